@@ -1,0 +1,99 @@
+/**
+ * Output conventions shared by every command (DESIGN.md, "CLI"):
+ * - `--json` prints one JSON document on stdout and nothing else there;
+ * - human text goes to stdout only without `--json`; diagnostics go to stderr;
+ * - colour only on a terminal, never when NO_COLOR is set (https://no-color.org).
+ */
+import { InputError } from "../errors.js";
+
+export const EXIT_OK = 0;
+/** The check or run failed: invalid payload, enrollment failed, thresholds missed. */
+export const EXIT_FAILED = 1;
+/** Usage error or unreadable input. */
+export const EXIT_USAGE = 2;
+
+export interface Styles {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  cyan(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+function colourEnabled(stream: NodeJS.WriteStream): boolean {
+  const noColor = process.env["NO_COLOR"];
+  if (noColor !== undefined && noColor !== "") return false;
+  if (process.env["FORCE_COLOR"] !== undefined && process.env["FORCE_COLOR"] !== "0") return true;
+  return stream.isTTY === true;
+}
+
+function makeStyles(enabled: boolean): Styles {
+  const wrap = (open: number, close: number) => (text: string) =>
+    enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  return {
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    green: wrap(32, 39),
+    cyan: wrap(36, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+  };
+}
+
+/** Styles for text written to stdout. */
+export const out: Styles = makeStyles(colourEnabled(process.stdout));
+/** Styles for text written to stderr. */
+export const err: Styles = makeStyles(colourEnabled(process.stderr));
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printLine(text = ""): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export function printError(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+/** Formats an InputError as the one line (plus an optional fix line) the CLI prints. */
+export function formatInputError(error: InputError): string {
+  const where = error.where ? `${error.where}: ` : "";
+  const fix = error.hint ? `\n  ${err.dim("fix:")} ${error.hint}` : "";
+  return `${err.red("aosp-sim:")} ${where}${error.message}${fix}`;
+}
+
+/**
+ * Wraps a command's action so that every failure ends as a clear line on stderr and the right
+ * exit code, never as a stack trace. Set AOSP_SIM_DEBUG=1 to see the stack of an unexpected error.
+ */
+export function action<Args extends unknown[]>(
+  run: (...args: Args) => Promise<number | void>,
+): (...args: Args) => Promise<void> {
+  return async (...args: Args) => {
+    try {
+      const code = await run(...args);
+      process.exitCode = code ?? EXIT_OK;
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+}
+
+/** Prints an error the way the CLI does and returns the exit code it deserves. */
+export function reportError(error: unknown): number {
+  if (error instanceof InputError) {
+    printError(formatInputError(error));
+    return EXIT_USAGE;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  printError(`${err.red("aosp-sim: internal error:")} ${message}`);
+  if (process.env["AOSP_SIM_DEBUG"] && error instanceof Error && error.stack) {
+    printError(error.stack);
+  } else {
+    printError(err.dim("  (set AOSP_SIM_DEBUG=1 to see where it happened)"));
+  }
+  return EXIT_USAGE;
+}

@@ -1,0 +1,166 @@
+/**
+ * The device API (ours, under /device/v1): the contract between the device's agent and the
+ * enrollment service. The mock service implements it; agent/client calls it. Changing a shape
+ * here changes both sides: keep them in step.
+ *
+ * Authentication:
+ *   - POST /device/v1/enroll is authenticated by the enrollment token in its body.
+ *   - Everything under /device/v1/devices/{deviceId}/... needs `Authorization: Bearer <deviceCredential>`
+ *     (the credential issued at enrollment); a credential acts only on its own device (403 otherwise).
+ *   - GET /device/v1/packages/... accepts either a device credential or the download cookie the
+ *     profile's QR payload carries (PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER), so the
+ *     agent can be fetched before enrollment.
+ *
+ * Errors: every non-2xx response has the body `ErrorBody`.
+ */
+
+export const DEVICE_API_PREFIX = "/device/v1";
+
+/** Error codes the device API returns, each a distinct refusal the device surfaces by name. */
+export type DeviceApiErrorCode =
+  | "invalidRequest" // 400: malformed JSON or a body that breaks the schema
+  | "tokenUnknown" // 401: no profile has ever issued this token
+  | "tokenExpired" // 401: the token's expiry time has passed
+  | "tokenRevoked" // 401: revokeToken was called on the profile
+  | "tokenReplaced" // 401: createToken issued a newer token; this one no longer works
+  | "profileDeleted" // 410: the token's enrollment profile was deleted
+  | "unauthorized" // 401: missing or unknown device credential / download cookie
+  | "forbidden" // 403: the credential belongs to another device
+  | "deviceNotFound" // 404: the device was deleted or wiped and removed
+  | "invalidCredentials" // 401: sign-in with an unknown user or a wrong password
+  | "userNotLicensed" // 403: the user has no Intune licence
+  | "agentVersionTooOld" // 426: check-in from an agent below MIN_SYNC_AGENT_VERSION; update first
+  | "packageNotFound" // 404
+  | "actionNotFound" // 404
+  | "notFound" // 404: unknown route
+  | "payloadTooLarge" // 413
+  | "internalError"; // 500
+
+export interface ErrorBody {
+  error: {
+    code: DeviceApiErrorCode | string;
+    message: string;
+    /** Present on agentVersionTooOld. */
+    minimumVersion?: string;
+  };
+}
+
+// ---- POST /device/v1/enroll ----------------------------------------------------------------
+
+export interface EnrollRequest {
+  enrollmentToken: string;
+  serialNumber: string;
+  model: string;
+  manufacturer: string;
+  /** Android version, e.g. "13". */
+  osVersion: string;
+  /** versionName of the installed agent. */
+  agentVersion: string;
+}
+
+export interface EnrollResponse {
+  deviceId: string;
+  /** Random, per device; send as `Authorization: Bearer ...` on every later call. */
+  deviceCredential: string;
+  deviceName: string;
+  enrollmentProfileName: string;
+}
+
+// ---- POST /device/v1/devices/{deviceId}/signIn ---------------------------------------------
+
+export interface SignInRequest {
+  userPrincipalName: string;
+  password: string;
+}
+
+export interface SignInResponse {
+  userId: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** Apps to install now (Company Portal and Authenticator), newest versions. */
+  requiredApps: PackageOffer[];
+}
+
+// ---- POST /device/v1/devices/{deviceId}/checkIn ----------------------------------------------
+
+export interface InstalledApp {
+  packageName: string;
+  versionName: string;
+  versionCode: number;
+}
+
+export interface CheckInRequest {
+  agentVersion: string;
+  apps: InstalledApp[];
+}
+
+export type DeviceActionType = "wipe" | "delete";
+
+export interface DeviceAction {
+  id: string;
+  type: DeviceActionType;
+  requestedDateTime: string;
+}
+
+export interface CheckInResponse {
+  /** Pending remote actions, oldest first. */
+  actions: DeviceAction[];
+  /** Newer versions of installed managed apps (agent, Company Portal, Authenticator). */
+  updates: PackageOffer[];
+  /** Server time, ISO 8601. */
+  serverDateTime: string;
+}
+
+// ---- GET /device/v1/devices/{deviceId}/updates -------------------------------------------------
+// Allowed even when check-in is refused for an old agent, so the agent can update itself.
+
+export interface UpdatesResponse {
+  updates: PackageOffer[];
+}
+
+// ---- GET /device/v1/packages/{packageName}/{versionCode} -------------------------------------
+// Body: the archive bytes (agent/device/package-archive.ts), content type PACKAGE_MIME_TYPE.
+
+export interface PackageOffer {
+  packageName: string;
+  versionName: string;
+  versionCode: number;
+  /** Absolute URL of the archive. */
+  downloadUrl: string;
+  /** SHA-256 of the archive, URL-safe base64 without padding. */
+  packageChecksum: string;
+  /** SHA-256 of the signing certificate, URL-safe base64 without padding. */
+  signatureChecksum: string;
+}
+
+// ---- POST /device/v1/devices/{deviceId}/actions/{actionId}/acknowledge ----------------------
+// 204. For a wipe, "completed" means the factory reset finished: the service then drops the device.
+
+export interface AcknowledgeActionRequest {
+  status: "started" | "completed" | "failed";
+  message?: string;
+}
+
+// ---- POST /device/v1/devices/{deviceId}/logs -----------------------------------------------
+
+export interface UploadLogsRequest {
+  /** Free text, at most 1 MiB. */
+  logs: string;
+}
+
+export interface UploadLogsResponse {
+  /** Shown to the user to quote to their admin. */
+  incidentId: string;
+}
+
+export const deviceRoutes = {
+  enroll: () => `${DEVICE_API_PREFIX}/enroll`,
+  signIn: (deviceId: string) => `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/signIn`,
+  checkIn: (deviceId: string) => `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/checkIn`,
+  updates: (deviceId: string) => `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/updates`,
+  acknowledge: (deviceId: string, actionId: string) =>
+    `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/actions/${encodeURIComponent(actionId)}/acknowledge`,
+  logs: (deviceId: string) => `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/logs`,
+  package: (packageName: string, versionCode: number) =>
+    `${DEVICE_API_PREFIX}/packages/${encodeURIComponent(packageName)}/${versionCode}`,
+} as const;

@@ -1,0 +1,27 @@
+/**
+ * Errors that carry enough to help: what went wrong, where (a file, a key, a URL) and how to fix it.
+ *
+ * `InputError` means the tool could not read or use what it was given (a missing file, bytes
+ * that are not an image, text that is not JSON). The CLI prints it as one line on stderr and
+ * exits 2. A payload that parses but breaks a provisioning rule is not an InputError: that is a
+ * finding (see agent/payload), and the CLI exits 1.
+ */
+export class InputError extends Error {
+  override readonly name = "InputError";
+  /** The file, URL, key or argument the problem is about. */
+  readonly where: string | undefined;
+  /** One sentence on how to fix it. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: { where?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.where = options.where;
+    this.hint = options.hint;
+  }
+}
+
+/** True for Node's "no such file" family of errors. */
+export function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}

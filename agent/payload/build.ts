@@ -1,0 +1,74 @@
+/**
+ * Builds the provisioning payload (the QR code's JSON) that the enrollment service issues for an
+ * enrollment profile (DESIGN.md, "The QR payload the service issues"). The mock service, the
+ * fixtures script and tests all build payloads here, so they agree on every key.
+ */
+import {
+  AGENT_ADMIN_COMPONENT,
+  EXTRA_ENROLLMENT_TOKEN,
+  EXTRA_SERVICE_URL,
+} from "./intune-conventions.js";
+
+const P = "android.app.extra.PROVISIONING_";
+
+/** Wi-Fi security as the Intune profile offers it (Graph `wifiSecurityType`). */
+export type ProfileWifiSecurity = "none" | "wpa" | "wep";
+
+export interface IntunePayloadOptions {
+  /** The service's base URL, e.g. "http://127.0.0.1:8080". */
+  serviceUrl: string;
+  enrollmentToken: string;
+  /** Absolute URL of the agent archive. */
+  agentDownloadUrl: string;
+  /** SHA-256 of the agent archive, URL-safe base64 (PROVISIONING_DEVICE_ADMIN_PACKAGE_CHECKSUM). */
+  agentPackageChecksum?: string;
+  /** SHA-256 of the agent's signing certificate (PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM). */
+  agentSignatureChecksum?: string;
+  /** Sent as the Cookie header of the agent download. */
+  downloadCookieHeader?: string;
+  wifi?: {
+    ssid: string;
+    hidden?: boolean;
+    security: ProfileWifiSecurity;
+    password?: string;
+  };
+  /** Extra top-level keys (full provisioning key names), merged last. */
+  extra?: Record<string, unknown>;
+}
+
+/** The provisioning JSON object, keys in the order a reader expects them. */
+export function buildIntunePayload(options: IntunePayloadOptions): Record<string, unknown> {
+  const payload: Record<string, unknown> = {
+    [`${P}DEVICE_ADMIN_COMPONENT_NAME`]: AGENT_ADMIN_COMPONENT,
+    [`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION`]: options.agentDownloadUrl,
+  };
+  if (options.agentPackageChecksum !== undefined) {
+    payload[`${P}DEVICE_ADMIN_PACKAGE_CHECKSUM`] = options.agentPackageChecksum;
+  }
+  if (options.agentSignatureChecksum !== undefined) {
+    payload[`${P}DEVICE_ADMIN_SIGNATURE_CHECKSUM`] = options.agentSignatureChecksum;
+  }
+  if (options.downloadCookieHeader !== undefined) {
+    payload[`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER`] = options.downloadCookieHeader;
+  }
+  payload[`${P}SKIP_ENCRYPTION`] = false;
+  payload[`${P}LEAVE_ALL_SYSTEM_APPS_ENABLED`] = false;
+  if (options.wifi) {
+    payload[`${P}WIFI_SSID`] = options.wifi.ssid;
+    payload[`${P}WIFI_HIDDEN`] = options.wifi.hidden ?? false;
+    payload[`${P}WIFI_SECURITY_TYPE`] = options.wifi.security.toUpperCase();
+    if (options.wifi.security !== "none" && options.wifi.password !== undefined) {
+      payload[`${P}WIFI_PASSWORD`] = options.wifi.password;
+    }
+  }
+  payload[`${P}ADMIN_EXTRAS_BUNDLE`] = {
+    [EXTRA_ENROLLMENT_TOKEN]: options.enrollmentToken,
+    [EXTRA_SERVICE_URL]: options.serviceUrl,
+  };
+  return { ...payload, ...options.extra };
+}
+
+/** The payload as QR text: compact JSON, UTF-8. */
+export function payloadText(payload: Record<string, unknown>): string {
+  return JSON.stringify(payload);
+}

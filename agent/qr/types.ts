@@ -1,0 +1,43 @@
+/**
+ * What the QR toolkit returns for an image. `aosp-sim decode --json` prints `DecodedCode`s
+ * (DESIGN.md contract: file, text, decoder, version, ecLevel, mode, eci), and `validate` reports
+ * the QR metadata of an image input from the same object.
+ */
+
+export type DecoderName = "zxing" | "jsqr";
+export type EcLevel = "L" | "M" | "Q" | "H";
+/** QR data modes; "mixed" when the code uses more than one segment mode. */
+export type QrMode = "numeric" | "alphanumeric" | "byte" | "kanji" | "mixed";
+
+export interface DecodedCode {
+  /** The exact decoded text. */
+  text: string;
+  /** The raw bytes of the code's data segments (byte-mode content as stored in the symbol). */
+  bytes: Uint8Array;
+  /** Which decoder(s) read this code, joined with "+" (e.g. "zxing+jsqr"). */
+  decoder: string;
+  decoders: DecoderName[];
+  /** QR version 1..40, null when unknown. */
+  version: number | null;
+  ecLevel: EcLevel | null;
+  mode: QrMode | null;
+  /** ECI designator (e.g. 26 for UTF-8) when the symbol carries one, else null. */
+  eci: number | null;
+  /** Modules per side (17 + 4 * version), null when unknown. */
+  moduleCount: number | null;
+  /** Corner points in image pixels, clockwise from top-left, when known. */
+  corners: { x: number; y: number }[] | null;
+  /**
+   * When the decoders read different texts from the same code: every reading, by decoder.
+   * Never resolved silently; the CLI reports it and `validate` makes it an error.
+   */
+  disagreement: { decoder: DecoderName; text: string }[] | null;
+}
+
+export interface DecodeImageResult {
+  /** The file name as given (or "<stdin>", or a caller-chosen label). */
+  file: string;
+  width: number;
+  height: number;
+  codes: DecodedCode[];
+}
