@@ -8,8 +8,7 @@ import {
   EXTRA_ENROLLMENT_TOKEN,
   EXTRA_SERVICE_URL,
 } from "./intune-conventions.js";
-
-const P = "android.app.extra.PROVISIONING_";
+import { KEYS } from "./keys.js";
 
 /** Wi-Fi security as the Intune profile offers it (Graph `wifiSecurityType`). */
 export type ProfileWifiSecurity = "none" | "wpa" | "wep";
@@ -39,29 +38,29 @@ export interface IntunePayloadOptions {
 /** The provisioning JSON object, keys in the order a reader expects them. */
 export function buildIntunePayload(options: IntunePayloadOptions): Record<string, unknown> {
   const payload: Record<string, unknown> = {
-    [`${P}DEVICE_ADMIN_COMPONENT_NAME`]: AGENT_ADMIN_COMPONENT,
-    [`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION`]: options.agentDownloadUrl,
+    [KEYS.DEVICE_ADMIN_COMPONENT_NAME]: AGENT_ADMIN_COMPONENT,
+    [KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION]: options.agentDownloadUrl,
   };
   if (options.agentPackageChecksum !== undefined) {
-    payload[`${P}DEVICE_ADMIN_PACKAGE_CHECKSUM`] = options.agentPackageChecksum;
+    payload[KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM] = options.agentPackageChecksum;
   }
   if (options.agentSignatureChecksum !== undefined) {
-    payload[`${P}DEVICE_ADMIN_SIGNATURE_CHECKSUM`] = options.agentSignatureChecksum;
+    payload[KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM] = options.agentSignatureChecksum;
   }
   if (options.downloadCookieHeader !== undefined) {
-    payload[`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER`] = options.downloadCookieHeader;
+    payload[KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER] = options.downloadCookieHeader;
   }
-  payload[`${P}SKIP_ENCRYPTION`] = false;
-  payload[`${P}LEAVE_ALL_SYSTEM_APPS_ENABLED`] = false;
+  payload[KEYS.SKIP_ENCRYPTION] = false;
+  payload[KEYS.LEAVE_ALL_SYSTEM_APPS_ENABLED] = false;
   if (options.wifi) {
-    payload[`${P}WIFI_SSID`] = options.wifi.ssid;
-    payload[`${P}WIFI_HIDDEN`] = options.wifi.hidden ?? false;
-    payload[`${P}WIFI_SECURITY_TYPE`] = options.wifi.security.toUpperCase();
+    payload[KEYS.WIFI_SSID] = options.wifi.ssid;
+    payload[KEYS.WIFI_HIDDEN] = options.wifi.hidden ?? false;
+    payload[KEYS.WIFI_SECURITY_TYPE] = options.wifi.security.toUpperCase();
     if (options.wifi.security !== "none" && options.wifi.password !== undefined) {
-      payload[`${P}WIFI_PASSWORD`] = options.wifi.password;
+      payload[KEYS.WIFI_PASSWORD] = options.wifi.password;
     }
   }
-  payload[`${P}ADMIN_EXTRAS_BUNDLE`] = {
+  payload[KEYS.ADMIN_EXTRAS_BUNDLE] = {
     [EXTRA_ENROLLMENT_TOKEN]: options.enrollmentToken,
     [EXTRA_SERVICE_URL]: options.serviceUrl,
   };

@@ -1,0 +1,24 @@
+/**
+ * The provisioning payload: text -> typed params (as the device reads them) + findings.
+ *
+ *   checkPayloadText(text, { rules: "android" | "intune-aosp", strict })
+ *     -> { valid, params, json, findings }
+ *
+ * The device machine calls checkPayloadText on what its camera read; `aosp-sim validate` calls it
+ * (through checkPayloadBytes) on a JSON file or a decoded QR image.
+ */
+export type { Finding, Severity } from "./findings.js";
+export { countBySeverity, isValid, jsonPointer, sortFindings } from "./findings.js";
+export type { RuleInfo, RuleSetName } from "./rules/catalog.js";
+export { RULES, ruleInfo } from "./rules/catalog.js";
+export type { BytesCheckOptions, CheckOptions, PayloadCheck } from "./check.js";
+export { checkPayloadBytes, checkPayloadText, utf8Finding } from "./check.js";
+export { paramsToJson } from "./device-params.js";
+export { imageFindings, modulePixels } from "./qr-findings.js";
+export { payloadSchema } from "./schema.js";
+export { decodeAndroidBase64UrlSafe, toBase64Url } from "./android-base64.js";
+export { KEYS, KEY_PREFIX, KEY_SPECS } from "./keys.js";
+export type { KeySpec, KeyType } from "./keys.js";
+export type * from "./params.js";
+export { buildIntunePayload, payloadText } from "./build.js";
+export type { IntunePayloadOptions, ProfileWifiSecurity } from "./build.js";

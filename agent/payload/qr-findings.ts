@@ -1,0 +1,60 @@
+/**
+ * Findings about a QR image rather than the payload in it: no code, several codes, a code only
+ * one decoder reads (a fragile print), decoders that disagree, a high version, non-ASCII text
+ * without an ECI marker. Pure: it looks at what the decoder returned.
+ */
+import type { DecodeImageResult, DecodedCode } from "../qr/types.js";
+import type { Finding } from "./findings.js";
+import { finding } from "./rules/catalog.js";
+import { HIGH_VERSION, HIGH_VERSION_HINT, highVersionMessage } from "./rules/size.js";
+
+/** The size of one module in image pixels, estimated from the code's corners; null when unknown. */
+export function modulePixels(code: DecodedCode): number | null {
+  const corners = code.corners;
+  if (corners === null || corners.length < 2 || code.moduleCount === null || code.moduleCount <= 0) return null;
+  const [a, b] = [corners[0]!, corners[1]!];
+  const side = Math.hypot(b.x - a.x, b.y - a.y);
+  if (!Number.isFinite(side) || side <= 0) return null;
+  return Math.round((side / code.moduleCount) * 10) / 10;
+}
+
+/** Findings about the image; `code` is the one whose payload is checked (the first), if any. */
+export function imageFindings(image: DecodeImageResult): Finding[] {
+  const findings: Finding[] = [];
+  const code = image.codes[0];
+  if (code === undefined) {
+    findings.push(finding("qr-no-code", "",
+      `No QR code found in the ${image.width}x${image.height} image by either decoder: a device's camera would not ` +
+        "start provisioning from it.",
+      "check that the whole code is in the picture with its quiet zone (4 light modules), sharp, evenly lit and not mirrored"));
+    return findings;
+  }
+  if (image.codes.length > 1) {
+    findings.push(finding("qr-multiple-codes", "",
+      `The image holds ${image.codes.length} QR codes; only the first is checked, and a device's camera reads ` +
+        "whichever it finds first.",
+      "show one provisioning code at a time"));
+  }
+  if (code.disagreement !== null && code.disagreement.length > 1) {
+    findings.push(finding("qr-decoder-disagreement", "",
+      `The decoders read different texts from this code (${code.disagreement.map((d) => d.decoder).join(" vs ")}): ` +
+        "a device's scanner may read either, or something else again.",
+      "re-render the code from the payload (e.g. aosp-sim qr) and print it larger, with higher error correction"));
+  } else if (code.decoders.length === 1 && image.codes.length === 1) {
+    // (With several codes in one image, a decoder that reads one code per image says nothing.)
+    const [only] = code.decoders;
+    findings.push(finding("qr-single-decoder", "",
+      `Only ${only} reads this code; the other decoder fails: the print is fragile, and some device cameras may not read it either.`,
+      "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
+  }
+  if (code.version !== null && code.version > HIGH_VERSION) {
+    findings.push(finding("qr-high-version", "", highVersionMessage(code.version, "is"), HIGH_VERSION_HINT));
+  }
+  if (code.eci === null && /[^\x00-\x7f]/.test(code.text)) {
+    findings.push(finding("qr-no-eci", "",
+      "The text has non-ASCII characters but the code carries no ECI marker saying it is UTF-8: Android's scanner " +
+        "guesses UTF-8 from the bytes and reads it correctly, but a few readers decode such codes as Latin-1.",
+      "test the code on the target devices, or keep names and passwords ASCII"));
+  }
+  return findings;
+}

@@ -1,0 +1,115 @@
+/**
+ * Every rule the validator knows: its stable id, its severity and what it catches. Rules emit
+ * findings by id, and the severity always comes from here, so this table *is* the documentation
+ * (the README's rule table is printed from it by `RULES`).
+ */
+import type { Finding, Severity } from "../findings.js";
+
+export type RuleSetName = "android" | "intune-aosp";
+
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  /** `android` rules run in both sets; `intune-aosp` rules only in that set. */
+  set: RuleSetName;
+  /** Whether the rule looks at the QR image rather than the payload text. */
+  image?: true;
+  summary: string;
+}
+
+const rule = (id: string, severity: Severity, summary: string, set: RuleSetName = "android"): RuleInfo => ({
+  id,
+  severity,
+  set,
+  summary,
+});
+const imageRule = (id: string, severity: Severity, summary: string): RuleInfo => ({ ...rule(id, severity, summary), image: true });
+
+export const RULES: readonly RuleInfo[] = [
+  // The text itself
+  rule("text-encoding", "error", "The payload is not valid UTF-8; the device would read mangled characters."),
+  rule("byte-order-mark", "error", "The text starts with a byte-order mark (U+FEFF); the device's JSON parser rejects it."),
+  rule("file-byte-order-mark", "info", "The JSON file starts with a byte-order mark; it was ignored, but it must not go into the QR code."),
+  rule("json-syntax", "error", "The text is not JSON; the device shows \"Can't set up device\"."),
+  rule("json-not-object", "error", "The JSON is an array or a scalar, not an object of provisioning keys."),
+  rule("json-too-deep", "error", "The JSON nests deeper than any provisioning payload can (limit 32 levels)."),
+  rule("duplicate-key", "warning", "A key appears twice; JSON parsers disagree on which value wins."),
+  rule("payload-too-large", "error", "The payload exceeds 2953 UTF-8 bytes, the most any QR code holds (version 40, level L, byte mode)."),
+  rule("qr-high-version", "warning", "The payload needs a QR version above 25 (117+ modules a side); cameras read such codes less reliably."),
+  // Keys
+  rule("wrong-type", "warning", "A value of the wrong JSON type (\"true\" for true, \"8080\" for 8080, a number for a string); the device silently uses its default."),
+  rule("unknown-key", "warning", "A key Android does not know (a typo is silent); suggests the closest known key."),
+  rule("short-alias", "warning", "An Android 10+ short alias (a.a.e.*); not every setup wizard passes them through."),
+  rule("alias-shadowed", "warning", "Both a long key and its short alias are given; the long key wins."),
+  rule("ignored-for-qr", "info", "A real provisioning extra that QR provisioning never reads."),
+  // Admin component
+  rule("admin-component-missing", "error", "No PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME; the device cannot start provisioning."),
+  rule("admin-component-format", "error", "The admin component is not \"package/class\" (or \"package/.Class\") with valid Java names."),
+  rule("admin-package-name-ignored", "info", "DEVICE_ADMIN_PACKAGE_NAME is ignored for QR provisioning."),
+  rule("admin-package-name-mismatch", "warning", "DEVICE_ADMIN_PACKAGE_NAME names another package than the admin component; the component wins."),
+  // Download and checksums
+  rule("download-location-empty", "error", "The download location is an empty string; the device refuses the payload."),
+  rule("download-location-scheme", "error", "The download location is not an http(s) URL; the download fails."),
+  rule("download-cleartext", "info", "The download location uses http (cleartext); allowed, but the package travels unencrypted."),
+  rule("download-checksum-missing", "error", "A download location without any checksum; the device refuses the payload."),
+  rule("download-keys-without-location", "warning", "Checksums, cookie header or minimum version without a download location are ignored."),
+  rule("no-download-location", "info", "No download location: the admin app must already be installed on the device."),
+  rule("checksum-encoding", "error", "A checksum in hex, standard base64 (+ /) or undecodable base64; the device fails with \"checksum error\" or refuses."),
+  rule("checksum-length", "error", "A checksum that decodes to other than 32 bytes (SHA-256); the device fails with \"checksum error\"."),
+  rule("checksum-stray-characters", "warning", "A checksum with characters the device skips (spaces, line breaks, ...); it still decodes, other tools may not."),
+  rule("checksum-both", "info", "Both checksums are given; the device checks the package checksum and ignores the signature checksum."),
+  rule("no-network", "info", "A download is needed but the payload configures no Wi-Fi and no mobile data; the device must already be online."),
+  // Wi-Fi
+  rule("wifi-ssid-empty", "error", "WIFI_SSID is empty; the Wi-Fi step cannot join anything."),
+  rule("wifi-ssid-too-long", "error", "WIFI_SSID is over 32 bytes in UTF-8; no network can have that name."),
+  rule("wifi-security-type", "warning", "WIFI_SECURITY_TYPE is not exactly NONE, WPA, WEP or EAP (\"WPA2\", \"wpa\", \"SAE\"); the device silently treats the network as open."),
+  rule("wifi-password-missing", "error", "WPA or WEP without WIFI_PASSWORD; the device cannot join the network."),
+  rule("wifi-wpa-passphrase", "error", "A WPA passphrase that is not 8..63 printable ASCII characters (or 64 hex digits)."),
+  rule("wifi-wpa-hex-key", "info", "A 64-hex-digit WPA key; ManagedProvisioning passes it quoted, as a passphrase, which some Android versions reject."),
+  rule("wifi-wep-key", "warning", "A WEP key that is neither 10/26/58 hex digits (used raw) nor 5 or 13 ASCII characters."),
+  rule("wifi-password-ignored", "warning", "A password for an open network (NONE, absent or unrecognised security type); the device ignores it."),
+  rule("wifi-eap-method", "warning", "EAP without a valid WIFI_EAP_METHOD (PEAP, TLS, TTLS, PWD, SIM, AKA, AKA_PRIME); the EAP settings are silently not applied."),
+  rule("wifi-eap-phase2", "warning", "An unknown WIFI_PHASE2_AUTH; the EAP settings are silently not applied."),
+  rule("wifi-eap-fields-ignored", "warning", "EAP settings (method, identity, certificates, ...) for a network whose security type is not EAP."),
+  rule("wifi-eap-certificate", "warning", "A Wi-Fi certificate that is not standard base64; the device cannot read it."),
+  rule("wifi-keys-without-ssid", "warning", "Wi-Fi settings (hidden, security, password, proxy, ...) without WIFI_SSID are ignored."),
+  rule("wifi-credentials-in-qr", "info", "The QR code holds the Wi-Fi password in plain text; use a staging network with limited permissions."),
+  rule("wifi-proxy-port", "error", "A proxy host with a port outside 1..65535 (absent reads as 0); traffic through the proxy fails."),
+  rule("wifi-proxy-host", "warning", "WIFI_PROXY_HOST holds a URL or a port; it must be a bare host name or address."),
+  rule("wifi-proxy-pac-ignored", "warning", "Both WIFI_PROXY_HOST and WIFI_PAC_URL; the host wins and the PAC URL is ignored."),
+  rule("wifi-proxy-without-host", "warning", "WIFI_PROXY_PORT or WIFI_PROXY_BYPASS without WIFI_PROXY_HOST are ignored."),
+  // Locale, time, modes
+  rule("locale-format", "error", "LOCALE is not a well-formed language tag (xx_YY or xx-YY); the device refuses the payload."),
+  rule("locale-shape", "info", "LOCALE is well-formed but not the usual language_COUNTRY shape."),
+  rule("time-zone", "warning", "TIME_ZONE is not an IANA time zone id (e.g. Europe/Berlin, UTC); the device will not apply it."),
+  rule("local-time", "warning", "LOCAL_TIME is negative or looks like seconds; Android expects milliseconds since the epoch."),
+  rule("supported-modes", "error", "SUPPORTED_MODES is not 1, 2, 3 or 4; the device refuses the payload."),
+  rule("skip-education-screens-qr", "info", "SKIP_EDUCATION_SCREENS has no effect for QR provisioning."),
+  // The QR image (validate <image> only)
+  imageRule("qr-no-code", "error", "The image holds no QR code either decoder can read."),
+  imageRule("qr-multiple-codes", "warning", "The image holds several QR codes; the device reads whichever its camera finds first."),
+  imageRule("qr-single-decoder", "warning", "Only one of the two decoders reads the code; the print is fragile."),
+  imageRule("qr-decoder-disagreement", "error", "The decoders read different texts from the same code."),
+  imageRule("qr-no-eci", "info", "Non-ASCII text without an ECI marker; most Android scanners guess UTF-8, a few read Latin-1."),
+  // The simulator's Intune AOSP conventions (--rules intune-aosp)
+  rule("intune-admin-component", "error", "The admin component is not the Intune agent's receiver.", "intune-aosp"),
+  rule("intune-download-location", "error", "No download location; the Intune agent is not preinstalled and must be downloaded.", "intune-aosp"),
+  rule("intune-enrollment-token", "error", "The admin extras bundle lacks the enrollment token (a non-empty string).", "intune-aosp"),
+  rule("intune-service-url", "error", "The admin extras bundle lacks the service URL (an http or https URL string).", "intune-aosp"),
+  rule("intune-wifi-security", "error", "Wi-Fi security other than NONE, WEP or WPA; the Intune AOSP profile offers only these.", "intune-aosp"),
+  rule("intune-extras-unknown", "warning", "An unknown com.microsoft.intune.aosp.* key in the admin extras bundle (a typo?).", "intune-aosp"),
+];
+
+const byId = new Map(RULES.map((r) => [r.id, r]));
+
+/** The catalog entry of a rule id; throws for an id missing from the catalog (a programming error). */
+export function ruleInfo(id: string): RuleInfo {
+  const found = byId.get(id);
+  if (!found) throw new Error(`rule "${id}" is not in the catalog`);
+  return found;
+}
+
+/** A finding of a catalogued rule (its severity comes from the catalog). */
+export function finding(id: string, path: string, message: string, hint = ""): Finding {
+  return { severity: ruleInfo(id).severity, rule: id, path, message, hint };
+}

@@ -1,0 +1,117 @@
+/**
+ * Settings the device applies around provisioning: locale, time zone, clock, supported modes,
+ * education screens.
+ */
+import { show } from "../findings.js";
+import { keyLabel, type Rule } from "./context.js";
+
+/**
+ * Whether Android accepts a locale: ManagedProvisioning replaces "_" with "-" and builds a
+ * java.util.Locale from the result as a BCP 47 language tag, refusing the payload when it is
+ * ill-formed. Intl's own BCP 47 parser applies the same well-formedness rules.
+ */
+export function isWellFormedLocale(text: string): boolean {
+  if (text === "") return true; // Locale.Builder treats an empty tag as "no locale"
+  try {
+    Intl.getCanonicalLocales(text.replace(/_/g, "-"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** language, or language_COUNTRY / language-COUNTRY (or a UN M.49 region such as 419). */
+const USUAL_LOCALE = /^[a-z]{2,3}([_-]([a-z]{2}|\d{3}))?$/i;
+
+const locale: Rule = (ctx) => {
+  const value = ctx.extras.resolve("LOCALE");
+  if (!value.typed) return;
+  const text = value.raw as string;
+  const path = ctx.pathOf(value);
+  if (!isWellFormedLocale(text)) {
+    ctx.refuse();
+    ctx.emit("locale-format", path,
+      `${keyLabel(value)} ${show(text)} is not a well-formed locale: Android refuses the payload ("Invalid locale format!") ` +
+        "and shows \"Can't set up device\".",
+      "write a language and country such as \"en_US\" or \"de-DE\"");
+  } else if (!USUAL_LOCALE.test(text)) {
+    ctx.emit("locale-shape", path,
+      text === ""
+        ? `${keyLabel(value)} is empty: the device keeps its current locale.`
+        : `${keyLabel(value)} ${show(text)} is a well-formed language tag, but not the usual language_COUNTRY shape; ` +
+          "the device accepts it, but the setup wizard may not offer that exact locale.",
+      "write a language and country such as \"en_US\" or \"de-DE\"");
+  }
+};
+
+let canonicalZones: Set<string> | undefined;
+
+/**
+ * Why a time zone id is not one Android knows, or null when it is an IANA id. Accepts the
+ * canonical ids and the backward-compatible aliases (UTC, US/Eastern, Asia/Calcutta, ...) that
+ * both Android's tzdata and ICU carry; ids are case-sensitive on the device.
+ */
+export function timeZoneProblem(text: string): string | null {
+  canonicalZones ??= new Set(Intl.supportedValuesOf("timeZone"));
+  if (canonicalZones.has(text)) return null;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat("en", { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    return /^(GMT|UTC)?[+-]\d/.test(text)
+      ? "an offset is not a time zone id"
+      : "it is not an IANA time zone id";
+  }
+  if (resolved.toLowerCase() === text.toLowerCase() && resolved !== text) return `the id is case-sensitive; it is "${resolved}"`;
+  if (!/[A-Z]/.test(text)) return `the id is case-sensitive (did you mean "${resolved}"?)`;
+  return null;
+}
+
+const timeZone: Rule = (ctx) => {
+  const value = ctx.extras.resolve("TIME_ZONE");
+  if (!value.typed) return;
+  const problem = timeZoneProblem(value.raw as string);
+  if (problem === null) return;
+  ctx.emit("time-zone", ctx.pathOf(value),
+    `${keyLabel(value)} ${show(value.raw)} is not a time zone the device knows (${problem}): it will not set the time zone ` +
+      "as intended.",
+    "use an IANA id such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"");
+};
+
+/** 1e11 ms is 1973; a seconds value for any date up to the year 5138 is below it. */
+const SECONDS_THRESHOLD = 1e11;
+
+const localTime: Rule = (ctx) => {
+  const value = ctx.extras.resolve("LOCAL_TIME");
+  if (!value.typed) return;
+  const ms = value.raw as number;
+  if (ms >= SECONDS_THRESHOLD) return;
+  ctx.emit("local-time", ctx.pathOf(value),
+    ms < 0
+      ? `${keyLabel(value)} is negative: the device ignores it and keeps its clock.`
+      : `${keyLabel(value)} ${ms} looks like seconds since the epoch, but Android expects milliseconds: the device would set ` +
+        `its clock to ${new Date(ms).toISOString()}.`,
+    ms < 0 ? "remove it, or give milliseconds since the epoch" : `use ${ms * 1000} (milliseconds)`);
+};
+
+const SUPPORTED_MODES = [1, 2, 3, 4];
+
+const supportedModes: Rule = (ctx) => {
+  const value = ctx.extras.resolve("SUPPORTED_MODES");
+  if (!value.typed || SUPPORTED_MODES.includes(value.raw as number)) return;
+  ctx.refuse();
+  ctx.emit("supported-modes", ctx.pathOf(value),
+    `${keyLabel(value)} is ${value.raw as number}, not one of 1 (organization-owned), 2 (personally owned), ` +
+      "3 (both) or 4 (device owner only): Android refuses the payload and shows \"Can't set up device\".",
+    "use 1 for a corporate-owned device, or remove the key");
+};
+
+const skipEducationScreens: Rule = (ctx) => {
+  const value = ctx.extras.resolve("SKIP_EDUCATION_SCREENS");
+  if (!value.typed || value.raw !== true) return;
+  ctx.emit("skip-education-screens-qr", ctx.pathOf(value),
+    `${keyLabel(value)} has no effect when provisioning starts from a QR code: Android shows the education screens anyway.`,
+    "remove it to keep the QR code small");
+};
+
+export const deviceSettingsRules: Rule[] = [locale, timeZone, localTime, supportedModes, skipEducationScreens];

@@ -1,0 +1,130 @@
+/**
+ * Rules about the keys themselves: wrong JSON types (silently defaulted on the device), unknown
+ * keys (silently ignored), short aliases, and extras the QR flow never reads.
+ */
+import { distance } from "fastest-levenshtein";
+import { jsonPointer, show } from "../findings.js";
+import { describeJsonType } from "../json-text.js";
+import { allKnownNames, KEY_PREFIX, KEYS, specOfAlias, specOfKey, type KeySpec } from "../keys.js";
+import { typeProblems } from "../schema.js";
+import type { Rule } from "./context.js";
+
+function lookup(key: string): KeySpec | undefined {
+  return specOfKey(key) ?? specOfAlias(key);
+}
+
+/** How a key is named in a message: the alias with its long name in brackets. */
+function label(key: string, spec: KeySpec): string {
+  return key === spec.alias ? `${key} (${spec.name})` : spec.name;
+}
+
+const wrongType: Rule = (ctx) => {
+  for (const problem of typeProblems(ctx.json as Record<string, unknown>, lookup)) {
+    const { key, spec, value } = problem;
+    if (spec.type === "component") continue; // admin-component-format reports it, as an error
+    const what = `${show(value)} (${describeJsonType(value)})`;
+    const name = label(key, spec);
+    const path = jsonPointer(key);
+    const numericText = typeof value === "string" && /^-?\d+$/.test(value.trim());
+    switch (spec.type) {
+      case "boolean": {
+        const wordy = typeof value === "string" && /^(true|false)$/i.test(value.trim());
+        ctx.emit("wrong-type", path,
+          `${name} is ${what}, but the device reads a JSON boolean here: it silently uses ${spec.deviceDefault} instead.`,
+          wordy ? `write ${value.trim().toLowerCase()} without quotes` : "write true or false (no quotes)");
+        break;
+      }
+      case "int":
+      case "long": {
+        const bits = spec.type === "int" ? "a 32-bit whole number" : "a whole number (milliseconds)";
+        const why = typeof value === "number"
+          ? (Number.isInteger(value) ? `it is outside the range of ${bits}` : "it is not a whole number")
+          : `the device reads ${bits} here`;
+        ctx.emit("wrong-type", path,
+          `${name} is ${what}, but ${why}: it silently uses ${spec.deviceDefault} instead.`,
+          numericText ? `write ${(value as string).trim()} without quotes` : `write ${bits} without quotes`);
+        break;
+      }
+      case "bundle":
+        ctx.emit("wrong-type", path,
+          `${name} is ${what}, but the device reads a JSON object here: the admin app receives no extras.`,
+          "make it a JSON object of key/value pairs");
+        break;
+      case "string":
+        ctx.emit("wrong-type", path,
+          `${name} is ${what}, but the device reads a string here: it treats the key as absent (${spec.deviceDefault}).`,
+          value !== null && typeof value !== "object" ? `write it in quotes: "${String(value)}"` : "write the value as a JSON string");
+        break;
+    }
+  }
+};
+
+/** The known key a mistyped one most likely meant, or null. */
+export function closestKnownKey(unknown: string, candidates: readonly string[] = allKnownNames()): string | null {
+  const upper = unknown.toUpperCase();
+  const caseOnly = candidates.find((k) => k.toUpperCase() === upper);
+  if (caseOnly) return caseOnly;
+  // "PROVISIONING_WIFI_SSID", "WIFI_SSID", "android.app.extra.WIFI_SSID": the tail of a real key.
+  const tail = upper.replace(/^ANDROID\.APP\.EXTRA\./, "").replace(/^PROVISIONING_/, "");
+  if (tail.length >= 4) {
+    const byTail = candidates.find((k) => k.toUpperCase() === `${KEY_PREFIX}${tail}`.toUpperCase());
+    if (byTail) return byTail;
+  }
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = distance(upper, candidate.toUpperCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(unknown.length / 5)) ? best : null;
+}
+
+const unknownKey: Rule = (ctx) => {
+  for (const key of Object.keys(ctx.json)) {
+    if (lookup(key)) continue;
+    const suggestion = closestKnownKey(key);
+    // A namespaced key ("com.example.token") at the top level was probably meant for the admin app.
+    const looksLikeAdminExtra = suggestion === null && /^[a-z][\w-]*(\.[\w-]+)+$/i.test(key) &&
+      !key.startsWith("android.") && !key.startsWith("a.a.e.");
+    ctx.emit("unknown-key", jsonPointer(key),
+      `${show(key)} is not a provisioning key Android knows: the device silently ignores it.`,
+      suggestion !== null
+        ? `did you mean "${suggestion}"?`
+        : looksLikeAdminExtra
+          ? `if it is meant for the admin app, move it inside "${KEYS.ADMIN_EXTRAS_BUNDLE}"`
+          : "remove it, or check the spelling against DevicePolicyManager's EXTRA_PROVISIONING_* keys");
+  }
+};
+
+const aliases: Rule = (ctx) => {
+  for (const key of Object.keys(ctx.json)) {
+    const spec = specOfAlias(key);
+    if (!spec) continue;
+    if (ctx.extras.has(spec.key)) {
+      ctx.emit("alias-shadowed", jsonPointer(key),
+        `Both ${spec.name} and its short alias ${key} are given: the device reads the long key and ignores ${key}` +
+          (spec.type === "string" ? " (unless the long key's value is not a string)." : "."),
+        `remove ${key}`);
+    } else {
+      ctx.emit("short-alias", jsonPointer(key),
+        `${key} is the Android 10+ short alias of ${spec.name}; not every setup wizard passes short aliases through, ` +
+          "and Android 9 and older do not know them.",
+        `use the long key "${spec.key}"`);
+    }
+  }
+};
+
+const ignoredForQr: Rule = (ctx) => {
+  for (const key of Object.keys(ctx.json)) {
+    const spec = lookup(key);
+    if (!spec || spec.qr !== "ignored" || spec.key === KEYS.DEVICE_ADMIN_PACKAGE_NAME) continue;
+    ctx.emit("ignored-for-qr", jsonPointer(key),
+      `${label(key, spec)} is a provisioning extra, but QR provisioning does not read it: ${spec.ignoredBecause ?? "it has no effect"}.`,
+      "remove it to keep the QR code small");
+  }
+};
+
+export const keyRules: Rule[] = [wrongType, unknownKey, aliases, ignoredForQr];

@@ -1,0 +1,260 @@
+/**
+ * Wi-Fi: the network the device joins before it downloads the admin app.
+ *
+ * Behaviour modelled on ManagedProvisioning's WifiConfigurationProvider: the security type is
+ * switched on exactly "WPA", "WEP" or "EAP" and anything else (absent, "WPA2", "wpa") configures
+ * an open network; WEP keys of 10, 26 or 58 hex digits are used raw, anything else as ASCII; EAP
+ * settings are applied only with a known method and phase-2 value; a proxy host wins over a PAC
+ * URL.
+ */
+import { isIPv6 } from "node:net";
+import { show } from "../findings.js";
+import type { EapMethod, WifiSecurityType } from "../params.js";
+import type { KeyName } from "../keys.js";
+import { keyLabel, type Rule, type RuleContext } from "./context.js";
+
+export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
+export const EAP_METHODS: readonly EapMethod[] = ["PEAP", "TLS", "TTLS", "PWD", "SIM", "AKA", "AKA_PRIME"];
+/** WifiConfigurationProvider's PHASE2_AUTH map ("" and absent mean NONE). */
+export const PHASE2_METHODS: readonly string[] = ["", "NONE", "PAP", "MSCHAP", "MSCHAPV2", "GTC", "SIM", "AKA", "AKA_PRIME"];
+export const MAX_SSID_BYTES = 32;
+
+const EAP_ONLY_KEYS: KeyName[] = [
+  "WIFI_EAP_METHOD", "WIFI_PHASE2_AUTH", "WIFI_CA_CERTIFICATE", "WIFI_USER_CERTIFICATE",
+  "WIFI_IDENTITY", "WIFI_ANONYMOUS_IDENTITY", "WIFI_DOMAIN",
+];
+const WIFI_KEYS_NEEDING_SSID: KeyName[] = [
+  "WIFI_HIDDEN", "WIFI_SECURITY_TYPE", "WIFI_PASSWORD", ...EAP_ONLY_KEYS,
+  "WIFI_PROXY_HOST", "WIFI_PROXY_PORT", "WIFI_PROXY_BYPASS", "WIFI_PAC_URL",
+];
+
+/** The security type the device applies: exactly one of the four, anything else is NONE. */
+export function effectiveSecurityType(written: string | null): WifiSecurityType {
+  return SECURITY_TYPES.find((t) => t === written) ?? "NONE";
+}
+
+/** What an author most likely meant by an unrecognised security type. */
+function securitySuggestion(written: string): WifiSecurityType | null {
+  const upper = written.trim().toUpperCase().replace(/[\s_]/g, "-");
+  const exact = SECURITY_TYPES.find((t) => t === upper);
+  if (exact) return exact;
+  if (/^(WPA\d?|WPA\d?-PSK|WPA\d?-PERSONAL|PSK|SAE|WPA3-SAE|WPA2-WPA3)$/.test(upper)) return "WPA";
+  if (/^(OPEN|NO|NOPASS|NOPASSWORD)$/.test(upper)) return "NONE";
+  if (/^(WPA\d?-EAP|WPA\d?-ENTERPRISE|802\.1X|8021X|ENTERPRISE)$/.test(upper)) return "EAP";
+  return null;
+}
+
+const HEX = /^[0-9A-Fa-f]+$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+const wifi: Rule = (ctx) => {
+  const ssid = ctx.extras.resolve("WIFI_SSID");
+  if (!ssid.typed) {
+    for (const value of ctx.given(WIFI_KEYS_NEEDING_SSID)) {
+      ctx.emit("wifi-keys-without-ssid", ctx.pathOf(value),
+        `${keyLabel(value)} is given without WIFI_SSID: the device has no network to apply it to and ignores it.`,
+        "add WIFI_SSID, or remove the Wi-Fi settings if the device should use the network it already has");
+    }
+    return;
+  }
+  checkSsid(ctx);
+  const security = checkSecurity(ctx);
+  checkPassword(ctx, security);
+  if (security === "EAP") checkEap(ctx);
+  else ignoreEapKeys(ctx);
+  checkProxy(ctx);
+};
+
+function checkSsid(ctx: RuleContext): void {
+  const ssid = ctx.extras.resolve("WIFI_SSID");
+  const text = ssid.raw as string;
+  const path = ctx.pathOf(ssid);
+  if (text === "") {
+    ctx.emit("wifi-ssid-empty", path,
+      `${keyLabel(ssid)} is empty: the device switches the Wi-Fi step on but has no network name to join ` +
+        "(\"Couldn't connect to Wi-Fi\").",
+      "put the network name there, or remove WIFI_SSID if the device should use the network it already has");
+  } else if (utf8Length(text) > MAX_SSID_BYTES) {
+    ctx.emit("wifi-ssid-too-long", path,
+      `${keyLabel(ssid)} ${show(text)} is ${utf8Length(text)} bytes in UTF-8; an SSID is at most ${MAX_SSID_BYTES} bytes, ` +
+        "so no network has this name and the join fails.",
+      "check the network name (non-ASCII characters take 2 to 4 bytes each)");
+  }
+}
+
+function checkSecurity(ctx: RuleContext): WifiSecurityType {
+  const security = ctx.extras.resolve("WIFI_SECURITY_TYPE");
+  const written = security.typed ? (security.raw as string) : null;
+  const effective = effectiveSecurityType(written);
+  if (written !== null && written !== "" && effective === "NONE" && written !== "NONE") {
+    const suggestion = securitySuggestion(written);
+    ctx.emit("wifi-security-type", ctx.pathOf(security),
+      `${keyLabel(security)} ${show(written)} is not one of NONE, WPA, WEP, EAP (exact, case-sensitive): the device ` +
+        "silently configures an open network, and joining a secured network fails after a timeout.",
+      suggestion !== null
+        ? `write "${suggestion}"` + (suggestion === "WPA" ? " (it covers WPA and WPA2 personal networks)" : "")
+        : "write NONE, WPA, WEP or EAP");
+  }
+  return effective;
+}
+
+function checkPassword(ctx: RuleContext, security: WifiSecurityType): void {
+  const password = ctx.extras.resolve("WIFI_PASSWORD");
+  const text = password.typed ? (password.raw as string) : null;
+  const path = ctx.pathOf(password);
+  const securityWritten = ctx.extras.string("WIFI_SECURITY_TYPE");
+  if (security === "WPA" || security === "WEP") {
+    if (text === null || text === "") {
+      ctx.emit("wifi-password-missing", path,
+        `WIFI_SECURITY_TYPE is ${security} but WIFI_PASSWORD is ${text === "" ? "empty" : "missing"}: the device cannot ` +
+          "join the network (\"Couldn't connect to Wi-Fi\").",
+        security === "WPA" ? "add the network's passphrase (8 to 63 characters)" : "add the network's WEP key");
+      return;
+    }
+    if (security === "WPA") checkWpaPassphrase(ctx, text, path);
+    else checkWepKey(ctx, text, path);
+  } else if (security === "NONE" && text !== null && text !== "") {
+    const unrecognised = securityWritten !== null && securityWritten !== "" && securityWritten !== "NONE";
+    if (!unrecognised) {
+      ctx.emit("wifi-password-ignored", path,
+        `WIFI_PASSWORD is given, but WIFI_SECURITY_TYPE is ${securityWritten === "NONE" ? "NONE" : "absent (read as NONE)"}: ` +
+          "the device configures an open network and ignores the password.",
+        securityWritten === "NONE"
+          ? "remove the password, or set WIFI_SECURITY_TYPE to WPA or WEP for a secured network"
+          : "add WIFI_SECURITY_TYPE (WPA or WEP) for a secured network");
+    }
+  }
+  if (text !== null && text !== "" && security !== "NONE") {
+    ctx.emit("wifi-credentials-in-qr", path,
+      "The QR code carries the Wi-Fi password in plain text: anyone who can see or photograph the code can read it.",
+      "use a staging network with limited permissions for enrollment, and rotate its password");
+  }
+}
+
+function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void {
+  if (text.length === 64 && HEX.test(text)) {
+    ctx.emit("wifi-wpa-hex-key", path,
+      "WIFI_PASSWORD is 64 hex digits (a raw WPA key). ManagedProvisioning passes the password to Wi-Fi quoted, as a " +
+        "passphrase, and a passphrase is at most 63 characters, so some Android versions cannot join with it.",
+      "use the network's passphrase (8 to 63 printable ASCII characters) instead of the raw key");
+    return;
+  }
+  const problems: string[] = [];
+  if (text.length < 8 || text.length > 63) problems.push(`it is ${text.length} characters long (8 to 63 needed)`);
+  if (!PRINTABLE_ASCII.test(text)) problems.push("it contains characters outside printable ASCII");
+  if (problems.length === 0) return;
+  ctx.emit("wifi-wpa-passphrase", path,
+    `WIFI_PASSWORD is not a valid WPA passphrase: ${problems.join(" and ")}. The device cannot join the network ` +
+      "(\"Couldn't connect to Wi-Fi\").",
+    "use the network's passphrase: 8 to 63 printable ASCII characters, or the 64-hex-digit key");
+}
+
+function checkWepKey(ctx: RuleContext, text: string, path: string): void {
+  const rawHex = [10, 26, 58].includes(text.length) && HEX.test(text);
+  const usualAscii = [5, 13].includes(text.length) && PRINTABLE_ASCII.test(text);
+  if (rawHex || usualAscii) return;
+  const looksHex = HEX.test(text);
+  ctx.emit("wifi-wep-key", path,
+    `WIFI_PASSWORD is ${text.length} characters` + (looksHex ? " of hex digits" : "") + ": the device uses a WEP key of " +
+      "10, 26 or 58 hex digits raw and anything else as ASCII text, and WEP keys are usually 5 or 13 ASCII characters " +
+      "(10 or 26 hex digits). This key will most likely not match the network.",
+    "use the key exactly as the access point shows it: 10 or 26 hex digits, or 5 or 13 characters");
+}
+
+function checkEap(ctx: RuleContext): void {
+  const method = ctx.extras.resolve("WIFI_EAP_METHOD");
+  const methodText = method.typed ? (method.raw as string) : null;
+  if (methodText === null || !(EAP_METHODS as readonly string[]).includes(methodText)) {
+    const upper = methodText?.toUpperCase() ?? null;
+    const suggestion = EAP_METHODS.find((m) => m === upper);
+    ctx.emit("wifi-eap-method", ctx.pathOf(method),
+      (methodText === null
+        ? "WIFI_SECURITY_TYPE is EAP but WIFI_EAP_METHOD is missing"
+        : `WIFI_EAP_METHOD ${show(methodText)} is not one of ${EAP_METHODS.join(", ")}`) +
+        ": the device silently skips the EAP settings and cannot join the network.",
+      suggestion ? `write "${suggestion}"` : `set WIFI_EAP_METHOD to one of ${EAP_METHODS.join(", ")}`);
+  }
+  const phase2 = ctx.extras.resolve("WIFI_PHASE2_AUTH");
+  if (phase2.typed && !PHASE2_METHODS.includes(phase2.raw as string)) {
+    const upper = (phase2.raw as string).toUpperCase();
+    ctx.emit("wifi-eap-phase2", ctx.pathOf(phase2),
+      `WIFI_PHASE2_AUTH ${show(phase2.raw)} is not one of ${PHASE2_METHODS.filter((m) => m !== "").join(", ")}: ` +
+        "the device silently skips the EAP settings and cannot join the network.",
+      PHASE2_METHODS.includes(upper) ? `write "${upper}"` : "use NONE, PAP, MSCHAP, MSCHAPV2, GTC, SIM, AKA or AKA_PRIME");
+  }
+  for (const name of ["WIFI_CA_CERTIFICATE", "WIFI_USER_CERTIFICATE"] as const) {
+    const cert = ctx.extras.resolve(name);
+    if (!cert.typed || cert.raw === "") continue;
+    const text = (cert.raw as string).replace(/\s/g, "");
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) {
+      ctx.emit("wifi-eap-certificate", ctx.pathOf(cert),
+        `${keyLabel(cert)} is not standard base64: the device decodes it with java.util.Base64 and cannot read it, ` +
+          "so the EAP network cannot be verified.",
+        name === "WIFI_CA_CERTIFICATE"
+          ? "write the DER X.509 certificate as standard base64 (no PEM header lines)"
+          : "write the PKCS#12 key store as standard base64");
+    }
+  }
+}
+
+function ignoreEapKeys(ctx: RuleContext): void {
+  for (const value of ctx.given(EAP_ONLY_KEYS)) {
+    ctx.emit("wifi-eap-fields-ignored", ctx.pathOf(value),
+      `${keyLabel(value)} is an EAP setting, but WIFI_SECURITY_TYPE is not EAP: the device ignores it.`,
+      "set WIFI_SECURITY_TYPE to EAP for an enterprise network, or remove the EAP settings");
+  }
+}
+
+function checkProxy(ctx: RuleContext): void {
+  const host = ctx.extras.resolve("WIFI_PROXY_HOST");
+  const hostText = host.typed ? (host.raw as string) : "";
+  const port = ctx.extras.resolve("WIFI_PROXY_PORT");
+  const pac = ctx.extras.resolve("WIFI_PAC_URL");
+  if (hostText === "") {
+    for (const value of ctx.given(["WIFI_PROXY_PORT", "WIFI_PROXY_BYPASS"])) {
+      ctx.emit("wifi-proxy-without-host", ctx.pathOf(value),
+        `${keyLabel(value)} is given without WIFI_PROXY_HOST: the device sets no proxy and ignores it.`,
+        "add WIFI_PROXY_HOST, or remove the proxy settings");
+    }
+    return;
+  }
+  const portValue = port.typed ? (port.raw as number) : 0;
+  if (portValue < 1 || portValue > 65535) {
+    ctx.emit("wifi-proxy-port", port.key === null ? ctx.pathOf(host) : ctx.pathOf(port),
+      (port.key === null
+        ? "WIFI_PROXY_HOST is set but WIFI_PROXY_PORT is missing, which reads as 0"
+        : port.typed
+          ? `WIFI_PROXY_PORT ${portValue} is outside 1..65535`
+          : `WIFI_PROXY_PORT ${show(port.raw)} is not a number, which reads as 0`) +
+        ": the proxy is unusable and the download through it fails.",
+      "set WIFI_PROXY_PORT to the proxy's port, a number without quotes (e.g. 3128)");
+  }
+  const bare = hostText.replace(/^\[|\]$/g, "");
+  if (!isIPv6(bare) && /[:/@\s]/.test(hostText)) {
+    ctx.emit("wifi-proxy-host", ctx.pathOf(host),
+      `WIFI_PROXY_HOST ${show(hostText)} is not a bare host name: the device passes it unchanged as the proxy's host, ` +
+        "so the proxy cannot be reached.",
+      "write only the host (e.g. proxy.example.com) and put the port in WIFI_PROXY_PORT");
+  }
+  if (pac.typed && pac.raw !== "") {
+    ctx.emit("wifi-proxy-pac-ignored", ctx.pathOf(pac),
+      "Both WIFI_PROXY_HOST and WIFI_PAC_URL are given: the device uses the proxy host and ignores the PAC URL.",
+      "keep only one of them");
+  }
+}
+
+/** A download needs a network: the payload must bring Wi-Fi, allow mobile data, or rely on an existing one. */
+const network: Rule = (ctx) => {
+  if (!ctx.extras.resolve("DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION").typed) return;
+  if (ctx.extras.resolve("WIFI_SSID").typed || ctx.extras.boolean("USE_MOBILE_DATA") === true) return;
+  ctx.emit("no-network", "",
+    "The admin app must be downloaded, but the payload configures no Wi-Fi and does not allow mobile data: the device " +
+      "must already be online (Android 10+ needs Wi-Fi for QR provisioning unless USE_MOBILE_DATA is true).",
+    "add WIFI_SSID (and its security settings), or set USE_MOBILE_DATA to true");
+};
+
+export const wifiRules: Rule[] = [wifi, network];

@@ -1,0 +1,129 @@
+/**
+ * Renders provisioning payloads as QR codes, and answers "which QR version does this payload
+ * need?" without rendering.
+ *
+ * Payloads go in as one byte-mode segment holding the UTF-8 bytes of the text, without an ECI
+ * marker: that is what Android's own tooling and most payload authors produce, and what the
+ * setup wizard's scanner reads (it guesses UTF-8 when the bytes are valid UTF-8). The `qrcode`
+ * package does the encoding; its capacity table (ISO/IEC 18004) answers the sizing questions.
+ */
+import { createRequire } from "node:module";
+import QRCode from "qrcode";
+import type { EcLevel } from "./types.js";
+
+export const EC_LEVELS: readonly EcLevel[] = ["L", "M", "Q", "H"];
+/** The most bytes any QR code holds: version 40, level L, byte mode. */
+export const MAX_QR_BYTES = 2953;
+
+// qrcode exposes its capacity table only through its internal modules (CommonJS, untyped).
+interface QrVersionModule {
+  getCapacity(version: number, level: { bit: number }, mode?: unknown): number;
+}
+interface QrEcLevelModule {
+  L: { bit: number };
+  M: { bit: number };
+  Q: { bit: number };
+  H: { bit: number };
+}
+interface QrModeModule {
+  BYTE: unknown;
+}
+const require = createRequire(import.meta.url);
+const qrVersion = require("qrcode/lib/core/version.js") as QrVersionModule;
+const qrEcLevel = require("qrcode/lib/core/error-correction-level.js") as QrEcLevelModule;
+const qrMode = require("qrcode/lib/core/mode.js") as QrModeModule;
+
+const capacityCache = new Map<EcLevel, number[]>();
+
+/** Byte-mode capacity of versions 1..40 at a level (index 0 is version 1). */
+export function byteCapacities(ecLevel: EcLevel): readonly number[] {
+  let table = capacityCache.get(ecLevel);
+  if (!table) {
+    table = [];
+    for (let version = 1; version <= 40; version++) {
+      table.push(qrVersion.getCapacity(version, qrEcLevel[ecLevel], qrMode.BYTE));
+    }
+    capacityCache.set(ecLevel, table);
+  }
+  return table;
+}
+
+/** The smallest version that holds `bytes` bytes in byte mode at this level, or null when none does. */
+export function minimumVersion(bytes: number, ecLevel: EcLevel): number | null {
+  const index = byteCapacities(ecLevel).findIndex((capacity) => bytes <= capacity);
+  return index < 0 ? null : index + 1;
+}
+
+/** Modules per side of a version. */
+export function moduleCountOf(version: number): number {
+  return 17 + 4 * version;
+}
+
+export interface RenderOptions {
+  /** Error-correction level; M by default (what `qrcode` and most generators use). */
+  ecLevel?: EcLevel;
+  /** Pixels per module; 8 by default. */
+  scale?: number;
+  /** Quiet zone in modules; 4 by default (the minimum the standard asks for). */
+  margin?: number;
+}
+
+export interface RenderedQr {
+  png: Buffer;
+  version: number;
+  ecLevel: EcLevel;
+  /** Modules per side, without the quiet zone. */
+  moduleCount: number;
+  /** UTF-8 bytes of the text, all in one byte-mode segment. */
+  payloadBytes: number;
+  /** Image width and height in pixels. */
+  sizePixels: number;
+  scale: number;
+  margin: number;
+  mode: "byte";
+  eci: null;
+}
+
+export class PayloadTooLargeError extends Error {
+  override readonly name = "PayloadTooLargeError";
+  constructor(readonly bytes: number, readonly ecLevel: EcLevel) {
+    const capacity = byteCapacities(ecLevel)[39] ?? 0;
+    super(`the payload is ${bytes} bytes; a QR code at level ${ecLevel} holds at most ${capacity} bytes`);
+  }
+}
+
+/** Renders text as a PNG QR code (byte mode, UTF-8, no ECI). Deterministic for the same input. */
+export async function renderQrPng(text: string, options: RenderOptions = {}): Promise<RenderedQr> {
+  const ecLevel = options.ecLevel ?? "M";
+  const scale = options.scale ?? 8;
+  const margin = options.margin ?? 4;
+  const data = Buffer.from(text, "utf8");
+  const version = minimumVersion(data.length, ecLevel);
+  if (version === null) throw new PayloadTooLargeError(data.length, ecLevel);
+  const segments = [{ data, mode: "byte" as const }];
+  // create() picks the mask; passing version and mask to toBuffer keeps the PNG and the
+  // reported metadata in step.
+  const symbol = QRCode.create(segments, { errorCorrectionLevel: ecLevel, version });
+  const png = await QRCode.toBuffer(segments, {
+    type: "png",
+    errorCorrectionLevel: ecLevel,
+    version: symbol.version,
+    ...(symbol.maskPattern === undefined ? {} : { maskPattern: symbol.maskPattern }),
+    scale,
+    margin,
+    color: { dark: "#000000ff", light: "#ffffffff" },
+  });
+  const moduleCount = symbol.modules.size;
+  return {
+    png,
+    version: symbol.version,
+    ecLevel,
+    moduleCount,
+    payloadBytes: data.length,
+    sizePixels: (moduleCount + 2 * margin) * scale,
+    scale,
+    margin,
+    mode: "byte",
+    eci: null,
+  };
+}
