@@ -1,0 +1,64 @@
+/**
+ * Findings about the QR image itself, from what the decoders returned: fragile prints,
+ * disagreements, high versions, missing ECI, no code at all, several codes.
+ */
+import { describe, expect, it } from "vitest";
+import { imageFindings, modulePixels } from "../../agent/payload/index.js";
+import type { DecodeImageResult, DecodedCode } from "../../agent/qr/types.js";
+
+function code(over: Partial<DecodedCode> = {}): DecodedCode {
+  return {
+    text: "{}", bytes: new Uint8Array([0x7b, 0x7d]), decoder: "zxing+jsqr", decoders: ["zxing", "jsqr"],
+    version: 5, ecLevel: "M", mode: "byte", eci: null, moduleCount: 37,
+    corners: [{ x: 24, y: 24 }, { x: 172, y: 24 }, { x: 172, y: 172 }, { x: 24, y: 172 }],
+    disagreement: null, ...over,
+  };
+}
+
+function image(codes: DecodedCode[]): DecodeImageResult {
+  return { file: "x.png", width: 200, height: 200, codes };
+}
+
+const rules = (codes: DecodedCode[]) => imageFindings(image(codes)).map((f) => f.rule);
+
+describe("QR image findings", () => {
+  it("has nothing to say about a clean code both decoders read", () => {
+    expect(rules([code()])).toEqual([]);
+  });
+
+  it("calls an image without a code an error", () => {
+    const findings = imageFindings(image([]));
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([["qr-no-code", "error"]]);
+  });
+
+  it("warns when only one decoder reads the code", () => {
+    expect(rules([code({ decoder: "zxing", decoders: ["zxing"] })])).toEqual(["qr-single-decoder"]);
+  });
+
+  it("calls decoders that read different texts an error, naming them", () => {
+    const findings = imageFindings(image([code({
+      disagreement: [{ decoder: "zxing", text: "{}" }, { decoder: "jsqr", text: "{ }" }],
+    })]));
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([["qr-decoder-disagreement", "error"]]);
+    expect(findings[0]!.message).toContain("zxing vs jsqr");
+  });
+
+  it("warns about several codes, without calling each one fragile", () => {
+    expect(rules([code(), code({ decoder: "zxing", decoders: ["zxing"] })])).toEqual(["qr-multiple-codes"]);
+  });
+
+  it("warns above version 25, not at 25", () => {
+    expect(rules([code({ version: 26, moduleCount: 121 })])).toEqual(["qr-high-version"]);
+    expect(rules([code({ version: 25, moduleCount: 117 })])).toEqual([]);
+  });
+
+  it("notes non-ASCII text without an ECI marker, and not with one", () => {
+    expect(rules([code({ text: "{\"s\":\"Café\"}" })])).toEqual(["qr-no-eci"]);
+    expect(rules([code({ text: "{\"s\":\"Café\"}", eci: 26 })])).toEqual([]);
+  });
+
+  it("estimates the module size from the corners", () => {
+    expect(modulePixels(code())).toBe(4);
+    expect(modulePixels(code({ corners: null }))).toBeNull();
+  });
+});
