@@ -120,3 +120,12 @@ describe("size", () => {
     expect(rulesOf(fill(2954))).toContain("payload-too-large");
   });
 });
+
+describe("many findings", () => {
+  it("lists at most 50 findings of one rule and sums up the rest", () => {
+    const keys = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, 0]));
+    const findings = check(payloadWith(keys)).findings.filter((f) => f.rule === "unknown-key");
+    expect(findings).toHaveLength(51);
+    expect(findings[50]!.message).toBe("250 more unknown-key findings like the ones above are not listed.");
+  });
+});
