@@ -1,0 +1,233 @@
+/**
+ * The device's HTTP: undici requests with a timeout on the device's clock, every exchange written
+ * to the transcript, and a middleware hook where the virtual network applies faults (a 503, a
+ * request that is never answered, a corrupted download) before or after the real request.
+ *
+ * Timeouts: a timer on the device clock aborts the request (so a simulated clock turns a
+ * never-answered request into a timeout in no real time), and undici's own headers/body timeouts
+ * stop a real request that hangs (the simulated clock does not move while real I/O is in flight).
+ */
+import { createHash } from "node:crypto";
+import { request, type Dispatcher } from "undici";
+import { StepError } from "../machine/step-error.js";
+import type { ClockPort } from "../device/ports.js";
+import type { HttpPurpose, HttpRecord, TranscriptSink } from "../report/transcript.js";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+  purpose: HttpPurpose;
+  signal?: AbortSignal;
+  /** Overrides the transport's default timeout. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  /** Set by a middleware that shaped this response (for the transcript). */
+  fault?: string;
+}
+
+/** Runs the next step of the chain (ultimately the real request). */
+export type HttpNext = (req: HttpRequest, signal: AbortSignal) => Promise<HttpResponse>;
+/** Sees every request; may answer itself, delay, or alter the real response. */
+export type HttpMiddleware = (req: HttpRequest, signal: AbortSignal, next: HttpNext) => Promise<HttpResponse>;
+
+export interface HttpTransportOptions {
+  clock: ClockPort;
+  transcript?: TranscriptSink;
+  middleware?: HttpMiddleware[];
+  /** Rewrites request origins: { "http://old:8080": "http://127.0.0.1:53121" } (enroll --service). */
+  originMap?: Record<string, string>;
+  /** Default timeout per request, on the device clock. */
+  timeoutMs?: number;
+  dispatcher?: Dispatcher;
+  /** Identifies the device in User-Agent. */
+  userAgent?: string;
+}
+
+/** Thrown inside the transport when the device-clock timer fires. */
+class DeviceTimeout extends Error {
+  override readonly name = "DeviceTimeout";
+}
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
+/** Bodies larger than this are refused (a device API answer or a package is far smaller). */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export class HttpTransport {
+  private readonly clock: ClockPort;
+  private readonly middleware: HttpMiddleware[];
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.clock = options.clock;
+    this.middleware = options.middleware ?? [];
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  }
+
+  /**
+   * Sends a request. HTTP error statuses are returned, not thrown; a timeout throws
+   * StepError("serviceTimeout"), a network failure StepError("networkError") (both retryable);
+   * the caller's abort propagates as is.
+   */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const controller = new AbortController();
+    const timer = this.clock.setTimeout(() => controller.abort(new DeviceTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const onCallerAbort = () => controller.abort(req.signal?.reason);
+    if (req.signal?.aborted) onCallerAbort();
+    req.signal?.addEventListener("abort", onCallerAbort, { once: true });
+
+    const url = this.rewrite(req.url);
+    const routed: HttpRequest = { ...req, url };
+    const startedAt = this.clock.now();
+    const started = performance.now();
+    const chain = this.middleware.reduceRight<HttpNext>(
+      (next, mw) => (r, signal) => mw(r, signal, next),
+      (r, signal) => this.clock.track(this.realRequest(r, signal, timeoutMs)),
+    );
+    try {
+      const response = await chain(routed, controller.signal);
+      this.record(routed, startedAt, started, { response });
+      return response;
+    } catch (error) {
+      const timedOut = controller.signal.reason instanceof DeviceTimeout || isUndiciTimeout(error);
+      if (req.signal?.aborted && !timedOut) {
+        this.record(routed, startedAt, started, { error: "aborted (the step was interrupted)" });
+        throw error;
+      }
+      const failure = timedOut
+        ? new StepError("serviceTimeout", `${req.method} ${url}: no answer within ${Math.round(timeoutMs / 1000)} s`, { retryable: true })
+        : new StepError("networkError", `${req.method} ${url}: ${describeNetworkError(error)}`, { retryable: true, cause: error });
+      this.record(routed, startedAt, started, { error: failure.message, fault: (error as { fault?: string }).fault });
+      throw failure;
+    } finally {
+      this.clock.clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  private rewrite(url: string): string {
+    const map = this.options.originMap;
+    if (!map) return url;
+    try {
+      const parsed = new URL(url);
+      const target = map[parsed.origin];
+      if (!target) return url;
+      const base = new URL(target);
+      return `${base.origin}${parsed.pathname}${parsed.search}`;
+    } catch {
+      return url;
+    }
+  }
+
+  private async realRequest(req: HttpRequest, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      "user-agent": this.options.userAgent ?? "aosp-sim",
+      ...req.headers,
+    };
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers["content-type"] = "application/json";
+    }
+    const res = await request(req.url, {
+      method: req.method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+    });
+    const length = Number(res.headers["content-length"] ?? 0);
+    if (length > MAX_BODY_BYTES) {
+      res.body.destroy();
+      throw new Error(`the response is ${length} bytes, more than a device accepts`);
+    }
+    const bytes = new Uint8Array(await res.body.arrayBuffer());
+    return { status: res.statusCode, headers: flattenHeaders(res.headers), body: bytes };
+  }
+
+  private record(
+    req: HttpRequest,
+    startedAt: number,
+    started: number,
+    outcome: { response?: HttpResponse; error?: string; fault?: string | undefined },
+  ): void {
+    const sink = this.options.transcript;
+    if (!sink) return;
+    const record: HttpRecord = {
+      type: "http",
+      at: new Date(startedAt).toISOString(),
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      purpose: req.purpose,
+      method: req.method,
+      url: req.url,
+      request: { headers: req.headers ?? {}, ...(req.json === undefined ? {} : { body: req.json }) },
+    };
+    if (outcome.response) {
+      record.response = {
+        status: outcome.response.status,
+        headers: outcome.response.headers,
+        body: summariseBody(outcome.response),
+      };
+      if (outcome.response.fault) record.fault = outcome.response.fault;
+    }
+    if (outcome.error !== undefined) record.error = outcome.error;
+    if (outcome.fault) record.fault = outcome.fault;
+    sink(record);
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return flat;
+}
+
+/** JSON bodies as JSON; anything else (a package) as its size and SHA-256. */
+function summariseBody(response: HttpResponse): unknown {
+  if (response.body.length === 0) return undefined;
+  const type = response.headers["content-type"] ?? "";
+  if (type.includes("json")) {
+    try {
+      return JSON.parse(Buffer.from(response.body).toString("utf8"));
+    } catch {
+      /* fall through: keep the summary */
+    }
+  }
+  return { bytes: response.body.length, sha256: createHash("sha256").update(response.body).digest("base64url") };
+}
+
+function isUndiciTimeout(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
+}
+
+function describeNetworkError(error: unknown): string {
+  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  if (code === "ECONNREFUSED") return "connection refused (is the service running?)";
+  if (code === "ENOTFOUND") return "host not found";
+  if (code === "ECONNRESET") return "connection reset";
+  return e?.cause?.message ?? e?.message ?? String(error);
+}
+
+/** Parses a JSON body, or returns undefined. */
+export function jsonBody(response: HttpResponse): unknown {
+  if (response.body.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(response.body).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}

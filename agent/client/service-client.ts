@@ -1,0 +1,114 @@
+/**
+ * The agent's client for the device API (agent/client/device-api.ts), implementing ServicePort
+ * over HttpTransport. Error bodies become StepError carrying the service's code ("tokenRevoked",
+ * "agentVersionTooOld", ...); 5xx answers become retryable "serviceUnavailable" failures.
+ */
+import {
+  deviceRoutes,
+  type AcknowledgeActionRequest,
+  type CheckInRequest,
+  type CheckInResponse,
+  type EnrollRequest,
+  type EnrollResponse,
+  type ErrorBody,
+  type SignInRequest,
+  type SignInResponse,
+  type UpdatesResponse,
+  type UploadLogsRequest,
+  type UploadLogsResponse,
+} from "./device-api.js";
+import { StepError } from "../machine/step-error.js";
+import type { ServicePort } from "../device/ports.js";
+import type { Session } from "../machine/types.js";
+import { jsonBody, type HttpResponse, type HttpTransport } from "./http.js";
+
+export class ServiceClient implements ServicePort {
+  constructor(private readonly http: HttpTransport) {}
+
+  enroll(serviceUrl: string, body: EnrollRequest, signal: AbortSignal): Promise<EnrollResponse> {
+    return this.call<EnrollResponse>("POST", join(serviceUrl, deviceRoutes.enroll()), { body, signal });
+  }
+
+  signIn(session: Session, body: SignInRequest, signal: AbortSignal): Promise<SignInResponse> {
+    return this.call<SignInResponse>("POST", join(session.serviceUrl, deviceRoutes.signIn(session.deviceId)), {
+      body,
+      signal,
+      session,
+    });
+  }
+
+  checkIn(session: Session, body: CheckInRequest, signal: AbortSignal): Promise<CheckInResponse> {
+    return this.call<CheckInResponse>("POST", join(session.serviceUrl, deviceRoutes.checkIn(session.deviceId)), {
+      body,
+      signal,
+      session,
+    });
+  }
+
+  getUpdates(session: Session, signal: AbortSignal): Promise<UpdatesResponse> {
+    return this.call<UpdatesResponse>("GET", join(session.serviceUrl, deviceRoutes.updates(session.deviceId)), {
+      signal,
+      session,
+    });
+  }
+
+  async acknowledge(session: Session, actionId: string, body: AcknowledgeActionRequest, signal: AbortSignal): Promise<void> {
+    await this.call<unknown>("POST", join(session.serviceUrl, deviceRoutes.acknowledge(session.deviceId, actionId)), {
+      body,
+      signal,
+      session,
+    });
+  }
+
+  uploadLogs(session: Session, body: UploadLogsRequest, signal: AbortSignal): Promise<UploadLogsResponse> {
+    return this.call<UploadLogsResponse>("POST", join(session.serviceUrl, deviceRoutes.logs(session.deviceId)), {
+      body,
+      signal,
+      session,
+    });
+  }
+
+  private async call<T>(
+    method: "GET" | "POST",
+    url: string,
+    options: { body?: unknown; signal: AbortSignal; session?: Session },
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (options.session) headers["authorization"] = `Bearer ${options.session.deviceCredential}`;
+    const response = await this.http.send({
+      method,
+      url,
+      headers,
+      ...(options.body === undefined ? {} : { json: options.body }),
+      purpose: "device-api",
+      signal: options.signal,
+    });
+    if (response.status >= 200 && response.status < 300) return jsonBody(response) as T;
+    throw serviceError(method, url, response);
+  }
+}
+
+/** Joins a base URL (possibly with a path prefix) and an absolute route. */
+export function join(base: string, route: string): string {
+  return `${base.replace(/\/+$/, "")}${route}`;
+}
+
+/** The StepError a non-2xx answer stands for. */
+export function serviceError(method: string, url: string, response: HttpResponse): StepError {
+  const body = jsonBody(response) as Partial<ErrorBody> | undefined;
+  const code = typeof body?.error?.code === "string" ? body.error.code : undefined;
+  const message = typeof body?.error?.message === "string" ? body.error.message : `HTTP ${response.status}`;
+  const where = `${method} ${new URL(url).pathname}`;
+  if (response.status >= 500) {
+    return new StepError("serviceUnavailable", `${where}: HTTP ${response.status}${code ? ` ${code}` : ""}: ${message}`, {
+      retryable: true,
+      status: response.status,
+    });
+  }
+  const options: { status: number; retryable: boolean; minimumVersion?: string } = {
+    status: response.status,
+    retryable: response.status === 429,
+  };
+  if (typeof body?.error?.minimumVersion === "string") options.minimumVersion = body.error.minimumVersion;
+  return new StepError(code ?? `http${response.status}`, `${where}: ${message}`, options);
+}

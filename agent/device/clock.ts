@@ -1,0 +1,238 @@
+/**
+ * Device clocks. Each implements ClockPort, which is also XState's Clock interface
+ * (setTimeout/clearTimeout), so the machine's `after` delays run on it.
+ *
+ * - RealClock: wall time. For `enroll` against a live service.
+ * - SimulatedClock: time stands still until a driver moves it. `runUntil` jumps straight to the
+ *   next due timer whenever no real I/O is in flight (HTTP exchanges are marked with `track`),
+ *   so a day of check-ins against a real HTTP service runs in milliseconds while every request
+ *   still happens for real. Several devices may share one (a fleet).
+ * - SkewedClock: another clock seen through an offset (the clock-skew fault); it can jump.
+ */
+import type { ClockPort } from "./ports.js";
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+/** sleep() on any clock that has setTimeout/clearTimeout. */
+function sleepOn(clock: Pick<ClockPort, "setTimeout" | "clearTimeout">, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const onAbort = () => {
+      clock.clearTimeout(handle);
+      reject(abortError(signal!));
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export class RealClock implements ClockPort {
+  readonly kind = "real" as const;
+
+  now(): number {
+    return Date.now();
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    return setTimeout(fn, Math.max(0, ms));
+  }
+
+  clearTimeout(handle: unknown): void {
+    clearTimeout(handle as NodeJS.Timeout);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    return work;
+  }
+}
+
+interface Timer {
+  due: number;
+  seq: number;
+  fn: () => void;
+}
+
+export type RunOutcome =
+  /** The predicate became true. */
+  | "done"
+  /** Nothing left to do: no timer pending and no I/O in flight. */
+  | "idle"
+  /** The time limit was reached first. */
+  | "limit";
+
+export class SimulatedClock implements ClockPort {
+  readonly kind = "simulated" as const;
+  private nowMs: number;
+  private readonly timers = new Map<number, Timer>();
+  private nextId = 1;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  /** @param start the clock's reading at creation (ms since the epoch); defaults to now. */
+  constructor(start: number = Date.now()) {
+    this.nowMs = start;
+  }
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  setTimeout(fn: () => void, ms: number): number {
+    const id = this.nextId++;
+    const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    this.timers.set(id, { due: this.nowMs + delay, seq: id, fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight++;
+    const done = () => {
+      this.inFlight--;
+      if (this.inFlight === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  /** Timers waiting to fire. */
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  /** When the next timer is due, or null. */
+  nextDueAt(): number | null {
+    return this.earliest()?.[1].due ?? null;
+  }
+
+  /**
+   * Resolves once no tracked I/O is in flight and the event loop has had a chance to start more
+   * (promise callbacks run, the machine reacts, the next request begins).
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      if (this.inFlight > 0) {
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.inFlight === 0) return;
+    }
+  }
+
+  /** Fires the next due timer (moving time forward to it). False when none is pending. */
+  async step(): Promise<boolean> {
+    await this.settle();
+    const next = this.earliest();
+    if (!next) return false;
+    const [id, timer] = next;
+    this.timers.delete(id);
+    this.nowMs = Math.max(this.nowMs, timer.due);
+    timer.fn();
+    await this.settle();
+    return true;
+  }
+
+  /**
+   * Runs timers in order until `done()` holds, nothing is left to do, or `limitMs` of simulated
+   * time has passed (then the clock stops exactly at the limit).
+   */
+  async runUntil(done: () => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
+    const limitAt = options.limitMs === undefined ? Number.POSITIVE_INFINITY : this.nowMs + options.limitMs;
+    for (;;) {
+      await this.settle();
+      if (done()) return "done";
+      const next = this.earliest();
+      if (!next) return "idle";
+      if (next[1].due > limitAt) {
+        this.nowMs = limitAt;
+        return "limit";
+      }
+      await this.step();
+    }
+  }
+
+  /** Lets `ms` of simulated time pass, firing every timer due in between. */
+  async advance(ms: number): Promise<void> {
+    await this.runUntil(() => false, { limitMs: ms });
+  }
+
+  private earliest(): [number, Timer] | undefined {
+    let best: [number, Timer] | undefined;
+    for (const entry of this.timers) {
+      const [, t] = entry;
+      if (!best || t.due < best[1].due || (t.due === best[1].due && t.seq < best[1].seq)) best = entry;
+    }
+    return best;
+  }
+}
+
+/**
+ * A device's view of a shared clock, off by an offset that can change (a clock set wrong, then
+ * corrected or jumping). Timers are durations, so they are unaffected; `now()` is not.
+ */
+export class SkewedClock implements ClockPort {
+  constructor(
+    readonly base: ClockPort,
+    private offsetMs: number,
+  ) {}
+
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** Moves the device's clock by `deltaMs` (positive: forward). */
+  jump(deltaMs: number): void {
+    this.offsetMs += deltaMs;
+  }
+
+  now(): number {
+    return this.base.now() + this.offsetMs;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    return this.base.setTimeout(fn, ms);
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.base.clearTimeout(handle);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.base.sleep(ms, signal);
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    return this.base.track(work);
+  }
+}
+
+/** The clock under any number of SkewedClock layers. */
+export function baseClock(clock: ClockPort): ClockPort {
+  let c = clock;
+  while (c instanceof SkewedClock) c = c.base;
+  return c;
+}

@@ -1,0 +1,383 @@
+/**
+ * createDevice: one virtual AOSP device, ready to be powered on and driven. This is the
+ * library's entry point (agent/index.ts) and what the `enroll` and `run` commands use.
+ *
+ *   const device = await createDevice({ qr: { payload }, seed: 7, user: { userPrincipalName, password } });
+ *   const result = await device.enroll();          // taps, scans, ... until enrolled or failed
+ *   await device.runFor(24 * HOUR);                // a day of check-ins, in milliseconds
+ *
+ * It assembles the virtual hardware (Wi-Fi environment, package manager, storage, camera, power),
+ * the HTTP transport with the selected faults, the service client, the wired machine and the
+ * runtime that runs it on the chosen clock.
+ */
+import type { InstalledApp } from "../client/device-api.js";
+import { HttpTransport } from "../client/http.js";
+import { ServiceClient } from "../client/service-client.js";
+import type { DeviceContext, DeviceIdentity, DeviceSettings, Failure } from "../machine/types.js";
+import type { TimelineEntry } from "../report/timeline.js";
+import type { TranscriptSink } from "../report/transcript.js";
+import { RealClock, SimulatedClock, SkewedClock, type RunOutcome } from "./clock.js";
+import { findFault, formatFault, Strikes, toFault, type Fault } from "./faults.js";
+import { resolveIdentity } from "./identity.js";
+import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
+import { DeviceRuntime, type DeviceCommand, type DeviceSnapshot, type MutablePowerGate } from "./runtime.js";
+import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
+import { faultMiddleware } from "./virtual/network.js";
+import { VirtualPackageManager } from "./virtual/packages.js";
+import { VirtualPower } from "./virtual/power.js";
+import { DirectoryStorage, MemoryStorage } from "./virtual/storage.js";
+import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
+import {
+  DEFAULT_ENVIRONMENT,
+  VirtualWifi,
+  type VirtualNetwork,
+  type WifiEnvironment,
+} from "./virtual/wifi.js";
+import { wireDevice } from "./wiring.js";
+
+export interface CreateDeviceOptions {
+  /** What the camera sees: an image (PNG/JPEG bytes) or the payload (rendered as a QR code). */
+  qr: { image: Uint8Array; label?: string } | { payload: string | Record<string, unknown>; label?: string };
+  /** Reproducible identity: the same seed, the same serial number and model. */
+  seed?: number;
+  /** Explicit identity fields (win over the seed's). */
+  identity?: Partial<DeviceIdentity>;
+  /** The device's clock. Default: a SimulatedClock starting now. */
+  clock?: ClockPort;
+  /** Faults, as objects or CLI strings ("wrong-wifi-key", "power-loss@downloadingAgent"). */
+  faults?: (Fault | string)[];
+  /** The work account typed on the sign-in screen (without one, the device waits there). */
+  user?: { userPrincipalName: string; password: string };
+  /** Sends the payload's service traffic (and its agent download) to this base URL instead. */
+  serviceUrl?: string;
+  /** The device's flash: memory (default) or a directory (survives the process). */
+  storage?: StoragePort | { dir: string };
+  /** Receives every state change and HTTP exchange. */
+  transcript?: TranscriptSink;
+  /** Networks around the device (default: the payload's network with the payload's key). */
+  environment?: Partial<Omit<WifiEnvironment, "networks">> & { networks?: VirtualNetwork[] };
+  /** The device was reset with an account on it (factory reset protection is on). */
+  resetProtection?: boolean;
+  /** Timeouts and retry policy (defaults: a real device's). */
+  settings?: Partial<DeviceSettings>;
+  /** Hardware delays (Wi-Fi scans, DHCP): realistic on a simulated clock, none on a real one. */
+  latency?: "realistic" | "none";
+  /** Device API request timeout on the device clock (default 30 s). */
+  httpTimeoutMs?: number;
+}
+
+export interface DeviceReport {
+  deviceId: string | null;
+  serialNumber: string;
+  finalState: string;
+  failure: Failure | null;
+  timeline: TimelineEntry[];
+  apps: { package: string; versionName: string; versionCode: number }[];
+}
+
+export interface Device {
+  readonly identity: DeviceIdentity;
+  readonly clock: ClockPort;
+  readonly faults: readonly Fault[];
+  readonly timeline: TimelineEntry[];
+  /** The deepest active state ("enrolled.idle"), or "off". */
+  readonly state: string;
+  readonly snapshot: DeviceSnapshot;
+  readonly context: DeviceContext;
+  readonly failure: Failure | null;
+  /** The device's flash (the persisted snapshot lives under system/). */
+  readonly storage: StoragePort;
+  powerOn(): void;
+  /** Pulls the battery; with `offForMs`, the device boots again after that long. */
+  powerOff(offForMs?: number): void;
+  send(command: DeviceCommand): void;
+  /** Adds a line to the timeline (and transcript) for something done to the device from outside. */
+  note(text: string): void;
+  /** Calls `listener` after every step. */
+  onChange(listener: () => void): () => void;
+  /**
+   * Powers on, taps six times and lets the flow run until the device is enrolled, fails, or
+   * waits for a person (the sign-in screen without `user`). Resolves to the report.
+   */
+  enroll(options?: { limitMs?: number }): Promise<DeviceReport>;
+  /** Runs until `done` holds, nothing is pending, or the limit passes. */
+  runUntil(done: (device: Device) => boolean, options?: { limitMs?: number }): Promise<RunOutcome>;
+  /** Lets time pass (simulated clock: instantly; real clock: really). */
+  runFor(ms: number): Promise<void>;
+  /** "Share logs": resolves to the incident ID, or rejects with the reason. */
+  shareLogs(description?: string): Promise<string>;
+  installedApps(): Promise<InstalledApp[]>;
+  report(): Promise<DeviceReport>;
+  /** Stops the device (timers, in-flight requests). */
+  dispose(): void;
+}
+
+/** True in states where the device waits for nothing but a person or stays put. */
+export function isSettled(device: Device): boolean {
+  if (!device.snapshot) return false;
+  const s = device.snapshot;
+  return s.hasTag("enrolled") || s.hasTag("failure") || (s.hasTag("needsUser") && device.state !== "welcome");
+}
+
+export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
+  const faults = (options.faults ?? []).map(toFault);
+  const identity = resolveIdentity({
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
+  });
+  const skew = faults.find((f): f is Extract<Fault, { name: "clock-skew" }> => f.name === "clock-skew");
+  const base = options.clock ?? new SimulatedClock();
+  const clock: ClockPort = skew ? new SkewedClock(base, skew.state === undefined ? skew.offsetMs : 0) : base;
+  const storage = options.storage === undefined
+    ? new MemoryStorage()
+    : "dir" in options.storage
+      ? new DirectoryStorage(options.storage.dir)
+      : options.storage;
+
+  const picture = await cameraPicture(options.qr);
+  const http = new HttpTransport({
+    clock,
+    middleware: faultMiddleware(faults),
+    ...(options.transcript ? { transcript: options.transcript } : {}),
+    ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
+    ...(options.serviceUrl ? { originMap: await serviceOriginMap(picture, options.serviceUrl) } : {}),
+    userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
+  });
+  const realistic = (options.latency ?? (base instanceof RealClock ? "none" : "realistic")) === "realistic";
+  const timings = realistic ? REALISTIC_TIMINGS : INSTANT_TIMINGS;
+  const packages = new VirtualPackageManager(storage, http, clock, timings);
+  const power = new VirtualPower(storage, clock, { resetProtection: options.resetProtection ?? false, resetMs: timings.resetMs });
+  const wifiTimeout = findFault(faults, "wifi-timeout");
+  const wifi = new VirtualWifi(
+    environmentWith(options.environment, faults),
+    clock,
+    storage,
+    timings.wifi,
+    wifiTimeout ? new Strikes(wifiTimeout.times) : null,
+  );
+  const ports: DevicePorts = {
+    wifi,
+    packages,
+    service: new ServiceClient(http),
+    camera: new VirtualCamera(picture, clock, timings.cameraMs),
+    clock,
+    storage,
+    power,
+  };
+  const gate: MutablePowerGate = { powered: true };
+  // The runtime is created after the machine, and the machine's log collector reads the runtime.
+  let runtime: DeviceRuntime | null = null;
+  const machine = wireDevice(ports, gate, { collectLogs: () => runtime?.logText() ?? "" });
+  runtime = new DeviceRuntime({
+    machine,
+    input: { identity, ...(options.settings ? { settings: options.settings } : {}) },
+    clock,
+    storage,
+    power,
+    gate,
+    faults,
+    ...(options.transcript ? { transcript: options.transcript } : {}),
+    ...(options.user ? { user: options.user } : {}),
+    onPowerLost: () => packages.powerLost(),
+  });
+  options.transcript?.({
+    type: "start",
+    format: "aosp-sim-transcript/1",
+    at: new Date(clock.now()).toISOString(),
+    identity,
+    faults: faults.map(formatFault),
+    clock: base instanceof SimulatedClock ? "simulated" : "real",
+    payloadText: "payload" in options.qr ? payloadString(options.qr.payload) : null,
+    seed: options.seed ?? null,
+  });
+  return new VirtualDevice(identity, clock, faults, storage, runtime, packages);
+}
+
+class VirtualDevice implements Device {
+  constructor(
+    readonly identity: DeviceIdentity,
+    readonly clock: ClockPort,
+    readonly faults: readonly Fault[],
+    readonly storage: StoragePort,
+    private readonly runtime: DeviceRuntime,
+    private readonly packages: VirtualPackageManager,
+  ) {}
+
+  get timeline(): TimelineEntry[] {
+    return this.runtime.timeline;
+  }
+
+  get state(): string {
+    return this.runtime.state;
+  }
+
+  get snapshot(): DeviceSnapshot {
+    return this.runtime.snapshot;
+  }
+
+  get context(): DeviceContext {
+    return this.runtime.context;
+  }
+
+  get failure(): Failure | null {
+    return this.runtime.isOn || this.runtime.timeline.length > 0 ? this.runtime.context.failure : null;
+  }
+
+  powerOn(): void {
+    this.runtime.powerOn();
+  }
+
+  powerOff(offForMs?: number): void {
+    this.runtime.powerOff(offForMs);
+  }
+
+  send(command: DeviceCommand): void {
+    this.runtime.send(command);
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.runtime.onChange(listener);
+  }
+
+  note(text: string): void {
+    this.runtime.note("note", this.state, "note", text);
+  }
+
+  async enroll(options: { limitMs?: number } = {}): Promise<DeviceReport> {
+    this.powerOn();
+    if (this.state === "welcome") {
+      for (let i = 0; i < this.context.settings.tapsToOpenScanner; i++) this.send({ type: "TAP" });
+    }
+    await this.runUntil(isSettled, options);
+    return this.report();
+  }
+
+  async runUntil(done: (device: Device) => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
+    const clock = baseOf(this.clock);
+    if (clock instanceof SimulatedClock) {
+      // Powered off with a restore pending is not "done": the timer will boot the device.
+      return clock.runUntil(() => this.runtime.isOn && done(this), options);
+    }
+    return waitOnRealClock(this, done, options.limitMs);
+  }
+
+  async runFor(ms: number): Promise<void> {
+    const clock = baseOf(this.clock);
+    if (clock instanceof SimulatedClock) {
+      await clock.advance(ms);
+      return;
+    }
+    await clock.sleep(ms);
+  }
+
+  async shareLogs(description = ""): Promise<string> {
+    if (this.state !== "enrolled.idle") throw new Error(`logs can be shared from the enrolled device's home screen, not from ${this.state}`);
+    const before = this.context.incidentIds.length;
+    this.send({ type: "SHARE_LOGS", description });
+    await this.runUntil((d) => d.state === "enrolled.idle");
+    const id = this.context.incidentIds[before];
+    if (id === undefined) throw new Error(`the logs were not sent: ${this.context.failure?.message ?? "no answer"}`);
+    return id;
+  }
+
+  installedApps(): Promise<InstalledApp[]> {
+    return this.packages.installedApps();
+  }
+
+  async report(): Promise<DeviceReport> {
+    const apps = await this.installedApps();
+    const context = this.runtime.timeline.length > 0 ? this.context : null;
+    return {
+      deviceId: context?.enrollment?.deviceId ?? null,
+      serialNumber: this.identity.serialNumber,
+      finalState: this.state,
+      failure: context?.failure ?? null,
+      timeline: [...this.timeline],
+      apps: apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode })),
+    };
+  }
+
+  dispose(): void {
+    this.runtime.dispose();
+  }
+}
+
+function baseOf(clock: ClockPort): ClockPort {
+  return clock instanceof SkewedClock ? baseOf(clock.base) : clock;
+}
+
+/** On a real clock: wait for steps until `done` holds (or the limit passes). */
+function waitOnRealClock(device: Device, done: (device: Device) => boolean, limitMs?: number): Promise<RunOutcome> {
+  return new Promise<RunOutcome>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const check = () => {
+      if (device.state !== "off" && done(device)) finish("done");
+    };
+    const stop = device.onChange(() => queueMicrotask(check));
+    const finish = (outcome: RunOutcome) => {
+      stop();
+      if (timer) clearTimeout(timer);
+      resolve(outcome);
+    };
+    if (limitMs !== undefined) timer = setTimeout(() => finish("limit"), limitMs);
+    check();
+  });
+}
+
+async function cameraPicture(qr: CreateDeviceOptions["qr"]): Promise<CapturedImage> {
+  if ("image" in qr) return { bytes: qr.image, label: qr.label ?? "QR image" };
+  return renderPayloadQr(payloadString(qr.payload), qr.label ?? "payload");
+}
+
+function payloadString(payload: string | Record<string, unknown>): string {
+  return typeof payload === "string" ? payload : JSON.stringify(payload);
+}
+
+/**
+ * --service URL: the payload's service origin (from its admin extras) and its download origin
+ * are mapped to the given URL, as if DNS pointed the names there.
+ */
+async function serviceOriginMap(picture: CapturedImage, serviceUrl: string): Promise<Record<string, string>> {
+  const map: Record<string, string> = {};
+  const { decodeQrImage } = await import("../qr/index.js");
+  let text = "";
+  try {
+    text = (await decodeQrImage(picture.bytes, picture.label)).codes[0]?.text ?? "";
+  } catch {
+    return map;
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return map;
+  }
+  const extras = json["android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE"] as Record<string, unknown> | undefined;
+  for (const url of [extras?.["com.microsoft.intune.aosp.serviceUrl"], json["android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION"]]) {
+    if (typeof url !== "string") continue;
+    try {
+      map[new URL(url).origin] = serviceUrl;
+    } catch {
+      /* not a URL: the device will fail on it by itself */
+    }
+  }
+  return map;
+}
+
+function environmentWith(
+  given: CreateDeviceOptions["environment"],
+  faults: readonly Fault[],
+): WifiEnvironment {
+  const environment: WifiEnvironment = {
+    ...DEFAULT_ENVIRONMENT,
+    ...given,
+    networks: given?.networks ?? [],
+  };
+  const wrongKey = findFault(faults, "wrong-wifi-key");
+  if (wrongKey) environment.payloadNetwork = { wrongKey: wrongKey.key ?? null };
+  if (findFault(faults, "network-absent")) {
+    environment.payloadNetwork = "absent";
+    environment.existingConnection = null;
+  }
+  return environment;
+}

@@ -1,0 +1,41 @@
+/**
+ * Durations as people write them: "90s", "15m", "2h", "1d", "500ms", combined ("1h30m"),
+ * optionally signed ("+2h", "-90m"). Used by the fault grammar and by scenarios.
+ */
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+
+/** Milliseconds, or null when the text is not a duration. */
+export function parseDuration(text: string, options: { signed?: boolean } = {}): number | null {
+  let rest = text.trim();
+  let sign = 1;
+  if (options.signed && (rest.startsWith("+") || rest.startsWith("-"))) {
+    sign = rest.startsWith("-") ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === "") return null;
+  let total = 0;
+  PART.lastIndex = 0;
+  let consumed = 0;
+  for (let m = PART.exec(rest); m !== null; m = PART.exec(rest)) {
+    total += Number(m[1]) * UNITS[m[2]!]!;
+    consumed = PART.lastIndex;
+  }
+  if (consumed !== rest.length) return null;
+  return sign * Math.round(total);
+}
+
+/** "2h 15m", "3m", "45s", "1d 8h": compact, for timelines and summaries. */
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? "-" : "";
+  let rest = Math.abs(Math.round(ms));
+  if (rest < 1000) return `${sign}${rest}ms`;
+  const parts: string[] = [];
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1_000]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return sign + parts.slice(0, 2).join(" ");
+}

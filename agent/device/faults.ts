@@ -1,0 +1,198 @@
+/**
+ * Faults are data: what goes wrong around the device, selected by name from the CLI
+ * (`--fault NAME[=VALUE][@STATE]`) or built in code. They are applied by the virtual adapters and
+ * the wiring (Wi-Fi environment, HTTP transport, power, clock), never inside the machine.
+ *
+ *   wrong-wifi-key[=KEY]         the network's real key differs from the payload's (KEY: what it is)
+ *   network-absent               the payload's network is not in range (or, with no SSID, no network at all)
+ *   wifi-timeout[=N|always]      the first N join attempts get no answer at all (default: always)
+ *   download-http-error[=STATUS] the agent download answers HTTP STATUS (default 500)
+ *   corrupt-download             the agent download arrives altered (checksum mismatch)
+ *   service-5xx[=N|always]       the first N device-API requests answer 503 (default 2)
+ *   service-timeout[=N|always]   the first N device-API requests get no answer (default 2)
+ *   power-loss[=OFF]@STATE       power is cut on entering STATE (once); back after OFF (default 30s)
+ *   clock-skew=OFFSET[@STATE]    the device's clock is OFFSET off (+2h, -90m); with @STATE it jumps then
+ */
+import { InputError } from "../errors.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { resolveStatePath, statePaths } from "../machine/state-paths.js";
+import { formatDuration, parseDuration } from "./duration.js";
+
+export const FAULT_NAMES = [
+  "wrong-wifi-key",
+  "network-absent",
+  "wifi-timeout",
+  "download-http-error",
+  "corrupt-download",
+  "service-5xx",
+  "service-timeout",
+  "power-loss",
+  "clock-skew",
+] as const;
+
+export type FaultName = (typeof FAULT_NAMES)[number];
+/** How many times a transient fault strikes before the world behaves again. */
+export type Times = number | "always";
+
+export type Fault =
+  | { name: "wrong-wifi-key"; key?: string }
+  | { name: "network-absent" }
+  | { name: "wifi-timeout"; times: Times }
+  | { name: "download-http-error"; status: number }
+  | { name: "corrupt-download" }
+  | { name: "service-5xx"; times: Times; status: number }
+  | { name: "service-timeout"; times: Times }
+  | { name: "power-loss"; state: string; offForMs: number }
+  | { name: "clock-skew"; offsetMs: number; state?: string };
+
+export const FAULT_GRAMMAR = `NAME[=VALUE][@STATE], NAME one of: ${FAULT_NAMES.join(", ")}`;
+
+const DEFAULT_POWER_OFF_MS = 30_000;
+
+/** Parses one `--fault` argument. Throws InputError (exit 2) naming what is wrong and the valid forms. */
+export function parseFault(text: string): Fault {
+  const where = `--fault ${text}`;
+  const match = /^([a-z0-9-]+)(?:=([^@]*))?(?:@(.+))?$/.exec(text.trim());
+  if (!match) {
+    throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${FAULT_GRAMMAR}` });
+  }
+  const [, rawName, value, state] = match as unknown as [string, string, string | undefined, string | undefined];
+  if (!(FAULT_NAMES as readonly string[]).includes(rawName)) {
+    throw new InputError(`unknown fault "${rawName}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
+  }
+  const name = rawName as FaultName;
+  const noValue = () => {
+    if (value !== undefined) throw new InputError(`the fault ${name} takes no value`, { where, hint: `write --fault ${name}` });
+  };
+  const noState = () => {
+    if (state !== undefined && name !== "power-loss" && name !== "clock-skew") {
+      throw new InputError(`the fault ${name} does not take @STATE`, { where, hint: "only power-loss and clock-skew strike at a named state" });
+    }
+  };
+  noState();
+  switch (name) {
+    case "wrong-wifi-key":
+      return value === undefined || value === "" ? { name } : { name, key: value };
+    case "network-absent":
+    case "corrupt-download":
+      noValue();
+      return { name };
+    case "wifi-timeout":
+      return { name, times: parseTimes(value, "always", where) };
+    case "service-timeout":
+      return { name, times: parseTimes(value, 2, where) };
+    case "service-5xx":
+      return { name, times: parseTimes(value, 2, where), status: 503 };
+    case "download-http-error": {
+      if (value === undefined || value === "") return { name, status: 500 };
+      const status = Number(value);
+      if (!Number.isInteger(status) || status < 400 || status > 599) {
+        throw new InputError(`"${value}" is not an HTTP error status`, { where, hint: "use a status from 400 to 599, e.g. download-http-error=404" });
+      }
+      return { name, status };
+    }
+    case "power-loss": {
+      if (state === undefined) {
+        throw new InputError("power-loss needs the state at which power is cut", {
+          where,
+          hint: "e.g. --fault power-loss@downloadingAgent (see `aosp-sim diagram` for state names)",
+        });
+      }
+      const offForMs = value === undefined || value === "" ? DEFAULT_POWER_OFF_MS : parseDuration(value);
+      if (offForMs === null || offForMs < 0) {
+        throw new InputError(`"${value}" is not a duration`, { where, hint: "e.g. power-loss=2m@downloadingAgent" });
+      }
+      return { name, state: checkState(state, where), offForMs };
+    }
+    case "clock-skew": {
+      const offsetMs = value === undefined ? null : parseDuration(value, { signed: true });
+      if (offsetMs === null) {
+        throw new InputError("clock-skew needs an offset", { where, hint: "e.g. --fault clock-skew=+2h or clock-skew=-90m@enrolled.idle" });
+      }
+      return state === undefined ? { name, offsetMs } : { name, offsetMs, state: checkState(state, where) };
+    }
+  }
+}
+
+export function parseFaults(texts: readonly string[]): Fault[] {
+  return texts.map(parseFault);
+}
+
+/** Accepts a Fault object or its CLI spelling (library users may write either). */
+export function toFault(fault: Fault | string): Fault {
+  return typeof fault === "string" ? parseFault(fault) : validateFault(fault);
+}
+
+function validateFault(fault: Fault): Fault {
+  if (!(FAULT_NAMES as readonly string[]).includes(fault.name)) {
+    throw new InputError(`unknown fault "${String(fault.name)}"`, { hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
+  }
+  if (fault.name === "power-loss") return { ...fault, state: checkState(fault.state, "power-loss") };
+  if (fault.name === "clock-skew" && fault.state !== undefined) {
+    return { ...fault, state: checkState(fault.state, "clock-skew") };
+  }
+  return fault;
+}
+
+function parseTimes(value: string | undefined, fallback: Times, where: string): Times {
+  if (value === undefined || value === "") return fallback;
+  if (value === "always") return "always";
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InputError(`"${value}" is not a count`, { where, hint: "give a whole number of times (1 or more) or \"always\"" });
+  }
+  return n;
+}
+
+function checkState(written: string, where: string): string {
+  const resolved = resolveStatePath(deviceMachine, written);
+  if (!resolved.ok) {
+    throw new InputError(resolved.problem, { where, hint: `states: ${statePaths(deviceMachine).join(", ")}` });
+  }
+  return resolved.path;
+}
+
+/** The CLI spelling of a fault (for reports and transcripts). */
+export function formatFault(fault: Fault): string {
+  switch (fault.name) {
+    case "wrong-wifi-key":
+      return fault.key === undefined ? fault.name : `${fault.name}=${fault.key}`;
+    case "network-absent":
+    case "corrupt-download":
+      return fault.name;
+    case "wifi-timeout":
+    case "service-timeout":
+      return `${fault.name}=${fault.times}`;
+    case "service-5xx":
+      return `${fault.name}=${fault.times}`;
+    case "download-http-error":
+      return `${fault.name}=${fault.status}`;
+    case "power-loss":
+      return `${fault.name}=${formatDuration(fault.offForMs).replace(/ /g, "")}@${fault.state}`;
+    case "clock-skew": {
+      const offset = `${fault.offsetMs < 0 ? "-" : "+"}${formatDuration(Math.abs(fault.offsetMs)).replace(/ /g, "")}`;
+      return fault.state === undefined ? `${fault.name}=${offset}` : `${fault.name}=${offset}@${fault.state}`;
+    }
+  }
+}
+
+/** A transient fault's counter: strikes `times` times, then stops. */
+export class Strikes {
+  private used = 0;
+  constructor(private readonly times: Times) {}
+
+  /** True (and counted) when the fault strikes this time. */
+  take(): boolean {
+    if (this.times !== "always" && this.used >= this.times) return false;
+    this.used++;
+    return true;
+  }
+
+  get count(): number {
+    return this.used;
+  }
+}
+
+export function findFault<N extends FaultName>(faults: readonly Fault[], name: N): Extract<Fault, { name: N }> | undefined {
+  return faults.find((f): f is Extract<Fault, { name: N }> => f.name === name);
+}

@@ -1,0 +1,57 @@
+/**
+ * Who the device is: serial number, model, manufacturer, Android version. Set explicitly, or
+ * generated from a seed (the same seed always gives the same device), or at random.
+ */
+import { randomInt } from "node:crypto";
+import type { DeviceIdentity } from "../machine/types.js";
+
+export type { DeviceIdentity };
+
+/** Devices of the kinds that enroll as AOSP devices (headsets, rugged wearables). */
+const MODELS: readonly Omit<DeviceIdentity, "serialNumber">[] = [
+  { manufacturer: "RealWear", model: "Navigator 500", osVersion: "11" },
+  { manufacturer: "RealWear", model: "HMT-1Z1", osVersion: "10" },
+  { manufacturer: "Pico", model: "PICO 4 Enterprise", osVersion: "10" },
+  { manufacturer: "Meta", model: "Quest 3", osVersion: "12" },
+  { manufacturer: "HTC", model: "VIVE Focus 3", osVersion: "10" },
+  { manufacturer: "Zebra Technologies", model: "HC50", osVersion: "13" },
+  { manufacturer: "Vuzix", model: "M400", osVersion: "11" },
+];
+
+const SERIAL_ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+
+/** mulberry32: a small, well-distributed 32-bit PRNG; enough for reproducible identities. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The device a seed stands for. */
+export function identityFromSeed(seed: number): DeviceIdentity {
+  const random = seededRandom(seed);
+  const pick = MODELS[Math.floor(random() * MODELS.length)]!;
+  let serial = "";
+  for (let i = 0; i < 12; i++) serial += SERIAL_ALPHABET[Math.floor(random() * SERIAL_ALPHABET.length)];
+  return { serialNumber: serial, ...pick };
+}
+
+/** A seed for a device nobody asked to reproduce. */
+export function randomSeed(): number {
+  return randomInt(0, 2 ** 31);
+}
+
+/** Identity from explicit fields, completed from a seed (random when none is given). */
+export function resolveIdentity(options: { seed?: number; identity?: Partial<DeviceIdentity> } = {}): DeviceIdentity {
+  const base = identityFromSeed(options.seed ?? randomSeed());
+  return { ...base, ...definedOnly(options.identity ?? {}) };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,166 @@
+/**
+ * What the device's software may ask of the world, and nothing more. The machine's actors are
+ * built on these ports (agent/device/wiring.ts); the in-process virtual device implements them
+ * (agent/device/virtual/), and a real device could (adb: `cmd wifi connect-network`, `pm install`,
+ * `dpm set-device-owner`, a camera feed...). Keep them narrow enough for that.
+ *
+ * Ports speak in plain data and AbortSignals; they throw StepError (agent/machine/step-error.ts)
+ * with a code the machine understands when a step fails.
+ */
+import type {
+  AcknowledgeActionRequest,
+  CheckInRequest,
+  CheckInResponse,
+  EnrollRequest,
+  EnrollResponse,
+  InstalledApp,
+  SignInRequest,
+  SignInResponse,
+  UpdatesResponse,
+  UploadLogsRequest,
+  UploadLogsResponse,
+} from "../client/device-api.js";
+import type { Session, WifiNetworkConfig, WifiProgressStatus } from "../machine/types.js";
+
+export type { InstalledApp, Session, WifiNetworkConfig };
+
+// ---- Wi-Fi radio ----------------------------------------------------------------------------
+
+export interface WifiProgress {
+  status: WifiProgressStatus;
+  /** What the radio saw, in words ("Contoso-Staging not in range", "4-way handshake failed"). */
+  detail: string;
+}
+
+export interface WifiConnection {
+  ssid: string;
+  /** The address the network gave, for the timeline. */
+  ipAddress: string;
+}
+
+export interface WifiPort {
+  /**
+   * Adds the network and connects to it. Reports progress as it goes; resolves once connected.
+   * Like Android, it keeps trying until the signal aborts (the caller owns the timeout), and
+   * rejects with StepError("wifiAddFailed") only when the network cannot even be configured
+   * (an invalid key).
+   */
+  join(network: WifiNetworkConfig, onProgress: (progress: WifiProgress) => void, signal: AbortSignal): Promise<WifiConnection>;
+  /** The network the device is on now, if any (when the payload names none). */
+  currentConnection(): Promise<WifiConnection | null>;
+}
+
+// ---- package manager ------------------------------------------------------------------------
+
+export interface DownloadRequest {
+  url: string;
+  /** Extra request headers: the payload's Cookie, or the device credential for updates. */
+  headers: Record<string, string>;
+  /** Why: lets faults and the transcript tell the provisioning download from app updates. */
+  purpose: "agent" | "app";
+}
+
+export interface StagedPackage {
+  /** Handle of the downloaded file in the package manager's staging area. */
+  stagedId: string;
+  bytes: number;
+}
+
+export interface PackagePort {
+  /** Downloads a package file into staging. Throws StepError("downloadFailed") on an HTTP error. */
+  download(request: DownloadRequest, signal: AbortSignal): Promise<StagedPackage>;
+  /** The bytes of a staged file (for verification). */
+  readStaged(stagedId: string): Promise<Uint8Array>;
+  /** Installs (or updates) a staged package. Throws StepError("installFailed"). */
+  install(stagedId: string, signal: AbortSignal): Promise<InstalledApp>;
+  installedPackage(packageName: string): Promise<InstalledApp | null>;
+  installedApps(): Promise<InstalledApp[]>;
+  /** `dpm set-device-owner`: the receiver must exist in the installed package. */
+  setDeviceOwner(component: { packageName: string; className: string }): Promise<void>;
+  deviceOwner(): Promise<{ packageName: string; className: string } | null>;
+  /** Force-stops an app (the agent closes before it updates itself). */
+  stopApp(packageName: string): Promise<void>;
+  launchApp(packageName: string): Promise<void>;
+}
+
+// ---- enrollment service ---------------------------------------------------------------------
+
+/** The device API (agent/client/device-api.ts) as the agent calls it. Throws StepError with the service's code. */
+export interface ServicePort {
+  enroll(serviceUrl: string, request: EnrollRequest, signal: AbortSignal): Promise<EnrollResponse>;
+  signIn(session: Session, request: SignInRequest, signal: AbortSignal): Promise<SignInResponse>;
+  checkIn(session: Session, request: CheckInRequest, signal: AbortSignal): Promise<CheckInResponse>;
+  getUpdates(session: Session, signal: AbortSignal): Promise<UpdatesResponse>;
+  acknowledge(session: Session, actionId: string, request: AcknowledgeActionRequest, signal: AbortSignal): Promise<void>;
+  uploadLogs(session: Session, request: UploadLogsRequest, signal: AbortSignal): Promise<UploadLogsResponse>;
+}
+
+// ---- camera ---------------------------------------------------------------------------------
+
+export interface CapturedImage {
+  /** Encoded image bytes (PNG, JPEG, ...), as the QR toolkit reads them. */
+  bytes: Uint8Array;
+  /** Where the picture came from, for messages ("qr.png", "rendered payload.json"). */
+  label: string;
+}
+
+export interface CameraPort {
+  /** One frame of what the camera sees. */
+  capture(signal: AbortSignal): Promise<CapturedImage>;
+}
+
+// ---- clock ----------------------------------------------------------------------------------
+
+/**
+ * The device's clock. It is also XState's clock (setTimeout/clearTimeout drive `after`), so one
+ * object decides whether a day of check-ins takes a day or a few milliseconds.
+ */
+export interface ClockPort {
+  /** Milliseconds since the epoch, as the device's clock reads (skew included). */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Resolves after `ms` on this clock (rejects when the signal aborts). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Marks real I/O in flight (an HTTP exchange, a file read) so a simulated clock does not jump
+   * ahead while the world is still answering. A real clock just awaits the promise.
+   */
+  track<T>(work: Promise<T>): Promise<T>;
+}
+
+// ---- storage --------------------------------------------------------------------------------
+
+/** The device's flash: survives power loss, erased by a factory reset. */
+export interface StoragePort {
+  read(key: string): Uint8Array | null;
+  write(key: string, bytes: Uint8Array): void;
+  remove(key: string): void;
+  keys(prefix?: string): string[];
+  /** Factory reset: everything goes. */
+  eraseAll(): void;
+}
+
+// ---- power ----------------------------------------------------------------------------------
+
+export type PowerEvent = { type: "powerLost"; at: number } | { type: "powerRestored"; at: number };
+
+export interface PowerPort {
+  /** Erases user data and restarts into the setup wizard (DevicePolicyManager.wipeData). */
+  factoryReset(signal: AbortSignal): Promise<void>;
+  /** Factory reset protection: a Google account was left on the device before a reset. */
+  resetProtectionActive(): Promise<boolean>;
+  /** Power events from the environment (a battery pulled, a fault injected). */
+  onPowerEvent(listener: (event: PowerEvent) => void): () => void;
+}
+
+/** Everything a device is made of. */
+export interface DevicePorts {
+  wifi: WifiPort;
+  packages: PackagePort;
+  service: ServicePort;
+  camera: CameraPort;
+  clock: ClockPort;
+  storage: StoragePort;
+  power: PowerPort;
+}

@@ -1,0 +1,283 @@
+/**
+ * Runs the wired machine as a device: starts the actor on the device's clock, persists the
+ * machine's snapshot to storage after every step, writes the timeline and the transcript, cuts
+ * and restores power (the power-loss fault), moves the clock (the clock-skew fault at a state)
+ * and plays the person holding the device where the flow needs one (typing the work account on
+ * the sign-in screen).
+ *
+ * Power loss is abrupt: the actor is stopped mid-step, whatever the step was doing is lost, and
+ * on power-on a new actor is created from the last persisted snapshot. XState restarts the
+ * step the device was in (a download is downloaded again) and POWER_ON re-arms any pending wait
+ * from its stored deadline.
+ */
+import { createActor, type Actor, type InspectionEvent, type Snapshot } from "xstate";
+import { activePaths, leafPath } from "../machine/state-paths.js";
+import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
+import { describeState, eventLabel } from "../report/describe.js";
+import type { TimelineEntry } from "../report/timeline.js";
+import type { TranscriptSink } from "../report/transcript.js";
+import { baseClock, SkewedClock } from "./clock.js";
+import { formatDuration } from "./duration.js";
+import type { Fault } from "./faults.js";
+import type { ClockPort, StoragePort } from "./ports.js";
+import type { PowerGate, WiredDeviceMachine } from "./wiring.js";
+import { readJson, writeJson } from "./virtual/storage.js";
+
+export const SNAPSHOT_KEY = "system/machine-snapshot.json";
+
+/** Events a driver sends; the runtime stamps them with the device clock. */
+export type DeviceCommand = DeviceEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never;
+
+export interface PowerSwitch {
+  cut(at: number): void;
+  restore(at: number): void;
+}
+
+export interface RuntimeOptions {
+  machine: WiredDeviceMachine;
+  input: DeviceInput;
+  clock: ClockPort;
+  storage: StoragePort;
+  power: PowerSwitch;
+  gate: MutablePowerGate;
+  faults: readonly Fault[];
+  transcript?: TranscriptSink;
+  /** The work account the person holding the device types on the sign-in screen. */
+  user?: { userPrincipalName: string; password: string };
+  /** Called when power is lost (volatile state of the hardware goes). */
+  onPowerLost?: () => void;
+}
+
+export interface MutablePowerGate extends PowerGate {
+  powered: boolean;
+}
+
+type DeviceActor = Actor<WiredDeviceMachine>;
+export type DeviceSnapshot = ReturnType<DeviceActor["getSnapshot"]>;
+
+export class DeviceRuntime {
+  readonly timeline: TimelineEntry[] = [];
+  private actor: DeviceActor | null = null;
+  private readonly startedAt: number;
+  private lastPaths: string[] = [];
+  private lastLeaf = "";
+  private readonly wifiDetails = new Set<string>();
+  private lastSeen: unknown = null;
+  /** Set while a restored actor starts: its first step is the boot. */
+  private resuming = false;
+  private readonly firedFaults = new Set<Fault>();
+  private readonly listeners = new Set<() => void>();
+  private powerBackTimer: unknown = null;
+  /** The last snapshot seen, kept while the device is off. */
+  private lastSnapshot: DeviceSnapshot | null = null;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.startedAt = baseClock(options.clock).now();
+  }
+
+  get isOn(): boolean {
+    return this.actor !== null;
+  }
+
+  get snapshot(): DeviceSnapshot {
+    const snapshot = this.actor?.getSnapshot() ?? this.lastSnapshot;
+    if (!snapshot) throw new Error("the device has never been powered on");
+    return snapshot;
+  }
+
+  get context(): DeviceContext {
+    return this.snapshot.context;
+  }
+
+  /** The deepest active state ("enrolled.idle"); "off" while powered off. */
+  get state(): string {
+    return this.actor ? leafPath(this.actor.getSnapshot().value) : "off";
+  }
+
+  /** Calls `listener` after every step (and power change). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Boots the device: from its persisted snapshot when there is one, else out of the box. */
+  powerOn(): void {
+    if (this.actor) return;
+    const { clock, storage } = this.options;
+    this.options.gate.powered = true;
+    const persisted = readJson<Snapshot<unknown>>(storage, SNAPSHOT_KEY);
+    const actor = createActor(this.options.machine, {
+      input: this.options.input,
+      clock,
+      ...(persisted ? { snapshot: persisted } : {}),
+      inspect: (event) => this.inspect(event),
+    });
+    this.actor = actor;
+    this.lastPaths = [];
+    this.resuming = persisted !== null;
+    actor.start();
+    if (persisted) {
+      const at = clock.now();
+      if (this.resuming) {
+        // The restored actor did not report its first snapshot: say so here.
+        this.resuming = false;
+        this.record(this.state, "power on", `Powered on; resuming: ${describeState(this.state, actor.getSnapshot().context, { type: "POWER_ON" }, at)}`);
+      }
+      this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerRestored", state: this.state });
+      this.persist();
+      actor.send({ type: "POWER_ON", at });
+    }
+    this.notify();
+  }
+
+  /** Pulls the battery now: the step under way is lost. Powers back on after `offForMs` if given. */
+  powerOff(offForMs?: number): void {
+    const actor = this.actor;
+    if (!actor) return;
+    const at = this.options.clock.now();
+    const state = this.state;
+    this.options.gate.powered = false;
+    this.lastSnapshot = actor.getSnapshot();
+    this.actor = null;
+    actor.stop();
+    this.options.onPowerLost?.();
+    this.options.power.cut(at);
+    this.note("power", state, "power lost", offForMs === undefined ? "Power lost" : `Power lost (back in ${formatDuration(offForMs)})`);
+    this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerLost", state });
+    if (offForMs !== undefined) {
+      this.powerBackTimer = this.options.clock.setTimeout(() => {
+        this.powerBackTimer = null;
+        this.options.power.restore(this.options.clock.now());
+        this.powerOn();
+      }, offForMs);
+    }
+    this.notify();
+  }
+
+  /** Sends a user or driver event, stamped with the device clock. */
+  send(command: DeviceCommand): void {
+    if (!this.actor) throw new Error(`the device is off; cannot send ${command.type}`);
+    this.actor.send({ ...command, at: this.options.clock.now() } as DeviceEvent);
+  }
+
+  /** A line in the timeline that is not a state change (an admin action, a note from a scenario). */
+  note(kind: TimelineEntry["kind"], state: string, event: string, detail: string): void {
+    const at = this.options.clock.now();
+    this.timeline.push({
+      at: new Date(at).toISOString(),
+      elapsedMs: baseClock(this.options.clock).now() - this.startedAt,
+      state,
+      event,
+      detail,
+      kind,
+    });
+    if (kind === "note") this.options.transcript?.({ type: "note", at: new Date(at).toISOString(), text: detail });
+  }
+
+  /** The device's own log (what "share logs" uploads). */
+  logText(): string {
+    return this.timeline.map((e) => `${e.at} ${e.state} [${e.event}] ${e.detail}`).join("\n");
+  }
+
+  /** Stops everything (end of a run). */
+  dispose(): void {
+    if (this.powerBackTimer !== null) this.options.clock.clearTimeout(this.powerBackTimer);
+    const actor = this.actor;
+    if (actor) {
+      this.lastSnapshot = actor.getSnapshot();
+      this.actor = null;
+      actor.stop();
+    }
+    this.listeners.clear();
+  }
+
+  private inspect(event: InspectionEvent): void {
+    if (event.type !== "@xstate.snapshot" || event.actorRef !== this.actor) return;
+    const actor = this.actor;
+    if (!actor) return;
+    const snapshot = actor.getSnapshot();
+    this.persist();
+    const leaf = leafPath(snapshot.value);
+    const paths = activePaths(snapshot.value);
+    const cause = event.event as { type: string; detail?: string };
+    const now = this.options.clock.now();
+    const unchanged = snapshot === this.lastSeen;
+    this.lastSeen = snapshot;
+    if (cause.type === "WIFI_PROGRESS") {
+      // The radio's reports: one line for each new thing it says during a join.
+      if (cause.detail && !this.wifiDetails.has(cause.detail)) {
+        this.wifiDetails.add(cause.detail);
+        this.record(leaf, eventLabel(cause), cause.detail);
+      }
+    } else if (this.resuming) {
+      this.resuming = false;
+      this.record(leaf, "power on", `Powered on; resuming: ${describeState(leaf, snapshot.context, cause, now)}`);
+    } else if (!unchanged && (leaf !== this.lastLeaf || cause.type !== "TAP")) {
+      // Every step, including one that ends where it began (the next app of a queue).
+      this.record(leaf, eventLabel(cause), describeState(leaf, snapshot.context, cause, now));
+      this.wifiDetails.clear();
+    }
+    const entered = paths.filter((p) => !this.lastPaths.includes(p));
+    this.lastPaths = paths;
+    this.lastLeaf = leaf;
+    this.applyStateFaults(entered);
+    this.autopilot(entered);
+    this.notify();
+  }
+
+  private record(state: string, event: string, detail: string): void {
+    const at = this.options.clock.now();
+    const entry: TimelineEntry = {
+      at: new Date(at).toISOString(),
+      elapsedMs: baseClock(this.options.clock).now() - this.startedAt,
+      state,
+      event,
+      detail,
+      kind: "state",
+    };
+    this.timeline.push(entry);
+    this.options.transcript?.({ type: "state", at: entry.at, elapsedMs: entry.elapsedMs, state, event, detail });
+  }
+
+  private persist(): void {
+    if (!this.actor) return;
+    writeJson(this.options.storage, SNAPSHOT_KEY, this.actor.getPersistedSnapshot());
+  }
+
+  /** Faults that strike when the device enters a named state. */
+  private applyStateFaults(entered: string[]): void {
+    for (const fault of this.options.faults) {
+      if (this.firedFaults.has(fault)) continue;
+      if (fault.name === "power-loss" && entered.includes(fault.state)) {
+        this.firedFaults.add(fault);
+        // Results of the step just started are held from now on; the actor stops right after
+        // this step's processing (it cannot be stopped from inside its own inspection).
+        this.options.gate.powered = false;
+        queueMicrotask(() => this.powerOff(fault.offForMs));
+      }
+      if (fault.name === "clock-skew" && fault.state !== undefined && entered.includes(fault.state)) {
+        this.firedFaults.add(fault);
+        const clock = this.options.clock;
+        if (clock instanceof SkewedClock) {
+          clock.jump(fault.offsetMs);
+          this.note("note", fault.state, "clock", `The device's clock jumps ${fault.offsetMs < 0 ? "back" : "ahead"} ${formatDuration(Math.abs(fault.offsetMs))}`);
+        }
+      }
+    }
+  }
+
+  /** The person holding the device types their account when the sign-in screen appears. */
+  private autopilot(entered: string[]): void {
+    const user = this.options.user;
+    if (!user || !entered.includes("signingIn.waitingForUser")) return;
+    queueMicrotask(() => {
+      if (this.actor && this.state === "signingIn.waitingForUser") {
+        this.send({ type: "SIGN_IN", userPrincipalName: user.userPrincipalName, password: user.password });
+      }
+    });
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

@@ -1,0 +1,474 @@
+/**
+ * Scenarios: a device's life against the service, written as data and run on a simulated clock
+ * (`aosp-sim run [scenario.json]`). A scenario sets up the tenant (a user, an enrollment
+ * profile), creates one device that scans the profile's QR code, and plays admin and user steps
+ * at given times after enrollment: publishing a newer agent (self-update), a wipe, a delete,
+ * sharing logs, revoking the token... The device's timeline is the record.
+ *
+ * {
+ *   "name": "Out of the box to wipe",
+ *   "user": { "userPrincipalName": "alex@contoso.example", "password": "...", "licensed": true },
+ *   "profile": { "displayName": "Contoso staging", "wifi": { "ssid": "Contoso-Staging", "security": "wpa", "password": "..." } },
+ *   "device": { "seed": 1, "faults": ["service-5xx"] },
+ *   "signIn": { "userPrincipalName": "...", "password": "..." },        (default: the user's)
+ *   "beforeEnrollment": [ { "do": "revokeToken" }, { "do": "wait", "for": "2h" } ],
+ *   "steps": [ { "after": "20m", "do": "publishPackage", "packageName": "...", "versionName": "24.11.0" },
+ *              { "after": "40m", "do": "wipe" } ],
+ *   "until": "welcome",                                                   ("welcome", "enrolled" or a duration)
+ *   "expect": { "finalState": "welcome" }                                 (or { "failure": "tokenRevoked" })
+ * }
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject } from "ajv";
+import { InputError, isNotFound } from "../errors.js";
+import { AdminClient, startMockService, type GraphProfile, type MockService } from "../../mock-service/index.js";
+import { INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
+import { AGENT_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
+import type { TranscriptSink } from "../report/transcript.js";
+import { SimulatedClock } from "./clock.js";
+import { createDevice, type Device, type DeviceReport } from "./create-device.js";
+import { formatDuration, parseDuration } from "./duration.js";
+
+export type AdminStep =
+  | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
+  | { do: "wipe" }
+  | { do: "delete" }
+  | { do: "revokeToken" }
+  | { do: "replaceToken"; validity?: string }
+  | { do: "deleteProfile" }
+  | { do: "removeLicense" };
+
+export type DeviceStep = { do: "sync" } | { do: "shareLogs"; description?: string } | { do: "powerLoss"; for?: string };
+
+export type BeforeStep = AdminStep | { do: "wait"; for: string };
+
+export type Step = (AdminStep | DeviceStep) & { after: string };
+
+export interface Scenario {
+  name?: string;
+  user?: { userPrincipalName?: string; password?: string; displayName?: string; licensed?: boolean };
+  profile?: {
+    displayName?: string;
+    tokenValidity?: string;
+    wifi?: { ssid: string; security?: "none" | "wpa" | "wep"; password?: string; hidden?: boolean } | null;
+  };
+  device?: { seed?: number; serial?: string; faults?: string[]; resetProtection?: boolean };
+  signIn?: { userPrincipalName: string; password: string } | null;
+  beforeEnrollment?: BeforeStep[];
+  steps?: Step[];
+  until?: string;
+  expect?: { finalState?: string; failure?: string };
+}
+
+/** `aosp-sim run` with no file: enrollment, check-ins, a self-update, logs, a wipe. */
+export const DEFAULT_SCENARIO: Scenario = {
+  name: "Out of the box: enroll, check in, self-update, wipe",
+  user: { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true },
+  profile: {
+    displayName: "Contoso staging",
+    wifi: { ssid: "Contoso-Staging", security: "wpa", password: "staging-passphrase" },
+  },
+  device: { seed: 1 },
+  steps: [
+    { after: "20m", do: "publishPackage", packageName: AGENT_PACKAGE, versionName: "24.11.0" },
+    { after: "20m", do: "publishPackage", packageName: COMPANY_PORTAL_PACKAGE, versionName: "5.0.6301.0" },
+    { after: "35m", do: "shareLogs", description: "Checking the device after its update" },
+    { after: "40m", do: "wipe" },
+  ],
+  until: "welcome",
+  expect: { finalState: "welcome" },
+};
+
+const DURATION = { type: "string", pattern: "^[+-]?(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" } as const;
+
+const SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    name: { type: "string" },
+    user: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        userPrincipalName: { type: "string", minLength: 3 },
+        password: { type: "string", minLength: 1 },
+        displayName: { type: "string" },
+        licensed: { type: "boolean" },
+      },
+    },
+    profile: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        displayName: { type: "string", minLength: 1 },
+        tokenValidity: DURATION,
+        wifi: {
+          anyOf: [
+            { type: "null" },
+            {
+              type: "object",
+              additionalProperties: false,
+              required: ["ssid"],
+              properties: {
+                ssid: { type: "string", minLength: 1 },
+                security: { enum: ["none", "wpa", "wep"] },
+                password: { type: "string" },
+                hidden: { type: "boolean" },
+              },
+            },
+          ],
+        },
+      },
+    },
+    device: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        seed: { type: "integer", minimum: 0 },
+        serial: { type: "string", minLength: 1 },
+        faults: { type: "array", items: { type: "string" } },
+        resetProtection: { type: "boolean" },
+      },
+    },
+    signIn: {
+      anyOf: [
+        { type: "null" },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["userPrincipalName", "password"],
+          properties: { userPrincipalName: { type: "string" }, password: { type: "string" } },
+        },
+      ],
+    },
+    beforeEnrollment: { type: "array", items: { $ref: "#/$defs/beforeStep" } },
+    steps: { type: "array", items: { $ref: "#/$defs/step" } },
+    until: { anyOf: [{ enum: ["welcome", "enrolled"] }, DURATION] },
+    expect: {
+      type: "object",
+      additionalProperties: false,
+      properties: { finalState: { type: "string" }, failure: { type: "string" } },
+    },
+  },
+  $defs: {
+    action: {
+      type: "object",
+      required: ["do"],
+      properties: {
+        do: { enum: ["publishPackage", "wipe", "delete", "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "sync", "shareLogs", "powerLoss", "wait"] },
+        packageName: { type: "string" },
+        versionName: { type: "string" },
+        versionCode: { type: "integer", minimum: 1 },
+        validity: DURATION,
+        description: { type: "string" },
+        for: DURATION,
+        after: DURATION,
+      },
+      additionalProperties: false,
+      if: { properties: { do: { const: "publishPackage" } } },
+      then: { required: ["packageName", "versionName"] },
+    },
+    step: { allOf: [{ $ref: "#/$defs/action" }], required: ["after"], not: { properties: { do: { const: "wait" } }, required: ["do"] } },
+    beforeStep: {
+      allOf: [{ $ref: "#/$defs/action" }],
+      not: { anyOf: [{ required: ["after"] }, { properties: { do: { enum: ["sync", "shareLogs", "powerLoss"] } }, required: ["do"] }] },
+    },
+  },
+} as const;
+
+const validateScenario = new Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
+
+/** Reads and checks a scenario file; problems are InputError (exit 2) naming the key and the fix. */
+export function loadScenario(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if (isNotFound(error)) throw new InputError("no such file", { where: path, hint: "check the scenario's path" });
+    throw new InputError(`cannot be read: ${(error as Error).message}`, { where: path });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`is not JSON: ${(error as Error).message}`, { where: path, hint: "a scenario is a JSON object (see `aosp-sim run --help`)" });
+  }
+  return checkScenario(value, path);
+}
+
+export function checkScenario(value: unknown, where = "scenario"): Scenario {
+  if (!validateScenario(value)) {
+    const error = validateScenario.errors?.[0];
+    throw new InputError(describeSchemaError(error), {
+      where: `${where}${error?.instancePath ? ` at ${error.instancePath}` : ""}`,
+      hint: "see the scenario format in `aosp-sim run --help`",
+    });
+  }
+  return value as Scenario;
+}
+
+function describeSchemaError(error: ErrorObject | undefined): string {
+  if (!error) return "is not a valid scenario";
+  if (error.keyword === "additionalProperties") return `has an unknown key "${String(error.params["additionalProperty"])}"`;
+  if (error.keyword === "enum") return `must be one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  if (error.keyword === "pattern") return "must be a duration such as 90s, 20m, 2h or 1d";
+  if (error.keyword === "required") return `needs "${String(error.params["missingProperty"])}"`;
+  return error.message ?? "is not valid";
+}
+
+export interface ScenarioOptions {
+  /** Use a running service instead of starting the embedded one (needs its admin token). */
+  service?: { url: string; adminToken: string };
+  clock?: SimulatedClock;
+  transcript?: TranscriptSink;
+  /** Called with each new timeline entry as it happens. */
+  onProgress?: (device: Device) => void;
+  /** Never run longer than this much simulated time (default 30 days). */
+  limitMs?: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  serviceUrl: string;
+  report: DeviceReport;
+  enrolledAt: number | null;
+  /** The service's id for the device while it was enrolled. */
+  deviceId: string | null;
+  checkIns: number;
+  missedCheckIns: number;
+  incidentIds: string[];
+  /** Each app's version when enrolled and last seen installed (before any reset). */
+  appVersions: { package: string; atEnrollment: string | null; atEnd: string | null }[];
+  /** After a wipe or delete: whether the service still lists the device. */
+  serviceStillListsDevice: boolean | null;
+  simulatedMs: number;
+  wallMs: number;
+  passed: boolean;
+  expectation: string;
+}
+
+export async function runScenario(scenario: Scenario, options: ScenarioOptions = {}): Promise<ScenarioResult> {
+  const started = performance.now();
+  const clock = options.clock ?? new SimulatedClock(Date.now());
+  const startAt = clock.now();
+  let embedded: MockService | null = null;
+  const service = options.service ?? (embedded = await startMockService({ now: () => new Date(clock.now()) }));
+  const admin = new AdminClient(service.url, service.adminToken);
+  const call = <T>(work: Promise<T>) => clock.track(work);
+  let device: Device | null = null;
+  try {
+    const user = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true, ...scenario.user };
+    const created = await call(admin.createUser({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, password: user.password }));
+    if (user.licensed) await call(admin.assignLicense(created.id));
+    let profile = await call(admin.createProfile(profileRequest(scenario, clock.now())));
+
+    for (const step of scenario.beforeEnrollment ?? []) {
+      if (step.do === "wait") {
+        await clock.advance(parseDuration(step.for) ?? 0);
+        continue;
+      }
+      await call(adminStep(admin, step, { profile, deviceId: null, userPrincipalName: user.userPrincipalName }));
+      if (step.do === "replaceToken" || step.do === "revokeToken") profile = await call(admin.getProfile(profile.id));
+    }
+
+    const png = Buffer.from(profile.qrCodeImage.value, "base64");
+    const signIn = scenario.signIn === null ? undefined : scenario.signIn ?? { userPrincipalName: user.userPrincipalName, password: user.password };
+    device = await createDevice({
+      qr: { image: png, label: `QR code of profile "${profile.displayName}"` },
+      clock,
+      ...(scenario.device?.seed === undefined ? {} : { seed: scenario.device.seed }),
+      ...(scenario.device?.serial === undefined ? {} : { identity: { serialNumber: scenario.device.serial } }),
+      faults: scenario.device?.faults ?? [],
+      ...(signIn ? { user: signIn } : {}),
+      ...(scenario.device?.resetProtection ? { resetProtection: true } : {}),
+      ...(options.transcript ? { transcript: options.transcript } : {}),
+    });
+    const d = device;
+    // A wipe erases what the device knew: keep the enrolled life's figures as it goes.
+    let lastApps: DeviceReport["apps"] = [];
+    const life = { deviceId: null as string | null, checkIns: 0, missedCheckIns: 0, incidentIds: [] as string[] };
+    d.onChange(() => {
+      if (d.state === "off") return;
+      const c = d.context;
+      if (c.enrollment) {
+        if (c.apps.length > 0) lastApps = c.apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode }));
+        life.deviceId = c.enrollment.deviceId;
+        life.checkIns = c.checkIns;
+        life.missedCheckIns = c.missedCheckIns;
+        life.incidentIds = [...c.incidentIds];
+      }
+      options.onProgress?.(d);
+    });
+    const enrolledReport = await d.enroll();
+    const enrolled = enrolledReport.finalState.startsWith("enrolled");
+    const enrolledAt = enrolled ? clock.now() : null;
+    const appsAtEnrollment = enrolledReport.apps;
+    if (lastApps.length === 0) lastApps = appsAtEnrollment;
+
+    if (enrolled && scenario.until !== "enrolled") {
+      for (const step of scenario.steps ?? []) {
+        const delay = parseDuration(step.after) ?? 0;
+        const target = () => ({ profile, deviceId: d.context.enrollment?.deviceId ?? null, userPrincipalName: user.userPrincipalName });
+        clock.setTimeout(() => void call(perform(d, admin, step, target, clock)), delay);
+      }
+      const until = untilOf(scenario);
+      const horizon = parseDuration(until);
+      const limitMs = horizon ?? options.limitMs ?? 30 * 86_400_000;
+      await d.runUntil((dev) => until === "welcome" && dev.state === "welcome" && dev.context.resets > 0, { limitMs });
+    }
+
+    const report = await d.report();
+    let serviceStillListsDevice: boolean | null = null;
+    if (life.deviceId && d.context.resets > 0) {
+      serviceStillListsDevice = await call(
+        admin.getManagedDevice(life.deviceId).then(
+          () => true,
+          () => false,
+        ),
+      );
+    }
+    const expectation = expectationOf(scenario);
+    return {
+      name: scenario.name ?? "scenario",
+      serviceUrl: service.url,
+      report,
+      enrolledAt,
+      deviceId: life.deviceId,
+      checkIns: life.checkIns,
+      missedCheckIns: life.missedCheckIns,
+      incidentIds: life.incidentIds,
+      appVersions: appVersions(appsAtEnrollment, lastApps),
+      serviceStillListsDevice,
+      simulatedMs: clock.now() - startAt,
+      wallMs: performance.now() - started,
+      passed: meets(scenario, report),
+      expectation,
+    };
+  } finally {
+    device?.dispose();
+    await embedded?.close();
+  }
+}
+
+function profileRequest(scenario: Scenario, now: number) {
+  const wifi = scenario.profile?.wifi === undefined ? DEFAULT_SCENARIO.profile!.wifi : scenario.profile.wifi;
+  const validity = scenario.profile?.tokenValidity ? parseDuration(scenario.profile.tokenValidity) : null;
+  return {
+    displayName: scenario.profile?.displayName ?? "Contoso staging",
+    enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" as const,
+    ...(validity ? { tokenExpirationDateTime: new Date(now + validity).toISOString() } : {}),
+    ...(wifi
+      ? {
+          configureWifi: true,
+          wifiSsid: wifi.ssid,
+          wifiHidden: wifi.hidden ?? false,
+          wifiSecurityType: wifi.security ?? "wpa",
+          ...(wifi.password === undefined ? {} : { wifiPassword: wifi.password }),
+        }
+      : { configureWifi: false }),
+  };
+}
+
+/** One admin action through the Graph-shaped API. */
+async function adminStep(admin: AdminClient, step: AdminStep, target: StepTarget): Promise<string> {
+  const { profile, deviceId, userPrincipalName } = target;
+  switch (step.do) {
+    case "publishPackage": {
+      const published = await admin.publishPackage({
+        packageName: step.packageName,
+        versionName: step.versionName,
+        ...(step.versionCode === undefined ? {} : { versionCode: step.versionCode }),
+      });
+      return `The admin publishes ${step.packageName} ${published.versionName} (versionCode ${published.versionCode})`;
+    }
+    case "wipe":
+      if (!deviceId) return "wipe skipped: the device has not enrolled";
+      await admin.wipe(deviceId);
+      return "The admin wipes the device";
+    case "delete":
+      if (!deviceId) return "delete skipped: the device has not enrolled";
+      await admin.deleteManagedDevice(deviceId);
+      return "The admin deletes the device";
+    case "revokeToken":
+      await admin.revokeToken(profile.id);
+      return `The admin revokes the token of "${profile.displayName}"`;
+    case "replaceToken": {
+      const seconds = step.validity ? Math.round((parseDuration(step.validity) ?? 0) / 1000) : undefined;
+      await admin.createToken(profile.id, seconds);
+      return `The admin replaces the token of "${profile.displayName}"`;
+    }
+    case "deleteProfile":
+      await admin.deleteProfile(profile.id);
+      return `The admin deletes the profile "${profile.displayName}"`;
+    case "removeLicense":
+      await admin.assignLicense(userPrincipalName, [], [INTUNE_SKU_ID]);
+      return `The admin removes the Intune licence of ${userPrincipalName}`;
+  }
+}
+
+interface StepTarget {
+  profile: GraphProfile;
+  deviceId: string | null;
+  userPrincipalName: string;
+}
+
+async function perform(device: Device, admin: AdminClient, step: Step, target: () => StepTarget, clock: SimulatedClock): Promise<void> {
+  switch (step.do) {
+    case "sync":
+    case "shareLogs":
+      // The person uses the app when it is on its home screen; if it is busy, a little later.
+      if (device.state !== "enrolled.idle") {
+        if (device.state.startsWith("enrolled")) {
+          clock.setTimeout(() => void clock.track(perform(device, admin, step, target, clock)), 5_000);
+        }
+        return;
+      }
+      device.note(step.do === "sync" ? "The user taps \"Check status\" in Company Portal" : "The user taps \"Share logs\" in the Intune app");
+      device.send(step.do === "sync" ? { type: "SYNC" } : { type: "SHARE_LOGS", description: step.description ?? "" });
+      return;
+    case "powerLoss":
+      device.powerOff(parseDuration(step.for ?? "30s") ?? 30_000);
+      return;
+    default:
+      try {
+        device.note(await adminStep(admin, step, target()));
+      } catch (error) {
+        device.note(`The admin's ${step.do} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+  }
+}
+
+function appVersions(start: DeviceReport["apps"], end: DeviceReport["apps"]) {
+  const names = [...new Set([...start, ...end].map((a) => a.package))].sort();
+  return names.map((name) => ({
+    package: name,
+    atEnrollment: start.find((a) => a.package === name)?.versionName ?? null,
+    atEnd: end.find((a) => a.package === name)?.versionName ?? null,
+  }));
+}
+
+/** Until the device is back at the welcome screen when the scenario removes it, else a day. */
+function untilOf(scenario: Scenario): string {
+  if (scenario.until) return scenario.until;
+  return (scenario.steps ?? []).some((s) => s.do === "wipe" || s.do === "delete") ? "welcome" : "1d";
+}
+
+function expectationOf(scenario: Scenario): string {
+  const e = scenario.expect;
+  if (e?.failure) return `fails with ${e.failure}`;
+  if (e?.finalState) return `ends in ${e.finalState}`;
+  return untilOf(scenario) === "welcome" ? "returns to the welcome screen" : "stays enrolled";
+}
+
+function meets(scenario: Scenario, report: DeviceReport): boolean {
+  const e = scenario.expect;
+  if (e?.failure) return report.failure?.code === e.failure;
+  if (e?.finalState) return report.finalState === e.finalState || report.finalState.startsWith(`${e.finalState}.`);
+  if (untilOf(scenario) === "welcome") return report.finalState === "welcome";
+  return report.finalState.startsWith("enrolled");
+}
+
+/** "47m 12s of simulated time in 0.9 s". */
+export function describeDuration(result: ScenarioResult): string {
+  return `${formatDuration(result.simulatedMs)} of simulated time in ${(result.wallMs / 1000).toFixed(1)} s`;
+}

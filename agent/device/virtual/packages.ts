@@ -1,0 +1,179 @@
+/**
+ * The virtual package manager: downloads into a staging area, installs simulated package
+ * archives (agent/device/package-archive.ts), keeps the installed list and the device owner in
+ * storage (so they survive power loss and vanish with a factory reset), and starts/stops apps.
+ *
+ * Android's rules it keeps: only http and https downloads; an update must be signed by the same
+ * certificate and must not be a downgrade; a device owner must be an installed package's
+ * receiver guarded by BIND_DEVICE_ADMIN; there is at most one device owner.
+ */
+import { BIND_DEVICE_ADMIN, findReceiver, parsePackageArchive, PackageParseError, type PackageManifest } from "../package-archive.js";
+import { StepError } from "../../machine/step-error.js";
+import type { HttpTransport } from "../../client/http.js";
+import type { ClockPort, DownloadRequest, InstalledApp, PackagePort, StagedPackage, StoragePort } from "../ports.js";
+import { INSTANT_TIMINGS, type HardwareTimings } from "./timings.js";
+import { readJson, writeJson } from "./storage.js";
+
+interface InstalledRecord extends InstalledApp {
+  signingCertificates: string[];
+  label: string;
+}
+
+const INSTALLED_KEY = "system/packages.json";
+const OWNER_KEY = "system/device-owner.json";
+const STAGING_PREFIX = "staging/";
+const NEXT_STAGING_KEY = "system/next-staging-id";
+
+export class VirtualPackageManager implements PackagePort {
+  /** Apps running now: volatile, gone after a power loss. */
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly storage: StoragePort,
+    private readonly http: HttpTransport,
+    private readonly clock: ClockPort,
+    private readonly timings: HardwareTimings = INSTANT_TIMINGS,
+  ) {}
+
+  async download(request: DownloadRequest, signal: AbortSignal): Promise<StagedPackage> {
+    const forProvisioning = request.purpose === "agent";
+    let scheme: string;
+    try {
+      scheme = new URL(request.url).protocol;
+    } catch {
+      throw new StepError("downloadFailed", `"${request.url}" is not a URL`);
+    }
+    if (scheme !== "http:" && scheme !== "https:") {
+      throw new StepError("downloadFailed", `${request.url}: the download manager only fetches http and https URLs`);
+    }
+    let response;
+    try {
+      response = await this.http.send({
+        method: "GET",
+        url: request.url,
+        headers: request.headers,
+        purpose: forProvisioning ? "agent-download" : "app-download",
+        signal,
+      });
+    } catch (error) {
+      // Android's DownloadManager gives up on the provisioning download; the agent retries its own.
+      if (forProvisioning && error instanceof StepError) throw new StepError("downloadFailed", error.message);
+      throw error;
+    }
+    if (response.status !== 200) {
+      const retryable = !forProvisioning && response.status >= 500;
+      throw new StepError(
+        forProvisioning ? "downloadFailed" : retryable ? "serviceUnavailable" : "downloadFailed",
+        `GET ${request.url}: HTTP ${response.status}`,
+        { status: response.status, retryable },
+      );
+    }
+    const receiving = this.timings.downloadSetupMs + (1000 * response.body.length) / this.timings.downloadBytesPerSecond;
+    await this.clock.sleep(Math.round(receiving), signal);
+    const id = this.nextStagingId();
+    this.storage.write(STAGING_PREFIX + id, response.body);
+    return { stagedId: id, bytes: response.body.length };
+  }
+
+  async readStaged(stagedId: string): Promise<Uint8Array> {
+    const bytes = this.storage.read(STAGING_PREFIX + stagedId);
+    if (bytes === null) throw new StepError("installFailed", `the downloaded file ${stagedId} is gone from staging`);
+    return bytes;
+  }
+
+  async install(stagedId: string, signal: AbortSignal): Promise<InstalledApp> {
+    const bytes = await this.readStaged(stagedId);
+    await this.clock.sleep(this.timings.installMs, signal);
+    let manifest: PackageManifest;
+    try {
+      manifest = parsePackageArchive(bytes);
+    } catch (error) {
+      const message = error instanceof PackageParseError ? error.message : String(error);
+      throw new StepError("installFailed", `INSTALL_PARSE_FAILED: ${message}`);
+    }
+    const installed = this.records();
+    const previous = installed.find((r) => r.packageName === manifest.packageName);
+    if (previous) {
+      if (!previous.signingCertificates.some((c) => manifest.signingCertificates.includes(c))) {
+        throw new StepError("installFailed", `INSTALL_FAILED_UPDATE_INCOMPATIBLE: ${manifest.packageName} is signed by a different certificate than the installed one`);
+      }
+      if (manifest.versionCode < previous.versionCode) {
+        throw new StepError("installFailed", `INSTALL_FAILED_VERSION_DOWNGRADE: ${manifest.versionCode} is older than the installed ${previous.versionCode}`);
+      }
+    }
+    const record: InstalledRecord = {
+      packageName: manifest.packageName,
+      versionName: manifest.versionName,
+      versionCode: manifest.versionCode,
+      signingCertificates: manifest.signingCertificates,
+      label: manifest.label,
+    };
+    this.storage.write(`system/apk/${manifest.packageName}`, bytes);
+    writeJson(this.storage, INSTALLED_KEY, [...installed.filter((r) => r.packageName !== record.packageName), record]);
+    this.storage.remove(STAGING_PREFIX + stagedId);
+    return toApp(record);
+  }
+
+  async installedPackage(packageName: string): Promise<InstalledApp | null> {
+    const record = this.records().find((r) => r.packageName === packageName);
+    return record ? toApp(record) : null;
+  }
+
+  async installedApps(): Promise<InstalledApp[]> {
+    return this.records().map(toApp).sort((a, b) => a.packageName.localeCompare(b.packageName));
+  }
+
+  async setDeviceOwner(component: { packageName: string; className: string }): Promise<void> {
+    const owner = readJson<{ packageName: string; className: string }>(this.storage, OWNER_KEY);
+    if (owner && owner.packageName !== component.packageName) {
+      throw new StepError("deviceOwnerFailed", `the device already has a device owner (${owner.packageName})`);
+    }
+    const apk = this.storage.read(`system/apk/${component.packageName}`);
+    if (apk === null) throw new StepError("adminAppMissing", `${component.packageName} is not installed`);
+    const receiver = findReceiver(parsePackageArchive(apk), component.className);
+    if (!receiver || receiver.permission !== BIND_DEVICE_ADMIN) {
+      throw new StepError("adminComponentMissing", `${component.packageName} has no device admin receiver ${component.className}`);
+    }
+    writeJson(this.storage, OWNER_KEY, component);
+    this.running.add(component.packageName);
+  }
+
+  async deviceOwner(): Promise<{ packageName: string; className: string } | null> {
+    return readJson(this.storage, OWNER_KEY);
+  }
+
+  async stopApp(packageName: string): Promise<void> {
+    this.running.delete(packageName);
+  }
+
+  async launchApp(packageName: string): Promise<void> {
+    if (!this.records().some((r) => r.packageName === packageName)) {
+      throw new StepError("appNotInstalled", `${packageName} is not installed`);
+    }
+    this.running.add(packageName);
+  }
+
+  /** True while an app runs (the agent is closed during its own update). */
+  isRunning(packageName: string): boolean {
+    return this.running.has(packageName);
+  }
+
+  /** Power loss: running apps stop; storage stays. */
+  powerLost(): void {
+    this.running.clear();
+  }
+
+  private records(): InstalledRecord[] {
+    return readJson<InstalledRecord[]>(this.storage, INSTALLED_KEY) ?? [];
+  }
+
+  private nextStagingId(): string {
+    const next = readJson<number>(this.storage, NEXT_STAGING_KEY) ?? 1;
+    writeJson(this.storage, NEXT_STAGING_KEY, next + 1);
+    return `download-${next}`;
+  }
+}
+
+function toApp(record: InstalledRecord): InstalledApp {
+  return { packageName: record.packageName, versionName: record.versionName, versionCode: record.versionCode };
+}

@@ -1,0 +1,189 @@
+/**
+ * The virtual Wi-Fi radio and the networks around the device.
+ *
+ * By default the surroundings hold the network the payload names, as its author meant it: same
+ * SSID and hidden flag, the payload's key, and the security type the author wrote ("WPA2" is a
+ * WPA network, even though Android reads it as an open one). Faults take the network away or
+ * change its key. Joining follows AOSP's AddWifiNetworkTask: the network is added (retried 6
+ * times, 0.5 s doubling, when the key is unusable), then the radio keeps scanning and
+ * associating until connected or until the caller gives up (the machine's 60 s timeout). A wrong
+ * key is never reported as such by Android: the device just does not connect, so the timeline's
+ * last progress line is what tells the story.
+ */
+import { StepError } from "../../machine/step-error.js";
+import { deriveWifiKey, keysMatch, type WifiKey } from "../../machine/wifi-keys.js";
+import type { WifiSecurityType } from "../../payload/params.js";
+import type { ClockPort, StoragePort, WifiConnection, WifiNetworkConfig, WifiPort, WifiProgress } from "../ports.js";
+import { Strikes } from "../faults.js";
+import { readJson, writeJson } from "./storage.js";
+
+export interface VirtualNetwork {
+  ssid: string;
+  hidden: boolean;
+  security: WifiSecurityType;
+  password: string | null;
+  eapMethod?: string | null;
+}
+
+export interface WifiEnvironment {
+  /** Networks in range besides the payload's. */
+  networks: VirtualNetwork[];
+  /** Put the network the payload names in range, with the payload's key (the default). */
+  payloadNetwork: "present" | "absent" | { wrongKey: string | null };
+  /** The network the device is already on when the payload names none (null: not connected). */
+  existingConnection: string | null;
+}
+
+export const DEFAULT_ENVIRONMENT: WifiEnvironment = {
+  networks: [],
+  payloadNetwork: "present",
+  existingConnection: "Setup-Wizard-Network",
+};
+
+export interface WifiTimings {
+  enableMs: number;
+  scanMs: number;
+  /** Pause before scanning again when the network was not found or did not accept the key. */
+  rescanMs: number;
+  associateMs: number;
+  dhcpMs: number;
+}
+
+export const REALISTIC_WIFI_TIMINGS: WifiTimings = { enableMs: 500, scanMs: 1_500, rescanMs: 10_000, associateMs: 800, dhcpMs: 700 };
+export const INSTANT_WIFI_TIMINGS: WifiTimings = { enableMs: 0, scanMs: 0, rescanMs: 10_000, associateMs: 0, dhcpMs: 0 };
+
+/** AOSP AddWifiNetworkTask: addNetwork is retried 6 times, sleeping 0.5 s, 1 s, 2 s, ... */
+const ADD_NETWORK_RETRIES = 6;
+const ADD_NETWORK_FIRST_SLEEP_MS = 500;
+
+const CONNECTION_KEY = "system/wifi-connection.json";
+
+export class VirtualWifi implements WifiPort {
+  private readonly timeouts: Strikes | null;
+
+  constructor(
+    private readonly environment: WifiEnvironment,
+    private readonly clock: ClockPort,
+    private readonly storage: StoragePort,
+    private readonly timings: WifiTimings = REALISTIC_WIFI_TIMINGS,
+    /** wifi-timeout fault: join attempts that get no answer at all. */
+    timeouts: Strikes | null = null,
+  ) {
+    this.timeouts = timeouts;
+  }
+
+  async join(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void, signal: AbortSignal): Promise<WifiConnection> {
+    onProgress({ status: "enabling", detail: "Turning Wi-Fi on" });
+    await this.clock.sleep(this.timings.enableMs, signal);
+    const configured = deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod);
+    if (!configured.ok) {
+      // WifiManager.addNetwork returns -1 for an unusable key; AOSP retries, then gives up.
+      let pause = ADD_NETWORK_FIRST_SLEEP_MS;
+      for (let i = 0; i < ADD_NETWORK_RETRIES; i++) {
+        onProgress({ status: "enabling", detail: `The network could not be added (${configured.problem}); retrying in ${pause} ms` });
+        await this.clock.sleep(pause, signal);
+        pause *= 2;
+      }
+      throw new StepError("wifiAddFailed", `${config.ssid} could not be added: ${configured.problem}`);
+    }
+    if (this.timeouts?.take()) {
+      // The radio never answers: only the caller's timeout ends this.
+      onProgress({ status: "scanning", detail: `Looking for ${config.ssid}: the radio does not answer` });
+      await new Promise<never>((_, reject) => {
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
+    }
+    for (;;) {
+      const verdict = this.attempt(config, configured.key);
+      onProgress({ status: config.hidden ? "probing" : "scanning", detail: config.hidden ? `Probing for hidden network ${config.ssid}` : `Scanning for ${config.ssid}` });
+      await this.clock.sleep(this.timings.scanMs, signal);
+      if (verdict.connected) {
+        onProgress({ status: "associating", detail: `Associating with ${config.ssid}` });
+        await this.clock.sleep(this.timings.associateMs, signal);
+        onProgress({ status: "obtainingAddress", detail: `Obtaining an IP address from ${config.ssid}` });
+        await this.clock.sleep(this.timings.dhcpMs, signal);
+        const connection = { ssid: config.ssid, ipAddress: "192.168.49.23" };
+        writeJson(this.storage, CONNECTION_KEY, connection);
+        return connection;
+      }
+      onProgress(verdict.progress);
+      await this.clock.sleep(this.timings.rescanMs, signal);
+    }
+  }
+
+  async currentConnection(): Promise<WifiConnection | null> {
+    const saved = readJson<WifiConnection>(this.storage, CONNECTION_KEY);
+    if (saved) return saved;
+    const existing = this.environment.existingConnection;
+    return existing === null ? null : { ssid: existing, ipAddress: "192.168.49.23" };
+  }
+
+  /** What one scan-and-associate round gives. */
+  private attempt(config: WifiNetworkConfig, key: WifiKey): { connected: true } | { connected: false; progress: WifiProgress } {
+    const network = this.networksInRange(config).find((n) => n.ssid === config.ssid);
+    if (!network) {
+      return { connected: false, progress: { status: "notFound", detail: `${config.ssid} is not in range` } };
+    }
+    if (network.hidden && !config.hidden) {
+      return {
+        connected: false,
+        progress: { status: "notFound", detail: `${config.ssid} does not broadcast its name and the payload does not say it is hidden, so the device never probes for it` },
+      };
+    }
+    const networkKey = deriveWifiKey(network.ssid, network.security, network.password, network.eapMethod ?? null);
+    if (!networkKey.ok || networkKey.key.kind !== key.kind) {
+      return {
+        connected: false,
+        progress: {
+          status: "notFound",
+          detail: `${config.ssid} is a ${describeSecurity(network.security)} network; the device looks for a ${describeSecurity(config.securityType)} one${config.securityTypeAsWritten ? ` (the payload's "${config.securityTypeAsWritten}" reads as NONE)` : ""}`,
+        },
+      };
+    }
+    if (!keysMatch(key, networkKey.key)) {
+      return {
+        connected: false,
+        progress: { status: "authenticationFailed", detail: `${config.ssid} rejected the key (${network.security === "WPA" ? "4-way handshake failed" : "authentication failed"})` },
+      };
+    }
+    return { connected: true };
+  }
+
+  private networksInRange(config: WifiNetworkConfig): VirtualNetwork[] {
+    const networks = [...this.environment.networks];
+    const mode = this.environment.payloadNetwork;
+    if (mode !== "absent" && !networks.some((n) => n.ssid === config.ssid)) {
+      const security = intendedSecurity(config);
+      const password = typeof mode === "object" ? wrongKeyFor(security, config.password, mode.wrongKey) : config.password;
+      networks.push({
+        ssid: config.ssid,
+        hidden: config.hidden,
+        security: typeof mode === "object" && security === "NONE" ? "WPA" : security,
+        password,
+        eapMethod: config.eapMethod,
+      });
+    }
+    return networks;
+  }
+}
+
+/** The security the payload's author meant ("WPA2", "WPA3", "SAE" and "wpa" are WPA networks). */
+export function intendedSecurity(config: WifiNetworkConfig): WifiSecurityType {
+  const written = config.securityTypeAsWritten?.toUpperCase();
+  if (written === undefined) return config.securityType;
+  if (written.startsWith("WPA") || written === "SAE" || written === "PSK") return "WPA";
+  if (written === "WEP") return "WEP";
+  if (written === "EAP" || written.includes("ENTERPRISE")) return "EAP";
+  return config.securityType;
+}
+
+/** A key for the network that is not the payload's (wrong-wifi-key fault). */
+function wrongKeyFor(security: WifiSecurityType, payloadKey: string | null, chosen: string | null): string {
+  if (chosen !== null && chosen !== payloadKey) return chosen;
+  if (security === "WEP") return payloadKey === "Wr0ng" ? "wR0NG" : "Wr0ng";
+  return payloadKey === "not-the-payload-key" ? "still-not-the-key" : "not-the-payload-key";
+}
+
+function describeSecurity(security: WifiSecurityType): string {
+  return security === "NONE" ? "open" : security;
+}

@@ -1,0 +1,279 @@
+/**
+ * The one place where the machine meets the world: each named actor of the device machine is
+ * implemented on the device's ports, and the named delays read the device's clock.
+ *
+ * Every actor result and failure is stamped with the clock's reading (`at`), failures become
+ * StepError data, and results pass through a power gate: once the power is cut, nothing a step
+ * was doing reaches the machine any more (the step is redone after the device boots).
+ */
+import { fromCallback, fromPromise, type AnyActorLogic } from "xstate";
+import { decodeQrImage } from "../qr/index.js";
+import { checkPayloadText } from "../payload/index.js";
+import { checkInInterval } from "../machine/checkin-cadence.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { planFromParams } from "../machine/plan.js";
+import { StepError } from "../machine/step-error.js";
+import { verifyPackage, type VerificationFailureCode } from "../machine/verify-package.js";
+import type {
+  AcknowledgeInput,
+  AppControlInput,
+  CheckInInput,
+  CheckPayloadOutput,
+  DeviceEvent,
+  DownloadAgentInput,
+  EnrollInput,
+  FindingSummary,
+  InstallAppInput,
+  Session,
+  SignInInput,
+  UploadLogsInput,
+  VerifyAgentInput,
+  WifiNetworkConfig,
+} from "../machine/types.js";
+import type { DevicePorts } from "./ports.js";
+
+/** Lets step results through while the device has power. */
+export interface PowerGate {
+  readonly powered: boolean;
+}
+
+export interface WiringOptions {
+  /** The device's log, sent when the user shares logs. */
+  collectLogs?: () => string;
+}
+
+/** Android's verification failures, as the codes (and screens) the device shows. */
+const VERIFICATION_CODES: Record<VerificationFailureCode, string> = {
+  packageInvalid: "packageInvalid",
+  packageNameMismatch: "packageNameMismatch",
+  adminComponentMissing: "adminComponentMissing",
+  checksumMismatch: "checksumError",
+  noChecksum: "checksumError",
+};
+
+export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringOptions = {}) {
+  const { clock } = ports;
+
+  /** Runs a step: stamps its result, turns failures into StepError, and holds results while powered off. */
+  function step<TInput, TOutput extends object>(run: (input: TInput, signal: AbortSignal) => Promise<TOutput>) {
+    return fromPromise<TOutput & { at: number }, TInput>(async ({ input, signal }) => {
+      let result: TOutput;
+      try {
+        result = await run(input, signal);
+      } catch (error) {
+        await holdWhileUnpowered();
+        if (signal.aborted) throw error;
+        throw stamp(error);
+      }
+      await holdWhileUnpowered();
+      return { ...result, at: clock.now() };
+    });
+  }
+
+  /** After a power cut, a step's outcome never arrives: the actor is about to be stopped. */
+  function holdWhileUnpowered(): Promise<void> {
+    return gate.powered ? Promise.resolve() : new Promise<void>(() => {});
+  }
+
+  function stamp(error: unknown): StepError {
+    const e = error instanceof StepError
+      ? error
+      : new StepError("internalError", error instanceof Error ? error.message : String(error), { cause: error });
+    if (!Number.isFinite(e.at)) e.at = clock.now();
+    return e;
+  }
+
+  const authorization = (session: Session) => ({ authorization: `Bearer ${session.deviceCredential}` });
+
+  const actors = {
+    scanQr: step<void, { text: string; decoder: string }>(async (_input, signal) => {
+      const picture = await ports.camera.capture(signal);
+      let codes;
+      try {
+        codes = (await clock.track(decodeQrImage(picture.bytes, picture.label))).codes;
+      } catch (error) {
+        throw new StepError("noQrCode", `${picture.label}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const code = codes[0];
+      if (!code) throw new StepError("noQrCode", `no QR code found in ${picture.label}`);
+      return { text: code.text, decoder: code.decoder };
+    }),
+
+    checkPayload: step<{ text: string }, Omit<CheckPayloadOutput, "at">>(async ({ text }) => {
+      const check = checkPayloadText(text, { rules: "android" });
+      const findings: FindingSummary[] = check.findings.map((f) => ({
+        severity: f.severity,
+        rule: f.rule,
+        path: f.path,
+        message: f.message,
+        hint: f.hint,
+      }));
+      return { plan: check.params ? planFromParams(check.params) : null, findings };
+    }),
+
+    checkPreconditions: step<void, { alreadyProvisioned: boolean; resetProtection: boolean }>(async () => ({
+      alreadyProvisioned: (await ports.packages.deviceOwner()) !== null,
+      resetProtection: await ports.power.resetProtectionActive(),
+    })),
+
+    checkNetwork: step<void, { connected: boolean; network: string | null }>(async () => {
+      const connection = await ports.wifi.currentConnection();
+      return { connected: connection !== null, network: connection?.ssid ?? null };
+    }),
+
+    joinWifi: fromCallback<DeviceEvent, { network: WifiNetworkConfig }>(({ input, sendBack }) => {
+      const controller = new AbortController();
+      const send = (event: DeviceEvent) => {
+        if (gate.powered && !controller.signal.aborted) sendBack(event);
+      };
+      ports.wifi
+        .join(input.network, (p) => send({ type: "WIFI_PROGRESS", status: p.status, detail: p.detail, at: clock.now() }), controller.signal)
+        .then(
+          (connection) => send({ type: "WIFI_CONNECTED", ssid: connection.ssid, at: clock.now() }),
+          (error: unknown) => {
+            if (controller.signal.aborted) return;
+            const e = stamp(error);
+            send({ type: "WIFI_FAILED", code: e.code === "internalError" ? "wifiAddFailed" : e.code, detail: e.message, at: e.at });
+          },
+        );
+      return () => controller.abort();
+    }),
+
+    inspectAgent: step<{ packageName: string }, { installed: Awaited<ReturnType<typeof ports.packages.installedPackage>> }>(
+      async ({ packageName }) => ({ installed: await ports.packages.installedPackage(packageName) }),
+    ),
+
+    downloadAgent: step<DownloadAgentInput, { stagedId: string; bytes: number }>(async (input, signal) =>
+      ports.packages.download(
+        { url: input.url, headers: input.cookieHeader ? { cookie: input.cookieHeader } : {}, purpose: "agent" },
+        signal,
+      ),
+    ),
+
+    verifyAgent: step<VerifyAgentInput, { versionName: string; versionCode: number; checkedBy: "packageChecksum" | "signatureChecksum" }>(
+      async (input) => {
+        const bytes = await ports.packages.readStaged(input.stagedId);
+        const verdict = verifyPackage(bytes, {
+          packageName: input.packageName,
+          adminReceiver: input.adminReceiver,
+          packageChecksum: input.packageChecksum,
+          signatureChecksum: input.signatureChecksum,
+        });
+        if (!verdict.ok) throw new StepError(VERIFICATION_CODES[verdict.failure.code], verdict.failure.message);
+        return { versionName: verdict.manifest.versionName, versionCode: verdict.manifest.versionCode, checkedBy: verdict.checkedBy };
+      },
+    ),
+
+    installAgent: step<{ stagedId: string }, { app: Awaited<ReturnType<typeof ports.packages.install>> }>(async ({ stagedId }, signal) => ({
+      app: await ports.packages.install(stagedId, signal),
+    })),
+
+    setDeviceOwner: step<{ packageName: string; className: string }, object>(async (component) => {
+      await ports.packages.setDeviceOwner(component);
+      await ports.packages.launchApp(component.packageName);
+      return {};
+    }),
+
+    enroll: step<EnrollInput, { serviceUrl: string; deviceId: string; deviceCredential: string; deviceName: string; enrollmentProfileName: string }>(
+      async (input, signal) => {
+        if (input.serviceUrl === null) {
+          throw new StepError("serviceUrlMissing", "the admin extras carry no com.microsoft.intune.aosp.serviceUrl");
+        }
+        if (input.enrollmentToken === null) {
+          throw new StepError("enrollmentTokenMissing", "the admin extras carry no com.microsoft.intune.aosp.enrollmentToken");
+        }
+        const response = await ports.service.enroll(
+          input.serviceUrl,
+          {
+            enrollmentToken: input.enrollmentToken,
+            serialNumber: input.identity.serialNumber,
+            model: input.identity.model,
+            manufacturer: input.identity.manufacturer,
+            osVersion: input.identity.osVersion,
+            agentVersion: input.agentVersion,
+          },
+          signal,
+        );
+        return { serviceUrl: input.serviceUrl, ...response };
+      },
+    ),
+
+    signIn: step<SignInInput, Awaited<ReturnType<typeof ports.service.signIn>>>(async (input, signal) =>
+      ports.service.signIn(input.session, { userPrincipalName: input.userPrincipalName, password: input.password }, signal),
+    ),
+
+    installApp: step<InstallAppInput, { app: Awaited<ReturnType<typeof ports.packages.install>> }>(async ({ session, offer }, signal) => {
+      const staged = await ports.packages.download({ url: offer.downloadUrl, headers: authorization(session), purpose: "app" }, signal);
+      const verdict = verifyPackage(await ports.packages.readStaged(staged.stagedId), {
+        packageName: offer.packageName,
+        packageChecksum: offer.packageChecksum,
+        signatureChecksum: offer.signatureChecksum,
+      });
+      if (!verdict.ok) throw new StepError(VERIFICATION_CODES[verdict.failure.code], `${offer.packageName} ${offer.versionName}: ${verdict.failure.message}`);
+      return { app: await ports.packages.install(staged.stagedId, signal) };
+    }),
+
+    checkIn: step<CheckInInput, Awaited<ReturnType<typeof ports.service.checkIn>> & { apps: Awaited<ReturnType<typeof ports.packages.installedApps>> }>(
+      async ({ session, agentVersion }, signal) => {
+        const apps = await ports.packages.installedApps();
+        const response = await ports.service.checkIn(session, { agentVersion, apps }, signal);
+        return { ...response, apps };
+      },
+    ),
+
+    getUpdates: step<{ session: Session }, Awaited<ReturnType<typeof ports.service.getUpdates>>>(async ({ session }, signal) =>
+      ports.service.getUpdates(session, signal),
+    ),
+
+    acknowledgeAction: step<AcknowledgeInput, object>(async (input, signal) => {
+      const body = input.message === undefined ? { status: input.status } : { status: input.status, message: input.message };
+      await ports.service.acknowledge(input.session, input.actionId, body, signal);
+      return {};
+    }),
+
+    uploadLogs: step<UploadLogsInput, Awaited<ReturnType<typeof ports.service.uploadLogs>>>(async ({ session, description }, signal) => {
+      const logs = [description ? `User description: ${description}` : "", options.collectLogs?.() ?? ""].filter(Boolean).join("\n");
+      return ports.service.uploadLogs(session, { logs: logs.slice(0, 1024 * 1024) }, signal);
+    }),
+
+    stopApp: step<AppControlInput, object>(async ({ packageName }) => {
+      await ports.packages.stopApp(packageName);
+      return {};
+    }),
+
+    launchApp: step<AppControlInput, object>(async ({ packageName }) => {
+      await ports.packages.launchApp(packageName);
+      return {};
+    }),
+
+    factoryReset: step<void, object>(async (_input, signal) => {
+      await ports.power.factoryReset(signal);
+      return {};
+    }),
+  } satisfies Record<string, AnyActorLogic>;
+
+  return deviceMachine.provide({
+    actors,
+    delays: {
+      retryDelay: ({ context }) => {
+        const retry = context.retry;
+        if (!retry) return 0;
+        return clamp(retry.dueAt - clock.now(), 0, retry.delayMs);
+      },
+      checkInDue: ({ context }) => {
+        const due = context.nextCheckInAt;
+        const start = context.enrollment?.enrolledAt;
+        if (due === null || start === null || start === undefined) return 0;
+        const now = clock.now();
+        // A clock set back must not postpone the next check-in by more than one interval.
+        return clamp(due - now, 0, checkInInterval(Math.max(0, now - start)));
+      },
+    },
+  });
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+export type WiredDeviceMachine = ReturnType<typeof wireDevice>;

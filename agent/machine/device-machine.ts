@@ -1,0 +1,828 @@
+/**
+ * The out-of-box flow of an AOSP device enrolling into an Intune-style service, as an XState v5
+ * machine. This file is the map of states: it holds no I/O. What each step does (scan, join
+ * Wi-Fi, download, call the service...) is a named actor provided from outside with
+ * `deviceMachine.provide(...)` (agent/device/wiring.ts); how a result changes what the device
+ * knows is in context-updates.ts; what the screen says is in failures.ts and each state's meta.
+ *
+ * Time: every event and actor result carries `at` (the device clock). Waits use `after` with
+ * named delays whose default is computed from stored deadlines; the wiring recomputes them from
+ * the clock, so a device that lost power re-arms a pending wait with the time that is left.
+ * A device that boots after a power loss receives POWER_ON: every waiting state re-enters itself
+ * on it, which re-arms its timers (XState does not persist timers, only the state).
+ */
+import { assign, fromCallback, fromPromise, setup } from "xstate";
+import { AGENT_PACKAGE, EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
+import {
+  advanceSchedule,
+  afterCheckIn,
+  agentVersionOf,
+  atOf,
+  enrolledAt,
+  erasedContext,
+  errorOf,
+  initialContext,
+  outputOf,
+  recordInstalled,
+  sessionOf,
+  skipHeadOfQueue,
+  stepFailure,
+  usefulUpdates,
+} from "./context-updates.js";
+import { failure, failureFromFinding, userMayRetry } from "./failures.js";
+import { stringExtra } from "./plan.js";
+import { mayRetry, nextRetry } from "./retry.js";
+import type {
+  AcknowledgeInput,
+  AppControlInput,
+  CheckInInput,
+  CheckInOutput,
+  CheckPayloadOutput,
+  DeviceContext,
+  DeviceEvent,
+  DeviceInput,
+  DownloadAgentInput,
+  DownloadOutput,
+  EnrollInput,
+  EnrollOutput,
+  InstallAppInput,
+  InstallOutput,
+  InstalledAgentOutput,
+  NetworkOutput,
+  PreconditionsOutput,
+  ScanQrOutput,
+  Session,
+  SignInInput,
+  SignInOutput,
+  Stamped,
+  UpdatesOutput,
+  UploadLogsInput,
+  UploadLogsOutput,
+  VerifyAgentInput,
+  VerifyOutput,
+  WifiNetworkConfig,
+} from "./types.js";
+
+/** Actors are provided by the wiring; an unprovided one fails loudly instead of doing nothing. */
+function notProvided<TOutput, TInput>(name: string) {
+  return fromPromise<TOutput, TInput>(async () => {
+    throw new Error(`the device actor "${name}" was not provided (see agent/device/wiring.ts)`);
+  });
+}
+
+/** The first remote action that ends management (a wipe wins over a delete: it is acknowledged). */
+function firstRemoval(output: CheckInOutput) {
+  return output.actions.find((a) => a.type === "wipe") ?? output.actions.find((a) => a.type === "delete");
+}
+
+/** Screen text and a one-line description of each state, for the timeline and the diagram. */
+function screen(text: string) {
+  return { screen: text };
+}
+
+export const deviceSetup = setup({
+  types: {} as {
+    context: DeviceContext;
+    events: DeviceEvent;
+    input: DeviceInput;
+    tags: "failure" | "needsUser" | "enrolled" | "busy" | "waiting";
+  },
+  actors: {
+    scanQr: notProvided<ScanQrOutput, void>("scanQr"),
+    checkPayload: notProvided<CheckPayloadOutput, { text: string }>("checkPayload"),
+    checkPreconditions: notProvided<PreconditionsOutput, void>("checkPreconditions"),
+    checkNetwork: notProvided<NetworkOutput, void>("checkNetwork"),
+    joinWifi: fromCallback<DeviceEvent, { network: WifiNetworkConfig }>(() => {
+      throw new Error('the device actor "joinWifi" was not provided (see agent/device/wiring.ts)');
+    }),
+    inspectAgent: notProvided<InstalledAgentOutput, { packageName: string }>("inspectAgent"),
+    downloadAgent: notProvided<DownloadOutput, DownloadAgentInput>("downloadAgent"),
+    verifyAgent: notProvided<VerifyOutput, VerifyAgentInput>("verifyAgent"),
+    installAgent: notProvided<InstallOutput, { stagedId: string }>("installAgent"),
+    setDeviceOwner: notProvided<Stamped, { packageName: string; className: string }>("setDeviceOwner"),
+    enroll: notProvided<EnrollOutput, EnrollInput>("enroll"),
+    signIn: notProvided<SignInOutput, SignInInput>("signIn"),
+    installApp: notProvided<InstallOutput, InstallAppInput>("installApp"),
+    checkIn: notProvided<CheckInOutput, CheckInInput>("checkIn"),
+    getUpdates: notProvided<UpdatesOutput, { session: Session }>("getUpdates"),
+    acknowledgeAction: notProvided<Stamped, AcknowledgeInput>("acknowledgeAction"),
+    uploadLogs: notProvided<UploadLogsOutput, UploadLogsInput>("uploadLogs"),
+    stopApp: notProvided<Stamped, AppControlInput>("stopApp"),
+    launchApp: notProvided<Stamped, AppControlInput>("launchApp"),
+    factoryReset: notProvided<Stamped, void>("factoryReset"),
+  },
+  delays: {
+    /** AOSP waits this long for the network to connect before giving up. */
+    wifiTimeout: ({ context }) => context.settings.wifiConnectTimeoutMs,
+    /** Until the next attempt of a failed service call (the wiring reads the clock instead). */
+    retryDelay: ({ context }) => context.retry?.delayMs ?? 0,
+    /** Until the next check-in is due (the wiring reads the clock instead). */
+    checkInDue: ({ context }) =>
+      Math.max(0, (context.nextCheckInAt ?? 0) - (context.checkInScheduledAt ?? context.nextCheckInAt ?? 0)),
+  },
+  guards: {
+    lastTap: ({ context }) => context.tapCount + 1 >= context.settings.tapsToOpenScanner,
+    payloadInvalid: ({ event }) => {
+      const out = outputOf<CheckPayloadOutput>(event);
+      return out.plan === null || out.findings.some((f) => f.severity === "error");
+    },
+    alreadyProvisioned: ({ event }) => outputOf<PreconditionsOutput>(event).alreadyProvisioned,
+    resetProtection: ({ event }) => outputOf<PreconditionsOutput>(event).resetProtection,
+    payloadNamesWifi: ({ context }) => context.plan?.wifi != null,
+    networkConnected: ({ event }) => outputOf<NetworkOutput>(event).connected,
+    noDownloadButInstalled: ({ context, event }) =>
+      context.plan?.download == null && outputOf<InstalledAgentOutput>(event).installed !== null,
+    noDownload: ({ context }) => context.plan?.download == null,
+    installedIsRecentEnough: ({ context, event }) => {
+      // Android downloads unless the installed version reaches a *given* minimum version code.
+      const min = context.plan?.download?.minimumVersionCode ?? 0;
+      const installed = outputOf<InstalledAgentOutput>(event).installed;
+      return min > 0 && installed !== null && installed.versionCode >= min;
+    },
+    canRetry: ({ context, event }, params: { step: string }) =>
+      mayRetry(context.settings, context.retry, params.step, errorOf(event)),
+    failureRetryable: ({ context }) => context.failure !== null && userMayRetry(context.failure.code),
+    appQueueEmpty: ({ context }) => context.appQueue.length === 0,
+    nextIsAgent: ({ context }) => context.appQueue[0]?.packageName === (context.agent?.packageName ?? AGENT_PACKAGE),
+    wipeRequested: ({ event }) => firstRemoval(outputOf<CheckInOutput>(event))?.type === "wipe",
+    deleteRequested: ({ event }) => firstRemoval(outputOf<CheckInOutput>(event))?.type === "delete",
+    enrolledUserless: ({ event }) => outputOf<EnrollOutput>(event).enrollmentMode === "corporateOwnedAOSPUserlessDevice",
+    userlessRefusal: ({ event }) => errorOf(event).code === "userlessDevice",
+    updatesOffered: ({ context, event }) => usefulUpdates(context, outputOf<UpdatesOutput>(event).updates).length > 0,
+    agentTooOld: ({ event }) => errorOf(event).code === "agentVersionTooOld",
+    deviceRemoved: ({ event }) => ["deviceNotFound", "unauthorized", "forbidden"].includes(errorOf(event).code),
+    wipeToConfirm: ({ context }) => context.pendingAction?.type === "wipe" && context.enrollment !== null,
+  },
+  actions: {
+    countTap: assign({ tapCount: ({ context }) => context.tapCount + 1 }),
+    storePayloadText: assign({ payloadText: ({ event }) => outputOf<ScanQrOutput>(event).text, failure: null }),
+    recordScanFailure: assign({ failure: ({ event }) => stepFailure("scanQr", errorOf(event)) }),
+    storePlan: assign(({ event }) => {
+      const out = outputOf<CheckPayloadOutput>(event);
+      return { plan: out.plan, findings: out.findings };
+    }),
+    recordInvalidPayload: assign(({ event }) => {
+      const out = outputOf<CheckPayloadOutput>(event);
+      const error = out.findings.find((f) => f.severity === "error");
+      return {
+        findings: out.findings,
+        failure: error
+          ? failureFromFinding(error, out.at)
+          : failure("checkPayload", "invalidPayload", "the payload could not be read as provisioning extras", out.at),
+      };
+    }),
+    recordPreconditionFailure: assign({
+      failure: ({ event }, params: { code: "alreadyProvisioned" | "resetProtection" }) =>
+        failure(
+          "checkPreconditions",
+          params.code,
+          params.code === "alreadyProvisioned"
+            ? "the device already has a device owner; provisioning runs only on a device fresh out of the box"
+            : "factory reset protection is on: the device was reset without removing its account",
+          atOf(event),
+        ),
+    }),
+    recordNoNetwork: assign({
+      failure: ({ event }) =>
+        failure("checkNetwork", "noNetwork", "the payload names no Wi-Fi network and the device is not connected to one", atOf(event)),
+    }),
+    startWifi: assign(({ context, event }) => ({
+      wifi: { ssid: context.plan?.wifi?.ssid ?? null, status: "enabling", detail: null, startedAt: atOf(event) },
+      failure: null,
+    })),
+    recordWifiProgress: assign({
+      wifi: ({ context, event }) => {
+        const e = event as Extract<DeviceEvent, { type: "WIFI_PROGRESS" }>;
+        return { ...context.wifi, status: e.status, detail: e.detail };
+      },
+    }),
+    recordWifiConnected: assign({ wifi: ({ context }) => ({ ...context.wifi, status: "connected", detail: null }) }),
+    recordWifiFailed: assign({
+      failure: ({ event }) => {
+        const e = event as Extract<DeviceEvent, { type: "WIFI_FAILED" }>;
+        return failure("joinWifi", e.code, e.detail, e.at);
+      },
+    }),
+    recordWifiTimeout: assign({
+      failure: ({ context }) => {
+        const seconds = Math.round(context.settings.wifiConnectTimeoutMs / 1000);
+        const last = context.wifi.detail ?? context.wifi.status ?? "no answer";
+        const startedAt = context.wifi.startedAt ?? Number.NaN;
+        return failure(
+          "joinWifi",
+          "wifiTimeout",
+          `not connected to ${context.wifi.ssid ?? "the network"} after ${seconds} s (last: ${last})`,
+          startedAt + context.settings.wifiConnectTimeoutMs,
+        );
+      },
+    }),
+    recordInstalledAgent: assign({ agent: ({ event }) => outputOf<InstalledAgentOutput>(event).installed }),
+    recordAdminAppMissing: assign({
+      failure: ({ context, event }) =>
+        failure(
+          "inspectAgent",
+          "adminAppMissing",
+          `no download location was given and ${context.plan?.adminComponent.packageName ?? "the admin app"} is not installed`,
+          atOf(event),
+        ),
+    }),
+    storeStaged: assign({ stagedAgent: ({ event }) => outputOf<DownloadOutput>(event).stagedId }),
+    recordAgent: assign(({ context, event }) => {
+      const app = outputOf<InstallOutput>(event).app;
+      return { agent: app, apps: [...context.apps.filter((a) => a.packageName !== app.packageName), app], stagedAgent: null };
+    }),
+    recordStepFailure: assign({
+      failure: ({ event }, params: { step: string }) => stepFailure(params.step, errorOf(event)),
+    }),
+    clearRetry: assign({ retry: null }),
+    scheduleRetry: assign({
+      retry: ({ context, event }, params: { step: string }) => nextRetry(context.settings, context.retry, params.step, errorOf(event)),
+    }),
+    recordEnrollment: assign(({ event }) => {
+      const out = outputOf<EnrollOutput>(event);
+      return {
+        enrollment: {
+          serviceUrl: out.serviceUrl,
+          deviceId: out.deviceId,
+          deviceCredential: out.deviceCredential,
+          deviceName: out.deviceName,
+          enrollmentProfileName: out.enrollmentProfileName,
+          enrolledAt: null,
+        },
+        failure: null,
+      };
+    }),
+    storeCredentials: assign({
+      credentials: ({ event }) => {
+        const e = event as Extract<DeviceEvent, { type: "SIGN_IN" }>;
+        return { userPrincipalName: e.userPrincipalName, password: e.password };
+      },
+      failure: null,
+    }),
+    forgetCredentials: assign({ credentials: null }),
+    recordUser: assign(({ event }) => {
+      const out = outputOf<SignInOutput>(event);
+      return {
+        user: { userId: out.userId, userPrincipalName: out.userPrincipalName, displayName: out.displayName },
+        appQueue: out.requiredApps,
+      };
+    }),
+    recordInstalledApp: assign(({ context, event }) => recordInstalled(context, outputOf<InstallOutput>(event).app)),
+    skipApp: assign(({ context }) => skipHeadOfQueue(context)),
+    markEnrolled: assign(({ context, event }) => enrolledAt(context, atOf(event))),
+    recordCheckIn: assign(({ context, event }) => afterCheckIn(context, outputOf<CheckInOutput>(event))),
+    recordMissedCheckIn: assign(({ context, event }) => ({
+      ...advanceSchedule(context, atOf(event)),
+      missedCheckIns: context.missedCheckIns + 1,
+    })),
+    advanceSchedule: assign(({ context, event }) => advanceSchedule(context, atOf(event))),
+    queueUpdates: assign({
+      appQueue: ({ context, event }) => usefulUpdates(context, outputOf<UpdatesOutput>(event).updates),
+    }),
+    takeAction: assign({
+      pendingAction: ({ event }) => firstRemoval(outputOf<CheckInOutput>(event)) ?? null,
+      resetReason: ({ event }) => firstRemoval(outputOf<CheckInOutput>(event))?.type ?? null,
+    }),
+    recordRemoved: assign({ resetReason: "removed", pendingAction: null }),
+    recordUserReset: assign({ resetReason: "user" }),
+    storeLogDescription: assign({
+      logDescription: ({ event }) => (event.type === "SHARE_LOGS" ? event.description ?? "" : ""),
+    }),
+    recordIncident: assign({
+      incidentIds: ({ context, event }) => [...context.incidentIds, outputOf<UploadLogsOutput>(event).incidentId],
+    }),
+    eraseContext: assign(({ context }) => erasedContext(context)),
+  },
+});
+
+type MachineConfig = Parameters<typeof deviceSetup.createMachine>[0];
+type StateConfig = NonNullable<MachineConfig["states"]>[string];
+type InvokeConfig = Exclude<NonNullable<StateConfig["invoke"]>, readonly unknown[] | string>;
+type Transitions = NonNullable<StateConfig["always"]>;
+
+/**
+ * A call to the enrollment service: the request, and a pause before each retry while the failure
+ * is retryable (5xx, timeout, network) and attempts remain. `invoke.onDone` is where success
+ * goes; `fail` is where a refusal or the last failed attempt goes.
+ */
+function serviceCall(step: string, invoke: InvokeConfig, fail: Transitions): StateConfig {
+  const retry = {
+    guard: { type: "canRetry", params: { step } },
+    target: "waitingToRetry",
+    actions: { type: "scheduleRetry", params: { step } },
+  } as const;
+  return {
+    initial: "requesting",
+    states: {
+      requesting: {
+        tags: ["busy"],
+        invoke: { ...invoke, onError: [retry, ...(Array.isArray(fail) ? fail : [fail])] },
+      },
+      waitingToRetry: {
+        tags: ["waiting"],
+        after: { retryDelay: { target: "requesting" } },
+        on: { POWER_ON: { target: "waitingToRetry", reenter: true } },
+      },
+    },
+  };
+}
+
+/** Where a provisioning step's failure goes: the error screen that needs a factory reset. */
+function provisioningFailure(step: string) {
+  return { target: "#device.provisioningFailed", actions: { type: "recordStepFailure" as const, params: { step } } };
+}
+
+export const deviceMachine = deviceSetup.createMachine({
+  id: "device",
+  initial: "welcome",
+  context: ({ input }) => initialContext(input),
+  states: {
+    welcome: {
+      description: "The setup wizard's first screen; six taps open the QR scanner.",
+      meta: screen("Hi there"),
+      tags: ["needsUser"],
+      on: {
+        TAP: [{ guard: "lastTap", target: "scanningQr", actions: "countTap" }, { actions: "countTap" }],
+      },
+    },
+    scanningQr: {
+      description: "The camera looks for a QR code and the decoder reads it.",
+      meta: screen("Scan the QR code"),
+      tags: ["busy"],
+      invoke: {
+        id: "scanQr",
+        src: "scanQr",
+        onDone: { target: "checkingPayload", actions: "storePayloadText" },
+        onError: { target: "qrNotFound", actions: "recordScanFailure" },
+      },
+    },
+    qrNotFound: {
+      description: "No QR code could be read from what the camera sees.",
+      meta: screen("Couldn't find a QR code"),
+      tags: ["failure"],
+      on: { RESCAN: "scanningQr" },
+    },
+    checkingPayload: {
+      description: "The QR text is parsed into provisioning extras and checked as Android would.",
+      meta: screen("Getting ready for work setup..."),
+      tags: ["busy"],
+      invoke: {
+        id: "checkPayload",
+        src: "checkPayload",
+        input: ({ context }) => ({ text: context.payloadText ?? "" }),
+        onDone: [
+          { guard: "payloadInvalid", target: "cantSetUpDevice", actions: "recordInvalidPayload" },
+          { target: "checkingPreconditions", actions: "storePlan" },
+        ],
+        onError: { target: "cantSetUpDevice", actions: { type: "recordStepFailure", params: { step: "checkPayload" } } },
+      },
+    },
+    checkingPreconditions: {
+      description: "Provisioning runs only on a device that is not set up yet and has no reset protection.",
+      meta: screen("Getting ready for work setup..."),
+      tags: ["busy"],
+      invoke: {
+        id: "checkPreconditions",
+        src: "checkPreconditions",
+        onDone: [
+          { guard: "alreadyProvisioned", target: "cantSetUpDevice", actions: { type: "recordPreconditionFailure", params: { code: "alreadyProvisioned" } } },
+          { guard: "resetProtection", target: "cantSetUpDevice", actions: { type: "recordPreconditionFailure", params: { code: "resetProtection" } } },
+          { guard: "payloadNamesWifi", target: "connectingWifi" },
+          { target: "checkingNetwork" },
+        ],
+        onError: { target: "cantSetUpDevice", actions: { type: "recordStepFailure", params: { step: "checkPreconditions" } } },
+      },
+    },
+    checkingNetwork: {
+      description: "No Wi-Fi in the payload: the device uses the network it is already on.",
+      meta: screen("Checking connection..."),
+      tags: ["busy"],
+      invoke: {
+        id: "checkNetwork",
+        src: "checkNetwork",
+        onDone: [
+          { guard: "networkConnected", target: "preparingAgent" },
+          { target: "wifiFailed", actions: "recordNoNetwork" },
+        ],
+        onError: { target: "wifiFailed", actions: { type: "recordStepFailure", params: { step: "checkNetwork" } } },
+      },
+    },
+    connectingWifi: {
+      description: "The radio adds the payload's network (probing for it when hidden) and waits for it to connect.",
+      meta: screen("Connecting to Wi-Fi..."),
+      tags: ["busy"],
+      entry: "startWifi",
+      invoke: {
+        id: "joinWifi",
+        src: "joinWifi",
+        input: ({ context }) => ({ network: context.plan!.wifi! }),
+      },
+      on: {
+        WIFI_PROGRESS: { actions: "recordWifiProgress" },
+        WIFI_CONNECTED: { target: "preparingAgent", actions: "recordWifiConnected" },
+        WIFI_FAILED: { target: "wifiFailed", actions: "recordWifiFailed" },
+        POWER_ON: { target: "connectingWifi", reenter: true },
+      },
+      after: { wifiTimeout: { target: "wifiFailed", actions: "recordWifiTimeout" } },
+    },
+    wifiFailed: {
+      description: "Couldn't connect to Wi-Fi: the user can try again without a reset.",
+      meta: screen("Couldn't connect to Wi-Fi"),
+      tags: ["failure"],
+      on: {
+        RETRY: [{ guard: "payloadNamesWifi", target: "connectingWifi" }, { target: "checkingNetwork" }],
+        FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" },
+      },
+    },
+    preparingAgent: {
+      description: "Is the admin app already installed, and recent enough to skip the download?",
+      meta: screen("Getting ready for work setup..."),
+      tags: ["busy"],
+      invoke: {
+        id: "inspectAgent",
+        src: "inspectAgent",
+        input: ({ context }) => ({ packageName: context.plan!.adminComponent.packageName }),
+        onDone: [
+          { guard: "noDownloadButInstalled", target: "settingDeviceOwner", actions: "recordInstalledAgent" },
+          { guard: "noDownload", target: "provisioningFailed", actions: "recordAdminAppMissing" },
+          { guard: "installedIsRecentEnough", target: "settingDeviceOwner", actions: "recordInstalledAgent" },
+          { target: "downloadingAgent" },
+        ],
+        onError: provisioningFailure("inspectAgent"),
+      },
+    },
+    downloadingAgent: {
+      description: "The admin app is downloaded from the payload's location (with its cookie header).",
+      meta: screen("Getting ready for work setup..."),
+      tags: ["busy"],
+      invoke: {
+        id: "downloadAgent",
+        src: "downloadAgent",
+        input: ({ context }) => ({
+          url: context.plan!.download!.location,
+          cookieHeader: context.plan!.download!.cookieHeader,
+          packageName: context.plan!.adminComponent.packageName,
+        }),
+        onDone: { target: "verifyingAgent", actions: "storeStaged" },
+        onError: provisioningFailure("downloadAgent"),
+      },
+    },
+    verifyingAgent: {
+      description: "The download must parse, hold the admin component, and match the package (else signature) checksum.",
+      meta: screen("Getting ready for work setup..."),
+      tags: ["busy"],
+      invoke: {
+        id: "verifyAgent",
+        src: "verifyAgent",
+        input: ({ context }) => ({
+          stagedId: context.stagedAgent ?? "",
+          packageName: context.plan!.adminComponent.packageName,
+          adminReceiver: context.plan!.adminComponent.className,
+          packageChecksum: context.plan!.download!.packageChecksum,
+          signatureChecksum: context.plan!.download!.signatureChecksum,
+        }),
+        onDone: { target: "installingAgent" },
+        onError: provisioningFailure("verifyAgent"),
+      },
+    },
+    installingAgent: {
+      description: "The package manager installs the admin app.",
+      meta: screen("Setting up your device..."),
+      tags: ["busy"],
+      invoke: {
+        id: "installAgent",
+        src: "installAgent",
+        input: ({ context }) => ({ stagedId: context.stagedAgent ?? "" }),
+        onDone: { target: "settingDeviceOwner", actions: "recordAgent" },
+        onError: provisioningFailure("installAgent"),
+      },
+    },
+    settingDeviceOwner: {
+      description: "The admin app's receiver becomes device owner; the agent starts.",
+      meta: screen("Setting up your device..."),
+      tags: ["busy"],
+      invoke: {
+        id: "setDeviceOwner",
+        src: "setDeviceOwner",
+        input: ({ context }) => ({ ...context.plan!.adminComponent }),
+        onDone: { target: "enrolling" },
+        onError: provisioningFailure("setDeviceOwner"),
+      },
+    },
+    cantSetUpDevice: {
+      description: "The payload or the device's state does not allow provisioning; only a reset helps.",
+      meta: screen("Can't set up device"),
+      tags: ["failure"],
+      on: { FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" } },
+    },
+    provisioningFailed: {
+      description: "Download, checksum, install or device-owner failure; the device needs a factory reset.",
+      meta: screen("Couldn't set up device"),
+      tags: ["failure"],
+      on: { FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" } },
+    },
+    enrolling: {
+      description: "The agent enrolls with the admin extras' token against the service URL.",
+      meta: screen("Enrolling your device..."),
+      ...serviceCall(
+        "enroll",
+        {
+          id: "enroll",
+          src: "enroll",
+          input: ({ context }: { context: DeviceContext }): EnrollInput => ({
+            serviceUrl: stringExtra(context.plan, EXTRA_SERVICE_URL),
+            enrollmentToken: stringExtra(context.plan, EXTRA_ENROLLMENT_TOKEN),
+            identity: context.identity,
+            agentVersion: agentVersionOf(context),
+          }),
+          onDone: [
+            // A userless device has no user to sign in: it goes straight to its apps.
+            { guard: "enrolledUserless", target: "#device.installingApps", actions: ["clearRetry", "recordEnrollment"] },
+            { target: "#device.signingIn", actions: ["clearRetry", "recordEnrollment"] },
+          ],
+        },
+        { target: "#device.enrollmentFailed", actions: [{ type: "recordStepFailure", params: { step: "enroll" } }, "clearRetry"] },
+      ),
+    },
+    enrollmentFailed: {
+      description: "The service refused the enrollment (by error code) or could not be reached.",
+      meta: screen("Couldn't enroll device"),
+      tags: ["failure"],
+      on: {
+        RETRY: { guard: "failureRetryable", target: "enrolling" },
+        FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" },
+      },
+    },
+    signingIn: {
+      description: "The user signs in with their work account (the device is user-associated).",
+      initial: "waitingForUser",
+      states: {
+        waitingForUser: {
+          meta: screen("Sign in to your work account"),
+          tags: ["needsUser"],
+          on: { SIGN_IN: { target: "verifying", actions: "storeCredentials" } },
+        },
+        verifying: {
+          meta: screen("Signing in..."),
+          ...serviceCall(
+            "signIn",
+            {
+              id: "signIn",
+              src: "signIn",
+              input: ({ context }: { context: DeviceContext }): SignInInput => ({
+                session: sessionOf(context),
+                userPrincipalName: context.credentials?.userPrincipalName ?? "",
+                password: context.credentials?.password ?? "",
+              }),
+              onDone: { target: "#device.installingApps", actions: ["clearRetry", "recordUser", "forgetCredentials"] },
+            },
+            [
+              { guard: "userlessRefusal", target: "#device.installingApps", actions: ["clearRetry", "forgetCredentials"] },
+              {
+                target: "#device.signInFailed",
+                actions: [{ type: "recordStepFailure", params: { step: "signIn" } }, "clearRetry", "forgetCredentials"],
+              },
+            ],
+          ),
+        },
+      },
+    },
+    signInFailed: {
+      description: "Wrong password, unknown user or no licence: the user can try again.",
+      meta: screen("Couldn't sign in"),
+      tags: ["failure"],
+      on: {
+        RETRY: "signingIn",
+        FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" },
+      },
+    },
+    installingApps: {
+      description: "Company Portal and Authenticator are installed.",
+      initial: "next",
+      states: {
+        next: {
+          always: [
+            { guard: "appQueueEmpty", target: "#device.enrolled", actions: "markEnrolled" },
+            { target: "installing" },
+          ],
+        },
+        installing: {
+          meta: screen("Installing apps..."),
+          ...serviceCall(
+            "installApp",
+            {
+              id: "installApp",
+              src: "installApp",
+              input: ({ context }: { context: DeviceContext }): InstallAppInput => ({
+                session: sessionOf(context),
+                offer: context.appQueue[0]!,
+              }),
+              onDone: { target: "#device.installingApps.next", actions: ["clearRetry", "recordInstalledApp"] },
+            },
+            { target: "#device.enrollmentFailed", actions: [{ type: "recordStepFailure", params: { step: "installApp" } }, "clearRetry"] },
+          ),
+        },
+      },
+    },
+    enrolled: {
+      description: "Managed: check-ins on the cadence, updates, remote actions, log sharing.",
+      tags: ["enrolled"],
+      initial: "idle",
+      states: {
+        idle: {
+          meta: screen("Your device is ready for work"),
+          tags: ["waiting"],
+          after: { checkInDue: { target: "checkingIn" } },
+          on: {
+            SYNC: "checkingIn",
+            SHARE_LOGS: { target: "sharingLogs", actions: "storeLogDescription" },
+            POWER_ON: { target: "idle", reenter: true },
+          },
+        },
+        checkingIn: {
+          meta: screen("Checking for updates..."),
+          ...serviceCall(
+            "checkIn",
+            {
+              id: "checkIn",
+              src: "checkIn",
+              input: ({ context }: { context: DeviceContext }): CheckInInput => ({
+                session: sessionOf(context),
+                agentVersion: agentVersionOf(context),
+              }),
+              onDone: [
+                // A wipe is acknowledged before the reset; a delete needs none (the device is already gone).
+              { guard: "wipeRequested", target: "#device.enrolled.acknowledgingAction", actions: ["clearRetry", "recordCheckIn", "takeAction"] },
+              { guard: "deleteRequested", target: "#device.factoryResetting", actions: ["clearRetry", "recordCheckIn", "takeAction"] },
+                { guard: "updatesOffered", target: "#device.enrolled.updating", actions: ["clearRetry", "recordCheckIn", "queueUpdates"] },
+                { target: "#device.enrolled.idle", actions: ["clearRetry", "recordCheckIn"] },
+              ],
+            },
+            [
+              { guard: "agentTooOld", target: "#device.enrolled.fetchingUpdates", actions: ["clearRetry", "advanceSchedule"] },
+              { guard: "deviceRemoved", target: "#device.factoryResetting", actions: ["clearRetry", "recordRemoved"] },
+              { target: "#device.enrolled.idle", actions: ["clearRetry", "recordMissedCheckIn"] },
+            ],
+          ),
+        },
+        fetchingUpdates: {
+          meta: screen("Update required: the Intune app must be updated to sync"),
+          ...serviceCall(
+            "getUpdates",
+            {
+              id: "getUpdates",
+              src: "getUpdates",
+              input: ({ context }: { context: DeviceContext }) => ({ session: sessionOf(context) }),
+              onDone: [
+                { guard: "updatesOffered", target: "#device.enrolled.updating", actions: ["clearRetry", "queueUpdates"] },
+                { target: "#device.enrolled.idle", actions: "clearRetry" },
+              ],
+            },
+            { target: "#device.enrolled.idle", actions: "clearRetry" },
+          ),
+        },
+        updating: {
+          initial: "next",
+          states: {
+            next: {
+              always: [
+                { guard: "appQueueEmpty", target: "#device.enrolled.checkingIn" },
+                { guard: "nextIsAgent", target: "closingAgent" },
+                { target: "installingUpdate" },
+              ],
+            },
+            closingAgent: {
+              meta: screen("The Intune app closes to update"),
+              tags: ["busy"],
+              invoke: {
+                id: "stopApp",
+                src: "stopApp",
+                input: ({ context }) => ({ packageName: context.appQueue[0]!.packageName }),
+                onDone: { target: "installingAgentUpdate" },
+                onError: { target: "installingAgentUpdate" },
+              },
+            },
+            installingAgentUpdate: {
+              meta: screen("Updating the Intune app..."),
+              ...serviceCall(
+                "installAgentUpdate",
+                {
+                  id: "installAgentUpdate",
+                  src: "installApp",
+                  input: ({ context }: { context: DeviceContext }): InstallAppInput => ({
+                    session: sessionOf(context),
+                    offer: context.appQueue[0]!,
+                  }),
+                  onDone: { target: "#device.enrolled.updating.relaunchingAgent", actions: ["clearRetry", "recordInstalledApp"] },
+                },
+                { target: "#device.enrolled.updating.relaunchingAgent", actions: ["clearRetry", "skipApp"] },
+              ),
+            },
+            relaunchingAgent: {
+              meta: screen("The Intune app reopens"),
+              tags: ["busy"],
+              invoke: {
+                id: "launchApp",
+                src: "launchApp",
+                input: ({ context }) => ({ packageName: context.agent?.packageName ?? AGENT_PACKAGE }),
+                onDone: { target: "next" },
+                onError: { target: "next" },
+              },
+            },
+            installingUpdate: {
+              meta: screen("Updating apps..."),
+              ...serviceCall(
+                "installUpdate",
+                {
+                  id: "installUpdate",
+                  src: "installApp",
+                  input: ({ context }: { context: DeviceContext }): InstallAppInput => ({
+                    session: sessionOf(context),
+                    offer: context.appQueue[0]!,
+                  }),
+                  onDone: { target: "#device.enrolled.updating.next", actions: ["clearRetry", "recordInstalledApp"] },
+                },
+                { target: "#device.enrolled.updating.next", actions: ["clearRetry", "skipApp"] },
+              ),
+            },
+          },
+        },
+        acknowledgingAction: {
+          meta: screen("Your IT admin is resetting this device"),
+          ...serviceCall(
+            "acknowledgeAction",
+            {
+              id: "acknowledgeAction",
+              src: "acknowledgeAction",
+              input: ({ context }: { context: DeviceContext }): AcknowledgeInput => ({
+                session: sessionOf(context),
+                actionId: context.pendingAction!.id,
+                status: "started",
+              }),
+              onDone: // The device honours the action even when its acknowledgement cannot be delivered.
+              { target: "#device.factoryResetting", actions: "clearRetry" },
+            },
+            { target: "#device.factoryResetting", actions: "clearRetry" },
+          ),
+        },
+        sharingLogs: {
+          meta: screen("Sending logs..."),
+          ...serviceCall(
+            "uploadLogs",
+            {
+              id: "uploadLogs",
+              src: "uploadLogs",
+              input: ({ context }: { context: DeviceContext }): UploadLogsInput => ({
+                session: sessionOf(context),
+                description: context.logDescription,
+              }),
+              onDone: { target: "#device.enrolled.idle", actions: ["clearRetry", "recordIncident"] },
+            },
+            { target: "#device.enrolled.idle", actions: ["clearRetry", { type: "recordStepFailure", params: { step: "uploadLogs" } }] },
+          ),
+        },
+      },
+    },
+    factoryResetting: {
+      description: "Storage is erased and the device restarts at the welcome screen.",
+      initial: "erasing",
+      states: {
+        erasing: {
+          meta: screen("Erasing..."),
+          tags: ["busy"],
+          invoke: {
+            id: "factoryReset",
+            src: "factoryReset",
+            onDone: [
+              { guard: "wipeToConfirm", target: "confirmingWipe" },
+              { target: "#device.welcome", actions: "eraseContext" },
+            ],
+            onError: [
+              { guard: "wipeToConfirm", target: "confirmingWipe" },
+              { target: "#device.welcome", actions: "eraseContext" },
+            ],
+          },
+        },
+        confirmingWipe: {
+          meta: screen("Erasing..."),
+          ...serviceCall(
+            "confirmWipe",
+            {
+              id: "confirmWipe",
+              src: "acknowledgeAction",
+              input: ({ context }: { context: DeviceContext }): AcknowledgeInput => ({
+                session: sessionOf(context),
+                actionId: context.pendingAction!.id,
+                status: "completed",
+              }),
+              onDone: { target: "#device.welcome", actions: ["clearRetry", "eraseContext"] },
+            },
+            { target: "#device.welcome", actions: ["clearRetry", "eraseContext"] },
+          ),
+        },
+      },
+    },
+  },
+});
+
+export type DeviceMachine = typeof deviceMachine;

@@ -1,0 +1,362 @@
+/**
+ * The device machine's vocabulary: its context, the events it accepts, and what each named actor
+ * takes and returns. Everything here is plain JSON data, because the machine's snapshot is
+ * persisted after every step and must come back intact after a power loss.
+ *
+ * Time enters only through data: every event and every actor result carries `at`, the device
+ * clock's reading (ms since the epoch) when it happened. The machine never reads a clock.
+ */
+import type {
+  DeviceAction,
+  InstalledApp,
+  PackageOffer,
+} from "../client/device-api.js";
+import type { WifiSecurityType } from "../payload/params.js";
+
+export type { DeviceAction, InstalledApp, PackageOffer };
+
+export interface DeviceIdentity {
+  serialNumber: string;
+  model: string;
+  manufacturer: string;
+  /** Android release, e.g. "13". */
+  osVersion: string;
+}
+
+/** A payload finding as the device keeps it (the payload checker's Finding, as data). */
+export interface FindingSummary {
+  severity: "error" | "warning" | "info";
+  rule: string;
+  path: string;
+  message: string;
+  hint: string;
+}
+
+/**
+ * ProvisioningParams in JSON-safe form: checksums are kept as URL-safe base64 of the bytes the
+ * device decoded (so a checksum that decoded to the wrong length still fails to match).
+ */
+export interface ProvisioningPlan {
+  adminComponent: { packageName: string; className: string };
+  download: {
+    location: string;
+    cookieHeader: string | null;
+    packageChecksum: string | null;
+    signatureChecksum: string | null;
+    /** 0 when absent: Android then always downloads (its default is Integer.MAX_VALUE). */
+    minimumVersionCode: number;
+  } | null;
+  wifi: WifiNetworkConfig | null;
+  adminExtras: Record<string, unknown>;
+  useMobileData: boolean;
+  localTime: number | null;
+  organizationName: string | null;
+}
+
+/** What the device configures its radio with (from the payload's WIFI_* extras). */
+export interface WifiNetworkConfig {
+  ssid: string;
+  hidden: boolean;
+  securityType: WifiSecurityType;
+  /** The payload's WIFI_SECURITY_TYPE when it was not one Android knows (it then acts as NONE). */
+  securityTypeAsWritten: string | null;
+  password: string | null;
+  eapMethod: string | null;
+  proxy: { host: string; port: number; bypass: string | null } | null;
+  pacUrl: string | null;
+}
+
+/** The reason a step failed, as the device shows and reports it. */
+export interface Failure {
+  /** Machine-readable cause: "tokenRevoked", "checksumError", "wifiTimeout", ... */
+  code: string;
+  /** The words on the device's screen. */
+  screen: string;
+  /** Why, in detail (the service's message, the mismatching checksums, ...). */
+  message: string;
+  /** The step that failed ("enroll", "downloadAgent", ...). */
+  step: string;
+  /** The payload finding behind a "Can't set up device", if that was the cause. */
+  finding?: FindingSummary;
+  /** HTTP status when the service answered. */
+  status?: number;
+  at: number;
+}
+
+/**
+ * What an actor throws when its step fails: plain data, so the machine can keep it. Adapters
+ * throw `StepError` (agent/machine/step-error.ts), which carries these fields.
+ */
+export interface StepFailure {
+  code: string;
+  message: string;
+  /** A 5xx, a timeout or a network error: worth another try after a pause. */
+  retryable: boolean;
+  status?: number;
+  minimumVersion?: string;
+  at: number;
+}
+
+export interface RetryState {
+  /** The step being retried. */
+  step: string;
+  /** Attempts made so far (1 after the first failure). */
+  attempt: number;
+  delayMs: number;
+  /** When the next attempt is due, on the device clock. */
+  dueAt: number;
+  cause: StepFailure;
+}
+
+export interface Enrollment {
+  serviceUrl: string;
+  deviceId: string;
+  deviceCredential: string;
+  deviceName: string;
+  enrollmentProfileName: string;
+  enrolledAt: number | null;
+}
+
+export interface SignedInUser {
+  userId: string;
+  userPrincipalName: string;
+  displayName: string;
+}
+
+/** Tunables with the values a real device uses (see DEFAULT_SETTINGS). */
+export interface DeviceSettings {
+  /** Taps on the welcome screen that open the QR scanner. */
+  tapsToOpenScanner: number;
+  /** How long the device waits for the Wi-Fi network to connect (RECONNECT_TIMEOUT_MS in AOSP). */
+  wifiConnectTimeoutMs: number;
+  /** Service calls: attempts in all (first try included), first pause, growth, cap. */
+  retry: { maxAttempts: number; baseDelayMs: number; factor: number; maxDelayMs: number };
+}
+
+export const DEFAULT_SETTINGS: DeviceSettings = {
+  tapsToOpenScanner: 6,
+  wifiConnectTimeoutMs: 60_000,
+  retry: { maxAttempts: 5, baseDelayMs: 2_000, factor: 2, maxDelayMs: 60_000 },
+};
+
+export interface DeviceContext {
+  identity: DeviceIdentity;
+  settings: DeviceSettings;
+  tapCount: number;
+  payloadText: string | null;
+  plan: ProvisioningPlan | null;
+  /** Warnings the payload check raised (errors end the flow). */
+  findings: FindingSummary[];
+  /** Where the downloaded agent waits for verification (the package manager's staging id). */
+  stagedAgent: string | null;
+  /** The installed management agent. */
+  agent: InstalledApp | null;
+  /** The Wi-Fi join under way or last tried: the radio's last progress report. */
+  wifi: { ssid: string | null; status: string | null; detail: string | null; startedAt: number | null };
+  enrollment: Enrollment | null;
+  /** Held only while a sign-in is in flight (a resumed device must redo it). */
+  credentials: { userPrincipalName: string; password: string } | null;
+  user: SignedInUser | null;
+  /** Apps to install (companions during enrollment, updates when enrolled), in order. */
+  appQueue: PackageOffer[];
+  /** Installed apps as last reported. */
+  apps: InstalledApp[];
+  checkIns: number;
+  missedCheckIns: number;
+  lastCheckInAt: number | null;
+  nextCheckInAt: number | null;
+  /** When nextCheckInAt was set (the machine's own delay is computed from it). */
+  checkInScheduledAt: number | null;
+  /** Update offers that failed to install, as "package@versionCode": not retried in a loop. */
+  skippedUpdates: string[];
+  /** The remote action (wipe or delete) being carried out. */
+  pendingAction: DeviceAction | null;
+  /** Why the device is resetting ("wipe", "delete", "removed", "user"). */
+  resetReason: string | null;
+  retry: RetryState | null;
+  failure: Failure | null;
+  /** Server time minus device time at the last check-in, ms (clock skew as the service sees it). */
+  serverClockOffsetMs: number | null;
+  incidentIds: string[];
+  /** What the user typed when sharing logs (sent with them). */
+  logDescription: string;
+  /** Factory resets this device went through. */
+  resets: number;
+}
+
+export interface DeviceInput {
+  identity: DeviceIdentity;
+  settings?: Partial<DeviceSettings>;
+}
+
+// ---- events ------------------------------------------------------------------------------
+
+export type DeviceEvent =
+  /** A tap on the welcome screen. */
+  | { type: "TAP"; at: number }
+  /** Back to the scanner after a code could not be read. */
+  | { type: "RESCAN"; at: number }
+  /** The user types their work account on the sign-in screen. */
+  | { type: "SIGN_IN"; userPrincipalName: string; password: string; at: number }
+  /** "Try again" on a screen that allows it (Wi-Fi, sign-in, a retryable enrollment failure). */
+  | { type: "RETRY"; at: number }
+  /** "Reset" on an error screen: factory reset, back to the welcome screen. */
+  | { type: "FACTORY_RESET"; at: number }
+  /** "Check status" in Company Portal: check in now. */
+  | { type: "SYNC"; at: number }
+  /** "Share logs" in the Intune app. */
+  | { type: "SHARE_LOGS"; at: number; description?: string }
+  /** The device booted after losing power: timers are armed again from stored deadlines. */
+  | { type: "POWER_ON"; at: number }
+  /** Progress reported by the radio while joining. */
+  | { type: "WIFI_PROGRESS"; status: WifiProgressStatus; detail: string; at: number }
+  | { type: "WIFI_CONNECTED"; ssid: string; at: number }
+  /** The radio gave up (the network could not even be added). */
+  | { type: "WIFI_FAILED"; code: string; detail: string; at: number };
+
+export type WifiProgressStatus =
+  | "enabling"
+  | "scanning"
+  | "probing"
+  | "notFound"
+  | "associating"
+  | "authenticating"
+  | "authenticationFailed"
+  | "obtainingAddress";
+
+// ---- actor inputs and outputs --------------------------------------------------------------
+
+export interface Stamped {
+  at: number;
+}
+
+export interface ScanQrOutput extends Stamped {
+  text: string;
+  decoder: string;
+}
+
+export interface CheckPayloadOutput extends Stamped {
+  plan: ProvisioningPlan | null;
+  findings: FindingSummary[];
+}
+
+export interface PreconditionsOutput extends Stamped {
+  alreadyProvisioned: boolean;
+  resetProtection: boolean;
+}
+
+export interface NetworkOutput extends Stamped {
+  connected: boolean;
+  network: string | null;
+}
+
+export interface InstalledAgentOutput extends Stamped {
+  installed: InstalledApp | null;
+}
+
+export interface DownloadAgentInput {
+  url: string;
+  cookieHeader: string | null;
+  packageName: string;
+}
+
+export interface DownloadOutput extends Stamped {
+  stagedId: string;
+  bytes: number;
+}
+
+export interface VerifyAgentInput {
+  stagedId: string;
+  packageName: string;
+  adminReceiver: string;
+  packageChecksum: string | null;
+  signatureChecksum: string | null;
+}
+
+export interface VerifyOutput extends Stamped {
+  versionName: string;
+  versionCode: number;
+  checkedBy: "packageChecksum" | "signatureChecksum";
+}
+
+export interface InstallOutput extends Stamped {
+  app: InstalledApp;
+}
+
+export interface EnrollInput {
+  serviceUrl: string | null;
+  enrollmentToken: string | null;
+  identity: DeviceIdentity;
+  agentVersion: string;
+}
+
+export interface EnrollOutput extends Stamped {
+  /** Present when the service says which kind of profile enrolled the device. */
+  enrollmentMode?: string;
+  serviceUrl: string;
+  deviceId: string;
+  deviceCredential: string;
+  deviceName: string;
+  enrollmentProfileName: string;
+}
+
+/** What every call after enrollment needs. */
+export interface Session {
+  serviceUrl: string;
+  deviceId: string;
+  deviceCredential: string;
+}
+
+export interface SignInInput {
+  session: Session;
+  userPrincipalName: string;
+  password: string;
+}
+
+export interface SignInOutput extends Stamped {
+  userId: string;
+  userPrincipalName: string;
+  displayName: string;
+  requiredApps: PackageOffer[];
+}
+
+export interface InstallAppInput {
+  session: Session;
+  offer: PackageOffer;
+}
+
+export interface CheckInInput {
+  session: Session;
+  agentVersion: string;
+}
+
+export interface CheckInOutput extends Stamped {
+  actions: DeviceAction[];
+  updates: PackageOffer[];
+  serverDateTime: string;
+  apps: InstalledApp[];
+}
+
+export interface UpdatesOutput extends Stamped {
+  updates: PackageOffer[];
+}
+
+export interface AcknowledgeInput {
+  session: Session;
+  actionId: string;
+  status: "started" | "completed" | "failed";
+  message?: string;
+}
+
+export interface UploadLogsInput {
+  session: Session;
+  description: string;
+}
+
+export interface UploadLogsOutput extends Stamped {
+  incidentId: string;
+}
+
+export interface AppControlInput {
+  packageName: string;
+}

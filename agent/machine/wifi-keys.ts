@@ -1,0 +1,98 @@
+/**
+ * How Android turns a provisioning payload's Wi-Fi settings into key material (AOSP
+ * ManagedProvisioning, WifiConfigurationProvider; PROVISIONING.md §1):
+ *   - NONE: an open network; any password is ignored.
+ *   - WEP: a key of 10, 26 or 58 hex digits is used raw; anything else is used as ASCII text.
+ *   - WPA: the password is the passphrase (8..63 printable ASCII), from which the pre-shared key
+ *     is derived (PBKDF2-HMAC-SHA1 over the SSID, 4096 rounds, 32 bytes, as IEEE 802.11i
+ *     specifies), or 64 hex digits that are the pre-shared key itself.
+ *   - An unrecognised WIFI_SECURITY_TYPE has already become NONE in the parsed params, so the
+ *     device tries an open network and never joins a secured one: it times out.
+ * The virtual radio compares the key derived here with the one its network derives from its own
+ * password, so a key written differently but equivalent (the hex PSK of a passphrase) joins.
+ */
+import { pbkdf2Sync } from "node:crypto";
+import type { WifiSecurityType } from "../payload/params.js";
+
+export type WifiKey =
+  | { kind: "open" }
+  | { kind: "wep"; key: Uint8Array }
+  | { kind: "psk"; psk: Uint8Array }
+  | { kind: "eap"; method: string | null };
+
+export type WifiKeyResult = { ok: true; key: WifiKey } | { ok: false; problem: string };
+
+const HEX = /^[0-9A-Fa-f]*$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** WEP keys are 40, 104 or 232 bits: 5, 13 or 29 bytes. */
+const WEP_KEY_BYTES = new Set([5, 13, 29]);
+
+/** The key material a device configures for this network, or why the network cannot be added. */
+export function deriveWifiKey(
+  ssid: string,
+  securityType: WifiSecurityType,
+  password: string | null,
+  eapMethod: string | null = null,
+): WifiKeyResult {
+  switch (securityType) {
+    case "NONE":
+      return { ok: true, key: { kind: "open" } };
+    case "EAP":
+      return { ok: true, key: { kind: "eap", method: eapMethod } };
+    case "WEP":
+      return wepKey(password ?? "");
+    case "WPA":
+      return wpaKey(ssid, password ?? "");
+  }
+}
+
+function wepKey(password: string): WifiKeyResult {
+  const raw = [10, 26, 58].includes(password.length) && HEX.test(password);
+  const key = raw ? Buffer.from(password, "hex") : Buffer.from(password, "latin1");
+  if (!raw && !PRINTABLE_ASCII.test(password)) {
+    return { ok: false, problem: "the WEP key holds characters outside printable ASCII" };
+  }
+  if (!WEP_KEY_BYTES.has(key.length)) {
+    return {
+      ok: false,
+      problem: `a WEP key is 5, 13 or 29 ASCII characters or 10, 26 or 58 hex digits; this one is ${password.length} characters`,
+    };
+  }
+  return { ok: true, key: { kind: "wep", key: new Uint8Array(key) } };
+}
+
+function wpaKey(ssid: string, password: string): WifiKeyResult {
+  if (password.length === 64 && HEX.test(password)) {
+    return { ok: true, key: { kind: "psk", psk: new Uint8Array(Buffer.from(password, "hex")) } };
+  }
+  if (password.length < 8 || password.length > 63) {
+    return {
+      ok: false,
+      problem: `a WPA passphrase is 8 to 63 characters (or 64 hex digits); this one is ${password.length}`,
+    };
+  }
+  if (!PRINTABLE_ASCII.test(password)) {
+    return { ok: false, problem: "a WPA passphrase holds printable ASCII characters only" };
+  }
+  return { ok: true, key: { kind: "psk", psk: wpaPsk(ssid, password) } };
+}
+
+/** IEEE 802.11i: PSK = PBKDF2(HMAC-SHA1, passphrase, ssid, 4096, 256 bits). */
+export function wpaPsk(ssid: string, passphrase: string): Uint8Array {
+  return new Uint8Array(pbkdf2Sync(Buffer.from(passphrase, "utf8"), Buffer.from(ssid, "utf8"), 4096, 32, "sha1"));
+}
+
+/** True when a device configured with `configured` can authenticate to a network keyed `network`. */
+export function keysMatch(configured: WifiKey, network: WifiKey): boolean {
+  if (configured.kind !== network.kind) return false;
+  switch (configured.kind) {
+    case "open":
+      return true;
+    case "eap":
+      return network.kind === "eap" && configured.method !== null && configured.method === network.method;
+    case "wep":
+      return network.kind === "wep" && Buffer.from(configured.key).equals(Buffer.from(network.key));
+    case "psk":
+      return network.kind === "psk" && Buffer.from(configured.psk).equals(Buffer.from(network.psk));
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The timeline's words: for each step the device takes, one line as its screen (and the
+ * agent's log) would say it: "Connecting to Contoso-Staging (WPA)...", "Couldn't connect to
+ * Wi-Fi: Contoso-Staging rejected the key", "Checked in (#3): next check-in in 3m".
+ */
+import { formatDuration } from "../device/duration.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
+import type { DeviceContext, PackageOffer } from "../machine/types.js";
+
+const LABELS: Record<string, string> = {
+  [AGENT_PACKAGE]: "Intune",
+  [COMPANY_PORTAL_PACKAGE]: "Company Portal",
+  [AUTHENTICATOR_PACKAGE]: "Authenticator",
+};
+
+export function appLabel(packageName: string): string {
+  return LABELS[packageName] ?? packageName;
+}
+
+/** A short name for the event that moved the machine. */
+export function eventLabel(event: { type: string }): string {
+  const type = event.type;
+  if (type === "xstate.init") return "power on";
+  if (type.startsWith("xstate.done.actor.")) return `${type.slice("xstate.done.actor.".length)} done`;
+  if (type.startsWith("xstate.error.actor.")) return `${type.slice("xstate.error.actor.".length)} failed`;
+  if (type.startsWith("xstate.after.")) {
+    const delay = type.split(".")[2] ?? "";
+    return { retryDelay: "retry timer", checkInDue: "check-in timer", wifiTimeout: "Wi-Fi timeout" }[delay] ?? "timer";
+  }
+  return (
+    {
+      TAP: "tap",
+      RESCAN: "rescan",
+      SIGN_IN: "sign in",
+      RETRY: "try again",
+      FACTORY_RESET: "reset",
+      SYNC: "check status",
+      SHARE_LOGS: "share logs",
+      POWER_ON: "power on",
+      WIFI_PROGRESS: "Wi-Fi",
+      WIFI_CONNECTED: "Wi-Fi connected",
+      WIFI_FAILED: "Wi-Fi failed",
+    }[type] ?? type
+  );
+}
+
+function host(url: string | undefined | null): string {
+  if (!url) return "?";
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Clock skew as the service's answers reveal it (more than 5 minutes is worth saying). */
+function clockNote(context: DeviceContext): string {
+  const offset = context.serverClockOffsetMs;
+  if (offset === null || Math.abs(offset) < 5 * 60_000) return "";
+  return `; the device's clock is ${formatDuration(Math.abs(offset))} ${offset < 0 ? "ahead of" : "behind"} the service's`;
+}
+
+function offerLine(offer: PackageOffer | undefined): string {
+  return offer ? `${appLabel(offer.packageName)} ${offer.versionName}` : "an app";
+}
+
+/** The detail line for the state the device is now in, given what it knows. */
+export function describeState(state: string, context: DeviceContext, event: { type: string }, now: number): string {
+  const failure = context.failure;
+  const plan = context.plan;
+  const wifi = plan?.wifi;
+  const retry = context.retry;
+  if (state.endsWith(".waitingToRetry") && retry) {
+    return `${retry.cause.message}; trying again in ${formatDuration(retry.delayMs)} (attempt ${retry.attempt + 1} of ${context.settings.retry.maxAttempts})`;
+  }
+  const nextCheckIn = () =>
+    context.nextCheckInAt === null ? "" : `next check-in in ${formatDuration(Math.max(0, context.nextCheckInAt - now))}`;
+
+  switch (state) {
+    case "welcome":
+      return context.resets > 0 ? "Hi there (the device was reset: storage erased)" : "Hi there";
+    case "scanningQr":
+      return event.type === "RESCAN" ? "Scan the QR code (again)" : `Scan the QR code (${context.settings.tapsToOpenScanner} taps opened the scanner)`;
+    case "qrNotFound":
+    case "cantSetUpDevice":
+    case "provisioningFailed":
+    case "enrollmentFailed":
+    case "signInFailed":
+    case "wifiFailed":
+      return failure ? `${failure.screen} (${failure.code}: ${failure.message})` : "Something went wrong";
+    case "checkingPayload":
+      return `QR code read (${Buffer.byteLength(context.payloadText ?? "", "utf8")} bytes); getting ready for work setup...`;
+    case "checkingPreconditions": {
+      const warnings = context.findings.filter((f) => f.severity === "warning");
+      return warnings.length === 0
+        ? "Payload accepted; checking the device can be set up"
+        : `Payload accepted with ${warnings.length} warning(s): ${warnings.map((w) => w.rule).join(", ")}`;
+    }
+    case "checkingNetwork":
+      return "No Wi-Fi in the QR code: using the network the device is on";
+    case "connectingWifi": {
+      if (!wifi) return "Connecting to Wi-Fi...";
+      const security = wifi.securityTypeAsWritten ? `${wifi.securityType}, written "${wifi.securityTypeAsWritten}"` : wifi.securityType;
+      return `Connecting to ${wifi.ssid} (${security}${wifi.hidden ? ", hidden: probing" : ""})...`;
+    }
+    case "preparingAgent":
+      return context.wifi.status === "connected" ? `Connected to ${context.wifi.ssid}; getting ready for work setup...` : "Connected; getting ready for work setup...";
+    case "downloadingAgent":
+      return `Downloading the admin app from ${host(plan?.download?.location)}${plan?.download?.cookieHeader ? " (with cookie)" : ""}`;
+    case "verifyingAgent": {
+      const by = plan?.download?.packageChecksum ? "package checksum" : "signature checksum";
+      return `Downloaded; checking ${plan?.adminComponent.packageName ?? "the package"} against the ${by}`;
+    }
+    case "installingAgent":
+      return `Checksum OK; installing ${plan?.adminComponent.packageName ?? "the admin app"}`;
+    case "settingDeviceOwner":
+      return context.agent
+        ? `${appLabel(context.agent.packageName)} ${context.agent.versionName} installed; setting it as device owner`
+        : "Setting the admin app as device owner";
+    case "enrolling.requesting":
+      return `Enrolling with ${host(String(plan?.adminExtras["com.microsoft.intune.aosp.serviceUrl"] ?? ""))} as ${context.identity.manufacturer} ${context.identity.model} ${context.identity.serialNumber}`;
+    case "signingIn.waitingForUser":
+      return context.enrollment
+        ? `Enrolled as ${context.enrollment.deviceName} (profile "${context.enrollment.enrollmentProfileName}"); sign in to your work account`
+        : "Sign in to your work account";
+    case "signingIn.verifying.requesting":
+      return `Signing in as ${context.credentials?.userPrincipalName ?? "the user"}`;
+    case "installingApps.installing.requesting":
+      return `Installing ${offerLine(context.appQueue[0])}`;
+    case "enrolled.idle": {
+      if (event.type.startsWith("xstate.error.actor.uploadLogs") && failure) return `Couldn't send logs: ${failure.message}`;
+      if (event.type.startsWith("xstate.done.actor.uploadLogs")) return `Logs sent. Incident ID: ${context.incidentIds.at(-1) ?? "?"}`;
+      if (event.type.startsWith("xstate.done.actor.checkIn")) {
+        return `Checked in (#${context.checkIns}, ${context.apps.length} apps reported)${clockNote(context)}; ${nextCheckIn()}`;
+      }
+      if (event.type.startsWith("xstate.error.actor.checkIn")) return `Check-in failed; ${nextCheckIn()}`;
+      if (event.type.startsWith("xstate.error.actor.getUpdates") || event.type.startsWith("xstate.done.actor.getUpdates")) {
+        return `No update available: sync stays blocked; ${nextCheckIn()}`;
+      }
+      if (event.type === "POWER_ON") return `Your device is ready for work (powered on); ${nextCheckIn()}`;
+      return `Your device is ready for work${context.user ? ` (${context.user.userPrincipalName})` : ""}; ${nextCheckIn()}`;
+    }
+    case "enrolled.checkingIn.requesting":
+      return event.type === "SYNC" ? "Checking status... (sync requested)" : "Checking for updates...";
+    case "enrolled.fetchingUpdates.requesting":
+      return `The service refuses to sync agent ${context.agent?.versionName ?? "?"} (24.7.0 or later required); looking for an update`;
+    case "enrolled.updating.closingAgent":
+      return `Update available: ${offerLine(context.appQueue[0])}; the Intune app closes`;
+    case "enrolled.updating.installingAgentUpdate.requesting":
+      return `Installing ${offerLine(context.appQueue[0])} (the app stays closed)`;
+    case "enrolled.updating.relaunchingAgent":
+      return `Intune updated to ${context.agent?.versionName ?? "?"}; the app reopens`;
+    case "enrolled.updating.installingUpdate.requesting":
+      return `Updating ${offerLine(context.appQueue[0])}`;
+    case "enrolled.acknowledgingAction.requesting":
+      return `Remote ${context.pendingAction?.type ?? "action"} requested by the IT admin; acknowledging`;
+    case "enrolled.sharingLogs.requesting":
+      return "Sending logs...";
+    case "factoryResetting.erasing":
+      return `Erasing... (factory reset: ${context.resetReason ?? "requested"})`;
+    case "factoryResetting.confirmingWipe.requesting":
+      return "Reset done; telling the service the wipe is complete";
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The timeline: one entry per step the device takes (and per power event or driver note), in
+ * the order they happened. Printed as aligned lines for people, kept as data for --json.
+ */
+import type { Styles } from "../cli/output.js";
+
+export interface TimelineEntry {
+  /** Device clock, ISO 8601. */
+  at: string;
+  /** Since the device was first powered on (on the clock driving it, skew aside). */
+  elapsedMs: number;
+  /** The state's dotted path ("enrolled.checkingIn.requesting"), or "-" for notes. */
+  state: string;
+  event: string;
+  detail: string;
+  kind: "state" | "power" | "note";
+}
+
+/** "0:03.2", "12:04.0", "2:15:00", "1d 08:15:00". */
+export function formatElapsed(ms: number): string {
+  const totalSeconds = Math.max(0, ms) / 1000;
+  const days = Math.floor(totalSeconds / 86_400);
+  const hours = Math.floor((totalSeconds % 86_400) / 3_600);
+  const minutes = Math.floor((totalSeconds % 3_600) / 60);
+  const seconds = totalSeconds % 60;
+  const mm = String(minutes).padStart(2, "0");
+  const ss = String(Math.floor(seconds)).padStart(2, "0");
+  if (days > 0) return `${days}d ${String(hours).padStart(2, "0")}:${mm}:${ss}`;
+  if (hours > 0) return `${hours}:${mm}:${ss}`;
+  return `${minutes}:${seconds.toFixed(1).padStart(4, "0")}`;
+}
+
+const STATE_WIDTH = 40;
+const EVENT_WIDTH = 20;
+
+export function timelineHeader(styles: Styles): string {
+  return styles.dim(`${"elapsed".padStart(11)}  ${"state".padEnd(STATE_WIDTH)} ${"event".padEnd(EVENT_WIDTH)} detail`);
+}
+
+/** One aligned line: elapsed, state, event, detail (failures in red, enrolled in green). */
+export function formatTimelineEntry(entry: TimelineEntry, styles: Styles, failureStates: ReadonlySet<string> = new Set()): string {
+  const elapsed = formatElapsed(entry.elapsedMs).padStart(11);
+  // ".requesting" is the inside of every service call: the parent's name says it all.
+  const shown = entry.state.replace(/\.requesting$/, "");
+  const state = shown.length > STATE_WIDTH ? `…${shown.slice(-(STATE_WIDTH - 1))}` : shown.padEnd(STATE_WIDTH);
+  const event = entry.event.length > EVENT_WIDTH ? `${entry.event.slice(0, EVENT_WIDTH - 1)}…` : entry.event.padEnd(EVENT_WIDTH);
+  let detail = entry.detail;
+  if (failureStates.has(entry.state)) detail = styles.red(detail);
+  else if (entry.kind === "power") detail = styles.yellow(detail);
+  else if (entry.kind === "note") detail = styles.cyan(detail);
+  else if (entry.state.startsWith("enrolled.idle")) detail = styles.green(detail);
+  return `${styles.dim(elapsed)}  ${state} ${styles.dim(event)} ${detail}`;
+}

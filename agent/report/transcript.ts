@@ -1,0 +1,105 @@
+/**
+ * Transcripts: every state change and every HTTP exchange of a run, one JSON object per line
+ * (JSON Lines), in the order they happened. Written by `enroll --transcript FILE` and
+ * `run --transcript FILE`; read back by `aosp-sim replay`.
+ *
+ * Record types (field `type`):
+ *   start   the device and its surroundings: identity, faults, clock kind, payload text, tool version
+ *   state   the machine moved: state path, triggering event, detail line, device clock time
+ *   http    one request and its response (or error), with timing; package bodies are summarised
+ *           as size and SHA-256; `fault` names an injected fault that shaped it
+ *   power   power lost / restored
+ *   note    something the driver did (an admin action in a scenario, a user tap)
+ *   end     final state, reason, and the apps installed
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+
+export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/1";
+
+export interface StartRecord {
+  type: "start";
+  format: typeof TRANSCRIPT_FORMAT;
+  at: string;
+  identity: DeviceIdentity;
+  faults: string[];
+  clock: "real" | "simulated";
+  payloadText: string | null;
+  seed: number | null;
+}
+
+export interface StateRecord {
+  type: "state";
+  at: string;
+  elapsedMs: number;
+  state: string;
+  event: string;
+  detail: string;
+}
+
+export interface HttpRecord {
+  type: "http";
+  at: string;
+  durationMs: number;
+  purpose: HttpPurpose;
+  method: string;
+  url: string;
+  request: { headers: Record<string, string>; body?: unknown };
+  response?: { status: number; headers: Record<string, string>; body?: unknown };
+  error?: string;
+  fault?: string;
+}
+
+export interface PowerRecord {
+  type: "power";
+  at: string;
+  event: "powerLost" | "powerRestored";
+  state: string;
+}
+
+export interface NoteRecord {
+  type: "note";
+  at: string;
+  text: string;
+}
+
+export interface EndRecord {
+  type: "end";
+  at: string;
+  finalState: string;
+  failure: Failure | null;
+  apps: InstalledApp[];
+}
+
+export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
+
+export type TranscriptRecord = StartRecord | StateRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;
+
+export type TranscriptSink = (record: TranscriptRecord) => void;
+
+/** Appends records to a file as JSON Lines, synchronously, so a crash loses nothing written. */
+export class TranscriptFile {
+  private fd: number | null;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "w");
+  }
+
+  readonly write: TranscriptSink = (record) => {
+    if (this.fd === null) return;
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+  };
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Sends each record to every sink. */
+export function fanOut(...sinks: (TranscriptSink | undefined)[]): TranscriptSink {
+  const live = sinks.filter((s): s is TranscriptSink => s !== undefined);
+  return (record) => {
+    for (const sink of live) sink(record);
+  };
+}
