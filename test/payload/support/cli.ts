@@ -4,7 +4,11 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const CLI = `${ROOT}dist/agent/cli/main.js`;
@@ -46,4 +50,20 @@ export function runCli(
     if (options.stdin !== undefined) child.stdin.end(options.stdin);
     else child.stdin.end();
   });
+}
+
+/**
+ * A temporary directory for one test file: created before its tests (after checking the CLI is
+ * built), removed after them. `file(name)` gives a path inside it.
+ */
+export function useTempDir(prefix: string): { file(name: string): string; dir(): string } {
+  let dir = "";
+  beforeAll(async () => {
+    assertBuilt();
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return { file: (name) => join(dir, name), dir: () => dir };
 }
