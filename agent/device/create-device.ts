@@ -68,6 +68,7 @@ export interface CreateDeviceOptions {
 
 export interface DeviceReport {
   deviceId: string | null;
+  identity: DeviceIdentity;
   serialNumber: string;
   finalState: string;
   failure: Failure | null;
@@ -289,6 +290,7 @@ class VirtualDevice implements Device {
     const context = this.runtime.timeline.length > 0 ? this.context : null;
     return {
       deviceId: context?.enrollment?.deviceId ?? null,
+      identity: this.identity,
       serialNumber: this.identity.serialNumber,
       finalState: this.state,
       failure: context?.failure ?? null,

@@ -23,7 +23,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { InputError, isNotFound } from "../errors.js";
 import { AdminClient, startMockService, type GraphProfile, type MockService } from "../../mock-service/index.js";
 import { INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
-import { AGENT_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
 import type { TranscriptSink } from "../report/transcript.js";
 import { SimulatedClock } from "./clock.js";
 import { createDevice, type Device, type DeviceReport } from "./create-device.js";
@@ -72,6 +72,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   steps: [
     { after: "20m", do: "publishPackage", packageName: AGENT_PACKAGE, versionName: "24.11.0" },
     { after: "20m", do: "publishPackage", packageName: COMPANY_PORTAL_PACKAGE, versionName: "5.0.6301.0" },
+    { after: "20m", do: "publishPackage", packageName: AUTHENTICATOR_PACKAGE, versionName: "6.2411.7120" },
     { after: "35m", do: "shareLogs", description: "Checking the device after its update" },
     { after: "40m", do: "wipe" },
   ],

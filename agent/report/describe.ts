@@ -145,13 +145,13 @@ export function describeState(state: string, context: DeviceContext, event: { ty
     case "enrolled.fetchingUpdates.requesting":
       return `The service refuses to sync agent ${context.agent?.versionName ?? "?"} (24.7.0 or later required); looking for an update`;
     case "enrolled.updating.closingAgent":
-      return `Update available: ${offerLine(context.appQueue[0])}; the Intune app closes`;
+      return `${event.type.startsWith("xstate.done.actor.checkIn") ? `Checked in (#${context.checkIns}): ` : ""}${offerLine(context.appQueue[0])} available; the Intune app closes to update`;
     case "enrolled.updating.installingAgentUpdate.requesting":
       return `Installing ${offerLine(context.appQueue[0])} (the app stays closed)`;
     case "enrolled.updating.relaunchingAgent":
       return `Intune updated to ${context.agent?.versionName ?? "?"}; the app reopens`;
     case "enrolled.updating.installingUpdate.requesting":
-      return `Updating ${offerLine(context.appQueue[0])}`;
+      return `${event.type.startsWith("xstate.done.actor.checkIn") ? `Checked in (#${context.checkIns}): ` : ""}Updating ${offerLine(context.appQueue[0])}`;
     case "enrolled.acknowledgingAction.requesting":
       return `Remote ${context.pendingAction?.type ?? "action"} requested by the IT admin; acknowledging`;
     case "enrolled.sharingLogs.requesting":

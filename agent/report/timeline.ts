@@ -31,7 +31,7 @@ export function formatElapsed(ms: number): string {
 }
 
 const STATE_WIDTH = 40;
-const EVENT_WIDTH = 20;
+const EVENT_WIDTH = 24;
 
 export function timelineHeader(styles: Styles): string {
   return styles.dim(`${"elapsed".padStart(11)}  ${"state".padEnd(STATE_WIDTH)} ${"event".padEnd(EVENT_WIDTH)} detail`);

@@ -1,0 +1,32 @@
+/**
+ * `aosp-sim diagram [--format mermaid|json]`: the device machine, read from its definition.
+ */
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { machineDiagram, machineMermaid } from "../machine/diagram.js";
+import { action, printJson } from "./output.js";
+
+export function registerDiagram(program: Command): void {
+  program
+    .command("diagram")
+    .description("Print the device's state machine: Mermaid (for docs) or JSON (for visualizers and tools).")
+    .option("--format <format>", "mermaid or json", "mermaid")
+    .addHelpText(
+      "after",
+      "\nJSON: {id, initial, states: [{path, type, initial, description, screen, tags, invokes,\n" +
+        "transitions: [{event, targets, guard}]}]}. State paths are what --fault power-loss@STATE takes.",
+    )
+    .action(
+      action(async (options: { format: string }) => {
+        if (options.format === "json") {
+          printJson(machineDiagram(deviceMachine));
+          return;
+        }
+        if (options.format !== "mermaid") {
+          throw new InputError(`unknown format "${options.format}"`, { where: "--format", hint: "use mermaid or json" });
+        }
+        process.stdout.write(machineMermaid(deviceMachine));
+      }),
+    );
+}

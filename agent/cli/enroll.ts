@@ -1,0 +1,186 @@
+/**
+ * `aosp-sim enroll <image|payload.json>`: one new device scans the QR code (an image, or the
+ * payload rendered as one) and goes through the whole out-of-box flow against the service the
+ * payload names (or --service). Exit 0 when it reaches `enrolled`, 1 when it stops anywhere
+ * else (the state and the reason are printed), 2 for usage errors and unreadable input.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { InputError, isNotFound } from "../errors.js";
+import { isImageBytes } from "../qr/index.js";
+import { RealClock, SimulatedClock } from "../device/clock.js";
+import { createDevice, type CreateDeviceOptions } from "../device/create-device.js";
+import { parseDuration } from "../device/duration.js";
+import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
+import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
+import { TranscriptFile } from "../report/transcript.js";
+import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+
+interface EnrollOptions {
+  service?: string;
+  user?: string;
+  password?: string;
+  json?: boolean;
+  transcript?: string;
+  fault: string[];
+  serial?: string;
+  seed?: string;
+  clock: string;
+  deviceDir?: string;
+  timeout: string;
+}
+
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export function registerEnroll(program: Command): void {
+  program
+    .command("enroll")
+    .description(
+      "Take one new device through the out-of-box flow: six taps, QR scan, payload checks, Wi-Fi,\n" +
+        "agent download and verification, device owner, enrollment, sign-in, apps. Exit 0 when enrolled.",
+    )
+    .argument("<input>", "a QR code image, a payload JSON file, or - for stdin")
+    .option("--service <url>", "send the payload's service traffic to this base URL instead")
+    .option("--user <upn>", "the work account typed on the sign-in screen")
+    .option("--password <password>", "its password")
+    .option("--json", "print one JSON document: {deviceId, finalState, timeline, apps, ...}")
+    .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
+    .option("--fault <fault>", `inject a fault (repeatable): ${FAULT_GRAMMAR}`, collect, [])
+    .option("--serial <serial>", "the device's serial number (default: from --seed, else random)")
+    .option("--seed <n>", "generate the device's identity from this seed (reproducible)")
+    .option("--clock <kind>", "real (wait as a device would) or simulated (waits take no time)", "real")
+    .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped")
+    .option("--timeout <duration>", "give up after this long on a real clock", "10m")
+    .addHelpText("after", FAULT_HELP)
+    .action(action(enroll));
+}
+
+const FAULT_HELP = `
+Faults (--fault NAME[=VALUE][@STATE], repeatable):
+  wrong-wifi-key[=KEY]          the network's key is not the payload's
+  network-absent                the payload's network is not in range
+  wifi-timeout[=N|always]       the first N join attempts get no answer (default always)
+  download-http-error[=STATUS]  the agent download answers STATUS (default 500)
+  corrupt-download              the agent arrives altered (checksum error)
+  service-5xx[=N|always]        the first N device-API requests answer 503 (default 2)
+  service-timeout[=N|always]    the first N device-API requests get no answer (default 2)
+  power-loss[=OFF]@STATE        power is cut on entering STATE, back after OFF (default 30s)
+  clock-skew=OFFSET[@STATE]     the device clock is OFFSET off (+2h, -90m); with @STATE it jumps there
+State names: \`aosp-sim diagram --format json\`.
+Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unreadable input.`;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function enroll(input: string, options: EnrollOptions): Promise<number> {
+  const faults = parseFaults(options.fault);
+  if ((options.user === undefined) !== (options.password === undefined)) {
+    throw new InputError("--user and --password go together", { hint: "pass both, or neither to stop at the sign-in screen" });
+  }
+  const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
+  if (options.clock !== "real" && options.clock !== "simulated") {
+    throw new InputError(`unknown clock "${options.clock}"`, { where: "--clock", hint: "use real or simulated" });
+  }
+  const timeoutMs = parseDuration(options.timeout);
+  if (timeoutMs === null || timeoutMs <= 0) {
+    throw new InputError(`"${options.timeout}" is not a duration`, { where: "--timeout", hint: "e.g. 90s, 10m" });
+  }
+  if (options.service !== undefined) checkUrl(options.service);
+  const qr = readQrInput(input);
+  const transcript = options.transcript === undefined ? undefined : openTranscript(options.transcript);
+  const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
+  const deviceOptions: CreateDeviceOptions = {
+    qr,
+    clock,
+    faults,
+    ...(seed === undefined ? {} : { seed }),
+    ...(options.serial === undefined ? {} : { identity: { serialNumber: options.serial } }),
+    ...(options.user !== undefined && options.password !== undefined
+      ? { user: { userPrincipalName: options.user, password: options.password } }
+      : {}),
+    ...(options.service === undefined ? {} : { serviceUrl: options.service }),
+    ...(options.deviceDir === undefined ? {} : { storage: { dir: resolve(options.deviceDir) } }),
+    ...(transcript ? { transcript: transcript.write } : {}),
+  };
+  const device = await createDevice(deviceOptions);
+  try {
+    let stopFollowing = () => {};
+    if (!options.json) {
+      printLine(out.bold(`Device: ${identityLine(device.identity, seed)}`));
+      if (faults.length > 0) printLine(out.yellow(`Faults: ${options.fault.join(", ")}`));
+      stopFollowing = followTimeline(device, out, printLine);
+    }
+    const report = await device.enroll(clock instanceof RealClock ? { limitMs: timeoutMs } : {});
+    stopFollowing();
+    transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, failure: report.failure, apps: await device.installedApps() });
+    const enrolled = report.finalState.startsWith("enrolled");
+    if (options.json) {
+      printJson(deviceJson(report, device.identity, faults));
+    } else {
+      printLine();
+      for (const line of outcomeLines(report, out)) printLine(line);
+      if (!enrolled && clock instanceof RealClock && !report.failure && report.finalState !== "signingIn.waitingForUser") {
+        printLine(`  gave up after --timeout ${options.timeout}`);
+      }
+    }
+    return enrolled ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    device.dispose();
+    transcript?.close();
+  }
+}
+
+function parseSeed(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) {
+    throw new InputError(`"${text}" is not a seed`, { where: "--seed", hint: "use a whole number from 0 to 4294967295" });
+  }
+  return n;
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError(`"${url}" is not a URL`, { where: "--service", hint: "e.g. http://127.0.0.1:8080" });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InputError(`"${url}" is not an http or https URL`, { where: "--service" });
+  }
+}
+
+/** An image is what the camera sees; JSON text is rendered as the QR code an admin would show. */
+function readQrInput(input: string): CreateDeviceOptions["qr"] {
+  const label = input === "-" ? "<stdin>" : input;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(input === "-" ? 0 : input);
+  } catch (error) {
+    if (isNotFound(error)) throw new InputError("no such file", { where: label, hint: "give a QR code image or a payload JSON file" });
+    if ((error as NodeJS.ErrnoException).code === "EISDIR") throw new InputError("is a directory", { where: label });
+    throw new InputError(`cannot be read: ${(error as Error).message}`, { where: label });
+  }
+  if (bytes.length > MAX_INPUT_BYTES) throw new InputError("is too large for a QR code or a payload", { where: label });
+  if (isImageBytes(bytes)) return { image: new Uint8Array(bytes), label };
+  const text = bytes.toString("utf8");
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`is neither an image nor JSON: ${(error as Error).message}`, {
+      where: label,
+      hint: "give a QR code image (PNG, JPEG, ...) or the payload's JSON; `aosp-sim validate` explains a payload",
+    });
+  }
+  return { payload: text, label };
+}
+
+function openTranscript(path: string): TranscriptFile {
+  try {
+    return new TranscriptFile(path);
+  } catch (error) {
+    throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
+  }
+}

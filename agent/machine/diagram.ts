@@ -1,0 +1,173 @@
+/**
+ * The machine as a picture and as data, read from its definition (nothing hand-maintained):
+ * Mermaid stateDiagram-v2 for the README and docs, JSON for visualizers and tests.
+ */
+import type { AnyStateMachine, StateNode, TransitionDefinition } from "xstate";
+
+export interface DiagramTransition {
+  /** The event as written in the machine ("TAP", "done: enroll", "after: retryDelay", "always"). */
+  event: string;
+  /** Target state paths; empty for a transition that stays (actions only). */
+  targets: string[];
+  guard: string | null;
+}
+
+export interface DiagramState {
+  /** Dotted path ("enrolled.checkingIn"). */
+  path: string;
+  type: "atomic" | "compound" | "parallel" | "final" | "history";
+  initial: string | null;
+  description: string | null;
+  /** What the screen shows (meta.screen). */
+  screen: string | null;
+  tags: string[];
+  /** Actors invoked while in the state. */
+  invokes: string[];
+  transitions: DiagramTransition[];
+}
+
+export interface MachineDiagram {
+  id: string;
+  initial: string;
+  states: DiagramState[];
+}
+
+type AnyNode = StateNode<any, any>;
+
+function pathOf(node: AnyNode): string {
+  return node.path.join(".");
+}
+
+function eventName(transition: TransitionDefinition<any, any>): string {
+  const type = transition.eventType;
+  if (type === "") return "always";
+  if (type.startsWith("xstate.done.actor.")) return `done: ${type.slice("xstate.done.actor.".length)}`;
+  if (type.startsWith("xstate.error.actor.")) return `error: ${type.slice("xstate.error.actor.".length)}`;
+  if (type.startsWith("xstate.after.")) return `after: ${type.split(".")[2] ?? "delay"}`;
+  return type;
+}
+
+function guardName(transition: TransitionDefinition<any, any>): string | null {
+  const guard = transition.guard as unknown;
+  if (guard === undefined || guard === null) return null;
+  if (typeof guard === "string") return guard;
+  if (typeof guard === "object" && "type" in (guard as object)) {
+    const g = guard as { type: string; params?: unknown };
+    return g.params === undefined ? g.type : `${g.type}(${JSON.stringify(g.params)})`;
+  }
+  return "guard";
+}
+
+function transitionsOf(node: AnyNode): DiagramTransition[] {
+  const all: TransitionDefinition<any, any>[] = [];
+  for (const list of node.transitions.values()) all.push(...list);
+  all.push(...(node.always ?? []));
+  return all.map((t) => ({
+    event: eventName(t),
+    targets: (t.target ?? []).map((target) => pathOf(target as AnyNode)),
+    guard: guardName(t),
+  }));
+}
+
+export function machineDiagram(machine: AnyStateMachine): MachineDiagram {
+  const states: DiagramState[] = [];
+  const visit = (node: AnyNode) => {
+    for (const child of Object.values(node.states ?? {}) as AnyNode[]) {
+      const meta = (child.meta ?? {}) as { screen?: string };
+      states.push({
+        path: pathOf(child),
+        type: child.type,
+        initial: child.initial?.target?.[0] ? pathOf(child.initial.target[0] as AnyNode) : null,
+        description: child.description ?? null,
+        screen: meta.screen ?? null,
+        tags: [...child.tags],
+        invokes: child.invoke.map((i) => (typeof i.src === "string" ? i.src : i.id)),
+        transitions: transitionsOf(child),
+      });
+      visit(child);
+    }
+  };
+  visit(machine.root as AnyNode);
+  const root = machine.root as AnyNode;
+  return { id: machine.id, initial: root.initial?.target?.[0] ? pathOf(root.initial.target[0] as AnyNode) : "", states };
+}
+
+/** Mermaid identifiers cannot hold dots. */
+function mermaidId(path: string): string {
+  return path.replace(/\./g, "__");
+}
+
+function mermaidLabel(text: string): string {
+  return text.replace(/[:;#]/g, " ").replace(/\s+/g, " ").trim();
+}
+
+/** The parent path of a dotted path ("" for a top-level state). */
+function parentOf(path: string): string {
+  return path.includes(".") ? path.slice(0, path.lastIndexOf(".")) : "";
+}
+
+/** The ancestor of `path` (or itself) that is a direct child of `parent`. */
+function childOn(path: string, parent: string): string {
+  const parts = path.split(".");
+  const depth = parent === "" ? 1 : parent.split(".").length + 1;
+  return parts.slice(0, depth).join(".");
+}
+
+function commonParent(a: string, b: string): string {
+  const pa = parentOf(a).split(".").filter(Boolean);
+  const pb = parentOf(b).split(".").filter(Boolean);
+  const common: string[] = [];
+  for (let i = 0; i < Math.min(pa.length, pb.length) && pa[i] === pb[i]; i++) common.push(pa[i]!);
+  return common.join(".");
+}
+
+/**
+ * A Mermaid stateDiagram-v2 of the machine: composite states nest, each state shows its screen,
+ * failure states are styled. Mermaid cannot draw an arrow between states inside different
+ * composites, so such a transition is drawn between their outermost differing ancestors.
+ */
+export function machineMermaid(machine: AnyStateMachine): string {
+  const diagram = machineDiagram(machine);
+  const byParent = new Map<string, DiagramState[]>();
+  for (const state of diagram.states) byParent.set(parentOf(state.path), [...(byParent.get(parentOf(state.path)) ?? []), state]);
+  const arrows = new Map<string, Set<string>>();
+  for (const state of diagram.states) {
+    for (const t of state.transitions) {
+      for (const target of t.targets) {
+        if (target === state.path && t.event === "POWER_ON") continue; // every wait re-arms on boot: noise in a picture
+        const parent = commonParent(state.path, target);
+        const from = childOn(state.path, parent);
+        const to = childOn(target, parent);
+        const label = mermaidLabel(t.guard && from === state.path ? `${t.event} [${t.guard.replace(/\(.*\)$/, "")}]` : t.event);
+        const set = arrows.get(parent) ?? new Set<string>();
+        set.add(`${mermaidId(from)} --> ${mermaidId(to)} : ${label}`);
+        arrows.set(parent, set);
+      }
+    }
+  }
+  const lines: string[] = ["stateDiagram-v2"];
+  const emit = (parent: string, indent: string) => {
+    const initial = parent === "" ? diagram.initial : diagram.states.find((s) => s.path === parent)?.initial;
+    if (initial) lines.push(`${indent}[*] --> ${mermaidId(initial)}`);
+    for (const state of byParent.get(parent) ?? []) {
+      if (state.screen) lines.push(`${indent}${mermaidId(state.path)} : ${mermaidLabel(state.screen)}`);
+      if (byParent.has(state.path)) {
+        lines.push(`${indent}state ${mermaidId(state.path)} {`);
+        emit(state.path, `${indent}  `);
+        lines.push(`${indent}}`);
+      }
+    }
+    for (const arrow of arrows.get(parent) ?? []) lines.push(`${indent}${arrow}`);
+  };
+  emit("", "  ");
+  for (const [tag, style] of [
+    ["failure", "fill:#fde2e1,stroke:#c0392b,color:#7b241c"],
+    ["enrolled", "fill:#e3f4e1,stroke:#2e7d32,color:#1b5e20"],
+  ] as const) {
+    const ids = diagram.states.filter((s) => s.tags.includes(tag)).map((s) => mermaidId(s.path));
+    if (ids.length === 0) continue;
+    lines.push(`  classDef ${tag} ${style}`);
+    lines.push(`  class ${ids.join(",")} ${tag}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

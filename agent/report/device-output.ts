@@ -1,0 +1,80 @@
+/**
+ * What `enroll` and `run` print about a device: the live timeline (a line per step, as it
+ * happens), the JSON document (--json), and the closing lines that say where the device ended
+ * and why.
+ */
+import type { Device, DeviceReport } from "../device/create-device.js";
+import { formatFault, type Fault } from "../device/faults.js";
+import type { Styles } from "../cli/output.js";
+import type { DeviceIdentity } from "../machine/types.js";
+import { appLabel } from "./describe.js";
+import { formatTimelineEntry, timelineHeader, type TimelineEntry } from "./timeline.js";
+
+/** States whose timeline lines are shown as failures. */
+const FAILURE_STATES = new Set(["qrNotFound", "cantSetUpDevice", "wifiFailed", "provisioningFailed", "enrollmentFailed", "signInFailed"]);
+
+/** Prints timeline entries as they are added (human mode). */
+export function followTimeline(device: Device, styles: Styles, write: (line: string) => void): () => void {
+  let printed = 0;
+  write(timelineHeader(styles));
+  const flush = () => {
+    const entries = device.timeline;
+    for (; printed < entries.length; printed++) write(formatTimelineEntry(entries[printed]!, styles, FAILURE_STATES));
+  };
+  const stop = device.onChange(flush);
+  return () => {
+    flush();
+    stop();
+  };
+}
+
+export interface DeviceJson {
+  deviceId: string | null;
+  finalState: string;
+  timeline: { at: string; elapsedMs: number; state: string; event: string; detail: string }[];
+  apps: { package: string; versionName: string; versionCode: number }[];
+  identity: DeviceIdentity;
+  failure: DeviceReport["failure"];
+  faults: string[];
+}
+
+/** The `enroll --json` document (DESIGN.md contract plus identity, failure and faults). */
+export function deviceJson(report: DeviceReport, identity: DeviceIdentity, faults: readonly Fault[]): DeviceJson {
+  return {
+    deviceId: report.deviceId,
+    finalState: report.finalState,
+    timeline: report.timeline.map(jsonEntry),
+    apps: report.apps,
+    identity,
+    failure: report.failure,
+    faults: faults.map(formatFault),
+  };
+}
+
+function jsonEntry(entry: TimelineEntry) {
+  return { at: entry.at, elapsedMs: entry.elapsedMs, state: entry.state, event: entry.event, detail: entry.detail };
+}
+
+export function identityLine(identity: DeviceIdentity, seed: number | undefined): string {
+  return `${identity.manufacturer} ${identity.model}, Android ${identity.osVersion}, serial ${identity.serialNumber}${seed === undefined ? "" : ` (seed ${seed})`}`;
+}
+
+export function appsLine(apps: DeviceReport["apps"]): string {
+  return apps.length === 0 ? "none" : apps.map((a) => `${appLabel(a.package)} ${a.versionName}`).join(", ");
+}
+
+/** "Enrolled: ..." or "Stopped at ...: screen (code: why)". */
+export function outcomeLines(report: DeviceReport, styles: Styles): string[] {
+  if (report.finalState.startsWith("enrolled")) {
+    return [styles.green(`Enrolled (${report.finalState}), device id ${report.deviceId ?? "?"}`), `Apps: ${appsLine(report.apps)}`];
+  }
+  const lines = [styles.red(`Not enrolled: the device stopped at ${report.finalState}`)];
+  if (report.failure) {
+    lines.push(`  screen: ${report.failure.screen}`);
+    lines.push(`  reason: ${report.failure.code}: ${report.failure.message}`);
+    if (report.failure.finding?.hint) lines.push(`  fix:    ${report.failure.finding.hint}`);
+  } else if (report.finalState === "signingIn.waitingForUser") {
+    lines.push("  the device waits at the sign-in screen: pass --user UPN --password PW to sign in");
+  }
+  return lines;
+}
