@@ -9,6 +9,10 @@ import { EXIT_USAGE, err, printError } from "./output.js";
 import { registerDecode } from "./decode.js";
 import { registerValidate } from "./validate.js";
 import { registerQr } from "./qr.js";
+import { registerEnroll } from "./enroll.js";
+import { registerRun } from "./run.js";
+import { registerDiagram } from "./diagram.js";
+import { registerServe } from "./serve.js";
 
 function packageVersion(): string {
   const url = new URL("../../../package.json", import.meta.url);
@@ -35,6 +39,10 @@ export function buildProgram(): Command {
   registerDecode(program);
   registerValidate(program);
   registerQr(program);
+  registerEnroll(program);
+  registerRun(program);
+  registerDiagram(program);
+  registerServe(program);
   return program;
 }
 

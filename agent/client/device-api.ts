@@ -11,6 +11,9 @@
  *     profile's QR payload carries (PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER), so the
  *     agent can be fetched before enrollment.
  *
+ * Statuses: 200 with a JSON body, except acknowledge (204, no body) and package downloads (200,
+ * the archive bytes).
+ *
  * Errors: every non-2xx response has the body `ErrorBody`.
  */
 
@@ -28,12 +31,15 @@ export type DeviceApiErrorCode =
   | "forbidden" // 403: the credential belongs to another device
   | "deviceNotFound" // 404: the device was deleted or wiped and removed
   | "invalidCredentials" // 401: sign-in with an unknown user or a wrong password
+  | "accountDisabled" // 403: sign-in with a user whose account is disabled (accountEnabled false)
   | "userNotLicensed" // 403: the user has no Intune licence
+  | "userlessDevice" // 409: sign-in on a device enrolled with a userless profile
   | "agentVersionTooOld" // 426: check-in from an agent below MIN_SYNC_AGENT_VERSION; update first
   | "packageNotFound" // 404
   | "actionNotFound" // 404
   | "notFound" // 404: unknown route
   | "payloadTooLarge" // 413
+  | "unsupportedMediaType" // 415: a body that is not sent as application/json
   | "internalError"; // 500
 
 export interface ErrorBody {
@@ -64,6 +70,12 @@ export interface EnrollResponse {
   deviceCredential: string;
   deviceName: string;
   enrollmentProfileName: string;
+  /**
+   * Optional: the enrolling profile's Graph enrollmentMode. A device told
+   * "corporateOwnedAOSPUserlessDevice" skips the user sign-in; when absent the device assumes a
+   * user-associated profile (and learns otherwise from signIn's userlessDevice refusal).
+   */
+  enrollmentMode?: "corporateOwnedAOSPUserAssociatedDevice" | "corporateOwnedAOSPUserlessDevice";
 }
 
 // ---- POST /device/v1/devices/{deviceId}/signIn ---------------------------------------------
@@ -94,6 +106,16 @@ export interface CheckInRequest {
   apps: InstalledApp[];
 }
 
+/**
+ * wipe: the admin asked for a factory reset. The action is offered at every check-in until the
+ *   device acknowledges it "completed" (after its reset); the service then drops the device, and
+ *   its credential answers deviceNotFound (404) from then on. A "failed" acknowledgement keeps the
+ *   action open: it is offered again at the next check-in.
+ * delete: the admin deleted the device (it left the admin's list at once). The action is offered
+ *   at exactly one check-in; from that answer on the credential answers deviceNotFound (404) on
+ *   every route, so a delete needs no acknowledgement (one answers deviceNotFound too). The device
+ *   resets to factory defaults. Every other route answers deviceNotFound as soon as the admin deletes.
+ */
 export type DeviceActionType = "wipe" | "delete";
 
 export interface DeviceAction {

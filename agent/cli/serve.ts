@@ -1,0 +1,81 @@
+/**
+ * `aosp-sim serve`: runs the mock enrollment service until SIGINT or SIGTERM.
+ *
+ * The first line of stdout is a contract that users' scripts parse:
+ *     aosp-sim mock service listening on <baseURL> admin token <token>
+ * Everything else goes to stderr.
+ */
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { startMockService } from "../../mock-service/index.js";
+import { action, err, printError, printLine } from "./output.js";
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  db?: string;
+  adminToken?: string;
+  publicUrl?: string;
+  log?: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description(
+      "Run the mock enrollment service: an Intune-style admin API shaped like Microsoft Graph beta\n" +
+        "(bearer admin token) and the device API the simulated devices use.",
+    )
+    .option("--port <port>", "TCP port; 0 picks a free one", "8080")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--db <file>", "SQLite file that keeps the state across restarts (default: in memory)")
+    .option("--admin-token <token>", "admin bearer token (default: a random one, printed on the first line)")
+    .option("--public-url <url>", "base URL devices reach the service at, if not the listening address (e.g. http://10.0.2.2:8080)")
+    .option("--log", "print one line per request on stderr")
+    .addHelpText(
+      "after",
+      "\nThe first line of stdout is:\n" +
+        "  aosp-sim mock service listening on <baseURL> admin token <token>\n" +
+        "The OpenAPI document of both APIs is at <baseURL>/openapi.json. SIGINT or SIGTERM stops the service.",
+    )
+    .action(action(serve));
+}
+
+async function serve(options: ServeOptions): Promise<number> {
+  const port = parsePort(options.port);
+  const service = await startMockService({
+    port,
+    host: options.host,
+    ...(options.db === undefined ? {} : { dbFile: options.db }),
+    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    log: (line) => printError(err.dim(line)),
+    logRequests: options.log === true,
+  });
+  printLine(`aosp-sim mock service listening on ${service.url} admin token ${service.adminToken}`);
+  printError(
+    err.dim(
+      `  state: ${options.db ?? "in memory (use --db FILE to keep it)"}; API: ${service.url}/openapi.json; Ctrl+C stops`,
+    ),
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(received);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  printError(err.dim(`aosp-sim: ${signal} received, stopping the mock service`));
+  await service.close();
+  return 0;
+}
+
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    throw new InputError(`'${text}' is not a TCP port`, { where: "--port", hint: "use 0..65535 (0 picks a free port)" });
+  }
+  return port;
+}

@@ -1,0 +1,99 @@
+/**
+ * The HTTP application: fastify with ajv validation, one plugin per route family, one error
+ * shape for every failure and the OpenAPI document of both APIs. This file only wires things.
+ */
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance } from "fastify";
+import { requireAdmin } from "./http/auth.js";
+import { makeErrorHandler } from "./http/errors.js";
+import { acceptEmptyJsonBodies } from "./http/json-body.js";
+import { errorBodySchema } from "./http/schemas.js";
+import { groupRoutes } from "./routes/admin/groups.js";
+import { managedDeviceRoutes } from "./routes/admin/managed-devices.js";
+import { profileRoutes } from "./routes/admin/profiles.js";
+import { userRoutes } from "./routes/admin/users.js";
+import { deviceRoutes } from "./routes/device/device.js";
+import { packageRoutes } from "./routes/device/packages.js";
+import { publicRoutes } from "./routes/public.js";
+import { simRoutes } from "./routes/sim/sim.js";
+import type { Services } from "./services/index.js";
+
+/** Admin and device bodies are small; the log upload route raises its own limit. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export interface AppOptions {
+  services: Services;
+  adminToken: string;
+  /** Log a line per request (method, path, status, time). */
+  logRequests?: boolean;
+  version: string;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services, adminToken } = options;
+  const { ctx } = services;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    genReqId: () => randomUUID(),
+    requestTimeout: 60_000,
+    ajv: {
+      // Validate exactly: no silent removal of unknown properties, no type coercion.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allowUnionTypes: true },
+    },
+  });
+  app.decorateRequest("device", null);
+  acceptEmptyJsonBodies(app);
+  app.setErrorHandler(makeErrorHandler(ctx.log));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0];
+    reply.code(404).send({
+      error: { code: "notFound", message: `there is no route ${request.method} ${path}; see /openapi.json for the routes` },
+    });
+  });
+  if (options.logRequests) {
+    app.addHook("onResponse", async (request, reply) => {
+      ctx.log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "aosp-sim mock enrollment service",
+        version: options.version,
+        description:
+          "Admin API shaped like Microsoft Graph beta (bearer admin token), the simulator's own admin " +
+          "extensions under /sim/v1, and the device API under /device/v1 (bearer device credential).",
+      },
+      components: {
+        securitySchemes: {
+          adminToken: { type: "http", scheme: "bearer", description: "The admin token serve prints on its first line" },
+          deviceCredential: { type: "http", scheme: "bearer", description: "The credential issued at enrollment" },
+          downloadCookie: { type: "apiKey", in: "cookie", name: "aospsim_download", description: "From the QR payload" },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
+    transformObject: (document) =>
+      "openapiObject" in document
+        ? { ...document.openapiObject, servers: [{ url: ctx.baseUrl() }] }
+        : document.swaggerObject,
+  });
+  app.addSchema(errorBodySchema);
+
+  await app.register(async (admin) => {
+    admin.addHook("onRequest", requireAdmin(adminToken));
+    await admin.register(userRoutes(services));
+    await admin.register(profileRoutes(services));
+    await admin.register(managedDeviceRoutes(services));
+    await admin.register(groupRoutes(services));
+    await admin.register(simRoutes(services));
+  });
+  await app.register(deviceRoutes(services));
+  await app.register(packageRoutes(services, adminToken));
+  await app.register(publicRoutes());
+  return app;
+}

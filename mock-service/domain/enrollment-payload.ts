@@ -1,0 +1,73 @@
+/**
+ * What an enrollment profile's token looks like to a device: the provisioning JSON (built by
+ * agent/payload/build.ts, the one place payloads are made), its base64 (Graph qrCodeContent) and
+ * the QR code PNG (Graph qrCodeImage), byte mode, error correction M.
+ */
+import QRCode from "qrcode";
+import { buildIntunePayload, payloadText } from "../../agent/payload/build.js";
+import type { ProfileRecord, TokenRecord } from "../store/profiles.js";
+import type { PackageRecord } from "../store/packages.js";
+
+export interface PayloadSources {
+  serviceUrl: string;
+  profile: ProfileRecord;
+  token: TokenRecord;
+  /** The agent version fixed at token creation, and its (versioned, permanent) URL. */
+  agent: PackageRecord;
+  agentDownloadUrl: string;
+}
+
+export function enrollmentPayload(sources: PayloadSources): Record<string, unknown> {
+  const { profile, token, agent } = sources;
+  return buildIntunePayload({
+    serviceUrl: sources.serviceUrl,
+    enrollmentToken: token.tokenValue ?? "",
+    agentDownloadUrl: sources.agentDownloadUrl,
+    agentPackageChecksum: agent.packageChecksum,
+    downloadCookieHeader: profile.downloadCookie,
+    ...(profile.configureWifi
+      ? {
+          wifi: {
+            ssid: profile.wifiSsid,
+            hidden: profile.wifiHidden,
+            security: profile.wifiSecurityType,
+            ...(profile.wifiSecurityType !== "none" ? { password: profile.wifiPassword } : {}),
+          },
+        }
+      : {}),
+  });
+}
+
+/** Graph qrCodeContent: the payload's JSON text, base64. */
+export function qrCodeContent(payload: Record<string, unknown>): string {
+  return Buffer.from(payloadText(payload), "utf8").toString("base64");
+}
+
+/** A QR code of the payload text: UTF-8 in byte mode, error correction M, 4-module quiet zone. */
+export async function renderQrPng(text: string): Promise<Buffer> {
+  return QRCode.toBuffer([{ data: Buffer.from(text, "utf8"), mode: "byte" }], {
+    type: "png",
+    errorCorrectionLevel: "M",
+    margin: 4,
+    scale: 6,
+  });
+}
+
+/** Rendering a QR code takes milliseconds; profiles are read far more often than they change. */
+export class QrCache {
+  private readonly entries = new Map<string, Promise<Buffer>>();
+  constructor(private readonly capacity = 256) {}
+
+  png(text: string): Promise<Buffer> {
+    let entry = this.entries.get(text);
+    if (!entry) {
+      entry = renderQrPng(text);
+      this.entries.set(text, entry);
+      entry.catch(() => this.entries.delete(text));
+      if (this.entries.size > this.capacity) {
+        this.entries.delete(this.entries.keys().next().value!);
+      }
+    }
+    return entry;
+  }
+}

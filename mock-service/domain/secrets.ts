@@ -1,0 +1,78 @@
+/**
+ * Secrets the service issues and checks: enrollment tokens, device credentials, download cookies,
+ * the admin token and user passwords.
+ *
+ * Tokens and credentials are random (at least 128 bits) and are looked up by their SHA-256, so a
+ * lookup never compares the secret itself byte by byte; the admin token is compared with
+ * timingSafeEqual. Passwords are stored as scrypt hashes with a per-user salt.
+ */
+import { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual } from "node:crypto";
+
+/** Crockford's base32: no I, L, O or U, so a token read aloud or typed is hard to get wrong. */
+const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** A random string of `length` base32 characters (5 bits each). */
+export function randomBase32(length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += BASE32[randomInt(32)];
+  return out;
+}
+
+/** Enrollment token: 32 base32 characters = 160 bits. */
+export function newEnrollmentToken(): string {
+  return randomBase32(32);
+}
+
+/** Device credential: 32 random bytes, URL-safe base64. */
+export function newDeviceCredential(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Admin token when none is given: 32 random bytes, URL-safe base64. */
+export function newAdminToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Per-profile download cookie value (the part after `aospsim_download=`). */
+export function newCookieSecret(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** Incident IDs are short enough to read to a help desk: 10 base32 characters (50 bits). */
+export function newIncidentId(): string {
+  return randomBase32(10);
+}
+
+/** SHA-256 as hex: the key under which a token or credential is stored. */
+export function secretHash(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+/** Constant-time equality of two strings of any length (compares their SHA-256 digests). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const da = createHash("sha256").update(a, "utf8").digest();
+  const db = createHash("sha256").update(b, "utf8").digest();
+  return timingSafeEqual(da, db);
+}
+
+const SCRYPT_KEY_LENGTH = 32;
+// N=2^14 keeps sign-in around tens of milliseconds: secure enough for a simulator, fast for fleets.
+const SCRYPT_OPTIONS = { N: 1 << 14, r: 8, p: 1 } as const;
+
+/** `scrypt$<N>$<salt b64>$<hash b64>` */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, SCRYPT_KEY_LENGTH, SCRYPT_OPTIONS);
+  return `scrypt$${SCRYPT_OPTIONS.N}$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, n, saltB64, hashB64] = stored.split("$");
+  if (scheme !== "scrypt" || !n || !saltB64 || !hashB64) return false;
+  const expected = Buffer.from(hashB64, "base64");
+  const actual = scryptSync(password, Buffer.from(saltB64, "base64"), expected.length, {
+    ...SCRYPT_OPTIONS,
+    N: Number(n),
+  });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

@@ -1,0 +1,173 @@
+/**
+ * Every error answer has the body `{"error": {"code", "message", ...}}`: Graph-style codes on
+ * the admin API, DeviceApiErrorCode values on the device API (agent/client/device-api.ts).
+ * Nothing else ever reaches the client: no stack traces, no framework wording.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/client/device-api.js";
+
+/** A refusal the service means to give: status, code and a message that says how to fix it. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    /** Extra members of the error object, e.g. minimumVersion or details. */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** HTTP status of each device API error code. */
+export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
+  invalidRequest: 400,
+  tokenUnknown: 401,
+  tokenExpired: 401,
+  tokenRevoked: 401,
+  tokenReplaced: 401,
+  profileDeleted: 410,
+  unauthorized: 401,
+  forbidden: 403,
+  deviceNotFound: 404,
+  invalidCredentials: 401,
+  accountDisabled: 403,
+  userNotLicensed: 403,
+  userlessDevice: 409,
+  agentVersionTooOld: 426,
+  packageNotFound: 404,
+  actionNotFound: 404,
+  notFound: 404,
+  payloadTooLarge: 413,
+  unsupportedMediaType: 415,
+  internalError: 500,
+};
+
+export function deviceError(code: DeviceApiErrorCode, message: string, extra?: Record<string, unknown>): ApiError {
+  return new ApiError(DEVICE_ERROR_STATUS[code], code, message, extra);
+}
+
+/** Graph-style error codes the admin API uses. */
+export const GRAPH_CODES = {
+  badRequest: "invalidRequest",
+  unauthenticated: "InvalidAuthenticationToken",
+  notFound: "itemNotFound",
+  internal: "generalException",
+} as const;
+
+export function badRequest(message: string, extra?: Record<string, unknown>): ApiError {
+  return new ApiError(400, GRAPH_CODES.badRequest, message, extra);
+}
+
+export function itemNotFound(kind: string, id: string): ApiError {
+  return new ApiError(404, GRAPH_CODES.notFound, `no ${kind} has the id '${id}'`);
+}
+
+function isDeviceApi(request: FastifyRequest): boolean {
+  return request.url.startsWith(`${DEVICE_API_PREFIX}/`) || request.url === DEVICE_API_PREFIX;
+}
+
+/** Turns any error into the documented body. `log` receives unexpected errors (with stack). */
+export function makeErrorHandler(log: (line: string) => void) {
+  return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
+    const device = isDeviceApi(request);
+    const { status, body } = describeError(error, device);
+    if (status >= 500) {
+      log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
+    }
+    if (status === 401 && !device) reply.header("WWW-Authenticate", 'Bearer realm="aosp-sim"');
+    reply.code(status).type("application/json; charset=utf-8").send({
+      error: device ? body : { ...body, innerError: { date: new Date().toISOString(), "request-id": request.id } },
+    });
+  };
+}
+
+interface ErrorContent {
+  code: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+function describeError(error: FastifyError | ApiError, device: boolean): { status: number; body: ErrorContent } {
+  if (error instanceof ApiError) {
+    return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
+  }
+  const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
+  if (error.validation) return invalid(validationMessage(error));
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return invalid(
+        "the request body is not valid JSON (or it holds a forbidden __proto__ or constructor key); send one JSON object",
+      );
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return invalid("the request body is empty; send a JSON object");
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return invalid("the Content-Length header does not match the body");
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return {
+        status: 413,
+        body: { code: "payloadTooLarge", message: "the request body is larger than this route accepts" },
+      };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        status: 415,
+        body: {
+          code: "unsupportedMediaType",
+          message: "send the body as JSON with the header Content-Type: application/json",
+        },
+      };
+  }
+  const status = typeof error.statusCode === "number" ? error.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    return invalid(`the request cannot be processed (${status})`);
+  }
+  return {
+    status: 500,
+    body: {
+      code: device ? "internalError" : GRAPH_CODES.internal,
+      message: "the service failed to handle this request; its log has the details",
+    },
+  };
+}
+
+/** One sentence from ajv's first complaint, naming the field the way the caller wrote it. */
+export function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return "the request is invalid";
+  const context = error.validationContext ?? "body";
+  const pointer = first.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  const params = first.params as Record<string, unknown>;
+  const where = (field: string) => {
+    if (context === "querystring") return `query parameter ${field}`;
+    if (context === "params") return `path parameter ${field}`;
+    return field === "" ? "the request body" : `"${field}"`;
+  };
+  const join = (field: unknown) => (pointer ? `${pointer}.${String(field)}` : String(field));
+  switch (first.keyword) {
+    case "required":
+      return `${where(join(params["missingProperty"]))} is required`;
+    case "additionalProperties":
+      return `${where(join(params["additionalProperty"]))} is not a property this route accepts`;
+    case "enum":
+      return `${where(pointer)} must be one of: ${(params["allowedValues"] as unknown[]).join(", ")}`;
+    case "type":
+      return pointer === "" && context === "body"
+        ? "the request body must be a JSON object"
+        : `${where(pointer)} must be ${article(String(params["type"]))}`;
+    case "maxLength":
+      return `${where(pointer)} is longer than ${String(params["limit"])} characters`;
+    case "minLength":
+      return Number(params["limit"]) === 1
+        ? `${where(pointer)} must not be empty`
+        : `${where(pointer)} must be at least ${String(params["limit"])} characters`;
+    default:
+      return `${where(pointer)} ${first.message ?? "is invalid"}`;
+  }
+}
+
+function article(type: string): string {
+  if (type === "integer") return "an integer";
+  if (type === "array") return "an array";
+  if (type === "object") return "an object";
+  return `a ${type}`;
+}

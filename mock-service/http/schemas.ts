@@ -1,0 +1,57 @@
+/** JSON schema pieces shared by the route families (each family keeps its own schemas beside it). */
+
+/** `{"error": {"code", "message", ...}}`, the body of every non-2xx answer. */
+export const errorBodySchema = {
+  $id: "ErrorBody",
+  type: "object",
+  description: "Every non-2xx answer. Admin API: Graph-style codes; device API: DeviceApiErrorCode values.",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        minimumVersion: { type: "string", description: "On agentVersionTooOld: the version the agent must reach." },
+        details: { type: "array", items: { type: "object", additionalProperties: true } },
+        innerError: { type: "object", additionalProperties: true },
+      },
+      additionalProperties: true,
+    },
+  },
+} as const;
+
+const errorRef = { $ref: "ErrorBody#" } as const;
+
+/** Error answers a route may give, for the OpenAPI document and the serializer. */
+export function errors(...statuses: number[]): Record<string, typeof errorRef> {
+  return Object.fromEntries(statuses.map((status) => [String(status), errorRef]));
+}
+
+export const dateTime = { type: "string", format: "date-time" } as const;
+export const nullableString = { type: ["string", "null"] } as const;
+
+/** Graph clients send @odata.type in create bodies; it is accepted and ignored. */
+export const odataTypeProperty = { "@odata.type": { type: "string" } } as const;
+
+export const idParams = {
+  type: "object",
+  required: ["id"],
+  properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
+} as const;
+
+/** A Graph list: @odata.context and value. */
+export function listOf(item: object): object {
+  return {
+    type: "object",
+    required: ["@odata.context", "value"],
+    properties: { "@odata.context": { type: "string" }, value: { type: "array", items: item } },
+  };
+}
+
+export const noContent = { 204: { type: "null", description: "Done; no body." } } as const;
+
+/** Security requirements, named as in the OpenAPI document's components. */
+export const adminSecurity = [{ adminToken: [] }];
+export const deviceSecurity = [{ deviceCredential: [] }];

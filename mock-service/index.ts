@@ -1,0 +1,169 @@
+/**
+ * The mock enrollment service, in-process: `startMockService()` opens the store, listens and
+ * returns its URL, admin token and a close function. `aosp-sim serve` is a thin wrapper around it.
+ *
+ *     const service = await startMockService();            // port 0, in-memory store
+ *     const profile = await service.admin.createProfile({ displayName: "Lab" });
+ *     ...
+ *     await service.close();
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { InputError } from "../agent/errors.js";
+import { AdminClient } from "./admin-client.js";
+import { buildApp } from "./app.js";
+import type { ServiceContext } from "./context.js";
+import { newAdminToken } from "./domain/secrets.js";
+import { createServices } from "./services/index.js";
+import { MEMORY_DB } from "./store/database.js";
+import { openStore } from "./store/index.js";
+
+export { AdminClient } from "./admin-client.js";
+export type * from "./admin-client.js";
+export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/profiles.js";
+export { SEED_PACKAGES } from "./packages/catalog.js";
+export { SKUS } from "./domain/licences.js";
+export { MembershipRuleError, parseMembershipRule, evaluateRule, deviceFacts } from "./membership-rule/index.js";
+
+export interface MockServiceOptions {
+  /** TCP port; 0 (the default) lets the OS pick a free one. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** SQLite file; default in memory (nothing kept after close). */
+  dbFile?: string;
+  /** Admin bearer token; default a random 256-bit one. */
+  adminToken?: string;
+  /** The service's clock (token expiry, timestamps). Tests move it to expire tokens. */
+  now?: () => Date;
+  /**
+   * The base URL devices should use, when it differs from the listening address (e.g.
+   * http://10.0.2.2:8080 for an Android emulator). Goes into QR payloads and download URLs.
+   */
+  publicUrl?: string;
+  /** Where diagnostics go (unexpected errors; request lines with logRequests). Default: nowhere. */
+  log?: (line: string) => void;
+  logRequests?: boolean;
+}
+
+export interface MockService {
+  /** Base URL, no trailing slash, e.g. http://127.0.0.1:39123 */
+  url: string;
+  adminToken: string;
+  port: number;
+  /** A typed client of the admin API, authenticated with the admin token. */
+  admin: AdminClient;
+  /** Stops listening and closes the store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startMockService(options: MockServiceOptions = {}): Promise<MockService> {
+  const adminToken = options.adminToken ?? newAdminToken();
+  checkAdminToken(adminToken);
+  const publicUrl = options.publicUrl === undefined ? undefined : checkPublicUrl(options.publicUrl);
+  const store = openStore(options.dbFile ?? MEMORY_DB);
+  let baseUrl = publicUrl ?? "http://127.0.0.1";
+  const clock = options.now ?? (() => new Date());
+  const ctx: ServiceContext = {
+    store,
+    tenantId: "",
+    now: () => clock().getTime(),
+    baseUrl: () => baseUrl,
+    log: options.log ?? (() => {}),
+  };
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    ctx.tenantId = store.tenant.ensure(() => ({
+      tenantId: randomUUID(),
+      displayName: "aosp-sim tenant",
+      mdmAuthority: "intune",
+      created: ctx.now(),
+    })).tenantId;
+    const services = createServices(ctx);
+    app = await buildApp({ services, adminToken, logRequests: options.logRequests ?? false, version: packageVersion() });
+    const host = options.host ?? "127.0.0.1";
+    const port = options.port ?? 0;
+    await listen(app, host, port);
+    const address = app.server.address() as AddressInfo;
+    baseUrl = publicUrl ?? `http://${urlHost(address)}:${address.port}`;
+    let closed: Promise<void> | undefined;
+    const running = app;
+    return {
+      url: baseUrl,
+      adminToken,
+      port: address.port,
+      admin: new AdminClient(baseUrl, adminToken),
+      close: () => {
+        closed ??= running.close().finally(() => store.close());
+        return closed;
+      },
+    };
+  } catch (error) {
+    await app?.close().catch(() => {});
+    store.close();
+    throw error;
+  }
+}
+
+async function listen(app: Awaited<ReturnType<typeof buildApp>>, host: string, port: number): Promise<void> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InputError(`port ${port} is not a TCP port`, { hint: "use 0..65535 (0 picks a free port)" });
+  }
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${host}:${port}`;
+    if (code === "EADDRINUSE") {
+      throw new InputError(`port ${port} is already in use`, { where, hint: "stop what holds it, or use another --port (0 picks a free one)" });
+    }
+    if (code === "EACCES") {
+      throw new InputError(`not allowed to listen on port ${port}`, { where, hint: "use a port above 1023" });
+    }
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN") {
+      throw new InputError(`cannot listen on host ${host}: no such local address`, { where, hint: "use 127.0.0.1, 0.0.0.0 or an address of this machine" });
+    }
+    throw error;
+  }
+}
+
+/** The host part of a URL for the listening address (the wildcard addresses map to loopback). */
+function urlHost(address: AddressInfo): string {
+  if (address.address === "0.0.0.0") return "127.0.0.1";
+  if (address.address === "::") return "[::1]";
+  return address.family === "IPv6" ? `[${address.address}]` : address.address;
+}
+
+function checkAdminToken(token: string): void {
+  if (!/^[\x21-\x7e]{1,512}$/.test(token)) {
+    throw new InputError("the admin token must be 1 to 512 printable ASCII characters without spaces", {
+      where: "--admin-token",
+      hint: "leave it out to get a random one",
+    });
+  }
+}
+
+function checkPublicUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError(`'${url}' is not a URL`, { where: "--public-url", hint: "e.g. http://10.0.2.2:8080" });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InputError(`'${url}' must be an http or https URL`, { where: "--public-url" });
+  }
+  return url.replace(/\/+$/, "");
+}
+
+function packageVersion(): string {
+  for (const relative of ["../package.json", "../../package.json"]) {
+    try {
+      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as { version: string }).version;
+    } catch {
+      // try the next location (source tree or dist/)
+    }
+  }
+  return "0.0.0";
+}

@@ -1,0 +1,124 @@
+/** /beta/groups: assigned groups and dynamic device groups (Entra membership rules). */
+import type { FastifyPluginAsync } from "fastify";
+import { iso } from "../../context.js";
+import { badRequest } from "../../http/errors.js";
+import { applyFilter, listEnvelope, odataContext, parseFilter } from "../../http/odata.js";
+import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
+import type { GroupInput } from "../../services/groups.js";
+import type { Services } from "../../services/index.js";
+import type { GroupRecord } from "../../store/groups.js";
+import {
+  addMemberSchema,
+  createGroupSchema,
+  deleteGroupSchema,
+  getGroupSchema,
+  listGroupsSchema,
+  listMembersSchema,
+  patchGroupSchema,
+  removeMemberSchema,
+} from "./groups.schema.js";
+
+type IdParams = { Params: { id: string } };
+
+function graphGroup(group: GroupRecord): Record<string, unknown> {
+  return {
+    id: group.id,
+    displayName: group.displayName,
+    description: group.description,
+    mailEnabled: group.mailEnabled,
+    mailNickname: group.mailNickname,
+    securityEnabled: group.securityEnabled,
+    groupTypes: group.groupTypes,
+    membershipRule: group.membershipRule,
+    membershipRuleProcessingState: group.membershipRuleProcessingState,
+    createdDateTime: iso(group.created),
+  };
+}
+
+export function groupRoutes(services: Services): FastifyPluginAsync {
+  const { groups, ctx } = services;
+
+  function member(memberId: string, type: "user" | "device"): Record<string, unknown> | undefined {
+    if (type === "user") {
+      const user = ctx.store.users.get(memberId);
+      return user && {
+        "@odata.type": "#microsoft.graph.user",
+        id: user.id,
+        displayName: user.displayName,
+        userPrincipalName: user.userPrincipalName,
+      };
+    }
+    const device = ctx.store.devices.get(memberId);
+    return device && {
+      "@odata.type": "#microsoft.graph.device",
+      id: device.id,
+      displayName: device.deviceName,
+      deviceId: device.azureADDeviceId,
+      operatingSystem: AOSP_DEVICE_OS_TYPE,
+      operatingSystemVersion: device.osVersion,
+      model: device.model,
+      manufacturer: device.manufacturer,
+    };
+  }
+
+  return async (app) => {
+    app.post<{ Body: GroupInput }>("/beta/groups", { schema: createGroupSchema }, async (request, reply) => {
+      const group = groups.create(request.body);
+      reply.code(201).header("Location", `${ctx.baseUrl()}/beta/groups/${group.id}`);
+      return { "@odata.context": odataContext(ctx.baseUrl(), "groups/$entity"), ...graphGroup(group) };
+    });
+
+    app.get<{ Querystring: { $filter?: string } }>("/beta/groups", { schema: listGroupsSchema }, async (request) => {
+      const clauses = parseFilter(request.query.$filter, ["displayName"]);
+      const list = applyFilter(groups.list(), clauses, (g) => g.displayName);
+      return listEnvelope(ctx.baseUrl(), "groups", list.map(graphGroup));
+    });
+
+    app.get<IdParams>("/beta/groups/:id", { schema: getGroupSchema }, async (request) => ({
+      "@odata.context": odataContext(ctx.baseUrl(), "groups/$entity"),
+      ...graphGroup(groups.get(request.params.id)),
+    }));
+
+    app.patch<IdParams & { Body: GroupInput }>("/beta/groups/:id", { schema: patchGroupSchema }, async (request, reply) => {
+      groups.update(request.params.id, request.body);
+      return reply.code(204).send();
+    });
+
+    app.delete<IdParams>("/beta/groups/:id", { schema: deleteGroupSchema }, async (request, reply) => {
+      groups.delete(request.params.id);
+      return reply.code(204).send();
+    });
+
+    app.get<IdParams>("/beta/groups/:id/members", { schema: listMembersSchema }, async (request) => {
+      groups.get(request.params.id);
+      const members = ctx.store.groups
+        .members(request.params.id)
+        .map((m) => member(m.memberId, m.memberType))
+        .filter((m) => m !== undefined);
+      return listEnvelope(ctx.baseUrl(), "directoryObjects", members);
+    });
+
+    app.post<IdParams & { Body: { "@odata.id": string } }>(
+      "/beta/groups/:id/members/$ref",
+      { schema: addMemberSchema },
+      async (request, reply) => {
+        const ref = request.body["@odata.id"];
+        const memberId = ref.replace(/\/+$/, "").split("/").pop() ?? "";
+        if (memberId === "" || memberId.includes("?")) {
+          throw badRequest("@odata.id must end with the member's id, e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}");
+        }
+        groups.addMember(request.params.id, memberId);
+        return reply.code(204).send();
+      },
+    );
+
+    app.delete<{ Params: { id: string; memberId: string } }>(
+      "/beta/groups/:id/members/:memberId/$ref",
+      { schema: removeMemberSchema },
+      async (request, reply) => {
+        groups.removeMember(request.params.id, request.params.memberId);
+        return reply.code(204).send();
+      },
+    );
+  };
+}

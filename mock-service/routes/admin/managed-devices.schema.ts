@@ -1,0 +1,103 @@
+/** Schemas of /beta/deviceManagement/managedDevices (Graph beta names). */
+import { adminSecurity, dateTime, errors, idParams, listOf, noContent } from "../../http/schemas.js";
+
+export const managedDeviceSchema = {
+  type: "object",
+  properties: {
+    "@odata.context": { type: "string" },
+    "@odata.type": { type: "string" },
+    id: { type: "string" },
+    userId: { type: "string" },
+    deviceName: { type: "string" },
+    managedDeviceName: { type: "string" },
+    serialNumber: { type: "string" },
+    model: { type: "string" },
+    manufacturer: { type: "string" },
+    operatingSystem: { type: "string" },
+    osVersion: { type: "string" },
+    userPrincipalName: { type: "string" },
+    userDisplayName: { type: "string" },
+    emailAddress: { type: "string" },
+    enrollmentProfileName: { type: "string" },
+    deviceEnrollmentType: { type: "string" },
+    managementAgent: { type: "string" },
+    managementState: { type: "string" },
+    managedDeviceOwnerType: { type: "string" },
+    ownerType: { type: "string" },
+    complianceState: { type: "string" },
+    azureADDeviceId: { type: "string" },
+    azureADRegistered: { type: "boolean" },
+    deviceRegistrationState: { type: "string" },
+    enrolledDateTime: dateTime,
+    lastSyncDateTime: dateTime,
+  },
+} as const;
+
+export const detectedAppSchema = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    displayName: { type: "string" },
+    version: { type: "string" },
+    sizeInByte: { type: "integer" },
+    deviceCount: { type: "integer" },
+    publisher: { type: ["string", "null"] },
+    platform: { type: "string" },
+  },
+} as const;
+
+const tags = ["admin: managed devices"];
+
+export const listDevicesSchema = {
+  tags,
+  summary: "List managed devices ($filter: userPrincipalName eq '...', and others)",
+  security: adminSecurity,
+  querystring: {
+    type: "object",
+    properties: { $filter: { type: "string", maxLength: 1000 } },
+  },
+  response: { 200: listOf(managedDeviceSchema), ...errors(400, 401) },
+};
+
+export const getDeviceSchema = {
+  tags,
+  summary: "Get a managed device",
+  security: adminSecurity,
+  params: idParams,
+  response: { 200: managedDeviceSchema, ...errors(401, 404) },
+};
+
+export const wipeDeviceSchema = {
+  tags,
+  summary: "Wipe: wipePending until the device acknowledges its factory reset, then removed",
+  security: adminSecurity,
+  params: idParams,
+  body: {
+    type: ["object", "null"],
+    additionalProperties: false,
+    properties: {
+      keepEnterpriseData: { type: "boolean" },
+      keepUserData: { type: "boolean" },
+      macOsUnlockCode: { type: "string" },
+      persistEsimDataPlan: { type: "boolean" },
+      useProtectedWipe: { type: "boolean" },
+    },
+  },
+  response: { ...noContent, ...errors(400, 401, 404) },
+};
+
+export const deleteDeviceSchema = {
+  tags,
+  summary: "Delete: removed from the list at once; the device resets at its next check-in",
+  security: adminSecurity,
+  params: idParams,
+  response: { ...noContent, ...errors(401, 404) },
+};
+
+export const detectedAppsSchema = {
+  tags,
+  summary: "Apps the device reported at its last check-in, with versions",
+  security: adminSecurity,
+  params: idParams,
+  response: { 200: listOf(detectedAppSchema), ...errors(401, 404) },
+};

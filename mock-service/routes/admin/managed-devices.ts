@@ -1,0 +1,106 @@
+/** /beta/deviceManagement/managedDevices: enrolled devices, their apps, wipe and delete. */
+import { createHash } from "node:crypto";
+import type { FastifyPluginAsync } from "fastify";
+import { iso } from "../../context.js";
+import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
+import { applyFilter, listEnvelope, odataContext, parseFilter } from "../../http/odata.js";
+import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
+import type { Services } from "../../services/index.js";
+import { USERLESS } from "../../services/profiles.js";
+import type { DeviceView } from "../../store/devices.js";
+import {
+  deleteDeviceSchema,
+  detectedAppsSchema,
+  getDeviceSchema,
+  listDevicesSchema,
+  wipeDeviceSchema,
+} from "./managed-devices.schema.js";
+
+const PATH = "/beta/deviceManagement/managedDevices";
+const ENTITY_SET = "deviceManagement/managedDevices";
+const FILTERABLE = [
+  "userPrincipalName",
+  "serialNumber",
+  "deviceName",
+  "enrollmentProfileName",
+  "managementState",
+  "model",
+  "manufacturer",
+] as const;
+
+type IdParams = { Params: { id: string } };
+
+export function graphManagedDevice(device: DeviceView): Record<string, unknown> {
+  const upn = device.userPrincipalName ?? "";
+  return {
+    "@odata.type": "#microsoft.graph.managedDevice",
+    id: device.id,
+    userId: device.userId ?? "",
+    deviceName: device.deviceName,
+    managedDeviceName: device.deviceName,
+    serialNumber: device.serialNumber,
+    model: device.model,
+    manufacturer: device.manufacturer,
+    operatingSystem: AOSP_DEVICE_OS_TYPE,
+    osVersion: device.osVersion,
+    userPrincipalName: upn,
+    userDisplayName: device.userDisplayName ?? "",
+    emailAddress: upn,
+    enrollmentProfileName: device.enrollmentProfileName,
+    deviceEnrollmentType:
+      device.enrollmentMode === USERLESS ? "androidAOSPUserlessDeviceEnrollment" : "androidAOSPUserOwnedDeviceEnrollment",
+    managementAgent: "intuneAosp",
+    managementState: device.managementState,
+    managedDeviceOwnerType: "company",
+    ownerType: "company",
+    // Intune has no compliance reporting for AOSP devices.
+    complianceState: "unknown",
+    azureADDeviceId: device.azureADDeviceId,
+    azureADRegistered: true,
+    deviceRegistrationState: "registered",
+    enrolledDateTime: iso(device.enrolled),
+    lastSyncDateTime: iso(device.lastSync),
+  };
+}
+
+export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
+  const { devices, ctx } = services;
+
+  return async (app) => {
+    app.get<{ Querystring: { $filter?: string } }>(PATH, { schema: listDevicesSchema }, async (request) => {
+      const clauses = parseFilter(request.query.$filter, FILTERABLE);
+      const list = applyFilter(ctx.store.devices.listVisible().map(graphManagedDevice), clauses, (d, p) => d[p]);
+      return listEnvelope(ctx.baseUrl(), ENTITY_SET, list);
+    });
+
+    app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) => ({
+      "@odata.context": odataContext(ctx.baseUrl(), `${ENTITY_SET}/$entity`),
+      ...graphManagedDevice(devices.visible(request.params.id)),
+    }));
+
+    app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {
+      devices.wipe(request.params.id);
+      return reply.code(204).send();
+    });
+
+    app.delete<IdParams>(`${PATH}/:id`, { schema: deleteDeviceSchema }, async (request, reply) => {
+      devices.delete(request.params.id);
+      return reply.code(204).send();
+    });
+
+    app.get<IdParams>(`${PATH}/:id/detectedApps`, { schema: detectedAppsSchema }, async (request) => {
+      const device = devices.visible(request.params.id);
+      const apps = ctx.store.devices.apps(device.id).map((app) => ({
+        // Graph's detectedApp id identifies the app and version across devices.
+        id: createHash("sha256").update(`${app.packageName}@${app.versionName}`).digest("hex").slice(0, 44),
+        displayName: isManagedPackage(app.packageName) ? PACKAGE_LABELS[app.packageName] : app.packageName,
+        version: app.versionName,
+        sizeInByte: 0,
+        deviceCount: 1,
+        publisher: isManagedPackage(app.packageName) ? "Microsoft Corporation" : null,
+        platform: "androidOSP",
+      }));
+      return listEnvelope(ctx.baseUrl(), `${ENTITY_SET}('${device.id}')/detectedApps`, apps);
+    });
+  };
+}

@@ -1,0 +1,143 @@
+/** Schemas of /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles (Graph beta names). */
+import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
+
+const enrollmentMode = {
+  type: "string",
+  enum: ["corporateOwnedAOSPUserAssociatedDevice", "corporateOwnedAOSPUserlessDevice"],
+  description: "The simulator models AOSP profiles only.",
+} as const;
+
+const wifiSecurityType = { type: "string", enum: ["none", "wpa", "wep"] } as const;
+
+/** Properties an admin may write (create and patch). */
+const writable = {
+  ...odataTypeProperty,
+  displayName: { type: "string", maxLength: 200 },
+  description: { type: "string", maxLength: 1500 },
+  enrollmentMode,
+  tokenExpirationDateTime: { ...dateTime, description: "Create only; later, createToken sets a new expiry." },
+  configureWifi: { type: "boolean" },
+  wifiSsid: { type: "string", maxLength: 64 },
+  wifiHidden: { type: "boolean" },
+  wifiSecurityType,
+  wifiPassword: { type: "string", maxLength: 128 },
+  isTeamsDeviceProfile: { type: "boolean" },
+  roleScopeTagIds: { type: "array", items: { type: "string", maxLength: 64 }, maxItems: 100 },
+  deviceNameTemplate: { type: "string", maxLength: 200 },
+  enrollmentTokenType: { type: "string", enum: ["default"] },
+} as const;
+
+/** Read-only properties a GET-modify-PATCH round trip sends back; accepted and ignored. */
+const readOnlyEchoes = {
+  id: {},
+  accountId: {},
+  tokenValue: {},
+  tokenCreationDateTime: {},
+  enrolledDeviceCount: {},
+  enrollmentTokenUsageCount: {},
+  qrCodeContent: {},
+  qrCodeImage: {},
+  createdDateTime: {},
+  lastModifiedDateTime: {},
+} as const;
+
+export const profileSchema = {
+  type: "object",
+  properties: {
+    "@odata.context": { type: "string" },
+    "@odata.type": { type: "string" },
+    id: { type: "string" },
+    accountId: { type: "string" },
+    displayName: { type: "string" },
+    description: { type: "string" },
+    enrollmentMode: { type: "string" },
+    enrollmentTokenType: { type: "string" },
+    createdDateTime: dateTime,
+    lastModifiedDateTime: dateTime,
+    tokenValue: { type: "string" },
+    tokenCreationDateTime: dateTime,
+    tokenExpirationDateTime: dateTime,
+    enrolledDeviceCount: { type: "integer" },
+    enrollmentTokenUsageCount: { type: "integer" },
+    roleScopeTagIds: { type: "array", items: { type: "string" } },
+    configureWifi: { type: "boolean" },
+    wifiSsid: { type: "string" },
+    wifiPassword: { type: "string" },
+    wifiSecurityType: { type: "string" },
+    wifiHidden: { type: "boolean" },
+    isTeamsDeviceProfile: { type: "boolean" },
+    deviceNameTemplate: { type: "string" },
+    qrCodeContent: { type: "string", description: "Base64 of the provisioning JSON." },
+    qrCodeImage: {
+      type: "object",
+      properties: {
+        "@odata.type": { type: "string" },
+        type: { type: "string" },
+        value: { type: "string", description: "Base64 PNG." },
+      },
+    },
+  },
+} as const;
+
+const tags = ["admin: enrollment profiles"];
+
+export const createProfileSchema = {
+  tags,
+  summary: "Create an AOSP enrollment profile (issues its first token)",
+  security: adminSecurity,
+  body: { type: "object", additionalProperties: false, properties: writable },
+  response: { 201: profileSchema, ...errors(400, 401, 413, 415) },
+};
+
+export const listProfilesSchema = {
+  tags,
+  summary: "List enrollment profiles",
+  security: adminSecurity,
+  response: { 200: listOf(profileSchema), ...errors(401) },
+};
+
+export const getProfileSchema = {
+  tags,
+  summary: "Get an enrollment profile, its token and QR code",
+  security: adminSecurity,
+  params: idParams,
+  response: { 200: profileSchema, ...errors(401, 404) },
+};
+
+export const patchProfileSchema = {
+  tags,
+  summary: "Update an enrollment profile",
+  security: adminSecurity,
+  params: idParams,
+  body: { type: "object", additionalProperties: false, properties: { ...writable, ...readOnlyEchoes } },
+  response: { 200: profileSchema, ...errors(400, 401, 404, 413, 415) },
+};
+
+export const deleteProfileSchema = {
+  tags,
+  summary: "Delete an enrollment profile (its tokens stop working; enrolled devices stay)",
+  security: adminSecurity,
+  params: idParams,
+  response: { ...noContent, ...errors(401, 404) },
+};
+
+export const createTokenSchema = {
+  tags,
+  summary: "Replace the profile's token (the old one stops working)",
+  security: adminSecurity,
+  params: idParams,
+  body: {
+    type: ["object", "null"],
+    additionalProperties: false,
+    properties: { tokenValidityInSeconds: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
+  },
+  response: { ...noContent, ...errors(400, 401, 404) },
+};
+
+export const revokeTokenSchema = {
+  tags,
+  summary: "Revoke the profile's token (it expires now)",
+  security: adminSecurity,
+  params: idParams,
+  response: { ...noContent, ...errors(401, 404) },
+};

@@ -1,0 +1,169 @@
+/** Schemas of /beta/users, /beta/organization and /beta/subscribedSkus (Graph beta names). */
+import { adminSecurity, dateTime, errors, listOf, odataTypeProperty } from "../../http/schemas.js";
+
+const passwordProfile = {
+  type: "object",
+  required: ["password"],
+  additionalProperties: false,
+  properties: {
+    password: { type: "string", maxLength: 256 },
+    forceChangePasswordNextSignIn: { type: "boolean" },
+    forceChangePasswordNextSignInWithMfa: { type: "boolean" },
+  },
+} as const;
+
+export const userSchema = {
+  type: "object",
+  properties: {
+    "@odata.context": { type: "string" },
+    id: { type: "string" },
+    accountEnabled: { type: "boolean" },
+    displayName: { type: "string" },
+    userPrincipalName: { type: "string" },
+    mail: { type: ["string", "null"] },
+    mailNickname: { type: "string" },
+    createdDateTime: dateTime,
+    assignedLicenses: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { skuId: { type: "string" }, disabledPlans: { type: "array", items: { type: "string" } } },
+      },
+    },
+  },
+} as const;
+
+const tags = ["admin: users and tenant"];
+const userParams = {
+  type: "object",
+  required: ["id"],
+  properties: { id: { type: "string", minLength: 1, maxLength: 320, description: "Object id or userPrincipalName" } },
+} as const;
+
+export const createUserSchema = {
+  tags,
+  summary: "Create a user with a password",
+  security: adminSecurity,
+  body: {
+    type: "object",
+    required: ["displayName", "userPrincipalName", "passwordProfile"],
+    additionalProperties: false,
+    properties: {
+      ...odataTypeProperty,
+      accountEnabled: { type: "boolean" },
+      displayName: { type: "string", minLength: 1, maxLength: 256 },
+      userPrincipalName: { type: "string", minLength: 3, maxLength: 113 },
+      mailNickname: { type: "string", minLength: 1, maxLength: 64 },
+      passwordProfile,
+      usageLocation: { type: "string", maxLength: 2 },
+    },
+  },
+  response: { 201: userSchema, ...errors(400, 401, 413, 415) },
+};
+
+export const listUsersSchema = {
+  tags,
+  summary: "List users ($filter: userPrincipalName eq '...')",
+  security: adminSecurity,
+  querystring: {
+    type: "object",
+    properties: { $filter: { type: "string", maxLength: 1000 } },
+  },
+  response: { 200: listOf(userSchema), ...errors(400, 401) },
+};
+
+export const getUserSchema = {
+  tags,
+  summary: "Get a user by id or userPrincipalName",
+  security: adminSecurity,
+  params: userParams,
+  response: { 200: userSchema, ...errors(401, 404) },
+};
+
+export const patchUserSchema = {
+  tags,
+  summary: "Update a user (displayName, accountEnabled, password)",
+  security: adminSecurity,
+  params: userParams,
+  body: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      ...odataTypeProperty,
+      accountEnabled: { type: "boolean" },
+      displayName: { type: "string", minLength: 1, maxLength: 256 },
+      passwordProfile,
+    },
+  },
+  response: { 204: { type: "null" }, ...errors(400, 401, 404) },
+};
+
+export const assignLicenseSchema = {
+  tags,
+  summary: "Add and remove licences (a user needs one that includes Intune to sign in on a device)",
+  security: adminSecurity,
+  params: userParams,
+  body: {
+    type: "object",
+    required: ["addLicenses", "removeLicenses"],
+    additionalProperties: false,
+    properties: {
+      addLicenses: {
+        type: "array",
+        maxItems: 50,
+        items: {
+          type: "object",
+          required: ["skuId"],
+          additionalProperties: false,
+          properties: {
+            skuId: { type: "string", maxLength: 64 },
+            disabledPlans: { type: "array", items: { type: "string" } },
+          },
+        },
+      },
+      removeLicenses: { type: "array", maxItems: 50, items: { type: "string", maxLength: 64 } },
+    },
+  },
+  response: { 200: userSchema, ...errors(400, 401, 404) },
+};
+
+export const organizationSchema = {
+  tags,
+  summary: "The tenant (its MDM authority is Intune)",
+  security: adminSecurity,
+  response: {
+    200: listOf({
+      type: "object",
+      properties: {
+        id: { type: "string" },
+        displayName: { type: "string" },
+        mobileDeviceManagementAuthority: { type: "string" },
+        createdDateTime: dateTime,
+      },
+    }),
+    ...errors(401),
+  },
+};
+
+export const subscribedSkusSchema = {
+  tags,
+  summary: "The tenant's licences (skuIds for assignLicense)",
+  security: adminSecurity,
+  response: {
+    200: listOf({
+      type: "object",
+      properties: {
+        id: { type: "string" },
+        skuId: { type: "string" },
+        skuPartNumber: { type: "string" },
+        appliesTo: { type: "string" },
+        capabilityStatus: { type: "string" },
+        servicePlans: {
+          type: "array",
+          items: { type: "object", properties: { servicePlanName: { type: "string" } } },
+        },
+      },
+    }),
+    ...errors(401),
+  },
+};

@@ -1,0 +1,195 @@
+/** Schemas of the device API under /device/v1 (agent/client/device-api.ts is the contract). */
+import { dateTime, deviceSecurity, errors } from "../../http/schemas.js";
+
+const tags = ["device API"];
+
+const packageOffer = {
+  type: "object",
+  properties: {
+    packageName: { type: "string" },
+    versionName: { type: "string" },
+    versionCode: { type: "integer" },
+    downloadUrl: { type: "string" },
+    packageChecksum: { type: "string" },
+    signatureChecksum: { type: "string" },
+  },
+} as const;
+
+const deviceParams = {
+  type: "object",
+  required: ["deviceId"],
+  properties: { deviceId: { type: "string", minLength: 1, maxLength: 100 } },
+} as const;
+
+const versionName = { type: "string", minLength: 1, maxLength: 40 } as const;
+
+export const enrollSchema = {
+  tags,
+  summary: "Enroll with the enrollment token from the QR payload; returns the device credential",
+  body: {
+    type: "object",
+    required: ["enrollmentToken", "serialNumber", "model", "manufacturer", "osVersion", "agentVersion"],
+    additionalProperties: false,
+    properties: {
+      enrollmentToken: { type: "string", minLength: 1, maxLength: 512 },
+      serialNumber: { type: "string", minLength: 1, maxLength: 64 },
+      model: { type: "string", minLength: 1, maxLength: 128 },
+      manufacturer: { type: "string", minLength: 1, maxLength: 128 },
+      osVersion: { type: "string", minLength: 1, maxLength: 32 },
+      agentVersion: versionName,
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        deviceId: { type: "string" },
+        deviceCredential: { type: "string" },
+        deviceName: { type: "string" },
+        enrollmentProfileName: { type: "string" },
+      },
+    },
+    ...errors(400, 401, 410, 413, 415),
+  },
+};
+
+export const signInSchema = {
+  tags,
+  summary: "Sign the device's user in (licence required)",
+  security: deviceSecurity,
+  params: deviceParams,
+  body: {
+    type: "object",
+    required: ["userPrincipalName", "password"],
+    additionalProperties: false,
+    properties: {
+      userPrincipalName: { type: "string", minLength: 1, maxLength: 320 },
+      password: { type: "string", maxLength: 256 },
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        userId: { type: "string" },
+        userPrincipalName: { type: "string" },
+        displayName: { type: "string" },
+        requiredApps: { type: "array", items: packageOffer },
+      },
+    },
+    ...errors(400, 401, 403, 404, 409),
+  },
+};
+
+export const checkInSchema = {
+  tags,
+  summary: "Check in: report apps, receive pending actions and updates (agent 24.7.0 or later)",
+  security: deviceSecurity,
+  params: deviceParams,
+  body: {
+    type: "object",
+    required: ["agentVersion", "apps"],
+    additionalProperties: false,
+    properties: {
+      agentVersion: versionName,
+      apps: {
+        type: "array",
+        maxItems: 1000,
+        items: {
+          type: "object",
+          required: ["packageName", "versionName", "versionCode"],
+          additionalProperties: false,
+          properties: {
+            packageName: { type: "string", minLength: 1, maxLength: 256 },
+            versionName: { type: "string", maxLength: 128 },
+            versionCode: { type: "integer", minimum: 0, maximum: 9_007_199_254_740_991 },
+          },
+        },
+      },
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        actions: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { id: { type: "string" }, type: { type: "string" }, requestedDateTime: dateTime },
+          },
+        },
+        updates: { type: "array", items: packageOffer },
+        serverDateTime: dateTime,
+      },
+    },
+    ...errors(400, 401, 403, 404, 426),
+  },
+};
+
+export const updatesSchema = {
+  tags,
+  summary: "Updates for the apps last reported (works even when sync is refused for an old agent)",
+  security: deviceSecurity,
+  params: deviceParams,
+  response: {
+    200: { type: "object", properties: { updates: { type: "array", items: packageOffer } } },
+    ...errors(401, 403, 404),
+  },
+};
+
+export const acknowledgeSchema = {
+  tags,
+  summary: "Report an action's progress (a wipe acknowledged completed removes the device)",
+  security: deviceSecurity,
+  params: {
+    type: "object",
+    required: ["deviceId", "actionId"],
+    properties: {
+      deviceId: { type: "string", minLength: 1, maxLength: 100 },
+      actionId: { type: "string", minLength: 1, maxLength: 100 },
+    },
+  },
+  body: {
+    type: "object",
+    required: ["status"],
+    additionalProperties: false,
+    properties: {
+      status: { type: "string", enum: ["started", "completed", "failed"] },
+      message: { type: "string", maxLength: 2000 },
+    },
+  },
+  response: { 204: { type: "null" }, ...errors(400, 401, 403, 404) },
+};
+
+export const logsSchema = {
+  tags,
+  summary: "Upload logs (at most 1 MiB of text); returns an incident ID",
+  security: deviceSecurity,
+  params: deviceParams,
+  body: {
+    type: "object",
+    required: ["logs"],
+    additionalProperties: false,
+    properties: { logs: { type: "string", maxLength: 1024 * 1024 } },
+  },
+  response: {
+    200: { type: "object", properties: { incidentId: { type: "string" } } },
+    ...errors(400, 401, 403, 404, 413),
+  },
+};
+
+export const packageSchema = {
+  tags,
+  summary: "Download a package archive (device credential, or the profile's download cookie)",
+  security: [{ deviceCredential: [] }, { downloadCookie: [] }] as Record<string, string[]>[],
+  params: {
+    type: "object",
+    required: ["packageName", "versionCode"],
+    properties: {
+      packageName: { type: "string", minLength: 1, maxLength: 200 },
+      versionCode: { type: "string", pattern: "^[0-9]{1,10}$" },
+    },
+  },
+  response: { ...errors(400, 401, 404) },
+};

@@ -1,0 +1,257 @@
+/**
+ * The device side of the service: enrollment with a token, user sign-in, check-ins, updates,
+ * action acknowledgements and log uploads; and the admin's remote actions on devices (wipe,
+ * delete). Every refusal is a device API error code (agent/client/device-api.ts).
+ */
+import { randomUUID } from "node:crypto";
+import type {
+  AcknowledgeActionRequest,
+  CheckInRequest,
+  CheckInResponse,
+  DeviceAction,
+  EnrollRequest,
+  EnrollResponse,
+  InstalledApp,
+  SignInResponse,
+  UpdatesResponse,
+  UploadLogsResponse,
+} from "../../agent/client/device-api.js";
+import {
+  AGENT_PACKAGE,
+  COMPANION_PACKAGES,
+  compareVersionNames,
+  MIN_SYNC_AGENT_VERSION,
+} from "../../agent/payload/intune-conventions.js";
+import { iso, type ServiceContext } from "../context.js";
+import { renderDeviceName, usesUserMacros } from "../domain/device-name.js";
+import { newDeviceCredential, newIncidentId, secretHash } from "../domain/secrets.js";
+import { deviceError, itemNotFound } from "../http/errors.js";
+import type { ActionRecord, DeviceRecord, DeviceView } from "../store/devices.js";
+import type { GroupService } from "./groups.js";
+import type { PackageService } from "./packages.js";
+import { USERLESS } from "./profiles.js";
+import type { UserService } from "./users.js";
+
+/** Logs are free text of at most 1 MiB (UTF-8). */
+export const MAX_LOG_BYTES = 1024 * 1024;
+
+export class DeviceService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly packages: PackageService,
+    private readonly users: UserService,
+    private readonly groups: GroupService,
+  ) {}
+
+  // ---- device API ---------------------------------------------------------------------------
+
+  /**
+   * Enrolls a device with an enrollment token. Tokens are looked up by their SHA-256 (never
+   * compared byte by byte); each way a token can fail has its own code.
+   */
+  enroll(request: EnrollRequest): EnrollResponse {
+    const now = this.ctx.now();
+    const { profiles } = this.ctx.store;
+    const token = profiles.findToken(secretHash(request.enrollmentToken));
+    if (!token) throw deviceError("tokenUnknown", "no enrollment profile issued this token; scan the profile's current QR code");
+    switch (token.state) {
+      case "profileDeleted":
+        throw deviceError("profileDeleted", "the enrollment profile of this token was deleted");
+      case "replaced":
+        throw deviceError("tokenReplaced", "this token was replaced by a newer one (createToken); scan the profile's new QR code");
+      case "revoked":
+        throw deviceError("tokenRevoked", "this token was revoked by the admin");
+    }
+    if (token.expires <= now) {
+      throw deviceError("tokenExpired", `this token expired at ${iso(token.expires)}; the admin must issue a new one`);
+    }
+    const profile = profiles.get(token.profileId);
+    if (!profile) throw deviceError("profileDeleted", "the enrollment profile of this token was deleted");
+
+    const credential = newDeviceCredential();
+    const id = randomUUID();
+    const device: DeviceRecord = {
+      id,
+      azureADDeviceId: randomUUID(),
+      credentialHash: secretHash(credential),
+      profileId: profile.id,
+      enrollmentProfileName: profile.displayName,
+      enrollmentMode: profile.enrollmentMode,
+      deviceNameTemplate: profile.deviceNameTemplate,
+      deviceName: renderDeviceName(profile.deviceNameTemplate, {
+        deviceId: id,
+        serialNumber: request.serialNumber,
+        enrolled: now,
+        user: null,
+      }),
+      serialNumber: request.serialNumber,
+      model: request.model,
+      manufacturer: request.manufacturer,
+      osVersion: request.osVersion,
+      agentVersion: request.agentVersion,
+      userId: null,
+      managementState: "managed",
+      enrolled: now,
+      lastSync: now,
+      removed: null,
+    };
+    const agent = this.packages.list().find((p) => p.packageName === AGENT_PACKAGE && p.versionName === request.agentVersion);
+    this.ctx.store.devices.transaction(() => {
+      this.ctx.store.devices.insert(device);
+      this.ctx.store.devices.recordSync(
+        id,
+        request.agentVersion,
+        [{ packageName: AGENT_PACKAGE, versionName: request.agentVersion, versionCode: agent?.versionCode ?? 0 }],
+        now,
+      );
+      profiles.recordTokenUse(token.id);
+      this.groups.deviceChanged(device);
+    });
+    return {
+      deviceId: id,
+      deviceCredential: credential,
+      deviceName: device.deviceName,
+      enrollmentProfileName: device.enrollmentProfileName,
+    };
+  }
+
+  /** Signs the device's user in: wrong passwords, disabled and unlicensed users are refused. */
+  signIn(device: DeviceRecord, userPrincipalName: string, password: string): SignInResponse {
+    this.requirePresent(device);
+    if (device.enrollmentMode === USERLESS) {
+      throw deviceError("userlessDevice", "this device enrolled with a userless profile; it has no user to sign in");
+    }
+    const user = this.users.authenticate(userPrincipalName, password);
+    const deviceName = usesUserMacros(device.deviceNameTemplate)
+      ? renderDeviceName(device.deviceNameTemplate, {
+          deviceId: device.id,
+          serialNumber: device.serialNumber,
+          enrolled: device.enrolled,
+          user,
+        })
+      : device.deviceName;
+    this.ctx.store.devices.transaction(() => {
+      this.ctx.store.devices.setUser(device.id, user.id, deviceName);
+      this.groups.deviceChanged({ ...device, userId: user.id, deviceName });
+    });
+    return {
+      userId: user.id,
+      userPrincipalName: user.userPrincipalName,
+      displayName: user.displayName,
+      requiredApps: COMPANION_PACKAGES.map((name) => this.packages.offer(this.packages.latest(name))),
+    };
+  }
+
+  /**
+   * A check-in: records the apps, answers pending actions and updates. A deleted device is told
+   * once (a "delete" action) and is gone after that. An agent below 24.7.0 may not sync.
+   */
+  checkIn(device: DeviceRecord, request: CheckInRequest): CheckInResponse {
+    const now = this.ctx.now();
+    if (device.managementState === "deletePending") {
+      const actions = this.ctx.store.devices.openActionsOf(device.id).filter((a) => a.type === "delete");
+      this.ctx.store.devices.transaction(() => {
+        for (const action of actions) this.ctx.store.devices.updateAction(action.id, "completed", "delivered", now);
+        this.ctx.store.devices.remove(device.id, now);
+      });
+      return { actions: actions.map(toDeviceAction), updates: [], serverDateTime: iso(now) };
+    }
+    this.requirePresent(device);
+    if (compareVersionNames(request.agentVersion, MIN_SYNC_AGENT_VERSION) < 0) {
+      this.ctx.store.devices.recordAgentVersion(device.id, request.agentVersion);
+      throw deviceError(
+        "agentVersionTooOld",
+        `the Intune app ${request.agentVersion} can no longer sync; update it to ${MIN_SYNC_AGENT_VERSION} or later (GET updates offers it)`,
+        { minimumVersion: MIN_SYNC_AGENT_VERSION },
+      );
+    }
+    this.ctx.store.devices.recordSync(device.id, request.agentVersion, request.apps, now);
+    return {
+      actions: this.ctx.store.devices.openActionsOf(device.id).map(toDeviceAction),
+      updates: this.packages.updatesFor(request.agentVersion, request.apps),
+      serverDateTime: iso(now),
+    };
+  }
+
+  /** Updates for what the device last reported; allowed even when sync is refused. */
+  updates(device: DeviceRecord): UpdatesResponse {
+    this.requirePresent(device);
+    const apps: InstalledApp[] = this.ctx.store.devices.apps(device.id).filter((a) => a.packageName !== AGENT_PACKAGE);
+    return { updates: this.packages.updatesFor(device.agentVersion, apps) };
+  }
+
+  /** An action's progress; a wipe acknowledged "completed" drops the device. */
+  acknowledge(device: DeviceRecord, actionId: string, request: AcknowledgeActionRequest): void {
+    this.requirePresent(device);
+    const action = this.ctx.store.devices.getAction(actionId);
+    if (!action || action.deviceId !== device.id) {
+      throw deviceError("actionNotFound", `this device has no action '${actionId}'`);
+    }
+    if (action.status === "completed") return;
+    const now = this.ctx.now();
+    this.ctx.store.devices.transaction(() => {
+      this.ctx.store.devices.updateAction(action.id, request.status, request.message ?? null, now);
+      if (action.type === "wipe" && request.status === "completed") {
+        this.ctx.store.devices.remove(device.id, now);
+        this.groups.deviceLeft(device.id);
+      }
+    });
+  }
+
+  uploadLogs(device: DeviceRecord, logs: string): UploadLogsResponse {
+    this.requirePresent(device);
+    if (Buffer.byteLength(logs, "utf8") > MAX_LOG_BYTES) {
+      throw deviceError("payloadTooLarge", `logs are at most ${MAX_LOG_BYTES} bytes; send the most recent part`);
+    }
+    const incidentId = newIncidentId();
+    this.ctx.store.tenant.addIncident({ id: incidentId, deviceId: device.id, created: this.ctx.now(), logs });
+    return { incidentId };
+  }
+
+  // ---- admin API ----------------------------------------------------------------------------
+
+  /** A device the admin can see (managed or waiting for its wipe). */
+  visible(id: string): DeviceView {
+    const device = this.ctx.store.devices.view(id);
+    if (!device || (device.managementState !== "managed" && device.managementState !== "wipePending")) {
+      throw itemNotFound("managedDevice", id);
+    }
+    return device;
+  }
+
+  /** wipe: pending until the device acknowledges its factory reset. Asking twice changes nothing. */
+  wipe(id: string): void {
+    const device = this.visible(id);
+    if (device.managementState === "wipePending") return;
+    this.ctx.store.devices.transaction(() => {
+      this.ctx.store.devices.setManagementState(id, "wipePending");
+      this.ctx.store.devices.addAction(this.newAction(id, "wipe"));
+    });
+  }
+
+  /** delete: gone from the admin's view at once; the device is told to reset at its next check-in. */
+  delete(id: string): void {
+    this.visible(id);
+    this.ctx.store.devices.transaction(() => {
+      this.ctx.store.devices.setManagementState(id, "deletePending");
+      this.ctx.store.devices.addAction(this.newAction(id, "delete"));
+      this.groups.deviceLeft(id);
+    });
+  }
+
+  private newAction(deviceId: string, type: ActionRecord["type"]): ActionRecord {
+    const now = this.ctx.now();
+    return { id: randomUUID(), deviceId, type, status: "pending", message: null, requested: now, updated: now };
+  }
+
+  /** Removed and deleted devices answer deviceNotFound (a deleted one learns at check-in). */
+  private requirePresent(device: DeviceRecord): void {
+    if (device.managementState === "removed" || device.managementState === "deletePending") {
+      throw deviceError("deviceNotFound", "this device was removed from the service; reset it to enroll again");
+    }
+  }
+}
+
+function toDeviceAction(action: ActionRecord): DeviceAction {
+  return { id: action.id, type: action.type, requestedDateTime: iso(action.requested) };
+}

@@ -1,0 +1,201 @@
+/**
+ * Groups: assigned groups (members added with members/$ref) and dynamic device groups whose
+ * membership rule is evaluated when a device enrolls, changes (sign-in renames it) or leaves, and
+ * over every device when the rule itself is created or changed.
+ */
+import { randomUUID } from "node:crypto";
+import type { ServiceContext } from "../context.js";
+import { badRequest, itemNotFound } from "../http/errors.js";
+import {
+  deviceFacts,
+  evaluateRule,
+  MembershipRuleError,
+  parseMembershipRule,
+  type RuleNode,
+} from "../membership-rule/index.js";
+import type { DeviceRecord } from "../store/devices.js";
+import type { GroupRecord, MemberType } from "../store/groups.js";
+
+export const DYNAMIC = "DynamicMembership";
+
+export interface GroupInput {
+  displayName?: string;
+  description?: string | null;
+  mailEnabled?: boolean;
+  mailNickname?: string;
+  securityEnabled?: boolean;
+  groupTypes?: string[];
+  membershipRule?: string | null;
+  membershipRuleProcessingState?: "On" | "Paused";
+}
+
+export class GroupService {
+  /** Parsed rules by group id, so check-ins and enrollments do not re-parse. */
+  private readonly rules = new Map<string, { text: string; tree: RuleNode }>();
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  create(input: GroupInput): GroupRecord {
+    const displayName = (input.displayName ?? "").trim();
+    if (displayName === "") throw badRequest('"displayName" is required');
+    const groupTypes = input.groupTypes ?? [];
+    const dynamic = groupTypes.includes(DYNAMIC);
+    const rule = input.membershipRule ?? null;
+    if (dynamic && (rule === null || rule.trim() === "")) {
+      throw badRequest(`a group with groupTypes ["${DYNAMIC}"] needs a membershipRule`);
+    }
+    if (!dynamic && rule !== null) {
+      throw badRequest(`membershipRule needs groupTypes to include "${DYNAMIC}"`);
+    }
+    if (rule !== null) this.parse(rule);
+    const group: GroupRecord = {
+      id: randomUUID(),
+      displayName,
+      description: input.description ?? null,
+      mailNickname: input.mailNickname ?? (displayName.replace(/[^A-Za-z0-9]/g, "").slice(0, 64) || "group"),
+      mailEnabled: input.mailEnabled ?? false,
+      securityEnabled: input.securityEnabled ?? true,
+      groupTypes,
+      membershipRule: rule,
+      membershipRuleProcessingState: dynamic ? (input.membershipRuleProcessingState ?? "On") : null,
+      created: this.ctx.now(),
+    };
+    this.ctx.store.groups.insert(group);
+    if (dynamic) this.recompute(group);
+    return group;
+  }
+
+  get(id: string): GroupRecord {
+    const group = this.ctx.store.groups.get(id);
+    if (!group) throw itemNotFound("group", id);
+    return group;
+  }
+
+  list(): GroupRecord[] {
+    return this.ctx.store.groups.list();
+  }
+
+  update(id: string, patch: GroupInput): GroupRecord {
+    const group = this.get(id);
+    const dynamic = group.groupTypes.includes(DYNAMIC);
+    if (patch.groupTypes !== undefined && patch.groupTypes.includes(DYNAMIC) !== dynamic) {
+      throw badRequest("groupTypes cannot switch between assigned and dynamic membership; create a new group");
+    }
+    if (!dynamic && patch.membershipRule != null) {
+      throw badRequest(`membershipRule needs groupTypes to include "${DYNAMIC}"`);
+    }
+    if (dynamic && patch.membershipRule !== undefined) {
+      if (patch.membershipRule === null || patch.membershipRule.trim() === "") {
+        throw badRequest("a dynamic group needs a membershipRule");
+      }
+      this.parse(patch.membershipRule);
+    }
+    const updated: GroupRecord = {
+      ...group,
+      displayName: patch.displayName?.trim() || group.displayName,
+      description: patch.description === undefined ? group.description : patch.description,
+      mailNickname: patch.mailNickname ?? group.mailNickname,
+      membershipRule: patch.membershipRule ?? group.membershipRule,
+      membershipRuleProcessingState: dynamic
+        ? (patch.membershipRuleProcessingState ?? group.membershipRuleProcessingState)
+        : null,
+    };
+    this.ctx.store.groups.save(updated);
+    if (dynamic) this.recompute(updated);
+    return updated;
+  }
+
+  delete(id: string): void {
+    if (!this.ctx.store.groups.delete(id)) throw itemNotFound("group", id);
+    this.rules.delete(id);
+  }
+
+  /** members/$ref on an assigned group: a user or a managed device, by id. */
+  addMember(groupId: string, memberId: string): void {
+    const group = this.get(groupId);
+    if (group.groupTypes.includes(DYNAMIC)) {
+      throw badRequest("members of a dynamic group come from its membershipRule; they cannot be added by hand");
+    }
+    const type = this.memberType(memberId);
+    if (!type) throw badRequest(`no user or device has the id '${memberId}'`);
+    if (this.ctx.store.groups.isMember(groupId, memberId)) {
+      throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+    }
+    this.ctx.store.groups.addMember(groupId, memberId, type, this.ctx.now());
+  }
+
+  removeMember(groupId: string, memberId: string): void {
+    const group = this.get(groupId);
+    if (group.groupTypes.includes(DYNAMIC)) {
+      throw badRequest("members of a dynamic group come from its membershipRule; they cannot be removed by hand");
+    }
+    if (!this.ctx.store.groups.removeMember(groupId, memberId)) throw itemNotFound("member of this group", memberId);
+  }
+
+  /** A device enrolled or changed: re-evaluate every active dynamic group for it. */
+  deviceChanged(device: DeviceRecord): void {
+    const facts = deviceFacts(device);
+    for (const group of this.ctx.store.groups.listDynamic()) {
+      if (group.membershipRuleProcessingState !== "On" || group.membershipRule === null) continue;
+      const matches = evaluateRule(this.tree(group), facts);
+      const member = this.ctx.store.groups.isMember(group.id, device.id);
+      if (matches && !member) this.ctx.store.groups.addMember(group.id, device.id, "device", this.ctx.now());
+      if (!matches && member) this.ctx.store.groups.removeMember(group.id, device.id);
+    }
+  }
+
+  /** A device left the tenant (wiped, deleted): it leaves every group. */
+  deviceLeft(deviceId: string): void {
+    this.ctx.store.groups.removeFromAll(deviceId);
+  }
+
+  /** Parses a rule; a malformed one is a 400 that says where and what was expected. */
+  private parse(rule: string): RuleNode {
+    try {
+      return parseMembershipRule(rule);
+    } catch (error) {
+      if (error instanceof MembershipRuleError) {
+        throw badRequest(`Invalid membershipRule: ${error.message}`, {
+          details: [
+            {
+              code: "InvalidMembershipRule",
+              target: "membershipRule",
+              message: error.message,
+              position: error.offset,
+              line: error.line,
+              column: error.column,
+              expected: error.expected,
+            },
+          ],
+        });
+      }
+      throw error;
+    }
+  }
+
+  private tree(group: GroupRecord): RuleNode {
+    const cached = this.rules.get(group.id);
+    if (cached && cached.text === group.membershipRule) return cached.tree;
+    const tree = parseMembershipRule(group.membershipRule!);
+    this.rules.set(group.id, { text: group.membershipRule!, tree });
+    return tree;
+  }
+
+  /** Evaluates a dynamic group's rule over every enrolled device. Paused groups keep their members. */
+  private recompute(group: GroupRecord): void {
+    if (group.membershipRuleProcessingState !== "On") return;
+    const tree = this.tree(group);
+    const members = this.ctx.store.devices
+      .listVisible()
+      .filter((device) => evaluateRule(tree, deviceFacts(device)))
+      .map((device) => ({ id: device.id, type: "device" as MemberType }));
+    this.ctx.store.groups.replaceMembers(group.id, members, this.ctx.now());
+  }
+
+  private memberType(id: string): MemberType | undefined {
+    if (this.ctx.store.users.get(id)) return "user";
+    const device = this.ctx.store.devices.get(id);
+    if (device && (device.managementState === "managed" || device.managementState === "wipePending")) return "device";
+    return undefined;
+  }
+}

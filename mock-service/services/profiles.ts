@@ -1,0 +1,265 @@
+/**
+ * Enrollment profiles (Graph androidDeviceOwnerEnrollmentProfile) and their tokens, with
+ * Intune's validation rules for AOSP profiles:
+ *   - a name; Wi-Fi type none, wpa or wep, with a pre-shared key for wpa and wep;
+ *   - token expiry in the future, at most 65 years ahead (user-associated) or 90 days (userless);
+ *   - only one profile for Microsoft Teams devices per tenant.
+ * A profile always has a current token: creating the profile issues one, createToken replaces it
+ * (the old one stops working), revokeToken expires it at once. Enrolled devices are unaffected.
+ */
+import { randomUUID } from "node:crypto";
+import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import type { ServiceContext } from "../context.js";
+import { checkDeviceNameTemplate } from "../domain/device-name.js";
+import { enrollmentPayload, QrCache, qrCodeContent } from "../domain/enrollment-payload.js";
+import { newCookieSecret, newEnrollmentToken, secretHash } from "../domain/secrets.js";
+import { badRequest, itemNotFound } from "../http/errors.js";
+import type { EnrollmentMode, NewToken, ProfileRecord, TokenRecord, WifiSecurityType } from "../store/profiles.js";
+import type { PackageService } from "./packages.js";
+
+export const USER_ASSOCIATED: EnrollmentMode = "corporateOwnedAOSPUserAssociatedDevice";
+export const USERLESS: EnrollmentMode = "corporateOwnedAOSPUserlessDevice";
+
+const DAY_MS = 86_400_000;
+/** Token validity when the admin gives none: 90 days, valid for both profile kinds. */
+export const DEFAULT_TOKEN_VALIDITY_MS = 90 * DAY_MS;
+export const DOWNLOAD_COOKIE_NAME = "aospsim_download";
+
+export interface ProfileInput {
+  displayName?: string;
+  description?: string;
+  enrollmentMode?: EnrollmentMode;
+  tokenExpirationDateTime?: string;
+  configureWifi?: boolean;
+  wifiSsid?: string;
+  wifiHidden?: boolean;
+  wifiSecurityType?: WifiSecurityType;
+  wifiPassword?: string;
+  isTeamsDeviceProfile?: boolean;
+  roleScopeTagIds?: string[];
+  deviceNameTemplate?: string;
+}
+
+export interface ProfileView {
+  profile: ProfileRecord;
+  token: TokenRecord;
+  enrolledDeviceCount: number;
+  payload: Record<string, unknown>;
+  qrCodeContent: string;
+}
+
+export class ProfileService {
+  private readonly qr = new QrCache();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly packages: PackageService,
+  ) {}
+
+  create(input: ProfileInput): ProfileRecord {
+    const now = this.ctx.now();
+    const displayName = (input.displayName ?? "").trim();
+    if (displayName === "") throw badRequest('"displayName" is required: give the profile a name');
+    const enrollmentMode = input.enrollmentMode ?? USER_ASSOCIATED;
+    const wifiSsid = input.wifiSsid ?? "";
+    const cookieValue = `${DOWNLOAD_COOKIE_NAME}=${newCookieSecret()}`;
+    const profile: ProfileRecord = {
+      id: randomUUID(),
+      displayName,
+      description: input.description ?? "",
+      enrollmentMode,
+      // Graph's default is false; a profile that names a network clearly means to configure it.
+      configureWifi: input.configureWifi ?? wifiSsid !== "",
+      wifiSsid,
+      wifiHidden: input.wifiHidden ?? false,
+      wifiSecurityType: input.wifiSecurityType ?? "none",
+      wifiPassword: input.wifiPassword ?? "",
+      isTeamsDeviceProfile: input.isTeamsDeviceProfile ?? false,
+      roleScopeTagIds: input.roleScopeTagIds ?? ["0"],
+      deviceNameTemplate: input.deviceNameTemplate ?? "",
+      downloadCookie: cookieValue,
+      downloadCookieHash: secretHash(cookieValue),
+      created: now,
+      modified: now,
+    };
+    this.check(profile);
+    const expires =
+      input.tokenExpirationDateTime === undefined
+        ? now + DEFAULT_TOKEN_VALIDITY_MS
+        : this.checkExpiry(enrollmentMode, Date.parse(input.tokenExpirationDateTime), "tokenExpirationDateTime");
+    this.ctx.store.profiles.create(profile, this.newToken(now, expires));
+    return profile;
+  }
+
+  get(id: string): ProfileRecord {
+    const profile = this.ctx.store.profiles.get(id);
+    if (!profile) throw itemNotFound("androidDeviceOwnerEnrollmentProfile", id);
+    return profile;
+  }
+
+  list(): ProfileRecord[] {
+    return this.ctx.store.profiles.list();
+  }
+
+  /**
+   * PATCH. Read-only properties sent back unchanged (a GET-modify-PATCH round trip) are
+   * ignored; changing the token's expiry or the enrollment mode is refused with the way to do it.
+   */
+  update(id: string, patch: ProfileInput): ProfileRecord {
+    const current = this.get(id);
+    const token = this.currentToken(current);
+    if (patch.enrollmentMode !== undefined && patch.enrollmentMode !== current.enrollmentMode) {
+      throw badRequest("enrollmentMode cannot change after the profile is created; create a new profile instead");
+    }
+    if (
+      patch.tokenExpirationDateTime !== undefined &&
+      Date.parse(patch.tokenExpirationDateTime) !== token.expires
+    ) {
+      throw badRequest(
+        "tokenExpirationDateTime is read-only here: call createToken with tokenValidityInSeconds to issue a token with a new expiry",
+      );
+    }
+    const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
+    if (displayName === "") throw badRequest('"displayName" must not be empty');
+    const updated: ProfileRecord = {
+      ...current,
+      displayName,
+      description: patch.description ?? current.description,
+      configureWifi: patch.configureWifi ?? current.configureWifi,
+      wifiSsid: patch.wifiSsid ?? current.wifiSsid,
+      wifiHidden: patch.wifiHidden ?? current.wifiHidden,
+      wifiSecurityType: patch.wifiSecurityType ?? current.wifiSecurityType,
+      wifiPassword: patch.wifiPassword ?? current.wifiPassword,
+      isTeamsDeviceProfile: patch.isTeamsDeviceProfile ?? current.isTeamsDeviceProfile,
+      roleScopeTagIds: patch.roleScopeTagIds ?? current.roleScopeTagIds,
+      deviceNameTemplate: patch.deviceNameTemplate ?? current.deviceNameTemplate,
+      modified: this.ctx.now(),
+    };
+    this.check(updated);
+    this.ctx.store.profiles.save(updated);
+    return updated;
+  }
+
+  /** Deletes the profile: its tokens stop working (profileDeleted); enrolled devices stay. */
+  delete(id: string): void {
+    if (!this.ctx.store.profiles.delete(id)) throw itemNotFound("androidDeviceOwnerEnrollmentProfile", id);
+  }
+
+  /** createToken: a new token with a new expiry replaces the current one. */
+  createToken(id: string, validitySeconds: number | undefined): void {
+    const profile = this.get(id);
+    const now = this.ctx.now();
+    const expires =
+      validitySeconds === undefined
+        ? now + DEFAULT_TOKEN_VALIDITY_MS
+        : this.checkExpiry(profile.enrollmentMode, now + validitySeconds * 1000, "tokenValidityInSeconds");
+    this.ctx.store.profiles.replaceToken(id, this.newToken(now, expires), now);
+  }
+
+  /** revokeToken: the current token expires now. */
+  revokeToken(id: string): void {
+    this.get(id);
+    this.ctx.store.profiles.revoke(id, this.ctx.now());
+  }
+
+  currentToken(profile: ProfileRecord): TokenRecord {
+    const token = this.ctx.store.profiles.currentToken(profile.id);
+    if (!token) throw new Error(`profile ${profile.id} has no token`);
+    return token;
+  }
+
+  /** Everything the admin API shows about a profile except the QR image. */
+  view(profile: ProfileRecord): ProfileView {
+    const token = this.currentToken(profile);
+    const agent =
+      this.packages.find(AGENT_PACKAGE, token.agentVersionCode) ?? this.packages.latest(AGENT_PACKAGE);
+    const payload = enrollmentPayload({
+      serviceUrl: this.ctx.baseUrl(),
+      profile,
+      token,
+      agent,
+      agentDownloadUrl: this.packages.downloadUrl(AGENT_PACKAGE, agent.versionCode),
+    });
+    return {
+      profile,
+      token,
+      enrolledDeviceCount: this.ctx.store.profiles.enrolledDeviceCount(profile.id),
+      payload,
+      qrCodeContent: qrCodeContent(payload),
+    };
+  }
+
+  /** The QR code PNG of the profile's current token. */
+  qrPng(view: ProfileView): Promise<Buffer> {
+    return this.qr.png(Buffer.from(view.qrCodeContent, "base64").toString("utf8"));
+  }
+
+  private newToken(now: number, expires: number): NewToken {
+    const value = newEnrollmentToken();
+    return {
+      tokenHash: secretHash(value),
+      tokenValue: value,
+      created: now,
+      expires,
+      // The QR points at the newest agent of the moment, by a versioned URL that is served forever.
+      agentVersionCode: this.packages.latest(AGENT_PACKAGE).versionCode,
+    };
+  }
+
+  private checkExpiry(mode: EnrollmentMode, expires: number, field: string): number {
+    const now = this.ctx.now();
+    if (!Number.isFinite(expires)) throw badRequest(`${field} must be an ISO 8601 date and time`);
+    if (expires <= now) {
+      throw badRequest(`${field}: the token must expire in the future (the service's time is ${new Date(now).toISOString()})`);
+    }
+    const limit = mode === USERLESS ? now + 90 * DAY_MS : addYears(now, 65);
+    if (expires > limit) {
+      const rule = mode === USERLESS ? "90 days for userless profiles" : "65 years for user-associated profiles";
+      throw badRequest(`${field}: the token may expire at most ${rule} ahead (until ${new Date(limit).toISOString()})`);
+    }
+    return expires;
+  }
+
+  private check(profile: ProfileRecord): void {
+    if (profile.configureWifi) checkWifi(profile);
+    checkDeviceNameTemplate(profile.deviceNameTemplate);
+    if (profile.isTeamsDeviceProfile) {
+      const other = this.ctx.store.profiles.teamsProfileIds().find((id) => id !== profile.id);
+      if (other) {
+        throw badRequest(
+          `only one profile per tenant can be for Microsoft Teams devices, and profile ${other} already is`,
+        );
+      }
+    }
+  }
+}
+
+function checkWifi(profile: ProfileRecord): void {
+  if (profile.wifiSsid === "") {
+    throw badRequest('"wifiSsid" is required when configureWifi is true: name the network devices join');
+  }
+  if (Buffer.byteLength(profile.wifiSsid, "utf8") > 32) {
+    throw badRequest(`wifiSsid is ${Buffer.byteLength(profile.wifiSsid, "utf8")} bytes in UTF-8; an SSID is at most 32`);
+  }
+  if (profile.wifiSecurityType === "none") return;
+  const key = profile.wifiPassword;
+  if (key === "") {
+    throw badRequest(`"wifiPassword" is required for wifiSecurityType ${profile.wifiSecurityType}: give the pre-shared key`);
+  }
+  if (profile.wifiSecurityType === "wpa") {
+    const passphrase = /^[\x20-\x7e]{8,63}$/.test(key);
+    const rawKey = /^[0-9a-fA-F]{64}$/.test(key);
+    if (!passphrase && !rawKey) {
+      throw badRequest(
+        "wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters or 64 hex digits; devices cannot join with this one",
+      );
+    }
+  }
+}
+
+/** Calendar years (Feb 29 rolls to Mar 1). */
+function addYears(ms: number, years: number): number {
+  const date = new Date(ms);
+  date.setUTCFullYear(date.getUTCFullYear() + years);
+  return date.getTime();
+}

@@ -1,0 +1,119 @@
+/** The tenant's users: creation with Entra's password rules, licences, sign-in checks. */
+import { randomUUID } from "node:crypto";
+import type { ServiceContext } from "../context.js";
+import { findSku, hasIntuneLicence, SKUS } from "../domain/licences.js";
+import { hashPassword, verifyPassword } from "../domain/secrets.js";
+import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
+import type { UserRecord } from "../store/users.js";
+
+export interface NewUser {
+  accountEnabled?: boolean;
+  displayName: string;
+  userPrincipalName: string;
+  mailNickname?: string;
+  passwordProfile: { password: string; forceChangePasswordNextSignIn?: boolean };
+}
+
+export interface UserPatch {
+  accountEnabled?: boolean;
+  displayName?: string;
+  passwordProfile?: { password: string; forceChangePasswordNextSignIn?: boolean };
+}
+
+// A fixed hash to check against when the user does not exist, so an unknown user and a wrong
+// password take the same time.
+const DUMMY_HASH = hashPassword("not-a-real-password");
+
+export class UserService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  create(input: NewUser): UserRecord {
+    const upn = input.userPrincipalName.trim();
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(upn)) {
+      throw badRequest(`userPrincipalName '${upn}' must look like alias@domain.example`);
+    }
+    if (this.ctx.store.users.getByUpn(upn)) {
+      throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
+    }
+    checkPassword(input.passwordProfile.password);
+    const user: UserRecord = {
+      id: randomUUID(),
+      userPrincipalName: upn,
+      displayName: input.displayName,
+      mailNickname: input.mailNickname ?? upn.split("@")[0]!,
+      accountEnabled: input.accountEnabled ?? true,
+      passwordHash: hashPassword(input.passwordProfile.password),
+      created: this.ctx.now(),
+      licenses: [],
+    };
+    this.ctx.store.users.insert(user);
+    return user;
+  }
+
+  get(idOrUpn: string): UserRecord {
+    const user = this.ctx.store.users.find(idOrUpn);
+    if (!user) throw itemNotFound("user", idOrUpn);
+    return user;
+  }
+
+  list(): UserRecord[] {
+    return this.ctx.store.users.list();
+  }
+
+  update(idOrUpn: string, patch: UserPatch): UserRecord {
+    const user = this.get(idOrUpn);
+    if (patch.passwordProfile) checkPassword(patch.passwordProfile.password);
+    const updated: UserRecord = {
+      ...user,
+      displayName: patch.displayName ?? user.displayName,
+      accountEnabled: patch.accountEnabled ?? user.accountEnabled,
+      passwordHash: patch.passwordProfile ? hashPassword(patch.passwordProfile.password) : user.passwordHash,
+    };
+    this.ctx.store.users.save(updated);
+    return updated;
+  }
+
+  /** Graph assignLicense: every skuId must be one of the tenant's subscriptions. */
+  assignLicense(idOrUpn: string, add: { skuId: string }[], remove: string[]): UserRecord {
+    const user = this.get(idOrUpn);
+    for (const skuId of [...add.map((a) => a.skuId), ...remove]) {
+      if (!findSku(skuId)) {
+        throw badRequest(
+          `License ${skuId} does not correspond to a valid company License; the tenant has ${SKUS.map((s) => `${s.skuPartNumber} (${s.skuId})`).join(", ")}`,
+        );
+      }
+    }
+    const canonical = (id: string) => findSku(id)!.skuId;
+    this.ctx.store.users.changeLicenses(user.id, add.map((a) => canonical(a.skuId)), remove.map(canonical));
+    return this.get(user.id);
+  }
+
+  /** The checks a device sign-in makes, in order; throws the device API error for each refusal. */
+  authenticate(userPrincipalName: string, password: string): UserRecord {
+    const user = this.ctx.store.users.getByUpn(userPrincipalName.trim());
+    const passwordOk = verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !passwordOk) {
+      throw deviceError("invalidCredentials", "the user name or password is incorrect");
+    }
+    if (!user.accountEnabled) {
+      throw deviceError("accountDisabled", `the account ${user.userPrincipalName} is disabled; an admin must enable it`);
+    }
+    if (!hasIntuneLicence(user.licenses)) {
+      throw deviceError(
+        "userNotLicensed",
+        `${user.userPrincipalName} has no licence that includes Intune; assign one (e.g. INTUNE_A) with assignLicense`,
+      );
+    }
+    return user;
+  }
+}
+
+/** Entra's rule: 8 to 256 characters, with three of lowercase, uppercase, digits and symbols. */
+function checkPassword(password: string): void {
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
+  if (password.length < 8 || password.length > 256 || kinds < 3) {
+    throw badRequest(
+      "The specified password does not comply with password complexity requirements: use 8 to 256 characters with three of lowercase letters, uppercase letters, digits and symbols.",
+    );
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Opens the service's SQLite database (better-sqlite3) and brings its schema up to date.
+ *
+ * Durability: with a file, the journal is WAL and `synchronous = FULL`, so a write is on disk
+ * (fsync of the WAL) before the statement returns, and the HTTP answer is only sent after that:
+ * every acknowledged write survives a kill -9. `:memory:` (the default) keeps nothing.
+ */
+import Database from "better-sqlite3";
+import { InputError } from "../../agent/errors.js";
+import { MIGRATIONS } from "./migrations.js";
+
+export type Db = Database.Database;
+
+export const MEMORY_DB = ":memory:";
+
+export function openDatabase(file: string = MEMORY_DB): Db {
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw new InputError(`cannot open the database: ${messageOf(error)}`, {
+      where: file,
+      hint: "give --db a path in an existing, writable folder",
+      cause: error,
+    });
+  }
+  try {
+    if (file !== MEMORY_DB) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = FULL");
+    }
+    db.pragma("foreign_keys = ON");
+    // A second process on the same file waits briefly instead of failing at once.
+    db.pragma("busy_timeout = 5000");
+    migrate(db, file);
+  } catch (error) {
+    db.close();
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot use the database: ${messageOf(error)}`, {
+      where: file,
+      hint: "--db must name an aosp-sim database or a new file",
+      cause: error,
+    });
+  }
+  return db;
+}
+
+function migrate(db: Db, file: string): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new InputError(
+      `the database has schema version ${current}, newer than this build knows (${MIGRATIONS.length})`,
+      { where: file, hint: "use the aosp-sim version that wrote it, or a new --db file" },
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

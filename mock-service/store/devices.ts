@@ -1,0 +1,277 @@
+/** Enrolled devices, the apps they report and the remote actions queued for them. */
+import type { Db } from "./database.js";
+import type { EnrollmentMode } from "./profiles.js";
+
+/**
+ * managed: enrolled and syncing. wipePending: a wipe was requested; the device is listed until it
+ * acknowledges its factory reset. deletePending: deleted by the admin (no longer listed); the
+ * device is told to reset at its next check-in. removed: gone; its credential now answers
+ * deviceNotFound.
+ */
+export type ManagementState = "managed" | "wipePending" | "deletePending" | "removed";
+
+export interface DeviceRecord {
+  id: string;
+  azureADDeviceId: string;
+  credentialHash: string;
+  profileId: string;
+  enrollmentProfileName: string;
+  enrollmentMode: EnrollmentMode;
+  deviceNameTemplate: string;
+  deviceName: string;
+  serialNumber: string;
+  model: string;
+  manufacturer: string;
+  osVersion: string;
+  agentVersion: string;
+  userId: string | null;
+  managementState: ManagementState;
+  enrolled: number;
+  lastSync: number;
+  removed: number | null;
+}
+
+/** A device with its user's name, as the admin API shows it. */
+export interface DeviceView extends DeviceRecord {
+  userPrincipalName: string | null;
+  userDisplayName: string | null;
+}
+
+export interface AppRecord {
+  packageName: string;
+  versionName: string;
+  versionCode: number;
+}
+
+export type ActionType = "wipe" | "delete";
+export type ActionStatus = "pending" | "started" | "completed" | "failed";
+
+export interface ActionRecord {
+  id: string;
+  deviceId: string;
+  type: ActionType;
+  status: ActionStatus;
+  message: string | null;
+  requested: number;
+  updated: number;
+}
+
+interface DeviceRow {
+  id: string;
+  azure_ad_device_id: string;
+  credential_hash: string;
+  profile_id: string;
+  enrollment_profile_name: string;
+  enrollment_mode: EnrollmentMode;
+  device_name_template: string;
+  device_name: string;
+  serial_number: string;
+  model: string;
+  manufacturer: string;
+  os_version: string;
+  agent_version: string;
+  user_id: string | null;
+  management_state: ManagementState;
+  enrolled: number;
+  last_sync: number;
+  removed: number | null;
+  user_principal_name?: string | null;
+  user_display_name?: string | null;
+}
+
+interface ActionRow {
+  id: string;
+  device_id: string;
+  type: ActionType;
+  status: ActionStatus;
+  message: string | null;
+  requested: number;
+  updated: number;
+}
+
+const VIEW = `SELECT d.*, u.user_principal_name AS user_principal_name, u.display_name AS user_display_name
+  FROM devices d LEFT JOIN users u ON u.id = d.user_id`;
+
+export class DeviceStore {
+  private readonly insertDevice;
+  private readonly byId;
+  private readonly viewById;
+  private readonly byCredential;
+  private readonly visible;
+  private readonly setState;
+  private readonly setUserStmt;
+  private readonly syncStmt;
+  private readonly agentVersionStmt;
+  private readonly appsOf;
+  private readonly deleteApps;
+  private readonly insertApp;
+  private readonly insertAction;
+  private readonly openActions;
+  private readonly actionById;
+  private readonly updateActionStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertDevice = db.prepare(
+      `INSERT INTO devices (id, azure_ad_device_id, credential_hash, profile_id, enrollment_profile_name, enrollment_mode,
+         device_name_template, device_name, serial_number, model, manufacturer, os_version, agent_version, user_id,
+         management_state, enrolled, last_sync, removed)
+       VALUES (@id, @azureADDeviceId, @credentialHash, @profileId, @enrollmentProfileName, @enrollmentMode,
+         @deviceNameTemplate, @deviceName, @serialNumber, @model, @manufacturer, @osVersion, @agentVersion, @userId,
+         @managementState, @enrolled, @lastSync, @removed)`,
+    );
+    this.byId = db.prepare<[string], DeviceRow>("SELECT * FROM devices WHERE id = ?");
+    this.viewById = db.prepare<[string], DeviceRow>(`${VIEW} WHERE d.id = ?`);
+    this.byCredential = db.prepare<[string], DeviceRow>("SELECT * FROM devices WHERE credential_hash = ?");
+    this.visible = db.prepare<[], DeviceRow>(
+      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.id`,
+    );
+    this.setState = db.prepare("UPDATE devices SET management_state = ?, removed = ? WHERE id = ?");
+    this.setUserStmt = db.prepare("UPDATE devices SET user_id = ?, device_name = ? WHERE id = ?");
+    this.syncStmt = db.prepare("UPDATE devices SET agent_version = ?, last_sync = ? WHERE id = ?");
+    this.agentVersionStmt = db.prepare("UPDATE devices SET agent_version = ? WHERE id = ?");
+    this.appsOf = db.prepare<[string], { package_name: string; version_name: string; version_code: number }>(
+      "SELECT package_name, version_name, version_code FROM device_apps WHERE device_id = ? ORDER BY package_name",
+    );
+    this.deleteApps = db.prepare("DELETE FROM device_apps WHERE device_id = ?");
+    this.insertApp = db.prepare(
+      "INSERT OR REPLACE INTO device_apps (device_id, package_name, version_name, version_code) VALUES (?, ?, ?, ?)",
+    );
+    this.insertAction = db.prepare(
+      `INSERT INTO actions (id, device_id, type, status, message, requested, updated)
+       VALUES (@id, @deviceId, @type, @status, @message, @requested, @updated)`,
+    );
+    this.openActions = db.prepare<[string], ActionRow>(
+      "SELECT * FROM actions WHERE device_id = ? AND status != 'completed' ORDER BY requested, id",
+    );
+    this.actionById = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE id = ?");
+    this.updateActionStmt = db.prepare("UPDATE actions SET status = ?, message = ?, updated = ? WHERE id = ?");
+  }
+
+  insert(device: DeviceRecord): void {
+    this.insertDevice.run(device);
+  }
+
+  get(id: string): DeviceRecord | undefined {
+    const row = this.byId.get(id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The admin's view of a device, whatever its state. */
+  view(id: string): DeviceView | undefined {
+    const row = this.viewById.get(id);
+    return row ? viewFromRow(row) : undefined;
+  }
+
+  getByCredentialHash(hash: string): DeviceRecord | undefined {
+    const row = this.byCredential.get(hash);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Devices the admin API lists: managed or waiting for their wipe. */
+  listVisible(): DeviceView[] {
+    return this.visible.all().map(viewFromRow);
+  }
+
+  setManagementState(id: string, state: ManagementState, removed: number | null = null): void {
+    this.setState.run(state, removed, id);
+  }
+
+  setUser(id: string, userId: string, deviceName: string): void {
+    this.setUserStmt.run(userId, deviceName, id);
+  }
+
+  /** A successful sync: the agent's version, the apps it reported and the sync time, together. */
+  recordSync(id: string, agentVersion: string, apps: AppRecord[], now: number): void {
+    this.db.transaction(() => {
+      this.syncStmt.run(agentVersion, now, id);
+      this.deleteApps.run(id);
+      for (const app of apps) this.insertApp.run(id, app.packageName, app.versionName, app.versionCode);
+    })();
+  }
+
+  recordAgentVersion(id: string, agentVersion: string): void {
+    this.agentVersionStmt.run(agentVersion, id);
+  }
+
+  apps(id: string): AppRecord[] {
+    return this.appsOf.all(id).map((r) => ({
+      packageName: r.package_name,
+      versionName: r.version_name,
+      versionCode: r.version_code,
+    }));
+  }
+
+  /** Marks the device removed and forgets its apps; its row stays so its credential is recognised. */
+  remove(id: string, now: number): void {
+    this.db.transaction(() => {
+      this.setState.run("removed", now, id);
+      this.deleteApps.run(id);
+    })();
+  }
+
+  addAction(action: ActionRecord): void {
+    this.insertAction.run(action);
+  }
+
+  /** Actions not yet completed, oldest first. */
+  openActionsOf(deviceId: string): ActionRecord[] {
+    return this.openActions.all(deviceId).map(actionFromRow);
+  }
+
+  getAction(id: string): ActionRecord | undefined {
+    const row = this.actionById.get(id);
+    return row ? actionFromRow(row) : undefined;
+  }
+
+  updateAction(id: string, status: ActionStatus, message: string | null, now: number): void {
+    this.updateActionStmt.run(status, message, now, id);
+  }
+
+  /** Runs `work` in one transaction (one fsync), for changes that must land together. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+}
+
+function fromRow(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    azureADDeviceId: row.azure_ad_device_id,
+    credentialHash: row.credential_hash,
+    profileId: row.profile_id,
+    enrollmentProfileName: row.enrollment_profile_name,
+    enrollmentMode: row.enrollment_mode,
+    deviceNameTemplate: row.device_name_template,
+    deviceName: row.device_name,
+    serialNumber: row.serial_number,
+    model: row.model,
+    manufacturer: row.manufacturer,
+    osVersion: row.os_version,
+    agentVersion: row.agent_version,
+    userId: row.user_id,
+    managementState: row.management_state,
+    enrolled: row.enrolled,
+    lastSync: row.last_sync,
+    removed: row.removed,
+  };
+}
+
+function viewFromRow(row: DeviceRow): DeviceView {
+  return {
+    ...fromRow(row),
+    userPrincipalName: row.user_principal_name ?? null,
+    userDisplayName: row.user_display_name ?? null,
+  };
+}
+
+function actionFromRow(row: ActionRow): ActionRecord {
+  return {
+    id: row.id,
+    deviceId: row.device_id,
+    type: row.type,
+    status: row.status,
+    message: row.message,
+    requested: row.requested,
+    updated: row.updated,
+  };
+}

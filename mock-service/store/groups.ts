@@ -1,0 +1,161 @@
+/** Groups (assigned and dynamic) and their members. */
+import type { Db } from "./database.js";
+
+export type MemberType = "user" | "device";
+
+export interface GroupRecord {
+  id: string;
+  displayName: string;
+  description: string | null;
+  mailNickname: string;
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  groupTypes: string[];
+  membershipRule: string | null;
+  /** "On" or "Paused" for dynamic groups; null for assigned groups. */
+  membershipRuleProcessingState: string | null;
+  created: number;
+}
+
+export interface MemberRecord {
+  memberId: string;
+  memberType: MemberType;
+  added: number;
+}
+
+interface GroupRow {
+  id: string;
+  display_name: string;
+  description: string | null;
+  mail_nickname: string;
+  mail_enabled: number;
+  security_enabled: number;
+  group_types: string;
+  membership_rule: string | null;
+  processing_state: string | null;
+  created: number;
+}
+
+export class GroupStore {
+  private readonly insertGroup;
+  private readonly updateGroup;
+  private readonly deleteGroup;
+  private readonly byId;
+  private readonly all;
+  private readonly dynamic;
+  private readonly membersOf;
+  private readonly isMemberStmt;
+  private readonly addMemberStmt;
+  private readonly removeMemberStmt;
+  private readonly removeEverywhere;
+  private readonly clearMembers;
+
+  constructor(private readonly db: Db) {
+    this.insertGroup = db.prepare(
+      `INSERT INTO groups (id, display_name, description, mail_nickname, mail_enabled, security_enabled, group_types,
+         membership_rule, processing_state, created)
+       VALUES (@id, @displayName, @description, @mailNickname, @mailEnabled, @securityEnabled, @groupTypes,
+         @membershipRule, @membershipRuleProcessingState, @created)`,
+    );
+    this.updateGroup = db.prepare(
+      `UPDATE groups SET display_name = @displayName, description = @description, mail_nickname = @mailNickname,
+         membership_rule = @membershipRule, processing_state = @membershipRuleProcessingState WHERE id = @id`,
+    );
+    this.deleteGroup = db.prepare("DELETE FROM groups WHERE id = ?");
+    this.byId = db.prepare<[string], GroupRow>("SELECT * FROM groups WHERE id = ?");
+    this.all = db.prepare<[], GroupRow>("SELECT * FROM groups ORDER BY created, id");
+    this.dynamic = db.prepare<[], GroupRow>(
+      "SELECT * FROM groups WHERE membership_rule IS NOT NULL ORDER BY created, id",
+    );
+    this.membersOf = db.prepare<[string], { member_id: string; member_type: MemberType; added: number }>(
+      "SELECT member_id, member_type, added FROM group_members WHERE group_id = ? ORDER BY added, member_id",
+    );
+    this.isMemberStmt = db.prepare<[string, string], { n: number }>(
+      "SELECT 1 AS n FROM group_members WHERE group_id = ? AND member_id = ?",
+    );
+    this.addMemberStmt = db.prepare(
+      "INSERT OR IGNORE INTO group_members (group_id, member_id, member_type, added) VALUES (?, ?, ?, ?)",
+    );
+    this.removeMemberStmt = db.prepare("DELETE FROM group_members WHERE group_id = ? AND member_id = ?");
+    this.removeEverywhere = db.prepare("DELETE FROM group_members WHERE member_id = ?");
+    this.clearMembers = db.prepare("DELETE FROM group_members WHERE group_id = ?");
+  }
+
+  insert(group: GroupRecord): void {
+    this.insertGroup.run(toRow(group));
+  }
+
+  save(group: GroupRecord): void {
+    this.updateGroup.run(toRow(group));
+  }
+
+  delete(id: string): boolean {
+    return this.deleteGroup.run(id).changes > 0;
+  }
+
+  get(id: string): GroupRecord | undefined {
+    const row = this.byId.get(id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  list(): GroupRecord[] {
+    return this.all.all().map(fromRow);
+  }
+
+  listDynamic(): GroupRecord[] {
+    return this.dynamic.all().map(fromRow);
+  }
+
+  members(groupId: string): MemberRecord[] {
+    return this.membersOf.all(groupId).map((r) => ({ memberId: r.member_id, memberType: r.member_type, added: r.added }));
+  }
+
+  isMember(groupId: string, memberId: string): boolean {
+    return this.isMemberStmt.get(groupId, memberId) !== undefined;
+  }
+
+  addMember(groupId: string, memberId: string, type: MemberType, now: number): void {
+    this.addMemberStmt.run(groupId, memberId, type, now);
+  }
+
+  removeMember(groupId: string, memberId: string): boolean {
+    return this.removeMemberStmt.run(groupId, memberId).changes > 0;
+  }
+
+  /** A device or user leaves: it leaves every group. */
+  removeFromAll(memberId: string): void {
+    this.removeEverywhere.run(memberId);
+  }
+
+  /** Replaces a dynamic group's members in one transaction. */
+  replaceMembers(groupId: string, members: { id: string; type: MemberType }[], now: number): void {
+    this.db.transaction(() => {
+      this.clearMembers.run(groupId);
+      for (const m of members) this.addMemberStmt.run(groupId, m.id, m.type, now);
+    })();
+  }
+}
+
+function toRow(g: GroupRecord): Record<string, unknown> {
+  return {
+    ...g,
+    mailEnabled: g.mailEnabled ? 1 : 0,
+    securityEnabled: g.securityEnabled ? 1 : 0,
+    groupTypes: JSON.stringify(g.groupTypes),
+  };
+}
+
+function fromRow(row: GroupRow): GroupRecord {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    description: row.description,
+    mailNickname: row.mail_nickname,
+    mailEnabled: row.mail_enabled === 1,
+    securityEnabled: row.security_enabled === 1,
+    groupTypes: JSON.parse(row.group_types) as string[],
+    membershipRule: row.membership_rule,
+    membershipRuleProcessingState: row.processing_state,
+    created: row.created,
+  };
+}

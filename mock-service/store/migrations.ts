@@ -1,0 +1,157 @@
+/**
+ * Schema migrations, applied in order. `PRAGMA user_version` records how many have run, so a
+ * database written by an older build is brought up to date on open, and one written by a newer
+ * build is refused rather than misread. Append new steps; never edit one that has shipped.
+ *
+ * Times are INTEGER milliseconds since the epoch (compared as numbers, printed as ISO 8601).
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the tenant, its users, profiles and tokens, devices and what they report, groups,
+  //    packages and incidents.
+  `
+  CREATE TABLE tenant (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    tenant_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    mdm_authority TEXT NOT NULL,
+    created INTEGER NOT NULL
+  );
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    user_principal_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    mail_nickname TEXT NOT NULL,
+    account_enabled INTEGER NOT NULL,
+    password_hash TEXT NOT NULL,
+    created INTEGER NOT NULL
+  );
+
+  CREATE TABLE user_licenses (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    sku_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, sku_id)
+  );
+
+  CREATE TABLE profiles (
+    id TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    enrollment_mode TEXT NOT NULL,
+    configure_wifi INTEGER NOT NULL,
+    wifi_ssid TEXT NOT NULL,
+    wifi_hidden INTEGER NOT NULL,
+    wifi_security_type TEXT NOT NULL,
+    wifi_password TEXT NOT NULL,
+    is_teams_device_profile INTEGER NOT NULL,
+    role_scope_tag_ids TEXT NOT NULL,
+    device_name_template TEXT NOT NULL,
+    download_cookie TEXT NOT NULL,
+    download_cookie_hash TEXT NOT NULL UNIQUE,
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL
+  );
+
+  -- Every token ever issued. The profile's current token is its newest row with state 'active'
+  -- or 'revoked'; older rows are 'replaced'. Rows outlive their profile ('profileDeleted') so an
+  -- enrollment attempt can say why it is refused.
+  CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    profile_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_value TEXT,
+    state TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    usage_count INTEGER NOT NULL DEFAULT 0,
+    agent_version_code INTEGER NOT NULL
+  );
+  CREATE INDEX tokens_by_profile ON tokens(profile_id, id);
+
+  -- Devices stay as rows after they leave (state 'removed') so their credential can be answered
+  -- with deviceNotFound instead of looking unknown.
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    azure_ad_device_id TEXT NOT NULL,
+    credential_hash TEXT NOT NULL UNIQUE,
+    profile_id TEXT NOT NULL,
+    enrollment_profile_name TEXT NOT NULL,
+    enrollment_mode TEXT NOT NULL,
+    device_name_template TEXT NOT NULL,
+    device_name TEXT NOT NULL,
+    serial_number TEXT NOT NULL,
+    model TEXT NOT NULL,
+    manufacturer TEXT NOT NULL,
+    os_version TEXT NOT NULL,
+    agent_version TEXT NOT NULL,
+    user_id TEXT,
+    management_state TEXT NOT NULL,
+    enrolled INTEGER NOT NULL,
+    last_sync INTEGER NOT NULL,
+    removed INTEGER
+  );
+  CREATE INDEX devices_by_profile ON devices(profile_id, management_state);
+  CREATE INDEX devices_by_state ON devices(management_state, enrolled);
+
+  CREATE TABLE device_apps (
+    device_id TEXT NOT NULL,
+    package_name TEXT NOT NULL,
+    version_name TEXT NOT NULL,
+    version_code INTEGER NOT NULL,
+    PRIMARY KEY (device_id, package_name)
+  );
+
+  CREATE TABLE actions (
+    id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT,
+    requested INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+  );
+  CREATE INDEX actions_by_device ON actions(device_id, status, requested);
+
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    mail_nickname TEXT NOT NULL,
+    mail_enabled INTEGER NOT NULL,
+    security_enabled INTEGER NOT NULL,
+    group_types TEXT NOT NULL,
+    membership_rule TEXT,
+    processing_state TEXT,
+    created INTEGER NOT NULL
+  );
+
+  CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    member_id TEXT NOT NULL,
+    member_type TEXT NOT NULL,
+    added INTEGER NOT NULL,
+    PRIMARY KEY (group_id, member_id)
+  );
+  CREATE INDEX group_members_by_member ON group_members(member_id);
+
+  CREATE TABLE packages (
+    package_name TEXT NOT NULL,
+    version_code INTEGER NOT NULL,
+    version_name TEXT NOT NULL,
+    label TEXT NOT NULL,
+    signed_by TEXT NOT NULL,
+    archive BLOB NOT NULL,
+    package_checksum TEXT NOT NULL,
+    signature_checksum TEXT NOT NULL,
+    published INTEGER NOT NULL,
+    PRIMARY KEY (package_name, version_code)
+  );
+
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    logs TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,101 @@
+/** Users of the tenant and their licences. */
+import type { Db } from "./database.js";
+
+export interface UserRecord {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mailNickname: string;
+  accountEnabled: boolean;
+  passwordHash: string;
+  created: number;
+  /** skuIds */
+  licenses: string[];
+}
+
+interface UserRow {
+  id: string;
+  user_principal_name: string;
+  display_name: string;
+  mail_nickname: string;
+  account_enabled: number;
+  password_hash: string;
+  created: number;
+}
+
+export class UserStore {
+  private readonly insertUser;
+  private readonly byId;
+  private readonly byUpn;
+  private readonly all;
+  private readonly licensesOf;
+  private readonly addLicense;
+  private readonly removeLicense;
+  private readonly update;
+
+  constructor(private readonly db: Db) {
+    this.insertUser = db.prepare(
+      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created)
+       VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created)`,
+    );
+    this.byId = db.prepare<[string], UserRow>("SELECT * FROM users WHERE id = ?");
+    this.byUpn = db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_principal_name = ?");
+    this.all = db.prepare<[], UserRow>("SELECT * FROM users ORDER BY created, id");
+    this.licensesOf = db.prepare<[string], { sku_id: string }>(
+      "SELECT sku_id FROM user_licenses WHERE user_id = ? ORDER BY sku_id",
+    );
+    this.addLicense = db.prepare("INSERT OR IGNORE INTO user_licenses (user_id, sku_id) VALUES (?, ?)");
+    this.removeLicense = db.prepare("DELETE FROM user_licenses WHERE user_id = ? AND sku_id = ?");
+    this.update = db.prepare(
+      `UPDATE users SET display_name = @displayName, account_enabled = @accountEnabled,
+       password_hash = @passwordHash WHERE id = @id`,
+    );
+  }
+
+  insert(user: Omit<UserRecord, "licenses">): void {
+    this.insertUser.run({ ...user, accountEnabled: user.accountEnabled ? 1 : 0 });
+  }
+
+  get(id: string): UserRecord | undefined {
+    return this.hydrate(this.byId.get(id));
+  }
+
+  /** User principal names compare case-insensitively, as in Entra. */
+  getByUpn(upn: string): UserRecord | undefined {
+    return this.hydrate(this.byUpn.get(upn));
+  }
+
+  /** By object id, or by userPrincipalName as Graph's /users/{id | userPrincipalName} allows. */
+  find(idOrUpn: string): UserRecord | undefined {
+    return this.get(idOrUpn) ?? this.getByUpn(idOrUpn);
+  }
+
+  list(): UserRecord[] {
+    return this.all.all().map((row) => this.hydrate(row)!);
+  }
+
+  save(user: UserRecord): void {
+    this.update.run({ ...user, accountEnabled: user.accountEnabled ? 1 : 0 });
+  }
+
+  changeLicenses(userId: string, add: string[], remove: string[]): void {
+    this.db.transaction(() => {
+      for (const sku of remove) this.removeLicense.run(userId, sku);
+      for (const sku of add) this.addLicense.run(userId, sku);
+    })();
+  }
+
+  private hydrate(row: UserRow | undefined): UserRecord | undefined {
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      userPrincipalName: row.user_principal_name,
+      displayName: row.display_name,
+      mailNickname: row.mail_nickname,
+      accountEnabled: row.account_enabled === 1,
+      passwordHash: row.password_hash,
+      created: row.created,
+      licenses: this.licensesOf.all(row.id).map((l) => l.sku_id),
+    };
+  }
+}
