@@ -1,6 +1,145 @@
+/**
+ * `aosp-sim decode <image>... [--json]`: prints the exact text of every QR code in the images.
+ *
+ * Output (DESIGN.md contract):
+ * - One code in total: its text on stdout exactly as stored, so `aosp-sim decode code.png >
+ *   payload.json` writes the payload byte for byte. A newline follows only when stdout is a
+ *   terminal (for the prompt's sake).
+ * - Several images given, or several codes in one: each text is preceded by a
+ *   header line `==> FILE <==` (`==> FILE [2/3] <==` for the 2nd of 3 codes in one image), ends
+ *   with a newline, and blocks are separated by a blank line, as `head` does for several files.
+ *   Use --json for exact texts in that case.
+ * - `--json`: one JSON array on stdout, one element per code:
+ *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement}`.
+ * - Diagnostics on stderr: a file with no code, an unreadable file (one line each), and a warning
+ *   when the decoders read different texts from one code (both readings named).
+ *
+ * Exit: 0 when every image holds a code, 1 when one holds none (the others are still reported),
+ * 2 when an input cannot be read or used (after reporting the others).
+ */
 import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { modulePixels } from "../payload/index.js";
+import { decodeQrImage, MAX_IMAGE_FILE_BYTES, readQrImageFile } from "../qr/index.js";
+import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, action, err, printError, printJson, reportError } from "./output.js";
 
-// Placeholder until the command lands; replaced by its real implementation.
+export const STDIN_LABEL = "<stdin>";
+
+/** The JSON element for one code (contract fields first). */
+export function codeToJson(file: string, code: DecodedCode) {
+  return {
+    file,
+    text: code.text,
+    decoder: code.decoder,
+    version: code.version,
+    ecLevel: code.ecLevel,
+    mode: code.mode,
+    eci: code.eci,
+    moduleCount: code.moduleCount,
+    modulePixels: modulePixels(code),
+    corners: code.corners,
+    disagreement: code.disagreement,
+  };
+}
+
+async function readStdinImage(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) {
+    throw new InputError("has no image: stdin is a terminal", {
+      where: STDIN_LABEL,
+      hint: "pipe an image in (e.g. `aosp-sim decode - < code.png`) or pass a file name",
+    });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_IMAGE_FILE_BYTES) {
+      process.stdin.destroy();
+      throw new InputError(`holds more than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB, too large for an image of a QR code`, {
+        where: STDIN_LABEL,
+        hint: "scale the image down or crop it to the code",
+      });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function decodeInput(file: string): Promise<DecodeImageResult> {
+  if (file === "-") return decodeQrImage(await readStdinImage(), STDIN_LABEL);
+  return readQrImageFile(file);
+}
+
+function warnDisagreement(file: string, code: DecodedCode): void {
+  if (!code.disagreement) return;
+  const readings = code.disagreement.map((d) => `${d.decoder} read ${JSON.stringify(d.text)}`).join(", ");
+  printError(
+    `${err.yellow("aosp-sim: warning:")} ${file}: the decoders disagree about one code: ${readings}; ` +
+      `showing ${code.disagreement[0]!.decoder}'s reading. Re-render or reprint the code before relying on it.`,
+  );
+}
+
+function printHuman(results: DecodeImageResult[], inputs: number): void {
+  const total = results.reduce((n, r) => n + r.codes.length, 0);
+  if (total === 1 && inputs === 1) {
+    const text = results[0]!.codes[0]!.text;
+    process.stdout.write(process.stdout.isTTY ? `${text}\n` : text);
+    return;
+  }
+  let first = true;
+  for (const result of results) {
+    result.codes.forEach((code, i) => {
+      const which = result.codes.length > 1 ? ` [${i + 1}/${result.codes.length}]` : "";
+      process.stdout.write(`${first ? "" : "\n"}==> ${result.file}${which} <==\n${code.text}\n`);
+      first = false;
+    });
+  }
+}
+
 export function registerDecode(program: Command): void {
-  program.command("decode").description("(in progress)");
+  program
+    .command("decode")
+    .description("print the exact text of every QR code in the images (PNG, JPEG, GIF, BMP, TIFF; - for stdin)")
+    .argument("<images...>", "image files, or - to read one image from stdin")
+    .option("--json", "print one JSON array on stdout, one element per code, with version, EC level, mode, ECI")
+    .addHelpText(
+      "after",
+      "\nWith one code, stdout is its exact text (no newline added unless stdout is a terminal).\n" +
+        "With several codes, each is preceded by a header line `==> FILE <==`.\n" +
+        "Exit: 0 every image holds a code, 1 an image holds none, 2 an input cannot be read.",
+    )
+    .action(
+      action(async (images: string[], options: { json?: boolean }) => {
+        if (images.filter((f) => f === "-").length > 1) {
+          throw new InputError("stdin (-) can be given only once", { where: "-", hint: "pass - at most once" });
+        }
+        const results: DecodeImageResult[] = [];
+        let exit = EXIT_OK;
+        for (const file of images) {
+          let result: DecodeImageResult;
+          try {
+            result = await decodeInput(file);
+          } catch (error) {
+            exit = Math.max(exit, reportError(error));
+            continue;
+          }
+          if (result.codes.length === 0) {
+            printError(
+              `${err.red("aosp-sim:")} ${result.file}: no QR code found in the ${result.width}x${result.height} image\n` +
+                `  ${err.dim("fix:")} make sure the whole code is in the picture with its quiet zone, sharp and evenly lit`,
+            );
+            exit = Math.max(exit, EXIT_FAILED);
+          }
+          for (const code of result.codes) warnDisagreement(result.file, code);
+          results.push(result);
+        }
+        if (options.json) {
+          printJson(results.flatMap((r) => r.codes.map((code) => codeToJson(r.file, code))));
+        } else {
+          printHuman(results, images.length);
+        }
+        return exit === EXIT_OK ? EXIT_OK : exit === EXIT_FAILED ? EXIT_FAILED : EXIT_USAGE;
+      }),
+    );
 }

@@ -1,0 +1,154 @@
+/**
+ * The combined decoding strategy: which decoder sees which version of the image, in what order.
+ *
+ * Every step is named so the benchmark (bench/decode.ts --ablate) can switch each one off and
+ * show what it contributes; a step stays only while the benchmark shows it pays for itself.
+ * Measured and dropped: zxing-cpp's experimental denoising and a 2x bilinear upscale (neither
+ * added a decode on the ZXing corpus once the two fallbacks below ran; the upscale cost ~100 ms).
+ *
+ * 1. zxing-cpp on the image (it rotates, inverts and downscales internally) and jsQR on the
+ *    image, each for every code it can find. Both always run, so that a code read by both is
+ *    cross-checked and a code one of them misses can still be read by the other.
+ * 2. Fallbacks, in order of cost, only while they are needed: when nothing was found, or when a
+ *    code was read by jsQR alone. jsQR is the decoder with a record of misreads, so a code only
+ *    it read is worth a second look by zxing-cpp on a cleaned-up image (and zxing-cpp reports the
+ *    error-correction level that jsQR does not).
+ */
+import { fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "./bitmap.js";
+import { combineReadings } from "./combine.js";
+import { readWithJsqr } from "./jsqr-reader.js";
+import type { Reading } from "./reading.js";
+import { describeModules } from "./symbol-metadata.js";
+import type { DecodedCode } from "./types.js";
+import { readWithZxing, ZXING_QR_OPTIONS } from "./zxing-reader.js";
+
+/** zxing-cpp is fast and has its own multi-scale search: give it up to ~12 MP. */
+export const ZXING_MAX_PIXELS = 12_000_000;
+/** jsQR's cost grows with pixels and its finder needs only a few pixels per module. */
+export const JSQR_MAX_PIXELS = 2_500_000;
+/** At most this many codes are returned per image. */
+export const MAX_CODES = 16;
+
+/**
+ * The image at the sizes the steps ask for, each computed once: the original can be 25 MP, and
+ * the steps want 12 MP, 2.5 MP and half-size copies of it.
+ */
+class ScaledImages {
+  private readonly cache = new Map<number, { image: Bitmap; scale: number }>();
+  constructor(readonly original: Bitmap) {}
+
+  /** The image shrunk (never enlarged) to at most `maxPixels`, with the factor applied. */
+  atMost(maxPixels: number): { image: Bitmap; scale: number } {
+    const key = Math.min(maxPixels, this.original.width * this.original.height);
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = fitToPixels(this.original, key);
+      this.cache.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+interface Step {
+  name: string;
+  run(images: ScaledImages): Promise<Reading[]>;
+}
+
+/** Corners found in a copy scaled by `factor`, in the original image's pixels. */
+function unscale(readings: Reading[], factor: number): Reading[] {
+  if (factor === 1) return readings;
+  const map = (p: Point): Point => ({ x: p.x / factor, y: p.y / factor });
+  return readings.map((r) => ({ ...r, corners: r.corners.map(map) }));
+}
+
+async function zxingAtMost(images: ScaledImages, maxPixels: number, options = ZXING_QR_OPTIONS): Promise<Reading[]> {
+  const { image, scale } = images.atMost(maxPixels);
+  return unscale(await readWithZxing(image, options), scale);
+}
+
+function jsqrAtMost(images: ScaledImages, maxPixels: number): Reading[] {
+  const { image, scale } = images.atMost(maxPixels);
+  return unscale(readWithJsqr(image, { maxCodes: MAX_CODES, invert: true }), scale);
+}
+
+/** Always run, on every image. */
+export const PRIMARY_STEPS: readonly Step[] = [
+  { name: "zxing", run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS) },
+  { name: "jsqr", run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS) },
+];
+
+/** Tried in order while `needsAnotherLook` says so. */
+export const FALLBACK_STEPS: readonly Step[] = [
+  {
+    // A global threshold copes with some uneven prints where local averaging breaks modules up.
+    name: "zxing-global-histogram",
+    run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS, { ...ZXING_QR_OPTIONS, binarizer: "GlobalHistogram" }),
+  },
+  {
+    // Halving averages away sensor noise, print texture and JPEG blocking around large modules.
+    name: "downscale-half",
+    run: async (images) => {
+      const { width, height } = images.original;
+      if (Math.min(width, height) < 200) return [];
+      const quarter = Math.floor((width * height) / 4);
+      return [
+        ...(await zxingAtMost(images, Math.min(quarter, ZXING_MAX_PIXELS / 4))),
+        ...jsqrAtMost(images, Math.min(quarter, JSQR_MAX_PIXELS)),
+      ];
+    },
+  },
+  {
+    // jsQR's finder scans rows only, so it can find a code in one orientation and not another.
+    name: "jsqr-turned",
+    run: async (images) => {
+      const { image, scale } = images.atMost(JSQR_MAX_PIXELS);
+      for (const turns of [2, 1, 3]) {
+        const turned = rotateQuarterTurns(image, turns);
+        const found = readWithJsqr(turned, { maxCodes: MAX_CODES, invert: true });
+        if (found.length > 0) {
+          const back = (p: Point) => unturn(p, turns, image.width, image.height);
+          return unscale(found.map((r) => ({ ...r, corners: r.corners.map(back) })), scale);
+        }
+      }
+      return [];
+    },
+  },
+];
+
+/** A point in an image turned clockwise by `turns` quarter turns, in the unturned image. */
+function unturn(p: Point, turns: number, width: number, height: number): Point {
+  switch (turns) {
+    case 1:
+      return { x: p.y, y: height - p.x };
+    case 2:
+      return { x: width - p.x, y: height - p.y };
+    case 3:
+      return { x: width - p.y, y: p.x };
+    default:
+      return p;
+  }
+}
+
+export interface DecodeBitmapOptions {
+  /** Step names to skip (for measuring what each contributes). */
+  disabled?: ReadonlySet<string>;
+}
+
+/** Every QR code in the image, each read by as many decoders as could read it. */
+export async function decodeBitmap(image: Bitmap, options: DecodeBitmapOptions = {}): Promise<DecodedCode[]> {
+  const enabled = (step: Step) => !options.disabled?.has(step.name);
+  const images = new ScaledImages(image);
+  const readings: Reading[] = [];
+  for (const step of PRIMARY_STEPS.filter(enabled)) readings.push(...(await step.run(images)));
+  for (const step of FALLBACK_STEPS.filter(enabled)) {
+    if (!needsAnotherLook(readings)) break;
+    readings.push(...(await step.run(images)));
+  }
+  return combineReadings(readings, { describe: describeModules }).slice(0, MAX_CODES);
+}
+
+/** True when nothing was read, or some code was read by jsQR alone. */
+function needsAnotherLook(readings: readonly Reading[]): boolean {
+  if (readings.length === 0) return true;
+  return combineReadings(readings).some((code) => !code.decoders.includes("zxing"));
+}

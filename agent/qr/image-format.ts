@@ -1,0 +1,165 @@
+/**
+ * What kind of image a byte string is, from its magic bytes, and how big it claims to be, from
+ * its header, without decoding any pixels. Knowing the size first lets the loader refuse an image
+ * whose header claims, say, 50000 x 50000 pixels before allocating 10 GB for it.
+ */
+
+export type ImageFormat = "png" | "jpeg" | "gif" | "bmp" | "tiff" | "webp" | "avif" | "heic" | "jxl" | "svg";
+
+/** Formats jimp v1 decodes; the others are recognised only to say so clearly. */
+export const DECODABLE_FORMATS: ReadonlySet<ImageFormat> = new Set(["png", "jpeg", "gif", "bmp", "tiff"]);
+
+export const FORMAT_NAMES: Record<ImageFormat, string> = {
+  png: "PNG",
+  jpeg: "JPEG",
+  gif: "GIF",
+  bmp: "BMP",
+  tiff: "TIFF",
+  webp: "WebP",
+  avif: "AVIF",
+  heic: "HEIC/HEIF",
+  jxl: "JPEG XL",
+  svg: "SVG",
+};
+
+function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
+  if (bytes.length < offset + signature.length) return false;
+  return signature.every((b, i) => bytes[offset + i] === b);
+}
+
+function ascii(bytes: Uint8Array, from: number, to: number): string {
+  return String.fromCharCode(...bytes.subarray(from, Math.min(to, bytes.length)));
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The image format the bytes start with, or null when they are not a known image format. */
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
+  if (startsWith(bytes, PNG_SIGNATURE)) return "png";
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpeg";
+  if (ascii(bytes, 0, 6) === "GIF87a" || ascii(bytes, 0, 6) === "GIF89a") return "gif";
+  if (ascii(bytes, 0, 2) === "BM" && bytes.length >= 26) return "bmp";
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return "tiff";
+  if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "WEBP") return "webp";
+  if (ascii(bytes, 4, 8) === "ftyp") {
+    const brand = ascii(bytes, 8, 12);
+    if (brand === "avif" || brand === "avis") return "avif";
+    if (["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"].includes(brand)) return "heic";
+  }
+  if (startsWith(bytes, [0xff, 0x0a]) || startsWith(bytes, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20])) return "jxl";
+  // SVG is text: allow a BOM, whitespace and an XML prolog or comments before the <svg> element.
+  const head = ascii(bytes, 0, 1024).replace(/^\u00ef\u00bb\u00bf/, "").trimStart();
+  if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg"))) return "svg";
+  return null;
+}
+
+/** True when the bytes are an image (of any format recognised above), e.g. to tell images from JSON. */
+export function isImageBytes(bytes: Uint8Array): boolean {
+  return sniffImageFormat(bytes) !== null;
+}
+
+export interface Dimensions {
+  width: number;
+  height: number;
+}
+
+function u16be(b: Uint8Array, o: number): number {
+  return (b[o]! << 8) | b[o + 1]!;
+}
+function u16le(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8);
+}
+function u32be(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+function i32le(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
+}
+
+function pngDimensions(b: Uint8Array): Dimensions | null {
+  // Signature (8), then the IHDR chunk: length (4), "IHDR" (4), width (4), height (4).
+  if (b.length < 24 || ascii(b, 12, 16) !== "IHDR") return null;
+  return { width: u32be(b, 16), height: u32be(b, 20) };
+}
+
+function gifDimensions(b: Uint8Array): Dimensions | null {
+  if (b.length < 10) return null;
+  return { width: u16le(b, 6), height: u16le(b, 8) };
+}
+
+function bmpDimensions(b: Uint8Array): Dimensions | null {
+  const headerSize = b.length >= 18 ? i32le(b, 14) : 0;
+  if (headerSize === 12 && b.length >= 22) return { width: u16le(b, 18), height: u16le(b, 20) };
+  if (headerSize < 40 || b.length < 26) return null;
+  // Height is negative for top-down bitmaps.
+  return { width: Math.abs(i32le(b, 18)), height: Math.abs(i32le(b, 22)) };
+}
+
+/** Start-of-frame markers carry the size; they are C0..CF except DHT (C4), JPG (C8) and DAC (CC). */
+function isStartOfFrame(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+function jpegDimensions(b: Uint8Array): Dimensions | null {
+  let i = 2;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) return null;
+    const marker = b[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2; // markers without a length
+      continue;
+    }
+    const length = u16be(b, i + 2);
+    if (isStartOfFrame(marker)) {
+      if (i + 9 > b.length) return null;
+      return { width: u16be(b, i + 7), height: u16be(b, i + 5) };
+    }
+    if (marker === 0xda || length < 2) return null; // image data began without a frame header
+    i += 2 + length;
+  }
+  return null;
+}
+
+function tiffDimensions(b: Uint8Array): Dimensions | null {
+  const little = b[0] === 0x49;
+  const u16 = (o: number) => (little ? u16le(b, o) : u16be(b, o));
+  const u32 = (o: number) => (little ? i32le(b, o) >>> 0 : u32be(b, o));
+  if (b.length < 8) return null;
+  const ifd = u32(4);
+  if (ifd + 2 > b.length) return null;
+  const entries = u16(ifd);
+  let width: number | null = null;
+  let height: number | null = null;
+  for (let e = 0; e < entries; e++) {
+    const o = ifd + 2 + e * 12;
+    if (o + 12 > b.length) return null;
+    const tag = u16(o);
+    const type = u16(o + 2);
+    const value = type === 3 ? u16(o + 8) : u32(o + 8);
+    if (tag === 256) width = value;
+    if (tag === 257) height = value;
+  }
+  return width === null || height === null ? null : { width, height };
+}
+
+/** The pixel size the header declares, or null when the header is missing or cut short. */
+export function readImageDimensions(bytes: Uint8Array, format: ImageFormat): Dimensions | null {
+  switch (format) {
+    case "png":
+      return pngDimensions(bytes);
+    case "jpeg":
+      return jpegDimensions(bytes);
+    case "gif":
+      return gifDimensions(bytes);
+    case "bmp":
+      return bmpDimensions(bytes);
+    case "tiff":
+      return tiffDimensions(bytes);
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Bytes -> RGBA pixels, or an InputError that says what is wrong with the file and how to fix it.
+ * The header is checked before any pixel is decoded, so an empty, truncated, zero-size or
+ * absurdly large image is refused at once and in bounded memory.
+ */
+import { Jimp } from "jimp";
+import { InputError } from "../errors.js";
+import type { Bitmap } from "./bitmap.js";
+import {
+  DECODABLE_FORMATS,
+  FORMAT_NAMES,
+  readImageDimensions,
+  sniffImageFormat,
+  type ImageFormat,
+} from "./image-format.js";
+
+/**
+ * Largest image decoded: 25 megapixels (6000 x 4000, or a 5000 x 5000 scan), far more than a QR
+ * code needs. Decoding in JavaScript is memory-hungry (jimp's JPEG decoder peaks at about 35
+ * bytes per pixel: ~0.5 GB for a 12 MP photo, ~0.9 GB at this limit, ~1.7 GB for a 48 MP one),
+ * so larger images are refused, from their header, before any pixel is decoded.
+ */
+export const MAX_IMAGE_PIXELS = 25_000_000;
+
+/** Working memory allowed to the JPEG decoder (its default, 512 MB, is too little at the pixel limit). */
+const JPEG_MAX_MEMORY_MB = 1024;
+
+export interface LoadedImage {
+  bitmap: Bitmap;
+  format: ImageFormat;
+}
+
+const SUPPORTED = "PNG, JPEG, GIF, BMP or TIFF";
+
+function megapixels(pixels: number): string {
+  return `${(pixels / 1e6).toFixed(pixels < 1e7 ? 1 : 0)} MP`;
+}
+
+/** Checks what the header promises, so that nothing big is allocated for a bad file. */
+function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
+  if (bytes.length === 0) {
+    throw new InputError("is empty (0 bytes), not an image", {
+      where,
+      hint: `pass a ${SUPPORTED} image of the QR code`,
+    });
+  }
+  const format = sniffImageFormat(bytes);
+  if (format === null) {
+    throw new InputError(`is not an image (no ${SUPPORTED} signature)`, {
+      where,
+      hint: `pass a ${SUPPORTED} image; to check a payload JSON file use \`aosp-sim validate\``,
+    });
+  }
+  const name = FORMAT_NAMES[format];
+  if (!DECODABLE_FORMATS.has(format)) {
+    throw new InputError(`is a ${name} image, a format this tool cannot decode`, {
+      where,
+      hint: `convert it to PNG or JPEG first (e.g. \`magick ${where} code.png\`)`,
+    });
+  }
+  const size = readImageDimensions(bytes, format);
+  if (size === null) {
+    throw new InputError(`is a truncated or corrupt ${name} file: its header has no image size`, {
+      where,
+      hint: `re-export or re-download the image; the file is cut short or damaged`,
+    });
+  }
+  if (size.width === 0 || size.height === 0) {
+    throw new InputError(`is a ${name} image of zero size (${size.width}x${size.height} pixels)`, {
+      where,
+      hint: "export the QR code again; the image has no pixels",
+    });
+  }
+  const pixels = size.width * size.height;
+  if (pixels > MAX_IMAGE_PIXELS) {
+    throw new InputError(
+      `is ${size.width}x${size.height} pixels (${megapixels(pixels)}), more than the ${megapixels(MAX_IMAGE_PIXELS)} this tool decodes`,
+      {
+        where,
+        hint: "scale it down (e.g. to 4000 pixels on the long side) or crop it to the QR code; a code needs only a few pixels per module",
+      },
+    );
+  }
+  return format;
+}
+
+/** Decodes image bytes to RGBA pixels, or throws an InputError naming `where`. */
+export async function loadImage(bytes: Uint8Array, where: string): Promise<LoadedImage> {
+  const format = checkHeader(bytes, where);
+  const name = FORMAT_NAMES[format];
+  let image: Awaited<ReturnType<typeof Jimp.fromBuffer>>;
+  try {
+    image = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      "image/jpeg": { maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 },
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new InputError(`is a damaged or truncated ${name} file (the ${name} decoder said: ${reason})`, {
+      where,
+      hint: "the file is truncated or corrupt; re-export or re-download the image",
+      cause: error,
+    });
+  }
+  const { data, width, height } = image.bitmap;
+  if (width === 0 || height === 0 || data.length < width * height * 4) {
+    throw new InputError(`is a ${name} image without usable pixels (${width}x${height})`, {
+      where,
+      hint: "re-export the image",
+    });
+  }
+  return {
+    bitmap: { data: new Uint8ClampedArray(data.buffer, data.byteOffset, width * height * 4), width, height },
+    format,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * zxing-cpp through zxing-wasm. The WebAssembly binary is read from node_modules and handed to
+ * the module as `wasmBinary`: zxing-wasm's default `locateFile` points at a CDN, and a tool that
+ * checks provisioning codes must work offline and never fetch code at run time. `locateFile` is
+ * overridden too, so that even a lookup by name resolves to the local file. The module is
+ * instantiated once, on first use, and shared.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { prepareZXingModule, readBarcodes, type ReaderOptions, type ReadResult } from "zxing-wasm/reader";
+import type { Bitmap } from "./bitmap.js";
+import { asEcLevel, type Reading } from "./reading.js";
+
+const require = createRequire(import.meta.url);
+
+/** The path of the reader's .wasm inside node_modules (zxing-wasm exports it as a subpath). */
+export function zxingWasmPath(): string {
+  return require.resolve("zxing-wasm/reader/zxing_reader.wasm");
+}
+
+let ready: Promise<void> | undefined;
+
+function ensureZxing(): Promise<void> {
+  ready ??= (async () => {
+    const path = zxingWasmPath();
+    const file = await readFile(path);
+    const wasmBinary = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    const folder = dirname(path);
+    await prepareZXingModule({
+      overrides: { wasmBinary, locateFile: (name: string) => `${folder}/${name}` },
+      fireImmediately: true,
+    });
+  })().catch((error: unknown) => {
+    ready = undefined; // let a later call try again rather than caching the failure
+    throw error;
+  });
+  return ready;
+}
+
+/** The options the combined decoder starts from: QR only, text decoded as plain Unicode. */
+export const ZXING_QR_OPTIONS: ReaderOptions = {
+  formats: ["QRCode"],
+  textMode: "Plain",
+  characterSet: "Unknown",
+  tryHarder: true,
+  tryRotate: true,
+  tryInvert: true,
+  tryDownscale: true,
+  maxNumberOfSymbols: 32,
+};
+
+/** Reads the first ECI designator from zxing's ECI-protocol bytes ("]Q2" then "\\000026..."). */
+export function eciFromProtocolBytes(bytesECI: Uint8Array, hasECI: boolean): number | null {
+  if (!hasECI) return null;
+  // Skip the 3-byte symbology identifier, then expect a backslash and six digits.
+  const text = new TextDecoder("latin1").decode(bytesECI.subarray(3, 10));
+  const match = /^\\(\d{6})/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+function toReading(result: ReadResult): Reading {
+  const { topLeft, topRight, bottomRight, bottomLeft } = result.position;
+  const version = Number.parseInt(result.version, 10);
+  return {
+    decoder: "zxing",
+    text: result.text,
+    bytes: new Uint8Array(result.bytes),
+    version: Number.isInteger(version) && version >= 1 && version <= 40 ? version : null,
+    ecLevel: asEcLevel(result.ecLevel),
+    mode: null,
+    eci: eciFromProtocolBytes(result.bytesECI, result.hasECI),
+    corners: [topLeft, topRight, bottomRight, bottomLeft].map(({ x, y }) => ({ x, y })),
+    modules:
+      result.symbol.width > 0
+        ? {
+            data: new Uint8ClampedArray(result.symbol.data),
+            width: result.symbol.width,
+            height: result.symbol.height,
+            mirrored: result.isMirrored,
+          }
+        : undefined,
+  };
+}
+
+/** Every QR code zxing-cpp finds in the image, with the given reader options. */
+export async function readWithZxing(image: Bitmap, options: ReaderOptions = ZXING_QR_OPTIONS): Promise<Reading[]> {
+  await ensureZxing();
+  // zxing-wasm accepts anything ImageData-shaped ({data, width, height}) and converts it to grey.
+  const input = { data: image.data, width: image.width, height: image.height, colorSpace: "srgb" };
+  const results = await readBarcodes(input as unknown as Parameters<typeof readBarcodes>[0], options);
+  return results.filter((r) => r.isValid && r.format === "QRCode").map(toReading);
+}
