@@ -1,6 +1,386 @@
+/**
+ * `aosp-sim validate <image|payload.json|-> [--json] [--strict] [--rules android|intune-aosp]`
+ *
+ * Decides by content whether the input is an image (magic bytes) or payload text, decodes the
+ * QR code if needed, and checks the payload the way a device would read it.
+ *
+ * Bad input, by class:
+ * - exit 2 (unreadable or unusable input, one line on stderr): a missing file, a directory, an
+ *   empty or whitespace-only input, binary data that is neither an image nor text, an image that
+ *   is truncated, zero-size, too large or in a format that cannot be decoded, and a text file
+ *   over 64 KiB (twenty times what any QR code holds: not a payload, and not read to the end);
+ * - exit 1 (findings): anything a QR code could hold and a device would choke on: text that is
+ *   not JSON, JSON arrays and scalars, JSON nested too deep, a payload over 2953 bytes, invalid
+ *   UTF-8, a byte-order mark, an image holding no QR code.
+ */
 import type { Command } from "commander";
+import { open } from "node:fs/promises";
+import { InputError, isNotFound } from "../errors.js";
+import {
+  checkPayloadBytes,
+  checkPayloadText,
+  countBySeverity,
+  imageFindings,
+  isValid,
+  modulePixels,
+  paramsToJson,
+  sortFindings,
+  type Finding,
+  type PayloadCheck,
+  type ProvisioningParams,
+  type RuleSetName,
+  utf8Finding,
+} from "../payload/index.js";
+import { decodeQrImage, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
+import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
+import { EXIT_FAILED, EXIT_OK, action, out, printJson, printLine, type Styles } from "./output.js";
 
-// Placeholder until the command lands; replaced by its real implementation.
+/** A text payload larger than this is not read to the end: a QR code holds at most 2953 bytes. */
+export const MAX_PAYLOAD_FILE_BYTES = 64 * 1024;
+const SNIFF_BYTES = 64;
+
+export interface InputBytes {
+  /** The path as given, or "-" for stdin. */
+  file: string;
+  bytes: Uint8Array;
+  kind: "image" | "text";
+}
+
+function label(file: string): string {
+  return file === "-" ? "<stdin>" : file;
+}
+
+function classify(head: Uint8Array): "image" | "text" {
+  return isImageBytes(head) ? "image" : "text";
+}
+
+function tooLarge(file: string, kind: "image" | "text", size: number): InputError {
+  return kind === "image"
+    ? new InputError(`is ${Math.round(size / 1024 / 1024)} MB, too large for an image of a QR code`, {
+        where: label(file),
+        hint: "scale the image down or crop it to the code",
+      })
+    : new InputError(
+        `is more than ${MAX_PAYLOAD_FILE_BYTES / 1024} KiB of text, far more than a QR code holds (2953 bytes at most), ` +
+          "so it is not a provisioning payload",
+        { where: label(file), hint: "pass the payload JSON file or an image of the QR code" },
+      );
+}
+
+async function readStdin(): Promise<InputBytes> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let kind: "image" | "text" | null = null;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (kind === null && size >= SNIFF_BYTES) kind = classify(Buffer.concat(chunks));
+    const limit = kind === "image" ? MAX_IMAGE_FILE_BYTES : MAX_PAYLOAD_FILE_BYTES;
+    if (kind !== null && size > limit) {
+      process.stdin.destroy();
+      throw tooLarge("-", kind, size);
+    }
+  }
+  const bytes = Buffer.concat(chunks);
+  return { file: "-", bytes, kind: kind ?? classify(bytes) };
+}
+
+async function readFileInput(path: string): Promise<InputBytes> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    throw fileError(error, path);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new InputError("is a directory", { where: path, hint: "pass a payload JSON file or an image" });
+    const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
+    await handle.read(head, 0, head.length, 0);
+    const kind = classify(head);
+    const limit = kind === "image" ? MAX_IMAGE_FILE_BYTES : MAX_PAYLOAD_FILE_BYTES;
+    if (info.size > limit) throw tooLarge(path, kind, info.size);
+    const bytes = await handle.readFile();
+    return { file: path, bytes, kind };
+  } catch (error) {
+    throw error instanceof InputError ? error : fileError(error, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fileError(error: unknown, path: string): InputError {
+  if (isNotFound(error)) return new InputError("no such file", { where: path, hint: "check the path and the current directory" });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EISDIR") return new InputError("is a directory", { where: path, hint: "pass a payload JSON file or an image" });
+  if (code === "EACCES" || code === "EPERM") {
+    return new InputError("cannot be read (permission denied)", { where: path, hint: "check the file's permissions" });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new InputError(`cannot be read: ${message}`, { where: path });
+}
+
+/** Text that is plainly not a payload nor anything a QR code would hold: NUL bytes, or binary. */
+function looksBinary(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 4096);
+  if (head.includes(0)) return true;
+  const text = new TextDecoder("utf-8").decode(head);
+  const bad = (text.match(/[\uFFFD\x01-\x08\x0E-\x1F]/g) ?? []).length;
+  return bad > Math.max(4, text.length / 10);
+}
+
+/** Reads a path (or "-") and tells image from text by content; throws InputError for unusable input. */
+export async function readInput(path: string): Promise<InputBytes> {
+  const input = path === "-" ? await readStdin() : await readFileInput(path);
+  const where = label(input.file);
+  if (input.bytes.length === 0) {
+    throw new InputError("is empty (0 bytes)", { where, hint: "pass a payload JSON file or an image of the QR code" });
+  }
+  if (input.kind === "text") {
+    if (looksBinary(input.bytes)) {
+      throw new InputError("is neither an image (PNG, JPEG, GIF, BMP, TIFF) nor payload text (it is binary data)", {
+        where,
+        hint: "pass a payload JSON file or an image of the QR code",
+      });
+    }
+    if (new TextDecoder("utf-8").decode(input.bytes).replace(/^\uFEFF/, "").trim() === "") {
+      throw new InputError("holds only whitespace, no payload", { where, hint: "pass a payload JSON file or an image of the QR code" });
+    }
+  }
+  return input;
+}
+
+// ---- the report ------------------------------------------------------------------------------
+
+export interface QrReport {
+  version: number | null;
+  ecLevel: string | null;
+  moduleCount: number | null;
+  /** Pixels per module, estimated from the code's corners (null when unknown). */
+  modulePixels: number | null;
+  payloadBytes: number;
+  mode: string | null;
+  eci: number | null;
+  decoder: string;
+  decoders: string[];
+  /** Codes found in the image (only the first is checked). */
+  codes: number;
+  width: number;
+  height: number;
+}
+
+export interface ValidateReport {
+  valid: boolean;
+  source: { kind: "image" | "json"; file: string; bytes: number };
+  qr: QrReport | null;
+  payload: { text: string; bytes: number; json: unknown; params: Record<string, unknown> | null } | null;
+  findings: Finding[];
+}
+
+function qrReport(image: DecodeImageResult, code: DecodedCode): QrReport {
+  return {
+    version: code.version,
+    ecLevel: code.ecLevel,
+    moduleCount: code.moduleCount,
+    modulePixels: modulePixels(code),
+    payloadBytes: code.bytes.length,
+    mode: code.mode,
+    eci: code.eci,
+    decoder: code.decoder,
+    decoders: [...code.decoders],
+    codes: image.codes.length,
+    width: image.width,
+    height: image.height,
+  };
+}
+
+function payloadReport(text: string, check: PayloadCheck): ValidateReport["payload"] {
+  return {
+    text,
+    bytes: Buffer.byteLength(text, "utf8"),
+    json: check.json ?? null,
+    params: check.params === null ? null : paramsToJson(check.params),
+  };
+}
+
+export interface ValidateOptions {
+  rules?: RuleSetName;
+  strict?: boolean;
+}
+
+/** The code a device would most likely read first: the one most decoders read, in image order. */
+function primaryCodeFirst(image: DecodeImageResult): DecodeImageResult {
+  const best = image.codes.reduce<DecodedCode | undefined>(
+    (a, c) => (a === undefined || c.decoders.length > a.decoders.length ? c : a), undefined);
+  return best === undefined ? image : { ...image, codes: [best, ...image.codes.filter((c) => c !== best)] };
+}
+
+/**
+ * The text a device gets from the code. A UTF-8 byte-order mark at the start of the bytes stays
+ * in the string on Android (Java's String keeps U+FEFF), even where a JavaScript decoder drops it.
+ */
+function deviceText(code: DecodedCode): string {
+  const bom = code.bytes[0] === 0xef && code.bytes[1] === 0xbb && code.bytes[2] === 0xbf;
+  return bom && !code.text.startsWith("\uFEFF") ? `\uFEFF${code.text}` : code.text;
+}
+
+/** Validates input already read: decodes an image, checks the payload, merges the findings. */
+export async function validateInput(input: InputBytes, options: ValidateOptions = {}): Promise<ValidateReport> {
+  const strict = options.strict ?? false;
+  const source = { kind: input.kind === "image" ? ("image" as const) : ("json" as const), file: input.file, bytes: input.bytes.length };
+  if (input.kind === "text") {
+    const check = checkPayloadBytes(input.bytes, { ...options, source: "file" });
+    const text = new TextDecoder("utf-8").decode(input.bytes).replace(/^\uFEFF/, "");
+    return { valid: check.valid, source, qr: null, payload: payloadReport(text, check), findings: check.findings };
+  }
+  const image = primaryCodeFirst(await decodeQrImage(input.bytes, label(input.file)));
+  const fromImage = imageFindings(image);
+  const code = image.codes[0];
+  if (code === undefined) {
+    return { valid: isValid(fromImage, strict), source, qr: null, payload: null, findings: sortFindings(fromImage) };
+  }
+  // The device works on the text its scanner decoded; the raw bytes only tell whether that
+  // text was UTF-8 to begin with.
+  const check = checkPayloadText(deviceText(code), options);
+  const encoding = code.mode === "byte" ? utf8Finding(code.bytes) : null;
+  // The image's actual version supersedes the payload-size estimate of the same rule.
+  const fromPayload = fromImage.some((f) => f.rule === "qr-high-version")
+    ? check.findings.filter((f) => f.rule !== "qr-high-version")
+    : check.findings;
+  const findings = sortFindings([...fromImage, ...(encoding ? [encoding] : []), ...fromPayload]);
+  return {
+    valid: isValid(findings, strict),
+    source,
+    qr: qrReport(image, code),
+    payload: payloadReport(code.text, check),
+    findings,
+  };
+}
+
+/** Findings' text starts in this column, under the pointer. */
+const INDENT = " ".repeat(8);
+
+/** Wraps text at `width` columns, every line after the first indented by `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines.join(`\n${indent}`);
+}
+
+/** One finding in the house shape: severity, pointer and rule; message; "fix:" hint. */
+export function formatFinding(f: Finding, style: Styles): string {
+  const colour = f.severity === "error" ? style.red : f.severity === "warning" ? style.yellow : style.cyan;
+  const head = `${colour(f.severity.padEnd(INDENT.length))}${f.path === "" ? "(payload)" : f.path}  ${style.dim(f.rule)}`;
+  const body = `${INDENT}${wrap(f.message, 100, INDENT)}`;
+  const fix = f.hint === "" ? "" : `\n${INDENT}${style.dim("fix:")} ${wrap(f.hint, 95, `${INDENT}     `)}`;
+  return `${head}\n${body}${fix}`;
+}
+
+export function formatFindings(findings: readonly Finding[], style: Styles): string[] {
+  return findings.map((f) => formatFinding(f, style));
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+export function summaryLine(valid: boolean, findings: readonly Finding[], ruleSet: RuleSetName, strict: boolean, style: Styles): string {
+  const c = countBySeverity(findings);
+  const counts = `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${c.info} info`;
+  const rules = `${ruleSet} rules${strict ? ", strict" : ""}`;
+  return valid ? style.green(`valid (${rules}): ${counts}`) : style.red(`invalid (${rules}): ${counts}`);
+}
+
+/** What the device would do, in one line per step. */
+function deviceSummary(params: ProvisioningParams): string[] {
+  const lines: string[] = [];
+  const w = params.wifi;
+  if (w) {
+    const security = w.securityTypeAsWritten === null ? w.securityType : `${w.securityType}, written "${w.securityTypeAsWritten}"`;
+    lines.push(`Wi-Fi:     join ${JSON.stringify(w.ssid)} (${security}${w.hidden ? ", hidden" : ""})` +
+      (w.proxy ? ` via proxy ${w.proxy.host}:${w.proxy.port}` : w.pacUrl ? ` via PAC ${w.pacUrl}` : ""));
+  } else {
+    lines.push(`Wi-Fi:     none in the payload (${params.useMobileData ? "mobile data allowed" : "uses the network it already has"})`);
+  }
+  const d = params.download;
+  if (d) {
+    const check = d.packageChecksum ? "package checksum" : d.signatureChecksum ? "signature checksum" : "no checksum";
+    lines.push(`download:  ${d.location} (verified by ${check})`);
+  } else {
+    lines.push("download:  none (the admin app must already be installed)");
+  }
+  lines.push(`owner:     ${params.adminComponent.packageName}/${params.adminComponent.className}`);
+  const extras = Object.keys(params.adminExtras);
+  if (extras.length > 0) lines.push(`extras:    ${extras.join(", ")}`);
+  return lines;
+}
+
+export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict: boolean): void {
+  const where = label(report.source.file);
+  if (report.qr) {
+    const q = report.qr;
+    const px = q.modulePixels === null ? "" : `, ${q.modulePixels} px per module`;
+    printLine(`${out.bold(where)}: ${q.width}x${q.height} image`);
+    printLine(`  QR:      version ${q.version ?? "?"}, level ${q.ecLevel ?? "?"}, ${q.moduleCount ?? "?"}x${q.moduleCount ?? "?"} modules${px}, ` +
+      `${q.payloadBytes} bytes (${q.mode ?? "?"} mode, ${q.eci === null ? "no ECI" : `ECI ${q.eci}`}), read by ${q.decoder}` +
+      (q.codes > 1 ? `; ${q.codes} codes in the image, checking the first` : ""));
+  } else {
+    printLine(`${out.bold(where)}: ${report.source.kind === "image" ? "image" : "payload file"}, ${report.source.bytes} bytes`);
+  }
+  if (report.payload) {
+    if (report.qr) printLine(`  payload: ${report.payload.bytes} bytes of text`);
+    const params = report.payload.params as ProvisioningParams | null;
+    if (params) for (const line of deviceSummary(params)) printLine(`  ${line}`);
+    else if (report.payload.json !== null) printLine(`  ${out.red("the device refuses this payload (\"Can't set up device\")")}`);
+  }
+  printLine();
+  for (const block of formatFindings(report.findings, out)) {
+    printLine(block);
+    printLine();
+  }
+  printLine(summaryLine(report.valid, report.findings, ruleSet, strict, out));
+}
+
+export function parseRuleSet(value: string): RuleSetName {
+  if (value === "android" || value === "intune-aosp") return value;
+  throw new InputError(`unknown rule set "${value}"`, { where: "--rules", hint: "use --rules android or --rules intune-aosp" });
+}
+
+interface ValidateFlags {
+  json?: boolean;
+  strict?: boolean;
+  rules: string;
+}
+
 export function registerValidate(program: Command): void {
-  program.command("validate").description("(in progress)");
+  program
+    .command("validate")
+    .description(
+      "Check a provisioning QR code (image) or payload (JSON file, or - for stdin) the way a device reads it.\n" +
+        "Exit 0 valid, 1 invalid (findings), 2 unreadable input or usage error.",
+    )
+    .argument("<input>", "an image of the QR code, a payload JSON file, or - for stdin")
+    .option("--json", "print one JSON document: {valid, source, qr, payload, findings}")
+    .option("--strict", "treat warnings as failures too")
+    .option("--rules <set>", "rule set: android (Android's own rules) or intune-aosp (adds the simulator's Intune conventions)", "android")
+    .action(
+      action(async (path: string, flags: ValidateFlags) => {
+        const ruleSet = parseRuleSet(flags.rules);
+        const strict = flags.strict ?? false;
+        const input = await readInput(path);
+        const report = await validateInput(input, { rules: ruleSet, strict });
+        if (flags.json) printJson(report);
+        else printReport(report, ruleSet, strict);
+        return report.valid ? EXIT_OK : EXIT_FAILED;
+      }),
+    );
 }
