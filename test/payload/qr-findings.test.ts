@@ -47,9 +47,9 @@ describe("QR image findings", () => {
     expect(rules([code(), code({ decoder: "zxing", decoders: ["zxing"] })])).toEqual(["qr-multiple-codes"]);
   });
 
-  it("warns above version 25, not at 25", () => {
-    expect(rules([code({ version: 26, moduleCount: 121 })])).toEqual(["qr-high-version"]);
-    expect(rules([code({ version: 25, moduleCount: 117 })])).toEqual([]);
+  it("warns above version 30, not at 30", () => {
+    expect(rules([code({ version: 31, moduleCount: 141 })])).toEqual(["qr-high-version"]);
+    expect(rules([code({ version: 30, moduleCount: 137 })])).toEqual([]);
   });
 
   it("notes non-ASCII text without an ECI marker, and not with one", () => {

@@ -31,7 +31,7 @@ interface Case {
 
 const CASES: Case[] = [
   { rule: "payload-too-large", triggers: payloadWith(padding(3000)), doesNot: payloadWith(padding(2000)) },
-  { rule: "qr-high-version", triggers: payloadWith(padding(1400)), doesNot: payloadWith(padding(700)) },
+  { rule: "qr-high-version", triggers: payloadWith(padding(1600)), doesNot: payloadWith(padding(700)) },
   { rule: "wrong-type", triggers: payloadWith({ [KEYS.WIFI_HIDDEN]: "true" }), doesNot: payloadWith({ [KEYS.WIFI_HIDDEN]: true }) },
   { rule: "unknown-key", triggers: payloadWith({ "android.app.extra.PROVISIONING_WIFI_SSD": "x" }), doesNot: payloadWith({ [KEYS.WIFI_HIDDEN]: false }) },
   { rule: "short-alias", triggers: payloadWith({ "a.a.e.PSE": true }), doesNot: payloadWith({ [KEYS.SKIP_ENCRYPTION]: true }) },

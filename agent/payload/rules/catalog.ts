@@ -35,7 +35,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("json-too-deep", "error", "The JSON nests deeper than any provisioning payload can (limit 32 levels)."),
   rule("duplicate-key", "warning", "A key appears twice; JSON parsers disagree on which value wins."),
   rule("payload-too-large", "error", "The payload exceeds 2953 UTF-8 bytes, the most any QR code holds (version 40, level L, byte mode)."),
-  rule("qr-high-version", "warning", "The payload needs a QR version above 25 (117+ modules a side); cameras read such codes less reliably."),
+  rule("qr-high-version", "warning", "The payload needs a QR version above 30 (more than 137 modules a side); cameras read such codes less reliably."),
   // Keys
   rule("wrong-type", "warning", "A value of the wrong JSON type (\"true\" for true, \"8080\" for 8080, a number for a string); the device silently uses its default."),
   rule("unknown-key", "warning", "A key Android does not know (a typo is silent); suggests the closest known key."),
