@@ -246,9 +246,7 @@ class VirtualDevice implements Device {
 
   async enroll(options: { limitMs?: number } = {}): Promise<DeviceReport> {
     this.powerOn();
-    if (this.state === "welcome") {
-      for (let i = 0; i < this.context.settings.tapsToOpenScanner; i++) this.send({ type: "TAP" });
-    }
+    this.runtime.requestSetup();
     await this.runUntil(isSettled, options);
     return this.report();
   }

@@ -63,6 +63,8 @@ export class DeviceRuntime {
   private lastLeaf = "";
   private readonly wifiDetails = new Set<string>();
   private lastSeen: unknown = null;
+  private signedInOnce = false;
+  private setupRequested = false;
   /** Set while a restored actor starts: its first step is the boot. */
   private resuming = false;
   private readonly firedFaults = new Set<Fault>();
@@ -152,6 +154,21 @@ export class DeviceRuntime {
       }, offForMs);
     }
     this.notify();
+  }
+
+  /**
+   * The person wants to set the device up: six taps on the welcome screen, now if it shows it,
+   * else as soon as it does (after a boot).
+   */
+  requestSetup(): void {
+    this.setupRequested = true;
+    if (this.state === "welcome") this.tapToScan();
+  }
+
+  private tapToScan(): void {
+    if (!this.actor || !this.options.gate.powered || this.state !== "welcome") return;
+    const taps = this.actor.getSnapshot().context.settings.tapsToOpenScanner;
+    for (let i = 0; i < taps && this.state === "welcome"; i++) this.send({ type: "TAP" });
   }
 
   /** Sends a user or driver event, stamped with the device clock. */
@@ -266,12 +283,21 @@ export class DeviceRuntime {
     }
   }
 
-  /** The person holding the device types their account when the sign-in screen appears. */
+  /**
+   * The person holding the device types their account the first time the sign-in screen appears
+   * during a setup (after a refusal, "Try again" leaves the screen to whoever drives the device).
+   */
   private autopilot(entered: string[]): void {
+    if (entered.includes("welcome")) {
+      this.signedInOnce = false;
+      if (this.setupRequested) queueMicrotask(() => this.tapToScan());
+    }
+    if (entered.includes("scanningQr")) this.setupRequested = false;
     const user = this.options.user;
-    if (!user || !entered.includes("signingIn.waitingForUser")) return;
+    if (!user || this.signedInOnce || !entered.includes("signingIn.waitingForUser")) return;
     queueMicrotask(() => {
-      if (this.actor && this.state === "signingIn.waitingForUser") {
+      if (this.actor && this.options.gate.powered && this.state === "signingIn.waitingForUser" && !this.signedInOnce) {
+        this.signedInOnce = true;
         this.send({ type: "SIGN_IN", userPrincipalName: user.userPrincipalName, password: user.password });
       }
     });

@@ -6,6 +6,7 @@
  * StepError data, and results pass through a power gate: once the power is cut, nothing a step
  * was doing reaches the machine any more (the step is redone after the device boots).
  */
+import { createHash } from "node:crypto";
 import { fromCallback, fromPromise, type AnyActorLogic } from "xstate";
 import { decodeQrImage } from "../qr/index.js";
 import { checkPayloadText } from "../payload/index.js";
@@ -40,6 +41,25 @@ export interface PowerGate {
 export interface WiringOptions {
   /** The device's log, sent when the user shares logs. */
   collectLogs?: () => string;
+}
+
+/**
+ * Decoding is a pure function of the picture and takes a few hundred milliseconds; many devices
+ * (a fleet, a test suite) scan the same QR code, so each distinct picture is decoded once.
+ */
+const decoded = new Map<string, ReturnType<typeof decodeQrImage>>();
+const DECODE_CACHE_SIZE = 64;
+
+function decodeOnce(bytes: Uint8Array, label: string): ReturnType<typeof decodeQrImage> {
+  const key = createHash("sha256").update(bytes).digest("hex");
+  let result = decoded.get(key);
+  if (!result) {
+    result = decodeQrImage(bytes, label);
+    decoded.set(key, result);
+    result.catch(() => decoded.delete(key));
+    if (decoded.size > DECODE_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
+  }
+  return result;
 }
 
 /** Android's verification failures, as the codes (and screens) the device shows. */
@@ -90,7 +110,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       const picture = await ports.camera.capture(signal);
       let codes;
       try {
-        codes = (await clock.track(decodeQrImage(picture.bytes, picture.label))).codes;
+        codes = (await clock.track(decodeOnce(picture.bytes, picture.label))).codes;
       } catch (error) {
         throw new StepError("noQrCode", `${picture.label}: ${error instanceof Error ? error.message : String(error)}`);
       }

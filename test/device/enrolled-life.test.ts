@@ -1,0 +1,143 @@
+/**
+ * An enrolled device's life on the machine's clock: check-ins on the documented cadence, apps
+ * reported, the agent updating itself (and the companion apps), sync refused below 24.7.0 until
+ * updated, wipe, delete and log sharing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HOUR, MINUTE } from "../../agent/machine/checkin-cadence.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, compareVersionNames } from "../../agent/payload/intune-conventions.js";
+import type { Device } from "../../agent/device/create-device.js";
+import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
+
+let t: Tenant;
+beforeAll(async () => {
+  t = await setUpTenant();
+});
+afterAll(tearDownTenant);
+
+async function enrolled(): Promise<Device> {
+  const device = await t.device();
+  const report = await device.enroll();
+  expect(report.finalState).toBe("enrolled.idle");
+  return device;
+}
+
+function checkInTimes(device: Device, since: number): number[] {
+  return device.timeline.filter((e) => e.state === "enrolled.checkingIn.requesting" && e.event === "check-in timer").map((e) => e.elapsedMs - since);
+}
+
+describe("an enrolled device", () => {
+  it("checks in every 3 minutes for 15 minutes, every 15 minutes for 2 hours, then every 8 hours", async () => {
+    const device = await enrolled();
+    const since = device.timeline.at(-1)!.elapsedMs;
+    const wall = performance.now();
+    await device.runFor(24 * HOUR);
+    expect(performance.now() - wall).toBeLessThan(5_000);
+    const minutes = checkInTimes(device, since).map((ms) => ms / MINUTE);
+    expect(minutes).toEqual([3, 6, 9, 12, 15, 30, 45, 60, 75, 90, 105, 120, 135, 135 + 480, 135 + 960]);
+    expect(device.context.checkIns).toBe(15);
+  });
+
+  it("reports its apps and their versions at check-in (the service's discovered apps)", async () => {
+    const device = await enrolled();
+    device.send({ type: "SYNC" });
+    await device.runUntil((d) => d.context.checkIns === 1);
+    const apps = await t.service.admin.detectedApps(device.context.enrollment!.deviceId);
+    const installed = await device.installedApps();
+    expect(apps.map((a) => a.version).sort()).toEqual(installed.map((a) => a.versionName).sort());
+  });
+
+  it("updates itself when a newer agent is published: closes, installs, relaunches, then updates the companions", async () => {
+    const device = await enrolled();
+    await t.service.admin.publishPackage({ packageName: AGENT_PACKAGE, versionName: "24.11.0" });
+    await t.service.admin.publishPackage({ packageName: COMPANY_PORTAL_PACKAGE, versionName: "5.0.6400.0" });
+    await t.service.admin.publishPackage({ packageName: AUTHENTICATOR_PACKAGE, versionName: "6.2501.1000" });
+    const before = device.timeline.length;
+    await device.runUntil((d) => d.context.checkIns >= 2);
+    const steps = device.timeline.slice(before).map((e) => e.state);
+    const order = ["enrolled.updating.closingAgent", "enrolled.updating.installingAgentUpdate.requesting", "enrolled.updating.relaunchingAgent", "enrolled.updating.installingUpdate.requesting"];
+    expect(steps.filter((s) => order.includes(s))).toEqual([...order, "enrolled.updating.installingUpdate.requesting"]);
+    const versions = Object.fromEntries((await device.installedApps()).map((a) => [a.packageName, a.versionName]));
+    expect(versions).toEqual({ [AGENT_PACKAGE]: "24.11.0", [COMPANY_PORTAL_PACKAGE]: "5.0.6400.0", [AUTHENTICATOR_PACKAGE]: "6.2501.1000" });
+    expect(device.context.agent?.versionName).toBe("24.11.0");
+  });
+
+  it("is refused sync below agent 24.7.0 until it updates itself", async () => {
+    // A QR code that provisions the old agent 24.5.0 (its own URL and checksum).
+    const old = (await t.service.admin.listPackages()).find((p) => p.packageName === AGENT_PACKAGE && p.versionName === "24.5.0")!;
+    const P = "android.app.extra.PROVISIONING_DEVICE_ADMIN_";
+    const payload = { ...t.payload, [`${P}PACKAGE_DOWNLOAD_LOCATION`]: old.downloadUrl, [`${P}PACKAGE_CHECKSUM`]: old.packageChecksum };
+    const device = await t.device({ qr: { payload } });
+    expect((await device.enroll()).finalState).toBe("enrolled.idle");
+    expect(device.context.agent?.versionName).toBe("24.5.0");
+    await device.runUntil((d) => d.context.checkIns >= 1);
+    const states = device.timeline.map((e) => e.state);
+    expect(states).toContain("enrolled.fetchingUpdates.requesting");
+    expect(device.timeline.find((e) => e.state === "enrolled.fetchingUpdates.requesting")!.detail).toMatch(/refuses to sync agent 24\.5\.0/);
+    expect(compareVersionNames(device.context.agent!.versionName, "24.7.0")).toBeGreaterThanOrEqual(0);
+    expect(device.context.checkIns).toBe(1);
+  });
+
+  it("honours a wipe: acknowledges, resets, erases its storage and returns to the welcome screen; the service drops it", async () => {
+    const device = await enrolled();
+    const id = device.context.enrollment!.deviceId;
+    await t.service.admin.wipe(id);
+    expect((await t.service.admin.getManagedDevice(id)).managementState).toBe("wipePending");
+    await device.runUntil((d) => d.state === "welcome");
+    expect(device.timeline.map((e) => e.state)).toEqual(
+      expect.arrayContaining(["enrolled.acknowledgingAction.requesting", "factoryResetting.erasing", "factoryResetting.confirmingWipe.requesting", "welcome"]),
+    );
+    expect(await device.installedApps()).toEqual([]);
+    expect(device.storage.keys().filter((k) => k !== "system/machine-snapshot.json")).toEqual([]);
+    expect(device.context.enrollment).toBeNull();
+    await expect(t.service.admin.getManagedDevice(id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("resets at the next check-in after the admin deletes it", async () => {
+    const device = await enrolled();
+    await t.service.admin.deleteManagedDevice(device.context.enrollment!.deviceId);
+    await device.runUntil((d) => d.state === "welcome");
+    expect(device.timeline.find((e) => e.state === "factoryResetting.erasing")!.detail).toMatch(/delete/);
+    expect(await device.installedApps()).toEqual([]);
+  });
+
+  it("shares its logs and shows the incident ID the service returns", async () => {
+    const device = await enrolled();
+    const incidentId = await device.shareLogs("the camera app crashes");
+    expect(device.timeline.at(-1)!.detail).toBe(`Logs sent. Incident ID: ${incidentId}`);
+    const incident = await t.service.admin.incident(incidentId);
+    expect(incident.deviceId).toBe(device.context.enrollment!.deviceId);
+    expect(incident.logs).toContain("the camera app crashes");
+    expect(incident.logs).toContain("enrolled.idle");
+  });
+
+  it("keeps checking in on schedule through a power cut while idle", async () => {
+    const device = await enrolled();
+    await device.runFor(4 * MINUTE);
+    device.powerOff(90_000);
+    await device.runFor(20 * MINUTE);
+    expect(device.state).toBe("enrolled.idle");
+    expect(device.context.checkIns).toBeGreaterThanOrEqual(6);
+  });
+
+  it("resumes from its storage directory as a new process would", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "aosp-device-"));
+    try {
+      const first = await t.device({ storage: { dir }, faults: ["service-5xx=always"] });
+      const failed = await first.enroll();
+      expect(failed.finalState).toBe("enrollmentFailed");
+      first.dispose();
+      const second = await t.device({ storage: { dir } });
+      second.powerOn();
+      expect(second.state).toBe("enrollmentFailed");
+      second.send({ type: "RETRY" });
+      await second.runUntil((d) => d.state === "enrolled.idle");
+      expect(second.state).toBe("enrolled.idle");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

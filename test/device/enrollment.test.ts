@@ -1,0 +1,226 @@
+/**
+ * A virtual device against the mock service over HTTP, on a simulated clock: the out-of-box flow
+ * and every way the service or the payload can refuse it, ending on the screen a real device shows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Jimp } from "jimp";
+import { MemoryStorage, writeJson } from "../../agent/device/virtual/storage.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { HOUR } from "../../agent/machine/checkin-cadence.js";
+import { setUpTenant, tearDownTenant, USER, type Tenant } from "../helpers/device-tenant.js";
+
+let t: Tenant;
+beforeAll(async () => {
+  t = await setUpTenant();
+});
+afterAll(tearDownTenant);
+
+const P = "android.app.extra.PROVISIONING_";
+const EXTRAS = `${P}ADMIN_EXTRAS_BUNDLE`;
+
+describe("a device out of the box", () => {
+  it("enrolls with the profile's QR code and installs Company Portal and Authenticator", async () => {
+    const device = await t.device();
+    const report = await device.enroll();
+    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.deviceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(report.apps.map((a) => a.package).sort()).toEqual([AUTHENTICATOR_PACKAGE, AGENT_PACKAGE, COMPANY_PORTAL_PACKAGE].sort());
+    const states = report.timeline.map((e) => e.state);
+    expect(states).toEqual(
+      expect.arrayContaining([
+        "welcome",
+        "scanningQr",
+        "checkingPayload",
+        "checkingPreconditions",
+        "connectingWifi",
+        "downloadingAgent",
+        "verifyingAgent",
+        "installingAgent",
+        "settingDeviceOwner",
+        "enrolling.requesting",
+        "signingIn.waitingForUser",
+        "signingIn.verifying.requesting",
+        "installingApps.installing.requesting",
+        "enrolled.idle",
+      ]),
+    );
+    // The service sees the same device, with the user and the profile's name.
+    const listed = await t.service.admin.getManagedDevice(report.deviceId!);
+    expect(listed).toMatchObject({ serialNumber: device.identity.serialNumber, userPrincipalName: USER.userPrincipalName, enrollmentProfileName: "Factory 1 devices" });
+  });
+
+  it("enrolls from the payload JSON, shown to the camera as a QR code", async () => {
+    const device = await t.device({ qr: { payload: t.payload } });
+    expect((await device.enroll()).finalState).toBe("enrolled.idle");
+  });
+
+  it("gives the same identity for the same seed and a different one for another", async () => {
+    const a = await t.device({ seed: 42 });
+    const b = await t.device({ seed: 42 });
+    const c = await t.device({ seed: 43 });
+    expect(a.identity).toEqual(b.identity);
+    expect(c.identity.serialNumber).not.toBe(a.identity.serialNumber);
+    expect((await t.device({ seed: 42, identity: { serialNumber: "R58N123ABC" } })).identity.serialNumber).toBe("R58N123ABC");
+  });
+
+  it("waits at the sign-in screen when nobody signs in", async () => {
+    const device = await t.device({ user: undefined as never });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("signingIn.waitingForUser");
+    device.send({ type: "SIGN_IN", ...USER });
+    await device.runUntil((d) => d.state === "enrolled.idle");
+    expect(device.state).toBe("enrolled.idle");
+  });
+
+  it("refuses a wrong password and lets the user try again", async () => {
+    const device = await t.device({ user: { userPrincipalName: USER.userPrincipalName, password: "wrong" } });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("signInFailed");
+    expect(report.failure).toMatchObject({ code: "invalidCredentials", screen: "Your account or password is incorrect." });
+    device.send({ type: "RETRY" });
+    await device.runUntil((d) => d.state === "signingIn.waitingForUser");
+    device.send({ type: "SIGN_IN", ...USER });
+    await device.runUntil((d) => d.state === "enrolled.idle");
+    expect(device.state).toBe("enrolled.idle");
+  });
+
+  it("refuses a user without an Intune licence", async () => {
+    await t.service.admin.createUser({ displayName: "No Licence", userPrincipalName: "nolicence@contoso.example", password: "Passw0rd!" });
+    const device = await t.device({ user: { userPrincipalName: "nolicence@contoso.example", password: "Passw0rd!" } });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("signInFailed");
+    expect(report.failure?.code).toBe("userNotLicensed");
+  });
+
+  it("refuses to enroll with a revoked token and says so", async () => {
+    const { profile, qr } = await t.newProfile();
+    await t.service.admin.revokeToken(profile.id);
+    const report = await (await t.device({ qr: { image: qr } })).enroll();
+    expect(report.finalState).toBe("enrollmentFailed");
+    expect(report.failure).toMatchObject({ code: "tokenRevoked", status: 401 });
+    expect(report.failure?.screen).toMatch(/revoked/);
+  });
+
+  it("refuses a token replaced by a newer one, and enrolls with the new QR code", async () => {
+    const { profile, qr } = await t.newProfile();
+    await t.service.admin.createToken(profile.id);
+    const old = await (await t.device({ qr: { image: qr } })).enroll();
+    expect(old.failure?.code).toBe("tokenReplaced");
+    const fresh = Buffer.from((await t.service.admin.getProfile(profile.id)).qrCodeImage.value, "base64");
+    expect((await (await t.device({ qr: { image: fresh } })).enroll()).finalState).toBe("enrolled.idle");
+  });
+
+  it("refuses an expired token once the service's clock passes its expiry", async () => {
+    const { qr } = await t.newProfile({
+      displayName: "Short-lived",
+      tokenExpirationDateTime: new Date(t.clock.now() + HOUR).toISOString(),
+      configureWifi: true,
+      wifiSsid: "Contoso-Staging",
+      wifiSecurityType: "wpa",
+      wifiPassword: "staging-passphrase",
+    });
+    await t.clock.advance(2 * HOUR);
+    const report = await (await t.device({ qr: { image: qr } })).enroll();
+    expect(report.failure?.code).toBe("tokenExpired");
+  });
+
+  it("cannot even download the agent once the QR code's profile is deleted", async () => {
+    const { profile, qr } = await t.newProfile();
+    await t.service.admin.deleteProfile(profile.id);
+    const report = await (await t.device({ qr: { image: qr } })).enroll();
+    expect(report.finalState).toBe("provisioningFailed");
+    // The download cookie died with the profile.
+    expect(report.failure).toMatchObject({ code: "downloadFailed", status: 401, screen: "Couldn't download the admin app" });
+  });
+
+  it("says the QR code carries no enrollment token", async () => {
+    const payload = { ...t.payload, [EXTRAS]: { "com.microsoft.intune.aosp.serviceUrl": t.service.url } };
+    const report = await (await t.device({ qr: { payload } })).enroll();
+    expect(report.finalState).toBe("enrollmentFailed");
+    expect(report.failure?.code).toBe("enrollmentTokenMissing");
+  });
+
+  it("shows \"Can't set up device\" with the finding for a payload Android rejects", async () => {
+    const payload = { ...t.payload };
+    delete payload[`${P}DEVICE_ADMIN_COMPONENT_NAME`];
+    const report = await (await t.device({ qr: { payload } })).enroll();
+    expect(report.finalState).toBe("cantSetUpDevice");
+    expect(report.failure?.screen).toMatch(/^Can't set up device/);
+    expect(report.failure?.finding).toMatchObject({ severity: "error" });
+    expect(report.failure?.finding?.path).toContain("DEVICE_ADMIN_COMPONENT_NAME");
+  });
+
+  it("shows \"Can't set up device\" for QR text that is not JSON", async () => {
+    const report = await (await t.device({ qr: { payload: "WIFI:S:Contoso;T:WPA;P:secret;;" } })).enroll();
+    expect(report.finalState).toBe("cantSetUpDevice");
+  });
+
+  it("finds no QR code in a blank picture", async () => {
+    const blank = await new Jimp({ width: 200, height: 200, color: 0xffffffff }).getBuffer("image/png");
+    const report = await (await t.device({ qr: { image: blank } })).enroll();
+    expect(report.finalState).toBe("qrNotFound");
+    expect(report.failure?.code).toBe("noQrCode");
+  });
+
+  it("refuses a device that is already set up", async () => {
+    const storage = new MemoryStorage();
+    writeJson(storage, "system/device-owner.json", { packageName: "com.example.dpc", className: "com.example.dpc.Admin" });
+    const report = await (await t.device({ storage })).enroll();
+    expect(report.finalState).toBe("cantSetUpDevice");
+    expect(report.failure).toMatchObject({ code: "alreadyProvisioned", screen: "Device is already set up" });
+  });
+
+  it("refuses a device with factory reset protection on", async () => {
+    const report = await (await t.device({ resetProtection: true })).enroll();
+    expect(report.failure).toMatchObject({ code: "resetProtection" });
+    expect(report.failure?.screen).toMatch(/reset protection/);
+  });
+
+  it("uses the network it is on when the payload names no Wi-Fi", async () => {
+    const { qr } = await t.newProfile({ displayName: "Wired", configureWifi: false });
+    const report = await (await t.device({ qr: { image: qr } })).enroll();
+    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.timeline.map((e) => e.state)).toContain("checkingNetwork");
+    expect(report.timeline.map((e) => e.state)).not.toContain("connectingWifi");
+  });
+
+  it("probes for a hidden network the payload says is hidden", async () => {
+    const { qr } = await t.newProfile({ displayName: "Hidden", configureWifi: true, wifiSsid: "Back-Office", wifiHidden: true, wifiSecurityType: "wpa", wifiPassword: "back-office-key" });
+    const report = await (await t.device({ qr: { image: qr } })).enroll();
+    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.timeline.some((e) => e.detail === "Probing for hidden network Back-Office")).toBe(true);
+  });
+
+  it("never finds a hidden network the payload does not call hidden", async () => {
+    const payload = { ...t.payload, [`${P}WIFI_SSID`]: "Back-Office" };
+    const device = await t.device({
+      qr: { payload },
+      environment: { payloadNetwork: "absent", networks: [{ ssid: "Back-Office", hidden: true, security: "WPA", password: "staging-passphrase" }] },
+    });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("wifiFailed");
+    expect(report.failure?.message).toMatch(/does not broadcast its name/);
+  });
+
+  it("joins an open network, and a WEP network with a hex key", async () => {
+    const open = await t.newProfile({ displayName: "Open", configureWifi: true, wifiSsid: "Guest", wifiSecurityType: "none" });
+    expect((await (await t.device({ qr: { image: open.qr } })).enroll()).finalState).toBe("enrolled.idle");
+    const wep = await t.newProfile({ displayName: "WEP", configureWifi: true, wifiSsid: "Old-AP", wifiSecurityType: "wep", wifiPassword: "0123456789abcdef0123456789" });
+    expect((await (await t.device({ qr: { image: wep.qr } })).enroll()).finalState).toBe("enrolled.idle");
+  });
+
+  it("treats WIFI_SECURITY_TYPE \"WPA2\" as an open network and times out joining the real WPA one", async () => {
+    const payload = { ...t.payload, [`${P}WIFI_SECURITY_TYPE`]: "WPA2" };
+    const report = await (await t.device({ qr: { payload } })).enroll();
+    expect(report.finalState).toBe("wifiFailed");
+    expect(report.failure?.code).toBe("wifiTimeout");
+    expect(report.failure?.message).toMatch(/"WPA2" reads as NONE/);
+  });
+
+  it("stops at \"Can't set up device\" for a WPA passphrase Android cannot use", async () => {
+    const payload = { ...t.payload, [`${P}WIFI_PASSWORD`]: "short" };
+    const report = await (await t.device({ qr: { payload } })).enroll();
+    expect(report.finalState).toBe("cantSetUpDevice");
+    expect(report.failure?.finding?.rule).toBe("wifi-wpa-passphrase");
+  });
+});

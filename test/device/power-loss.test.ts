@@ -1,0 +1,87 @@
+/**
+ * Power loss at every state the device passes through in a full life (out of the box, enrolled,
+ * updated, logs shared, wiped), and at every failure screen: the device boots, resumes from its
+ * persisted snapshot (redoing the interrupted step, re-arming pending waits from their
+ * deadlines) and ends exactly where an uninterrupted device does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import type { Device } from "../../agent/device/create-device.js";
+import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
+
+let t: Tenant;
+beforeAll(async () => {
+  t = await setUpTenant();
+  await t.service.admin.publishPackage({ packageName: AGENT_PACKAGE, versionName: "24.11.0" });
+});
+afterAll(tearDownTenant);
+
+interface Life {
+  device: Device;
+  enrolledState: string;
+  agentAfterUpdate: string | null;
+  incidentId: string;
+  finalState: string;
+  resets: number;
+}
+
+/** Enroll, let the update arrive, share logs, get wiped: what every run must reach. */
+async function live(faults: string[]): Promise<Life> {
+  const device = await t.device({ faults });
+  const enrolledState = (await device.enroll()).finalState;
+  await device.runUntil((d) => d.context.checkIns >= 2);
+  const agentAfterUpdate = device.context.agent?.versionName ?? null;
+  await device.runUntil((d) => d.state === "enrolled.idle");
+  const incidentId = await device.shareLogs();
+  await t.service.admin.wipe(device.context.enrollment!.deviceId);
+  await device.runUntil((d) => d.state === "welcome" && d.context.resets > 0);
+  return { device, enrolledState, agentAfterUpdate, incidentId, finalState: device.state, resets: device.context.resets };
+}
+
+let baseline: Life;
+let visited: string[] = [];
+
+describe("power loss", () => {
+  beforeAll(async () => {
+    baseline = await live(["service-5xx=1"]);
+    visited = [...new Set(baseline.device.timeline.filter((e) => e.kind === "state").map((e) => e.state))];
+  });
+
+  it("visits every step of a device's life in the baseline run", () => {
+    expect(baseline).toMatchObject({ enrolledState: "enrolled.idle", agentAfterUpdate: "24.11.0", finalState: "welcome", resets: 1 });
+    expect(visited.length).toBeGreaterThan(20);
+    expect(visited).toEqual(expect.arrayContaining(["enrolling.waitingToRetry", "enrolled.updating.relaunchingAgent", "factoryResetting.confirmingWipe.requesting"]));
+  });
+
+  it("at every state, changes nothing about how the device's life ends", async () => {
+    const outcomes: Record<string, string> = {};
+    for (const state of visited) {
+      const run = await live(["service-5xx=1", `power-loss=45s@${state}`]);
+      const lost = run.device.timeline.some((e) => e.kind === "power");
+      outcomes[state] = [lost ? "lost" : "not lost", run.enrolledState, run.agentAfterUpdate, run.finalState, run.resets, run.incidentId ? "incident" : "none"].join(" ");
+      run.device.dispose();
+    }
+    const expected = Object.fromEntries(visited.map((s) => [s, "lost enrolled.idle 24.11.0 welcome 1 incident"]));
+    expect(outcomes).toEqual(expected);
+  }, 120_000);
+
+  it.each([
+    ["wrong-wifi-key", "wifiFailed", "wifiTimeout"],
+    ["download-http-error", "provisioningFailed", "downloadFailed"],
+    ["corrupt-download", "provisioningFailed", "checksumError"],
+    ["service-5xx=always", "enrollmentFailed", "serviceUnavailable"],
+  ])("on the failure screen after %s, boots back to the same screen and reason", async (fault, screen, code) => {
+    const device = await t.device({ faults: [fault, `power-loss=5m@${screen}`] });
+    const report = await device.enroll();
+    expect(report.timeline.some((e) => e.kind === "power")).toBe(true);
+    expect(report.finalState).toBe(screen);
+    expect(report.failure?.code).toBe(code);
+  });
+
+  it("in the middle of a Wi-Fi join, joins again from the start after the boot", async () => {
+    const report = await (await t.device({ faults: ["power-loss@connectingWifi"] })).enroll();
+    expect(report.finalState).toBe("enrolled.idle");
+    const joins = report.timeline.filter((e) => e.detail === "Turning Wi-Fi on");
+    expect(joins).toHaveLength(2);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { deriveWifiKey, keysMatch, wpaPsk } from "../../agent/machine/wifi-keys.js";
+
+function key(ssid: string, type: "NONE" | "WPA" | "WEP" | "EAP", password: string | null) {
+  const result = deriveWifiKey(ssid, type, password);
+  if (!result.ok) throw new Error(result.problem);
+  return result.key;
+}
+
+describe("Wi-Fi key semantics", () => {
+  it("uses a WEP key of 10, 26 or 58 hex digits raw", () => {
+    for (const hex of ["0123456789", "0123456789abcdef0123456789", "A".repeat(58)]) {
+      const k = key("Lab", "WEP", hex);
+      expect(k.kind).toBe("wep");
+      expect(Buffer.from((k as { key: Uint8Array }).key).toString("hex")).toBe(hex.toLowerCase());
+    }
+  });
+
+  it("uses any other WEP key as ASCII text", () => {
+    const k = key("Lab", "WEP", "abcde");
+    expect(Buffer.from((k as { key: Uint8Array }).key).toString("latin1")).toBe("abcde");
+    expect(Buffer.from((key("Lab", "WEP", "thirteen-char") as { key: Uint8Array }).key).toString("latin1")).toBe("thirteen-char");
+    // 10 characters that are not all hex are ASCII, and 10 bytes is no WEP key length.
+    expect(deriveWifiKey("Lab", "WEP", "123456789g").ok).toBe(false);
+  });
+
+  it("treats a hex WEP key and its ASCII spelling as the same key", () => {
+    expect(keysMatch(key("Lab", "WEP", "abcde"), key("Lab", "WEP", Buffer.from("abcde").toString("hex")))).toBe(true);
+  });
+
+  it("derives the WPA pre-shared key from the passphrase and the SSID (IEEE 802.11i test vector)", () => {
+    expect(Buffer.from(wpaPsk("IEEE", "password")).toString("hex")).toBe("f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e");
+  });
+
+  it("accepts 64 hex digits as the WPA pre-shared key itself", () => {
+    const psk = Buffer.from(wpaPsk("Lab", "lab-passphrase")).toString("hex");
+    expect(keysMatch(key("Lab", "WPA", psk), key("Lab", "WPA", "lab-passphrase"))).toBe(true);
+  });
+
+  it("refuses WPA passphrases shorter than 8 or longer than 63 characters", () => {
+    expect(deriveWifiKey("Lab", "WPA", "short").ok).toBe(false);
+    expect(deriveWifiKey("Lab", "WPA", "x".repeat(64)).ok).toBe(false);
+    expect(deriveWifiKey("Lab", "WPA", "x".repeat(63)).ok).toBe(true);
+  });
+
+  it("ignores the password of an open network, which never matches a secured one", () => {
+    const open = key("Lab", "NONE", "whatever");
+    expect(open).toEqual({ kind: "open" });
+    expect(keysMatch(open, key("Lab", "WPA", "lab-passphrase"))).toBe(false);
+  });
+
+  it("does not match a WPA key derived for another SSID", () => {
+    expect(keysMatch(key("Lab", "WPA", "lab-passphrase"), key("Lab2", "WPA", "lab-passphrase"))).toBe(false);
+  });
+});
