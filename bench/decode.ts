@@ -49,8 +49,9 @@ const ROTATIONS = [0, 90, 180, 270] as const;
 interface Outcome {
   texts: string[];
   disagreements: number;
-  /** Codes read by jsQR alone (not confirmed by zxing-cpp). */
+  /** Codes read by jsQR alone (not confirmed by zxing-cpp), and by zxing-cpp alone. */
   jsqrOnly: number;
+  zxingOnly: number;
 }
 
 type Decoder = (image: Bitmap) => Promise<Outcome>;
@@ -62,6 +63,7 @@ function outcomeOf(codes: DecodedCode[]): Outcome {
     texts: codes.map((c) => c.text),
     disagreements: codes.filter((c) => c.disagreement).length,
     jsqrOnly: codes.filter((c) => !c.decoders.includes("zxing")).length,
+    zxingOnly: codes.filter((c) => !c.decoders.includes("jsqr")).length,
   };
 }
 
@@ -70,12 +72,12 @@ const DECODERS: Record<string, Decoder> = {
   // Plain = library defaults (jsQR's inversionAttempts default is "attemptBoth"); its own text.
   jsqr: async (image) => {
     const code = jsQR(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
-    return { texts: code ? [code.data] : [], disagreements: 0, jsqrOnly: 0 };
+    return { texts: code ? [code.data] : [], disagreements: 0, jsqrOnly: 0, zxingOnly: 0 };
   },
   // Plain = library defaults, restricted to QR codes, text in "Plain" mode (as the corpus README).
   zxing: async (image) => {
     const readings = await readWithZxing(image, { formats: ["QRCode"], textMode: "Plain" });
-    return { texts: readings.map((r) => r.text), disagreements: 0, jsqrOnly: 0 };
+    return { texts: readings.map((r) => r.text), disagreements: 0, jsqrOnly: 0, zxingOnly: 0 };
   },
 };
 
@@ -91,6 +93,7 @@ interface Tally {
   misread: number;
   disagreements: number;
   jsqrOnly: number;
+  zxingOnly: number;
   /** Codes besides the expected one in images where it was read (e.g. qrcode-2/16's inner code). */
   extra: number;
   ms: number;
@@ -98,7 +101,7 @@ interface Tally {
 }
 
 function newTally(): Tally {
-  return { decoded: 0, misread: 0, disagreements: 0, jsqrOnly: 0, extra: 0, ms: 0, images: 0 };
+  return { decoded: 0, misread: 0, disagreements: 0, jsqrOnly: 0, zxingOnly: 0, extra: 0, ms: 0, images: 0 };
 }
 
 async function loadCorpus(corpus: string): Promise<Sample[]> {
@@ -137,6 +140,7 @@ async function run(samples: Sample[], decoders: Record<string, Decoder>): Promis
         tally.images += 1;
         tally.disagreements += outcome.disagreements;
         tally.jsqrOnly += outcome.jsqrOnly;
+        tally.zxingOnly += outcome.zxingOnly;
         if (sample.expected.length > 1) {
           // Several codes expected: each found is one decode; each unexpected text one misread.
           tally.decoded += sample.expected.filter((t) => outcome.texts.includes(t)).length;
@@ -229,11 +233,11 @@ async function ablate(samples: Sample[]): Promise<Record<string, Tally>> {
   const totals = Object.fromEntries(Object.entries(results).map(([n, r]) => [n, sum(Object.values(r).flat())]));
   console.log("");
   console.log("Ablation: the combined decoder with one step switched off");
-  console.log("| step off | decoded | misreads | disagreements | read by jsQR alone | ms/image |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| step off | decoded | misreads | disagreements | read by jsQR alone | by zxing alone | ms/image |");
+  console.log("|---|---|---|---|---|---|---|");
   for (const [name, t] of Object.entries(totals)) {
     console.log(
-      `| ${name} | ${t.decoded} | ${t.misread} | ${t.disagreements} | ${t.jsqrOnly} | ${(t.ms / t.images).toFixed(1)} |`,
+      `| ${name} | ${t.decoded} | ${t.misread} | ${t.disagreements} | ${t.jsqrOnly} | ${t.zxingOnly} | ${(t.ms / t.images).toFixed(1)} |`,
     );
   }
   return totals;

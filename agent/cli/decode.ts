@@ -71,12 +71,13 @@ async function decodeInput(file: string): Promise<DecodeImageResult> {
   return readQrImageFile(file);
 }
 
-function warnDisagreement(file: string, code: DecodedCode): void {
-  if (!code.disagreement) return;
+/** The stderr warning for a code the decoders read differently, naming every reading; null if none. */
+export function disagreementWarning(file: string, code: DecodedCode): string | null {
+  if (!code.disagreement || code.disagreement.length === 0) return null;
   const readings = code.disagreement.map((d) => `${d.decoder} read ${JSON.stringify(d.text)}`).join(", ");
-  printError(
+  return (
     `${err.yellow("aosp-sim: warning:")} ${file}: the decoders disagree about one code: ${readings}; ` +
-      `showing ${code.disagreement[0]!.decoder}'s reading. Re-render or reprint the code before relying on it.`,
+    `showing ${code.disagreement[0]!.decoder}'s reading. Re-render or reprint the code before relying on it.`
   );
 }
 
@@ -131,7 +132,10 @@ export function registerDecode(program: Command): void {
             );
             exit = Math.max(exit, EXIT_FAILED);
           }
-          for (const code of result.codes) warnDisagreement(result.file, code);
+          for (const code of result.codes) {
+            const warning = disagreementWarning(result.file, code);
+            if (warning) printError(warning);
+          }
           results.push(result);
         }
         if (options.json) {

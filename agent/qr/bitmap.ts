@@ -1,7 +1,7 @@
 /**
  * A decoded image as both decoders want it (RGBA, 4 bytes per pixel, row-major), and the few
- * pixel operations the decoding strategy needs: quarter turns, downscaling and masking out a
- * code that has already been read. Kept dependency-free so the hot paths do not
+ * pixel operations the decoding strategy needs: quarter turns, downscaling, cropping and masking
+ * out a code that has already been read. Kept dependency-free so the hot paths do not
  * allocate more than one buffer per step.
  */
 
@@ -138,6 +138,29 @@ export function fillQuad(image: Bitmap, corners: readonly Point[], margin: numbe
       image.data[o + 3] = 255;
     }
   }
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The pixels inside `rect` (clipped to the image) as a new image. */
+export function crop(image: Bitmap, rect: Rect): Bitmap {
+  const x0 = Math.max(0, Math.floor(rect.x));
+  const y0 = Math.max(0, Math.floor(rect.y));
+  const x1 = Math.min(image.width, Math.ceil(rect.x + rect.width));
+  const y1 = Math.min(image.height, Math.ceil(rect.y + rect.height));
+  const width = Math.max(0, x1 - x0);
+  const height = Math.max(0, y1 - y0);
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const from = ((y0 + y) * image.width + x0) * 4;
+    data.set(image.data.subarray(from, from + width * 4), y * width * 4);
+  }
+  return { data, width, height };
 }
 
 export function cloneBitmap(image: Bitmap): Bitmap {

@@ -7,14 +7,15 @@
  * added a decode on the ZXing corpus once the two fallbacks below ran; the upscale cost ~100 ms).
  *
  * 1. zxing-cpp on the image (it rotates, inverts and downscales internally) and jsQR on the
- *    image, each for every code it can find. Both always run, so that a code read by both is
- *    cross-checked and a code one of them misses can still be read by the other.
+ *    image, each for every code it can find, then jsQR again on a crop around each code only
+ *    zxing-cpp found. Both always run, so that a code read by both is cross-checked and a code
+ *    one of them misses can still be read by the other.
  * 2. Fallbacks, in order of cost, only while they are needed: when nothing was found, or when a
  *    code was read by jsQR alone. jsQR is the decoder with a record of misreads, so a code only
  *    it read is worth a second look by zxing-cpp on a cleaned-up image (and zxing-cpp reports the
  *    error-correction level that jsQR does not).
  */
-import { fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "./bitmap.js";
+import { crop, fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "./bitmap.js";
 import { combineReadings } from "./combine.js";
 import { readWithJsqr } from "./jsqr-reader.js";
 import type { Reading } from "./reading.js";
@@ -51,7 +52,8 @@ class ScaledImages {
 
 interface Step {
   name: string;
-  run(images: ScaledImages): Promise<Reading[]>;
+  /** Reads codes; `so far` is what earlier steps read. */
+  run(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]>;
 }
 
 /** Corners found in a copy scaled by `factor`, in the original image's pixels. */
@@ -71,10 +73,40 @@ function jsqrAtMost(images: ScaledImages, maxPixels: number): Reading[] {
   return unscale(readWithJsqr(image, { maxCodes: MAX_CODES, invert: true }), scale);
 }
 
+/**
+ * jsQR picks three finder patterns for the whole image, so with several codes in view it often
+ * pairs finders of different codes and reads none. Around each code zxing-cpp found and jsQR did
+ * not, it gets a crop holding just that code (and its quiet zone) to cross-check.
+ */
+async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]> {
+  const { original } = images;
+  const readings: Reading[] = [];
+  for (const code of combineReadings(soFar)) {
+    if (code.decoders.includes("jsqr") || !code.corners || code.moduleCount === null) continue;
+    const xs = code.corners.map((p) => p.x);
+    const ys = code.corners.map((p) => p.y);
+    const side = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+    const margin = (side / code.moduleCount) * 6; // the 4-module quiet zone, and some slack
+    const rect = {
+      x: Math.max(0, Math.min(...xs) - margin),
+      y: Math.max(0, Math.min(...ys) - margin),
+      width: Math.max(...xs) - Math.min(...xs) + 2 * margin,
+      height: Math.max(...ys) - Math.min(...ys) + 2 * margin,
+    };
+    // A crop that is most of the image shows jsQR nothing new.
+    if (rect.width * rect.height > 0.5 * original.width * original.height) continue;
+    const { image, scale } = fitToPixels(crop(original, rect), JSQR_MAX_PIXELS);
+    const found = unscale(readWithJsqr(image, { maxCodes: 1, invert: true }), scale);
+    readings.push(...found.map((r) => ({ ...r, corners: r.corners.map((p) => ({ x: p.x + rect.x, y: p.y + rect.y })) })));
+  }
+  return readings;
+}
+
 /** Always run, on every image. */
 export const PRIMARY_STEPS: readonly Step[] = [
   { name: "zxing", run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS) },
   { name: "jsqr", run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS) },
+  { name: "jsqr-crops", run: jsqrOnCrops },
 ];
 
 /** Tried in order while `needsAnotherLook` says so. */
@@ -139,10 +171,10 @@ export async function decodeBitmap(image: Bitmap, options: DecodeBitmapOptions =
   const enabled = (step: Step) => !options.disabled?.has(step.name);
   const images = new ScaledImages(image);
   const readings: Reading[] = [];
-  for (const step of PRIMARY_STEPS.filter(enabled)) readings.push(...(await step.run(images)));
+  for (const step of PRIMARY_STEPS.filter(enabled)) readings.push(...(await step.run(images, readings)));
   for (const step of FALLBACK_STEPS.filter(enabled)) {
     if (!needsAnotherLook(readings)) break;
-    readings.push(...(await step.run(images)));
+    readings.push(...(await step.run(images, readings)));
   }
   return combineReadings(readings, { describe: describeModules }).slice(0, MAX_CODES);
 }

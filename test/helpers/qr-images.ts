@@ -4,10 +4,13 @@
  * JPEG, BMP, GIF, TIFF) with jimp. Also hand-made broken files (a PNG header claiming huge
  * dimensions, truncated files). Everything is deterministic: noise comes from a seeded generator.
  */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { deflateSync } from "node:zlib";
 import { Jimp, JimpMime } from "jimp";
 import QRCode from "qrcode";
 import toSJIS from "qrcode/helper/to-sjis.js";
+import { prepareZXingModule, writeBarcode } from "zxing-wasm/writer";
 
 export interface Rgba {
   data: Uint8ClampedArray;
@@ -236,4 +239,25 @@ export function pngWithDeclaredSize(width: number, height: number): Buffer {
 /** The first `fraction` of a file. */
 export function truncate(bytes: Uint8Array, fraction: number): Buffer {
   return Buffer.from(bytes.subarray(0, Math.max(1, Math.floor(bytes.length * fraction))));
+}
+
+// ---- codes with an ECI designator ---------------------------------------------------------
+
+let zxingWriterReady: Promise<unknown> | undefined;
+
+/**
+ * A QR code written by zxing-cpp (zxing-wasm's writer, its .wasm loaded from node_modules),
+ * which marks non-ASCII text with an ECI designator (26 = UTF-8), unlike the `qrcode` package.
+ */
+export async function eciQrPng(text: string, scale = 4): Promise<Uint8Array> {
+  zxingWriterReady ??= readFile(createRequire(import.meta.url).resolve("zxing-wasm/writer/zxing_writer.wasm")).then(
+    (wasm) => {
+      const wasmBinary = wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer;
+      return prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
+    },
+  );
+  await zxingWriterReady;
+  const written = await writeBarcode(text, { format: "QRCode", scale });
+  if (!written.image) throw new Error(`zxing-wasm could not write a QR code: ${written.error}`);
+  return new Uint8Array(await written.image.arrayBuffer());
 }

@@ -1,0 +1,131 @@
+/**
+ * Input that is not a usable image is refused with an InputError that names the file, says what
+ * is wrong and how to fix it, before any large allocation: the size comes from the header.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../../agent/errors.js";
+import { decodeQrImage, isImageBytes, readQrImageFile } from "../../agent/qr/index.js";
+import { drawQr, encode, pngWithDeclaredSize, qrPng, truncate } from "../helpers/qr-images.js";
+
+async function refusal(bytes: Uint8Array, label = "bad.png"): Promise<InputError> {
+  const error = await decodeQrImage(bytes, label).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  const input = error as InputError;
+  expect(input.where).toBe(label);
+  expect(input.hint).toBeTruthy();
+  return input;
+}
+
+/** A RIFF/WEBP container header with a lossy VP8 chunk: recognisable, not decodable by jimp. */
+const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([30, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(22)]);
+
+describe("recognising images by their bytes", () => {
+  it("knows PNG, JPEG, GIF, BMP, TIFF, WebP and SVG by their magic bytes", async () => {
+    const qr = drawQr("x", { scale: 2 });
+    for (const format of ["png", "jpeg", "gif", "bmp", "tiff"] as const) {
+      expect(isImageBytes(await encode(qr, format)), format).toBe(true);
+    }
+    expect(isImageBytes(WEBP)).toBe(true);
+    expect(isImageBytes(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe(true);
+  });
+
+  it("does not take payload JSON, text or nothing for an image", () => {
+    expect(isImageBytes(Buffer.from('{"android.app.extra.PROVISIONING_WIFI_SSID":"x"}'))).toBe(false);
+    expect(isImageBytes(Buffer.from("BM"))).toBe(false);
+    expect(isImageBytes(Buffer.from("hello"))).toBe(false);
+    expect(isImageBytes(new Uint8Array(0))).toBe(false);
+  });
+});
+
+describe("refusing unusable images", () => {
+  it("refuses an empty file", async () => {
+    expect((await refusal(new Uint8Array(0))).message).toMatch(/empty \(0 bytes\)/);
+  });
+
+  it("refuses bytes that are not an image and points JSON payloads to validate", async () => {
+    const error = await refusal(Buffer.from('{"a": 1}'), "payload.json");
+    expect(error.message).toMatch(/not an image/);
+    expect(error.hint).toMatch(/aosp-sim validate/);
+  });
+
+  it("names a recognised format it cannot decode and says to convert it", async () => {
+    const error = await refusal(WEBP, "code.webp");
+    expect(error.message).toMatch(/WebP image, a format this tool cannot decode/);
+    expect(error.hint).toMatch(/PNG or JPEG/);
+  });
+
+  it("refuses a PNG whose header claims 50000 x 50000 pixels, from the header alone", async () => {
+    const error = await refusal(pngWithDeclaredSize(50_000, 50_000));
+    expect(error.message).toMatch(/50000x50000 pixels \(2500 MP\), more than the 25 MP/);
+    expect(error.hint).toMatch(/scale it down/);
+  });
+
+  it("refuses a PNG that declares zero width", async () => {
+    expect((await refusal(pngWithDeclaredSize(0, 10))).message).toMatch(/zero size \(0x10 pixels\)/);
+  });
+
+  it("refuses a file cut off inside its header", async () => {
+    const png = await qrPng("cut short");
+    expect((await refusal(png.subarray(0, 12))).message).toMatch(/truncated or corrupt PNG file: its header has no image size/);
+    const jpeg = await encode(drawQr("cut short"), "jpeg");
+    expect((await refusal(jpeg.subarray(0, 4), "cut.jpg")).message).toMatch(/truncated or corrupt JPEG/);
+  });
+
+  it("refuses a PNG truncated halfway through its pixels", async () => {
+    const error = await refusal(truncate(await qrPng("cut short"), 0.5));
+    expect(error.message).toMatch(/damaged or truncated PNG file/);
+  });
+
+  it("refuses a JPEG truncated halfway through its pixels", async () => {
+    const error = await refusal(truncate(await encode(drawQr("cut short"), "jpeg"), 0.5), "cut.jpg");
+    expect(error.message).toMatch(/damaged or truncated JPEG file/);
+  });
+
+  it("refuses a PNG with a corrupted body", async () => {
+    const png = Buffer.from(await qrPng("garbled"));
+    for (let i = 60; i < png.length - 12; i += 7) png[i] = png[i]! ^ 0x5a;
+    expect((await refusal(png)).message).toMatch(/damaged or truncated PNG/);
+  });
+});
+
+describe("reading image files", () => {
+  let dir = "";
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "aosp-qr-files-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function fileRefusal(path: string): Promise<InputError> {
+    const error = await readQrImageFile(path).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).where).toBe(path);
+    return error as InputError;
+  }
+
+  it("reads a file and labels the result with its path", async () => {
+    const path = join(dir, "ok.png");
+    await writeFile(path, await qrPng("from a file"));
+    const result = await readQrImageFile(path);
+    expect(result.file).toBe(path);
+    expect(result.codes.map((c) => c.text)).toEqual(["from a file"]);
+  });
+
+  it("says when the file does not exist", async () => {
+    expect((await fileRefusal(join(dir, "missing.png"))).message).toBe("no such file");
+  });
+
+  it("says when the path is a directory", async () => {
+    expect((await fileRefusal(dir)).message).toMatch(/is a directory/);
+  });
+});
