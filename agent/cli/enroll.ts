@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError, isNotFound } from "../errors.js";
-import { isImageBytes } from "../qr/index.js";
+import { isImageBytes } from "../qr/image-format.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
-import { createDevice, type CreateDeviceOptions } from "../device/create-device.js";
+import type { CreateDeviceOptions } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
@@ -104,6 +104,8 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     ...(options.deviceDir === undefined ? {} : { storage: { dir: resolve(options.deviceDir) } }),
     ...(transcript ? { transcript: transcript.write } : {}),
   };
+  // Loaded here, not at start-up: the device pulls in the QR decoders.
+  const { createDevice } = await import("../device/create-device.js");
   const device = await createDevice(deviceOptions);
   try {
     let stopFollowing = () => {};

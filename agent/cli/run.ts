@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { SimulatedClock } from "../device/clock.js";
 import { formatDuration } from "../device/duration.js";
-import { DEFAULT_SCENARIO, loadScenario, runScenario, type Scenario, type ScenarioResult } from "../device/scenario.js";
+import type { Scenario, ScenarioResult } from "../device/scenario.js";
 import type { Device } from "../device/create-device.js";
 import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
@@ -58,6 +58,8 @@ Step actions: publishPackage, wipe, delete, revokeToken, replaceToken, deletePro
 Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario.`;
 
 async function run(file: string | undefined, options: RunOptions): Promise<number> {
+  // Loaded here, not at start-up: the embedded service is heavy and other commands do not need it.
+  const { DEFAULT_SCENARIO, loadScenario, runScenario } = await import("../device/scenario.js");
   const scenario: Scenario = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
   parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
   if ((options.service === undefined) !== (options.adminToken === undefined)) {

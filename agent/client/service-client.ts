@@ -30,42 +30,28 @@ export class ServiceClient implements ServicePort {
   }
 
   signIn(session: Session, body: SignInRequest, signal: AbortSignal): Promise<SignInResponse> {
-    return this.call<SignInResponse>("POST", join(session.serviceUrl, deviceRoutes.signIn(session.deviceId)), {
-      body,
-      signal,
-      session,
-    });
+    return this.forDevice<SignInResponse>("POST", session, deviceRoutes.signIn(session.deviceId), signal, body);
   }
 
   checkIn(session: Session, body: CheckInRequest, signal: AbortSignal): Promise<CheckInResponse> {
-    return this.call<CheckInResponse>("POST", join(session.serviceUrl, deviceRoutes.checkIn(session.deviceId)), {
-      body,
-      signal,
-      session,
-    });
+    return this.forDevice<CheckInResponse>("POST", session, deviceRoutes.checkIn(session.deviceId), signal, body);
   }
 
   getUpdates(session: Session, signal: AbortSignal): Promise<UpdatesResponse> {
-    return this.call<UpdatesResponse>("GET", join(session.serviceUrl, deviceRoutes.updates(session.deviceId)), {
-      signal,
-      session,
-    });
+    return this.forDevice<UpdatesResponse>("GET", session, deviceRoutes.updates(session.deviceId), signal);
   }
 
   async acknowledge(session: Session, actionId: string, body: AcknowledgeActionRequest, signal: AbortSignal): Promise<void> {
-    await this.call<unknown>("POST", join(session.serviceUrl, deviceRoutes.acknowledge(session.deviceId, actionId)), {
-      body,
-      signal,
-      session,
-    });
+    await this.forDevice<unknown>("POST", session, deviceRoutes.acknowledge(session.deviceId, actionId), signal, body);
   }
 
   uploadLogs(session: Session, body: UploadLogsRequest, signal: AbortSignal): Promise<UploadLogsResponse> {
-    return this.call<UploadLogsResponse>("POST", join(session.serviceUrl, deviceRoutes.logs(session.deviceId)), {
-      body,
-      signal,
-      session,
-    });
+    return this.forDevice<UploadLogsResponse>("POST", session, deviceRoutes.logs(session.deviceId), signal, body);
+  }
+
+  /** A call on the enrolled device's own routes, with its credential. */
+  private forDevice<T>(method: "GET" | "POST", session: Session, route: string, signal: AbortSignal, body?: unknown): Promise<T> {
+    return this.call<T>(method, join(session.serviceUrl, route), { signal, session, ...(body === undefined ? {} : { body }) });
   }
 
   private async call<T>(

@@ -22,6 +22,11 @@ function sleepOn(clock: Pick<ClockPort, "setTimeout" | "clearTimeout">, ms: numb
       reject(abortError(signal));
       return;
     }
+    if (!(ms > 0)) {
+      // Nothing to wait for: do not make a simulated clock's driver step for it.
+      resolve();
+      return;
+    }
     const onAbort = () => {
       clock.clearTimeout(handle);
       reject(abortError(signal!));
@@ -177,7 +182,10 @@ export class SimulatedClock implements ClockPort {
 
   /** Lets `ms` of simulated time pass, firing every timer due in between. */
   async advance(ms: number): Promise<void> {
+    const target = this.nowMs + ms;
     await this.runUntil(() => false, { limitMs: ms });
+    // Time passes even when nothing is scheduled.
+    if (this.nowMs < target) this.nowMs = target;
   }
 
   private earliest(): [number, Timer] | undefined {

@@ -439,8 +439,12 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
   }
 }
 
+/** The agent first, then its companions, then anything else. */
+const APP_ORDER = [AGENT_PACKAGE, COMPANY_PORTAL_PACKAGE, AUTHENTICATOR_PACKAGE];
+
 function appVersions(start: DeviceReport["apps"], end: DeviceReport["apps"]) {
-  const names = [...new Set([...start, ...end].map((a) => a.package))].sort();
+  const rank = (name: string) => (APP_ORDER.includes(name) ? APP_ORDER.indexOf(name) : APP_ORDER.length);
+  const names = [...new Set([...start, ...end].map((a) => a.package))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return names.map((name) => ({
     package: name,
     atEnrollment: start.find((a) => a.package === name)?.versionName ?? null,

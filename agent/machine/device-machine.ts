@@ -327,6 +327,11 @@ function serviceCall(step: string, invoke: InvokeConfig, fail: Transitions): Sta
   };
 }
 
+/** Installing the app at the head of the queue (a companion at enrollment, an update later). */
+function nextAppInput({ context }: { context: DeviceContext }): InstallAppInput {
+  return { session: sessionOf(context), offer: context.appQueue[0]! };
+}
+
 /** Where a provisioning step's failure goes: the error screen that needs a factory reset. */
 function provisioningFailure(step: string) {
   return { target: "#device.provisioningFailed", actions: { type: "recordStepFailure" as const, params: { step } } };
@@ -613,10 +618,7 @@ export const deviceMachine = deviceSetup.createMachine({
             {
               id: "installApp",
               src: "installApp",
-              input: ({ context }: { context: DeviceContext }): InstallAppInput => ({
-                session: sessionOf(context),
-                offer: context.appQueue[0]!,
-              }),
+              input: nextAppInput,
               onDone: { target: "#device.installingApps.next", actions: ["clearRetry", "recordInstalledApp"] },
             },
             { target: "#device.enrollmentFailed", actions: [{ type: "recordStepFailure", params: { step: "installApp" } }, "clearRetry"] },
@@ -709,10 +711,7 @@ export const deviceMachine = deviceSetup.createMachine({
                 {
                   id: "installAgentUpdate",
                   src: "installApp",
-                  input: ({ context }: { context: DeviceContext }): InstallAppInput => ({
-                    session: sessionOf(context),
-                    offer: context.appQueue[0]!,
-                  }),
+                  input: nextAppInput,
                   onDone: { target: "#device.enrolled.updating.relaunchingAgent", actions: ["clearRetry", "recordInstalledApp"] },
                 },
                 { target: "#device.enrolled.updating.relaunchingAgent", actions: ["clearRetry", "skipApp"] },
@@ -736,10 +735,7 @@ export const deviceMachine = deviceSetup.createMachine({
                 {
                   id: "installUpdate",
                   src: "installApp",
-                  input: ({ context }: { context: DeviceContext }): InstallAppInput => ({
-                    session: sessionOf(context),
-                    offer: context.appQueue[0]!,
-                  }),
+                  input: nextAppInput,
                   onDone: { target: "#device.enrolled.updating.next", actions: ["clearRetry", "recordInstalledApp"] },
                 },
                 { target: "#device.enrolled.updating.next", actions: ["clearRetry", "skipApp"] },

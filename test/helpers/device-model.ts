@@ -6,7 +6,10 @@
  * Actors never run here: the model sends their done/error events itself. `inertMachine()` is
  * the same machine with actors that never answer, for replaying paths through a live actor.
  */
-import { fromCallback, fromPromise, type AnyStateNode, type EventObject } from "xstate";
+import { fromCallback, fromPromise, type AnyStateNode } from "xstate";
+
+/** An event as the model sends it: a type and whatever data it carries. */
+export type EventObject = { type: string } & Record<string, unknown>;
 import { deviceMachine, deviceSetup } from "../../agent/machine/device-machine.js";
 import type { DeviceContext, DeviceInput, PackageOffer, ProvisioningPlan } from "../../agent/machine/types.js";
 import { userMayRetry } from "../../agent/machine/failures.js";
@@ -18,6 +21,18 @@ export const MODEL_INPUT: DeviceInput = {
 
 const AT = 1_700_000_000_000;
 
+/** A WPA network "Lab", as a payload would name it. */
+export const LAB_WIFI: NonNullable<ProvisioningPlan["wifi"]> = {
+  ssid: "Lab",
+  hidden: false,
+  securityType: "WPA",
+  securityTypeAsWritten: null,
+  password: "lab-passphrase",
+  eapMethod: null,
+  proxy: null,
+  pacUrl: null,
+};
+
 const basePlan: ProvisioningPlan = {
   adminComponent: { packageName: AGENT_PACKAGE, className: `${AGENT_PACKAGE}.AospDeviceAdminReceiver` },
   download: {
@@ -27,16 +42,7 @@ const basePlan: ProvisioningPlan = {
     signatureChecksum: null,
     minimumVersionCode: 0,
   },
-  wifi: {
-    ssid: "Lab",
-    hidden: false,
-    securityType: "WPA",
-    securityTypeAsWritten: null,
-    password: "lab-passphrase",
-    eapMethod: null,
-    proxy: null,
-    pacUrl: null,
-  },
+  wifi: LAB_WIFI,
   adminExtras: { "com.microsoft.intune.aosp.enrollmentToken": "t", "com.microsoft.intune.aosp.serviceUrl": "http://service.test" },
   useMobileData: false,
   localTime: null,
@@ -310,7 +316,7 @@ export async function modelGraph(): Promise<ModelGraph> {
     events: (s: never) => testModelEvents(s),
     serializeState: (s: never) => serializeModelState(s),
     input: MODEL_INPUT,
-  } as never) as Record<string, { state: SnapshotLike; transitions: Record<string, { event: EventObject; state: SnapshotLike }> }>;
+  } as never) as unknown as Record<string, { state: SnapshotLike; transitions: Record<string, { event: EventObject; state: SnapshotLike }> }>;
   const states: ModelGraph["states"] = new Map();
   for (const [key, entry] of Object.entries(adjacency)) {
     states.set(key, {

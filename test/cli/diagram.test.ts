@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { aospSim } from "../helpers/device-cli.js";
+
+describe("aosp-sim diagram", () => {
+  it("prints the machine as Mermaid by default, every top-level state in it", async () => {
+    const result = await aospSim(["diagram"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith("stateDiagram-v2\n")).toBe(true);
+    for (const state of ["welcome", "scanningQr", "connectingWifi", "wifiFailed", "downloadingAgent", "verifyingAgent", "enrolling", "signingIn", "installingApps", "enrolled", "factoryResetting", "cantSetUpDevice", "provisioningFailed", "enrollmentFailed"]) {
+      expect(result.stdout).toMatch(new RegExp(`\\b${state}\\b`));
+    }
+    expect(result.stdout).toContain("welcome --> scanningQr : TAP [lastTap]");
+    expect(result.stdout).toContain("wifiFailed : Couldn't connect to Wi-Fi");
+  });
+
+  it("prints the machine as JSON with each state's screen, tags and transitions", async () => {
+    const result = await aospSim(["diagram", "--format", "json"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { id: string; initial: string; states: { path: string; tags: string[]; screen: string | null; transitions: { event: string; targets: string[] }[] }[] };
+    expect(doc).toMatchObject({ id: "device", initial: "welcome" });
+    const idle = doc.states.find((s) => s.path === "enrolled.idle")!;
+    expect(idle.transitions).toEqual(expect.arrayContaining([{ event: "after: checkInDue", targets: ["enrolled.checkingIn"], guard: null }]));
+    expect(doc.states.find((s) => s.path === "wifiFailed")).toMatchObject({ tags: ["failure"], screen: "Couldn't connect to Wi-Fi" });
+  });
+
+  it("refuses an unknown format", async () => {
+    const result = await aospSim(["diagram", "--format", "svg"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown format "svg"/);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * `aosp-sim run`: the README's main command, and scenarios from files.
+ */
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+
+const temp = deviceTempDir("aosp-run-");
+
+function scenario(name: string, value: unknown): string {
+  const path = temp.file(name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+describe("aosp-sim run", () => {
+  it("with no arguments: enrolls, checks in, self-updates, shares logs, is wiped, and sums up", async () => {
+    const result = await aospSim(["run"]);
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    const order = ["welcome", "scanningQr", "connectingWifi", "downloadingAgent", "enrolling", "signingIn.waitingForUser", "enrolled.idle", "enrolled.updating.closingAgent", "enrolled.updating.relaunchingAgent", "enrolled.sharingLogs", "enrolled.acknowledgingAction", "factoryResetting.erasing"];
+    let at = 0;
+    for (const state of order) {
+      const found = out.indexOf(` ${state} `, at);
+      expect(found, state).toBeGreaterThan(-1);
+      at = found;
+    }
+    expect(out).toMatch(/Hi there \(the device was reset: storage erased\)/);
+    expect(out).toMatch(/check-ins +\d+/);
+    expect(out).toMatch(/updates +Intune 24\.9\.2 -> 24\.11\.0; Company Portal .* -> 5\.0\.6301\.0/);
+    expect(out).toMatch(/after reset +the service no longer lists the device/);
+    expect(out).toMatch(/result +passed/);
+  });
+
+  it("prints one JSON document with --json", async () => {
+    const result = await aospSim(["run", "--json"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { finalState: string; deviceId: string; timeline: unknown[]; summary: { passed: boolean; checkIns: number } };
+    expect(doc.finalState).toBe("welcome");
+    expect(doc.deviceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(doc.summary.passed).toBe(true);
+    expect(doc.summary.checkIns).toBeGreaterThan(5);
+  });
+
+  it("passes a scenario that expects a revoked token to be refused", async () => {
+    const path = scenario("revoked.json", { name: "Revoked", beforeEnrollment: [{ do: "revokeToken" }], expect: { failure: "tokenRevoked" } });
+    const result = await aospSim(["run", path]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/enrollmentFailed/);
+    expect(result.stdout).toMatch(/passed: fails with tokenRevoked/);
+  });
+
+  it("fails (exit 1) a scenario whose expectation does not hold", async () => {
+    const path = scenario("expired.json", { profile: { tokenValidity: "1h" }, beforeEnrollment: [{ do: "wait", for: "2h" }], until: "enrolled", expect: { finalState: "enrolled" } });
+    const result = await aospSim(["run", path]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/tokenExpired/);
+    expect(result.stdout).toMatch(/failed: expected it ends in enrolled/);
+  });
+
+  it("refuses a scenario with an unknown key, naming it (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("bad.json", { steps: [{ after: "5m", do: "explode" }] })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.json at \/steps\/0\/do: must be one of/);
+  });
+});

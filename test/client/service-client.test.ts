@@ -1,0 +1,131 @@
+/**
+ * The agent's HTTP client against the mock service and against servers that misbehave: every
+ * refusal keeps the service's code, 5xx and silence become retryable failures, every exchange
+ * goes to the transcript.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpTransport } from "../../agent/client/http.js";
+import { ServiceClient } from "../../agent/client/service-client.js";
+import { RealClock, SimulatedClock } from "../../agent/device/clock.js";
+import { StepError } from "../../agent/machine/step-error.js";
+import type { TranscriptRecord } from "../../agent/report/transcript.js";
+import { startMockService, type MockService } from "../../mock-service/index.js";
+
+const EXTRAS = "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE";
+const identity = { serialNumber: "SERIAL1", model: "Navigator 500", manufacturer: "RealWear", osVersion: "11", agentVersion: "24.9.2" };
+
+let service: MockService;
+let token: string;
+beforeAll(async () => {
+  service = await startMockService();
+  const profile = await service.admin.createProfile({ displayName: "Client tests" });
+  const payload = await service.admin.exportProfile(profile.id);
+  token = (payload[EXTRAS] as Record<string, string>)["com.microsoft.intune.aosp.enrollmentToken"]!;
+  await service.admin.createLicensedUser({ displayName: "Alex", userPrincipalName: "alex@contoso.example", password: "Passw0rd!" });
+});
+afterAll(() => service.close());
+
+function client(records: TranscriptRecord[] = []) {
+  return new ServiceClient(new HttpTransport({ clock: new RealClock(), transcript: (r) => records.push(r) }));
+}
+
+const signal = () => new AbortController().signal;
+
+async function failure(work: Promise<unknown>): Promise<StepError> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof StepError) return error;
+    throw error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("the device API client", () => {
+  it("enrolls, signs in, checks in and acknowledges nothing pending", async () => {
+    const c = client();
+    const enrolled = await c.enroll(service.url, { enrollmentToken: token, ...identity }, signal());
+    const session = { serviceUrl: service.url, deviceId: enrolled.deviceId, deviceCredential: enrolled.deviceCredential };
+    const user = await c.signIn(session, { userPrincipalName: "alex@contoso.example", password: "Passw0rd!" }, signal());
+    expect(user.requiredApps.length).toBe(2);
+    const checkIn = await c.checkIn(session, { agentVersion: "24.9.2", apps: [] }, signal());
+    expect(checkIn.actions).toEqual([]);
+    expect(Date.parse(checkIn.serverDateTime)).not.toBeNaN();
+  });
+
+  it("keeps the service's error code on a refusal", async () => {
+    const error = await failure(client().enroll(service.url, { enrollmentToken: "not-a-token", ...identity }, signal()));
+    expect(error).toMatchObject({ code: "tokenUnknown", status: 401, retryable: false });
+  });
+
+  it("carries the minimum version of an agentVersionTooOld refusal", async () => {
+    const c = client();
+    const enrolled = await c.enroll(service.url, { enrollmentToken: token, ...identity, agentVersion: "24.5.0" }, signal());
+    const session = { serviceUrl: service.url, deviceId: enrolled.deviceId, deviceCredential: enrolled.deviceCredential };
+    const error = await failure(c.checkIn(session, { agentVersion: "24.5.0", apps: [] }, signal()));
+    expect(error).toMatchObject({ code: "agentVersionTooOld", status: 426, minimumVersion: "24.7.0" });
+  });
+
+  it("writes every exchange to the transcript with its purpose and status", async () => {
+    const records: TranscriptRecord[] = [];
+    await failure(client(records).enroll(service.url, { enrollmentToken: "nope", ...identity }, signal()));
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      type: "http",
+      purpose: "device-api",
+      method: "POST",
+      url: `${service.url}/device/v1/enroll`,
+      request: { body: { enrollmentToken: "nope" } },
+      response: { status: 401, body: { error: { code: "tokenUnknown" } } },
+    });
+  });
+
+  it("turns a connection refused into a retryable network error", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failure(client().enroll(`http://127.0.0.1:${port}`, { enrollmentToken: token, ...identity }, signal()));
+    expect(error).toMatchObject({ code: "networkError", retryable: true });
+    expect(error.message).toMatch(/connection refused/);
+  });
+});
+
+describe("misbehaving servers", () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url?.includes("/slow")) return; // never answers
+      res.writeHead(502, { "content-type": "text/html" }).end("<html>Bad gateway</html>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("turns a 5xx without a JSON body into a retryable serviceUnavailable", async () => {
+    const error = await failure(client().enroll(url, { enrollmentToken: token, ...identity }, signal()));
+    expect(error).toMatchObject({ code: "serviceUnavailable", status: 502, retryable: true });
+  });
+
+  it("times out a request that is never answered", async () => {
+    const http = new HttpTransport({ clock: new RealClock(), timeoutMs: 200 });
+    const error = await failure(new ServiceClient(http).enroll(`${url}/slow`, { enrollmentToken: token, ...identity }, signal()));
+    expect(error).toMatchObject({ code: "serviceTimeout", retryable: true });
+  });
+
+  it("does not let a simulated clock jump past a real request in flight", async () => {
+    const clock = new SimulatedClock(0);
+    const http = new HttpTransport({ clock, timeoutMs: 10_000 });
+    const pending = http.send({ method: "GET", url: `${url}/fast`, purpose: "device-api" });
+    await clock.settle(); // returns only once the real answer is in
+    expect((await pending).status).toBe(502);
+    expect(clock.now()).toBe(0);
+  });
+});

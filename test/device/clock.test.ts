@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { SimulatedClock, SkewedClock } from "../../agent/device/clock.js";
+
+describe("the simulated clock", () => {
+  it("fires timers in order of their deadline, jumping straight to each", async () => {
+    const clock = new SimulatedClock(1000);
+    const fired: [string, number][] = [];
+    clock.setTimeout(() => fired.push(["b", clock.now()]), 500);
+    clock.setTimeout(() => fired.push(["a", clock.now()]), 100);
+    clock.setTimeout(() => fired.push(["c", clock.now()]), 500);
+    expect(await clock.runUntil(() => false)).toBe("idle");
+    expect(fired).toEqual([["a", 1100], ["b", 1500], ["c", 1500]]);
+  });
+
+  it("does not move while tracked work is in flight", async () => {
+    const clock = new SimulatedClock(0);
+    let fired = false;
+    clock.setTimeout(() => (fired = true), 60_000);
+    let finish!: () => void;
+    const work = clock.track(new Promise<void>((resolve) => (finish = resolve)));
+    const running = clock.runUntil(() => fired);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fired).toBe(false);
+    expect(clock.now()).toBe(0);
+    finish();
+    await work;
+    expect(await running).toBe("done");
+    expect(clock.now()).toBe(60_000);
+  });
+
+  it("runs timers set by timers, and stops exactly at a limit", async () => {
+    const clock = new SimulatedClock(0);
+    let count = 0;
+    const tick = () => {
+      count++;
+      clock.setTimeout(tick, 1000);
+    };
+    clock.setTimeout(tick, 1000);
+    expect(await clock.runUntil(() => false, { limitMs: 10_500 })).toBe("limit");
+    expect(count).toBe(10);
+    expect(clock.now()).toBe(10_500);
+  });
+
+  it("sleeps on simulated time and aborts a sleep", async () => {
+    const clock = new SimulatedClock(0);
+    const slept = clock.sleep(5000);
+    await clock.advance(5000);
+    await expect(slept).resolves.toBeUndefined();
+    const controller = new AbortController();
+    const aborted = clock.sleep(5000, controller.signal);
+    controller.abort(new Error("power lost"));
+    await expect(aborted).rejects.toThrow("power lost");
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe("a skewed clock", () => {
+  it("reads off by its offset, jumps, and keeps timer durations", async () => {
+    const base = new SimulatedClock(0);
+    const skewed = new SkewedClock(base, 2 * 3_600_000);
+    expect(skewed.now()).toBe(7_200_000);
+    skewed.jump(-3_600_000);
+    expect(skewed.now()).toBe(3_600_000);
+    let at = -1;
+    skewed.setTimeout(() => (at = base.now()), 1000);
+    await base.advance(1000);
+    expect(at).toBe(1000);
+  });
+});

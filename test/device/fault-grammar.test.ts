@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { FAULT_NAMES, formatFault, parseFault } from "../../agent/device/faults.js";
+import { InputError } from "../../agent/errors.js";
+
+describe("the fault grammar", () => {
+  it("reads each fault with its default", () => {
+    expect(parseFault("wrong-wifi-key")).toEqual({ name: "wrong-wifi-key" });
+    expect(parseFault("wrong-wifi-key=Other-Key-1")).toEqual({ name: "wrong-wifi-key", key: "Other-Key-1" });
+    expect(parseFault("network-absent")).toEqual({ name: "network-absent" });
+    expect(parseFault("wifi-timeout")).toEqual({ name: "wifi-timeout", times: "always" });
+    expect(parseFault("wifi-timeout=1")).toEqual({ name: "wifi-timeout", times: 1 });
+    expect(parseFault("download-http-error")).toEqual({ name: "download-http-error", status: 500 });
+    expect(parseFault("download-http-error=404")).toEqual({ name: "download-http-error", status: 404 });
+    expect(parseFault("corrupt-download")).toEqual({ name: "corrupt-download" });
+    expect(parseFault("service-5xx")).toEqual({ name: "service-5xx", times: 2, status: 503 });
+    expect(parseFault("service-timeout=always")).toEqual({ name: "service-timeout", times: "always" });
+    expect(parseFault("power-loss@downloadingAgent")).toEqual({ name: "power-loss", state: "downloadingAgent", offForMs: 30_000 });
+    expect(parseFault("power-loss=2m@checkingIn")).toEqual({ name: "power-loss", state: "enrolled.checkingIn", offForMs: 120_000 });
+    expect(parseFault("clock-skew=+2h")).toEqual({ name: "clock-skew", offsetMs: 7_200_000 });
+    expect(parseFault("clock-skew=-90m@enrolled.idle")).toEqual({ name: "clock-skew", offsetMs: -5_400_000, state: "enrolled.idle" });
+  });
+
+  it("round-trips through its CLI spelling", () => {
+    for (const text of ["wrong-wifi-key", "service-5xx=3", "power-loss=2m@enrolled.checkingIn", "clock-skew=-1h30m@enrolled.idle"]) {
+      expect(parseFault(formatFault(parseFault(text)))).toEqual(parseFault(text));
+    }
+  });
+
+  it("refuses an unknown fault and lists the valid names", () => {
+    const error = (() => {
+      try {
+        parseFault("wifi-off");
+      } catch (e) {
+        return e as InputError;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toBe('unknown fault "wifi-off"');
+    for (const name of FAULT_NAMES) expect(error?.hint).toContain(name);
+  });
+
+  it("refuses faults written wrong, saying how to write them", () => {
+    expect(() => parseFault("power-loss")).toThrow(/needs the state/);
+    expect(() => parseFault("power-loss@nowhere")).toThrow(/there is no state "nowhere"/);
+    expect(() => parseFault("power-loss@requesting")).toThrow(/ambiguous/);
+    expect(() => parseFault("clock-skew")).toThrow(/needs an offset/);
+    expect(() => parseFault("download-http-error=200")).toThrow(/not an HTTP error status/);
+    expect(() => parseFault("service-5xx=0")).toThrow(/not a count/);
+    expect(() => parseFault("corrupt-download=yes")).toThrow(/takes no value/);
+    expect(() => parseFault("network-absent@welcome")).toThrow(/does not take @STATE/);
+  });
+});

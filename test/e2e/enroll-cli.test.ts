@@ -1,0 +1,172 @@
+/**
+ * `aosp-sim enroll` end to end: the built CLI in a child process against the mock service over
+ * HTTP on a port the OS picked. Token states, users, and every fault, as a user would run them.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+
+const temp = deviceTempDir("aosp-e2e-");
+const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
+const PROFILE: ProfileRequest = {
+  displayName: "E2E devices",
+  configureWifi: true,
+  wifiSsid: "Contoso-Staging",
+  wifiSecurityType: "wpa",
+  wifiPassword: "staging-passphrase",
+};
+
+let service: MockService;
+/** Moves the service's clock (token expiry). */
+let serviceSkewMs = 0;
+let qr: string;
+let payloadFile: string;
+
+async function profileQr(name: string, request: ProfileRequest = PROFILE) {
+  const profile = await service.admin.createProfile({ ...request, displayName: name });
+  const file = temp.file(`${name}.png`);
+  writeFileSync(file, Buffer.from(profile.qrCodeImage.value, "base64"));
+  return { profile, file };
+}
+
+beforeAll(async () => {
+  service = await startMockService({ now: () => new Date(Date.now() + serviceSkewMs) });
+  await service.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+  const { profile, file } = await profileQr("E2E devices");
+  qr = file;
+  payloadFile = temp.file("payload.json");
+  writeFileSync(payloadFile, JSON.stringify(await service.admin.exportProfile(profile.id), null, 2));
+});
+afterAll(() => service.close());
+
+const enroll = (input: string, ...args: string[]) =>
+  aospSim(["enroll", input, "--user", USER.upn, "--password", USER.password, "--seed", "11", "--clock", "simulated", ...args]);
+
+interface EnrollJson {
+  deviceId: string | null;
+  finalState: string;
+  timeline: { at: string; state: string; event: string; detail: string }[];
+  apps: { package: string; versionName: string }[];
+  failure: { code: string; screen: string; message: string } | null;
+}
+
+const json = (stdout: string) => JSON.parse(stdout) as EnrollJson;
+
+describe("aosp-sim enroll against the service", () => {
+  it("enrolls a device from the profile's QR code on the real clock (exit 0)", async () => {
+    const result = await aospSim(["enroll", qr, "--user", USER.upn, "--password", USER.password, "--json"]);
+    expect(result.code).toBe(0);
+    const doc = json(result.stdout);
+    expect(doc.finalState).toBe("enrolled.idle");
+    expect(doc.apps.map((a) => a.package).sort()).toEqual(["com.azure.authenticator", "com.microsoft.intune.aospagent", "com.microsoft.windowsintune.companyportal"]);
+    expect(doc.timeline[0]).toMatchObject({ state: "welcome", event: "power on" });
+    expect((await service.admin.getManagedDevice(doc.deviceId!)).userPrincipalName).toBe(USER.upn);
+  });
+
+  it("prints a timeline that reads like the device's screen", async () => {
+    const result = await enroll(qr);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Device: .*serial [0-9A-Z]{12} \(seed 11\)/);
+    expect(result.stdout).toMatch(/connectingWifi +.*Connecting to Contoso-Staging \(WPA\)\.\.\./);
+    expect(result.stdout).toMatch(/Enrolled \(enrolled\.idle\), device id /);
+  });
+
+  it("enrolls from the payload JSON", async () => {
+    expect((await enroll(payloadFile)).code).toBe(0);
+  });
+
+  it("follows --service when the payload names another address", async () => {
+    const payload = JSON.parse(readFileSync(payloadFile, "utf8")) as Record<string, unknown>;
+    const moved = JSON.parse(JSON.stringify(payload).replaceAll(service.url, "http://127.0.0.1:9")) as Record<string, unknown>;
+    const file = temp.file("moved.json");
+    writeFileSync(file, JSON.stringify(moved));
+    expect((await enroll(file)).code).toBe(1);
+    expect((await enroll(file, "--service", service.url)).code).toBe(0);
+  });
+
+  it("writes a transcript of every state change and HTTP exchange", async () => {
+    const file = temp.file("transcript.jsonl");
+    expect((await enroll(qr, "--transcript", file)).code).toBe(0);
+    const records = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; purpose?: string; url?: string; state?: string });
+    expect(records[0]!.type).toBe("start");
+    expect(records.at(-1)!.type).toBe("end");
+    expect(records.filter((r) => r.type === "http").map((r) => r.purpose)).toEqual(
+      expect.arrayContaining(["agent-download", "device-api", "app-download"]),
+    );
+    expect(records.some((r) => r.type === "http" && r.url?.endsWith("/device/v1/enroll"))).toBe(true);
+    expect(records.some((r) => r.type === "state" && r.state === "enrolled.idle")).toBe(true);
+  });
+
+  it("refuses a revoked token and says so (exit 1)", async () => {
+    const { profile, file } = await profileQr("Revoked");
+    await service.admin.revokeToken(profile.id);
+    const result = await enroll(file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/Not enrolled: the device stopped at enrollmentFailed/);
+    expect(result.stdout).toMatch(/reason: tokenRevoked: /);
+  });
+
+  it("refuses a replaced token", async () => {
+    const { profile, file } = await profileQr("Replaced");
+    await service.admin.createToken(profile.id);
+    const result = await enroll(file, "--json");
+    expect(result.code).toBe(1);
+    expect(json(result.stdout).failure?.code).toBe("tokenReplaced");
+  });
+
+  it("refuses an expired token once the service's time has passed it", async () => {
+    const { file } = await profileQr("Expiring", { ...PROFILE, tokenExpirationDateTime: new Date(Date.now() + 3_600_000).toISOString() });
+    serviceSkewMs = 2 * 3_600_000;
+    try {
+      const result = await enroll(file, "--json");
+      expect(result.code).toBe(1);
+      expect(json(result.stdout)).toMatchObject({ finalState: "enrollmentFailed", failure: { code: "tokenExpired" } });
+    } finally {
+      serviceSkewMs = 0;
+    }
+  });
+
+  it("refuses a user without a licence", async () => {
+    await service.admin.createUser({ displayName: "Sam", userPrincipalName: "sam@contoso.example", password: "Passw0rd!" });
+    const result = await aospSim(["enroll", qr, "--user", "sam@contoso.example", "--password", "Passw0rd!", "--clock", "simulated", "--json"]);
+    expect(result.code).toBe(1);
+    expect(json(result.stdout)).toMatchObject({ finalState: "signInFailed", failure: { code: "userNotLicensed" } });
+  });
+
+  it("refuses a wrong password", async () => {
+    const result = await aospSim(["enroll", qr, "--user", USER.upn, "--password", "nope", "--clock", "simulated", "--json"]);
+    expect(result.code).toBe(1);
+    expect(json(result.stdout)).toMatchObject({ finalState: "signInFailed", failure: { code: "invalidCredentials", screen: "Your account or password is incorrect." } });
+  });
+
+  it("stops at the sign-in screen without --user, saying how to continue", async () => {
+    const result = await aospSim(["enroll", qr, "--clock", "simulated"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/stopped at signingIn\.waitingForUser/);
+    expect(result.stdout).toMatch(/pass --user UPN --password PW/);
+  });
+});
+
+describe.concurrent("aosp-sim enroll --fault", () => {
+  const cases: [string, string, string | null][] = [
+    ["wrong-wifi-key", "wifiFailed", "wifiTimeout"],
+    ["network-absent", "wifiFailed", "wifiTimeout"],
+    ["wifi-timeout", "wifiFailed", "wifiTimeout"],
+    ["download-http-error=503", "provisioningFailed", "downloadFailed"],
+    ["corrupt-download", "provisioningFailed", "checksumError"],
+    ["service-5xx", "enrolled.idle", null],
+    ["service-timeout=always", "enrollmentFailed", "serviceTimeout"],
+    ["power-loss@verifyingAgent", "enrolled.idle", null],
+    ["clock-skew=+3h", "enrolled.idle", null],
+  ];
+  for (const [fault, finalState, code] of cases) {
+    it(`${fault} ends in ${finalState}${code ? ` (${code})` : ""}`, async () => {
+      const result = await enroll(qr, "--fault", fault, "--json");
+      expect(result.code).toBe(finalState.startsWith("enrolled") ? 0 : 1);
+      const doc = json(result.stdout);
+      expect(doc.finalState).toBe(finalState);
+      expect(doc.failure?.code ?? null).toBe(code);
+    });
+  }
+});
