@@ -48,8 +48,10 @@ export interface MockServiceOptions {
 }
 
 export interface MockService {
-  /** Base URL, no trailing slash, e.g. http://127.0.0.1:39123 */
+  /** Where the service listens, no trailing slash, e.g. http://127.0.0.1:39123 */
   url: string;
+  /** The base URL devices are given (QR payloads, download URLs): publicUrl, or `url`. */
+  publicUrl: string;
   adminToken: string;
   port: number;
   /** A typed client of the admin API, authenticated with the admin token. */
@@ -86,14 +88,16 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
     const port = options.port ?? 0;
     await listen(app, host, port);
     const address = app.server.address() as AddressInfo;
-    baseUrl = publicUrl ?? `http://${urlHost(address)}:${address.port}`;
+    const url = `http://${urlHost(address)}:${address.port}`;
+    baseUrl = publicUrl ?? url;
     let closed: Promise<void> | undefined;
     const running = app;
     return {
-      url: baseUrl,
+      url,
+      publicUrl: baseUrl,
       adminToken,
       port: address.port,
-      admin: new AdminClient(baseUrl, adminToken),
+      admin: new AdminClient(url, adminToken),
       close: () => {
         closed ??= running.close().finally(() => store.close());
         return closed;

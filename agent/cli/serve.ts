@@ -30,7 +30,11 @@ export function registerServe(program: Command): void {
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--db <file>", "SQLite file that keeps the state across restarts (default: in memory)")
     .option("--admin-token <token>", "admin bearer token (default: a random one, printed on the first line)")
-    .option("--public-url <url>", "base URL devices reach the service at, if not the listening address (e.g. http://10.0.2.2:8080)")
+    .option(
+      "--public-url <url>",
+      "base URL devices are given in QR payloads and download URLs, when they reach the service\n" +
+        "at another address (e.g. http://10.0.2.2:8080 from an Android emulator)",
+    )
     .option("--log", "print one line per request on stderr")
     .addHelpText(
       "after",
@@ -52,13 +56,9 @@ async function serve(options: ServeOptions): Promise<number> {
     log: (line) => printError(err.dim(line)),
     logRequests: options.log === true,
   });
-  printLine(`aosp-sim mock service listening on ${service.url} admin token ${service.adminToken}`);
-  printError(
-    err.dim(
-      `  state: ${options.db ?? "in memory (use --db FILE to keep it)"}; API: ${service.url}/openapi.json; Ctrl+C stops`,
-    ),
-  );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Listen for the signals before announcing the service: a script may send one as soon as it
+  // reads the first line, and an unhandled SIGINT or SIGTERM would kill the process uncleanly.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     const stop = (received: NodeJS.Signals) => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
@@ -67,6 +67,14 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  printLine(`aosp-sim mock service listening on ${service.url} admin token ${service.adminToken}`);
+  printError(
+    err.dim(
+      `  state: ${options.db ?? "in memory (use --db FILE to keep it)"}; API: ${service.url}/openapi.json; Ctrl+C stops`,
+    ),
+  );
+  if (service.publicUrl !== service.url) printError(err.dim(`  devices are given ${service.publicUrl}`));
+  const signal = await stopped;
   printError(err.dim(`aosp-sim: ${signal} received, stopping the mock service`));
   await service.close();
   return 0;

@@ -43,13 +43,16 @@ export function qrCodeContent(payload: Record<string, unknown>): string {
   return Buffer.from(payloadText(payload), "utf8").toString("base64");
 }
 
-/** A QR code of the payload text: UTF-8 in byte mode, error correction M, 4-module quiet zone. */
+/**
+ * A QR code of the payload text: UTF-8 in byte mode, error correction M, 4-module quiet zone,
+ * 4 pixels per module (a payload with Wi-Fi is about version 27: a 532-pixel image).
+ */
 export async function renderQrPng(text: string): Promise<Buffer> {
   return QRCode.toBuffer([{ data: Buffer.from(text, "utf8"), mode: "byte" }], {
     type: "png",
     errorCorrectionLevel: "M",
     margin: 4,
-    scale: 6,
+    scale: 4,
   });
 }
 

@@ -74,9 +74,21 @@ export interface BuiltPackage {
   signatureChecksum: string;
 }
 
-/** Builds the archive for one version, the same bytes every time. */
+const built = new Map<string, BuiltPackage>();
+
+/** Builds the archive for one version, the same bytes every time (so built once per process). */
 export function buildPackage(spec: PackageVersionSpec): BuiltPackage {
   const signedBy = spec.signedBy ?? DEFAULT_SIGNER;
+  const key = `${spec.packageName}@${spec.versionName}#${spec.versionCode}/${signedBy}`;
+  let result = built.get(key);
+  if (!result) {
+    result = assemble(spec, signedBy);
+    built.set(key, result);
+  }
+  return result;
+}
+
+function assemble(spec: PackageVersionSpec, signedBy: Signer): BuiltPackage {
   const certificate = loadCertificate(signedBy);
   const archive = encodePackageArchive({
     packageName: spec.packageName,

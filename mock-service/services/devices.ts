@@ -112,6 +112,7 @@ export class DeviceService {
       deviceCredential: credential,
       deviceName: device.deviceName,
       enrollmentProfileName: device.enrollmentProfileName,
+      enrollmentMode: device.enrollmentMode,
     };
   }
 

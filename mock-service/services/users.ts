@@ -20,9 +20,10 @@ export interface UserPatch {
   passwordProfile?: { password: string; forceChangePasswordNextSignIn?: boolean };
 }
 
-// A fixed hash to check against when the user does not exist, so an unknown user and a wrong
-// password take the same time.
-const DUMMY_HASH = hashPassword("not-a-real-password");
+// A hash to check against when the user does not exist, so an unknown user and a wrong password
+// take the same time. Made on first use: scrypt is too slow to run at every import.
+let dummyHash: string | undefined;
+const DUMMY_HASH = () => (dummyHash ??= hashPassword("not-a-real-password"));
 
 export class UserService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -91,7 +92,7 @@ export class UserService {
   /** The checks a device sign-in makes, in order; throws the device API error for each refusal. */
   authenticate(userPrincipalName: string, password: string): UserRecord {
     const user = this.ctx.store.users.getByUpn(userPrincipalName.trim());
-    const passwordOk = verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    const passwordOk = verifyPassword(password, user?.passwordHash ?? DUMMY_HASH());
     if (!user || !passwordOk) {
       throw deviceError("invalidCredentials", "the user name or password is incorrect");
     }

@@ -123,7 +123,7 @@ export class DeviceStore {
     this.viewById = db.prepare<[string], DeviceRow>(`${VIEW} WHERE d.id = ?`);
     this.byCredential = db.prepare<[string], DeviceRow>("SELECT * FROM devices WHERE credential_hash = ?");
     this.visible = db.prepare<[], DeviceRow>(
-      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.id`,
+      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid`,
     );
     this.setState = db.prepare("UPDATE devices SET management_state = ?, removed = ? WHERE id = ?");
     this.setUserStmt = db.prepare("UPDATE devices SET user_id = ?, device_name = ? WHERE id = ?");
@@ -141,7 +141,7 @@ export class DeviceStore {
        VALUES (@id, @deviceId, @type, @status, @message, @requested, @updated)`,
     );
     this.openActions = db.prepare<[string], ActionRow>(
-      "SELECT * FROM actions WHERE device_id = ? AND status != 'completed' ORDER BY requested, id",
+      "SELECT * FROM actions WHERE device_id = ? AND status != 'completed' ORDER BY requested, rowid",
     );
     this.actionById = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE id = ?");
     this.updateActionStmt = db.prepare("UPDATE actions SET status = ?, message = ?, updated = ? WHERE id = ?");

@@ -63,12 +63,12 @@ export class GroupStore {
     );
     this.deleteGroup = db.prepare("DELETE FROM groups WHERE id = ?");
     this.byId = db.prepare<[string], GroupRow>("SELECT * FROM groups WHERE id = ?");
-    this.all = db.prepare<[], GroupRow>("SELECT * FROM groups ORDER BY created, id");
+    this.all = db.prepare<[], GroupRow>("SELECT * FROM groups ORDER BY created, rowid");
     this.dynamic = db.prepare<[], GroupRow>(
-      "SELECT * FROM groups WHERE membership_rule IS NOT NULL ORDER BY created, id",
+      "SELECT * FROM groups WHERE membership_rule IS NOT NULL ORDER BY created, rowid",
     );
     this.membersOf = db.prepare<[string], { member_id: string; member_type: MemberType; added: number }>(
-      "SELECT member_id, member_type, added FROM group_members WHERE group_id = ? ORDER BY added, member_id",
+      "SELECT member_id, member_type, added FROM group_members WHERE group_id = ? ORDER BY added, rowid",
     );
     this.isMemberStmt = db.prepare<[string, string], { n: number }>(
       "SELECT 1 AS n FROM group_members WHERE group_id = ? AND member_id = ?",

@@ -111,7 +111,7 @@ export class ProfileStore {
     );
     this.deleteProfile = db.prepare("DELETE FROM profiles WHERE id = ?");
     this.byId = db.prepare<[string], ProfileRow>("SELECT * FROM profiles WHERE id = ?");
-    this.all = db.prepare<[], ProfileRow>("SELECT * FROM profiles ORDER BY created, id");
+    this.all = db.prepare<[], ProfileRow>("SELECT * FROM profiles ORDER BY created, rowid");
     this.byCookieHash = db.prepare<[string], ProfileRow>("SELECT * FROM profiles WHERE download_cookie_hash = ?");
     this.teamsProfiles = db.prepare<[], { id: string }>("SELECT id FROM profiles WHERE is_teams_device_profile = 1");
     this.insertToken = db.prepare(

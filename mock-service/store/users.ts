@@ -40,7 +40,7 @@ export class UserStore {
     );
     this.byId = db.prepare<[string], UserRow>("SELECT * FROM users WHERE id = ?");
     this.byUpn = db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_principal_name = ?");
-    this.all = db.prepare<[], UserRow>("SELECT * FROM users ORDER BY created, id");
+    this.all = db.prepare<[], UserRow>("SELECT * FROM users ORDER BY created, rowid");
     this.licensesOf = db.prepare<[string], { sku_id: string }>(
       "SELECT sku_id FROM user_licenses WHERE user_id = ? ORDER BY sku_id",
     );

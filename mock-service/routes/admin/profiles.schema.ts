@@ -29,6 +29,7 @@ const writable = {
 
 /** Read-only properties a GET-modify-PATCH round trip sends back; accepted and ignored. */
 const readOnlyEchoes = {
+  "@odata.context": {},
   id: {},
   accountId: {},
   tokenValue: {},

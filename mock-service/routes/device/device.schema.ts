@@ -47,6 +47,10 @@ export const enrollSchema = {
         deviceCredential: { type: "string" },
         deviceName: { type: "string" },
         enrollmentProfileName: { type: "string" },
+        enrollmentMode: {
+          type: "string",
+          enum: ["corporateOwnedAOSPUserAssociatedDevice", "corporateOwnedAOSPUserlessDevice"],
+        },
       },
     },
     ...errors(400, 401, 410, 413, 415),

@@ -1,0 +1,196 @@
+/**
+ * Check-in benchmark of the mock service: requests per second of POST .../checkIn with 10,000
+ * enrolled devices, and, in the same run against the same server, the rate of its cheapest route
+ * (GET /health), so the figure is also a ratio that travels between machines.
+ *
+ *   npm run build && npm run bench:service
+ *   npm run bench:service -- --devices 10000 --duration 10 --connections 16
+ *   npm run bench:service -- --db /tmp/bench.db     # file-backed store (WAL, synchronous=FULL)
+ *   npm run bench:service -- --json result.json
+ *
+ * The service runs as users run it (`aosp-sim serve`, the built CLI, its own process), so the
+ * load generator (autocannon, this process) does not compete with it for the same event loop.
+ * The devices are enrolled through the device API itself (POST /device/v1/enroll), each with
+ * its own credential; every check-in request takes the next device in turn, reports the three
+ * managed apps and gets back its (empty) actions and updates.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { Pool } from "undici";
+import { deviceRoutes, type EnrollResponse } from "../agent/client/device-api.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../agent/payload/intune-conventions.js";
+import { AdminClient } from "../mock-service/admin-client.js";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = resolve(repoRoot, "dist/agent/cli/main.js");
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: "string", default: "10000" },
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "16" },
+    db: { type: "string" },
+    json: { type: "string" },
+  },
+});
+const devices = positive("devices", args.devices);
+const duration = positive("duration", args.duration);
+const connections = positive("connections", args.connections);
+
+function positive(name: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench:service: --${name} must be a positive integer, not '${text}'`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** Starts `aosp-sim serve --port 0` and resolves with its URL and admin token. */
+function startServe(): Promise<{ child: ChildProcess; url: string; adminToken: string }> {
+  if (!existsSync(cli)) {
+    console.error(`bench:service: ${cli} is missing; run \`npm run build\` first`);
+    process.exit(2);
+  }
+  const extra = args.db ? ["--db", args.db] : [];
+  const child = spawn(process.execPath, [cli, "serve", "--port", "0", ...extra], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolvePromise, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const match = /listening on (\S+) admin token (\S+)/.exec(out);
+      if (match) resolvePromise({ child, url: match[1]!, adminToken: match[2]! });
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code} before listening`)));
+  });
+}
+
+async function enrollDevices(url: string, token: string, count: number): Promise<EnrollResponse[]> {
+  const pool = new Pool(url, { connections: 32 });
+  const enrolled: EnrollResponse[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      const response = await pool.request({
+        method: "POST",
+        path: deviceRoutes.enroll(),
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          enrollmentToken: token,
+          serialNumber: `BENCH${String(index).padStart(6, "0")}`,
+          model: "Pixel 8",
+          manufacturer: "Google",
+          osVersion: "14",
+          agentVersion: "24.9.2",
+        }),
+      });
+      const body = (await response.body.json()) as EnrollResponse;
+      if (response.statusCode !== 200) throw new Error(`enrollment ${index} failed: ${JSON.stringify(body)}`);
+      enrolled.push(body);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  await pool.close();
+  return enrolled;
+}
+
+interface Measured {
+  route: string;
+  requestsPerSecond: number;
+  latencyP50: number;
+  latencyP99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(route: string, options: autocannon.Options): Promise<Measured> {
+  const result = await autocannon({ connections, duration, ...options });
+  return {
+    route,
+    requestsPerSecond: result.requests.average,
+    latencyP50: result.latency.p50,
+    latencyP99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+const checkInBody = JSON.stringify({
+  agentVersion: "24.9.2",
+  apps: [
+    { packageName: AGENT_PACKAGE, versionName: "24.9.2", versionCode: 2409002 },
+    { packageName: COMPANY_PORTAL_PACKAGE, versionName: "5.0.6235.0", versionCode: 50623500 },
+    { packageName: AUTHENTICATOR_PACKAGE, versionName: "6.2410.6530", versionCode: 20246530 },
+  ],
+});
+
+async function main(): Promise<void> {
+  if (args.db) rmSync(args.db, { force: true });
+  const serve = await startServe();
+  try {
+    const admin = new AdminClient(serve.url, serve.adminToken);
+    const profile = await admin.createProfile({ displayName: "Benchmark devices" });
+    const enrollStart = performance.now();
+    const fleet = await enrollDevices(serve.url, profile.tokenValue, devices);
+    const enrollSeconds = (performance.now() - enrollStart) / 1000;
+    console.error(`enrolled ${fleet.length} devices through the API in ${enrollSeconds.toFixed(1)} s (${(fleet.length / enrollSeconds).toFixed(0)}/s)`);
+
+    // Warm both routes up (JIT, statement caches) before measuring.
+    await autocannon({ url: `${serve.url}/health`, connections, duration: 1 });
+
+    let turn = 0;
+    const checkIn = await measure("POST /device/v1/devices/{id}/checkIn", {
+      url: serve.url,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            const device = fleet[turn++ % fleet.length]!;
+            return {
+              ...request,
+              path: deviceRoutes.checkIn(device.deviceId),
+              headers: { "content-type": "application/json", authorization: `Bearer ${device.deviceCredential}` },
+              body: checkInBody,
+            };
+          },
+        },
+      ],
+    });
+    const baseline = await measure("GET /health (baseline)", { url: `${serve.url}/health` });
+
+    const rows = [checkIn, baseline];
+    const ratio = checkIn.requestsPerSecond / baseline.requestsPerSecond;
+    console.log(
+      `\nmock service, ${fleet.length} enrolled devices, ${connections} connections, ${duration} s per route, store: ${args.db ? `file (${args.db})` : "in memory"}\n`,
+    );
+    console.log("| route | req/s | p50 ms | p99 ms | requests | non-2xx | errors |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|");
+    for (const r of rows) {
+      console.log(
+        `| ${r.route} | ${r.requestsPerSecond.toFixed(0)} | ${r.latencyP50} | ${r.latencyP99} | ${r.requests} | ${r.non2xx} | ${r.errors} |`,
+      );
+    }
+    console.log(`\ncheck-in rate = ${(ratio * 100).toFixed(1)}% of the baseline route's rate`);
+    if (checkIn.non2xx > 0 || checkIn.errors > 0) {
+      console.error("bench:service: some check-ins failed; the figure is not valid");
+      process.exitCode = 1;
+    }
+    if (args.json) {
+      writeFileSync(
+        args.json,
+        `${JSON.stringify({ devices: fleet.length, connections, durationSeconds: duration, store: args.db ? "file" : "memory", enrollPerSecond: fleet.length / enrollSeconds, checkIn, baseline, ratio }, null, 2)}\n`,
+      );
+    }
+  } finally {
+    serve.child.kill("SIGTERM");
+  }
+}
+
+await main();

@@ -1,0 +1,123 @@
+/**
+ * `aosp-sim serve` as a user runs it: the first line users' scripts parse, a service that
+ * answers, a clean stop on SIGTERM and SIGINT, and one-line errors (exit 2) for bad usage.
+ */
+import { createServer } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli, useTempDir } from "../payload/support/cli.js";
+import { FIRST_LINE, ServeExited, startServe, stop, type ServeProcess } from "../mock-service/support/serve-process.js";
+
+const temp = useTempDir("aosp-serve-");
+let running: ServeProcess | undefined;
+
+afterEach(async () => {
+  if (running && running.child.exitCode === null && running.child.signalCode === null) await stop(running, "SIGKILL");
+  running = undefined;
+});
+
+async function serveFails(args: string[]): Promise<ServeExited> {
+  try {
+    running = await startServe(args);
+  } catch (error) {
+    if (error instanceof ServeExited) return error;
+    throw error;
+  }
+  throw new Error(`serve ${args.join(" ")} started: ${running.firstLine}`);
+}
+
+describe("aosp-sim serve", () => {
+  it("prints the base URL and admin token on its first line, answers, and stops cleanly on SIGTERM", async () => {
+    running = await startServe(["--port", "0"]);
+    expect(running.firstLine).toMatch(FIRST_LINE);
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const health = await fetch(`${running.url}/health`);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const users = await fetch(`${running.url}/beta/users`, { headers: { authorization: `Bearer ${running.adminToken}` } });
+    expect(users.status).toBe(200);
+    expect(await stop(running, "SIGTERM")).toBe(0);
+    expect(running.stdout().trim().split("\n")).toEqual([running.firstLine]);
+    expect(running.stderr()).toMatch(/SIGTERM received, stopping/);
+  });
+
+  it("stops cleanly on SIGINT (Ctrl+C)", async () => {
+    running = await startServe(["--port", "0"]);
+    expect(await stop(running, "SIGINT")).toBe(0);
+  });
+
+  it("uses the admin token it is given, and the host", async () => {
+    running = await startServe(["--port", "0", "--host", "127.0.0.1", "--admin-token", "ci-secret-42"]);
+    expect(running.adminToken).toBe("ci-secret-42");
+    const denied = await fetch(`${running.url}/beta/users`, { headers: { authorization: "Bearer other" } });
+    expect(denied.status).toBe(401);
+  });
+
+  it("puts --public-url into the QR payloads it issues, and still prints where it listens", async () => {
+    running = await startServe(["--port", "0", "--public-url", "http://10.0.2.2:8080/"]);
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const created = await fetch(`${running.url}/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${running.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ displayName: "Emulators" }),
+    });
+    const profile = (await created.json()) as { qrCodeContent: string };
+    const payload = JSON.parse(Buffer.from(profile.qrCodeContent, "base64").toString("utf8"));
+    expect(payload["android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION"]).toMatch(/^http:\/\/10\.0\.2\.2:8080\/device\/v1\/packages\//);
+    expect(payload["android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE"]["com.microsoft.intune.aosp.serviceUrl"]).toBe("http://10.0.2.2:8080");
+    expect(running.stderr()).toMatch(/devices are given http:\/\/10\.0\.2\.2:8080/);
+  });
+
+  it("logs one line per request on stderr with --log", async () => {
+    running = await startServe(["--port", "0", "--log"]);
+    const address = /listening on (\S+)/.exec(running.firstLine)![1];
+    await fetch(`${address}/health`);
+    await stop(running);
+    expect(running.stderr()).toMatch(/GET \/health 200 [\d.]+ms/);
+  });
+
+  it("refuses a port in use with one line and exit 2", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const failure = await serveFails(["--port", String(port)]);
+      expect(failure.code).toBe(2);
+      expect(failure.stdout).toBe("");
+      expect(failure.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: port ${port} is already in use`));
+      expect(failure.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it.each([
+    [["--port", "http"], /--port: 'http' is not a TCP port/],
+    [["--port", "70000"], /--port: '70000' is not a TCP port/],
+    [["--port", "0", "--db", "/nonexistent-folder/state.db"], /cannot open the database/],
+    [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
+    [["--port", "0", "--public-url", "ftp://x"], /--public-url: 'ftp:\/\/x' must be an http or https URL/],
+    [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
+  ])("refuses %j with one line and exit 2", async (args, message) => {
+    const result = await runCli(["serve", ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a --db file that is not a database", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const file = temp.file("not-a-db.db");
+    await writeFile(file, "this is a text file, not SQLite".repeat(100));
+    const result = await runCli(["serve", "--port", "0", "--db", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot use the database: file is not a database/);
+  });
+
+  it("documents the first line in its help", async () => {
+    const result = await runCli(["serve", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/aosp-sim mock service listening on <baseURL> admin token <token>/);
+    expect(result.stdout).toMatch(/--db <file>/);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * Security and bad input over real HTTP: the admin token on every admin route, body limits,
+ * unknown routes, malformed JSON, hostile keys, no stack traces, and the OpenAPI document.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { deviceRoutes } from "../../agent/client/device-api.js";
+import { startMockService, type MockService } from "../../mock-service/index.js";
+import { constantTimeEqual } from "../../mock-service/domain/secrets.js";
+import { createProfile, errorOf, http, PROFILES, useService } from "./support/service.js";
+
+const service = useService();
+
+interface OpenApiDocument {
+  openapi: string;
+  servers: { url: string }[];
+  paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+  components: { securitySchemes: Record<string, unknown>; schemas?: Record<string, unknown> };
+}
+
+async function openApi(url: string): Promise<OpenApiDocument> {
+  const reply = await http(`${url}/openapi.json`);
+  expect(reply.status).toBe(200);
+  return reply.body as OpenApiDocument;
+}
+
+/** Every admin route in the OpenAPI document, with its path parameters filled in. */
+async function adminRoutes(url: string): Promise<[string, string][]> {
+  const doc = await openApi(url);
+  const routes: [string, string][] = [];
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    if (!path.startsWith("/beta/") && !path.startsWith("/sim/")) continue;
+    for (const method of Object.keys(operations)) {
+      routes.push([method.toUpperCase(), path.replace(/\{[^}]+\}/g, "some-id")]);
+    }
+  }
+  return routes;
+}
+
+describe("the admin token", () => {
+  it("is required on every admin route: none, a wrong one or another scheme is 401", async () => {
+    const t = service();
+    const routes = await adminRoutes(t.url);
+    expect(routes.length).toBeGreaterThanOrEqual(25);
+    for (const [method, path] of routes) {
+      const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token" }, { authorization: `Basic ${t.service.adminToken}` }];
+      for (const headers of attempts) {
+        const reply = await http(`${t.url}${path}`, { method, headers, ...(method === "GET" || method === "DELETE" ? {} : { json: {} }) });
+        expect(errorOf(reply), `${method} ${path} ${JSON.stringify(headers)}`).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+        expect(reply.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      }
+    }
+  });
+
+  it("answers no data to a token that is a prefix or extension of the real one", async () => {
+    const t = service();
+    const token = t.service.adminToken;
+    for (const guess of [token.slice(0, -1), `${token}x`, token.toUpperCase()]) {
+      expect((await http(`${t.url}${PROFILES}`, { bearer: guess })).status).toBe(401);
+    }
+    expect((await http(`${t.url}${PROFILES}`, { bearer: token })).status).toBe(200);
+  });
+
+  it("is compared in constant time (digests of equal length, whatever the input lengths)", () => {
+    expect(constantTimeEqual("abc", "abc")).toBe(true);
+    expect(constantTimeEqual("abc", "abcd")).toBe(false);
+    expect(constantTimeEqual("", "x".repeat(10_000))).toBe(false);
+  });
+
+  it("can be chosen, and is random when not", async () => {
+    const chosen = await startMockService({ adminToken: "lab-token-1" });
+    const random = await startMockService();
+    try {
+      expect(chosen.adminToken).toBe("lab-token-1");
+      expect((await http(`${chosen.url}${PROFILES}`, { bearer: "lab-token-1" })).status).toBe(200);
+      expect(random.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    } finally {
+      await chosen.close();
+      await random.close();
+    }
+  });
+
+  it("refuses an admin token that cannot travel in a header", async () => {
+    await expect(startMockService({ adminToken: "has space" })).rejects.toThrow(/printable ASCII characters without spaces/);
+    await expect(startMockService({ adminToken: "" })).rejects.toThrow(/admin token/);
+  });
+});
+
+describe("bad input", () => {
+  it("answers malformed JSON with 400 invalidRequest on both APIs", async () => {
+    const t = service();
+    const admin = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": ', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(errorOf(admin)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(admin.body.error.message).toMatch(/not valid JSON/);
+    const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: "nope", headers: { "content-type": "application/json" } });
+    expect(errorOf(device)).toMatchObject({ status: 400, code: "invalidRequest" });
+  });
+
+  it("refuses __proto__ and constructor keys", async () => {
+    const t = service();
+    for (const raw of ['{"displayName": "x", "__proto__": {"admin": true}}', '{"displayName": "x", "constructor": {"prototype": {"a": 1}}}']) {
+      const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+      expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    }
+  });
+
+  it("answers a body that is not a JSON object", async () => {
+    const t = service();
+    for (const json of [[], "text", 42, null]) {
+      const reply = await http(`${t.url}${PROFILES}`, { method: "POST", json, bearer: t.service.adminToken });
+      expect(errorOf(reply), JSON.stringify(json)).toMatchObject({ status: 400, code: "invalidRequest" });
+    }
+    const empty = await http(`${t.url}${PROFILES}`, { method: "POST", bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(empty.body.error.message).toMatch(/request body must be a JSON object/);
+  });
+
+  it("refuses bodies over the limit with 413 payloadTooLarge", async () => {
+    const t = service();
+    const huge = JSON.stringify({ displayName: "x", description: "a".repeat(300 * 1024) });
+    const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw: huge, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(errorOf(reply)).toMatchObject({ status: 413, code: "payloadTooLarge" });
+    const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: huge, headers: { "content-type": "application/json" } });
+    expect(errorOf(device)).toMatchObject({ status: 413, code: "payloadTooLarge" });
+  });
+
+  it("answers a body that is not JSON with 415", async () => {
+    const t = service();
+    const reply = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: "token=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(errorOf(reply)).toMatchObject({ status: 415, code: "unsupportedMediaType" });
+  });
+
+  it("answers deeply nested JSON without failing", async () => {
+    const t = service();
+    const raw = `{"displayName": "x", "description": ${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+  });
+
+  it("answers unknown routes and methods with 404 notFound", async () => {
+    const t = service();
+    for (const [method, path] of [
+      ["GET", "/nope"],
+      ["GET", "/beta/deviceManagement/somethingElse"],
+      ["PUT", PROFILES],
+      ["GET", "/device/v1/devices"],
+    ]) {
+      const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
+      expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 404, code: "notFound" });
+    }
+  });
+
+  it("ignores an empty body on actions, as Graph clients send one", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    const reply = await http(`${t.url}${PROFILES}/${profile.id}/revokeToken`, {
+      method: "POST",
+      bearer: t.service.adminToken,
+      headers: { "content-type": "application/json" },
+    });
+    expect(reply.status).toBe(204);
+  });
+});
+
+describe("failures inside the service", () => {
+  let broken: MockService | undefined;
+  afterEach(async () => broken?.close());
+
+  it("answer 500 with the documented body and no stack trace, and are logged", async () => {
+    let fail = false;
+    const logged: string[] = [];
+    broken = await startMockService({
+      now: () => {
+        if (fail) throw new Error("clock failure in /secret/src/clock.ts:12");
+        return new Date();
+      },
+      log: (line) => logged.push(line),
+    });
+    fail = true;
+    const admin = await http(`${broken.url}${PROFILES}`, { method: "POST", json: { displayName: "x" }, bearer: broken.adminToken });
+    expect(admin.status).toBe(500);
+    expect(admin.body.error).toMatchObject({ code: "generalException", message: expect.stringMatching(/failed to handle/) });
+    expect(admin.text).not.toMatch(/secret|clock\.ts|\bat\b.*:\d+/);
+    const device = await http(`${broken.url}${deviceRoutes.enroll()}`, {
+      method: "POST",
+      json: { enrollmentToken: "x", serialNumber: "s", model: "m", manufacturer: "g", osVersion: "14", agentVersion: "24.9.2" },
+    });
+    expect(errorOf(device)).toMatchObject({ status: 500, code: "internalError" });
+    expect(logged.join("\n")).toMatch(/clock failure/);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("describes both APIs and the simulator's extensions, with their security", async () => {
+    const t = service();
+    const doc = await openApi(t.url);
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers).toEqual([{ url: t.url }]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles",
+        "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles/{id}/createToken",
+        "/beta/deviceManagement/managedDevices/{id}/wipe",
+        "/beta/groups/{id}/members/$ref",
+        "/beta/users/{id}/assignLicense",
+        "/sim/v1/packages",
+        "/device/v1/enroll",
+        "/device/v1/devices/{deviceId}/checkIn",
+        "/device/v1/packages/{packageName}/{versionCode}",
+      ]),
+    );
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["adminToken", "deviceCredential", "downloadCookie"]);
+    expect(doc.paths["/beta/users"]!["post"]!.security).toEqual([{ adminToken: [] }]);
+    expect(doc.paths["/device/v1/devices/{deviceId}/checkIn"]!["post"]!.security).toEqual([{ deviceCredential: [] }]);
+    expect(JSON.stringify(doc)).toContain("ErrorBody");
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The tenant and its users over real HTTP: organization (MDM authority), subscribed SKUs, users
+ * with passwords, licence assignment.
+ */
+import { describe, expect, it } from "vitest";
+import { INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
+import { errorOf, PASSWORD, useService } from "./support/service.js";
+
+const EXCHANGE_SKU_ID = "4b9405b0-7788-4568-add1-99614e613b69";
+const service = useService();
+
+function newUser(upn = "ann@contoso.example", extra: Record<string, unknown> = {}) {
+  return {
+    accountEnabled: true,
+    displayName: "Ann Example",
+    mailNickname: "ann",
+    userPrincipalName: upn,
+    passwordProfile: { forceChangePasswordNextSignIn: false, password: PASSWORD },
+    ...extra,
+  };
+}
+
+describe("the tenant", () => {
+  it("has Intune as its MDM authority", async () => {
+    const t = service();
+    const reply = await t.admin("GET", "/beta/organization");
+    expect(reply.status).toBe(200);
+    expect(reply.body.value).toHaveLength(1);
+    expect(reply.body.value[0]).toMatchObject({ mobileDeviceManagementAuthority: "intune" });
+  });
+
+  it("lists its licences, with the skuIds assignLicense takes", async () => {
+    const t = service();
+    const reply = await t.admin("GET", "/beta/subscribedSkus");
+    const parts = reply.body.value.map((s: { skuPartNumber: string; skuId: string }) => `${s.skuPartNumber} ${s.skuId}`);
+    expect(parts).toContain(`INTUNE_A ${INTUNE_SKU_ID}`);
+    expect(parts).toContain(`EXCHANGESTANDARD ${EXCHANGE_SKU_ID}`);
+  });
+});
+
+describe("users", () => {
+  it("creates a user with a password (201, Graph shape, no password in the answer)", async () => {
+    const t = service();
+    const reply = await t.admin("POST", "/beta/users", newUser());
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({
+      accountEnabled: true,
+      displayName: "Ann Example",
+      mailNickname: "ann",
+      userPrincipalName: "ann@contoso.example",
+      assignedLicenses: [],
+    });
+    expect(reply.text).not.toContain(PASSWORD);
+    expect(reply.body.passwordProfile).toBeUndefined();
+  });
+
+  it("lists users, finds one by id or by userPrincipalName, and filters by userPrincipalName", async () => {
+    const t = service();
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    await t.admin("POST", "/beta/users", newUser("bob@contoso.example"));
+    expect((await t.admin("GET", "/beta/users")).body.value).toHaveLength(2);
+    expect((await t.admin("GET", `/beta/users/${ann.id}`)).body.userPrincipalName).toBe("ann@contoso.example");
+    expect((await t.admin("GET", "/beta/users/ANN@contoso.example")).body.id).toBe(ann.id);
+    const filtered = await t.admin("GET", `/beta/users?$filter=${encodeURIComponent("userPrincipalName eq 'bob@contoso.example'")}`);
+    expect(filtered.body.value.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toEqual(["bob@contoso.example"]);
+  });
+
+  it("answers 404 for an unknown user", async () => {
+    const t = service();
+    expect(errorOf(await t.admin("GET", "/beta/users/nobody@contoso.example"))).toMatchObject({ status: 404, code: "itemNotFound" });
+    expect(errorOf(await t.admin("PATCH", "/beta/users/nobody", { accountEnabled: false })).status).toBe(404);
+    expect(
+      errorOf(await t.admin("POST", "/beta/users/nobody/assignLicense", { addLicenses: [], removeLicenses: [] })).status,
+    ).toBe(404);
+  });
+
+  it.each([
+    ["a duplicate userPrincipalName (in any case)", [newUser(), newUser("ANN@CONTOSO.EXAMPLE")], /same value for property userPrincipalName/],
+    ["a userPrincipalName that is not alias@domain", [newUser("ann")], /alias@domain/],
+    ["a password without enough kinds of characters", [newUser("c@contoso.example", { passwordProfile: { password: "alllowercase" } })], /complexity/],
+    ["a password shorter than 8 characters", [newUser("c@contoso.example", { passwordProfile: { password: "Ab1!" } })], /complexity/],
+    ["a missing password", [newUser("c@contoso.example", { passwordProfile: {} })], /passwordProfile\.password" is required/],
+    ["a missing displayName", [{ userPrincipalName: "c@contoso.example", passwordProfile: { password: PASSWORD } }], /"displayName" is required/],
+  ])("refuses %s with 400", async (_name, bodies, message) => {
+    const t = service();
+    let reply;
+    for (const body of bodies) reply = await t.admin("POST", "/beta/users", body);
+    expect(errorOf(reply!)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(reply!.body.error.message).toMatch(message);
+  });
+
+  it("patches a user's display name, account state and password (204)", async () => {
+    const t = service();
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    const reply = await t.admin("PATCH", `/beta/users/${ann.id}`, { displayName: "Ann E.", accountEnabled: false });
+    expect(reply.status).toBe(204);
+    expect((await t.admin("GET", `/beta/users/${ann.id}`)).body).toMatchObject({ displayName: "Ann E.", accountEnabled: false });
+    const weak = await t.admin("PATCH", `/beta/users/${ann.id}`, { passwordProfile: { password: "weak" } });
+    expect(errorOf(weak).status).toBe(400);
+  });
+});
+
+describe("assignLicense", () => {
+  it("adds and removes licences and answers with the user", async () => {
+    const t = service();
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    const added = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, {
+      addLicenses: [{ skuId: INTUNE_SKU_ID, disabledPlans: [] }, { skuId: EXCHANGE_SKU_ID }],
+      removeLicenses: [],
+    });
+    expect(added.status).toBe(200);
+    expect(added.body.assignedLicenses.map((l: { skuId: string }) => l.skuId).sort()).toEqual([INTUNE_SKU_ID, EXCHANGE_SKU_ID].sort());
+    const removed = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, { addLicenses: [], removeLicenses: [INTUNE_SKU_ID] });
+    expect(removed.body.assignedLicenses).toEqual([{ skuId: EXCHANGE_SKU_ID, disabledPlans: [] }]);
+  });
+
+  it("refuses a skuId the tenant does not have, naming the ones it has", async () => {
+    const t = service();
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    const reply = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, {
+      addLicenses: [{ skuId: "00000000-0000-0000-0000-000000000000" }],
+      removeLicenses: [],
+    });
+    expect(errorOf(reply).status).toBe(400);
+    expect(reply.body.error.message).toMatch(/does not correspond to a valid company License.*INTUNE_A/);
+  });
+
+  it("needs both addLicenses and removeLicenses, as Graph does", async () => {
+    const t = service();
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    const reply = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, { addLicenses: [{ skuId: INTUNE_SKU_ID }] });
+    expect(errorOf(reply).status).toBe(400);
+    expect(reply.body.error.message).toMatch(/"removeLicenses" is required/);
+  });
+});
