@@ -218,6 +218,10 @@ export class DeviceRuntime {
     const paths = activePaths(snapshot.value);
     const cause = event.event as { type: string; detail?: string };
     const now = this.options.clock.now();
+    if (cause.type === "xstate.done.actor.scanQr") {
+      const read = (cause as unknown as { output: { text: string; decoder: string } }).output;
+      this.options.transcript?.({ type: "scan", at: new Date(now).toISOString(), text: read.text, decoder: read.decoder });
+    }
     const unchanged = snapshot === this.lastSeen;
     this.lastSeen = snapshot;
     if (cause.type === "WIFI_PROGRESS") {

@@ -21,7 +21,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { InputError, isNotFound } from "../errors.js";
-import { AdminClient, startMockService, type GraphProfile, type MockService } from "../../mock-service/index.js";
+import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
 import { INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
 import type { TranscriptSink } from "../report/transcript.js";
@@ -259,8 +259,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
   let device: Device | null = null;
   try {
     const user = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true, ...scenario.user };
-    const created = await call(admin.createUser({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, password: user.password }));
-    if (user.licensed) await call(admin.assignLicense(created.id));
+    // A running service may know the user from an earlier run: use it as it is.
+    const existing = await call(admin.request<GraphUser>("GET", `/beta/users/${encodeURIComponent(user.userPrincipalName)}`).catch(() => null));
+    const created = existing ?? (await call(admin.createUser({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, password: user.password })));
+    if (user.licensed && created.assignedLicenses.length === 0) await call(admin.assignLicense(created.id));
     let profile = await call(admin.createProfile(profileRequest(scenario, clock.now())));
 
     for (const step of scenario.beforeEnrollment ?? []) {

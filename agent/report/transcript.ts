@@ -6,6 +6,7 @@
  * Record types (field `type`):
  *   start   the device and its surroundings: identity, faults, clock kind, payload text, tool version
  *   state   the machine moved: state path, triggering event, detail line, device clock time
+ *   scan    the text the device read from the QR code (what a replay feeds back)
  *   http    one request and its response (or error), with timing; package bodies are summarised
  *           as size and SHA-256; `fault` names an injected fault that shaped it
  *   power   power lost / restored
@@ -50,6 +51,13 @@ export interface HttpRecord {
   fault?: string;
 }
 
+export interface ScanRecord {
+  type: "scan";
+  at: string;
+  text: string;
+  decoder: string;
+}
+
 export interface PowerRecord {
   type: "power";
   at: string;
@@ -73,7 +81,7 @@ export interface EndRecord {
 
 export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
 
-export type TranscriptRecord = StartRecord | StateRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;
+export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;
 
 export type TranscriptSink = (record: TranscriptRecord) => void;
 

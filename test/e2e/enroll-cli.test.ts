@@ -96,6 +96,8 @@ describe("aosp-sim enroll against the service", () => {
     );
     expect(records.some((r) => r.type === "http" && r.url?.endsWith("/device/v1/enroll"))).toBe(true);
     expect(records.some((r) => r.type === "state" && r.state === "enrolled.idle")).toBe(true);
+    const scan = records.find((r) => r.type === "scan") as unknown as { text: string };
+    expect(JSON.parse(scan.text)).toEqual(JSON.parse(readFileSync(payloadFile, "utf8")));
   });
 
   it("refuses a revoked token and says so (exit 1)", async () => {

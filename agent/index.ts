@@ -1,0 +1,62 @@
+/**
+ * aosp-enroll-sim as a library, for your own test suites:
+ *
+ *   import { createDevice, startMockService, SimulatedClock, HOUR } from "aosp-enroll-sim";
+ *
+ *   const clock = new SimulatedClock();
+ *   const service = await startMockService({ now: () => new Date(clock.now()) });
+ *   await service.admin.createLicensedUser({ displayName: "Alex", userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" });
+ *   const profile = await service.admin.createProfile({ displayName: "Lab", configureWifi: true,
+ *     wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+ *   const device = await createDevice({
+ *     qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") },
+ *     clock, seed: 1, faults: ["service-5xx"],
+ *     user: { userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" },
+ *   });
+ *   const report = await device.enroll();          // report.finalState === "enrolled.idle"
+ *   await device.runFor(24 * HOUR);                 // 15 check-ins, in milliseconds
+ *   device.dispose();
+ *   await service.close();
+ */
+
+// The device
+export { createDevice, isSettled } from "./device/create-device.js";
+export type { CreateDeviceOptions, Device, DeviceReport } from "./device/create-device.js";
+export type { DeviceCommand } from "./device/runtime.js";
+export { identityFromSeed, resolveIdentity } from "./device/identity.js";
+export type { DeviceIdentity, Failure, DeviceContext, DeviceSettings } from "./machine/types.js";
+export { DEFAULT_SETTINGS } from "./machine/types.js";
+export type { VirtualNetwork, WifiEnvironment } from "./device/virtual/wifi.js";
+export { MemoryStorage, DirectoryStorage } from "./device/virtual/storage.js";
+export type * from "./device/ports.js";
+
+// Faults
+export { FAULT_NAMES, FAULT_GRAMMAR, parseFault, parseFaults, formatFault, toFault } from "./device/faults.js";
+export type { Fault, FaultName, Times } from "./device/faults.js";
+
+// Time
+export { RealClock, SimulatedClock, SkewedClock } from "./device/clock.js";
+export type { RunOutcome } from "./device/clock.js";
+export { MINUTE, HOUR, checkInSchedule, nextCheckInAt, checkInInterval } from "./machine/checkin-cadence.js";
+export { parseDuration, formatDuration } from "./device/duration.js";
+
+// Scenarios (what `aosp-sim run` plays)
+export { runScenario, checkScenario, loadScenario, DEFAULT_SCENARIO } from "./device/scenario.js";
+export type { Scenario, ScenarioOptions, ScenarioResult, Step, BeforeStep } from "./device/scenario.js";
+
+// The machine itself
+export { deviceMachine, deviceSetup } from "./machine/device-machine.js";
+export { wireDevice } from "./device/wiring.js";
+export { machineDiagram, machineMermaid } from "./machine/diagram.js";
+export { statePaths, resolveStatePath } from "./machine/state-paths.js";
+export { screenFor } from "./machine/failures.js";
+
+// Reports
+export type { TimelineEntry } from "./report/timeline.js";
+export { formatTimelineEntry, formatElapsed } from "./report/timeline.js";
+export type { TranscriptRecord, TranscriptSink } from "./report/transcript.js";
+export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
+
+// The mock enrollment service
+export { startMockService, AdminClient } from "../mock-service/index.js";
+export type { MockService, MockServiceOptions } from "../mock-service/index.js";
