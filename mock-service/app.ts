@@ -38,6 +38,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestTimeout: 60_000,
+    // Path parameters include user principal names (up to 113 characters) and ids.
+    routerOptions: { maxParamLength: 512 },
     ajv: {
       // Validate exactly: no silent removal of unknown properties, no type coercion.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allowUnionTypes: true },

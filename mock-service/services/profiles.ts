@@ -14,11 +14,10 @@ import { checkDeviceNameTemplate } from "../domain/device-name.js";
 import { enrollmentPayload, QrCache, qrCodeContent } from "../domain/enrollment-payload.js";
 import { newCookieSecret, newEnrollmentToken, secretHash } from "../domain/secrets.js";
 import { badRequest, itemNotFound } from "../http/errors.js";
-import type { EnrollmentMode, NewToken, ProfileRecord, TokenRecord, WifiSecurityType } from "../store/profiles.js";
+import { ENROLLMENT_MODES, type EnrollmentMode, type NewToken, type ProfileRecord, type TokenRecord, type WifiSecurityType } from "../store/profiles.js";
 import type { PackageService } from "./packages.js";
 
-export const USER_ASSOCIATED: EnrollmentMode = "corporateOwnedAOSPUserAssociatedDevice";
-export const USERLESS: EnrollmentMode = "corporateOwnedAOSPUserlessDevice";
+export const [USER_ASSOCIATED, USERLESS] = ENROLLMENT_MODES;
 
 const DAY_MS = 86_400_000;
 /** Token validity when the admin gives none: 90 days, valid for both profile kinds. */

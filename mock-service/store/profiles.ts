@@ -1,7 +1,9 @@
 /** Enrollment profiles and the tokens they issue. */
 import type { Db } from "./database.js";
 
-export type EnrollmentMode = "corporateOwnedAOSPUserAssociatedDevice" | "corporateOwnedAOSPUserlessDevice";
+/** Graph enrollmentMode values of AOSP profiles (the only kind the simulator models). */
+export const ENROLLMENT_MODES = ["corporateOwnedAOSPUserAssociatedDevice", "corporateOwnedAOSPUserlessDevice"] as const;
+export type EnrollmentMode = (typeof ENROLLMENT_MODES)[number];
 export type WifiSecurityType = "none" | "wpa" | "wep";
 
 export interface ProfileRecord {

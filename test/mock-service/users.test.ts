@@ -65,6 +65,15 @@ describe("users", () => {
     expect(filtered.body.value.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toEqual(["bob@contoso.example"]);
   });
 
+  it("finds a user by a long userPrincipalName in the path", async () => {
+    const t = service();
+    const upn = `${"a".repeat(64)}@${"sub.".repeat(9)}example`;
+    expect(upn.length).toBeGreaterThan(100);
+    const created = await t.admin("POST", "/beta/users", newUser(upn));
+    expect(created.status).toBe(201);
+    expect((await t.admin("GET", `/beta/users/${encodeURIComponent(upn)}`)).body.id).toBe(created.body.id);
+  });
+
   it("answers 404 for an unknown user", async () => {
     const t = service();
     expect(errorOf(await t.admin("GET", "/beta/users/nobody@contoso.example"))).toMatchObject({ status: 404, code: "itemNotFound" });

@@ -1,9 +1,10 @@
 /** Schemas of /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles (Graph beta names). */
+import { ENROLLMENT_MODES } from "../../store/profiles.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
 
 const enrollmentMode = {
   type: "string",
-  enum: ["corporateOwnedAOSPUserAssociatedDevice", "corporateOwnedAOSPUserlessDevice"],
+  enum: ENROLLMENT_MODES,
   description: "The simulator models AOSP profiles only.",
 } as const;
 

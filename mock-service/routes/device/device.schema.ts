@@ -1,5 +1,6 @@
 /** Schemas of the device API under /device/v1 (agent/client/device-api.ts is the contract). */
 import { dateTime, deviceSecurity, errors } from "../../http/schemas.js";
+import { ENROLLMENT_MODES } from "../../store/profiles.js";
 
 const tags = ["device API"];
 
@@ -47,10 +48,7 @@ export const enrollSchema = {
         deviceCredential: { type: "string" },
         deviceName: { type: "string" },
         enrollmentProfileName: { type: "string" },
-        enrollmentMode: {
-          type: "string",
-          enum: ["corporateOwnedAOSPUserAssociatedDevice", "corporateOwnedAOSPUserlessDevice"],
-        },
+        enrollmentMode: { type: "string", enum: ENROLLMENT_MODES },
       },
     },
     ...errors(400, 401, 410, 413, 415),
