@@ -9,7 +9,8 @@
  *     (the credential issued at enrollment); a credential acts only on its own device (403 otherwise).
  *   - GET /device/v1/packages/... accepts either a device credential or the download cookie the
  *     profile's QR payload carries (PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER), so the
- *     agent can be fetched before enrollment.
+ *     agent can be fetched before enrollment (the admin token works too, for scripts). The cookie
+ *     of a deleted profile and the credential of a removed or deleted device are refused (401).
  *
  * Statuses: 200 with a JSON body, except acknowledge (204, no body) and package downloads (200,
  * the archive bytes).
