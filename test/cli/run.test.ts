@@ -13,7 +13,7 @@ function scenario(name: string, value: unknown): string {
   return path;
 }
 
-describe("aosp-sim run", () => {
+describe("aosp-sim run", { timeout: 60_000 }, () => {
   it("with no arguments: enrolls, checks in, self-updates, shares logs, is wiped, and sums up", async () => {
     const result = await aospSim(["run"]);
     expect(result.code).toBe(0);

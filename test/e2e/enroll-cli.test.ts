@@ -53,7 +53,8 @@ interface EnrollJson {
 
 const json = (stdout: string) => JSON.parse(stdout) as EnrollJson;
 
-describe("aosp-sim enroll against the service", () => {
+// Each test spawns the CLI; under a loaded test run a spawn can take several seconds.
+describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
   it("enrolls a device from the profile's QR code on the real clock (exit 0)", async () => {
     const result = await aospSim(["enroll", qr, "--user", USER.upn, "--password", USER.password, "--json"]);
     expect(result.code).toBe(0);
@@ -150,7 +151,7 @@ describe("aosp-sim enroll against the service", () => {
   });
 });
 
-describe.concurrent("aosp-sim enroll --fault", () => {
+describe.concurrent("aosp-sim enroll --fault", { timeout: 90_000 }, () => {
   const cases: [string, string, string | null][] = [
     ["wrong-wifi-key", "wifiFailed", "wifiTimeout"],
     ["network-absent", "wifiFailed", "wifiTimeout"],
