@@ -12,13 +12,14 @@ export function registerDiagram(program: Command): void {
     .command("diagram")
     .description("Print the device's state machine: Mermaid (for docs) or JSON (for visualizers and tools).")
     .option("--format <format>", "mermaid or json", "mermaid")
+    .option("--depth <n>", "Mermaid: only states this many levels deep (1 = the top-level flow)")
     .addHelpText(
       "after",
       "\nJSON: {id, initial, states: [{path, type, initial, description, screen, tags, invokes,\n" +
         "transitions: [{event, targets, guard}]}]}. State paths are what --fault power-loss@STATE takes.",
     )
     .action(
-      action(async (options: { format: string }) => {
+      action(async (options: { format: string; depth?: string }) => {
         if (options.format === "json") {
           printJson(machineDiagram(deviceMachine));
           return;
@@ -26,7 +27,14 @@ export function registerDiagram(program: Command): void {
         if (options.format !== "mermaid") {
           throw new InputError(`unknown format "${options.format}"`, { where: "--format", hint: "use mermaid or json" });
         }
-        process.stdout.write(machineMermaid(deviceMachine));
+        let depth: number | undefined;
+        if (options.depth !== undefined) {
+          depth = Number(options.depth);
+          if (!Number.isInteger(depth) || depth < 1) {
+            throw new InputError(`"${options.depth}" is not a depth`, { where: "--depth", hint: "use 1 or more" });
+          }
+        }
+        process.stdout.write(machineMermaid(deviceMachine, depth === undefined ? {} : { depth }));
       }),
     );
 }

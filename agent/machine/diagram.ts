@@ -125,20 +125,26 @@ function commonParent(a: string, b: string): string {
  * A Mermaid stateDiagram-v2 of the machine: composite states nest, each state shows its screen,
  * failure states are styled. Mermaid cannot draw an arrow between states inside different
  * composites, so such a transition is drawn between their outermost differing ancestors.
+ * `depth` keeps only states that many levels deep (1: the top-level flow), lifting transitions.
  */
-export function machineMermaid(machine: AnyStateMachine): string {
-  const diagram = machineDiagram(machine);
+export function machineMermaid(machine: AnyStateMachine, options: { depth?: number } = {}): string {
+  const depth = options.depth ?? Number.POSITIVE_INFINITY;
+  const cut = (path: string) => path.split(".").slice(0, depth).join(".");
+  const full = machineDiagram(machine);
+  const diagram = { ...full, states: full.states.filter((s) => s.path.split(".").length <= depth) };
   const byParent = new Map<string, DiagramState[]>();
   for (const state of diagram.states) byParent.set(parentOf(state.path), [...(byParent.get(parentOf(state.path)) ?? []), state]);
   const arrows = new Map<string, Set<string>>();
-  for (const state of diagram.states) {
-    for (const t of state.transitions) {
-      for (const target of t.targets) {
-        if (target === state.path && t.event === "POWER_ON") continue; // every wait re-arms on boot: noise in a picture
+  for (const original of full.states) {
+    const state = { ...original, path: cut(original.path) };
+    for (const t of original.transitions) {
+      for (const fullTarget of t.targets) {
+        const target = cut(fullTarget);
+        if (target === state.path && (t.event === "POWER_ON" || original.path !== state.path)) continue; // re-arming on boot, or inside a collapsed state
         const parent = commonParent(state.path, target);
         const from = childOn(state.path, parent);
         const to = childOn(target, parent);
-        const label = mermaidLabel(t.guard && from === state.path ? `${t.event} [${t.guard.replace(/\(.*\)$/, "")}]` : t.event);
+        const label = mermaidLabel(t.guard && from === original.path ? `${t.event} [${t.guard.replace(/\(.*\)$/, "")}]` : t.event);
         const set = arrows.get(parent) ?? new Set<string>();
         set.add(`${mermaidId(from)} --> ${mermaidId(to)} : ${label}`);
         arrows.set(parent, set);

@@ -23,6 +23,14 @@ describe("aosp-sim diagram", () => {
     expect(doc.states.find((s) => s.path === "wifiFailed")).toMatchObject({ tags: ["failure"], screen: "Couldn't connect to Wi-Fi" });
   });
 
+  it("draws only the top-level flow with --depth 1", async () => {
+    const result = await aospSim(["diagram", "--depth", "1"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("settingDeviceOwner --> enrolling : done setDeviceOwner");
+    expect(result.stdout).toContain("enrolled --> factoryResetting");
+    expect(result.stdout).not.toMatch(/__/);
+  });
+
   it("refuses an unknown format", async () => {
     const result = await aospSim(["diagram", "--format", "svg"]);
     expect(result.code).toBe(2);
