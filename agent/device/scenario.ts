@@ -25,6 +25,7 @@ import { AdminClient, startMockService, type GraphProfile, type GraphUser, type 
 import { INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
 import type { TranscriptSink } from "../report/transcript.js";
+import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "./clock.js";
 import { createDevice, type Device, type DeviceReport } from "./create-device.js";
 import { formatDuration, parseDuration } from "./duration.js";
@@ -441,12 +442,8 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
   }
 }
 
-/** The agent first, then its companions, then anything else. */
-const APP_ORDER = [AGENT_PACKAGE, COMPANY_PORTAL_PACKAGE, AUTHENTICATOR_PACKAGE];
-
 function appVersions(start: DeviceReport["apps"], end: DeviceReport["apps"]) {
-  const rank = (name: string) => (APP_ORDER.includes(name) ? APP_ORDER.indexOf(name) : APP_ORDER.length);
-  const names = [...new Set([...start, ...end].map((a) => a.package))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const names = [...new Set([...start, ...end].map((a) => a.package))].sort(byAppOrder);
   return names.map((name) => ({
     package: name,
     atEnrollment: start.find((a) => a.package === name)?.versionName ?? null,

@@ -17,6 +17,13 @@ export function appLabel(packageName: string): string {
   return LABELS[packageName] ?? packageName;
 }
 
+/** Apps in the order people think of them: the agent, then its companions, then the rest. */
+export function byAppOrder(a: string, b: string): number {
+  const order = [AGENT_PACKAGE, COMPANY_PORTAL_PACKAGE, AUTHENTICATOR_PACKAGE];
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 /** A short name for the event that moved the machine. */
 export function eventLabel(event: { type: string }): string {
   const type = event.type;

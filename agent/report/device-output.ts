@@ -7,7 +7,7 @@ import type { Device, DeviceReport } from "../device/create-device.js";
 import { formatFault, type Fault } from "../device/faults.js";
 import type { Styles } from "../cli/output.js";
 import type { DeviceIdentity } from "../machine/types.js";
-import { appLabel } from "./describe.js";
+import { appLabel, byAppOrder } from "./describe.js";
 import { formatTimelineEntry, timelineHeader, type TimelineEntry } from "./timeline.js";
 
 /** States whose timeline lines are shown as failures. */
@@ -60,7 +60,8 @@ export function identityLine(identity: DeviceIdentity, seed: number | undefined)
 }
 
 export function appsLine(apps: DeviceReport["apps"]): string {
-  return apps.length === 0 ? "none" : apps.map((a) => `${appLabel(a.package)} ${a.versionName}`).join(", ");
+  if (apps.length === 0) return "none";
+  return [...apps].sort((a, b) => byAppOrder(a.package, b.package)).map((a) => `${appLabel(a.package)} ${a.versionName}`).join(", ");
 }
 
 /** "Enrolled: ..." or "Stopped at ...: screen (code: why)". */
