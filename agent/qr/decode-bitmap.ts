@@ -3,8 +3,9 @@
  *
  * Every step is named so the benchmark (bench/decode.ts --ablate) can switch each one off and
  * show what it contributes; a step stays only while the benchmark shows it pays for itself.
- * Measured and dropped: zxing-cpp's experimental denoising and a 2x bilinear upscale (neither
- * added a decode on the ZXing corpus once the two fallbacks below ran; the upscale cost ~100 ms).
+ * Measured and dropped: zxing-cpp's experimental denoising, a FixedThreshold binariser and a 2x
+ * bilinear upscale for zxing-cpp and jsQR (none added a decode on the ZXing corpus beyond the
+ * fallbacks below; the upscale cost ~100 ms per image).
  *
  * 1. zxing-cpp on the image (it rotates, inverts and downscales internally) and jsQR on the
  *    image, each for every code it can find, then jsQR again on a crop around each code only
@@ -25,14 +26,21 @@ import { readWithZxing, ZXING_QR_OPTIONS } from "./zxing-reader.js";
 
 /** zxing-cpp is fast and has its own multi-scale search: give it up to ~12 MP. */
 export const ZXING_MAX_PIXELS = 12_000_000;
-/** jsQR's cost grows with pixels and its finder needs only a few pixels per module. */
-export const JSQR_MAX_PIXELS = 2_500_000;
+/**
+ * jsQR's finder needs only a few pixels per module, and its cost grows with pixels: about a
+ * second per megapixel and pass on a busy, code-free image (noise, texture). It gets at most 1 MP
+ * (zxing-cpp, at 12 MP, covers small codes in large photos, and jsQR gets a full-resolution
+ * crop around each code zxing-cpp found).
+ */
+export const JSQR_MAX_PIXELS = 1_000_000;
+/** jsqr-turned scans three more times; only images this small pay for it (corpus: 240 x 240). */
+export const JSQR_TURNED_MAX_PIXELS = 300_000;
 /** At most this many codes are returned per image. */
 export const MAX_CODES = 16;
 
 /**
  * The image at the sizes the steps ask for, each computed once: the original can be 25 MP, and
- * the steps want 12 MP, 2.5 MP and half-size copies of it.
+ * the steps want 12 MP, 1 MP and quarter-size copies of it.
  */
 class ScaledImages {
   private readonly cache = new Map<number, { image: Bitmap; scale: number }>();
@@ -52,7 +60,7 @@ class ScaledImages {
 
 interface Step {
   name: string;
-  /** Reads codes; `so far` is what earlier steps read. */
+  /** Reads codes; `soFar` is what earlier steps read. */
   run(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]>;
 }
 
@@ -68,9 +76,9 @@ async function zxingAtMost(images: ScaledImages, maxPixels: number, options = ZX
   return unscale(await readWithZxing(image, options), scale);
 }
 
-function jsqrAtMost(images: ScaledImages, maxPixels: number): Reading[] {
+function jsqrAtMost(images: ScaledImages, maxPixels: number, invert: boolean): Reading[] {
   const { image, scale } = images.atMost(maxPixels);
-  return unscale(readWithJsqr(image, { maxCodes: MAX_CODES, invert: true }), scale);
+  return unscale(readWithJsqr(image, { maxCodes: MAX_CODES, invert }), scale);
 }
 
 /**
@@ -105,7 +113,7 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Pro
 /** Always run, on every image. */
 export const PRIMARY_STEPS: readonly Step[] = [
   { name: "zxing", run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS) },
-  { name: "jsqr", run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS) },
+  { name: "jsqr", run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS, true) },
   { name: "jsqr-crops", run: jsqrOnCrops },
 ];
 
@@ -125,7 +133,8 @@ export const FALLBACK_STEPS: readonly Step[] = [
       const quarter = Math.floor((width * height) / 4);
       return [
         ...(await zxingAtMost(images, Math.min(quarter, ZXING_MAX_PIXELS / 4))),
-        ...jsqrAtMost(images, Math.min(quarter, JSQR_MAX_PIXELS)),
+        // Normal polarity only: the primary scan already tried the inverted image.
+        ...jsqrAtMost(images, Math.min(quarter, JSQR_MAX_PIXELS / 4), false),
       ];
     },
   },
@@ -134,9 +143,11 @@ export const FALLBACK_STEPS: readonly Step[] = [
     name: "jsqr-turned",
     run: async (images) => {
       const { image, scale } = images.atMost(JSQR_MAX_PIXELS);
+      if (image.width * image.height > JSQR_TURNED_MAX_PIXELS) return [];
       for (const turns of [2, 1, 3]) {
         const turned = rotateQuarterTurns(image, turns);
-        const found = readWithJsqr(turned, { maxCodes: MAX_CODES, invert: true });
+        // Normal polarity only: the primary scan already tried the inverted image.
+        const found = readWithJsqr(turned, { maxCodes: MAX_CODES, invert: false });
         if (found.length > 0) {
           const back = (p: Point) => unturn(p, turns, image.width, image.height);
           return unscale(found.map((r) => ({ ...r, corners: r.corners.map(back) })), scale);

@@ -61,6 +61,12 @@ export function isImageBytes(bytes: Uint8Array): boolean {
 export interface Dimensions {
   width: number;
   height: number;
+  /** Pixels the decoder will produce: width x height, or the sum over all pages of a TIFF. */
+  pixels: number;
+}
+
+function dimensions(width: number, height: number): Dimensions {
+  return { width, height, pixels: width * height };
 }
 
 function u16be(b: Uint8Array, o: number): number {
@@ -79,20 +85,20 @@ function i32le(b: Uint8Array, o: number): number {
 function pngDimensions(b: Uint8Array): Dimensions | null {
   // Signature (8), then the IHDR chunk: length (4), "IHDR" (4), width (4), height (4).
   if (b.length < 24 || ascii(b, 12, 16) !== "IHDR") return null;
-  return { width: u32be(b, 16), height: u32be(b, 20) };
+  return dimensions(u32be(b, 16), u32be(b, 20));
 }
 
 function gifDimensions(b: Uint8Array): Dimensions | null {
   if (b.length < 10) return null;
-  return { width: u16le(b, 6), height: u16le(b, 8) };
+  return dimensions(u16le(b, 6), u16le(b, 8));
 }
 
 function bmpDimensions(b: Uint8Array): Dimensions | null {
   const headerSize = b.length >= 18 ? i32le(b, 14) : 0;
-  if (headerSize === 12 && b.length >= 22) return { width: u16le(b, 18), height: u16le(b, 20) };
+  if (headerSize === 12 && b.length >= 22) return dimensions(u16le(b, 18), u16le(b, 20));
   if (headerSize < 40 || b.length < 26) return null;
   // Height is negative for top-down bitmaps.
-  return { width: Math.abs(i32le(b, 18)), height: Math.abs(i32le(b, 22)) };
+  return dimensions(Math.abs(i32le(b, 18)), Math.abs(i32le(b, 22)));
 }
 
 /** Start-of-frame markers carry the size; they are C0..CF except DHT (C4), JPG (C8) and DAC (CC). */
@@ -116,7 +122,7 @@ function jpegDimensions(b: Uint8Array): Dimensions | null {
     const length = u16be(b, i + 2);
     if (isStartOfFrame(marker)) {
       if (i + 9 > b.length) return null;
-      return { width: u16be(b, i + 7), height: u16be(b, i + 5) };
+      return dimensions(u16be(b, i + 7), u16be(b, i + 5));
     }
     if (marker === 0xda || length < 2) return null; // image data began without a frame header
     i += 2 + length;
@@ -124,26 +130,45 @@ function jpegDimensions(b: Uint8Array): Dimensions | null {
   return null;
 }
 
+/** TIFF pages walked at most: a file with more is refused rather than decoded page by page. */
+const MAX_TIFF_PAGES = 64;
+
+/**
+ * A TIFF's first page size, with the pixels of every page: jimp decodes all pages of a TIFF, so a
+ * file of many large pages is as costly as one huge page.
+ */
 function tiffDimensions(b: Uint8Array): Dimensions | null {
   const little = b[0] === 0x49;
   const u16 = (o: number) => (little ? u16le(b, o) : u16be(b, o));
   const u32 = (o: number) => (little ? i32le(b, o) >>> 0 : u32be(b, o));
   if (b.length < 8) return null;
-  const ifd = u32(4);
-  if (ifd + 2 > b.length) return null;
-  const entries = u16(ifd);
-  let width: number | null = null;
-  let height: number | null = null;
-  for (let e = 0; e < entries; e++) {
-    const o = ifd + 2 + e * 12;
-    if (o + 12 > b.length) return null;
-    const tag = u16(o);
-    const type = u16(o + 2);
-    const value = type === 3 ? u16(o + 8) : u32(o + 8);
-    if (tag === 256) width = value;
-    if (tag === 257) height = value;
+  let first: Dimensions | null = null;
+  let pixels = 0;
+  const seen = new Set<number>();
+  for (let ifd = u32(4); ifd !== 0; ) {
+    // More pages than any QR image has: count them as too many pixels to decode.
+    if (first && seen.size >= MAX_TIFF_PAGES) return { ...first, pixels: Number.POSITIVE_INFINITY };
+    if (seen.has(ifd) || ifd + 2 > b.length) return null;
+    seen.add(ifd);
+    const entries = u16(ifd);
+    let width: number | null = null;
+    let height: number | null = null;
+    for (let e = 0; e < entries; e++) {
+      const o = ifd + 2 + e * 12;
+      if (o + 12 > b.length) return null;
+      const tag = u16(o);
+      const value = u16(o + 2) === 3 ? u16(o + 8) : u32(o + 8);
+      if (tag === 256) width = value;
+      if (tag === 257) height = value;
+    }
+    if (width === null || height === null) return null;
+    first ??= { width, height, pixels: 0 };
+    pixels += width * height;
+    const next = ifd + 2 + entries * 12;
+    if (next + 4 > b.length) return null;
+    ifd = u32(next);
   }
-  return width === null || height === null ? null : { width, height };
+  return first && { ...first, pixels };
 }
 
 /** The pixel size the header declares, or null when the header is missing or cut short. */

@@ -71,10 +71,12 @@ function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
       hint: "export the QR code again; the image has no pixels",
     });
   }
-  const pixels = size.width * size.height;
-  if (pixels > MAX_IMAGE_PIXELS) {
+  if (size.pixels > MAX_IMAGE_PIXELS) {
+    const total = Number.isFinite(size.pixels)
+      ? `${megapixels(size.pixels)}${size.pixels > size.width * size.height ? " over all its pages" : ""}`
+      : "and dozens of pages";
     throw new InputError(
-      `is ${size.width}x${size.height} pixels (${megapixels(pixels)}), more than the ${megapixels(MAX_IMAGE_PIXELS)} this tool decodes`,
+      `is ${size.width}x${size.height} pixels (${total}), more than the ${megapixels(MAX_IMAGE_PIXELS)} this tool decodes`,
       {
         where,
         hint: "scale it down (e.g. to 4000 pixels on the long side) or crop it to the QR code; a code needs only a few pixels per module",

@@ -261,3 +261,25 @@ export async function eciQrPng(text: string, scale = 4): Promise<Uint8Array> {
   if (!written.image) throw new Error(`zxing-wasm could not write a QR code: ${written.error}`);
   return new Uint8Array(await written.image.arrayBuffer());
 }
+
+/** A little-endian TIFF whose pages (IFDs) declare these sizes and hold no pixel data. */
+export function tiffWithPages(pages: readonly { width: number; height: number }[]): Buffer {
+  const ifdSize = 2 + 2 * 12 + 4;
+  const out = Buffer.alloc(8 + pages.length * ifdSize);
+  out.write("II", 0, "ascii");
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(8, 4);
+  pages.forEach((page, i) => {
+    const at = 8 + i * ifdSize;
+    out.writeUInt16LE(2, at);
+    [[256, page.width], [257, page.height]].forEach(([tag, value], e) => {
+      const entry = at + 2 + e * 12;
+      out.writeUInt16LE(tag!, entry);
+      out.writeUInt16LE(4, entry + 2); // LONG
+      out.writeUInt32LE(1, entry + 4);
+      out.writeUInt32LE(value!, entry + 8);
+    });
+    out.writeUInt32LE(i + 1 < pages.length ? at + ifdSize : 0, at + 2 + 2 * 12);
+  });
+  return out;
+}

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../agent/errors.js";
 import { decodeQrImage, isImageBytes, readQrImageFile } from "../../agent/qr/index.js";
-import { drawQr, encode, pngWithDeclaredSize, qrPng, truncate } from "../helpers/qr-images.js";
+import { drawQr, encode, pngWithDeclaredSize, qrPng, tiffWithPages, truncate } from "../helpers/qr-images.js";
 
 async function refusal(bytes: Uint8Array, label = "bad.png"): Promise<InputError> {
   const error = await decodeQrImage(bytes, label).then(
@@ -64,6 +64,11 @@ describe("refusing unusable images", () => {
     const error = await refusal(pngWithDeclaredSize(50_000, 50_000));
     expect(error.message).toMatch(/50000x50000 pixels \(2500 MP\), more than the 25 MP/);
     expect(error.hint).toMatch(/scale it down/);
+  });
+
+  it("counts every page of a TIFF against the limit, since every page gets decoded", async () => {
+    const error = await refusal(tiffWithPages([{ width: 4000, height: 4000 }, { width: 4000, height: 4000 }]), "scan.tiff");
+    expect(error.message).toMatch(/4000x4000 pixels \(32 MP over all its pages\), more than the 25 MP/);
   });
 
   it("refuses a PNG that declares zero width", async () => {

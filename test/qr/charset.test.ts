@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { guessEncoding, segmentsToText } from "../../agent/qr/charset.js";
+import { eciFromProtocolBytes } from "../../agent/qr/zxing-reader.js";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 /** "日本語" in Shift_JIS. */
@@ -72,5 +73,15 @@ describe("decoding a symbol's segments to text", () => {
     ]);
     expect(result.text).toBe("ROOM 日本語");
     expect(Array.from(result.bytes)).toEqual([...utf8("ROOM "), ...SJIS_NIHONGO]);
+  });
+});
+
+describe("the ECI number zxing-cpp reports in its ECI-protocol bytes", () => {
+  it("is read from the designator after the symbology identifier", () => {
+    expect(eciFromProtocolBytes(utf8("]Q2\\000026Caf\u00e9"), true)).toBe(26);
+  });
+
+  it("is null when the symbol has no ECI", () => {
+    expect(eciFromProtocolBytes(utf8("]Q1Cafe"), false)).toBeNull();
   });
 });

@@ -169,5 +169,8 @@ describe("a code only one decoder reads", () => {
     const text = "WIFI-Café-会議室";
     const code = await onlyCode(await encode(speckle(drawQr(text, { scale: 6 }), 0.05, 1)));
     expect(code).toMatchObject({ text, decoder: "jsqr", decoders: ["jsqr"], ecLevel: null });
+    // 6 px per module after a 4-module quiet zone: the symbol starts at (24, 24).
+    expect(code.corners![0]!.x).toBeCloseTo(24, -1);
+    expect(code.corners![0]!.y).toBeCloseTo(24, -1);
   });
 });
