@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError, isNotFound } from "../errors.js";
-import { isImageBytes } from "../qr/image-format.js";
+import { isImageBytes } from "../qr/index.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
