@@ -172,7 +172,7 @@ function pad(text: string | number, width: number): string {
 
 function printTable(results: Results, samples: Sample[]): boolean {
   const names = Object.keys(results);
-  const header = `| folder | rot | need | ${names.map((n) => `${n} ok/mis`).join(" | ")} | result |`;
+  const header = `| folder | rot | need | ${names.map((n) => `${n} ok, mis, ms`).join(" | ")} | result |`;
   console.log(header);
   console.log(`|${header.split("|").slice(1, -1).map(() => "---").join("|")}|`);
   let allPass = true;
@@ -182,7 +182,7 @@ function printTable(results: Results, samples: Sample[]): boolean {
       const need = THRESHOLDS[folder]![r]!;
       const cells = names.map((n) => {
         const t = results[n]![folder]![r]!;
-        return `${pad(t.decoded, 2)}/${count} ${pad(t.misread, 2)}`;
+        return `${pad(t.decoded, 2)}/${count}, ${t.misread}, ${(t.ms / t.images).toFixed(1)}`;
       });
       const combined = results["combined"]![folder]![r]!;
       const pass = combined.decoded >= need && combined.misread === 0;
@@ -194,7 +194,7 @@ function printTable(results: Results, samples: Sample[]): boolean {
   ROTATIONS.forEach((rotation, r) => {
     const cells = names.map((n) => {
       const t = results[n]!["multi-qrcode-1"]![r]!;
-      return `${pad(t.decoded, 2)}/4 ${pad(t.misread, 2)}`;
+      return `${t.decoded}/4, ${t.misread}, ${(t.ms / t.images).toFixed(1)}`;
     });
     console.log(`| multi-qrcode-1 | ${pad(rotation, 3)} | - | ${cells.join(" | ")} | (info) |`);
   });
