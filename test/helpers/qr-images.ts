@@ -11,6 +11,10 @@ import { Jimp, JimpMime } from "jimp";
 import QRCode from "qrcode";
 import toSJIS from "qrcode/helper/to-sjis.js";
 import { prepareZXingModule, writeBarcode } from "zxing-wasm/writer";
+import { seededRandom } from "../../agent/device/identity.js";
+
+/** Deterministic pseudo-random numbers in [0, 1), the device identities' generator. */
+export { seededRandom };
 
 export interface Rgba {
   data: Uint8ClampedArray;
@@ -104,18 +108,6 @@ export function place(canvas: Rgba, part: Rgba, x: number, y: number): Rgba {
     }
   }
   return canvas;
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Adds uniform grey noise of +-`amount` to every pixel. */
