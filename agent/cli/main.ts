@@ -6,13 +6,29 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { EXIT_USAGE, err, printError } from "./output.js";
-import { registerDecode } from "./decode.js";
-import { registerValidate } from "./validate.js";
-import { registerQr } from "./qr.js";
-import { registerEnroll } from "./enroll.js";
-import { registerRun } from "./run.js";
-import { registerDiagram } from "./diagram.js";
-import { registerServe } from "./serve.js";
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded on demand: the device, the service and the image decoders take
+ * hundreds of milliseconds to load, and `aosp-sim validate payload.json` should not pay for them.
+ * Listed in the order `--help` shows them.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  decode: async () => (await import("./decode.js")).registerDecode,
+  validate: async () => (await import("./validate.js")).registerValidate,
+  qr: async () => (await import("./qr.js")).registerQr,
+  serve: async () => (await import("./serve.js")).registerServe,
+  enroll: async () => (await import("./enroll.js")).registerEnroll,
+  run: async () => (await import("./run.js")).registerRun,
+  diagram: async () => (await import("./diagram.js")).registerDiagram,
+};
+
+/** The commands to register for these arguments: the one named, or all of them (help, typos). */
+function commandsFor(argv: string[]): string[] {
+  const name = argv[2];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+}
 
 function packageVersion(): string {
   const url = new URL("../../../package.json", import.meta.url);
@@ -23,7 +39,7 @@ function packageVersion(): string {
   }
 }
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command("aosp-sim")
     .description(
       "Simulates an Android (AOSP) device enrolling out of the box into an Intune-style\n" +
@@ -36,18 +52,13 @@ export function buildProgram(): Command {
     })
     .exitOverride();
 
-  registerDecode(program);
-  registerValidate(program);
-  registerQr(program);
-  registerEnroll(program);
-  registerRun(program);
-  registerDiagram(program);
-  registerServe(program);
+  const registers = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
   for (const command of program.commands) command.exitOverride();
   try {

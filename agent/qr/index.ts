@@ -4,19 +4,21 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { InputError, isNotFound } from "../errors.js";
-import { decodeBitmap } from "./decode-bitmap.js";
-import { loadImage } from "./load-image.js";
+import { MAX_IMAGE_FILE_BYTES } from "./limits.js";
 import type { DecodeImageResult } from "./types.js";
 
 export { isImageBytes } from "./image-format.js";
-export { MAX_IMAGE_PIXELS } from "./load-image.js";
+export { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from "./limits.js";
 export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, QrMode } from "./types.js";
-
-/** Image files larger than this are refused unread (a 50 MP PNG is far smaller). */
-export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Decodes every QR code in an image held in memory; `label` names it in results and errors. */
 export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<DecodeImageResult> {
+  // The image library and the two decoders take a few hundred milliseconds to load: load them on
+  // first use, so commands that only read JSON (or only print help) start quickly.
+  const [{ loadImage }, { decodeBitmap }] = await Promise.all([
+    import("./load-image.js"),
+    import("./decode-bitmap.js"),
+  ]);
   const { bitmap } = await loadImage(bytes, label);
   const codes = await decodeBitmap(bitmap);
   return { file: label, width: bitmap.width, height: bitmap.height, codes };
