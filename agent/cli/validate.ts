@@ -215,15 +215,6 @@ function primaryCodeFirst(image: DecodeImageResult): DecodeImageResult {
   return best === undefined ? image : { ...image, codes: [best, ...image.codes.filter((c) => c !== best)] };
 }
 
-/**
- * The text a device gets from the code. A UTF-8 byte-order mark at the start of the bytes stays
- * in the string on Android (Java's String keeps U+FEFF), even where a JavaScript decoder drops it.
- */
-function deviceText(code: DecodedCode): string {
-  const bom = code.bytes[0] === 0xef && code.bytes[1] === 0xbb && code.bytes[2] === 0xbf;
-  return bom && !code.text.startsWith("\uFEFF") ? `\uFEFF${code.text}` : code.text;
-}
-
 /** Validates input already read: decodes an image, checks the payload, merges the findings. */
 export async function validateInput(input: InputBytes, options: ValidateOptions = {}): Promise<ValidateReport> {
   const strict = options.strict ?? false;
@@ -241,7 +232,7 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
   }
   // The device works on the text its scanner decoded; the raw bytes only tell whether that
   // text was UTF-8 to begin with.
-  const check = checkPayloadText(deviceText(code), options);
+  const check = checkPayloadText(code.text, options);
   const encoding = code.mode === "byte" ? utf8Finding(code.bytes) : null;
   // The image's actual version supersedes the payload-size estimate of the same rule.
   const fromPayload = fromImage.some((f) => f.rule === "qr-high-version")

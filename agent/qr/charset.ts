@@ -107,7 +107,9 @@ export function decodeWithLabel(bytes: ArrayLike<number>, label: string): string
       return utf32(bytes, false);
     default:
       try {
-        return new TextDecoder(label).decode(Uint8Array.from(bytes));
+        // ignoreBOM keeps a leading byte-order mark in the text: the device's reader (a Java
+        // String) keeps U+FEFF too, and its JSON parser then rejects the payload.
+        return new TextDecoder(label, { ignoreBOM: true }).decode(Uint8Array.from(bytes));
       } catch {
         return latin1(bytes);
       }
@@ -269,4 +271,14 @@ export function segmentsToText(segments: readonly Segment[]): SegmentsText {
     text += decodeWithLabel(binary.slice(range.start, range.end), label);
   }
   return { text, bytes: Uint8Array.from(binary), eci: firstEci };
+}
+
+/**
+ * zxing-cpp drops a UTF-8 byte-order mark from the text it returns; the device keeps it (see
+ * above). Puts it back when the code's bytes start with one, so the text is exactly what the
+ * device reads.
+ */
+export function keepByteOrderMark(text: string, bytes: Uint8Array): string {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bom && !text.startsWith("\uFEFF") ? `\uFEFF${text}` : text;
 }

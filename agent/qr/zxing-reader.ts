@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { prepareZXingModule, readBarcodes, type ReaderOptions, type ReadResult } from "zxing-wasm/reader";
 import type { Bitmap } from "./bitmap.js";
+import { keepByteOrderMark } from "./charset.js";
 import { asEcLevel, type Reading } from "./reading.js";
 
 const require = createRequire(import.meta.url);
@@ -62,10 +63,11 @@ export function eciFromProtocolBytes(bytesECI: Uint8Array, hasECI: boolean): num
 function toReading(result: ReadResult): Reading {
   const { topLeft, topRight, bottomRight, bottomLeft } = result.position;
   const version = Number.parseInt(result.version, 10);
+  const bytes = new Uint8Array(result.bytes);
   return {
     decoder: "zxing",
-    text: result.text,
-    bytes: new Uint8Array(result.bytes),
+    text: keepByteOrderMark(result.text, bytes),
+    bytes,
     version: Number.isInteger(version) && version >= 1 && version <= 40 ? version : null,
     ecLevel: asEcLevel(result.ecLevel),
     mode: null,

@@ -155,6 +155,14 @@ describe("a device out of the box", () => {
     expect(report.finalState).toBe("cantSetUpDevice");
   });
 
+  it("shows \"Can't set up device\" for a code whose text starts with a byte-order mark", async () => {
+    // Android's JSON parser sees the U+FEFF a UTF-8 BOM decodes to and rejects the payload.
+    const text = `\uFEFF${JSON.stringify(t.payload)}`;
+    const report = await (await t.device({ qr: { payload: text } })).enroll();
+    expect(report.finalState).toBe("cantSetUpDevice");
+    expect(report.failure?.finding?.rule).toBe("byte-order-mark");
+  });
+
   it("finds no QR code in a blank picture", async () => {
     const blank = await new Jimp({ width: 200, height: 200, color: 0xffffffff }).getBuffer("image/png");
     const report = await (await t.device({ qr: { image: blank } })).enroll();

@@ -58,6 +58,13 @@ describe("decoding a provisioning QR code", () => {
     expect(code.moduleCount).toBe(17 + 4 * code.version!);
   });
 
+  it("keeps a UTF-8 byte-order mark at the start of the text, as the device's reader does", async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(PAYLOAD, "utf8")]);
+    const code = await onlyCode(await qrPng(bytes));
+    expect(code.decoders).toEqual(["zxing", "jsqr"]);
+    expect(code.text).toBe(`\uFEFF${PAYLOAD}`);
+  });
+
   it("reports the image size and the code's corners in image pixels", async () => {
     // Version 1 at 5 px per module with a 4-module quiet zone: the symbol spans 20..125.
     const result = await decode(await qrPng("HELLO", { version: 1, scale: 5 }));
