@@ -13,6 +13,7 @@
  */
 import { assign, fromCallback, fromPromise, setup } from "xstate";
 import { AGENT_PACKAGE, EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
+import { ALWAYS_DOWNLOAD } from "../payload/params.js";
 import {
   advanceSchedule,
   afterCheckIn,
@@ -134,10 +135,11 @@ export const deviceSetup = setup({
       context.plan?.download == null && outputOf<InstalledAgentOutput>(event).installed !== null,
     noDownload: ({ context }) => context.plan?.download == null,
     installedIsRecentEnough: ({ context, event }) => {
-      // Android downloads unless the installed version reaches a *given* minimum version code.
-      const min = context.plan?.download?.minimumVersionCode ?? 0;
+      // Android skips the download when the installed version reaches the minimum version code
+      // (which, when the payload gives none, is Integer.MAX_VALUE: always download).
+      const min = context.plan?.download?.minimumVersionCode ?? ALWAYS_DOWNLOAD;
       const installed = outputOf<InstalledAgentOutput>(event).installed;
-      return min > 0 && installed !== null && installed.versionCode >= min;
+      return installed !== null && installed.versionCode >= min;
     },
     canRetry: ({ context, event }, params: { step: string }) =>
       mayRetry(context.settings, context.retry, params.step, errorOf(event)),

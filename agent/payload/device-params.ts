@@ -5,7 +5,7 @@
 import { decodeAndroidBase64UrlSafe, toBase64Url } from "./android-base64.js";
 import { unflattenComponent } from "./component.js";
 import type { Extras } from "./extras.js";
-import type { AdminPackageDownload, EapMethod, ProvisioningParams, WifiParams } from "./params.js";
+import { ALWAYS_DOWNLOAD, type AdminPackageDownload, type EapMethod, type ProvisioningParams, type WifiParams } from "./params.js";
 import { EAP_METHODS, effectiveSecurityType } from "./rules/wifi.js";
 
 /** Decoded checksum bytes, or null when absent, empty or undecodable. */
@@ -23,7 +23,7 @@ function download(extras: Extras): AdminPackageDownload | null {
     cookieHeader: extras.string("DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER"),
     packageChecksum: checksumBytes(extras.string("DEVICE_ADMIN_PACKAGE_CHECKSUM")),
     signatureChecksum: checksumBytes(extras.string("DEVICE_ADMIN_SIGNATURE_CHECKSUM")),
-    minimumVersionCode: extras.number("DEVICE_ADMIN_MINIMUM_VERSION_CODE") ?? 0,
+    minimumVersionCode: extras.number("DEVICE_ADMIN_MINIMUM_VERSION_CODE") ?? ALWAYS_DOWNLOAD,
   };
 }
 

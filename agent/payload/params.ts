@@ -16,6 +16,9 @@ export interface AdminComponent {
   className: string;
 }
 
+/** Android's PackageDownloadInfo.DEFAULT_MINIMUM_VERSION: "always download packages if no minimum version given". */
+export const ALWAYS_DOWNLOAD = 2147483647;
+
 export interface AdminPackageDownload {
   /** http or https URL (other schemes fail at download). */
   location: string;
@@ -24,7 +27,11 @@ export interface AdminPackageDownload {
   /** Raw 32-byte SHA-256 as decoded the device's way (URL-safe base64, invalid characters skipped), or null. */
   packageChecksum: Uint8Array | null;
   signatureChecksum: Uint8Array | null;
-  /** DEVICE_ADMIN_MINIMUM_VERSION_CODE; 0 when absent. Skips the download when the installed version is at least this. */
+  /**
+   * DEVICE_ADMIN_MINIMUM_VERSION_CODE. The download is skipped when the admin app is installed at
+   * this version code or later. Absent or mistyped, it reads as Android's default,
+   * ALWAYS_DOWNLOAD (Integer.MAX_VALUE): always download.
+   */
   minimumVersionCode: number;
 }
 

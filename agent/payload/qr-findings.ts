@@ -50,7 +50,8 @@ export function imageFindings(image: DecodeImageResult): Finding[] {
   if (code.version !== null && code.version > HIGH_VERSION) {
     findings.push(finding("qr-high-version", "", highVersionMessage(code.version, "is"), HIGH_VERSION_HINT));
   }
-  if (code.eci === null && /[^\x00-\x7f]/.test(code.text)) {
+  // A leading byte-order mark has its own finding; it is not the non-ASCII content this is about.
+  if (code.eci === null && /[^\x00-\x7f]/.test(code.text.replace(/^\uFEFF/, ""))) {
     findings.push(finding("qr-no-eci", "",
       "The text has non-ASCII characters but the code carries no ECI marker saying it is UTF-8: Android's scanner " +
         "guesses UTF-8 from the bytes and reads it correctly, but a few readers decode such codes as Latin-1.",

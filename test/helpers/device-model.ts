@@ -14,6 +14,7 @@ import { deviceMachine, deviceSetup } from "../../agent/machine/device-machine.j
 import type { DeviceContext, DeviceInput, PackageOffer, ProvisioningPlan } from "../../agent/machine/types.js";
 import { userMayRetry } from "../../agent/machine/failures.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { ALWAYS_DOWNLOAD } from "../../agent/payload/params.js";
 
 export const MODEL_INPUT: DeviceInput = {
   identity: { serialNumber: "MODEL0000001", model: "Model", manufacturer: "Test", osVersion: "13" },
@@ -40,7 +41,7 @@ const basePlan: ProvisioningPlan = {
     cookieHeader: "c=1",
     packageChecksum: "A".repeat(43),
     signatureChecksum: null,
-    minimumVersionCode: 0,
+    minimumVersionCode: ALWAYS_DOWNLOAD,
   },
   wifi: LAB_WIFI,
   adminExtras: { "com.microsoft.intune.aosp.enrollmentToken": "t", "com.microsoft.intune.aosp.serviceUrl": "http://service.test" },
@@ -179,7 +180,7 @@ export function serializeModelState(snapshot: SnapshotLike): string {
   return JSON.stringify({
     value: snapshot.value,
     taps: c.tapCount,
-    plan: c.plan === null ? null : { wifi: c.plan.wifi !== null, download: c.plan.download !== null, min: (c.plan.download?.minimumVersionCode ?? 0) > 0 },
+    plan: c.plan === null ? null : { wifi: c.plan.wifi !== null, download: c.plan.download !== null, min: (c.plan.download?.minimumVersionCode ?? ALWAYS_DOWNLOAD) < ALWAYS_DOWNLOAD },
     enrolled: c.enrollment !== null,
     retry: c.retry === null ? null : [c.retry.step, c.retry.attempt],
     queue: [c.appQueue.length, c.appQueue[0]?.packageName === AGENT_PACKAGE],

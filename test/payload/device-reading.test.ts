@@ -66,6 +66,22 @@ describe("wrong types read as the device's defaults", () => {
   });
 });
 
+describe("the minimum version code", () => {
+  const MIN = KEYS.DEVICE_ADMIN_MINIMUM_VERSION_CODE;
+
+  it("always downloads when none is given: Android's default is 2147483647", () => {
+    expect(params({ [MIN]: undefined }).download?.minimumVersionCode).toBe(2147483647);
+  });
+
+  it("reads a mistyped one as that default, not as 0", () => {
+    expect(params({ [MIN]: "5" }).download?.minimumVersionCode).toBe(2147483647);
+  });
+
+  it("keeps an explicit 0, which skips the download whenever the admin app is installed", () => {
+    expect(params({ [MIN]: 0 }).download?.minimumVersionCode).toBe(0);
+  });
+});
+
 describe("Wi-Fi as the device applies it", () => {
   it("treats an unrecognised security type as an open network and remembers what was written", () => {
     const wifi = params({ [KEYS.WIFI_SECURITY_TYPE]: "WPA2", [KEYS.WIFI_PASSWORD]: "secret123" }).wifi!;
