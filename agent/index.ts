@@ -13,7 +13,7 @@
  *     clock, seed: 1, faults: ["service-5xx"],
  *     user: { userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" },
  *   });
- *   const report = await device.enroll();          // report.finalState === "enrolled.idle"
+ *   const report = await device.enroll();          // report.finalState === "enrolled" (finalStatePath "enrolled.idle")
  *   await device.runFor(24 * HOUR);                 // 15 check-ins, in milliseconds
  *   device.dispose();
  *   await service.close();

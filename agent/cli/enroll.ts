@@ -116,14 +116,14 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     }
     const report = await device.enroll(clock instanceof RealClock ? { limitMs: timeoutMs } : {});
     stopFollowing();
-    transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, failure: report.failure, apps: await device.installedApps() });
-    const enrolled = report.finalState.startsWith("enrolled");
+    transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() });
+    const enrolled = report.finalState === "enrolled";
     if (options.json) {
       printJson(deviceJson(report, device.identity, faults));
     } else {
       printLine();
       for (const line of outcomeLines(report, out)) printLine(line);
-      if (!enrolled && clock instanceof RealClock && !report.failure && report.finalState !== "signingIn.waitingForUser") {
+      if (!enrolled && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser") {
         printLine(`  gave up after --timeout ${options.timeout}`);
       }
     }

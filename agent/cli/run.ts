@@ -103,7 +103,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
 function summaryLines(result: ScenarioResult): string[] {
   const r = result.report;
   const enrolledLine = result.enrolledAt === null
-    ? out.red(`no: stopped at ${r.finalState}${r.failure ? ` (${r.failure.code}: ${r.failure.message})` : ""}`)
+    ? out.red(`no: stopped at ${r.finalStatePath}${r.failure ? ` (${r.failure.code}: ${r.failure.message})` : ""}`)
     : `yes, device id ${result.deviceId ?? "?"}`;
   const updates = result.appVersions
     .filter((a) => a.atEnrollment !== null && a.atEnd !== null && a.atEnrollment !== a.atEnd)
@@ -120,7 +120,7 @@ function summaryLines(result: ScenarioResult): string[] {
   if (result.serviceStillListsDevice !== null) {
     lines.push(`  after reset     the service ${result.serviceStillListsDevice ? "still lists" : "no longer lists"} the device`);
   }
-  lines.push(`  final state     ${r.finalState}`);
+  lines.push(`  final state     ${r.finalStatePath}`);
   lines.push(`  time            ${formatDuration(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(1)} s`);
   lines.push(result.passed ? out.green(`  result          passed: ${result.expectation}`) : out.red(`  result          failed: expected it ${result.expectation}`));
   return lines;

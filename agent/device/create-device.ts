@@ -70,7 +70,10 @@ export interface DeviceReport {
   deviceId: string | null;
   identity: DeviceIdentity;
   serialNumber: string;
+  /** The top-level state the device stopped in: "enrolled", "welcome", "wifiFailed", ... */
   finalState: string;
+  /** The full state path, e.g. "enrolled.idle" or "signingIn.waitingForUser". */
+  finalStatePath: string;
   failure: Failure | null;
   timeline: TimelineEntry[];
   apps: { package: string; versionName: string; versionCode: number }[];
@@ -290,7 +293,8 @@ class VirtualDevice implements Device {
       deviceId: context?.enrollment?.deviceId ?? null,
       identity: this.identity,
       serialNumber: this.identity.serialNumber,
-      finalState: this.state,
+      finalState: this.state.split(".")[0]!,
+      finalStatePath: this.state,
       failure: context?.failure ?? null,
       timeline: [...this.timeline],
       apps: apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode })),

@@ -304,7 +304,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       options.onProgress?.(d);
     });
     const enrolledReport = await d.enroll();
-    const enrolled = enrolledReport.finalState.startsWith("enrolled");
+    const enrolled = enrolledReport.finalState === "enrolled";
     const enrolledAt = enrolled ? clock.now() : null;
     const appsAtEnrollment = enrolledReport.apps;
     if (lastApps.length === 0) lastApps = appsAtEnrollment;
@@ -467,9 +467,9 @@ function expectationOf(scenario: Scenario): string {
 function meets(scenario: Scenario, report: DeviceReport): boolean {
   const e = scenario.expect;
   if (e?.failure) return report.failure?.code === e.failure;
-  if (e?.finalState) return report.finalState === e.finalState || report.finalState.startsWith(`${e.finalState}.`);
+  if (e?.finalState) return report.finalStatePath === e.finalState || report.finalStatePath.startsWith(`${e.finalState}.`);
   if (untilOf(scenario) === "welcome") return report.finalState === "welcome";
-  return report.finalState.startsWith("enrolled");
+  return report.finalState === "enrolled";
 }
 
 /** "47m 12s of simulated time in 0.9 s". */

@@ -31,6 +31,7 @@ export function followTimeline(device: Device, styles: Styles, write: (line: str
 export interface DeviceJson {
   deviceId: string | null;
   finalState: string;
+  finalStatePath: string;
   timeline: { at: string; elapsedMs: number; state: string; event: string; detail: string }[];
   apps: { package: string; versionName: string; versionCode: number }[];
   identity: DeviceIdentity;
@@ -43,6 +44,7 @@ export function deviceJson(report: DeviceReport, identity: DeviceIdentity, fault
   return {
     deviceId: report.deviceId,
     finalState: report.finalState,
+    finalStatePath: report.finalStatePath,
     timeline: report.timeline.map(jsonEntry),
     apps: report.apps,
     identity,
@@ -66,15 +68,15 @@ export function appsLine(apps: DeviceReport["apps"]): string {
 
 /** "Enrolled: ..." or "Stopped at ...: screen (code: why)". */
 export function outcomeLines(report: DeviceReport, styles: Styles): string[] {
-  if (report.finalState.startsWith("enrolled")) {
-    return [styles.green(`Enrolled (${report.finalState}), device id ${report.deviceId ?? "?"}`), `Apps: ${appsLine(report.apps)}`];
+  if (report.finalState === "enrolled") {
+    return [styles.green(`Enrolled (${report.finalStatePath}), device id ${report.deviceId ?? "?"}`), `Apps: ${appsLine(report.apps)}`];
   }
-  const lines = [styles.red(`Not enrolled: the device stopped at ${report.finalState}`)];
+  const lines = [styles.red(`Not enrolled: the device stopped at ${report.finalStatePath}`)];
   if (report.failure) {
     lines.push(`  screen: ${report.failure.screen}`);
     lines.push(`  reason: ${report.failure.code}: ${report.failure.message}`);
     if (report.failure.finding?.hint) lines.push(`  fix:    ${report.failure.finding.hint}`);
-  } else if (report.finalState === "signingIn.waitingForUser") {
+  } else if (report.finalStatePath === "signingIn.waitingForUser") {
     lines.push("  the device waits at the sign-in screen: pass --user UPN --password PW to sign in");
   }
   return lines;

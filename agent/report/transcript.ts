@@ -75,6 +75,7 @@ export interface EndRecord {
   type: "end";
   at: string;
   finalState: string;
+  finalStatePath: string;
   failure: Failure | null;
   apps: InstalledApp[];
 }

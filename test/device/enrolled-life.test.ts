@@ -18,7 +18,7 @@ afterAll(tearDownTenant);
 async function enrolled(): Promise<Device> {
   const device = await t.device();
   const report = await device.enroll();
-  expect(report.finalState).toBe("enrolled.idle");
+  expect(report.finalState).toBe("enrolled");
   return device;
 }
 
@@ -68,7 +68,7 @@ describe("an enrolled device", () => {
     const P = "android.app.extra.PROVISIONING_DEVICE_ADMIN_";
     const payload = { ...t.payload, [`${P}PACKAGE_DOWNLOAD_LOCATION`]: old.downloadUrl, [`${P}PACKAGE_CHECKSUM`]: old.packageChecksum };
     const device = await t.device({ qr: { payload } });
-    expect((await device.enroll()).finalState).toBe("enrolled.idle");
+    expect((await device.enroll()).finalState).toBe("enrolled");
     expect(device.context.agent?.versionName).toBe("24.5.0");
     await device.runUntil((d) => d.context.checkIns >= 1);
     const states = device.timeline.map((e) => e.state);

@@ -22,7 +22,7 @@ describe("a device out of the box", () => {
   it("enrolls with the profile's QR code and installs Company Portal and Authenticator", async () => {
     const device = await t.device();
     const report = await device.enroll();
-    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.finalState).toBe("enrolled");
     expect(report.deviceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(report.apps.map((a) => a.package).sort()).toEqual([AUTHENTICATOR_PACKAGE, AGENT_PACKAGE, COMPANY_PORTAL_PACKAGE].sort());
     const states = report.timeline.map((e) => e.state);
@@ -51,7 +51,7 @@ describe("a device out of the box", () => {
 
   it("enrolls from the payload JSON, shown to the camera as a QR code", async () => {
     const device = await t.device({ qr: { payload: t.payload } });
-    expect((await device.enroll()).finalState).toBe("enrolled.idle");
+    expect((await device.enroll()).finalState).toBe("enrolled");
   });
 
   it("gives the same identity for the same seed and a different one for another", async () => {
@@ -66,7 +66,7 @@ describe("a device out of the box", () => {
   it("waits at the sign-in screen when nobody signs in", async () => {
     const device = await t.device({ user: undefined as never });
     const report = await device.enroll();
-    expect(report.finalState).toBe("signingIn.waitingForUser");
+    expect(report.finalStatePath).toBe("signingIn.waitingForUser");
     device.send({ type: "SIGN_IN", ...USER });
     await device.runUntil((d) => d.state === "enrolled.idle");
     expect(device.state).toBe("enrolled.idle");
@@ -107,7 +107,7 @@ describe("a device out of the box", () => {
     const old = await (await t.device({ qr: { image: qr } })).enroll();
     expect(old.failure?.code).toBe("tokenReplaced");
     const fresh = Buffer.from((await t.service.admin.getProfile(profile.id)).qrCodeImage.value, "base64");
-    expect((await (await t.device({ qr: { image: fresh } })).enroll()).finalState).toBe("enrolled.idle");
+    expect((await (await t.device({ qr: { image: fresh } })).enroll()).finalState).toBe("enrolled");
   });
 
   it("refuses an expired token once the service's clock passes its expiry", async () => {
@@ -187,7 +187,7 @@ describe("a device out of the box", () => {
   it("uses the network it is on when the payload names no Wi-Fi", async () => {
     const { qr } = await t.newProfile({ displayName: "Wired", configureWifi: false });
     const report = await (await t.device({ qr: { image: qr } })).enroll();
-    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.finalState).toBe("enrolled");
     expect(report.timeline.map((e) => e.state)).toContain("checkingNetwork");
     expect(report.timeline.map((e) => e.state)).not.toContain("connectingWifi");
   });
@@ -195,7 +195,7 @@ describe("a device out of the box", () => {
   it("probes for a hidden network the payload says is hidden", async () => {
     const { qr } = await t.newProfile({ displayName: "Hidden", configureWifi: true, wifiSsid: "Back-Office", wifiHidden: true, wifiSecurityType: "wpa", wifiPassword: "back-office-key" });
     const report = await (await t.device({ qr: { image: qr } })).enroll();
-    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.finalState).toBe("enrolled");
     expect(report.timeline.some((e) => e.detail === "Probing for hidden network Back-Office")).toBe(true);
   });
 
@@ -212,9 +212,9 @@ describe("a device out of the box", () => {
 
   it("joins an open network, and a WEP network with a hex key", async () => {
     const open = await t.newProfile({ displayName: "Open", configureWifi: true, wifiSsid: "Guest", wifiSecurityType: "none" });
-    expect((await (await t.device({ qr: { image: open.qr } })).enroll()).finalState).toBe("enrolled.idle");
+    expect((await (await t.device({ qr: { image: open.qr } })).enroll()).finalState).toBe("enrolled");
     const wep = await t.newProfile({ displayName: "WEP", configureWifi: true, wifiSsid: "Old-AP", wifiSecurityType: "wep", wifiPassword: "0123456789abcdef0123456789" });
-    expect((await (await t.device({ qr: { image: wep.qr } })).enroll()).finalState).toBe("enrolled.idle");
+    expect((await (await t.device({ qr: { image: wep.qr } })).enroll()).finalState).toBe("enrolled");
   });
 
   it("treats WIFI_SECURITY_TYPE \"WPA2\" as an open network and times out joining the real WPA one", async () => {

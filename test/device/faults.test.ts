@@ -75,7 +75,7 @@ describe("faults", () => {
     const payload: Record<string, unknown> = { ...t.payload, [`${P}SIGNATURE_CHECKSUM`]: agent.signatureChecksum };
     delete payload[`${P}PACKAGE_CHECKSUM`];
     const ok = await (await t.device({ qr: { payload } })).enroll();
-    expect(ok.finalState).toBe("enrolled.idle");
+    expect(ok.finalState).toBe("enrolled");
     const damaged = await (await t.device({ qr: { payload }, faults: ["corrupt-download"] })).enroll();
     expect(damaged.failure?.code).toBe("checksumError");
     expect(damaged.failure?.message).toMatch(/no signing certificate/);
@@ -83,7 +83,7 @@ describe("faults", () => {
 
   it("service-5xx: retries with backoff on the device's clock and enrolls", async () => {
     const { report } = await enroll("service-5xx");
-    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.finalState).toBe("enrolled");
     const retries = report.timeline.filter((e) => e.state === "enrolling.waitingToRetry");
     expect(retries.map((e) => e.detail)).toEqual([expect.stringMatching(/HTTP 503.*trying again in 2s \(attempt 2 of 5\)/), expect.stringMatching(/trying again in 4s \(attempt 3 of 5\)/)]);
   });
@@ -97,7 +97,7 @@ describe("faults", () => {
 
   it("service-timeout: each silent request times out after 30 s, then the device enrolls", async () => {
     const { report } = await enroll("service-timeout");
-    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.finalState).toBe("enrolled");
     const retry = report.timeline.find((e) => e.state === "enrolling.waitingToRetry")!;
     expect(retry.detail).toMatch(/no answer within 30 s/);
   });
@@ -109,7 +109,7 @@ describe("faults", () => {
 
   it("power-loss: the device resumes the interrupted step and enrolls", async () => {
     const { report } = await enroll("power-loss=2m@downloadingAgent");
-    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.finalState).toBe("enrolled");
     const kinds = report.timeline.filter((e) => e.kind === "power").map((e) => e.detail);
     expect(kinds).toEqual([expect.stringMatching(/^Power lost/)]);
     const resumed = report.timeline.find((e) => e.event === "power on" && e.detail.startsWith("Powered on"));
@@ -120,7 +120,7 @@ describe("faults", () => {
 
   it("clock-skew: the device's clock is off; it still enrolls and checks in, and says how far off it is", async () => {
     const { device, report } = await enroll("clock-skew=+2h");
-    expect(report.finalState).toBe("enrolled.idle");
+    expect(report.finalState).toBe("enrolled");
     await device.runUntil((d) => d.context.checkIns >= 1);
     expect(device.timeline.at(-1)!.detail).toMatch(/clock is 2h ahead of the service's/);
   });

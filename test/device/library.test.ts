@@ -19,7 +19,7 @@ describe("the library API", () => {
         user: { userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" },
       });
       const report = await device.enroll();
-      expect(report.finalState).toBe("enrolled.idle");
+      expect(report.finalState).toBe("enrolled");
       await device.runFor(24 * HOUR);
       expect(device.context.checkIns).toBe(15);
       device.dispose();
