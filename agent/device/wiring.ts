@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { fromCallback, fromPromise, type AnyActorLogic } from "xstate";
 import { decodeQrImage } from "../qr/index.js";
-import { checkPayloadText } from "../payload/index.js";
+import { checkPayloadText, ruleInfo } from "../payload/index.js";
 import { checkInInterval } from "../machine/checkin-cadence.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
@@ -121,13 +121,10 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
 
     checkPayload: step<{ text: string }, Omit<CheckPayloadOutput, "at">>(async ({ text }) => {
       const check = checkPayloadText(text, { rules: "android" });
-      const findings: FindingSummary[] = check.findings.map((f) => ({
-        severity: f.severity,
-        rule: f.rule,
-        path: f.path,
-        message: f.message,
-        hint: f.hint,
-      }));
+      const findings: FindingSummary[] = check.findings.map((f) => {
+        const failsAt = ruleInfo(f.rule).deviceFailsAt;
+        return { severity: f.severity, rule: f.rule, path: f.path, message: f.message, hint: f.hint, ...(failsAt ? { failsAt } : {}) };
+      });
       return { plan: check.params ? planFromParams(check.params) : null, findings };
     }),
 

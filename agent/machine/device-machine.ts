@@ -46,6 +46,7 @@ import type {
   DownloadOutput,
   EnrollInput,
   EnrollOutput,
+  FindingSummary,
   InstallAppInput,
   InstallOutput,
   InstalledAgentOutput,
@@ -125,7 +126,7 @@ export const deviceSetup = setup({
     lastTap: ({ context }) => context.tapCount + 1 >= context.settings.tapsToOpenScanner,
     payloadInvalid: ({ event }) => {
       const out = outputOf<CheckPayloadOutput>(event);
-      return out.plan === null || out.findings.some((f) => f.severity === "error");
+      return out.plan === null || out.findings.some(refusesAtParse);
     },
     alreadyProvisioned: ({ event }) => outputOf<PreconditionsOutput>(event).alreadyProvisioned,
     resetProtection: ({ event }) => outputOf<PreconditionsOutput>(event).resetProtection,
@@ -165,7 +166,7 @@ export const deviceSetup = setup({
     }),
     recordInvalidPayload: assign(({ event }) => {
       const out = outputOf<CheckPayloadOutput>(event);
-      const error = out.findings.find((f) => f.severity === "error");
+      const error = out.findings.find(refusesAtParse);
       return {
         findings: out.findings,
         failure: error
@@ -234,7 +235,12 @@ export const deviceSetup = setup({
       return { agent: app, apps: [...context.apps.filter((a) => a.packageName !== app.packageName), app], stagedAgent: null };
     }),
     recordStepFailure: assign({
-      failure: ({ event }, params: { step: string }) => stepFailure(params.step, errorOf(event)),
+      failure: ({ context, event }, params: { step: string }) => {
+        const failed = stepFailure(params.step, errorOf(event));
+        // An error finding Android let through at parse time explains the failure it predicted.
+        const predicted = context.findings.find((f) => f.severity === "error" && f.failsAt !== undefined && FAILURE_STEP[f.failsAt] === params.step);
+        return predicted ? { ...failed, finding: predicted } : failed;
+      },
     }),
     clearRetry: assign({ retry: null }),
     scheduleRetry: assign({
@@ -333,6 +339,19 @@ function serviceCall(step: string, invoke: InvokeConfig, fail: Transitions): Sta
 function nextAppInput({ context }: { context: DeviceContext }): InstallAppInput {
   return { session: sessionOf(context), offer: context.appQueue[0]! };
 }
+
+/**
+ * Errors stop the device at "Can't set up device", except those Android does not catch while
+ * parsing (a hex checksum, an ftp:// location): the device goes on and fails at the step named.
+ */
+function refusesAtParse(finding: FindingSummary): boolean {
+  return finding.severity === "error" && finding.failsAt === undefined;
+}
+
+const FAILURE_STEP: Record<NonNullable<FindingSummary["failsAt"]>, string> = {
+  download: "downloadAgent",
+  verification: "verifyAgent",
+};
 
 /** Where a provisioning step's failure goes: the error screen that needs a factory reset. */
 function provisioningFailure(step: string) {

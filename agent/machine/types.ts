@@ -30,6 +30,11 @@ export interface FindingSummary {
   path: string;
   message: string;
   hint: string;
+  /**
+   * Set on errors Android does not catch while parsing: the device goes on and fails at this step
+   * instead ("download": the agent download; "verification": the checksum check).
+   */
+  failsAt?: "download" | "verification";
 }
 
 /**

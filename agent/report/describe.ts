@@ -99,9 +99,14 @@ export function describeState(state: string, context: DeviceContext, event: { ty
       return `QR code read (${Buffer.byteLength(context.payloadText ?? "", "utf8")} bytes); getting ready for work setup...`;
     case "checkingPreconditions": {
       const warnings = context.findings.filter((f) => f.severity === "warning");
-      return warnings.length === 0
+      // Errors Android lets through at parse time: say now where they will stop the device.
+      const later = context.findings.filter((f) => f.severity === "error" && f.failsAt !== undefined);
+      const accepted = warnings.length === 0
         ? "Payload accepted; checking the device can be set up"
         : `Payload accepted with ${warnings.length} warning(s): ${warnings.map((w) => w.rule).join(", ")}`;
+      return later.length === 0
+        ? accepted
+        : `${accepted}; ${later.map((f) => `${f.rule} will fail at ${f.failsAt}`).join(", ")}`;
     }
     case "checkingNetwork":
       return "No Wi-Fi in the QR code: using the network the device is on";

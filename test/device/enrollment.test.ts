@@ -150,6 +150,28 @@ describe("a device out of the box", () => {
     expect(report.failure?.finding?.path).toContain("DEVICE_ADMIN_COMPONENT_NAME");
   });
 
+  it("goes on with a hex checksum, as Android does, and stops at \"checksum error\" needing a reset", async () => {
+    // The right digest in the wrong encoding: Android skips the non-base64 characters at parse
+    // time and only finds the mismatch after downloading the agent.
+    const key = `${P}DEVICE_ADMIN_PACKAGE_CHECKSUM`;
+    const hex = Buffer.from(String(t.payload[key]), "base64url").toString("hex");
+    const report = await (await t.device({ qr: { payload: { ...t.payload, [key]: hex } } })).enroll();
+    expect(report.timeline.map((e) => e.state)).toContain("downloadingAgent");
+    expect(report.finalState).toBe("provisioningFailed");
+    expect(report.failure).toMatchObject({ code: "checksumError", step: "verifyAgent" });
+    expect(report.failure?.screen).toMatch(/checksum error/);
+    expect(report.failure?.finding?.rule).toBe("checksum-encoding");
+  });
+
+  it("goes on with an ftp:// download location and stops when the download fails", async () => {
+    const key = `${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION`;
+    const ftp = String(t.payload[key]).replace(/^https?:/, "ftp:");
+    const report = await (await t.device({ qr: { payload: { ...t.payload, [key]: ftp } } })).enroll();
+    expect(report.finalState).toBe("provisioningFailed");
+    expect(report.failure).toMatchObject({ code: "downloadFailed", step: "downloadAgent" });
+    expect(report.failure?.finding?.rule).toBe("download-location-scheme");
+  });
+
   it("shows \"Can't set up device\" for QR text that is not JSON", async () => {
     const report = await (await t.device({ qr: { payload: "WIFI:S:Contoso;T:WPA;P:secret;;" } })).enroll();
     expect(report.finalState).toBe("cantSetUpDevice");

@@ -14,8 +14,16 @@ export interface RuleInfo {
   set: RuleSetName;
   /** Whether the rule looks at the QR image rather than the payload text. */
   image?: true;
+  /**
+   * For errors Android does not catch while parsing the payload: the step where the device fails
+   * instead (PROVISIONING.md: a hex checksum "fails later as a checksum mismatch"; another scheme
+   * "fails at download"). Other errors stop the device at "Can't set up device".
+   */
+  deviceFailsAt?: DeviceFailureStep;
   summary: string;
 }
+
+export type DeviceFailureStep = "download" | "verification";
 
 const rule = (id: string, severity: Severity, summary: string, set: RuleSetName = "android"): RuleInfo => ({
   id,
@@ -24,6 +32,7 @@ const rule = (id: string, severity: Severity, summary: string, set: RuleSetName 
   summary,
 });
 const imageRule = (id: string, severity: Severity, summary: string): RuleInfo => ({ ...rule(id, severity, summary), image: true });
+const failsAt = (step: DeviceFailureStep, info: RuleInfo): RuleInfo => ({ ...info, deviceFailsAt: step });
 
 export const RULES: readonly RuleInfo[] = [
   // The text itself
@@ -49,13 +58,13 @@ export const RULES: readonly RuleInfo[] = [
   rule("admin-package-name-mismatch", "warning", "DEVICE_ADMIN_PACKAGE_NAME names another package than the admin component; the component wins."),
   // Download and checksums
   rule("download-location-empty", "error", "The download location is an empty string; the device refuses the payload."),
-  rule("download-location-scheme", "error", "The download location is not an http(s) URL; the download fails."),
+  failsAt("download", rule("download-location-scheme", "error", "The download location is not an http(s) URL; the download fails.")),
   rule("download-cleartext", "info", "The download location uses http (cleartext); allowed, but the package travels unencrypted."),
   rule("download-checksum-missing", "error", "A download location without any checksum; the device refuses the payload."),
   rule("download-keys-without-location", "warning", "Checksums, cookie header or minimum version without a download location are ignored."),
   rule("no-download-location", "info", "No download location: the admin app must already be installed on the device."),
-  rule("checksum-encoding", "error", "A checksum in hex, standard base64 (+ /) or undecodable base64; the device fails with \"checksum error\" or refuses."),
-  rule("checksum-length", "error", "A checksum that decodes to other than 32 bytes (SHA-256); the device fails with \"checksum error\"."),
+  failsAt("verification", rule("checksum-encoding", "error", "A checksum in hex, standard base64 (+ /) or undecodable base64; the device fails with \"checksum error\" or refuses.")),
+  failsAt("verification", rule("checksum-length", "error", "A checksum that decodes to other than 32 bytes (SHA-256); the device fails with \"checksum error\".")),
   rule("checksum-stray-characters", "warning", "A checksum with characters the device skips (spaces, line breaks, ...); it still decodes, other tools may not."),
   rule("checksum-both", "info", "Both checksums are given; the device checks the package checksum and ignores the signature checksum."),
   rule("no-network", "info", "A download is needed but the payload configures no Wi-Fi and no mobile data; the device must already be online."),
