@@ -60,3 +60,10 @@ export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 // The mock enrollment service
 export { startMockService, AdminClient } from "../mock-service/index.js";
 export type { MockService, MockServiceOptions } from "../mock-service/index.js";
+
+// The QR toolkit and the payload rules (what `decode`, `validate` and `qr` use)
+export { readQrImageFile, decodeQrImage, isImageBytes } from "./qr/index.js";
+export type { DecodeImageResult, DecodedCode } from "./qr/index.js";
+export { renderQrPng } from "./qr/render.js";
+export { checkPayloadText, checkPayloadBytes, buildIntunePayload, RULES } from "./payload/index.js";
+export type { Finding, PayloadCheck, RuleSetName, ProvisioningParams } from "./payload/index.js";

@@ -37,7 +37,7 @@ export function registerEnroll(program: Command): void {
   program
     .command("enroll")
     .description(
-      "Take one new device through the out-of-box flow: six taps, QR scan, payload checks, Wi-Fi,\n" +
+      "Take one new device through the out-of-box flow: six taps, QR scan, payload checks, Wi-Fi, " +
         "agent download and verification, device owner, enrollment, sign-in, apps. Exit 0 when enrolled.",
     )
     .argument("<input>", "a QR code image, a payload JSON file, or - for stdin")

@@ -27,8 +27,8 @@ export function registerRun(program: Command): void {
   program
     .command("run")
     .description(
-      "Run a scenario on a simulated clock: with no file, the embedded service, one user, one profile and\n" +
-        "one device through enrollment, check-ins, a self-update, a log upload and a wipe. Exit 0 when the\n" +
+      "Run a scenario on a simulated clock: with no file, the embedded service, one user, one profile and " +
+        "one device through enrollment, check-ins, a self-update, a log upload and a wipe. Exit 0 when the " +
         "scenario's expectation holds.",
     )
     .argument("[scenario]", "a scenario JSON file (default: the built-in one)")
