@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "Run the mock enrollment service: an Intune-style admin API shaped like Microsoft Graph beta\n" +
+      "Run the mock enrollment service: an Intune-style admin API shaped like Microsoft Graph beta " +
         "(bearer admin token) and the device API the simulated devices use.",
     )
     .option("--port <port>", "TCP port; 0 picks a free one", "8080")
@@ -32,7 +32,7 @@ export function registerServe(program: Command): void {
     .option("--admin-token <token>", "admin bearer token (default: a random one, printed on the first line)")
     .option(
       "--public-url <url>",
-      "base URL devices are given in QR payloads and download URLs, when they reach the service\n" +
+      "base URL devices are given in QR payloads and download URLs, when they reach the service " +
         "at another address (e.g. http://10.0.2.2:8080 from an Android emulator)",
     )
     .option("--log", "print one line per request on stderr")
