@@ -57,7 +57,20 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   return program;
 }
 
+/**
+ * When the reader of our output goes away (`aosp-sim diagram | head -1`), stop quietly, as Unix
+ * tools do, instead of dying on an unhandled EPIPE with a stack trace.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   const program = await buildProgram(argv);
   // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
   for (const command of program.commands) command.exitOverride();
