@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { InputError } from "../agent/errors.js";
+import { httpBaseUrl } from "../agent/http-url.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
 import type { ServiceContext } from "./context.js";
@@ -63,7 +64,7 @@ export interface MockService {
 export async function startMockService(options: MockServiceOptions = {}): Promise<MockService> {
   const adminToken = options.adminToken ?? newAdminToken();
   checkAdminToken(adminToken);
-  const publicUrl = options.publicUrl === undefined ? undefined : checkPublicUrl(options.publicUrl);
+  const publicUrl = options.publicUrl === undefined ? undefined : httpBaseUrl(options.publicUrl, "--public-url", "http://10.0.2.2:8080");
   const store = openStore(options.dbFile ?? MEMORY_DB);
   let baseUrl = publicUrl ?? "http://127.0.0.1";
   const clock = options.now ?? (() => new Date());
@@ -148,18 +149,6 @@ function checkAdminToken(token: string): void {
   }
 }
 
-function checkPublicUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InputError(`'${url}' is not a URL`, { where: "--public-url", hint: "e.g. http://10.0.2.2:8080" });
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new InputError(`'${url}' must be an http or https URL`, { where: "--public-url" });
-  }
-  return url.replace(/\/+$/, "");
-}
 
 function packageVersion(): string {
   for (const relative of ["../package.json", "../../package.json"]) {

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError, isNotFound } from "../errors.js";
+import { httpBaseUrl } from "../http-url.js";
 import { isImageBytes } from "../qr/index.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions } from "../device/create-device.js";
@@ -87,7 +88,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   if (timeoutMs === null || timeoutMs <= 0) {
     throw new InputError(`"${options.timeout}" is not a duration`, { where: "--timeout", hint: "e.g. 90s, 10m" });
   }
-  if (options.service !== undefined) checkUrl(options.service);
+  if (options.service !== undefined) httpBaseUrl(options.service, "--service");
   const qr = readQrInput(input);
   const transcript = options.transcript === undefined ? undefined : openTranscript(options.transcript);
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
@@ -140,18 +141,6 @@ function parseSeed(text: string): number {
     throw new InputError(`"${text}" is not a seed`, { where: "--seed", hint: "use a whole number from 0 to 4294967295" });
   }
   return n;
-}
-
-function checkUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InputError(`"${url}" is not a URL`, { where: "--service", hint: "e.g. http://127.0.0.1:8080" });
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new InputError(`"${url}" is not an http or https URL`, { where: "--service" });
-  }
 }
 
 /** An image is what the camera sees; JSON text is rendered as the QR code an admin would show. */

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
+import { httpBaseUrl } from "../http-url.js";
 import { SimulatedClock } from "../device/clock.js";
 import { formatDuration } from "../device/duration.js";
 import type { Scenario, ScenarioResult } from "../device/scenario.js";
@@ -65,6 +66,10 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   if ((options.service === undefined) !== (options.adminToken === undefined)) {
     throw new InputError("--service and --admin-token go together", { hint: "pass both to use a running service, or neither for the embedded one" });
   }
+  if (options.service !== undefined && options.adminToken !== undefined) {
+    options.service = httpBaseUrl(options.service, "--service");
+    await checkService(options.service, options.adminToken);
+  }
   const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript);
   const clock = new SimulatedClock();
   let stopFollowing = () => {};
@@ -97,6 +102,26 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   } finally {
     stopFollowing();
     transcript?.close();
+  }
+}
+
+/** A running service must answer and accept the admin token before the scenario starts. */
+async function checkService(url: string, adminToken: string): Promise<void> {
+  const { AdminApiError, AdminClient } = await import("../../mock-service/admin-client.js");
+  try {
+    await new AdminClient(url, adminToken).request("GET", "/beta/organization");
+  } catch (error) {
+    if (error instanceof AdminApiError && error.status === 401) {
+      throw new InputError("the service refused it", { where: "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
+    }
+    if (error instanceof AdminApiError) {
+      throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, { where: url });
+    }
+    const cause = (error as { cause?: { code?: string } }).cause;
+    throw new InputError(`cannot reach the service (${cause?.code ?? (error as Error).message})`, {
+      where: url,
+      hint: "start it with `aosp-sim serve`, or check the URL",
+    });
   }
 }
 

@@ -64,3 +64,33 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stderr).toMatch(/bad\.json at \/steps\/0\/do: must be one of/);
   });
 });
+
+describe("aosp-sim run --service, when the service cannot be used", { timeout: 60_000 }, () => {
+  it("names a --service that is not an http(s) URL (exit 2)", async () => {
+    for (const url of ["notaurl", "ftp://127.0.0.1/"]) {
+      const result = await aospSim(["run", "--service", url, "--admin-token", "t"]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--service: .*(not a URL|not an http or https URL)/);
+      expect(result.stderr).not.toMatch(/internal error/);
+    }
+  });
+
+  it("says the service cannot be reached (exit 2)", async () => {
+    const result = await aospSim(["run", "--service", "http://127.0.0.1:1", "--admin-token", "t"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/http:\/\/127\.0\.0\.1:1: cannot reach the service/);
+    expect(result.stderr).not.toMatch(/internal error/);
+  });
+
+  it("says the service refused the admin token (exit 2)", async () => {
+    const { startMockService } = await import("../../mock-service/index.js");
+    const service = await startMockService();
+    try {
+      const result = await aospSim(["run", "--service", service.url, "--admin-token", "not-the-token"]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--admin-token: the service refused it/);
+    } finally {
+      await service.close();
+    }
+  });
+});

@@ -95,7 +95,7 @@ describe("aosp-sim serve", () => {
     [["--port", "70000"], /--port: '70000' is not a TCP port/],
     [["--port", "0", "--db", "/nonexistent-folder/state.db"], /cannot open the database/],
     [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
-    [["--port", "0", "--public-url", "ftp://x"], /--public-url: 'ftp:\/\/x' must be an http or https URL/],
+    [["--port", "0", "--public-url", "ftp://x"], /--public-url: "ftp:\/\/x" is not an http or https URL/],
     [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const result = await runCli(["serve", ...args]);
