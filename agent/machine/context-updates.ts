@@ -68,6 +68,7 @@ export function initialContext(input: DeviceInput, resets = 0): DeviceContext {
     lastCheckInAt: null,
     nextCheckInAt: null,
     checkInScheduledAt: null,
+    scheduledCheckIn: false,
     skippedUpdates: [],
     pendingAction: null,
     resetReason: null,
@@ -117,13 +118,30 @@ export function enrolledAt(context: DeviceContext, at: number): Partial<DeviceCo
 
 /**
  * Moves the schedule on once a due check-in has happened (or failed). An early check-in (the user
- * pressed "Check status") leaves the schedule as it was.
+ * pressed "Check status", or the one after an update) leaves the schedule as it was.
+ *
+ * A check-in started by the schedule's timer that ends before its deadline on the device's clock
+ * means the clock was set back while the device waited (the timer itself measures real time). The
+ * device then carries its schedule over to the new clock, enrollment time included, so the
+ * cadence goes on where it was instead of treating every check-in until the old deadline as early.
  */
 export function advanceSchedule(context: DeviceContext, at: number): Partial<DeviceContext> {
   const due = context.nextCheckInAt;
-  const start = context.enrollment?.enrolledAt;
-  if (due === null || start === null || start === undefined || at < due) return {};
-  return { nextCheckInAt: nextCheckInAt(start, due, at), checkInScheduledAt: at };
+  const enrollment = context.enrollment;
+  const start = enrollment?.enrolledAt;
+  if (due === null || enrollment === null || start === null || start === undefined) return { scheduledCheckIn: false };
+  if (at < due) {
+    if (!context.scheduledCheckIn) return {};
+    const setBack = due - at;
+    const movedStart = start - setBack;
+    return {
+      enrollment: { ...enrollment, enrolledAt: movedStart },
+      nextCheckInAt: nextCheckInAt(movedStart, at, at),
+      checkInScheduledAt: at,
+      scheduledCheckIn: false,
+    };
+  }
+  return { nextCheckInAt: nextCheckInAt(start, due, at), checkInScheduledAt: at, scheduledCheckIn: false };
 }
 
 export function afterCheckIn(context: DeviceContext, output: CheckInOutput): Partial<DeviceContext> {

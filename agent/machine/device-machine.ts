@@ -284,6 +284,7 @@ export const deviceSetup = setup({
       missedCheckIns: context.missedCheckIns + 1,
     })),
     advanceSchedule: assign(({ context, event }) => advanceSchedule(context, atOf(event))),
+    markScheduledCheckIn: assign({ scheduledCheckIn: true }),
     queueUpdates: assign({
       appQueue: ({ context, event }) => usefulUpdates(context, outputOf<UpdatesOutput>(event).updates),
     }),
@@ -655,7 +656,7 @@ export const deviceMachine = deviceSetup.createMachine({
         idle: {
           meta: screen("Your device is ready for work"),
           tags: ["waiting"],
-          after: { checkInDue: { target: "checkingIn" } },
+          after: { checkInDue: { target: "checkingIn", actions: "markScheduledCheckIn" } },
           on: {
             SYNC: "checkingIn",
             SHARE_LOGS: { target: "sharingLogs", actions: "storeLogDescription" },

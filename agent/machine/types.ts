@@ -119,6 +119,10 @@ export interface Enrollment {
   deviceCredential: string;
   deviceName: string;
   enrollmentProfileName: string;
+  /**
+   * When the device enrolled, on the device's clock as it reads now: the check-in cadence counts
+   * from here. If the clock is set back, this moves back with it.
+   */
   enrolledAt: number | null;
 }
 
@@ -172,6 +176,12 @@ export interface DeviceContext {
   nextCheckInAt: number | null;
   /** When nextCheckInAt was set (the machine's own delay is computed from it). */
   checkInScheduledAt: number | null;
+  /**
+   * The check-in under way was started by the schedule's timer (not by the user or after an
+   * update). Such a check-in finishing before its deadline on the device's clock means the clock
+   * was set back: the schedule is then carried over to the new clock.
+   */
+  scheduledCheckIn: boolean;
   /** Update offers that failed to install, as "package@versionCode": not retried in a loop. */
   skippedUpdates: string[];
   /** The remote action (wipe or delete) being carried out. */

@@ -133,4 +133,14 @@ describe("faults", () => {
     expect(device.timeline.some((e) => /jumps back 2h/.test(e.detail))).toBe(true);
     expect(device.clock.now() - start).toBeLessThan(20 * MINUTE);
   });
+
+  it("clock-skew at a state: a clock set back 2 h keeps the documented cadence, not a check-in every 3 minutes for 2 hours", async () => {
+    const { device } = await enroll("clock-skew=-2h@enrolled.checkingIn");
+    const enrolledAt = device.timeline.at(-1)!.elapsedMs;
+    await device.runFor(3 * 60 * MINUTE);
+    const minutes = device.timeline
+      .filter((e) => e.event === "check-in timer")
+      .map((e) => Math.round((e.elapsedMs - enrolledAt) / MINUTE));
+    expect(minutes).toEqual([3, 6, 9, 12, 15, 30, 45, 60, 75, 90, 105, 120, 135]);
+  });
 });
