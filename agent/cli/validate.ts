@@ -215,6 +215,9 @@ function primaryCodeFirst(image: DecodeImageResult): DecodeImageResult {
   return best === undefined ? image : { ...image, codes: [best, ...image.codes.filter((c) => c !== best)] };
 }
 
+/** The ECI designator of UTF-8. */
+const UTF8_ECI = 26;
+
 /** Validates input already read: decodes an image, checks the payload, merges the findings. */
 export async function validateInput(input: InputBytes, options: ValidateOptions = {}): Promise<ValidateReport> {
   const strict = options.strict ?? false;
@@ -233,7 +236,10 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
   // The device works on the text its scanner decoded; the raw bytes only tell whether that
   // text was UTF-8 to begin with.
   const check = checkPayloadText(code.text, options);
-  const encoding = code.mode === "byte" ? utf8Finding(code.bytes) : null;
+  // Byte segments (alone or mixed with numeric/alphanumeric ones, whose bytes are ASCII) are
+  // meant to hold UTF-8 unless an ECI marker names another character set.
+  const byteSegments = code.mode === "byte" || code.mode === "mixed";
+  const encoding = byteSegments && (code.eci === null || code.eci === UTF8_ECI) ? utf8Finding(code.bytes) : null;
   // The image's actual version supersedes the payload-size estimate of the same rule.
   const fromPayload = fromImage.some((f) => f.rule === "qr-high-version")
     ? check.findings.filter((f) => f.rule !== "qr-high-version")

@@ -50,7 +50,11 @@ export class Extras {
 
   /** What the device reads for a key, following Android's long-key/alias precedence. */
   resolve(name: KeyName): ResolvedValue {
-    const spec = specOf(name);
+    return this.resolveSpec(specOf(name));
+  }
+
+  /** `resolve` for a key spec (every key in the table, also those without a KeyName). */
+  resolveSpec(spec: KeySpec): ResolvedValue {
     const candidates = [spec.key, ...(spec.alias === null ? [] : [spec.alias])].filter((k) => this.has(k));
     if (spec.type === "string") {
       const hit = candidates.find((k) => typeof this.json[k] === "string");

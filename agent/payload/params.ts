@@ -79,7 +79,7 @@ export interface ProvisioningParams {
   useMobileData: boolean;
   skipEducationScreens: boolean;
   sensorsPermissionGrantOptOut: boolean;
-  /** SUPPORTED_MODES, 0 when absent. */
+  /** SUPPORTED_MODES, 0 (Android's DEFAULT_EXTRA_PROVISIONING_SUPPORTED_MODES) when absent or mistyped. */
   supportedModes: number;
   organizationName: string | null;
   supportUrl: string | null;

@@ -52,10 +52,24 @@ export function imageFindings(image: DecodeImageResult): Finding[] {
   }
   // A leading byte-order mark has its own finding; it is not the non-ASCII content this is about.
   if (code.eci === null && /[^\x00-\x7f]/.test(code.text.replace(/^\uFEFF/, ""))) {
-    findings.push(finding("qr-no-eci", "",
-      "The text has non-ASCII characters but the code carries no ECI marker saying it is UTF-8: Android's scanner " +
-        "guesses UTF-8 from the bytes and reads it correctly, but a few readers decode such codes as Latin-1.",
-      "test the code on the target devices, or keep names and passwords ASCII"));
+    findings.push(isUtf8(code.bytes)
+      ? finding("qr-no-eci", "",
+        "The text has non-ASCII characters but the code carries no ECI marker saying it is UTF-8: Android's scanner " +
+          "guesses UTF-8 from the bytes and reads it correctly, but a few readers decode such codes as Latin-1.",
+        "test the code on the target devices, or keep names and passwords ASCII")
+      : finding("qr-no-eci", "",
+        "The text has non-ASCII characters, the code carries no ECI marker, and its bytes are not UTF-8: each scanner " +
+          "guesses the character set, so a device may read other characters than the ones meant.",
+        "encode the payload as UTF-8 (e.g. with aosp-sim qr), or keep names and passwords ASCII"));
   }
   return findings;
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }

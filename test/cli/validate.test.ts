@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliResult, useTempDir } from "../payload/support/cli.js";
 import { basePayload, HELLO_SHA256, KEYS, payloadWith } from "../payload/support/payloads.js";
@@ -124,6 +125,22 @@ describe("validate a QR image", () => {
     const result = await runCli(["validate", "fixtures/images/low-contrast.png", "--json"]);
     expect(result.code).toBe(0);
     expect(json(result).findings.map((f) => f.rule)).toEqual(["qr-single-decoder"]);
+  });
+
+  it("calls Latin-1 bytes an encoding error in a code mixing segment modes too, as in a byte-only code", async () => {
+    // zxing-cpp and other generators mix numeric and byte segments; the check must not depend on it.
+    const text = JSON.stringify(payloadWith({ [KEYS.WIFI_SSID]: "Café", [KEYS.LOCAL_TIME]: 1700000000000 }));
+    const cut = text.indexOf("1700000000000");
+    const mixed = await QRCode.toBuffer([
+      { data: Buffer.from(text.slice(0, cut), "latin1"), mode: "byte" },
+      { data: "1700000000000", mode: "numeric" },
+      { data: Buffer.from(text.slice(cut + 13), "latin1"), mode: "byte" },
+    ], { type: "png", scale: 4 });
+    const result = await runCli(["validate", await writePayload("mixed-latin1.png", mixed), "--json"]);
+    const doc = json(result);
+    expect(doc.qr).toMatchObject({ mode: "mixed", eci: null });
+    expect(doc.findings.map((f) => f.rule)).toContain("text-encoding");
+    expect(result.code).toBe(1);
   });
 
   it("reads an image from stdin", async () => {

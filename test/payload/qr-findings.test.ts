@@ -57,6 +57,14 @@ describe("QR image findings", () => {
     expect(rules([code({ text: "{\"s\":\"Café\"}", eci: 26 })])).toEqual([]);
   });
 
+  it("does not promise that Android reads non-UTF-8 bytes correctly", () => {
+    const latin1 = Buffer.from("{\"s\":\"Café\"}", "latin1");
+    const findings = imageFindings(image([code({ text: "{\"s\":\"Café\"}", bytes: latin1 })]));
+    expect(findings.map((f) => f.rule)).toEqual(["qr-no-eci"]);
+    expect(findings[0]!.message).not.toMatch(/reads it correctly/);
+    expect(findings[0]!.message).toMatch(/not UTF-8/);
+  });
+
   it("estimates the module size from the corners", () => {
     expect(modulePixels(code())).toBe(4);
     expect(modulePixels(code({ corners: null }))).toBeNull();

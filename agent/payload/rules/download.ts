@@ -6,7 +6,8 @@
  * (PackageDownloadInfo.validateFields). The checksums are decoded as URL-safe base64 while
  * parsing (a decoding failure refuses the payload); a wrong digest fails after the download.
  */
-import { analyseChecksum } from "../checksum.js";
+import { decodeAndroidBase64UrlSafe } from "../android-base64.js";
+import { analyseChecksum, type ChecksumVerdict } from "../checksum.js";
 import type { ResolvedValue } from "../extras.js";
 import { show } from "../findings.js";
 import { KEYS, type KeyName } from "../keys.js";
@@ -32,6 +33,44 @@ export function httpUrlProblem(text: string): { url: URL } | { problem: string }
   }
   if (url.hostname === "") return { problem: "it has no host" };
   return { url };
+}
+
+/**
+ * Why the device cannot download from a location, or null when it can. Stricter than a browser:
+ * ManagedProvisioning hands the text to `DownloadManager.Request(Uri.parse(location))`, which
+ * takes everything before the first ":" as the scheme and accepts exactly "http" or "https"
+ * (case-sensitive, nothing trimmed); the download then needs "//" and a host.
+ */
+export function downloadUrlProblem(text: string): { problem: string; fix: string | null } | null {
+  const colon = text.indexOf(":");
+  const scheme = colon < 0 ? null : text.slice(0, colon);
+  const trimmed = text.trim();
+  if (trimmed !== text) {
+    return {
+      problem: "it has leading or trailing white space, which the device does not remove (it becomes part of the scheme or the path)",
+      fix: trimmed,
+    };
+  }
+  if (scheme === null) return { problem: "it is not an absolute URL (no scheme)", fix: null };
+  if (scheme !== "http" && scheme !== "https") {
+    const lower = scheme.toLowerCase();
+    if (lower === "http" || lower === "https") {
+      return {
+        problem: `its scheme is "${scheme}", and Android's download manager accepts only "http" and "https" in lower case`,
+        fix: `${lower}${text.slice(colon)}`,
+      };
+    }
+    return { problem: `its scheme is "${scheme}", and the device downloads only over http and https`, fix: null };
+  }
+  if (!text.startsWith("//", colon + 1)) return { problem: `it has no "//" and host after "${scheme}:"`, fix: null };
+  const authority = /^[^/?#]*/.exec(text.slice(colon + 3))![0];
+  if (authority.replace(/^.*@/, "").replace(/:\d*$/, "") === "") return { problem: "it has no host", fix: null };
+  try {
+    new URL(text);
+  } catch {
+    return { problem: "it is not a valid URL (check the host name and the port)", fix: null };
+  }
+  return null;
 }
 
 const downloadLocation: Rule = (ctx) => {
@@ -60,12 +99,12 @@ const downloadLocation: Rule = (ctx) => {
         "and shows \"Can't set up device\".",
       "put the http(s) URL of the admin app there, or remove the key if the app is preinstalled");
   } else {
-    const parsed = httpUrlProblem(text);
-    if ("problem" in parsed) {
+    const unusable = downloadUrlProblem(text);
+    if (unusable !== null) {
       ctx.emit("download-location-scheme", path,
-        `${keyLabel(location)} ${show(text)} cannot be downloaded: ${parsed.problem}. Provisioning fails at the download step.`,
-        "use an absolute http:// or https:// URL");
-    } else if (parsed.url.protocol === "http:") {
+        `${keyLabel(location)} ${show(text)} cannot be downloaded: ${unusable.problem}. Provisioning fails at the download step.`,
+        unusable.fix !== null ? `write "${unusable.fix}"` : "use an absolute http:// or https:// URL");
+    } else if (text.startsWith("http:")) {
       ctx.emit("download-cleartext", path,
         `${keyLabel(location)} uses http: Android allows cleartext here, but the package travels unencrypted ` +
           "(the checksum still protects its integrity).",
@@ -83,21 +122,61 @@ const downloadLocation: Rule = (ctx) => {
       `add "${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM}" (SHA-256 of the signing certificate) or ` +
         `"${KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM}" (SHA-256 of the file), URL-safe base64`);
   }
-  for (const checksum of given) checkChecksum(ctx, checksum);
+  // VerifyPackageTask compares the package checksum whenever it decodes to any bytes, and then
+  // never looks at the signature checksum: a malformed one is harmless (unless it does not
+  // decode at all, which refuses the payload while parsing).
+  const packageChecksum = given.find((c) => c.spec.name === "DEVICE_ADMIN_PACKAGE_CHECKSUM");
+  const packageDecoded = packageChecksum === undefined ? null : decodeAndroidBase64UrlSafe(packageChecksum.raw as string);
+  const packageWins = packageDecoded !== null && packageDecoded.ok && packageDecoded.bytes.length > 0;
+  let ignoredProblem: ChecksumProblem | null = null;
+  for (const checksum of given) {
+    const verdict = analyseChecksum(checksum.raw as string);
+    const problem = packageWins && checksum !== packageChecksum ? unusedChecksumProblem(verdict) : null;
+    if (problem !== null) ignoredProblem = problem;
+    else checkChecksum(ctx, checksum, verdict);
+  }
   if (given.length === 2) {
-    const signature = given[1]!;
+    const signature = given.find((c) => c !== packageChecksum)!;
     ctx.emit("checksum-both", ctx.pathOf(signature),
       "Both checksums are given: the device verifies the package checksum and ignores the signature checksum " +
-        "(so every new build of the app needs a new QR code).",
-      `keep only ${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM} if the QR code should survive app updates`);
+        "(so every new build of the app needs a new QR code)." +
+        (ignoredProblem === null || !packageWins
+          ? ""
+          : ` The signature checksum is also malformed (${ignoredProblem.what}): harmless while the package checksum is ` +
+            "there, but without it the device would fail with \"checksum error\"."),
+      ignoredProblem !== null && packageWins && ignoredProblem.fix !== null
+        ? `keep only ${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM} if the QR code should survive app updates, written as ` +
+          `"${ignoredProblem.fix}" (the same digest, re-encoded)`
+        : `keep only ${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM} if the QR code should survive app updates` +
+          (ignoredProblem !== null && packageWins ? ", written as the URL-safe base64 of its SHA-256" : ""));
   }
 };
 
-function checkChecksum(ctx: RuleContext, checksum: ResolvedValue): void {
+interface ChecksumProblem {
+  /** What is wrong, for a message. */
+  what: string;
+  /** The same digest in the form Android reads, when it can be derived. */
+  fix: string | null;
+}
+
+/** A problem of a checksum the device decodes but never compares; null when it has none, or one that refuses the payload. */
+function unusedChecksumProblem(verdict: ChecksumVerdict): ChecksumProblem | null {
+  switch (verdict.kind) {
+    case "hex":
+      return { what: `${verdict.digestBytes * 2} hex digits instead of URL-safe base64`, fix: verdict.fix };
+    case "standard-base64":
+      return verdict.deviceBytes === null ? null : { what: "standard base64 (\"+\", \"/\") instead of URL-safe base64", fix: verdict.fix };
+    case "length":
+      return { what: `it decodes to ${verdict.bytes.length} bytes, not the 32 of a SHA-256`, fix: null };
+    default:
+      return null;
+  }
+}
+
+function checkChecksum(ctx: RuleContext, checksum: ResolvedValue, verdict: ChecksumVerdict): void {
   const text = checksum.raw as string;
   const path = ctx.pathOf(checksum);
   const name = keyLabel(checksum);
-  const verdict = analyseChecksum(text);
   switch (verdict.kind) {
     case "ok":
       if (verdict.stray.length > 0) {

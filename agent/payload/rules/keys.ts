@@ -7,7 +7,7 @@ import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
 import { allKnownNames, KEY_PREFIX, KEYS, specOfAlias, specOfKey, type KeySpec } from "../keys.js";
 import { typeProblems } from "../schema.js";
-import type { Rule } from "./context.js";
+import type { Rule, RuleContext } from "./context.js";
 
 function lookup(key: string): KeySpec | undefined {
   return specOfKey(key) ?? specOfAlias(key);
@@ -18,6 +18,18 @@ function label(key: string, spec: KeySpec): string {
   return key === spec.alias ? `${key} (${spec.name})` : spec.name;
 }
 
+/**
+ * When the device reads another key than the mistyped one (its alias or its long key), what it
+ * reads instead, for the message; null when it falls back to its default.
+ */
+function readInstead(ctx: RuleContext, key: string, spec: KeySpec): string | null {
+  const read = ctx.extras.resolveSpec(spec);
+  if (read.key === null || read.key === key) return null;
+  return read.typed
+    ? `the device ignores it and reads ${label(read.key, spec)} (${show(read.raw)}) instead.`
+    : `the device reads ${label(read.key, spec)} instead, which has the wrong type too, so it uses ${spec.deviceDefault}.`;
+}
+
 const wrongType: Rule = (ctx) => {
   for (const problem of typeProblems(ctx.json as Record<string, unknown>, lookup)) {
     const { key, spec, value } = problem;
@@ -26,6 +38,14 @@ const wrongType: Rule = (ctx) => {
     const name = label(key, spec);
     const path = jsonPointer(key);
     const numericText = typeof value === "string" && /^-?\d+$/.test(value.trim());
+    const instead = readInstead(ctx, key, spec);
+    if (instead !== null) {
+      ctx.emit("wrong-type", path, `${name} is ${what}, not the JSON type the device reads here: ${instead}`,
+        key === spec.key
+          ? `give the value once, under this long key with the right type, and remove ${spec.alias ?? "the alias"}`
+          : `remove ${key}`);
+      continue;
+    }
     switch (spec.type) {
       case "boolean": {
         const wordy = typeof value === "string" && /^(true|false)$/i.test(value.trim());
@@ -103,10 +123,15 @@ const aliases: Rule = (ctx) => {
   for (const key of Object.keys(ctx.json)) {
     const spec = specOfAlias(key);
     if (!spec) continue;
-    if (ctx.extras.has(spec.key)) {
+    if (ctx.extras.has(spec.key) && ctx.extras.resolveSpec(spec).key === key) {
+      // A string getter skips a long key that holds no string, and reads the alias.
       ctx.emit("alias-shadowed", jsonPointer(key),
-        `Both ${spec.name} and its short alias ${key} are given: the device reads the long key and ignores ${key}` +
-          (spec.type === "string" ? " (unless the long key's value is not a string)." : "."),
+        `Both ${spec.name} and its short alias ${key} are given, but ${spec.name} is not a string, so the device ` +
+          `reads ${key} (${show(ctx.json[key])}).`,
+        `put the value under the long key "${spec.key}" as a string, and remove ${key}`);
+    } else if (ctx.extras.has(spec.key)) {
+      ctx.emit("alias-shadowed", jsonPointer(key),
+        `Both ${spec.name} and its short alias ${key} are given: the device reads the long key and ignores ${key}.`,
         `remove ${key}`);
     } else {
       ctx.emit("short-alias", jsonPointer(key),

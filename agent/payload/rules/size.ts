@@ -26,7 +26,7 @@ const size: Rule = (ctx) => {
     ctx.emit("payload-too-large", "",
       `The payload is ${bytes} bytes in UTF-8, but a QR code holds at most ${MAX_QR_BYTES} bytes (version 40, level L, ` +
         "byte mode): it cannot be encoded, so no device can scan it.",
-      `remove ${bytes - MAX_QR_BYTES} bytes or more: drop optional keys, shorten URLs, tokens and names`);
+      `remove ${bytes - MAX_QR_BYTES} byte${bytes - MAX_QR_BYTES === 1 ? "" : "s"} or more: drop optional keys, shorten URLs, tokens and names`);
     return;
   }
   const atL = minimumVersion(bytes, "L");

@@ -229,7 +229,7 @@ function checkProxy(ctx: RuleContext): void {
         ? "WIFI_PROXY_HOST is set but WIFI_PROXY_PORT is missing, which reads as 0"
         : port.typed
           ? `WIFI_PROXY_PORT ${portValue} is outside 1..65535`
-          : `WIFI_PROXY_PORT ${show(port.raw)} is not a number, which reads as 0`) +
+          : `WIFI_PROXY_PORT ${show(port.raw)} is ${typeof port.raw === "number" ? "not a whole number in the 32-bit range" : "not a number"}, which reads as 0`) +
         ": the proxy is unusable and the download through it fails.",
       "set WIFI_PROXY_PORT to the proxy's port, a number without quotes (e.g. 3128)");
   }

@@ -1,0 +1,138 @@
+/**
+ * Payloads a device vendor writes by mistake, checked against what Android's own code does with
+ * them (ExtrasProvisioningDataParser, VerifyPackageTask, DownloadManager.Request): the verdict and
+ * the message must match the device, not just the rule's usual case.
+ */
+import { describe, expect, it } from "vitest";
+import { check, findingOf, HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf } from "./support/payloads.js";
+
+const location = (url: string) => payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION]: url });
+
+describe("a long key of the wrong type next to its short alias", () => {
+  // getStringExtraFromLongName reads the alias when the long key holds no string.
+  const payload = payloadWith({ [KEYS.WIFI_SSID]: 1234, "a.a.e.PWS": "Staging" });
+
+  it("says the device reads the alias instead, not that the setting is absent", () => {
+    expect(check(payload).params?.wifi?.ssid).toBe("Staging");
+    const wrongType = findingOf(payload, "wrong-type");
+    expect(wrongType.message).toContain("a.a.e.PWS");
+    expect(wrongType.message).not.toMatch(/absent/);
+  });
+
+  it("does not tell the author to remove the alias the device actually uses", () => {
+    const shadowed = findingOf(payload, "alias-shadowed");
+    expect(shadowed.message).toMatch(/reads a\.a\.e\.PWS/);
+    expect(shadowed.hint).not.toBe("remove a.a.e.PWS");
+    expect(shadowed.hint).toContain(KEYS.WIFI_SSID);
+  });
+
+  it("says a mistyped alias is ignored because the device reads the long key", () => {
+    const f = findingOf(payloadWith({ "a.a.e.PWH": "true", [KEYS.WIFI_HIDDEN]: true }), "wrong-type");
+    expect(f.path).toBe("/a.a.e.PWH");
+    expect(f.message).toContain("WIFI_HIDDEN");
+    expect(f.message).not.toMatch(/silently uses false/);
+  });
+});
+
+describe("wrong types, in the device's numbers", () => {
+  it("gives Android's default for a mistyped SUPPORTED_MODES: 0, as if the key were absent", () => {
+    const f = findingOf(payloadWith({ [KEYS.SUPPORTED_MODES]: "1" }), "wrong-type");
+    expect(f.message).toMatch(/uses 0\b/);
+    expect(check(payloadWith({ [KEYS.SUPPORTED_MODES]: "1" })).params?.supportedModes).toBe(0);
+  });
+
+  it("calls a fractional proxy port a number that is not whole, not 'not a number'", () => {
+    const f = findingOf(payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", [KEYS.WIFI_PROXY_PORT]: 8080.5 }), "wifi-proxy-port");
+    expect(f.message).not.toMatch(/not a number/);
+    expect(f.message).toMatch(/not a whole number/);
+  });
+});
+
+describe("a bad signature checksum next to a good package checksum", () => {
+  // VerifyPackageTask compares the package checksum when it has one and never looks at the signature checksum.
+  const payload = payloadWith({
+    [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: HELLO_CHECKSUM,
+    [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: HELLO_SHA256.toString("hex"),
+  });
+
+  it("is not an error: the device verifies the package checksum and provisions", () => {
+    const result = check(payload);
+    expect(result.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(Buffer.from(result.params!.download!.packageChecksum!).equals(HELLO_SHA256)).toBe(true);
+  });
+
+  it("still says the signature checksum is malformed, with the re-encoded digest", () => {
+    const f = findingOf(payload, "checksum-both");
+    expect(f.message).toMatch(/hex/);
+    expect(f.hint).toContain(HELLO_CHECKSUM);
+  });
+
+  it("stays an error when the signature checksum does not decode at all (the device refuses while parsing)", () => {
+    const undecodable = payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: HELLO_CHECKSUM, [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: "abcde" });
+    expect(findingOf(undecodable, "checksum-encoding").severity).toBe("error");
+    expect(check(undecodable).params).toBeNull();
+  });
+
+  it("stays an error when the package checksum is the malformed one", () => {
+    const badPackage = payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: HELLO_SHA256.toString("hex") });
+    expect(findingOf(badPackage, "checksum-encoding").path).toBe(`/${KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM}`);
+    expect(check(badPackage).valid).toBe(false);
+  });
+});
+
+describe("download locations as Android's DownloadManager takes them", () => {
+  // DownloadManager.Request compares Uri.getScheme() with "http" and "https", case-sensitively.
+  it.each([
+    ["an upper-case scheme", "HTTP://mdm.example.com/dpc.apk"],
+    ["a mixed-case scheme", "Https://mdm.example.com/dpc.apk"],
+    ["a leading space", " https://mdm.example.com/dpc.apk"],
+    ["a trailing line break", "https://mdm.example.com/dpc.apk\n"],
+    ["no host", "https:///dpc.apk"],
+    ["one slash", "https:/mdm.example.com/dpc.apk"],
+  ])("refuses %s", (_what, url) => {
+    expect(rulesOf(location(url))).toContain("download-location-scheme");
+  });
+
+  it("names the exact scheme the device compares, and the fix", () => {
+    const f = findingOf(location("HTTPS://mdm.example.com/dpc.apk"), "download-location-scheme");
+    expect(f.message).toContain("\"HTTPS\"");
+    expect(f.message).toMatch(/case/);
+    expect(f.hint).toContain("https://mdm.example.com/dpc.apk");
+  });
+
+  it.each([
+    "https://mdm.example.com:8443/dpc.apk",
+    "https://user:secret@mdm.example.com/dpc.apk",
+    "http://[::1]:8080/dpc.apk",
+    "https://mdm.example.com/dpc.apk?sig=a%2Fb#frag",
+  ])("accepts %s", (url) => {
+    expect(rulesOf(location(url))).not.toContain("download-location-scheme");
+  });
+});
+
+describe("JSON syntax errors", () => {
+  it.each([
+    ["a Wi-Fi QR text", "WIFI:S:Lab;T:WPA;P:secret;;", 1, 1],
+    ["a misspelt literal", "{\"a\":tru}", 1, 9],
+    ["a second line", "{\n  \"a\": 1,\n  oops\n}", 3, 3],
+    ["text after the object", "{\"a\":1} x", 1, 9],
+  ])("points at the character where %s breaks", (_what, text, line, column) => {
+    const f = findingOf(text, "json-syntax");
+    expect(f.message).toContain(`line ${line} column ${column}`);
+  });
+
+  it("quotes no mangled fragment of the text in the message", () => {
+    const f = findingOf("{\"a\":tru}", "json-syntax");
+    expect(f.message).not.toMatch(/"\{"a/);
+    expect(f.message).not.toMatch(/position \d/);
+  });
+});
+
+describe("size", () => {
+  it("says 1 byte, not 1 bytes", () => {
+    const padded = (n: number) => payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(n) } });
+    const base = Buffer.byteLength(JSON.stringify(padded(0)));
+    expect(findingOf(padded(2954 - base), "payload-too-large").hint).toMatch(/^remove 1 byte or more/);
+  });
+});
