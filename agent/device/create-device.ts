@@ -19,6 +19,8 @@ import type { TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock, SkewedClock, type RunOutcome } from "./clock.js";
 import { findFault, formatFault, Strikes, toFault, type Fault } from "./faults.js";
 import { resolveIdentity } from "./identity.js";
+import { readStoredSnapshot } from "./stored-snapshot.js";
+import { InputError } from "../errors.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type DeviceCommand, type DeviceSnapshot, type MutablePowerGate } from "./runtime.js";
 import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
@@ -125,18 +127,21 @@ export function isSettled(device: Device): boolean {
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
   const faults = (options.faults ?? []).map(toFault);
-  const identity = resolveIdentity({
+  const storage = options.storage === undefined
+    ? new MemoryStorage()
+    : "dir" in options.storage
+      ? new DirectoryStorage(options.storage.dir)
+      : options.storage;
+  const storageLabel = options.storage !== undefined && "dir" in options.storage ? options.storage.dir : "the device's storage";
+  // A device found in its storage resumes as itself: its identity is the stored one.
+  const stored = readStoredSnapshot(storage, storageLabel);
+  const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.identity === undefined ? {} : { identity: options.identity }),
   });
   const skew = faults.find((f): f is Extract<Fault, { name: "clock-skew" }> => f.name === "clock-skew");
   const base = options.clock ?? new SimulatedClock();
   const clock: ClockPort = skew ? new SkewedClock(base, skew.state === undefined ? skew.offsetMs : 0) : base;
-  const storage = options.storage === undefined
-    ? new MemoryStorage()
-    : "dir" in options.storage
-      ? new DirectoryStorage(options.storage.dir)
-      : options.storage;
 
   const picture = await cameraPicture(options.qr);
   const http = new HttpTransport({
@@ -180,6 +185,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     power,
     gate,
     faults,
+    storageLabel,
     ...(options.transcript ? { transcript: options.transcript } : {}),
     ...(options.user ? { user: options.user } : {}),
     onPowerLost: () => packages.powerLost(),
@@ -304,6 +310,31 @@ class VirtualDevice implements Device {
   dispose(): void {
     this.runtime.dispose();
   }
+}
+
+/**
+ * The identity of a device found in storage. Asking for another one (a different --serial or
+ * --seed) is a mistake worth naming rather than a device that is two devices at once.
+ */
+function storedIdentity(stored: DeviceIdentity, options: CreateDeviceOptions, where: string): DeviceIdentity {
+  if (options.seed === undefined && options.identity === undefined) return stored;
+  const asked = resolveIdentity({
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
+  });
+  const differs = (["serialNumber", "model", "manufacturer", "osVersion"] as const).filter(
+    (k) => (options.identity?.[k] !== undefined || options.seed !== undefined) && asked[k] !== stored[k],
+  );
+  if (differs.length > 0) {
+    const wanted = options.seed !== undefined
+      ? `the device of seed ${options.seed} (${asked.manufacturer} ${asked.model} serial ${asked.serialNumber})`
+      : differs.map((k) => `${k === "serialNumber" ? "serial" : k} ${asked[k]}`).join(", ");
+    throw new InputError(
+      `holds the device ${stored.manufacturer} ${stored.model} serial ${stored.serialNumber}, not ${wanted}`,
+      { where, hint: "leave out --serial and --seed to resume the stored device, or use another directory for a new one" },
+    );
+  }
+  return stored;
 }
 
 function baseOf(clock: ClockPort): ClockPort {

@@ -10,7 +10,7 @@
  * step the device was in (a download is downloaded again) and POWER_ON re-arms any pending wait
  * from its stored deadline.
  */
-import { createActor, type Actor, type InspectionEvent, type Snapshot } from "xstate";
+import { createActor, type Actor, type InspectionEvent } from "xstate";
 import { activePaths, leafPath } from "../machine/state-paths.js";
 import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
 import { describeState, eventLabel } from "../report/describe.js";
@@ -21,9 +21,10 @@ import { formatDuration } from "./duration.js";
 import type { Fault } from "./faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
 import type { PowerGate, WiredDeviceMachine } from "./wiring.js";
-import { readJson, writeJson } from "./virtual/storage.js";
+import { readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
+import { writeJson } from "./virtual/storage.js";
 
-export const SNAPSHOT_KEY = "system/machine-snapshot.json";
+export { SNAPSHOT_KEY };
 
 /** Events a driver sends; the runtime stamps them with the device clock. */
 export type DeviceCommand = DeviceEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never;
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   power: PowerSwitch;
   gate: MutablePowerGate;
   faults: readonly Fault[];
+  /** Names the storage in errors ("./device", "the device's storage"). */
+  storageLabel?: string;
   transcript?: TranscriptSink;
   /** The work account the person holding the device types on the sign-in screen. */
   user?: { userPrincipalName: string; password: string };
@@ -107,7 +110,7 @@ export class DeviceRuntime {
     if (this.actor) return;
     const { clock, storage } = this.options;
     this.options.gate.powered = true;
-    const persisted = readJson<Snapshot<unknown>>(storage, SNAPSHOT_KEY);
+    const persisted = readStoredSnapshot(storage, this.options.storageLabel ?? "the device's storage")?.snapshot ?? null;
     const actor = createActor(this.options.machine, {
       input: this.options.input,
       clock,

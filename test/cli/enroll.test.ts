@@ -2,7 +2,7 @@
  * `aosp-sim enroll` refusing what it cannot use: exit 2, one clear line on stderr, no stack trace.
  * (Enrollments against a service are in test/e2e.)
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { FAULT_NAMES } from "../../agent/device/faults.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
@@ -50,6 +50,43 @@ describe("aosp-sim enroll, given something it cannot use", () => {
 
   it("refuses a --service that is not an http URL", async () => {
     expectUsageError(await aospSim(["enroll", payload, "--service", "ftp://x"]), /not an http or https URL/);
+  });
+
+  it("names a --device-dir that is a file, not a directory", async () => {
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", payload]), /payload\.json: is not a directory/);
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", `${payload}/device`]), /payload\.json: is not a directory/);
+  });
+
+  it("says a --device-dir cannot be created instead of hanging (a path under /proc)", async () => {
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", "/proc/aosp-sim-device"]), /aosp-sim-device: cannot be created/);
+  });
+
+  it("refuses a --device-dir whose stored device is damaged or from another version", async () => {
+    const dir = temp.file("damaged-device");
+    mkdirSync(dir);
+    const snapshot = `${dir}/system__machine-snapshot.json`;
+    writeFileSync(snapshot, "garbage");
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir]), /holds a device snapshot that is not JSON/);
+    const identity = { serialNumber: "R1", model: "M", manufacturer: "X", osVersion: "13" };
+    writeFileSync(snapshot, JSON.stringify({ status: "active", value: "welcome", context: {}, children: {} }));
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir]), /has no device identity/);
+    writeFileSync(snapshot, JSON.stringify({ status: "active", value: "teleporting", context: { identity, settings: {} }, children: {} }));
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir]), /in state "teleporting", which this device does not have/);
+    writeFileSync(snapshot, JSON.stringify({ status: "active", value: "downloadingAgent", context: { identity, settings: {} }, children: {} }));
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir]), /lost its running step "downloadAgent"/);
+  });
+
+  it("resumes the device stored in --device-dir as that device, and will not make it another", async () => {
+    const dir = temp.file("stored-device");
+    const first = await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir, "--serial", "STORED42"]);
+    expect(first.code).toBe(1);
+    const again = await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir, "--json"]);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout).identity.serialNumber).toBe("STORED42");
+    expectUsageError(
+      await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir, "--serial", "OTHER7"]),
+      /holds the device .* serial STORED42, not serial OTHER7/,
+    );
   });
 
   it("explains the fault grammar in its help", async () => {

@@ -3,9 +3,9 @@
  * factory reset. In memory for tests and fleets; in a directory for the CLI (one file per key,
  * written atomically: a power cut never leaves half a file).
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { isNotFound } from "../../errors.js";
+import { accessSync, constants, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { InputError, isNotFound } from "../../errors.js";
 import type { StoragePort } from "../ports.js";
 
 export class MemoryStorage implements StoragePort {
@@ -35,8 +35,17 @@ export class MemoryStorage implements StoragePort {
 
 /** Keys map to file names with "/" turned into "__" so every key is one file in one folder. */
 export class DirectoryStorage implements StoragePort {
+  /** Creates the directory if needed; an unusable one is an InputError naming it. */
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
+    try {
+      accessSync(dir, constants.R_OK | constants.W_OK);
+    } catch (error) {
+      throw new InputError(`cannot be used for the device's storage (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+        where: dir,
+        hint: "use a directory you can read and write",
+      });
+    }
   }
 
   read(key: string): Uint8Array | null {
@@ -74,6 +83,34 @@ export class DirectoryStorage implements StoragePort {
   private path(key: string): string {
     return join(this.dir, encodeURIComponent(key).replace(/%2F/gi, "__"));
   }
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdirSync never returns for a path under
+ * /proc, and reports a file in the way only as EEXIST.
+ */
+function makeDirectory(dir: string): void {
+  try {
+    if (statSync(dir).isDirectory()) return;
+    throw new InputError("is not a directory", { where: dir, hint: "give a directory for the device's storage (it is created if missing)" });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (!isNotFound(error)) throw cannotCreate(dir, error);
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectory(parent);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw cannotCreate(dir, error);
+  }
+}
+
+function cannotCreate(dir: string, error: unknown): InputError {
+  return new InputError(`cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+    where: dir,
+    hint: "give a directory in a place you can write to",
+  });
 }
 
 export function readJson<T>(storage: StoragePort, key: string): T | null {
