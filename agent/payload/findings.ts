@@ -51,7 +51,8 @@ export function isValid(findings: readonly Finding[], strict: boolean): boolean 
 export function show(value: unknown, max = 60): string {
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    // JSON.stringify writes Infinity (from a literal such as 1e400) as "null".
+    text = typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);
   }

@@ -48,6 +48,18 @@ describe("wrong types, in the device's numbers", () => {
   });
 });
 
+describe("numbers out of every range", () => {
+  it("does not call a number too large for a double null", () => {
+    const f = findingOf(`{"${KEYS.DEVICE_ADMIN_COMPONENT_NAME}":"com.example.dpc/.A","${KEYS.LOCAL_TIME}":1e400}`, "wrong-type");
+    expect(f.message).not.toMatch(/null/);
+    expect(f.message).toMatch(/too large/);
+  });
+
+  it("does not suggest LOCAL_TIME 0 in milliseconds as the fix for LOCAL_TIME 0", () => {
+    expect(findingOf(payloadWith({ [KEYS.LOCAL_TIME]: 0 }), "local-time").hint).not.toMatch(/^use 0/);
+  });
+});
+
 describe("a bad signature checksum next to a good package checksum", () => {
   // VerifyPackageTask compares the package checksum when it has one and never looks at the signature checksum.
   const payload = payloadWith({
@@ -134,5 +146,26 @@ describe("size", () => {
     const padded = (n: number) => payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(n) } });
     const base = Buffer.byteLength(JSON.stringify(padded(0)));
     expect(findingOf(padded(2954 - base), "payload-too-large").hint).toMatch(/^remove 1 byte or more/);
+  });
+});
+
+describe("security types the device reads as an open network", () => {
+  it("does not predict a failed join for \"none\" or \"OPEN\", which mean an open network anyway", () => {
+    for (const written of ["none", "OPEN"]) {
+      const f = findingOf(payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: written }), "wifi-security-type");
+      expect(f.message).not.toMatch(/fails/);
+      expect(f.hint).toBe("write \"NONE\"");
+    }
+  });
+
+  it("still predicts the failed join for \"WPA2\"", () => {
+    const f = findingOf(payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "WPA2", [KEYS.WIFI_PASSWORD]: "correct horse" }), "wifi-security-type");
+    expect(f.message).toMatch(/fails after a timeout/);
+  });
+
+  it("says an empty security type is empty, not absent", () => {
+    const f = findingOf(payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "", [KEYS.WIFI_PASSWORD]: "correct horse" }), "wifi-password-ignored");
+    expect(f.message).not.toMatch(/absent/);
+    expect(f.message).toMatch(/empty/);
   });
 });

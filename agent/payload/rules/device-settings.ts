@@ -91,7 +91,7 @@ const localTime: Rule = (ctx) => {
       ? `${keyLabel(value)} is negative: the device ignores it and keeps its clock.`
       : `${keyLabel(value)} ${ms} looks like seconds since the epoch, but Android expects milliseconds: the device would set ` +
         `its clock to ${new Date(ms).toISOString()}.`,
-    ms < 0 ? "remove it, or give milliseconds since the epoch" : `use ${ms * 1000} (milliseconds)`);
+    ms <= 0 ? "remove it, or give milliseconds since the epoch" : `use ${ms * 1000} (milliseconds)`);
 };
 
 const SUPPORTED_MODES = [1, 2, 3, 4];

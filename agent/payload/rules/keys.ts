@@ -58,7 +58,9 @@ const wrongType: Rule = (ctx) => {
       case "long": {
         const bits = spec.type === "int" ? "a 32-bit whole number" : "a whole number (milliseconds)";
         const why = typeof value === "number"
-          ? (Number.isInteger(value) ? `it is outside the range of ${bits}` : "it is not a whole number")
+          ? (!Number.isFinite(value)
+            ? "it is too large for any number type"
+            : Number.isInteger(value) ? `it is outside the range of ${bits}` : "it is not a whole number")
           : `the device reads ${bits} here`;
         ctx.emit("wrong-type", path,
           `${name} is ${what}, but ${why}: it silently uses ${spec.deviceDefault} instead.`,

@@ -94,7 +94,9 @@ function checkSecurity(ctx: RuleContext): WifiSecurityType {
     const suggestion = securitySuggestion(written);
     ctx.emit("wifi-security-type", ctx.pathOf(security),
       `${keyLabel(security)} ${show(written)} is not one of NONE, WPA, WEP, EAP (exact, case-sensitive): the device ` +
-        "silently configures an open network, and joining a secured network fails after a timeout.",
+        (suggestion === "NONE"
+          ? "silently configures an open network, which is what this value means, but only because anything unknown reads as NONE."
+          : "silently configures an open network, and joining a secured network fails after a timeout."),
       suggestion !== null
         ? `write "${suggestion}"` + (suggestion === "WPA" ? " (it covers WPA and WPA2 personal networks)" : "")
         : "write NONE, WPA, WEP or EAP");
@@ -121,7 +123,7 @@ function checkPassword(ctx: RuleContext, security: WifiSecurityType): void {
     const unrecognised = securityWritten !== null && securityWritten !== "" && securityWritten !== "NONE";
     if (!unrecognised) {
       ctx.emit("wifi-password-ignored", path,
-        `WIFI_PASSWORD is given, but WIFI_SECURITY_TYPE is ${securityWritten === "NONE" ? "NONE" : "absent (read as NONE)"}: ` +
+        `WIFI_PASSWORD is given, but WIFI_SECURITY_TYPE is ${securityWritten === "NONE" ? "NONE" : securityWritten === "" ? "empty (read as NONE)" : "absent (read as NONE)"}: ` +
           "the device configures an open network and ignores the password.",
         securityWritten === "NONE"
           ? "remove the password, or set WIFI_SECURITY_TYPE to WPA or WEP for a secured network"
