@@ -15,6 +15,8 @@ export type { BytesCheckOptions, CheckOptions, PayloadCheck } from "./check.js";
 export { checkPayloadBytes, checkPayloadText, utf8Finding } from "./check.js";
 export { paramsToJson } from "./device-params.js";
 export { imageFindings, modulePixels } from "./qr-findings.js";
+/** Why Android's download manager cannot fetch a download location (null when it can). */
+export { downloadUrlProblem } from "./rules/download.js";
 export { payloadSchema } from "./schema.js";
 export { decodeAndroidBase64UrlSafe, toBase64Url } from "./android-base64.js";
 export { KEYS, KEY_PREFIX, KEY_SPECS } from "./keys.js";
