@@ -81,6 +81,12 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError("--user and --password go together", { hint: "pass both, or neither to stop at the sign-in screen" });
   }
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
+  if (options.serial !== undefined && !/^[\x21-\x7e]{1,64}$/.test(options.serial)) {
+    throw new InputError(`"${options.serial}" is not a serial number`, {
+      where: "--serial",
+      hint: "use 1 to 64 letters, digits or punctuation without spaces, e.g. R3CT40KX9ZB",
+    });
+  }
   if (options.clock !== "real" && options.clock !== "simulated") {
     throw new InputError(`unknown clock "${options.clock}"`, { where: "--clock", hint: "use real or simulated" });
   }
@@ -90,6 +96,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   }
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
   const qr = readQrInput(input);
+  if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
   const transcript = options.transcript === undefined ? undefined : openTranscript(options.transcript);
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
   const deviceOptions: CreateDeviceOptions = {
@@ -166,6 +173,20 @@ function readQrInput(input: string): CreateDeviceOptions["qr"] {
     });
   }
   return { payload: text, label };
+}
+
+/**
+ * A file that is not a usable image (truncated, damaged, zero pixels) is unreadable input, as for
+ * `decode` and `validate` (exit 2); an image that simply shows no QR code is what the device's
+ * camera sees, and the device says so (exit 1). The decode is cached: the device's scan reuses it.
+ */
+async function checkImageReadable(bytes: Uint8Array, label: string): Promise<void> {
+  const { decodeOnce } = await import("../device/wiring.js");
+  try {
+    await decodeOnce(bytes, label);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+  }
 }
 
 function openTranscript(path: string): TranscriptFile {

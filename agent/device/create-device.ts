@@ -35,7 +35,7 @@ import {
   type VirtualNetwork,
   type WifiEnvironment,
 } from "./virtual/wifi.js";
-import { wireDevice } from "./wiring.js";
+import { decodeOnce, wireDevice } from "./wiring.js";
 
 export interface CreateDeviceOptions {
   /** What the camera sees: an image (PNG/JPEG bytes) or the payload (rendered as a QR code). */
@@ -374,10 +374,9 @@ function payloadString(payload: string | Record<string, unknown>): string {
  */
 async function serviceOriginMap(picture: CapturedImage, serviceUrl: string): Promise<Record<string, string>> {
   const map: Record<string, string> = {};
-  const { decodeQrImage } = await import("../qr/index.js");
   let text = "";
   try {
-    text = (await decodeQrImage(picture.bytes, picture.label)).codes[0]?.text ?? "";
+    text = (await decodeOnce(picture.bytes, picture.label)).codes[0]?.text ?? "";
   } catch {
     return map;
   }

@@ -50,7 +50,7 @@ export interface WiringOptions {
 const decoded = new Map<string, ReturnType<typeof decodeQrImage>>();
 const DECODE_CACHE_SIZE = 64;
 
-function decodeOnce(bytes: Uint8Array, label: string): ReturnType<typeof decodeQrImage> {
+export function decodeOnce(bytes: Uint8Array, label: string): ReturnType<typeof decodeQrImage> {
   const key = createHash("sha256").update(bytes).digest("hex");
   let result = decoded.get(key);
   if (!result) {

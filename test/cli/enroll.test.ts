@@ -89,6 +89,30 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     );
   });
 
+  it("refuses a truncated image as unreadable (exit 2), as decode and validate do", async () => {
+    const png = temp.file("cut.png");
+    writeFileSync(png, Buffer.from("89504e470d0a1a0a0000000d4948", "hex"));
+    expectUsageError(await aospSim(["enroll", png, "--clock", "simulated"]), /cut\.png: is a truncated or corrupt PNG file/);
+  });
+
+  it("refuses an empty --serial", async () => {
+    expectUsageError(await aospSim(["enroll", payload, "--serial", ""]), /--serial: "" is not a serial number/);
+  });
+
+  it("shows a payload too long for level M as the level-L code an admin would print, and scans it", async () => {
+    const long = temp.file("long.json");
+    writeFileSync(long, JSON.stringify({
+      "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.example.dpc/.AdminReceiver",
+      "android.app.extra.PROVISIONING_ORGANIZATION_NAME": "x".repeat(2500),
+    }));
+    const result = await aospSim(["enroll", long, "--clock", "simulated", "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { finalState: string; timeline: { state: string }[] };
+    expect(report.timeline.map((e) => e.state)).toContain("checkingPayload");
+    expect(report.finalState).toBe("provisioningFailed");
+  });
+
   it("explains the fault grammar in its help", async () => {
     const result = await aospSim(["enroll", "--help"]);
     expect(result.code).toBe(0);

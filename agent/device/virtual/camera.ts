@@ -3,8 +3,8 @@
  * on a screen) or a QR code rendered from payload text, as an admin console would show it.
  * The machine's scan step then decodes that picture with the QR toolkit, like a real scanner.
  */
-import QRCode from "qrcode";
 import { InputError } from "../../errors.js";
+import { MAX_QR_BYTES, PayloadTooLargeError, renderQrPng } from "../../qr/render.js";
 import type { CameraPort, CapturedImage, ClockPort } from "../ports.js";
 
 export class VirtualCamera implements CameraPort {
@@ -21,23 +21,26 @@ export class VirtualCamera implements CameraPort {
 }
 
 /**
- * Renders payload text as a QR code PNG (byte mode, UTF-8, error correction M, 4-module margin).
- * Throws InputError when the text does not fit in any QR code.
+ * Renders payload text as the QR code an admin would show: byte mode, UTF-8, error correction M,
+ * or L when the text is too long for M (up to 2953 bytes, the most any QR code holds). Throws
+ * InputError when the text does not fit in any QR code.
  */
 export async function renderPayloadQr(text: string, label = "payload"): Promise<CapturedImage> {
+  const look = { scale: 4, margin: 4 };
+  let rendered;
   try {
-    const png = await QRCode.toBuffer([{ data: Buffer.from(text, "utf8"), mode: "byte" }], {
-      errorCorrectionLevel: "M",
-      margin: 4,
-      scale: 4,
-      type: "png",
-    });
-    return { bytes: new Uint8Array(png), label: `QR code rendered from ${label}` };
+    rendered = await renderQrPng(text, { ...look, ecLevel: "M" });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new InputError(`cannot be shown as a QR code: ${message}`, {
-      where: label,
-      hint: "a QR code holds at most 2331 bytes at error correction M; shorten the payload",
-    });
+    if (!(error instanceof PayloadTooLargeError)) throw error;
+    try {
+      rendered = await renderQrPng(text, { ...look, ecLevel: "L" });
+    } catch (tooLarge) {
+      if (!(tooLarge instanceof PayloadTooLargeError)) throw tooLarge;
+      throw new InputError(`cannot be shown as a QR code: ${tooLarge.message}`, {
+        where: label,
+        hint: `a QR code holds at most ${MAX_QR_BYTES} bytes (version 40, level L); shorten the payload`,
+      });
+    }
   }
+  return { bytes: new Uint8Array(rendered.png), label: `QR code rendered from ${label}` };
 }
