@@ -128,6 +128,7 @@ const downloadLocation: Rule = (ctx) => {
   const packageChecksum = given.find((c) => c.spec.name === "DEVICE_ADMIN_PACKAGE_CHECKSUM");
   const packageDecoded = packageChecksum === undefined ? null : decodeAndroidBase64UrlSafe(packageChecksum.raw as string);
   const packageWins = packageDecoded !== null && packageDecoded.ok && packageDecoded.bytes.length > 0;
+  /** A problem of the signature checksum that does not matter while the package checksum wins. */
   let ignoredProblem: ChecksumProblem | null = null;
   for (const checksum of given) {
     const verdict = analyseChecksum(checksum.raw as string);
@@ -140,15 +141,16 @@ const downloadLocation: Rule = (ctx) => {
     ctx.emit("checksum-both", ctx.pathOf(signature),
       "Both checksums are given: the device verifies the package checksum and ignores the signature checksum " +
         "(so every new build of the app needs a new QR code)." +
-        (ignoredProblem === null || !packageWins
+        (ignoredProblem === null
           ? ""
           : ` The signature checksum is also malformed (${ignoredProblem.what}): harmless while the package checksum is ` +
             "there, but without it the device would fail with \"checksum error\"."),
-      ignoredProblem !== null && packageWins && ignoredProblem.fix !== null
-        ? `keep only ${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM} if the QR code should survive app updates, written as ` +
-          `"${ignoredProblem.fix}" (the same digest, re-encoded)`
-        : `keep only ${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM} if the QR code should survive app updates` +
-          (ignoredProblem !== null && packageWins ? ", written as the URL-safe base64 of its SHA-256" : ""));
+      `keep only ${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM} if the QR code should survive app updates` +
+        (ignoredProblem === null
+          ? ""
+          : ignoredProblem.fix !== null
+            ? `, written as "${ignoredProblem.fix}" (the same digest, re-encoded)`
+            : ", written as the URL-safe base64 of its SHA-256"));
   }
 };
 
