@@ -46,6 +46,7 @@ import type {
   DownloadOutput,
   EnrollInput,
   EnrollOutput,
+  Failure,
   FindingSummary,
   InstallAppInput,
   InstallOutput,
@@ -201,9 +202,9 @@ export const deviceSetup = setup({
     }),
     recordWifiConnected: assign({ wifi: ({ context }) => ({ ...context.wifi, status: "connected", detail: null }) }),
     recordWifiFailed: assign({
-      failure: ({ event }) => {
+      failure: ({ context, event }) => {
         const e = event as Extract<DeviceEvent, { type: "WIFI_FAILED" }>;
-        return failure("joinWifi", e.code, e.detail, e.at);
+        return withPrediction(context, failure("joinWifi", e.code, e.detail, e.at));
       },
     }),
     recordWifiTimeout: assign({
@@ -211,12 +212,12 @@ export const deviceSetup = setup({
         const seconds = Math.round(context.settings.wifiConnectTimeoutMs / 1000);
         const last = context.wifi.detail ?? context.wifi.status ?? "no answer";
         const startedAt = context.wifi.startedAt ?? Number.NaN;
-        return failure(
+        return withPrediction(context, failure(
           "joinWifi",
           "wifiTimeout",
           `not connected to ${context.wifi.ssid ?? "the network"} after ${seconds} s (last: ${last})`,
           startedAt + context.settings.wifiConnectTimeoutMs,
-        );
+        ));
       },
     }),
     recordInstalledAgent: assign({ agent: ({ event }) => outputOf<InstalledAgentOutput>(event).installed }),
@@ -235,12 +236,7 @@ export const deviceSetup = setup({
       return { agent: app, apps: [...context.apps.filter((a) => a.packageName !== app.packageName), app], stagedAgent: null };
     }),
     recordStepFailure: assign({
-      failure: ({ context, event }, params: { step: string }) => {
-        const failed = stepFailure(params.step, errorOf(event));
-        // An error finding Android let through at parse time explains the failure it predicted.
-        const predicted = context.findings.find((f) => f.severity === "error" && f.failsAt !== undefined && FAILURE_STEP[f.failsAt] === params.step);
-        return predicted ? { ...failed, finding: predicted } : failed;
-      },
+      failure: ({ context, event }, params: { step: string }) => withPrediction(context, stepFailure(params.step, errorOf(event))),
     }),
     clearRetry: assign({ retry: null }),
     scheduleRetry: assign({
@@ -350,9 +346,16 @@ function refusesAtParse(finding: FindingSummary): boolean {
 }
 
 const FAILURE_STEP: Record<NonNullable<FindingSummary["failsAt"]>, string> = {
+  wifi: "joinWifi",
   download: "downloadAgent",
   verification: "verifyAgent",
 };
+
+/** An error finding Android let through at parse time explains the failure it predicted. */
+function withPrediction(context: DeviceContext, failed: Failure): Failure {
+  const predicted = context.findings.find((f) => f.severity === "error" && f.failsAt !== undefined && FAILURE_STEP[f.failsAt] === failed.step);
+  return predicted ? { ...failed, finding: predicted } : failed;
+}
 
 /** Where a provisioning step's failure goes: the error screen that needs a factory reset. */
 function provisioningFailure(step: string) {

@@ -32,9 +32,10 @@ export interface FindingSummary {
   hint: string;
   /**
    * Set on errors Android does not catch while parsing: the device goes on and fails at this step
-   * instead ("download": the agent download; "verification": the checksum check).
+   * instead ("wifi": adding the network; "download": the agent download; "verification": the
+   * checksum check).
    */
-  failsAt?: "download" | "verification";
+  failsAt?: "wifi" | "download" | "verification";
 }
 
 /**

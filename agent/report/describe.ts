@@ -106,7 +106,7 @@ export function describeState(state: string, context: DeviceContext, event: { ty
         : `Payload accepted with ${warnings.length} warning(s): ${warnings.map((w) => w.rule).join(", ")}`;
       return later.length === 0
         ? accepted
-        : `${accepted}; ${later.map((f) => `${f.rule} will fail at ${f.failsAt}`).join(", ")}`;
+        : `${accepted}; ${later.map((f) => `${f.rule} will fail at ${f.failsAt === "wifi" ? "Wi-Fi" : f.failsAt}`).join(", ")}`;
     }
     case "checkingNetwork":
       return "No Wi-Fi in the QR code: using the network the device is on";

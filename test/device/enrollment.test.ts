@@ -247,10 +247,26 @@ describe("a device out of the box", () => {
     expect(report.failure?.message).toMatch(/"WPA2" reads as NONE/);
   });
 
-  it("stops at \"Can't set up device\" for a WPA passphrase Android cannot use", async () => {
+  it("cannot add the network for a WPA passphrase Android cannot use: \"Couldn't connect to Wi-Fi\", no reset needed", async () => {
+    // ManagedProvisioning builds the Wi-Fi configuration unchecked; WifiManager.addNetwork refuses it.
     const payload = { ...t.payload, [`${P}WIFI_PASSWORD`]: "short" };
-    const report = await (await t.device({ qr: { payload } })).enroll();
-    expect(report.finalState).toBe("cantSetUpDevice");
+    const device = await t.device({ qr: { payload } });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("wifiFailed");
+    expect(report.failure).toMatchObject({ code: "wifiAddFailed", screen: "Couldn't connect to Wi-Fi", step: "joinWifi" });
     expect(report.failure?.finding?.rule).toBe("wifi-wpa-passphrase");
+    expect(device.snapshot.can({ type: "RETRY", at: 0 })).toBe(true);
+  });
+
+  it("cannot add a WPA network without a password, nor one whose SSID is over 32 bytes", async () => {
+    const noPassword = { ...t.payload };
+    delete noPassword[`${P}WIFI_PASSWORD`];
+    const longName = { ...t.payload, [`${P}WIFI_SSID`]: "Contoso-Staging-Network-Of-The-Third-Floor" };
+    for (const [payload, rule] of [[noPassword, "wifi-password-missing"], [longName, "wifi-ssid-too-long"]] as const) {
+      const report = await (await t.device({ qr: { payload } })).enroll();
+      expect(report.finalState).toBe("wifiFailed");
+      expect(report.failure?.code).toBe("wifiAddFailed");
+      expect(report.failure?.finding?.rule).toBe(rule);
+    }
   });
 });

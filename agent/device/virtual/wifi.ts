@@ -57,6 +57,8 @@ const ADD_NETWORK_RETRIES = 6;
 const ADD_NETWORK_FIRST_SLEEP_MS = 500;
 
 const CONNECTION_KEY = "system/wifi-connection.json";
+/** IEEE 802.11: an SSID is 0 to 32 octets. */
+const MAX_SSID_BYTES = 32;
 
 export class VirtualWifi implements WifiPort {
   private readonly timeouts: Strikes | null;
@@ -75,7 +77,10 @@ export class VirtualWifi implements WifiPort {
   async join(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void, signal: AbortSignal): Promise<WifiConnection> {
     onProgress({ status: "enabling", detail: "Turning Wi-Fi on" });
     await this.clock.sleep(this.timings.enableMs, signal);
-    const configured = deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod);
+    const ssidBytes = Buffer.byteLength(config.ssid, "utf8");
+    const configured: ReturnType<typeof deriveWifiKey> = ssidBytes > MAX_SSID_BYTES
+      ? { ok: false, problem: `the SSID is ${ssidBytes} bytes in UTF-8; an SSID is at most ${MAX_SSID_BYTES}` }
+      : deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod);
     if (!configured.ok) {
       // WifiManager.addNetwork returns -1 for an unusable key; AOSP retries, then gives up.
       let pause = ADD_NETWORK_FIRST_SLEEP_MS;
