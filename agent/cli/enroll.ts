@@ -15,7 +15,7 @@ import type { CreateDeviceOptions } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
-import { TranscriptFile } from "../report/transcript.js";
+import { openTranscriptFile } from "../report/transcript.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
 interface EnrollOptions {
@@ -97,7 +97,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
   const qr = readQrInput(input);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
-  const transcript = options.transcript === undefined ? undefined : openTranscript(options.transcript);
+  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
   const deviceOptions: CreateDeviceOptions = {
     qr,
@@ -189,10 +189,3 @@ async function checkImageReadable(bytes: Uint8Array, label: string): Promise<voi
   }
 }
 
-function openTranscript(path: string): TranscriptFile {
-  try {
-    return new TranscriptFile(path);
-  } catch (error) {
-    throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
-  }
-}

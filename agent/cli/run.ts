@@ -13,7 +13,7 @@ import type { Scenario, ScenarioResult } from "../device/scenario.js";
 import type { Device } from "../device/create-device.js";
 import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
-import { TranscriptFile } from "../report/transcript.js";
+import { openTranscriptFile } from "../report/transcript.js";
 import { parseFaults } from "../device/faults.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
@@ -70,7 +70,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     options.service = httpBaseUrl(options.service, "--service");
     await checkService(options.service, options.adminToken);
   }
-  const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript);
+  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
   const clock = new SimulatedClock();
   let stopFollowing = () => {};
   let following = false;

@@ -22,7 +22,7 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { InputError, isNotFound } from "../errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
-import { INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
+import { AdminApiError, INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
 import type { TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
@@ -81,7 +81,8 @@ export const DEFAULT_SCENARIO: Scenario = {
   expect: { finalState: "welcome" },
 };
 
-const DURATION = { type: "string", pattern: "^[+-]?(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" } as const;
+/** Durations in a scenario count forward: no sign (clock offsets are a fault's business). */
+const DURATION = { type: "string", pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" } as const;
 
 const SCHEMA = {
   type: "object",
@@ -262,16 +263,17 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     const user = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true, ...scenario.user };
     // A running service may know the user from an earlier run: use it as it is.
     const existing = await call(admin.request<GraphUser>("GET", `/beta/users/${encodeURIComponent(user.userPrincipalName)}`).catch(() => null));
-    const created = existing ?? (await call(admin.createUser({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, password: user.password })));
-    if (user.licensed && created.assignedLicenses.length === 0) await call(admin.assignLicense(created.id));
-    let profile = await call(admin.createProfile(profileRequest(scenario, clock.now())));
+    const created = existing ??
+      (await setUp(call(admin.createUser({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, password: user.password })), "/user"));
+    if (user.licensed && created.assignedLicenses.length === 0) await setUp(call(admin.assignLicense(created.id)), "/user");
+    let profile = await setUp(call(admin.createProfile(profileRequest(scenario, clock.now()))), "/profile");
 
-    for (const step of scenario.beforeEnrollment ?? []) {
+    for (const [index, step] of (scenario.beforeEnrollment ?? []).entries()) {
       if (step.do === "wait") {
         await clock.advance(parseDuration(step.for) ?? 0);
         continue;
       }
-      await call(adminStep(admin, step, { profile, deviceId: null, userPrincipalName: user.userPrincipalName }));
+      await setUp(call(adminStep(admin, step, { profile, deviceId: null, userPrincipalName: user.userPrincipalName })), `/beforeEnrollment/${index}`);
       if (step.do === "replaceToken" || step.do === "revokeToken") profile = await call(admin.getProfile(profile.id));
     }
 
@@ -360,7 +362,7 @@ function profileRequest(scenario: Scenario, now: number) {
   return {
     displayName: scenario.profile?.displayName ?? "Contoso staging",
     enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" as const,
-    ...(validity ? { tokenExpirationDateTime: new Date(now + validity).toISOString() } : {}),
+    ...(validity !== null ? { tokenExpirationDateTime: new Date(now + validity).toISOString() } : {}),
     ...(wifi
       ? {
           configureWifi: true,
@@ -410,6 +412,24 @@ async function adminStep(admin: AdminClient, step: AdminStep, target: StepTarget
   }
 }
 
+/**
+ * The service refusing the scenario's own set-up (a profile it calls invalid, say) is a problem
+ * with the scenario, not a failed run: an InputError (exit 2) naming the part to fix.
+ */
+async function setUp<T>(work: Promise<T>, part: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AdminApiError && error.status >= 400 && error.status < 500) {
+      throw new InputError(`the service refused it: ${error.message}`, {
+        where: `scenario at ${part}`,
+        hint: "fix this part of the scenario (its format: `aosp-sim run --help`)",
+      });
+    }
+    throw error;
+  }
+}
+
 interface StepTarget {
   profile: GraphProfile;
   deviceId: string | null;
@@ -420,10 +440,18 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
   switch (step.do) {
     case "sync":
     case "shareLogs":
-      // The person uses the app when it is on its home screen; if it is busy, a little later.
+      // The person uses the app when it is on its home screen; if it is busy or switched off,
+      // as soon as it shows it again (unless the device has left management meanwhile).
       if (device.state !== "enrolled.idle") {
-        if (device.state.startsWith("enrolled")) {
-          clock.setTimeout(() => void clock.track(perform(device, admin, step, target, clock)), 5_000);
+        if (device.state.startsWith("enrolled") || device.state === "off") {
+          const stop = device.onChange(() => {
+            if (device.state === "enrolled.idle") {
+              stop();
+              queueMicrotask(() => void clock.track(perform(device, admin, step, target, clock)));
+            } else if (device.state !== "off" && !device.state.startsWith("enrolled")) {
+              stop();
+            }
+          });
         }
         return;
       }

@@ -14,6 +14,7 @@
  *   end     final state, reason, and the apps installed
  */
 import { closeSync, openSync, writeSync } from "node:fs";
+import { InputError } from "../errors.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 
 export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/1";
@@ -102,6 +103,15 @@ export class TranscriptFile {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+}
+
+/** Opens a transcript file for a command; a path that cannot be written is an InputError naming it. */
+export function openTranscriptFile(path: string): TranscriptFile {
+  try {
+    return new TranscriptFile(path);
+  } catch (error) {
+    throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
   }
 }
 

@@ -58,6 +58,38 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/failed: expected it ends in enrolled/);
   });
 
+  it("shares logs the user asked for while the device was off, once it is back", async () => {
+    const path = scenario("off.json", {
+      steps: [{ after: "4m", do: "powerLoss", for: "10m" }, { after: "5m", do: "shareLogs", description: "asked while off" }],
+      until: "30m",
+    });
+    const result = await aospSim(["run", path, "--json"]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { summary: { incidentIds: string[] } }).summary.incidentIds).toHaveLength(1);
+  });
+
+  it("names the part of a scenario the service refuses (a WPA key too short), exit 2", async () => {
+    const path = scenario("short-key.json", { profile: { wifi: { ssid: "Lab", security: "wpa", password: "short" } } });
+    const result = await aospSim(["run", path]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/scenario at \/profile: the service refused it: .*wifiPassword/);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it("refuses a signed duration where only a forward one makes sense (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("signed.json", { profile: { tokenValidity: "-5d" } })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/at \/profile\/tokenValidity: must be a duration/);
+  });
+
+  it("names a --transcript path it cannot write (exit 2)", async () => {
+    const result = await aospSim(["run", "--transcript", temp.file("no-such-folder/t.jsonl")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/t\.jsonl: cannot be written/);
+    expect(result.stderr).not.toMatch(/internal error/);
+  });
+
   it("refuses a scenario with an unknown key, naming it (exit 2)", async () => {
     const result = await aospSim(["run", scenario("bad.json", { steps: [{ after: "5m", do: "explode" }] })]);
     expect(result.code).toBe(2);
