@@ -170,7 +170,7 @@ export class HttpTransport {
       purpose: req.purpose,
       method: req.method,
       url: req.url,
-      request: { headers: req.headers ?? {}, ...(req.json === undefined ? {} : { body: req.json }) },
+      request: { headers: req.headers ?? {}, ...(req.json === undefined ? {} : { body: redactPasswords(req.json) }) },
     };
     if (outcome.response) {
       record.response = {
@@ -184,6 +184,18 @@ export class HttpTransport {
     if (outcome.fault) record.fault = outcome.fault;
     sink(record);
   }
+}
+
+/**
+ * Transcripts are shared (attached to bug reports, kept by CI): a sign-in's password is replaced,
+ * so the exchange is still there to read but the account is not given away.
+ */
+function redactPasswords(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(redactPasswords);
+  if (typeof body !== "object" || body === null) return body;
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [key, /password/i.test(key) && typeof value === "string" ? "(redacted)" : redactPasswords(value)]),
+  );
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -101,6 +101,15 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(JSON.parse(scan.text)).toEqual(JSON.parse(readFileSync(payloadFile, "utf8")));
   });
 
+  it("keeps the user's password out of the transcript, while recording the sign-in", async () => {
+    const file = temp.file("signin-transcript.jsonl");
+    expect((await enroll(qr, "--transcript", file)).code).toBe(0);
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain(USER.password);
+    const signIn = text.trim().split("\n").map((l) => JSON.parse(l) as { url?: string; request?: { body?: unknown } }).find((r) => r.url?.endsWith("/signIn"));
+    expect(signIn?.request?.body).toEqual({ userPrincipalName: USER.upn, password: "(redacted)" });
+  });
+
   it("refuses a revoked token and says so (exit 1)", async () => {
     const { profile, file } = await profileQr("Revoked");
     await service.admin.revokeToken(profile.id);
