@@ -100,7 +100,7 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
       port: address.port,
       admin: new AdminClient(url, adminToken),
       close: () => {
-        closed ??= running.close().finally(() => store.close());
+        closed ??= closeServer(running).finally(() => store.close());
         return closed;
       },
     };
@@ -130,6 +130,23 @@ async function listen(app: Awaited<ReturnType<typeof buildApp>>, host: string, p
       throw new InputError(`cannot listen on host ${host}: no such local address`, { where, hint: "use 127.0.0.1, 0.0.0.0 or an address of this machine" });
     }
     throw error;
+  }
+}
+
+/** How long requests already being read or answered may take to finish when the service stops. */
+export const SHUTDOWN_GRACE_MS = 1000;
+
+/**
+ * Stops listening and waits for requests in progress, but not forever: a client that sent half a
+ * request and went quiet would otherwise hold the process open (Node stops timing requests out
+ * once the server is closing). After the grace period every connection left is cut.
+ */
+async function closeServer(app: Awaited<ReturnType<typeof buildApp>>): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
   }
 }
 

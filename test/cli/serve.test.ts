@@ -2,7 +2,7 @@
  * `aosp-sim serve` as a user runs it: the first line users' scripts parse, a service that
  * answers, a clean stop on SIGTERM and SIGINT, and one-line errors (exit 2) for bad usage.
  */
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli, useTempDir } from "../payload/support/cli.js";
 import { FIRST_LINE, ServeExited, startServe, stop, type ServeProcess } from "../mock-service/support/serve-process.js";
@@ -43,6 +43,23 @@ describe("aosp-sim serve", () => {
   it("stops cleanly on SIGINT (Ctrl+C)", async () => {
     running = await startServe(["--port", "0"]);
     expect(await stop(running, "SIGINT")).toBe(0);
+  });
+
+  it("stops on SIGTERM even while a client holds a half-sent request open", async () => {
+    running = await startServe(["--port", "0"]);
+    const { port, hostname } = new URL(running.url);
+    const socket = connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    // Headers promise 100 bytes of body; only one arrives, and the client never sends more.
+    socket.write("POST /device/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+    socket.on("error", () => {});
+    // Once a later request is answered, the service has read the half-sent one's headers.
+    expect((await fetch(`${running.url}/health`)).status).toBe(200);
+    try {
+      expect(await stop(running, "SIGTERM")).toBe(0);
+    } finally {
+      socket.destroy();
+    }
   });
 
   it("uses the admin token it is given, and the host", async () => {
