@@ -48,8 +48,10 @@ export function requireAdmin(adminToken: string) {
 }
 
 /**
- * preHandler for /device/v1/devices/{deviceId}/...: sets request.device. The device's state
- * (removed, deleted) is each route's business: the check-in tells a deleted device to reset.
+ * onRequest hook for /device/v1/devices/{deviceId}/...: sets request.device. It runs before the
+ * body is read and validated, so a caller without a valid credential learns nothing about the
+ * schema. The device's state (removed, deleted) is each route's business: the check-in tells a
+ * deleted device to reset.
  */
 export function requireDevice(devices: DeviceStore) {
   return async (request: FastifyRequest<{ Params: { deviceId: string } }>): Promise<void> => {

@@ -539,6 +539,24 @@ describe("device credentials", () => {
     }
   });
 
+  it("are checked before the body: a caller without one learns nothing about the schema (401, not 400)", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    for (const [method, path] of [
+      ["POST", deviceRoutes.checkIn(device.deviceId)],
+      ["POST", deviceRoutes.signIn(device.deviceId)],
+      ["POST", deviceRoutes.acknowledge(device.deviceId, "x")],
+      ["POST", deviceRoutes.logs(device.deviceId)],
+    ] as const) {
+      for (const bearer of [undefined, "forged"]) {
+        const reply = await http(`${t.url}${path}`, { method, json: { nonsense: true }, ...(bearer ? { bearer } : {}) });
+        expect(errorOf(reply), `${path} ${bearer}`).toMatchObject({ status: 401, code: "unauthorized" });
+      }
+    }
+    const download = await http(`${t.url}/device/v1/packages/com.microsoft.intune.aospagent/not-a-number`);
+    expect(errorOf(download)).toMatchObject({ status: 401, code: "unauthorized" });
+  });
+
   it("cannot use the admin API", async () => {
     const t = service();
     const { device } = await enrolledDevice(t);

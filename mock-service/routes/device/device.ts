@@ -36,25 +36,25 @@ export function deviceRoutes(services: Services): FastifyPluginAsync {
 
     app.post<DeviceParams & { Body: SignInRequest }>(
       `${DEVICE_API_PREFIX}/devices/:deviceId/signIn`,
-      { schema: signInSchema, preHandler: authenticated },
+      { schema: signInSchema, onRequest: authenticated },
       async (request) => devices.signIn(device(request), request.body.userPrincipalName, request.body.password),
     );
 
     app.post<DeviceParams & { Body: CheckInRequest }>(
       `${DEVICE_API_PREFIX}/devices/:deviceId/checkIn`,
-      { schema: checkInSchema, preHandler: authenticated },
+      { schema: checkInSchema, onRequest: authenticated },
       async (request) => devices.checkIn(device(request), request.body),
     );
 
     app.get<DeviceParams>(
       `${DEVICE_API_PREFIX}/devices/:deviceId/updates`,
-      { schema: updatesSchema, preHandler: authenticated },
+      { schema: updatesSchema, onRequest: authenticated },
       async (request) => devices.updates(device(request)),
     );
 
     app.post<{ Params: { deviceId: string; actionId: string }; Body: AcknowledgeActionRequest }>(
       `${DEVICE_API_PREFIX}/devices/:deviceId/actions/:actionId/acknowledge`,
-      { schema: acknowledgeSchema, preHandler: authenticated },
+      { schema: acknowledgeSchema, onRequest: authenticated },
       async (request, reply) => {
         devices.acknowledge(device(request), request.params.actionId, request.body);
         return reply.code(204).send();
@@ -63,7 +63,7 @@ export function deviceRoutes(services: Services): FastifyPluginAsync {
 
     app.post<DeviceParams & { Body: UploadLogsRequest }>(
       `${DEVICE_API_PREFIX}/devices/:deviceId/logs`,
-      { schema: logsSchema, preHandler: authenticated, bodyLimit: LOGS_BODY_LIMIT },
+      { schema: logsSchema, onRequest: authenticated, bodyLimit: LOGS_BODY_LIMIT },
       async (request) => devices.uploadLogs(device(request), request.body.logs),
     );
   };

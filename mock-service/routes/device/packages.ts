@@ -39,14 +39,19 @@ export function packageRoutes(services: Services, adminToken: string): FastifyPl
   return async (app) => {
     app.get<{ Params: { packageName: string; versionCode: string } }>(
       `${DEVICE_API_PREFIX}/packages/:packageName/:versionCode`,
-      { schema: packageSchema },
+      {
+        schema: packageSchema,
+        // Before the path is validated: without a cookie or credential, every answer is 401.
+        onRequest: async (request) => {
+          if (!authorised(request)) {
+            throw deviceError(
+              "unauthorized",
+              "send the download cookie from the QR payload (Cookie header) or a device credential (Authorization: Bearer)",
+            );
+          }
+        },
+      },
       async (request, reply) => {
-        if (!authorised(request)) {
-          throw deviceError(
-            "unauthorized",
-            "send the download cookie from the QR payload (Cookie header) or a device credential (Authorization: Bearer)",
-          );
-        }
         const { packageName } = request.params;
         const versionCode = Number(request.params.versionCode);
         const record = packages.find(packageName, versionCode);
