@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import { requireAdmin } from "./http/auth.js";
-import { makeErrorHandler } from "./http/errors.js";
-import { acceptEmptyJsonBodies } from "./http/json-body.js";
+import { makeErrorHandler, MAX_PATH_PARAMETER_LENGTH } from "./http/errors.js";
+import { parseJsonBodiesOnly } from "./http/json-body.js";
+import { refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { groupRoutes } from "./routes/admin/groups.js";
 import { managedDeviceRoutes } from "./routes/admin/managed-devices.js";
@@ -33,21 +34,24 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services, adminToken } = options;
   const { ctx } = services;
+  const handleError = makeErrorHandler(ctx.log);
   const app = Fastify({
     logger: false,
+    // Errors found while routing (a bad %-escape, an over-long path segment) get the same body.
+    frameworkErrors: handleError,
     bodyLimit: DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestTimeout: 60_000,
     // Path parameters include user principal names (up to 113 characters) and ids.
-    routerOptions: { maxParamLength: 512 },
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     ajv: {
       // Validate exactly: no silent removal of unknown properties, no type coercion.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allowUnionTypes: true },
     },
   });
   app.decorateRequest("device", null);
-  acceptEmptyJsonBodies(app);
-  app.setErrorHandler(makeErrorHandler(ctx.log));
+  parseJsonBodiesOnly(app);
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0];
     reply.code(404).send({
@@ -88,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(async (admin) => {
     admin.addHook("onRequest", requireAdmin(adminToken));
+    admin.addHook("onRequest", refuseUnsupportedQueryOptions);
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));
     await admin.register(managedDeviceRoutes(services));

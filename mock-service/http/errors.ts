@@ -6,6 +6,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/client/device-api.js";
 
+/** The longest path parameter the router accepts (user principal names are up to 113 characters). */
+export const MAX_PATH_PARAMETER_LENGTH = 512;
+
 /** A refusal the service means to give: status, code and a message that says how to fix it. */
 export class ApiError extends Error {
   constructor(
@@ -103,6 +106,10 @@ function describeError(error: FastifyError | ApiError, device: boolean): { statu
       return invalid("the request body is empty; send a JSON object");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return invalid("the Content-Length header does not match the body");
+    case "FST_ERR_BAD_URL":
+      return invalid("the URL path is not valid: a % must start an escape such as %20 or %40");
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return invalid(`a segment of the URL path is longer than ${MAX_PATH_PARAMETER_LENGTH} characters; no id is that long`);
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return {
         status: 413,

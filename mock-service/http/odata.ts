@@ -2,8 +2,11 @@
  * The bits of OData that Graph clients rely on: list envelopes with @odata.context, entity
  * @odata.context/@odata.type, and a small `$filter` language: `<property> eq '<value>'`
  * clauses joined by `and` (values quoted, '' for a quote inside), strings compared ignoring case.
- * Anything else is refused with a 400 that lists what is supported.
+ * Anything else is refused with a 400 that lists what is supported, and so is any other system
+ * query option ($top, $select, $orderby, ...): a script that relies on one must not silently get
+ * an unfiltered, unpaged or full answer.
  */
+import type { FastifyRequest } from "fastify";
 import { badRequest } from "./errors.js";
 
 export function odataContext(baseUrl: string, path: string): string {
@@ -54,4 +57,20 @@ export function applyFilter<T>(items: T[], clauses: FilterClause[], read: (item:
   return items.filter((item) =>
     clauses.every((c) => String(read(item, c.property) ?? "").toLowerCase() === c.value.toLowerCase()),
   );
+}
+
+/**
+ * onRequest hook of the admin routes: refuses the `$` query options a route does not declare in
+ * its querystring schema (the one place a route says what it supports).
+ */
+export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Promise<void> {
+  const declared = request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
+  const supported = Object.keys(declared?.properties ?? {}).filter((name) => name.startsWith("$"));
+  for (const name of Object.keys(request.query as Record<string, unknown>)) {
+    if (name.startsWith("$") && !supported.includes(name)) {
+      throw badRequest(
+        `the query option ${name} is not supported on this route; ${supported.length > 0 ? `it supports ${supported.join(", ")}` : "it takes no query options"}`,
+      );
+    }
+  }
 }

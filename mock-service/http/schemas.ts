@@ -50,6 +50,12 @@ export function listOf(item: object): object {
   };
 }
 
+/** The querystring of a list that takes `$filter` (odata.ts parses it). */
+export const filterQuerystring = {
+  type: "object",
+  properties: { $filter: { type: "string", maxLength: 1000, description: "<property> eq '<value>' clauses joined by 'and'" } },
+} as const;
+
 export const noContent = { 204: { type: "null", description: "Done; no body." } } as const;
 
 /** Security requirements, named as in the OpenAPI document's components. */

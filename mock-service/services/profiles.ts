@@ -213,8 +213,8 @@ export class ProfileService {
     }
     const limit = mode === USERLESS ? now + 90 * DAY_MS : addYears(now, 65);
     if (expires > limit) {
-      const rule = mode === USERLESS ? "90 days for userless profiles" : "65 years for user-associated profiles";
-      throw badRequest(`${field}: the token may expire at most ${rule} ahead (until ${new Date(limit).toISOString()})`);
+      const rule = mode === USERLESS ? "90 days ahead for userless profiles" : "65 years ahead for user-associated profiles";
+      throw badRequest(`${field}: the token may expire at most ${rule} (until ${new Date(limit).toISOString()})`);
     }
     return expires;
   }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/client/device-api.js";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { constantTimeEqual } from "../../mock-service/domain/secrets.js";
-import { createProfile, errorOf, http, PROFILES, useService } from "./support/service.js";
+import { createProfile, DEVICES, errorOf, http, PROFILES, useService } from "./support/service.js";
 
 const service = useService();
 
@@ -145,6 +145,41 @@ describe("bad input", () => {
     ]) {
       const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
       expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 404, code: "notFound" });
+    }
+  });
+
+  it("answers an over-long or badly encoded path with the documented error body, not the framework's", async () => {
+    const t = service();
+    for (const path of [`${PROFILES}/${"a".repeat(600)}`, `${PROFILES}/%ZZ`, `${deviceRoutes.checkIn("x".repeat(600))}`]) {
+      const reply = await http(`${t.url}${path}`, { bearer: t.service.adminToken });
+      expect(reply.status, path).toBeGreaterThanOrEqual(400);
+      expect(reply.status, path).toBeLessThan(500);
+      expect(Object.keys(reply.body), path).toEqual(["error"]);
+      expect(reply.body.error.code, path).toMatch(/^(invalidRequest|notFound)$/);
+      expect(reply.body.error.message, path).toMatch(/path|URL/i);
+      expect(reply.text, path).not.toMatch(/FST_|Bad Request/);
+    }
+  });
+
+  it("answers a JSON object sent as text/plain with 415, not 'not a JSON object'", async () => {
+    const t = service();
+    const reply = await http(`${t.url}${PROFILES}`, {
+      method: "POST",
+      raw: '{"displayName": "Lab"}',
+      bearer: t.service.adminToken,
+      headers: { "content-type": "text/plain" },
+    });
+    expect(errorOf(reply)).toMatchObject({ status: 415, code: "unsupportedMediaType" });
+  });
+
+  it("refuses OData query options it does not support instead of ignoring them", async () => {
+    const t = service();
+    await createProfile(t, { displayName: "one" });
+    await createProfile(t, { displayName: "two" });
+    for (const path of [`${PROFILES}?$top=1`, `${PROFILES}?$select=id`, `${DEVICES}?$orderby=deviceName`, "/beta/users?$count=true", "/beta/groups?$expand=members"]) {
+      const reply = await t.admin("GET", path);
+      expect(errorOf(reply), path).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message, path).toMatch(/\$(top|select|orderby|count|expand) is not supported/);
     }
   });
 

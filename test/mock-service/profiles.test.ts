@@ -95,11 +95,11 @@ describe("profile validation answers 400 with a Graph error", () => {
     ["an SSID over 32 bytes", { displayName: "x", wifiSsid: "ü".repeat(17) }, /34 bytes.*at most 32/],
     ["an expiry in the past", { displayName: "x", tokenExpirationDateTime: new Date(START_TIME.getTime() - 1000).toISOString() }, /expire in the future/],
     ["an expiry of now", { displayName: "x", tokenExpirationDateTime: START_TIME.toISOString() }, /expire in the future/],
-    ["an expiry over 65 years ahead", { displayName: "x", tokenExpirationDateTime: "2091-03-03T09:00:00.000Z" }, /at most 65 years for user-associated/],
+    ["an expiry over 65 years ahead", { displayName: "x", tokenExpirationDateTime: "2091-03-03T09:00:00.000Z" }, /at most 65 years ahead for user-associated/],
     [
       "a userless expiry over 90 days ahead",
       { displayName: "x", enrollmentMode: "corporateOwnedAOSPUserlessDevice", tokenExpirationDateTime: new Date(START_TIME.getTime() + 91 * DAY).toISOString() },
-      /at most 90 days for userless/,
+      /at most 90 days ahead for userless/,
     ],
     ["an enrollment mode that is not AOSP", { displayName: "x", enrollmentMode: "corporateOwnedFullyManaged" }, /enrollmentMode.*corporateOwnedAOSPUserAssociatedDevice/],
     ["an unknown property", { displayName: "x", wifiPassphrase: "y" }, /"wifiPassphrase" is not a property/],
@@ -148,6 +148,18 @@ describe("reading, changing and deleting profiles", () => {
     expect(list.body.value.map((p: { id: string }) => p.id)).toEqual([a.id, b.id]);
     const one = await t.admin("GET", `${PROFILES}/${b.id}`);
     expect(one.body).toMatchObject({ id: b.id, displayName: "B", tokenValue: b.tokenValue });
+  });
+
+  it("filters profiles by name and mode, and refuses a filter it cannot apply", async () => {
+    const t = service();
+    await createProfile(t, { displayName: "Factory 1" });
+    const kiosk = await createProfile(t, { displayName: "Kiosks", enrollmentMode: "corporateOwnedAOSPUserlessDevice" });
+    const byName = await t.admin("GET", `${PROFILES}?$filter=${encodeURIComponent("displayName eq 'kiosks'")}`);
+    expect(byName.body.value.map((p: { id: string }) => p.id)).toEqual([kiosk.id]);
+    const byMode = await t.admin("GET", `${PROFILES}?$filter=${encodeURIComponent("enrollmentMode eq 'corporateOwnedAOSPUserlessDevice'")}`);
+    expect(byMode.body.value.map((p: { id: string }) => p.id)).toEqual([kiosk.id]);
+    const unsupported = await t.admin("GET", `${PROFILES}?$filter=${encodeURIComponent("startswith(displayName,'K')")}`);
+    expect(errorOf(unsupported)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 
   it("answers 404 itemNotFound for an unknown profile on every profile route", async () => {

@@ -1,6 +1,6 @@
 /** Schemas of /beta/groups (Graph beta names). */
 import { MAX_RULE_LENGTH } from "../../membership-rule/index.js";
-import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
 
 export const groupSchema = {
   type: "object",
@@ -68,7 +68,7 @@ export const listGroupsSchema = {
   tags,
   summary: "List groups",
   security: adminSecurity,
-  querystring: { type: "object", properties: { $filter: { type: "string", maxLength: 1000 } } },
+  querystring: filterQuerystring,
   response: { 200: listOf(groupSchema), ...errors(400, 401) },
 };
 

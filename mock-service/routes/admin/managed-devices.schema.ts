@@ -1,5 +1,5 @@
 /** Schemas of /beta/deviceManagement/managedDevices (Graph beta names). */
-import { adminSecurity, dateTime, errors, idParams, listOf, noContent } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent } from "../../http/schemas.js";
 
 export const managedDeviceSchema = {
   type: "object",
@@ -52,10 +52,7 @@ export const listDevicesSchema = {
   tags,
   summary: "List managed devices ($filter: userPrincipalName eq '...', and others)",
   security: adminSecurity,
-  querystring: {
-    type: "object",
-    properties: { $filter: { type: "string", maxLength: 1000 } },
-  },
+  querystring: filterQuerystring,
   response: { 200: listOf(managedDeviceSchema), ...errors(400, 401) },
 };
 

@@ -1,6 +1,6 @@
 /** Schemas of /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles (Graph beta names). */
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
-import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
 
 const enrollmentMode = {
   type: "string",
@@ -93,9 +93,10 @@ export const createProfileSchema = {
 
 export const listProfilesSchema = {
   tags,
-  summary: "List enrollment profiles",
+  summary: "List enrollment profiles ($filter: displayName eq '...', enrollmentMode eq '...')",
   security: adminSecurity,
-  response: { 200: listOf(profileSchema), ...errors(401) },
+  querystring: filterQuerystring,
+  response: { 200: listOf(profileSchema), ...errors(400, 401) },
 };
 
 export const getProfileSchema = {

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
-import { listEnvelope, odataContext } from "../../http/odata.js";
+import { applyFilter, listEnvelope, odataContext, parseFilter } from "../../http/odata.js";
 import type { Services } from "../../services/index.js";
 import type { ProfileInput, ProfileView } from "../../services/profiles.js";
 import {
@@ -19,6 +19,7 @@ import {
 
 export const PROFILES_PATH = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
 const ENTITY_SET = "deviceManagement/androidDeviceOwnerEnrollmentProfiles";
+const FILTERABLE = ["displayName", "enrollmentMode"] as const;
 
 type IdParams = { Params: { id: string } };
 
@@ -69,8 +70,10 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
       return entity(profile.id);
     });
 
-    app.get(PROFILES_PATH, { schema: listProfilesSchema }, async () => {
-      const value = await Promise.all(profiles.list().map((p) => graphProfile(profiles.view(p))));
+    app.get<{ Querystring: { $filter?: string } }>(PROFILES_PATH, { schema: listProfilesSchema }, async (request) => {
+      const clauses = parseFilter(request.query.$filter, FILTERABLE);
+      const chosen = applyFilter(profiles.list(), clauses, (p, property) => p[property as (typeof FILTERABLE)[number]]);
+      const value = await Promise.all(chosen.map((p) => graphProfile(profiles.view(p))));
       return listEnvelope(ctx.baseUrl(), ENTITY_SET, value);
     });
 

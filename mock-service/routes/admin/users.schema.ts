@@ -1,5 +1,5 @@
 /** Schemas of /beta/users, /beta/organization and /beta/subscribedSkus (Graph beta names). */
-import { adminSecurity, dateTime, errors, listOf, odataTypeProperty } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, listOf, odataTypeProperty } from "../../http/schemas.js";
 
 const passwordProfile = {
   type: "object",
@@ -65,10 +65,7 @@ export const listUsersSchema = {
   tags,
   summary: "List users ($filter: userPrincipalName eq '...')",
   security: adminSecurity,
-  querystring: {
-    type: "object",
-    properties: { $filter: { type: "string", maxLength: 1000 } },
-  },
+  querystring: filterQuerystring,
   response: { 200: listOf(userSchema), ...errors(400, 401) },
 };
 
