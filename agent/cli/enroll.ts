@@ -13,6 +13,7 @@ import { isImageBytes } from "../qr/index.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
+import { parsePackageArchive } from "../device/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
@@ -30,6 +31,7 @@ interface EnrollOptions {
   clock: string;
   deviceDir?: string;
   timeout: string;
+  preinstall: string[];
 }
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -52,6 +54,7 @@ export function registerEnroll(program: Command): void {
     .option("--seed <n>", "generate the device's identity from this seed (reproducible)")
     .option("--clock <kind>", "real (wait as a device would) or simulated (waits take no time)", "real")
     .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped")
+    .option("--preinstall <package>", "a package archive in the device's system image, e.g. the agent (repeatable)", collect, [])
     .option("--timeout <duration>", "give up after this long on a real clock", "10m")
     .addHelpText("after", FAULT_HELP)
     .action(action(enroll));
@@ -96,6 +99,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   }
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
   const qr = readQrInput(input);
+  const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
   const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
@@ -110,6 +114,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       : {}),
     ...(options.service === undefined ? {} : { serviceUrl: options.service }),
     ...(options.deviceDir === undefined ? {} : { storage: { dir: resolve(options.deviceDir) } }),
+    ...(preinstalled.length > 0 ? { preinstalled } : {}),
     ...(transcript ? { transcript: transcript.write } : {}),
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
@@ -173,6 +178,26 @@ function readQrInput(input: string): CreateDeviceOptions["qr"] {
     });
   }
   return { payload: text, label };
+}
+
+/** A package archive for the system image (as served at /device/v1/packages/{name}/{versionCode}). */
+function readPackageFile(path: string): Uint8Array {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    if (isNotFound(error)) throw new InputError("no such file", { where: `--preinstall ${path}` });
+    throw new InputError(`cannot be read: ${(error as Error).message}`, { where: `--preinstall ${path}` });
+  }
+  try {
+    parsePackageArchive(bytes);
+  } catch (error) {
+    throw new InputError(`is not a package archive: ${(error as Error).message}`, {
+      where: `--preinstall ${path}`,
+      hint: "download one from the service: GET /device/v1/packages/{packageName}/{versionCode} with the admin token",
+    });
+  }
+  return new Uint8Array(bytes);
 }
 
 /**

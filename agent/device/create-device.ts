@@ -20,6 +20,7 @@ import { RealClock, SimulatedClock, SkewedClock, type RunOutcome } from "./clock
 import { findFault, formatFault, Strikes, toFault, type Fault } from "./faults.js";
 import { resolveIdentity } from "./identity.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
+import { parsePackageArchive } from "./package-archive.js";
 import { InputError } from "../errors.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type DeviceCommand, type DeviceSnapshot, type MutablePowerGate } from "./runtime.js";
@@ -66,6 +67,12 @@ export interface CreateDeviceOptions {
   latency?: "realistic" | "none";
   /** Device API request timeout on the device clock (default 30 s). */
   httpTimeoutMs?: number;
+  /**
+   * Package archives in the device's system image (e.g. a vendor shipping the agent): installed
+   * out of the box and again after a factory reset, so the payload's minimum version code can
+   * skip the download.
+   */
+  preinstalled?: Uint8Array[];
 }
 
 export interface DeviceReport {
@@ -155,7 +162,14 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const realistic = (options.latency ?? (base instanceof RealClock ? "none" : "realistic")) === "realistic";
   const timings = realistic ? REALISTIC_TIMINGS : INSTANT_TIMINGS;
   const packages = new VirtualPackageManager(storage, http, clock, timings);
-  const power = new VirtualPower(storage, clock, { resetProtection: options.resetProtection ?? false, resetMs: timings.resetMs });
+  const systemImage = checkedSystemImage(options.preinstalled ?? []);
+  const power = new VirtualPower(storage, clock, {
+    resetProtection: options.resetProtection ?? false,
+    resetMs: timings.resetMs,
+    afterErase: () => packages.installSystemImage(systemImage),
+  });
+  // A device out of the box has its system image; a stored one has what it had.
+  if (!stored) packages.installSystemImage(systemImage);
   const wifiTimeout = findFault(faults, "wifi-timeout");
   const wifi = new VirtualWifi(
     environmentWith(options.environment, faults),
@@ -310,6 +324,21 @@ class VirtualDevice implements Device {
   dispose(): void {
     this.runtime.dispose();
   }
+}
+
+/** Preinstalled apps must be package archives: anything else is an InputError naming which. */
+function checkedSystemImage(archives: readonly Uint8Array[]): Uint8Array[] {
+  return archives.map((bytes, index) => {
+    try {
+      parsePackageArchive(bytes);
+    } catch (error) {
+      throw new InputError(`is not a package archive: ${(error as Error).message}`, {
+        where: `preinstalled app ${index + 1}`,
+        hint: "give a package file the service serves (GET /device/v1/packages/{packageName}/{versionCode})",
+      });
+    }
+    return bytes;
+  });
 }
 
 /**

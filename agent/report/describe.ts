@@ -125,10 +125,17 @@ export function describeState(state: string, context: DeviceContext, event: { ty
     }
     case "installingAgent":
       return `Checksum OK; installing ${plan?.adminComponent.packageName ?? "the admin app"}`;
-    case "settingDeviceOwner":
-      return context.agent
-        ? `${appLabel(context.agent.packageName)} ${context.agent.versionName} installed; setting it as device owner`
-        : "Setting the admin app as device owner";
+    case "settingDeviceOwner": {
+      if (!context.agent) return "Setting the admin app as device owner";
+      const agent = `${appLabel(context.agent.packageName)} ${context.agent.versionName}`;
+      // Reached straight from preparingAgent: the installed app was used, nothing downloaded.
+      if (event.type === "xstate.done.actor.inspectAgent") {
+        const download = plan?.download;
+        const why = download ? `version code ${context.agent.versionCode} reaches the minimum ${download.minimumVersionCode}` : "the QR code gives no download location";
+        return `${agent} is already installed (${why}): no download; setting it as device owner`;
+      }
+      return `${agent} installed; setting it as device owner`;
+    }
     case "enrolling.requesting":
       return `Enrolling with ${host(String(plan?.adminExtras["com.microsoft.intune.aosp.serviceUrl"] ?? ""))} as ${context.identity.manufacturer} ${context.identity.model} ${context.identity.serialNumber}`;
     case "signingIn.waitingForUser":

@@ -113,6 +113,11 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expect(report.finalState).toBe("provisioningFailed");
   });
 
+  it("refuses a --preinstall file that is not a package archive", async () => {
+    expectUsageError(await aospSim(["enroll", payload, "--preinstall", payload]), /--preinstall .*payload\.json: is not a package archive/);
+    expectUsageError(await aospSim(["enroll", payload, "--preinstall", temp.file("none.apk")]), /--preinstall .*none\.apk: no such file/);
+  });
+
   it("explains the fault grammar in its help", async () => {
     const result = await aospSim(["enroll", "--help"]);
     expect(result.code).toBe(0);

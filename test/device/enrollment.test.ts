@@ -16,6 +16,14 @@ beforeAll(async () => {
 afterAll(tearDownTenant);
 
 const P = "android.app.extra.PROVISIONING_";
+
+/** The agent's package file as the service serves it (the admin token may download it). */
+async function agentArchive(versionName: string): Promise<Uint8Array> {
+  const offer = (await t.service.admin.listPackages()).find((p) => p.packageName === AGENT_PACKAGE && p.versionName === versionName)!;
+  const response = await fetch(offer.downloadUrl, { headers: { authorization: `Bearer ${t.service.adminToken}` } });
+  expect(response.status).toBe(200);
+  return new Uint8Array(await response.arrayBuffer());
+}
 const EXTRAS = `${P}ADMIN_EXTRAS_BUNDLE`;
 
 describe("a device out of the box", () => {
@@ -245,6 +253,36 @@ describe("a device out of the box", () => {
     expect(report.finalState).toBe("wifiFailed");
     expect(report.failure?.code).toBe("wifiTimeout");
     expect(report.failure?.message).toMatch(/"WPA2" reads as NONE/);
+  });
+
+  it("skips the agent download when its preinstalled agent reaches the payload's minimum version code", async () => {
+    const agent = await agentArchive("24.9.2");
+    const payload = { ...t.payload, [`${P}DEVICE_ADMIN_MINIMUM_VERSION_CODE`]: 2409002 };
+    const device = await t.device({ qr: { payload }, preinstalled: [agent] });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("enrolled");
+    const states = report.timeline.map((e) => e.state);
+    expect(states).not.toContain("downloadingAgent");
+    expect(report.timeline.find((e) => e.state === "settingDeviceOwner")!.detail).toMatch(/already installed \(version code 2409002 reaches the minimum 2409002\): no download/);
+  });
+
+  it("downloads the agent when the preinstalled one is older than the minimum, or when the payload gives no minimum", async () => {
+    const old = await agentArchive("24.5.0");
+    const withMinimum = { ...t.payload, [`${P}DEVICE_ADMIN_MINIMUM_VERSION_CODE`]: 2409002 };
+    for (const [payload, preinstalled] of [[withMinimum, old], [t.payload, await agentArchive("24.9.2")]] as const) {
+      const report = await (await t.device({ qr: { payload }, preinstalled: [preinstalled] })).enroll();
+      expect(report.timeline.map((e) => e.state)).toContain("downloadingAgent");
+      expect(report.finalState).toBe("enrolled");
+    }
+  });
+
+  it("keeps its system image's agent through a factory reset (what was installed over it is erased)", async () => {
+    const device = await t.device({ preinstalled: [await agentArchive("24.5.0")] });
+    expect((await device.enroll()).finalState).toBe("enrolled");
+    expect(device.context.agent?.versionName).toBe("24.9.2");
+    await t.service.admin.wipe(device.context.enrollment!.deviceId);
+    await device.runUntil((d) => d.state === "welcome");
+    expect((await device.installedApps()).map((a) => `${a.packageName} ${a.versionName}`)).toEqual([`${AGENT_PACKAGE} 24.5.0`]);
   });
 
   it("cannot add the network for a WPA passphrase Android cannot use: \"Couldn't connect to Wi-Fi\", no reset needed", async () => {

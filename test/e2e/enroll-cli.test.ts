@@ -152,6 +152,20 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(json(result.stdout)).toMatchObject({ finalState: "signInFailed", failure: { code: "invalidCredentials", screen: "Your account or password is incorrect." } });
   });
 
+  it("skips the download with --preinstall when the installed agent reaches the minimum version code", async () => {
+    const offer = (await service.admin.listPackages()).find((p) => p.packageName === "com.microsoft.intune.aospagent" && p.versionName === "24.9.2")!;
+    const archive = temp.file("agent.apk");
+    const response = await fetch(offer.downloadUrl, { headers: { authorization: `Bearer ${service.adminToken}` } });
+    writeFileSync(archive, Buffer.from(await response.arrayBuffer()));
+    const payload = JSON.parse(readFileSync(payloadFile, "utf8")) as Record<string, unknown>;
+    payload["android.app.extra.PROVISIONING_DEVICE_ADMIN_MINIMUM_VERSION_CODE"] = offer.versionCode;
+    const file = temp.file("minimum-version.json");
+    writeFileSync(file, JSON.stringify(payload));
+    const result = await enroll(file, "--preinstall", archive, "--json");
+    expect(result.code).toBe(0);
+    expect(json(result.stdout).timeline.map((e) => e.state)).not.toContain("downloadingAgent");
+  });
+
   it("stops at the sign-in screen without --user, saying how to continue", async () => {
     const result = await aospSim(["enroll", qr, "--clock", "simulated"]);
     expect(result.code).toBe(1);

@@ -91,8 +91,7 @@ export class VirtualPackageManager implements PackagePort {
       const message = error instanceof PackageParseError ? error.message : String(error);
       throw new StepError("installFailed", `INSTALL_PARSE_FAILED: ${message}`);
     }
-    const installed = this.records();
-    const previous = installed.find((r) => r.packageName === manifest.packageName);
+    const previous = this.records().find((r) => r.packageName === manifest.packageName);
     if (previous) {
       if (!previous.signingCertificates.some((c) => manifest.signingCertificates.includes(c))) {
         throw new StepError("installFailed", `INSTALL_FAILED_UPDATE_INCOMPATIBLE: ${manifest.packageName} is signed by a different certificate than the installed one`);
@@ -101,17 +100,18 @@ export class VirtualPackageManager implements PackagePort {
         throw new StepError("installFailed", `INSTALL_FAILED_VERSION_DOWNGRADE: ${manifest.versionCode} is older than the installed ${previous.versionCode}`);
       }
     }
-    const record: InstalledRecord = {
-      packageName: manifest.packageName,
-      versionName: manifest.versionName,
-      versionCode: manifest.versionCode,
-      signingCertificates: manifest.signingCertificates,
-      label: manifest.label,
-    };
-    this.storage.write(`system/apk/${manifest.packageName}`, bytes);
-    writeJson(this.storage, INSTALLED_KEY, [...installed.filter((r) => r.packageName !== record.packageName), record]);
+    const app = this.record(manifest, bytes);
     this.storage.remove(STAGING_PREFIX + stagedId);
-    return toApp(record);
+    return app;
+  }
+
+  /**
+   * Puts the apps of the device's system image on it (a vendor that ships the agent
+   * preinstalled): present out of the box, and again after every factory reset. Throws
+   * PackageParseError for a file that is not a package.
+   */
+  installSystemImage(archives: readonly Uint8Array[]): void {
+    for (const bytes of archives) this.record(parsePackageArchive(bytes), bytes);
   }
 
   async installedPackage(packageName: string): Promise<InstalledApp | null> {
@@ -161,6 +161,20 @@ export class VirtualPackageManager implements PackagePort {
   /** Power loss: running apps stop; storage stays. */
   powerLost(): void {
     this.running.clear();
+  }
+
+  /** Writes an installed package (file and record) to storage. */
+  private record(manifest: PackageManifest, bytes: Uint8Array): InstalledApp {
+    const record: InstalledRecord = {
+      packageName: manifest.packageName,
+      versionName: manifest.versionName,
+      versionCode: manifest.versionCode,
+      signingCertificates: manifest.signingCertificates,
+      label: manifest.label,
+    };
+    this.storage.write(`system/apk/${manifest.packageName}`, bytes);
+    writeJson(this.storage, INSTALLED_KEY, [...this.records().filter((r) => r.packageName !== record.packageName), record]);
+    return toApp(record);
   }
 
   private records(): InstalledRecord[] {

@@ -12,11 +12,17 @@ export class VirtualPower implements PowerPort {
   constructor(
     private readonly storage: StoragePort,
     private readonly clock: ClockPort,
-    private readonly options: { resetProtection?: boolean; resetMs?: number } = {},
+    private readonly options: {
+      resetProtection?: boolean;
+      resetMs?: number;
+      /** What the system image puts back after the erase (preinstalled apps). */
+      afterErase?: () => void;
+    } = {},
   ) {}
 
   async factoryReset(signal: AbortSignal): Promise<void> {
     this.storage.eraseAll();
+    this.options.afterErase?.();
     // Erasing and rebooting to the welcome screen takes a while on a real device.
     await this.clock.sleep(this.options.resetMs ?? 0, signal);
   }
