@@ -110,7 +110,9 @@ export interface Device {
   onChange(listener: () => void): () => void;
   /**
    * Powers on, taps six times and lets the flow run until the device is enrolled, fails, or
-   * waits for a person (the sign-in screen without `user`). Resolves to the report.
+   * waits for a person (the sign-in screen without `user`). Resolves to the report. A device
+   * already on an error screen first gets that screen's button pressed ("Try again", or "Reset"
+   * where only a factory reset helps).
    */
   enroll(options?: { limitMs?: number }): Promise<DeviceReport>;
   /** Runs until `done` holds, nothing is pending, or the limit passes. */
@@ -269,9 +271,27 @@ class VirtualDevice implements Device {
 
   async enroll(options: { limitMs?: number } = {}): Promise<DeviceReport> {
     this.powerOn();
+    this.pressErrorScreenButton();
     this.runtime.requestSetup();
     await this.runUntil(isSettled, options);
     return this.report();
+  }
+
+  /**
+   * A device that stopped on an error screen (one resumed from --device-dir, say) is set up again
+   * the way a person would: "Try again" where the screen offers it (Wi-Fi, sign-in, a service that
+   * could not be reached, a QR code not found), else "Reset", which erases it and starts over.
+   */
+  private pressErrorScreenButton(): void {
+    const snapshot = this.runtime.snapshot;
+    if (!snapshot.hasTag("failure")) return;
+    const at = this.clock.now();
+    for (const type of ["RETRY", "RESCAN", "FACTORY_RESET"] as const) {
+      if (snapshot.can({ type, at })) {
+        this.send({ type });
+        return;
+      }
+    }
   }
 
   async runUntil(done: (device: Device) => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {

@@ -166,6 +166,28 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(json(result.stdout).timeline.map((e) => e.state)).not.toContain("downloadingAgent");
   });
 
+  it("run again on the stored device after a Wi-Fi failure, tries again without a reset and enrolls", async () => {
+    const dir = temp.file("wifi-retry-device");
+    const failed = await enroll(qr, "--device-dir", dir, "--fault", "wifi-timeout=1", "--json");
+    expect(json(failed.stdout).finalState).toBe("wifiFailed");
+    const again = await enroll(qr, "--device-dir", dir, "--json");
+    expect(again.code).toBe(0);
+    const states = json(again.stdout).timeline.map((e) => `${e.state} ${e.event}`);
+    expect(states).toContain("connectingWifi try again");
+    expect(states.some((s) => s.startsWith("factoryResetting"))).toBe(false);
+  });
+
+  it("run again on the stored device after a checksum error, resets it (storage erased) and starts over", async () => {
+    const dir = temp.file("checksum-device");
+    const failed = await enroll(qr, "--device-dir", dir, "--fault", "corrupt-download", "--json");
+    expect(json(failed.stdout).finalState).toBe("provisioningFailed");
+    const again = await enroll(qr, "--device-dir", dir, "--json");
+    expect(again.code).toBe(0);
+    const states = json(again.stdout).timeline.map((e) => e.state);
+    expect(states.indexOf("factoryResetting.erasing")).toBeLessThan(states.indexOf("welcome"));
+    expect(states).toContain("downloadingAgent");
+  });
+
   it("stops at the sign-in screen without --user, saying how to continue", async () => {
     const result = await aospSim(["enroll", qr, "--clock", "simulated"]);
     expect(result.code).toBe(1);
