@@ -42,6 +42,20 @@ describe("dynamic device groups", () => {
     expect(members[0]).toMatchObject({ "@odata.type": "#microsoft.graph.device", displayName: inside.deviceName, operatingSystem: "AndroidAOSP" });
   });
 
+  it("keeps answering when a -match pattern backtracks badly on a device's value; the device is left out", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    // Neither pattern nests quantifiers, yet each takes minutes or more on a long enough value.
+    const alternation = await dynamicGroup(t, 'device.deviceModel -match "^(a|aa)+$"');
+    const stars = await dynamicGroup(t, 'device.deviceModel -match ".*.*.*.*.*.*.*x"');
+    const hostile = await enroll(t, profile.tokenValue, { model: `${"a".repeat(100)}b` });
+    const plain = await enroll(t, profile.tokenValue, { model: "aaaa" });
+    expect(await memberIds(t, alternation.id)).toEqual([plain.deviceId]);
+    expect(await memberIds(t, stars.id)).toEqual([]);
+    expect(hostile.deviceId).toBeTruthy();
+    expect((await t.admin("GET", `${DEVICES}/${hostile.deviceId}`)).status).toBe(200);
+  });
+
   it("evaluates a new rule over devices already enrolled", async () => {
     const t = service();
     const profile = await createProfile(t);
