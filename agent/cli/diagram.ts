@@ -20,21 +20,26 @@ export function registerDiagram(program: Command): void {
     )
     .action(
       action(async (options: { format: string; depth?: string }) => {
-        if (options.format === "json") {
-          printJson(machineDiagram(deviceMachine));
-          return;
-        }
-        if (options.format !== "mermaid") {
+        if (options.format !== "mermaid" && options.format !== "json") {
           throw new InputError(`unknown format "${options.format}"`, { where: "--format", hint: "use mermaid or json" });
         }
-        let depth: number | undefined;
-        if (options.depth !== undefined) {
-          depth = Number(options.depth);
-          if (!Number.isInteger(depth) || depth < 1) {
-            throw new InputError(`"${options.depth}" is not a depth`, { where: "--depth", hint: "use 1 or more" });
+        const depth = options.depth === undefined ? undefined : parseDepth(options.depth);
+        if (options.format === "json") {
+          if (depth !== undefined) {
+            throw new InputError("shapes the Mermaid drawing only", { where: "--depth", hint: "the JSON always lists every state (filter it by path); drop --depth or use --format mermaid" });
           }
+          printJson(machineDiagram(deviceMachine));
+          return;
         }
         process.stdout.write(machineMermaid(deviceMachine, depth === undefined ? {} : { depth }));
       }),
     );
+}
+
+function parseDepth(text: string): number {
+  const depth = Number(text);
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new InputError(`"${text}" is not a depth`, { where: "--depth", hint: "use 1 or more" });
+  }
+  return depth;
 }

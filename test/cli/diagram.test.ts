@@ -36,4 +36,19 @@ describe("aosp-sim diagram", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown format "svg"/);
   });
+
+  it("refuses --depth with JSON (which always lists every state) instead of ignoring it", async () => {
+    const result = await aospSim(["diagram", "--format", "json", "--depth", "1"]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/--depth: shapes the Mermaid drawing only/);
+  });
+
+  it("refuses a depth that is not a whole number of 1 or more", async () => {
+    for (const depth of ["0", "1.5", "deep"]) {
+      const result = await aospSim(["diagram", "--depth", depth]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/is not a depth/);
+    }
+  });
 });
