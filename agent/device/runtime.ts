@@ -119,6 +119,7 @@ export class DeviceRuntime {
     });
     this.actor = actor;
     this.lastPaths = [];
+    this.wifiDetails.clear();
     this.resuming = persisted !== null;
     actor.start();
     if (persisted) {
@@ -128,6 +129,7 @@ export class DeviceRuntime {
         this.resuming = false;
         this.record(this.state, "power on", `Powered on; resuming: ${describeState(this.state, actor.getSnapshot().context, { type: "POWER_ON" }, at)}`);
       }
+      this.lastLeaf = this.state;
       this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerRestored", state: this.state });
       this.persist();
       actor.send({ type: "POWER_ON", at });
@@ -236,6 +238,8 @@ export class DeviceRuntime {
     } else if (this.resuming) {
       this.resuming = false;
       this.record(leaf, "power on", `Powered on; resuming: ${describeState(leaf, snapshot.context, cause, now)}`);
+    } else if (cause.type === "POWER_ON" && leaf === this.lastLeaf) {
+      // The boot re-arming the state it resumed in: the "Powered on; resuming" line said it.
     } else if (!unchanged && (leaf !== this.lastLeaf || cause.type !== "TAP")) {
       // Every step, including one that ends where it began (the next app of a queue).
       this.record(leaf, eventLabel(cause), describeState(leaf, snapshot.context, cause, now));

@@ -84,4 +84,13 @@ describe("power loss", () => {
     const joins = report.timeline.filter((e) => e.detail === "Turning Wi-Fi on");
     expect(joins).toHaveLength(2);
   });
+
+  it("says once that it powered on and resumed, in every state it was cut in", async () => {
+    for (const state of ["connectingWifi", "downloadingAgent", "enrolling.requesting", "enrolled.idle"]) {
+      const device = await t.device({ faults: [`power-loss@${state}`] });
+      await device.enroll();
+      const boots = device.timeline.filter((e) => e.event === "power on" && e.state !== "welcome");
+      expect(boots.map((e) => e.detail), state).toEqual([expect.stringMatching(/^Powered on; resuming: /)]);
+    }
+  });
 });
