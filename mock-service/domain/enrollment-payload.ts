@@ -55,22 +55,3 @@ export async function renderQrPng(text: string): Promise<Buffer> {
     scale: 4,
   });
 }
-
-/** Rendering a QR code takes milliseconds; profiles are read far more often than they change. */
-export class QrCache {
-  private readonly entries = new Map<string, Promise<Buffer>>();
-  constructor(private readonly capacity = 256) {}
-
-  png(text: string): Promise<Buffer> {
-    let entry = this.entries.get(text);
-    if (!entry) {
-      entry = renderQrPng(text);
-      this.entries.set(text, entry);
-      entry.catch(() => this.entries.delete(text));
-      if (this.entries.size > this.capacity) {
-        this.entries.delete(this.entries.keys().next().value!);
-      }
-    }
-    return entry;
-  }
-}

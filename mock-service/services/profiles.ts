@@ -7,11 +7,11 @@
  * A profile always has a current token: creating the profile issues one, createToken replaces it
  * (the old one stops working), revokeToken expires it at once. Enrolled devices are unaffected.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { checkDeviceNameTemplate } from "../domain/device-name.js";
-import { enrollmentPayload, QrCache, qrCodeContent } from "../domain/enrollment-payload.js";
+import { enrollmentPayload, qrCodeContent, renderQrPng } from "../domain/enrollment-payload.js";
 import { newCookieSecret, newEnrollmentToken, secretHash } from "../domain/secrets.js";
 import { badRequest, itemNotFound } from "../http/errors.js";
 import { ENROLLMENT_MODES, type EnrollmentMode, type NewToken, type ProfileRecord, type TokenRecord, type WifiSecurityType } from "../store/profiles.js";
@@ -48,11 +48,14 @@ export interface ProfileView {
 }
 
 export class ProfileService {
-  private readonly qr = new QrCache();
+  /** Renders in progress, by text, so concurrent reads of a new code render it once. */
+  private readonly rendering = new Map<string, Promise<Buffer>>();
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly packages: PackageService,
+    /** Makes the QR code PNG of a payload text (tests count the renders). */
+    private readonly render: (text: string) => Promise<Buffer> = renderQrPng,
   ) {}
 
   create(input: ProfileInput): ProfileRecord {
@@ -188,9 +191,35 @@ export class ProfileService {
     };
   }
 
-  /** The QR code PNG of the profile's current token. */
-  qrPng(view: ProfileView): Promise<Buffer> {
-    return this.qr.png(Buffer.from(view.qrCodeContent, "base64").toString("utf8"));
+  /**
+   * The QR code PNG of the profile's current token. A render holds the CPU for tens of
+   * milliseconds, so the image is stored with the token and made again only when the payload
+   * text changes (a Wi-Fi setting, the service's address); a tenant with hundreds of profiles
+   * lists them without rendering any.
+   */
+  async qrPng(view: ProfileView): Promise<Buffer> {
+    const text = Buffer.from(view.qrCodeContent, "base64").toString("utf8");
+    const textHash = createHash("sha256").update(text, "utf8").digest("hex");
+    const stored = this.ctx.store.profiles.qrImage(view.token.id);
+    if (stored?.textHash === textHash) return stored.png;
+    let pending = this.rendering.get(text);
+    if (!pending) {
+      pending = this.renderSoon(text);
+      this.rendering.set(text, pending);
+      pending.then(
+        () => this.rendering.delete(text),
+        () => this.rendering.delete(text),
+      );
+    }
+    const png = await pending;
+    this.ctx.store.profiles.saveQrImage(view.token.id, textHash, png);
+    return png;
+  }
+
+  /** Renders after the requests already waiting have had their turn on the event loop. */
+  private async renderSoon(text: string): Promise<Buffer> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.render(text);
   }
 
   private newToken(now: number, expires: number): NewToken {

@@ -154,4 +154,11 @@ export const MIGRATIONS: readonly string[] = [
     logs TEXT NOT NULL
   );
   `,
+  // 2: each token keeps the PNG of its QR code and the hash of the text it encodes, so listing
+  //    profiles never renders again (a render takes tens of milliseconds of CPU) until the
+  //    payload changes (a Wi-Fi setting, or the service's address).
+  `
+  ALTER TABLE tokens ADD COLUMN qr_text_hash TEXT;
+  ALTER TABLE tokens ADD COLUMN qr_png BLOB;
+  `,
 ];

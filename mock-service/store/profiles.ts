@@ -65,6 +65,9 @@ interface ProfileRow {
   modified: number;
 }
 
+/** Every token column but the stored QR image (read only when it is wanted). */
+const TOKEN_COLUMNS = "id, profile_id, token_hash, token_value, state, created, expires, usage_count, agent_version_code";
+
 interface TokenRow {
   id: number;
   profile_id: string;
@@ -94,6 +97,8 @@ export class ProfileStore {
   private readonly orphanTokens;
   private readonly enrolledCount;
   private readonly touch;
+  private readonly qrOf;
+  private readonly saveQr;
 
   constructor(private readonly db: Db) {
     this.insertProfile = db.prepare(
@@ -121,21 +126,31 @@ export class ProfileStore {
        VALUES (@profileId, @tokenHash, @tokenValue, 'active', @created, @expires, 0, @agentVersionCode)`,
     );
     this.retireTokens = db.prepare(
-      "UPDATE tokens SET state = 'replaced', token_value = NULL WHERE profile_id = ? AND state IN ('active', 'revoked')",
+      `UPDATE tokens SET state = 'replaced', token_value = NULL, qr_text_hash = NULL, qr_png = NULL
+       WHERE profile_id = ? AND state IN ('active', 'revoked')`,
     );
     this.currentTokenOf = db.prepare<[string], TokenRow>(
-      "SELECT * FROM tokens WHERE profile_id = ? ORDER BY id DESC LIMIT 1",
+      `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE profile_id = ? ORDER BY id DESC LIMIT 1`,
     );
-    this.tokenByHash = db.prepare<[string], TokenRow>("SELECT * FROM tokens WHERE token_hash = ?");
+    this.tokenByHash = db.prepare<[string], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE token_hash = ?`);
     this.revokeToken = db.prepare(
       "UPDATE tokens SET state = 'revoked', expires = MIN(expires, @now) WHERE profile_id = @profileId AND state = 'active'",
     );
     this.countUsage = db.prepare("UPDATE tokens SET usage_count = usage_count + 1 WHERE id = ?");
-    this.orphanTokens = db.prepare("UPDATE tokens SET state = 'profileDeleted', token_value = NULL WHERE profile_id = ?");
+    this.orphanTokens = db.prepare(
+      "UPDATE tokens SET state = 'profileDeleted', token_value = NULL, qr_text_hash = NULL, qr_png = NULL WHERE profile_id = ?",
+    );
     this.enrolledCount = db.prepare<[string], { n: number }>(
       "SELECT COUNT(*) AS n FROM devices WHERE profile_id = ? AND management_state IN ('managed', 'wipePending')",
     );
     this.touch = db.prepare("UPDATE profiles SET modified = ? WHERE id = ?");
+    this.qrOf = db.prepare<[number], { qr_text_hash: string | null; qr_png: Buffer | null }>(
+      "SELECT qr_text_hash, qr_png FROM tokens WHERE id = ?",
+    );
+    // Only a profile's current token keeps its image (a retired one would never be shown again).
+    this.saveQr = db.prepare(
+      "UPDATE tokens SET qr_text_hash = ?, qr_png = ? WHERE id = ? AND state IN ('active', 'revoked')",
+    );
   }
 
   /** Inserts the profile and its first token together. */
@@ -205,6 +220,16 @@ export class ProfileStore {
 
   recordTokenUse(tokenId: number): void {
     this.countUsage.run(tokenId);
+  }
+
+  /** The QR code PNG stored with a token, and the hash of the text it encodes. */
+  qrImage(tokenId: number): { textHash: string; png: Buffer } | undefined {
+    const row = this.qrOf.get(tokenId);
+    return row?.qr_text_hash && row.qr_png ? { textHash: row.qr_text_hash, png: row.qr_png } : undefined;
+  }
+
+  saveQrImage(tokenId: number, textHash: string, png: Buffer): void {
+    this.saveQr.run(textHash, png, tokenId);
   }
 
   /** Devices currently enrolled through the profile (managed or waiting for their wipe). */

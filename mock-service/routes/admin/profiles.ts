@@ -73,7 +73,9 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
     app.get<{ Querystring: { $filter?: string } }>(PROFILES_PATH, { schema: listProfilesSchema }, async (request) => {
       const clauses = parseFilter(request.query.$filter, FILTERABLE);
       const chosen = applyFilter(profiles.list(), clauses, (p, property) => p[property as (typeof FILTERABLE)[number]]);
-      const value = await Promise.all(chosen.map((p) => graphProfile(profiles.view(p))));
+      // One at a time: a profile whose QR code must be rendered anew lets other requests in first.
+      const value: Record<string, unknown>[] = [];
+      for (const profile of chosen) value.push(await graphProfile(profiles.view(profile)));
       return listEnvelope(ctx.baseUrl(), ENTITY_SET, value);
     });
 
