@@ -419,6 +419,14 @@ describe("remote actions", () => {
     expect(errorOf(after)).toMatchObject({ status: 404, code: "deviceNotFound" });
   });
 
+  it("wipe: takes the body Graph documents (keepEnrollmentData, keepUserData, ...) as PowerShell sends it", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    const body = { keepEnrollmentData: true, keepUserData: true, macOsUnlockCode: "123456", obliterationBehavior: "default", persistEsimDataPlan: true, useProtectedWipe: false };
+    expect((await t.admin("POST", `${DEVICES}/${device.deviceId}/wipe`, body)).status).toBe(204);
+    expect((await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body.managementState).toBe("wipePending");
+  });
+
   it("wipe: a failed acknowledgement keeps the wipe pending and offered again", async () => {
     const t = service();
     const { device } = await enrolledDevice(t);

@@ -72,10 +72,12 @@ export const wipeDeviceSchema = {
   body: {
     type: ["object", "null"],
     additionalProperties: false,
+    description: "Graph's wipe parameters, accepted and ignored: an AOSP wipe is always a factory reset.",
     properties: {
-      keepEnterpriseData: { type: "boolean" },
+      keepEnrollmentData: { type: "boolean" },
       keepUserData: { type: "boolean" },
-      macOsUnlockCode: { type: "string" },
+      macOsUnlockCode: { type: "string", maxLength: 64 },
+      obliterationBehavior: { type: "string", enum: ["default", "doNotObliterate", "obliterateWithWarning", "always", "unknownFutureValue"] },
       persistEsimDataPlan: { type: "boolean" },
       useProtectedWipe: { type: "boolean" },
     },
