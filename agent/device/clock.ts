@@ -39,6 +39,23 @@ function sleepOn(clock: Pick<ClockPort, "setTimeout" | "clearTimeout">, ms: numb
   });
 }
 
+/** The longest delay Node's setTimeout keeps; a longer one fires at once (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface LongTimeout {
+  clear(): void;
+}
+
+/** setTimeout for any delay: waits longer than about 24.8 days are chained. */
+export function setLongTimeout(fn: () => void, ms: number): LongTimeout {
+  let timer: NodeJS.Timeout;
+  const arm = (remaining: number) => {
+    timer = setTimeout(() => (remaining > MAX_TIMER_MS ? arm(remaining - MAX_TIMER_MS) : fn()), Math.min(remaining, MAX_TIMER_MS));
+  };
+  arm(Number.isFinite(ms) ? Math.max(0, ms) : 0);
+  return { clear: () => clearTimeout(timer) };
+}
+
 export class RealClock implements ClockPort {
   readonly kind = "real" as const;
 
@@ -47,11 +64,11 @@ export class RealClock implements ClockPort {
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
-    return setTimeout(fn, Math.max(0, ms));
+    return setLongTimeout(fn, ms);
   }
 
   clearTimeout(handle: unknown): void {
-    clearTimeout(handle as NodeJS.Timeout);
+    (handle as LongTimeout | undefined)?.clear();
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {

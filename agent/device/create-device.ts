@@ -16,7 +16,7 @@ import { ServiceClient } from "../client/service-client.js";
 import type { DeviceContext, DeviceIdentity, DeviceSettings, Failure } from "../machine/types.js";
 import type { TimelineEntry } from "../report/timeline.js";
 import type { TranscriptSink } from "../report/transcript.js";
-import { RealClock, SimulatedClock, SkewedClock, type RunOutcome } from "./clock.js";
+import { RealClock, setLongTimeout, SimulatedClock, SkewedClock, type LongTimeout, type RunOutcome } from "./clock.js";
 import { findFault, formatFault, Strikes, toFault, type Fault } from "./faults.js";
 import { resolveIdentity } from "./identity.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
@@ -393,17 +393,17 @@ function baseOf(clock: ClockPort): ClockPort {
 /** On a real clock: wait for steps until `done` holds (or the limit passes). */
 function waitOnRealClock(device: Device, done: (device: Device) => boolean, limitMs?: number): Promise<RunOutcome> {
   return new Promise<RunOutcome>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimeout | undefined;
     const check = () => {
       if (device.state !== "off" && done(device)) finish("done");
     };
     const stop = device.onChange(() => queueMicrotask(check));
     const finish = (outcome: RunOutcome) => {
       stop();
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       resolve(outcome);
     };
-    if (limitMs !== undefined) timer = setTimeout(() => finish("limit"), limitMs);
+    if (limitMs !== undefined) timer = setLongTimeout(() => finish("limit"), limitMs);
     check();
   });
 }

@@ -48,6 +48,8 @@ export type Fault =
 export const FAULT_GRAMMAR = `NAME[=VALUE][@STATE], NAME one of: ${FAULT_NAMES.join(", ")}`;
 
 const DEFAULT_POWER_OFF_MS = 30_000;
+/** Beyond this a Date cannot be formed: no clock is that far off, no battery out that long. */
+const MAX_SKEW_MS = 100 * 365 * 86_400_000;
 
 /** Parses one `--fault` argument. Throws InputError (exit 2) naming what is wrong and the valid forms. */
 export function parseFault(text: string): Fault {
@@ -99,7 +101,7 @@ export function parseFault(text: string): Fault {
         });
       }
       const offForMs = value === undefined || value === "" ? DEFAULT_POWER_OFF_MS : parseDuration(value);
-      if (offForMs === null || offForMs < 0) {
+      if (offForMs === null || offForMs < 0 || offForMs > MAX_SKEW_MS) {
         throw new InputError(`"${value}" is not a duration`, { where, hint: "e.g. power-loss=2m@downloadingAgent" });
       }
       return { name, state: checkState(state, where), offForMs };
@@ -108,6 +110,9 @@ export function parseFault(text: string): Fault {
       const offsetMs = value === undefined ? null : parseDuration(value, { signed: true });
       if (offsetMs === null) {
         throw new InputError("clock-skew needs an offset", { where, hint: "e.g. --fault clock-skew=+2h or clock-skew=-90m@enrolled.idle" });
+      }
+      if (Math.abs(offsetMs) > MAX_SKEW_MS) {
+        throw new InputError(`"${value}" is further off than any device clock`, { where, hint: "give an offset of at most 100 years, e.g. clock-skew=+400d" });
       }
       return state === undefined ? { name, offsetMs } : { name, offsetMs, state: checkState(state, where) };
     }
@@ -123,15 +128,46 @@ export function toFault(fault: Fault | string): Fault {
   return typeof fault === "string" ? parseFault(fault) : validateFault(fault);
 }
 
+/** A fault built in code gets the checks its CLI spelling would: a bad value is an InputError. */
 function validateFault(fault: Fault): Fault {
   if (!(FAULT_NAMES as readonly string[]).includes(fault.name)) {
     throw new InputError(`unknown fault "${String(fault.name)}"`, { hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
   }
-  if (fault.name === "power-loss") return { ...fault, state: checkState(fault.state, "power-loss") };
-  if (fault.name === "clock-skew" && fault.state !== undefined) {
-    return { ...fault, state: checkState(fault.state, "clock-skew") };
+  const where = `fault ${fault.name}`;
+  const bad = (field: string, value: unknown, hint: string) =>
+    new InputError(`${field} ${typeof value === "string" ? JSON.stringify(value) : String(value)} is not usable`, { where, hint });
+  switch (fault.name) {
+    case "wifi-timeout":
+    case "service-timeout":
+    case "service-5xx": {
+      const times: unknown = fault.times;
+      if (times !== "always" && !(Number.isSafeInteger(times) && (times as number) >= 1)) {
+        throw bad("times", times, 'a whole number of times (1 or more) or "always"');
+      }
+      if (fault.name === "service-5xx" && !(Number.isInteger(fault.status) && fault.status >= 500 && fault.status <= 599)) {
+        throw bad("status", fault.status, "a 5xx status, e.g. 503");
+      }
+      return fault;
+    }
+    case "download-http-error":
+      if (!(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) throw bad("status", fault.status, "a status from 400 to 599");
+      return fault;
+    case "wrong-wifi-key":
+      if (fault.key !== undefined && typeof fault.key !== "string") throw bad("key", fault.key, "a string, or leave it out");
+      return fault;
+    case "power-loss":
+      if (!(Number.isFinite(fault.offForMs) && fault.offForMs >= 0 && fault.offForMs <= MAX_SKEW_MS)) {
+        throw bad("offForMs", fault.offForMs, "milliseconds, from 0 to 100 years");
+      }
+      return { ...fault, state: checkState(fault.state, "power-loss") };
+    case "clock-skew":
+      if (!(Number.isFinite(fault.offsetMs) && Math.abs(fault.offsetMs) <= MAX_SKEW_MS)) {
+        throw bad("offsetMs", fault.offsetMs, "milliseconds, at most 100 years either way");
+      }
+      return fault.state === undefined ? fault : { ...fault, state: checkState(fault.state, "clock-skew") };
+    default:
+      return fault;
   }
-  return fault;
 }
 
 function parseTimes(value: string | undefined, fallback: Times, where: string): Times {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { SimulatedClock, SkewedClock } from "../../agent/device/clock.js";
+import { describe, expect, it, vi } from "vitest";
+import { RealClock, SimulatedClock, SkewedClock } from "../../agent/device/clock.js";
 
 describe("the simulated clock", () => {
   it("fires timers in order of their deadline, jumping straight to each", async () => {
@@ -65,5 +65,28 @@ describe("a skewed clock", () => {
     skewed.setTimeout(() => (at = base.now()), 1000);
     await base.advance(1000);
     expect(at).toBe(1000);
+  });
+});
+
+describe("the real clock", () => {
+  it("keeps a wait longer than Node's longest timer (--timeout 30d) instead of firing at once", () => {
+    vi.useFakeTimers();
+    try {
+      const clock = new RealClock();
+      let fired = false;
+      const DAY = 86_400_000;
+      clock.setTimeout(() => (fired = true), 30 * DAY);
+      vi.advanceTimersByTime(29 * DAY);
+      expect(fired).toBe(false);
+      vi.advanceTimersByTime(DAY);
+      expect(fired).toBe(true);
+      const cancelled = clock.setTimeout(() => (fired = false), 40 * DAY);
+      vi.advanceTimersByTime(30 * DAY);
+      clock.clearTimeout(cancelled);
+      vi.advanceTimersByTime(20 * DAY);
+      expect(fired).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

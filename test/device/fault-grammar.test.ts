@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FAULT_NAMES, formatFault, parseFault } from "../../agent/device/faults.js";
+import { FAULT_NAMES, formatFault, parseFault, toFault, type Fault } from "../../agent/device/faults.js";
 import { InputError } from "../../agent/errors.js";
 
 describe("the fault grammar", () => {
@@ -49,5 +49,23 @@ describe("the fault grammar", () => {
     expect(() => parseFault("service-5xx=0")).toThrow(/not a count/);
     expect(() => parseFault("corrupt-download=yes")).toThrow(/takes no value/);
     expect(() => parseFault("network-absent@welcome")).toThrow(/does not take @STATE/);
+  });
+
+  it("refuses a clock offset or a power cut longer than any Date can hold", () => {
+    expect(() => parseFault("clock-skew=+1000000000d")).toThrow(/further off than any device clock/);
+    expect(() => parseFault("power-loss=1000000000d@welcome")).toThrow(/not a duration/);
+  });
+
+  it("checks faults built in code as strictly as their CLI spelling", () => {
+    const bad: unknown[] = [
+      { name: "service-5xx", times: -1, status: 503 },
+      { name: "service-5xx", times: 2, status: 200 },
+      { name: "wifi-timeout", times: 0 },
+      { name: "download-http-error", status: 200 },
+      { name: "power-loss", state: "downloadingAgent", offForMs: Number.NaN },
+      { name: "clock-skew", offsetMs: Number.POSITIVE_INFINITY },
+    ];
+    for (const fault of bad) expect(() => toFault(fault as Fault), JSON.stringify(fault)).toThrow(InputError);
+    expect(toFault({ name: "service-5xx", times: "always", status: 502 })).toEqual({ name: "service-5xx", times: "always", status: 502 });
   });
 });
