@@ -58,6 +58,39 @@ describe("creating an enrollment profile", () => {
     expect(profile["@odata.context"]).toBe(`${t.url}/beta/$metadata#deviceManagement/androidDeviceOwnerEnrollmentProfiles/$entity`);
   });
 
+  it("accepts a create body shaped like Graph's documentation example, ignoring the read-only properties", async () => {
+    const t = service();
+    const reply = await t.admin("POST", PROFILES, {
+      "@odata.type": "#microsoft.graph.androidDeviceOwnerEnrollmentProfile",
+      accountId: "Account Id value",
+      displayName: "Display Name value",
+      description: "Description value",
+      enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
+      enrollmentTokenType: "default",
+      createdDateTime: "2016-12-31T23:59:43.797191-08:00",
+      lastModifiedDateTime: "2017-01-01T00:00:35.1329464-08:00",
+      tokenValue: "Token Value value",
+      tokenCreationDateTime: "2017-01-01T00:02:43.5775965-08:00",
+      tokenExpirationDateTime: "2026-06-01T00:00:00Z",
+      enrolledDeviceCount: 3,
+      enrollmentTokenUsageCount: 9,
+      wifiSsid: "Wifi Ssid value",
+      wifiPassword: "Wifi Password value",
+      wifiSecurityType: "wpa",
+      wifiHidden: true,
+      isTeamsDeviceProfile: false,
+      qrCodeContent: "Qr Code Content value",
+      qrCodeImage: { "@odata.type": "microsoft.graph.mimeContent", type: "Type value", value: "dmFsdWU=" },
+      roleScopeTagIds: ["Role Scope Tag Ids value"],
+      configureWifi: true,
+      deviceNameTemplate: "",
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({ accountId: expect.not.stringMatching(/value/), enrolledDeviceCount: 0, enrollmentTokenUsageCount: 0 });
+    expect(reply.body.tokenValue).not.toBe("Token Value value");
+    expect(reply.body.createdDateTime).toBe(START_TIME.toISOString());
+  });
+
   it("issues a token of at least 128 random bits, different for every profile", async () => {
     const t = service();
     const a = await createProfile(t);

@@ -28,7 +28,10 @@ const writable = {
   enrollmentTokenType: { type: "string", enum: ["default"] },
 } as const;
 
-/** Read-only properties a GET-modify-PATCH round trip sends back; accepted and ignored. */
+/**
+ * Read-only properties a GET-modify-PATCH round trip (or a create copied from Graph's
+ * documentation) sends; accepted and ignored.
+ */
 const readOnlyEchoes = {
   "@odata.context": {},
   id: {},
@@ -87,7 +90,8 @@ export const createProfileSchema = {
   tags,
   summary: "Create an AOSP enrollment profile (issues its first token)",
   security: adminSecurity,
-  body: { type: "object", additionalProperties: false, properties: writable },
+  // Graph's own examples send the read-only properties too; they are ignored, as Graph does.
+  body: { type: "object", additionalProperties: false, properties: { ...writable, ...readOnlyEchoes } },
   response: { 201: profileSchema, ...errors(400, 401, 413, 415) },
 };
 
