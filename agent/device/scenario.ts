@@ -207,8 +207,19 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
       hint: "see the scenario format in `aosp-sim run --help`",
     });
   }
-  return value as Scenario;
+  const scenario = value as Scenario;
+  // Every simulated check-in is a real HTTP exchange: a year of them takes seconds, a century hours.
+  const until = scenario.until === undefined ? null : parseDuration(scenario.until);
+  if (until !== null && until > MAX_RUN_MS) {
+    throw new InputError(`"${scenario.until}" is longer than a scenario runs (at most 366d)`, {
+      where: `${where} at /until`,
+      hint: "a year of check-ins is enough to see any cadence; use 366d or less",
+    });
+  }
+  return scenario;
 }
+
+const MAX_RUN_MS = 366 * 86_400_000;
 
 function describeSchemaError(error: ErrorObject | undefined): string {
   if (!error) return "is not a valid scenario";

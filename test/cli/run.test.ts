@@ -83,6 +83,12 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stderr).toMatch(/at \/profile\/tokenValidity: must be a duration/);
   });
 
+  it("refuses to run a scenario for longer than a year instead of seeming to hang (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("century.json", { until: "36500d" })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/at \/until: "36500d" is longer than a scenario runs/);
+  });
+
   it("names a --transcript path it cannot write (exit 2)", async () => {
     const result = await aospSim(["run", "--transcript", temp.file("no-such-folder/t.jsonl")]);
     expect(result.code).toBe(2);
