@@ -146,13 +146,24 @@ export class HttpTransport {
       bodyTimeout: timeoutMs,
       ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
     });
+    const tooLarge = (size: string) => new Error(`the response is ${size}, more than a device accepts (${MAX_BODY_BYTES} bytes)`);
     const length = Number(res.headers["content-length"] ?? 0);
     if (length > MAX_BODY_BYTES) {
       res.body.destroy();
-      throw new Error(`the response is ${length} bytes, more than a device accepts`);
+      throw tooLarge(`${length} bytes`);
     }
-    const bytes = new Uint8Array(await res.body.arrayBuffer());
-    return { status: res.statusCode, headers: flattenHeaders(res.headers), body: bytes };
+    // Counted as it arrives: a body without a length (chunked) must not grow without bound either.
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of res.body) {
+      received += (chunk as Buffer).length;
+      if (received > MAX_BODY_BYTES) {
+        res.body.destroy();
+        throw tooLarge("larger");
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { status: res.statusCode, headers: flattenHeaders(res.headers), body: new Uint8Array(Buffer.concat(chunks)) };
   }
 
   private record(

@@ -99,6 +99,18 @@ describe("misbehaving servers", () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url?.includes("/slow")) return; // never answers
+      if (req.url?.includes("/endless")) {
+        // A body without a length that never ends.
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        const chunk = Buffer.alloc(1024 * 1024, 0x41);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once("drain", pump);
+        };
+        res.on("close", () => res.removeAllListeners("drain"));
+        pump();
+        return;
+      }
       res.writeHead(502, { "content-type": "text/html" }).end("<html>Bad gateway</html>");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -118,6 +130,13 @@ describe("misbehaving servers", () => {
     const http = new HttpTransport({ clock: new RealClock(), timeoutMs: 200 });
     const error = await failure(new ServiceClient(http).enroll(`${url}/slow`, { enrollmentToken: token, ...identity }, signal()));
     expect(error).toMatchObject({ code: "serviceTimeout", retryable: true });
+  });
+
+  it("stops reading a body without a length once it passes what a device accepts (no unbounded memory)", async () => {
+    const http = new HttpTransport({ clock: new RealClock(), timeoutMs: 30_000 });
+    const error = await failure(http.send({ method: "GET", url: `${url}/endless`, purpose: "app-download" }));
+    expect(error).toMatchObject({ code: "networkError" });
+    expect(error.message).toMatch(/more than a device accepts/);
   });
 
   it("does not let a simulated clock jump past a real request in flight", async () => {
