@@ -53,7 +53,7 @@ export function registerEnroll(program: Command): void {
     .option("--serial <serial>", "the device's serial number (default: from --seed, else random)")
     .option("--seed <n>", "generate the device's identity from this seed (reproducible)")
     .option("--clock <kind>", "real (wait as a device would) or simulated (waits take no time)", "real")
-    .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped")
+    .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped (from an error screen: Try again, or Reset if only that helps)")
     .option("--preinstall <package>", "a package archive in the device's system image, e.g. the agent (repeatable)", collect, [])
     .option("--timeout <duration>", "give up after this long on a real clock", "10m")
     .addHelpText("after", FAULT_HELP)
