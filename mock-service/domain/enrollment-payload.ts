@@ -3,7 +3,7 @@
  * agent/payload/build.ts, the one place payloads are made), its base64 (Graph qrCodeContent) and
  * the QR code PNG (Graph qrCodeImage), byte mode, error correction M.
  */
-import QRCode from "qrcode";
+import { renderQrPng as renderPayloadQr } from "../../agent/qr/render.js";
 import { buildIntunePayload, payloadText } from "../../agent/payload/build.js";
 import type { ProfileRecord, TokenRecord } from "../store/profiles.js";
 import type { PackageRecord } from "../store/packages.js";
@@ -44,14 +44,10 @@ export function qrCodeContent(payload: Record<string, unknown>): string {
 }
 
 /**
- * A QR code of the payload text: UTF-8 in byte mode, error correction M, 4-module quiet zone,
- * 4 pixels per module (a payload with Wi-Fi is about version 27: a 532-pixel image).
+ * A QR code of the payload text, drawn by the QR toolkit the `qr` command uses: UTF-8 in byte
+ * mode, error correction M, 4-module quiet zone, 4 pixels per module (a payload with Wi-Fi is
+ * about version 27: a 532-pixel image).
  */
 export async function renderQrPng(text: string): Promise<Buffer> {
-  return QRCode.toBuffer([{ data: Buffer.from(text, "utf8"), mode: "byte" }], {
-    type: "png",
-    errorCorrectionLevel: "M",
-    margin: 4,
-    scale: 4,
-  });
+  return (await renderPayloadQr(text, { ecLevel: "M", margin: 4, scale: 4 })).png;
 }
