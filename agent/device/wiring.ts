@@ -62,13 +62,6 @@ export function decodeOnce(bytes: Uint8Array, label: string): ReturnType<typeof 
   return result;
 }
 
-/**
- * Wi-Fi errors Android does not catch while parsing the payload: ManagedProvisioning builds the
- * network's configuration unchecked, WifiManager.addNetwork refuses it, and after its retries
- * the device shows "Couldn't connect to Wi-Fi" (no reset needed). The finding's own words say so.
- */
-const FAILS_AT_WIFI = new Set(["wifi-password-missing", "wifi-wpa-passphrase", "wifi-ssid-too-long"]);
-
 /** Android's verification failures, as the codes (and screens) the device shows. */
 const VERIFICATION_CODES: Record<VerificationFailureCode, string> = {
   packageInvalid: "packageInvalid",
@@ -129,7 +122,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
     checkPayload: step<{ text: string }, Omit<CheckPayloadOutput, "at">>(async ({ text }) => {
       const check = checkPayloadText(text, { rules: "android" });
       const findings: FindingSummary[] = check.findings.map((f) => {
-        const failsAt = ruleInfo(f.rule).deviceFailsAt ?? (FAILS_AT_WIFI.has(f.rule) ? "wifi" : undefined);
+        const failsAt = ruleInfo(f.rule).deviceFailsAt;
         return { severity: f.severity, rule: f.rule, path: f.path, message: f.message, hint: f.hint, ...(failsAt ? { failsAt } : {}) };
       });
       return { plan: check.params ? planFromParams(check.params) : null, findings };

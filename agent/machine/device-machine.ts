@@ -167,7 +167,9 @@ export const deviceSetup = setup({
     }),
     recordInvalidPayload: assign(({ event }) => {
       const out = outputOf<CheckPayloadOutput>(event);
-      const error = out.findings.find(refusesAtParse);
+      // With no plan the payload did not parse: any error explains it, even one that, in a
+      // payload that parses, would only stop the device later.
+      const error = out.findings.find(refusesAtParse) ?? out.findings.find((f) => f.severity === "error");
       return {
         findings: out.findings,
         failure: error

@@ -180,6 +180,31 @@ describe("a device out of the box", () => {
     expect(report.failure?.finding?.rule).toBe("download-location-scheme");
   });
 
+  it("fails the download of an HTTP:// location, which Android's download manager does not accept", async () => {
+    const key = `${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION`;
+    const upper = String(t.payload[key]).replace(/^http:/, "HTTP:");
+    const report = await (await t.device({ qr: { payload: { ...t.payload, [key]: upper } } })).enroll();
+    expect(report.finalState).toBe("provisioningFailed");
+    expect(report.failure).toMatchObject({ code: "downloadFailed", step: "downloadAgent" });
+    expect(report.failure?.finding?.rule).toBe("download-location-scheme");
+  });
+
+  it("goes on with an admin class name Java would not allow, and finds no such receiver in the agent", async () => {
+    const key = `${P}DEVICE_ADMIN_COMPONENT_NAME`;
+    const component = "com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.Aosp-Receiver";
+    const report = await (await t.device({ qr: { payload: { ...t.payload, [key]: component } } })).enroll();
+    expect(report.finalState).toBe("provisioningFailed");
+    expect(report.failure?.step).toBe("verifyAgent");
+    expect(report.failure?.finding?.rule).toBe("admin-component-format");
+  });
+
+  it("shows \"Can't set up device\", naming the key, for an admin component it cannot read", async () => {
+    const key = `${P}DEVICE_ADMIN_COMPONENT_NAME`;
+    const report = await (await t.device({ qr: { payload: { ...t.payload, [key]: "com.microsoft.intune.aospagent" } } })).enroll();
+    expect(report.finalState).toBe("cantSetUpDevice");
+    expect(report.failure?.finding?.rule).toBe("admin-component-format");
+  });
+
   it("shows \"Can't set up device\" for QR text that is not JSON", async () => {
     const report = await (await t.device({ qr: { payload: "WIFI:S:Contoso;T:WPA;P:secret;;" } })).enroll();
     expect(report.finalState).toBe("cantSetUpDevice");

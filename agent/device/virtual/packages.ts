@@ -7,6 +7,7 @@
  * certificate and must not be a downgrade; a device owner must be an installed package's
  * receiver guarded by BIND_DEVICE_ADMIN; there is at most one device owner.
  */
+import { downloadUrlProblem } from "../../payload/index.js";
 import { BIND_DEVICE_ADMIN, findReceiver, parsePackageArchive, PackageParseError, type PackageManifest } from "../package-archive.js";
 import { StepError } from "../../machine/step-error.js";
 import type { HttpTransport } from "../../client/http.js";
@@ -37,14 +38,10 @@ export class VirtualPackageManager implements PackagePort {
 
   async download(request: DownloadRequest, signal: AbortSignal): Promise<StagedPackage> {
     const forProvisioning = request.purpose === "agent";
-    let scheme: string;
-    try {
-      scheme = new URL(request.url).protocol;
-    } catch {
-      throw new StepError("downloadFailed", `"${request.url}" is not a URL`);
-    }
-    if (scheme !== "http:" && scheme !== "https:") {
-      throw new StepError("downloadFailed", `${request.url}: the download manager only fetches http and https URLs`);
+    // Android's download manager, not a browser: case-sensitive scheme, nothing trimmed.
+    const unusable = downloadUrlProblem(request.url);
+    if (unusable !== null) {
+      throw new StepError("downloadFailed", `"${request.url}": the download manager cannot fetch it: ${unusable.problem}`);
     }
     let response;
     try {

@@ -17,13 +17,15 @@ export interface RuleInfo {
   /**
    * For errors Android does not catch while parsing the payload: the step where the device fails
    * instead (PROVISIONING.md: a hex checksum "fails later as a checksum mismatch"; another scheme
-   * "fails at download"). Other errors stop the device at "Can't set up device".
+   * "fails at download"; ManagedProvisioning builds the Wi-Fi configuration unchecked and
+   * WifiManager refuses it when it is added: "Couldn't connect to Wi-Fi"). Other errors stop the
+   * device at "Can't set up device", and so does any error when the payload does not parse at all.
    */
   deviceFailsAt?: DeviceFailureStep;
   summary: string;
 }
 
-export type DeviceFailureStep = "download" | "verification";
+export type DeviceFailureStep = "wifi" | "download" | "verification";
 
 const rule = (id: string, severity: Severity, summary: string, set: RuleSetName = "android"): RuleInfo => ({
   id,
@@ -53,7 +55,8 @@ export const RULES: readonly RuleInfo[] = [
   rule("ignored-for-qr", "info", "A real provisioning extra that QR provisioning never reads."),
   // Admin component
   rule("admin-component-missing", "error", "No PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME; the device cannot start provisioning."),
-  rule("admin-component-format", "error", "The admin component is not \"package/class\" (or \"package/.Class\") with valid Java names."),
+  // Unreadable ("no /"), the device refuses it; readable with bad names, no receiver matches it.
+  failsAt("verification", rule("admin-component-format", "error", "The admin component is not \"package/class\" (or \"package/.Class\") with valid Java names.")),
   rule("admin-package-name-ignored", "info", "DEVICE_ADMIN_PACKAGE_NAME is ignored for QR provisioning."),
   rule("admin-package-name-mismatch", "warning", "DEVICE_ADMIN_PACKAGE_NAME names another package than the admin component; the component wins."),
   // Download and checksums
@@ -70,10 +73,10 @@ export const RULES: readonly RuleInfo[] = [
   rule("no-network", "info", "A download is needed but the payload configures no Wi-Fi and no mobile data; the device must already be online."),
   // Wi-Fi
   rule("wifi-ssid-empty", "error", "WIFI_SSID is empty; the Wi-Fi step cannot join anything."),
-  rule("wifi-ssid-too-long", "error", "WIFI_SSID is over 32 bytes in UTF-8; no network can have that name."),
+  failsAt("wifi", rule("wifi-ssid-too-long", "error", "WIFI_SSID is over 32 bytes in UTF-8; no network can have that name.")),
   rule("wifi-security-type", "warning", "WIFI_SECURITY_TYPE is not exactly NONE, WPA, WEP or EAP (\"WPA2\", \"wpa\", \"SAE\"); the device silently treats the network as open."),
-  rule("wifi-password-missing", "error", "WPA or WEP without WIFI_PASSWORD; the device cannot join the network."),
-  rule("wifi-wpa-passphrase", "error", "A WPA passphrase that is not 8..63 printable ASCII characters (or 64 hex digits)."),
+  failsAt("wifi", rule("wifi-password-missing", "error", "WPA or WEP without WIFI_PASSWORD; the device cannot join the network.")),
+  failsAt("wifi", rule("wifi-wpa-passphrase", "error", "A WPA passphrase that is not 8..63 printable ASCII characters (or 64 hex digits).")),
   rule("wifi-wpa-hex-key", "info", "A 64-hex-digit WPA key; ManagedProvisioning passes it quoted, as a passphrase, which some Android versions reject."),
   rule("wifi-wep-key", "warning", "A WEP key that is neither 10/26/58 hex digits (used raw) nor 5 or 13 ASCII characters."),
   rule("wifi-password-ignored", "warning", "A password for an open network (NONE, absent or unrecognised security type); the device ignores it."),
