@@ -11,11 +11,12 @@ import { machineMermaid } from "../agent/machine/diagram.js";
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 describe("the README", () => {
-  it("lists every rule with its severity and rule set", () => {
+  it("lists every rule with its severity, rule set and summary", () => {
     for (const rule of RULES) {
       const row = README.split("\n").find((line) => line.startsWith(`| \`${rule.id}\` |`));
       expect(row, `README row for ${rule.id}`).toBeDefined();
       expect(row).toContain(`| ${rule.severity} | ${rule.set}`);
+      expect(row).toContain(rule.summary.replace(/\|/g, "\\|"));
     }
   });
 
