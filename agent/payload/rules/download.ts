@@ -20,21 +20,6 @@ const DOWNLOAD_ONLY_KEYS: KeyName[] = [
   "DEVICE_ADMIN_MINIMUM_VERSION_CODE",
 ];
 
-/** The http(s) URL a download location names, or why it is not one. */
-export function httpUrlProblem(text: string): { url: URL } | { problem: string } {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { problem: "it is not an absolute URL" };
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return { problem: `its scheme is "${url.protocol.replace(/:$/, "")}", and the device downloads only over http and https` };
-  }
-  if (url.hostname === "") return { problem: "it has no host" };
-  return { url };
-}
-
 /**
  * Why the device cannot download from a location, or null when it can. Stricter than a browser:
  * ManagedProvisioning hands the text to `DownloadManager.Request(Uri.parse(location))`, which

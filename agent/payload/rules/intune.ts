@@ -5,6 +5,7 @@
  * WPA). These names are the simulator's convention, not a claim about the real product.
  */
 import { distance } from "fastest-levenshtein";
+import { parseHttpUrl } from "../../http-url.js";
 import { flattenComponent, unflattenComponent } from "../component.js";
 import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
@@ -17,7 +18,6 @@ import {
 } from "../intune-conventions.js";
 import { KEYS } from "../keys.js";
 import { effectiveSecurityType } from "./wifi.js";
-import { httpUrlProblem } from "./download.js";
 import type { Rule, RuleContext } from "./context.js";
 
 const EXTRAS_NAMESPACE = "com.microsoft.intune.aosp.";
@@ -83,8 +83,8 @@ const serviceUrl: Rule = (ctx) => {
   const pointer = bundle === null ? path : `${path}${jsonPointer(EXTRA_SERVICE_URL)}`;
   let problem = extraProblem(ctx, bundle, EXTRA_SERVICE_URL);
   if (problem === null) {
-    const parsed = httpUrlProblem(bundle![EXTRA_SERVICE_URL] as string);
-    if ("problem" in parsed) problem = `${show(bundle![EXTRA_SERVICE_URL])} is not usable: ${parsed.problem}`;
+    const parsed = parseHttpUrl(bundle![EXTRA_SERVICE_URL] as string);
+    if ("problem" in parsed) problem = `${show(bundle![EXTRA_SERVICE_URL])} is not an http or https URL (${parsed.problem})`;
   }
   if (problem === null) return;
   ctx.emit("intune-service-url", pointer,
