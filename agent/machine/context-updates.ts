@@ -5,14 +5,12 @@
  */
 import { AGENT_PACKAGE, compareVersionNames } from "../payload/intune-conventions.js";
 import { nextCheckInAt } from "./checkin-cadence.js";
-import { failure } from "./failures.js";
 import { toStepFailure } from "./step-error.js";
 import {
   DEFAULT_SETTINGS,
   type CheckInOutput,
   type DeviceContext,
   type DeviceInput,
-  type Failure,
   type InstalledApp,
   type PackageOffer,
   type Session,
@@ -188,12 +186,4 @@ export function skipHeadOfQueue(context: DeviceContext): Partial<DeviceContext> 
     appQueue: context.appQueue.slice(1),
     skippedUpdates: head ? [...context.skippedUpdates, updateKey(head)] : context.skippedUpdates,
   };
-}
-
-// ---- failures --------------------------------------------------------------------------------
-
-/** The failure of a step, with the cause's code mapped to the screen the device shows. */
-export function stepFailure(step: string, cause: StepFailure, codeOverride?: string): Failure {
-  const extra: Partial<Failure> = cause.status === undefined ? {} : { status: cause.status };
-  return failure(step, codeOverride ?? cause.code, cause.message, cause.at, extra);
 }

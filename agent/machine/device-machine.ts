@@ -27,10 +27,9 @@ import {
   recordInstalled,
   sessionOf,
   skipHeadOfQueue,
-  stepFailure,
   usefulUpdates,
 } from "./context-updates.js";
-import { failure, failureFromFinding, userMayRetry } from "./failures.js";
+import { failure, failureFromFinding, failureFromStep, userMayRetry } from "./failures.js";
 import { stringExtra } from "./plan.js";
 import { mayRetry, nextRetry } from "./retry.js";
 import type {
@@ -160,7 +159,7 @@ export const deviceSetup = setup({
   actions: {
     countTap: assign({ tapCount: ({ context }) => context.tapCount + 1 }),
     storePayloadText: assign({ payloadText: ({ event }) => outputOf<ScanQrOutput>(event).text, failure: null }),
-    recordScanFailure: assign({ failure: ({ event }) => stepFailure("scanQr", errorOf(event)) }),
+    recordScanFailure: assign({ failure: ({ event }) => failureFromStep("scanQr", errorOf(event)) }),
     storePlan: assign(({ event }) => {
       const out = outputOf<CheckPayloadOutput>(event);
       return { plan: out.plan, findings: out.findings };
@@ -238,7 +237,7 @@ export const deviceSetup = setup({
       return { agent: app, apps: [...context.apps.filter((a) => a.packageName !== app.packageName), app], stagedAgent: null };
     }),
     recordStepFailure: assign({
-      failure: ({ context, event }, params: { step: string }) => withPrediction(context, stepFailure(params.step, errorOf(event))),
+      failure: ({ context, event }, params: { step: string }) => withPrediction(context, failureFromStep(params.step, errorOf(event))),
     }),
     clearRetry: assign({ retry: null }),
     scheduleRetry: assign({

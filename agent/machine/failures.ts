@@ -58,6 +58,7 @@ export function failure(step: string, code: string, message: string, at: number,
   return { code, screen: screenFor(code), message, step, at, ...extra };
 }
 
+/** The failure of a step an actor reported, on the screen its code stands for. */
 export function failureFromStep(step: string, cause: StepFailure): Failure {
   const extra: Partial<Failure> = cause.status === undefined ? {} : { status: cause.status };
   return failure(step, cause.code, cause.message, cause.at, extra);
