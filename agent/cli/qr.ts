@@ -10,7 +10,7 @@ import { writeFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { checkPayloadBytes, type Finding } from "../payload/index.js";
 import { EC_LEVELS, PayloadTooLargeError, byteCapacities, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
-import type { EcLevel } from "../qr/types.js";
+import { asEcLevel, type EcLevel } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, err, out, printError, printJson, printLine } from "./output.js";
 import { formatFindings, parseRuleSet, readInput, summaryLine } from "./validate.js";
 
@@ -25,8 +25,7 @@ interface QrFlags {
 }
 
 function parseEc(value: string): EcLevel {
-  const upper = value.toUpperCase();
-  const found = EC_LEVELS.find((level) => level === upper);
+  const found = asEcLevel(value.toUpperCase());
   if (!found) throw new InputError(`unknown error-correction level "${value}"`, { where: "--ec", hint: "use L, M, Q or H" });
   return found;
 }

@@ -7,7 +7,7 @@
  */
 import type { Point } from "./bitmap.js";
 import type { Reading } from "./reading.js";
-import type { DecodedCode, DecoderName } from "./types.js";
+import { moduleCountOf, type DecodedCode, type DecoderName } from "./types.js";
 
 interface Box {
   minX: number;
@@ -56,10 +56,6 @@ const SAME_SYMBOL_OVERLAP = 0.5;
 function sameSymbol(a: Reading, b: Reading): boolean {
   const o = overlap(a.corners, b.corners);
   return o >= SAME_SYMBOL_OVERLAP || (o > 0 && sameData(a, b));
-}
-
-function moduleCountOf(version: number | null): number | null {
-  return version === null ? null : 17 + 4 * version;
 }
 
 function firstKnown<T>(readings: readonly Reading[], pick: (r: Reading) => T | null): T | null {
@@ -112,7 +108,7 @@ function toCode(group: Reading[], options: CombineOptions): DecodedCode {
     ecLevel: firstKnown(agreeing, (r) => r.ecLevel),
     mode,
     eci,
-    moduleCount: moduleCountOf(version),
+    moduleCount: version === null ? null : moduleCountOf(version),
     corners: primary.corners.map((p) => ({ x: round(p.x), y: round(p.y) })),
     disagreement,
   };

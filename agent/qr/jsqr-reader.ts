@@ -10,7 +10,7 @@ import jsQRModule, { type QRCode } from "jsqr";
 import { cloneBitmap, fillQuad, type Bitmap, type Point } from "./bitmap.js";
 import { segmentsToText, type Segment } from "./charset.js";
 import type { Reading } from "./reading.js";
-import type { QrMode } from "./types.js";
+import { moduleCountOf, type QrMode } from "./types.js";
 
 // jsqr is CommonJS: its function is both module.exports and module.exports.default.
 const jsQR = jsQRModule.default;
@@ -122,7 +122,7 @@ export function readWithJsqr(image: Bitmap, options: JsqrOptions): Reading[] {
     const moduleSize = Math.hypot(
       reading.corners[1]!.x - reading.corners[0]!.x,
       reading.corners[1]!.y - reading.corners[0]!.y,
-    ) / (17 + 4 * code.version);
+    ) / moduleCountOf(code.version);
     fillQuad(work, reading.corners, moduleSize * 2, 255);
   }
   return readings;

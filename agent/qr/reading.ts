@@ -21,9 +21,3 @@ export interface Reading {
    */
   modules?: { data: Uint8ClampedArray; width: number; height: number; mirrored: boolean };
 }
-
-const EC_LEVELS: readonly EcLevel[] = ["L", "M", "Q", "H"];
-
-export function asEcLevel(value: string | null | undefined): EcLevel | null {
-  return EC_LEVELS.find((level) => level === value) ?? null;
-}

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import QRCode from "qrcode";
 import type { EcLevel } from "./types.js";
 
-export const EC_LEVELS: readonly EcLevel[] = ["L", "M", "Q", "H"];
+export { EC_LEVELS, moduleCountOf } from "./types.js";
 /** The most bytes any QR code holds: version 40, level L, byte mode. */
 export const MAX_QR_BYTES = 2953;
 
@@ -52,11 +52,6 @@ export function byteCapacities(ecLevel: EcLevel): readonly number[] {
 export function minimumVersion(bytes: number, ecLevel: EcLevel): number | null {
   const index = byteCapacities(ecLevel).findIndex((capacity) => bytes <= capacity);
   return index < 0 ? null : index + 1;
-}
-
-/** Modules per side of a version. */
-export function moduleCountOf(version: number): number {
-  return 17 + 4 * version;
 }
 
 export interface RenderOptions {

@@ -1,11 +1,25 @@
 /**
- * What the QR toolkit returns for an image. `aosp-sim decode --json` prints `DecodedCode`s
+ * What the QR toolkit returns for an image, and the few facts about QR symbols every part of it
+ * shares. `aosp-sim decode --json` prints `DecodedCode`s
  * (DESIGN.md contract: file, text, decoder, version, ecLevel, mode, eci), and `validate` reports
  * the QR metadata of an image input from the same object.
  */
 
 export type DecoderName = "zxing" | "jsqr";
-export type EcLevel = "L" | "M" | "Q" | "H";
+
+/** Error-correction levels, from the most data to the most redundancy. */
+export const EC_LEVELS = ["L", "M", "Q", "H"] as const;
+export type EcLevel = (typeof EC_LEVELS)[number];
+
+/** The level a decoder (or a user) names, or null when it is none of L, M, Q, H (case-sensitive). */
+export function asEcLevel(value: string | null | undefined): EcLevel | null {
+  return EC_LEVELS.find((level) => level === value) ?? null;
+}
+
+/** Modules per side of a QR version (1..40). */
+export function moduleCountOf(version: number): number {
+  return 17 + 4 * version;
+}
 /** QR data modes; "mixed" when the code uses more than one segment mode. */
 export type QrMode = "numeric" | "alphanumeric" | "byte" | "kanji" | "mixed";
 

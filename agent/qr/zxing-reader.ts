@@ -11,7 +11,8 @@ import { dirname } from "node:path";
 import { prepareZXingModule, readBarcodes, type ReaderOptions, type ReadResult } from "zxing-wasm/reader";
 import type { Bitmap } from "./bitmap.js";
 import { keepByteOrderMark } from "./charset.js";
-import { asEcLevel, type Reading } from "./reading.js";
+import type { Reading } from "./reading.js";
+import { asEcLevel } from "./types.js";
 
 const require = createRequire(import.meta.url);
 
