@@ -31,7 +31,7 @@ import {
   type RuleSetName,
   utf8Finding,
 } from "../payload/index.js";
-import { decodeQrImage, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
+import { decodeQrImage, ECI_UTF8, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, out, printJson, printLine, type Styles } from "./output.js";
 
@@ -215,9 +215,6 @@ function primaryCodeFirst(image: DecodeImageResult): DecodeImageResult {
   return best === undefined ? image : { ...image, codes: [best, ...image.codes.filter((c) => c !== best)] };
 }
 
-/** The ECI designator of UTF-8. */
-const UTF8_ECI = 26;
-
 /** Validates input already read: decodes an image, checks the payload, merges the findings. */
 export async function validateInput(input: InputBytes, options: ValidateOptions = {}): Promise<ValidateReport> {
   const strict = options.strict ?? false;
@@ -239,7 +236,7 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
   // Byte segments (alone or mixed with numeric/alphanumeric ones, whose bytes are ASCII) are
   // meant to hold UTF-8 unless an ECI marker names another character set.
   const byteSegments = code.mode === "byte" || code.mode === "mixed";
-  const encoding = byteSegments && (code.eci === null || code.eci === UTF8_ECI) ? utf8Finding(code.bytes) : null;
+  const encoding = byteSegments && (code.eci === null || code.eci === ECI_UTF8) ? utf8Finding(code.bytes) : null;
   // The image's actual version supersedes the payload-size estimate of the same rule.
   const fromPayload = fromImage.some((f) => f.rule === "qr-high-version")
     ? check.findings.filter((f) => f.rule !== "qr-high-version")

@@ -7,6 +7,7 @@ import { InputError, isNotFound } from "../errors.js";
 import { MAX_IMAGE_FILE_BYTES } from "./limits.js";
 import type { DecodeImageResult } from "./types.js";
 
+export { ECI_UTF8 } from "./charset.js";
 export { isImageBytes } from "./image-format.js";
 export { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from "./limits.js";
 export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, QrMode } from "./types.js";
