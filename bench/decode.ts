@@ -117,7 +117,7 @@ async function loadCorpus(corpus: string): Promise<Sample[]> {
       const stem = file.replace(/\.[^.]+$/, "");
       const expected =
         folder === "multi-qrcode-1" ? MULTI_EXPECTED : [readFileSync(join(dir, `${stem}.txt`), "utf8")];
-      const { bitmap } = await loadImage(readFileSync(join(dir, file)), join(folder, file));
+      const bitmap = await loadImage(readFileSync(join(dir, file)), join(folder, file));
       samples.push({ folder, name: stem, expected, rotations: ROTATIONS.map((_, i) => rotateQuarterTurns(bitmap, i)) });
     }
   }

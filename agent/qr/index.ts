@@ -20,7 +20,7 @@ export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<D
     import("./load-image.js"),
     import("./decode-bitmap.js"),
   ]);
-  const { bitmap } = await loadImage(bytes, label);
+  const bitmap = await loadImage(bytes, label);
   const codes = await decodeBitmap(bitmap);
   return { file: label, width: bitmap.width, height: bitmap.height, codes };
 }

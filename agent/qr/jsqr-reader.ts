@@ -36,11 +36,6 @@ export function modeOfSegments(segments: readonly Segment[]): QrMode | null {
   return [...modes][0]!;
 }
 
-export interface JsqrSegments {
-  segments: Segment[];
-  version: number;
-}
-
 /**
  * One jsQR scan. jsQR merges caller options into a shared defaults object (so one call's
  * options leak into the next), hence the options are always passed in full.

@@ -15,14 +15,8 @@ import {
 } from "./image-format.js";
 import { MAX_IMAGE_PIXELS } from "./limits.js";
 
-
 /** Working memory allowed to the JPEG decoder (its default, 512 MB, is too little at the pixel limit). */
 const JPEG_MAX_MEMORY_MB = 1024;
-
-export interface LoadedImage {
-  bitmap: Bitmap;
-  format: ImageFormat;
-}
 
 const SUPPORTED = "PNG, JPEG, GIF, BMP or TIFF";
 
@@ -81,7 +75,7 @@ function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
 }
 
 /** Decodes image bytes to RGBA pixels, or throws an InputError naming `where`. */
-export async function loadImage(bytes: Uint8Array, where: string): Promise<LoadedImage> {
+export async function loadImage(bytes: Uint8Array, where: string): Promise<Bitmap> {
   const format = checkHeader(bytes, where);
   const name = FORMAT_NAMES[format];
   let image: Awaited<ReturnType<typeof Jimp.fromBuffer>>;
@@ -104,8 +98,5 @@ export async function loadImage(bytes: Uint8Array, where: string): Promise<Loade
       hint: "re-export the image",
     });
   }
-  return {
-    bitmap: { data: new Uint8ClampedArray(data.buffer, data.byteOffset, width * height * 4), width, height },
-    format,
-  };
+  return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, width * height * 4), width, height };
 }
