@@ -9,14 +9,15 @@ import type { Point } from "./bitmap.js";
 import type { Reading } from "./reading.js";
 import { moduleCountOf, type DecodedCode, type DecoderName } from "./types.js";
 
-interface Box {
+/** A bounding box, in image pixels. */
+export interface Box {
   minX: number;
   minY: number;
   maxX: number;
   maxY: number;
 }
 
-function boxOf(corners: readonly Point[]): Box {
+export function boxOf(corners: readonly Point[]): Box {
   const xs = corners.map((p) => p.x);
   const ys = corners.map((p) => p.y);
   return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };

@@ -17,7 +17,7 @@
  *    error-correction level that jsQR does not).
  */
 import { crop, fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "./bitmap.js";
-import { combineReadings } from "./combine.js";
+import { boxOf, combineReadings } from "./combine.js";
 import { readWithJsqr } from "./jsqr-reader.js";
 import type { Reading } from "./reading.js";
 import { describeModules } from "./symbol-metadata.js";
@@ -91,15 +91,14 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Pro
   const readings: Reading[] = [];
   for (const code of combineReadings(soFar)) {
     if (code.decoders.includes("jsqr") || !code.corners || code.moduleCount === null) continue;
-    const xs = code.corners.map((p) => p.x);
-    const ys = code.corners.map((p) => p.y);
-    const side = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+    const box = boxOf(code.corners);
+    const side = Math.max(box.maxX - box.minX, box.maxY - box.minY);
     const margin = (side / code.moduleCount) * 6; // the 4-module quiet zone, and some slack
     const rect = {
-      x: Math.max(0, Math.min(...xs) - margin),
-      y: Math.max(0, Math.min(...ys) - margin),
-      width: Math.max(...xs) - Math.min(...xs) + 2 * margin,
-      height: Math.max(...ys) - Math.min(...ys) + 2 * margin,
+      x: Math.max(0, box.minX - margin),
+      y: Math.max(0, box.minY - margin),
+      width: box.maxX - box.minX + 2 * margin,
+      height: box.maxY - box.minY + 2 * margin,
     };
     // A crop that is most of the image shows jsQR nothing new.
     if (rect.width * rect.height > 0.5 * original.width * original.height) continue;
