@@ -96,7 +96,7 @@ export class DeviceService {
       removed: null,
     };
     const agent = this.packages.list().find((p) => p.packageName === AGENT_PACKAGE && p.versionName === request.agentVersion);
-    this.ctx.store.devices.transaction(() => {
+    this.ctx.store.transaction(() => {
       this.ctx.store.devices.insert(device);
       this.ctx.store.devices.recordSync(
         id,
@@ -131,7 +131,7 @@ export class DeviceService {
           user,
         })
       : device.deviceName;
-    this.ctx.store.devices.transaction(() => {
+    this.ctx.store.transaction(() => {
       this.ctx.store.devices.setUser(device.id, user.id, deviceName);
       this.groups.deviceChanged({ ...device, userId: user.id, deviceName });
     });
@@ -151,7 +151,7 @@ export class DeviceService {
     const now = this.ctx.now();
     if (device.managementState === "deletePending") {
       const actions = this.ctx.store.devices.openActionsOf(device.id).filter((a) => a.type === "delete");
-      this.ctx.store.devices.transaction(() => {
+      this.ctx.store.transaction(() => {
         for (const action of actions) this.ctx.store.devices.updateAction(action.id, "completed", "delivered", now);
         this.ctx.store.devices.remove(device.id, now);
       });
@@ -190,7 +190,7 @@ export class DeviceService {
     }
     if (action.status === "completed") return;
     const now = this.ctx.now();
-    this.ctx.store.devices.transaction(() => {
+    this.ctx.store.transaction(() => {
       this.ctx.store.devices.updateAction(action.id, request.status, request.message ?? null, now);
       if (action.type === "wipe" && request.status === "completed") {
         this.ctx.store.devices.remove(device.id, now);
@@ -224,7 +224,7 @@ export class DeviceService {
   wipe(id: string): void {
     const device = this.visible(id);
     if (device.managementState === "wipePending") return;
-    this.ctx.store.devices.transaction(() => {
+    this.ctx.store.transaction(() => {
       this.ctx.store.devices.setManagementState(id, "wipePending");
       this.ctx.store.devices.addAction(this.newAction(id, "wipe"));
     });
@@ -233,7 +233,7 @@ export class DeviceService {
   /** delete: gone from the admin's view at once; the device is told to reset at its next check-in. */
   delete(id: string): void {
     this.visible(id);
-    this.ctx.store.devices.transaction(() => {
+    this.ctx.store.transaction(() => {
       this.ctx.store.devices.setManagementState(id, "deletePending");
       this.ctx.store.devices.addAction(this.newAction(id, "delete"));
       this.groups.deviceLeft(id);

@@ -37,12 +37,12 @@ export class PackageService {
   /** Makes sure every seed version is stored (same bytes every time) and loads the catalog. */
   seed(): void {
     const now = this.ctx.now();
-    this.ctx.store.db.transaction(() => {
+    this.ctx.store.transaction(() => {
       for (const spec of SEED_PACKAGES) {
         const built = buildPackage(spec);
         this.ctx.store.packages.insert({ ...built, published: now });
       }
-    })();
+    });
     this.reload();
   }
 

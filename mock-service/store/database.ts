@@ -13,6 +13,19 @@ export type Db = Database.Database;
 
 export const MEMORY_DB = ":memory:";
 
+/** Runs `work` in one transaction (one fsync); a call inside another becomes a savepoint. */
+export type Transaction = <T>(work: () => T) => T;
+
+/**
+ * The database's transaction runner, built once. better-sqlite3's `db.transaction(fn)` builds
+ * five wrapper functions each time it is called: per request (a check-in records its sync in a
+ * transaction) that cost as much as the statements themselves.
+ */
+export function transactionRunner(db: Db): Transaction {
+  const run = db.transaction((work: () => unknown) => work());
+  return <T>(work: () => T): T => run(work) as T;
+}
+
 export function openDatabase(file: string = MEMORY_DB): Db {
   let db: Db;
   try {

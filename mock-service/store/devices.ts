@@ -1,5 +1,5 @@
 /** Enrolled devices, the apps they report and the remote actions queued for them. */
-import type { Db } from "./database.js";
+import type { Db, Transaction } from "./database.js";
 import type { EnrollmentMode } from "./profiles.js";
 
 /**
@@ -110,7 +110,10 @@ export class DeviceStore {
   private readonly actionById;
   private readonly updateActionStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly transaction: Transaction,
+  ) {
     this.insertDevice = db.prepare(
       `INSERT INTO devices (id, azure_ad_device_id, credential_hash, profile_id, enrollment_profile_name, enrollment_mode,
          device_name_template, device_name, serial_number, model, manufacturer, os_version, agent_version, user_id,
@@ -182,11 +185,11 @@ export class DeviceStore {
 
   /** A successful sync: the agent's version, the apps it reported and the sync time, together. */
   recordSync(id: string, agentVersion: string, apps: AppRecord[], now: number): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.syncStmt.run(agentVersion, now, id);
       this.deleteApps.run(id);
       for (const app of apps) this.insertApp.run(id, app.packageName, app.versionName, app.versionCode);
-    })();
+    });
   }
 
   recordAgentVersion(id: string, agentVersion: string): void {
@@ -203,10 +206,10 @@ export class DeviceStore {
 
   /** Marks the device removed and forgets its apps; its row stays so its credential is recognised. */
   remove(id: string, now: number): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.setState.run("removed", now, id);
       this.deleteApps.run(id);
-    })();
+    });
   }
 
   addAction(action: ActionRecord): void {
@@ -225,11 +228,6 @@ export class DeviceStore {
 
   updateAction(id: string, status: ActionStatus, message: string | null, now: number): void {
     this.updateActionStmt.run(status, message, now, id);
-  }
-
-  /** Runs `work` in one transaction (one fsync), for changes that must land together. */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
   }
 }
 

@@ -1,5 +1,5 @@
 /** Groups (assigned and dynamic) and their members. */
-import type { Db } from "./database.js";
+import type { Db, Transaction } from "./database.js";
 
 export type MemberType = "user" | "device";
 
@@ -50,7 +50,10 @@ export class GroupStore {
   private readonly removeEverywhere;
   private readonly clearMembers;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly transaction: Transaction,
+  ) {
     this.insertGroup = db.prepare(
       `INSERT INTO groups (id, display_name, description, mail_nickname, mail_enabled, security_enabled, group_types,
          membership_rule, processing_state, created)
@@ -129,10 +132,10 @@ export class GroupStore {
 
   /** Replaces a dynamic group's members in one transaction. */
   replaceMembers(groupId: string, members: { id: string; type: MemberType }[], now: number): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.clearMembers.run(groupId);
       for (const m of members) this.addMemberStmt.run(groupId, m.id, m.type, now);
-    })();
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 /** The service's store: one SQLite database, one class per family of tables. */
-import { openDatabase, type Db } from "./database.js";
+import { openDatabase, transactionRunner, type Transaction } from "./database.js";
 import { DeviceStore } from "./devices.js";
 import { GroupStore } from "./groups.js";
 import { PackageStore } from "./packages.js";
@@ -8,7 +8,8 @@ import { TenantStore } from "./tenant.js";
 import { UserStore } from "./users.js";
 
 export interface Store {
-  db: Db;
+  /** For changes to several tables that must land together. */
+  transaction: Transaction;
   tenant: TenantStore;
   users: UserStore;
   profiles: ProfileStore;
@@ -20,13 +21,14 @@ export interface Store {
 
 export function openStore(file?: string): Store {
   const db = openDatabase(file);
+  const transaction = transactionRunner(db);
   return {
-    db,
+    transaction,
     tenant: new TenantStore(db),
-    users: new UserStore(db),
-    profiles: new ProfileStore(db),
-    devices: new DeviceStore(db),
-    groups: new GroupStore(db),
+    users: new UserStore(db, transaction),
+    profiles: new ProfileStore(db, transaction),
+    devices: new DeviceStore(db, transaction),
+    groups: new GroupStore(db, transaction),
     packages: new PackageStore(db),
     close: () => {
       if (db.open) db.close();

@@ -1,5 +1,5 @@
 /** Enrollment profiles and the tokens they issue. */
-import type { Db } from "./database.js";
+import type { Db, Transaction } from "./database.js";
 
 /** Graph enrollmentMode values of AOSP profiles (the only kind the simulator models). */
 export const ENROLLMENT_MODES = ["corporateOwnedAOSPUserAssociatedDevice", "corporateOwnedAOSPUserlessDevice"] as const;
@@ -100,7 +100,10 @@ export class ProfileStore {
   private readonly qrOf;
   private readonly saveQr;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly transaction: Transaction,
+  ) {
     this.insertProfile = db.prepare(
       `INSERT INTO profiles (id, display_name, description, enrollment_mode, configure_wifi, wifi_ssid, wifi_hidden,
          wifi_security_type, wifi_password, is_teams_device_profile, role_scope_tag_ids, device_name_template,
@@ -155,10 +158,10 @@ export class ProfileStore {
 
   /** Inserts the profile and its first token together. */
   create(profile: ProfileRecord, token: NewToken): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.insertProfile.run(toRow(profile));
       this.insertToken.run({ profileId: profile.id, ...token });
-    })();
+    });
   }
 
   save(profile: ProfileRecord): void {
@@ -167,10 +170,10 @@ export class ProfileStore {
 
   /** Deletes the profile; its tokens stay, marked profileDeleted. */
   delete(id: string): boolean {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       this.orphanTokens.run(id);
       return this.deleteProfile.run(id).changes > 0;
-    })();
+    });
   }
 
   get(id: string): ProfileRecord | undefined {
@@ -193,19 +196,19 @@ export class ProfileStore {
 
   /** createToken: the old token stops working (replaced), a new one is current. */
   replaceToken(profileId: string, token: NewToken, modified: number): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.retireTokens.run(profileId);
       this.insertToken.run({ profileId, ...token });
       this.touch.run(modified, profileId);
-    })();
+    });
   }
 
   /** revokeToken: the current token expires now. */
   revoke(profileId: string, now: number): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.revokeToken.run({ profileId, now });
       this.touch.run(now, profileId);
-    })();
+    });
   }
 
   currentToken(profileId: string): TokenRecord | undefined {

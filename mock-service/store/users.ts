@@ -1,5 +1,5 @@
 /** Users of the tenant and their licences. */
-import type { Db } from "./database.js";
+import type { Db, Transaction } from "./database.js";
 
 export interface UserRecord {
   id: string;
@@ -33,7 +33,10 @@ export class UserStore {
   private readonly removeLicense;
   private readonly update;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly transaction: Transaction,
+  ) {
     this.insertUser = db.prepare(
       `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created)
        VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created)`,
@@ -79,10 +82,10 @@ export class UserStore {
   }
 
   changeLicenses(userId: string, add: string[], remove: string[]): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const sku of remove) this.removeLicense.run(userId, sku);
       for (const sku of add) this.addLicense.run(userId, sku);
-    })();
+    });
   }
 
   private hydrate(row: UserRow | undefined): UserRecord | undefined {
