@@ -25,3 +25,19 @@ export function isNotFound(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
 }
+
+/**
+ * The InputError for a file that cannot be opened or read: missing, a directory, no permission,
+ * or another I/O error. `expected` names what the path should be ("an image file"), for the
+ * directory case; every command that reads a file says these the same way.
+ */
+export function fileReadError(error: unknown, path: string, expected: string, directoryHint = `pass ${expected}`): InputError {
+  if (isNotFound(error)) return new InputError("no such file", { where: path, hint: "check the path and the current directory" });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EISDIR") return new InputError(`is a directory, not ${expected}`, { where: path, hint: directoryHint });
+  if (code === "EACCES" || code === "EPERM") {
+    return new InputError("cannot be read (permission denied)", { where: path, hint: "check the file's permissions" });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new InputError(`cannot be read: ${message}`, { where: path, hint: "check that the file exists and is readable" });
+}

@@ -14,8 +14,8 @@
  *   UTF-8, a byte-order mark, an image holding no QR code.
  */
 import type { Command } from "commander";
-import { open } from "node:fs/promises";
-import { InputError, isNotFound } from "../errors.js";
+import { open, type FileHandle } from "node:fs/promises";
+import { fileReadError, InputError } from "../errors.js";
 import {
   checkPayloadBytes,
   checkPayloadText,
@@ -31,7 +31,7 @@ import {
   type RuleSetName,
   utf8Finding,
 } from "../payload/index.js";
-import { decodeQrImage, ECI_UTF8, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
+import { decodeQrImage, ECI_UTF8, imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, out, printJson, printLine, type Styles } from "./output.js";
 
@@ -56,10 +56,7 @@ function classify(head: Uint8Array): "image" | "text" {
 
 function tooLarge(file: string, kind: "image" | "text", size: number): InputError {
   return kind === "image"
-    ? new InputError(`is ${Math.round(size / 1024 / 1024)} MB, too large for an image of a QR code`, {
-        where: label(file),
-        hint: "scale the image down or crop it to the code",
-      })
+    ? imageFileTooLarge(label(file), size)
     : new InputError(
         `is more than ${MAX_PAYLOAD_FILE_BYTES / 1024} KiB of text, far more than a QR code holds (2953 bytes at most), ` +
           "so it is not a provisioning payload",
@@ -86,15 +83,11 @@ async function readStdin(): Promise<InputBytes> {
 }
 
 async function readFileInput(path: string): Promise<InputBytes> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(path, "r");
-  } catch (error) {
-    throw fileError(error, path);
-  }
-  try {
     const info = await handle.stat();
-    if (info.isDirectory()) throw new InputError("is a directory", { where: path, hint: "pass a payload JSON file or an image" });
+    // A directory opens, and then fails to read with EISDIR.
     const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
     await handle.read(head, 0, head.length, 0);
     const kind = classify(head);
@@ -103,21 +96,10 @@ async function readFileInput(path: string): Promise<InputBytes> {
     const bytes = await handle.readFile();
     return { file: path, bytes, kind };
   } catch (error) {
-    throw error instanceof InputError ? error : fileError(error, path);
+    throw error instanceof InputError ? error : fileReadError(error, path, "a payload JSON file or an image");
   } finally {
-    await handle.close();
+    await handle?.close();
   }
-}
-
-function fileError(error: unknown, path: string): InputError {
-  if (isNotFound(error)) return new InputError("no such file", { where: path, hint: "check the path and the current directory" });
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "EISDIR") return new InputError("is a directory", { where: path, hint: "pass a payload JSON file or an image" });
-  if (code === "EACCES" || code === "EPERM") {
-    return new InputError("cannot be read (permission denied)", { where: path, hint: "check the file's permissions" });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new InputError(`cannot be read: ${message}`, { where: path });
 }
 
 /** Text that is plainly not a payload nor anything a QR code would hold: NUL bytes, or binary. */
