@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
-import { EXIT_USAGE, err, printError } from "./output.js";
+import { EXIT_USAGE, err, reportError } from "./output.js";
 
 type Register = (program: Command) => void;
 
@@ -71,10 +71,10 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 async function main(argv: string[]): Promise<void> {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
-  const program = await buildProgram(argv);
-  // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
-  for (const command of program.commands) command.exitOverride();
   try {
+    const program = await buildProgram(argv);
+    // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
+    for (const command of program.commands) command.exitOverride();
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -82,8 +82,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = benign.includes(error.code) ? 0 : EXIT_USAGE;
       return;
     }
-    printError(`aosp-sim: internal error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = EXIT_USAGE;
+    process.exitCode = reportError(error);
   }
 }
 
