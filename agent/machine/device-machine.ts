@@ -77,7 +77,7 @@ function firstRemoval(output: CheckInOutput) {
   return output.actions.find((a) => a.type === "wipe") ?? output.actions.find((a) => a.type === "delete");
 }
 
-/** Screen text and a one-line description of each state, for the timeline and the diagram. */
+/** What the state's screen shows (its meta), for the diagram; the timeline words are in agent/report/describe.ts. */
 function screen(text: string) {
   return { screen: text };
 }
@@ -306,23 +306,35 @@ type StateConfig = NonNullable<MachineConfig["states"]>[string];
 type InvokeConfig = Exclude<NonNullable<StateConfig["invoke"]>, readonly unknown[] | string>;
 type Transitions = NonNullable<StateConfig["always"]>;
 
+/** A transition as the helpers below read it: where it goes and what it does on the way. */
+type TransitionData = { target?: string; guard?: unknown; actions?: unknown };
+
+function listOf<T>(value: T | readonly T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
+}
+
 /**
- * A call to the enrollment service: the request, and a pause before each retry while the failure
- * is retryable (5xx, timeout, network) and attempts remain. `invoke.onDone` is where success
- * goes; `fail` is where a refusal or the last failed attempt goes.
+ * A call to the enrollment service, named by its invoke id (the step that retries and fails):
+ * the request, and a pause before each retry while the failure is retryable (5xx, timeout,
+ * network) and attempts remain. `invoke.onDone` is where success goes; `fail` is where a refusal
+ * or the last failed attempt goes. Leaving the call either way forgets its retry count
+ * ("clearRetry" runs first on every way out).
  */
-function serviceCall(step: string, invoke: InvokeConfig, fail: Transitions): StateConfig {
+function serviceCall(invoke: InvokeConfig & { id: string }, fail: Transitions): StateConfig {
+  const step = invoke.id;
   const retry = {
     guard: { type: "canRetry", params: { step } },
     target: "waitingToRetry",
     actions: { type: "scheduleRetry", params: { step } },
   } as const;
+  const leaving = (transitions: unknown) =>
+    listOf(transitions as TransitionData | TransitionData[]).map((t) => ({ ...t, actions: ["clearRetry", ...listOf(t.actions)] }));
   return {
     initial: "requesting",
     states: {
       requesting: {
         tags: ["busy"],
-        invoke: { ...invoke, onError: [retry, ...(Array.isArray(fail) ? fail : [fail])] },
+        invoke: { ...invoke, onDone: leaving(invoke.onDone), onError: [retry, ...leaving(fail)] } as InvokeConfig,
       },
       waitingToRetry: {
         tags: ["waiting"],
@@ -332,6 +344,20 @@ function serviceCall(step: string, invoke: InvokeConfig, fail: Transitions): Sta
     },
   };
 }
+
+/** Records why `step` failed (the error event's cause, on the screen its code stands for). */
+function recordFailure(step: string) {
+  return { type: "recordStepFailure" as const, params: { step } };
+}
+
+/** After the erase: a wipe is first confirmed to the service; then the welcome screen, storage erased. */
+const afterErase = [
+  { guard: "wipeToConfirm", target: "confirmingWipe" },
+  { target: "#device.welcome", actions: "eraseContext" },
+] as const;
+
+/** "Reset" on an error screen: a factory reset the user asked for. */
+const resetButton = { FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" } } as const;
 
 /** Installing the app at the head of the queue (a companion at enrollment, an update later). */
 function nextAppInput({ context }: { context: DeviceContext }): InstallAppInput {
@@ -360,7 +386,7 @@ function withPrediction(context: DeviceContext, failed: Failure): Failure {
 
 /** Where a provisioning step's failure goes: the error screen that needs a factory reset. */
 function provisioningFailure(step: string) {
-  return { target: "#device.provisioningFailed", actions: { type: "recordStepFailure" as const, params: { step } } };
+  return { target: "#device.provisioningFailed", actions: recordFailure(step) };
 }
 
 export const deviceMachine = deviceSetup.createMachine({
@@ -405,7 +431,7 @@ export const deviceMachine = deviceSetup.createMachine({
           { guard: "payloadInvalid", target: "cantSetUpDevice", actions: "recordInvalidPayload" },
           { target: "checkingPreconditions", actions: "storePlan" },
         ],
-        onError: { target: "cantSetUpDevice", actions: { type: "recordStepFailure", params: { step: "checkPayload" } } },
+        onError: { target: "cantSetUpDevice", actions: recordFailure("checkPayload") },
       },
     },
     checkingPreconditions: {
@@ -421,7 +447,7 @@ export const deviceMachine = deviceSetup.createMachine({
           { guard: "payloadNamesWifi", target: "connectingWifi" },
           { target: "checkingNetwork" },
         ],
-        onError: { target: "cantSetUpDevice", actions: { type: "recordStepFailure", params: { step: "checkPreconditions" } } },
+        onError: { target: "cantSetUpDevice", actions: recordFailure("checkPreconditions") },
       },
     },
     checkingNetwork: {
@@ -435,7 +461,7 @@ export const deviceMachine = deviceSetup.createMachine({
           { guard: "networkConnected", target: "preparingAgent" },
           { target: "wifiFailed", actions: "recordNoNetwork" },
         ],
-        onError: { target: "wifiFailed", actions: { type: "recordStepFailure", params: { step: "checkNetwork" } } },
+        onError: { target: "wifiFailed", actions: recordFailure("checkNetwork") },
       },
     },
     connectingWifi: {
@@ -462,7 +488,7 @@ export const deviceMachine = deviceSetup.createMachine({
       tags: ["failure"],
       on: {
         RETRY: [{ guard: "payloadNamesWifi", target: "connectingWifi" }, { target: "checkingNetwork" }],
-        FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" },
+        ...resetButton,
       },
     },
     preparingAgent: {
@@ -544,19 +570,18 @@ export const deviceMachine = deviceSetup.createMachine({
       description: "The payload or the device's state does not allow provisioning; only a reset helps.",
       meta: screen("Can't set up device"),
       tags: ["failure"],
-      on: { FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" } },
+      on: resetButton,
     },
     provisioningFailed: {
       description: "Download, checksum, install or device-owner failure; the device needs a factory reset.",
       meta: screen("Couldn't set up device"),
       tags: ["failure"],
-      on: { FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" } },
+      on: resetButton,
     },
     enrolling: {
       description: "The agent enrolls with the admin extras' token against the service URL.",
       meta: screen("Enrolling your device..."),
       ...serviceCall(
-        "enroll",
         {
           id: "enroll",
           src: "enroll",
@@ -568,11 +593,11 @@ export const deviceMachine = deviceSetup.createMachine({
           }),
           onDone: [
             // A userless device has no user to sign in: it goes straight to its apps.
-            { guard: "enrolledUserless", target: "#device.installingApps", actions: ["clearRetry", "recordEnrollment"] },
-            { target: "#device.signingIn", actions: ["clearRetry", "recordEnrollment"] },
+            { guard: "enrolledUserless", target: "#device.installingApps", actions: "recordEnrollment" },
+            { target: "#device.signingIn", actions: "recordEnrollment" },
           ],
         },
-        { target: "#device.enrollmentFailed", actions: [{ type: "recordStepFailure", params: { step: "enroll" } }, "clearRetry"] },
+        { target: "#device.enrollmentFailed", actions: recordFailure("enroll") },
       ),
     },
     enrollmentFailed: {
@@ -581,7 +606,7 @@ export const deviceMachine = deviceSetup.createMachine({
       tags: ["failure"],
       on: {
         RETRY: { guard: "failureRetryable", target: "enrolling" },
-        FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" },
+        ...resetButton,
       },
     },
     signingIn: {
@@ -596,7 +621,6 @@ export const deviceMachine = deviceSetup.createMachine({
         verifying: {
           meta: screen("Signing in..."),
           ...serviceCall(
-            "signIn",
             {
               id: "signIn",
               src: "signIn",
@@ -605,14 +629,11 @@ export const deviceMachine = deviceSetup.createMachine({
                 userPrincipalName: context.credentials?.userPrincipalName ?? "",
                 password: context.credentials?.password ?? "",
               }),
-              onDone: { target: "#device.installingApps", actions: ["clearRetry", "recordUser", "forgetCredentials"] },
+              onDone: { target: "#device.installingApps", actions: ["recordUser", "forgetCredentials"] },
             },
             [
-              { guard: "userlessRefusal", target: "#device.installingApps", actions: ["clearRetry", "forgetCredentials"] },
-              {
-                target: "#device.signInFailed",
-                actions: [{ type: "recordStepFailure", params: { step: "signIn" } }, "clearRetry", "forgetCredentials"],
-              },
+              { guard: "userlessRefusal", target: "#device.installingApps", actions: "forgetCredentials" },
+              { target: "#device.signInFailed", actions: [recordFailure("signIn"), "forgetCredentials"] },
             ],
           ),
         },
@@ -624,7 +645,7 @@ export const deviceMachine = deviceSetup.createMachine({
       tags: ["failure"],
       on: {
         RETRY: "signingIn",
-        FACTORY_RESET: { target: "factoryResetting", actions: "recordUserReset" },
+        ...resetButton,
       },
     },
     installingApps: {
@@ -640,14 +661,13 @@ export const deviceMachine = deviceSetup.createMachine({
         installing: {
           meta: screen("Installing apps..."),
           ...serviceCall(
-            "installApp",
             {
               id: "installApp",
               src: "installApp",
               input: nextAppInput,
-              onDone: { target: "#device.installingApps.next", actions: ["clearRetry", "recordInstalledApp"] },
+              onDone: { target: "#device.installingApps.next", actions: "recordInstalledApp" },
             },
-            { target: "#device.enrollmentFailed", actions: [{ type: "recordStepFailure", params: { step: "installApp" } }, "clearRetry"] },
+            { target: "#device.enrollmentFailed", actions: recordFailure("installApp") },
           ),
         },
       },
@@ -670,7 +690,6 @@ export const deviceMachine = deviceSetup.createMachine({
         checkingIn: {
           meta: screen("Checking for updates..."),
           ...serviceCall(
-            "checkIn",
             {
               id: "checkIn",
               src: "checkIn",
@@ -680,33 +699,32 @@ export const deviceMachine = deviceSetup.createMachine({
               }),
               onDone: [
                 // A wipe is acknowledged before the reset; a delete needs none (the device is already gone).
-              { guard: "wipeRequested", target: "#device.enrolled.acknowledgingAction", actions: ["clearRetry", "recordCheckIn", "takeAction"] },
-              { guard: "deleteRequested", target: "#device.factoryResetting", actions: ["clearRetry", "recordCheckIn", "takeAction"] },
-                { guard: "updatesOffered", target: "#device.enrolled.updating", actions: ["clearRetry", "recordCheckIn", "queueUpdates"] },
-                { target: "#device.enrolled.idle", actions: ["clearRetry", "recordCheckIn"] },
+                { guard: "wipeRequested", target: "#device.enrolled.acknowledgingAction", actions: ["recordCheckIn", "takeAction"] },
+                { guard: "deleteRequested", target: "#device.factoryResetting", actions: ["recordCheckIn", "takeAction"] },
+                { guard: "updatesOffered", target: "#device.enrolled.updating", actions: ["recordCheckIn", "queueUpdates"] },
+                { target: "#device.enrolled.idle", actions: "recordCheckIn" },
               ],
             },
             [
-              { guard: "agentTooOld", target: "#device.enrolled.fetchingUpdates", actions: ["clearRetry", "advanceSchedule"] },
-              { guard: "deviceRemoved", target: "#device.factoryResetting", actions: ["clearRetry", "recordRemoved"] },
-              { target: "#device.enrolled.idle", actions: ["clearRetry", "recordMissedCheckIn"] },
+              { guard: "agentTooOld", target: "#device.enrolled.fetchingUpdates", actions: "advanceSchedule" },
+              { guard: "deviceRemoved", target: "#device.factoryResetting", actions: "recordRemoved" },
+              { target: "#device.enrolled.idle", actions: "recordMissedCheckIn" },
             ],
           ),
         },
         fetchingUpdates: {
           meta: screen("Update required: the Intune app must be updated to sync"),
           ...serviceCall(
-            "getUpdates",
             {
               id: "getUpdates",
               src: "getUpdates",
               input: ({ context }: { context: DeviceContext }) => ({ session: sessionOf(context) }),
               onDone: [
-                { guard: "updatesOffered", target: "#device.enrolled.updating", actions: ["clearRetry", "queueUpdates"] },
-                { target: "#device.enrolled.idle", actions: "clearRetry" },
+                { guard: "updatesOffered", target: "#device.enrolled.updating", actions: "queueUpdates" },
+                { target: "#device.enrolled.idle" },
               ],
             },
-            { target: "#device.enrolled.idle", actions: "clearRetry" },
+            { target: "#device.enrolled.idle" },
           ),
         },
         updating: {
@@ -733,14 +751,13 @@ export const deviceMachine = deviceSetup.createMachine({
             installingAgentUpdate: {
               meta: screen("Updating the Intune app..."),
               ...serviceCall(
-                "installAgentUpdate",
                 {
                   id: "installAgentUpdate",
                   src: "installApp",
                   input: nextAppInput,
-                  onDone: { target: "#device.enrolled.updating.relaunchingAgent", actions: ["clearRetry", "recordInstalledApp"] },
+                  onDone: { target: "#device.enrolled.updating.relaunchingAgent", actions: "recordInstalledApp" },
                 },
-                { target: "#device.enrolled.updating.relaunchingAgent", actions: ["clearRetry", "skipApp"] },
+                { target: "#device.enrolled.updating.relaunchingAgent", actions: "skipApp" },
               ),
             },
             relaunchingAgent: {
@@ -757,14 +774,13 @@ export const deviceMachine = deviceSetup.createMachine({
             installingUpdate: {
               meta: screen("Updating apps..."),
               ...serviceCall(
-                "installUpdate",
                 {
                   id: "installUpdate",
                   src: "installApp",
                   input: nextAppInput,
-                  onDone: { target: "#device.enrolled.updating.next", actions: ["clearRetry", "recordInstalledApp"] },
+                  onDone: { target: "#device.enrolled.updating.next", actions: "recordInstalledApp" },
                 },
-                { target: "#device.enrolled.updating.next", actions: ["clearRetry", "skipApp"] },
+                { target: "#device.enrolled.updating.next", actions: "skipApp" },
               ),
             },
           },
@@ -772,7 +788,6 @@ export const deviceMachine = deviceSetup.createMachine({
         acknowledgingAction: {
           meta: screen("Your IT admin is resetting this device"),
           ...serviceCall(
-            "acknowledgeAction",
             {
               id: "acknowledgeAction",
               src: "acknowledgeAction",
@@ -781,16 +796,15 @@ export const deviceMachine = deviceSetup.createMachine({
                 actionId: context.pendingAction!.id,
                 status: "started",
               }),
-              onDone: // The device honours the action even when its acknowledgement cannot be delivered.
-              { target: "#device.factoryResetting", actions: "clearRetry" },
+              onDone: { target: "#device.factoryResetting" },
             },
-            { target: "#device.factoryResetting", actions: "clearRetry" },
+            // The device honours the action even when its acknowledgement cannot be delivered.
+            { target: "#device.factoryResetting" },
           ),
         },
         sharingLogs: {
           meta: screen("Sending logs..."),
           ...serviceCall(
-            "uploadLogs",
             {
               id: "uploadLogs",
               src: "uploadLogs",
@@ -798,9 +812,9 @@ export const deviceMachine = deviceSetup.createMachine({
                 session: sessionOf(context),
                 description: context.logDescription,
               }),
-              onDone: { target: "#device.enrolled.idle", actions: ["clearRetry", "recordIncident"] },
+              onDone: { target: "#device.enrolled.idle", actions: "recordIncident" },
             },
-            { target: "#device.enrolled.idle", actions: ["clearRetry", { type: "recordStepFailure", params: { step: "uploadLogs" } }] },
+            { target: "#device.enrolled.idle", actions: recordFailure("uploadLogs") },
           ),
         },
       },
@@ -815,20 +829,14 @@ export const deviceMachine = deviceSetup.createMachine({
           invoke: {
             id: "factoryReset",
             src: "factoryReset",
-            onDone: [
-              { guard: "wipeToConfirm", target: "confirmingWipe" },
-              { target: "#device.welcome", actions: "eraseContext" },
-            ],
-            onError: [
-              { guard: "wipeToConfirm", target: "confirmingWipe" },
-              { target: "#device.welcome", actions: "eraseContext" },
-            ],
+            // Erased, or the reset failed: the device restarts either way.
+            onDone: afterErase,
+            onError: afterErase,
           },
         },
         confirmingWipe: {
           meta: screen("Erasing..."),
           ...serviceCall(
-            "confirmWipe",
             {
               id: "confirmWipe",
               src: "acknowledgeAction",
@@ -837,9 +845,9 @@ export const deviceMachine = deviceSetup.createMachine({
                 actionId: context.pendingAction!.id,
                 status: "completed",
               }),
-              onDone: { target: "#device.welcome", actions: ["clearRetry", "eraseContext"] },
+              onDone: { target: "#device.welcome", actions: "eraseContext" },
             },
-            { target: "#device.welcome", actions: ["clearRetry", "eraseContext"] },
+            { target: "#device.welcome", actions: "eraseContext" },
           ),
         },
       },
