@@ -59,5 +59,16 @@ export const filterQuerystring = {
 export const noContent = { 204: { type: "null", description: "Done; no body." } } as const;
 
 /** Security requirements, named as in the OpenAPI document's components. */
-export const adminSecurity = [{ adminToken: [] }];
-export const deviceSecurity = [{ deviceCredential: [] }];
+export type SecurityRequirement = Record<string, string[]>;
+export const adminSecurity: SecurityRequirement[] = [{ adminToken: [] }];
+export const deviceSecurity: SecurityRequirement[] = [{ deviceCredential: [] }];
+
+/**
+ * The schemas of one route family: the family's OpenAPI tag and security requirement are written
+ * here once, and each route keeps its own summary, parameters, body and answers in view. A route
+ * that names its own `security` keeps it.
+ */
+export function routeFamily(tag: string, security?: SecurityRequirement[]) {
+  const common = { tags: [tag], ...(security === undefined ? {} : { security }) };
+  return <S extends { summary: string; response: object }>(schema: S) => ({ ...common, ...schema });
+}

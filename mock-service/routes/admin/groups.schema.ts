@@ -1,6 +1,6 @@
 /** Schemas of /beta/groups (Graph beta names). */
 import { MAX_RULE_LENGTH } from "../../membership-rule/index.js";
-import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 
 export const groupSchema = {
   type: "object",
@@ -54,61 +54,47 @@ const memberSchema = {
   },
 } as const;
 
-const tags = ["admin: groups"];
+const route = routeFamily("admin: groups", adminSecurity);
 
-export const createGroupSchema = {
-  tags,
+export const createGroupSchema = route({
   summary: "Create an assigned group, or a dynamic device group with a membershipRule",
-  security: adminSecurity,
   body: { type: "object", additionalProperties: false, properties: writable },
   response: { 201: groupSchema, ...errors(400, 401, 413, 415) },
-};
+});
 
-export const listGroupsSchema = {
-  tags,
+export const listGroupsSchema = route({
   summary: "List groups",
-  security: adminSecurity,
   querystring: filterQuerystring,
   response: { 200: listOf(groupSchema), ...errors(400, 401) },
-};
+});
 
-export const getGroupSchema = {
-  tags,
+export const getGroupSchema = route({
   summary: "Get a group",
-  security: adminSecurity,
   params: idParams,
   response: { 200: groupSchema, ...errors(401, 404) },
-};
+});
 
-export const patchGroupSchema = {
-  tags,
+export const patchGroupSchema = route({
   summary: "Update a group (a new rule is evaluated over every device)",
-  security: adminSecurity,
   params: idParams,
   body: { type: "object", additionalProperties: false, properties: writable },
   response: { 204: { type: "null" }, ...errors(400, 401, 404) },
-};
+});
 
-export const deleteGroupSchema = {
-  tags,
+export const deleteGroupSchema = route({
   summary: "Delete a group",
-  security: adminSecurity,
   params: idParams,
   response: { ...noContent, ...errors(401, 404) },
-};
+});
 
-export const listMembersSchema = {
-  tags,
+export const listMembersSchema = route({
   summary: "Members of a group (devices and users)",
-  security: adminSecurity,
   params: idParams,
   response: { 200: listOf(memberSchema), ...errors(401, 404) },
-};
+});
 
-export const addMemberSchema = {
-  tags,
+export const addMemberSchema = route({
   summary: "Add a user or device to an assigned group",
-  security: adminSecurity,
   params: idParams,
   body: {
     type: "object",
@@ -123,16 +109,14 @@ export const addMemberSchema = {
     },
   },
   response: { ...noContent, ...errors(400, 401, 404) },
-};
+});
 
-export const removeMemberSchema = {
-  tags,
+export const removeMemberSchema = route({
   summary: "Remove a member from an assigned group",
-  security: adminSecurity,
   params: {
     type: "object",
     required: ["id", "memberId"],
     properties: { id: { type: "string", maxLength: 200 }, memberId: { type: "string", maxLength: 200 } },
   },
   response: { ...noContent, ...errors(400, 401, 404) },
-};
+});

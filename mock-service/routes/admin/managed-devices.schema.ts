@@ -1,5 +1,5 @@
 /** Schemas of /beta/deviceManagement/managedDevices (Graph beta names). */
-import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
 
 export const managedDeviceSchema = {
   type: "object",
@@ -46,28 +46,22 @@ export const detectedAppSchema = {
   },
 } as const;
 
-const tags = ["admin: managed devices"];
+const route = routeFamily("admin: managed devices", adminSecurity);
 
-export const listDevicesSchema = {
-  tags,
+export const listDevicesSchema = route({
   summary: "List managed devices ($filter: userPrincipalName eq '...', and others)",
-  security: adminSecurity,
   querystring: filterQuerystring,
   response: { 200: listOf(managedDeviceSchema), ...errors(400, 401) },
-};
+});
 
-export const getDeviceSchema = {
-  tags,
+export const getDeviceSchema = route({
   summary: "Get a managed device",
-  security: adminSecurity,
   params: idParams,
   response: { 200: managedDeviceSchema, ...errors(401, 404) },
-};
+});
 
-export const wipeDeviceSchema = {
-  tags,
+export const wipeDeviceSchema = route({
   summary: "Wipe: wipePending until the device acknowledges its factory reset, then removed",
-  security: adminSecurity,
   params: idParams,
   body: {
     type: ["object", "null"],
@@ -83,20 +77,16 @@ export const wipeDeviceSchema = {
     },
   },
   response: { ...noContent, ...errors(400, 401, 404) },
-};
+});
 
-export const deleteDeviceSchema = {
-  tags,
+export const deleteDeviceSchema = route({
   summary: "Delete: removed from the list at once; the device resets at its next check-in",
-  security: adminSecurity,
   params: idParams,
   response: { ...noContent, ...errors(401, 404) },
-};
+});
 
-export const detectedAppsSchema = {
-  tags,
+export const detectedAppsSchema = route({
   summary: "Apps the device reported at its last check-in, with versions",
-  security: adminSecurity,
   params: idParams,
   response: { 200: listOf(detectedAppSchema), ...errors(401, 404) },
-};
+});

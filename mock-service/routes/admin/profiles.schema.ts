@@ -1,6 +1,6 @@
 /** Schemas of /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles (Graph beta names). */
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
-import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 
 const enrollmentMode = {
   type: "string",
@@ -84,54 +84,42 @@ export const profileSchema = {
   },
 } as const;
 
-const tags = ["admin: enrollment profiles"];
+const route = routeFamily("admin: enrollment profiles", adminSecurity);
 
-export const createProfileSchema = {
-  tags,
+export const createProfileSchema = route({
   summary: "Create an AOSP enrollment profile (issues its first token)",
-  security: adminSecurity,
   // Graph's own examples send the read-only properties too; they are ignored, as Graph does.
   body: { type: "object", additionalProperties: false, properties: { ...writable, ...readOnlyEchoes } },
   response: { 201: profileSchema, ...errors(400, 401, 413, 415) },
-};
+});
 
-export const listProfilesSchema = {
-  tags,
+export const listProfilesSchema = route({
   summary: "List enrollment profiles ($filter: displayName eq '...', enrollmentMode eq '...')",
-  security: adminSecurity,
   querystring: filterQuerystring,
   response: { 200: listOf(profileSchema), ...errors(400, 401) },
-};
+});
 
-export const getProfileSchema = {
-  tags,
+export const getProfileSchema = route({
   summary: "Get an enrollment profile, its token and QR code",
-  security: adminSecurity,
   params: idParams,
   response: { 200: profileSchema, ...errors(401, 404) },
-};
+});
 
-export const patchProfileSchema = {
-  tags,
+export const patchProfileSchema = route({
   summary: "Update an enrollment profile",
-  security: adminSecurity,
   params: idParams,
   body: { type: "object", additionalProperties: false, properties: { ...writable, ...readOnlyEchoes } },
   response: { 200: profileSchema, ...errors(400, 401, 404, 413, 415) },
-};
+});
 
-export const deleteProfileSchema = {
-  tags,
+export const deleteProfileSchema = route({
   summary: "Delete an enrollment profile (its tokens stop working; enrolled devices stay)",
-  security: adminSecurity,
   params: idParams,
   response: { ...noContent, ...errors(401, 404) },
-};
+});
 
-export const createTokenSchema = {
-  tags,
+export const createTokenSchema = route({
   summary: "Replace the profile's token (the old one stops working)",
-  security: adminSecurity,
   params: idParams,
   body: {
     type: ["object", "null"],
@@ -139,12 +127,10 @@ export const createTokenSchema = {
     properties: { tokenValidityInSeconds: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
   },
   response: { ...noContent, ...errors(400, 401, 404) },
-};
+});
 
-export const revokeTokenSchema = {
-  tags,
+export const revokeTokenSchema = route({
   summary: "Revoke the profile's token (it expires now)",
-  security: adminSecurity,
   params: idParams,
   response: { ...noContent, ...errors(401, 404) },
-};
+});

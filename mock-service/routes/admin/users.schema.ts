@@ -1,5 +1,5 @@
 /** Schemas of /beta/users, /beta/organization and /beta/subscribedSkus (Graph beta names). */
-import { adminSecurity, dateTime, errors, filterQuerystring, listOf, odataTypeProperty } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, listOf, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 
 const passwordProfile = {
   type: "object",
@@ -33,17 +33,15 @@ export const userSchema = {
   },
 } as const;
 
-const tags = ["admin: users and tenant"];
+const route = routeFamily("admin: users and tenant", adminSecurity);
 const userParams = {
   type: "object",
   required: ["id"],
   properties: { id: { type: "string", minLength: 1, maxLength: 320, description: "Object id or userPrincipalName" } },
 } as const;
 
-export const createUserSchema = {
-  tags,
+export const createUserSchema = route({
   summary: "Create a user with a password",
-  security: adminSecurity,
   body: {
     type: "object",
     required: ["displayName", "userPrincipalName", "passwordProfile"],
@@ -59,28 +57,22 @@ export const createUserSchema = {
     },
   },
   response: { 201: userSchema, ...errors(400, 401, 413, 415) },
-};
+});
 
-export const listUsersSchema = {
-  tags,
+export const listUsersSchema = route({
   summary: "List users ($filter: userPrincipalName eq '...')",
-  security: adminSecurity,
   querystring: filterQuerystring,
   response: { 200: listOf(userSchema), ...errors(400, 401) },
-};
+});
 
-export const getUserSchema = {
-  tags,
+export const getUserSchema = route({
   summary: "Get a user by id or userPrincipalName",
-  security: adminSecurity,
   params: userParams,
   response: { 200: userSchema, ...errors(401, 404) },
-};
+});
 
-export const patchUserSchema = {
-  tags,
+export const patchUserSchema = route({
   summary: "Update a user (displayName, accountEnabled, password)",
-  security: adminSecurity,
   params: userParams,
   body: {
     type: "object",
@@ -93,12 +85,10 @@ export const patchUserSchema = {
     },
   },
   response: { 204: { type: "null" }, ...errors(400, 401, 404) },
-};
+});
 
-export const assignLicenseSchema = {
-  tags,
+export const assignLicenseSchema = route({
   summary: "Add and remove licences (a user needs one that includes Intune to sign in on a device)",
-  security: adminSecurity,
   params: userParams,
   body: {
     type: "object",
@@ -122,12 +112,10 @@ export const assignLicenseSchema = {
     },
   },
   response: { 200: userSchema, ...errors(400, 401, 404) },
-};
+});
 
-export const organizationSchema = {
-  tags,
+export const organizationSchema = route({
   summary: "The tenant (its MDM authority is Intune)",
-  security: adminSecurity,
   response: {
     200: listOf({
       type: "object",
@@ -140,12 +128,10 @@ export const organizationSchema = {
     }),
     ...errors(401),
   },
-};
+});
 
-export const subscribedSkusSchema = {
-  tags,
+export const subscribedSkusSchema = route({
   summary: "The tenant's licences (skuIds for assignLicense)",
-  security: adminSecurity,
   response: {
     200: listOf({
       type: "object",
@@ -163,4 +149,4 @@ export const subscribedSkusSchema = {
     }),
     ...errors(401),
   },
-};
+});

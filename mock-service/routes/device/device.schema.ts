@@ -1,8 +1,9 @@
 /** Schemas of the device API under /device/v1 (agent/client/device-api.ts is the contract). */
-import { dateTime, deviceSecurity, errors } from "../../http/schemas.js";
+import { dateTime, deviceSecurity, errors, routeFamily } from "../../http/schemas.js";
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
 
-const tags = ["device API"];
+const TAG = "device API";
+const route = routeFamily(TAG, deviceSecurity);
 
 const packageOffer = {
   type: "object",
@@ -24,8 +25,8 @@ const deviceParams = {
 
 const versionName = { type: "string", minLength: 1, maxLength: 40 } as const;
 
-export const enrollSchema = {
-  tags,
+/** Enrollment comes before there is a credential. */
+export const enrollSchema = routeFamily(TAG)({
   summary: "Enroll with the enrollment token from the QR payload; returns the device credential",
   body: {
     type: "object",
@@ -53,12 +54,10 @@ export const enrollSchema = {
     },
     ...errors(400, 401, 410, 413, 415),
   },
-};
+});
 
-export const signInSchema = {
-  tags,
+export const signInSchema = route({
   summary: "Sign the device's user in (licence required)",
-  security: deviceSecurity,
   params: deviceParams,
   body: {
     type: "object",
@@ -81,12 +80,10 @@ export const signInSchema = {
     },
     ...errors(400, 401, 403, 404, 409),
   },
-};
+});
 
-export const checkInSchema = {
-  tags,
+export const checkInSchema = route({
   summary: "Check in: report apps, receive pending actions and updates (agent 24.7.0 or later)",
-  security: deviceSecurity,
   params: deviceParams,
   body: {
     type: "object",
@@ -127,23 +124,19 @@ export const checkInSchema = {
     },
     ...errors(400, 401, 403, 404, 426),
   },
-};
+});
 
-export const updatesSchema = {
-  tags,
+export const updatesSchema = route({
   summary: "Updates for the apps last reported (works even when sync is refused for an old agent)",
-  security: deviceSecurity,
   params: deviceParams,
   response: {
     200: { type: "object", properties: { updates: { type: "array", items: packageOffer } } },
     ...errors(401, 403, 404),
   },
-};
+});
 
-export const acknowledgeSchema = {
-  tags,
+export const acknowledgeSchema = route({
   summary: "Report an action's progress (a wipe acknowledged completed removes the device)",
-  security: deviceSecurity,
   params: {
     type: "object",
     required: ["deviceId", "actionId"],
@@ -162,12 +155,10 @@ export const acknowledgeSchema = {
     },
   },
   response: { 204: { type: "null" }, ...errors(400, 401, 403, 404) },
-};
+});
 
-export const logsSchema = {
-  tags,
+export const logsSchema = route({
   summary: "Upload logs (at most 1 MiB of text); returns an incident ID",
-  security: deviceSecurity,
   params: deviceParams,
   body: {
     type: "object",
@@ -179,12 +170,11 @@ export const logsSchema = {
     200: { type: "object", properties: { incidentId: { type: "string" } } },
     ...errors(400, 401, 403, 404, 413),
   },
-};
+});
 
-export const packageSchema = {
-  tags,
+export const packageSchema = route({
   summary: "Download a package archive (device credential, or the profile's download cookie)",
-  security: [{ deviceCredential: [] }, { downloadCookie: [] }] as Record<string, string[]>[],
+  security: [{ deviceCredential: [] }, { downloadCookie: [] }],
   params: {
     type: "object",
     required: ["packageName", "versionCode"],
@@ -194,4 +184,4 @@ export const packageSchema = {
     },
   },
   response: { ...errors(400, 401, 404) },
-};
+});

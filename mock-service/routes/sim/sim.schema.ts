@@ -1,5 +1,5 @@
 /** Schemas of /sim/v1: the simulator's own admin extensions, for what Graph has no shape for. */
-import { adminSecurity, dateTime, errors, idParams } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, idParams, routeFamily } from "../../http/schemas.js";
 
 const packageVersionSchema = {
   type: "object",
@@ -17,22 +17,18 @@ const packageVersionSchema = {
   },
 } as const;
 
-const tags = ["simulator extensions"];
+const route = routeFamily("simulator extensions", adminSecurity);
 
-export const listPackagesSchema = {
-  tags,
+export const listPackagesSchema = route({
   summary: "Every package version served, with download URL and both checksums",
-  security: adminSecurity,
   response: {
     200: { type: "object", properties: { value: { type: "array", items: packageVersionSchema } } },
     ...errors(401),
   },
-};
+});
 
-export const publishPackageSchema = {
-  tags,
+export const publishPackageSchema = route({
   summary: "Publish a new version of the agent, Company Portal or Authenticator (devices see it as an update)",
-  security: adminSecurity,
   body: {
     type: "object",
     required: ["packageName", "versionName"],
@@ -49,28 +45,22 @@ export const publishPackageSchema = {
     },
   },
   response: { 201: packageVersionSchema, ...errors(400, 401, 413, 415) },
-};
+});
 
-export const exportProfileSchema = {
-  tags,
+export const exportProfileSchema = route({
   summary: "The profile's provisioning JSON as a file, as the console's Export gives it",
-  security: adminSecurity,
   params: idParams,
   response: { 200: { type: "object", additionalProperties: true }, ...errors(401, 404) },
-};
+});
 
-export const profileQrSchema = {
-  tags,
+export const profileQrSchema = route({
   summary: "The profile's QR code as a PNG file",
-  security: adminSecurity,
   params: idParams,
   response: { ...errors(401, 404) },
-};
+});
 
-export const incidentSchema = {
-  tags,
+export const incidentSchema = route({
   summary: "Logs a device shared, by the incident ID it was given",
-  security: adminSecurity,
   params: idParams,
   response: {
     200: {
@@ -84,4 +74,4 @@ export const incidentSchema = {
     },
     ...errors(401, 404),
   },
-};
+});
