@@ -53,7 +53,7 @@ export class Extras {
     return this.resolveSpec(specOf(name));
   }
 
-  /** `resolve` for a key spec (every key in the table, also those without a KeyName). */
+  /** `resolve` for a spec already in hand (e.g. looked up from a key found in the JSON). */
   resolveSpec(spec: KeySpec): ResolvedValue {
     const candidates = [spec.key, ...(spec.alias === null ? [] : [spec.alias])].filter((k) => this.has(k));
     if (spec.type === "string") {

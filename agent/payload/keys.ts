@@ -42,10 +42,10 @@ export interface KeySpec {
   ignoredBecause?: string;
 }
 
-type Row = [name: string, alias: string | null, type: KeyType, deviceDefault: string, ignoredBecause?: string];
+type Row = readonly [name: string, alias: string | null, type: KeyType, deviceDefault: string, ignoredBecause?: string];
 
 // [name, short alias (a.a.e.*), type, what the device uses when absent or mistyped, why ignored for QR]
-const APPLIED: Row[] = [
+const APPLIED = [
   ["DEVICE_ADMIN_COMPONENT_NAME", "PDACN", "component", "none (provisioning cannot start)"],
   ["DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION", "PDAPDL", "string", "no download (the admin app must already be installed)"],
   ["DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER", "PDAPDCH", "string", "no Cookie header"],
@@ -83,9 +83,9 @@ const APPLIED: Row[] = [
   ["WIFI_PROXY_PORT", "PWPRP", "int", "0"],
   ["WIFI_PROXY_BYPASS", "PWPB", "string", "no bypass list"],
   ["WIFI_PAC_URL", "PWPU", "string", "no PAC file"],
-];
+] as const satisfies readonly Row[];
 
-const IGNORED: Row[] = [
+const IGNORED = [
   ["DEVICE_ADMIN_PACKAGE_NAME", "PDAPN", "string", "unused",
     "Android reads the package name only for managed-profile provisioning; a QR code must name the admin component"],
   ["DEVICE_ADMIN_PACKAGE_LABEL", "PDAPL", "string", "unused", "current Android versions no longer read it"],
@@ -101,7 +101,7 @@ const IGNORED: Row[] = [
   ["KEEP_ACCOUNT_ON_MIGRATION", "PKAOM", "boolean", "unused", "it only applies to managed-profile provisioning"],
   ["ACCOUNT_TO_MIGRATE", "PATM", "string", "unused", "it only applies to managed-profile provisioning"],
   ["EMAIL_ADDRESS", null, "string", "unused", "it was removed from Android (deprecated since Android 7)"],
-];
+] as const satisfies readonly Row[];
 
 function spec(row: Row, qr: QrUse): KeySpec {
   const [name, alias, type, deviceDefault, ignoredBecause] = row;
@@ -121,46 +121,13 @@ export const KEY_SPECS: readonly KeySpec[] = [
   ...IGNORED.map((row) => spec(row, "ignored")),
 ];
 
-/** Full key names by short name: `KEYS.WIFI_SSID === "android.app.extra.PROVISIONING_WIFI_SSID"`. */
-export const KEYS = {
-  DEVICE_ADMIN_COMPONENT_NAME: `${KEY_PREFIX}DEVICE_ADMIN_COMPONENT_NAME`,
-  DEVICE_ADMIN_PACKAGE_NAME: `${KEY_PREFIX}DEVICE_ADMIN_PACKAGE_NAME`,
-  DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION: `${KEY_PREFIX}DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION`,
-  DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER: `${KEY_PREFIX}DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER`,
-  DEVICE_ADMIN_PACKAGE_CHECKSUM: `${KEY_PREFIX}DEVICE_ADMIN_PACKAGE_CHECKSUM`,
-  DEVICE_ADMIN_SIGNATURE_CHECKSUM: `${KEY_PREFIX}DEVICE_ADMIN_SIGNATURE_CHECKSUM`,
-  DEVICE_ADMIN_MINIMUM_VERSION_CODE: `${KEY_PREFIX}DEVICE_ADMIN_MINIMUM_VERSION_CODE`,
-  ADMIN_EXTRAS_BUNDLE: `${KEY_PREFIX}ADMIN_EXTRAS_BUNDLE`,
-  SKIP_ENCRYPTION: `${KEY_PREFIX}SKIP_ENCRYPTION`,
-  LEAVE_ALL_SYSTEM_APPS_ENABLED: `${KEY_PREFIX}LEAVE_ALL_SYSTEM_APPS_ENABLED`,
-  SKIP_EDUCATION_SCREENS: `${KEY_PREFIX}SKIP_EDUCATION_SCREENS`,
-  USE_MOBILE_DATA: `${KEY_PREFIX}USE_MOBILE_DATA`,
-  SENSORS_PERMISSION_GRANT_OPT_OUT: `${KEY_PREFIX}SENSORS_PERMISSION_GRANT_OPT_OUT`,
-  SUPPORTED_MODES: `${KEY_PREFIX}SUPPORTED_MODES`,
-  TIME_ZONE: `${KEY_PREFIX}TIME_ZONE`,
-  LOCAL_TIME: `${KEY_PREFIX}LOCAL_TIME`,
-  LOCALE: `${KEY_PREFIX}LOCALE`,
-  ORGANIZATION_NAME: `${KEY_PREFIX}ORGANIZATION_NAME`,
-  SUPPORT_URL: `${KEY_PREFIX}SUPPORT_URL`,
-  DEVICE_ADMIN_PACKAGE_LABEL: `${KEY_PREFIX}DEVICE_ADMIN_PACKAGE_LABEL`,
-  WIFI_SSID: `${KEY_PREFIX}WIFI_SSID`,
-  WIFI_HIDDEN: `${KEY_PREFIX}WIFI_HIDDEN`,
-  WIFI_SECURITY_TYPE: `${KEY_PREFIX}WIFI_SECURITY_TYPE`,
-  WIFI_PASSWORD: `${KEY_PREFIX}WIFI_PASSWORD`,
-  WIFI_EAP_METHOD: `${KEY_PREFIX}WIFI_EAP_METHOD`,
-  WIFI_PHASE2_AUTH: `${KEY_PREFIX}WIFI_PHASE2_AUTH`,
-  WIFI_CA_CERTIFICATE: `${KEY_PREFIX}WIFI_CA_CERTIFICATE`,
-  WIFI_USER_CERTIFICATE: `${KEY_PREFIX}WIFI_USER_CERTIFICATE`,
-  WIFI_IDENTITY: `${KEY_PREFIX}WIFI_IDENTITY`,
-  WIFI_ANONYMOUS_IDENTITY: `${KEY_PREFIX}WIFI_ANONYMOUS_IDENTITY`,
-  WIFI_DOMAIN: `${KEY_PREFIX}WIFI_DOMAIN`,
-  WIFI_PROXY_HOST: `${KEY_PREFIX}WIFI_PROXY_HOST`,
-  WIFI_PROXY_PORT: `${KEY_PREFIX}WIFI_PROXY_PORT`,
-  WIFI_PROXY_BYPASS: `${KEY_PREFIX}WIFI_PROXY_BYPASS`,
-  WIFI_PAC_URL: `${KEY_PREFIX}WIFI_PAC_URL`,
-} as const;
+/** A key's name after the prefix, e.g. "WIFI_SSID". */
+export type KeyName = (typeof APPLIED)[number][0] | (typeof IGNORED)[number][0];
 
-export type KeyName = keyof typeof KEYS;
+/** Full key names by short name: `KEYS.WIFI_SSID === "android.app.extra.PROVISIONING_WIFI_SSID"`. */
+export const KEYS = Object.freeze(Object.fromEntries(KEY_SPECS.map((s) => [s.name, s.key]))) as {
+  readonly [N in KeyName]: `${typeof KEY_PREFIX}${N}`;
+};
 
 const byKey = new Map<string, KeySpec>();
 const byAlias = new Map<string, KeySpec>();
@@ -179,11 +146,9 @@ export function specOfAlias(alias: string): KeySpec | undefined {
   return byAlias.get(alias);
 }
 
-/** The spec by short name ("WIFI_SSID"); throws on a name missing from the table (a programming error). */
+/** The spec by short name ("WIFI_SSID"); every KeyName comes from the table. */
 export function specOf(name: KeyName): KeySpec {
-  const found = byKey.get(KEYS[name]);
-  if (!found) throw new Error(`no key spec for ${name}`);
-  return found;
+  return byKey.get(KEYS[name])!;
 }
 
 /** Every key and alias Android recognises, for "did you mean" suggestions. */
