@@ -47,6 +47,6 @@ export class RuleContext {
 export type Rule = (ctx: RuleContext) => void;
 
 /** "WIFI_SSID" for the long key, "a.a.e.PWS (WIFI_SSID)" for an alias: how messages name a key. */
-export function keyLabel(value: ResolvedValue): string {
+export function keyLabel(value: Pick<ResolvedValue, "key" | "spec">): string {
   return value.key !== null && value.key === value.spec.alias ? `${value.key} (${value.spec.name})` : value.spec.name;
 }

@@ -7,15 +7,10 @@ import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
 import { allKnownNames, KEY_PREFIX, KEYS, specOfAlias, specOfKey, type KeySpec } from "../keys.js";
 import { typeProblems } from "../schema.js";
-import type { Rule, RuleContext } from "./context.js";
+import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 function lookup(key: string): KeySpec | undefined {
   return specOfKey(key) ?? specOfAlias(key);
-}
-
-/** How a key is named in a message: the alias with its long name in brackets. */
-function label(key: string, spec: KeySpec): string {
-  return key === spec.alias ? `${key} (${spec.name})` : spec.name;
 }
 
 /**
@@ -26,8 +21,8 @@ function readInstead(ctx: RuleContext, key: string, spec: KeySpec): string | nul
   const read = ctx.extras.resolveSpec(spec);
   if (read.key === null || read.key === key) return null;
   return read.typed
-    ? `the device ignores it and reads ${label(read.key, spec)} (${show(read.raw)}) instead.`
-    : `the device reads ${label(read.key, spec)} instead, which has the wrong type too, so it uses ${spec.deviceDefault}.`;
+    ? `the device ignores it and reads ${keyLabel(read)} (${show(read.raw)}) instead.`
+    : `the device reads ${keyLabel(read)} instead, which has the wrong type too, so it uses ${spec.deviceDefault}.`;
 }
 
 const wrongType: Rule = (ctx) => {
@@ -35,7 +30,7 @@ const wrongType: Rule = (ctx) => {
     const { key, spec, value } = problem;
     if (spec.type === "component") continue; // admin-component-format reports it, as an error
     const what = `${show(value)} (${describeJsonType(value)})`;
-    const name = label(key, spec);
+    const name = keyLabel({ key, spec });
     const path = jsonPointer(key);
     const numericText = typeof value === "string" && /^-?\d+$/.test(value.trim());
     const instead = readInstead(ctx, key, spec);
@@ -149,7 +144,7 @@ const ignoredForQr: Rule = (ctx) => {
     const spec = lookup(key);
     if (!spec || spec.qr !== "ignored" || spec.key === KEYS.DEVICE_ADMIN_PACKAGE_NAME) continue;
     ctx.emit("ignored-for-qr", jsonPointer(key),
-      `${label(key, spec)} is a provisioning extra, but QR provisioning does not read it: ${spec.ignoredBecause ?? "it has no effect"}.`,
+      `${keyLabel({ key, spec })} is a provisioning extra, but QR provisioning does not read it: ${spec.ignoredBecause ?? "it has no effect"}.`,
       "remove it to keep the QR code small");
   }
 };
