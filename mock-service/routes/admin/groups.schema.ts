@@ -78,7 +78,7 @@ export const patchGroupSchema = route({
   summary: "Update a group (a new rule is evaluated over every device)",
   params: idParams,
   body: { type: "object", additionalProperties: false, properties: writable },
-  response: { 204: { type: "null" }, ...errors(400, 401, 404) },
+  response: { ...noContent, ...errors(400, 401, 404) },
 });
 
 export const deleteGroupSchema = route({

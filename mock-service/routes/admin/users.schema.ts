@@ -1,5 +1,5 @@
 /** Schemas of /beta/users, /beta/organization and /beta/subscribedSkus (Graph beta names). */
-import { adminSecurity, dateTime, errors, filterQuerystring, listOf, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, filterQuerystring, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 
 const passwordProfile = {
   type: "object",
@@ -84,7 +84,7 @@ export const patchUserSchema = route({
       passwordProfile,
     },
   },
-  response: { 204: { type: "null" }, ...errors(400, 401, 404) },
+  response: { ...noContent, ...errors(400, 401, 404) },
 });
 
 export const assignLicenseSchema = route({

@@ -1,5 +1,5 @@
 /** Schemas of the device API under /device/v1 (agent/client/device-api.ts is the contract). */
-import { dateTime, deviceSecurity, errors, routeFamily } from "../../http/schemas.js";
+import { dateTime, deviceSecurity, errors, noContent, routeFamily } from "../../http/schemas.js";
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
 
 const TAG = "device API";
@@ -140,10 +140,7 @@ export const acknowledgeSchema = route({
   params: {
     type: "object",
     required: ["deviceId", "actionId"],
-    properties: {
-      deviceId: { type: "string", minLength: 1, maxLength: 100 },
-      actionId: { type: "string", minLength: 1, maxLength: 100 },
-    },
+    properties: { ...deviceParams.properties, actionId: { type: "string", minLength: 1, maxLength: 100 } },
   },
   body: {
     type: "object",
@@ -154,7 +151,7 @@ export const acknowledgeSchema = route({
       message: { type: "string", maxLength: 2000 },
     },
   },
-  response: { 204: { type: "null" }, ...errors(400, 401, 403, 404) },
+  response: { ...noContent, ...errors(400, 401, 403, 404) },
 });
 
 export const logsSchema = route({
