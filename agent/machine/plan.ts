@@ -3,11 +3,12 @@
  * keeps): the same facts in JSON-safe form. Checksums become URL-safe base64 of the bytes the
  * device actually decoded, which is what verification compares against.
  */
+import { toBase64Url } from "../payload/android-base64.js";
 import type { ProvisioningParams } from "../payload/params.js";
 import type { ProvisioningPlan } from "./types.js";
 
 function base64Url(bytes: Uint8Array | null): string | null {
-  return bytes === null ? null : Buffer.from(bytes).toString("base64url");
+  return bytes === null ? null : toBase64Url(bytes);
 }
 
 export function planFromParams(params: ProvisioningParams): ProvisioningPlan {
