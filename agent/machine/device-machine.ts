@@ -13,7 +13,6 @@
  */
 import { assign, fromCallback, fromPromise, setup } from "xstate";
 import { AGENT_PACKAGE, EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
-import { ALWAYS_DOWNLOAD } from "../payload/params.js";
 import {
   advanceSchedule,
   afterCheckIn,
@@ -137,10 +136,10 @@ export const deviceSetup = setup({
     noDownload: ({ context }) => context.plan?.download == null,
     installedIsRecentEnough: ({ context, event }) => {
       // Android skips the download when the installed version reaches the minimum version code
-      // (which, when the payload gives none, is Integer.MAX_VALUE: always download).
-      const min = context.plan?.download?.minimumVersionCode ?? ALWAYS_DOWNLOAD;
+      // (the payload reader gives Android's default, Integer.MAX_VALUE, when there is none).
+      const min = context.plan?.download?.minimumVersionCode;
       const installed = outputOf<InstalledAgentOutput>(event).installed;
-      return installed !== null && installed.versionCode >= min;
+      return installed !== null && min !== undefined && installed.versionCode >= min;
     },
     canRetry: ({ context, event }, params: { step: string }) =>
       mayRetry(context.settings, context.retry, params.step, errorOf(event)),

@@ -49,7 +49,7 @@ export interface ProvisioningPlan {
     cookieHeader: string | null;
     packageChecksum: string | null;
     signatureChecksum: string | null;
-    /** 0 when absent: Android then always downloads (its default is Integer.MAX_VALUE). */
+    /** The download is skipped when the installed admin app reaches it (absent: ALWAYS_DOWNLOAD). */
     minimumVersionCode: number;
   } | null;
   wifi: WifiNetworkConfig | null;
@@ -155,7 +155,7 @@ export interface DeviceContext {
   tapCount: number;
   payloadText: string | null;
   plan: ProvisioningPlan | null;
-  /** Warnings the payload check raised (errors end the flow). */
+  /** The payload check's findings: warnings, and errors Android lets through to a later step (failsAt). */
   findings: FindingSummary[];
   /** Where the downloaded agent waits for verification (the package manager's staging id). */
   stagedAgent: string | null;
