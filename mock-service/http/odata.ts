@@ -9,12 +9,18 @@
 import type { FastifyRequest } from "fastify";
 import { badRequest } from "./errors.js";
 
-export function odataContext(baseUrl: string, path: string): string {
+function odataContext(baseUrl: string, path: string): string {
   return `${baseUrl}/beta/$metadata#${path}`;
 }
 
+/** A collection as Graph returns it: @odata.context and value. */
 export function listEnvelope<T>(baseUrl: string, path: string, value: T[]): { "@odata.context": string; value: T[] } {
   return { "@odata.context": odataContext(baseUrl, path), value };
+}
+
+/** One entity of a set as Graph returns it: @odata.context (`<set>/$entity`) first, then its properties. */
+export function entityEnvelope<T extends object>(baseUrl: string, entitySet: string, entity: T): { "@odata.context": string } & T {
+  return { "@odata.context": odataContext(baseUrl, `${entitySet}/$entity`), ...entity };
 }
 
 export interface FilterClause {

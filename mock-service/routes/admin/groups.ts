@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { badRequest } from "../../http/errors.js";
-import { applyFilter, listEnvelope, odataContext, parseFilter } from "../../http/odata.js";
+import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
 import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
@@ -65,7 +65,7 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
     app.post<{ Body: GroupInput }>("/beta/groups", { schema: createGroupSchema }, async (request, reply) => {
       const group = groups.create(request.body);
       reply.code(201).header("Location", `${ctx.baseUrl()}/beta/groups/${group.id}`);
-      return { "@odata.context": odataContext(ctx.baseUrl(), "groups/$entity"), ...graphGroup(group) };
+      return entityEnvelope(ctx.baseUrl(), "groups", graphGroup(group));
     });
 
     app.get<{ Querystring: { $filter?: string } }>("/beta/groups", { schema: listGroupsSchema }, async (request) => {
@@ -74,10 +74,9 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       return listEnvelope(ctx.baseUrl(), "groups", list.map(graphGroup));
     });
 
-    app.get<IdParams>("/beta/groups/:id", { schema: getGroupSchema }, async (request) => ({
-      "@odata.context": odataContext(ctx.baseUrl(), "groups/$entity"),
-      ...graphGroup(groups.get(request.params.id)),
-    }));
+    app.get<IdParams>("/beta/groups/:id", { schema: getGroupSchema }, async (request) =>
+      entityEnvelope(ctx.baseUrl(), "groups", graphGroup(groups.get(request.params.id))),
+    );
 
     app.patch<IdParams & { Body: GroupInput }>("/beta/groups/:id", { schema: patchGroupSchema }, async (request, reply) => {
       groups.update(request.params.id, request.body);

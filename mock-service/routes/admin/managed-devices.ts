@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
-import { applyFilter, listEnvelope, odataContext, parseFilter } from "../../http/odata.js";
+import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { Services } from "../../services/index.js";
 import { USERLESS } from "../../services/profiles.js";
@@ -73,10 +73,9 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
       return listEnvelope(ctx.baseUrl(), ENTITY_SET, list);
     });
 
-    app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) => ({
-      "@odata.context": odataContext(ctx.baseUrl(), `${ENTITY_SET}/$entity`),
-      ...graphManagedDevice(devices.visible(request.params.id)),
-    }));
+    app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
+      entityEnvelope(ctx.baseUrl(), ENTITY_SET, graphManagedDevice(devices.visible(request.params.id))),
+    );
 
     app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {
       devices.wipe(request.params.id);

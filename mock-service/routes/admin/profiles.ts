@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
-import { applyFilter, listEnvelope, odataContext, parseFilter } from "../../http/odata.js";
+import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
 import type { Services } from "../../services/index.js";
 import type { ProfileInput, ProfileView } from "../../services/profiles.js";
 import {
@@ -59,8 +59,7 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
   }
 
   async function entity(id: string): Promise<Record<string, unknown>> {
-    const body = await graphProfile(profiles.view(profiles.get(id)));
-    return { "@odata.context": odataContext(ctx.baseUrl(), `${ENTITY_SET}/$entity`), ...body };
+    return entityEnvelope(ctx.baseUrl(), ENTITY_SET, await graphProfile(profiles.view(profiles.get(id))));
   }
 
   return async (app) => {

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { SKUS } from "../../domain/licences.js";
-import { applyFilter, listEnvelope, odataContext, parseFilter } from "../../http/odata.js";
+import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
 import type { Services } from "../../services/index.js";
 import type { NewUser, UserPatch } from "../../services/users.js";
 import type { UserRecord } from "../../store/users.js";
@@ -33,10 +33,7 @@ export function graphUser(user: UserRecord): Record<string, unknown> {
 
 export function userRoutes(services: Services): FastifyPluginAsync {
   const { users, ctx } = services;
-  const entity = (user: UserRecord) => ({
-    "@odata.context": odataContext(ctx.baseUrl(), "users/$entity"),
-    ...graphUser(user),
-  });
+  const entity = (user: UserRecord) => entityEnvelope(ctx.baseUrl(), "users", graphUser(user));
 
   return async (app) => {
     app.post<{ Body: NewUser }>("/beta/users", { schema: createUserSchema }, async (request, reply) => {
