@@ -8,7 +8,7 @@
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
-import { checkPayloadBytes, type Finding } from "../payload/index.js";
+import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
 import { EC_LEVELS, PayloadTooLargeError, byteCapacities, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, err, out, printError, printJson, printLine } from "./output.js";
@@ -39,9 +39,8 @@ function parseWhole(value: string, flag: string, min: number, max: number): numb
 }
 
 /** The text that goes into the code: compact JSON when the payload parses, else the text as given. */
-function qrText(json: unknown, original: string): string {
-  if (typeof json === "object" && json !== null) return JSON.stringify(json);
-  return original;
+function qrText(check: BytesCheck): string {
+  return typeof check.json === "object" && check.json !== null ? JSON.stringify(check.json) : check.text;
 }
 
 /** The --json document; `rendered` is null when nothing was written. */
@@ -109,8 +108,7 @@ export function registerQr(program: Command): void {
           }
           return EXIT_FAILED;
         }
-        const original = new TextDecoder("utf-8").decode(input.bytes).replace(/^\uFEFF/, "");
-        const text = qrText(check.json, original);
+        const text = qrText(check);
         let rendered: RenderedQr;
         try {
           rendered = await renderQrPng(text, { ecLevel, scale, margin });

@@ -203,8 +203,7 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
   const source = { kind: input.kind === "image" ? ("image" as const) : ("json" as const), file: input.file, bytes: input.bytes.length };
   if (input.kind === "text") {
     const check = checkPayloadBytes(input.bytes, { ...options, source: "file" });
-    const text = new TextDecoder("utf-8").decode(input.bytes).replace(/^\uFEFF/, "");
-    return { valid: check.valid, source, qr: null, payload: payloadReport(text, check), findings: check.findings };
+    return { valid: check.valid, source, qr: null, payload: payloadReport(check.text, check), findings: check.findings };
   }
   const image = primaryCodeFirst(await decodeQrImage(input.bytes, label(input.file)));
   const fromImage = imageFindings(image);

@@ -153,7 +153,7 @@ export interface BytesCheckOptions extends CheckOptions {
 }
 
 /** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+export function firstInvalidUtf8(bytes: Uint8Array): number {
   try {
     new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     return -1;
@@ -174,8 +174,13 @@ export function utf8Finding(bytes: Uint8Array): Finding | null {
     "save the payload as UTF-8");
 }
 
+export interface BytesCheck extends PayloadCheck {
+  /** The text the bytes decode to, as checked (a file's byte-order mark dropped). */
+  text: string;
+}
+
 /** Checks payload bytes: decodes them as UTF-8 first, reporting what does not decode. */
-export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions = {}): PayloadCheck {
+export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions = {}): BytesCheck {
   const extra: Finding[] = [];
   let body = bytes;
   if (options.source === "file" && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
@@ -185,10 +190,11 @@ export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions 
         "device cannot parse the payload.",
       "save the file as UTF-8 without BOM, or make sure your QR generator drops it"));
   }
-  const encoding = utf8Finding(body);
-  if (encoding) extra.push(encoding);
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(body);
+  // Invalid bytes decode to U+FFFD; only then is a strict decode needed to tell them from a real U+FFFD.
+  const encoding = text.includes("\uFFFD") ? utf8Finding(body) : null;
+  if (encoding) extra.push(encoding);
   const checked = checkPayloadText(text, options.source === "file" ? { measure: "compact-json", ...options } : options);
   const findings = sortFindings([...extra, ...checked.findings]);
-  return { ...checked, findings, valid: isValid(findings, options.strict ?? false) };
+  return { ...checked, findings, valid: isValid(findings, options.strict ?? false), text };
 }

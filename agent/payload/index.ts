@@ -5,13 +5,13 @@
  *     -> { valid, params, json, findings }
  *
  * The device machine calls checkPayloadText on what its camera read; `aosp-sim validate` calls it
- * (through checkPayloadBytes) on a JSON file or a decoded QR image.
+ * on a decoded QR code's text, and (through checkPayloadBytes) on a JSON file.
  */
 export type { Finding, Severity } from "./findings.js";
 export { countBySeverity, isValid, jsonPointer, sortFindings } from "./findings.js";
 export type { RuleInfo, RuleSetName } from "./rules/catalog.js";
 export { RULES, ruleInfo } from "./rules/catalog.js";
-export type { BytesCheckOptions, CheckOptions, PayloadCheck } from "./check.js";
+export type { BytesCheck, BytesCheckOptions, CheckOptions, PayloadCheck } from "./check.js";
 export { checkPayloadBytes, checkPayloadText, utf8Finding } from "./check.js";
 export { paramsToJson } from "./device-params.js";
 export { imageFindings, modulePixels } from "./qr-findings.js";

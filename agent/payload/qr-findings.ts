@@ -4,6 +4,7 @@
  * without an ECI marker. Pure: it looks at what the decoder returned.
  */
 import type { DecodeImageResult, DecodedCode } from "../qr/types.js";
+import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
 import { finding } from "./rules/catalog.js";
 import { HIGH_VERSION, HIGH_VERSION_HINT, highVersionMessage } from "./rules/size.js";
@@ -52,7 +53,7 @@ export function imageFindings(image: DecodeImageResult): Finding[] {
   }
   // A leading byte-order mark has its own finding; it is not the non-ASCII content this is about.
   if (code.eci === null && /[^\x00-\x7f]/.test(code.text.replace(/^\uFEFF/, ""))) {
-    findings.push(isUtf8(code.bytes)
+    findings.push(firstInvalidUtf8(code.bytes) < 0
       ? finding("qr-no-eci", "",
         "The text has non-ASCII characters but the code carries no ECI marker saying it is UTF-8: Android's scanner " +
           "guesses UTF-8 from the bytes and reads it correctly, but a few readers decode such codes as Latin-1.",
@@ -63,13 +64,4 @@ export function imageFindings(image: DecodeImageResult): Finding[] {
         "encode the payload as UTF-8 (e.g. with aosp-sim qr), or keep names and passwords ASCII"));
   }
   return findings;
-}
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
