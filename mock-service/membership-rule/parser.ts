@@ -21,40 +21,27 @@ import { DEVICE_PROPERTIES, lookupProperty, PROPERTY_NAMES_FOR_HELP, type Proper
 
 export const MAX_RULE_LENGTH = 3072;
 
-export type Operator =
-  | "eq"
-  | "ne"
-  | "startsWith"
-  | "notStartsWith"
-  | "endsWith"
-  | "notEndsWith"
-  | "contains"
-  | "notContains"
-  | "match"
-  | "notMatch"
-  | "in"
-  | "notIn";
+const OPERATOR_NAMES = [
+  "eq",
+  "ne",
+  "startsWith",
+  "notStartsWith",
+  "endsWith",
+  "notEndsWith",
+  "contains",
+  "notContains",
+  "match",
+  "notMatch",
+  "in",
+  "notIn",
+] as const;
 
-const OPERATORS: ReadonlyMap<string, Operator> = new Map(
-  (
-    [
-      "eq",
-      "ne",
-      "startsWith",
-      "notStartsWith",
-      "endsWith",
-      "notEndsWith",
-      "contains",
-      "notContains",
-      "match",
-      "notMatch",
-      "in",
-      "notIn",
-    ] as const
-  ).map((op) => [op.toLowerCase(), op]),
-);
+export type Operator = (typeof OPERATOR_NAMES)[number];
 
-const OPERATOR_LIST = "-eq, -ne, -startsWith, -notStartsWith, -endsWith, -notEndsWith, -contains, -notContains, -match, -notMatch, -in, -notIn";
+/** By lower-case name: operators are written in any case. */
+const OPERATORS: ReadonlyMap<string, Operator> = new Map(OPERATOR_NAMES.map((op) => [op.toLowerCase(), op]));
+
+const OPERATOR_LIST = OPERATOR_NAMES.map((op) => `-${op}`).join(", ");
 
 export type Value =
   | { kind: "string"; value: string }
@@ -307,7 +294,7 @@ export function parseMembershipRule(rule: string): RuleNode {
       } else if (["le", "ge", "lt", "gt"].includes(lower)) {
         message += `: -${lower} applies to date properties, which device rules do not have`;
       } else {
-        message += `; did you mean -${closest(lower, [...OPERATORS.values()])}? Operators: ${OPERATOR_LIST}`;
+        message += `; did you mean -${closest(lower, [...OPERATOR_NAMES])}? Operators: ${OPERATOR_LIST}`;
       }
       fail(opToken.offset, "an operator", message);
     }
