@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
-import { EC_LEVELS, PayloadTooLargeError, byteCapacities, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
+import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, err, out, printError, printJson, printLine } from "./output.js";
 import { formatFindings, parseRuleSet, readInput, summaryLine } from "./validate.js";
@@ -115,10 +115,8 @@ export function registerQr(program: Command): void {
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
           const fitsAt = EC_LEVELS.find((level) => minimumVersion(error.bytes, level) !== null);
-          const message = `the payload is ${error.bytes} bytes, more than a level-${ecLevel} QR code holds ` +
-            `(${byteCapacities(ecLevel)[39]} bytes)`;
-          if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), error: message });
-          else printError(`${err.red("aosp-sim:")} ${message}` + (fitsAt ? `; it fits at level ${fitsAt} (--ec ${fitsAt})` : ""));
+          if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), error: error.message });
+          else printError(`${err.red("aosp-sim:")} ${error.message}` + (fitsAt ? `; it fits at level ${fitsAt} (--ec ${fitsAt})` : ""));
           return EXIT_FAILED;
         }
         try {

@@ -83,7 +83,7 @@ export class PayloadTooLargeError extends Error {
   override readonly name = "PayloadTooLargeError";
   constructor(readonly bytes: number, readonly ecLevel: EcLevel) {
     const capacity = byteCapacities(ecLevel)[39] ?? 0;
-    super(`the payload is ${bytes} bytes; a QR code at level ${ecLevel} holds at most ${capacity} bytes`);
+    super(`the payload is ${bytes} bytes, more than a level-${ecLevel} QR code holds (${capacity} bytes)`);
   }
 }
 
