@@ -33,7 +33,7 @@ export function checkDeviceNameTemplate(template: string): void {
       }
       continue;
     }
-    if (!["SERIAL", "SERIALLAST4DIGITS", "DEVICETYPE", "ENROLLMENTDATETIME", "UPNPREFIX", "USERNAME"].includes(body)) {
+    if (!(DEVICE_NAME_MACROS as readonly string[]).includes(`{{${body}}}`)) {
       throw badRequest(
         `deviceNameTemplate: unknown macro ${match[0]}; use ${DEVICE_NAME_MACROS.join(", ")}`,
       );
