@@ -16,12 +16,14 @@ import { ServiceClient } from "../client/service-client.js";
 import type { DeviceContext, DeviceIdentity, DeviceSettings, Failure } from "../machine/types.js";
 import type { TimelineEntry } from "../report/timeline.js";
 import type { TranscriptSink } from "../report/transcript.js";
-import { RealClock, setLongTimeout, SimulatedClock, SkewedClock, type LongTimeout, type RunOutcome } from "./clock.js";
+import { baseClock, RealClock, setLongTimeout, SimulatedClock, SkewedClock, type LongTimeout, type RunOutcome } from "./clock.js";
 import { findFault, formatFault, Strikes, toFault, type Fault } from "./faults.js";
 import { resolveIdentity } from "./identity.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
 import { parsePackageArchive } from "./package-archive.js";
 import { InputError } from "../errors.js";
+import { EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
+import { Extras } from "../payload/extras.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type DeviceCommand, type DeviceSnapshot, type MutablePowerGate } from "./runtime.js";
 import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
@@ -144,21 +146,18 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const storageLabel = options.storage !== undefined && "dir" in options.storage ? options.storage.dir : "the device's storage";
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
-  const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.identity === undefined ? {} : { identity: options.identity }),
-  });
-  const skew = faults.find((f): f is Extract<Fault, { name: "clock-skew" }> => f.name === "clock-skew");
+  const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity(options);
+  const skew = findFault(faults, "clock-skew");
   const base = options.clock ?? new SimulatedClock();
   const clock: ClockPort = skew ? new SkewedClock(base, skew.state === undefined ? skew.offsetMs : 0) : base;
 
-  const picture = await cameraPicture(options.qr);
+  const { picture, payloadText } = await cameraView(options.qr);
   const http = new HttpTransport({
     clock,
     middleware: faultMiddleware(faults),
     ...(options.transcript ? { transcript: options.transcript } : {}),
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
-    ...(options.serviceUrl ? { originMap: await serviceOriginMap(picture, options.serviceUrl) } : {}),
+    ...(options.serviceUrl ? { originMap: serviceOriginMap(payloadText ?? (await scannedText(picture)), options.serviceUrl) } : {}),
     userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
   });
   const realistic = (options.latency ?? (base instanceof RealClock ? "none" : "realistic")) === "realistic";
@@ -213,7 +212,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     identity,
     faults: faults.map(formatFault),
     clock: base instanceof SimulatedClock ? "simulated" : "real",
-    payloadText: "payload" in options.qr ? payloadString(options.qr.payload) : null,
+    payloadText,
     seed: options.seed ?? null,
   });
   return new VirtualDevice(identity, clock, faults, storage, runtime, packages);
@@ -295,7 +294,7 @@ class VirtualDevice implements Device {
   }
 
   async runUntil(done: (device: Device) => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
-    const clock = baseOf(this.clock);
+    const clock = baseClock(this.clock);
     if (clock instanceof SimulatedClock) {
       // Powered off with a restore pending is not "done": the timer will boot the device.
       return clock.runUntil(() => this.runtime.isOn && done(this), options);
@@ -304,7 +303,7 @@ class VirtualDevice implements Device {
   }
 
   async runFor(ms: number): Promise<void> {
-    const clock = baseOf(this.clock);
+    const clock = baseClock(this.clock);
     if (clock instanceof SimulatedClock) {
       await clock.advance(ms);
       return;
@@ -367,10 +366,7 @@ function checkedSystemImage(archives: readonly Uint8Array[]): Uint8Array[] {
  */
 function storedIdentity(stored: DeviceIdentity, options: CreateDeviceOptions, where: string): DeviceIdentity {
   if (options.seed === undefined && options.identity === undefined) return stored;
-  const asked = resolveIdentity({
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.identity === undefined ? {} : { identity: options.identity }),
-  });
+  const asked = resolveIdentity(options);
   const differs = (["serialNumber", "model", "manufacturer", "osVersion"] as const).filter(
     (k) => (options.identity?.[k] !== undefined || options.seed !== undefined) && asked[k] !== stored[k],
   );
@@ -384,10 +380,6 @@ function storedIdentity(stored: DeviceIdentity, options: CreateDeviceOptions, wh
     );
   }
   return stored;
-}
-
-function baseOf(clock: ClockPort): ClockPort {
-  return clock instanceof SkewedClock ? baseOf(clock.base) : clock;
 }
 
 /** On a real clock: wait for steps until `done` holds (or the limit passes). */
@@ -408,35 +400,41 @@ function waitOnRealClock(device: Device, done: (device: Device) => boolean, limi
   });
 }
 
-async function cameraPicture(qr: CreateDeviceOptions["qr"]): Promise<CapturedImage> {
-  if ("image" in qr) return { bytes: qr.image, label: qr.label ?? "QR image" };
-  return renderPayloadQr(payloadString(qr.payload), qr.label ?? "payload");
+/**
+ * What the camera sees: the image given, or the payload rendered as the QR code an admin would
+ * show (its text is then known without a scan).
+ */
+async function cameraView(qr: CreateDeviceOptions["qr"]): Promise<{ picture: CapturedImage; payloadText: string | null }> {
+  if ("image" in qr) return { picture: { bytes: qr.image, label: qr.label ?? "QR image" }, payloadText: null };
+  const payloadText = typeof qr.payload === "string" ? qr.payload : JSON.stringify(qr.payload);
+  return { picture: await renderPayloadQr(payloadText, qr.label ?? "payload"), payloadText };
 }
 
-function payloadString(payload: string | Record<string, unknown>): string {
-  return typeof payload === "string" ? payload : JSON.stringify(payload);
+/** The text the device's scan will read from the picture ("" when it holds none). */
+async function scannedText(picture: CapturedImage): Promise<string> {
+  try {
+    return (await decodeOnce(picture.bytes, picture.label)).codes[0]?.text ?? "";
+  } catch {
+    return "";
+  }
 }
 
 /**
  * --service URL: the payload's service origin (from its admin extras) and its download origin
- * are mapped to the given URL, as if DNS pointed the names there.
+ * are mapped to the given URL, as if DNS pointed the names there. The payload is read as the
+ * device reads it (long keys or their short aliases).
  */
-async function serviceOriginMap(picture: CapturedImage, serviceUrl: string): Promise<Record<string, string>> {
+function serviceOriginMap(text: string, serviceUrl: string): Record<string, string> {
   const map: Record<string, string> = {};
-  let text = "";
+  let json: unknown;
   try {
-    text = (await decodeOnce(picture.bytes, picture.label)).codes[0]?.text ?? "";
+    json = JSON.parse(text);
   } catch {
     return map;
   }
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return map;
-  }
-  const extras = json["android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE"] as Record<string, unknown> | undefined;
-  for (const url of [extras?.["com.microsoft.intune.aosp.serviceUrl"], json["android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION"]]) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return map;
+  const extras = new Extras(json as Record<string, unknown>);
+  for (const url of [extras.bundle("ADMIN_EXTRAS_BUNDLE")?.[EXTRA_SERVICE_URL], extras.string("DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION")]) {
     if (typeof url !== "string") continue;
     try {
       map[new URL(url).origin] = serviceUrl;
