@@ -12,7 +12,7 @@ import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/ind
 import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, err, out, printError, printJson, printLine } from "./output.js";
-import { formatFindings, parseRuleSet, readInput, summaryLine } from "./validate.js";
+import { formatFindings, inputLabel, parseRuleSet, readInput, summaryLine } from "./validate.js";
 
 interface QrFlags {
   output: string;
@@ -90,7 +90,7 @@ export function registerQr(program: Command): void {
         const input = await readInput(path);
         if (input.kind === "image") {
           throw new InputError("is an image; qr renders a payload JSON file", {
-            where: path === "-" ? "<stdin>" : path,
+            where: inputLabel(path),
             hint: "use `aosp-sim validate` to check an image, or `aosp-sim decode` to read it",
           });
         }

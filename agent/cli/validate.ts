@@ -46,8 +46,12 @@ export interface InputBytes {
   kind: "image" | "text";
 }
 
-function label(file: string): string {
-  return file === "-" ? "<stdin>" : file;
+/** How messages name standard input. */
+export const STDIN_LABEL = "<stdin>";
+
+/** How messages name an input: its path, or STDIN_LABEL for "-". */
+export function inputLabel(file: string): string {
+  return file === "-" ? STDIN_LABEL : file;
 }
 
 function classify(head: Uint8Array): "image" | "text" {
@@ -56,11 +60,11 @@ function classify(head: Uint8Array): "image" | "text" {
 
 function tooLarge(file: string, kind: "image" | "text", size: number): InputError {
   return kind === "image"
-    ? imageFileTooLarge(label(file), size)
+    ? imageFileTooLarge(inputLabel(file), size)
     : new InputError(
         `is more than ${MAX_PAYLOAD_FILE_BYTES / 1024} KiB of text, far more than a QR code holds (2953 bytes at most), ` +
           "so it is not a provisioning payload",
-        { where: label(file), hint: "pass the payload JSON file or an image of the QR code" },
+        { where: inputLabel(file), hint: "pass the payload JSON file or an image of the QR code" },
       );
 }
 
@@ -114,7 +118,7 @@ function looksBinary(bytes: Uint8Array): boolean {
 /** Reads a path (or "-") and tells image from text by content; throws InputError for unusable input. */
 export async function readInput(path: string): Promise<InputBytes> {
   const input = path === "-" ? await readStdin() : await readFileInput(path);
-  const where = label(input.file);
+  const where = inputLabel(input.file);
   if (input.bytes.length === 0) {
     throw new InputError("is empty (0 bytes)", { where, hint: "pass a payload JSON file or an image of the QR code" });
   }
@@ -205,7 +209,7 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
     const check = checkPayloadBytes(input.bytes, { ...options, source: "file" });
     return { valid: check.valid, source, qr: null, payload: payloadReport(check.text, check), findings: check.findings };
   }
-  const image = primaryCodeFirst(await decodeQrImage(input.bytes, label(input.file)));
+  const image = primaryCodeFirst(await decodeQrImage(input.bytes, inputLabel(input.file)));
   const fromImage = imageFindings(image);
   const code = image.codes[0];
   if (code === undefined) {
@@ -300,7 +304,7 @@ function deviceSummary(params: ProvisioningParams): string[] {
 }
 
 export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict: boolean): void {
-  const where = label(report.source.file);
+  const where = inputLabel(report.source.file);
   if (report.qr) {
     const q = report.qr;
     const px = q.modulePixels === null ? "" : `, ${q.modulePixels} px per module`;
