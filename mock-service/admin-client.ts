@@ -3,6 +3,11 @@
  * `aosp-sim run` and users' scripts. It is a convenience over plain HTTP: everything it does can
  * be done with curl (see the README).
  */
+import { INTUNE_SKU_ID } from "./domain/licences.js";
+import type { Signer } from "./packages/catalog.js";
+import type { EnrollmentMode, WifiSecurityType } from "./store/profiles.js";
+
+export { INTUNE_SKU_ID };
 
 export interface GraphList<T> {
   "@odata.context": string;
@@ -26,7 +31,7 @@ export interface NewUserRequest {
   accountEnabled?: boolean;
 }
 
-export type EnrollmentModeName = "corporateOwnedAOSPUserAssociatedDevice" | "corporateOwnedAOSPUserlessDevice";
+export type EnrollmentModeName = EnrollmentMode;
 
 /** The writable properties of an enrollment profile (Graph names). */
 export interface ProfileRequest {
@@ -37,7 +42,7 @@ export interface ProfileRequest {
   configureWifi?: boolean;
   wifiSsid?: string;
   wifiHidden?: boolean;
-  wifiSecurityType?: "none" | "wpa" | "wep";
+  wifiSecurityType?: WifiSecurityType;
   wifiPassword?: string;
   isTeamsDeviceProfile?: boolean;
   roleScopeTagIds?: string[];
@@ -128,7 +133,7 @@ export interface PublishPackageRequest {
   packageName: string;
   versionName: string;
   versionCode?: number;
-  signedBy?: "microsoft-apps" | "other-publisher";
+  signedBy?: Signer;
 }
 
 export interface Incident {
@@ -137,9 +142,6 @@ export interface Incident {
   createdDateTime: string;
   logs: string;
 }
-
-/** INTUNE_A (Microsoft Intune Plan 1): a licence that lets a user sign in on a device. */
-export const INTUNE_SKU_ID = "061f9ace-7d42-4136-88ac-31dc755f143f";
 
 /** A non-2xx answer, with the service's error code and message. */
 export class AdminApiError extends Error {

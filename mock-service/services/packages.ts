@@ -10,6 +10,7 @@ import type { ServiceContext } from "../context.js";
 import { badRequest } from "../http/errors.js";
 import {
   buildPackage,
+  DEFAULT_SIGNER,
   isManagedPackage,
   MANAGED_PACKAGES,
   SEED_PACKAGES,
@@ -126,7 +127,7 @@ export class PackageService {
         `versionCode ${versionCode} must be greater than ${highestCode} (the newest ${packageName}) and at most ${MAX_VERSION_CODE}; Android refuses to update to a lower versionCode`,
       );
     }
-    const signedBy = (request.signedBy ?? "microsoft-apps") as Signer;
+    const signedBy = (request.signedBy ?? DEFAULT_SIGNER) as Signer;
     if (!SIGNERS.includes(signedBy)) {
       throw badRequest(`signedBy '${request.signedBy}' is not a known certificate; use one of ${SIGNERS.join(", ")}`);
     }

@@ -1,4 +1,5 @@
 /** Schemas of /sim/v1: the simulator's own admin extensions, for what Graph has no shape for. */
+import { SIGNERS } from "../../packages/catalog.js";
 import { adminSecurity, dateTime, errors, idParams, routeFamily } from "../../http/schemas.js";
 
 const packageVersionSchema = {
@@ -39,7 +40,7 @@ export const publishPackageSchema = route({
       versionCode: { type: "integer", minimum: 1 },
       signedBy: {
         type: "string",
-        enum: ["microsoft-apps", "other-publisher"],
+        enum: SIGNERS,
         description: "Signing certificate (mock-service/packages/certs); other-publisher makes a mismatching update",
       },
     },
