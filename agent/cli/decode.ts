@@ -22,8 +22,7 @@ import { InputError } from "../errors.js";
 import { modulePixels } from "../payload/index.js";
 import { decodeQrImage, MAX_IMAGE_FILE_BYTES, readQrImageFile } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, action, err, printError, printJson, reportError } from "./output.js";
-import { STDIN_LABEL } from "./validate.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, printError, printJson, reportError } from "./output.js";
 
 /** The JSON element for one code (contract fields first). */
 export function codeToJson(file: string, code: DecodedCode) {

@@ -46,6 +46,14 @@ export const out: Styles = makeStyles(colourEnabled(process.stdout));
 /** Styles for text written to stderr. */
 export const err: Styles = makeStyles(colourEnabled(process.stderr));
 
+/** How messages name standard input. */
+export const STDIN_LABEL = "<stdin>";
+
+/** How messages name an input argument: its path, or STDIN_LABEL for "-". */
+export function inputLabel(file: string): string {
+  return file === "-" ? STDIN_LABEL : file;
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

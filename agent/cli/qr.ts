@@ -11,8 +11,8 @@ import { InputError } from "../errors.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
 import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
-import { EXIT_FAILED, EXIT_OK, action, err, out, printError, printJson, printLine } from "./output.js";
-import { formatFindings, inputLabel, parseRuleSet, readInput, summaryLine } from "./validate.js";
+import { EXIT_FAILED, EXIT_OK, action, err, inputLabel, out, printError, printJson, printLine } from "./output.js";
+import { formatFindings, parseRuleSet, readInput, summaryLine } from "./validate.js";
 
 interface QrFlags {
   output: string;

@@ -33,7 +33,7 @@ import {
 } from "../payload/index.js";
 import { decodeQrImage, ECI_UTF8, imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { EXIT_FAILED, EXIT_OK, action, out, printJson, printLine, type Styles } from "./output.js";
+import { EXIT_FAILED, EXIT_OK, action, inputLabel, out, printJson, printLine, type Styles } from "./output.js";
 
 /** A text payload larger than this is not read to the end: a QR code holds at most 2953 bytes. */
 export const MAX_PAYLOAD_FILE_BYTES = 64 * 1024;
@@ -44,14 +44,6 @@ export interface InputBytes {
   file: string;
   bytes: Uint8Array;
   kind: "image" | "text";
-}
-
-/** How messages name standard input. */
-export const STDIN_LABEL = "<stdin>";
-
-/** How messages name an input: its path, or STDIN_LABEL for "-". */
-export function inputLabel(file: string): string {
-  return file === "-" ? STDIN_LABEL : file;
 }
 
 function classify(head: Uint8Array): "image" | "text" {
