@@ -19,8 +19,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { modulePixels } from "../payload/index.js";
-import { decodeQrImage, MAX_IMAGE_FILE_BYTES, readQrImageFile } from "../qr/index.js";
+import { decodeQrImage, MAX_IMAGE_FILE_BYTES, modulePixels, readQrImageFile } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, printError, printJson, reportError } from "./output.js";
 

@@ -22,7 +22,6 @@ import {
   countBySeverity,
   imageFindings,
   isValid,
-  modulePixels,
   paramsToJson,
   sortFindings,
   type Finding,
@@ -31,7 +30,7 @@ import {
   type RuleSetName,
   utf8Finding,
 } from "../payload/index.js";
-import { decodeQrImage, ECI_UTF8, imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
+import { decodeQrImage, ECI_UTF8, imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES, modulePixels } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, inputLabel, out, printJson, printLine, type Styles } from "./output.js";
 

@@ -14,7 +14,7 @@ export { RULES, ruleInfo } from "./rules/catalog.js";
 export type { BytesCheck, BytesCheckOptions, CheckOptions, PayloadCheck } from "./check.js";
 export { checkPayloadBytes, checkPayloadText, utf8Finding } from "./check.js";
 export { paramsToJson } from "./device-params.js";
-export { imageFindings, modulePixels } from "./qr-findings.js";
+export { imageFindings } from "./qr-findings.js";
 /** Why Android's download manager cannot fetch a download location (null when it can). */
 export { downloadUrlProblem } from "./rules/download.js";
 export { payloadSchema } from "./schema.js";

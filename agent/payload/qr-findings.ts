@@ -3,21 +3,11 @@
  * one decoder reads (a fragile print), decoders that disagree, a high version, non-ASCII text
  * without an ECI marker. Pure: it looks at what the decoder returned.
  */
-import type { DecodeImageResult, DecodedCode } from "../qr/types.js";
+import type { DecodeImageResult } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
 import { finding } from "./rules/catalog.js";
 import { HIGH_VERSION, HIGH_VERSION_HINT, highVersionMessage } from "./rules/size.js";
-
-/** The size of one module in image pixels, estimated from the code's corners; null when unknown. */
-export function modulePixels(code: DecodedCode): number | null {
-  const corners = code.corners;
-  if (corners === null || corners.length < 2 || code.moduleCount === null || code.moduleCount <= 0) return null;
-  const [a, b] = [corners[0]!, corners[1]!];
-  const side = Math.hypot(b.x - a.x, b.y - a.y);
-  if (!Number.isFinite(side) || side <= 0) return null;
-  return Math.round((side / code.moduleCount) * 10) / 10;
-}
 
 /** Findings about the image; `code` is the one whose payload is checked (the first), if any. */
 export function imageFindings(image: DecodeImageResult): Finding[] {

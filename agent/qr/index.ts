@@ -5,7 +5,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { fileReadError, InputError } from "../errors.js";
 import { MAX_IMAGE_FILE_BYTES } from "./limits.js";
-import type { DecodeImageResult } from "./types.js";
+import type { DecodeImageResult, DecodedCode } from "./types.js";
 
 export { ECI_UTF8 } from "./charset.js";
 export { isImageBytes } from "./image-format.js";
@@ -23,6 +23,16 @@ export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<D
   const bitmap = await loadImage(bytes, label);
   const codes = await decodeBitmap(bitmap);
   return { file: label, width: bitmap.width, height: bitmap.height, codes };
+}
+
+/** The size of one module in image pixels, estimated from the code's corners; null when unknown. */
+export function modulePixels(code: DecodedCode): number | null {
+  const corners = code.corners;
+  if (corners === null || corners.length < 2 || code.moduleCount === null || code.moduleCount <= 0) return null;
+  const [a, b] = [corners[0]!, corners[1]!];
+  const side = Math.hypot(b.x - a.x, b.y - a.y);
+  if (!Number.isFinite(side) || side <= 0) return null;
+  return Math.round((side / code.moduleCount) * 10) / 10;
 }
 
 /** The InputError for an image file (or stdin) of `bytes` bytes, over MAX_IMAGE_FILE_BYTES. */

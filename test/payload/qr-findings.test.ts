@@ -3,7 +3,8 @@
  * disagreements, high versions, missing ECI, no code at all, several codes.
  */
 import { describe, expect, it } from "vitest";
-import { imageFindings, modulePixels } from "../../agent/payload/index.js";
+import { imageFindings } from "../../agent/payload/index.js";
+import { modulePixels } from "../../agent/qr/index.js";
 import type { DecodeImageResult, DecodedCode } from "../../agent/qr/types.js";
 
 function code(over: Partial<DecodedCode> = {}): DecodedCode {
