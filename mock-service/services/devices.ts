@@ -26,7 +26,7 @@ import { iso, type ServiceContext } from "../context.js";
 import { renderDeviceName, usesUserMacros } from "../domain/device-name.js";
 import { newDeviceCredential, newIncidentId, secretHash } from "../domain/secrets.js";
 import { deviceError, itemNotFound } from "../http/errors.js";
-import type { ActionRecord, DeviceRecord, DeviceView } from "../store/devices.js";
+import { isEnrolled, type ActionRecord, type DeviceRecord, type DeviceView } from "../store/devices.js";
 import type { GroupService } from "./groups.js";
 import type { PackageService } from "./packages.js";
 import { USERLESS } from "./profiles.js";
@@ -214,7 +214,7 @@ export class DeviceService {
   /** A device the admin can see (managed or waiting for its wipe). */
   visible(id: string): DeviceView {
     const device = this.ctx.store.devices.view(id);
-    if (!device || (device.managementState !== "managed" && device.managementState !== "wipePending")) {
+    if (!device || !isEnrolled(device)) {
       throw itemNotFound("managedDevice", id);
     }
     return device;
@@ -247,7 +247,7 @@ export class DeviceService {
 
   /** Removed and deleted devices answer deviceNotFound (a deleted one learns at check-in). */
   private requirePresent(device: DeviceRecord): void {
-    if (device.managementState === "removed" || device.managementState === "deletePending") {
+    if (!isEnrolled(device)) {
       throw deviceError("deviceNotFound", "this device was removed from the service; reset it to enroll again");
     }
   }

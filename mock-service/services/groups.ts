@@ -15,7 +15,7 @@ import {
   parseMembershipRule,
   type RuleNode,
 } from "../membership-rule/index.js";
-import type { DeviceRecord } from "../store/devices.js";
+import { isEnrolled, type DeviceRecord } from "../store/devices.js";
 import type { GroupRecord, MemberType } from "../store/groups.js";
 
 export const DYNAMIC = "DynamicMembership";
@@ -207,7 +207,7 @@ export class GroupService {
   private memberType(id: string): MemberType | undefined {
     if (this.ctx.store.users.get(id)) return "user";
     const device = this.ctx.store.devices.get(id);
-    if (device && (device.managementState === "managed" || device.managementState === "wipePending")) return "device";
+    if (device && isEnrolled(device)) return "device";
     return undefined;
   }
 }

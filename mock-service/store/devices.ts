@@ -10,6 +10,11 @@ import type { EnrollmentMode } from "./profiles.js";
  */
 export type ManagementState = "managed" | "wipePending" | "deletePending" | "removed";
 
+/** Managed or waiting for its wipe: the admin API lists it and its credential works. */
+export function isEnrolled(device: { managementState: ManagementState }): boolean {
+  return device.managementState === "managed" || device.managementState === "wipePending";
+}
+
 export interface DeviceRecord {
   id: string;
   azureADDeviceId: string;

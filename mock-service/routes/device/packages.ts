@@ -11,6 +11,7 @@ import { secretHash } from "../../domain/secrets.js";
 import { bearerToken, isAdminToken } from "../../http/auth.js";
 import { deviceError } from "../../http/errors.js";
 import type { Services } from "../../services/index.js";
+import { isEnrolled } from "../../store/devices.js";
 import { packageSchema } from "./device.schema.js";
 
 export function packageRoutes(services: Services, adminToken: string): FastifyPluginAsync {
@@ -31,7 +32,7 @@ export function packageRoutes(services: Services, adminToken: string): FastifyPl
     const credential = bearerToken(request);
     if (credential !== null) {
       const device = ctx.store.devices.getByCredentialHash(secretHash(credential));
-      if (device && device.managementState !== "removed" && device.managementState !== "deletePending") return true;
+      if (device && isEnrolled(device)) return true;
     }
     return cookiePairs(request).some((pair) => ctx.store.profiles.getByCookieHash(secretHash(pair)) !== undefined);
   }
