@@ -24,8 +24,7 @@ export function componentProblem(text: string): string | null {
   const sep = text.indexOf("/");
   if (sep < 0) return "it has no \"/\" between the package and the receiver class";
   if (sep + 1 >= text.length) return "nothing follows the \"/\" (the receiver class is missing)";
-  const component = unflattenComponent(text);
-  if (component === null) return "it cannot be split into package and class";
+  const component = unflattenComponent(text)!; // there is a "/" with something after it
   if (component.packageName === "") return "the package name before the \"/\" is empty";
   if (!PACKAGE_NAME.test(component.packageName)) {
     return `"${component.packageName}" is not a valid package name (dot-separated Java identifiers, at least two segments)`;

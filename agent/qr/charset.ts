@@ -95,9 +95,8 @@ export function decodeWithLabel(bytes: ArrayLike<number>, label: string): string
   switch (label) {
     case "iso-8859-1":
     case "binary":
-      // WHATWG's "iso-8859-1" is really windows-1252; ISO-8859-1 maps each byte to U+00XX.
-      return latin1(bytes);
     case "ascii":
+      // WHATWG's "iso-8859-1" is really windows-1252; ISO-8859-1 maps each byte to U+00XX.
       return latin1(bytes);
     case "cp437":
       return Array.from(bytes, (b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80]!)).join("");
