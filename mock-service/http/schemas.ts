@@ -30,7 +30,6 @@ export function errors(...statuses: number[]): Record<string, typeof errorRef> {
 }
 
 export const dateTime = { type: "string", format: "date-time" } as const;
-export const nullableString = { type: ["string", "null"] } as const;
 
 /** Graph clients send @odata.type in create bodies; it is accepted and ignored. */
 export const odataTypeProperty = { "@odata.type": { type: "string" } } as const;
