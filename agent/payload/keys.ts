@@ -3,8 +3,8 @@
  *
  * Source: AOSP ManagedProvisioning, ExtrasProvisioningDataParser (the short aliases, and which
  * getter reads each key) and DevicePolicyManager (the key names and their types). One table drives
- * the parser (agent/payload/read.ts), the ajv schema (schema.ts), the unknown-key suggestions and
- * the payload builder (build.ts), so they cannot drift apart.
+ * the key names (KEYS), the reader (extras.ts, device-params.ts), the ajv schema (schema.ts), the
+ * unknown-key suggestions and the payload builder (build.ts), so they cannot drift apart.
  */
 
 /** Every long key starts with this. */

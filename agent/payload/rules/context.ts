@@ -16,7 +16,7 @@ export class RuleContext {
   constructor(
     readonly extras: Extras,
     readonly ruleSet: RuleSetName,
-    /** UTF-8 length of the payload text. */
+    /** UTF-8 length of what the QR code holds: the text, or a JSON file's compact form (CheckOptions.measure). */
     readonly textBytes: number,
   ) {}
 
