@@ -121,17 +121,11 @@ export class DeviceRuntime {
     this.lastPaths = [];
     this.wifiDetails.clear();
     this.resuming = persisted !== null;
+    // Starting reports the first snapshot (inspect): the boot's timeline line, and the persisted state.
     actor.start();
     if (persisted) {
       const at = clock.now();
-      if (this.resuming) {
-        // The restored actor did not report its first snapshot: say so here.
-        this.resuming = false;
-        this.record(this.state, "power on", `Powered on; resuming: ${describeState(this.state, actor.getSnapshot().context, { type: "POWER_ON" }, at)}`);
-      }
-      this.lastLeaf = this.state;
       this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerRestored", state: this.state });
-      this.persist();
       actor.send({ type: "POWER_ON", at });
     }
     this.notify();
@@ -183,17 +177,9 @@ export class DeviceRuntime {
   }
 
   /** A line in the timeline that is not a state change (an admin action, a note from a scenario). */
-  note(kind: TimelineEntry["kind"], state: string, event: string, detail: string): void {
-    const at = this.options.clock.now();
-    this.timeline.push({
-      at: new Date(at).toISOString(),
-      elapsedMs: baseClock(this.options.clock).now() - this.startedAt,
-      state,
-      event,
-      detail,
-      kind,
-    });
-    if (kind === "note") this.options.transcript?.({ type: "note", at: new Date(at).toISOString(), text: detail });
+  note(kind: "power" | "note", state: string, event: string, detail: string): void {
+    const entry = this.append(kind, state, event, detail);
+    if (kind === "note") this.options.transcript?.({ type: "note", at: entry.at, text: detail });
   }
 
   /** The device's own log (what "share logs" uploads). */
@@ -253,18 +239,23 @@ export class DeviceRuntime {
     this.notify();
   }
 
+  /** A state change: in the timeline and the transcript. */
   private record(state: string, event: string, detail: string): void {
-    const at = this.options.clock.now();
+    const entry = this.append("state", state, event, detail);
+    this.options.transcript?.({ type: "state", at: entry.at, elapsedMs: entry.elapsedMs, state, event, detail });
+  }
+
+  private append(kind: TimelineEntry["kind"], state: string, event: string, detail: string): TimelineEntry {
     const entry: TimelineEntry = {
-      at: new Date(at).toISOString(),
+      at: new Date(this.options.clock.now()).toISOString(),
       elapsedMs: baseClock(this.options.clock).now() - this.startedAt,
       state,
       event,
       detail,
-      kind: "state",
+      kind,
     };
     this.timeline.push(entry);
-    this.options.transcript?.({ type: "state", at: entry.at, elapsedMs: entry.elapsedMs, state, event, detail });
+    return entry;
   }
 
   private persist(): void {
