@@ -188,10 +188,14 @@ export class DeviceStore {
     this.setUserStmt.run(userId, deviceName, id);
   }
 
-  /** A successful sync: the agent's version, the apps it reported and the sync time, together. */
-  recordSync(id: string, agentVersion: string, apps: AppRecord[], now: number): void {
+  /**
+   * A successful sync: the agent's version, the sync time and the apps it reported, together.
+   * Most check-ins report the apps the last one did; those rewrite only the device's row.
+   */
+  recordSync(id: string, agentVersion: string, apps: readonly AppRecord[], now: number): void {
     this.transaction(() => {
       this.syncStmt.run(agentVersion, now, id);
+      if (sameApps(this.apps(id), apps)) return;
       this.deleteApps.run(id);
       for (const app of apps) this.insertApp.run(id, app.packageName, app.versionName, app.versionCode);
     });
@@ -234,6 +238,17 @@ export class DeviceStore {
   updateAction(id: string, status: ActionStatus, message: string | null, now: number): void {
     this.updateActionStmt.run(status, message, now, id);
   }
+}
+
+/** True when `reported` lists exactly the stored apps, each once, in any order. */
+function sameApps(stored: readonly AppRecord[], reported: readonly AppRecord[]): boolean {
+  if (stored.length !== reported.length) return false;
+  const byName = new Map(stored.map((app) => [app.packageName, app]));
+  return reported.every((app) => {
+    const known = byName.get(app.packageName);
+    byName.delete(app.packageName);
+    return known?.versionName === app.versionName && known.versionCode === app.versionCode;
+  });
 }
 
 function fromRow(row: DeviceRow): DeviceRecord {

@@ -240,6 +240,30 @@ describe("check-in", () => {
     ]);
   });
 
+  it("keeps the apps of the latest check-in: the same list again, then one updated and one removed", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    const notes = { packageName: "com.example.notes", versionName: "3.1", versionCode: 31 };
+    const checkIn = async (apps: object[]) => {
+      t.clock.advance(180_000);
+      const reply = await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps });
+      expect(reply.status).toBe(200);
+    };
+    const detected = async () =>
+      (await t.admin("GET", `${DEVICES}/${device.deviceId}/detectedApps`)).body.value
+        .map((a: { displayName: string; version: string }) => `${a.displayName} ${a.version}`)
+        .sort();
+    await checkIn([...currentApps(), notes]);
+    await checkIn([notes, ...currentApps()].reverse());
+    expect(await detected()).toEqual(["Authenticator 6.2410.6530", "Company Portal 5.0.6235.0", "Intune 24.9.2", "com.example.notes 3.1"]);
+    const notes32 = { ...notes, versionName: "3.2", versionCode: 32 };
+    await checkIn([...currentApps().slice(0, 2), notes32]);
+    expect(await detected()).toEqual(["Company Portal 5.0.6235.0", "Intune 24.9.2", "com.example.notes 3.2"]);
+    // As many entries as before, but one app twice: Company Portal is gone.
+    await checkIn([notes32, notes32, currentApps()[0]!]);
+    expect(await detected()).toEqual(["Intune 24.9.2", "com.example.notes 3.2"]);
+  });
+
   it("offers newer versions of the managed apps the device reports", async () => {
     const t = service();
     const { device } = await enrolledDevice(t);
