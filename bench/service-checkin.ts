@@ -22,8 +22,8 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { deviceRoutes, type EnrollResponse } from "../agent/client/device-api.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../agent/payload/intune-conventions.js";
 import { AdminClient } from "../mock-service/admin-client.js";
+import { MANAGED_PACKAGES, SEED_PACKAGES } from "../mock-service/packages/catalog.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = resolve(repoRoot, "dist/agent/cli/main.js");
@@ -49,6 +49,14 @@ function positive(name: string, text: string | undefined): number {
   }
   return n;
 }
+
+/** The newest seeded version of each managed app (agent first): what an up-to-date device runs. */
+const upToDate = MANAGED_PACKAGES.map((name) => {
+  const newest = SEED_PACKAGES.filter((p) => p.packageName === name).reduce((a, b) => (b.versionCode > a.versionCode ? b : a));
+  return { packageName: name, versionName: newest.versionName, versionCode: newest.versionCode };
+});
+const agentVersion = upToDate[0]!.versionName;
+const checkInBody = JSON.stringify({ agentVersion, apps: upToDate });
 
 /** Starts `aosp-sim serve --port 0` and resolves with its URL and admin token. */
 function startServe(): Promise<{ child: ChildProcess; url: string; adminToken: string }> {
@@ -86,7 +94,7 @@ async function enrollDevices(url: string, token: string, count: number): Promise
           model: "Pixel 8",
           manufacturer: "Google",
           osVersion: "14",
-          agentVersion: "24.9.2",
+          agentVersion,
         }),
       });
       const body = (await response.body.json()) as EnrollResponse;
@@ -121,15 +129,6 @@ async function measure(route: string, options: autocannon.Options): Promise<Meas
     errors: result.errors,
   };
 }
-
-const checkInBody = JSON.stringify({
-  agentVersion: "24.9.2",
-  apps: [
-    { packageName: AGENT_PACKAGE, versionName: "24.9.2", versionCode: 2409002 },
-    { packageName: COMPANY_PORTAL_PACKAGE, versionName: "5.0.6235.0", versionCode: 50623500 },
-    { packageName: AUTHENTICATOR_PACKAGE, versionName: "6.2410.6530", versionCode: 20246530 },
-  ],
-});
 
 async function main(): Promise<void> {
   if (args.db) rmSync(args.db, { force: true });
