@@ -18,6 +18,19 @@ export function statePaths(machine: AnyStateMachine): string[] {
   return paths;
 }
 
+/** The dotted paths of the states that carry `tag` (e.g. "failure": the error screens). */
+export function statesTagged(machine: AnyStateMachine, tag: string): string[] {
+  const paths: string[] = [];
+  const visit = (node: StateNode<any, any>) => {
+    for (const child of Object.values(node.states ?? {}) as StateNode<any, any>[]) {
+      if (child.tags.includes(tag)) paths.push(child.path.join("."));
+      visit(child);
+    }
+  };
+  visit(machine.root as StateNode<any, any>);
+  return paths;
+}
+
 export type ResolvedState = { ok: true; path: string } | { ok: false; problem: string };
 
 /** Resolves a written state name to its full path. */

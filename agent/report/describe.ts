@@ -5,7 +5,17 @@
  */
 import { formatDuration } from "../device/duration.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { statesTagged } from "../machine/state-paths.js";
 import type { DeviceContext, PackageOffer } from "../machine/types.js";
+
+let errorScreens: ReadonlySet<string> | null = null;
+
+/** True for the machine's error screens (its states tagged "failure"). */
+export function isErrorScreen(state: string): boolean {
+  errorScreens ??= new Set(statesTagged(deviceMachine, "failure"));
+  return errorScreens.has(state);
+}
 
 const LABELS: Record<string, string> = {
   [AGENT_PACKAGE]: "Intune",
@@ -80,6 +90,9 @@ export function describeState(state: string, context: DeviceContext, event: { ty
   if (state.endsWith(".waitingToRetry") && retry) {
     return `${retry.cause.message}; trying again in ${formatDuration(retry.delayMs)} (attempt ${retry.attempt + 1} of ${context.settings.retry.maxAttempts})`;
   }
+  if (isErrorScreen(state)) {
+    return failure ? `${failure.screen} (${failure.code}: ${failure.message})` : "Something went wrong";
+  }
   const nextCheckIn = () =>
     context.nextCheckInAt === null ? "" : `next check-in in ${formatDuration(Math.max(0, context.nextCheckInAt - now))}`;
 
@@ -88,13 +101,6 @@ export function describeState(state: string, context: DeviceContext, event: { ty
       return context.resets > 0 ? "Hi there (the device was reset: storage erased)" : "Hi there";
     case "scanningQr":
       return event.type === "RESCAN" ? "Scan the QR code (again)" : `Scan the QR code (${context.settings.tapsToOpenScanner} taps opened the scanner)`;
-    case "qrNotFound":
-    case "cantSetUpDevice":
-    case "provisioningFailed":
-    case "enrollmentFailed":
-    case "signInFailed":
-    case "wifiFailed":
-      return failure ? `${failure.screen} (${failure.code}: ${failure.message})` : "Something went wrong";
     case "checkingPayload":
       return `QR code read (${Buffer.byteLength(context.payloadText ?? "", "utf8")} bytes); getting ready for work setup...`;
     case "checkingPreconditions": {

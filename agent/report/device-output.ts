@@ -10,16 +10,13 @@ import type { DeviceIdentity } from "../machine/types.js";
 import { appLabel, byAppOrder } from "./describe.js";
 import { formatTimelineEntry, timelineHeader, type TimelineEntry } from "./timeline.js";
 
-/** States whose timeline lines are shown as failures. */
-const FAILURE_STATES = new Set(["qrNotFound", "cantSetUpDevice", "wifiFailed", "provisioningFailed", "enrollmentFailed", "signInFailed"]);
-
 /** Prints timeline entries as they are added (human mode). */
 export function followTimeline(device: Device, styles: Styles, write: (line: string) => void): () => void {
   let printed = 0;
   write(timelineHeader(styles));
   const flush = () => {
     const entries = device.timeline;
-    for (; printed < entries.length; printed++) write(formatTimelineEntry(entries[printed]!, styles, FAILURE_STATES));
+    for (; printed < entries.length; printed++) write(formatTimelineEntry(entries[printed]!, styles));
   };
   const stop = device.onChange(flush);
   return () => {

@@ -3,6 +3,7 @@
  * the order they happened. Printed as aligned lines for people, kept as data for --json.
  */
 import type { Styles } from "../cli/output.js";
+import { isErrorScreen } from "./describe.js";
 
 export interface TimelineEntry {
   /** Device clock, ISO 8601. */
@@ -37,15 +38,15 @@ export function timelineHeader(styles: Styles): string {
   return styles.dim(`${"elapsed".padStart(11)}  ${"state".padEnd(STATE_WIDTH)} ${"event".padEnd(EVENT_WIDTH)} detail`);
 }
 
-/** One aligned line: elapsed, state, event, detail (failures in red, enrolled in green). */
-export function formatTimelineEntry(entry: TimelineEntry, styles: Styles, failureStates: ReadonlySet<string> = new Set()): string {
+/** One aligned line: elapsed, state, event, detail (error screens in red, enrolled in green). */
+export function formatTimelineEntry(entry: TimelineEntry, styles: Styles): string {
   const elapsed = formatElapsed(entry.elapsedMs).padStart(11);
   // ".requesting" is the inside of every service call: the parent's name says it all.
   const shown = entry.state.replace(/\.requesting$/, "");
   const state = shown.length > STATE_WIDTH ? `…${shown.slice(-(STATE_WIDTH - 1))}` : shown.padEnd(STATE_WIDTH);
   const event = entry.event.length > EVENT_WIDTH ? `${entry.event.slice(0, EVENT_WIDTH - 1)}…` : entry.event.padEnd(EVENT_WIDTH);
   let detail = entry.detail;
-  if (failureStates.has(entry.state)) detail = styles.red(detail);
+  if (isErrorScreen(entry.state)) detail = styles.red(detail);
   else if (entry.kind === "power") detail = styles.yellow(detail);
   else if (entry.kind === "note") detail = styles.cyan(detail);
   else if (entry.state.startsWith("enrolled.idle")) detail = styles.green(detail);
