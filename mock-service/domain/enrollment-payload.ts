@@ -4,7 +4,7 @@
  * the QR code PNG (Graph qrCodeImage), byte mode, error correction M.
  */
 import { renderQrPng as renderPayloadQr } from "../../agent/qr/render.js";
-import { buildIntunePayload, payloadText } from "../../agent/payload/build.js";
+import { buildIntunePayload } from "../../agent/payload/build.js";
 import type { ProfileRecord, TokenRecord } from "../store/profiles.js";
 import type { PackageRecord } from "../store/packages.js";
 
@@ -38,9 +38,9 @@ export function enrollmentPayload(sources: PayloadSources): Record<string, unkno
   });
 }
 
-/** Graph qrCodeContent: the payload's JSON text, base64. */
-export function qrCodeContent(payload: Record<string, unknown>): string {
-  return Buffer.from(payloadText(payload), "utf8").toString("base64");
+/** Graph qrCodeContent: the QR code's text (the payload's JSON, payloadText), base64. */
+export function qrCodeContent(qrText: string): string {
+  return Buffer.from(qrText, "utf8").toString("base64");
 }
 
 /**

@@ -8,6 +8,7 @@
  * (the old one stops working), revokeToken expires it at once. Enrolled devices are unaffected.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { payloadText } from "../../agent/payload/build.js";
 import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { checkDeviceNameTemplate } from "../domain/device-name.js";
@@ -44,6 +45,8 @@ export interface ProfileView {
   token: TokenRecord;
   enrolledDeviceCount: number;
   payload: Record<string, unknown>;
+  /** The text the QR code holds: the payload's compact JSON. */
+  qrText: string;
   qrCodeContent: string;
 }
 
@@ -182,12 +185,14 @@ export class ProfileService {
       agent,
       agentDownloadUrl: this.packages.downloadUrl(AGENT_PACKAGE, agent.versionCode),
     });
+    const qrText = payloadText(payload);
     return {
       profile,
       token,
       enrolledDeviceCount: this.ctx.store.profiles.enrolledDeviceCount(profile.id),
       payload,
-      qrCodeContent: qrCodeContent(payload),
+      qrText,
+      qrCodeContent: qrCodeContent(qrText),
     };
   }
 
@@ -198,7 +203,7 @@ export class ProfileService {
    * lists them without rendering any.
    */
   async qrPng(view: ProfileView): Promise<Buffer> {
-    const text = Buffer.from(view.qrCodeContent, "base64").toString("utf8");
+    const text = view.qrText;
     const textHash = createHash("sha256").update(text, "utf8").digest("hex");
     const stored = this.ctx.store.profiles.qrImage(view.token.id);
     if (stored?.textHash === textHash) return stored.png;
