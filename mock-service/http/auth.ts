@@ -6,8 +6,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { constantTimeEqual, secretHash } from "../domain/secrets.js";
-import type { DeviceRecord } from "../store/devices.js";
-import type { DeviceStore } from "../store/devices.js";
+import type { DeviceRecord, DeviceStore } from "../store/devices.js";
 import { ApiError, deviceError, GRAPH_CODES } from "./errors.js";
 
 declare module "fastify" {

@@ -32,7 +32,7 @@ export interface GroupInput {
 }
 
 export class GroupService {
-  /** Parsed rules by group id, so check-ins and enrollments do not re-parse. */
+  /** Parsed rules by group id, so enrollments and sign-ins do not re-parse them. */
   private readonly rules = new Map<string, { text: string; tree: RuleNode }>();
 
   constructor(private readonly ctx: ServiceContext) {}
