@@ -4,8 +4,9 @@
  * Wi-Fi: Contoso-Staging rejected the key", "Checked in (#3): next check-in in 3m".
  */
 import { formatDuration } from "../device/duration.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../payload/intune-conventions.js";
 import { deviceMachine } from "../machine/device-machine.js";
+import { stringExtra } from "../machine/plan.js";
 import { statesTagged } from "../machine/state-paths.js";
 import type { DeviceContext, PackageOffer } from "../machine/types.js";
 
@@ -143,7 +144,7 @@ export function describeState(state: string, context: DeviceContext, event: { ty
       return `${agent} installed; setting it as device owner`;
     }
     case "enrolling.requesting":
-      return `Enrolling with ${host(String(plan?.adminExtras["com.microsoft.intune.aosp.serviceUrl"] ?? ""))} as ${context.identity.manufacturer} ${context.identity.model} ${context.identity.serialNumber}`;
+      return `Enrolling with ${host(stringExtra(plan, EXTRA_SERVICE_URL))} as ${context.identity.manufacturer} ${context.identity.model} ${context.identity.serialNumber}`;
     case "signingIn.waitingForUser":
       return context.enrollment
         ? `Enrolled as ${context.enrollment.deviceName} (profile "${context.enrollment.enrollmentProfileName}"); sign in to your work account`
@@ -168,7 +169,7 @@ export function describeState(state: string, context: DeviceContext, event: { ty
     case "enrolled.checkingIn.requesting":
       return event.type === "SYNC" ? "Checking status... (sync requested)" : "Checking for updates...";
     case "enrolled.fetchingUpdates.requesting":
-      return `The service refuses to sync agent ${context.agent?.versionName ?? "?"} (24.7.0 or later required); looking for an update`;
+      return `The service refuses to sync agent ${context.agent?.versionName ?? "?"} (${MIN_SYNC_AGENT_VERSION} or later required); looking for an update`;
     case "enrolled.updating.closingAgent":
       return `${event.type.startsWith("xstate.done.actor.checkIn") ? `Checked in (#${context.checkIns}): ` : ""}${offerLine(context.appQueue[0])} available; the Intune app closes to update`;
     case "enrolled.updating.installingAgentUpdate.requesting":
