@@ -37,6 +37,12 @@ async function attemptEnroll(t: TestService, token: string) {
   return http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", json: enrollRequest(token) });
 }
 
+/** The admin's view of a device's apps, each as "<name> <version>", sorted. */
+async function detectedApps(t: TestService, deviceId: string): Promise<string[]> {
+  const reply = await t.admin("GET", `${DEVICES}/${deviceId}/detectedApps`);
+  return reply.body.value.map((a: { displayName: string; version: string }) => `${a.displayName} ${a.version}`).sort();
+}
+
 /** The apps a device on the newest versions reports. */
 function currentApps() {
   return [
@@ -231,8 +237,7 @@ describe("check-in", () => {
     expect(reply.body).toEqual({ actions: [], updates: [], serverDateTime: t.clock.now.toISOString() });
     const graph = (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body;
     expect(graph.lastSyncDateTime).toBe(t.clock.now.toISOString());
-    const apps = (await t.admin("GET", `${DEVICES}/${device.deviceId}/detectedApps`)).body.value;
-    expect(apps.map((a: { displayName: string; version: string }) => `${a.displayName} ${a.version}`).sort()).toEqual([
+    expect(await detectedApps(t, device.deviceId)).toEqual([
       "Authenticator 6.2410.6530",
       "Company Portal 5.0.6235.0",
       "Intune 24.9.2",
@@ -249,10 +254,7 @@ describe("check-in", () => {
       const reply = await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps });
       expect(reply.status).toBe(200);
     };
-    const detected = async () =>
-      (await t.admin("GET", `${DEVICES}/${device.deviceId}/detectedApps`)).body.value
-        .map((a: { displayName: string; version: string }) => `${a.displayName} ${a.version}`)
-        .sort();
+    const detected = () => detectedApps(t, device.deviceId);
     await checkIn([...currentApps(), notes]);
     await checkIn([notes, ...currentApps()].reverse());
     expect(await detected()).toEqual(["Authenticator 6.2410.6530", "Company Portal 5.0.6235.0", "Intune 24.9.2", "com.example.notes 3.1"]);
