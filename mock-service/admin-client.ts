@@ -5,7 +5,8 @@
  */
 import { INTUNE_SKU_ID } from "./domain/licences.js";
 import type { Signer } from "./packages/catalog.js";
-import type { EnrollmentMode, WifiSecurityType } from "./store/profiles.js";
+import type { ProfileInput } from "./services/profiles.js";
+import type { EnrollmentMode } from "./store/profiles.js";
 
 export { INTUNE_SKU_ID };
 
@@ -33,21 +34,8 @@ export interface NewUserRequest {
 
 export type EnrollmentModeName = EnrollmentMode;
 
-/** The writable properties of an enrollment profile (Graph names). */
-export interface ProfileRequest {
-  displayName?: string;
-  description?: string;
-  enrollmentMode?: EnrollmentModeName;
-  tokenExpirationDateTime?: string;
-  configureWifi?: boolean;
-  wifiSsid?: string;
-  wifiHidden?: boolean;
-  wifiSecurityType?: WifiSecurityType;
-  wifiPassword?: string;
-  isTeamsDeviceProfile?: boolean;
-  roleScopeTagIds?: string[];
-  deviceNameTemplate?: string;
-}
+/** The writable properties of an enrollment profile (Graph names), as the service reads them. */
+export type ProfileRequest = ProfileInput;
 
 export interface GraphProfile extends Required<Omit<ProfileRequest, "tokenExpirationDateTime">> {
   id: string;
