@@ -7,9 +7,9 @@
  * never-answered request into a timeout in no real time), and undici's own headers/body timeouts
  * stop a real request that hangs (the simulated clock does not move while real I/O is in flight).
  */
-import { createHash } from "node:crypto";
 import { request, type Dispatcher } from "undici";
 import { StepError } from "../machine/step-error.js";
+import { sha256Base64Url } from "../device/package-archive.js";
 import type { ClockPort } from "../device/ports.js";
 import type { HttpPurpose, HttpRecord, TranscriptSink } from "../report/transcript.js";
 
@@ -217,18 +217,11 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return flat;
 }
 
-/** JSON bodies as JSON; anything else (a package) as its size and SHA-256. */
+/** JSON bodies as JSON; anything else (a package, or JSON that does not parse) as its size and SHA-256. */
 function summariseBody(response: HttpResponse): unknown {
   if (response.body.length === 0) return undefined;
-  const type = response.headers["content-type"] ?? "";
-  if (type.includes("json")) {
-    try {
-      return JSON.parse(Buffer.from(response.body).toString("utf8"));
-    } catch {
-      /* fall through: keep the summary */
-    }
-  }
-  return { bytes: response.body.length, sha256: createHash("sha256").update(response.body).digest("base64url") };
+  const json = (response.headers["content-type"] ?? "").includes("json") ? jsonBody(response) : undefined;
+  return json !== undefined ? json : { bytes: response.body.length, sha256: sha256Base64Url(response.body) };
 }
 
 function isUndiciTimeout(error: unknown): boolean {
