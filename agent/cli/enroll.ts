@@ -9,7 +9,6 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError, isNotFound } from "../errors.js";
 import { httpBaseUrl } from "../http-url.js";
-import { isImageBytes } from "../qr/index.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
@@ -18,6 +17,7 @@ import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+import { readInput } from "./validate.js";
 
 interface EnrollOptions {
   service?: string;
@@ -33,8 +33,6 @@ interface EnrollOptions {
   timeout: string;
   preinstall: string[];
 }
-
-const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 export function registerEnroll(program: Command): void {
   program
@@ -98,7 +96,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError(`"${options.timeout}" is not a duration`, { where: "--timeout", hint: "e.g. 90s, 10m" });
   }
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
-  const qr = readQrInput(input);
+  const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
   const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
@@ -155,20 +153,15 @@ function parseSeed(text: string): number {
   return n;
 }
 
-/** An image is what the camera sees; JSON text is rendered as the QR code an admin would show. */
-function readQrInput(input: string): CreateDeviceOptions["qr"] {
+/**
+ * An image is what the camera sees; JSON text is rendered as the QR code an admin would show.
+ * Read (file or stdin, bounded, image told from text by content) as `validate` reads it.
+ */
+async function readQrInput(input: string): Promise<CreateDeviceOptions["qr"]> {
   const label = input === "-" ? "<stdin>" : input;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(input === "-" ? 0 : input);
-  } catch (error) {
-    if (isNotFound(error)) throw new InputError("no such file", { where: label, hint: "give a QR code image or a payload JSON file" });
-    if ((error as NodeJS.ErrnoException).code === "EISDIR") throw new InputError("is a directory", { where: label });
-    throw new InputError(`cannot be read: ${(error as Error).message}`, { where: label });
-  }
-  if (bytes.length > MAX_INPUT_BYTES) throw new InputError("is too large for a QR code or a payload", { where: label });
-  if (isImageBytes(bytes)) return { image: new Uint8Array(bytes), label };
-  const text = bytes.toString("utf8");
+  const { bytes, kind } = await readInput(input);
+  if (kind === "image") return { image: new Uint8Array(bytes), label };
+  const text = Buffer.from(bytes).toString("utf8");
   try {
     JSON.parse(text);
   } catch (error) {
