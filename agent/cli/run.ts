@@ -62,7 +62,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   // Loaded here, not at start-up: the embedded service is heavy and other commands do not need it.
   const { DEFAULT_SCENARIO, loadScenario, runScenario } = await import("../device/scenario.js");
   const scenario: Scenario = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
-  parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
+  const faults = parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
   if ((options.service === undefined) !== (options.adminToken === undefined)) {
     throw new InputError("--service and --admin-token go together", { hint: "pass both to use a running service, or neither for the embedded one" });
   }
@@ -91,7 +91,6 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     stopFollowing();
     if (options.json) {
       const { report, ...summary } = result;
-      const faults = parseFaults(scenario.device?.faults ?? []);
       // After a wipe the device no longer knows its id; the scenario remembers it.
       printJson({ ...deviceJson(report, report.identity, faults), deviceId: result.deviceId, summary });
     } else {

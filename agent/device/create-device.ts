@@ -336,13 +336,18 @@ class VirtualDevice implements Device {
       finalStatePath: this.state,
       failure: context?.failure ?? null,
       timeline: [...this.timeline],
-      apps: apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode })),
+      apps: reportedApps(apps),
     };
   }
 
   dispose(): void {
     this.runtime.dispose();
   }
+}
+
+/** Installed apps as a report lists them. */
+export function reportedApps(apps: readonly InstalledApp[]): DeviceReport["apps"] {
+  return apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode }));
 }
 
 /** Preinstalled apps must be package archives: anything else is an InputError naming which. */

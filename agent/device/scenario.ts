@@ -27,8 +27,8 @@ import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "..
 import type { TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "./clock.js";
-import { createDevice, type Device, type DeviceReport } from "./create-device.js";
-import { formatDuration, parseDuration } from "./duration.js";
+import { createDevice, reportedApps, type Device, type DeviceReport } from "./create-device.js";
+import { parseDuration } from "./duration.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -61,14 +61,18 @@ export interface Scenario {
   expect?: { finalState?: string; failure?: string };
 }
 
+/** The tenant's user and profile when a scenario leaves them out. */
+const DEFAULT_USER = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true };
+const DEFAULT_PROFILE: Required<Pick<NonNullable<Scenario["profile"]>, "displayName" | "wifi">> = {
+  displayName: "Contoso staging",
+  wifi: { ssid: "Contoso-Staging", security: "wpa", password: "staging-passphrase" },
+};
+
 /** `aosp-sim run` with no file: enrollment, check-ins, a self-update, logs, a wipe. */
 export const DEFAULT_SCENARIO: Scenario = {
   name: "Out of the box: enroll, check in, self-update, wipe",
-  user: { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true },
-  profile: {
-    displayName: "Contoso staging",
-    wifi: { ssid: "Contoso-Staging", security: "wpa", password: "staging-passphrase" },
-  },
+  user: DEFAULT_USER,
+  profile: DEFAULT_PROFILE,
   device: { seed: 1 },
   steps: [
     { after: "20m", do: "publishPackage", packageName: AGENT_PACKAGE, versionName: "24.11.0" },
@@ -271,7 +275,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
   const call = <T>(work: Promise<T>) => clock.track(work);
   let device: Device | null = null;
   try {
-    const user = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true, ...scenario.user };
+    const user = { ...DEFAULT_USER, ...scenario.user };
     // A running service may know the user from an earlier run: use it as it is.
     const existing = await call(admin.request<GraphUser>("GET", `/beta/users/${encodeURIComponent(user.userPrincipalName)}`).catch(() => null));
     const created = existing ??
@@ -308,7 +312,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       if (d.state === "off") return;
       const c = d.context;
       if (c.enrollment) {
-        if (c.apps.length > 0) lastApps = c.apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode }));
+        if (c.apps.length > 0) lastApps = reportedApps(c.apps);
         life.deviceId = c.enrollment.deviceId;
         life.checkIns = c.checkIns;
         life.missedCheckIns = c.missedCheckIns;
@@ -368,10 +372,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
 }
 
 function profileRequest(scenario: Scenario, now: number) {
-  const wifi = scenario.profile?.wifi === undefined ? DEFAULT_SCENARIO.profile!.wifi : scenario.profile.wifi;
+  const wifi = scenario.profile?.wifi === undefined ? DEFAULT_PROFILE.wifi : scenario.profile.wifi;
   const validity = scenario.profile?.tokenValidity ? parseDuration(scenario.profile.tokenValidity) : null;
   return {
-    displayName: scenario.profile?.displayName ?? "Contoso staging",
+    displayName: scenario.profile?.displayName ?? DEFAULT_PROFILE.displayName,
     enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" as const,
     ...(validity !== null ? { tokenExpirationDateTime: new Date(now + validity).toISOString() } : {}),
     ...(wifi
@@ -509,9 +513,4 @@ function meets(scenario: Scenario, report: DeviceReport): boolean {
   if (e?.finalState) return report.finalStatePath === e.finalState || report.finalStatePath.startsWith(`${e.finalState}.`);
   if (untilOf(scenario) === "welcome") return report.finalState === "welcome";
   return report.finalState === "enrolled";
-}
-
-/** "47m 12s of simulated time in 0.9 s". */
-export function describeDuration(result: ScenarioResult): string {
-  return `${formatDuration(result.simulatedMs)} of simulated time in ${(result.wallMs / 1000).toFixed(1)} s`;
 }
