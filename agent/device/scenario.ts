@@ -19,7 +19,7 @@
  * }
  */
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { InputError, isNotFound } from "../errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
@@ -183,7 +183,8 @@ const SCHEMA = {
   },
 } as const;
 
-const validateScenario = new Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
+/** Compiled on first use: compiling takes tens of milliseconds that importing the library should not cost. */
+let validateScenario: ValidateFunction | null = null;
 
 /** Reads and checks a scenario file; problems are InputError (exit 2) naming the key and the fix. */
 export function loadScenario(path: string): Scenario {
@@ -204,6 +205,7 @@ export function loadScenario(path: string): Scenario {
 }
 
 export function checkScenario(value: unknown, where = "scenario"): Scenario {
+  validateScenario ??= new Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
   if (!validateScenario(value)) {
     const error = validateScenario.errors?.[0];
     throw new InputError(describeSchemaError(error), {
