@@ -19,19 +19,36 @@ import type {
   AcknowledgeInput,
   AppControlInput,
   CheckInInput,
+  CheckInOutput,
   CheckPayloadOutput,
   DeviceEvent,
   DownloadAgentInput,
+  DownloadOutput,
   EnrollInput,
+  EnrollOutput,
   FindingSummary,
   InstallAppInput,
+  InstalledAgentOutput,
+  InstallOutput,
+  NetworkOutput,
+  PreconditionsOutput,
+  ScanQrOutput,
   Session,
   SignInInput,
+  SignInOutput,
+  Stamped,
+  UpdatesOutput,
   UploadLogsInput,
+  UploadLogsOutput,
   VerifyAgentInput,
+  VerifyOutput,
   WifiNetworkConfig,
 } from "../machine/types.js";
+import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
 import type { DevicePorts } from "./ports.js";
+
+/** What an actor's step returns before the wiring stamps it with the clock (the machine's output types, less `at`). */
+type Unstamped<T extends Stamped> = Omit<T, "at">;
 
 /** Lets step results through while the device has power. */
 export interface PowerGate {
@@ -106,7 +123,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
   const authorization = (session: Session) => ({ authorization: `Bearer ${session.deviceCredential}` });
 
   const actors = {
-    scanQr: step<void, { text: string; decoder: string }>(async (_input, signal) => {
+    scanQr: step<void, Unstamped<ScanQrOutput>>(async (_input, signal) => {
       const picture = await ports.camera.capture(signal);
       let codes;
       try {
@@ -119,7 +136,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       return { text: code.text, decoder: code.decoder };
     }),
 
-    checkPayload: step<{ text: string }, Omit<CheckPayloadOutput, "at">>(async ({ text }) => {
+    checkPayload: step<{ text: string }, Unstamped<CheckPayloadOutput>>(async ({ text }) => {
       const check = checkPayloadText(text, { rules: "android" });
       const findings: FindingSummary[] = check.findings.map((f) => {
         const failsAt = ruleInfo(f.rule).deviceFailsAt;
@@ -128,12 +145,12 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       return { plan: check.params ? planFromParams(check.params) : null, findings };
     }),
 
-    checkPreconditions: step<void, { alreadyProvisioned: boolean; resetProtection: boolean }>(async () => ({
+    checkPreconditions: step<void, Unstamped<PreconditionsOutput>>(async () => ({
       alreadyProvisioned: (await ports.packages.deviceOwner()) !== null,
       resetProtection: await ports.power.resetProtectionActive(),
     })),
 
-    checkNetwork: step<void, { connected: boolean; network: string | null }>(async () => {
+    checkNetwork: step<void, Unstamped<NetworkOutput>>(async () => {
       const connection = await ports.wifi.currentConnection();
       return { connected: connection !== null, network: connection?.ssid ?? null };
     }),
@@ -156,18 +173,18 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       return () => controller.abort();
     }),
 
-    inspectAgent: step<{ packageName: string }, { installed: Awaited<ReturnType<typeof ports.packages.installedPackage>> }>(
+    inspectAgent: step<{ packageName: string }, Unstamped<InstalledAgentOutput>>(
       async ({ packageName }) => ({ installed: await ports.packages.installedPackage(packageName) }),
     ),
 
-    downloadAgent: step<DownloadAgentInput, { stagedId: string; bytes: number }>(async (input, signal) =>
+    downloadAgent: step<DownloadAgentInput, Unstamped<DownloadOutput>>(async (input, signal) =>
       ports.packages.download(
         { url: input.url, headers: input.cookieHeader ? { cookie: input.cookieHeader } : {}, purpose: "agent" },
         signal,
       ),
     ),
 
-    verifyAgent: step<VerifyAgentInput, { versionName: string; versionCode: number; checkedBy: "packageChecksum" | "signatureChecksum" }>(
+    verifyAgent: step<VerifyAgentInput, Unstamped<VerifyOutput>>(
       async (input) => {
         const bytes = await ports.packages.readStaged(input.stagedId);
         const verdict = verifyPackage(bytes, {
@@ -181,7 +198,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       },
     ),
 
-    installAgent: step<{ stagedId: string }, { app: Awaited<ReturnType<typeof ports.packages.install>> }>(async ({ stagedId }, signal) => ({
+    installAgent: step<{ stagedId: string }, Unstamped<InstallOutput>>(async ({ stagedId }, signal) => ({
       app: await ports.packages.install(stagedId, signal),
     })),
 
@@ -191,13 +208,13 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       return {};
     }),
 
-    enroll: step<EnrollInput, { serviceUrl: string; deviceId: string; deviceCredential: string; deviceName: string; enrollmentProfileName: string }>(
+    enroll: step<EnrollInput, Unstamped<EnrollOutput>>(
       async (input, signal) => {
         if (input.serviceUrl === null) {
-          throw new StepError("serviceUrlMissing", "the admin extras carry no com.microsoft.intune.aosp.serviceUrl");
+          throw new StepError("serviceUrlMissing", `the admin extras carry no ${EXTRA_SERVICE_URL}`);
         }
         if (input.enrollmentToken === null) {
-          throw new StepError("enrollmentTokenMissing", "the admin extras carry no com.microsoft.intune.aosp.enrollmentToken");
+          throw new StepError("enrollmentTokenMissing", `the admin extras carry no ${EXTRA_ENROLLMENT_TOKEN}`);
         }
         const response = await ports.service.enroll(
           input.serviceUrl,
@@ -215,11 +232,11 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       },
     ),
 
-    signIn: step<SignInInput, Awaited<ReturnType<typeof ports.service.signIn>>>(async (input, signal) =>
+    signIn: step<SignInInput, Unstamped<SignInOutput>>(async (input, signal) =>
       ports.service.signIn(input.session, { userPrincipalName: input.userPrincipalName, password: input.password }, signal),
     ),
 
-    installApp: step<InstallAppInput, { app: Awaited<ReturnType<typeof ports.packages.install>> }>(async ({ session, offer }, signal) => {
+    installApp: step<InstallAppInput, Unstamped<InstallOutput>>(async ({ session, offer }, signal) => {
       const staged = await ports.packages.download({ url: offer.downloadUrl, headers: authorization(session), purpose: "app" }, signal);
       const verdict = verifyPackage(await ports.packages.readStaged(staged.stagedId), {
         packageName: offer.packageName,
@@ -230,7 +247,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       return { app: await ports.packages.install(staged.stagedId, signal) };
     }),
 
-    checkIn: step<CheckInInput, Awaited<ReturnType<typeof ports.service.checkIn>> & { apps: Awaited<ReturnType<typeof ports.packages.installedApps>> }>(
+    checkIn: step<CheckInInput, Unstamped<CheckInOutput>>(
       async ({ session, agentVersion }, signal) => {
         const apps = await ports.packages.installedApps();
         const response = await ports.service.checkIn(session, { agentVersion, apps }, signal);
@@ -238,7 +255,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       },
     ),
 
-    getUpdates: step<{ session: Session }, Awaited<ReturnType<typeof ports.service.getUpdates>>>(async ({ session }, signal) =>
+    getUpdates: step<{ session: Session }, Unstamped<UpdatesOutput>>(async ({ session }, signal) =>
       ports.service.getUpdates(session, signal),
     ),
 
@@ -248,7 +265,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       return {};
     }),
 
-    uploadLogs: step<UploadLogsInput, Awaited<ReturnType<typeof ports.service.uploadLogs>>>(async ({ session, description }, signal) => {
+    uploadLogs: step<UploadLogsInput, Unstamped<UploadLogsOutput>>(async ({ session, description }, signal) => {
       const logs = [description ? `User description: ${description}` : "", options.collectLogs?.() ?? ""].filter(Boolean).join("\n");
       return ports.service.uploadLogs(session, { logs: logs.slice(0, 1024 * 1024) }, signal);
     }),
