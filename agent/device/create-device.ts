@@ -197,7 +197,6 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     input: { identity, ...(options.settings ? { settings: options.settings } : {}) },
     clock,
     storage,
-    power,
     gate,
     faults,
     storageLabel,

@@ -143,15 +143,12 @@ export interface StoragePort {
 
 // ---- power ----------------------------------------------------------------------------------
 
-export type PowerEvent = { type: "powerLost"; at: number } | { type: "powerRestored"; at: number };
-
+/** What the device's software can do about power (pulling the battery is the runtime's business). */
 export interface PowerPort {
   /** Erases user data and restarts into the setup wizard (DevicePolicyManager.wipeData). */
   factoryReset(signal: AbortSignal): Promise<void>;
   /** Factory reset protection: a Google account was left on the device before a reset. */
   resetProtectionActive(): Promise<boolean>;
-  /** Power events from the environment (a battery pulled, a fault injected). */
-  onPowerEvent(listener: (event: PowerEvent) => void): () => void;
 }
 
 /** Everything a device is made of. */

@@ -29,17 +29,11 @@ export { SNAPSHOT_KEY };
 /** Events a driver sends; the runtime stamps them with the device clock. */
 export type DeviceCommand = DeviceEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never;
 
-export interface PowerSwitch {
-  cut(at: number): void;
-  restore(at: number): void;
-}
-
 export interface RuntimeOptions {
   machine: WiredDeviceMachine;
   input: DeviceInput;
   clock: ClockPort;
   storage: StoragePort;
-  power: PowerSwitch;
   gate: MutablePowerGate;
   faults: readonly Fault[];
   /** Names the storage in errors ("./device", "the device's storage"). */
@@ -142,13 +136,11 @@ export class DeviceRuntime {
     this.actor = null;
     actor.stop();
     this.options.onPowerLost?.();
-    this.options.power.cut(at);
     this.note("power", state, "power lost", offForMs === undefined ? "Power lost" : `Power lost (back in ${formatDuration(offForMs)})`);
     this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerLost", state });
     if (offForMs !== undefined) {
       this.powerBackTimer = this.options.clock.setTimeout(() => {
         this.powerBackTimer = null;
-        this.options.power.restore(this.options.clock.now());
         this.powerOn();
       }, offForMs);
     }
