@@ -13,6 +13,7 @@
 import { StepError } from "../../machine/step-error.js";
 import { deriveWifiKey, keysMatch, type WifiKey } from "../../machine/wifi-keys.js";
 import type { WifiSecurityType } from "../../payload/params.js";
+import { MAX_SSID_BYTES } from "../../payload/rules/wifi.js";
 import type { ClockPort, StoragePort, WifiConnection, WifiNetworkConfig, WifiPort, WifiProgress } from "../ports.js";
 import { Strikes } from "../faults.js";
 import { readJson, writeJson } from "./storage.js";
@@ -57,8 +58,6 @@ const ADD_NETWORK_RETRIES = 6;
 const ADD_NETWORK_FIRST_SLEEP_MS = 500;
 
 const CONNECTION_KEY = "system/wifi-connection.json";
-/** IEEE 802.11: an SSID is 0 to 32 octets. */
-const MAX_SSID_BYTES = 32;
 
 export class VirtualWifi implements WifiPort {
   private readonly timeouts: Strikes | null;
