@@ -202,7 +202,6 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     storageLabel,
     ...(options.transcript ? { transcript: options.transcript } : {}),
     ...(options.user ? { user: options.user } : {}),
-    onPowerLost: () => packages.powerLost(),
   });
   options.transcript?.({
     type: "start",

@@ -41,8 +41,6 @@ export interface RuntimeOptions {
   transcript?: TranscriptSink;
   /** The work account the person holding the device types on the sign-in screen. */
   user?: { userPrincipalName: string; password: string };
-  /** Called when power is lost (volatile state of the hardware goes). */
-  onPowerLost?: () => void;
 }
 
 export interface MutablePowerGate extends PowerGate {
@@ -135,7 +133,6 @@ export class DeviceRuntime {
     this.lastSnapshot = actor.getSnapshot();
     this.actor = null;
     actor.stop();
-    this.options.onPowerLost?.();
     this.note("power", state, "power lost", offForMs === undefined ? "Power lost" : `Power lost (back in ${formatDuration(offForMs)})`);
     this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerLost", state });
     if (offForMs !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * The virtual package manager: downloads into a staging area, installs simulated package
  * archives (agent/device/package-archive.ts), keeps the installed list and the device owner in
- * storage (so they survive power loss and vanish with a factory reset), and starts/stops apps.
+ * storage (so they survive power loss and vanish with a factory reset). Starting and stopping an
+ * app changes nothing it keeps (it models no processes): launching checks the app is installed.
  *
  * Android's rules it keeps: only http and https downloads; an update must be signed by the same
  * certificate and must not be a downgrade; a device owner must be an installed package's
@@ -26,9 +27,6 @@ const STAGING_PREFIX = "staging/";
 const NEXT_STAGING_KEY = "system/next-staging-id";
 
 export class VirtualPackageManager implements PackagePort {
-  /** Apps running now: volatile, gone after a power loss. */
-  private readonly running = new Set<string>();
-
   constructor(
     private readonly storage: StoragePort,
     private readonly http: HttpTransport,
@@ -132,32 +130,18 @@ export class VirtualPackageManager implements PackagePort {
       throw new StepError("adminComponentMissing", `${component.packageName} has no device admin receiver ${component.className}`);
     }
     writeJson(this.storage, OWNER_KEY, component);
-    this.running.add(component.packageName);
   }
 
   async deviceOwner(): Promise<{ packageName: string; className: string } | null> {
     return readJson(this.storage, OWNER_KEY);
   }
 
-  async stopApp(packageName: string): Promise<void> {
-    this.running.delete(packageName);
-  }
+  async stopApp(_packageName: string): Promise<void> {}
 
   async launchApp(packageName: string): Promise<void> {
     if (!this.records().some((r) => r.packageName === packageName)) {
       throw new StepError("appNotInstalled", `${packageName} is not installed`);
     }
-    this.running.add(packageName);
-  }
-
-  /** True while an app runs (the agent is closed during its own update). */
-  isRunning(packageName: string): boolean {
-    return this.running.has(packageName);
-  }
-
-  /** Power loss: running apps stop; storage stays. */
-  powerLost(): void {
-    this.running.clear();
   }
 
   /** Writes an installed package (file and record) to storage. */
