@@ -198,7 +198,6 @@ export function formatFault(fault: Fault): string {
       return fault.name;
     case "wifi-timeout":
     case "service-timeout":
-      return `${fault.name}=${fault.times}`;
     case "service-5xx":
       return `${fault.name}=${fault.times}`;
     case "download-http-error":
@@ -222,10 +221,6 @@ export class Strikes {
     if (this.times !== "always" && this.used >= this.times) return false;
     this.used++;
     return true;
-  }
-
-  get count(): number {
-    return this.used;
   }
 }
 
