@@ -3,6 +3,7 @@
  * Mermaid stateDiagram-v2 for the README and docs, JSON for visualizers and tests.
  */
 import type { AnyStateMachine, StateNode, TransitionDefinition } from "xstate";
+import { stateNodes } from "./state-paths.js";
 
 export interface DiagramTransition {
   /** The event as written in the machine ("TAP", "done: enroll", "after: retryDelay", "always"). */
@@ -70,24 +71,16 @@ function transitionsOf(node: AnyNode): DiagramTransition[] {
 }
 
 export function machineDiagram(machine: AnyStateMachine): MachineDiagram {
-  const states: DiagramState[] = [];
-  const visit = (node: AnyNode) => {
-    for (const child of Object.values(node.states ?? {}) as AnyNode[]) {
-      const meta = (child.meta ?? {}) as { screen?: string };
-      states.push({
-        path: pathOf(child),
-        type: child.type,
-        initial: child.initial?.target?.[0] ? pathOf(child.initial.target[0] as AnyNode) : null,
-        description: child.description ?? null,
-        screen: meta.screen ?? null,
-        tags: [...child.tags],
-        invokes: child.invoke.map((i) => (typeof i.src === "string" ? i.src : i.id)),
-        transitions: transitionsOf(child),
-      });
-      visit(child);
-    }
-  };
-  visit(machine.root as AnyNode);
+  const states = stateNodes(machine).map((node): DiagramState => ({
+    path: pathOf(node),
+    type: node.type,
+    initial: node.initial?.target?.[0] ? pathOf(node.initial.target[0] as AnyNode) : null,
+    description: node.description ?? null,
+    screen: ((node.meta ?? {}) as { screen?: string }).screen ?? null,
+    tags: [...node.tags],
+    invokes: node.invoke.map((i) => (typeof i.src === "string" ? i.src : i.id)),
+    transitions: transitionsOf(node),
+  }));
   const root = machine.root as AnyNode;
   return { id: machine.id, initial: root.initial?.target?.[0] ? pathOf(root.initial.target[0] as AnyNode) : "", states };
 }

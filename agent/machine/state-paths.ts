@@ -4,31 +4,27 @@
  */
 import type { AnyStateMachine, StateNode } from "xstate";
 
-/** Every state's dotted path, parents before children. */
-export function statePaths(machine: AnyStateMachine): string[] {
-  const paths: string[] = [];
-  const visit = (node: StateNode<any, any>, prefix: string[]) => {
-    for (const [key, child] of Object.entries(node.states ?? {})) {
-      const path = [...prefix, key];
-      paths.push(path.join("."));
-      visit(child as StateNode<any, any>, path);
-    }
-  };
-  visit(machine.root as StateNode<any, any>, []);
-  return paths;
-}
-
-/** The dotted paths of the states that carry `tag` (e.g. "failure": the error screens). */
-export function statesTagged(machine: AnyStateMachine, tag: string): string[] {
-  const paths: string[] = [];
+/** Every state node below the root, parents before children, in the order the machine lists them. */
+export function stateNodes(machine: AnyStateMachine): StateNode<any, any>[] {
+  const nodes: StateNode<any, any>[] = [];
   const visit = (node: StateNode<any, any>) => {
     for (const child of Object.values(node.states ?? {}) as StateNode<any, any>[]) {
-      if (child.tags.includes(tag)) paths.push(child.path.join("."));
+      nodes.push(child);
       visit(child);
     }
   };
   visit(machine.root as StateNode<any, any>);
-  return paths;
+  return nodes;
+}
+
+/** Every state's dotted path, parents before children. */
+export function statePaths(machine: AnyStateMachine): string[] {
+  return stateNodes(machine).map((node) => node.path.join("."));
+}
+
+/** The dotted paths of the states that carry `tag` (e.g. "failure": the error screens). */
+export function statesTagged(machine: AnyStateMachine, tag: string): string[] {
+  return stateNodes(machine).filter((node) => node.tags.includes(tag)).map((node) => node.path.join("."));
 }
 
 export type ResolvedState = { ok: true; path: string } | { ok: false; problem: string };
