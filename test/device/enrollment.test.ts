@@ -7,7 +7,7 @@ import { Jimp } from "jimp";
 import { MemoryStorage, writeJson } from "../../agent/device/virtual/storage.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../../agent/payload/intune-conventions.js";
 import { HOUR } from "../../agent/machine/checkin-cadence.js";
-import { setUpTenant, tearDownTenant, USER, type Tenant } from "../helpers/device-tenant.js";
+import { PROFILE, setUpTenant, tearDownTenant, USER, type Tenant } from "../helpers/device-tenant.js";
 
 let t: Tenant;
 beforeAll(async () => {
@@ -120,12 +120,9 @@ describe("a device out of the box", () => {
 
   it("refuses an expired token once the service's clock passes its expiry", async () => {
     const { qr } = await t.newProfile({
+      ...PROFILE,
       displayName: "Short-lived",
       tokenExpirationDateTime: new Date(t.clock.now() + HOUR).toISOString(),
-      configureWifi: true,
-      wifiSsid: "Contoso-Staging",
-      wifiSecurityType: "wpa",
-      wifiPassword: "staging-passphrase",
     });
     await t.clock.advance(2 * HOUR);
     const report = await (await t.device({ qr: { image: qr } })).enroll();

@@ -23,7 +23,8 @@ export interface Tenant {
   newProfile(request?: ProfileRequest): Promise<{ profile: GraphProfile; qr: Buffer; payload: Record<string, unknown> }>;
 }
 
-const PROFILE: ProfileRequest = {
+/** The tenant's first profile: a WPA staging network the virtual device finds in range. */
+export const PROFILE: ProfileRequest = {
   displayName: "Factory 1 devices",
   enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
   configureWifi: true,
