@@ -1,12 +1,12 @@
 /**
  * Transcripts: every state change and every HTTP exchange of a run, one JSON object per line
  * (JSON Lines), in the order they happened. Written by `enroll --transcript FILE` and
- * `run --transcript FILE`; read back by `aosp-sim replay`.
+ * `run --transcript FILE`, for bug reports and tools (there is no replay command yet).
  *
  * Record types (field `type`):
- *   start   the device and its surroundings: identity, faults, clock kind, payload text, tool version
+ *   start   the device and its surroundings: identity, faults, clock kind, payload text, seed
  *   state   the machine moved: state path, triggering event, detail line, device clock time
- *   scan    the text the device read from the QR code (what a replay feeds back)
+ *   scan    the text the device read from the QR code (what a replay would feed back)
  *   http    one request and its response (or error), with timing; package bodies are summarised
  *           as size and SHA-256; `fault` names an injected fault that shaped it
  *   power   power lost / restored
@@ -113,12 +113,4 @@ export function openTranscriptFile(path: string): TranscriptFile {
   } catch (error) {
     throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
   }
-}
-
-/** Sends each record to every sink. */
-export function fanOut(...sinks: (TranscriptSink | undefined)[]): TranscriptSink {
-  const live = sinks.filter((s): s is TranscriptSink => s !== undefined);
-  return (record) => {
-    for (const sink of live) sink(record);
-  };
 }
