@@ -9,7 +9,8 @@ import { InputError } from "../errors.js";
 import { httpBaseUrl } from "../http-url.js";
 import { SimulatedClock } from "../device/clock.js";
 import { formatDuration } from "../device/duration.js";
-import type { Scenario, ScenarioResult } from "../device/scenario.js";
+import { DEFAULT_SCENARIO, loadScenario, type Scenario } from "../device/scenario-format.js";
+import type { ScenarioResult } from "../device/scenario.js";
 import type { Device } from "../device/create-device.js";
 import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
@@ -59,8 +60,6 @@ Step actions: publishPackage, wipe, delete, revokeToken, replaceToken, deletePro
 Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario.`;
 
 async function run(file: string | undefined, options: RunOptions): Promise<number> {
-  // Loaded here, not at start-up: the embedded service is heavy and other commands do not need it.
-  const { DEFAULT_SCENARIO, loadScenario, runScenario } = await import("../device/scenario.js");
   const scenario: Scenario = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
   const faults = parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
   if ((options.service === undefined) !== (options.adminToken === undefined)) {
@@ -82,6 +81,8 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     stopFollowing = followTimeline(device, out, printLine);
   };
   try {
+    // Loaded here, once the scenario and the options are known good: the embedded service is heavy.
+    const { runScenario } = await import("../device/scenario.js");
     const result = await runScenario(scenario, {
       clock,
       onProgress,

@@ -1,0 +1,229 @@
+/**
+ * The scenario format (`aosp-sim run [scenario.json]`): its types, its defaults, its JSON schema
+ * and the loader that turns a file into a checked Scenario (problems are InputError, exit 2).
+ * Playing one is scenario.ts.
+ *
+ * {
+ *   "name": "Out of the box to wipe",
+ *   "user": { "userPrincipalName": "alex@contoso.example", "password": "...", "licensed": true },
+ *   "profile": { "displayName": "Contoso staging", "wifi": { "ssid": "Contoso-Staging", "security": "wpa", "password": "..." } },
+ *   "device": { "seed": 1, "faults": ["service-5xx"] },
+ *   "signIn": { "userPrincipalName": "...", "password": "..." },        (default: the user's)
+ *   "beforeEnrollment": [ { "do": "revokeToken" }, { "do": "wait", "for": "2h" } ],
+ *   "steps": [ { "after": "20m", "do": "publishPackage", "packageName": "...", "versionName": "24.11.0" },
+ *              { "after": "40m", "do": "wipe" } ],
+ *   "until": "welcome",                                                   ("welcome", "enrolled" or a duration)
+ *   "expect": { "finalState": "welcome" }                                 (or { "failure": "tokenRevoked" })
+ * }
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { InputError, isNotFound } from "../errors.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
+import { parseDuration } from "./duration.js";
+
+export type AdminStep =
+  | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
+  | { do: "wipe" }
+  | { do: "delete" }
+  | { do: "revokeToken" }
+  | { do: "replaceToken"; validity?: string }
+  | { do: "deleteProfile" }
+  | { do: "removeLicense" };
+
+export type DeviceStep = { do: "sync" } | { do: "shareLogs"; description?: string } | { do: "powerLoss"; for?: string };
+
+export type BeforeStep = AdminStep | { do: "wait"; for: string };
+
+export type Step = (AdminStep | DeviceStep) & { after: string };
+
+export interface Scenario {
+  name?: string;
+  user?: { userPrincipalName?: string; password?: string; displayName?: string; licensed?: boolean };
+  profile?: {
+    displayName?: string;
+    tokenValidity?: string;
+    wifi?: { ssid: string; security?: "none" | "wpa" | "wep"; password?: string; hidden?: boolean } | null;
+  };
+  device?: { seed?: number; serial?: string; faults?: string[]; resetProtection?: boolean };
+  signIn?: { userPrincipalName: string; password: string } | null;
+  beforeEnrollment?: BeforeStep[];
+  steps?: Step[];
+  until?: string;
+  expect?: { finalState?: string; failure?: string };
+}
+
+/** The tenant's user and profile when a scenario leaves them out. */
+export const DEFAULT_USER = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!", displayName: "Alex Wilber", licensed: true };
+export const DEFAULT_PROFILE: Required<Pick<NonNullable<Scenario["profile"]>, "displayName" | "wifi">> = {
+  displayName: "Contoso staging",
+  wifi: { ssid: "Contoso-Staging", security: "wpa", password: "staging-passphrase" },
+};
+
+/** `aosp-sim run` with no file: enrollment, check-ins, a self-update, logs, a wipe. */
+export const DEFAULT_SCENARIO: Scenario = {
+  name: "Out of the box: enroll, check in, self-update, wipe",
+  user: DEFAULT_USER,
+  profile: DEFAULT_PROFILE,
+  device: { seed: 1 },
+  steps: [
+    { after: "20m", do: "publishPackage", packageName: AGENT_PACKAGE, versionName: "24.11.0" },
+    { after: "20m", do: "publishPackage", packageName: COMPANY_PORTAL_PACKAGE, versionName: "5.0.6301.0" },
+    { after: "20m", do: "publishPackage", packageName: AUTHENTICATOR_PACKAGE, versionName: "6.2411.7120" },
+    { after: "35m", do: "shareLogs", description: "Checking the device after its update" },
+    { after: "40m", do: "wipe" },
+  ],
+  until: "welcome",
+  expect: { finalState: "welcome" },
+};
+
+/** Durations in a scenario count forward: no sign (clock offsets are a fault's business). */
+const DURATION = { type: "string", pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" } as const;
+
+const SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    name: { type: "string" },
+    user: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        userPrincipalName: { type: "string", minLength: 3 },
+        password: { type: "string", minLength: 1 },
+        displayName: { type: "string" },
+        licensed: { type: "boolean" },
+      },
+    },
+    profile: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        displayName: { type: "string", minLength: 1 },
+        tokenValidity: DURATION,
+        wifi: {
+          anyOf: [
+            { type: "null" },
+            {
+              type: "object",
+              additionalProperties: false,
+              required: ["ssid"],
+              properties: {
+                ssid: { type: "string", minLength: 1 },
+                security: { enum: ["none", "wpa", "wep"] },
+                password: { type: "string" },
+                hidden: { type: "boolean" },
+              },
+            },
+          ],
+        },
+      },
+    },
+    device: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        seed: { type: "integer", minimum: 0 },
+        serial: { type: "string", minLength: 1 },
+        faults: { type: "array", items: { type: "string" } },
+        resetProtection: { type: "boolean" },
+      },
+    },
+    signIn: {
+      anyOf: [
+        { type: "null" },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["userPrincipalName", "password"],
+          properties: { userPrincipalName: { type: "string" }, password: { type: "string" } },
+        },
+      ],
+    },
+    beforeEnrollment: { type: "array", items: { $ref: "#/$defs/beforeStep" } },
+    steps: { type: "array", items: { $ref: "#/$defs/step" } },
+    until: { anyOf: [{ enum: ["welcome", "enrolled"] }, DURATION] },
+    expect: {
+      type: "object",
+      additionalProperties: false,
+      properties: { finalState: { type: "string" }, failure: { type: "string" } },
+    },
+  },
+  $defs: {
+    action: {
+      type: "object",
+      required: ["do"],
+      properties: {
+        do: { enum: ["publishPackage", "wipe", "delete", "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "sync", "shareLogs", "powerLoss", "wait"] },
+        packageName: { type: "string" },
+        versionName: { type: "string" },
+        versionCode: { type: "integer", minimum: 1 },
+        validity: DURATION,
+        description: { type: "string" },
+        for: DURATION,
+        after: DURATION,
+      },
+      additionalProperties: false,
+      if: { properties: { do: { const: "publishPackage" } } },
+      then: { required: ["packageName", "versionName"] },
+    },
+    step: { allOf: [{ $ref: "#/$defs/action" }], required: ["after"], not: { properties: { do: { const: "wait" } }, required: ["do"] } },
+    beforeStep: {
+      allOf: [{ $ref: "#/$defs/action" }],
+      not: { anyOf: [{ required: ["after"] }, { properties: { do: { enum: ["sync", "shareLogs", "powerLoss"] } }, required: ["do"] }] },
+    },
+  },
+} as const;
+
+/** The longest a scenario runs: every simulated check-in is a real HTTP exchange (a year takes seconds, a century hours). */
+const MAX_RUN_MS = 366 * 86_400_000;
+
+/** Compiled on first use: compiling takes tens of milliseconds that importing the library should not cost. */
+let validateScenario: ValidateFunction | null = null;
+
+/** Reads and checks a scenario file; problems are InputError (exit 2) naming the key and the fix. */
+export function loadScenario(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if (isNotFound(error)) throw new InputError("no such file", { where: path, hint: "check the scenario's path" });
+    throw new InputError(`cannot be read: ${(error as Error).message}`, { where: path });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`is not JSON: ${(error as Error).message}`, { where: path, hint: "a scenario is a JSON object (see `aosp-sim run --help`)" });
+  }
+  return checkScenario(value, path);
+}
+
+export function checkScenario(value: unknown, where = "scenario"): Scenario {
+  validateScenario ??= new Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
+  if (!validateScenario(value)) {
+    const error = validateScenario.errors?.[0];
+    throw new InputError(describeSchemaError(error), {
+      where: `${where}${error?.instancePath ? ` at ${error.instancePath}` : ""}`,
+      hint: "see the scenario format in `aosp-sim run --help`",
+    });
+  }
+  const scenario = value as Scenario;
+  const until = scenario.until === undefined ? null : parseDuration(scenario.until);
+  if (until !== null && until > MAX_RUN_MS) {
+    throw new InputError(`"${scenario.until}" is longer than a scenario runs (at most 366d)`, {
+      where: `${where} at /until`,
+      hint: "a year of check-ins is enough to see any cadence; use 366d or less",
+    });
+  }
+  return scenario;
+}
+
+function describeSchemaError(error: ErrorObject | undefined): string {
+  if (!error) return "is not a valid scenario";
+  if (error.keyword === "additionalProperties") return `has an unknown key "${String(error.params["additionalProperty"])}"`;
+  if (error.keyword === "enum") return `must be one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  if (error.keyword === "pattern") return "must be a duration such as 90s, 20m, 2h or 1d";
+  if (error.keyword === "required") return `needs "${String(error.params["missingProperty"])}"`;
+  return error.message ?? "is not valid";
+}
