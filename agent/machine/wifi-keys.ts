@@ -13,6 +13,7 @@
  */
 import { pbkdf2Sync } from "node:crypto";
 import type { WifiSecurityType } from "../payload/params.js";
+import { isPrintableAscii, isRawWepKey, isRawWpaKey, wpaPassphraseProblems } from "../payload/wifi-key-format.js";
 
 export type WifiKey =
   | { kind: "open" }
@@ -22,8 +23,6 @@ export type WifiKey =
 
 export type WifiKeyResult = { ok: true; key: WifiKey } | { ok: false; problem: string };
 
-const HEX = /^[0-9A-Fa-f]*$/;
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** WEP keys are 40, 104 or 232 bits: 5, 13 or 29 bytes. */
 const WEP_KEY_BYTES = new Set([5, 13, 29]);
 
@@ -47,9 +46,9 @@ export function deriveWifiKey(
 }
 
 function wepKey(password: string): WifiKeyResult {
-  const raw = [10, 26, 58].includes(password.length) && HEX.test(password);
+  const raw = isRawWepKey(password);
   const key = raw ? Buffer.from(password, "hex") : Buffer.from(password, "latin1");
-  if (!raw && !PRINTABLE_ASCII.test(password)) {
+  if (!raw && !isPrintableAscii(password)) {
     return { ok: false, problem: "the WEP key holds characters outside printable ASCII" };
   }
   if (!WEP_KEY_BYTES.has(key.length)) {
@@ -62,17 +61,12 @@ function wepKey(password: string): WifiKeyResult {
 }
 
 function wpaKey(ssid: string, password: string): WifiKeyResult {
-  if (password.length === 64 && HEX.test(password)) {
+  if (isRawWpaKey(password)) {
     return { ok: true, key: { kind: "psk", psk: new Uint8Array(Buffer.from(password, "hex")) } };
   }
-  if (password.length < 8 || password.length > 63) {
-    return {
-      ok: false,
-      problem: `a WPA passphrase is 8 to 63 characters (or 64 hex digits); this one is ${password.length}`,
-    };
-  }
-  if (!PRINTABLE_ASCII.test(password)) {
-    return { ok: false, problem: "a WPA passphrase holds printable ASCII characters only" };
+  const problems = wpaPassphraseProblems(password);
+  if (problems.length > 0) {
+    return { ok: false, problem: `not a WPA passphrase (8 to 63 printable ASCII characters, or 64 hex digits): ${problems.join(" and ")}` };
   }
   return { ok: true, key: { kind: "psk", psk: wpaPsk(ssid, password) } };
 }

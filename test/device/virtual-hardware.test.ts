@@ -8,12 +8,24 @@ import { ACTION_DEVICE_ADMIN_ENABLED, BIND_DEVICE_ADMIN, encodePackageArchive } 
 import type { WifiNetworkConfig } from "../../agent/device/ports.js";
 import { VirtualPackageManager } from "../../agent/device/virtual/packages.js";
 import { MemoryStorage } from "../../agent/device/virtual/storage.js";
-import { DEFAULT_ENVIRONMENT, VirtualWifi } from "../../agent/device/virtual/wifi.js";
+import { DEFAULT_ENVIRONMENT, intendedSecurity, VirtualWifi } from "../../agent/device/virtual/wifi.js";
 import { HttpTransport } from "../../agent/client/http.js";
 import type { HttpMiddleware } from "../../agent/client/http.js";
 import { LAB_WIFI } from "../helpers/device-model.js";
 
 const network = (over: Partial<WifiNetworkConfig> = {}): WifiNetworkConfig => ({ ...LAB_WIFI, ...over });
+
+describe("the network the payload's author meant", () => {
+  it("reads an unrecognised security type the way the validator's suggestion does", () => {
+    const meant = (written: string) => intendedSecurity(network({ securityType: "NONE", securityTypeAsWritten: written }));
+    expect(meant("WPA2")).toBe("WPA");
+    expect(meant("wpa")).toBe("WPA");
+    expect(meant("SAE")).toBe("WPA");
+    expect(meant("WPA2-EAP")).toBe("EAP");
+    expect(meant("OPEN")).toBe("NONE");
+    expect(meant("???")).toBe("NONE");
+  });
+});
 
 describe("the virtual Wi-Fi radio", () => {
   it("joins the payload's network with the payload's key and remembers it", async () => {

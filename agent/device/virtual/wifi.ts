@@ -13,7 +13,7 @@
 import { StepError } from "../../machine/step-error.js";
 import { deriveWifiKey, keysMatch, type WifiKey } from "../../machine/wifi-keys.js";
 import type { WifiSecurityType } from "../../payload/params.js";
-import { MAX_SSID_BYTES } from "../../payload/rules/wifi.js";
+import { MAX_SSID_BYTES, securitySuggestion } from "../../payload/rules/wifi.js";
 import type { ClockPort, StoragePort, WifiConnection, WifiNetworkConfig, WifiPort, WifiProgress } from "../ports.js";
 import { Strikes } from "../faults.js";
 import { readJson, writeJson } from "./storage.js";
@@ -171,14 +171,13 @@ export class VirtualWifi implements WifiPort {
   }
 }
 
-/** The security the payload's author meant ("WPA2", "WPA3", "SAE" and "wpa" are WPA networks). */
+/**
+ * The security the payload's author meant ("WPA2", "SAE" and "wpa" are WPA networks, "WPA2-EAP"
+ * an EAP one): the network that surrounds the device is the one the author had in mind.
+ */
 export function intendedSecurity(config: WifiNetworkConfig): WifiSecurityType {
-  const written = config.securityTypeAsWritten?.toUpperCase();
-  if (written === undefined) return config.securityType;
-  if (written.startsWith("WPA") || written === "SAE" || written === "PSK") return "WPA";
-  if (written === "WEP") return "WEP";
-  if (written === "EAP" || written.includes("ENTERPRISE")) return "EAP";
-  return config.securityType;
+  const written = config.securityTypeAsWritten;
+  return written === null || written === undefined ? config.securityType : securitySuggestion(written) ?? config.securityType;
 }
 
 /** A key for the network that is not the payload's (wrong-wifi-key fault). */

@@ -11,6 +11,7 @@ import { isIPv6 } from "node:net";
 import { show } from "../findings.js";
 import type { EapMethod, WifiSecurityType } from "../params.js";
 import type { KeyName } from "../keys.js";
+import { isHexDigits, isPrintableAscii, isRawWepKey, isRawWpaKey, wpaPassphraseProblems } from "../wifi-key-format.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -34,7 +35,7 @@ export function effectiveSecurityType(written: string | null): WifiSecurityType 
 }
 
 /** What an author most likely meant by an unrecognised security type. */
-function securitySuggestion(written: string): WifiSecurityType | null {
+export function securitySuggestion(written: string): WifiSecurityType | null {
   const upper = written.trim().toUpperCase().replace(/[\s_]/g, "-");
   const exact = SECURITY_TYPES.find((t) => t === upper);
   if (exact) return exact;
@@ -43,9 +44,6 @@ function securitySuggestion(written: string): WifiSecurityType | null {
   if (/^(WPA\d?-EAP|WPA\d?-ENTERPRISE|802\.1X|8021X|ENTERPRISE)$/.test(upper)) return "EAP";
   return null;
 }
-
-const HEX = /^[0-9A-Fa-f]+$/;
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 function utf8Length(text: string): number {
   return Buffer.byteLength(text, "utf8");
@@ -138,16 +136,14 @@ function checkPassword(ctx: RuleContext, security: WifiSecurityType): void {
 }
 
 function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void {
-  if (text.length === 64 && HEX.test(text)) {
+  if (isRawWpaKey(text)) {
     ctx.emit("wifi-wpa-hex-key", path,
       "WIFI_PASSWORD is 64 hex digits (a raw WPA key). ManagedProvisioning passes the password to Wi-Fi quoted, as a " +
         "passphrase, and a passphrase is at most 63 characters, so some Android versions cannot join with it.",
       "use the network's passphrase (8 to 63 printable ASCII characters) instead of the raw key");
     return;
   }
-  const problems: string[] = [];
-  if (text.length < 8 || text.length > 63) problems.push(`it is ${text.length} characters long (8 to 63 needed)`);
-  if (!PRINTABLE_ASCII.test(text)) problems.push("it contains characters outside printable ASCII");
+  const problems = wpaPassphraseProblems(text);
   if (problems.length === 0) return;
   ctx.emit("wifi-wpa-passphrase", path,
     `WIFI_PASSWORD is not a valid WPA passphrase: ${problems.join(" and ")}. The device cannot join the network ` +
@@ -156,10 +152,9 @@ function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void 
 }
 
 function checkWepKey(ctx: RuleContext, text: string, path: string): void {
-  const rawHex = [10, 26, 58].includes(text.length) && HEX.test(text);
-  const usualAscii = [5, 13].includes(text.length) && PRINTABLE_ASCII.test(text);
-  if (rawHex || usualAscii) return;
-  const looksHex = HEX.test(text);
+  const usualAscii = [5, 13].includes(text.length) && isPrintableAscii(text);
+  if (isRawWepKey(text) || usualAscii) return;
+  const looksHex = isHexDigits(text);
   ctx.emit("wifi-wep-key", path,
     `WIFI_PASSWORD is ${text.length} characters` + (looksHex ? " of hex digits" : "") + ": the device uses a WEP key of " +
       "10, 26 or 58 hex digits raw and anything else as ASCII text, and WEP keys are usually 5 or 13 ASCII characters " +

@@ -1,0 +1,34 @@
+/**
+ * How Android reads a Wi-Fi password's format (AOSP ManagedProvisioning; PROVISIONING.md §1).
+ * The payload rules report on these and the device configures its network by them, so both
+ * ask here.
+ */
+
+const HEX_DIGITS = /^[0-9A-Fa-f]+$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+export function isHexDigits(text: string): boolean {
+  return HEX_DIGITS.test(text);
+}
+
+export function isPrintableAscii(text: string): boolean {
+  return PRINTABLE_ASCII.test(text);
+}
+
+/** A WEP key of 10, 26 or 58 hex digits is used raw; anything else is used as ASCII text. */
+export function isRawWepKey(text: string): boolean {
+  return [10, 26, 58].includes(text.length) && isHexDigits(text);
+}
+
+/** 64 hex digits are a WPA pre-shared key itself rather than a passphrase. */
+export function isRawWpaKey(text: string): boolean {
+  return text.length === 64 && isHexDigits(text);
+}
+
+/** Why a text is not a WPA passphrase (8 to 63 printable ASCII characters); empty when it is one. */
+export function wpaPassphraseProblems(text: string): string[] {
+  const problems: string[] = [];
+  if (text.length < 8 || text.length > 63) problems.push(`it is ${text.length} characters long (8 to 63 needed)`);
+  if (!isPrintableAscii(text)) problems.push("it contains characters outside printable ASCII");
+  return problems;
+}
