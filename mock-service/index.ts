@@ -7,8 +7,8 @@
  *     ...
  *     await service.close();
  */
+import { packageVersion } from "../agent/version.js";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { InputError } from "../agent/errors.js";
 import { httpBaseUrl } from "../agent/http-url.js";
@@ -164,16 +164,4 @@ function checkAdminToken(token: string): void {
       hint: "leave it out to get a random one",
     });
   }
-}
-
-
-function packageVersion(): string {
-  for (const relative of ["../package.json", "../../package.json"]) {
-    try {
-      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as { version: string }).version;
-    } catch {
-      // try the next location (source tree or dist/)
-    }
-  }
-  return "0.0.0";
 }

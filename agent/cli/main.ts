@@ -3,8 +3,8 @@
  * `aosp-sim`: the command-line entry point. This file only wires commands together; each
  * command lives in its own file next to it and registers itself on the program.
  */
+import { packageVersion } from "../version.js";
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
 import { EXIT_USAGE, err, reportError } from "./output.js";
 
 type Register = (program: Command) => void;
@@ -28,15 +28,6 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 function commandsFor(argv: string[]): string[] {
   const name = argv[2];
   return name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
-}
-
-function packageVersion(): string {
-  const url = new URL("../../../package.json", import.meta.url);
-  try {
-    return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
-  } catch {
-    return "0.0.0";
-  }
 }
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
