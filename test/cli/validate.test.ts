@@ -4,7 +4,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliResult, useTempDir } from "../payload/support/cli.js";
