@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { readInput, validateInput } from "../agent/cli/validate.js";
+import { readInput } from "../agent/cli/input.js";
+import { validateInput } from "../agent/cli/validate.js";
 import { RULES } from "../agent/payload/index.js";
 import { generateFixtures, type ManifestEntry } from "../fixtures/generate.js";
 

@@ -17,7 +17,7 @@ import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
-import { readInput } from "./validate.js";
+import { readInput } from "./input.js";
 
 interface EnrollOptions {
   service?: string;

@@ -12,7 +12,8 @@ import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/ind
 import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, err, inputLabel, out, printError, printJson, printLine } from "./output.js";
-import { formatFindings, parseRuleSet, readInput, summaryLine } from "./validate.js";
+import { readInput } from "./input.js";
+import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
 
 interface QrFlags {
   output: string;
