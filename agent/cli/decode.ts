@@ -18,7 +18,7 @@
  * 2 when an input cannot be read or used (after reporting the others).
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { decodeQrImage, MAX_IMAGE_FILE_BYTES, modulePixels, readQrImageFile } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, printError, printJson, reportError } from "./output.js";

@@ -7,12 +7,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { InputError, isNotFound } from "../errors.js";
-import { httpBaseUrl } from "../http-url.js";
+import { InputError, isNotFound } from "../protocol/errors.js";
+import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
-import { parsePackageArchive } from "../device/package-archive.js";
+import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";

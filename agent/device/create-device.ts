@@ -10,7 +10,7 @@
  * the HTTP transport with the selected faults, the service client, the wired machine and the
  * runtime that runs it on the chosen clock.
  */
-import type { InstalledApp } from "../client/device-api.js";
+import type { InstalledApp } from "../protocol/device-api.js";
 import { HttpTransport } from "../client/http.js";
 import { ServiceClient } from "../client/service-client.js";
 import type { DeviceContext, DeviceIdentity, DeviceSettings, Failure } from "../machine/types.js";
@@ -20,9 +20,9 @@ import { baseClock, RealClock, setLongTimeout, SimulatedClock, SkewedClock, type
 import { findFault, formatFault, Strikes, toFault, type Fault } from "./faults.js";
 import { resolveIdentity } from "./identity.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
-import { parsePackageArchive } from "./package-archive.js";
-import { InputError } from "../errors.js";
-import { EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
+import { parsePackageArchive } from "../protocol/package-archive.js";
+import { InputError } from "../protocol/errors.js";
+import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { Extras } from "../payload/extras.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type DeviceCommand, type DeviceSnapshot, type MutablePowerGate } from "./runtime.js";

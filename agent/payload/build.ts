@@ -7,7 +7,7 @@ import {
   AGENT_ADMIN_COMPONENT,
   EXTRA_ENROLLMENT_TOKEN,
   EXTRA_SERVICE_URL,
-} from "./intune-conventions.js";
+} from "../protocol/intune-conventions.js";
 import { KEYS } from "./keys.js";
 
 /** Wi-Fi security as the Intune profile offers it (Graph `wifiSecurityType`). */

@@ -14,8 +14,11 @@
  *   end     final state, reason, and the apps installed
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
+import type { HttpRecord } from "../client/http.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+
+export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
 export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/1";
 
@@ -37,19 +40,6 @@ export interface StateRecord {
   state: string;
   event: string;
   detail: string;
-}
-
-export interface HttpRecord {
-  type: "http";
-  at: string;
-  durationMs: number;
-  purpose: HttpPurpose;
-  method: string;
-  url: string;
-  request: { headers: Record<string, string>; body?: unknown };
-  response?: { status: number; headers: Record<string, string>; body?: unknown };
-  error?: string;
-  fault?: string;
 }
 
 export interface ScanRecord {
@@ -80,8 +70,6 @@ export interface EndRecord {
   failure: Failure | null;
   apps: InstalledApp[];
 }
-
-export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
 
 export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;
 

@@ -11,7 +11,7 @@
  * last progress line is what tells the story.
  */
 import { StepError } from "../../machine/step-error.js";
-import { deriveWifiKey, keysMatch, type WifiKey } from "../../machine/wifi-keys.js";
+import { deriveWifiKey, keysMatch, type WifiKey } from "../../android/wifi-keys.js";
 import type { WifiSecurityType } from "../../payload/params.js";
 import { MAX_SSID_BYTES, securitySuggestion } from "../../payload/rules/wifi.js";
 import type { ClockPort, StoragePort, WifiConnection, WifiNetworkConfig, WifiPort, WifiProgress } from "../ports.js";

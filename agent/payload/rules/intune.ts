@@ -5,7 +5,7 @@
  * WPA). These names are the simulator's convention, not a claim about the real product.
  */
 import { distance } from "fastest-levenshtein";
-import { parseHttpUrl } from "../../http-url.js";
+import { parseHttpUrl } from "../../protocol/http-url.js";
 import { flattenComponent, unflattenComponent } from "../component.js";
 import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
@@ -15,7 +15,7 @@ import {
   AGENT_PACKAGE,
   EXTRA_ENROLLMENT_TOKEN,
   EXTRA_SERVICE_URL,
-} from "../intune-conventions.js";
+} from "../../protocol/intune-conventions.js";
 import { KEYS } from "../keys.js";
 import { effectiveSecurityType } from "./wifi.js";
 import type { Rule, RuleContext } from "./context.js";

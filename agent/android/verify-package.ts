@@ -13,7 +13,7 @@ import {
   sha256Base64Url,
   signatureChecksums,
   type PackageManifest,
-} from "../device/package-archive.js";
+} from "../protocol/package-archive.js";
 
 export interface PackageExpectations {
   /** The package the file must be. */
