@@ -157,7 +157,7 @@ function parseSeed(text: string): number {
  * An image is what the camera sees; JSON text is rendered as the QR code an admin would show.
  * Read (file or stdin, bounded, image told from text by content) as `validate` reads it.
  */
-async function readQrInput(input: string): Promise<CreateDeviceOptions["qr"]> {
+async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptions["qr"]>> {
   const label = input === "-" ? "<stdin>" : input;
   const { bytes, kind } = await readInput(input);
   if (kind === "image") return { image: new Uint8Array(bytes), label };

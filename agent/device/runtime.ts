@@ -16,9 +16,9 @@ import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.j
 import { describeState, eventLabel } from "../report/describe.js";
 import type { TimelineEntry } from "../report/timeline.js";
 import type { TranscriptSink } from "../report/transcript.js";
-import { baseClock, SkewedClock } from "./clock.js";
+import { baseClock } from "./clock.js";
 import { formatDuration } from "./duration.js";
-import type { Fault } from "./faults.js";
+import type { StateHook } from "./inject-faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
 import type { PowerGate, WiredDeviceMachine } from "./wiring.js";
 import { readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
@@ -35,7 +35,8 @@ export interface RuntimeOptions {
   clock: ClockPort;
   storage: StoragePort;
   gate: MutablePowerGate;
-  faults: readonly Fault[];
+  /** Faults that strike on entering a state (agent/device/inject-faults.ts). */
+  onEnter?: StateHook;
   /** Names the storage in errors ("./device", "the device's storage"). */
   storageLabel?: string;
   transcript?: TranscriptSink;
@@ -62,7 +63,6 @@ export class DeviceRuntime {
   private setupRequested = false;
   /** Set while a restored actor starts: its first step is the boot. */
   private resuming = false;
-  private readonly firedFaults = new Set<Fault>();
   private readonly listeners = new Set<() => void>();
   private powerBackTimer: unknown = null;
   /** The last snapshot seen, kept while the device is off. */
@@ -254,24 +254,15 @@ export class DeviceRuntime {
 
   /** Faults that strike when the device enters a named state. */
   private applyStateFaults(entered: string[]): void {
-    for (const fault of this.options.faults) {
-      if (this.firedFaults.has(fault)) continue;
-      if (fault.name === "power-loss" && entered.includes(fault.state)) {
-        this.firedFaults.add(fault);
+    this.options.onEnter?.(entered, {
+      losePower: (offForMs) => {
         // Results of the step just started are held from now on; the actor stops right after
         // this step's processing (it cannot be stopped from inside its own inspection).
         this.options.gate.powered = false;
-        queueMicrotask(() => this.powerOff(fault.offForMs));
-      }
-      if (fault.name === "clock-skew" && fault.state !== undefined && entered.includes(fault.state)) {
-        this.firedFaults.add(fault);
-        const clock = this.options.clock;
-        if (clock instanceof SkewedClock) {
-          clock.jump(fault.offsetMs);
-          this.note("note", fault.state, "clock", `The device's clock jumps ${fault.offsetMs < 0 ? "back" : "ahead"} ${formatDuration(Math.abs(fault.offsetMs))}`);
-        }
-      }
-    }
+        queueMicrotask(() => this.powerOff(offForMs));
+      },
+      note: (state, event, detail) => this.note("note", state, event, detail),
+    });
   }
 
   /**
