@@ -231,7 +231,7 @@ export class HttpTransport {
  * Transcripts are shared (attached to bug reports, kept by CI): a sign-in's password is replaced,
  * so the exchange is still there to read but the account is not given away.
  */
-function redactPasswords(body: unknown): unknown {
+export function redactPasswords(body: unknown): unknown {
   if (Array.isArray(body)) return body.map(redactPasswords);
   if (typeof body !== "object" || body === null) return body;
   return Object.fromEntries(

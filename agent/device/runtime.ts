@@ -12,6 +12,7 @@
  */
 import { createActor, type Actor, type InspectionEvent } from "xstate";
 import { activePaths, leafPath } from "../machine/state-paths.js";
+import { redactPasswords } from "../client/http.js";
 import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
 import { describeState, eventLabel } from "../report/describe.js";
 import type { TimelineEntry } from "../report/timeline.js";
@@ -204,20 +205,21 @@ export class DeviceRuntime {
     }
     const unchanged = snapshot === this.lastSeen;
     this.lastSeen = snapshot;
+    const step = stepOf(this.lastLeaf || "off", leaf, event.event);
     if (cause.type === "WIFI_PROGRESS") {
       // The radio's reports: one line for each new thing it says during a join.
       if (cause.detail && !this.wifiDetails.has(cause.detail)) {
         this.wifiDetails.add(cause.detail);
-        this.record(leaf, eventLabel(cause), cause.detail);
+        this.record(step, eventLabel(cause), cause.detail);
       }
     } else if (this.resuming) {
       this.resuming = false;
-      this.record(leaf, "power on", `Powered on; resuming: ${describeState(leaf, snapshot.context, cause, now)}`);
+      this.record(step, "power on", `Powered on; resuming: ${describeState(leaf, snapshot.context, cause, now)}`);
     } else if (cause.type === "POWER_ON" && leaf === this.lastLeaf) {
       // The boot re-arming the state it resumed in: the "Powered on; resuming" line said it.
     } else if (!unchanged && (leaf !== this.lastLeaf || cause.type !== "TAP")) {
       // Every step, including one that ends where it began (the next app of a queue).
-      this.record(leaf, eventLabel(cause), describeState(leaf, snapshot.context, cause, now));
+      this.record(step, eventLabel(cause), describeState(leaf, snapshot.context, cause, now));
       this.wifiDetails.clear();
     }
     const entered = paths.filter((p) => !this.lastPaths.includes(p));
@@ -228,10 +230,21 @@ export class DeviceRuntime {
     this.notify();
   }
 
-  /** A state change: in the timeline and the transcript. */
-  private record(state: string, event: string, detail: string): void {
-    const entry = this.append("state", state, event, detail);
-    this.options.transcript?.({ type: "state", at: entry.at, elapsedMs: entry.elapsedMs, state, event, detail });
+  /** A state change: in the timeline (in words) and the transcript (in words and as data). */
+  private record(step: MachineStep, event: string, detail: string): void {
+    const entry = this.append("state", step.to, event, detail);
+    this.options.transcript?.({
+      type: "state",
+      at: entry.at,
+      elapsedMs: entry.elapsedMs,
+      state: step.to,
+      event,
+      detail,
+      from: step.from,
+      eventType: step.eventType,
+      ...(step.eventData ? { eventData: step.eventData } : {}),
+      ...(step.output === undefined ? {} : { output: step.output }),
+    });
   }
 
   private append(kind: TimelineEntry["kind"], state: string, event: string, detail: string): TimelineEntry {
@@ -288,4 +301,28 @@ export class DeviceRuntime {
   private notify(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** One machine step as data: where it went from and to, on which event, with what result. */
+export interface MachineStep {
+  from: string;
+  to: string;
+  eventType: string;
+  /** The event's fields (passwords redacted), less its clock reading; absent when it has none. */
+  eventData?: Record<string, unknown>;
+  /** The finished actor's output (done event) or its failure (error event). */
+  output?: unknown;
+}
+
+function stepOf(from: string, to: string, event: { type: string }): MachineStep {
+  const { type, at: _at, output, error, ...fields } = event as { type: string; at?: unknown; output?: unknown; error?: unknown };
+  const step: MachineStep = { from, to, eventType: type };
+  if (Object.keys(fields).length > 0) step.eventData = redactPasswords(fields) as Record<string, unknown>;
+  if (type.startsWith("xstate.done.actor.") && output !== undefined) step.output = redactPasswords(output);
+  if (type.startsWith("xstate.error.actor.")) {
+    // A StepError says itself as data (code, message, retryable, ...); anything else by its message.
+    const asData = (error as { toJSON?: () => unknown } | null)?.toJSON;
+    step.output = typeof asData === "function" ? asData.call(error) : error instanceof Error ? { code: "internalError", message: error.message } : error;
+  }
+  return step;
 }

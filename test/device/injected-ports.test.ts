@@ -178,3 +178,26 @@ describe("a device over injected ports", () => {
     await expect(createDevice({ seed: 1 })).rejects.toThrow(/camera has nothing to see/);
   });
 });
+
+describe("transcript state records", () => {
+  it("carry the step as data: the state left, the XState event and the step's output", async () => {
+    const world = doubles();
+    await world.setPicture();
+    const records: Record<string, unknown>[] = [];
+    const device = await createDevice({
+      ports: world.ports,
+      seed: 3,
+      user: { userPrincipalName: "alex@contoso.example", password: "pw" },
+      transcript: (r) => records.push(r as unknown as Record<string, unknown>),
+    });
+    await device.enroll();
+    device.dispose();
+    const states = records.filter((r) => r.type === "state");
+    const enrolled = states.find((r) => r.eventType === "xstate.done.actor.enroll");
+    expect(enrolled).toMatchObject({ from: "enrolling.requesting", state: "signingIn.waitingForUser", output: { deviceId: "d-1", enrollmentProfileName: "Doubles" } });
+    const signIn = states.find((r) => r.eventType === "SIGN_IN");
+    expect(signIn).toMatchObject({ eventData: { userPrincipalName: "alex@contoso.example", password: "(redacted)" } });
+    // Every step follows from the one before it: the state path can be walked again.
+    for (let i = 1; i < states.length; i++) expect(states[i]!.from).toBe(states[i - 1]!.state);
+  });
+});
