@@ -1,7 +1,7 @@
 /**
  * `aosp-sim decode <image>... [--json]`: prints the exact text of every QR code in the images.
  *
- * Output (DESIGN.md contract):
+ * Output (a contract, documented in the README):
  * - One code in total: its text on stdout exactly as stored, so `aosp-sim decode code.png >
  *   payload.json` writes the payload byte for byte. A newline follows only when stdout is a
  *   terminal (for the prompt's sake).

@@ -1,6 +1,6 @@
 /**
  * Builds the provisioning payload (the QR code's JSON) that the enrollment service issues for an
- * enrollment profile (DESIGN.md, "The QR payload the service issues"). The mock service, the
+ * enrollment profile (docs/architecture.md, "Contracts"). The mock service, the
  * fixtures script and tests all build payloads here, so they agree on every key.
  */
 import {

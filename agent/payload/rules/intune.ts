@@ -1,5 +1,5 @@
 /**
- * The simulator's Intune AOSP conventions (DESIGN.md, "The QR payload the service issues"):
+ * The simulator's Intune AOSP conventions (docs/architecture.md, "Contracts"):
  * the agent is the admin component and is downloaded, the admin extras bundle carries the
  * enrollment token and the service URL, and Wi-Fi is one of the profile's types (none, WEP,
  * WPA). These names are the simulator's convention, not a claim about the real product.
