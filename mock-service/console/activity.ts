@@ -98,7 +98,9 @@ export function streamEvents(activity: Activity, request: FastifyRequest, reply:
     Connection: "keep-alive",
     "X-Content-Type-Options": "nosniff",
   });
-  out.write("retry: 2000\n\n");
+  // A first event at once: the page re-fetches what it shows, so a change made between the
+  // page's rendering and this connection (or while a dropped connection was re-opened) is not missed.
+  out.write("retry: 2000\n\nevent: devices\ndata: \n\n");
   const unsubscribe = activity.subscribe((deviceId) => out.write(`event: devices\ndata: ${deviceId}\n\n`));
   const keepAlive = setInterval(() => out.write(": keep-alive\n\n"), KEEPALIVE_MS);
   const close = () => {

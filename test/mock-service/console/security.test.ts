@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../../mock-service/index.js";
+import { form, FORM, signIn } from "./support.js";
 
 const TOKEN = "console-test-admin-token";
 let service: MockService;
@@ -17,27 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const FORM = "application/x-www-form-urlencoded";
-
-async function signIn(): Promise<{ cookie: string; csrf: string; setCookie: string; location: string }> {
-  const response = await fetch(`${service.url}/signin`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": FORM, origin: service.url },
-    body: form({ token: TOKEN, next: "/devices" }),
-  });
-  expect(response.status).toBe(303);
-  const setCookie = response.headers.get("set-cookie") ?? "";
-  const cookie = setCookie.split(";")[0]!;
-  const page = await (await fetch(`${service.url}/devices`, { headers: { cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
-  return { cookie, csrf, setCookie, location: response.headers.get("location") ?? "" };
-}
-
 describe("the console's sign-in", () => {
   it("keeps the session in an HttpOnly, SameSite=Strict cookie and never puts the token in a URL", async () => {
-    const { setCookie, location, csrf } = await signIn();
+    const { setCookie, location, csrf } = await signIn(service);
     expect(setCookie).toMatch(/^aospsim_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
     expect(setCookie).not.toContain(TOKEN);
     expect(location).toBe("/devices");
@@ -87,7 +70,7 @@ describe("state-changing console requests", () => {
   });
 
   it("are refused with a forged Origin, or with no Origin or Referer, even with the cookie and token (403)", async () => {
-    const { cookie, csrf } = await signIn();
+    const { cookie, csrf } = await signIn(service);
     const forged: Record<string, string>[] = [{ origin: "http://evil.example" }, { origin: "null" }, { referer: "http://evil.example/page" }, {}];
     for (const headers of forged) {
       const response = await fetch(`${service.url}${devicePath}`, {
@@ -101,7 +84,7 @@ describe("state-changing console requests", () => {
   });
 
   it("are refused without the session's CSRF token (403)", async () => {
-    const { cookie } = await signIn();
+    const { cookie } = await signIn(service);
     for (const body of [form({}), form({ _csrf: "forged" })]) {
       const response = await fetch(`${service.url}${devicePath}`, {
         method: "POST",
@@ -114,7 +97,7 @@ describe("state-changing console requests", () => {
   });
 
   it("go through with the cookie, this Origin and the token", async () => {
-    const { cookie, csrf } = await signIn();
+    const { cookie, csrf } = await signIn(service);
     const response = await fetch(`${service.url}${devicePath}`, {
       method: "POST",
       redirect: "manual",
@@ -127,7 +110,7 @@ describe("state-changing console requests", () => {
   });
 
   it("end with sign-out: the old cookie opens nothing afterwards", async () => {
-    const { cookie, csrf } = await signIn();
+    const { cookie, csrf } = await signIn(service);
     const out = await fetch(`${service.url}/signout`, {
       method: "POST",
       redirect: "manual",
@@ -142,7 +125,7 @@ describe("state-changing console requests", () => {
 
 describe("the console's pages", () => {
   it("carry a strict Content-Security-Policy: no inline scripts or styles, no eval, no framing", async () => {
-    const { cookie } = await signIn();
+    const { cookie } = await signIn(service);
     const response = await fetch(`${service.url}/`, { headers: { cookie } });
     const csp = response.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("default-src 'none'");
@@ -160,7 +143,7 @@ describe("the console's pages", () => {
   });
 
   it("do not open the admin API: it still wants its bearer token", async () => {
-    const { cookie } = await signIn();
+    const { cookie } = await signIn(service);
     const response = await fetch(`${service.url}/beta/deviceManagement/managedDevices`, { headers: { cookie } });
     expect(response.status).toBe(401);
   });
