@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 export const ASSET_FILES = { "console.js": "text/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8" } as const;
-export type AssetName = keyof typeof ASSET_FILES;
 
 export interface Asset {
   body: Buffer;

@@ -21,20 +21,8 @@ import { enrollmentPages } from "./pages/enrollment.js";
 import { groupPages } from "./pages/groups.js";
 import { homePages } from "./pages/home.js";
 import { tenantPages } from "./pages/tenant.js";
-import { clearedSessionCookie, csrfTokenMatches, refuse, sameOrigin, sessionCookie, Sessions, type Session } from "./session.js";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    /** The signed-in console session (console routes only). */
-    consoleSession: Session | null;
-  }
-}
-
-/** What every console page module gets. */
-export interface ConsoleDeps {
-  services: Services;
-  activity: Activity;
-}
+import type { ConsoleDeps } from "./route-helpers.js";
+import { clearedSessionCookie, csrfTokenMatches, refuse, sameOrigin, sessionCookie, Sessions } from "./session.js";
 
 /**
  * A strict policy: scripts and styles only from the console's own files (no inline code, no
@@ -146,15 +134,4 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
 /** Where to go after signing in: a path of this console only (never another site). */
 function safeNext(next: string | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
-
-/** The signed-in session of a console route (the onRequest hook guarantees one). */
-export function sessionOf(request: FastifyRequest): Session {
-  if (!request.consoleSession) throw new Error("a console page ran without a session");
-  return request.consoleSession;
-}
-
-/** Sends a full page. */
-export function sendPage(reply: FastifyReply, body: string, status = 200): FastifyReply {
-  return reply.code(status).type("text/html; charset=utf-8").send(body);
 }

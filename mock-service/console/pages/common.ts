@@ -22,21 +22,16 @@ export interface Column<Row> {
 }
 
 /** A data table with a caption (read by screen readers) and a line for no rows. */
-export function table<Row>(caption: string, columns: Column<Row>[], rows: readonly Row[], empty: string, bodyAttributes: Html | string = ""): Html {
+export function table<Row>(caption: string, columns: Column<Row>[], rows: readonly Row[], empty: string): Html {
   return html`<div class="table-wrap"><table>
 <caption>${caption}</caption>
 <thead><tr>${columns.map((c) => html`<th scope="col">${c.header}</th>`)}</tr></thead>
-${tableBody(columns, rows, empty, bodyAttributes)}
-</table></div>`;
-}
-
-/** Only the body of such a table (what a live region re-fetches). */
-export function tableBody<Row>(columns: Column<Row>[], rows: readonly Row[], empty: string, bodyAttributes: Html | string = ""): Html {
-  return html`<tbody ${bodyAttributes}>${
+<tbody>${
     rows.length === 0
       ? html`<tr><td colspan="${columns.length}" class="empty">${empty}</td></tr>`
       : rows.map((row) => html`<tr>${columns.map((c) => html`<td>${c.cell(row)}</td>`)}</tr>`)
-  }</tbody>`;
+  }</tbody>
+</table></div>`;
 }
 
 /** A definition list of label/value pairs (overview panes, the wizard's review). */

@@ -11,12 +11,12 @@ import type { DeviceView } from "../../store/devices.js";
 import { html, when, type Html } from "../html.js";
 import { confirmation, notice, page, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
-import { sendPage, sessionOf, type ConsoleDeps } from "../index.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { attempt, commandBar, properties, queryText, table, type Column } from "./common.js";
 
 const DEVICES = "/devices";
 
-export const managementStateLabel = (device: DeviceView): string =>
+const managementStateLabel = (device: DeviceView): string =>
   device.managementState === "wipePending" ? "Pending (wipe)" : "Managed";
 
 export const deviceColumns: Column<DeviceView>[] = [

@@ -13,7 +13,7 @@ import { dateInputValue, html, when, type Html, type Interpolation } from "../ht
 import { field, type FormBody } from "../form.js";
 import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
-import { sendPage, sessionOf, type ConsoleDeps } from "../index.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { attempt, commandBar, properties, queryText, table } from "./common.js";
 
 export const ENROLLMENT = "/devices/enrollment";

@@ -13,7 +13,7 @@ import { html, when, type Html } from "../html.js";
 import { field, type FormBody } from "../form.js";
 import { errorSummary, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
-import { sendPage, sessionOf, type ConsoleDeps } from "../index.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { attempt, commandBar, properties, queryText, table } from "./common.js";
 
 const GROUPS = "/groups";
@@ -43,7 +43,7 @@ function quoted(value: string): string {
 }
 
 /** The rule the group gets: the rule syntax box when filled, else the simple rule. */
-export function ruleOf(draft: GroupDraft): string {
+function ruleOf(draft: GroupDraft): string {
   if (draft.rule.trim() !== "") return draft.rule;
   if (draft.value === "") return "";
   return `(device.${draft.property} ${draft.operator} ${quoted(draft.value)})`;

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { html } from "../html.js";
 import { page } from "../layout.js";
-import { sendPage, sessionOf, type ConsoleDeps } from "../index.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { properties } from "./common.js";
 import { AOSP_USER_ASSOCIATED } from "./enrollment.js";
 

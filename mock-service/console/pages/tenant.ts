@@ -11,7 +11,7 @@ import { html, when } from "../html.js";
 import { field, fields, type FormBody } from "../form.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
-import { sendPage, sessionOf, type ConsoleDeps } from "../index.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { attempt, properties, queryText, table } from "./common.js";
 import { deviceColumns } from "./devices.js";
 

@@ -121,6 +121,9 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     expect(cookies.find((c) => c.name === "aospsim_console")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
     expect(page.url()).not.toContain(ADMIN_TOKEN);
     await scan();
+    await go("nav.left-nav a::-p-text(Home)");
+    expect(await text("h2")).toContain("Set up Android (AOSP) corporate-owned, user-associated devices");
+    await scan();
   });
 
   it("creates a licensed user under Users", async () => {
