@@ -290,8 +290,8 @@ function checkWifi(profile: ProfileRecord): void {
   }
 }
 
-/** Calendar years (Feb 29 rolls to Mar 1). */
-function addYears(ms: number, years: number): number {
+/** Calendar years (Feb 29 rolls to Mar 1); the console's date pickers use the same limit. */
+export function addYears(ms: number, years: number): number {
   const date = new Date(ms);
   date.setUTCFullYear(date.getUTCFullYear() + years);
   return date.getTime();
