@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { DEVICE_API_PREFIX } from "../../agent/client/device-api.js";
+import { DEVICE_API_PREFIX } from "../../agent/protocol/device-api.js";
 
 export interface ActivityEntry {
   at: number;
