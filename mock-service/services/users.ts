@@ -22,13 +22,13 @@ export interface UserPatch {
 
 // A hash to check against when the user does not exist, so an unknown user and a wrong password
 // take the same time. Made on first use: scrypt is too slow to run at every import.
-let dummyHash: string | undefined;
+let dummyHash: Promise<string> | undefined;
 const DUMMY_HASH = () => (dummyHash ??= hashPassword("not-a-real-password"));
 
 export class UserService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  create(input: NewUser): UserRecord {
+  async create(input: NewUser): Promise<UserRecord> {
     const upn = input.userPrincipalName.trim();
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(upn)) {
       throw badRequest(`userPrincipalName '${upn}' must look like alias@domain.example`);
@@ -37,13 +37,18 @@ export class UserService {
       throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
     }
     checkPassword(input.passwordProfile.password);
+    const passwordHash = await hashPassword(input.passwordProfile.password);
+    // Checked again after the hash: another request may have taken the name meanwhile.
+    if (this.ctx.store.users.getByUpn(upn)) {
+      throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
+    }
     const user: UserRecord = {
       id: randomUUID(),
       userPrincipalName: upn,
       displayName: input.displayName,
       mailNickname: input.mailNickname ?? upn.split("@")[0]!,
       accountEnabled: input.accountEnabled ?? true,
-      passwordHash: hashPassword(input.passwordProfile.password),
+      passwordHash,
       created: this.ctx.now(),
       licenses: [],
     };
@@ -61,14 +66,17 @@ export class UserService {
     return this.ctx.store.users.list();
   }
 
-  update(idOrUpn: string, patch: UserPatch): UserRecord {
-    const user = this.get(idOrUpn);
+  async update(idOrUpn: string, patch: UserPatch): Promise<UserRecord> {
+    this.get(idOrUpn);
     if (patch.passwordProfile) checkPassword(patch.passwordProfile.password);
+    const newHash = patch.passwordProfile ? await hashPassword(patch.passwordProfile.password) : undefined;
+    // Read after the hash so a change made meanwhile (a licence, a rename) is not overwritten.
+    const user = this.get(idOrUpn);
     const updated: UserRecord = {
       ...user,
       displayName: patch.displayName ?? user.displayName,
       accountEnabled: patch.accountEnabled ?? user.accountEnabled,
-      passwordHash: patch.passwordProfile ? hashPassword(patch.passwordProfile.password) : user.passwordHash,
+      passwordHash: newHash ?? user.passwordHash,
     };
     this.ctx.store.users.save(updated);
     return updated;
@@ -90,9 +98,11 @@ export class UserService {
   }
 
   /** The checks a device sign-in makes, in order; throws the device API error for each refusal. */
-  authenticate(userPrincipalName: string, password: string): UserRecord {
-    const user = this.ctx.store.users.getByUpn(userPrincipalName.trim());
-    const passwordOk = verifyPassword(password, user?.passwordHash ?? DUMMY_HASH());
+  async authenticate(userPrincipalName: string, password: string): Promise<UserRecord> {
+    const found = this.ctx.store.users.getByUpn(userPrincipalName.trim());
+    const passwordOk = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_HASH()));
+    // Read again after the hash: the account may have been disabled or deleted meanwhile.
+    const user = found && this.ctx.store.users.find(found.id);
     if (!user || !passwordOk) {
       throw deviceError("invalidCredentials", "the user name or password is incorrect");
     }
