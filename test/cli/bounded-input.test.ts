@@ -31,7 +31,7 @@ function fifoWith(name: string, bytes: Buffer, times: number): string {
   writer.on("error", () => {}); // EPIPE once the reader stops: expected
   void (async () => {
     for (let i = 0; i < times && !writer.destroyed; i++) {
-      if (!writer.write(bytes)) await new Promise((resolve) => writer.once("drain", resolve).once("close", resolve));
+      if (!writer.write(bytes)) await new Promise<void>((resolve) => writer.once("drain", () => resolve()).once("close", () => resolve()));
     }
     writer.end();
   })();
