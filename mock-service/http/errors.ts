@@ -17,6 +17,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra members of the error object, e.g. minimumVersion or details. */
     readonly extra: Record<string, unknown> = {},
+    /** Response headers the refusal needs, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -34,6 +36,7 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   forbidden: 403,
   deviceNotFound: 404,
   invalidCredentials: 401,
+  accountLocked: 429,
   accountDisabled: 403,
   userNotLicensed: 403,
   userlessDevice: 409,
@@ -46,8 +49,13 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   internalError: 500,
 };
 
-export function deviceError(code: DeviceApiErrorCode, message: string, extra?: Record<string, unknown>): ApiError {
-  return new ApiError(DEVICE_ERROR_STATUS[code], code, message, extra);
+export function deviceError(
+  code: DeviceApiErrorCode,
+  message: string,
+  extra?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): ApiError {
+  return new ApiError(DEVICE_ERROR_STATUS[code], code, message, extra, headers);
 }
 
 /** Graph-style error codes the admin API uses. */
@@ -79,6 +87,7 @@ export function makeErrorHandler(log: (line: string) => void) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
     if (status === 401 && !device) reply.header("WWW-Authenticate", 'Bearer realm="aosp-sim"');
+    if (error instanceof ApiError) reply.headers(error.headers);
     reply.code(status).type("application/json; charset=utf-8").send({
       error: device ? body : { ...body, innerError: { date: new Date().toISOString(), "request-id": request.id } },
     });
