@@ -42,7 +42,8 @@ export type DeviceApiErrorCode =
   | "notFound" // 404: unknown route
   | "payloadTooLarge" // 413
   | "unsupportedMediaType" // 415: a body that is not sent as application/json
-  | "internalError"; // 500
+  | "internalError" // 500
+  | "serviceUnavailable"; // 503: the service cannot serve now (e.g. its database file is damaged)
 
 export interface ErrorBody {
   error: {

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/client/device-api.js";
+import { isCorruptionError } from "../store/database.js";
 
 /** The longest path parameter the router accepts (user principal names are up to 113 characters). */
 export const MAX_PATH_PARAMETER_LENGTH = 512;
@@ -47,6 +48,7 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
   internalError: 500,
+  serviceUnavailable: 503,
 };
 
 export function deviceError(
@@ -64,6 +66,7 @@ export const GRAPH_CODES = {
   unauthenticated: "InvalidAuthenticationToken",
   notFound: "itemNotFound",
   internal: "generalException",
+  unavailable: "serviceNotAvailable",
 } as const;
 
 export function badRequest(message: string, extra?: Record<string, unknown>): ApiError {
@@ -103,6 +106,16 @@ interface ErrorContent {
 function describeError(error: FastifyError | ApiError, device: boolean): { status: number; body: ErrorContent } {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
+  }
+  if (isCorruptionError(error)) {
+    // Graph answers 503 serviceNotAvailable when its store cannot serve; the damage is logged.
+    return {
+      status: 503,
+      body: {
+        code: device ? "serviceUnavailable" : GRAPH_CODES.unavailable,
+        message: "the service's database file is damaged, so this request cannot be served; the admin must restore it (the service log has the details)",
+      },
+    };
   }
   const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
   if (error.validation) return invalid(validationMessage(error));
