@@ -16,6 +16,16 @@ export function attempt<T>(call: () => T): { ok: true; value: T } | { ok: false;
   }
 }
 
+/** `attempt` for a call that settles later (user creation hashes its password off the event loop). */
+export async function attemptAsync<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
 export interface Column<Row> {
   header: string;
   cell: (row: Row) => Interpolation;

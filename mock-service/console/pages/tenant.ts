@@ -12,7 +12,7 @@ import { field, fields, type FormBody } from "../form.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, properties, queryText, table } from "./common.js";
+import { attempt, attemptAsync, properties, queryText, table } from "./common.js";
 import { deviceColumns } from "./devices.js";
 
 const USERS = "/users";
@@ -69,8 +69,8 @@ ${postForm(
 
   app.post<{ Body: FormBody }>(USERS, async (request, reply) => {
     const form = request.body;
-    const created = attempt(() => {
-      const user = users.create({
+    const created = await attemptAsync(async () => {
+      const user = await users.create({
         displayName: field(form, "displayName"),
         userPrincipalName: field(form, "userPrincipalName"),
         passwordProfile: { password: field(form, "password") },
