@@ -1,0 +1,39 @@
+/**
+ * GET /beta/$metadata: the CSDL document every @odata.context points to. Like Graph's, it needs
+ * no token (OData tooling reads it first). A new collection adds its definition to ADMIN_COLLECTIONS.
+ */
+import type { FastifyPluginAsync } from "fastify";
+import type { CollectionDef } from "../../odata/model.js";
+import { csdlDocument } from "../../odata/metadata.js";
+import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
+import { DETECTED_APPS, MANAGED_DEVICES } from "./managed-devices.schema.js";
+import { ENROLLMENT_PROFILES } from "./profiles.schema.js";
+import { ORGANIZATION, SUBSCRIBED_SKUS, USERS } from "./users.schema.js";
+
+export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
+  USERS,
+  GROUPS,
+  GROUP_MEMBERS,
+  ORGANIZATION,
+  SUBSCRIBED_SKUS,
+  MANAGED_DEVICES,
+  DETECTED_APPS,
+  ENROLLMENT_PROFILES,
+];
+
+export function metadataRoutes(collections: readonly CollectionDef[] = ADMIN_COLLECTIONS): FastifyPluginAsync {
+  const document = csdlDocument(collections);
+  return async (app) => {
+    app.get(
+      "/beta/$metadata",
+      {
+        schema: {
+          tags: ["admin: OData"],
+          summary: "The CSDL (OData 4.0 XML) description of the entity sets and types the admin API serves",
+          response: { 200: { type: "string", description: "application/xml" } },
+        },
+      },
+      async (_request, reply) => reply.type("application/xml; charset=utf-8").send(document),
+    );
+  };
+}
