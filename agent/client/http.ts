@@ -51,6 +51,17 @@ export interface HttpTransportOptions {
   userAgent?: string;
 }
 
+/** Retries of a request answered 429/503 with a Retry-After of at most MAX_RETRY_AFTER_MS. */
+const MAX_RETRY_AFTER_ATTEMPTS = 3;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+function retryAfterMs(response: HttpResponse): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  const header = (response.headers["retry-after"] ?? "").trim();
+  const ms = /^\d+(\.\d+)?$/.test(header) ? Number(header) * 1000 : Number.NaN;
+  return Number.isFinite(ms) && ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+
 /** Thrown inside the transport when the device-clock timer fires. */
 class DeviceTimeout extends Error {
   override readonly name = "DeviceTimeout";
@@ -77,6 +88,17 @@ export class HttpTransport {
    * the caller's abort propagates as is.
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    // A throttled answer (429, or 503) with Retry-After is retried after the wait it names, on the
+    // device's clock, a few times: what Graph's clients and the Intune agent do.
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.sendOnce(req);
+      const wait = retryAfterMs(response);
+      if (wait === undefined || attempt >= MAX_RETRY_AFTER_ATTEMPTS) return response;
+      await this.clock.sleep(wait, req.signal);
+    }
+  }
+
+  private async sendOnce(req: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
     const timer = this.clock.setTimeout(() => controller.abort(new DeviceTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
