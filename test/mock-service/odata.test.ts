@@ -176,3 +176,16 @@ describe("$metadata", () => {
     expect(list.body["@odata.context"]).toBe(`${t.url}/beta/$metadata#users`);
   });
 });
+
+describe("/openapi.json", () => {
+  it("documents the query options of each list and the 429 answer", async () => {
+    const t = service();
+    const doc = (await http(`${t.url}/openapi.json`)).body;
+    const list = doc.paths["/beta/deviceManagement/managedDevices"].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(["$filter", "$select", "$orderby", "$top", "$count", "$skiptoken"]);
+    expect(list.responses["429"].description).toMatch(/Retry-After/);
+    expect(doc.paths["/beta/users/{id}"].get.parameters.map((p: { name: string }) => p.name)).toContain("$select");
+    expect(doc.paths["/device/v1/devices/{deviceId}/checkIn"].post.responses).toHaveProperty("429");
+  });
+});
+
