@@ -14,7 +14,7 @@ import { ApiError, badRequest } from "../http/errors.js";
 import { advancedOperatorsIn, compileFilter, FilterMeaningError, type Item } from "./filter-eval.js";
 import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter } from "./filter.js";
 import { findProperty, type CollectionDef } from "./model.js";
-import { makeToken, queryDigest, resumeIndex, SkipTokenError, sortItems, type SortKey } from "./paging.js";
+import { lastIdOf, makeToken, queryDigest, resumeIndex, SkipTokenError, sortItems, type SortKey } from "./paging.js";
 
 type Query = Record<string, string | undefined>;
 
@@ -72,6 +72,17 @@ export interface ListOptions {
    * were selected (undefined: all), so it can skip work nobody asked for.
    */
   render?: (item: Item, selected: ReadonlySet<string> | undefined) => Promise<Item>;
+  /**
+   * A store that pages itself in the list's natural order (a large collection): used when the
+   * query has neither $filter nor $orderby, so a page costs its own rows, not the whole table.
+   */
+  source?: PagedSource;
+}
+
+export interface PagedSource {
+  /** Up to `limit` items after the item `afterId` in list order (from the start without it). */
+  page(afterId: string | undefined, limit: number): Item[];
+  count(): number;
 }
 
 /** One page of a collection; `items` are Graph-shaped, with every property filters and sorting read. */
@@ -79,7 +90,8 @@ export async function odataList(
   def: CollectionDef,
   request: FastifyRequest,
   baseUrl: string,
-  items: Item[],
+  /** Every item (or a function that reads them, not called when `options.source` answers). */
+  items: Item[] | (() => Item[]),
   options: ListOptions = {},
 ): Promise<ListEnvelope> {
   const { render } = options;
@@ -89,28 +101,40 @@ export async function odataList(
   const select = parseSelect(def, query.$select);
   const keys = parseOrderBy(def, query.$orderby);
   const top = parseTop(def, query.$top);
-  let chosen = items;
-  if (query.$filter !== undefined) chosen = chosen.filter(filterPredicate(def, query.$filter, advanced));
-  chosen = sortItems(chosen, keys);
-
   const digest = queryDigest(query.$filter, query.$orderby);
-  let start = 0;
-  if (query.$skiptoken !== undefined) {
+  const skipToken = <T>(read: () => T): T => {
     try {
-      start = resumeIndex(def, chosen, query.$skiptoken, digest, keys);
+      return read();
     } catch (error) {
       if (error instanceof SkipTokenError) throw badRequest(`$skiptoken: ${error.message}`);
       throw error;
     }
+  };
+  let page: Item[];
+  let more: boolean;
+  let total: number;
+  if (options.source && query.$filter === undefined && keys.length === 0) {
+    const { source } = options;
+    const after = query.$skiptoken === undefined ? undefined : skipToken(() => lastIdOf(query.$skiptoken!, digest));
+    page = source.page(after, top + 1);
+    more = page.length > top;
+    page = page.slice(0, top);
+    total = count ? source.count() : 0;
+  } else {
+    let chosen = typeof items === "function" ? items() : items;
+    if (query.$filter !== undefined) chosen = chosen.filter(filterPredicate(def, query.$filter, advanced));
+    chosen = sortItems(chosen, keys);
+    const start = query.$skiptoken === undefined ? 0 : skipToken(() => resumeIndex(def, chosen, query.$skiptoken!, digest, keys));
+    page = chosen.slice(start, start + top);
+    more = start + top < chosen.length;
+    total = chosen.length;
   }
-  const page = chosen.slice(start, start + top);
-  const more = start + top < chosen.length;
   const rendered: Item[] = [];
   // One at a time: an item that is costly to render lets other requests in between.
   for (const item of page) rendered.push(applySelect(render ? await render(item, select) : item, select));
 
   const envelope: ListEnvelope = { "@odata.context": context(baseUrl, selectedPath(options.contextPath ?? def.contextPath, select)), value: [] };
-  if (count) envelope["@odata.count"] = chosen.length;
+  if (count) envelope["@odata.count"] = total;
   if (more) envelope["@odata.nextLink"] = nextLink(request, makeToken(def, page[page.length - 1]!, digest, keys));
   envelope.value = rendered;
   return envelope;

@@ -60,7 +60,12 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
 
   return async (app) => {
     app.get(PATH, { schema: listDevicesSchema }, async (request) =>
-      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), ctx.store.devices.listVisible().map(graphManagedDevice)),
+      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map(graphManagedDevice), {
+        source: {
+          page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map(graphManagedDevice),
+          count: () => ctx.store.devices.countVisible(),
+        },
+      }),
     );
 
     app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
