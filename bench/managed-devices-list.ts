@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
-import { deviceRoutes } from "../agent/client/device-api.js";
+import { deviceRoutes } from "../agent/protocol/device-api.js";
 import { startMockService } from "../mock-service/index.js";
 
 const { values: args } = parseArgs({ options: { devices: { type: "string", default: "20000" }, rounds: { type: "string", default: "10" } } });

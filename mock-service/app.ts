@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
+import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
 import { clientRequestIdOf, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
@@ -115,11 +116,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         : document.swaggerObject,
   });
   app.addSchema(errorBodySchema);
+  await registerConsole(app, services, adminToken);
 
   await app.register(async (admin) => {
     admin.addHook("onRequest", requireAdmin(adminToken));
     if (options.throttle) admin.addHook("onRequest", throttleHook(options.throttle, ctx.now));
     admin.addHook("onRequest", refuseUnsupportedQueryOptions);
+    await admin.register(metadataRoutes());
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));
     await admin.register(managedDeviceRoutes(services));
@@ -129,6 +132,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(deviceRoutes(services));
   await app.register(packageRoutes(services, adminToken));
   await app.register(publicRoutes());
-  await app.register(metadataRoutes());
   return app;
 }

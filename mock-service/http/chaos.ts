@@ -10,8 +10,8 @@
  * downloads), all. /health, /openapi.json and /beta/$metadata are never touched.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { InputError } from "../../agent/errors.js";
-import { DEVICE_API_PREFIX } from "../../agent/client/device-api.js";
+import { InputError } from "../../agent/protocol/errors.js";
+import { DEVICE_API_PREFIX } from "../../agent/protocol/device-api.js";
 import { ApiError, GRAPH_CODES } from "./errors.js";
 import { throttled } from "./throttle.js";
 

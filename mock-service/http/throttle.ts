@@ -5,7 +5,7 @@
  * the clock see the budget come back without waiting.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { InputError } from "../../agent/errors.js";
+import { InputError } from "../../agent/protocol/errors.js";
 import { ApiError } from "./errors.js";
 
 export interface ThrottleBudget {

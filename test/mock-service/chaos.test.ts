@@ -1,7 +1,7 @@
 /** Service-side faults for QA: seeded chaos per route family, and the admin request budget. */
 import { afterEach, describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
-import { InputError } from "../../agent/errors.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
+import { InputError } from "../../agent/protocol/errors.js";
 import { parseChaosRule, startMockService, type MockService, type MockServiceOptions } from "../../mock-service/index.js";
 import { ServeExited, startServe, stop } from "./support/serve-process.js";
 import { enrollRequest, errorOf, http } from "./support/service.js";
@@ -47,7 +47,7 @@ describe("--chaos", () => {
     expect(errorOf(unavailable)).toMatchObject({ status: 503, code: "serviceNotAvailable" });
     const enroll = await http(`${service.url}${deviceRoutes.enroll()}`, { method: "POST", json: enrollRequest("unknown-token") });
     expect(errorOf(enroll)).toMatchObject({ status: 401, code: "tokenUnknown" });
-    expect((await http(`${service.url}/beta/$metadata`)).status).toBe(200);
+    expect((await http(`${service.url}/beta/$metadata`, { bearer: service.adminToken })).status).toBe(200);
   });
 
   it("adds latency within the bounds", async () => {

@@ -15,7 +15,7 @@ import {
   type PageCollection,
 } from "@microsoft/microsoft-graph-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { enrollRequest, http } from "./support/service.js";
 

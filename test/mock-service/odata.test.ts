@@ -158,7 +158,7 @@ describe("Graph's error shape and tracing headers", () => {
 describe("$metadata", () => {
   it("is a CSDL document the OASIS converter reads, declaring what the lists filter on", async () => {
     const t = service();
-    const reply = await http(`${t.url}/beta/$metadata`);
+    const reply = await t.admin("GET", "/beta/$metadata");
     expect(reply.status).toBe(200);
     expect(reply.headers.get("content-type")).toMatch(/^application\/xml/);
     const csdl = xml2json(reply.text) as Record<string, any>;

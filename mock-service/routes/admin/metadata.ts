@@ -1,6 +1,7 @@
 /**
- * GET /beta/$metadata: the CSDL document every @odata.context points to. Like Graph's, it needs
- * no token (OData tooling reads it first). A new collection adds its definition to ADMIN_COLLECTIONS.
+ * GET /beta/$metadata: the CSDL document every @odata.context points to. Graph serves it without
+ * a token; here, as every /beta route, it takes the admin token (the API's contract: anything
+ * else is 401). A new collection adds its definition to ADMIN_COLLECTIONS.
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { CollectionDef } from "../../odata/model.js";
