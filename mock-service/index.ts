@@ -14,6 +14,8 @@ import { InputError } from "../agent/protocol/errors.js";
 import { httpBaseUrl } from "../agent/protocol/http-url.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
+import type { ChaosOptions } from "./http/chaos.js";
+import type { ThrottleBudget } from "./http/throttle.js";
 import type { ServiceContext } from "./context.js";
 import { newAdminToken } from "./domain/secrets.js";
 import { DEFAULT_LOCKOUT_POLICY } from "./domain/sign-in-lockout.js";
@@ -26,6 +28,8 @@ export type * from "./admin-client.js";
 export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/profiles.js";
 export { SEED_PACKAGES } from "./packages/catalog.js";
 export { SKUS } from "./domain/licences.js";
+export { parseChaosRule, ROUTE_FAMILIES, type ChaosOptions, type ChaosRule, type RouteFamily } from "./http/chaos.js";
+export { parseThrottleBudget, type ThrottleBudget } from "./http/throttle.js";
 export { MembershipRuleError, parseMembershipRule, evaluateRule, deviceFacts } from "./membership-rule/index.js";
 
 export interface MockServiceOptions {
@@ -52,6 +56,10 @@ export interface MockServiceOptions {
    * lockout lasts a minute, doubling with each further lockout up to an hour.
    */
   lockoutThreshold?: number;
+  /** A request budget on the admin API, e.g. { requests: 100, windowMs: 20_000 }: past it, 429 with Retry-After. */
+  throttle?: ThrottleBudget;
+  /** Injected faults per route family (latency, failure rate by status, throttling), seeded. */
+  chaos?: ChaosOptions;
 }
 
 export interface MockService {
@@ -96,7 +104,14 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
       created: ctx.now(),
     })).tenantId;
     const services = createServices(ctx, { lockout: { ...DEFAULT_LOCKOUT_POLICY, threshold: options.lockoutThreshold ?? DEFAULT_LOCKOUT_POLICY.threshold } });
-    app = await buildApp({ services, adminToken, logRequests: options.logRequests ?? false, version: packageVersion() });
+    app = await buildApp({
+      services,
+      adminToken,
+      logRequests: options.logRequests ?? false,
+      version: packageVersion(),
+      ...(options.throttle ? { throttle: options.throttle } : {}),
+      ...(options.chaos ? { chaos: options.chaos } : {}),
+    });
     const host = options.host ?? "127.0.0.1";
     const port = options.port ?? 0;
     await listen(app, host, port);

@@ -92,9 +92,25 @@ export function makeErrorHandler(log: (line: string) => void) {
     if (status === 401 && !device) reply.header("WWW-Authenticate", 'Bearer realm="aosp-sim"');
     if (error instanceof ApiError) reply.headers(error.headers);
     reply.code(status).type("application/json; charset=utf-8").send({
-      error: device ? body : { ...body, innerError: { date: new Date().toISOString(), "request-id": request.id } },
+      error: device ? body : { ...body, innerError: innerError(request) },
     });
   };
+}
+
+/** Graph's innerError: when, and the ids a support case quotes (the client's own id echoed). */
+export function innerError(request: FastifyRequest): Record<string, string> {
+  const clientRequestId = clientRequestIdOf(request);
+  return {
+    date: new Date().toISOString(),
+    "request-id": request.id,
+    ...(clientRequestId === undefined ? {} : { "client-request-id": clientRequestId }),
+  };
+}
+
+/** The client-request-id header a Graph client sends (a GUID), when it is a sane value to echo. */
+export function clientRequestIdOf(request: FastifyRequest): string | undefined {
+  const value = request.headers["client-request-id"];
+  return typeof value === "string" && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
 }
 
 interface ErrorContent {
