@@ -53,8 +53,12 @@ export function serialOption(text: string): string {
  * Polls `check` every `intervalMs` until it returns a value (not undefined), or fails with
  * ScriptFailure saying what was awaited and for how long. `check` may throw to stop early.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, options: { timeoutMs: number; intervalMs?: number; hint?: string }): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs: number; intervalMs?: number; hint?: string; /** When a wait shares its budget with earlier ones. */ deadline?: number },
+): Promise<T> {
+  const deadline = options.deadline ?? Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 1_000;
   for (;;) {
     const value = await check();

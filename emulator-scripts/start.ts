@@ -158,12 +158,15 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
   });
   exited.catch(() => {});
   const left = () => Math.max(1_000, deadline - Date.now());
-  await Promise.race([exited, adb.run(["wait-for-device"], { timeoutMs: left() })]);
+  // An emulator that dies leaves wait-for-device waiting: stop it then, not at its timeout.
+  const stopWaiting = new AbortController();
+  exited.catch(() => stopWaiting.abort());
+  await Promise.race([exited, adb.run(["wait-for-device"], { timeoutMs: left(), signal: stopWaiting.signal })]);
   io.progress(`${adb.serial} is attached; waiting for the boot to complete`);
   const booted = waitFor(
     `${adb.serial} to finish booting (sys.boot_completed = 1)`,
     async () => ((await adb.shell("getprop sys.boot_completed")).trim() === "1" ? true : undefined),
-    { timeoutMs: left(), intervalMs: options.pollMs ?? 2_000, hint: "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes" },
+    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint: "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes" },
   );
   await Promise.race([exited, booted]);
 }

@@ -8,7 +8,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { durationOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
+import { asFailure, durationOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
 import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";
 import { setOwner, SET_OWNER_HELP } from "../../emulator-scripts/set-owner.js";
@@ -31,7 +31,8 @@ function script<Args extends unknown[]>(run: (...args: Args) => Promise<number>)
   return action(async (...args: Args) => {
     try {
       return await run(...args);
-    } catch (error) {
+    } catch (caught) {
+      const error = asFailure(caught);
       if (!(error instanceof ScriptFailure)) throw error;
       printError(`${err.red("aosp-sim emulator:")} ${error.message}`);
       if (error.hint) printError(`  ${err.dim("fix:")} ${error.hint}`);

@@ -11,7 +11,7 @@ import { Adb } from "./adb.js";
 import { AdbCamera } from "./camera.js";
 import { AdbNotes } from "./notes.js";
 import { AdbPackages } from "./packages.js";
-import { propValue } from "./parse.js";
+import { parseGetprop } from "./parse.js";
 import { AdbPower } from "./power.js";
 import { AdbWifi } from "./wifi.js";
 
@@ -55,13 +55,16 @@ export function createAdbPorts(options: AdbPortsOptions): AdbPorts {
   };
 }
 
-/** Who the device says it is: `getprop ro.serialno`, `ro.product.model`, `ro.product.manufacturer`, `ro.build.version.release`. */
+/**
+ * Who the device says it is, from one `getprop` listing ("[ro.serialno]: [EMULATOR35X1X11X0]"):
+ * ro.serialno, ro.product.model, ro.product.manufacturer, ro.build.version.release.
+ */
 export async function readAdbIdentity(adb: Adb): Promise<DeviceIdentity> {
-  const prop = async (name: string) => propValue(await adb.shell(`getprop ${name}`));
+  const props = parseGetprop(await adb.shell("getprop"));
   return {
-    serialNumber: (await prop("ro.serialno")) || adb.serial,
-    model: (await prop("ro.product.model")) || "unknown model",
-    manufacturer: (await prop("ro.product.manufacturer")) || "unknown manufacturer",
-    osVersion: (await prop("ro.build.version.release")) || "unknown",
+    serialNumber: props.get("ro.serialno") || adb.serial,
+    model: props.get("ro.product.model") || "unknown model",
+    manufacturer: props.get("ro.product.manufacturer") || "unknown manufacturer",
+    osVersion: props.get("ro.build.version.release") || "unknown",
   };
 }

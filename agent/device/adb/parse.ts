@@ -128,3 +128,10 @@ export function parseSetOwnerResult(text: string): { ok: true } | { ok: false; r
 export function propValue(text: string): string {
   return text.replace(/\r/g, "").trim();
 }
+
+/** `getprop` with no name: every property as "[name]: [value]", one a line. */
+export function parseGetprop(text: string): Map<string, string> {
+  const props = new Map<string, string>();
+  for (const match of text.matchAll(/^\[([^\]]+)\]: \[(.*)\]\r?$/gm)) props.set(match[1]!, match[2]!);
+  return props;
+}
