@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { InputError } from "../agent/errors.js";
+import { InputError } from "../agent/protocol/errors.js";
 import { parseDuration } from "../agent/device/duration.js";
 import { Adb, AdbError, formatSeconds } from "../agent/device/adb/adb.js";
 

@@ -10,7 +10,7 @@
  */
 import { Adb } from "../agent/device/adb/adb.js";
 import { formatComponent, parseComponent, parseDeviceOwner, parseFocusedActivity, parseWmSize, propValue, type ComponentName } from "../agent/device/adb/parse.js";
-import { AGENT_ADMIN_COMPONENT } from "../agent/payload/intune-conventions.js";
+import { AGENT_ADMIN_COMPONENT } from "../agent/protocol/intune-conventions.js";
 import { requireBooted, ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 
 export interface ProvisionOptions {

@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { InputError } from "../agent/errors.js";
+import { InputError } from "../agent/protocol/errors.js";
 import { Adb } from "../agent/device/adb/adb.js";
 import { formatComponent, parseComponent, parseDeviceOwner, parseInstallResult, parseSetOwnerResult } from "../agent/device/adb/parse.js";
 import { shellQuote } from "../agent/device/adb/shell-quote.js";

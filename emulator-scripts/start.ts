@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { InputError, fileReadError } from "../agent/errors.js";
+import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { Adb, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";

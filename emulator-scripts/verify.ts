@@ -19,7 +19,7 @@ import { readAdbIdentity } from "../agent/device/adb/index.js";
 import { MANAGED_PACKAGES } from "../agent/device/adb/packages.js";
 import { formatComponent, parseDeviceOwner, parseFocusedActivity, parsePackageDump, parseWifiStatus, propValue, type PackageInfo } from "../agent/device/adb/parse.js";
 import type { Failure } from "../agent/machine/types.js";
-import { AGENT_PACKAGE } from "../agent/payload/intune-conventions.js";
+import { AGENT_PACKAGE } from "../agent/protocol/intune-conventions.js";
 import { appLabel } from "../agent/report/describe.js";
 import type { DeviceJson } from "../agent/report/device-output.js";
 import { requireBooted, saveScreenshot, withScreenshotOnFailure, type ScriptIo } from "./common.js";

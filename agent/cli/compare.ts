@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { fileReadError, InputError } from "../errors.js";
+import { fileReadError, InputError } from "../protocol/errors.js";
 import { compareSummaries, type EnrollmentSummary } from "../report/compare.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 

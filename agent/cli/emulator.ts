@@ -7,7 +7,7 @@
  * 2 bad options. Progress goes to stderr so `verify --json` prints one JSON document on stdout.
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { asFailure, durationOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
 import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";

@@ -16,7 +16,7 @@ import { RealClock } from "../../agent/device/clock.js";
 import { StepError } from "../../agent/machine/step-error.js";
 import type { StagedPackage } from "../../agent/device/ports.js";
 import type { WifiNetworkConfig } from "../../agent/machine/types.js";
-import { encodePackageArchive } from "../../agent/device/package-archive.js";
+import { encodePackageArchive } from "../../agent/protocol/package-archive.js";
 import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, useFakeAndroid, when } from "./support/fake-android.js";
 
 vi.setConfig({ testTimeout: 60_000 });

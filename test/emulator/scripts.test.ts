@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
-import { InputError } from "../../agent/errors.js";
+import { InputError } from "../../agent/protocol/errors.js";
 import { ScriptFailure, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision } from "../../emulator-scripts/provision.js";
 import { resetEmulator } from "../../emulator-scripts/reset.js";
