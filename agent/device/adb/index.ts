@@ -17,6 +17,7 @@ import { AdbWifi } from "./wifi.js";
 
 export { Adb, AdbError } from "./adb.js";
 export { AdbNotes } from "./notes.js";
+export { parseAdbDevice } from "./parse.js";
 
 export interface AdbPortsOptions {
   serial: string;
@@ -34,12 +35,6 @@ export interface AdbPorts {
   power: PowerPort;
   notes: AdbNotes;
   adb: Adb;
-}
-
-/** `adb:SERIAL` -> SERIAL, or null when the text is not an adb device selector. */
-export function parseAdbDevice(text: string): string | null {
-  const match = /^adb:([\x21-\x7e]{1,64})$/.exec(text);
-  return match ? match[1]! : null;
 }
 
 export function createAdbPorts(options: AdbPortsOptions): AdbPorts {

@@ -4,6 +4,12 @@
  * Android 10-15 system images; where they vary the parser takes every known variant.
  */
 
+/** `adb:SERIAL` -> SERIAL, or null when the text is not an adb device selector. */
+export function parseAdbDevice(text: string): string | null {
+  const match = /^adb:([\x21-\x7e]{1,64})$/.exec(text);
+  return match ? match[1]! : null;
+}
+
 /** `adb devices`: serial -> state ("device", "offline", "unauthorized"). */
 export function parseDevices(text: string): Map<string, string> {
   const devices = new Map<string, string>();
