@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim } from "../helpers/device-cli.js";
-import { bootedDevice, file, offlineDevice, shell, useFakeAndroid, type Rule } from "./support/fake-android.js";
+import { bootedDevice, file, offlineDevice, shell, useFakeAndroid, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 const android = useFakeAndroid();
 const path = (name: string) => `${android.dir}/${name}`;
@@ -17,9 +17,7 @@ const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
 const enrolledEmulator = (overrides: Rule[] = []): Rule[] => [
   ...overrides,
   ...bootedDevice(),
-  shell("dumpsys package com.microsoft.intune.aospagent", file("package-agent.txt")),
-  shell("dumpsys package com.microsoft.windowsintune.companyportal", file("package-company-portal.txt")),
-  shell("dumpsys package com.azure.authenticator", file("package-authenticator.txt")),
+  ...managedAppsInstalled(),
   shell("dumpsys device_policy", file("device-policy-intune.txt")),
   shell("dumpsys window", file("window-welcome.txt")),
   shell("cmd wifi status", file("wifi-status-staging.txt")),

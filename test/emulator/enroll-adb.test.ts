@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim } from "../helpers/device-cli.js";
-import { bootedDevice, file, offlineDevice, sets, shell, useFakeAndroid, when, type Rule } from "./support/fake-android.js";
+import { bootedDevice, file, offlineDevice, sets, shell, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 const android = useFakeAndroid();
 const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
@@ -35,9 +35,7 @@ const emulatorWithApps = (overrides: Rule[] = []): Rule[] => [
   sets(["joined"], shell("cmd wifi connect-network 'Contoso-Staging' wpa2 'staging-passphrase'", file("wifi-connect.txt"))),
   when(["joined"], shell("cmd wifi status", file("wifi-status-staging.txt"))),
   shell("cmd wifi status", file("wifi-status-default.txt")),
-  shell("dumpsys package com.microsoft.intune.aospagent", file("package-agent.txt")),
-  shell("dumpsys package com.microsoft.windowsintune.companyportal", file("package-company-portal.txt")),
-  shell("dumpsys package com.azure.authenticator", file("package-authenticator.txt")),
+  ...managedAppsInstalled(),
   { tool: "adb", prefix: "-s emulator-5554 shell monkey -p ", replies: [{ stdout: "  bash arg: -p\n  bash arg: com.microsoft.intune.aospagent\nEvents injected: 1\n## Network stats: elapsed time=41ms (0ms mobile, 0ms wifi, 41ms not connected)\n" }] },
 ];
 

@@ -15,7 +15,7 @@ import { setOwner } from "../../emulator-scripts/set-owner.js";
 import { snapshot } from "../../emulator-scripts/snapshot.js";
 import { startEmulator } from "../../emulator-scripts/start.js";
 import { verify } from "../../emulator-scripts/verify.js";
-import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule } from "./support/fake-android.js";
+import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 // Every adb call starts a process (a node script): slow on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -220,9 +220,7 @@ describe("emulator verify", () => {
   const enrolled = (overrides: Rule[] = []): Rule[] => [
     ...overrides,
     ...bootedDevice(),
-    shell("dumpsys package com.microsoft.intune.aospagent", file("package-agent.txt")),
-    shell("dumpsys package com.microsoft.windowsintune.companyportal", file("package-company-portal.txt")),
-    shell("dumpsys package com.azure.authenticator", file("package-authenticator.txt")),
+    ...managedAppsInstalled(),
     shell("dumpsys device_policy", file("device-policy-intune.txt")),
     shell("dumpsys window", file("window-welcome.txt")),
     shell("cmd wifi status", file("wifi-status-staging.txt")),

@@ -72,6 +72,15 @@ export function bootedDevice(): Rule[] {
   ];
 }
 
+/** The agent, Company Portal and Authenticator installed (their dumpsys package outputs). */
+export function managedAppsInstalled(): Rule[] {
+  return [
+    shell("dumpsys package com.microsoft.intune.aospagent", file("package-agent.txt")),
+    shell("dumpsys package com.microsoft.windowsintune.companyportal", file("package-company-portal.txt")),
+    shell("dumpsys package com.azure.authenticator", file("package-authenticator.txt")),
+  ];
+}
+
 /** adb's answers for a device that is attached but offline (every command). */
 export function offlineDevice(): Rule[] {
   return [{ tool: "adb", prefix: `-s ${SERIAL} `, replies: [{ stderr: "adb: device offline\n", exit: 1 }] }];
