@@ -10,13 +10,14 @@ import { readFileBoundedSync } from "../protocol/bounded-read.js";
 import { InputError, isNotFound } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
-import type { CreateDeviceOptions } from "../device/create-device.js";
+import type { CreateDeviceOptions, Device } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
-import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
+import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput } from "./input.js";
 
 interface EnrollOptions {
@@ -32,6 +33,7 @@ interface EnrollOptions {
   deviceDir?: string;
   timeout: string;
   preinstall: string[];
+  device: string;
 }
 
 export function registerEnroll(program: Command): void {
@@ -54,6 +56,7 @@ export function registerEnroll(program: Command): void {
     .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped (from an error screen: Try again, or Reset if only that helps)")
     .option("--preinstall <package>", "a package archive in the device's system image, e.g. the agent (repeatable)", collect, [])
     .option("--timeout <duration>", "give up after this long on a real clock", "10m")
+    .option("--device <device>", "virtual (the simulated device), or adb:SERIAL to drive an Android emulator or device over adb", "virtual")
     .addHelpText("after", FAULT_HELP)
     .action(action(enroll));
 }
@@ -96,6 +99,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError(`"${options.timeout}" is not a duration`, { where: "--timeout", hint: "e.g. 90s, 10m" });
   }
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
+  const adbSerial = deviceOption(options);
   const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
@@ -117,7 +121,8 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
   const { createDevice } = await import("../device/create-device.js");
-  const device = await createDevice(deviceOptions);
+  const device = adbSerial === null ? await createDevice(deviceOptions) : await openAdbDevice(adbSerial, deviceOptions);
+  if (device === null) return EXIT_FAILED;
   try {
     let stopFollowing = () => {};
     if (!options.json) {
@@ -142,6 +147,55 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   } finally {
     device.dispose();
     transcript?.close();
+  }
+}
+
+/**
+ * --device: null for the virtual device, or the adb serial. A real device brings its own
+ * identity, clock, storage and faults, so the options that set those are refused with it.
+ */
+function deviceOption(options: EnrollOptions): string | null {
+  if (options.device === "virtual") return null;
+  const serial = parseAdbDevice(options.device);
+  if (serial === null) {
+    throw new InputError(`"${options.device}" is not a device`, { where: "--device", hint: "use virtual, or adb:SERIAL with a serial `adb devices` lists, e.g. adb:emulator-5554" });
+  }
+  const refused: [keyof EnrollOptions, string, string][] = [
+    ["fault", "--fault", "faults are injected into the virtual device; a real device has its own"],
+    ["seed", "--seed", "a real device has its own identity"],
+    ["serial", "--serial", "a real device has its own serial number"],
+    ["deviceDir", "--device-dir", "a real device keeps its own storage"],
+    ["preinstall", "--preinstall", "install apps on a real device with adb install (or aosp-sim emulator set-owner)"],
+  ];
+  for (const [key, flag, why] of refused) {
+    const value = options[key];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+      throw new InputError(`${why}, so it cannot be used with --device ${options.device}`, { where: flag, hint: `leave out ${flag}` });
+    }
+  }
+  if (options.clock !== "real") {
+    throw new InputError(`a real device runs on the real clock, so it cannot be used with --device ${options.device}`, { where: "--clock", hint: "leave out --clock" });
+  }
+  return serial;
+}
+
+/** The device over adb, or null (after saying why) when adb or the device cannot be reached. */
+async function openAdbDevice(serial: string, options: CreateDeviceOptions): Promise<Device | null> {
+  const { createAdbDevice } = await import("../device/adb/adb-device.js");
+  const { AdbError } = await import("../device/adb/adb.js");
+  try {
+    return await createAdbDevice({
+      serial,
+      qr: options.qr!,
+      ...(options.user ? { user: options.user } : {}),
+      ...(options.serviceUrl ? { serviceUrl: options.serviceUrl } : {}),
+      ...(options.transcript ? { transcript: options.transcript } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof AdbError)) throw error;
+    printError(`${err.red("aosp-sim:")} --device adb:${serial}: ${error.message}`);
+    printError(`  ${err.dim("fix:")} ${error.hint}`);
+    return null;
   }
 }
 

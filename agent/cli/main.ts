@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   enroll: async () => (await import("./enroll.js")).registerEnroll,
   run: async () => (await import("./run.js")).registerRun,
   diagram: async () => (await import("./diagram.js")).registerDiagram,
+  compare: async () => (await import("./compare.js")).registerCompare,
+  emulator: async () => (await import("./emulator.js")).registerEmulator,
 };
 
 /** The commands to register for these arguments: the one named, or all of them (help, typos). */

@@ -211,7 +211,7 @@ function storedIdentity(stored: DeviceIdentity, options: CreateDeviceOptions, wh
  * What the camera sees: the image given, or the payload rendered as the QR code an admin would
  * show (its text is then known without a scan).
  */
-async function cameraView(qr: CreateDeviceOptions["qr"]): Promise<{ picture: CapturedImage; payloadText: string | null }> {
+export async function cameraView(qr: CreateDeviceOptions["qr"]): Promise<{ picture: CapturedImage; payloadText: string | null }> {
   if (qr === undefined) {
     throw new InputError("is missing: the camera has nothing to see", { where: "qr", hint: "give qr: { image } or qr: { payload }, or a camera port" });
   }
@@ -221,7 +221,7 @@ async function cameraView(qr: CreateDeviceOptions["qr"]): Promise<{ picture: Cap
 }
 
 /** The text the device's scan will read from the picture ("" when it holds none). */
-async function scannedText(picture: CapturedImage): Promise<string> {
+export async function scannedText(picture: CapturedImage): Promise<string> {
   try {
     return (await decodeOnce(picture.bytes, picture.label)).codes[0]?.text ?? "";
   } catch {
@@ -235,7 +235,7 @@ async function scannedText(picture: CapturedImage): Promise<string> {
  * device's own reader (agent/payload, then the machine's plan), so long keys and their short
  * aliases count alike.
  */
-function serviceOriginMap(text: string, serviceUrl: string): Record<string, string> {
+export function serviceOriginMap(text: string, serviceUrl: string): Record<string, string> {
   const map: Record<string, string> = {};
   const params = checkPayloadText(text, { rules: "android" }).params;
   if (!params) return map;

@@ -20,6 +20,8 @@ export interface DeviceReport {
   failure: Failure | null;
   timeline: TimelineEntry[];
   apps: { package: string; versionName: string; versionCode: number }[];
+  /** The device owner as `package/class`, or null. */
+  deviceOwner: string | null;
 }
 
 export interface Device {
@@ -182,6 +184,7 @@ export class DeviceFacade implements Device {
 
   async report(): Promise<DeviceReport> {
     const apps = await this.installedApps();
+    const owner = await this.packages.deviceOwner();
     const context = this.runtime.timeline.length > 0 ? this.context : null;
     return {
       deviceId: context?.enrollment?.deviceId ?? null,
@@ -192,6 +195,7 @@ export class DeviceFacade implements Device {
       failure: context?.failure ?? null,
       timeline: [...this.timeline],
       apps: reportedApps(apps),
+      deviceOwner: owner ? `${owner.packageName}/${owner.className}` : null,
     };
   }
 

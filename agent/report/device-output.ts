@@ -31,6 +31,8 @@ export interface DeviceJson {
   finalStatePath: string;
   timeline: { at: string; elapsedMs: number; state: string; event: string; detail: string }[];
   apps: { package: string; versionName: string; versionCode: number }[];
+  /** The device owner as `package/class`, or null. */
+  deviceOwner: string | null;
   identity: DeviceIdentity;
   failure: DeviceReport["failure"];
   faults: string[];
@@ -44,6 +46,7 @@ export function deviceJson(report: DeviceReport, identity: DeviceIdentity, fault
     finalStatePath: report.finalStatePath,
     timeline: report.timeline.map(jsonEntry),
     apps: report.apps,
+    deviceOwner: report.deviceOwner,
     identity,
     failure: report.failure,
     faults: faults.map(formatFault),

@@ -1,0 +1,227 @@
+/**
+ * `aosp-sim emulator <script>`: the scripts in emulator-scripts/ that drive a real Android
+ * emulator through the SDK's `emulator` and `adb` (start, provision, verify, reset, snapshot,
+ * set-owner). This file parses options and prints; the scripts do the work.
+ *
+ * Exit codes: 0 done, 1 the script failed (what failed, how to fix it, and the screenshot saved),
+ * 2 bad options. Progress goes to stderr so `verify --json` prints one JSON document on stdout.
+ */
+import type { Command } from "commander";
+import { InputError } from "../protocol/errors.js";
+import { asFailure, durationOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
+import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
+import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";
+import { setOwner, SET_OWNER_HELP } from "../../emulator-scripts/set-owner.js";
+import { snapshot, SNAPSHOT_HELP } from "../../emulator-scripts/snapshot.js";
+import { startEmulator, START_HELP } from "../../emulator-scripts/start.js";
+import { verify, VERIFY_HELP } from "../../emulator-scripts/verify.js";
+import { appsLine } from "../report/device-output.js";
+import { action, EXIT_FAILED, EXIT_OK, err, printError, printJson, printLine } from "./output.js";
+
+interface Common {
+  output: string;
+}
+
+function io(options: Common): ScriptIo {
+  return { outputDir: options.output, progress: (line) => printError(err.dim(line)) };
+}
+
+/** Runs a script; a ScriptFailure becomes its message, its fix and its screenshot on stderr, and exit 1. */
+function script<Args extends unknown[]>(run: (...args: Args) => Promise<number>) {
+  return action(async (...args: Args) => {
+    try {
+      return await run(...args);
+    } catch (caught) {
+      const error = asFailure(caught);
+      if (!(error instanceof ScriptFailure)) throw error;
+      printError(`${err.red("aosp-sim emulator:")} ${error.message}`);
+      if (error.hint) printError(`  ${err.dim("fix:")} ${error.hint}`);
+      if (error.screenshot) printError(`  ${err.dim("screenshot:")} ${error.screenshot}`);
+      return EXIT_FAILED;
+    }
+  });
+}
+
+const OUTPUT_OPTION = ["--output <dir>", "where failure screenshots and the emulator's log go", "."] as const;
+
+export function registerEmulator(program: Command): void {
+  const emulator = program
+    .command("emulator")
+    .description("Drive an Android emulator through adb: start it with the QR code in its camera's view, provision, verify, reset, snapshots, set-owner");
+
+  emulator
+    .command("start")
+    .description("Start an AVD headless with the QR code in the back camera's virtual scene; wait for the boot")
+    .requiredOption("--avd <name>", "the AVD (emulator -list-avds)")
+    .option("--port <n>", "console port, even, 5554-5682 (the device is then emulator-PORT)", "5554")
+    .option("--qr <image>", "the enrollment QR code (PNG or JPEG) hung on the virtual scene's wall")
+    .option("--wipe-data", "erase user data first (a factory-fresh device)")
+    .option("--snapshot <name>", "boot from this snapshot instead of a cold boot")
+    .option("--boot-timeout <duration>", "give up when the boot takes longer", "5m")
+    .option(...OUTPUT_OPTION)
+    .addHelpText("after", START_HELP)
+    .action(
+      script(async (options: Common & { avd: string; port: string; qr?: string; wipeData?: boolean; snapshot?: string; bootTimeout: string }) => {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 5554 || port > 5682 || port % 2 !== 0) {
+          throw new InputError(`"${options.port}" is not an emulator console port`, { where: "--port", hint: "use an even number from 5554 to 5682" });
+        }
+        const result = await startEmulator(
+          {
+            avd: options.avd,
+            port,
+            wipeData: options.wipeData === true,
+            bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
+            ...(options.qr === undefined ? {} : { qr: options.qr }),
+            ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
+          },
+          io(options),
+        );
+        printLine(`${result.serial} booted (emulator pid ${result.pid}, log ${result.log})`);
+        if (result.poster) printLine(`QR poster: ${result.poster} (hung ${result.posterVia === "launch" ? "at launch" : "with adb emu virtualscene-image"})`);
+        printLine(`stop it with: adb -s ${result.serial} emu kill`);
+        return EXIT_OK;
+      }),
+    );
+
+  emulator
+    .command("provision")
+    .description("Six taps on the welcome screen, the setup wizard's QR reader, then wait for provisioning to set the device owner")
+    .requiredOption("--serial <serial>", "the device (adb devices), e.g. emulator-5554")
+    .option("--admin <component>", "the device owner provisioning must set (package/class)")
+    .option("--scanner <pattern>", "what the QR reader's activity name matches (case-insensitive)", "qr")
+    .option("--scan-timeout <duration>", "how long the QR reader may take to open", "1m")
+    .option("--provision-timeout <duration>", "how long provisioning may take after the scan", "10m")
+    .option(...OUTPUT_OPTION)
+    .addHelpText("after", PROVISION_HELP)
+    .action(
+      script(async (options: Common & { serial: string; admin?: string; scanner: string; scanTimeout: string; provisionTimeout: string }) => {
+        const result = await provision(
+          {
+            serial: serialOption(options.serial),
+            admin: options.admin ?? DEFAULT_ADMIN,
+            scannerPattern: patternOption(options.scanner),
+            scanTimeoutMs: durationOption(options.scanTimeout, "--scan-timeout"),
+            provisionTimeoutMs: durationOption(options.provisionTimeout, "--provision-timeout"),
+          },
+          io(options),
+        );
+        printLine(`${result.serial} provisioned: device owner ${result.deviceOwner}`);
+        printLine(`screens: ${result.screens.join(" -> ")}`);
+        return EXIT_OK;
+      }),
+    );
+
+  emulator
+    .command("verify")
+    .description("The device's apps, device owner and network, in the shape of `enroll --json` (for `aosp-sim compare`)")
+    .requiredOption("--serial <serial>", "the device (adb devices), e.g. emulator-5554")
+    .option("--expect-owner <component>", "the device owner an enrolled device has (package/class)")
+    .option("--expect-ssid <ssid>", "the network the device must be on")
+    .option("--json", "print one JSON document, shaped like `aosp-sim enroll --json`")
+    .option(...OUTPUT_OPTION)
+    .addHelpText("after", VERIFY_HELP)
+    .action(
+      script(async (options: Common & { serial: string; expectOwner?: string; expectSsid?: string; json?: boolean }) => {
+        const result = await verify(
+          {
+            serial: serialOption(options.serial),
+            expectOwner: options.expectOwner ?? DEFAULT_ADMIN,
+            ...(options.expectSsid === undefined ? {} : { expectSsid: options.expectSsid }),
+          },
+          io(options),
+        );
+        const { summary } = result;
+        if (options.json) printJson(summary);
+        else {
+          printLine(`${options.serial}: ${summary.finalState}`);
+          printLine(`  apps          ${appsLine(summary.apps)}`);
+          printLine(`  device owner  ${summary.deviceOwner ?? "none"}`);
+          printLine(`  Wi-Fi         ${result.ssid ?? "not connected"}`);
+          if (summary.failure) printLine(`  problem       ${summary.failure.code}: ${summary.failure.message}`);
+        }
+        if (result.screenshot) printError(`screenshot: ${result.screenshot}`);
+        return summary.finalState === "enrolled" && summary.failure === null ? EXIT_OK : EXIT_FAILED;
+      }),
+    );
+
+  emulator
+    .command("reset")
+    .description("Factory reset: stop the emulator and start it again with -wipe-data")
+    .requiredOption("--serial <serial>", "the emulator, e.g. emulator-5554")
+    .option("--qr <image>", "hang this QR code again in the virtual scene")
+    .option("--boot-timeout <duration>", "give up when the boot takes longer", "5m")
+    .option("--stop-timeout <duration>", "give up when the old instance does not stop", "1m")
+    .option(...OUTPUT_OPTION)
+    .addHelpText("after", RESET_HELP)
+    .action(
+      script(async (options: Common & { serial: string; qr?: string; bootTimeout: string; stopTimeout: string }) => {
+        const result = await resetEmulator(
+          {
+            serial: serialOption(options.serial),
+            bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
+            stopTimeoutMs: durationOption(options.stopTimeout, "--stop-timeout"),
+            ...(options.qr === undefined ? {} : { qr: options.qr }),
+          },
+          io(options),
+        );
+        printLine(`${result.serial} was reset and booted again (emulator pid ${result.pid}, log ${result.log})`);
+        return EXIT_OK;
+      }),
+    );
+
+  emulator
+    .command("snapshot")
+    .description("Save, load or list the emulator's snapshots (adb emu avd snapshot ...)")
+    .argument("<action>", "save, load or list")
+    .argument("[name]", "the snapshot (for save and load)")
+    .requiredOption("--serial <serial>", "the emulator, e.g. emulator-5554")
+    .option("--timeout <duration>", "give up when saving or loading takes longer", "2m")
+    .option(...OUTPUT_OPTION)
+    .addHelpText("after", SNAPSHOT_HELP)
+    .action(
+      script(async (act: string, name: string | undefined, options: Common & { serial: string; timeout: string }) => {
+        if (act !== "save" && act !== "load" && act !== "list") {
+          throw new InputError(`unknown snapshot action "${act}"`, { hint: "use save NAME, load NAME or list" });
+        }
+        if (act !== "list" && name === undefined) throw new InputError(`snapshot ${act} needs a NAME`, { hint: `e.g. aosp-sim emulator snapshot ${act} welcome --serial emulator-5554` });
+        printLine(
+          await snapshot(
+            { serial: serialOption(options.serial), action: act, timeoutMs: durationOption(options.timeout, "--timeout"), ...(name === undefined ? {} : { name }) },
+            io(options),
+          ),
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  emulator
+    .command("set-owner")
+    .description("For images without a QR reader: install the APKs and make the agent device owner (dpm set-device-owner)")
+    .requiredOption("--serial <serial>", "the device, e.g. emulator-5554")
+    .option("--apk <file>", "an APK to install first (repeatable)", (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option("--admin <component>", "the device owner to set (package/class)")
+    .option("--install-timeout <duration>", "give up on one install after this long", "3m")
+    .option(...OUTPUT_OPTION)
+    .addHelpText("after", SET_OWNER_HELP)
+    .action(
+      script(async (options: Common & { serial: string; apk: string[]; admin?: string; installTimeout: string }) => {
+        printLine(
+          await setOwner(
+            { serial: serialOption(options.serial), apks: options.apk, admin: options.admin ?? DEFAULT_ADMIN, installTimeoutMs: durationOption(options.installTimeout, "--install-timeout") },
+            io(options),
+          ),
+        );
+        return EXIT_OK;
+      }),
+    );
+}
+
+function patternOption(text: string): string {
+  try {
+    new RegExp(text, "i");
+  } catch (error) {
+    throw new InputError(`is not a regular expression: ${(error as Error).message}`, { where: "--scanner", hint: "e.g. qr or QrCode.*Activity" });
+  }
+  return text;
+}

@@ -1,0 +1,82 @@
+/**
+ * Two enrollment summaries side by side (the `--json` of `aosp-sim enroll`, of `aosp-sim run`'s
+ * device, or of `aosp-sim emulator verify`): what differs, and whether it matters.
+ *
+ * What matters (exit 1 in `aosp-sim compare`): the final state, the device owner, the apps
+ * (present in one and not the other, or another version), and the order of the major steps both
+ * summaries show. What does not: ids, identities, times, wording, and steps only one side can see
+ * (an emulator keeps no record of its download or its sign-in).
+ */
+
+/** The steps of an enrollment both a simulated and a real device leave a trace of, in flow order. */
+export const MAJOR_STEPS = ["connectingWifi", "installingAgent", "settingDeviceOwner", "enrolling", "signingIn", "installingApps", "enrolled"] as const;
+
+export interface EnrollmentSummary {
+  finalState: string;
+  deviceOwner?: string | null;
+  apps: { package: string; versionName: string }[];
+  timeline: { state: string }[];
+}
+
+export interface Difference {
+  /** "finalState", "deviceOwner", "apps/<package>", "steps". */
+  field: string;
+  a: string;
+  b: string;
+  matters: boolean;
+  /** Why it does not matter, when it does not. */
+  note?: string;
+}
+
+export interface Comparison {
+  same: boolean;
+  differences: Difference[];
+  /** The major steps each side shows, in order. */
+  steps: { a: string[]; b: string[] };
+}
+
+export function compareSummaries(a: EnrollmentSummary, b: EnrollmentSummary): Comparison {
+  const differences: Difference[] = [];
+  if (a.finalState !== b.finalState) differences.push({ field: "finalState", a: a.finalState, b: b.finalState, matters: true });
+  const ownerA = a.deviceOwner;
+  const ownerB = b.deviceOwner;
+  if (ownerA === undefined || ownerB === undefined) {
+    if (ownerA !== ownerB) {
+      differences.push({ field: "deviceOwner", a: show(ownerA), b: show(ownerB), matters: false, note: "one summary does not record the device owner" });
+    }
+  } else if (ownerA !== ownerB) {
+    differences.push({ field: "deviceOwner", a: show(ownerA), b: show(ownerB), matters: true });
+  }
+  const versionsA = new Map(a.apps.map((app) => [app.package, app.versionName]));
+  const versionsB = new Map(b.apps.map((app) => [app.package, app.versionName]));
+  for (const name of [...new Set([...versionsA.keys(), ...versionsB.keys()])].sort()) {
+    const va = versionsA.get(name);
+    const vb = versionsB.get(name);
+    if (va !== vb) differences.push({ field: `apps/${name}`, a: va ?? "not installed", b: vb ?? "not installed", matters: true });
+  }
+  const steps = { a: majorSteps(a), b: majorSteps(b) };
+  const common = steps.a.filter((s) => steps.b.includes(s));
+  const orderA = common.join(" > ");
+  const orderB = steps.b.filter((s) => common.includes(s)).join(" > ");
+  if (orderA !== orderB) differences.push({ field: "steps", a: orderA, b: orderB, matters: true });
+  const onlyA = steps.a.filter((s) => !common.includes(s));
+  const onlyB = steps.b.filter((s) => !common.includes(s));
+  if (onlyA.length > 0 || onlyB.length > 0) {
+    differences.push({ field: "steps seen", a: onlyA.join(", ") || "-", b: onlyB.join(", ") || "-", matters: false, note: "steps only one side shows are not compared" });
+  }
+  return { same: !differences.some((d) => d.matters), differences, steps };
+}
+
+/** The major steps a timeline passes through, each once, in the order first entered. */
+export function majorSteps(summary: EnrollmentSummary): string[] {
+  const seen: string[] = [];
+  for (const entry of summary.timeline) {
+    const top = entry.state.split(".")[0]!;
+    if ((MAJOR_STEPS as readonly string[]).includes(top) && !seen.includes(top)) seen.push(top);
+  }
+  return seen;
+}
+
+function show(owner: string | null | undefined): string {
+  return owner === undefined ? "(not recorded)" : owner ?? "none";
+}

@@ -1,0 +1,115 @@
+/**
+ * What every emulator script shares: waiting with a deadline, failing with a screenshot saved,
+ * and option checks that name what is wrong.
+ *
+ * A script fails by throwing ScriptFailure (the CLI prints it and exits 1); bad options are
+ * InputError (exit 2). Every wait has a deadline; before a ScriptFailure leaves a script, the
+ * screen is saved as a PNG (`adb exec-out screencap -p`) when the device can still give one.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { InputError } from "../agent/protocol/errors.js";
+import { parseDuration } from "../agent/device/duration.js";
+import { Adb, AdbError, formatSeconds } from "../agent/device/adb/adb.js";
+
+export class ScriptFailure extends Error {
+  override readonly name = "ScriptFailure";
+  constructor(
+    message: string,
+    /** How to put it right, one sentence. */
+    readonly hint?: string,
+    /** Where the screen at the moment of failure was saved. */
+    public screenshot?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where the scripts write what they leave behind (screenshots, the emulator's log). */
+export interface ScriptIo {
+  /** Folder for failure screenshots and logs (created when needed). */
+  outputDir: string;
+  /** Progress lines for people (stderr in the CLI, so --json stays clean). */
+  progress: (line: string) => void;
+}
+
+/** A duration option ("90s", "5m"), positive, or an InputError naming the option. */
+export function durationOption(text: string, option: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new InputError(`"${text}" is not a duration`, { where: option, hint: "e.g. 90s, 5m, 1h" });
+  return ms;
+}
+
+/** A device serial option: what adb -s takes. */
+export function serialOption(text: string): string {
+  if (!/^[\x21-\x7e]{1,64}$/.test(text)) {
+    throw new InputError(`"${text}" is not a device serial`, { where: "--serial", hint: "use the name `adb devices` lists, e.g. emulator-5554" });
+  }
+  return text;
+}
+
+/**
+ * Polls `check` every `intervalMs` until it returns a value (not undefined), or fails with
+ * ScriptFailure saying what was awaited and for how long. `check` may throw to stop early.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs: number; intervalMs?: number; hint?: string; /** When a wait shares its budget with earlier ones. */ deadline?: number },
+): Promise<T> {
+  const deadline = options.deadline ?? Date.now() + options.timeoutMs;
+  const interval = options.intervalMs ?? 1_000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() + interval > deadline) {
+      throw new ScriptFailure(`timed out after ${formatSeconds(options.timeoutMs)} waiting for ${what}`, options.hint);
+    }
+    await sleep(interval);
+  }
+}
+
+/** adb's errors as script failures, keeping their hint (a missing adb, an offline device). */
+export function asFailure(error: unknown): unknown {
+  return error instanceof AdbError ? new ScriptFailure(error.message, error.hint) : error;
+}
+
+/**
+ * Runs a script's body against a device; on failure saves a screenshot into io.outputDir (when
+ * the device can still give one) and names it in the error.
+ */
+export async function withScreenshotOnFailure<T>(adb: Adb, script: string, io: ScriptIo, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (caught) {
+    const error = asFailure(caught);
+    if (error instanceof ScriptFailure && error.screenshot === undefined) {
+      error.screenshot = await saveScreenshot(adb, script, io);
+    }
+    throw error;
+  }
+}
+
+/** Saves the device's screen as OUTPUT/SERIAL-SCRIPT-failure.png; returns the path, or a sentence saying why none was saved. */
+export async function saveScreenshot(adb: Adb, script: string, io: ScriptIo): Promise<string> {
+  try {
+    const png = await adb.screenshot({ timeoutMs: 15_000 });
+    const dir = resolve(io.outputDir);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${adb.serial.replace(/[^\w.-]/g, "_")}-${script}-failure.png`);
+    writeFileSync(file, png);
+    return file;
+  } catch (error) {
+    return `none (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** Throws ScriptFailure unless the device is attached, online and booted. */
+export async function requireBooted(adb: Adb): Promise<void> {
+  await adb.requireOnline();
+  const booted = (await adb.shell("getprop sys.boot_completed")).trim();
+  if (booted !== "1") {
+    throw new ScriptFailure(`${adb.serial} has not finished booting (sys.boot_completed is "${booted}")`, "wait for it: `aosp-sim emulator start` waits for the boot");
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * `aosp-sim emulator reset --serial emulator-5554`: a factory reset for wipe tests. adb cannot
+ * start one on a production build (the shell lacks MASTER_CLEAR), so the script does what the
+ * emulator offers: it asks the console which AVD this is (`adb emu avd name`), stops it
+ * (`adb emu kill`), waits until adb no longer lists it, and starts it again with -wipe-data
+ * (and the same QR poster when --qr is given): user data erased, back at the welcome screen.
+ */
+import { Adb, runTool } from "../agent/device/adb/adb.js";
+import { parseDevices } from "../agent/device/adb/parse.js";
+import { ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { startEmulator, type StartResult } from "./start.js";
+
+export interface ResetOptions {
+  serial: string;
+  qr?: string;
+  bootTimeoutMs: number;
+  /** How long the old instance may take to go away. */
+  stopTimeoutMs: number;
+  pollMs?: number;
+}
+
+export const RESET_HELP = `
+Factory-resets an emulator: finds its AVD (adb emu avd name), stops it (adb emu kill), and starts it
+again with -wipe-data, waiting for the boot as \`start\` does. Real devices cannot be reset this way.
+Exit: 0 reset and booted, 1 failed (a screenshot is saved when possible), 2 bad options.`;
+
+export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promise<StartResult> {
+  const port = /^emulator-(\d+)$/.exec(options.serial)?.[1];
+  if (port === undefined) {
+    throw new ScriptFailure(`${options.serial} is not an emulator: only emulators can be reset by this script`, "factory reset a real device from its Settings, or with the device owner's wipe");
+  }
+  const adb = new Adb(options.serial);
+  const avd = await withScreenshotOnFailure(adb, "reset", io, async () => {
+    await adb.requireOnline();
+    const name = (await adb.emu("avd name")).split("\n")[0]!.trim();
+    if (name === "" || name === "OK") throw new ScriptFailure(`the console of ${options.serial} did not name its AVD`);
+    io.progress(`stopping ${options.serial} (AVD ${name})`);
+    await adb.emu("kill");
+    return name;
+  });
+  await waitFor(
+    `${options.serial} to stop`,
+    async () => (parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8")).has(options.serial) ? undefined : true),
+    { timeoutMs: options.stopTimeoutMs, intervalMs: options.pollMs ?? 1_000, hint: `stop it by hand (close the emulator, or kill its process) and run start with --wipe-data` },
+  );
+  io.progress(`starting ${avd} again with -wipe-data`);
+  return startEmulator(
+    { avd, port: Number(port), wipeData: true, bootTimeoutMs: options.bootTimeoutMs, ...(options.qr === undefined ? {} : { qr: options.qr }), ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) },
+    io,
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * `aosp-sim emulator set-owner --serial emulator-5554 --apk agent.apk [--apk portal.apk ...]`:
+ * the path for images whose setup wizard has no QR reader (AOSP images). Installs the APKs
+ * (`adb install -r`) and makes the admin component device owner (`dpm set-device-owner`), which
+ * Android allows only while the device has no accounts and one user; then checks
+ * `dumpsys device_policy` names it.
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { InputError } from "../agent/protocol/errors.js";
+import { Adb } from "../agent/device/adb/adb.js";
+import { formatComponent, parseComponent, parseDeviceOwner, parseInstallResult, parseSetOwnerResult } from "../agent/device/adb/parse.js";
+import { shellQuote } from "../agent/device/adb/shell-quote.js";
+import { requireBooted, ScriptFailure, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+
+export interface SetOwnerOptions {
+  serial: string;
+  apks: string[];
+  admin: string;
+  installTimeoutMs: number;
+}
+
+export const SET_OWNER_HELP = `
+Installs each --apk (adb install -r) and runs \`dpm set-device-owner ADMIN\`, for images whose setup
+wizard has no QR reader. Android refuses a device owner once an account is on the device: use a
+freshly wiped emulator (aosp-sim emulator reset).
+Exit: 0 the owner is set, 1 failed (a screenshot is saved), 2 bad options.`;
+
+export async function setOwner(options: SetOwnerOptions, io: ScriptIo): Promise<string> {
+  const admin = parseComponent(options.admin);
+  if (!admin) throw new InputError(`"${options.admin}" is not a component`, { where: "--admin", hint: "write it as package/class, e.g. com.example.agent/.AdminReceiver" });
+  for (const apk of options.apks) {
+    if (!existsSync(apk) || !statSync(apk).isFile()) throw new InputError("no such file", { where: `--apk ${apk}`, hint: "give the path of an .apk file" });
+  }
+  const adb = new Adb(options.serial);
+  return withScreenshotOnFailure(adb, "set-owner", io, async () => {
+    await requireBooted(adb);
+    for (const apk of options.apks) {
+      io.progress(`installing ${apk}`);
+      const result = await adb.run(["install", "-r", resolve(apk)], { timeoutMs: options.installTimeoutMs });
+      const outcome = parseInstallResult(result.stdout.toString("utf8"), result.stderr);
+      if (!outcome.ok) throw new ScriptFailure(`${apk} did not install: ${outcome.reason}`, "an INSTALL_FAILED_UPDATE_INCOMPATIBLE means another signature is installed: reset the emulator first");
+    }
+    const component = formatComponent(admin);
+    const said = parseSetOwnerResult(await adb.shell(`dpm set-device-owner ${shellQuote(component)}`));
+    if (!said.ok) {
+      throw new ScriptFailure(`dpm set-device-owner ${component} was refused: ${said.reason}`, `use a freshly wiped emulator (aosp-sim emulator reset --serial ${options.serial}), and check ${admin.packageName} is installed with that receiver`);
+    }
+    const owner = parseDeviceOwner(await adb.shell("dumpsys device_policy"));
+    if (!owner || formatComponent(owner) !== component) {
+      throw new ScriptFailure(`wrong device owner: dumpsys device_policy names ${owner ? formatComponent(owner) : "none"}, expected ${component}`);
+    }
+    return `${component} is device owner of ${options.serial}`;
+  });
+}

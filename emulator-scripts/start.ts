@@ -1,0 +1,182 @@
+/**
+ * `aosp-sim emulator start --avd NAME [--qr qr.png]`: starts an AVD headless with the back
+ * camera on the virtual scene and the enrollment QR code hung in it, and waits for the boot.
+ *
+ *   emulator -avd NAME -port 5554 -no-window -no-audio -no-boot-anim -camera-back virtualscene
+ *            -virtualscene-poster wall=/abs/qr.png [-wipe-data] [-snapshot NAME | -no-snapshot-load]
+ *   adb -s emulator-5554 wait-for-device
+ *   adb -s emulator-5554 shell getprop sys.boot_completed      (until it prints 1)
+ *
+ * The poster is given at launch (the emulator logs "Found poster wall at PATH" when it loads
+ * it). When the log does not say so, the console's `virtualscene-image wall PATH` is tried as a
+ * fallback; it answers OK whether or not it worked, so the log line is what to trust.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { InputError, fileReadError } from "../agent/protocol/errors.js";
+import { Adb, runTool } from "../agent/device/adb/adb.js";
+import { parseDevices } from "../agent/device/adb/parse.js";
+import { sniffImageFormat } from "../agent/qr/image-format.js";
+import { asFailure, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
+
+export interface StartOptions {
+  avd: string;
+  /** Console port (even, 5554-5682); the device is then emulator-PORT. */
+  port: number;
+  /** The enrollment QR code (PNG or JPEG) to hang in the virtual scene. */
+  qr?: string;
+  wipeData: boolean;
+  /** Boot from this snapshot instead of a cold boot. */
+  snapshot?: string;
+  bootTimeoutMs: number;
+  /** How often sys.boot_completed is asked. */
+  pollMs?: number;
+}
+
+export interface StartResult {
+  serial: string;
+  /** The emulator process (it keeps running; stop it with `adb -s SERIAL emu kill`). */
+  pid: number;
+  log: string;
+  poster: string | null;
+  /** How the poster was hung: at launch, by the console fallback, or not at all. */
+  posterVia: "launch" | "console" | null;
+}
+
+export const START_HELP = `
+Starts an AVD headless (-no-window -no-audio) with the back camera on the virtual scene and the
+QR code hung on its wall (-virtualscene-poster wall=FILE), then waits for adb (wait-for-device)
+and for the boot (getprop sys.boot_completed = 1). The emulator keeps running afterwards; stop it
+with \`adb -s emulator-PORT emu kill\`. Its log is OUTPUT/emulator-PORT.log.
+Exit: 0 booted, 1 failed (a screenshot is saved when the device can give one), 2 bad options.`;
+
+export async function startEmulator(options: StartOptions, io: ScriptIo): Promise<StartResult> {
+  const serial = `emulator-${options.port}`;
+  const poster = options.qr === undefined ? null : posterFile(options.qr, options.port);
+  const avds = await listAvds();
+  if (!avds.includes(options.avd)) {
+    throw new InputError(`no AVD named "${options.avd}"`, {
+      where: "--avd",
+      hint: avds.length > 0 ? `use one of: ${avds.join(", ")}` : "create one first: avdmanager create avd -n NAME -k \"system-images;android-34;google_apis;x86_64\"",
+    });
+  }
+  const attached = parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8"));
+  if (attached.has(serial)) {
+    throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
+  }
+  mkdirSync(resolve(io.outputDir), { recursive: true });
+  const log = resolve(io.outputDir, `${serial}.log`);
+  const args = emulatorArgs(options, poster);
+  io.progress(`starting: emulator ${args.join(" ")}`);
+  const child = launch(args, log);
+  const adb = new Adb(serial);
+  try {
+    await bootWait(adb, child, log, options, io);
+  } catch (caught) {
+    const error = asFailure(caught);
+    if (error instanceof ScriptFailure) error.screenshot = await saveScreenshot(adb, "start", io);
+    child.kill("SIGKILL");
+    throw error;
+  }
+  let posterVia: StartResult["posterVia"] = null;
+  if (poster !== null) {
+    posterVia = readLog(log).includes("Found poster wall") ? "launch" : "console";
+    if (posterVia === "console") {
+      io.progress("the emulator's log does not say it loaded the poster: hanging it with `adb emu virtualscene-image wall`");
+      await adb.emu(`virtualscene-image wall ${poster}`);
+    }
+  }
+  child.unref();
+  return { serial, pid: child.pid!, log, poster, posterVia };
+}
+
+export function emulatorArgs(options: StartOptions, poster: string | null): string[] {
+  const args = ["-avd", options.avd, "-port", String(options.port), "-no-window", "-no-audio", "-no-boot-anim", "-camera-back", "virtualscene"];
+  if (poster !== null) args.push("-virtualscene-poster", `wall=${poster}`);
+  if (options.wipeData) args.push("-wipe-data");
+  if (options.snapshot !== undefined) args.push("-snapshot", options.snapshot);
+  else args.push("-no-snapshot-load");
+  return args;
+}
+
+/** `emulator -list-avds`: the AVD names, one a line. */
+async function listAvds(): Promise<string[]> {
+  const result = await runTool("emulator", ["-list-avds"], { timeoutMs: 30_000 });
+  return result.stdout
+    .toString("utf8")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    // Newer emulators print INFO lines before the list.
+    .filter((line) => line !== "" && !/^(INFO|WARNING|ERROR)\b/.test(line));
+}
+
+/**
+ * The poster must be a PNG or JPEG (what the virtual scene loads), at a path without spaces
+ * (the emulator splits its option there): a path with spaces is copied to a temporary one.
+ */
+function posterFile(path: string, port: number): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw fileReadError(error, path, "a PNG or JPEG image of the QR code");
+  }
+  const format = sniffImageFormat(bytes);
+  if (format !== "png" && format !== "jpeg") {
+    throw new InputError(`is ${format ?? "not an image"}; the virtual scene shows PNG and JPEG posters only`, {
+      where: path,
+      hint: "render the payload as a PNG: aosp-sim qr payload.json -o qr.png",
+    });
+  }
+  const absolute = resolve(path);
+  if (!/\s/.test(absolute)) return absolute;
+  const copy = join(tmpdir(), `aosp-sim-poster-${port}.${format === "png" ? "png" : "jpg"}`);
+  copyFileSync(absolute, copy);
+  return copy;
+}
+
+function launch(args: string[], log: string): ChildProcess {
+  const fd = openSync(log, "w");
+  try {
+    const child = spawn("emulator", args, { detached: true, stdio: ["ignore", fd, fd] });
+    child.on("error", () => {}); // reported by bootWait through `exited`
+    return child;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Waits for adb to see the device and for sys.boot_completed, failing early if the emulator exits. */
+async function bootWait(adb: Adb, child: ChildProcess, log: string, options: StartOptions, io: ScriptIo): Promise<void> {
+  const deadline = Date.now() + options.bootTimeoutMs;
+  const exited = new Promise<never>((_, reject) => {
+    const fail = (how: string) => reject(new ScriptFailure(`the emulator ${how} before it booted:\n${tail(log)}`, "read its log; on Linux the emulator needs /dev/kvm (hardware acceleration)"));
+    child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`})`));
+    child.once("error", (error) => fail(`could not be started (${error.message})`));
+  });
+  exited.catch(() => {});
+  const left = () => Math.max(1_000, deadline - Date.now());
+  // An emulator that dies leaves wait-for-device waiting: stop it then, not at its timeout.
+  const stopWaiting = new AbortController();
+  exited.catch(() => stopWaiting.abort());
+  await Promise.race([exited, adb.run(["wait-for-device"], { timeoutMs: left(), signal: stopWaiting.signal })]);
+  io.progress(`${adb.serial} is attached; waiting for the boot to complete`);
+  const booted = waitFor(
+    `${adb.serial} to finish booting (sys.boot_completed = 1)`,
+    async () => ((await adb.shell("getprop sys.boot_completed")).trim() === "1" ? true : undefined),
+    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint: "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes" },
+  );
+  await Promise.race([exited, booted]);
+}
+
+function readLog(log: string): string {
+  return existsSync(log) ? readFileSync(log, "utf8") : "";
+}
+
+/** The last lines of the emulator's log, indented, for a failure message. */
+function tail(log: string): string {
+  const lines = readLog(log).trim().split("\n").filter(Boolean).slice(-8);
+  return lines.length > 0 ? lines.map((l) => `    ${l}`).join("\n") : "    (its log is empty)";
+}

@@ -1,0 +1,102 @@
+/**
+ * `aosp-sim emulator ...` and `aosp-sim compare` as a user runs them (the built CLI in a child
+ * process, the fake adb first on PATH): exit codes, one JSON document with --json, failures that
+ * say what is missing and where the screenshot is, and a simulated enrollment compared with what
+ * the emulator reports.
+ */
+import { writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockService, type MockService } from "../../mock-service/index.js";
+import { aospSim } from "../helpers/device-cli.js";
+import { bootedDevice, file, offlineDevice, shell, useFakeAndroid, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+
+const android = useFakeAndroid();
+const path = (name: string) => `${android.dir}/${name}`;
+const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
+
+const enrolledEmulator = (overrides: Rule[] = []): Rule[] => [
+  ...overrides,
+  ...bootedDevice(),
+  ...managedAppsInstalled(),
+  shell("dumpsys device_policy", file("device-policy-intune.txt")),
+  shell("dumpsys window", file("window-welcome.txt")),
+  shell("cmd wifi status", file("wifi-status-staging.txt")),
+];
+
+let service: MockService;
+let simulated: string;
+
+beforeAll(async () => {
+  service = await startMockService();
+  await service.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+  const profile = await service.admin.createProfile({ displayName: "Lab", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: "staging-passphrase" });
+  writeFileSync(path("qr.png"), Buffer.from(profile.qrCodeImage.value, "base64"));
+  const result = await aospSim(["enroll", path("qr.png"), "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--seed", "3", "--json"]);
+  expect(result.code).toBe(0);
+  simulated = path("simulated.json");
+  writeFileSync(simulated, result.stdout);
+}, 120_000);
+afterAll(() => service.close());
+
+describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_000 }, () => {
+  it("finds a simulated enrollment and the emulator's in agreement (exit 0)", async () => {
+    android.scenario(enrolledEmulator());
+    const verified = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--json", "--output", android.dir]);
+    expect(verified.code).toBe(0);
+    const summary = JSON.parse(verified.stdout) as { finalState: string; deviceOwner: string };
+    expect(summary.finalState).toBe("enrolled");
+    writeFileSync(path("emulator.json"), verified.stdout);
+    const compared = await aospSim(["compare", simulated, path("emulator.json")]);
+    expect(compared.stdout).toMatch(/^same: final state, device owner, apps and step order agree$/m);
+    expect(compared.stdout).toMatch(/^ {2}steps a +connectingWifi > installingAgent > settingDeviceOwner > enrolling > signingIn > installingApps > enrolled$/m);
+    expect(compared.code).toBe(0);
+  });
+
+  it("exits 1 and names the difference when the emulator lacks an app the simulator installed", async () => {
+    android.scenario(enrolledEmulator([shell("dumpsys package com.azure.authenticator", file("package-missing-authenticator.txt"))]));
+    const verified = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--json", "--output", android.dir]);
+    expect(verified.code).toBe(1);
+    expect(verified.stderr).toMatch(/^screenshot: .*emulator-5554-verify-failure\.png$/m);
+    writeFileSync(path("missing.json"), verified.stdout);
+    const compared = await aospSim(["compare", simulated, path("missing.json"), "--json"]);
+    expect(compared.code).toBe(1);
+    const doc = JSON.parse(compared.stdout) as { same: boolean; differences: { field: string; a: string; b: string; matters: boolean }[] };
+    expect(doc.same).toBe(false);
+    expect(doc.differences).toContainEqual({ field: "apps/com.azure.authenticator", a: "6.2410.6530", b: "not installed", matters: true });
+    expect(doc.differences).toContainEqual({ field: "finalState", a: "enrolled", b: "installingApps", matters: true });
+  });
+
+  it("refuses a file that is not a summary (exit 2, with a fix)", async () => {
+    writeFileSync(path("not-summary.json"), JSON.stringify({ hello: "world" }));
+    const result = await aospSim(["compare", simulated, path("not-summary.json")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not-summary\.json: is not an enrollment summary: no finalState string/);
+    expect(result.stderr).toMatch(/fix: give the output of `aosp-sim enroll --json`/);
+  });
+
+  it("says the device is offline, how to fix it, and that no screenshot could be taken (exit 1)", async () => {
+    android.scenario(offlineDevice());
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: emulator-5554 is offline \(adb sees it but it does not answer\)$/m);
+    expect(result.stderr).toMatch(/fix: wait for it to finish booting/);
+    expect(result.stderr).toMatch(/screenshot: none \(/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("says adb is not on PATH (exit 1)", async () => {
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554"], { env: { PATH: android.dir } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/`adb` was not found on PATH/);
+    expect(result.stderr).toMatch(/fix: install the Android SDK platform-tools/);
+  });
+
+  it("refuses a console port the emulator cannot use (exit 2) and documents each script", async () => {
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--port", "5555"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--port: "5555" is not an emulator console port/);
+    const help = await aospSim(["emulator", "provision", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/aosp-sim emulator set-owner/);
+  });
+});

@@ -1,0 +1,342 @@
+/**
+ * The emulator scripts against a fake adb and emulator answering from recorded outputs: what
+ * they run, what they conclude, and how they fail (a message naming what is missing, a
+ * screenshot saved, a timeout on every wait).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AdbError } from "../../agent/device/adb/adb.js";
+import { InputError } from "../../agent/protocol/errors.js";
+import { ScriptFailure, type ScriptIo } from "../../emulator-scripts/common.js";
+import { DEFAULT_ADMIN, provision } from "../../emulator-scripts/provision.js";
+import { resetEmulator } from "../../emulator-scripts/reset.js";
+import { setOwner } from "../../emulator-scripts/set-owner.js";
+import { snapshot } from "../../emulator-scripts/snapshot.js";
+import { startEmulator } from "../../emulator-scripts/start.js";
+import { verify } from "../../emulator-scripts/verify.js";
+import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+
+// Every adb call starts a process (a node script): slow on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
+
+const android = useFakeAndroid();
+const QR = join(FIXTURES, "..", "..", "..", "fixtures", "images", "intune-valid.png");
+const started: number[] = [];
+const progress: string[] = [];
+const scriptIo = (): ScriptIo => ({ outputDir: android.dir, progress: (line) => progress.push(line) });
+
+afterEach(() => {
+  // Stop the fake emulators the tests started, by their process id.
+  for (const pid of started.splice(0)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ScriptFailure);
+  return error as ScriptFailure;
+}
+
+const noDevices = { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n")] } satisfies Rule;
+const listAvds = { tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] } satisfies Rule;
+const emulatorRuns = (log: string): Rule => ({ tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stdout: log, holdMs: 20_000 }] });
+
+describe("emulator start", () => {
+  const booting = (poster: string): Rule[] => [
+    listAvds,
+    noDevices,
+    emulatorRuns(poster),
+    adb("wait-for-device", text("")),
+    shell("getprop sys.boot_completed", text("\n"), text("\n"), text("1\n")),
+  ];
+
+  it("starts the AVD headless with the QR code on the virtual scene's wall and waits for the boot", async () => {
+    android.scenario(booting("INFO    | Found poster wall at /tmp/qr.png\nINFO    | boot completed\n"));
+    const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(result).toMatchObject({ serial: "emulator-5554", posterVia: "launch", poster: QR });
+    const launch = android.calls().find((c) => c.tool === "emulator" && c.args[0] === "-avd")!;
+    expect(launch.args).toEqual([
+      "-avd", "Pixel_6_API_34", "-port", "5554", "-no-window", "-no-audio", "-no-boot-anim",
+      "-camera-back", "virtualscene", "-virtualscene-poster", `wall=${QR}`, "-wipe-data", "-no-snapshot-load",
+    ]);
+    expect(android.lines().filter((l) => l.endsWith("getprop sys.boot_completed"))).toHaveLength(3);
+    expect(readFileSync(result.log, "utf8")).toContain("Found poster wall");
+  });
+
+  it("hangs the poster through the console when the emulator's log does not say it loaded it", async () => {
+    android.scenario([...booting("INFO    | boot completed\n"), adb(`emu virtualscene-image wall ${QR}`, text("OK\r\n"))]);
+    const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: false, snapshot: "welcome", bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(result.posterVia).toBe("console");
+    expect(android.lines()).toContain(`adb -s emulator-5554 emu virtualscene-image wall ${QR}`);
+    expect(android.calls().find((c) => c.args[0] === "-avd")!.args.slice(-2)).toEqual(["-snapshot", "welcome"]);
+  });
+
+  it("names the AVDs there are when asked for one that does not exist", async () => {
+    android.scenario([listAvds]);
+    const error = await startEmulator({ avd: "Pixel_9", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe('no AVD named "Pixel_9"');
+    expect((error as InputError).hint).toContain("Pixel_6_API_34, Pixel_Tablet_API_33");
+  });
+
+  it("says the emulator is not on PATH", async () => {
+    const path = process.env["PATH"];
+    process.env["PATH"] = join(android.dir, "empty");
+    try {
+      const error = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdbError);
+      expect((error as AdbError).message).toBe("`emulator` was not found on PATH");
+      expect((error as AdbError).hint).toMatch(/ANDROID_HOME\/emulator/);
+    } finally {
+      process.env["PATH"] = path;
+    }
+  });
+
+  it("gives up when the boot takes longer than --boot-timeout, with a screenshot", async () => {
+    android.scenario([
+      listAvds,
+      noDevices,
+      emulatorRuns("INFO    | booting\n"),
+      adb("wait-for-device", text("")),
+      shell("getprop sys.boot_completed", text("\n")),
+      adb("exec-out screencap -p", file("screen-welcome.png")),
+    ]);
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_500, pollMs: 200 }, scriptIo()));
+    expect(error.message).toMatch(/^timed out after 1\.5 s waiting for emulator-5554 to finish booting/);
+    expect(error.hint).toMatch(/--boot-timeout/);
+    expect(error.screenshot).toBe(join(android.dir, "emulator-5554-start-failure.png"));
+    expect(existsSync(error.screenshot!)).toBe(true);
+  });
+
+  it("reports an emulator that exits before booting, with the end of its log", async () => {
+    android.scenario([
+      listAvds,
+      noDevices,
+      {
+        tool: "emulator",
+        prefix: "-avd Pixel_6_API_34",
+        replies: [{ stderr: "ERROR   | x86_64 emulation currently requires hardware acceleration!\nCPU acceleration status: /dev/kvm is not found: VT disabled in BIOS or KVM kernel module not loaded\n", exit: 1 }],
+      },
+      adb("wait-for-device", { sleepMs: 10_000 }),
+      ...offlineDevice(),
+    ]);
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 10_000 }, scriptIo()));
+    expect(error.message).toMatch(/^the emulator exited \(code 1\) before it booted/);
+    expect(error.message).toContain("/dev/kvm is not found");
+    expect(error.screenshot).toMatch(/^none \(emulator-5554 is offline/);
+  });
+
+  it("refuses to start a second emulator on a port in use", async () => {
+    android.scenario([listAvds, { tool: "adb", args: "devices", replies: [file("devices.txt")] }]);
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554 is already running");
+  });
+});
+
+describe("emulator provision", () => {
+  const options = { serial: "emulator-5554", admin: DEFAULT_ADMIN, scannerPattern: "qr", scanTimeoutMs: 3_000, provisionTimeoutMs: 3_000, pollMs: 50 };
+  const welcome = (windowAfterTaps: Rule["replies"], policyAfterTaps: Rule["replies"]): Rule[] => [
+    ...bootedDevice(),
+    when(["tapped"], shell("dumpsys device_policy", ...policyAfterTaps)),
+    shell("dumpsys device_policy", file("device-policy-none.txt")),
+    when(["tapped"], shell("dumpsys window", ...windowAfterTaps)),
+    shell("dumpsys window", file("window-welcome.txt")),
+    shell("settings get secure user_setup_complete", text("0\n")),
+    shell("wm size", file("wm-size.txt")),
+    sets(["tapped"], { tool: "adb", prefix: "-s emulator-5554 shell input tap", replies: [text("")] }),
+  ];
+
+  it("taps six times in the middle of the screen, waits for the QR reader and for the agent to become device owner", async () => {
+    android.scenario(welcome([file("window-qr-scanner.txt"), file("window-provisioning.txt")], [file("device-policy-none.txt"), file("device-policy-intune.txt")]));
+    const result = await provision({ ...options, provisionTimeoutMs: 30_000 }, scriptIo());
+    expect(result.deviceOwner).toBe("com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver");
+    expect(result.screens).toEqual([
+      "com.google.android.setupwizard/com.google.android.setupwizard.SetupWizardActivity",
+      "com.google.android.setupwizard/com.google.android.setupwizard.qrprovision.QrCodeScannerActivity",
+      "com.android.managedprovisioning/com.android.managedprovisioning.provisioning.ProvisioningActivity",
+    ]);
+    const taps = android.lines().find((l) => l.includes("input tap"))!;
+    expect(taps.split("; ")).toHaveLength(6);
+    expect(taps).toContain("input tap 540 1200");
+  });
+
+  it("says when the setup wizard has no QR reader (an AOSP image) and points at set-owner", async () => {
+    android.scenario([...bootedDevice(), shell("dumpsys device_policy", file("device-policy-none.txt")), shell("dumpsys window", file("window-aosp-provision.txt"))]);
+    const error = await failure(provision(options, scriptIo()));
+    expect(error.message).toBe("no QR reader in emulator-5554's setup wizard (its setup wizard is com.android.provision/com.android.provision.DefaultActivity, which has none)");
+    expect(error.hint).toMatch(/aosp-sim emulator set-owner/);
+    expect(existsSync(error.screenshot!)).toBe(true);
+  });
+
+  it("says when six taps open no QR reader", async () => {
+    android.scenario(welcome([file("window-welcome.txt")], [file("device-policy-none.txt")]));
+    const error = await failure(provision({ ...options, scanTimeoutMs: 300 }, scriptIo()));
+    expect(error.message).toMatch(/^no QR reader in emulator-5554's setup wizard \(after six taps the screens were: com\.google\.android\.setupwizard/);
+  });
+
+  it("fails when provisioning makes another app device owner", async () => {
+    android.scenario(welcome([file("window-qr-scanner.txt")], [file("device-policy-testdpc.txt")]));
+    const error = await failure(provision(options, scriptIo()));
+    expect(error.message).toBe(
+      "wrong device owner: com.afwsamples.testdpc/com.afwsamples.testdpc.DeviceAdminReceiver, expected com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver",
+    );
+  });
+
+  it("gives up when provisioning sets no device owner in time", async () => {
+    android.scenario(welcome([file("window-qr-scanner.txt"), file("window-provisioning.txt")], [file("device-policy-none.txt")]));
+    const error = await failure(provision({ ...options, provisionTimeoutMs: 400 }, scriptIo()));
+    expect(error.message).toBe("timed out after 0.4 s waiting for provisioning to set a device owner");
+    expect(error.hint).toMatch(/10\.0\.2\.2/);
+  });
+
+  it("refuses a device that already has a device owner", async () => {
+    android.scenario([...bootedDevice(), shell("dumpsys device_policy", file("device-policy-intune.txt"))]);
+    const error = await failure(provision(options, scriptIo()));
+    expect(error.message).toMatch(/already has a device owner/);
+    expect(error.hint).toMatch(/emulator reset/);
+  });
+
+  it("says the device is offline, and that no screenshot could be taken", async () => {
+    android.scenario(offlineDevice());
+    const error = await failure(provision(options, scriptIo()));
+    expect(error.message).toBe("emulator-5554 is offline (adb sees it but it does not answer)");
+    expect(error.hint).toMatch(/adb -s emulator-5554 reconnect/);
+    expect(error.screenshot).toMatch(/^none \(emulator-5554 is offline/);
+  });
+});
+
+describe("emulator verify", () => {
+  const enrolled = (overrides: Rule[] = []): Rule[] => [
+    ...overrides,
+    ...bootedDevice(),
+    ...managedAppsInstalled(),
+    shell("dumpsys device_policy", file("device-policy-intune.txt")),
+    shell("dumpsys window", file("window-welcome.txt")),
+    shell("cmd wifi status", file("wifi-status-staging.txt")),
+  ];
+  const options = { serial: "emulator-5554", expectOwner: DEFAULT_ADMIN };
+
+  it("prints an enrolled device in enroll --json's shape: apps, owner, steps in install order", async () => {
+    android.scenario(enrolled());
+    const { summary, screenshot, ssid } = await verify({ ...options, expectSsid: "Contoso-Staging" }, scriptIo());
+    expect(screenshot).toBeNull();
+    expect(ssid).toBe("Contoso-Staging");
+    expect(summary).toMatchObject({
+      deviceId: null,
+      finalState: "enrolled",
+      failure: null,
+      deviceOwner: "com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver",
+      identity: { serialNumber: "EMULATOR35X1X11X0", model: "sdk_gphone64_x86_64", manufacturer: "Google", osVersion: "14" },
+      faults: [],
+    });
+    expect(summary.apps).toEqual([
+      { package: "com.microsoft.intune.aospagent", versionName: "24.9.2", versionCode: 2409002 },
+      { package: "com.microsoft.windowsintune.companyportal", versionName: "5.0.6235.0", versionCode: 50623500 },
+      { package: "com.azure.authenticator", versionName: "6.2410.6530", versionCode: 20246530 },
+    ]);
+    expect(summary.timeline.map((e) => e.state)).toEqual(["connectingWifi", "installingAgent", "settingDeviceOwner", "installingApps", "installingApps", "enrolled"]);
+    expect(summary.timeline[1]).toMatchObject({ at: "2026-12-02T04:20:11.000Z", elapsedMs: 0 });
+    expect(summary.timeline[4]).toMatchObject({ at: "2026-12-02T04:22:05.000Z", elapsedMs: 114_000 });
+  });
+
+  it("reports a missing package as a stop while installing apps, with a screenshot", async () => {
+    android.scenario(enrolled([shell("dumpsys package com.azure.authenticator", file("package-missing-authenticator.txt"))]));
+    const { summary, screenshot } = await verify(options, scriptIo());
+    expect(summary.finalState).toBe("installingApps");
+    expect(summary.failure).toMatchObject({ code: "appMissing", message: "not installed: com.azure.authenticator" });
+    expect(existsSync(screenshot!)).toBe(true);
+  });
+
+  it("reports the wrong device owner", async () => {
+    android.scenario(enrolled([shell("dumpsys device_policy", file("device-policy-testdpc.txt"))]));
+    const { summary } = await verify(options, scriptIo());
+    expect(summary.finalState).toBe("provisioningFailed");
+    expect(summary.failure?.code).toBe("wrongDeviceOwner");
+  });
+
+  it("reports another network than the one expected", async () => {
+    android.scenario(enrolled([shell("cmd wifi status", file("wifi-status-default.txt"))]));
+    const { summary } = await verify({ ...options, expectSsid: "Contoso-Staging" }, scriptIo());
+    expect(summary.failure).toMatchObject({ code: "wrongNetwork", message: 'on "AndroidWifi", expected "Contoso-Staging"' });
+  });
+});
+
+describe("emulator reset, snapshot and set-owner", () => {
+  it("resets by stopping the AVD and booting it again with -wipe-data", async () => {
+    android.scenario([
+      adb("get-state", text("device\n")),
+      adb("emu avd name", text("Pixel_6_API_34\r\nOK\r\n")),
+      sets(["killed"], adb("emu kill", text("OK: killing emulator, bye bye\r\n"))),
+      when(["killed"], { tool: "adb", args: "devices", replies: [file("devices.txt"), text("List of devices attached\n\n")] }),
+      { tool: "adb", args: "devices", replies: [file("devices.txt")] },
+      listAvds,
+      emulatorRuns("INFO    | boot completed\n"),
+      adb("wait-for-device", text("")),
+      shell("getprop sys.boot_completed", text("1\n")),
+    ]);
+    const result = await resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(android.calls().find((c) => c.args[0] === "-avd")!.args).toContain("-wipe-data");
+  });
+
+  it("refuses to reset what is not an emulator", async () => {
+    const error = await failure(resetEmulator({ serial: "R3CT40KX9ZB", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toMatch(/is not an emulator/);
+  });
+
+  it("saves and loads snapshots through the console, and says when one does not exist", async () => {
+    android.scenario([
+      ...bootedDevice(),
+      adb("emu avd snapshot save welcome", text("OK\r\n")),
+      adb("emu avd snapshot load welcome", text("OK\r\n")),
+      adb("emu avd snapshot load nowhere", text("KO: snapshot 'nowhere' does not exist\r\n")),
+    ]);
+    expect(await snapshot({ serial: "emulator-5554", action: "save", name: "welcome", timeoutMs: 5_000 }, scriptIo())).toBe('saved snapshot "welcome" on emulator-5554');
+    expect(await snapshot({ serial: "emulator-5554", action: "load", name: "welcome", timeoutMs: 5_000, pollMs: 50 }, scriptIo())).toBe('loaded snapshot "welcome" on emulator-5554');
+    const error = await failure(snapshot({ serial: "emulator-5554", action: "load", name: "nowhere", timeoutMs: 5_000 }, scriptIo()));
+    expect(error.message).toBe("the emulator console refused `avd snapshot load nowhere`: snapshot 'nowhere' does not exist");
+  });
+
+  const apk = join(FIXTURES, "install-success.txt"); // any file stands for the APK: the fake installs anything
+
+  it("installs the agent and makes it device owner", async () => {
+    android.scenario([
+      ...bootedDevice(),
+      { tool: "adb", prefix: "-s emulator-5554 install -r", replies: [file("install-success.txt")] },
+      sets(["owner"], shell("dpm set-device-owner 'com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver'", file("dpm-set-owner-success.txt"))),
+      when(["owner"], shell("dumpsys device_policy", file("device-policy-intune.txt"))),
+    ]);
+    expect(await setOwner({ serial: "emulator-5554", apks: [apk], admin: DEFAULT_ADMIN, installTimeoutMs: 5_000 }, scriptIo())).toMatch(/is device owner of emulator-5554$/);
+    expect(android.lines()).toContain(`adb -s emulator-5554 install -r ${apk}`);
+  });
+
+  it("fails with adb's reason when the install fails", async () => {
+    android.scenario([...bootedDevice(), { tool: "adb", prefix: "-s emulator-5554 install -r", replies: [{ stderr: readFileSync(join(FIXTURES, "install-failed.txt"), "utf8"), exit: 1 }] }]);
+    const error = await failure(setOwner({ serial: "emulator-5554", apks: [apk], admin: DEFAULT_ADMIN, installTimeoutMs: 5_000 }, scriptIo()));
+    expect(error.message).toMatch(/did not install: INSTALL_FAILED_UPDATE_INCOMPATIBLE: Existing package/);
+    expect(existsSync(error.screenshot!)).toBe(true);
+  });
+
+  it("fails with Android's reason when the device owner is refused (an account on the device)", async () => {
+    android.scenario([...bootedDevice(), shell("dpm set-device-owner 'com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver'", file("dpm-set-owner-accounts.txt"))]);
+    const error = await failure(setOwner({ serial: "emulator-5554", apks: [], admin: DEFAULT_ADMIN, installTimeoutMs: 5_000 }, scriptIo()));
+    expect(error.message).toMatch(/was refused: Not allowed to set the device owner because there are already some accounts on the device$/);
+  });
+
+  it("refuses an APK that does not exist before touching the device", async () => {
+    android.scenario([]);
+    await expect(setOwner({ serial: "emulator-5554", apks: ["missing.apk"], admin: DEFAULT_ADMIN, installTimeoutMs: 5_000 }, scriptIo())).rejects.toThrow(InputError);
+    expect(android.calls()).toEqual([]);
+  });
+});
