@@ -24,9 +24,10 @@ import { parsePackageArchive } from "./package-archive.js";
 import { InputError } from "../errors.js";
 import { EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
 import { Extras } from "../payload/extras.js";
-import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
+import type { CameraPort, CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type DeviceCommand, type DeviceSnapshot, type MutablePowerGate } from "./runtime.js";
 import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
+import { VirtualDevicePolicy, type UnlockAttempt } from "./virtual/device-policy.js";
 import { faultMiddleware } from "./virtual/network.js";
 import { VirtualPackageManager } from "./virtual/packages.js";
 import { VirtualPower } from "./virtual/power.js";
@@ -51,8 +52,11 @@ export interface CreateDeviceOptions {
   clock?: ClockPort;
   /** Faults, as objects or CLI strings ("wrong-wifi-key", "power-loss@downloadingAgent"). */
   faults?: (Fault | string)[];
-  /** The work account typed on the sign-in screen (without one, the device waits there). */
-  user?: { userPrincipalName: string; password: string };
+  /**
+   * The work account typed on the sign-in screen (without one, the device waits there), and
+   * whether the user accepts the terms and conditions shown after it (default: accepts).
+   */
+  user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
   /** Sends the payload's service traffic (and its agent download) to this base URL instead. */
   serviceUrl?: string;
   /** The device's flash: memory (default) or a directory (survives the process). */
@@ -125,6 +129,15 @@ export interface Device {
   shareLogs(description?: string): Promise<string>;
   installedApps(): Promise<InstalledApp[]>;
   report(): Promise<DeviceReport>;
+  /** The camera, as the device's software uses it (a configuration may block it). */
+  readonly camera: CameraPort;
+  /** The device password the user set for a password policy (null: none). */
+  readonly devicePassword: string | null;
+  /**
+   * Someone types a password at the lock screen. A wrong one counts; reaching the policy's
+   * passwordSignInFailureCountBeforeFactoryReset wipes the device.
+   */
+  unlock(password: string): UnlockAttempt | "unlocked";
   /** Stops the device (timers, in-flight requests). */
   dispose(): void;
 }
@@ -179,14 +192,16 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     timings.wifi,
     wifiTimeout ? new Strikes(wifiTimeout.times) : null,
   );
+  const policy = new VirtualDevicePolicy(storage);
   const ports: DevicePorts = {
     wifi,
     packages,
     service: new ServiceClient(http),
-    camera: new VirtualCamera(picture, clock, timings.cameraMs),
+    camera: new VirtualCamera(picture, clock, timings.cameraMs, policy),
     clock,
     storage,
     power,
+    policy,
   };
   const gate: MutablePowerGate = { powered: true };
   // The runtime is created after the machine, and the machine's log collector reads the runtime.
@@ -213,7 +228,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     payloadText,
     seed: options.seed ?? null,
   });
-  return new VirtualDevice(identity, clock, faults, storage, runtime, packages);
+  return new VirtualDevice(identity, clock, faults, storage, runtime, packages, ports.camera, policy);
 }
 
 class VirtualDevice implements Device {
@@ -224,7 +239,25 @@ class VirtualDevice implements Device {
     readonly storage: StoragePort,
     private readonly runtime: DeviceRuntime,
     private readonly packages: VirtualPackageManager,
+    readonly camera: CameraPort,
+    private readonly policy: VirtualDevicePolicy,
   ) {}
+
+  get devicePassword(): string | null {
+    return this.policy.devicePassword();
+  }
+
+  unlock(password: string): UnlockAttempt | "unlocked" {
+    const attempt = this.policy.unlock(password);
+    if (attempt !== "unlocked") {
+      const limit = attempt.limit === null ? "" : ` of ${attempt.limit}`;
+      this.note(`Wrong password at the lock screen (${attempt.failures}${limit})`);
+      if (attempt.wipe && this.snapshot.can({ type: "UNLOCK_LIMIT_REACHED", failures: attempt.failures, at: this.clock.now() })) {
+        this.send({ type: "UNLOCK_LIMIT_REACHED", failures: attempt.failures });
+      }
+    }
+    return attempt;
+  }
 
   get timeline(): TimelineEntry[] {
     return this.runtime.timeline;

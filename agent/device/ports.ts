@@ -8,12 +8,14 @@
  * with a code the machine understands when a step fails.
  */
 import type {
+  AcceptTermsRequest,
   AcknowledgeActionRequest,
   CheckInRequest,
   CheckInResponse,
   EnrollRequest,
   EnrollResponse,
   InstalledApp,
+  PolicyStateReport,
   SignInRequest,
   SignInResponse,
   UpdatesResponse,
@@ -21,6 +23,7 @@ import type {
   UploadLogsResponse,
 } from "../client/device-api.js";
 import type { Session, WifiNetworkConfig, WifiProgressStatus } from "../machine/types.js";
+import type { PolicyPlan } from "./policy-plan.js";
 
 export type { InstalledApp, Session, WifiNetworkConfig };
 
@@ -93,6 +96,21 @@ export interface ServicePort {
   getUpdates(session: Session, signal: AbortSignal): Promise<UpdatesResponse>;
   acknowledge(session: Session, actionId: string, request: AcknowledgeActionRequest, signal: AbortSignal): Promise<void>;
   uploadLogs(session: Session, request: UploadLogsRequest, signal: AbortSignal): Promise<UploadLogsResponse>;
+  acceptTerms(session: Session, termsId: string, request: AcceptTermsRequest, signal: AbortSignal): Promise<void>;
+  reportPolicyStates(session: Session, report: PolicyStateReport, signal: AbortSignal): Promise<void>;
+}
+
+// ---- device policy (DevicePolicyManager) -----------------------------------------------------
+
+export interface DevicePolicyPort {
+  /** The configurations in force, as "id@version" (to tell a new or changed policy from a repeat). */
+  appliedVersions(): string[];
+  /**
+   * Puts a plan in force: its restrictions (a blocked camera refuses to capture), its password
+   * requirement (the user is asked to set a compliant password) and its failed-unlock limit.
+   * Resolves to what the user set, for the timeline.
+   */
+  apply(plan: PolicyPlan, versions: string[]): Promise<{ passwordSet: boolean }>;
 }
 
 // ---- camera ---------------------------------------------------------------------------------
@@ -160,4 +178,5 @@ export interface DevicePorts {
   clock: ClockPort;
   storage: StoragePort;
   power: PowerPort;
+  policy: DevicePolicyPort;
 }

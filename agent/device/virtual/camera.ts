@@ -12,9 +12,12 @@ export class VirtualCamera implements CameraPort {
     private readonly image: CapturedImage,
     private readonly clock: ClockPort,
     private readonly focusMs = 0,
+    /** The device's policy, which may block the camera (cameraBlocked). */
+    private readonly policy?: { checkCamera(): void },
   ) {}
 
   async capture(signal: AbortSignal): Promise<CapturedImage> {
+    this.policy?.checkCamera();
     await this.clock.sleep(this.focusMs, signal);
     return { bytes: new Uint8Array(this.image.bytes), label: this.image.label };
   }
