@@ -6,7 +6,7 @@
  * Everything else goes to stderr.
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { startMockService } from "../../mock-service/index.js";
 import { action, err, printError, printLine } from "./output.js";
 

@@ -15,8 +15,8 @@ import {
   isEnforceablePasswordType,
   type PasswordRequiredType,
   unenforceablePasswordReason,
-} from "../client/aosp-policy.js";
-import type { AssignedConfiguration, PolicyStateReport, SettingStateReport } from "../client/device-api.js";
+} from "../protocol/aosp-policy.js";
+import type { AssignedConfiguration, PolicyStateReport, SettingStateReport } from "../protocol/device-api.js";
 
 /** The on/off restrictions of an AOSP configuration, by their Graph names. */
 export const RESTRICTIONS = [

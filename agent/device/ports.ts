@@ -14,16 +14,15 @@ import type {
   CheckInResponse,
   EnrollRequest,
   EnrollResponse,
-  InstalledApp,
   PolicyStateReport,
   SignInRequest,
   SignInResponse,
   UpdatesResponse,
   UploadLogsRequest,
   UploadLogsResponse,
-} from "../client/device-api.js";
-import type { Session, WifiNetworkConfig, WifiProgressStatus } from "../machine/types.js";
-import type { PolicyPlan } from "./policy-plan.js";
+} from "../protocol/device-api.js";
+import type { InstalledApp, Session, WifiNetworkConfig, WifiProgressStatus } from "../machine/types.js";
+import type { PolicyPlan, Restriction } from "./policy-plan.js";
 
 export type { InstalledApp, Session, WifiNetworkConfig };
 
@@ -88,7 +87,10 @@ export interface PackagePort {
 
 // ---- enrollment service ---------------------------------------------------------------------
 
-/** The device API (agent/client/device-api.ts) as the agent calls it. Throws StepError with the service's code. */
+/**
+ * The device API (agent/protocol/device-api.ts) as the agent calls it, in wire types (the wiring
+ * maps them to the machine's own). Throws StepError with the service's code.
+ */
 export interface ServicePort {
   enroll(serviceUrl: string, request: EnrollRequest, signal: AbortSignal): Promise<EnrollResponse>;
   signIn(session: Session, request: SignInRequest, signal: AbortSignal): Promise<SignInResponse>;
@@ -111,6 +113,21 @@ export interface DevicePolicyPort {
    * Resolves to what the user set, for the timeline.
    */
   apply(plan: PolicyPlan, versions: string[]): Promise<{ passwordSet: boolean }>;
+  /** True when a restriction of the plan in force holds (e.g. "cameraBlocked"). */
+  isRestricted(restriction: Restriction): boolean;
+  /** The device password the user set (null: none). */
+  devicePassword(): string | null;
+  /** Someone types `password` at the lock screen: wrong ones count toward the policy's limit. */
+  unlock(password: string): UnlockAttempt | "unlocked";
+}
+
+/** What a wrong password at the lock screen led to. */
+export interface UnlockAttempt {
+  failures: number;
+  /** The policy's limit, or null when there is none. */
+  limit: number | null;
+  /** The limit was reached: the device must wipe itself. */
+  wipe: boolean;
 }
 
 // ---- camera ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { formatDuration } from "../device/duration.js";
 import { skipsSetupWizard } from "../device/identity.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../payload/intune-conventions.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../protocol/intune-conventions.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { stringExtra } from "../machine/plan.js";
 import { statesTagged } from "../machine/state-paths.js";

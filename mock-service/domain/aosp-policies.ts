@@ -9,7 +9,7 @@ import type {
   DeviceCompliancePolicy,
   DeviceConfiguration,
 } from "@microsoft/microsoft-graph-types-beta";
-import { PASSWORD_REQUIRED_TYPES } from "../../agent/client/aosp-policy.js";
+import { PASSWORD_REQUIRED_TYPES } from "../../agent/protocol/aosp-policy.js";
 import type { PolicyKind } from "../store/policies.js";
 
 export type SettingSpec =

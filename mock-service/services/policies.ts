@@ -7,13 +7,13 @@
  * and compliance policies get no verdict (AOSP has no compliance reporting).
  */
 import { randomUUID } from "node:crypto";
-import type { AssignedConfiguration, PolicyStateReport } from "../../agent/client/device-api.js";
+import type { AssignedConfiguration, PolicyStateReport } from "../../agent/protocol/device-api.js";
 import {
   COMPLIANCE_REPORTING_UNAVAILABLE,
   isEnforceablePasswordType,
   type PasswordRequiredType,
   unenforceablePasswordReason,
-} from "../../agent/client/aosp-policy.js";
+} from "../../agent/protocol/aosp-policy.js";
 import type { ServiceContext } from "../context.js";
 import { POLICY_TYPES, type PolicyType } from "../domain/aosp-policies.js";
 import { badRequest, itemNotFound } from "../http/errors.js";

@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { payloadText } from "../../agent/payload/build.js";
-import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { checkDeviceNameTemplate } from "../domain/device-name.js";
 import { enrollmentPayload, qrCodeContent, renderQrPng } from "../domain/enrollment-payload.js";

@@ -5,7 +5,7 @@
  * Raising `version` makes every user accept again.
  */
 import { randomUUID } from "node:crypto";
-import type { TermsToAccept } from "../../agent/client/device-api.js";
+import type { TermsToAccept } from "../../agent/protocol/device-api.js";
 import type { ServiceContext } from "../context.js";
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import type { AssignmentRecord, TargetType } from "../store/assignments.js";

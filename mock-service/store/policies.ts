@@ -2,7 +2,7 @@
  * Device configuration and compliance policies, and the state each device reported for each
  * configuration it applied.
  */
-import type { SettingStateReport } from "../../agent/client/device-api.js";
+import type { SettingStateReport } from "../../agent/protocol/device-api.js";
 import type { Db, Transaction } from "./database.js";
 
 export type PolicyKind = "configuration" | "compliance";

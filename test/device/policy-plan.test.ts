@@ -3,7 +3,7 @@
  * set, the failed-unlock limit, and the state of each setting, including the seed's limits.
  */
 import { describe, expect, it } from "vitest";
-import { UNENFORCEABLE_PASSWORD_TYPES } from "../../agent/client/aosp-policy.js";
+import { UNENFORCEABLE_PASSWORD_TYPES } from "../../agent/protocol/aosp-policy.js";
 import { compliantPassword, meetsRequirement, planConfigurations } from "../../agent/device/policy-plan.js";
 
 const policy = (settings: Record<string, unknown>, id = "p1") => ({ id, displayName: "Factory lockdown", version: 1, settings });

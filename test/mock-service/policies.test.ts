@@ -4,7 +4,7 @@
  * reports, and the seed's limits (unenforceable password types, no compliance reporting).
  */
 import { describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { DEVICES, enroll, enrolledDevice, errorOf, type TestService, useService } from "./support/service.js";
 
 const service = useService();

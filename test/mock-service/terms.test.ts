@@ -3,7 +3,7 @@
  * the user at sign-in until accepted at their current version, and the acceptance recorded.
  */
 import { describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { enrolledDevice, errorOf, PASSWORD, type TestService, useService } from "./support/service.js";
 
 const service = useService();

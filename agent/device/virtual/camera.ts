@@ -3,9 +3,10 @@
  * on a screen) or a QR code rendered from payload text, as an admin console would show it.
  * The machine's scan step then decodes that picture with the QR toolkit, like a real scanner.
  */
-import { InputError } from "../../errors.js";
+import { InputError } from "../../protocol/errors.js";
 import { MAX_QR_BYTES, PayloadTooLargeError, renderQrPng } from "../../qr/render.js";
-import type { CameraPort, CapturedImage, ClockPort } from "../ports.js";
+import { StepError } from "../../machine/step-error.js";
+import type { CameraPort, CapturedImage, ClockPort, DevicePolicyPort } from "../ports.js";
 
 export class VirtualCamera implements CameraPort {
   constructor(
@@ -13,11 +14,13 @@ export class VirtualCamera implements CameraPort {
     private readonly clock: ClockPort,
     private readonly focusMs = 0,
     /** The device's policy, which may block the camera (cameraBlocked). */
-    private readonly policy?: { checkCamera(): void },
+    private readonly policy?: Pick<DevicePolicyPort, "isRestricted">,
   ) {}
 
   async capture(signal: AbortSignal): Promise<CapturedImage> {
-    this.policy?.checkCamera();
+    if (this.policy?.isRestricted("cameraBlocked")) {
+      throw new StepError("cameraBlocked", "the camera is blocked by the device's configuration policy (cameraBlocked)");
+    }
     await this.clock.sleep(this.focusMs, signal);
     return { bytes: new Uint8Array(this.image.bytes), label: this.image.label };
   }

@@ -4,9 +4,8 @@
  * count of failed unlocks. Kept in the device's storage, so it survives power loss and a factory
  * reset erases it, as on a real device.
  */
-import { StepError } from "../../machine/step-error.js";
 import { compliantPassword, type PolicyPlan, type Restriction } from "../policy-plan.js";
-import type { DevicePolicyPort, StoragePort } from "../ports.js";
+import type { DevicePolicyPort, StoragePort, UnlockAttempt } from "../ports.js";
 
 const KEY = "system/device-policy.json";
 
@@ -19,15 +18,6 @@ interface PolicyState {
 }
 
 const EMPTY: PolicyState = { versions: [], restrictions: {}, failedUnlocksBeforeWipe: null, password: null, failedUnlocks: 0 };
-
-/** What a wrong password at the lock screen led to. */
-export interface UnlockAttempt {
-  failures: number;
-  /** The policy's limit, or null when there is none. */
-  limit: number | null;
-  /** The limit was reached: the device must wipe itself. */
-  wipe: boolean;
-}
 
 export class VirtualDevicePolicy implements DevicePolicyPort {
   constructor(private readonly storage: StoragePort) {}
@@ -58,13 +48,6 @@ export class VirtualDevicePolicy implements DevicePolicyPort {
   /** The device password the user set (null: none). */
   devicePassword(): string | null {
     return this.state().password;
-  }
-
-  /** Refuses what a blocked camera may not do. */
-  checkCamera(): void {
-    if (this.isRestricted("cameraBlocked")) {
-      throw new StepError("cameraBlocked", "the camera is blocked by the device's configuration policy (cameraBlocked)");
-    }
   }
 
   /** Someone typed `password` at the lock screen. */

@@ -4,8 +4,8 @@
  * managedDevices/{id}/deviceConfigurationStates and deviceCompliancePolicyStates.
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import type { SettingStateReport } from "../../../agent/client/device-api.js";
-import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/client/aosp-policy.js";
+import type { SettingStateReport } from "../../../agent/protocol/device-api.js";
+import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
 import { iso } from "../../context.js";
 import { POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
 import { entityEnvelope, listEnvelope } from "../../http/odata.js";
