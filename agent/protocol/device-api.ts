@@ -159,7 +159,8 @@ export interface CheckInResponse {
    * The device configuration policies assigned to the device (by its groups or its user's),
    * each at its current version. The device applies what it can and reports every setting's
    * state (POST policyStates). Compliance policies are not sent: AOSP has no compliance reporting.
-   * Absent from services that predate policies.
+   * Absent when the device has none and never had any (and from services that predate
+   * policies); an empty list means the policies it had were unassigned.
    */
   configurations?: AssignedConfiguration[];
   /** Server time, ISO 8601. */

@@ -173,10 +173,11 @@ export class DeviceService {
       );
     }
     this.ctx.store.devices.recordSync(device.id, request.agentVersion, request.apps, now);
+    const configurations = this.policies.configurationsFor(device);
     return {
       actions: this.ctx.store.devices.openActionsOf(device.id).map(toDeviceAction),
       updates: this.packages.updatesFor(request.agentVersion, request.apps),
-      configurations: this.policies.configurationsFor(device),
+      ...(configurations === undefined ? {} : { configurations }),
       serverDateTime: iso(now),
     };
   }

@@ -159,9 +159,15 @@ export class PolicyService {
     return this.list(kind).filter((p) => this.assignments.reaches(byOwner.get(p.id) ?? [], audience));
   }
 
-  /** The configurations a device receives at check-in. */
-  configurationsFor(device: DeviceRecord): AssignedConfiguration[] {
-    return this.assignedTo("configuration", device).map((p) => ({
+  /**
+   * The configurations a device receives at check-in, or undefined when it has none and never
+   * had any (the answer then stays as it was before policies existed). A device that reported
+   * states before gets the empty list, so it learns its policies were unassigned.
+   */
+  configurationsFor(device: DeviceRecord): AssignedConfiguration[] | undefined {
+    const assigned = this.assignedTo("configuration", device);
+    if (assigned.length === 0 && this.ctx.store.policies.statesOfDevice(device.id).size === 0) return undefined;
+    return assigned.map((p) => ({
       id: p.id,
       displayName: p.displayName,
       version: p.version,
