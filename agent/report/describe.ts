@@ -104,7 +104,7 @@ export function describeState(state: string, context: DeviceContext, event: { ty
 
   switch (state) {
     case "welcome":
-      if (skipsSetupWizard(context.identity)) return "Powered on: this device has no setup wizard, so no welcome screen";
+      if (skipsSetupWizard(context.identity)) return "No welcome screen: this device has no setup wizard";
       return context.resets > 0 ? "Hi there (the device was reset: storage erased)" : "Hi there";
     case "scanningQr":
       if (event.type === "OPEN_SCANNER") return `Scan the QR code (${(event as { reason?: string }).reason ?? "the scanner opened at power-on"})`;
