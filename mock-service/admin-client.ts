@@ -161,7 +161,74 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isFinite(ms) && ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
 }
 
+/** An AOSP device configuration or compliance policy: Graph's common properties and its settings. */
+export interface GraphPolicy {
+  "@odata.type": string;
+  id: string;
+  displayName: string;
+  description: string | null;
+  version: number;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  [setting: string]: unknown;
+}
+
+/** What the assign action answers: the assignments and, when AOSP will not honour a setting, why. */
+export interface AssignResult {
+  value: { id: string; target: AssignmentTarget }[];
+  "@aospSim.warnings"?: string[];
+}
+
+export type AssignmentTarget =
+  | { "@odata.type": "#microsoft.graph.groupAssignmentTarget" | "#microsoft.graph.exclusionGroupAssignmentTarget"; groupId: string }
+  | { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" | "#microsoft.graph.allLicensedUsersAssignmentTarget" };
+
+export interface GraphPolicyState {
+  id: string;
+  displayName: string;
+  version: number;
+  platformType: string;
+  state: string;
+  settingCount: number;
+  settingStates: { setting: string; settingName: string; state: string; currentValue: string | null; errorDescription: string | null }[];
+}
+
+export interface TermsRequest {
+  displayName: string;
+  title: string;
+  bodyText: string;
+  acceptanceStatement: string;
+  description?: string;
+  version?: number;
+}
+
+export interface GraphTerms extends Required<TermsRequest> {
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+}
+
+export interface GraphAcceptanceStatus {
+  id: string;
+  userDisplayName: string | null;
+  userPrincipalName: string | null;
+  acceptedVersion: number;
+  acceptedDateTime: string;
+}
+
+export interface GraphOrganization {
+  id: string;
+  displayName: string;
+  mobileDeviceManagementAuthority: string;
+}
+
+export const AOSP_CONFIGURATION_TYPE = "#microsoft.graph.aospDeviceOwnerDeviceConfiguration";
+export const AOSP_COMPLIANCE_TYPE = "#microsoft.graph.aospDeviceOwnerCompliancePolicy";
+
 const PROFILES = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
+const CONFIGURATIONS = "/beta/deviceManagement/deviceConfigurations";
+const COMPLIANCE = "/beta/deviceManagement/deviceCompliancePolicies";
+const TERMS = "/beta/deviceManagement/termsAndConditions";
 const DEVICES = "/beta/deviceManagement/managedDevices";
 
 export class AdminClient {
@@ -333,6 +400,65 @@ export class AdminClient {
     return this.request("POST", `/beta/groups/${encodeURIComponent(groupId)}/members/$ref`, {
       "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${memberId}`,
     });
+  }
+
+  // ---- tenant ----
+
+  async organization(): Promise<GraphOrganization> {
+    return (await this.request<GraphList<GraphOrganization>>("GET", "/beta/organization")).value[0]!;
+  }
+
+  /** Makes Intune the tenant's MDM authority (the seed's first prerequisite). */
+  async setMdmAuthority(): Promise<void> {
+    const { id } = await this.organization();
+    await this.request("POST", `/beta/organization/${encodeURIComponent(id)}/setMobileDeviceManagementAuthority`);
+  }
+
+  // ---- policies ----
+
+  /** Creates an AOSP device configuration; `settings` are its Graph properties (cameraBlocked, ...). */
+  createConfiguration(displayName: string, settings: Record<string, unknown>): Promise<GraphPolicy> {
+    return this.request("POST", CONFIGURATIONS, { "@odata.type": AOSP_CONFIGURATION_TYPE, displayName, ...settings });
+  }
+
+  /** Creates an AOSP compliance policy, blocking noncompliant devices at once (Graph requires a scheduled action). */
+  createCompliancePolicy(displayName: string, settings: Record<string, unknown>): Promise<GraphPolicy> {
+    return this.request("POST", COMPLIANCE, {
+      "@odata.type": AOSP_COMPLIANCE_TYPE,
+      displayName,
+      ...settings,
+      scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+    });
+  }
+
+  assignConfiguration(id: string, targets: AssignmentTarget[]): Promise<AssignResult> {
+    return this.request("POST", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assign`, { assignments: targets.map((target) => ({ target })) });
+  }
+
+  assignCompliancePolicy(id: string, targets: AssignmentTarget[]): Promise<AssignResult> {
+    return this.request("POST", `${COMPLIANCE}/${encodeURIComponent(id)}/assign`, { assignments: targets.map((target) => ({ target })) });
+  }
+
+  async deviceConfigurationStates(deviceId: string): Promise<GraphPolicyState[]> {
+    return (await this.request<GraphList<GraphPolicyState>>("GET", `${DEVICES}/${encodeURIComponent(deviceId)}/deviceConfigurationStates`)).value;
+  }
+
+  async deviceCompliancePolicyStates(deviceId: string): Promise<GraphPolicyState[]> {
+    return (await this.request<GraphList<GraphPolicyState>>("GET", `${DEVICES}/${encodeURIComponent(deviceId)}/deviceCompliancePolicyStates`)).value;
+  }
+
+  // ---- terms and conditions ----
+
+  createTerms(terms: TermsRequest): Promise<GraphTerms> {
+    return this.request("POST", TERMS, terms);
+  }
+
+  assignTerms(id: string, target: AssignmentTarget): Promise<{ id: string }> {
+    return this.request("POST", `${TERMS}/${encodeURIComponent(id)}/assignments`, { target });
+  }
+
+  async termsAcceptanceStatuses(id: string): Promise<GraphAcceptanceStatus[]> {
+    return (await this.request<GraphList<GraphAcceptanceStatus>>("GET", `${TERMS}/${encodeURIComponent(id)}/acceptanceStatuses`)).value;
   }
 
   // ---- simulator extensions ----

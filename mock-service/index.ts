@@ -22,6 +22,7 @@ import { DEFAULT_LOCKOUT_POLICY } from "./domain/sign-in-lockout.js";
 import { createServices } from "./services/index.js";
 import { MEMORY_DB } from "./store/database.js";
 import { openStore } from "./store/index.js";
+import type { TenantCloud } from "./store/tenant.js";
 
 export { AdminClient } from "./admin-client.js";
 export type * from "./admin-client.js";
@@ -48,6 +49,14 @@ export interface MockServiceOptions {
    * http://10.0.2.2:8080 for an Android emulator). Goes into QR payloads and download URLs.
    */
   publicUrl?: string;
+  /**
+   * The tenant a new store starts with: "ready" (the default: Intune is the MDM authority) or
+   * "new" (no MDM authority yet: profile creation is refused until the admin sets it). A --db
+   * file that already holds a tenant keeps it.
+   */
+  tenant?: "ready" | "new";
+  /** "21vianet": the tenant is in Microsoft Azure operated by 21Vianet, which refuses AOSP. Default "global". */
+  cloud?: TenantCloud;
   /** Where diagnostics go (unexpected errors; request lines with logRequests). Default: nowhere. */
   log?: (line: string) => void;
   logRequests?: boolean;
@@ -100,7 +109,8 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
     ctx.tenantId = store.tenant.ensure(() => ({
       tenantId: randomUUID(),
       displayName: "aosp-sim tenant",
-      mdmAuthority: "intune",
+      mdmAuthority: options.tenant === "new" ? "unknown" : "intune",
+      cloud: options.cloud ?? "global",
       created: ctx.now(),
     })).tenantId;
     const services = createServices(ctx, { lockout: { ...DEFAULT_LOCKOUT_POLICY, threshold: options.lockoutThreshold ?? DEFAULT_LOCKOUT_POLICY.threshold } });

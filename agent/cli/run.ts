@@ -125,6 +125,11 @@ async function checkService(url: string, adminToken: string): Promise<void> {
   }
 }
 
+/** Summary lines under one label: the label on the first, the rest aligned under it. */
+function labelled(label: string, values: readonly string[]): string[] {
+  return values.map((value, i) => `  ${(i === 0 ? label : "").padEnd(16)}${value}`);
+}
+
 function summaryLines(result: ScenarioResult): string[] {
   const r = result.report;
   const enrolledLine = result.enrolledAt === null
@@ -141,6 +146,19 @@ function summaryLines(result: ScenarioResult): string[] {
     `  check-ins       ${result.checkIns}${result.missedCheckIns > 0 ? ` (${result.missedCheckIns} missed)` : ""}`,
     `  updates         ${updates.length > 0 ? updates.join("; ") : "none"}`,
   ];
+  lines.splice(3, 0, ...labelled("tenant set-up", result.setup));
+  lines.push(
+    ...labelled(
+      "configuration",
+      (result.configurationStates ?? []).map(
+        (p) => `"${p.displayName}" v${p.version}: ${p.state} (${p.settingStates.map((s) => `${s.setting} ${s.state}${s.currentValue ? ` = ${s.currentValue}` : ""}${s.errorDescription ? `: ${s.errorDescription}` : ""}`).join("; ") || "not reported yet"})`,
+      ),
+    ),
+    ...labelled(
+      "compliance",
+      (result.complianceStates ?? []).map((p) => `"${p.displayName}": ${p.state} (${p.settingStates[0]?.errorDescription ?? "no settings"})`),
+    ),
+  );
   if (result.incidentIds.length > 0) lines.push(`  logs shared     incident ${result.incidentIds.join(", ")}`);
   if (result.serviceStillListsDevice !== null) {
     lines.push(`  after reset     the service ${result.serviceStillListsDevice ? "still lists" : "no longer lists"} the device`);

@@ -16,6 +16,8 @@ interface ServeOptions {
   db?: string;
   adminToken?: string;
   publicUrl?: string;
+  tenant: string;
+  cloud: string;
   log?: boolean;
   lockoutThreshold?: string;
   throttle?: string;
@@ -39,6 +41,13 @@ export function registerServe(program: Command): void {
       "base URL devices are given in QR payloads and download URLs, when they reach the service " +
         "at another address (e.g. http://10.0.2.2:8080 from an Android emulator)",
     )
+    .option(
+      "--tenant <ready|new>",
+      "ready: Intune is already the MDM authority; new: no MDM authority yet, so AOSP profiles are refused " +
+        "until an admin sets it (applies to a new state; a --db file keeps its tenant)",
+      "ready",
+    )
+    .option("--cloud <global|21vianet>", "21vianet: a tenant in the 21Vianet-operated cloud, which refuses AOSP profiles", "global")
     .option("--log", "print one line per request on stderr")
     .option(
       "--lockout-threshold <n>",
@@ -66,8 +75,12 @@ export function registerServe(program: Command): void {
 
 async function serve(options: ServeOptions): Promise<number> {
   const port = parsePort(options.port);
+  const tenant = oneOf(options.tenant, ["ready", "new"] as const, "--tenant");
+  const cloud = oneOf(options.cloud, ["global", "21vianet"] as const, "--cloud");
   const service = await startMockService({
     port,
+    tenant,
+    cloud,
     host: options.host,
     ...(options.db === undefined ? {} : { dbFile: options.db }),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
@@ -118,6 +131,14 @@ function parseChaos(values: string[], seedText: string): ChaosOptions {
   const rules: ChaosOptions["rules"] = {};
   for (const value of values) parseChaosRule(value, rules);
   return { seed, rules };
+}
+
+function oneOf<T extends string>(text: string, values: readonly T[], where: string): T {
+  const value = values.find((v) => v === text);
+  if (value === undefined) {
+    throw new InputError(`'${text}' is not one of ${values.join(", ")}`, { where, hint: `use ${where} ${values.join(" or ")}` });
+  }
+  return value;
 }
 
 function parsePort(text: string): number {

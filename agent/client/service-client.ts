@@ -5,12 +5,14 @@
  */
 import {
   deviceRoutes,
+  type AcceptTermsRequest,
   type AcknowledgeActionRequest,
   type CheckInRequest,
   type CheckInResponse,
   type EnrollRequest,
   type EnrollResponse,
   type ErrorBody,
+  type PolicyStateReport,
   type SignInRequest,
   type SignInResponse,
   type UpdatesResponse,
@@ -46,6 +48,14 @@ export class ServiceClient {
 
   async acknowledge(session: Session, actionId: string, body: AcknowledgeActionRequest, signal: AbortSignal): Promise<void> {
     await this.forDevice<unknown>("POST", session, deviceRoutes.acknowledge(session.deviceId, actionId), signal, body);
+  }
+
+  async acceptTerms(session: Session, termsId: string, body: AcceptTermsRequest, signal: AbortSignal): Promise<void> {
+    await this.forDevice<unknown>("POST", session, deviceRoutes.acceptTerms(session.deviceId, termsId), signal, body);
+  }
+
+  async reportPolicyStates(session: Session, body: PolicyStateReport, signal: AbortSignal): Promise<void> {
+    await this.forDevice<unknown>("POST", session, deviceRoutes.policyStates(session.deviceId), signal, body);
   }
 
   uploadLogs(session: Session, body: UploadLogsRequest, signal: AbortSignal): Promise<UploadLogsResponse> {

@@ -29,6 +29,7 @@ import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
 import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
+import { VirtualDevicePolicy } from "./virtual/device-policy.js";
 import { VirtualPackageManager } from "./virtual/packages.js";
 import { VirtualPower } from "./virtual/power.js";
 import { DirectoryStorage, MemoryStorage } from "./virtual/storage.js";
@@ -55,7 +56,11 @@ export interface CreateDeviceOptions {
   /** Faults, as objects or CLI strings ("wrong-wifi-key", "power-loss@downloadingAgent"). */
   faults?: (Fault | string)[];
   /** The work account typed on the sign-in screen (without one, the device waits there). */
-  user?: { userPrincipalName: string; password: string };
+  /**
+   * The work account typed on the sign-in screen (without one, the device waits there), and
+   * whether the user accepts the terms and conditions shown after it (default: accepts).
+   */
+  user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
   /** Sends the payload's service traffic (and its agent download) to this base URL instead. */
   serviceUrl?: string;
   /** The device's flash: memory (default) or a directory (survives the process). */
@@ -129,12 +134,14 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   }
   // A device out of the box has its system image; a stored one has what it had.
   if (virtualPackages && !stored) virtualPackages.installSystemImage(systemImage);
+  const policy = given.policy ?? new VirtualDevicePolicy(storage);
   const ports: DevicePorts = {
     clock,
     storage,
+    policy,
     packages: given.packages ?? virtualPackages!,
     service: given.service ?? new ServiceClient(await http()),
-    camera: given.camera ?? new VirtualCamera(view!.picture, clock, timings.cameraMs),
+    camera: given.camera ?? new VirtualCamera(view!.picture, clock, timings.cameraMs, policy),
     wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, storage, timings.wifi), faults),
     power: given.power ?? new VirtualPower(storage, clock, {
       resetProtection: options.resetProtection ?? false,
@@ -167,7 +174,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     payloadText: view?.payloadText ?? null,
     seed: options.seed ?? null,
   });
-  return new DeviceFacade(identity, clock, faults, storage, runtime, ports.packages);
+  return new DeviceFacade(identity, clock, faults, storage, runtime, ports.packages, ports.camera, policy);
 }
 
 /** Preinstalled apps must be package archives: anything else is an InputError naming which. */

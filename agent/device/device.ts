@@ -6,7 +6,7 @@ import type { DeviceContext, DeviceIdentity, Failure, InstalledApp } from "../ma
 import type { TimelineEntry } from "../report/timeline.js";
 import { baseClock, setLongTimeout, SimulatedClock, type LongTimeout, type RunOutcome } from "./clock.js";
 import type { Fault } from "./faults.js";
-import type { ClockPort, PackagePort, StoragePort } from "./ports.js";
+import type { CameraPort, ClockPort, DevicePolicyPort, PackagePort, StoragePort, UnlockAttempt } from "./ports.js";
 import type { DeviceCommand, DeviceRuntime, DeviceSnapshot } from "./runtime.js";
 
 export interface DeviceReport {
@@ -60,6 +60,15 @@ export interface Device {
   installedApps(): Promise<InstalledApp[]>;
   report(): Promise<DeviceReport>;
   /** Stops the device (timers, in-flight requests). */
+  /** The camera, as the device's software uses it (a configuration may block it). */
+  readonly camera: CameraPort;
+  /** The device password the user set for a password policy (null: none). */
+  readonly devicePassword: string | null;
+  /**
+   * Someone types a password at the lock screen. A wrong one counts; reaching the policy's
+   * passwordSignInFailureCountBeforeFactoryReset wipes the device.
+   */
+  unlock(password: string): UnlockAttempt | "unlocked";
   dispose(): void;
 }
 
@@ -83,7 +92,25 @@ export class DeviceFacade implements Device {
     readonly storage: StoragePort,
     private readonly runtime: DeviceRuntime,
     private readonly packages: PackagePort,
+    readonly camera: CameraPort,
+    private readonly policy: DevicePolicyPort,
   ) {}
+
+  get devicePassword(): string | null {
+    return this.policy.devicePassword();
+  }
+
+  unlock(password: string): UnlockAttempt | "unlocked" {
+    const attempt = this.policy.unlock(password);
+    if (attempt !== "unlocked") {
+      const limit = attempt.limit === null ? "" : ` of ${attempt.limit}`;
+      this.note(`Wrong password at the lock screen (${attempt.failures}${limit})`);
+      if (attempt.wipe && this.snapshot.can({ type: "UNLOCK_LIMIT_REACHED", failures: attempt.failures, at: this.clock.now() })) {
+        this.send({ type: "UNLOCK_LIMIT_REACHED", failures: attempt.failures });
+      }
+    }
+    return attempt;
+  }
 
   get timeline(): TimelineEntry[] {
     return this.runtime.timeline;

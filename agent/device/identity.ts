@@ -55,3 +55,14 @@ export function resolveIdentity(options: { seed?: number; identity?: Partial<Dev
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * Why a device opens its QR scanner at power-on, for devices whose maker ships no first-time
+ * setup (the seed: RealWear devices need only the Intune QR code); null for the others, which
+ * open it after six taps on the welcome screen.
+ */
+export function skipsSetupWizard(identity: DeviceIdentity): string | null {
+  return identity.manufacturer === "RealWear"
+    ? "RealWear devices skip the first-time setup: no welcome screen, the Intune QR code is all they need"
+    : null;
+}

@@ -8,11 +8,13 @@
  * with a code the machine understands when a step fails.
  */
 import type {
+  AcceptTermsRequest,
   AcknowledgeActionRequest,
   CheckInRequest,
   CheckInResponse,
   EnrollRequest,
   EnrollResponse,
+  PolicyStateReport,
   SignInRequest,
   SignInResponse,
   UpdatesResponse,
@@ -20,6 +22,7 @@ import type {
   UploadLogsResponse,
 } from "../protocol/device-api.js";
 import type { InstalledApp, Session, WifiNetworkConfig, WifiProgressStatus } from "../machine/types.js";
+import type { PolicyPlan, Restriction } from "./policy-plan.js";
 
 export type { InstalledApp, Session, WifiNetworkConfig };
 
@@ -95,6 +98,36 @@ export interface ServicePort {
   getUpdates(session: Session, signal: AbortSignal): Promise<UpdatesResponse>;
   acknowledge(session: Session, actionId: string, request: AcknowledgeActionRequest, signal: AbortSignal): Promise<void>;
   uploadLogs(session: Session, request: UploadLogsRequest, signal: AbortSignal): Promise<UploadLogsResponse>;
+  acceptTerms(session: Session, termsId: string, request: AcceptTermsRequest, signal: AbortSignal): Promise<void>;
+  reportPolicyStates(session: Session, report: PolicyStateReport, signal: AbortSignal): Promise<void>;
+}
+
+// ---- device policy (DevicePolicyManager) -----------------------------------------------------
+
+export interface DevicePolicyPort {
+  /** The configurations in force, as "id@version" (to tell a new or changed policy from a repeat). */
+  appliedVersions(): string[];
+  /**
+   * Puts a plan in force: its restrictions (a blocked camera refuses to capture), its password
+   * requirement (the user is asked to set a compliant password) and its failed-unlock limit.
+   * Resolves to what the user set, for the timeline.
+   */
+  apply(plan: PolicyPlan, versions: string[]): Promise<{ passwordSet: boolean }>;
+  /** True when a restriction of the plan in force holds (e.g. "cameraBlocked"). */
+  isRestricted(restriction: Restriction): boolean;
+  /** The device password the user set (null: none). */
+  devicePassword(): string | null;
+  /** Someone types `password` at the lock screen: wrong ones count toward the policy's limit. */
+  unlock(password: string): UnlockAttempt | "unlocked";
+}
+
+/** What a wrong password at the lock screen led to. */
+export interface UnlockAttempt {
+  failures: number;
+  /** The policy's limit, or null when there is none. */
+  limit: number | null;
+  /** The limit was reached: the device must wipe itself. */
+  wipe: boolean;
 }
 
 // ---- camera ---------------------------------------------------------------------------------
@@ -162,4 +195,5 @@ export interface DevicePorts {
   clock: ClockPort;
   storage: StoragePort;
   power: PowerPort;
+  policy: DevicePolicyPort;
 }

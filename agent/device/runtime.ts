@@ -19,6 +19,7 @@ import type { TimelineEntry } from "../report/timeline.js";
 import type { TranscriptSink } from "../report/transcript.js";
 import { baseClock } from "./clock.js";
 import { formatDuration } from "./duration.js";
+import { skipsSetupWizard } from "./identity.js";
 import type { StateHook } from "./inject-faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
 import type { PowerGate, WiredDeviceMachine } from "./wiring.js";
@@ -42,7 +43,7 @@ export interface RuntimeOptions {
   storageLabel?: string;
   transcript?: TranscriptSink;
   /** The work account the person holding the device types on the sign-in screen. */
-  user?: { userPrincipalName: string; password: string };
+  user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
 }
 
 export interface MutablePowerGate extends PowerGate {
@@ -61,6 +62,7 @@ export class DeviceRuntime {
   private readonly wifiDetails = new Set<string>();
   private lastSeen: unknown = null;
   private signedInOnce = false;
+  private answeredTerms = false;
   private setupRequested = false;
   /** Set while a restored actor starts: its first step is the boot. */
   private resuming = false;
@@ -156,6 +158,11 @@ export class DeviceRuntime {
 
   private tapToScan(): void {
     if (!this.actor || !this.options.gate.powered || this.state !== "welcome") return;
+    const skip = skipsSetupWizard(this.actor.getSnapshot().context.identity);
+    if (skip) {
+      this.send({ type: "OPEN_SCANNER", reason: skip });
+      return;
+    }
     const taps = this.actor.getSnapshot().context.settings.tapsToOpenScanner;
     for (let i = 0; i < taps && this.state === "welcome"; i++) this.send({ type: "TAP" });
   }
@@ -285,10 +292,20 @@ export class DeviceRuntime {
   private autopilot(entered: string[]): void {
     if (entered.includes("welcome")) {
       this.signedInOnce = false;
+      this.answeredTerms = false;
       if (this.setupRequested) queueMicrotask(() => this.tapToScan());
     }
     if (entered.includes("scanningQr")) this.setupRequested = false;
     const user = this.options.user;
+    if (user && entered.includes("acceptingTerms.waitingForUser") && !this.answeredTerms) {
+      // The user reads the terms and answers once; after a decline, "Try again" is the driver's.
+      this.answeredTerms = true;
+      queueMicrotask(() => {
+        if (this.actor && this.options.gate.powered && this.state === "acceptingTerms.waitingForUser") {
+          this.send({ type: user.acceptTerms === false ? "DECLINE_TERMS" : "ACCEPT_TERMS" });
+        }
+      });
+    }
     if (!user || this.signedInOnce || !entered.includes("signingIn.waitingForUser")) return;
     queueMicrotask(() => {
       if (this.actor && this.options.gate.powered && this.state === "signingIn.waitingForUser" && !this.signedInOnce) {

@@ -15,7 +15,9 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
 import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
+import type { AssignedConfiguration } from "../protocol/device-api.js";
 import type {
+  AcceptTermsInput,
   AcknowledgeInput,
   AppControlInput,
   CheckInInput,
@@ -45,6 +47,7 @@ import type {
   WifiNetworkConfig,
 } from "../machine/types.js";
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
+import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
 import { toAction, toApp, toOffer } from "./wire-records.js";
 
@@ -262,6 +265,13 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
         userPrincipalName: response.userPrincipalName,
         displayName: response.displayName,
         requiredApps: response.requiredApps.map(toOffer),
+        termsAndConditions: (response.termsAndConditions ?? []).map((t) => ({
+          id: t.id,
+          title: t.title,
+          bodyText: t.bodyText,
+          acceptanceStatement: t.acceptanceStatement,
+          version: t.version,
+        })),
       };
     }),
 
@@ -281,15 +291,22 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
     checkIn: step<CheckInInput, Unstamped<CheckInOutput>>(
       async ({ session, agentVersion }, signal) => {
         const apps = await ports.packages.installedApps();
-        const response = await ports.service.checkIn(session, { agentVersion, apps: apps.map(toApp) }, signal);
+        const { configurations, ...response } = await ports.service.checkIn(session, { agentVersion, apps: apps.map(toApp) }, signal);
+        const policies = configurations === undefined ? undefined : await applyConfigurations(ports, session, configurations, signal);
         return {
           actions: response.actions.map(toAction),
           updates: response.updates.map(toOffer),
           serverDateTime: response.serverDateTime,
           apps,
+          ...(policies === undefined ? {} : { policies }),
         };
       },
     ),
+
+    acceptTerms: step<AcceptTermsInput, object>(async ({ session, termsId, version }, signal) => {
+      await ports.service.acceptTerms(session, termsId, { version }, signal);
+      return {};
+    }),
 
     getUpdates: step<{ session: Session }, Unstamped<UpdatesOutput>>(async ({ session }, signal) => ({
       updates: (await ports.service.getUpdates(session, signal)).updates.map(toOffer),
@@ -348,3 +365,25 @@ function clamp(value: number, min: number, max: number): number {
 }
 
 export type WiredDeviceMachine = ReturnType<typeof wireDevice>;
+
+/**
+ * The configurations a check-in brought, when they differ from those in force: planned, put in
+ * force on the device, and each setting's state reported back. Resolves to what changed, in
+ * words, or undefined when nothing did.
+ */
+async function applyConfigurations(
+  ports: DevicePorts,
+  session: Session,
+  configurations: AssignedConfiguration[],
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const versions = configurations.map((c) => `${c.id}@${c.version}`).sort();
+  const applied = [...ports.policy.appliedVersions()].sort();
+  if (versions.join() === applied.join()) return undefined;
+  const plan = planConfigurations(configurations);
+  const { passwordSet } = await ports.policy.apply(plan, versions);
+  if (plan.report.configurations.length > 0) await ports.service.reportPolicyStates(session, plan.report, signal);
+  if (configurations.length === 0) return "no configuration policy applies any more";
+  const words = describePlan(plan, configurations);
+  return passwordSet && plan.password ? `${words}; the user set a ${plan.password.minimumLength}-digit device password` : words;
+}

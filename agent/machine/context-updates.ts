@@ -59,6 +59,9 @@ export function initialContext(input: DeviceInput, resets = 0): DeviceContext {
     enrollment: null,
     credentials: null,
     user: null,
+    pendingTerms: [],
+    policies: null,
+    policyChange: null,
     appQueue: [],
     apps: [],
     checkIns: 0,
@@ -150,6 +153,8 @@ export function afterCheckIn(context: DeviceContext, output: CheckInOutput): Par
     lastCheckInAt: output.at,
     apps: output.apps,
     serverClockOffsetMs: Number.isFinite(serverTime) ? serverTime - output.at : null,
+    policyChange: output.policies ?? null,
+    ...(output.policies === undefined ? {} : { policies: output.policies }),
   };
 }
 

@@ -32,6 +32,7 @@ import { failure, failureFromFinding, failureFromStep, userMayRetry } from "./fa
 import { stringExtra } from "./plan.js";
 import { mayRetry, nextRetry } from "./retry.js";
 import type {
+  AcceptTermsInput,
   AcknowledgeInput,
   AppControlInput,
   CheckInInput,
@@ -103,6 +104,7 @@ export const deviceSetup = setup({
     setDeviceOwner: notProvided<Stamped, { packageName: string; className: string }>("setDeviceOwner"),
     enroll: notProvided<EnrollOutput, EnrollInput>("enroll"),
     signIn: notProvided<SignInOutput, SignInInput>("signIn"),
+    acceptTerms: notProvided<Stamped, AcceptTermsInput>("acceptTerms"),
     installApp: notProvided<InstallOutput, InstallAppInput>("installApp"),
     checkIn: notProvided<CheckInOutput, CheckInInput>("checkIn"),
     getUpdates: notProvided<UpdatesOutput, { session: Session }>("getUpdates"),
@@ -152,6 +154,8 @@ export const deviceSetup = setup({
     userlessRefusal: ({ event }) => errorOf(event).code === "userlessDevice",
     updatesOffered: ({ context, event }) => usefulUpdates(context, outputOf<UpdatesOutput>(event).updates).length > 0,
     agentTooOld: ({ event }) => errorOf(event).code === "agentVersionTooOld",
+    termsToAccept: ({ event }) => (outputOf<SignInOutput>(event).termsAndConditions ?? []).length > 0,
+    termsQueueEmpty: ({ context }) => context.pendingTerms.length === 0,
     deviceRemoved: ({ event }) => ["deviceNotFound", "unauthorized", "forbidden"].includes(errorOf(event).code),
     wipeToConfirm: ({ context }) => context.pendingAction?.type === "wipe" && context.enrollment !== null,
   },
@@ -269,8 +273,22 @@ export const deviceSetup = setup({
       return {
         user: { userId: out.userId, userPrincipalName: out.userPrincipalName, displayName: out.displayName },
         appQueue: out.requiredApps,
+        pendingTerms: out.termsAndConditions ?? [],
       };
     }),
+    dropAcceptedTerms: assign({ pendingTerms: ({ context }) => context.pendingTerms.slice(1), failure: null }),
+    recordTermsDeclined: assign({
+      failure: ({ context, event }) => {
+        const terms = context.pendingTerms[0];
+        return failure(
+          "acceptTerms",
+          "termsDeclined",
+          `the user declined "${terms?.title ?? "the terms and conditions"}"; the device is not set up for work until they are accepted`,
+          atOf(event),
+        );
+      },
+    }),
+    recordUnlockLimit: assign({ resetReason: "failedUnlocks", pendingAction: null }),
     recordInstalledApp: assign(({ context, event }) => recordInstalled(context, outputOf<InstallOutput>(event).app)),
     skipApp: assign(({ context }) => skipHeadOfQueue(context)),
     markEnrolled: assign(({ context, event }) => enrolledAt(context, atOf(event))),
@@ -404,6 +422,8 @@ export const deviceMachine = deviceSetup.createMachine({
       tags: ["needsUser"],
       on: {
         TAP: [{ guard: "lastTap", target: "scanningQr", actions: "countTap" }, { actions: "countTap" }],
+        // RealWear devices skip the first-time setup: the scanner opens at power-on.
+        OPEN_SCANNER: "scanningQr",
       },
     },
     scanningQr: {
@@ -633,7 +653,10 @@ export const deviceMachine = deviceSetup.createMachine({
                 userPrincipalName: context.credentials?.userPrincipalName ?? "",
                 password: context.credentials?.password ?? "",
               }),
-              onDone: { target: "#device.installingApps", actions: ["recordUser", "forgetCredentials"] },
+              onDone: [
+                { guard: "termsToAccept", target: "#device.acceptingTerms", actions: ["recordUser", "forgetCredentials"] },
+                { target: "#device.installingApps", actions: ["recordUser", "forgetCredentials"] },
+              ],
             },
             [
               { guard: "userlessRefusal", target: "#device.installingApps", actions: "forgetCredentials" },
@@ -649,6 +672,48 @@ export const deviceMachine = deviceSetup.createMachine({
       tags: ["failure"],
       on: {
         RETRY: "signingIn",
+        ...resetButton,
+      },
+    },
+    acceptingTerms: {
+      description: "The organization's terms and conditions, shown after sign-in and before the apps install.",
+      initial: "next",
+      states: {
+        next: {
+          always: [{ guard: "termsQueueEmpty", target: "#device.installingApps" }, { target: "waitingForUser" }],
+        },
+        waitingForUser: {
+          meta: screen("Terms and conditions"),
+          tags: ["needsUser"],
+          on: {
+            ACCEPT_TERMS: "accepting",
+            DECLINE_TERMS: { target: "#device.termsDeclined", actions: "recordTermsDeclined" },
+          },
+        },
+        accepting: {
+          meta: screen("Accepting the terms..."),
+          ...serviceCall(
+            {
+              id: "acceptTerms",
+              src: "acceptTerms",
+              input: ({ context }: { context: DeviceContext }): AcceptTermsInput => ({
+                session: sessionOf(context),
+                termsId: context.pendingTerms[0]!.id,
+                version: context.pendingTerms[0]!.version,
+              }),
+              onDone: { target: "#device.acceptingTerms.next", actions: "dropAcceptedTerms" },
+            },
+            { target: "#device.termsDeclined", actions: recordFailure("acceptTerms") },
+          ),
+        },
+      },
+    },
+    termsDeclined: {
+      description: "The terms were declined (or could not be recorded): enrollment stops; Try again shows them again.",
+      meta: screen("Terms and conditions not accepted"),
+      tags: ["failure"],
+      on: {
+        RETRY: "acceptingTerms",
         ...resetButton,
       },
     },
@@ -680,6 +745,10 @@ export const deviceMachine = deviceSetup.createMachine({
       description: "Managed: check-ins on the cadence, updates, remote actions, log sharing.",
       tags: ["enrolled"],
       initial: "idle",
+      on: {
+        // The configuration's passwordSignInFailureCountBeforeFactoryReset was reached at the lock screen.
+        UNLOCK_LIMIT_REACHED: { target: "factoryResetting", actions: "recordUnlockLimit" },
+      },
       states: {
         idle: {
           meta: screen("Your device is ready for work"),

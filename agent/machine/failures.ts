@@ -43,6 +43,10 @@ const SCREENS: Record<string, string> = {
   accountLocked: "Your account is temporarily locked to prevent unauthorized use. Try again later.",
   userNotLicensed: "You don't have a license to use Intune. Contact your IT admin.",
   accountDisabled: "Your account is disabled. Contact your IT admin.",
+  // Terms and conditions
+  termsDeclined: "You need to accept your organization's terms and conditions to set up this device.",
+  termsNotFound: "Couldn't record your acceptance of the terms. Contact your IT admin.",
+  termsVersionChanged: "Your organization updated its terms and conditions. Review them again.",
 };
 
 /** Codes for which "Try again" makes sense without a factory reset. */

@@ -151,6 +151,15 @@ export interface Enrollment {
   enrolledAt: number | null;
 }
 
+/** Terms and conditions the user must accept before the apps install (as the service showed them). */
+export interface TermsToShow {
+  id: string;
+  title: string;
+  bodyText: string;
+  acceptanceStatement: string;
+  version: number;
+}
+
 export interface SignedInUser {
   userId: string;
   userPrincipalName: string;
@@ -191,6 +200,12 @@ export interface DeviceContext {
   /** Held only while a sign-in is in flight (a resumed device must redo it). */
   credentials: { userPrincipalName: string; password: string } | null;
   user: SignedInUser | null;
+  /** Terms and conditions still to accept, in order (shown after sign-in, before the apps install). */
+  pendingTerms: TermsToShow[];
+  /** The configuration policies in force, in words (the last check-in that changed them said so). */
+  policies: string | null;
+  /** What the last check-in changed in them, in words; null when it changed nothing. */
+  policyChange: string | null;
   /** Apps to install (companions during enrollment, updates when enrolled), in order. */
   appQueue: PackageOffer[];
   /** Installed apps as last reported. */
@@ -246,6 +261,14 @@ export type DeviceEvent =
   | { type: "SYNC"; at: number }
   /** "Share logs" in the Intune app. */
   | { type: "SHARE_LOGS"; at: number; description?: string }
+  /** A device without a setup wizard (RealWear) opens its QR scanner at power-on. */
+  | { type: "OPEN_SCANNER"; at: number; reason: string }
+  /** The user accepts the terms and conditions on screen. */
+  | { type: "ACCEPT_TERMS"; at: number }
+  /** The user declines them: enrollment stops. */
+  | { type: "DECLINE_TERMS"; at: number }
+  /** Too many wrong passwords at the lock screen: the policy's limit wipes the device. */
+  | { type: "UNLOCK_LIMIT_REACHED"; failures: number; at: number }
   /** The device booted after losing power: timers are armed again from stored deadlines. */
   | { type: "POWER_ON"; at: number }
   /** Progress reported by the radio while joining. */
@@ -358,6 +381,14 @@ export interface SignInOutput extends Stamped {
   userPrincipalName: string;
   displayName: string;
   requiredApps: PackageOffer[];
+  /** Terms the user has not accepted yet (absent: none). */
+  termsAndConditions?: TermsToShow[];
+}
+
+export interface AcceptTermsInput {
+  session: Session;
+  termsId: string;
+  version: number;
 }
 
 export interface InstallAppInput {
@@ -378,6 +409,8 @@ export interface CheckInOutput extends Stamped {
   updates: PackageOffer[];
   serverDateTime: string;
   apps: InstalledApp[];
+  /** What this check-in changed in the policies in force, in words; absent when nothing changed. */
+  policies?: string;
 }
 
 export interface UpdatesOutput extends Stamped {

@@ -18,6 +18,8 @@
  * Errors: every non-2xx response has the body `ErrorBody`.
  */
 
+import type { AospConfigurationSettings } from "./aosp-policy.js";
+
 export const DEVICE_API_PREFIX = "/device/v1";
 
 /** Error codes the device API returns, each a distinct refusal the device surfaces by name. */
@@ -39,6 +41,8 @@ export type DeviceApiErrorCode =
   | "agentVersionTooOld" // 426: check-in from an agent below MIN_SYNC_AGENT_VERSION; update first
   | "packageNotFound" // 404
   | "actionNotFound" // 404
+  | "termsNotFound" // 404: no terms and conditions with this id are assigned to the device's user
+  | "termsVersionChanged" // 409: the admin published a newer version of the terms; show it and ask again
   | "notFound" // 404: unknown route
   | "payloadTooLarge" // 413
   | "unsupportedMediaType" // 415: a body that is not sent as application/json
@@ -94,6 +98,27 @@ export interface SignInResponse {
   displayName: string;
   /** Apps to install now (Company Portal and Authenticator), newest versions. */
   requiredApps: PackageOffer[];
+  /**
+   * Terms and conditions assigned to the user and not yet accepted at their current version:
+   * shown after sign-in, before the apps install. Absent or empty: nothing to accept.
+   */
+  termsAndConditions?: TermsToAccept[];
+}
+
+export interface TermsToAccept {
+  id: string;
+  title: string;
+  bodyText: string;
+  acceptanceStatement: string;
+  version: number;
+}
+
+// ---- POST /device/v1/devices/{deviceId}/termsAndConditions/{termsId}/accept -------------------
+// 204. Records the user's acceptance of that version (the admin reads it in acceptanceStatuses).
+// A decline is not sent: the device stops the enrollment and may show the terms again.
+
+export interface AcceptTermsRequest {
+  version: number;
 }
 
 // ---- POST /device/v1/devices/{deviceId}/checkIn ----------------------------------------------
@@ -132,8 +157,42 @@ export interface CheckInResponse {
   actions: DeviceAction[];
   /** Newer versions of installed managed apps (agent, Company Portal, Authenticator). */
   updates: PackageOffer[];
+  /**
+   * The device configuration policies assigned to the device (by its groups or its user's),
+   * each at its current version. The device applies what it can and reports every setting's
+   * state (POST policyStates). Compliance policies are not sent: AOSP has no compliance reporting.
+   * Absent when the device has none and never had any (and from services that predate
+   * policies); an empty list means the policies it had were unassigned.
+   */
+  configurations?: AssignedConfiguration[];
   /** Server time, ISO 8601. */
   serverDateTime: string;
+}
+
+export interface AssignedConfiguration {
+  id: string;
+  displayName: string;
+  version: number;
+  /** Only the settings the admin configured. */
+  settings: AospConfigurationSettings;
+}
+
+// ---- POST /device/v1/devices/{deviceId}/policyStates -----------------------------------------
+// 204. Each setting of each applied configuration: compliant (applied), notApplicable (the
+// device cannot enforce it; reason says why) or error.
+
+export type SettingStateValue = "compliant" | "notApplicable" | "error";
+
+export interface SettingStateReport {
+  setting: string;
+  state: SettingStateValue;
+  /** What the device now has, in words (e.g. "blocked", "numeric, 6 digits"). */
+  currentValue?: string;
+  reason?: string;
+}
+
+export interface PolicyStateReport {
+  configurations: { id: string; version: number; settings: SettingStateReport[] }[];
 }
 
 // ---- GET /device/v1/devices/{deviceId}/updates -------------------------------------------------
@@ -186,6 +245,9 @@ export const deviceRoutes = {
   acknowledge: (deviceId: string, actionId: string) =>
     `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/actions/${encodeURIComponent(actionId)}/acknowledge`,
   logs: (deviceId: string) => `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/logs`,
+  policyStates: (deviceId: string) => `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/policyStates`,
+  acceptTerms: (deviceId: string, termsId: string) =>
+    `${DEVICE_API_PREFIX}/devices/${encodeURIComponent(deviceId)}/termsAndConditions/${encodeURIComponent(termsId)}/accept`,
   package: (packageName: string, versionCode: number) =>
     `${DEVICE_API_PREFIX}/packages/${encodeURIComponent(packageName)}/${versionCode}`,
 } as const;

@@ -4,6 +4,7 @@
  * Wi-Fi: Contoso-Staging rejected the key", "Checked in (#3): next check-in in 3m".
  */
 import { formatDuration } from "../device/duration.js";
+import { skipsSetupWizard } from "../device/identity.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../protocol/intune-conventions.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { stringExtra } from "../machine/plan.js";
@@ -55,6 +56,10 @@ export function eventLabel(event: { type: string }): string {
       SYNC: "check status",
       SHARE_LOGS: "share logs",
       POWER_ON: "power on",
+      OPEN_SCANNER: "scanner opens",
+      ACCEPT_TERMS: "accept terms",
+      DECLINE_TERMS: "decline terms",
+      UNLOCK_LIMIT_REACHED: "failed unlocks",
       WIFI_PROGRESS: "Wi-Fi",
       WIFI_CONNECTED: "Wi-Fi connected",
       WIFI_FAILED: "Wi-Fi failed",
@@ -99,8 +104,10 @@ export function describeState(state: string, context: DeviceContext, event: { ty
 
   switch (state) {
     case "welcome":
+      if (skipsSetupWizard(context.identity)) return "No welcome screen: this device has no setup wizard";
       return context.resets > 0 ? "Hi there (the device was reset: storage erased)" : "Hi there";
     case "scanningQr":
+      if (event.type === "OPEN_SCANNER") return `Scan the QR code (${(event as { reason?: string }).reason ?? "the scanner opened at power-on"})`;
       return event.type === "RESCAN" ? "Scan the QR code (again)" : `Scan the QR code (${context.settings.tapsToOpenScanner} taps opened the scanner)`;
     case "checkingPayload":
       return `QR code read (${Buffer.byteLength(context.payloadText ?? "", "utf8")} bytes); getting ready for work setup...`;
@@ -151,13 +158,20 @@ export function describeState(state: string, context: DeviceContext, event: { ty
         : "Sign in to your work account";
     case "signingIn.verifying.requesting":
       return `Signing in as ${context.credentials?.userPrincipalName ?? "the user"}`;
+    case "acceptingTerms.waitingForUser": {
+      const terms = context.pendingTerms[0];
+      return `Signed in as ${context.user?.userPrincipalName ?? "the user"}; terms and conditions: "${terms?.title ?? "?"}" (version ${terms?.version ?? "?"}): accept to continue`;
+    }
+    case "acceptingTerms.accepting.requesting":
+      return `"${context.pendingTerms[0]?.acceptanceStatement ?? "I accept"}": recording the acceptance`;
     case "installingApps.installing.requesting":
-      return `Installing ${offerLine(context.appQueue[0])}`;
+      return `${event.type.startsWith("xstate.done.actor.acceptTerms") ? "Terms accepted; i" : "I"}nstalling ${offerLine(context.appQueue[0])}`;
     case "enrolled.idle": {
       if (event.type.startsWith("xstate.error.actor.uploadLogs") && failure) return `Couldn't send logs: ${failure.message}`;
       if (event.type.startsWith("xstate.done.actor.uploadLogs")) return `Logs sent. Incident ID: ${context.incidentIds.at(-1) ?? "?"}`;
       if (event.type.startsWith("xstate.done.actor.checkIn")) {
-        return `Checked in (#${context.checkIns}, ${context.apps.length} apps reported)${clockNote(context)}; ${nextCheckIn()}`;
+        const policies = context.policyChange ? `; ${context.policyChange}` : "";
+        return `Checked in (#${context.checkIns}, ${context.apps.length} apps reported)${clockNote(context)}${policies}; ${nextCheckIn()}`;
       }
       if (event.type.startsWith("xstate.error.actor.checkIn")) return `Check-in failed; ${nextCheckIn()}`;
       if (event.type.startsWith("xstate.error.actor.getUpdates") || event.type.startsWith("xstate.done.actor.getUpdates")) {
@@ -183,6 +197,10 @@ export function describeState(state: string, context: DeviceContext, event: { ty
     case "enrolled.sharingLogs.requesting":
       return "Sending logs...";
     case "factoryResetting.erasing":
+      if (event.type === "UNLOCK_LIMIT_REACHED") {
+        const failures = (event as { failures?: number }).failures ?? "too many";
+        return `Erasing... (${failures} failed unlock attempts reached the policy's limit: the device wipes itself)`;
+      }
       return `Erasing... (factory reset: ${context.resetReason ?? "requested"})`;
     case "factoryResetting.confirmingWipe.requesting":
       return "Reset done; telling the service the wipe is complete";

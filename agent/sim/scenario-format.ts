@@ -31,7 +31,23 @@ export type AdminStep =
   | { do: "deleteProfile" }
   | { do: "removeLicense" };
 
-export type DeviceStep = { do: "sync" } | { do: "shareLogs"; description?: string } | { do: "powerLoss"; for?: string };
+export type DeviceStep =
+  | { do: "sync" }
+  | { do: "shareLogs"; description?: string }
+  | { do: "powerLoss"; for?: string }
+  | { do: "failUnlock"; times?: number };
+
+/**
+ * The tenant's set-up, before the profile is created (the seed's prerequisites and next steps).
+ * Policies and terms go to the group named (created earlier in the list), else to all devices
+ * (policies) or all licensed users (terms).
+ */
+export type TenantStep =
+  | { do: "setMdmAuthority" }
+  | { do: "createGroup"; displayName: string; membershipRule: string }
+  | { do: "assignConfiguration"; displayName: string; settings: Record<string, unknown>; group?: string }
+  | { do: "assignCompliancePolicy"; displayName: string; settings: Record<string, unknown>; group?: string }
+  | { do: "assignTerms"; displayName?: string; title: string; bodyText: string; acceptanceStatement: string; group?: string };
 
 export type BeforeStep = AdminStep | { do: "wait"; for: string };
 
@@ -39,13 +55,25 @@ export type Step = (AdminStep | DeviceStep) & { after: string };
 
 export interface Scenario {
   name?: string;
+  /** The embedded service's tenant: "new" has no MDM authority until a setMdmAuthority step. */
+  tenant?: "ready" | "new";
+  tenantSetup?: TenantStep[];
   user?: { userPrincipalName?: string; password?: string; displayName?: string; licensed?: boolean };
   profile?: {
     displayName?: string;
     tokenValidity?: string;
     wifi?: { ssid: string; security?: "none" | "wpa" | "wep"; password?: string; hidden?: boolean } | null;
   };
-  device?: { seed?: number; serial?: string; faults?: string[]; resetProtection?: boolean };
+  device?: {
+    seed?: number;
+    serial?: string;
+    manufacturer?: string;
+    model?: string;
+    faults?: string[];
+    resetProtection?: boolean;
+    /** Whether the user accepts terms and conditions shown after sign-in (default true). */
+    acceptTerms?: boolean;
+  };
   signIn?: { userPrincipalName: string; password: string } | null;
   beforeEnrollment?: BeforeStep[];
   steps?: Step[];
@@ -85,6 +113,30 @@ const SCHEMA = {
   additionalProperties: false,
   properties: {
     name: { type: "string" },
+    tenant: { enum: ["ready", "new"] },
+    tenantSetup: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["do"],
+        additionalProperties: false,
+        properties: {
+          do: { enum: ["setMdmAuthority", "createGroup", "assignConfiguration", "assignCompliancePolicy", "assignTerms"] },
+          displayName: { type: "string", minLength: 1 },
+          membershipRule: { type: "string", minLength: 1 },
+          settings: { type: "object" },
+          group: { type: "string", minLength: 1 },
+          title: { type: "string", minLength: 1 },
+          bodyText: { type: "string", minLength: 1 },
+          acceptanceStatement: { type: "string", minLength: 1 },
+        },
+        allOf: [
+          { if: { properties: { do: { const: "createGroup" } } }, then: { required: ["displayName", "membershipRule"] } },
+          { if: { properties: { do: { enum: ["assignConfiguration", "assignCompliancePolicy"] } } }, then: { required: ["displayName", "settings"] } },
+          { if: { properties: { do: { const: "assignTerms" } } }, then: { required: ["title", "bodyText", "acceptanceStatement"] } },
+        ],
+      },
+    },
     user: {
       type: "object",
       additionalProperties: false,
@@ -125,8 +177,11 @@ const SCHEMA = {
       properties: {
         seed: { type: "integer", minimum: 0 },
         serial: { type: "string", minLength: 1 },
+        manufacturer: { type: "string", minLength: 1 },
+        model: { type: "string", minLength: 1 },
         faults: { type: "array", items: { type: "string" } },
         resetProtection: { type: "boolean" },
+        acceptTerms: { type: "boolean" },
       },
     },
     signIn: {
@@ -154,7 +209,8 @@ const SCHEMA = {
       type: "object",
       required: ["do"],
       properties: {
-        do: { enum: ["publishPackage", "wipe", "delete", "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "sync", "shareLogs", "powerLoss", "wait"] },
+        do: { enum: ["publishPackage", "wipe", "delete", "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "sync", "shareLogs", "powerLoss", "failUnlock", "wait"] },
+        times: { type: "integer", minimum: 1, maximum: 100 },
         packageName: { type: "string" },
         versionName: { type: "string" },
         versionCode: { type: "integer", minimum: 1 },
@@ -170,7 +226,7 @@ const SCHEMA = {
     step: { allOf: [{ $ref: "#/$defs/action" }], required: ["after"], not: { properties: { do: { const: "wait" } }, required: ["do"] } },
     beforeStep: {
       allOf: [{ $ref: "#/$defs/action" }],
-      not: { anyOf: [{ required: ["after"] }, { properties: { do: { enum: ["sync", "shareLogs", "powerLoss"] } }, required: ["do"] }] },
+      not: { anyOf: [{ required: ["after"] }, { properties: { do: { enum: ["sync", "shareLogs", "powerLoss", "failUnlock"] } }, required: ["do"] }] },
     },
   },
 } as const;

@@ -7,13 +7,14 @@
  */
 import { InputError } from "../protocol/errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
-import { AdminApiError, INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
+import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
 import type { TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
-import { DEFAULT_PROFILE, DEFAULT_USER, type AdminStep, type Scenario, type Step } from "./scenario-format.js";
+import { DEFAULT_PROFILE, DEFAULT_USER, type AdminStep, type Scenario, type Step, type TenantStep } from "./scenario-format.js";
+import type { GraphPolicyState } from "../../mock-service/admin-client.js";
 
 export interface ScenarioOptions {
   /** Use a running service instead of starting the embedded one (needs its admin token). */
@@ -38,6 +39,12 @@ export interface ScenarioResult {
   incidentIds: string[];
   /** Each app's version when enrolled and last seen installed (before any reset). */
   appVersions: { package: string; atEnrollment: string | null; atEnd: string | null }[];
+  /** What the tenant's set-up did, with anything the service warned about (settings AOSP ignores). */
+  setup: string[];
+  /** The device's configuration policy states as the admin reads them at the end (null: not enrolled). */
+  configurationStates: GraphPolicyState[] | null;
+  /** The device's compliance policy states at the end (AOSP reports none: state unknown). */
+  complianceStates: GraphPolicyState[] | null;
   /** After a wipe or delete: whether the service still lists the device. */
   serviceStillListsDevice: boolean | null;
   simulatedMs: number;
@@ -51,7 +58,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
   const clock = options.clock ?? new SimulatedClock(Date.now());
   const startAt = clock.now();
   let embedded: MockService | null = null;
-  const service = options.service ?? (embedded = await startMockService({ now: () => new Date(clock.now()) }));
+  const service =
+    options.service ?? (embedded = await startMockService({ now: () => new Date(clock.now()), tenant: scenario.tenant ?? "ready" }));
   const admin = new AdminClient(service.url, service.adminToken);
   const call = <T>(work: Promise<T>) => clock.track(work);
   let device: Device | null = null;
@@ -62,6 +70,11 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     const created = existing ??
       (await setUp(call(admin.createUser({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, password: user.password })), "/user"));
     if (user.licensed && created.assignedLicenses.length === 0) await setUp(call(admin.assignLicense(created.id)), "/user");
+    const setup: string[] = [];
+    const groups = new Map<string, string>();
+    for (const [index, step] of (scenario.tenantSetup ?? []).entries()) {
+      setup.push(...(await setUp(call(tenantStep(admin, step, groups)), `/tenantSetup/${index}`)));
+    }
     let profile = await setUp(call(admin.createProfile(profileRequest(scenario, clock.now()))), "/profile");
 
     for (const [index, step] of (scenario.beforeEnrollment ?? []).entries()) {
@@ -79,9 +92,13 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       qr: { image: png, label: `QR code of profile "${profile.displayName}"` },
       clock,
       ...(scenario.device?.seed === undefined ? {} : { seed: scenario.device.seed }),
-      ...(scenario.device?.serial === undefined ? {} : { identity: { serialNumber: scenario.device.serial } }),
+      identity: {
+        ...(scenario.device?.serial === undefined ? {} : { serialNumber: scenario.device.serial }),
+        ...(scenario.device?.manufacturer === undefined ? {} : { manufacturer: scenario.device.manufacturer }),
+        ...(scenario.device?.model === undefined ? {} : { model: scenario.device.model }),
+      },
       faults: scenario.device?.faults ?? [],
-      ...(signIn ? { user: signIn } : {}),
+      ...(signIn ? { user: { ...signIn, acceptTerms: scenario.device?.acceptTerms ?? true } } : {}),
       ...(scenario.device?.resetProtection ? { resetProtection: true } : {}),
       ...(options.transcript ? { transcript: options.transcript } : {}),
     });
@@ -120,6 +137,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     }
 
     const report = await d.report();
+    const listed = life.deviceId !== null && d.context.resets === 0 && d.context.enrollment !== null;
+    const configurationStates = listed ? await call(admin.deviceConfigurationStates(life.deviceId!)) : null;
+    const complianceStates = listed ? await call(admin.deviceCompliancePolicyStates(life.deviceId!)) : null;
     let serviceStillListsDevice: boolean | null = null;
     if (life.deviceId && d.context.resets > 0) {
       serviceStillListsDevice = await call(
@@ -140,6 +160,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       missedCheckIns: life.missedCheckIns,
       incidentIds: life.incidentIds,
       appVersions: appVersions(appsAtEnrollment, lastApps),
+      setup,
+      configurationStates,
+      complianceStates,
       serviceStillListsDevice,
       simulatedMs: clock.now() - startAt,
       wallMs: performance.now() - started,
@@ -208,6 +231,59 @@ async function adminStep(admin: AdminClient, step: AdminStep, target: StepTarget
   }
 }
 
+/** One step of the tenant's set-up through the Graph-shaped API; its lines for the summary. */
+async function tenantStep(admin: AdminClient, step: TenantStep, groups: Map<string, string>): Promise<string[]> {
+  const target = (name: string | undefined, all: AssignmentTarget): AssignmentTarget => {
+    if (name === undefined) return all;
+    const groupId = groups.get(name);
+    if (groupId === undefined) throw new InputError(`no group "${name}" was created before this step`, { where: "scenario at /tenantSetup", hint: "add a createGroup step first" });
+    return { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId };
+  };
+  const to = (name: string | undefined, all: string) => (name === undefined ? all : `group "${name}"`);
+  switch (step.do) {
+    case "setMdmAuthority":
+      await admin.setMdmAuthority();
+      return ["The admin sets Intune as the MDM authority"];
+    case "createGroup": {
+      const group = await admin.createGroup({
+        displayName: step.displayName,
+        mailNickname: step.displayName.replace(/[^A-Za-z0-9]/g, "").slice(0, 64) || "group",
+        groupTypes: ["DynamicMembership"],
+        membershipRule: step.membershipRule,
+        membershipRuleProcessingState: "On",
+      });
+      groups.set(step.displayName, group.id);
+      return [`The admin creates the dynamic device group "${step.displayName}": ${step.membershipRule}`];
+    }
+    case "assignConfiguration":
+    case "assignCompliancePolicy": {
+      const configuration = step.do === "assignConfiguration";
+      const policy = configuration
+        ? await admin.createConfiguration(step.displayName, step.settings)
+        : await admin.createCompliancePolicy(step.displayName, step.settings);
+      const all = { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } as const;
+      const result = configuration
+        ? await admin.assignConfiguration(policy.id, [target(step.group, all)])
+        : await admin.assignCompliancePolicy(policy.id, [target(step.group, all)]);
+      const kind = configuration ? "configuration" : "compliance policy";
+      return [
+        `The admin assigns the ${kind} "${step.displayName}" (${Object.entries(step.settings).map(([k, v]) => `${k} ${String(v)}`).join(", ")}) to ${to(step.group, "all devices")}`,
+        ...(result["@aospSim.warnings"] ?? []).map((w) => `  the service warns: ${w}`),
+      ];
+    }
+    case "assignTerms": {
+      const terms = await admin.createTerms({
+        displayName: step.displayName ?? step.title,
+        title: step.title,
+        bodyText: step.bodyText,
+        acceptanceStatement: step.acceptanceStatement,
+      });
+      await admin.assignTerms(terms.id, target(step.group, { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" }));
+      return [`The admin assigns the terms and conditions "${step.title}" to ${to(step.group, "all licensed users")}`];
+    }
+  }
+}
+
 /**
  * The service refusing the scenario's own set-up (a profile it calls invalid, say) is a problem
  * with the scenario, not a failed run: an InputError (exit 2) naming the part to fix.
@@ -256,6 +332,10 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
       return;
     case "powerLoss":
       device.powerOff(parseDuration(step.for ?? "30s") ?? 30_000);
+      return;
+    case "failUnlock":
+      // Someone who does not know the device password tries it at the lock screen.
+      for (let i = 0; i < (step.times ?? 1) && device.state.startsWith("enrolled"); i++) device.unlock("0000-wrong");
       return;
     default:
       try {

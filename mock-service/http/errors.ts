@@ -44,6 +44,8 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   agentVersionTooOld: 426,
   packageNotFound: 404,
   actionNotFound: 404,
+  termsNotFound: 404,
+  termsVersionChanged: 409,
   notFound: 404,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,

@@ -5,6 +5,15 @@
 import type { FastifyRequest } from "fastify";
 import { badRequest } from "./errors.js";
 
+/**
+ * A small, unpaged list as Graph returns it (@odata.context, then `value`). For the navigation
+ * lists of a single entity (a policy's assignments, a device's policy states) that hold a handful
+ * of items; collections that can grow use ../odata/'s odataList, which pages.
+ */
+export function listEnvelope<T>(baseUrl: string, path: string, value: T[]): { "@odata.context": string; value: T[] } {
+  return { "@odata.context": `${baseUrl}/beta/$metadata#${path}`, value };
+}
+
 /** One entity of a set as Graph returns it: @odata.context (`<set>/$entity`) first, then its properties. */
 export function entityEnvelope<T extends object>(baseUrl: string, entitySet: string, entity: T): { "@odata.context": string } & T {
   return { "@odata.context": `${baseUrl}/beta/$metadata#${entitySet}/$entity`, ...entity };

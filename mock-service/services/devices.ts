@@ -12,6 +12,7 @@ import type {
   EnrollRequest,
   EnrollResponse,
   InstalledApp,
+  PolicyStateReport,
   SignInResponse,
   UpdatesResponse,
   UploadLogsResponse,
@@ -29,7 +30,9 @@ import { deviceError, itemNotFound } from "../http/errors.js";
 import { isEnrolled, type ActionRecord, type DeviceRecord, type DeviceView } from "../store/devices.js";
 import type { GroupService } from "./groups.js";
 import type { PackageService } from "./packages.js";
+import type { PolicyService } from "./policies.js";
 import { USERLESS } from "./profiles.js";
+import type { TermsService } from "./terms.js";
 import type { UserService } from "./users.js";
 
 /** Logs are free text of at most 1 MiB (UTF-8). */
@@ -41,6 +44,8 @@ export class DeviceService {
     private readonly packages: PackageService,
     private readonly users: UserService,
     private readonly groups: GroupService,
+    private readonly policies: PolicyService,
+    private readonly terms: TermsService,
   ) {}
 
   // ---- device API ---------------------------------------------------------------------------
@@ -143,6 +148,7 @@ export class DeviceService {
       userPrincipalName: user.userPrincipalName,
       displayName: user.displayName,
       requiredApps: COMPANION_PACKAGES.map((name) => this.packages.offer(this.packages.latest(name))),
+      termsAndConditions: this.terms.pendingFor(user.id),
     };
   }
 
@@ -170,9 +176,11 @@ export class DeviceService {
       );
     }
     this.ctx.store.devices.recordSync(device.id, request.agentVersion, request.apps, now);
+    const configurations = this.policies.configurationsFor(device);
     return {
       actions: this.ctx.store.devices.openActionsOf(device.id).map(toDeviceAction),
       updates: this.packages.updatesFor(request.agentVersion, request.apps),
+      ...(configurations === undefined ? {} : { configurations }),
       serverDateTime: iso(now),
     };
   }
@@ -200,6 +208,18 @@ export class DeviceService {
         this.groups.deviceLeft(device.id);
       }
     });
+  }
+
+  /** What the device applied of its configurations, setting by setting. */
+  reportPolicyStates(device: DeviceRecord, report: PolicyStateReport): void {
+    this.requirePresent(device);
+    this.policies.recordStates(device, report);
+  }
+
+  /** The device's user accepted terms and conditions (at the version shown). */
+  acceptTerms(device: DeviceRecord, termsId: string, version: number): void {
+    this.requirePresent(device);
+    this.terms.accept(device.userId, termsId, version);
   }
 
   uploadLogs(device: DeviceRecord, logs: string): UploadLogsResponse {

@@ -17,6 +17,7 @@ import { newCookieSecret, newEnrollmentToken, secretHash } from "../domain/secre
 import { badRequest, itemNotFound } from "../http/errors.js";
 import { ENROLLMENT_MODES, type EnrollmentMode, type NewToken, type ProfileRecord, type TokenRecord, type WifiSecurityType } from "../store/profiles.js";
 import type { PackageService } from "./packages.js";
+import type { TenantService } from "./tenant.js";
 
 export const [USER_ASSOCIATED, USERLESS] = ENROLLMENT_MODES;
 
@@ -57,11 +58,13 @@ export class ProfileService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly packages: PackageService,
+    private readonly tenant: TenantService,
     /** Makes the QR code PNG of a payload text (tests count the renders). */
     private readonly render: (text: string) => Promise<Buffer> = renderQrPng,
   ) {}
 
   create(input: ProfileInput): ProfileRecord {
+    this.tenant.requireAospManagement();
     const now = this.ctx.now();
     const displayName = (input.displayName ?? "").trim();
     if (displayName === "") throw badRequest('"displayName" is required: give the profile a name');

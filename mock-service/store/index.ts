@@ -1,10 +1,13 @@
 /** The service's store: one SQLite database, one class per family of tables. */
+import { AssignmentStore } from "./assignments.js";
 import { openDatabase, transactionRunner, type Transaction } from "./database.js";
 import { DeviceStore } from "./devices.js";
 import { GroupStore } from "./groups.js";
 import { PackageStore } from "./packages.js";
+import { PolicyStore } from "./policies.js";
 import { ProfileStore } from "./profiles.js";
 import { TenantStore } from "./tenant.js";
+import { TermsStore } from "./terms.js";
 import { UserStore } from "./users.js";
 
 export interface Store {
@@ -16,6 +19,9 @@ export interface Store {
   devices: DeviceStore;
   groups: GroupStore;
   packages: PackageStore;
+  policies: PolicyStore;
+  assignments: AssignmentStore;
+  terms: TermsStore;
   close(): void;
 }
 
@@ -30,6 +36,9 @@ export function openStore(file?: string): Store {
     devices: new DeviceStore(db, transaction),
     groups: new GroupStore(db, transaction),
     packages: new PackageStore(db),
+    policies: new PolicyStore(db, transaction),
+    assignments: new AssignmentStore(db),
+    terms: new TermsStore(db),
     close: () => {
       if (db.open) db.close();
     },

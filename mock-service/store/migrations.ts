@@ -161,4 +161,64 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tokens ADD COLUMN qr_text_hash TEXT;
   ALTER TABLE tokens ADD COLUMN qr_png BLOB;
   `,
+  // 3: the tenant's cloud (21Vianet refuses AOSP); device configuration and compliance policies,
+  //    their assignments and what devices report for them; terms and conditions, their
+  //    assignments and who accepted which version. Assignments of every kind share one table
+  //    (owner_kind says whose): a target is a group, all devices or all licensed users.
+  `
+  ALTER TABLE tenant ADD COLUMN cloud TEXT NOT NULL DEFAULT 'global';
+
+  CREATE TABLE policies (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    settings TEXT NOT NULL,
+    scheduled_actions TEXT,
+    role_scope_tag_ids TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL
+  );
+
+  CREATE TABLE assignments (
+    id TEXT PRIMARY KEY,
+    owner_kind TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    group_id TEXT,
+    created INTEGER NOT NULL
+  );
+  CREATE INDEX assignments_by_owner ON assignments(owner_id, created);
+
+  CREATE TABLE policy_states (
+    device_id TEXT NOT NULL,
+    policy_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    setting_states TEXT NOT NULL,
+    reported INTEGER NOT NULL,
+    PRIMARY KEY (device_id, policy_id)
+  );
+
+  CREATE TABLE terms (
+    id TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    title TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    acceptance_statement TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    role_scope_tag_ids TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL
+  );
+
+  CREATE TABLE terms_acceptances (
+    terms_id TEXT NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    accepted_version INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    PRIMARY KEY (terms_id, user_id)
+  );
+  `,
 ];

@@ -84,6 +84,24 @@ describe("aosp-sim serve", () => {
     expect(running.stderr()).toMatch(/devices are given http:\/\/10\.0\.2\.2:8080/);
   });
 
+  it("starts a new tenant without an MDM authority with --tenant new: profiles wait until an admin sets it", async () => {
+    running = await startServe(["--port", "0", "--tenant", "new"]);
+    const admin = (path: string, body?: unknown) =>
+      fetch(`${running!.url}${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: { authorization: `Bearer ${running!.adminToken}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const org = ((await (await admin("/beta/organization")).json()) as { value: { id: string; mobileDeviceManagementAuthority: string }[] }).value[0]!;
+    expect(org.mobileDeviceManagementAuthority).toBe("unknown");
+    const profiles = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
+    const refused = await admin(profiles, { displayName: "Factory 1 devices" });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("mdmAuthorityNotSet");
+    expect((await admin(`/beta/organization/${org.id}/setMobileDeviceManagementAuthority`, {})).status).toBe(200);
+    expect((await admin(profiles, { displayName: "Factory 1 devices" })).status).toBe(201);
+  });
+
   it("logs one line per request on stderr with --log", async () => {
     running = await startServe(["--port", "0", "--log"]);
     const address = /listening on (\S+)/.exec(running.firstLine)![1];
@@ -114,6 +132,8 @@ describe("aosp-sim serve", () => {
     [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
     [["--port", "0", "--public-url", "ftp://x"], /--public-url: "ftp:\/\/x" is not an http or https URL/],
     [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
+    [["--port", "0", "--tenant", "fresh"], /--tenant: 'fresh' is not one of ready, new/],
+    [["--port", "0", "--cloud", "china"], /--cloud: 'china' is not one of global, 21vianet/],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const result = await runCli(["serve", ...args]);
     expect(result.code).toBe(2);

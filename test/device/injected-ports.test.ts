@@ -74,6 +74,13 @@ function doubles() {
     clock,
     storage,
     camera: { capture: async () => ({ bytes: picture!, label: "test double camera" }) },
+    policy: {
+      appliedVersions: () => [],
+      apply: async () => ({ passwordSet: false }),
+      isRestricted: () => false,
+      devicePassword: () => null,
+      unlock: () => "unlocked",
+    },
     wifi: {
       async join(network, onProgress) {
         joined.push(network);
@@ -121,6 +128,8 @@ function doubles() {
       getUpdates: async () => ({ updates: [] }),
       acknowledge: async () => {},
       uploadLogs: async () => ({ incidentId: "INC1" }),
+      acceptTerms: async () => {},
+      reportPolicyStates: async () => {},
     },
     power: { factoryReset: async () => {}, resetProtectionActive: async () => false },
   };

@@ -118,10 +118,21 @@ export const ACTOR_OUTCOMES: Record<string, Outcome[]> = {
   ],
   signIn: [
     { output: { userId: "u", userPrincipalName: "a@b", displayName: "A", requiredApps: [offer(COMPANY_PORTAL_PACKAGE, 5), offer(AUTHENTICATOR_PACKAGE, 6)], at: AT } },
+    {
+      output: {
+        userId: "u",
+        userPrincipalName: "a@b",
+        displayName: "A",
+        requiredApps: [offer(COMPANY_PORTAL_PACKAGE, 5)],
+        termsAndConditions: [{ id: "t", title: "Terms", bodyText: "b", acceptanceStatement: "I accept", version: 1 }],
+        at: AT,
+      },
+    },
     { error: fail("serviceTimeout", true) },
     { error: fail("invalidCredentials") },
     { error: fail("userlessDevice") },
   ],
+  acceptTerms: [{ output: { at: AT } }, { error: fail("serviceUnavailable", true) }, { error: fail("termsVersionChanged") }],
   installApp: [
     { output: { app: { packageName: COMPANY_PORTAL_PACKAGE, versionName: "5", versionCode: 5 }, at: AT } },
     { error: fail("networkError", true) },
@@ -160,6 +171,10 @@ export const EXTERNAL_EVENTS: EventObject[] = [
   { type: "SYNC", at: AT },
   { type: "SHARE_LOGS", description: "d", at: AT },
   { type: "POWER_ON", at: AT },
+  { type: "OPEN_SCANNER", reason: "RealWear", at: AT },
+  { type: "ACCEPT_TERMS", at: AT },
+  { type: "DECLINE_TERMS", at: AT },
+  { type: "UNLOCK_LIMIT_REACHED", failures: 5, at: AT },
 ] as EventObject[];
 
 const WIFI_EVENTS: EventObject[] = [
@@ -179,11 +194,13 @@ export function serializeModelState(snapshot: SnapshotLike): string {
   const c = snapshot.context;
   return JSON.stringify({
     value: snapshot.value,
-    taps: c.tapCount,
+    // Only the welcome screen's guard counts taps; elsewhere the count would multiply the graph.
+    taps: snapshot.value === "welcome" ? c.tapCount : null,
     plan: c.plan === null ? null : { wifi: c.plan.wifi !== null, download: c.plan.download !== null, min: (c.plan.download?.minimumVersionCode ?? ALWAYS_DOWNLOAD) < ALWAYS_DOWNLOAD },
     enrolled: c.enrollment !== null,
     retry: c.retry === null ? null : [c.retry.step, c.retry.attempt],
     queue: [c.appQueue.length, c.appQueue[0]?.packageName === AGENT_PACKAGE],
+    terms: c.pendingTerms.length,
     pending: c.pendingAction?.type ?? null,
     retryable: c.failure === null ? null : userMayRetry(c.failure.code),
     agent: c.agent?.versionCode ?? null,

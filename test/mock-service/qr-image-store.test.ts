@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ServiceContext } from "../../mock-service/context.js";
 import { PackageService } from "../../mock-service/services/packages.js";
 import { ProfileService } from "../../mock-service/services/profiles.js";
+import { TenantService } from "../../mock-service/services/tenant.js";
 import { MEMORY_DB } from "../../mock-service/store/database.js";
 import { openStore, type Store } from "../../mock-service/store/index.js";
 
@@ -23,11 +24,12 @@ beforeEach(() => {
     baseUrl: () => "http://127.0.0.1:8080",
     log: () => {},
   };
+  store.tenant.ensure(() => ({ tenantId: "tenant", displayName: "t", mdmAuthority: "intune", cloud: "global", created: ctx.now() }));
   const packages = new PackageService(ctx);
   packages.seed();
   rendered = [];
   // A stand-in renderer: the PNG bytes are the text, so a test can tell which text was drawn.
-  profiles = new ProfileService(ctx, packages, async (text) => {
+  profiles = new ProfileService(ctx, packages, new TenantService(ctx), async (text) => {
     rendered.push(text);
     return Buffer.from(text, "utf8");
   });

@@ -5,16 +5,22 @@
  */
 import { InputError } from "../../protocol/errors.js";
 import { MAX_QR_BYTES, PayloadTooLargeError, renderQrPng } from "../../qr/render.js";
-import type { CameraPort, CapturedImage, ClockPort } from "../ports.js";
+import { StepError } from "../../machine/step-error.js";
+import type { CameraPort, CapturedImage, ClockPort, DevicePolicyPort } from "../ports.js";
 
 export class VirtualCamera implements CameraPort {
   constructor(
     private readonly image: CapturedImage,
     private readonly clock: ClockPort,
     private readonly focusMs = 0,
+    /** The device's policy, which may block the camera (cameraBlocked). */
+    private readonly policy?: Pick<DevicePolicyPort, "isRestricted">,
   ) {}
 
   async capture(signal: AbortSignal): Promise<CapturedImage> {
+    if (this.policy?.isRestricted("cameraBlocked")) {
+      throw new StepError("cameraBlocked", "the camera is blocked by the device's configuration policy (cameraBlocked)");
+    }
     await this.clock.sleep(this.focusMs, signal);
     return { bytes: new Uint8Array(this.image.bytes), label: this.image.label };
   }

@@ -76,6 +76,19 @@ export const signInSchema = route({
         userPrincipalName: { type: "string" },
         displayName: { type: "string" },
         requiredApps: { type: "array", items: packageOffer },
+        termsAndConditions: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              title: { type: "string" },
+              bodyText: { type: "string" },
+              acceptanceStatement: { type: "string" },
+              version: { type: "integer" },
+            },
+          },
+        },
       },
     },
     ...errors(400, 401, 403, 404, 409),
@@ -119,6 +132,22 @@ export const checkInSchema = route({
           },
         },
         updates: { type: "array", items: packageOffer },
+        configurations: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              displayName: { type: "string" },
+              version: { type: "integer" },
+              settings: {
+                type: "object",
+                additionalProperties: { type: ["boolean", "integer", "string"] },
+                description: "The aospDeviceOwnerDeviceConfiguration settings the admin set (Graph names)",
+              },
+            },
+          },
+        },
         serverDateTime: dateTime,
       },
     },
@@ -152,6 +181,63 @@ export const acknowledgeSchema = route({
     },
   },
   response: { ...noContent, ...errors(400, 401, 403, 404) },
+});
+
+export const policyStatesSchema = route({
+  summary: "Report each setting's state for the configurations the device applied",
+  params: deviceParams,
+  body: {
+    type: "object",
+    required: ["configurations"],
+    additionalProperties: false,
+    properties: {
+      configurations: {
+        type: "array",
+        maxItems: 200,
+        items: {
+          type: "object",
+          required: ["id", "version", "settings"],
+          additionalProperties: false,
+          properties: {
+            id: { type: "string", minLength: 1, maxLength: 100 },
+            version: { type: "integer", minimum: 1 },
+            settings: {
+              type: "array",
+              maxItems: 100,
+              items: {
+                type: "object",
+                required: ["setting", "state"],
+                additionalProperties: false,
+                properties: {
+                  setting: { type: "string", minLength: 1, maxLength: 100 },
+                  state: { type: "string", enum: ["compliant", "notApplicable", "error"] },
+                  currentValue: { type: "string", maxLength: 200 },
+                  reason: { type: "string", maxLength: 1000 },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  response: { ...noContent, ...errors(400, 401, 403, 404) },
+});
+
+export const acceptTermsSchema = route({
+  summary: "Record that the device's user accepted terms and conditions (the version shown)",
+  params: {
+    type: "object",
+    required: ["deviceId", "termsId"],
+    properties: { ...deviceParams.properties, termsId: { type: "string", minLength: 1, maxLength: 100 } },
+  },
+  body: {
+    type: "object",
+    required: ["version"],
+    additionalProperties: false,
+    properties: { version: { type: "integer", minimum: 1 } },
+  },
+  response: { ...noContent, ...errors(400, 401, 403, 404, 409) },
 });
 
 export const logsSchema = route({

@@ -4,9 +4,11 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type {
+  AcceptTermsRequest,
   AcknowledgeActionRequest,
   CheckInRequest,
   EnrollRequest,
+  PolicyStateReport,
   SignInRequest,
   UploadLogsRequest,
 } from "../../../agent/protocol/device-api.js";
@@ -14,7 +16,16 @@ import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
 import { requireDevice } from "../../http/auth.js";
 import type { Services } from "../../services/index.js";
 import type { DeviceRecord } from "../../store/devices.js";
-import { acknowledgeSchema, checkInSchema, enrollSchema, logsSchema, signInSchema, updatesSchema } from "./device.schema.js";
+import {
+  acceptTermsSchema,
+  acknowledgeSchema,
+  checkInSchema,
+  enrollSchema,
+  logsSchema,
+  policyStatesSchema,
+  signInSchema,
+  updatesSchema,
+} from "./device.schema.js";
 
 type DeviceParams = { Params: { deviceId: string } };
 
@@ -57,6 +68,24 @@ export function deviceRoutes(services: Services): FastifyPluginAsync {
       { schema: acknowledgeSchema, onRequest: authenticated },
       async (request, reply) => {
         devices.acknowledge(device(request), request.params.actionId, request.body);
+        return reply.code(204).send();
+      },
+    );
+
+    app.post<DeviceParams & { Body: PolicyStateReport }>(
+      `${DEVICE_API_PREFIX}/devices/:deviceId/policyStates`,
+      { schema: policyStatesSchema, onRequest: authenticated },
+      async (request, reply) => {
+        devices.reportPolicyStates(device(request), request.body);
+        return reply.code(204).send();
+      },
+    );
+
+    app.post<{ Params: { deviceId: string; termsId: string }; Body: AcceptTermsRequest }>(
+      `${DEVICE_API_PREFIX}/devices/:deviceId/termsAndConditions/:termsId/accept`,
+      { schema: acceptTermsSchema, onRequest: authenticated },
+      async (request, reply) => {
+        devices.acceptTerms(device(request), request.params.termsId, request.body.version);
         return reply.code(204).send();
       },
     );

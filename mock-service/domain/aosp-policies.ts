@@ -1,0 +1,129 @@
+/**
+ * The two AOSP policy types the service keeps, as data: their Graph @odata.type, the entity set
+ * they live in, and each setting's type and documented range. Routes build their JSON schemas
+ * from it; the service stores only the settings an admin set.
+ */
+import type {
+  AospDeviceOwnerCompliancePolicy,
+  AospDeviceOwnerDeviceConfiguration,
+  DeviceCompliancePolicy,
+  DeviceConfiguration,
+} from "@microsoft/microsoft-graph-types-beta";
+import { PASSWORD_REQUIRED_TYPES } from "../../agent/protocol/aosp-policy.js";
+import type { PolicyKind } from "../store/policies.js";
+
+export type SettingSpec =
+  | { type: "boolean"; label: string }
+  | { type: "integer"; label: string; minimum: number; maximum: number }
+  | { type: "string"; label: string; enum?: readonly string[]; pattern?: string; maxLength: number };
+
+/**
+ * The properties a Graph type adds to its base type: the settings tables below must name exactly
+ * these (Microsoft's own typings check the spelling at compile time).
+ */
+type OwnSettings<T, Base> = Record<Exclude<keyof T, keyof Base>, SettingSpec>;
+
+export interface PolicyType {
+  kind: PolicyKind;
+  /** Graph's @odata.type of the AOSP policy. */
+  odataType: string;
+  /** The collection under /beta/deviceManagement. */
+  entitySet: "deviceConfigurations" | "deviceCompliancePolicies";
+  /** What an error message calls one. */
+  noun: string;
+  settings: Record<string, SettingSpec>;
+}
+
+const INT32_MAX = 2_147_483_647;
+const boolean = (label: string): SettingSpec => ({ type: "boolean", label });
+const passwordType: SettingSpec = { type: "string", label: "Required password type", enum: PASSWORD_REQUIRED_TYPES, maxLength: 40 };
+const passwordLength: SettingSpec = { type: "integer", label: "Minimum password length", minimum: 4, maximum: 16 };
+const version = (label: string): SettingSpec => ({ type: "string", label, maxLength: 32, pattern: "^[0-9]+(\\.[0-9]+){0,3}$" });
+
+const CONFIGURATION_SETTINGS: OwnSettings<AospDeviceOwnerDeviceConfiguration, DeviceConfiguration> = {
+  appsBlockInstallFromUnknownSources: boolean("Block installing apps from unknown sources"),
+  bluetoothBlockConfiguration: boolean("Block Bluetooth configuration"),
+  bluetoothBlocked: boolean("Block Bluetooth"),
+  cameraBlocked: boolean("Block camera"),
+  factoryResetBlocked: boolean("Block factory reset"),
+  passwordMinimumLength: passwordLength,
+  passwordMinutesOfInactivityBeforeScreenTimeout: {
+    type: "integer",
+    label: "Minutes of inactivity before the screen times out",
+    minimum: 1,
+    maximum: INT32_MAX,
+  },
+  passwordRequiredType: passwordType,
+  passwordSignInFailureCountBeforeFactoryReset: {
+    type: "integer",
+    label: "Sign-in failures before factory reset",
+    minimum: 4,
+    maximum: 11,
+  },
+  screenCaptureBlocked: boolean("Block screen capture"),
+  securityAllowDebuggingFeatures: boolean("Allow debugging features"),
+  storageBlockExternalMedia: boolean("Block external media"),
+  storageBlockUsbFileTransfer: boolean("Block USB file transfer"),
+  wifiBlockEditConfigurations: boolean("Block editing Wi-Fi settings"),
+};
+
+export const CONFIGURATION_TYPE: PolicyType = {
+  kind: "configuration",
+  odataType: "#microsoft.graph.aospDeviceOwnerDeviceConfiguration",
+  entitySet: "deviceConfigurations",
+  noun: "deviceConfiguration",
+  settings: CONFIGURATION_SETTINGS,
+};
+
+const COMPLIANCE_SETTINGS: OwnSettings<AospDeviceOwnerCompliancePolicy, DeviceCompliancePolicy> = {
+  minAndroidSecurityPatchLevel: {
+    type: "string",
+    label: "Minimum security patch level",
+    maxLength: 10,
+    pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+  },
+  osMaximumVersion: version("Maximum OS version"),
+  osMinimumVersion: version("Minimum OS version"),
+  passwordMinimumLength: passwordLength,
+  passwordMinutesOfInactivityBeforeLock: {
+    type: "integer",
+    label: "Minutes of inactivity before a password is required",
+    minimum: 1,
+    maximum: 8640,
+  },
+  passwordRequired: boolean("Require a password to unlock"),
+  passwordRequiredType: passwordType,
+  securityBlockJailbrokenDevices: boolean("Block rooted devices"),
+  storageRequireEncryption: boolean("Require encryption"),
+};
+
+export const COMPLIANCE_TYPE: PolicyType = {
+  kind: "compliance",
+  odataType: "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
+  entitySet: "deviceCompliancePolicies",
+  noun: "deviceCompliancePolicy",
+  settings: COMPLIANCE_SETTINGS,
+};
+
+export const POLICY_TYPES: Record<PolicyKind, PolicyType> = {
+  configuration: CONFIGURATION_TYPE,
+  compliance: COMPLIANCE_TYPE,
+};
+
+/** The JSON schema of one setting: its type or null (null clears it). */
+export function settingSchema(spec: SettingSpec): Record<string, unknown> {
+  switch (spec.type) {
+    case "boolean":
+      return { type: ["boolean", "null"], description: spec.label };
+    case "integer":
+      return { type: ["integer", "null"], minimum: spec.minimum, maximum: spec.maximum, description: `${spec.label} (${spec.minimum}..${spec.maximum})` };
+    case "string":
+      return {
+        type: ["string", "null"],
+        maxLength: spec.maxLength,
+        ...(spec.enum ? { enum: [...spec.enum, null] } : {}),
+        ...(spec.pattern ? { pattern: spec.pattern } : {}),
+        description: spec.label,
+      };
+  }
+}

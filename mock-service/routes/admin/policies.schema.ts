@@ -1,0 +1,180 @@
+/**
+ * Schemas of /beta/deviceManagement/deviceConfigurations and deviceCompliancePolicies (the AOSP
+ * types only) and of the per-device states under managedDevices, built from the policy types'
+ * settings (domain/aosp-policies.ts).
+ */
+import { type PolicyType, settingSchema } from "../../domain/aosp-policies.js";
+import { adminSecurity, dateTime, errors, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
+import { assignmentInputSchema, assignmentSchema, warningsProperty } from "./assignments.schema.js";
+
+function settingsSchemas(type: PolicyType): Record<string, object> {
+  return Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, settingSchema(spec)]));
+}
+
+const scheduledActionSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    "@odata.type": { type: "string", maxLength: 200 },
+    id: { type: "string", maxLength: 200 },
+    ruleName: { type: ["string", "null"], maxLength: 200 },
+    scheduledActionConfigurations: {
+      type: "array",
+      maxItems: 20,
+      items: {
+        type: "object",
+        required: ["actionType"],
+        additionalProperties: false,
+        properties: {
+          "@odata.type": { type: "string", maxLength: 200 },
+          id: { type: "string", maxLength: 200 },
+          actionType: {
+            type: "string",
+            enum: ["noAction", "notification", "block", "retire", "wipe", "removeResourceAccessProfiles", "pushNotification", "remoteLock"],
+          },
+          gracePeriodHours: { type: "integer", minimum: 0, maximum: 8760 },
+          notificationTemplateId: { type: ["string", "null"], maxLength: 200 },
+          notificationMessageCCList: { type: ["array", "null"], maxItems: 50, items: { type: "string", maxLength: 200 } },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The schemas of one policy family. */
+export function policySchemas(type: PolicyType) {
+  const tag = type.kind === "configuration" ? "admin: device configurations" : "admin: compliance policies";
+  const route = routeFamily(tag, adminSecurity);
+  const settings = settingsSchemas(type);
+  const entity = {
+    type: "object",
+    properties: {
+      "@odata.context": { type: "string" },
+      "@odata.type": { type: "string" },
+      id: { type: "string" },
+      displayName: { type: "string" },
+      description: { type: ["string", "null"] },
+      version: { type: "integer" },
+      createdDateTime: dateTime,
+      lastModifiedDateTime: dateTime,
+      roleScopeTagIds: { type: "array", items: { type: "string" } },
+      ...(type.kind === "configuration" ? { supportsScopeTags: { type: "boolean" } } : {}),
+      ...settings,
+      ...warningsProperty,
+    },
+  } as const;
+  const common = {
+    "@odata.type": { type: "string", maxLength: 200, description: `${type.odataType} (required on create)` },
+    displayName: { type: "string", maxLength: 256 },
+    description: { type: ["string", "null"], maxLength: 1024 },
+    roleScopeTagIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 40 } },
+    // Read-only properties a GET-modify-PATCH round trip sends back are accepted and ignored.
+    id: { type: "string", maxLength: 200 },
+    version: { type: "integer" },
+    createdDateTime: { type: "string", maxLength: 40 },
+    lastModifiedDateTime: { type: "string", maxLength: 40 },
+    supportsScopeTags: { type: "boolean" },
+    ...settings,
+  };
+  const body = {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      ...common,
+      ...(type.kind === "compliance" ? { scheduledActionsForRule: { type: "array", maxItems: 20, items: scheduledActionSchema } } : {}),
+    },
+  };
+  return {
+    create: route({
+      summary: `Create a ${type.odataType.replace("#microsoft.graph.", "")}${type.kind === "compliance" ? " (scheduledActionsForRule required)" : ""}`,
+      body,
+      response: { 201: entity, ...errors(400, 401, 413, 415) },
+    }),
+    list: route({ summary: `List ${type.entitySet}`, response: { 200: listOf(entity), ...errors(400, 401) } }),
+    get: route({ summary: `Get one of ${type.entitySet}`, params: idParams, response: { 200: entity, ...errors(401, 404) } }),
+    patch: route({
+      summary: "Update settings (the version goes up; devices apply it at their next check-in)",
+      params: idParams,
+      body,
+      response: { 200: entity, ...errors(400, 401, 404) },
+    }),
+    delete: route({ summary: `Delete one of ${type.entitySet}`, params: idParams, response: { ...noContent, ...errors(401, 404) } }),
+    assign: route({
+      summary: "Assign to groups, all devices or all licensed users (replaces the assignments)",
+      params: idParams,
+      body: {
+        type: "object",
+        required: ["assignments"],
+        additionalProperties: false,
+        properties: { assignments: { type: "array", maxItems: 100, items: assignmentInputSchema } },
+      },
+      response: {
+        200: { type: "object", properties: { "@odata.context": { type: "string" }, value: { type: "array", items: assignmentSchema }, ...warningsProperty } },
+        ...errors(400, 401, 404),
+      },
+    }),
+    assignments: route({
+      summary: "The policy's assignments",
+      params: idParams,
+      response: { 200: listOf(assignmentSchema), ...errors(401, 404) },
+    }),
+    ...(type.kind === "compliance"
+      ? {
+          scheduledActions: route({
+            summary: "The policy's scheduled actions per rule",
+            params: idParams,
+            response: { 200: listOf(scheduledActionSchema), ...errors(401, 404) },
+          }),
+        }
+      : {}),
+  };
+}
+
+const settingStateSchema = {
+  type: "object",
+  properties: {
+    setting: { type: "string" },
+    settingName: { type: "string" },
+    instanceDisplayName: { type: ["string", "null"] },
+    state: { type: "string" },
+    currentValue: { type: ["string", "null"] },
+    errorCode: { type: "integer" },
+    errorDescription: { type: ["string", "null"] },
+    userId: { type: ["string", "null"] },
+    userPrincipalName: { type: ["string", "null"] },
+    sources: {
+      type: "array",
+      items: { type: "object", properties: { id: { type: "string" }, displayName: { type: "string" }, sourceType: { type: "string" } } },
+    },
+  },
+} as const;
+
+const policyStateSchema = {
+  type: "object",
+  properties: {
+    "@odata.type": { type: "string" },
+    id: { type: "string" },
+    displayName: { type: "string" },
+    version: { type: "integer" },
+    platformType: { type: "string" },
+    state: { type: "string" },
+    settingCount: { type: "integer" },
+    settingStates: { type: "array", items: settingStateSchema },
+    userId: { type: ["string", "null"] },
+    userPrincipalName: { type: ["string", "null"] },
+  },
+} as const;
+
+const deviceRoute = routeFamily("admin: managed devices", adminSecurity);
+
+export const deviceConfigurationStatesSchema = deviceRoute({
+  summary: "The configurations assigned to a device and each setting's state, as the device reported it",
+  params: idParams,
+  response: { 200: listOf(policyStateSchema), ...errors(401, 404) },
+});
+
+export const deviceCompliancePolicyStatesSchema = deviceRoute({
+  summary: "The compliance policies assigned to a device (state unknown: AOSP has no compliance reporting)",
+  params: idParams,
+  response: { 200: listOf(policyStateSchema), ...errors(401, 404) },
+});

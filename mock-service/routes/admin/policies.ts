@@ -1,0 +1,202 @@
+/**
+ * /beta/deviceManagement/deviceConfigurations and /beta/deviceManagement/deviceCompliancePolicies
+ * (the AOSP types), their assign action and assignments, and what an admin reads per device:
+ * managedDevices/{id}/deviceConfigurationStates and deviceCompliancePolicyStates.
+ */
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { SettingStateReport } from "../../../agent/protocol/device-api.js";
+import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
+import { iso } from "../../context.js";
+import { POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
+import { entityEnvelope, listEnvelope } from "../../http/odata.js";
+import { graphTarget } from "../../services/assignments.js";
+import type { Services } from "../../services/index.js";
+import type { PolicyInput, PolicyStateView } from "../../services/policies.js";
+import type { AssignmentInput } from "../../services/assignments.js";
+import type { AssignmentRecord } from "../../store/assignments.js";
+import type { DeviceView } from "../../store/devices.js";
+import type { PolicyRecord } from "../../store/policies.js";
+import { WARNINGS_ANNOTATION } from "./assignments.schema.js";
+import { deviceCompliancePolicyStatesSchema, deviceConfigurationStatesSchema, policySchemas } from "./policies.schema.js";
+
+type IdParams = { Params: { id: string } };
+
+/** Graph's shape of a policy: its common properties, then every setting of its type (null when not set). */
+function graphPolicy(type: PolicyType, policy: PolicyRecord): Record<string, unknown> {
+  return {
+    "@odata.type": type.odataType,
+    id: policy.id,
+    displayName: policy.displayName,
+    description: policy.description,
+    version: policy.version,
+    createdDateTime: iso(policy.created),
+    lastModifiedDateTime: iso(policy.modified),
+    roleScopeTagIds: policy.roleScopeTagIds,
+    ...(type.kind === "configuration" ? { supportsScopeTags: true } : {}),
+    ...Object.fromEntries(Object.keys(type.settings).map((name) => [name, policy.settings[name] ?? null])),
+  };
+}
+
+function graphAssignment(type: PolicyType, a: AssignmentRecord): Record<string, unknown> {
+  const configuration = type.kind === "configuration";
+  return {
+    "@odata.type": configuration ? "#microsoft.graph.deviceConfigurationAssignment" : "#microsoft.graph.deviceCompliancePolicyAssignment",
+    id: a.id,
+    ...(configuration ? { intent: "apply" } : {}),
+    source: "direct",
+    sourceId: a.ownerId,
+    target: graphTarget(a),
+  };
+}
+
+/** Warnings go into the body (an instance annotation) and into Warning headers, where HTTP tools show them. */
+function withWarnings<T extends object>(reply: FastifyReply, body: T, warnings: string[]): T {
+  if (warnings.length === 0) return body;
+  reply.header("Warning", warnings.map((w) => `299 aosp-sim "${w.replaceAll('"', "'")}"`));
+  return { ...body, [WARNINGS_ANNOTATION]: warnings };
+}
+
+function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync {
+  const { policies, ctx } = services;
+  const path = `/beta/deviceManagement/${type.entitySet}`;
+  const entitySet = `deviceManagement/${type.entitySet}`;
+  const schemas = policySchemas(type);
+  const entity = (policy: PolicyRecord) => entityEnvelope(ctx.baseUrl(), entitySet, graphPolicy(type, policy));
+
+  return async (app) => {
+    app.post<{ Body: PolicyInput }>(path, { schema: schemas.create }, async (request, reply) => {
+      const policy = policies.create(type.kind, request.body);
+      reply.code(201).header("Location", `${ctx.baseUrl()}${path}/${policy.id}`);
+      return entity(policy);
+    });
+
+    app.get(path, { schema: schemas.list }, async () =>
+      listEnvelope(ctx.baseUrl(), entitySet, policies.list(type.kind).map((p) => graphPolicy(type, p))),
+    );
+
+    app.get<IdParams>(`${path}/:id`, { schema: schemas.get }, async (request) => entity(policies.get(type.kind, request.params.id)));
+
+    app.patch<IdParams & { Body: PolicyInput }>(`${path}/:id`, { schema: schemas.patch }, async (request, reply) => {
+      const policy = policies.update(type.kind, request.params.id, request.body);
+      return withWarnings(reply, entity(policy), policies.warningsFor(policy));
+    });
+
+    app.delete<IdParams>(`${path}/:id`, { schema: schemas.delete }, async (request, reply) => {
+      policies.delete(type.kind, request.params.id);
+      return reply.code(204).send();
+    });
+
+    app.post<IdParams & { Body: { assignments: AssignmentInput[] } }>(
+      `${path}/:id/assign`,
+      { schema: schemas.assign },
+      async (request, reply) => {
+        const { assignments, warnings } = policies.assign(type.kind, request.params.id, request.body.assignments);
+        const body = listEnvelope(ctx.baseUrl(), "Collection(microsoft.graph.deviceConfigurationAssignment)", assignments.map((a) => graphAssignment(type, a)));
+        return withWarnings(reply, body, warnings);
+      },
+    );
+
+    app.get<IdParams>(`${path}/:id/assignments`, { schema: schemas.assignments }, async (request) =>
+      listEnvelope(
+        ctx.baseUrl(),
+        `${entitySet}('${request.params.id}')/assignments`,
+        policies.assignmentsOf(type.kind, request.params.id).map((a) => graphAssignment(type, a)),
+      ),
+    );
+
+    if (schemas.scheduledActions) {
+      app.get<IdParams>(`${path}/:id/scheduledActionsForRule`, { schema: schemas.scheduledActions }, async (request) =>
+        listEnvelope(
+          ctx.baseUrl(),
+          `${entitySet}('${request.params.id}')/scheduledActionsForRule`,
+          policies.get(type.kind, request.params.id).scheduledActions ?? [],
+        ),
+      );
+    }
+  };
+}
+
+/** The state of a whole policy from its settings' states: an error wins, then an applied setting. */
+function overallState(settings: readonly SettingStateReport[]): string {
+  if (settings.some((s) => s.state === "error")) return "error";
+  if (settings.some((s) => s.state === "compliant")) return "compliant";
+  return settings.length === 0 ? "unknown" : "notApplicable";
+}
+
+function graphSettingState(
+  type: PolicyType,
+  policy: PolicyRecord,
+  device: DeviceView,
+  setting: string,
+  state: string,
+  currentValue: string | null,
+  errorDescription: string | null,
+): Record<string, unknown> {
+  return {
+    setting,
+    settingName: type.settings[setting]?.label ?? setting,
+    instanceDisplayName: null,
+    state,
+    currentValue,
+    errorCode: 0,
+    errorDescription,
+    userId: device.userId,
+    userPrincipalName: device.userPrincipalName,
+    sources: [{ id: policy.id, displayName: policy.displayName, sourceType: type.kind === "configuration" ? "deviceConfiguration" : "deviceIntent" }],
+  };
+}
+
+function graphPolicyState(type: PolicyType, view: PolicyStateView, device: DeviceView): Record<string, unknown> {
+  const { policy, state } = view;
+  const settingCount = Object.keys(policy.settings).length;
+  let overall: string;
+  let settingStates: Record<string, unknown>[];
+  if (type.kind === "compliance") {
+    // No verdict is invented: AOSP devices do not report compliance.
+    overall = "unknown";
+    settingStates = Object.keys(policy.settings).map((s) =>
+      graphSettingState(type, policy, device, s, "unknown", null, COMPLIANCE_REPORTING_UNAVAILABLE),
+    );
+  } else if (state === undefined) {
+    // Assigned, not yet received: the device applies it at its next check-in.
+    overall = "unknown";
+    settingStates = [];
+  } else {
+    overall = overallState(state.settings);
+    settingStates = state.settings.map((s) =>
+      graphSettingState(type, policy, device, s.setting, s.state, s.currentValue ?? null, s.reason ?? null),
+    );
+  }
+  return {
+    "@odata.type": type.kind === "configuration" ? "#microsoft.graph.deviceConfigurationState" : "#microsoft.graph.deviceCompliancePolicyState",
+    id: policy.id,
+    displayName: policy.displayName,
+    version: state?.version ?? policy.version,
+    platformType: "androidAOSP",
+    state: overall,
+    settingCount,
+    settingStates,
+    userId: device.userId,
+    userPrincipalName: device.userPrincipalName,
+  };
+}
+
+export function policyRoutes(services: Services): FastifyPluginAsync {
+  const { devices, policies, ctx } = services;
+  const devicesPath = "/beta/deviceManagement/managedDevices";
+  return async (app) => {
+    await app.register(policyFamily(services, POLICY_TYPES.configuration));
+    await app.register(policyFamily(services, POLICY_TYPES.compliance));
+
+    for (const [segment, type, schema] of [
+      ["deviceConfigurationStates", POLICY_TYPES.configuration, deviceConfigurationStatesSchema],
+      ["deviceCompliancePolicyStates", POLICY_TYPES.compliance, deviceCompliancePolicyStatesSchema],
+    ] as const) {
+      app.get<IdParams>(`${devicesPath}/:id/${segment}`, { schema }, async (request) => {
+        const device = devices.visible(request.params.id);
+        const states = policies.statesOf(type.kind, device).map((view) => graphPolicyState(type, view, device));
+        return listEnvelope(ctx.baseUrl(), `deviceManagement/managedDevices('${device.id}')/${segment}`, states);
+      });
+    }
+  };
+}

@@ -1,0 +1,105 @@
+/** Schemas of /beta/deviceManagement/termsAndConditions (Graph beta names). */
+import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { assignmentInputSchema, targetSchema } from "./assignments.schema.js";
+
+export const termsSchema = {
+  type: "object",
+  properties: {
+    "@odata.context": { type: "string" },
+    "@odata.type": { type: "string" },
+    id: { type: "string" },
+    displayName: { type: "string" },
+    description: { type: ["string", "null"] },
+    title: { type: "string" },
+    bodyText: { type: "string" },
+    acceptanceStatement: { type: "string" },
+    version: { type: "integer" },
+    roleScopeTagIds: { type: "array", items: { type: "string" } },
+    createdDateTime: dateTime,
+    lastModifiedDateTime: dateTime,
+    modifiedDateTime: dateTime,
+  },
+} as const;
+
+const writable = {
+  ...odataTypeProperty,
+  displayName: { type: "string", maxLength: 256 },
+  description: { type: ["string", "null"], maxLength: 1024 },
+  title: { type: "string", maxLength: 256 },
+  bodyText: { type: "string", maxLength: 64 * 1024 },
+  acceptanceStatement: { type: "string", maxLength: 1024 },
+  version: { type: "integer", minimum: 1, maximum: 2_147_483_647, description: "Raise it to make users accept again" },
+  roleScopeTagIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 40 } },
+  // Read-only properties a GET-modify-PATCH round trip sends back are accepted and ignored.
+  id: { type: "string", maxLength: 200 },
+  createdDateTime: { type: "string", maxLength: 40 },
+  lastModifiedDateTime: { type: "string", maxLength: 40 },
+  modifiedDateTime: { type: "string", maxLength: 40 },
+} as const;
+
+const assignmentSchema = {
+  type: "object",
+  properties: { "@odata.type": { type: "string" }, id: { type: "string" }, target: targetSchema },
+} as const;
+
+const acceptanceSchema = {
+  type: "object",
+  properties: {
+    "@odata.type": { type: "string" },
+    id: { type: "string" },
+    userDisplayName: { type: ["string", "null"] },
+    userPrincipalName: { type: ["string", "null"] },
+    acceptedVersion: { type: "integer" },
+    acceptedDateTime: dateTime,
+  },
+} as const;
+
+const route = routeFamily("admin: terms and conditions", adminSecurity);
+
+export const createTermsSchema = route({
+  summary: "Create terms and conditions (displayName, title, bodyText, acceptanceStatement)",
+  body: { type: "object", additionalProperties: false, properties: writable },
+  response: { 201: termsSchema, ...errors(400, 401, 413, 415) },
+});
+
+export const listTermsSchema = route({ summary: "List terms and conditions", response: { 200: listOf(termsSchema), ...errors(400, 401) } });
+
+export const getTermsSchema = route({ summary: "Get terms and conditions", params: idParams, response: { 200: termsSchema, ...errors(401, 404) } });
+
+export const patchTermsSchema = route({
+  summary: "Update terms and conditions (raise version to make users accept again)",
+  params: idParams,
+  body: { type: "object", additionalProperties: false, properties: writable },
+  response: { 200: termsSchema, ...errors(400, 401, 404) },
+});
+
+export const deleteTermsSchema = route({ summary: "Delete terms and conditions", params: idParams, response: { ...noContent, ...errors(401, 404) } });
+
+export const createTermsAssignmentSchema = route({
+  summary: "Assign the terms to a user group or all licensed users",
+  params: idParams,
+  body: assignmentInputSchema,
+  response: { 201: assignmentSchema, ...errors(400, 401, 404) },
+});
+
+export const listTermsAssignmentsSchema = route({
+  summary: "The terms' assignments",
+  params: idParams,
+  response: { 200: listOf(assignmentSchema), ...errors(401, 404) },
+});
+
+export const deleteTermsAssignmentSchema = route({
+  summary: "Remove an assignment",
+  params: {
+    type: "object",
+    required: ["id", "assignmentId"],
+    properties: { id: { type: "string", maxLength: 200 }, assignmentId: { type: "string", maxLength: 500 } },
+  },
+  response: { ...noContent, ...errors(401, 404) },
+});
+
+export const acceptanceStatusesSchema = route({
+  summary: "Who accepted which version of the terms, and when",
+  params: idParams,
+  response: { 200: listOf(acceptanceSchema), ...errors(401, 404) },
+});

@@ -1,0 +1,114 @@
+/**
+ * /beta/deviceManagement/termsAndConditions: terms users accept on their device after signing
+ * in, before the apps install; their assignments (user groups, all licensed users) and
+ * acceptanceStatuses (who accepted which version).
+ */
+import type { FastifyPluginAsync } from "fastify";
+import { iso } from "../../context.js";
+import { entityEnvelope, listEnvelope } from "../../http/odata.js";
+import { type AssignmentInput, graphTarget } from "../../services/assignments.js";
+import type { Services } from "../../services/index.js";
+import type { TermsInput } from "../../services/terms.js";
+import type { AssignmentRecord } from "../../store/assignments.js";
+import type { TermsRecord } from "../../store/terms.js";
+import {
+  acceptanceStatusesSchema,
+  createTermsAssignmentSchema,
+  createTermsSchema,
+  deleteTermsAssignmentSchema,
+  deleteTermsSchema,
+  getTermsSchema,
+  listTermsAssignmentsSchema,
+  listTermsSchema,
+  patchTermsSchema,
+} from "./terms.schema.js";
+
+const PATH = "/beta/deviceManagement/termsAndConditions";
+const ENTITY_SET = "deviceManagement/termsAndConditions";
+
+type IdParams = { Params: { id: string } };
+
+function graphTerms(terms: TermsRecord): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.termsAndConditions",
+    id: terms.id,
+    displayName: terms.displayName,
+    description: terms.description,
+    title: terms.title,
+    bodyText: terms.bodyText,
+    acceptanceStatement: terms.acceptanceStatement,
+    version: terms.version,
+    roleScopeTagIds: terms.roleScopeTagIds,
+    createdDateTime: iso(terms.created),
+    lastModifiedDateTime: iso(terms.modified),
+    modifiedDateTime: iso(terms.modified),
+  };
+}
+
+function graphAssignment(a: AssignmentRecord): Record<string, unknown> {
+  return { "@odata.type": "#microsoft.graph.termsAndConditionsAssignment", id: a.id, target: graphTarget(a) };
+}
+
+export function termsRoutes(services: Services): FastifyPluginAsync {
+  const { terms, ctx } = services;
+  const entity = (t: TermsRecord) => entityEnvelope(ctx.baseUrl(), ENTITY_SET, graphTerms(t));
+
+  return async (app) => {
+    app.post<{ Body: TermsInput }>(PATH, { schema: createTermsSchema }, async (request, reply) => {
+      const created = terms.create(request.body);
+      reply.code(201).header("Location", `${ctx.baseUrl()}${PATH}/${created.id}`);
+      return entity(created);
+    });
+
+    app.get(PATH, { schema: listTermsSchema }, async () => listEnvelope(ctx.baseUrl(), ENTITY_SET, terms.list().map(graphTerms)));
+
+    app.get<IdParams>(`${PATH}/:id`, { schema: getTermsSchema }, async (request) => entity(terms.get(request.params.id)));
+
+    app.patch<IdParams & { Body: TermsInput }>(`${PATH}/:id`, { schema: patchTermsSchema }, async (request) =>
+      entity(terms.update(request.params.id, request.body)),
+    );
+
+    app.delete<IdParams>(`${PATH}/:id`, { schema: deleteTermsSchema }, async (request, reply) => {
+      terms.delete(request.params.id);
+      return reply.code(204).send();
+    });
+
+    app.post<IdParams & { Body: AssignmentInput }>(
+      `${PATH}/:id/assignments`,
+      { schema: createTermsAssignmentSchema },
+      async (request, reply) => {
+        const assignment = terms.addAssignment(request.params.id, request.body);
+        reply.code(201);
+        return entityEnvelope(ctx.baseUrl(), `${ENTITY_SET}('${request.params.id}')/assignments`, graphAssignment(assignment));
+      },
+    );
+
+    app.get<IdParams>(`${PATH}/:id/assignments`, { schema: listTermsAssignmentsSchema }, async (request) =>
+      listEnvelope(ctx.baseUrl(), `${ENTITY_SET}('${request.params.id}')/assignments`, terms.assignmentsOf(request.params.id).map(graphAssignment)),
+    );
+
+    app.delete<{ Params: { id: string; assignmentId: string } }>(
+      `${PATH}/:id/assignments/:assignmentId`,
+      { schema: deleteTermsAssignmentSchema },
+      async (request, reply) => {
+        terms.removeAssignment(request.params.id, request.params.assignmentId);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get<IdParams>(`${PATH}/:id/acceptanceStatuses`, { schema: acceptanceStatusesSchema }, async (request) => {
+      const statuses = terms.acceptanceStatuses(request.params.id).map((a) => {
+        const user = ctx.store.users.get(a.userId);
+        return {
+          "@odata.type": "#microsoft.graph.termsAndConditionsAcceptanceStatus",
+          id: `${a.termsId}_${a.userId}`,
+          userDisplayName: user?.displayName ?? null,
+          userPrincipalName: user?.userPrincipalName ?? null,
+          acceptedVersion: a.acceptedVersion,
+          acceptedDateTime: iso(a.accepted),
+        };
+      });
+      return listEnvelope(ctx.baseUrl(), `${ENTITY_SET}('${request.params.id}')/acceptanceStatuses`, statuses);
+    });
+  };
+}

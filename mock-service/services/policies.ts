@@ -1,0 +1,233 @@
+/**
+ * AOSP device configuration and compliance policies (Graph aospDeviceOwnerDeviceConfiguration
+ * and aospDeviceOwnerCompliancePolicy): create, read, update (each change raises the version),
+ * delete, assign to groups; the configurations a device receives at check-in and the states it
+ * reports back; and what an admin reads per device. The seed's limits hold: an unenforceable
+ * password type is accepted but the admin is told at assignment that it will not take effect,
+ * and compliance policies get no verdict (AOSP has no compliance reporting).
+ */
+import { randomUUID } from "node:crypto";
+import type { AssignedConfiguration, PolicyStateReport } from "../../agent/protocol/device-api.js";
+import {
+  COMPLIANCE_REPORTING_UNAVAILABLE,
+  isEnforceablePasswordType,
+  type PasswordRequiredType,
+  unenforceablePasswordReason,
+} from "../../agent/protocol/aosp-policy.js";
+import type { ServiceContext } from "../context.js";
+import { POLICY_TYPES, type PolicyType } from "../domain/aosp-policies.js";
+import { badRequest, itemNotFound } from "../http/errors.js";
+import type { AssignmentRecord, TargetType } from "../store/assignments.js";
+import type { DeviceRecord } from "../store/devices.js";
+import type { PolicyKind, PolicyRecord, PolicySettings, PolicyStateRecord } from "../store/policies.js";
+import type { AssignmentInput, AssignmentService } from "./assignments.js";
+
+/** What an admin sends: the common properties, and the type's settings by their Graph names. */
+export interface PolicyInput {
+  "@odata.type"?: string;
+  displayName?: string;
+  description?: string | null;
+  roleScopeTagIds?: string[];
+  scheduledActionsForRule?: unknown[];
+  [setting: string]: unknown;
+}
+
+const POLICY_TARGETS: readonly TargetType[] = [
+  "groupAssignmentTarget",
+  "exclusionGroupAssignmentTarget",
+  "allDevicesAssignmentTarget",
+  "allLicensedUsersAssignmentTarget",
+];
+
+/** One policy's state on one device, as the admin reads it (Graph's deviceConfigurationState). */
+export interface PolicyStateView {
+  policy: PolicyRecord;
+  state: PolicyStateRecord | undefined;
+}
+
+export class PolicyService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly assignments: AssignmentService,
+  ) {}
+
+  create(kind: PolicyKind, input: PolicyInput): PolicyRecord {
+    const type = POLICY_TYPES[kind];
+    if (input["@odata.type"] !== type.odataType) {
+      throw badRequest(
+        `"@odata.type" must be "${type.odataType}": this service keeps only Android (AOSP) ${type.entitySet}${input["@odata.type"] === undefined ? "" : ` (got "${String(input["@odata.type"])}")`}`,
+      );
+    }
+    const displayName = (input.displayName ?? "").trim();
+    if (displayName === "") throw badRequest('"displayName" is required: give the policy a name');
+    let scheduledActions: unknown[] | null = null;
+    if (kind === "compliance") {
+      // Graph: "a required property when creating any individual per-platform compliance policies".
+      if (!input.scheduledActionsForRule || input.scheduledActionsForRule.length === 0) {
+        throw badRequest(
+          '"scheduledActionsForRule" is required when creating a compliance policy, e.g. [{"ruleName": "PasswordRequired", "scheduledActionConfigurations": [{"actionType": "block", "gracePeriodHours": 0}]}]',
+        );
+      }
+      scheduledActions = input.scheduledActionsForRule.map((rule) => withIds(rule));
+    }
+    const now = this.ctx.now();
+    const policy: PolicyRecord = {
+      id: randomUUID(),
+      kind,
+      displayName,
+      description: input.description ?? null,
+      settings: settingsOf(type, input, {}),
+      scheduledActions,
+      roleScopeTagIds: input.roleScopeTagIds ?? ["0"],
+      version: 1,
+      created: now,
+      modified: now,
+    };
+    this.ctx.store.policies.insert(policy);
+    return policy;
+  }
+
+  get(kind: PolicyKind, id: string): PolicyRecord {
+    const policy = this.ctx.store.policies.get(id);
+    if (!policy || policy.kind !== kind) throw itemNotFound(POLICY_TYPES[kind].noun, id);
+    return policy;
+  }
+
+  list(kind: PolicyKind): PolicyRecord[] {
+    return this.ctx.store.policies.list(kind);
+  }
+
+  /** PATCH: the settings given change (null clears one); the version goes up so devices apply it again. */
+  update(kind: PolicyKind, id: string, patch: PolicyInput): PolicyRecord {
+    const current = this.get(kind, id);
+    const type = POLICY_TYPES[kind];
+    if (patch["@odata.type"] !== undefined && patch["@odata.type"] !== type.odataType) {
+      throw badRequest(`"@odata.type" cannot change: this policy is a ${type.odataType}`);
+    }
+    if (patch.scheduledActionsForRule !== undefined) {
+      throw badRequest("scheduledActionsForRule is set when the policy is created; change it through scheduleActionsForRules");
+    }
+    const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
+    if (displayName === "") throw badRequest('"displayName" must not be empty');
+    const updated: PolicyRecord = {
+      ...current,
+      displayName,
+      description: patch.description === undefined ? current.description : patch.description,
+      roleScopeTagIds: patch.roleScopeTagIds ?? current.roleScopeTagIds,
+      settings: settingsOf(type, patch, current.settings),
+      version: current.version + 1,
+      modified: this.ctx.now(),
+    };
+    this.ctx.store.policies.save(updated);
+    return updated;
+  }
+
+  delete(kind: PolicyKind, id: string): void {
+    this.get(kind, id);
+    this.ctx.store.transaction(() => {
+      this.ctx.store.assignments.deleteAllOf(id);
+      this.ctx.store.policies.delete(id);
+    });
+  }
+
+  /** The assign action: the given assignments replace the policy's (an empty list unassigns it). */
+  assign(kind: PolicyKind, id: string, inputs: AssignmentInput[]): { assignments: AssignmentRecord[]; warnings: string[] } {
+    const policy = this.get(kind, id);
+    const records = this.assignments.build(kind, id, inputs, POLICY_TARGETS);
+    this.ctx.store.transaction(() => {
+      this.ctx.store.assignments.deleteAllOf(id);
+      for (const record of records) this.ctx.store.assignments.insert(record);
+    });
+    return { assignments: records, warnings: records.length === 0 ? [] : limitations(policy) };
+  }
+
+  assignmentsOf(kind: PolicyKind, id: string): AssignmentRecord[] {
+    this.get(kind, id);
+    return this.ctx.store.assignments.of(id);
+  }
+
+  /** What an admin is told about a policy that is assigned: the settings AOSP will not honour. */
+  warningsFor(policy: PolicyRecord): string[] {
+    return this.ctx.store.assignments.of(policy.id).length === 0 ? [] : limitations(policy);
+  }
+
+  /** The policies of a kind that reach this device (its groups, its user's groups, all devices...). */
+  assignedTo(kind: PolicyKind, device: DeviceRecord): PolicyRecord[] {
+    const byOwner = this.assignments.byOwner(kind);
+    if (byOwner.size === 0) return [];
+    const audience = { deviceId: device.id, userId: device.userId };
+    return this.list(kind).filter((p) => this.assignments.reaches(byOwner.get(p.id) ?? [], audience));
+  }
+
+  /**
+   * The configurations a device receives at check-in, or undefined when it has none and never
+   * had any (the answer then stays as it was before policies existed). A device that reported
+   * states before gets the empty list, so it learns its policies were unassigned.
+   */
+  configurationsFor(device: DeviceRecord): AssignedConfiguration[] | undefined {
+    const assigned = this.assignedTo("configuration", device);
+    if (assigned.length === 0 && this.ctx.store.policies.statesOfDevice(device.id).size === 0) return undefined;
+    return assigned.map((p) => ({
+      id: p.id,
+      displayName: p.displayName,
+      version: p.version,
+      settings: p.settings,
+    }));
+  }
+
+  /** The device's report of what it applied; a configuration that is not assigned to it is refused. */
+  recordStates(device: DeviceRecord, report: PolicyStateReport): void {
+    const assigned = new Set(this.assignedTo("configuration", device).map((p) => p.id));
+    const now = this.ctx.now();
+    for (const [i, configuration] of report.configurations.entries()) {
+      if (!assigned.has(configuration.id)) {
+        throw badRequest(`configurations[${i}]: the configuration '${configuration.id}' is not assigned to this device`);
+      }
+    }
+    this.ctx.store.transaction(() => {
+      for (const c of report.configurations) {
+        this.ctx.store.policies.recordState({ deviceId: device.id, policyId: c.id, version: c.version, settings: c.settings, reported: now });
+      }
+    });
+  }
+
+  /** Every policy of the kind assigned to the device, with what the device reported (configurations). */
+  statesOf(kind: PolicyKind, device: DeviceRecord): PolicyStateView[] {
+    const reported = kind === "configuration" ? this.ctx.store.policies.statesOfDevice(device.id) : new Map();
+    return this.assignedTo(kind, device).map((policy) => ({ policy, state: reported.get(policy.id) }));
+  }
+}
+
+/** The type's settings from a create or PATCH body over `base`: null clears one, absent keeps it. */
+function settingsOf(type: PolicyType, input: PolicyInput, base: PolicySettings): PolicySettings {
+  const settings: PolicySettings = { ...base };
+  for (const name of Object.keys(type.settings)) {
+    if (!(name in input)) continue;
+    const value = input[name];
+    if (value === null) delete settings[name];
+    else settings[name] = value as boolean | number | string;
+  }
+  return settings;
+}
+
+/** Graph gives every scheduled action and its configurations an id. */
+function withIds(rule: unknown): unknown {
+  const r = rule as { scheduledActionConfigurations?: unknown[] } & Record<string, unknown>;
+  return {
+    id: randomUUID(),
+    ...r,
+    scheduledActionConfigurations: (r.scheduledActionConfigurations ?? []).map((c) => ({ id: randomUUID(), ...(c as object) })),
+  };
+}
+
+/** The seed's known limitations, as they affect this policy. */
+function limitations(policy: PolicyRecord): string[] {
+  if (policy.kind === "compliance") {
+    return [`${COMPLIANCE_REPORTING_UNAVAILABLE}; "${policy.displayName}" is assigned, but its devices will show compliance state unknown`];
+  }
+  const type = policy.settings["passwordRequiredType"] as PasswordRequiredType | undefined;
+  if (type !== undefined && !isEnforceablePasswordType(type)) {
+    return [`"${policy.displayName}": ${unenforceablePasswordReason(type)}. The setting will not take effect; devices report it not applicable`];
+  }
+  return [];
+}

@@ -1,0 +1,152 @@
+/**
+ * Device configuration and compliance policies, and the state each device reported for each
+ * configuration it applied.
+ */
+import type { SettingStateReport } from "../../agent/protocol/device-api.js";
+import type { Db, Transaction } from "./database.js";
+
+export type PolicyKind = "configuration" | "compliance";
+
+/** A policy's own settings: Graph property name to value (only the ones the admin set). */
+export type PolicySettings = Record<string, boolean | number | string>;
+
+export interface PolicyRecord {
+  id: string;
+  kind: PolicyKind;
+  displayName: string;
+  description: string | null;
+  settings: PolicySettings;
+  /** Compliance policies: Graph's scheduledActionsForRule as given on create. */
+  scheduledActions: unknown[] | null;
+  roleScopeTagIds: string[];
+  version: number;
+  created: number;
+  modified: number;
+}
+
+export interface PolicyStateRecord {
+  deviceId: string;
+  policyId: string;
+  /** The policy version the device applied. */
+  version: number;
+  settings: SettingStateReport[];
+  reported: number;
+}
+
+interface PolicyRow {
+  id: string;
+  kind: PolicyKind;
+  display_name: string;
+  description: string | null;
+  settings: string;
+  scheduled_actions: string | null;
+  role_scope_tag_ids: string;
+  version: number;
+  created: number;
+  modified: number;
+}
+
+export class PolicyStore {
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly deleteStmt;
+  private readonly byId;
+  private readonly ofKind;
+  private readonly upsertState;
+  private readonly statesOf;
+  private readonly deleteStatesOfPolicy;
+
+  constructor(
+    db: Db,
+    private readonly transaction: Transaction,
+  ) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO policies (id, kind, display_name, description, settings, scheduled_actions, role_scope_tag_ids, version, created, modified)
+       VALUES (@id, @kind, @displayName, @description, @settings, @scheduledActions, @roleScopeTagIds, @version, @created, @modified)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE policies SET display_name = @displayName, description = @description, settings = @settings,
+         role_scope_tag_ids = @roleScopeTagIds, version = @version, modified = @modified WHERE id = @id`,
+    );
+    this.deleteStmt = db.prepare("DELETE FROM policies WHERE id = ?");
+    this.byId = db.prepare<[string], PolicyRow>("SELECT * FROM policies WHERE id = ?");
+    this.ofKind = db.prepare<[PolicyKind], PolicyRow>("SELECT * FROM policies WHERE kind = ? ORDER BY created, rowid");
+    this.upsertState = db.prepare(
+      `INSERT OR REPLACE INTO policy_states (device_id, policy_id, version, setting_states, reported)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.statesOf = db.prepare<[string], { device_id: string; policy_id: string; version: number; setting_states: string; reported: number }>(
+      "SELECT * FROM policy_states WHERE device_id = ?",
+    );
+    this.deleteStatesOfPolicy = db.prepare("DELETE FROM policy_states WHERE policy_id = ?");
+  }
+
+  insert(policy: PolicyRecord): void {
+    this.insertStmt.run(toRow(policy));
+  }
+
+  save(policy: PolicyRecord): void {
+    this.updateStmt.run(toRow(policy));
+  }
+
+  /** Deletes the policy and what devices reported for it (its assignments go with it in the caller's transaction). */
+  delete(id: string): boolean {
+    return this.transaction(() => {
+      this.deleteStatesOfPolicy.run(id);
+      return this.deleteStmt.run(id).changes > 0;
+    });
+  }
+
+  get(id: string): PolicyRecord | undefined {
+    const row = this.byId.get(id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  list(kind: PolicyKind): PolicyRecord[] {
+    return this.ofKind.all(kind).map(fromRow);
+  }
+
+  recordState(state: PolicyStateRecord): void {
+    this.upsertState.run(state.deviceId, state.policyId, state.version, JSON.stringify(state.settings), state.reported);
+  }
+
+  /** What a device reported, by policy id. */
+  statesOfDevice(deviceId: string): Map<string, PolicyStateRecord> {
+    return new Map(
+      this.statesOf.all(deviceId).map((row) => [
+        row.policy_id,
+        {
+          deviceId: row.device_id,
+          policyId: row.policy_id,
+          version: row.version,
+          settings: JSON.parse(row.setting_states) as SettingStateReport[],
+          reported: row.reported,
+        },
+      ]),
+    );
+  }
+}
+
+function toRow(p: PolicyRecord): Record<string, unknown> {
+  return {
+    ...p,
+    settings: JSON.stringify(p.settings),
+    scheduledActions: p.scheduledActions === null ? null : JSON.stringify(p.scheduledActions),
+    roleScopeTagIds: JSON.stringify(p.roleScopeTagIds),
+  };
+}
+
+function fromRow(row: PolicyRow): PolicyRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    displayName: row.display_name,
+    description: row.description,
+    settings: JSON.parse(row.settings) as PolicySettings,
+    scheduledActions: row.scheduled_actions === null ? null : (JSON.parse(row.scheduled_actions) as unknown[]),
+    roleScopeTagIds: JSON.parse(row.role_scope_tag_ids) as string[],
+    version: row.version,
+    created: row.created,
+    modified: row.modified,
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * AOSP device configuration and compliance policies over real HTTP: Graph shapes and ranges,
+ * assignment to the seed's dynamic device group, delivery at check-in, the states a device
+ * reports, and the seed's limits (unenforceable password types, no compliance reporting).
+ */
+import { describe, expect, it } from "vitest";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
+import { DEVICES, enroll, enrolledDevice, errorOf, type TestService, useService } from "./support/service.js";
+
+const service = useService();
+const CONFIGURATIONS = "/beta/deviceManagement/deviceConfigurations";
+const COMPLIANCE = "/beta/deviceManagement/deviceCompliancePolicies";
+const CONFIGURATION_TYPE = "#microsoft.graph.aospDeviceOwnerDeviceConfiguration";
+const COMPLIANCE_TYPE = "#microsoft.graph.aospDeviceOwnerCompliancePolicy";
+
+async function configuration(t: TestService, settings: Record<string, unknown>) {
+  const reply = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "Factory lockdown", ...settings });
+  if (reply.status !== 201) throw new Error(`${reply.status} ${reply.text}`);
+  return reply.body as { id: string; version: number };
+}
+
+async function factoryGroup(t: TestService) {
+  const reply = await t.admin("POST", "/beta/groups", {
+    displayName: "Factory 1 devices",
+    mailEnabled: false,
+    mailNickname: "factory1",
+    securityEnabled: true,
+    groupTypes: ["DynamicMembership"],
+    membershipRule: '(device.enrollmentProfileName -eq "Factory 1 devices")',
+    membershipRuleProcessingState: "On",
+  });
+  return reply.body as { id: string };
+}
+
+const groupTarget = (groupId: string) => ({ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId } });
+
+async function checkIn(t: TestService, device: { deviceId: string; deviceCredential: string }) {
+  const reply = await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps: [] });
+  expect(reply.status).toBe(200);
+  return reply.body;
+}
+
+describe("device configurations", () => {
+  it("are created in Graph's shape, every setting listed and the unset ones null", async () => {
+    const t = service();
+    const created = await t.admin("POST", CONFIGURATIONS, {
+      "@odata.type": CONFIGURATION_TYPE,
+      displayName: "Factory lockdown",
+      cameraBlocked: true,
+      passwordRequiredType: "numeric",
+      passwordMinimumLength: 6,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      "@odata.type": CONFIGURATION_TYPE,
+      displayName: "Factory lockdown",
+      version: 1,
+      cameraBlocked: true,
+      passwordMinimumLength: 6,
+      passwordRequiredType: "numeric",
+      screenCaptureBlocked: null,
+      passwordSignInFailureCountBeforeFactoryReset: null,
+    });
+    expect((await t.admin("GET", `${CONFIGURATIONS}/${created.body.id}`)).body.cameraBlocked).toBe(true);
+    expect((await t.admin("GET", CONFIGURATIONS)).body.value).toHaveLength(1);
+  });
+
+  it("refuses values outside Graph's ranges and other platforms' types", async () => {
+    const t = service();
+    const tooShort = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "x", passwordMinimumLength: 3 });
+    expect(errorOf(tooShort)).toMatchObject({ status: 400, message: '"passwordMinimumLength" must be >= 4' });
+    const failures = await t.admin("POST", CONFIGURATIONS, {
+      "@odata.type": CONFIGURATION_TYPE,
+      displayName: "x",
+      passwordSignInFailureCountBeforeFactoryReset: 12,
+    });
+    expect(errorOf(failures)).toMatchObject({ status: 400, message: '"passwordSignInFailureCountBeforeFactoryReset" must be <= 11' });
+    const badType = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "x", passwordRequiredType: "pin" });
+    expect(errorOf(badType).status).toBe(400);
+    const ios = await t.admin("POST", CONFIGURATIONS, { "@odata.type": "#microsoft.graph.iosGeneralDeviceConfiguration", displayName: "x" });
+    expect(errorOf(ios).message).toContain(`must be "${CONFIGURATION_TYPE}"`);
+  });
+
+  it("go up a version when patched, and a null clears a setting", async () => {
+    const t = service();
+    const policy = await configuration(t, { cameraBlocked: true, screenCaptureBlocked: true });
+    const patched = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { screenCaptureBlocked: null, bluetoothBlocked: true });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ version: 2, cameraBlocked: true, screenCaptureBlocked: null, bluetoothBlocked: true });
+    expect((await t.admin("DELETE", `${CONFIGURATIONS}/${policy.id}`)).status).toBe(204);
+    expect((await t.admin("GET", `${CONFIGURATIONS}/${policy.id}`)).status).toBe(404);
+  });
+
+  it("reach the devices of the assigned dynamic group at check-in, and no other", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const policy = await configuration(t, { cameraBlocked: true, passwordRequiredType: "numeric", passwordMinimumLength: 6 });
+    const assigned = await t.admin("POST", `${CONFIGURATIONS}/${policy.id}/assign`, { assignments: [groupTarget(group.id)] });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.value).toEqual([
+      expect.objectContaining({ id: `${policy.id}_${group.id}`, target: expect.objectContaining({ groupId: group.id }) }),
+    ]);
+    expect(assigned.headers.get("warning")).toBeNull();
+    const { device, profile } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
+    const answer = await checkIn(t, device);
+    expect(answer.configurations).toEqual([
+      { id: policy.id, displayName: "Factory lockdown", version: 1, settings: { cameraBlocked: true, passwordRequiredType: "numeric", passwordMinimumLength: 6 } },
+    ]);
+    const other = await enroll(t, (await t.admin("POST", "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles", { displayName: "Office" })).body.tokenValue);
+    expect((await checkIn(t, other)).configurations).toBeUndefined();
+    expect(profile.displayName).toBe("Factory 1 devices");
+    expect((await t.admin("GET", `${CONFIGURATIONS}/${policy.id}/assignments`)).body.value).toHaveLength(1);
+  });
+
+  it("show each device's reported setting states, and unknown until the device reports", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const policy = await configuration(t, { cameraBlocked: true, passwordRequiredType: "alphabetic" });
+    await t.admin("POST", `${CONFIGURATIONS}/${policy.id}/assign`, { assignments: [groupTarget(group.id)] });
+    const { device } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
+    const before = await t.admin("GET", `${DEVICES}/${device.deviceId}/deviceConfigurationStates`);
+    expect(before.body.value).toEqual([expect.objectContaining({ id: policy.id, state: "unknown", settingStates: [], platformType: "androidAOSP" })]);
+    const reported = await t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
+      configurations: [
+        {
+          id: policy.id,
+          version: 1,
+          settings: [
+            { setting: "cameraBlocked", state: "compliant", currentValue: "blocked" },
+            { setting: "passwordRequiredType", state: "notApplicable", reason: "alphabetic cannot be enforced" },
+          ],
+        },
+      ],
+    });
+    expect(reported.status).toBe(204);
+    const after = (await t.admin("GET", `${DEVICES}/${device.deviceId}/deviceConfigurationStates`)).body.value[0];
+    expect(after).toMatchObject({ "@odata.type": "#microsoft.graph.deviceConfigurationState", state: "compliant", version: 1, settingCount: 2 });
+    expect(after.settingStates).toEqual([
+      expect.objectContaining({ setting: "cameraBlocked", settingName: "Block camera", state: "compliant", currentValue: "blocked" }),
+      expect.objectContaining({ setting: "passwordRequiredType", state: "notApplicable", errorDescription: "alphabetic cannot be enforced" }),
+    ]);
+  });
+
+  it("refuse a state report for a configuration not assigned to the device", async () => {
+    const t = service();
+    const policy = await configuration(t, { cameraBlocked: true });
+    const { device } = await enrolledDevice(t);
+    const reply = await t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
+      configurations: [{ id: policy.id, version: 1, settings: [] }],
+    });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+  });
+
+  it("tell the admin at assignment that an unenforceable password type will not take effect", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const policy = await configuration(t, { passwordRequiredType: "alphanumeric" });
+    const assigned = await t.admin("POST", `${CONFIGURATIONS}/${policy.id}/assign`, { assignments: [groupTarget(group.id)] });
+    expect(assigned.body["@aospSim.warnings"]).toEqual([expect.stringContaining("password type alphanumeric cannot be enforced on Android (AOSP) devices")]);
+    expect(assigned.headers.get("warning")).toMatch(/^299 aosp-sim "/);
+  });
+
+  it("refuse an assignment to a group that does not exist", async () => {
+    const t = service();
+    const policy = await configuration(t, { cameraBlocked: true });
+    const reply = await t.admin("POST", `${CONFIGURATIONS}/${policy.id}/assign`, { assignments: [groupTarget("nope")] });
+    expect(errorOf(reply)).toMatchObject({ status: 400, message: "assignments[0].target.groupId: no group has the id 'nope'" });
+  });
+});
+
+describe("compliance policies", () => {
+  const policyBody = {
+    "@odata.type": COMPLIANCE_TYPE,
+    displayName: "Factory compliance",
+    passwordRequired: true,
+    passwordRequiredType: "numeric",
+    passwordMinimumLength: 6,
+    osMinimumVersion: "10",
+    storageRequireEncryption: true,
+    securityBlockJailbrokenDevices: true,
+    scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+  };
+
+  it("need scheduledActionsForRule on create, as Graph does", async () => {
+    const t = service();
+    const { scheduledActionsForRule: _, ...without } = policyBody;
+    const refused = await t.admin("POST", COMPLIANCE, without);
+    expect(errorOf(refused)).toMatchObject({ status: 400 });
+    expect(refused.body.error.message).toContain('"scheduledActionsForRule" is required');
+    const created = await t.admin("POST", COMPLIANCE, policyBody);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ "@odata.type": COMPLIANCE_TYPE, passwordRequired: true, osMinimumVersion: "10", minAndroidSecurityPatchLevel: null });
+    const actions = (await t.admin("GET", `${COMPLIANCE}/${created.body.id}/scheduledActionsForRule`)).body.value;
+    expect(actions).toEqual([
+      expect.objectContaining({ ruleName: "PasswordRequired", scheduledActionConfigurations: [expect.objectContaining({ actionType: "block", gracePeriodHours: 0 })] }),
+    ]);
+  });
+
+  it("refuse an inactivity time outside 1..8640 minutes", async () => {
+    const t = service();
+    const reply = await t.admin("POST", COMPLIANCE, { ...policyBody, passwordMinutesOfInactivityBeforeLock: 9000 });
+    expect(errorOf(reply)).toMatchObject({ status: 400, message: '"passwordMinutesOfInactivityBeforeLock" must be <= 8640' });
+  });
+
+  it("give assigned devices no verdict: the state says compliance reporting is not available for AOSP", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const created = (await t.admin("POST", COMPLIANCE, policyBody)).body;
+    const assigned = await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
+    expect(assigned.body["@aospSim.warnings"]).toEqual([expect.stringContaining("Device compliance reporting is not available")]);
+    const { device } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
+    expect((await checkIn(t, device)).configurations).toBeUndefined();
+    const states = (await t.admin("GET", `${DEVICES}/${device.deviceId}/deviceCompliancePolicyStates`)).body.value;
+    expect(states).toEqual([expect.objectContaining({ id: created.id, state: "unknown", settingCount: 6 })]);
+    expect(states[0].settingStates.every((s: { state: string; errorDescription: string }) => s.state === "unknown" && s.errorDescription.includes("not available for Android (AOSP)"))).toBe(true);
+    expect((await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body.complianceState).toBe("unknown");
+  });
+});
