@@ -17,7 +17,7 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   decode: async () => (await import("./decode.js")).registerDecode,
-  validate: async () => (await import("./validate.js")).registerValidate,
+  validate: async () => (await import("./validate-command.js")).registerValidate,
   qr: async () => (await import("./qr.js")).registerQr,
   serve: async () => (await import("./serve.js")).registerServe,
   enroll: async () => (await import("./enroll.js")).registerEnroll,
