@@ -16,6 +16,7 @@ import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
 import type { ServiceContext } from "./context.js";
 import { newAdminToken } from "./domain/secrets.js";
+import { DEFAULT_LOCKOUT_POLICY } from "./domain/sign-in-lockout.js";
 import { createServices } from "./services/index.js";
 import { MEMORY_DB } from "./store/database.js";
 import { openStore } from "./store/index.js";
@@ -46,6 +47,11 @@ export interface MockServiceOptions {
   /** Where diagnostics go (unexpected errors; request lines with logRequests). Default: nowhere. */
   log?: (line: string) => void;
   logRequests?: boolean;
+  /**
+   * Failed sign-ins for one account name before it is locked (smart lockout; default 10). The
+   * lockout lasts a minute, doubling with each further lockout up to an hour.
+   */
+  lockoutThreshold?: number;
 }
 
 export interface MockService {
@@ -64,6 +70,12 @@ export interface MockService {
 export async function startMockService(options: MockServiceOptions = {}): Promise<MockService> {
   const adminToken = options.adminToken ?? newAdminToken();
   checkAdminToken(adminToken);
+  if (options.lockoutThreshold !== undefined && (!Number.isInteger(options.lockoutThreshold) || options.lockoutThreshold < 1)) {
+    throw new InputError(`the lockout threshold must be a whole number of failed sign-ins, at least 1, not ${options.lockoutThreshold}`, {
+      where: "--lockout-threshold",
+      hint: "leave it out for Entra's default (10)",
+    });
+  }
   const publicUrl = options.publicUrl === undefined ? undefined : httpBaseUrl(options.publicUrl, "--public-url", "http://10.0.2.2:8080");
   const store = openStore(options.dbFile ?? MEMORY_DB);
   let baseUrl = publicUrl ?? "http://127.0.0.1";
@@ -83,7 +95,7 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
       mdmAuthority: "intune",
       created: ctx.now(),
     })).tenantId;
-    const services = createServices(ctx);
+    const services = createServices(ctx, { lockout: { ...DEFAULT_LOCKOUT_POLICY, threshold: options.lockoutThreshold ?? DEFAULT_LOCKOUT_POLICY.threshold } });
     app = await buildApp({ services, adminToken, logRequests: options.logRequests ?? false, version: packageVersion() });
     const host = options.host ?? "127.0.0.1";
     const port = options.port ?? 0;

@@ -17,6 +17,7 @@ interface ServeOptions {
   adminToken?: string;
   publicUrl?: string;
   log?: boolean;
+  lockoutThreshold?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -36,6 +37,11 @@ export function registerServe(program: Command): void {
         "at another address (e.g. http://10.0.2.2:8080 from an Android emulator)",
     )
     .option("--log", "print one line per request on stderr")
+    .option(
+      "--lockout-threshold <n>",
+      "failed sign-ins for one account name before it is locked (1 minute, doubling with each further lockout)",
+      "10",
+    )
     .addHelpText(
       "after",
       "\nThe first line of stdout is:\n" +
@@ -55,6 +61,7 @@ async function serve(options: ServeOptions): Promise<number> {
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     log: (line) => printError(err.dim(line)),
     logRequests: options.log === true,
+    lockoutThreshold: parseThreshold(options.lockoutThreshold ?? "10"),
   });
   // Listen for the signals before announcing the service: a script may send one as soon as it
   // reads the first line, and an unhandled SIGINT or SIGTERM would kill the process uncleanly.
@@ -78,6 +85,13 @@ async function serve(options: ServeOptions): Promise<number> {
   printError(err.dim(`aosp-sim: ${signal} received, stopping the mock service`));
   await service.close();
   return 0;
+}
+
+function parseThreshold(text: string): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) {
+    throw new InputError(`'${text}' is not a number of failed sign-ins`, { where: "--lockout-threshold", hint: "use a whole number of at least 1 (default 10)" });
+  }
+  return Number(text);
 }
 
 function parsePort(text: string): number {

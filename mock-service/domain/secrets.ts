@@ -4,9 +4,11 @@
  *
  * Tokens and credentials are random (at least 128 bits) and are looked up by their SHA-256, so a
  * lookup never compares the secret itself byte by byte; the admin token is compared with
- * timingSafeEqual. Passwords are stored as scrypt hashes with a per-user salt.
+ * timingSafeEqual. Passwords are stored as scrypt hashes with a per-user salt, computed with the
+ * asynchronous API: each hash runs on libuv's thread pool, so a flood of sign-ins queues there
+ * instead of freezing the event loop (and /health with it).
  */
-import { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 /** Crockford's base32: no I, L, O or U, so a token read aloud or typed is hard to get wrong. */
 const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -59,18 +61,25 @@ const SCRYPT_KEY_LENGTH = 32;
 // N=2^14 keeps sign-in around tens of milliseconds: secure enough for a simulator, fast for fleets.
 const SCRYPT_OPTIONS = { N: 1 << 14, r: 8, p: 1 } as const;
 
+/** scrypt on the thread pool (the callback API wrapped; `util.promisify` loses the options overload). */
+function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
 /** `scrypt$<N>$<salt b64>$<hash b64>` */
-export function hashPassword(password: string): string {
+export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, SCRYPT_KEY_LENGTH, SCRYPT_OPTIONS);
+  const hash = await scryptAsync(password, salt, SCRYPT_KEY_LENGTH, SCRYPT_OPTIONS);
   return `scrypt$${SCRYPT_OPTIONS.N}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, saltB64, hashB64] = stored.split("$");
   if (scheme !== "scrypt" || !n || !saltB64 || !hashB64) return false;
   const expected = Buffer.from(hashB64, "base64");
-  const actual = scryptSync(password, Buffer.from(saltB64, "base64"), expected.length, {
+  const actual = await scryptAsync(password, Buffer.from(saltB64, "base64"), expected.length, {
     ...SCRYPT_OPTIONS,
     N: Number(n),
   });

@@ -117,12 +117,15 @@ export class DeviceService {
   }
 
   /** Signs the device's user in: wrong passwords, disabled and unlicensed users are refused. */
-  signIn(device: DeviceRecord, userPrincipalName: string, password: string): SignInResponse {
+  async signIn(device: DeviceRecord, userPrincipalName: string, password: string): Promise<SignInResponse> {
     this.requirePresent(device);
     if (device.enrollmentMode === USERLESS) {
       throw deviceError("userlessDevice", "this device enrolled with a userless profile; it has no user to sign in");
     }
-    const user = this.users.authenticate(userPrincipalName, password);
+    const user = await this.users.authenticate(userPrincipalName, password);
+    // The password check yields the event loop: the device may have been wiped or deleted meanwhile.
+    device = this.ctx.store.devices.get(device.id) ?? device;
+    this.requirePresent(device);
     const deviceName = usesUserMacros(device.deviceNameTemplate)
       ? renderDeviceName(device.deviceNameTemplate, {
           deviceId: device.id,

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ServiceContext } from "../context.js";
 import { findSku, hasIntuneLicence, SKUS } from "../domain/licences.js";
 import { hashPassword, verifyPassword } from "../domain/secrets.js";
+import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../domain/sign-in-lockout.js";
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import type { UserRecord } from "../store/users.js";
 
@@ -22,13 +23,20 @@ export interface UserPatch {
 
 // A hash to check against when the user does not exist, so an unknown user and a wrong password
 // take the same time. Made on first use: scrypt is too slow to run at every import.
-let dummyHash: string | undefined;
+let dummyHash: Promise<string> | undefined;
 const DUMMY_HASH = () => (dummyHash ??= hashPassword("not-a-real-password"));
 
 export class UserService {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly lockout: SignInLockout;
 
-  create(input: NewUser): UserRecord {
+  constructor(
+    private readonly ctx: ServiceContext,
+    lockoutPolicy: LockoutPolicy = DEFAULT_LOCKOUT_POLICY,
+  ) {
+    this.lockout = new SignInLockout(lockoutPolicy, () => ctx.now());
+  }
+
+  async create(input: NewUser): Promise<UserRecord> {
     const upn = input.userPrincipalName.trim();
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(upn)) {
       throw badRequest(`userPrincipalName '${upn}' must look like alias@domain.example`);
@@ -37,13 +45,18 @@ export class UserService {
       throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
     }
     checkPassword(input.passwordProfile.password);
+    const passwordHash = await hashPassword(input.passwordProfile.password);
+    // Checked again after the hash: another request may have taken the name meanwhile.
+    if (this.ctx.store.users.getByUpn(upn)) {
+      throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
+    }
     const user: UserRecord = {
       id: randomUUID(),
       userPrincipalName: upn,
       displayName: input.displayName,
       mailNickname: input.mailNickname ?? upn.split("@")[0]!,
       accountEnabled: input.accountEnabled ?? true,
-      passwordHash: hashPassword(input.passwordProfile.password),
+      passwordHash,
       created: this.ctx.now(),
       licenses: [],
     };
@@ -61,14 +74,17 @@ export class UserService {
     return this.ctx.store.users.list();
   }
 
-  update(idOrUpn: string, patch: UserPatch): UserRecord {
-    const user = this.get(idOrUpn);
+  async update(idOrUpn: string, patch: UserPatch): Promise<UserRecord> {
+    this.get(idOrUpn);
     if (patch.passwordProfile) checkPassword(patch.passwordProfile.password);
+    const newHash = patch.passwordProfile ? await hashPassword(patch.passwordProfile.password) : undefined;
+    // Read after the hash so a change made meanwhile (a licence, a rename) is not overwritten.
+    const user = this.get(idOrUpn);
     const updated: UserRecord = {
       ...user,
       displayName: patch.displayName ?? user.displayName,
       accountEnabled: patch.accountEnabled ?? user.accountEnabled,
-      passwordHash: patch.passwordProfile ? hashPassword(patch.passwordProfile.password) : user.passwordHash,
+      passwordHash: newHash ?? user.passwordHash,
     };
     this.ctx.store.users.save(updated);
     return updated;
@@ -90,10 +106,27 @@ export class UserService {
   }
 
   /** The checks a device sign-in makes, in order; throws the device API error for each refusal. */
-  authenticate(userPrincipalName: string, password: string): UserRecord {
-    const user = this.ctx.store.users.getByUpn(userPrincipalName.trim());
-    const passwordOk = verifyPassword(password, user?.passwordHash ?? DUMMY_HASH());
-    if (!user || !passwordOk) {
+  async authenticate(userPrincipalName: string, password: string): Promise<UserRecord> {
+    const waitMs = this.lockout.begin(userPrincipalName);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw deviceError(
+        "accountLocked",
+        `too many failed sign-ins for this account; it is locked for ${seconds} more second${seconds === 1 ? "" : "s"}, try again then`,
+        {},
+        { "Retry-After": String(seconds) },
+      );
+    }
+    let user: UserRecord | undefined;
+    try {
+      const found = this.ctx.store.users.getByUpn(userPrincipalName.trim());
+      const passwordOk = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_HASH()));
+      // Read again after the hash: the account may have been disabled or deleted meanwhile.
+      user = passwordOk && found ? this.ctx.store.users.find(found.id) : undefined;
+    } finally {
+      this.lockout.finish(userPrincipalName, user !== undefined);
+    }
+    if (!user) {
       throw deviceError("invalidCredentials", "the user name or password is incorrect");
     }
     if (!user.accountEnabled) {

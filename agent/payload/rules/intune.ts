@@ -120,7 +120,8 @@ const unknownExtras: Rule = (ctx) => {
   const known = [ctx.conventions.enrollmentTokenExtra, ctx.conventions.serviceUrlExtra];
   for (const key of Object.keys(bundle)) {
     if (!key.startsWith(ctx.conventions.extrasNamespace) || known.includes(key)) continue;
-    const closest = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0]!;
+    // One distance per known key (they are few), not one per comparison of a sort.
+    const closest = known.map((k) => ({ k, d: distance(key, k) })).reduce((a, b) => (b.d < a.d ? b : a)).k;
     ctx.emit("intune-extras-unknown", `${path}${jsonPointer(key)}`,
       `The admin extras key ${show(key)} is not one the agent reads (${known.join(", ")}): it is ignored.${namesFrom(ctx.conventions)}`,
       `did you mean "${closest}"?`);

@@ -37,7 +37,7 @@ export function userRoutes(services: Services): FastifyPluginAsync {
 
   return async (app) => {
     app.post<{ Body: NewUser }>("/beta/users", { schema: createUserSchema }, async (request, reply) => {
-      const user = users.create(request.body);
+      const user = await users.create(request.body);
       reply.code(201).header("Location", `${ctx.baseUrl()}/beta/users/${user.id}`);
       return entity(user);
     });
@@ -51,7 +51,7 @@ export function userRoutes(services: Services): FastifyPluginAsync {
     app.get<IdParams>("/beta/users/:id", { schema: getUserSchema }, async (request) => entity(users.get(request.params.id)));
 
     app.patch<IdParams & { Body: UserPatch }>("/beta/users/:id", { schema: patchUserSchema }, async (request, reply) => {
-      users.update(request.params.id, request.body);
+      await users.update(request.params.id, request.body);
       return reply.code(204).send();
     });
 
