@@ -10,9 +10,7 @@
  *   with a newline, and blocks are separated by a blank line, as `head` does for several files.
  *   Use --json for exact texts in that case.
  * - `--json`: one JSON array on stdout, one element per code:
- *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement}`,
- *   then one `{file, error: {kind, message, where, fix}}` per image that gave none (kind "input"
- *   for an unreadable image, "no-code" for an image without a code).
+ *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement}`.
  * - Diagnostics on stderr: a file with no code, an unreadable file (one line each), and a warning
  *   when the decoders read different texts from one code (both readings named).
  *
@@ -24,8 +22,7 @@ import { InputError } from "../errors.js";
 import { modulePixels, readQrImageFile, readQrImageStream } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import {
-  EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, errorDocument, formatInputError, printError, printJson, reportError,
-  type ErrorDocument,
+  EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
 } from "./output.js";
 
 /** The JSON element for one code (contract fields first). */
@@ -101,8 +98,6 @@ export function registerDecode(program: Command): void {
           throw new InputError("stdin (-) can be given only once", { where: "-", hint: "pass - at most once" });
         }
         const results: DecodeImageResult[] = [];
-        // Under --json, images that yield no code are elements too: {file, error}.
-        const failed: { file: string; error: ErrorDocument["error"] }[] = [];
         let exit = EXIT_OK;
         for (const file of images) {
           let result: DecodeImageResult;
@@ -110,7 +105,6 @@ export function registerDecode(program: Command): void {
             result = await decodeInput(file);
           } catch (error) {
             exit = Math.max(exit, reportError(error));
-            failed.push({ file, error: errorDocument(error).error });
             continue;
           }
           if (result.codes.length === 0) {
@@ -119,7 +113,6 @@ export function registerDecode(program: Command): void {
               hint: "make sure the whole code is in the picture with its quiet zone, sharp and evenly lit",
             });
             printError(formatInputError(noCode));
-            failed.push({ file, error: { ...errorDocument(noCode).error, kind: "no-code" } });
             exit = Math.max(exit, EXIT_FAILED);
           }
           for (const code of result.codes) {
@@ -129,7 +122,7 @@ export function registerDecode(program: Command): void {
           results.push(result);
         }
         if (options.json) {
-          printJson([...results.flatMap((r) => r.codes.map((code) => codeToJson(r.file, code))), ...failed]);
+          printJson(results.flatMap((r) => r.codes.map((code) => codeToJson(r.file, code))));
         } else {
           printHuman(results, images.length);
         }

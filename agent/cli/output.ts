@@ -78,7 +78,7 @@ function wantsJson(args: readonly unknown[]): boolean {
  * `kind` is "usage" (the command line), "input" (what it was given) or "internal".
  */
 export interface ErrorDocument {
-  error: { kind: "usage" | "input" | "no-code" | "internal"; message: string; where: string | null; fix: string | null };
+  error: { kind: "usage" | "input" | "internal"; message: string; where: string | null; fix: string | null };
 }
 
 export function errorDocument(error: unknown, kind?: "usage"): ErrorDocument {

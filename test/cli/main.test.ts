@@ -62,11 +62,11 @@ describe("aosp-sim", () => {
   });
 
   it("reports unreadable input of a --json run as JSON on stdout", async () => {
-    const result = await aospSim(["decode", "no-such-file.png", "--json"]);
+    const result = await aospSim(["validate", "no-such-file.png", "--json"]);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual([
-      { file: "no-such-file.png", error: { kind: "input", message: "no such file", where: "no-such-file.png", fix: expect.any(String) } },
-    ]);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { kind: "input", message: "no such file", where: "no-such-file.png", fix: expect.any(String) },
+    });
     const run = await aospSim(["run", "no-such-scenario.json", "--json"]);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { kind: "input", where: "no-such-scenario.json" } });
