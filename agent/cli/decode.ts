@@ -21,7 +21,9 @@ import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { modulePixels, readQrImageFile, readQrImageStream } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, printError, printJson, reportError } from "./output.js";
+import {
+  EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
+} from "./output.js";
 
 /** The JSON element for one code (contract fields first). */
 export function codeToJson(file: string, code: DecodedCode) {
@@ -106,10 +108,11 @@ export function registerDecode(program: Command): void {
             continue;
           }
           if (result.codes.length === 0) {
-            printError(
-              `${err.red("aosp-sim:")} ${result.file}: no QR code found in the ${result.width}x${result.height} image\n` +
-                `  ${err.dim("fix:")} make sure the whole code is in the picture with its quiet zone, sharp and evenly lit`,
-            );
+            const noCode = new InputError(`no QR code found in the ${result.width}x${result.height} image`, {
+              where: result.file,
+              hint: "make sure the whole code is in the picture with its quiet zone, sharp and evenly lit",
+            });
+            printError(formatInputError(noCode));
             exit = Math.max(exit, EXIT_FAILED);
           }
           for (const code of result.codes) {

@@ -5,7 +5,8 @@
  */
 import { packageVersion } from "../protocol/version.js";
 import { Command, CommanderError } from "commander";
-import { EXIT_USAGE, err, reportError } from "./output.js";
+import { InputError } from "../protocol/errors.js";
+import { EXIT_USAGE, reportError } from "./output.js";
 
 type Register = (program: Command) => void;
 
@@ -16,7 +17,7 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   decode: async () => (await import("./decode.js")).registerDecode,
-  validate: async () => (await import("./validate.js")).registerValidate,
+  validate: async () => (await import("./validate-command.js")).registerValidate,
   qr: async () => (await import("./qr.js")).registerQr,
   serve: async () => (await import("./serve.js")).registerServe,
   enroll: async () => (await import("./enroll.js")).registerEnroll,
@@ -39,10 +40,8 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
         "device-management service, and checks the QR codes that start it.",
     )
     .version(packageVersion(), "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({
-      outputError: (text, write) => write(err.red(text)),
-    })
+    // Commander's usage errors are printed by main(), with the fix line every error gets.
+    .configureOutput({ outputError: () => {} })
     .exitOverride();
 
   const registers = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()));
@@ -61,21 +60,59 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/** How to put a commander usage error right, by its code: the README promises a `fix:` line. */
+function usageFix(error: CommanderError, program: Command, command: Command | undefined): string {
+  const name = command ? `${program.name()} ${command.name()}` : program.name();
+  const usage = command ? `usage: ${name} ${command.usage()}` : "";
+  switch (error.code) {
+    case "commander.unknownCommand":
+      return `run \`${program.name()} --help\` for the commands (${program.commands.map((c) => c.name()).join(", ")})`;
+    case "commander.unknownOption":
+      return `check the spelling; \`${name} --help\` lists the options`;
+    case "commander.optionMissingArgument":
+      return `put the option's value right after it; \`${name} --help\` says what it takes`;
+    case "commander.missingArgument":
+    case "commander.excessArguments":
+      return `${usage} (\`${name} --help\` explains each argument)`;
+    default:
+      return `\`${name} --help\` shows how to use it`;
+  }
+}
+
+/** `--json` before any `--` on the command line (commander may fail before it parses options). */
+function jsonRequested(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
 async function main(argv: string[]): Promise<void> {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
+  let program: Command | undefined;
+  let failedCommand: Command | undefined;
   try {
-    const program = await buildProgram(argv);
-    // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
-    for (const command of program.commands) command.exitOverride();
+    program = await buildProgram(argv);
+    for (const command of program.commands) {
+      // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
+      command.exitOverride();
+      // Remember which command failed to parse, so the fix line can show its usage.
+      command.configureOutput({ outputError: () => { failedCommand = command; } });
+    }
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       const benign = ["commander.helpDisplayed", "commander.version", "commander.help"];
-      process.exitCode = benign.includes(error.code) ? 0 : EXIT_USAGE;
+      if (benign.includes(error.code)) {
+        process.exitCode = 0;
+        return;
+      }
+      const message = error.message.replace(/^error: /, "");
+      const usage = new InputError(message, { hint: usageFix(error, program!, failedCommand) });
+      reportError(usage, { json: jsonRequested(argv), kind: "usage" });
+      process.exitCode = EXIT_USAGE;
       return;
     }
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, { json: jsonRequested(argv) });
   }
 }
 

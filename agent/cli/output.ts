@@ -66,6 +66,29 @@ export function printError(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
+/** True when the command's parsed options ask for JSON (commander passes the Command last). */
+function wantsJson(args: readonly unknown[]): boolean {
+  const command = args[args.length - 1] as { opts?: () => Record<string, unknown> } | undefined;
+  return typeof command?.opts === "function" && command.opts()["json"] === true;
+}
+
+/**
+ * What a `--json` run prints on stdout when it fails before it has a report: one document,
+ * `{"error": {kind, message, where, fix}}`, so a script reading stdout always gets JSON.
+ * `kind` is "usage" (the command line), "input" (what it was given) or "internal".
+ */
+export interface ErrorDocument {
+  error: { kind: "usage" | "input" | "internal"; message: string; where: string | null; fix: string | null };
+}
+
+export function errorDocument(error: unknown, kind?: "usage"): ErrorDocument {
+  if (error instanceof InputError) {
+    return { error: { kind: kind ?? "input", message: error.message, where: error.where ?? null, fix: error.hint ?? null } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { error: { kind: "internal", message, where: null, fix: "set AOSP_SIM_DEBUG=1 to see where it happened" } };
+}
+
 /** Formats an InputError as the one line (plus an optional fix line) the CLI prints. */
 export function formatInputError(error: InputError): string {
   const where = error.where ? `${error.where}: ` : "";
@@ -85,13 +108,17 @@ export function action<Args extends unknown[]>(
       const code = await run(...args);
       process.exitCode = code ?? EXIT_OK;
     } catch (error) {
-      process.exitCode = reportError(error);
+      process.exitCode = reportError(error, { json: wantsJson(args) });
     }
   };
 }
 
-/** Prints an error the way the CLI does and returns the exit code it deserves. */
-export function reportError(error: unknown): number {
+/**
+ * Prints an error the way the CLI does and returns the exit code it deserves. With `json`, the
+ * error is also printed on stdout as an ErrorDocument.
+ */
+export function reportError(error: unknown, options: { json?: boolean; kind?: "usage" } = {}): number {
+  if (options.json) printJson(errorDocument(error, options.kind));
   if (error instanceof InputError) {
     printError(formatInputError(error));
     return EXIT_USAGE;

@@ -1,8 +1,8 @@
 /**
- * `aosp-sim qr <payload.json|-> -o out.png [--ec L|M|Q|H] [--force] [--rules ...] [--json]`
+ * `aosp-sim qr <payload.json|-> -o out.png|- [--ec L|M|Q|H] [--eci] [--print-width MM] [--force] [--rules ...] [--json]`
  *
- * Renders a provisioning QR code: the payload as compact JSON (one byte-mode segment, UTF-8, no
- * ECI). It checks the payload first and refuses (exit 1, findings printed) to render one with
+ * Renders a provisioning QR code: the payload as compact JSON (one byte-mode segment, UTF-8, an
+ * ECI marker only with --eci), to a file or stdout, with advice on its printed size. It checks the payload first and refuses (exit 1, findings printed) to render one with
  * errors unless --force, so a broken code does not reach a print shop.
  */
 import type { Command } from "commander";
@@ -18,6 +18,8 @@ import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
 
 interface QrFlags {
   output: string;
+  eci?: boolean;
+  printWidth?: string;
   ec: string;
   force?: boolean;
   rules: string;
@@ -48,8 +50,67 @@ function qrText(check: BytesCheck): string {
   return typeof check.json === "object" && check.json !== null ? compactJsonText(check.text) : check.text;
 }
 
+/**
+ * Scanning distance a phone camera is held at to read a provisioning code on a device's
+ * setup screen or a printed sheet (the issue's 25-30 cm), and the rule of thumb for it: a QR
+ * code reads reliably from up to about ten times its own width (the "10:1" rule printers and
+ * QR generators use; an assumption, stated in the README, not a measured figure).
+ */
+const PHONE_DISTANCE_MM = 300;
+const DISTANCE_PER_WIDTH = 10;
+
+export interface PrintAdvice {
+  /** The printed width of the whole image (quiet zone included), as given; null when not given. */
+  widthMm: number | null;
+  /** One module's size at that width. */
+  moduleMm: number | null;
+  /** The code's own width (quiet zone excluded) at that width. */
+  codeWidthMm: number | null;
+  /** The smallest print width (whole image) a phone reads at 30 cm, by the 10:1 rule. */
+  minWidthMm: number;
+  /** Whether the print width reaches minWidthMm; null when no width was given. */
+  readableAt30cm: boolean | null;
+  advice: string;
+}
+
+export function printAdvice(rendered: Pick<RenderedQr, "moduleCount" | "margin">, widthMm: number | null): PrintAdvice {
+  const modules = rendered.moduleCount + 2 * rendered.margin;
+  const minCodeMm = PHONE_DISTANCE_MM / DISTANCE_PER_WIDTH;
+  const minWidthMm = Math.ceil((minCodeMm * modules) / rendered.moduleCount);
+  const minModule = minCodeMm / rendered.moduleCount;
+  if (widthMm === null) {
+    return {
+      widthMm: null, moduleMm: null, codeWidthMm: null, minWidthMm, readableAt30cm: null,
+      advice: `for a phone camera at 25-30 cm, print it at least ${minWidthMm} mm wide (modules of ${minModule.toFixed(2)} mm or more)`,
+    };
+  }
+  const moduleMm = widthMm / modules;
+  const codeWidthMm = moduleMm * rendered.moduleCount;
+  const readable = codeWidthMm >= minCodeMm;
+  const at = `at ${widthMm} mm wide, a module is ${moduleMm.toFixed(2)} mm and the code ${codeWidthMm.toFixed(0)} mm`;
+  return {
+    widthMm, moduleMm: round2(moduleMm), codeWidthMm: round2(codeWidthMm), minWidthMm, readableAt30cm: readable,
+    advice: readable
+      ? `${at}: a phone camera reads it at 25-30 cm`
+      : `${at}: too small for a phone camera at 25-30 cm; print it at least ${minWidthMm} mm wide, or lower --ec to need fewer modules`,
+  };
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function parsePrintWidth(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 10_000) {
+    throw new InputError(`"${value}" is not a print width in millimetres`, { where: "--print-width", hint: "give the printed width of the image in mm, e.g. --print-width 40" });
+  }
+  return n;
+}
+
 /** The --json document; `rendered` is null when nothing was written. */
-function report(rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean): Record<string, unknown> {
+function report(rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean, print: PrintAdvice | null = null): Record<string, unknown> {
   return {
     rendered: rendered !== null,
     output: rendered === null ? null : output,
@@ -67,19 +128,27 @@ function report(rendered: RenderedQr | null, output: string, findings: Finding[]
           margin: rendered.margin,
           sizePixels: rendered.sizePixels,
         },
+    print,
     findings,
   };
+}
+
+/** Writes the PNG to stdout and waits until it is flushed (a pipe may be slower than we are). */
+function writeStdout(png: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(png, (error) => (error ? reject(error) : resolve())));
 }
 
 export function registerQr(program: Command): void {
   program
     .command("qr")
     .description(
-      "Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI.\n" +
+      "Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.\n" +
         "Refuses a payload with errors (exit 1) unless --force.",
     )
     .argument("<payload>", "the payload JSON file, or - for stdin")
-    .requiredOption("-o, --output <file>", "the PNG file to write")
+    .requiredOption("-o, --output <file>", "the PNG file to write, or - for stdout")
+    .option("--eci", "put a UTF-8 ECI marker before the payload (for scanners that would read Latin-1)")
+    .option("--print-width <mm>", "the printed width of the image in mm: reports the module size and whether a phone reads it at 25-30 cm")
     .option("--ec <level>", "error-correction level: L, M, Q or H", "M")
     .option("--scale <px>", "pixels per module", "8")
     .option("--margin <modules>", "quiet zone in modules (4 or more recommended)", "4")
@@ -89,6 +158,14 @@ export function registerQr(program: Command): void {
     .action(
       action(async (path: string, flags: QrFlags) => {
         const ecLevel = parseEc(flags.ec);
+        const toStdout = flags.output === "-";
+        if (toStdout && flags.json) {
+          throw new InputError("-o - writes the PNG to stdout, where --json would print its document", {
+            where: "--json",
+            hint: "drop --json, or write the PNG to a file with -o FILE",
+          });
+        }
+        const printWidth = parsePrintWidth(flags.printWidth);
         const scale = parseWhole(flags.scale, "--scale", 1, 64);
         const margin = parseWhole(flags.margin, "--margin", 0, 64);
         const ruleSet = parseRuleSet(flags.rules);
@@ -116,7 +193,7 @@ export function registerQr(program: Command): void {
         const text = qrText(check);
         let rendered: RenderedQr;
         try {
-          rendered = await renderQrPng(text, { ecLevel, scale, margin });
+          rendered = await renderQrPng(text, { ecLevel, scale, margin, eci: flags.eci ?? false });
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
           const fitsAt = EC_LEVELS.find((level) => minimumVersion(error.bytes, level) !== null);
@@ -125,7 +202,8 @@ export function registerQr(program: Command): void {
           return EXIT_FAILED;
         }
         try {
-          await writeFile(flags.output, rendered.png);
+          if (toStdout) await writeStdout(rendered.png);
+          else await writeFile(flags.output, rendered.png);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
           throw new InputError(`cannot write the PNG (${code || (error instanceof Error ? error.message : String(error))})`, {
@@ -133,13 +211,18 @@ export function registerQr(program: Command): void {
             hint: "check that the directory exists and is writable",
           });
         }
+        const print = printAdvice(rendered, printWidth);
         if (flags.json) {
-          printJson(report(rendered, flags.output, check.findings, check.valid));
+          printJson(report(rendered, flags.output, check.findings, check.valid, print));
         } else {
-          for (const block of formatFindings(shown, out)) printLine(`${block}\n`);
-          printLine(`wrote ${out.bold(flags.output)}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
-            `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, UTF-8, no ECI), ` +
-            `${rendered.scale} px per module, ${rendered.sizePixels}x${rendered.sizePixels} px`);
+          // With -o -, stdout holds the PNG: the summary goes to stderr.
+          const say = toStdout ? printError : printLine;
+          const style = toStdout ? err : out;
+          for (const block of formatFindings(shown, style)) say(`${block}\n`);
+          say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : flags.output)}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
+            `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, UTF-8, ` +
+            `${rendered.eci === null ? "no ECI" : `ECI ${rendered.eci}`}), ${rendered.scale} px per module, ${rendered.sizePixels}x${rendered.sizePixels} px`);
+          say(`print:  ${print.advice}`);
           if (errors.length > 0) printError(`${err.yellow("aosp-sim:")} rendered despite ${errors.length} error(s) (--force)`);
         }
         return EXIT_OK;

@@ -13,7 +13,6 @@
  *   not JSON, JSON arrays and scalars, JSON nested too deep, a payload over 2953 bytes, invalid
  *   UTF-8, a byte-order mark, an image holding no QR code.
  */
-import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import {
   checkPayloadBytes,
@@ -29,10 +28,12 @@ import {
   type RuleSetName,
   utf8Finding,
 } from "../payload/index.js";
+import type { IntuneConventions } from "../protocol/intune-conventions.js";
+import { payloadSource } from "../payload/payload-source.js";
 import { decodeQrImage, ECI_UTF8, modulePixels } from "../qr/index.js";
-import { readInput, type InputBytes } from "./input.js";
+import type { InputBytes } from "./input.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { EXIT_FAILED, EXIT_OK, action, inputLabel, out, printJson, printLine, type Styles } from "./output.js";
+import { inputLabel, out, printLine, type Styles } from "./output.js";
 
 // ---- the report ------------------------------------------------------------------------------
 
@@ -55,7 +56,11 @@ export interface QrReport {
 
 export interface ValidateReport {
   valid: boolean;
-  source: { kind: "image" | "json"; file: string; bytes: number };
+  /**
+   * What the input was: an image, payload JSON, a Graph enrollment-profile object (the payload
+   * from its `field`, qrCodeContent or qrCodeImage) or a bare base64 payload.
+   */
+  source: { kind: "image" | "json" | "graph-profile" | "base64"; file: string; bytes: number; field: "qrCodeContent" | "qrCodeImage" | null };
   qr: QrReport | null;
   payload: { text: string; bytes: number; json: unknown; params: Record<string, unknown> | null } | null;
   findings: Finding[];
@@ -90,6 +95,8 @@ function payloadReport(text: string, check: PayloadCheck): ValidateReport["paylo
 export interface ValidateOptions {
   rules?: RuleSetName;
   strict?: boolean;
+  /** The names the intune-aosp rules expect (default: the mock service's). */
+  conventions?: IntuneConventions;
 }
 
 /** The code a device would most likely read first: the one most decoders read, in image order. */
@@ -101,13 +108,28 @@ function primaryCodeFirst(image: DecodeImageResult): DecodeImageResult {
 
 /** Validates input already read: decodes an image, checks the payload, merges the findings. */
 export async function validateInput(input: InputBytes, options: ValidateOptions = {}): Promise<ValidateReport> {
-  const strict = options.strict ?? false;
-  const source = { kind: input.kind === "image" ? ("image" as const) : ("json" as const), file: input.file, bytes: input.bytes.length };
-  if (input.kind === "text") {
+  const source: ValidateReport["source"] = { kind: input.kind === "image" ? "image" : "json", file: input.file, bytes: input.bytes.length, field: null };
+  if (input.kind === "image") return validateImage(input.bytes, source, options);
+  const form = payloadSource(new TextDecoder("utf-8").decode(input.bytes));
+  if (form.kind === "json") {
     const check = checkPayloadBytes(input.bytes, { ...options, source: "file" });
     return { valid: check.valid, source, qr: null, payload: payloadReport(check.text, check), findings: check.findings };
   }
-  const image = primaryCodeFirst(await decodeQrImage(input.bytes, inputLabel(input.file)));
+  const unwrapped = { ...source, kind: form.kind, field: form.field };
+  if ("problem" in form) {
+    throw new InputError(`is a Graph enrollment profile, but ${form.problem}`, {
+      where: inputLabel(input.file),
+      hint: "save the profile as GET .../androidDeviceOwnerEnrollmentProfiles/{id} returns it, or pass its qrCodeContent",
+    });
+  }
+  if ("image" in form) return validateImage(form.image, unwrapped, options);
+  const check = checkPayloadText(form.text, options);
+  return { valid: check.valid, source: unwrapped, qr: null, payload: payloadReport(form.text, check), findings: check.findings };
+}
+
+async function validateImage(bytes: Uint8Array, source: ValidateReport["source"], options: ValidateOptions): Promise<ValidateReport> {
+  const strict = options.strict ?? false;
+  const image = primaryCodeFirst(await decodeQrImage(bytes, inputLabel(source.file)));
   const fromImage = imageFindings(image);
   const code = image.codes[0];
   if (code === undefined) {
@@ -201,6 +223,13 @@ function deviceSummary(params: ProvisioningParams): string[] {
   return lines;
 }
 
+const SOURCE_NAMES: Record<ValidateReport["source"]["kind"], string> = {
+  image: "image",
+  json: "payload file",
+  "graph-profile": "Graph enrollment profile (payload from qrCodeContent)",
+  base64: "base64 payload",
+};
+
 export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict: boolean): void {
   const where = inputLabel(report.source.file);
   if (report.qr) {
@@ -211,7 +240,7 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
       `${q.payloadBytes} bytes (${q.mode ?? "?"} mode, ${q.eci === null ? "no ECI" : `ECI ${q.eci}`}), read by ${q.decoder}` +
       (q.codes > 1 ? `; ${q.codes} codes in the image, checking the first` : ""));
   } else {
-    printLine(`${out.bold(where)}: ${report.source.kind === "image" ? "image" : "payload file"}, ${report.source.bytes} bytes`);
+    printLine(`${out.bold(where)}: ${SOURCE_NAMES[report.source.kind]}, ${report.source.bytes} bytes`);
   }
   if (report.payload) {
     if (report.qr) printLine(`  payload: ${report.payload.bytes} bytes of text`);
@@ -230,34 +259,4 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
 export function parseRuleSet(value: string): RuleSetName {
   if (value === "android" || value === "intune-aosp") return value;
   throw new InputError(`unknown rule set "${value}"`, { where: "--rules", hint: "use --rules android or --rules intune-aosp" });
-}
-
-interface ValidateFlags {
-  json?: boolean;
-  strict?: boolean;
-  rules: string;
-}
-
-export function registerValidate(program: Command): void {
-  program
-    .command("validate")
-    .description(
-      "Check a provisioning QR code (image) or payload (JSON file, or - for stdin) the way a device reads it.\n" +
-        "Exit 0 valid, 1 invalid (findings), 2 unreadable input or usage error.",
-    )
-    .argument("<input>", "an image of the QR code, a payload JSON file, or - for stdin")
-    .option("--json", "print one JSON document: {valid, source, qr, payload, findings}")
-    .option("--strict", "treat warnings as failures too")
-    .option("--rules <set>", "rule set: android (Android's own rules) or intune-aosp (adds the simulator's Intune conventions)", "android")
-    .action(
-      action(async (path: string, flags: ValidateFlags) => {
-        const ruleSet = parseRuleSet(flags.rules);
-        const strict = flags.strict ?? false;
-        const input = await readInput(path);
-        const report = await validateInput(input, { rules: ruleSet, strict });
-        if (flags.json) printJson(report);
-        else printReport(report, ruleSet, strict);
-        return report.valid ? EXIT_OK : EXIT_FAILED;
-      }),
-    );
 }

@@ -6,6 +6,7 @@ import { Extras } from "./extras.js";
 import { deviceParams } from "./device-params.js";
 import { isValid, sortFindings, type Finding } from "./findings.js";
 import { BYTE_ORDER_MARK, MAX_JSON_DEPTH, parseJsonText } from "./json-text.js";
+import type { IntuneConventions } from "../protocol/intune-conventions.js";
 import type { ProvisioningParams } from "./params.js";
 import { adminRules } from "./rules/admin.js";
 import { finding, type RuleSetName } from "./rules/catalog.js";
@@ -27,6 +28,11 @@ export interface CheckOptions {
    * or, for a JSON file, its compact form (what `aosp-sim qr` encodes).
    */
   measure?: "text" | "compact-json";
+  /**
+   * The package, receiver and extras names the intune-aosp rules expect. Default: the mock
+   * service's (MOCK_SERVICE_CONVENTIONS), which are the simulator's, not the real product's.
+   */
+  conventions?: IntuneConventions;
 }
 
 export interface PayloadCheck {
@@ -148,7 +154,7 @@ export function checkPayloadText(text: string, options: CheckOptions = {}): Payl
   // A JSON file may be pretty-printed; what goes into a QR code (e.g. from `aosp-sim qr`) is the
   // compact form, so that is what the size rules measure for files.
   const measured = options.measure === "compact-json" ? Buffer.byteLength(JSON.stringify(parsed.json), "utf8") : textBytes;
-  const ctx = new RuleContext(new Extras(parsed.json), ruleSet, measured);
+  const ctx = new RuleContext(new Extras(parsed.json), ruleSet, measured, options.conventions);
   for (const rule of [...sizeRules, ...PAYLOAD_RULES]) rule(ctx);
   const refused = textLevel.refused || ctx.refused;
   const params = refused ? null : deviceParams(ctx.extras);

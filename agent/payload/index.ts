@@ -24,3 +24,5 @@ export type { KeySpec, KeyType } from "./keys.js";
 export type * from "./params.js";
 export { buildIntunePayload, payloadText } from "./build.js";
 export type { IntunePayloadOptions, ProfileWifiSecurity } from "./build.js";
+export { MOCK_SERVICE_CONVENTIONS } from "../protocol/intune-conventions.js";
+export type { IntuneConventions } from "../protocol/intune-conventions.js";

@@ -22,6 +22,36 @@ export const COMPANION_PACKAGES = [COMPANY_PORTAL_PACKAGE, AUTHENTICATOR_PACKAGE
 export const EXTRA_ENROLLMENT_TOKEN = "com.microsoft.intune.aosp.enrollmentToken";
 export const EXTRA_SERVICE_URL = "com.microsoft.intune.aosp.serviceUrl";
 
+/**
+ * The names the `intune-aosp` rules check a payload against. The defaults are the mock service's
+ * (above); a team whose real service issues other names passes its own (`aosp-sim validate
+ * --conventions FILE`, or `checkPayloadText(text, { rules: "intune-aosp", conventions })`), so a
+ * correct payload is never "fixed" into the simulator's names.
+ */
+export interface IntuneConventions {
+  /** Whose names these are, as findings say it: "the mock service's conventions", "conventions from team.json". */
+  label: string;
+  /** True for the built-in names of the mock service (findings then say they are not the real product's). */
+  mock: boolean;
+  /** `package/class` of the agent's device-admin receiver. */
+  adminComponent: string;
+  /** Admin-extras key of the enrollment token. */
+  enrollmentTokenExtra: string;
+  /** Admin-extras key of the service URL. */
+  serviceUrlExtra: string;
+  /** Admin-extras keys with this prefix that are neither of the two above are flagged as typos. */
+  extrasNamespace: string;
+}
+
+export const MOCK_SERVICE_CONVENTIONS: IntuneConventions = {
+  label: "the mock service's conventions",
+  mock: true,
+  adminComponent: AGENT_ADMIN_COMPONENT,
+  enrollmentTokenExtra: EXTRA_ENROLLMENT_TOKEN,
+  serviceUrlExtra: EXTRA_SERVICE_URL,
+  extrasNamespace: "com.microsoft.intune.aosp.",
+};
+
 /** Since October 1, 2024 the Intune app must be this version or later to sync. */
 export const MIN_SYNC_AGENT_VERSION = "24.7.0";
 

@@ -3,12 +3,14 @@
  * need?" without rendering.
  *
  * Payloads go in as one byte-mode segment holding the UTF-8 bytes of the text, without an ECI
- * marker: that is what Android's own tooling and most payload authors produce, and what the
- * setup wizard's scanner reads (it guesses UTF-8 when the bytes are valid UTF-8). The `qrcode`
+ * marker by default: that is what Android's own tooling and most payload authors produce, and
+ * what the setup wizard's scanner reads (it guesses UTF-8 when the bytes are valid UTF-8). With
+ * `eci`, a UTF-8 ECI marker goes first, for scanners that would otherwise read Latin-1. The `qrcode`
  * package does the encoding; its capacity table (ISO/IEC 18004) answers the sizing questions.
  */
 import { createRequire } from "node:module";
 import QRCode from "qrcode";
+import { ECI_UTF8 } from "./charset.js";
 import type { EcLevel } from "./types.js";
 
 export { EC_LEVELS, moduleCountOf } from "./types.js";
@@ -28,10 +30,41 @@ interface QrEcLevelModule {
 interface QrModeModule {
   BYTE: unknown;
 }
+interface QrBitBuffer {
+  put(value: number, bits: number): void;
+}
+interface QrSegmentsModule {
+  fromArray(segments: unknown[]): unknown[];
+}
 const require = createRequire(import.meta.url);
 const qrVersion = require("qrcode/lib/core/version.js") as QrVersionModule;
 const qrEcLevel = require("qrcode/lib/core/error-correction-level.js") as QrEcLevelModule;
 const qrMode = require("qrcode/lib/core/mode.js") as QrModeModule;
+const qrSegments = require("qrcode/lib/core/segments.js") as QrSegmentsModule;
+
+/**
+ * An ECI segment (ISO/IEC 18004 7.4.2): mode indicator 0111, then the 8-bit designator, no
+ * character count. `qrcode` has no ECI support, but encodes any segment object that has a mode
+ * (`bit`, and `ccBits` for the count, here none), a length, a bit length and a writer; its
+ * fromArray only builds segments from strings, so it is taught to pass built segments through.
+ */
+class EciSegment {
+  readonly mode = { id: "ECI", bit: 0b0111, ccBits: [0, 0, 0] };
+  constructor(private readonly designator: number) {}
+  getLength(): number {
+    return 0;
+  }
+  getBitsLength(): number {
+    return 8;
+  }
+  write(buffer: QrBitBuffer): void {
+    buffer.put(this.designator, 8);
+  }
+}
+
+const buildSegments = qrSegments.fromArray.bind(qrSegments);
+qrSegments.fromArray = (segments) =>
+  segments.flatMap((segment) => (segment instanceof EciSegment ? [segment] : buildSegments([segment])));
 
 const capacityCache = new Map<EcLevel, number[]>();
 
@@ -61,6 +94,8 @@ export interface RenderOptions {
   scale?: number;
   /** Quiet zone in modules; 4 by default (the minimum the standard asks for). */
   margin?: number;
+  /** Put a UTF-8 ECI marker (designator 26) before the byte segment; off by default. */
+  eci?: boolean;
 }
 
 export interface RenderedQr {
@@ -76,7 +111,8 @@ export interface RenderedQr {
   scale: number;
   margin: number;
   mode: "byte";
-  eci: null;
+  /** 26 (UTF-8) with the ECI option, else null. */
+  eci: number | null;
 }
 
 export class PayloadTooLargeError extends Error {
@@ -93,9 +129,11 @@ export async function renderQrPng(text: string, options: RenderOptions = {}): Pr
   const scale = options.scale ?? 8;
   const margin = options.margin ?? 4;
   const data = Buffer.from(text, "utf8");
-  const version = minimumVersion(data.length, ecLevel);
+  // The ECI header takes 12 bits, which may need the next version up.
+  const version = minimumVersion(data.length + (options.eci ? 2 : 0), ecLevel);
   if (version === null) throw new PayloadTooLargeError(data.length, ecLevel);
-  const segments = [{ data, mode: "byte" as const }];
+  const byteSegment = { data, mode: "byte" as const };
+  const segments = (options.eci ? [new EciSegment(ECI_UTF8), byteSegment] : [byteSegment]) as QRCode.QRCodeSegment[];
   // create() picks the mask; passing version and mask to toBuffer keeps the PNG and the
   // reported metadata in step.
   const symbol = QRCode.create(segments, { errorCorrectionLevel: ecLevel, version });
@@ -119,6 +157,6 @@ export async function renderQrPng(text: string, options: RenderOptions = {}): Pr
     scale,
     margin,
     mode: "byte",
-    eci: null,
+    eci: options.eci ? ECI_UTF8 : null,
   };
 }

@@ -37,6 +37,41 @@ describe("aosp-sim", () => {
     expect(result.stderr).toMatch(/missing required argument/);
   });
 
+  it("gives commander's own usage errors a fix line naming the usage", async () => {
+    const missing = await aospSim(["validate"]);
+    expect(missing.stderr).toMatch(/^aosp-sim: missing required argument 'input/m);
+    expect(missing.stderr).toMatch(/^ +fix: usage: aosp-sim validate /m);
+    const unknown = await aospSim(["decode", "--jsn", "x.png"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--jsn'/);
+    expect(unknown.stderr).toMatch(/fix: check the spelling; `aosp-sim decode --help` lists the options/);
+    const command = await aospSim(["validat"]);
+    expect(command.stderr).toMatch(/fix: run `aosp-sim --help` for the commands \(decode, validate,/);
+    const value = await aospSim(["validate", "x.json", "--rules"]);
+    expect(value.code).toBe(2);
+    expect(value.stderr).toMatch(/option '--rules <set>' argument missing\n +fix: put the option's value right after it/);
+  });
+
+  it("reports usage errors of a --json run as one JSON document on stdout too", async () => {
+    const result = await aospSim(["validate", "--json"]);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { kind: "usage", message: expect.stringMatching(/missing required argument/), where: null, fix: expect.stringMatching(/^usage: aosp-sim validate/) },
+    });
+    expect(result.stderr).toMatch(/fix: /);
+  });
+
+  it("reports unreadable input of a --json run as JSON on stdout", async () => {
+    const result = await aospSim(["validate", "no-such-file.png", "--json"]);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { kind: "input", message: "no such file", where: "no-such-file.png", fix: expect.any(String) },
+    });
+    const run = await aospSim(["run", "no-such-scenario.json", "--json"]);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { kind: "input", where: "no-such-scenario.json" } });
+  });
+
   it("stops quietly, without a stack trace, when the reader of its output goes away", async () => {
     const child = spawn(process.execPath, [MAIN, "diagram"], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.destroy(); // like `| head -0`: nobody reads what it writes

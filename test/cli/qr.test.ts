@@ -2,11 +2,12 @@
  * `aosp-sim qr` as a user runs it: renders a payload, reports the symbol it used, refuses broken
  * payloads unless forced, and what it renders decodes back to the same payload.
  */
+import { spawn } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeQrImage } from "../../agent/qr/index.js";
-import { runCli, useTempDir } from "../payload/support/cli.js";
+import { CLI, runCli, useTempDir } from "../payload/support/cli.js";
 import { basePayload, HELLO_SHA256, KEYS, payloadWith } from "../payload/support/payloads.js";
 
 const temp = useTempDir("aosp-qr-");
@@ -98,3 +99,60 @@ describe("aosp-sim qr", () => {
     expect((await readFile(file("a.png"))).equals(await readFile(file("b.png")))).toBe(true);
   });
 });
+
+describe("aosp-sim qr for print runs", () => {
+  it("adds a UTF-8 ECI marker with --eci, and validate then has nothing to say about the character set", async () => {
+    const payload = payloadWith({ [KEYS.WIFI_SSID]: "Café Gäste 東京" });
+    const out = file("eci.png");
+    const result = await runCli(["qr", await writeJson("eci.json", payload), "-o", out, "--eci"], { timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/byte mode, UTF-8, ECI 26\)/);
+    const decoded = await decodeQrImage(await readFile(out), out);
+    expect(decoded.codes[0]).toMatchObject({ text: JSON.stringify(payload), eci: 26 });
+    const plain = await runCli(["validate", await renderWithout(payload), "--json"], { timeoutMs: 60_000 });
+    expect(JSON.parse(plain.stdout).findings.map((f: { rule: string }) => f.rule)).toContain("qr-no-eci");
+    const checked = await runCli(["validate", out, "--json"], { timeoutMs: 60_000 });
+    expect(JSON.parse(checked.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain("qr-no-eci");
+  }, 120_000);
+
+  it("writes the PNG to stdout with -o -, the summary to stderr, and no file named -", async () => {
+    const input = await writeJson("stdout.json", basePayload());
+    const child = spawn(process.execPath, [CLI, "qr", input, "-o", "-"], { cwd: temp.dir(), env: { ...process.env, NO_COLOR: "1" } });
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => chunks.push(d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(0);
+    const png = Buffer.concat(chunks);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect((await decodeQrImage(png, "stdout")).codes[0]!.text).toBe(JSON.stringify(basePayload()));
+    expect(stderr).toMatch(/wrote the PNG to stdout: QR version/);
+    expect(await exists(join(temp.dir(), "-"))).toBe(false);
+    const both = await runCli(["qr", input, "-o", "-", "--json"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/fix: drop --json, or write the PNG to a file/);
+  }, 120_000);
+
+  it("says how large to print the code for a phone at 25-30 cm, and whether a given width is enough", async () => {
+    const input = await writeJson("print.json", basePayload());
+    const advice = await runCli(["qr", input, "-o", file("print.png")]);
+    expect(advice.stdout).toMatch(/print: +for a phone camera at 25-30 cm, print it at least \d+ mm wide \(modules of 0\.\d\d mm or more\)/);
+    const small = await runCli(["qr", input, "-o", file("print.png"), "--print-width", "15", "--json"]);
+    const doc = JSON.parse(small.stdout) as { qr: { moduleCount: number }; print: { moduleMm: number; readableAt30cm: boolean; minWidthMm: number } };
+    expect(doc.print.moduleMm).toBeCloseTo(15 / (doc.qr.moduleCount + 8), 2);
+    expect(doc.print.readableAt30cm).toBe(false);
+    const large = await runCli(["qr", input, "-o", file("print.png"), "--print-width", String(doc.print.minWidthMm), "--json"]);
+    expect(JSON.parse(large.stdout).print.readableAt30cm).toBe(true);
+    const bad = await runCli(["qr", input, "-o", file("print.png"), "--print-width", "wide"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--print-width: "wide" is not a print width in millimetres\n +fix: /);
+  }, 120_000);
+});
+
+/** The same payload rendered without ECI, as `qr` does by default. */
+async function renderWithout(payload: object): Promise<string> {
+  const out = file("no-eci.png");
+  await runCli(["qr", await writeJson("no-eci.json", payload), "-o", out]);
+  return out;
+}

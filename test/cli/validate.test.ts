@@ -3,7 +3,7 @@
  * --json contract, colours, and every class of bad input.
  */
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliResult, useTempDir } from "../payload/support/cli.js";
@@ -165,8 +165,12 @@ describe("bad input", () => {
     expectInputError(await runCli(["validate", file("nope.json")]), /nope\.json: no such file/);
   });
 
-  it("a directory: exit 2", async () => {
-    expectInputError(await runCli(["validate", temp.dir()]), /is a directory/);
+  it("a directory with nothing to check: exit 2", async () => {
+    // A folder is a batch of inputs (validate-batch.test.ts); one holding no image or payload
+    // file is unusable input, as a directory was before folders were accepted.
+    const empty = file("empty-dir");
+    await mkdir(empty, { recursive: true });
+    expectInputError(await runCli(["validate", empty]), /holds no image \(PNG, JPEG, GIF, BMP, TIFF\) or payload/);
   });
 
   it("an empty file and empty stdin: exit 2", async () => {

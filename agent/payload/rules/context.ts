@@ -6,6 +6,7 @@
 import type { Extras, ResolvedValue } from "../extras.js";
 import type { KeyName } from "../keys.js";
 import { jsonPointer, type Finding } from "../findings.js";
+import { MOCK_SERVICE_CONVENTIONS, type IntuneConventions } from "../../protocol/intune-conventions.js";
 import { finding, ruleInfo, type RuleSetName } from "./catalog.js";
 
 export class RuleContext {
@@ -18,6 +19,8 @@ export class RuleContext {
     readonly ruleSet: RuleSetName,
     /** UTF-8 length of what the QR code holds: the text, or a JSON file's compact form (CheckOptions.measure). */
     readonly textBytes: number,
+    /** The names the intune-aosp rules expect (the mock service's unless a team gives its own). */
+    readonly conventions: IntuneConventions = MOCK_SERVICE_CONVENTIONS,
   ) {}
 
   get json(): Readonly<Record<string, unknown>> {

@@ -1,37 +1,47 @@
 /**
- * The simulator's Intune AOSP conventions (docs/architecture.md, "Contracts"):
- * the agent is the admin component and is downloaded, the admin extras bundle carries the
- * enrollment token and the service URL, and Wi-Fi is one of the profile's types (none, WEP,
- * WPA). These names are the simulator's convention, not a claim about the real product.
+ * The Intune AOSP conventions (docs/architecture.md, "Contracts"): the agent is the
+ * admin component and is downloaded, the admin extras bundle carries the enrollment token and
+ * the service URL, and Wi-Fi is one of the profile's types (none, WEP, WPA). The names checked
+ * are ctx.conventions: the mock service's by default, which are the simulator's convention, not
+ * a claim about the real product, and every finding about a name says whose names they are.
  */
 import { distance } from "fastest-levenshtein";
 import { parseHttpUrl } from "../../protocol/http-url.js";
 import { flattenComponent, unflattenComponent } from "../component.js";
 import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
-import {
-  AGENT_ADMIN_COMPONENT,
-  AGENT_ADMIN_RECEIVER,
-  AGENT_PACKAGE,
-  EXTRA_ENROLLMENT_TOKEN,
-  EXTRA_SERVICE_URL,
-} from "../../protocol/intune-conventions.js";
+import type { IntuneConventions } from "../../protocol/intune-conventions.js";
 import { KEYS } from "../keys.js";
 import { effectiveSecurityType } from "./wifi.js";
 import type { Rule, RuleContext } from "./context.js";
 
-const EXTRAS_NAMESPACE = "com.microsoft.intune.aosp.";
-const KNOWN_EXTRAS = [EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL];
+/**
+ * Whose names a finding checks against, appended to its message. The mock service's names are
+ * the simulator's own: a payload from a real service may be right where they differ.
+ */
+function namesFrom(conventions: IntuneConventions): string {
+  return conventions.mock
+    ? ` (These names are ${conventions.label}, not necessarily the real product's: if your service issues other ` +
+        "names, pass them with --conventions FILE.)"
+    : ` (Names from ${conventions.label}.)`;
+}
+
+/** The fix, or for the mock service's names, the fix with the caveat that comes with it. */
+function fixFor(conventions: IntuneConventions, fix: string): string {
+  return conventions.mock ? `${fix}, if the payload is for the mock service; otherwise give your service's names with --conventions FILE` : fix;
+}
 
 const adminComponent: Rule = (ctx) => {
   const text = ctx.extras.string("DEVICE_ADMIN_COMPONENT_NAME");
   if (text === null) return; // admin-component-missing / -format already say it
+  const expected = unflattenComponent(ctx.conventions.adminComponent);
   const component = unflattenComponent(text);
-  if (component !== null && component.packageName === AGENT_PACKAGE && component.className === AGENT_ADMIN_RECEIVER) return;
+  if (component !== null && expected !== null && component.packageName === expected.packageName &&
+    component.className === expected.className) return;
   ctx.emit("intune-admin-component", ctx.pathOf(ctx.extras.resolve("DEVICE_ADMIN_COMPONENT_NAME")),
     `The admin component is ${show(component === null ? text : flattenComponent(component), 120)}, but the Intune AOSP ` +
-      `flow makes the agent device owner: ${AGENT_ADMIN_COMPONENT}.`,
-    `use "${AGENT_ADMIN_COMPONENT}"`);
+      `flow makes the agent device owner: ${ctx.conventions.adminComponent}.${namesFrom(ctx.conventions)}`,
+    fixFor(ctx.conventions, `use "${ctx.conventions.adminComponent}"`));
 };
 
 const downloadLocation: Rule = (ctx) => {
@@ -70,26 +80,27 @@ function movedHint(ctx: RuleContext, key: string, otherwise: string): string {
 
 const enrollmentToken: Rule = (ctx) => {
   const { bundle, path } = adminExtras(ctx);
-  const problem = extraProblem(ctx, bundle, EXTRA_ENROLLMENT_TOKEN);
+  const key = ctx.conventions.enrollmentTokenExtra;
+  const problem = extraProblem(ctx, bundle, key);
   if (problem === null) return;
-  ctx.emit("intune-enrollment-token", bundle === null ? path : `${path}${jsonPointer(EXTRA_ENROLLMENT_TOKEN)}`,
-    `The agent needs the enrollment token in ${EXTRA_ENROLLMENT_TOKEN}, but ${problem}: it cannot enroll the device.`,
-    movedHint(ctx, EXTRA_ENROLLMENT_TOKEN,
-      `put the profile's token in "${KEYS.ADMIN_EXTRAS_BUNDLE}": {"${EXTRA_ENROLLMENT_TOKEN}": "<token>"}`));
+  ctx.emit("intune-enrollment-token", bundle === null ? path : `${path}${jsonPointer(key)}`,
+    `The agent needs the enrollment token in ${key}, but ${problem}: it cannot enroll the device.${namesFrom(ctx.conventions)}`,
+    movedHint(ctx, key, fixFor(ctx.conventions, `put the profile's token in "${KEYS.ADMIN_EXTRAS_BUNDLE}": {"${key}": "<token>"}`)));
 };
 
 const serviceUrl: Rule = (ctx) => {
   const { bundle, path } = adminExtras(ctx);
-  const pointer = bundle === null ? path : `${path}${jsonPointer(EXTRA_SERVICE_URL)}`;
-  let problem = extraProblem(ctx, bundle, EXTRA_SERVICE_URL);
+  const key = ctx.conventions.serviceUrlExtra;
+  const pointer = bundle === null ? path : `${path}${jsonPointer(key)}`;
+  let problem = extraProblem(ctx, bundle, key);
   if (problem === null) {
-    const parsed = parseHttpUrl(bundle![EXTRA_SERVICE_URL] as string);
-    if ("problem" in parsed) problem = `${show(bundle![EXTRA_SERVICE_URL])} is not an http or https URL (${parsed.problem})`;
+    const parsed = parseHttpUrl(bundle![key] as string);
+    if ("problem" in parsed) problem = `${show(bundle![key])} is not an http or https URL (${parsed.problem})`;
   }
   if (problem === null) return;
   ctx.emit("intune-service-url", pointer,
-    `The agent needs the service URL in ${EXTRA_SERVICE_URL}, but ${problem}: it does not know where to enroll.`,
-    movedHint(ctx, EXTRA_SERVICE_URL, `set "${EXTRA_SERVICE_URL}" to the service's base URL, e.g. "https://enroll.example.com"`));
+    `The agent needs the service URL in ${key}, but ${problem}: it does not know where to enroll.${namesFrom(ctx.conventions)}`,
+    movedHint(ctx, key, fixFor(ctx.conventions, `set "${key}" to the service's base URL, e.g. "https://enroll.example.com"`)));
 };
 
 const wifiSecurity: Rule = (ctx) => {
@@ -106,12 +117,13 @@ const wifiSecurity: Rule = (ctx) => {
 const unknownExtras: Rule = (ctx) => {
   const { bundle, path } = adminExtras(ctx);
   if (bundle === null) return;
+  const known = [ctx.conventions.enrollmentTokenExtra, ctx.conventions.serviceUrlExtra];
   for (const key of Object.keys(bundle)) {
-    if (!key.startsWith(EXTRAS_NAMESPACE) || KNOWN_EXTRAS.includes(key)) continue;
+    if (!key.startsWith(ctx.conventions.extrasNamespace) || known.includes(key)) continue;
     // One distance per known key (they are few), not one per comparison of a sort.
-    const closest = KNOWN_EXTRAS.map((k) => ({ k, d: distance(key, k) })).reduce((a, b) => (b.d < a.d ? b : a)).k;
+    const closest = known.map((k) => ({ k, d: distance(key, k) })).reduce((a, b) => (b.d < a.d ? b : a)).k;
     ctx.emit("intune-extras-unknown", `${path}${jsonPointer(key)}`,
-      `The admin extras key ${show(key)} is not one the agent reads (${KNOWN_EXTRAS.join(", ")}): it is ignored.`,
+      `The admin extras key ${show(key)} is not one the agent reads (${known.join(", ")}): it is ignored.${namesFrom(ctx.conventions)}`,
       `did you mean "${closest}"?`);
   }
 };

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// The package as a CI engineer installs it: `npm pack`, `npm install ./aosp-enroll-sim-*.tgz` into a
+// new project (registry only), then the README's Library example type-checked with
+// skipLibCheck: false (so every published .d.ts is checked) and run. Fails on any npm warning
+// (EBADENGINE, unknown config, ...) during the install or when the CLI runs, on a tarball that
+// ships tests or sources, and on a type error or a failed run.
+// Usage: node .ci/pack-check.mjs [--keep]   (run `npm run build` first; --keep leaves the temp project)
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const keep = process.argv.includes("--keep");
+const work = mkdtempSync(join(tmpdir(), "aosp-sim-pack-"));
+const failures = [];
+
+function run(cmd, args, cwd, env = {}) {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    process.stderr.write(`${cmd} ${args.join(" ")} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}\n`);
+    throw new Error(`${cmd} ${args[0]} failed`);
+  }
+  return r;
+}
+
+/**
+ * npm prints its warnings as "npm warn ..." on stderr; any of them is a finding here, except
+ * npm 11's install-scripts notice when the only package it lists is this one's own `prepare`:
+ * npm lists `prepare` for non-registry sources only (here, the tarball), never for an install
+ * from a registry, and its allowScripts key for a tarball did not match in practice.
+ */
+function npmWarnings(stderr) {
+  const warnings = stderr.split("\n").filter((line) => /^npm warn/i.test(line));
+  const notice = warnings.filter((line) => /^npm warn install-scripts/i.test(line));
+  const listed = notice.filter((line) => /^npm warn install-scripts\s+\S+@\S+ \(/i.test(line));
+  const onlyOwnPrepare = listed.length === 1 && /^npm warn install-scripts\s+aosp-enroll-sim@\S+ \(prepare: /i.test(listed[0]);
+  return onlyOwnPrepare ? warnings.filter((line) => !notice.includes(line)) : warnings;
+}
+
+/** The first ```ts block after "## Library" in the README: the example users copy. */
+function readmeLibraryExample() {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("\n## Library"));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error("README.md has no ```ts block under ## Library");
+  return match[1];
+}
+
+try {
+  const ownPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const pack = run("npm", ["pack", "--json", "--pack-destination", work], root);
+  const [packed] = JSON.parse(pack.stdout);
+  const shipped = packed.files.map((f) => f.path);
+  const stray = shipped.filter((p) => /^(test|bench|fixtures|\.ci)\/|\.ts$(?<!\.d\.ts$)|\.map$/.test(p));
+  if (stray.length > 0) failures.push(`the tarball ships ${stray.length} files it should not, e.g. ${stray.slice(0, 3).join(", ")}`);
+  console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB`);
+
+  const consumer = join(work, "consumer");
+  run("mkdir", ["-p", consumer], work);
+  // npm 11 asks each project to approve its dependencies' install scripts: better-sqlite3 must
+  // build. (aosp-enroll-sim's own `prepare` is listed too, for a tarball only: see npmWarnings.)
+  const allowScripts = { "better-sqlite3": true };
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", allowScripts }, null, 2));
+  // better-sqlite3 builds from source: prebuild-install reads this file (found from the package's
+  // folder upwards) and then never tries its GitHub download.
+  writeFileSync(join(consumer, ".prebuild-installrc"), "buildFromSource=true\n");
+  const devTools = [`typescript@${ownPackage.devDependencies.typescript}`, `@types/node@${ownPackage.devDependencies["@types/node"]}`];
+  const install = run("npm", ["install", "--no-audit", "--no-fund", join(work, packed.filename), ...devTools], consumer);
+  const installWarnings = npmWarnings(install.stderr);
+  if (installWarnings.length > 0) failures.push(`npm install warned:\n  ${installWarnings.join("\n  ")}`);
+  if (!/build-from-source|gyp info ok/.test(install.stdout + install.stderr)) {
+    // Not a failure by itself (npm hides script output on success), but say what we know.
+    console.log("(npm did not show better-sqlite3's build output)");
+  }
+
+  writeFileSync(
+    join(consumer, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true,
+        skipLibCheck: false, types: ["node"], outDir: "out",
+      },
+      files: ["example.ts"],
+    }, null, 2),
+  );
+  const example = `${readmeLibraryExample()}
+if (report.finalState !== "enrolled") throw new Error(\`ended in \${report.finalState}\`);
+console.log(JSON.stringify({ finalState: report.finalState, incident }));
+`;
+  writeFileSync(join(consumer, "example.ts"), example);
+  const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: consumer, encoding: "utf8" });
+  if (tsc.status !== 0) failures.push(`the README's Library example does not type-check with skipLibCheck false:\n${tsc.stdout}${tsc.stderr}`);
+  else {
+    const ran = spawnSync("node", ["out/example.js"], { cwd: consumer, encoding: "utf8", timeout: 120_000 });
+    if (ran.status !== 0) failures.push(`the README's Library example failed (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`);
+    else console.log(`README Library example: ${ran.stdout.trim()}`);
+  }
+
+  const cli = spawnSync("npx", ["aosp-sim", "--version"], { cwd: consumer, encoding: "utf8" });
+  const cliWarnings = npmWarnings(cli.stderr);
+  if (cli.status !== 0) failures.push(`npx aosp-sim --version exited ${cli.status}: ${cli.stderr}`);
+  if (cliWarnings.length > 0) failures.push(`npx aosp-sim warned:\n  ${cliWarnings.join("\n  ")}`);
+  const selfCli = spawnSync("npx", ["aosp-sim", "--version"], { cwd: root, encoding: "utf8" });
+  const selfWarnings = npmWarnings(selfCli.stderr);
+  if (selfWarnings.length > 0) failures.push(`npx aosp-sim in the project warned:\n  ${selfWarnings.join("\n  ")}`);
+} catch (error) {
+  failures.push(error instanceof Error ? error.message : String(error));
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+if (failures.length > 0) {
+  console.log(`pack check failed:\n- ${failures.join("\n- ")}`);
+  process.exit(1);
+}
+console.log("pack check passed: installs without npm warnings, types check with skipLibCheck false, the example runs");

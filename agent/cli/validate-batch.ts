@@ -1,0 +1,167 @@
+/**
+ * `aosp-sim validate` over many inputs (a print run): files, folders and globs expanded to a
+ * list, checked on every core with a worker-thread pool (tinypool), summed up in one table.
+ */
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { glob, isDynamicPattern } from "tinyglobby";
+import { Tinypool } from "tinypool";
+import { InputError } from "../protocol/errors.js";
+import { countBySeverity, type RuleSetName } from "../payload/index.js";
+import { errorDocument, inputLabel, out, printLine, type ErrorDocument } from "./output.js";
+import { readInput } from "./input.js";
+import { formatFindings, validateInput, type ValidateOptions, type ValidateReport } from "./validate.js";
+
+/** One input's outcome: its report, or why it could not be read. */
+export interface BatchEntry {
+  file: string;
+  report: ValidateReport | null;
+  error: ErrorDocument["error"] | null;
+}
+
+/** What a folder is searched for: the image formats `decode` reads, payload JSON and text. */
+const FOLDER_PATTERN = "**/*.{png,jpg,jpeg,gif,bmp,tif,tiff,json,txt,b64}";
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files the arguments name, in order, each once: a folder is every image or JSON/text file
+ * under it (sorted), a glob (quoted, so the shell left it) its matches (sorted), anything else
+ * itself (a missing file is reported when it is read). A folder or glob that names nothing is an
+ * InputError: a print run that silently checks zero codes would pass.
+ */
+export async function expandInputs(args: readonly string[]): Promise<{ files: string[]; expanded: boolean }> {
+  const files: string[] = [];
+  let expanded = false;
+  for (const arg of args) {
+    if (arg === "-") {
+      files.push(arg);
+    } else if (await isDirectory(arg)) {
+      expanded = true;
+      const found = (await glob(FOLDER_PATTERN, { cwd: arg, onlyFiles: true, caseSensitiveMatch: false })).sort();
+      if (found.length === 0) {
+        throw new InputError("holds no image (PNG, JPEG, GIF, BMP, TIFF) or payload (.json, .txt, .b64) files", {
+          where: arg,
+          hint: "pass the folder of the print run's images or payloads",
+        });
+      }
+      files.push(...found.map((f) => join(arg, f)));
+    } else if (isDynamicPattern(arg) && !(await exists(arg))) {
+      expanded = true;
+      const found = (await glob(arg, { onlyFiles: true, absolute: isAbsolute(arg) })).sort();
+      if (found.length === 0) throw new InputError("matches no files", { where: arg, hint: "check the pattern and the current directory" });
+      files.push(...found);
+    } else {
+      files.push(arg);
+    }
+  }
+  // The same file named twice (by a folder and a glob, say) is checked once, as first named.
+  const seen = new Set<string>();
+  const unique = files.filter((f) => {
+    const key = f === "-" ? f : resolve(f);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.filter((f) => f === "-").length > 1) throw new InputError("stdin (-) can be given only once", { where: "-", hint: "pass - at most once" });
+  return { files: unique, expanded };
+}
+
+/** Reads and validates one input, turning unreadable input into an entry instead of a throw. */
+export async function validateFile(file: string, options: ValidateOptions): Promise<BatchEntry> {
+  try {
+    return { file, report: await validateInput(await readInput(file), options), error: null };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { file, report: null, error: errorDocument(error).error };
+  }
+}
+
+/**
+ * Validates every file, on as many worker threads as there are cores (decoding an image is the
+ * cost; one thread per core keeps both of this machine's cores busy). Stdin, and a single file,
+ * are read in this thread. Entries come back in the files' order.
+ */
+export async function validateFiles(files: readonly string[], options: ValidateOptions): Promise<BatchEntry[]> {
+  const threads = Math.min(availableParallelism(), files.length);
+  if (threads <= 1 || files.includes("-")) {
+    const entries: BatchEntry[] = [];
+    for (const file of files) entries.push(await validateFile(file, options));
+    return entries;
+  }
+  const pool = new Tinypool({
+    filename: new URL("./validate-worker.js", import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  try {
+    return await Promise.all(files.map((file) => pool.run({ file, options }) as Promise<BatchEntry>));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Exit code of a batch: 2 when an input could not be read, else 1 when one is invalid, else 0. */
+export function batchExit(entries: readonly BatchEntry[]): number {
+  if (entries.some((e) => e.error)) return 2;
+  return entries.every((e) => e.report?.valid) ? 0 : 1;
+}
+
+function firstProblem(entry: BatchEntry): string {
+  if (entry.error) return entry.error.message;
+  const first = entry.report!.findings.find((f) => f.severity !== "info");
+  return first ? first.rule : "";
+}
+
+/** The summary table, then the failing findings of each invalid input, then one summary line. */
+export function printBatch(entries: readonly BatchEntry[], ruleSet: RuleSetName, strict: boolean): void {
+  const names = entries.map((e) => inputLabel(e.file));
+  const width = Math.min(60, Math.max(4, ...names.map((n) => n.length)));
+  printLine(out.bold(`${"file".padEnd(width)}  ${"result".padEnd(10)}  errors  warnings  info  first problem`));
+  entries.forEach((entry, i) => {
+    const name = names[i]!.padEnd(width);
+    if (entry.error) {
+      printLine(`${name}  ${out.red("unreadable".padEnd(10))}  ${"-".padStart(6)}  ${"-".padStart(8)}  ${"-".padStart(4)}  ${firstProblem(entry)}`);
+      return;
+    }
+    const report = entry.report!;
+    const c = countBySeverity(report.findings);
+    const result = report.valid ? out.green("valid".padEnd(10)) : out.red("invalid".padEnd(10));
+    printLine(`${name}  ${result}  ${String(c.error).padStart(6)}  ${String(c.warning).padStart(8)}  ${String(c.info).padStart(4)}  ${firstProblem(entry)}`);
+  });
+  for (const entry of entries) {
+    if (entry.error) {
+      printLine();
+      printLine(`${out.bold(`== ${inputLabel(entry.file)}`)}: ${entry.error.message}${entry.error.fix ? `\n   fix: ${entry.error.fix}` : ""}`);
+      continue;
+    }
+    if (entry.report!.valid) continue;
+    printLine();
+    printLine(out.bold(`== ${inputLabel(entry.file)}`));
+    const failing = entry.report!.findings.filter((f) => f.severity === "error" || (strict && f.severity === "warning"));
+    for (const block of formatFindings(failing, out)) printLine(block);
+  }
+  const valid = entries.filter((e) => e.report?.valid).length;
+  const unreadable = entries.filter((e) => e.error).length;
+  const invalid = entries.length - valid - unreadable;
+  printLine();
+  const counts = `${entries.length} inputs: ${valid} valid, ${invalid} invalid, ${unreadable} unreadable`;
+  const line = `${counts} (${ruleSet} rules${strict ? ", strict" : ""})`;
+  printLine(invalid + unreadable === 0 ? out.green(line) : out.red(line));
+}

@@ -1,0 +1,83 @@
+/**
+ * `aosp-sim validate <input>... [--json] [--format human|json|sarif] [--strict]
+ *  [--rules android|intune-aosp] [--conventions FILE]`: registers the command.
+ *
+ * One input (a file or -): the full report (validate.ts), one JSON object with --json.
+ * Several inputs, a folder or a glob: a summary table, one JSON array with --json
+ * (validate-batch.ts). `--format sarif`: one SARIF log either way (validate-sarif.ts).
+ * Exit 0 all valid, 1 one is invalid, 2 one cannot be read (or a usage error).
+ */
+import type { Command } from "commander";
+import { InputError } from "../protocol/errors.js";
+import { readConventionsFile } from "./conventions-file.js";
+import { readInput } from "./input.js";
+import { EXIT_FAILED, EXIT_OK, action, printJson } from "./output.js";
+import { parseRuleSet, printReport, validateInput, type ValidateOptions } from "./validate.js";
+import { batchExit, expandInputs, printBatch, validateFile, validateFiles, type BatchEntry } from "./validate-batch.js";
+import { sarifLog } from "./validate-sarif.js";
+
+type Format = "human" | "json" | "sarif";
+
+interface ValidateFlags {
+  json?: boolean;
+  format?: string;
+  strict?: boolean;
+  rules: string;
+  conventions?: string;
+}
+
+function parseFormat(flags: ValidateFlags): Format {
+  const format = flags.format ?? (flags.json ? "json" : "human");
+  if (format !== "human" && format !== "json" && format !== "sarif") {
+    throw new InputError(`unknown format "${format}"`, { where: "--format", hint: "use --format human, json or sarif" });
+  }
+  if (flags.json && format !== "json") {
+    throw new InputError(`--json and --format ${format} ask for two outputs`, { where: "--json", hint: `drop --json or --format ${format}` });
+  }
+  return format;
+}
+
+/** The JSON array element of an input that could not be read. */
+function unreadableElement(entry: BatchEntry): object {
+  return { valid: false, source: { kind: null, file: entry.file, bytes: null, field: null }, qr: null, payload: null, findings: [], error: entry.error };
+}
+
+async function validate(inputs: string[], flags: ValidateFlags): Promise<number> {
+  const ruleSet = parseRuleSet(flags.rules);
+  const format = parseFormat(flags);
+  const strict = flags.strict ?? false;
+  if (flags.conventions !== undefined && ruleSet !== "intune-aosp") {
+    throw new InputError("--conventions names what the intune-aosp rules check", { where: "--conventions", hint: "add --rules intune-aosp" });
+  }
+  const conventions = flags.conventions === undefined ? undefined : await readConventionsFile(flags.conventions);
+  const options: ValidateOptions = { rules: ruleSet, strict, ...(conventions ? { conventions } : {}) };
+  const { files, expanded } = await expandInputs(inputs);
+
+  if (files.length === 1 && !expanded && format !== "sarif") {
+    const report = await validateInput(await readInput(files[0]!), options);
+    if (format === "json") printJson(report);
+    else printReport(report, ruleSet, strict);
+    return report.valid ? EXIT_OK : EXIT_FAILED;
+  }
+  const entries = files.length === 1 ? [await validateFile(files[0]!, options)] : await validateFiles(files, options);
+  if (format === "sarif") printJson(sarifLog(entries));
+  else if (format === "json") printJson(entries.map((e) => e.report ?? unreadableElement(e)));
+  else printBatch(entries, ruleSet, strict);
+  return batchExit(entries);
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description(
+      "Check provisioning QR codes (images) or payloads (JSON, a Graph enrollment profile, base64; - for stdin) the way a device reads them.\n" +
+        "Exit 0 valid, 1 invalid (findings), 2 unreadable input or usage error.",
+    )
+    .argument("<inputs...>", "images of QR codes, payload JSON files, Graph profile JSON, base64 payloads, folders or quoted globs; - for stdin")
+    .option("--json", "print JSON: one {valid, source, qr, payload, findings} for one input, an array of them for several")
+    .option("--format <format>", "human (default), json (as --json) or sarif (SARIF 2.1.0, for code-scanning tools)")
+    .option("--strict", "treat warnings as failures too")
+    .option("--rules <set>", "rule set: android (Android's own rules) or intune-aosp (adds the Intune conventions)", "android")
+    .option("--conventions <file>", "with --rules intune-aosp: JSON naming your service's admin component and extras keys (default: the mock service's)")
+    .action(action(validate));
+}

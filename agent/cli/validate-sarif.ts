@@ -1,0 +1,74 @@
+/**
+ * `aosp-sim validate --format sarif`: the findings as one SARIF 2.1.0 log, so payloads kept in a
+ * repository show their findings in code-scanning UIs. Each result carries its rule id, the
+ * file, the line and column of the key its JSON pointer names (for payload JSON files; for
+ * images, Graph profiles and base64 payloads the file alone, with the pointer as a logical
+ * location), and the fix. Each rule carries its summary as help text.
+ */
+import { RULES, ruleInfo, type Finding } from "../payload/index.js";
+import { pointerPosition } from "../payload/json-locations.js";
+import { packageVersion } from "../protocol/version.js";
+import type { BatchEntry } from "./validate-batch.js";
+
+const LEVELS = { error: "error", warning: "warning", info: "note" } as const;
+
+function artifactUri(file: string): string {
+  return file === "-" ? "stdin" : file.split("\\").join("/");
+}
+
+function result(entry: BatchEntry, f: Finding): object {
+  const report = entry.report!;
+  const region = report.source.kind === "json" && report.payload ? pointerPosition(report.payload.text, f.path) : null;
+  return {
+    ruleId: f.rule,
+    ruleIndex: RULES.findIndex((r) => r.id === f.rule),
+    level: LEVELS[f.severity],
+    message: { text: f.hint === "" ? f.message : `${f.message}\nfix: ${f.hint}` },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: artifactUri(entry.file) },
+        ...(region ? { region: { startLine: region.line, startColumn: region.column } } : {}),
+      },
+      ...(f.path === "" ? {} : { logicalLocations: [{ fullyQualifiedName: f.path, kind: "member" }] }),
+    }],
+    properties: { jsonPointer: f.path, sourceKind: report.source.kind },
+  };
+}
+
+/** An input that could not be read is a notification, not a result: no rule was checked. */
+function notification(entry: BatchEntry): object {
+  const error = entry.error!;
+  return {
+    level: "error",
+    message: { text: error.fix ? `${error.message}\nfix: ${error.fix}` : error.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(entry.file) } } }],
+  };
+}
+
+export function sarifLog(entries: readonly BatchEntry[]): object {
+  const failed = entries.filter((e) => e.error);
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [{
+      tool: {
+        driver: {
+          name: "aosp-sim validate",
+          version: packageVersion(),
+          rules: RULES.map((r) => ({
+            id: r.id,
+            shortDescription: { text: r.summary },
+            help: { text: `${r.summary} (rule set: ${r.set}${r.image ? ", images" : ""})` },
+            defaultConfiguration: { level: LEVELS[ruleInfo(r.id).severity] },
+          })),
+        },
+      },
+      artifacts: entries.map((e) => ({ location: { uri: artifactUri(e.file) } })),
+      results: entries.flatMap((e) => (e.report ? e.report.findings.map((f) => result(e, f)) : [])),
+      invocations: [{
+        executionSuccessful: failed.length === 0,
+        toolExecutionNotifications: failed.map(notification),
+      }],
+    }],
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Where a JSON pointer lands in a JSON text, as a 1-based line and column: what code-scanning
+ * tools (SARIF) need to show a finding on the right line of a payload kept in a repository.
+ */
+import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
+
+export interface TextPosition {
+  line: number;
+  column: number;
+}
+
+/** The pointer's tokens ("/a~1b/0" -> ["a/b", "0"]). */
+function pointerTokens(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function positionOf(text: string, offset: number): TextPosition {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The position of the key the pointer names (its property name, so the line reads `"KEY": ...`),
+ * or of the closest ancestor that exists (a finding about a missing key points at its object);
+ * null when the text is not JSON at all.
+ */
+export function pointerPosition(text: string, pointer: string): TextPosition | null {
+  const root = parseTree(text);
+  if (root === undefined) return null;
+  const tokens = pointerTokens(pointer);
+  for (let n = tokens.length; n >= 0; n--) {
+    const path = tokens.slice(0, n).map((t) => (/^(0|[1-9]\d*)$/.test(t) ? Number(t) : t));
+    let node: Node | undefined;
+    try {
+      node = findNodeAtLocation(root, path);
+    } catch {
+      node = undefined;
+    }
+    if (node === undefined) continue;
+    const target = node.parent?.type === "property" ? node.parent : node;
+    return positionOf(text, target.offset);
+  }
+  return positionOf(text, root.offset);
+}

@@ -1,0 +1,83 @@
+/**
+ * The forms a provisioning payload comes in out of the admin console or Microsoft Graph, told
+ * apart by content:
+ * - the payload JSON itself (what the QR code holds; also the console's "Export" of the QR JSON);
+ * - a Graph enrollment-profile object (`androidDeviceOwnerEnrollmentProfile`, as
+ *   `GET .../androidDeviceOwnerEnrollmentProfiles/{id}` returns it): its `qrCodeContent` is the
+ *   payload JSON in standard base64, its `qrCodeImage.value` the QR code as a base64 PNG;
+ * - a bare base64 payload (a copied `qrCodeContent`).
+ * Anything else is left as it is, for the payload rules to judge.
+ */
+import { KEY_PREFIX } from "./keys.js";
+
+export type PayloadSource =
+  /** Check the text as it is. */
+  | { kind: "json" }
+  /** The payload, decoded from base64; `field` is the Graph property it came from, if any. */
+  | { kind: "graph-profile" | "base64"; field: "qrCodeContent" | null; text: string }
+  /** A Graph profile without qrCodeContent: decode the QR image in `qrCodeImage.value`. */
+  | { kind: "graph-profile"; field: "qrCodeImage"; image: Uint8Array }
+  /** A Graph profile whose payload cannot be recovered: why, and where. */
+  | { kind: "graph-profile"; field: "qrCodeContent" | "qrCodeImage" | null; problem: string };
+
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** The UTF-8 text base64 (standard or URL-safe) stands for, when it is base64 of a JSON object. */
+export function decodeBase64Payload(text: string): string | null {
+  const compact = text.replace(/\s+/g, "");
+  if (compact.length < 8 || !BASE64.test(compact)) return null;
+  const bytes = Buffer.from(compact, compact.includes("-") || compact.includes("_") ? "base64url" : "base64");
+  let decoded: string;
+  try {
+    decoded = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  return /^\uFEFF?\s*\{/.test(decoded) ? decoded : null;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A Graph profile: has qrCodeContent or qrCodeImage and no provisioning keys of its own. */
+function isGraphProfile(json: Record<string, unknown>): boolean {
+  if (!Object.hasOwn(json, "qrCodeContent") && !Object.hasOwn(json, "qrCodeImage")) return false;
+  return !Object.keys(json).some((key) => key.startsWith(KEY_PREFIX) || key.startsWith("a.a.e."));
+}
+
+function fromGraphProfile(profile: Record<string, unknown>): PayloadSource {
+  const content = profile["qrCodeContent"];
+  if (typeof content === "string" && content.trim() !== "") {
+    const text = decodeBase64Payload(content);
+    if (text !== null) return { kind: "graph-profile", field: "qrCodeContent", text };
+    return { kind: "graph-profile", field: "qrCodeContent", problem: "qrCodeContent is not base64 of a payload JSON object" };
+  }
+  const image = profile["qrCodeImage"];
+  if (isObject(image) && typeof image["value"] === "string" && image["value"] !== "") {
+    const value = image["value"].replace(/\s+/g, "");
+    if (BASE64.test(value)) return { kind: "graph-profile", field: "qrCodeImage", image: Buffer.from(value, "base64") };
+    return { kind: "graph-profile", field: "qrCodeImage", problem: "qrCodeImage.value is not base64" };
+  }
+  return {
+    kind: "graph-profile",
+    field: null,
+    problem: "the profile has neither qrCodeContent nor qrCodeImage.value (a list or $select without them?)",
+  };
+}
+
+/** Which form `text` is in, and the payload it holds. */
+export function payloadSource(text: string): PayloadSource {
+  const body = text.replace(/^\uFEFF/, "").trim();
+  if (body.startsWith("{")) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return { kind: "json" }; // the rules say what is wrong with it
+    }
+    return isObject(json) && isGraphProfile(json) ? fromGraphProfile(json) : { kind: "json" };
+  }
+  const decoded = decodeBase64Payload(body);
+  return decoded === null ? { kind: "json" } : { kind: "base64", field: null, text: decoded };
+}
