@@ -18,6 +18,7 @@ import { deviceJson, followTimeline, identityLine, outcomeLines } from "../repor
 import { openTranscriptFile } from "../report/transcript.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 import { readInput } from "./input.js";
+import { collect, parseSeed } from "./device-options.js";
 
 interface EnrollOptions {
   service?: string;
@@ -48,8 +49,8 @@ export function registerEnroll(program: Command): void {
     .option("--json", "print one JSON document: {deviceId, finalState, timeline, apps, ...}")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
     .option("--fault <fault>", `inject a fault (repeatable): ${FAULT_GRAMMAR}`, collect, [])
-    .option("--serial <serial>", "the device's serial number (default: from --seed, else random)")
-    .option("--seed <n>", "generate the device's identity from this seed (reproducible)")
+    .option("--serial <serial>", "the device's serial number (default: from the seed)")
+    .option("--seed <n>", "generate the device's identity from this seed (default: a random one, printed and recorded)")
     .option("--clock <kind>", "real (wait as a device would) or simulated (waits take no time)", "real")
     .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped (from an error screen: Try again, or Reset if only that helps)")
     .option("--preinstall <package>", "a package archive in the device's system image, e.g. the agent (repeatable)", collect, [])
@@ -71,10 +72,6 @@ Faults (--fault NAME[=VALUE][@STATE], repeatable):
   clock-skew=OFFSET[@STATE]     the device clock is OFFSET off (+2h, -90m); with @STATE it jumps there
 State names: \`aosp-sim diagram --format json\`.
 Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unreadable input.`;
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const faults = parseFaults(options.fault);
@@ -121,7 +118,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   try {
     let stopFollowing = () => {};
     if (!options.json) {
-      printLine(out.bold(`Device: ${identityLine(device.identity, seed)}`));
+      printLine(out.bold(`Device: ${identityLine(device.identity, device.seed ?? undefined)}`));
       if (faults.length > 0) printLine(out.yellow(`Faults: ${options.fault.join(", ")}`));
       stopFollowing = followTimeline(device, out, printLine);
     }
@@ -130,7 +127,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() });
     const enrolled = report.finalState === "enrolled";
     if (options.json) {
-      printJson(deviceJson(report, device.identity, faults));
+      printJson(deviceJson(report, device.identity, faults, device.seed));
     } else {
       printLine();
       for (const line of outcomeLines(report, out)) printLine(line);
@@ -143,14 +140,6 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     device.dispose();
     transcript?.close();
   }
-}
-
-function parseSeed(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) {
-    throw new InputError(`"${text}" is not a seed`, { where: "--seed", hint: "use a whole number from 0 to 4294967295" });
-  }
-  return n;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface DeviceReport {
 
 export interface Device {
   readonly identity: DeviceIdentity;
+  /** The seed the identity was generated from (picked at random when none was given); null for a device resumed from storage without one. */
+  readonly seed: number | null;
   readonly clock: ClockPort;
   readonly faults: readonly Fault[];
   readonly timeline: TimelineEntry[];
@@ -81,6 +83,7 @@ export class DeviceFacade implements Device {
     readonly storage: StoragePort,
     private readonly runtime: DeviceRuntime,
     private readonly packages: PackagePort,
+    readonly seed: number | null = null,
   ) {}
 
   get timeline(): TimelineEntry[] {

@@ -1,0 +1,24 @@
+/**
+ * Options `enroll`, `run` and `replay` share: a seed, a repeatable option's collector.
+ */
+import { InputError } from "../protocol/errors.js";
+import { randomSeed } from "../device/identity.js";
+
+/** Commander collector for a repeatable option (`--fault a --fault b`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--seed N`: a whole number the identity generator accepts. */
+export function parseSeed(text: string, where = "--seed"): number {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) {
+    throw new InputError(`"${text}" is not a seed`, { where, hint: "use a whole number from 0 to 4294967295" });
+  }
+  return n;
+}
+
+/** The seed asked for, or one picked now: every run prints and records the seed it used. */
+export function seedOrRandom(text: string | undefined): number {
+  return text === undefined ? randomSeed() : parseSeed(text);
+}
