@@ -3,6 +3,7 @@
  */
 import { InputError } from "../protocol/errors.js";
 import { randomSeed } from "../device/identity.js";
+import type { TranscriptSecrets } from "../report/transcript.js";
 
 /** Commander collector for a repeatable option (`--fault a --fault b`). */
 export function collect(value: string, previous: string[]): string[] {
@@ -22,3 +23,15 @@ export function parseSeed(text: string, where = "--seed"): number {
 export function seedOrRandom(text: string | undefined): number {
   return text === undefined ? randomSeed() : parseSeed(text);
 }
+
+/** `--transcript-secrets redact|keep`: keeping them is allowed, and said out loud on stderr. */
+export function transcriptSecrets(value: string | undefined, warn: (line: string) => void): TranscriptSecrets {
+  if (value === undefined || value === "redact") return "redact";
+  if (value === "keep") {
+    warn("warning: --transcript-secrets keep: the transcript holds the enrollment token, download cookie, Wi-Fi key, device credential and password in clear; do not attach it anywhere public");
+    return "keep";
+  }
+  throw new InputError(`unknown value "${value}"`, { where: "--transcript-secrets", hint: "use redact (the default) or keep" });
+}
+
+export const TRANSCRIPT_SECRETS_HELP = "redact (default: placeholders for the token, cookie, Wi-Fi key, credential and password) or keep (a private transcript for a replay against a live service)";

@@ -16,9 +16,9 @@ import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
-import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
 import { readInput } from "./input.js";
-import { collect, parseSeed } from "./device-options.js";
+import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed } from "./device-options.js";
 
 interface EnrollOptions {
   service?: string;
@@ -26,6 +26,7 @@ interface EnrollOptions {
   password?: string;
   json?: boolean;
   transcript?: string;
+  transcriptSecrets?: string;
   fault: string[];
   serial?: string;
   seed?: string;
@@ -48,6 +49,7 @@ export function registerEnroll(program: Command): void {
     .option("--password <password>", "its password")
     .option("--json", "print one JSON document: {deviceId, finalState, timeline, apps, ...}")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
+    .option("--transcript-secrets <mode>", TRANSCRIPT_SECRETS_HELP)
     .option("--fault <fault>", `inject a fault (repeatable): ${FAULT_GRAMMAR}`, collect, [])
     .option("--serial <serial>", "the device's serial number (default: from the seed)")
     .option("--seed <n>", "generate the device's identity from this seed (default: a random one, printed and recorded)")
@@ -96,7 +98,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
-  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
+  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
   const deviceOptions: CreateDeviceOptions = {
     qr,

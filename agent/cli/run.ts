@@ -16,14 +16,15 @@ import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
 import { parseFaults } from "../device/faults.js";
-import { collect, parseSeed, seedOrRandom } from "./device-options.js";
-import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, seedOrRandom } from "./device-options.js";
+import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
 
 interface RunOptions {
   service?: string;
   adminToken?: string;
   json?: boolean;
   transcript?: string;
+  transcriptSecrets?: string;
   seed?: string;
   fault: string[];
 }
@@ -41,6 +42,7 @@ export function registerRun(program: Command): void {
     .option("--admin-token <token>", "the service's admin token")
     .option("--json", "print one JSON document: the device report and the summary")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
+    .option("--transcript-secrets <mode>", TRANSCRIPT_SECRETS_HELP)
     .option("--seed <n>", "the device's seed (wins over the scenario's; default: the scenario's, else a random one, printed)")
     .option("--fault <fault>", "add a fault to the scenario's (repeatable; grammar as for enroll)", collect, [])
     .addHelpText("after", SCENARIO_HELP)
@@ -74,7 +76,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     options.service = httpBaseUrl(options.service, "--service");
     await checkService(options.service, options.adminToken);
   }
-  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
+  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
   const clock = new SimulatedClock();
   let stopFollowing = () => {};
   let following = false;
