@@ -3,6 +3,8 @@
  */
 import { InputError } from "../protocol/errors.js";
 import { randomSeed } from "../device/identity.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { resolveStatePath } from "../machine/state-paths.js";
 import type { TranscriptSecrets } from "../report/transcript.js";
 
 /** Commander collector for a repeatable option (`--fault a --fault b`). */
@@ -35,3 +37,10 @@ export function transcriptSecrets(value: string | undefined, warn: (line: string
 }
 
 export const TRANSCRIPT_SECRETS_HELP = "redact (default: placeholders for the token, cookie, Wi-Fi key, credential and password) or keep (a private transcript for a replay against a live service)";
+
+/** --until STATE: a state of the machine, as written anywhere else (a leaf name or a full path). */
+export function untilState(written: string): string {
+  const resolved = resolveStatePath(deviceMachine, written);
+  if (!resolved.ok) throw new InputError(resolved.problem, { where: "--until", hint: "state names: `aosp-sim diagram --format json`" });
+  return resolved.path;
+}

@@ -18,7 +18,7 @@ import { deviceJson, followTimeline, identityLine, outcomeLines } from "../repor
 import { openTranscriptFile } from "../report/transcript.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
 import { readInput } from "./input.js";
-import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed } from "./device-options.js";
+import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, untilState } from "./device-options.js";
 
 interface EnrollOptions {
   service?: string;
@@ -34,6 +34,7 @@ interface EnrollOptions {
   deviceDir?: string;
   timeout: string;
   preinstall: string[];
+  until?: string;
 }
 
 export function registerEnroll(program: Command): void {
@@ -56,6 +57,7 @@ export function registerEnroll(program: Command): void {
     .option("--clock <kind>", "real (wait as a device would) or simulated (waits take no time)", "real")
     .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped (from an error screen: Try again, or Reset if only that helps)")
     .option("--preinstall <package>", "a package archive in the device's system image, e.g. the agent (repeatable)", collect, [])
+    .option("--until <state>", "stop when the device reaches this state, keeping it in --device-dir to continue from there")
     .option("--timeout <duration>", "give up after this long on a real clock", "10m")
     .addHelpText("after", FAULT_HELP)
     .action(action(enroll));
@@ -95,6 +97,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError(`"${options.timeout}" is not a duration`, { where: "--timeout", hint: "e.g. 90s, 10m" });
   }
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
+  const until = options.until === undefined ? undefined : untilState(options.until);
   const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
@@ -124,7 +127,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       if (faults.length > 0) printLine(out.yellow(`Faults: ${options.fault.join(", ")}`));
       stopFollowing = followTimeline(device, out, printLine);
     }
-    const report = await device.enroll(clock instanceof RealClock ? { limitMs: timeoutMs } : {});
+    const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
     stopFollowing();
     transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() });
     const enrolled = report.finalState === "enrolled";
@@ -137,7 +140,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
         printLine(`  gave up after --timeout ${options.timeout}`);
       }
     }
-    return enrolled ? EXIT_OK : EXIT_FAILED;
+    return enrolled || (until !== undefined && report.finalStatePath.startsWith(until)) ? EXIT_OK : EXIT_FAILED;
   } finally {
     device.dispose();
     transcript?.close();

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import("./serve.js")).registerServe,
   enroll: async () => (await import("./enroll.js")).registerEnroll,
   run: async () => (await import("./run.js")).registerRun,
+  replay: async () => (await import("./replay.js")).registerReplay,
   diagram: async () => (await import("./diagram.js")).registerDiagram,
 };
 

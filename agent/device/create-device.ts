@@ -19,7 +19,7 @@ import { checkPayloadText } from "../payload/index.js";
 import { InputError } from "../protocol/errors.js";
 import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
-import type { TranscriptSink } from "../report/transcript.js";
+import { TRANSCRIPT_FORMAT, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, toFault, type Fault } from "./faults.js";
@@ -161,7 +161,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   });
   options.transcript?.({
     type: "start",
-    format: "aosp-sim-transcript/1",
+    format: TRANSCRIPT_FORMAT,
     at: new Date(clock.now()).toISOString(),
     identity,
     faults: faults.map(formatFault),

@@ -24,7 +24,8 @@ import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js"
 
 export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
-export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/1";
+/** Version 2: seeds always recorded, secrets redacted by default. Version 1 transcripts still replay. */
+export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/2";
 
 export interface StartRecord {
   type: "start";
