@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   enroll: async () => (await import("./enroll.js")).registerEnroll,
   run: async () => (await import("./run.js")).registerRun,
   replay: async () => (await import("./replay.js")).registerReplay,
+  show: async () => (await import("./show.js")).registerShow,
   diagram: async () => (await import("./diagram.js")).registerDiagram,
 };
 
