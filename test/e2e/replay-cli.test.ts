@@ -8,6 +8,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { launchBrowser, openPage } from "../helpers/browser.js";
+import { pathToFileURL } from "node:url";
+import { Ajv } from "ajv";
 
 const temp = deviceTempDir("aosp-replay-");
 const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
@@ -39,6 +42,12 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     const seed = /\(seed (\d+)\)/.exec(recorded.stdout)?.[1];
     expect(seed).toBeDefined();
     expect(lines()[0]).toMatchObject({ type: "start", format: "aosp-sim-transcript/2", seed: Number(seed), faults: ["service-5xx=3"] });
+  });
+
+  it("writes every line as docs/transcript.schema.json describes it", () => {
+    const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
+    const validate = new Ajv({ strict: false }).compile(schema);
+    for (const record of lines()) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it("keeps no token, credential, cookie, Wi-Fi key or password in a default transcript", () => {
@@ -101,5 +110,54 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     const notOne = await aospSim(["replay", qr]);
     expect(notOne.code).toBe(2);
     expect(notOne.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("aosp-sim show", { timeout: 120_000 }, () => {
+  it("prints the timeline as enroll printed it, then the HTTP exchanges", async () => {
+    const result = await aospSim(["show", transcript]);
+    expect(result.code).toBe(0);
+    // The recorded run's timeline lines, as enroll printed them (header and closing lines aside).
+    const printed = recorded.stdout.split("\n").filter((l) => /^\s+\d+:\d\d\.\d  /.test(l));
+    for (const line of printed) expect(result.stdout).toContain(line);
+    expect(result.stdout).toMatch(/HTTP exchanges:\n\s+GET\s+\/device\/v1\/packages\/com\.microsoft\.intune\.aospagent/);
+    expect(result.stdout).toMatch(/POST\s+\/device\/v1\/enroll\s+503\s+\(fault service-5xx\)/);
+  });
+
+  it("writes one self-contained page whose highlighted path is the transcript's, opened in a real browser", async () => {
+    const html = temp.file("t.html");
+    const result = await aospSim(["show", transcript, "--html", html]);
+    expect(result.code).toBe(0);
+    const page = readFileSync(html, "utf8");
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!127\.0\.0\.1)/);
+    const expected: string[] = [];
+    for (const r of lines()) {
+      if (r["type"] !== "state") continue;
+      const parts = String(r["state"]).split(".");
+      for (let i = 1; i <= parts.length; i++) {
+        const path = parts.slice(0, i).join(".");
+        if (!expected.includes(path)) expected.push(path);
+      }
+    }
+    const browser = await launchBrowser();
+    try {
+      const { page: tab, errors } = await openPage(browser);
+      await tab.goto(pathToFileURL(html).href);
+      const highlighted = await tab.$$eval("#diagram .visited", (els) =>
+        els.map((el) => ({ path: el.getAttribute("data-path")!, order: Number(el.getAttribute("data-order")) })),
+      );
+      expect(highlighted.sort((a, b) => a.order - b.order).map((h) => h.path)).toEqual(expected);
+      // Failure states are drawn in red; this device visited none.
+      const failures = await tab.$$eval("#diagram .failure", (els) => els.map((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color));
+      expect(failures.length).toBeGreaterThan(0);
+      for (const color of failures) expect(color).toBe("rgb(192, 57, 43)");
+      const exchanges = await tab.$$eval("#exchanges details", (els) => els.length);
+      expect(exchanges).toBe(lines().filter((r) => r["type"] === "http").length);
+      await tab.click("#exchanges details summary");
+      expect(await tab.$eval("#exchanges details", (el) => el.hasAttribute("open"))).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
