@@ -73,6 +73,8 @@ export async function verify(options: VerifyOptions, io: ScriptIo): Promise<Veri
       identity,
       failure,
       faults: [],
+      // A real device has no seed: its identity is its own.
+      seed: null,
     };
     const ok = finalState === "enrolled" && failure === null;
     return { summary, screenshot: ok ? null : await saveScreenshot(adb, "verify", io), ssid: observed.ssid };

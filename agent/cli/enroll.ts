@@ -19,6 +19,7 @@ import { openTranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput } from "./input.js";
+import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, untilState } from "./device-options.js";
 
 interface EnrollOptions {
   service?: string;
@@ -26,6 +27,7 @@ interface EnrollOptions {
   password?: string;
   json?: boolean;
   transcript?: string;
+  transcriptSecrets?: string;
   fault: string[];
   serial?: string;
   seed?: string;
@@ -34,6 +36,7 @@ interface EnrollOptions {
   timeout: string;
   preinstall: string[];
   device: string;
+  until?: string;
 }
 
 export function registerEnroll(program: Command): void {
@@ -49,12 +52,14 @@ export function registerEnroll(program: Command): void {
     .option("--password <password>", "its password")
     .option("--json", "print one JSON document: {deviceId, finalState, timeline, apps, ...}")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
+    .option("--transcript-secrets <mode>", TRANSCRIPT_SECRETS_HELP)
     .option("--fault <fault>", `inject a fault (repeatable): ${FAULT_GRAMMAR}`, collect, [])
-    .option("--serial <serial>", "the device's serial number (default: from --seed, else random)")
-    .option("--seed <n>", "generate the device's identity from this seed (reproducible)")
+    .option("--serial <serial>", "the device's serial number (default: from the seed)")
+    .option("--seed <n>", "generate the device's identity from this seed (default: a random one, printed and recorded)")
     .option("--clock <kind>", "real (wait as a device would) or simulated (waits take no time)", "real")
     .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped (from an error screen: Try again, or Reset if only that helps)")
     .option("--preinstall <package>", "a package archive in the device's system image, e.g. the agent (repeatable)", collect, [])
+    .option("--until <state>", "stop when the device reaches this state, keeping it in --device-dir to continue from there")
     .option("--timeout <duration>", "give up after this long on a real clock", "10m")
     .option("--device <device>", "virtual (the simulated device), or adb:SERIAL to drive an Android emulator or device over adb", "virtual")
     .addHelpText("after", FAULT_HELP)
@@ -74,10 +79,6 @@ Faults (--fault NAME[=VALUE][@STATE], repeatable):
   clock-skew=OFFSET[@STATE]     the device clock is OFFSET off (+2h, -90m); with @STATE it jumps there
 State names: \`aosp-sim diagram --format json\`.
 Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unreadable input.`;
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const faults = parseFaults(options.fault);
@@ -100,10 +101,11 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   }
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
   const adbSerial = deviceOption(options);
+  const until = options.until === undefined ? undefined : untilState(options.until);
   const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
-  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
+  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
   const deviceOptions: CreateDeviceOptions = {
     qr,
@@ -126,16 +128,16 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   try {
     let stopFollowing = () => {};
     if (!options.json) {
-      printLine(out.bold(`Device: ${identityLine(device.identity, seed)}`));
+      printLine(out.bold(`Device: ${identityLine(device.identity, device.seed ?? undefined)}`));
       if (faults.length > 0) printLine(out.yellow(`Faults: ${options.fault.join(", ")}`));
       stopFollowing = followTimeline(device, out, printLine);
     }
-    const report = await device.enroll(clock instanceof RealClock ? { limitMs: timeoutMs } : {});
+    const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
     stopFollowing();
     transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() });
     const enrolled = report.finalState === "enrolled";
     if (options.json) {
-      printJson(deviceJson(report, device.identity, faults));
+      printJson(deviceJson(report, device.identity, faults, device.seed));
     } else {
       printLine();
       for (const line of outcomeLines(report, out)) printLine(line);
@@ -143,7 +145,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
         printLine(`  gave up after --timeout ${options.timeout}`);
       }
     }
-    return enrolled ? EXIT_OK : EXIT_FAILED;
+    return enrolled || (until !== undefined && report.finalStatePath.startsWith(until)) ? EXIT_OK : EXIT_FAILED;
   } finally {
     device.dispose();
     transcript?.close();
@@ -197,14 +199,6 @@ async function openAdbDevice(serial: string, options: CreateDeviceOptions): Prom
     printError(`  ${err.dim("fix:")} ${error.hint}`);
     return null;
   }
-}
-
-function parseSeed(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) {
-    throw new InputError(`"${text}" is not a seed`, { where: "--seed", hint: "use a whole number from 0 to 4294967295" });
-  }
-  return n;
 }
 
 /**

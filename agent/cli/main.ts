@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import("./serve.js")).registerServe,
   enroll: async () => (await import("./enroll.js")).registerEnroll,
   run: async () => (await import("./run.js")).registerRun,
+  replay: async () => (await import("./replay.js")).registerReplay,
+  show: async () => (await import("./show.js")).registerShow,
   diagram: async () => (await import("./diagram.js")).registerDiagram,
   compare: async () => (await import("./compare.js")).registerCompare,
   emulator: async () => (await import("./emulator.js")).registerEmulator,

@@ -16,13 +16,17 @@ import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
 import { parseFaults } from "../device/faults.js";
-import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, seedOrRandom } from "./device-options.js";
+import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
 
 interface RunOptions {
   service?: string;
   adminToken?: string;
   json?: boolean;
   transcript?: string;
+  transcriptSecrets?: string;
+  seed?: string;
+  fault: string[];
 }
 
 export function registerRun(program: Command): void {
@@ -38,6 +42,9 @@ export function registerRun(program: Command): void {
     .option("--admin-token <token>", "the service's admin token")
     .option("--json", "print one JSON document: the device report and the summary")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
+    .option("--transcript-secrets <mode>", TRANSCRIPT_SECRETS_HELP)
+    .option("--seed <n>", "the device's seed (wins over the scenario's; default: the scenario's, else a random one, printed)")
+    .option("--fault <fault>", "add a fault to the scenario's (repeatable; grammar as for enroll)", collect, [])
     .addHelpText("after", SCENARIO_HELP)
     .action(action(run));
 }
@@ -60,7 +67,7 @@ Step actions: publishPackage, wipe, delete, revokeToken, replaceToken, deletePro
 Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario.`;
 
 async function run(file: string | undefined, options: RunOptions): Promise<number> {
-  const scenario: Scenario = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
+  const scenario = withDeviceOptions(file === undefined ? DEFAULT_SCENARIO : loadScenario(file), options);
   const faults = parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
   if ((options.service === undefined) !== (options.adminToken === undefined)) {
     throw new InputError("--service and --admin-token go together", { hint: "pass both to use a running service, or neither for the embedded one" });
@@ -69,7 +76,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     options.service = httpBaseUrl(options.service, "--service");
     await checkService(options.service, options.adminToken);
   }
-  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript);
+  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
   const clock = new SimulatedClock();
   let stopFollowing = () => {};
   let following = false;
@@ -93,7 +100,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     if (options.json) {
       const { report, ...summary } = result;
       // After a wipe the device no longer knows its id; the scenario remembers it.
-      printJson({ ...deviceJson(report, report.identity, faults), deviceId: result.deviceId, summary });
+      printJson({ ...deviceJson(report, report.identity, faults, scenario.device?.seed ?? null), deviceId: result.deviceId, summary });
     } else {
       printLine();
       for (const line of summaryLines(result)) printLine(line);
@@ -103,6 +110,16 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     stopFollowing();
     transcript?.close();
   }
+}
+
+/**
+ * --seed and --fault on top of the scenario's device: the seed replaces the scenario's (and one
+ * is picked when neither gives it, so the run can be repeated), the faults are added to its own.
+ */
+function withDeviceOptions(scenario: Scenario, options: RunOptions): Scenario {
+  const device = scenario.device ?? {};
+  const seed = options.seed === undefined ? device.seed ?? seedOrRandom(undefined) : parseSeed(options.seed);
+  return { ...scenario, device: { ...device, seed, faults: [...(device.faults ?? []), ...options.fault] } };
 }
 
 /** A running service must answer and accept the admin token before the scenario starts. */

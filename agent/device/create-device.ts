@@ -19,11 +19,11 @@ import { checkPayloadText } from "../payload/index.js";
 import { InputError } from "../protocol/errors.js";
 import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
-import type { TranscriptSink } from "../report/transcript.js";
+import { TRANSCRIPT_FORMAT, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, toFault, type Fault } from "./faults.js";
-import { resolveIdentity } from "./identity.js";
+import { randomSeed, resolveIdentity } from "./identity.js";
 import { faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
@@ -105,7 +105,9 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const storageLabel = !given.storage && options.storage !== undefined && "dir" in options.storage ? options.storage.dir : "the device's storage";
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
-  const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity(options);
+  // Every new device has a seed (picked here when none is given) so its run can be repeated.
+  const seed = options.seed ?? (stored ? null : randomSeed());
+  const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({ ...options, ...(seed === null ? {} : { seed }) });
   const base = given.clock ?? options.clock ?? new SimulatedClock();
   const clock = skewClock(base, faults);
 
@@ -166,15 +168,15 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   });
   options.transcript?.({
     type: "start",
-    format: "aosp-sim-transcript/1",
+    format: TRANSCRIPT_FORMAT,
     at: new Date(clock.now()).toISOString(),
     identity,
     faults: faults.map(formatFault),
     clock: base instanceof SimulatedClock ? "simulated" : "real",
     payloadText: view?.payloadText ?? null,
-    seed: options.seed ?? null,
+    seed,
   });
-  return new DeviceFacade(identity, clock, faults, storage, runtime, ports.packages, ports.camera, policy);
+  return new DeviceFacade(identity, clock, faults, storage, runtime, ports.packages, ports.camera, policy, seed);
 }
 
 /** Preinstalled apps must be package archives: anything else is an InputError naming which. */

@@ -26,6 +26,8 @@ export interface DeviceReport {
 
 export interface Device {
   readonly identity: DeviceIdentity;
+  /** The seed the identity was generated from (picked at random when none was given); null for a device resumed from storage without one. */
+  readonly seed: number | null;
   readonly clock: ClockPort;
   readonly faults: readonly Fault[];
   readonly timeline: TimelineEntry[];
@@ -48,9 +50,10 @@ export interface Device {
    * Powers on, taps six times and lets the flow run until the device is enrolled, fails, or
    * waits for a person (the sign-in screen without `user`). Resolves to the report. A device
    * already on an error screen first gets that screen's button pressed ("Try again", or "Reset"
-   * where only a factory reset helps).
+   * where only a factory reset helps). With `until` (a full state path, see resolveStatePath), it
+   * stops as soon as the device is in that state (or inside it), to be continued later.
    */
-  enroll(options?: { limitMs?: number }): Promise<DeviceReport>;
+  enroll(options?: { limitMs?: number; until?: string }): Promise<DeviceReport>;
   /** Runs until `done` holds, nothing is pending, or the limit passes. */
   runUntil(done: (device: Device) => boolean, options?: { limitMs?: number }): Promise<RunOutcome>;
   /** Lets time pass (simulated clock: instantly; real clock: really). */
@@ -94,6 +97,7 @@ export class DeviceFacade implements Device {
     private readonly packages: PackagePort,
     readonly camera: CameraPort,
     private readonly policy: DevicePolicyPort,
+    readonly seed: number | null = null,
   ) {}
 
   get devicePassword(): string | null {
@@ -152,11 +156,33 @@ export class DeviceFacade implements Device {
     this.runtime.note("note", this.state, "note", text);
   }
 
-  async enroll(options: { limitMs?: number } = {}): Promise<DeviceReport> {
+  async enroll(options: { limitMs?: number; until?: string } = {}): Promise<DeviceReport> {
     this.powerOn();
     this.pressErrorScreenButton();
     this.runtime.requestSetup();
-    await this.runUntil(isSettled, options);
+    const { until, ...limit } = options;
+    if (until === undefined) {
+      await this.runUntil(isSettled, limit);
+      return this.report();
+    }
+    // The device passes through most states while a request is in flight, between two timers:
+    // it is stopped on the very step that enters `until` (its snapshot, saved after every step,
+    // stays in its storage, and a later run resumes it there).
+    let reached: string | null = null;
+    const stop = this.onChange(() => {
+      const state = this.state;
+      if (reached === null && (state === until || state.startsWith(`${until}.`))) {
+        reached = state;
+        this.runtime.dispose();
+      }
+    });
+    try {
+      await this.runUntil((d) => reached !== null || isSettled(d), limit);
+    } finally {
+      stop();
+    }
+    const stoppedAt = reached as string | null; // set in the listener: TypeScript cannot see it
+    if (stoppedAt !== null) return { ...(await this.report()), finalState: stoppedAt.split(".")[0]!, finalStatePath: stoppedAt };
     return this.report();
   }
 
@@ -181,7 +207,7 @@ export class DeviceFacade implements Device {
     const clock = baseClock(this.clock);
     if (clock instanceof SimulatedClock) {
       // Powered off with a restore pending is not "done": the timer will boot the device.
-      return clock.runUntil(() => this.runtime.isOn && done(this), options);
+      return clock.runUntil(() => (this.runtime.isOn || this.runtime.disposed) && done(this), options);
     }
     return waitOnRealClock(this, done, options.limitMs);
   }

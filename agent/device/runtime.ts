@@ -184,8 +184,15 @@ export class DeviceRuntime {
     return this.timeline.map((e) => `${e.at} ${e.state} [${e.event}] ${e.detail}`).join("\n");
   }
 
+  /** True once dispose() ran: the device stopped for good (nothing more will happen). */
+  get disposed(): boolean {
+    return this.stopped;
+  }
+  private stopped = false;
+
   /** Stops everything (end of a run). */
   dispose(): void {
+    this.stopped = true;
     if (this.powerBackTimer !== null) this.options.clock.clearTimeout(this.powerBackTimer);
     const actor = this.actor;
     if (actor) {

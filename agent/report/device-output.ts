@@ -36,10 +36,12 @@ export interface DeviceJson {
   identity: DeviceIdentity;
   failure: DeviceReport["failure"];
   faults: string[];
+  /** The seed the identity came from (picked at random when none was given); null for a device resumed from storage. */
+  seed: number | null;
 }
 
 /** The `enroll --json` document (the README's contract plus identity, failure and faults). */
-export function deviceJson(report: DeviceReport, identity: DeviceIdentity, faults: readonly Fault[]): DeviceJson {
+export function deviceJson(report: DeviceReport, identity: DeviceIdentity, faults: readonly Fault[], seed: number | null): DeviceJson {
   return {
     deviceId: report.deviceId,
     finalState: report.finalState,
@@ -50,6 +52,7 @@ export function deviceJson(report: DeviceReport, identity: DeviceIdentity, fault
     identity,
     failure: report.failure,
     faults: faults.map(formatFault),
+    seed,
   };
 }
 

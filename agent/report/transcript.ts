@@ -19,11 +19,13 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
 import type { HttpRecord } from "../client/http.js";
+import { SecretRedactor } from "./redact.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 
 export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
-export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/1";
+/** Version 2: seeds always recorded, secrets redacted by default. Version 1 transcripts still replay. */
+export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/2";
 
 export interface StartRecord {
   type: "start";
@@ -86,17 +88,25 @@ export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpReco
 
 export type TranscriptSink = (record: TranscriptRecord) => void;
 
-/** Appends records to a file as JSON Lines, synchronously, so a crash loses nothing written. */
+/** What a transcript does with the run's secrets: replace them by placeholders (default), or keep them. */
+export type TranscriptSecrets = "redact" | "keep";
+
+/**
+ * Appends records to a file as JSON Lines, synchronously, so a crash loses nothing written.
+ * Secrets are redacted (agent/report/redact.ts) unless `secrets` is "keep".
+ */
 export class TranscriptFile {
   private fd: number | null;
+  private readonly redactor: SecretRedactor | null;
 
-  constructor(readonly path: string) {
+  constructor(readonly path: string, secrets: TranscriptSecrets = "redact") {
     this.fd = openSync(path, "w");
+    this.redactor = secrets === "keep" ? null : new SecretRedactor();
   }
 
   readonly write: TranscriptSink = (record) => {
     if (this.fd === null) return;
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    writeSync(this.fd, `${JSON.stringify(this.redactor ? this.redactor.redact(record) : record)}\n`);
   };
 
   close(): void {
@@ -106,9 +116,9 @@ export class TranscriptFile {
 }
 
 /** Opens a transcript file for a command; a path that cannot be written is an InputError naming it. */
-export function openTranscriptFile(path: string): TranscriptFile {
+export function openTranscriptFile(path: string, secrets: TranscriptSecrets = "redact"): TranscriptFile {
   try {
-    return new TranscriptFile(path);
+    return new TranscriptFile(path, secrets);
   } catch (error) {
     throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
   }

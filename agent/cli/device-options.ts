@@ -1,0 +1,46 @@
+/**
+ * Options `enroll`, `run` and `replay` share: a seed, a repeatable option's collector.
+ */
+import { InputError } from "../protocol/errors.js";
+import { randomSeed } from "../device/identity.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { resolveStatePath } from "../machine/state-paths.js";
+import type { TranscriptSecrets } from "../report/transcript.js";
+
+/** Commander collector for a repeatable option (`--fault a --fault b`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--seed N`: a whole number the identity generator accepts. */
+export function parseSeed(text: string, where = "--seed"): number {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) {
+    throw new InputError(`"${text}" is not a seed`, { where, hint: "use a whole number from 0 to 4294967295" });
+  }
+  return n;
+}
+
+/** The seed asked for, or one picked now: every run prints and records the seed it used. */
+export function seedOrRandom(text: string | undefined): number {
+  return text === undefined ? randomSeed() : parseSeed(text);
+}
+
+/** `--transcript-secrets redact|keep`: keeping them is allowed, and said out loud on stderr. */
+export function transcriptSecrets(value: string | undefined, warn: (line: string) => void): TranscriptSecrets {
+  if (value === undefined || value === "redact") return "redact";
+  if (value === "keep") {
+    warn("warning: --transcript-secrets keep: the transcript holds the enrollment token, download cookie, Wi-Fi key, device credential and password in clear; do not attach it anywhere public");
+    return "keep";
+  }
+  throw new InputError(`unknown value "${value}"`, { where: "--transcript-secrets", hint: "use redact (the default) or keep" });
+}
+
+export const TRANSCRIPT_SECRETS_HELP = "redact (default: placeholders for the token, cookie, Wi-Fi key, credential and password) or keep (a private transcript for a replay against a live service)";
+
+/** --until STATE: a state of the machine, as written anywhere else (a leaf name or a full path). */
+export function untilState(written: string): string {
+  const resolved = resolveStatePath(deviceMachine, written);
+  if (!resolved.ok) throw new InputError(resolved.problem, { where: "--until", hint: "state names: `aosp-sim diagram --format json`" });
+  return resolved.path;
+}

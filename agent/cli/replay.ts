@@ -1,0 +1,58 @@
+/**
+ * `aosp-sim replay <transcript>`: the recorded enrollment again, compared step by step.
+ * Exit 0 identical, 1 diverged (the first divergence is printed), 2 an unusable transcript.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { httpBaseUrl } from "../protocol/http-url.js";
+import { readTranscript } from "../report/read-transcript.js";
+import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+
+interface ReplayCliOptions {
+  service?: string;
+  until?: string;
+  json?: boolean;
+  deviceDir?: string;
+}
+
+export function registerReplay(program: Command): void {
+  program
+    .command("replay")
+    .description(
+      "Re-run a recorded enrollment (same identity, seed, faults, clock kind and scanned payload) against a fresh " +
+        "embedded service, or --service, and compare it step by step. Exit 0 identical, 1 diverged, 2 unusable transcript.",
+    )
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`")
+    .option("--service <url>", "replay against this running service (needs a transcript kept with --transcript-secrets keep)")
+    .option("--until <state>", "stop when the device reaches this state (compare up to there)")
+    .option("--device-dir <dir>", "keep the device's storage here, to continue with `enroll --device-dir`")
+    .option("--json", "print one JSON document: {identical, steps, divergence, finalStatePath}")
+    .action(action(replay));
+}
+
+async function replay(file: string, options: ReplayCliOptions): Promise<number> {
+  const service = options.service === undefined ? undefined : httpBaseUrl(options.service, "--service");
+  const transcript = readTranscript(file);
+  const { replayTranscript } = await import("../sim/replay.js");
+  const result = await replayTranscript(transcript, {
+    ...(service === undefined ? {} : { service }),
+    ...(options.until === undefined ? {} : { until: options.until }),
+    ...(options.deviceDir === undefined ? {} : { deviceDir: resolve(options.deviceDir) }),
+  });
+  if (options.json) {
+    printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, until: result.until });
+  } else if (result.identical) {
+    const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, as --until asked)`;
+    printLine(out.green(`replayed ${result.steps} steps, identical${stop}`));
+  } else {
+    const d = result.divergence!;
+    printLine(out.red(`diverged at step ${d.step}`));
+    printLine(`  expected: ${d.expected ?? "(the recording ends here)"}`);
+    printLine(`  got:      ${d.got ?? "(the replay ends here)"}`);
+    printLine("recorded:");
+    for (const line of d.expectedAround) printLine(`  ${line}`);
+    printLine("replayed:");
+    for (const line of d.gotAround) printLine(`  ${line}`);
+  }
+  return result.identical ? EXIT_OK : EXIT_FAILED;
+}

@@ -1,0 +1,52 @@
+/**
+ * `aosp-sim show <transcript>`: the timeline as `enroll` printed it, then the HTTP exchanges;
+ * with --html FILE, one self-contained page (agent/report/transcript-html.ts).
+ */
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { InputError } from "../protocol/errors.js";
+import { machineDiagram } from "../machine/diagram.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { identityLine } from "../report/device-output.js";
+import { readTranscript, timelineOf } from "../report/read-transcript.js";
+import { transcriptHtml } from "../report/transcript-html.js";
+import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
+import { routeOf } from "../sim/replay-compare.js";
+import { action, EXIT_OK, out, printLine } from "./output.js";
+
+export function registerShow(program: Command): void {
+  program
+    .command("show")
+    .description("Print a transcript's timeline (as enroll printed it) and its HTTP exchanges; --html writes one self-contained page.")
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`")
+    .option("--html <file>", "write a page with the timeline, the state diagram with this device's path, and each HTTP exchange")
+    .action(action(show));
+}
+
+async function show(file: string, options: { html?: string }): Promise<number> {
+  const transcript = readTranscript(file);
+  if (options.html !== undefined) {
+    try {
+      writeFileSync(options.html, transcriptHtml(transcript, machineDiagram(deviceMachine)));
+    } catch (error) {
+      throw new InputError(`cannot be written: ${(error as Error).message}`, { where: options.html, hint: "check the folder exists and is writable" });
+    }
+    printLine(`wrote ${options.html}`);
+    return EXIT_OK;
+  }
+  const { start, end } = transcript;
+  printLine(out.bold(`Device: ${identityLine(start.identity, start.seed ?? undefined)}`));
+  if (start.faults.length > 0) printLine(out.yellow(`Faults: ${start.faults.join(", ")}`));
+  printLine(timelineHeader(out));
+  for (const entry of timelineOf(transcript.records)) printLine(formatTimelineEntry(entry, out));
+  printLine();
+  printLine(out.bold("HTTP exchanges:"));
+  for (const r of transcript.records) {
+    if (r.type !== "http") continue;
+    const outcome = r.response ? String(r.response.status) : `no answer: ${r.error ?? "error"}`;
+    printLine(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`);
+  }
+  printLine();
+  printLine(`Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`);
+  return EXIT_OK;
+}

@@ -1,0 +1,101 @@
+/**
+ * Reading a transcript back (`replay`, `show`): every line must be a JSON record, the first a
+ * `start` record of a format this version reads, the last an `end` record. Anything else is an
+ * InputError (exit 2) saying which: wrong format, truncated, recorded by a newer or older
+ * version. The format is documented in docs/transcript.schema.json.
+ */
+import { readFileSync } from "node:fs";
+import { fileReadError, InputError } from "../protocol/errors.js";
+import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
+import type { TimelineEntry } from "./timeline.js";
+
+const FORMAT_PREFIX = "aosp-sim-transcript/";
+const CURRENT_VERSION = Number(TRANSCRIPT_FORMAT.slice(FORMAT_PREFIX.length));
+/** A bound far above any enrollment's transcript (a few hundred KB): refuse rather than fill memory. */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+export interface Transcript {
+  start: StartRecord;
+  records: TranscriptRecord[];
+  end: EndRecord;
+  /** The payload text the device read (the start record's, or the first scan's). */
+  payloadText: string | null;
+}
+
+export function readTranscript(path: string): Transcript {
+  let text: string;
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_BYTES) throw new InputError(`is larger than ${MAX_BYTES / 1024 / 1024} MB: not a transcript`, { where: path });
+    text = bytes.toString("utf8");
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw fileReadError(error, path, "a transcript file");
+  }
+  return parseTranscript(text, path);
+}
+
+export function parseTranscript(text: string, where: string): Transcript {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const records: TranscriptRecord[] = [];
+  for (const [index, line] of lines.entries()) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      const last = index === lines.length - 1;
+      throw new InputError(last ? `is truncated: its last line (${index + 1}) is cut off` : `line ${index + 1} is not JSON: not a transcript`, {
+        where,
+        hint: last ? "record the run again and let it finish" : "give a file written by `aosp-sim enroll --transcript FILE`",
+      });
+    }
+    if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
+      throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
+    }
+    records.push(value as TranscriptRecord);
+  }
+  const start = records[0];
+  if (start?.type !== "start" || typeof start.format !== "string" || !start.format.startsWith(FORMAT_PREFIX)) {
+    throw new InputError("is not an aosp-sim transcript (its first line is not a start record)", {
+      where,
+      hint: "give a file written by `aosp-sim enroll --transcript FILE`",
+    });
+  }
+  const version = Number(start.format.slice(FORMAT_PREFIX.length));
+  if (!Number.isInteger(version) || version > CURRENT_VERSION) {
+    throw new InputError(`was recorded by a newer version of aosp-sim (${start.format}; this one reads ${TRANSCRIPT_FORMAT})`, {
+      where,
+      hint: "upgrade aosp-sim to replay it",
+    });
+  }
+  // Version 1 transcripts replay when their state lines carry the steps as data (written since
+  // the steps were recorded as data); earlier ones cannot be re-run.
+  const states = records.filter((r): r is StateRecord => r.type === "state");
+  if (states.some((s) => s.from === undefined || s.eventType === undefined)) {
+    throw new InputError(`was recorded by an older version (${start.format}, without the steps as data): re-record it`, {
+      where,
+      hint: "run the enrollment again with this version's `aosp-sim enroll --transcript FILE`",
+    });
+  }
+  const end = records.at(-1);
+  if (end?.type !== "end") {
+    throw new InputError("is truncated: it has no end record (was the run interrupted?)", { where, hint: "record the run again and let it finish" });
+  }
+  const scan = records.find((r) => r.type === "scan");
+  return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null) };
+}
+
+/** The timeline as `enroll` printed it, rebuilt from the transcript's state, power and note records. */
+export function timelineOf(records: readonly TranscriptRecord[]): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  const startedAt = records[0]?.type === "start" ? Date.parse(records[0].at) : 0;
+  for (const r of records) {
+    if (r.type === "state") entries.push({ at: r.at, elapsedMs: r.elapsedMs, state: r.state, event: r.event, detail: r.detail, kind: "state" });
+    if (r.type === "power") {
+      entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state, event: r.event === "powerLost" ? "power lost" : "power restored", detail: r.event === "powerLost" ? "Power lost" : "Power restored", kind: "power" });
+    }
+    if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: "-", event: "note", detail: r.text, kind: "note" });
+  }
+  return entries;
+}

@@ -1,0 +1,108 @@
+/**
+ * Transcripts safe to attach to a ticket: the secrets a run handles (the enrollment token, the
+ * download cookie, the Wi-Fi key, the device's bearer credential, the sign-in password) are
+ * replaced by stable placeholders wherever they appear (payload text, headers, bodies, step
+ * outputs). The same secret is always the same placeholder, and a payload keeps its shape (a
+ * redacted Wi-Fi key is still a valid key), so `aosp-sim replay` can run the transcript against
+ * a fresh embedded service: it gives that service's token and cookie in place of the placeholders.
+ *
+ * How secrets are found: from the payload the device scanned (read by the device's own payload
+ * reader, so short key aliases count too), from the device API's requests and answers (the
+ * enrollment request's token, the credential the service issues, Authorization headers, the
+ * sign-in request's password). Each value found is then replaced in every string of every
+ * record that follows, so a secret repeated in an error message or a URL does not leak either.
+ */
+import { planFromParams } from "../machine/plan.js";
+import { checkPayloadText } from "../payload/index.js";
+import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
+import type { TranscriptRecord } from "./transcript.js";
+
+export type SecretKind = "enrollment-token" | "download-cookie" | "wifi-key" | "device-credential" | "password";
+
+/** Placeholders start with this; `replay` recognises a redacted transcript by it. */
+export const REDACTED = "REDACTED";
+
+/** The placeholder of the n-th distinct secret of a kind (n from 1). */
+export function placeholder(kind: SecretKind, n: number, original: string): string {
+  const suffix = n === 1 ? "" : `-${n}`;
+  if (kind === "download-cookie") {
+    // Keep the cookie's name: "aospsim_download=REDACTED-DOWNLOAD-COOKIE".
+    const eq = original.indexOf("=");
+    return `${eq > 0 ? original.slice(0, eq + 1) : ""}${REDACTED}-DOWNLOAD-COOKIE${suffix}`;
+  }
+  if (kind === "wifi-key") {
+    // A WEP key must keep its length (5/13 characters, 10/26 hex digits); zeros are valid in both.
+    return original.length < 8 || [10, 13, 26].includes(original.length) ? "0".repeat(original.length) : `${REDACTED}-WIFI-KEY${suffix}`;
+  }
+  return `${REDACTED}-${kind.toUpperCase()}${suffix}`;
+}
+
+/** Finds secrets in records and replaces them; one per transcript. */
+export class SecretRedactor {
+  /** secret value -> placeholder */
+  private readonly secrets = new Map<string, string>();
+  private readonly counts = new Map<SecretKind, number>();
+
+  /** The record with every known secret replaced (learning the secrets it carries first). */
+  redact(record: TranscriptRecord): TranscriptRecord {
+    this.learn(record);
+    return this.replaceIn(record) as TranscriptRecord;
+  }
+
+  /** The secrets found so far, by placeholder (for tests and `replay`). */
+  placeholders(): Map<string, string> {
+    return new Map([...this.secrets].map(([value, name]) => [name, value]));
+  }
+
+  private add(kind: SecretKind, value: unknown): void {
+    if (typeof value !== "string" || value.length === 0 || this.secrets.has(value) || value.startsWith(REDACTED)) return;
+    if (/^0+$/.test(value) && kind === "wifi-key") return;
+    const n = (this.counts.get(kind) ?? 0) + 1;
+    this.counts.set(kind, n);
+    this.secrets.set(value, placeholder(kind, n, value));
+  }
+
+  private learn(record: TranscriptRecord): void {
+    if (record.type === "start" && record.payloadText) this.learnPayload(record.payloadText);
+    if (record.type === "scan") this.learnPayload(record.text);
+    if (record.type === "http") {
+      const auth = record.request.headers["authorization"];
+      if (auth?.startsWith("Bearer ")) this.add("device-credential", auth.slice("Bearer ".length));
+      this.add("download-cookie", record.request.headers["cookie"]);
+      this.learnBody(record.request.body);
+      this.learnBody(record.response?.body);
+    }
+    if (record.type === "state") this.learnBody(record.output);
+  }
+
+  private learnPayload(text: string): void {
+    const params = checkPayloadText(text, { rules: "android" }).params;
+    if (!params) return;
+    const plan = planFromParams(params);
+    this.add("enrollment-token", plan.adminExtras[EXTRA_ENROLLMENT_TOKEN]);
+    this.add("download-cookie", params.download?.cookieHeader);
+    this.add("wifi-key", params.wifi?.password);
+  }
+
+  /** Device-API bodies: the enrollment request's token, the issued credential, a sign-in password. */
+  private learnBody(body: unknown): void {
+    if (typeof body !== "object" || body === null) return;
+    const fields = body as Record<string, unknown>;
+    this.add("enrollment-token", fields["enrollmentToken"]);
+    this.add("device-credential", fields["deviceCredential"]);
+    this.add("password", fields["password"]);
+  }
+
+  private replaceIn(value: unknown): unknown {
+    if (typeof value === "string") {
+      let text = value;
+      for (const [secret, name] of this.secrets) if (text.includes(secret)) text = text.replaceAll(secret, name);
+      return text;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.replaceIn(v));
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.replaceIn(v)]));
+    }
+    return value;
+  }
+}

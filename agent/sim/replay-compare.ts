@@ -1,0 +1,103 @@
+/**
+ * The steps a replay compares, taken from transcript records, and the comparison itself.
+ * A step is a state change (from -> to, on which event), a power change, or an HTTP exchange
+ * reduced to what a fresh service reproduces: method, route (ids as {id}), status or "no
+ * answer", and the body's shape (keys and value types, not values).
+ */
+import type { TranscriptRecord } from "../report/transcript.js";
+
+export interface ReplayStep {
+  kind: "state" | "power" | "http";
+  /** One line that says the step and is equal for equal steps. */
+  text: string;
+}
+
+export interface Divergence {
+  /** 1-based step number. */
+  step: number;
+  expected: string | null;
+  got: string | null;
+  /** A few steps either side, numbered, from each run. */
+  expectedAround: string[];
+  gotAround: string[];
+}
+
+export interface Comparison {
+  identical: boolean;
+  /** Steps compared (the replay's, when it stopped early at --until). */
+  steps: number;
+  divergence: Divergence | null;
+}
+
+export function stepsOf(records: readonly TranscriptRecord[]): ReplayStep[] {
+  const steps: ReplayStep[] = [];
+  for (const r of records) {
+    if (r.type === "state") steps.push({ kind: "state", text: `state ${r.from ?? "?"} -> ${r.state} on ${r.eventType ?? r.event}` });
+    if (r.type === "power") steps.push({ kind: "power", text: `power ${r.event} in ${r.state}` });
+    if (r.type === "http") {
+      const outcome = r.response ? `${r.response.status} ${shapeOf(r.response.body)}` : "no answer";
+      steps.push({ kind: "http", text: `http ${r.method} ${routeOf(r.url)} -> ${outcome}` });
+    }
+  }
+  return steps;
+}
+
+/** The URL's path with ids (UUIDs, long hex or digit runs inside segments) as {id}. */
+export function routeOf(url: string): string {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url;
+  }
+  return path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}");
+}
+
+/** A value's shape: {a:string,b:{c:number}}, [string], null. Keys sorted, arrays by their elements' shapes. */
+export function shapeOf(value: unknown): string {
+  if (value === undefined) return "(no body)";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `[${[...new Set(value.map(shapeOf))].sort().join("|")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${k}:${shapeOf(v)}`).join(",")}}`;
+  }
+  return typeof value;
+}
+
+const AROUND = 3;
+
+/**
+ * Step by step; the first difference is the divergence. `prefix`: the replay stopped early on
+ * purpose (--until), so it only has to match the start of the recording.
+ */
+export function compareSteps(expected: readonly ReplayStep[], got: readonly ReplayStep[], prefix: boolean): Comparison {
+  const length = prefix ? Math.min(got.length, expected.length) : Math.max(got.length, expected.length);
+  for (let i = 0; i < length; i++) {
+    if (expected[i]?.text === got[i]?.text) continue;
+    return {
+      identical: false,
+      steps: i,
+      divergence: {
+        step: i + 1,
+        expected: expected[i]?.text ?? null,
+        got: got[i]?.text ?? null,
+        expectedAround: around(expected, i),
+        gotAround: around(got, i),
+      },
+    };
+  }
+  if (prefix && got.length > expected.length) {
+    const i = expected.length;
+    return { identical: false, steps: i, divergence: { step: i + 1, expected: null, got: got[i]!.text, expectedAround: around(expected, i), gotAround: around(got, i) } };
+  }
+  return { identical: true, steps: length, divergence: null };
+}
+
+function around(steps: readonly ReplayStep[], index: number): string[] {
+  const lines: string[] = [];
+  for (let i = Math.max(0, index - AROUND); i <= Math.min(steps.length - 1, index + AROUND); i++) {
+    lines.push(`${i === index ? ">" : " "} ${String(i + 1).padStart(3)}  ${steps[i]!.text}`);
+  }
+  return lines;
+}

@@ -1,0 +1,163 @@
+/**
+ * `aosp-sim replay` end to end, as a QA engineer uses it: an enrollment with a fault against a
+ * live service (started here), recorded to a transcript; then, offline, the replay against a
+ * fresh embedded service, a replay stopped at a state, an edited transcript that diverges, and
+ * transcripts it cannot use. The built CLI in a child process.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockService, type MockService } from "../../mock-service/index.js";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { launchBrowser, openPage } from "../helpers/browser.js";
+import { pathToFileURL } from "node:url";
+import { Ajv } from "ajv";
+
+const temp = deviceTempDir("aosp-replay-");
+const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
+const WIFI_KEY = "staging-passphrase";
+const transcript = temp.file("t.jsonl");
+let service: MockService;
+let qr: string;
+let profileToken: string;
+let recorded: { code: number | null; stdout: string };
+
+beforeAll(async () => {
+  service = await startMockService();
+  await service.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+  const profile = await service.admin.createProfile({ displayName: "Replay devices", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: WIFI_KEY });
+  profileToken = profile.tokenValue;
+  qr = temp.file("qr.png");
+  writeFileSync(qr, Buffer.from(profile.qrCodeImage.value, "base64"));
+  recorded = await aospSim(["enroll", qr, "--user", USER.upn, "--password", USER.password, "--fault", "service-5xx=3", "--clock", "simulated", "--transcript", transcript]);
+  // From here on the transcript is all there is: the live service is gone.
+  await service.close();
+}, 120_000);
+afterAll(() => service.close());
+
+const lines = () => readFileSync(transcript, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe("aosp-sim replay", { timeout: 120_000 }, () => {
+  it("records a seed it picked itself, printed in the header", () => {
+    expect(recorded.code).toBe(0);
+    const seed = /\(seed (\d+)\)/.exec(recorded.stdout)?.[1];
+    expect(seed).toBeDefined();
+    expect(lines()[0]).toMatchObject({ type: "start", format: "aosp-sim-transcript/2", seed: Number(seed), faults: ["service-5xx=3"] });
+  });
+
+  it("writes every line as docs/transcript.schema.json describes it", () => {
+    const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
+    const validate = new Ajv({ strict: false }).compile(schema);
+    for (const record of lines()) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("keeps no token, credential, cookie, Wi-Fi key or password in a default transcript", () => {
+    const text = readFileSync(transcript, "utf8");
+    expect(text).not.toContain(profileToken);
+    expect(text).not.toContain(WIFI_KEY);
+    expect(text).not.toContain(USER.password);
+    expect(text).not.toMatch(/aospsim_download=(?!REDACTED)/);
+    const enrolled = lines().find((r) => r["eventType"] === "xstate.done.actor.enroll") as { output: { deviceCredential: string } };
+    expect(enrolled.output.deviceCredential).toBe("REDACTED-DEVICE-CREDENTIAL");
+    expect(text).not.toMatch(/Bearer (?!REDACTED)/);
+  });
+
+  it("replays offline against a fresh embedded service: identical, exit 0", async () => {
+    const result = await aospSim(["replay", transcript]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it("stops at --until and leaves the device in --device-dir to continue from", async () => {
+    const dir = temp.file("device");
+    const result = await aospSim(["replay", transcript, "--until", "verifyingAgent", "--device-dir", dir, "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "verifyingAgent", until: "verifyingAgent" });
+    const snapshot = JSON.parse(readFileSync(`${dir}/system__machine-snapshot.json`, "utf8")) as { value: unknown };
+    expect(snapshot.value).toBe("verifyingAgent");
+  });
+
+  it("names the step where an edited HTTP status diverges (exit 1)", async () => {
+    const records = lines();
+    const index = records.findIndex((r) => r["type"] === "http" && (r["response"] as { status: number } | undefined)?.status === 503);
+    (records[index]!["response"] as { status: number }).status = 500;
+    const edited = temp.file("edited.jsonl");
+    writeFileSync(edited, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const result = await aospSim(["replay", edited]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/diverged at step \d+/);
+    expect(result.stdout).toContain("expected: http POST /device/v1/enroll -> 500");
+    expect(result.stdout).toContain("got:      http POST /device/v1/enroll -> 503");
+  });
+
+  it("refuses a truncated transcript, one from a newer version, and one that is not a transcript (exit 2)", async () => {
+    const text = readFileSync(transcript, "utf8");
+    const cut = temp.file("cut.jsonl");
+    writeFileSync(cut, text.slice(0, text.length - 40));
+    const truncated = await aospSim(["replay", cut]);
+    expect(truncated.code).toBe(2);
+    expect(truncated.stderr).toMatch(/is truncated/);
+    const newer = temp.file("newer.jsonl");
+    writeFileSync(newer, text.replace("aosp-sim-transcript/2", "aosp-sim-transcript/9"));
+    const fromNewer = await aospSim(["replay", newer]);
+    expect(fromNewer.code).toBe(2);
+    expect(fromNewer.stderr).toMatch(/recorded by a newer version of aosp-sim \(aosp-sim-transcript\/9/);
+    const older = temp.file("older.jsonl");
+    writeFileSync(older, lines().map((r) => JSON.stringify({ ...r, from: undefined, format: r["format"] === undefined ? undefined : "aosp-sim-transcript/1" })).join("\n") + "\n");
+    const fromOlder = await aospSim(["replay", older]);
+    expect(fromOlder.code).toBe(2);
+    expect(fromOlder.stderr).toMatch(/recorded by an older version .*: re-record it/);
+    const notOne = await aospSim(["replay", qr]);
+    expect(notOne.code).toBe(2);
+    expect(notOne.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("aosp-sim show", { timeout: 120_000 }, () => {
+  it("prints the timeline as enroll printed it, then the HTTP exchanges", async () => {
+    const result = await aospSim(["show", transcript]);
+    expect(result.code).toBe(0);
+    // The recorded run's timeline lines, as enroll printed them (header and closing lines aside).
+    const printed = recorded.stdout.split("\n").filter((l) => /^\s+\d+:\d\d\.\d  /.test(l));
+    for (const line of printed) expect(result.stdout).toContain(line);
+    expect(result.stdout).toMatch(/HTTP exchanges:\n\s+GET\s+\/device\/v1\/packages\/com\.microsoft\.intune\.aospagent/);
+    expect(result.stdout).toMatch(/POST\s+\/device\/v1\/enroll\s+503\s+\(fault service-5xx\)/);
+  });
+
+  it("writes one self-contained page whose highlighted path is the transcript's, opened in a real browser", async () => {
+    const html = temp.file("t.html");
+    const result = await aospSim(["show", transcript, "--html", html]);
+    expect(result.code).toBe(0);
+    const page = readFileSync(html, "utf8");
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!127\.0\.0\.1)/);
+    const expected: string[] = [];
+    for (const r of lines()) {
+      if (r["type"] !== "state") continue;
+      const parts = String(r["state"]).split(".");
+      for (let i = 1; i <= parts.length; i++) {
+        const path = parts.slice(0, i).join(".");
+        if (!expected.includes(path)) expected.push(path);
+      }
+    }
+    const browser = await launchBrowser();
+    try {
+      const { page: tab, errors } = await openPage(browser);
+      await tab.goto(pathToFileURL(html).href);
+      const highlighted = await tab.$$eval("#diagram .visited", (els) =>
+        els.map((el) => ({ path: el.getAttribute("data-path")!, order: Number(el.getAttribute("data-order")) })),
+      );
+      expect(highlighted.sort((a, b) => a.order - b.order).map((h) => h.path)).toEqual(expected);
+      // Failure states are drawn in red; this device visited none.
+      const failures = await tab.$$eval("#diagram .failure", (els) => els.map((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color));
+      expect(failures.length).toBeGreaterThan(0);
+      for (const color of failures) expect(color).toBe("rgb(192, 57, 43)");
+      const exchanges = await tab.$$eval("#exchanges details", (els) => els.length);
+      expect(exchanges).toBe(lines().filter((r) => r["type"] === "http").length);
+      await tab.click("#exchanges details summary");
+      expect(await tab.$eval("#exchanges details", (el) => el.hasAttribute("open"))).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
