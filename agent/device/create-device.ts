@@ -29,11 +29,11 @@ import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
 import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
-import { VirtualPackageManager } from "./virtual/packages.js";
+import { PACKAGE_FILES, VirtualPackageManager } from "./virtual/packages.js";
 import { VirtualPower } from "./virtual/power.js";
-import { DirectoryStorage, MemoryStorage } from "./virtual/storage.js";
+import { DirectoryStorage, MemoryStorage, readJson } from "./virtual/storage.js";
 import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
-import { DEFAULT_ENVIRONMENT, VirtualWifi, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
+import { DEFAULT_ENVIRONMENT, VirtualWifi, WIFI_FILES, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
 import { decodeOnce, wireDevice } from "./wiring.js";
 
 // The facade's types, for callers that build a device and drive it.
@@ -100,6 +100,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const storageLabel = !given.storage && options.storage !== undefined && "dir" in options.storage ? options.storage.dir : "the device's storage";
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
+  // Every other file it keeps is checked now too, so a damaged one is named before anything runs.
+  for (const file of [...PACKAGE_FILES, ...WIFI_FILES]) readJson(storage, file);
   const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity(options);
   const base = given.clock ?? options.clock ?? new SimulatedClock();
   const clock = skewClock(base, faults);
