@@ -24,7 +24,7 @@ import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, toFault, type Fault } from "./faults.js";
 import { resolveIdentity } from "./identity.js";
-import { faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
+import { FAULT_FILES, faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
@@ -101,7 +101,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
   // Every other file it keeps is checked now too, so a damaged one is named before anything runs.
-  for (const file of [...PACKAGE_FILES, ...WIFI_FILES]) readJson(storage, file);
+  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES]) readJson(storage, file);
   const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity(options);
   const base = given.clock ?? options.clock ?? new SimulatedClock();
   const clock = skewClock(base, faults);
@@ -137,7 +137,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     packages: given.packages ?? virtualPackages!,
     service: given.service ?? new ServiceClient(await http()),
     camera: given.camera ?? new VirtualCamera(view!.picture, clock, timings.cameraMs),
-    wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, storage, timings.wifi), faults),
+    wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, storage, timings.wifi), faults, storage),
     power: given.power ?? new VirtualPower(storage, clock, {
       resetProtection: options.resetProtection ?? false,
       resetMs: timings.resetMs,

@@ -3,6 +3,7 @@
  * and what it says, and for the transient ones that it recovers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MemoryStorage } from "../../agent/device/virtual/storage.js";
 import { MINUTE } from "../../agent/machine/checkin-cadence.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 
@@ -31,6 +32,18 @@ describe("faults", () => {
     device.send({ type: "RETRY" });
     await device.runUntil((d) => d.state === "enrolled.idle" || d.snapshot.hasTag("failure"));
     expect(device.state).toBe("enrolled.idle");
+  });
+
+  it("wifi-timeout=N counts the stored device's joins across restarts, as --device-dir reruns are", async () => {
+    const storage = new MemoryStorage();
+    const first = await t.device({ storage, faults: ["wifi-timeout=1"] });
+    expect((await first.enroll()).finalState).toBe("wifiFailed");
+    const again = await t.device({ storage, faults: ["wifi-timeout=1"] });
+    again.powerOn();
+    await again.runUntil((d) => d.state === "wifiFailed");
+    again.send({ type: "RETRY" });
+    await again.runUntil((d) => d.state === "enrolled.idle" || d.snapshot.hasTag("failure"));
+    expect(again.state).toBe("enrolled.idle");
   });
 
   it("network-absent: the network is not in range", async () => {
