@@ -73,6 +73,15 @@ describe("faults", () => {
     expect(report.failure).toMatchObject({ code: "downloadFailed", status: 404, screen: "Couldn't download the admin app" });
   });
 
+  it("download-http-error with a service URL: the reason names the address contacted, not the payload's", async () => {
+    const payloadOrigin = new URL(t.payload["android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION"] as string).origin;
+    const contacted = payloadOrigin.replace("127.0.0.1", "localhost");
+    const device = await t.device({ serviceUrl: contacted, faults: ["download-http-error=404"] });
+    const report = await device.enroll();
+    expect(report.failure?.code).toBe("downloadFailed");
+    expect(report.failure?.message).toContain(`GET ${contacted}/`);
+  });
+
   it("corrupt-download: checksum error, with the mismatching digests", async () => {
     const { report } = await enroll("corrupt-download");
     expect(report.finalState).toBe("provisioningFailed");

@@ -79,7 +79,7 @@ export class VirtualPackageManager implements PackagePort {
       const retryable = !forProvisioning && response.status >= 500;
       throw new StepError(
         forProvisioning ? "downloadFailed" : retryable ? "serviceUnavailable" : "downloadFailed",
-        `GET ${request.url}: HTTP ${response.status}`,
+        `GET ${this.http.routedUrl(request.url)}: HTTP ${response.status}`, // the address contacted (--service moves it)
         { status: response.status, retryable },
       );
     }
