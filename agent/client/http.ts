@@ -152,7 +152,7 @@ export class HttpTransport {
     if (req.signal?.aborted) onCallerAbort();
     req.signal?.addEventListener("abort", onCallerAbort, { once: true });
 
-    const url = this.rewrite(req.url);
+    const url = this.routedUrl(req.url);
     const routed: HttpRequest = { ...req, url };
     const startedAt = this.clock.now();
     const started = performance.now();
@@ -181,7 +181,8 @@ export class HttpTransport {
     }
   }
 
-  private rewrite(url: string): string {
+  /** The URL a request for `url` actually goes to (after `originMap`): what messages should name. */
+  routedUrl(url: string): string {
     const map = this.options.originMap;
     if (!map) return url;
     try {

@@ -24,17 +24,17 @@ import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, toFault, type Fault } from "./faults.js";
 import { randomSeed, resolveIdentity } from "./identity.js";
-import { faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
+import { FAULT_FILES, faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
 import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
 import { VirtualDevicePolicy } from "./virtual/device-policy.js";
-import { VirtualPackageManager } from "./virtual/packages.js";
+import { PACKAGE_FILES, VirtualPackageManager } from "./virtual/packages.js";
 import { VirtualPower } from "./virtual/power.js";
-import { DirectoryStorage, MemoryStorage } from "./virtual/storage.js";
+import { DirectoryStorage, MemoryStorage, readJson } from "./virtual/storage.js";
 import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
-import { DEFAULT_ENVIRONMENT, VirtualWifi, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
+import { DEFAULT_ENVIRONMENT, VirtualWifi, WIFI_FILES, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
 import { decodeOnce, wireDevice } from "./wiring.js";
 
 // The facade's types, for callers that build a device and drive it.
@@ -105,6 +105,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const storageLabel = !given.storage && options.storage !== undefined && "dir" in options.storage ? options.storage.dir : "the device's storage";
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
+  // Every other file it keeps is checked now too, so a damaged one is named before anything runs.
+  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES]) readJson(storage, file);
   // Every new device has a seed (picked here when none is given) so its run can be repeated.
   const seed = options.seed ?? (stored ? null : randomSeed());
   const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({ ...options, ...(seed === null ? {} : { seed }) });
@@ -144,7 +146,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     packages: given.packages ?? virtualPackages!,
     service: given.service ?? new ServiceClient(await http()),
     camera: given.camera ?? new VirtualCamera(view!.picture, clock, timings.cameraMs, policy),
-    wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, storage, timings.wifi), faults),
+    wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, storage, timings.wifi), faults, storage),
     power: given.power ?? new VirtualPower(storage, clock, {
       resetProtection: options.resetProtection ?? false,
       resetMs: timings.resetMs,

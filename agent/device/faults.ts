@@ -212,16 +212,27 @@ export function formatFault(fault: Fault): string {
 }
 
 /** A transient fault's counter: strikes `times` times, then stops. */
+/** Where a fault's strike count lives: in memory (one process), or kept with the device. */
+export interface StrikeCount {
+  load(): number;
+  save(used: number): void;
+}
+
 export class Strikes {
-  private used = 0;
-  constructor(private readonly times: Times) {}
+  constructor(private readonly times: Times, private readonly count: StrikeCount = inMemoryCount()) {}
 
   /** True (and counted) when the fault strikes this time. */
   take(): boolean {
-    if (this.times !== "always" && this.used >= this.times) return false;
-    this.used++;
+    const used = this.count.load();
+    if (this.times !== "always" && used >= this.times) return false;
+    this.count.save(used + 1);
     return true;
   }
+}
+
+function inMemoryCount(): StrikeCount {
+  let used = 0;
+  return { load: () => used, save: (n) => void (used = n) };
 }
 
 export function findFault<N extends FaultName>(faults: readonly Fault[], name: N): Extract<Fault, { name: N }> | undefined {

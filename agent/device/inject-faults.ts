@@ -20,8 +20,9 @@
 import type { HttpMiddleware, HttpResponse } from "../client/http.js";
 import { SkewedClock } from "./clock.js";
 import { formatDuration } from "./duration.js";
-import { findFault, Strikes, type Fault } from "./faults.js";
-import type { ClockPort, WifiPort } from "./ports.js";
+import { findFault, Strikes, type Fault, type StrikeCount } from "./faults.js";
+import type { ClockPort, StoragePort, WifiPort } from "./ports.js";
+import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import type { WifiEnvironment } from "./virtual/wifi.js";
 
 /** The device's clock, off by the clock-skew fault's offset (from the start, or from its state on). */
@@ -42,15 +43,35 @@ export function faultyEnvironment(environment: WifiEnvironment, faults: readonly
   return changed;
 }
 
+const WIFI_TIMEOUT_STRIKES: StoredJson<number> = {
+  key: "system/fault-wifi-timeout-strikes.json",
+  holds: "how many Wi-Fi joins the wifi-timeout fault has silenced (a whole number from 0)",
+  is: (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0,
+};
+
+/** The JSON files the faults keep, for a check when the device boots. */
+export const FAULT_FILES: readonly StoredJson<unknown>[] = [WIFI_TIMEOUT_STRIKES];
+
+/**
+ * A strike count kept with the device (its storage), so `wifi-timeout=N` silences the first N
+ * joins of the stored device's life, across `--device-dir` reruns; a factory reset starts it over.
+ */
+function storedCount(storage: StoragePort, file: StoredJson<number>): StrikeCount {
+  return {
+    load: () => readJson(storage, file) ?? 0,
+    save: (used) => writeJson(storage, file.key, used),
+  };
+}
+
 /**
  * wifi-timeout: the radio never answers. The join goes as far as the radio's first scan (Wi-Fi
  * turned on, the network added, so a key that cannot be configured still fails as such); then
  * nothing more is heard until the caller gives up (the machine's timeout aborts the join).
  */
-export function withWifiTimeouts(wifi: WifiPort, faults: readonly Fault[]): WifiPort {
+export function withWifiTimeouts(wifi: WifiPort, faults: readonly Fault[], storage: StoragePort): WifiPort {
   const fault = findFault(faults, "wifi-timeout");
   if (!fault) return wifi;
-  const strikes = new Strikes(fault.times);
+  const strikes = new Strikes(fault.times, storedCount(storage, WIFI_TIMEOUT_STRIKES));
   return {
     currentConnection: () => wifi.currentConnection(),
     join(config, onProgress, signal) {

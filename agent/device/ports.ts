@@ -172,6 +172,8 @@ export interface StoragePort {
   write(key: string, bytes: Uint8Array): void;
   remove(key: string): void;
   keys(prefix?: string): string[];
+  /** Where a key is kept (a file path), for messages; absent for storage that is not a place. */
+  locate?(key: string): string;
   /** Factory reset: everything goes. */
   eraseAll(): void;
 }

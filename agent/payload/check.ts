@@ -5,7 +5,7 @@
 import { Extras } from "./extras.js";
 import { deviceParams } from "./device-params.js";
 import { isValid, sortFindings, type Finding } from "./findings.js";
-import { BYTE_ORDER_MARK, MAX_JSON_DEPTH, parseJsonText } from "./json-text.js";
+import { BYTE_ORDER_MARK, compactJsonText, MAX_JSON_DEPTH, parseJsonText } from "./json-text.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 import type { ProvisioningParams } from "./params.js";
 import { adminRules } from "./rules/admin.js";
@@ -153,8 +153,8 @@ export function checkPayloadText(text: string, options: CheckOptions = {}): Payl
 
   // A JSON file may be pretty-printed; what goes into a QR code (e.g. from `aosp-sim qr`) is the
   // compact form, so that is what the size rules measure for files.
-  const measured = options.measure === "compact-json" ? Buffer.byteLength(JSON.stringify(parsed.json), "utf8") : textBytes;
-  const ctx = new RuleContext(new Extras(parsed.json), ruleSet, measured, options.conventions);
+  const measured = options.measure === "compact-json" ? Buffer.byteLength(compactJsonText(body), "utf8") : textBytes;
+  const ctx = new RuleContext(new Extras(parsed.json, parsed.numberTexts), ruleSet, measured, options.conventions);
   for (const rule of [...sizeRules, ...PAYLOAD_RULES]) rule(ctx);
   const refused = textLevel.refused || ctx.refused;
   const params = refused ? null : deviceParams(ctx.extras);

@@ -10,6 +10,7 @@
  *   (even with a wrong-typed value, which then reads as the default), else the alias.
  */
 import { specOf, type KeyName, type KeySpec } from "./keys.js";
+import { judgeWholeNumber } from "./number-text.js";
 
 export interface ResolvedValue {
   spec: KeySpec;
@@ -21,11 +22,8 @@ export interface ResolvedValue {
   typed: boolean;
 }
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-
 /** Whether a JSON value has the type the device reads for a key of this type. */
-export function hasDeviceType(spec: KeySpec, value: unknown): boolean {
+export function hasDeviceType(spec: KeySpec, value: unknown, numberText?: string): boolean {
   switch (spec.type) {
     case "string":
     case "component":
@@ -33,16 +31,20 @@ export function hasDeviceType(spec: KeySpec, value: unknown): boolean {
     case "boolean":
       return typeof value === "boolean";
     case "int":
-      return Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX;
     case "long":
-      return Number.isSafeInteger(value);
+      if (typeof value !== "number") return false;
+      return judgeWholeNumber(numberText ?? String(value), spec.type) === "ok";
     case "bundle":
       return typeof value === "object" && value !== null && !Array.isArray(value);
   }
 }
 
 export class Extras {
-  constructor(readonly json: Readonly<Record<string, unknown>>) {}
+  constructor(
+    readonly json: Readonly<Record<string, unknown>>,
+    /** Top-level numbers as the author wrote them (see number-text.ts), by key. */
+    readonly numberTexts: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   has(key: string): boolean {
     return Object.hasOwn(this.json, key);
@@ -62,7 +64,7 @@ export class Extras {
     }
     const key = candidates[0] ?? null;
     const raw = key === null ? undefined : this.json[key];
-    return { spec, key, raw, typed: key !== null && hasDeviceType(spec, raw) };
+    return { spec, key, raw, typed: key !== null && hasDeviceType(spec, raw, this.numberTexts.get(key)) };
   }
 
   /** The value when present and well-typed, else null (the device then uses its default). */

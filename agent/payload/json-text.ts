@@ -4,6 +4,7 @@
  * given twice. Never recursive (a hostile payload may nest thousands of levels deep).
  */
 import { jsonPointer } from "./findings.js";
+import { topLevelNumberTexts } from "./number-text.js";
 
 /** A real payload nests two levels (the admin extras bundle); this leaves ample room. */
 export const MAX_JSON_DEPTH = 32;
@@ -15,7 +16,13 @@ export type JsonTextProblem =
   | { kind: "too-deep"; depth: number };
 
 export type JsonTextResult =
-  | { ok: true; json: Record<string, unknown>; duplicateKeys: string[] }
+  | {
+      ok: true;
+      json: Record<string, unknown>;
+      duplicateKeys: string[];
+      /** Top-level numbers as written, by key: what JavaScript numbers cannot always hold. */
+      numberTexts: Map<string, string>;
+    }
   | { ok: false; problem: JsonTextProblem; json: unknown };
 
 export const BYTE_ORDER_MARK = "\uFEFF";
@@ -36,7 +43,12 @@ export function parseJsonText(text: string): JsonTextResult {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return { ok: false, problem: { kind: "not-object", actual: describeJsonType(json) }, json };
   }
-  return { ok: true, json: json as Record<string, unknown>, duplicateKeys: findDuplicateKeys(text) };
+  return {
+    ok: true,
+    json: json as Record<string, unknown>,
+    duplicateKeys: findDuplicateKeys(text),
+    numberTexts: topLevelNumberTexts(text),
+  };
 }
 
 export function describeJsonType(value: unknown): string {

@@ -7,6 +7,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { KEY_SPECS, type KeySpec, type KeyType } from "./keys.js";
+import { judgeWholeNumber, JAVA_RANGES, type WholeNumberVerdict } from "./number-text.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -19,9 +20,9 @@ function schemaFor(type: KeyType): JsonSchema {
     case "boolean":
       return { type: "boolean" };
     case "int":
-      return { type: "integer", minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
     case "long":
-      return { type: "integer", minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+      // Bounds for other tools; typeProblems judges these keys' numbers from their text instead.
+      return { type: "integer", minimum: Number(JAVA_RANGES[type].min), maximum: Number(JAVA_RANGES[type].max) };
     case "bundle":
       return { type: "object" };
   }
@@ -59,19 +60,37 @@ export interface TypeProblem {
   key: string;
   spec: KeySpec;
   value: unknown;
-  /** ajv's keyword: "type", "minimum", "maximum" or "pattern". */
+  /** ajv's keyword: "type", "minimum", "maximum" or "pattern"; "number" for a number judged from its text. */
   keyword: string;
+  /** For a number under an int or long key: what is wrong with it as written. */
+  number?: Exclude<WholeNumberVerdict, "ok">;
+}
+
+function isWholeNumberKey(spec: KeySpec | undefined): spec is KeySpec & { type: "int" | "long" } {
+  return spec?.type === "int" || spec?.type === "long";
 }
 
 /**
  * Keys whose values do not have the JSON type the device reads. Only meaningful for a JSON
- * object (the caller checks that first).
+ * object (the caller checks that first). A number under an int or long key is judged from its
+ * text as written (`numberTexts`, by key) when given, since the parsed number may have lost digits.
  */
-export function typeProblems(json: Record<string, unknown>, lookup: (key: string) => KeySpec | undefined): TypeProblem[] {
-  const validate = validator();
-  if (validate(json)) return [];
+export function typeProblems(
+  json: Record<string, unknown>,
+  lookup: (key: string) => KeySpec | undefined,
+  numberTexts: ReadonlyMap<string, string> = new Map(),
+): TypeProblem[] {
   const seen = new Set<string>();
   const problems: TypeProblem[] = [];
+  for (const [key, value] of Object.entries(json)) {
+    const spec = lookup(key);
+    if (!isWholeNumberKey(spec) || typeof value !== "number") continue;
+    seen.add(key); // judged here, whatever ajv thinks of the parsed number
+    const verdict = judgeWholeNumber(numberTexts.get(key) ?? String(value), spec.type);
+    if (verdict !== "ok") problems.push({ key, spec, value, keyword: "number", number: verdict });
+  }
+  const validate = validator();
+  if (validate(json)) return problems;
   for (const error of validate.errors ?? []) {
     const key = topLevelKey(error);
     if (key === null || seen.has(key)) continue;

@@ -76,6 +76,21 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir]), /lost its running step "downloadAgent"/);
   });
 
+  it("names a damaged file in --device-dir besides the snapshot, and how to fix it", async () => {
+    const dir = temp.file("damaged-files");
+    expect((await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir])).code).toBe(1);
+    const packages = `${dir}/system__packages.json`;
+    writeFileSync(packages, "[]x");
+    const result = await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir]);
+    expectUsageError(result, /system__packages\.json: is not JSON \(.*\); it should hold a JSON list of installed packages/);
+    expect(result.stderr).toMatch(/fix: delete the file/);
+    expect(result.stderr).not.toMatch(/internal error/);
+    writeFileSync(packages, "[]");
+    writeFileSync(`${dir}/system__wifi-connection.json`, '{"ssid": 7}');
+    expectUsageError(await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir]),
+      /system__wifi-connection\.json: does not hold the Wi-Fi connection/);
+  });
+
   it("resumes the device stored in --device-dir as that device, and will not make it another", async () => {
     const dir = temp.file("stored-device");
     const first = await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir, "--serial", "STORED42"]);

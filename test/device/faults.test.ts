@@ -3,6 +3,7 @@
  * and what it says, and for the transient ones that it recovers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MemoryStorage } from "../../agent/device/virtual/storage.js";
 import { MINUTE } from "../../agent/machine/checkin-cadence.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 
@@ -33,6 +34,18 @@ describe("faults", () => {
     expect(device.state).toBe("enrolled.idle");
   });
 
+  it("wifi-timeout=N counts the stored device's joins across restarts, as --device-dir reruns are", async () => {
+    const storage = new MemoryStorage();
+    const first = await t.device({ storage, faults: ["wifi-timeout=1"] });
+    expect((await first.enroll()).finalState).toBe("wifiFailed");
+    const again = await t.device({ storage, faults: ["wifi-timeout=1"] });
+    again.powerOn();
+    await again.runUntil((d) => d.state === "wifiFailed");
+    again.send({ type: "RETRY" });
+    await again.runUntil((d) => d.state === "enrolled.idle" || d.snapshot.hasTag("failure"));
+    expect(again.state).toBe("enrolled.idle");
+  });
+
   it("network-absent: the network is not in range", async () => {
     const { report } = await enroll("network-absent");
     expect(report.failure?.code).toBe("wifiTimeout");
@@ -58,6 +71,15 @@ describe("faults", () => {
     const { report } = await enroll("download-http-error=404");
     expect(report.finalState).toBe("provisioningFailed");
     expect(report.failure).toMatchObject({ code: "downloadFailed", status: 404, screen: "Couldn't download the admin app" });
+  });
+
+  it("download-http-error with a service URL: the reason names the address contacted, not the payload's", async () => {
+    const payloadOrigin = new URL(t.payload["android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION"] as string).origin;
+    const contacted = payloadOrigin.replace("127.0.0.1", "localhost");
+    const device = await t.device({ serviceUrl: contacted, faults: ["download-http-error=404"] });
+    const report = await device.enroll();
+    expect(report.failure?.code).toBe("downloadFailed");
+    expect(report.failure?.message).toContain(`GET ${contacted}/`);
   });
 
   it("corrupt-download: checksum error, with the mismatching digests", async () => {

@@ -187,6 +187,15 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(states.some((s) => s.startsWith("factoryResetting"))).toBe(false);
   });
 
+  it("counts wifi-timeout=1 across runs on the stored device: the rerun with the same fault joins", async () => {
+    const dir = temp.file("wifi-timeout-count-device");
+    const failed = await enroll(qr, "--device-dir", dir, "--fault", "wifi-timeout=1", "--json");
+    expect(json(failed.stdout).finalState).toBe("wifiFailed");
+    const again = await enroll(qr, "--device-dir", dir, "--fault", "wifi-timeout=1", "--json");
+    expect(again.code).toBe(0);
+    expect(json(again.stdout).timeline.map((e) => `${e.state} ${e.event}`)).toContain("connectingWifi try again");
+  });
+
   it("run again on the stored device after a checksum error, resets it (storage erased) and starts over", async () => {
     const dir = temp.file("checksum-device");
     const failed = await enroll(qr, "--device-dir", dir, "--fault", "corrupt-download", "--json");

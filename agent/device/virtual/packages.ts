@@ -14,17 +14,37 @@ import { StepError } from "../../machine/step-error.js";
 import type { HttpTransport } from "../../client/http.js";
 import type { ClockPort, DownloadRequest, InstalledApp, PackagePort, StagedPackage, StoragePort } from "../ports.js";
 import { INSTANT_TIMINGS, type HardwareTimings } from "./timings.js";
-import { readJson, writeJson } from "./storage.js";
+import { hasStrings, readJson, writeJson, type StoredJson } from "./storage.js";
 
 interface InstalledRecord extends InstalledApp {
   signingCertificates: string[];
   label: string;
 }
 
-const INSTALLED_KEY = "system/packages.json";
-const OWNER_KEY = "system/device-owner.json";
+type Component = { packageName: string; className: string };
+
+const INSTALLED: StoredJson<InstalledRecord[]> = {
+  key: "system/packages.json",
+  holds: "a JSON list of installed packages (packageName, versionName, versionCode, signingCertificates, label)",
+  is: (value): value is InstalledRecord[] => Array.isArray(value) && value.every((r) =>
+    hasStrings(r, ["packageName", "versionName"]) && Number.isSafeInteger(r["versionCode"]) &&
+    typeof r["label"] === "string" && Array.isArray(r["signingCertificates"]) &&
+    (r["signingCertificates"] as unknown[]).every((c) => typeof c === "string")),
+};
+const OWNER: StoredJson<Component> = {
+  key: "system/device-owner.json",
+  holds: "the device owner's component ({\"packageName\": ..., \"className\": ...})",
+  is: (value): value is Component => hasStrings(value, ["packageName", "className"]),
+};
+const NEXT_STAGING: StoredJson<number> = {
+  key: "system/next-staging-id",
+  holds: "the next download's number (a whole number from 1)",
+  is: (value): value is number => Number.isSafeInteger(value) && (value as number) >= 1,
+};
 const STAGING_PREFIX = "staging/";
-const NEXT_STAGING_KEY = "system/next-staging-id";
+
+/** The JSON files the package manager keeps, for a check when the device boots. */
+export const PACKAGE_FILES: readonly StoredJson<unknown>[] = [INSTALLED, OWNER, NEXT_STAGING];
 
 export class VirtualPackageManager implements PackagePort {
   constructor(
@@ -59,7 +79,7 @@ export class VirtualPackageManager implements PackagePort {
       const retryable = !forProvisioning && response.status >= 500;
       throw new StepError(
         forProvisioning ? "downloadFailed" : retryable ? "serviceUnavailable" : "downloadFailed",
-        `GET ${request.url}: HTTP ${response.status}`,
+        `GET ${this.http.routedUrl(request.url)}: HTTP ${response.status}`, // the address contacted (--service moves it)
         { status: response.status, retryable },
       );
     }
@@ -119,7 +139,7 @@ export class VirtualPackageManager implements PackagePort {
   }
 
   async setDeviceOwner(component: { packageName: string; className: string }): Promise<void> {
-    const owner = readJson<{ packageName: string; className: string }>(this.storage, OWNER_KEY);
+    const owner = readJson(this.storage, OWNER);
     if (owner && owner.packageName !== component.packageName) {
       throw new StepError("deviceOwnerFailed", `the device already has a device owner (${owner.packageName})`);
     }
@@ -129,11 +149,11 @@ export class VirtualPackageManager implements PackagePort {
     if (!receiver || receiver.permission !== BIND_DEVICE_ADMIN) {
       throw new StepError("adminComponentMissing", `${component.packageName} has no device admin receiver ${component.className}`);
     }
-    writeJson(this.storage, OWNER_KEY, component);
+    writeJson(this.storage, OWNER.key, component);
   }
 
   async deviceOwner(): Promise<{ packageName: string; className: string } | null> {
-    return readJson(this.storage, OWNER_KEY);
+    return readJson(this.storage, OWNER);
   }
 
   async stopApp(_packageName: string): Promise<void> {}
@@ -154,17 +174,17 @@ export class VirtualPackageManager implements PackagePort {
       label: manifest.label,
     };
     this.storage.write(`system/apk/${manifest.packageName}`, bytes);
-    writeJson(this.storage, INSTALLED_KEY, [...this.records().filter((r) => r.packageName !== record.packageName), record]);
+    writeJson(this.storage, INSTALLED.key, [...this.records().filter((r) => r.packageName !== record.packageName), record]);
     return toApp(record);
   }
 
   private records(): InstalledRecord[] {
-    return readJson<InstalledRecord[]>(this.storage, INSTALLED_KEY) ?? [];
+    return readJson(this.storage, INSTALLED) ?? [];
   }
 
   private nextStagingId(): string {
-    const next = readJson<number>(this.storage, NEXT_STAGING_KEY) ?? 1;
-    writeJson(this.storage, NEXT_STAGING_KEY, next + 1);
+    const next = readJson(this.storage, NEXT_STAGING) ?? 1;
+    writeJson(this.storage, NEXT_STAGING.key, next + 1);
     return `download-${next}`;
   }
 }

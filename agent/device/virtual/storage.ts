@@ -80,6 +80,11 @@ export class DirectoryStorage implements StoragePort {
     for (const name of readdirSync(this.dir)) rmSync(join(this.dir, name), { force: true, recursive: true });
   }
 
+  /** The file a key is kept in, for messages. */
+  locate(key: string): string {
+    return this.path(key);
+  }
+
   private path(key: string): string {
     return join(this.dir, encodeURIComponent(key).replace(/%2F/gi, "__"));
   }
@@ -113,12 +118,44 @@ function cannotCreate(dir: string, error: unknown): InputError {
   });
 }
 
-export function readJson<T>(storage: StoragePort, key: string): T | null {
-  const bytes = storage.read(key);
+/** A JSON file the device keeps: its key, what it should hold (for messages) and a check of that. */
+export interface StoredJson<T> {
+  key: string;
+  /** "a list of installed packages": completes "should hold ...". */
+  holds: string;
+  is(value: unknown): value is T;
+}
+
+const DAMAGED_HINT = "delete the file to let the device forget what it held, or delete the directory's contents to start over";
+
+/**
+ * A stored JSON file, or null when the device has none. A `--device-dir` may hold anything, so
+ * the value is checked: a file that is not JSON or not of its shape is an InputError naming the
+ * file, as a damaged snapshot is (stored-snapshot.ts), never a crash deep inside a step.
+ */
+export function readJson<T>(storage: StoragePort, file: StoredJson<T>): T | null {
+  const bytes = storage.read(file.key);
   if (bytes === null) return null;
-  return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
+  const where = storage.locate?.(file.key) ?? file.key;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (error) {
+    throw new InputError(`is not JSON (${(error as Error).message}); it should hold ${file.holds}`, { where, hint: DAMAGED_HINT });
+  }
+  if (!file.is(value)) throw new InputError(`does not hold ${file.holds}`, { where, hint: DAMAGED_HINT });
+  return value;
 }
 
 export function writeJson(storage: StoragePort, key: string, value: unknown): void {
   storage.write(key, Buffer.from(JSON.stringify(value), "utf8"));
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An object whose `fields` are all non-empty strings. */
+export function hasStrings(value: unknown, fields: readonly string[]): value is Record<string, string> {
+  return isRecord(value) && fields.every((f) => typeof value[f] === "string" && value[f] !== "");
 }

@@ -15,7 +15,7 @@ import { deriveWifiKey, keysMatch, type WifiKey } from "../../android/wifi-keys.
 import type { WifiSecurityType } from "../../payload/params.js";
 import { MAX_SSID_BYTES, securitySuggestion } from "../../payload/rules/wifi.js";
 import type { ClockPort, StoragePort, WifiConnection, WifiNetworkConfig, WifiPort, WifiProgress } from "../ports.js";
-import { readJson, writeJson } from "./storage.js";
+import { hasStrings, readJson, writeJson, type StoredJson } from "./storage.js";
 
 export interface VirtualNetwork {
   ssid: string;
@@ -56,7 +56,14 @@ export const INSTANT_WIFI_TIMINGS: WifiTimings = { enableMs: 0, scanMs: 0, resca
 const ADD_NETWORK_RETRIES = 6;
 const ADD_NETWORK_FIRST_SLEEP_MS = 500;
 
-const CONNECTION_KEY = "system/wifi-connection.json";
+const CONNECTION: StoredJson<WifiConnection> = {
+  key: "system/wifi-connection.json",
+  holds: "the Wi-Fi connection ({\"ssid\": ..., \"ipAddress\": ...})",
+  is: (value): value is WifiConnection => hasStrings(value, ["ssid", "ipAddress"]),
+};
+
+/** The JSON files the Wi-Fi keeps, for a check when the device boots. */
+export const WIFI_FILES: readonly StoredJson<unknown>[] = [CONNECTION];
 
 export class VirtualWifi implements WifiPort {
   constructor(
@@ -93,7 +100,7 @@ export class VirtualWifi implements WifiPort {
         onProgress({ status: "obtainingAddress", detail: `Obtaining an IP address from ${config.ssid}` });
         await this.clock.sleep(this.timings.dhcpMs, signal);
         const connection = { ssid: config.ssid, ipAddress: "192.168.49.23" };
-        writeJson(this.storage, CONNECTION_KEY, connection);
+        writeJson(this.storage, CONNECTION.key, connection);
         return connection;
       }
       onProgress(verdict.progress);
@@ -102,7 +109,7 @@ export class VirtualWifi implements WifiPort {
   }
 
   async currentConnection(): Promise<WifiConnection | null> {
-    const saved = readJson<WifiConnection>(this.storage, CONNECTION_KEY);
+    const saved = readJson(this.storage, CONNECTION);
     if (saved) return saved;
     const existing = this.environment.existingConnection;
     return existing === null ? null : { ssid: existing, ipAddress: "192.168.49.23" };

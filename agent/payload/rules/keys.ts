@@ -26,7 +26,7 @@ function readInstead(ctx: RuleContext, key: string, spec: KeySpec): string | nul
 }
 
 const wrongType: Rule = (ctx) => {
-  for (const problem of typeProblems(ctx.json as Record<string, unknown>, lookup)) {
+  for (const problem of typeProblems(ctx.json as Record<string, unknown>, lookup, ctx.extras.numberTexts)) {
     const { key, spec, value } = problem;
     if (spec.type === "component") continue; // admin-component-format reports it, as an error
     const what = `${show(value)} (${describeJsonType(value)})`;
@@ -52,11 +52,11 @@ const wrongType: Rule = (ctx) => {
       case "int":
       case "long": {
         const bits = spec.type === "int" ? "a 32-bit whole number" : "a whole number (milliseconds)";
-        const why = typeof value === "number"
-          ? (!Number.isFinite(value)
-            ? "it is too large for any number type"
-            : Number.isInteger(value) ? `it is outside the range of ${bits}` : "it is not a whole number")
-          : `the device reads ${bits} here`;
+        const why = problem.number === undefined
+          ? `the device reads ${bits} here`
+          : problem.number === "not-whole"
+            ? "it is not a whole number"
+            : `it is ${problem.number === "too-large" ? "too large" : "too far below zero"} for ${bits}`;
         ctx.emit("wrong-type", path,
           `${name} is ${what}, but ${why}: it silently uses ${spec.deviceDefault} instead.`,
           numericText ? `write ${(value as string).trim()} without quotes` : `write ${bits} without quotes`);
