@@ -2,7 +2,7 @@
  * `GET /beta/$metadata`: a CSDL (OData 4.0 XML) document describing what the mock serves, a
  * faithful subset of Graph beta's: the same namespace (microsoft.graph), type names, base types
  * (entity, directoryObject), enum members, the deviceManagement singleton with its contained
- * managedDevices and androidDeviceOwnerEnrollmentProfiles, and the users, groups, organization and
+ * managedDevices, androidDeviceOwnerEnrollmentProfiles, policies and terms, and the users, groups, organization and
  * subscribedSkus entity sets. It is generated from the same collection definitions the query
  * options use, so a property that filters is a property the document declares.
  */

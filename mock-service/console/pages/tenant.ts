@@ -1,13 +1,15 @@
 /**
  * Tenant set-up, the seed's prerequisites: Users (create a user, assign licences: a user signs in
- * on a device only with a licence that includes Intune), Tenant administration (the tenant and
- * its subscriptions), and Troubleshooting + support (pick a user, see the AOSP devices they
+ * on a device only with a licence that includes Intune), Tenant administration (the tenant, its
+ * MDM authority, which an admin sets to Intune once through the TenantService, and its
+ * subscriptions), and Troubleshooting + support (pick a user, see the AOSP devices they
  * enrolled). Users and licences go through the UserService, with its refusals shown in place.
  */
 import type { FastifyInstance } from "fastify";
 import { findSku, SKUS } from "../../domain/licences.js";
+import type { MdmAuthority, TenantRecord } from "../../store/tenant.js";
 import type { UserRecord } from "../../store/users.js";
-import { html, when } from "../html.js";
+import { html, when, type Html } from "../html.js";
 import { field, fields, type FormBody } from "../form.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
@@ -16,13 +18,23 @@ import { attempt, attemptAsync, properties, queryText, table } from "./common.js
 import { deviceColumns } from "./devices.js";
 
 const USERS = "/users";
+const TENANT_ADMIN = "/tenant-admin";
+
+/** The admin center's names for Graph's mdmAuthority values. */
+const MDM_AUTHORITY_LABELS: Record<MdmAuthority, string> = {
+  unknown: "Unknown (not set)",
+  intune: "Microsoft Intune",
+  sccm: "Configuration Manager",
+  office365: "Office 365",
+};
+
 const home: Crumb = { label: "Home", href: "/" };
 
 const licenceNames = (user: UserRecord): string =>
   user.licenses.map((id) => findSku(id)?.skuPartNumber ?? id).join(", ") || "None";
 
 export function tenantPages(app: FastifyInstance, { services }: ConsoleDeps): void {
-  const { users, ctx } = services;
+  const { users, ctx, tenant: tenantService } = services;
 
   const usersPage = (session: Session, done: string | undefined, error?: string, form?: FormBody): string =>
     page({
@@ -134,22 +146,34 @@ ${SKUS.map(
     return reply.redirect(`${USERS}/${user.id}?done=licences`, 303);
   });
 
-  app.get("/tenant-admin", async (request, reply) => {
-    const tenant = ctx.store.tenant.get();
+  /** Setting the authority: offered until Intune is the authority (setting it again changes nothing). */
+  const mdmAuthoritySection = (session: Session, tenant: TenantRecord): Html | string =>
+    tenant.mdmAuthority === "intune"
+      ? ""
+      : html`<section class="card" aria-labelledby="mdm-authority">
+<h2 id="mdm-authority">MDM authority</h2>
+<p>Android (AOSP) enrollment profiles can be created only once Microsoft Intune is this tenant's mobile device management authority.</p>
+${postForm(session, `${TENANT_ADMIN}/mdm-authority`, html`<button type="submit" class="primary">Set Microsoft Intune as MDM authority</button>`)}
+</section>`;
+
+  const tenantAdminPage = (session: Session, done?: string, error?: string): string => {
+    const tenant = tenantService.get();
     const everyone = users.list();
-    return sendPage(
-      reply,
-      page({
-        title: "Tenant administration",
-        section: "tenant",
-        session: sessionOf(request),
-        crumbs: [home, { label: "Tenant administration" }],
-        body: html`<h1>Tenant administration | Tenant status</h1>
+    return page({
+      title: "Tenant administration",
+      section: "tenant",
+      session,
+      crumbs: [home, { label: "Tenant administration" }],
+      body: html`<h1>Tenant administration | Tenant status</h1>
+${notice(done)}
+${errorSummary(error)}
 ${properties([
   ["Tenant name", tenant.displayName],
   ["Tenant ID", tenant.tenantId],
+  ["MDM authority", MDM_AUTHORITY_LABELS[tenant.mdmAuthority]],
   ["Created", when(tenant.created)],
 ])}
+${mdmAuthoritySection(session, tenant)}
 ${table(
   "Subscriptions (licences)",
   [
@@ -161,8 +185,17 @@ ${table(
   SKUS,
   "",
 )}`,
-      }),
-    );
+    });
+  };
+
+  app.get<{ Querystring: { done?: string } }>(TENANT_ADMIN, async (request, reply) =>
+    sendPage(reply, tenantAdminPage(sessionOf(request), queryText(request.query.done) === "mdm-authority" ? "Microsoft Intune is the MDM authority." : undefined)),
+  );
+
+  app.post(`${TENANT_ADMIN}/mdm-authority`, async (request, reply) => {
+    const set = attempt(() => tenantService.setMdmAuthority(tenantService.get().tenantId));
+    if (!set.ok) return sendPage(reply, tenantAdminPage(sessionOf(request), undefined, set.message), 400);
+    return reply.redirect(`${TENANT_ADMIN}?done=mdm-authority`, 303);
   });
 
   app.get<{ Querystring: { user?: string } }>("/troubleshooting", async (request, reply) => {

@@ -7,6 +7,8 @@ import type { FastifyPluginAsync } from "fastify";
 import type { CollectionDef } from "../../odata/model.js";
 import { csdlDocument } from "../../odata/metadata.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
+import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
+import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
 import { DETECTED_APPS, MANAGED_DEVICES } from "./managed-devices.schema.js";
 import { ENROLLMENT_PROFILES } from "./profiles.schema.js";
 import { ORGANIZATION, SUBSCRIBED_SKUS, USERS } from "./users.schema.js";
@@ -20,6 +22,9 @@ export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
   MANAGED_DEVICES,
   DETECTED_APPS,
   ENROLLMENT_PROFILES,
+  DEVICE_CONFIGURATIONS,
+  DEVICE_COMPLIANCE_POLICIES,
+  TERMS_AND_CONDITIONS,
 ];
 
 export function metadataRoutes(collections: readonly CollectionDef[] = ADMIN_COLLECTIONS): FastifyPluginAsync {

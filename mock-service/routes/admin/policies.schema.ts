@@ -3,8 +3,10 @@
  * types only) and of the per-device states under managedDevices, built from the policy types'
  * settings (domain/aosp-policies.ts).
  */
-import { type PolicyType, settingSchema } from "../../domain/aosp-policies.js";
+import { POLICY_TYPES, type PolicyType, type SettingSpec, settingSchema } from "../../domain/aosp-policies.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
+import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
+import { BOOLEAN_OPS, EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 import { assignmentInputSchema, assignmentSchema, warningsProperty } from "./assignments.schema.js";
 
 function settingsSchemas(type: PolicyType): Record<string, object> {
@@ -41,11 +43,57 @@ const scheduledActionSchema = {
   },
 } as const;
 
+const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
+
+function settingProperty(spec: SettingSpec): PropertyDef {
+  switch (spec.type) {
+    case "boolean":
+      return { type: "boolean", filter: BOOLEAN_OPS };
+    case "integer":
+      return { type: "int", filter: RANGE_OPS };
+    case "string":
+      return { type: "string", filter: EXACT_OPS };
+  }
+}
+
+/**
+ * A policy family as Intune serves it (Intune's page size, as the other deviceManagement
+ * collections). The entity set's type is Graph's base type (deviceConfiguration,
+ * deviceCompliancePolicy); the service holds only the AOSP type, so the AOSP settings are listed
+ * with the base properties: `$select` and `$filter` take them without a type cast.
+ */
+function policyCollection(type: PolicyType): CollectionDef {
+  const base = type.kind === "configuration" ? "deviceConfiguration" : "deviceCompliancePolicy";
+  return {
+    contextPath: `deviceManagement/${type.entitySet}`,
+    entityType: `microsoft.graph.${base}`,
+    container: { navigationOf: "microsoft.graph.deviceManagement", name: type.entitySet },
+    pageSize: 1000,
+    maxTop: 1000,
+    createdProperty: "createdDateTime",
+    properties: {
+      id: { type: "string", filter: EXACT_OPS, orderBy: true },
+      displayName: { type: "string", filter: TEXT_OPS, orderBy: true },
+      description: { type: "string", filter: TEXT_OPS },
+      version: { type: "int", filter: RANGE_OPS, orderBy: true },
+      createdDateTime: when,
+      lastModifiedDateTime: when,
+      roleScopeTagIds: { type: "complex", edm: "Collection(Edm.String)" },
+      ...(type.kind === "configuration" ? { supportsScopeTags: { type: "boolean", filter: BOOLEAN_OPS } as PropertyDef } : {}),
+      ...Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, settingProperty(spec)])),
+    },
+  };
+}
+
+export const DEVICE_CONFIGURATIONS = policyCollection(POLICY_TYPES.configuration);
+export const DEVICE_COMPLIANCE_POLICIES = policyCollection(POLICY_TYPES.compliance);
+
 /** The schemas of one policy family. */
 export function policySchemas(type: PolicyType) {
   const tag = type.kind === "configuration" ? "admin: device configurations" : "admin: compliance policies";
   const route = routeFamily(tag, adminSecurity);
   const settings = settingsSchemas(type);
+  const collection = type.kind === "configuration" ? DEVICE_CONFIGURATIONS : DEVICE_COMPLIANCE_POLICIES;
   const entity = {
     type: "object",
     properties: {
@@ -90,8 +138,17 @@ export function policySchemas(type: PolicyType) {
       body,
       response: { 201: entity, ...errors(400, 401, 413, 415) },
     }),
-    list: route({ summary: `List ${type.entitySet}`, response: { 200: listOf(entity), ...errors(400, 401) } }),
-    get: route({ summary: `Get one of ${type.entitySet}`, params: idParams, response: { 200: entity, ...errors(401, 404) } }),
+    list: route({
+      summary: `List ${type.entitySet}`,
+      querystring: listQuerystring(collection),
+      response: { 200: listOf(entity), ...errors(400, 401) },
+    }),
+    get: route({
+      summary: `Get one of ${type.entitySet}`,
+      params: idParams,
+      querystring: entityQuerystring,
+      response: { 200: entity, ...errors(400, 401, 404) },
+    }),
     patch: route({
       summary: "Update settings (the version goes up; devices apply it at their next check-in)",
       params: idParams,

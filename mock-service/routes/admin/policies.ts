@@ -9,6 +9,7 @@ import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-p
 import { iso } from "../../context.js";
 import { POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
 import { entityEnvelope, listEnvelope } from "../../http/odata.js";
+import { odataEntity, odataList } from "../../odata/collection.js";
 import { graphTarget } from "../../services/assignments.js";
 import type { Services } from "../../services/index.js";
 import type { PolicyInput, PolicyStateView } from "../../services/policies.js";
@@ -17,7 +18,13 @@ import type { AssignmentRecord } from "../../store/assignments.js";
 import type { DeviceView } from "../../store/devices.js";
 import type { PolicyRecord } from "../../store/policies.js";
 import { WARNINGS_ANNOTATION } from "./assignments.schema.js";
-import { deviceCompliancePolicyStatesSchema, deviceConfigurationStatesSchema, policySchemas } from "./policies.schema.js";
+import {
+  DEVICE_COMPLIANCE_POLICIES,
+  DEVICE_CONFIGURATIONS,
+  deviceCompliancePolicyStatesSchema,
+  deviceConfigurationStatesSchema,
+  policySchemas,
+} from "./policies.schema.js";
 
 type IdParams = { Params: { id: string } };
 
@@ -59,7 +66,8 @@ function withWarnings<T extends object>(reply: FastifyReply, body: T, warnings: 
 function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync {
   const { policies, ctx } = services;
   const path = `/beta/deviceManagement/${type.entitySet}`;
-  const entitySet = `deviceManagement/${type.entitySet}`;
+  const collection = type.kind === "configuration" ? DEVICE_CONFIGURATIONS : DEVICE_COMPLIANCE_POLICIES;
+  const entitySet = collection.contextPath;
   const schemas = policySchemas(type);
   const entity = (policy: PolicyRecord) => entityEnvelope(ctx.baseUrl(), entitySet, graphPolicy(type, policy));
 
@@ -70,11 +78,13 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
       return entity(policy);
     });
 
-    app.get(path, { schema: schemas.list }, async () =>
-      listEnvelope(ctx.baseUrl(), entitySet, policies.list(type.kind).map((p) => graphPolicy(type, p))),
+    app.get(path, { schema: schemas.list }, async (request) =>
+      odataList(collection, request, ctx.baseUrl(), () => policies.list(type.kind).map((p) => graphPolicy(type, p))),
     );
 
-    app.get<IdParams>(`${path}/:id`, { schema: schemas.get }, async (request) => entity(policies.get(type.kind, request.params.id)));
+    app.get<IdParams>(`${path}/:id`, { schema: schemas.get }, async (request) =>
+      odataEntity(collection, request, ctx.baseUrl(), graphPolicy(type, policies.get(type.kind, request.params.id))),
+    );
 
     app.patch<IdParams & { Body: PolicyInput }>(`${path}/:id`, { schema: schemas.patch }, async (request, reply) => {
       const policy = policies.update(type.kind, request.params.id, request.body);

@@ -1,6 +1,34 @@
 /** Schemas of /beta/deviceManagement/termsAndConditions (Graph beta names). */
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
+import { EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 import { assignmentInputSchema, targetSchema } from "./assignments.schema.js";
+
+const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
+const text: PropertyDef = { type: "string", filter: TEXT_OPS, orderBy: true };
+
+/** Terms and conditions as Intune serves them (Intune's page size, as the other deviceManagement collections). */
+export const TERMS_AND_CONDITIONS: CollectionDef = {
+  contextPath: "deviceManagement/termsAndConditions",
+  entityType: "microsoft.graph.termsAndConditions",
+  container: { navigationOf: "microsoft.graph.deviceManagement", name: "termsAndConditions" },
+  pageSize: 1000,
+  maxTop: 1000,
+  createdProperty: "createdDateTime",
+  properties: {
+    id: { type: "string", filter: EXACT_OPS, orderBy: true },
+    displayName: text,
+    description: { type: "string", filter: TEXT_OPS },
+    title: text,
+    bodyText: { type: "string", filter: TEXT_OPS },
+    acceptanceStatement: { type: "string", filter: TEXT_OPS },
+    version: { type: "int", filter: RANGE_OPS, orderBy: true },
+    roleScopeTagIds: { type: "complex", edm: "Collection(Edm.String)" },
+    createdDateTime: when,
+    lastModifiedDateTime: when,
+    modifiedDateTime: when,
+  },
+};
 
 export const termsSchema = {
   type: "object",
@@ -62,9 +90,18 @@ export const createTermsSchema = route({
   response: { 201: termsSchema, ...errors(400, 401, 413, 415) },
 });
 
-export const listTermsSchema = route({ summary: "List terms and conditions", response: { 200: listOf(termsSchema), ...errors(400, 401) } });
+export const listTermsSchema = route({
+  summary: "List terms and conditions",
+  querystring: listQuerystring(TERMS_AND_CONDITIONS),
+  response: { 200: listOf(termsSchema), ...errors(400, 401) },
+});
 
-export const getTermsSchema = route({ summary: "Get terms and conditions", params: idParams, response: { 200: termsSchema, ...errors(401, 404) } });
+export const getTermsSchema = route({
+  summary: "Get terms and conditions",
+  params: idParams,
+  querystring: entityQuerystring,
+  response: { 200: termsSchema, ...errors(400, 401, 404) },
+});
 
 export const patchTermsSchema = route({
   summary: "Update terms and conditions (raise version to make users accept again)",

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { entityEnvelope, listEnvelope } from "../../http/odata.js";
+import { odataEntity, odataList } from "../../odata/collection.js";
 import { type AssignmentInput, graphTarget } from "../../services/assignments.js";
 import type { Services } from "../../services/index.js";
 import type { TermsInput } from "../../services/terms.js";
@@ -21,10 +22,11 @@ import {
   listTermsAssignmentsSchema,
   listTermsSchema,
   patchTermsSchema,
+  TERMS_AND_CONDITIONS,
 } from "./terms.schema.js";
 
 const PATH = "/beta/deviceManagement/termsAndConditions";
-const ENTITY_SET = "deviceManagement/termsAndConditions";
+const ENTITY_SET = TERMS_AND_CONDITIONS.contextPath;
 
 type IdParams = { Params: { id: string } };
 
@@ -60,9 +62,13 @@ export function termsRoutes(services: Services): FastifyPluginAsync {
       return entity(created);
     });
 
-    app.get(PATH, { schema: listTermsSchema }, async () => listEnvelope(ctx.baseUrl(), ENTITY_SET, terms.list().map(graphTerms)));
+    app.get(PATH, { schema: listTermsSchema }, async (request) =>
+      odataList(TERMS_AND_CONDITIONS, request, ctx.baseUrl(), () => terms.list().map(graphTerms)),
+    );
 
-    app.get<IdParams>(`${PATH}/:id`, { schema: getTermsSchema }, async (request) => entity(terms.get(request.params.id)));
+    app.get<IdParams>(`${PATH}/:id`, { schema: getTermsSchema }, async (request) =>
+      odataEntity(TERMS_AND_CONDITIONS, request, ctx.baseUrl(), graphTerms(terms.get(request.params.id))),
+    );
 
     app.patch<IdParams & { Body: TermsInput }>(`${PATH}/:id`, { schema: patchTermsSchema }, async (request) =>
       entity(terms.update(request.params.id, request.body)),

@@ -375,6 +375,27 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await page.setViewport({ width: 1280, height: 900 });
   });
 
+  it("sets a new tenant's MDM authority to Intune under Tenant administration", async () => {
+    // Another service on another port; cookies do not tell ports apart, so this console's
+    // session cookie is put back afterwards.
+    const fresh = await startMockService({ adminToken: ADMIN_TOKEN, tenant: "new" });
+    const saved = await page.cookies(service.url);
+    try {
+      await page.goto(`${fresh.url}/tenant-admin`);
+      await page.type("#token", ADMIN_TOKEN);
+      await go("button[type=submit]");
+      expect(await text("dl")).toMatch(/MDM authority\s+Unknown \(not set\)/);
+      await scan();
+      await go("button::-p-text(Set Microsoft Intune as MDM authority)");
+      expect(await text()).toContain("Microsoft Intune is the MDM authority.");
+      expect(await text("dl")).toMatch(/MDM authority\s+Microsoft Intune/);
+      await scan();
+    } finally {
+      await page.setCookie(...saved);
+      await fresh.close();
+    }
+  });
+
   it("has no serious or critical accessibility violations on any page it opened, and no script errors", async () => {
     // The scan itself works under the page's CSP: a control stripped of its label is found.
     await page.goto(`${service.url}/users`);
