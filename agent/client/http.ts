@@ -52,6 +52,12 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Overrides the transport's default timeout. */
   timeoutMs?: number;
+  /**
+   * Whether a 429/503 with Retry-After is waited out and sent again (default true). A request whose
+   * 429 is an answer for the person, not throttling (a sign-in refused by the account lockout),
+   * opts out: sending the same password again after the wait would only lock the account longer.
+   */
+  retryThrottled?: boolean;
 }
 
 export interface HttpResponse {
@@ -122,7 +128,7 @@ export class HttpTransport {
     // device's clock, a few times: what Graph's clients and the Intune agent do.
     for (let attempt = 0; ; attempt++) {
       const response = await this.sendOnce(req);
-      const wait = retryAfterMs(response);
+      const wait = req.retryThrottled === false ? undefined : retryAfterMs(response);
       if (wait === undefined || attempt >= MAX_RETRY_AFTER_ATTEMPTS) return response;
       await this.wait(wait, req.signal);
     }

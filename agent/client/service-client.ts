@@ -35,7 +35,9 @@ export class ServiceClient {
   }
 
   signIn(session: Session, body: SignInRequest, signal: AbortSignal): Promise<SignInResponse> {
-    return this.forDevice<SignInResponse>("POST", session, deviceRoutes.signIn(session.deviceId), signal, body);
+    // A 429 here is the account lockout (accountLocked): the sign-in screen shows it; the transport
+    // must not wait it out and send the same password again.
+    return this.forDevice<SignInResponse>("POST", session, deviceRoutes.signIn(session.deviceId), signal, body, { retryThrottled: false });
   }
 
   checkIn(session: Session, body: CheckInRequest, signal: AbortSignal): Promise<CheckInResponse> {
@@ -63,14 +65,21 @@ export class ServiceClient {
   }
 
   /** A call on the enrolled device's own routes, with its credential. */
-  private forDevice<T>(method: "GET" | "POST", session: Session, route: string, signal: AbortSignal, body?: unknown): Promise<T> {
-    return this.call<T>(method, join(session.serviceUrl, route), { signal, session, ...(body === undefined ? {} : { body }) });
+  private forDevice<T>(
+    method: "GET" | "POST",
+    session: Session,
+    route: string,
+    signal: AbortSignal,
+    body?: unknown,
+    extra: { retryThrottled?: boolean } = {},
+  ): Promise<T> {
+    return this.call<T>(method, join(session.serviceUrl, route), { signal, session, ...extra, ...(body === undefined ? {} : { body }) });
   }
 
   private async call<T>(
     method: "GET" | "POST",
     url: string,
-    options: { body?: unknown; signal: AbortSignal; session?: Session },
+    options: { body?: unknown; signal: AbortSignal; session?: Session; retryThrottled?: boolean },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.session) headers["authorization"] = `Bearer ${options.session.deviceCredential}`;
@@ -81,6 +90,7 @@ export class ServiceClient {
       ...(options.body === undefined ? {} : { json: options.body }),
       purpose: "device-api",
       signal: options.signal,
+      ...(options.retryThrottled === undefined ? {} : { retryThrottled: options.retryThrottled }),
     });
     if (response.status >= 200 && response.status < 300) return jsonBody(response) as T;
     throw serviceError(method, url, response);
