@@ -17,6 +17,7 @@ interface ServeOptions {
   adminToken?: string;
   publicUrl?: string;
   log?: boolean;
+  passwordHashCost?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -36,6 +37,7 @@ export function registerServe(program: Command): void {
         "at another address (e.g. http://10.0.2.2:8080 from an Android emulator)",
     )
     .option("--log", "print one line per request on stderr")
+    .option("--password-hash-cost <n>", "scrypt cost (log2 N, 4..20) for users' passwords; lower it for fleets of sign-ins", "14")
     .addHelpText(
       "after",
       "\nThe first line of stdout is:\n" +
@@ -55,6 +57,7 @@ async function serve(options: ServeOptions): Promise<number> {
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     log: (line) => printError(err.dim(line)),
     logRequests: options.log === true,
+    passwordHashCost: Number(options.passwordHashCost),
   });
   // Listen for the signals before announcing the service: a script may send one as soon as it
   // reads the first line, and an unhandled SIGINT or SIGTERM would kill the process uncleanly.
