@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import("./serve.js")).registerServe,
   enroll: async () => (await import("./enroll.js")).registerEnroll,
   run: async () => (await import("./run.js")).registerRun,
+  fleet: async () => (await import("./fleet.js")).registerFleet,
+  "merge-reports": async () => (await import("./merge-reports.js")).registerMergeReports,
   diagram: async () => (await import("./diagram.js")).registerDiagram,
 };
 
