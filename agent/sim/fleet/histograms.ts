@@ -32,15 +32,16 @@ export class PhaseHistograms {
     for (const phase of PHASES) {
       const h = this.byPhase.get(phase);
       if (!h || h.totalCount === 0) continue;
-      const max = h.maxValue;
-      // A percentile is reported as its bucket's upper bound, which may pass the largest value seen.
+      // Every figure, max included, is the upper bound of its HdrHistogram bucket (three significant
+      // digits), so a histogram rebuilt from its encoding (merge-reports) reports the same numbers.
+      const max = h.getValueAtPercentile(100);
       const ms = (us: number) => Math.round(Math.min(us, max) / 100) / 10;
       out[phase] = {
         count: h.totalCount,
         p50: ms(h.getValueAtPercentile(50)),
         p95: ms(h.getValueAtPercentile(95)),
         p99: ms(h.getValueAtPercentile(99)),
-        max: ms(h.maxValue),
+        max: ms(max),
       };
     }
     return out;
