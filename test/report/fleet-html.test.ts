@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The fleet's HTML report in a real headless browser: a page with no network access draws every
  * chart from the run's own numbers, and shows the run's figures.
