@@ -70,6 +70,8 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
   const adminToken = options.adminToken ?? newAdminToken();
   checkAdminToken(adminToken);
   const publicUrl = options.publicUrl === undefined ? undefined : httpBaseUrl(options.publicUrl, "--public-url", "http://10.0.2.2:8080");
+  // Checked before the store is opened: a refused option leaves nothing open.
+  const passwordHashCost = options.passwordHashCost === undefined ? undefined : checkedHashCost(options.passwordHashCost);
   const store = openStore(options.dbFile ?? MEMORY_DB);
   let baseUrl = publicUrl ?? "http://127.0.0.1";
   const clock = options.now ?? (() => new Date());
@@ -79,7 +81,7 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
     now: () => clock().getTime(),
     baseUrl: () => baseUrl,
     log: options.log ?? (() => {}),
-    ...(options.passwordHashCost === undefined ? {} : { passwordHashCost: checkedHashCost(options.passwordHashCost) }),
+    ...(passwordHashCost === undefined ? {} : { passwordHashCost }),
   };
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {

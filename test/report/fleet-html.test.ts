@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The fleet's HTML report in a real headless browser: a page with no network access draws every
  * chart from the run's own numbers, and shows the run's figures.
@@ -14,6 +13,13 @@ import { launchBrowser, openPage, type Browser } from "../helpers/browser.js";
 import { deviceTempDir } from "../helpers/device-cli.js";
 
 const temp = deviceTempDir("aosp-fleet-html-");
+
+interface Canvas {
+  id: string;
+  width: number;
+  height: number;
+  getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
 
 describe("the fleet HTML report", { timeout: 120_000 }, () => {
   let browser: Browser;
@@ -54,8 +60,13 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
 
     const drawn = await page.evaluate(() => {
-      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { labels: string[]; datasets: { data: number[] }[] } } | undefined } }).Chart;
-      return [...document.querySelectorAll("canvas")].map((canvas) => {
+      // The page's globals, typed here (the project's TypeScript has no DOM library).
+      const page = globalThis as unknown as {
+        Chart: { getChart(c: Canvas): { data: { labels: string[]; datasets: { data: number[] }[] } } | undefined };
+        document: { querySelectorAll(selector: "canvas"): ArrayLike<Canvas> };
+      };
+      const chart = page.Chart;
+      return Array.from(page.document.querySelectorAll("canvas")).map((canvas) => {
         const c = chart.getChart(canvas);
         // A drawn canvas has pixels that are not transparent.
         const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
