@@ -4,7 +4,6 @@
  */
 import cliProgress from "cli-progress";
 import type { FleetProgress } from "../sim/fleet/run-fleet.js";
-import { printError } from "./output.js";
 
 export interface ProgressView {
   update(progress: FleetProgress): void;
@@ -13,11 +12,11 @@ export interface ProgressView {
 
 export const STATUS_EVERY_MS = 5000;
 
-export function progressView(total: number, stream: NodeJS.WriteStream = process.stderr): ProgressView {
+export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "isTTY" | "write"> = process.stderr): ProgressView {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        stream,
+        stream: stream as NodeJS.WriteStream,
         format: "fleet [{bar}] {value}/{total} devices | {failed} failed | {rate}/s | ETA {eta_formatted}",
         hideCursor: true,
         etaBuffer: 200,
@@ -32,7 +31,7 @@ export function progressView(total: number, stream: NodeJS.WriteStream = process
     };
   }
   let last: FleetProgress = { done: 0, failed: 0, total, elapsedMs: 0 };
-  const timer = setInterval(() => printError(statusLine(last)), STATUS_EVERY_MS);
+  const timer = setInterval(() => stream.write(`${statusLine(last)}\n`), STATUS_EVERY_MS);
   timer.unref();
   return {
     update: (p) => (last = p),
