@@ -41,10 +41,10 @@ export { MINUTE, HOUR, checkInSchedule, nextCheckInAt, checkInInterval } from ".
 export { parseDuration, formatDuration } from "./device/duration.js";
 
 // Scenarios (what `aosp-sim run` plays)
-export { runScenario } from "./device/scenario.js";
-export type { ScenarioOptions, ScenarioResult } from "./device/scenario.js";
-export { checkScenario, loadScenario, DEFAULT_SCENARIO } from "./device/scenario-format.js";
-export type { Scenario, Step, BeforeStep } from "./device/scenario-format.js";
+export { runScenario } from "./sim/scenario.js";
+export type { ScenarioOptions, ScenarioResult } from "./sim/scenario.js";
+export { checkScenario, loadScenario, DEFAULT_SCENARIO } from "./sim/scenario-format.js";
+export type { Scenario, Step, BeforeStep } from "./sim/scenario-format.js";
 
 // The machine itself
 export { deviceMachine, deviceSetup } from "./machine/device-machine.js";

@@ -17,7 +17,7 @@ import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { EnrollResponse } from "../agent/client/device-api.js";
+import type { EnrollResponse } from "../agent/protocol/device-api.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");

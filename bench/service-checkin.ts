@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { deviceRoutes, type EnrollResponse } from "../agent/client/device-api.js";
+import { deviceRoutes, type EnrollResponse } from "../agent/protocol/device-api.js";
 import { AdminClient } from "../mock-service/admin-client.js";
 import { MANAGED_PACKAGES, SEED_PACKAGES } from "../mock-service/packages/catalog.js";
 

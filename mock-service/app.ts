@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
+import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
 import { makeErrorHandler, MAX_PATH_PARAMETER_LENGTH } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         : document.swaggerObject,
   });
   app.addSchema(errorBodySchema);
+  await registerConsole(app, services, adminToken);
 
   await app.register(async (admin) => {
     admin.addHook("onRequest", requireAdmin(adminToken));

@@ -7,11 +7,11 @@
  *     ...
  *     await service.close();
  */
-import { packageVersion } from "../agent/version.js";
+import { packageVersion } from "../agent/protocol/version.js";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { InputError } from "../agent/errors.js";
-import { httpBaseUrl } from "../agent/http-url.js";
+import { InputError } from "../agent/protocol/errors.js";
+import { httpBaseUrl } from "../agent/protocol/http-url.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
 import type { ServiceContext } from "./context.js";

@@ -1,7 +1,7 @@
 /**
  * `aosp-sim decode <image>... [--json]`: prints the exact text of every QR code in the images.
  *
- * Output (DESIGN.md contract):
+ * Output (a contract, documented in the README):
  * - One code in total: its text on stdout exactly as stored, so `aosp-sim decode code.png >
  *   payload.json` writes the payload byte for byte. A newline follows only when stdout is a
  *   terminal (for the prompt's sake).
@@ -18,7 +18,7 @@
  * 2 when an input cannot be read or used (after reporting the others).
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { decodeQrImage, MAX_IMAGE_FILE_BYTES, modulePixels, readQrImageFile } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, printError, printJson, reportError } from "./output.js";

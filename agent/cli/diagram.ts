@@ -2,7 +2,7 @@
  * `aosp-sim diagram [--format mermaid|json]`: the device machine, read from its definition.
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { machineDiagram, machineMermaid } from "../machine/diagram.js";
 import { action, printJson } from "./output.js";

@@ -7,12 +7,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { InputError, isNotFound } from "../errors.js";
-import { httpBaseUrl } from "../http-url.js";
+import { InputError, isNotFound } from "../protocol/errors.js";
+import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
-import { parsePackageArchive } from "../device/package-archive.js";
+import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { openTranscriptFile } from "../report/transcript.js";
@@ -157,7 +157,7 @@ function parseSeed(text: string): number {
  * An image is what the camera sees; JSON text is rendered as the QR code an admin would show.
  * Read (file or stdin, bounded, image told from text by content) as `validate` reads it.
  */
-async function readQrInput(input: string): Promise<CreateDeviceOptions["qr"]> {
+async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptions["qr"]>> {
   const label = input === "-" ? "<stdin>" : input;
   const { bytes, kind } = await readInput(input);
   if (kind === "image") return { image: new Uint8Array(bytes), label };

@@ -3,9 +3,9 @@
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
 import { writeFileSync } from "node:fs";
-import { InputError } from "../errors.js";
-import { fleetHtmlReport } from "../report/fleet-html.js";
-import { fleetSummaryLines } from "../report/fleet-text.js";
+import { InputError } from "../protocol/errors.js";
+import { fleetHtmlReport } from "../sim/fleet/report-html.js";
+import { fleetSummaryLines } from "../sim/fleet/report-text.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
 import { evaluateThresholds, type Threshold } from "../sim/fleet/thresholds.js";
 import { EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine, err } from "./output.js";

@@ -5,11 +5,11 @@
  * thresholds, when a device failed). Shards (--shard i/n) split one fleet across machines.
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
-import { httpBaseUrl } from "../http-url.js";
+import { InputError } from "../protocol/errors.js";
+import { httpBaseUrl } from "../protocol/http-url.js";
 import { randomSeed } from "../device/identity.js";
 import { parseDuration } from "../device/duration.js";
-import { fleetJunitXml } from "../report/fleet-junit.js";
+import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
 import { parseShard } from "../sim/fleet/plan.js";
 import { runFleet } from "../sim/fleet/run-fleet.js";

@@ -4,7 +4,7 @@
  * read their input here; anything unusable is an InputError (exit 2).
  */
 import { open, type FileHandle } from "node:fs/promises";
-import { fileReadError, InputError } from "../errors.js";
+import { fileReadError, InputError } from "../protocol/errors.js";
 import { imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
 import { inputLabel } from "./output.js";
 

@@ -3,7 +3,7 @@
  * `aosp-sim`: the command-line entry point. This file only wires commands together; each
  * command lives in its own file next to it and registers itself on the program.
  */
-import { packageVersion } from "../version.js";
+import { packageVersion } from "../protocol/version.js";
 import { Command, CommanderError } from "commander";
 import { EXIT_USAGE, err, reportError } from "./output.js";
 

@@ -1,10 +1,10 @@
 /**
- * Output conventions shared by every command (DESIGN.md, "CLI"):
+ * Output conventions shared by every command (the README's CLI conventions):
  * - `--json` prints one JSON document on stdout and nothing else there;
  * - human text goes to stdout only without `--json`; diagnostics go to stderr;
  * - colour only on a terminal, never when NO_COLOR is set (https://no-color.org).
  */
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 
 export const EXIT_OK = 0;
 /** The check or run failed: invalid payload, enrollment failed, thresholds missed. */

@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
 import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";

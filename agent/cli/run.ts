@@ -5,12 +5,12 @@
  * upload and a wipe, back to the welcome screen, all on a simulated clock; then a summary.
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
-import { httpBaseUrl } from "../http-url.js";
+import { InputError } from "../protocol/errors.js";
+import { httpBaseUrl } from "../protocol/http-url.js";
 import { SimulatedClock } from "../device/clock.js";
 import { formatDuration } from "../device/duration.js";
-import { DEFAULT_SCENARIO, loadScenario, type Scenario } from "../device/scenario-format.js";
-import type { ScenarioResult } from "../device/scenario.js";
+import { DEFAULT_SCENARIO, loadScenario, type Scenario } from "../sim/scenario-format.js";
+import type { ScenarioResult } from "../sim/scenario.js";
 import type { Device } from "../device/create-device.js";
 import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
@@ -82,7 +82,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   };
   try {
     // Loaded here, once the scenario and the options are known good: the embedded service is heavy.
-    const { runScenario } = await import("../device/scenario.js");
+    const { runScenario } = await import("../sim/scenario.js");
     const result = await runScenario(scenario, {
       clock,
       onProgress,

@@ -6,7 +6,7 @@
  * Everything else goes to stderr.
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { startMockService } from "../../mock-service/index.js";
 import { action, err, printError, printLine } from "./output.js";
 
@@ -42,7 +42,8 @@ export function registerServe(program: Command): void {
       "after",
       "\nThe first line of stdout is:\n" +
         "  aosp-sim mock service listening on <baseURL> admin token <token>\n" +
-        "The OpenAPI document of both APIs is at <baseURL>/openapi.json. SIGINT or SIGTERM stops the service.",
+        "The OpenAPI document of both APIs is at <baseURL>/openapi.json; the admin console is at <baseURL>/\n" +
+        "(sign in with the admin token). SIGINT or SIGTERM stops the service.",
     )
     .action(action(serve));
 }
@@ -76,6 +77,7 @@ async function serve(options: ServeOptions): Promise<number> {
       `  state: ${options.db ?? "in memory (use --db FILE to keep it)"}; API: ${service.url}/openapi.json; Ctrl+C stops`,
     ),
   );
+  printError(err.dim(`  admin console: ${service.url}/ (sign in with the admin token)`));
   if (service.publicUrl !== service.url) printError(err.dim(`  devices are given ${service.publicUrl}`));
   const signal = await stopped;
   printError(err.dim(`aosp-sim: ${signal} received, stopping the mock service`));

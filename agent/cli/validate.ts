@@ -14,7 +14,7 @@
  *   UTF-8, a byte-order mark, an image holding no QR code.
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import {
   checkPayloadBytes,
   checkPayloadText,

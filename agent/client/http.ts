@@ -9,9 +9,38 @@
  */
 import { request, type Dispatcher } from "undici";
 import { StepError } from "../machine/step-error.js";
-import { sha256Base64Url } from "../device/package-archive.js";
-import type { ClockPort } from "../device/ports.js";
-import type { HttpPurpose, HttpRecord, TranscriptSink } from "../report/transcript.js";
+import { sha256Base64Url } from "../protocol/package-archive.js";
+
+/** Why a request is made: lets faults and transcripts tell the device API from downloads. */
+export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
+
+/**
+ * One HTTP exchange as recorded (a transcript's `http` line, and part of a step record): what
+ * was asked, what came back or what went wrong. Package bodies are summarised as size and SHA-256.
+ */
+export interface HttpRecord {
+  type: "http";
+  at: string;
+  durationMs: number;
+  purpose: HttpPurpose;
+  method: string;
+  url: string;
+  request: { headers: Record<string, string>; body?: unknown };
+  response?: { status: number; headers: Record<string, string>; body?: unknown };
+  error?: string;
+  fault?: string;
+}
+
+/**
+ * The part of the device's clock the transport needs (agent/device/ports.ts ClockPort has it):
+ * timeouts run on it, and real I/O is marked so a simulated clock waits for the answer.
+ */
+export interface TransportClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  track<T>(work: Promise<T>): Promise<T>;
+}
 
 export interface HttpRequest {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -39,8 +68,9 @@ export type HttpNext = (req: HttpRequest, signal: AbortSignal) => Promise<HttpRe
 export type HttpMiddleware = (req: HttpRequest, signal: AbortSignal, next: HttpNext) => Promise<HttpResponse>;
 
 export interface HttpTransportOptions {
-  clock: ClockPort;
-  transcript?: TranscriptSink;
+  clock: TransportClock;
+  /** Receives every exchange, as it completes. */
+  transcript?: (record: HttpRecord) => void;
   middleware?: HttpMiddleware[];
   /** Rewrites request origins: { "http://old:8080": "http://127.0.0.1:53121" } (enroll --service). */
   originMap?: Record<string, string>;
@@ -61,7 +91,7 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export class HttpTransport {
-  private readonly clock: ClockPort;
+  private readonly clock: TransportClock;
   private readonly middleware: HttpMiddleware[];
   private readonly timeoutMs: number;
 
@@ -201,7 +231,7 @@ export class HttpTransport {
  * Transcripts are shared (attached to bug reports, kept by CI): a sign-in's password is replaced,
  * so the exchange is still there to read but the account is not given away.
  */
-function redactPasswords(body: unknown): unknown {
+export function redactPasswords(body: unknown): unknown {
   if (Array.isArray(body)) return body.map(redactPasswords);
   if (typeof body !== "object" || body === null) return body;
   return Object.fromEntries(

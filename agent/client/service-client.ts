@@ -1,5 +1,5 @@
 /**
- * The agent's client for the device API (agent/client/device-api.ts), implementing ServicePort
+ * The agent's client for the device API (agent/protocol/device-api.ts), implementing ServicePort
  * over HttpTransport. Error bodies become StepError carrying the service's code ("tokenRevoked",
  * "agentVersionTooOld", ...); 5xx answers become retryable "serviceUnavailable" failures.
  */
@@ -16,13 +16,16 @@ import {
   type UpdatesResponse,
   type UploadLogsRequest,
   type UploadLogsResponse,
-} from "./device-api.js";
+} from "../protocol/device-api.js";
 import { StepError } from "../machine/step-error.js";
-import type { ServicePort } from "../device/ports.js";
 import type { Session } from "../machine/types.js";
 import { jsonBody, type HttpResponse, type HttpTransport } from "./http.js";
 
-export class ServiceClient implements ServicePort {
+/**
+ * Implements agent/device/ports.ts ServicePort (checked where the device is assembled: the
+ * client sits below the device and does not import it).
+ */
+export class ServiceClient {
   constructor(private readonly http: HttpTransport) {}
 
   enroll(serviceUrl: string, body: EnrollRequest, signal: AbortSignal): Promise<EnrollResponse> {

@@ -13,7 +13,7 @@
  *   power-loss[=OFF]@STATE       power is cut on entering STATE (once); back after OFF (default 30s)
  *   clock-skew=OFFSET[@STATE]    the device's clock is OFFSET off (+2h, -90m); with @STATE it jumps then
  */
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { resolveStatePath, statePaths } from "../machine/state-paths.js";
 import { formatDuration, parseDuration } from "./duration.js";

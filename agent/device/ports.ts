@@ -13,14 +13,13 @@ import type {
   CheckInResponse,
   EnrollRequest,
   EnrollResponse,
-  InstalledApp,
   SignInRequest,
   SignInResponse,
   UpdatesResponse,
   UploadLogsRequest,
   UploadLogsResponse,
-} from "../client/device-api.js";
-import type { Session, WifiNetworkConfig, WifiProgressStatus } from "../machine/types.js";
+} from "../protocol/device-api.js";
+import type { InstalledApp, Session, WifiNetworkConfig, WifiProgressStatus } from "../machine/types.js";
 
 export type { InstalledApp, Session, WifiNetworkConfig };
 
@@ -85,7 +84,10 @@ export interface PackagePort {
 
 // ---- enrollment service ---------------------------------------------------------------------
 
-/** The device API (agent/client/device-api.ts) as the agent calls it. Throws StepError with the service's code. */
+/**
+ * The device API (agent/protocol/device-api.ts) as the agent calls it, in wire types (the wiring
+ * maps them to the machine's own). Throws StepError with the service's code.
+ */
 export interface ServicePort {
   enroll(serviceUrl: string, request: EnrollRequest, signal: AbortSignal): Promise<EnrollResponse>;
   signIn(session: Session, request: SignInRequest, signal: AbortSignal): Promise<SignInResponse>;

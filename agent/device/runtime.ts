@@ -12,13 +12,14 @@
  */
 import { createActor, type Actor, type InspectionEvent } from "xstate";
 import { activePaths, leafPath } from "../machine/state-paths.js";
+import { redactPasswords } from "../client/http.js";
 import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
 import { describeState, eventLabel } from "../report/describe.js";
 import type { TimelineEntry } from "../report/timeline.js";
 import type { TranscriptSink } from "../report/transcript.js";
-import { baseClock, SkewedClock } from "./clock.js";
+import { baseClock } from "./clock.js";
 import { formatDuration } from "./duration.js";
-import type { Fault } from "./faults.js";
+import type { StateHook } from "./inject-faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
 import type { PowerGate, WiredDeviceMachine } from "./wiring.js";
 import { readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
@@ -35,7 +36,8 @@ export interface RuntimeOptions {
   clock: ClockPort;
   storage: StoragePort;
   gate: MutablePowerGate;
-  faults: readonly Fault[];
+  /** Faults that strike on entering a state (agent/device/inject-faults.ts). */
+  onEnter?: StateHook;
   /** Names the storage in errors ("./device", "the device's storage"). */
   storageLabel?: string;
   transcript?: TranscriptSink;
@@ -62,7 +64,6 @@ export class DeviceRuntime {
   private setupRequested = false;
   /** Set while a restored actor starts: its first step is the boot. */
   private resuming = false;
-  private readonly firedFaults = new Set<Fault>();
   private readonly listeners = new Set<() => void>();
   private powerBackTimer: unknown = null;
   /** The last snapshot seen, kept while the device is off. */
@@ -204,20 +205,21 @@ export class DeviceRuntime {
     }
     const unchanged = snapshot === this.lastSeen;
     this.lastSeen = snapshot;
+    const step = stepOf(this.lastLeaf || "off", leaf, event.event);
     if (cause.type === "WIFI_PROGRESS") {
       // The radio's reports: one line for each new thing it says during a join.
       if (cause.detail && !this.wifiDetails.has(cause.detail)) {
         this.wifiDetails.add(cause.detail);
-        this.record(leaf, eventLabel(cause), cause.detail);
+        this.record(step, eventLabel(cause), cause.detail);
       }
     } else if (this.resuming) {
       this.resuming = false;
-      this.record(leaf, "power on", `Powered on; resuming: ${describeState(leaf, snapshot.context, cause, now)}`);
+      this.record(step, "power on", `Powered on; resuming: ${describeState(leaf, snapshot.context, cause, now)}`);
     } else if (cause.type === "POWER_ON" && leaf === this.lastLeaf) {
       // The boot re-arming the state it resumed in: the "Powered on; resuming" line said it.
     } else if (!unchanged && (leaf !== this.lastLeaf || cause.type !== "TAP")) {
       // Every step, including one that ends where it began (the next app of a queue).
-      this.record(leaf, eventLabel(cause), describeState(leaf, snapshot.context, cause, now));
+      this.record(step, eventLabel(cause), describeState(leaf, snapshot.context, cause, now));
       this.wifiDetails.clear();
     }
     const entered = paths.filter((p) => !this.lastPaths.includes(p));
@@ -228,10 +230,21 @@ export class DeviceRuntime {
     this.notify();
   }
 
-  /** A state change: in the timeline and the transcript. */
-  private record(state: string, event: string, detail: string): void {
-    const entry = this.append("state", state, event, detail);
-    this.options.transcript?.({ type: "state", at: entry.at, elapsedMs: entry.elapsedMs, state, event, detail });
+  /** A state change: in the timeline (in words) and the transcript (in words and as data). */
+  private record(step: MachineStep, event: string, detail: string): void {
+    const entry = this.append("state", step.to, event, detail);
+    this.options.transcript?.({
+      type: "state",
+      at: entry.at,
+      elapsedMs: entry.elapsedMs,
+      state: step.to,
+      event,
+      detail,
+      from: step.from,
+      eventType: step.eventType,
+      ...(step.eventData ? { eventData: step.eventData } : {}),
+      ...(step.output === undefined ? {} : { output: step.output }),
+    });
   }
 
   private append(kind: TimelineEntry["kind"], state: string, event: string, detail: string): TimelineEntry {
@@ -254,24 +267,15 @@ export class DeviceRuntime {
 
   /** Faults that strike when the device enters a named state. */
   private applyStateFaults(entered: string[]): void {
-    for (const fault of this.options.faults) {
-      if (this.firedFaults.has(fault)) continue;
-      if (fault.name === "power-loss" && entered.includes(fault.state)) {
-        this.firedFaults.add(fault);
+    this.options.onEnter?.(entered, {
+      losePower: (offForMs) => {
         // Results of the step just started are held from now on; the actor stops right after
         // this step's processing (it cannot be stopped from inside its own inspection).
         this.options.gate.powered = false;
-        queueMicrotask(() => this.powerOff(fault.offForMs));
-      }
-      if (fault.name === "clock-skew" && fault.state !== undefined && entered.includes(fault.state)) {
-        this.firedFaults.add(fault);
-        const clock = this.options.clock;
-        if (clock instanceof SkewedClock) {
-          clock.jump(fault.offsetMs);
-          this.note("note", fault.state, "clock", `The device's clock jumps ${fault.offsetMs < 0 ? "back" : "ahead"} ${formatDuration(Math.abs(fault.offsetMs))}`);
-        }
-      }
-    }
+        queueMicrotask(() => this.powerOff(offForMs));
+      },
+      note: (state, event, detail) => this.note("note", state, event, detail),
+    });
   }
 
   /**
@@ -297,4 +301,28 @@ export class DeviceRuntime {
   private notify(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** One machine step as data: where it went from and to, on which event, with what result. */
+export interface MachineStep {
+  from: string;
+  to: string;
+  eventType: string;
+  /** The event's fields (passwords redacted), less its clock reading; absent when it has none. */
+  eventData?: Record<string, unknown>;
+  /** The finished actor's output (done event) or its failure (error event). */
+  output?: unknown;
+}
+
+function stepOf(from: string, to: string, event: { type: string }): MachineStep {
+  const { type, at: _at, output, error, ...fields } = event as { type: string; at?: unknown; output?: unknown; error?: unknown };
+  const step: MachineStep = { from, to, eventType: type };
+  if (Object.keys(fields).length > 0) step.eventData = redactPasswords(fields) as Record<string, unknown>;
+  if (type.startsWith("xstate.done.actor.") && output !== undefined) step.output = redactPasswords(output);
+  if (type.startsWith("xstate.error.actor.")) {
+    // A StepError says itself as data (code, message, retryable, ...); anything else by its message.
+    const asData = (error as { toJSON?: () => unknown } | null)?.toJSON;
+    step.output = typeof asData === "function" ? asData.call(error) : error instanceof Error ? { code: "internalError", message: error.message } : error;
+  }
+  return step;
 }

@@ -6,7 +6,7 @@
  * the restore or leave the device stuck. A problem is an InputError naming the storage.
  */
 import type { AnyStateNode, Snapshot } from "xstate";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { initialContext } from "../machine/context-updates.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { activePaths, statePaths } from "../machine/state-paths.js";

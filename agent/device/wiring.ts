@@ -14,7 +14,7 @@ import { checkInInterval } from "../machine/checkin-cadence.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
-import { verifyPackage, type VerificationFailureCode } from "../machine/verify-package.js";
+import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
 import type {
   AcknowledgeInput,
   AppControlInput,
@@ -44,8 +44,9 @@ import type {
   VerifyOutput,
   WifiNetworkConfig,
 } from "../machine/types.js";
-import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
+import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import type { DevicePorts } from "./ports.js";
+import { toAction, toApp, toOffer } from "./wire-records.js";
 
 /** What an actor's step returns before the wiring stamps it with the clock (the machine's output types, less `at`). */
 type Unstamped<T extends Stamped> = Omit<T, "at">;
@@ -228,13 +229,26 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
           },
           signal,
         );
-        return { serviceUrl: input.serviceUrl, ...response };
+        return {
+          serviceUrl: input.serviceUrl,
+          deviceId: response.deviceId,
+          deviceCredential: response.deviceCredential,
+          deviceName: response.deviceName,
+          enrollmentProfileName: response.enrollmentProfileName,
+          ...(response.enrollmentMode === undefined ? {} : { enrollmentMode: response.enrollmentMode }),
+        };
       },
     ),
 
-    signIn: step<SignInInput, Unstamped<SignInOutput>>(async (input, signal) =>
-      ports.service.signIn(input.session, { userPrincipalName: input.userPrincipalName, password: input.password }, signal),
-    ),
+    signIn: step<SignInInput, Unstamped<SignInOutput>>(async (input, signal) => {
+      const response = await ports.service.signIn(input.session, { userPrincipalName: input.userPrincipalName, password: input.password }, signal);
+      return {
+        userId: response.userId,
+        userPrincipalName: response.userPrincipalName,
+        displayName: response.displayName,
+        requiredApps: response.requiredApps.map(toOffer),
+      };
+    }),
 
     installApp: step<InstallAppInput, Unstamped<InstallOutput>>(async ({ session, offer }, signal) => {
       const staged = await ports.packages.download({ url: offer.downloadUrl, headers: authorization(session), purpose: "app" }, signal);
@@ -250,14 +264,19 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
     checkIn: step<CheckInInput, Unstamped<CheckInOutput>>(
       async ({ session, agentVersion }, signal) => {
         const apps = await ports.packages.installedApps();
-        const response = await ports.service.checkIn(session, { agentVersion, apps }, signal);
-        return { ...response, apps };
+        const response = await ports.service.checkIn(session, { agentVersion, apps: apps.map(toApp) }, signal);
+        return {
+          actions: response.actions.map(toAction),
+          updates: response.updates.map(toOffer),
+          serverDateTime: response.serverDateTime,
+          apps,
+        };
       },
     ),
 
-    getUpdates: step<{ session: Session }, Unstamped<UpdatesOutput>>(async ({ session }, signal) =>
-      ports.service.getUpdates(session, signal),
-    ),
+    getUpdates: step<{ session: Session }, Unstamped<UpdatesOutput>>(async ({ session }, signal) => ({
+      updates: (await ports.service.getUpdates(session, signal)).updates.map(toOffer),
+    })),
 
     acknowledgeAction: step<AcknowledgeInput, object>(async (input, signal) => {
       const body = input.message === undefined ? { status: input.status } : { status: input.status, message: input.message };
@@ -267,7 +286,8 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
 
     uploadLogs: step<UploadLogsInput, Unstamped<UploadLogsOutput>>(async ({ session, description }, signal) => {
       const logs = [description ? `User description: ${description}` : "", options.collectLogs?.() ?? ""].filter(Boolean).join("\n");
-      return ports.service.uploadLogs(session, { logs: logs.slice(0, 1024 * 1024) }, signal);
+      const response = await ports.service.uploadLogs(session, { logs: logs.slice(0, 1024 * 1024) }, signal);
+      return { incidentId: response.incidentId };
     }),
 
     stopApp: step<AppControlInput, object>(async ({ packageName }) => {

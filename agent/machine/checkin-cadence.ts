@@ -1,5 +1,5 @@
 /**
- * When an enrolled device checks in next (PROVISIONING.md §3): every 3 minutes for the first
+ * When an enrolled device checks in next (docs/provisioning-facts.md §3): every 3 minutes for the first
  * 15 minutes after enrollment, then every 15 minutes for 2 hours, then about every 8 hours.
  *
  * "Then every 15 minutes for 2 hours" is read as a phase of its own: it starts when the

@@ -3,7 +3,7 @@
  * result to the fields that change. The machine (device-machine.ts) wires them to transitions;
  * keeping them here keeps the machine file a readable map of states.
  */
-import { AGENT_PACKAGE, compareVersionNames } from "../payload/intune-conventions.js";
+import { AGENT_PACKAGE, compareVersionNames } from "../protocol/intune-conventions.js";
 import { nextCheckInAt } from "./checkin-cadence.js";
 import { toStepFailure } from "./step-error.js";
 import {

@@ -12,7 +12,7 @@
  * on it, which re-arms its timers (XState does not persist timers, only the state).
  */
 import { assign, fromCallback, fromPromise, setup } from "xstate";
-import { AGENT_PACKAGE, EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../payload/intune-conventions.js";
+import { AGENT_PACKAGE, EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import {
   advanceSchedule,
   afterCheckIn,

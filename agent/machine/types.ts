@@ -6,14 +6,38 @@
  * Time enters only through data: every event and every actor result carries `at`, the device
  * clock's reading (ms since the epoch) when it happened. The machine never reads a clock.
  */
-import type {
-  DeviceAction,
-  InstalledApp,
-  PackageOffer,
-} from "../client/device-api.js";
 import type { WifiSecurityType } from "../payload/params.js";
 
-export type { DeviceAction, InstalledApp, PackageOffer };
+// The machine's own records of what the service said. They are persisted in the snapshot, so
+// they are not the HTTP wire types (agent/protocol/device-api.ts): a change to the wire contract
+// must not silently change the stored format. The wiring (agent/device/wiring.ts) maps one to
+// the other, field by field.
+
+/** An app the device has installed. */
+export interface InstalledApp {
+  packageName: string;
+  versionName: string;
+  versionCode: number;
+}
+
+/** A package the service offers (a required app or an update). */
+export interface PackageOffer {
+  packageName: string;
+  versionName: string;
+  versionCode: number;
+  downloadUrl: string;
+  /** SHA-256 of the archive, URL-safe base64 without padding. */
+  packageChecksum: string;
+  /** SHA-256 of the signing certificate, URL-safe base64 without padding. */
+  signatureChecksum: string;
+}
+
+/** A remote action the admin asked for. */
+export interface DeviceAction {
+  id: string;
+  type: "wipe" | "delete";
+  requestedDateTime: string;
+}
 
 export interface DeviceIdentity {
   serialNumber: string;

@@ -1,13 +1,13 @@
 /**
  * Builds the provisioning payload (the QR code's JSON) that the enrollment service issues for an
- * enrollment profile (DESIGN.md, "The QR payload the service issues"). The mock service, the
+ * enrollment profile (docs/architecture.md, "Contracts"). The mock service, the
  * fixtures script and tests all build payloads here, so they agree on every key.
  */
 import {
   AGENT_ADMIN_COMPONENT,
   EXTRA_ENROLLMENT_TOKEN,
   EXTRA_SERVICE_URL,
-} from "./intune-conventions.js";
+} from "../protocol/intune-conventions.js";
 import { KEYS } from "./keys.js";
 
 /** Wi-Fi security as the Intune profile offers it (Graph `wifiSecurityType`). */

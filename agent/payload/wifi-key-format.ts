@@ -1,5 +1,5 @@
 /**
- * How Android reads a Wi-Fi password's format (AOSP ManagedProvisioning; PROVISIONING.md §1).
+ * How Android reads a Wi-Fi password's format (AOSP ManagedProvisioning; docs/provisioning-facts.md §1).
  * The payload rules report on these and the device configures its network by them, so both
  * ask here.
  */

@@ -3,7 +3,7 @@
  * out. Other modules (the `decode` and `validate` commands, the device's camera) use only these.
  */
 import { open, type FileHandle } from "node:fs/promises";
-import { fileReadError, InputError } from "../errors.js";
+import { fileReadError, InputError } from "../protocol/errors.js";
 import { MAX_IMAGE_FILE_BYTES } from "./limits.js";
 import type { DecodeImageResult, DecodedCode } from "./types.js";
 

@@ -4,7 +4,7 @@
  * absurdly large image is refused at once and in bounded memory.
  */
 import { Jimp } from "jimp";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import type { Bitmap } from "./bitmap.js";
 import {
   DECODABLE_FORMATS,

@@ -1,7 +1,7 @@
 /**
  * What the QR toolkit returns for an image, and the few facts about QR symbols every part of it
  * shares. `aosp-sim decode --json` prints `DecodedCode`s
- * (DESIGN.md contract: file, text, decoder, version, ecLevel, mode, eci), and `validate` reports
+ * (CLI contract, README "decode": file, text, decoder, version, ecLevel, mode, eci), and `validate` reports
  * the QR metadata of an image input from the same object.
  */
 

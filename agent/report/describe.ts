@@ -4,7 +4,7 @@
  * Wi-Fi: Contoso-Staging rejected the key", "Checked in (#3): next check-in in 3m".
  */
 import { formatDuration } from "../device/duration.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../payload/intune-conventions.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../protocol/intune-conventions.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { stringExtra } from "../machine/plan.js";
 import { statesTagged } from "../machine/state-paths.js";

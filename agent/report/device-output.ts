@@ -36,7 +36,7 @@ export interface DeviceJson {
   faults: string[];
 }
 
-/** The `enroll --json` document (DESIGN.md contract plus identity, failure and faults). */
+/** The `enroll --json` document (the README's contract plus identity, failure and faults). */
 export function deviceJson(report: DeviceReport, identity: DeviceIdentity, faults: readonly Fault[]): DeviceJson {
   return {
     deviceId: report.deviceId,

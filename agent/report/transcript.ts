@@ -1,11 +1,14 @@
 /**
  * Transcripts: every state change and every HTTP exchange of a run, one JSON object per line
  * (JSON Lines), in the order they happened. Written by `enroll --transcript FILE` and
- * `run --transcript FILE`, for bug reports and tools (there is no replay command yet).
+ * `run --transcript FILE`, for bug reports and tools. HTTP exchanges appear in the order they
+ * happened, between the state records of the steps that made them.
  *
  * Record types (field `type`):
  *   start   the device and its surroundings: identity, faults, clock kind, payload text, seed
- *   state   the machine moved: state path, triggering event, detail line, device clock time
+ *   state   the machine moved: state path, triggering event, detail line, device clock time; and
+ *           as data, the state it left (from), the XState event (eventType, eventData) and the
+ *           finished step's output or failure (output), so a replay can re-run and compare
  *   scan    the text the device read from the QR code (what a replay would feed back)
  *   http    one request and its response (or error), with timing; package bodies are summarised
  *           as size and SHA-256; `fault` names an injected fault that shaped it
@@ -14,8 +17,11 @@
  *   end     final state, reason, and the apps installed
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
+import type { HttpRecord } from "../client/http.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+
+export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
 export const TRANSCRIPT_FORMAT = "aosp-sim-transcript/1";
 
@@ -37,19 +43,14 @@ export interface StateRecord {
   state: string;
   event: string;
   detail: string;
-}
-
-export interface HttpRecord {
-  type: "http";
-  at: string;
-  durationMs: number;
-  purpose: HttpPurpose;
-  method: string;
-  url: string;
-  request: { headers: Record<string, string>; body?: unknown };
-  response?: { status: number; headers: Record<string, string>; body?: unknown };
-  error?: string;
-  fault?: string;
+  /** The state path before this step ("off" at a boot); with `eventType`, `eventData` and `output`, enough to re-run the step and compare. */
+  from?: string;
+  /** The machine event as XState names it ("TAP", "xstate.done.actor.enroll", "xstate.error.actor.checkIn"). */
+  eventType?: string;
+  /** The event's own fields (passwords redacted), less its clock reading. */
+  eventData?: Record<string, unknown>;
+  /** What the finished step returned (a done event), or its failure {code, message, ...} (an error event). */
+  output?: unknown;
 }
 
 export interface ScanRecord {
@@ -80,8 +81,6 @@ export interface EndRecord {
   failure: Failure | null;
   apps: InstalledApp[];
 }
-
-export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
 
 export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;
 

@@ -1,10 +1,10 @@
 /**
  * Every error answer has the body `{"error": {"code", "message", ...}}`: Graph-style codes on
- * the admin API, DeviceApiErrorCode values on the device API (agent/client/device-api.ts).
+ * the admin API, DeviceApiErrorCode values on the device API (agent/protocol/device-api.ts).
  * Nothing else ever reaches the client: no stack traces, no framework wording.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/client/device-api.js";
+import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/protocol/device-api.js";
 
 /** The longest path parameter the router accepts (user principal names are up to 113 characters). */
 export const MAX_PATH_PARAMETER_LENGTH = 512;

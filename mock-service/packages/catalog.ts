@@ -1,6 +1,6 @@
 /**
  * The packages the service serves: the Intune agent, Company Portal and Authenticator as
- * simulated package archives (agent/device/package-archive.ts).
+ * simulated package archives (agent/protocol/package-archive.ts).
  *
  * Archives are deterministic: the same package name, version and signer always give the same
  * bytes, so checksums are stable across restarts and machines, and a QR code issued yesterday
@@ -16,13 +16,13 @@ import {
   packageChecksum,
   sha256Base64Url,
   type PackageReceiver,
-} from "../../agent/device/package-archive.js";
+} from "../../agent/protocol/package-archive.js";
 import {
   AGENT_ADMIN_RECEIVER,
   AGENT_PACKAGE,
   AUTHENTICATOR_PACKAGE,
   COMPANY_PORTAL_PACKAGE,
-} from "../../agent/payload/intune-conventions.js";
+} from "../../agent/protocol/intune-conventions.js";
 
 /** The signing certificates in mock-service/packages/certs, by file stem. */
 export const SIGNERS = ["microsoft-apps", "other-publisher"] as const;

@@ -1,7 +1,7 @@
 /**
  * The device side of the service: enrollment with a token, user sign-in, check-ins, updates,
  * action acknowledgements and log uploads; and the admin's remote actions on devices (wipe,
- * delete). Every refusal is a device API error code (agent/client/device-api.ts).
+ * delete). Every refusal is a device API error code (agent/protocol/device-api.ts).
  */
 import { randomUUID } from "node:crypto";
 import type {
@@ -15,13 +15,13 @@ import type {
   SignInResponse,
   UpdatesResponse,
   UploadLogsResponse,
-} from "../../agent/client/device-api.js";
+} from "../../agent/protocol/device-api.js";
 import {
   AGENT_PACKAGE,
   COMPANION_PACKAGES,
   compareVersionNames,
   MIN_SYNC_AGENT_VERSION,
-} from "../../agent/payload/intune-conventions.js";
+} from "../../agent/protocol/intune-conventions.js";
 import { iso, type ServiceContext } from "../context.js";
 import { renderDeviceName, usesUserMacros } from "../domain/device-name.js";
 import { newDeviceCredential, newIncidentId, secretHash } from "../domain/secrets.js";

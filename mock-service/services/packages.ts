@@ -3,9 +3,9 @@
  * the admin publishes. Kept in memory (it is small and read on every check-in) and in the store
  * (so published versions survive a restart).
  */
-import type { InstalledApp, PackageOffer } from "../../agent/client/device-api.js";
-import { deviceRoutes } from "../../agent/client/device-api.js";
-import { AGENT_PACKAGE, compareVersionNames } from "../../agent/payload/intune-conventions.js";
+import type { InstalledApp, PackageOffer } from "../../agent/protocol/device-api.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
+import { AGENT_PACKAGE, compareVersionNames } from "../../agent/protocol/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { badRequest } from "../http/errors.js";
 import {

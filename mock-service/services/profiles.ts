@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { payloadText } from "../../agent/payload/build.js";
-import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { checkDeviceNameTemplate } from "../domain/device-name.js";
 import { enrollmentPayload, qrCodeContent, renderQrPng } from "../domain/enrollment-payload.js";
@@ -290,8 +290,8 @@ function checkWifi(profile: ProfileRecord): void {
   }
 }
 
-/** Calendar years (Feb 29 rolls to Mar 1). */
-function addYears(ms: number, years: number): number {
+/** Calendar years (Feb 29 rolls to Mar 1); the console's date pickers use the same limit. */
+export function addYears(ms: number, years: number): number {
   const date = new Date(ms);
   date.setUTCFullYear(date.getUTCFullYear() + years);
   return date.getTime();

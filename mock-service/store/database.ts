@@ -6,7 +6,7 @@
  * every acknowledged write survives a kill -9. `:memory:` (the default) keeps nothing.
  */
 import Database from "better-sqlite3";
-import { InputError } from "../../agent/errors.js";
+import { InputError } from "../../agent/protocol/errors.js";
 import { MIGRATIONS } from "./migrations.js";
 
 export type Db = Database.Database;

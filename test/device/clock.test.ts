@@ -12,6 +12,27 @@ describe("the simulated clock", () => {
     expect(fired).toEqual([["a", 1100], ["b", 1500], ["c", 1500]]);
   });
 
+  it("keeps deadline order (ties in the order set) across many timers, some cleared", async () => {
+    const clock = new SimulatedClock(0);
+    const fired: number[] = [];
+    const handles: unknown[] = [];
+    // A fixed pseudo-random spread of deadlines, many equal, enough to rebuild the queue.
+    for (let i = 0; i < 500; i++) handles.push(clock.setTimeout(() => fired.push(i), ((i * 7919) % 97) * 10));
+    const cleared = new Set<number>();
+    for (let i = 0; i < 500; i++) {
+      if (i % 3 === 0) continue;
+      clock.clearTimeout(handles[i]);
+      cleared.add(i);
+    }
+    expect(clock.pendingTimers).toBe(500 - cleared.size);
+    expect(await clock.runUntil(() => false)).toBe("idle");
+    const expected = [...Array(500).keys()]
+      .filter((i) => !cleared.has(i))
+      .sort((a, b) => ((a * 7919) % 97) - ((b * 7919) % 97) || a - b);
+    expect(fired).toEqual(expected);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it("does not move while tracked work is in flight", async () => {
     const clock = new SimulatedClock(0);
     let fired = false;

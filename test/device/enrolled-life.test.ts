@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOUR, MINUTE } from "../../agent/machine/checkin-cadence.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, compareVersionNames } from "../../agent/payload/intune-conventions.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, compareVersionNames } from "../../agent/protocol/intune-conventions.js";
 import type { Device } from "../../agent/device/create-device.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 

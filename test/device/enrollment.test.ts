@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Jimp } from "jimp";
 import { MemoryStorage, writeJson } from "../../agent/device/virtual/storage.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import { HOUR } from "../../agent/machine/checkin-cadence.js";
 import { PROFILE, setUpTenant, tearDownTenant, USER, type Tenant } from "../helpers/device-tenant.js";
 

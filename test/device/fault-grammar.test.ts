@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FAULT_NAMES, formatFault, parseFault, toFault, type Fault } from "../../agent/device/faults.js";
-import { InputError } from "../../agent/errors.js";
+import { InputError } from "../../agent/protocol/errors.js";
 
 describe("the fault grammar", () => {
   it("reads each fault with its default", () => {

@@ -5,7 +5,7 @@
  * deadlines) and ends exactly where an uninterrupted device does.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import type { Device } from "../../agent/device/create-device.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SimulatedClock } from "../../agent/device/clock.js";
-import { ACTION_DEVICE_ADMIN_ENABLED, BIND_DEVICE_ADMIN, encodePackageArchive } from "../../agent/device/package-archive.js";
+import { ACTION_DEVICE_ADMIN_ENABLED, BIND_DEVICE_ADMIN, encodePackageArchive } from "../../agent/protocol/package-archive.js";
 import type { WifiNetworkConfig } from "../../agent/device/ports.js";
 import { VirtualPackageManager } from "../../agent/device/virtual/packages.js";
 import { MemoryStorage } from "../../agent/device/virtual/storage.js";

@@ -13,7 +13,7 @@ export type EventObject = { type: string } & Record<string, unknown>;
 import { deviceMachine, deviceSetup } from "../../agent/machine/device-machine.js";
 import type { DeviceContext, DeviceInput, PackageOffer, ProvisioningPlan } from "../../agent/machine/types.js";
 import { userMayRetry } from "../../agent/machine/failures.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import { ALWAYS_DOWNLOAD } from "../../agent/payload/params.js";
 
 export const MODEL_INPUT: DeviceInput = {

@@ -5,8 +5,8 @@ import {
   encodePackageArchive,
   packageChecksum,
   sha256Base64Url,
-} from "../../agent/device/package-archive.js";
-import { verifyPackage } from "../../agent/machine/verify-package.js";
+} from "../../agent/protocol/package-archive.js";
+import { verifyPackage } from "../../agent/android/verify-package.js";
 
 const CERT_A = Buffer.from("certificate A");
 const CERT_B = Buffer.from("certificate B");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveWifiKey, keysMatch, wpaPsk } from "../../agent/machine/wifi-keys.js";
+import { deriveWifiKey, keysMatch, wpaPsk } from "../../agent/android/wifi-keys.js";
 
 function key(ssid: string, type: "NONE" | "WPA" | "WEP" | "EAP", password: string | null) {
   const result = deriveWifiKey(ssid, type, password);

@@ -1,17 +1,17 @@
 /**
- * The device API over real HTTP (contract: agent/client/device-api.ts): enrollment and every
+ * The device API over real HTTP (contract: agent/protocol/device-api.ts): enrollment and every
  * token refusal, sign-in, check-in, updates and self-update, package downloads, remote actions,
  * log uploads, and credentials that act only on their own device.
  */
 import { describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
-import { PACKAGE_MIME_TYPE, packageChecksum, parsePackageArchive, sha256Base64Url } from "../../agent/device/package-archive.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
+import { PACKAGE_MIME_TYPE, packageChecksum, parsePackageArchive, sha256Base64Url } from "../../agent/protocol/package-archive.js";
 import {
   AGENT_ADMIN_RECEIVER,
   AGENT_PACKAGE,
   AUTHENTICATOR_PACKAGE,
   COMPANY_PORTAL_PACKAGE,
-} from "../../agent/payload/intune-conventions.js";
+} from "../../agent/protocol/intune-conventions.js";
 import { INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
 import {
   createProfile,

@@ -5,8 +5,8 @@
  */
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
-import { AGENT_PACKAGE } from "../../agent/payload/intune-conventions.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
+import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import { AdminClient } from "../../mock-service/admin-client.js";
 import { MIGRATIONS } from "../../mock-service/store/migrations.js";
 import { useTempDir } from "../payload/support/cli.js";

@@ -3,7 +3,7 @@
  * is evaluated when devices enroll, change or leave; malformed rules are a 400 that says where.
  */
 import { describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { createProfile, DEVICES, enroll, enrolledDevice, errorOf, licensedUser, PASSWORD, type TestService, useService } from "./support/service.js";
 
 const service = useService();

@@ -3,7 +3,7 @@
  * unknown routes, malformed JSON, hostile keys, no stack traces, and the OpenAPI document.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { deviceRoutes } from "../../agent/client/device-api.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { constantTimeEqual } from "../../mock-service/domain/secrets.js";
 import { createProfile, DEVICES, errorOf, http, PROFILES, useService } from "./support/service.js";

@@ -8,7 +8,7 @@ import {
   AGENT_PACKAGE,
   EXTRA_ENROLLMENT_TOKEN,
   EXTRA_SERVICE_URL,
-} from "../../agent/payload/intune-conventions.js";
+} from "../../agent/protocol/intune-conventions.js";
 import { createProfile, DAY, enroll, errorOf, payloadOf, PROFILES, START_TIME, useService } from "./support/service.js";
 
 const P = "android.app.extra.PROVISIONING_";

@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { deviceRoutes, type EnrollResponse } from "../../agent/client/device-api.js";
+import { deviceRoutes, type EnrollResponse } from "../../agent/protocol/device-api.js";
 import { AdminClient } from "../../mock-service/admin-client.js";
 import { startServe, stop, type ServeProcess } from "./support/serve-process.js";
 import { enrollRequest, http } from "./support/service.js";

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { RULES, type RuleSetName } from "../../agent/payload/index.js";
-import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../../agent/payload/intune-conventions.js";
+import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../../agent/protocol/intune-conventions.js";
 import { HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
 
 const wpa = (password: string): Payload => ({ [KEYS.WIFI_SECURITY_TYPE]: "WPA", [KEYS.WIFI_PASSWORD]: password });

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../../agent/errors.js";
+import { InputError } from "../../agent/protocol/errors.js";
 import { decodeQrImage, isImageBytes, readQrImageFile } from "../../agent/qr/index.js";
 import { drawQr, encode, pngWithDeclaredSize, qrPng, tiffWithPages, truncate } from "../helpers/qr-images.js";
 

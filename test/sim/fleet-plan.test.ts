@@ -7,7 +7,7 @@ import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
 import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
-import { InputError } from "../../agent/errors.js";
+import { InputError } from "../../agent/protocol/errors.js";
 
 describe("fleet shards and identities", () => {
   it("splits a fleet into shards that cover every device exactly once", () => {

@@ -3,7 +3,7 @@
  * on a screen) or a QR code rendered from payload text, as an admin console would show it.
  * The machine's scan step then decodes that picture with the QR toolkit, like a real scanner.
  */
-import { InputError } from "../../errors.js";
+import { InputError } from "../../protocol/errors.js";
 import { MAX_QR_BYTES, PayloadTooLargeError, renderQrPng } from "../../qr/render.js";
 import type { CameraPort, CapturedImage, ClockPort } from "../ports.js";
 

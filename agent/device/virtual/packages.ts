@@ -1,6 +1,6 @@
 /**
  * The virtual package manager: downloads into a staging area, installs simulated package
- * archives (agent/device/package-archive.ts), keeps the installed list and the device owner in
+ * archives (agent/protocol/package-archive.ts), keeps the installed list and the device owner in
  * storage (so they survive power loss and vanish with a factory reset). Starting and stopping an
  * app changes nothing it keeps (it models no processes): launching checks the app is installed.
  *
@@ -9,7 +9,7 @@
  * receiver guarded by BIND_DEVICE_ADMIN; there is at most one device owner.
  */
 import { downloadUrlProblem } from "../../payload/index.js";
-import { BIND_DEVICE_ADMIN, findReceiver, parsePackageArchive, PackageParseError, type PackageManifest } from "../package-archive.js";
+import { BIND_DEVICE_ADMIN, findReceiver, parsePackageArchive, PackageParseError, type PackageManifest } from "../../protocol/package-archive.js";
 import { StepError } from "../../machine/step-error.js";
 import type { HttpTransport } from "../../client/http.js";
 import type { ClockPort, DownloadRequest, InstalledApp, PackagePort, StagedPackage, StoragePort } from "../ports.js";

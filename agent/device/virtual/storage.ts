@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { InputError, isNotFound } from "../../errors.js";
+import { InputError, isNotFound } from "../../protocol/errors.js";
 import type { StoragePort } from "../ports.js";
 
 export class MemoryStorage implements StoragePort {

@@ -4,18 +4,17 @@
  * By default the surroundings hold the network the payload names, as its author meant it: same
  * SSID and hidden flag, the payload's key, and the security type the author wrote ("WPA2" is a
  * WPA network, even though Android reads it as an open one). Faults take the network away or
- * change its key. Joining follows AOSP's AddWifiNetworkTask: the network is added (retried 6
+ * change its key (agent/device/inject-faults.ts). Joining follows AOSP's AddWifiNetworkTask: the network is added (retried 6
  * times, 0.5 s doubling, when the key is unusable), then the radio keeps scanning and
  * associating until connected or until the caller gives up (the machine's 60 s timeout). A wrong
  * key is never reported as such by Android: the device just does not connect, so the timeline's
  * last progress line is what tells the story.
  */
 import { StepError } from "../../machine/step-error.js";
-import { deriveWifiKey, keysMatch, type WifiKey } from "../../machine/wifi-keys.js";
+import { deriveWifiKey, keysMatch, type WifiKey } from "../../android/wifi-keys.js";
 import type { WifiSecurityType } from "../../payload/params.js";
 import { MAX_SSID_BYTES, securitySuggestion } from "../../payload/rules/wifi.js";
 import type { ClockPort, StoragePort, WifiConnection, WifiNetworkConfig, WifiPort, WifiProgress } from "../ports.js";
-import { Strikes } from "../faults.js";
 import { readJson, writeJson } from "./storage.js";
 
 export interface VirtualNetwork {
@@ -60,18 +59,12 @@ const ADD_NETWORK_FIRST_SLEEP_MS = 500;
 const CONNECTION_KEY = "system/wifi-connection.json";
 
 export class VirtualWifi implements WifiPort {
-  private readonly timeouts: Strikes | null;
-
   constructor(
     private readonly environment: WifiEnvironment,
     private readonly clock: ClockPort,
     private readonly storage: StoragePort,
     private readonly timings: WifiTimings = REALISTIC_WIFI_TIMINGS,
-    /** wifi-timeout fault: join attempts that get no answer at all. */
-    timeouts: Strikes | null = null,
-  ) {
-    this.timeouts = timeouts;
-  }
+  ) {}
 
   async join(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void, signal: AbortSignal): Promise<WifiConnection> {
     onProgress({ status: "enabling", detail: "Turning Wi-Fi on" });
@@ -89,13 +82,6 @@ export class VirtualWifi implements WifiPort {
         pause *= 2;
       }
       throw new StepError("wifiAddFailed", `${config.ssid} could not be added: ${configured.problem}`);
-    }
-    if (this.timeouts?.take()) {
-      // The radio never answers: only the caller's timeout ends this.
-      onProgress({ status: "scanning", detail: `Looking for ${config.ssid}: the radio does not answer` });
-      await new Promise<never>((_, reject) => {
-        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-      });
     }
     for (;;) {
       const verdict = this.attempt(config, configured.key);

@@ -16,7 +16,7 @@ export interface RuleInfo {
   image?: true;
   /**
    * For errors Android does not catch while parsing the payload: the step where the device fails
-   * instead (PROVISIONING.md: a hex checksum "fails later as a checksum mismatch"; another scheme
+   * instead (docs/provisioning-facts.md §1: a hex checksum "fails later as a checksum mismatch"; another scheme
    * "fails at download"; ManagedProvisioning builds the Wi-Fi configuration unchecked and
    * WifiManager refuses it when it is added: "Couldn't connect to Wi-Fi"). Other errors stop the
    * device at "Can't set up device", and so does any error when the payload does not parse at all.

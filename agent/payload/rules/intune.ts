@@ -1,11 +1,11 @@
 /**
- * The simulator's Intune AOSP conventions (DESIGN.md, "The QR payload the service issues"):
+ * The simulator's Intune AOSP conventions (docs/architecture.md, "Contracts"):
  * the agent is the admin component and is downloaded, the admin extras bundle carries the
  * enrollment token and the service URL, and Wi-Fi is one of the profile's types (none, WEP,
  * WPA). These names are the simulator's convention, not a claim about the real product.
  */
 import { distance } from "fastest-levenshtein";
-import { parseHttpUrl } from "../../http-url.js";
+import { parseHttpUrl } from "../../protocol/http-url.js";
 import { flattenComponent, unflattenComponent } from "../component.js";
 import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
@@ -15,7 +15,7 @@ import {
   AGENT_PACKAGE,
   EXTRA_ENROLLMENT_TOKEN,
   EXTRA_SERVICE_URL,
-} from "../intune-conventions.js";
+} from "../../protocol/intune-conventions.js";
 import { KEYS } from "../keys.js";
 import { effectiveSecurityType } from "./wifi.js";
 import type { Rule, RuleContext } from "./context.js";

@@ -8,7 +8,7 @@
  *   --fault power-loss@downloadingAgent=1%        1 % lose power while downloading the agent
  *   --fault download-http-error=404=0.1           10 % get the download answered 404
  */
-import { InputError } from "../../errors.js";
+import { InputError } from "../../protocol/errors.js";
 import { FAULT_NAMES, formatFault, parseFault, type Fault } from "../../device/faults.js";
 
 export interface FaultRate {

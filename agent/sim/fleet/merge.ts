@@ -3,7 +3,7 @@
  * recomputed from the merged HdrHistograms, wall time is the longest shard's (shards run side by
  * side), devices per second and HTTP rates add up, peak RSS is the largest single process's.
  */
-import { InputError } from "../../errors.js";
+import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 

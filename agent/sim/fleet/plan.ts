@@ -4,7 +4,7 @@
  * collisions, and any device can be run again alone (`--only INDEX`) with the same identity and
  * the same faults.
  */
-import { InputError } from "../../errors.js";
+import { InputError } from "../../protocol/errors.js";
 import { identityFromSeed, seededRandom } from "../../device/identity.js";
 import type { DeviceIdentity } from "../../machine/types.js";
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
-import { fileReadError, InputError } from "../../errors.js";
+import { fileReadError, InputError } from "../../protocol/errors.js";
 import type { FleetSummary } from "./summary.js";
 
 let validate: ValidateFunction | undefined;

@@ -9,7 +9,7 @@
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
  *   rss<1GB            peak resident memory (KB, MB, GB)
  */
-import { InputError } from "../../errors.js";
+import { InputError } from "../../protocol/errors.js";
 import { PHASES, type Phase } from "./phases.js";
 import type { FleetSummary } from "./summary.js";
 

@@ -1,4 +1,4 @@
-/** Schemas of the device API under /device/v1 (agent/client/device-api.ts is the contract). */
+/** Schemas of the device API under /device/v1 (agent/protocol/device-api.ts is the contract). */
 import { dateTime, deviceSecurity, errors, noContent, routeFamily } from "../../http/schemas.js";
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
 

@@ -1,5 +1,5 @@
 /**
- * The device API under /device/v1 (contract: agent/client/device-api.ts): enrollment, sign-in,
+ * The device API under /device/v1 (contract: agent/protocol/device-api.ts): enrollment, sign-in,
  * check-in, updates, action acknowledgements and log uploads.
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
@@ -9,8 +9,8 @@ import type {
   EnrollRequest,
   SignInRequest,
   UploadLogsRequest,
-} from "../../../agent/client/device-api.js";
-import { DEVICE_API_PREFIX } from "../../../agent/client/device-api.js";
+} from "../../../agent/protocol/device-api.js";
+import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
 import { requireDevice } from "../../http/auth.js";
 import type { Services } from "../../services/index.js";
 import type { DeviceRecord } from "../../store/devices.js";

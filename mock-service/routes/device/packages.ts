@@ -5,8 +5,8 @@
  * credential; the admin token works too, for scripts. Versioned URLs never change content.
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { DEVICE_API_PREFIX } from "../../../agent/client/device-api.js";
-import { PACKAGE_MIME_TYPE } from "../../../agent/device/package-archive.js";
+import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
+import { PACKAGE_MIME_TYPE } from "../../../agent/protocol/package-archive.js";
 import { secretHash } from "../../domain/secrets.js";
 import { bearerToken, isAdminToken } from "../../http/auth.js";
 import { deviceError } from "../../http/errors.js";

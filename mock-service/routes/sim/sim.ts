@@ -21,7 +21,7 @@ export const SIM_PREFIX = "/sim/v1";
 type IdParams = { Params: { id: string } };
 
 /** A file name safe in a Content-Disposition header. */
-function fileName(displayName: string, extension: string): string {
+export function fileName(displayName: string, extension: string): string {
   const base = displayName.replace(/[^A-Za-z0-9._ -]/g, "_").trim() || "profile";
   return `${base}.${extension}`;
 }

@@ -3,8 +3,8 @@
  * a clock the test moves), plain HTTP helpers, and factories for the usual fixtures.
  */
 import { afterEach, beforeEach } from "vitest";
-import type { EnrollRequest, EnrollResponse } from "../../../agent/client/device-api.js";
-import { deviceRoutes } from "../../../agent/client/device-api.js";
+import type { EnrollRequest, EnrollResponse } from "../../../agent/protocol/device-api.js";
+import { deviceRoutes } from "../../../agent/protocol/device-api.js";
 import { startMockService, type MockService, type MockServiceOptions } from "../../../mock-service/index.js";
 import type { GraphProfile, ProfileRequest } from "../../../mock-service/admin-client.js";
 

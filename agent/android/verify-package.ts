@@ -1,5 +1,5 @@
 /**
- * Android's verification of a downloaded package, in its order (PROVISIONING.md §1): the file
+ * Android's verification of a downloaded package, in its order (docs/provisioning-facts.md §1): the file
  * must parse as a package, hold the named admin component (a receiver guarded by
  * BIND_DEVICE_ADMIN), and then the package checksum must match if the payload gives one, else
  * one of the package's signing certificates must match the signature checksum.
@@ -13,7 +13,7 @@ import {
   sha256Base64Url,
   signatureChecksums,
   type PackageManifest,
-} from "../device/package-archive.js";
+} from "../protocol/package-archive.js";
 
 export interface PackageExpectations {
   /** The package the file must be. */

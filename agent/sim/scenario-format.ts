@@ -18,9 +18,9 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { InputError, isNotFound } from "../errors.js";
-import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../payload/intune-conventions.js";
-import { parseDuration } from "./duration.js";
+import { InputError, isNotFound } from "../protocol/errors.js";
+import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
+import { parseDuration } from "../device/duration.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }

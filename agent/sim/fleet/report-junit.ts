@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
-import type { DeviceRecord, FleetSummary } from "../sim/fleet/summary.js";
+import type { DeviceRecord, FleetSummary } from "./summary.js";
 
 // The package's module.exports is a builder, while its types declare a default export: required
 // as CommonJS it is what the types call the default.

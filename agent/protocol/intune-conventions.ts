@@ -1,6 +1,6 @@
 /**
- * The simulator's conventions for the Intune-style AOSP flow (DESIGN.md, "The QR payload the
- * service issues" and "Packages"). These package and key names are the simulator's convention,
+ * The simulator's conventions for the Intune-style AOSP flow (docs/architecture.md,
+ * "Contracts"; docs/provisioning-facts.md §3). These package and key names are the simulator's convention,
  * not a claim about the real product. The mock service issues payloads with them, the device
  * reads them, and the `intune-aosp` rule set checks for them.
  */

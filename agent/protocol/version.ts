@@ -8,8 +8,8 @@ let cached: string | undefined;
 
 export function packageVersion(): string {
   if (cached !== undefined) return cached;
-  // From the source tree (agent/) or the build (dist/agent/), package.json is one or two folders up.
-  for (const relative of ["../package.json", "../../package.json"]) {
+  // From the source tree (agent/protocol/) or the build (dist/agent/protocol/), package.json is two or three folders up.
+  for (const relative of ["../../package.json", "../../../package.json"]) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "aosp-enroll-sim" && typeof pkg.version === "string") return (cached = pkg.version);

@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { PhaseHistograms } from "../sim/fleet/histograms.js";
-import { PHASES } from "../sim/fleet/phases.js";
-import type { DeviceStory, FleetSummary } from "../sim/fleet/summary.js";
+import { PhaseHistograms } from "./histograms.js";
+import { PHASES } from "./phases.js";
+import type { DeviceStory, FleetSummary } from "./summary.js";
 
 const require = createRequire(import.meta.url);
 

@@ -5,14 +5,14 @@
  * user steps at given times after enrollment: publishing a newer agent (self-update), a wipe, a
  * delete, sharing logs, revoking the token... The device's timeline is the record.
  */
-import { InputError } from "../errors.js";
+import { InputError } from "../protocol/errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID } from "../../mock-service/admin-client.js";
 import type { TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
-import { SimulatedClock } from "./clock.js";
-import { createDevice, reportedApps, type Device, type DeviceReport } from "./create-device.js";
-import { parseDuration } from "./duration.js";
+import { SimulatedClock } from "../device/clock.js";
+import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
+import { parseDuration } from "../device/duration.js";
 import { DEFAULT_PROFILE, DEFAULT_USER, type AdminStep, type Scenario, type Step } from "./scenario-format.js";
 
 export interface ScenarioOptions {

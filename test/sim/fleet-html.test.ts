@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fleetHtmlReport, reportData, type ReportData } from "../../agent/report/fleet-html.js";
+import { fleetHtmlReport, reportData, type ReportData } from "../../agent/sim/fleet/report-html.js";
 import { parseFaultRate } from "../../agent/sim/fleet/fault-rates.js";
 import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";

@@ -142,7 +142,7 @@ export interface UpdatesResponse {
 }
 
 // ---- GET /device/v1/packages/{packageName}/{versionCode} -------------------------------------
-// Body: the archive bytes (agent/device/package-archive.ts), content type PACKAGE_MIME_TYPE.
+// Body: the archive bytes (agent/protocol/package-archive.ts), content type PACKAGE_MIME_TYPE.
 
 export interface PackageOffer {
   packageName: string;

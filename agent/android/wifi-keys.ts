@@ -1,6 +1,6 @@
 /**
  * How Android turns a provisioning payload's Wi-Fi settings into key material (AOSP
- * ManagedProvisioning, WifiConfigurationProvider; PROVISIONING.md §1):
+ * ManagedProvisioning, WifiConfigurationProvider; docs/provisioning-facts.md §1):
  *   - NONE: an open network; any password is ignored.
  *   - WEP: a key of 10, 26 or 58 hex digits is used raw; anything else is used as ASCII text.
  *   - WPA: the password is the passphrase (8..63 printable ASCII), from which the pre-shared key

@@ -1,8 +1,8 @@
 /** A fleet summary for people: the figures, the phase table, failures and how to re-run them. */
-import type { Styles } from "../cli/output.js";
-import { PHASES } from "../sim/fleet/phases.js";
-import type { FleetSummary } from "../sim/fleet/summary.js";
-import type { ThresholdResult } from "../sim/fleet/thresholds.js";
+import type { Styles } from "../../cli/output.js";
+import { PHASES } from "./phases.js";
+import type { FleetSummary } from "./summary.js";
+import type { ThresholdResult } from "./thresholds.js";
 
 export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdResult[], styles: Styles): string[] {
   const lines = [

@@ -1,0 +1,224 @@
+/**
+ * A device as its drivers see it: the Device interface, its report, and the facade that
+ * implements it over a runtime and a port set. Built by createDevice (agent/device/create-device.ts).
+ */
+import type { DeviceContext, DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+import type { TimelineEntry } from "../report/timeline.js";
+import { baseClock, setLongTimeout, SimulatedClock, type LongTimeout, type RunOutcome } from "./clock.js";
+import type { Fault } from "./faults.js";
+import type { ClockPort, PackagePort, StoragePort } from "./ports.js";
+import type { DeviceCommand, DeviceRuntime, DeviceSnapshot } from "./runtime.js";
+
+export interface DeviceReport {
+  deviceId: string | null;
+  identity: DeviceIdentity;
+  serialNumber: string;
+  /** The top-level state the device stopped in: "enrolled", "welcome", "wifiFailed", ... */
+  finalState: string;
+  /** The full state path, e.g. "enrolled.idle" or "signingIn.waitingForUser". */
+  finalStatePath: string;
+  failure: Failure | null;
+  timeline: TimelineEntry[];
+  apps: { package: string; versionName: string; versionCode: number }[];
+}
+
+export interface Device {
+  readonly identity: DeviceIdentity;
+  readonly clock: ClockPort;
+  readonly faults: readonly Fault[];
+  readonly timeline: TimelineEntry[];
+  /** The deepest active state ("enrolled.idle"), or "off". */
+  readonly state: string;
+  readonly snapshot: DeviceSnapshot;
+  readonly context: DeviceContext;
+  readonly failure: Failure | null;
+  /** The device's flash (the persisted snapshot lives under system/). */
+  readonly storage: StoragePort;
+  powerOn(): void;
+  /** Pulls the battery; with `offForMs`, the device boots again after that long. */
+  powerOff(offForMs?: number): void;
+  send(command: DeviceCommand): void;
+  /** Adds a line to the timeline (and transcript) for something done to the device from outside. */
+  note(text: string): void;
+  /** Calls `listener` after every step. */
+  onChange(listener: () => void): () => void;
+  /**
+   * Powers on, taps six times and lets the flow run until the device is enrolled, fails, or
+   * waits for a person (the sign-in screen without `user`). Resolves to the report. A device
+   * already on an error screen first gets that screen's button pressed ("Try again", or "Reset"
+   * where only a factory reset helps).
+   */
+  enroll(options?: { limitMs?: number }): Promise<DeviceReport>;
+  /** Runs until `done` holds, nothing is pending, or the limit passes. */
+  runUntil(done: (device: Device) => boolean, options?: { limitMs?: number }): Promise<RunOutcome>;
+  /** Lets time pass (simulated clock: instantly; real clock: really). */
+  runFor(ms: number): Promise<void>;
+  /** "Share logs": resolves to the incident ID, or rejects with the reason. */
+  shareLogs(description?: string): Promise<string>;
+  installedApps(): Promise<InstalledApp[]>;
+  report(): Promise<DeviceReport>;
+  /** Stops the device (timers, in-flight requests). */
+  dispose(): void;
+}
+
+/** True in states where the device waits for nothing but a person or stays put. */
+export function isSettled(device: Device): boolean {
+  if (!device.snapshot) return false;
+  const s = device.snapshot;
+  return s.hasTag("enrolled") || s.hasTag("failure") || (s.hasTag("needsUser") && device.state !== "welcome");
+}
+
+/**
+ * The Device facade: what a driver (a CLI command, a scenario, a test) does with a device, over
+ * its runtime and its ports, whatever implements them (virtual, adb, test doubles). It assembles
+ * nothing: agent/device/create-device.ts builds the parts and hands them over.
+ */
+export class DeviceFacade implements Device {
+  constructor(
+    readonly identity: DeviceIdentity,
+    readonly clock: ClockPort,
+    readonly faults: readonly Fault[],
+    readonly storage: StoragePort,
+    private readonly runtime: DeviceRuntime,
+    private readonly packages: PackagePort,
+  ) {}
+
+  get timeline(): TimelineEntry[] {
+    return this.runtime.timeline;
+  }
+
+  get state(): string {
+    return this.runtime.state;
+  }
+
+  get snapshot(): DeviceSnapshot {
+    return this.runtime.snapshot;
+  }
+
+  get context(): DeviceContext {
+    return this.runtime.context;
+  }
+
+  get failure(): Failure | null {
+    return this.runtime.isOn || this.runtime.timeline.length > 0 ? this.runtime.context.failure : null;
+  }
+
+  powerOn(): void {
+    this.runtime.powerOn();
+  }
+
+  powerOff(offForMs?: number): void {
+    this.runtime.powerOff(offForMs);
+  }
+
+  send(command: DeviceCommand): void {
+    this.runtime.send(command);
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.runtime.onChange(listener);
+  }
+
+  note(text: string): void {
+    this.runtime.note("note", this.state, "note", text);
+  }
+
+  async enroll(options: { limitMs?: number } = {}): Promise<DeviceReport> {
+    this.powerOn();
+    this.pressErrorScreenButton();
+    this.runtime.requestSetup();
+    await this.runUntil(isSettled, options);
+    return this.report();
+  }
+
+  /**
+   * A device that stopped on an error screen (one resumed from --device-dir, say) is set up again
+   * the way a person would: "Try again" where the screen offers it (Wi-Fi, sign-in, a service that
+   * could not be reached, a QR code not found), else "Reset", which erases it and starts over.
+   */
+  private pressErrorScreenButton(): void {
+    const snapshot = this.runtime.snapshot;
+    if (!snapshot.hasTag("failure")) return;
+    const at = this.clock.now();
+    for (const type of ["RETRY", "RESCAN", "FACTORY_RESET"] as const) {
+      if (snapshot.can({ type, at })) {
+        this.send({ type });
+        return;
+      }
+    }
+  }
+
+  async runUntil(done: (device: Device) => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
+    const clock = baseClock(this.clock);
+    if (clock instanceof SimulatedClock) {
+      // Powered off with a restore pending is not "done": the timer will boot the device.
+      return clock.runUntil(() => this.runtime.isOn && done(this), options);
+    }
+    return waitOnRealClock(this, done, options.limitMs);
+  }
+
+  async runFor(ms: number): Promise<void> {
+    const clock = baseClock(this.clock);
+    if (clock instanceof SimulatedClock) {
+      await clock.advance(ms);
+      return;
+    }
+    await clock.sleep(ms);
+  }
+
+  async shareLogs(description = ""): Promise<string> {
+    if (this.state !== "enrolled.idle") throw new Error(`logs can be shared from the enrolled device's home screen, not from ${this.state}`);
+    const before = this.context.incidentIds.length;
+    this.send({ type: "SHARE_LOGS", description });
+    await this.runUntil((d) => d.state === "enrolled.idle");
+    const id = this.context.incidentIds[before];
+    if (id === undefined) throw new Error(`the logs were not sent: ${this.context.failure?.message ?? "no answer"}`);
+    return id;
+  }
+
+  installedApps(): Promise<InstalledApp[]> {
+    return this.packages.installedApps();
+  }
+
+  async report(): Promise<DeviceReport> {
+    const apps = await this.installedApps();
+    const context = this.runtime.timeline.length > 0 ? this.context : null;
+    return {
+      deviceId: context?.enrollment?.deviceId ?? null,
+      identity: this.identity,
+      serialNumber: this.identity.serialNumber,
+      finalState: this.state.split(".")[0]!,
+      finalStatePath: this.state,
+      failure: context?.failure ?? null,
+      timeline: [...this.timeline],
+      apps: reportedApps(apps),
+    };
+  }
+
+  dispose(): void {
+    this.runtime.dispose();
+  }
+}
+
+/** Installed apps as a report lists them. */
+export function reportedApps(apps: readonly InstalledApp[]): DeviceReport["apps"] {
+  return apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode }));
+}
+
+/** On a real clock: wait for steps until `done` holds (or the limit passes). */
+function waitOnRealClock(device: Device, done: (device: Device) => boolean, limitMs?: number): Promise<RunOutcome> {
+  return new Promise<RunOutcome>((resolve) => {
+    let timer: LongTimeout | undefined;
+    const check = () => {
+      if (device.state !== "off" && done(device)) finish("done");
+    };
+    const stop = device.onChange(() => queueMicrotask(check));
+    const finish = (outcome: RunOutcome) => {
+      stop();
+      timer?.clear();
+      resolve(outcome);
+    };
+    if (limitMs !== undefined) timer = setLongTimeout(() => finish("limit"), limitMs);
+    check();
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * Where faults are applied: the one module that reads the fault list (agent/device/faults.ts)
+ * and turns it into changes to the device's parts, each a decorator of a port or of the world
+ * the virtual hardware simulates, so the adapters themselves know nothing of faults:
+ *
+ *   clock-skew=OFFSET        the ClockPort seen through an offset (SkewedClock)
+ *   clock-skew=OFFSET@STATE  ... that jumps when the device enters STATE (a state hook)
+ *   power-loss@STATE         the battery is pulled when the device enters STATE (a state hook)
+ *   wifi-timeout             the WifiPort's joins get no answer from the radio
+ *   wrong-wifi-key           the payload's network around the device has another key
+ *   network-absent           the payload's network (and any existing one) is out of range
+ *   service-5xx              device-API requests answer 503 (the service is not reached)
+ *   service-timeout          device-API requests are never answered (the device's timeout fires)
+ *   download-http-error      the agent download answers an HTTP error status
+ *   corrupt-download         the agent download's bytes are altered on the way
+ *
+ * The four HTTP faults are middleware of the device's transport (the virtual network between the
+ * device and the service), so they shape what the virtual service client and package manager see.
+ */
+import type { HttpMiddleware, HttpResponse } from "../client/http.js";
+import { SkewedClock } from "./clock.js";
+import { formatDuration } from "./duration.js";
+import { findFault, Strikes, type Fault } from "./faults.js";
+import type { ClockPort, WifiPort } from "./ports.js";
+import type { WifiEnvironment } from "./virtual/wifi.js";
+
+/** The device's clock, off by the clock-skew fault's offset (from the start, or from its state on). */
+export function skewClock(base: ClockPort, faults: readonly Fault[]): ClockPort {
+  const skew = findFault(faults, "clock-skew");
+  return skew ? new SkewedClock(base, skew.state === undefined ? skew.offsetMs : 0) : base;
+}
+
+/** The surroundings with the Wi-Fi faults applied: the payload's network gets another key, or goes. */
+export function faultyEnvironment(environment: WifiEnvironment, faults: readonly Fault[]): WifiEnvironment {
+  const changed: WifiEnvironment = { ...environment };
+  const wrongKey = findFault(faults, "wrong-wifi-key");
+  if (wrongKey) changed.payloadNetwork = { wrongKey: wrongKey.key ?? null };
+  if (findFault(faults, "network-absent")) {
+    changed.payloadNetwork = "absent";
+    changed.existingConnection = null;
+  }
+  return changed;
+}
+
+/**
+ * wifi-timeout: the radio never answers. The join goes as far as the radio's first scan (Wi-Fi
+ * turned on, the network added, so a key that cannot be configured still fails as such); then
+ * nothing more is heard until the caller gives up (the machine's timeout aborts the join).
+ */
+export function withWifiTimeouts(wifi: WifiPort, faults: readonly Fault[]): WifiPort {
+  const fault = findFault(faults, "wifi-timeout");
+  if (!fault) return wifi;
+  const strikes = new Strikes(fault.times);
+  return {
+    currentConnection: () => wifi.currentConnection(),
+    join(config, onProgress, signal) {
+      const inner = new AbortController();
+      const abortInner = () => inner.abort(signal.reason);
+      signal.addEventListener("abort", abortInner, { once: true });
+      let silenced = false;
+      let decided = false;
+      /** The radio is about to answer (a scan, an association, a connection): on a strike, it does not. */
+      const strikesNow = (): boolean => {
+        if (decided) return false;
+        decided = true;
+        if (!strikes.take()) return false;
+        silenced = true;
+        onProgress({ status: "scanning", detail: `Looking for ${config.ssid}: the radio does not answer` });
+        inner.abort(new Error("wifi-timeout: the radio does not answer"));
+        return true;
+      };
+      // Silence: only the caller's abort ends the wait.
+      const silence = () => new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
+      const joined = wifi.join(
+        config,
+        (progress) => {
+          if (silenced) return;
+          // "enabling" is the device's own doing (turning Wi-Fi on, adding the network).
+          if (progress.status !== "enabling" && strikesNow()) return;
+          onProgress(progress);
+        },
+        inner.signal,
+      );
+      return joined.then(
+        (connection) => (silenced || strikesNow() ? silence() : connection),
+        (error: unknown) => (silenced ? silence() : Promise.reject(error)),
+      ).finally(() => signal.removeEventListener("abort", abortInner));
+    },
+  };
+}
+
+/** What a state hook may do to the running device. */
+export interface StateFaultControls {
+  /** Pulls the battery now (the step just started is lost); back after `offForMs`. */
+  losePower(offForMs: number): void;
+  /** A line in the timeline. */
+  note(state: string, event: string, detail: string): void;
+}
+
+/** Called with the states the device just entered. */
+export type StateHook = (entered: readonly string[], controls: StateFaultControls) => void;
+
+/** power-loss@STATE and clock-skew@STATE: each strikes once, when the device enters its state. */
+export function stateFaults(faults: readonly Fault[], clock: ClockPort): StateHook {
+  const fired = new Set<Fault>();
+  return (entered, controls) => {
+    for (const fault of faults) {
+      if (fired.has(fault)) continue;
+      if (fault.name === "power-loss" && entered.includes(fault.state)) {
+        fired.add(fault);
+        controls.losePower(fault.offForMs);
+      }
+      if (fault.name === "clock-skew" && fault.state !== undefined && entered.includes(fault.state)) {
+        fired.add(fault);
+        if (clock instanceof SkewedClock) {
+          clock.jump(fault.offsetMs);
+          controls.note(fault.state, "clock", `The device's clock jumps ${fault.offsetMs < 0 ? "back" : "ahead"} ${formatDuration(Math.abs(fault.offsetMs))}`);
+        }
+      }
+    }
+  };
+}
+
+/** The HTTP faults, as middleware of the device's transport. */
+export function faultMiddleware(faults: readonly Fault[]): HttpMiddleware[] {
+  const middleware: HttpMiddleware[] = [];
+  const fiveHundreds = findFault(faults, "service-5xx");
+  if (fiveHundreds) {
+    const strikes = new Strikes(fiveHundreds.times);
+    middleware.push(async (req, signal, next) =>
+      req.purpose === "device-api" && strikes.take() ? errorResponse(fiveHundreds.status, "serviceUnavailable", "fault service-5xx") : next(req, signal),
+    );
+  }
+  const timeouts = findFault(faults, "service-timeout");
+  if (timeouts) {
+    const strikes = new Strikes(timeouts.times);
+    middleware.push(async (req, signal, next) => {
+      if (req.purpose !== "device-api" || !strikes.take()) return next(req, signal);
+      // The request goes nowhere: only the device's timeout (or an abort) ends the wait.
+      return new Promise<HttpResponse>((_, reject) => {
+        signal.addEventListener("abort", () => reject(Object.assign(new Error("no answer"), { fault: "service-timeout" })), { once: true });
+      });
+    });
+  }
+  const httpError = findFault(faults, "download-http-error");
+  if (httpError) {
+    middleware.push(async (req, signal, next) =>
+      req.purpose === "agent-download" ? errorResponse(httpError.status, "downloadError", "fault download-http-error") : next(req, signal),
+    );
+  }
+  if (findFault(faults, "corrupt-download")) {
+    middleware.push(async (req, signal, next) => {
+      const response = await next(req, signal);
+      if (req.purpose !== "agent-download" || response.status !== 200) return response;
+      return { ...response, body: corrupt(response.body), fault: "corrupt-download" };
+    });
+  }
+  return middleware;
+}
+
+function errorResponse(status: number, code: string, fault: string): HttpResponse {
+  const body = JSON.stringify({ error: { code, message: `HTTP ${status} (injected: ${fault})` } });
+  return {
+    status,
+    headers: { "content-type": "application/json" },
+    body: new Uint8Array(Buffer.from(body, "utf8")),
+    fault,
+  };
+}
+
+/**
+ * Alters one character inside the first signing certificate (base64 text in the archive). The
+ * file still parses, but its SHA-256 and its certificate's SHA-256 both change: whichever
+ * checksum the payload gives, the device sees a mismatch, as it would for a damaged APK.
+ */
+export function corrupt(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes).toString("utf8");
+  const marker = text.indexOf('"signingCertificates":["');
+  const copy = new Uint8Array(bytes);
+  if (marker < 0) {
+    const middle = Math.floor(copy.length / 2);
+    copy[middle] = (copy[middle] ?? 0) ^ 0x01;
+    return copy;
+  }
+  const index = Buffer.byteLength(text.slice(0, marker + '"signingCertificates":["'.length), "utf8") + 40;
+  const current = String.fromCharCode(copy[index] ?? 65);
+  copy[index] = (current === "A" ? "B" : "A").charCodeAt(0);
+  return copy;
+}

@@ -1,0 +1,114 @@
+/**
+ * What the console shows live: every device-API request and every remote action the service
+ * answers, whoever sent it (a device, the admin API, the console). The console watches the
+ * service's responses (an onResponse hook) instead of asking the domain services to report, so
+ * the services stay as they are; it keeps the last few events per device for the device page
+ * ("recent check-ins and actions") and tells open browser pages over server-sent events.
+ *
+ * The recent activity lives in this process's memory: it starts empty when the service starts.
+ */
+import { EventEmitter } from "node:events";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { DEVICE_API_PREFIX } from "../../agent/protocol/device-api.js";
+
+export interface ActivityEntry {
+  at: number;
+  /** What happened, in the admin's words, e.g. "Check-in" or "Wipe requested". */
+  what: string;
+  /** The HTTP status the service answered. */
+  status: number;
+}
+
+/** Entries kept per device, and devices remembered (the oldest forgotten beyond that). */
+const PER_DEVICE = 20;
+const MAX_DEVICES = 10_000;
+
+const MANAGED_DEVICES = "/beta/deviceManagement/managedDevices";
+
+/** The admin's words for each route that changes a device, by method and route pattern. */
+const ROUTES: Record<string, string> = {
+  [`POST ${DEVICE_API_PREFIX}/enroll`]: "Enrolled",
+  [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/signIn`]: "User signed in",
+  [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/checkIn`]: "Check-in",
+  [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/actions/:actionId/acknowledge`]: "Action acknowledged",
+  [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/logs`]: "Logs shared",
+  [`POST ${MANAGED_DEVICES}/:id/wipe`]: "Wipe requested",
+  [`DELETE ${MANAGED_DEVICES}/:id`]: "Delete requested",
+};
+
+export class Activity {
+  private readonly recent = new Map<string, ActivityEntry[]>();
+  private readonly events = new EventEmitter();
+
+  constructor(private readonly now: () => number) {
+    // One listener per open console page.
+    this.events.setMaxListeners(0);
+  }
+
+  /** Records a device event and tells the open pages. `deviceId` null: a device enrolled. */
+  record(deviceId: string | null, what: string, status: number): void {
+    if (deviceId !== null) {
+      let entries = this.recent.get(deviceId);
+      if (!entries) {
+        if (this.recent.size >= MAX_DEVICES) this.recent.delete(this.recent.keys().next().value!);
+        entries = [];
+        this.recent.set(deviceId, entries);
+      }
+      entries.unshift({ at: this.now(), what, status });
+      entries.length = Math.min(entries.length, PER_DEVICE);
+    }
+    this.events.emit("devices", deviceId ?? "");
+  }
+
+  /** The device's recent events, newest first. */
+  of(deviceId: string): readonly ActivityEntry[] {
+    return this.recent.get(deviceId) ?? [];
+  }
+
+  subscribe(listener: (deviceId: string) => void): () => void {
+    this.events.on("devices", listener);
+    return () => this.events.off("devices", listener);
+  }
+
+  /** onResponse hook for the whole service: records the requests that change devices. */
+  observe = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const what = ROUTES[`${request.method} ${request.routeOptions.url ?? ""}`];
+    if (what === undefined) return;
+    // Refused requests that never reached a device (no credential, unknown id) change nothing.
+    if (reply.statusCode === 401 || reply.statusCode === 404) return;
+    const params = (request.params ?? {}) as { deviceId?: string; id?: string };
+    const deviceId = params.deviceId ?? params.id ?? null;
+    this.record(deviceId, what, reply.statusCode);
+  };
+}
+
+/** How long an idle event stream waits before a comment line keeps proxies from closing it. */
+const KEEPALIVE_MS = 15_000;
+
+/**
+ * GET /events: a server-sent event `devices` (data: the device id, empty for an enrollment) each
+ * time a device changes. htmx's SSE extension turns it into a re-fetch of the parts that show it.
+ */
+export function streamEvents(activity: Activity, request: FastifyRequest, reply: FastifyReply, open: Set<() => void>): void {
+  reply.hijack();
+  const out = reply.raw;
+  out.writeHead(200, {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-store",
+    Connection: "keep-alive",
+    "X-Content-Type-Options": "nosniff",
+  });
+  // A first event at once: the page re-fetches what it shows, so a change made between the
+  // page's rendering and this connection (or while a dropped connection was re-opened) is not missed.
+  out.write("retry: 2000\n\nevent: devices\ndata: \n\n");
+  const unsubscribe = activity.subscribe((deviceId) => out.write(`event: devices\ndata: ${deviceId}\n\n`));
+  const keepAlive = setInterval(() => out.write(": keep-alive\n\n"), KEEPALIVE_MS);
+  const close = () => {
+    clearInterval(keepAlive);
+    unsubscribe();
+    open.delete(close);
+    out.end();
+  };
+  open.add(close);
+  request.raw.on("close", close);
+}

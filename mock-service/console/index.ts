@@ -1,0 +1,137 @@
+/**
+ * The admin console: server-rendered pages at `/` that follow the admin center's click path
+ * (Devices > Enrollment > Android > AOSP > Corporate-owned, user-associated devices, Groups,
+ * Devices, Troubleshooting + support, Users, Tenant administration). Pages call the service's
+ * domain services (mock-service/services) directly, so the console shows exactly what the admin
+ * API would, and refuses with the API's own messages.
+ *
+ * `registerConsole(app, services, adminToken)` is the one line app.ts needs: it watches the
+ * service's device traffic for the live views and registers the console's routes in their own
+ * plugin (their form parser, headers and sign-in check apply to nothing else).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Services } from "../services/index.js";
+import { constantTimeEqual } from "../domain/secrets.js";
+import { Activity, streamEvents } from "./activity.js";
+import { loadAssets } from "./assets.js";
+import { field, parseForms, type FormBody } from "./form.js";
+import { ASSETS, signInPage } from "./layout.js";
+import { devicePages } from "./pages/devices.js";
+import { enrollmentPages } from "./pages/enrollment.js";
+import { groupPages } from "./pages/groups.js";
+import { homePages } from "./pages/home.js";
+import { tenantPages } from "./pages/tenant.js";
+import type { ConsoleDeps } from "./route-helpers.js";
+import { clearedSessionCookie, csrfTokenMatches, refuse, sameOrigin, sessionCookie, Sessions } from "./session.js";
+
+/**
+ * A strict policy: scripts and styles only from the console's own files (no inline code, no
+ * eval), images from the service itself (the QR codes), no framing, forms only to the console.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join("; ");
+
+/** Paths served without a session. */
+const PUBLIC_PATHS = new Set(["/signin"]);
+
+export async function registerConsole(app: FastifyInstance, services: Services, adminToken: string): Promise<void> {
+  const activity = new Activity(services.ctx.now);
+  app.addHook("onResponse", activity.observe);
+  await app.register(consolePlugin({ services, activity }, adminToken));
+}
+
+function consolePlugin(deps: ConsoleDeps, adminToken: string) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const sessions = new Sessions(deps.services.ctx.now);
+    const { assets, missing } = loadAssets();
+    if (missing) deps.services.ctx.log(`console: ${missing}`);
+    const streams = new Set<() => void>();
+    app.addHook("onClose", async () => {
+      for (const close of [...streams]) close();
+    });
+
+    // The console's pages are not part of the APIs' OpenAPI document.
+    app.addHook("onRoute", (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+    parseForms(app);
+    app.decorateRequest("consoleSession", null);
+    app.addHook("onSend", async (_request, reply, payload) => {
+      reply.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+      reply.header("X-Content-Type-Options", "nosniff");
+      reply.header("Referrer-Policy", "same-origin");
+      reply.header("X-Frame-Options", "DENY");
+      if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
+      return payload;
+    });
+    app.addHook("onRequest", async (request, reply) => {
+      const path = request.url.split("?")[0]!;
+      if (PUBLIC_PATHS.has(path) || path.startsWith(`${ASSETS}/`)) return;
+      request.consoleSession = sessions.of(request);
+      if (request.consoleSession) return;
+      if (request.method === "GET" && !request.headers["hx-request"] && path !== "/events") {
+        return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
+      }
+      return refuse(reply, 401, "this console page needs a signed-in session (sign in at /signin)");
+    });
+    // State changes: from this console's own pages (Origin) and with the session's CSRF token.
+    app.addHook("preHandler", async (request, reply) => {
+      if (request.method === "GET" || request.method === "HEAD") return;
+      if (!sameOrigin(request)) return refuse(reply, 403, "the request's Origin is not this console");
+      const session = request.consoleSession;
+      if (session && !csrfTokenMatches(session, request.body)) {
+        return refuse(reply, 403, "the form's CSRF token is missing or stale; reload the page and try again");
+      }
+    });
+
+    app.get<{ Params: { name: string } }>(`${ASSETS}/:name`, async (request, reply) => {
+      const asset = assets.get(request.params.name);
+      if (!asset) return reply.code(404).type("text/plain; charset=utf-8").send(missing ?? "no such console asset\n");
+      reply.header("ETag", asset.etag).header("Cache-Control", "no-cache");
+      if (request.headers["if-none-match"] === asset.etag) return reply.code(304).send();
+      return reply.type(asset.type).send(asset.body);
+    });
+
+    app.get<{ Querystring: { next?: string } }>("/signin", async (request, reply) =>
+      reply.type("text/html; charset=utf-8").send(signInPage({ next: safeNext(request.query.next) })),
+    );
+
+    app.post<{ Body: FormBody }>("/signin", async (request: FastifyRequest<{ Body: FormBody }>, reply: FastifyReply) => {
+      const next = safeNext(field(request.body, "next"));
+      if (!constantTimeEqual(field(request.body, "token"), adminToken)) {
+        return reply
+          .code(401)
+          .type("text/html; charset=utf-8")
+          .send(signInPage({ next, error: "That is not this service's admin token. Copy it from the first line `aosp-sim serve` printed." }));
+      }
+      const session = sessions.create();
+      return reply.header("Set-Cookie", sessionCookie(session)).redirect(next, 303);
+    });
+
+    app.post("/signout", async (request, reply) => {
+      if (request.consoleSession) sessions.end(request.consoleSession);
+      return reply.header("Set-Cookie", clearedSessionCookie()).redirect("/signin", 303);
+    });
+
+    app.get("/events", async (request, reply) => streamEvents(deps.activity, request, reply, streams));
+
+    homePages(app, deps);
+    enrollmentPages(app, deps);
+    groupPages(app, deps);
+    devicePages(app, deps);
+    tenantPages(app, deps);
+  };
+}
+
+/** Where to go after signing in: a path of this console only (never another site). */
+function safeNext(next: string | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}

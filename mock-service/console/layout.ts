@@ -1,0 +1,137 @@
+/**
+ * The page shell: a top bar, the left navigation of the admin center, breadcrumbs and the main
+ * region. Every page is a complete document that works without scripts; the one bundled script
+ * (htmx and its SSE extension) only adds the live parts.
+ */
+import { html, type Html, type Interpolation } from "./html.js";
+import { CSRF_FIELD, type Session } from "./session.js";
+
+export const ASSETS = "/console-assets";
+
+/** The left navigation, in the admin center's order. `section` marks the current one. */
+const NAV = [
+  { href: "/", label: "Home", section: "home" },
+  { href: "/devices", label: "Devices", section: "devices" },
+  { href: "/users", label: "Users", section: "users" },
+  { href: "/groups", label: "Groups", section: "groups" },
+  { href: "/tenant-admin", label: "Tenant administration", section: "tenant" },
+  { href: "/troubleshooting", label: "Troubleshooting + support", section: "troubleshooting" },
+] as const;
+
+export type Section = (typeof NAV)[number]["section"];
+
+export interface Crumb {
+  label: string;
+  href?: string;
+}
+
+export interface PageOptions {
+  title: string;
+  section: Section;
+  crumbs?: Crumb[];
+  session: Session;
+  body: Interpolation;
+}
+
+function head(title: string): Html {
+  return html`<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true}'>
+<title>${title} - aosp-sim admin center</title>
+<link rel="stylesheet" href="${ASSETS}/console.css">
+<script type="module" src="${ASSETS}/console.js"></script>
+</head>`;
+}
+
+export function page(options: PageOptions): string {
+  const crumbs = options.crumbs ?? [];
+  return `<!doctype html>\n${html`<html lang="en">
+${head(options.title)}
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="top-bar">
+  <a class="brand" href="/">aosp-sim admin center</a>
+  <form method="post" action="/signout" class="sign-out">
+    ${csrfField(options.session)}
+    <button type="submit" class="link-button">Sign out</button>
+  </form>
+</header>
+<div class="shell">
+  <nav class="left-nav" aria-label="Admin center">
+    <ul>
+      ${NAV.map(
+        (item) =>
+          html`<li><a href="${item.href}"${item.section === options.section ? html` aria-current="page"` : ""}>${item.label}</a></li>`,
+      )}
+    </ul>
+  </nav>
+  <main id="main" tabindex="-1">
+    ${
+      crumbs.length > 0
+        ? html`<nav class="breadcrumbs" aria-label="Breadcrumb"><ol>${crumbs.map((c) =>
+            c.href ? html`<li><a href="${c.href}">${c.label}</a></li>` : html`<li><span aria-current="location">${c.label}</span></li>`,
+          )}</ol></nav>`
+        : ""
+    }
+    ${options.body}
+  </main>
+</div>
+</body>
+</html>`}`;
+}
+
+/** The sign-in page: the only page shown without a session. */
+export function signInPage(options: { next: string; error?: string }): string {
+  return `<!doctype html>\n${html`<html lang="en">
+${head("Sign in")}
+<body class="sign-in-page">
+<main id="main" class="sign-in-card">
+  <h1>aosp-sim admin center</h1>
+  <p>Sign in with the admin token that <code>aosp-sim serve</code> printed on its first line.</p>
+  ${options.error ? html`<p class="error-summary" role="alert">${options.error}</p>` : ""}
+  <form method="post" action="/signin">
+    <input type="hidden" name="next" value="${options.next}">
+    <div class="field">
+      <label for="token">Admin token</label>
+      <input id="token" name="token" type="password" autocomplete="current-password" required autofocus
+        ${options.error ? html`aria-invalid="true"` : ""}>
+    </div>
+    <button type="submit" class="primary">Sign in</button>
+  </form>
+</main>
+</body>
+</html>`}`;
+}
+
+export function csrfField(session: Session): Html {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${session.csrfToken}">`;
+}
+
+/** A POST form with the CSRF field; the fields and the submit button go inside. */
+export function postForm(session: Session, action: string, inner: Interpolation, className = ""): Html {
+  return html`<form method="post" action="${action}" class="${className}">${csrfField(session)}${inner}</form>`;
+}
+
+/** An alert region for a refusal from the service (its own message, unchanged). */
+export function errorSummary(message: string | undefined): Html | string {
+  return message ? html`<div class="error-summary" role="alert"><strong>Something needs fixing:</strong> ${message}</div>` : "";
+}
+
+/** A notice after an action succeeded (from a ?done= query the action redirected to). */
+export function notice(message: string | undefined): Html | string {
+  return message ? html`<p class="notice" role="status">${message}</p>` : "";
+}
+
+/**
+ * A confirmation ("Are you sure...?") with Yes, which posts to `action`, and No, which goes back
+ * to `back`. A page of its own rather than a script dialog: it works without scripts and takes
+ * focus like any page.
+ */
+export function confirmation(session: Session, question: string, detail: string, action: string, back: string): Html {
+  return html`<section class="confirm" role="alertdialog" aria-labelledby="confirm-question" aria-describedby="confirm-detail">
+<p id="confirm-question"><strong>${question}</strong></p>
+<p id="confirm-detail">${detail}</p>
+${postForm(session, action, html`<button type="submit" class="primary danger">Yes</button><a class="button" href="${back}">No</a>`, "confirm-buttons")}
+</section>`;
+}

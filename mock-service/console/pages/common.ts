@@ -1,0 +1,61 @@
+/** Small pieces several console pages share. */
+import { ApiError } from "../../http/errors.js";
+import { html, type Html, type Interpolation } from "../html.js";
+
+/**
+ * Runs a domain-service call; a refusal the service means to give (ApiError, the same one the
+ * admin API answers with) comes back as its message, to show in place. Anything else is a bug
+ * and propagates to the service's error handler.
+ */
+export function attempt<T>(call: () => T): { ok: true; value: T } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: call() };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/** `attempt` for a call that hashes a password (user creation runs scrypt off the event loop). */
+export async function attemptAsync<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+export interface Column<Row> {
+  header: string;
+  cell: (row: Row) => Interpolation;
+}
+
+/** A data table with a caption (read by screen readers) and a line for no rows. */
+export function table<Row>(caption: string, columns: Column<Row>[], rows: readonly Row[], empty: string): Html {
+  return html`<div class="table-wrap"><table>
+<caption>${caption}</caption>
+<thead><tr>${columns.map((c) => html`<th scope="col">${c.header}</th>`)}</tr></thead>
+<tbody>${
+    rows.length === 0
+      ? html`<tr><td colspan="${columns.length}" class="empty">${empty}</td></tr>`
+      : rows.map((row) => html`<tr>${columns.map((c) => html`<td>${c.cell(row)}</td>`)}</tr>`)
+  }</tbody>
+</table></div>`;
+}
+
+/** A definition list of label/value pairs (overview panes, the wizard's review). */
+export function properties(pairs: [string, Interpolation][]): Html {
+  return html`<dl class="properties">${pairs.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
+}
+
+/** A command bar: the row of actions above a page's content. */
+export function commandBar(label: string, items: Interpolation): Html {
+  return html`<div class="command-bar" role="group" aria-label="${label}">${items}</div>`;
+}
+
+/** A query parameter as one string (fastify gives an array when it is repeated). */
+export function queryText(value: unknown): string {
+  if (Array.isArray(value)) return typeof value[0] === "string" ? value[0] : "";
+  return typeof value === "string" ? value : "";
+}

@@ -1,0 +1,226 @@
+/**
+ * Devices: the device list (Pending while a wipe waits for the factory reset, gone after it;
+ * gone at once after a delete), a device's page with Wipe and Delete (one device at a time),
+ * Discovered apps with their Application Version, and the device's recent check-ins and actions.
+ * The list and the device page refresh themselves when the service sees device traffic
+ * (server-sent events, see activity.ts).
+ */
+import type { FastifyInstance } from "fastify";
+import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
+import type { DeviceView } from "../../store/devices.js";
+import { html, when, type Html } from "../html.js";
+import { confirmation, notice, page, type Crumb } from "../layout.js";
+import type { Session } from "../session.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
+import { attempt, commandBar, properties, queryText, table, type Column } from "./common.js";
+
+const DEVICES = "/devices";
+
+const managementStateLabel = (device: DeviceView): string =>
+  device.managementState === "wipePending" ? "Pending (wipe)" : "Managed";
+
+export const deviceColumns: Column<DeviceView>[] = [
+  { header: "Device name", cell: (d) => html`<a href="${DEVICES}/${d.id}">${d.deviceName}</a>` },
+  { header: "Management state", cell: (d) => html`<span class="state ${d.managementState}">${managementStateLabel(d)}</span>` },
+  { header: "OS", cell: () => "Android (AOSP)" },
+  { header: "OS version", cell: (d) => d.osVersion },
+  { header: "Serial number", cell: (d) => d.serialNumber },
+  { header: "Primary user UPN", cell: (d) => d.userPrincipalName ?? "—" },
+  { header: "Enrollment profile", cell: (d) => d.enrollmentProfileName },
+  { header: "Last check-in", cell: (d) => when(d.lastSync) },
+];
+
+const ACTIONS = {
+  wipe: {
+    label: "Wipe",
+    question: "Are you sure you want to wipe",
+    detail: "The device returns to its factory settings. It stays in the list as Pending until the reset completes, then Intune removes it.",
+    done: "Wipe requested: the device shows Pending until it confirms its factory reset at its next check-in.",
+  },
+  delete: {
+    label: "Delete",
+    question: "Are you sure you want to delete",
+    detail: "The device leaves the device list at once, with no pending status; it resets at its next check-in.",
+    done: "Device deleted: it resets the next time it checks in.",
+  },
+} as const;
+type ActionName = keyof typeof ACTIONS;
+
+export function devicePages(app: FastifyInstance, { services, activity }: ConsoleDeps): void {
+  const { devices, ctx } = services;
+  const crumbs = (...more: Crumb[]): Crumb[] => [{ label: "Home", href: "/" }, { label: "Devices", href: DEVICES }, ...more];
+
+  const deviceTable = (): Html =>
+    html`<div id="device-table" hx-get="${DEVICES}/table" hx-trigger="sse:devices" hx-swap="outerHTML">${table(
+      `All devices (${ctx.store.devices.listVisible().length})`,
+      deviceColumns,
+      ctx.store.devices.listVisible(),
+      "No devices yet. Enroll one with the QR code of an enrollment profile's Token.",
+    )}</div>`;
+
+  app.get<{ Querystring: { done?: string } }>(DEVICES, async (request, reply) =>
+    sendPage(
+      reply,
+      page({
+        title: "All devices",
+        section: "devices",
+        session: sessionOf(request),
+        crumbs: crumbs({ label: "All devices" }),
+        body: html`<h1>Devices | All devices</h1>
+<nav class="tabs" aria-label="Devices"><ul>
+  <li><a href="${DEVICES}" aria-current="page">All devices</a></li>
+  <li><a href="/devices/enrollment">Enrollment</a></li>
+</ul></nav>
+${notice(queryText(request.query.done) === "delete" ? ACTIONS.delete.done : undefined)}
+<p class="hint">The list updates by itself as devices enroll, check in and are wiped.</p>
+<div hx-ext="sse" sse-connect="/events">${deviceTable()}</div>`,
+      }),
+    ),
+  );
+
+  app.get(`${DEVICES}/table`, async (_request, reply) => reply.type("text/html; charset=utf-8").send(deviceTable().text));
+
+  /** The parts of a device's page that change as it checks in (re-fetched on each event). */
+  const live = (id: string): Html => {
+    const found = attempt(() => devices.visible(id));
+    const attributes = html`id="device-live" hx-get="${DEVICES}/${id}/live" hx-trigger="sse:devices" hx-swap="outerHTML"`;
+    if (!found.ok) {
+      return html`<div ${attributes}><p class="warning" role="status">This device is no longer in the device list: its wipe completed, or it was deleted.</p>${recent(id)}</div>`;
+    }
+    const device = found.value;
+    const open = ctx.store.devices.openActionsOf(id);
+    return html`<div ${attributes}>
+${properties([
+  ["Management state", html`<span class="state ${device.managementState}">${managementStateLabel(device)}</span>`],
+  ["Last check-in", when(device.lastSync)],
+  ["Intune app version", device.agentVersion],
+])}
+<h2>Device actions status</h2>
+${table(
+  "Pending device actions",
+  [
+    { header: "Action", cell: (a) => ACTIONS[a.type].label },
+    { header: "Status", cell: (a) => a.status },
+    { header: "Requested", cell: (a) => when(a.requested) },
+  ],
+  open,
+  "No pending actions.",
+)}
+${recent(id)}
+</div>`;
+  };
+
+  const recent = (id: string): Html =>
+    html`<h2>Recent check-ins and actions</h2>${table(
+      "Recent check-ins and actions, newest first (since the service started)",
+      [
+        { header: "Time", cell: (e) => when(e.at) },
+        { header: "Event", cell: (e) => e.what },
+        { header: "Result", cell: (e) => (e.status < 400 ? "OK" : `Refused (HTTP ${e.status})`) },
+      ],
+      activity.of(id),
+      "Nothing seen yet since the service started.",
+    )}`;
+
+  const deviceNav = (id: string, current: "overview" | "apps"): Html =>
+    html`<nav class="tabs" aria-label="Device"><ul>
+  <li><a href="${DEVICES}/${id}"${current === "overview" ? html` aria-current="page"` : ""}>Overview</a></li>
+  <li><a href="${DEVICES}/${id}/discovered-apps"${current === "apps" ? html` aria-current="page"` : ""}>Discovered apps</a></li>
+</ul></nav>`;
+
+  const gone = (session: Session, id: string): string =>
+    page({
+      title: "Device not found",
+      section: "devices",
+      session,
+      crumbs: crumbs({ label: "Device" }),
+      body: html`<h1>Device not found</h1><p>This device is not in the device list: its wipe completed, or it was deleted.</p>${recent(id)}<p><a href="${DEVICES}">All devices</a></p>`,
+    });
+
+  /** Registers a page of one listed device; a device no longer listed gets the "not found" page. */
+  const devicePage = (path: string, render: (device: DeviceView, session: Session, query: Record<string, unknown>) => string) =>
+    app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(`${DEVICES}/:id${path}`, async (request, reply) => {
+      const session = sessionOf(request);
+      const found = attempt(() => devices.visible(request.params.id));
+      if (!found.ok) return sendPage(reply, gone(session, request.params.id), 404);
+      return sendPage(reply, render(found.value, session, request.query));
+    });
+
+  devicePage("", (device, session, query) =>
+    page({
+      title: device.deviceName,
+      section: "devices",
+      session,
+      crumbs: crumbs({ label: device.deviceName }),
+      body: html`<h1>${device.deviceName}</h1>
+${deviceNav(device.id, "overview")}
+${notice(queryText(query.done) === "wipe" ? ACTIONS.wipe.done : undefined)}
+${commandBar(
+  "Device actions",
+  html`<a class="button" href="${DEVICES}/${device.id}/wipe">Wipe</a><a class="button" href="${DEVICES}/${device.id}/delete">Delete</a>`,
+)}
+<h2>Essentials</h2>
+${properties([
+  ["Device name", device.deviceName],
+  ["Primary user", device.userPrincipalName ?? "—"],
+  ["Ownership", "Corporate"],
+  ["Operating system", "Android (AOSP)"],
+  ["OS version", device.osVersion],
+  ["Model", device.model],
+  ["Manufacturer", device.manufacturer],
+  ["Serial number", device.serialNumber],
+  ["Enrollment profile", device.enrollmentProfileName],
+  ["Enrolled", when(device.enrolled)],
+])}
+<div hx-ext="sse" sse-connect="/events">${live(device.id)}</div>`,
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(`${DEVICES}/:id/live`, async (request, reply) =>
+    reply.type("text/html; charset=utf-8").send(live(request.params.id).text),
+  );
+
+  devicePage("/discovered-apps", (device, session) =>
+    page({
+      title: `Discovered apps - ${device.deviceName}`,
+      section: "devices",
+      session,
+      crumbs: crumbs({ label: device.deviceName, href: `${DEVICES}/${device.id}` }, { label: "Discovered apps" }),
+      body: html`<h1>${device.deviceName} | Discovered apps</h1>
+${deviceNav(device.id, "apps")}
+${table(
+  "Apps the device reported at its last check-in",
+  [
+    { header: "Application name", cell: (a) => (isManagedPackage(a.packageName) ? PACKAGE_LABELS[a.packageName] : a.packageName) },
+    { header: "Package", cell: (a) => a.packageName },
+    { header: "Application Version", cell: (a) => a.versionName },
+  ],
+  ctx.store.devices.apps(device.id),
+  "The device has reported no apps yet.",
+)}`,
+    }),
+  );
+
+  for (const name of Object.keys(ACTIONS) as ActionName[]) {
+    const action = ACTIONS[name];
+    devicePage(`/${name}`, (device, session) =>
+      page({
+        title: `${action.label} - ${device.deviceName}`,
+        section: "devices",
+        session,
+        crumbs: crumbs({ label: device.deviceName, href: `${DEVICES}/${device.id}` }, { label: action.label }),
+        body: html`<h1>${action.label}</h1>
+${confirmation(session, `${action.question} ${device.deviceName}?`, action.detail, `${DEVICES}/${device.id}/${name}`, `${DEVICES}/${device.id}`)}`,
+      }),
+    );
+
+    app.post<{ Params: { id: string } }>(`${DEVICES}/:id/${name}`, async (request, reply) => {
+      const session = sessionOf(request);
+      const id = request.params.id;
+      const result = attempt(() => (name === "wipe" ? devices.wipe(id) : devices.delete(id)));
+      if (!result.ok) return sendPage(reply, gone(session, id), 404);
+      activity.record(id, `${action.label} requested`, 204);
+      return reply.redirect(name === "wipe" ? `${DEVICES}/${id}?done=wipe` : `${DEVICES}?done=delete`, 303);
+    });
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * Devices > Enrollment > Android > Android Open Source Project (AOSP) > Corporate-owned,
+ * user-associated devices: the profile list, the Create profile wizard (Basics, Scope tags,
+ * Review + create), a profile's page, and its Token (QR code, Export, Replace token, Revoke
+ * token). Profiles are made and changed by the ProfileService, so the wizard refuses exactly
+ * what the admin API refuses, with the same message.
+ */
+import type { FastifyInstance } from "fastify";
+import { fileName } from "../../routes/sim/sim.js";
+import { addYears, DEFAULT_TOKEN_VALIDITY_MS, USER_ASSOCIATED, type ProfileInput } from "../../services/profiles.js";
+import type { ProfileRecord, WifiSecurityType } from "../../store/profiles.js";
+import { dateInputValue, html, when, type Html, type Interpolation } from "../html.js";
+import { field, type FormBody } from "../form.js";
+import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
+import type { Session } from "../session.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
+import { attempt, commandBar, properties, queryText, table } from "./common.js";
+
+export const ENROLLMENT = "/devices/enrollment";
+export const AOSP_USER_ASSOCIATED = `${ENROLLMENT}/android/aosp/corporate-owned-user-associated`;
+const DAY_MS = 86_400_000;
+
+const WIFI_TYPES: { value: WifiSecurityType; label: string }[] = [
+  { value: "none", label: "Open (no authentication)" },
+  { value: "wep", label: "WEP Pre-shared key" },
+  { value: "wpa", label: "WPA Pre-shared key" },
+];
+const wifiTypeLabel = (value: string) => WIFI_TYPES.find((t) => t.value === value)?.label ?? value;
+const enabled = (on: boolean) => (on ? "Enabled" : "Disabled");
+
+const STEPS = [
+  { id: "basics", label: "Basics" },
+  { id: "scope", label: "Scope tags" },
+  { id: "review", label: "Review + create" },
+] as const;
+type Step = (typeof STEPS)[number]["id"];
+
+/** The wizard's fields, as the form carries them from step to step. */
+interface Draft {
+  displayName: string;
+  description: string;
+  expiry: string;
+  wifiSsid: string;
+  wifiHidden: boolean;
+  wifiType: string;
+  wifiPassword: string;
+  teams: boolean;
+}
+
+const crumbsTo = (...more: Crumb[]): Crumb[] => [
+  { label: "Home", href: "/" },
+  { label: "Devices", href: "/devices" },
+  { label: "Enrollment", href: ENROLLMENT },
+  ...more,
+];
+const listCrumb: Crumb = { label: "Corporate-owned, user-associated devices", href: AOSP_USER_ASSOCIATED };
+
+/**
+ * The time a date picked in the console stands for: that day at the current time of day (UTC),
+ * i.e. a whole number of days from now. Today is then "now" (refused: not in the future) and the
+ * date 65 years ahead is exactly the limit (allowed), as a person reading the dates expects.
+ */
+function pickedDateTime(date: string, now: number): string {
+  const day = Date.parse(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !Number.isFinite(day)) return date;
+  return new Date(day + (now % DAY_MS)).toISOString();
+}
+
+function draftOf(form: FormBody | undefined, now: number): Draft {
+  return {
+    displayName: field(form, "displayName"),
+    description: field(form, "description"),
+    expiry: field(form, "expiry") || dateInputValue(now + DEFAULT_TOKEN_VALIDITY_MS),
+    wifiSsid: field(form, "wifiSsid"),
+    wifiHidden: field(form, "wifiHidden") === "enabled",
+    wifiType: field(form, "wifiType") || "none",
+    wifiPassword: field(form, "wifiPassword"),
+    teams: field(form, "teams") === "enabled",
+  };
+}
+
+function profileInput(draft: Draft, now: number): ProfileInput {
+  return {
+    displayName: draft.displayName,
+    description: draft.description,
+    enrollmentMode: USER_ASSOCIATED,
+    tokenExpirationDateTime: pickedDateTime(draft.expiry, now),
+    wifiSsid: draft.wifiSsid,
+    wifiHidden: draft.wifiHidden,
+    wifiSecurityType: draft.wifiType as WifiSecurityType,
+    // The key belongs to WEP and WPA only; one typed before switching to Open is dropped.
+    ...(draft.wifiType === "none" ? {} : { wifiPassword: draft.wifiPassword }),
+    isTeamsDeviceProfile: draft.teams,
+    roleScopeTagIds: ["0"],
+  };
+}
+
+/** Which Basics field a refusal of the service is about (it names the property). */
+function fieldOfMessage(message: string): keyof Draft | null {
+  if (message.includes("displayName")) return "displayName";
+  if (message.includes("tokenExpirationDateTime")) return "expiry";
+  if (message.includes("wifiSsid")) return "wifiSsid";
+  if (message.includes("wifiPassword")) return "wifiPassword";
+  if (message.includes("Microsoft Teams")) return "teams";
+  return null;
+}
+
+export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps): void {
+  const { profiles, ctx } = services;
+
+  /** A profile of the kind these pages show, or null (wrong id, or a userless profile). */
+  const profileOr404 = (id: string): ProfileRecord | null => {
+    const found = attempt(() => profiles.get(id));
+    return found.ok && found.value.enrollmentMode === USER_ASSOCIATED ? found.value : null;
+  };
+  const notFound = (session: Session) =>
+    page({
+      title: "Profile not found",
+      section: "devices",
+      session,
+      crumbs: crumbsTo(listCrumb),
+      body: html`<h1>Profile not found</h1><p>There is no such enrollment profile; it may have been deleted. <a href="${AOSP_USER_ASSOCIATED}">Back to the profiles</a>.</p>`,
+    });
+
+  /**
+   * The service's verdict on a draft without keeping anything: the profile is created inside a
+   * transaction that is then rolled back. So "Next" on Basics refuses exactly what Create would.
+   */
+  const DRY_RUN = Symbol("dry run");
+  const check = (input: ProfileInput): string | null => {
+    const result = attempt(() => {
+      try {
+        ctx.store.transaction(() => {
+          profiles.create(input);
+          throw DRY_RUN;
+        });
+      } catch (error) {
+        if (error !== DRY_RUN) throw error;
+      }
+    });
+    return result.ok ? null : result.message;
+  };
+
+  app.get(ENROLLMENT, async (request, reply) =>
+    sendPage(
+      reply,
+      page({
+        title: "Enrollment",
+        section: "devices",
+        session: sessionOf(request),
+        crumbs: [...crumbsTo().slice(0, 2), { label: "Enrollment" }],
+        body: html`<h1>Device enrollment</h1>
+<nav class="tabs" aria-label="Platform"><ul><li><a href="${ENROLLMENT}" aria-current="page">Android</a></li></ul></nav>
+<section aria-labelledby="aosp-heading" class="card">
+  <h2 id="aosp-heading">Android Open Source Project (AOSP)</h2>
+  <p>Enrollment profiles for corporate-owned devices built on AOSP, without Google Mobile Services.</p>
+  <ul class="link-list">
+    <li><a href="${AOSP_USER_ASSOCIATED}">Corporate-owned, user-associated devices</a>
+      <span class="hint">Devices used by one person, exclusively for work.</span></li>
+  </ul>
+</section>`,
+      }),
+    ),
+  );
+
+  app.get(AOSP_USER_ASSOCIATED, async (request, reply) => {
+    const list = profiles.list().filter((p) => p.enrollmentMode === USER_ASSOCIATED).map((p) => profiles.view(p));
+    return sendPage(
+      reply,
+      page({
+        title: "Corporate-owned, user-associated devices",
+        section: "devices",
+        session: sessionOf(request),
+        crumbs: crumbsTo({ label: "Corporate-owned, user-associated devices" }),
+        body: html`<h1>Android (AOSP) | Corporate-owned, user-associated devices</h1>
+${commandBar("Profiles", html`<a class="button primary" href="${AOSP_USER_ASSOCIATED}/create">Create profile</a>`)}
+${table(
+  "Enrollment profiles",
+  [
+    { header: "Name", cell: (v) => html`<a href="${AOSP_USER_ASSOCIATED}/${v.profile.id}">${v.profile.displayName}</a>` },
+    { header: "Description", cell: (v) => v.profile.description },
+    { header: "Token expiration date", cell: (v) => when(v.token.expires) },
+    { header: "Enrolled devices", cell: (v) => v.enrolledDeviceCount },
+    { header: "Created", cell: (v) => when(v.profile.created) },
+  ],
+  list,
+  "No profiles yet. Select Create profile to make one.",
+)}`,
+      }),
+    );
+  });
+
+  const wizard = (session: Session, step: Step, draft: Draft, error?: string): string => {
+    const errorField = error ? fieldOfMessage(error) : null;
+    const invalid = (name: keyof Draft): Interpolation =>
+      errorField === name ? html` aria-invalid="true" aria-describedby="${name}-error"` : "";
+    const fieldError = (name: keyof Draft): Interpolation =>
+      errorField === name ? html`<p class="field-error" id="${name}-error">${error}</p>` : "";
+    const now = ctx.now();
+    const carried = (names: (keyof Draft)[]): Html[] =>
+      names.map((name) => {
+        const value = draft[name];
+        const text = typeof value === "boolean" ? (value ? "enabled" : "disabled") : value;
+        return html`<input type="hidden" name="${name}" value="${text}">`;
+      });
+    const all: (keyof Draft)[] = ["displayName", "description", "expiry", "wifiSsid", "wifiHidden", "wifiType", "wifiPassword", "teams"];
+    const radios = (name: "wifiHidden" | "teams", legend: string, hint: string) => html`<fieldset class="field"${invalid(name)}>
+  <legend>${legend}</legend>
+  <p class="hint" id="${name}-hint">${hint}</p>
+  <div class="segmented">
+    <input type="radio" id="${name}-disabled" name="${name}" value="disabled"${draft[name] ? "" : html` checked`}><label for="${name}-disabled">Disabled</label>
+    <input type="radio" id="${name}-enabled" name="${name}" value="enabled"${draft[name] ? html` checked` : ""}><label for="${name}-enabled">Enabled</label>
+  </div>
+  ${fieldError(name)}
+</fieldset>`;
+
+    let content: Html;
+    if (step === "basics") {
+      content = html`<h2>Basics</h2>
+<div class="field"><label for="displayName">Name <span class="required" aria-hidden="true">*</span></label>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="200"${invalid("displayName")}>
+  <p class="hint">Note the name: the dynamic device group's rule uses it.</p>${fieldError("displayName")}</div>
+<div class="field"><label for="description">Description</label>
+  <textarea id="description" name="description" rows="3" maxlength="1500">${draft.description}</textarea></div>
+<div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
+  <input id="expiry" name="expiry" type="date" value="${draft.expiry}" min="${dateInputValue(now)}" max="${dateInputValue(addYears(now, 65))}" required aria-describedby="expiry-hint"${invalid("expiry")}>
+  <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${fieldError("expiry")}</div>
+<div class="field"><label for="wifiSsid">SSID</label>
+  <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}" maxlength="64" aria-describedby="wifiSsid-hint"${invalid("wifiSsid")}>
+  <p class="hint" id="wifiSsid-hint">The network devices join during setup. Needed when a device cannot join a network by itself.</p>${fieldError("wifiSsid")}</div>
+${radios("wifiHidden", "Hidden network", "Disabled: the network broadcasts its SSID.")}
+<div class="field"><label for="wifiType">Wi-Fi type</label>
+  <select id="wifiType" name="wifiType">${WIFI_TYPES.map(
+    (t) => html`<option value="${t.value}"${t.value === draft.wifiType ? html` selected` : ""}>${t.label}</option>`,
+  )}</select></div>
+<div class="field psk"><label for="wifiPassword">Pre-shared key</label>
+  <input id="wifiPassword" name="wifiPassword" value="${draft.wifiPassword}" autocomplete="off" aria-describedby="wifiPassword-hint"${invalid("wifiPassword")}>
+  <p class="hint" id="wifiPassword-hint">For WEP and WPA: the key that authenticates with the network. The QR code carries it in plain text.</p>${fieldError("wifiPassword")}</div>
+${radios("teams", "For Microsoft Teams devices (preview)", "Enable only for Microsoft Teams Android devices; one such profile per tenant.")}
+${carried([])}`;
+    } else if (step === "scope") {
+      content = html`<h2>Scope tags</h2>
+<p>Scope tags decide which admins see this profile. This tenant has one scope tag, which the profile gets.</p>
+${table("Scope tags", [{ header: "Name", cell: (name: string) => name }, { header: "ID", cell: () => "0" }], ["Default"], "")}
+${carried(all)}`;
+    } else {
+      content = html`<h2>Review + create</h2>
+<h3>Basics</h3>
+${properties([
+  ["Name", draft.displayName],
+  ["Description", draft.description || "—"],
+  ["Platform", "Android (AOSP)"],
+  ["Token expiration date", draft.expiry],
+  ["SSID", draft.wifiSsid || "—"],
+  ["Hidden network", enabled(draft.wifiHidden)],
+  ["Wi-Fi type", wifiTypeLabel(draft.wifiType)],
+  ...(draft.wifiType === "none" ? [] : ([["Pre-shared key", "••••••••"]] as [string, string][])),
+  ["For Microsoft Teams devices (preview)", enabled(draft.teams)],
+])}
+<h3>Scope tags</h3>
+${properties([["Scope tags", "Default"]])}
+${carried(all)}`;
+    }
+    const index = STEPS.findIndex((s) => s.id === step);
+    return page({
+      title: `Create profile - ${STEPS[index]!.label}`,
+      section: "devices",
+      session,
+      crumbs: crumbsTo(listCrumb, { label: "Create profile" }),
+      body: html`<h1>Create profile</h1>
+<p class="subtitle">Android (AOSP) · Corporate-owned, user-associated devices</p>
+<ol class="wizard-steps">${STEPS.map(
+        (s, i) => html`<li class="${i < index ? "done" : ""}"${i === index ? html` aria-current="step"` : ""}>${s.label}</li>`,
+      )}</ol>
+${errorSummary(error)}
+${postForm(
+  session,
+  `${AOSP_USER_ASSOCIATED}/create`,
+  html`<input type="hidden" name="step" value="${step}">
+${content}
+<div class="wizard-buttons">
+  ${index > 0 ? html`<button type="submit" name="go" value="previous" formnovalidate>Previous</button>` : ""}
+  ${
+    step === "review"
+      ? html`<button type="submit" name="go" value="create" class="primary">Create</button>`
+      : html`<button type="submit" name="go" value="next" class="primary">Next</button>`
+  }
+  <a class="button" href="${AOSP_USER_ASSOCIATED}">Cancel</a>
+</div>`,
+  "wizard",
+)}`,
+    });
+  };
+
+  app.get(`${AOSP_USER_ASSOCIATED}/create`, async (request, reply) =>
+    sendPage(reply, wizard(sessionOf(request), "basics", draftOf(undefined, ctx.now()))),
+  );
+
+  app.post<{ Body: FormBody }>(`${AOSP_USER_ASSOCIATED}/create`, async (request, reply) => {
+    const session = sessionOf(request);
+    const now = ctx.now();
+    const draft = draftOf(request.body, now);
+    const step = STEPS.find((s) => s.id === field(request.body, "step"))?.id ?? "basics";
+    const go = field(request.body, "go");
+    const index = STEPS.findIndex((s) => s.id === step);
+    if (go === "previous") return sendPage(reply, wizard(session, STEPS[Math.max(0, index - 1)]!.id, draft));
+    if (go === "create") {
+      const created = attempt(() => profiles.create(profileInput(draft, now)));
+      if (!created.ok) return sendPage(reply, wizard(session, "basics", draft, created.message), 400);
+      return reply.redirect(`${AOSP_USER_ASSOCIATED}/${created.value.id}?done=created`, 303);
+    }
+    if (step === "basics") {
+      const refusal = check(profileInput(draft, now));
+      if (refusal) return sendPage(reply, wizard(session, "basics", draft, refusal), 400);
+    }
+    return sendPage(reply, wizard(session, STEPS[Math.min(STEPS.length - 1, index + 1)]!.id, draft));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(`${AOSP_USER_ASSOCIATED}/:id`, async (request, reply) => {
+    const session = sessionOf(request);
+    const profile = profileOr404(request.params.id);
+    if (!profile) return sendPage(reply, notFound(session), 404);
+    const view = profiles.view(profile);
+    const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
+    return sendPage(
+      reply,
+      page({
+        title: profile.displayName,
+        section: "devices",
+        session,
+        crumbs: crumbsTo(listCrumb, { label: profile.displayName }),
+        body: html`<h1>${profile.displayName}</h1>
+<p class="subtitle">Android (AOSP) enrollment profile · Corporate-owned, user-associated devices</p>
+${notice(queryText(request.query.done) === "created" ? "Profile created. Select Token to show its QR code." : undefined)}
+${commandBar("Profile", html`<a class="button primary" href="${base}/token">Token</a><a class="button" href="${base}/export" download>Export</a>`)}
+<h2>Overview</h2>
+${properties([
+  ["Name", profile.displayName],
+  ["Description", profile.description || "—"],
+  ["Platform", "Android (AOSP)"],
+  ["Token expiration date", when(view.token.expires)],
+  ["Enrolled devices", view.enrolledDeviceCount],
+  ["SSID", profile.wifiSsid || "—"],
+  ["Hidden network", enabled(profile.wifiHidden)],
+  ["Wi-Fi type", wifiTypeLabel(profile.wifiSecurityType)],
+  ["For Microsoft Teams devices (preview)", enabled(profile.isTeamsDeviceProfile)],
+  ["Scope tags", profile.roleScopeTagIds.map((id) => (id === "0" ? "Default" : id)).join(", ")],
+  ["Created", when(profile.created)],
+  ["Last modified", when(profile.modified)],
+])}`,
+      }),
+    );
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(`${AOSP_USER_ASSOCIATED}/:id/token`, async (request, reply) => {
+    const session = sessionOf(request);
+    const profile = profileOr404(request.params.id);
+    if (!profile) return sendPage(reply, notFound(session), 404);
+    const { token } = profiles.view(profile);
+    const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
+    const usable = token.state === "active" && token.expires > ctx.now();
+    const done = { replaced: "Token replaced. Devices now enroll with the new QR code; enrolled devices are not affected.", revoked: "Token revoked. Devices can no longer enroll with it; enrolled devices are not affected." }[queryText(request.query.done)];
+    return sendPage(
+      reply,
+      page({
+        title: `Token - ${profile.displayName}`,
+        section: "devices",
+        session,
+        crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: base }, { label: "Token" }),
+        body: html`<h1>Token</h1>
+<p class="subtitle">${profile.displayName}</p>
+${notice(done)}
+${commandBar(
+  "Token",
+  html`<a class="button" href="${base}/token/replace">Replace token</a><a class="button" href="${base}/token/revoke">Revoke token</a><a class="button" href="${base}/export" download>Export</a>`,
+)}
+${properties([
+  ["Token expiration date", when(token.expires)],
+  ["Status", usable ? "Active" : token.state === "revoked" ? `Revoked ${when(token.expires)}` : "Expired"],
+  ["Enrollments with this token", token.usageCount],
+])}
+${
+  usable
+    ? html`<figure class="qr"><img src="${base}/qr.png" alt="Enrollment token QR code for ${profile.displayName}" width="448" height="448">
+<figcaption>Scan this code on the device's welcome screen (tap six times to open the scanner). It holds the Wi-Fi key in plain text.</figcaption></figure>`
+    : html`<p class="warning" role="status">This token can no longer enroll devices. Select Replace token to issue a new one.</p>`
+}`,
+      }),
+    );
+  });
+
+  app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/qr.png`, async (request, reply) => {
+    const profile = profileOr404(request.params.id);
+    if (!profile) return reply.code(404).type("text/plain; charset=utf-8").send("no such profile\n");
+    return reply.type("image/png").send(await profiles.qrPng(profiles.view(profile)));
+  });
+
+  app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/export`, async (request, reply) => {
+    const profile = profileOr404(request.params.id);
+    if (!profile) return reply.code(404).type("text/plain; charset=utf-8").send("no such profile\n");
+    return reply
+      .type("application/json; charset=utf-8")
+      .header("Content-Disposition", `attachment; filename="${fileName(profile.displayName, "json")}"`)
+      .send(JSON.stringify(profiles.view(profile).payload, null, 2));
+  });
+
+  const replaceForm = (session: Session, profile: ProfileRecord, expiry: string, error?: string) =>
+    page({
+      title: `Replace token - ${profile.displayName}`,
+      section: "devices",
+      session,
+      crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: `${AOSP_USER_ASSOCIATED}/${profile.id}` }, { label: "Replace token" }),
+      body: html`<h1>Replace token</h1>
+<p>A new token replaces the current one, which stops working at once. Devices already enrolled are not affected.</p>
+${errorSummary(error)}
+${postForm(
+  session,
+  `${AOSP_USER_ASSOCIATED}/${profile.id}/token/replace`,
+  html`<div class="field"><label for="expiry">Token expiration date</label>
+  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now())}" max="${dateInputValue(addYears(ctx.now(), 65))}" required aria-describedby="expiry-hint"${error ? html` aria-invalid="true"` : ""}>
+  <p class="hint" id="expiry-hint">Up to 65 years in the future.</p></div>
+<div class="wizard-buttons"><button type="submit" class="primary">OK</button><a class="button" href="${AOSP_USER_ASSOCIATED}/${profile.id}/token">Cancel</a></div>`,
+)}`,
+    });
+
+  app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/token/replace`, async (request, reply) => {
+    const session = sessionOf(request);
+    const profile = profileOr404(request.params.id);
+    if (!profile) return sendPage(reply, notFound(session), 404);
+    return sendPage(reply, replaceForm(session, profile, dateInputValue(ctx.now() + DEFAULT_TOKEN_VALIDITY_MS)));
+  });
+
+  app.post<{ Params: { id: string }; Body: FormBody }>(`${AOSP_USER_ASSOCIATED}/:id/token/replace`, async (request, reply) => {
+    const session = sessionOf(request);
+    const profile = profileOr404(request.params.id);
+    if (!profile) return sendPage(reply, notFound(session), 404);
+    const expiry = field(request.body, "expiry");
+    const now = ctx.now();
+    const at = Date.parse(pickedDateTime(expiry, now));
+    // createToken takes a validity in seconds; a date that is not one gets the service's own refusal.
+    const seconds = Number.isFinite(at) ? Math.round((at - now) / 1000) : Number.NaN;
+    const replaced = attempt(() => profiles.createToken(profile.id, seconds));
+    if (!replaced.ok) return sendPage(reply, replaceForm(session, profile, expiry, replaced.message), 400);
+    return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=replaced`, 303);
+  });
+
+  app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/token/revoke`, async (request, reply) => {
+    const session = sessionOf(request);
+    const profile = profileOr404(request.params.id);
+    if (!profile) return sendPage(reply, notFound(session), 404);
+    const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
+    return sendPage(
+      reply,
+      page({
+        title: `Revoke token - ${profile.displayName}`,
+        section: "devices",
+        session,
+        crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: base }, { label: "Revoke token" }),
+        body: html`<h1>Revoke token</h1>
+${confirmation(
+  session,
+  `Are you sure you want to revoke the token of ${profile.displayName}?`,
+  "The token expires at once and no device can enroll with it. Devices already enrolled are not affected.",
+  `${base}/token/revoke`,
+  `${base}/token`,
+)}`,
+      }),
+    );
+  });
+
+  app.post<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/token/revoke`, async (request, reply) => {
+    const session = sessionOf(request);
+    const profile = profileOr404(request.params.id);
+    if (!profile) return sendPage(reply, notFound(session), 404);
+    profiles.revokeToken(profile.id);
+    return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=revoked`, 303);
+  });
+}

@@ -1,0 +1,217 @@
+/**
+ * Groups > All groups > New group: a security group with assigned or dynamic device membership.
+ * The dynamic query has the simple rule builder (property, operator, value: e.g.
+ * enrollmentProfileName Equals "Factory 1 devices") and the rule syntax box; the rule is checked
+ * by the service's own parser as it is typed (htmx, GET /groups/rule-check) and on Create, and
+ * its errors are shown in place, with line and column.
+ */
+import type { FastifyInstance } from "fastify";
+import { DYNAMIC } from "../../services/groups.js";
+import { MembershipRuleError, parseMembershipRule } from "../../membership-rule/index.js";
+import type { GroupRecord } from "../../store/groups.js";
+import { html, when, type Html } from "../html.js";
+import { field, type FormBody } from "../form.js";
+import { errorSummary, page, postForm, type Crumb } from "../layout.js";
+import type { Session } from "../session.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
+import { attempt, commandBar, properties, queryText, table } from "./common.js";
+
+const GROUPS = "/groups";
+
+/** The simple rule builder's choices: device properties an AOSP enrollment sets, and operators. */
+const RULE_PROPERTIES = ["enrollmentProfileName", "deviceModel", "deviceManufacturer", "deviceOSType", "deviceOSVersion", "displayName"];
+const RULE_OPERATORS = [
+  { value: "-eq", label: "Equals" },
+  { value: "-ne", label: "Not Equals" },
+  { value: "-startsWith", label: "Starts With" },
+  { value: "-contains", label: "Contains" },
+];
+
+interface GroupDraft {
+  displayName: string;
+  description: string;
+  membershipType: "assigned" | "dynamicDevice";
+  property: string;
+  operator: string;
+  value: string;
+  rule: string;
+}
+
+/** A double-quoted rule string: a backtick escapes a quote or a backtick inside it. */
+function quoted(value: string): string {
+  return `"${value.replace(/[`"]/g, (c) => `\`${c}`)}"`;
+}
+
+/** The rule the group gets: the rule syntax box when filled, else the simple rule. */
+function ruleOf(draft: GroupDraft): string {
+  if (draft.rule.trim() !== "") return draft.rule;
+  if (draft.value === "") return "";
+  return `(device.${draft.property} ${draft.operator} ${quoted(draft.value)})`;
+}
+
+/** The parser's verdict on a rule, as the fragment shown under the rule box. */
+function ruleVerdict(rule: string): Html {
+  if (rule.trim() === "") return html`<div id="rule-check" class="hint" role="status">Fill in the simple rule or write the rule syntax.</div>`;
+  try {
+    parseMembershipRule(rule);
+    return html`<div id="rule-check" class="rule-ok" role="status">The rule syntax is valid.</div>`;
+  } catch (error) {
+    if (!(error instanceof MembershipRuleError)) throw error;
+    return html`<div id="rule-check" class="field-error" role="status">Line ${error.line}, column ${error.column}: ${error.message}
+<span class="hint">Expected ${error.expected}.</span></div>`;
+  }
+}
+
+export function groupPages(app: FastifyInstance, { services }: ConsoleDeps): void {
+  const { groups, ctx } = services;
+  const crumbs = (...more: Crumb[]): Crumb[] => [{ label: "Home", href: "/" }, { label: "Groups", href: GROUPS }, ...more];
+
+  app.get(GROUPS, async (request, reply) =>
+    sendPage(
+      reply,
+      page({
+        title: "All groups",
+        section: "groups",
+        session: sessionOf(request),
+        crumbs: crumbs({ label: "All groups" }),
+        body: html`<h1>Groups | All groups</h1>
+${commandBar("Groups", html`<a class="button primary" href="${GROUPS}/new">New group</a>`)}
+${table(
+  "All groups",
+  [
+    { header: "Name", cell: (g: GroupRecord) => html`<a href="${GROUPS}/${g.id}">${g.displayName}</a>` },
+    { header: "Group type", cell: (g) => (g.securityEnabled ? "Security" : "Microsoft 365") },
+    { header: "Membership type", cell: (g) => (g.groupTypes.includes(DYNAMIC) ? "Dynamic" : "Assigned") },
+    { header: "Members", cell: (g) => ctx.store.groups.members(g.id).length },
+    { header: "Created", cell: (g) => when(g.created) },
+  ],
+  groups.list(),
+  "No groups yet. Select New group to make one.",
+)}`,
+      }),
+    ),
+  );
+
+  const newGroupForm = (session: Session, draft: GroupDraft, error?: string): string => {
+    const rule = ruleOf(draft);
+    const isRuleError = error?.startsWith("Invalid membershipRule") ?? false;
+    return page({
+      title: "New group",
+      section: "groups",
+      session,
+      crumbs: crumbs({ label: "New group" }),
+      body: html`<h1>New group</h1>
+${errorSummary(error)}
+${postForm(
+  session,
+  `${GROUPS}/new`,
+  html`<div class="field"><label for="groupType">Group type</label>
+  <select id="groupType" name="groupType"><option value="security" selected>Security</option></select></div>
+<div class="field"><label for="displayName">Group name <span class="required" aria-hidden="true">*</span></label>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="256" placeholder="e.g. Factory 1 devices"></div>
+<div class="field"><label for="description">Group description</label>
+  <textarea id="description" name="description" rows="2">${draft.description}</textarea></div>
+<div class="field"><label for="membershipType">Membership type</label>
+  <select id="membershipType" name="membershipType">
+    <option value="assigned"${draft.membershipType === "assigned" ? html` selected` : ""}>Assigned</option>
+    <option value="dynamicDevice"${draft.membershipType === "dynamicDevice" ? html` selected` : ""}>Dynamic device</option>
+  </select></div>
+<fieldset class="dynamic-query">
+  <legend>Dynamic membership rules</legend>
+  <p class="hint">For a Dynamic device group. The rule syntax box, when filled, replaces the simple rule.</p>
+  <fieldset class="simple-rule"><legend>Simple rule: add devices where</legend>
+    <div class="rule-row">
+      <div class="field"><label for="property">Property</label>
+        <select id="property" name="property">${RULE_PROPERTIES.map((p) => html`<option${p === draft.property ? html` selected` : ""}>${p}</option>`)}</select></div>
+      <div class="field"><label for="operator">Operator</label>
+        <select id="operator" name="operator">${RULE_OPERATORS.map(
+          (o) => html`<option value="${o.value}"${o.value === draft.operator ? html` selected` : ""}>${o.label}</option>`,
+        )}</select></div>
+      <div class="field"><label for="value">Value</label>
+        <input id="value" name="value" value="${draft.value}" placeholder="the enrollment profile name"></div>
+    </div>
+  </fieldset>
+  <div class="field"><label for="membershipRule">Rule syntax</label>
+    <textarea id="membershipRule" name="rule" rows="4" spellcheck="false" class="code" aria-describedby="rule-check"
+      hx-get="${GROUPS}/rule-check" hx-trigger="input changed delay:300ms" hx-target="#rule-check" hx-swap="outerHTML"${isRuleError ? html` aria-invalid="true"` : ""}>${draft.rule}</textarea>
+    ${ruleVerdict(rule)}
+  </div>
+</fieldset>
+<div class="wizard-buttons"><button type="submit" class="primary">Create</button><a class="button" href="${GROUPS}">Cancel</a></div>`,
+  "group-form",
+)}`,
+    });
+  };
+
+  const draftOf = (form: FormBody | undefined): GroupDraft => ({
+    displayName: field(form, "displayName"),
+    description: field(form, "description"),
+    membershipType: field(form, "membershipType") === "assigned" ? "assigned" : "dynamicDevice",
+    property: RULE_PROPERTIES.includes(field(form, "property")) ? field(form, "property") : "enrollmentProfileName",
+    operator: RULE_OPERATORS.some((o) => o.value === field(form, "operator")) ? field(form, "operator") : "-eq",
+    value: field(form, "value"),
+    rule: field(form, "rule"),
+  });
+
+  app.get(`${GROUPS}/new`, async (request, reply) => sendPage(reply, newGroupForm(sessionOf(request), draftOf(undefined))));
+
+  app.get<{ Querystring: { rule?: string } }>(`${GROUPS}/rule-check`, async (request, reply) =>
+    reply.type("text/html; charset=utf-8").send(ruleVerdict(queryText(request.query.rule)).text),
+  );
+
+  app.post<{ Body: FormBody }>(`${GROUPS}/new`, async (request, reply) => {
+    const session = sessionOf(request);
+    const draft = draftOf(request.body);
+    const dynamic = draft.membershipType === "dynamicDevice";
+    const created = attempt(() =>
+      groups.create({
+        displayName: draft.displayName,
+        description: draft.description || null,
+        securityEnabled: true,
+        mailEnabled: false,
+        groupTypes: dynamic ? [DYNAMIC] : [],
+        membershipRule: dynamic ? ruleOf(draft) : null,
+      }),
+    );
+    if (!created.ok) return sendPage(reply, newGroupForm(session, draft, created.message), 400);
+    return reply.redirect(`${GROUPS}/${created.value.id}`, 303);
+  });
+
+  app.get<{ Params: { id: string } }>(`${GROUPS}/:id`, async (request, reply) => {
+    const session = sessionOf(request);
+    const found = attempt(() => groups.get(request.params.id));
+    if (!found.ok) {
+      return sendPage(reply, page({ title: "Group not found", section: "groups", session, crumbs: crumbs(), body: html`<h1>Group not found</h1><p><a href="${GROUPS}">All groups</a></p>` }), 404);
+    }
+    const group = found.value;
+    const members = ctx.store.groups.members(group.id);
+    const name = (id: string, type: string) =>
+      type === "device" ? (ctx.store.devices.get(id)?.deviceName ?? id) : (ctx.store.users.get(id)?.userPrincipalName ?? id);
+    return sendPage(
+      reply,
+      page({
+        title: group.displayName,
+        section: "groups",
+        session,
+        crumbs: crumbs({ label: group.displayName }),
+        body: html`<h1>${group.displayName}</h1>
+${properties([
+  ["Group type", group.securityEnabled ? "Security" : "Microsoft 365"],
+  ["Membership type", group.groupTypes.includes(DYNAMIC) ? "Dynamic device" : "Assigned"],
+  ["Description", group.description ?? "—"],
+  ["Dynamic membership rule", group.membershipRule ? html`<code>${group.membershipRule}</code>` : "—"],
+  ["Created", when(group.created)],
+])}
+${table(
+  "Members",
+  [
+    { header: "Name", cell: (m) => name(m.memberId, m.memberType) },
+    { header: "Type", cell: (m) => (m.memberType === "device" ? "Device" : "User") },
+  ],
+  members,
+  "No members yet. Devices that match the rule join when they enroll.",
+)}`,
+      }),
+    );
+  });
+}

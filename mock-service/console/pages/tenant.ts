@@ -1,0 +1,197 @@
+/**
+ * Tenant set-up, the seed's prerequisites: Users (create a user, assign licences: a user signs in
+ * on a device only with a licence that includes Intune), Tenant administration (the tenant and
+ * its subscriptions), and Troubleshooting + support (pick a user, see the AOSP devices they
+ * enrolled). Users and licences go through the UserService, with its refusals shown in place.
+ */
+import type { FastifyInstance } from "fastify";
+import { findSku, SKUS } from "../../domain/licences.js";
+import type { UserRecord } from "../../store/users.js";
+import { html, when } from "../html.js";
+import { field, fields, type FormBody } from "../form.js";
+import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
+import type { Session } from "../session.js";
+import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
+import { attempt, attemptAsync, properties, queryText, table } from "./common.js";
+import { deviceColumns } from "./devices.js";
+
+const USERS = "/users";
+const home: Crumb = { label: "Home", href: "/" };
+
+const licenceNames = (user: UserRecord): string =>
+  user.licenses.map((id) => findSku(id)?.skuPartNumber ?? id).join(", ") || "None";
+
+export function tenantPages(app: FastifyInstance, { services }: ConsoleDeps): void {
+  const { users, ctx } = services;
+
+  const usersPage = (session: Session, done: string | undefined, error?: string, form?: FormBody): string =>
+    page({
+      title: "All users",
+      section: "users",
+      session,
+      crumbs: [home, { label: "Users" }],
+      body: html`<h1>Users | All users</h1>
+${notice(done)}
+${table(
+  "All users",
+  [
+    { header: "Display name", cell: (u: UserRecord) => html`<a href="${USERS}/${u.id}">${u.displayName}</a>` },
+    { header: "User principal name", cell: (u) => u.userPrincipalName },
+    { header: "Account enabled", cell: (u) => (u.accountEnabled ? "Yes" : "No") },
+    { header: "Licences", cell: licenceNames },
+  ],
+  users.list(),
+  "No users yet. Device users sign in during enrollment: create them here.",
+)}
+<section class="card" aria-labelledby="new-user">
+<h2 id="new-user">New user</h2>
+${errorSummary(error)}
+${postForm(
+  session,
+  USERS,
+  html`<div class="field"><label for="userDisplayName">Display name</label>
+  <input id="userDisplayName" name="displayName" value="${field(form, "displayName")}" required></div>
+<div class="field"><label for="upn">User principal name</label>
+  <input id="upn" name="userPrincipalName" value="${field(form, "userPrincipalName")}" required placeholder="alex@contoso.example"></div>
+<div class="field"><label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint">
+  <p class="hint" id="password-hint">8 to 256 characters with three of: lowercase, uppercase, digits, symbols.</p></div>
+<div class="field checkbox"><input id="licensed" name="licence" type="checkbox" value="${SKUS[0]!.skuId}" checked>
+  <label for="licensed">Assign ${SKUS[0]!.displayName} (${SKUS[0]!.skuPartNumber})</label></div>
+<button type="submit" class="primary">Create</button>`,
+)}
+</section>`,
+    });
+
+  app.get<{ Querystring: { done?: string } }>(USERS, async (request, reply) =>
+    sendPage(reply, usersPage(sessionOf(request), queryText(request.query.done) === "created" ? "User created." : undefined)),
+  );
+
+  app.post<{ Body: FormBody }>(USERS, async (request, reply) => {
+    const form = request.body;
+    const created = await attemptAsync(async () => {
+      const user = await users.create({
+        displayName: field(form, "displayName"),
+        userPrincipalName: field(form, "userPrincipalName"),
+        passwordProfile: { password: field(form, "password") },
+      });
+      const licences = fields(form, "licence");
+      return licences.length > 0 ? users.assignLicense(user.id, licences.map((skuId) => ({ skuId })), []) : user;
+    });
+    if (!created.ok) return sendPage(reply, usersPage(sessionOf(request), undefined, created.message, form), 400);
+    return reply.redirect(`${USERS}?done=created`, 303);
+  });
+
+  const userPage = (session: Session, user: UserRecord, done?: string, error?: string): string =>
+    page({
+      title: user.displayName,
+      section: "users",
+      session,
+      crumbs: [home, { label: "Users", href: USERS }, { label: user.displayName }],
+      body: html`<h1>${user.displayName}</h1>
+${notice(done)}
+${errorSummary(error)}
+${properties([
+  ["User principal name", user.userPrincipalName],
+  ["Account enabled", user.accountEnabled ? "Yes" : "No"],
+  ["Created", when(user.created)],
+])}
+<h2>Licences</h2>
+${postForm(
+  session,
+  `${USERS}/${user.id}/licences`,
+  html`<fieldset><legend>Licences assigned to ${user.displayName}</legend>
+${SKUS.map(
+  (sku) => html`<div class="field checkbox"><input type="checkbox" id="sku-${sku.skuId}" name="licence" value="${sku.skuId}"${user.licenses.includes(sku.skuId) ? html` checked` : ""}>
+<label for="sku-${sku.skuId}">${sku.displayName} (${sku.skuPartNumber})${sku.includesIntune ? "" : " — does not include Intune"}</label></div>`,
+)}
+</fieldset>
+<button type="submit" class="primary">Save</button>`,
+)}`,
+    });
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(`${USERS}/:id`, async (request, reply) => {
+    const session = sessionOf(request);
+    const found = attempt(() => users.get(request.params.id));
+    if (!found.ok) return sendPage(reply, page({ title: "User not found", section: "users", session, body: html`<h1>User not found</h1><p><a href="${USERS}">All users</a></p>` }), 404);
+    return sendPage(reply, userPage(session, found.value, queryText(request.query.done) === "licences" ? "Licences saved." : undefined));
+  });
+
+  app.post<{ Params: { id: string }; Body: FormBody }>(`${USERS}/:id/licences`, async (request, reply) => {
+    const session = sessionOf(request);
+    const found = attempt(() => users.get(request.params.id));
+    if (!found.ok) return sendPage(reply, page({ title: "User not found", section: "users", session, body: html`<h1>User not found</h1>` }), 404);
+    const wanted = fields(request.body, "licence");
+    const user = found.value;
+    const saved = attempt(() =>
+      users.assignLicense(
+        user.id,
+        wanted.filter((id) => !user.licenses.includes(id)).map((skuId) => ({ skuId })),
+        user.licenses.filter((id) => !wanted.includes(id)),
+      ),
+    );
+    if (!saved.ok) return sendPage(reply, userPage(session, user, undefined, saved.message), 400);
+    return reply.redirect(`${USERS}/${user.id}?done=licences`, 303);
+  });
+
+  app.get("/tenant-admin", async (request, reply) => {
+    const tenant = ctx.store.tenant.get();
+    const everyone = users.list();
+    return sendPage(
+      reply,
+      page({
+        title: "Tenant administration",
+        section: "tenant",
+        session: sessionOf(request),
+        crumbs: [home, { label: "Tenant administration" }],
+        body: html`<h1>Tenant administration | Tenant status</h1>
+${properties([
+  ["Tenant name", tenant.displayName],
+  ["Tenant ID", tenant.tenantId],
+  ["Created", when(tenant.created)],
+])}
+${table(
+  "Subscriptions (licences)",
+  [
+    { header: "Licence", cell: (sku: (typeof SKUS)[number]) => sku.displayName },
+    { header: "SKU", cell: (sku) => sku.skuPartNumber },
+    { header: "Includes Intune", cell: (sku) => (sku.includesIntune ? "Yes" : "No") },
+    { header: "Assigned users", cell: (sku) => everyone.filter((u) => u.licenses.includes(sku.skuId)).length },
+  ],
+  SKUS,
+  "",
+)}`,
+      }),
+    );
+  });
+
+  app.get<{ Querystring: { user?: string } }>("/troubleshooting", async (request, reply) => {
+    const everyone = users.list();
+    const picked = everyone.find((u) => u.id === queryText(request.query.user));
+    const theirs = picked ? ctx.store.devices.listVisible().filter((d) => d.userId === picked.id) : [];
+    return sendPage(
+      reply,
+      page({
+        title: "Troubleshooting + support",
+        section: "troubleshooting",
+        session: sessionOf(request),
+        crumbs: [home, { label: "Troubleshooting + support" }],
+        body: html`<h1>Troubleshooting + support</h1>
+<form method="get" action="/troubleshooting" class="inline-form">
+  <div class="field"><label for="user">User</label>
+  <select id="user" name="user" required><option value="">Select user</option>${everyone.map(
+    (u) => html`<option value="${u.id}"${u.id === picked?.id ? html` selected` : ""}>${u.displayName} (${u.userPrincipalName})</option>`,
+  )}</select></div>
+  <button type="submit" class="primary">Show devices</button>
+</form>
+${
+  picked
+    ? html`<h2>Android (AOSP) devices of ${picked.displayName}</h2>
+${properties([["User principal name", picked.userPrincipalName], ["Licences", licenceNames(picked)], ["Account enabled", picked.accountEnabled ? "Yes" : "No"]])}
+${table(`Devices enrolled by ${picked.userPrincipalName}`, deviceColumns, theirs, "This user has enrolled no AOSP devices.")}`
+    : ""
+}`,
+      }),
+    );
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * The console's doors, over HTTP as a browser or a forger would knock: sign-in sets an HttpOnly
+ * SameSite=Strict cookie (the token never appears in a URL), pages need that cookie, and every
+ * state change needs this console's Origin and the session's CSRF token. The APIs keep their
+ * bearer tokens: the console's cookie opens nothing there.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockService, type MockService } from "../../../mock-service/index.js";
+import { form, FORM, signIn } from "./support.js";
+
+const TOKEN = "console-test-admin-token";
+let service: MockService;
+let devicePath: string;
+
+beforeAll(async () => {
+  service = await startMockService({ adminToken: TOKEN });
+  devicePath = "/devices/00000000-0000-4000-8000-000000000000/wipe";
+});
+afterAll(() => service.close());
+
+describe("the console's sign-in", () => {
+  it("keeps the session in an HttpOnly, SameSite=Strict cookie and never puts the token in a URL", async () => {
+    const { setCookie, location, csrf } = await signIn(service);
+    expect(setCookie).toMatch(/^aospsim_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(setCookie).not.toContain(TOKEN);
+    expect(location).toBe("/devices");
+    expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("refuses a wrong token with the sign-in page again (401), and sets no cookie", async () => {
+    const response = await fetch(`${service.url}/signin`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": FORM, origin: service.url },
+      body: form({ token: "guess" }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(await response.text()).toContain("not this service&#39;s admin token");
+  });
+
+  it("sends a visitor without the cookie to the sign-in page, and only to a path of its own", async () => {
+    const page = await fetch(`${service.url}/devices?x=1`, { redirect: "manual" });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/signin?next=%2Fdevices%3Fx%3D1");
+    const offsite = await fetch(`${service.url}/signin?next=//evil.example/`);
+    expect(await offsite.text()).toContain('name="next" value="/"');
+  });
+
+  it("refuses a sign-in posted from another origin", async () => {
+    const response = await fetch(`${service.url}/signin`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": FORM, origin: "http://evil.example" },
+      body: form({ token: TOKEN }),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("state-changing console requests", () => {
+  it("are refused without the session cookie (401)", async () => {
+    const response = await fetch(`${service.url}${devicePath}`, {
+      method: "POST",
+      headers: { "content-type": FORM, origin: service.url },
+      body: form({ _csrf: "x" }),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it("are refused with a forged Origin, or with no Origin or Referer, even with the cookie and token (403)", async () => {
+    const { cookie, csrf } = await signIn(service);
+    const forged: Record<string, string>[] = [{ origin: "http://evil.example" }, { origin: "null" }, { referer: "http://evil.example/page" }, {}];
+    for (const headers of forged) {
+      const response = await fetch(`${service.url}${devicePath}`, {
+        method: "POST",
+        headers: { "content-type": FORM, cookie, ...headers },
+        body: form({ _csrf: csrf }),
+      });
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain("Origin is not this console");
+    }
+  });
+
+  it("are refused without the session's CSRF token (403)", async () => {
+    const { cookie } = await signIn(service);
+    for (const body of [form({}), form({ _csrf: "forged" })]) {
+      const response = await fetch(`${service.url}${devicePath}`, {
+        method: "POST",
+        headers: { "content-type": FORM, cookie, origin: service.url },
+        body,
+      });
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain("CSRF token");
+    }
+  });
+
+  it("go through with the cookie, this Origin and the token", async () => {
+    const { cookie, csrf } = await signIn(service);
+    const response = await fetch(`${service.url}${devicePath}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": FORM, cookie, origin: service.url },
+      body: form({ _csrf: csrf }),
+    });
+    // No such device: the console says so (its page), past every door.
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("Device not found");
+  });
+
+  it("end with sign-out: the old cookie opens nothing afterwards", async () => {
+    const { cookie, csrf } = await signIn(service);
+    const out = await fetch(`${service.url}/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": FORM, cookie, origin: service.url },
+      body: form({ _csrf: csrf }),
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toContain("Max-Age=0");
+    expect((await fetch(`${service.url}/devices`, { headers: { cookie }, redirect: "manual" })).status).toBe(303);
+  });
+});
+
+describe("the console's pages", () => {
+  it("carry a strict Content-Security-Policy: no inline scripts or styles, no eval, no framing", async () => {
+    const { cookie } = await signIn(service);
+    const response = await fetch(`${service.url}/`, { headers: { cookie } });
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const html = await response.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=|<style/);
+  });
+
+  it("refuse the live event stream without the cookie", async () => {
+    expect((await fetch(`${service.url}/events`)).status).toBe(401);
+  });
+
+  it("do not open the admin API: it still wants its bearer token", async () => {
+    const { cookie } = await signIn(service);
+    const response = await fetch(`${service.url}/beta/deviceManagement/managedDevices`, { headers: { cookie } });
+    expect(response.status).toBe(401);
+  });
+
+  it("stay out of the APIs' OpenAPI document", async () => {
+    const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((path) => path === "/" || path.startsWith("/devices") || path.startsWith("/signin"))).toEqual([]);
+  });
+});
