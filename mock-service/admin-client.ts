@@ -12,6 +12,9 @@ export { INTUNE_SKU_ID };
 
 export interface GraphList<T> {
   "@odata.context": string;
+  "@odata.count"?: number;
+  /** The next page, when there is one (the service pages every list). */
+  "@odata.nextLink"?: string;
   value: T[];
 }
 
@@ -144,6 +147,20 @@ export class AdminApiError extends Error {
   }
 }
 
+/** Retries of a throttled request before its 429 is thrown (Graph's SDKs also retry 3 times). */
+const MAX_RETRIES = 3;
+/** A longer Retry-After is not waited for: the 429 is thrown for the caller to decide. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** How long a 429 or 503 asks the client to wait (Retry-After in seconds), if it asks and it is reasonable. */
+function retryAfterMs(response: Response): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  const header = response.headers.get("retry-after");
+  const seconds = header !== null && /^\d+(\.\d+)?$/.test(header.trim()) ? Number(header) : Number.NaN;
+  const ms = seconds * 1000;
+  return Number.isFinite(ms) && ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+
 const PROFILES = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
 const DEVICES = "/beta/deviceManagement/managedDevices";
 
@@ -160,15 +177,36 @@ export class AdminClient {
     return (await response.json()) as T;
   }
 
+  /** Every item of a list, following @odata.nextLink page after page. */
+  async listAll<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | undefined = path;
+    while (next !== undefined) {
+      const page: GraphList<T> = await this.request("GET", next);
+      items.push(...page.value);
+      const link = page["@odata.nextLink"];
+      next = link === undefined ? undefined : new URL(link).pathname + new URL(link).search;
+    }
+    return items;
+  }
+
   private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.adminToken}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    let response: Response;
+    for (let attempt = 0; ; attempt++) {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.adminToken}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      // Throttled (429) or unavailable (503) with Retry-After: wait as told, as Graph's SDKs do.
+      const wait = retryAfterMs(response);
+      if (wait === undefined || attempt >= MAX_RETRIES) break;
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     if (!response.ok) {
       const text = await response.text();
       let parsed: unknown = text;
@@ -218,7 +256,7 @@ export class AdminClient {
   }
 
   async listProfiles(): Promise<GraphProfile[]> {
-    return (await this.request<GraphList<GraphProfile>>("GET", PROFILES)).value;
+    return this.listAll<GraphProfile>(PROFILES);
   }
 
   updateProfile(id: string, patch: ProfileRequest): Promise<GraphProfile> {
@@ -258,7 +296,7 @@ export class AdminClient {
       filter?.userPrincipalName === undefined
         ? ""
         : `?$filter=${encodeURIComponent(`userPrincipalName eq '${filter.userPrincipalName.replaceAll("'", "''")}'`)}`;
-    return (await this.request<GraphList<GraphManagedDevice>>("GET", `${DEVICES}${query}`)).value;
+    return this.listAll<GraphManagedDevice>(`${DEVICES}${query}`);
   }
 
   getManagedDevice(id: string): Promise<GraphManagedDevice> {
@@ -274,7 +312,7 @@ export class AdminClient {
   }
 
   async detectedApps(id: string): Promise<GraphDetectedApp[]> {
-    return (await this.request<GraphList<GraphDetectedApp>>("GET", `${DEVICES}/${encodeURIComponent(id)}/detectedApps`)).value;
+    return this.listAll<GraphDetectedApp>(`${DEVICES}/${encodeURIComponent(id)}/detectedApps`);
   }
 
   // ---- groups ----
@@ -288,7 +326,7 @@ export class AdminClient {
   }
 
   async groupMembers(id: string): Promise<GroupMember[]> {
-    return (await this.request<GraphList<GroupMember>>("GET", `/beta/groups/${encodeURIComponent(id)}/members`)).value;
+    return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
   }
 
   addGroupMember(groupId: string, memberId: string): Promise<void> {

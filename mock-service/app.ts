@@ -7,12 +7,15 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
-import { makeErrorHandler, MAX_PATH_PARAMETER_LENGTH } from "./http/errors.js";
+import { clientRequestIdOf, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { errorBodySchema } from "./http/schemas.js";
+import { chaosHook, routeFamilyOf, type ChaosOptions } from "./http/chaos.js";
+import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
 import { groupRoutes } from "./routes/admin/groups.js";
 import { managedDeviceRoutes } from "./routes/admin/managed-devices.js";
+import { metadataRoutes } from "./routes/admin/metadata.js";
 import { profileRoutes } from "./routes/admin/profiles.js";
 import { userRoutes } from "./routes/admin/users.js";
 import { deviceRoutes } from "./routes/device/device.js";
@@ -20,6 +23,11 @@ import { packageRoutes } from "./routes/device/packages.js";
 import { publicRoutes } from "./routes/public.js";
 import { simRoutes } from "./routes/sim/sim.js";
 import type { Services } from "./services/index.js";
+
+const RESPONSE_NOTES: Record<string, string> = {
+  "429": "Throttled (a request budget with --throttle, or --chaos): wait the seconds in the Retry-After header, then retry",
+  "503": "Service unavailable (injected with --chaos): retry with backoff",
+};
 
 /** Admin and device bodies are small; the log upload route raises its own limit. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -30,6 +38,10 @@ export interface AppOptions {
   /** Log a line per request (method, path, status, time). */
   logRequests?: boolean;
   version: string;
+  /** A request budget for the admin API (429 with Retry-After past it). */
+  throttle?: ThrottleBudget;
+  /** Injected latency, failures and throttling per route family. */
+  chaos?: ChaosOptions;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -51,14 +63,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorateRequest("device", null);
+  // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("request-id", request.id);
+    const clientRequestId = clientRequestIdOf(request);
+    if (clientRequestId !== undefined) reply.header("client-request-id", clientRequestId);
+  });
   parseJsonBodiesOnly(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0];
+    const message = `there is no route ${request.method} ${path}; see /openapi.json for the routes`;
     reply.code(404).send({
-      error: { code: "notFound", message: `there is no route ${request.method} ${path}; see /openapi.json for the routes` },
+      error: { code: "notFound", message, ...(path?.startsWith("/device/") ? {} : { innerError: innerError(request) }) },
     });
   });
+  // Every route of the APIs may answer 429 (throttling) and 5xx (with --chaos): say so in OpenAPI.
+  app.addHook("onRoute", (route) => {
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (!response || !routeFamilyOf(route.url)) return;
+    for (const status of ["429", "503"]) response[status] ??= { $ref: "ErrorBody#", description: RESPONSE_NOTES[status] };
+  });
+  if (options.chaos) app.addHook("onRequest", chaosHook(options.chaos));
   if (options.logRequests) {
     app.addHook("onResponse", async (request, reply) => {
       ctx.log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
@@ -94,7 +120,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(async (admin) => {
     admin.addHook("onRequest", requireAdmin(adminToken));
+    if (options.throttle) admin.addHook("onRequest", throttleHook(options.throttle, ctx.now));
     admin.addHook("onRequest", refuseUnsupportedQueryOptions);
+    await admin.register(metadataRoutes());
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));
     await admin.register(managedDeviceRoutes(services));

@@ -14,8 +14,11 @@ import { InputError } from "../agent/protocol/errors.js";
 import { httpBaseUrl } from "../agent/protocol/http-url.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
+import type { ChaosOptions } from "./http/chaos.js";
+import type { ThrottleBudget } from "./http/throttle.js";
 import type { ServiceContext } from "./context.js";
 import { newAdminToken } from "./domain/secrets.js";
+import { DEFAULT_LOCKOUT_POLICY } from "./domain/sign-in-lockout.js";
 import { createServices } from "./services/index.js";
 import { MEMORY_DB } from "./store/database.js";
 import { openStore } from "./store/index.js";
@@ -25,6 +28,8 @@ export type * from "./admin-client.js";
 export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/profiles.js";
 export { SEED_PACKAGES } from "./packages/catalog.js";
 export { SKUS } from "./domain/licences.js";
+export { parseChaosRule, ROUTE_FAMILIES, type ChaosOptions, type ChaosRule, type RouteFamily } from "./http/chaos.js";
+export { parseThrottleBudget, type ThrottleBudget } from "./http/throttle.js";
 export { MembershipRuleError, parseMembershipRule, evaluateRule, deviceFacts } from "./membership-rule/index.js";
 
 export interface MockServiceOptions {
@@ -51,6 +56,15 @@ export interface MockServiceOptions {
    * 60 ms a sign-in). Fleet runs lower it: they measure enrollment, not password hashing.
    */
   passwordHashCost?: number;
+  /**
+   * Failed sign-ins for one account name before it is locked (smart lockout; default 10). The
+   * lockout lasts a minute, doubling with each further lockout up to an hour.
+   */
+  lockoutThreshold?: number;
+  /** A request budget on the admin API, e.g. { requests: 100, windowMs: 20_000 }: past it, 429 with Retry-After. */
+  throttle?: ThrottleBudget;
+  /** Injected faults per route family (latency, failure rate by status, throttling), seeded. */
+  chaos?: ChaosOptions;
 }
 
 export interface MockService {
@@ -69,6 +83,12 @@ export interface MockService {
 export async function startMockService(options: MockServiceOptions = {}): Promise<MockService> {
   const adminToken = options.adminToken ?? newAdminToken();
   checkAdminToken(adminToken);
+  if (options.lockoutThreshold !== undefined && (!Number.isInteger(options.lockoutThreshold) || options.lockoutThreshold < 1)) {
+    throw new InputError(`the lockout threshold must be a whole number of failed sign-ins, at least 1, not ${options.lockoutThreshold}`, {
+      where: "--lockout-threshold",
+      hint: "leave it out for Entra's default (10)",
+    });
+  }
   const publicUrl = options.publicUrl === undefined ? undefined : httpBaseUrl(options.publicUrl, "--public-url", "http://10.0.2.2:8080");
   // Checked before the store is opened: a refused option leaves nothing open.
   const passwordHashCost = options.passwordHashCost === undefined ? undefined : checkedHashCost(options.passwordHashCost);
@@ -91,8 +111,15 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
       mdmAuthority: "intune",
       created: ctx.now(),
     })).tenantId;
-    const services = createServices(ctx);
-    app = await buildApp({ services, adminToken, logRequests: options.logRequests ?? false, version: packageVersion() });
+    const services = createServices(ctx, { lockout: { ...DEFAULT_LOCKOUT_POLICY, threshold: options.lockoutThreshold ?? DEFAULT_LOCKOUT_POLICY.threshold } });
+    app = await buildApp({
+      services,
+      adminToken,
+      logRequests: options.logRequests ?? false,
+      version: packageVersion(),
+      ...(options.throttle ? { throttle: options.throttle } : {}),
+      ...(options.chaos ? { chaos: options.chaos } : {}),
+    });
     const host = options.host ?? "127.0.0.1";
     const port = options.port ?? 0;
     await listen(app, host, port);

@@ -19,7 +19,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { decodeQrImage, MAX_IMAGE_FILE_BYTES, modulePixels, readQrImageFile } from "../qr/index.js";
+import { modulePixels, readQrImageFile, readQrImageStream } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, printError, printJson, reportError } from "./output.js";
 
@@ -40,32 +40,15 @@ export function codeToJson(file: string, code: DecodedCode) {
   };
 }
 
-async function readStdinImage(): Promise<Uint8Array> {
+async function decodeInput(file: string): Promise<DecodeImageResult> {
+  if (file !== "-") return readQrImageFile(file);
   if (process.stdin.isTTY) {
     throw new InputError("has no image: stdin is a terminal", {
       where: STDIN_LABEL,
       hint: "pipe an image in (e.g. `aosp-sim decode - < code.png`) or pass a file name",
     });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_IMAGE_FILE_BYTES) {
-      process.stdin.destroy();
-      throw new InputError(`holds more than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB, too large for an image of a QR code`, {
-        where: STDIN_LABEL,
-        hint: "scale the image down or crop it to the code",
-      });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function decodeInput(file: string): Promise<DecodeImageResult> {
-  if (file === "-") return decodeQrImage(await readStdinImage(), STDIN_LABEL);
-  return readQrImageFile(file);
+  return readQrImageStream(process.stdin, STDIN_LABEL);
 }
 
 /** The stderr warning for a code the decoders read differently, naming every reading; null if none. */

@@ -4,9 +4,9 @@
  * payload names (or --service). Exit 0 when it reaches `enrolled`, 1 when it stops anywhere
  * else (the state and the reason are printed), 2 for usage errors and unreadable input.
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { readFileBoundedSync } from "../protocol/bounded-read.js";
 import { InputError, isNotFound } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
@@ -173,12 +173,23 @@ async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptio
   return { payload: text, label };
 }
 
+/** The most a --preinstall file is read: the device's own limit on a downloaded body. */
+const MAX_PACKAGE_FILE_BYTES = 64 * 1024 * 1024;
+
 /** A package archive for the system image (as served at /device/v1/packages/{name}/{versionCode}). */
 function readPackageFile(path: string): Uint8Array {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    const read = readFileBoundedSync(path, { limit: MAX_PACKAGE_FILE_BYTES });
+    if (read.overLimit) {
+      throw new InputError(`is more than ${MAX_PACKAGE_FILE_BYTES / 1024 / 1024} MB, larger than any package a device downloads`, {
+        where: `--preinstall ${path}`,
+        hint: "pass a package archive as the service serves it",
+      });
+    }
+    bytes = read.bytes;
   } catch (error) {
+    if (error instanceof InputError) throw error;
     if (isNotFound(error)) throw new InputError("no such file", { where: `--preinstall ${path}` });
     throw new InputError(`cannot be read: ${(error as Error).message}`, { where: `--preinstall ${path}` });
   }

@@ -3,14 +3,15 @@
  * content (magic bytes), with size limits that keep memory bounded. `validate`, `qr` and `enroll`
  * read their input here; anything unusable is an InputError (exit 2).
  */
-import { open, type FileHandle } from "node:fs/promises";
+import { readFileBounded, readStreamBounded, type BoundedBytes } from "../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
 import { inputLabel } from "./output.js";
 
 /** A text payload larger than this is not read to the end: a QR code holds at most 2953 bytes. */
 export const MAX_PAYLOAD_FILE_BYTES = 64 * 1024;
-const SNIFF_BYTES = 64;
+/** Enough to recognise every image format, SVG's prolog included. */
+const SNIFF_BYTES = 1024;
 
 export interface InputBytes {
   /** The path as given, or "-" for stdin. */
@@ -23,9 +24,14 @@ function classify(head: Uint8Array): "image" | "text" {
   return isImageBytes(head) ? "image" : "text";
 }
 
-function tooLarge(file: string, kind: "image" | "text", size: number): InputError {
+/** An image may be large; text is a payload, and a QR code holds at most 2953 bytes of it. */
+function limitOf(kind: "image" | "text"): number {
+  return kind === "image" ? MAX_IMAGE_FILE_BYTES : MAX_PAYLOAD_FILE_BYTES;
+}
+
+function tooLarge(file: string, kind: "image" | "text"): InputError {
   return kind === "image"
-    ? imageFileTooLarge(inputLabel(file), size)
+    ? imageFileTooLarge(inputLabel(file))
     : new InputError(
         `is more than ${MAX_PAYLOAD_FILE_BYTES / 1024} KiB of text, far more than a QR code holds (2953 bytes at most), ` +
           "so it is not a provisioning payload",
@@ -33,42 +39,21 @@ function tooLarge(file: string, kind: "image" | "text", size: number): InputErro
       );
 }
 
-async function readStdin(): Promise<InputBytes> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let kind: "image" | "text" | null = null;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (kind === null && size >= SNIFF_BYTES) kind = classify(Buffer.concat(chunks));
-    const limit = kind === "image" ? MAX_IMAGE_FILE_BYTES : MAX_PAYLOAD_FILE_BYTES;
-    if (kind !== null && size > limit) {
-      process.stdin.destroy();
-      throw tooLarge("-", kind, size);
-    }
-  }
-  const bytes = Buffer.concat(chunks);
-  return { file: "-", bytes, kind: kind ?? classify(bytes) };
-}
-
-async function readFileInput(path: string): Promise<InputBytes> {
-  let handle: FileHandle | undefined;
+/**
+ * Reads a file or stdin only as far as its limit, whatever kind of file it is (pipes, FIFOs and
+ * devices report size 0): the first bytes tell image from text, and so which limit applies.
+ */
+async function readBoundedInput(path: string): Promise<InputBytes> {
+  const limit = { limit: (head: Buffer) => limitOf(classify(head)), sniffBytes: SNIFF_BYTES };
+  let read: BoundedBytes;
   try {
-    handle = await open(path, "r");
-    const info = await handle.stat();
-    // A directory opens, and then fails to read with EISDIR.
-    const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
-    await handle.read(head, 0, head.length, 0);
-    const kind = classify(head);
-    const limit = kind === "image" ? MAX_IMAGE_FILE_BYTES : MAX_PAYLOAD_FILE_BYTES;
-    if (info.size > limit) throw tooLarge(path, kind, info.size);
-    const bytes = await handle.readFile();
-    return { file: path, bytes, kind };
+    read = path === "-" ? await readStreamBounded(process.stdin, limit) : await readFileBounded(path, limit);
   } catch (error) {
-    throw error instanceof InputError ? error : fileReadError(error, path, "a payload JSON file or an image");
-  } finally {
-    await handle?.close();
+    throw fileReadError(error, path, "a payload JSON file or an image");
   }
+  const kind = classify(read.bytes.subarray(0, SNIFF_BYTES));
+  if (read.overLimit) throw tooLarge(path, kind);
+  return { file: path, bytes: read.bytes, kind };
 }
 
 /** Text that is plainly not a payload nor anything a QR code would hold: NUL bytes, or binary. */
@@ -82,7 +67,7 @@ function looksBinary(bytes: Uint8Array): boolean {
 
 /** Reads a path (or "-") and tells image from text by content; throws InputError for unusable input. */
 export async function readInput(path: string): Promise<InputBytes> {
-  const input = path === "-" ? await readStdin() : await readFileInput(path);
+  const input = await readBoundedInput(path);
   const where = inputLabel(input.file);
   if (input.bytes.length === 0) {
     throw new InputError("is empty (0 bytes)", { where, hint: "pass a payload JSON file or an image of the QR code" });

@@ -13,6 +13,7 @@ import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type Rend
 import { asEcLevel, type EcLevel } from "../qr/types.js";
 import { EXIT_FAILED, EXIT_OK, action, err, inputLabel, out, printError, printJson, printLine } from "./output.js";
 import { readInput } from "./input.js";
+import { compactJsonText } from "../payload/json-text.js";
 import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
 
 interface QrFlags {
@@ -39,9 +40,12 @@ function parseWhole(value: string, flag: string, min: number, max: number): numb
   return n;
 }
 
-/** The text that goes into the code: compact JSON when the payload parses, else the text as given. */
+/**
+ * The text that goes into the code: the author's JSON without its whitespace when the payload
+ * parses (numbers and escapes exactly as written), else the text as given.
+ */
 function qrText(check: BytesCheck): string {
-  return typeof check.json === "object" && check.json !== null ? JSON.stringify(check.json) : check.text;
+  return typeof check.json === "object" && check.json !== null ? compactJsonText(check.text) : check.text;
 }
 
 /** The --json document; `rendered` is null when nothing was written. */

@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { startMockService } from "../../mock-service/index.js";
+import { parseChaosRule, parseThrottleBudget, startMockService, type ChaosOptions } from "../../mock-service/index.js";
 import { action, err, printError, printLine } from "./output.js";
 
 interface ServeOptions {
@@ -18,6 +18,10 @@ interface ServeOptions {
   publicUrl?: string;
   log?: boolean;
   passwordHashCost?: string;
+  lockoutThreshold?: string;
+  throttle?: string;
+  chaos: string[];
+  chaosSeed?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -38,6 +42,20 @@ export function registerServe(program: Command): void {
     )
     .option("--log", "print one line per request on stderr")
     .option("--password-hash-cost <n>", "scrypt cost (log2 N, 4..20) for users' passwords; lower it for fleets of sign-ins", "14")
+    .option(
+      "--lockout-threshold <n>",
+      "failed sign-ins for one account name before it is locked (1 minute, doubling with each further lockout)",
+      "10",
+    )
+    .option("--throttle <budget>", "request budget of the admin API per window, e.g. 100/20s: past it, 429 with Retry-After")
+    .option(
+      "--chaos <family:settings>",
+      "inject faults in a route family (admin, sim, device, packages, all): latency=MIN-MAXms, " +
+        "fail=RATE[@STATUS+...], throttle=RATE[@Ns]; e.g. admin:latency=50-200ms,fail=0.1@503; repeatable",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("--chaos-seed <n>", "seed of the --chaos draws, to repeat a run exactly", "1")
     .addHelpText(
       "after",
       "\nThe first line of stdout is:\n" +
@@ -59,6 +77,9 @@ async function serve(options: ServeOptions): Promise<number> {
     log: (line) => printError(err.dim(line)),
     logRequests: options.log === true,
     passwordHashCost: Number(options.passwordHashCost),
+    lockoutThreshold: parseThreshold(options.lockoutThreshold ?? "10"),
+    ...(options.throttle === undefined ? {} : { throttle: parseThrottleBudget(options.throttle) }),
+    ...(options.chaos.length === 0 ? {} : { chaos: parseChaos(options.chaos, options.chaosSeed ?? "1") }),
   });
   // Listen for the signals before announcing the service: a script may send one as soon as it
   // reads the first line, and an unhandled SIGINT or SIGTERM would kill the process uncleanly.
@@ -83,6 +104,23 @@ async function serve(options: ServeOptions): Promise<number> {
   printError(err.dim(`aosp-sim: ${signal} received, stopping the mock service`));
   await service.close();
   return 0;
+}
+
+function parseThreshold(text: string): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) {
+    throw new InputError(`'${text}' is not a number of failed sign-ins`, { where: "--lockout-threshold", hint: "use a whole number of at least 1 (default 10)" });
+  }
+  return Number(text);
+}
+
+function parseChaos(values: string[], seedText: string): ChaosOptions {
+  const seed = /^\d{1,10}$/.test(seedText) ? Number(seedText) : Number.NaN;
+  if (!(seed >= 0 && seed <= 0xffffffff)) {
+    throw new InputError(`'${seedText}' is not a seed`, { where: "--chaos-seed", hint: "use a whole number from 0 to 4294967295" });
+  }
+  const rules: ChaosOptions["rules"] = {};
+  for (const value of values) parseChaosRule(value, rules);
+  return { seed, rules };
 }
 
 function parsePort(text: string): number {

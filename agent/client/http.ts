@@ -81,6 +81,17 @@ export interface HttpTransportOptions {
   userAgent?: string;
 }
 
+/** Retries of a request answered 429/503 with a Retry-After of at most MAX_RETRY_AFTER_MS. */
+const MAX_RETRY_AFTER_ATTEMPTS = 3;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+function retryAfterMs(response: HttpResponse): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  const header = (response.headers["retry-after"] ?? "").trim();
+  const ms = /^\d+(\.\d+)?$/.test(header) ? Number(header) * 1000 : Number.NaN;
+  return Number.isFinite(ms) && ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+
 /** Thrown inside the transport when the device-clock timer fires. */
 class DeviceTimeout extends Error {
   override readonly name = "DeviceTimeout";
@@ -107,6 +118,33 @@ export class HttpTransport {
    * the caller's abort propagates as is.
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    // A throttled answer (429, or 503) with Retry-After is retried after the wait it names, on the
+    // device's clock, a few times: what Graph's clients and the Intune agent do.
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.sendOnce(req);
+      const wait = retryAfterMs(response);
+      if (wait === undefined || attempt >= MAX_RETRY_AFTER_ATTEMPTS) return response;
+      await this.wait(wait, req.signal);
+    }
+  }
+
+  /** Resolves after `ms` on the device's clock; rejects when the caller aborts. */
+  private wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.clock.clearTimeout(handle);
+        reject(signal?.reason);
+      };
+      const handle = this.clock.setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  private async sendOnce(req: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
     const timer = this.clock.setTimeout(() => controller.abort(new DeviceTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);

@@ -96,7 +96,8 @@ export function serviceError(method: string, url: string, response: HttpResponse
   }
   const options: { status: number; retryable: boolean; minimumVersion?: string } = {
     status: response.status,
-    retryable: response.status === 429,
+    // A locked account stays locked for a minute or more: retrying at once only extends it.
+    retryable: response.status === 429 && code !== "accountLocked",
   };
   if (typeof body?.error?.minimumVersion === "string") options.minimumVersion = body.error.minimumVersion;
   return new StepError(code ?? `http${response.status}`, `${where}: ${message}`, options);

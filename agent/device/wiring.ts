@@ -123,6 +123,21 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
 
   const authorization = (session: Session) => ({ authorization: `Bearer ${session.deviceCredential}` });
 
+  /**
+   * The end of the out-of-box flow is also the device's first sync: it reports the apps it
+   * installed (agent, Company Portal, Authenticator) so the admin's Discovered apps list them at
+   * once. The report is best effort: the apps are installed either way, and the next check-in
+   * reports them again (its exchange, failed or not, is in the transcript). Remote actions and
+   * updates the answer may carry wait for that check-in, where the device acts on them.
+   */
+  async function reportApps(session: Session, agentVersion: string, signal: AbortSignal): Promise<void> {
+    try {
+      await ports.service.checkIn(session, { agentVersion, apps: await ports.packages.installedApps() }, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+    }
+  }
+
   const actors = {
     scanQr: step<void, Unstamped<ScanQrOutput>>(async (_input, signal) => {
       const picture = await ports.camera.capture(signal);
@@ -250,7 +265,7 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
       };
     }),
 
-    installApp: step<InstallAppInput, Unstamped<InstallOutput>>(async ({ session, offer }, signal) => {
+    installApp: step<InstallAppInput, Unstamped<InstallOutput>>(async ({ session, offer, remaining, agentVersion }, signal) => {
       const staged = await ports.packages.download({ url: offer.downloadUrl, headers: authorization(session), purpose: "app" }, signal);
       const verdict = verifyPackage(await ports.packages.readStaged(staged.stagedId), {
         packageName: offer.packageName,
@@ -258,7 +273,9 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
         signatureChecksum: offer.signatureChecksum,
       });
       if (!verdict.ok) throw new StepError(VERIFICATION_CODES[verdict.failure.code], `${offer.packageName} ${offer.versionName}: ${verdict.failure.message}`);
-      return { app: await ports.packages.install(staged.stagedId, signal) };
+      const app = await ports.packages.install(staged.stagedId, signal);
+      if (remaining === 0) await reportApps(session, agentVersion, signal);
+      return { app };
     }),
 
     checkIn: step<CheckInInput, Unstamped<CheckInOutput>>(

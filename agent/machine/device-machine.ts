@@ -360,7 +360,12 @@ const resetButton = { FACTORY_RESET: { target: "factoryResetting", actions: "rec
 
 /** Installing the app at the head of the queue (a companion at enrollment, an update later). */
 function nextAppInput({ context }: { context: DeviceContext }): InstallAppInput {
-  return { session: sessionOf(context), offer: context.appQueue[0]! };
+  return {
+    session: sessionOf(context),
+    offer: context.appQueue[0]!,
+    remaining: context.appQueue.length - 1,
+    agentVersion: agentVersionOf(context),
+  };
 }
 
 /**

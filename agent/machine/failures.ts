@@ -39,6 +39,8 @@ const SCREENS: Record<string, string> = {
   appInstallFailed: "Couldn't install a required app. Contact your IT admin.",
   // Sign-in
   invalidCredentials: "Your account or password is incorrect.",
+  // Entra's words for a smart-lockout refusal (AADSTS50053).
+  accountLocked: "Your account is temporarily locked to prevent unauthorized use. Try again later.",
   userNotLicensed: "You don't have a license to use Intune. Contact your IT admin.",
   accountDisabled: "Your account is disabled. Contact your IT admin.",
 };

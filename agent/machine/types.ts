@@ -363,6 +363,9 @@ export interface SignInOutput extends Stamped {
 export interface InstallAppInput {
   session: Session;
   offer: PackageOffer;
+  /** Apps still queued after this one: 0 for the last, after which the device reports its apps. */
+  remaining: number;
+  agentVersion: string;
 }
 
 export interface CheckInInput {

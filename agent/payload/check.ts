@@ -78,12 +78,24 @@ function result(findings: Finding[], params: ProvisioningParams | null, json: un
   return { valid: isValid(sorted, strict), params, json, findings: sorted };
 }
 
+/**
+ * Text longer than this is not parsed or checked key by key, only refused for its size (a QR code
+ * holds at most 2953 bytes): the library is bounded like the CLI's reader (which stops at 64 KiB),
+ * so a caller handing it megabytes gets an answer at once. Up to the bound every rule runs, and
+ * all of them are linear or near it in the text's length.
+ */
+export const MAX_CHECKED_TEXT_BYTES = 256 * 1024;
+
 /** Checks payload text (what a QR code holds) the way a device would read it. */
 export function checkPayloadText(text: string, options: CheckOptions = {}): PayloadCheck {
   const ruleSet = options.rules ?? "android";
   const strict = options.strict ?? false;
   const textBytes = Buffer.byteLength(text, "utf8");
   const textLevel = new RuleContext(new Extras({}), ruleSet, textBytes);
+  if (textBytes > MAX_CHECKED_TEXT_BYTES) {
+    for (const rule of sizeRules) rule(textLevel);
+    return result(textLevel.findings, null, null, strict);
+  }
 
   let body = text;
   if (body.startsWith(BYTE_ORDER_MARK)) {

@@ -172,3 +172,28 @@ export function findDuplicateKeys(text: string, limit = 20): string[] {
   }
   return duplicates;
 }
+
+/**
+ * Valid JSON text without its insignificant whitespace, every token exactly as written: what a
+ * QR code should hold. Re-serialising the parsed value instead loses what JavaScript numbers
+ * cannot hold (1e400 becomes null, 9007199254740993 becomes ...992) and rewrites escapes.
+ * A leading byte-order mark is dropped.
+ */
+export function compactJsonText(text: string): string {
+  let out = "";
+  let inString = false;
+  for (let i = text.startsWith("\uFEFF") ? 1 : 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === "\\") out += text[++i] ?? "";
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r") {
+      out += c;
+    }
+  }
+  return out;
+}

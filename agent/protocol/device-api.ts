@@ -32,6 +32,7 @@ export type DeviceApiErrorCode =
   | "forbidden" // 403: the credential belongs to another device
   | "deviceNotFound" // 404: the device was deleted or wiped and removed
   | "invalidCredentials" // 401: sign-in with an unknown user or a wrong password
+  | "accountLocked" // 429: too many failed sign-ins for this account name; Retry-After says when to try again
   | "accountDisabled" // 403: sign-in with a user whose account is disabled (accountEnabled false)
   | "userNotLicensed" // 403: the user has no Intune licence
   | "userlessDevice" // 409: sign-in on a device enrolled with a userless profile
@@ -41,7 +42,8 @@ export type DeviceApiErrorCode =
   | "notFound" // 404: unknown route
   | "payloadTooLarge" // 413
   | "unsupportedMediaType" // 415: a body that is not sent as application/json
-  | "internalError"; // 500
+  | "internalError" // 500
+  | "serviceUnavailable"; // 503: the service cannot serve now (e.g. its database file is damaged)
 
 export interface ErrorBody {
   error: {

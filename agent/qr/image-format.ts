@@ -171,6 +171,135 @@ function tiffDimensions(b: Uint8Array): Dimensions | null {
   return first && { ...first, pixels };
 }
 
+/**
+ * GIF: the logical screen's size, after walking every block of the stream. Each frame (image
+ * descriptor) states its own size and position; omggif decodes a frame at its own size, so a
+ * 65535 x 65535 frame inside a 1 x 1 screen costs 4 billion pixels of work. A frame that does not
+ * fit inside the screen is impossible (problem), and so is a stream cut off before its trailer.
+ */
+function gifStructure(b: Uint8Array): { size: Dimensions | null; problem: string | null } {
+  const size = gifDimensions(b);
+  if (!size) return { size, problem: null };
+  const flags = b[10] ?? 0;
+  let p = 13 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
+  /** Skips data sub-blocks (a length byte, that many bytes) up to the 0 terminator; -1 if cut off. */
+  const skipSubBlocks = (at: number): number => {
+    while (at < b.length) {
+      const n = b[at]!;
+      if (n === 0) return at + 1;
+      at += 1 + n;
+    }
+    return -1;
+  };
+  let frames = 0;
+  while (p < b.length) {
+    const block = b[p]!;
+    if (block === 0x3b) return { size, problem: frames === 0 ? "it holds no image (no frame before its end)" : null };
+    if (block === 0x21) {
+      p = p + 2 <= b.length ? skipSubBlocks(p + 2) : -1;
+    } else if (block === 0x2c) {
+      if (p + 10 > b.length) break;
+      const [x, y, w, h] = [u16le(b, p + 1), u16le(b, p + 3), u16le(b, p + 5), u16le(b, p + 7)];
+      if (w === 0 || h === 0 || x + w > size.width || y + h > size.height) {
+        return {
+          size,
+          problem: `frame ${frames + 1} (${w}x${h} pixels at ${x},${y}) does not fit inside its ${size.width}x${size.height} screen`,
+        };
+      }
+      frames += 1;
+      const local = b[p + 9]!;
+      p += 10 + (local & 0x80 ? 3 << ((local & 7) + 1) : 0);
+      p = p + 1 <= b.length ? skipSubBlocks(p + 1) : -1; // LZW minimum code size, then the data
+    } else {
+      return { size, problem: `it holds an unknown block (0x${block.toString(16)}) at byte ${p}` };
+    }
+    if (p < 0) break;
+  }
+  return { size, problem: "its data stops before the end of the stream (the file is cut short)" };
+}
+
+const BMP_BITS_PER_PIXEL = new Set([1, 4, 8, 16, 24, 32]);
+
+/** BMP: a pixel depth the format has, pixel data that starts inside the file and, uncompressed, fits in it. */
+function bmpProblem(b: Uint8Array, size: Dimensions): string | null {
+  const headerSize = i32le(b, 14);
+  const bpp = headerSize === 12 ? u16le(b, 24) : b.length >= 30 ? u16le(b, 28) : 0;
+  if (!BMP_BITS_PER_PIXEL.has(bpp)) return `its header claims ${bpp} bits per pixel (BMP has 1, 4, 8, 16, 24 or 32)`;
+  const dataOffset = b.length >= 14 ? i32le(b, 10) >>> 0 : 0;
+  if (dataOffset < 14 + headerSize || dataOffset >= b.length) {
+    return `its pixel data would start at byte ${dataOffset}, outside the ${b.length}-byte file`;
+  }
+  const compression = headerSize >= 40 && b.length >= 34 ? i32le(b, 30) >>> 0 : 0;
+  if (compression === 0 || compression === 3) {
+    const rowBytes = Math.ceil((size.width * bpp) / 32) * 4;
+    const needed = rowBytes * size.height;
+    if (dataOffset + needed > b.length) {
+      return `its ${size.width}x${size.height} pixels need ${needed} bytes but only ${b.length - dataOffset} follow the header (the file is cut short)`;
+    }
+  }
+  return null;
+}
+
+/** TIFF: every strip (or tile) of every page lies inside the file. */
+function tiffProblem(b: Uint8Array): string | null {
+  const little = b[0] === 0x49;
+  const u16 = (o: number) => (little ? u16le(b, o) : u16be(b, o));
+  const u32 = (o: number) => (little ? i32le(b, o) >>> 0 : u32be(b, o));
+  /** The values of a SHORT or LONG field (inline when they fit in 4 bytes); null if they lie outside the file. */
+  const values = (entry: number): number[] | null => {
+    const type = u16(entry + 2);
+    const count = u32(entry + 4);
+    const width = type === 3 ? 2 : type === 4 ? 4 : 0;
+    if (width === 0 || count > 1_000_000) return null;
+    const at = count * width <= 4 ? entry + 8 : u32(entry + 8);
+    if (at + count * width > b.length) return null;
+    return Array.from({ length: count }, (_, i) => (width === 2 ? u16(at + i * 2) : u32(at + i * 4)));
+  };
+  let page = 0;
+  const seen = new Set<number>();
+  for (let ifd = u32(4); ifd !== 0 && !seen.has(ifd) && ifd + 2 <= b.length; ) {
+    seen.add(ifd);
+    page += 1;
+    const entries = u16(ifd);
+    const fields = new Map<number, number>();
+    for (let e = 0; e < entries && ifd + 2 + e * 12 + 12 <= b.length; e++) fields.set(u16(ifd + 2 + e * 12), ifd + 2 + e * 12);
+    for (const [offsetsTag, countsTag, what] of [[273, 279, "strip"], [324, 325, "tile"]] as const) {
+      const offsetsEntry = fields.get(offsetsTag);
+      if (offsetsEntry === undefined) continue;
+      const offsets = values(offsetsEntry);
+      const countsEntry = fields.get(countsTag);
+      const counts = countsEntry === undefined ? null : values(countsEntry);
+      if (!offsets || !counts || counts.length < offsets.length) return `page ${page} has a damaged ${what} table`;
+      const bad = offsets.findIndex((offset, i) => offset + counts[i]! > b.length);
+      if (bad >= 0) {
+        return `page ${page}'s ${what} ${bad + 1} runs to byte ${offsets[bad]! + counts[bad]!}, past the end of the ${b.length}-byte file`;
+      }
+    }
+    const next = ifd + 2 + entries * 12;
+    if (next + 4 > b.length) break;
+    ifd = u32(next);
+  }
+  return null;
+}
+
+/**
+ * What makes an image impossible to decode as its header says (frames outside the screen, a pixel
+ * depth the format lacks, data past the end of the file), or null. Checked before decoding, since
+ * decoders given such files either spin on them or silently invent the missing pixels.
+ */
+export function findStructureProblem(bytes: Uint8Array, format: ImageFormat, size: Dimensions): string | null {
+  switch (format) {
+    case "gif":
+      return gifStructure(bytes).problem;
+    case "bmp":
+      return bmpProblem(bytes, size);
+    case "tiff":
+      return tiffProblem(bytes);
+    default:
+      return null;
+  }
+}
+
 /** The pixel size the header declares, or null when the header is missing or cut short. */
 export function readImageDimensions(bytes: Uint8Array, format: ImageFormat): Dimensions | null {
   switch (format) {

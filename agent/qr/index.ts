@@ -2,8 +2,9 @@
  * The QR toolkit's public API: image file or bytes in, every QR code's exact text and metadata
  * out. Other modules (the `decode` and `validate` commands, the device's camera) use only these.
  */
-import { open, type FileHandle } from "node:fs/promises";
+import { readFileBounded, readStreamBounded, type BoundedBytes, type ReadLimit } from "../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { isImageBytes } from "./image-format.js";
 import { MAX_IMAGE_FILE_BYTES } from "./limits.js";
 import type { DecodeImageResult, DecodedCode } from "./types.js";
 
@@ -35,30 +36,42 @@ export function modulePixels(code: DecodedCode): number | null {
   return Math.round((side / code.moduleCount) * 10) / 10;
 }
 
-/** The InputError for an image file (or stdin) of `bytes` bytes, over MAX_IMAGE_FILE_BYTES. */
-export function imageFileTooLarge(where: string, bytes: number): InputError {
-  return new InputError(`is ${Math.round(bytes / 1024 / 1024)} MB, too large for an image of a QR code`, {
+/** The InputError for an image file (or stdin) over MAX_IMAGE_FILE_BYTES (read no further than that). */
+export function imageFileTooLarge(where: string): InputError {
+  return new InputError(`is more than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB, too large for an image of a QR code`, {
     where,
     hint: "scale the image down or crop it to the code",
   });
 }
 
-/** Reads an image file and decodes every QR code in it. */
+/**
+ * How far an input is worth reading: an image up to MAX_IMAGE_FILE_BYTES; anything else only its
+ * first bytes, enough for the loader to say what it is instead (not an image, a format it cannot
+ * decode), so `/dev/zero` or a huge text file costs nothing.
+ */
+const IMAGE_READ_LIMIT: ReadLimit = {
+  limit: (head) => (isImageBytes(head) ? MAX_IMAGE_FILE_BYTES : head.length),
+  sniffBytes: 1024,
+};
+
+/** Reads an image from a stream (stdin) within the same bounds as a file, and decodes it. */
+export async function readQrImageStream(stream: NodeJS.ReadableStream & { destroy(): void }, label: string): Promise<DecodeImageResult> {
+  return decodeBounded(await readStreamBounded(stream, IMAGE_READ_LIMIT), label);
+}
+
+/** Reads an image file (of any kind: pipes and devices too, read to a limit) and decodes every QR code in it. */
 export async function readQrImageFile(path: string): Promise<DecodeImageResult> {
-  let bytes: Uint8Array;
-  let handle: FileHandle | undefined;
+  let read: BoundedBytes;
   try {
-    handle = await open(path, "r");
-    const { size } = await handle.stat();
-    if (size > MAX_IMAGE_FILE_BYTES) throw imageFileTooLarge(path, size);
-    // A directory opens, and then fails to read with EISDIR.
-    bytes = await handle.readFile();
+    read = await readFileBounded(path, IMAGE_READ_LIMIT);
   } catch (error) {
-    throw error instanceof InputError
-      ? error
-      : fileReadError(error, path, "an image file", "pass the image files themselves (e.g. `dir/*.png`)");
-  } finally {
-    await handle?.close();
+    throw fileReadError(error, path, "an image file", "pass the image files themselves (e.g. `dir/*.png`)");
   }
-  return decodeQrImage(bytes, path);
+  return decodeBounded(read, path);
+}
+
+/** Over the limit matters for an image only: anything else was read just far enough to be refused by content. */
+function decodeBounded(read: BoundedBytes, label: string): Promise<DecodeImageResult> {
+  if (read.overLimit && isImageBytes(read.bytes)) throw imageFileTooLarge(label);
+  return decodeQrImage(read.bytes, label);
 }

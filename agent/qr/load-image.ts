@@ -6,8 +6,10 @@
 import { Jimp } from "jimp";
 import { InputError } from "../protocol/errors.js";
 import type { Bitmap } from "./bitmap.js";
+import { decodeGif } from "./decode-gif.js";
 import {
   DECODABLE_FORMATS,
+  findStructureProblem,
   FORMAT_NAMES,
   readImageDimensions,
   sniffImageFormat,
@@ -71,6 +73,13 @@ function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
       },
     );
   }
+  const problem = findStructureProblem(bytes, format, size);
+  if (problem !== null) {
+    throw new InputError(`is a damaged ${name} file: ${problem}`, {
+      where,
+      hint: "re-export or re-download the image; this file cannot be decoded as it is",
+    });
+  }
   return format;
 }
 
@@ -78,11 +87,12 @@ function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
 export async function loadImage(bytes: Uint8Array, where: string): Promise<Bitmap> {
   const format = checkHeader(bytes, where);
   const name = FORMAT_NAMES[format];
-  let image: Awaited<ReturnType<typeof Jimp.fromBuffer>>;
+  let pixels: { data: Uint8Array | Uint8ClampedArray; width: number; height: number };
   try {
-    image = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    // GIF goes to omggif directly: through jimp it would print its warnings on stdout.
+    pixels = format === "gif" ? decodeGif(bytes) : (await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       "image/jpeg": { maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 },
-    });
+    })).bitmap;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new InputError(`is a damaged or truncated ${name} file (the ${name} decoder said: ${reason})`, {
@@ -91,7 +101,7 @@ export async function loadImage(bytes: Uint8Array, where: string): Promise<Bitma
       cause: error,
     });
   }
-  const { data, width, height } = image.bitmap;
+  const { data, width, height } = pixels;
   if (width === 0 || height === 0 || data.length < width * height * 4) {
     throw new InputError(`is a ${name} image without usable pixels (${width}x${height})`, {
       where,

@@ -16,8 +16,8 @@
  *   "expect": { "finalState": "welcome" }                                 (or { "failure": "tokenRevoked" })
  * }
  */
-import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { readFileBoundedSync } from "../protocol/bounded-read.js";
 import { InputError, isNotFound } from "../protocol/errors.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
@@ -181,12 +181,20 @@ const MAX_RUN_MS = 366 * 86_400_000;
 /** Compiled on first use: compiling takes tens of milliseconds that importing the library should not cost. */
 let validateScenario: ValidateFunction | null = null;
 
+/** Scenario files are read no further than this (a FIFO or a device has no size to check first). */
+const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
+
 /** Reads and checks a scenario file; problems are InputError (exit 2) naming the key and the fix. */
 export function loadScenario(path: string): Scenario {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    const read = readFileBoundedSync(path, { limit: MAX_SCENARIO_FILE_BYTES });
+    if (read.overLimit) {
+      throw new InputError(`is more than ${MAX_SCENARIO_FILE_BYTES / 1024 / 1024} MB, far more than any scenario`, { where: path, hint: "pass a scenario JSON file" });
+    }
+    text = read.bytes.toString("utf8");
   } catch (error) {
+    if (error instanceof InputError) throw error;
     if (isNotFound(error)) throw new InputError("no such file", { where: path, hint: "check the scenario's path" });
     throw new InputError(`cannot be read: ${(error as Error).message}`, { where: path });
   }

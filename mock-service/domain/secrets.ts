@@ -9,6 +9,7 @@
  * instead of freezing the event loop (and /health with it).
  */
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { availableParallelism } from "node:os";
 
 /** Crockford's base32: no I, L, O or U, so a token read aloud or typed is hard to get wrong. */
 const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -61,11 +62,27 @@ const SCRYPT_KEY_LENGTH = 32;
 // N=2^14 keeps sign-in around tens of milliseconds: secure enough for a simulator, fast for fleets.
 const SCRYPT_OPTIONS = { N: 1 << 14, r: 8, p: 1 } as const;
 
+/**
+ * Hashes running at once: one core fewer than the machine has, so that a flood of sign-ins
+ * leaves a core to the event loop (the other requests, /health) instead of four CPU-bound
+ * thread-pool threads crowding it out. The rest wait their turn, in order.
+ */
+const MAX_PARALLEL_HASHES = Math.max(1, availableParallelism() - 1);
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
 /** scrypt on the thread pool (the callback API wrapped; `util.promisify` loses the options overload). */
-function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+async function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  if (hashing >= MAX_PARALLEL_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  hashing += 1;
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      scrypt(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+    });
+  } finally {
+    hashing -= 1;
+    waiting.shift()?.();
+  }
 }
 
 /** scrypt's cost parameter N, as log2 (14 by default). */

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/protocol/device-api.js";
+import { isCorruptionError } from "../store/database.js";
 
 /** The longest path parameter the router accepts (user principal names are up to 113 characters). */
 export const MAX_PATH_PARAMETER_LENGTH = 512;
@@ -17,6 +18,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra members of the error object, e.g. minimumVersion or details. */
     readonly extra: Record<string, unknown> = {},
+    /** Response headers the refusal needs, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -34,6 +37,7 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   forbidden: 403,
   deviceNotFound: 404,
   invalidCredentials: 401,
+  accountLocked: 429,
   accountDisabled: 403,
   userNotLicensed: 403,
   userlessDevice: 409,
@@ -44,10 +48,16 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
   internalError: 500,
+  serviceUnavailable: 503,
 };
 
-export function deviceError(code: DeviceApiErrorCode, message: string, extra?: Record<string, unknown>): ApiError {
-  return new ApiError(DEVICE_ERROR_STATUS[code], code, message, extra);
+export function deviceError(
+  code: DeviceApiErrorCode,
+  message: string,
+  extra?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): ApiError {
+  return new ApiError(DEVICE_ERROR_STATUS[code], code, message, extra, headers);
 }
 
 /** Graph-style error codes the admin API uses. */
@@ -56,6 +66,7 @@ export const GRAPH_CODES = {
   unauthenticated: "InvalidAuthenticationToken",
   notFound: "itemNotFound",
   internal: "generalException",
+  unavailable: "serviceNotAvailable",
 } as const;
 
 export function badRequest(message: string, extra?: Record<string, unknown>): ApiError {
@@ -79,10 +90,27 @@ export function makeErrorHandler(log: (line: string) => void) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
     if (status === 401 && !device) reply.header("WWW-Authenticate", 'Bearer realm="aosp-sim"');
+    if (error instanceof ApiError) reply.headers(error.headers);
     reply.code(status).type("application/json; charset=utf-8").send({
-      error: device ? body : { ...body, innerError: { date: new Date().toISOString(), "request-id": request.id } },
+      error: device ? body : { ...body, innerError: innerError(request) },
     });
   };
+}
+
+/** Graph's innerError: when, and the ids a support case quotes (the client's own id echoed). */
+export function innerError(request: FastifyRequest): Record<string, string> {
+  const clientRequestId = clientRequestIdOf(request);
+  return {
+    date: new Date().toISOString(),
+    "request-id": request.id,
+    ...(clientRequestId === undefined ? {} : { "client-request-id": clientRequestId }),
+  };
+}
+
+/** The client-request-id header a Graph client sends (a GUID), when it is a sane value to echo. */
+export function clientRequestIdOf(request: FastifyRequest): string | undefined {
+  const value = request.headers["client-request-id"];
+  return typeof value === "string" && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
 }
 
 interface ErrorContent {
@@ -94,6 +122,16 @@ interface ErrorContent {
 function describeError(error: FastifyError | ApiError, device: boolean): { status: number; body: ErrorContent } {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
+  }
+  if (isCorruptionError(error)) {
+    // Graph answers 503 serviceNotAvailable when its store cannot serve; the damage is logged.
+    return {
+      status: 503,
+      body: {
+        code: device ? "serviceUnavailable" : GRAPH_CODES.unavailable,
+        message: "the service's database file is damaged, so this request cannot be served; the admin must restore it (the service log has the details)",
+      },
+    };
   }
   const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
   if (error.validation) return invalid(validationMessage(error));

@@ -40,20 +40,19 @@ export const idParams = {
   properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
 } as const;
 
-/** A Graph list: @odata.context and value. */
+/** A Graph list: @odata.context, @odata.count ($count=true), @odata.nextLink (more pages) and value. */
 export function listOf(item: object): object {
   return {
     type: "object",
     required: ["@odata.context", "value"],
-    properties: { "@odata.context": { type: "string" }, value: { type: "array", items: item } },
+    properties: {
+      "@odata.context": { type: "string" },
+      "@odata.count": { type: "integer", description: "With $count=true: how many items match, over all pages" },
+      "@odata.nextLink": { type: "string", description: "The URL of the next page; absent on the last page" },
+      value: { type: "array", items: item },
+    },
   };
 }
-
-/** The querystring of a list that takes `$filter` (odata.ts parses it). */
-export const filterQuerystring = {
-  type: "object",
-  properties: { $filter: { type: "string", maxLength: 1000, description: "<property> eq '<value>' clauses joined by 'and'" } },
-} as const;
 
 export const noContent = { 204: { type: "null", description: "Done; no body." } } as const;
 

@@ -3,43 +3,27 @@
  * as in Entra. A property whose value is null matches only `-eq null`: every positive string
  * operator is false on it and every negated one true.
  *
- * -match and -notMatch run the rule's regular expression with a time limit. The parser refuses
- * the classic catastrophic shapes, but not every pattern that backtracks for minutes ((a|aa)+$,
- * .*.*.*.*x) can be told from its text, and the value it runs on comes from the device (its
- * model, its name). JavaScript cannot interrupt a regular expression, except through `vm`'s
- * timeout; a comparison that runs out of time holds neither way (the device is not added by it),
- * and `onMatchTimeout` is told, so the service can log it.
+ * -match and -notMatch run the rule's regular expression on RE2 (re2js, linear in the value's
+ * length, no backtracking): a pattern such as (a|aa)*$ can no longer freeze the service, whatever
+ * device value it meets. The parser compiled it (parser.ts).
  */
-import { createContext, Script } from "node:vm";
 import type { DeviceFacts } from "./device-properties.js";
 import type { RuleNode } from "./parser.js";
 
-/** How long one -match comparison may run. Real patterns take microseconds on device values. */
-export const MATCH_TIME_LIMIT_MS = 50;
-
-export interface EvaluateOptions {
-  /** Called when a -match or -notMatch comparison ran out of time (it then counts as false). */
-  onMatchTimeout?(pattern: string, property: string): void;
-}
-
-export function evaluateRule(node: RuleNode, facts: DeviceFacts, options: EvaluateOptions = {}): boolean {
+export function evaluateRule(node: RuleNode, facts: DeviceFacts): boolean {
   switch (node.kind) {
     case "or":
-      return evaluateRule(node.left, facts, options) || evaluateRule(node.right, facts, options);
+      return evaluateRule(node.left, facts) || evaluateRule(node.right, facts);
     case "and":
-      return evaluateRule(node.left, facts, options) && evaluateRule(node.right, facts, options);
+      return evaluateRule(node.left, facts) && evaluateRule(node.right, facts);
     case "not":
-      return !evaluateRule(node.operand, facts, options);
+      return !evaluateRule(node.operand, facts);
     case "compare":
-      return compare(node, facts[node.property.name] ?? null, options);
+      return compare(node, facts[node.property.name] ?? null);
   }
 }
 
-function compare(
-  node: Extract<RuleNode, { kind: "compare" }>,
-  actual: string | boolean | null,
-  options: EvaluateOptions,
-): boolean {
+function compare(node: Extract<RuleNode, { kind: "compare" }>, actual: string | boolean | null): boolean {
   const { operator, value } = node;
   if (value.kind === "null") {
     return operator === "eq" ? actual === null : actual !== null;
@@ -67,12 +51,7 @@ function compare(
     case "notMatch": {
       // Entra matches a regular expression anywhere in the value (like .NET Regex.IsMatch).
       if (!node.regex) return negated;
-      const found = boundedTest(node.regex, actual);
-      if (found === undefined) {
-        options.onMatchTimeout?.(node.regex.source, node.property.name);
-        return false;
-      }
-      return found !== negated;
+      return node.regex.test(actual) !== negated;
     }
     case "in":
     case "notIn":
@@ -82,24 +61,4 @@ function compare(
 
 function stringOf(value: { kind: string; value?: unknown }): string {
   return typeof value.value === "string" ? value.value.toLowerCase() : "";
-}
-
-// One context and one compiled script for every bounded test: the regular expression and the
-// value are handed in as globals, so nothing is compiled per call.
-const sandbox = createContext({ pattern: null, subject: "" });
-const testScript = new Script("pattern.test(subject)");
-
-/** `regex.test(subject)`, or undefined when it runs longer than MATCH_TIME_LIMIT_MS. */
-function boundedTest(regex: RegExp, subject: string): boolean | undefined {
-  sandbox["pattern"] = regex;
-  sandbox["subject"] = subject;
-  try {
-    return testScript.runInContext(sandbox, { timeout: MATCH_TIME_LIMIT_MS }) === true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return undefined;
-    throw error;
-  } finally {
-    sandbox["pattern"] = null;
-    sandbox["subject"] = "";
-  }
 }

@@ -1,5 +1,5 @@
 /** Entra ID dynamic membership rules for device groups: parse once, evaluate per device. */
-export { evaluateRule, MATCH_TIME_LIMIT_MS, type EvaluateOptions } from "./evaluate.js";
+export { evaluateRule } from "./evaluate.js";
 export { MAX_RULE_LENGTH, MembershipRuleError, parseMembershipRule } from "./parser.js";
 export type { Operator, RuleNode, Value } from "./parser.js";
 export { AOSP_DEVICE_OS_TYPE, deviceFacts, DEVICE_PROPERTIES, type DeviceFacts, type SimulatedDevice } from "./device-properties.js";

@@ -17,6 +17,7 @@
  * Every error carries the offset where the rule goes wrong and what was expected there.
  */
 import { closest } from "fastest-levenshtein";
+import { RE2JS } from "re2js";
 import { DEVICE_PROPERTIES, lookupProperty, PROPERTY_NAMES_FOR_HELP, type PropertyInfo } from "./device-properties.js";
 
 export const MAX_RULE_LENGTH = 3072;
@@ -53,7 +54,7 @@ export type RuleNode =
   | { kind: "or"; left: RuleNode; right: RuleNode }
   | { kind: "and"; left: RuleNode; right: RuleNode }
   | { kind: "not"; operand: RuleNode }
-  | { kind: "compare"; property: PropertyInfo; operator: Operator; value: Value; regex?: RegExp };
+  | { kind: "compare"; property: PropertyInfo; operator: Operator; value: Value; regex?: RE2JS };
 
 export class MembershipRuleError extends Error {
   override readonly name = "MembershipRuleError";
@@ -429,22 +430,17 @@ export function parseMembershipRule(rule: string): RuleNode {
     }
   }
 
-  function compileRegex(source: string, at: Token): RegExp {
-    if (NESTED_QUANTIFIER.test(source)) {
-      fail(
-        at.offset,
-        "a regular expression without nested quantifiers",
-        `the regular expression at ${where(rule, at.offset)} repeats a repeated group (such as (a+)+), which can take exponential time; rewrite it without the nested quantifier`,
-      );
-    }
+  function compileRegex(source: string, at: Token): RE2JS {
     try {
-      // String and regex operations are case-insensitive in Entra rules.
-      return new RegExp(source, "i");
+      // String and regex operations are case-insensitive in Entra rules. RE2 matches in time
+      // linear in the value, so no pattern needs refusing for its shape; it has no lookaround
+      // and no backreferences (they are what makes backtracking engines exponential).
+      return RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
     } catch (error) {
       return fail(
         at.offset,
-        "a valid regular expression",
-        `invalid regular expression at ${where(rule, at.offset)}: ${(error as Error).message}`,
+        "a valid regular expression (RE2 syntax)",
+        `invalid regular expression at ${where(rule, at.offset)}: ${(error as Error).message} (rules use RE2 syntax: no lookaround, no backreferences)`,
       );
     }
   }
@@ -460,11 +456,3 @@ export function parseMembershipRule(rule: string): RuleNode {
   }
   return tree;
 }
-
-/**
- * A group that holds a quantifier and is itself repeated, such as (a+)+ or (a*){2,}: the classic
- * catastrophic-backtracking shape. Rules are evaluated on the service at every enrollment, so such
- * patterns are refused rather than risked.
- */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
-

@@ -9,8 +9,6 @@ import { badRequest, itemNotFound } from "../http/errors.js";
 import {
   deviceFacts,
   evaluateRule,
-  type EvaluateOptions,
-  MATCH_TIME_LIMIT_MS,
   MembershipRuleError,
   parseMembershipRule,
   type RuleNode,
@@ -139,7 +137,7 @@ export class GroupService {
     const facts = deviceFacts(device);
     for (const group of this.ctx.store.groups.listDynamic()) {
       if (group.membershipRuleProcessingState !== "On" || group.membershipRule === null) continue;
-      const matches = evaluateRule(this.tree(group), facts, this.timeouts(group, device.id));
+      const matches = evaluateRule(this.tree(group), facts);
       const member = this.ctx.store.groups.isMember(group.id, device.id);
       if (matches && !member) this.ctx.store.groups.addMember(group.id, device.id, "device", this.ctx.now());
       if (!matches && member) this.ctx.store.groups.removeMember(group.id, device.id);
@@ -183,23 +181,13 @@ export class GroupService {
     return tree;
   }
 
-  /** Logs a -match that ran out of time (the device is then left out of the group). */
-  private timeouts(group: GroupRecord, deviceId: string): EvaluateOptions {
-    return {
-      onMatchTimeout: (pattern, property) =>
-        this.ctx.log(
-          `group ${group.id}: -match "${pattern}" on device.${property} of device ${deviceId} ran longer than ${MATCH_TIME_LIMIT_MS} ms; the device is left out (rewrite the pattern so it backtracks less)`,
-        ),
-    };
-  }
-
   /** Evaluates a dynamic group's rule over every enrolled device. Paused groups keep their members. */
   private recompute(group: GroupRecord): void {
     if (group.membershipRuleProcessingState !== "On") return;
     const tree = this.tree(group);
     const members = this.ctx.store.devices
       .listVisible()
-      .filter((device) => evaluateRule(tree, deviceFacts(device), this.timeouts(group, device.id)))
+      .filter((device) => evaluateRule(tree, deviceFacts(device)))
       .map((device) => ({ id: device.id, type: "device" as MemberType }));
     this.ctx.store.groups.replaceMembers(group.id, members, this.ctx.now());
   }

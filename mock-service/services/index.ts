@@ -1,5 +1,6 @@
 /** The service's domain services, wired once and handed to the route plugins. */
 import type { ServiceContext } from "../context.js";
+import type { LockoutPolicy } from "../domain/sign-in-lockout.js";
 import { DeviceService } from "./devices.js";
 import { GroupService } from "./groups.js";
 import { PackageService } from "./packages.js";
@@ -15,10 +16,10 @@ export interface Services {
   devices: DeviceService;
 }
 
-export function createServices(ctx: ServiceContext): Services {
+export function createServices(ctx: ServiceContext, options: { lockout?: LockoutPolicy } = {}): Services {
   const packages = new PackageService(ctx);
   packages.seed();
-  const users = new UserService(ctx);
+  const users = new UserService(ctx, options.lockout);
   const profiles = new ProfileService(ctx, packages);
   const groups = new GroupService(ctx);
   const devices = new DeviceService(ctx, packages, users, groups);

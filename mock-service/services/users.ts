@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ServiceContext } from "../context.js";
 import { findSku, hasIntuneLicence, SKUS } from "../domain/licences.js";
 import { hashPassword, verifyPassword } from "../domain/secrets.js";
+import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../domain/sign-in-lockout.js";
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import type { UserRecord } from "../store/users.js";
 
@@ -26,7 +27,14 @@ let dummyHash: Promise<string> | undefined;
 const DUMMY_HASH = () => (dummyHash ??= hashPassword("not-a-real-password"));
 
 export class UserService {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly lockout: SignInLockout;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    lockoutPolicy: LockoutPolicy = DEFAULT_LOCKOUT_POLICY,
+  ) {
+    this.lockout = new SignInLockout(lockoutPolicy, () => ctx.now());
+  }
 
   async create(input: NewUser): Promise<UserRecord> {
     const upn = input.userPrincipalName.trim();
@@ -99,11 +107,26 @@ export class UserService {
 
   /** The checks a device sign-in makes, in order; throws the device API error for each refusal. */
   async authenticate(userPrincipalName: string, password: string): Promise<UserRecord> {
-    const found = this.ctx.store.users.getByUpn(userPrincipalName.trim());
-    const passwordOk = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_HASH()));
-    // Read again after the hash: the account may have been disabled or deleted meanwhile.
-    const user = found && this.ctx.store.users.find(found.id);
-    if (!user || !passwordOk) {
+    const waitMs = this.lockout.begin(userPrincipalName);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw deviceError(
+        "accountLocked",
+        `too many failed sign-ins for this account; it is locked for ${seconds} more second${seconds === 1 ? "" : "s"}, try again then`,
+        {},
+        { "Retry-After": String(seconds) },
+      );
+    }
+    let user: UserRecord | undefined;
+    try {
+      const found = this.ctx.store.users.getByUpn(userPrincipalName.trim());
+      const passwordOk = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_HASH()));
+      // Read again after the hash: the account may have been disabled or deleted meanwhile.
+      user = passwordOk && found ? this.ctx.store.users.find(found.id) : undefined;
+    } finally {
+      this.lockout.finish(userPrincipalName, user !== undefined);
+    }
+    if (!user) {
       throw deviceError("invalidCredentials", "the user name or password is incorrect");
     }
     if (!user.accountEnabled) {

@@ -103,6 +103,9 @@ export class DeviceStore {
   private readonly viewById;
   private readonly byCredential;
   private readonly visible;
+  private readonly visiblePage;
+  private readonly visibleAfter;
+  private readonly visibleCount;
   private readonly setState;
   private readonly setUserStmt;
   private readonly syncStmt;
@@ -132,6 +135,19 @@ export class DeviceStore {
     this.byCredential = db.prepare<[string], DeviceRow>("SELECT * FROM devices WHERE credential_hash = ?");
     this.visible = db.prepare<[], DeviceRow>(
       `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid`,
+    );
+    this.visiblePage = db.prepare<[number], DeviceRow>(
+      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid LIMIT ?`,
+    );
+    // Keyset paging: the rows after a given device in list order. Removed devices keep their row,
+    // so the position of a device deleted since the last page is still known.
+    this.visibleAfter = db.prepare<[string, number], DeviceRow>(
+      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending')
+         AND (d.enrolled, d.rowid) > (SELECT enrolled, rowid FROM devices WHERE id = ?)
+       ORDER BY d.enrolled, d.rowid LIMIT ?`,
+    );
+    this.visibleCount = db.prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM devices WHERE management_state IN ('managed', 'wipePending')",
     );
     this.setState = db.prepare("UPDATE devices SET management_state = ?, removed = ? WHERE id = ?");
     this.setUserStmt = db.prepare("UPDATE devices SET user_id = ?, device_name = ? WHERE id = ?");
@@ -178,6 +194,16 @@ export class DeviceStore {
   /** Devices the admin API lists: managed or waiting for their wipe. */
   listVisible(): DeviceView[] {
     return this.visible.all().map(viewFromRow);
+  }
+
+  /** Up to `limit` listed devices in list order, after the device `afterId` (from the start without it). */
+  listVisiblePage(afterId: string | undefined, limit: number): DeviceView[] {
+    const rows = afterId === undefined ? this.visiblePage.all(limit) : this.visibleAfter.all(afterId, limit);
+    return rows.map(viewFromRow);
+  }
+
+  countVisible(): number {
+    return this.visibleCount.get()?.n ?? 0;
   }
 
   setManagementState(id: string, state: ManagementState, removed: number | null = null): void {

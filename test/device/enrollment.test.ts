@@ -92,6 +92,23 @@ describe("a device out of the box", () => {
     expect(device.state).toBe("enrolled.idle");
   });
 
+  it("shows the lockout by name on the sign-in screen after ten wrong passwords", async () => {
+    const upn = "lockout@contoso.example";
+    await t.service.admin.createLicensedUser({ displayName: "Locked Out", userPrincipalName: upn, password: "Passw0rd!" });
+    const device = await t.device({ user: { userPrincipalName: upn, password: "wrong" } });
+    expect((await device.enroll()).failure).toMatchObject({ code: "invalidCredentials" });
+    for (let attempt = 2; attempt <= 11; attempt++) {
+      device.send({ type: "RETRY" });
+      await device.runUntil((d) => d.state === "signingIn.waitingForUser");
+      device.send({ type: "SIGN_IN", userPrincipalName: upn, password: attempt <= 10 ? "wrong" : "Passw0rd!" });
+      await device.runUntil((d) => d.failure !== null);
+    }
+    expect(device.failure).toMatchObject({
+      code: "accountLocked",
+      screen: "Your account is temporarily locked to prevent unauthorized use. Try again later.",
+    });
+  });
+
   it("refuses a user without an Intune licence", async () => {
     await t.service.admin.createUser({ displayName: "No Licence", userPrincipalName: "nolicence@contoso.example", password: "Passw0rd!" });
     const device = await t.device({ user: { userPrincipalName: "nolicence@contoso.example", password: "Passw0rd!" } });

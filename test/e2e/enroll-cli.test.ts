@@ -65,6 +65,16 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect((await service.admin.getManagedDevice(doc.deviceId!)).userPrincipalName).toBe(USER.upn);
   });
 
+  it("reports its apps as enrollment ends: Discovered apps lists all three with versions once enroll exits", async () => {
+    const result = await enroll(qr, "--json");
+    expect(result.code).toBe(0);
+    const doc = json(result.stdout);
+    const detected = await service.admin.detectedApps(doc.deviceId!);
+    const installed = Object.fromEntries(doc.apps.map((a) => [a.versionName, a.package]));
+    expect(detected.map((a) => a.displayName).sort()).toEqual(["Authenticator", "Company Portal", "Intune"]);
+    expect(detected.map((a) => a.version).sort()).toEqual(Object.keys(installed).sort());
+  });
+
   it("prints a timeline that reads like the device's screen", async () => {
     const result = await enroll(qr);
     expect(result.code).toBe(0);

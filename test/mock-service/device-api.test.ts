@@ -525,7 +525,8 @@ describe("troubleshooting: the devices a user enrolled", () => {
 
   it("refuses a $filter it does not support, saying what it supports", async () => {
     const t = service();
-    for (const filter of ["osVersion gt '13'", "startswith(deviceName,'A')", "userPrincipalName eq 'unterminated"]) {
+    // startswith and gt are supported now (test/mock-service/odata.test.ts); these still are not.
+    for (const filter of ["serial eq '13'", "deviceName eq 'A' and owner eq 'x'", "userPrincipalName eq 'unterminated"]) {
       const reply = await t.admin("GET", `${DEVICES}?$filter=${encodeURIComponent(filter)}`);
       expect(errorOf(reply), filter).toMatchObject({ status: 400, code: "invalidRequest" });
       expect(reply.body.error.message).toMatch(/userPrincipalName/);

@@ -87,16 +87,21 @@ export function closestKnownKey(unknown: string, candidates: readonly string[] =
     const byTail = candidates.find((k) => k.toUpperCase() === `${KEY_PREFIX}${tail}`.toUpperCase());
     if (byTail) return byTail;
   }
+  // Only a candidate within `limit` edits is suggested, and two strings differ by at least their
+  // difference in length: candidates that far apart in length are skipped unmeasured, so a
+  // 3,000-character key costs nothing (distance is length x length).
+  const limit = Math.max(2, Math.floor(unknown.length / 5));
   let best: string | null = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
+  let bestDistance = limit + 1;
   for (const candidate of candidates) {
+    if (Math.abs(candidate.length - unknown.length) >= bestDistance) continue;
     const d = distance(upper, candidate.toUpperCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(unknown.length / 5)) ? best : null;
+  return best;
 }
 
 const unknownKey: Rule = (ctx) => {

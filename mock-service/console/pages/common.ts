@@ -16,7 +16,7 @@ export function attempt<T>(call: () => T): { ok: true; value: T } | { ok: false;
   }
 }
 
-/** `attempt` for a call that hashes a password (user creation runs scrypt off the event loop). */
+/** `attempt` for a call that settles later (user creation hashes its password off the event loop). */
 export async function attemptAsync<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
   try {
     return { ok: true, value: await call() };

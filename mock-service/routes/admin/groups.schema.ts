@@ -1,6 +1,56 @@
 /** Schemas of /beta/groups (Graph beta names). */
 import { MAX_RULE_LENGTH } from "../../membership-rule/index.js";
-import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
+import { BOOLEAN_OPS, DIRECTORY_TEXT_OPS, EXACT_OPS, RANGE_OPS, type CollectionDef } from "../../odata/model.js";
+
+/** Groups as Entra ID serves them: pages of 100, `$top` up to 999, advanced queries as for users. */
+export const GROUPS: CollectionDef = {
+  contextPath: "groups",
+  entityType: "microsoft.graph.group",
+  container: { entitySet: "groups" },
+  baseType: "microsoft.graph.directoryObject",
+  directory: true,
+  pageSize: 100,
+  maxTop: 999,
+  createdProperty: "createdDateTime",
+  properties: {
+    id: { type: "string", filter: EXACT_OPS },
+    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true },
+    description: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    mailEnabled: { type: "boolean", filter: BOOLEAN_OPS },
+    mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    securityEnabled: { type: "boolean", filter: BOOLEAN_OPS },
+    groupTypes: { type: "complex", edm: "Collection(Edm.String)" },
+    membershipRule: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    membershipRuleProcessingState: { type: "string", filter: EXACT_OPS },
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true },
+  },
+};
+
+/**
+ * A group's members: directoryObjects (users and devices, told apart by @odata.type), pages of
+ * 100 as Entra ID serves them. The properties are those of users and devices the list shows.
+ */
+export const GROUP_MEMBERS: CollectionDef = {
+  contextPath: "directoryObjects",
+  entityType: "microsoft.graph.directoryObject",
+  container: { navigationOf: "microsoft.graph.group", name: "members" },
+  declaresType: false,
+  directory: true,
+  pageSize: 100,
+  maxTop: 999,
+  properties: {
+    id: { type: "string", filter: EXACT_OPS },
+    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true },
+    userPrincipalName: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    deviceId: { type: "string", filter: EXACT_OPS },
+    operatingSystem: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    operatingSystemVersion: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    model: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    manufacturer: { type: "string", filter: DIRECTORY_TEXT_OPS },
+  },
+};
 
 export const groupSchema = {
   type: "object",
@@ -63,15 +113,16 @@ export const createGroupSchema = route({
 });
 
 export const listGroupsSchema = route({
-  summary: "List groups",
-  querystring: filterQuerystring,
+  summary: "List groups, in pages of 100 (OData $filter, $select, $orderby, $top, $count)",
+  querystring: listQuerystring(GROUPS),
   response: { 200: listOf(groupSchema), ...errors(400, 401) },
 });
 
 export const getGroupSchema = route({
-  summary: "Get a group",
+  summary: "Get a group ($select)",
   params: idParams,
-  response: { 200: groupSchema, ...errors(401, 404) },
+  querystring: entityQuerystring,
+  response: { 200: groupSchema, ...errors(400, 401, 404) },
 });
 
 export const patchGroupSchema = route({
@@ -88,8 +139,9 @@ export const deleteGroupSchema = route({
 });
 
 export const listMembersSchema = route({
-  summary: "Members of a group (devices and users)",
+  summary: "Members of a group (devices and users; OData options)",
   params: idParams,
+  querystring: listQuerystring(GROUP_MEMBERS),
   response: { 200: listOf(memberSchema), ...errors(401, 404) },
 });
 

@@ -2,12 +2,15 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { badRequest } from "../../http/errors.js";
-import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
+import { entityEnvelope } from "../../http/odata.js";
+import { odataEntity, odataList } from "../../odata/collection.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
 import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
 import type { GroupRecord } from "../../store/groups.js";
 import {
+  GROUP_MEMBERS,
+  GROUPS,
   addMemberSchema,
   createGroupSchema,
   deleteGroupSchema,
@@ -68,14 +71,12 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       return entityEnvelope(ctx.baseUrl(), "groups", graphGroup(group));
     });
 
-    app.get<{ Querystring: { $filter?: string } }>("/beta/groups", { schema: listGroupsSchema }, async (request) => {
-      const clauses = parseFilter(request.query.$filter, ["displayName"]);
-      const list = applyFilter(groups.list(), clauses, (g) => g.displayName);
-      return listEnvelope(ctx.baseUrl(), "groups", list.map(graphGroup));
-    });
+    app.get("/beta/groups", { schema: listGroupsSchema }, async (request) =>
+      odataList(GROUPS, request, ctx.baseUrl(), groups.list().map(graphGroup)),
+    );
 
     app.get<IdParams>("/beta/groups/:id", { schema: getGroupSchema }, async (request) =>
-      entityEnvelope(ctx.baseUrl(), "groups", graphGroup(groups.get(request.params.id))),
+      odataEntity(GROUPS, request, ctx.baseUrl(), graphGroup(groups.get(request.params.id))),
     );
 
     app.patch<IdParams & { Body: GroupInput }>("/beta/groups/:id", { schema: patchGroupSchema }, async (request, reply) => {
@@ -94,7 +95,7 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
         .members(request.params.id)
         .map((m) => member(m.memberId, m.memberType))
         .filter((m) => m !== undefined);
-      return listEnvelope(ctx.baseUrl(), "directoryObjects", members);
+      return odataList(GROUP_MEMBERS, request, ctx.baseUrl(), members);
     });
 
     app.post<IdParams & { Body: { "@odata.id": string } }>(

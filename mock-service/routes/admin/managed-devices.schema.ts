@@ -1,5 +1,97 @@
 /** Schemas of /beta/deviceManagement/managedDevices (Graph beta names). */
-import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
+import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
+import { EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
+
+const text = (filter = TEXT_OPS): PropertyDef => ({ type: "string", filter, orderBy: true });
+const enumOf = (edm: string, members: readonly string[]): PropertyDef => ({ type: "enum", edm, members, filter: EXACT_OPS, orderBy: true });
+const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
+
+/** Graph beta's managementState values. */
+export const MANAGEMENT_STATES = [
+  "managed", "retirePending", "retireFailed", "wipePending", "wipeFailed", "unhealthy", "deletePending",
+  "retireIssued", "wipeIssued", "wipeCanceled", "retireCanceled", "discovered", "unknownFutureValue",
+] as const;
+
+const DEVICE_ENROLLMENT_TYPES = [
+  "unknown", "userEnrollment", "deviceEnrollmentManager", "appleBulkWithUser", "appleBulkWithoutUser",
+  "windowsAzureADJoin", "windowsBulkUserless", "windowsAutoEnrollment", "windowsBulkAzureDomainJoin",
+  "windowsCoManagement", "windowsAzureADJoinUsingDeviceAuth", "appleUserEnrollment",
+  "appleUserEnrollmentWithServiceAccount", "azureAdJoinUsingAzureVmExtension", "androidEnterpriseDedicatedDevice",
+  "androidEnterpriseFullyManaged", "androidEnterpriseCorporateWorkProfile", "androidAOSPUserOwnedDeviceEnrollment",
+  "androidAOSPUserlessDeviceEnrollment", "appleAccountDrivenUserEnrollment", "unknownFutureValue",
+] as const;
+
+const MANAGEMENT_AGENTS = [
+  "eas", "mdm", "easMdm", "intuneClient", "easIntuneClient", "configurationManagerClient",
+  "configurationManagerClientMdm", "configurationManagerClientMdmEas", "unknown", "jamf",
+  "googleCloudDevicePolicyController", "microsoft365ManagedMdm", "msSense", "intuneAosp", "google", "unknownFutureValue",
+] as const;
+
+/**
+ * managedDevices as Intune serves them: pages of 1,000 (Intune's page size for device lists;
+ * `$top` up to 1,000), and `$filter` on the properties below.
+ */
+export const MANAGED_DEVICES: CollectionDef = {
+  contextPath: "deviceManagement/managedDevices",
+  entityType: "microsoft.graph.managedDevice",
+  container: { navigationOf: "microsoft.graph.deviceManagement", name: "managedDevices" },
+  pageSize: 1000,
+  maxTop: 1000,
+  createdProperty: "enrolledDateTime",
+  properties: {
+    id: { type: "string", filter: EXACT_OPS, orderBy: true },
+    userId: text(EXACT_OPS),
+    deviceName: text(),
+    managedDeviceName: text(),
+    serialNumber: text(),
+    model: text(),
+    manufacturer: text(),
+    operatingSystem: text(),
+    osVersion: { ...text(), filter: [...TEXT_OPS, "gt", "ge", "lt", "le"] },
+    userPrincipalName: text(),
+    userDisplayName: text(),
+    emailAddress: text(),
+    enrollmentProfileName: text(),
+    deviceEnrollmentType: enumOf("microsoft.graph.deviceEnrollmentType", DEVICE_ENROLLMENT_TYPES),
+    managementAgent: enumOf("microsoft.graph.managementAgentType", MANAGEMENT_AGENTS),
+    managementState: enumOf("microsoft.graph.managementState", MANAGEMENT_STATES),
+    managedDeviceOwnerType: enumOf("microsoft.graph.managedDeviceOwnerType", ["unknown", "company", "personal"]),
+    ownerType: enumOf("microsoft.graph.ownerType", ["unknown", "company", "personal"]),
+    complianceState: enumOf("microsoft.graph.complianceState", [
+      "unknown", "compliant", "noncompliant", "conflict", "error", "inGracePeriod", "configManager",
+    ]),
+    azureADDeviceId: text(EXACT_OPS),
+    azureADRegistered: { type: "boolean", filter: ["eq", "ne"] },
+    deviceRegistrationState: enumOf("microsoft.graph.deviceRegistrationState", [
+      "notRegistered", "registered", "revoked", "keyConflict", "approvalPending", "certificateReset",
+      "notRegisteredPendingEnrollment", "unknown",
+    ]),
+    enrolledDateTime: when,
+    lastSyncDateTime: when,
+  },
+};
+
+/** A device's detectedApps (Discovered apps): small lists, Intune's page size. */
+export const DETECTED_APPS: CollectionDef = {
+  contextPath: "deviceManagement/detectedApps",
+  entityType: "microsoft.graph.detectedApp",
+  container: { navigationOf: "microsoft.graph.managedDevice", name: "detectedApps" },
+  pageSize: 1000,
+  maxTop: 1000,
+  properties: {
+    id: { type: "string", filter: EXACT_OPS },
+    displayName: text(),
+    version: text(),
+    sizeInByte: { type: "int", edm: "Edm.Int64", filter: RANGE_OPS, orderBy: true },
+    deviceCount: { type: "int", filter: RANGE_OPS, orderBy: true },
+    publisher: text(),
+    platform: enumOf("microsoft.graph.detectedAppPlatformType", [
+      "unknown", "windows", "windowsMobile", "windowsHolographic", "ios", "macOS", "chromeOS", "androidOSP",
+      "androidDeviceAdministrator", "androidWorkProfile", "androidDedicatedAndFullyManaged", "unknownFutureValue",
+    ]),
+  },
+};
 
 export const managedDeviceSchema = {
   type: "object",
@@ -49,15 +141,16 @@ export const detectedAppSchema = {
 const route = routeFamily("admin: managed devices", adminSecurity);
 
 export const listDevicesSchema = route({
-  summary: "List managed devices ($filter: userPrincipalName eq '...', and others)",
-  querystring: filterQuerystring,
+  summary: "List managed devices, in pages of up to 1,000 (OData $filter, $select, $orderby, $top, $count)",
+  querystring: listQuerystring(MANAGED_DEVICES),
   response: { 200: listOf(managedDeviceSchema), ...errors(400, 401) },
 });
 
 export const getDeviceSchema = route({
-  summary: "Get a managed device",
+  summary: "Get a managed device ($select)",
   params: idParams,
-  response: { 200: managedDeviceSchema, ...errors(401, 404) },
+  querystring: entityQuerystring,
+  response: { 200: managedDeviceSchema, ...errors(400, 401, 404) },
 });
 
 export const wipeDeviceSchema = route({
@@ -86,7 +179,8 @@ export const deleteDeviceSchema = route({
 });
 
 export const detectedAppsSchema = route({
-  summary: "Apps the device reported at its last check-in, with versions",
+  summary: "Apps the device reported at the end of enrollment and at each check-in, with versions (OData options)",
   params: idParams,
-  response: { 200: listOf(detectedAppSchema), ...errors(401, 404) },
+  querystring: listQuerystring(DETECTED_APPS),
+  response: { 200: listOf(detectedAppSchema), ...errors(400, 401, 404) },
 });

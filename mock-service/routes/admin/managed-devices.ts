@@ -3,12 +3,14 @@ import { createHash } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
-import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
+import { odataEntity, odataList } from "../../odata/collection.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { Services } from "../../services/index.js";
 import { USERLESS } from "../../services/profiles.js";
 import type { DeviceView } from "../../store/devices.js";
 import {
+  DETECTED_APPS,
+  MANAGED_DEVICES,
   deleteDeviceSchema,
   detectedAppsSchema,
   getDeviceSchema,
@@ -17,16 +19,6 @@ import {
 } from "./managed-devices.schema.js";
 
 const PATH = "/beta/deviceManagement/managedDevices";
-const ENTITY_SET = "deviceManagement/managedDevices";
-const FILTERABLE = [
-  "userPrincipalName",
-  "serialNumber",
-  "deviceName",
-  "enrollmentProfileName",
-  "managementState",
-  "model",
-  "manufacturer",
-] as const;
 
 type IdParams = { Params: { id: string } };
 
@@ -67,14 +59,17 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
   const { devices, ctx } = services;
 
   return async (app) => {
-    app.get<{ Querystring: { $filter?: string } }>(PATH, { schema: listDevicesSchema }, async (request) => {
-      const clauses = parseFilter(request.query.$filter, FILTERABLE);
-      const list = applyFilter(ctx.store.devices.listVisible().map(graphManagedDevice), clauses, (d, p) => d[p]);
-      return listEnvelope(ctx.baseUrl(), ENTITY_SET, list);
-    });
+    app.get(PATH, { schema: listDevicesSchema }, async (request) =>
+      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map(graphManagedDevice), {
+        source: {
+          page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map(graphManagedDevice),
+          count: () => ctx.store.devices.countVisible(),
+        },
+      }),
+    );
 
     app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
-      entityEnvelope(ctx.baseUrl(), ENTITY_SET, graphManagedDevice(devices.visible(request.params.id))),
+      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphManagedDevice(devices.visible(request.params.id))),
     );
 
     app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {
@@ -99,7 +94,9 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
         publisher: isManagedPackage(app.packageName) ? "Microsoft Corporation" : null,
         platform: "androidOSP",
       }));
-      return listEnvelope(ctx.baseUrl(), `${ENTITY_SET}('${device.id}')/detectedApps`, apps);
+      return odataList(DETECTED_APPS, request, ctx.baseUrl(), apps, {
+        contextPath: `${MANAGED_DEVICES.contextPath}('${device.id}')/detectedApps`,
+      });
     });
   };
 }

@@ -1,6 +1,8 @@
 /** Schemas of /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles (Graph beta names). */
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
-import { adminSecurity, dateTime, errors, filterQuerystring, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
+import { BOOLEAN_OPS, EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 
 const enrollmentMode = {
   type: "string",
@@ -84,6 +86,65 @@ export const profileSchema = {
   },
 } as const;
 
+const text: PropertyDef = { type: "string", filter: TEXT_OPS, orderBy: true };
+const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
+const count: PropertyDef = { type: "int", filter: RANGE_OPS, orderBy: true };
+const flag: PropertyDef = { type: "boolean", filter: BOOLEAN_OPS };
+
+/** Enrollment profiles as Intune serves them (Intune's page size). */
+export const ENROLLMENT_PROFILES: CollectionDef = {
+  contextPath: "deviceManagement/androidDeviceOwnerEnrollmentProfiles",
+  entityType: "microsoft.graph.androidDeviceOwnerEnrollmentProfile",
+  container: { navigationOf: "microsoft.graph.deviceManagement", name: "androidDeviceOwnerEnrollmentProfiles" },
+  pageSize: 1000,
+  maxTop: 1000,
+  createdProperty: "createdDateTime",
+  properties: {
+    id: { type: "string", filter: EXACT_OPS, orderBy: true },
+    accountId: { type: "string" },
+    displayName: text,
+    description: text,
+    enrollmentMode: {
+      type: "enum",
+      edm: "microsoft.graph.androidDeviceOwnerEnrollmentMode",
+      members: [
+        "corporateOwnedDedicatedDevice", "corporateOwnedFullyManaged", "corporateOwnedWorkProfile",
+        "corporateOwnedAOSPUserlessDevice", "corporateOwnedAOSPUserAssociatedDevice", "unknownFutureValue",
+      ],
+      filter: EXACT_OPS,
+      orderBy: true,
+    },
+    enrollmentTokenType: {
+      type: "enum",
+      edm: "microsoft.graph.androidDeviceOwnerEnrollmentTokenType",
+      members: ["default", "corporateOwnedDedicatedDeviceWithAzureADSharedMode", "deviceStaging"],
+      filter: EXACT_OPS,
+    },
+    createdDateTime: when,
+    lastModifiedDateTime: when,
+    tokenValue: { type: "string" },
+    tokenCreationDateTime: when,
+    tokenExpirationDateTime: when,
+    enrolledDeviceCount: count,
+    enrollmentTokenUsageCount: count,
+    roleScopeTagIds: { type: "complex", edm: "Collection(Edm.String)" },
+    configureWifi: flag,
+    wifiSsid: text,
+    wifiPassword: { type: "string" },
+    wifiSecurityType: {
+      type: "enum",
+      edm: "microsoft.graph.aospWifiSecurityType",
+      members: ["none", "wpa", "wep"],
+      filter: EXACT_OPS,
+    },
+    wifiHidden: flag,
+    isTeamsDeviceProfile: flag,
+    deviceNameTemplate: text,
+    qrCodeContent: { type: "string" },
+    qrCodeImage: { type: "complex", edm: "microsoft.graph.mimeContent" },
+  },
+};
+
 const route = routeFamily("admin: enrollment profiles", adminSecurity);
 
 export const createProfileSchema = route({
@@ -94,14 +155,15 @@ export const createProfileSchema = route({
 });
 
 export const listProfilesSchema = route({
-  summary: "List enrollment profiles ($filter: displayName eq '...', enrollmentMode eq '...')",
-  querystring: filterQuerystring,
+  summary: "List enrollment profiles (OData $filter, $select, $orderby, $top, $count)",
+  querystring: listQuerystring(ENROLLMENT_PROFILES),
   response: { 200: listOf(profileSchema), ...errors(400, 401) },
 });
 
 export const getProfileSchema = route({
-  summary: "Get an enrollment profile, its token and QR code",
+  summary: "Get an enrollment profile, its token and QR code ($select=qrCodeImage for the image only)",
   params: idParams,
+  querystring: entityQuerystring,
   response: { 200: profileSchema, ...errors(401, 404) },
 });
 

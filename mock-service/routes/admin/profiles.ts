@@ -4,10 +4,12 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
-import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
+import { entityEnvelope } from "../../http/odata.js";
+import { odataEntity, odataList, selectedProperties } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
 import type { ProfileInput, ProfileView } from "../../services/profiles.js";
 import {
+  ENROLLMENT_PROFILES,
   createProfileSchema,
   createTokenSchema,
   deleteProfileSchema,
@@ -18,18 +20,15 @@ import {
 } from "./profiles.schema.js";
 
 export const PROFILES_PATH = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
-const ENTITY_SET = "deviceManagement/androidDeviceOwnerEnrollmentProfiles";
-const FILTERABLE = ["displayName", "enrollmentMode"] as const;
 
 type IdParams = { Params: { id: string } };
 
 export function profileRoutes(services: Services): FastifyPluginAsync {
   const { profiles, ctx } = services;
 
-  /** The Graph shape of a profile, QR image included. */
-  async function graphProfile(view: ProfileView): Promise<Record<string, unknown>> {
+  /** The Graph shape of a profile without its QR image (costly to render: see withImage). */
+  function graphProfile(view: ProfileView): Record<string, unknown> {
     const { profile, token } = view;
-    const png = await profiles.qrPng(view);
     return {
       "@odata.type": "#microsoft.graph.androidDeviceOwnerEnrollmentProfile",
       id: profile.id,
@@ -54,12 +53,19 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
       isTeamsDeviceProfile: profile.isTeamsDeviceProfile,
       deviceNameTemplate: profile.deviceNameTemplate,
       qrCodeContent: view.qrCodeContent,
-      qrCodeImage: { "@odata.type": "microsoft.graph.mimeContent", type: "image/png", value: png.toString("base64") },
     };
   }
 
+  /** Adds qrCodeImage, rendering the QR code only when the answer includes it. */
+  async function withImage(view: ProfileView, selected?: ReadonlySet<string>): Promise<Record<string, unknown>> {
+    const graph = graphProfile(view);
+    if (selected && !selected.has("qrCodeImage")) return graph;
+    const png = await profiles.qrPng(view);
+    return { ...graph, qrCodeImage: { "@odata.type": "microsoft.graph.mimeContent", type: "image/png", value: png.toString("base64") } };
+  }
+
   async function entity(id: string): Promise<Record<string, unknown>> {
-    return entityEnvelope(ctx.baseUrl(), ENTITY_SET, await graphProfile(profiles.view(profiles.get(id))));
+    return entityEnvelope(ctx.baseUrl(), ENROLLMENT_PROFILES.contextPath, await withImage(profiles.view(profiles.get(id))));
   }
 
   return async (app) => {
@@ -69,16 +75,18 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
       return entity(profile.id);
     });
 
-    app.get<{ Querystring: { $filter?: string } }>(PROFILES_PATH, { schema: listProfilesSchema }, async (request) => {
-      const clauses = parseFilter(request.query.$filter, FILTERABLE);
-      const chosen = applyFilter(profiles.list(), clauses, (p, property) => p[property as (typeof FILTERABLE)[number]]);
-      // One at a time: a profile whose QR code must be rendered anew lets other requests in first.
-      const value: Record<string, unknown>[] = [];
-      for (const profile of chosen) value.push(await graphProfile(profiles.view(profile)));
-      return listEnvelope(ctx.baseUrl(), ENTITY_SET, value);
+    app.get(PROFILES_PATH, { schema: listProfilesSchema }, async (request) => {
+      const views = new Map(profiles.list().map((profile) => [profile.id, profiles.view(profile)]));
+      return odataList(ENROLLMENT_PROFILES, request, ctx.baseUrl(), [...views.values()].map(graphProfile), {
+        render: (item, selected) => withImage(views.get(String(item["id"]))!, selected),
+      });
     });
 
-    app.get<IdParams>(`${PROFILES_PATH}/:id`, { schema: getProfileSchema }, async (request) => entity(request.params.id));
+    app.get<IdParams>(`${PROFILES_PATH}/:id`, { schema: getProfileSchema }, async (request) => {
+      const view = profiles.view(profiles.get(request.params.id));
+      const selected = selectedProperties(ENROLLMENT_PROFILES, request);
+      return odataEntity(ENROLLMENT_PROFILES, request, ctx.baseUrl(), await withImage(view, selected));
+    });
 
     app.patch<IdParams & { Body: ProfileInput }>(
       `${PROFILES_PATH}/:id`,

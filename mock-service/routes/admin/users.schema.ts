@@ -1,5 +1,71 @@
 /** Schemas of /beta/users, /beta/organization and /beta/subscribedSkus (Graph beta names). */
-import { adminSecurity, dateTime, errors, filterQuerystring, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { adminSecurity, dateTime, errors, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
+import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
+import { BOOLEAN_OPS, DIRECTORY_TEXT_OPS, EXACT_OPS, RANGE_OPS, type CollectionDef } from "../../odata/model.js";
+
+/**
+ * Users as Entra ID serves them: pages of 100, `$top` up to 999; `ne`, `not`, `endswith` and
+ * `$count` are advanced queries (ConsistencyLevel: eventual and $count=true).
+ */
+export const USERS: CollectionDef = {
+  contextPath: "users",
+  entityType: "microsoft.graph.user",
+  container: { entitySet: "users" },
+  baseType: "microsoft.graph.directoryObject",
+  directory: true,
+  pageSize: 100,
+  maxTop: 999,
+  createdProperty: "createdDateTime",
+  properties: {
+    id: { type: "string", filter: EXACT_OPS },
+    accountEnabled: { type: "boolean", filter: BOOLEAN_OPS },
+    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true },
+    userPrincipalName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true },
+    mail: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true },
+    assignedLicenses: { type: "complex", edm: "Collection(microsoft.graph.assignedLicense)" },
+  },
+};
+
+/** The tenant: one organization. */
+export const ORGANIZATION: CollectionDef = {
+  contextPath: "organization",
+  entityType: "microsoft.graph.organization",
+  container: { entitySet: "organization" },
+  baseType: "microsoft.graph.directoryObject",
+  directory: true,
+  pageSize: 100,
+  maxTop: 999,
+  properties: {
+    id: { type: "string", filter: EXACT_OPS },
+    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS },
+    mobileDeviceManagementAuthority: {
+      type: "enum",
+      edm: "microsoft.graph.mdmAuthority",
+      members: ["unknown", "intune", "sccm", "office365", "unknownFutureValue"],
+      filter: EXACT_OPS,
+    },
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS },
+  },
+};
+
+/** The tenant's licences. */
+export const SUBSCRIBED_SKUS: CollectionDef = {
+  contextPath: "subscribedSkus",
+  entityType: "microsoft.graph.subscribedSku",
+  container: { entitySet: "subscribedSkus" },
+  pageSize: 100,
+  maxTop: 999,
+  properties: {
+    id: { type: "string", filter: EXACT_OPS },
+    skuId: { type: "guid", filter: EXACT_OPS },
+    skuPartNumber: { type: "string", filter: EXACT_OPS },
+    appliesTo: { type: "string", filter: EXACT_OPS },
+    capabilityStatus: { type: "string", filter: EXACT_OPS },
+    servicePlans: { type: "complex", edm: "Collection(microsoft.graph.servicePlanInfo)" },
+  },
+};
 
 const passwordProfile = {
   type: "object",
@@ -60,14 +126,15 @@ export const createUserSchema = route({
 });
 
 export const listUsersSchema = route({
-  summary: "List users ($filter: userPrincipalName eq '...')",
-  querystring: filterQuerystring,
+  summary: "List users, in pages of 100 (OData $filter, $select, $orderby, $top, $count)",
+  querystring: listQuerystring(USERS),
   response: { 200: listOf(userSchema), ...errors(400, 401) },
 });
 
 export const getUserSchema = route({
-  summary: "Get a user by id or userPrincipalName",
+  summary: "Get a user by id or userPrincipalName ($select)",
   params: userParams,
+  querystring: entityQuerystring,
   response: { 200: userSchema, ...errors(401, 404) },
 });
 
@@ -116,6 +183,7 @@ export const assignLicenseSchema = route({
 
 export const organizationSchema = route({
   summary: "The tenant (its MDM authority is Intune)",
+  querystring: listQuerystring(ORGANIZATION),
   response: {
     200: listOf({
       type: "object",
@@ -132,6 +200,7 @@ export const organizationSchema = route({
 
 export const subscribedSkusSchema = route({
   summary: "The tenant's licences (skuIds for assignLicense)",
+  querystring: listQuerystring(SUBSCRIBED_SKUS),
   response: {
     200: listOf({
       type: "object",

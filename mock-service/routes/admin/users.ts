@@ -2,11 +2,15 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { SKUS } from "../../domain/licences.js";
-import { applyFilter, entityEnvelope, listEnvelope, parseFilter } from "../../http/odata.js";
+import { entityEnvelope } from "../../http/odata.js";
+import { odataEntity, odataList } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
 import type { NewUser, UserPatch } from "../../services/users.js";
 import type { UserRecord } from "../../store/users.js";
 import {
+  ORGANIZATION,
+  SUBSCRIBED_SKUS,
+  USERS,
   assignLicenseSchema,
   createUserSchema,
   getUserSchema,
@@ -42,13 +46,13 @@ export function userRoutes(services: Services): FastifyPluginAsync {
       return entity(user);
     });
 
-    app.get<{ Querystring: { $filter?: string } }>("/beta/users", { schema: listUsersSchema }, async (request) => {
-      const clauses = parseFilter(request.query.$filter, ["userPrincipalName", "displayName"]);
-      const list = applyFilter(users.list(), clauses, (u, p) => (p === "displayName" ? u.displayName : u.userPrincipalName));
-      return listEnvelope(ctx.baseUrl(), "users", list.map(graphUser));
-    });
+    app.get("/beta/users", { schema: listUsersSchema }, async (request) =>
+      odataList(USERS, request, ctx.baseUrl(), users.list().map(graphUser)),
+    );
 
-    app.get<IdParams>("/beta/users/:id", { schema: getUserSchema }, async (request) => entity(users.get(request.params.id)));
+    app.get<IdParams>("/beta/users/:id", { schema: getUserSchema }, async (request) =>
+      odataEntity(USERS, request, ctx.baseUrl(), graphUser(users.get(request.params.id))),
+    );
 
     app.patch<IdParams & { Body: UserPatch }>("/beta/users/:id", { schema: patchUserSchema }, async (request, reply) => {
       await users.update(request.params.id, request.body);
@@ -61,9 +65,9 @@ export function userRoutes(services: Services): FastifyPluginAsync {
       async (request) => entity(users.assignLicense(request.params.id, request.body.addLicenses, request.body.removeLicenses)),
     );
 
-    app.get("/beta/organization", { schema: organizationSchema }, async () => {
+    app.get("/beta/organization", { schema: organizationSchema }, async (request) => {
       const tenant = ctx.store.tenant.get();
-      return listEnvelope(ctx.baseUrl(), "organization", [
+      return odataList(ORGANIZATION, request, ctx.baseUrl(), [
         {
           id: tenant.tenantId,
           displayName: tenant.displayName,
@@ -73,10 +77,11 @@ export function userRoutes(services: Services): FastifyPluginAsync {
       ]);
     });
 
-    app.get("/beta/subscribedSkus", { schema: subscribedSkusSchema }, async () =>
-      listEnvelope(
+    app.get("/beta/subscribedSkus", { schema: subscribedSkusSchema }, async (request) =>
+      odataList(
+        SUBSCRIBED_SKUS,
+        request,
         ctx.baseUrl(),
-        "subscribedSkus",
         SKUS.map((sku) => ({
           id: `${ctx.tenantId}_${sku.skuId}`,
           skuId: sku.skuId,

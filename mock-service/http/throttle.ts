@@ -1,0 +1,58 @@
+/**
+ * Throttling as Graph does it: the tenant's app gets a budget of requests per window on the admin
+ * API; past it, every request answers 429 TooManyRequests with `Retry-After` (whole seconds until
+ * the window ends) until the window turns. Windows follow the service's clock, so tests that move
+ * the clock see the budget come back without waiting.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { InputError } from "../../agent/protocol/errors.js";
+import { ApiError } from "./errors.js";
+
+export interface ThrottleBudget {
+  /** Requests allowed per window. */
+  requests: number;
+  windowMs: number;
+}
+
+export const TOO_MANY_REQUESTS = "TooManyRequests";
+
+/** A 429 with Retry-After, in the shape of the API it answers for. */
+export function throttled(reply: FastifyReply, retryAfterSeconds: number, message: string): ApiError {
+  reply.header("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  return new ApiError(429, TOO_MANY_REQUESTS, message);
+}
+
+/** onRequest hook for the admin routes (after authentication: refused callers spend nothing). */
+export function throttleHook(budget: ThrottleBudget, now: () => number) {
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let used = 0;
+  return async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const at = now();
+    if (at >= windowStart + budget.windowMs || at < windowStart) {
+      windowStart = at;
+      used = 0;
+    }
+    used++;
+    if (used > budget.requests) {
+      const retryAfter = (windowStart + budget.windowMs - at) / 1000;
+      throw throttled(
+        reply,
+        retryAfter,
+        `the application exceeded its budget of ${budget.requests} requests per ${budget.windowMs / 1000} s on this tenant; retry after the number of seconds in Retry-After`,
+      );
+    }
+  };
+}
+
+/** Reads `100/20s` (requests per window; the window in ms, s or m). */
+export function parseThrottleBudget(text: string, where = "--throttle"): ThrottleBudget {
+  const match = /^(\d{1,9})\/(\d{1,9})(ms|s|m)$/.exec(text.trim());
+  const requests = Number(match?.[1]);
+  const amount = Number(match?.[2]);
+  const unit = match?.[3];
+  const windowMs = unit === "ms" ? amount : unit === "s" ? amount * 1000 : amount * 60_000;
+  if (!match || requests < 1 || windowMs < 1) {
+    throw new InputError(`'${text}' is not a request budget`, { where, hint: "write REQUESTS/WINDOW, e.g. 100/20s (units ms, s, m)" });
+  }
+  return { requests, windowMs };
+}

@@ -1,0 +1,264 @@
+/**
+ * OData query options on a collection or an entity, in one call per route:
+ *
+ *     app.get(PATH, { schema: { querystring: listQuerystring(DEVICES), ... } }, async (request) =>
+ *       odataList(DEVICES, request, baseUrl, items));
+ *
+ * `odataList` applies `$filter`, `$orderby`, `$count`, `$select`, `$top` and the collection's
+ * default page size (always: a client that asks for nothing still gets pages, with
+ * `@odata.nextLink`), resuming at `$skiptoken`. `odataEntity` applies `$select` to one entity.
+ * Every refusal is Graph's 400 shape with a message naming the option and how to fix it.
+ */
+import type { FastifyRequest } from "fastify";
+import { ApiError, badRequest } from "../http/errors.js";
+import { advancedOperatorsIn, compileFilter, FilterMeaningError, type Item } from "./filter-eval.js";
+import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter } from "./filter.js";
+import { findProperty, type CollectionDef } from "./model.js";
+import { lastIdOf, makeToken, queryDigest, resumeIndex, SkipTokenError, sortItems, type SortKey } from "./paging.js";
+
+type Query = Record<string, string | undefined>;
+
+export interface ListEnvelope {
+  "@odata.context": string;
+  "@odata.count"?: number;
+  "@odata.nextLink"?: string;
+  value: Item[];
+}
+
+const option = { type: "string", maxLength: MAX_FILTER_LENGTH } as const;
+
+/** The querystring schema of a list route: the options odataList reads (others are refused). */
+export function listQuerystring(def: CollectionDef): object {
+  const filterable = Object.entries(def.properties).filter(([, p]) => p.filter?.length);
+  const sortable = Object.entries(def.properties).filter(([, p]) => p.orderBy);
+  return {
+    type: "object",
+    properties: {
+      $filter: {
+        ...option,
+        description:
+          `OData filter: ${filterable.map(([name, p]) => `${name} (${p.filter!.join(", ")})`).join("; ")}; ` +
+          "combine with and, or, not and parentheses." +
+          (def.directory ? " ne, not and endswith need ConsistencyLevel: eventual and $count=true." : ""),
+      },
+      $select: { ...option, description: "Comma-separated properties to return" },
+      $orderby: { ...option, description: `Sort by ${sortable.map(([n]) => n).join(", ")}, each optionally followed by asc or desc` },
+      $top: { type: "string", pattern: "^[0-9]+$", description: `Page size, 1 to ${def.maxTop} (default ${def.pageSize})` },
+      $count: {
+        type: "string",
+        enum: ["true", "false"],
+        description: `Adds @odata.count, the number of matching items${def.directory ? " (needs ConsistencyLevel: eventual)" : ""}`,
+      },
+      $skiptoken: { type: "string", maxLength: 8192, description: "Opaque; taken from @odata.nextLink" },
+    },
+  };
+}
+
+/** The querystring schema of an entity route: `$select` only. */
+export const entityQuerystring = {
+  type: "object",
+  properties: { $select: { ...option, description: "Comma-separated properties to return" } },
+} as const;
+
+function context(baseUrl: string, path: string): string {
+  return `${baseUrl}/beta/$metadata#${path}`;
+}
+
+export interface ListOptions {
+  /** The @odata.context path when it is not the collection's own (a navigation: `...('id')/detectedApps`). */
+  contextPath?: string;
+  /**
+   * Adds what is costly to make (a QR image) to the items of the page only; told which properties
+   * were selected (undefined: all), so it can skip work nobody asked for.
+   */
+  render?: (item: Item, selected: ReadonlySet<string> | undefined) => Promise<Item>;
+  /**
+   * A store that pages itself in the list's natural order (a large collection): used when the
+   * query has neither $filter nor $orderby, so a page costs its own rows, not the whole table.
+   */
+  source?: PagedSource;
+}
+
+export interface PagedSource {
+  /** Up to `limit` items after the item `afterId` in list order (from the start without it). */
+  page(afterId: string | undefined, limit: number): Item[];
+  count(): number;
+}
+
+/** One page of a collection; `items` are Graph-shaped, with every property filters and sorting read. */
+export async function odataList(
+  def: CollectionDef,
+  request: FastifyRequest,
+  baseUrl: string,
+  /** Every item (or a function that reads them, not called when `options.source` answers). */
+  items: Item[] | (() => Item[]),
+  options: ListOptions = {},
+): Promise<ListEnvelope> {
+  const { render } = options;
+  const query = request.query as Query;
+  const advanced = isAdvancedQuery(request);
+  const count = parseCount(def, query.$count, request);
+  const select = parseSelect(def, query.$select);
+  const keys = parseOrderBy(def, query.$orderby);
+  const top = parseTop(def, query.$top);
+  const digest = queryDigest(query.$filter, query.$orderby);
+  const skipToken = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof SkipTokenError) throw badRequest(`$skiptoken: ${error.message}`);
+      throw error;
+    }
+  };
+  let page: Item[];
+  let more: boolean;
+  let total: number;
+  if (options.source && query.$filter === undefined && keys.length === 0) {
+    const { source } = options;
+    const after = query.$skiptoken === undefined ? undefined : skipToken(() => lastIdOf(query.$skiptoken!, digest));
+    page = source.page(after, top + 1);
+    more = page.length > top;
+    page = page.slice(0, top);
+    total = count ? source.count() : 0;
+  } else {
+    let chosen = typeof items === "function" ? items() : items;
+    if (query.$filter !== undefined) chosen = chosen.filter(filterPredicate(def, query.$filter, advanced));
+    chosen = sortItems(chosen, keys);
+    const start = query.$skiptoken === undefined ? 0 : skipToken(() => resumeIndex(def, chosen, query.$skiptoken!, digest, keys));
+    page = chosen.slice(start, start + top);
+    more = start + top < chosen.length;
+    total = chosen.length;
+  }
+  const rendered: Item[] = [];
+  // One at a time: an item that is costly to render lets other requests in between.
+  for (const item of page) rendered.push(applySelect(render ? await render(item, select) : item, select));
+
+  const envelope: ListEnvelope = { "@odata.context": context(baseUrl, selectedPath(options.contextPath ?? def.contextPath, select)), value: [] };
+  if (count) envelope["@odata.count"] = total;
+  if (more) envelope["@odata.nextLink"] = nextLink(request, makeToken(def, page[page.length - 1]!, digest, keys));
+  envelope.value = rendered;
+  return envelope;
+}
+
+/** One entity with `$select` applied, its @odata.context first. */
+export function odataEntity(def: CollectionDef, request: FastifyRequest, baseUrl: string, entity: Item): Item {
+  const select = parseSelect(def, (request.query as Query).$select);
+  return {
+    "@odata.context": context(baseUrl, `${selectedPath(def.contextPath, select)}/$entity`),
+    ...applySelect(entity, select),
+  };
+}
+
+/** The properties `$select` names (undefined: all), checked against the collection. */
+export function selectedProperties(def: CollectionDef, request: FastifyRequest): ReadonlySet<string> | undefined {
+  return parseSelect(def, (request.query as Query).$select);
+}
+
+function selectedPath(path: string, select: ReadonlySet<string> | undefined): string {
+  return select ? `${path}(${[...select].join(",")})` : path;
+}
+
+function applySelect(item: Item, select: ReadonlySet<string> | undefined): Item {
+  if (!select) return item;
+  const out: Item = {};
+  if (item["@odata.type"] !== undefined) out["@odata.type"] = item["@odata.type"];
+  for (const name of select) if (name in item) out[name] = item[name];
+  return out;
+}
+
+function parseSelect(def: CollectionDef, text: string | undefined): ReadonlySet<string> | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(",").map((n) => n.trim());
+  if (names.includes("*")) return undefined;
+  const selected = new Set<string>();
+  for (const name of names) {
+    if (name === "") throw badRequest("$select: an empty property name; write names separated by commas, e.g. $select=id,displayName");
+    const found = findProperty(def, name);
+    if (!found) {
+      throw badRequest(
+        `$select: could not find a property named '${name}' on type '${def.entityType}'; its properties are ${Object.keys(def.properties).join(", ")}`,
+      );
+    }
+    selected.add(found[0]);
+  }
+  return selected;
+}
+
+function parseTop(def: CollectionDef, text: string | undefined): number {
+  if (text === undefined) return def.pageSize;
+  const top = Number(text);
+  if (!/^\d+$/.test(text) || top < 1 || top > def.maxTop) {
+    throw badRequest(`$top: invalid page size '${text}'; use 1 to ${def.maxTop} on this collection (default ${def.pageSize})`);
+  }
+  return top;
+}
+
+function parseOrderBy(def: CollectionDef, text: string | undefined): SortKey[] {
+  if (text === undefined) return [];
+  const sortable = () => Object.entries(def.properties).filter(([, p]) => p.orderBy).map(([n]) => n).join(", ") || "none";
+  return text.split(",").map((part) => {
+    const match = /^\s*([A-Za-z][A-Za-z0-9]*)(?:\s+(asc|desc))?\s*$/i.exec(part);
+    if (!match) throw badRequest(`$orderby: '${part.trim()}' is not '<property> [asc|desc]'; e.g. $orderby=displayName desc`);
+    const found = findProperty(def, match[1]!);
+    if (!found || !found[1].orderBy) {
+      throw badRequest(`$orderby: '${match[1]}' cannot be sorted on here; sortable properties: ${sortable()}`);
+    }
+    return { property: found[0], def: found[1], descending: match[2]?.toLowerCase() === "desc" };
+  });
+}
+
+/** Entra ID's advanced-query parameters: `ConsistencyLevel: eventual` and `$count=true`. */
+function isAdvancedQuery(request: FastifyRequest): boolean {
+  return consistencyEventual(request) && (request.query as Query).$count === "true";
+}
+
+function consistencyEventual(request: FastifyRequest): boolean {
+  return String(request.headers["consistencylevel"] ?? "").toLowerCase() === "eventual";
+}
+
+function parseCount(def: CollectionDef, text: string | undefined, request: FastifyRequest): boolean {
+  if (text === undefined || text === "false") return false;
+  if (def.directory && !consistencyEventual(request)) {
+    throw new ApiError(
+      400,
+      "Request_BadRequest",
+      "$count: counting directory objects is an advanced query; send the header ConsistencyLevel: eventual with $count=true",
+    );
+  }
+  return true;
+}
+
+function filterPredicate(def: CollectionDef, text: string, advanced: boolean): (item: Item) => boolean {
+  try {
+    const tree = parseFilter(text);
+    if (def.directory && !advanced) {
+      const needs = advancedOperatorsIn(tree);
+      if (needs.length > 0) {
+        throw new ApiError(
+          400,
+          "Request_UnsupportedQuery",
+          `$filter: operator '${needs[0]}' is not supported because the required parameters might be missing; ` +
+            "add the $count=true query parameter and the ConsistencyLevel: eventual header (an advanced query)",
+        );
+      }
+    }
+    return compileFilter(def, tree);
+  } catch (error) {
+    if (error instanceof FilterSyntaxError || error instanceof FilterMeaningError) {
+      throw badRequest(`$filter: ${error.message} (at character ${error.at + 1} of '${text}')`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The request's own URL with `$skiptoken` set: every other option of the query carries over. It is
+ * built on the address the client used (not the public URL devices are given), so it is reachable.
+ */
+function nextLink(request: FastifyRequest, token: string): string {
+  const url = new URL(request.url, "http://placeholder");
+  url.searchParams.delete("$skiptoken");
+  url.searchParams.set("$skiptoken", token);
+  // Keep `$` readable as Graph's links do; URLSearchParams escapes it.
+  return `${request.protocol}://${request.host}${url.pathname}${url.search.replaceAll("%24", "$")}`;
+}
