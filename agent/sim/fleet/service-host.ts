@@ -20,9 +20,16 @@ export interface FleetService {
  * hashes as it was started (`serve --password-hash-cost`).
  */
 const FLEET_PASSWORD_HASH_COST = 8;
+/**
+ * Every device of a fleet signs in as one user, hundreds at once, and the smart lockout counts
+ * sign-ins still being checked against its threshold (10 by default), so the fleet's own
+ * correct sign-ins would lock the account. The embedded service's threshold is far above any
+ * concurrency; a service given with --service needs `serve --lockout-threshold` likewise.
+ */
+export const FLEET_LOCKOUT_THRESHOLD = 1_000_000;
 
 export async function embeddedService(mode: "worker" | "inline"): Promise<FleetService> {
-  const options: MockServiceOptions = { passwordHashCost: FLEET_PASSWORD_HASH_COST };
+  const options: MockServiceOptions = { passwordHashCost: FLEET_PASSWORD_HASH_COST, lockoutThreshold: FLEET_LOCKOUT_THRESHOLD };
   // Run from source (tsx, vitest), a worker thread would not get the TypeScript loader.
   if (mode === "inline" || import.meta.url.endsWith(".ts")) {
     const service = await startMockService(options);
