@@ -205,6 +205,8 @@ async function driveDevice(png: Buffer, index: number, options: FleetOptions, fa
       identity: fleetIdentity(options.seed, index),
       faults,
       user: { userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password },
+      // Nothing reads a fleet device's storage mid-run: its snapshot is written only as power is cut.
+      persistEveryStep: false,
     });
     const d = device;
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
