@@ -11,6 +11,8 @@ export interface ServiceContext {
   baseUrl(): string;
   /** Diagnostics (unexpected errors, request lines with logging on). */
   log(line: string): void;
+  /** scrypt cost (log2 N) for passwords set from now on; default DEFAULT_PASSWORD_HASH_COST. */
+  passwordHashCost?: number;
 }
 
 export function iso(ms: number): string {

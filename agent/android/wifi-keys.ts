@@ -71,9 +71,24 @@ function wpaKey(ssid: string, password: string): WifiKeyResult {
   return { ok: true, key: { kind: "psk", psk: wpaPsk(ssid, password) } };
 }
 
+/**
+ * Derived keys by SSID and passphrase: 4096 rounds of PBKDF2 cost a few milliseconds, and a fleet
+ * of devices joins the same network thousands of times. Bounded: the oldest entry goes first.
+ */
+const derivedKeys = new Map<string, Uint8Array>();
+const DERIVED_KEYS_KEPT = 64;
+
 /** IEEE 802.11i: PSK = PBKDF2(HMAC-SHA1, passphrase, ssid, 4096, 256 bits). */
 export function wpaPsk(ssid: string, passphrase: string): Uint8Array {
-  return new Uint8Array(pbkdf2Sync(Buffer.from(passphrase, "utf8"), Buffer.from(ssid, "utf8"), 4096, 32, "sha1"));
+  const cacheKey = `${ssid}\u0000${passphrase}`;
+  let psk = derivedKeys.get(cacheKey);
+  if (!psk) {
+    psk = new Uint8Array(pbkdf2Sync(Buffer.from(passphrase, "utf8"), Buffer.from(ssid, "utf8"), 4096, 32, "sha1"));
+    derivedKeys.set(cacheKey, psk);
+    if (derivedKeys.size > DERIVED_KEYS_KEPT) derivedKeys.delete(derivedKeys.keys().next().value!);
+  }
+  // A copy: callers own what they are given.
+  return psk.slice();
 }
 
 /** True when a device configured with `configured` can authenticate to a network keyed `network`. */

@@ -24,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import("./run.js")).registerRun,
   replay: async () => (await import("./replay.js")).registerReplay,
   show: async () => (await import("./show.js")).registerShow,
+  fleet: async () => (await import("./fleet.js")).registerFleet,
+  "merge-reports": async () => (await import("./merge-reports.js")).registerMergeReports,
   diagram: async () => (await import("./diagram.js")).registerDiagram,
   compare: async () => (await import("./compare.js")).registerCompare,
   emulator: async () => (await import("./emulator.js")).registerEmulator,

@@ -19,6 +19,7 @@ interface ServeOptions {
   tenant: string;
   cloud: string;
   log?: boolean;
+  passwordHashCost?: string;
   lockoutThreshold?: string;
   throttle?: string;
   chaos: string[];
@@ -49,6 +50,7 @@ export function registerServe(program: Command): void {
     )
     .option("--cloud <global|21vianet>", "21vianet: a tenant in the 21Vianet-operated cloud, which refuses AOSP profiles", "global")
     .option("--log", "print one line per request on stderr")
+    .option("--password-hash-cost <n>", "scrypt cost (log2 N, 4..20) for users' passwords; lower it for fleets of sign-ins", "14")
     .option(
       "--lockout-threshold <n>",
       "failed sign-ins for one account name before it is locked (1 minute, doubling with each further lockout)",
@@ -87,6 +89,7 @@ async function serve(options: ServeOptions): Promise<number> {
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     log: (line) => printError(err.dim(line)),
     logRequests: options.log === true,
+    passwordHashCost: Number(options.passwordHashCost),
     lockoutThreshold: parseThreshold(options.lockoutThreshold ?? "10"),
     ...(options.throttle === undefined ? {} : { throttle: parseThrottleBudget(options.throttle) }),
     ...(options.chaos.length === 0 ? {} : { chaos: parseChaos(options.chaos, options.chaosSeed ?? "1") }),

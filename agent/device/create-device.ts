@@ -92,6 +92,12 @@ export interface CreateDeviceOptions {
    * virtual network around the virtual parts).
    */
   ports?: Partial<DevicePorts>;
+  /**
+   * Write the machine's snapshot to storage after every step (default true). False writes it
+   * only when power is cut (still resumes in this process; a power-loss fault keeps every step):
+   * for fleets, whose devices are never resumed from their storage by another process.
+   */
+  persistEveryStep?: boolean;
 }
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
@@ -165,6 +171,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     gate,
     onEnter: stateFaults(faults, clock),
     storageLabel,
+    persistEveryStep: options.persistEveryStep !== false || faults.some((f) => f.name === "power-loss"),
     ...(options.transcript ? { transcript: options.transcript } : {}),
     ...(options.user ? { user: options.user } : {}),
   });

@@ -41,6 +41,12 @@ export interface RuntimeOptions {
   onEnter?: StateHook;
   /** Names the storage in errors ("./device", "the device's storage"). */
   storageLabel?: string;
+  /**
+   * Write the machine's snapshot to storage after every step (default). When false it is
+   * written only as power is cut: enough for this runtime to resume, not for another process
+   * reading the storage mid-run; fleets skip the per-step cost (about a tenth of a device's CPU).
+   */
+  persistEveryStep?: boolean;
   transcript?: TranscriptSink;
   /** The work account the person holding the device types on the sign-in screen. */
   user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
@@ -133,6 +139,7 @@ export class DeviceRuntime {
     const at = this.options.clock.now();
     const state = this.state;
     this.options.gate.powered = false;
+    if (this.options.persistEveryStep === false) this.persist();
     this.lastSnapshot = actor.getSnapshot();
     this.actor = null;
     actor.stop();
@@ -208,7 +215,7 @@ export class DeviceRuntime {
     const actor = this.actor;
     if (!actor) return;
     const snapshot = actor.getSnapshot();
-    this.persist();
+    if (this.options.persistEveryStep !== false) this.persist();
     const leaf = leafPath(snapshot.value);
     const paths = activePaths(snapshot.value);
     const cause = event.event as { type: string; detail?: string };

@@ -85,11 +85,18 @@ async function scryptAsync(password: string, salt: Buffer, keyLength: number, op
   }
 }
 
-/** `scrypt$<N>$<salt b64>$<hash b64>` */
-export async function hashPassword(password: string): Promise<string> {
+/** scrypt's cost parameter N, as log2 (14 by default). */
+export const DEFAULT_PASSWORD_HASH_COST = 14;
+
+/**
+ * `scrypt$<N>$<salt b64>$<hash b64>`. The cost is stored with the hash, so a service started with
+ * a lower cost (fleet runs, where thousands of devices sign in) still verifies older hashes.
+ */
+export async function hashPassword(password: string, cost = DEFAULT_PASSWORD_HASH_COST): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scryptAsync(password, salt, SCRYPT_KEY_LENGTH, SCRYPT_OPTIONS);
-  return `scrypt$${SCRYPT_OPTIONS.N}$${salt.toString("base64")}$${hash.toString("base64")}`;
+  const options = { ...SCRYPT_OPTIONS, N: 2 ** cost };
+  const hash = await scryptAsync(password, salt, SCRYPT_KEY_LENGTH, options);
+  return `scrypt$${options.N}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -45,7 +45,7 @@ export class UserService {
       throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
     }
     checkPassword(input.passwordProfile.password);
-    const passwordHash = await hashPassword(input.passwordProfile.password);
+    const passwordHash = await hashPassword(input.passwordProfile.password, this.ctx.passwordHashCost);
     // Checked again after the hash: another request may have taken the name meanwhile.
     if (this.ctx.store.users.getByUpn(upn)) {
       throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
@@ -77,7 +77,7 @@ export class UserService {
   async update(idOrUpn: string, patch: UserPatch): Promise<UserRecord> {
     this.get(idOrUpn);
     if (patch.passwordProfile) checkPassword(patch.passwordProfile.password);
-    const newHash = patch.passwordProfile ? await hashPassword(patch.passwordProfile.password) : undefined;
+    const newHash = patch.passwordProfile ? await hashPassword(patch.passwordProfile.password, this.ctx.passwordHashCost) : undefined;
     // Read after the hash so a change made meanwhile (a licence, a rename) is not overwritten.
     const user = this.get(idOrUpn);
     const updated: UserRecord = {

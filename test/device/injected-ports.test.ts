@@ -164,6 +164,8 @@ describe("a device over injected ports", () => {
       "signIn d-1 alex@contoso.example",
       `download http://mdm.test/${COMPANY_PORTAL_PACKAGE}.apk`,
       `download http://mdm.test/${AUTHENTICATOR_PACKAGE}.apk`,
+      // Enrollment ends with the first sync, which reports the installed apps.
+      "checkIn d-1 3 apps",
     ]);
     expect(report.apps.map((a) => a.package).sort()).toEqual([AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE].sort());
     // The machine's snapshot went to the injected storage.

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import type { Device } from "../../agent/device/create-device.js";
+import { SNAPSHOT_KEY } from "../../agent/device/stored-snapshot.js";
+import { MemoryStorage } from "../../agent/device/virtual/storage.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 
 let t: Tenant;
@@ -92,5 +94,34 @@ describe("power loss", () => {
       const boots = device.timeline.filter((e) => e.event === "power on" && e.state !== "welcome");
       expect(boots.map((e) => e.detail), state).toEqual([expect.stringMatching(/^Powered on; resuming: /)]);
     }
+  });
+});
+
+describe("persistEveryStep: false (fleets)", () => {
+  it("writes no snapshot while it runs, writes one as power is cut, and resumes from it", async () => {
+    const storage = new MemoryStorage();
+    const device = await t.device({ storage, persistEveryStep: false });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("enrolled");
+    expect(storage.read(SNAPSHOT_KEY)).toBeNull();
+    device.powerOff(30_000);
+    expect(storage.read(SNAPSHOT_KEY)).not.toBeNull();
+    await device.runUntil((d) => d.context.checkIns >= 2);
+    expect(device.state.startsWith("enrolled")).toBe(true);
+    expect(device.timeline.some((e) => e.event === "power on")).toBe(true);
+  });
+
+  it("still writes every step when a power-loss fault is planned, and the device ends enrolled", async () => {
+    const storage = new MemoryStorage();
+    const device = await t.device({ storage, persistEveryStep: false, faults: ["power-loss=45s@downloadingAgent"] });
+    let writtenBeforeCut = false;
+    const stop = device.onChange(() => {
+      if (device.state === "downloadingAgent" && storage.read(SNAPSHOT_KEY) !== null) writtenBeforeCut = true;
+    });
+    const report = await device.enroll();
+    stop();
+    expect(writtenBeforeCut).toBe(true);
+    expect(report.timeline.some((e) => e.kind === "power")).toBe(true);
+    expect(report.finalState).toBe("enrolled");
   });
 });

@@ -1,0 +1,155 @@
+/**
+ * `aosp-sim fleet --devices N`: many devices enroll at once against the embedded mock service
+ * (or --service), each to its first check-in (and through --life after). Prints a summary, writes
+ * JUnit XML and an HTML report on request, and exits 1 when a --threshold is missed (or, without
+ * thresholds, when a device failed). Shards (--shard i/n) split one fleet across machines.
+ */
+import type { Command } from "commander";
+import { InputError } from "../protocol/errors.js";
+import { httpBaseUrl } from "../protocol/http-url.js";
+import { randomSeed } from "../device/identity.js";
+import { parseDuration } from "../device/duration.js";
+import { fleetJunitXml } from "../sim/fleet/report-junit.js";
+import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
+import { parseShard } from "../sim/fleet/plan.js";
+import { runFleet } from "../sim/fleet/run-fleet.js";
+import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { finishFleet, writeReportFile } from "./fleet-output.js";
+import { progressView } from "./fleet-progress.js";
+import { action, err, printError } from "./output.js";
+
+interface FleetCliOptions {
+  devices?: string;
+  concurrency: string;
+  ramp: string;
+  seed?: string;
+  shard: string;
+  only: string[];
+  fault: string[];
+  life?: string;
+  service?: string;
+  adminToken?: string;
+  embedded: string;
+  json?: boolean;
+  junit?: string;
+  report?: string;
+  threshold: string[];
+  progress: boolean;
+}
+
+const MAX_DEVICES = 10_000_000;
+
+export function registerFleet(program: Command): void {
+  program
+    .command("fleet")
+    .description(
+      "Enroll a fleet of simulated devices at once (QR scan to first check-in), with faults at rates; " +
+        "reports for CI (JSON, JUnit XML, HTML) and k6-style thresholds.",
+    )
+    .option("--devices <n>", "the fleet's size (all shards together)")
+    .option("--concurrency <n>", "devices in flight at once", "256")
+    .option("--ramp <duration>", "spread device starts over this long (e.g. 30s)", "0s")
+    .option("--seed <n>", "fleet seed: device identities and fault draws follow from it (default: random, printed)")
+    .option("--shard <i/n>", "run shard i of n (0-based) of the fleet: devices floor(N*i/n) .. floor(N*(i+1)/n)-1", "0/1")
+    .option("--only <index>", "run only this device of the fleet (repeatable): re-runs a failed device", collect, [])
+    .option("--fault <fault=rate>", `faults at rates (repeatable): ${FAULT_RATE_GRAMMAR}`, collect, [])
+    .option("--life <duration>", "after enrolling, each device lives this long on its clock (check-ins, updates), e.g. 24h")
+    .option("--service <url>", "drive a running service instead of the embedded one (needs --admin-token)")
+    .option("--admin-token <token>", "the running service's admin token (aosp-sim serve prints it)")
+    .option("--embedded <where>", "where the embedded service runs: worker (a second thread) or inline", "worker")
+    .option("--json", "print the summary as one JSON document (schemas/fleet-summary.schema.json)")
+    .option("--junit <file>", "write JUnit XML: one test case per device")
+    .option("--report <file>", "write a self-contained HTML report with charts")
+    .option("--threshold <expr>", `pass/fail criterion (repeatable), exit 1 when missed: ${THRESHOLD_GRAMMAR}`, collect, [])
+    .option("--no-progress", "no progress bar or status lines on stderr")
+    .addHelpText(
+      "after",
+      `
+Faults at rates: --fault service-5xx=0.05 --fault power-loss@downloadingAgent=1%
+  (fault names and values as for \`aosp-sim enroll --fault\`; the devices struck follow from --seed)
+Thresholds: failed<1%, enrolled>=99%, rate>100/s, p95.enroll<500ms, max.total<5s, http.errors<1%, rss<1GB
+Exit: 0 all thresholds met (without thresholds: every device enrolled), 1 otherwise, 2 usage.`,
+    )
+    .action(action(fleet));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function fleet(options: FleetCliOptions): Promise<number> {
+  if (options.devices === undefined) throw new InputError("how many devices?", { where: "--devices", hint: "e.g. aosp-sim fleet --devices 100" });
+  const devices = wholeNumber(options.devices, "--devices", 1, MAX_DEVICES, "a fleet has 1 or more devices, e.g. --devices 100");
+  const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, 100_000, "e.g. --concurrency 256");
+  const rampMs = duration(options.ramp, "--ramp", "e.g. --ramp 30s (0s: no ramp)");
+  const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
+  const shard = parseShard(options.shard);
+  const only = options.only.map((o) => wholeNumber(o, "--only", 0, devices - 1, `a device index from 0 to ${devices - 1}`));
+  const faults = options.fault.map(parseFaultRate);
+  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
+  const thresholds = options.threshold.map(parseThreshold);
+  if (options.embedded !== "worker" && options.embedded !== "inline") {
+    throw new InputError(`unknown place "${options.embedded}"`, { where: "--embedded", hint: "use worker or inline" });
+  }
+  let service: { url: string; adminToken: string } | undefined;
+  if (options.service !== undefined) {
+    const url = httpBaseUrl(options.service, "--service");
+    if (options.adminToken === undefined) {
+      throw new InputError("a running service needs its admin token to set up the fleet's user and profile", {
+        where: "--service",
+        hint: "add --admin-token TOKEN (the first line `aosp-sim serve` prints)",
+      });
+    }
+    service = { url, adminToken: options.adminToken };
+  }
+
+  const rerunCommand = (index: number) =>
+    [
+      `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
+      ...options.fault.map((f) => `--fault '${f}'`),
+      ...(options.life === undefined ? [] : [`--life ${options.life}`]),
+      ...(options.service === undefined ? [] : [`--service ${options.service} --admin-token ...`]),
+    ].join(" ");
+  const total = only.length > 0 ? only.length : Math.floor((devices * (shard.index + 1)) / shard.count) - Math.floor((devices * shard.index) / shard.count);
+  printError(err.dim(`fleet: ${total} devices (seed ${seed}, shard ${shard.index}/${shard.count})`));
+  const progress = options.progress ? progressView(total) : null;
+  let run;
+  try {
+    run = await runFleet({
+      devices,
+      concurrency,
+      rampMs,
+      seed,
+      shard,
+      only,
+      faults,
+      lifeMs,
+      embedded: options.embedded,
+      rerunCommand,
+      ...(service ? { service } : {}),
+      ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+    });
+  } finally {
+    progress?.stop();
+  }
+  if (options.junit !== undefined) writeReportFile(options.junit, fleetJunitXml(run.summary, run.devices), "JUnit report");
+  return finishFleet(run.summary, {
+    ...(options.json ? { json: true } : {}),
+    ...(options.report === undefined ? {} : { report: options.report }),
+    thresholds,
+  });
+}
+
+function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(`"${text}" is not a whole number from ${min} to ${max}`, { where: `${where} ${text}`, hint });
+  }
+  return n;
+}
+
+function duration(text: string, where: string, hint: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where, hint });
+  return ms;
+}

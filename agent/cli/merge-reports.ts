@@ -1,0 +1,39 @@
+/**
+ * `aosp-sim merge-reports <fleet.json>...`: the summaries of one fleet's shards combined, the
+ * percentiles recomputed from the merged histograms. Takes the same --report and --threshold as
+ * fleet, so a CI job can gate on the whole fleet after its shards ran on several machines.
+ */
+import type { Command } from "commander";
+import { mergeSummaries } from "../sim/fleet/merge.js";
+import { readFleetSummary } from "../sim/fleet/read-summary.js";
+import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { finishFleet } from "./fleet-output.js";
+import { action } from "./output.js";
+
+interface MergeOptions {
+  json?: boolean;
+  report?: string;
+  threshold: string[];
+}
+
+export function registerMergeReports(program: Command): void {
+  program
+    .command("merge-reports")
+    .description("Combine the --json summaries of a fleet's shards into one (percentiles from the merged histograms).")
+    .argument("<summaries...>", "fleet --json outputs, one per shard")
+    .option("--json", "print the merged summary as one JSON document")
+    .option("--report <file>", "write the merged HTML report")
+    .option("--threshold <expr>", `pass/fail criterion (repeatable): ${THRESHOLD_GRAMMAR}`, (v: string, p: string[]) => [...p, v], [])
+    .addHelpText("after", "\nExit: 0 all thresholds met (without thresholds: no device failed), 1 otherwise, 2 unreadable input.")
+    .action(action(mergeReports));
+}
+
+async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
+  const thresholds = options.threshold.map(parseThreshold);
+  const parts = files.map((file) => ({ file, summary: readFleetSummary(file) }));
+  return finishFleet(mergeSummaries(parts), {
+    ...(options.json ? { json: true } : {}),
+    ...(options.report === undefined ? {} : { report: options.report }),
+    thresholds,
+  });
+}

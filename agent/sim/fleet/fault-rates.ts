@@ -1,0 +1,50 @@
+/**
+ * Faults at rates, for fleets: `--fault NAME=RATE` or `--fault NAME@STATE=RATE` strikes that
+ * fraction of the devices (0.05 or 5%), chosen from the fleet seed, so the same devices fail the
+ * same way on every run. NAME is one of the faults `enroll --fault` knows, with its default value;
+ * a value of its own goes before the state as in `enroll`: `power-loss=2m@downloadingAgent=0.01`.
+ *
+ *   --fault service-5xx=0.05                      5 % of devices get the first two device-API calls answered 503
+ *   --fault power-loss@downloadingAgent=1%        1 % lose power while downloading the agent
+ *   --fault download-http-error=404=0.1           10 % get the download answered 404
+ */
+import { InputError } from "../../protocol/errors.js";
+import { FAULT_NAMES, formatFault, parseFault, type Fault } from "../../device/faults.js";
+
+export interface FaultRate {
+  /** The fault as `enroll --fault` spells it. */
+  spec: string;
+  fault: Fault;
+  /** Fraction of devices, 0..1. */
+  rate: number;
+}
+
+export const FAULT_RATE_GRAMMAR = "NAME[=VALUE][@STATE]=RATE (RATE 0..1 or a percentage), e.g. service-5xx=0.05, power-loss@downloadingAgent=1%";
+
+export function parseFaultRate(text: string): FaultRate {
+  const where = `--fault ${text}`;
+  const match = /^(.*)=([0-9.]+%?)$/.exec(text.trim());
+  if (!match || match[1] === "") {
+    const name = text.split(/[=@]/)[0] ?? "";
+    if (name !== "" && !(FAULT_NAMES as readonly string[]).includes(name)) {
+      throw new InputError(`unknown fault "${name}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
+    }
+    throw new InputError("gives no rate", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
+  }
+  const [, spec, rateText] = match as unknown as [string, string, string];
+  const rate = rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : Number(rateText);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new InputError(`"${rateText}" is not a rate`, { where, hint: "give a fraction from 0 to 1 (0.05) or a percentage (5%)" });
+  }
+  const fault = parseFault(spec);
+  return { spec: formatFault(fault), fault, rate };
+}
+
+/** The faults one device gets: each rate is an independent draw from the device's stream. */
+export function faultsFor(rates: readonly FaultRate[], draw: () => number): Fault[] {
+  const faults: Fault[] = [];
+  for (const r of rates) {
+    if (draw() < r.rate) faults.push(r.fault);
+  }
+  return faults;
+}

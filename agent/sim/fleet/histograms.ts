@@ -1,0 +1,107 @@
+/**
+ * Latency distributions that can be merged: one HdrHistogram per phase (values in microseconds,
+ * three significant digits), encoded in the summary as HdrHistogram's compressed base64 so that
+ * `merge-reports` recomputes percentiles from the merged counts, never from averages.
+ */
+import * as hdr from "hdr-histogram-js";
+import { PHASES, type Phase } from "./phases.js";
+
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** 1 microsecond to about 2 years, in microseconds. */
+function newHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 2 ** 46, numberOfSignificantValueDigits: 3, autoResize: true });
+}
+
+export class PhaseHistograms {
+  private readonly byPhase = new Map<Phase, hdr.Histogram>();
+
+  record(phase: Phase, ms: number): void {
+    this.histogram(phase).recordValue(Math.max(1, Math.round(ms * 1000)));
+  }
+
+  /** The phase's percentiles in milliseconds (0.1 ms resolution); phases without values are left out. */
+  percentiles(): Partial<Record<Phase, Percentiles>> {
+    const out: Partial<Record<Phase, Percentiles>> = {};
+    for (const phase of PHASES) {
+      const h = this.byPhase.get(phase);
+      if (!h || h.totalCount === 0) continue;
+      // Every figure, max included, is the upper bound of its HdrHistogram bucket (three significant
+      // digits), so a histogram rebuilt from its encoding (merge-reports) reports the same numbers.
+      const max = h.getValueAtPercentile(100);
+      const ms = (us: number) => Math.round(Math.min(us, max) / 100) / 10;
+      out[phase] = {
+        count: h.totalCount,
+        p50: ms(h.getValueAtPercentile(50)),
+        p95: ms(h.getValueAtPercentile(95)),
+        p99: ms(h.getValueAtPercentile(99)),
+        max: ms(max),
+      };
+    }
+    return out;
+  }
+
+  /** Counts per bucket for charts: bucket upper bounds (ms) and how many values fell in each. */
+  buckets(phase: Phase, count = 20): { upToMs: number; devices: number }[] {
+    const h = this.byPhase.get(phase);
+    if (!h || h.totalCount === 0) return [];
+    const max = h.maxValue;
+    const min = h.minNonZeroValue;
+    const step = Math.max(1, Math.ceil((max - min + 1) / count));
+    const buckets: { upToMs: number; devices: number }[] = [];
+    let below = 0;
+    for (let i = 1; i <= count; i++) {
+      const upTo = min - 1 + step * i;
+      // Count of values <= upTo, from the percentile rank (HdrHistogram has no direct cumulative count).
+      const rank = i === count ? h.totalCount : Math.round((h.totalCount * percentileRankOf(h, upTo)) / 100);
+      buckets.push({ upToMs: Math.round(upTo / 100) / 10, devices: Math.max(0, rank - below) });
+      below = Math.max(below, rank);
+      if (upTo >= max) break;
+    }
+    return buckets;
+  }
+
+  encode(): Partial<Record<Phase, string>> {
+    const out: Partial<Record<Phase, string>> = {};
+    for (const [phase, h] of this.byPhase) out[phase] = hdr.encodeIntoCompressedBase64(h);
+    return out;
+  }
+
+  /** Adds encoded histograms (from another shard's summary) into these. */
+  addEncoded(encoded: Partial<Record<string, string>>): void {
+    for (const phase of PHASES) {
+      const text = encoded[phase];
+      if (text === undefined) continue;
+      const other = hdr.decodeFromCompressedBase64(text);
+      this.histogram(phase).add(other);
+      other.destroy();
+    }
+  }
+
+  private histogram(phase: Phase): hdr.Histogram {
+    let h = this.byPhase.get(phase);
+    if (!h) {
+      h = newHistogram();
+      this.byPhase.set(phase, h);
+    }
+    return h;
+  }
+}
+
+function percentileRankOf(h: hdr.Histogram, value: number): number {
+  // Binary search on percentiles: the smallest percentile whose value exceeds `value`.
+  let lo = 0;
+  let hi = 100;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    if (h.getValueAtPercentile(mid) <= value) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}

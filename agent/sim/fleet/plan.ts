@@ -1,0 +1,61 @@
+/**
+ * Which devices a fleet run drives, and who each one is: deterministic from the fleet's seed and
+ * the device's index in the whole fleet, so shards 0..n-1 on n machines are one fleet without
+ * collisions, and any device can be run again alone (`--only INDEX`) with the same identity and
+ * the same faults.
+ */
+import { InputError } from "../../protocol/errors.js";
+import { identityFromSeed, seededRandom } from "../../device/identity.js";
+import type { DeviceIdentity } from "../../machine/types.js";
+
+export interface Shard {
+  /** 0-based. */
+  index: number;
+  count: number;
+}
+
+/** Parses `--shard i/n` (0 <= i < n). */
+export function parseShard(text: string): Shard {
+  const where = `--shard ${text}`;
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!match) throw new InputError("is not a shard", { where, hint: "write INDEX/COUNT with INDEX from 0 to COUNT-1, e.g. --shard 0/4" });
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1 || index >= count) {
+    throw new InputError(`shard ${index} of ${count} does not exist`, {
+      where,
+      hint: `INDEX counts from 0: use 0/${Math.max(count, 1)} to ${Math.max(count, 1) - 1}/${Math.max(count, 1)}`,
+    });
+  }
+  return { index, count };
+}
+
+/** The fleet indexes a shard runs: a contiguous block, the blocks of all shards covering 0..devices-1. */
+export function shardRange(devices: number, shard: Shard): { first: number; end: number } {
+  return {
+    first: Math.floor((devices * shard.index) / shard.count),
+    end: Math.floor((devices * (shard.index + 1)) / shard.count),
+  };
+}
+
+/** A device's own seed: the fleet seed and the index mixed (splitmix32), so neighbours differ. */
+export function deviceSeed(fleetSeed: number, index: number): number {
+  let z = (Math.imul(fleetSeed >>> 0, 0x9e3779b1) + index * 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * The device's identity: model and Android version from its seed, and a serial number that holds
+ * the fleet seed and the index, so no two devices of one fleet (in any shard) share one.
+ */
+export function fleetIdentity(fleetSeed: number, index: number): DeviceIdentity {
+  const { serialNumber: _ignored, ...model } = identityFromSeed(deviceSeed(fleetSeed, index));
+  return { ...model, serialNumber: `F${fleetSeed.toString(36).toUpperCase()}-${String(index).padStart(6, "0")}` };
+}
+
+/** A random number in [0, 1) for a decision about a device (its own stream per purpose). */
+export function deviceDraws(fleetSeed: number, index: number): () => number {
+  return seededRandom(deviceSeed(fleetSeed ^ 0x5bd1e995, index));
+}

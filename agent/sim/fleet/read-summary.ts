@@ -1,0 +1,47 @@
+/**
+ * Reading a fleet summary back (merge-reports): JSON checked against the published schema
+ * (schemas/fleet-summary.schema.json), so a file from another tool or a truncated one is an
+ * InputError naming the file and the first problem, never a crash later.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
+import { fileReadError, InputError } from "../../protocol/errors.js";
+import type { FleetSummary } from "./summary.js";
+
+let validate: ValidateFunction | undefined;
+
+/** The schema file: from the source tree (agent/sim/fleet) or the build (dist/agent/sim/fleet). */
+export function fleetSummarySchema(): object {
+  for (const relative of ["../../../schemas/fleet-summary.schema.json", "../../../../schemas/fleet-summary.schema.json"]) {
+    try {
+      return JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as object;
+    } catch {
+      // try the next location
+    }
+  }
+  throw new Error("schemas/fleet-summary.schema.json is missing from the installation");
+}
+
+export function readFleetSummary(file: string): FleetSummary {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw fileReadError(error, file, "a fleet summary (the --json output of aosp-sim fleet)");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`is not JSON: ${(error as Error).message}`, { where: file, hint: "give the --json output of aosp-sim fleet" });
+  }
+  validate ??= new Ajv({ allErrors: false, strict: false }).compile(fleetSummarySchema());
+  if (!validate(json)) {
+    const e = validate.errors?.[0];
+    throw new InputError(`is not a fleet summary: ${e?.instancePath || "/"} ${e?.message ?? "does not match"}`, {
+      where: file,
+      hint: "give the --json output of aosp-sim fleet (its schema: schemas/fleet-summary.schema.json)",
+    });
+  }
+  return json as FleetSummary;
+}

@@ -1,0 +1,37 @@
+/**
+ * A fleet run as JUnit XML (junit-report-builder), for CI systems that render test results: one
+ * test suite per run, one test case per device named by its fleet index and serial number. A
+ * device that did not reach its first check-in is a failure whose message is the reason and whose
+ * body holds the device's last timeline lines and the command that re-runs it alone.
+ */
+import { createRequire } from "node:module";
+import type { Builder } from "junit-report-builder";
+import type { DeviceRecord, FleetSummary } from "./summary.js";
+
+// The package's module.exports is a builder, while its types declare a default export: required
+// as CommonJS it is what the types call the default.
+const rootBuilder = createRequire(import.meta.url)("junit-report-builder") as Builder;
+
+export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRecord[]): string {
+  const builder = rootBuilder.newBuilder();
+  const suite = builder
+    .testSuite()
+    .name(`aosp-sim fleet (seed ${summary.seed}, shard ${summary.shards.join(", ")})`)
+    .time(summary.wallSeconds)
+    .property("seed", String(summary.seed))
+    .property("fleetDevices", String(summary.fleetDevices))
+    .property("faults", summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ") || "none");
+  for (const d of devices) {
+    const testCase = suite
+      .testCase()
+      .className("aosp-sim.fleet")
+      .name(`device ${d.index} (${d.serialNumber}): QR scan to first check-in`);
+    if (d.totalMs !== null) testCase.time(d.totalMs / 1000);
+    if (d.reason !== null) {
+      testCase.failure(d.reason, "enrollment");
+      const lines = d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"];
+      testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
+    }
+  }
+  return builder.build();
+}

@@ -1,0 +1,32 @@
+/** A fleet summary for people: the figures, the phase table, failures and how to re-run them. */
+import type { Styles } from "../../cli/output.js";
+import { PHASES } from "./phases.js";
+import type { FleetSummary } from "./summary.js";
+import type { ThresholdResult } from "./thresholds.js";
+
+export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdResult[], styles: Styles): string[] {
+  const lines = [
+    styles.bold(`Fleet: ${s.enrolled} of ${s.devices} devices enrolled and checked in, ${s.failed} failed`) +
+      styles.dim(` (seed ${s.seed}, shard ${s.shards.join(", ")} of ${s.fleetDevices})`),
+    `  ${s.devicesPerSecond} devices/s, ${s.wallSeconds} s wall, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
+  ];
+  if (s.lifeMs > 0) lines.push(`  lived ${Math.round(s.lifeMs / 3_600_000)} h each after enrolling: ${s.checkIns} check-ins`);
+  for (const f of s.faults) lines.push(`  fault ${f.spec} at ${f.rate}: ${f.devices} devices`);
+  lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
+  for (const p of PHASES) {
+    const w = s.phases[p];
+    if (!w) continue;
+    lines.push(`  ${p.padEnd(16)}${[w.p50, w.p95, w.p99, w.max].map((v) => String(v).padStart(10)).join("")}   ${s.phasesDeviceTime[p]?.p50 ?? "-"}`);
+  }
+  if (s.failed > 0) {
+    lines.push("", styles.red("Failed by reason:"));
+    for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(28)} ${n}`);
+    lines.push("", "Re-run a failed device alone:");
+    for (const f of s.failures.slice(0, 3)) lines.push(`  ${f.rerun}   ${styles.dim(`# ${f.reason}`)}`);
+  }
+  if (results.length > 0) {
+    lines.push("", "Thresholds:");
+    for (const r of results) lines.push(`  ${r.passed ? styles.green("✓") : styles.red("✗")} ${r.line}`);
+  }
+  return lines;
+}

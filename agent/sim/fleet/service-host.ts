@@ -1,0 +1,54 @@
+/**
+ * Where a fleet's service runs: a service given with --service, or the embedded mock service.
+ * The embedded one runs on a worker thread by default (measured faster on two cores: the
+ * service's event loop and the devices' do not wait for each other), or in this thread.
+ */
+import { Worker } from "node:worker_threads";
+import { startMockService, type MockServiceOptions } from "../../../mock-service/index.js";
+
+export interface FleetService {
+  url: string;
+  adminToken: string;
+  /** Where it runs, for the report: "worker thread", "this thread" or "external". */
+  where: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The fleet's users sign in thousands of times: their passwords are hashed at a low scrypt cost
+ * (2^8), since a fleet measures enrollment, not password hashing. A service given with --service
+ * hashes as it was started (`serve --password-hash-cost`).
+ */
+const FLEET_PASSWORD_HASH_COST = 8;
+/**
+ * Every device of a fleet signs in as one user, hundreds at once, and the smart lockout counts
+ * sign-ins still being checked against its threshold (10 by default), so the fleet's own
+ * correct sign-ins would lock the account. The embedded service's threshold is far above any
+ * concurrency; a service given with --service needs `serve --lockout-threshold` likewise.
+ */
+export const FLEET_LOCKOUT_THRESHOLD = 1_000_000;
+
+export async function embeddedService(mode: "worker" | "inline"): Promise<FleetService> {
+  const options: MockServiceOptions = { passwordHashCost: FLEET_PASSWORD_HASH_COST, lockoutThreshold: FLEET_LOCKOUT_THRESHOLD };
+  // Run from source (tsx, vitest), a worker thread would not get the TypeScript loader.
+  if (mode === "inline" || import.meta.url.endsWith(".ts")) {
+    const service = await startMockService(options);
+    return { url: service.url, adminToken: service.adminToken, where: "this thread", close: () => service.close() };
+  }
+  const worker = new Worker(new URL("./service-worker.js", import.meta.url), { workerData: options });
+  const ready = await new Promise<{ url: string; adminToken: string }>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the service worker stopped (exit ${code}) before it listened`)));
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    ...ready,
+    where: "worker thread",
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        worker.once("exit", () => resolve());
+        worker.postMessage("close");
+      })),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The fleet summary: what `fleet --json` prints and `merge-reports` reads (DESIGN.md "CLI",
+ * contract; JSON Schema in schemas/fleet-summary.schema.json). Times are milliseconds.
+ * `phases` are wall-clock latencies, `phasesDeviceTime` the same phases on the devices' clocks;
+ * `histograms` carries both as HdrHistogram compressed base64, so shards merge exactly.
+ */
+import type { Percentiles } from "./histograms.js";
+import type { Phase } from "./phases.js";
+
+export const FLEET_FORMAT = "aosp-sim-fleet/1";
+
+export interface DeviceStory {
+  index: number;
+  serialNumber: string;
+  /** The failure code ("wifiAuthFailed"), or null for a device that enrolled. */
+  reason: string | null;
+  finalState: string;
+  /** QR scan to the end of the first check-in, wall clock (null when it never got there). */
+  totalMs: number | null;
+  faults: string[];
+  /** Re-runs this device alone: same identity, same faults. */
+  rerun: string;
+  /** The last lines of its timeline. */
+  timeline: string[];
+}
+
+export interface FleetSummary {
+  format: typeof FLEET_FORMAT;
+  devices: number;
+  enrolled: number;
+  failed: number;
+  failedByReason: Record<string, number>;
+  devicesPerSecond: number;
+  wallSeconds: number;
+  phases: Partial<Record<Phase, Percentiles>>;
+  phasesDeviceTime: Partial<Record<Phase, Percentiles>>;
+  http: {
+    requests: number;
+    errors: number;
+    requestsPerSecond: number;
+    byRoute: Record<string, { requests: number; errors: number }>;
+  };
+  peakRssBytes: number;
+  seed: number;
+  /** The whole fleet's size (all shards). */
+  fleetDevices: number;
+  /** The shards this summary covers ("0/4", or several after a merge). */
+  shards: string[];
+  /** Simulated time each enrolled device lived after enrolling (--life), or 0. */
+  lifeMs: number;
+  /** Check-ins made by all devices (first check-in and --life). */
+  checkIns: number;
+  faults: { spec: string; rate: number; devices: number }[];
+  service: { url: string; runs: string };
+  /** Enrollments finished per second of the run (index = seconds since start). */
+  timelineBySecond: { enrolled: number; failed: number }[];
+  /** The first failed devices (by index), with their timelines. */
+  failures: DeviceStory[];
+  /** The slowest enrolled devices, with their timelines. */
+  slowest: DeviceStory[];
+  histograms: { wall: Partial<Record<Phase, string>>; device: Partial<Record<Phase, string>> };
+}
+
+/**
+ * One device's result, kept for every device of the run (for the JUnit report, not in the summary):
+ * failed devices carry their last timeline lines, up to TIMELINES_KEPT of them.
+ */
+export interface DeviceRecord {
+  index: number;
+  serialNumber: string;
+  reason: string | null;
+  totalMs: number | null;
+  rerun: string;
+  timeline: string[] | null;
+}
+
+export const TIMELINES_KEPT = 500;
+
+/** How many failed and slowest devices a summary keeps with their timelines. */
+export const STORIES_KEPT = 10;
+export const SLOWEST_KEPT = 5;

@@ -1,0 +1,155 @@
+/**
+ * Fleet benchmark: N devices from QR scan to first check-in against the embedded service (on its
+ * worker thread, as `aosp-sim fleet` runs it), measured against the same service's raw ceiling in
+ * the same run, so the figures are ratios that travel between (noisy) machines.
+ *
+ *   npm run build && npm run bench:fleet                          # 10,000 devices
+ *   npm run bench:fleet -- --devices 2000 --concurrency 256
+ *   npm run bench:fleet -- --devices 2000 --life 24h --concurrency 2000   # all alive at once, a day each
+ *
+ * Reported: wall time and devices/s; peak RSS of this process (devices and service together);
+ * p99 of GET /health polled every 20 ms from a separate thread during the run (is the service's
+ * event loop free?); the fleet's HTTP request rate against the service's raw ceiling on the same
+ * routes (autocannon, 3 s per route, after the fleet), weighted by the fleet's own route mix.
+ */
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+import autocannon from "autocannon";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { EnrollResponse } from "../agent/protocol/device-api.js";
+
+type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
+type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
+type DurationModule = typeof import("../agent/device/duration.js");
+
+// The built modules: the service's worker thread needs compiled JavaScript.
+const dist = new URL("../dist/", import.meta.url);
+if (!existsSync(fileURLToPath(new URL("agent/sim/fleet/run-fleet.js", dist)))) {
+  console.error("bench:fleet: dist/ is missing; run `npm run build` first");
+  process.exit(2);
+}
+const { runFleet, FLEET_USER } = (await import(new URL("agent/sim/fleet/run-fleet.js", dist).href)) as RunFleetModule;
+const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", dist).href)) as ServiceHostModule;
+const { parseDuration } = (await import(new URL("agent/device/duration.js", dist).href)) as DurationModule;
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "256" },
+    life: { type: "string", default: "0s" },
+    seconds: { type: "string", default: "3" },
+  },
+});
+const devices = Number(args.devices);
+const concurrency = Number(args.concurrency);
+const lifeMs = parseDuration(args.life!) ?? 0;
+const seconds = Number(args.seconds);
+
+/** Polls GET /health from its own thread (the fleet's busy loop must not delay the poller). */
+function healthPoller(url: string): { stop(): Promise<number[]> } {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require("node:worker_threads");
+     const latencies = []; let running = true;
+     parentPort.on("message", () => { running = false; });
+     (async () => {
+       while (running) {
+         const t = performance.now();
+         try { const r = await fetch(workerData + "/health"); await r.arrayBuffer(); latencies.push(performance.now() - t); }
+         catch { latencies.push(Infinity); }
+         await new Promise((r) => setTimeout(r, 20));
+       }
+       parentPort.postMessage(latencies);
+     })();`,
+    { eval: true, workerData: url },
+  );
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        worker.once("message", (latencies: number[]) => void worker.terminate().then(() => resolve(latencies)));
+        worker.postMessage("stop");
+      }),
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+async function rate(options: autocannon.Options): Promise<number> {
+  const result = await autocannon({ connections: 16, duration: seconds, ...options });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${options.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+/** The service's raw rate on each device-API route the fleet uses (enroll, sign-in, packages, check-in). */
+async function rawCeilings(url: string, adminToken: string): Promise<Record<string, number>> {
+  const admin = await fetch(`${url}/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ displayName: "ceiling", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" }),
+  });
+  const token = ((await admin.json()) as { tokenValue: string }).tokenValue;
+  let serial = 0;
+  const enrollBody = () => JSON.stringify({ enrollmentToken: token, serialNumber: `CEIL${serial++}`, model: "Pixel 8", manufacturer: "Google", osVersion: "14", agentVersion: "24.9.2" });
+  const one = (await (await fetch(`${url}/device/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: enrollBody() })).json()) as EnrollResponse;
+  const auth = { authorization: `Bearer ${one.deviceCredential}`, "content-type": "application/json" };
+  const signIn = await fetch(`${url}/device/v1/devices/${one.deviceId}/signIn`, { method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password }) });
+  const offers = ((await signIn.json()) as { requiredApps: { downloadUrl: string }[] }).requiredApps;
+  const packagePath = new URL(offers[0]!.downloadUrl).pathname;
+  return {
+    "POST /device/v1/enroll": await rate({ url, requests: [{ method: "POST", setupRequest: (r) => ({ ...r, path: "/device/v1/enroll", headers: { "content-type": "application/json" }, body: enrollBody() }) }] }),
+    "POST /device/v1/devices/{id}/signIn": await rate({ url: `${url}/device/v1/devices/${one.deviceId}/signIn`, method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password }) }),
+    "GET /device/v1/packages": await rate({ url: `${url}${packagePath}`, headers: { authorization: auth.authorization } }),
+    "POST /device/v1/devices/{id}/checkIn": await rate({ url: `${url}/device/v1/devices/${one.deviceId}/checkIn`, method: "POST", headers: auth, body: JSON.stringify({ agentVersion: "24.9.2", apps: [] }) }),
+  };
+}
+
+const service = await embeddedService("worker");
+try {
+  const poller = healthPoller(service.url);
+  const { summary } = await runFleet({
+    devices,
+    concurrency,
+    rampMs: 0,
+    seed: 1,
+    shard: { index: 0, count: 1 },
+    faults: [],
+    lifeMs,
+    service: { url: service.url, adminToken: service.adminToken },
+    rerunCommand: (i) => `--only ${i}`,
+  });
+  const health = await poller.stop();
+  const ceilings = await rawCeilings(service.url, service.adminToken);
+  // Seconds the service would need at its raw rate for the fleet's own requests, route by route.
+  let rawSeconds = 0;
+  let counted = 0;
+  for (const [route, r] of Object.entries(summary.http.byRoute)) {
+    if (!route.includes("/device/v1/")) continue;
+    const key = Object.keys(ceilings).find((k) => (k.endsWith("packages") ? route.includes("/packages/") : route === k));
+    if (!key) continue;
+    rawSeconds += r.requests / ceilings[key]!;
+    counted += r.requests;
+  }
+  const ceiling = counted / rawSeconds;
+  const runSeconds = summary.devices / summary.devicesPerSecond;
+  const fleetRate = counted / runSeconds;
+  const mb = (b: number) => `${Math.round(b / 1024 ** 2)} MB`;
+  console.log(`\nfleet benchmark: ${devices} devices, concurrency ${concurrency}${lifeMs > 0 ? `, life ${args.life}` : ""}, service on a ${service.where}\n`);
+  console.log("| figure | value |");
+  console.log("|---|---:|");
+  console.log(`| enrolled / failed | ${summary.enrolled} / ${summary.failed} |`);
+  console.log(`| wall (QR scan to first check-in${lifeMs > 0 ? " and the life" : ""}) | ${runSeconds.toFixed(1)} s |`);
+  console.log(`| devices per second | ${summary.devicesPerSecond} |`);
+  console.log(`| peak RSS (devices + service) | ${mb(summary.peakRssBytes)} |`);
+  console.log(`| check-ins | ${summary.checkIns} |`);
+  console.log(`| GET /health p99 during the run (${health.length} polls) | ${percentile(health, 99).toFixed(1)} ms |`);
+  console.log(`| fleet device-API requests/s | ${fleetRate.toFixed(0)} |`);
+  console.log(`| raw ceiling on the same route mix (autocannon) | ${ceiling.toFixed(0)} |`);
+  console.log(`| fleet rate / raw ceiling | ${(fleetRate / ceiling).toFixed(2)} |`);
+  for (const [route, r] of Object.entries(ceilings)) console.log(`|   raw ${route} | ${r.toFixed(0)}/s |`);
+  console.log(`\nphases (wall ms): ${Object.entries(summary.phases).map(([p, v]) => `${p} p50 ${v.p50} p99 ${v.p99}`).join("; ")}`);
+} finally {
+  await service.close();
+}

@@ -1,0 +1,76 @@
+/**
+ * `aosp-sim fleet` and `aosp-sim merge-reports` as a CI job runs them: the built CLI, the
+ * embedded service, reports on disk, exit codes to gate on.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+
+const temp = deviceTempDir("aosp-fleet-");
+const validSummary = new Ajv({ strict: false }).compile(fleetSummarySchema());
+
+describe("aosp-sim fleet: bad options", () => {
+  it.each([
+    [["--devices", "0"], /--devices 0: .*fix: a fleet has 1 or more devices/s],
+    [["--devices", "10", "--shard", "3/2"], /--shard 3\/2: shard 3 of 2 does not exist.*fix: INDEX counts from 0/s],
+    [["--devices", "10", "--fault", "gremlins=0.1"], /unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
+    [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
+    [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
+    [[], /--devices: how many devices\?/],
+  ])("fleet %j: one clear line with a fix, exit 2", async (args, message) => {
+    const result = await aospSim(["fleet", ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split("\n")).toHaveLength(2);
+  });
+});
+
+describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
+  it("enrolls every device, writes JUnit XML and the HTML report, prints the summary JSON, exits 0", async () => {
+    const junit = temp.file("out.xml");
+    const report = temp.file("out.html");
+    const result = await aospSim(["fleet", "--devices", "24", "--seed", "5", "--junit", junit, "--report", report, "--threshold", "failed<1%", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { devices: number; enrolled: number; failed: number; phases: Record<string, { p50: number; p99: number }>; http: { byRoute: Record<string, { requests: number }> } };
+    expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+    expect(summary).toMatchObject({ devices: 24, enrolled: 24, failed: 0, seed: 5 });
+    expect(Object.keys(summary.phases)).toEqual(["wifi", "download", "verify", "enroll", "signIn", "apps", "firstCheckIn", "total"]);
+    expect(summary.http.byRoute["POST /device/v1/enroll"]?.requests).toBe(24);
+    const xml = readFileSync(junit, "utf8");
+    expect(xml.match(/<testcase /g)).toHaveLength(24);
+    expect(xml).toMatch(/<testsuites tests="24" failures="0"/);
+    expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/);
+  });
+
+  it("exits 1 naming the threshold missed; failed devices carry their reason, timeline and a re-run command that fails the same way", async () => {
+    const junit = temp.file("faults.xml");
+    const args = ["fleet", "--devices", "12", "--seed", "9", "--fault", "network-absent=0.5", "--junit", junit, "--threshold", "failed<1%", "--threshold", "enrolled>=1"];
+    const result = await aospSim(args);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✗ failed<1%: \d+(\.\d+)?% \(\d+ of 12\)/);
+    expect(result.stdout).toMatch(/✓ enrolled>=1: \d+ of 12/);
+    const xml = readFileSync(junit, "utf8");
+    const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
+    expect(failure).not.toBeNull();
+    const [, index, reason, body] = failure!;
+    expect(body).toMatch(/connectingWifi/);
+    const rerun = /re-run alone: aosp-sim (.*)/.exec(body!)![1]!;
+    expect(rerun).toContain(`--only ${index}`);
+    const again = await aospSim([...rerun.replace(/'/g, "").split(" "), "--json"]);
+    expect(again.code).toBe(1);
+    const summary = JSON.parse(again.stdout) as { devices: number; failures: { index: number; reason: string }[] };
+    expect(summary.devices).toBe(1);
+    expect(summary.failures[0]).toMatchObject({ index: Number(index), reason });
+  });
+
+  it("merge-reports refuses a file that is not a fleet summary (exit 2)", async () => {
+    const bogus = temp.file("bogus.json");
+    writeFileSync(bogus, JSON.stringify({ devices: 3 }));
+    const result = await aospSim(["merge-reports", bogus]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bogus\.json: is not a fleet summary: .*\n.*fix: give the --json output of aosp-sim fleet/);
+  });
+});

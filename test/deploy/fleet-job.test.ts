@@ -1,0 +1,86 @@
+/**
+ * The Kubernetes Indexed Job runs one fleet in shards: the completion index becomes --shard, and
+ * the shards' reports merged count the same as one run of the whole fleet.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { startMockService, type MockService } from "../../mock-service/index.js";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+
+interface JobSpec {
+  kind: string;
+  spec: {
+    completionMode: string;
+    completions: number;
+    parallelism: number;
+    template: { spec: { containers: { command: string[]; args: string[]; env: { name: string }[] }[] } };
+  };
+}
+
+const manifest = parseAllDocuments(readFileSync(new URL("../../deploy/k8s/fleet-job.yaml", import.meta.url), "utf8")).map((d) => d.toJS() as JobSpec);
+const job = manifest.find((d) => d.kind === "Job")!;
+const script = job.spec.template.spec.containers[0]!.args.join(" ");
+
+/** The fleet arguments of the job's script for one index, as the shell would expand them. */
+function shardArgs(index: number, env: Record<string, string>): string[] {
+  const command = script.replace(/\$\{JOB_COMPLETION_INDEX\}/g, String(index)).replace(/\$\{(\w+)\}/g, (_, name: string) => env[name] ?? "");
+  const words = command.split(">")[0]!.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ""));
+  return words.slice(words.indexOf("fleet"));
+}
+
+function option(args: string[], name: string): string {
+  return args[args.indexOf(name) + 1]!;
+}
+
+describe("the Kubernetes fleet job", () => {
+  it("is an Indexed Job whose completion index is the fleet's shard, out of as many shards as completions", () => {
+    expect(job.spec.completionMode).toBe("Indexed");
+    expect(job.spec.parallelism).toBe(job.spec.completions);
+    for (let index = 0; index < job.spec.completions; index++) {
+      const args = shardArgs(index, { ADMIN_TOKEN: "t" });
+      expect(option(args, "--shard")).toBe(`${index}/${job.spec.completions}`);
+      expect(args).toContain("--json");
+    }
+    // Every pod runs the same fleet: the same size and seed.
+    expect(new Set([0, 1, 2, 3].map((i) => `${option(shardArgs(i, {}), "--devices")} ${option(shardArgs(i, {}), "--seed")}`)).size).toBe(1);
+    expect(script).toMatch(/--service http:\/\/aosp-sim-service:8080/);
+  });
+
+  describe("run against one shared service", { timeout: 180_000 }, () => {
+    const temp = deviceTempDir("aosp-fleet-job-");
+    let service: MockService;
+    beforeAll(async () => {
+      service = await startMockService({ passwordHashCost: 8 });
+    });
+    afterAll(async () => service?.close());
+
+    it("gives shard reports that merge to the counts of one run of the whole fleet", async () => {
+      const faults = ["--fault", "service-5xx=0.3", "--fault", "wrong-wifi-key=0.15"];
+      const local = (args: string[]) => {
+        const out = [...args];
+        out[out.indexOf("--devices") + 1] = "16";
+        out[out.indexOf("--service") + 1] = service.url;
+        return [...out, ...faults, "--no-progress"];
+      };
+      const files: string[] = [];
+      const shards = await Promise.all(
+        Array.from({ length: job.spec.completions }, (_, i) => aospSim(local(shardArgs(i, { ADMIN_TOKEN: service.adminToken })))),
+      );
+      shards.forEach((r, i) => {
+        expect([0, 1], r.stderr).toContain(r.code);
+        files.push(temp.file(`shard-${i}.json`));
+        writeFileSync(files[i]!, r.stdout);
+      });
+      const merged = await aospSim(["merge-reports", ...files, "--json"]);
+      expect(merged.code, merged.stderr).not.toBe(2);
+      const whole = await aospSim(local([...shardArgs(0, { ADMIN_TOKEN: service.adminToken })]).map((a) => (a === "0/4" ? "0/1" : a)));
+      const m = JSON.parse(merged.stdout) as Record<string, unknown>;
+      const w = JSON.parse(whole.stdout) as Record<string, unknown>;
+      for (const key of ["devices", "enrolled", "failed", "failedByReason", "faults"]) expect(m[key], key).toEqual(w[key]);
+      expect(m["devices"]).toBe(16);
+      expect(m["shards"]).toEqual(["0/4", "1/4", "2/4", "3/4"]);
+      expect((m["phases"] as { total: { count: number } }).total.count).toBe(m["enrolled"]);
+    });
+  });
+});

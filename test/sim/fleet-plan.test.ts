@@ -1,0 +1,108 @@
+/**
+ * The parts of a fleet that are pure: shards, identities, fault rates, thresholds, histograms.
+ */
+import { describe, expect, it } from "vitest";
+import { faultsFor, parseFaultRate } from "../../agent/sim/fleet/fault-rates.js";
+import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
+import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
+import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
+import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
+import { InputError } from "../../agent/protocol/errors.js";
+
+describe("fleet shards and identities", () => {
+  it("splits a fleet into shards that cover every device exactly once", () => {
+    for (const [devices, count] of [[10, 3], [7, 7], [2, 5], [10_000, 16]] as const) {
+      const covered: number[] = [];
+      for (let index = 0; index < count; index++) {
+        const { first, end } = shardRange(devices, { index, count });
+        for (let i = first; i < end; i++) covered.push(i);
+      }
+      expect(covered).toEqual(Array.from({ length: devices }, (_, i) => i));
+    }
+  });
+
+  it("gives every device of a fleet its own serial number, the same on every run", () => {
+    const serials = new Set(Array.from({ length: 5000 }, (_, i) => fleetIdentity(42, i).serialNumber));
+    expect(serials.size).toBe(5000);
+    expect(fleetIdentity(42, 17)).toEqual(fleetIdentity(42, 17));
+    expect(fleetIdentity(42, 17).serialNumber).not.toBe(fleetIdentity(43, 17).serialNumber);
+  });
+
+  it("refuses a shard that does not exist, saying which ones do", () => {
+    expect(() => parseShard("3/2")).toThrow(/shard 3 of 2 does not exist/);
+    expect(() => parseShard("1-2")).toThrow(InputError);
+    expect(parseShard("1/2")).toEqual({ index: 1, count: 2 });
+  });
+});
+
+describe("faults at rates", () => {
+  it("reads NAME=RATE and NAME@STATE=RATE with the enroll fault names", () => {
+    expect(parseFaultRate("service-5xx=0.05")).toMatchObject({ rate: 0.05, fault: { name: "service-5xx" } });
+    expect(parseFaultRate("power-loss@downloadingAgent=1%")).toMatchObject({ rate: 0.01, fault: { name: "power-loss", state: "downloadingAgent" } });
+    expect(parseFaultRate("download-http-error=404=0.1")).toMatchObject({ rate: 0.1, fault: { name: "download-http-error", status: 404 } });
+  });
+
+  it("refuses unknown faults, missing rates and rates above 1", () => {
+    expect(() => parseFaultRate("gremlins=0.1")).toThrow(/unknown fault "gremlins"/);
+    expect(() => parseFaultRate("service-5xx")).toThrow(/gives no rate/);
+    expect(() => parseFaultRate("service-5xx=3")).toThrow(/not a rate/);
+  });
+
+  it("strikes about the given share of devices, the same devices for the same seed", () => {
+    const rates = [parseFaultRate("service-5xx=0.1")];
+    const struck = (seed: number) => Array.from({ length: 10_000 }, (_, i) => faultsFor(rates, deviceDraws(seed, i)).length > 0);
+    const a = struck(1);
+    expect(a.filter(Boolean).length).toBeGreaterThan(900);
+    expect(a.filter(Boolean).length).toBeLessThan(1100);
+    expect(struck(1)).toEqual(a);
+  });
+});
+
+function summaryWith(partial: Partial<FleetSummary>): FleetSummary {
+  return {
+    format: "aosp-sim-fleet/1", devices: 200, enrolled: 198, failed: 2, failedByReason: { wifiTimeout: 2 }, devicesPerSecond: 150, wallSeconds: 2,
+    phases: { enroll: { count: 198, p50: 20, p95: 480, p99: 700, max: 900 } }, phasesDeviceTime: {},
+    http: { requests: 1000, errors: 3, requestsPerSecond: 500, byRoute: {} }, peakRssBytes: 300 * 1024 ** 2, seed: 1, fleetDevices: 200,
+    shards: ["0/1"], lifeMs: 0, checkIns: 198, faults: [], service: { url: "http://127.0.0.1:1", runs: "inline" },
+    timelineBySecond: [], failures: [], slowest: [], histograms: { wall: {}, device: {} }, ...partial,
+  };
+}
+
+describe("thresholds", () => {
+  it("passes and misses as k6 does, naming the figure", () => {
+    const s = summaryWith({});
+    const results = evaluateThresholds(s, ["failed<2%", "failed<=2", "p95.enroll<500ms", "p99.enroll<0.5s", "rate>100/s", "http.errors<1%", "rss<1GB"].map(parseThreshold));
+    expect(results.map((r) => [r.threshold.text, r.passed])).toEqual([
+      ["failed<2%", true], ["failed<=2", true], ["p95.enroll<500ms", true], ["p99.enroll<0.5s", false], ["rate>100/s", true], ["http.errors<1%", true], ["rss<1GB", true],
+    ]);
+    expect(results[3]!.line).toBe("p99.enroll<0.5s: 700 ms");
+    expect(results[0]!.line).toBe("failed<2%: 1% (2 of 200)");
+  });
+
+  it("misses a phase threshold when no device reached the phase", () => {
+    const [r] = evaluateThresholds(summaryWith({ phases: {} }), [parseThreshold("p95.apps<1s")]);
+    expect(r!.passed).toBe(false);
+  });
+
+  it("refuses unknown metrics and units that do not fit", () => {
+    expect(() => parseThreshold("latency<5")).toThrow(/unknown metric/);
+    expect(() => parseThreshold("rate>5ms")).toThrow(/does not fit/);
+    expect(() => parseThreshold("failed")).toThrow(/is not a threshold/);
+  });
+});
+
+describe("mergeable histograms", () => {
+  it("give the same percentiles merged from parts as recorded in one", () => {
+    const whole = new PhaseHistograms();
+    const parts = [new PhaseHistograms(), new PhaseHistograms(), new PhaseHistograms()];
+    for (let i = 1; i <= 3000; i++) {
+      const ms = (i * 7919) % 1000;
+      whole.record("enroll", ms);
+      parts[i % 3]!.record("enroll", ms);
+    }
+    const merged = new PhaseHistograms();
+    for (const p of parts) merged.addEncoded(p.encode());
+    expect(merged.percentiles()).toEqual(whole.percentiles());
+    expect(merged.percentiles().enroll!.count).toBe(3000);
+  });
+});
