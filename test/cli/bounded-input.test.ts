@@ -56,7 +56,8 @@ describe("inputs without a size", () => {
     expect(error.message).toMatch(/more than 64 KiB of text/);
     const cli = await runCli(["validate", "--json", fifoWith("big-cli.json", json, 50)]);
     expect(cli.code).toBe(2);
-    expect(cli.stdout).toBe("");
+    // --json: the error is the one JSON document on stdout; people read it on stderr.
+    expect(JSON.parse(cli.stdout)).toMatchObject({ error: { kind: "input", message: expect.stringMatching(/more than 64 KiB of text/) } });
     expect(cli.stderr).toMatch(/big-cli\.json: is more than 64 KiB of text/);
   });
 

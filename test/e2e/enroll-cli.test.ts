@@ -98,7 +98,8 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
 
   it("writes a transcript of every state change and HTTP exchange", async () => {
     const file = temp.file("transcript.jsonl");
-    expect((await enroll(qr, "--transcript", file)).code).toBe(0);
+    // Secrets kept, so the recorded scan is the payload to the byte (they are redacted by default).
+    expect((await enroll(qr, "--transcript", file, "--transcript-secrets", "keep")).code).toBe(0);
     const records = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; purpose?: string; url?: string; state?: string });
     expect(records[0]!.type).toBe("start");
     expect(records.at(-1)!.type).toBe("end");
@@ -117,7 +118,7 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     const text = readFileSync(file, "utf8");
     expect(text).not.toContain(USER.password);
     const signIn = text.trim().split("\n").map((l) => JSON.parse(l) as { url?: string; request?: { body?: unknown } }).find((r) => r.url?.endsWith("/signIn"));
-    expect(signIn?.request?.body).toEqual({ userPrincipalName: USER.upn, password: "(redacted)" });
+    expect(signIn?.request?.body).toEqual({ userPrincipalName: USER.upn, password: "REDACTED-PASSWORD" });
   });
 
   it("refuses a revoked token and says so (exit 1)", async () => {
