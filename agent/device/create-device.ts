@@ -35,7 +35,7 @@ import { VirtualPower } from "./virtual/power.js";
 import { DirectoryStorage, MemoryStorage, readJson } from "./virtual/storage.js";
 import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
 import { DEFAULT_ENVIRONMENT, VirtualWifi, WIFI_FILES, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
-import { decodeOnce, wireDevice } from "./wiring.js";
+import { decodeOnce, wireSharedDevice } from "./wiring.js";
 
 // The facade's types, for callers that build a device and drive it.
 export { isSettled, reportedApps } from "./device.js";
@@ -162,9 +162,10 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const gate: MutablePowerGate = { powered: true };
   // The runtime is created after the machine, and the machine's log collector reads the runtime.
   let runtime: DeviceRuntime | null = null;
-  const machine = wireDevice(ports, gate, { collectLogs: () => runtime?.logText() ?? "" });
+  const wiring = wireSharedDevice(ports, gate, { collectLogs: () => runtime?.logText() ?? "" });
   runtime = new DeviceRuntime({
-    machine,
+    machine: wiring.machine,
+    attach: wiring.attach,
     input: { identity, ...(options.settings ? { settings: options.settings } : {}) },
     clock,
     storage,

@@ -22,7 +22,7 @@ import { formatDuration } from "./duration.js";
 import { skipsSetupWizard } from "./identity.js";
 import type { StateHook } from "./inject-faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
-import type { PowerGate, WiredDeviceMachine } from "./wiring.js";
+import type { DeviceWiring, PowerGate, WiredDeviceMachine } from "./wiring.js";
 import { readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
 import { writeJson } from "./virtual/storage.js";
 
@@ -33,6 +33,8 @@ export type DeviceCommand = DeviceEvent extends infer E ? (E extends { at: numbe
 
 export interface RuntimeOptions {
   machine: WiredDeviceMachine;
+  /** Binds each new actor to the device's own implementations (a machine shared by many devices). */
+  attach?: DeviceWiring["attach"];
   input: DeviceInput;
   clock: ClockPort;
   storage: StoragePort;
@@ -118,6 +120,7 @@ export class DeviceRuntime {
       ...(persisted ? { snapshot: persisted } : {}),
       inspect: (event) => this.inspect(event),
     });
+    this.options.attach?.(actor);
     this.actor = actor;
     this.lastPaths = [];
     this.wifiDetails.clear();

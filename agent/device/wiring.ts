@@ -7,7 +7,7 @@
  * was doing reaches the machine any more (the step is redone after the device boots).
  */
 import { createHash } from "node:crypto";
-import { fromCallback, fromPromise, type AnyActorLogic } from "xstate";
+import { fromCallback, fromPromise, type ActorSystem, type AnyActorLogic } from "xstate";
 import { decodeQrImage } from "../qr/index.js";
 import { checkPayloadText, ruleInfo } from "../payload/index.js";
 import { checkInInterval } from "../machine/checkin-cadence.js";
@@ -23,6 +23,7 @@ import type {
   CheckInInput,
   CheckInOutput,
   CheckPayloadOutput,
+  DeviceContext,
   DeviceEvent,
   DownloadAgentInput,
   DownloadOutput,
@@ -50,6 +51,9 @@ import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-co
 import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
 import { toAction, toApp, toOffer } from "./wire-records.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any device's system
+type AnyActorSystem = ActorSystem<any>;
 
 /** What an actor's step returns before the wiring stamps it with the clock (the machine's output types, less `at`). */
 type Unstamped<T extends Stamped> = Omit<T, "at">;
@@ -92,7 +96,68 @@ const VERIFICATION_CODES: Record<VerificationFailureCode, string> = {
   noChecksum: "checksumError",
 };
 
+/** The device's machine with its actors and delays implemented on `ports`. */
 export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringOptions = {}) {
+  return deviceMachine.provide(implementDevice(ports, gate, options));
+}
+
+export type WiredDeviceMachine = ReturnType<typeof wireDevice>;
+type DeviceImplementations = ReturnType<typeof implementDevice>;
+
+/**
+ * `provide` builds a whole new machine (every state node again): about 5 ms, a fifth of a fleet
+ * device's CPU. Devices that run on the shared machine instead find their own implementations
+ * through their actor system, which XState hands to every actor creator and delay.
+ */
+const implementationsBySystem = new WeakMap<AnyActorSystem, DeviceImplementations>();
+let sharedMachine: WiredDeviceMachine | null = null;
+
+/** What a device runs: one machine for every device, bound to this device's ports by `attach`. */
+export interface DeviceWiring {
+  machine: WiredDeviceMachine;
+  /** Binds a created (not yet started) actor of `machine` to this device's implementations. */
+  attach(actor: { system: AnyActorSystem }): void;
+}
+
+export function wireSharedDevice(ports: DevicePorts, gate: PowerGate, options: WiringOptions = {}): DeviceWiring {
+  const implementations = implementDevice(ports, gate, options);
+  return { machine: (sharedMachine ??= buildSharedMachine(implementations)), attach: (actor) => implementationsBySystem.set(actor.system, implementations) };
+}
+
+function implementationsOf(system: AnyActorSystem): DeviceImplementations {
+  const found = implementationsBySystem.get(system);
+  if (!found) throw new Error("a device actor ran on the shared machine before its device was attached (agent/device/wiring.ts)");
+  return found;
+}
+
+/** Promise and callback logic keep the function they were made from as `config` (XState v5). */
+function creatorOf(logic: AnyActorLogic): (args: unknown) => unknown {
+  const creator = (logic as { config?: unknown }).config;
+  if (typeof creator !== "function") throw new Error("a device actor is neither promise nor callback logic (agent/device/wiring.ts)");
+  return creator as (args: unknown) => unknown;
+}
+
+/** The actors made with fromCallback (events over time); every other one is a promise. */
+const CALLBACK_ACTORS = new Set(["joinWifi"]);
+
+/** The machine every attached device runs: each actor and delay forwards to the device's own. */
+function buildSharedMachine(template: DeviceImplementations): WiredDeviceMachine {
+  const actors: Record<string, AnyActorLogic> = {};
+  for (const name of Object.keys(template.actors)) {
+    const forward = (args: { system: AnyActorSystem }) =>
+      creatorOf((implementationsOf(args.system).actors as Record<string, AnyActorLogic>)[name]!)(args);
+    actors[name] = CALLBACK_ACTORS.has(name) ? fromCallback(forward as never) : fromPromise(forward as never);
+  }
+  const delays: Record<string, (args: { system: AnyActorSystem }, params: unknown) => number> = {};
+  for (const name of Object.keys(template.delays)) {
+    delays[name] = (args, params) =>
+      (implementationsOf(args.system).delays as Record<string, (args: unknown, params: unknown) => number>)[name]!(args, params);
+  }
+  // The forwarders have the same shapes as a device's own implementations.
+  return deviceMachine.provide({ actors, delays } as unknown as DeviceImplementations);
+}
+
+function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOptions) {
   const { clock } = ports;
 
   /** Runs a step: stamps its result, turns failures into StepError, and holds results while powered off. */
@@ -340,15 +405,15 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
     }),
   } satisfies Record<string, AnyActorLogic>;
 
-  return deviceMachine.provide({
+  return {
     actors,
     delays: {
-      retryDelay: ({ context }) => {
+      retryDelay: ({ context }: { context: DeviceContext }) => {
         const retry = context.retry;
         if (!retry) return 0;
         return clamp(retry.dueAt - clock.now(), 0, retry.delayMs);
       },
-      checkInDue: ({ context }) => {
+      checkInDue: ({ context }: { context: DeviceContext }) => {
         const due = context.nextCheckInAt;
         const start = context.enrollment?.enrolledAt;
         if (due === null || start === null || start === undefined) return 0;
@@ -357,14 +422,12 @@ export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringO
         return clamp(due - now, 0, checkInInterval(Math.max(0, now - start)));
       },
     },
-  });
+  };
 }
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
-
-export type WiredDeviceMachine = ReturnType<typeof wireDevice>;
 
 /**
  * The configurations a check-in brought, when they differ from those in force: planned, put in

@@ -185,6 +185,26 @@ describe("a device over injected ports", () => {
     device.dispose();
   });
 
+  it("keeps each device on its own ports when many run at once (one shared machine)", async () => {
+    // Devices share one machine definition and find their ports through their actor system:
+    // two devices enrolling at the same time must never call each other's doubles.
+    const worlds = [doubles(), doubles()];
+    await Promise.all(worlds.map((w) => w.setPicture()));
+    worlds[1]!.ports.wifi.join = async (network, onProgress) => {
+      onProgress({ status: "associating", detail: "second double refuses" });
+      throw new StepError("wifiAuthFailed", `wrong key for ${network.ssid}`);
+    };
+    const devices = await Promise.all(
+      worlds.map((w, i) => createDevice({ ports: w.ports, seed: 10 + i, user: { userPrincipalName: "alex@contoso.example", password: "pw" } })),
+    );
+    const reports = await Promise.all(devices.map((d) => d.enroll()));
+    expect(reports[0]!.finalStatePath).toBe("enrolled.idle");
+    expect(reports[1]!.failure?.code).toBe("wifiAuthFailed");
+    expect(worlds[0]!.asked[1]).toBe(`enroll http://mdm.test tok-1 ${devices[0]!.identity.serialNumber}`);
+    expect(worlds[1]!.asked).toEqual([]);
+    for (const d of devices) d.dispose();
+  });
+
   it("needs something for the camera to see", async () => {
     await expect(createDevice({ seed: 1 })).rejects.toThrow(/camera has nothing to see/);
   });
