@@ -30,6 +30,7 @@ interface FleetCliOptions {
   service?: string;
   adminToken?: string;
   embedded: string;
+  threads?: string;
   json?: boolean;
   junit?: string;
   report?: string;
@@ -57,6 +58,7 @@ export function registerFleet(program: Command): void {
     .option("--service <url>", "drive a running service instead of the embedded one (needs --admin-token)")
     .option("--admin-token <token>", "the running service's admin token (aosp-sim serve prints it)")
     .option("--embedded <where>", "where the embedded service runs: worker (a second thread) or inline", "worker")
+    .option("--threads <n>", "threads that run devices (default: one per core, less one for the embedded service)")
     .option("--json", "print the summary as one JSON document (schemas/fleet-summary.schema.json)")
     .option("--junit <file>", "write JUnit XML: one test case per device")
     .option("--report <file>", "write a self-contained HTML report with charts")
@@ -88,6 +90,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const faults = options.fault.map(parseFaultRate);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
   const thresholds = options.threshold.map(parseThreshold);
+  const threads = options.threads === undefined ? undefined : wholeNumber(options.threads, "--threads", 1, 256, "e.g. --threads 4 (1: devices on the main thread only)");
   if (options.embedded !== "worker" && options.embedded !== "inline") {
     throw new InputError(`unknown place "${options.embedded}"`, { where: "--embedded", hint: "use worker or inline" });
   }
@@ -125,6 +128,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       faults,
       lifeMs,
       embedded: options.embedded,
+      ...(threads === undefined ? {} : { threads }),
       rerunCommand,
       ...(service ? { service } : {}),
       ...(progress ? { onProgress: (p) => progress.update(p) } : {}),

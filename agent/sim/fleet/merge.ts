@@ -62,6 +62,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     failedByReason,
     devicesPerSecond: round(sum((s) => s.devicesPerSecond)),
     wallSeconds: Math.max(...parts.map((p) => p.summary.wallSeconds)),
+    ...(parts.every((p) => p.summary.deviceThreads !== undefined) ? { deviceThreads: sum((s) => s.deviceThreads ?? 0) } : {}),
     phases: wall.percentiles(),
     phasesDeviceTime: device.percentiles(),
     http: {

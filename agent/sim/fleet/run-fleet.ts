@@ -4,16 +4,15 @@
  * `concurrency` at a time, each on its own simulated clock against the real service over HTTP.
  * With `lifeMs`, each enrolled device then lives that long on its clock (check-ins, updates).
  */
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { AdminClient } from "../../../mock-service/admin-client.js";
-import { SimulatedClock } from "../../device/clock.js";
-import { createDevice, type Device } from "../../device/create-device.js";
 import { formatFault } from "../../device/faults.js";
-import { formatElapsed } from "../../report/timeline.js";
+import { defaultDeviceThreads, runDeviceThread, THREADS_AVAILABLE } from "./device-threads.js";
+import { driveDevice, FLEET_USER, type DeviceJob, type DeviceOutcome, type DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
-import { PHASES, PhaseTracker } from "./phases.js";
-import { deviceDraws, fleetIdentity, shardRange, type Shard } from "./plan.js";
+import { addCounts, countHttp } from "./http-counts.js";
+import { PHASES } from "./phases.js";
+import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
@@ -33,6 +32,11 @@ export interface FleetOptions {
   service?: { url: string; adminToken: string };
   /** Where the embedded service runs (default: a worker thread). */
   embedded?: "worker" | "inline";
+  /**
+   * Threads that run devices, this one included (default: one per core, less one for the
+   * embedded service's thread). Run from source, devices stay on this thread.
+   */
+  threads?: number;
   /** Called after each device finishes. */
   onProgress?: (progress: FleetProgress) => void;
   /** How `--only` re-runs are printed (the command with the fleet's options). */
@@ -46,11 +50,8 @@ export interface FleetProgress {
   elapsedMs: number;
 }
 
-export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
+export { FLEET_USER };
 const FLEET_WIFI = { ssid: "Contoso-Fleet", password: "fleet-passphrase" };
-/** Longest a device may take (simulated) to reach its first check-in: far beyond any retry policy. */
-const FIRST_CHECK_IN_LIMIT_MS = 24 * 3_600_000;
-const TIMELINE_LINES = 12;
 
 export interface FleetRun {
   summary: FleetSummary;
@@ -83,10 +84,20 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     let next = 0;
     const runStart = performance.now();
 
-    const runOne = async (index: number) => {
+    const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs };
+    /** The next device to start (after its place in the ramp), or null when all have started. */
+    const nextJob = async (): Promise<DeviceJob | null> => {
+      const position = next++;
+      if (position >= indexes.length) return null;
+      if (options.rampMs > 0) await waitUntil(runStart + (options.rampMs * position) / indexes.length);
+      const index = indexes[position]!;
       const faults = faultsFor(options.faults, deviceDraws(options.seed, index));
       for (const f of faults) faultCounts.set(formatFault(f), (faultCounts.get(formatFault(f)) ?? 0) + 1);
-      const outcome = await driveDevice(png, index, options, faults);
+      return { index, faults, rerun: options.rerunCommand(index) };
+    };
+
+    const recordOutcome = (job: DeviceJob, outcome: DeviceOutcome) => {
+      const index = job.index;
       checkIns += outcome.checkIns;
       const s = outcome.story;
       records.push({ index, serialNumber: s.serialNumber, reason: s.reason, totalMs: s.totalMs, rerun: s.rerun, timeline: s.reason !== null && failed < TIMELINES_KEPT ? s.timeline : null });
@@ -112,14 +123,16 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     };
 
     const lane = async () => {
-      for (;;) {
-        const position = next++;
-        if (position >= indexes.length) return;
-        if (options.rampMs > 0) await waitUntil(runStart + (options.rampMs * position) / indexes.length);
-        await runOne(indexes[position]!);
-      }
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings));
     };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, indexes.length) }, () => lane()));
+    const lanes = Math.min(options.concurrency, indexes.length);
+    const threads = THREADS_AVAILABLE ? Math.max(1, Math.min(options.threads ?? defaultDeviceThreads(!options.service), lanes)) : 1;
+    // Lanes are shared out evenly; this thread takes its share too (and the remainder).
+    const perThread = Math.floor(lanes / threads);
+    const local = Array.from({ length: lanes - perThread * (threads - 1) }, () => lane());
+    const others = Promise.all(Array.from({ length: threads - 1 }, () => runDeviceThread(png, settings, perThread, nextJob, recordOutcome)));
+    const [, threadCounts] = await Promise.all([Promise.all(local), others]);
+    for (const counts of threadCounts) addCounts(http.counts, counts);
 
     const wallSeconds = (performance.now() - started) / 1000;
     const runSeconds = (performance.now() - runStart) / 1000;
@@ -133,9 +146,15 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       failedByReason,
       devicesPerSecond: round(indexes.length / Math.max(runSeconds, 1e-3), 1),
       wallSeconds: round(wallSeconds, 3),
+      deviceThreads: threads,
       phases: wall.percentiles(),
       phasesDeviceTime: device.percentiles(),
-      http: http.summary(runSeconds),
+      http: {
+        requests: http.counts.requests,
+        errors: http.counts.errors,
+        requestsPerSecond: round(http.counts.requests / Math.max(runSeconds, 1e-3), 1),
+        byRoute: http.counts.byRoute,
+      },
       peakRssBytes: rss.stop(),
       seed: options.seed,
       fleetDevices: options.devices,
@@ -188,64 +207,6 @@ async function setUpTenant(admin: AdminClient, seed: number, shard: Shard): Prom
   return admin.profileQrPng(profile.id);
 }
 
-interface DeviceOutcome {
-  story: DeviceStory;
-  times: PhaseTracker["times"];
-  checkIns: number;
-}
-
-async function driveDevice(png: Buffer, index: number, options: FleetOptions, faults: ReturnType<typeof faultsFor>): Promise<DeviceOutcome> {
-  const clock = new SimulatedClock(Date.now());
-  const tracker = new PhaseTracker();
-  let device: Device | null = null;
-  try {
-    device = await createDevice({
-      qr: { image: png, label: "the fleet profile's QR code" },
-      clock,
-      identity: fleetIdentity(options.seed, index),
-      faults,
-      user: { userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password },
-      // Nothing reads a fleet device's storage mid-run: its snapshot is written only as power is cut.
-      persistEveryStep: false,
-    });
-    const d = device;
-    d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
-    const report = await d.enroll();
-    let reason = report.failure?.code ?? (report.finalState === "enrolled" ? null : `stoppedAt:${report.finalStatePath}`);
-    if (reason === null) {
-      await d.runUntil(() => tracker.firstCheckInDone || d.context.failure !== null || !d.state.startsWith("enrolled"), {
-        limitMs: FIRST_CHECK_IN_LIMIT_MS,
-      });
-      if (!tracker.firstCheckInDone) reason = d.context.failure?.code ?? "noFirstCheckIn";
-    }
-    if (reason === null && options.lifeMs > 0) await d.runFor(options.lifeMs);
-    const checkIns = d.state === "off" ? 0 : d.context.checkIns;
-    return { story: story(d, index, reason, tracker, faults, options), times: tracker.times, checkIns };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      story: { index, serialNumber: fleetIdentity(options.seed, index).serialNumber, reason: "simulatorError", finalState: "-", totalMs: null, faults: faults.map(formatFault), rerun: options.rerunCommand(index), timeline: [message] },
-      times: tracker.times,
-      checkIns: 0,
-    };
-  } finally {
-    device?.dispose();
-  }
-}
-
-function story(d: Device, index: number, reason: string | null, tracker: PhaseTracker, faults: ReturnType<typeof faultsFor>, options: FleetOptions): DeviceStory {
-  return {
-    index,
-    serialNumber: d.identity.serialNumber,
-    reason,
-    finalState: d.state,
-    totalMs: tracker.times.wallMs.total === undefined ? null : round(tracker.times.wallMs.total, 1),
-    faults: faults.map(formatFault),
-    rerun: options.rerunCommand(index),
-    timeline: d.timeline.slice(-TIMELINE_LINES).map((e) => `${formatElapsed(e.elapsedMs).padStart(11)}  ${e.state}  ${e.event}  ${e.detail}`),
-  };
-}
-
 function keepSlowest(slowest: DeviceStory[], s: DeviceStory): void {
   if (s.totalMs === null) return;
   if (slowest.length >= SLOWEST_KEPT && s.totalMs <= slowest[slowest.length - 1]!.totalMs!) return;
@@ -262,54 +223,6 @@ function waitUntil(at: number): Promise<void> {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
-}
-
-/**
- * HTTP requests and errors by route, as the service answered them, from undici's diagnostics
- * channels (every device request goes through undici): no wrapper in the request path.
- * Errors: 5xx answers and requests that got no answer. Path segments that are ids become {id}.
- */
-function countHttp() {
-  const byRoute: Record<string, { requests: number; errors: number }> = {};
-  let requests = 0;
-  let errors = 0;
-  const routeOf = (request: { method: string; path: string }) => `${request.method} ${routePath(request.path)}`;
-  const entry = (route: string) => (byRoute[route] ??= { requests: 0, errors: 0 });
-  const onHeaders = (message: unknown) => {
-    const { request, response } = message as { request: { method: string; path: string }; response: { statusCode: number } };
-    const e = entry(routeOf(request));
-    e.requests++;
-    requests++;
-    if (response.statusCode >= 500) {
-      e.errors++;
-      errors++;
-    }
-  };
-  const onError = (message: unknown) => {
-    const { request } = message as { request: { method: string; path: string } };
-    const e = entry(routeOf(request));
-    e.requests++;
-    e.errors++;
-    requests++;
-    errors++;
-  };
-  subscribe("undici:request:headers", onHeaders);
-  subscribe("undici:request:error", onError);
-  return {
-    summary: (seconds: number) => ({ requests, errors, requestsPerSecond: round(requests / Math.max(seconds, 1e-3), 1), byRoute }),
-    stop: () => {
-      unsubscribe("undici:request:headers", onHeaders);
-      unsubscribe("undici:request:error", onError);
-    },
-  };
-}
-
-export function routePath(path: string): string {
-  const clean = path.split("?")[0] ?? path;
-  return clean
-    .split("/")
-    .map((segment) => (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(segment) || /^\d+$/.test(segment) || segment.length > 64 ? "{id}" : segment))
-    .join("/");
 }
 
 /** The process's peak resident set size, sampled every 100 ms (and at the end). */

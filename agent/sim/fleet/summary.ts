@@ -32,6 +32,8 @@ export interface FleetSummary {
   failedByReason: Record<string, number>;
   devicesPerSecond: number;
   wallSeconds: number;
+  /** Threads that ran devices, the main thread included (absent in summaries from before threads). */
+  deviceThreads?: number;
   phases: Partial<Record<Phase, Percentiles>>;
   phasesDeviceTime: Partial<Record<Phase, Percentiles>>;
   http: {

@@ -1,0 +1,90 @@
+/**
+ * One fleet device, from QR scan to its first check-in (and through its life): what every lane
+ * runs, on the main thread or on a device thread (device-thread.ts). Inputs and the outcome are
+ * plain data, so a device thread can be handed one and post the other back.
+ */
+import { SimulatedClock } from "../../device/clock.js";
+import { createDevice, type Device } from "../../device/create-device.js";
+import { formatFault, type Fault } from "../../device/faults.js";
+import { formatElapsed } from "../../report/timeline.js";
+import { PhaseTracker } from "./phases.js";
+import { fleetIdentity } from "./plan.js";
+import type { DeviceStory } from "./summary.js";
+
+export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
+/** Longest a device may take (simulated) to reach its first check-in: far beyond any retry policy. */
+const FIRST_CHECK_IN_LIMIT_MS = 24 * 3_600_000;
+const TIMELINE_LINES = 12;
+
+/** What a device needs besides its index: the same for the whole fleet. */
+export interface DeviceRunSettings {
+  seed: number;
+  lifeMs: number;
+}
+
+/** One device to run: its fleet index, its faults (drawn from the seed) and its re-run command. */
+export interface DeviceJob {
+  index: number;
+  faults: Fault[];
+  rerun: string;
+}
+
+export interface DeviceOutcome {
+  story: DeviceStory;
+  times: PhaseTracker["times"];
+  checkIns: number;
+}
+
+export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: DeviceRunSettings): Promise<DeviceOutcome> {
+  const { index, faults } = job;
+  const clock = new SimulatedClock(Date.now());
+  const tracker = new PhaseTracker();
+  let device: Device | null = null;
+  try {
+    device = await createDevice({
+      qr: { image: png, label: "the fleet profile's QR code" },
+      clock,
+      identity: fleetIdentity(settings.seed, index),
+      faults,
+      user: { userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password },
+      // Nothing reads a fleet device's storage mid-run: its snapshot is written only as power is cut.
+      persistEveryStep: false,
+    });
+    const d = device;
+    d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
+    const report = await d.enroll();
+    let reason = report.failure?.code ?? (report.finalState === "enrolled" ? null : `stoppedAt:${report.finalStatePath}`);
+    if (reason === null) {
+      await d.runUntil(() => tracker.firstCheckInDone || d.context.failure !== null || !d.state.startsWith("enrolled"), {
+        limitMs: FIRST_CHECK_IN_LIMIT_MS,
+      });
+      if (!tracker.firstCheckInDone) reason = d.context.failure?.code ?? "noFirstCheckIn";
+    }
+    if (reason === null && settings.lifeMs > 0) await d.runFor(settings.lifeMs);
+    const checkIns = d.state === "off" ? 0 : d.context.checkIns;
+    return { story: story(d, job, reason, tracker), times: tracker.times, checkIns };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      story: { index, serialNumber: fleetIdentity(settings.seed, index).serialNumber, reason: "simulatorError", finalState: "-", totalMs: null, faults: faults.map(formatFault), rerun: job.rerun, timeline: [message] },
+      times: tracker.times,
+      checkIns: 0,
+    };
+  } finally {
+    device?.dispose();
+  }
+}
+
+function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker): DeviceStory {
+  const total = tracker.times.wallMs.total;
+  return {
+    index: job.index,
+    serialNumber: d.identity.serialNumber,
+    reason,
+    finalState: d.state,
+    totalMs: total === undefined ? null : Math.round(total * 10) / 10,
+    faults: job.faults.map(formatFault),
+    rerun: job.rerun,
+    timeline: d.timeline.slice(-TIMELINE_LINES).map((e) => `${formatElapsed(e.elapsedMs).padStart(11)}  ${e.state}  ${e.event}  ${e.detail}`),
+  };
+}

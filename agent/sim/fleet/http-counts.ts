@@ -1,0 +1,68 @@
+/**
+ * HTTP requests and errors by route, as the service answered them, from undici's diagnostics
+ * channels (every device request goes through undici): no wrapper in the request path.
+ * Errors: 5xx answers and requests that got no answer. Path segments that are ids become {id}.
+ * Channels are per thread: each device thread counts its own and the fleet adds them up.
+ */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+
+export interface HttpCounts {
+  requests: number;
+  errors: number;
+  byRoute: Record<string, { requests: number; errors: number }>;
+}
+
+export function emptyCounts(): HttpCounts {
+  return { requests: 0, errors: 0, byRoute: {} };
+}
+
+/** Adds `more` into `into`. */
+export function addCounts(into: HttpCounts, more: HttpCounts): void {
+  into.requests += more.requests;
+  into.errors += more.errors;
+  for (const [route, c] of Object.entries(more.byRoute)) {
+    const e = (into.byRoute[route] ??= { requests: 0, errors: 0 });
+    e.requests += c.requests;
+    e.errors += c.errors;
+  }
+}
+
+/** Counts this thread's requests until `stop()`. */
+export function countHttp(): { counts: HttpCounts; stop(): void } {
+  const counts = emptyCounts();
+  const entry = (request: { method: string; path: string }) => (counts.byRoute[`${request.method} ${routePath(request.path)}`] ??= { requests: 0, errors: 0 });
+  const onHeaders = (message: unknown) => {
+    const { request, response } = message as { request: { method: string; path: string }; response: { statusCode: number } };
+    const e = entry(request);
+    e.requests++;
+    counts.requests++;
+    if (response.statusCode >= 500) {
+      e.errors++;
+      counts.errors++;
+    }
+  };
+  const onError = (message: unknown) => {
+    const e = entry((message as { request: { method: string; path: string } }).request);
+    e.requests++;
+    e.errors++;
+    counts.requests++;
+    counts.errors++;
+  };
+  subscribe("undici:request:headers", onHeaders);
+  subscribe("undici:request:error", onError);
+  return {
+    counts,
+    stop: () => {
+      unsubscribe("undici:request:headers", onHeaders);
+      unsubscribe("undici:request:error", onError);
+    },
+  };
+}
+
+export function routePath(path: string): string {
+  const clean = path.split("?")[0] ?? path;
+  return clean
+    .split("/")
+    .map((segment) => (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(segment) || /^\d+$/.test(segment) || segment.length > 64 ? "{id}" : segment))
+    .join("/");
+}
