@@ -39,7 +39,8 @@ function archive(packageName: string, versionName: string, versionCode: number, 
 }
 
 /** The world the doubles share: files by URL, and what each double was asked. */
-export function doubles() {
+/** The doubles' world; `clock` is the device's (a benchmark passes another checkout's SimulatedClock). */
+export function doubles(clock: SimulatedClock = new SimulatedClock(Date.UTC(2026, 0, 5, 9))) {
   const files = new Map<string, Buffer>();
   const agent = archive(AGENT_PACKAGE, "24.9.2", 2409002, true);
   files.set("http://mdm.test/agent.apk", agent);
@@ -58,7 +59,6 @@ export function doubles() {
   const installed = new Map<string, InstalledApp>();
   let owner: { packageName: string; className: string } | null = null;
   const flash = new Map<string, Uint8Array>();
-  const clock = new SimulatedClock(Date.UTC(2026, 0, 5, 9));
 
   const storage: StoragePort = {
     read: (key) => flash.get(key) ?? null,
