@@ -22,7 +22,8 @@ export interface DeviceReport {
   /** The full state path, e.g. "enrolled.idle" or "signingIn.waitingForUser". */
   finalStatePath: string;
   failure: Failure | null;
-  timeline: TimelineEntry[];
+  /** The timeline when the report was taken, rendered when first read (a fleet's report is rarely printed). */
+  readonly timeline: TimelineEntry[];
   apps: { package: string; versionName: string; versionCode: number }[];
   /** The device owner as `package/class`, or null. */
   deviceOwner: string | null;
@@ -256,7 +257,10 @@ export class DeviceFacade implements Device {
   async report(): Promise<DeviceReport> {
     const apps = await this.installedApps();
     const owner = await this.packages.deviceOwner();
-    const context = this.runtime.records.length > 0 ? this.context : null;
+    const records = this.runtime.records.length;
+    const context = records > 0 ? this.context : null;
+    const log = this.log;
+    let timeline: TimelineEntry[] | null = null;
     return {
       deviceId: context?.enrollment?.deviceId ?? null,
       identity: this.identity,
@@ -264,7 +268,9 @@ export class DeviceFacade implements Device {
       finalState: this.state.split(".")[0]!,
       finalStatePath: this.state,
       failure: context?.failure ?? null,
-      timeline: [...this.timeline],
+      get timeline() {
+        return (timeline ??= log.timelineUpTo(records));
+      },
       apps: reportedApps(apps),
       deviceOwner: owner ? `${owner.packageName}/${owner.className}` : null,
     };

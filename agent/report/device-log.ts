@@ -100,6 +100,8 @@ export function transcriptLines(record: DeviceRecord, entry: TimelineEntry | nul
  */
 export class DeviceLog {
   private readonly entries: TimelineEntry[] = [];
+  /** How many entries there were once each record was rendered (for a timeline as of an earlier record). */
+  private readonly entriesAfter: number[] = [];
   private rendered = 0;
   private readonly renderer = new TimelineRenderer();
   private readonly followers: ((record: DeviceRecord, entry: TimelineEntry | null) => void)[] = [];
@@ -112,17 +114,24 @@ export class DeviceLog {
     return this.entries;
   }
 
+  /** The timeline as it stood after the first `records` records (a report taken then, read later). */
+  timelineUpTo(records: number): TimelineEntry[] {
+    this.catchUp(records);
+    return this.entries.slice(0, records === 0 ? 0 : this.entriesAfter[records - 1]);
+  }
+
   /** The device's own log, as "share logs" uploads it: one line per timeline entry. */
   logText(): string {
     return this.timeline.map((e) => `${e.at} ${e.state} [${e.event}] ${e.detail}`).join("\n");
   }
 
-  /** Renders the records made since the last call (call it as each record comes to follow live). */
-  catchUp(): void {
-    while (this.rendered < this.records.length) {
+  /** Renders the records made since the last call, up to `limit` (call it as each record comes to follow live). */
+  catchUp(limit = this.records.length): void {
+    while (this.rendered < limit) {
       const record = this.records[this.rendered++]!;
       const entry = this.renderer.entryFor(record);
       if (entry) this.entries.push(entry);
+      this.entriesAfter.push(this.entries.length);
       for (const follower of this.followers) follower(record, entry);
     }
   }

@@ -2,13 +2,13 @@
  * agent/report/device-log.ts: step records (data, made here by hand or by a device) rendered into
  * the timeline text people read, the transcript lines and the device's log.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createDevice } from "../../agent/device/create-device.js";
 import { stepData, type DeviceRecord, type StepRecord } from "../../agent/device/step-record.js";
 import { initialContext } from "../../agent/machine/context-updates.js";
 import { failure } from "../../agent/machine/failures.js";
 import type { DeviceContext } from "../../agent/machine/types.js";
-import { DeviceLog } from "../../agent/report/device-log.js";
+import { DeviceLog, TimelineRenderer } from "../../agent/report/device-log.js";
 import { formatTimelineEntry } from "../../agent/report/timeline.js";
 import type { TranscriptRecord } from "../../agent/report/transcript.js";
 import { doubles } from "../helpers/port-doubles.js";
@@ -147,5 +147,26 @@ describe("a device's records in words", () => {
       "checkingPayload [scanQr done]",
       "checkingPreconditions [checkPayload done]",
     ]);
+  });
+
+  it("word nothing for a device nobody reads, and give a report the timeline as it stood when taken", async () => {
+    const world = doubles();
+    await world.setPicture();
+    const entryFor = vi.spyOn(TimelineRenderer.prototype, "entryFor");
+    try {
+      const device = await createDevice({ ports: world.ports, seed: 3, user: { userPrincipalName: "alex@contoso.example", password: "pw" } });
+      const report = await device.enroll();
+      await device.runFor(3_600_000);
+      expect(device.records.length).toBeGreaterThan(20);
+      expect(entryFor).not.toHaveBeenCalled();
+      // Read after an hour of check-ins, the report's timeline still ends where enrollment did.
+      expect(report.timeline.at(-1)).toMatchObject({ state: "enrolled.idle", event: "installApp done" });
+      expect(report.timeline.length).toBeLessThan(device.timeline.length);
+      expect(device.timeline.slice(0, report.timeline.length)).toEqual(report.timeline);
+      expect(device.timeline.at(-1)!.at).toBe(new Date(world.clock.now()).toISOString());
+      device.dispose();
+    } finally {
+      entryFor.mockRestore();
+    }
   });
 });
