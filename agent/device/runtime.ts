@@ -19,7 +19,7 @@ import { skipsSetupWizard } from "./identity.js";
 import type { StateHook } from "./inject-faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
 import type { PowerGate, WiredDeviceMachine } from "./wiring.js";
-import { stepData, type DeviceRecord, type StepRecord } from "./step-record.js";
+import { addStepData, type DeviceRecord, type StepRecord } from "./step-record.js";
 import { readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
 import { writeJson } from "./virtual/storage.js";
 
@@ -227,6 +227,7 @@ export class DeviceRuntime {
     const cause = event.event as { type: string };
     const changed = snapshot !== this.lastSeen;
     this.lastSeen = snapshot;
+    const at = this.options.clock.now();
     const step: StepRecord = {
       kind: "step",
       index: this.steps++,
@@ -234,13 +235,14 @@ export class DeviceRuntime {
       to: leaf,
       value: snapshot.value,
       eventType: cause.type,
-      ...stepData(cause),
-      event: cause,
       changed,
       context: snapshot.context,
       http: this.exchanges.length === 0 ? NO_EXCHANGES : this.exchanges,
-      ...this.timings(this.options.clock.now()),
+      at,
+      elapsedMs: this.elapsedMs(),
+      wallMs: performance.now() - this.wallStartedAt,
     };
+    addStepData(step, cause);
     if (this.booting !== null) step.boot = this.booting;
     this.booting = null;
     if (step.http !== NO_EXCHANGES) this.exchanges = [];
@@ -253,8 +255,12 @@ export class DeviceRuntime {
     this.notify();
   }
 
+  private elapsedMs(): number {
+    return baseClock(this.options.clock).now() - this.startedAt;
+  }
+
   private timings(at: number): { at: number; elapsedMs: number; wallMs: number } {
-    return { at, elapsedMs: baseClock(this.options.clock).now() - this.startedAt, wallMs: performance.now() - this.wallStartedAt };
+    return { at, elapsedMs: this.elapsedMs(), wallMs: performance.now() - this.wallStartedAt };
   }
 
   private emit(record: DeviceRecord): void {

@@ -35,12 +35,10 @@ export interface StepRecord extends Timed {
   value: unknown;
   /** The XState event: "TAP", "xstate.done.actor.enroll", "xstate.error.actor.checkIn", "xstate.init". */
   eventType: string;
-  /** The event's own fields (passwords redacted), less its clock reading; absent when it has none. */
+  /** The event's own fields (passwords redacted), less its clock reading; absent when it has none (a Wi-Fi report's `detail`, a scanner's `reason`). */
   eventData?: Record<string, unknown>;
   /** A finished actor's output (done event, passwords redacted) or its failure as data (error event). */
   output?: unknown;
-  /** The event as XState delivered it, unredacted (what the screen reads from it: a Wi-Fi report, a reason). */
-  event: { type: string };
   /** False when the event left the machine's snapshot as it was (a tap the screen ignores). */
   changed: boolean;
   /** Set on the first step after power-on: "fresh" out of the box, "resumed" from the stored snapshot. */
@@ -77,8 +75,14 @@ export type DeviceRecord = StepRecord | PowerRecord | NoteRecord;
 
 /** The event's data and the actor's output as a step record keeps them. */
 export function stepData(event: { type: string }): Pick<StepRecord, "eventData" | "output"> {
-  const { type, at: _at, output, error, ...fields } = event as { type: string; at?: unknown; output?: unknown; error?: unknown };
   const data: Pick<StepRecord, "eventData" | "output"> = {};
+  addStepData(data, event);
+  return data;
+}
+
+/** Sets `eventData` and `output` on a record being made (no intermediate object: the runtime's hot path). */
+export function addStepData(data: Pick<StepRecord, "eventData" | "output">, event: { type: string }): void {
+  const { type, at: _at, output, error, ...fields } = event as { type: string; at?: unknown; output?: unknown; error?: unknown };
   if (Object.keys(fields).length > 0) data.eventData = redactPasswords(fields) as Record<string, unknown>;
   if (type.startsWith("xstate.done.actor.") && output !== undefined) data.output = redactPasswords(output);
   if (type.startsWith("xstate.error.actor.")) {
@@ -86,5 +90,4 @@ export function stepData(event: { type: string }): Pick<StepRecord, "eventData" 
     const asData = (error as { toJSON?: () => unknown } | null)?.toJSON;
     data.output = typeof asData === "function" ? asData.call(error) : error instanceof Error ? { code: "internalError", message: error.message } : error;
   }
-  return data;
 }

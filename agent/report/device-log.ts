@@ -33,11 +33,12 @@ export class TimelineRenderer {
   }
 
   private stepEntry(step: StepRecord): TimelineEntry | null {
-    const event = step.event as { type: string; detail?: string };
+    // The event as the screen reads it: its type and fields (a Wi-Fi report's detail, a scanner's reason).
+    const event: { type: string; detail?: unknown } = step.eventData ? { type: step.eventType, ...step.eventData } : { type: step.eventType };
     if (step.boot) this.wifiDetails.clear();
     if (step.eventType === "WIFI_PROGRESS") {
       // The radio's reports: one line for each new thing it says during a join.
-      if (!event.detail || this.wifiDetails.has(event.detail)) return null;
+      if (typeof event.detail !== "string" || !event.detail || this.wifiDetails.has(event.detail)) return null;
       this.wifiDetails.add(event.detail);
       return entry(step, "state", step.to, eventLabel(event), event.detail);
     }
@@ -72,7 +73,7 @@ export function transcriptLines(record: DeviceRecord, entry: TimelineEntry | nul
     case "step": {
       const lines: TranscriptRecord[] = [];
       if (record.eventType === "xstate.done.actor.scanQr") {
-        const read = (record.event as unknown as { output: { text: string; decoder: string } }).output;
+        const read = record.output as { text: string; decoder: string };
         lines.push({ type: "scan", at, text: read.text, decoder: read.decoder });
       }
       if (entry) {

@@ -39,7 +39,7 @@ function archive(packageName: string, versionName: string, versionCode: number, 
 }
 
 /** The world the doubles share: files by URL, and what each double was asked. */
-/** The doubles' world; `clock` is the device's (a benchmark passes another checkout's SimulatedClock). */
+/** The doubles' world; `clock` is the device's (default: simulated, from 2026-01-05 09:00 UTC). */
 export function doubles(clock: SimulatedClock = new SimulatedClock(Date.UTC(2026, 0, 5, 9))) {
   const files = new Map<string, Buffer>();
   const agent = archive(AGENT_PACKAGE, "24.9.2", 2409002, true);
