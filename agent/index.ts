@@ -23,6 +23,7 @@
 export { createDevice, isSettled } from "./device/create-device.js";
 export type { CreateDeviceOptions, Device, DeviceReport } from "./device/create-device.js";
 export type { DeviceCommand } from "./device/runtime.js";
+export type { DeviceRecord, StepRecord, PowerRecord, NoteRecord } from "./device/step-record.js";
 export { identityFromSeed, resolveIdentity } from "./device/identity.js";
 export type { DeviceIdentity, Failure, DeviceContext, DeviceSettings } from "./machine/types.js";
 export { DEFAULT_SETTINGS } from "./machine/types.js";
@@ -56,6 +57,7 @@ export { screenFor } from "./machine/failures.js";
 // Reports
 export type { TimelineEntry } from "./report/timeline.js";
 export { formatTimelineEntry, formatElapsed } from "./report/timeline.js";
+export { DeviceLog, TimelineRenderer, transcriptLines } from "./report/device-log.js";
 export type { TranscriptRecord, TranscriptSink } from "./report/transcript.js";
 export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 

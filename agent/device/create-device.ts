@@ -10,8 +10,10 @@
  * assembles the virtual set for the rest (Wi-Fi environment, package manager, storage, camera,
  * power, the HTTP transport and service client), applies the faults (agent/device/inject-faults.ts),
  * wires the machine onto the ports and hands the runtime to the Device facade (agent/device/device.ts).
+ * As the composition root it also wires agent/report onto the runtime's step records: the
+ * device's log (rendered only when read) and, when asked, the transcript (written as it happens).
  */
-import { HttpTransport } from "../client/http.js";
+import { HttpTransport, type HttpRecord } from "../client/http.js";
 import { ServiceClient } from "../client/service-client.js";
 import { planFromParams } from "../machine/plan.js";
 import type { DeviceIdentity, DeviceSettings } from "../machine/types.js";
@@ -19,6 +21,7 @@ import { checkPayloadText } from "../payload/index.js";
 import { InputError } from "../protocol/errors.js";
 import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
+import { DeviceLog } from "../report/device-log.js";
 import { TRANSCRIPT_FORMAT, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
@@ -123,12 +126,19 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const realistic = (options.latency ?? (base instanceof RealClock ? "none" : "realistic")) === "realistic";
   const timings = realistic ? REALISTIC_TIMINGS : INSTANT_TIMINGS;
 
+  // The runtime is created after the machine, and the machine's log collector and the transport's
+  // exchange records reach it through this variable.
+  let runtime: DeviceRuntime | null = null;
+  const sink = options.transcript;
+  // A kept transcript records every exchange: in the transcript as it completes, and in the next step's record.
+  const recordExchange = sink ? (record: HttpRecord) => { sink(record); runtime?.exchange(record); } : undefined;
+
   // The virtual network, only when a virtual part talks over it.
   let transport: HttpTransport | null = null;
   const http = async () => (transport ??= new HttpTransport({
     clock,
     middleware: faultMiddleware(faults),
-    ...(options.transcript ? { transcript: options.transcript } : {}),
+    ...(recordExchange ? { transcript: recordExchange } : {}),
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
     ...(options.serviceUrl && view ? { originMap: serviceOriginMap(view.payloadText ?? (await scannedText(view.picture)), options.serviceUrl) } : {}),
     userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
@@ -160,9 +170,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     }),
   };
   const gate: MutablePowerGate = { powered: true };
-  // The runtime is created after the machine, and the machine's log collector reads the runtime.
-  let runtime: DeviceRuntime | null = null;
-  const wiring = wireSharedDevice(ports, gate, { collectLogs: () => runtime?.logText() ?? "" });
+  let log: DeviceLog | null = null;
+  const wiring = wireSharedDevice(ports, gate, { collectLogs: () => log?.logText() ?? "" });
   runtime = new DeviceRuntime({
     machine: wiring.machine,
     attach: wiring.attach,
@@ -173,9 +182,9 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     onEnter: stateFaults(faults, clock),
     storageLabel,
     persistEveryStep: options.persistEveryStep !== false || faults.some((f) => f.name === "power-loss"),
-    ...(options.transcript ? { transcript: options.transcript } : {}),
     ...(options.user ? { user: options.user } : {}),
   });
+  log = new DeviceLog(runtime.records);
   options.transcript?.({
     type: "start",
     format: TRANSCRIPT_FORMAT,
@@ -186,7 +195,13 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     payloadText: view?.payloadText ?? null,
     seed,
   });
-  return new DeviceFacade(identity, clock, faults, storage, runtime, ports.packages, ports.camera, policy, seed);
+  if (sink) {
+    // A transcript is written as the device goes, so each record is rendered as it comes.
+    const following = log;
+    following.writeTranscript(sink);
+    runtime.onRecord(() => following.catchUp());
+  }
+  return new DeviceFacade(identity, clock, faults, storage, runtime, log, ports.packages, ports.camera, policy, seed);
 }
 
 /** Preinstalled apps must be package archives: anything else is an InputError naming which. */

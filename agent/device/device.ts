@@ -1,13 +1,17 @@
 /**
  * A device as its drivers see it: the Device interface, its report, and the facade that
  * implements it over a runtime and a port set. Built by createDevice (agent/device/create-device.ts).
+ * The facade hands out the runtime's step records as they are, and its timeline as agent/report
+ * renders them (a DeviceLog, rendered when read).
  */
 import type { DeviceContext, DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+import type { DeviceLog } from "../report/device-log.js";
 import type { TimelineEntry } from "../report/timeline.js";
 import { baseClock, setLongTimeout, SimulatedClock, type LongTimeout, type RunOutcome } from "./clock.js";
 import type { Fault } from "./faults.js";
 import type { CameraPort, ClockPort, DevicePolicyPort, PackagePort, StoragePort, UnlockAttempt } from "./ports.js";
 import type { DeviceCommand, DeviceRuntime, DeviceSnapshot } from "./runtime.js";
+import type { DeviceRecord } from "./step-record.js";
 
 export interface DeviceReport {
   deviceId: string | null;
@@ -18,7 +22,8 @@ export interface DeviceReport {
   /** The full state path, e.g. "enrolled.idle" or "signingIn.waitingForUser". */
   finalStatePath: string;
   failure: Failure | null;
-  timeline: TimelineEntry[];
+  /** The timeline when the report was taken, rendered when first read (a fleet's report is rarely printed). */
+  readonly timeline: TimelineEntry[];
   apps: { package: string; versionName: string; versionCode: number }[];
   /** The device owner as `package/class`, or null. */
   deviceOwner: string | null;
@@ -30,7 +35,10 @@ export interface Device {
   readonly seed: number | null;
   readonly clock: ClockPort;
   readonly faults: readonly Fault[];
+  /** The timeline in words (agent/report), rendered from `records` when read. */
   readonly timeline: TimelineEntry[];
+  /** Every step, power change and note so far, as data (agent/device/step-record.ts). */
+  readonly records: readonly DeviceRecord[];
   /** The deepest active state ("enrolled.idle"), or "off". */
   readonly state: string;
   readonly snapshot: DeviceSnapshot;
@@ -46,6 +54,8 @@ export interface Device {
   note(text: string): void;
   /** Calls `listener` after every step. */
   onChange(listener: () => void): () => void;
+  /** Calls `listener` with each record as it is made. */
+  onRecord(listener: (record: DeviceRecord) => void): () => void;
   /**
    * Powers on, taps six times and lets the flow run until the device is enrolled, fails, or
    * waits for a person (the sign-in screen without `user`). Resolves to the report. A device
@@ -94,6 +104,7 @@ export class DeviceFacade implements Device {
     readonly faults: readonly Fault[],
     readonly storage: StoragePort,
     private readonly runtime: DeviceRuntime,
+    private readonly log: DeviceLog,
     private readonly packages: PackagePort,
     readonly camera: CameraPort,
     private readonly policy: DevicePolicyPort,
@@ -117,7 +128,11 @@ export class DeviceFacade implements Device {
   }
 
   get timeline(): TimelineEntry[] {
-    return this.runtime.timeline;
+    return this.log.timeline;
+  }
+
+  get records(): readonly DeviceRecord[] {
+    return this.runtime.records;
   }
 
   get state(): string {
@@ -133,7 +148,7 @@ export class DeviceFacade implements Device {
   }
 
   get failure(): Failure | null {
-    return this.runtime.isOn || this.runtime.timeline.length > 0 ? this.runtime.context.failure : null;
+    return this.runtime.isOn || this.runtime.records.length > 0 ? this.runtime.context.failure : null;
   }
 
   powerOn(): void {
@@ -152,8 +167,12 @@ export class DeviceFacade implements Device {
     return this.runtime.onChange(listener);
   }
 
+  onRecord(listener: (record: DeviceRecord) => void): () => void {
+    return this.runtime.onRecord(listener);
+  }
+
   note(text: string): void {
-    this.runtime.note("note", this.state, "note", text);
+    this.runtime.note(this.state, "note", text);
   }
 
   async enroll(options: { limitMs?: number; until?: string } = {}): Promise<DeviceReport> {
@@ -238,7 +257,10 @@ export class DeviceFacade implements Device {
   async report(): Promise<DeviceReport> {
     const apps = await this.installedApps();
     const owner = await this.packages.deviceOwner();
-    const context = this.runtime.timeline.length > 0 ? this.context : null;
+    const records = this.runtime.records.length;
+    const context = records > 0 ? this.context : null;
+    const log = this.log;
+    let timeline: TimelineEntry[] | null = null;
     return {
       deviceId: context?.enrollment?.deviceId ?? null,
       identity: this.identity,
@@ -246,7 +268,9 @@ export class DeviceFacade implements Device {
       finalState: this.state.split(".")[0]!,
       finalStatePath: this.state,
       failure: context?.failure ?? null,
-      timeline: [...this.timeline],
+      get timeline() {
+        return (timeline ??= log.timelineUpTo(records));
+      },
       apps: reportedApps(apps),
       deviceOwner: owner ? `${owner.packageName}/${owner.className}` : null,
     };

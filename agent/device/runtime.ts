@@ -1,9 +1,9 @@
 /**
  * Runs the wired machine as a device: starts the actor on the device's clock, persists the
- * machine's snapshot to storage after every step, writes the timeline and the transcript, cuts
- * and restores power (the power-loss fault), moves the clock (the clock-skew fault at a state)
- * and plays the person holding the device where the flow needs one (typing the work account on
- * the sign-in screen).
+ * machine's snapshot to storage after every step, records each step, power change and note as
+ * data (agent/device/step-record.ts: agent/report words them), cuts and restores power (the
+ * power-loss fault), moves the clock (the clock-skew fault at a state) and plays the person
+ * holding the device where the flow needs one (typing the work account on the sign-in screen).
  *
  * Power loss is abrupt: the actor is stopped mid-step, whatever the step was doing is lost, and
  * on power-on a new actor is created from the last persisted snapshot. XState restarts the
@@ -12,17 +12,14 @@
  */
 import { createActor, type Actor, type InspectionEvent } from "xstate";
 import { activePaths, leafPath } from "../machine/state-paths.js";
-import { redactPasswords } from "../client/http.js";
+import type { HttpRecord } from "../client/http.js";
 import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
-import { describeState, eventLabel } from "../report/describe.js";
-import type { TimelineEntry } from "../report/timeline.js";
-import type { TranscriptSink } from "../report/transcript.js";
 import { baseClock } from "./clock.js";
-import { formatDuration } from "./duration.js";
 import { skipsSetupWizard } from "./identity.js";
 import type { StateHook } from "./inject-faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
 import type { DeviceWiring, PowerGate, WiredDeviceMachine } from "./wiring.js";
+import { addStepData, type DeviceRecord, type StepRecord } from "./step-record.js";
 import { readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
 import { writeJson } from "./virtual/storage.js";
 
@@ -49,7 +46,6 @@ export interface RuntimeOptions {
    * reading the storage mid-run; fleets skip the per-step cost (about a tenth of a device's CPU).
    */
   persistEveryStep?: boolean;
-  transcript?: TranscriptSink;
   /** The work account the person holding the device types on the sign-in screen. */
   user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
 }
@@ -61,19 +57,26 @@ export interface MutablePowerGate extends PowerGate {
 type DeviceActor = Actor<WiredDeviceMachine>;
 export type DeviceSnapshot = ReturnType<DeviceActor["getSnapshot"]>;
 
+/** No exchange recorded for a step: one shared empty list, so a step without any allocates none. */
+const NO_EXCHANGES: readonly HttpRecord[] = Object.freeze([]);
+
 export class DeviceRuntime {
-  readonly timeline: TimelineEntry[] = [];
+  /** Everything the device did, in order: read by agent/report to render the timeline and transcripts. */
+  readonly records: DeviceRecord[] = [];
   private actor: DeviceActor | null = null;
   private readonly startedAt: number;
+  private readonly wallStartedAt = performance.now();
   private lastPaths: string[] = [];
   private lastLeaf = "";
-  private readonly wifiDetails = new Set<string>();
   private lastSeen: unknown = null;
+  private steps = 0;
+  private exchanges: HttpRecord[] = [];
+  private readonly recordListeners = new Set<(record: DeviceRecord) => void>();
   private signedInOnce = false;
   private answeredTerms = false;
   private setupRequested = false;
-  /** Set while a restored actor starts: its first step is the boot. */
-  private resuming = false;
+  /** Set while an actor starts: its first step is the boot (out of the box, or from the stored snapshot). */
+  private booting: StepRecord["boot"] | null = null;
   private readonly listeners = new Set<() => void>();
   private powerBackTimer: unknown = null;
   /** The last snapshot seen, kept while the device is off. */
@@ -108,6 +111,17 @@ export class DeviceRuntime {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls `listener` with each record as it is made (before the step's onChange listeners run). */
+  onRecord(listener: (record: DeviceRecord) => void): () => void {
+    this.recordListeners.add(listener);
+    return () => this.recordListeners.delete(listener);
+  }
+
+  /** An HTTP exchange the transport recorded: it joins the next step's record. */
+  exchange(record: HttpRecord): void {
+    this.exchanges.push(record);
+  }
+
   /** Boots the device: from its persisted snapshot when there is one, else out of the box. */
   powerOn(): void {
     if (this.actor) return;
@@ -123,13 +137,12 @@ export class DeviceRuntime {
     this.options.attach?.(actor);
     this.actor = actor;
     this.lastPaths = [];
-    this.wifiDetails.clear();
-    this.resuming = persisted !== null;
-    // Starting reports the first snapshot (inspect): the boot's timeline line, and the persisted state.
+    this.booting = persisted === null ? "fresh" : "resumed";
+    // Starting reports the first snapshot (inspect): the boot's step record, and the persisted state.
     actor.start();
     if (persisted) {
       const at = clock.now();
-      this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerRestored", state: this.state });
+      this.emit({ kind: "power", change: "restored", state: this.state, ...this.timings(at) });
       actor.send({ type: "POWER_ON", at });
     }
     this.notify();
@@ -146,8 +159,7 @@ export class DeviceRuntime {
     this.lastSnapshot = actor.getSnapshot();
     this.actor = null;
     actor.stop();
-    this.note("power", state, "power lost", offForMs === undefined ? "Power lost" : `Power lost (back in ${formatDuration(offForMs)})`);
-    this.options.transcript?.({ type: "power", at: new Date(at).toISOString(), event: "powerLost", state });
+    this.emit({ kind: "power", change: "lost", state, ...(offForMs === undefined ? {} : { offForMs }), ...this.timings(at) });
     if (offForMs !== undefined) {
       this.powerBackTimer = this.options.clock.setTimeout(() => {
         this.powerBackTimer = null;
@@ -183,15 +195,9 @@ export class DeviceRuntime {
     this.actor.send({ ...command, at: this.options.clock.now() } as DeviceEvent);
   }
 
-  /** A line in the timeline that is not a state change (an admin action, a note from a scenario). */
-  note(kind: "power" | "note", state: string, event: string, detail: string): void {
-    const entry = this.append(kind, state, event, detail);
-    if (kind === "note") this.options.transcript?.({ type: "note", at: entry.at, text: detail });
-  }
-
-  /** The device's own log (what "share logs" uploads). */
-  logText(): string {
-    return this.timeline.map((e) => `${e.at} ${e.state} [${e.event}] ${e.detail}`).join("\n");
+  /** Something done to the device from outside (an admin action, a note from a scenario), in words. */
+  note(state: string, event: string, text: string): void {
+    this.emit({ kind: "note", state, event, text, ...this.timings(this.options.clock.now()) });
   }
 
   /** True once dispose() ran: the device stopped for good (nothing more will happen). */
@@ -221,31 +227,29 @@ export class DeviceRuntime {
     if (this.options.persistEveryStep !== false) this.persist();
     const leaf = leafPath(snapshot.value);
     const paths = activePaths(snapshot.value);
-    const cause = event.event as { type: string; detail?: string };
-    const now = this.options.clock.now();
-    if (cause.type === "xstate.done.actor.scanQr") {
-      const read = (cause as unknown as { output: { text: string; decoder: string } }).output;
-      this.options.transcript?.({ type: "scan", at: new Date(now).toISOString(), text: read.text, decoder: read.decoder });
-    }
-    const unchanged = snapshot === this.lastSeen;
+    const cause = event.event as { type: string };
+    const changed = snapshot !== this.lastSeen;
     this.lastSeen = snapshot;
-    const step = stepOf(this.lastLeaf || "off", leaf, event.event);
-    if (cause.type === "WIFI_PROGRESS") {
-      // The radio's reports: one line for each new thing it says during a join.
-      if (cause.detail && !this.wifiDetails.has(cause.detail)) {
-        this.wifiDetails.add(cause.detail);
-        this.record(step, eventLabel(cause), cause.detail);
-      }
-    } else if (this.resuming) {
-      this.resuming = false;
-      this.record(step, "power on", `Powered on; resuming: ${describeState(leaf, snapshot.context, cause, now)}`);
-    } else if (cause.type === "POWER_ON" && leaf === this.lastLeaf) {
-      // The boot re-arming the state it resumed in: the "Powered on; resuming" line said it.
-    } else if (!unchanged && (leaf !== this.lastLeaf || cause.type !== "TAP")) {
-      // Every step, including one that ends where it began (the next app of a queue).
-      this.record(step, eventLabel(cause), describeState(leaf, snapshot.context, cause, now));
-      this.wifiDetails.clear();
-    }
+    const at = this.options.clock.now();
+    const step: StepRecord = {
+      kind: "step",
+      index: this.steps++,
+      from: this.lastLeaf || "off",
+      to: leaf,
+      value: snapshot.value,
+      eventType: cause.type,
+      changed,
+      context: snapshot.context,
+      http: this.exchanges.length === 0 ? NO_EXCHANGES : this.exchanges,
+      at,
+      elapsedMs: this.elapsedMs(),
+      wallMs: performance.now() - this.wallStartedAt,
+    };
+    addStepData(step, cause);
+    if (this.booting !== null) step.boot = this.booting;
+    this.booting = null;
+    if (step.http !== NO_EXCHANGES) this.exchanges = [];
+    this.emit(step);
     const entered = paths.filter((p) => !this.lastPaths.includes(p));
     this.lastPaths = paths;
     this.lastLeaf = leaf;
@@ -254,34 +258,17 @@ export class DeviceRuntime {
     this.notify();
   }
 
-  /** A state change: in the timeline (in words) and the transcript (in words and as data). */
-  private record(step: MachineStep, event: string, detail: string): void {
-    const entry = this.append("state", step.to, event, detail);
-    this.options.transcript?.({
-      type: "state",
-      at: entry.at,
-      elapsedMs: entry.elapsedMs,
-      state: step.to,
-      event,
-      detail,
-      from: step.from,
-      eventType: step.eventType,
-      ...(step.eventData ? { eventData: step.eventData } : {}),
-      ...(step.output === undefined ? {} : { output: step.output }),
-    });
+  private elapsedMs(): number {
+    return baseClock(this.options.clock).now() - this.startedAt;
   }
 
-  private append(kind: TimelineEntry["kind"], state: string, event: string, detail: string): TimelineEntry {
-    const entry: TimelineEntry = {
-      at: new Date(this.options.clock.now()).toISOString(),
-      elapsedMs: baseClock(this.options.clock).now() - this.startedAt,
-      state,
-      event,
-      detail,
-      kind,
-    };
-    this.timeline.push(entry);
-    return entry;
+  private timings(at: number): { at: number; elapsedMs: number; wallMs: number } {
+    return { at, elapsedMs: this.elapsedMs(), wallMs: performance.now() - this.wallStartedAt };
+  }
+
+  private emit(record: DeviceRecord): void {
+    this.records.push(record);
+    for (const listener of this.recordListeners) listener(record);
   }
 
   private persist(): void {
@@ -298,7 +285,7 @@ export class DeviceRuntime {
         this.options.gate.powered = false;
         queueMicrotask(() => this.powerOff(offForMs));
       },
-      note: (state, event, detail) => this.note("note", state, event, detail),
+      note: (state, event, detail) => this.note(state, event, detail),
     });
   }
 
@@ -335,28 +322,4 @@ export class DeviceRuntime {
   private notify(): void {
     for (const listener of [...this.listeners]) listener();
   }
-}
-
-/** One machine step as data: where it went from and to, on which event, with what result. */
-export interface MachineStep {
-  from: string;
-  to: string;
-  eventType: string;
-  /** The event's fields (passwords redacted), less its clock reading; absent when it has none. */
-  eventData?: Record<string, unknown>;
-  /** The finished actor's output (done event) or its failure (error event). */
-  output?: unknown;
-}
-
-function stepOf(from: string, to: string, event: { type: string }): MachineStep {
-  const { type, at: _at, output, error, ...fields } = event as { type: string; at?: unknown; output?: unknown; error?: unknown };
-  const step: MachineStep = { from, to, eventType: type };
-  if (Object.keys(fields).length > 0) step.eventData = redactPasswords(fields) as Record<string, unknown>;
-  if (type.startsWith("xstate.done.actor.") && output !== undefined) step.output = redactPasswords(output);
-  if (type.startsWith("xstate.error.actor.")) {
-    // A StepError says itself as data (code, message, retryable, ...); anything else by its message.
-    const asData = (error as { toJSON?: () => unknown } | null)?.toJSON;
-    step.output = typeof asData === "function" ? asData.call(error) : error instanceof Error ? { code: "internalError", message: error.message } : error;
-  }
-  return step;
 }

@@ -22,8 +22,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   "agent/android": ["agent/protocol", "agent/payload"],
   "agent/machine": ["agent/protocol", "agent/payload", "agent/android"],
   "agent/client": ["agent/protocol", "agent/machine"],
-  // The device side: ports, runtime, wiring, virtual adapters; it renders through report/.
-  "agent/device": ["agent/protocol", "agent/qr", "agent/payload", "agent/android", "agent/machine", "agent/client", "agent/report"],
+  // The device side: ports, runtime, wiring, virtual adapters. It records steps as data and
+  // words nothing: report/ sits above it and renders its records.
+  "agent/device": ["agent/protocol", "agent/qr", "agent/payload", "agent/android", "agent/machine", "agent/client"],
+  // Except where the device is put together and handed out: the composition root wires report's
+  // renderers (the device's log, the transcript) onto the runtime's records, and the facade
+  // hands out the rendered timeline.
+  "agent/device/create-device.ts": ["agent/device", "agent/protocol", "agent/qr", "agent/payload", "agent/android", "agent/machine", "agent/client", "agent/report"],
+  "agent/device/device.ts": ["agent/device", "agent/protocol", "agent/machine", "agent/report"],
   "agent/report": ["agent/protocol", "agent/payload", "agent/machine", "agent/client", "agent/device", "agent/cli/output.ts"],
   // Above both sides: the only layer, with the CLI and the index, that may import the service.
   "agent/sim": ["agent", "mock-service"],
@@ -94,6 +100,15 @@ describe("import rules (docs/architecture.md)", () => {
     const below = files.filter((f) => f.startsWith("agent/") && !/^agent\/(sim|cli)\//.test(f) && f !== "agent/index.ts");
     const offenders = below.flatMap((f) => importsOf(f).filter((t) => within(t, "mock-service")).map((t) => `${f} imports ${t}`));
     expect(offenders).toEqual([]);
+  });
+
+  it("keeps wording out of the device's runtime: only the composition root and the facade reach report/", () => {
+    const wiring = ["agent/device/create-device.ts", "agent/device/device.ts"];
+    const offenders = files
+      .filter((f) => f.startsWith("agent/device/") && !wiring.includes(f))
+      .flatMap((f) => importsOf(f).filter((t) => within(t, "agent/report")).map((t) => `${f} imports ${t}`));
+    expect(offenders).toEqual([]);
+    expect(importsOf("agent/device/runtime.ts")).toContain("agent/device/step-record.ts");
   });
 
   it("sees the imports it checks (a known import is found)", () => {

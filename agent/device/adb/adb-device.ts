@@ -6,7 +6,6 @@
  */
 import { HttpTransport } from "../../client/http.js";
 import { ServiceClient } from "../../client/service-client.js";
-import type { TranscriptSink } from "../../report/transcript.js";
 import { RealClock } from "../clock.js";
 import { cameraView, createDevice, scannedText, serviceOriginMap, type CreateDeviceOptions, type Device } from "../create-device.js";
 import { VirtualPackageManager } from "../virtual/packages.js";
@@ -20,7 +19,7 @@ export interface AdbDeviceOptions {
   qr: NonNullable<CreateDeviceOptions["qr"]>;
   user?: { userPrincipalName: string; password: string };
   serviceUrl?: string;
-  transcript?: TranscriptSink;
+  transcript?: CreateDeviceOptions["transcript"];
 }
 
 /** What the machine does over adb, and what it cannot: the first lines of the device's timeline. */

@@ -1,0 +1,146 @@
+/**
+ * A device's records (agent/device/step-record.ts) in words: the timeline entries people read
+ * (and `--json` lists), the transcript lines, and the device's own log (what "share logs"
+ * uploads). The runtime only records; rendering happens here, once per record, and only when a
+ * timeline, a log or a transcript is asked for: a device nobody prints costs no words.
+ */
+import { formatDuration } from "../device/duration.js";
+import type { DeviceRecord, StepRecord } from "../device/step-record.js";
+import { describeState, eventLabel } from "./describe.js";
+import type { TimelineEntry } from "./timeline.js";
+import type { TranscriptRecord, TranscriptSink } from "./transcript.js";
+
+/**
+ * Turns records into timeline entries, in order (it remembers what the Wi-Fi radio already said
+ * during a join). Steps that show nothing new are left out: a tap the screen ignores, a boot's
+ * POWER_ON re-arming the state it resumed in, a Wi-Fi report already shown, a power restored
+ * (the boot's "Powered on; resuming" line says it).
+ */
+export class TimelineRenderer {
+  private readonly wifiDetails = new Set<string>();
+
+  /** The record's timeline entry, or null when the timeline leaves it out. */
+  entryFor(record: DeviceRecord): TimelineEntry | null {
+    switch (record.kind) {
+      case "note":
+        return entry(record, "note", record.state, record.event, record.text);
+      case "power":
+        if (record.change === "restored") return null;
+        return entry(record, "power", record.state, "power lost", record.offForMs === undefined ? "Power lost" : `Power lost (back in ${formatDuration(record.offForMs)})`);
+      case "step":
+        return this.stepEntry(record);
+    }
+  }
+
+  private stepEntry(step: StepRecord): TimelineEntry | null {
+    // The event as the screen reads it: its type and fields (a Wi-Fi report's detail, a scanner's reason).
+    const event: { type: string; detail?: unknown } = step.eventData ? { type: step.eventType, ...step.eventData } : { type: step.eventType };
+    if (step.boot) this.wifiDetails.clear();
+    if (step.eventType === "WIFI_PROGRESS") {
+      // The radio's reports: one line for each new thing it says during a join.
+      if (typeof event.detail !== "string" || !event.detail || this.wifiDetails.has(event.detail)) return null;
+      this.wifiDetails.add(event.detail);
+      return entry(step, "state", step.to, eventLabel(event), event.detail);
+    }
+    if (step.boot === "resumed") {
+      return entry(step, "state", step.to, "power on", `Powered on; resuming: ${describeState(step.to, step.context, event, step.at)}`);
+    }
+    // The boot re-arming the state it resumed in: the "Powered on; resuming" line said it.
+    if (step.eventType === "POWER_ON" && step.to === step.from) return null;
+    if (!step.changed || (step.to === step.from && step.eventType === "TAP")) return null;
+    // Every other step, including one that ends where it began (the next app of a queue).
+    this.wifiDetails.clear();
+    return entry(step, "state", step.to, eventLabel(event), describeState(step.to, step.context, event, step.at));
+  }
+}
+
+function entry(record: DeviceRecord, kind: TimelineEntry["kind"], state: string, event: string, detail: string): TimelineEntry {
+  return { at: new Date(record.at).toISOString(), elapsedMs: record.elapsedMs, state, event, detail, kind };
+}
+
+/**
+ * The transcript lines of one record (agent/report/transcript.ts), given its timeline entry:
+ * a step's scan (the text read) and state line, a power line, a note line. HTTP lines are the
+ * transport's own, written as each exchange completes.
+ */
+export function transcriptLines(record: DeviceRecord, entry: TimelineEntry | null): TranscriptRecord[] {
+  const at = entry?.at ?? new Date(record.at).toISOString();
+  switch (record.kind) {
+    case "note":
+      return [{ type: "note", at, text: record.text }];
+    case "power":
+      return [{ type: "power", at, event: record.change === "lost" ? "powerLost" : "powerRestored", state: record.state }];
+    case "step": {
+      const lines: TranscriptRecord[] = [];
+      if (record.eventType === "xstate.done.actor.scanQr") {
+        const read = record.output as { text: string; decoder: string };
+        lines.push({ type: "scan", at, text: read.text, decoder: read.decoder });
+      }
+      if (entry) {
+        lines.push({
+          type: "state",
+          at: entry.at,
+          elapsedMs: entry.elapsedMs,
+          state: record.to,
+          event: entry.event,
+          detail: entry.detail,
+          from: record.from,
+          eventType: record.eventType,
+          ...(record.eventData ? { eventData: record.eventData } : {}),
+          ...(record.output === undefined ? {} : { output: record.output }),
+        });
+      }
+      return lines;
+    }
+  }
+}
+
+/**
+ * A device's records, rendered as far as someone asked: the timeline grows when it is read
+ * (or as records come, while a transcript follows), each record worded once.
+ */
+export class DeviceLog {
+  private readonly entries: TimelineEntry[] = [];
+  /** How many entries there were once each record was rendered (for a timeline as of an earlier record). */
+  private readonly entriesAfter: number[] = [];
+  private rendered = 0;
+  private readonly renderer = new TimelineRenderer();
+  private readonly followers: ((record: DeviceRecord, entry: TimelineEntry | null) => void)[] = [];
+
+  constructor(private readonly records: readonly DeviceRecord[]) {}
+
+  /** The timeline so far (one array, growing as the device goes on). */
+  get timeline(): TimelineEntry[] {
+    this.catchUp();
+    return this.entries;
+  }
+
+  /** The timeline as it stood after the first `records` records (a report taken then, read later). */
+  timelineUpTo(records: number): TimelineEntry[] {
+    this.catchUp(records);
+    return this.entries.slice(0, records === 0 ? 0 : this.entriesAfter[records - 1]);
+  }
+
+  /** The device's own log, as "share logs" uploads it: one line per timeline entry. */
+  logText(): string {
+    return this.timeline.map((e) => `${e.at} ${e.state} [${e.event}] ${e.detail}`).join("\n");
+  }
+
+  /** Renders the records made since the last call, up to `limit` (call it as each record comes to follow live). */
+  catchUp(limit = this.records.length): void {
+    while (this.rendered < limit) {
+      const record = this.records[this.rendered++]!;
+      const entry = this.renderer.entryFor(record);
+      if (entry) this.entries.push(entry);
+      this.entriesAfter.push(this.entries.length);
+      for (const follower of this.followers) follower(record, entry);
+    }
+  }
+
+  /** Writes each record's transcript lines to `sink` as it is rendered (attach before the device runs). */
+  writeTranscript(sink: TranscriptSink): void {
+    this.followers.push((record, entry) => {
+      for (const line of transcriptLines(record, entry)) sink(line);
+    });
+  }
+}
