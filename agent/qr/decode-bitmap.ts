@@ -7,10 +7,14 @@
  * bilinear upscale for zxing-cpp and jsQR (none added a decode on the ZXing corpus beyond the
  * fallbacks below; the upscale cost ~100 ms per image).
  *
- * 1. zxing-cpp on the image (it rotates, inverts and downscales internally) and jsQR on the
- *    image, each for every code it can find, then jsQR again on a crop around each code only
- *    zxing-cpp found. Both always run, so that a code read by both is cross-checked and a code
- *    one of them misses can still be read by the other.
+ * 1. zxing-cpp on the image (it rotates, inverts and downscales internally). Each code it reads is
+ *    cross-checked by jsQR on a crop around that code: first shrunk to a few pixels per module
+ *    (cheap), then, only if that fails, at up to JSQR_MAX_PIXELS. A code both read is
+ *    "zxing+jsqr"; one jsQR cannot read is "zxing" (validate's fragile-print warning); one jsQR
+ *    reads differently carries a disagreement.
+ *    jsQR scans the whole image only when zxing-cpp read nothing, where it can change the answer.
+ *    Its full-image pass used to run on every image: on camera photos it was most of the
+ *    decoding time and added no read the steps here miss (README, "Benchmarks").
  * 2. Fallbacks, in order of cost, only while they are needed: when nothing was found, or when a
  *    code was read by jsQR alone. jsQR is the decoder with a record of misreads, so a code only
  *    it read is worth a second look by zxing-cpp on a cleaned-up image (and zxing-cpp reports the
@@ -61,7 +65,7 @@ class ScaledImages {
 interface Step {
   name: string;
   /** Reads codes; `soFar` is what earlier steps read. */
-  run(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]>;
+  run(images: ScaledImages, soFar: readonly Reading[], options: DecodeBitmapOptions): Promise<Reading[]>;
 }
 
 /** Corners found in a copy scaled by `factor`, in the original image's pixels. */
@@ -81,10 +85,14 @@ function jsqrAtMost(images: ScaledImages, maxPixels: number, invert: boolean): R
   return unscale(readWithJsqr(image, { maxCodes: MAX_CODES, invert }), scale);
 }
 
+/** The first, cheap cross-check sees the code at this many pixels per module at most. */
+export const CROSS_CHECK_MODULE_PIXELS = 4;
+
 /**
- * jsQR picks three finder patterns for the whole image, so with several codes in view it often
- * pairs finders of different codes and reads none. Around each code zxing-cpp found and jsQR did
- * not, it gets a crop holding just that code (and its quiet zone) to cross-check.
+ * jsQR on a crop around each code zxing-cpp read and jsQR has not (its cost grows with pixels, so
+ * a crop costs a fraction of the whole image; and with several codes in view jsQR, which picks
+ * three finder patterns for the whole image, often pairs finders of different codes and reads
+ * none, while a crop holds just one code and its quiet zone).
  */
 async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]> {
   const { original } = images;
@@ -93,26 +101,36 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Pro
     if (code.decoders.includes("jsqr") || !code.corners || code.moduleCount === null) continue;
     const box = boxOf(code.corners);
     const side = Math.max(box.maxX - box.minX, box.maxY - box.minY);
-    const margin = (side / code.moduleCount) * 6; // the 4-module quiet zone, and some slack
+    const modulePixels = side / code.moduleCount;
+    const margin = modulePixels * 6; // the 4-module quiet zone, and some slack
     const rect = {
       x: Math.max(0, box.minX - margin),
       y: Math.max(0, box.minY - margin),
       width: box.maxX - box.minX + 2 * margin,
       height: box.maxY - box.minY + 2 * margin,
     };
-    // A crop that is most of the image shows jsQR nothing new.
-    if (rect.width * rect.height > 0.5 * original.width * original.height) continue;
-    const { image, scale } = fitToPixels(crop(original, rect), JSQR_MAX_PIXELS);
-    const found = unscale(readWithJsqr(image, { maxCodes: 1, invert: true }), scale);
+    const around = crop(original, rect);
+    const pixels = around.width * around.height;
+    const cheap = Math.min(JSQR_MAX_PIXELS, pixels * Math.min(1, (CROSS_CHECK_MODULE_PIXELS / modulePixels) ** 2));
+    let found: Reading[] = [];
+    for (const budget of cheap < Math.min(pixels, JSQR_MAX_PIXELS) ? [cheap, JSQR_MAX_PIXELS] : [JSQR_MAX_PIXELS]) {
+      const { image, scale } = fitToPixels(around, budget);
+      found = unscale(readWithJsqr(image, { maxCodes: 1, invert: true }), scale);
+      if (found.length > 0) break;
+    }
     readings.push(...found.map((r) => ({ ...r, corners: r.corners.map((p) => ({ x: p.x + rect.x, y: p.y + rect.y })) })));
   }
   return readings;
 }
 
-/** Always run, on every image. */
+/** Always run, on every image (each step decides whether it has anything to do). */
 export const PRIMARY_STEPS: readonly Step[] = [
   { name: "zxing", run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS) },
-  { name: "jsqr", run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS, true) },
+  {
+    name: "jsqr",
+    run: async (images, soFar, options) =>
+      soFar.length === 0 || options.jsqrEveryImage ? jsqrAtMost(images, JSQR_MAX_PIXELS, true) : [],
+  },
   { name: "jsqr-crops", run: jsqrOnCrops },
 ];
 
@@ -174,6 +192,8 @@ function unturn(p: Point, turns: number, width: number, height: number): Point {
 export interface DecodeBitmapOptions {
   /** Step names to skip (for measuring what each contributes). */
   disabled?: ReadonlySet<string>;
+  /** Run jsQR's full-image pass on every image, not only where zxing-cpp read nothing (as before). */
+  jsqrEveryImage?: boolean;
 }
 
 /** Every QR code in the image, each read by as many decoders as could read it. */
@@ -181,10 +201,10 @@ export async function decodeBitmap(image: Bitmap, options: DecodeBitmapOptions =
   const enabled = (step: Step) => !options.disabled?.has(step.name);
   const images = new ScaledImages(image);
   const readings: Reading[] = [];
-  for (const step of PRIMARY_STEPS.filter(enabled)) readings.push(...(await step.run(images, readings)));
+  for (const step of PRIMARY_STEPS.filter(enabled)) readings.push(...(await step.run(images, readings, options)));
   for (const step of FALLBACK_STEPS.filter(enabled)) {
     if (!needsAnotherLook(readings)) break;
-    readings.push(...(await step.run(images, readings)));
+    readings.push(...(await step.run(images, readings, options)));
   }
   return combineReadings(readings, { describe: describeModules }).slice(0, MAX_CODES);
 }
