@@ -43,7 +43,7 @@ import jsQRModule from "jsqr";
 import sharp from "sharp";
 import { generateCameraSet } from "../fixtures/camera-set.js";
 import { rotateQuarterTurns, type Bitmap } from "../agent/qr/bitmap.js";
-import { decodeBitmap, FALLBACK_STEPS, PRIMARY_STEPS } from "../agent/qr/decode-bitmap.js";
+import { decodeBitmap, STEPS } from "../agent/qr/decode-bitmap.js";
 import { decodeQrImage } from "../agent/qr/index.js";
 import { loadImage } from "../agent/qr/load-image.js";
 import type { DecodedCode } from "../agent/qr/types.js";
@@ -303,7 +303,7 @@ async function ablate(samples: Sample[]): Promise<Record<string, Tally>> {
     samples.map(async (s) => ({ ...s, bitmaps: await Promise.all(s.files.map((f) => loadImage(f, s.name))) })),
   );
   const totals: Record<string, Tally> = {};
-  for (const step of ["(none)", ...[...PRIMARY_STEPS, ...FALLBACK_STEPS].map((s) => s.name)]) {
+  for (const step of ["(none)", ...STEPS.map((s) => s.name)]) {
     const disabled = new Set(step === "(none)" ? [] : [step]);
     const total = (totals[step] = newTally());
     for (const sample of loaded) {
