@@ -111,12 +111,12 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Pro
     const around = crop(original, rect);
     const pixels = around.width * around.height;
     const cheap = Math.min(JSQR_MAX_PIXELS, pixels * Math.min(1, (CROSS_CHECK_MODULE_PIXELS / modulePixels) ** 2));
+    // zxing-cpp says whether the code is light on dark: jsQR need not try both.
+    const inverted = soFar.find((r) => r.decoder === "zxing" && r.text === code.text)?.inverted;
+    const invert = inverted === undefined ? true : inverted ? "only" : false;
     let found: Reading[] = [];
     for (const budget of cheap < Math.min(pixels, JSQR_MAX_PIXELS) ? [cheap, JSQR_MAX_PIXELS] : [JSQR_MAX_PIXELS]) {
       const { image, scale } = fitToPixels(around, budget);
-      // zxing-cpp says whether the code is light on dark: jsQR need not try both.
-      const inverted = soFar.find((r) => r.decoder === "zxing" && r.text === code.text)?.inverted;
-      const invert = inverted === undefined ? true : inverted ? "only" : false;
       found = unscale(readWithJsqr(image, { maxCodes: 1, invert }), scale);
       if (found.length > 0) break;
     }
@@ -125,7 +125,7 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Pro
   return readings;
 }
 
-/** Half the image's pixels, for the half-size steps; 0 (skip) when the image is already small. */
+/** The pixels of the image at half its width and height (at most `cap`); 0 (skip) when it is small. */
 function halfSize(images: ScaledImages, cap: number): number {
   const { width, height } = images.original;
   return Math.min(width, height) < 200 ? 0 : Math.min(Math.floor((width * height) / 4), cap);
