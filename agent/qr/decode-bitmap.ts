@@ -7,14 +7,15 @@
  * bilinear upscale for zxing-cpp and jsQR (none added a decode on the ZXing corpus beyond the
  * fallbacks below; the upscale cost ~100 ms per image).
  *
- * 1. zxing-cpp on the image (it rotates, inverts and downscales internally) and jsQR on the
- *    image, each for every code it can find, then jsQR again on a crop around each code only
- *    zxing-cpp found. Both always run, so that a code read by both is cross-checked and a code
- *    one of them misses can still be read by the other.
- * 2. Fallbacks, in order of cost, only while they are needed: when nothing was found, or when a
- *    code was read by jsQR alone. jsQR is the decoder with a record of misreads, so a code only
- *    it read is worth a second look by zxing-cpp on a cleaned-up image (and zxing-cpp reports the
- *    error-correction level that jsQR does not).
+ * 1. zxing-cpp on the image (it rotates, inverts and downscales internally).
+ * 2. Only when nothing was read: further looks, cheapest first (zxing-cpp with a global
+ *    threshold and at half size, then jsQR on the whole image, at half size and turned). jsQR
+ *    scans the whole image only here, where it can change the answer. Its full-image pass used
+ *    to run on every image, and was most of a camera photo's decoding time (README, "Benchmarks").
+ * 3. Each code read by zxing-cpp is cross-checked by jsQR on a crop around that code: first
+ *    shrunk to a few pixels per module (cheap), then, only if that fails, at up to
+ *    JSQR_MAX_PIXELS. A code both read is "zxing+jsqr"; one jsQR cannot read is "zxing" (the
+ *    fragile-print warning of `validate`); one jsQR reads differently carries a disagreement.
  */
 import { crop, fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "./bitmap.js";
 import { boxOf, combineReadings } from "./combine.js";
@@ -60,8 +61,10 @@ class ScaledImages {
 
 interface Step {
   name: string;
+  /** Runs on every image; otherwise only while an earlier step left something to look at. */
+  always?: (options: DecodeBitmapOptions) => boolean;
   /** Reads codes; `soFar` is what earlier steps read. */
-  run(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]>;
+  run(images: ScaledImages, soFar: readonly Reading[], options: DecodeBitmapOptions): Promise<Reading[]>;
 }
 
 /** Corners found in a copy scaled by `factor`, in the original image's pixels. */
@@ -81,10 +84,14 @@ function jsqrAtMost(images: ScaledImages, maxPixels: number, invert: boolean): R
   return unscale(readWithJsqr(image, { maxCodes: MAX_CODES, invert }), scale);
 }
 
+/** The first, cheap cross-check sees the code at this many pixels per module at most. */
+export const CROSS_CHECK_MODULE_PIXELS = 3;
+
 /**
- * jsQR picks three finder patterns for the whole image, so with several codes in view it often
- * pairs finders of different codes and reads none. Around each code zxing-cpp found and jsQR did
- * not, it gets a crop holding just that code (and its quiet zone) to cross-check.
+ * jsQR on a crop around each code zxing-cpp read and jsQR has not (its cost grows with pixels, so
+ * a crop costs a fraction of the whole image; and with several codes in view jsQR, which picks
+ * three finder patterns for the whole image, often pairs finders of different codes and reads
+ * none, while a crop holds just one code and its quiet zone).
  */
 async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]> {
   const { original } = images;
@@ -93,31 +100,44 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Pro
     if (code.decoders.includes("jsqr") || !code.corners || code.moduleCount === null) continue;
     const box = boxOf(code.corners);
     const side = Math.max(box.maxX - box.minX, box.maxY - box.minY);
-    const margin = (side / code.moduleCount) * 6; // the 4-module quiet zone, and some slack
+    const modulePixels = side / code.moduleCount;
+    const margin = modulePixels * 4; // the quiet zone a QR code needs around it
     const rect = {
       x: Math.max(0, box.minX - margin),
       y: Math.max(0, box.minY - margin),
       width: box.maxX - box.minX + 2 * margin,
       height: box.maxY - box.minY + 2 * margin,
     };
-    // A crop that is most of the image shows jsQR nothing new.
-    if (rect.width * rect.height > 0.5 * original.width * original.height) continue;
-    const { image, scale } = fitToPixels(crop(original, rect), JSQR_MAX_PIXELS);
-    const found = unscale(readWithJsqr(image, { maxCodes: 1, invert: true }), scale);
+    const around = crop(original, rect);
+    const pixels = around.width * around.height;
+    const cheap = Math.min(JSQR_MAX_PIXELS, pixels * Math.min(1, (CROSS_CHECK_MODULE_PIXELS / modulePixels) ** 2));
+    // zxing-cpp says whether the code is light on dark: jsQR need not try both.
+    const inverted = soFar.find((r) => r.decoder === "zxing" && r.text === code.text)?.inverted;
+    const invert = inverted === undefined ? true : inverted ? "only" : false;
+    let found: Reading[] = [];
+    for (const budget of cheap < Math.min(pixels, JSQR_MAX_PIXELS) ? [cheap, JSQR_MAX_PIXELS] : [JSQR_MAX_PIXELS]) {
+      const { image, scale } = fitToPixels(around, budget);
+      found = unscale(readWithJsqr(image, { maxCodes: 1, invert }), scale);
+      if (found.length > 0) break;
+    }
     readings.push(...found.map((r) => ({ ...r, corners: r.corners.map((p) => ({ x: p.x + rect.x, y: p.y + rect.y })) })));
   }
   return readings;
 }
 
-/** Always run, on every image. */
-export const PRIMARY_STEPS: readonly Step[] = [
-  { name: "zxing", run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS) },
-  { name: "jsqr", run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS, true) },
-  { name: "jsqr-crops", run: jsqrOnCrops },
-];
+/** The pixels of the image at half its width and height (at most `cap`); 0 (skip) when it is small. */
+function halfSize(images: ScaledImages, cap: number): number {
+  const { width, height } = images.original;
+  return Math.min(width, height) < 200 ? 0 : Math.min(Math.floor((width * height) / 4), cap);
+}
 
-/** Tried in order while `needsAnotherLook` says so. */
-export const FALLBACK_STEPS: readonly Step[] = [
+/**
+ * The steps, in order. `always` steps run on every image; the others only while nothing has
+ * been read, cheapest first: zxing-cpp's passes cost a few milliseconds, jsQR's
+ * several times that on the same image.
+ */
+export const STEPS: readonly Step[] = [
+  { name: "zxing", always: () => true, run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS) },
   {
     // A global threshold copes with some uneven prints where local averaging breaks modules up.
     name: "zxing-global-histogram",
@@ -125,16 +145,25 @@ export const FALLBACK_STEPS: readonly Step[] = [
   },
   {
     // Halving averages away sensor noise, print texture and JPEG blocking around large modules.
-    name: "downscale-half",
+    name: "zxing-half",
     run: async (images) => {
-      const { width, height } = images.original;
-      if (Math.min(width, height) < 200) return [];
-      const quarter = Math.floor((width * height) / 4);
-      return [
-        ...(await zxingAtMost(images, Math.min(quarter, ZXING_MAX_PIXELS / 4))),
-        // Normal polarity only: the primary scan already tried the inverted image.
-        ...jsqrAtMost(images, Math.min(quarter, JSQR_MAX_PIXELS / 4), false),
-      ];
+      const pixels = halfSize(images, ZXING_MAX_PIXELS / 4);
+      return pixels > 0 ? zxingAtMost(images, pixels) : [];
+    },
+  },
+  {
+    // jsQR's own finder, sampler and binariser on the whole image: it reads some codes zxing-cpp
+    // cannot. Before, this ran on every image (`jsqrEveryImage` keeps that, for the benchmark).
+    name: "jsqr",
+    always: (options) => options.jsqrEveryImage === true,
+    run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS, true),
+  },
+  {
+    name: "jsqr-half",
+    run: async (images) => {
+      const pixels = halfSize(images, JSQR_MAX_PIXELS / 4);
+      // Normal polarity only: the full-size scan already tried the inverted image.
+      return pixels > 0 ? jsqrAtMost(images, pixels, false) : [];
     },
   },
   {
@@ -145,7 +174,7 @@ export const FALLBACK_STEPS: readonly Step[] = [
       if (image.width * image.height > JSQR_TURNED_MAX_PIXELS) return [];
       for (const turns of [2, 1, 3]) {
         const turned = rotateQuarterTurns(image, turns);
-        // Normal polarity only: the primary scan already tried the inverted image.
+        // Normal polarity only: the full-size scan already tried the inverted image.
         const found = readWithJsqr(turned, { maxCodes: MAX_CODES, invert: false });
         if (found.length > 0) {
           const back = (p: Point) => unturn(p, turns, image.width, image.height);
@@ -155,6 +184,8 @@ export const FALLBACK_STEPS: readonly Step[] = [
       return [];
     },
   },
+  // Last, so that codes the further looks found are cross-checked too.
+  { name: "jsqr-crops", always: () => true, run: jsqrOnCrops },
 ];
 
 /** A point in an image turned clockwise by `turns` quarter turns, in the unturned image. */
@@ -174,6 +205,8 @@ function unturn(p: Point, turns: number, width: number, height: number): Point {
 export interface DecodeBitmapOptions {
   /** Step names to skip (for measuring what each contributes). */
   disabled?: ReadonlySet<string>;
+  /** Run jsQR's full-image pass on every image, not only where zxing-cpp read nothing (as before). */
+  jsqrEveryImage?: boolean;
 }
 
 /** Every QR code in the image, each read by as many decoders as could read it. */
@@ -181,16 +214,14 @@ export async function decodeBitmap(image: Bitmap, options: DecodeBitmapOptions =
   const enabled = (step: Step) => !options.disabled?.has(step.name);
   const images = new ScaledImages(image);
   const readings: Reading[] = [];
-  for (const step of PRIMARY_STEPS.filter(enabled)) readings.push(...(await step.run(images, readings)));
-  for (const step of FALLBACK_STEPS.filter(enabled)) {
-    if (!needsAnotherLook(readings)) break;
-    readings.push(...(await step.run(images, readings)));
+  for (const step of STEPS.filter(enabled)) {
+    if (!step.always?.(options) && !needsAnotherLook(readings)) continue;
+    readings.push(...(await step.run(images, readings, options)));
   }
   return combineReadings(readings, { describe: describeModules }).slice(0, MAX_CODES);
 }
 
-/** True when nothing was read, or some code was read by jsQR alone. */
+/** True when nothing was read yet. */
 function needsAnotherLook(readings: readonly Reading[]): boolean {
-  if (readings.length === 0) return true;
-  return combineReadings(readings).some((code) => !code.decoders.includes("zxing"));
+  return readings.length === 0;
 }

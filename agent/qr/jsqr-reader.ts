@@ -40,9 +40,9 @@ export function modeOfSegments(segments: readonly Segment[]): QrMode | null {
  * One jsQR scan. jsQR merges caller options into a shared defaults object (so one call's
  * options leak into the next), hence the options are always passed in full.
  */
-export function scanOnce(image: Bitmap, invert: boolean): QRCode | null {
+export function scanOnce(image: Bitmap, invert: boolean | "only"): QRCode | null {
   return jsQR(image.data, image.width, image.height, {
-    inversionAttempts: invert ? "attemptBoth" : "dontInvert",
+    inversionAttempts: invert === "only" ? "onlyInvert" : invert ? "attemptBoth" : "dontInvert",
   });
 }
 
@@ -67,8 +67,11 @@ export function readingFromJsqr(code: QRCode): Reading {
 export interface JsqrOptions {
   /** Stop after this many codes. */
   maxCodes: number;
-  /** Also look for light-on-dark codes (doubles the cost of a scan that finds nothing). */
-  invert: boolean;
+  /**
+   * Also look for light-on-dark codes (doubles the cost of a scan that finds nothing), or, with
+   * "only", look for nothing else (for a code whose polarity is known).
+   */
+  invert: boolean | "only";
 }
 
 function cross(o: Point, a: Point, b: Point): number {
@@ -112,6 +115,7 @@ export function readWithJsqr(image: Bitmap, options: JsqrOptions): Reading[] {
     // A scan that finds the same place twice would loop forever; stop instead.
     if (readings.some((r) => samePlace(r.corners, reading.corners))) break;
     readings.push(reading);
+    if (readings.length === options.maxCodes) break;
     if (work === image) work = cloneBitmap(image);
     // Paint the symbol and its quiet zone light so the next scan cannot find its finders again.
     const moduleSize = Math.hypot(

@@ -20,4 +20,6 @@ export interface Reading {
    * to fill in metadata the decoder does not report.
    */
   modules?: { data: Uint8ClampedArray; width: number; height: number; mirrored: boolean };
+  /** Light modules on a dark ground, when the decoder says (zxing-cpp does). */
+  inverted?: boolean;
 }

@@ -83,6 +83,7 @@ function toReading(result: ReadResult): Reading {
             mirrored: result.isMirrored,
           }
         : undefined,
+    inverted: result.isInverted,
   };
 }
 
