@@ -21,7 +21,7 @@ const SEED = 20_261_202;
 const REQUESTS = Number(process.env["FUZZ_REQUESTS"] ?? 300);
 const LONG = REQUESTS > 1000;
 /** The world is rebuilt every so many requests: the fuzzer deletes, wipes and revokes what it finds. */
-const REBUILD_EVERY = 150;
+const REBUILD_EVERY = 60;
 const ADMIN_TOKEN = "fuzz-admin-token-0123456789abcdef";
 
 let world: World;

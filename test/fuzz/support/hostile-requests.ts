@@ -1,14 +1,15 @@
 /**
  * Hostile requests for the admin and device APIs, as fast-check arbitraries. Every route comes
- * from the service's own OpenAPI document, so a route added later is fuzzed too. A request is a
- * route's method (or another), its path with real ids or hostile segments (and sometimes mangled),
- * OData options and other query parameters with garbage values, an Authorization header that is
- * right, wrong, huge or malformed, a Content-Type that may lie, and a body: a sample of the route's
- * own body schema with hostile edits (wrong types, huge or odd strings, extra keys), or hostile
- * text (broken JSON, deep nesting, __proto__, oversized).
+ * from the service's own OpenAPI document, so a route added later is fuzzed too. A request is
+ * right (the route's method, its path with real ids, the right credential, a known-good JSON body)
+ * but for one or two hostile parts, sometimes none or most: another method, hostile or mangled
+ * path segments, OData options and other query parameters with near-valid or garbage values, an
+ * Authorization header that is wrong, huge or malformed, a Content-Type that lies, odd extra
+ * headers, and a body with hostile edits (wrong types, huge or odd strings, dropped and extra
+ * keys) or hostile text (broken JSON, deep nesting, __proto__, oversized).
  */
 import fc from "fast-check";
-import { realIdFor, type Fixtures } from "./world.js";
+import { realIdFor, validBodies, type Fixtures } from "./world.js";
 
 export interface JsonSchema {
   type?: string | string[];
@@ -87,6 +88,19 @@ function encode(text: string): string {
 }
 
 // ---- path ----
+
+/** The route's path with real ids. */
+function realPath(route: Route, fixtures: () => Fixtures): fc.Arbitrary<string> {
+  const segments = route.path.split("/");
+  return fc.nat().map((n) =>
+    segments
+      .map((segment, i) => {
+        const param = /^\{(.+)\}$/.exec(segment)?.[1];
+        return param === undefined ? segment : encode(realIdFor(fixtures(), segments[i - 1] ?? "", param, n));
+      })
+      .join("/"),
+  );
+}
 
 function pathArbitrary(route: Route, fixtures: () => Fixtures): fc.Arbitrary<string> {
   const segments = route.path.split("/").slice(1);
@@ -251,12 +265,12 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: 1, max: 3000 }).map((n) => JSON.parse(`${"[".repeat(n)}${"]".repeat(n)}`) as unknown),
 );
 
-/** A sample of the schema with one to three hostile edits: a field dropped, replaced or added. */
-function editedBody(schema: JsonSchema): fc.Arbitrary<unknown> {
+/** A body with up to three hostile edits: a field dropped, replaced, added or wrapped. */
+function edited(body: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   const edit = fc.record({ kind: fc.constantFrom("drop", "replace", "add", "nest"), pick: fc.nat(), value: wrongValue, key: oddString });
-  return fc.tuple(sampleOf(schema), fc.array(edit, { maxLength: 3 })).map(([sample, edits]) => {
+  return fc.tuple(body, fc.array(edit, { maxLength: 3 })).map(([sample, edits]) => {
     if (sample === null || typeof sample !== "object" || Array.isArray(sample)) return sample;
-    const object = sample as Record<string, unknown>;
+    const object = structuredClone(sample) as Record<string, unknown>;
     for (const e of edits) {
       const keys = Object.keys(object);
       const key = keys.length > 0 ? keys[e.pick % keys.length]! : e.key;
@@ -282,10 +296,14 @@ const hostileText = fc.oneof(
 /** Bodies over a route's limit: 256 KiB for most, 6 MiB for logs. */
 const oversized = fc.constantFrom(300 * 1024, 7 * 1024 * 1024).map((size) => JSON.stringify({ logs: "x".repeat(size) }));
 
-function bodyArbitrary(route: Route): fc.Arbitrary<string | undefined> {
-  const fromSchema = route.body ? editedBody(route.body).map((value) => JSON.stringify(value)) : fc.constant("{}");
+function bodyArbitrary(route: Route, fixtures: () => Fixtures): fc.Arbitrary<string | undefined> {
+  const key = `${route.method} ${route.path}`;
+  const fromSchema = route.body ? edited(sampleOf(route.body)).map((value) => JSON.stringify(value)) : fc.constant("{}");
+  // Read as each request is made: the fixtures' ids change when the world is rebuilt.
+  const fromValid = edited(fc.constant(null).map(() => validBodies(fixtures())[key] ?? {})).map((value) => JSON.stringify(value));
   return fc.oneof(
-    { weight: 8, arbitrary: fromSchema },
+    { weight: route.body ? 4 : 10, arbitrary: fromSchema },
+    { weight: route.body ? 6 : 1, arbitrary: fromValid },
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 3, arbitrary: hostileText },
     // Rare: building a 7 MiB body costs time.
@@ -295,7 +313,8 @@ function bodyArbitrary(route: Route): fc.Arbitrary<string | undefined> {
 
 // ---- headers ----
 
-function authorizationArbitrary(route: Route, adminToken: string, fixtures: () => Fixtures): fc.Arbitrary<string | undefined> {
+/** The right credential for the route, or (hostile) mostly a wrong, malformed or huge one. */
+function authorizationArbitrary(route: Route, adminToken: string, fixtures: () => Fixtures, hostile: boolean): fc.Arbitrary<string | undefined> {
   const device = route.path.startsWith("/device/");
   const right = device ? fc.nat().map((n) => `Bearer ${fixtures().devices[n % 2]!.credential}`) : fc.constant(`Bearer ${adminToken}`);
   const wrong = fc.oneof(
@@ -306,7 +325,7 @@ function authorizationArbitrary(route: Route, adminToken: string, fixtures: () =
     headerText(60),
     fc.integer({ min: 1000, max: 60_000 }).map((n) => `Bearer ${"A".repeat(n)}`),
   );
-  return fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: wrong });
+  return hostile ? fc.oneof({ weight: 1, arbitrary: right }, { weight: 4, arbitrary: wrong }) : right;
 }
 
 const contentType = fc.oneof(
@@ -349,21 +368,37 @@ const extraHeaders = fc.record(
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND", "get", "M-SEARCH"];
 
+/** The parts of a request that are made hostile, each alone or with others. */
+const DIMENSIONS = ["method", "path", "query", "authorization", "contentType", "headers", "body"] as const;
+type Dimension = (typeof DIMENSIONS)[number];
+
+/**
+ * Which parts of a request are hostile: mostly one or two, so that the rest of the request is
+ * right and the hostile part reaches the code behind the checks; sometimes none or many.
+ */
+const hostileParts = fc.oneof(
+  { weight: 1, arbitrary: fc.constant<Dimension[]>([]) },
+  { weight: 6, arbitrary: fc.subarray([...DIMENSIONS], { minLength: 1, maxLength: 2 }) },
+  { weight: 2, arbitrary: fc.subarray([...DIMENSIONS], { minLength: 3 }) },
+);
+
 /**
  * A hostile request for one of `routes`. `fixtures` is read as each request is made: the world
  * behind it is rebuilt from time to time (with the same admin token).
  */
 export function hostileRequest(routes: Route[], adminToken: string, fixtures: () => Fixtures): fc.Arbitrary<HostileRequest> {
-  return fc.constantFrom(...routes).chain((route) =>
-    fc
+  return fc.tuple(fc.constantFrom(...routes), hostileParts).chain(([route, parts]) => {
+    const hostile = (part: Dimension) => parts.includes(part);
+    const cleanBody = route.body ? fc.constant(null).map(() => JSON.stringify(validBodies(fixtures())[`${route.method} ${route.path}`] ?? {})) : fc.constant(undefined);
+    return fc
       .record({
-        method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
-        path: pathArbitrary(route, fixtures),
-        query: queryArbitrary(route),
-        authorization: authorizationArbitrary(route, adminToken, fixtures),
-        contentType: fc.option(contentType, { nil: undefined, freq: 8 }),
-        extra: extraHeaders,
-        body: bodyArbitrary(route),
+        method: hostile("method") ? fc.constantFrom(...METHODS) : fc.constant(route.method),
+        path: hostile("path") ? pathArbitrary(route, fixtures) : realPath(route, fixtures),
+        query: hostile("query") ? queryArbitrary(route) : fc.constant(""),
+        authorization: authorizationArbitrary(route, adminToken, fixtures, hostile("authorization")),
+        contentType: hostile("contentType") ? fc.option(contentType, { nil: undefined, freq: 8 }) : fc.constant("application/json"),
+        extra: hostile("headers") ? extraHeaders : fc.constant({}),
+        body: hostile("body") ? bodyArbitrary(route, fixtures) : cleanBody,
       })
       .map(({ method, path, query, authorization, contentType: type, extra, body }) => {
         const headers: Record<string, string> = { ...extra };
@@ -371,6 +406,6 @@ export function hostileRequest(routes: Route[], adminToken: string, fixtures: ()
         if (type !== undefined && body !== undefined) headers["content-type"] = type;
         const sendsBody = body !== undefined && method.toUpperCase() !== "HEAD";
         return { method, url: `${path}${query}`, headers, ...(sendsBody ? { body } : {}), route: `${route.method} ${route.path}` };
-      }),
-  );
+      });
+  });
 }
