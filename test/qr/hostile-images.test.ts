@@ -1,12 +1,17 @@
 /**
  * Images whose headers lie: GIF frames larger than their screen (decompression bombs), GIF data
- * that stops early (its decoder used to print a warning on stdout), BMPs with impossible headers
+ * that stops early (its decoder used to print a warning on stdout) or whose LZW codes would loop
+ * its decoder forever, BMPs with impossible headers
  * and TIFFs whose strips run past the end. Each is refused from its structure, before decoding.
  */
+import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { InputError } from "../../agent/protocol/errors.js";
 import { decodeQrImage } from "../../agent/qr/index.js";
 import { drawQr, encode } from "../helpers/qr-images.js";
+import { runCli, useTempDir } from "../payload/support/cli.js";
+
+const temp = useTempDir("aosp-hostile-images-");
 
 async function refusal(bytes: Uint8Array, label: string): Promise<InputError> {
   const error = await decodeQrImage(bytes, label).then(
@@ -64,6 +69,21 @@ describe("GIF", () => {
     expect(error.message).toBe("is a damaged or truncated GIF file (the GIF decoder said: gif stream shorter than expected)");
     expect(write).not.toHaveBeenCalled();
     expect(log).not.toHaveBeenCalled();
+  });
+
+  it("refuses a GIF whose LZW codes would make a table entry its own prefix, instead of looping forever", async () => {
+    // Codes 0, 7, 7 (3 bits each), 7 (4 bits), end-of-information. The first 7 names entry 7
+    // while the next free one is 6; omggif then stores entry 7 with itself as prefix and follows
+    // that chain forever (the fuzz suite's image run froze on such a GIF). The decode runs in
+    // the CLI, in its own process, so a regression fails on the time limit instead of freezing
+    // the test run.
+    const looping = gif([4, 4], [4, 4], [3, 0xf8, 0xaf, 0x00, 0]);
+    const file = temp.file("loop.gif");
+    writeFileSync(file, looping);
+    const result = await runCli(["decode", file], { timeoutMs: 10_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is a damaged or truncated GIF file (the GIF decoder said: its image data is damaged: LZW code 7 names no table entry yet (the next is 6))");
+    expect(result.stdout).toBe("");
   });
 
   it("still reads a QR code from a GIF", async () => {
