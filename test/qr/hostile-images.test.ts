@@ -135,6 +135,20 @@ describe("TIFF", () => {
     expect((await refusal(tiff, "strips.tiff")).message).toMatch(/^is a damaged TIFF file: page 1's strip 1 runs to byte \d+, past the end of the \d+-byte file$/);
   });
 
+  it("refuses a TIFF whose field claims more values than the file holds, at once", async () => {
+    // Found by the fuzz suite's image run: one flipped byte made the Compression field claim
+    // 3,355,443,201 values; the TIFF decoder spent 11 s collecting them before failing with
+    // "Invalid array length".
+    const tiff = Buffer.from(await encode(drawQr("tiff", { scale: 2 }), "tiff"));
+    const compression = field(tiff, 259);
+    const countAt = compression.value - 4;
+    tiff[0] === 0x49 ? tiff.writeUInt32LE(3_355_443_201, countAt) : tiff.writeUInt32BE(3_355_443_201, countAt);
+    const started = performance.now();
+    const error = await refusal(tiff, "count.tiff");
+    expect(error.message).toMatch(/^is a damaged TIFF file: page 1's field 259 claims 3355443201 values of \d+ bytes from byte \d+, past the end of the \d+-byte file$/);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it("still reads a QR code from a TIFF", async () => {
     const result = await decodeQrImage(await encode(drawQr("tiff code", { scale: 4 }), "tiff"), "ok.tiff");
     expect(result.codes.map((c) => c.text)).toEqual(["tiff code"]);
