@@ -38,7 +38,7 @@ const isApiPath = (url: string) => /^\/(beta|sim\/v1|device\/v1)(\/|\?|$)/.test(
 const isDeviceApi = (url: string) => /^\/device\/v1(\/|\?|$)/.test(url);
 
 /** What is wrong with the service's answer to `request`, or null. */
-export function judge(
+function judge(
   request: HostileRequest,
   response: { statusCode: number; headers: Record<string, unknown>; body: string },
   logged: string[],
