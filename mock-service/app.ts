@@ -7,7 +7,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
-import { clientRequestIdOf, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH } from "./http/errors.js";
+import { innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { errorBodySchema } from "./http/schemas.js";
@@ -67,11 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorateRequest("device", null);
   // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
-  app.addHook("onRequest", async (request, reply) => {
-    reply.header("request-id", request.id);
-    const clientRequestId = clientRequestIdOf(request);
-    if (clientRequestId !== undefined) reply.header("client-request-id", clientRequestId);
-  });
+  app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
   parseJsonBodiesOnly(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {

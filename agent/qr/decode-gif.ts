@@ -24,6 +24,8 @@ function capturingConsole<T>(work: () => T): { result: T; printed: string[] } {
 export function decodeGif(bytes: Uint8Array): Bitmap {
   const { result, printed } = capturingConsole(() => {
     const reader = new omggif.GifReader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const frame = reader.frameInfo(0);
+    checkLzwCodes(bytes, frame.data_offset, frame.width * frame.height);
     const data = new Uint8ClampedArray(reader.width * reader.height * 4);
     reader.decodeAndBlitFrameRGBA(0, data);
     return { data, width: reader.width, height: reader.height };
@@ -32,4 +34,74 @@ export function decodeGif(bytes: Uint8Array): Bitmap {
     throw new Error(printed[0]!.replace(/^Warning, /, "").replace(/\.$/, ""));
   }
   return result;
+}
+
+/** GIF's LZW codes are at most 12 bits: 4096 table entries. */
+const LZW_TABLE_SIZE = 4096;
+
+/**
+ * omggif follows the LZW code table's prefix chains without checking them: a damaged stream that
+ * sends a code beyond the next free table entry can make an entry its own prefix, and omggif then
+ * loops forever (the fuzz suite found a 358-byte GIF that froze `decode`). This pass reads the
+ * codes exactly as omggif's GifReaderLZWOutputIndexStream does (bit order, code-size growth,
+ * clear codes, the zeros it reads past the end, its stop when the frame is full) and refuses a
+ * code no valid stream sends: one beyond the next free entry, or equal to it right after a clear.
+ * Without those, every chain runs down to a literal and omggif ends.
+ */
+function checkLzwCodes(b: Uint8Array, start: number, outputLength: number): void {
+  let p = start;
+  // omggif indexes the buffer directly: past the end it reads `undefined` (0 in a shift, NaN as
+  // a sub-block size, which never counts down to 0).
+  const byteAt = (at: number): number => (at < b.length ? b[at]! : Number.NaN);
+  const minCodeSize = byteAt(p++);
+  const clearCode = 1 << minCodeSize;
+  const eoiCode = clearCode + 1;
+  let nextCode = eoiCode + 1;
+  let codeSize = minCodeSize + 1;
+  let codeMask = (1 << codeSize) - 1;
+  let cur = 0;
+  let shift = 0;
+  let op = 0;
+  let subBlock = byteAt(p++);
+  let prevCode: number | null = null;
+  /** How many pixels each table entry stands for. */
+  const lengths = new Int32Array(LZW_TABLE_SIZE);
+  const lengthOf = (code: number) => (code < clearCode ? 1 : lengths[code]!);
+  for (;;) {
+    while (shift < 16) {
+      if (subBlock === 0) break;
+      cur |= byteAt(p++) << shift;
+      shift += 8;
+      if (subBlock === 1) subBlock = byteAt(p++);
+      else --subBlock;
+    }
+    if (shift < codeSize) return;
+    const code = cur & codeMask;
+    cur >>= codeSize;
+    shift -= codeSize;
+    if (code === clearCode) {
+      nextCode = eoiCode + 1;
+      codeSize = minCodeSize + 1;
+      codeMask = (1 << codeSize) - 1;
+      prevCode = null;
+      continue;
+    }
+    if (code === eoiCode) return;
+    if (code > nextCode || (code === nextCode && prevCode === null)) {
+      throw new Error(`its image data is damaged: LZW code ${code} names no table entry yet (the next is ${nextCode})`);
+    }
+    const repeatsPrevious = code === nextCode;
+    const emitted = repeatsPrevious ? lengthOf(prevCode!) + 1 : lengthOf(code);
+    // omggif stops (with a warning) when the frame would overflow.
+    if (op + emitted - 1 > outputLength) return;
+    op += emitted;
+    if (prevCode !== null && nextCode < LZW_TABLE_SIZE) {
+      lengths[nextCode++] = lengthOf(prevCode) + 1;
+      if (nextCode >= codeMask + 1 && codeSize < 12) {
+        ++codeSize;
+        codeMask = (codeMask << 1) | 1;
+      }
+    }
+    prevCode = code;
+  }
 }

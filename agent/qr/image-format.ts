@@ -240,7 +240,10 @@ function bmpProblem(b: Uint8Array, size: Dimensions): string | null {
   return null;
 }
 
-/** TIFF: every strip (or tile) of every page lies inside the file. */
+/** Bytes per value of each TIFF field type (BYTE, ASCII, SHORT, LONG, RATIONAL, ..., DOUBLE). */
+const TIFF_TYPE_SIZES: Readonly<Record<number, number>> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8 };
+
+/** TIFF: every field's values and every strip (or tile) of every page lie inside the file. */
 function tiffProblem(b: Uint8Array): string | null {
   const little = b[0] === 0x49;
   const u16 = (o: number) => (little ? u16le(b, o) : u16be(b, o));
@@ -262,7 +265,17 @@ function tiffProblem(b: Uint8Array): string | null {
     page += 1;
     const entries = u16(ifd);
     const fields = new Map<number, number>();
-    for (let e = 0; e < entries && ifd + 2 + e * 12 + 12 <= b.length; e++) fields.set(u16(ifd + 2 + e * 12), ifd + 2 + e * 12);
+    for (let e = 0; e < entries && ifd + 2 + e * 12 + 12 <= b.length; e++) {
+      const entry = ifd + 2 + e * 12;
+      fields.set(u16(entry), entry);
+      // A field's values lie inline (4 bytes at most) or at an offset; decoders read as many as
+      // the count claims, so a damaged count (billions) costs them seconds before they fail.
+      const size = TIFF_TYPE_SIZES[u16(entry + 2)];
+      const count = u32(entry + 4);
+      if (size !== undefined && count * size > 4 && u32(entry + 8) + count * size > b.length) {
+        return `page ${page}'s field ${u16(entry)} claims ${count} values of ${size} bytes from byte ${u32(entry + 8)}, past the end of the ${b.length}-byte file`;
+      }
+    }
     for (const [offsetsTag, countsTag, what] of [[273, 279, "strip"], [324, 325, "tile"]] as const) {
       const offsetsEntry = fields.get(offsetsTag);
       if (offsetsEntry === undefined) continue;

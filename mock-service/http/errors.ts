@@ -91,12 +91,24 @@ export function makeErrorHandler(log: (line: string) => void) {
     if (status >= 500) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
+    setTraceHeaders(request, reply);
     if (status === 401 && !device) reply.header("WWW-Authenticate", 'Bearer realm="aosp-sim"');
     if (error instanceof ApiError) reply.headers(error.headers);
     reply.code(status).type("application/json; charset=utf-8").send({
       error: device ? body : { ...body, innerError: innerError(request) },
     });
   };
+}
+
+/**
+ * Graph's tracing headers: its own request-id, and the client's id echoed. Set by an onRequest
+ * hook on every answer, and again by the error handler, which also answers what the router refuses
+ * before any hook runs (a bad %-escape, an over-long path segment).
+ */
+export function setTraceHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header("request-id", request.id);
+  const clientRequestId = clientRequestIdOf(request);
+  if (clientRequestId !== undefined) reply.header("client-request-id", clientRequestId);
 }
 
 /** Graph's innerError: when, and the ids a support case quotes (the client's own id echoed). */

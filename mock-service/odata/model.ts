@@ -62,7 +62,9 @@ export const DIRECTORY_TEXT_OPS: readonly FilterOperator[] = ["eq", "ne", "in", 
 export const ADVANCED_OPERATORS: ReadonlySet<string> = new Set(["ne", "endswith", "not"]);
 
 export function findProperty(def: CollectionDef, name: string): [string, PropertyDef] | undefined {
-  const exact = def.properties[name];
+  // Own properties only: `__proto__`, `constructor` or `toString` would otherwise name
+  // Object.prototype's members as if they were the entity's.
+  const exact = Object.hasOwn(def.properties, name) ? def.properties[name] : undefined;
   if (exact) return [name, exact];
   // Graph matches property names ignoring case in query options.
   const key = Object.keys(def.properties).find((p) => p.toLowerCase() === name.toLowerCase());

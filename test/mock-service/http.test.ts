@@ -161,6 +161,19 @@ describe("bad input", () => {
     }
   });
 
+  it("carries the request-id header, and echoes client-request-id, on answers refused before routing", async () => {
+    // Found by the API fuzzer: a path the router refuses (over-long segment, bad %-escape) was
+    // answered without the tracing headers every answer carries.
+    const t = service();
+    for (const path of [`${PROFILES}/${"a".repeat(600)}`, `${PROFILES}/%ZZ`, `${deviceRoutes.checkIn("x".repeat(600))}`]) {
+      const reply = await http(`${t.url}${path}`, { bearer: t.service.adminToken, headers: { "client-request-id": "fuzz-1" } });
+      expect(reply.status, path).toBe(400);
+      expect(reply.headers.get("request-id"), path).toMatch(/^[0-9a-f-]{36}$/);
+      expect(reply.headers.get("client-request-id"), path).toBe("fuzz-1");
+      if (!path.startsWith("/device/")) expect(reply.body.error.innerError["request-id"], path).toBe(reply.headers.get("request-id"));
+    }
+  });
+
   it("answers a JSON object sent as text/plain with 415, not 'not a JSON object'", async () => {
     const t = service();
     const reply = await http(`${t.url}${PROFILES}`, {

@@ -116,6 +116,27 @@ describe("$filter, $select, $orderby, $count", () => {
     expect(unknown.body.error.message).toMatch(/\$select: could not find a property named 'qrCode' on type 'microsoft.graph.androidDeviceOwnerEnrollmentProfile'/);
   });
 
+  it("knows no property by the names every JavaScript object has (__proto__, constructor, toString)", async () => {
+    // Found while fuzzing: $select=constructor answered 200 with emptied items, and $filter
+    // called these names properties that cannot be filtered on.
+    const t = service();
+    const profile = await createProfile(t, { displayName: "Lab" });
+    await enroll(t, profile.tokenValue);
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      for (const [option, value, message] of [
+        ["$select", name, `$select: could not find a property named '${name}' on type 'microsoft.graph.managedDevice'`],
+        ["$filter", `${name} eq 'x'`, `$filter: could not find a property named '${name}'`],
+        ["$orderby", name, `$orderby: '${name}'`],
+      ] as const) {
+        const reply = await t.admin("GET", `${DEVICES}?${option}=${q(value)}`);
+        expect(errorOf(reply), `${option}=${value}`).toMatchObject({ status: 400, code: "invalidRequest" });
+        expect(reply.body.error.message, `${option}=${value}`).toContain(message);
+      }
+    }
+    const entity = await t.admin("GET", `${PROFILES}/${profile.id}?$select=${q("constructor,id")}`);
+    expect(errorOf(entity)).toMatchObject({ status: 400, code: "invalidRequest" });
+  });
+
   it("counts with $count=true; directory objects need ConsistencyLevel: eventual, and so do ne, not and endswith", async () => {
     const t = service();
     const profile = await createProfile(t);

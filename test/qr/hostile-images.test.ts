@@ -1,12 +1,17 @@
 /**
  * Images whose headers lie: GIF frames larger than their screen (decompression bombs), GIF data
- * that stops early (its decoder used to print a warning on stdout), BMPs with impossible headers
+ * that stops early (its decoder used to print a warning on stdout) or whose LZW codes would loop
+ * its decoder forever, BMPs with impossible headers
  * and TIFFs whose strips run past the end. Each is refused from its structure, before decoding.
  */
+import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { InputError } from "../../agent/protocol/errors.js";
 import { decodeQrImage } from "../../agent/qr/index.js";
 import { drawQr, encode } from "../helpers/qr-images.js";
+import { runCli, useTempDir } from "../payload/support/cli.js";
+
+const temp = useTempDir("aosp-hostile-images-");
 
 async function refusal(bytes: Uint8Array, label: string): Promise<InputError> {
   const error = await decodeQrImage(bytes, label).then(
@@ -66,6 +71,21 @@ describe("GIF", () => {
     expect(log).not.toHaveBeenCalled();
   });
 
+  it("refuses a GIF whose LZW codes would make a table entry its own prefix, instead of looping forever", async () => {
+    // Codes 0, 7, 7 (3 bits each), 7 (4 bits), end-of-information. The first 7 names entry 7
+    // while the next free one is 6; omggif then stores entry 7 with itself as prefix and follows
+    // that chain forever (the fuzz suite's image run froze on such a GIF). The decode runs in
+    // the CLI, in its own process, so a regression fails on the time limit instead of freezing
+    // the test run.
+    const looping = gif([4, 4], [4, 4], [3, 0xf8, 0xaf, 0x00, 0]);
+    const file = temp.file("loop.gif");
+    writeFileSync(file, looping);
+    const result = await runCli(["decode", file], { timeoutMs: 10_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is a damaged or truncated GIF file (the GIF decoder said: its image data is damaged: LZW code 7 names no table entry yet (the next is 6))");
+    expect(result.stdout).toBe("");
+  });
+
   it("still reads a QR code from a GIF", async () => {
     const result = await decodeQrImage(await encode(drawQr("gif code", { scale: 4 }), "gif"), "ok.gif");
     expect(result.codes.map((c) => c.text)).toEqual(["gif code"]);
@@ -113,6 +133,20 @@ describe("TIFF", () => {
     if (counts.type === 3) little ? tiff.writeUInt16LE(0xffff, counts.value) : tiff.writeUInt16BE(0xffff, counts.value);
     else little ? tiff.writeUInt32LE(tiff.length * 4, counts.value) : tiff.writeUInt32BE(tiff.length * 4, counts.value);
     expect((await refusal(tiff, "strips.tiff")).message).toMatch(/^is a damaged TIFF file: page 1's strip 1 runs to byte \d+, past the end of the \d+-byte file$/);
+  });
+
+  it("refuses a TIFF whose field claims more values than the file holds, at once", async () => {
+    // Found by the fuzz suite's image run: one flipped byte made the Compression field claim
+    // 3,355,443,201 values; the TIFF decoder spent 11 s collecting them before failing with
+    // "Invalid array length".
+    const tiff = Buffer.from(await encode(drawQr("tiff", { scale: 2 }), "tiff"));
+    const compression = field(tiff, 259);
+    const countAt = compression.value - 4;
+    tiff[0] === 0x49 ? tiff.writeUInt32LE(3_355_443_201, countAt) : tiff.writeUInt32BE(3_355_443_201, countAt);
+    const started = performance.now();
+    const error = await refusal(tiff, "count.tiff");
+    expect(error.message).toMatch(/^is a damaged TIFF file: page 1's field 259 claims 3355443201 values of \d+ bytes from byte \d+, past the end of the \d+-byte file$/);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it("still reads a QR code from a TIFF", async () => {

@@ -46,17 +46,25 @@ const ACTIONS = {
 } as const;
 type ActionName = keyof typeof ACTIONS;
 
+/**
+ * A part of a page that follows the service's device events (GET /events): on each event it
+ * re-fetches its content from `source`. The element stays and only its content is replaced, so
+ * an event that arrives while the previous re-fetch is on its way queues one more re-fetch on it
+ * (hx-sync "queue last"). Replacing the element itself (outerHTML) lost that event: the queued
+ * re-fetch belonged to the element just removed and htmx drops requests of removed elements, so
+ * the page kept the first answer (a wiped device stayed "Pending" in an open list).
+ */
+const liveRegion = (id: string, source: string, content: Html): Html =>
+  html`<div hx-ext="sse" sse-connect="/events"><div id="${id}" hx-get="${source}" hx-trigger="sse:devices" hx-swap="innerHTML" hx-sync="this:queue last">${content}</div></div>`;
+
 export function devicePages(app: FastifyInstance, { services, activity }: ConsoleDeps): void {
   const { devices, ctx } = services;
   const crumbs = (...more: Crumb[]): Crumb[] => [{ label: "Home", href: "/" }, { label: "Devices", href: DEVICES }, ...more];
 
-  const deviceTable = (): Html =>
-    html`<div id="device-table" hx-get="${DEVICES}/table" hx-trigger="sse:devices" hx-swap="outerHTML">${table(
-      `All devices (${ctx.store.devices.listVisible().length})`,
-      deviceColumns,
-      ctx.store.devices.listVisible(),
-      "No devices yet. Enroll one with the QR code of an enrollment profile's Token.",
-    )}</div>`;
+  const deviceTableContent = (): Html => {
+    const listed = ctx.store.devices.listVisible();
+    return table(`All devices (${listed.length})`, deviceColumns, listed, "No devices yet. Enroll one with the QR code of an enrollment profile's Token.");
+  };
 
   app.get<{ Querystring: { done?: string } }>(DEVICES, async (request, reply) =>
     sendPage(
@@ -73,24 +81,22 @@ export function devicePages(app: FastifyInstance, { services, activity }: Consol
 </ul></nav>
 ${notice(queryText(request.query.done) === "delete" ? ACTIONS.delete.done : undefined)}
 <p class="hint">The list updates by itself as devices enroll, check in and are wiped.</p>
-<div hx-ext="sse" sse-connect="/events">${deviceTable()}</div>`,
+${liveRegion("device-table", `${DEVICES}/table`, deviceTableContent())}`,
       }),
     ),
   );
 
-  app.get(`${DEVICES}/table`, async (_request, reply) => reply.type("text/html; charset=utf-8").send(deviceTable().text));
+  app.get(`${DEVICES}/table`, async (_request, reply) => reply.type("text/html; charset=utf-8").send(deviceTableContent().text));
 
   /** The parts of a device's page that change as it checks in (re-fetched on each event). */
   const live = (id: string): Html => {
     const found = attempt(() => devices.visible(id));
-    const attributes = html`id="device-live" hx-get="${DEVICES}/${id}/live" hx-trigger="sse:devices" hx-swap="outerHTML"`;
     if (!found.ok) {
-      return html`<div ${attributes}><p class="warning" role="status">This device is no longer in the device list: its wipe completed, or it was deleted.</p>${recent(id)}</div>`;
+      return html`<p class="warning" role="status">This device is no longer in the device list: its wipe completed, or it was deleted.</p>${recent(id)}`;
     }
     const device = found.value;
     const open = ctx.store.devices.openActionsOf(id);
-    return html`<div ${attributes}>
-${properties([
+    return html`${properties([
   ["Management state", html`<span class="state ${device.managementState}">${managementStateLabel(device)}</span>`],
   ["Last check-in", when(device.lastSync)],
   ["Intune app version", device.agentVersion],
@@ -106,8 +112,7 @@ ${table(
   open,
   "No pending actions.",
 )}
-${recent(id)}
-</div>`;
+${recent(id)}`;
   };
 
   const recent = (id: string): Html =>
@@ -172,7 +177,7 @@ ${properties([
   ["Enrollment profile", device.enrollmentProfileName],
   ["Enrolled", when(device.enrolled)],
 ])}
-<div hx-ext="sse" sse-connect="/events">${live(device.id)}</div>`,
+${liveRegion("device-live", `${DEVICES}/${device.id}/live`, live(device.id))}`,
     }),
   );
 

@@ -306,13 +306,14 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     expect(await text("#device-live")).toContain("Pending (wipe)");
     await go("nav.left-nav a::-p-text(Devices)");
     expect(await text("#device-table")).toContain("Pending (wipe)");
+    // Marks this page: a reload would lose the mark, so a list that empties with the mark did so live.
+    await page.evaluate(() => (window.stayed = true));
     const outcome = await device.runUntil((d) => d.state === "welcome", { limitMs: 3 * 3600_000 });
     expect(outcome).toBe("done");
     device.dispose();
-    // Gone once reset. The live removal of a wiped device from an open list is not reliable yet
-    // (the list is refreshed on the next event or visit), so the list is opened again here.
-    await go("nav.left-nav a::-p-text(Devices)");
-    expect(await text("#device-table")).toContain("No devices yet");
+    // Gone once reset, from the open list, without a reload.
+    await page.waitForFunction(() => document.querySelector("#device-table")?.textContent?.includes("No devices yet"), { timeout: 15_000 });
+    expect(await page.evaluate(() => window.stayed)).toBe(true);
     expect(await service.admin.listManagedDevices()).toEqual([]);
   });
 

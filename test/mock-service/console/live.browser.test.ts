@@ -1,0 +1,144 @@
+/**
+ * The console's live views under a burst of device traffic, in a real headless browser. A device
+ * answering a wipe sends several requests within milliseconds (check-in, "started", "completed"),
+ * so the service tells the open pages several times in a row. Each event makes the page re-fetch
+ * the part that shows devices; an event that arrives while the previous re-fetch is still on its
+ * way must still lead to a fresh one, or the page keeps showing the state of the first answer
+ * (a wiped device left as "Pending" in the list until the page is reloaded).
+ *
+ * The race is made certain, not left to timing: the page's first re-fetch after the device
+ * starts is held back (request interception) until every event of the burst has reached the
+ * page, and then answered with what the service showed when that re-fetch was asked for.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SimulatedClock } from "../../../agent/device/clock.js";
+import { createDevice, type Device } from "../../../agent/device/create-device.js";
+import { startMockService, type MockService } from "../../../mock-service/index.js";
+import { launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
+import { signIn, type ConsoleSession } from "./support.js";
+
+// Callbacks run inside the page; the project's typings have no DOM library.
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  addEventListener(type: string, listener: () => void): void;
+};
+declare const window: Record<string, unknown>;
+
+const USER = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!" };
+
+let service: MockService;
+let session: ConsoleSession;
+let browser: Browser;
+
+beforeAll(async () => {
+  service = await startMockService();
+  session = await signIn(service);
+  await service.admin.createLicensedUser({ displayName: "Alex Wilber", ...USER });
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+/** A device enrolled with a fresh profile, on a simulated clock, wiped through the admin API. */
+async function enrolledDevice(seed: number): Promise<{ device: Device; id: string }> {
+  const profile = await service.admin.createProfile({ displayName: `Live ${seed}` });
+  const device = await createDevice({
+    qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") },
+    user: USER,
+    seed,
+    clock: new SimulatedClock(),
+  });
+  const report = await device.enroll();
+  expect(report.finalState).toBe("enrolled");
+  return { device, id: report.deviceId! };
+}
+
+/** Opens a console page signed in, counting the live events it hears. */
+async function openLive(path: string): Promise<Page> {
+  const { page } = await openPage(browser);
+  const [name, value] = session.cookie.split("=") as [string, string];
+  await page.setCookie({ name, value, url: service.url });
+  await page.goto(`${service.url}${path}`);
+  await page.evaluate(() => {
+    window.heard = 0;
+    document.addEventListener("htmx:sseMessage", () => (window.heard = (window.heard as number) + 1));
+    // Marks the page: a reload would lose the mark.
+    window.stayed = true;
+  });
+  return page;
+}
+
+async function heard(page: Page): Promise<number> {
+  return page.evaluate(() => window.heard as number);
+}
+
+/**
+ * Holds the page's next request for `path` until `release` is called; it is then answered with
+ * `staleBody` (what the service showed when the request was made). Later requests go through.
+ */
+async function holdNextRefresh(page: Page, path: string, staleBody: string): Promise<{ held: Promise<void>; release(): Promise<void> }> {
+  await page.setRequestInterception(true);
+  let markHeld!: () => void;
+  const held = new Promise<void>((resolve) => (markHeld = resolve));
+  let respond: (() => Promise<void>) | null = null;
+  page.on("request", (request) => {
+    if (respond === null && new URL(request.url()).pathname === path) {
+      respond = () => request.respond({ status: 200, contentType: "text/html; charset=utf-8", body: staleBody });
+      markHeld();
+      return;
+    }
+    void request.continue();
+  });
+  return { held, release: () => respond!() };
+}
+
+async function fetchPart(path: string): Promise<string> {
+  return (await fetch(`${service.url}${path}`, { headers: { cookie: session.cookie } })).text();
+}
+
+/**
+ * The device's wipe, seen from an open page: the page's first re-fetch is answered with the
+ * "Pending" state after the rest of the burst has arrived; the page must still end up showing
+ * `gone` by itself.
+ */
+async function wipeWhileWatching(seed: number, pagePath: (id: string) => string, partPath: (id: string) => string, selector: string, gone: string) {
+  const { device, id } = await enrolledDevice(seed);
+  await service.admin.wipe(id);
+  const page = await openLive(pagePath(id));
+  await page.waitForFunction((s) => document.querySelector(s)?.textContent?.includes("Pending (wipe)"), { timeout: 10_000 }, selector);
+  const pending = await fetchPart(partPath(id));
+  expect(pending).toContain("Pending (wipe)");
+  const before = await heard(page);
+  const refresh = await holdNextRefresh(page, partPath(id), pending);
+
+  // The device checks in, is told to wipe, acknowledges "started", resets, acknowledges "completed".
+  expect(await device.runUntil((d) => d.state === "welcome", { limitMs: 3 * 3600_000 })).toBe("done");
+  device.dispose();
+  expect(await service.admin.listManagedDevices()).toEqual([]);
+  await refresh.held;
+  // Every event of the burst has reached the page while its first re-fetch is still unanswered.
+  await page.waitForFunction((n) => (window.heard as number) >= n, { timeout: 10_000 }, before + 3);
+  await refresh.release();
+
+  await page.waitForFunction((s, text) => document.querySelector(s)?.textContent?.includes(text), { timeout: 5_000 }, selector, gone);
+  expect(await page.evaluate(() => window.stayed)).toBe(true);
+  await page.close();
+}
+
+describe("the console's live views under a burst of device events", { timeout: 60_000 }, () => {
+  it("drops a wiped device from an open device list once it confirms its reset, without a reload", async () => {
+    await wipeWhileWatching(31, () => "/devices", () => "/devices/table", "#device-table", "No devices yet");
+  });
+
+  it("shows on an open device page that the wiped device has left the list, without a reload", async () => {
+    await wipeWhileWatching(
+      32,
+      (id) => `/devices/${id}`,
+      (id) => `/devices/${id}/live`,
+      "#device-live",
+      "This device is no longer in the device list",
+    );
+  });
+});
