@@ -22,6 +22,7 @@ import { InputError } from "../protocol/errors.js";
 import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { DeviceLog } from "../report/device-log.js";
+import type { StepRecord } from "./step-record.js";
 import { TRANSCRIPT_FORMAT, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
@@ -101,6 +102,13 @@ export interface CreateDeviceOptions {
    * for fleets, whose devices are never resumed from their storage by another process.
    */
   persistEveryStep?: boolean;
+  /**
+   * Keep each step record's context, event data and output (default true). False words every
+   * step into the timeline as it happens and then drops those three from its record (from, to,
+   * event type and timings stay): a step's context is kept alive by its record otherwise, which
+   * doubles the memory of a device that lives long. For fleets, which read only the timeline.
+   */
+  keepStepData?: boolean;
 }
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
@@ -201,7 +209,25 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     following.writeTranscript(sink);
     runtime.onRecord(() => following.catchUp());
   }
+  if (options.keepStepData === false) {
+    const wording = log;
+    runtime.onRecord((record) => {
+      wording.catchUp();
+      if (record.kind === "step") dropStepData(record);
+    });
+  }
   return new DeviceFacade(identity, clock, faults, storage, runtime, log, ports.packages, ports.camera, policy, seed);
+}
+
+/** A worded step record, less what only a later reader of the data would need. */
+function dropStepData(record: StepRecord): void {
+  // Set to undefined rather than deleted: the object keeps its shape (a deleted property turns it
+  // into a slower, larger dictionary), and what the fields referenced can be collected.
+  const lean = record as Partial<Pick<StepRecord, "context" | "eventData" | "output" | "value">>;
+  lean.context = undefined;
+  lean.eventData = undefined;
+  lean.output = undefined;
+  lean.value = undefined;
 }
 
 /** Preinstalled apps must be package archives: anything else is an InputError naming which. */

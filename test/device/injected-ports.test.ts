@@ -92,3 +92,26 @@ describe("transcript state records", () => {
     for (let i = 1; i < states.length; i++) expect(states[i]!.from).toBe(states[i - 1]!.state);
   });
 });
+
+describe("keepStepData: false (fleets)", () => {
+  it("words the same timeline and keeps no step's context, event data or output", async () => {
+    const run = async (keepStepData: boolean) => {
+      const world = doubles();
+      await world.setPicture();
+      const device = await createDevice({ ports: world.ports, seed: 5, keepStepData, user: { userPrincipalName: "alex@contoso.example", password: "pw" } });
+      await device.enroll();
+      await device.runFor(10 * 60_000);
+      const result = { timeline: device.timeline.map(({ state, event, detail, elapsedMs }) => ({ state, event, detail, elapsedMs })), records: device.records };
+      device.dispose();
+      return result;
+    };
+    const full = await run(true);
+    const lean = await run(false);
+    expect(lean.timeline).toEqual(full.timeline);
+    expect(lean.timeline.length).toBeGreaterThan(10);
+    const steps = (records: typeof full.records) => records.filter((r) => r.kind === "step");
+    expect(steps(full.records).every((r) => r.context !== undefined)).toBe(true);
+    expect(steps(lean.records).map((r) => [r.context, r.eventData, r.output, r.value])).toEqual(steps(lean.records).map(() => [undefined, undefined, undefined, undefined]));
+    expect(steps(lean.records).map((r) => [r.from, r.to, r.eventType])).toEqual(steps(full.records).map((r) => [r.from, r.to, r.eventType]));
+  });
+});

@@ -49,6 +49,8 @@ export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: Dev
       user: { userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password },
       // Nothing reads a fleet device's storage mid-run: its snapshot is written only as power is cut.
       persistEveryStep: false,
+      // Only the timeline's last lines are read: each step is worded as it happens, its data dropped.
+      keepStepData: false,
     });
     const d = device;
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
