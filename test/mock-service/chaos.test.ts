@@ -79,7 +79,7 @@ describe("--throttle", () => {
     expect((await http(`${service.url}/beta/users`)).status).toBe(401);
   });
 
-  it("serve refuses a budget or chaos rule it cannot read (exit 2, with a fix)", { timeout: 30_000 }, async () => {
+  it("serve refuses a budget or chaos rule it cannot read (exit 2, with a fix)", { timeout: 90_000 }, async () => {
     for (const args of [["--throttle", "100"], ["--chaos", "admin:fail=lots"], ["--chaos", "admin:fail=0.1", "--chaos-seed", "x"]]) {
       const error = await startServe(["--port", "0", ...args]).then(
         async (running) => {

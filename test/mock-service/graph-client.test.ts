@@ -202,7 +202,7 @@ describe("the official Graph client against the mock service", () => {
     expect(new Set(seen)).toEqual(enrolled);
   });
 
-  it("waits out a throttled answer: the client's retry handler honours Retry-After", { timeout: 30_000 }, async () => {
+  it("waits out a throttled answer: the client's retry handler honours Retry-After", { timeout: 90_000 }, async () => {
     await service.close();
     let now = Date.UTC(2026, 2, 2, 9, 0, 0);
     service = await startMockService({ throttle: { requests: 2, windowMs: 1000 }, now: () => new Date(now) });

@@ -37,7 +37,7 @@ describe("the camera-like set", () => {
     expect(result).toMatchObject({ width: shot!.width, height: shot!.height });
     expect(result.codes.map((c) => c.text)).toEqual([shot!.text]);
     expect(JSON.parse(shot!.text)).toHaveProperty([KEYS.ADMIN_EXTRAS_BUNDLE]);
-  }, 30_000);
+  }, 120_000);
 
   it("keeps a set already made for the same seed and count instead of drawing it again", async () => {
     const dir = await freshDir();
@@ -49,5 +49,5 @@ describe("the camera-like set", () => {
     // Another count is another set: drawn again.
     await generateCameraSet(dir, 2, 2);
     expect((await readFile(photo)).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-  }, 30_000);
+  }, 120_000);
 });
