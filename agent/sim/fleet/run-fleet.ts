@@ -103,7 +103,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       records.push({ index, serialNumber: s.serialNumber, reason: s.reason, totalMs: s.totalMs, rerun: s.rerun, timeline: s.reason !== null && failed < TIMELINES_KEPT ? s.timeline : null });
       const second = Math.floor((performance.now() - runStart) / 1000);
       while (bySecond.length <= second) bySecond.push({ enrolled: 0, failed: 0 });
-      if (outcome.story.reason === null) {
+      if (s.reason === null) {
         enrolled++;
         bySecond[second]!.enrolled++;
         for (const phase of PHASES) {
@@ -112,12 +112,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
           if (w !== undefined) wall.record(phase, w);
           if (d !== undefined) device.record(phase, d);
         }
-        keepSlowest(slowest, outcome.story);
+        keepSlowest(slowest, s);
       } else {
         failed++;
         bySecond[second]!.failed++;
-        failedByReason[outcome.story.reason] = (failedByReason[outcome.story.reason] ?? 0) + 1;
-        if (failures.length < STORIES_KEPT) failures.push(outcome.story);
+        failedByReason[s.reason] = (failedByReason[s.reason] ?? 0) + 1;
+        if (failures.length < STORIES_KEPT) failures.push(s);
       }
       options.onProgress?.({ done: enrolled + failed, failed, total: indexes.length, elapsedMs: performance.now() - started });
     };
