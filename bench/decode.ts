@@ -3,8 +3,9 @@
  *
  * - `project`: the toolkit's public `decodeQrImage`, as `aosp-sim decode` runs it;
  * - `zxing`: plain zxing-wasm (library defaults, QR only, plain text) on pixels loaded with jimp;
- * - with `--choice`, `full-jsqr`: the toolkit with jsQR's full-image pass on every image (what it
- *   did before), to measure the choice of running the second decoder only where it matters;
+ * - with `--choice`, `jsqr-check`: the toolkit with jsQR cross-checking every code (as before,
+ *   not only fragile ones), and `full-jsqr`: also with jsQR's full-image pass on every image
+ *   (what it did before that), to measure both choices;
  *
  * on two sets: the ZXing QR blackbox corpus at 0/90/180/270 degrees (scored against ZXing's own
  * per-folder thresholds), and a camera-like set generated from a seed by fixtures/camera-set.ts
@@ -12,9 +13,10 @@
  *
  *   npm run bench:decode                         # the table, PASS/FAIL per row, exit 1 on a miss
  *   npm run bench:decode -- --only camera        # one set (corpus | camera)
+ *   npm run bench:decode -- --folders qrcode-4,qrcode-5   # some corpus folders only
  *   npm run bench:decode -- --camera-count 16    # fewer photos (default 64), --seed N (default 1)
  *   npm run bench:decode -- --jsqr               # also plain jsQR (jimp loading) on the corpus
- *   npm run bench:decode -- --choice             # also the toolkit with jsQR's full-image pass always on
+ *   npm run bench:decode -- --choice             # also jsqr-check and full-jsqr (above)
  *   npm run bench:decode -- --ablate             # the combined decoder with each step off (corpus)
  *   npm run bench:decode -- --write-baseline     # record `project`'s reads as bench/decode-baseline.json
  *   npm run bench:decode -- --corpus DIR         # or AOSP_SIM_QR_CORPUS=DIR
@@ -46,7 +48,7 @@ import { rotateQuarterTurns, type Bitmap } from "../agent/qr/bitmap.js";
 import { decodeBitmap, STEPS } from "../agent/qr/decode-bitmap.js";
 import { decodeQrImage } from "../agent/qr/index.js";
 import { loadImage } from "../agent/qr/load-image.js";
-import type { DecodedCode } from "../agent/qr/types.js";
+import { isFragile, type DecodedCode } from "../agent/qr/types.js";
 import { readWithZxing } from "../agent/qr/zxing-reader.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,8 +76,9 @@ const CAMERA = "camera";
 
 interface Outcome {
   texts: string[];
-  /** Codes read by one decoder only (the `qr-single-decoder` warning), and disagreements. */
-  singleDecoder: number;
+  /** Fragile codes (the `qr-fragile` warning), codes only one decoder read, and disagreements. */
+  fragile: number;
+  oneDecoder: number;
   disagreements: number;
 }
 
@@ -87,12 +90,13 @@ const jsQR = jsQRModule.default;
 function outcomeOf(codes: DecodedCode[]): Outcome {
   return {
     texts: codes.map((c) => c.text),
-    singleDecoder: codes.filter((c) => c.decoders.length === 1).length,
+    fragile: codes.filter(isFragile).length,
+    oneDecoder: codes.filter((c) => c.decoders.length === 1).length,
     disagreements: codes.filter((c) => c.disagreement).length,
   };
 }
 
-const plain = (texts: string[]): Outcome => ({ texts, singleDecoder: 0, disagreements: 0 });
+const plain = (texts: string[]): Outcome => ({ texts, fragile: 0, oneDecoder: 0, disagreements: 0 });
 
 /** Pixels as the toolkit loaded them before sharp: jimp, with the same JPEG memory allowance. */
 async function loadWithJimp(bytes: Uint8Array): Promise<Bitmap> {
@@ -111,6 +115,8 @@ const DECODERS: Record<string, Decoder> = {
 
 /** The toolkit with jsQR's full-image pass on every image, as before (`--choice`). */
 const FULL_JSQR: Decoder = async (bytes, label) => outcomeOf(await decodeBitmap(await loadImage(bytes, label), { jsqrEveryImage: true }));
+/** The toolkit with jsQR cross-checking every code, as before, not only fragile ones (`--choice`). */
+const JSQR_CHECK: Decoder = async (bytes, label) => outcomeOf(await decodeBitmap(await loadImage(bytes, label), { crossCheckEvery: true }));
 
 const JSQR: Decoder = async (bytes) => {
   const image = await loadWithJimp(bytes);
@@ -130,7 +136,8 @@ interface Sample {
 interface Tally {
   decoded: number;
   misread: number;
-  singleDecoder: number;
+  fragile: number;
+  oneDecoder: number;
   disagreements: number;
   /** Codes besides the expected one in images where it was read (e.g. qrcode-2/16's inner code). */
   extra: number;
@@ -142,7 +149,7 @@ interface Tally {
 }
 
 function newTally(): Tally {
-  return { decoded: 0, misread: 0, singleDecoder: 0, disagreements: 0, extra: 0, cpuMs: 0, ms: 0, images: 0 };
+  return { decoded: 0, misread: 0, fragile: 0, oneDecoder: 0, disagreements: 0, extra: 0, cpuMs: 0, ms: 0, images: 0 };
 }
 
 async function pngOf(image: Bitmap): Promise<Uint8Array> {
@@ -151,9 +158,9 @@ async function pngOf(image: Bitmap): Promise<Uint8Array> {
   }).png({ compressionLevel: 6 }).toBuffer();
 }
 
-async function loadCorpus(corpus: string): Promise<Sample[]> {
+async function loadCorpus(corpus: string, only: readonly string[] | null): Promise<Sample[]> {
   const samples: Sample[] = [];
-  for (const folder of [...Object.keys(THRESHOLDS), "multi-qrcode-1"]) {
+  for (const folder of [...Object.keys(THRESHOLDS), "multi-qrcode-1"].filter((f) => only === null || only.includes(f))) {
     const dir = join(corpus, folder);
     if (!existsSync(dir)) throw new Error(`corpus folder missing: ${dir}`);
     const images = readdirSync(dir)
@@ -187,7 +194,8 @@ type Results = Record<string, Record<string, Tally[]>>; // decoder -> folder -> 
 
 function score(tally: Tally, sample: Sample, outcome: Outcome, verbose: string | null): void {
   tally.images += 1;
-  tally.singleDecoder += outcome.singleDecoder;
+  tally.fragile += outcome.fragile;
+  tally.oneDecoder += outcome.oneDecoder;
   tally.disagreements += outcome.disagreements;
   if (sample.expected.length > 1) {
     // Several codes expected: each found is one decode; each unexpected text one misread.
@@ -281,7 +289,7 @@ function printTable(results: Results, samples: Sample[], baseline: Baseline): bo
       const t = sum(tallies);
       console.log(
         `${n.padEnd(8)} ${label.padEnd(7)} decoded ${t.decoded}/${possible} (${((100 * t.decoded) / possible).toFixed(1)} %), ` +
-          `misreads ${t.misread}, single-decoder codes ${t.singleDecoder}, disagreements ${t.disagreements}, ` +
+          `misreads ${t.misread}, fragile codes ${t.fragile}, read by one decoder ${t.oneDecoder}, disagreements ${t.disagreements}, ` +
           `other codes ${t.extra}, ${msPerImage(t).toFixed(1)} ms CPU/image (${wallPerImage(t).toFixed(1)} ms elapsed)`,
       );
     };
@@ -316,10 +324,10 @@ async function ablate(samples: Sample[]): Promise<Record<string, Tally>> {
     }
   }
   console.log("\nAblation (decode only): the combined decoder with one step switched off");
-  console.log("| step off | decoded | misreads | single-decoder codes | disagreements | ms/image |");
+  console.log("| step off | decoded | misreads | fragile codes | disagreements | ms/image |");
   console.log("|---|---|---|---|---|---|");
   for (const [name, t] of Object.entries(totals)) {
-    console.log(`| ${name} | ${t.decoded} | ${t.misread} | ${t.singleDecoder} | ${t.disagreements} | ${msPerImage(t).toFixed(1)} |`);
+    console.log(`| ${name} | ${t.decoded} | ${t.misread} | ${t.fragile} | ${t.disagreements} | ${msPerImage(t).toFixed(1)} |`);
   }
   return totals;
 }
@@ -330,6 +338,7 @@ async function main(): Promise<number> {
       corpus: { type: "string" },
       json: { type: "string" },
       only: { type: "string" },
+      folders: { type: "string" },
       seed: { type: "string", default: "1" },
       "camera-count": { type: "string", default: "64" },
       jsqr: { type: "boolean", default: false },
@@ -350,7 +359,7 @@ async function main(): Promise<number> {
       return 2;
     }
     console.log(`corpus: ${corpus}`);
-    samples.push(...(await loadCorpus(corpus)));
+    samples.push(...(await loadCorpus(corpus, values.folders === undefined ? null : values.folders.split(","))));
   }
   const seed = Number(values.seed);
   const cameraDir = join(repoRoot, "bench/results", `camera-set-seed-${seed}`);
@@ -360,7 +369,7 @@ async function main(): Promise<number> {
   }
   console.log(`${samples.length} images, ${samples.reduce((n, s) => n + s.files.length, 0)} decodes per decoder, node ${process.version}\n`);
 
-  const decoders = { ...DECODERS, ...(values.choice ? { "full-jsqr": FULL_JSQR } : {}), ...(values.jsqr ? { jsqr: JSQR } : {}) };
+  const decoders = { ...DECODERS, ...(values.choice ? { "jsqr-check": JSQR_CHECK, "full-jsqr": FULL_JSQR } : {}), ...(values.jsqr ? { jsqr: JSQR } : {}) };
   // Warm up: jimp, sharp and the zxing module load on first use; keep that out of the timings.
   for (const decode of Object.values(decoders)) await decode(samples[0]!.files[0]!, "warm-up");
 

@@ -31,6 +31,8 @@ export function codeToJson(file: string, code: DecodedCode) {
     file,
     text: code.text,
     decoder: code.decoder,
+    unusedErrorCorrection: code.unusedErrorCorrection,
+    symbolContrast: code.symbolContrast,
     version: code.version,
     ecLevel: code.ecLevel,
     mode: code.mode,

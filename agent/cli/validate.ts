@@ -48,6 +48,10 @@ export interface QrReport {
   eci: number | null;
   decoder: string;
   decoders: string[];
+  /** The share of the code's error correction its reading left unused (0..1); null: only jsQR read it. */
+  unusedErrorCorrection: number | null;
+  /** Light against dark modules in the image (0..1); null when unknown. */
+  symbolContrast: number | null;
   /** Codes found in the image (only the first is checked). */
   codes: number;
   width: number;
@@ -77,6 +81,8 @@ function qrReport(image: DecodeImageResult, code: DecodedCode): QrReport {
     eci: code.eci,
     decoder: code.decoder,
     decoders: [...code.decoders],
+    unusedErrorCorrection: code.unusedErrorCorrection,
+    symbolContrast: code.symbolContrast,
     codes: image.codes.length,
     width: image.width,
     height: image.height,
@@ -99,10 +105,11 @@ export interface ValidateOptions {
   conventions?: IntuneConventions;
 }
 
-/** The code a device would most likely read first: the one most decoders read, in image order. */
+/** The code a device would most likely read first: the most robust one (most error correction left), in image order. */
 function primaryCodeFirst(image: DecodeImageResult): DecodeImageResult {
+  const strength = (c: DecodedCode) => c.unusedErrorCorrection ?? -1;
   const best = image.codes.reduce<DecodedCode | undefined>(
-    (a, c) => (a === undefined || c.decoders.length > a.decoders.length ? c : a), undefined);
+    (a, c) => (a === undefined || strength(c) > strength(a) ? c : a), undefined);
   return best === undefined ? image : { ...image, codes: [best, ...image.codes.filter((c) => c !== best)] };
 }
 
@@ -239,6 +246,11 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
     printLine(`  QR:      version ${q.version ?? "?"}, level ${q.ecLevel ?? "?"}, ${q.moduleCount ?? "?"}x${q.moduleCount ?? "?"} modules${px}, ` +
       `${q.payloadBytes} bytes (${q.mode ?? "?"} mode, ${q.eci === null ? "no ECI" : `ECI ${q.eci}`}), read by ${q.decoder}` +
       (q.codes > 1 ? `; ${q.codes} codes in the image, checking the first` : ""));
+    const quality = [
+      q.unusedErrorCorrection === null ? null : `${Math.round(q.unusedErrorCorrection * 100)} % of its error correction unused`,
+      q.symbolContrast === null ? null : `contrast ${Math.round(q.symbolContrast * 100)} %`,
+    ].filter((part) => part !== null);
+    if (quality.length > 0) printLine(`  print:   ${quality.join(", ")}`);
   } else {
     printLine(`${out.bold(where)}: ${SOURCE_NAMES[report.source.kind]}, ${report.source.bytes} bytes`);
   }

@@ -3,7 +3,7 @@
  * one decoder reads (a fragile print), decoders that disagree, a high version, non-ASCII text
  * without an ECI marker. Pure: it looks at what the decoder returned.
  */
-import type { DecodeImageResult } from "../qr/types.js";
+import { FRAGILE_UNUSED_ERROR_CORRECTION, isFragile, type DecodeImageResult } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
 import { finding } from "./rules/catalog.js";
@@ -31,12 +31,20 @@ export function imageFindings(image: DecodeImageResult): Finding[] {
       `The decoders read different texts from this code (${code.disagreement.map((d) => d.decoder).join(" vs ")}): ` +
         "a device's scanner may read either, or something else again.",
       "re-render the code from the payload (e.g. aosp-sim qr) and print it larger, with higher error correction"));
-  } else if (code.decoders.length === 1 && image.codes.length === 1) {
-    // (With several codes in one image, a decoder that reads one code per image says nothing.)
-    const [only] = code.decoders;
-    findings.push(finding("qr-single-decoder", "",
-      `Only ${only} reads this code; the other decoder fails: the print is fragile, and some device cameras may not read it either.`,
-      "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
+  } else if (isFragile(code)) {
+    const lowContrast = code.unusedErrorCorrection !== null && code.unusedErrorCorrection >= FRAGILE_UNUSED_ERROR_CORRECTION;
+    const why = code.unusedErrorCorrection === null
+      ? "Only jsQR, the fallback decoder, reads this code; zxing-cpp cannot"
+      : code.unusedErrorCorrection < FRAGILE_UNUSED_ERROR_CORRECTION
+        ? `Reading this code used ${Math.round((1 - code.unusedErrorCorrection) * 100)} % of its error correction ` +
+          `(${Math.round(code.unusedErrorCorrection * 100)} % left; ISO/IEC 15415 grades under 50 % C or worse)`
+        : `The code's symbol contrast is ${Math.round((code.symbolContrast ?? 0) * 100)} % ` +
+          "(its light modules against its dark ones; ISO/IEC 15415 fails contrast under 20 %)";
+    findings.push(finding("qr-fragile", "",
+      `${why}: the print is fragile, and some device cameras may not read it.`,
+      lowContrast
+        ? "print in black on white (no grey, tinted or glossy stock), or photograph the code in even light"
+        : "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
   }
   if (code.version !== null && code.version > HIGH_VERSION) {
     findings.push(finding("qr-high-version", "", highVersionMessage(code.version, "is"), HIGH_VERSION_HINT));

@@ -69,7 +69,7 @@ function firstKnown<T>(readings: readonly Reading[], pick: (r: Reading) => T | n
 
 export interface CombineOptions {
   /** Fills in mode and ECI for a reading that lacks them (e.g. from the modules zxing sampled). */
-  describe?: (reading: Reading) => { mode: Reading["mode"]; eci: Reading["eci"] } | null;
+  describe?: (readings: readonly Reading[]) => { mode: Reading["mode"]; eci: Reading["eci"] } | null;
 }
 
 function toCode(group: Reading[], options: CombineOptions): DecodedCode {
@@ -96,7 +96,7 @@ function toCode(group: Reading[], options: CombineOptions): DecodedCode {
   let mode = firstKnown(agreeing, (r) => r.mode);
   let eci = firstKnown(agreeing, (r) => r.eci);
   if (mode === null && options.describe) {
-    const described = firstKnown(agreeing, (r) => options.describe!(r));
+    const described = options.describe(agreeing);
     mode = described?.mode ?? null;
     eci ??= described?.eci ?? null;
   }
@@ -105,6 +105,8 @@ function toCode(group: Reading[], options: CombineOptions): DecodedCode {
     bytes: primary.bytes,
     decoder: decoders.join("+"),
     decoders,
+    unusedErrorCorrection: firstKnown(agreeing, (r) => r.unusedErrorCorrection ?? null),
+    symbolContrast: null, // measured on the pixels, by decodeBitmap
     version,
     ecLevel: firstKnown(agreeing, (r) => r.ecLevel),
     mode,

@@ -3,26 +3,30 @@
  *
  * Every step is named so the benchmark (bench/decode.ts --ablate) can switch each one off and
  * show what it contributes; a step stays only while the benchmark shows it pays for itself.
- * Measured and dropped: zxing-cpp's experimental denoising, a FixedThreshold binariser and a 2x
- * bilinear upscale for zxing-cpp and jsQR (none added a decode on the ZXing corpus beyond the
- * fallbacks below; the upscale cost ~100 ms per image).
+ * Measured and dropped: zxing-cpp's experimental denoising (it misread a corpus image), a
+ * FixedThreshold binariser, a 2x bilinear upscale and a half-size copy for zxing-cpp (none added a
+ * decode on the ZXing corpus or the camera set beyond the looks below; the upscale cost ~100 ms
+ * per image).
  *
- * 1. zxing-cpp on the image (it rotates, inverts and downscales internally).
+ * 1. zxing-cpp on the image (it rotates, inverts and downscales internally). It reports how much
+ *    of each code's error correction the reading used (types.ts, isFragile).
+ * 4. Each code's symbol contrast is measured on the image (symbol-contrast.ts).
  * 2. Only when nothing was read: further looks, cheapest first (zxing-cpp with a global
- *    threshold and at half size, then jsQR on the whole image, at half size and turned). jsQR
- *    scans the whole image only here, where it can change the answer. Its full-image pass used
- *    to run on every image, and was most of a camera photo's decoding time (README, "Benchmarks").
- * 3. Each code read by zxing-cpp is cross-checked by jsQR on a crop around that code: first
- *    shrunk to a few pixels per module (cheap), then, only if that fails, at up to
- *    JSQR_MAX_PIXELS. A code both read is "zxing+jsqr"; one jsQR cannot read is "zxing" (the
- *    fragile-print warning of `validate`); one jsQR reads differently carries a disagreement.
+ *    threshold, then jsQR on the whole image, at half size and turned). jsQR scans the whole image
+ *    only here, where it can change the answer. Its full-image pass used to run on every image,
+ *    and was most of a camera photo's decoding time (README, "Benchmarks").
+ * 3. Each code zxing-cpp read using most of its error correction (so a misread is possible) is
+ *    cross-checked by jsQR on a crop around it: first shrunk to a few pixels per
+ *    module (cheap), then, only if that fails, at up to JSQR_MAX_PIXELS. A code both read is
+ *    "zxing+jsqr"; one jsQR reads differently carries a disagreement.
  */
 import { crop, fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "./bitmap.js";
 import { boxOf, combineReadings } from "./combine.js";
 import { readWithJsqr } from "./jsqr-reader.js";
 import type { Reading } from "./reading.js";
 import { describeModules } from "./symbol-metadata.js";
-import type { DecodedCode } from "./types.js";
+import { symbolContrast } from "./symbol-contrast.js";
+import { isNearlyUncorrectable, type DecodedCode } from "./types.js";
 import { readWithZxing, ZXING_QR_OPTIONS } from "./zxing-reader.js";
 
 /** zxing-cpp is fast and has its own multi-scale search: give it up to ~12 MP. */
@@ -84,20 +88,25 @@ function jsqrAtMost(images: ScaledImages, maxPixels: number, invert: boolean): R
   return unscale(readWithJsqr(image, { maxCodes: MAX_CODES, invert }), scale);
 }
 
-/** The first, cheap cross-check sees the code at this many pixels per module at most. */
+/** The cross-check sees the code at this many pixels per module at most (cheap, and still enough). */
 export const CROSS_CHECK_MODULE_PIXELS = 3;
 
-/**
- * jsQR on a crop around each code zxing-cpp read and jsQR has not (its cost grows with pixels, so
- * a crop costs a fraction of the whole image; and with several codes in view jsQR, which picks
- * three finder patterns for the whole image, often pairs finders of different codes and reads
- * none, while a crop holds just one code and its quiet zone).
- */
-async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Promise<Reading[]> {
-  const { original } = images;
-  const readings: Reading[] = [];
+/** A code to cross-check: the crop around it (its quiet zone included) and how it was read. */
+interface CodeCrop {
+  text: string;
+  around: Bitmap;
+  /** Where the crop lies in the image. */
+  at: Point;
+  modulePixels: number;
+  /** Light on dark, as zxing-cpp saw it (undefined when zxing-cpp did not read it). */
+  inverted: boolean | undefined;
+}
+
+/** The codes read so far that `wanted` accepts, each with the crop around it. */
+function cropsOf(images: ScaledImages, soFar: readonly Reading[], wanted: (code: DecodedCode) => boolean): CodeCrop[] {
+  const crops: CodeCrop[] = [];
   for (const code of combineReadings(soFar)) {
-    if (code.decoders.includes("jsqr") || !code.corners || code.moduleCount === null) continue;
+    if (!wanted(code) || !code.corners || code.moduleCount === null) continue;
     const box = boxOf(code.corners);
     const side = Math.max(box.maxX - box.minX, box.maxY - box.minY);
     const modulePixels = side / code.moduleCount;
@@ -108,19 +117,46 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[]): Pro
       width: box.maxX - box.minX + 2 * margin,
       height: box.maxY - box.minY + 2 * margin,
     };
-    const around = crop(original, rect);
-    const pixels = around.width * around.height;
-    const cheap = Math.min(JSQR_MAX_PIXELS, pixels * Math.min(1, (CROSS_CHECK_MODULE_PIXELS / modulePixels) ** 2));
-    // zxing-cpp says whether the code is light on dark: jsQR need not try both.
     const inverted = soFar.find((r) => r.decoder === "zxing" && r.text === code.text)?.inverted;
-    const invert = inverted === undefined ? true : inverted ? "only" : false;
-    let found: Reading[] = [];
-    for (const budget of cheap < Math.min(pixels, JSQR_MAX_PIXELS) ? [cheap, JSQR_MAX_PIXELS] : [JSQR_MAX_PIXELS]) {
-      const { image, scale } = fitToPixels(around, budget);
-      found = unscale(readWithJsqr(image, { maxCodes: 1, invert }), scale);
-      if (found.length > 0) break;
+    crops.push({ text: code.text, around: crop(images.original, rect), at: { x: rect.x, y: rect.y }, modulePixels, inverted });
+  }
+  return crops;
+}
+
+/** The pixels the crop keeps at CROSS_CHECK_MODULE_PIXELS per module at most (and `maxPixels`). */
+function coarsePixels(c: CodeCrop, maxPixels: number): number {
+  const pixels = c.around.width * c.around.height;
+  return Math.min(maxPixels, pixels * Math.min(1, (CROSS_CHECK_MODULE_PIXELS / c.modulePixels) ** 2));
+}
+
+/** Readings in a crop, moved back into the image's pixels. */
+function placed(readings: Reading[], c: CodeCrop): Reading[] {
+  return readings.map((r) => ({ ...r, corners: r.corners.map((p) => ({ x: p.x + c.at.x, y: p.y + c.at.y })) }));
+}
+
+/**
+ * jsQR on a crop around each code zxing-cpp read using most of its error correction (or every
+ * code, with `crossCheckEvery`): there a misread is possible, and a second decoder can show it. A crop costs jsQR a fraction of the whole image (its cost grows with pixels), and
+ * with several codes in view jsQR, which picks three finder patterns for the whole image, often
+ * pairs finders of different codes and reads none, while a crop holds just one code and its
+ * quiet zone. First coarse, then, only if that fails, at up to JSQR_MAX_PIXELS.
+ */
+async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[], options: DecodeBitmapOptions): Promise<Reading[]> {
+  const readings: Reading[] = [];
+  const wanted = (code: DecodedCode) => !code.decoders.includes("jsqr") && (options.crossCheckEvery === true || isNearlyUncorrectable(code));
+  for (const c of cropsOf(images, soFar, wanted)) {
+    // zxing-cpp says whether the code is light on dark: jsQR need not try both.
+    const invert = c.inverted === undefined ? true : c.inverted ? "only" : false;
+    const cheap = coarsePixels(c, JSQR_MAX_PIXELS);
+    const budgets = cheap < Math.min(c.around.width * c.around.height, JSQR_MAX_PIXELS) ? [cheap, JSQR_MAX_PIXELS] : [JSQR_MAX_PIXELS];
+    for (const budget of budgets) {
+      const { image, scale } = fitToPixels(c.around, budget);
+      const found = unscale(readWithJsqr(image, { maxCodes: 1, invert }), scale);
+      if (found.length > 0) {
+        readings.push(...placed(found, c));
+        break;
+      }
     }
-    readings.push(...found.map((r) => ({ ...r, corners: r.corners.map((p) => ({ x: p.x + rect.x, y: p.y + rect.y })) })));
   }
   return readings;
 }
@@ -144,25 +180,17 @@ export const STEPS: readonly Step[] = [
     run: async (images) => zxingAtMost(images, ZXING_MAX_PIXELS, { ...ZXING_QR_OPTIONS, binarizer: "GlobalHistogram" }),
   },
   {
-    // Halving averages away sensor noise, print texture and JPEG blocking around large modules.
-    name: "zxing-half",
-    run: async (images) => {
-      const pixels = halfSize(images, ZXING_MAX_PIXELS / 4);
-      return pixels > 0 ? zxingAtMost(images, pixels) : [];
-    },
-  },
-  {
     // jsQR's own finder, sampler and binariser on the whole image: it reads some codes zxing-cpp
     // cannot. Before, this ran on every image (`jsqrEveryImage` keeps that, for the benchmark).
     name: "jsqr",
     always: (options) => options.jsqrEveryImage === true,
-    run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS, true),
+    // Normal polarity only: zxing-cpp has tried the inverted image (tryInvert).
+    run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS, false),
   },
   {
     name: "jsqr-half",
     run: async (images) => {
       const pixels = halfSize(images, JSQR_MAX_PIXELS / 4);
-      // Normal polarity only: the full-size scan already tried the inverted image.
       return pixels > 0 ? jsqrAtMost(images, pixels, false) : [];
     },
   },
@@ -174,7 +202,6 @@ export const STEPS: readonly Step[] = [
       if (image.width * image.height > JSQR_TURNED_MAX_PIXELS) return [];
       for (const turns of [2, 1, 3]) {
         const turned = rotateQuarterTurns(image, turns);
-        // Normal polarity only: the full-size scan already tried the inverted image.
         const found = readWithJsqr(turned, { maxCodes: MAX_CODES, invert: false });
         if (found.length > 0) {
           const back = (p: Point) => unturn(p, turns, image.width, image.height);
@@ -207,6 +234,8 @@ export interface DecodeBitmapOptions {
   disabled?: ReadonlySet<string>;
   /** Run jsQR's full-image pass on every image, not only where zxing-cpp read nothing (as before). */
   jsqrEveryImage?: boolean;
+  /** Cross-check every code zxing-cpp read with jsQR, not only fragile ones (as before). */
+  crossCheckEvery?: boolean;
 }
 
 /** Every QR code in the image, each read by as many decoders as could read it. */
@@ -218,7 +247,9 @@ export async function decodeBitmap(image: Bitmap, options: DecodeBitmapOptions =
     if (!step.always?.(options) && !needsAnotherLook(readings)) continue;
     readings.push(...(await step.run(images, readings, options)));
   }
-  return combineReadings(readings, { describe: describeModules }).slice(0, MAX_CODES);
+  return combineReadings(readings, { describe: describeModules })
+    .slice(0, MAX_CODES)
+    .map((code) => ({ ...code, symbolContrast: code.corners ? symbolContrast(image, code.corners) : null }));
 }
 
 /** True when nothing was read yet. */

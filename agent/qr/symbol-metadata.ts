@@ -1,12 +1,14 @@
 /**
  * zxing-wasm reports a symbol's version and error-correction level but not its segment modes or
- * its ECI number. It does return the module grid it sampled; drawn as a clean image, that grid
- * is trivially readable by jsQR, whose chunks give the modes and ECI. This reads the same sampled
- * modules again (it is not a second opinion on the photo, so it never counts as a decoder vote).
+ * its ECI number. It does return the module grid it sampled. That grid is read directly where it
+ * is clean enough (module-segments.ts); otherwise, drawn as a clean image, it is readable by
+ * jsQR, whose chunks give the modes and ECI. Either way this reads the same sampled modules again
+ * (it is not a second opinion on the photo, so it never counts as a decoder vote).
  */
 import { createBitmap, type Bitmap } from "./bitmap.js";
 import { modeOfSegments, scanOnce, segmentsFromChunks } from "./jsqr-reader.js";
 import { segmentsToText } from "./charset.js";
+import { segmentsFromModules } from "./module-segments.js";
 import type { Reading } from "./reading.js";
 import type { QrMode } from "./types.js";
 
@@ -39,8 +41,25 @@ export interface SymbolSegments {
   eci: number | null;
 }
 
-/** Mode and ECI of the symbol zxing sampled, or null when they cannot be told. */
-export function describeModules(reading: Reading): SymbolSegments | null {
+/**
+ * Mode and ECI of a symbol from the grids zxing-cpp sampled in its readings of it (one per pass
+ * that read it), or null when they cannot be told: from a grid itself when one is clean enough
+ * (module-segments.ts, fast), else by jsQR from a drawing of one.
+ */
+export function describeModules(readings: readonly Reading[]): SymbolSegments | null {
+  for (const reading of readings) {
+    const fromGrid = segmentsFromModules(reading);
+    if (fromGrid !== null) return fromGrid;
+  }
+  for (const reading of readings) {
+    const drawn = describeDrawing(reading);
+    if (drawn !== null) return drawn;
+  }
+  return null;
+}
+
+/** Mode and ECI by jsQR, from a clean drawing of the grid zxing-cpp sampled. */
+function describeDrawing(reading: Reading): SymbolSegments | null {
   if (!reading.modules) return null;
   const code = scanOnce(drawModules(reading.modules), false);
   if (!code) return null;

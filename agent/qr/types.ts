@@ -7,6 +7,19 @@
 
 export type DecoderName = "zxing" | "jsqr";
 
+/**
+ * Below this share of unused error correction a code is a fragile print: reading it took more
+ * than half of what its error correction can repair, so a little more blur, glare or wear and
+ * it is unreadable (ISO/IEC 15415 grades unused error correction under 0.50 C or worse).
+ */
+export const FRAGILE_UNUSED_ERROR_CORRECTION = 0.5;
+/**
+ * Below this symbol contrast (symbol-contrast.ts) a code is a fragile print: ISO/IEC 15415 fails
+ * contrast under 20 %. Only a failing grade counts, because a photo's contrast also depends on
+ * its exposure (the ZXing corpus photos and the camera set measure 33 % and more).
+ */
+export const FRAGILE_SYMBOL_CONTRAST = 0.2;
+
 /** Error-correction levels, from the most data to the most redundancy. */
 export const EC_LEVELS = ["L", "M", "Q", "H"] as const;
 export type EcLevel = (typeof EC_LEVELS)[number];
@@ -31,6 +44,13 @@ export interface DecodedCode {
   /** Which decoder(s) read this code, joined with "+" (e.g. "zxing+jsqr"). */
   decoder: string;
   decoders: DecoderName[];
+  /**
+   * The share of the code's error correction its zxing-cpp reading left unused (0..1, ISO/IEC
+   * 15415), null when zxing-cpp could not read it (only jsQR did).
+   */
+  unusedErrorCorrection: number | null;
+  /** Light against dark modules in the image, as a share of the full range (0..1); null when unknown. */
+  symbolContrast: number | null;
   /** QR version 1..40, null when unknown. */
   version: number | null;
   ecLevel: EcLevel | null;
@@ -46,6 +66,20 @@ export interface DecodedCode {
    * Never resolved silently; the CLI reports it and `validate` makes it an error.
    */
   disagreement: { decoder: DecoderName; text: string }[] | null;
+}
+
+/** A reading that used more than half the code's error correction: a misread is possible. */
+export function isNearlyUncorrectable(code: Pick<DecodedCode, "unusedErrorCorrection">): boolean {
+  return code.unusedErrorCorrection !== null && code.unusedErrorCorrection < FRAGILE_UNUSED_ERROR_CORRECTION;
+}
+
+/**
+ * A print that may fail on a device: its reading used more than half its error correction, its
+ * contrast fails, or only jsQR, the fallback decoder, reads it.
+ */
+export function isFragile(code: Pick<DecodedCode, "unusedErrorCorrection" | "symbolContrast">): boolean {
+  return code.unusedErrorCorrection === null || isNearlyUncorrectable(code) ||
+    (code.symbolContrast !== null && code.symbolContrast < FRAGILE_SYMBOL_CONTRAST);
 }
 
 export interface DecodeImageResult {

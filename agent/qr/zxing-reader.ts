@@ -84,7 +84,21 @@ function toReading(result: ReadResult): Reading {
           }
         : undefined,
     inverted: result.isInverted,
+    ...unusedErrorCorrectionOf(result.extra),
   };
+}
+
+/**
+ * zxing-cpp's "UEC" (unused error correction, 0..1) from the result's `extra` JSON, when there.
+ * zxing-wasm marks `extra` experimental, so anything unexpected in it means "not reported".
+ */
+export function unusedErrorCorrectionOf(extra: string): { unusedErrorCorrection?: number } {
+  try {
+    const value = (JSON.parse(extra) as { UEC?: unknown }).UEC;
+    return typeof value === "number" && value >= 0 && value <= 1 ? { unusedErrorCorrection: value } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Every QR code zxing-cpp finds in the image, with the given reader options. */

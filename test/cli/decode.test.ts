@@ -65,7 +65,9 @@ describe.concurrent("aosp-sim decode", () => {
       [file("two.png"), "left code"],
       [file("two.png"), "right code"],
     ]);
-    expect(codes[0]).toMatchObject({ decoder: "zxing+jsqr", ecLevel: "M", mode: "byte", eci: null, disagreement: null });
+    expect(codes[0]).toMatchObject({
+      decoder: "zxing", ecLevel: "M", mode: "byte", eci: null, disagreement: null, unusedErrorCorrection: 1, symbolContrast: 1,
+    });
     for (const code of codes) {
       expect(Object.keys(code)).toEqual(expect.arrayContaining(["file", "text", "decoder", "version", "ecLevel", "mode", "eci"]));
       expect(code["moduleCount"]).toBe(17 + 4 * (code["version"] as number));
@@ -136,6 +138,8 @@ describe("the warning for a code the decoders read differently", () => {
     bytes: new Uint8Array(),
     decoder: "zxing+jsqr",
     decoders: ["zxing", "jsqr"],
+    unusedErrorCorrection: 0.1,
+    symbolContrast: 0.8,
     version: 2,
     ecLevel: "M",
     mode: "byte",

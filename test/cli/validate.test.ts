@@ -101,7 +101,7 @@ describe("validate a QR image", () => {
     expect(result.code).toBe(0);
     const doc = json(result);
     expect(doc.source).toMatchObject({ kind: "image" });
-    expect(doc.qr).toMatchObject({ version: 25, ecLevel: "M", moduleCount: 117, modulePixels: 6, mode: "byte", eci: null, decoders: ["zxing", "jsqr"] });
+    expect(doc.qr).toMatchObject({ version: 25, ecLevel: "M", moduleCount: 117, modulePixels: 6, mode: "byte", eci: null, decoders: ["zxing"], unusedErrorCorrection: 1, symbolContrast: 1 });
     const fixture = JSON.parse(await readFile("fixtures/payloads/intune-valid.json", "utf8"));
     expect(doc.qr!["payloadBytes"]).toBe(Buffer.byteLength(JSON.stringify(fixture)));
     expect(doc.payload!["json"]).toEqual(fixture);
@@ -110,7 +110,8 @@ describe("validate a QR image", () => {
   it("prints the QR metadata in the human report", async () => {
     const result = await runCli(["validate", "fixtures/images/non-ascii-ssid.png"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/QR: +version \d+, level M, \d+x\d+ modules, 6 px per module, \d+ bytes \(byte mode, no ECI\), read by zxing\+jsqr/);
+    expect(result.stdout).toMatch(/QR: +version \d+, level M, \d+x\d+ modules, 6 px per module, \d+ bytes \(byte mode, no ECI\), read by zxing\n/);
+    expect(result.stdout).toContain("print:   100 % of its error correction unused, contrast 100 %");
     expect(result.stdout).toContain("Wi-Fi:     join \"Café Gäste 東京\"");
   });
 
@@ -120,10 +121,11 @@ describe("validate a QR image", () => {
     expect(json(result)).toMatchObject({ valid: false, qr: null, payload: null, findings: [expect.objectContaining({ rule: "qr-no-code" })] });
   });
 
-  it("warns when only one decoder reads the code", async () => {
+  it("warns about a fragile print, with its measured quality in the report", async () => {
     const result = await runCli(["validate", "fixtures/images/low-contrast.png", "--json"]);
     expect(result.code).toBe(0);
-    expect(json(result).findings.map((f) => f.rule)).toEqual(["qr-single-decoder"]);
+    expect(json(result).findings.map((f) => f.rule)).toEqual(["qr-fragile"]);
+    expect(json(result).qr).toMatchObject({ unusedErrorCorrection: 1, symbolContrast: 0.11 });
   });
 
   it("calls Latin-1 bytes an encoding error in a code mixing segment modes too, as in a byte-only code", async () => {

@@ -9,7 +9,8 @@ import type { DecodeImageResult, DecodedCode } from "../../agent/qr/types.js";
 
 function code(over: Partial<DecodedCode> = {}): DecodedCode {
   return {
-    text: "{}", bytes: new Uint8Array([0x7b, 0x7d]), decoder: "zxing+jsqr", decoders: ["zxing", "jsqr"],
+    text: "{}", bytes: new Uint8Array([0x7b, 0x7d]), decoder: "zxing", decoders: ["zxing"],
+    unusedErrorCorrection: 1, symbolContrast: 0.9,
     version: 5, ecLevel: "M", mode: "byte", eci: null, moduleCount: 37,
     corners: [{ x: 24, y: 24 }, { x: 172, y: 24 }, { x: 172, y: 172 }, { x: 24, y: 172 }],
     disagreement: null, ...over,
@@ -32,8 +33,25 @@ describe("QR image findings", () => {
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([["qr-no-code", "error"]]);
   });
 
-  it("warns when only one decoder reads the code", () => {
-    expect(rules([code({ decoder: "zxing", decoders: ["zxing"] })])).toEqual(["qr-single-decoder"]);
+  it("calls a print fragile when reading it took more than half its error correction", () => {
+    const findings = imageFindings(image([code({ unusedErrorCorrection: 0.37 })]));
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([["qr-fragile", "warning"]]);
+    expect(findings[0]!.message).toContain("used 63 % of its error correction (37 % left");
+    expect(rules([code({ unusedErrorCorrection: 0.5 })])).toEqual([]);
+  });
+
+  it("calls a print fragile when its contrast fails, with advice about ink and light", () => {
+    const findings = imageFindings(image([code({ symbolContrast: 0.11 })]));
+    expect(findings.map((f) => f.rule)).toEqual(["qr-fragile"]);
+    expect(findings[0]!.message).toContain("symbol contrast is 11 %");
+    expect(findings[0]!.hint).toContain("black on white");
+    expect(rules([code({ symbolContrast: 0.2 })])).toEqual([]);
+  });
+
+  it("calls a code only the fallback decoder reads fragile", () => {
+    const findings = imageFindings(image([code({ decoder: "jsqr", decoders: ["jsqr"], unusedErrorCorrection: null })]));
+    expect(findings.map((f) => f.rule)).toEqual(["qr-fragile"]);
+    expect(findings[0]!.message).toContain("Only jsQR");
   });
 
   it("calls decoders that read different texts an error, naming them", () => {
@@ -45,7 +63,7 @@ describe("QR image findings", () => {
   });
 
   it("warns about several codes, without calling each one fragile", () => {
-    expect(rules([code(), code({ decoder: "zxing", decoders: ["zxing"] })])).toEqual(["qr-multiple-codes"]);
+    expect(rules([code(), code({ unusedErrorCorrection: 0.1 })])).toEqual(["qr-multiple-codes"]);
   });
 
   it("warns above version 30, not at 30", () => {

@@ -109,8 +109,8 @@ describe("combining readings into codes", () => {
 
   it("asks for a description of the modules only when no reading knows the mode", () => {
     const asked: string[] = [];
-    const describe = (r: Reading) => {
-      asked.push(r.decoder);
+    const describe = (readings: readonly Reading[]) => {
+      asked.push(...readings.map((r) => r.decoder));
       return { mode: "kanji" as const, eci: 20 };
     };
     const [fromZxing] = combineReadings([reading({ decoder: "zxing", text: "x" })], { describe });
@@ -118,5 +118,15 @@ describe("combining readings into codes", () => {
     const [known] = combineReadings([reading({ decoder: "jsqr", text: "x", mode: "byte" })], { describe });
     expect(known!.mode).toBe("byte");
     expect(asked).toEqual(["zxing"]);
+  });
+
+  it("keeps zxing-cpp's unused error correction, from a reading that agrees with the text shown", () => {
+    const [code] = combineReadings([
+      reading({ decoder: "zxing", text: "payload", unusedErrorCorrection: 0.37 }),
+      reading({ decoder: "jsqr", text: "payload", mode: "byte" }),
+    ]);
+    expect(code).toMatchObject({ decoder: "zxing+jsqr", unusedErrorCorrection: 0.37 });
+    const [onlyJsqr] = combineReadings([reading({ decoder: "jsqr", text: "payload", mode: "byte" })]);
+    expect(onlyJsqr!.unusedErrorCorrection).toBeNull();
   });
 });

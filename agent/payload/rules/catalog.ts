@@ -100,7 +100,7 @@ export const RULES: readonly RuleInfo[] = [
   // The QR image (validate <image> only)
   imageRule("qr-no-code", "error", "The image holds no QR code either decoder can read."),
   imageRule("qr-multiple-codes", "warning", "The image holds several QR codes; the device reads whichever its camera finds first."),
-  imageRule("qr-single-decoder", "warning", "Only one of the two decoders reads the code; the print is fragile."),
+  imageRule("qr-fragile", "warning", "Reading the code used more than half its error correction, its contrast fails, or only the fallback decoder reads it; the print is fragile."),
   imageRule("qr-decoder-disagreement", "error", "The decoders read different texts from the same code."),
   imageRule("qr-no-eci", "info", "Non-ASCII text without an ECI marker; most Android scanners guess UTF-8, a few read Latin-1."),
   // The simulator's Intune AOSP conventions (--rules intune-aosp)
