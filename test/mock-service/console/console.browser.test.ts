@@ -59,9 +59,20 @@ afterAll(async () => {
   await service?.close();
 });
 
-/** Clicks something that loads a new page, and waits for it. */
+/**
+ * Clicks something that loads a new page, and waits for it. Live pages (the device list) replace
+ * their rows as data arrives, so the element found can be detached before the click lands: then
+ * it is found again.
+ */
 async function go(selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/detached/i.test(String(error))) throw error;
+    }
+  }
 }
 
 /** The serious and critical violations axe-core finds on the current page. */
