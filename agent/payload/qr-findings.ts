@@ -1,7 +1,7 @@
 /**
- * Findings about a QR image rather than the payload in it: no code, several codes, a code only
- * one decoder reads (a fragile print), decoders that disagree, a high version, non-ASCII text
- * without an ECI marker. Pure: it looks at what the decoder returned.
+ * Findings about a QR image rather than the payload in it: no code, several codes, a fragile
+ * print (measured: error correction used, contrast), decoders that disagree, a high version,
+ * non-ASCII text without an ECI marker. Pure: it looks at what the decoder returned.
  */
 import { FRAGILE_UNUSED_ERROR_CORRECTION, isFragile, type DecodeImageResult } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
