@@ -93,7 +93,6 @@ export const CROSS_CHECK_MODULE_PIXELS = 3;
 
 /** A code to cross-check: the crop around it (its quiet zone included) and how it was read. */
 interface CodeCrop {
-  text: string;
   around: Bitmap;
   /** Where the crop lies in the image. */
   at: Point;
@@ -118,7 +117,7 @@ function cropsOf(images: ScaledImages, soFar: readonly Reading[], wanted: (code:
       height: box.maxY - box.minY + 2 * margin,
     };
     const inverted = soFar.find((r) => r.decoder === "zxing" && r.text === code.text)?.inverted;
-    crops.push({ text: code.text, around: crop(images.original, rect), at: { x: rect.x, y: rect.y }, modulePixels, inverted });
+    crops.push({ around: crop(images.original, rect), at: { x: rect.x, y: rect.y }, modulePixels, inverted });
   }
   return crops;
 }
@@ -136,10 +135,11 @@ function placed(readings: Reading[], c: CodeCrop): Reading[] {
 
 /**
  * jsQR on a crop around each code zxing-cpp read using most of its error correction (or every
- * code, with `crossCheckEvery`): there a misread is possible, and a second decoder can show it. A crop costs jsQR a fraction of the whole image (its cost grows with pixels), and
- * with several codes in view jsQR, which picks three finder patterns for the whole image, often
- * pairs finders of different codes and reads none, while a crop holds just one code and its
- * quiet zone. First coarse, then, only if that fails, at up to JSQR_MAX_PIXELS.
+ * code, with `crossCheckEvery`): there a misread is possible, and a second decoder can show it.
+ * A crop costs jsQR a fraction of the whole image (its cost grows with pixels), and with several
+ * codes in view jsQR, which picks three finder patterns for the whole image, often pairs finders
+ * of different codes and reads none, while a crop holds just one code and its quiet zone. First
+ * coarse, then, only if that fails, at up to JSQR_MAX_PIXELS.
  */
 async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[], options: DecodeBitmapOptions): Promise<Reading[]> {
   const readings: Reading[] = [];
