@@ -109,6 +109,13 @@ export interface CreateDeviceOptions {
    * doubles the memory of a device that lives long. For fleets, which read only the timeline.
    */
   keepStepData?: boolean;
+  /**
+   * With keepStepData false: keep only about the latest this many timeline entries and step
+   * records (between it and twice it), so a device's memory does not grow with how long it lives
+   * (a day of check-ins is a few hundred steps). Its shared logs hold that window, as a phone's
+   * log buffer does. For fleets, whose reports show a failed device's last lines.
+   */
+  timelineWindow?: number;
 }
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
@@ -211,9 +218,17 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   }
   if (options.keepStepData === false) {
     const wording = log;
+    const lean = runtime;
+    const window = options.timelineWindow;
     runtime.onRecord((record) => {
       wording.catchUp();
       if (record.kind === "step") dropStepData(record);
+      // Trimmed in batches: each trim moves the window's contents once.
+      if (window !== undefined && window > 0 && lean.records.length >= 2 * window) {
+        const count = lean.records.length - window;
+        lean.forgetRecords(count);
+        wording.forget(count, window);
+      }
     });
   }
   return new DeviceFacade(identity, clock, faults, storage, runtime, log, ports.packages, ports.camera, policy, seed);

@@ -257,7 +257,7 @@ export class DeviceFacade implements Device {
   async report(): Promise<DeviceReport> {
     const apps = await this.installedApps();
     const owner = await this.packages.deviceOwner();
-    const records = this.runtime.records.length;
+    const records = this.runtime.recordsMade;
     const context = records > 0 ? this.context : null;
     const log = this.log;
     let timeline: TimelineEntry[] | null = null;

@@ -61,8 +61,13 @@ export type DeviceSnapshot = ReturnType<DeviceActor["getSnapshot"]>;
 const NO_EXCHANGES: readonly HttpRecord[] = Object.freeze([]);
 
 export class DeviceRuntime {
-  /** Everything the device did, in order: read by agent/report to render the timeline and transcripts. */
+  /**
+   * Everything the device did, in order: read by agent/report to render the timeline and
+   * transcripts. A bounded device (`forgetRecords`) keeps only its latest records.
+   */
   readonly records: DeviceRecord[] = [];
+  /** Records dropped from the front of `records` by forgetRecords. */
+  private forgotten = 0;
   private actor: DeviceActor | null = null;
   private readonly startedAt: number;
   private readonly wallStartedAt = performance.now();
@@ -264,6 +269,18 @@ export class DeviceRuntime {
 
   private timings(at: number): { at: number; elapsedMs: number; wallMs: number } {
     return { at, elapsedMs: this.elapsedMs(), wallMs: performance.now() - this.wallStartedAt };
+  }
+
+  /** How many records the device has made, forgotten ones included. */
+  get recordsMade(): number {
+    return this.forgotten + this.records.length;
+  }
+
+  /** Drops the oldest `count` records (a device whose memory must not grow with its life). */
+  forgetRecords(count: number): void {
+    const n = Math.min(count, this.records.length);
+    this.records.splice(0, n);
+    this.forgotten += n;
   }
 
   private emit(record: DeviceRecord): void {

@@ -103,7 +103,10 @@ export class DeviceLog {
   private readonly entries: TimelineEntry[] = [];
   /** How many entries there were once each record was rendered (for a timeline as of an earlier record). */
   private readonly entriesAfter: number[] = [];
+  /** Records rendered, counted in the records array as it is now (see forget). */
   private rendered = 0;
+  /** Records and entries dropped from the front by forget. */
+  private forgottenRecords = 0;
   private readonly renderer = new TimelineRenderer();
   private readonly followers: ((record: DeviceRecord, entry: TimelineEntry | null) => void)[] = [];
 
@@ -115,10 +118,31 @@ export class DeviceLog {
     return this.entries;
   }
 
-  /** The timeline as it stood after the first `records` records (a report taken then, read later). */
+  /**
+   * The timeline as it stood after the first `records` records the device made (a report taken
+   * then, read later). Of a bounded log (forget), only the entries it still holds.
+   */
   timelineUpTo(records: number): TimelineEntry[] {
-    this.catchUp(records);
-    return this.entries.slice(0, records === 0 ? 0 : this.entriesAfter[records - 1]);
+    const held = records - this.forgottenRecords;
+    this.catchUp(Math.max(0, held));
+    return this.entries.slice(0, held <= 0 ? 0 : this.entriesAfter[held - 1]);
+  }
+
+  /**
+   * Forgets the oldest `records` records, which the caller has just removed from the front of the
+   * records array (DeviceRuntime.forgetRecords), and all but the last `keepEntries` entries: a
+   * device whose log must not grow with its life keeps a window, as a phone's log buffer does.
+   * Call only once those records are rendered.
+   */
+  forget(records: number, keepEntries: number): void {
+    if (records > this.rendered) throw new Error("DeviceLog.forget: records not rendered yet");
+    this.rendered -= records;
+    this.forgottenRecords += records;
+    this.entriesAfter.splice(0, records);
+    const dropped = Math.max(0, this.entries.length - keepEntries);
+    if (dropped === 0) return;
+    this.entries.splice(0, dropped);
+    for (let i = 0; i < this.entriesAfter.length; i++) this.entriesAfter[i] = Math.max(0, this.entriesAfter[i]! - dropped);
   }
 
   /** The device's own log, as "share logs" uploads it: one line per timeline entry. */

@@ -114,4 +114,38 @@ describe("keepStepData: false (fleets)", () => {
     expect(steps(lean.records).map((r) => [r.context, r.eventData, r.output, r.value])).toEqual(steps(lean.records).map(() => [undefined, undefined, undefined, undefined]));
     expect(steps(lean.records).map((r) => [r.from, r.to, r.eventType])).toEqual(steps(full.records).map((r) => [r.from, r.to, r.eventType]));
   });
+
+  it("with a timeline window, keeps only the latest steps and lines, worded as an unbounded device words them", async () => {
+    const run = async (timelineWindow?: number) => {
+      const world = doubles();
+      await world.setPicture();
+      const device = await createDevice({
+        ports: world.ports, seed: 5, keepStepData: false, ...(timelineWindow ? { timelineWindow } : {}),
+        user: { userPrincipalName: "alex@contoso.example", password: "pw" },
+      });
+      await device.enroll();
+      const report = await device.report();
+      // A day of check-ins: every 15 minutes for two hours, then every eight hours.
+      await device.runFor(24 * 3_600_000);
+      const result = {
+        timeline: device.timeline.map(({ state, event, detail, elapsedMs }) => ({ state, event, detail, elapsedMs })),
+        records: device.records.length,
+        reportTimeline: report.timeline.length,
+        checkIns: device.context.checkIns,
+      };
+      device.dispose();
+      return result;
+    };
+    const unbounded = await run();
+    const bounded = await run(8);
+    expect(bounded.checkIns).toBe(unbounded.checkIns);
+    expect(unbounded.timeline.length).toBeGreaterThan(40);
+    // Between the window and twice it, whatever the device's age.
+    expect(bounded.timeline.length).toBeGreaterThanOrEqual(8);
+    expect(bounded.timeline.length).toBeLessThan(16);
+    expect(bounded.records).toBeLessThan(16);
+    expect(bounded.timeline).toEqual(unbounded.timeline.slice(-bounded.timeline.length));
+    // A report taken before the window moved on shows what the log still holds of its timeline.
+    expect(bounded.reportTimeline).toBeLessThanOrEqual(unbounded.reportTimeline);
+  });
 });

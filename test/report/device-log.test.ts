@@ -127,6 +127,25 @@ describe("a device's records in words", () => {
     expect(timeline).toHaveLength(10);
   });
 
+  it("forget their oldest records and entries, keeping a window, and a report's timeline still maps", () => {
+    const records = life();
+    const log = new DeviceLog(records);
+    const whole = [...log.timeline];
+    expect(whole).toHaveLength(10);
+    const asOfSix = log.timelineUpTo(6).length;
+    // The runtime drops the first five records; the log keeps the last four entries.
+    records.splice(0, 5);
+    log.forget(5, 4);
+    expect(log.timeline).toEqual(whole.slice(-4));
+    // A report taken after six records: what the window still holds of its timeline.
+    expect(log.timelineUpTo(6)).toEqual(whole.slice(6, asOfSix));
+    expect(log.timelineUpTo(3)).toEqual([]);
+    // New records render after the window, as before.
+    records.push(step("failed", "failed", { type: "SYNC" }, 90_000));
+    expect(log.timeline.length).toBeGreaterThanOrEqual(4);
+    expect(() => log.forget(records.length + 1, 4)).toThrow(/not rendered/);
+  });
+
   it("render a device's records as the device's own timeline and transcript had them", async () => {
     const world = doubles();
     await world.setPicture();

@@ -15,6 +15,11 @@ export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password
 /** Longest a device may take (simulated) to reach its first check-in: far beyond any retry policy. */
 const FIRST_CHECK_IN_LIMIT_MS = 24 * 3_600_000;
 const TIMELINE_LINES = 12;
+/**
+ * The timeline a fleet device keeps: enough for its story's last lines and a shared log, and
+ * bounded, so a device living a simulated week holds no more than one living an hour.
+ */
+const TIMELINE_WINDOW = 32;
 
 /** What a device needs besides its index: the same for the whole fleet. */
 export interface DeviceRunSettings {
@@ -49,8 +54,10 @@ export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: Dev
       user: { userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password },
       // Nothing reads a fleet device's storage mid-run: its snapshot is written only as power is cut.
       persistEveryStep: false,
-      // Only the timeline's last lines are read: each step is worded as it happens, its data dropped.
+      // Only the timeline's last lines are read: each step is worded as it happens, its data
+      // dropped, and only the latest steps kept.
       keepStepData: false,
+      timelineWindow: TIMELINE_WINDOW,
     });
     const d = device;
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
