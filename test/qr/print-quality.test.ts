@@ -10,7 +10,7 @@ import type { Reading } from "../../agent/qr/reading.js";
 import { symbolContrast } from "../../agent/qr/symbol-contrast.js";
 import { unusedErrorCorrectionOf } from "../../agent/qr/zxing-reader.js";
 import toSJIS from "qrcode/helper/to-sjis.js";
-import { blank, drawQr, lowerContrast } from "../helpers/qr-images.js";
+import { blank, drawQr, lowerContrast, seededRandom } from "../helpers/qr-images.js";
 
 type Segments = Parameters<typeof QRCode.create>[0];
 
@@ -77,6 +77,25 @@ describe("segment modes from the sampled module grid", () => {
     expect(segmentsFromModules(flipped([[size - 1, size - 1], [size - 1, size - 2], [size - 2, size - 1]]))).toBeNull();
     // A module in the middle of the content: one wrong character, within what level H corrects.
     expect(segmentsFromModules(flipped([[12, 12]]))).toEqual({ mode: "byte", eci: null });
+  });
+});
+
+describe("segment modes from a grid of noise", () => {
+  it("never throws, at every version and level: it answers null or a mode", () => {
+    const random = seededRandom(7);
+    for (let version = 1; version <= 40; version++) {
+      const size = 17 + 4 * version;
+      for (const level of ["L", "M", "Q", "H"] as const) {
+        const data = new Uint8ClampedArray(size * size).map(() => (random() < 0.5 ? 0 : 255));
+        const bytes = Uint8Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256));
+        const reading: Reading = {
+          decoder: "zxing", text: "", bytes, version, ecLevel: level, mode: null, eci: null, corners: [],
+          modules: { data, width: size, height: size, mirrored: random() < 0.5 },
+        };
+        const described = segmentsFromModules(reading);
+        expect(described === null || typeof described.mode === "string").toBe(true);
+      }
+    }
   });
 });
 
