@@ -66,7 +66,7 @@ export { startMockService, AdminClient } from "../mock-service/index.js";
 export type { MockService, MockServiceOptions } from "../mock-service/index.js";
 
 // The QR toolkit and the payload rules (what `decode`, `validate` and `qr` use)
-export { readQrImageFile, decodeQrImage, isImageBytes } from "./qr/index.js";
+export { readQrImageFile, decodeQrImage, isImageBytes, isFragile } from "./qr/index.js";
 export type { DecodeImageResult, DecodedCode } from "./qr/index.js";
 export { renderQrPng } from "./qr/render.js";
 export { checkPayloadText, checkPayloadBytes, buildIntunePayload, RULES } from "./payload/index.js";

@@ -12,6 +12,7 @@ export { ECI_UTF8 } from "./charset.js";
 export { isImageBytes } from "./image-format.js";
 export { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from "./limits.js";
 export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, QrMode } from "./types.js";
+export { FRAGILE_SYMBOL_CONTRAST, FRAGILE_UNUSED_ERROR_CORRECTION, isFragile } from "./types.js";
 
 /** Decodes every QR code in an image held in memory; `label` names it in results and errors. */
 export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<DecodeImageResult> {

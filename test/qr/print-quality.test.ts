@@ -124,3 +124,13 @@ describe("symbol contrast", () => {
     expect(symbolContrast(blank(50, 50, 128), corners(50))).toBe(0);
   });
 });
+
+describe("the library's fragile-print verdict", () => {
+  it("is exported from the package root, as validate applies it", async () => {
+    const lib = await import("../../agent/index.js");
+    expect(lib.isFragile({ unusedErrorCorrection: 0.49, symbolContrast: 0.9 })).toBe(true);
+    expect(lib.isFragile({ unusedErrorCorrection: 0.5, symbolContrast: 0.2 })).toBe(false);
+    expect(lib.isFragile({ unusedErrorCorrection: 1, symbolContrast: 0.19 })).toBe(true);
+    expect(lib.isFragile({ unusedErrorCorrection: null, symbolContrast: 1 })).toBe(true);
+  });
+});
