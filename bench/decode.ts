@@ -317,8 +317,11 @@ async function ablate(samples: Sample[]): Promise<Record<string, Tally>> {
     for (const sample of loaded) {
       for (const bitmap of sample.bitmaps) {
         const started = performance.now();
+        const cpu = process.cpuUsage();
         const outcome = outcomeOf(await decodeBitmap(bitmap, { disabled }));
+        const used = process.cpuUsage(cpu);
         total.ms += performance.now() - started;
+        total.cpuMs += (used.user + used.system) / 1000;
         score(total, sample, outcome, null);
       }
     }

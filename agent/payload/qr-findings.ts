@@ -3,7 +3,7 @@
  * print (measured: error correction used, contrast), decoders that disagree, a high version,
  * non-ASCII text without an ECI marker. Pure: it looks at what the decoder returned.
  */
-import { FRAGILE_UNUSED_ERROR_CORRECTION, isFragile, type DecodeImageResult } from "../qr/types.js";
+import { isFragile, isNearlyUncorrectable, type DecodeImageResult } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
 import { finding } from "./rules/catalog.js";
@@ -32,17 +32,19 @@ export function imageFindings(image: DecodeImageResult): Finding[] {
         "a device's scanner may read either, or something else again.",
       "re-render the code from the payload (e.g. aosp-sim qr) and print it larger, with higher error correction"));
   } else if (isFragile(code)) {
-    const lowContrast = code.unusedErrorCorrection !== null && code.unusedErrorCorrection >= FRAGILE_UNUSED_ERROR_CORRECTION;
-    const why = code.unusedErrorCorrection === null
+    const left = code.unusedErrorCorrection;
+    // Which of isFragile's reasons holds: only jsQR read it, its error correction, or its contrast.
+    const why = left === null
       ? "Only jsQR, the fallback decoder, reads this code; zxing-cpp cannot"
-      : code.unusedErrorCorrection < FRAGILE_UNUSED_ERROR_CORRECTION
-        ? `Reading this code used ${Math.round((1 - code.unusedErrorCorrection) * 100)} % of its error correction ` +
-          `(${Math.round(code.unusedErrorCorrection * 100)} % left; ISO/IEC 15415 grades under 50 % C or worse)`
-        : `The code's symbol contrast is ${Math.round((code.symbolContrast ?? 0) * 100)} % ` +
-          "(its light modules against its dark ones; ISO/IEC 15415 fails contrast under 20 %)";
+      : isNearlyUncorrectable(code)
+        ? `Reading this code used ${Math.round((1 - left) * 100)} % of its error correction ` +
+          `(${Math.round(left * 100)} % left; ISO/IEC 15415 grades under 50 % C or worse)`
+        : null;
     findings.push(finding("qr-fragile", "",
-      `${why}: the print is fragile, and some device cameras may not read it.`,
-      lowContrast
+      `${why ?? `The code's symbol contrast is ${Math.round((code.symbolContrast ?? 0) * 100)} % ` +
+        "(its light modules against its dark ones; ISO/IEC 15415 fails contrast under 20 %)"}: ` +
+        "the print is fragile, and some device cameras may not read it.",
+      why === null
         ? "print in black on white (no grey, tinted or glossy stock), or photograph the code in even light"
         : "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
   }

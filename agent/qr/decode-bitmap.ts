@@ -10,7 +10,6 @@
  *
  * 1. zxing-cpp on the image (it rotates, inverts and downscales internally). It reports how much
  *    of each code's error correction the reading used (types.ts, isFragile).
- * 4. Each code's symbol contrast is measured on the image (symbol-contrast.ts).
  * 2. Only when nothing was read: further looks, cheapest first (zxing-cpp with a global
  *    threshold, then jsQR on the whole image, at half size and turned). jsQR scans the whole image
  *    only here, where it can change the answer. Its full-image pass used to run on every image,
@@ -19,6 +18,7 @@
  *    cross-checked by jsQR on a crop around it: first shrunk to a few pixels per
  *    module (cheap), then, only if that fails, at up to JSQR_MAX_PIXELS. A code both read is
  *    "zxing+jsqr"; one jsQR reads differently carries a disagreement.
+ * 4. Each code's symbol contrast is measured on the image (symbol-contrast.ts).
  */
 import { crop, fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "./bitmap.js";
 import { boxOf, combineReadings } from "./combine.js";

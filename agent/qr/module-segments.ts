@@ -152,7 +152,8 @@ function dataCodewords(placed: Uint8Array, version: number, level: LevelBits): U
   const inGroup1 = blocks - inGroup2;
   const dataInGroup1 = Math.floor(dataTotal / blocks);
   const sizes = Array.from({ length: blocks }, (_, b) => (b < inGroup1 ? dataInGroup1 : dataInGroup1 + 1));
-  const starts = sizes.map((_, b) => sizes.slice(0, b).reduce((s, n) => s + n, 0));
+  // Group 1's blocks come first, each one codeword shorter than group 2's.
+  const starts = sizes.map((_, b) => b * dataInGroup1 + Math.max(0, b - inGroup1));
   const out = new Uint8Array(dataTotal);
   let index = 0;
   for (let i = 0; i < dataInGroup1 + 1; i++) {

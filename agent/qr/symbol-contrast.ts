@@ -6,18 +6,18 @@
  * costs no more than a small one.
  */
 import type { Bitmap, Point } from "./bitmap.js";
+import { boxOf } from "./combine.js";
 
 const MAX_SAMPLES = 65_536;
 const TAIL = 0.05;
 
 export function symbolContrast(image: Bitmap, corners: readonly Point[]): number | null {
   if (corners.length === 0) return null;
-  const xs = corners.map((p) => p.x);
-  const ys = corners.map((p) => p.y);
-  const x0 = Math.max(0, Math.floor(Math.min(...xs)));
-  const y0 = Math.max(0, Math.floor(Math.min(...ys)));
-  const x1 = Math.min(image.width, Math.ceil(Math.max(...xs)));
-  const y1 = Math.min(image.height, Math.ceil(Math.max(...ys)));
+  const box = boxOf(corners);
+  const x0 = Math.max(0, Math.floor(box.minX));
+  const y0 = Math.max(0, Math.floor(box.minY));
+  const x1 = Math.min(image.width, Math.ceil(box.maxX));
+  const y1 = Math.min(image.height, Math.ceil(box.maxY));
   if (x1 <= x0 || y1 <= y0) return null;
   const step = Math.max(1, Math.floor(Math.sqrt(((x1 - x0) * (y1 - y0)) / MAX_SAMPLES)));
   const histogram = new Uint32Array(256);
