@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { fromCallback, fromPromise, type ActorSystem, type AnyActorLogic } from "xstate";
 import { decodeQrImage } from "../qr/index.js";
-import { checkPayloadText, ruleInfo } from "../payload/index.js";
+import { checkPayloadText, ruleInfo, type PayloadCheck } from "../payload/index.js";
 import { checkInInterval } from "../machine/checkin-cadence.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
@@ -85,6 +85,33 @@ export function decodeOnce(bytes: Uint8Array, label: string): ReturnType<typeof 
     if (decoded.size > DECODE_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
   }
   return result;
+}
+
+/**
+ * The payload check is a pure function of the scanned text and costs a fleet device about 2.5 %
+ * of its CPU (a profile of 2,000 devices); devices that scan the same code share one result. It
+ * is frozen, so a device that changed it would throw rather than change it for the others.
+ */
+const checked = new Map<string, PayloadCheck>();
+const CHECK_CACHE_SIZE = 64;
+
+export function checkAndroidPayloadOnce(text: string): PayloadCheck {
+  let result = checked.get(text);
+  if (!result) {
+    result = deepFreeze(checkPayloadText(text, { rules: "android" }));
+    checked.set(text, result);
+    if (checked.size > CHECK_CACHE_SIZE) checked.delete(checked.keys().next().value!);
+  }
+  return result;
+}
+
+function deepFreeze<T>(value: T): T {
+  // Typed arrays cannot be frozen (and nothing in a check result holds one).
+  if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** Android's verification failures, as the codes (and screens) the device shows. */
@@ -221,7 +248,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     }),
 
     checkPayload: step<{ text: string }, Unstamped<CheckPayloadOutput>>(async ({ text }) => {
-      const check = checkPayloadText(text, { rules: "android" });
+      const check = checkAndroidPayloadOnce(text);
       const findings: FindingSummary[] = check.findings.map((f) => {
         const failsAt = ruleInfo(f.rule).deviceFailsAt;
         return { severity: f.severity, rule: f.rule, path: f.path, message: f.message, hint: f.hint, ...(failsAt ? { failsAt } : {}) };
