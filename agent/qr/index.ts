@@ -14,14 +14,24 @@ export { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from "./limits.js";
 export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, QrMode } from "./types.js";
 export { FRAGILE_SYMBOL_CONTRAST, FRAGILE_UNUSED_ERROR_CORRECTION, isFragile } from "./types.js";
 
+/**
+ * The image library and the two decoders take a few hundred milliseconds to load: they are loaded
+ * on first use, so commands that only read JSON (or only print help) start quickly, and once: a
+ * dynamic import() of a loaded module still costs a resolution on every call (under a loader
+ * such as tsx, a round trip to its thread: 6 % of decoding a corpus image).
+ */
+let decoders: Promise<[typeof import("./load-image.js"), typeof import("./decode-bitmap.js")]> | null = null;
+
+function loadDecoders() {
+  decoders ??= Promise.all([import("./load-image.js"), import("./decode-bitmap.js")]);
+  // A failed load (a missing native module) is reported, and tried again by the next call.
+  decoders.catch(() => (decoders = null));
+  return decoders;
+}
+
 /** Decodes every QR code in an image held in memory; `label` names it in results and errors. */
 export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<DecodeImageResult> {
-  // The image library and the two decoders take a few hundred milliseconds to load: load them on
-  // first use, so commands that only read JSON (or only print help) start quickly.
-  const [{ loadImage }, { decodeBitmap }] = await Promise.all([
-    import("./load-image.js"),
-    import("./decode-bitmap.js"),
-  ]);
+  const [{ loadImage }, { decodeBitmap }] = await loadDecoders();
   const bitmap = await loadImage(bytes, label);
   const codes = await decodeBitmap(bitmap);
   return { file: label, width: bitmap.width, height: bitmap.height, codes };
