@@ -27,9 +27,9 @@
  * its decoding was reworked (jimp loading, jsQR's full-image pass on every image; its reads are
  * recorded per row in bench/decode-baseline.json), in at most twice `zxing`'s time per image.
  * Time is work: the CPU time the process spent on the image (all threads: sharp decodes on
- * libvips' threads), the least over --rounds tries, which other jobs on this shared 2-core machine
- * barely change, unlike elapsed time (also reported, in the totals). The decoders take turns image by image, so what load
- * there is falls on all of them alike. Rotations other than 0 are the rotated pixels stored as
+ * libvips' threads), the least over --rounds tries, which other jobs on this shared 2-core
+ * machine barely change, unlike elapsed time (also reported, in the totals). The decoders take
+ * turns image by image, so what load there is falls on all of them alike. Rotations other than 0 are the rotated pixels stored as
  * PNG (lossless), made before timing; every decoder gets the same bytes.
  *
  * Scoring, per image: "decoded" when a returned code's text equals the expected text, "misread"

@@ -23,9 +23,11 @@ export { FRAGILE_SYMBOL_CONTRAST, FRAGILE_UNUSED_ERROR_CORRECTION, isFragile } f
 let decoders: Promise<[typeof import("./load-image.js"), typeof import("./decode-bitmap.js")]> | null = null;
 
 function loadDecoders() {
-  decoders ??= Promise.all([import("./load-image.js"), import("./decode-bitmap.js")]);
-  // A failed load (a missing native module) is reported, and tried again by the next call.
-  decoders.catch(() => (decoders = null));
+  if (!decoders) {
+    decoders = Promise.all([import("./load-image.js"), import("./decode-bitmap.js")]);
+    // A failed load (a missing native module) is reported, and tried again by the next call.
+    decoders.catch(() => (decoders = null));
+  }
   return decoders;
 }
 
