@@ -29,8 +29,9 @@
  * Time is work: the CPU time the process spent on the image (all threads: sharp decodes on
  * libvips' threads), the least over --rounds tries, which other jobs on this shared 2-core
  * machine barely change, unlike elapsed time (also reported, in the totals). The decoders take
- * turns image by image, so what load there is falls on all of them alike. Rotations other than 0 are the rotated pixels stored as
- * PNG (lossless), made before timing; every decoder gets the same bytes.
+ * turns image by image, so what load there is falls on all of them alike. Rotations other than 0
+ * are the rotated pixels stored as PNG (lossless), made before timing; every decoder gets the
+ * same bytes.
  *
  * Scoring, per image: "decoded" when a returned code's text equals the expected text, "misread"
  * when codes were returned but none has it. Some corpus images hold a second, smaller code; a

@@ -68,23 +68,39 @@ export interface WiringOptions {
   collectLogs?: () => string;
 }
 
+/** The results of the latest `size` distinct keys (the oldest dropped first): shared by devices. */
+class RecentResults<V> {
+  private readonly results = new Map<string, V>();
+  constructor(private readonly size: number) {}
+
+  get(key: string, make: () => V): V {
+    let result = this.results.get(key);
+    if (result === undefined) {
+      result = make();
+      this.results.set(key, result);
+      if (this.results.size > this.size) this.results.delete(this.results.keys().next().value!);
+    }
+    return result;
+  }
+
+  forget(key: string): void {
+    this.results.delete(key);
+  }
+}
+
 /**
  * Decoding is a pure function of the picture and takes a few hundred milliseconds; many devices
  * (a fleet, a test suite) scan the same QR code, so each distinct picture is decoded once.
  */
-const decoded = new Map<string, ReturnType<typeof decodeQrImage>>();
-const DECODE_CACHE_SIZE = 64;
+const decoded = new RecentResults<ReturnType<typeof decodeQrImage>>(64);
 
 export function decodeOnce(bytes: Uint8Array, label: string): ReturnType<typeof decodeQrImage> {
   const key = createHash("sha256").update(bytes).digest("hex");
-  let result = decoded.get(key);
-  if (!result) {
-    result = decodeQrImage(bytes, label);
-    decoded.set(key, result);
-    result.catch(() => decoded.delete(key));
-    if (decoded.size > DECODE_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
-  }
-  return result;
+  return decoded.get(key, () => {
+    const result = decodeQrImage(bytes, label);
+    result.catch(() => decoded.forget(key));
+    return result;
+  });
 }
 
 /**
@@ -92,17 +108,10 @@ export function decodeOnce(bytes: Uint8Array, label: string): ReturnType<typeof 
  * of its CPU (a profile of 2,000 devices); devices that scan the same code share one result. It
  * is frozen, so a device that changed it would throw rather than change it for the others.
  */
-const checked = new Map<string, PayloadCheck>();
-const CHECK_CACHE_SIZE = 64;
+const checked = new RecentResults<PayloadCheck>(64);
 
 export function checkAndroidPayloadOnce(text: string): PayloadCheck {
-  let result = checked.get(text);
-  if (!result) {
-    result = deepFreeze(checkPayloadText(text, { rules: "android" }));
-    checked.set(text, result);
-    if (checked.size > CHECK_CACHE_SIZE) checked.delete(checked.keys().next().value!);
-  }
-  return result;
+  return checked.get(text, () => deepFreeze(checkPayloadText(text, { rules: "android" })));
 }
 
 function deepFreeze<T>(value: T): T {

@@ -25,7 +25,7 @@ export function symbolContrast(image: Bitmap, corners: readonly Point[]): number
   for (let y = y0; y < y1; y += step) {
     for (let x = x0; x < x1; x += step) {
       const o = (y * image.width + x) * 4;
-      // Rec. 601 luma, as the decoders' own greyscale conversion.
+      // Rec. 601 luma, as zxing-cpp's own greyscale conversion.
       histogram[Math.round(0.299 * image.data[o]! + 0.587 * image.data[o + 1]! + 0.114 * image.data[o + 2]!)]!++;
       samples++;
     }
