@@ -19,6 +19,7 @@
  *   npm run bench:decode -- --choice             # also jsqr-check and full-jsqr (above)
  *   npm run bench:decode -- --rounds 5           # each image's time: its least over 5 rounds (default 3)
  *   npm run bench:decode -- --ablate             # the combined decoder with each step off (corpus)
+ *   npm run bench:decode -- --views              # which jsQR views read what zxing-cpp cannot (corpus)
  *   npm run bench:decode -- --write-baseline     # record `project`'s reads as bench/decode-baseline.json
  *   npm run bench:decode -- --corpus DIR         # or AOSP_SIM_QR_CORPUS=DIR
  *   npm run bench:decode -- --json FILE          # result file (default bench/results/decode.json)
@@ -46,12 +47,13 @@ import { Jimp } from "jimp";
 import jsQRModule from "jsqr";
 import sharp from "sharp";
 import { generateCameraSet } from "../fixtures/camera-set.js";
-import { rotateQuarterTurns, type Bitmap } from "../agent/qr/bitmap.js";
-import { decodeBitmap, STEPS } from "../agent/qr/decode-bitmap.js";
+import { fitToPixels, rotateQuarterTurns, type Bitmap } from "../agent/qr/bitmap.js";
+import { decodeBitmap, MAX_CODES, STEPS } from "../agent/qr/decode-bitmap.js";
+import { readWithJsqr } from "../agent/qr/jsqr-reader.js";
 import { decodeQrImage } from "../agent/qr/index.js";
 import { loadImage } from "../agent/qr/load-image.js";
 import { isFragile, type DecodedCode } from "../agent/qr/types.js";
-import { readWithZxing } from "../agent/qr/zxing-reader.js";
+import { readWithZxing, ZXING_QR_OPTIONS } from "../agent/qr/zxing-reader.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -356,6 +358,44 @@ async function ablate(samples: Sample[]): Promise<Record<string, Tally>> {
   return totals;
 }
 
+/** The views of an image `--views` tries: a size (fraction of width and height) and quarter turns. */
+const VIEW_SCALES = [1, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.5];
+
+/**
+ * Where zxing-cpp reads nothing (with either binariser), which views of the image jsQR reads: the
+ * measurement behind the further looks in decode-bitmap.ts (which sizes and turns, in what order).
+ * Prints each such image and rotation with the views that read it (and any that misread), then
+ * the mean CPU time of one view at each size.
+ */
+async function views(samples: Sample[]): Promise<void> {
+  const costs = new Map<number, number[]>(VIEW_SCALES.map((s) => [s, []]));
+  console.log("\nViews jsQR reads where zxing-cpp reads nothing (scale/quarter turns clockwise; ! = misread)");
+  for (const sample of samples) {
+    if (sample.expected.length !== 1) continue;
+    for (let r = 0; r < sample.files.length; r++) {
+      const bitmap = await loadImage(sample.files[r]!, sample.name);
+      if ((await readWithZxing(bitmap, ZXING_QR_OPTIONS)).length > 0) continue;
+      if ((await readWithZxing(bitmap, { ...ZXING_QR_OPTIONS, binarizer: "GlobalHistogram" })).length > 0) continue;
+      const found: string[] = [];
+      for (const scale of VIEW_SCALES) {
+        const { image } = fitToPixels(bitmap, Math.floor(bitmap.width * bitmap.height * scale * scale));
+        for (let turns = 0; turns < 4; turns++) {
+          const turned = rotateQuarterTurns(image, turns);
+          const cpu = process.cpuUsage();
+          const texts = readWithJsqr(turned, { maxCodes: MAX_CODES, invert: false }).map((c) => c.text);
+          const used = process.cpuUsage(cpu);
+          costs.get(scale)!.push((used.user + used.system) / 1000);
+          if (texts.includes(sample.expected[0]!)) found.push(`${scale}/${turns}`);
+          else if (texts.length > 0) found.push(`!${scale}/${turns}`);
+        }
+      }
+      console.log(`${sample.folder}/${sample.name} @${ROTATIONS[r]}: ${found.join(" ") || "-"}`);
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  console.log(`\nCPU ms per view: ${VIEW_SCALES.map((s) => `${s} ${mean(costs.get(s)!).toFixed(1)}`).join(", ")}`);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -369,6 +409,7 @@ async function main(): Promise<number> {
       choice: { type: "boolean", default: false },
       "write-baseline": { type: "boolean", default: false },
       ablate: { type: "boolean", default: false },
+      views: { type: "boolean", default: false },
       rounds: { type: "string", default: "3" },
     },
   });
@@ -399,6 +440,10 @@ async function main(): Promise<number> {
   }
   console.log(`${samples.length} images, ${samples.reduce((n, s) => n + s.files.length, 0)} decodes per decoder and round, node ${process.version}\n`);
 
+  if (values.views) {
+    await views(samples.filter((s) => s.folder !== CAMERA));
+    return 0;
+  }
   const decoders = { ...DECODERS, ...(values.choice ? { "jsqr-check": JSQR_CHECK, "full-jsqr": FULL_JSQR } : {}), ...(values.jsqr ? { jsqr: JSQR } : {}) };
   // Warm up: jimp, sharp and the zxing module load on first use; keep that out of the timings.
   for (const decode of Object.values(decoders)) await decode(samples[0]!.files[0]!, "warm-up");

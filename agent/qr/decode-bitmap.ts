@@ -11,9 +11,10 @@
  * 1. zxing-cpp on the image (it rotates, inverts and downscales internally). It reports how much
  *    of each code's error correction the reading used (types.ts, isFragile).
  * 2. Only when nothing was read: further looks, cheapest first (zxing-cpp with a global
- *    threshold, then jsQR on the whole image, at half size and turned). jsQR scans the whole image
- *    only here, where it can change the answer. Its full-image pass used to run on every image,
- *    and was most of a camera photo's decoding time (README, "Benchmarks").
+ *    threshold, then jsQR: on a large image at full size and half size; on a small one at half
+ *    size and turned a quarter each way at 0.65 of its size). jsQR scans the whole image only
+ *    here, where it can change the answer. Its full-image pass used to run on every image, and
+ *    was most of a camera photo's decoding time (README, "Benchmarks").
  * 3. Each code zxing-cpp read using most of its error correction (so a misread is possible) is
  *    cross-checked by jsQR on a crop around it, at CROSS_CHECK_MODULE_PIXELS pixels per module
  *    at most. A code both read is "zxing+jsqr"; one jsQR reads differently carries a disagreement.
@@ -37,8 +38,24 @@ export const ZXING_MAX_PIXELS = 12_000_000;
  * crop around each code zxing-cpp found).
  */
 export const JSQR_MAX_PIXELS = 1_000_000;
-/** jsqr-turned scans three more times; only images this small pay for it (corpus: 240 x 240). */
+/**
+ * jsqr-turned's views are for images this small (corpus: 240 x 240 to 468 x 440); there they
+ * replace jsQR's full-size view. A larger image gets the full-size view (at most JSQR_MAX_PIXELS)
+ * and the half-size one.
+ */
 export const JSQR_TURNED_MAX_PIXELS = 300_000;
+/**
+ * The size of jsqr-turned's views, as a fraction of the image's width and height. Measured per
+ * view over the corpus's images that zxing-cpp cannot read (`npm run bench:decode -- --views`: 4
+ * rotations, sizes 0.5 to 1, each turn): with the half-size view, the two quarter turns at 0.65
+ * read every code that the former views (full size, half size, then turned a half and a quarter
+ * each way at full size) read, at every rotation, qrcode-4/08 included (only jsQR reads it, and
+ * only in some views); on such a 240 x 240 image they cost 8.3 ms where the former full-size
+ * views cost 28 ms (CPU, this machine under load). Neither 0.6 nor 0.7 reads 08 at every
+ * rotation this way: which view reads a damaged code is close to chance, so these are the
+ * cheapest views the corpus shows to keep every read, not a rule about codes in general.
+ */
+export const TURNED_SCALE = 0.65;
 /** At most this many codes are returned per image. */
 export const MAX_CODES = 16;
 
@@ -175,6 +192,11 @@ async function jsqrOnCrops(images: ScaledImages, soFar: readonly Reading[], opti
   return readings;
 }
 
+/** Small enough for jsqr-turned's views (and so spared jsQR's full-size view). */
+function isSmall(images: ScaledImages): boolean {
+  return images.original.width * images.original.height <= JSQR_TURNED_MAX_PIXELS;
+}
+
 /** The pixels of the image at half its width and height (at most `cap`); 0 (skip) when it is small. */
 function halfSize(images: ScaledImages, cap: number): number {
   const { width, height } = images.original;
@@ -196,10 +218,14 @@ export const STEPS: readonly Step[] = [
   {
     // jsQR's own finder, sampler and binariser on the whole image: it reads some codes zxing-cpp
     // cannot. Before, this ran on every image (`jsqrEveryImage` keeps that, for the benchmark).
+    // On a small image (up to JSQR_TURNED_MAX_PIXELS) it is left to the cheaper views below: the
+    // half-size and turned views read every code it read on the corpus (bench --views), and
+    // together cost about as much as this one view.
     name: "jsqr",
     always: (options) => options.jsqrEveryImage === true,
     // Normal polarity only: zxing-cpp has tried the inverted image (tryInvert).
-    run: async (images) => jsqrAtMost(images, JSQR_MAX_PIXELS, false),
+    run: async (images, _soFar, options) =>
+      options.jsqrEveryImage !== true && isSmall(images) ? [] : jsqrAtMost(images, JSQR_MAX_PIXELS, false),
   },
   {
     name: "jsqr-half",
@@ -209,12 +235,15 @@ export const STEPS: readonly Step[] = [
     },
   },
   {
-    // jsQR's finder scans rows only, so it can find a code in one orientation and not another.
+    // jsQR's finder scans rows only, and its binariser works in 8-pixel blocks, so it can find a
+    // code in one view of an image and not in another: a quarter turn each way (rows become
+    // columns) at TURNED_SCALE of the size.
     name: "jsqr-turned",
     run: async (images) => {
-      const { image, scale } = images.atMost(JSQR_MAX_PIXELS);
-      if (image.width * image.height > JSQR_TURNED_MAX_PIXELS) return [];
-      for (const turns of [2, 1, 3]) {
+      if (!isSmall(images)) return [];
+      const { width, height } = images.original;
+      const { image, scale } = images.atMost(Math.floor(width * height * TURNED_SCALE ** 2));
+      for (const turns of [1, 3]) {
         const turned = rotateQuarterTurns(image, turns);
         const found = readWithJsqr(turned, { maxCodes: MAX_CODES, invert: false });
         if (found.length > 0) {
