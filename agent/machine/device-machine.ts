@@ -11,7 +11,8 @@
  * A device that boots after a power loss receives POWER_ON: every waiting state re-enters itself
  * on it, which re-arms its timers (XState does not persist timers, only the state).
  */
-import { assign, fromCallback, fromPromise, setup } from "xstate";
+import { fromCallback, fromPromise, setup } from "xstate";
+import { leanAssign as assign } from "./lean-assign.js";
 import { AGENT_PACKAGE, EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import {
   advanceSchedule,
