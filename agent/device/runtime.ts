@@ -10,8 +10,8 @@
  * step the device was in (a download is downloaded again) and POWER_ON re-arms any pending wait
  * from its stored deadline.
  */
-import { createActor, type Actor, type InspectionEvent } from "xstate";
-import { activePaths, leafPath } from "../machine/state-paths.js";
+import { createActor, type Actor, type AnyEventObject } from "xstate";
+import { activePaths, deepestPath } from "../machine/state-paths.js";
 import type { HttpRecord } from "../client/http.js";
 import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
 import { baseClock } from "./clock.js";
@@ -107,7 +107,10 @@ export class DeviceRuntime {
 
   /** The deepest active state ("enrolled.idle"); "off" while powered off. */
   get state(): string {
-    return this.actor ? leafPath(this.actor.getSnapshot().value) : "off";
+    if (!this.actor) return "off";
+    const snapshot = this.actor.getSnapshot();
+    // The step just recorded (nearly every call): its leaf is known.
+    return snapshot === this.lastSeen ? this.lastLeaf : deepestPath(activePaths(snapshot.value));
   }
 
   /** Calls `listener` after every step (and power change). */
@@ -137,13 +140,13 @@ export class DeviceRuntime {
       input: this.options.input,
       clock,
       ...(persisted ? { snapshot: persisted } : {}),
-      inspect: (event) => this.inspect(event),
     });
     this.options.attach?.(actor);
     this.actor = actor;
     this.lastPaths = [];
     this.booting = persisted === null ? "fresh" : "resumed";
-    // Starting reports the first snapshot (inspect): the boot's step record, and the persisted state.
+    this.followSteps(actor);
+    // Starting reports the first snapshot: the boot's step record, and the persisted state.
     actor.start();
     if (persisted) {
       const at = clock.now();
@@ -224,22 +227,46 @@ export class DeviceRuntime {
     this.listeners.clear();
   }
 
-  private inspect(event: InspectionEvent): void {
-    if (event.type !== "@xstate.snapshot" || event.actorRef !== this.actor) return;
-    const actor = this.actor;
-    if (!actor) return;
-    const snapshot = actor.getSnapshot();
+  /**
+   * Calls step() with every snapshot the actor makes and the event that made it. XState's
+   * subscription gives the snapshot but not its event; every event the actor takes passes through
+   * its mailbox's one processing function, wrapped here to note it. (XState's inspection API gives
+   * both, but builds an inspection event for every action, microstep and child actor of the
+   * device, which a fleet of thousands pays for in CPU: `bench:fleet` measured the switch.) This
+   * relies on XState 5's Actor keeping that function as `mailbox._process` (xstate is pinned in
+   * package.json); test/device/step-records.test.ts holds what a step record must carry.
+   */
+  private followSteps(actor: DeviceActor): void {
+    const mailbox = (actor as unknown as { mailbox?: { _process?: (event: AnyEventObject) => void } }).mailbox;
+    const process = mailbox?._process;
+    if (!mailbox || typeof process !== "function") {
+      throw new Error("this XState's actor has no mailbox._process: the runtime cannot follow its steps (check the xstate version in package.json)");
+    }
+    // The first snapshot is the actor's start, with XState's own init event.
+    let cause: AnyEventObject = { type: "xstate.init", input: this.options.input };
+    mailbox._process = (event) => {
+      cause = event;
+      process(event);
+    };
+    actor.subscribe((snapshot) => {
+      if (actor === this.actor) this.step(snapshot, cause);
+    });
+  }
+
+  private step(snapshot: DeviceSnapshot, cause: AnyEventObject): void {
     if (this.options.persistEveryStep !== false) this.persist();
-    const leaf = leafPath(snapshot.value);
     const paths = activePaths(snapshot.value);
-    const cause = event.event as { type: string };
+    const leaf = deepestPath(paths);
     const changed = snapshot !== this.lastSeen;
+    const from = this.lastLeaf || "off";
+    // Together: `state` reads lastLeaf while lastSeen is the actor's snapshot.
     this.lastSeen = snapshot;
+    this.lastLeaf = leaf;
     const at = this.options.clock.now();
     const step: StepRecord = {
       kind: "step",
       index: this.steps++,
-      from: this.lastLeaf || "off",
+      from,
       to: leaf,
       value: snapshot.value,
       eventType: cause.type,
@@ -257,7 +284,6 @@ export class DeviceRuntime {
     this.emit(step);
     const entered = paths.filter((p) => !this.lastPaths.includes(p));
     this.lastPaths = paths;
-    this.lastLeaf = leaf;
     this.applyStateFaults(entered);
     this.autopilot(entered);
     this.notify();

@@ -55,6 +55,25 @@ export function activePaths(value: unknown, prefix = ""): string[] {
 
 /** The deepest active path: the one a timeline shows ("enrolled.checkingIn.requesting"). */
 export function leafPath(value: unknown): string {
-  const paths = activePaths(value);
-  return paths.reduce((a, b) => (b.split(".").length > a.split(".").length ? b : a), paths[0] ?? "");
+  return deepestPath(activePaths(value));
+}
+
+/** The deepest of some dotted paths (the first of the deepest); "" for none. */
+export function deepestPath(paths: readonly string[]): string {
+  let deepest = paths[0] ?? "";
+  let depth = dots(deepest);
+  for (let i = 1; i < paths.length; i++) {
+    const d = dots(paths[i]!);
+    if (d > depth) {
+      deepest = paths[i]!;
+      depth = d;
+    }
+  }
+  return deepest;
+}
+
+function dots(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf("."); i !== -1; i = path.indexOf(".", i + 1)) n++;
+  return n;
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { activePaths, deepestPath, leafPath } from "../../agent/machine/state-paths.js";
+
+describe("state paths of a snapshot value", () => {
+  it("lists every active path, parents first", () => {
+    expect(activePaths("welcome")).toEqual(["welcome"]);
+    expect(activePaths({ enrolled: { checkingIn: "requesting" } })).toEqual(["enrolled", "enrolled.checkingIn", "enrolled.checkingIn.requesting"]);
+    expect(activePaths(null)).toEqual([]);
+  });
+
+  it("names the deepest path, the first of equally deep ones (parallel regions)", () => {
+    expect(leafPath({ enrolled: { checkingIn: "requesting" } })).toBe("enrolled.checkingIn.requesting");
+    expect(leafPath({ a: { x: "one", y: { deep: "two" } } })).toBe("a.y.deep");
+    expect(leafPath({ a: { x: "one", y: "two" } })).toBe("a.x");
+    expect(deepestPath([])).toBe("");
+    expect(deepestPath(["a.b", "c.d", "a"])).toBe("a.b");
+  });
+});
