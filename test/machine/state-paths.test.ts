@@ -10,8 +10,8 @@ describe("state paths of a snapshot value", () => {
 
   it("names the deepest path, the first of equally deep ones (parallel regions)", () => {
     expect(leafPath({ enrolled: { checkingIn: "requesting" } })).toBe("enrolled.checkingIn.requesting");
-    expect(leafPath({ a: { x: "one", y: { deep: "two" } } })).toBe("a.y.deep");
-    expect(leafPath({ a: { x: "one", y: "two" } })).toBe("a.x");
+    expect(leafPath({ a: { x: "one", y: { deep: "two" } } })).toBe("a.y.deep.two");
+    expect(leafPath({ a: { x: "one", y: "two" } })).toBe("a.x.one");
     expect(deepestPath([])).toBe("");
     expect(deepestPath(["a.b", "c.d", "a"])).toBe("a.b");
   });
