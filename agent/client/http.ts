@@ -277,11 +277,30 @@ export class HttpTransport {
  * so the exchange is still there to read but the account is not given away.
  */
 export function redactPasswords(body: unknown): unknown {
+  // Nearly every body has no password: it is returned as it is (records never mutate what they
+  // hold), and only a body with one is copied, which a fleet's millions of records need not pay for.
+  return holdsPassword(body) ? redactedCopy(body) : body;
+}
+
+function isPasswordField(key: string, value: unknown): boolean {
+  return typeof value === "string" && /password/i.test(key);
+}
+
+function holdsPassword(body: unknown): boolean {
+  if (typeof body !== "object" || body === null || ArrayBuffer.isView(body)) return false;
+  if (Array.isArray(body)) return body.some(holdsPassword);
+  for (const key in body) {
+    if (!Object.hasOwn(body, key)) continue;
+    const value = (body as Record<string, unknown>)[key];
+    if (isPasswordField(key, value) || holdsPassword(value)) return true;
+  }
+  return false;
+}
+
+function redactedCopy(body: unknown): unknown {
   if (Array.isArray(body)) return body.map(redactPasswords);
   if (typeof body !== "object" || body === null) return body;
-  return Object.fromEntries(
-    Object.entries(body).map(([key, value]) => [key, /password/i.test(key) && typeof value === "string" ? "(redacted)" : redactPasswords(value)]),
-  );
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, isPasswordField(key, value) ? "(redacted)" : redactPasswords(value)]));
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
