@@ -7,7 +7,7 @@
  * never-answered request into a timeout in no real time), and undici's own headers/body timeouts
  * stop a real request that hangs (the simulated clock does not move while real I/O is in flight).
  */
-import { request, type Dispatcher } from "undici";
+import { getGlobalDispatcher, type Dispatcher } from "undici";
 import { StepError } from "../machine/step-error.js";
 import { sha256Base64Url } from "../protocol/package-archive.js";
 
@@ -202,7 +202,14 @@ export class HttpTransport {
     }
   }
 
-  private async realRequest(req: HttpRequest, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
+  /**
+   * The request itself, dispatched to undici with a handler that gathers the body into one buffer:
+   * a device reads every answer whole, so `request()`'s body stream (a Readable read by async
+   * iteration, for every request of every fleet device) is work for nothing. Aborting (the
+   * device-clock timeout, the caller) settles at once, even for a request still waiting for a
+   * connection, and stops undici's side of it as soon as it has one.
+   */
+  private realRequest(req: HttpRequest, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       "user-agent": this.options.userAgent ?? "aosp-sim",
       ...req.headers,
@@ -212,33 +219,69 @@ export class HttpTransport {
       body = JSON.stringify(req.json);
       headers["content-type"] = "application/json";
     }
-    const res = await request(req.url, {
-      method: req.method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
-    });
-    const tooLarge = (size: string) => new Error(`the response is ${size}, more than a device accepts (${MAX_BODY_BYTES} bytes)`);
-    const length = Number(res.headers["content-length"] ?? 0);
-    if (length > MAX_BODY_BYTES) {
-      res.body.destroy();
-      throw tooLarge(`${length} bytes`);
-    }
-    // Counted as it arrives: a body without a length (chunked) must not grow without bound either.
-    const chunks: Buffer[] = [];
-    let received = 0;
-    for await (const chunk of res.body) {
-      received += (chunk as Buffer).length;
-      if (received > MAX_BODY_BYTES) {
-        res.body.destroy();
-        throw tooLarge("larger");
+    const url = new URL(req.url);
+    const dispatcher = this.options.dispatcher ?? getGlobalDispatcher();
+    return new Promise<HttpResponse>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
       }
-      chunks.push(chunk as Buffer);
-    }
-    return { status: res.statusCode, headers: flattenHeaders(res.headers), body: new Uint8Array(Buffer.concat(chunks)) };
+      let controller: Dispatcher.DispatchController | null = null;
+      let settled = false;
+      let status = 0;
+      let responseHeaders: Record<string, string> = {};
+      const chunks: Buffer[] = [];
+      let received = 0;
+      const settle = (error: unknown, response?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener("abort", onAbort);
+        if (response) resolve(response);
+        else reject(error);
+      };
+      const stop = (error: Error) => {
+        settle(error);
+        controller?.abort(error);
+      };
+      const onAbort = () => stop(signal.reason as Error);
+      signal.addEventListener("abort", onAbort, { once: true });
+      const tooLarge = (size: string) => new Error(`the response is ${size}, more than a device accepts (${MAX_BODY_BYTES} bytes)`);
+      dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: req.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        {
+          onRequestStart(c) {
+            controller = c;
+            if (settled) c.abort(new Error("aborted before it was sent"));
+          },
+          onResponseStart(_c, statusCode, answered) {
+            status = statusCode;
+            responseHeaders = flattenHeaders(answered);
+            const length = Number(responseHeaders["content-length"] ?? 0);
+            if (length > MAX_BODY_BYTES) stop(tooLarge(`${length} bytes`));
+          },
+          // Counted as it arrives: a body without a length (chunked) must not grow without bound either.
+          onResponseData(_c, chunk) {
+            received += chunk.length;
+            if (received > MAX_BODY_BYTES) stop(tooLarge("larger"));
+            else chunks.push(chunk);
+          },
+          onResponseEnd() {
+            settle(null, { status, headers: responseHeaders, body: new Uint8Array(Buffer.concat(chunks)) });
+          },
+          onResponseError(_c, error) {
+            settle(error);
+          },
+        },
+      );
+    });
   }
 
   private record(
