@@ -269,6 +269,7 @@ export class HttpTransport {
           },
           // Counted as it arrives: a body without a length (chunked) must not grow without bound either.
           onResponseData(_c, chunk) {
+            if (settled) return;
             received += chunk.length;
             if (received > MAX_BODY_BYTES) stop(tooLarge("larger"));
             else chunks.push(chunk);

@@ -232,7 +232,7 @@ export class DeviceRuntime {
    * subscription gives the snapshot but not its event; every event the actor takes passes through
    * its mailbox's one processing function, wrapped here to note it. (XState's inspection API gives
    * both, but builds an inspection event for every action, microstep and child actor of the
-   * device, which a fleet of thousands pays for in CPU: `bench:fleet` measured the switch.) This
+   * device, which a fleet of thousands pays for in CPU: README, Benchmarks, Fleet.) This
    * relies on XState 5's Actor keeping that function as `mailbox._process` (xstate is pinned in
    * package.json); test/device/step-records.test.ts holds what a step record must carry.
    */
