@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpTransport } from "../../agent/client/http.js";
 import { ServiceClient } from "../../agent/client/service-client.js";
@@ -129,6 +130,14 @@ describe("misbehaving servers", () => {
   it("times out a request that is never answered", async () => {
     const http = new HttpTransport({ clock: new RealClock(), timeoutMs: 200 });
     const error = await failure(new ServiceClient(http).enroll(`${url}/slow`, { enrollmentToken: token, ...identity }, signal()));
+    expect(error).toMatchObject({ code: "serviceTimeout", retryable: true });
+  });
+
+  it("times out a request that never gets a connection (the timeout does not wait for one)", async () => {
+    // A dispatcher that queues the request and never starts it, as a pool with no free connection would.
+    const stalled = { dispatch: () => true } as unknown as Dispatcher;
+    const http = new HttpTransport({ clock: new RealClock(), timeoutMs: 100, dispatcher: stalled });
+    const error = await failure(http.send({ method: "GET", url: `${url}/fast`, purpose: "device-api" }));
     expect(error).toMatchObject({ code: "serviceTimeout", retryable: true });
   });
 
