@@ -11,7 +11,7 @@
  * from its stored deadline.
  */
 import { createActor, type Actor, type AnyEventObject } from "xstate";
-import { activePaths, deepestPath } from "../machine/state-paths.js";
+import { activePaths, deepestPath, leafPath } from "../machine/state-paths.js";
 import type { HttpRecord } from "../client/http.js";
 import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
 import { baseClock } from "./clock.js";
@@ -110,7 +110,7 @@ export class DeviceRuntime {
     if (!this.actor) return "off";
     const snapshot = this.actor.getSnapshot();
     // The step just recorded (nearly every call): its leaf is known.
-    return snapshot === this.lastSeen ? this.lastLeaf : deepestPath(activePaths(snapshot.value));
+    return snapshot === this.lastSeen ? this.lastLeaf : leafPath(snapshot.value);
   }
 
   /** Calls `listener` after every step (and power change). */
