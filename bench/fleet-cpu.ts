@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
   },
 });
 
-/** CPU time of this process's main thread (ms), or null off Linux. */
+/** CPU time of this process's main thread (ms), or null off Linux. /proc counts in ticks of 10 ms (USER_HZ 100). */
 function mainThreadCpuMs(): number | null {
   try {
     const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ");

@@ -6,6 +6,7 @@
  *   npm run build && npm run bench:fleet                          # 10,000 devices
  *   npm run bench:fleet -- --devices 2000 --concurrency 256
  *   npm run bench:fleet -- --devices 2000 --life 24h --concurrency 2000   # all alive at once, a day each
+ *   npm run bench:fleet -- --dist ../old/dist                     # another build, the same way
  *
  * Reported: wall time and devices/s; peak RSS of this process (devices and service together);
  * p99 of GET /health polled every 20 ms from a separate thread during the run (is the service's
@@ -16,22 +17,13 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
 import type { EnrollResponse } from "../agent/protocol/device-api.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
 type DurationModule = typeof import("../agent/device/duration.js");
-
-// The built modules: the service's worker thread needs compiled JavaScript.
-const dist = new URL("../dist/", import.meta.url);
-if (!existsSync(fileURLToPath(new URL("agent/sim/fleet/run-fleet.js", dist)))) {
-  console.error("bench:fleet: dist/ is missing; run `npm run build` first");
-  process.exit(2);
-}
-const { runFleet, FLEET_USER } = (await import(new URL("agent/sim/fleet/run-fleet.js", dist).href)) as RunFleetModule;
-const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", dist).href)) as ServiceHostModule;
-const { parseDuration } = (await import(new URL("agent/device/duration.js", dist).href)) as DurationModule;
 
 const { values: args } = parseArgs({
   options: {
@@ -39,8 +31,21 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "256" },
     life: { type: "string", default: "0s" },
     seconds: { type: "string", default: "3" },
+    // Another build's dist/ (inside a checkout with node_modules), to measure it the same way.
+    dist: { type: "string" },
   },
 });
+
+// The built modules: the service's worker thread needs compiled JavaScript.
+const dist = args.dist === undefined ? new URL("../dist/", import.meta.url) : pathToFileURL(`${resolve(args.dist)}/`);
+if (!existsSync(fileURLToPath(new URL("agent/sim/fleet/run-fleet.js", dist)))) {
+  console.error(`bench:fleet: ${fileURLToPath(dist)} holds no build; run \`npm run build\` first`);
+  process.exit(2);
+}
+const { runFleet, FLEET_USER } = (await import(new URL("agent/sim/fleet/run-fleet.js", dist).href)) as RunFleetModule;
+const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", dist).href)) as ServiceHostModule;
+const { parseDuration } = (await import(new URL("agent/device/duration.js", dist).href)) as DurationModule;
+
 const devices = Number(args.devices);
 const concurrency = Number(args.concurrency);
 const lifeMs = parseDuration(args.life!) ?? 0;

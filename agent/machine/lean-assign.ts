@@ -7,8 +7,9 @@
  * thirty-odd properties one by one to an empty object leaves it, in V8, a dictionary-mode (slow)
  * object, and Object.assign from a dictionary makes another: measured in a fleet run, every
  * context XState's assign produced was one, so every read of a field was a hash lookup. A spread
- * (`{ ...context, ...partial }`) makes a fast object, whatever the source. The snapshot is copied the same way: an assignment does not
- * change the active states, so their value and tags are kept instead of being derived again.
+ * (`{ ...context, ...partial }`) makes a fast object, whatever the source. The snapshot is copied
+ * the same way: an assignment does not change the active states, so their value and tags are
+ * kept instead of being derived again.
  *
  * How: `assign(...)` returns a built-in action whose `resolve` XState calls with the snapshot
  * (the built-in action protocol of XState 5, pinned in package.json); this keeps the action XState
