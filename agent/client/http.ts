@@ -10,6 +10,7 @@
 import { getGlobalDispatcher, type Dispatcher } from "undici";
 import { StepError } from "../machine/step-error.js";
 import { sha256Base64Url } from "../protocol/package-archive.js";
+import { utf8Text } from "../protocol/utf8.js";
 
 /** Why a request is made: lets faults and transcripts tell the device API from downloads. */
 export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
@@ -275,7 +276,9 @@ export class HttpTransport {
             else chunks.push(chunk);
           },
           onResponseEnd() {
-            settle(null, { status, headers: responseHeaders, body: new Uint8Array(Buffer.concat(chunks)) });
+            // One copy (the chunks are undici's), seen as a plain Uint8Array without a second one.
+            const whole = Buffer.concat(chunks, received);
+            settle(null, { status, headers: responseHeaders, body: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) });
           },
           onResponseError(_c, error) {
             settle(error);
@@ -380,7 +383,7 @@ function describeNetworkError(error: unknown): string {
 export function jsonBody(response: HttpResponse): unknown {
   if (response.body.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.from(response.body).toString("utf8"));
+    return JSON.parse(utf8Text(response.body));
   } catch {
     return undefined;
   }

@@ -12,6 +12,7 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { activePaths, statePaths } from "../machine/state-paths.js";
 import type { DeviceIdentity } from "../machine/types.js";
 import type { StoragePort } from "./ports.js";
+import { utf8Text } from "../protocol/utf8.js";
 
 export const SNAPSHOT_KEY = "system/machine-snapshot.json";
 
@@ -31,7 +32,7 @@ export function readStoredSnapshot(storage: StoragePort, where: string): StoredD
   const problem = (what: string) => new InputError(`holds a device snapshot that ${what}`, { where, hint: HINT });
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    value = JSON.parse(utf8Text(bytes));
   } catch (error) {
     throw problem(`is not JSON (${(error as Error).message})`);
   }

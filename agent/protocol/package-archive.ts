@@ -11,6 +11,7 @@
  * both written as URL-safe base64 without padding.
  */
 import { createHash } from "node:crypto";
+import { utf8Text } from "./utf8.js";
 
 export const PACKAGE_ARCHIVE_FORMAT = "aosp-sim-package/1";
 export const PACKAGE_MIME_TYPE = "application/vnd.android.package-archive";
@@ -52,7 +53,7 @@ export function encodePackageArchive(manifest: Omit<PackageManifest, "format">):
 export function parsePackageArchive(bytes: Uint8Array): PackageManifest {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    value = JSON.parse(utf8Text(bytes));
   } catch {
     throw new PackageParseError("the package file is not a valid archive (it does not parse)");
   }

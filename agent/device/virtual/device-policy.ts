@@ -6,6 +6,7 @@
  */
 import { compliantPassword, type PolicyPlan, type Restriction } from "../policy-plan.js";
 import type { DevicePolicyPort, StoragePort, UnlockAttempt } from "../ports.js";
+import { utf8Text } from "../../protocol/utf8.js";
 
 const KEY = "system/device-policy.json";
 
@@ -65,7 +66,7 @@ export class VirtualDevicePolicy implements DevicePolicyPort {
 
   private state(): PolicyState {
     const bytes = this.storage.read(KEY);
-    return bytes === null ? EMPTY : { ...EMPTY, ...(JSON.parse(Buffer.from(bytes).toString("utf8")) as PolicyState) };
+    return bytes === null ? EMPTY : { ...EMPTY, ...(JSON.parse(utf8Text(bytes)) as PolicyState) };
   }
 
   private save(state: PolicyState): void {

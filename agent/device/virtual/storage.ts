@@ -7,6 +7,7 @@ import { accessSync, constants, mkdirSync, readFileSync, readdirSync, renameSync
 import { dirname, join } from "node:path";
 import { InputError, isNotFound } from "../../protocol/errors.js";
 import type { StoragePort } from "../ports.js";
+import { utf8Text } from "../../protocol/utf8.js";
 
 export class MemoryStorage implements StoragePort {
   private readonly files = new Map<string, Uint8Array>();
@@ -139,7 +140,7 @@ export function readJson<T>(storage: StoragePort, file: StoredJson<T>): T | null
   const where = storage.locate?.(file.key) ?? file.key;
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    value = JSON.parse(utf8Text(bytes));
   } catch (error) {
     throw new InputError(`is not JSON (${(error as Error).message}); it should hold ${file.holds}`, { where, hint: DAMAGED_HINT });
   }
