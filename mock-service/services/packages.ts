@@ -32,6 +32,7 @@ export interface PublishRequest {
 
 export class PackageService {
   private versions: PackageRecord[] = [];
+  private readonly archives = new Map<string, Buffer>();
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -69,8 +70,19 @@ export class PackageService {
     return newest;
   }
 
+  /**
+   * A version's bytes, read from the store once: a stored version never changes (the store only
+   * adds versions, and a versioned URL's content is immutable), and every device of a fleet
+   * downloads the same three files.
+   */
   archive(packageName: string, versionCode: number): Buffer | undefined {
-    return this.ctx.store.packages.archive(packageName, versionCode);
+    const key = `${packageName}#${versionCode}`;
+    let bytes = this.archives.get(key);
+    if (bytes === undefined) {
+      bytes = this.ctx.store.packages.archive(packageName, versionCode);
+      if (bytes !== undefined) this.archives.set(key, bytes);
+    }
+    return bytes;
   }
 
   downloadUrl(packageName: string, versionCode: number): string {
