@@ -22,16 +22,6 @@ export function defaultDeviceThreads(embeddedService: boolean): number {
   return Math.max(Math.min(2, cores), cores - (embeddedService ? 1 : 0));
 }
 
-/**
- * A device thread's young generation (V8's nursery, where new objects live until a scavenge
- * moves the survivors), about four times Node's default. A fleet thread has hundreds of devices
- * in flight, each step's snapshot, records and HTTP buffers living for a few milliseconds: with
- * the default nursery most of them were still alive at each scavenge and were copied, and many
- * promoted to the old generation, for the full collector to trace later. 192 MB is V8's
- * `--max-semi-space-size=64` (measured: README, Benchmarks, Fleet).
- */
-export const DEVICE_YOUNG_GENERATION_MB = 192;
-
 export function runDeviceThread(
   png: Uint8Array,
   settings: DeviceRunSettings,
@@ -39,7 +29,7 @@ export function runDeviceThread(
   nextJob: () => Promise<DeviceJob | null>,
   onOutcome: (job: DeviceJob, outcome: DeviceOutcome) => void,
 ): Promise<HttpCounts> {
-  const worker = new Worker(new URL("./device-thread.js", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: DEVICE_YOUNG_GENERATION_MB } });
+  const worker = new Worker(new URL("./device-thread.js", import.meta.url));
   const send = (message: ToDeviceThread) => worker.postMessage(message);
   return new Promise<HttpCounts>((resolve, reject) => {
     let finished = false;

@@ -127,13 +127,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     };
     const lanes = Math.min(options.concurrency, indexes.length);
     const threads = THREADS_AVAILABLE ? Math.max(1, Math.min(options.threads ?? defaultDeviceThreads(!options.service), lanes)) : 1;
-    // One thread: the lanes run here. More: every lane runs on a device thread (whose young
-    // generation is sized for a fleet, device-threads.ts), shared out evenly, and this thread
-    // only hands out jobs and gathers outcomes.
-    const workers = threads === 1 ? 0 : threads;
-    const shares = Array.from({ length: workers }, (_, i) => Math.floor(lanes / workers) + (i < lanes % workers ? 1 : 0));
-    const local = Array.from({ length: workers === 0 ? lanes : 0 }, () => lane());
-    const others = Promise.all(shares.map((share) => runDeviceThread(png, settings, share, nextJob, recordOutcome)));
+    // Lanes are shared out evenly; this thread takes its share too (and the remainder).
+    const perThread = Math.floor(lanes / threads);
+    const local = Array.from({ length: lanes - perThread * (threads - 1) }, () => lane());
+    const others = Promise.all(Array.from({ length: threads - 1 }, () => runDeviceThread(png, settings, perThread, nextJob, recordOutcome)));
     const [, threadCounts] = await Promise.all([Promise.all(local), others]);
     for (const counts of threadCounts) addCounts(http.counts, counts);
 
