@@ -120,8 +120,9 @@ async function serve(options: ServeOptions): Promise<number> {
 }
 
 function parseThreshold(text: string): number {
-  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) {
-    throw new InputError(`'${text}' is not a number of failed sign-ins`, { where: "--lockout-threshold", hint: "use a whole number of at least 1 (default 10)" });
+  // Up to nine digits: a fleet's service takes 1000000 (every device signs in as one user).
+  if (!/^\d{1,9}$/.test(text) || Number(text) < 1) {
+    throw new InputError(`'${text}' is not a number of failed sign-ins`, { where: "--lockout-threshold", hint: "use a whole number from 1 to 999999999 (default 10)" });
   }
   return Number(text);
 }

@@ -1,12 +1,18 @@
 /**
  * The Kubernetes Indexed Job runs one fleet in shards: the completion index becomes --shard, and
- * the shards' reports merged count the same as one run of the whole fleet.
+ * the shards' reports merged count the same as one run of the whole fleet, against the service
+ * started as the manifest's Deployment starts it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { startServe, stop, type ServeProcess } from "../mock-service/support/serve-process.js";
+
+interface DeploymentSpec {
+  kind: string;
+  spec: { template: { spec: { containers: { args: string[] }[] } } };
+}
 
 interface JobSpec {
   kind: string;
@@ -20,6 +26,21 @@ interface JobSpec {
 
 const manifest = parseAllDocuments(readFileSync(new URL("../../deploy/k8s/fleet-job.yaml", import.meta.url), "utf8")).map((d) => d.toJS() as JobSpec);
 const job = manifest.find((d) => d.kind === "Job")!;
+const serviceDeployment = manifest.find((d) => d.kind === "Deployment") as unknown as DeploymentSpec;
+
+/**
+ * The Deployment's `aosp-sim serve` arguments, here listening on a free loopback port instead of
+ * 0.0.0.0:8080 and giving devices that address instead of the cluster's service name, with the
+ * Secret's token put where Kubernetes would.
+ */
+function serveArgs(adminToken: string): string[] {
+  const args = serviceDeployment.spec.template.spec.containers[0]!.args;
+  expect(args[0]).toBe("serve");
+  return args
+    .slice(1)
+    .filter((a) => !a.startsWith("--public-url="))
+    .map((a) => a.replace(/^--host=.*/, "--host=127.0.0.1").replace(/^--port=.*/, "--port=0").replace("$(ADMIN_TOKEN)", adminToken));
+}
 const script = job.spec.template.spec.containers[0]!.args.join(" ");
 
 /** The fleet arguments of the job's script for one index, as the shell would expand them. */
@@ -47,13 +68,23 @@ describe("the Kubernetes fleet job", () => {
     expect(script).toMatch(/--service http:\/\/aosp-sim-service:8080/);
   });
 
-  describe("run against one shared service", { timeout: 180_000 }, () => {
+  describe("run against one shared service, started as the manifest starts it", { timeout: 180_000 }, () => {
     const temp = deviceTempDir("aosp-fleet-job-");
-    let service: MockService;
+    let service: ServeProcess;
     beforeAll(async () => {
-      service = await startMockService({ passwordHashCost: 8 });
+      service = await startServe(serveArgs("fleet-job-test-token"));
     });
-    afterAll(async () => service?.close());
+    afterAll(async () => {
+      if (service) await stop(service, "SIGTERM");
+    });
+
+    it("refuses a shard given the wrong admin token: one line naming it, exit 2", async () => {
+      const args = shardArgs(0, { ADMIN_TOKEN: "not-the-token" });
+      args[args.indexOf("--service") + 1] = service.url;
+      const result = await aospSim(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--admin-token: the service refused it/);
+    });
 
     it("gives shard reports that merge to the counts of one run of the whole fleet", async () => {
       const faults = ["--fault", "service-5xx=0.3", "--fault", "wrong-wifi-key=0.15"];
@@ -80,6 +111,7 @@ describe("the Kubernetes fleet job", () => {
       for (const key of ["devices", "enrolled", "failed", "failedByReason", "faults"]) expect(m[key], key).toEqual(w[key]);
       expect(m["devices"]).toBe(16);
       expect(m["shards"]).toEqual(["0/4", "1/4", "2/4", "3/4"]);
+      expect(m["enrolled"]).toBeGreaterThan(0);
       expect((m["phases"] as { total: { count: number } }).total.count).toBe(m["enrolled"]);
     });
   });
