@@ -17,6 +17,7 @@ import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { finishFleet, writeReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
+import { checkRunningService } from "./service-check.js";
 
 interface FleetCliOptions {
   devices?: string;
@@ -104,6 +105,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       });
     }
     service = { url, adminToken: options.adminToken };
+    await checkRunningService(url, options.adminToken);
   }
 
   const rerunCommand = (index: number) =>

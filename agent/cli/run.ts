@@ -18,6 +18,7 @@ import { openTranscriptFile } from "../report/transcript.js";
 import { parseFaults } from "../device/faults.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, seedOrRandom } from "./device-options.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
+import { checkRunningService } from "./service-check.js";
 
 interface RunOptions {
   service?: string;
@@ -74,7 +75,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   }
   if (options.service !== undefined && options.adminToken !== undefined) {
     options.service = httpBaseUrl(options.service, "--service");
-    await checkService(options.service, options.adminToken);
+    await checkRunningService(options.service, options.adminToken);
   }
   const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
   const clock = new SimulatedClock();
@@ -120,26 +121,6 @@ function withDeviceOptions(scenario: Scenario, options: RunOptions): Scenario {
   const device = scenario.device ?? {};
   const seed = options.seed === undefined ? device.seed ?? seedOrRandom(undefined) : parseSeed(options.seed);
   return { ...scenario, device: { ...device, seed, faults: [...(device.faults ?? []), ...options.fault] } };
-}
-
-/** A running service must answer and accept the admin token before the scenario starts. */
-async function checkService(url: string, adminToken: string): Promise<void> {
-  const { AdminApiError, AdminClient } = await import("../../mock-service/admin-client.js");
-  try {
-    await new AdminClient(url, adminToken).request("GET", "/beta/organization");
-  } catch (error) {
-    if (error instanceof AdminApiError && error.status === 401) {
-      throw new InputError("the service refused it", { where: "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
-    }
-    if (error instanceof AdminApiError) {
-      throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, { where: url });
-    }
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new InputError(`cannot reach the service (${cause?.code ?? (error as Error).message})`, {
-      where: url,
-      hint: "start it with `aosp-sim serve`, or check the URL",
-    });
-  }
 }
 
 /** Summary lines under one label: the label on the first, the rest aligned under it. */

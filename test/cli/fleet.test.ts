@@ -3,6 +3,7 @@
  * embedded service, reports on disk, exit codes to gate on.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
@@ -18,6 +19,7 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "gremlins=0.1"], /unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
+    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
   ])("fleet %j: one clear line with a fix, exit 2", async (args, message) => {
     const result = await aospSim(["fleet", ...args]);
@@ -25,6 +27,20 @@ describe("aosp-sim fleet: bad options", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(2);
+  });
+});
+
+describe("aosp-sim fleet: a --service that does not answer", () => {
+  it("says it cannot reach it, with a fix, exit 2 (not an internal error)", async () => {
+    // A loopback port nothing listens on any more.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const result = await aospSim(["fleet", "--devices", "10", "--service", `http://127.0.0.1:${port}`, "--admin-token", "t", "--json"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\).*fix: start it with \`aosp-sim serve\`, or check the URL`, "s"));
+    expect((JSON.parse(result.stdout) as { error: { kind: string } }).error.kind).toBe("input");
   });
 });
 
