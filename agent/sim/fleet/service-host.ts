@@ -17,9 +17,9 @@ export interface FleetService {
 /**
  * The fleet's users sign in thousands of times: their passwords are hashed at scrypt's lowest
  * cost the service accepts (2^4), since a fleet measures enrollment, not password hashing. At
- * 2^8 each sign-in's hash cost 0.78 ms of CPU here, about a tenth of a fleet device's whole cost
- * (service included); at 2^4, 0.09 ms. A service given with --service hashes as it was started
- * (`serve --password-hash-cost`).
+ * 2^8 a sign-in's check cost 0.76 ms of CPU here, about a tenth of a fleet device's whole cost
+ * (service included); at 2^4, 0.14 ms (`npm run bench:password-hash`). A service given with
+ * --service hashes as it was started (`serve --password-hash-cost`).
  */
 const FLEET_PASSWORD_HASH_COST = 4;
 /**
