@@ -4,7 +4,7 @@
  * the same run, so the figures are ratios that travel between (noisy) machines.
  *
  *   npm run build && npm run bench:fleet                          # 10,000 devices
- *   npm run bench:fleet -- --devices 2000 --concurrency 256
+ *   npm run bench:fleet -- --devices 2000 --concurrency 64
  *   npm run bench:fleet -- --devices 2000 --life 24h --concurrency 2000   # all alive at once, a day each
  *   npm run bench:fleet -- --dist ../old/dist                     # another build, the same way
  *
@@ -28,7 +28,8 @@ type DurationModule = typeof import("../agent/device/duration.js");
 const { values: args } = parseArgs({
   options: {
     devices: { type: "string", default: "10000" },
-    concurrency: { type: "string", default: "256" },
+    // The fleet command's default.
+    concurrency: { type: "string", default: "64" },
     life: { type: "string", default: "0s" },
     seconds: { type: "string", default: "3" },
     // Another build's dist/ (inside a checkout with node_modules), to measure it the same way.
