@@ -15,13 +15,14 @@ export interface FleetService {
 }
 
 /**
- * The fleet's users sign in thousands of times: their passwords are hashed at scrypt's lowest
- * cost the service accepts (2^4), since a fleet measures enrollment, not password hashing. At
- * 2^8 a sign-in's check cost 0.76 ms of CPU here, about a tenth of a fleet device's whole cost
- * (service included); at 2^4, 0.14 ms (`npm run bench:password-hash`). A service given with
- * --service hashes as it was started (`serve --password-hash-cost`).
+ * The fleet's users sign in thousands of times: their passwords are hashed at a low scrypt cost
+ * (2^8), since a fleet measures enrollment, not password hashing: a sign-in's check costs 0.76 ms
+ * of CPU here (`npm run bench:password-hash`). 2^4 (0.14 ms) was tried: the fleet ran a few per
+ * cent faster, but the service's own capacity rose far more, so the fleet used less of it
+ * (README, Benchmarks, Fleet). A service given with --service hashes as it was started
+ * (`serve --password-hash-cost`).
  */
-const FLEET_PASSWORD_HASH_COST = 4;
+const FLEET_PASSWORD_HASH_COST = 8;
 /**
  * Every device of a fleet signs in as one user, hundreds at once, and the smart lockout counts
  * sign-ins still being checked against its threshold (10 by default), so the fleet's own
