@@ -24,9 +24,9 @@ export interface FleetService {
  */
 const FLEET_PASSWORD_HASH_COST = 8;
 /**
- * Every device of a fleet signs in as one user, hundreds at once, and the smart lockout counts
- * sign-ins still being checked against its threshold (10 by default), so the fleet's own
- * correct sign-ins would lock the account. The embedded service's threshold is far above any
+ * Every device of a fleet signs in as one user, up to --concurrency at once, and the smart
+ * lockout counts sign-ins still being checked against its threshold (10 by default), so the
+ * fleet's own correct sign-ins would lock the account. The embedded service's threshold is far above any
  * concurrency; a service given with --service needs `serve --lockout-threshold` likewise.
  */
 export const FLEET_LOCKOUT_THRESHOLD = 1_000_000;
