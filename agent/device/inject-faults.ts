@@ -24,6 +24,7 @@ import { findFault, Strikes, type Fault, type StrikeCount } from "./faults.js";
 import type { ClockPort, StoragePort, WifiPort } from "./ports.js";
 import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import type { WifiEnvironment } from "./virtual/wifi.js";
+import { utf8Text } from "../protocol/utf8.js";
 
 /** The device's clock, off by the clock-skew fault's offset (from the start, or from its state on). */
 export function skewClock(base: ClockPort, faults: readonly Fault[]): ClockPort {
@@ -198,7 +199,7 @@ function errorResponse(status: number, code: string, fault: string): HttpRespons
  * checksum the payload gives, the device sees a mismatch, as it would for a damaged APK.
  */
 export function corrupt(bytes: Uint8Array): Uint8Array {
-  const text = Buffer.from(bytes).toString("utf8");
+  const text = utf8Text(bytes);
   const marker = text.indexOf('"signingCertificates":["');
   const copy = new Uint8Array(bytes);
   if (marker < 0) {

@@ -26,6 +26,8 @@ interface JobSpec {
 
 const manifest = parseAllDocuments(readFileSync(new URL("../../deploy/k8s/fleet-job.yaml", import.meta.url), "utf8")).map((d) => d.toJS() as JobSpec);
 const job = manifest.find((d) => d.kind === "Job")!;
+const script = job.spec.template.spec.containers[0]!.args.join(" ");
+
 const serviceDeployment = manifest.find((d) => d.kind === "Deployment") as unknown as DeploymentSpec;
 
 /**
@@ -41,7 +43,6 @@ function serveArgs(adminToken: string): string[] {
     .filter((a) => !a.startsWith("--public-url="))
     .map((a) => a.replace(/^--host=.*/, "--host=127.0.0.1").replace(/^--port=.*/, "--port=0").replace("$(ADMIN_TOKEN)", adminToken));
 }
-const script = job.spec.template.spec.containers[0]!.args.join(" ");
 
 /** The fleet arguments of the job's script for one index, as the shell would expand them. */
 function shardArgs(index: number, env: Record<string, string>): string[] {
