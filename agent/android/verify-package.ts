@@ -3,13 +3,14 @@
  * must parse as a package, hold the named admin component (a receiver guarded by
  * BIND_DEVICE_ADMIN), and then the package checksum must match if the payload gives one, else
  * one of the package's signing certificates must match the signature checksum.
- * Pure: bytes and expectations in, a verdict out.
+ * Pure: bytes and expectations in, a verdict out (the bytes' manifest is parsed once and shared:
+ * see readPackageManifest).
  */
 import {
   BIND_DEVICE_ADMIN,
   PackageParseError,
   findReceiver,
-  parsePackageArchive,
+  readPackageManifest,
   sha256Base64Url,
   signatureChecksums,
   type PackageManifest,
@@ -39,13 +40,13 @@ export interface VerificationFailure {
 }
 
 export type VerificationResult =
-  | { ok: true; manifest: PackageManifest; checkedBy: "packageChecksum" | "signatureChecksum" }
+  | { ok: true; manifest: Readonly<PackageManifest>; checkedBy: "packageChecksum" | "signatureChecksum" }
   | { ok: false; failure: VerificationFailure };
 
 export function verifyPackage(bytes: Uint8Array, expect: PackageExpectations): VerificationResult {
-  let manifest: PackageManifest;
+  let manifest: Readonly<PackageManifest>;
   try {
-    manifest = parsePackageArchive(bytes);
+    manifest = readPackageManifest(bytes);
   } catch (error) {
     const detail = error instanceof PackageParseError ? error.message : "the file does not parse as a package";
     return fail("packageInvalid", detail);

@@ -168,7 +168,12 @@ export interface ClockPort {
 
 /** The device's flash: survives power loss, erased by a factory reset. */
 export interface StoragePort {
+  /**
+   * The bytes stored under `key`, or null. They may be the storage's own (MemoryStorage hands
+   * them out without a copy): read them, never modify them; write a new array instead.
+   */
   read(key: string): Uint8Array | null;
+  /** Stores a copy of `bytes` (the caller may reuse its array). */
   write(key: string, bytes: Uint8Array): void;
   remove(key: string): void;
   keys(prefix?: string): string[];

@@ -16,6 +16,7 @@ import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
 import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
 import type { AssignedConfiguration } from "../protocol/device-api.js";
+import { deepFreeze } from "../protocol/deep-freeze.js";
 import type {
   AcceptTermsInput,
   AcknowledgeInput,
@@ -112,15 +113,6 @@ const checked = new RecentResults<PayloadCheck>(64);
 
 export function checkAndroidPayloadOnce(text: string): PayloadCheck {
   return checked.get(text, () => deepFreeze(checkPayloadText(text, { rules: "android" })));
-}
-
-function deepFreeze<T>(value: T): T {
-  // Typed arrays cannot be frozen (and nothing in a check result holds one).
-  if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** Android's verification failures, as the codes (and screens) the device shows. */

@@ -11,6 +11,7 @@
  * both written as URL-safe base64 without padding.
  */
 import { createHash } from "node:crypto";
+import { deepFreeze } from "./deep-freeze.js";
 import { utf8Text } from "./utf8.js";
 
 export const PACKAGE_ARCHIVE_FORMAT = "aosp-sim-package/1";
@@ -75,6 +76,27 @@ export function parsePackageArchive(bytes: Uint8Array): PackageManifest {
     throw new PackageParseError(`the package manifest is missing or has bad ${problems.join(", ")}`);
   }
   return m as PackageManifest;
+}
+
+/**
+ * The manifests of archives already parsed, by the bytes object they were parsed from: a device
+ * parses the same downloaded file when it verifies it, installs it and makes it device owner, and
+ * a fleet's thousands of devices would otherwise decode and parse each file several times over.
+ * Weak: a manifest goes with its bytes.
+ */
+const parsed = new WeakMap<Uint8Array, Readonly<PackageManifest>>();
+
+/**
+ * parsePackageArchive, once per bytes object: the same manifest (frozen, shared) for the same
+ * object. For bytes nobody modifies after they are read (a device's stored files and downloads);
+ * bytes modified in place would keep their old manifest.
+ */
+export function readPackageManifest(bytes: Uint8Array): Readonly<PackageManifest> {
+  const known = parsed.get(bytes);
+  if (known !== undefined) return known;
+  const manifest = deepFreeze(parsePackageArchive(bytes));
+  parsed.set(bytes, manifest);
+  return manifest;
 }
 
 function isReceiver(r: unknown): r is PackageReceiver {

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { SimulatedClock } from "../../agent/device/clock.js";
-import { ACTION_DEVICE_ADMIN_ENABLED, BIND_DEVICE_ADMIN, encodePackageArchive } from "../../agent/protocol/package-archive.js";
+import { ACTION_DEVICE_ADMIN_ENABLED, BIND_DEVICE_ADMIN, encodePackageArchive, PackageParseError, readPackageManifest } from "../../agent/protocol/package-archive.js";
 import type { WifiNetworkConfig } from "../../agent/device/ports.js";
 import { VirtualPackageManager } from "../../agent/device/virtual/packages.js";
-import { MemoryStorage } from "../../agent/device/virtual/storage.js";
+import { MemoryStorage, readJson, writeJson, type StoredJson } from "../../agent/device/virtual/storage.js";
 import { DEFAULT_ENVIRONMENT, intendedSecurity, VirtualWifi } from "../../agent/device/virtual/wifi.js";
 import { HttpTransport } from "../../agent/client/http.js";
 import type { HttpMiddleware } from "../../agent/client/http.js";
@@ -111,6 +111,52 @@ describe("the virtual package manager", () => {
     await pm.install((await pm.download({ url: "http://s/1", headers: {}, purpose: "agent" }, signal())).stagedId, signal());
     await expect(pm.setDeviceOwner({ packageName: "com.example.dpc", className: "com.example.dpc.Other" })).rejects.toMatchObject({ code: "adminComponentMissing" });
     await pm.setDeviceOwner({ packageName: "com.example.dpc", className: "com.example.dpc.Admin" });
+    expect(await pm.deviceOwner()).toEqual({ packageName: "com.example.dpc", className: "com.example.dpc.Admin" });
+  });
+});
+
+describe("files parsed once", () => {
+  it("gives the same frozen manifest for the same bytes, and parses other bytes anew", () => {
+    const bytes = archive(3);
+    const manifest = readPackageManifest(bytes);
+    expect(readPackageManifest(bytes)).toBe(manifest);
+    expect(Object.isFrozen(manifest) && Object.isFrozen(manifest.receivers[0]) && Object.isFrozen(manifest.signingCertificates)).toBe(true);
+    expect(() => (manifest.signingCertificates as string[]).push("x")).toThrow(TypeError);
+    const copy = new Uint8Array(bytes);
+    expect(readPackageManifest(copy)).not.toBe(manifest);
+    expect(readPackageManifest(copy)).toEqual(manifest);
+  });
+
+  it("refuses bytes that are not a package every time they are read", () => {
+    const junk = new TextEncoder().encode("not a package");
+    expect(() => readPackageManifest(junk)).toThrow(PackageParseError);
+    expect(() => readPackageManifest(junk)).toThrow(PackageParseError);
+  });
+
+  it("reads a stored JSON file once until it is written again", () => {
+    const storage = new MemoryStorage();
+    const file: StoredJson<{ n: number }> = { key: "x.json", holds: "a count", is: (v): v is { n: number } => typeof (v as { n?: unknown }).n === "number" };
+    writeJson(storage, file.key, { n: 1 });
+    const first = readJson(storage, file);
+    expect(readJson(storage, file)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    writeJson(storage, file.key, { n: 2 });
+    expect(readJson(storage, file)).toEqual({ n: 2 });
+    // The storage copies what it is given: changing the written array changes nothing stored.
+    const given = new TextEncoder().encode('{"n":3}');
+    storage.write(file.key, given);
+    given[5] = "4".charCodeAt(0);
+    expect(readJson(storage, file)).toEqual({ n: 3 });
+  });
+
+  it("installs and makes device owner a package whose stored file it parsed once", async () => {
+    const pm = packageManager({ "http://s/1": archive(1) });
+    const staged = await pm.download({ url: "http://s/1", headers: {}, purpose: "agent" }, signal());
+    const bytes = await pm.readStaged(staged.stagedId);
+    expect(await pm.readStaged(staged.stagedId)).toBe(bytes);
+    await pm.install(staged.stagedId, signal());
+    await pm.setDeviceOwner({ packageName: "com.example.dpc", className: "com.example.dpc.Admin" });
+    expect(await pm.installedApps()).toEqual([{ packageName: "com.example.dpc", versionName: "1.0", versionCode: 1 }]);
     expect(await pm.deviceOwner()).toEqual({ packageName: "com.example.dpc", className: "com.example.dpc.Admin" });
   });
 });

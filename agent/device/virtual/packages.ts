@@ -9,7 +9,7 @@
  * receiver guarded by BIND_DEVICE_ADMIN; there is at most one device owner.
  */
 import { downloadUrlProblem } from "../../payload/index.js";
-import { BIND_DEVICE_ADMIN, findReceiver, parsePackageArchive, PackageParseError, type PackageManifest } from "../../protocol/package-archive.js";
+import { BIND_DEVICE_ADMIN, findReceiver, PackageParseError, readPackageManifest, type PackageManifest } from "../../protocol/package-archive.js";
 import { StepError } from "../../machine/step-error.js";
 import type { HttpTransport } from "../../client/http.js";
 import type { ClockPort, DownloadRequest, InstalledApp, PackagePort, StagedPackage, StoragePort } from "../ports.js";
@@ -99,9 +99,9 @@ export class VirtualPackageManager implements PackagePort {
   async install(stagedId: string, signal: AbortSignal): Promise<InstalledApp> {
     const bytes = await this.readStaged(stagedId);
     await this.clock.sleep(this.timings.installMs, signal);
-    let manifest: PackageManifest;
+    let manifest: Readonly<PackageManifest>;
     try {
-      manifest = parsePackageArchive(bytes);
+      manifest = readPackageManifest(bytes);
     } catch (error) {
       const message = error instanceof PackageParseError ? error.message : String(error);
       throw new StepError("installFailed", `INSTALL_PARSE_FAILED: ${message}`);
@@ -126,7 +126,7 @@ export class VirtualPackageManager implements PackagePort {
    * PackageParseError for a file that is not a package.
    */
   installSystemImage(archives: readonly Uint8Array[]): void {
-    for (const bytes of archives) this.record(parsePackageArchive(bytes), bytes);
+    for (const bytes of archives) this.record(readPackageManifest(bytes), bytes);
   }
 
   async installedPackage(packageName: string): Promise<InstalledApp | null> {
@@ -145,7 +145,7 @@ export class VirtualPackageManager implements PackagePort {
     }
     const apk = this.storage.read(`system/apk/${component.packageName}`);
     if (apk === null) throw new StepError("adminAppMissing", `${component.packageName} is not installed`);
-    const receiver = findReceiver(parsePackageArchive(apk), component.className);
+    const receiver = findReceiver(readPackageManifest(apk), component.className);
     if (!receiver || receiver.permission !== BIND_DEVICE_ADMIN) {
       throw new StepError("adminComponentMissing", `${component.packageName} has no device admin receiver ${component.className}`);
     }
@@ -165,7 +165,7 @@ export class VirtualPackageManager implements PackagePort {
   }
 
   /** Writes an installed package (file and record) to storage. */
-  private record(manifest: PackageManifest, bytes: Uint8Array): InstalledApp {
+  private record(manifest: Readonly<PackageManifest>, bytes: Uint8Array): InstalledApp {
     const record: InstalledRecord = {
       packageName: manifest.packageName,
       versionName: manifest.versionName,
@@ -178,7 +178,7 @@ export class VirtualPackageManager implements PackagePort {
     return toApp(record);
   }
 
-  private records(): InstalledRecord[] {
+  private records(): readonly InstalledRecord[] {
     return readJson(this.storage, INSTALLED) ?? [];
   }
 

@@ -8,13 +8,18 @@ import { dirname, join } from "node:path";
 import { InputError, isNotFound } from "../../protocol/errors.js";
 import type { StoragePort } from "../ports.js";
 import { utf8Text } from "../../protocol/utf8.js";
+import { deepFreeze } from "../../protocol/deep-freeze.js";
 
 export class MemoryStorage implements StoragePort {
   private readonly files = new Map<string, Uint8Array>();
 
+  /**
+   * The stored bytes themselves, not a copy (see StoragePort.read): a device reads the same
+   * package file to verify, install and enable it, and its parsed manifest is kept by the bytes
+   * object (readPackageManifest), so it is parsed once.
+   */
   read(key: string): Uint8Array | null {
-    const bytes = this.files.get(key);
-    return bytes === undefined ? null : new Uint8Array(bytes);
+    return this.files.get(key) ?? null;
   }
 
   write(key: string, bytes: Uint8Array): void {
@@ -134,9 +139,11 @@ const DAMAGED_HINT = "delete the file to let the device forget what it held, or 
  * the value is checked: a file that is not JSON or not of its shape is an InputError naming the
  * file, as a damaged snapshot is (stored-snapshot.ts), never a crash deep inside a step.
  */
-export function readJson<T>(storage: StoragePort, file: StoredJson<T>): T | null {
+export function readJson<T>(storage: StoragePort, file: StoredJson<T>): Readonly<T> | null {
   const bytes = storage.read(file.key);
   if (bytes === null) return null;
+  const known = parsedFiles.get(bytes);
+  if (known !== undefined) return known as T;
   const where = storage.locate?.(file.key) ?? file.key;
   let value: unknown;
   try {
@@ -145,8 +152,16 @@ export function readJson<T>(storage: StoragePort, file: StoredJson<T>): T | null
     throw new InputError(`is not JSON (${(error as Error).message}); it should hold ${file.holds}`, { where, hint: DAMAGED_HINT });
   }
   if (!file.is(value)) throw new InputError(`does not hold ${file.holds}`, { where, hint: DAMAGED_HINT });
+  parsedFiles.set(bytes, deepFreeze(value));
   return value;
 }
+
+/**
+ * Stored files already parsed, by the bytes object read (MemoryStorage hands out the same one
+ * until the file is written again): the package manager reads its list of installed packages a
+ * dozen times while a device enrolls. The values are frozen, as they are shared.
+ */
+const parsedFiles = new WeakMap<Uint8Array, unknown>();
 
 export function writeJson(storage: StoragePort, key: string, value: unknown): void {
   storage.write(key, Buffer.from(JSON.stringify(value), "utf8"));
