@@ -43,5 +43,12 @@ describe("a fleet on device threads", { timeout: 180_000 }, () => {
     expect(one.summary.failed).toBeGreaterThan(0);
     expect(one.summary.enrolled).toBeGreaterThan(0);
     expect(outcome(three)).toEqual(outcome(one));
+    // Whichever thread ran them, the devices a report shows carry their timelines.
+    for (const run of [one, three]) {
+      expect(run.summary.slowest.length).toBeGreaterThan(0);
+      expect(run.summary.slowest.every((s) => s.timeline.length > 0)).toBe(true);
+      expect(run.summary.failures.every((s) => s.timeline.length > 0)).toBe(true);
+      expect(run.devices.filter((d) => d.reason !== null).every((d) => (d.timeline ?? []).length > 0)).toBe(true);
+    }
   });
 });

@@ -11,6 +11,7 @@
 import { parentPort } from "node:worker_threads";
 import { driveDevice, type DeviceJob, type DeviceOutcome, type DeviceRunSettings } from "./drive-device.js";
 import { countHttp, type HttpCounts } from "./http-counts.js";
+import { TimelineNeeds } from "./timeline-needs.js";
 
 export type ToDeviceThread =
   | { type: "start"; png: Uint8Array; settings: DeviceRunSettings; lanes: number }
@@ -38,13 +39,14 @@ port.on("message", (message: ToDeviceThread) => {
 
 async function runLanes(png: Uint8Array, settings: DeviceRunSettings, lanes: number): Promise<void> {
   const http = countHttp();
+  const needs = new TimelineNeeds();
   const next = (lane: number) =>
     new Promise<DeviceJob | null>((resolve) => {
       waiting.set(lane, resolve);
       post({ type: "want", lane });
     });
   const lane = async (id: number) => {
-    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings) });
+    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs) });
   };
   await Promise.all(Array.from({ length: lanes }, (_, id) => lane(id)));
   http.stop();

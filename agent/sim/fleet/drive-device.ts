@@ -10,6 +10,7 @@ import { formatElapsed } from "../../report/timeline.js";
 import { PhaseTracker } from "./phases.js";
 import { fleetIdentity } from "./plan.js";
 import type { DeviceStory } from "./summary.js";
+import type { TimelineNeeds } from "./timeline-needs.js";
 
 export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
 /** Longest a device may take (simulated) to reach its first check-in: far beyond any retry policy. */
@@ -40,7 +41,11 @@ export interface DeviceOutcome {
   checkIns: number;
 }
 
-export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: DeviceRunSettings): Promise<DeviceOutcome> {
+/**
+ * Runs one device. `needs` says whether its story carries its timeline (without it, always);
+ * a device whose timeline no report shows is never worded.
+ */
+export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: DeviceRunSettings, needs?: TimelineNeeds): Promise<DeviceOutcome> {
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
   const tracker = new PhaseTracker();
@@ -71,7 +76,7 @@ export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: Dev
     }
     if (reason === null && settings.lifeMs > 0) await d.runFor(settings.lifeMs);
     const checkIns = d.state === "off" ? 0 : d.context.checkIns;
-    return { story: story(d, job, reason, tracker), times: tracker.times, checkIns };
+    return { story: story(d, job, reason, tracker, needs), times: tracker.times, checkIns };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -84,16 +89,18 @@ export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: Dev
   }
 }
 
-function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker): DeviceStory {
+function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker, needs: TimelineNeeds | undefined): DeviceStory {
   const total = tracker.times.wallMs.total;
+  const totalMs = total === undefined ? null : Math.round(total * 10) / 10;
+  const worded = needs === undefined || needs.wants(reason, totalMs);
   return {
     index: job.index,
     serialNumber: d.identity.serialNumber,
     reason,
     finalState: d.state,
-    totalMs: total === undefined ? null : Math.round(total * 10) / 10,
+    totalMs,
     faults: job.faults.map(formatFault),
     rerun: job.rerun,
-    timeline: d.timeline.slice(-TIMELINE_LINES).map((e) => `${formatElapsed(e.elapsedMs).padStart(11)}  ${e.state}  ${e.event}  ${e.detail}`),
+    timeline: worded ? d.timeline.slice(-TIMELINE_LINES).map((e) => `${formatElapsed(e.elapsedMs).padStart(11)}  ${e.state}  ${e.event}  ${e.detail}`) : [],
   };
 }

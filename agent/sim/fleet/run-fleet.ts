@@ -14,6 +14,7 @@ import { addCounts, countHttp } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { embeddedService, type FleetService } from "./service-host.js";
+import { TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
 export interface FleetOptions {
@@ -122,8 +123,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       options.onProgress?.({ done: enrolled + failed, failed, total: indexes.length, elapsedMs: performance.now() - started });
     };
 
+    const needs = new TimelineNeeds();
     const lane = async () => {
-      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings));
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs));
     };
     const lanes = Math.min(options.concurrency, indexes.length);
     const threads = THREADS_AVAILABLE ? Math.max(1, Math.min(options.threads ?? defaultDeviceThreads(!options.service), lanes)) : 1;
