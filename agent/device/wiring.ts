@@ -165,6 +165,9 @@ function creatorOf(logic: AnyActorLogic): (args: unknown) => unknown {
   return creator as (args: unknown) => unknown;
 }
 
+/** Why a Wi-Fi join is stopped when its state is left (the machine moved on or lost power). */
+const JOIN_STOPPED = new Error("the Wi-Fi join was stopped: the device left the state that joins");
+
 /** The actors made with fromCallback (events over time); every other one is a promise. */
 const CALLBACK_ACTORS = new Set(["joinWifi"]);
 
@@ -282,7 +285,9 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
             send({ type: "WIFI_FAILED", code: e.code === "internalError" ? "wifiAddFailed" : e.code, detail: e.message, at: e.at });
           },
         );
-      return () => controller.abort();
+      // A reason given: abort() without one builds a DOMException and its stack trace, once per
+      // device in a fleet, for a rejection nobody reads (the join's outcome is ignored once aborted).
+      return () => controller.abort(JOIN_STOPPED);
     }),
 
     inspectAgent: step<{ packageName: string }, Unstamped<InstalledAgentOutput>>(
