@@ -2,24 +2,68 @@
  * What fleet and merge-reports share after a summary exists: the reports written to files, the
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
-import { writeFileSync } from "node:fs";
-import { InputError } from "../protocol/errors.js";
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { InputError, isNotFound } from "../protocol/errors.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetSummaryLines } from "../sim/fleet/report-text.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
 import { evaluateThresholds, type Threshold } from "../sim/fleet/thresholds.js";
 import { EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine, err } from "./output.js";
 
+const WRITABLE_HINT = "give a path in a folder that exists and is writable";
+
 export function writeReportFile(path: string, text: string, what: string): void {
   try {
     writeFileSync(path, text);
   } catch (error) {
-    throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: "give a path in a folder that exists and is writable" });
+    throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: WRITABLE_HINT });
   }
 }
 
-export function finishFleet(summary: FleetSummary, options: { json?: boolean; report?: string; thresholds: Threshold[] }): number {
-  if (options.report !== undefined) writeReportFile(options.report, fleetHtmlReport(summary), "HTML report");
+/**
+ * Refuses a report path that cannot be written before a fleet runs, not after: a run of 100,000
+ * devices takes minutes, and its results would be lost. The path must not be a folder, and the
+ * file (or, for a new file, its folder) must be writable. Nothing is created.
+ */
+export function checkReportPath(path: string, what: string): void {
+  let isFolder = false;
+  let exists = true;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch (error) {
+    if (!isNotFound(error)) throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: WRITABLE_HINT });
+    exists = false;
+  }
+  if (isFolder) throw new InputError(`cannot write the ${what}: this is a folder`, { where: path, hint: "name a file in it, e.g. out/fleet.xml" });
+  const target = exists ? path : dirname(resolve(path));
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === "ENOENT" ? `its folder ${target} does not exist` : `${target} is not writable (${code ?? String(error)})`;
+    throw new InputError(`cannot write the ${what}: ${problem}`, { where: path, hint: WRITABLE_HINT });
+  }
+}
+
+/** A report file to write once the summary exists (its text made only then). */
+export interface ReportFile {
+  path: string;
+  what: string;
+  text(summary: FleetSummary): string;
+}
+
+export const HTML_REPORT = "HTML report";
+
+export function htmlReportFile(path: string): ReportFile {
+  return { path, what: HTML_REPORT, text: fleetHtmlReport };
+}
+
+/**
+ * Prints the summary, then writes the report files: a file that cannot be written after all (the
+ * disk filled during the run) still leaves the summary on the screen, then exits 2 naming it.
+ */
+export function finishFleet(summary: FleetSummary, options: { json?: boolean; files: ReportFile[]; thresholds: Threshold[] }): number {
   const results = evaluateThresholds(summary, options.thresholds);
   if (options.json) {
     printJson(summary);
@@ -27,6 +71,7 @@ export function finishFleet(summary: FleetSummary, options: { json?: boolean; re
   } else {
     for (const line of fleetSummaryLines(summary, results, out)) printLine(line);
   }
+  for (const file of options.files) writeReportFile(file.path, file.text(summary), file.what);
   // With thresholds, they decide (failures may be expected under faults); without, any failure fails.
   const passed = options.thresholds.length > 0 ? results.every((r) => r.passed) : summary.failed === 0;
   return passed ? EXIT_OK : EXIT_FAILED;

@@ -14,7 +14,7 @@ import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js"
 import { parseShard } from "../sim/fleet/plan.js";
 import { runFleet } from "../sim/fleet/run-fleet.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
-import { finishFleet, writeReportFile } from "./fleet-output.js";
+import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { checkRunningService } from "./service-check.js";
@@ -40,6 +40,7 @@ interface FleetCliOptions {
 }
 
 const MAX_DEVICES = 10_000_000;
+const JUNIT_REPORT = "JUnit report";
 
 export function registerFleet(program: Command): void {
   program
@@ -97,6 +98,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   if (options.embedded !== "worker" && options.embedded !== "inline") {
     throw new InputError(`unknown place "${options.embedded}"`, { where: "--embedded", hint: "use worker or inline" });
   }
+  if (options.junit !== undefined) checkReportPath(options.junit, JUNIT_REPORT);
+  if (options.report !== undefined) checkReportPath(options.report, HTML_REPORT);
   let service: { url: string; adminToken: string } | undefined;
   if (options.service !== undefined) {
     const url = httpBaseUrl(options.service, "--service");
@@ -140,12 +143,12 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   } finally {
     progress?.stop();
   }
-  if (options.junit !== undefined) writeReportFile(options.junit, fleetJunitXml(run.summary, run.devices), "JUnit report");
-  return finishFleet(run.summary, {
-    ...(options.json ? { json: true } : {}),
-    ...(options.report === undefined ? {} : { report: options.report }),
-    thresholds,
-  });
+  const { summary, devices: results } = run;
+  const files: ReportFile[] = [
+    ...(options.junit === undefined ? [] : [{ path: options.junit, what: JUNIT_REPORT, text: () => fleetJunitXml(summary, results) }]),
+    ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),
+  ];
+  return finishFleet(summary, { ...(options.json ? { json: true } : {}), files, thresholds });
 }
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {

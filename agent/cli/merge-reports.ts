@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { mergeSummaries } from "../sim/fleet/merge.js";
 import { readFleetSummary } from "../sim/fleet/read-summary.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
-import { finishFleet } from "./fleet-output.js";
+import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile } from "./fleet-output.js";
 import { action } from "./output.js";
 
 interface MergeOptions {
@@ -30,10 +30,11 @@ export function registerMergeReports(program: Command): void {
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
   const thresholds = options.threshold.map(parseThreshold);
+  if (options.report !== undefined) checkReportPath(options.report, HTML_REPORT);
   const parts = files.map((file) => ({ file, summary: readFleetSummary(file) }));
   return finishFleet(mergeSummaries(parts), {
     ...(options.json ? { json: true } : {}),
-    ...(options.report === undefined ? {} : { report: options.report }),
+    files: options.report === undefined ? [] : [htmlReportFile(options.report)],
     thresholds,
   });
 }

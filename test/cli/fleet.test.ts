@@ -21,6 +21,9 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
+    // Refused before the fleet runs (the run's start line is not printed), not after minutes of it.
+    [["--devices", "10", "--report", "/nonexistent-folder/out.html"], /out\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist.*fix: give a path in a folder/s],
+    [["--devices", "10", "--junit", "."], /cannot write the JUnit report: this is a folder.*fix: name a file in it/s],
   ])("fleet %j: one clear line with a fix, exit 2", async (args, message) => {
     const result = await aospSim(["fleet", ...args]);
     expect(result.code).toBe(2);
@@ -88,5 +91,8 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const result = await aospSim(["merge-reports", bogus]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bogus\.json: is not a fleet summary: .*\n.*fix: give the --json output of aosp-sim fleet/);
+    const unwritable = await aospSim(["merge-reports", bogus, "--report", "/nonexistent-folder/merged.html"]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/merged\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist/);
   });
 });
