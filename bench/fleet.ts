@@ -19,7 +19,9 @@ import autocannon from "autocannon";
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import type { EnrollResponse } from "../agent/protocol/device-api.js";
+import type { EnrollResponse, InstalledApp, PackageOffer } from "../agent/protocol/device-api.js";
+import { AGENT_PACKAGE } from "../agent/protocol/intune-conventions.js";
+import { SEED_PACKAGES } from "../mock-service/packages/catalog.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
@@ -102,13 +104,19 @@ async function rawCeilings(url: string, adminToken: string): Promise<Record<stri
   const one = (await (await fetch(`${url}/device/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: enrollBody() })).json()) as EnrollResponse;
   const auth = { authorization: `Bearer ${one.deviceCredential}`, "content-type": "application/json" };
   const signIn = await fetch(`${url}/device/v1/devices/${one.deviceId}/signIn`, { method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password }) });
-  const offers = ((await signIn.json()) as { requiredApps: { downloadUrl: string }[] }).requiredApps;
+  const offers = ((await signIn.json()) as { requiredApps: PackageOffer[] }).requiredApps;
   const packagePath = new URL(offers[0]!.downloadUrl).pathname;
+  // A check-in as a fleet device sends it: the apps it has installed (the newest agent, which its
+  // QR code downloads, and the apps sign-in offered), sorted as the device lists them.
+  const agent = SEED_PACKAGES.filter((p) => p.packageName === AGENT_PACKAGE).at(-1)!;
+  const apps: InstalledApp[] = [agent, ...offers]
+    .map(({ packageName, versionName, versionCode }) => ({ packageName, versionName, versionCode }))
+    .sort((a, b) => a.packageName.localeCompare(b.packageName));
   return {
     "POST /device/v1/enroll": await rate({ url, requests: [{ method: "POST", setupRequest: (r) => ({ ...r, path: "/device/v1/enroll", headers: { "content-type": "application/json" }, body: enrollBody() }) }] }),
     "POST /device/v1/devices/{id}/signIn": await rate({ url: `${url}/device/v1/devices/${one.deviceId}/signIn`, method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password }) }),
     "GET /device/v1/packages": await rate({ url: `${url}${packagePath}`, headers: { authorization: auth.authorization } }),
-    "POST /device/v1/devices/{id}/checkIn": await rate({ url: `${url}/device/v1/devices/${one.deviceId}/checkIn`, method: "POST", headers: auth, body: JSON.stringify({ agentVersion: "24.9.2", apps: [] }) }),
+    "POST /device/v1/devices/{id}/checkIn": await rate({ url: `${url}/device/v1/devices/${one.deviceId}/checkIn`, method: "POST", headers: auth, body: JSON.stringify({ agentVersion: agent.versionName, apps }) }),
   };
 }
 
