@@ -11,7 +11,7 @@ import { randomSeed } from "../device/identity.js";
 import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
-import { parseShard } from "../sim/fleet/plan.js";
+import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { runFleet } from "../sim/fleet/run-fleet.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
@@ -90,7 +90,18 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const rampMs = duration(options.ramp, "--ramp", "e.g. --ramp 30s (0s: no ramp)");
   const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
   const shard = parseShard(options.shard);
-  const only = options.only.map((o) => wholeNumber(o, "--only", 0, devices - 1, `a device index from 0 to ${devices - 1}`));
+  const { first, end } = shardRange(devices, shard);
+  const only = options.only.map((o) => {
+    const index = wholeNumber(o, "--only", 0, devices - 1, `a device index from 0 to ${devices - 1}`);
+    // It would run with another shard's profile; a re-run needs no --shard (its command has none).
+    if (index < first || index >= end) {
+      throw new InputError(`device ${index} is not in shard ${shard.index}/${shard.count}, which holds devices ${first} to ${end - 1}`, {
+        where: `--only ${o}`,
+        hint: "to re-run any device of the fleet, leave out --shard",
+      });
+    }
+    return index;
+  });
   const faults = options.fault.map(parseFaultRate);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
   const thresholds = options.threshold.map(parseThreshold);
@@ -120,7 +131,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       ...(options.life === undefined ? [] : [`--life ${options.life}`]),
       ...(options.service === undefined ? [] : [`--service ${options.service} --admin-token ...`]),
     ].join(" ");
-  const total = only.length > 0 ? only.length : Math.floor((devices * (shard.index + 1)) / shard.count) - Math.floor((devices * shard.index) / shard.count);
+  const total = only.length > 0 ? only.length : end - first;
   printError(err.dim(`fleet: ${total} devices (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
   let run;

@@ -21,6 +21,7 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
+    [["--devices", "10", "--shard", "1/2", "--only", "3"], /--only 3: device 3 is not in shard 1\/2, which holds devices 5 to 9.*fix: to re-run any device of the fleet, leave out --shard/s],
     // Refused before the fleet runs (the run's start line is not printed), not after minutes of it.
     [["--devices", "10", "--report", "/nonexistent-folder/out.html"], /out\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist.*fix: give a path in a folder/s],
     [["--devices", "10", "--junit", "."], /cannot write the JUnit report: this is a folder.*fix: name a file in it/s],
