@@ -72,7 +72,9 @@ export function finishFleet(summary: FleetSummary, options: { json?: boolean; fi
     for (const line of fleetSummaryLines(summary, results, out)) printLine(line);
   }
   for (const file of options.files) writeReportFile(file.path, file.text(summary), file.what);
-  // With thresholds, they decide (failures may be expected under faults); without, any failure fails.
-  const passed = options.thresholds.length > 0 ? results.every((r) => r.passed) : summary.failed === 0;
+  if (summary.interrupted) printError(err.red(`interrupted: ${summary.devices} devices ran; the figures cover only them`));
+  // With thresholds, they decide (failures may be expected under faults); without, any failure
+  // fails. A run stopped before all its devices ran does not pass.
+  const passed = !summary.interrupted && (options.thresholds.length > 0 ? results.every((r) => r.passed) : summary.failed === 0);
   return passed ? EXIT_OK : EXIT_FAILED;
 }

@@ -17,6 +17,7 @@ import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
+import { gracefulStop } from "./graceful-stop.js";
 import { checkRunningService } from "./service-check.js";
 
 interface FleetCliOptions {
@@ -134,6 +135,9 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const total = only.length > 0 ? only.length : end - first;
   printError(err.dim(`fleet: ${total} devices (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
+  const stop = gracefulStop((signal) =>
+    printError(err.yellow(`fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`)),
+  );
   let run;
   try {
     run = await runFleet({
@@ -150,16 +154,19 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       rerunCommand,
       ...(service ? { service } : {}),
       ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+      signal: stop.signal,
     });
   } finally {
     progress?.stop();
+    stop.dispose();
   }
   const { summary, devices: results } = run;
   const files: ReportFile[] = [
     ...(options.junit === undefined ? [] : [{ path: options.junit, what: JUNIT_REPORT, text: () => fleetJunitXml(summary, results) }]),
     ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),
   ];
-  return finishFleet(summary, { ...(options.json ? { json: true } : {}), files, thresholds });
+  const code = finishFleet(summary, { ...(options.json ? { json: true } : {}), files, thresholds });
+  return stop.exitCode() ?? code;
 }
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {

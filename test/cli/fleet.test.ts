@@ -97,3 +97,37 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(unwritable.stderr).toMatch(/merged\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist/);
   });
 });
+
+describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { timeout: 120_000 }, () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s: no more devices start, those in flight finish, the reports cover them, exit %i", async (name, exitCode) => {
+    const junit = temp.file(`stopped-${name}.xml`);
+    let sent = false;
+    const result = await aospSim(["fleet", "--devices", "100000", "--seed", "3", "--json", "--junit", junit], {
+      onStderr: (stderr, signal) => {
+        if (sent || !stderr.includes("fleet: 100000 devices")) return;
+        sent = true;
+        setTimeout(() => signal(name), 2_000);
+      },
+    });
+    expect(result.code, result.stderr).toBe(exitCode);
+    expect(result.stderr).toContain(`fleet: ${name}: starting no more devices, finishing those in flight`);
+    const summary = JSON.parse(result.stdout) as { devices: number; enrolled: number; failed: number; interrupted?: boolean; fleetDevices: number };
+    expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.fleetDevices).toBe(100000);
+    expect(summary.devices).toBeLessThan(100000);
+    expect(summary.devices).toBe(summary.enrolled + summary.failed);
+    expect(result.stderr).toMatch(new RegExp(`interrupted: ${summary.devices} devices ran`));
+    expect(readFileSync(junit, "utf8").match(/<testcase /g) ?? []).toHaveLength(summary.devices);
+    // Merged, a stopped shard keeps the fleet from passing: not every device ran.
+    const part = temp.file(`stopped-${name}.json`);
+    writeFileSync(part, result.stdout);
+    const merged = await aospSim(["merge-reports", part, "--threshold", "failed<1%"]);
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toContain("interrupted: no more devices were started");
+    expect(merged.stderr).toContain(`interrupted: ${summary.devices} devices ran`);
+  });
+});

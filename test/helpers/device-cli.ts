@@ -17,7 +17,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function aospSim(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export interface CliOptions {
+  input?: string;
+  env?: Record<string, string>;
+  /** Sees stderr as it comes (all of it so far), with a way to signal the process (Ctrl-C, a CI cancelling). */
+  onStderr?: (stderr: string, signal: (name: NodeJS.Signals) => void) => void;
+}
+
+export function aospSim(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       env: { ...process.env, NO_COLOR: "1", ...options.env },
@@ -26,7 +33,10 @@ export function aospSim(args: string[], options: { input?: string; env?: Record<
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString("utf8");
+      options.onStderr?.(stderr, (name) => child.kill(name));
+    });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? "");

@@ -74,6 +74,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     peakRssBytes: Math.max(...parts.map((p) => p.summary.peakRssBytes)),
     seed: first.summary.seed,
     fleetDevices: first.summary.fleetDevices,
+    ...(parts.some((p) => p.summary.interrupted) ? { interrupted: true as const } : {}),
     shards: parts.flatMap((p) => p.summary.shards).sort(),
     lifeMs: first.summary.lifeMs,
     checkIns: sum((s) => s.checkIns),

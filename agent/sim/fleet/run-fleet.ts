@@ -38,6 +38,8 @@ export interface FleetOptions {
    * embedded service's thread). Run from source, devices stay on this thread.
    */
   threads?: number;
+  /** Aborted: start no more devices; the ones in flight finish, and the summary covers what ran. */
+  signal?: AbortSignal;
   /** Called after each device finishes. */
   onProgress?: (progress: FleetProgress) => void;
   /** How `--only` re-runs are printed (the command with the fleet's options). */
@@ -88,9 +90,13 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs };
     /** The next device to start (after its place in the ramp), or null when all have started. */
     const nextJob = async (): Promise<DeviceJob | null> => {
+      if (options.signal?.aborted) return null;
       const position = next++;
       if (position >= indexes.length) return null;
-      if (options.rampMs > 0) await waitUntil(runStart + (options.rampMs * position) / indexes.length);
+      if (options.rampMs > 0) {
+        await waitUntil(runStart + (options.rampMs * position) / indexes.length, options.signal);
+        if (options.signal?.aborted) return null;
+      }
       const index = indexes[position]!;
       const faults = faultsFor(options.faults, deviceDraws(options.seed, index));
       for (const f of faults) faultCounts.set(formatFault(f), (faultCounts.get(formatFault(f)) ?? 0) + 1);
@@ -140,13 +146,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     const runSeconds = (performance.now() - runStart) / 1000;
     failures.sort((a, b) => a.index - b.index);
     records.sort((a, b) => a.index - b.index);
+    const ran = enrolled + failed;
     const summary: FleetSummary = {
       format: FLEET_FORMAT,
-      devices: indexes.length,
+      devices: ran,
       enrolled,
       failed,
       failedByReason,
-      devicesPerSecond: round(indexes.length / Math.max(runSeconds, 1e-3), 1),
+      devicesPerSecond: round(ran / Math.max(runSeconds, 1e-3), 1),
       wallSeconds: round(wallSeconds, 3),
       deviceThreads: threads,
       phases: wall.percentiles(),
@@ -160,6 +167,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       peakRssBytes: rss.stop(),
       seed: options.seed,
       fleetDevices: options.devices,
+      ...(options.signal?.aborted && ran < indexes.length ? { interrupted: true as const } : {}),
       shards: [`${options.shard.index}/${options.shard.count}`],
       lifeMs: options.lifeMs,
       checkIns,
@@ -217,9 +225,19 @@ function keepSlowest(slowest: DeviceStory[], s: DeviceStory): void {
   slowest.length = Math.min(slowest.length, SLOWEST_KEPT);
 }
 
-function waitUntil(at: number): Promise<void> {
+/** Resolves at `at` (performance.now() time), or as soon as `signal` aborts. */
+function waitUntil(at: number, signal: AbortSignal | undefined): Promise<void> {
   const ms = at - performance.now();
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 function round(value: number, digits: number): number {

@@ -46,6 +46,11 @@ export interface FleetSummary {
   seed: number;
   /** The whole fleet's size (all shards). */
   fleetDevices: number;
+  /**
+   * Present (true) when the run was stopped (Ctrl-C, SIGTERM) before all its devices ran: the
+   * devices in flight finished, no more started, and `devices` counts those that ran.
+   */
+  interrupted?: true;
   /** The shards this summary covers ("0/4", or several after a merge). */
   shards: string[];
   /** Simulated time each enrolled device lived after enrolling (--life), or 0. */

@@ -1,0 +1,38 @@
+/**
+ * Ctrl-C (SIGINT), or SIGTERM from a CI system cancelling a job, during a long run: the first asks
+ * the run to start no more work and finish what is in flight, so that its reports still cover
+ * what ran; a second stops the process at once. Either way the exit code is 128 + the signal's
+ * number (130 for Ctrl-C, 143 for SIGTERM), as a shell reports a process the signal stopped.
+ */
+import { constants } from "node:os";
+
+export interface GracefulStop {
+  /** Aborted at the first signal. */
+  signal: AbortSignal;
+  /** 128 + the signal's number once one came, else null. */
+  exitCode(): number | null;
+  /** Gives the signals back to Node's default handling. */
+  dispose(): void;
+}
+
+export function gracefulStop(onFirst: (signal: NodeJS.Signals) => void): GracefulStop {
+  const controller = new AbortController();
+  let caught: NodeJS.Signals | null = null;
+  const code = (signal: NodeJS.Signals) => 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 0);
+  const handler = (signal: NodeJS.Signals) => {
+    if (caught !== null) process.exit(code(signal));
+    caught = signal;
+    onFirst(signal);
+    controller.abort();
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    signal: controller.signal,
+    exitCode: () => (caught === null ? null : code(caught)),
+    dispose: () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    },
+  };
+}
