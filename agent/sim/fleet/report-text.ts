@@ -22,6 +22,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
   if (s.failed > 0) {
     lines.push("", styles.red("Failed by reason:"));
     for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(28)} ${n}`);
+    for (const hint of fleetHints(s)) lines.push(`  ${styles.yellow(hint)}`);
     lines.push("", "Re-run a failed device alone:");
     for (const f of s.failures.slice(0, 3)) lines.push(`  ${f.rerun}   ${styles.dim(`# ${f.reason}`)}`);
   }
@@ -30,4 +31,17 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     for (const r of results) lines.push(`  ${r.passed ? styles.green("✓") : styles.red("✗")} ${r.line}`);
   }
   return lines;
+}
+
+/**
+ * What to do about failures whose cause is the set-up rather than the devices: a running service
+ * (--service) keeps its own smart lockout, which counts the fleet's sign-ins in flight (every
+ * device signs in as one user, up to --concurrency at once) and locks the account.
+ */
+export function fleetHints(s: FleetSummary): string[] {
+  const hints: string[] = [];
+  if ((s.failedByReason["accountLocked"] ?? 0) > 0 && s.service.runs === "external") {
+    hints.push("accountLocked: the service locked the fleet's one user, whose devices sign in up to --concurrency at once; start it with `aosp-sim serve --lockout-threshold 1000000` (the embedded service does so)");
+  }
+  return hints;
 }
