@@ -113,8 +113,7 @@ export interface CreateDeviceOptions {
    * With keepStepData false: keep only about the latest this many timeline entries and step
    * records (between it and twice it), so a device's memory does not grow with how long it lives
    * (a day of check-ins is a few hundred steps). Its shared logs hold that window, as a phone's
-   * log buffer does. For fleets, whose reports show a failed device's last lines. Steps are then
-   * worded when the window is trimmed or the timeline is read, and keep their data until then.
+   * log buffer does. For fleets, whose reports show a failed device's last lines.
    */
   timelineWindow?: number;
 }
@@ -221,25 +220,16 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     const wording = log;
     const lean = runtime;
     const window = options.timelineWindow;
-    if (window !== undefined && window > 0) {
-      // Worded when the window is trimmed (or the timeline read), not as each record comes: a
-      // fleet device whose timeline no report shows (most of them) is never worded. Until then a
-      // record holds its step's data; there are never more than twice the window of them.
-      runtime.onRecord(() => {
-        if (lean.records.length < 2 * window) return;
-        wording.catchUp();
-        for (const record of lean.records) if (record.kind === "step") dropStepData(record);
-        // Trimmed in batches: each trim moves the window's contents once.
+    runtime.onRecord((record) => {
+      wording.catchUp();
+      if (record.kind === "step") dropStepData(record);
+      // Trimmed in batches: each trim moves the window's contents once.
+      if (window !== undefined && window > 0 && lean.records.length >= 2 * window) {
         const count = lean.records.length - window;
         lean.forgetRecords(count);
         wording.forget(count, window);
-      });
-    } else {
-      runtime.onRecord((record) => {
-        wording.catchUp();
-        if (record.kind === "step") dropStepData(record);
-      });
-    }
+      }
+    });
   }
   return new DeviceFacade(identity, clock, faults, storage, runtime, log, ports.packages, ports.camera, policy, seed);
 }

@@ -87,14 +87,18 @@ export function parsePackageArchive(bytes: Uint8Array): PackageManifest {
 const parsed = new WeakMap<Uint8Array, Readonly<PackageManifest>>();
 
 /**
- * parsePackageArchive, once per bytes object: the same manifest (frozen, shared) for the same
- * object. For bytes nobody modifies after they are read (a device's stored files and downloads);
+ * parsePackageArchive, once per bytes object: the same manifest (frozen, shared, less its
+ * filler) for the same object. For bytes nobody modifies after they are read (a device's stored files and downloads);
  * bytes modified in place would keep their old manifest.
  */
 export function readPackageManifest(bytes: Uint8Array): Readonly<PackageManifest> {
   const known = parsed.get(bytes);
   if (known !== undefined) return known;
-  const manifest = deepFreeze(parsePackageArchive(bytes));
+  // Without the filler: it stands in for the code, nothing reads it once the file parsed, and kept
+  // for as long as the file is stored it would be a second copy of most of the file's bytes.
+  const { filler, ...manifest } = parsePackageArchive(bytes);
+  void filler;
+  deepFreeze(manifest);
   parsed.set(bytes, manifest);
   return manifest;
 }
