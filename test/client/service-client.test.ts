@@ -3,6 +3,7 @@
  * refusal keeps the service's code, 5xx and silence become retryable failures, every exchange
  * goes to the transcript.
  */
+import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Dispatcher } from "undici";
@@ -155,5 +156,35 @@ describe("misbehaving servers", () => {
     await clock.settle(); // returns only once the real answer is in
     expect((await pending).status).toBe(502);
     expect(clock.now()).toBe(0);
+  });
+});
+
+describe("the device's HTTP in a process that used fetch first", () => {
+  // Node's own fetch bundles an older undici, which installs its dispatcher as the process-wide
+  // one if it runs before this package's undici is loaded (a library user's script, or the CLI
+  // checking a --service). That dispatcher does not take the handler the transport dispatches
+  // with: every device request failed with "invalid onError method". Run in a fresh process
+  // (the built dist/), since this one has long loaded undici.
+  it("still answers", async () => {
+    const dist = (path: string) => JSON.stringify(new URL(`../../dist/agent/${path}`, import.meta.url).href);
+    const script = `
+      import { createServer } from "node:http";
+      const server = createServer((_, res) => res.end("ok")).listen(0, "127.0.0.1");
+      await new Promise((resolve) => server.once("listening", resolve));
+      const url = "http://127.0.0.1:" + server.address().port + "/";
+      await (await fetch(url)).text();
+      const { HttpTransport } = await import(${dist("client/http.js")});
+      const { RealClock } = await import(${dist("device/clock.js")});
+      const http = new HttpTransport({ clock: new RealClock(), timeoutMs: 10_000 });
+      try {
+        const res = await http.send({ method: "GET", url, purpose: "device-api" });
+        console.log(res.status, new TextDecoder().decode(res.body));
+      } catch (error) {
+        console.log("failed:", error.message);
+      }
+      server.close();`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+    expect(child.stderr).toBe("");
+    expect(child.stdout.trim()).toBe("200 ok");
   });
 });
