@@ -9,6 +9,7 @@ import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
 import { innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
+import { lazySchemas } from "./http/lazy-schemas.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, routeFamilyOf, type ChaosOptions } from "./http/chaos.js";
@@ -45,12 +46,18 @@ export interface AppOptions {
   throttle?: ThrottleBudget;
   /** Injected latency, failures and throttling per route family. */
   chaos?: ChaosOptions;
+  /**
+   * Compile every route's validators and serializers while starting, as fastify does by default,
+   * instead of at each route's first request (http/lazy-schemas.ts): a test's way to check them all.
+   */
+  compileSchemasAtStart?: boolean;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services, adminToken } = options;
   const { ctx } = services;
   const handleError = makeErrorHandler(ctx.log);
+  const schemas = lazySchemas();
   const app = Fastify({
     logger: false,
     // Errors found while routing (a bad %-escape, an over-long path segment) get the same body.
@@ -64,7 +71,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // Validate exactly: no silent removal of unknown properties, no type coercion.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allowUnionTypes: true },
     },
+    schemaController: { compilersFactory: schemas.compilersFactory },
   });
+  if (options.compileSchemasAtStart) app.addHook("onReady", async () => schemas.compileAll());
   app.decorateRequest("device", null);
   // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
   app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
