@@ -3,15 +3,18 @@
  * builds it first) spreads its lanes over device threads. The fleet it reports is the same
  * fleet as on one thread: the same devices, faults, failures, requests and re-run commands.
  */
-import { existsSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { deviceTempDir } from "../helpers/device-cli.js";
 
 type RunFleetModule = typeof import("../../agent/sim/fleet/run-fleet.js");
 type FaultRatesModule = typeof import("../../agent/sim/fleet/fault-rates.js");
 const dist = new URL("../../dist/agent/sim/fleet/", import.meta.url);
 
 describe("a fleet on device threads", { timeout: 180_000 }, () => {
+  const temp = deviceTempDir("aosp-fleet-threads-");
   it("reports the same fleet as on one thread", async () => {
     expect(existsSync(fileURLToPath(new URL("device-thread.js", dist))), "run `npm run build` first").toBe(true);
     const { runFleet } = (await import(new URL("run-fleet.js", dist).href)) as RunFleetModule;
@@ -49,6 +52,40 @@ describe("a fleet on device threads", { timeout: 180_000 }, () => {
       expect(run.summary.slowest.every((s) => s.timeline.length > 0)).toBe(true);
       expect(run.summary.failures.every((s) => s.timeline.length > 0)).toBe(true);
       expect(run.devices.filter((d) => d.reason !== null).every((d) => (d.timeline ?? []).length > 0)).toBe(true);
+    }
+  });
+
+  // Device threads start with the fleet, before its tenant is set up; a fleet that fails there
+  // (here a service that refuses the admin token) must stop them, or the process never exits.
+  it("stops its device threads when it fails before running them", async () => {
+    const { startMockService } = await import("../../mock-service/index.js");
+    const service = await startMockService();
+    try {
+      const script = `
+        const { runFleet } = await import(${JSON.stringify(new URL("run-fleet.js", dist).href)});
+        await runFleet({
+          devices: 8, concurrency: 8, rampMs: 0, seed: 1, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+          threads: 3, service: { url: ${JSON.stringify(service.url)}, adminToken: "not-the-token" }, rerunCommand: String,
+        }).then(() => console.log("ran"), (error) => console.log("refused:", error.message));`;
+      // A file, not --eval: worker threads inherit the process's flags, and --input-type stops them.
+      writeFileSync(temp.file("fleet.mjs"), script);
+      const child = spawn(process.execPath, [temp.file("fleet.mjs")]);
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+      const code = await new Promise<number | "still running">((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill();
+          resolve("still running");
+        }, 20_000);
+        child.on("exit", (c) => {
+          clearTimeout(timer);
+          resolve(c ?? -1);
+        });
+      });
+      expect(stdout).toMatch(/^refused: .*401/);
+      expect(code).toBe(0);
+    } finally {
+      await service.close();
     }
   });
 });

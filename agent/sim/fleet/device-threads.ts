@@ -1,6 +1,6 @@
 /**
- * Starts a device thread (device-thread.ts) and serves it jobs from the fleet until there are
- * none left. Resolves with the thread's HTTP counts once its lanes have stopped.
+ * Device threads (device-thread.ts): started when the fleet starts, then served jobs from the
+ * fleet until there are none left.
  */
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
@@ -22,33 +22,59 @@ export function defaultDeviceThreads(embeddedService: boolean): number {
   return Math.max(Math.min(2, cores), cores - (embeddedService ? 1 : 0));
 }
 
-export function runDeviceThread(
-  png: Uint8Array,
-  settings: DeviceRunSettings,
-  lanes: number,
-  nextJob: () => Promise<DeviceJob | null>,
-  onOutcome: (job: DeviceJob, outcome: DeviceOutcome) => void,
-): Promise<HttpCounts> {
+/** A device thread, started ahead of its devices so that it loads while the service starts. */
+export interface DeviceThread {
+  /** Runs `lanes` lanes of devices; resolves with the thread's HTTP counts once they have stopped. */
+  run(
+    png: Uint8Array,
+    settings: DeviceRunSettings,
+    lanes: number,
+    nextJob: () => Promise<DeviceJob | null>,
+    onOutcome: (job: DeviceJob, outcome: DeviceOutcome) => void,
+  ): Promise<HttpCounts>;
+  /** Stops the thread (a fleet that ends before running it, or after it has finished). */
+  stop(): Promise<void>;
+}
+
+export function startDeviceThread(): DeviceThread {
   const worker = new Worker(new URL("./device-thread.js", import.meta.url));
-  const send = (message: ToDeviceThread) => worker.postMessage(message);
-  return new Promise<HttpCounts>((resolve, reject) => {
-    let finished = false;
-    worker.on("message", (message: FromDeviceThread) => {
-      if (message.type === "want") {
-        nextJob().then(
-          (job) => send(job ? { type: "run", lane: message.lane, job } : { type: "stop", lane: message.lane }),
-          (error: unknown) => reject(error),
-        );
-      } else if (message.type === "outcome") onOutcome(message.job, message.outcome);
-      else {
-        finished = true;
-        resolve(message.http);
-      }
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (!finished) reject(new Error(`a device thread stopped (exit ${code}) before its devices were done`));
-    });
-    send({ type: "start", png, settings, lanes });
-  });
+  // Until `run` listens, an error or exit is kept for it (or dropped, if the fleet never runs it).
+  let early: Error | undefined;
+  const noteEarly = (error: Error) => (early ??= error);
+  const noteExit = (code: number) => noteEarly(new Error(`a device thread stopped (exit ${code}) before its devices were done`));
+  worker.on("error", noteEarly);
+  worker.on("exit", noteExit);
+  let stopping = false;
+  return {
+    run(png, settings, lanes, nextJob, onOutcome) {
+      worker.off("error", noteEarly);
+      worker.off("exit", noteExit);
+      if (early) return Promise.reject(early);
+      const send = (message: ToDeviceThread) => worker.postMessage(message);
+      return new Promise<HttpCounts>((resolve, reject) => {
+        let finished = false;
+        worker.on("message", (message: FromDeviceThread) => {
+          if (message.type === "want") {
+            nextJob().then(
+              (job) => send(job ? { type: "run", lane: message.lane, job } : { type: "stop", lane: message.lane }),
+              (error: unknown) => reject(error),
+            );
+          } else if (message.type === "outcome") onOutcome(message.job, message.outcome);
+          else {
+            finished = true;
+            resolve(message.http);
+          }
+        });
+        worker.once("error", reject);
+        worker.once("exit", (code) => {
+          if (!finished && !stopping) reject(new Error(`a device thread stopped (exit ${code}) before its devices were done`));
+        });
+        send({ type: "start", png, settings, lanes });
+      });
+    },
+    async stop() {
+      stopping = true;
+      await worker.terminate();
+    },
+  };
 }

@@ -10,9 +10,9 @@ import { formatElapsed } from "../../report/timeline.js";
 import { PhaseTracker } from "./phases.js";
 import { fleetIdentity } from "./plan.js";
 import type { DeviceStory } from "./summary.js";
+import { FLEET_USER } from "./tenant.js";
 import type { TimelineNeeds } from "./timeline-needs.js";
 
-export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
 /** Longest a device may take (simulated) to reach its first check-in: far beyond any retry policy. */
 const FIRST_CHECK_IN_LIMIT_MS = 24 * 3_600_000;
 const TIMELINE_LINES = 12;

@@ -6,14 +6,15 @@
  */
 import { AdminClient } from "../../../mock-service/admin-client.js";
 import { formatFault } from "../../device/faults.js";
-import { defaultDeviceThreads, runDeviceThread, THREADS_AVAILABLE } from "./device-threads.js";
-import { driveDevice, FLEET_USER, type DeviceJob, type DeviceOutcome, type DeviceRunSettings } from "./drive-device.js";
+import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
+import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
 import { addCounts, countHttp } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { embeddedService, type FleetService } from "./service-host.js";
+import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
@@ -54,7 +55,6 @@ export interface FleetProgress {
 }
 
 export { FLEET_USER };
-const FLEET_WIFI = { ssid: "Contoso-Fleet", password: "fleet-passphrase" };
 
 export interface FleetRun {
   summary: FleetSummary;
@@ -64,15 +64,24 @@ export interface FleetRun {
 
 export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const started = performance.now();
-  const service: FleetService = options.service
-    ? { ...options.service, where: "external", close: async () => {} }
-    : await embeddedService(options.embedded ?? "worker");
+  const indexes = fleetIndexes(options);
+  const lanes = Math.min(options.concurrency, indexes.length);
+  const threads = THREADS_AVAILABLE ? Math.max(1, Math.min(options.threads ?? defaultDeviceThreads(!options.service), lanes)) : 1;
+  // Everything that takes a while to load starts at once, on both cores: the embedded service's
+  // thread, the device threads, and this thread's own device code (about 0.3 s each, README
+  // "Benchmarks"); this thread's is imported here, not at the top, for that reason.
+  const starting: Promise<FleetService> = options.service
+    ? Promise.resolve({ ...options.service, where: "external", close: async () => {} })
+    : embeddedService(options.embedded ?? "worker");
+  const deviceThreads: DeviceThread[] = Array.from({ length: threads - 1 }, () => startDeviceThread());
   const http = countHttp();
   const rss = sampleRss();
+  let service: FleetService | undefined;
   try {
+    const { driveDevice } = await import("./drive-device.js");
+    service = await starting;
     const admin = new AdminClient(service.url, service.adminToken);
     const png = await setUpTenant(admin, options.seed, options.shard);
-    const indexes = fleetIndexes(options);
     const wall = new PhaseHistograms();
     const device = new PhaseHistograms();
     const failedByReason: Record<string, number> = {};
@@ -133,12 +142,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     const lane = async () => {
       for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs));
     };
-    const lanes = Math.min(options.concurrency, indexes.length);
-    const threads = THREADS_AVAILABLE ? Math.max(1, Math.min(options.threads ?? defaultDeviceThreads(!options.service), lanes)) : 1;
     // Lanes are shared out evenly; this thread takes its share too (and the remainder).
     const perThread = Math.floor(lanes / threads);
     const local = Array.from({ length: lanes - perThread * (threads - 1) }, () => lane());
-    const others = Promise.all(Array.from({ length: threads - 1 }, () => runDeviceThread(png, settings, perThread, nextJob, recordOutcome)));
+    const others = Promise.all(deviceThreads.map((thread) => thread.run(png, settings, perThread, nextJob, recordOutcome)));
     const [, threadCounts] = await Promise.all([Promise.all(local), others]);
     for (const counts of threadCounts) addCounts(http.counts, counts);
 
@@ -182,7 +189,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   } finally {
     http.stop();
     rss.stop();
-    await service.close();
+    await Promise.all(deviceThreads.map((thread) => thread.stop()));
+    // A service that failed to start has nothing to close; one still starting is closed once up.
+    await (service ?? (await starting.catch(() => undefined)))?.close();
   }
 }
 
@@ -190,31 +199,6 @@ function fleetIndexes(options: FleetOptions): number[] {
   if (options.only && options.only.length > 0) return [...options.only];
   const { first, end } = shardRange(options.devices, options.shard);
   return Array.from({ length: end - first }, (_, i) => first + i);
-}
-
-/**
- * The tenant the fleet enrolls into: one licensed user (created once; a running service may have
- * it from an earlier shard) and one profile per shard, whose QR code every device of the shard scans.
- */
-async function setUpTenant(admin: AdminClient, seed: number, shard: Shard): Promise<Buffer> {
-  const existing = await admin.request("GET", `/beta/users/${encodeURIComponent(FLEET_USER.userPrincipalName)}`).catch(() => null);
-  if (!existing) {
-    await admin.createLicensedUser(FLEET_USER).catch(async (error: unknown) => {
-      // Another shard created it between our look-up and our create: use theirs.
-      const again = await admin.request("GET", `/beta/users/${encodeURIComponent(FLEET_USER.userPrincipalName)}`).catch(() => null);
-      if (!again) throw error;
-    });
-  }
-  const profile = await admin.createProfile({
-    displayName: `Fleet ${seed} shard ${shard.index}/${shard.count}`,
-    enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
-    configureWifi: true,
-    wifiSsid: FLEET_WIFI.ssid,
-    wifiHidden: false,
-    wifiSecurityType: "wpa",
-    wifiPassword: FLEET_WIFI.password,
-  });
-  return admin.profileQrPng(profile.id);
 }
 
 function keepSlowest(slowest: DeviceStory[], s: DeviceStory): void {

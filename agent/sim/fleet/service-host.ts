@@ -4,7 +4,7 @@
  * service's event loop and the devices' do not wait for each other), or in this thread.
  */
 import { Worker } from "node:worker_threads";
-import { startMockService, type MockServiceOptions } from "../../../mock-service/index.js";
+import type { MockServiceOptions } from "../../../mock-service/index.js";
 
 export interface FleetService {
   url: string;
@@ -35,6 +35,8 @@ export async function embeddedService(mode: "worker" | "inline"): Promise<FleetS
   const options: MockServiceOptions = { passwordHashCost: FLEET_PASSWORD_HASH_COST, lockoutThreshold: FLEET_LOCKOUT_THRESHOLD };
   // Run from source (tsx, vitest), a worker thread would not get the TypeScript loader.
   if (mode === "inline" || import.meta.url.endsWith(".ts")) {
+    // Loaded only here: on its worker thread the service's modules (about 0.3 s) stay off this one.
+    const { startMockService } = await import("../../../mock-service/index.js");
     const service = await startMockService(options);
     return { url: service.url, adminToken: service.adminToken, where: "this thread", close: () => service.close() };
   }

@@ -1,0 +1,34 @@
+/**
+ * The tenant a fleet enrolls into: one licensed user every device signs in as, and one
+ * enrollment profile (with Wi-Fi) per shard, whose QR code every device of the shard scans.
+ */
+import type { AdminClient } from "../../../mock-service/admin-client.js";
+import type { Shard } from "./plan.js";
+
+export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
+const FLEET_WIFI = { ssid: "Contoso-Fleet", password: "fleet-passphrase" };
+
+/**
+ * Creates the user (once: a running service may have it from an earlier shard) and this shard's
+ * profile; resolves with the profile's QR code as a PNG.
+ */
+export async function setUpTenant(admin: AdminClient, seed: number, shard: Shard): Promise<Buffer> {
+  const existing = await admin.request("GET", `/beta/users/${encodeURIComponent(FLEET_USER.userPrincipalName)}`).catch(() => null);
+  if (!existing) {
+    await admin.createLicensedUser(FLEET_USER).catch(async (error: unknown) => {
+      // Another shard created it between our look-up and our create: use theirs.
+      const again = await admin.request("GET", `/beta/users/${encodeURIComponent(FLEET_USER.userPrincipalName)}`).catch(() => null);
+      if (!again) throw error;
+    });
+  }
+  const profile = await admin.createProfile({
+    displayName: `Fleet ${seed} shard ${shard.index}/${shard.count}`,
+    enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
+    configureWifi: true,
+    wifiSsid: FLEET_WIFI.ssid,
+    wifiHidden: false,
+    wifiSecurityType: "wpa",
+    wifiPassword: FLEET_WIFI.password,
+  });
+  return admin.profileQrPng(profile.id);
+}
