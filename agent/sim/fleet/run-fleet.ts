@@ -73,6 +73,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const starting: Promise<FleetService> = options.service
     ? Promise.resolve({ ...options.service, where: "external", close: async () => {} })
     : embeddedService(options.embedded ?? "worker");
+  // Awaited below, after the import; a failure before then is not an unhandled rejection.
+  starting.catch(() => {});
   const deviceThreads: DeviceThread[] = Array.from({ length: threads - 1 }, () => startDeviceThread());
   const http = countHttp();
   const rss = sampleRss();
