@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Dispatcher } from "undici";
+import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpTransport } from "../../agent/client/http.js";
 import { ServiceClient } from "../../agent/client/service-client.js";
@@ -186,5 +186,20 @@ describe("the device's HTTP in a process that used fetch first", () => {
     const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
     expect(child.stderr).toBe("");
     expect(child.stdout.trim()).toBe("200 ok");
+  });
+
+  it("goes through a dispatcher a library user installed (a proxy, a MockAgent)", async () => {
+    const before = getGlobalDispatcher();
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock.get("http://mdm.example").intercept({ path: "/ping" }).reply(200, "from the mock");
+    setGlobalDispatcher(mock);
+    try {
+      const res = await new HttpTransport({ clock: new RealClock(), timeoutMs: 10_000 }).send({ method: "GET", url: "http://mdm.example/ping", purpose: "device-api" });
+      expect([res.status, new TextDecoder().decode(res.body)]).toEqual([200, "from the mock"]);
+    } finally {
+      setGlobalDispatcher(before);
+      await mock.close();
+    }
   });
 });
