@@ -53,8 +53,11 @@ export function lazySchemas(): LazySchemas {
 
   return {
     compilersFactory: {
+      // The compilers themselves (an Ajv instance with the shared schemas) are made at first use
+      // too; fastify hands each context a copy of its shared schemas, so later is the same.
       buildValidator: (externalSchemas, options) => {
-        const compile = buildValidator(externalSchemas, options);
+        let compiler: ReturnType<typeof buildValidator> | undefined;
+        const compile: ReturnType<typeof buildValidator> = (route) => (compiler ??= buildValidator(externalSchemas, options))(route);
         return (route) => {
           const real = deferred(() => compile(route) as Validator);
           const validate: Validator = (data) => {
@@ -67,7 +70,8 @@ export function lazySchemas(): LazySchemas {
         };
       },
       buildSerializer: (externalSchemas, options) => {
-        const compile = buildSerializer(externalSchemas, options);
+        let compiler: ReturnType<typeof buildSerializer> | undefined;
+        const compile: ReturnType<typeof buildSerializer> = (route) => (compiler ??= buildSerializer(externalSchemas, options))(route);
         return (route) => {
           const real = deferred(() => compile(route) as (data: unknown) => string);
           return (data: unknown) => real()(data);
