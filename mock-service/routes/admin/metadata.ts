@@ -28,7 +28,8 @@ export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
 ];
 
 export function metadataRoutes(collections: readonly CollectionDef[] = ADMIN_COLLECTIONS): FastifyPluginAsync {
-  const document = csdlDocument(collections);
+  // Written when first asked for: most runs of the service (a fleet, an enrollment) never are.
+  let document: string | undefined;
   return async (app) => {
     app.get(
       "/beta/$metadata",
@@ -39,7 +40,7 @@ export function metadataRoutes(collections: readonly CollectionDef[] = ADMIN_COL
           response: { 200: { type: "string", description: "application/xml" } },
         },
       },
-      async (_request, reply) => reply.type("application/xml; charset=utf-8").send(document),
+      async (_request, reply) => reply.type("application/xml; charset=utf-8").send((document ??= csdlDocument(collections))),
     );
   };
 }
