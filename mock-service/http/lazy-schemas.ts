@@ -32,6 +32,12 @@ export interface LazySchemas {
   compileAll(): void;
 }
 
+/** A function made by `make` when first called, and that one from then on. */
+function madeAtFirstCall<A extends unknown[], R>(make: () => (...args: A) => R): (...args: A) => R {
+  let made: ((...args: A) => R) | undefined;
+  return (...args) => (made ??= make())(...args);
+}
+
 export function lazySchemas(): LazySchemas {
   const pending = new Set<() => void>();
   const buildValidator = AjvCompiler();
@@ -56,8 +62,7 @@ export function lazySchemas(): LazySchemas {
       // The compilers themselves (an Ajv instance with the shared schemas) are made at first use
       // too; fastify hands each context a copy of its shared schemas, so later is the same.
       buildValidator: (externalSchemas, options) => {
-        let compiler: ReturnType<typeof buildValidator> | undefined;
-        const compile: ReturnType<typeof buildValidator> = (route) => (compiler ??= buildValidator(externalSchemas, options))(route);
+        const compile = madeAtFirstCall(() => buildValidator(externalSchemas, options));
         return (route) => {
           const real = deferred(() => compile(route) as Validator);
           const validate: Validator = (data) => {
@@ -70,8 +75,7 @@ export function lazySchemas(): LazySchemas {
         };
       },
       buildSerializer: (externalSchemas, options) => {
-        let compiler: ReturnType<typeof buildSerializer> | undefined;
-        const compile: ReturnType<typeof buildSerializer> = (route) => (compiler ??= buildSerializer(externalSchemas, options))(route);
+        const compile = madeAtFirstCall(() => buildSerializer(externalSchemas, options));
         return (route) => {
           const real = deferred(() => compile(route) as (data: unknown) => string);
           return (data: unknown) => real()(data);
