@@ -88,8 +88,8 @@ const parsed = new WeakMap<Uint8Array, Readonly<PackageManifest>>();
 
 /**
  * parsePackageArchive, once per bytes object: the same manifest (frozen, shared, less its
- * filler) for the same object. For bytes nobody modifies after they are read (a device's stored files and downloads);
- * bytes modified in place would keep their old manifest.
+ * filler) for the same object. For bytes nobody modifies after they are read (a device's stored
+ * files and downloads); bytes modified in place would keep their old manifest.
  */
 export function readPackageManifest(bytes: Uint8Array): Readonly<PackageManifest> {
   const known = parsed.get(bytes);
