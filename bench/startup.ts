@@ -14,10 +14,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp } from "../mock-service/app.js";
-import { DEFAULT_LOCKOUT_POLICY } from "../mock-service/domain/sign-in-lockout.js";
-import { createServices } from "../mock-service/services/index.js";
-import { MEMORY_DB } from "../mock-service/store/database.js";
-import { openStore } from "../mock-service/store/index.js";
+import { memoryServices } from "../test/helpers/service-app.js";
 
 const { values: args } = parseArgs({
   options: { dist: { type: "string" }, rounds: { type: "string", default: "6" } },
@@ -84,9 +81,7 @@ for (const c of cases) {
 
 /** Builds and readies the service's app once; milliseconds. */
 async function readyApp(compileSchemasAtStart: boolean): Promise<number> {
-  const store = openStore(MEMORY_DB);
-  const ctx = { store, tenantId: "t", now: () => Date.now(), baseUrl: () => "http://127.0.0.1", log: () => {}, passwordHashCost: 4 };
-  const services = createServices(ctx, { lockout: DEFAULT_LOCKOUT_POLICY });
+  const { services, store } = memoryServices();
   const started = performance.now();
   const app = await buildApp({ services, adminToken: "bench", version: "0", compileSchemasAtStart });
   await app.ready();

@@ -11,9 +11,9 @@ import { AdminClient } from "../../mock-service/admin-client.js";
 import { buildApp } from "../../mock-service/app.js";
 import type { ServiceContext } from "../../mock-service/context.js";
 import { DEFAULT_LOCKOUT_POLICY } from "../../mock-service/domain/sign-in-lockout.js";
-import { createServices } from "../../mock-service/services/index.js";
+import { createServices, type Services } from "../../mock-service/services/index.js";
 import { MEMORY_DB } from "../../mock-service/store/database.js";
-import { openStore } from "../../mock-service/store/index.js";
+import { openStore, type Store } from "../../mock-service/store/index.js";
 
 export interface ServiceApp {
   app: FastifyInstance;
@@ -27,26 +27,9 @@ export interface ServiceApp {
 
 export async function startServiceApp(options: { adminToken?: string; now?: () => number } = {}): Promise<ServiceApp> {
   const adminToken = options.adminToken ?? `admin-${randomUUID()}`;
-  const store = openStore(MEMORY_DB);
   const logged: string[] = [];
   let baseUrl = "http://127.0.0.1";
-  const ctx: ServiceContext = {
-    store,
-    tenantId: "",
-    now: options.now ?? (() => Date.now()),
-    baseUrl: () => baseUrl,
-    log: (line) => logged.push(line),
-    // The cheapest scrypt cost: tests measure the service's answers, not password hashing.
-    passwordHashCost: 4,
-  };
-  ctx.tenantId = store.tenant.ensure(() => ({
-    tenantId: randomUUID(),
-    displayName: "aosp-sim tenant",
-    mdmAuthority: "intune",
-    cloud: "global",
-    created: ctx.now(),
-  })).tenantId;
-  const services = createServices(ctx, { lockout: DEFAULT_LOCKOUT_POLICY });
+  const { services, store } = memoryServices({ ...options, baseUrl: () => baseUrl, log: (line) => logged.push(line) });
   const app = await buildApp({ services, adminToken, version: "0.0.0-test" });
   await app.listen({ host: "127.0.0.1", port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -61,4 +44,31 @@ export async function startServiceApp(options: { adminToken?: string; now?: () =
       store.close();
     },
   };
+}
+
+/**
+ * The service's domain over an in-memory store with its tenant, wired as startMockService wires
+ * it, without HTTP: for buildApp in tests and benchmarks.
+ */
+export function memoryServices(
+  options: { now?: () => number; baseUrl?: () => string; log?: (line: string) => void } = {},
+): { services: Services; store: Store } {
+  const store = openStore(MEMORY_DB);
+  const ctx: ServiceContext = {
+    store,
+    tenantId: "",
+    now: options.now ?? (() => Date.now()),
+    baseUrl: options.baseUrl ?? (() => "http://127.0.0.1"),
+    log: options.log ?? (() => {}),
+    // The cheapest scrypt cost: tests measure the service's answers, not password hashing.
+    passwordHashCost: 4,
+  };
+  ctx.tenantId = store.tenant.ensure(() => ({
+    tenantId: randomUUID(),
+    displayName: "aosp-sim tenant",
+    mdmAuthority: "intune",
+    cloud: "global",
+    created: ctx.now(),
+  })).tenantId;
+  return { services: createServices(ctx, { lockout: DEFAULT_LOCKOUT_POLICY }), store };
 }

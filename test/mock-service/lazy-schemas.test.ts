@@ -6,10 +6,7 @@ import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../mock-service/app.js";
 import { lazySchemas } from "../../mock-service/http/lazy-schemas.js";
-import { DEFAULT_LOCKOUT_POLICY } from "../../mock-service/domain/sign-in-lockout.js";
-import { createServices } from "../../mock-service/services/index.js";
-import { MEMORY_DB } from "../../mock-service/store/database.js";
-import { openStore } from "../../mock-service/store/index.js";
+import { memoryServices } from "../helpers/service-app.js";
 
 /** A fastify app with one route whose body and response have schemas. */
 async function appWith(responseSchema: object, options: { eager?: boolean } = {}) {
@@ -60,18 +57,7 @@ describe("lazy route schemas", () => {
   });
 
   it("every schema of the mock service compiles", async () => {
-    const store = openStore(MEMORY_DB);
-    const services = createServices(
-      {
-        store,
-        tenantId: "t",
-        now: () => 0,
-        baseUrl: () => "http://127.0.0.1",
-        log: () => {},
-        passwordHashCost: 4,
-      },
-      { lockout: DEFAULT_LOCKOUT_POLICY },
-    );
+    const { services, store } = memoryServices();
     const app = await buildApp({ services, adminToken: "t", version: "0", compileSchemasAtStart: true });
     await expect(app.ready()).resolves.toBeDefined();
     await app.close();
