@@ -87,7 +87,34 @@ describe("thresholds", () => {
   it("refuses unknown metrics and units that do not fit", () => {
     expect(() => parseThreshold("latency<5")).toThrow(/unknown metric/);
     expect(() => parseThreshold("rate>5ms")).toThrow(/does not fit/);
-    expect(() => parseThreshold("failed")).toThrow(/is not a threshold/);
+    expect(() => parseThreshold("failed")).toThrow(/"failed" has no comparison/);
+  });
+
+  it("names the part of a threshold that is wrong", () => {
+    const message = (text: string) => {
+      try {
+        parseThreshold(text);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${text} parsed`);
+    };
+    expect(message("rate>abc")).toMatch(/"abc" is not a number/);
+    expect(message("p95.enroll<5xs")).toMatch(/"xs" does not fit p95.enroll/);
+    expect(message("failed<-1")).toMatch(/"-1" is not a number or a share/);
+    expect(message("failed<<1")).toMatch(/"<<" is not a comparison/);
+    expect(message("failed=>1")).toMatch(/"=>" is not a comparison/);
+    expect(message("failed=1")).toMatch(/"=" is not a comparison/);
+    expect(message("failed<")).toMatch(/no value after "<"/);
+    expect(message("<1%")).toMatch(/no metric before "<"/);
+    expect(message("  ")).toMatch(/is empty/);
+  });
+
+  it("takes k6's equality comparisons", () => {
+    const s = summaryWith({});
+    const results = evaluateThresholds(s, ["failed==2", "failed===2", "failed!=0", "failed==0", "enrolled != 198"].map(parseThreshold));
+    expect(results.map((r) => r.passed)).toEqual([true, true, true, false, false]);
+    expect(parseThreshold("failed===2").op).toBe("==");
   });
 });
 

@@ -2,12 +2,14 @@
  * Pass/fail criteria on a fleet summary, in the spirit of k6 thresholds: `--threshold EXPR`,
  * repeatable; the run exits 1 when one is missed, naming it.
  *
- *   failed<1%          failed devices, as a share of devices (or a count: failed<5)
+ *   failed<1%          failed devices, as a share of devices (or a count: failed<5, failed==0)
  *   enrolled>=99%      enrolled devices, likewise
  *   rate>100/s         devices per second
  *   p95.enroll<500ms   a phase's wall-clock percentile (p50, p95, p99, max) in ms, s or m
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
  *   rss<1GB            peak resident memory (KB, MB, GB)
+ *
+ * Comparisons: < <= > >= == != (k6's; its `===` reads as `==`).
  */
 import { InputError } from "../../protocol/errors.js";
 import { PHASES, type Phase } from "./phases.js";
@@ -16,7 +18,7 @@ import type { FleetSummary } from "./summary.js";
 export interface Threshold {
   text: string;
   metric: string;
-  op: "<" | "<=" | ">" | ">=";
+  op: Operator;
   value: number;
   /** How the value was written: a share (%), or an absolute figure. */
   share: boolean;
@@ -30,35 +32,68 @@ export interface ThresholdResult {
   line: string;
 }
 
-export const THRESHOLD_GRAMMAR = "METRIC OP VALUE with METRIC failed, enrolled, rate, http.errors, rss or p50|p95|p99|max.PHASE; e.g. failed<1%, p95.enroll<500ms, rate>100/s";
+export const THRESHOLD_GRAMMAR = "METRIC OP VALUE with METRIC failed, enrolled, rate, http.errors, rss or p50|p95|p99|max.PHASE and OP < <= > >= == !=; e.g. failed<1%, failed==0, p95.enroll<500ms, rate>100/s";
+
+/** k6's comparisons (`===` is k6's spelling of `==` too). */
+const OPERATORS = ["<=", ">=", "===", "==", "!=", "<", ">"] as const;
+type Operator = "<" | "<=" | ">" | ">=" | "==" | "!=";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, "/s": 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, "%": 1 };
 
+/**
+ * Reads `METRIC OP VALUE`. Each part is checked on its own, so a mistake is named where it is:
+ * `rate>abc` is a value that is not a number, not a threshold that "does not parse".
+ */
 export function parseThreshold(text: string): Threshold {
   const where = `--threshold ${text}`;
-  const match = /^\s*([a-z0-9.]+)\s*(<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|\/s|kb|mb|gb|%)?\s*$/i.exec(text);
-  if (!match) throw new InputError("is not a threshold", { where, hint: `write ${THRESHOLD_GRAMMAR}` });
-  const [, metricText, op, number, unitText] = match as unknown as [string, string, Threshold["op"], string, string | undefined];
+  const expression = text.trim();
+  if (expression === "") throw new InputError("is empty", { where, hint: `write ${THRESHOLD_GRAMMAR}` });
+  const at = expression.search(/[<>=!]/);
+  if (at < 0) {
+    throw new InputError(`"${expression}" has no comparison`, { where, hint: `put one of ${OPERATORS.filter((o) => o !== "===").join(" ")} between the metric and the value, e.g. failed<1%` });
+  }
+  const metricText = expression.slice(0, at).trim();
+  const rest = expression.slice(at);
+  const opText = OPERATORS.find((o) => rest.startsWith(o));
+  if (opText === undefined || /^[<>=!]/.test(rest.slice(opText.length))) {
+    const written = /^[<>=!]+/.exec(rest)![0];
+    throw new InputError(`"${written}" is not a comparison`, { where, hint: `use one of ${OPERATORS.filter((o) => o !== "===").join(" ")}` });
+  }
+  const op: Operator = opText === "===" ? "==" : opText;
+  if (metricText === "") throw new InputError(`no metric before "${opText}"`, { where, hint: `write ${THRESHOLD_GRAMMAR}` });
   const metric = metricText.toLowerCase();
-  const unit = unitText?.toLowerCase();
   const kind = metricKind(metric);
   if (kind === null) {
     throw new InputError(`unknown metric "${metricText}"`, { where, hint: `metrics: failed, enrolled, rate, http.errors, rss, or p50|p95|p99|max. with a phase (${PHASES.join(", ")})` });
   }
-  const allowed: Record<typeof kind, (string | undefined)[]> = {
-    count: [undefined, "%"],
-    rate: [undefined, "/s"],
-    time: [undefined, "ms", "s", "m"],
-    bytes: [undefined, "kb", "mb", "gb"],
-  };
-  if (!allowed[kind].includes(unit)) {
-    throw new InputError(`"${unitText}" does not fit ${metricText}`, { where, hint: `use ${allowed[kind].filter(Boolean).join(" or ")}` });
+  const valueText = rest.slice(opText.length).trim();
+  const example = EXAMPLES[kind];
+  if (valueText === "") throw new InputError(`no value after "${opText}"`, { where, hint: `e.g. ${metricText}${opText}${example}` });
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*([a-z%/]+)?$/i.exec(valueText);
+  if (!match) {
+    throw new InputError(`"${valueText}" is not a number${kind === "count" ? " or a share" : ""}`, { where, hint: `write a number from 0 up, with its unit: e.g. ${metricText}${opText}${example}` });
+  }
+  const [, number, unitText] = match as unknown as [string, string, string | undefined];
+  const unit = unitText?.toLowerCase();
+  if (!ALLOWED_UNITS[kind].includes(unit)) {
+    throw new InputError(`"${unitText}" does not fit ${metricText}`, { where, hint: `use ${ALLOWED_UNITS[kind].filter(Boolean).join(" or ")}` });
   }
   const value = Number(number) * (unit === undefined ? 1 : UNITS[unit]!);
-  return { text: text.trim(), metric, op, value, share: unit === "%" };
+  return { text: expression, metric, op, value, share: unit === "%" };
 }
 
-function metricKind(metric: string): "count" | "rate" | "time" | "bytes" | null {
+type MetricKind = "count" | "rate" | "time" | "bytes";
+
+const ALLOWED_UNITS: Record<MetricKind, (string | undefined)[]> = {
+  count: [undefined, "%"],
+  rate: [undefined, "/s"],
+  time: [undefined, "ms", "s", "m"],
+  bytes: [undefined, "kb", "mb", "gb"],
+};
+
+const EXAMPLES: Record<MetricKind, string> = { count: "1%", rate: "100/s", time: "500ms", bytes: "1GB" };
+
+function metricKind(metric: string): MetricKind | null {
   if (metric === "failed" || metric === "enrolled" || metric === "http.errors") return "count";
   if (metric === "rate") return "rate";
   if (metric === "rss") return "bytes";
@@ -109,6 +144,10 @@ function compare(actual: number, op: Threshold["op"], value: number): boolean {
       return actual > value;
     case ">=":
       return actual >= value;
+    case "==":
+      return actual === value;
+    case "!=":
+      return actual !== value;
   }
 }
 
