@@ -35,7 +35,10 @@ export function checkReportPath(path: string, what: string): void {
     if (!isNotFound(error)) throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: WRITABLE_HINT });
     exists = false;
   }
-  if (isFolder) throw new InputError(`cannot write the ${what}: this is a folder`, { where: path, hint: "name a file in it, e.g. out/fleet.xml" });
+  if (isFolder) {
+    const example = `${path.replace(/[\\/]+$/, "") || "."}/fleet.${what === HTML_REPORT ? "html" : "xml"}`;
+    throw new InputError(`cannot write the ${what}: this is a folder`, { where: path, hint: `name a file in it, e.g. ${example}` });
+  }
   const target = exists ? path : dirname(resolve(path));
   try {
     accessSync(target, constants.W_OK);
@@ -63,7 +66,10 @@ export function htmlReportFile(path: string): ReportFile {
  * Prints the summary, then writes the report files: a file that cannot be written after all (the
  * disk filled during the run) still leaves the summary on the screen, then exits 2 naming it.
  */
-export function finishFleet(summary: FleetSummary, options: { json?: boolean; files: ReportFile[]; thresholds: Threshold[] }): number {
+export function finishFleet(
+  summary: FleetSummary,
+  options: { json?: boolean; files: ReportFile[]; thresholds: Threshold[]; /** Why these figures are not the whole fleet's (merge-reports). */ incomplete?: string | null },
+): number {
   const results = evaluateThresholds(summary, options.thresholds);
   if (options.json) {
     printJson(summary);
@@ -74,8 +80,9 @@ export function finishFleet(summary: FleetSummary, options: { json?: boolean; fi
   }
   for (const file of options.files) writeReportFile(file.path, file.text(summary), file.what);
   if (summary.interrupted) printError(err.red(`interrupted: ${summary.devices} devices ran; the figures cover only them`));
+  if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
   // With thresholds, they decide (failures may be expected under faults); without, any failure
-  // fails. A run stopped before all its devices ran does not pass.
-  const passed = !summary.interrupted && (options.thresholds.length > 0 ? results.every((r) => r.passed) : summary.failed === 0);
+  // fails. A run stopped before all its devices ran, or a merge missing some, does not pass.
+  const passed = !summary.interrupted && !options.incomplete && (options.thresholds.length > 0 ? results.every((r) => r.passed) : summary.failed === 0);
   return passed ? EXIT_OK : EXIT_FAILED;
 }

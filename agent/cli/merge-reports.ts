@@ -4,7 +4,7 @@
  * fleet, so a CI job can gate on the whole fleet after its shards ran on several machines.
  */
 import type { Command } from "commander";
-import { mergeSummaries } from "../sim/fleet/merge.js";
+import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
 import { readFleetSummary } from "../sim/fleet/read-summary.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile } from "./fleet-output.js";
@@ -24,7 +24,10 @@ export function registerMergeReports(program: Command): void {
     .option("--json", "print the merged summary as one JSON document")
     .option("--report <file>", "write the merged HTML report")
     .option("--threshold <expr>", `pass/fail criterion (repeatable): ${THRESHOLD_GRAMMAR}`, (v: string, p: string[]) => [...p, v], [])
-    .addHelpText("after", "\nExit: 0 all thresholds met (without thresholds: no device failed), 1 otherwise, 2 unreadable input.")
+    .addHelpText(
+      "after",
+      "\nExit: 0 all thresholds met (without thresholds: no device failed), 1 otherwise (also when the reports do not hold every device of the fleet: a shard's report missing, a shard interrupted), 2 unreadable input.",
+    )
     .action(action(mergeReports));
 }
 
@@ -32,9 +35,11 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const thresholds = options.threshold.map(parseThreshold);
   if (options.report !== undefined) checkReportPath(options.report, HTML_REPORT);
   const parts = files.map((file) => ({ file, summary: readFleetSummary(file) }));
-  return finishFleet(mergeSummaries(parts), {
+  const merged = mergeSummaries(parts);
+  return finishFleet(merged, {
     ...(options.json ? { json: true } : {}),
     files: options.report === undefined ? [] : [htmlReportFile(options.report)],
     thresholds,
+    incomplete: missingFromFleet(merged),
   });
 }

@@ -24,7 +24,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--shard", "1/2", "--only", "3"], /--only 3: device 3 is not in shard 1\/2, which holds devices 5 to 9.*fix: to re-run any device of the fleet, leave out --shard/s],
     // Refused before the fleet runs (the run's start line is not printed), not after minutes of it.
     [["--devices", "10", "--report", "/nonexistent-folder/out.html"], /out\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist.*fix: give a path in a folder/s],
-    [["--devices", "10", "--junit", "."], /cannot write the JUnit report: this is a folder.*fix: name a file in it/s],
+    [["--devices", "10", "--junit", "."], /cannot write the JUnit report: this is a folder.*fix: name a file in it, e\.g\. \.\/fleet\.xml/s],
+    [["--devices", "10", "--report", "/tmp/"], /cannot write the HTML report: this is a folder.*fix: name a file in it, e\.g\. \/tmp\/fleet\.html/s],
   ])("fleet %j: one clear line with a fix, exit 2", async (args, message) => {
     const result = await aospSim(["fleet", ...args]);
     expect(result.code).toBe(2);
@@ -95,6 +96,17 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const unwritable = await aospSim(["merge-reports", bogus, "--report", "/nonexistent-folder/merged.html"]);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/merged\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist/);
+  });
+
+  it("merge-reports does not pass a fleet whose shard report is missing (exit 1, naming the shard)", async () => {
+    const run = await aospSim(["fleet", "--devices", "4", "--seed", "11", "--shard", "0/2", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const part = temp.file("only-shard-0.json");
+    writeFileSync(part, run.stdout);
+    const merged = await aospSim(["merge-reports", part, "--threshold", "failed<1%"]);
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toContain("✓ failed<1%");
+    expect(merged.stderr).toContain("incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1/2");
   });
 });
 

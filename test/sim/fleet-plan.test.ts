@@ -7,6 +7,7 @@ import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
 import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
+import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
 
 describe("fleet shards and identities", () => {
@@ -115,6 +116,36 @@ describe("thresholds", () => {
     const results = evaluateThresholds(s, ["failed==2", "failed===2", "failed!=0", "failed==0", "enrolled != 198"].map(parseThreshold));
     expect(results.map((r) => r.passed)).toEqual([true, true, true, false, false]);
     expect(parseThreshold("failed===2").op).toBe("==");
+  });
+});
+
+describe("merging shard summaries", () => {
+  const shard = (shards: string[], devices: number, file = `shard-${shards.join("+")}.json`) => ({
+    file,
+    summary: summaryWith({ shards, devices, enrolled: devices, failed: 0, failedByReason: {}, fleetDevices: 200 }),
+  });
+
+  it("refuses the same shard twice, and shards of different splits that share devices", () => {
+    expect(() => mergeSummaries([shard(["0/2"], 100, "a.json"), shard(["0/2"], 100, "b.json")])).toThrow(/holds shard 0\/2, which a\.json holds too/);
+    expect(() => mergeSummaries([shard(["0/2"], 100, "a.json"), shard(["1/4"], 50, "b.json")])).toThrow(
+      /holds shard 1\/4 \(devices 50 to 99\), which shares devices with shard 0\/2 in a\.json \(devices 0 to 99\)/,
+    );
+    // Different splits that do not share devices are one fleet.
+    const merged = mergeSummaries([shard(["0/2"], 100), shard(["2/4"], 50), shard(["3/4"], 50)]);
+    expect(merged.devices).toBe(200);
+    expect(missingFromFleet(merged)).toBeNull();
+  });
+
+  it("says which shards are missing when the reports do not hold the whole fleet", () => {
+    const merged = mergeSummaries([shard(["0/4"], 50), shard(["2/4"], 50)]);
+    expect(missingFromFleet(merged)).toBe("these reports hold 100 of the fleet's 200 devices: no report of shard 1/4, 3/4; the figures cover only them");
+    expect(missingFromFleet(mergeSummaries([shard(["0/2"], 100)]))).toMatch(/hold 100 of the fleet's 200 devices: no report of shard 1\/2/);
+    // An interrupted shard says so itself.
+    expect(missingFromFleet({ ...merged, interrupted: true })).toBeNull();
+  });
+
+  it("refuses a shard that does not exist, naming the file", () => {
+    expect(() => mergeSummaries([shard(["3/2"], 100, "edited.json")])).toThrow(/holds shard 3\/2, which does not exist/);
   });
 });
 

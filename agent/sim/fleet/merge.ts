@@ -5,6 +5,7 @@
  */
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
+import { parseShard, shardRange, type Shard } from "./plan.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 
 export function mergeSummaries(parts: readonly { file: string; summary: FleetSummary }[]): FleetSummary {
@@ -18,14 +19,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
       });
     }
   }
-  const seen = new Map<string, string>();
-  for (const { file, summary } of parts) {
-    for (const shard of summary.shards) {
-      const other = seen.get(shard);
-      if (other) throw new InputError(`holds shard ${shard}, which ${other} holds too`, { where: file, hint: "give each shard's report once" });
-      seen.set(shard, file);
-    }
-  }
+  refuseOverlaps(parts);
   const wall = new PhaseHistograms();
   const device = new PhaseHistograms();
   const sum = (f: (s: FleetSummary) => number) => parts.reduce((n, p) => n + f(p.summary), 0);
@@ -85,6 +79,53 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     slowest: stories((s) => s.slowest).sort((a, b) => (b.totalMs ?? 0) - (a.totalMs ?? 0)).slice(0, SLOWEST_KEPT),
     histograms: { wall: wall.encode(), device: device.encode() },
   };
+}
+
+/**
+ * Refuses two reports of the same devices: the same shard twice, or shards of different splits
+ * that share devices (0/2 holds 0/4's devices), which would count those devices twice.
+ */
+function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[]): void {
+  const seen: { shard: string; file: string; first: number; end: number }[] = [];
+  for (const { file, summary } of parts) {
+    for (const shard of summary.shards) {
+      const { first, end } = shardRange(summary.fleetDevices, shardOf(shard, file));
+      for (const other of seen) {
+        if (other.shard === shard) throw new InputError(`holds shard ${shard}, which ${other.file} holds too`, { where: file, hint: "give each shard's report once" });
+        if (first < other.end && other.first < end) {
+          throw new InputError(`holds shard ${shard} (devices ${first} to ${end - 1}), which shares devices with shard ${other.shard} in ${other.file} (devices ${other.first} to ${other.end - 1})`, {
+            where: file,
+            hint: "merge the shards of one split (0/n to n-1/n, the same n)",
+          });
+        }
+      }
+      seen.push({ shard, file, first, end });
+    }
+  }
+}
+
+/**
+ * What a merged summary lacks, in words, or null when every device of the fleet ran: a shard
+ * whose report is missing (its job failed, its file was not collected) must not pass a CI gate
+ * on the devices the other shards ran. A run stopped part-way says so itself (`interrupted`).
+ */
+export function missingFromFleet(s: FleetSummary): string | null {
+  if (s.devices >= s.fleetDevices || s.interrupted) return null;
+  const counts = new Set(s.shards.map((shard) => shardOf(shard).count));
+  const [count] = counts;
+  const held = new Set(s.shards);
+  const missing = counts.size === 1 && count !== undefined ? Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((shard) => !held.has(shard)) : [];
+  const which = missing.length > 0 ? `: no report of shard ${missing.join(", ")}` : "";
+  return `these reports hold ${s.devices} of the fleet's ${s.fleetDevices} devices${which}; the figures cover only them`;
+}
+
+/** A summary's shard ("i/n"); the schema checks the form, not that shard i of n exists. */
+function shardOf(text: string, file?: string): Shard {
+  try {
+    return parseShard(text);
+  } catch {
+    throw new InputError(`holds shard ${text}, which does not exist`, { ...(file === undefined ? {} : { where: file }), hint: "give the --json output of aosp-sim fleet, as it wrote it" });
+  }
 }
 
 function round(n: number): number {
