@@ -66,10 +66,15 @@ export function htmlReportFile(path: string): ReportFile {
  * Prints the summary, then writes the report files: a file that cannot be written after all (the
  * disk filled during the run) still leaves the summary on the screen, then exits 2 naming it.
  */
-export function finishFleet(
-  summary: FleetSummary,
-  options: { json?: boolean; files: ReportFile[]; thresholds: Threshold[]; /** Why these figures are not the whole fleet's (merge-reports). */ incomplete?: string | null },
-): number {
+export interface FinishOptions {
+  json?: boolean;
+  files: ReportFile[];
+  thresholds: Threshold[];
+  /** Why these figures are not the whole fleet's, if they are not (merge-reports). */
+  incomplete?: string | null;
+}
+
+export function finishFleet(summary: FleetSummary, options: FinishOptions): number {
   const results = evaluateThresholds(summary, options.thresholds);
   if (options.json) {
     printJson(summary);

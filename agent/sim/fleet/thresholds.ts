@@ -32,11 +32,13 @@ export interface ThresholdResult {
   line: string;
 }
 
-export const THRESHOLD_GRAMMAR = "METRIC OP VALUE with METRIC failed, enrolled, rate, http.errors, rss or p50|p95|p99|max.PHASE and OP < <= > >= == !=; e.g. failed<1%, failed==0, p95.enroll<500ms, rate>100/s";
-
 /** k6's comparisons (`===` is k6's spelling of `==` too). */
 const OPERATORS = ["<=", ">=", "===", "==", "!=", "<", ">"] as const;
 type Operator = "<" | "<=" | ">" | ">=" | "==" | "!=";
+/** The comparisons a hint offers. */
+const OFFERED = "< <= > >= == !=";
+
+export const THRESHOLD_GRAMMAR = `METRIC OP VALUE with METRIC failed, enrolled, rate, http.errors, rss or p50|p95|p99|max.PHASE and OP ${OFFERED}; e.g. failed<1%, failed==0, p95.enroll<500ms, rate>100/s`;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, "/s": 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, "%": 1 };
 
@@ -50,14 +52,14 @@ export function parseThreshold(text: string): Threshold {
   if (expression === "") throw new InputError("is empty", { where, hint: `write ${THRESHOLD_GRAMMAR}` });
   const at = expression.search(/[<>=!]/);
   if (at < 0) {
-    throw new InputError(`"${expression}" has no comparison`, { where, hint: `put one of ${OPERATORS.filter((o) => o !== "===").join(" ")} between the metric and the value, e.g. failed<1%` });
+    throw new InputError(`"${expression}" has no comparison`, { where, hint: `put one of ${OFFERED} between the metric and the value, e.g. failed<1%` });
   }
   const metricText = expression.slice(0, at).trim();
   const rest = expression.slice(at);
   const opText = OPERATORS.find((o) => rest.startsWith(o));
   if (opText === undefined || /^[<>=!]/.test(rest.slice(opText.length))) {
     const written = /^[<>=!]+/.exec(rest)![0];
-    throw new InputError(`"${written}" is not a comparison`, { where, hint: `use one of ${OPERATORS.filter((o) => o !== "===").join(" ")}` });
+    throw new InputError(`"${written}" is not a comparison`, { where, hint: `use one of ${OFFERED}` });
   }
   const op: Operator = opText === "===" ? "==" : opText;
   if (metricText === "") throw new InputError(`no metric before "${opText}"`, { where, hint: `write ${THRESHOLD_GRAMMAR}` });
