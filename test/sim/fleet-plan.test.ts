@@ -144,6 +144,15 @@ describe("merging shard summaries", () => {
     expect(missingFromFleet({ ...merged, interrupted: true })).toBeNull();
   });
 
+  it("refuses shards that ran their devices with other faults or another life", () => {
+    const faulty = { file: "faulty.json", summary: { ...shard(["1/2"], 100).summary, faults: [{ spec: "service-5xx=2", rate: 0.05, devices: 5 }] } };
+    expect(() => mergeSummaries([shard(["0/2"], 100, "plain.json"), faulty])).toThrow(
+      /ran its devices otherwise \(--fault service-5xx=2=0\.05, no --life\) than plain\.json \(no faults, no --life\)/,
+    );
+    const living = { file: "living.json", summary: { ...shard(["1/2"], 100).summary, lifeMs: 86_400_000 } };
+    expect(() => mergeSummaries([shard(["0/2"], 100, "plain.json"), living])).toThrow(/ran its devices otherwise \(no faults, --life 1d\)/);
+  });
+
   it("refuses a shard that does not exist, naming the file", () => {
     expect(() => mergeSummaries([shard(["3/2"], 100, "edited.json")])).toThrow(/holds shard 3\/2, which does not exist/);
   });

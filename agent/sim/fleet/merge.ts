@@ -3,6 +3,7 @@
  * recomputed from the merged HdrHistograms, wall time is the longest shard's (shards run side by
  * side), devices per second and HTTP rates add up, peak RSS is the largest single process's.
  */
+import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
 import { parseShard, shardRange, type Shard } from "./plan.js";
@@ -16,6 +17,15 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
       throw new InputError(`is another fleet (seed ${summary.seed}, ${summary.fleetDevices} devices) than ${first.file} (seed ${first.summary.seed}, ${first.summary.fleetDevices} devices)`, {
         where: file,
         hint: "merge the shards of one run: the same --devices and --seed",
+      });
+    }
+    // The same devices with other faults or another life are another experiment: their figures do not add up.
+    const how = runOf(summary);
+    const firstHow = runOf(first.summary);
+    if (how !== firstHow) {
+      throw new InputError(`ran its devices otherwise (${how}) than ${first.file} (${firstHow})`, {
+        where: file,
+        hint: "merge the shards of one run: the same --fault and --life options on every shard",
       });
     }
   }
@@ -117,6 +127,12 @@ export function missingFromFleet(s: FleetSummary): string | null {
   const missing = counts.size === 1 && count !== undefined ? Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((shard) => !held.has(shard)) : [];
   const which = missing.length > 0 ? `: no report of shard ${missing.join(", ")}` : "";
   return `these reports hold ${s.devices} of the fleet's ${s.fleetDevices} devices${which}; the figures cover only them`;
+}
+
+/** How a shard ran its devices: its faults and its life, in words. */
+function runOf(s: FleetSummary): string {
+  const faults = s.faults.map((f) => `${f.spec}=${f.rate}`).sort();
+  return `${faults.length > 0 ? `--fault ${faults.join(" --fault ")}` : "no faults"}, ${s.lifeMs > 0 ? `--life ${formatDuration(s.lifeMs)}` : "no --life"}`;
 }
 
 /** A summary's shard ("i/n"); the schema checks the form, not that shard i of n exists. */
