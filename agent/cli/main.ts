@@ -43,7 +43,10 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
       "Simulates an Android (AOSP) device enrolling out of the box into an Intune-style\n" +
         "device-management service, and checks the QR codes that start it.",
     )
-    .version(packageVersion(), "-V, --version")
+    .version(packageVersion(), "-V, --version", "Print the version number")
+    // Set before the commands are added, which inherit the help option (commander copies it).
+    .helpOption("-h, --help", "Print help for the command")
+    .helpCommand("help [command]", "Print help for a command")
     // Commander's usage errors are printed by main(), with the fix line every error gets.
     .configureOutput({ outputError: () => {} })
     .exitOverride();

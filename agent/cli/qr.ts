@@ -141,6 +141,7 @@ function writeStdout(png: Buffer): Promise<void> {
 export function registerQr(program: Command): void {
   program
     .command("qr")
+    .summary("Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.")
     .description(
       "Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.\n" +
         "Refuses a payload with errors (exit 1) unless --force.",

@@ -69,6 +69,8 @@ async function validate(inputs: string[], flags: ValidateFlags): Promise<number>
 export function registerValidate(program: Command): void {
   program
     .command("validate")
+    // The list of commands shows one line; this command's own --help shows the whole description.
+    .summary("Check provisioning QR codes (images) or payloads (JSON, a Graph enrollment profile, base64; - for stdin) the way a device reads them.")
     .description(
       "Check provisioning QR codes (images) or payloads (JSON, a Graph enrollment profile, base64; - for stdin) the way a device reads them.\n" +
         "Exit 0 valid, 1 invalid (findings), 2 unreadable input or usage error.",

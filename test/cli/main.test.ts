@@ -16,6 +16,14 @@ describe("aosp-sim", () => {
     for (const command of ["decode", "validate", "qr", "serve", "enroll", "run", "diagram"]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     }
+    // One line per command, each a sentence: a command's longer description stays in its own --help.
+    const listed = result.stdout.split("Commands:\n")[1]!.trimEnd().split("\n");
+    for (const line of listed) expect(line, line).toMatch(/^  [a-z-]+( \[[a-z]+\])?( \[?<?[a-z.]+>?\]?)* +[A-Z]/);
+  });
+
+  it("keeps a command's whole description for its own --help", async () => {
+    const result = await aospSim(["validate", "--help"]);
+    expect(result.stdout).toContain("Exit 0 valid, 1 invalid (findings), 2 unreadable input or usage error.");
   });
 
   it("prints its version", async () => {
