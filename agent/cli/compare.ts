@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { notJsonProblem } from "../protocol/json-text.js";
 import { compareSummaries, type EnrollmentSummary } from "../report/compare.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
@@ -59,7 +60,7 @@ function readSummary(file: string): EnrollmentSummary {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`is not JSON: ${(error as Error).message}`, { where: file, hint: "give the output of `aosp-sim enroll --json` or `aosp-sim emulator verify --json`" });
+    throw new InputError(notJsonProblem(text, error), { where: file, hint: "give the output of `aosp-sim enroll --json` or `aosp-sim emulator verify --json`" });
   }
   const problem = summaryProblem(json);
   if (problem) {

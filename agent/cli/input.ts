@@ -5,6 +5,7 @@
  */
 import { readFileBounded, readStreamBounded, type BoundedBytes } from "../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { textLooksBinary } from "../protocol/json-text.js";
 import { imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
 import { inputLabel } from "./output.js";
 
@@ -58,11 +59,7 @@ async function readBoundedInput(path: string): Promise<InputBytes> {
 
 /** Text that is plainly not a payload nor anything a QR code would hold: NUL bytes, or binary. */
 function looksBinary(bytes: Uint8Array): boolean {
-  const head = bytes.subarray(0, 4096);
-  if (head.includes(0)) return true;
-  const text = new TextDecoder("utf-8").decode(head);
-  const bad = (text.match(/[\uFFFD\x01-\x08\x0E-\x1F]/g) ?? []).length;
-  return bad > Math.max(4, text.length / 10);
+  return textLooksBinary(new TextDecoder("utf-8").decode(bytes.subarray(0, 4096)));
 }
 
 /** Reads a path (or "-") and tells image from text by content; throws InputError for unusable input. */

@@ -89,11 +89,20 @@ export function errorDocument(error: unknown, kind?: "usage"): ErrorDocument {
   return { error: { kind: "internal", message, where: null, fix: "set AOSP_SIM_DEBUG=1 to see where it happened" } };
 }
 
+/**
+ * Text from the input (a file name, a quoted snippet of a file) shown on a terminal: control
+ * characters are written as escapes, so a file cannot move the cursor, recolour the screen or
+ * add a line to the message with bytes of its own.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0A-\x1F\x7F-\x9F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** Formats an InputError as the one line (plus an optional fix line) the CLI prints. */
 export function formatInputError(error: InputError): string {
-  const where = error.where ? `${error.where}: ` : "";
-  const fix = error.hint ? `\n  ${err.dim("fix:")} ${error.hint}` : "";
-  return `${err.red("aosp-sim:")} ${where}${error.message}${fix}`;
+  const where = error.where ? `${printable(error.where)}: ` : "";
+  const fix = error.hint ? `\n  ${err.dim("fix:")} ${printable(error.hint)}` : "";
+  return `${err.red("aosp-sim:")} ${where}${printable(error.message)}${fix}`;
 }
 
 /**

@@ -33,7 +33,7 @@ import { payloadSource } from "../payload/payload-source.js";
 import { decodeQrImage, ECI_UTF8, modulePixels } from "../qr/index.js";
 import type { InputBytes } from "./input.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { inputLabel, out, printLine, type Styles } from "./output.js";
+import { inputLabel, out, printable, printLine, type Styles } from "./output.js";
 
 // ---- the report ------------------------------------------------------------------------------
 
@@ -185,9 +185,10 @@ function wrap(text: string, width: number, indent: string): string {
 /** One finding in the house shape: severity, pointer and rule; message; "fix:" hint. */
 export function formatFinding(f: Finding, style: Styles): string {
   const colour = f.severity === "error" ? style.red : f.severity === "warning" ? style.yellow : style.cyan;
-  const head = `${colour(f.severity.padEnd(INDENT.length))}${f.path === "" ? "(payload)" : f.path}  ${style.dim(f.rule)}`;
-  const body = `${INDENT}${wrap(f.message, 100, INDENT)}`;
-  const fix = f.hint === "" ? "" : `\n${INDENT}${style.dim("fix:")} ${wrap(f.hint, 95, `${INDENT}     `)}`;
+  // Messages quote the payload, whose values may hold control characters (printable escapes them).
+  const head = `${colour(f.severity.padEnd(INDENT.length))}${f.path === "" ? "(payload)" : printable(f.path)}  ${style.dim(f.rule)}`;
+  const body = `${INDENT}${wrap(printable(f.message), 100, INDENT)}`;
+  const fix = f.hint === "" ? "" : `\n${INDENT}${style.dim("fix:")} ${wrap(printable(f.hint), 95, `${INDENT}     `)}`;
   return `${head}\n${body}${fix}`;
 }
 
@@ -238,7 +239,7 @@ const SOURCE_NAMES: Record<ValidateReport["source"]["kind"], string> = {
 };
 
 export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict: boolean): void {
-  const where = inputLabel(report.source.file);
+  const where = printable(inputLabel(report.source.file));
   if (report.qr) {
     const q = report.qr;
     const px = q.modulePixels === null ? "" : `, ${q.modulePixels} px per module`;
@@ -257,7 +258,7 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
   if (report.payload) {
     if (report.qr) printLine(`  payload: ${report.payload.bytes} bytes of text`);
     const params = report.payload.params as ProvisioningParams | null;
-    if (params) for (const line of deviceSummary(params)) printLine(`  ${line}`);
+    if (params) for (const line of deviceSummary(params)) printLine(`  ${printable(line)}`);
     else if (report.payload.json !== null) printLine(`  ${out.red("the device refuses this payload (\"Can't set up device\")")}`);
   }
   printLine();

@@ -19,6 +19,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { readFileBoundedSync } from "../protocol/bounded-read.js";
 import { InputError, isNotFound } from "../protocol/errors.js";
+import { notJsonProblem } from "../protocol/json-text.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
 
@@ -258,7 +259,7 @@ export function loadScenario(path: string): Scenario {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`is not JSON: ${(error as Error).message}`, { where: path, hint: "a scenario is a JSON object (see `aosp-sim run --help`)" });
+    throw new InputError(notJsonProblem(text, error), { where: path, hint: "a scenario is a JSON object (see `aosp-sim run --help`)" });
   }
   return checkScenario(value, path);
 }

@@ -5,8 +5,10 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { aospSim } from "../helpers/device-cli.js";
+import { writeFileSync } from "node:fs";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
+const temp = deviceTempDir("aosp-main-");
 const MAIN = fileURLToPath(new URL("../../dist/agent/cli/main.js", import.meta.url));
 
 describe("aosp-sim", () => {
@@ -88,5 +90,33 @@ describe("aosp-sim", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
     expect(code).toBe(0);
+  });
+
+  it("names a binary file given as JSON as binary, for every command that reads JSON", async () => {
+    const binary = temp.file("photo.bin");
+    writeFileSync(binary, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
+    for (const args of [["merge-reports", binary], ["compare", binary, binary], ["run", binary]]) {
+      const result = await aospSim(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain(`photo.bin: is binary data, not JSON`);
+    }
+  });
+
+  it("writes control characters from its input as escapes: a file cannot drive the terminal", async () => {
+    // A file name with an escape sequence and a line break that would forge a "fix:" line.
+    const named = temp.file("evil\u001b[2J\nfix: trust me.json");
+    writeFileSync(named, "x");
+    const merge = await aospSim(["merge-reports", named]);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(merge.stderr).toContain("evil\\x1b[2J\\x0afix: trust me.json: is not JSON");
+    expect(merge.stderr.trim().split("\n")).toHaveLength(2);
+    // A payload's values, quoted by validate's findings and its summary of what the device does.
+    const payload = temp.file("payload.json");
+    writeFileSync(payload, JSON.stringify({ "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.x/.\u001b[2JReceiver" }));
+    const validate = await aospSim(["validate", payload]);
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toContain("com.x.\\x1b[2JReceiver");
+    expect(validate.stdout).not.toContain("\u001b");
   });
 });

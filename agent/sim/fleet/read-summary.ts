@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { fileReadError, InputError } from "../../protocol/errors.js";
+import { notJsonProblem } from "../../protocol/json-text.js";
 import type { FleetSummary } from "./summary.js";
 
 let validate: ValidateFunction | undefined;
@@ -33,7 +34,7 @@ export function readFleetSummary(file: string): FleetSummary {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`is not JSON: ${(error as Error).message}`, { where: file, hint: "give the --json output of aosp-sim fleet" });
+    throw new InputError(notJsonProblem(text, error), { where: file, hint: "give the --json output of aosp-sim fleet" });
   }
   validate ??= new Ajv({ allErrors: false, strict: false }).compile(fleetSummarySchema());
   if (!validate(json)) {
