@@ -5,6 +5,7 @@
  * - colour only on a terminal, never when NO_COLOR is set (https://no-color.org).
  */
 import { InputError } from "../protocol/errors.js";
+import { printable } from "../protocol/printable.js";
 
 export const EXIT_OK = 0;
 /** The check or run failed: invalid payload, enrollment failed, thresholds missed. */
@@ -87,15 +88,6 @@ export function errorDocument(error: unknown, kind?: "usage"): ErrorDocument {
   }
   const message = error instanceof Error ? error.message : String(error);
   return { error: { kind: "internal", message, where: null, fix: "set AOSP_SIM_DEBUG=1 to see where it happened" } };
-}
-
-/**
- * Text from the input (a file name, a quoted snippet of a file) shown on a terminal: control
- * characters are written as escapes, so a file cannot move the cursor, recolour the screen or
- * add a line to the message with bytes of its own.
- */
-export function printable(text: string): string {
-  return text.replace(/[\x00-\x08\x0A-\x1F\x7F-\x9F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** Formats an InputError as the one line (plus an optional fix line) the CLI prints. */

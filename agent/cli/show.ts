@@ -13,6 +13,7 @@ import { transcriptHtml } from "../report/transcript-html.js";
 import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
 import { routeOf } from "../sim/replay-compare.js";
 import { action, EXIT_OK, out, printLine } from "./output.js";
+import { printable } from "../protocol/printable.js";
 
 export function registerShow(program: Command): void {
   program
@@ -47,6 +48,6 @@ async function show(file: string, options: { html?: string }): Promise<number> {
     printLine(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`);
   }
   printLine();
-  printLine(`Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`);
+  printLine(`Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${printable(end.failure.message)}` : ""}`);
   return EXIT_OK;
 }

@@ -29,11 +29,12 @@ import {
   utf8Finding,
 } from "../payload/index.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
+import { printable } from "../protocol/printable.js";
 import { payloadSource } from "../payload/payload-source.js";
 import { decodeQrImage, ECI_UTF8, modulePixels } from "../qr/index.js";
 import type { InputBytes } from "./input.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { inputLabel, out, printable, printLine, type Styles } from "./output.js";
+import { inputLabel, out, printLine, type Styles } from "./output.js";
 
 // ---- the report ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import type { Styles } from "../cli/output.js";
 import type { DeviceIdentity } from "../machine/types.js";
 import { appLabel, byAppOrder } from "./describe.js";
 import { formatTimelineEntry, timelineHeader, type TimelineEntry } from "./timeline.js";
+import { printable } from "../protocol/printable.js";
 
 /** Prints timeline entries as they are added (human mode). */
 export function followTimeline(device: Device, styles: Styles, write: (line: string) => void): () => void {
@@ -77,8 +78,8 @@ export function outcomeLines(report: DeviceReport, styles: Styles): string[] {
   const lines = [styles.red(`Not enrolled: the device stopped at ${report.finalStatePath}`)];
   if (report.failure) {
     lines.push(`  screen: ${report.failure.screen}`);
-    lines.push(`  reason: ${report.failure.code}: ${report.failure.message}`);
-    if (report.failure.finding?.hint) lines.push(`  fix:    ${report.failure.finding.hint}`);
+    lines.push(`  reason: ${report.failure.code}: ${printable(report.failure.message)}`);
+    if (report.failure.finding?.hint) lines.push(`  fix:    ${printable(report.failure.finding.hint)}`);
   } else if (report.finalStatePath === "signingIn.waitingForUser") {
     lines.push("  the device waits at the sign-in screen: pass --user UPN --password PW to sign in");
   }

@@ -4,6 +4,7 @@
  */
 import type { Styles } from "../cli/output.js";
 import { isErrorScreen } from "./describe.js";
+import { printable } from "../protocol/printable.js";
 
 export interface TimelineEntry {
   /** Device clock, ISO 8601. */
@@ -45,7 +46,8 @@ export function formatTimelineEntry(entry: TimelineEntry, styles: Styles): strin
   const shown = entry.state.replace(/\.requesting$/, "");
   const state = shown.length > STATE_WIDTH ? `…${shown.slice(-(STATE_WIDTH - 1))}` : shown.padEnd(STATE_WIDTH);
   const event = entry.event.length > EVENT_WIDTH ? `${entry.event.slice(0, EVENT_WIDTH - 1)}…` : entry.event.padEnd(EVENT_WIDTH);
-  let detail = entry.detail;
+  // Details quote what the device met: a payload's values, a service's messages.
+  let detail = printable(entry.detail);
   if (isErrorScreen(entry.state)) detail = styles.red(detail);
   else if (entry.kind === "power") detail = styles.yellow(detail);
   else if (entry.kind === "note") detail = styles.cyan(detail);

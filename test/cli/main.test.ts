@@ -118,5 +118,20 @@ describe("aosp-sim", () => {
     expect(validate.code).toBe(1);
     expect(validate.stdout).toContain("com.x.\\x1b[2JReceiver");
     expect(validate.stdout).not.toContain("\u001b");
+    // The timeline quotes the network's name as the device joins it.
+    const wifi = temp.file("wifi.json");
+    writeFileSync(
+      wifi,
+      JSON.stringify({
+        "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.x/.R",
+        "android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION": "https://dpc.example/a.apk",
+        "android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM": "A".repeat(43),
+        "android.app.extra.PROVISIONING_WIFI_SSID": "\u001b[31mred",
+        "android.app.extra.PROVISIONING_WIFI_SECURITY_TYPE": "NONE",
+      }),
+    );
+    const enroll = await aospSim(["enroll", wifi]);
+    expect(enroll.stdout).toContain("Connected to \\x1b[31mred");
+    expect(enroll.stdout + enroll.stderr).not.toContain("\u001b");
   });
 });
