@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { readTranscript } from "../report/read-transcript.js";
+import { printable } from "../protocol/printable.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
 interface ReplayCliOptions {
@@ -47,8 +48,8 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   } else {
     const d = result.divergence!;
     printLine(out.red(`diverged at step ${d.step}`));
-    printLine(`  expected: ${d.expected ?? "(the recording ends here)"}`);
-    printLine(`  got:      ${d.got ?? "(the replay ends here)"}`);
+    printLine(`  expected: ${d.expected === null ? "(the recording ends here)" : printable(d.expected)}`);
+    printLine(`  got:      ${d.got === null ? "(the replay ends here)" : printable(d.got)}`);
     printLine("recorded:");
     for (const line of d.expectedAround) printLine(`  ${line}`);
     printLine("replayed:");

@@ -45,7 +45,8 @@ async function show(file: string, options: { html?: string }): Promise<number> {
   for (const r of transcript.records) {
     if (r.type !== "http") continue;
     const outcome = r.response ? String(r.response.status) : `no answer: ${r.error ?? "error"}`;
-    printLine(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`);
+    // A transcript is a file from outside: what it says is shown, not obeyed by the terminal.
+    printLine(printable(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`));
   }
   printLine();
   printLine(`Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${printable(end.failure.message)}` : ""}`);
