@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
 const temp = deviceTempDir("aosp-main-");
@@ -130,8 +130,17 @@ describe("aosp-sim", () => {
         "android.app.extra.PROVISIONING_WIFI_SECURITY_TYPE": "NONE",
       }),
     );
-    const enroll = await aospSim(["enroll", wifi]);
+    const transcript = temp.file("wifi.jsonl");
+    const enroll = await aospSim(["enroll", wifi, "--transcript", transcript]);
     expect(enroll.stdout).toContain("Connected to \\x1b[31mred");
     expect(enroll.stdout + enroll.stderr).not.toContain("\u001b");
+    // show reads a transcript, a file from outside: here one whose HTTP error says more than it should.
+    const edited = readFileSync(transcript, "utf8").replace(/"error":"([^"]*)"/, '"error":"$1\\u001b[2J"');
+    expect(edited).toContain("\\u001b[2J");
+    writeFileSync(transcript, edited);
+    const show = await aospSim(["show", transcript]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain("\\x1b[2J");
+    expect(show.stdout).not.toContain("\u001b");
   });
 });
