@@ -36,7 +36,9 @@ export function checkReportPath(path: string, what: string): void {
     exists = false;
   }
   if (isFolder) {
-    const example = `${path.replace(/[\\/]+$/, "") || "."}/fleet.${what === HTML_REPORT ? "html" : "xml"}`;
+    // The folder as given, without its trailing slashes ("/" stays "/").
+    const folder = path.replace(/[\\/]+$/, "") || path;
+    const example = `${folder}${/[\\/]$/.test(folder) ? "" : "/"}fleet.${what === HTML_REPORT ? "html" : "xml"}`;
     throw new InputError(`cannot write the ${what}: this is a folder`, { where: path, hint: `name a file in it, e.g. ${example}` });
   }
   const target = exists ? path : dirname(resolve(path));

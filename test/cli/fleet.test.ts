@@ -26,6 +26,7 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--report", "/nonexistent-folder/out.html"], /out\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist.*fix: give a path in a folder/s],
     [["--devices", "10", "--junit", "."], /cannot write the JUnit report: this is a folder.*fix: name a file in it, e\.g\. \.\/fleet\.xml/s],
     [["--devices", "10", "--report", "/tmp/"], /cannot write the HTML report: this is a folder.*fix: name a file in it, e\.g\. \/tmp\/fleet\.html/s],
+    [["--devices", "10", "--report", "/"], /cannot write the HTML report: this is a folder.*fix: name a file in it, e\.g\. \/fleet\.html/s],
   ])("fleet %j: one clear line with a fix, exit 2", async (args, message) => {
     const result = await aospSim(["fleet", ...args]);
     expect(result.code).toBe(2);
