@@ -5,8 +5,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { httpBaseUrl } from "../protocol/http-url.js";
-import { readTranscript } from "../report/read-transcript.js";
 import { printable } from "../protocol/printable.js";
+import { readTranscript } from "../report/read-transcript.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
 interface ReplayCliOptions {

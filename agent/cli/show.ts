@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
+import { printable } from "../protocol/printable.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { identityLine } from "../report/device-output.js";
@@ -13,7 +14,6 @@ import { transcriptHtml } from "../report/transcript-html.js";
 import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
 import { routeOf } from "../sim/replay-compare.js";
 import { action, EXIT_OK, out, printLine } from "./output.js";
-import { printable } from "../protocol/printable.js";
 
 export function registerShow(program: Command): void {
   program

@@ -7,9 +7,9 @@ import type { Device, DeviceReport } from "../device/create-device.js";
 import { formatFault, type Fault } from "../device/faults.js";
 import type { Styles } from "../cli/output.js";
 import type { DeviceIdentity } from "../machine/types.js";
+import { printable } from "../protocol/printable.js";
 import { appLabel, byAppOrder } from "./describe.js";
 import { formatTimelineEntry, timelineHeader, type TimelineEntry } from "./timeline.js";
-import { printable } from "../protocol/printable.js";
 
 /** Prints timeline entries as they are added (human mode). */
 export function followTimeline(device: Device, styles: Styles, write: (line: string) => void): () => void {

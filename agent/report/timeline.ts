@@ -3,8 +3,8 @@
  * the order they happened. Printed as aligned lines for people, kept as data for --json.
  */
 import type { Styles } from "../cli/output.js";
-import { isErrorScreen } from "./describe.js";
 import { printable } from "../protocol/printable.js";
+import { isErrorScreen } from "./describe.js";
 
 export interface TimelineEntry {
   /** Device clock, ISO 8601. */
