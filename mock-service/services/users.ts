@@ -2,7 +2,6 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceContext } from "../context.js";
 import { findSku, hasIntuneLicence, SKUS } from "../domain/licences.js";
-import { RecentSignIns } from "../domain/recent-sign-ins.js";
 import { hashPassword, verifyPassword } from "../domain/secrets.js";
 import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../domain/sign-in-lockout.js";
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
@@ -29,14 +28,12 @@ const DUMMY_HASH = () => (dummyHash ??= hashPassword("not-a-real-password"));
 
 export class UserService {
   private readonly lockout: SignInLockout;
-  private readonly recentSignIns: RecentSignIns;
 
   constructor(
     private readonly ctx: ServiceContext,
     lockoutPolicy: LockoutPolicy = DEFAULT_LOCKOUT_POLICY,
   ) {
     this.lockout = new SignInLockout(lockoutPolicy, () => ctx.now());
-    this.recentSignIns = new RecentSignIns(() => ctx.now());
   }
 
   async create(input: NewUser): Promise<UserRecord> {
@@ -123,10 +120,7 @@ export class UserService {
     let user: UserRecord | undefined;
     try {
       const found = this.ctx.store.users.getByUpn(userPrincipalName.trim());
-      const passwordOk = found
-        ? this.recentSignIns.holds(password, found.passwordHash) || (await verifyPassword(password, found.passwordHash))
-        : await verifyPassword(password, await DUMMY_HASH());
-      if (passwordOk && found) this.recentSignIns.remember(password, found.passwordHash);
+      const passwordOk = await verifyPassword(password, found?.passwordHash ?? (await DUMMY_HASH()));
       // Read again after the hash: the account may have been disabled or deleted meanwhile.
       user = passwordOk && found ? this.ctx.store.users.find(found.id) : undefined;
     } finally {
