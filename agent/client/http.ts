@@ -11,6 +11,7 @@ import { Agent, Dispatcher, getGlobalDispatcher } from "undici";
 import { StepError } from "../machine/step-error.js";
 import { sha256Base64Url } from "../protocol/package-archive.js";
 import { utf8Text } from "../protocol/utf8.js";
+import { RequestAbort, type RequestSignal } from "./request-abort.js";
 
 /** Why a request is made: lets faults and transcripts tell the device API from downloads. */
 export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
@@ -70,9 +71,9 @@ export interface HttpResponse {
 }
 
 /** Runs the next step of the chain (ultimately the real request). */
-export type HttpNext = (req: HttpRequest, signal: AbortSignal) => Promise<HttpResponse>;
+export type HttpNext = (req: HttpRequest, signal: RequestSignal) => Promise<HttpResponse>;
 /** Sees every request; may answer itself, delay, or alter the real response. */
-export type HttpMiddleware = (req: HttpRequest, signal: AbortSignal, next: HttpNext) => Promise<HttpResponse>;
+export type HttpMiddleware = (req: HttpRequest, signal: RequestSignal, next: HttpNext) => Promise<HttpResponse>;
 
 export interface HttpTransportOptions {
   clock: TransportClock;
@@ -166,9 +167,9 @@ export class HttpTransport {
 
   private async sendOnce(req: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    const controller = new AbortController();
-    const timer = this.clock.setTimeout(() => controller.abort(new DeviceTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onCallerAbort = () => controller.abort(req.signal?.reason);
+    const cancel = new RequestAbort();
+    const timer = this.clock.setTimeout(() => cancel.abort(new DeviceTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const onCallerAbort = () => cancel.abort(req.signal?.reason);
     if (req.signal?.aborted) onCallerAbort();
     req.signal?.addEventListener("abort", onCallerAbort, { once: true });
 
@@ -181,11 +182,11 @@ export class HttpTransport {
       (r, signal) => this.clock.track(this.realRequest(r, signal, timeoutMs)),
     );
     try {
-      const response = await chain(routed, controller.signal);
+      const response = await chain(routed, cancel);
       this.record(routed, startedAt, started, { response });
       return response;
     } catch (error) {
-      const timedOut = controller.signal.reason instanceof DeviceTimeout || isUndiciTimeout(error);
+      const timedOut = cancel.reason instanceof DeviceTimeout || isUndiciTimeout(error);
       if (req.signal?.aborted && !timedOut) {
         this.record(routed, startedAt, started, { error: "aborted (the step was interrupted)" });
         throw error;
@@ -223,7 +224,7 @@ export class HttpTransport {
    * device-clock timeout, the caller) settles at once, even for a request still waiting for a
    * connection, and stops undici's side of it as soon as it has one.
    */
-  private realRequest(req: HttpRequest, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
+  private realRequest(req: HttpRequest, signal: RequestSignal, timeoutMs: number): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       "user-agent": this.options.userAgent ?? "aosp-sim",
       ...req.headers,
