@@ -149,6 +149,17 @@ describe("files parsed once", () => {
     expect(readJson(storage, file)).toEqual({ n: 3 });
   });
 
+  it("stores bytes it handed out again without a copy, so their parsed form goes with them", () => {
+    const storage = new MemoryStorage();
+    storage.write("staging/1", new TextEncoder().encode('{"n":1}'));
+    const staged = storage.read("staging/1")!;
+    storage.write("system/apk/x", staged);
+    storage.remove("staging/1");
+    expect(storage.read("system/apk/x")).toBe(staged);
+    const file: StoredJson<{ n: number }> = { key: "system/apk/x", holds: "a count", is: (v): v is { n: number } => typeof (v as { n?: unknown }).n === "number" };
+    expect(readJson(storage, file)).toBe(readJson(storage, { ...file, key: "system/apk/x" }));
+  });
+
   it("installs and makes device owner a package whose stored file it parsed once", async () => {
     const pm = packageManager({ "http://s/1": archive(1) });
     const staged = await pm.download({ url: "http://s/1", headers: {}, purpose: "agent" }, signal());

@@ -12,6 +12,8 @@ import { deepFreeze } from "../../protocol/deep-freeze.js";
 
 export class MemoryStorage implements StoragePort {
   private readonly files = new Map<string, Uint8Array>();
+  /** Every array this storage holds (and so hands out): see write. */
+  private readonly stored = new WeakSet<Uint8Array>();
 
   /**
    * The stored bytes themselves, not a copy (see StoragePort.read): a device reads the same
@@ -22,8 +24,15 @@ export class MemoryStorage implements StoragePort {
     return this.files.get(key) ?? null;
   }
 
+  /**
+   * Stores a copy, except of bytes this storage handed out (which nobody modifies, see read):
+   * installing a package stores its staged file again under its installed name, and the same
+   * object keeps its parsed manifest (readPackageManifest) instead of being copied and parsed again.
+   */
   write(key: string, bytes: Uint8Array): void {
-    this.files.set(key, new Uint8Array(bytes));
+    const stored = this.stored.has(bytes) ? bytes : new Uint8Array(bytes);
+    this.stored.add(stored);
+    this.files.set(key, stored);
   }
 
   remove(key: string): void {
