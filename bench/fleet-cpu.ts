@@ -7,8 +7,15 @@
  *   npm run build && npm run bench:fleet-cpu                              # this build alone
  *   npm run bench:fleet-cpu -- --base ../old/dist --devices 3000 --rounds 3
  *
+ *   npm run bench:fleet-cpu -- --base ../old/dist --together --devices 1500 --rounds 10
+ *
  * `--base DIR` is another build's dist/ (for example a worktree of an earlier commit, built);
- * it must sit inside a checkout with node_modules, as dist/ does. Devices run on the main thread
+ * it must sit inside a checkout with node_modules, as dist/ does. `--together` runs both builds'
+ * fleets in this one process instead, taking turns against one embedded service (this build's):
+ * the machine's drift then reaches both alike, which made the ratios of rounds far less
+ * scattered on this shared machine than separate processes do (README "Benchmarks"); each build's
+ * code is loaded and optimized by V8 separately, the libraries they import (XState, undici) once,
+ * so it compares changes to the project's code. Devices run on the main thread
  * (`threads: 1`) against the embedded service on its worker thread, so "devices' thread" is the
  * device side alone (read from /proc, Linux) and "process" adds the service (its thread, its
  * thread pool's password hashing) and garbage collection on helper threads.
@@ -37,6 +44,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     base: { type: "string" },
     child: { type: "string" },
+    together: { type: "boolean", default: false },
   },
 });
 
@@ -50,12 +58,11 @@ function mainThreadCpuMs(): number | null {
   }
 }
 
-async function measure(dist: string, devices: number): Promise<Measure> {
+/** A build's fleet against `service`, devices on this thread (lanes of `concurrency`). */
+async function fleetOf(dist: string, service: { url: string; adminToken: string }) {
   const base = pathToFileURL(`${resolve(dist)}/`).href;
   const { runFleet } = (await import(new URL("agent/sim/fleet/run-fleet.js", base).href)) as RunFleetModule;
-  const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", base).href)) as ServiceHostModule;
-  const service = await embeddedService("worker");
-  const run = (n: number) =>
+  return (n: number) =>
     runFleet({
       devices: n,
       concurrency: 256,
@@ -65,10 +72,18 @@ async function measure(dist: string, devices: number): Promise<Measure> {
       faults: [],
       lifeMs: 0,
       threads: 1,
-      service: { url: service.url, adminToken: service.adminToken },
+      service,
       rerunCommand: (i) => `--only ${i}`,
     });
-  await run(300);
+}
+
+async function embeddedServiceOf(dist: string) {
+  const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", pathToFileURL(`${resolve(dist)}/`).href).href)) as ServiceHostModule;
+  return embeddedService("worker");
+}
+
+/** One measured fleet of `devices` (after the warm-up its caller ran). */
+async function measureRun(dist: string, run: Awaited<ReturnType<typeof fleetOf>>, devices: number): Promise<Measure> {
   const thread0 = mainThreadCpuMs();
   const process0 = process.cpuUsage();
   const wall0 = performance.now();
@@ -76,7 +91,6 @@ async function measure(dist: string, devices: number): Promise<Measure> {
   const thread1 = mainThreadCpuMs();
   const used = process.cpuUsage(process0);
   const wall = performance.now() - wall0;
-  await service.close();
   return {
     dist,
     devices,
@@ -85,6 +99,15 @@ async function measure(dist: string, devices: number): Promise<Measure> {
     processMs: (used.user + used.system) / 1000 / devices,
     wallS: wall / 1000,
   };
+}
+
+async function measure(dist: string, devices: number): Promise<Measure> {
+  const service = await embeddedServiceOf(dist);
+  const run = await fleetOf(dist, service);
+  await run(300);
+  const m = await measureRun(dist, run, devices);
+  await service.close();
+  return m;
 }
 
 if (args.child !== undefined) {
@@ -103,24 +126,40 @@ for (const dist of builds) {
 }
 const rounds = Number(args.rounds);
 const results = new Map<string, Measure[]>(builds.map((b) => [b, []]));
-for (let round = 1; round <= rounds; round++) {
-  // The base first in odd rounds, this build first in even ones.
-  const order = round % 2 === 1 ? [...builds].reverse() : builds;
-  for (const dist of order) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", dist, "--devices", String(args.devices)], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const line = child.stdout.trim().split("\n").at(-1) ?? "";
-    if (child.status !== 0 || !line.startsWith("{")) {
-      console.error(`bench:fleet-cpu: the run of ${dist} failed (exit ${child.status})`);
-      process.exit(1);
+const report = (round: number, dist: string, m: Measure) =>
+  console.log(
+    `round ${round} ${dist === here ? "this build" : "base"}: ${m.enrolled}/${m.devices} enrolled, devices' thread ${m.deviceThreadMs?.toFixed(2) ?? "-"} ms/device, process ${m.processMs.toFixed(2)} ms/device, ${m.wallS.toFixed(1)} s`,
+  );
+// The base first in odd rounds, this build first in even ones.
+const orderOf = (round: number) => (round % 2 === 1 ? [...builds].reverse() : builds);
+if (args.together) {
+  const service = await embeddedServiceOf(here);
+  const runs = new Map(await Promise.all(builds.map(async (dist) => [dist, await fleetOf(dist, service)] as const)));
+  for (const dist of builds) await runs.get(dist)!(300);
+  for (let round = 1; round <= rounds; round++) {
+    for (const dist of orderOf(round)) {
+      const m = await measureRun(dist, runs.get(dist)!, Number(args.devices));
+      results.get(dist)!.push(m);
+      report(round, dist, m);
     }
-    const m = JSON.parse(line) as Measure;
-    results.get(dist)!.push(m);
-    console.log(
-      `round ${round} ${dist === here ? "this build" : "base"}: ${m.enrolled}/${m.devices} enrolled, devices' thread ${m.deviceThreadMs?.toFixed(2) ?? "-"} ms/device, process ${m.processMs.toFixed(2)} ms/device, ${m.wallS.toFixed(1)} s`,
-    );
+  }
+  await service.close();
+} else {
+  for (let round = 1; round <= rounds; round++) {
+    for (const dist of orderOf(round)) {
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", dist, "--devices", String(args.devices)], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const line = child.stdout.trim().split("\n").at(-1) ?? "";
+      if (child.status !== 0 || !line.startsWith("{")) {
+        console.error(`bench:fleet-cpu: the run of ${dist} failed (exit ${child.status})`);
+        process.exit(1);
+      }
+      const m = JSON.parse(line) as Measure;
+      results.get(dist)!.push(m);
+      report(round, dist, m);
+    }
   }
 }
 
