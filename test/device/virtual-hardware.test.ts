@@ -151,13 +151,14 @@ describe("files parsed once", () => {
 
   it("stores bytes it handed out again without a copy, so their parsed form goes with them", () => {
     const storage = new MemoryStorage();
-    storage.write("staging/1", new TextEncoder().encode('{"n":1}'));
-    const staged = storage.read("staging/1")!;
+    const staging: StoredJson<{ n: number }> = { key: "staging/1", holds: "a count", is: (v): v is { n: number } => typeof (v as { n?: unknown }).n === "number" };
+    storage.write(staging.key, new TextEncoder().encode('{"n":1}'));
+    const parsed = readJson(storage, staging);
+    const staged = storage.read(staging.key)!;
     storage.write("system/apk/x", staged);
-    storage.remove("staging/1");
+    storage.remove(staging.key);
     expect(storage.read("system/apk/x")).toBe(staged);
-    const file: StoredJson<{ n: number }> = { key: "system/apk/x", holds: "a count", is: (v): v is { n: number } => typeof (v as { n?: unknown }).n === "number" };
-    expect(readJson(storage, file)).toBe(readJson(storage, { ...file, key: "system/apk/x" }));
+    expect(readJson(storage, { ...staging, key: "system/apk/x" })).toBe(parsed);
   });
 
   it("installs and makes device owner a package whose stored file it parsed once", async () => {
