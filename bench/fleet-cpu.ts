@@ -11,11 +11,10 @@
  *
  * `--base DIR` is another build's dist/ (for example a worktree of an earlier commit, built);
  * it must sit inside a checkout with node_modules, as dist/ does. `--together` runs both builds'
- * fleets in this one process instead, taking turns against one embedded service (this build's):
- * the machine's drift then reaches both alike, which made the ratios of rounds far less
- * scattered on this shared machine than separate processes do (README "Benchmarks"); each build's
- * code is loaded and optimized by V8 separately, the libraries they import (XState, undici) once,
- * so it compares changes to the project's code. Devices run on the main thread
+ * fleets in this one process instead, taking turns against one embedded service (this build's),
+ * each run seconds after the other's, so that a slow stretch of this shared machine reaches both;
+ * each build's code is loaded and optimized by V8 separately, the libraries they import (XState,
+ * undici) once, so it compares changes to the project's code. Devices run on the main thread
  * (`threads: 1`) against the embedded service on its worker thread, so "devices' thread" is the
  * device side alone (read from /proc, Linux) and "process" adds the service (its thread, its
  * thread pool's password hashing) and garbage collection on helper threads.

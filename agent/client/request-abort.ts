@@ -5,8 +5,8 @@
  *
  * An AbortController would do, but Node builds each one as an EventTarget: about 4.6 us to make
  * (`new AbortController()` and its signal, on this 2-core machine), for every request of every
- * fleet device, and nearly all of them are never aborted. This one is a flag and a list. In a
- * fleet's devices' thread it cut CPU per device by about 6 % (README "Benchmarks").
+ * fleet device, and nearly all of them are never aborted. This one is a flag and a list
+ * (README "Benchmarks": a few per cent of a fleet device's CPU).
  */
 
 /** What the middleware sees: the part of AbortSignal they use (an AbortSignal is one too). */
