@@ -11,7 +11,7 @@ import { Agent, Dispatcher, getGlobalDispatcher } from "undici";
 import { StepError } from "../machine/step-error.js";
 import { sha256Base64Url } from "../protocol/package-archive.js";
 import { utf8Text } from "../protocol/utf8.js";
-import { RequestAbort, type RequestSignal } from "./request-abort.js";
+import { LightAbort, type LightSignal } from "../protocol/light-abort.js";
 
 /** Why a request is made: lets faults and transcripts tell the device API from downloads. */
 export type HttpPurpose = "device-api" | "agent-download" | "app-download" | "admin-api";
@@ -51,7 +51,7 @@ export interface HttpRequest {
   /** Sent as JSON. */
   json?: unknown;
   purpose: HttpPurpose;
-  signal?: AbortSignal;
+  signal?: LightSignal;
   /** Overrides the transport's default timeout. */
   timeoutMs?: number;
   /**
@@ -71,9 +71,9 @@ export interface HttpResponse {
 }
 
 /** Runs the next step of the chain (ultimately the real request). */
-export type HttpNext = (req: HttpRequest, signal: RequestSignal) => Promise<HttpResponse>;
+export type HttpNext = (req: HttpRequest, signal: LightSignal) => Promise<HttpResponse>;
 /** Sees every request; may answer itself, delay, or alter the real response. */
-export type HttpMiddleware = (req: HttpRequest, signal: RequestSignal, next: HttpNext) => Promise<HttpResponse>;
+export type HttpMiddleware = (req: HttpRequest, signal: LightSignal, next: HttpNext) => Promise<HttpResponse>;
 
 export interface HttpTransportOptions {
   clock: TransportClock;
@@ -150,7 +150,7 @@ export class HttpTransport {
   }
 
   /** Resolves after `ms` on the device's clock; rejects when the caller aborts. */
-  private wait(ms: number, signal?: AbortSignal): Promise<void> {
+  private wait(ms: number, signal?: LightSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.clock.clearTimeout(handle);
@@ -167,7 +167,7 @@ export class HttpTransport {
 
   private async sendOnce(req: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    const cancel = new RequestAbort();
+    const cancel = new LightAbort();
     const timer = this.clock.setTimeout(() => cancel.abort(new DeviceTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const onCallerAbort = () => cancel.abort(req.signal?.reason);
     if (req.signal?.aborted) onCallerAbort();
@@ -224,7 +224,7 @@ export class HttpTransport {
    * device-clock timeout, the caller) settles at once, even for a request still waiting for a
    * connection, and stops undici's side of it as soon as it has one.
    */
-  private realRequest(req: HttpRequest, signal: RequestSignal, timeoutMs: number): Promise<HttpResponse> {
+  private realRequest(req: HttpRequest, signal: LightSignal, timeoutMs: number): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       "user-agent": this.options.userAgent ?? "aosp-sim",
       ...req.headers,

@@ -19,6 +19,7 @@ import {
   type UploadLogsRequest,
   type UploadLogsResponse,
 } from "../protocol/device-api.js";
+import { TAKES_LIGHT_SIGNALS, type LightSignal } from "../protocol/light-abort.js";
 import { StepError } from "../machine/step-error.js";
 import type { Session } from "../machine/types.js";
 import { jsonBody, type HttpResponse, type HttpTransport } from "./http.js";
@@ -28,39 +29,41 @@ import { jsonBody, type HttpResponse, type HttpTransport } from "./http.js";
  * client sits below the device and does not import it).
  */
 export class ServiceClient {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   constructor(private readonly http: HttpTransport) {}
 
-  enroll(serviceUrl: string, body: EnrollRequest, signal: AbortSignal): Promise<EnrollResponse> {
+  enroll(serviceUrl: string, body: EnrollRequest, signal: LightSignal): Promise<EnrollResponse> {
     return this.call<EnrollResponse>("POST", join(serviceUrl, deviceRoutes.enroll()), { body, signal });
   }
 
-  signIn(session: Session, body: SignInRequest, signal: AbortSignal): Promise<SignInResponse> {
+  signIn(session: Session, body: SignInRequest, signal: LightSignal): Promise<SignInResponse> {
     // A 429 here is the account lockout (accountLocked): the sign-in screen shows it; the transport
     // must not wait it out and send the same password again.
     return this.forDevice<SignInResponse>("POST", session, deviceRoutes.signIn(session.deviceId), signal, body, { retryThrottled: false });
   }
 
-  checkIn(session: Session, body: CheckInRequest, signal: AbortSignal): Promise<CheckInResponse> {
+  checkIn(session: Session, body: CheckInRequest, signal: LightSignal): Promise<CheckInResponse> {
     return this.forDevice<CheckInResponse>("POST", session, deviceRoutes.checkIn(session.deviceId), signal, body);
   }
 
-  getUpdates(session: Session, signal: AbortSignal): Promise<UpdatesResponse> {
+  getUpdates(session: Session, signal: LightSignal): Promise<UpdatesResponse> {
     return this.forDevice<UpdatesResponse>("GET", session, deviceRoutes.updates(session.deviceId), signal);
   }
 
-  async acknowledge(session: Session, actionId: string, body: AcknowledgeActionRequest, signal: AbortSignal): Promise<void> {
+  async acknowledge(session: Session, actionId: string, body: AcknowledgeActionRequest, signal: LightSignal): Promise<void> {
     await this.forDevice<unknown>("POST", session, deviceRoutes.acknowledge(session.deviceId, actionId), signal, body);
   }
 
-  async acceptTerms(session: Session, termsId: string, body: AcceptTermsRequest, signal: AbortSignal): Promise<void> {
+  async acceptTerms(session: Session, termsId: string, body: AcceptTermsRequest, signal: LightSignal): Promise<void> {
     await this.forDevice<unknown>("POST", session, deviceRoutes.acceptTerms(session.deviceId, termsId), signal, body);
   }
 
-  async reportPolicyStates(session: Session, body: PolicyStateReport, signal: AbortSignal): Promise<void> {
+  async reportPolicyStates(session: Session, body: PolicyStateReport, signal: LightSignal): Promise<void> {
     await this.forDevice<unknown>("POST", session, deviceRoutes.policyStates(session.deviceId), signal, body);
   }
 
-  uploadLogs(session: Session, body: UploadLogsRequest, signal: AbortSignal): Promise<UploadLogsResponse> {
+  uploadLogs(session: Session, body: UploadLogsRequest, signal: LightSignal): Promise<UploadLogsResponse> {
     return this.forDevice<UploadLogsResponse>("POST", session, deviceRoutes.logs(session.deviceId), signal, body);
   }
 
@@ -69,7 +72,7 @@ export class ServiceClient {
     method: "GET" | "POST",
     session: Session,
     route: string,
-    signal: AbortSignal,
+    signal: LightSignal,
     body?: unknown,
     extra: { retryThrottled?: boolean } = {},
   ): Promise<T> {
@@ -79,7 +82,7 @@ export class ServiceClient {
   private async call<T>(
     method: "GET" | "POST",
     url: string,
-    options: { body?: unknown; signal: AbortSignal; session?: Session; retryThrottled?: boolean },
+    options: { body?: unknown; signal: LightSignal; session?: Session; retryThrottled?: boolean },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.session) headers["authorization"] = `Bearer ${options.session.deviceCredential}`;

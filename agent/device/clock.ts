@@ -9,14 +9,15 @@
  *   still happens for real. Several devices may share one (a fleet).
  * - SkewedClock: another clock seen through an offset (the clock-skew fault); it can jump.
  */
+import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../protocol/light-abort.js";
 import type { ClockPort } from "./ports.js";
 
-function abortError(signal: AbortSignal): unknown {
+function abortError(signal: LightSignal): unknown {
   return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
 }
 
 /** sleep() on any clock that has setTimeout/clearTimeout. */
-function sleepOn(clock: Pick<ClockPort, "setTimeout" | "clearTimeout">, ms: number, signal?: AbortSignal): Promise<void> {
+function sleepOn(clock: Pick<ClockPort, "setTimeout" | "clearTimeout">, ms: number, signal?: LightSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError(signal));
@@ -57,6 +58,8 @@ export function setLongTimeout(fn: () => void, ms: number): LongTimeout {
 }
 
 export class RealClock implements ClockPort {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   readonly kind = "real" as const;
 
   now(): number {
@@ -71,7 +74,7 @@ export class RealClock implements ClockPort {
     (handle as LongTimeout | undefined)?.clear();
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: LightSignal): Promise<void> {
     return sleepOn(this, ms, signal);
   }
 
@@ -187,6 +190,8 @@ export type RunOutcome =
   | "limit";
 
 export class SimulatedClock implements ClockPort {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   readonly kind = "simulated" as const;
   private nowMs: number;
   private readonly timers = new Map<number, Timer>();
@@ -220,7 +225,7 @@ export class SimulatedClock implements ClockPort {
     this.queue.cancel(timer);
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: LightSignal): Promise<void> {
     return sleepOn(this, ms, signal);
   }
 
@@ -317,6 +322,8 @@ export class SimulatedClock implements ClockPort {
  * corrected or jumping). Timers are durations, so they are unaffected; `now()` is not.
  */
 export class SkewedClock implements ClockPort {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   constructor(
     readonly base: ClockPort,
     private offsetMs: number,
@@ -343,8 +350,8 @@ export class SkewedClock implements ClockPort {
     this.base.clearTimeout(handle);
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.base.sleep(ms, signal);
+  sleep(ms: number, signal?: LightSignal): Promise<void> {
+    return this.base.sleep(ms, signal && signalFor(this.base, signal));
   }
 
   track<T>(work: Promise<T>): Promise<T> {

@@ -25,6 +25,7 @@ import type { ClockPort, StoragePort, WifiPort } from "./ports.js";
 import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import type { WifiEnvironment } from "./virtual/wifi.js";
 import { utf8Text } from "../protocol/utf8.js";
+import { LightAbort, signalFor, TAKES_LIGHT_SIGNALS, type LightSignal, type TakesLightSignals } from "../protocol/light-abort.js";
 
 /** The device's clock, off by the clock-skew fault's offset (from the start, or from its state on). */
 export function skewClock(base: ClockPort, faults: readonly Fault[]): ClockPort {
@@ -73,10 +74,11 @@ export function withWifiTimeouts(wifi: WifiPort, faults: readonly Fault[], stora
   const fault = findFault(faults, "wifi-timeout");
   if (!fault) return wifi;
   const strikes = new Strikes(fault.times, storedCount(storage, WIFI_TIMEOUT_STRIKES));
-  return {
+  const timingOut: WifiPort & TakesLightSignals = {
+    [TAKES_LIGHT_SIGNALS]: true,
     currentConnection: () => wifi.currentConnection(),
-    join(config, onProgress, signal) {
-      const inner = new AbortController();
+    join(config, onProgress, signal: LightSignal) {
+      const inner = new LightAbort();
       const abortInner = () => inner.abort(signal.reason);
       signal.addEventListener("abort", abortInner, { once: true });
       let silenced = false;
@@ -104,7 +106,7 @@ export function withWifiTimeouts(wifi: WifiPort, faults: readonly Fault[], stora
           if (progress.status !== "enabling" && strikesNow()) return;
           onProgress(progress);
         },
-        inner.signal,
+        signalFor(wifi, inner),
       );
       return joined.then(
         (connection) => (silenced || strikesNow() ? silence() : connection),
@@ -112,6 +114,7 @@ export function withWifiTimeouts(wifi: WifiPort, faults: readonly Fault[], stora
       ).finally(() => signal.removeEventListener("abort", abortInner));
     },
   };
+  return timingOut;
 }
 
 /** What a state hook may do to the running device. */

@@ -7,7 +7,7 @@
  * was doing reaches the machine any more (the step is redone after the device boots).
  */
 import { createHash } from "node:crypto";
-import { fromCallback, fromPromise, type ActorSystem, type AnyActorLogic } from "xstate";
+import { fromCallback, type ActorSystem, type AnyActorLogic } from "xstate";
 import { decodeQrImage } from "../qr/index.js";
 import { checkPayloadText, ruleInfo, type PayloadCheck } from "../payload/index.js";
 import { checkInInterval } from "../machine/checkin-cadence.js";
@@ -17,6 +17,7 @@ import { StepError } from "../machine/step-error.js";
 import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
 import type { AssignedConfiguration } from "../protocol/device-api.js";
 import { deepFreeze } from "../protocol/deep-freeze.js";
+import { LightAbort, signalFor, type LightSignal } from "../protocol/light-abort.js";
 import type {
   AcceptTermsInput,
   AcknowledgeInput,
@@ -51,6 +52,7 @@ import type {
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
+import { fromStep } from "./step-actor.js";
 import { toAction, toApp, toOffer } from "./wire-records.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any device's system
@@ -177,7 +179,7 @@ function buildSharedMachine(template: DeviceImplementations): WiredDeviceMachine
   for (const name of Object.keys(template.actors)) {
     const forward = (args: { system: AnyActorSystem }) =>
       creatorOf((implementationsOf(args.system).actors as Record<string, AnyActorLogic>)[name]!)(args);
-    actors[name] = CALLBACK_ACTORS.has(name) ? fromCallback(forward as never) : fromPromise(forward as never);
+    actors[name] = CALLBACK_ACTORS.has(name) ? fromCallback(forward as never) : fromStep(forward as never);
   }
   const delays: Record<string, (args: { system: AnyActorSystem }, params: unknown) => number> = {};
   for (const name of Object.keys(template.delays)) {
@@ -192,8 +194,8 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
   const { clock } = ports;
 
   /** Runs a step: stamps its result, turns failures into StepError, and holds results while powered off. */
-  function step<TInput, TOutput extends object>(run: (input: TInput, signal: AbortSignal) => Promise<TOutput>) {
-    return fromPromise<TOutput & { at: number }, TInput>(async ({ input, signal }) => {
+  function step<TInput, TOutput extends object>(run: (input: TInput, signal: LightSignal) => Promise<TOutput>) {
+    return fromStep<TOutput & { at: number }, TInput>(async ({ input, signal }) => {
       let result: TOutput;
       try {
         result = await run(input, signal);
@@ -229,9 +231,9 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
    * reports them again (its exchange, failed or not, is in the transcript). Remote actions and
    * updates the answer may carry wait for that check-in, where the device acts on them.
    */
-  async function reportApps(session: Session, agentVersion: string, signal: AbortSignal): Promise<void> {
+  async function reportApps(session: Session, agentVersion: string, signal: LightSignal): Promise<void> {
     try {
-      await ports.service.checkIn(session, { agentVersion, apps: await ports.packages.installedApps() }, signal);
+      await ports.service.checkIn(session, { agentVersion, apps: await ports.packages.installedApps() }, signalFor(ports.service, signal));
     } catch (error) {
       if (signal.aborted) throw error;
     }
@@ -239,7 +241,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
 
   const actors = {
     scanQr: step<void, Unstamped<ScanQrOutput>>(async (_input, signal) => {
-      const picture = await ports.camera.capture(signal);
+      const picture = await ports.camera.capture(signalFor(ports.camera, signal));
       let codes;
       try {
         codes = (await clock.track(decodeOnce(picture.bytes, picture.label))).codes;
@@ -271,23 +273,23 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     }),
 
     joinWifi: fromCallback<DeviceEvent, { network: WifiNetworkConfig }>(({ input, sendBack }) => {
-      const controller = new AbortController();
+      const join = new LightAbort();
       const send = (event: DeviceEvent) => {
-        if (gate.powered && !controller.signal.aborted) sendBack(event);
+        if (gate.powered && !join.aborted) sendBack(event);
       };
       ports.wifi
-        .join(input.network, (p) => send({ type: "WIFI_PROGRESS", status: p.status, detail: p.detail, at: clock.now() }), controller.signal)
+        .join(input.network, (p) => send({ type: "WIFI_PROGRESS", status: p.status, detail: p.detail, at: clock.now() }), signalFor(ports.wifi, join))
         .then(
           (connection) => send({ type: "WIFI_CONNECTED", ssid: connection.ssid, at: clock.now() }),
           (error: unknown) => {
-            if (controller.signal.aborted) return;
+            if (join.aborted) return;
             const e = stamp(error);
             send({ type: "WIFI_FAILED", code: e.code === "internalError" ? "wifiAddFailed" : e.code, detail: e.message, at: e.at });
           },
         );
       // A reason given: abort() without one builds a DOMException and its stack trace, once per
       // device in a fleet, for a rejection nobody reads (the join's outcome is ignored once aborted).
-      return () => controller.abort(JOIN_STOPPED);
+      return () => join.abort(JOIN_STOPPED);
     }),
 
     inspectAgent: step<{ packageName: string }, Unstamped<InstalledAgentOutput>>(
@@ -297,7 +299,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     downloadAgent: step<DownloadAgentInput, Unstamped<DownloadOutput>>(async (input, signal) =>
       ports.packages.download(
         { url: input.url, headers: input.cookieHeader ? { cookie: input.cookieHeader } : {}, purpose: "agent" },
-        signal,
+        signalFor(ports.packages, signal),
       ),
     ),
 
@@ -316,7 +318,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     ),
 
     installAgent: step<{ stagedId: string }, Unstamped<InstallOutput>>(async ({ stagedId }, signal) => ({
-      app: await ports.packages.install(stagedId, signal),
+      app: await ports.packages.install(stagedId, signalFor(ports.packages, signal)),
     })),
 
     setDeviceOwner: step<{ packageName: string; className: string }, object>(async (component) => {
@@ -343,7 +345,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
             osVersion: input.identity.osVersion,
             agentVersion: input.agentVersion,
           },
-          signal,
+          signalFor(ports.service, signal),
         );
         return {
           serviceUrl: input.serviceUrl,
@@ -357,7 +359,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     ),
 
     signIn: step<SignInInput, Unstamped<SignInOutput>>(async (input, signal) => {
-      const response = await ports.service.signIn(input.session, { userPrincipalName: input.userPrincipalName, password: input.password }, signal);
+      const response = await ports.service.signIn(input.session, { userPrincipalName: input.userPrincipalName, password: input.password }, signalFor(ports.service, signal));
       return {
         userId: response.userId,
         userPrincipalName: response.userPrincipalName,
@@ -374,14 +376,14 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     }),
 
     installApp: step<InstallAppInput, Unstamped<InstallOutput>>(async ({ session, offer, remaining, agentVersion }, signal) => {
-      const staged = await ports.packages.download({ url: offer.downloadUrl, headers: authorization(session), purpose: "app" }, signal);
+      const staged = await ports.packages.download({ url: offer.downloadUrl, headers: authorization(session), purpose: "app" }, signalFor(ports.packages, signal));
       const verdict = verifyPackage(await ports.packages.readStaged(staged.stagedId), {
         packageName: offer.packageName,
         packageChecksum: offer.packageChecksum,
         signatureChecksum: offer.signatureChecksum,
       });
       if (!verdict.ok) throw new StepError(VERIFICATION_CODES[verdict.failure.code], `${offer.packageName} ${offer.versionName}: ${verdict.failure.message}`);
-      const app = await ports.packages.install(staged.stagedId, signal);
+      const app = await ports.packages.install(staged.stagedId, signalFor(ports.packages, signal));
       if (remaining === 0) await reportApps(session, agentVersion, signal);
       return { app };
     }),
@@ -389,7 +391,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     checkIn: step<CheckInInput, Unstamped<CheckInOutput>>(
       async ({ session, agentVersion }, signal) => {
         const apps = await ports.packages.installedApps();
-        const { configurations, ...response } = await ports.service.checkIn(session, { agentVersion, apps: apps.map(toApp) }, signal);
+        const { configurations, ...response } = await ports.service.checkIn(session, { agentVersion, apps: apps.map(toApp) }, signalFor(ports.service, signal));
         const policies = configurations === undefined ? undefined : await applyConfigurations(ports, session, configurations, signal);
         return {
           actions: response.actions.map(toAction),
@@ -402,23 +404,23 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     ),
 
     acceptTerms: step<AcceptTermsInput, object>(async ({ session, termsId, version }, signal) => {
-      await ports.service.acceptTerms(session, termsId, { version }, signal);
+      await ports.service.acceptTerms(session, termsId, { version }, signalFor(ports.service, signal));
       return {};
     }),
 
     getUpdates: step<{ session: Session }, Unstamped<UpdatesOutput>>(async ({ session }, signal) => ({
-      updates: (await ports.service.getUpdates(session, signal)).updates.map(toOffer),
+      updates: (await ports.service.getUpdates(session, signalFor(ports.service, signal))).updates.map(toOffer),
     })),
 
     acknowledgeAction: step<AcknowledgeInput, object>(async (input, signal) => {
       const body = input.message === undefined ? { status: input.status } : { status: input.status, message: input.message };
-      await ports.service.acknowledge(input.session, input.actionId, body, signal);
+      await ports.service.acknowledge(input.session, input.actionId, body, signalFor(ports.service, signal));
       return {};
     }),
 
     uploadLogs: step<UploadLogsInput, Unstamped<UploadLogsOutput>>(async ({ session, description }, signal) => {
       const logs = [description ? `User description: ${description}` : "", options.collectLogs?.() ?? ""].filter(Boolean).join("\n");
-      const response = await ports.service.uploadLogs(session, { logs: logs.slice(0, 1024 * 1024) }, signal);
+      const response = await ports.service.uploadLogs(session, { logs: logs.slice(0, 1024 * 1024) }, signalFor(ports.service, signal));
       return { incidentId: response.incidentId };
     }),
 
@@ -433,7 +435,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     }),
 
     factoryReset: step<void, object>(async (_input, signal) => {
-      await ports.power.factoryReset(signal);
+      await ports.power.factoryReset(signalFor(ports.power, signal));
       return {};
     }),
   } satisfies Record<string, AnyActorLogic>;
@@ -471,14 +473,14 @@ async function applyConfigurations(
   ports: DevicePorts,
   session: Session,
   configurations: AssignedConfiguration[],
-  signal: AbortSignal,
+  signal: LightSignal,
 ): Promise<string | undefined> {
   const versions = configurations.map((c) => `${c.id}@${c.version}`).sort();
   const applied = [...ports.policy.appliedVersions()].sort();
   if (versions.join() === applied.join()) return undefined;
   const plan = planConfigurations(configurations);
   const { passwordSet } = await ports.policy.apply(plan, versions);
-  if (plan.report.configurations.length > 0) await ports.service.reportPolicyStates(session, plan.report, signal);
+  if (plan.report.configurations.length > 0) await ports.service.reportPolicyStates(session, plan.report, signalFor(ports.service, signal));
   if (configurations.length === 0) return "no configuration policy applies any more";
   const words = describePlan(plan, configurations);
   return passwordSet && plan.password ? `${words}; the user set a ${plan.password.minimumLength}-digit device password` : words;

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { RealClock, SimulatedClock, SkewedClock } from "../../agent/device/clock.js";
+import type { ClockPort } from "../../agent/device/ports.js";
+import { LightAbort } from "../../agent/protocol/light-abort.js";
 
 describe("the simulated clock", () => {
   it("fires timers in order of their deadline, jumping straight to each", async () => {
@@ -86,6 +88,25 @@ describe("a skewed clock", () => {
     skewed.setTimeout(() => (at = base.now()), 1000);
     await base.advance(1000);
     expect(at).toBe(1000);
+  });
+  it("hands a clock it did not make (a library user's) a real AbortSignal, aborting with the step's", async () => {
+    const base = new SimulatedClock(0);
+    const signals: AbortSignal[] = [];
+    const theirs: ClockPort = {
+      now: () => base.now(),
+      setTimeout: (fn, ms) => base.setTimeout(fn, ms),
+      clearTimeout: (handle) => base.clearTimeout(handle),
+      track: (work) => base.track(work),
+      sleep(ms, signal) {
+        if (signal) signals.push(AbortSignal.any([signal]));
+        return base.sleep(ms, signal);
+      },
+    };
+    const step = new LightAbort();
+    const sleeping = new SkewedClock(theirs, 0).sleep(1000, step);
+    step.abort(new Error("power lost"));
+    await expect(sleeping).rejects.toThrow("power lost");
+    expect(signals.map((s) => s.aborted)).toEqual([true]);
   });
 });
 

@@ -65,6 +65,46 @@ describe("a device over injected ports", () => {
     for (const d of devices) d.dispose();
   });
 
+  it("hands given ports real AbortSignals, which abort when the machine stops the step", async () => {
+    // A port written outside the package may pass its signal to fetch or a child process, which
+    // take only a real AbortSignal (the device's own ports get a lighter one).
+    const world = doubles();
+    await world.setPicture();
+    const seen: string[] = [];
+    const check = (port: string, signal: unknown) => {
+      AbortSignal.any([signal as AbortSignal]);
+      seen.push(`${port} ${signal instanceof AbortSignal}`);
+    };
+    const { camera, packages, service } = world.ports;
+    world.ports.camera = { capture: (signal) => (check("camera", signal), camera.capture(signal)) };
+    world.ports.packages = { ...packages, download: (r, signal) => (check("download", signal), packages.download(r, signal)) };
+    world.ports.service = { ...service, enroll: (u, r, signal) => (check("enroll", signal), service.enroll(u, r, signal)) };
+    let stopped: unknown = null;
+    // A radio that never connects: the machine gives up on it, and the join must hear that.
+    world.ports.wifi = {
+      currentConnection: async () => null,
+      join: (_network, _onProgress, signal) => {
+        check("wifi", signal);
+        return new Promise((_, reject) => signal.addEventListener("abort", () => reject((stopped = signal.reason)), { once: true }));
+      },
+    };
+    const device = await createDevice({ ports: world.ports, seed: 3 });
+    const report = await device.enroll();
+    expect(report.failure?.code).toBe("wifiTimeout");
+    expect(seen).toEqual(["camera true", "wifi true"]);
+    expect((stopped as Error).message).toMatch(/Wi-Fi join was stopped/);
+    device.dispose();
+
+    const again = doubles();
+    await again.setPicture();
+    Object.assign(again.ports, { packages: world.ports.packages, service: world.ports.service });
+    seen.length = 0;
+    const enrolled = await createDevice({ ports: again.ports, seed: 4, user: { userPrincipalName: "alex@contoso.example", password: "pw" } });
+    expect((await enrolled.enroll()).finalStatePath).toBe("enrolled.idle");
+    expect(seen).toEqual(["download true", "enroll true", "download true", "download true"]);
+    enrolled.dispose();
+  });
+
   it("needs something for the camera to see", async () => {
     await expect(createDevice({ seed: 1 })).rejects.toThrow(/camera has nothing to see/);
   });

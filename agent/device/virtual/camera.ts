@@ -6,9 +6,12 @@
 import { InputError } from "../../protocol/errors.js";
 import { MAX_QR_BYTES, PayloadTooLargeError, renderQrPng } from "../../qr/render.js";
 import { StepError } from "../../machine/step-error.js";
+import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../../protocol/light-abort.js";
 import type { CameraPort, CapturedImage, ClockPort, DevicePolicyPort } from "../ports.js";
 
 export class VirtualCamera implements CameraPort {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   constructor(
     private readonly image: CapturedImage,
     private readonly clock: ClockPort,
@@ -17,11 +20,11 @@ export class VirtualCamera implements CameraPort {
     private readonly policy?: Pick<DevicePolicyPort, "isRestricted">,
   ) {}
 
-  async capture(signal: AbortSignal): Promise<CapturedImage> {
+  async capture(signal: LightSignal): Promise<CapturedImage> {
     if (this.policy?.isRestricted("cameraBlocked")) {
       throw new StepError("cameraBlocked", "the camera is blocked by the device's configuration policy (cameraBlocked)");
     }
-    await this.clock.sleep(this.focusMs, signal);
+    await this.clock.sleep(this.focusMs, signalFor(this.clock, signal));
     return { bytes: new Uint8Array(this.image.bytes), label: this.image.label };
   }
 }

@@ -11,6 +11,7 @@
 import { downloadUrlProblem } from "../../payload/index.js";
 import { BIND_DEVICE_ADMIN, findReceiver, PackageParseError, readPackageManifest, type PackageManifest } from "../../protocol/package-archive.js";
 import { StepError } from "../../machine/step-error.js";
+import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../../protocol/light-abort.js";
 import type { HttpTransport } from "../../client/http.js";
 import type { ClockPort, DownloadRequest, InstalledApp, PackagePort, StagedPackage, StoragePort } from "../ports.js";
 import { INSTANT_TIMINGS, type HardwareTimings } from "./timings.js";
@@ -47,6 +48,8 @@ const STAGING_PREFIX = "staging/";
 export const PACKAGE_FILES: readonly StoredJson<unknown>[] = [INSTALLED, OWNER, NEXT_STAGING];
 
 export class VirtualPackageManager implements PackagePort {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   constructor(
     private readonly storage: StoragePort,
     private readonly http: HttpTransport,
@@ -54,7 +57,7 @@ export class VirtualPackageManager implements PackagePort {
     private readonly timings: HardwareTimings = INSTANT_TIMINGS,
   ) {}
 
-  async download(request: DownloadRequest, signal: AbortSignal): Promise<StagedPackage> {
+  async download(request: DownloadRequest, signal: LightSignal): Promise<StagedPackage> {
     const forProvisioning = request.purpose === "agent";
     // Android's download manager, not a browser: case-sensitive scheme, nothing trimmed.
     const unusable = downloadUrlProblem(request.url);
@@ -84,7 +87,7 @@ export class VirtualPackageManager implements PackagePort {
       );
     }
     const receiving = this.timings.downloadSetupMs + (1000 * response.body.length) / this.timings.downloadBytesPerSecond;
-    await this.clock.sleep(Math.round(receiving), signal);
+    await this.clock.sleep(Math.round(receiving), signalFor(this.clock, signal));
     const id = this.nextStagingId();
     this.storage.write(STAGING_PREFIX + id, response.body);
     return { stagedId: id, bytes: response.body.length };
@@ -96,9 +99,9 @@ export class VirtualPackageManager implements PackagePort {
     return bytes;
   }
 
-  async install(stagedId: string, signal: AbortSignal): Promise<InstalledApp> {
+  async install(stagedId: string, signal: LightSignal): Promise<InstalledApp> {
     const bytes = await this.readStaged(stagedId);
-    await this.clock.sleep(this.timings.installMs, signal);
+    await this.clock.sleep(this.timings.installMs, signalFor(this.clock, signal));
     let manifest: Readonly<PackageManifest>;
     try {
       manifest = readPackageManifest(bytes);

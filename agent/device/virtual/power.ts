@@ -5,8 +5,11 @@
  * runtime (agent/device/runtime.ts), which stops the machine.
  */
 import type { ClockPort, PowerPort, StoragePort } from "../ports.js";
+import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../../protocol/light-abort.js";
 
 export class VirtualPower implements PowerPort {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   constructor(
     private readonly storage: StoragePort,
     private readonly clock: ClockPort,
@@ -18,11 +21,11 @@ export class VirtualPower implements PowerPort {
     } = {},
   ) {}
 
-  async factoryReset(signal: AbortSignal): Promise<void> {
+  async factoryReset(signal: LightSignal): Promise<void> {
     this.storage.eraseAll();
     this.options.afterErase?.();
     // Erasing and rebooting to the welcome screen takes a while on a real device.
-    await this.clock.sleep(this.options.resetMs ?? 0, signal);
+    await this.clock.sleep(this.options.resetMs ?? 0, signalFor(this.clock, signal));
   }
 
   async resetProtectionActive(): Promise<boolean> {

@@ -11,6 +11,7 @@
  * last progress line is what tells the story.
  */
 import { StepError } from "../../machine/step-error.js";
+import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../../protocol/light-abort.js";
 import { deriveWifiKey, keysMatch, type WifiKey } from "../../android/wifi-keys.js";
 import type { WifiSecurityType } from "../../payload/params.js";
 import { MAX_SSID_BYTES, securitySuggestion } from "../../payload/rules/wifi.js";
@@ -66,6 +67,8 @@ const CONNECTION: StoredJson<WifiConnection> = {
 export const WIFI_FILES: readonly StoredJson<unknown>[] = [CONNECTION];
 
 export class VirtualWifi implements WifiPort {
+  /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
+  readonly [TAKES_LIGHT_SIGNALS] = true;
   constructor(
     private readonly environment: WifiEnvironment,
     private readonly clock: ClockPort,
@@ -73,9 +76,9 @@ export class VirtualWifi implements WifiPort {
     private readonly timings: WifiTimings = REALISTIC_WIFI_TIMINGS,
   ) {}
 
-  async join(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void, signal: AbortSignal): Promise<WifiConnection> {
+  async join(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void, signal: LightSignal): Promise<WifiConnection> {
     onProgress({ status: "enabling", detail: "Turning Wi-Fi on" });
-    await this.clock.sleep(this.timings.enableMs, signal);
+    await this.clock.sleep(this.timings.enableMs, signalFor(this.clock, signal));
     const ssidBytes = Buffer.byteLength(config.ssid, "utf8");
     const configured: ReturnType<typeof deriveWifiKey> = ssidBytes > MAX_SSID_BYTES
       ? { ok: false, problem: `the SSID is ${ssidBytes} bytes in UTF-8; an SSID is at most ${MAX_SSID_BYTES}` }
@@ -85,7 +88,7 @@ export class VirtualWifi implements WifiPort {
       let pause = ADD_NETWORK_FIRST_SLEEP_MS;
       for (let i = 0; i < ADD_NETWORK_RETRIES; i++) {
         onProgress({ status: "enabling", detail: `The network could not be added (${configured.problem}); retrying in ${pause} ms` });
-        await this.clock.sleep(pause, signal);
+        await this.clock.sleep(pause, signalFor(this.clock, signal));
         pause *= 2;
       }
       throw new StepError("wifiAddFailed", `${config.ssid} could not be added: ${configured.problem}`);
@@ -93,18 +96,18 @@ export class VirtualWifi implements WifiPort {
     for (;;) {
       const verdict = this.attempt(config, configured.key);
       onProgress({ status: config.hidden ? "probing" : "scanning", detail: config.hidden ? `Probing for hidden network ${config.ssid}` : `Scanning for ${config.ssid}` });
-      await this.clock.sleep(this.timings.scanMs, signal);
+      await this.clock.sleep(this.timings.scanMs, signalFor(this.clock, signal));
       if (verdict.connected) {
         onProgress({ status: "associating", detail: `Associating with ${config.ssid}` });
-        await this.clock.sleep(this.timings.associateMs, signal);
+        await this.clock.sleep(this.timings.associateMs, signalFor(this.clock, signal));
         onProgress({ status: "obtainingAddress", detail: `Obtaining an IP address from ${config.ssid}` });
-        await this.clock.sleep(this.timings.dhcpMs, signal);
+        await this.clock.sleep(this.timings.dhcpMs, signalFor(this.clock, signal));
         const connection = { ssid: config.ssid, ipAddress: "192.168.49.23" };
         writeJson(this.storage, CONNECTION.key, connection);
         return connection;
       }
       onProgress(verdict.progress);
-      await this.clock.sleep(this.timings.rescanMs, signal);
+      await this.clock.sleep(this.timings.rescanMs, signalFor(this.clock, signal));
     }
   }
 
