@@ -3,7 +3,7 @@
  * same machine: what the machine sees (done and error events, states, persisted snapshots) must
  * be the same, and a step stopped by leaving its state must see its signal abort once.
  */
-import { assign, createActor, fromPromise, setup, type AnyActorLogic } from "xstate";
+import { assign, createActor, fromPromise, setup, type PromiseActorLogic } from "xstate";
 import { describe, expect, it } from "vitest";
 import { fromStep } from "../../agent/device/step-actor.js";
 import { LightAbort } from "../../agent/protocol/light-abort.js";
@@ -17,15 +17,17 @@ interface Call {
 
 type Creator = (args: { input: number; signal: Call["signal"] }) => Promise<number>;
 
-const MAKERS: [string, (creator: Creator) => AnyActorLogic][] = [
+type Logic = PromiseActorLogic<number, number>;
+
+const MAKERS: [string, (creator: Creator) => Logic][] = [
   ["fromPromise", (creator) => fromPromise<number, number>(creator)],
   ["fromStep", (creator) => fromStep<number, number>(creator)],
 ];
 
-function machineWith(logic: AnyActorLogic) {
+function machineWith(logic: Logic) {
   return setup({
     types: { context: {} as { output: number | null; error: unknown } },
-    actors: { work: logic as never },
+    actors: { work: logic },
   }).createMachine({
     context: { output: null, error: null },
     initial: "working",
@@ -47,7 +49,7 @@ function machineWith(logic: AnyActorLogic) {
 }
 
 /** A logic whose promises the test settles by hand, and the calls made to it. */
-function controlled(make: (creator: Creator) => AnyActorLogic) {
+function controlled(make: (creator: Creator) => Logic) {
   const calls: Call[] = [];
   const logic = make(({ input, signal }) => new Promise<number>((resolve, reject) => calls.push({ input, signal, resolve, reject })));
   return { logic, calls };
