@@ -36,7 +36,13 @@ export class LightAbort implements LightSignal {
     if (at >= 0) listeners!.splice(at, 1);
   }
 
-  /** Aborts with `reason` and runs each listener once; later calls do nothing, as AbortController's. */
+  /**
+   * Aborts with `reason` and runs each listener once; later calls do nothing, as AbortController's.
+   * Unlike an EventTarget, a listener that throws would throw here, into whoever aborts (XState
+   * stopping a step): only the device's own code listens, and none of its listeners throws. Code
+   * from outside listens on the real AbortSignal that `toAbortSignal` makes, which reports its
+   * listeners' errors as Node does.
+   */
   abort(reason?: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
