@@ -77,8 +77,10 @@ export class VirtualWifi implements WifiPort {
   ) {}
 
   async join(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void, signal: LightSignal): Promise<WifiConnection> {
+    // Every wait of the join stops with the step: the clock's form of its signal, made once.
+    const stop = signalFor(this.clock, signal);
     onProgress({ status: "enabling", detail: "Turning Wi-Fi on" });
-    await this.clock.sleep(this.timings.enableMs, signalFor(this.clock, signal));
+    await this.clock.sleep(this.timings.enableMs, stop);
     const ssidBytes = Buffer.byteLength(config.ssid, "utf8");
     const configured: ReturnType<typeof deriveWifiKey> = ssidBytes > MAX_SSID_BYTES
       ? { ok: false, problem: `the SSID is ${ssidBytes} bytes in UTF-8; an SSID is at most ${MAX_SSID_BYTES}` }
@@ -88,7 +90,7 @@ export class VirtualWifi implements WifiPort {
       let pause = ADD_NETWORK_FIRST_SLEEP_MS;
       for (let i = 0; i < ADD_NETWORK_RETRIES; i++) {
         onProgress({ status: "enabling", detail: `The network could not be added (${configured.problem}); retrying in ${pause} ms` });
-        await this.clock.sleep(pause, signalFor(this.clock, signal));
+        await this.clock.sleep(pause, stop);
         pause *= 2;
       }
       throw new StepError("wifiAddFailed", `${config.ssid} could not be added: ${configured.problem}`);
@@ -96,18 +98,18 @@ export class VirtualWifi implements WifiPort {
     for (;;) {
       const verdict = this.attempt(config, configured.key);
       onProgress({ status: config.hidden ? "probing" : "scanning", detail: config.hidden ? `Probing for hidden network ${config.ssid}` : `Scanning for ${config.ssid}` });
-      await this.clock.sleep(this.timings.scanMs, signalFor(this.clock, signal));
+      await this.clock.sleep(this.timings.scanMs, stop);
       if (verdict.connected) {
         onProgress({ status: "associating", detail: `Associating with ${config.ssid}` });
-        await this.clock.sleep(this.timings.associateMs, signalFor(this.clock, signal));
+        await this.clock.sleep(this.timings.associateMs, stop);
         onProgress({ status: "obtainingAddress", detail: `Obtaining an IP address from ${config.ssid}` });
-        await this.clock.sleep(this.timings.dhcpMs, signalFor(this.clock, signal));
+        await this.clock.sleep(this.timings.dhcpMs, stop);
         const connection = { ssid: config.ssid, ipAddress: "192.168.49.23" };
         writeJson(this.storage, CONNECTION.key, connection);
         return connection;
       }
       onProgress(verdict.progress);
-      await this.clock.sleep(this.timings.rescanMs, signalFor(this.clock, signal));
+      await this.clock.sleep(this.timings.rescanMs, stop);
     }
   }
 
