@@ -2,8 +2,9 @@
  * Where a fleet device's CPU goes: the device's core (its machine, runtime and records) against
  * the whole device as a fleet runs it, in alternating rounds of one process.
  *
- *   core   devices from power-on to their first check-in, 64 at a time as a fleet's, over the hand-made ports of
- *          test/helpers/port-doubles.ts: no HTTP, no virtual radio or package manager, no fleet
+ *   core   devices from power-on to their first check-in, 64 at a time as a fleet's, over the
+ *          hand-made ports of test/helpers/port-doubles.ts: no HTTP, no virtual radio or package
+ *          manager, no fleet
  *   fleet  the same number of devices as `aosp-sim fleet` runs them (this build's dist/): the
  *          virtual hardware, the device's HTTP to the embedded service on its worker thread, the
  *          fleet's own bookkeeping (phases, histograms, stories)
