@@ -17,7 +17,7 @@ import { LightAbort, type LightSignal } from "../protocol/light-abort.js";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any device's system
 type AnyActorSystem = ActorSystem<any>;
 
-/** What a step's creator gets: `fromPromise`'s arguments, with the light signal. */
+/** What a step's creator gets: `fromPromise`'s arguments with the light signal, less `emit` (no step emits). */
 export interface StepArgs<TInput> {
   input: TInput;
   system: AnyActorSystem;
