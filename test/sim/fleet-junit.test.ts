@@ -1,0 +1,23 @@
+/**
+ * The fleet's JUnit XML as a CI system reads it: test case times are decimal seconds as written
+ * by people (0.8778), not a binary fraction's long tail (0.8777999999999999).
+ */
+import { describe, expect, it } from "vitest";
+import { fleetJunitXml } from "../../agent/sim/fleet/report-junit.js";
+import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
+import type { DeviceRecord } from "../../agent/sim/fleet/summary.js";
+
+describe("fleet JUnit XML", { timeout: 60_000 }, () => {
+  it("writes each device's time in seconds to a tenth of a millisecond, without float noise", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    // Wall times as the fleet keeps them (ms to a tenth); each divided by 1000 has a long binary tail.
+    const totals = [877.8, 1146.2, 0.3, 2153.7];
+    expect(totals.map((ms) => String(ms / 1000))).toContain("0.8777999999999999");
+    const devices: DeviceRecord[] = totals.map((totalMs, index) => ({ index, serialNumber: `F4-${index}`, reason: null, totalMs, rerun: "", timeline: null }));
+    const times = [...fleetJunitXml(summary, devices).matchAll(/<testcase [^>]*time="([^"]+)"/g)].map((m) => m[1]);
+    expect(times).toEqual(["0.8778", "1.1462", "0.0003", "2.1537"]);
+  });
+});
