@@ -101,7 +101,11 @@ function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[
     for (const shard of summary.shards) {
       const { first, end } = shardRange(summary.fleetDevices, shardOf(shard, file));
       for (const other of seen) {
-        if (other.shard === shard) throw new InputError(`holds shard ${shard}, which ${other.file} holds too`, { where: file, hint: "give each shard's report once" });
+        if (other.shard === shard) {
+          // The same file named twice (a shell glob and a name, say) is said as such.
+          const what = other.file === file ? `is given twice (it holds shard ${shard})` : `holds shard ${shard}, which ${other.file} holds too`;
+          throw new InputError(what, { where: file, hint: "give each shard's report once" });
+        }
         if (first < other.end && other.first < end) {
           throw new InputError(`holds shard ${shard} (devices ${first} to ${end - 1}), which shares devices with shard ${other.shard} in ${other.file} (devices ${other.first} to ${other.end - 1})`, {
             where: file,
