@@ -183,7 +183,12 @@ function parseTimes(value: string | undefined, fallback: Times, where: string): 
 function checkState(written: string, where: string): string {
   const resolved = resolveStatePath(deviceMachine, written);
   if (!resolved.ok) {
-    throw new InputError(resolved.problem, { where, hint: `states: ${statePaths(deviceMachine).join(", ")}` });
+    // The top-level states, with how to name one inside them: all 66 would not read as one line.
+    const topLevel = statePaths(deviceMachine).filter((path) => !path.includes("."));
+    throw new InputError(resolved.problem, {
+      where,
+      hint: `states: ${topLevel.join(", ")}; a state inside another is written outer.inner (enrolled.checkingIn); \`aosp-sim diagram\` lists them all`,
+    });
   }
   return resolved.path;
 }

@@ -27,14 +27,7 @@ describe("the fault grammar", () => {
   });
 
   it("refuses an unknown fault and lists the valid names", () => {
-    const error = (() => {
-      try {
-        parseFault("wifi-off");
-      } catch (e) {
-        return e as InputError;
-      }
-      return null;
-    })();
+    const error = thrownBy(() => parseFault("wifi-off"));
     expect(error).toBeInstanceOf(InputError);
     expect(error?.message).toBe('unknown fault "wifi-off"');
     for (const name of FAULT_NAMES) expect(error?.hint).toContain(name);
@@ -49,6 +42,17 @@ describe("the fault grammar", () => {
     expect(() => parseFault("service-5xx=0")).toThrow(/not a count/);
     expect(() => parseFault("corrupt-download=yes")).toThrow(/takes no value/);
     expect(() => parseFault("network-absent@welcome")).toThrow(/does not take @STATE/);
+  });
+
+  it("suggests the state a mistyped one most likely meant, and lists the top-level states, not all 66", () => {
+    const error = thrownBy(() => parseFault("power-loss@downloadAgent"));
+    expect(error?.message).toBe('there is no state "downloadAgent": did you mean "downloadingAgent"?');
+    expect(error?.hint).toMatch(/^states: welcome, scanningQr, .*, enrolled, factoryResetting; a state inside another is written outer\.inner \(enrolled\.checkingIn\); `aosp-sim diagram` lists them all$/);
+    expect(error?.hint).not.toContain("enrolled.updating.installingAgentUpdate.requesting");
+    // A full path with a slip in it; a case slip; nothing close enough to suggest.
+    expect(() => parseFault("power-loss@enrolled.checkingIm")).toThrow(/did you mean "enrolled\.checkingIn"\?/);
+    expect(() => parseFault("power-loss@DownloadingAgent")).toThrow(/did you mean "downloadingAgent"\?/);
+    expect(() => parseFault("power-loss@nowhere")).toThrow(/^there is no state "nowhere"$/);
   });
 
   it("refuses a clock offset or a power cut longer than any Date can hold", () => {
@@ -69,3 +73,13 @@ describe("the fault grammar", () => {
     expect(toFault({ name: "service-5xx", times: "always", status: 502 })).toEqual({ name: "service-5xx", times: "always", status: 502 });
   });
 });
+
+/** The InputError a call throws, or null when it returns. */
+function thrownBy(call: () => unknown): InputError | null {
+  try {
+    call();
+  } catch (e) {
+    return e as InputError;
+  }
+  return null;
+}
