@@ -79,6 +79,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const http = countHttp();
   const rss = sampleRss();
   let service: FleetService | undefined;
+  const ramp = rampWaits(options.signal);
   try {
     const { driveDevice } = await import("./drive-device.js");
     service = await starting;
@@ -105,7 +106,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       const position = next++;
       if (position >= indexes.length) return null;
       if (options.rampMs > 0) {
-        await waitUntil(runStart + (options.rampMs * position) / indexes.length, options.signal);
+        await ramp.until(runStart + (options.rampMs * position) / indexes.length);
         if (options.signal?.aborted) return null;
       }
       const index = indexes[position]!;
@@ -189,6 +190,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     };
     return { summary, devices: records };
   } finally {
+    ramp.close();
     http.stop();
     rss.stop();
     await Promise.all(deviceThreads.map((thread) => thread.stop()));
@@ -211,19 +213,34 @@ function keepSlowest(slowest: DeviceStory[], s: DeviceStory): void {
   slowest.length = Math.min(slowest.length, SLOWEST_KEPT);
 }
 
-/** Resolves at `at` (performance.now() time), or as soon as `signal` aborts. */
-function waitUntil(at: number, signal: AbortSignal | undefined): Promise<void> {
-  const ms = at - performance.now();
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
+/**
+ * Waits for the ramp's start times. Every lane may be waiting at once (64 by default), so one
+ * listener on the stop signal wakes them all: a listener per wait made Node warn of a leak on
+ * stderr past ten. A wait that ends leaves nothing behind; `close` removes the listener.
+ */
+function rampWaits(signal: AbortSignal | undefined): { until(at: number): Promise<void>; close(): void } {
+  const waiting = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of waiting) wake();
+  };
+  signal?.addEventListener("abort", wakeAll, { once: true });
+  return {
+    /** Resolves at `at` (performance.now() time), or as soon as the signal aborts. */
+    until(at) {
+      const ms = at - performance.now();
+      if (ms <= 0 || signal?.aborted) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        waiting.add(done);
+      });
+    },
+    close: () => signal?.removeEventListener("abort", wakeAll),
+  };
 }
 
 function round(value: number, digits: number): number {

@@ -1,0 +1,43 @@
+/**
+ * `--ramp`: device starts spread over the ramp, with the run's stop signal (Ctrl+C) heard by
+ * every lane waiting for its start, through one listener: 64 lanes each adding their own made
+ * Node warn of a listener leak on stderr.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
+
+const warnings: Error[] = [];
+const onWarning = (warning: Error) => warnings.push(warning);
+afterEach(() => {
+  process.off("warning", onWarning);
+  warnings.length = 0;
+});
+
+const fleet = (devices: number, rampMs: number, signal: AbortSignal) =>
+  runFleet({
+    devices, concurrency: devices, rampMs, seed: 8, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+    embedded: "inline", rerunCommand: (i) => `--only ${i}`, signal,
+  });
+
+describe("a fleet with a ramp", { timeout: 60_000 }, () => {
+  it("spreads the starts over the ramp, with no listener-leak warning however many lanes wait", async () => {
+    process.on("warning", onWarning);
+    const stop = new AbortController();
+    const { summary } = await fleet(24, 600, stop.signal);
+    expect(summary.enrolled).toBe(24);
+    // The last device starts 23/24 of the ramp in.
+    expect(summary.wallSeconds).toBeGreaterThanOrEqual(0.575);
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+  });
+
+  it("stops waiting as soon as the run is stopped: the devices not yet started do not run", async () => {
+    const stop = new AbortController();
+    const started = performance.now();
+    const running = fleet(20, 60_000, stop.signal);
+    setTimeout(() => stop.abort(), 1500);
+    const { summary } = await running;
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.devices).toBeLessThan(20);
+  });
+});
