@@ -46,7 +46,8 @@ export function resolveStatePath(machine: AnyStateMachine, written: string): Res
 /**
  * The state a mistyped name most likely meant, or null: a dotted name is compared with the full
  * paths, a plain one with the states' own keys that name one state (not "requesting", which
- * several have). Case slips count as one edit each; at most a quarter of the name may differ.
+ * several have). A name that differs only in case counts as one edit; at most a quarter of the
+ * name may differ.
  */
 function closestState(paths: readonly string[], written: string): string | null {
   const key = (path: string) => path.slice(path.lastIndexOf(".") + 1);
