@@ -6,7 +6,7 @@ import { accessSync, constants, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError, isNotFound } from "../protocol/errors.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
-import { fleetHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
+import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
 import { evaluateThresholds, type Threshold } from "../sim/fleet/thresholds.js";
 import { EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine, err } from "./output.js";
@@ -81,7 +81,7 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
   if (options.json) {
     printJson(summary);
     for (const r of results.filter((x) => !x.passed)) printError(err.red(`threshold missed: ${r.line}`));
-    for (const hint of fleetHints(summary)) printError(err.yellow(hint));
+    for (const hint of [...fleetHints(summary), ...fleetSpeedHints(summary)]) printError(err.yellow(hint));
   } else {
     for (const line of fleetSummaryLines(summary, results, out)) printLine(line);
   }

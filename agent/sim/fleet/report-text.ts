@@ -19,6 +19,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     if (!w) continue;
     lines.push(`  ${p.padEnd(16)}${[w.p50, w.p95, w.p99, w.max].map((v) => String(v).padStart(10)).join("")}   ${s.phasesDeviceTime[p]?.p50 ?? "-"}`);
   }
+  for (const hint of fleetSpeedHints(s)) lines.push("", `  ${styles.yellow(hint)}`);
   if (s.failed > 0) {
     lines.push("", styles.red("Failed by reason:"));
     for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(28)} ${n}`);
@@ -45,3 +46,20 @@ export function fleetHints(s: FleetSummary): string[] {
   }
   return hints;
 }
+
+/**
+ * Sign-ins that took seconds, at the median, on a running service: `aosp-sim serve` hashes
+ * passwords at scrypt cost 2^14 by default (tens of ms each, one at a time on two cores), so up
+ * to --concurrency devices signing in at once queue behind each other's hashes and the fleet
+ * measures password hashing. The embedded service hashes the fleet's user at 2^8.
+ */
+export function fleetSpeedHints(s: FleetSummary): string[] {
+  const signIn = s.phases.signIn;
+  if (s.service.runs !== "external" || signIn === undefined || signIn.p50 < SLOW_SIGN_IN_MS) return [];
+  return [
+    `signIn took ${signIn.p50} ms at p50: the service's password checks were likely the queue the devices waited in; if it is \`aosp-sim serve\`, start it with \`--password-hash-cost 8\`, as the embedded service hashes the fleet's user`,
+  ];
+}
+
+/** A median sign-in this slow is the hashes' queue: at 2^8 it is under 200 ms at concurrency 64. */
+const SLOW_SIGN_IN_MS = 1000;
