@@ -24,10 +24,22 @@ export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "is
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { failed: 0, rate: "0" });
+    // Started with the first device done: cli-progress estimates the ETA from its updates since
+    // start, and a bar started with the command counted the service's start-up (a second or so)
+    // as progress at a standstill, so its first frames read an ETA of an hour for minutes' work.
+    let started = false;
     return {
-      update: (p) => bar.update(p.done, { failed: p.failed, rate: rateOf(p) }),
-      stop: () => bar.stop(),
+      update: (p) => {
+        const payload = { failed: p.failed, rate: rateOf(p) };
+        if (started) bar.update(p.done, payload);
+        else {
+          bar.start(total, p.done, payload);
+          started = true;
+        }
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
     };
   }
   let last: FleetProgress = { done: 0, failed: 0, total, elapsedMs: 0 };
