@@ -2,7 +2,7 @@
  * State names as people write them: a dotted path ("enrolled.checkingIn") or, when unique, a
  * state's own key ("downloadingAgent"). Used to name where a fault strikes.
  */
-import { distance } from "fastest-levenshtein";
+import { closestName } from "../protocol/closest-name.js";
 import type { AnyStateMachine, StateNode } from "xstate";
 
 /** Every state node below the root, parents before children, in the order the machine lists them. */
@@ -46,25 +46,12 @@ export function resolveStatePath(machine: AnyStateMachine, written: string): Res
 /**
  * The state a mistyped name most likely meant, or null: a dotted name is compared with the full
  * paths, a plain one with the states' own keys that name one state (not "requesting", which
- * several have). A name that differs only in case counts as one edit; at most a quarter of the
- * name may differ.
+ * several have), case ignored, within a quarter of the name's length (at least 2 edits).
  */
 function closestState(paths: readonly string[], written: string): string | null {
   const key = (path: string) => path.slice(path.lastIndexOf(".") + 1);
   const candidates = written.includes(".") ? paths : paths.map(key).filter((k, _, all) => all.indexOf(k) === all.lastIndexOf(k));
-  const limit = Math.max(2, Math.floor(written.length / 4));
-  let best: string | null = null;
-  let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    // Two strings differ by at least their difference in length: skipped unmeasured.
-    if (Math.abs(candidate.length - written.length) >= bestDistance) continue;
-    const d = candidate.toLowerCase() === written.toLowerCase() ? 1 : distance(candidate, written);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
+  return closestName(written, candidates, Math.max(2, Math.floor(written.length / 4)));
 }
 
 /** The dotted paths of every active state in a snapshot value ("enrolled", "enrolled.idle"). */

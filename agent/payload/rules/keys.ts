@@ -2,7 +2,7 @@
  * Rules about the keys themselves: wrong JSON types (silently defaulted on the device), unknown
  * keys (silently ignored), short aliases, and extras the QR flow never reads.
  */
-import { distance } from "fastest-levenshtein";
+import { closestName } from "../../protocol/closest-name.js";
 import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
 import { allKnownNames, KEY_PREFIX, KEYS, specOfAlias, specOfKey, type KeySpec } from "../keys.js";
@@ -87,21 +87,8 @@ export function closestKnownKey(unknown: string, candidates: readonly string[] =
     const byTail = candidates.find((k) => k.toUpperCase() === `${KEY_PREFIX}${tail}`.toUpperCase());
     if (byTail) return byTail;
   }
-  // Only a candidate within `limit` edits is suggested, and two strings differ by at least their
-  // difference in length: candidates that far apart in length are skipped unmeasured, so a
-  // 3,000-character key costs nothing (distance is length x length).
-  const limit = Math.max(2, Math.floor(unknown.length / 5));
-  let best: string | null = null;
-  let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    if (Math.abs(candidate.length - unknown.length) >= bestDistance) continue;
-    const d = distance(upper, candidate.toUpperCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
+  // Within a fifth of the key's length (at least 2 edits).
+  return closestName(unknown, candidates, Math.max(2, Math.floor(unknown.length / 5)));
 }
 
 const unknownKey: Rule = (ctx) => {
