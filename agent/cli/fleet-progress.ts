@@ -11,6 +11,8 @@ export interface ProgressView {
 }
 
 export const STATUS_EVERY_MS = 5000;
+/** How often the bar's rate is counted again when no device finishes. */
+const RATE_REFRESH_MS = 1000;
 
 export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "isTTY" | "write"> = process.stderr): ProgressView {
   if (stream.isTTY) {
@@ -28,8 +30,15 @@ export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "is
     // start, and a bar started with the command counted the service's start-up (a second or so)
     // as progress at a standstill, so its first frames read an ETA of an hour for minutes' work.
     let started = false;
+    const latest = latestProgress(total);
+    // Between two devices done the rate still moves on (a long --ramp or --life): counted again here.
+    const refresh = setInterval(() => {
+      if (started) bar.update({ rate: rateOf(latest.now()) });
+    }, RATE_REFRESH_MS);
+    refresh.unref();
     return {
       update: (p) => {
+        latest.set(p);
         const payload = { failed: p.failed, rate: rateOf(p) };
         if (started) bar.update(p.done, payload);
         else {
@@ -38,16 +47,34 @@ export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "is
         }
       },
       stop: () => {
+        clearInterval(refresh);
         if (started) bar.stop();
       },
     };
   }
-  let last: FleetProgress = { done: 0, failed: 0, total, elapsedMs: 0 };
-  const timer = setInterval(() => stream.write(`${statusLine(last)}\n`), STATUS_EVERY_MS);
+  const latest = latestProgress(total);
+  const timer = setInterval(() => stream.write(`${statusLine(latest.now())}\n`), STATUS_EVERY_MS);
   timer.unref();
   return {
-    update: (p) => (last = p),
+    update: (p) => latest.set(p),
     stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * The latest progress, with its elapsed time read when it is shown. Progress arrives only as
+ * devices finish; between two (a long --ramp, a long --life) the elapsed time and the rate
+ * still move on instead of repeating the last device's.
+ */
+function latestProgress(total: number) {
+  let last: FleetProgress = { done: 0, failed: 0, total, elapsedMs: 0 };
+  let origin = Date.now();
+  return {
+    set(p: FleetProgress): void {
+      last = p;
+      origin = Date.now() - p.elapsedMs;
+    },
+    now: (): FleetProgress => ({ ...last, elapsedMs: Date.now() - origin }),
   };
 }
 

@@ -9,16 +9,40 @@ describe("fleet progress off a terminal", () => {
     vi.useFakeTimers();
     const lines: string[] = [];
     const view = progressView(2000, { isTTY: false, write: (text: string) => (lines.push(text), true) } as never);
+    vi.advanceTimersByTime(3000);
     view.update({ done: 300, failed: 2, total: 2000, elapsedMs: 3000 });
+    vi.advanceTimersByTime(1000);
     view.update({ done: 500, failed: 3, total: 2000, elapsedMs: 4000 });
     expect(lines).toEqual([]);
-    vi.advanceTimersByTime(STATUS_EVERY_MS);
-    expect(lines).toEqual(["fleet: 500/2000 devices, 3 failed, 125.0/s, 4 s elapsed\n"]);
+    vi.advanceTimersByTime(STATUS_EVERY_MS - 4000);
+    expect(lines).toEqual(["fleet: 500/2000 devices, 3 failed, 100.0/s, 5 s elapsed\n"]);
     vi.advanceTimersByTime(STATUS_EVERY_MS);
     expect(lines).toHaveLength(2);
     view.stop();
     vi.advanceTimersByTime(3 * STATUS_EVERY_MS);
     expect(lines).toHaveLength(2);
+  });
+
+  it("moves its elapsed time and rate on while no device finishes (a long --ramp)", () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    const view = progressView(50, { isTTY: false, write: (text: string) => (lines.push(text), true) } as never);
+    vi.advanceTimersByTime(4000);
+    view.update({ done: 20, failed: 0, total: 50, elapsedMs: 4000 });
+    vi.advanceTimersByTime(6 * STATUS_EVERY_MS);
+    view.stop();
+    // Before, every line repeated the last device's "20/50 devices, 0 failed, 5.0/s, 4 s elapsed".
+    expect(lines.at(-1)).toBe("fleet: 20/50 devices, 0 failed, 0.7/s, 30 s elapsed\n");
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+
+  it("counts elapsed time from its start before any device is done", () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    const view = progressView(10, { isTTY: false, write: (text: string) => (lines.push(text), true) } as never);
+    vi.advanceTimersByTime(2 * STATUS_EVERY_MS);
+    view.stop();
+    expect(lines).toEqual(["fleet: 0/10 devices, 0 failed, 0.0/s, 5 s elapsed\n", "fleet: 0/10 devices, 0 failed, 0.0/s, 10 s elapsed\n"]);
   });
 });
 
@@ -39,5 +63,19 @@ describe("fleet progress on a terminal", () => {
     // 3 devices in 10 ms: 2,996 to go is about 10 s; counted from the start-up it read 13m51s.
     expect(frames).toMatch(/4\/3000 devices \| 0 failed \| [\d.]+\/s \| ETA 10s/);
     expect(frames).not.toMatch(/ETA \d+m/);
+  });
+
+  it("counts its rate again while no device finishes", () => {
+    vi.useFakeTimers();
+    const written: string[] = [];
+    const view = progressView(50, { isTTY: true, columns: 200, write: (text: string) => (written.push(text), true) } as never);
+    vi.advanceTimersByTime(4000);
+    view.update({ done: 20, failed: 1, total: 50, elapsedMs: 4000 });
+    vi.advanceTimersByTime(1000);
+    expect(written.join("")).toMatch(/20\/50 devices \| 1 failed \| 5\.0\/s/);
+    vi.advanceTimersByTime(36_000);
+    view.stop();
+    // 20 devices in 40 s; before, the bar kept the last device's 5.0/s.
+    expect(written.join("").split("\n").join("")).toMatch(/20\/50 devices \| 1 failed \| 0\.5\/s/);
   });
 });
