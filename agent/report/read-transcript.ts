@@ -44,11 +44,7 @@ export function parseTranscript(text: string, where: string): Transcript {
     try {
       value = JSON.parse(line);
     } catch {
-      const last = index === lines.length - 1;
-      throw new InputError(last ? `is truncated: its last line (${index + 1}) is cut off` : `line ${index + 1} is not JSON: not a transcript`, {
-        where,
-        hint: last ? "record the run again and let it finish" : "give a file written by `aosp-sim enroll --transcript FILE`",
-      });
+      throw unreadableLine(index, lines.length, records, text.endsWith("\n"), where);
     }
     if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
       throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
@@ -84,6 +80,20 @@ export function parseTranscript(text: string, where: string): Transcript {
   }
   const scan = records.find((r) => r.type === "scan");
   return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null) };
+}
+
+/**
+ * A line that is not JSON. Only a transcript's unfinished last line (after its start record, with
+ * no newline after it: the recording stopped mid-write) is a cut-off run; the same line in any
+ * other file (a text file, a pretty-printed JSON summary) means the file is not a transcript.
+ */
+function unreadableLine(index: number, count: number, before: readonly TranscriptRecord[], endsWithNewline: boolean, where: string): InputError {
+  const transcript = before[0]?.type === "start";
+  if (transcript && index === count - 1 && !endsWithNewline) {
+    return new InputError(`is truncated: its last line (${index + 1}) is cut off`, { where, hint: "record the run again and let it finish" });
+  }
+  if (transcript) return new InputError(`line ${index + 1} is not JSON: the transcript is damaged`, { where, hint: "record the run again" });
+  return new InputError(`line ${index + 1} is not JSON: not a transcript`, { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
 }
 
 /** The timeline as `enroll` printed it, rebuilt from the transcript's state, power and note records. */

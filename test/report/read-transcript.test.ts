@@ -1,0 +1,38 @@
+/** Reading a transcript back: a file that is not one is told apart from a recording cut off mid-write. */
+import { describe, expect, it } from "vitest";
+import { parseTranscript } from "../../agent/report/read-transcript.js";
+import { TRANSCRIPT_FORMAT } from "../../agent/report/transcript.js";
+
+const START = JSON.stringify({ type: "start", format: TRANSCRIPT_FORMAT });
+const STATE = JSON.stringify({ type: "state", state: "welcome" });
+
+function refusal(text: string): { message: string; hint: string | undefined } {
+  try {
+    parseTranscript(text, "t.jsonl");
+  } catch (error) {
+    return { message: (error as Error).message, hint: (error as { hint?: string }).hint };
+  }
+  throw new Error("parseTranscript accepted the text");
+}
+
+describe("parseTranscript on a line that is not JSON", () => {
+  it("says a text file or a pretty-printed JSON file is not a transcript, not that a run was cut off", () => {
+    // Before, both read "is truncated: its last line (1) is cut off" and "record the run again".
+    for (const text of ["hello\n", "hello", '{\n  "devices": 100\n}\n', "[[[[\n"]) {
+      const { message, hint } = refusal(text);
+      expect(message).toMatch(/line 1 is not JSON: not a transcript/);
+      expect(hint).toMatch(/aosp-sim enroll --transcript FILE/);
+    }
+  });
+
+  it("says a transcript whose unfinished last line has no newline was cut off", () => {
+    const { message, hint } = refusal(`${START}\n${STATE}\n{"type":"sta`);
+    expect(message).toMatch(/is truncated: its last line \(3\) is cut off/);
+    expect(hint).toMatch(/record the run again and let it finish/);
+  });
+
+  it("says a transcript with a line that is not JSON, before its end, is damaged", () => {
+    expect(refusal(`${START}\nnot json\n${STATE}\n`).message).toMatch(/line 2 is not JSON: the transcript is damaged/);
+    expect(refusal(`${START}\n${STATE}\nnot json\n`).message).toMatch(/line 3 is not JSON: the transcript is damaged/);
+  });
+});
