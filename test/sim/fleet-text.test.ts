@@ -3,8 +3,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../../agent/sim/fleet/report-text.js";
+import { parseFaultRate } from "../../agent/sim/fleet/fault-rates.js";
 import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
+import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 
 const plain = { red: String, yellow: String, green: String, bold: String, dim: String, cyan: String } as unknown as Parameters<typeof fleetSummaryLines>[2];
 
@@ -43,5 +45,38 @@ describe("fleet speed hints", { timeout: 60_000 }, () => {
     expect(fleetSpeedHints({ ...slow, service: { url: "http://127.0.0.1:1", runs: "worker thread" } })).toEqual([]);
     expect(fleetSpeedHints({ ...slow, phases: { ...slow.phases, signIn: { ...signIn, p50: 85.3 } } })).toEqual([]);
     expect(fleetSpeedHints(summary)).toEqual([]);
+  });
+});
+
+describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
+  it("has no rate (devices enrolled per second), misses a rate threshold, and says so readably", async () => {
+    const { summary } = await runFleet({
+      devices: 4, concurrency: 4, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [parseFaultRate("wrong-wifi-key=100%")], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    expect(summary).toMatchObject({ devices: 4, enrolled: 0, failed: 4 });
+    // Before, the devices that failed counted: 4 devices in a fraction of a second read as a high rate.
+    expect(summary.devicesPerSecond).toBe(0);
+    const [rate] = evaluateThresholds(summary, [parseThreshold("rate>1/s")]);
+    expect(rate!.passed).toBe(false);
+    const text = fleetSummaryLines(summary, [], plain).join("\n");
+    expect(text).toContain("  0 devices enrolled/s, ");
+    // Before: "fault wrong-wifi-key at 1: 4 devices", and a phase table header with no rows.
+    expect(text).toContain("  fault wrong-wifi-key at 100%: 4 of 4 devices");
+    expect(text).toContain("  (no device finished a phase)");
+  });
+
+  it("counts only the enrolled devices in its rate when some fail", async () => {
+    const { summary } = await runFleet({
+      devices: 8, concurrency: 4, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [parseFaultRate("wrong-wifi-key=50%")], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    expect(summary.enrolled).toBeGreaterThan(0);
+    expect(summary.failed).toBeGreaterThan(0);
+    const runSeconds = summary.enrolled / summary.devicesPerSecond;
+    // The rate's seconds are the run's (the devices' part of the wall time), so enrolled/rate is at most the wall time.
+    expect(runSeconds).toBeLessThanOrEqual(summary.wallSeconds + 0.05);
+    expect(summary.devices / summary.devicesPerSecond).toBeGreaterThan(runSeconds * 1.2);
+    expect(fleetSummaryLines(summary, [], plain).join("\n")).toMatch(/fault wrong-wifi-key at 50%: \d+ of 8 devices/);
   });
 });

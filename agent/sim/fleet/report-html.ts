@@ -73,7 +73,7 @@ ${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: no more de
 <div><b id="devices">${summary.devices}</b>devices</div>
 <div><b id="enrolled">${summary.enrolled}</b>enrolled</div>
 <div><b id="failed">${summary.failed}</b>${failed.includes("bad") ? '<span class="bad">failed</span>' : "failed"}</div>
-<div><b id="rate">${summary.devicesPerSecond}</b>devices/s</div>
+<div><b id="rate">${summary.devicesPerSecond}</b>enrolled/s</div>
 <div><b>${summary.wallSeconds}</b>wall seconds</div>
 <div><b>${summary.http.requests}</b>HTTP requests (${summary.http.errors} errors)</div>
 <div><b>${Math.round(summary.peakRssBytes / 1024 ** 2)} MB</b>peak RSS</div>

@@ -8,15 +8,16 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
   const lines = [
     styles.bold(`Fleet: ${s.enrolled} of ${s.devices} devices enrolled and checked in, ${s.failed} failed`) +
       styles.dim(` (seed ${s.seed}, shard ${s.shards.join(", ")} of ${s.fleetDevices})`),
-    `  ${s.devicesPerSecond} devices/s, ${s.wallSeconds} s wall, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
+    `  ${s.devicesPerSecond} devices enrolled/s, ${s.wallSeconds} s wall, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red("  interrupted: no more devices were started; the figures cover the devices that ran"));
   if (s.lifeMs > 0) lines.push(`  lived ${Math.round(s.lifeMs / 3_600_000)} h each after enrolling: ${s.checkIns} check-ins`);
-  for (const f of s.faults) lines.push(`  fault ${f.spec} at ${f.rate}: ${f.devices} devices`);
+  for (const f of s.faults) lines.push(`  fault ${f.spec} at ${percent(f.rate)}: ${f.devices} of ${s.devices} devices`);
   lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
-  for (const p of PHASES) {
-    const w = s.phases[p];
-    if (!w) continue;
+  const finished = PHASES.filter((p) => s.phases[p] !== undefined);
+  if (finished.length === 0) lines.push("  (no device finished a phase)");
+  for (const p of finished) {
+    const w = s.phases[p]!;
     lines.push(`  ${p.padEnd(16)}${[w.p50, w.p95, w.p99, w.max].map((v) => String(v).padStart(10)).join("")}   ${s.phasesDeviceTime[p]?.p50 ?? "-"}`);
   }
   for (const hint of fleetSpeedHints(s)) lines.push("", `  ${styles.yellow(hint)}`);
@@ -63,3 +64,8 @@ export function fleetSpeedHints(s: FleetSummary): string[] {
 
 /** A median sign-in this slow is the hashes' queue: at 2^8 it is under 200 ms at concurrency 64. */
 const SLOW_SIGN_IN_MS = 1000;
+
+/** A rate of 0..1 as people write it: 0.05 -> "5%", 0.001 -> "0.1%". */
+function percent(rate: number): string {
+  return `${Number((rate * 100).toPrecision(4))}%`;
+}

@@ -30,6 +30,7 @@ export interface FleetSummary {
   enrolled: number;
   failed: number;
   failedByReason: Record<string, number>;
+  /** Devices enrolled (through their first check-in) per second of the run (DESIGN.md). */
   devicesPerSecond: number;
   wallSeconds: number;
   /** Threads that ran devices, the main thread included (absent in summaries from before threads). */

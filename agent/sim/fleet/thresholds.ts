@@ -4,7 +4,7 @@
  *
  *   failed<1%          failed devices, as a share of devices (or a count: failed<5, failed==0)
  *   enrolled>=99%      enrolled devices, likewise
- *   rate>100/s         devices per second
+ *   rate>100/s         devices enrolled per second
  *   p95.enroll<500ms   a phase's wall-clock percentile (p50, p95, p99, max) in ms, s or m
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
  *   rss<1GB            peak resident memory (KB, MB, GB)
