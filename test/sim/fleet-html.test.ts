@@ -97,4 +97,21 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     expect(requested).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it("says no device finished a phase when every device failed, instead of an empty table", async () => {
+    const { summary: allFailed } = await runFleet({
+      devices: 4, concurrency: 4, rampMs: 0, seed: 11, shard: { index: 0, count: 1 },
+      faults: [parseFaultRate("wrong-wifi-key=100%")], lifeMs: 0, embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    expect(allFailed.enrolled).toBe(0);
+    const file = temp.file("all-failed.html");
+    writeFileSync(file, fleetHtmlReport(allFailed));
+    const { page, errors } = await openPage(browser);
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    // Before, the page showed the table's header row alone and an empty histogram section.
+    expect(await page.$("#phases")).toBeNull();
+    expect(await page.$eval("#no-phases", (el) => el.textContent)).toMatch(/No device finished a phase/);
+    expect(await page.$eval("#rate", (el) => el.textContent)).toBe("0");
+    expect(errors).toEqual([]);
+  });
 });

@@ -79,9 +79,13 @@ ${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: no more de
 <div><b>${Math.round(summary.peakRssBytes / 1024 ** 2)} MB</b>peak RSS</div>
 </div>
 <h2>Latency per phase (wall clock, ms)</h2>
-<table id="phases"><tr><th>phase</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>device time p50 / p99</th></tr>
+${
+  phaseRows === ""
+    ? '<p id="no-phases">No device finished a phase (Wi-Fi is the first); the failures by reason, below, say where the devices stopped.</p>'
+    : `<table id="phases"><tr><th>phase</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>device time p50 / p99</th></tr>
 ${phaseRows}
-</table>
+</table>`
+}
 <h2>Latency histograms (wall clock)</h2>
 <div class="grid">
 ${data.histograms.map((h) => `<div><b>${h.phase}</b><div class="chart"><canvas id="histogram-${h.phase}"></canvas></div></div>`).join("\n")}
