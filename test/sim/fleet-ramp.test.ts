@@ -41,4 +41,17 @@ describe("a fleet with a ramp", { timeout: 60_000 }, () => {
     expect(summary.interrupted).toBe(true);
     expect(summary.devices).toBeLessThan(20);
   });
+
+  it("waits out a ramp longer than one of Node's timers holds, with no overflow warning", async () => {
+    process.on("warning", onWarning);
+    const stop = new AbortController();
+    // About 248 days: the second device starts some 124 days in, past setTimeout's 24.8-day limit.
+    // Before, Node warned (TimeoutOverflowWarning), fired the timer after 1 ms and started it at once.
+    const running = fleet(2, 10 * 2 ** 31, stop.signal);
+    setTimeout(() => stop.abort(), 1500);
+    const { summary } = await running;
+    expect(summary.interrupted).toBe(true);
+    expect(summary.devices).toBe(1);
+    expect(warnings.map((w) => w.name)).not.toContain("TimeoutOverflowWarning");
+  });
 });
