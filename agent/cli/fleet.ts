@@ -92,7 +92,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
   const shard = parseShard(options.shard);
   const { first, end } = shardRange(devices, shard);
-  const only = options.only.map((o) => {
+  const onlyGiven = options.only.map((o) => {
     const index = wholeNumber(o, "--only", 0, devices - 1, `a device index from 0 to ${devices - 1}`);
     // It would run with another shard's profile; a re-run needs no --shard (its command has none).
     if (index < first || index >= end) {
@@ -103,6 +103,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     }
     return index;
   });
+  const only = [...new Set(onlyGiven)];
   const faults = options.fault.map(parseFaultRate);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
   const thresholds = options.threshold.map(parseThreshold);

@@ -81,7 +81,9 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(body).toMatch(/connectingWifi/);
     const rerun = /re-run alone: aosp-sim (.*)/.exec(body!)![1]!;
     expect(rerun).toContain(`--only ${index}`);
-    const again = await aospSim([...rerun.replace(/'/g, "").split(" "), "--json"]);
+    // The index given once more (a copy-paste of two re-run lines) is still one device; before, the
+    // same identity ran twice, and the run counted 2 devices.
+    const again = await aospSim([...rerun.replace(/'/g, "").split(" "), "--only", index!, "--json"]);
     expect(again.code).toBe(1);
     const summary = JSON.parse(again.stdout) as { devices: number; failures: { index: number; reason: string }[] };
     expect(summary.devices).toBe(1);

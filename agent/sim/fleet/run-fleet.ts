@@ -202,7 +202,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
 }
 
 function fleetIndexes(options: FleetOptions): number[] {
-  if (options.only && options.only.length > 0) return [...options.only];
+  // An index given twice is one device: run twice, the same identity would enroll against itself.
+  if (options.only && options.only.length > 0) return [...new Set(options.only)];
   const { first, end } = shardRange(options.devices, options.shard);
   return Array.from({ length: end - first }, (_, i) => first + i);
 }
