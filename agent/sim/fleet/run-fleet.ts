@@ -5,6 +5,7 @@
  * With `lifeMs`, each enrolled device then lives that long on its clock (check-ins, updates).
  */
 import { AdminClient } from "../../../mock-service/admin-client.js";
+import { setLongTimeout } from "../../device/clock.js";
 import { formatFault } from "../../device/faults.js";
 import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
@@ -221,9 +222,6 @@ function keepSlowest(slowest: DeviceStory[], s: DeviceStory): void {
  * listener on the stop signal wakes them all: a listener per wait made Node warn of a leak on
  * stderr past ten. A wait that ends leaves nothing behind; `close` removes the listener.
  */
-/** The longest delay setTimeout takes. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 function rampWaits(signal: AbortSignal | undefined): { until(at: number): Promise<void>; close(): void } {
   const waiting = new Set<() => void>();
   const wakeAll = () => {
@@ -236,21 +234,14 @@ function rampWaits(signal: AbortSignal | undefined): { until(at: number): Promis
       const ms = at - performance.now();
       if (ms <= 0 || signal?.aborted) return Promise.resolve();
       return new Promise((resolve) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
         const done = () => {
-          clearTimeout(timer);
+          timer.clear();
           waiting.delete(done);
           resolve();
         };
-        // A timer holds at most 2^31-1 ms (24.8 days; a longer one warns and fires at once), so a
-        // longer wait (a ramp of months) is waited out in turns.
-        const arm = () => {
-          const left = at - performance.now();
-          if (left <= 0) done();
-          else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-        };
+        // Not setTimeout: a start months into a long ramp is past its 24.8-day limit.
+        const timer = setLongTimeout(done, ms);
         waiting.add(done);
-        arm();
       });
     },
     close: () => signal?.removeEventListener("abort", wakeAll),
