@@ -2,16 +2,14 @@
  * What fleet and merge-reports share after a summary exists: the reports written to files, the
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
-import { accessSync, constants, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { InputError, isNotFound } from "../protocol/errors.js";
+import { writeFileSync } from "node:fs";
+import { InputError } from "../protocol/errors.js";
+import { unwritableReason, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
 import { evaluateThresholds, type Threshold } from "../sim/fleet/thresholds.js";
 import { EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine, err } from "./output.js";
-
-const WRITABLE_HINT = "give a path in a folder that exists and is writable";
 
 export function writeReportFile(path: string, text: string, what: string): void {
   try {
@@ -21,34 +19,10 @@ export function writeReportFile(path: string, text: string, what: string): void 
   }
 }
 
-/**
- * Refuses a report path that cannot be written before a fleet runs, not after: a run of 100,000
- * devices takes minutes, and its results would be lost. The path must not be a folder, and the
- * file (or, for a new file, its folder) must be writable. Nothing is created.
- */
+/** Refuses a report path that cannot be written before a fleet runs, not after (agent/protocol/output-path.ts). */
 export function checkReportPath(path: string, what: string): void {
-  let isFolder = false;
-  let exists = true;
-  try {
-    isFolder = statSync(path).isDirectory();
-  } catch (error) {
-    if (!isNotFound(error)) throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: WRITABLE_HINT });
-    exists = false;
-  }
-  if (isFolder) {
-    // The folder as given, without its trailing slashes ("/" stays "/").
-    const folder = path.replace(/[\\/]+$/, "") || path;
-    const example = `${folder}${/[\\/]$/.test(folder) ? "" : "/"}fleet.${what === HTML_REPORT ? "html" : "xml"}`;
-    throw new InputError(`cannot write the ${what}: this is a folder`, { where: path, hint: `name a file in it, e.g. ${example}` });
-  }
-  const target = exists ? path : dirname(resolve(path));
-  try {
-    accessSync(target, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === "ENOENT" ? `its folder ${target} does not exist` : `${target} is not writable (${code ?? String(error)})`;
-    throw new InputError(`cannot write the ${what}: ${problem}`, { where: path, hint: WRITABLE_HINT });
-  }
+  const unwritable = unwritableReason(path, `fleet.${what === HTML_REPORT ? "html" : "xml"}`);
+  if (unwritable) throw new InputError(`cannot write the ${what}: ${unwritable.problem}`, { where: path, hint: unwritable.hint });
 }
 
 /** A report file to write once the summary exists (its text made only then). */
