@@ -2,6 +2,7 @@
  * `aosp-sim run`: the README's main command, and scenarios from files.
  */
 import { writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
@@ -94,6 +95,17 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/t\.jsonl: cannot be written/);
     expect(result.stderr).not.toMatch(/internal error/);
+    // Said in words, before the run: before, "ENOENT: no such file or directory, open '...'".
+    expect(result.stderr).toMatch(/t\.jsonl: cannot be written: its folder \S*no-such-folder does not exist\n\s+fix: give a path in a folder that exists and is writable/);
+  });
+
+  it("names a --transcript path that is a folder, and a file to give instead (exit 2)", async () => {
+    const folder = dirname(temp.file("x"));
+    const result = await aospSim(["run", "--transcript", folder]);
+    expect(result.code).toBe(2);
+    // Before: "cannot be written: EISDIR: illegal operation on a directory, open '...'" and "check the folder exists".
+    expect(result.stderr).toContain(`${folder}: cannot be written: this is a folder`);
+    expect(result.stderr).toContain(`fix: name a file in it, e.g. ${folder}/enrollment.jsonl`);
   });
 
   it("refuses a scenario with an unknown key, naming it (exit 2)", async () => {

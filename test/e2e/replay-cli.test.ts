@@ -5,6 +5,7 @@
  * transcripts it cannot use. The built CLI in a child process.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
@@ -122,6 +123,15 @@ describe("aosp-sim show", { timeout: 120_000 }, () => {
     for (const line of printed) expect(result.stdout).toContain(line);
     expect(result.stdout).toMatch(/HTTP exchanges:\n\s+GET\s+\/device\/v1\/packages\/com\.microsoft\.intune\.aospagent/);
     expect(result.stdout).toMatch(/POST\s+\/device\/v1\/enroll\s+503\s+\(fault service-5xx\)/);
+  });
+
+  it("names an --html path that is a folder, and a file to give instead (exit 2)", async () => {
+    const folder = dirname(temp.file("x"));
+    const result = await aospSim(["show", transcript, "--html", folder]);
+    expect(result.code).toBe(2);
+    // Before: "cannot be written: EISDIR: illegal operation on a directory" and "check the folder exists".
+    expect(result.stderr).toContain(`${folder}: cannot be written: this is a folder`);
+    expect(result.stderr).toContain(`fix: name a file in it, e.g. ${folder}/transcript.html`);
   });
 
   it("writes one self-contained page whose highlighted path is the transcript's, opened in a real browser", async () => {
