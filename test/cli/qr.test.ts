@@ -90,6 +90,14 @@ describe("aosp-sim qr", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot write the PNG/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // Said in words: before, "cannot write the PNG (ENOENT)".
+    expect(result.stderr).toMatch(/cannot write the PNG: its folder \S+dir does not exist/);
+    const folder = temp.dir();
+    const intoFolder = await runCli(["qr", await writeJson("unw2.json", basePayload()), "-o", folder]);
+    expect(intoFolder.code).toBe(2);
+    // Before: "cannot write the PNG (EISDIR)" and "check that the directory exists".
+    expect(intoFolder.stderr).toContain(`${folder}: cannot write the PNG: this is a folder`);
+    expect(intoFolder.stderr).toContain(`fix: name a file in it, e.g. ${folder}/qr.png`);
   });
 
   it("renders the same PNG for the same payload every time", async () => {
