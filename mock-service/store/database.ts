@@ -7,6 +7,7 @@
  */
 import Database from "better-sqlite3";
 import { InputError } from "../../agent/protocol/errors.js";
+import { unwritableReason } from "../../agent/protocol/output-path.js";
 import { MIGRATIONS } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -31,9 +32,12 @@ export function openDatabase(file: string = MEMORY_DB): Db {
   try {
     db = new Database(file);
   } catch (error) {
-    throw new InputError(`cannot open the database: ${messageOf(error)}`, {
+    // SQLite says only "unable to open database file": a folder given as the file, or a folder
+    // that does not exist, is said in words.
+    const unwritable = file === MEMORY_DB ? null : unwritableReason(file, "state.db");
+    throw new InputError(`cannot open the database: ${unwritable?.problem ?? messageOf(error)}`, {
       where: file,
-      hint: "give --db a path in an existing, writable folder",
+      hint: unwritable?.problem === "this is a folder" ? unwritable.hint : "give --db a path in an existing, writable folder",
       cause: error,
     });
   }

@@ -129,6 +129,9 @@ describe("aosp-sim serve", () => {
     [["--port", "http"], /--port: 'http' is not a TCP port/],
     [["--port", "70000"], /--port: '70000' is not a TCP port/],
     [["--port", "0", "--db", "/nonexistent-folder/state.db"], /cannot open the database/],
+    // Said in words: SQLite says only "unable to open database file".
+    [["--port", "0", "--db", "/nonexistent-folder/state.db"], /cannot open the database: its folder \/nonexistent-folder does not exist/],
+    [["--port", "0", "--db", "/"], /\/: cannot open the database: this is a folder\n\s+fix: name a file in it, e\.g\. \/state\.db/],
     [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
     [["--port", "0", "--public-url", "ftp://x"], /--public-url: "ftp:\/\/x" is not an http or https URL/],
     [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
