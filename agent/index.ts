@@ -17,6 +17,10 @@
  *   await device.runFor(24 * HOUR);                 // 15 check-ins, in milliseconds
  *   device.dispose();
  *   await service.close();
+ *
+ * and fleets, as `aosp-sim fleet` runs them:
+ *
+ *   const { summary, devices } = await runFleet({ devices: 200, faults: [parseFaultRate("service-5xx=5%")] });
  */
 
 // The device
@@ -46,6 +50,19 @@ export { runScenario } from "./sim/scenario.js";
 export type { ScenarioOptions, ScenarioResult } from "./sim/scenario.js";
 export { checkScenario, loadScenario, DEFAULT_SCENARIO } from "./sim/scenario-format.js";
 export type { Scenario, Step, BeforeStep } from "./sim/scenario-format.js";
+
+// Fleets (what `aosp-sim fleet` and `aosp-sim merge-reports` run)
+export { runFleet, DEFAULT_CONCURRENCY } from "./sim/fleet/run-fleet.js";
+export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-fleet.js";
+export type { FleetSummary, DeviceRecord as FleetDeviceRecord } from "./sim/fleet/summary.js";
+export { parseFaultRate } from "./sim/fleet/fault-rates.js";
+export type { FaultRate } from "./sim/fleet/fault-rates.js";
+export { parseThreshold, evaluateThresholds } from "./sim/fleet/thresholds.js";
+export type { Threshold, ThresholdResult } from "./sim/fleet/thresholds.js";
+export { mergeSummaries } from "./sim/fleet/merge.js";
+export { fleetJunitXml } from "./sim/fleet/report-junit.js";
+export { fleetHtmlReport } from "./sim/fleet/report-html.js";
+export { readFleetSummary, fleetSummarySchema } from "./sim/fleet/read-summary.js";
 
 // The machine itself
 export { deviceMachine, deviceSetup } from "./machine/device-machine.js";

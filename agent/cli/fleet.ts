@@ -12,7 +12,7 @@ import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
-import { runFleet } from "../sim/fleet/run-fleet.js";
+import { DEFAULT_CONCURRENCY, runFleet } from "../sim/fleet/run-fleet.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
@@ -53,7 +53,7 @@ export function registerFleet(program: Command): void {
     .option("--devices <n>", "the fleet's size (all shards together)")
     // 64: as fast as 128 or 256 on two cores (README, Benchmarks, Fleet), and the embedded service
     // answers everyone else (GET /health) sooner with fewer requests queued before them.
-    .option("--concurrency <n>", "devices in flight at once", "64")
+    .option("--concurrency <n>", "devices in flight at once", String(DEFAULT_CONCURRENCY))
     .option("--ramp <duration>", "spread device starts over this long (e.g. 30s)", "0s")
     .option("--seed <n>", "fleet seed: device identities and fault draws follow from it (default: random, printed)")
     .option("--shard <i/n>", "run shard i of n (0-based) of the fleet: devices floor(N*i/n) .. floor(N*(i+1)/n)-1", "0/1")

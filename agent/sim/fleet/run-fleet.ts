@@ -6,6 +6,7 @@
  */
 import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
+import { formatDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
 import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
@@ -22,15 +23,20 @@ import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRe
 export interface FleetOptions {
   /** The whole fleet's size. */
   devices: number;
-  concurrency: number;
-  /** Wall time over which device starts are spread (0: all at once, up to `concurrency`). */
-  rampMs: number;
-  seed: number;
-  shard: Shard;
+  /** Devices in flight at once (default 64, as `aosp-sim fleet`). */
+  concurrency?: number;
+  /** Wall time over which device starts are spread (default 0: all at once, up to `concurrency`). */
+  rampMs?: number;
+  /** Device identities and fault draws follow from it (default 1; recorded in the summary). */
+  seed?: number;
+  /** This run's part of the fleet (default: the whole fleet, 0/1). */
+  shard?: Shard;
   /** Run only these fleet indexes (re-running failed devices). */
   only?: number[];
-  faults: FaultRate[];
-  lifeMs: number;
+  /** Faults at rates (`parseFaultRate("service-5xx=5%")`; default none). */
+  faults?: FaultRate[];
+  /** After enrolling, each device lives this long on its own clock (default 0). */
+  lifeMs?: number;
   /** A running service and its admin token; without one the embedded service is started. */
   service?: { url: string; adminToken: string };
   /** Where the embedded service runs (default: a worker thread). */
@@ -44,8 +50,46 @@ export interface FleetOptions {
   signal?: AbortSignal;
   /** Called after each device finishes. */
   onProgress?: (progress: FleetProgress) => void;
-  /** How `--only` re-runs are printed (the command with the fleet's options). */
-  rerunCommand: (index: number) => string;
+  /** How a failed device's re-run is printed (default: the `aosp-sim fleet ... --only INDEX` command). */
+  rerunCommand?: (index: number) => string;
+}
+
+/** `aosp-sim fleet`'s default. */
+export const DEFAULT_CONCURRENCY = 64;
+
+type SettledOptions = FleetOptions & Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "faults" | "lifeMs" | "rerunCommand">>;
+
+/** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
+function settle(given: FleetOptions): SettledOptions {
+  const whole = (value: number, name: string, min: number) => {
+    if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${value})`);
+    return value;
+  };
+  const devices = whole(given.devices, "devices", 1);
+  const seed = whole(given.seed ?? 1, "seed", 0);
+  for (const index of given.only ?? []) whole(index, "an index in only", 0);
+  const outside = (given.only ?? []).find((index) => index >= devices);
+  if (outside !== undefined) throw new RangeError(`runFleet: only holds ${outside}, but a fleet of ${devices} has devices 0 to ${devices - 1}`);
+  const faults = given.faults ?? [];
+  const lifeMs = given.lifeMs ?? 0;
+  return {
+    ...given,
+    concurrency: whole(given.concurrency ?? DEFAULT_CONCURRENCY, "concurrency", 1),
+    rampMs: given.rampMs ?? 0,
+    seed,
+    shard: given.shard ?? { index: 0, count: 1 },
+    faults,
+    lifeMs,
+    rerunCommand:
+      given.rerunCommand ??
+      ((index) =>
+        [
+          `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
+          ...faults.map((f) => `--fault '${f.spec}=${f.rate}'`),
+          ...(lifeMs > 0 ? [`--life ${formatDuration(lifeMs)}`] : []),
+          ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
+        ].join(" ")),
+  };
 }
 
 export interface FleetProgress {
@@ -63,8 +107,9 @@ export interface FleetRun {
   devices: DeviceRecord[];
 }
 
-export async function runFleet(options: FleetOptions): Promise<FleetRun> {
+export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   const started = performance.now();
+  const options = settle(given);
   const indexes = fleetIndexes(options);
   const lanes = Math.min(options.concurrency, indexes.length);
   const threads = THREADS_AVAILABLE ? Math.max(1, Math.min(options.threads ?? defaultDeviceThreads(!options.service), lanes)) : 1;
@@ -202,7 +247,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   }
 }
 
-function fleetIndexes(options: FleetOptions): number[] {
+function fleetIndexes(options: SettledOptions): number[] {
   // An index given twice is one device: run twice, the same identity would enroll against itself.
   if (options.only && options.only.length > 0) return [...new Set(options.only)];
   const { first, end } = shardRange(options.devices, options.shard);

@@ -1,0 +1,50 @@
+/**
+ * Fleets from the library, as a CI suite under vitest would run one: `runFleet` with only the
+ * fleet's size given, thresholds checked, reports made, and the CLI's defaults and re-run
+ * commands.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_CONCURRENCY,
+  evaluateThresholds,
+  fleetHtmlReport,
+  fleetJunitXml,
+  mergeSummaries,
+  parseFaultRate,
+  parseThreshold,
+  runFleet,
+} from "../../agent/index.js";
+
+describe("runFleet from the library", { timeout: 60_000 }, () => {
+  it("runs with the CLI's defaults, and its failed devices carry the command that re-runs them", async () => {
+    const { summary, devices } = await runFleet({ devices: 8, faults: [parseFaultRate("wrong-wifi-key=50%"), parseFaultRate("service-5xx=25%")], embedded: "inline" });
+    expect(summary).toMatchObject({ devices: 8, seed: 1, shards: ["0/1"], lifeMs: 0 });
+    expect(summary.enrolled + summary.failed).toBe(8);
+    expect(summary.failed).toBeGreaterThan(0);
+    const [failedOk, rate] = evaluateThresholds(summary, [parseThreshold("failed<1%"), parseThreshold("rate>0/s")]);
+    expect(failedOk!.passed).toBe(false);
+    expect(rate!.passed).toBe(true);
+    expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites tests="8" failures="\d+"/);
+    expect(fleetHtmlReport(summary)).toMatch(/^<!doctype html>/);
+    const failed = devices.find((d) => d.reason !== null)!;
+    // The CLI's spelling of the fleet: its faults as NAME[=VALUE]=RATE, which the CLI reads back the same.
+    expect(failed.rerun).toBe(`aosp-sim fleet --devices 8 --seed 1 --only ${failed.index} --fault 'wrong-wifi-key=0.5' --fault 'service-5xx=2=0.25'`);
+    for (const written of ["wrong-wifi-key=0.5", "service-5xx=2=0.25"]) {
+      const { spec, rate } = parseFaultRate(written);
+      expect(summary.faults).toContainEqual(expect.objectContaining({ spec, rate }));
+    }
+    expect(DEFAULT_CONCURRENCY).toBe(64);
+  });
+
+  it("merges shards run from the library into the whole fleet's counts", async () => {
+    const shards = await Promise.all([0, 1].map((index) => runFleet({ devices: 6, seed: 3, shard: { index, count: 2 }, embedded: "inline" })));
+    const merged = mergeSummaries(shards.map((run, i) => ({ file: `shard-${i}.json`, summary: run.summary })));
+    expect(merged).toMatchObject({ devices: 6, enrolled: 6, failed: 0, shards: ["0/2", "1/2"] });
+  });
+
+  it("refuses options that would run nothing, or another fleet's devices, with a clear error", async () => {
+    await expect(runFleet({ devices: 0 })).rejects.toThrow(/runFleet: devices must be a whole number of at least 1 \(got 0\)/);
+    await expect(runFleet({ devices: 5, concurrency: 0 })).rejects.toThrow(/concurrency must be a whole number of at least 1/);
+    await expect(runFleet({ devices: 5, only: [5] })).rejects.toThrow(/only holds 5, but a fleet of 5 has devices 0 to 4/);
+  });
+});
