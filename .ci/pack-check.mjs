@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The package as a CI engineer installs it: `npm pack`, `npm install ./aosp-enroll-sim-*.tgz` into a
-// new project (registry only), then the README's Library example type-checked with
+// new project (registry only), then the README's Library examples (a device, and a fleet) type-checked with
 // skipLibCheck: false (so every published .d.ts is checked) and run. Fails on any npm warning
 // (EBADENGINE, unknown config, ...) during the install or when the CLI runs, on a tarball that
 // ships tests or sources, and on a type error or a failed run.
@@ -38,12 +38,13 @@ function npmWarnings(stderr) {
   return onlyOwnPrepare ? warnings.filter((line) => !notice.includes(line)) : warnings;
 }
 
-/** The first ```ts block after "## Library" in the README: the example users copy. */
-function readmeLibraryExample() {
+/** The first ```ts block after `heading` in the README: an example users copy. */
+function readmeExample(heading) {
   const readme = readFileSync(join(root, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("\n## Library"));
-  const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!match) throw new Error("README.md has no ```ts block under ## Library");
+  const at = readme.indexOf(`\n${heading}\n`);
+  if (at < 0) throw new Error(`README.md has no "${heading}" heading`);
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!match) throw new Error(`README.md has no \`\`\`ts block under ${heading}`);
   return match[1];
 }
 
@@ -81,20 +82,29 @@ try {
         target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true,
         skipLibCheck: false, types: ["node"], outDir: "out",
       },
-      files: ["example.ts"],
+      files: ["example.ts", "fleet-example.ts"],
     }, null, 2),
   );
-  const example = `${readmeLibraryExample()}
+  const example = `${readmeExample("## Library")}
 if (report.finalState !== "enrolled") throw new Error(\`ended in \${report.finalState}\`);
 console.log(JSON.stringify({ finalState: report.finalState, incident }));
 `;
   writeFileSync(join(consumer, "example.ts"), example);
+  // The fleet example runs the embedded service and the device threads from the installed package.
+  const fleetExample = `${readmeExample("### Fleets from a test suite")}
+if (summary.devices !== 200 || summary.enrolled < 190) throw new Error(\`\${summary.enrolled} of \${summary.devices} enrolled\`);
+console.log(JSON.stringify({ enrolled: summary.enrolled, deviceThreads: summary.deviceThreads, missed: missed.map((r) => r.line) }));
+`;
+  writeFileSync(join(consumer, "fleet-example.ts"), fleetExample);
   const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: consumer, encoding: "utf8" });
   if (tsc.status !== 0) failures.push(`the README's Library example does not type-check with skipLibCheck false:\n${tsc.stdout}${tsc.stderr}`);
   else {
     const ran = spawnSync("node", ["out/example.js"], { cwd: consumer, encoding: "utf8", timeout: 120_000 });
     if (ran.status !== 0) failures.push(`the README's Library example failed (exit ${ran.status}):\n${ran.stdout}${ran.stderr}`);
     else console.log(`README Library example: ${ran.stdout.trim()}`);
+    const fleet = spawnSync("node", ["out/fleet-example.js"], { cwd: consumer, encoding: "utf8", timeout: 120_000 });
+    if (fleet.status !== 0) failures.push(`the README's fleet example failed (exit ${fleet.status}):\n${fleet.stdout}${fleet.stderr}`);
+    else console.log(`README fleet example: ${fleet.stdout.trim()}`);
   }
 
   const cli = spawnSync("npx", ["aosp-sim", "--version"], { cwd: consumer, encoding: "utf8" });
