@@ -20,7 +20,7 @@
  *
  * and fleets, as `aosp-sim fleet` runs them:
  *
- *   const { summary, devices } = await runFleet({ devices: 200, faults: [parseFaultRate("service-5xx=5%")] });
+ *   const { summary, devices } = await runFleet({ devices: 200, faults: ["service-5xx=5%"] });
  */
 
 // The device

@@ -18,7 +18,7 @@ import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportF
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
-import { checkRunningService } from "./service-check.js";
+import { checkRunningService } from "../sim/service-check.js";
 
 interface FleetCliOptions {
   devices?: string;

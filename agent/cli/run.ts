@@ -18,7 +18,7 @@ import { openTranscriptFile } from "../report/transcript.js";
 import { parseFaults } from "../device/faults.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, seedOrRandom } from "./device-options.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
-import { checkRunningService } from "./service-check.js";
+import { checkRunningService } from "../sim/service-check.js";
 
 interface RunOptions {
   service?: string;

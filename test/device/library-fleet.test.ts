@@ -3,6 +3,7 @@
  * fleet's size given, thresholds checked, reports made, and the CLI's defaults and re-run
  * commands.
  */
+import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
@@ -46,5 +47,22 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 0 })).rejects.toThrow(/runFleet: devices must be a whole number of at least 1 \(got 0\)/);
     await expect(runFleet({ devices: 5, concurrency: 0 })).rejects.toThrow(/concurrency must be a whole number of at least 1/);
     await expect(runFleet({ devices: 5, only: [5] })).rejects.toThrow(/only holds 5, but a fleet of 5 has devices 0 to 4/);
+    // Before, shard 3 of 2 ran a device of no shard.
+    await expect(runFleet({ devices: 5, shard: { index: 3, count: 2 } })).rejects.toThrow(/runFleet: shard 3 of 2 does not exist/);
+  });
+
+  it("says a running service it cannot reach is unreachable (before: undici's bare 'fetch failed')", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await expect(runFleet({ devices: 2, service: { url: `http://127.0.0.1:${port}`, adminToken: "t" } })).rejects.toThrow(/cannot reach the service \(ECONNREFUSED\)/);
+  });
+
+  it("takes faults as the CLI writes them", async () => {
+    const { summary } = await runFleet({ devices: 6, faults: ["wrong-wifi-key=50%"], embedded: "inline" });
+    // Before, a string was not a fault: every device enrolled, and the summary listed no fault.
+    expect(summary.faults).toEqual([{ spec: "wrong-wifi-key", rate: 0.5, devices: summary.failed }]);
+    expect(summary.failed).toBeGreaterThan(0);
   });
 });

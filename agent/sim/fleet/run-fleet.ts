@@ -10,12 +10,13 @@ import { formatDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
 import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
-import { faultsFor, type FaultRate } from "./fault-rates.js";
+import { faultsFor, parseFaultRate, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
 import { addCounts, countHttp } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { embeddedService, type FleetService } from "./service-host.js";
+import { checkRunningService } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
@@ -33,8 +34,8 @@ export interface FleetOptions {
   shard?: Shard;
   /** Run only these fleet indexes (re-running failed devices). */
   only?: number[];
-  /** Faults at rates (`parseFaultRate("service-5xx=5%")`; default none). */
-  faults?: FaultRate[];
+  /** Faults at rates, as the CLI writes them (`"service-5xx=5%"`) or parsed (`parseFaultRate`); default none. */
+  faults?: (FaultRate | string)[];
   /** After enrolling, each device lives this long on its own clock (default 0). */
   lifeMs?: number;
   /** A running service and its admin token; without one the embedded service is started. */
@@ -57,7 +58,8 @@ export interface FleetOptions {
 /** `aosp-sim fleet`'s default. */
 export const DEFAULT_CONCURRENCY = 64;
 
-type SettledOptions = FleetOptions & Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "faults" | "lifeMs" | "rerunCommand">>;
+type SettledOptions = Omit<FleetOptions, "faults"> &
+  Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "rerunCommand">> & { faults: FaultRate[] };
 
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
@@ -70,14 +72,18 @@ function settle(given: FleetOptions): SettledOptions {
   for (const index of given.only ?? []) whole(index, "an index in only", 0);
   const outside = (given.only ?? []).find((index) => index >= devices);
   if (outside !== undefined) throw new RangeError(`runFleet: only holds ${outside}, but a fleet of ${devices} has devices 0 to ${devices - 1}`);
-  const faults = given.faults ?? [];
+  const shard = given.shard ?? { index: 0, count: 1 };
+  if (whole(shard.count, "shard.count", 1) <= whole(shard.index, "shard.index", 0)) {
+    throw new RangeError(`runFleet: shard ${shard.index} of ${shard.count} does not exist (shard.index counts from 0 to shard.count - 1)`);
+  }
+  const faults = (given.faults ?? []).map((f) => (typeof f === "string" ? parseFaultRate(f) : f));
   const lifeMs = given.lifeMs ?? 0;
   return {
     ...given,
     concurrency: whole(given.concurrency ?? DEFAULT_CONCURRENCY, "concurrency", 1),
     rampMs: given.rampMs ?? 0,
     seed,
-    shard: given.shard ?? { index: 0, count: 1 },
+    shard,
     faults,
     lifeMs,
     rerunCommand:
@@ -116,8 +122,11 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // Everything that takes a while to load starts at once, on both cores: the embedded service's
   // thread, the device threads, and this thread's own device code (about 0.3 s each, README
   // "Benchmarks"); this thread's is imported here, not at the top, for that reason.
-  const starting: Promise<FleetService> = options.service
-    ? Promise.resolve({ ...options.service, where: "external", close: async () => {} })
+  // A running service must answer and take the admin token first: a wrong URL or token is said
+  // as such (InputError), not as undici's "fetch failed" from the tenant's set-up.
+  const external = options.service;
+  const starting: Promise<FleetService> = external
+    ? checkRunningService(external.url, external.adminToken).then(() => ({ ...external, where: "external", close: async () => {} }))
     : embeddedService(options.embedded ?? "worker");
   // Awaited below, after the import; a failure before then is not an unhandled rejection.
   starting.catch(() => {});

@@ -1,5 +1,5 @@
 /**
- * A running service given with --service must answer and accept the admin token before a
+ * A running service given with --service (or to runFleet) must answer and accept the admin token before a
  * command sets anything up on it: a wrong address or token is the user's to fix (exit 2, one
  * line naming it), not an internal error halfway through a run.
  */
