@@ -11,7 +11,8 @@ export async function checkRunningService(url: string, adminToken: string): Prom
     await new AdminClient(url, adminToken).request("GET", "/beta/organization");
   } catch (error) {
     if (error instanceof AdminApiError && error.status === 401) {
-      throw new InputError("the service refused it", { where: "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
+      // The status in the message too: a library caller (runFleet) sees the message without its "where".
+      throw new InputError(`the service refused it (${error.status} ${error.code})`, { where: "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
     }
     if (error instanceof AdminApiError) {
       throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, { where: url });
