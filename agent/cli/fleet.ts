@@ -104,7 +104,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     return index;
   });
   const only = [...new Set(onlyGiven)];
-  const faults = options.fault.map(parseFaultRate);
+  // Checked now, before the service starts; runFleet reads them again as written.
+  for (const fault of options.fault) parseFaultRate(fault);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
   const thresholds = options.threshold.map(parseThreshold);
   const threads = options.threads === undefined ? undefined : wholeNumber(options.threads, "--threads", 1, 256, "e.g. --threads 4 (1: devices on the main thread only)");
@@ -126,13 +127,6 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     await checkRunningService(url, options.adminToken);
   }
 
-  const rerunCommand = (index: number) =>
-    [
-      `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
-      ...options.fault.map((f) => `--fault '${f}'`),
-      ...(options.life === undefined ? [] : [`--life ${options.life}`]),
-      ...(options.service === undefined ? [] : [`--service ${options.service} --admin-token ...`]),
-    ].join(" ");
   const total = only.length > 0 ? only.length : end - first;
   printError(err.dim(`fleet: ${total} devices (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
@@ -148,11 +142,11 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       seed,
       shard,
       only,
-      faults,
+      // As written: a failed device's re-run command (runFleet's) repeats them so.
+      faults: options.fault,
       lifeMs,
       embedded: options.embedded,
       ...(threads === undefined ? {} : { threads }),
-      rerunCommand,
       ...(service ? { service } : {}),
       ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
       signal: stop.signal,

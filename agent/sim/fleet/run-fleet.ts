@@ -91,7 +91,8 @@ function settle(given: FleetOptions): SettledOptions {
       ((index) =>
         [
           `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
-          ...faults.map((f) => `--fault '${f.spec}=${f.rate}'`),
+          // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
+          ...(given.faults ?? []).map((f) => `--fault '${typeof f === "string" ? f : `${f.spec}=${f.rate}`}'`),
           ...(lifeMs > 0 ? [`--life ${formatDuration(lifeMs)}`] : []),
           ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
         ].join(" ")),
