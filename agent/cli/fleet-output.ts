@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
-import { unwritableReason, WRITABLE_HINT } from "../protocol/output-path.js";
+import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
@@ -21,8 +21,7 @@ export function writeReportFile(path: string, text: string, what: string): void 
 
 /** Refuses a report path that cannot be written before a fleet runs, not after (agent/protocol/output-path.ts). */
 export function checkReportPath(path: string, what: string): void {
-  const unwritable = unwritableReason(path, `fleet.${what === HTML_REPORT ? "html" : "xml"}`);
-  if (unwritable) throw new InputError(`cannot write the ${what}: ${unwritable.problem}`, { where: path, hint: unwritable.hint });
+  refuseUnwritable(path, `fleet.${what === HTML_REPORT ? "html" : "xml"}`, `cannot write the ${what}`);
 }
 
 /** A report file to write once the summary exists (its text made only then). */

@@ -8,7 +8,7 @@
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
-import { unwritableReason } from "../protocol/output-path.js";
+import { refuseUnwritable } from "../protocol/output-path.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
 import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
@@ -193,10 +193,7 @@ export function registerQr(program: Command): void {
           return EXIT_FAILED;
         }
         const text = qrText(check);
-        if (!toStdout) {
-          const unwritable = unwritableReason(flags.output, "qr.png");
-          if (unwritable) throw new InputError(`cannot write the PNG: ${unwritable.problem}`, { where: flags.output, hint: unwritable.hint });
-        }
+        if (!toStdout) refuseUnwritable(flags.output, "qr.png", "cannot write the PNG");
         let rendered: RenderedQr;
         try {
           rendered = await renderQrPng(text, { ecLevel, scale, margin, eci: flags.eci ?? false });

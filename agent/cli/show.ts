@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { unwritableReason } from "../protocol/output-path.js";
+import { refuseUnwritable } from "../protocol/output-path.js";
 import { printable } from "../protocol/printable.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
@@ -28,8 +28,7 @@ export function registerShow(program: Command): void {
 async function show(file: string, options: { html?: string }): Promise<number> {
   const transcript = readTranscript(file);
   if (options.html !== undefined) {
-    const unwritable = unwritableReason(options.html, "transcript.html");
-    if (unwritable) throw new InputError(`cannot be written: ${unwritable.problem}`, { where: options.html, hint: unwritable.hint });
+    refuseUnwritable(options.html, "transcript.html", "cannot be written");
     try {
       writeFileSync(options.html, transcriptHtml(transcript, machineDiagram(deviceMachine)));
     } catch (error) {

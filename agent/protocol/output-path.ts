@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isNotFound } from "./errors.js";
+import { InputError, isNotFound } from "./errors.js";
 
 export const WRITABLE_HINT = "give a path in a folder that exists and is writable";
 
@@ -40,4 +40,13 @@ export function unwritableReason(path: string, exampleName: string): Unwritable 
     return { problem, hint: WRITABLE_HINT };
   }
   return null;
+}
+
+/**
+ * Throws when no file can be written at `path`: `${saying}: ${problem}` (e.g. "cannot write the
+ * HTML report: this is a folder"), with the fix, named by the path.
+ */
+export function refuseUnwritable(path: string, exampleName: string, saying: string): void {
+  const unwritable = unwritableReason(path, exampleName);
+  if (unwritable) throw new InputError(`${saying}: ${unwritable.problem}`, { where: path, hint: unwritable.hint });
 }

@@ -18,7 +18,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
-import { unwritableReason } from "../protocol/output-path.js";
+import { refuseUnwritable } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
 import { SecretRedactor } from "./redact.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
@@ -119,8 +119,7 @@ export class TranscriptFile {
 /** Opens a transcript file for a command; a path that cannot be written is an InputError naming it. */
 export function openTranscriptFile(path: string, secrets: TranscriptSecrets = "redact"): TranscriptFile {
   // A folder given as the file, or a folder that does not exist, said in words rather than errno.
-  const unwritable = unwritableReason(path, "enrollment.jsonl");
-  if (unwritable) throw new InputError(`cannot be written: ${unwritable.problem}`, { where: path, hint: unwritable.hint });
+  refuseUnwritable(path, "enrollment.jsonl", "cannot be written");
   try {
     return new TranscriptFile(path, secrets);
   } catch (error) {

@@ -37,7 +37,7 @@ export function openDatabase(file: string = MEMORY_DB): Db {
     const unwritable = file === MEMORY_DB ? null : unwritableReason(file, "state.db");
     throw new InputError(`cannot open the database: ${unwritable?.problem ?? messageOf(error)}`, {
       where: file,
-      hint: unwritable?.problem === "this is a folder" ? unwritable.hint : "give --db a path in an existing, writable folder",
+      hint: unwritable?.hint ?? "give --db a path in an existing, writable folder",
       cause: error,
     });
   }
