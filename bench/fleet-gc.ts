@@ -1,0 +1,105 @@
+/**
+ * What the garbage collector does for fleet devices, on the devices' own isolate: V8's trace of
+ * every young-generation collection (`--trace-gc-nvp`) while a fleet runs on the main thread
+ * (`threads: 1`) against the embedded service on its worker thread, after a warm-up of 300
+ * devices. Per collection: how much was allocated since the last one, how much of it survived
+ * (copied within the young generation) and how much was promoted to the old one; per device: the
+ * CPU the collections took, on this thread and on V8's helper threads.
+ *
+ *   npm run build && npm run bench:fleet-gc
+ *   npm run bench:fleet-gc -- --devices 3000 --concurrency 1 --fault wrong-wifi-key=100%
+ *
+ * A collection's cost is mostly the copying of what survives it, so "survived" and "promoted" say
+ * what a change to the device's path can save there. `--concurrency 1` runs one device at a time:
+ * what survives a collection then is not devices in flight.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
+type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: "string", default: "3000" },
+    concurrency: { type: "string", default: "64" },
+    fault: { type: "string", multiple: true, default: [] },
+    dist: { type: "string", default: "dist" },
+    child: { type: "boolean", default: false },
+  },
+});
+const MARK = "fleet-gc: main isolate above";
+const START = "fleet-gc: measured run starts";
+const END = "fleet-gc: measured run ends";
+
+if (args.child) {
+  // The trace names each isolate by address; a forced collection just before the mark names ours.
+  (globalThis as { gc?: (options: { type: string }) => void }).gc?.({ type: "minor" });
+  console.log(MARK);
+  const base = pathToFileURL(`${resolve(args.dist!)}/`).href;
+  const { runFleet } = (await import(new URL("agent/sim/fleet/run-fleet.js", base).href)) as RunFleetModule;
+  const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", base).href)) as ServiceHostModule;
+  const service = await embeddedService("worker");
+  const run = (devices: number) =>
+    runFleet({ devices, concurrency: Number(args.concurrency), threads: 1, faults: args.fault!, service: { url: service.url, adminToken: service.adminToken } });
+  await run(300);
+  console.log(START);
+  const { summary } = await run(Number(args.devices));
+  console.log(END);
+  console.log(JSON.stringify({ devices: summary.devices, enrolled: summary.enrolled }));
+  await service.close();
+  process.exit(0);
+}
+
+if (!existsSync(resolve(args.dist!, "agent/sim/fleet/run-fleet.js"))) {
+  console.error(`bench:fleet-gc: ${resolve(args.dist!)} holds no build; run \`npm run build\` first`);
+  process.exit(2);
+}
+const here = fileURLToPath(import.meta.url);
+const childArgs = ["--devices", args.devices!, "--concurrency", args.concurrency!, "--dist", args.dist!, ...args.fault!.flatMap((f) => ["--fault", f])];
+const child = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", "--trace-gc-nvp", here, "--child", ...childArgs], {
+  encoding: "utf8",
+  maxBuffer: 512 * 1024 * 1024,
+});
+if (child.status !== 0) {
+  console.error(`bench:fleet-gc: the fleet's process failed (exit ${child.status}):\n${child.stderr}`);
+  process.exit(1);
+}
+const lines = child.stdout.split("\n");
+const markAt = lines.indexOf(MARK);
+const isolate = lines
+  .slice(0, markAt)
+  .reverse()
+  .map((l) => /\[\d+:(0x[0-9a-f]+)\]/.exec(l)?.[1])
+  .find((a) => a !== undefined);
+const measured = lines.slice(lines.indexOf(START), lines.indexOf(END));
+const result = JSON.parse(lines[lines.indexOf(END) + 1]!) as { devices: number; enrolled: number };
+if (isolate === undefined || markAt < 0) throw new Error("bench:fleet-gc: the trace did not name the main isolate");
+
+/** The name=value pairs of one trace line. */
+const fields = (line: string) => Object.fromEntries([...line.matchAll(/(\S+)=(\S+)/g)].map((m) => [m[1]!, Number(m[2])]));
+const ours = measured.filter((l) => l.includes(`:${isolate}]`)).map((l) => ({ kind: /gc=(\w+)/.exec(l)?.[1], f: fields(l) }));
+const scavenges = ours.filter((g) => g.kind === "s").map((g) => g.f);
+const majors = ours.filter((g) => g.kind === "mc").map((g) => g.f);
+const sum = (rows: Record<string, number>[], ...keys: string[]) => rows.reduce((t, r) => t + keys.reduce((s, k) => s + (r[k] ?? 0), 0), 0);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+const perDevice = (ms: number) => `${(ms / result.devices).toFixed(3)} ms`;
+
+const allocated = median(scavenges.map((s) => s["allocated"]!));
+const survived = median(scavenges.map((s) => s["new_space_survived"]!));
+const promoted = median(scavenges.map((s) => s["promoted"]!));
+console.log(`\nfleet GC: ${result.enrolled}/${result.devices} devices enrolled, concurrency ${args.concurrency}${args.fault!.length ? `, ${args.fault!.join(" ")}` : ""}\n`);
+console.log("| figure | value |\n|---|---:|");
+console.log(`| young-generation collections (scavenges) | ${scavenges.length} |`);
+console.log(`| allocated between two, median | ${mb(allocated)} |`);
+console.log(`| survived (copied in the young generation), median | ${mb(survived)} |`);
+console.log(`| promoted to the old generation, median | ${mb(promoted)} |`);
+console.log(`| share of the allocation kept, median | ${((100 * (survived + promoted)) / allocated).toFixed(1)} % |`);
+console.log(`| scavenge pause per device (this thread) | ${perDevice(sum(scavenges, "pause"))} |`);
+console.log(`| scavenge work on V8's helper threads per device | ${perDevice(sum(scavenges, "background.scavenge.parallel"))} |`);
+console.log(`| full collections (mark-compact) | ${majors.length} |`);
+console.log(`| mark-compact pause plus helper marking, per device | ${perDevice(sum(majors, "pause", "background.mark"))} |`);
