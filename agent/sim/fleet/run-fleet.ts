@@ -15,6 +15,7 @@ import { PhaseHistograms } from "./histograms.js";
 import { addCounts, countHttp } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
+import { withoutPretenuring } from "./pretenuring.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { checkRunningService } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
@@ -114,6 +115,10 @@ export interface FleetRun {
   devices: DeviceRecord[];
 }
 
+/**
+ * Runs a fleet and reports it. While it runs, V8's allocation-site pretenuring is off for the
+ * process (agent/sim/fleet/pretenuring.ts says why).
+ */
 export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   const started = performance.now();
   const options = settle(given);
@@ -126,6 +131,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // A running service must answer and take the admin token first: a wrong URL or token is said
   // as such (InputError), not as undici's "fetch failed" from the tenant's set-up.
   const external = options.service;
+  // Before anything of the fleet's is allocated: V8 would otherwise pretenure its devices' state.
+  const restorePretenuring = withoutPretenuring();
   const starting: Promise<FleetService> = external
     ? checkRunningService(external.url, external.adminToken).then(() => ({ ...external, where: "external", close: async () => {} }))
     : embeddedService(options.embedded ?? "worker");
@@ -248,6 +255,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     };
     return { summary, devices: records };
   } finally {
+    restorePretenuring();
     ramp.close();
     http.stop();
     rss.stop();
