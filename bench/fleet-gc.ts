@@ -8,6 +8,7 @@
  *
  *   npm run build && npm run bench:fleet-gc
  *   npm run bench:fleet-gc -- --devices 3000 --concurrency 1 --fault wrong-wifi-key=100%
+ *   npm run bench:fleet-gc -- --v8 --max-semi-space-size=64     # a V8 flag for the fleet's process
  *
  * A collection's cost is mostly the copying of what survives it, so "survived" and "promoted" say
  * what a change to the device's path can save there. `--concurrency 1` runs one device at a time:
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     devices: { type: "string", default: "3000" },
     concurrency: { type: "string", default: "64" },
     fault: { type: "string", multiple: true, default: [] },
+    v8: { type: "string", multiple: true, default: [] },
     dist: { type: "string", default: "dist" },
     child: { type: "boolean", default: false },
   },
@@ -60,7 +62,7 @@ if (!existsSync(resolve(args.dist!, "agent/sim/fleet/run-fleet.js"))) {
 }
 const here = fileURLToPath(import.meta.url);
 const childArgs = ["--devices", args.devices!, "--concurrency", args.concurrency!, "--dist", args.dist!, ...args.fault!.flatMap((f) => ["--fault", f])];
-const child = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", "--trace-gc-nvp", here, "--child", ...childArgs], {
+const child = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", "--trace-gc-nvp", ...args.v8!, here, "--child", ...childArgs], {
   encoding: "utf8",
   maxBuffer: 512 * 1024 * 1024,
 });
@@ -92,7 +94,7 @@ const perDevice = (ms: number) => `${(ms / result.devices).toFixed(3)} ms`;
 const allocated = median(scavenges.map((s) => s["allocated"]!));
 const survived = median(scavenges.map((s) => s["new_space_survived"]!));
 const promoted = median(scavenges.map((s) => s["promoted"]!));
-console.log(`\nfleet GC: ${result.enrolled}/${result.devices} devices enrolled, concurrency ${args.concurrency}${args.fault!.length ? `, ${args.fault!.join(" ")}` : ""}\n`);
+console.log(`\nfleet GC: ${result.enrolled}/${result.devices} devices enrolled, concurrency ${args.concurrency}${args.fault!.length ? `, ${args.fault!.join(" ")}` : ""}${args.v8!.length ? `, node ${args.v8!.join(" ")}` : ""}\n`);
 console.log("| figure | value |\n|---|---:|");
 console.log(`| young-generation collections (scavenges) | ${scavenges.length} |`);
 console.log(`| allocated between two, median | ${mb(allocated)} |`);
