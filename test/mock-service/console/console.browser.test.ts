@@ -62,7 +62,8 @@ afterAll(async () => {
 /**
  * Clicks something that loads a new page, and waits for it. Live pages (the device list) replace
  * their rows as data arrives, so the element found can be detached before the click lands: then
- * it is found again.
+ * it is found again. Puppeteer says so in two ways: "detached", or, when the row was replaced
+ * between finding the element and reading its box, "not clickable or not an Element".
  */
 async function go(selector: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -70,7 +71,7 @@ async function go(selector: string): Promise<void> {
       await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
       return;
     } catch (error) {
-      if (attempt >= 5 || !/detached/i.test(String(error))) throw error;
+      if (attempt >= 5 || !/detached|not clickable or not an Element/i.test(String(error))) throw error;
     }
   }
 }
