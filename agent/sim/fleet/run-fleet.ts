@@ -131,8 +131,6 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // A running service must answer and take the admin token first: a wrong URL or token is said
   // as such (InputError), not as undici's "fetch failed" from the tenant's set-up.
   const external = options.service;
-  // Before anything of the fleet's is allocated: V8 would otherwise pretenure its devices' state.
-  const restorePretenuring = withoutPretenuring();
   const starting: Promise<FleetService> = external
     ? checkRunningService(external.url, external.adminToken).then(() => ({ ...external, where: "external", close: async () => {} }))
     : embeddedService(options.embedded ?? "worker");
@@ -143,6 +141,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   const rss = sampleRss();
   let service: FleetService | undefined;
   const ramp = rampWaits(options.signal);
+  // Before the devices allocate anything: V8 would otherwise pretenure their state.
+  const restorePretenuring = withoutPretenuring();
   try {
     const { driveDevice } = await import("./drive-device.js");
     service = await starting;
