@@ -72,14 +72,19 @@ if (child.status !== 0) {
 }
 const lines = child.stdout.split("\n");
 const markAt = lines.indexOf(MARK);
+const startAt = lines.indexOf(START);
+const endAt = lines.indexOf(END);
 const isolate = lines
-  .slice(0, markAt)
+  .slice(0, Math.max(markAt, 0))
   .reverse()
   .map((l) => /\[\d+:(0x[0-9a-f]+)\]/.exec(l)?.[1])
   .find((a) => a !== undefined);
-const measured = lines.slice(lines.indexOf(START), lines.indexOf(END));
-const result = JSON.parse(lines[lines.indexOf(END) + 1]!) as { devices: number; enrolled: number };
-if (isolate === undefined || markAt < 0) throw new Error("bench:fleet-gc: the trace did not name the main isolate");
+if (markAt < 0 || startAt < 0 || endAt < 0 || isolate === undefined) {
+  console.error("bench:fleet-gc: the fleet's output lacks its markers or V8's trace (was --trace-gc-nvp dropped?)");
+  process.exit(1);
+}
+const measured = lines.slice(startAt, endAt);
+const result = JSON.parse(lines[endAt + 1]!) as { devices: number; enrolled: number };
 
 /** The name=value pairs of one trace line. */
 const fields = (line: string) => Object.fromEntries([...line.matchAll(/(\S+)=(\S+)/g)].map((m) => [m[1]!, Number(m[2])]));
