@@ -8,7 +8,7 @@
  *
  *   npm run build && npm run bench:fleet-gc
  *   npm run bench:fleet-gc -- --devices 3000 --concurrency 1 --fault wrong-wifi-key=100%
- *   npm run bench:fleet-gc -- --v8 --max-semi-space-size=64     # a V8 flag for the fleet's process
+ *   npm run bench:fleet-gc -- --v8=--max-semi-space-size=64     # a V8 flag for the fleet's process (repeatable)
  *
  * A collection's cost is mostly the copying of what survives it, so "survived" and "promoted" say
  * what a change to the device's path can save there. `--concurrency 1` runs one device at a time:
@@ -23,16 +23,31 @@ import { parseArgs } from "node:util";
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
 
-const { values: args } = parseArgs({
-  options: {
-    devices: { type: "string", default: "3000" },
-    concurrency: { type: "string", default: "64" },
-    fault: { type: "string", multiple: true, default: [] },
-    v8: { type: "string", multiple: true, default: [] },
-    dist: { type: "string", default: "dist" },
-    child: { type: "boolean", default: false },
-  },
-});
+const USAGE = "usage: npm run bench:fleet-gc -- [--devices N] [--concurrency C] [--fault NAME=RATE]... [--v8=--FLAG]... [--dist DIR]";
+function readArgs() {
+  try {
+    return parseArgs({
+      options: {
+        devices: { type: "string", default: "3000" },
+        concurrency: { type: "string", default: "64" },
+        fault: { type: "string", multiple: true, default: [] },
+        v8: { type: "string", multiple: true, default: [] },
+        dist: { type: "string", default: "dist" },
+        child: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    // parseArgs says what is wrong (an unknown option; a V8 flag given as `--v8 --flag`, which needs `--v8=--flag`).
+    console.error(`bench:fleet-gc: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const args = readArgs();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const MARK = "fleet-gc: main isolate above";
 const START = "fleet-gc: measured run starts";
 const END = "fleet-gc: measured run ends";

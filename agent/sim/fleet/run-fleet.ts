@@ -15,7 +15,7 @@ import { PhaseHistograms } from "./histograms.js";
 import { addCounts, countHttp } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
-import { withoutPretenuring } from "./pretenuring.js";
+import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { checkRunningService } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
@@ -116,8 +116,8 @@ export interface FleetRun {
 }
 
 /**
- * Runs a fleet and reports it. While it runs, V8's allocation-site pretenuring is off for the
- * process (agent/sim/fleet/pretenuring.ts says why).
+ * Runs a fleet and reports it. While it runs, V8's allocation-site pretenuring and parallel
+ * scavenging are off for the process (agent/sim/fleet/heap-settings.ts says why).
  */
 export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   const started = performance.now();
@@ -142,7 +142,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   let service: FleetService | undefined;
   const ramp = rampWaits(options.signal);
   // Before the devices allocate anything: V8 would otherwise pretenure their state.
-  const restorePretenuring = withoutPretenuring();
+  const restoreHeapSettings = withFleetHeapSettings();
   try {
     const { driveDevice } = await import("./drive-device.js");
     service = await starting;
@@ -255,7 +255,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     };
     return { summary, devices: records };
   } finally {
-    restorePretenuring();
+    restoreHeapSettings();
     ramp.close();
     http.stop();
     rss.stop();
