@@ -48,6 +48,12 @@ if (args.help) {
   console.log(USAGE);
   process.exit(0);
 }
+for (const name of ["devices", "concurrency"] as const) {
+  if (!/^[1-9]\d*$/.test(args[name])) {
+    console.error(`bench:fleet-gc: --${name} ${args[name]} is not a whole number of at least 1\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const MARK = "fleet-gc: main isolate above";
 const START = "fleet-gc: measured run starts";
 const END = "fleet-gc: measured run ends";
