@@ -80,3 +80,29 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
     expect(fleetSummaryLines(summary, [], plain).join("\n")).toMatch(/fault wrong-wifi-key at 50%: \d+ of 8 devices/);
   });
 });
+
+describe("a shard that holds no device", { timeout: 60_000 }, () => {
+  it("has no request rate: the tenant's set-up requests are counted, but are not the run's", async () => {
+    // Shard 0 of 4 of a 2-device fleet: devices floor(2*0/4) .. floor(2*1/4)-1, none.
+    const { summary } = await runFleet({
+      devices: 2, concurrency: 2, rampMs: 0, seed: 4, shard: { index: 0, count: 4 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    expect(summary).toMatchObject({ devices: 0, enrolled: 0, failed: 0, devicesPerSecond: 0 });
+    expect(summary.http.requests).toBeGreaterThan(0);
+    // Before: the set-up's requests over the run's near-zero seconds, "5 HTTP requests (5000/s)".
+    expect(summary.http.requestsPerSecond).toBe(0);
+    expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain(`${summary.http.requests} HTTP requests (0/s, 0 errors)`);
+  });
+
+  it("rates a fleet's requests over its run, not counting the set-up's", async () => {
+    const { summary } = await runFleet({
+      devices: 4, concurrency: 4, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const setUp = Object.entries(summary.http.byRoute).filter(([route]) => !route.includes("/device/v1/")).reduce((n, [, c]) => n + c.requests, 0);
+    const runSeconds = summary.enrolled / summary.devicesPerSecond;
+    expect(setUp).toBeGreaterThan(0);
+    expect(summary.http.requestsPerSecond).toBeCloseTo((summary.http.requests - setUp) / runSeconds, -1);
+  });
+});
