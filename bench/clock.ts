@@ -12,18 +12,16 @@
  * Exit 1 when the ratio misses the target.
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import { SimulatedClock } from "../agent/device/clock.js";
 
-const { values: args } = parseArgs({
-  options: {
-    steps: { type: "string", default: "2000" },
-    rounds: { type: "string", default: "7" },
-    json: { type: "string" },
-  },
+const args = benchOptions("bench:clock", {
+  steps: { kind: "count", default: 2000 },
+  rounds: { kind: "count", default: 7 },
+  json: { kind: "text", arg: "FILE" },
 });
-const steps = Number(args.steps);
-const rounds = Number(args.rounds);
+const steps = args.steps;
+const rounds = args.rounds;
 if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(rounds) || rounds < 1) {
   process.stderr.write("error: --steps and --rounds are whole numbers of 1 or more\nfix: e.g. --steps 2000 --rounds 7\n");
   process.exit(2);

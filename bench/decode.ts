@@ -42,7 +42,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import { Jimp } from "jimp";
 import jsQRModule from "jsqr";
 import sharp from "sharp";
@@ -397,31 +397,25 @@ async function views(samples: Sample[]): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      corpus: { type: "string" },
-      json: { type: "string" },
-      only: { type: "string" },
-      folders: { type: "string" },
-      seed: { type: "string", default: "1" },
-      "camera-count": { type: "string", default: "64" },
-      jsqr: { type: "boolean", default: false },
-      choice: { type: "boolean", default: false },
-      "write-baseline": { type: "boolean", default: false },
-      ablate: { type: "boolean", default: false },
-      views: { type: "boolean", default: false },
-      rounds: { type: "string", default: "3" },
-    },
+  const values = benchOptions("bench:decode", {
+    corpus: { kind: "text", arg: "DIR" },
+    json: { kind: "text", arg: "FILE" },
+    only: { kind: "text", arg: "corpus|camera" },
+    folders: { kind: "text", arg: "A,B" },
+    seed: { kind: "count", default: 1, min: 0 },
+    "camera-count": { kind: "count", default: 64 },
+    jsqr: { kind: "flag" },
+    choice: { kind: "flag" },
+    "write-baseline": { kind: "flag" },
+    ablate: { kind: "flag" },
+    views: { kind: "flag" },
+    rounds: { kind: "count", default: 3, max: 20 },
   });
   if (values.only !== undefined && values.only !== "corpus" && values.only !== CAMERA) {
     console.error(`bench:decode: --only ${values.only} is not a set\n  fix: pass --only corpus or --only camera`);
     return 2;
   }
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
-    console.error(`bench:decode: --rounds ${values.rounds} is not a whole number from 1 to 20\n  fix: e.g. --rounds 3`);
-    return 2;
-  }
+  const rounds = values.rounds;
   const samples: Sample[] = [];
   const corpus = resolve(values.corpus ?? process.env["AOSP_SIM_QR_CORPUS"] ?? join(repoRoot, "../shared/corpus/zxing-blackbox"));
   if (values.only !== CAMERA) {
@@ -432,11 +426,11 @@ async function main(): Promise<number> {
     console.log(`corpus: ${corpus}`);
     samples.push(...(await loadCorpus(corpus, values.folders === undefined ? null : values.folders.split(","))));
   }
-  const seed = Number(values.seed);
+  const seed = values.seed;
   const cameraDir = join(repoRoot, "bench/results", `camera-set-seed-${seed}`);
   if (values.only !== "corpus") {
     console.log(`camera set: ${cameraDir} (seed ${seed}, fixtures/camera-set.ts)`);
-    samples.push(...(await loadCamera(cameraDir, seed, Number(values["camera-count"]))));
+    samples.push(...(await loadCamera(cameraDir, seed, values["camera-count"])));
   }
   console.log(`${samples.length} images, ${samples.reduce((n, s) => n + s.files.length, 0)} decodes per decoder and round, node ${process.version}\n`);
 

@@ -19,16 +19,16 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import { createDevice } from "../agent/device/create-device.js";
 import { doubles } from "../test/helpers/port-doubles.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
 
-const { values: args } = parseArgs({ options: { devices: { type: "string", default: "1500" }, rounds: { type: "string", default: "6" } } });
-const devices = Number(args.devices);
-const rounds = Number(args.rounds);
+const args = benchOptions("bench/device-core.ts", { devices: { kind: "count", default: 1500 }, rounds: { kind: "count", default: 6 } });
+const devices = args.devices;
+const rounds = args.rounds;
 if (![devices, rounds].every((n) => Number.isInteger(n) && n >= 1)) {
   process.stderr.write("error: --devices and --rounds are whole numbers of 1 or more\nfix: e.g. --devices 1500 --rounds 6\n");
   process.exit(2);

@@ -15,21 +15,19 @@
  *   npx tsx bench/device-steps.ts [--rounds 7] [--repeat 200] [--json out.json]
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import { createDevice } from "../agent/device/create-device.js";
 import { addStepData, type DeviceRecord, type StepRecord } from "../agent/device/step-record.js";
 import { TimelineRenderer, transcriptLines } from "../agent/report/device-log.js";
 import { doubles } from "../test/helpers/port-doubles.js";
 
-const { values: args } = parseArgs({
-  options: {
-    rounds: { type: "string", default: "7" },
-    repeat: { type: "string", default: "200" },
-    json: { type: "string" },
-  },
+const args = benchOptions("bench/device-steps.ts", {
+  rounds: { kind: "count", default: 7 },
+  repeat: { kind: "count", default: 200 },
+  json: { kind: "text", arg: "FILE" },
 });
-const rounds = Number(args.rounds);
-const repeat = Number(args.repeat);
+const rounds = args.rounds;
+const repeat = args.repeat;
 if (![rounds, repeat].every((n) => Number.isInteger(n) && n >= 1)) {
   process.stderr.write("error: --rounds and --repeat are whole numbers of 1 or more\nfix: e.g. --rounds 7 --repeat 200\n");
   process.exit(2);

@@ -9,10 +9,11 @@
  * Devices run on the main thread (threads: 1) against the embedded service on its worker
  * thread, whose allocations are its own isolate's and not counted.
  */
+import { existsSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
@@ -23,8 +24,12 @@ interface ProfileNode {
   children?: ProfileNode[];
 }
 
-const { values: args } = parseArgs({ options: { devices: { type: "string", default: "1000" }, dist: { type: "string", default: "dist" } } });
-const devices = Number(args.devices);
+const args = benchOptions("bench:fleet-alloc", { devices: { kind: "count", default: 1000 }, dist: { kind: "text", default: "dist", arg: "DIR" } });
+const devices = args.devices;
+if (!existsSync(resolve(args.dist, "agent/sim/fleet/run-fleet.js"))) {
+  console.error(`bench:fleet-alloc: ${resolve(args.dist)} holds no build; run \`npm run build\` first`);
+  process.exit(2);
+}
 const base = pathToFileURL(`${resolve(args.dist)}/`).href;
 const { runFleet } = (await import(new URL("agent/sim/fleet/run-fleet.js", base).href)) as RunFleetModule;
 const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", base).href)) as ServiceHostModule;

@@ -23,7 +23,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
@@ -37,14 +37,13 @@ interface Measure {
   wallS: number;
 }
 
-const { values: args } = parseArgs({
-  options: {
-    devices: { type: "string", default: "3000" },
-    rounds: { type: "string", default: "3" },
-    base: { type: "string" },
-    child: { type: "string" },
-    together: { type: "boolean", default: false },
-  },
+const args = benchOptions("bench:fleet-cpu", {
+  devices: { kind: "count", default: 3000 },
+  rounds: { kind: "count", default: 3 },
+  base: { kind: "text", arg: "DIR" },
+  // Set by this script for its own child processes: one build each.
+  child: { kind: "text", arg: "DIR", internal: true },
+  together: { kind: "flag" },
 });
 
 /** CPU time of this process's main thread (ms), or null off Linux. /proc counts in ticks of 10 ms (USER_HZ 100). */
@@ -111,7 +110,7 @@ async function measure(dist: string, devices: number): Promise<Measure> {
 
 if (args.child !== undefined) {
   // One build, in a process of its own: print the measure as JSON for the parent.
-  console.log(JSON.stringify(await measure(args.child, Number(args.devices))));
+  console.log(JSON.stringify(await measure(args.child, args.devices)));
   process.exit(0);
 }
 
@@ -123,7 +122,7 @@ for (const dist of builds) {
     process.exit(2);
   }
 }
-const rounds = Number(args.rounds);
+const rounds = args.rounds;
 const results = new Map<string, Measure[]>(builds.map((b) => [b, []]));
 const report = (round: number, dist: string, m: Measure) =>
   console.log(
@@ -137,7 +136,7 @@ if (args.together) {
   for (const dist of builds) await runs.get(dist)!(300);
   for (let round = 1; round <= rounds; round++) {
     for (const dist of orderOf(round)) {
-      const m = await measureRun(dist, runs.get(dist)!, Number(args.devices));
+      const m = await measureRun(dist, runs.get(dist)!, args.devices);
       results.get(dist)!.push(m);
       report(round, dist, m);
     }

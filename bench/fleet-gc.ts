@@ -18,42 +18,22 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
 
-const USAGE = "usage: npm run bench:fleet-gc -- [--devices N] [--concurrency C] [--fault NAME=RATE]... [--v8=--FLAG]... [--dist DIR]";
-function readArgs() {
-  try {
-    return parseArgs({
-      options: {
-        devices: { type: "string", default: "3000" },
-        concurrency: { type: "string", default: "64" },
-        fault: { type: "string", multiple: true, default: [] },
-        v8: { type: "string", multiple: true, default: [] },
-        dist: { type: "string", default: "dist" },
-        child: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }).values;
-  } catch (error) {
-    // parseArgs says what is wrong (an unknown option; a V8 flag given as `--v8 --flag`, which needs `--v8=--flag`).
-    console.error(`bench:fleet-gc: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-const args = readArgs();
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-for (const name of ["devices", "concurrency"] as const) {
-  if (!/^[1-9]\d*$/.test(args[name])) {
-    console.error(`bench:fleet-gc: --${name} ${args[name]} is not a whole number of at least 1\n${USAGE}`);
-    process.exit(2);
-  }
-}
+const args = benchOptions("bench:fleet-gc", {
+  devices: { kind: "count", default: 3000 },
+  concurrency: { kind: "count", default: 64 },
+  fault: { kind: "list", arg: "NAME=RATE" },
+  // A V8 flag for the fleet's process, written `--v8=--flag` (parseArgs takes a value that starts
+  // with a dash only after `=`, and says so).
+  v8: { kind: "list", arg: "=--FLAG" },
+  dist: { kind: "text", default: "dist", arg: "DIR" },
+  // Set by this script for its own child process.
+  child: { kind: "flag", internal: true },
+});
 const MARK = "fleet-gc: main isolate above";
 const START = "fleet-gc: measured run starts";
 const END = "fleet-gc: measured run ends";
@@ -62,28 +42,28 @@ if (args.child) {
   // The trace names each isolate by address; a forced collection just before the mark names ours.
   (globalThis as { gc?: (options: { type: string }) => void }).gc?.({ type: "minor" });
   console.log(MARK);
-  const base = pathToFileURL(`${resolve(args.dist!)}/`).href;
+  const base = pathToFileURL(`${resolve(args.dist)}/`).href;
   const { runFleet } = (await import(new URL("agent/sim/fleet/run-fleet.js", base).href)) as RunFleetModule;
   const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", base).href)) as ServiceHostModule;
   const service = await embeddedService("worker");
   const run = (devices: number) =>
-    runFleet({ devices, concurrency: Number(args.concurrency), threads: 1, faults: args.fault!, service: { url: service.url, adminToken: service.adminToken } });
+    runFleet({ devices, concurrency: args.concurrency, threads: 1, faults: args.fault, service: { url: service.url, adminToken: service.adminToken } });
   await run(300);
   console.log(START);
-  const { summary } = await run(Number(args.devices));
+  const { summary } = await run(args.devices);
   console.log(END);
   console.log(JSON.stringify({ devices: summary.devices, enrolled: summary.enrolled }));
   await service.close();
   process.exit(0);
 }
 
-if (!existsSync(resolve(args.dist!, "agent/sim/fleet/run-fleet.js"))) {
-  console.error(`bench:fleet-gc: ${resolve(args.dist!)} holds no build; run \`npm run build\` first`);
+if (!existsSync(resolve(args.dist, "agent/sim/fleet/run-fleet.js"))) {
+  console.error(`bench:fleet-gc: ${resolve(args.dist)} holds no build; run \`npm run build\` first`);
   process.exit(2);
 }
 const here = fileURLToPath(import.meta.url);
-const childArgs = ["--devices", args.devices!, "--concurrency", args.concurrency!, "--dist", args.dist!, ...args.fault!.flatMap((f) => ["--fault", f])];
-const child = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", "--trace-gc-nvp", ...args.v8!, here, "--child", ...childArgs], {
+const childArgs = ["--devices", String(args.devices), "--concurrency", String(args.concurrency), "--dist", args.dist, ...args.fault.flatMap((f) => ["--fault", f])];
+const child = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", "--trace-gc-nvp", ...args.v8, here, "--child", ...childArgs], {
   encoding: "utf8",
   maxBuffer: 512 * 1024 * 1024,
 });
@@ -120,7 +100,7 @@ const perDevice = (ms: number) => `${(ms / result.devices).toFixed(3)} ms`;
 const allocated = median(scavenges.map((s) => s["allocated"]!));
 const survived = median(scavenges.map((s) => s["new_space_survived"]!));
 const promoted = median(scavenges.map((s) => s["promoted"]!));
-console.log(`\nfleet GC: ${result.enrolled}/${result.devices} devices enrolled, concurrency ${args.concurrency}${args.fault!.length ? `, ${args.fault!.join(" ")}` : ""}${args.v8!.length ? `, node ${args.v8!.join(" ")}` : ""}\n`);
+console.log(`\nfleet GC: ${result.enrolled}/${result.devices} devices enrolled, concurrency ${args.concurrency}${args.fault.length ? `, ${args.fault.join(" ")}` : ""}${args.v8.length ? `, node ${args.v8.join(" ")}` : ""}\n`);
 console.log("| figure | value |\n|---|---:|");
 console.log(`| young-generation collections (scavenges) | ${scavenges.length} |`);
 console.log(`| allocated between two, median | ${mb(allocated)} |`);

@@ -16,7 +16,6 @@
  * machine, with one 3 s measurement per route, runs of one build gave ceilings from 2,394 to 5,251
  * requests/s, and the ratio moved with them.
  */
-import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
 import { existsSync } from "node:fs";
@@ -25,22 +24,21 @@ import { resolve } from "node:path";
 import type { EnrollResponse, InstalledApp, PackageOffer } from "../agent/protocol/device-api.js";
 import { AGENT_PACKAGE } from "../agent/protocol/intune-conventions.js";
 import { SEED_PACKAGES } from "../mock-service/packages/catalog.js";
+import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
 type DurationModule = typeof import("../agent/device/duration.js");
 
-const { values: args } = parseArgs({
-  options: {
-    devices: { type: "string", default: "10000" },
-    // The fleet command's default.
-    concurrency: { type: "string", default: "64" },
-    life: { type: "string", default: "0s" },
-    seconds: { type: "string", default: "2" },
-    rounds: { type: "string", default: "3" },
-    // Another build's dist/ (inside a checkout with node_modules), to measure it the same way.
-    dist: { type: "string" },
-  },
+const args = benchOptions("bench:fleet", {
+  devices: { kind: "count", default: 10000 },
+  // The fleet command's default.
+  concurrency: { kind: "count", default: 64 },
+  life: { kind: "text", default: "0s", arg: "DURATION" },
+  seconds: { kind: "number", default: 2, arg: "S" },
+  rounds: { kind: "count", default: 3 },
+  // Another build's dist/ (inside a checkout with node_modules), to measure it the same way.
+  dist: { kind: "text", arg: "DIR" },
 });
 
 // The built modules: the service's worker thread needs compiled JavaScript.
@@ -53,11 +51,12 @@ const { runFleet, FLEET_USER } = (await import(new URL("agent/sim/fleet/run-flee
 const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", dist).href)) as ServiceHostModule;
 const { parseDuration } = (await import(new URL("agent/device/duration.js", dist).href)) as DurationModule;
 
-const devices = Number(args.devices);
-const concurrency = Number(args.concurrency);
-const lifeMs = parseDuration(args.life!) ?? 0;
-const seconds = Number(args.seconds);
-const rounds = Number(args.rounds);
+const { devices, concurrency, seconds, rounds } = args;
+const lifeMs = parseDuration(args.life);
+if (lifeMs === null) {
+  console.error(`bench:fleet: --life ${args.life}: not a duration (e.g. 24h, 30m, 0s)`);
+  process.exit(2);
+}
 
 /** Polls GET /health from its own thread (the fleet's busy loop must not delay the poller). */
 function healthPoller(url: string): { stop(): Promise<number[]> } {

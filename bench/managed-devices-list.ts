@@ -6,14 +6,14 @@
  *
  *   npm run build && npx tsx bench/managed-devices-list.ts --devices 60000
  */
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import { Pool } from "undici";
 import { deviceRoutes } from "../agent/protocol/device-api.js";
 import { startMockService } from "../mock-service/index.js";
 
-const { values: args } = parseArgs({ options: { devices: { type: "string", default: "20000" }, rounds: { type: "string", default: "10" } } });
-const count = Number(args.devices);
-const rounds = Number(args.rounds);
+const args = benchOptions("bench/managed-devices-list.ts", { devices: { kind: "count", default: 20000 }, rounds: { kind: "count", default: 10 } });
+const count = args.devices;
+const rounds = args.rounds;
 
 const service = await startMockService();
 const profile = await service.admin.createProfile({ displayName: "Bench" });

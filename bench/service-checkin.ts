@@ -18,7 +18,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { deviceRoutes, type EnrollResponse } from "../agent/protocol/device-api.js";
@@ -28,27 +28,14 @@ import { MANAGED_PACKAGES, SEED_PACKAGES } from "../mock-service/packages/catalo
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = resolve(repoRoot, "dist/agent/cli/main.js");
 
-const { values: args } = parseArgs({
-  options: {
-    devices: { type: "string", default: "10000" },
-    duration: { type: "string", default: "10" },
-    connections: { type: "string", default: "16" },
-    db: { type: "string" },
-    json: { type: "string" },
-  },
+const args = benchOptions("bench:service", {
+  devices: { kind: "count", default: 10000 },
+  duration: { kind: "count", default: 10, arg: "SECONDS" },
+  connections: { kind: "count", default: 16 },
+  db: { kind: "text", arg: "FILE" },
+  json: { kind: "text", arg: "FILE" },
 });
-const devices = positive("devices", args.devices);
-const duration = positive("duration", args.duration);
-const connections = positive("connections", args.connections);
-
-function positive(name: string, text: string | undefined): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`bench:service: --${name} must be a positive integer, not '${text}'`);
-    process.exit(2);
-  }
-  return n;
-}
+const { devices, duration, connections } = args;
 
 /** The newest seeded version of each managed app (agent first): what an up-to-date device runs. */
 const upToDate = MANAGED_PACKAGES.map((name) => {

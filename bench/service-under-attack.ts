@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { deviceRoutes, type EnrollResponse } from "../agent/protocol/device-api.js";
@@ -26,16 +26,14 @@ import { AdminClient } from "../mock-service/admin-client.js";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = resolve(repoRoot, "dist/agent/cli/main.js");
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: "string", default: "5" },
-    connections: { type: "string", default: "32" },
-    devices: { type: "string", default: "100" },
-  },
+const args = benchOptions("bench:attack", {
+  duration: { kind: "number", default: 5, arg: "SECONDS" },
+  connections: { kind: "count", default: 32 },
+  devices: { kind: "count", default: 100 },
 });
-const duration = Number(args.duration);
-const connections = Number(args.connections);
-const deviceCount = Number(args.devices);
+const duration = args.duration;
+const connections = args.connections;
+const deviceCount = args.devices;
 
 /** Rules that backtrack exponentially (or polynomially) in a backtracking engine on the models below. */
 const HOSTILE_RULES = ['device.deviceModel -match "(a|aa)*$"', 'device.deviceModel -match "(a|a)*$"', 'device.deviceModel -match "a*a*a*a*a*a*a*b"'];

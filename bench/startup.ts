@@ -12,14 +12,12 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 import { buildApp } from "../mock-service/app.js";
 import { memoryServices } from "../test/helpers/service-app.js";
 
-const { values: args } = parseArgs({
-  options: { dist: { type: "string" }, rounds: { type: "string", default: "6" } },
-});
-const rounds = Number(args.rounds);
+const args = benchOptions("bench:startup", { dist: { kind: "text", arg: "DIR" }, rounds: { kind: "count", default: 6 } });
+const rounds = args.rounds;
 const builds = [{ name: "this build", dist: resolve("dist") }];
 if (args.dist !== undefined) builds.push({ name: args.dist, dist: resolve(args.dist) });
 for (const { dist } of builds) {

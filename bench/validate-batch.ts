@@ -10,15 +10,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./options.js";
 // From dist/: the pool starts its workers from the built validate-worker.js (run `npm run build` first).
 import { validateFile, validateFiles } from "../dist/agent/cli/validate-batch.js";
 import { renderQrPng } from "../agent/qr/render.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../agent/protocol/intune-conventions.js";
 import { KEYS } from "../agent/payload/keys.js";
 
-const { values } = parseArgs({ options: { count: { type: "string", default: "500" } } });
-const count = Number(values.count);
+const values = benchOptions("bench:validate", { count: { kind: "count", default: 500 } });
+const count = values.count;
 const dir = mkdtempSync(join(tmpdir(), "aosp-print-run-"));
 try {
   const payload = JSON.parse(readFileSync("fixtures/payloads/intune-valid.json", "utf8")) as Record<string, Record<string, unknown>>;
