@@ -85,8 +85,8 @@ export function parseBenchOptions<S extends Record<string, BenchOption>>(spec: S
     ({ values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true }));
   } catch (error) {
     // parseArgs names the option and what is wrong with it (unknown; no value; a value that
-    // starts with a dash, which needs `--option=-value`).
-    throw new BenchUsageError(error instanceof Error ? error.message : String(error));
+    // starts with a dash, which needs `--option=-value`), in up to three lines: said as one.
+    throw new BenchUsageError((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " "));
   }
   const out: Record<string, unknown> = { help: values["help"] === true };
   for (const [option, o] of Object.entries(spec)) {

@@ -44,7 +44,8 @@ describe("bench options", () => {
     [["--seconds", "fast"], "--seconds fast: not a number greater than 0"],
     [["--bogus"], "Unknown option '--bogus'"],
     [["--dist"], "Option '--dist <value>' argument missing"],
-    [["--v8", "--no-opt"], "To specify an option argument starting with a dash use '--v8=-XYZ'"],
+    // parseArgs says this in three lines; one, here.
+    [["--v8", "--no-opt"], "Option '--v8' argument is ambiguous. Did you forget to specify the option argument for '--v8'? To specify an option argument starting with a dash use '--v8=-XYZ'."],
     [["extra"], "Unexpected argument 'extra'"],
   ])("%j: %s", (argv, message) => {
     expect(() => parseBenchOptions(spec, argv)).toThrow(BenchUsageError);
