@@ -73,7 +73,9 @@ export function benchUsage(name: string, spec: Record<string, BenchOption>): str
       const given = `--${option}${arg.startsWith("=") ? arg : ` ${arg}`}`;
       return o.kind === "list" ? `[${given}]...` : `[${given}]`;
     });
-  return `usage: ${name.startsWith("bench:") ? `npm run ${name} --` : `npx tsx ${name}`} ${parts.join(" ")}`;
+  const script = name.startsWith("bench:") ? `npm run ${name}` : `npx tsx ${name}`;
+  if (parts.length === 0) return `usage: ${script} (it takes no options)`;
+  return `usage: ${name.startsWith("bench:") ? `${script} --` : script} ${parts.join(" ")}`;
 }
 
 /** Reads `argv` against the table; throws BenchUsageError for anything it cannot take. */

@@ -6,6 +6,10 @@
  *   npm run bench:password-hash
  */
 import { hashPassword, verifyPassword } from "../mock-service/domain/secrets.js";
+import { benchOptions } from "./options.js";
+
+// No options: --help says so, and anything else is refused rather than ignored.
+benchOptions("bench:password-hash", {});
 
 const PASSWORD = "Fleet-Enroll-2025!";
 const COSTS = [4, 6, 8, 10];

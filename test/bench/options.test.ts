@@ -62,6 +62,8 @@ describe("bench options", () => {
       "usage: npm run bench:fleet -- [--devices N] [--seed N] [--rounds N] [--seconds S] [--dist DIR] [--life DURATION] [--fault NAME=RATE]... [--v8=--FLAG]... [--together]",
     );
     expect(benchUsage("bench/device-core.ts", { rounds: { kind: "count", default: 6 } })).toBe("usage: npx tsx bench/device-core.ts [--rounds N]");
+    expect(benchUsage("bench:password-hash", {})).toBe("usage: npm run bench:password-hash (it takes no options)");
+    expect(() => parseBenchOptions({}, ["--rounds", "3"])).toThrow("Unknown option '--rounds'");
   });
 });
 
