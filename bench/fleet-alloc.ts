@@ -9,10 +9,8 @@
  * Devices run on the main thread (threads: 1) against the embedded service on its worker
  * thread, whose allocations are its own isolate's and not counted.
  */
-import { existsSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fleetBuild, importFromBuild } from "./fleet-build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
@@ -26,13 +24,9 @@ interface ProfileNode {
 
 const args = benchOptions("bench:fleet-alloc", { devices: { kind: "count", default: 1000 }, dist: { kind: "text", default: "dist", arg: "DIR" } });
 const devices = args.devices;
-if (!existsSync(resolve(args.dist, "agent/sim/fleet/run-fleet.js"))) {
-  console.error(`bench:fleet-alloc: ${resolve(args.dist)} holds no build; run \`npm run build\` first`);
-  process.exit(2);
-}
-const base = pathToFileURL(`${resolve(args.dist)}/`).href;
-const { runFleet } = (await import(new URL("agent/sim/fleet/run-fleet.js", base).href)) as RunFleetModule;
-const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", base).href)) as ServiceHostModule;
+const dist = fleetBuild("bench:fleet-alloc", args.dist);
+const { runFleet } = await importFromBuild<RunFleetModule>(dist, "agent/sim/fleet/run-fleet.js");
+const { embeddedService } = await importFromBuild<ServiceHostModule>(dist, "agent/sim/fleet/service-host.js");
 
 const service = await embeddedService("worker");
 const run = (n: number) =>

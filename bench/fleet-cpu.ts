@@ -20,9 +20,9 @@
  * thread pool's password hashing) and garbage collection on helper threads.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { fleetBuild, importFromBuild } from "./fleet-build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
@@ -58,8 +58,7 @@ function mainThreadCpuMs(): number | null {
 
 /** A build's fleet against `service`, devices on this thread (lanes of `concurrency`). */
 async function fleetOf(dist: string, service: { url: string; adminToken: string }) {
-  const base = pathToFileURL(`${resolve(dist)}/`).href;
-  const { runFleet } = (await import(new URL("agent/sim/fleet/run-fleet.js", base).href)) as RunFleetModule;
+  const { runFleet } = await importFromBuild<RunFleetModule>(dist, "agent/sim/fleet/run-fleet.js");
   return (n: number) =>
     runFleet({
       devices: n,
@@ -76,7 +75,7 @@ async function fleetOf(dist: string, service: { url: string; adminToken: string 
 }
 
 async function embeddedServiceOf(dist: string) {
-  const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", pathToFileURL(`${resolve(dist)}/`).href).href)) as ServiceHostModule;
+  const { embeddedService } = await importFromBuild<ServiceHostModule>(dist, "agent/sim/fleet/service-host.js");
   return embeddedService("worker");
 }
 
@@ -114,14 +113,8 @@ if (args.child !== undefined) {
   process.exit(0);
 }
 
-const here = fileURLToPath(new URL("../dist/", import.meta.url));
-const builds = [here, ...(args.base === undefined ? [] : [resolve(args.base)])];
-for (const dist of builds) {
-  if (!existsSync(resolve(dist, "agent/sim/fleet/run-fleet.js"))) {
-    console.error(`bench:fleet-cpu: ${dist} holds no built fleet; run \`npm run build\` there first`);
-    process.exit(2);
-  }
-}
+const here = fleetBuild("bench:fleet-cpu", fileURLToPath(new URL("../dist/", import.meta.url)));
+const builds = [here, ...(args.base === undefined ? [] : [fleetBuild("bench:fleet-cpu", args.base)])];
 const rounds = args.rounds;
 const results = new Map<string, Measure[]>(builds.map((b) => [b, []]));
 const report = (round: number, dist: string, m: Measure) =>

@@ -15,9 +15,8 @@
  * what survives a collection then is not devices in flight.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { fleetBuild, importFromBuild } from "./fleet-build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
@@ -42,9 +41,8 @@ if (args.child) {
   // The trace names each isolate by address; a forced collection just before the mark names ours.
   (globalThis as { gc?: (options: { type: string }) => void }).gc?.({ type: "minor" });
   console.log(MARK);
-  const base = pathToFileURL(`${resolve(args.dist)}/`).href;
-  const { runFleet } = (await import(new URL("agent/sim/fleet/run-fleet.js", base).href)) as RunFleetModule;
-  const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", base).href)) as ServiceHostModule;
+  const { runFleet } = await importFromBuild<RunFleetModule>(args.dist, "agent/sim/fleet/run-fleet.js");
+  const { embeddedService } = await importFromBuild<ServiceHostModule>(args.dist, "agent/sim/fleet/service-host.js");
   const service = await embeddedService("worker");
   const run = (devices: number) =>
     runFleet({ devices, concurrency: args.concurrency, threads: 1, faults: args.fault, service: { url: service.url, adminToken: service.adminToken } });
@@ -57,10 +55,7 @@ if (args.child) {
   process.exit(0);
 }
 
-if (!existsSync(resolve(args.dist, "agent/sim/fleet/run-fleet.js"))) {
-  console.error(`bench:fleet-gc: ${resolve(args.dist)} holds no build; run \`npm run build\` first`);
-  process.exit(2);
-}
+fleetBuild("bench:fleet-gc", args.dist);
 const here = fileURLToPath(import.meta.url);
 const childArgs = ["--devices", String(args.devices), "--concurrency", String(args.concurrency), "--dist", args.dist, ...args.fault.flatMap((f) => ["--fault", f])];
 const child = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", "--trace-gc-nvp", ...args.v8, here, "--child", ...childArgs], {

@@ -18,45 +18,32 @@
  */
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { EnrollResponse, InstalledApp, PackageOffer } from "../agent/protocol/device-api.js";
 import { AGENT_PACKAGE } from "../agent/protocol/intune-conventions.js";
 import { SEED_PACKAGES } from "../mock-service/packages/catalog.js";
+import { fleetBuild, importFromBuild } from "./fleet-build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
 type ServiceHostModule = typeof import("../agent/sim/fleet/service-host.js");
-type DurationModule = typeof import("../agent/device/duration.js");
 
 const args = benchOptions("bench:fleet", {
   devices: { kind: "count", default: 10000 },
   // The fleet command's default.
   concurrency: { kind: "count", default: 64 },
-  life: { kind: "text", default: "0s", arg: "DURATION" },
+  life: { kind: "duration", default: "0s" },
   seconds: { kind: "number", default: 2, arg: "S" },
   rounds: { kind: "count", default: 3 },
   // Another build's dist/ (inside a checkout with node_modules), to measure it the same way.
   dist: { kind: "text", arg: "DIR" },
 });
 
-// The built modules: the service's worker thread needs compiled JavaScript.
-const dist = args.dist === undefined ? new URL("../dist/", import.meta.url) : pathToFileURL(`${resolve(args.dist)}/`);
-if (!existsSync(fileURLToPath(new URL("agent/sim/fleet/run-fleet.js", dist)))) {
-  console.error(`bench:fleet: ${fileURLToPath(dist)} holds no build; run \`npm run build\` first`);
-  process.exit(2);
-}
-const { runFleet, FLEET_USER } = (await import(new URL("agent/sim/fleet/run-fleet.js", dist).href)) as RunFleetModule;
-const { embeddedService } = (await import(new URL("agent/sim/fleet/service-host.js", dist).href)) as ServiceHostModule;
-const { parseDuration } = (await import(new URL("agent/device/duration.js", dist).href)) as DurationModule;
+const dist = fleetBuild("bench:fleet", args.dist ?? fileURLToPath(new URL("../dist/", import.meta.url)));
+const { runFleet, FLEET_USER } = await importFromBuild<RunFleetModule>(dist, "agent/sim/fleet/run-fleet.js");
+const { embeddedService } = await importFromBuild<ServiceHostModule>(dist, "agent/sim/fleet/service-host.js");
 
-const { devices, concurrency, seconds, rounds } = args;
-const lifeMs = parseDuration(args.life);
-if (lifeMs === null) {
-  console.error(`bench:fleet: --life ${args.life}: not a duration (e.g. 24h, 30m, 0s)`);
-  process.exit(2);
-}
+const { devices, concurrency, seconds, rounds, life: lifeMs } = args;
 
 /** Polls GET /health from its own thread (the fleet's busy loop must not delay the poller). */
 function healthPoller(url: string): { stop(): Promise<number[]> } {

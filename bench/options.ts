@@ -9,6 +9,7 @@
  * `--help` (`-h`) prints the usage, made from the same table, and exits 0.
  */
 import { parseArgs } from "node:util";
+import { parseDuration } from "../agent/device/duration.js";
 
 /** A whole number from `min` (default 1) to `max`. */
 interface CountOption {
@@ -26,6 +27,12 @@ interface NumberOption {
   above?: number;
   arg?: string;
 }
+/** A duration as the CLI writes it (30s, 24h, 0s), read in milliseconds. */
+interface DurationOption {
+  kind: "duration";
+  default: string;
+  arg?: string;
+}
 interface TextOption {
   kind: "text";
   default?: string;
@@ -40,9 +47,9 @@ interface FlagOption {
   kind: "flag";
 }
 /** `internal`: set by the bench for its own child process, and left out of the usage. */
-export type BenchOption = (CountOption | NumberOption | TextOption | ListOption | FlagOption) & { internal?: boolean };
+export type BenchOption = (CountOption | NumberOption | DurationOption | TextOption | ListOption | FlagOption) & { internal?: boolean };
 
-type ValueOf<O extends BenchOption> = O extends CountOption | NumberOption
+type ValueOf<O extends BenchOption> = O extends CountOption | NumberOption | DurationOption
   ? number
   : O extends ListOption
     ? string[]
@@ -68,7 +75,7 @@ export function benchUsage(name: string, spec: Record<string, BenchOption>): str
     .filter(([, o]) => !o.internal)
     .map(([option, o]) => {
       if (o.kind === "flag") return `[--${option}]`;
-      const arg = o.arg ?? (o.kind === "count" || o.kind === "number" ? "N" : option.toUpperCase());
+      const arg = o.arg ?? (o.kind === "count" || o.kind === "number" ? "N" : o.kind === "duration" ? "DURATION" : option.toUpperCase());
       // An arg written "=--FLAG" is a value that must follow "=".
       const given = `--${option}${arg.startsWith("=") ? arg : ` ${arg}`}`;
       return o.kind === "list" ? `[${given}]...` : `[${given}]`;
@@ -112,6 +119,13 @@ export function parseBenchOptions<S extends Record<string, BenchOption>>(spec: S
           throw new BenchUsageError(`--${option} ${text}: not a whole number ${range}`);
         }
         out[option] = value;
+        break;
+      }
+      case "duration": {
+        const text = (given as string | undefined) ?? o.default;
+        const ms = parseDuration(text);
+        if (ms === null || ms < 0) throw new BenchUsageError(`--${option} ${text}: not a duration (e.g. 30s, 24h, 0s)`);
+        out[option] = ms;
         break;
       }
       case "number": {

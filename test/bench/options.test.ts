@@ -14,7 +14,7 @@ const spec = {
   rounds: { kind: "count", default: 3, max: 20 },
   seconds: { kind: "number", default: 2, arg: "S" },
   dist: { kind: "text", arg: "DIR" },
-  life: { kind: "text", default: "0s", arg: "DURATION" },
+  life: { kind: "duration", default: "0s" },
   fault: { kind: "list", arg: "NAME=RATE" },
   v8: { kind: "list", arg: "=--FLAG" },
   together: { kind: "flag" },
@@ -23,12 +23,12 @@ const spec = {
 
 describe("bench options", () => {
   it("gives the defaults, typed: numbers as numbers, lists as arrays", () => {
-    expect(parseBenchOptions(spec, [])).toEqual({ help: false, devices: 10000, seed: 1, rounds: 3, seconds: 2, dist: undefined, life: "0s", fault: [], v8: [], together: false, child: undefined });
+    expect(parseBenchOptions(spec, [])).toEqual({ help: false, devices: 10000, seed: 1, rounds: 3, seconds: 2, dist: undefined, life: 0, fault: [], v8: [], together: false, child: undefined });
   });
 
   it("reads what is given, repeatable options in order, a V8 flag after =", () => {
-    const values = parseBenchOptions(spec, ["--devices", "2000", "--seed=0", "--seconds", "0.5", "--fault", "a=1%", "--fault", "b=0.1", "--v8=--no-opt", "--together", "--dist", "../old/dist"]);
-    expect(values).toMatchObject({ devices: 2000, seed: 0, seconds: 0.5, fault: ["a=1%", "b=0.1"], v8: ["--no-opt"], together: true, dist: "../old/dist" });
+    const values = parseBenchOptions(spec, ["--life", "24h", "--devices", "2000", "--seed=0", "--seconds", "0.5", "--fault", "a=1%", "--fault", "b=0.1", "--v8=--no-opt", "--together", "--dist", "../old/dist"]);
+    expect(values).toMatchObject({ life: 86_400_000, devices: 2000, seed: 0, seconds: 0.5, fault: ["a=1%", "b=0.1"], v8: ["--no-opt"], together: true, dist: "../old/dist" });
   });
 
   it.each([
@@ -42,6 +42,7 @@ describe("bench options", () => {
     [["--rounds", "21"], "--rounds 21: not a whole number from 1 to 20"],
     [["--seconds", "0"], "--seconds 0: not a number greater than 0"],
     [["--seconds", "fast"], "--seconds fast: not a number greater than 0"],
+    [["--life", "1y"], "--life 1y: not a duration (e.g. 30s, 24h, 0s)"],
     [["--bogus"], "Unknown option '--bogus'"],
     [["--dist"], "Option '--dist <value>' argument missing"],
     // parseArgs says this in three lines; one, here.
@@ -76,6 +77,12 @@ describe("a benchmark given a wrong option", { timeout: 60_000 }, () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toEqual(["bench:fleet: --devices abc: not a whole number of at least 1", expect.stringMatching(/^usage: npm run bench:fleet -- \[--devices N\]/)]);
+  });
+
+  it("says when the build it would run holds no fleet, exit 2", () => {
+    const result = run("--dist", "/nonexistent-build");
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe("bench:fleet: /nonexistent-build holds no built fleet; run `npm run build` there first");
   });
 
   it("prints its usage for --help, exit 0", () => {
