@@ -3,11 +3,11 @@
  * list, checked on every core with a worker-thread pool (tinypool), summed up in one table.
  */
 import { stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { Tinypool } from "tinypool";
 import { InputError } from "../protocol/errors.js";
+import { usableCores } from "../protocol/usable-cores.js";
 import { countBySeverity, type RuleSetName } from "../payload/index.js";
 import { errorDocument, inputLabel, out, printLine, type ErrorDocument } from "./output.js";
 import { readInput } from "./input.js";
@@ -99,7 +99,7 @@ export async function validateFile(file: string, options: ValidateOptions): Prom
  * are read in this thread. Entries come back in the files' order.
  */
 export async function validateFiles(files: readonly string[], options: ValidateOptions): Promise<BatchEntry[]> {
-  const threads = Math.min(availableParallelism(), files.length);
+  const threads = Math.min(usableCores(), files.length);
   if (threads <= 1 || files.includes("-")) {
     const entries: BatchEntry[] = [];
     for (const file of files) entries.push(await validateFile(file, options));

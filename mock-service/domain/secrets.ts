@@ -9,7 +9,7 @@
  * instead of freezing the event loop (and /health with it).
  */
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
-import { availableParallelism } from "node:os";
+import { usableCores } from "../../agent/protocol/usable-cores.js";
 
 /** Crockford's base32: no I, L, O or U, so a token read aloud or typed is hard to get wrong. */
 const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -63,11 +63,12 @@ const SCRYPT_KEY_LENGTH = 32;
 const SCRYPT_OPTIONS = { N: 1 << 14, r: 8, p: 1 } as const;
 
 /**
- * Hashes running at once: one core fewer than the machine has, so that a flood of sign-ins
+ * Hashes running at once: one core fewer than the process may use (a container's CPU limit
+ * counts: agent/protocol/usable-cores.ts), so that a flood of sign-ins
  * leaves a core to the event loop (the other requests, /health) instead of four CPU-bound
  * thread-pool threads crowding it out. The rest wait their turn, in order.
  */
-const MAX_PARALLEL_HASHES = Math.max(1, availableParallelism() - 1);
+const MAX_PARALLEL_HASHES = Math.max(1, usableCores() - 1);
 let hashing = 0;
 const waiting: (() => void)[] = [];
 

@@ -14,13 +14,18 @@ interface DeploymentSpec {
   spec: { template: { spec: { containers: { args: string[] }[] } } };
 }
 
+interface Resources {
+  requests?: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string };
+}
+
 interface JobSpec {
   kind: string;
   spec: {
     completionMode: string;
     completions: number;
     parallelism: number;
-    template: { spec: { containers: { command: string[]; args: string[]; env: { name: string }[] }[] } };
+    template: { spec: { containers: { command: string[]; args: string[]; env: { name: string }[]; resources?: Resources }[] } };
   };
 }
 
@@ -67,6 +72,15 @@ describe("the Kubernetes fleet job", () => {
     // Every pod runs the same fleet: the same size and seed.
     expect(new Set([0, 1, 2, 3].map((i) => `${option(shardArgs(i, {}), "--devices")} ${option(shardArgs(i, {}), "--seed")}`)).size).toBe(1);
     expect(script).toMatch(/--service http:\/\/aosp-sim-service:8080/);
+  });
+
+  // A shard sizes its device threads to its container's CPU limit (agent/protocol/usable-cores.ts):
+  // without one, a pod sees the node's cores and starts a thread for each.
+  it("gives each shard a whole-core CPU limit equal to its request, and memory for its devices", () => {
+    const resources = job.spec.template.spec.containers[0]!.resources;
+    expect(resources?.limits?.cpu).toMatch(/^[1-9]\d*$/);
+    expect(resources?.requests?.cpu).toBe(resources?.limits?.cpu);
+    expect(resources?.limits?.memory).toMatch(/^\d+(Mi|Gi)$/);
   });
 
   describe("run against one shared service, started as the manifest starts it", { timeout: 180_000 }, () => {

@@ -3,22 +3,23 @@
  * fleet until there are none left.
  */
 import { Worker } from "node:worker_threads";
-import { availableParallelism } from "node:os";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import type { FromDeviceThread, ToDeviceThread } from "./device-thread.js";
 import type { HttpCounts } from "./http-counts.js";
+import { usableCores } from "../../protocol/usable-cores.js";
 
 /** Run from source (tsx, vitest), a worker thread would not get the TypeScript loader. */
 export const THREADS_AVAILABLE = !import.meta.url.endsWith(".ts");
 
 /**
- * Device threads by default: one per core, less one for the embedded service's thread when it
+ * Device threads by default: one per usable core (a container's CPU limit counts:
+ * agent/protocol/usable-cores.ts), less one for the embedded service's thread when it
  * runs on this machine, but at least two where there are two cores: the service's thread leaves
  * most of its core free (measured on 2 cores, 6,000-10,000 devices: 8-19 % more devices a second
  * with two device threads than with one; README "Benchmarks").
  */
 export function defaultDeviceThreads(embeddedService: boolean): number {
-  const cores = availableParallelism();
+  const cores = usableCores();
   return Math.max(Math.min(2, cores), cores - (embeddedService ? 1 : 0));
 }
 
