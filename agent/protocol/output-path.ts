@@ -2,9 +2,14 @@
  * Whether a file can be written at a path, found before the work that produces it: a fleet of
  * 100,000 devices or a recorded enrollment would otherwise run to its end and then lose its
  * report. The path must not be a folder, and the file (or, for a new file, its folder) must be
- * writable. Nothing is created.
+ * writable.
+ *
+ * Permission bits are not the whole answer: root passes every permission check, yet no file can
+ * be made under /proc or /sys, and a folder's bits say nothing of a read-only mount seen through
+ * a bind. So an existing file is opened for writing (without truncating it), and a new one is
+ * created and removed again: the only trace is the file existing for that moment.
  */
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, statSync, unlinkSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError, isNotFound } from "./errors.js";
 
@@ -39,7 +44,38 @@ export function unwritableReason(path: string, exampleName: string): Unwritable 
     const problem = code === "ENOENT" ? `its folder ${target} does not exist` : `${target} is not writable (${code ?? String(error)})`;
     return { problem, hint: WRITABLE_HINT };
   }
+  return exists ? openFails(path) : createFails(path, target);
+}
+
+/** An existing file that cannot be opened for writing (kept as it is: no truncation). */
+function openFails(path: string): Unwritable | null {
+  try {
+    closeSync(openSync(path, "r+"));
+    return null;
+  } catch (error) {
+    return { problem: `it cannot be opened for writing (${errorCode(error)})`, hint: WRITABLE_HINT };
+  }
+}
+
+/** A new file that cannot be created in its folder; one that can is removed again at once. */
+function createFails(path: string, folder: string): Unwritable | null {
+  try {
+    closeSync(openSync(path, "wx"));
+  } catch (error) {
+    // Made meanwhile by someone else: it can be written as well as anything here can.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return null;
+    return { problem: `no file can be created in ${folder} (${errorCode(error)})`, hint: WRITABLE_HINT };
+  }
+  try {
+    unlinkSync(path);
+  } catch {
+    // Created but not removable: an empty file is left, which the work will overwrite.
+  }
   return null;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
 /**

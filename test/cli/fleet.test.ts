@@ -27,6 +27,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--junit", "."], /cannot write the JUnit report: this is a folder.*fix: name a file in it, e\.g\. \.\/fleet\.xml/s],
     [["--devices", "10", "--report", "/tmp/"], /cannot write the HTML report: this is a folder.*fix: name a file in it, e\.g\. \/tmp\/fleet\.html/s],
     [["--devices", "10", "--report", "/"], /cannot write the HTML report: this is a folder.*fix: name a file in it, e\.g\. \/fleet\.html/s],
+    // Root passes every permission check, yet nothing can be created under /proc: found by trying.
+    [["--devices", "10", "--report", "/proc/out.html"], /out\.html: cannot write the HTML report: (no file can be created in \/proc|\/proc is not writable).*fix: give a path in a folder/s],
   ])("fleet %j: one clear line with a fix, exit 2", async (args, message) => {
     const result = await aospSim(["fleet", ...args]);
     expect(result.code).toBe(2);
