@@ -68,6 +68,8 @@ describe("the Kubernetes fleet job", () => {
       const args = shardArgs(index, { ADMIN_TOKEN: "t" });
       expect(option(args, "--shard")).toBe(`${index}/${job.spec.completions}`);
       expect(args).toContain("--json");
+      // Each shard's JUnit file has a name of its own on the shared volume.
+      expect(option(args, "--junit")).toBe(`/reports/shard-${index}.xml`);
     }
     // Every pod runs the same fleet: the same size and seed.
     expect(new Set([0, 1, 2, 3].map((i) => `${option(shardArgs(i, {}), "--devices")} ${option(shardArgs(i, {}), "--seed")}`)).size).toBe(1);
@@ -96,6 +98,7 @@ describe("the Kubernetes fleet job", () => {
     it("refuses a shard given the wrong admin token: one line naming it, exit 2", async () => {
       const args = shardArgs(0, { ADMIN_TOKEN: "not-the-token" });
       args[args.indexOf("--service") + 1] = service.url;
+      args[args.indexOf("--junit") + 1] = temp.file("refused.xml");
       const result = await aospSim(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/--admin-token: the service refused it/);
@@ -107,6 +110,8 @@ describe("the Kubernetes fleet job", () => {
         const out = [...args];
         out[out.indexOf("--devices") + 1] = "16";
         out[out.indexOf("--service") + 1] = service.url;
+        // The shared volume's /reports is this test's temporary folder.
+        out[out.indexOf("--junit") + 1] = temp.file(option(args, "--junit").replace("/reports/", ""));
         return [...out, ...faults, "--no-progress"];
       };
       const files: string[] = [];
@@ -118,6 +123,10 @@ describe("the Kubernetes fleet job", () => {
         files.push(temp.file(`shard-${i}.json`));
         writeFileSync(files[i]!, r.stdout);
       });
+      // The shards' JUnit files together hold a test case per device of the fleet, each once.
+      const cases = shards.flatMap((_, i) => [...readFileSync(temp.file(`shard-${i}.xml`), "utf8").matchAll(/<testcase [^>]*name="([^"]+)"/g)].map((c) => c[1]));
+      expect(cases).toHaveLength(16);
+      expect(new Set(cases).size).toBe(16);
       const merged = await aospSim(["merge-reports", ...files, "--json"]);
       expect(merged.code, merged.stderr).not.toBe(2);
       const whole = await aospSim(local([...shardArgs(0, { ADMIN_TOKEN: service.adminToken })]).map((a) => (a === "0/4" ? "0/1" : a)));
