@@ -311,19 +311,28 @@ export async function scannedText(picture: CapturedImage): Promise<string> {
  * aliases count alike.
  */
 export function serviceOriginMap(text: string, serviceUrl: string): Record<string, string> {
-  const map: Record<string, string> = {};
+  return Object.fromEntries(payloadOrigins(text).map((origin) => [origin, serviceUrl]));
+}
+
+/**
+ * The origins a payload sends a device to: its service URL (from the admin extras) and its agent
+ * download location, read as the device reads them. A value that is not a URL is left out (the
+ * device fails on it by itself).
+ */
+export function payloadOrigins(text: string): string[] {
   const params = checkPayloadText(text, { rules: "android" }).params;
-  if (!params) return map;
+  if (!params) return [];
   const plan = planFromParams(params);
+  const origins: string[] = [];
   for (const url of [plan.adminExtras[EXTRA_SERVICE_URL], plan.download?.location]) {
     if (typeof url !== "string") continue;
     try {
-      map[new URL(url).origin] = serviceUrl;
+      origins.push(new URL(url).origin);
     } catch {
-      /* not a URL: the device will fail on it by itself */
+      /* not a URL */
     }
   }
-  return map;
+  return origins;
 }
 
 /** The networks around the device, as asked, with the Wi-Fi faults applied. */

@@ -26,3 +26,40 @@ export async function checkRunningService(url: string, adminToken: string): Prom
     });
   }
 }
+
+/** How long the addresses a QR code gives devices get to answer before the run (a DNS failure or a refused connection is immediate). */
+const REACH_TIMEOUT_MS = 5_000;
+
+/**
+ * The devices go where the service's QR code sends them (its public URL: the payload's service
+ * extra and the agent's download location), not to the URL the command was given. When those
+ * differ (a service started with `--public-url http://aosp-sim-service:8080`, reached through a
+ * port-forward on 127.0.0.1), every device would fail to download its agent, and the run would
+ * say only "downloadFailed" for each. An address that gives any HTTP answer is fine; one that
+ * cannot be reached at all is said before the run, with the fix.
+ */
+export async function checkQrAddresses(payloadOrigins: readonly string[], serviceUrl: string): Promise<void> {
+  const given = new URL(serviceUrl).origin;
+  for (const origin of new Set(payloadOrigins)) {
+    if (origin === given) continue;
+    const problem = await unreachable(origin);
+    if (problem === null) continue;
+    throw new InputError(`the service's QR code sends devices to ${origin} (its public URL), which cannot be reached from here (${problem})`, {
+      where: serviceUrl,
+      hint: `start the service with --public-url ${given} (an address the fleet's machine reaches), or run the fleet where ${new URL(origin).hostname} resolves`,
+    });
+  }
+}
+
+/** Why nothing answers HTTP at `origin`, or null when something does (whatever its status). */
+async function unreachable(origin: string): Promise<string | null> {
+  try {
+    const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(REACH_TIMEOUT_MS), redirect: "manual" });
+    await response.body?.cancel();
+    return null;
+  } catch (error) {
+    if ((error as Error).name === "TimeoutError") return `no answer within ${REACH_TIMEOUT_MS / 1000} s`;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (error as Error).message;
+  }
+}

@@ -8,6 +8,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { startServe, stop } from "../mock-service/support/serve-process.js";
 
 const temp = deviceTempDir("aosp-fleet-");
 const validSummary = new Ajv({ strict: false }).compile(fleetSummarySchema());
@@ -38,17 +39,51 @@ describe("aosp-sim fleet: bad options", () => {
   });
 });
 
+/** A loopback port nothing listens on now, for a service that must know its own address first. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe("aosp-sim fleet: a --service that does not answer", () => {
   it("says it cannot reach it, with a fix, exit 2 (not an internal error)", async () => {
-    // A loopback port nothing listens on any more.
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await freePort();
     const result = await aospSim(["fleet", "--devices", "10", "--service", `http://127.0.0.1:${port}`, "--admin-token", "t", "--json"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\).*fix: start it with \`aosp-sim serve\`, or check the URL`, "s"));
     expect((JSON.parse(result.stdout) as { error: { kind: string } }).error.kind).toBe("input");
+  });
+});
+
+// The devices go where the service's QR code sends them (its --public-url), not to --service.
+describe("aosp-sim fleet: a --service whose public URL is another address", { timeout: 60_000 }, () => {
+  it("one that cannot be reached from here is said before any device runs, with the fix, exit 2", async () => {
+    const service = await startServe(["--port", "0", "--public-url", "http://aosp-sim-service.invalid:8080", "--admin-token", "tok"]);
+    try {
+      const result = await aospSim(["fleet", "--devices", "10", "--service", service.url, "--admin-token", "tok", "--no-progress"]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(
+        /the service's QR code sends devices to http:\/\/aosp-sim-service\.invalid:8080 \(its public URL\), which cannot be reached from here \(\w+\).*fix: start the service with --public-url http:\/\/127\.0\.0\.1:\d+/s,
+      );
+    } finally {
+      await stop(service, "SIGTERM");
+    }
+  });
+
+  it("one that answers (another name for the same service) runs the fleet", async () => {
+    const port = await freePort();
+    const service = await startServe(["--port", String(port), "--public-url", `http://localhost:${port}`, "--admin-token", "tok"]);
+    try {
+      const result = await aospSim(["fleet", "--devices", "4", "--service", service.url, "--admin-token", "tok", "--json"]);
+      expect(result.code, result.stderr).toBe(0);
+      expect((JSON.parse(result.stdout) as { enrolled: number }).enrolled).toBe(4);
+    } finally {
+      await stop(service, "SIGTERM");
+    }
   });
 });
 

@@ -17,7 +17,7 @@ import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
-import { checkRunningService } from "../service-check.js";
+import { checkQrAddresses, checkRunningService } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
@@ -148,6 +148,11 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     service = await starting;
     const admin = new AdminClient(service.url, service.adminToken);
     const png = await setUpTenant(admin, options.seed, options.shard);
+    if (external) {
+      // Loaded here, as drive-device.js is above (the device code is already loading by now).
+      const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
+      await checkQrAddresses(payloadOrigins(await scannedText({ bytes: png, label: "the fleet profile's QR code" })), external.url);
+    }
     const wall = new PhaseHistograms();
     const device = new PhaseHistograms();
     const failedByReason: Record<string, number> = {};
