@@ -8,13 +8,14 @@
  *   npm run bench:validate -- --count 100
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchOptions } from "./options.js";
 // From dist/: the pool starts its workers from the built validate-worker.js (run `npm run build` first).
 import { validateFile, validateFiles } from "../dist/agent/cli/validate-batch.js";
 import { renderQrPng } from "../agent/qr/render.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../agent/protocol/intune-conventions.js";
+import { usableCores } from "../agent/protocol/usable-cores.js";
 import { KEYS } from "../agent/payload/keys.js";
 
 const values = benchOptions("bench:validate", { count: { kind: "count", default: 500 } });
@@ -42,8 +43,8 @@ try {
 
   const validPooled = pooled.filter((e) => e.report?.valid).length;
   const validSingle = single.filter((e) => e.report?.valid).length;
-  console.log(`${count} codes, ${availableParallelism()} cores`);
-  console.log(`pool (${Math.min(availableParallelism(), count)} threads): ${(poolMs / 1000).toFixed(1)} s, ${(poolMs / count).toFixed(0)} ms/code, ${validPooled} valid`);
+  console.log(`${count} codes, ${usableCores()} usable cores`);
+  console.log(`pool (${Math.min(usableCores(), count)} threads): ${(poolMs / 1000).toFixed(1)} s, ${(poolMs / count).toFixed(0)} ms/code, ${validPooled} valid`);
   console.log(`one thread:          ${(singleMs / 1000).toFixed(1)} s, ${(singleMs / count).toFixed(0)} ms/code, ${validSingle} valid`);
   console.log(`speed-up: ${(singleMs / poolMs).toFixed(2)}x`);
   if (validPooled !== count || validSingle !== count) process.exitCode = 1;
