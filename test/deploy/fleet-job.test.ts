@@ -25,7 +25,12 @@ interface JobSpec {
     completionMode: string;
     completions: number;
     parallelism: number;
-    template: { spec: { containers: { command: string[]; args: string[]; env: { name: string }[]; resources?: Resources }[] } };
+    template: {
+      spec: {
+        securityContext?: { runAsUser?: number; fsGroup?: number };
+        containers: { command: string[]; args: string[]; env: { name: string }[]; resources?: Resources }[];
+      };
+    };
   };
 }
 
@@ -83,6 +88,13 @@ describe("the Kubernetes fleet job", () => {
     expect(resources?.limits?.cpu).toMatch(/^[1-9]\d*$/);
     expect(resources?.requests?.cpu).toBe(resources?.limits?.cpu);
     expect(resources?.limits?.memory).toMatch(/^\d+(Mi|Gi)$/);
+  });
+
+  // The image runs as `node` (uid and gid 1000 in the node images); a shard that cannot write to
+  // the reports volume is refused before it runs, so the pod's group must be able to.
+  it("runs the shards as the image's user, with the reports volume writable by its group", () => {
+    expect(readFileSync(new URL("../../deploy/Dockerfile", import.meta.url), "utf8")).toMatch(/^USER node$/m);
+    expect(job.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
   });
 
   describe("run against one shared service, started as the manifest starts it", { timeout: 180_000 }, () => {
