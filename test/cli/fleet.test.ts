@@ -3,11 +3,11 @@
  * embedded service, reports on disk, exit codes to gate on.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { freePort } from "../helpers/free-port.js";
 import { startServe, stop } from "../mock-service/support/serve-process.js";
 
 const temp = deviceTempDir("aosp-fleet-");
@@ -38,15 +38,6 @@ describe("aosp-sim fleet: bad options", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(2);
   });
 });
-
-/** A loopback port nothing listens on now, for a service that must know its own address first. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("aosp-sim fleet: a --service that does not answer", () => {
   it("says it cannot reach it, with a fix, exit 2 (not an internal error)", async () => {

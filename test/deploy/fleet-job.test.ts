@@ -3,10 +3,12 @@
  * the shards' reports merged count the same as one run of the whole fleet, against the service
  * started as the manifest's Deployment starts it.
  */
+import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { freePort } from "../helpers/free-port.js";
 import { startServe, stop, type ServeProcess } from "../mock-service/support/serve-process.js";
 
 interface DeploymentSpec {
@@ -28,6 +30,7 @@ interface JobSpec {
     template: {
       spec: {
         securityContext?: { runAsUser?: number; fsGroup?: number };
+        initContainers?: { command: string[]; env: { name: string; value: string }[] }[];
         containers: { command: string[]; args: string[]; env: { name: string }[]; resources?: Resources }[];
       };
     };
@@ -59,6 +62,21 @@ function shardArgs(index: number, env: Record<string, string>): string[] {
   const command = script.replace(/\$\{JOB_COMPLETION_INDEX\}/g, String(index)).replace(/\$\{(\w+)\}/g, (_, name: string) => env[name] ?? "");
   const words = command.split(">")[0]!.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ""));
   return words.slice(words.indexOf("fleet"));
+}
+
+/**
+ * The pod's wait-for-service container as Kubernetes would run it (its command, with node being
+ * this Node), pointed at `url` instead of the cluster's service, allowed `waitSeconds`.
+ */
+function waitForService(url: string, waitSeconds: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  const init = job.spec.template.spec.initContainers![0]!;
+  const [program, ...args] = init.command.map((word) => word.replace("http://aosp-sim-service:8080", url));
+  expect(program).toBe("node");
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { env: { ...process.env, WAIT_SECONDS: String(waitSeconds) } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
 }
 
 function option(args: string[], name: string): string {
@@ -95,6 +113,29 @@ describe("the Kubernetes fleet job", () => {
   it("runs the shards as the image's user, with the reports volume writable by its group", () => {
     expect(readFileSync(new URL("../../deploy/Dockerfile", import.meta.url), "utf8")).toMatch(/^USER node$/m);
     expect(job.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
+  });
+
+  // The Job's pods usually start before the service's pod is ready: each waits for it first.
+  describe("waits for the service before a shard starts", { timeout: 60_000 }, () => {
+    it("until GET /health answers, when the service comes up after the pod", async () => {
+      const port = await freePort();
+      const waiting = waitForService(`http://127.0.0.1:${port}`, 30);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const service = await startServe(["--port", String(port)]);
+      try {
+        const result = await waiting;
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain(`http://127.0.0.1:${port}/health: ready`);
+      } finally {
+        await stop(service, "SIGTERM");
+      }
+    });
+
+    it("gives up after WAIT_SECONDS with the reason, exit 1", async () => {
+      const result = await waitForService(`http://127.0.0.1:${await freePort()}`, 1);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/\/health: not ready after 1 s \(ECONNREFUSED\)/);
+    });
   });
 
   describe("run against one shared service, started as the manifest starts it", { timeout: 180_000 }, () => {

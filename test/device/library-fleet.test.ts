@@ -3,7 +3,6 @@
  * fleet's size given, thresholds checked, reports made, and the CLI's defaults and re-run
  * commands.
  */
-import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
@@ -15,6 +14,7 @@ import {
   parseThreshold,
   runFleet,
 } from "../../agent/index.js";
+import { freePort } from "../helpers/free-port.js";
 
 describe("runFleet from the library", { timeout: 60_000 }, () => {
   it("runs with the CLI's defaults, and its failed devices carry the command that re-runs them", async () => {
@@ -52,10 +52,7 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
   });
 
   it("says a running service it cannot reach is unreachable (before: undici's bare 'fetch failed')", async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await freePort();
     await expect(runFleet({ devices: 2, service: { url: `http://127.0.0.1:${port}`, adminToken: "t" } })).rejects.toThrow(/cannot reach the service \(ECONNREFUSED\)/);
   });
 
