@@ -110,6 +110,15 @@ describe("the Kubernetes fleet job", () => {
 
   // The image runs as `node` (uid and gid 1000 in the node images); a shard that cannot write to
   // the reports volume is refused before it runs, so the pod's group must be able to.
+  // A :latest image is otherwise pulled every time, and one loaded into a local cluster is not in any registry.
+  it("pulls the image only where a node lacks it, in every container", () => {
+    const text = readFileSync(new URL("../../deploy/k8s/fleet-job.yaml", import.meta.url), "utf8");
+    const images = [...text.matchAll(/^\s*image: (\S+)\n\s*imagePullPolicy: (\S+)$/gm)];
+    expect(images.length).toBe((text.match(/^\s*image: /gm) ?? []).length);
+    expect(images.length).toBeGreaterThanOrEqual(3);
+    for (const [, , policy] of images) expect(policy).toBe("IfNotPresent");
+  });
+
   it("runs the shards as the image's user, with the reports volume writable by its group", () => {
     expect(readFileSync(new URL("../../deploy/Dockerfile", import.meta.url), "utf8")).toMatch(/^USER node$/m);
     expect(job.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
