@@ -63,7 +63,7 @@ export function registerFleet(program: Command): void {
     .option("--service <url>", "drive a running service instead of the embedded one (needs --admin-token)")
     .option("--admin-token <token>", "the running service's admin token (aosp-sim serve prints it)")
     .option("--embedded <where>", "where the embedded service runs: worker (a second thread) or inline", "worker")
-    .option("--threads <n>", "threads that run devices (default: one per core, less one for the embedded service, at least two on two cores)")
+    .option("--threads <n>", "threads that run devices (default: one per core the process may use, a container's CPU limit included, less one for the embedded service, at least two on two cores)")
     .option("--json", "print the summary as one JSON document (schemas/fleet-summary.schema.json)")
     .option("--junit <file>", "write JUnit XML: one test case per device")
     .option("--report <file>", "write a self-contained HTML report with charts")
