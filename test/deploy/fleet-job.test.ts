@@ -60,7 +60,7 @@ function serveArgs(adminToken: string): string[] {
 /** The fleet arguments of the job's script for one index, as the shell would expand them. */
 function shardArgs(index: number, env: Record<string, string>): string[] {
   const command = script.replace(/\$\{JOB_COMPLETION_INDEX\}/g, String(index)).replace(/\$\{(\w+)\}/g, (_, name: string) => env[name] ?? "");
-  const words = command.split(">")[0]!.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ""));
+  const words = command.split(">")[0]!.match(/"[^"]*"|'[^']*'|\S+/g)!.map((w) => w.replace(/^(["'])(.*)\1$/, "$2"));
   return words.slice(words.indexOf("fleet"));
 }
 
@@ -181,7 +181,8 @@ describe("the Kubernetes fleet job", () => {
         Array.from({ length: job.spec.completions }, (_, i) => aospSim(local(shardArgs(i, { ADMIN_TOKEN: service.adminToken })))),
       );
       shards.forEach((r, i) => {
-        expect([0, 1], r.stderr).toContain(r.code);
+        // Devices failed (the faults above), yet the shard completes its index: the merge gates.
+        expect(r.code, r.stderr).toBe(0);
         files.push(temp.file(`shard-${i}.json`));
         writeFileSync(files[i]!, r.stdout);
       });
