@@ -22,10 +22,6 @@ const args = benchOptions("bench:clock", {
 });
 const steps = args.steps;
 const rounds = args.rounds;
-if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write("error: --steps and --rounds are whole numbers of 1 or more\nfix: e.g. --steps 2000 --rounds 7\n");
-  process.exit(2);
-}
 
 const YEAR = 365 * 86_400_000;
 
