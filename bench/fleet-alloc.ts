@@ -10,7 +10,7 @@
  * thread, whose allocations are its own isolate's and not counted.
  */
 import { Session } from "node:inspector/promises";
-import { fleetBuild, importFromBuild } from "./fleet-build.js";
+import { fleetBuild, importFromBuild } from "./build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");

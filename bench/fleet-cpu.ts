@@ -22,7 +22,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { fleetBuild, importFromBuild } from "./fleet-build.js";
+import { fleetBuild, importFromBuild, OWN_BUILD } from "./build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
@@ -113,7 +113,7 @@ if (args.child !== undefined) {
   process.exit(0);
 }
 
-const here = fleetBuild("bench:fleet-cpu", fileURLToPath(new URL("../dist/", import.meta.url)));
+const here = fleetBuild("bench:fleet-cpu", OWN_BUILD);
 const builds = [here, ...(args.base === undefined ? [] : [fleetBuild("bench:fleet-cpu", args.base)])];
 const rounds = args.rounds;
 const results = new Map<string, Measure[]>(builds.map((b) => [b, []]));

@@ -16,7 +16,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { fleetBuild, importFromBuild } from "./fleet-build.js";
+import { fleetBuild, importFromBuild } from "./build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");

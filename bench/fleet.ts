@@ -18,11 +18,10 @@
  */
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { fileURLToPath } from "node:url";
 import type { EnrollResponse, InstalledApp, PackageOffer } from "../agent/protocol/device-api.js";
 import { AGENT_PACKAGE } from "../agent/protocol/intune-conventions.js";
 import { SEED_PACKAGES } from "../mock-service/packages/catalog.js";
-import { fleetBuild, importFromBuild } from "./fleet-build.js";
+import { fleetBuild, importFromBuild, OWN_BUILD } from "./build.js";
 import { benchOptions } from "./options.js";
 
 type RunFleetModule = typeof import("../agent/sim/fleet/run-fleet.js");
@@ -39,7 +38,7 @@ const args = benchOptions("bench:fleet", {
   dist: { kind: "text", arg: "DIR" },
 });
 
-const dist = fleetBuild("bench:fleet", args.dist ?? fileURLToPath(new URL("../dist/", import.meta.url)));
+const dist = fleetBuild("bench:fleet", args.dist ?? OWN_BUILD);
 const { runFleet, FLEET_USER } = await importFromBuild<RunFleetModule>(dist, "agent/sim/fleet/run-fleet.js");
 const { embeddedService } = await importFromBuild<ServiceHostModule>(dist, "agent/sim/fleet/service-host.js");
 

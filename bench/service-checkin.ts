@@ -14,10 +14,8 @@
  * its own credential; every check-in request takes the next device in turn, reports the three
  * managed apps and gets back its (empty) actions and updates.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { rmSync, writeFileSync } from "node:fs";
+import { startServe } from "./build.js";
 import { benchOptions } from "./options.js";
 import autocannon from "autocannon";
 import { Pool } from "undici";
@@ -25,8 +23,6 @@ import { deviceRoutes, type EnrollResponse } from "../agent/protocol/device-api.
 import { AdminClient } from "../mock-service/admin-client.js";
 import { MANAGED_PACKAGES, SEED_PACKAGES } from "../mock-service/packages/catalog.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const cli = resolve(repoRoot, "dist/agent/cli/main.js");
 
 const args = benchOptions("bench:service", {
   devices: { kind: "count", default: 10000 },
@@ -44,25 +40,6 @@ const upToDate = MANAGED_PACKAGES.map((name) => {
 });
 const agentVersion = upToDate[0]!.versionName;
 const checkInBody = JSON.stringify({ agentVersion, apps: upToDate });
-
-/** Starts `aosp-sim serve --port 0` and resolves with its URL and admin token. */
-function startServe(): Promise<{ child: ChildProcess; url: string; adminToken: string }> {
-  if (!existsSync(cli)) {
-    console.error(`bench:service: ${cli} is missing; run \`npm run build\` first`);
-    process.exit(2);
-  }
-  const extra = args.db ? ["--db", args.db] : [];
-  const child = spawn(process.execPath, [cli, "serve", "--port", "0", ...extra], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolvePromise, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      const match = /listening on (\S+) admin token (\S+)/.exec(out);
-      if (match) resolvePromise({ child, url: match[1]!, adminToken: match[2]! });
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code} before listening`)));
-  });
-}
 
 async function enrollDevices(url: string, token: string, count: number): Promise<EnrollResponse[]> {
   const pool = new Pool(url, { connections: 32 });
@@ -119,7 +96,7 @@ async function measure(route: string, options: autocannon.Options): Promise<Meas
 
 async function main(): Promise<void> {
   if (args.db) rmSync(args.db, { force: true });
-  const serve = await startServe();
+  const serve = await startServe("bench:service", args.db ? ["--db", args.db] : []);
   try {
     const admin = new AdminClient(serve.url, serve.adminToken);
     const profile = await admin.createProfile({ displayName: "Benchmark devices" });

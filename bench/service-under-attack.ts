@@ -13,18 +13,13 @@
  * process (autocannon and undici). Figures are also given as a ratio to the baseline's p99, since
  * the machine's speed (and what else runs on it) moves absolute latencies.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { startServe } from "./build.js";
 import { benchOptions } from "./options.js";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { deviceRoutes, type EnrollResponse } from "../agent/protocol/device-api.js";
 import { AdminClient } from "../mock-service/admin-client.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const cli = resolve(repoRoot, "dist/agent/cli/main.js");
 
 const args = benchOptions("bench:attack", {
   duration: { kind: "number", default: 5, arg: "SECONDS" },
@@ -38,23 +33,6 @@ const deviceCount = args.devices;
 /** Rules that backtrack exponentially (or polynomially) in a backtracking engine on the models below. */
 const HOSTILE_RULES = ['device.deviceModel -match "(a|aa)*$"', 'device.deviceModel -match "(a|a)*$"', 'device.deviceModel -match "a*a*a*a*a*a*a*b"'];
 const HOSTILE_MODEL = `${"a".repeat(60)}!`;
-
-function startServe(): Promise<{ child: ChildProcess; url: string; adminToken: string }> {
-  if (!existsSync(cli)) {
-    console.error(`bench:attack: ${cli} is missing; run \`npm run build\` first`);
-    process.exit(2);
-  }
-  const child = spawn(process.execPath, [cli, "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolvePromise, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      const match = /listening on (\S+) admin token (\S+)/.exec(out);
-      if (match) resolvePromise({ child, url: match[1]!, adminToken: match[2]! });
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code} before listening`)));
-  });
-}
 
 async function enrollDevices(url: string, token: string): Promise<EnrollResponse[]> {
   const pool = new Pool(url, { connections: 8 });
@@ -95,7 +73,7 @@ async function healthDuring(url: string, phase: string, attack: (stop: AbortSign
 }
 
 async function main(): Promise<void> {
-  const serve = await startServe();
+  const serve = await startServe("bench:attack");
   try {
     const admin = new AdminClient(serve.url, serve.adminToken);
     const profile = await admin.createProfile({ displayName: "Attack bench" });

@@ -10,8 +10,8 @@
  *   npm run bench:startup -- --dist ../old/dist --rounds 8
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { cliOfBuild } from "./build.js";
 import { benchOptions } from "./options.js";
 import { buildApp } from "../mock-service/app.js";
 import { memoryServices } from "../test/helpers/service-app.js";
@@ -20,12 +20,7 @@ const args = benchOptions("bench:startup", { dist: { kind: "text", arg: "DIR" },
 const rounds = args.rounds;
 const builds = [{ name: "this build", dist: resolve("dist") }];
 if (args.dist !== undefined) builds.push({ name: args.dist, dist: resolve(args.dist) });
-for (const { dist } of builds) {
-  if (!existsSync(`${dist}/agent/cli/main.js`)) {
-    console.error(`bench:startup: ${dist} holds no build; run \`npm run build\` first`);
-    process.exit(2);
-  }
-}
+for (const { dist } of builds) cliOfBuild("bench:startup", dist);
 
 /** Milliseconds until the process prints `until` (then it is stopped), or until it exits. */
 function timeProcess(dist: string, cliArgs: string[], until?: string): Promise<number> {
