@@ -17,10 +17,7 @@ export async function checkRunningService(url: string, adminToken: string): Prom
     if (error instanceof AdminApiError) {
       throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, { where: url });
     }
-    // fetch's own reason is in its cause: a code (ECONNREFUSED, ENOTFOUND) or a message ("bad
-    // port": fetch refuses the ports browsers block, such as 9 and 6000).
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new InputError(`cannot reach the service (${cause?.code ?? cause?.message ?? (error as Error).message})`, {
+    throw new InputError(`cannot reach the service (${fetchFailure(error)})`, {
       where: url,
       hint: "start it with `aosp-sim serve`, or check the URL",
     });
@@ -59,7 +56,15 @@ async function unreachable(origin: string): Promise<string | null> {
     return null;
   } catch (error) {
     if ((error as Error).name === "TimeoutError") return `no answer within ${REACH_TIMEOUT_MS / 1000} s`;
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? (error as Error).message;
+    return fetchFailure(error);
   }
+}
+
+/**
+ * Why a fetch failed: its own reason is in its cause, a code (ECONNREFUSED, ENOTFOUND) or a
+ * message ("bad port": fetch refuses the ports browsers block, such as 9 and 6000).
+ */
+function fetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
 }
