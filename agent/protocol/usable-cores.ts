@@ -6,7 +6,7 @@
  * Why not `availableParallelism()` alone: Node 20 bundles libuv 1.46, which counts the affinity
  * mask only. libuv 1.49 (Node 22.10 and later) also reads the cgroup quota, as done here. A
  * Kubernetes pod limited to 2 CPUs on a 64-core node sees 64 in Node 20, and a fleet that started
- * a device thread per core there would start 63 isolates that the quota then throttles to two
+ * a device thread per core there would start 64 isolates that the quota then throttles to two
  * cores' worth of time, each one compiling and collecting for itself.
  *
  * The rule is libuv's (src/unix/linux.c, `uv__get_constrained_cpu`): the quota over the period,
