@@ -12,7 +12,7 @@ import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
-import { DEFAULT_CONCURRENCY, runFleet } from "../sim/fleet/run-fleet.js";
+import { DEFAULT_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
@@ -107,6 +107,12 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   // Checked now, before the service starts; runFleet reads them again as written.
   for (const fault of options.fault) parseFaultRate(fault);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
+  if (lifeMs > MAX_LIFE_MS) {
+    throw new InputError(`"${options.life}" is longer than the 3650 days (ten years) a fleet device may live`, {
+      where: "--life",
+      hint: "give a shorter life, e.g. --life 30d (a day is d, an hour h)",
+    });
+  }
   const thresholds = options.threshold.map(parseThreshold);
   const threads = options.threads === undefined ? undefined : wholeNumber(options.threads, "--threads", 1, 256, "e.g. --threads 4 (1: devices on the main thread only)");
   if (options.embedded !== "worker" && options.embedded !== "inline") {

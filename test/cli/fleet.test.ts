@@ -22,6 +22,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
+    // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
+    [["--devices", "10", "--life", "1000000d"], /--life: "1000000d" is longer than the 3650 days \(ten years\) a fleet device may live.*fix: give a shorter life/s],
     [["--devices", "10", "--shard", "1/2", "--only", "3"], /--only 3: device 3 is not in shard 1\/2, which holds devices 5 to 9.*fix: to re-run any device of the fleet, leave out --shard/s],
     // Refused before the fleet runs (the run's start line is not printed), not after minutes of it.
     [["--devices", "10", "--report", "/nonexistent-folder/out.html"], /out\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist.*fix: give a path in a folder/s],
@@ -172,5 +174,31 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     expect(merged.code).toBe(1);
     expect(merged.stdout).toContain("interrupted: no more devices were started");
     expect(merged.stderr).toContain(`interrupted: ${summary.devices} devices ran`);
+  });
+
+  // Before, the devices in flight lived out their --life first: ten years of check-ins each
+  // after a SIGTERM (and with a longer life, no end at all, until a second signal or SIGKILL).
+  it("SIGTERM while devices live their --life: their lives end at their next step, exit 143", async () => {
+    let sent = false;
+    const started = performance.now();
+    let signalled = 0;
+    const result = await aospSim(["fleet", "--devices", "3", "--life", "3650d", "--threads", "2", "--seed", "4", "--json"], {
+      onStderr: (stderr, signal) => {
+        if (sent || !stderr.includes("fleet: 3 devices")) return;
+        sent = true;
+        setTimeout(() => {
+          signalled = performance.now();
+          signal("SIGTERM");
+        }, 1_000);
+      },
+    });
+    expect(result.code, result.stderr).toBe(143);
+    const summary = JSON.parse(result.stdout) as { devices: number; enrolled: number; interrupted?: boolean; checkIns: number };
+    expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, interrupted: true });
+    // Ten years is some 10,960 check-ins a device.
+    expect(summary.checkIns).toBeLessThan(3 * 10_000);
+    expect(performance.now() - signalled).toBeLessThan(5_000);
+    expect(signalled - started).toBeGreaterThan(0);
   });
 });

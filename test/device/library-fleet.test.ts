@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
+  MAX_LIFE_MS,
   evaluateThresholds,
   fleetHtmlReport,
   fleetJunitXml,
@@ -49,6 +50,19 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, only: [5] })).rejects.toThrow(/only holds 5, but a fleet of 5 has devices 0 to 4/);
     // Before, shard 3 of 2 ran a device of no shard.
     await expect(runFleet({ devices: 5, shard: { index: 3, count: 2 } })).rejects.toThrow(/runFleet: shard 3 of 2 does not exist/);
+    await expect(runFleet({ devices: 5, lifeMs: MAX_LIFE_MS + 1 })).rejects.toThrow(/runFleet: lifeMs must be from 0 to \d+ \(3650 days\)/);
+    await expect(runFleet({ devices: 5, lifeMs: Number.NaN })).rejects.toThrow(/runFleet: lifeMs must be from 0/);
+  });
+
+  it("ends the lives of the devices in flight when stopped, and says the run was interrupted", async () => {
+    const stop = new AbortController();
+    const running = runFleet({ devices: 2, concurrency: 2, lifeMs: MAX_LIFE_MS, seed: 5, embedded: "inline", signal: stop.signal });
+    setTimeout(() => stop.abort(), 1_000);
+    const { summary } = await running;
+    // Before, both devices lived their ten years (some 10,960 check-ins each), and the summary
+    // did not say it was interrupted: every device had started.
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2, interrupted: true });
+    expect(summary.checkIns).toBeLessThan(2 * 10_000);
   });
 
   it("says a running service it cannot reach is unreachable (before: undici's bare 'fetch failed')", async () => {

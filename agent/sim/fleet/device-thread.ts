@@ -5,7 +5,8 @@
  * it runs (drive-device.ts).
  *
  * Messages, fleet -> thread: { type: "start", png, settings, lanes } once, then for each "want"
- * either { type: "run", lane, job } or { type: "stop", lane }. Thread -> fleet: { type: "want",
+ * either { type: "run", lane, job } or { type: "stop", lane }, and { type: "endLives" } when the fleet
+ * is stopped (devices living their --life stop at their next step). Thread -> fleet: { type: "want",
  * lane }, { type: "outcome", job, outcome }, and { type: "finished", http } when every lane stopped.
  */
 import { parentPort } from "node:worker_threads";
@@ -16,7 +17,8 @@ import { TimelineNeeds } from "./timeline-needs.js";
 export type ToDeviceThread =
   | { type: "start"; png: Uint8Array; settings: DeviceRunSettings; lanes: number }
   | { type: "run"; lane: number; job: DeviceJob }
-  | { type: "stop"; lane: number };
+  | { type: "stop"; lane: number }
+  | { type: "endLives" };
 
 export type FromDeviceThread =
   | { type: "want"; lane: number }
@@ -27,9 +29,11 @@ const port = parentPort;
 if (!port) throw new Error("device-thread.ts runs as a worker thread (agent/sim/fleet/device-threads.ts starts it)");
 const post = (message: FromDeviceThread) => port.postMessage(message);
 const waiting = new Map<number, (job: DeviceJob | null) => void>();
+const lifeStop = { aborted: false };
 
 port.on("message", (message: ToDeviceThread) => {
   if (message.type === "start") void runLanes(message.png, message.settings, message.lanes);
+  else if (message.type === "endLives") lifeStop.aborted = true;
   else {
     const wake = waiting.get(message.lane);
     waiting.delete(message.lane);
@@ -46,7 +50,7 @@ async function runLanes(png: Uint8Array, settings: DeviceRunSettings, lanes: num
       post({ type: "want", lane });
     });
   const lane = async (id: number) => {
-    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs) });
+    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs, lifeStop) });
   };
   await Promise.all(Array.from({ length: lanes }, (_, id) => lane(id)));
   http.stop();

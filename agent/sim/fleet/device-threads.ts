@@ -25,13 +25,17 @@ export function defaultDeviceThreads(embeddedService: boolean): number {
 
 /** A device thread, started ahead of its devices so that it loads while the service starts. */
 export interface DeviceThread {
-  /** Runs `lanes` lanes of devices; resolves with the thread's HTTP counts once they have stopped. */
+  /**
+   * Runs `lanes` lanes of devices; resolves with the thread's HTTP counts once they have stopped.
+   * When `stop` aborts, the thread's devices living their --life stop at their next step.
+   */
   run(
     png: Uint8Array,
     settings: DeviceRunSettings,
     lanes: number,
     nextJob: () => Promise<DeviceJob | null>,
     onOutcome: (job: DeviceJob, outcome: DeviceOutcome) => void,
+    stop?: AbortSignal,
   ): Promise<HttpCounts>;
   /** Stops the thread (a fleet that ends before running it, or after it has finished). */
   stop(): Promise<void>;
@@ -47,11 +51,12 @@ export function startDeviceThread(): DeviceThread {
   worker.on("exit", noteExit);
   let stopping = false;
   return {
-    run(png, settings, lanes, nextJob, onOutcome) {
+    run(png, settings, lanes, nextJob, onOutcome, stop) {
       worker.off("error", noteEarly);
       worker.off("exit", noteExit);
       if (early) return Promise.reject(early);
       const send = (message: ToDeviceThread) => worker.postMessage(message);
+      const endLives = () => send({ type: "endLives" });
       return new Promise<HttpCounts>((resolve, reject) => {
         let finished = false;
         worker.on("message", (message: FromDeviceThread) => {
@@ -63,6 +68,7 @@ export function startDeviceThread(): DeviceThread {
           } else if (message.type === "outcome") onOutcome(message.job, message.outcome);
           else {
             finished = true;
+            stop?.removeEventListener("abort", endLives);
             resolve(message.http);
           }
         });
@@ -71,6 +77,8 @@ export function startDeviceThread(): DeviceThread {
           if (!finished && !stopping) reject(new Error(`a device thread stopped (exit ${code}) before its devices were done`));
         });
         send({ type: "start", png, settings, lanes });
+        if (stop?.aborted) endLives();
+        else stop?.addEventListener("abort", endLives, { once: true });
       });
     },
     async stop() {

@@ -39,13 +39,27 @@ export interface DeviceOutcome {
   story: DeviceStory;
   times: PhaseTracker["times"];
   checkIns: number;
+  /** Its --life ended early: the fleet was stopped (SIGINT, SIGTERM) while it lived. */
+  lifeCut?: true;
+}
+
+/** Read between the device's steps: once set, a device living its --life stops at its next step. */
+export interface LifeStop {
+  readonly aborted: boolean;
 }
 
 /**
  * Runs one device. `needs` says whether its story carries its timeline (without it, always);
- * a device whose timeline no report shows is never worded.
+ * a device whose timeline no report shows is never worded. `lifeStop`, once aborted, ends the
+ * device's life at its next step: a stopped fleet must not wait out a simulated year of check-ins.
  */
-export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: DeviceRunSettings, needs?: TimelineNeeds): Promise<DeviceOutcome> {
+export async function driveDevice(
+  png: Uint8Array,
+  job: DeviceJob,
+  settings: DeviceRunSettings,
+  needs?: TimelineNeeds,
+  lifeStop?: LifeStop,
+): Promise<DeviceOutcome> {
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
   const tracker = new PhaseTracker();
@@ -74,9 +88,13 @@ export async function driveDevice(png: Uint8Array, job: DeviceJob, settings: Dev
       });
       if (!tracker.firstCheckInDone) reason = d.context.failure?.code ?? "noFirstCheckIn";
     }
-    if (reason === null && settings.lifeMs > 0) await d.runFor(settings.lifeMs);
+    let lifeCut = false;
+    if (reason === null && settings.lifeMs > 0) {
+      if (lifeStop === undefined) await d.runFor(settings.lifeMs);
+      else lifeCut = (await d.runUntil(() => lifeStop.aborted, { limitMs: settings.lifeMs })) === "done";
+    }
     const checkIns = d.state === "off" ? 0 : d.context.checkIns;
-    return { story: story(d, job, reason, tracker, needs), times: tracker.times, checkIns };
+    return { story: story(d, job, reason, tracker, needs), times: tracker.times, checkIns, ...(lifeCut ? { lifeCut: true as const } : {}) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PhaseHistograms } from "./histograms.js";
 import { PHASES } from "./phases.js";
-import type { DeviceStory, FleetSummary } from "./summary.js";
+import { interruptedNote, type DeviceStory, type FleetSummary } from "./summary.js";
 
 const require = createRequire(import.meta.url);
 
@@ -68,7 +68,7 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
 </style></head><body>
 <h1>aosp-sim fleet report</h1>
 <p>Seed ${summary.seed}, shard${summary.shards.length > 1 ? "s" : ""} ${esc(summary.shards.join(", "))} of a fleet of ${summary.fleetDevices}; service ${esc(summary.service.url)} (${esc(summary.service.runs)}).</p>
-${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: no more devices were started; these figures cover the ${summary.devices} that ran.</p>` : ""}
+${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: ${esc(interruptedNote(summary))} (${summary.devices} devices).</p>` : ""}
 <div class="figures">
 <div><b id="devices">${summary.devices}</b>devices</div>
 <div><b id="enrolled">${summary.enrolled}</b>enrolled</div>

@@ -37,7 +37,7 @@ export interface FleetOptions {
   only?: number[];
   /** Faults at rates, as the CLI writes them (`"service-5xx=5%"`) or parsed (`parseFaultRate`); default none. */
   faults?: (FaultRate | string)[];
-  /** After enrolling, each device lives this long on its own clock (default 0). */
+  /** After enrolling, each device lives this long on its own clock (default 0; at most MAX_LIFE_MS). */
   lifeMs?: number;
   /** A running service and its admin token; without one the embedded service is started. */
   service?: { url: string; adminToken: string };
@@ -48,7 +48,10 @@ export interface FleetOptions {
    * embedded service's thread). Run from source, devices stay on this thread.
    */
   threads?: number;
-  /** Aborted: start no more devices; the ones in flight finish, and the summary covers what ran. */
+  /**
+   * Aborted: start no more devices; the ones in flight finish enrolling (a device living its
+   * --life stops at its next step), and the summary covers what ran.
+   */
   signal?: AbortSignal;
   /** Called after each device finishes. */
   onProgress?: (progress: FleetProgress) => void;
@@ -58,6 +61,12 @@ export interface FleetOptions {
 
 /** `aosp-sim fleet`'s default. */
 export const DEFAULT_CONCURRENCY = 64;
+/**
+ * The longest --life: ten years of a device's check-ins (about 11,000), far past any policy's
+ * horizon. Beyond it a typo (`--life 24d` is a month, `--life 1000000d` millennia) would keep a
+ * fleet busy for hours, and past some 270,000 years a device's dates are no longer dates.
+ */
+export const MAX_LIFE_MS = 3650 * 24 * 3_600_000;
 
 type SettledOptions = Omit<FleetOptions, "faults"> &
   Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "rerunCommand">> & { faults: FaultRate[] };
@@ -79,6 +88,9 @@ function settle(given: FleetOptions): SettledOptions {
   }
   const faults = (given.faults ?? []).map((f) => (typeof f === "string" ? parseFaultRate(f) : f));
   const lifeMs = given.lifeMs ?? 0;
+  if (!Number.isFinite(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
+    throw new RangeError(`runFleet: lifeMs must be from 0 to ${MAX_LIFE_MS} (3650 days) (got ${lifeMs})`);
+  }
   return {
     ...given,
     concurrency: whole(given.concurrency ?? DEFAULT_CONCURRENCY, "concurrency", 1),
@@ -164,6 +176,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     let enrolled = 0;
     let failed = 0;
     let checkIns = 0;
+    let livesCut = 0;
     let next = 0;
     // The tenant's set-up requests are counted by route, but the request rate is the run's own.
     const setUpRequests = http.counts.requests;
@@ -188,6 +201,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const recordOutcome = (job: DeviceJob, outcome: DeviceOutcome) => {
       const index = job.index;
       checkIns += outcome.checkIns;
+      if (outcome.lifeCut) livesCut++;
       const s = outcome.story;
       records.push({ index, serialNumber: s.serialNumber, reason: s.reason, totalMs: s.totalMs, rerun: s.rerun, timeline: s.reason !== null && failed < TIMELINES_KEPT ? s.timeline : null });
       const second = Math.floor((performance.now() - runStart) / 1000);
@@ -213,12 +227,12 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
 
     const needs = new TimelineNeeds();
     const lane = async () => {
-      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs));
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, options.signal));
     };
     // Lanes are shared out evenly; this thread takes its share too (and the remainder).
     const perThread = Math.floor(lanes / threads);
     const local = Array.from({ length: lanes - perThread * (threads - 1) }, () => lane());
-    const others = Promise.all(deviceThreads.map((thread) => thread.run(png, settings, perThread, nextJob, recordOutcome)));
+    const others = Promise.all(deviceThreads.map((thread) => thread.run(png, settings, perThread, nextJob, recordOutcome, options.signal)));
     const [, threadCounts] = await Promise.all([Promise.all(local), others]);
     for (const counts of threadCounts) addCounts(http.counts, counts);
 
@@ -251,7 +265,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       peakRssBytes: rss.stop(),
       seed: options.seed,
       fleetDevices: options.devices,
-      ...(options.signal?.aborted && ran < indexes.length ? { interrupted: true as const } : {}),
+      ...(options.signal?.aborted && (ran < indexes.length || livesCut > 0) ? { interrupted: true as const } : {}),
       shards: [`${options.shard.index}/${options.shard.count}`],
       lifeMs: options.lifeMs,
       checkIns,

@@ -48,8 +48,9 @@ export interface FleetSummary {
   /** The whole fleet's size (all shards). */
   fleetDevices: number;
   /**
-   * Present (true) when the run was stopped (Ctrl-C, SIGTERM) before all its devices ran: the
-   * devices in flight finished, no more started, and `devices` counts those that ran.
+   * Present (true) when the run was stopped (Ctrl-C, SIGTERM) before all its devices ran, or
+   * while devices lived their --life: the devices in flight finished enrolling, no more started,
+   * lives ended at the stop, and `devices` counts those that ran.
    */
   interrupted?: true;
   /** The shards this summary covers ("0/4", or several after a merge). */
@@ -87,3 +88,10 @@ export const TIMELINES_KEPT = 500;
 /** How many failed and slowest devices a summary keeps with their timelines. */
 export const STORIES_KEPT = 10;
 export const SLOWEST_KEPT = 5;
+
+/** What a stopped run's figures cover, for the text and HTML reports. */
+export function interruptedNote(s: Pick<FleetSummary, "lifeMs">): string {
+  return s.lifeMs > 0
+    ? "no more devices were started, and the devices living their --life stopped early; the figures cover what ran"
+    : "no more devices were started; the figures cover the devices that ran";
+}
