@@ -15,7 +15,9 @@ import {
   parseThreshold,
   runFleet,
 } from "../../agent/index.js";
+import { startMockService } from "../../mock-service/index.js";
 import { freePort } from "../helpers/free-port.js";
+import { waitForManagedDevices } from "../helpers/managed-devices.js";
 
 describe("runFleet from the library", { timeout: 60_000 }, () => {
   it("runs with the CLI's defaults, and its failed devices carry the command that re-runs them", async () => {
@@ -55,14 +57,22 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
   });
 
   it("ends the lives of the devices in flight when stopped, and says the run was interrupted", async () => {
-    const stop = new AbortController();
-    const running = runFleet({ devices: 2, concurrency: 2, lifeMs: MAX_LIFE_MS, seed: 5, embedded: "inline", signal: stop.signal });
-    setTimeout(() => stop.abort(), 1_000);
-    const { summary } = await running;
-    // Before, both devices lived their ten years (some 10,960 check-ins each), and the summary
-    // did not say it was interrupted: every device had started.
-    expect(summary).toMatchObject({ devices: 2, enrolled: 2, interrupted: true });
-    expect(summary.checkIns).toBeLessThan(2 * 10_000);
+    const service = await startMockService({ port: 0, passwordHashCost: 8 });
+    try {
+      const stop = new AbortController();
+      const running = runFleet({ devices: 2, concurrency: 2, lifeMs: MAX_LIFE_MS, seed: 5, service: { url: service.url, adminToken: service.adminToken }, signal: stop.signal });
+      // Both devices have started: a stop before then would start none.
+      await waitForManagedDevices(service.url, service.adminToken, 2);
+      stop.abort();
+      const { summary } = await running;
+      // Before, both devices lived their ten years (some 10,960 check-ins each), and the summary
+      // did not say it was interrupted: every device had started.
+      expect(summary).toMatchObject({ devices: 2, enrolled: 2, interrupted: true });
+      expect(summary.checkIns).toBeLessThan(2 * 10_000);
+      expect(fleetHtmlReport(summary)).toContain("Interrupted: no more devices were started, and the devices living their --life stopped early");
+    } finally {
+      await service.close();
+    }
   });
 
   it("says a running service it cannot reach is unreachable (before: undici's bare 'fetch failed')", async () => {
