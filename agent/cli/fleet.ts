@@ -108,7 +108,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   for (const fault of options.fault) parseFaultRate(fault);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
   if (lifeMs > MAX_LIFE_MS) {
-    throw new InputError(`"${options.life}" is longer than the 3650 days (ten years) a fleet device may live`, {
+    throw new InputError(`"${options.life}" is longer than the ${MAX_LIFE_MS / 86_400_000} days (ten years) a fleet device may live`, {
       where: "--life",
       hint: "give a shorter life, e.g. --life 30d (a day is d, an hour h)",
     });
