@@ -88,11 +88,8 @@ export async function driveDevice(
       });
       if (!tracker.firstCheckInDone) reason = d.context.failure?.code ?? "noFirstCheckIn";
     }
-    let lifeCut = false;
-    if (reason === null && settings.lifeMs > 0) {
-      if (lifeStop === undefined) await d.runFor(settings.lifeMs);
-      else lifeCut = (await d.runUntil(() => lifeStop.aborted, { limitMs: settings.lifeMs })) === "done";
-    }
+    // "done" only when stopped; a life lived out ends at its limit (or idle, nothing scheduled).
+    const lifeCut = reason === null && settings.lifeMs > 0 && (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
     const checkIns = d.state === "off" ? 0 : d.context.checkIns;
     return { story: story(d, job, reason, tracker, needs), times: tracker.times, checkIns, ...(lifeCut ? { lifeCut: true as const } : {}) };
   } catch (error) {

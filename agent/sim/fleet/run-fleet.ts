@@ -89,7 +89,7 @@ function settle(given: FleetOptions): SettledOptions {
   const faults = (given.faults ?? []).map((f) => (typeof f === "string" ? parseFaultRate(f) : f));
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isFinite(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
-    throw new RangeError(`runFleet: lifeMs must be from 0 to ${MAX_LIFE_MS} (3650 days) (got ${lifeMs})`);
+    throw new RangeError(`runFleet: lifeMs must be from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
   }
   return {
     ...given,
