@@ -4,7 +4,7 @@
  * through), over a fleet run after a warm-up of 300 devices. Allocation is far steadier than
  * time on this shared machine, so it shows small changes to a device's hot path.
  *
- *   npm run build && npm run bench:fleet-alloc -- [--devices 1000] [--dist OTHER/dist]
+ *   npm run build && npm run bench:fleet-alloc -- [--devices 1000] [--dist OTHER/dist] [--top 12]
  *
  * Devices run on the main thread (threads: 1) against the embedded service on its worker
  * thread, whose allocations are its own isolate's and not counted.
@@ -22,7 +22,11 @@ interface ProfileNode {
   children?: ProfileNode[];
 }
 
-const args = benchOptions("bench:fleet-alloc", { devices: { kind: "count", default: 1000 }, dist: { kind: "text", default: "dist", arg: "DIR" } });
+const args = benchOptions("bench:fleet-alloc", {
+  devices: { kind: "count", default: 1000 },
+  dist: { kind: "text", default: "dist", arg: "DIR" },
+  top: { kind: "count", default: 12, arg: "ROWS" },
+});
 const devices = args.devices;
 const dist = fleetBuild("bench:fleet-alloc", args.dist);
 const { runFleet } = await importFromBuild<RunFleetModule>(dist, "agent/sim/fleet/run-fleet.js");
@@ -55,4 +59,4 @@ const walk = (node: ProfileNode) => {
 walk(profile.head);
 console.log(`\nfleet allocation: ${summary.enrolled}/${devices} devices enrolled (${args.dist}), ${(total / 1000 / devices).toFixed(0)} KB allocated per device\n`);
 console.log("| allocation site (self) | share |\n|---|---:|");
-for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`| ${site} | ${((100 * bytes) / total).toFixed(1)} % |`);
+for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, args.top)) console.log(`| ${site} | ${((100 * bytes) / total).toFixed(1)} % |`);

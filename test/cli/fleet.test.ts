@@ -121,6 +121,26 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(summary.failures[0]).toMatchObject({ index: Number(index), reason });
   });
 
+  it("gates a merged fleet on any percentile and on the devices' clocks, from the merged histograms", async () => {
+    const parts: string[] = [];
+    for (const shard of ["0/2", "1/2"]) {
+      const run = await aospSim(["fleet", "--devices", "6", "--seed", "21", "--shard", shard, "--json"]);
+      expect(run.code, run.stderr).toBe(0);
+      parts.push(temp.file(`percentile-shard-${shard.replace("/", "-")}.json`));
+      writeFileSync(parts.at(-1)!, run.stdout);
+    }
+    const merged = await aospSim(["merge-reports", ...parts, "--threshold", "p(99.9).total<10m", "--threshold", "device.avg.wifi>=1s", "--threshold", "device.p99.9.total<1h"]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/✓ p\(99\.9\)\.total<10m: [0-9.]+ ms/);
+    expect(merged.stdout).toMatch(/✓ device\.avg\.wifi>=1s: [0-9.]+ ms/);
+    const missed = await aospSim(["merge-reports", ...parts, "--threshold", "p99.9.total<0.001ms"]);
+    expect(missed.code).toBe(1);
+    expect(missed.stdout).toMatch(/✗ p99\.9\.total<0\.001ms: [0-9.]+ ms/);
+    const tooHigh = await aospSim(["merge-reports", ...parts, "--threshold", "p101.total<1s"]);
+    expect(tooHigh.code).toBe(2);
+    expect(tooHigh.stderr).toMatch(/--threshold p101\.total<1s: percentile 101 is above 100.*\n.*fix: write a percentile from 0 to 100/);
+  });
+
   it("merge-reports refuses a file that is not a fleet summary (exit 2)", async () => {
     const bogus = temp.file("bogus.json");
     writeFileSync(bogus, JSON.stringify({ devices: 3 }));

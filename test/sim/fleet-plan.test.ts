@@ -111,6 +111,75 @@ describe("thresholds", () => {
     expect(message("  ")).toMatch(/is empty/);
   });
 
+  /** A summary whose enroll phase took 1..1000 ms on the wall clock and 10x that on the devices' clocks. */
+  function summaryOf1To1000(): FleetSummary {
+    const wall = new PhaseHistograms();
+    const device = new PhaseHistograms();
+    for (let ms = 1; ms <= 1000; ms++) {
+      wall.record("enroll", ms);
+      device.record("enroll", ms * 10);
+    }
+    return summaryWith({
+      phases: wall.percentiles(),
+      phasesDeviceTime: device.percentiles(),
+      histograms: { wall: wall.encode(), device: device.encode() },
+    });
+  }
+
+  /** HdrHistogram keeps three significant digits: a figure is its bucket's upper bound. */
+  const nearly = (actual: number | null, expected: number) => {
+    expect(actual).not.toBeNull();
+    expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(expected / 1000 + 0.1);
+  };
+
+  it("takes any percentile, k6's p(N), med, min and avg, from the phase's histogram", () => {
+    const s = summaryOf1To1000();
+    const figure = (text: string) => evaluateThresholds(s, [parseThreshold(text)])[0]!;
+    nearly(figure("p90.enroll<1s").actual, 900);
+    expect(figure("p(90).enroll<1s").actual).toBe(figure("p90.enroll<1s").actual);
+    nearly(figure("p99.9.enroll<1s").actual, 999);
+    expect(figure("P(99.9).Enroll<1s").actual).toBe(figure("p99.9.enroll<1s").actual);
+    nearly(figure("p100.enroll<1s").actual, 1000);
+    nearly(figure("med.enroll<1s").actual, 500);
+    nearly(figure("min.enroll<1s").actual, 1);
+    nearly(figure("avg.enroll<1s").actual, 500.5);
+    // The summary's own four figures stay the ones a threshold reads.
+    expect(figure("p95.enroll<1s").actual).toBe(s.phases.enroll!.p95);
+    expect(figure("p(95).enroll<1s").actual).toBe(s.phases.enroll!.p95);
+    expect(figure("med.enroll<1s").actual).toBe(s.phases.enroll!.p50);
+    expect(figure("max.enroll<1s").actual).toBe(s.phases.enroll!.max);
+    const missed = figure("p99.9.enroll<900ms");
+    expect(missed.passed).toBe(false);
+    expect(missed.line).toBe(`p99.9.enroll<900ms: ${missed.actual} ms`);
+    expect(figure("p99.9.enroll<=1000ms").passed).toBe(true);
+  });
+
+  it("reads the devices' simulated clocks with device.", () => {
+    const s = summaryOf1To1000();
+    const [p99, p999, avg] = evaluateThresholds(s, ["device.p99.enroll<10s", "device.p99.9.enroll<10s", "device.avg.enroll<6s"].map(parseThreshold));
+    expect(p99!.actual).toBe(s.phasesDeviceTime.enroll!.p99);
+    nearly(p999!.actual, 9990);
+    expect(p999!.passed).toBe(true);
+    nearly(avg!.actual, 5005);
+    expect(avg!.passed).toBe(true);
+    expect(evaluateThresholds(s, [parseThreshold("device.p95.apps<1s")])[0]!.line).toBe("device.p95.apps<1s: no device reached this phase");
+  });
+
+  it("says so when a summary holds a phase's figures but not its histogram", () => {
+    const [r] = evaluateThresholds(summaryWith({}), [parseThreshold("p90.enroll<1s")]);
+    expect(r!.passed).toBe(false);
+    expect(r!.line).toBe("p90.enroll<1s: the summary holds no wall-clock histogram of enroll");
+  });
+
+  it("refuses a percentile above 100 and statistics it does not know", () => {
+    expect(() => parseThreshold("p101.enroll<1s")).toThrow(/percentile 101 is above 100/);
+    expect(() => parseThreshold("p(100.5).enroll<1s")).toThrow(/percentile 100.5 is above 100/);
+    expect(() => parseThreshold("mean.enroll<1s")).toThrow(/unknown metric "mean.enroll"/);
+    expect(() => parseThreshold("p95.enrol<1s")).toThrow(/unknown metric/);
+    expect(() => parseThreshold("device.rate>1/s")).toThrow(/unknown metric/);
+    expect(() => parseThreshold("device.p95.enroll<1GB")).toThrow(/"GB" does not fit device.p95.enroll/);
+  });
+
   it("takes k6's equality comparisons", () => {
     const s = summaryWith({});
     const results = evaluateThresholds(s, ["failed==2", "failed===2", "failed!=0", "failed==0", "enrolled != 198"].map(parseThreshold));

@@ -32,16 +32,12 @@ export class PhaseHistograms {
     for (const phase of PHASES) {
       const h = this.byPhase.get(phase);
       if (!h || h.totalCount === 0) continue;
-      // Every figure, max included, is the upper bound of its HdrHistogram bucket (three significant
-      // digits), so a histogram rebuilt from its encoding (merge-reports) reports the same numbers.
-      const max = h.getValueAtPercentile(100);
-      const ms = (us: number) => Math.round(Math.min(us, max) / 100) / 10;
       out[phase] = {
         count: h.totalCount,
-        p50: ms(h.getValueAtPercentile(50)),
-        p95: ms(h.getValueAtPercentile(95)),
-        p99: ms(h.getValueAtPercentile(99)),
-        max: ms(max),
+        p50: figure(h, { percentile: 50 }),
+        p95: figure(h, { percentile: 95 }),
+        p99: figure(h, { percentile: 99 }),
+        max: figure(h, { percentile: 100 }),
       };
     }
     return out;
@@ -91,6 +87,30 @@ export class PhaseHistograms {
       this.byPhase.set(phase, h);
     }
     return h;
+  }
+}
+
+/** A latency figure: a percentile (0 to 100), the smallest value, or the mean. */
+export type LatencyStat = { percentile: number } | "min" | "avg";
+
+/**
+ * A figure of a histogram in milliseconds (0.1 ms resolution). Every figure is the upper bound of
+ * its HdrHistogram bucket (three significant digits) and never above the largest, so a histogram
+ * rebuilt from its encoding (merge-reports) reports the same numbers.
+ */
+function figure(h: hdr.Histogram, stat: LatencyStat): number {
+  const max = h.getValueAtPercentile(100);
+  const us = stat === "min" ? h.getValueAtPercentile(0) : stat === "avg" ? h.mean : h.getValueAtPercentile(stat.percentile);
+  return Math.round(Math.min(us, max) / 100) / 10;
+}
+
+/** A figure of one phase's histogram as the summary encodes it (`histograms.wall.enroll`). */
+export function figureOfEncoded(encoded: string, stat: LatencyStat): number {
+  const h = hdr.decodeFromCompressedBase64(encoded);
+  try {
+    return figure(h, stat);
+  } finally {
+    h.destroy();
   }
 }
 

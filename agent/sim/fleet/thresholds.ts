@@ -5,13 +5,16 @@
  *   failed<1%          failed devices, as a share of devices (or a count: failed<5, failed==0)
  *   enrolled>=99%      enrolled devices, likewise
  *   rate>100/s         devices enrolled per second
- *   p95.enroll<500ms   a phase's wall-clock percentile (p50, p95, p99, max) in ms, s or m
+ *   p95.enroll<500ms   a phase's wall-clock latency in ms, s, m or h: p50, p95, p99, max, any
+ *                      percentile (p90, p99.9, or k6's p(99.9)), med, min or avg
+ *   device.p95.apps<10m  the same on the devices' simulated clocks
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
  *   rss<1GB            peak resident memory (KB, MB, GB)
  *
  * Comparisons: < <= > >= == != (k6's; its `===` reads as `==`).
  */
 import { InputError } from "../../protocol/errors.js";
+import { figureOfEncoded, type LatencyStat } from "./histograms.js";
 import { PHASES, type Phase } from "./phases.js";
 import type { FleetSummary } from "./summary.js";
 
@@ -38,9 +41,12 @@ type Operator = "<" | "<=" | ">" | ">=" | "==" | "!=";
 /** The comparisons a hint offers. */
 const OFFERED = "< <= > >= == !=";
 
-export const THRESHOLD_GRAMMAR = `METRIC OP VALUE with METRIC failed, enrolled, rate, http.errors, rss or p50|p95|p99|max.PHASE and OP ${OFFERED}; e.g. failed<1%, failed==0, p95.enroll<500ms, rate>100/s`;
+export const THRESHOLD_GRAMMAR = `METRIC OP VALUE with METRIC failed, enrolled, rate, http.errors, rss or STAT.PHASE (STAT p95, p99.9, p(90), med, min, max, avg; device.STAT.PHASE for simulated time) and OP ${OFFERED}; e.g. failed<1%, failed==0, p95.enroll<500ms, rate>100/s`;
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, "/s": 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, "%": 1 };
+/** What an unknown metric's hint lists. */
+const METRICS_HINT = `metrics: failed, enrolled, rate, http.errors, rss, or STAT.PHASE with STAT one of p50, p95, p99, max, any percentile (p90, p99.9, or k6's p(99.9)), med, min or avg, and PHASE one of ${PHASES.join(", ")}; device.STAT.PHASE reads the devices' simulated clocks`;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, "/s": 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, "%": 1 };
 
 /**
  * Reads `METRIC OP VALUE`. Each part is checked on its own, so a mistake is named where it is:
@@ -64,10 +70,8 @@ export function parseThreshold(text: string): Threshold {
   const op: Operator = opText === "===" ? "==" : opText;
   if (metricText === "") throw new InputError(`no metric before "${opText}"`, { where, hint: `write ${THRESHOLD_GRAMMAR}` });
   const metric = metricText.toLowerCase();
-  const kind = metricKind(metric);
-  if (kind === null) {
-    throw new InputError(`unknown metric "${metricText}"`, { where, hint: `metrics: failed, enrolled, rate, http.errors, rss, or p50|p95|p99|max. with a phase (${PHASES.join(", ")})` });
-  }
+  const kind = metricKind(metric, where);
+  if (kind === null) throw new InputError(`unknown metric "${metricText}"`, { where, hint: METRICS_HINT });
   const valueText = rest.slice(opText.length).trim();
   const example = EXAMPLES[kind];
   if (valueText === "") throw new InputError(`no value after "${opText}"`, { where, hint: `e.g. ${metricText}${opText}${example}` });
@@ -89,19 +93,46 @@ type MetricKind = "count" | "rate" | "time" | "bytes";
 const ALLOWED_UNITS: Record<MetricKind, (string | undefined)[]> = {
   count: [undefined, "%"],
   rate: [undefined, "/s"],
-  time: [undefined, "ms", "s", "m"],
+  time: [undefined, "ms", "s", "m", "h"],
   bytes: [undefined, "kb", "mb", "gb"],
 };
 
 const EXAMPLES: Record<MetricKind, string> = { count: "1%", rate: "100/s", time: "500ms", bytes: "1GB" };
 
-function metricKind(metric: string): MetricKind | null {
+function metricKind(metric: string, where: string): MetricKind | null {
   if (metric === "failed" || metric === "enrolled" || metric === "http.errors") return "count";
   if (metric === "rate") return "rate";
   if (metric === "rss") return "bytes";
-  const m = /^(p50|p95|p99|max)\.([a-z]+)$/i.exec(metric);
-  if (m && PHASES.some((p) => p.toLowerCase() === m[2]!.toLowerCase())) return "time";
-  return null;
+  return latencyMetric(metric, where) ? "time" : null;
+}
+
+interface LatencyMetric {
+  clock: "wall" | "device";
+  stat: LatencyStat;
+  phase: Phase;
+}
+
+/**
+ * `[device.]STAT.PHASE` (lower case), or null when the metric is not one. STAT is a percentile as
+ * `p95`, `p99.9` or k6's `p(99.9)` (`med` is p50, `max` p100), `min` or `avg`. A percentile
+ * outside 0..100 is an error of its own (given `where`), not an unknown metric.
+ */
+function latencyMetric(metric: string, where = ""): LatencyMetric | null {
+  const m = /^(device\.)?(?:p\(([0-9]+(?:\.[0-9]+)?)\)|p([0-9]+(?:\.[0-9]+)?)|(med|min|max|avg))\.([a-z]+)$/.exec(metric);
+  if (!m) return null;
+  const [, device, k6Percentile, percentileText, named, phaseText] = m;
+  const phase = PHASES.find((p) => p.toLowerCase() === phaseText);
+  if (phase === undefined) return null;
+  const clock = device ? "device" : "wall";
+  if (named !== undefined) {
+    const stat: LatencyStat = named === "med" ? { percentile: 50 } : named === "max" ? { percentile: 100 } : (named as "min" | "avg");
+    return { clock, stat, phase };
+  }
+  const percentile = Number(k6Percentile ?? percentileText);
+  if (percentile > 100) {
+    throw new InputError(`percentile ${k6Percentile ?? percentileText} is above 100`, { where, hint: "write a percentile from 0 to 100, e.g. p99.9 or max (p100)" });
+  }
+  return { clock, stat: { percentile }, phase };
 }
 
 export function evaluateThresholds(summary: FleetSummary, thresholds: readonly Threshold[]): ThresholdResult[] {
@@ -130,10 +161,24 @@ function measure(s: FleetSummary, t: Threshold): { actual: number | null; shown:
     case "rss":
       return { actual: s.peakRssBytes, shown: `${round(s.peakRssBytes / 1024 ** 2)} MB` };
   }
-  const [stat, phaseText] = t.metric.split(".") as ["p50" | "p95" | "p99" | "max", string];
-  const phase = PHASES.find((p) => p.toLowerCase() === phaseText) as Phase;
-  const value = s.phases[phase]?.[stat];
-  return value === undefined ? { actual: null, shown: "no device reached this phase" } : { actual: value, shown: `${value} ms` };
+  const { clock, stat, phase } = latencyMetric(t.metric)!;
+  const value = latencyFigure(s, clock, stat, phase);
+  return typeof value === "string" ? { actual: null, shown: value } : { actual: value, shown: `${value} ms` };
+}
+
+/**
+ * The summary's own figure where it has one (p50, p95, p99, max), else one from the phase's
+ * histogram; or why there is none.
+ */
+function latencyFigure(s: FleetSummary, clock: LatencyMetric["clock"], stat: LatencyStat, phase: Phase): number | string {
+  const figures = (clock === "wall" ? s.phases : s.phasesDeviceTime)[phase];
+  if (figures === undefined) return "no device reached this phase";
+  if (typeof stat === "object") {
+    const listed = ({ 50: figures.p50, 95: figures.p95, 99: figures.p99, 100: figures.max } as Record<number, number>)[stat.percentile];
+    if (listed !== undefined) return listed;
+  }
+  const encoded = s.histograms?.[clock]?.[phase];
+  return encoded === undefined ? `the summary holds no ${clock === "wall" ? "wall-clock" : "device-time"} histogram of ${phase}` : figureOfEncoded(encoded, stat);
 }
 
 function compare(actual: number, op: Threshold["op"], value: number): boolean {
