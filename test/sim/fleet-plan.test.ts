@@ -163,6 +163,9 @@ describe("thresholds", () => {
     nearly(avg!.actual, 5005);
     expect(avg!.passed).toBe(true);
     expect(evaluateThresholds(s, [parseThreshold("device.p95.apps<1s")])[0]!.line).toBe("device.p95.apps<1s: no device reached this phase");
+    // Minutes and hours are said as such too.
+    expect(evaluateThresholds(summaryWith({ phasesDeviceTime: { total: { count: 1, p50: 222_822.4, p95: 222_822.4, p99: 222_822.4, max: 222_822.4 } } }), [parseThreshold("device.p95.total<30m")])[0]!.line)
+      .toBe("device.p95.total<30m: 222822.4 ms (3m 42s)");
   });
 
   it("says so when a summary holds a phase's figures but not its histogram", () => {

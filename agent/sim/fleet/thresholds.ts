@@ -13,6 +13,7 @@
  *
  * Comparisons: < <= > >= == != (k6's; its `===` reads as `==`).
  */
+import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
 import { figureOfEncoded, type LatencyStat } from "./histograms.js";
 import { PHASES, type Phase } from "./phases.js";
@@ -163,7 +164,9 @@ function measure(s: FleetSummary, t: Threshold): { actual: number | null; shown:
   }
   const { clock, stat, phase } = latencyMetric(t.metric)!;
   const value = latencyFigure(s, clock, stat, phase);
-  return typeof value === "string" ? { actual: null, shown: value } : { actual: value, shown: `${value} ms` };
+  if (typeof value === "string") return { actual: null, shown: value };
+  // Device time runs to minutes and hours: say those too.
+  return { actual: value, shown: value >= 60_000 ? `${value} ms (${formatDuration(value)})` : `${value} ms` };
 }
 
 /**
