@@ -152,6 +152,21 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(unwritable.stderr).toMatch(/merged\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist/);
   });
 
+  // Before, the damaged histogram reached the merge and ended it with "internal error".
+  it("merge-reports names a histogram that does not decode (exit 2)", async () => {
+    const run = await aospSim(["fleet", "--devices", "2", "--seed", "12", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { histograms: { wall: Record<string, string> } };
+    summary.histograms.wall.enroll = "HISTFAAAgarbage";
+    const damaged = temp.file("damaged-histogram.json");
+    writeFileSync(damaged, JSON.stringify(summary));
+    const result = await aospSim(["merge-reports", damaged, "--threshold", "p99.9.enroll<1s"]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/damaged-histogram\.json: histograms\.wall\.enroll is not an HdrHistogram in compressed base64 \(.+\)\n.*fix: give the --json output of aosp-sim fleet as it wrote it/);
+    expect(result.stderr).not.toContain("internal error");
+  });
+
   it("merge-reports does not pass a fleet whose shard report is missing (exit 1, naming the shard)", async () => {
     const run = await aospSim(["fleet", "--devices", "4", "--seed", "11", "--shard", "0/2", "--json"]);
     expect(run.code, run.stderr).toBe(0);

@@ -69,7 +69,7 @@ export class PhaseHistograms {
     return out;
   }
 
-  /** Adds encoded histograms (from another shard's summary) into these. */
+  /** Adds encoded histograms (from another shard's summary, checked by `encodingProblem`) into these. */
   addEncoded(encoded: Partial<Record<string, string>>): void {
     for (const phase of PHASES) {
       const text = encoded[phase];
@@ -87,6 +87,16 @@ export class PhaseHistograms {
       this.byPhase.set(phase, h);
     }
     return h;
+  }
+}
+
+/** Why `text` is not a histogram as the summary encodes one, or null when it is. */
+export function encodingProblem(text: string): string | null {
+  try {
+    hdr.decodeFromCompressedBase64(text).destroy();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { fileReadError, InputError } from "../../protocol/errors.js";
 import { notJsonProblem } from "../../protocol/json-text.js";
+import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
 
 let validate: ValidateFunction | undefined;
@@ -44,5 +45,19 @@ export function readFleetSummary(file: string): FleetSummary {
       hint: "give the --json output of aosp-sim fleet (its schema: schemas/fleet-summary.schema.json)",
     });
   }
-  return json as FleetSummary;
+  const summary = json as FleetSummary;
+  // The schema says each histogram is a string; whether it decodes is checked here, before the
+  // merge adds it up (before, a damaged one ended merge-reports with "internal error").
+  for (const clock of ["wall", "device"] as const) {
+    for (const [phase, text] of Object.entries(summary.histograms[clock])) {
+      const problem = text === undefined ? null : encodingProblem(text);
+      if (problem !== null) {
+        throw new InputError(`histograms.${clock}.${phase} is not an HdrHistogram in compressed base64 (${problem})`, {
+          where: file,
+          hint: "give the --json output of aosp-sim fleet as it wrote it: the histograms are what the merge adds up",
+        });
+      }
+    }
+  }
+  return summary;
 }
