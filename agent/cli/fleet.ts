@@ -74,7 +74,7 @@ export function registerFleet(program: Command): void {
       `
 Faults at rates: --fault service-5xx=0.05 --fault power-loss@downloadingAgent=1%
   (fault names and values as for \`aosp-sim enroll --fault\`; the devices struck follow from --seed)
-Thresholds: failed<1%, enrolled>=99%, rate>100/s, p95.enroll<500ms, max.total<5s, http.errors<1%, rss<1GB
+Thresholds: failed<1%, enrolled>=99%, rate>100/s, p95.enroll<500ms, p(99.9).total<5s, device.p95.apps<10m, http.errors<1%, rss<1GB
 Exit: 0 all thresholds met (without thresholds: every device enrolled), 1 otherwise, 2 usage.`,
     )
     .action(action(fleet));
