@@ -153,7 +153,7 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
   });
 
   // Before, the damaged histogram reached the merge and ended it with "internal error".
-  it("merge-reports names a histogram that does not decode (exit 2)", async () => {
+  it("merge-reports names a histogram that does not decode, and counts that do not add up (exit 2)", async () => {
     const run = await aospSim(["fleet", "--devices", "2", "--seed", "12", "--json"]);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout) as { histograms: { wall: Record<string, string> } };
@@ -165,6 +165,12 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/damaged-histogram\.json: histograms\.wall\.enroll is not an HdrHistogram in compressed base64 \(.+\)\n.*fix: give the --json output of aosp-sim fleet as it wrote it/);
     expect(result.stderr).not.toContain("internal error");
+    // A count that does not add up is named too (before, merged as "10 of 1004 devices").
+    const miscounted = temp.file("miscounted.json");
+    writeFileSync(miscounted, JSON.stringify({ ...JSON.parse(run.stdout), devices: 999 }));
+    const counted = await aospSim(["merge-reports", miscounted]);
+    expect(counted.code).toBe(2);
+    expect(counted.stderr).toMatch(/miscounted\.json: says 999 devices ran, but 2 enrolled and 0 failed\n.*fix: /);
   });
 
   it("merge-reports does not pass a fleet whose shard report is missing (exit 1, naming the shard)", async () => {

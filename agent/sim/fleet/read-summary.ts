@@ -46,6 +46,12 @@ export function readFleetSummary(file: string): FleetSummary {
     });
   }
   const summary = json as FleetSummary;
+  if (summary.devices !== summary.enrolled + summary.failed) {
+    throw new InputError(`says ${summary.devices} devices ran, but ${summary.enrolled} enrolled and ${summary.failed} failed`, {
+      where: file,
+      hint: "give the --json output of aosp-sim fleet as it wrote it: every device that ran either enrolled or failed",
+    });
+  }
   // The schema says each histogram is a string; whether it decodes is checked here, before the
   // merge adds it up (before, a damaged one ended merge-reports with "internal error").
   for (const clock of ["wall", "device"] as const) {
