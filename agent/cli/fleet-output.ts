@@ -8,7 +8,7 @@ import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
-import { evaluateThresholds, type Threshold } from "../sim/fleet/thresholds.js";
+import { evaluateThresholds, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
 import { EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine, err } from "./output.js";
 
 export function writeReportFile(path: string, text: string, what: string): void {
@@ -24,11 +24,11 @@ export function checkReportPath(path: string, what: string): void {
   refuseUnwritable(path, `fleet.${what === HTML_REPORT ? "html" : "xml"}`, `cannot write the ${what}`);
 }
 
-/** A report file to write once the summary exists (its text made only then). */
+/** A report file to write once the summary exists and its thresholds are checked (its text made only then). */
 export interface ReportFile {
   path: string;
   what: string;
-  text(summary: FleetSummary): string;
+  text(summary: FleetSummary, thresholds: readonly ThresholdResult[]): string;
 }
 
 export const HTML_REPORT = "HTML report";
@@ -58,7 +58,7 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
   } else {
     for (const line of fleetSummaryLines(summary, results, out)) printLine(line);
   }
-  for (const file of options.files) writeReportFile(file.path, file.text(summary), file.what);
+  for (const file of options.files) writeReportFile(file.path, file.text(summary, results), file.what);
   if (summary.interrupted) printError(err.red(`interrupted: ${summary.devices} devices ran; the figures cover only them`));
   if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
   // With thresholds, they decide (failures may be expected under faults); without, any failure

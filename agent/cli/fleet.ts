@@ -13,7 +13,8 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
-import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { parseThreshold, THRESHOLD_GRAMMAR, type ThresholdResult } from "../sim/fleet/thresholds.js";
+import type { FleetSummary } from "../sim/fleet/summary.js";
 import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
@@ -163,7 +164,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   }
   const { summary, devices: results } = run;
   const files: ReportFile[] = [
-    ...(options.junit === undefined ? [] : [{ path: options.junit, what: JUNIT_REPORT, text: () => fleetJunitXml(summary, results) }]),
+    ...(options.junit === undefined ? [] : [{ path: options.junit, what: JUNIT_REPORT, text: (_: FleetSummary, thresholds: readonly ThresholdResult[]) => fleetJunitXml(summary, results, thresholds) }]),
     ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),
   ];
   const code = finishFleet(summary, { ...(options.json ? { json: true } : {}), files, thresholds });

@@ -93,8 +93,10 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(Object.keys(summary.phases)).toEqual(["wifi", "download", "verify", "enroll", "signIn", "apps", "firstCheckIn", "total"]);
     expect(summary.http.byRoute["POST /device/v1/enroll"]?.requests).toBe(24);
     const xml = readFileSync(junit, "utf8");
-    expect(xml.match(/<testcase /g)).toHaveLength(24);
-    expect(xml).toMatch(/<testsuites tests="24" failures="0"/);
+    expect(xml.match(/<testcase classname="aosp-sim.fleet" /g)).toHaveLength(24);
+    // The threshold is a test case too, so a CI system shows what gated the run.
+    expect(xml).toMatch(/<testsuites tests="25" failures="0"/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%"/>');
     expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/);
   });
 
@@ -106,6 +108,8 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/✗ failed<1%: \d+(\.\d+)?% \(\d+ of 12\)/);
     expect(result.stdout).toMatch(/✓ enrolled>=1: \d+ of 12/);
     const xml = readFileSync(junit, "utf8");
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1"/>');
     const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
     expect(failure).not.toBeNull();
     const [, index, reason, body] = failure!;

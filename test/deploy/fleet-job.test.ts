@@ -187,9 +187,12 @@ describe("the Kubernetes fleet job", () => {
         writeFileSync(files[i]!, r.stdout);
       });
       // The shards' JUnit files together hold a test case per device of the fleet, each once.
-      const cases = shards.flatMap((_, i) => [...readFileSync(temp.file(`shard-${i}.xml`), "utf8").matchAll(/<testcase [^>]*name="([^"]+)"/g)].map((c) => c[1]));
+      const xmls = shards.map((_, i) => readFileSync(temp.file(`shard-${i}.xml`), "utf8"));
+      const cases = xmls.flatMap((xml) => [...xml.matchAll(/<testcase classname="aosp-sim.fleet" name="([^"]+)"/g)].map((c) => c[1]));
       expect(cases).toHaveLength(16);
       expect(new Set(cases).size).toBe(16);
+      // Each shard's threshold, which always passes (the merge gates), is a passing test case of its own.
+      for (const xml of xmls) expect([...xml.matchAll(/<testcase classname="aosp-sim.fleet.thresholds" name="([^"]+)"\/>/g)].map((c) => c[1])).toEqual(["failed&lt;=100%"]);
       const merged = await aospSim(["merge-reports", ...files, "--json"]);
       expect(merged.code, merged.stderr).not.toBe(2);
       const whole = await aospSim(local([...shardArgs(0, { ADMIN_TOKEN: service.adminToken })]).map((a) => (a === "0/4" ? "0/1" : a)));

@@ -9,6 +9,7 @@ import { fleetHtmlReport, reportData, type ReportData } from "../../agent/sim/fl
 import { parseFaultRate } from "../../agent/sim/fleet/fault-rates.js";
 import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
+import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 import { launchBrowser, openPage, type Browser } from "../helpers/browser.js";
 import { deviceTempDir } from "../helpers/device-cli.js";
 
@@ -96,6 +97,25 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     expect(await page.content()).toContain(summary.failures[0]!.rerun);
     expect(requested).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it("lists the thresholds, met and missed, with their figures", async () => {
+    const thresholds = evaluateThresholds(summary, ["failed<1%", "enrolled>=1", "p(99.9).total<10m"].map(parseThreshold));
+    const file = temp.file("thresholds.html");
+    writeFileSync(file, fleetHtmlReport(summary, thresholds));
+    const { page, errors } = await openPage(browser);
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    const rows = await page.$$eval("#thresholds tr.good, #thresholds tr.bad", (trs) => trs.map((tr) => [tr.className, tr.textContent ?? ""]));
+    expect(rows).toEqual([
+      ["bad", `✗ missedfailed<1%${thresholds[0]!.figure}`],
+      ["good", `✓ metenrolled>=1${thresholds[1]!.figure}`],
+      ["good", `✓ metp(99.9).total<10m${thresholds[2]!.figure}`],
+    ]);
+    expect(thresholds[0]!.figure).toMatch(/^\d+(\.\d+)?% \(\d+ of 16\)$/);
+    expect(await page.$eval("h2", (h) => h.textContent)).toBe("Thresholds: 1 of 3 missed");
+    expect(errors).toEqual([]);
+    // Without thresholds, no such section.
+    expect(fleetHtmlReport(summary)).not.toContain('id="thresholds"');
   });
 
   it("says no device finished a phase when every device failed, instead of an empty table", async () => {

@@ -1,11 +1,13 @@
 /**
  * The fleet's JUnit XML as a CI system reads it: test case times are decimal seconds as written
- * by people (0.8778), not a binary fraction's long tail (0.8777999999999999).
+ * by people (0.8778), not a binary fraction's long tail (0.8777999999999999); thresholds are test
+ * cases of their own.
  */
 import { describe, expect, it } from "vitest";
 import { fleetJunitXml } from "../../agent/sim/fleet/report-junit.js";
 import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
 import type { DeviceRecord } from "../../agent/sim/fleet/summary.js";
+import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 
 describe("fleet JUnit XML", { timeout: 60_000 }, () => {
   it("writes each device's time in seconds to a tenth of a millisecond, without float noise", async () => {
@@ -19,5 +21,23 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     const devices: DeviceRecord[] = totals.map((totalMs, index) => ({ index, serialNumber: `F4-${index}`, reason: null, totalMs, rerun: "", timeline: null }));
     const times = [...fleetJunitXml(summary, devices).matchAll(/<testcase [^>]*time="([^"]+)"/g)].map((m) => m[1]);
     expect(times).toEqual(["0.8778", "1.1462", "0.0003", "2.1537"]);
+  });
+
+  it("makes each threshold a test case, a missed one a failure with its figure (as k6 does)", async () => {
+    const { summary, devices } = await runFleet({
+      devices: 2, concurrency: 2, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const thresholds = evaluateThresholds(summary, ["failed==0", "p99.total<0.001ms"].map(parseThreshold));
+    const xml = fleetJunitXml(summary, devices, thresholds);
+    // Every device enrolled, so only the threshold fails: the CI system shows why the job is red.
+    expect(xml).toMatch(/<testsuites tests="4" failures="1"/);
+    expect(xml).toMatch(/<testsuite name="aosp-sim fleet thresholds \(seed 4, shard 0\/1\)" tests="2" failures="1"/);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed==0"\/>/);
+    expect(xml).toContain(`<testcase classname="aosp-sim.fleet.thresholds" name="p99.total&lt;0.001ms">`);
+    expect(xml).toContain(`<failure message="threshold missed: p99.total&lt;0.001ms: ${thresholds[1]!.figure}" type="threshold"/>`);
+    // Without thresholds, the devices' suite alone, as before.
+    expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites tests="2" failures="0"/);
+    expect(fleetJunitXml(summary, devices)).not.toContain("thresholds");
   });
 });

@@ -2,7 +2,8 @@
  * A fleet summary as one self-contained HTML page: Chart.js is inlined from node_modules, the data
  * is embedded as JSON, nothing is fetched when the page is viewed. Charts: the wall-clock latency
  * histogram of each phase, enrollments over time, failures by reason; then the slowest devices
- * and the first failed ones with their timelines.
+ * and the first failed ones with their timelines. With thresholds, each is listed at the top,
+ * met or missed, with its figure.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,6 +11,7 @@ import { dirname, join } from "node:path";
 import { PhaseHistograms } from "./histograms.js";
 import { PHASES } from "./phases.js";
 import { interruptedNote, type DeviceStory, type FleetSummary } from "./summary.js";
+import type { ThresholdResult } from "./thresholds.js";
 
 const require = createRequire(import.meta.url);
 
@@ -37,7 +39,7 @@ export function reportData(summary: FleetSummary): ReportData {
   };
 }
 
-export function fleetHtmlReport(summary: FleetSummary): string {
+export function fleetHtmlReport(summary: FleetSummary, thresholds: readonly ThresholdResult[] = []): string {
   // The UMD build sits beside the package's main file (its "exports" do not list it).
   const chartJs = readFileSync(join(dirname(require.resolve("chart.js")), "chart.umd.min.js"), "utf8");
   const data = reportData(summary);
@@ -64,7 +66,8 @@ th:first-child { text-align: left; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 16px; }
 .chart { position: relative; height: 220px; } .wide { height: 260px; }
 pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
-.bad { color: #cf222e; }
+.bad { color: #cf222e; } .good { color: #1a7f37; }
+#thresholds td, #thresholds th { text-align: left; }
 </style></head><body>
 <h1>aosp-sim fleet report</h1>
 <p>Seed ${summary.seed}, shard${summary.shards.length > 1 ? "s" : ""} ${esc(summary.shards.join(", "))} of a fleet of ${summary.fleetDevices}; service ${esc(summary.service.url)} (${esc(summary.service.runs)}).</p>
@@ -78,6 +81,7 @@ ${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: ${esc(inte
 <div><b>${summary.http.requests}</b>HTTP requests (${summary.http.errors} errors)</div>
 <div><b>${Math.round(summary.peakRssBytes / 1024 ** 2)} MB</b>peak RSS</div>
 </div>
+${thresholdTable(thresholds)}
 <h2>Latency per phase (wall clock, ms)</h2>
 ${
   phaseRows === ""
@@ -115,6 +119,18 @@ new Chart(document.getElementById("failures"), { type: "bar", data: { labels: da
 </script>
 </body></html>
 `;
+}
+
+function thresholdTable(thresholds: readonly ThresholdResult[]): string {
+  if (thresholds.length === 0) return "";
+  const missed = thresholds.filter((t) => !t.passed).length;
+  const rows = thresholds
+    .map((t) => `<tr class="${t.passed ? "good" : "bad"}"><td>${t.passed ? "✓ met" : "✗ missed"}</td><th>${esc(t.threshold.text)}</th><td>${esc(t.figure)}</td></tr>`)
+    .join("\n");
+  return `<h2>Thresholds: ${missed === 0 ? '<span class="good">all met</span>' : `<span class="bad">${missed} of ${thresholds.length} missed</span>`}</h2>
+<table id="thresholds"><tr><th></th><th>threshold</th><th>figure</th></tr>
+${rows}
+</table>`;
 }
 
 function stories(list: readonly DeviceStory[]): string {

@@ -2,17 +2,22 @@
  * A fleet run as JUnit XML (junit-report-builder), for CI systems that render test results: one
  * test suite per run, one test case per device named by its fleet index and serial number. A
  * device that did not reach its first check-in is a failure whose message is the reason and whose
- * body holds the device's last timeline lines and the command that re-runs it alone.
+ * body holds the device's last timeline lines and the command that re-runs it alone. With
+ * thresholds, a second suite holds one test case per threshold (as k6's JUnit output does), a
+ * missed one a failure with its figure: a run that fails on a threshold alone (every device
+ * enrolled, but too slowly) shows in the CI system as that failure, not as a red job whose tests
+ * all passed.
  */
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
 import type { DeviceRecord, FleetSummary } from "./summary.js";
+import type { ThresholdResult } from "./thresholds.js";
 
 // The package's module.exports is a builder, while its types declare a default export: required
 // as CommonJS it is what the types call the default.
 const rootBuilder = createRequire(import.meta.url)("junit-report-builder") as Builder;
 
-export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRecord[]): string {
+export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRecord[], thresholds: readonly ThresholdResult[] = []): string {
   const builder = rootBuilder.newBuilder();
   const suite = builder
     .testSuite()
@@ -33,6 +38,13 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       testCase.failure(d.reason, "enrollment");
       const lines = d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"];
       testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
+    }
+  }
+  if (thresholds.length > 0) {
+    const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, shard ${summary.shards.join(", ")})`);
+    for (const t of thresholds) {
+      const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(t.threshold.text);
+      if (!t.passed) testCase.failure(`threshold missed: ${t.line}`, "threshold");
     }
   }
   return builder.build();

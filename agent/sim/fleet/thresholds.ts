@@ -32,6 +32,8 @@ export interface ThresholdResult {
   threshold: Threshold;
   actual: number | null;
   passed: boolean;
+  /** The figure as said: "0.4% (8 of 2000)". */
+  figure: string;
   /** "failed<1%: 0.4% (8 of 2000)" */
   line: string;
 }
@@ -140,7 +142,7 @@ export function evaluateThresholds(summary: FleetSummary, thresholds: readonly T
   return thresholds.map((t) => {
     const { actual, shown } = measure(summary, t);
     const passed = actual !== null && compare(actual, t.op, t.value);
-    return { threshold: t, actual, passed, line: `${t.text}: ${shown}` };
+    return { threshold: t, actual, passed, figure: shown, line: `${t.text}: ${shown}` };
   });
 }
 
