@@ -7,7 +7,7 @@ import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
-import type { FleetSummary } from "../sim/fleet/summary.js";
+import type { FleetSummary, ThresholdOutcome } from "../sim/fleet/summary.js";
 import { evaluateThresholds, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
 import { EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine, err } from "./output.js";
 
@@ -49,10 +49,14 @@ export interface FinishOptions {
   incomplete?: string | null;
 }
 
+function thresholdOutcome(r: ThresholdResult): ThresholdOutcome {
+  return { expression: r.threshold.text, passed: r.passed, value: r.actual, figure: r.figure };
+}
+
 export function finishFleet(summary: FleetSummary, options: FinishOptions): number {
   const results = evaluateThresholds(summary, options.thresholds);
   if (options.json) {
-    printJson(summary);
+    printJson(results.length === 0 ? summary : { ...summary, thresholds: results.map(thresholdOutcome) });
     for (const r of results.filter((x) => !x.passed)) printError(err.red(`threshold missed: ${r.line}`));
     for (const hint of [...fleetHints(summary), ...fleetSpeedHints(summary)]) printError(err.yellow(hint));
   } else {

@@ -87,9 +87,11 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const report = temp.file("out.html");
     const result = await aospSim(["fleet", "--devices", "24", "--seed", "5", "--junit", junit, "--report", report, "--threshold", "failed<1%", "--json"]);
     expect(result.code, result.stderr).toBe(0);
-    const summary = JSON.parse(result.stdout) as { devices: number; enrolled: number; failed: number; phases: Record<string, { p50: number; p99: number }>; http: { byRoute: Record<string, { requests: number }> } };
+    const summary = JSON.parse(result.stdout) as { devices: number; enrolled: number; failed: number; phases: Record<string, { p50: number; p99: number }>; http: { byRoute: Record<string, { requests: number }> }; thresholds?: unknown[] };
     expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
     expect(summary).toMatchObject({ devices: 24, enrolled: 24, failed: 0, seed: 5 });
+    // The thresholds checked, in the JSON too (the schema validated it above).
+    expect(summary.thresholds).toEqual([{ expression: "failed<1%", passed: true, value: 0, figure: "0% (0 of 24)" }]);
     expect(Object.keys(summary.phases)).toEqual(["wifi", "download", "verify", "enroll", "signIn", "apps", "firstCheckIn", "total"]);
     expect(summary.http.byRoute["POST /device/v1/enroll"]?.requests).toBe(24);
     const xml = readFileSync(junit, "utf8");

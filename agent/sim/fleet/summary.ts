@@ -68,6 +68,20 @@ export interface FleetSummary {
   /** The slowest enrolled devices, with their timelines. */
   slowest: DeviceStory[];
   histograms: { wall: Partial<Record<Phase, string>>; device: Partial<Record<Phase, string>> };
+  /**
+   * Present in the JSON printed by a run given thresholds (`--threshold`, fleet or merge-reports):
+   * each as written, whether it held, the figure it was checked against (in the threshold's
+   * terms: ms, a count, a share in %, devices/s or bytes; null when there was none) and that
+   * figure as the text summary says it. A merge checks its own thresholds, not the shards'.
+   */
+  thresholds?: ThresholdOutcome[];
+}
+
+export interface ThresholdOutcome {
+  expression: string;
+  passed: boolean;
+  value: number | null;
+  figure: string;
 }
 
 /**
