@@ -54,7 +54,7 @@ export type { Scenario, Step, BeforeStep } from "./sim/scenario-format.js";
 // Fleets (what `aosp-sim fleet` and `aosp-sim merge-reports` run)
 export { runFleet, DEFAULT_CONCURRENCY, MAX_LIFE_MS } from "./sim/fleet/run-fleet.js";
 export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-fleet.js";
-export type { FleetSummary, DeviceRecord as FleetDeviceRecord } from "./sim/fleet/summary.js";
+export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome } from "./sim/fleet/summary.js";
 export { parseFaultRate } from "./sim/fleet/fault-rates.js";
 export type { FaultRate } from "./sim/fleet/fault-rates.js";
 export { parseThreshold, evaluateThresholds } from "./sim/fleet/thresholds.js";
