@@ -58,6 +58,10 @@ const windows = rest.map((m, i) => {
   const devices = m.done - before.done;
   return { until: m.elapsedMs / 1000, devices, perSecond: (1000 * devices) / (m.elapsedMs - before.elapsedMs), cpuPerDevice: devices > 0 ? (m.cpuMs - before.cpuMs) / devices : Infinity };
 });
+if (windows.length < 4) {
+  console.error(`bench:fleet-warmup: the fleet took ${windows.length} window(s) of ${args.every} ms after its first device; give more --devices (10000 takes some 20) or a shorter --every`);
+  process.exit(2);
+}
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const late = windows.slice(Math.floor(windows.length / 2)).filter((w) => Number.isFinite(w.cpuPerDevice));
 const steadyCpu = median(late.map((w) => w.cpuPerDevice));
