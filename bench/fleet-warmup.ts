@@ -59,7 +59,7 @@ const windows = rest.map((m, i) => {
   return { until: m.elapsedMs / 1000, devices, perSecond: (1000 * devices) / (m.elapsedMs - before.elapsedMs), cpuPerDevice: devices > 0 ? (m.cpuMs - before.cpuMs) / devices : Infinity };
 });
 if (windows.length < 4) {
-  console.error(`bench:fleet-warmup: the fleet took ${windows.length} window(s) of ${args.every} ms after its first device; give more --devices (10000 takes some 20) or a shorter --every`);
+  console.error(`bench:fleet-warmup: the fleet ran ${windows.length} full window(s) of ${args.every} ms after its first device, too few to see a warm-up; give more --devices (10,000 run for some 20 windows of 1 s) or a shorter --every`);
   process.exit(2);
 }
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
