@@ -13,7 +13,7 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
-import { parseThreshold, THRESHOLD_GRAMMAR, type ThresholdResult } from "../sim/fleet/thresholds.js";
+import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR, type ThresholdResult } from "../sim/fleet/thresholds.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
 import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
@@ -38,6 +38,7 @@ interface FleetCliOptions {
   junit?: string;
   report?: string;
   threshold: string[];
+  abortOnFail?: boolean;
   progress: boolean;
 }
 
@@ -69,6 +70,7 @@ export function registerFleet(program: Command): void {
     .option("--junit <file>", "write JUnit XML: one test case per device")
     .option("--report <file>", "write a self-contained HTML report with charts")
     .option("--threshold <expr>", `pass/fail criterion (repeatable), exit 1 when missed: ${THRESHOLD_GRAMMAR}`, collect, [])
+    .option("--abort-on-fail", "stop starting devices once a threshold on failed or enrolled devices can no longer be met (k6's abortOnFail); those in flight finish, exit 1")
     .option("--no-progress", "no progress bar or status lines on stderr")
     .addHelpText(
       "after",
@@ -115,6 +117,13 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     });
   }
   const thresholds = options.threshold.map(parseThreshold);
+  const decidable = thresholds.filter(decidableEarly);
+  if (options.abortOnFail && decidable.length === 0) {
+    throw new InputError(
+      thresholds.length === 0 ? "has no threshold to watch" : `none of ${thresholds.map((t) => t.text).join(", ")} can be missed before the run ends`,
+      { where: "--abort-on-fail", hint: "add a threshold on failed or enrolled devices, e.g. --threshold 'failed<1%' (latencies and rates are known only at the end)" },
+    );
+  }
   const threads = options.threads === undefined ? undefined : wholeNumber(options.threads, "--threads", 1, 256, "e.g. --threads 4 (1: devices on the main thread only)");
   if (options.embedded !== "worker" && options.embedded !== "inline") {
     throw new InputError(`unknown place "${options.embedded}"`, { where: "--embedded", hint: "use worker or inline" });
@@ -140,6 +149,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const stop = gracefulStop((signal) =>
     printError(err.yellow(`fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`)),
   );
+  // --abort-on-fail stops the run as a first Ctrl-C does, when a threshold is missed already.
+  const early = new AbortController();
   let run;
   try {
     run = await runFleet({
@@ -155,8 +166,15 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       embedded: options.embedded,
       ...(threads === undefined ? {} : { threads }),
       ...(service ? { service } : {}),
-      ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
-      signal: stop.signal,
+      onProgress: (p) => {
+        progress?.update(p);
+        if (!options.abortOnFail || early.signal.aborted) return;
+        const missed = decidable.find((t) => missedAlready(t, { done: p.done, failed: p.failed, total: p.total }));
+        if (missed === undefined) return;
+        printError(err.red(`fleet: ${missed.text} can no longer be met (${p.failed} of ${p.done} failed, ${p.total - p.done} to go): starting no more devices, finishing those in flight (--abort-on-fail)`));
+        early.abort();
+      },
+      signal: AbortSignal.any([stop.signal, early.signal]),
     });
   } finally {
     progress?.stop();

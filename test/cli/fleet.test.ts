@@ -20,6 +20,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--shard", "3/2"], /--shard 3\/2: shard 3 of 2 does not exist.*fix: INDEX counts from 0/s],
     [["--devices", "10", "--fault", "gremlins=0.1"], /unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
+    [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
+    [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: none of p95.total<1s can be missed before the run ends.*fix: /s],
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
@@ -145,6 +147,21 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const tooHigh = await aospSim(["merge-reports", ...parts, "--threshold", "p101.total<1s"]);
     expect(tooHigh.code).toBe(2);
     expect(tooHigh.stderr).toMatch(/--threshold p101\.total<1s: percentile 101 is above 100.*\n.*fix: write a percentile from 0 to 100/);
+  });
+
+  it("--abort-on-fail stops starting devices once a threshold is missed already, and exits 1 naming it", async () => {
+    const args = ["fleet", "--devices", "2000", "--seed", "3", "--fault", "wrong-wifi-key=20%", "--threshold", "failed<1%", "--abort-on-fail", "--json"];
+    const result = await aospSim(args);
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout) as { devices: number; failed: number; fleetDevices: number; interrupted?: boolean; thresholds: { expression: string; passed: boolean }[] };
+    expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+    // 20 failures make 1 % of 2,000 whatever the rest do: the run stops long before its end.
+    expect(result.stderr).toMatch(/fleet: failed<1% can no longer be met \(20 of \d+ failed, \d+ to go\): starting no more devices/);
+    expect(summary.fleetDevices).toBe(2000);
+    expect(summary.devices).toBeLessThan(1000);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.thresholds).toEqual([expect.objectContaining({ expression: "failed<1%", passed: false })]);
+    expect(result.stderr).toMatch(/threshold missed: failed<1%/);
   });
 
   it("merge-reports refuses a file that is not a fleet summary (exit 2)", async () => {

@@ -6,7 +6,7 @@ import { faultsFor, parseFaultRate } from "../../agent/sim/fleet/fault-rates.js"
 import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
-import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
+import { decidableEarly, evaluateThresholds, missedAlready, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
 
@@ -181,6 +181,34 @@ describe("thresholds", () => {
     expect(() => parseThreshold("p95.enrol<1s")).toThrow(/unknown metric/);
     expect(() => parseThreshold("device.rate>1/s")).toThrow(/unknown metric/);
     expect(() => parseThreshold("device.p95.enroll<1GB")).toThrow(/"GB" does not fit device.p95.enroll/);
+  });
+
+  it("knows when a threshold on failed or enrolled devices is missed before the run ends (--abort-on-fail)", () => {
+    const missed = (text: string, done: number, failed: number, total = 1000) => missedAlready(parseThreshold(text), { done, failed, total });
+    // failed only grows: 10 of a fleet of 1000 is 1 % whatever the other 900 do.
+    expect(missed("failed<1%", 100, 9)).toBe(false);
+    expect(missed("failed<1%", 100, 10)).toBe(true);
+    expect(missed("failed<=1%", 100, 10)).toBe(false);
+    expect(missed("failed<=1%", 100, 11)).toBe(true);
+    expect(missed("failed==0", 5, 1)).toBe(true);
+    expect(missed("failed<5", 6, 5)).toBe(true);
+    expect(missed("failed<5", 6, 4)).toBe(false);
+    // ... and at most every device still to run can fail.
+    expect(missed("failed>=50%", 600, 99)).toBe(true);
+    expect(missed("failed>=50%", 600, 100)).toBe(false);
+    // enrolled can at most gain every device still to run: 980 of 1000 at best once 20 failed.
+    expect(missed("enrolled>=99%", 100, 10)).toBe(false);
+    expect(missed("enrolled>=99%", 100, 11)).toBe(true);
+    expect(missed("enrolled>990", 100, 10)).toBe(true);
+    expect(missed("enrolled==1000", 1, 1)).toBe(true);
+    expect(missed("enrolled<10", 12, 2)).toBe(true);
+    // Latencies, rates, memory, HTTP errors and != are known only at the end.
+    for (const text of ["p95.enroll<1ms", "rate>1000/s", "rss<1KB", "http.errors<1", "failed!=0"]) {
+      expect(decidableEarly(parseThreshold(text))).toBe(false);
+      expect(missed(text, 999, 999)).toBe(false);
+    }
+    // Every device done: the early verdict is the final one.
+    expect(missed("failed<1%", 1000, 10)).toBe(evaluateThresholds(summaryWith({ devices: 1000, enrolled: 990, failed: 10 }), [parseThreshold("failed<1%")])[0]!.passed === false);
   });
 
   it("takes k6's equality comparisons", () => {

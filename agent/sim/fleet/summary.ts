@@ -48,7 +48,7 @@ export interface FleetSummary {
   /** The whole fleet's size (all shards). */
   fleetDevices: number;
   /**
-   * Present (true) when the run was stopped (Ctrl-C, SIGTERM) before all its devices ran, or
+   * Present (true) when the run was stopped (Ctrl-C, SIGTERM, --abort-on-fail) before all its devices ran, or
    * while devices lived their --life: the devices in flight finished enrolling, no more started,
    * lives ended at the stop, and `devices` counts those that ran.
    */

@@ -186,6 +186,46 @@ function latencyFigure(s: FleetSummary, clock: LatencyMetric["clock"], stat: Lat
   return encoded === undefined ? `the summary holds no ${clock === "wall" ? "wall-clock" : "device-time"} histogram of ${phase}` : figureOfEncoded(encoded, stat);
 }
 
+/** How far a fleet has got: devices finished (enrolled or failed) and failed, of `total`. */
+export interface FleetCount {
+  done: number;
+  failed: number;
+  total: number;
+}
+
+/**
+ * Whether the run can stop early because `t` is missed already, whatever the devices still to run
+ * do (k6's abortOnFail). Only thresholds on `failed` and `enrolled` can be decided before the
+ * end: each count can only grow, by at most the devices still to run. A share is judged against
+ * the whole run (`total`); stopping early keeps it missed, since a share of the devices that ran
+ * lies between the share now and the share with every remaining device counted (the devices in
+ * flight finish, no more start). Other thresholds (latencies, rate, ...) are never missed early.
+ */
+export function missedAlready(t: Threshold, count: FleetCount): boolean {
+  if (!decidableEarly(t)) return false;
+  const now = t.metric === "failed" ? count.failed : count.done - count.failed;
+  const of = (devices: number) => (t.share ? (100 * devices) / Math.max(count.total, 1) : devices);
+  const least = of(now);
+  const most = of(now + count.total - count.done);
+  switch (t.op) {
+    case "<":
+      return least >= t.value;
+    case "<=":
+      return least > t.value;
+    case ">":
+      return most <= t.value;
+    case ">=":
+      return most < t.value;
+    default: // "==" (decidableEarly leaves out "!=")
+      return least > t.value || most < t.value;
+  }
+}
+
+/** Whether `missedAlready` can ever hold for `t`: a bound on failed or enrolled devices (any comparison but !=). */
+export function decidableEarly(t: Threshold): boolean {
+  return (t.metric === "failed" || t.metric === "enrolled") && t.op !== "!=";
+}
+
 function compare(actual: number, op: Threshold["op"], value: number): boolean {
   switch (op) {
     case "<":
