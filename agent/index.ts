@@ -57,8 +57,8 @@ export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-flee
 export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome } from "./sim/fleet/summary.js";
 export { parseFaultRate } from "./sim/fleet/fault-rates.js";
 export type { FaultRate } from "./sim/fleet/fault-rates.js";
-export { parseThreshold, evaluateThresholds } from "./sim/fleet/thresholds.js";
-export type { Threshold, ThresholdResult } from "./sim/fleet/thresholds.js";
+export { parseThreshold, evaluateThresholds, missedAlready } from "./sim/fleet/thresholds.js";
+export type { Threshold, ThresholdResult, FleetCount } from "./sim/fleet/thresholds.js";
 export { mergeSummaries } from "./sim/fleet/merge.js";
 export { fleetJunitXml } from "./sim/fleet/report-junit.js";
 export { fleetHtmlReport } from "./sim/fleet/report-html.js";
