@@ -67,7 +67,7 @@ export function registerFleet(program: Command): void {
     .option("--embedded <where>", "where the embedded service runs: worker (a second thread) or inline", "worker")
     .option("--threads <n>", "threads that run devices (default: one per core the process may use, a container's CPU limit included, less one for the embedded service, at least two on two cores)")
     .option("--json", "print the summary as one JSON document (schemas/fleet-summary.schema.json)")
-    .option("--junit <file>", "write JUnit XML: one test case per device")
+    .option("--junit <file>", "write JUnit XML: one test case per device, and one per --threshold")
     .option("--report <file>", "write a self-contained HTML report with charts")
     .option("--threshold <expr>", `pass/fail criterion (repeatable), exit 1 when missed: ${THRESHOLD_GRAMMAR}`, collect, [])
     .option("--abort-on-fail", "stop starting devices once a threshold on failed or enrolled devices can no longer be met (k6's abortOnFail); those in flight finish, exit 1")
