@@ -32,6 +32,7 @@ export interface ReportFile {
 }
 
 export const HTML_REPORT = "HTML report";
+export const JUNIT_REPORT = "JUnit report";
 
 export function htmlReportFile(path: string): ReportFile {
   return { path, what: HTML_REPORT, text: fleetHtmlReport };

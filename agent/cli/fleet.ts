@@ -15,7 +15,7 @@ import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
 import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR, type ThresholdResult } from "../sim/fleet/thresholds.js";
 import type { FleetSummary } from "../sim/fleet/summary.js";
-import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, type ReportFile } from "./fleet-output.js";
+import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
@@ -43,7 +43,6 @@ interface FleetCliOptions {
 }
 
 const MAX_DEVICES = 10_000_000;
-const JUNIT_REPORT = "JUnit report";
 
 export function registerFleet(program: Command): void {
   program

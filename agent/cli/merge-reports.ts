@@ -1,18 +1,22 @@
 /**
  * `aosp-sim merge-reports <fleet.json>...`: the summaries of one fleet's shards combined, the
  * percentiles recomputed from the merged histograms. Takes the same --report and --threshold as
- * fleet, so a CI job can gate on the whole fleet after its shards ran on several machines.
+ * fleet, so a CI job can gate on the whole fleet after its shards ran on several machines, and
+ * --junit for what only the whole fleet can answer (the devices' test cases are the shards').
  */
 import type { Command } from "commander";
 import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
 import { readFleetSummary } from "../sim/fleet/read-summary.js";
-import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
-import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile } from "./fleet-output.js";
+import { mergedJunitXml } from "../sim/fleet/report-junit.js";
+import type { FleetSummary } from "../sim/fleet/summary.js";
+import { parseThreshold, THRESHOLD_GRAMMAR, type ThresholdResult } from "../sim/fleet/thresholds.js";
+import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, type ReportFile } from "./fleet-output.js";
 import { action } from "./output.js";
 
 interface MergeOptions {
   json?: boolean;
   report?: string;
+  junit?: string;
   threshold: string[];
 }
 
@@ -23,6 +27,7 @@ export function registerMergeReports(program: Command): void {
     .argument("<summaries...>", "fleet --json outputs, one per shard")
     .option("--json", "print the merged summary as one JSON document")
     .option("--report <file>", "write the merged HTML report")
+    .option("--junit <file>", "write JUnit XML: a test case that every device of the fleet reported, and one per --threshold (the devices' own are in the shards' files)")
     .option("--threshold <expr>", `pass/fail criterion (repeatable): ${THRESHOLD_GRAMMAR}`, (v: string, p: string[]) => [...p, v], [])
     .addHelpText(
       "after",
@@ -34,12 +39,13 @@ export function registerMergeReports(program: Command): void {
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
   const thresholds = options.threshold.map(parseThreshold);
   if (options.report !== undefined) checkReportPath(options.report, HTML_REPORT);
+  if (options.junit !== undefined) checkReportPath(options.junit, JUNIT_REPORT);
   const parts = files.map((file) => ({ file, summary: readFleetSummary(file) }));
   const merged = mergeSummaries(parts);
-  return finishFleet(merged, {
-    ...(options.json ? { json: true } : {}),
-    files: options.report === undefined ? [] : [htmlReportFile(options.report)],
-    thresholds,
-    incomplete: missingFromFleet(merged),
-  });
+  const incomplete = missingFromFleet(merged);
+  const reports: ReportFile[] = [
+    ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),
+    ...(options.junit === undefined ? [] : [{ path: options.junit, what: JUNIT_REPORT, text: (summary: FleetSummary, results: readonly ThresholdResult[]) => mergedJunitXml(summary, results, incomplete) }]),
+  ];
+  return finishFleet(merged, { ...(options.json ? { json: true } : {}), files: reports, thresholds, incomplete });
 }

@@ -137,8 +137,11 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
       parts.push(temp.file(`percentile-shard-${shard.replace("/", "-")}.json`));
       writeFileSync(parts.at(-1)!, run.stdout);
     }
-    const merged = await aospSim(["merge-reports", ...parts, "--threshold", "p(99.9).total<10m", "--threshold", "device.avg.wifi>=1s", "--threshold", "device.p99.9.total<1h"]);
+    const junit = temp.file("percentile-merge.xml");
+    const merged = await aospSim(["merge-reports", ...parts, "--threshold", "p(99.9).total<10m", "--threshold", "device.avg.wifi>=1s", "--threshold", "device.p99.9.total<1h", "--junit", junit]);
     expect(merged.code, merged.stderr).toBe(0);
+    expect(readFileSync(junit, "utf8")).toMatch(/<testsuites tests="4" failures="0"/);
+    expect(readFileSync(junit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported (6 of 6)"/>');
     expect(merged.stdout).toMatch(/✓ p\(99\.9\)\.total<10m: [0-9.]+ ms/);
     expect(merged.stdout).toMatch(/✓ device\.avg\.wifi>=1s: [0-9.]+ ms/);
     const missed = await aospSim(["merge-reports", ...parts, "--threshold", "p99.9.total<0.001ms"]);
@@ -201,10 +204,16 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(run.code, run.stderr).toBe(0);
     const part = temp.file("only-shard-0.json");
     writeFileSync(part, run.stdout);
-    const merged = await aospSim(["merge-reports", part, "--threshold", "failed<1%"]);
+    const junit = temp.file("incomplete-merge.xml");
+    const merged = await aospSim(["merge-reports", part, "--threshold", "failed<1%", "--junit", junit]);
     expect(merged.code).toBe(1);
     expect(merged.stdout).toContain("✓ failed<1%");
     expect(merged.stderr).toContain("incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1/2");
+    // In the CI system's view: the missing shard is the failed test, the threshold passed.
+    const xml = readFileSync(junit, "utf8");
+    expect(xml).toMatch(/<testsuites tests="2" failures="1"/);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 4\)">\s*<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*" type="merge"\/>/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%"/>');
   });
 });
 

@@ -40,12 +40,36 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
     }
   }
-  if (thresholds.length > 0) {
-    const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, shard ${summary.shards.join(", ")})`);
-    for (const t of thresholds) {
-      const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(t.threshold.text);
-      if (!t.passed) testCase.failure(`threshold missed: ${t.line}`, "threshold");
-    }
-  }
+  addThresholdSuite(builder, summary, thresholds);
   return builder.build();
+}
+
+/**
+ * A merged fleet (merge-reports) as JUnit XML. Its devices' test cases are in the shards' own
+ * files, so this holds what only the whole fleet can answer: a test case that every device of the
+ * fleet reported (failed, with the reason, when a shard's report is missing or a shard was
+ * stopped part-way), and one per threshold.
+ */
+export function mergedJunitXml(summary: FleetSummary, thresholds: readonly ThresholdResult[], incomplete: string | null): string {
+  const builder = rootBuilder.newBuilder();
+  const suite = builder
+    .testSuite()
+    .name(`aosp-sim fleet, merged (seed ${summary.seed}, shards ${summary.shards.join(", ")})`)
+    .property("seed", String(summary.seed))
+    .property("fleetDevices", String(summary.fleetDevices));
+  const whole = suite.testCase().className("aosp-sim.fleet.merge").name(`every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})`);
+  if (incomplete) whole.failure(`incomplete: ${incomplete}`, "merge");
+  else if (summary.interrupted) whole.failure(`interrupted: ${summary.devices} devices ran`, "merge");
+  addThresholdSuite(builder, summary, thresholds);
+  return builder.build();
+}
+
+/** One test case per threshold, a missed one a failure with its figure (as k6's JUnit output). */
+function addThresholdSuite(builder: Builder, summary: FleetSummary, thresholds: readonly ThresholdResult[]): void {
+  if (thresholds.length === 0) return;
+  const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, shard ${summary.shards.join(", ")})`);
+  for (const t of thresholds) {
+    const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(t.threshold.text);
+    if (!t.passed) testCase.failure(`threshold missed: ${t.line}`, "threshold");
+  }
 }
