@@ -38,6 +38,11 @@ export function htmlReportFile(path: string): ReportFile {
   return { path, what: HTML_REPORT, text: fleetHtmlReport };
 }
 
+/** The JUnit file, its XML made by `xml` (a run's, or a merge's) once the thresholds are checked. */
+export function junitReportFile(path: string, xml: ReportFile["text"]): ReportFile {
+  return { path, what: JUNIT_REPORT, text: xml };
+}
+
 /**
  * Prints the summary, then writes the report files: a file that cannot be written after all (the
  * disk filled during the run) still leaves the summary on the screen, then exits 2 naming it.

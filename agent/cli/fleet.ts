@@ -13,9 +13,8 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
-import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR, type ThresholdResult } from "../sim/fleet/thresholds.js";
-import type { FleetSummary } from "../sim/fleet/summary.js";
-import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, type ReportFile } from "./fleet-output.js";
+import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
@@ -181,7 +180,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   }
   const { summary, devices: results } = run;
   const files: ReportFile[] = [
-    ...(options.junit === undefined ? [] : [{ path: options.junit, what: JUNIT_REPORT, text: (_: FleetSummary, thresholds: readonly ThresholdResult[]) => fleetJunitXml(summary, results, thresholds) }]),
+    ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (_, thresholds) => fleetJunitXml(summary, results, thresholds))]),
     ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),
   ];
   const code = finishFleet(summary, { ...(options.json ? { json: true } : {}), files, thresholds });

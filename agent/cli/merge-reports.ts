@@ -8,9 +8,8 @@ import type { Command } from "commander";
 import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
 import { readFleetSummary } from "../sim/fleet/read-summary.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
-import type { FleetSummary } from "../sim/fleet/summary.js";
-import { parseThreshold, THRESHOLD_GRAMMAR, type ThresholdResult } from "../sim/fleet/thresholds.js";
-import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, type ReportFile } from "./fleet-output.js";
+import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { action } from "./output.js";
 
 interface MergeOptions {
@@ -45,7 +44,7 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const incomplete = missingFromFleet(merged);
   const reports: ReportFile[] = [
     ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),
-    ...(options.junit === undefined ? [] : [{ path: options.junit, what: JUNIT_REPORT, text: (summary: FleetSummary, results: readonly ThresholdResult[]) => mergedJunitXml(summary, results, incomplete) }]),
+    ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (summary, results) => mergedJunitXml(summary, results, incomplete))]),
   ];
   return finishFleet(merged, { ...(options.json ? { json: true } : {}), files: reports, thresholds, incomplete });
 }

@@ -48,9 +48,9 @@ export interface FleetSummary {
   /** The whole fleet's size (all shards). */
   fleetDevices: number;
   /**
-   * Present (true) when the run was stopped (Ctrl-C, SIGTERM, --abort-on-fail) before all its devices ran, or
-   * while devices lived their --life: the devices in flight finished enrolling, no more started,
-   * lives ended at the stop, and `devices` counts those that ran.
+   * Present (true) when the run was stopped (Ctrl-C, SIGTERM, --abort-on-fail) before all its
+   * devices ran, or while devices lived their --life: the devices in flight finished enrolling, no
+   * more started, lives ended at the stop, and `devices` counts those that ran.
    */
   interrupted?: true;
   /** The shards this summary covers ("0/4", or several after a merge). */

@@ -26,6 +26,8 @@ export interface Threshold {
   value: number;
   /** How the value was written: a share (%), or an absolute figure. */
   share: boolean;
+  /** For a latency (`[device.]STAT.PHASE`): its clock, statistic and phase, as parsed. */
+  latency?: LatencyMetric;
 }
 
 export interface ThresholdResult {
@@ -73,7 +75,8 @@ export function parseThreshold(text: string): Threshold {
   const op: Operator = opText === "===" ? "==" : opText;
   if (metricText === "") throw new InputError(`no metric before "${opText}"`, { where, hint: `write ${THRESHOLD_GRAMMAR}` });
   const metric = metricText.toLowerCase();
-  const kind = metricKind(metric, where);
+  const latency = latencyMetric(metric, where);
+  const kind = latency ? "time" : metricKind(metric);
   if (kind === null) throw new InputError(`unknown metric "${metricText}"`, { where, hint: METRICS_HINT });
   const valueText = rest.slice(opText.length).trim();
   const example = EXAMPLES[kind];
@@ -88,7 +91,7 @@ export function parseThreshold(text: string): Threshold {
     throw new InputError(`"${unitText}" does not fit ${metricText}`, { where, hint: `use ${ALLOWED_UNITS[kind].filter(Boolean).join(" or ")}` });
   }
   const value = Number(number) * (unit === undefined ? 1 : UNITS[unit]!);
-  return { text: expression, metric, op, value, share: unit === "%" };
+  return { text: expression, metric, op, value, share: unit === "%", ...(latency ? { latency } : {}) };
 }
 
 type MetricKind = "count" | "rate" | "time" | "bytes";
@@ -102,14 +105,15 @@ const ALLOWED_UNITS: Record<MetricKind, (string | undefined)[]> = {
 
 const EXAMPLES: Record<MetricKind, string> = { count: "1%", rate: "100/s", time: "500ms", bytes: "1GB" };
 
-function metricKind(metric: string, where: string): MetricKind | null {
+/** The kind of a metric other than a latency (`latencyMetric` reads those), or null. */
+function metricKind(metric: string): MetricKind | null {
   if (metric === "failed" || metric === "enrolled" || metric === "http.errors") return "count";
   if (metric === "rate") return "rate";
   if (metric === "rss") return "bytes";
-  return latencyMetric(metric, where) ? "time" : null;
+  return null;
 }
 
-interface LatencyMetric {
+export interface LatencyMetric {
   clock: "wall" | "device";
   stat: LatencyStat;
   phase: Phase;
@@ -118,9 +122,9 @@ interface LatencyMetric {
 /**
  * `[device.]STAT.PHASE` (lower case), or null when the metric is not one. STAT is a percentile as
  * `p95`, `p99.9` or k6's `p(99.9)` (`med` is p50, `max` p100), `min` or `avg`. A percentile
- * outside 0..100 is an error of its own (given `where`), not an unknown metric.
+ * outside 0..100 is an error of its own (said at `where`), not an unknown metric.
  */
-function latencyMetric(metric: string, where = ""): LatencyMetric | null {
+function latencyMetric(metric: string, where: string): LatencyMetric | null {
   const m = /^(device\.)?(?:p\(([0-9]+(?:\.[0-9]+)?)\)|p([0-9]+(?:\.[0-9]+)?)|(med|min|max|avg))\.([a-z]+)$/.exec(metric);
   if (!m) return null;
   const [, device, k6Percentile, percentileText, named, phaseText] = m;
@@ -164,7 +168,8 @@ function measure(s: FleetSummary, t: Threshold): { actual: number | null; shown:
     case "rss":
       return { actual: s.peakRssBytes, shown: `${round(s.peakRssBytes / 1024 ** 2)} MB` };
   }
-  const { clock, stat, phase } = latencyMetric(t.metric)!;
+  if (t.latency === undefined) return { actual: null, shown: `unknown metric "${t.metric}" (make thresholds with parseThreshold)` };
+  const { clock, stat, phase } = t.latency;
   const value = latencyFigure(s, clock, stat, phase);
   if (typeof value === "string") return { actual: null, shown: value };
   // Device time runs to minutes and hours: say those too.
