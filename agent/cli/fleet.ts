@@ -142,7 +142,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   }
 
   const total = only.length > 0 ? only.length : end - first;
-  printError(err.dim(`fleet: ${total} devices (seed ${seed}, shard ${shard.index}/${shard.count})`));
+  printError(err.dim(`fleet: ${total} ${total === 1 ? "device" : "devices"} (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
   const stop = gracefulStop((signal) =>
     printError(err.yellow(`fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`)),

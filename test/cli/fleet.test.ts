@@ -127,6 +127,7 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const summary = JSON.parse(again.stdout) as { devices: number; failures: { index: number; reason: string }[] };
     expect(summary.devices).toBe(1);
     expect(summary.failures[0]).toMatchObject({ index: Number(index), reason });
+    expect(again.stderr).toMatch(/^fleet: 1 device \(seed/m);
   });
 
   it("gates a merged fleet on any percentile and on the devices' clocks, from the merged histograms", async () => {

@@ -1,7 +1,8 @@
 /**
  * HTTP requests and errors by route, as the service answered them, from undici's diagnostics
  * channels (every device request goes through undici): no wrapper in the request path.
- * Errors: 5xx answers and requests that got no answer. Path segments that are ids become {id}.
+ * Errors: 5xx answers and requests that got no answer. Path segments that are ids become {id}:
+ * GUIDs, numbers, long tokens, and user principal names (Graph addresses a user by either).
  * Channels are per thread: each device thread counts its own and the fleet adds them up.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
@@ -63,6 +64,10 @@ export function routePath(path: string): string {
   const clean = path.split("?")[0] ?? path;
   return clean
     .split("/")
-    .map((segment) => (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(segment) || /^\d+$/.test(segment) || segment.length > 64 ? "{id}" : segment))
+    .map((segment) => (isId(segment) ? "{id}" : segment))
     .join("/");
+}
+
+function isId(segment: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(segment) || /^\d+$/.test(segment) || segment.length > 64 || segment.includes("@") || segment.includes("%40");
 }
