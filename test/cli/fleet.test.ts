@@ -99,8 +99,8 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const xml = readFileSync(junit, "utf8");
     expect(xml.match(/<testcase classname="aosp-sim.fleet" /g)).toHaveLength(24);
     // The threshold is a test case too, so a CI system shows what gated the run.
-    expect(xml).toMatch(/<testsuites tests="25" failures="0"/);
-    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%"/>');
+    expect(xml).toMatch(/<testsuites time="[\d.]+" tests="25" failures="0"/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
     expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/);
   });
 
@@ -112,9 +112,9 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/✗ failed<1%: \d+(\.\d+)?% \(\d+ of 12\)/);
     expect(result.stdout).toMatch(/✓ enrolled>=1: \d+ of 12/);
     const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
-    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1"/>');
-    const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1" time="0"/>');
+    const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*" time="[\d.]+">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
     expect(failure).not.toBeNull();
     const [, index, reason, body] = failure!;
     expect(body).toMatch(/connectingWifi/);
@@ -130,6 +130,23 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(again.stderr).toMatch(/^fleet: 1 device \(seed/m);
   });
 
+  // Before, the first to finish: here the devices without a network (their Wi-Fi join times out
+  // quickly) before those whose service calls fail after their retries, so devices 15, 16, 17, 19,
+  // ... of 30; and JUnit timelines for whichever 500 failures came first.
+  it("shows the failed devices of lowest index, and keeps their timelines, whichever finish first", async () => {
+    const junit = temp.file("lowest.xml");
+    const faults = ["--fault", "service-5xx=always=100%", "--fault", "network-absent=50%"];
+    const result = await aospSim(["fleet", "--devices", "510", "--seed", "12", ...faults, "--threads", "2", "--json", "--junit", junit]);
+    expect(result.code, result.stderr).toBe(1);
+    const summary = JSON.parse(result.stdout) as { failed: number; failures: { index: number }[] };
+    expect(summary.failed).toBe(510);
+    expect(summary.failures.map((f) => f.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const cases = [...readFileSync(junit, "utf8").matchAll(/<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*"[^>]*>[\s\S]*?<\/testcase>/g)];
+    expect(cases).toHaveLength(510);
+    const kept = cases.filter((c) => !c[0].includes("(timeline not kept")).map((c) => Number(c[1]));
+    expect(kept.sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  });
+
   it("gates a merged fleet on any percentile and on the devices' clocks, from the merged histograms", async () => {
     const parts: string[] = [];
     for (const shard of ["0/2", "1/2"]) {
@@ -141,8 +158,8 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const junit = temp.file("percentile-merge.xml");
     const merged = await aospSim(["merge-reports", ...parts, "--threshold", "p(99.9).total<10m", "--threshold", "device.avg.wifi>=1s", "--threshold", "device.p99.9.total<1h", "--junit", junit]);
     expect(merged.code, merged.stderr).toBe(0);
-    expect(readFileSync(junit, "utf8")).toMatch(/<testsuites tests="4" failures="0"/);
-    expect(readFileSync(junit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported (6 of 6)"/>');
+    expect(readFileSync(junit, "utf8")).toMatch(/<testsuites time="[\d.]+" tests="4" failures="0"/);
+    expect(readFileSync(junit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported (6 of 6)" time="0"/>');
     expect(merged.stdout).toMatch(/✓ p\(99\.9\)\.total<10m: [0-9.]+ ms/);
     expect(merged.stdout).toMatch(/✓ device\.avg\.wifi>=1s: [0-9.]+ ms/);
     const missed = await aospSim(["merge-reports", ...parts, "--threshold", "p99.9.total<0.001ms"]);
@@ -212,9 +229,9 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(merged.stderr).toContain("incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1/2");
     // In the CI system's view: the missing shard is the failed test, the threshold passed.
     const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/<testsuites tests="2" failures="1"/);
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 4\)">\s*<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*" type="merge"\/>/);
-    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%"/>');
+    expect(xml).toMatch(/<testsuites time="[\d.]+" tests="2" failures="1"/);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 4\)" time="0">\s*<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*" type="merge"\/>/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
   });
 });
 
@@ -241,7 +258,12 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     expect(summary.devices).toBeLessThan(100000);
     expect(summary.devices).toBe(summary.enrolled + summary.failed);
     expect(result.stderr).toMatch(new RegExp(`interrupted: ${summary.devices} devices ran`));
-    expect(readFileSync(junit, "utf8").match(/<testcase /g) ?? []).toHaveLength(summary.devices);
+    const xml = readFileSync(junit, "utf8");
+    expect(xml.match(/<testcase classname="aosp-sim.fleet" /g) ?? []).toHaveLength(summary.devices);
+    // The stop is a failed test case the CI system shows (before, every test case passed).
+    expect(xml).toMatch(
+      new RegExp(`<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted" time="0">\\s*<failure message="interrupted: ${summary.devices} devices ran; no more devices were started[^"]*" type="interrupted"/>`),
+    );
     // Merged, a stopped shard keeps the fleet from passing: not every device ran.
     const part = temp.file(`stopped-${name}.json`);
     writeFileSync(part, result.stdout);

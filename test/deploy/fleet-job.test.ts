@@ -192,12 +192,12 @@ describe("the Kubernetes fleet job", () => {
       expect(cases).toHaveLength(16);
       expect(new Set(cases).size).toBe(16);
       // Each shard's threshold, which always passes (the merge gates), is a passing test case of its own.
-      for (const xml of xmls) expect([...xml.matchAll(/<testcase classname="aosp-sim.fleet.thresholds" name="([^"]+)"\/>/g)].map((c) => c[1])).toEqual(["failed&lt;=100%"]);
+      for (const xml of xmls) expect([...xml.matchAll(/<testcase classname="aosp-sim.fleet.thresholds" name="([^"]+)" time="0"\/>/g)].map((c) => c[1])).toEqual(["failed&lt;=100%"]);
       const mergedJunit = temp.file("fleet.xml");
       const merged = await aospSim(["merge-reports", ...files, "--json", "--junit", mergedJunit]);
       expect(merged.code, merged.stderr).not.toBe(2);
       // The merge's own JUnit file: every device of the fleet reported.
-      expect(readFileSync(mergedJunit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported (16 of 16)"/>');
+      expect(readFileSync(mergedJunit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported (16 of 16)" time="0"/>');
       const whole = await aospSim(local([...shardArgs(0, { ADMIN_TOKEN: service.adminToken })]).map((a) => (a === "0/4" ? "0/1" : a)));
       const m = JSON.parse(merged.stdout) as Record<string, unknown>;
       const w = JSON.parse(whole.stdout) as Record<string, unknown>;

@@ -3,6 +3,7 @@
  * fleet's size given, thresholds checked, reports made, and the CLI's defaults and re-run
  * commands.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
@@ -28,7 +29,7 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     const [failedOk, rate] = evaluateThresholds(summary, [parseThreshold("failed<1%"), parseThreshold("rate>0/s")]);
     expect(failedOk!.passed).toBe(false);
     expect(rate!.passed).toBe(true);
-    expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites tests="8" failures="\d+"/);
+    expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites time="[\d.]+" tests="8" failures="\d+"/);
     expect(fleetHtmlReport(summary)).toMatch(/^<!doctype html>/);
     const failed = devices.find((d) => d.reason !== null)!;
     // The CLI's spelling of the fleet: its faults as NAME[=VALUE]=RATE, which the CLI reads back the same.
@@ -85,5 +86,39 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     // Before, a string was not a fault: every device enrolled, and the summary listed no fault.
     expect(summary.faults).toEqual([{ spec: "wrong-wifi-key", rate: 0.5, devices: summary.failed }]);
     expect(summary.failed).toBeGreaterThan(0);
+  });
+
+  it("quotes a fault's value in the re-run command as the shell reads it back", async () => {
+    const fault = "wrong-wifi-key=Bob's key=100%";
+    const { devices } = await runFleet({ devices: 1, faults: [fault], embedded: "inline" });
+    const rerun = devices[0]!.rerun;
+    // Before: --fault 'wrong-wifi-key=Bob's key=100%', which no shell reads (an unterminated quote).
+    const words = spawnSync("bash", ["-c", `printf '%s\\n' ${rerun}`], { encoding: "utf8" });
+    expect(words.status, words.stderr).toBe(0);
+    expect(words.stdout.split("\n")).toContain(fault);
+  });
+
+  it("places each device in the second it enrolled, not the second its --life ended; the rate is over runSeconds", async () => {
+    const service = await startMockService({ port: 0, passwordHashCost: 8 });
+    try {
+      const stop = new AbortController();
+      const running = runFleet({ devices: 3, concurrency: 3, lifeMs: MAX_LIFE_MS, seed: 6, service: { url: service.url, adminToken: service.adminToken }, signal: stop.signal });
+      await waitForManagedDevices(service.url, service.adminToken, 3);
+      // The devices live on for seconds after enrolling.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      stop.abort();
+      const { summary } = await running;
+      expect(summary).toMatchObject({ devices: 3, enrolled: 3, interrupted: true });
+      const seconds = summary.timelineBySecond;
+      expect(seconds.reduce((n, s) => n + s.enrolled, 0)).toBe(3);
+      // Each enrolled within its total time of the run's start (all three started at once).
+      // Before, all three sat in the second the stop came, 3 s or more after they enrolled.
+      expect(seconds.length - 1).toBeLessThanOrEqual(Math.floor(summary.phases.total!.max / 1000) + 1);
+      expect(summary.runSeconds).toBeGreaterThanOrEqual(3);
+      expect(summary.runSeconds).toBeLessThanOrEqual(summary.wallSeconds);
+      expect(summary.devicesPerSecond).toBeCloseTo(3 / summary.runSeconds!, 1);
+    } finally {
+      await service.close();
+    }
   });
 });

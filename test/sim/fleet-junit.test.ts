@@ -4,7 +4,8 @@
  * cases of their own.
  */
 import { describe, expect, it } from "vitest";
-import { fleetJunitXml } from "../../agent/sim/fleet/report-junit.js";
+import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
+import { fleetJunitXml, mergedJunitXml } from "../../agent/sim/fleet/report-junit.js";
 import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
 import type { DeviceRecord } from "../../agent/sim/fleet/summary.js";
 import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
@@ -31,13 +32,36 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     const thresholds = evaluateThresholds(summary, ["failed==0", "p99.total<0.001ms"].map(parseThreshold));
     const xml = fleetJunitXml(summary, devices, thresholds);
     // Every device enrolled, so only the threshold fails: the CI system shows why the job is red.
-    expect(xml).toMatch(/<testsuites tests="4" failures="1"/);
-    expect(xml).toMatch(/<testsuite name="aosp-sim fleet thresholds \(seed 4, shard 0\/1\)" tests="2" failures="1"/);
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed==0"\/>/);
-    expect(xml).toContain(`<testcase classname="aosp-sim.fleet.thresholds" name="p99.total&lt;0.001ms">`);
+    expect(xml).toMatch(/<testsuites time="[\d.]+" tests="4" failures="1"/);
+    expect(xml).toMatch(/<testsuite name="aosp-sim fleet thresholds \(seed 4, shard 0\/1\)" time="0" tests="2" failures="1"/);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed==0" time="0"\/>/);
+    expect(xml).toContain(`<testcase classname="aosp-sim.fleet.thresholds" name="p99.total&lt;0.001ms" time="0">`);
     expect(xml).toContain(`<failure message="threshold missed: p99.total&lt;0.001ms: ${thresholds[1]!.figure}" type="threshold"/>`);
     // Without thresholds, the devices' suite alone, as before.
-    expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites tests="2" failures="0"/);
+    expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites time="[\d.]+" tests="2" failures="0"/);
     expect(fleetJunitXml(summary, devices)).not.toContain("thresholds");
+  });
+
+  // dorny/test-reporter reads `time` as parseFloat(...) * 1000 on every suite and test case and
+  // adds them up; one without made the whole run NaN. Before, failed devices, the thresholds and a
+  // merge's test case had none, nor had <testsuites>.
+  it("gives every test suite and test case a time: a failed device's is how long it ran", async () => {
+    const { summary, devices } = await runFleet({
+      devices: 3, concurrency: 3, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: ["network-absent=1"], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    expect(summary.failed).toBe(3);
+    const thresholds = evaluateThresholds(summary, ["failed==0"].map(parseThreshold));
+    const failed = devices.find((d) => d.reason !== null)!;
+    expect(failed.totalMs).toBeNull();
+    expect(failed.ranMs).toBeGreaterThan(0);
+    const merge = mergeSummaries([{ file: "a.json", summary }]);
+    for (const xml of [fleetJunitXml(summary, devices, thresholds), mergedJunitXml(merge, thresholds, missingFromFleet(merge)), fleetJunitXml({ ...summary, interrupted: true }, devices)]) {
+      const tags = [...xml.matchAll(/<(testsuites|testsuite|testcase)\b[^>]*>/g)].map((m) => m[0]);
+      expect(tags.length).toBeGreaterThan(2);
+      for (const tag of tags) expect(tag).toMatch(/ time="\d+(\.\d+)?"/);
+    }
+    const xml = fleetJunitXml(summary, devices);
+    expect(xml).toContain(`name="device ${failed.index} (${failed.serialNumber}): QR scan to first check-in" time="${Number((failed.ranMs! / 1000).toFixed(4))}"`);
   });
 });

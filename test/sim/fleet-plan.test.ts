@@ -238,12 +238,22 @@ describe("merging shard summaries", () => {
     expect(missingFromFleet(merged)).toBeNull();
   });
 
+  it("names the service the devices talked to, not that of a shard that ran none", () => {
+    const empty = { ...shard(["0/2"], 0), summary: { ...shard(["0/2"], 0).summary, fleetDevices: 1, service: { url: "http://127.0.0.1:1", runs: "worker" } } };
+    const ran = { ...shard(["1/2"], 1), summary: { ...shard(["1/2"], 1).summary, fleetDevices: 1, service: { url: "http://127.0.0.1:2", runs: "worker" } } };
+    // Before, the first file's: shard 0 of a one-device fleet, whose service no device used.
+    expect(mergeSummaries([empty, ran]).service.url).toBe("http://127.0.0.1:2");
+  });
+
   it("says which shards are missing when the reports do not hold the whole fleet", () => {
     const merged = mergeSummaries([shard(["0/4"], 50), shard(["2/4"], 50)]);
     expect(missingFromFleet(merged)).toBe("these reports hold 100 of the fleet's 200 devices: no report of shard 1/4, 3/4; the figures cover only them");
     expect(missingFromFleet(mergeSummaries([shard(["0/2"], 100)]))).toMatch(/hold 100 of the fleet's 200 devices: no report of shard 1\/2/);
-    // An interrupted shard says so itself.
-    expect(missingFromFleet({ ...merged, interrupted: true })).toBeNull();
+    // A shard stopped part-way says so itself (interrupted); one missing besides is still named
+    // (before, the stop hid it).
+    expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shard 1\/4, 3\/4/);
+    const whole = mergeSummaries([shard(["0/2"], 100), shard(["1/2"], 100)]);
+    expect(missingFromFleet({ ...whole, devices: 150, interrupted: true })).toBeNull();
   });
 
   it("refuses shards that ran their devices with other faults or another life", () => {

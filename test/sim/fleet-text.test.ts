@@ -64,6 +64,9 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
     // Before: "fault wrong-wifi-key at 1: 4 devices", and a phase table header with no rows.
     expect(text).toContain("  fault wrong-wifi-key at 100%: 4 of 4 devices");
     expect(text).toContain("  (no device finished a phase)");
+    // A life shorter than an hour, or not whole hours: before, "lived 0 h each" for 20 minutes.
+    expect(fleetSummaryLines({ ...summary, lifeMs: 20 * 60_000 }, [], plain).join("\n")).toContain("  lived 20m each after enrolling");
+    expect(fleetSummaryLines({ ...summary, lifeMs: 90 * 60_000, interrupted: true }, [], plain).join("\n")).toContain("  lived up to 1h 30m each after enrolling");
   });
 
   it("counts only the enrolled devices in its rate when some fail", async () => {

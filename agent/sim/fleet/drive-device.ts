@@ -39,6 +39,14 @@ export interface DeviceOutcome {
   story: DeviceStory;
   times: PhaseTracker["times"];
   checkIns: number;
+  /**
+   * When the device finished enrolling (its first check-in done) or failed, before any --life:
+   * milliseconds since the epoch on this process's monotonic clock (performance.timeOrigin plus
+   * performance.now()), so the fleet can place it in its run whichever thread ran it.
+   */
+  finishedAt: number;
+  /** Wall milliseconds from the device's start to finishedAt. */
+  ranMs: number;
   /** Its --life ended early: the fleet was stopped (SIGINT, SIGTERM) while it lived. */
   lifeCut?: true;
 }
@@ -63,6 +71,8 @@ export async function driveDevice(
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
   const tracker = new PhaseTracker();
+  const startedAt = performance.now();
+  let finishedAt = startedAt;
   let device: Device | null = null;
   try {
     device = await createDevice({
@@ -88,13 +98,15 @@ export async function driveDevice(
       });
       if (!tracker.firstCheckInDone) reason = d.context.failure?.code ?? "noFirstCheckIn";
     }
+    finishedAt = performance.now();
     // "done" only when stopped; a life lived out ends at its limit (or idle, nothing scheduled).
     const lifeCut = reason === null && settings.lifeMs > 0 && (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
     const checkIns = d.state === "off" ? 0 : d.context.checkIns;
-    return { story: story(d, job, reason, tracker, needs), times: tracker.times, checkIns, ...(lifeCut ? { lifeCut: true as const } : {}) };
+    return { story: story(d, job, reason, tracker, needs), times: tracker.times, checkIns, ...finished(startedAt, finishedAt), ...(lifeCut ? { lifeCut: true as const } : {}) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
+      ...finished(startedAt, performance.now()),
       story: { index, serialNumber: fleetIdentity(settings.seed, index).serialNumber, reason: "simulatorError", finalState: "-", totalMs: null, faults: faults.map(formatFault), rerun: job.rerun, timeline: [message] },
       times: tracker.times,
       checkIns: 0,
@@ -104,10 +116,14 @@ export async function driveDevice(
   }
 }
 
+function finished(startedAt: number, finishedAt: number): Pick<DeviceOutcome, "finishedAt" | "ranMs"> {
+  return { finishedAt: performance.timeOrigin + finishedAt, ranMs: Math.round((finishedAt - startedAt) * 10) / 10 };
+}
+
 function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker, needs: TimelineNeeds | undefined): DeviceStory {
   const total = tracker.times.wallMs.total;
   const totalMs = total === undefined ? null : Math.round(total * 10) / 10;
-  const worded = needs === undefined || needs.wants(reason, totalMs);
+  const worded = needs === undefined || needs.wants(job.index, reason, totalMs);
   return {
     index: job.index,
     serialNumber: d.identity.serialNumber,

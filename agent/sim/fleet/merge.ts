@@ -66,6 +66,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     failedByReason,
     devicesPerSecond: round(sum((s) => s.devicesPerSecond)),
     wallSeconds: Math.max(...parts.map((p) => p.summary.wallSeconds)),
+    ...(parts.every((p) => p.summary.runSeconds !== undefined) ? { runSeconds: Math.max(...parts.map((p) => p.summary.runSeconds ?? 0)) } : {}),
     ...(parts.every((p) => p.summary.deviceThreads !== undefined) ? { deviceThreads: sum((s) => s.deviceThreads ?? 0) } : {}),
     phases: wall.percentiles(),
     phasesDeviceTime: device.percentiles(),
@@ -83,7 +84,8 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     lifeMs: first.summary.lifeMs,
     checkIns: sum((s) => s.checkIns),
     faults: [...faults.values()],
-    service: first.summary.service,
+    // A shard that ran no device (more shards than devices) talked to no service.
+    service: (parts.find((p) => p.summary.devices > 0) ?? first).summary.service,
     timelineBySecond: bySecond,
     failures: stories((s) => s.failures).sort((a, b) => a.index - b.index).slice(0, STORIES_KEPT),
     slowest: stories((s) => s.slowest).sort((a, b) => (b.totalMs ?? 0) - (a.totalMs ?? 0)).slice(0, SLOWEST_KEPT),
@@ -121,14 +123,16 @@ function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[
 /**
  * What a merged summary lacks, in words, or null when every device of the fleet ran: a shard
  * whose report is missing (its job failed, its file was not collected) must not pass a CI gate
- * on the devices the other shards ran. A run stopped part-way says so itself (`interrupted`).
+ * on the devices the other shards ran. A shard stopped part-way says so itself (`interrupted`);
+ * a missing shard is named all the same.
  */
 export function missingFromFleet(s: FleetSummary): string | null {
-  if (s.devices >= s.fleetDevices || s.interrupted) return null;
+  if (s.devices >= s.fleetDevices) return null;
   const counts = new Set(s.shards.map((shard) => shardOf(shard).count));
   const [count] = counts;
   const held = new Set(s.shards);
   const missing = counts.size === 1 && count !== undefined ? Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((shard) => !held.has(shard)) : [];
+  if (missing.length === 0 && s.interrupted) return null;
   const which = missing.length > 0 ? `: no report of shard ${missing.join(", ")}` : "";
   return `these reports hold ${s.devices} of the fleet's ${s.fleetDevices} devices${which}; the figures cover only them`;
 }

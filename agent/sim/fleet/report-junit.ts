@@ -10,7 +10,7 @@
  */
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
-import type { DeviceRecord, FleetSummary } from "./summary.js";
+import { interruptedNote, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 // The package's module.exports is a builder, while its types declare a default export: required
@@ -31,17 +31,26 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       .testCase()
       .className("aosp-sim.fleet")
       .name(`device ${d.index} (${d.serialNumber}): QR scan to first check-in`);
-    // Kept to a tenth of a millisecond, as the fleet measures it: dividing by 1000 alone leaves a
-    // binary fraction's tail (0.8777999999999999) in the XML.
-    if (d.totalMs !== null) testCase.time(Number((d.totalMs / 1000).toFixed(4)));
+    // A failed device's time is how long it ran until it failed. Every test case and suite has a
+    // time: some CI readers (dorny/test-reporter) add them up and show NaN for one without.
+    testCase.time(seconds(d.totalMs ?? d.ranMs ?? 0));
     if (d.reason !== null) {
       testCase.failure(d.reason, "enrollment");
       const lines = d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"];
       testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
     }
   }
+  // A stopped run is a failure the CI system shows, not a red job whose tests all passed.
+  if (summary.interrupted) {
+    suite
+      .testCase()
+      .className("aosp-sim.fleet.run")
+      .name("the run was not interrupted")
+      .time(0)
+      .failure(`interrupted: ${summary.devices} devices ran; ${interruptedNote(summary)}`, "interrupted");
+  }
   addThresholdSuite(builder, summary, thresholds);
-  return builder.build();
+  return withRootTime(builder.build(), summary.wallSeconds);
 }
 
 /**
@@ -55,21 +64,38 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
   const suite = builder
     .testSuite()
     .name(`aosp-sim fleet, merged (seed ${summary.seed}, shards ${summary.shards.join(", ")})`)
+    .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices));
-  const whole = suite.testCase().className("aosp-sim.fleet.merge").name(`every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})`);
-  if (incomplete) whole.failure(`incomplete: ${incomplete}`, "merge");
-  else if (summary.interrupted) whole.failure(`interrupted: ${summary.devices} devices ran`, "merge");
+  const whole = suite.testCase().className("aosp-sim.fleet.merge").name(`every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})`).time(0);
+  const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${summary.devices} devices ran`] : [])];
+  if (problems.length > 0) whole.failure(problems.join("; "), "merge");
   addThresholdSuite(builder, summary, thresholds);
-  return builder.build();
+  return withRootTime(builder.build(), summary.wallSeconds);
 }
 
 /** One test case per threshold, a missed one a failure with its figure (as k6's JUnit output). */
 function addThresholdSuite(builder: Builder, summary: FleetSummary, thresholds: readonly ThresholdResult[]): void {
   if (thresholds.length === 0) return;
-  const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, shard ${summary.shards.join(", ")})`);
+  const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, shard ${summary.shards.join(", ")})`).time(0);
   for (const t of thresholds) {
-    const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(t.threshold.text);
+    const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(t.threshold.text).time(0);
     if (!t.passed) testCase.failure(`threshold missed: ${t.line}`, "threshold");
   }
+}
+
+/**
+ * Seconds kept to a tenth of a millisecond, as the fleet measures: dividing by 1000 alone leaves a
+ * binary fraction's tail (0.8777999999999999) in the XML.
+ */
+function seconds(ms: number): number {
+  return Number((ms / 1000).toFixed(4));
+}
+
+/**
+ * The root <testsuites> with the run's time: junit-report-builder sets none there (its root has
+ * no public setter), and a reader that finds none adds up the suites, or shows NaN.
+ */
+function withRootTime(xml: string, wallSeconds: number): string {
+  return xml.replace(/<testsuites(?=[\s>])/, `<testsuites time="${wallSeconds}"`);
 }

@@ -1,5 +1,6 @@
 /** A fleet summary for people: the figures, the phase table, failures and how to re-run them. */
 import type { Styles } from "../../cli/output.js";
+import { formatDuration } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
 import { interruptedNote, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
@@ -11,7 +12,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     `  ${s.devicesPerSecond} devices enrolled/s, ${s.wallSeconds} s wall, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
-  if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${Math.round(s.lifeMs / 3_600_000)} h each after enrolling: ${s.checkIns} check-ins`);
+  if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDuration(s.lifeMs)} each after enrolling: ${s.checkIns} check-ins`);
   for (const f of s.faults) lines.push(`  fault ${f.spec} at ${percent(f.rate)}: ${f.devices} of ${s.devices} devices`);
   lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
   const finished = PHASES.filter((p) => s.phases[p] !== undefined);

@@ -8,6 +8,7 @@ import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
 import { formatDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
+import { shellQuote } from "../../device/adb/shell-quote.js";
 import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, parseFaultRate, type FaultRate } from "./fault-rates.js";
@@ -19,7 +20,7 @@ import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { checkQrAddresses, checkRunningService } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
-import { TimelineNeeds } from "./timeline-needs.js";
+import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
 export interface FleetOptions {
@@ -105,7 +106,7 @@ function settle(given: FleetOptions): SettledOptions {
         [
           `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
           // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
-          ...(given.faults ?? []).map((f) => `--fault '${typeof f === "string" ? f : `${f.spec}=${f.rate}`}'`),
+          ...(given.faults ?? []).map((f) => `--fault ${shellQuote(typeof f === "string" ? f : `${f.spec}=${f.rate}`)}`),
           ...(lifeMs > 0 ? [`--life ${formatDuration(lifeMs)}`] : []),
           ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
         ].join(" ")),
@@ -198,13 +199,29 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       return { index, faults, rerun: options.rerunCommand(index) };
     };
 
+    // The JUnit report's failed devices keep their timelines, the TIMELINES_KEPT of lowest index.
+    const timelineIndexes: number[] = [];
+    const withTimeline = new Map<number, DeviceRecord>();
+    const keepTimeline = (record: DeviceRecord, timeline: string[]) => {
+      const dropped = timelineIndexes.length >= TIMELINES_KEPT ? timelineIndexes[0]! : undefined;
+      if (!keepLowest(timelineIndexes, record.index, TIMELINES_KEPT)) return;
+      record.timeline = timeline;
+      withTimeline.set(record.index, record);
+      if (dropped === undefined) return;
+      withTimeline.get(dropped)!.timeline = null;
+      withTimeline.delete(dropped);
+    };
+
     const recordOutcome = (job: DeviceJob, outcome: DeviceOutcome) => {
       const index = job.index;
       checkIns += outcome.checkIns;
       if (outcome.lifeCut) livesCut++;
       const s = outcome.story;
-      records.push({ index, serialNumber: s.serialNumber, reason: s.reason, totalMs: s.totalMs, rerun: s.rerun, timeline: s.reason !== null && failed < TIMELINES_KEPT ? s.timeline : null });
-      const second = Math.floor((performance.now() - runStart) / 1000);
+      const record: DeviceRecord = { index, serialNumber: s.serialNumber, reason: s.reason, totalMs: s.totalMs, ranMs: outcome.ranMs, rerun: s.rerun, timeline: null };
+      records.push(record);
+      if (s.reason !== null) keepTimeline(record, s.timeline);
+      // The second it enrolled or failed in, whichever thread ran it (a --life lived after is not counted).
+      const second = Math.max(0, Math.floor((outcome.finishedAt - performance.timeOrigin - runStart) / 1000));
       while (bySecond.length <= second) bySecond.push({ enrolled: 0, failed: 0 });
       if (s.reason === null) {
         enrolled++;
@@ -220,7 +237,12 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
         failed++;
         bySecond[second]!.failed++;
         failedByReason[s.reason] = (failedByReason[s.reason] ?? 0) + 1;
-        if (failures.length < STORIES_KEPT) failures.push(s);
+        // The failures of lowest index, not the first to finish: the same devices whatever the threads.
+        if (failures.length < STORIES_KEPT || index < failures[failures.length - 1]!.index) {
+          failures.push(s);
+          failures.sort((a, b) => a.index - b.index);
+          failures.length = Math.min(failures.length, STORIES_KEPT);
+        }
       }
       options.onProgress?.({ done: enrolled + failed, failed, total: indexes.length, elapsedMs: performance.now() - started });
     };
@@ -251,6 +273,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       // whose devices all fail fast has no rate to show, and `rate>100/s` must not pass on it.
       devicesPerSecond: round(enrolled / Math.max(runSeconds, 1e-3), 1),
       wallSeconds: round(wallSeconds, 3),
+      runSeconds: round(runSeconds, 3),
       deviceThreads: threads,
       phases: wall.percentiles(),
       phasesDeviceTime: device.percentiles(),

@@ -30,9 +30,15 @@ export interface FleetSummary {
   enrolled: number;
   failed: number;
   failedByReason: Record<string, number>;
-  /** Devices enrolled (through their first check-in) per second of the run (DESIGN.md). */
+  /** Devices enrolled (through their first check-in) per second of the run (`runSeconds`; DESIGN.md). */
   devicesPerSecond: number;
+  /** The whole command: the embedded service's start and the tenant's set-up, then the run. */
   wallSeconds: number;
+  /**
+   * The run: the first device's start to the last device's end, without the set-up; the rates
+   * are over these seconds. After a merge, the longest shard's. Absent in earlier summaries.
+   */
+  runSeconds?: number;
   /** Threads that ran devices, the main thread included (absent in summaries from before threads). */
   deviceThreads?: number;
   phases: Partial<Record<Phase, Percentiles>>;
@@ -61,7 +67,10 @@ export interface FleetSummary {
   checkIns: number;
   faults: { spec: string; rate: number; devices: number }[];
   service: { url: string; runs: string };
-  /** Enrollments finished per second of the run (index = seconds since start). */
+  /**
+   * Devices that enrolled (their first check-in done) or failed, by the second of the run they did
+   * it in (index = seconds since the first device started); a --life lived after is not counted.
+   */
   timelineBySecond: { enrolled: number; failed: number }[];
   /** The first failed devices (by index), with their timelines. */
   failures: DeviceStory[];
@@ -86,13 +95,15 @@ export interface ThresholdOutcome {
 
 /**
  * One device's result, kept for every device of the run (for the JUnit report, not in the summary):
- * failed devices carry their last timeline lines, up to TIMELINES_KEPT of them.
+ * failed devices carry their last timeline lines, the TIMELINES_KEPT of lowest index.
  */
 export interface DeviceRecord {
   index: number;
   serialNumber: string;
   reason: string | null;
   totalMs: number | null;
+  /** Wall milliseconds from its start until it enrolled or failed (absent from callers that built records before). */
+  ranMs?: number;
   rerun: string;
   timeline: string[] | null;
 }
