@@ -60,7 +60,7 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
     const [rate] = evaluateThresholds(summary, [parseThreshold("rate>1/s")]);
     expect(rate!.passed).toBe(false);
     const text = fleetSummaryLines(summary, [], plain).join("\n");
-    expect(text).toContain("  0 devices enrolled/s, ");
+    expect(text).toContain("  0 devices enrolled/s over a ");
     // Before: "fault wrong-wifi-key at 1: 4 devices", and a phase table header with no rows.
     expect(text).toContain("  fault wrong-wifi-key at 100%: 4 of 4 devices");
     expect(text).toContain("  (no device finished a phase)");
@@ -80,6 +80,9 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
     // The rate's seconds are the run's (the devices' part of the wall time), so enrolled/rate is at most the wall time.
     expect(runSeconds).toBeLessThanOrEqual(summary.wallSeconds + 0.05);
     expect(summary.devices / summary.devicesPerSecond).toBeGreaterThan(runSeconds * 1.2);
+    // Both times are said, so the rate does not read as enrolled / wall time.
+    expect(runSeconds).toBeCloseTo(summary.runSeconds!, 1);
+    expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain(`devices enrolled/s over a ${summary.runSeconds} s run, ${summary.wallSeconds} s wall with the set-up, `);
     expect(fleetSummaryLines(summary, [], plain).join("\n")).toMatch(/fault wrong-wifi-key at 50%: \d+ of 8 devices/);
   });
 });

@@ -9,7 +9,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
   const lines = [
     styles.bold(`Fleet: ${s.enrolled} of ${s.devices} devices enrolled and checked in, ${s.failed} failed`) +
       styles.dim(` (seed ${s.seed}, shard ${s.shards.join(", ")} of ${s.fleetDevices})`),
-    `  ${s.devicesPerSecond} devices enrolled/s, ${s.wallSeconds} s wall, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
+    `  ${s.devicesPerSecond} devices enrolled/s${s.runSeconds === undefined ? "" : ` over a ${s.runSeconds} s run`}, ${s.wallSeconds} s wall${s.runSeconds === undefined ? "" : " with the set-up"}, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
   if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDuration(s.lifeMs)} each after enrolling: ${s.checkIns} check-ins`);
