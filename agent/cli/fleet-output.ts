@@ -34,8 +34,9 @@ export interface ReportFile {
 export const HTML_REPORT = "HTML report";
 export const JUNIT_REPORT = "JUnit report";
 
-export function htmlReportFile(path: string): ReportFile {
-  return { path, what: HTML_REPORT, text: fleetHtmlReport };
+/** The HTML file; `incomplete` is why its figures are not the whole fleet's (merge-reports), said at its top. */
+export function htmlReportFile(path: string, incomplete: string | null = null): ReportFile {
+  return { path, what: HTML_REPORT, text: (summary, thresholds) => fleetHtmlReport(summary, thresholds, incomplete) };
 }
 
 /** The JUnit file, its XML made by `xml` (a run's, or a merge's) once the thresholds are checked. */

@@ -43,7 +43,7 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const merged = mergeSummaries(parts);
   const incomplete = missingFromFleet(merged);
   const reports: ReportFile[] = [
-    ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),
+    ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete)]),
     ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (summary, results) => mergedJunitXml(summary, results, incomplete))]),
   ];
   return finishFleet(merged, { ...(options.json ? { json: true } : {}), files: reports, thresholds, incomplete });

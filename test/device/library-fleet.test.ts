@@ -12,6 +12,8 @@ import {
   fleetHtmlReport,
   fleetJunitXml,
   mergeSummaries,
+  mergedJunitXml,
+  missingFromFleet,
   parseFaultRate,
   parseThreshold,
   runFleet,
@@ -45,6 +47,12 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     const shards = await Promise.all([0, 1].map((index) => runFleet({ devices: 6, seed: 3, shard: { index, count: 2 }, embedded: "inline" })));
     const merged = mergeSummaries(shards.map((run, i) => ({ file: `shard-${i}.json`, summary: run.summary })));
     expect(merged).toMatchObject({ devices: 6, enrolled: 6, failed: 0, shards: ["0/2", "1/2"] });
+    expect(missingFromFleet(merged)).toBeNull();
+    // One shard alone: what the merged report and JUnit say is missing (the CLI's merge-reports does the same).
+    const half = mergeSummaries([{ file: "shard-0.json", summary: shards[0]!.summary }]);
+    expect(missingFromFleet(half)).toMatch(/no report of shard 1\/2/);
+    expect(mergedJunitXml(half, [], missingFromFleet(half))).toContain('<failure message="incomplete: these reports hold 3 of the fleet');
+    expect(fleetHtmlReport(half, [], missingFromFleet(half))).toContain('id="incomplete"');
   });
 
   it("refuses options that would run nothing, or another fleet's devices, with a clear error", async () => {

@@ -43,26 +43,6 @@ export class PhaseHistograms {
     return out;
   }
 
-  /** Counts per bucket for charts: bucket upper bounds (ms) and how many values fell in each. */
-  buckets(phase: Phase, count = 20): { upToMs: number; devices: number }[] {
-    const h = this.byPhase.get(phase);
-    if (!h || h.totalCount === 0) return [];
-    const max = h.maxValue;
-    const min = h.minNonZeroValue;
-    const step = Math.max(1, Math.ceil((max - min + 1) / count));
-    const buckets: { upToMs: number; devices: number }[] = [];
-    let below = 0;
-    for (let i = 1; i <= count; i++) {
-      const upTo = min - 1 + step * i;
-      // Count of values <= upTo, from the percentile rank (HdrHistogram has no direct cumulative count).
-      const rank = i === count ? h.totalCount : Math.round((h.totalCount * percentileRankOf(h, upTo)) / 100);
-      buckets.push({ upToMs: Math.round(upTo / 100) / 10, devices: Math.max(0, rank - below) });
-      below = Math.max(below, rank);
-      if (upTo >= max) break;
-    }
-    return buckets;
-  }
-
   encode(): Partial<Record<Phase, string>> {
     const out: Partial<Record<Phase, string>> = {};
     for (const [phase, h] of this.byPhase) out[phase] = hdr.encodeIntoCompressedBase64(h);
@@ -124,14 +104,24 @@ export function figureOfEncoded(encoded: string, stat: LatencyStat): number {
   }
 }
 
-function percentileRankOf(h: hdr.Histogram, value: number): number {
-  // Binary search on percentiles: the smallest percentile whose value exceeds `value`.
-  let lo = 0;
-  let hi = 100;
-  for (let i = 0; i < 30; i++) {
-    const mid = (lo + hi) / 2;
-    if (h.getValueAtPercentile(mid) <= value) lo = mid;
-    else hi = mid;
+/**
+ * How many values an encoded histogram holds at each latency, in tenths of a ms, each value taken
+ * as the top of its HdrHistogram bucket (as `figure` takes the percentiles): the HTML report's bars.
+ */
+export function countsByTenthOfMs(encoded: string): Map<number, number> {
+  // Decoded without WebAssembly, the histogram is a JsHistogram, which iterates its recorded values.
+  const h = hdr.decodeFromCompressedBase64(encoded) as hdr.JsHistogram;
+  try {
+    const counts = new Map<number, number>();
+    const recorded = h.recordedValuesIterator;
+    recorded.reset();
+    while (recorded.hasNext()) {
+      const v = recorded.next();
+      const tenths = Math.round(v.valueIteratedTo / 100);
+      counts.set(tenths, (counts.get(tenths) ?? 0) + v.countAtValueIteratedTo);
+    }
+    return counts;
+  } finally {
+    h.destroy();
   }
-  return lo;
 }
