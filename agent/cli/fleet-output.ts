@@ -3,13 +3,14 @@
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import type { FleetSummary, ThresholdOutcome } from "../sim/fleet/summary.js";
 import { evaluateThresholds, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
-import { EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine, err } from "./output.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatInputError, out, printError, printJson, printLine, err } from "./output.js";
 
 export function writeReportFile(path: string, text: string, what: string): void {
   try {
@@ -19,9 +20,30 @@ export function writeReportFile(path: string, text: string, what: string): void 
   }
 }
 
-/** Refuses a report path that cannot be written before a fleet runs, not after (agent/protocol/output-path.ts). */
-export function checkReportPath(path: string, what: string): void {
-  refuseUnwritable(path, `fleet.${what === HTML_REPORT ? "html" : "xml"}`, `cannot write the ${what}`);
+export const HTML_REPORT = "HTML report";
+export const JUNIT_REPORT = "JUnit report";
+
+/**
+ * Refuses report paths that cannot be written before a fleet runs, not after
+ * (agent/protocol/output-path.ts): an empty one, one that cannot be written, and one file for
+ * both reports (the second written would replace the first).
+ */
+export function checkReportPaths(paths: { junit?: string | undefined; report?: string | undefined }): void {
+  const given = [
+    { option: "--junit", path: paths.junit, what: JUNIT_REPORT, example: "fleet.xml" },
+    { option: "--report", path: paths.report, what: HTML_REPORT, example: "fleet.html" },
+  ].filter((p): p is typeof p & { path: string } => p.path !== undefined);
+  for (const { option, path, what, example } of given) {
+    if (path.trim() === "") throw new InputError("names no file", { where: option, hint: `give the ${what}'s file, e.g. ${option} ${example}` });
+    refuseUnwritable(path, example, `cannot write the ${what}`);
+  }
+  const [junit, report] = given;
+  if (junit && report && resolve(junit.path) === resolve(report.path)) {
+    throw new InputError(`is the --junit file too: one report would replace the other`, {
+      where: `--report ${report.path}`,
+      hint: "give each report its own file, e.g. --junit fleet.xml --report fleet.html",
+    });
+  }
 }
 
 /** A report file to write once the summary exists and its thresholds are checked (its text made only then). */
@@ -31,8 +53,6 @@ export interface ReportFile {
   text(summary: FleetSummary, thresholds: readonly ThresholdResult[]): string;
 }
 
-export const HTML_REPORT = "HTML report";
-export const JUNIT_REPORT = "JUnit report";
 
 /** The HTML file; `incomplete` is why its figures are not the whole fleet's (merge-reports), said at its top. */
 export function htmlReportFile(path: string, incomplete: string | null = null): ReportFile {
@@ -69,9 +89,22 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
   } else {
     for (const line of fleetSummaryLines(summary, results, out)) printLine(line);
   }
-  for (const file of options.files) writeReportFile(file.path, file.text(summary, results), file.what);
+  // A file that fails now is said on stderr only: stdout already holds the summary, and with
+  // --json it must stay one JSON document (a second, the error's, made it unreadable). The
+  // other reports are still written.
+  let unwritten = false;
+  for (const file of options.files) {
+    try {
+      writeReportFile(file.path, file.text(summary, results), file.what);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      printError(formatInputError(error));
+      unwritten = true;
+    }
+  }
   if (summary.interrupted) printError(err.red(`interrupted: ${summary.devices} devices ran; the figures cover only them`));
   if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
+  if (unwritten) return EXIT_USAGE;
   // With thresholds, they decide (failures may be expected under faults); without, any failure
   // fails. A run stopped before all its devices ran, or a merge missing some, does not pass.
   const passed = !summary.interrupted && !options.incomplete && (options.thresholds.length > 0 ? results.every((r) => r.passed) : summary.failed === 0);

@@ -10,15 +10,16 @@ import { httpBaseUrl } from "../protocol/http-url.js";
 import { randomSeed } from "../device/identity.js";
 import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
-import { FAULT_RATE_GRAMMAR, parseFaultRate } from "../sim/fleet/fault-rates.js";
+import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
 import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
-import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, junitReportFile, type ReportFile } from "./fleet-output.js";
+import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
 import { checkRunningService } from "../sim/service-check.js";
+import { usableCores } from "../protocol/usable-cores.js";
 
 interface FleetCliOptions {
   devices?: string;
@@ -106,7 +107,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   });
   const only = [...new Set(onlyGiven)];
   // Checked now, before the service starts; runFleet reads them again as written.
-  for (const fault of options.fault) parseFaultRate(fault);
+  refuseRepeatedFaults(options.fault.map(parseFaultRate));
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
   if (lifeMs > MAX_LIFE_MS) {
     throw new InputError(`"${options.life}" is longer than the ${MAX_LIFE_MS / 86_400_000} days (ten years) a fleet device may live`, {
@@ -122,12 +123,17 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       { where: "--abort-on-fail", hint: "add a threshold on failed or enrolled devices, e.g. --threshold 'failed<1%' (latencies and rates are known only at the end)" },
     );
   }
-  const threads = options.threads === undefined ? undefined : wholeNumber(options.threads, "--threads", 1, 256, "e.g. --threads 4 (1: devices on the main thread only)");
+  // Each device thread is a V8 isolate of its own (its heap, its compiled code): past a few per
+  // core they only add memory and switching (256 on two cores: 6 GB and no device done in 2 min).
+  const cores = usableCores();
+  const threads =
+    options.threads === undefined
+      ? undefined
+      : wholeNumber(options.threads, "--threads", 1, Math.max(4, 4 * cores), `e.g. --threads ${Math.max(2, cores)} (1: devices on the main thread only; this machine lets the process use ${cores} ${cores === 1 ? "core" : "cores"})`);
   if (options.embedded !== "worker" && options.embedded !== "inline") {
     throw new InputError(`unknown place "${options.embedded}"`, { where: "--embedded", hint: "use worker or inline" });
   }
-  if (options.junit !== undefined) checkReportPath(options.junit, JUNIT_REPORT);
-  if (options.report !== undefined) checkReportPath(options.report, HTML_REPORT);
+  checkReportPaths({ junit: options.junit, report: options.report });
   let service: { url: string; adminToken: string } | undefined;
   if (options.service !== undefined) {
     const url = httpBaseUrl(options.service, "--service");

@@ -6,11 +6,12 @@
  */
 import type { Command } from "commander";
 import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
-import { readFleetSummary } from "../sim/fleet/read-summary.js";
+import { FailedRunReport, readFleetSummary } from "../sim/fleet/read-summary.js";
+import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
-import { checkReportPath, finishFleet, HTML_REPORT, htmlReportFile, JUNIT_REPORT, junitReportFile, type ReportFile } from "./fleet-output.js";
-import { action } from "./output.js";
+import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
+import { action, formatInputError, printError } from "./output.js";
 
 interface MergeOptions {
   json?: boolean;
@@ -37,11 +38,26 @@ export function registerMergeReports(program: Command): void {
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
   const thresholds = options.threshold.map(parseThreshold);
-  if (options.report !== undefined) checkReportPath(options.report, HTML_REPORT);
-  if (options.junit !== undefined) checkReportPath(options.junit, JUNIT_REPORT);
-  const parts = files.map((file) => ({ file, summary: readFleetSummary(file) }));
+  checkReportPaths({ junit: options.junit, report: options.report });
+  // A shard whose run failed before it had a summary left its error document instead: said, and
+  // counted as missing (exit 1, the merged JUnit's failed test case), not a refused merge.
+  const failedRuns: FailedRunReport[] = [];
+  const parts = files.flatMap((file) => {
+    try {
+      return [{ file, summary: readFleetSummary(file) }];
+    } catch (error) {
+      if (!(error instanceof FailedRunReport)) throw error;
+      printError(formatInputError(error));
+      failedRuns.push(error);
+      return [];
+    }
+  });
+  if (parts.length === 0) {
+    throw new InputError("none of these files holds a fleet summary: every run failed", { where: files.join(", "), hint: "run the shards again (each file above says why its run failed)" });
+  }
   const merged = mergeSummaries(parts);
-  const incomplete = missingFromFleet(merged);
+  const missing = missingFromFleet(merged);
+  const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} holds the error its run printed: ${f.runError}`)].join("; ");
   const reports: ReportFile[] = [
     ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete)]),
     ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (summary, results) => mergedJunitXml(summary, results, incomplete))]),

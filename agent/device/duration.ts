@@ -39,3 +39,19 @@ export function formatDuration(ms: number): string {
   }
   return sign + parts.slice(0, 2).join(" ");
 }
+
+/**
+ * The same milliseconds as `parseDuration` reads them back, nothing rounded and no spaces
+ * ("1h30m", "1s500ms", "2d"): for a command line a user copies (a fleet's re-run command).
+ */
+export function exactDuration(ms: number): string {
+  let rest = Math.round(ms);
+  if (rest === 0) return "0ms";
+  const parts: string[] = [];
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1_000], ["ms", 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join("");
+}

@@ -15,7 +15,10 @@ export async function checkRunningService(url: string, adminToken: string): Prom
       throw new InputError(`the service refused it (${error.status} ${error.code})`, { where: "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
     }
     if (error instanceof AdminApiError) {
-      throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, { where: url });
+      throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, {
+        where: url,
+        hint: "give the URL `aosp-sim serve` printed on its first line (its base, without a path), or leave out --service for the embedded one",
+      });
     }
     throw new InputError(`cannot reach the service (${fetchFailure(error)})`, {
       where: url,

@@ -3,6 +3,8 @@
  * embedded service, reports on disk, exit codes to gate on.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
@@ -35,6 +37,15 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--report", "/"], /cannot write the HTML report: this is a folder.*fix: name a file in it, e\.g\. \/fleet\.html/s],
     // Root passes every permission check, yet nothing can be created under /proc: found by trying.
     [["--devices", "10", "--report", "/proc/out.html"], /out\.html: cannot write the HTML report: (no file can be created in \/proc|\/proc is not writable).*fix: give a path in a folder/s],
+    // Each refused before the run; before, the first ran on and lost a report, or named the parent folder.
+    [["--devices", "10", "--junit", ""], /--junit: names no file.*fix: give the JUnit report's file, e\.g\. --junit fleet\.xml/s],
+    [["--devices", "10", "--junit", "same.out", "--report", "./same.out"], /--report \.\/same\.out: is the --junit file too: one report would replace the other.*fix: give each report its own file/s],
+    // Before, counted twice: "fault service-5xx=2 at 50%: 21 of 20 devices", twice.
+    [["--devices", "10", "--fault", "service-5xx=0.5", "--fault", "service-5xx=2=5%"], /--fault service-5xx=2=0\.05: gives fault service-5xx=2 a second time.*fix: give each fault once/s],
+    // Before, accepted, and run as shard 0 of 9007199254740992.
+    [["--devices", "10", "--shard", "0/9007199254740993"], /--shard 0\/9007199254740993: 9007199254740993 shards are more than can be counted exactly.*fix: /s],
+    // Before, up to 256: on two cores, 6 GB and no device done in two minutes.
+    [["--devices", "10", "--threads", "100000"], /--threads 100000: "100000" is not a whole number from 1 to \d+.*fix: e\.g\. --threads \d+ \(1: devices on the main thread only; this machine lets the process use \d+ cores?\)/s],
   ])("fleet %j: one clear line with a fix, exit 2", async (args, message) => {
     const result = await aospSim(["fleet", ...args]);
     expect(result.code).toBe(2);
@@ -51,6 +62,41 @@ describe("aosp-sim fleet: a --service that does not answer", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\).*fix: start it with \`aosp-sim serve\`, or check the URL`, "s"));
     expect((JSON.parse(result.stdout) as { error: { kind: string } }).error.kind).toBe("input");
+  });
+});
+
+describe("aosp-sim fleet: a --service that is some other web server", () => {
+  it("says so with a fix (before: no fix line)", async () => {
+    const server = createServer((_, res) => res.writeHead(404).end("not here"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await aospSim(["fleet", "--devices", "5", "--service", url, "--admin-token", "x"]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/answered 404 .* is it an aosp-sim mock service\?\n\s+fix: give the URL `aosp-sim serve` printed/);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("aosp-sim fleet and merge-reports: a report that cannot be written at the end", () => {
+  // Before, stdout held the summary and then the error's JSON document: two documents, which
+  // merge-reports (or jq) could not read.
+  it.each([["fleet"], ["merge-reports"]])("%s --json keeps stdout one JSON document; the error is on stderr, exit 2", async (command) => {
+    let args = ["fleet", "--devices", "3", "--seed", "2", "--json", "--junit", "/dev/full", "--report", temp.file(`${command}-full.html`)];
+    if (command === "merge-reports") {
+      const shard = await aospSim(["fleet", "--devices", "3", "--seed", "2", "--json"]);
+      const file = temp.file("full-shard.json");
+      writeFileSync(file, shard.stdout);
+      args = ["merge-reports", file, "--json", "--junit", "/dev/full", "--report", temp.file(`${command}-full.html`)];
+    }
+    const result = await aospSim(args);
+    expect(result.code).toBe(2);
+    expect((JSON.parse(result.stdout) as { devices: number }).devices).toBe(3);
+    expect(result.stderr).toMatch(/\/dev\/full: cannot write the JUnit report: ENOSPC/);
+    // The other report is written all the same.
+    expect(readFileSync(temp.file(`${command}-full.html`), "utf8")).toMatch(/^<!doctype html>/);
   });
 });
 
@@ -232,6 +278,41 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(xml).toMatch(/<testsuites time="[\d.]+" tests="2" failures="1"/);
     expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 4\)" time="0">\s*<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*" type="merge"\/>/);
     expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
+  });
+
+  // The Kubernetes job writes each shard's --json to its file: a shard whose run failed (its
+  // service unreachable) leaves its error document there. Before, the merge refused it (exit 2,
+  // "is not a fleet summary") and wrote no JUnit, so CI saw no failed test.
+  it("merge-reports counts a shard whose file holds its run's error as missing (exit 1, naming it)", async () => {
+    const good = await aospSim(["fleet", "--devices", "4", "--seed", "11", "--shard", "0/2", "--json"]);
+    const port = await freePort();
+    const failed = await aospSim(["fleet", "--devices", "4", "--seed", "11", "--shard", "1/2", "--service", `http://127.0.0.1:${port}`, "--admin-token", "t", "--json"]);
+    expect(failed.code).toBe(2);
+    const [a, b] = [temp.file("shard-0-of-2.json"), temp.file("shard-1-of-2.json")];
+    writeFileSync(a, good.stdout);
+    writeFileSync(b, failed.stdout);
+    const junit = temp.file("failed-shard.xml");
+    const merged = await aospSim(["merge-reports", a, b, "--junit", junit]);
+    expect(merged.code, merged.stderr).toBe(1);
+    expect(merged.stderr).toContain(`${b}: holds no summary but the error its run printed: cannot reach the service (ECONNREFUSED)`);
+    expect(merged.stderr).toContain("incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1/2");
+    expect(readFileSync(junit, "utf8")).toMatch(/<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*shard-1-of-2\.json holds the error its run printed: cannot reach the service/);
+    // Every file an error: nothing to merge (exit 2).
+    const none = await aospSim(["merge-reports", b]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/none of these files holds a fleet summary: every run failed/);
+  });
+
+  // Before, --life 1.5h was printed as "--life 1h 30m" (two words: the command was refused) and
+  // 1500ms as "--life 1s" (another fleet).
+  it("prints a re-run command whose --life reads back as given", async () => {
+    const run = await aospSim(["fleet", "--devices", "4", "--seed", "3", "--life", "1.5h", "--fault", "wrong-wifi-key=100%", "--json"]);
+    const summary = JSON.parse(run.stdout) as { failures: { index: number; rerun: string }[] };
+    const rerun = summary.failures[0]!.rerun;
+    expect(rerun).toContain("--life 1h30m");
+    const again = await aospSim([...rerun.replace(/^aosp-sim /, "").replace(/'/g, "").split(" "), "--json"]);
+    expect(again.code, again.stderr).toBe(1);
+    expect((JSON.parse(again.stdout) as { lifeMs: number; devices: number })).toMatchObject({ lifeMs: 5_400_000, devices: 1 });
   });
 });
 

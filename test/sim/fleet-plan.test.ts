@@ -280,8 +280,27 @@ describe("mergeable histograms", () => {
       parts[i % 3]!.record("enroll", ms);
     }
     const merged = new PhaseHistograms();
-    for (const p of parts) merged.addEncoded(p.encode());
+    for (const p of parts) {
+      merged.addEncoded(p.encode());
+      merged.addMaxima(p.percentiles());
+    }
     expect(merged.percentiles()).toEqual(whole.percentiles());
     expect(merged.percentiles().enroll!.count).toBe(3000);
+  });
+
+  // Before, max was the top of its bucket: 2844.7 ms for a slowest device of 2843.7, so
+  // max.total<2844ms failed a fleet whose every device took less.
+  it("keep each phase's max exactly, merged too, and no figure above it", () => {
+    const shards = [new PhaseHistograms(), new PhaseHistograms()];
+    shards[0]!.record("total", 2843.7);
+    shards[0]!.record("total", 1200.2);
+    shards[1]!.record("total", 2100.4);
+    expect(shards[0]!.percentiles().total).toMatchObject({ p99: 2843.7, max: 2843.7 });
+    const s = (p: PhaseHistograms) => summaryWith({ phases: p.percentiles(), histograms: { wall: p.encode(), device: {} }, shards: ["0/1"] });
+    const merged = mergeSummaries(shards.map((p, i) => ({ file: `s${i}.json`, summary: { ...s(p), shards: [`${i}/2`], devices: 100, enrolled: 100, failed: 0, failedByReason: {} } })));
+    expect(merged.phases.total).toMatchObject({ count: 3, max: 2843.7 });
+    expect(merged.phases.total!.p99).toBeLessThanOrEqual(2843.7);
+    const [max, p999] = evaluateThresholds(merged, ["max.total<2844ms", "p99.9.total<2844ms"].map(parseThreshold));
+    expect([max!.passed, p999!.passed]).toEqual([true, true]);
   });
 });

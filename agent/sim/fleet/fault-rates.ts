@@ -40,6 +40,25 @@ export function parseFaultRate(text: string): FaultRate {
   return { spec: formatFault(fault), fault, rate };
 }
 
+/**
+ * Refuses a fault given twice (`service-5xx=5%` and `service-5xx=2=5%` are one fault): the
+ * summary counts the devices each struck by its spelling, and two draws of one fault would be
+ * counted as each other's.
+ */
+export function refuseRepeatedFaults(rates: readonly FaultRate[]): void {
+  const seen = new Map<string, FaultRate>();
+  for (const r of rates) {
+    const before = seen.get(r.spec);
+    if (before) {
+      throw new InputError(`gives fault ${r.spec} a second time`, {
+        where: `--fault ${r.spec}=${r.rate}`,
+        hint: `give each fault once, with the rate of devices it should strike (it was already given at ${before.rate})`,
+      });
+    }
+    seen.set(r.spec, r);
+  }
+}
+
 /** The faults one device gets: each rate is an independent draw from the device's stream. */
 export function faultsFor(rates: readonly FaultRate[], draw: () => number): Fault[] {
   const faults: Fault[] = [];

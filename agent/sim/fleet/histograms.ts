@@ -21,9 +21,29 @@ function newHistogram(): hdr.Histogram {
 
 export class PhaseHistograms {
   private readonly byPhase = new Map<Phase, hdr.Histogram>();
+  /**
+   * Each phase's largest value, exactly (ms to 0.1): a histogram knows only its bucket, whose top
+   * is up to 0.1 % above it (2844.7 ms for a slowest device of 2843.7), so `max.total<2844ms`
+   * failed on a fleet whose every device took less. The figures are capped by it.
+   */
+  private readonly largest = new Map<Phase, number>();
 
   record(phase: Phase, ms: number): void {
     this.histogram(phase).recordValue(Math.max(1, Math.round(ms * 1000)));
+    this.addLargest(phase, tenths(ms));
+  }
+
+  /** Largest values known from elsewhere: a shard summary's `max` per phase, when merging. */
+  addMaxima(phases: Partial<Record<Phase, Percentiles>>): void {
+    for (const phase of PHASES) {
+      const p = phases[phase];
+      if (p !== undefined) this.addLargest(phase, p.max);
+    }
+  }
+
+  private addLargest(phase: Phase, ms: number): void {
+    const before = this.largest.get(phase);
+    if (before === undefined || ms > before) this.largest.set(phase, ms);
   }
 
   /** The phase's percentiles in milliseconds (0.1 ms resolution); phases without values are left out. */
@@ -32,12 +52,13 @@ export class PhaseHistograms {
     for (const phase of PHASES) {
       const h = this.byPhase.get(phase);
       if (!h || h.totalCount === 0) continue;
+      const max = this.largest.get(phase) ?? figure(h, { percentile: 100 });
       out[phase] = {
         count: h.totalCount,
-        p50: figure(h, { percentile: 50 }),
-        p95: figure(h, { percentile: 95 }),
-        p99: figure(h, { percentile: 99 }),
-        max: figure(h, { percentile: 100 }),
+        p50: figure(h, { percentile: 50 }, max),
+        p95: figure(h, { percentile: 95 }, max),
+        p99: figure(h, { percentile: 99 }, max),
+        max,
       };
     }
     return out;
@@ -85,23 +106,30 @@ export type LatencyStat = { percentile: number } | "min" | "avg";
 
 /**
  * A figure of a histogram in milliseconds (0.1 ms resolution). Every figure is the upper bound of
- * its HdrHistogram bucket (three significant digits) and never above the largest, so a histogram
- * rebuilt from its encoding (merge-reports) reports the same numbers.
+ * its HdrHistogram bucket (three significant digits), so a histogram rebuilt from its encoding
+ * (merge-reports) reports the same numbers; none is above `largestMs`, the largest value itself
+ * when it is known, else the top of its bucket.
  */
-function figure(h: hdr.Histogram, stat: LatencyStat): number {
-  const max = h.getValueAtPercentile(100);
+function figure(h: hdr.Histogram, stat: LatencyStat, largestMs?: number): number {
+  const top = h.getValueAtPercentile(100);
   const us = stat === "min" ? h.getValueAtPercentile(0) : stat === "avg" ? h.mean : h.getValueAtPercentile(stat.percentile);
-  return Math.round(Math.min(us, max) / 100) / 10;
+  const ms = tenths(Math.min(us, top) / 1000);
+  return largestMs === undefined ? ms : Math.min(ms, largestMs);
 }
 
-/** A figure of one phase's histogram as the summary encodes it (`histograms.wall.enroll`). */
-export function figureOfEncoded(encoded: string, stat: LatencyStat): number {
+/** A figure of one phase's histogram as the summary encodes it (`histograms.wall.enroll`), capped by the phase's `max` when given. */
+export function figureOfEncoded(encoded: string, stat: LatencyStat, largestMs?: number): number {
   const h = hdr.decodeFromCompressedBase64(encoded);
   try {
-    return figure(h, stat);
+    return figure(h, stat, largestMs);
   } finally {
     h.destroy();
   }
+}
+
+/** Milliseconds to the 0.1 ms the summary keeps. */
+function tenths(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 /**

@@ -39,7 +39,9 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
   const faults = new Map<string, { spec: string; rate: number; devices: number }>();
   for (const { summary } of parts) {
     wall.addEncoded(summary.histograms.wall);
+    wall.addMaxima(summary.phases);
     device.addEncoded(summary.histograms.device);
+    device.addMaxima(summary.phasesDeviceTime);
     for (const [reason, n] of Object.entries(summary.failedByReason)) failedByReason[reason] = (failedByReason[reason] ?? 0) + n;
     for (const [route, r] of Object.entries(summary.http.byRoute)) {
       const e = (byRoute[route] ??= { requests: 0, errors: 0 });

@@ -21,6 +21,8 @@ export function parseShard(text: string): Shard {
   if (!match) throw new InputError("is not a shard", { where, hint: "write INDEX/COUNT with INDEX from 0 to COUNT-1, e.g. --shard 0/4" });
   const index = Number(match[1]);
   const count = Number(match[2]);
+  // Past 2^53 a number is no longer exact: 0/9007199254740993 would run as 0/9007199254740992.
+  if (!Number.isSafeInteger(count)) throw new InputError(`${match[2]} shards are more than can be counted exactly`, { where, hint: "use at most one shard per device, e.g. --shard 0/4" });
   if (count < 1 || index >= count) {
     throw new InputError(`shard ${index} of ${count} does not exist`, {
       where,

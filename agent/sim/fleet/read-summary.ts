@@ -24,6 +24,30 @@ export function fleetSummarySchema(): object {
   throw new Error("schemas/fleet-summary.schema.json is missing from the installation");
 }
 
+/**
+ * A file that holds, instead of a summary, the error document a failed run printed with --json
+ * (`{"error": {"message": ...}}`): a shard whose service could not be reached leaves one where
+ * its summary would be (the Kubernetes job's `--json > shard-N.json`). merge-reports counts that
+ * shard as missing rather than refusing the whole merge.
+ */
+export class FailedRunReport extends InputError {
+  constructor(
+    readonly file: string,
+    readonly runError: string,
+  ) {
+    super(`holds no summary but the error its run printed: ${runError}`, { where: file, hint: "run that shard again; the merge counts it as missing" });
+  }
+}
+
+function failedRunMessage(json: unknown): string | null {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return null;
+  const keys = Object.keys(json);
+  const error = (json as { error?: unknown }).error;
+  if (keys.length !== 1 || typeof error !== "object" || error === null) return null;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === "string" ? message : null;
+}
+
 export function readFleetSummary(file: string): FleetSummary {
   let text: string;
   try {
@@ -37,6 +61,8 @@ export function readFleetSummary(file: string): FleetSummary {
   } catch (error) {
     throw new InputError(notJsonProblem(text, error), { where: file, hint: "give the --json output of aosp-sim fleet" });
   }
+  const failedRun = failedRunMessage(json);
+  if (failedRun !== null) throw new FailedRunReport(file, failedRun);
   validate ??= new Ajv({ allErrors: false, strict: false }).compile(fleetSummarySchema());
   if (!validate(json)) {
     const e = validate.errors?.[0];

@@ -6,12 +6,12 @@
  */
 import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
-import { formatDuration } from "../../device/duration.js";
+import { exactDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
 import { shellQuote } from "../../device/adb/shell-quote.js";
 import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
-import { faultsFor, parseFaultRate, type FaultRate } from "./fault-rates.js";
+import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
 import { addCounts, countHttp } from "./http-counts.js";
 import { PHASES } from "./phases.js";
@@ -88,6 +88,7 @@ function settle(given: FleetOptions): SettledOptions {
     throw new RangeError(`runFleet: shard ${shard.index} of ${shard.count} does not exist (shard.index counts from 0 to shard.count - 1)`);
   }
   const faults = (given.faults ?? []).map((f) => (typeof f === "string" ? parseFaultRate(f) : f));
+  refuseRepeatedFaults(faults);
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isFinite(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
     throw new RangeError(`runFleet: lifeMs must be from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
@@ -107,7 +108,7 @@ function settle(given: FleetOptions): SettledOptions {
           `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
           // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
           ...(given.faults ?? []).map((f) => `--fault ${shellQuote(typeof f === "string" ? f : `${f.spec}=${f.rate}`)}`),
-          ...(lifeMs > 0 ? [`--life ${formatDuration(lifeMs)}`] : []),
+          ...(lifeMs > 0 ? [`--life ${exactDuration(lifeMs)}`] : []),
           ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
         ].join(" ")),
   };

@@ -188,7 +188,7 @@ function latencyFigure(s: FleetSummary, clock: LatencyMetric["clock"], stat: Lat
     if (listed !== undefined) return listed;
   }
   const encoded = s.histograms?.[clock]?.[phase];
-  return encoded === undefined ? `the summary holds no ${clock === "wall" ? "wall-clock" : "device-time"} histogram of ${phase}` : figureOfEncoded(encoded, stat);
+  return encoded === undefined ? `the summary holds no ${clock === "wall" ? "wall-clock" : "device-time"} histogram of ${phase}` : figureOfEncoded(encoded, stat, figures.max);
 }
 
 /** How far a fleet has got: devices finished (enrolled or failed) and failed, of `total`. */
