@@ -3,7 +3,8 @@
 // new project (registry only), then the README's Library examples (a device, and a fleet) type-checked with
 // skipLibCheck: false (so every published .d.ts is checked) and run. Fails on any npm warning
 // (EBADENGINE, unknown config, ...) during the install or when the CLI runs, on a tarball that
-// ships tests or sources, and on a type error or a failed run.
+// ships tests or sources, and on a type error or a failed run; two fleet shards are merged by the
+// installed CLI.
 // Usage: node .ci/pack-check.mjs [--keep]   (run `npm run build` first; --keep leaves the temp project)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -106,6 +107,18 @@ console.log(JSON.stringify({ enrolled: summary.enrolled, deviceThreads: summary.
     if (fleet.status !== 0) failures.push(`the README's fleet example failed (exit ${fleet.status}):\n${fleet.stdout}${fleet.stderr}`);
     else console.log(`README fleet example: ${fleet.stdout.trim()}`);
   }
+
+  // Shards merged by the installed CLI: merge-reports reads the fleet summary's JSON Schema from
+  // the package (before, the tarball lacked schemas/, and every merge stopped there).
+  const shardFiles = [0, 1].map((index) => {
+    const shard = spawnSync("npx", ["aosp-sim", "fleet", "--devices", "20", "--seed", "5", "--shard", `${index}/2`, "--json", "--no-progress"], { cwd: consumer, encoding: "utf8", timeout: 120_000 });
+    if (shard.status !== 0) failures.push(`npx aosp-sim fleet --shard ${index}/2 exited ${shard.status}: ${shard.stderr}`);
+    writeFileSync(join(consumer, `shard-${index}.json`), shard.stdout);
+    return `shard-${index}.json`;
+  });
+  const merged = spawnSync("npx", ["aosp-sim", "merge-reports", ...shardFiles, "--json"], { cwd: consumer, encoding: "utf8" });
+  if (merged.status !== 0) failures.push(`npx aosp-sim merge-reports exited ${merged.status}: ${merged.stderr}`);
+  else console.log(`merge-reports of two shards: ${JSON.parse(merged.stdout).devices} devices`);
 
   const cli = spawnSync("npx", ["aosp-sim", "--version"], { cwd: consumer, encoding: "utf8" });
   const cliWarnings = npmWarnings(cli.stderr);

@@ -119,6 +119,19 @@ describe("the Kubernetes fleet job", () => {
     for (const [, , policy] of images) expect(policy).toBe("IfNotPresent");
   });
 
+  // Before, the image left out the packages' signing certificates: `serve` (and a fleet's
+  // embedded service) stopped at start with "certs/*.der not found", and every shard with it.
+  it("copies into the image everything the npm package ships (the runtime's files)", () => {
+    const dockerfile = readFileSync(new URL("../../deploy/Dockerfile", import.meta.url), "utf8");
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    const copied = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+) /gm)].map((m) => m[1]!);
+    const { files } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { files: string[] };
+    for (const shipped of files.filter((f) => !f.startsWith("!"))) {
+      expect(copied.some((path) => shipped === path || shipped.startsWith(`${path}/`)), `${shipped} is not copied into the image`).toBe(true);
+    }
+    expect(copied).toEqual(expect.arrayContaining(["package.json", "node_modules", "schemas", "mock-service/packages/certs"]));
+  });
+
   it("runs the shards as the image's user, with the reports volume writable by its group", () => {
     expect(readFileSync(new URL("../../deploy/Dockerfile", import.meta.url), "utf8")).toMatch(/^USER node$/m);
     expect(job.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
