@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
@@ -211,6 +212,23 @@ describe("the Kubernetes fleet job", () => {
       expect(merged.code, merged.stderr).not.toBe(2);
       // The merge's own JUnit file: every device of the fleet reported.
       expect(readFileSync(mergedJunit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported (16 of 16)" time="0"/>');
+      // The merge as the manifest and the README say to run it, in the reports pod: its shell
+      // command with this test's folder for the volume and this build for the image's.
+      const mergeCommand = (text: string) => /kubectl exec aosp-sim-reports -- sh -c '([^']+)'/.exec(text)?.[1];
+      const manifestText = readFileSync(new URL("../../deploy/k8s/fleet-job.yaml", import.meta.url), "utf8");
+      const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+      expect(mergeCommand(manifestText)).toBeDefined();
+      expect(mergeCommand(readme)).toBe(mergeCommand(manifestText));
+      const dist = new URL("../../dist/", import.meta.url).pathname;
+      const gate = await new Promise<number>((resolve) => {
+        execFile("sh", ["-c", mergeCommand(manifestText)!.replaceAll("/app/dist/", dist).replaceAll("/reports/", `${dirname(temp.file("x"))}/`)], (error) => resolve(error ? Number(error.code) : 0));
+      });
+      // The faults above fail more than 1 % of the devices: the gate is closed, the reports written.
+      expect(gate).toBe(1);
+      expect(readFileSync(temp.file("fleet.html"), "utf8")).toMatch(/^<!doctype html>/);
+      const reportsPod = manifest.find((d) => d.kind === "Pod") as unknown as { spec: { containers: { volumeMounts: { name: string; mountPath: string }[] }[]; volumes: { name: string; persistentVolumeClaim: { claimName: string } }[] } };
+      expect(reportsPod.spec.containers[0]!.volumeMounts).toEqual([{ name: "reports", mountPath: "/reports" }]);
+      expect(reportsPod.spec.volumes).toEqual([{ name: "reports", persistentVolumeClaim: { claimName: "aosp-sim-reports" } }]);
       const whole = await aospSim(local([...shardArgs(0, { ADMIN_TOKEN: service.adminToken })]).map((a) => (a === "0/4" ? "0/1" : a)));
       const m = JSON.parse(merged.stdout) as Record<string, unknown>;
       const w = JSON.parse(whole.stdout) as Record<string, unknown>;
