@@ -52,7 +52,8 @@ export { checkScenario, loadScenario, DEFAULT_SCENARIO } from "./sim/scenario-fo
 export type { Scenario, Step, BeforeStep } from "./sim/scenario-format.js";
 
 // Fleets (what `aosp-sim fleet` and `aosp-sim merge-reports` run)
-export { runFleet, DEFAULT_CONCURRENCY, MAX_LIFE_MS } from "./sim/fleet/run-fleet.js";
+export { runFleet, DEFAULT_CONCURRENCY, MAX_LIFE_MS, MAX_SEED } from "./sim/fleet/run-fleet.js";
+export type { Shard } from "./sim/fleet/plan.js";
 export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-fleet.js";
 export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome } from "./sim/fleet/summary.js";
 export { parseFaultRate } from "./sim/fleet/fault-rates.js";
@@ -62,7 +63,9 @@ export type { Threshold, ThresholdResult, FleetCount } from "./sim/fleet/thresho
 export { mergeSummaries, missingFromFleet } from "./sim/fleet/merge.js";
 export { fleetJunitXml, mergedJunitXml } from "./sim/fleet/report-junit.js";
 export { fleetHtmlReport } from "./sim/fleet/report-html.js";
-export { readFleetSummary, fleetSummarySchema } from "./sim/fleet/read-summary.js";
+export { readFleetSummary, fleetSummarySchema, FailedRunReport } from "./sim/fleet/read-summary.js";
+// What the library throws for bad input (a file, a payload, a fault): `where` names it, `hint` says how to fix it.
+export { InputError } from "./protocol/errors.js";
 
 // The machine itself
 export { deviceMachine, deviceSetup } from "./machine/device-machine.js";

@@ -61,8 +61,54 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, only: [5] })).rejects.toThrow(/only holds 5, but a fleet of 5 has devices 0 to 4/);
     // Before, shard 3 of 2 ran a device of no shard.
     await expect(runFleet({ devices: 5, shard: { index: 3, count: 2 } })).rejects.toThrow(/runFleet: shard 3 of 2 does not exist/);
-    await expect(runFleet({ devices: 5, lifeMs: MAX_LIFE_MS + 1 })).rejects.toThrow(/runFleet: lifeMs must be from 0 to \d+ \(3650 days\)/);
-    await expect(runFleet({ devices: 5, lifeMs: Number.NaN })).rejects.toThrow(/runFleet: lifeMs must be from 0/);
+    await expect(runFleet({ devices: 5, lifeMs: MAX_LIFE_MS + 1 })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds from 0 to \d+ \(3650 days\)/);
+    await expect(runFleet({ devices: 5, lifeMs: Number.NaN })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds from 0/);
+    // Before, each of these ran: NaN threads ran no device and passed failed==0; seed 2^32 ran
+    // seed 0's faults and wrote a summary merge-reports refused; a rate of 2 struck every device.
+    await expect(runFleet({ devices: 5, threads: Number.NaN })).rejects.toThrow(/runFleet: threads must be a whole number of at least 1 \(got NaN\)/);
+    await expect(runFleet({ devices: 5, threads: 1.5 })).rejects.toThrow(/runFleet: threads must be a whole number/);
+    await expect(runFleet({ devices: 5, threads: 0 })).rejects.toThrow(/runFleet: threads must be a whole number of at least 1/);
+    await expect(runFleet({ devices: 5, seed: 2 ** 32 })).rejects.toThrow(/runFleet: seed must be at most 4294967295/);
+    await expect(runFleet({ devices: 5, lifeMs: 0.5 })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds/);
+    await expect(runFleet({ devices: 5, rampMs: -1 })).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 up/);
+    await expect(runFleet({ devices: 5, embedded: "bogus" as "inline" })).rejects.toThrow(/runFleet: embedded must be "worker" or "inline"/);
+    await expect(runFleet({ devices: 5, faults: "service-5xx=5%" as unknown as string[] })).rejects.toThrow(/runFleet: faults must be a list/);
+    await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] })).rejects.toThrow(/"2" is not a rate/);
+    await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: Number.NaN }] })).rejects.toThrow(/is not a rate|gives no rate/);
+    await expect(runFleet({ devices: 5, faults: [null as unknown as string] })).rejects.toThrow(/runFleet: faults\[0\] is null, neither a string such as "service-5xx=5%" nor what parseFaultRate returns/);
+  });
+
+  it("stops the fleet when onProgress throws, and rejects with its error once the devices in flight are done", async () => {
+    let calls = 0;
+    let callsAtReject = -1;
+    const running = runFleet({
+      devices: 200, concurrency: 8, embedded: "inline",
+      onProgress: (p) => {
+        calls++;
+        if (p.done === 5) throw new Error("progress sink broke");
+      },
+    });
+    await expect(running.finally(() => (callsAtReject = calls))).rejects.toThrow("progress sink broke");
+    // Before, runFleet rejected at once and the fleet ran on behind it: 182 more calls in 3 s.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(calls).toBe(callsAtReject);
+    expect(calls).toBeLessThan(200);
+  });
+
+  it("counts only its own requests when two fleets run at once, and takes a service URL with a trailing slash", async () => {
+    const alone = await runFleet({ devices: 20, seed: 1, embedded: "inline" });
+    const [a, b] = await Promise.all([runFleet({ devices: 20, seed: 1, embedded: "inline" }), runFleet({ devices: 10, seed: 2, embedded: "inline" })]);
+    const routes = (r: typeof alone) => Object.fromEntries(Object.entries(r.summary.http.byRoute).map(([route, c]) => [route, c.requests]));
+    // Before, each counted the other's too: 20 devices' enroll route at 30.
+    expect(routes(a)).toEqual(routes(alone));
+    expect(b.summary.http.byRoute["POST /device/v1/enroll"]!.requests).toBe(10);
+    const service = await startMockService({ port: 0, passwordHashCost: 8, lockoutThreshold: 1_000_000 });
+    try {
+      const { summary } = await runFleet({ devices: 2, service: { url: `${service.url}/`, adminToken: service.adminToken } });
+      expect(summary).toMatchObject({ devices: 2, enrolled: 2 });
+    } finally {
+      await service.close();
+    }
   });
 
   it("ends the lives of the devices in flight when stopped, and says the run was interrupted", async () => {

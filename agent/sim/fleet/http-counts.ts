@@ -28,12 +28,24 @@ export function addCounts(into: HttpCounts, more: HttpCounts): void {
   }
 }
 
-/** Counts this thread's requests until `stop()`. */
-export function countHttp(): { counts: HttpCounts; stop(): void } {
+interface ChannelRequest {
+  method: string;
+  path: string;
+  origin?: unknown;
+}
+
+/**
+ * Counts this thread's requests until `stop()`; with `accepts`, only those to the origins it
+ * accepts. The channels are the whole thread's: two fleets run at once by a library user would
+ * otherwise each count the other's requests too (each has its own service, so its own origin).
+ */
+export function countHttp(accepts?: (origin: string) => boolean): { counts: HttpCounts; stop(): void } {
   const counts = emptyCounts();
-  const entry = (request: { method: string; path: string }) => (counts.byRoute[`${request.method} ${routePath(request.path)}`] ??= { requests: 0, errors: 0 });
+  const entry = (request: ChannelRequest) => (counts.byRoute[`${request.method} ${routePath(request.path)}`] ??= { requests: 0, errors: 0 });
+  const ours = (request: ChannelRequest) => accepts === undefined || accepts(typeof request.origin === "string" ? request.origin : String((request.origin as URL | undefined)?.origin));
   const onHeaders = (message: unknown) => {
-    const { request, response } = message as { request: { method: string; path: string }; response: { statusCode: number } };
+    const { request, response } = message as { request: ChannelRequest; response: { statusCode: number } };
+    if (!ours(request)) return;
     const e = entry(request);
     e.requests++;
     counts.requests++;
@@ -43,7 +55,9 @@ export function countHttp(): { counts: HttpCounts; stop(): void } {
     }
   };
   const onError = (message: unknown) => {
-    const e = entry((message as { request: { method: string; path: string } }).request);
+    const { request } = message as { request: ChannelRequest };
+    if (!ours(request)) return;
+    const e = entry(request);
     e.requests++;
     e.errors++;
     counts.requests++;

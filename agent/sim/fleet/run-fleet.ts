@@ -18,6 +18,7 @@ import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
+import { httpBaseUrl } from "../../protocol/http-url.js";
 import { checkQrAddresses, checkRunningService } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
@@ -54,7 +55,10 @@ export interface FleetOptions {
    * --life stops at its next step), and the summary covers what ran.
    */
   signal?: AbortSignal;
-  /** Called after each device finishes. */
+  /**
+   * Called after each device finishes. One that throws (or, async, rejects) stops the fleet as an
+   * abort does, and runFleet rejects with its error once the devices in flight are done.
+   */
   onProgress?: (progress: FleetProgress) => void;
   /** How a failed device's re-run is printed (default: the `aosp-sim fleet ... --only INDEX` command). */
   rerunCommand?: (index: number) => string;
@@ -69,6 +73,9 @@ export const DEFAULT_CONCURRENCY = 64;
  */
 export const MAX_LIFE_MS = 3650 * 24 * 3_600_000;
 
+/** The largest fleet seed: 32 bits, as `--seed` and the summary's schema take it. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 type SettledOptions = Omit<FleetOptions, "faults"> &
   Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "rerunCommand">> & { faults: FaultRate[] };
 
@@ -80,6 +87,16 @@ function settle(given: FleetOptions): SettledOptions {
   };
   const devices = whole(given.devices, "devices", 1);
   const seed = whole(given.seed ?? 1, "seed", 0);
+  // As --seed: a fleet's seed is 32 bits (its draws wrapped past it: 2^32 ran seed 0's faults),
+  // and the summary's schema, and so merge-reports, hold it to that.
+  if (seed > MAX_SEED) throw new RangeError(`runFleet: seed must be at most ${MAX_SEED} (got ${seed})`);
+  if (given.threads !== undefined) whole(given.threads, "threads", 1);
+  const rampMs = given.rampMs ?? 0;
+  if (!Number.isFinite(rampMs) || rampMs < 0) throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 up (got ${rampMs})`);
+  if (given.embedded !== undefined && given.embedded !== "worker" && given.embedded !== "inline") {
+    throw new RangeError(`runFleet: embedded must be "worker" or "inline" (got ${JSON.stringify(given.embedded)})`);
+  }
+  if (given.faults !== undefined && !Array.isArray(given.faults)) throw new RangeError("runFleet: faults must be a list (of strings such as \"service-5xx=5%\", or parseFaultRate's results)");
   for (const index of given.only ?? []) whole(index, "an index in only", 0);
   const outside = (given.only ?? []).find((index) => index >= devices);
   if (outside !== undefined) throw new RangeError(`runFleet: only holds ${outside}, but a fleet of ${devices} has devices 0 to ${devices - 1}`);
@@ -87,16 +104,27 @@ function settle(given: FleetOptions): SettledOptions {
   if (whole(shard.count, "shard.count", 1) <= whole(shard.index, "shard.index", 0)) {
     throw new RangeError(`runFleet: shard ${shard.index} of ${shard.count} does not exist (shard.index counts from 0 to shard.count - 1)`);
   }
-  const faults = (given.faults ?? []).map((f) => (typeof f === "string" ? parseFaultRate(f) : f));
+  // A fault given as an object is read again from its spelling and rate, as a string would be: a
+  // rate of 2 or NaN, or an unknown fault, is refused as `--fault` refuses it.
+  const faults = (given.faults ?? []).map((f, i) => {
+    if (typeof f === "string") return parseFaultRate(f);
+    if (typeof f !== "object" || f === null || typeof f.spec !== "string") {
+      throw new RangeError(`runFleet: faults[${i}] is ${JSON.stringify(f) ?? String(f)}, neither a string such as "service-5xx=5%" nor what parseFaultRate returns`);
+    }
+    return parseFaultRate(`${f.spec}=${f.rate}`);
+  });
   refuseRepeatedFaults(faults);
   const lifeMs = given.lifeMs ?? 0;
-  if (!Number.isFinite(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
-    throw new RangeError(`runFleet: lifeMs must be from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
+  if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
+    throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
   }
+  // As --service: "http://host:8080/" is that service, not a path under it.
+  const service = given.service === undefined ? undefined : { ...given.service, url: httpBaseUrl(given.service.url, "runFleet service.url") };
   return {
     ...given,
+    ...(service ? { service } : {}),
     concurrency: whole(given.concurrency ?? DEFAULT_CONCURRENCY, "concurrency", 1),
-    rampMs: given.rampMs ?? 0,
+    rampMs,
     seed,
     shard,
     faults,
@@ -151,21 +179,47 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // Awaited below, after the import; a failure before then is not an unhandled rejection.
   starting.catch(() => {});
   const deviceThreads: DeviceThread[] = Array.from({ length: threads - 1 }, () => startDeviceThread());
-  const http = countHttp();
+  // This fleet's requests: to its service (and the addresses its QR code sends devices to).
+  const origins = new Set<string>();
+  const http = countHttp((origin) => origins.has(origin));
   const rss = sampleRss();
   let service: FleetService | undefined;
-  const ramp = rampWaits(options.signal);
+  // The fleet stops starting devices when the caller aborts, or when its onProgress throws (then
+  // runFleet rejects with that error once the devices in flight are done, not while they run on).
+  const halt = new AbortController();
+  const onCallerAbort = () => halt.abort();
+  if (options.signal?.aborted) halt.abort();
+  else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  let progressFailure: { error: unknown } | null = null;
+  const failProgress = (error: unknown) => {
+    progressFailure ??= { error };
+    halt.abort();
+  };
+  const reportProgress = (progress: FleetProgress) => {
+    if (!options.onProgress || progressFailure) return;
+    try {
+      // An async callback's rejection is the fleet's too, not an unhandled one.
+      const result: unknown = options.onProgress(progress);
+      if (result instanceof Promise) result.catch(failProgress);
+    } catch (error) {
+      failProgress(error);
+    }
+  };
+  const ramp = rampWaits(halt.signal);
   // Before the devices allocate anything: V8 would otherwise pretenure their state.
   const restoreHeapSettings = withFleetHeapSettings();
   try {
     const { driveDevice } = await import("./drive-device.js");
     service = await starting;
+    origins.add(new URL(service.url).origin);
     const admin = new AdminClient(service.url, service.adminToken);
     const png = await setUpTenant(admin, options.seed, options.shard);
     if (external) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).
       const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
-      await checkQrAddresses(payloadOrigins(await scannedText({ bytes: png, label: "the fleet profile's QR code" })), external.url);
+      const qrOrigins = payloadOrigins(await scannedText({ bytes: png, label: "the fleet profile's QR code" }));
+      await checkQrAddresses(qrOrigins, external.url);
+      for (const origin of qrOrigins) origins.add(new URL(origin).origin);
     }
     const wall = new PhaseHistograms();
     const device = new PhaseHistograms();
@@ -187,12 +241,12 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs };
     /** The next device to start (after its place in the ramp), or null when all have started. */
     const nextJob = async (): Promise<DeviceJob | null> => {
-      if (options.signal?.aborted) return null;
+      if (halt.signal.aborted) return null;
       const position = next++;
       if (position >= indexes.length) return null;
       if (options.rampMs > 0) {
         await ramp.until(runStart + (options.rampMs * position) / indexes.length);
-        if (options.signal?.aborted) return null;
+        if (halt.signal.aborted) return null;
       }
       const index = indexes[position]!;
       const faults = faultsFor(options.faults, deviceDraws(options.seed, index));
@@ -245,20 +299,21 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
           failures.length = Math.min(failures.length, STORIES_KEPT);
         }
       }
-      options.onProgress?.({ done: enrolled + failed, failed, total: indexes.length, elapsedMs: performance.now() - started });
+      reportProgress({ done: enrolled + failed, failed, total: indexes.length, elapsedMs: performance.now() - started });
     };
 
     const needs = new TimelineNeeds();
     const lane = async () => {
-      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, options.signal));
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal));
     };
     // Lanes are shared out evenly; this thread takes its share too (and the remainder).
     const perThread = Math.floor(lanes / threads);
     const local = Array.from({ length: lanes - perThread * (threads - 1) }, () => lane());
-    const others = Promise.all(deviceThreads.map((thread) => thread.run(png, settings, perThread, nextJob, recordOutcome, options.signal)));
+    const others = Promise.all(deviceThreads.map((thread) => thread.run(png, settings, perThread, nextJob, recordOutcome, halt.signal)));
     const [, threadCounts] = await Promise.all([Promise.all(local), others]);
     for (const counts of threadCounts) addCounts(http.counts, counts);
 
+    if (progressFailure) throw (progressFailure as { error: unknown }).error;
     const wallSeconds = (performance.now() - started) / 1000;
     const runSeconds = (performance.now() - runStart) / 1000;
     failures.sort((a, b) => a.index - b.index);
@@ -302,6 +357,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     };
     return { summary, devices: records };
   } finally {
+    options.signal?.removeEventListener("abort", onCallerAbort);
     restoreHeapSettings();
     ramp.close();
     http.stop();
