@@ -2,6 +2,7 @@
  * What fleet and merge-reports share after a summary exists: the reports written to files, the
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
+import { counted } from "../protocol/counted.js";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../protocol/errors.js";
@@ -102,7 +103,7 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
       unwritten = true;
     }
   }
-  if (summary.interrupted) printError(err.red(`interrupted: ${summary.devices} devices ran; the figures cover only them`));
+  if (summary.interrupted) printError(err.red(`interrupted: ${counted(summary.devices, "device")} ran; the figures cover only them`));
   if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
   if (unwritten) return EXIT_USAGE;
   // With thresholds, they decide (failures may be expected under faults); without, any failure

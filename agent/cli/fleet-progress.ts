@@ -3,61 +3,101 @@
  * rate and ETA; off a terminal (CI logs), one status line every few seconds.
  */
 import cliProgress from "cli-progress";
+import { formatDuration } from "../device/duration.js";
 import type { FleetProgress } from "../sim/fleet/run-fleet.js";
 
 export interface ProgressView {
   update(progress: FleetProgress): void;
+  /** A line for whoever watches (a stop, an abort): above the bar on a terminal, whole. */
+  note(line: string): void;
   stop(): void;
 }
 
 export const STATUS_EVERY_MS = 5000;
 /** How often the bar's rate is counted again when no device finishes. */
 const RATE_REFRESH_MS = 1000;
+/** The bar's longest text besides the bar itself ("fleet [] 10000/10000 devices | ... | ETA 1h 30m"). */
+const TEXT_CELLS = 64;
+/** The seconds of progress the ETA's rate is taken over: recent enough to follow a slowing fleet. */
+const ETA_WINDOW_MS = 10_000;
 
-export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "isTTY" | "write"> = process.stderr): ProgressView {
-  if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: stream as NodeJS.WriteStream,
-        format: "fleet [{bar}] {value}/{total} devices | {failed} failed | {rate}/s | ETA {eta_formatted}",
-        hideCursor: true,
-        etaBuffer: 200,
-        fps: 5,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    // Started with the first device done: cli-progress estimates the ETA from its updates since
-    // start, and a bar started with the command counted the service's start-up (a second or so)
-    // as progress at a standstill, so its first frames read an ETA of an hour for minutes' work.
-    let started = false;
-    const latest = latestProgress(total);
-    // Between two devices done the rate still moves on (a long --ramp or --life): counted again here.
-    const refresh = setInterval(() => {
-      if (started) bar.update({ rate: rateOf(latest.now()) });
-    }, RATE_REFRESH_MS);
-    refresh.unref();
-    return {
-      update: (p) => {
-        latest.set(p);
-        const payload = { failed: p.failed, rate: rateOf(p) };
-        if (started) bar.update(p.done, payload);
-        else {
-          bar.start(total, p.done, payload);
-          started = true;
-        }
-      },
-      stop: () => {
-        clearInterval(refresh);
-        if (started) bar.stop();
-      },
-    };
-  }
+export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "isTTY" | "write" | "columns"> = process.stderr): ProgressView {
+  if (stream.isTTY) return terminalBar(total, stream);
   const latest = latestProgress(total);
   const timer = setInterval(() => stream.write(`${statusLine(latest.now())}\n`), STATUS_EVERY_MS);
   timer.unref();
   return {
     update: (p) => latest.set(p),
+    note: (line) => stream.write(`${line}\n`),
     stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * The live bar. Sized to the terminal (a fixed 40-cell bar ran past 80 columns, so the rate and
+ * ETA were cut off; on a narrow one the bar is left out), lines never wrapped by it, and notes
+ * written above it through cli-progress's log, so a stop's notice is not cut at the screen's edge
+ * nor the summary after it left with the tail of the last frame.
+ */
+function terminalBar(total: number, stream: Pick<NodeJS.WriteStream, "write" | "columns">): ProgressView {
+  const barsize = Math.min(40, (stream.columns || 80) - TEXT_CELLS);
+  const format =
+    barsize >= 10
+      ? "fleet [{bar}] {value}/{total} devices | {failed} failed | {rate}/s | ETA {until}"
+      : "fleet {value}/{total} | {failed} failed | {rate}/s | ETA {until}";
+  const bars = new cliProgress.MultiBar(
+    { stream: stream as NodeJS.WriteStream, format, barsize: Math.max(barsize, 10), hideCursor: true, linewrap: true, fps: 5 },
+    cliProgress.Presets.shades_classic,
+  );
+  // Started with the first device done, its ETA counted from then: a bar started with the command
+  // counted the service's start-up (a second or so) as progress at a standstill, and its first
+  // frames read an ETA of an hour for minutes' work.
+  let bar: cliProgress.SingleBar | null = null;
+  const latest = latestProgress(total);
+  const eta = etaFrom(total);
+  const payload = (p: FleetProgress) => ({ failed: p.failed, rate: rateOf(p), until: eta.text(p.done) });
+  // Between two devices done the rate still moves on (a long --ramp or --life): counted again here.
+  const refresh = setInterval(() => bar?.update(payload(latest.now())), RATE_REFRESH_MS);
+  refresh.unref();
+  return {
+    update: (p) => {
+      latest.set(p);
+      eta.add(p.done);
+      if (bar) bar.update(p.done, payload(p));
+      else bar = bars.create(total, p.done, payload(p));
+    },
+    note: (line) => {
+      if (!bar) {
+        stream.write(`${line}\n`);
+        return;
+      }
+      bars.log(`${line}\n`);
+      bars.update();
+    },
+    stop: () => {
+      clearInterval(refresh);
+      if (bar) bars.stop();
+    },
+  };
+}
+
+/** The time left, from the rate over the last few seconds of progress ("…" until there is one). */
+function etaFrom(total: number) {
+  const samples: { at: number; done: number }[] = [];
+  return {
+    add(done: number): void {
+      const at = Date.now();
+      samples.push({ at, done });
+      while (samples.length > 2 && at - samples[1]!.at >= ETA_WINDOW_MS) samples.shift();
+    },
+    text(done: number): string {
+      const first = samples[0];
+      const last = samples.at(-1);
+      if (!first || !last || last.done <= first.done || last.at <= first.at) return done >= total ? "0s" : "…";
+      const perMs = (last.done - first.done) / (last.at - first.at);
+      const ms = (total - done) / perMs;
+      return ms <= 0 ? "0s" : formatDuration(Math.ceil(ms / 1000) * 1000);
+    },
   };
 }
 

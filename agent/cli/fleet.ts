@@ -4,6 +4,7 @@
  * JUnit XML and an HTML report on request, and exits 1 when a --threshold is missed (or, without
  * thresholds, when a device failed). Shards (--shard i/n) split one fleet across machines.
  */
+import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
@@ -148,10 +149,13 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   }
 
   const total = only.length > 0 ? only.length : end - first;
-  printError(err.dim(`fleet: ${total} ${total === 1 ? "device" : "devices"} (seed ${seed}, shard ${shard.index}/${shard.count})`));
+  printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
-  const stop = gracefulStop((signal) =>
-    printError(err.yellow(`fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`)),
+  // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
+  const say = (line: string) => (progress ? progress.note(line) : printError(line));
+  const stop = gracefulStop(
+    (signal) => say(err.yellow(`fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`)),
+    () => progress?.stop(),
   );
   // --abort-on-fail stops the run as a first Ctrl-C does, when a threshold is missed already.
   const early = new AbortController();
@@ -175,7 +179,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
         if (!options.abortOnFail || early.signal.aborted) return;
         const missed = decidable.find((t) => missedAlready(t, { done: p.done, failed: p.failed, total: p.total }));
         if (missed === undefined) return;
-        printError(err.red(`fleet: ${missed.text} can no longer be met (${p.failed} of ${p.done} failed, ${p.total - p.done} to go): starting no more devices, finishing those in flight (--abort-on-fail)`));
+        say(err.red(`fleet: ${missed.text} can no longer be met (${p.failed} of ${p.done} failed, ${p.total - p.done} to go): starting no more devices, finishing those in flight (--abort-on-fail)`));
         early.abort();
       },
       signal: AbortSignal.any([stop.signal, early.signal]),

@@ -78,4 +78,87 @@ describe("fleet progress on a terminal", () => {
     // 20 devices in 40 s; before, the bar kept the last device's 5.0/s.
     expect(written.join("").split("\n").join("")).toMatch(/20\/50 devices \| 1 failed \| 0\.5\/s/);
   });
+
+  /**
+   * What a terminal shows after these writes, and every line of text the bar drew: the escapes
+   * cli-progress uses (cursor to a column, erase to the end of the line or all of it, cursor
+   * shown or hidden) played on a grid of lines, a line feed starting the next.
+   */
+  const screenOf = (written: string[]) => {
+    const lines = [""];
+    const drawn: string[] = [];
+    let col = 0;
+    for (const token of written.join("").split(/(\x1b\[[0-9;?]*[A-Za-z]|\n)/)) {
+      const row = lines.length - 1;
+      if (token === "\n") {
+        lines.push("");
+        col = 0;
+      } else if (token.startsWith("\x1b[")) {
+        const [, n, op] = /^\x1b\[([0-9;?]*)([A-Za-z])$/.exec(token)!;
+        if (op === "G") col = Math.max(0, Number(n || 1) - 1);
+        else if (op === "K") lines[row] = n === "2" ? "" : lines[row]!.slice(0, col);
+      } else if (token !== "") {
+        drawn.push(token);
+        lines[row] = lines[row]!.slice(0, col).padEnd(col) + token + lines[row]!.slice(col + token.length);
+        col += token.length;
+      }
+    }
+    return { lines, drawn };
+  };
+  const screenLines = (written: string[]) => screenOf(written).lines;
+
+  // Before, a fixed 40-cell bar made 90-odd cells: on 80 columns the rate and ETA were cut off.
+  it("fits its line to the terminal, leaving the bar out when it is narrow", () => {
+    vi.useFakeTimers();
+    for (const columns of [80, 50]) {
+      const written: string[] = [];
+      const view = progressView(2000, { isTTY: true, columns, write: (text: string) => (written.push(text), true) } as never);
+      view.update({ done: 1, failed: 0, total: 2000, elapsedMs: 1000 });
+      vi.advanceTimersByTime(1000);
+      view.update({ done: 1500, failed: 120, total: 2000, elapsedMs: 2000 });
+      vi.advanceTimersByTime(400);
+      view.stop();
+      const frames = screenOf(written).drawn.filter((f) => f.includes("1500/2000"));
+      expect(frames.length).toBeGreaterThan(0);
+      for (const frame of frames) {
+        expect(frame.length, frame).toBeLessThanOrEqual(columns);
+        expect(frame).toMatch(/120 failed \| [\d.]+\/s \| ETA \d/);
+      }
+      expect(frames[0]!.includes("[")).toBe(columns >= 74);
+    }
+  });
+
+  // Before, the first frame read "ETA 0s" for a fleet that had just begun.
+  it("says it has no ETA yet until devices have been done over some time", () => {
+    vi.useFakeTimers();
+    const written: string[] = [];
+    const view = progressView(2000, { isTTY: true, columns: 120, write: (text: string) => (written.push(text), true) } as never);
+    view.update({ done: 1, failed: 0, total: 2000, elapsedMs: 1000 });
+    vi.advanceTimersByTime(300);
+    expect(screenLines(written).join("\n")).toMatch(/1\/2000 devices \| 0 failed \| [\d.]+\/s \| ETA …/);
+    view.stop();
+  });
+
+  // Before, a stop's notice was written over the bar's line with wrapping off: cut at the edge,
+  // and the summary's first line kept the tail of the last frame.
+  it("writes a note whole, on a line of its own above the bar, and leaves a clean line after it stops", () => {
+    vi.useFakeTimers();
+    const written: string[] = [];
+    const view = progressView(2000, { isTTY: true, columns: 80, write: (text: string) => (written.push(text), true) } as never);
+    view.update({ done: 1, failed: 0, total: 2000, elapsedMs: 1000 });
+    vi.advanceTimersByTime(1000);
+    view.update({ done: 600, failed: 14, total: 2000, elapsedMs: 2000 });
+    vi.advanceTimersByTime(400);
+    const note = "fleet: SIGINT: starting no more devices, finishing those in flight (Ctrl-C again stops at once)";
+    view.note(note);
+    vi.advanceTimersByTime(400);
+    view.update({ done: 663, failed: 14, total: 2000, elapsedMs: 3000 });
+    view.stop();
+    written.push("Fleet: 663 of 663 devices enrolled\n");
+    const lines = screenLines(written);
+    expect(lines).toContain(note);
+    expect(written.join("")).not.toContain("\x1b[?7l");
+    expect(lines.at(-2)).toBe("Fleet: 663 of 663 devices enrolled");
+    expect(lines.at(-3)).toMatch(/^fleet \[.*\] 663\/2000 devices \| 14 failed/);
+  });
 });

@@ -354,6 +354,35 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     expect(merged.stderr).toContain(`interrupted: ${summary.devices} devices ran`);
   });
 
+  // Before, process.exit() at the second signal now and then tore V8 down under a worker thread
+  // that was parsing HTTP: "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal", exit 134.
+  it("a second SIGINT ends the process by the signal itself, at once (130 as a shell reports it)", async () => {
+    let sent = 0;
+    const started = { at: 0 };
+    const result = await aospSim(["fleet", "--devices", "2000", "--seed", "11", "--life", "2d", "--json"], {
+      onStderr: (stderr, signal) => {
+        if (sent === 0 && stderr.includes("fleet: 2000 devices")) {
+          sent = 1;
+          setTimeout(() => {
+            signal("SIGINT");
+            // Soon enough that the devices in flight are still finishing.
+            setTimeout(() => {
+              started.at = performance.now();
+              signal("SIGINT");
+            }, 20);
+          }, 1500);
+        }
+      },
+    });
+    expect(result.signal, result.stderr).toBe("SIGINT");
+    expect(result.code).toBe(130);
+    expect(performance.now() - started.at).toBeLessThan(5_000);
+    expect(result.stderr).toContain("fleet: SIGINT: starting no more devices");
+    expect(result.stderr).not.toMatch(/FATAL|internal error/);
+    // Stopped at once: no summary.
+    expect(result.stdout).toBe("");
+  });
+
   // Before, the devices in flight lived out their --life first: ten years of check-ins each
   // after a SIGTERM (and with a longer life, no end at all, until a second signal or SIGKILL).
   it("SIGTERM while devices live their --life: their lives end at their next step, exit 143", async () => {

@@ -2,6 +2,7 @@
  * Running `aosp-sim` as a user does: the built CLI (dist/, `npm run build` first) in a child
  * process, with its exit code, stdout and stderr; and a temporary folder per test file.
  */
+import { constants as osConstants } from "node:os";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,9 +13,12 @@ import { afterAll } from "vitest";
 const MAIN = fileURLToPath(new URL("../../dist/agent/cli/main.js", import.meta.url));
 
 export interface CliResult {
+  /** The exit code; for a process a signal ended, 128 + its number, as a shell reports it. */
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The signal that ended the process, if one did. */
+  signal?: NodeJS.Signals;
 }
 
 export interface CliOptions {
@@ -38,7 +42,9 @@ export function aospSim(args: string[], options: CliOptions = {}): Promise<CliRe
       options.onStderr?.(stderr, (name) => child.kill(name));
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code, signal) =>
+      resolve(signal ? { code: 128 + (osConstants.signals[signal] ?? 0), stdout, stderr, signal } : { code, stdout, stderr }),
+    );
     child.stdin.end(options.input ?? "");
   });
 }

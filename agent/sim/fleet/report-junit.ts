@@ -8,6 +8,7 @@
  * enrolled, but too slowly) shows in the CI system as that failure, not as a red job whose tests
  * all passed.
  */
+import { counted } from "../../protocol/counted.js";
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
 import { interruptedNote, type DeviceRecord, type FleetSummary } from "./summary.js";
@@ -47,7 +48,7 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       .className("aosp-sim.fleet.run")
       .name("the run was not interrupted")
       .time(0)
-      .failure(`interrupted: ${summary.devices} devices ran; ${interruptedNote(summary)}`, "interrupted");
+      .failure(`interrupted: ${counted(summary.devices, "device")} ran; ${interruptedNote(summary)}`, "interrupted");
   }
   addThresholdSuite(builder, summary, thresholds);
   return withRootTime(builder.build(), summary.wallSeconds);
@@ -68,7 +69,7 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices));
   const whole = suite.testCase().className("aosp-sim.fleet.merge").name(`every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})`).time(0);
-  const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${summary.devices} devices ran`] : [])];
+  const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${counted(summary.devices, "device")} ran`] : [])];
   if (problems.length > 0) whole.failure(problems.join("; "), "merge");
   addThresholdSuite(builder, summary, thresholds);
   return withRootTime(builder.build(), summary.wallSeconds);

@@ -1,4 +1,5 @@
 /** A fleet summary for people: the figures, the phase table, failures and how to re-run them. */
+import { counted } from "../../protocol/counted.js";
 import type { Styles } from "../../cli/output.js";
 import { formatDuration } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
@@ -12,7 +13,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     `  ${s.devicesPerSecond} devices enrolled/s${s.runSeconds === undefined ? "" : ` over a ${s.runSeconds} s run`}, ${s.wallSeconds} s wall${s.runSeconds === undefined ? "" : " with the set-up"}, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
-  if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDuration(s.lifeMs)} each after enrolling: ${s.checkIns} check-ins`);
+  if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDuration(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}`);
   for (const f of s.faults) lines.push(`  fault ${f.spec} at ${percent(f.rate)}: ${f.devices} of ${s.devices} devices`);
   lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
   const finished = PHASES.filter((p) => s.phases[p] !== undefined);
@@ -26,8 +27,11 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     lines.push("", styles.red("Failed by reason:"));
     for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(28)} ${n}`);
     for (const hint of fleetHints(s)) lines.push(`  ${styles.yellow(hint)}`);
-    lines.push("", "Re-run a failed device alone:");
-    for (const f of s.failures.slice(0, 3)) lines.push(`  ${f.rerun}   ${styles.dim(`# ${f.reason}`)}`);
+    lines.push("", `Re-run a failed device alone${s.failures.length > 1 ? ` (the ${s.failures.length} of lowest index)` : ""}:`);
+    for (const f of s.failures) lines.push(`  ${f.rerun}   ${styles.dim(`# ${f.reason}`)}`);
+    // The summary keeps STORIES_KEPT; the rest are in --junit (every device) by the same command.
+    const more = s.failed - s.failures.length;
+    if (more > 0) lines.push(styles.dim(`  ... and ${counted(more, "more failed device", "more failed devices")}: --junit FILE gives each one's re-run command`));
   }
   if (results.length > 0) {
     lines.push("", "Thresholds:");
