@@ -4,6 +4,7 @@
  * and the order of the major steps. Exit 0 when nothing that matters differs, 1 when something
  * does, 2 when a file cannot be read or is not a summary.
  */
+import { counted } from "../protocol/counted.js";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { fileReadError, InputError } from "../protocol/errors.js";
@@ -39,7 +40,7 @@ export function registerCompare(program: Command): void {
             printLine(d.matters ? out.red(line) : out.dim(line));
           }
           const mattering = comparison.differences.filter((d) => d.matters).length;
-          printLine(comparison.same ? out.green("same: final state, device owner, apps and step order agree") : out.red(`different: ${mattering} difference${mattering === 1 ? "" : "s"} that matter`));
+          printLine(comparison.same ? out.green("same: final state, device owner, apps and step order agree") : out.red(`different: ${counted(mattering, "difference")} that matter`));
         }
         return comparison.same ? EXIT_OK : EXIT_FAILED;
       }),

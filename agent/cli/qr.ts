@@ -5,6 +5,7 @@
  * ECI marker only with --eci), to a file or stdout, with advice on its printed size. It checks the payload first and refuses (exit 1, findings printed) to render one with
  * errors unless --force, so a broken code does not reach a print shop.
  */
+import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
@@ -187,7 +188,7 @@ export function registerQr(program: Command): void {
           } else {
             for (const block of formatFindings(shown, out)) printLine(`${block}\n`);
             printLine(summaryLine(false, check.findings, ruleSet, false, out));
-            printError(`${err.red("aosp-sim:")} not rendering a payload with ${errors.length} error${errors.length === 1 ? "" : "s"}; ` +
+            printError(`${err.red("aosp-sim:")} not rendering a payload with ${counted(errors.length, "error")}; ` +
               "fix them, or pass --force to render it anyway");
           }
           return EXIT_FAILED;

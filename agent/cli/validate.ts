@@ -13,6 +13,7 @@
  *   not JSON, JSON arrays and scalars, JSON nested too deep, a payload over 2953 bytes, invalid
  *   UTF-8, a byte-order mark, an image holding no QR code.
  */
+import { counted } from "../protocol/counted.js";
 import { InputError } from "../protocol/errors.js";
 import {
   checkPayloadBytes,
@@ -197,13 +198,10 @@ export function formatFindings(findings: readonly Finding[], style: Styles): str
   return findings.map((f) => formatFinding(f, style));
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 export function summaryLine(valid: boolean, findings: readonly Finding[], ruleSet: RuleSetName, strict: boolean, style: Styles): string {
   const c = countBySeverity(findings);
-  const counts = `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${c.info} info`;
+  const counts = `${counted(c.error, "error")}, ${counted(c.warning, "warning")}, ${c.info} info`;
   const rules = `${ruleSet} rules${strict ? ", strict" : ""}`;
   return valid ? style.green(`valid (${rules}): ${counts}`) : style.red(`invalid (${rules}): ${counts}`);
 }

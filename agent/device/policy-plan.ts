@@ -9,6 +9,7 @@
  * restriction), alphabetic, alphanumeric, alphanumeric with symbols and weak biometric; such a
  * setting is reported not applicable, with the reason, and the device does not enforce it.
  */
+import { counted } from "../protocol/counted.js";
 import {
   type AospConfigurationSetting,
   type AospConfigurationSettings,
@@ -180,7 +181,7 @@ export function describePlan(plan: PolicyPlan, configurations: readonly Assigned
   const blocked = RESTRICTIONS.filter((r) => r !== "securityAllowDebuggingFeatures" && plan.restrictions[r]);
   if (plan.restrictions.cameraBlocked) parts.push("camera blocked");
   const others = blocked.filter((r) => r !== "cameraBlocked");
-  if (others.length > 0) parts.push(`${others.length} other restriction${others.length === 1 ? "" : "s"}`);
+  if (others.length > 0) parts.push(counted(others.length, "other restriction"));
   if (plan.password) parts.push(`${plan.password.type} password of ${plan.password.minimumLength} required`);
   if (plan.failedUnlocksBeforeWipe !== null) parts.push(`wipe after ${plan.failedUnlocksBeforeWipe} failed unlocks`);
   const notApplicable = plan.report.configurations.flatMap((c) => c.settings.filter((s) => s.state === "notApplicable").map((s) => s.setting));
