@@ -3,8 +3,8 @@
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
 import { counted } from "../protocol/counted.js";
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { lstatSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
@@ -17,7 +17,9 @@ export function writeReportFile(path: string, text: string, what: string): void 
   try {
     writeFileSync(path, text);
   } catch (error) {
-    throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: WRITABLE_HINT });
+    // A disk that filled during the run is not a path to change.
+    const full = (error as NodeJS.ErrnoException).code === "ENOSPC";
+    throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: full ? "free some space on that disk, or give a path on another" : WRITABLE_HINT });
   }
 }
 
@@ -39,12 +41,34 @@ export function checkReportPaths(paths: { junit?: string | undefined; report?: s
     refuseUnwritable(path, example, `cannot write the ${what}`);
   }
   const [junit, report] = given;
-  if (junit && report && resolve(junit.path) === resolve(report.path)) {
+  if (junit && report && samePath(junit.path, report.path)) {
     throw new InputError(`is the --junit file too: one report would replace the other`, {
       where: `--report ${report.path}`,
       hint: "give each report its own file, e.g. --junit fleet.xml --report fleet.html",
     });
   }
+}
+
+/** Whether two paths name one file: the same path, or a link to it (either may not exist yet). */
+function samePath(a: string, b: string): boolean {
+  const real = (path: string, links = 0): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      // A link to a file not there yet is that file; a path not there yet, its folder's real path and its name.
+      try {
+        if (links < 40 && lstatSync(path).isSymbolicLink()) return real(resolve(dirname(path), readlinkSync(path)), links + 1);
+      } catch {
+        // not there at all
+      }
+      try {
+        return join(realpathSync(dirname(resolve(path))), basename(path));
+      } catch {
+        return resolve(path);
+      }
+    }
+  };
+  return real(a) === real(b);
 }
 
 /** A report file to write once the summary exists and its thresholds are checked (its text made only then). */
@@ -75,6 +99,8 @@ export interface FinishOptions {
   thresholds: Threshold[];
   /** Why these figures are not the whole fleet's, if they are not (merge-reports). */
   incomplete?: string | null;
+  /** Which runs were stopped part-way, in words (merge-reports: which shards), instead of the run's own count. */
+  interrupted?: string | null;
 }
 
 function thresholdOutcome(r: ThresholdResult): ThresholdOutcome {
@@ -103,7 +129,9 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
       unwritten = true;
     }
   }
-  if (summary.interrupted) printError(err.red(`interrupted: ${counted(summary.devices, "device")} ran; the figures cover only them`));
+  if (summary.interrupted) {
+    printError(err.red(`interrupted: ${options.interrupted ?? `${counted(summary.devices, "device")} ran`}; the figures cover only ${summary.devices === 1 ? "it" : "them"}`));
+  }
   if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
   if (unwritten) return EXIT_USAGE;
   // With thresholds, they decide (failures may be expected under faults); without, any failure

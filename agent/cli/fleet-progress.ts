@@ -18,8 +18,6 @@ export const STATUS_EVERY_MS = 5000;
 const RATE_REFRESH_MS = 1000;
 /** The bar's longest text besides the bar itself ("fleet [] 10000/10000 devices | ... | ETA 1h 30m"). */
 const TEXT_CELLS = 64;
-/** The seconds of progress the ETA's rate is taken over: recent enough to follow a slowing fleet. */
-const ETA_WINDOW_MS = 10_000;
 
 export function progressView(total: number, stream: Pick<NodeJS.WriteStream, "isTTY" | "write" | "columns"> = process.stderr): ProgressView {
   if (stream.isTTY) return terminalBar(total, stream);
@@ -81,22 +79,22 @@ function terminalBar(total: number, stream: Pick<NodeJS.WriteStream, "write" | "
   };
 }
 
-/** The time left, from the rate over the last few seconds of progress ("…" until there is one). */
+/**
+ * The time left at the rate since the first device was done, measured up to now: while no device
+ * finishes (a long --ramp or --life), the rate falls and the time left grows instead of standing
+ * still; "…" until there is a rate.
+ */
 function etaFrom(total: number) {
-  const samples: { at: number; done: number }[] = [];
+  let first: { at: number; done: number } | null = null;
   return {
     add(done: number): void {
-      const at = Date.now();
-      samples.push({ at, done });
-      while (samples.length > 2 && at - samples[1]!.at >= ETA_WINDOW_MS) samples.shift();
+      first ??= { at: Date.now(), done };
     },
     text(done: number): string {
-      const first = samples[0];
-      const last = samples.at(-1);
-      if (!first || !last || last.done <= first.done || last.at <= first.at) return done >= total ? "0s" : "…";
-      const perMs = (last.done - first.done) / (last.at - first.at);
-      const ms = (total - done) / perMs;
-      return ms <= 0 ? "0s" : formatDuration(Math.ceil(ms / 1000) * 1000);
+      if (done >= total) return "0s";
+      if (!first || done <= first.done) return "…";
+      const perMs = (done - first.done) / Math.max(1, Date.now() - first.at);
+      return formatDuration(Math.ceil((total - done) / perMs / 1000) * 1000);
     },
   };
 }

@@ -108,7 +108,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   });
   const only = [...new Set(onlyGiven)];
   // Checked now, before the service starts; runFleet reads them again as written.
-  refuseRepeatedFaults(options.fault.map(parseFaultRate));
+  refuseRepeatedFaults(options.fault.map(parseFaultRate), options.fault);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
   if (lifeMs > MAX_LIFE_MS) {
     throw new InputError(`"${options.life}" is longer than the ${MAX_LIFE_MS / 86_400_000} days (ten years) a fleet device may live`, {

@@ -4,6 +4,7 @@
  * fleet, so a CI job can gate on the whole fleet after its shards ran on several machines, and
  * --junit for what only the whole fleet can answer (the devices' test cases are the shards').
  */
+import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
 import { FailedRunReport, readFleetSummary } from "../sim/fleet/read-summary.js";
@@ -58,9 +59,12 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const merged = mergeSummaries(parts);
   const missing = missingFromFleet(merged);
   const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} holds the error its run printed: ${f.runError}`)].join("; ");
+  // Which shards were stopped part-way, and how far they got: the merged summary says only that one was.
+  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `shard ${p.summary.shards.join(", ")} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
+  const interrupted = stopped.length > 0 ? stopped.join("; ") : null;
   const reports: ReportFile[] = [
     ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete)]),
-    ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (summary, results) => mergedJunitXml(summary, results, incomplete))]),
+    ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (summary, results) => mergedJunitXml(summary, results, incomplete, interrupted))]),
   ];
-  return finishFleet(merged, { ...(options.json ? { json: true } : {}), files: reports, thresholds, incomplete });
+  return finishFleet(merged, { ...(options.json ? { json: true } : {}), files: reports, thresholds, incomplete, interrupted });
 }

@@ -40,6 +40,12 @@ export function formatDuration(ms: number): string {
   return sign + parts.slice(0, 2).join(" ");
 }
 
+/** `formatDuration`'s words when they are exact, else `exactDuration`'s ("1s500ms", not "1s"). */
+export function formatDurationExactly(ms: number): string {
+  const words = formatDuration(ms);
+  return parseDuration(words.replaceAll(" ", "")) === Math.round(ms) ? words : exactDuration(ms);
+}
+
 /**
  * The same milliseconds as `parseDuration` reads them back, nothing rounded and no spaces
  * ("1h30m", "1s500ms", "2d"): for a command line a user copies (a fleet's re-run command).

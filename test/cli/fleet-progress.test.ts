@@ -55,14 +55,14 @@ describe("fleet progress on a terminal", () => {
     vi.advanceTimersByTime(1100);
     expect(written.join("")).not.toContain("devices");
     view.update({ done: 1, failed: 0, total: 3000, elapsedMs: 1100 });
-    vi.advanceTimersByTime(10);
-    view.update({ done: 4, failed: 0, total: 3000, elapsedMs: 1110 });
-    vi.advanceTimersByTime(400);
+    vi.advanceTimersByTime(1000);
+    view.update({ done: 301, failed: 0, total: 3000, elapsedMs: 2100 });
+    vi.advanceTimersByTime(150);
     view.stop();
     const frames = written.join("").split("\n").join("");
-    // 3 devices in 10 ms: 2,996 to go is about 10 s; counted from the start-up it read 13m51s.
-    expect(frames).toMatch(/4\/3000 devices \| 0 failed \| [\d.]+\/s \| ETA 10s/);
-    expect(frames).not.toMatch(/ETA \d+m/);
+    // 300 devices in a second: 2,699 to go is about 9 s; counted from the start-up, 19 s.
+    expect(frames).toMatch(/301\/3000 devices \| 0 failed \| [\d.]+\/s \| ETA (9|10)s/);
+    expect(frames).not.toMatch(/ETA (1[1-9]|[2-9]\d)s|ETA \d+m/);
   });
 
   it("counts its rate again while no device finishes", () => {
@@ -160,5 +160,22 @@ describe("fleet progress on a terminal", () => {
     expect(written.join("")).not.toContain("\x1b[?7l");
     expect(lines.at(-2)).toBe("Fleet: 663 of 663 devices enrolled");
     expect(lines.at(-3)).toMatch(/^fleet \[.*\] 663\/2000 devices \| 14 failed/);
+  });
+
+  // Before, the ETA stood at its last figure ("ETA 1s") while no device finished for seconds.
+  it("lets the time left grow while no device finishes", () => {
+    vi.useFakeTimers();
+    const written: string[] = [];
+    const view = progressView(300, { isTTY: true, columns: 120, write: (text: string) => (written.push(text), true) } as never);
+    view.update({ done: 1, failed: 0, total: 300, elapsedMs: 1000 });
+    vi.advanceTimersByTime(1000);
+    view.update({ done: 100, failed: 0, total: 300, elapsedMs: 2000 });
+    vi.advanceTimersByTime(200);
+    const early = screenLines(written).join("\n").match(/ETA (\d+)s/g)!.at(-1);
+    vi.advanceTimersByTime(20_000);
+    view.stop();
+    const late = screenLines(written).join("\n").match(/ETA ([\dms ]+)$/m)![1]!;
+    expect(early).toMatch(/ETA [23]s/);
+    expect(late).toMatch(/^\d+m|^[4-9]\ds/);
   });
 });

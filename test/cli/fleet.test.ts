@@ -2,11 +2,13 @@
  * `aosp-sim fleet` and `aosp-sim merge-reports` as a CI job runs them: the built CLI, the
  * embedded service, reports on disk, exit codes to gate on.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Ajv } from "ajv";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 import { freePort } from "../helpers/free-port.js";
@@ -16,7 +18,19 @@ import { startServe, stop } from "../mock-service/support/serve-process.js";
 const temp = deviceTempDir("aosp-fleet-");
 const validSummary = new Ajv({ strict: false }).compile(fleetSummarySchema());
 
+const LINK_TARGET = join(tmpdir(), `aosp-sim-fleet-link-target-${process.pid}.out`);
+const LINK = join(tmpdir(), `aosp-sim-fleet-link-${process.pid}.out`);
+
 describe("aosp-sim fleet: bad options", () => {
+  beforeAll(() => {
+    writeFileSync(LINK_TARGET, "");
+    rmSync(LINK, { force: true });
+    symlinkSync(LINK_TARGET, LINK);
+  });
+  afterAll(() => {
+    rmSync(LINK, { force: true });
+    rmSync(LINK_TARGET, { force: true });
+  });
   it.each([
     [["--devices", "0"], /--devices 0: .*fix: a fleet has 1 or more devices/s],
     [["--devices", "10", "--shard", "3/2"], /--shard 3\/2: shard 3 of 2 does not exist.*fix: INDEX counts from 0/s],
@@ -40,8 +54,10 @@ describe("aosp-sim fleet: bad options", () => {
     // Each refused before the run; before, the first ran on and lost a report, or named the parent folder.
     [["--devices", "10", "--junit", ""], /--junit: names no file.*fix: give the JUnit report's file, e\.g\. --junit fleet\.xml/s],
     [["--devices", "10", "--junit", "same.out", "--report", "./same.out"], /--report \.\/same\.out: is the --junit file too: one report would replace the other.*fix: give each report its own file/s],
+    // A link to the other report's file is the same file (before: the JUnit was lost).
+    [["--devices", "10", "--junit", LINK_TARGET, "--report", LINK], /aosp-sim-fleet-link-\d+\.out: is the --junit file too/s],
     // Before, counted twice: "fault service-5xx=2 at 50%: 21 of 20 devices", twice.
-    [["--devices", "10", "--fault", "service-5xx=0.5", "--fault", "service-5xx=2=5%"], /--fault service-5xx=2=0\.05: gives fault service-5xx=2 a second time.*fix: give each fault once/s],
+    [["--devices", "10", "--fault", "service-5xx=0.5", "--fault", "service-5xx=2=5%"], /--fault service-5xx=2=5%: gives fault service-5xx=2 a second time.*fix: give each fault once/s],
     // Before, accepted, and run as shard 0 of 9007199254740992.
     [["--devices", "10", "--shard", "0/9007199254740993"], /--shard 0\/9007199254740993: 9007199254740993 shards are more than can be counted exactly.*fix: /s],
     // Before, up to 256: on two cores, 6 GB and no device done in two minutes.
@@ -94,7 +110,7 @@ describe("aosp-sim fleet and merge-reports: a report that cannot be written at t
     const result = await aospSim(args);
     expect(result.code).toBe(2);
     expect((JSON.parse(result.stdout) as { devices: number }).devices).toBe(3);
-    expect(result.stderr).toMatch(/\/dev\/full: cannot write the JUnit report: ENOSPC/);
+    expect(result.stderr).toMatch(/\/dev\/full: cannot write the JUnit report: ENOSPC.*\n\s+fix: free some space on that disk, or give a path on another/);
     // The other report is written all the same.
     expect(readFileSync(temp.file(`${command}-full.html`), "utf8")).toMatch(/^<!doctype html>/);
   });
@@ -351,7 +367,8 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     const merged = await aospSim(["merge-reports", part, "--threshold", "failed<1%"]);
     expect(merged.code).toBe(1);
     expect(merged.stdout).toContain("interrupted: no more devices were started");
-    expect(merged.stderr).toContain(`interrupted: ${summary.devices} devices ran`);
+    // Which shard was stopped, and how far it got (before: the merged count alone).
+    expect(merged.stderr).toContain(`interrupted: shard 0/1 (${part}) was stopped part-way: ${summary.devices} devices ran`);
   });
 
   // Before, process.exit() at the second signal now and then tore V8 down under a worker thread

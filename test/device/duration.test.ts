@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactDuration, formatDuration, parseDuration } from "../../agent/device/duration.js";
+import { exactDuration, formatDuration, formatDurationExactly, parseDuration } from "../../agent/device/duration.js";
 
 describe("durations", () => {
   it("exactDuration reads back as the same milliseconds, as one word (a command line's)", () => {
@@ -13,5 +13,12 @@ describe("durations", () => {
     // formatDuration is for people: rounded to two units, spaced.
     expect(formatDuration(1_500)).toBe("1s");
     expect(formatDuration(5_400_000)).toBe("1h 30m");
+  });
+
+  it("formatDurationExactly keeps formatDuration's words unless they round", () => {
+    expect(formatDurationExactly(5_400_000)).toBe("1h 30m");
+    expect(formatDurationExactly(20 * 60_000)).toBe("20m");
+    expect(formatDurationExactly(1_500)).toBe("1s500ms");
+    expect(formatDurationExactly(90_000_000 + 60_000)).toBe("1d1h1m");
   });
 });

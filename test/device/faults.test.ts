@@ -26,6 +26,14 @@ describe("faults", () => {
     expect(report.failure?.message).toMatch(/rejected the key/);
   });
 
+  // Before: "Contoso is a WPA network; the device looks for a WPA one", a network of another kind.
+  it("wrong-wifi-key=KEY with a KEY no WPA network can have: said as a key the device cannot match", async () => {
+    const { report } = await enroll("wrong-wifi-key=it's");
+    expect(report.finalState).toBe("wifiFailed");
+    expect(report.failure?.message).toMatch(/has a key the device cannot match \(the network's own key is not a WPA passphrase/);
+    expect(report.failure?.message).not.toMatch(/looks for a WPA one/);
+  });
+
   it("wrong-wifi-key: a Wi-Fi failure needs no reset; trying again with the right key works", async () => {
     const { device } = await enroll("wifi-timeout=1");
     expect(device.state).toBe("wifiFailed");

@@ -274,6 +274,8 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     expect(plain).toContain(`<p id="run-how">No faults; no --life; <span id="check-ins">${summary.checkIns}</span> check-ins.</p>`);
     // A fault's spec is escaped.
     expect(fleetHtmlReport({ ...summary, faults: [{ spec: "<x>", rate: 0.5, devices: 1 }] })).toContain("Faults: &lt;x&gt; at 50%");
+    // One check-in, and a life that is not whole seconds, said as they are (before: "1 check-ins", "lived 1s").
+    expect(fleetHtmlReport({ ...summary, faults: [], lifeMs: 1_500, checkIns: 1 })).toContain(`lived 1s500ms after enrolling (--life); <span id="check-ins">1</span> check-in.`);
   });
 
   it("shows the run's seconds, which the rate is over, beside the wall seconds", async () => {

@@ -67,6 +67,9 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
     // A life shorter than an hour, or not whole hours: before, "lived 0 h each" for 20 minutes.
     expect(fleetSummaryLines({ ...summary, lifeMs: 20 * 60_000 }, [], plain).join("\n")).toContain("  lived 20m each after enrolling");
     expect(fleetSummaryLines({ ...summary, lifeMs: 90 * 60_000, interrupted: true }, [], plain).join("\n")).toContain("  lived up to 1h 30m each after enrolling");
+    expect(fleetSummaryLines({ ...summary, lifeMs: 1_500 }, [], plain).join("\n")).toContain("  lived 1s500ms each after enrolling");
+    // Every failure kept is listed: no "of lowest index" unless some are left out.
+    expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain("Re-run a failed device alone:\n");
   });
 
   it("counts only the enrolled devices in its rate when some fail", async () => {

@@ -133,7 +133,12 @@ export class VirtualWifi implements WifiPort {
       };
     }
     const networkKey = deriveWifiKey(network.ssid, network.security, network.password, network.eapMethod ?? null);
-    if (!networkKey.ok || networkKey.key.kind !== key.kind) {
+    if (!networkKey.ok) {
+      // Only a fault can make one (wrong-wifi-key=KEY with a KEY no such network has): said as
+      // such, not as a network of another kind.
+      return { connected: false, progress: { status: "authenticationFailed", detail: `${config.ssid} has a key the device cannot match (the network's own key is ${networkKey.problem})` } };
+    }
+    if (networkKey.key.kind !== key.kind) {
       return {
         connected: false,
         progress: {

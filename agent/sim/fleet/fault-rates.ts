@@ -45,13 +45,15 @@ export function parseFaultRate(text: string): FaultRate {
  * summary counts the devices each struck by its spelling, and two draws of one fault would be
  * counted as each other's.
  */
-export function refuseRepeatedFaults(rates: readonly FaultRate[]): void {
+export function refuseRepeatedFaults(rates: readonly FaultRate[], written?: readonly (string | FaultRate)[]): void {
   const seen = new Map<string, FaultRate>();
-  for (const r of rates) {
+  for (const [i, r] of rates.entries()) {
     const before = seen.get(r.spec);
     if (before) {
+      // Named as the user wrote it, when they did.
+      const asWritten = written?.[i];
       throw new InputError(`gives fault ${r.spec} a second time`, {
-        where: `--fault ${r.spec}=${r.rate}`,
+        where: `--fault ${typeof asWritten === "string" ? asWritten : `${r.spec}=${r.rate}`}`,
         hint: `give each fault once, with the rate of devices it should strike (it was already given at ${before.rate})`,
       });
     }

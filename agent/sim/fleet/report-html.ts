@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { formatDuration } from "../../device/duration.js";
+import { formatDurationExactly } from "../../device/duration.js";
 import { countsByTenthOfMs } from "./histograms.js";
 import { PHASES } from "./phases.js";
 import { interruptedNote, type DeviceStory, type FleetSummary } from "./summary.js";
@@ -146,8 +146,8 @@ function runHow(s: FleetSummary): string {
   const faults =
     s.faults.length === 0 ? "No faults" : `Faults: ${s.faults.map((f) => `${esc(f.spec)} at ${percent(f.rate)} (struck ${f.devices} of ${s.devices} devices)`).join(", ")}`;
   // A stopped run cut the lives short (interruptedNote).
-  const life = s.lifeMs > 0 ? `each enrolled device lived ${s.interrupted ? "up to " : ""}${formatDuration(s.lifeMs)} after enrolling (--life)` : "no --life";
-  return `${faults}; ${life}; <span id="check-ins">${s.checkIns}</span> check-ins.`;
+  const life = s.lifeMs > 0 ? `each enrolled device lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} after enrolling (--life)` : "no --life";
+  return `${faults}; ${life}; <span id="check-ins">${s.checkIns}</span> ${s.checkIns === 1 ? "check-in" : "check-ins"}.`;
 }
 
 function percent(rate: number): string {

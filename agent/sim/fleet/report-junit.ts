@@ -58,9 +58,9 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
  * A merged fleet (merge-reports) as JUnit XML. Its devices' test cases are in the shards' own
  * files, so this holds what only the whole fleet can answer: a test case that every device of the
  * fleet reported (failed, with the reason, when a shard's report is missing or a shard was
- * stopped part-way), and one per threshold.
+ * stopped part-way: `interrupted` says which, when given), and one per threshold.
  */
-export function mergedJunitXml(summary: FleetSummary, thresholds: readonly ThresholdResult[], incomplete: string | null): string {
+export function mergedJunitXml(summary: FleetSummary, thresholds: readonly ThresholdResult[], incomplete: string | null, interrupted: string | null = null): string {
   const builder = rootBuilder.newBuilder();
   const suite = builder
     .testSuite()
@@ -69,7 +69,7 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices));
   const whole = suite.testCase().className("aosp-sim.fleet.merge").name(`every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})`).time(0);
-  const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${counted(summary.devices, "device")} ran`] : [])];
+  const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${interrupted ?? `${counted(summary.devices, "device")} ran`}`] : [])];
   if (problems.length > 0) whole.failure(problems.join("; "), "merge");
   addThresholdSuite(builder, summary, thresholds);
   return withRootTime(builder.build(), summary.wallSeconds);

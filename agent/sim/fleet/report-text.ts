@@ -1,7 +1,7 @@
 /** A fleet summary for people: the figures, the phase table, failures and how to re-run them. */
 import { counted } from "../../protocol/counted.js";
 import type { Styles } from "../../cli/output.js";
-import { formatDuration } from "../../device/duration.js";
+import { formatDurationExactly } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
 import { interruptedNote, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
@@ -13,7 +13,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     `  ${s.devicesPerSecond} devices enrolled/s${s.runSeconds === undefined ? "" : ` over a ${s.runSeconds} s run`}, ${s.wallSeconds} s wall${s.runSeconds === undefined ? "" : " with the set-up"}, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
-  if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDuration(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}`);
+  if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}`);
   for (const f of s.faults) lines.push(`  fault ${f.spec} at ${percent(f.rate)}: ${f.devices} of ${s.devices} devices`);
   lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
   const finished = PHASES.filter((p) => s.phases[p] !== undefined);
@@ -27,7 +27,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     lines.push("", styles.red("Failed by reason:"));
     for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(28)} ${n}`);
     for (const hint of fleetHints(s)) lines.push(`  ${styles.yellow(hint)}`);
-    lines.push("", `Re-run a failed device alone${s.failures.length > 1 ? ` (the ${s.failures.length} of lowest index)` : ""}:`);
+    lines.push("", `Re-run a failed device alone${s.failures.length < s.failed ? ` (the ${s.failures.length} of lowest index)` : ""}:`);
     for (const f of s.failures) lines.push(`  ${f.rerun}   ${styles.dim(`# ${f.reason}`)}`);
     // The summary keeps STORIES_KEPT; the rest are in --junit (every device) by the same command.
     const more = s.failed - s.failures.length;

@@ -113,7 +113,7 @@ function settle(given: FleetOptions): SettledOptions {
     }
     return parseFaultRate(`${f.spec}=${f.rate}`);
   });
-  refuseRepeatedFaults(faults);
+  refuseRepeatedFaults(faults, given.faults);
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
     throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
