@@ -2,14 +2,13 @@
  * What fleet and merge-reports share after a summary exists: the reports written to files, the
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
-import { counted } from "../protocol/counted.js";
 import { lstatSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
-import type { FleetSummary, ThresholdOutcome } from "../sim/fleet/summary.js";
+import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
 import { evaluateThresholds, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatInputError, out, printError, printJson, printLine, err } from "./output.js";
 
@@ -78,7 +77,6 @@ export interface ReportFile {
   text(summary: FleetSummary, thresholds: readonly ThresholdResult[]): string;
 }
 
-
 /** The HTML file; `incomplete` is why its figures are not the whole fleet's (merge-reports), said at its top. */
 export function htmlReportFile(path: string, incomplete: string | null = null): ReportFile {
   return { path, what: HTML_REPORT, text: (summary, thresholds) => fleetHtmlReport(summary, thresholds, incomplete) };
@@ -130,7 +128,7 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
     }
   }
   if (summary.interrupted) {
-    printError(err.red(`interrupted: ${options.interrupted ?? `${counted(summary.devices, "device")} ran`}; the figures cover only ${summary.devices === 1 ? "it" : "them"}`));
+    printError(err.red(`interrupted: ${devicesRan(summary, options.interrupted)}; the figures cover only ${summary.devices === 1 ? "it" : "them"}`));
   }
   if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
   if (unwritten) return EXIT_USAGE;

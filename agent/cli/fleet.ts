@@ -130,7 +130,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const threads =
     options.threads === undefined
       ? undefined
-      : wholeNumber(options.threads, "--threads", 1, Math.max(4, 4 * cores), `e.g. --threads ${Math.max(2, cores)} (1: devices on the main thread only; this machine lets the process use ${cores} ${cores === 1 ? "core" : "cores"})`);
+      : wholeNumber(options.threads, "--threads", 1, Math.max(4, 4 * cores), `e.g. --threads ${Math.max(2, cores)} (1: devices on the main thread only; this machine lets the process use ${counted(cores, "core")})`);
   if (options.embedded !== "worker" && options.embedded !== "inline") {
     throw new InputError(`unknown place "${options.embedded}"`, { where: "--embedded", hint: "use worker or inline" });
   }

@@ -46,11 +46,17 @@ describe("fleet progress off a terminal", () => {
   });
 });
 
+/** A bar on a terminal `columns` wide, its writes kept, on fake timers. */
+function onTerminal(total: number, columns: number) {
+  vi.useFakeTimers();
+  const written: string[] = [];
+  const view = progressView(total, { isTTY: true, columns, write: (text: string) => (written.push(text), true) } as never);
+  return { written, view };
+}
+
 describe("fleet progress on a terminal", () => {
   it("shows the bar from the first device done, its ETA counted from then, not from the service's start-up", () => {
-    vi.useFakeTimers();
-    const written: string[] = [];
-    const view = progressView(3000, { isTTY: true, columns: 200, write: (text: string) => (written.push(text), true) } as never);
+    const { written, view } = onTerminal(3000, 200);
     // The embedded service starting and the tenant set up: no device done yet, nothing to show.
     vi.advanceTimersByTime(1100);
     expect(written.join("")).not.toContain("devices");
@@ -66,9 +72,7 @@ describe("fleet progress on a terminal", () => {
   });
 
   it("counts its rate again while no device finishes", () => {
-    vi.useFakeTimers();
-    const written: string[] = [];
-    const view = progressView(50, { isTTY: true, columns: 200, write: (text: string) => (written.push(text), true) } as never);
+    const { written, view } = onTerminal(50, 200);
     vi.advanceTimersByTime(4000);
     view.update({ done: 20, failed: 1, total: 50, elapsedMs: 4000 });
     vi.advanceTimersByTime(1000);
@@ -111,8 +115,7 @@ describe("fleet progress on a terminal", () => {
   it("fits its line to the terminal, leaving the bar out when it is narrow", () => {
     vi.useFakeTimers();
     for (const columns of [80, 50]) {
-      const written: string[] = [];
-      const view = progressView(2000, { isTTY: true, columns, write: (text: string) => (written.push(text), true) } as never);
+      const { written, view } = onTerminal(2000, columns);
       view.update({ done: 1, failed: 0, total: 2000, elapsedMs: 1000 });
       vi.advanceTimersByTime(1000);
       view.update({ done: 1500, failed: 120, total: 2000, elapsedMs: 2000 });
@@ -130,9 +133,7 @@ describe("fleet progress on a terminal", () => {
 
   // Before, the first frame read "ETA 0s" for a fleet that had just begun.
   it("says it has no ETA yet until devices have been done over some time", () => {
-    vi.useFakeTimers();
-    const written: string[] = [];
-    const view = progressView(2000, { isTTY: true, columns: 120, write: (text: string) => (written.push(text), true) } as never);
+    const { written, view } = onTerminal(2000, 120);
     view.update({ done: 1, failed: 0, total: 2000, elapsedMs: 1000 });
     vi.advanceTimersByTime(300);
     expect(screenLines(written).join("\n")).toMatch(/1\/2000 devices \| 0 failed \| [\d.]+\/s \| ETA …/);
@@ -142,9 +143,7 @@ describe("fleet progress on a terminal", () => {
   // Before, a stop's notice was written over the bar's line with wrapping off: cut at the edge,
   // and the summary's first line kept the tail of the last frame.
   it("writes a note whole, on a line of its own above the bar, and leaves a clean line after it stops", () => {
-    vi.useFakeTimers();
-    const written: string[] = [];
-    const view = progressView(2000, { isTTY: true, columns: 80, write: (text: string) => (written.push(text), true) } as never);
+    const { written, view } = onTerminal(2000, 80);
     view.update({ done: 1, failed: 0, total: 2000, elapsedMs: 1000 });
     vi.advanceTimersByTime(1000);
     view.update({ done: 600, failed: 14, total: 2000, elapsedMs: 2000 });
@@ -164,9 +163,7 @@ describe("fleet progress on a terminal", () => {
 
   // Before, the ETA stood at its last figure ("ETA 1s") while no device finished for seconds.
   it("lets the time left grow while no device finishes", () => {
-    vi.useFakeTimers();
-    const written: string[] = [];
-    const view = progressView(300, { isTTY: true, columns: 120, write: (text: string) => (written.push(text), true) } as never);
+    const { written, view } = onTerminal(300, 120);
     view.update({ done: 1, failed: 0, total: 300, elapsedMs: 1000 });
     vi.advanceTimersByTime(1000);
     view.update({ done: 100, failed: 0, total: 300, elapsedMs: 2000 });

@@ -19,6 +19,11 @@ export interface FaultRate {
   rate: number;
 }
 
+/** A rate as the reports say it: 0.005 is "0.5%". */
+export function ratePercent(rate: number): string {
+  return `${Number((rate * 100).toPrecision(4))}%`;
+}
+
 export const FAULT_RATE_GRAMMAR = "NAME[=VALUE][@STATE]=RATE (RATE 0..1 or a percentage), e.g. service-5xx=0.05, power-loss@downloadingAgent=1%";
 
 export function parseFaultRate(text: string): FaultRate {

@@ -145,8 +145,8 @@ export function countsByTenthOfMs(encoded: string): Map<number, number> {
     recorded.reset();
     while (recorded.hasNext()) {
       const v = recorded.next();
-      const tenths = Math.round(v.valueIteratedTo / 100);
-      counts.set(tenths, (counts.get(tenths) ?? 0) + v.countAtValueIteratedTo);
+      const at = Math.round(v.valueIteratedTo / 100);
+      counts.set(at, (counts.get(at) ?? 0) + v.countAtValueIteratedTo);
     }
     return counts;
   } finally {

@@ -6,6 +6,7 @@
  * met or missed, with its figure. A merge that lacks devices of the fleet, or a stopped run, says
  * so at the top.
  */
+import { ratePercent } from "./fault-rates.js";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -144,15 +145,12 @@ draw("failures", { type: "bar", data: { labels: data.failures.labels, datasets: 
 /** The faults the devices were given, at their rates, their --life and the check-ins it made, in a sentence. */
 function runHow(s: FleetSummary): string {
   const faults =
-    s.faults.length === 0 ? "No faults" : `Faults: ${s.faults.map((f) => `${esc(f.spec)} at ${percent(f.rate)} (struck ${f.devices} of ${s.devices} devices)`).join(", ")}`;
+    s.faults.length === 0 ? "No faults" : `Faults: ${s.faults.map((f) => `${esc(f.spec)} at ${ratePercent(f.rate)} (struck ${f.devices} of ${s.devices} devices)`).join(", ")}`;
   // A stopped run cut the lives short (interruptedNote).
   const life = s.lifeMs > 0 ? `each enrolled device lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} after enrolling (--life)` : "no --life";
   return `${faults}; ${life}; <span id="check-ins">${s.checkIns}</span> ${s.checkIns === 1 ? "check-in" : "check-ins"}.`;
 }
 
-function percent(rate: number): string {
-  return `${Number((rate * 100).toPrecision(4))}%`;
-}
 
 /**
  * What thresholds met by part of the fleet were met by (a merge lacking a shard, a stopped run),

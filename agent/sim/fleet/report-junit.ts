@@ -8,10 +8,9 @@
  * enrolled, but too slowly) shows in the CI system as that failure, not as a red job whose tests
  * all passed.
  */
-import { counted } from "../../protocol/counted.js";
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
-import { interruptedNote, type DeviceRecord, type FleetSummary } from "./summary.js";
+import { devicesRan, interruptedNote, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 // The package's module.exports is a builder, while its types declare a default export: required
@@ -48,7 +47,7 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       .className("aosp-sim.fleet.run")
       .name("the run was not interrupted")
       .time(0)
-      .failure(`interrupted: ${counted(summary.devices, "device")} ran; ${interruptedNote(summary)}`, "interrupted");
+      .failure(`interrupted: ${devicesRan(summary)}; ${interruptedNote(summary)}`, "interrupted");
   }
   addThresholdSuite(builder, summary, thresholds);
   return withRootTime(builder.build(), summary.wallSeconds);
@@ -69,7 +68,7 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices));
   const whole = suite.testCase().className("aosp-sim.fleet.merge").name(`every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})`).time(0);
-  const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${interrupted ?? `${counted(summary.devices, "device")} ran`}`] : [])];
+  const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${devicesRan(summary, interrupted)}`] : [])];
   if (problems.length > 0) whole.failure(problems.join("; "), "merge");
   addThresholdSuite(builder, summary, thresholds);
   return withRootTime(builder.build(), summary.wallSeconds);

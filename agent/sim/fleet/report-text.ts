@@ -1,4 +1,5 @@
 /** A fleet summary for people: the figures, the phase table, failures and how to re-run them. */
+import { ratePercent } from "./fault-rates.js";
 import { counted } from "../../protocol/counted.js";
 import type { Styles } from "../../cli/output.js";
 import { formatDurationExactly } from "../../device/duration.js";
@@ -14,7 +15,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
   if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}`);
-  for (const f of s.faults) lines.push(`  fault ${f.spec} at ${percent(f.rate)}: ${f.devices} of ${s.devices} devices`);
+  for (const f of s.faults) lines.push(`  fault ${f.spec} at ${ratePercent(f.rate)}: ${f.devices} of ${s.devices} devices`);
   lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
   const finished = PHASES.filter((p) => s.phases[p] !== undefined);
   if (finished.length === 0) lines.push("  (no device finished a phase)");
@@ -71,6 +72,3 @@ export function fleetSpeedHints(s: FleetSummary): string[] {
 const SLOW_SIGN_IN_MS = 1000;
 
 /** A rate of 0..1 as people write it: 0.05 -> "5%", 0.001 -> "0.1%". */
-function percent(rate: number): string {
-  return `${Number((rate * 100).toPrecision(4))}%`;
-}

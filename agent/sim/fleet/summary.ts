@@ -4,6 +4,7 @@
  * `phases` are wall-clock latencies, `phasesDeviceTime` the same phases on the devices' clocks;
  * `histograms` carries both as HdrHistogram compressed base64, so shards merge exactly.
  */
+import { counted } from "../../protocol/counted.js";
 import type { Percentiles } from "./histograms.js";
 import type { Phase } from "./phases.js";
 
@@ -113,6 +114,11 @@ export const TIMELINES_KEPT = 500;
 /** How many failed and slowest devices a summary keeps with their timelines. */
 export const STORIES_KEPT = 10;
 export const SLOWEST_KEPT = 5;
+
+/** What ran in a stopped run: `stopped` when the caller says it better (a merge: which shards), else the count. */
+export function devicesRan(s: Pick<FleetSummary, "devices">, stopped: string | null = null): string {
+  return stopped ?? counted(s.devices, "device") + " ran";
+}
 
 /** What a stopped run's figures cover, for the text and HTML reports. */
 export function interruptedNote(s: Pick<FleetSummary, "lifeMs">): string {
