@@ -13,7 +13,7 @@ import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
-import { DEFAULT_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
 import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
@@ -90,7 +90,7 @@ function collect(value: string, previous: string[]): string[] {
 async function fleet(options: FleetCliOptions): Promise<number> {
   if (options.devices === undefined) throw new InputError("how many devices?", { where: "--devices", hint: "e.g. aosp-sim fleet --devices 100" });
   const devices = wholeNumber(options.devices, "--devices", 1, MAX_DEVICES, "a fleet has 1 or more devices, e.g. --devices 100");
-  const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, 100_000, "e.g. --concurrency 64");
+  const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, MAX_CONCURRENCY, "e.g. --concurrency 64");
   const rampMs = duration(options.ramp, "--ramp", "e.g. --ramp 30s (0s: no ramp)");
   const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
   const shard = parseShard(options.shard);

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
+  InputError,
   MAX_LIFE_MS,
   evaluateThresholds,
   fleetHtmlReport,
@@ -76,6 +77,22 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] })).rejects.toThrow(/"2" is not a rate/);
     await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: Number.NaN }] })).rejects.toThrow(/is not a rate|gives no rate/);
     await expect(runFleet({ devices: 5, faults: [null as unknown as string] })).rejects.toThrow(/runFleet: faults\[0\] is null, neither a string such as "service-5xx=5%" nor what parseFaultRate returns/);
+    // Before, 1e9 was taken, although --concurrency stops at 100,000.
+    await expect(runFleet({ devices: 5, concurrency: 1e9 })).rejects.toThrow(/runFleet: concurrency must be at most 100000 \(got 1000000000\)/);
+  });
+
+  it("names a bad fault by the caller's own list item, not by a --fault option the caller never wrote", async () => {
+    // Before: message "unknown fault \"bogus\"", where "--fault bogus=5%".
+    const unknown = await runFleet({ devices: 5, faults: ["network-absent=1%", "bogus=5%"] }).catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(InputError);
+    expect((unknown as InputError).message).toBe('runFleet faults[1] ("bogus=5%"): unknown fault "bogus"');
+    expect((unknown as InputError).where).toBe('runFleet faults[1] ("bogus=5%")');
+    expect((unknown as InputError).hint).toMatch(/^valid faults: /);
+    const rate = await runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] }).catch((error: unknown) => error);
+    expect((rate as InputError).message).toMatch(/^runFleet faults\[0\] \(\{"spec":"network-absent".*\): "2" is not a rate$/);
+    const twice = await runFleet({ devices: 5, faults: ["service-5xx=5%", "service-5xx=2=1%"] }).catch((error: unknown) => error);
+    expect((twice as InputError).message).toBe('runFleet faults ("service-5xx=2=1%"): gives fault service-5xx=2 a second time');
+    expect(JSON.stringify([unknown, rate, twice].map((e) => (e as InputError).where))).not.toContain("--fault");
   });
 
   it("stops the fleet when onProgress throws, and rejects with its error once the devices in flight are done", async () => {

@@ -19,6 +19,7 @@ import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
+import { InputError } from "../../protocol/errors.js";
 import { checkQrAddresses, checkRunningService } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
@@ -66,6 +67,8 @@ export interface FleetOptions {
 
 /** `aosp-sim fleet`'s default. */
 export const DEFAULT_CONCURRENCY = 64;
+/** The most devices in flight at once, for `--concurrency` and `runFleet` alike. */
+export const MAX_CONCURRENCY = 100_000;
 /**
  * The longest --life: ten years of a device's check-ins (about 11,000), far past any policy's
  * horizon. Beyond it a typo (`--life 24d` is a month, `--life 1000000d` millennia) would keep a
@@ -107,13 +110,13 @@ function settle(given: FleetOptions): SettledOptions {
   // A fault given as an object is read again from its spelling and rate, as a string would be: a
   // rate of 2 or NaN, or an unknown fault, is refused as `--fault` refuses it.
   const faults = (given.faults ?? []).map((f, i) => {
-    if (typeof f === "string") return parseFaultRate(f);
+    if (typeof f === "string") return asLibraryFault(i, f, () => parseFaultRate(f));
     if (typeof f !== "object" || f === null || typeof f.spec !== "string") {
       throw new RangeError(`runFleet: faults[${i}] is ${JSON.stringify(f) ?? String(f)}, neither a string such as "service-5xx=5%" nor what parseFaultRate returns`);
     }
-    return parseFaultRate(`${f.spec}=${f.rate}`);
+    return asLibraryFault(i, f, () => parseFaultRate(`${f.spec}=${f.rate}`));
   });
-  refuseRepeatedFaults(faults, given.faults);
+  asLibraryFault(null, given.faults, () => refuseRepeatedFaults(faults, given.faults));
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
     throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
@@ -123,7 +126,7 @@ function settle(given: FleetOptions): SettledOptions {
   return {
     ...given,
     ...(service ? { service } : {}),
-    concurrency: whole(given.concurrency ?? DEFAULT_CONCURRENCY, "concurrency", 1),
+    concurrency: atMost(whole(given.concurrency ?? DEFAULT_CONCURRENCY, "concurrency", 1), MAX_CONCURRENCY, "concurrency"),
     rampMs,
     seed,
     shard,
@@ -140,6 +143,28 @@ function settle(given: FleetOptions): SettledOptions {
           ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
         ].join(" ")),
   };
+}
+
+function atMost(value: number, max: number, name: string): number {
+  if (value > max) throw new RangeError(`runFleet: ${name} must be at most ${max} (got ${value})`);
+  return value;
+}
+
+/**
+ * A fault the library was given, read as `--fault` reads one: its InputError names the option a
+ * CLI user wrote (`--fault bogus=5%`), which a library caller never did. It is said again with
+ * the caller's own words, the list item (or the list, for a fault given twice) in its message,
+ * where a test runner shows it.
+ */
+function asLibraryFault<T>(index: number | null, given: unknown, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const item = error.where?.replace(/^--fault /, "") ?? "";
+    const where = index === null ? `runFleet faults (${JSON.stringify(item)})` : `runFleet faults[${index}] (${JSON.stringify(given)})`;
+    throw new InputError(`${where}: ${error.message}`, { where, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
+  }
 }
 
 export interface FleetProgress {
