@@ -51,12 +51,28 @@ const DEFAULT_POWER_OFF_MS = 30_000;
 /** Beyond this a Date cannot be formed: no clock is that far off, no battery out that long. */
 const MAX_SKEW_MS = 100 * 365 * 86_400_000;
 
+/**
+ * How a fault's errors are worded where it was written inside something longer: `fleet --fault`
+ * gives each fault a rate (`power-loss@downloadingAgent=5%`), so its errors name the whole
+ * argument, and an example in a fix must carry a rate too, or copied as it stands it would be
+ * refused again ("gives no rate").
+ */
+export interface FaultSpelling {
+  /** The argument as the user wrote it. */
+  where: string;
+  /** A fault spelled as `enroll` takes it, as it is written here. */
+  example: (spec: string) => string;
+  /** The grammar of the whole argument. */
+  grammar: string;
+}
+
 /** Parses one `--fault` argument. Throws InputError (exit 2) naming what is wrong and the valid forms. */
-export function parseFault(text: string): Fault {
-  const where = `--fault ${text}`;
+export function parseFault(text: string, spelling?: FaultSpelling): Fault {
+  const where = spelling?.where ?? `--fault ${text}`;
+  const ex = spelling?.example ?? ((spec: string) => spec);
   const match = /^([a-z0-9-]+)(?:=([^@]*))?(?:@(.+))?$/.exec(text.trim());
   if (!match) {
-    throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${FAULT_GRAMMAR}` });
+    throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${spelling?.grammar ?? FAULT_GRAMMAR}` });
   }
   const [, rawName, value, state] = match as unknown as [string, string, string | undefined, string | undefined];
   if (!(FAULT_NAMES as readonly string[]).includes(rawName)) {
@@ -64,7 +80,7 @@ export function parseFault(text: string): Fault {
   }
   const name = rawName as FaultName;
   const noValue = () => {
-    if (value !== undefined) throw new InputError(`the fault ${name} takes no value`, { where, hint: `write --fault ${name}` });
+    if (value !== undefined) throw new InputError(`the fault ${name} takes no value`, { where, hint: `write --fault ${ex(name)}` });
   };
   const noState = () => {
     if (state !== undefined && name !== "power-loss" && name !== "clock-skew") {
@@ -89,7 +105,7 @@ export function parseFault(text: string): Fault {
       if (value === undefined || value === "") return { name, status: 500 };
       const status = Number(value);
       if (!Number.isInteger(status) || status < 400 || status > 599) {
-        throw new InputError(`"${value}" is not an HTTP error status`, { where, hint: "use a status from 400 to 599, e.g. download-http-error=404" });
+        throw new InputError(`"${value}" is not an HTTP error status`, { where, hint: `use a status from 400 to 599, e.g. ${ex("download-http-error=404")}` });
       }
       return { name, status };
     }
@@ -97,22 +113,22 @@ export function parseFault(text: string): Fault {
       if (state === undefined) {
         throw new InputError("power-loss needs the state at which power is cut", {
           where,
-          hint: "e.g. --fault power-loss@downloadingAgent (see `aosp-sim diagram` for state names)",
+          hint: `e.g. --fault ${ex("power-loss@downloadingAgent")} (see \`aosp-sim diagram\` for state names)`,
         });
       }
       const offForMs = value === undefined || value === "" ? DEFAULT_POWER_OFF_MS : parseDuration(value);
       if (offForMs === null || offForMs < 0 || offForMs > MAX_SKEW_MS) {
-        throw new InputError(`"${value}" is not a duration`, { where, hint: "e.g. power-loss=2m@downloadingAgent" });
+        throw new InputError(`"${value}" is not a duration`, { where, hint: `e.g. ${ex("power-loss=2m@downloadingAgent")}` });
       }
       return { name, state: checkState(state, where), offForMs };
     }
     case "clock-skew": {
       const offsetMs = value === undefined ? null : parseDuration(value, { signed: true });
       if (offsetMs === null) {
-        throw new InputError("clock-skew needs an offset", { where, hint: "e.g. --fault clock-skew=+2h or clock-skew=-90m@enrolled.idle" });
+        throw new InputError("clock-skew needs an offset", { where, hint: `e.g. --fault ${ex("clock-skew=+2h")} or ${ex("clock-skew=-90m@enrolled.idle")}` });
       }
       if (Math.abs(offsetMs) > MAX_SKEW_MS) {
-        throw new InputError(`"${value}" is further off than any device clock`, { where, hint: "give an offset of at most 100 years, e.g. clock-skew=+400d" });
+        throw new InputError(`"${value}" is further off than any device clock`, { where, hint: `give an offset of at most 100 years, e.g. ${ex("clock-skew=+400d")}` });
       }
       return state === undefined ? { name, offsetMs } : { name, offsetMs, state: checkState(state, where) };
     }
@@ -120,7 +136,7 @@ export function parseFault(text: string): Fault {
 }
 
 export function parseFaults(texts: readonly string[]): Fault[] {
-  return texts.map(parseFault);
+  return texts.map((text) => parseFault(text));
 }
 
 /** Accepts a Fault object or its CLI spelling (library users may write either). */

@@ -34,7 +34,12 @@ describe("aosp-sim fleet: bad options", () => {
   it.each([
     [["--devices", "0"], /--devices 0: .*fix: a fleet has 1 or more devices/s],
     [["--devices", "10", "--shard", "3/2"], /--shard 3\/2: shard 3 of 2 does not exist.*fix: INDEX counts from 0/s],
-    [["--devices", "10", "--fault", "gremlins=0.1"], /unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
+    [["--devices", "10", "--fault", "gremlins=0.1"], /--fault gremlins=0\.1: unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
+    // Before, named "--fault power-loss" (not what was written), and the fix's example, copied
+    // as it stood, was refused again: "gives no rate".
+    [["--devices", "10", "--fault", "power-loss=5%"], /--fault power-loss=5%: power-loss needs the state.*fix: e\.g\. --fault power-loss@downloadingAgent=5% \(/s],
+    [["--devices", "10", "--fault", "network-absent=2=5%"], /--fault network-absent=2=5%: the fault network-absent takes no value.*fix: write --fault network-absent=5%$/ms],
+    [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=RATE/s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: none of p95.total<1s can be missed before the run ends.*fix: /s],

@@ -41,7 +41,8 @@ export function parseFaultRate(text: string): FaultRate {
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
     throw new InputError(`"${rateText}" is not a rate`, { where, hint: "give a fraction from 0 to 1 (0.05) or a percentage (5%)" });
   }
-  const fault = parseFault(spec);
+  // Its errors name the whole argument, and their examples carry the rate given.
+  const fault = parseFault(spec, { where, example: (example) => `${example}=${rateText}`, grammar: FAULT_RATE_GRAMMAR });
   return { spec: formatFault(fault), fault, rate };
 }
 
