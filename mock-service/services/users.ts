@@ -107,12 +107,15 @@ export class UserService {
 
   /** The checks a device sign-in makes, in order; throws the device API error for each refusal. */
   async authenticate(userPrincipalName: string, password: string): Promise<UserRecord> {
-    const waitMs = this.lockout.begin(userPrincipalName);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
+    const refusal = await this.lockout.begin(userPrincipalName);
+    if (refusal) {
+      const seconds = Math.ceil(refusal.waitMs / 1000);
+      const wait = `${seconds} more second${seconds === 1 ? "" : "s"}`;
       throw deviceError(
         "accountLocked",
-        `too many failed sign-ins for this account; it is locked for ${seconds} more second${seconds === 1 ? "" : "s"}, try again then`,
+        refusal.why === "locked"
+          ? `too many failed sign-ins for this account; it is locked for ${wait}, try again then`
+          : `too many sign-ins for this account are waiting to be checked; try again in ${wait}`,
         {},
         { "Retry-After": String(seconds) },
       );

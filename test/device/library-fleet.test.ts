@@ -112,6 +112,19 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     expect(calls).toBeLessThan(200);
   });
 
+  it("enrolls every device against a running service with the default lockout threshold (10)", async () => {
+    // Before, past ten sign-ins of the fleet's one user in flight, the rest were refused as
+    // accountLocked ("too many failed sign-ins") although none had failed: 16 of 50 enrolled.
+    // The default password hash too: its checks take long enough for sign-ins to pile up.
+    const service = await startMockService({ port: 0 });
+    try {
+      const { summary } = await runFleet({ devices: 40, concurrency: 40, service: { url: service.url, adminToken: service.adminToken } });
+      expect(summary).toMatchObject({ devices: 40, enrolled: 40, failed: 0, failedByReason: {} });
+    } finally {
+      await service.close();
+    }
+  });
+
   it("counts only its own requests when two fleets run at once, and takes a service URL with a trailing slash", async () => {
     const alone = await runFleet({ devices: 20, seed: 1, embedded: "inline" });
     const [a, b] = await Promise.all([runFleet({ devices: 20, seed: 1, embedded: "inline" }), runFleet({ devices: 10, seed: 2, embedded: "inline" })]);
