@@ -30,9 +30,14 @@ export interface PhaseTimes {
   wallMs: Partial<Record<Phase, number>>;
 }
 
+/** The device's state while it has no power (device.ts): a phase left for it is not over. */
+const POWERED_OFF = "off";
+
 /**
  * Follows one device's state changes and adds up the time spent in each phase (a phase entered
- * twice, e.g. a Wi-Fi retry, counts both stays). Only the first check-in counts.
+ * twice, e.g. a Wi-Fi retry, counts both stays). Only the first check-in counts, and it is done
+ * when the device leaves it powered: one that loses power while checking in checks in again
+ * when power is back (or never, if it stays off), and only then is done.
  */
 export class PhaseTracker {
   readonly times: PhaseTimes = { deviceMs: {}, wallMs: {} };
@@ -55,7 +60,7 @@ export class PhaseTracker {
     if (this.current !== null) {
       add(this.times.deviceMs, this.current, deviceNow - this.enteredDevice);
       add(this.times.wallMs, this.current, wallNow - this.enteredWall);
-      if (this.current === "firstCheckIn") {
+      if (this.current === "firstCheckIn" && statePath !== POWERED_OFF) {
         this.checkedIn = true;
         if (this.scanDevice !== null) {
           this.times.deviceMs.total = deviceNow - this.scanDevice;
