@@ -118,6 +118,16 @@ class DeviceTimeout extends Error {
   override readonly name = "DeviceTimeout";
 }
 
+/**
+ * What undici is told when the device itself withdraws a request it no longer wants (power lost
+ * mid-request, the step stopped), as opposed to its timeout (no answer in time) or the network
+ * failing: request counts (agent/sim/fleet/http-counts.ts) tell the service's errors from the
+ * device's own choices by it. The caller still gets the abort's own reason.
+ */
+export class WithdrawnByDevice extends Error {
+  override readonly name = "WithdrawnByDevice";
+}
+
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 /** Bodies larger than this are refused (a device API answer or a package is far smaller). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -254,11 +264,17 @@ export class HttpTransport {
         if (response) resolve(response);
         else reject(error);
       };
-      const stop = (error: Error) => {
+      // What undici is told, now or when it starts the request (it may not have yet).
+      let told: Error | null = null;
+      const stop = (error: Error, tellUndici: Error = error) => {
         settle(error);
-        controller?.abort(error);
+        told = tellUndici;
+        controller?.abort(tellUndici);
       };
-      const onAbort = () => stop(signal.reason as Error);
+      const onAbort = () => {
+        const reason = signal.reason as Error;
+        stop(reason, reason instanceof DeviceTimeout ? reason : new WithdrawnByDevice("withdrawn by the device", { cause: reason }));
+      };
       signal.addEventListener("abort", onAbort, { once: true });
       const tooLarge = (size: string) => new Error(`the response is ${size}, more than a device accepts (${MAX_BODY_BYTES} bytes)`);
       dispatcher.dispatch(
@@ -274,7 +290,7 @@ export class HttpTransport {
         {
           onRequestStart(c) {
             controller = c;
-            if (settled) c.abort(new Error("aborted before it was sent"));
+            if (settled) c.abort(told ?? new Error("aborted before it was sent"));
           },
           onResponseStart(_c, statusCode, answered) {
             status = statusCode;

@@ -1,11 +1,15 @@
 /**
  * HTTP requests and errors by route, as the service answered them, from undici's diagnostics
  * channels (every device request goes through undici): no wrapper in the request path.
- * Errors: 5xx answers and requests that got no answer. Path segments that are ids become {id}:
+ * Errors: 5xx answers and requests that got no answer (the network failed, or the device's
+ * timeout passed). A request the device withdrew itself (power lost mid-request) is neither the
+ * service's answer nor its error: it is counted only if an answer had begun, as that answer.
+ * An answer that breaks off is one request, with an error. Path segments that are ids become {id}:
  * GUIDs, numbers, long tokens, and user principal names (Graph addresses a user by either).
  * Channels are per thread: each device thread counts its own and the fleet adds them up.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { WithdrawnByDevice } from "../../client/http.js";
 
 export interface HttpCounts {
   requests: number;
@@ -43,9 +47,13 @@ export function countHttp(accepts?: (origin: string) => boolean): { counts: Http
   const counts = emptyCounts();
   const entry = (request: ChannelRequest) => (counts.byRoute[`${request.method} ${routePath(request.path)}`] ??= { requests: 0, errors: 0 });
   const ours = (request: ChannelRequest) => accepts === undefined || accepts(typeof request.origin === "string" ? request.origin : String((request.origin as URL | undefined)?.origin));
+  // Requests whose answer began: an error after it (the body broke off, the device withdrew) is
+  // not a second request.
+  const answered = new WeakSet<ChannelRequest>();
   const onHeaders = (message: unknown) => {
     const { request, response } = message as { request: ChannelRequest; response: { statusCode: number } };
     if (!ours(request)) return;
+    answered.add(request);
     const e = entry(request);
     e.requests++;
     counts.requests++;
@@ -55,12 +63,14 @@ export function countHttp(accepts?: (origin: string) => boolean): { counts: Http
     }
   };
   const onError = (message: unknown) => {
-    const { request } = message as { request: ChannelRequest };
-    if (!ours(request)) return;
+    const { request, error } = message as { request: ChannelRequest; error: unknown };
+    if (!ours(request) || error instanceof WithdrawnByDevice) return;
     const e = entry(request);
-    e.requests++;
+    if (!answered.has(request)) {
+      e.requests++;
+      counts.requests++;
+    }
     e.errors++;
-    counts.requests++;
     counts.errors++;
   };
   subscribe("undici:request:headers", onHeaders);
