@@ -26,7 +26,7 @@ import type { StepRecord } from "./step-record.js";
 import { TRANSCRIPT_FORMAT, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
-import { formatFault, toFault, type Fault } from "./faults.js";
+import { formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
 import { randomSeed, resolveIdentity } from "./identity.js";
 import { FAULT_FILES, faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
@@ -121,6 +121,7 @@ export interface CreateDeviceOptions {
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
   const given = options.ports ?? {};
   const faults = (options.faults ?? []).map(toFault);
+  refuseClashingFaults(faults, options.faults ?? [], (spelled) => `fault ${spelled}`);
   const storage = given.storage ?? (options.storage === undefined
     ? new MemoryStorage()
     : "dir" in options.storage

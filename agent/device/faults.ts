@@ -136,7 +136,39 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
 }
 
 export function parseFaults(texts: readonly string[]): Fault[] {
-  return texts.map((text) => parseFault(text));
+  const faults = texts.map((text) => parseFault(text));
+  refuseClashingFaults(faults, texts);
+  return faults;
+}
+
+/**
+ * What a device takes one of: each fault once, but power-loss and clock-skew once per state they
+ * strike at (and clock-skew once from the start). A second of the same kind was ignored, so the
+ * order of the options decided which one ran.
+ */
+export function faultSlot(fault: Fault): string {
+  return fault.name === "power-loss" || fault.name === "clock-skew" ? `${fault.name}@${fault.state ?? ""}` : fault.name;
+}
+
+/**
+ * Refuses two faults a device cannot both take (`service-5xx=1` and `service-5xx=always`), naming
+ * the second as written (`written[i]`, else its spelling) and the first it clashes with.
+ */
+export function refuseClashingFaults(faults: readonly Fault[], written: readonly unknown[] = [], where = (text: string) => `--fault ${text}`): void {
+  const seen = new Map<string, string>();
+  faults.forEach((fault, i) => {
+    const slot = faultSlot(fault);
+    const spelled = typeof written[i] === "string" ? (written[i] as string) : formatFault(fault);
+    const before = seen.get(slot);
+    if (before !== undefined) {
+      const at = "state" in fault && fault.state !== undefined ? ` at ${fault.state}` : "";
+      throw new InputError(`gives ${fault.name}${at} a second time (${before} before it)`, {
+        where: where(spelled),
+        hint: `a device takes one ${fault.name}${at}: keep the one you mean${fault.name === "power-loss" || fault.name === "clock-skew" ? " (another state may have its own)" : ""}`,
+      });
+    }
+    seen.set(slot, spelled);
+  });
 }
 
 /** Accepts a Fault object or its CLI spelling (library users may write either). */

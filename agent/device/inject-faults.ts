@@ -29,8 +29,11 @@ import { LightAbort, signalFor, TAKES_LIGHT_SIGNALS, type LightSignal, type Take
 
 /** The device's clock, off by the clock-skew fault's offset (from the start, or from its state on). */
 export function skewClock(base: ClockPort, faults: readonly Fault[]): ClockPort {
-  const skew = findFault(faults, "clock-skew");
-  return skew ? new SkewedClock(base, skew.state === undefined ? skew.offsetMs : 0) : base;
+  // The one from the start, if any; those at a state jump when it is entered (stateFaults), and
+  // need the skewed clock to jump.
+  const fromStart = faults.find((f): f is Extract<Fault, { name: "clock-skew" }> => f.name === "clock-skew" && f.state === undefined);
+  const any = findFault(faults, "clock-skew");
+  return any ? new SkewedClock(base, fromStart?.offsetMs ?? 0) : base;
 }
 
 /** The surroundings with the Wi-Fi faults applied: the payload's network gets another key, or goes. */

@@ -39,6 +39,18 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expectUsageError(await aospSim(["enroll", payload, "--fault", "power-loss@somewhere"]), /there is no state "somewhere"/);
   });
 
+  it("refuses two faults of one kind, which a device cannot both take", async () => {
+    // Before, the second was ignored: the order of the options decided which one ran.
+    expectUsageError(
+      await aospSim(["enroll", payload, "--fault", "service-5xx=1", "--fault", "service-5xx=always"]),
+      /--fault service-5xx=always: gives service-5xx a second time \(service-5xx=1 before it\)/,
+    );
+    expectUsageError(
+      await aospSim(["enroll", payload, "--fault", "clock-skew=+1h@enrolling", "--fault", "clock-skew=-1h@enrolling"]),
+      /gives clock-skew at enrolling a second time/,
+    );
+  });
+
   it("wants --user and --password together", async () => {
     expectUsageError(await aospSim(["enroll", payload, "--user", "a@b.example"]), /--user and --password go together/);
   });

@@ -39,6 +39,8 @@ describe("aosp-sim fleet: bad options", () => {
     // as it stood, was refused again: "gives no rate".
     [["--devices", "10", "--fault", "power-loss=5%"], /--fault power-loss=5%: power-loss needs the state.*fix: e\.g\. --fault power-loss@downloadingAgent=5% \(/s],
     [["--devices", "10", "--fault", "network-absent=2=5%"], /--fault network-absent=2=5%: the fault network-absent takes no value.*fix: write --fault network-absent=5%$/ms],
+    // Before: "gives no rate".
+    [["--devices", "10", "--fault", "=5%"], /--fault =5%: names no fault.*fix: write NAME/s],
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=RATE/s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
@@ -62,7 +64,10 @@ describe("aosp-sim fleet: bad options", () => {
     // A link to the other report's file is the same file (before: the JUnit was lost).
     [["--devices", "10", "--junit", LINK_TARGET, "--report", LINK], /aosp-sim-fleet-link-\d+\.out: is the --junit file too/s],
     // Before, counted twice: "fault service-5xx=2 at 50%: 21 of 20 devices", twice.
-    [["--devices", "10", "--fault", "service-5xx=0.5", "--fault", "service-5xx=2=5%"], /--fault service-5xx=2=5%: gives fault service-5xx=2 a second time.*fix: give each fault once/s],
+    [["--devices", "10", "--fault", "service-5xx=0.5", "--fault", "service-5xx=2=5%"], /--fault service-5xx=2=5%: gives service-5xx a second time \(service-5xx=0\.5 before it\).*fix: give each fault once/s],
+    // Before, accepted, and a device ran whichever came first: "always" then enrolled every device.
+    [["--devices", "10", "--fault", "service-5xx=1=100%", "--fault", "service-5xx=always=100%"], /--fault service-5xx=always=100%: gives service-5xx a second time \(service-5xx=1=100% before it\)/s],
+    [["--devices", "10", "--fault", "power-loss@enrolling=5%", "--fault", "power-loss=2h@enrolling=5%"], /--fault power-loss=2h@enrolling=5%: gives power-loss at enrolling a second time.*once per state/s],
     // Before, accepted, and run as shard 0 of 9007199254740992.
     [["--devices", "10", "--shard", "0/9007199254740993"], /--shard 0\/9007199254740993: 9007199254740993 shards are more than can be counted exactly.*fix: /s],
     // Before, up to 256: on two cores, 6 GB and no device done in two minutes.

@@ -28,6 +28,26 @@ describe("the library API", () => {
     }
   });
 
+  it("refuses two faults of one kind, as the CLI does (before, the second was ignored)", async () => {
+    await expect(createDevice({ seed: 1, faults: ["service-5xx=1", "service-5xx=always"] })).rejects.toThrow(
+      "gives service-5xx a second time (service-5xx=1 before it)",
+    );
+    await expect(createDevice({ seed: 1, faults: [parseFault("power-loss@enrolling"), "power-loss=2h@enrolling"] })).rejects.toMatchObject({
+      where: "fault power-loss=2h@enrolling",
+    });
+  });
+
+  it("runs a clock-skew from the start beside one at a state, whichever is written first", async () => {
+    const base = new SimulatedClock(Date.UTC(2026, 0, 1));
+    // Before, the one at a state, written first, hid the other: the clock started unskewed.
+    const device = await createDevice({ qr: { payload: "{}" }, seed: 1, clock: base, faults: ["clock-skew=-1h@enrolling", "clock-skew=+2h"] });
+    try {
+      expect(device.clock.now() - base.now()).toBe(2 * HOUR);
+    } finally {
+      device.dispose();
+    }
+  });
+
   it("exposes the faults, the machine and its diagram", () => {
     expect(FAULT_NAMES).toContain("power-loss");
     expect(machineMermaid(deviceMachine)).toMatch(/^stateDiagram-v2/);

@@ -9,7 +9,7 @@
  *   --fault download-http-error=404=0.1           10 % get the download answered 404
  */
 import { InputError } from "../../protocol/errors.js";
-import { FAULT_NAMES, formatFault, parseFault, type Fault } from "../../device/faults.js";
+import { FAULT_NAMES, formatFault, parseFault, refuseClashingFaults, type Fault } from "../../device/faults.js";
 
 export interface FaultRate {
   /** The fault as `enroll --fault` spells it. */
@@ -34,6 +34,8 @@ export function parseFaultRate(text: string): FaultRate {
     if (name !== "" && !(FAULT_NAMES as readonly string[]).includes(name)) {
       throw new InputError(`unknown fault "${name}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
     }
+    // "=5%" has its rate; what it lacks is the fault.
+    if (match && match[1] === "") throw new InputError("names no fault", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
     throw new InputError("gives no rate", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
   }
   const [, spec, rateText] = match as unknown as [string, string, string];
@@ -47,23 +49,20 @@ export function parseFaultRate(text: string): FaultRate {
 }
 
 /**
- * Refuses a fault given twice (`service-5xx=5%` and `service-5xx=2=5%` are one fault): the
- * summary counts the devices each struck by its spelling, and two draws of one fault would be
- * counted as each other's.
+ * Refuses a fault given twice: two of one kind (`service-5xx=5%` and `service-5xx=always=5%`; a
+ * power-loss or clock-skew at one state) are one fault to a device, which ran whichever came
+ * first (faultSlot), and the summary would count the devices struck by each as the other's.
  */
 export function refuseRepeatedFaults(rates: readonly FaultRate[], written?: readonly (string | FaultRate)[]): void {
-  const seen = new Map<string, FaultRate>();
-  for (const [i, r] of rates.entries()) {
-    const before = seen.get(r.spec);
-    if (before) {
-      // Named as the user wrote it, when they did.
-      const asWritten = written?.[i];
-      throw new InputError(`gives fault ${r.spec} a second time`, {
-        where: `--fault ${typeof asWritten === "string" ? asWritten : `${r.spec}=${r.rate}`}`,
-        hint: `give each fault once, with the rate of devices it should strike (it was already given at ${before.rate})`,
-      });
-    }
-    seen.set(r.spec, r);
+  const asWritten = (i: number) => {
+    const w = written?.[i];
+    return typeof w === "string" ? w : `${rates[i]!.spec}=${rates[i]!.rate}`;
+  };
+  try {
+    refuseClashingFaults(rates.map((r) => r.fault), rates.map((_, i) => asWritten(i)));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(error.message, { where: error.where, hint: "give each fault once, with the rate of devices it should strike (a power-loss or clock-skew once per state)" });
   }
 }
 
