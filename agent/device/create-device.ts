@@ -116,6 +116,12 @@ export interface CreateDeviceOptions {
    * log buffer does. For fleets, whose reports show a failed device's last lines.
    */
   timelineWindow?: number;
+  /**
+   * Whether the service keeps the same time as this device's clock, but for a skew (default
+   * true): the timeline then says when a check-in finds the two far apart. False for a fleet,
+   * whose devices run on simulated clocks ahead of the real time of its service.
+   */
+  sharedTime?: boolean;
 }
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
@@ -200,7 +206,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     persistEveryStep: options.persistEveryStep !== false || faults.some((f) => f.name === "power-loss"),
     ...(options.user ? { user: options.user } : {}),
   });
-  log = new DeviceLog(runtime.records);
+  log = new DeviceLog(runtime.records, { sharedTime: options.sharedTime !== false });
   options.transcript?.({
     type: "start",
     format: TRANSCRIPT_FORMAT,

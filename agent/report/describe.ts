@@ -77,9 +77,19 @@ function host(url: string | undefined | null): string {
 }
 
 /** Clock skew as the service's answers reveal it (more than 5 minutes is worth saying). */
-function clockNote(context: DeviceContext): string {
+/** How the timeline words a device's state. */
+export interface DescribeOptions {
+  /**
+   * Whether the device's clock and its service's tell the same time but for a skew (default
+   * true). A fleet's devices run on simulated clocks, ahead of the real time their service keeps,
+   * so a comparison there says nothing about the device: it is left out.
+   */
+  sharedTime?: boolean;
+}
+
+function clockNote(context: DeviceContext, options: DescribeOptions): string {
   const offset = context.serverClockOffsetMs;
-  if (offset === null || Math.abs(offset) < 5 * 60_000) return "";
+  if (options.sharedTime === false || offset === null || Math.abs(offset) < 5 * 60_000) return "";
   return `; the device's clock is ${formatDuration(Math.abs(offset))} ${offset < 0 ? "ahead of" : "behind"} the service's`;
 }
 
@@ -88,7 +98,7 @@ function offerLine(offer: PackageOffer | undefined): string {
 }
 
 /** The detail line for the state the device is now in, given what it knows. */
-export function describeState(state: string, context: DeviceContext, event: { type: string }, now: number): string {
+export function describeState(state: string, context: DeviceContext, event: { type: string }, now: number, options: DescribeOptions = {}): string {
   const failure = context.failure;
   const plan = context.plan;
   const wifi = plan?.wifi;
@@ -171,7 +181,7 @@ export function describeState(state: string, context: DeviceContext, event: { ty
       if (event.type.startsWith("xstate.done.actor.uploadLogs")) return `Logs sent. Incident ID: ${context.incidentIds.at(-1) ?? "?"}`;
       if (event.type.startsWith("xstate.done.actor.checkIn")) {
         const policies = context.policyChange ? `; ${context.policyChange}` : "";
-        return `Checked in (#${context.checkIns}, ${context.apps.length} apps reported)${clockNote(context)}${policies}; ${nextCheckIn()}`;
+        return `Checked in (#${context.checkIns}, ${context.apps.length} apps reported)${clockNote(context, options)}${policies}; ${nextCheckIn()}`;
       }
       if (event.type.startsWith("xstate.error.actor.checkIn")) return `Check-in failed; ${nextCheckIn()}`;
       if (event.type.startsWith("xstate.error.actor.getUpdates") || event.type.startsWith("xstate.done.actor.getUpdates")) {

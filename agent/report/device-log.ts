@@ -6,7 +6,7 @@
  */
 import { formatDuration } from "../device/duration.js";
 import type { DeviceRecord, StepRecord } from "../device/step-record.js";
-import { describeState, eventLabel } from "./describe.js";
+import { describeState, eventLabel, type DescribeOptions } from "./describe.js";
 import type { TimelineEntry } from "./timeline.js";
 import type { TranscriptRecord, TranscriptSink } from "./transcript.js";
 
@@ -18,6 +18,8 @@ import type { TranscriptRecord, TranscriptSink } from "./transcript.js";
  */
 export class TimelineRenderer {
   private readonly wifiDetails = new Set<string>();
+
+  constructor(private readonly describing: DescribeOptions = {}) {}
 
   /** The record's timeline entry, or null when the timeline leaves it out. */
   entryFor(record: DeviceRecord): TimelineEntry | null {
@@ -43,14 +45,14 @@ export class TimelineRenderer {
       return entry(step, "state", step.to, eventLabel(event), event.detail);
     }
     if (step.boot === "resumed") {
-      return entry(step, "state", step.to, "power on", `Powered on; resuming: ${describeState(step.to, step.context, event, step.at)}`);
+      return entry(step, "state", step.to, "power on", `Powered on; resuming: ${describeState(step.to, step.context, event, step.at, this.describing)}`);
     }
     // The boot re-arming the state it resumed in: the "Powered on; resuming" line said it.
     if (step.eventType === "POWER_ON" && step.to === step.from) return null;
     if (!step.changed || (step.to === step.from && step.eventType === "TAP")) return null;
     // Every other step, including one that ends where it began (the next app of a queue).
     this.wifiDetails.clear();
-    return entry(step, "state", step.to, eventLabel(event), describeState(step.to, step.context, event, step.at));
+    return entry(step, "state", step.to, eventLabel(event), describeState(step.to, step.context, event, step.at, this.describing));
   }
 }
 
@@ -107,10 +109,15 @@ export class DeviceLog {
   private rendered = 0;
   /** Records and entries dropped from the front by forget. */
   private forgottenRecords = 0;
-  private readonly renderer = new TimelineRenderer();
+  private readonly renderer: TimelineRenderer;
   private readonly followers: ((record: DeviceRecord, entry: TimelineEntry | null) => void)[] = [];
 
-  constructor(private readonly records: readonly DeviceRecord[]) {}
+  constructor(
+    private readonly records: readonly DeviceRecord[],
+    describing: DescribeOptions = {},
+  ) {
+    this.renderer = new TimelineRenderer(describing);
+  }
 
   /** The timeline so far (one array, growing as the device goes on). */
   get timeline(): TimelineEntry[] {

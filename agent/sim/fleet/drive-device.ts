@@ -87,6 +87,8 @@ export async function driveDevice(
       // dropped, and only the latest steps kept.
       keepStepData: false,
       timelineWindow: TIMELINE_WINDOW,
+      // The device's simulated clock runs ahead of the service's real one: no clock notes.
+      sharedTime: false,
     });
     const d = device;
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
