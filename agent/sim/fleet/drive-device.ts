@@ -9,7 +9,7 @@ import { formatFault, type Fault } from "../../device/faults.js";
 import { formatElapsed } from "../../report/timeline.js";
 import { PhaseTracker } from "./phases.js";
 import { fleetIdentity } from "./plan.js";
-import type { DeviceStory } from "./summary.js";
+import { LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type DeviceStory } from "./summary.js";
 import { FLEET_USER } from "./tenant.js";
 import type { TimelineNeeds } from "./timeline-needs.js";
 
@@ -21,6 +21,32 @@ const TIMELINE_LINES = 12;
  * bounded, so a device living a simulated week holds no more than one living an hour.
  */
 const TIMELINE_WINDOW = 32;
+
+/**
+ * Follows a living device's check-ins from its state changes: one is made from entering
+ * `enrolled.checkingIn` to leaving it powered (power lost in between resumes the same one), and
+ * it failed when the device's count of check-ins did not grow.
+ */
+class CheckInWatch {
+  failed = 0;
+  failingInARow = 0;
+  private countAtStart: number | null = null;
+
+  onState(state: string, checkIns: number): void {
+    const checking = state.startsWith("enrolled.checkingIn");
+    if (checking) {
+      this.countAtStart ??= checkIns;
+      return;
+    }
+    if (this.countAtStart === null || state === "off") return;
+    if (checkIns > this.countAtStart) this.failingInARow = 0;
+    else {
+      this.failed++;
+      this.failingInARow++;
+    }
+    this.countAtStart = null;
+  }
+}
 
 /** What a device needs besides its index: the same for the whole fleet. */
 export interface DeviceRunSettings {
@@ -39,6 +65,8 @@ export interface DeviceOutcome {
   story: DeviceStory;
   times: PhaseTracker["times"];
   checkIns: number;
+  /** Its check-ins that failed during its --life (the first check-in's own tries are its failure). */
+  checkInsFailed: number;
   /**
    * When the device finished enrolling (its first check-in done) or failed, before any --life:
    * milliseconds since the epoch on this process's monotonic clock (performance.timeOrigin plus
@@ -102,9 +130,22 @@ export async function driveDevice(
     }
     finishedAt = performance.now();
     // "done" only when stopped; a life lived out ends at its limit (or idle, nothing scheduled).
-    const lifeCut = reason === null && settings.lifeMs > 0 && (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
+    const life = new CheckInWatch();
+    let lifeCut = false;
+    if (reason === null && settings.lifeMs > 0) {
+      d.onChange(() => life.onState(d.state, d.context.checkIns));
+      lifeCut = (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
+      if (life.failingInARow >= LIFE_CHECK_INS_FAILING) reason = STOPPED_CHECKING_IN;
+    }
     const checkIns = d.state === "off" ? 0 : d.context.checkIns;
-    return { story: story(d, job, reason, tracker, needs), times: tracker.times, checkIns, ...finished(startedAt, finishedAt), ...(lifeCut ? { lifeCut: true as const } : {}) };
+    return {
+      story: story(d, job, reason, tracker, needs),
+      times: tracker.times,
+      checkIns,
+      checkInsFailed: life.failed,
+      ...finished(startedAt, finishedAt),
+      ...(lifeCut ? { lifeCut: true as const } : {}),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -112,6 +153,7 @@ export async function driveDevice(
       story: { index, serialNumber: fleetIdentity(settings.seed, index).serialNumber, reason: "simulatorError", finalState: "-", totalMs: null, faults: faults.map(formatFault), rerun: job.rerun, timeline: [message] },
       times: tracker.times,
       checkIns: 0,
+      checkInsFailed: 0,
     };
   } finally {
     device?.dispose();

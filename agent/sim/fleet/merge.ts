@@ -85,6 +85,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     shards: parts.flatMap((p) => p.summary.shards).sort(),
     lifeMs: first.summary.lifeMs,
     checkIns: sum((s) => s.checkIns),
+    ...(parts.some((p) => p.summary.checkInsFailed !== undefined) ? { checkInsFailed: sum((s) => s.checkInsFailed ?? 0) } : {}),
     faults: [...faults.values()],
     // A shard that ran no device (more shards than devices) talked to no service.
     service: (parts.find((p) => p.summary.devices > 0) ?? first).summary.service,

@@ -148,7 +148,8 @@ function runHow(s: FleetSummary): string {
     s.faults.length === 0 ? "No faults" : `Faults: ${s.faults.map((f) => `${esc(f.spec)} at ${ratePercent(f.rate)} (struck ${f.devices} of ${s.devices} devices)`).join(", ")}`;
   // A stopped run cut the lives short (interruptedNote).
   const life = s.lifeMs > 0 ? `each enrolled device lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} after enrolling (--life)` : "no --life";
-  return `${faults}; ${life}; <span id="check-ins">${s.checkIns}</span> ${s.checkIns === 1 ? "check-in" : "check-ins"}.`;
+  const failedThen = s.checkInsFailed ? `, <span id="check-ins-failed">${s.checkInsFailed}</span> failed during the lives` : "";
+  return `${faults}; ${life}; <span id="check-ins">${s.checkIns}</span> ${s.checkIns === 1 ? "check-in" : "check-ins"}${failedThen}.`;
 }
 
 

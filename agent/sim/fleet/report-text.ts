@@ -4,7 +4,8 @@ import { counted } from "../../protocol/counted.js";
 import type { Styles } from "../../cli/output.js";
 import { formatDurationExactly } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
-import { interruptedNote, type FleetSummary } from "./summary.js";
+import { interruptedNote, LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
+import { FLEET_USER } from "./tenant.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdResult[], styles: Styles): string[] {
@@ -14,7 +15,10 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     `  ${s.devicesPerSecond} devices enrolled/s${s.runSeconds === undefined ? "" : ` over a ${s.runSeconds} s run`}, ${s.wallSeconds} s wall${s.runSeconds === undefined ? "" : " with the set-up"}, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
-  if (s.lifeMs > 0) lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}`);
+  if (s.lifeMs > 0) {
+    const failedThen = s.checkInsFailed ? styles.red(`, ${counted(s.checkInsFailed, "check-in")} failed`) : "";
+    lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}${failedThen}`);
+  }
   for (const f of s.faults) lines.push(`  fault ${f.spec} at ${ratePercent(f.rate)}: ${f.devices} of ${s.devices} devices`);
   lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
   const finished = PHASES.filter((p) => s.phases[p] !== undefined);
@@ -49,7 +53,15 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
 export function fleetHints(s: FleetSummary): string[] {
   const hints: string[] = [];
   if ((s.failedByReason["accountLocked"] ?? 0) > 0 && s.service.runs === "external") {
-    hints.push("accountLocked: the service locked the fleet's one user, whose devices sign in up to --concurrency at once; start it with `aosp-sim serve --lockout-threshold 1000000` (the embedded service does so)");
+    hints.push(
+      `accountLocked: the service refused sign-ins of the fleet's user (${FLEET_USER.userPrincipalName}), whom the devices of every fleet run on it sign in as, up to --concurrency at once each; start it with \`aosp-sim serve --lockout-threshold 1000000\` (the embedded service does so)`,
+    );
+  }
+  const outOfTouch = s.failedByReason[STOPPED_CHECKING_IN] ?? 0;
+  if (outOfTouch > 0) {
+    hints.push(
+      `${STOPPED_CHECKING_IN}: ${counted(outOfTouch, "device")} ended ${outOfTouch === 1 ? "its" : "their"} --life with the last ${LIFE_CHECK_INS_FAILING} check-ins failed: the service stopped answering or refused them (the timelines say which)`,
+    );
   }
   return hints;
 }

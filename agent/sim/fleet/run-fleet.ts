@@ -257,6 +257,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     let enrolled = 0;
     let failed = 0;
     let checkIns = 0;
+    let checkInsFailed = 0;
     let livesCut = 0;
     let next = 0;
     // The tenant's set-up requests are counted by route, but the request rate is the run's own.
@@ -295,6 +296,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const recordOutcome = (job: DeviceJob, outcome: DeviceOutcome) => {
       const index = job.index;
       checkIns += outcome.checkIns;
+      checkInsFailed += outcome.checkInsFailed;
       if (outcome.lifeCut) livesCut++;
       const s = outcome.story;
       const record: DeviceRecord = { index, serialNumber: s.serialNumber, reason: s.reason, totalMs: s.totalMs, ranMs: outcome.ranMs, rerun: s.rerun, timeline: null };
@@ -373,6 +375,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       shards: [`${options.shard.index}/${options.shard.count}`],
       lifeMs: options.lifeMs,
       checkIns,
+      ...(options.lifeMs > 0 ? { checkInsFailed } : {}),
       faults: options.faults.map((r) => ({ spec: r.spec, rate: r.rate, devices: faultCounts.get(r.spec) ?? 0 })),
       service: { url: service.url, runs: service.where },
       timelineBySecond: bySecond,

@@ -66,6 +66,12 @@ export interface FleetSummary {
   lifeMs: number;
   /** Check-ins made by all devices (first check-in and --life). */
   checkIns: number;
+  /**
+   * With --life: check-ins that failed during the devices' lives (a device with three failed in a
+   * row at its life's end failed it, as stoppedCheckingIn). Absent without --life, and from
+   * summaries written before it was counted.
+   */
+  checkInsFailed?: number;
   faults: { spec: string; rate: number; devices: number }[];
   service: { url: string; runs: string };
   /**
@@ -108,6 +114,16 @@ export interface DeviceRecord {
   rerun: string;
   timeline: string[] | null;
 }
+
+/**
+ * A device ends its --life out of touch when this many of its last check-ins failed in a row (a
+ * service that stopped answering, or refused it): it failed its life, and the fleet with it. One
+ * or two in a row (a service's brief outage, a chaos setting) it recovers from, and those are
+ * only counted (`checkInsFailed`).
+ */
+export const LIFE_CHECK_INS_FAILING = 3;
+/** The reason of a device that ended its --life out of touch. */
+export const STOPPED_CHECKING_IN = "stoppedCheckingIn";
 
 export const TIMELINES_KEPT = 500;
 

@@ -1,0 +1,123 @@
+/**
+ * A fleet's --life against a service that stops answering: the devices that end their lives out
+ * of touch fail, and the check-ins that failed are counted.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { AddressInfo } from "node:net";
+import { request } from "undici";
+import { describe, expect, it } from "vitest";
+import { runFleet } from "../../agent/index.js";
+import { FLEET_USER } from "../../agent/sim/fleet/tenant.js";
+import { startMockService } from "../../mock-service/index.js";
+
+/**
+ * A proxy in front of the mock service that refuses (503) each device's check-ins whose number
+ * `refused` picks (1 the first), and passes everything else.
+ */
+async function failingCheckIns(refused: (n: number) => boolean) {
+  const byDevice = new Map<string, number>();
+  let target = "";
+  const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const checkIn = /^\/device\/v1\/devices\/([^/]+)\/checkIn$/.exec(req.url ?? "");
+    if (checkIn) {
+      const seen = (byDevice.get(checkIn[1]!) ?? 0) + 1;
+      byDevice.set(checkIn[1]!, seen);
+      if (refused(seen)) {
+        req.resume();
+        res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"code":"serviceUnavailable","message":"down"}}');
+        return;
+      }
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers.connection;
+      request(`${target}${req.url}`, { method: req.method as "GET", headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined }).then(
+        async (answer) => {
+          const body = Buffer.from(await answer.body.arrayBuffer());
+          const out = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !["transfer-encoding", "connection", "keep-alive"].includes(k)));
+          res.writeHead(answer.statusCode, out as Record<string, string>).end(body);
+        },
+        () => res.writeHead(502).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const service = await startMockService({ port: 0, passwordHashCost: 8, lockoutThreshold: 1_000_000, publicUrl: url });
+  target = service.url;
+  return {
+    url,
+    adminToken: service.adminToken,
+    close: async () => {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await service.close();
+    },
+  };
+}
+
+describe("a fleet's --life", () => {
+  it("fails the devices whose service stopped answering their check-ins, and counts the failed check-ins", async () => {
+    // Every check-in after a device's fourth: the service went down.
+    const service = await failingCheckIns((n) => n > 4);
+    try {
+      // Before: exit 0, "3 of 3 enrolled, 0 failed", "lived 30d each after enrolling".
+      const { summary } = await runFleet({ devices: 3, seed: 7, lifeMs: 30 * 86_400_000, service: { url: service.url, adminToken: service.adminToken } });
+      expect(summary).toMatchObject({ enrolled: 0, failed: 3, failedByReason: { stoppedCheckingIn: 3 } });
+      expect(summary.checkInsFailed).toBeGreaterThanOrEqual(3 * 3);
+      expect(summary.failures[0]!.timeline!.at(-1)).toMatch(/Check-in failed/);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("counts check-ins the devices recover from, without failing them", async () => {
+    // Each device's check-in requests 5 to 14 refused: a brief outage, longer than one check-in's
+    // retries (a check-in is one attempt however many requests its retries make).
+    const service = await failingCheckIns((n) => n >= 5 && n <= 14);
+    try {
+      const { summary } = await runFleet({ devices: 2, seed: 7, lifeMs: 86_400_000, service: { url: service.url, adminToken: service.adminToken } });
+      expect(summary).toMatchObject({ enrolled: 2, failed: 0 });
+      expect(summary.checkInsFailed).toBeGreaterThanOrEqual(2);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe("a fleet on a service that outlives it", () => {
+  it("sets the fleet user's password again, so the service hashes it at its cost now", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aosp-sim-fleet-user-"));
+    const dbFile = join(dir, "svc.db");
+    const fleetOn = async (passwordHashCost: number) => {
+      const service = await startMockService({ port: 0, dbFile, passwordHashCost, lockoutThreshold: 1_000_000 });
+      try {
+        await runFleet({ devices: 1, seed: 1, service: { url: service.url, adminToken: service.adminToken } });
+      } finally {
+        await service.close();
+      }
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        const row = db.prepare("SELECT password_hash FROM users WHERE user_principal_name = ?").get(FLEET_USER.userPrincipalName) as { password_hash: string };
+        return row.password_hash.split("$")[1];
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      expect(await fleetOn(10)).toBe(String(2 ** 10));
+      // Before, still 2^10: the user made by the first run kept its hash, and the fleets of the
+      // service restarted at cost 8 paid 2^10 for every sign-in (and were told to use cost 8).
+      expect(await fleetOn(8)).toBe(String(2 ** 8));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
