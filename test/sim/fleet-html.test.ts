@@ -276,6 +276,10 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     expect(fleetHtmlReport({ ...summary, faults: [{ spec: "<x>", rate: 0.5, devices: 1 }] })).toContain("Faults: &lt;x&gt; at 50%");
     // One check-in, and a life that is not whole seconds, said as they are (before: "1 check-ins", "lived 1s").
     expect(fleetHtmlReport({ ...summary, faults: [], lifeMs: 1_500, checkIns: 1 })).toContain(`lived 1s500ms after enrolling (--life); <span id="check-ins">1</span> check-in.`);
+    // Check-ins that failed during the lives are said beside those made.
+    expect(fleetHtmlReport({ ...summary, faults: [], lifeMs: 3_600_000, checkIns: 40, checkInsFailed: 7 })).toContain(
+      `<span id="check-ins">40</span> check-ins, <span id="check-ins-failed">7</span> failed during the lives.`,
+    );
   });
 
   it("shows the run's seconds, which the rate is over, beside the wall seconds", async () => {

@@ -114,4 +114,13 @@ describe("a shard that holds no device", { timeout: 60_000 }, () => {
     expect(setUp).toBeGreaterThan(0);
     expect(summary.http.requestsPerSecond).toBeCloseTo((summary.http.requests - setUp) / runSeconds, -1);
   });
+
+  it("says the check-ins that failed during the lives, and what a device out of touch at its life's end means", async () => {
+    const { summary } = await runFleet({ devices: 1, seed: 4, embedded: "inline" });
+    const lived: FleetSummary = { ...summary, lifeMs: 86_400_000, checkIns: 1960, checkInsFailed: 100_900, failed: 2, enrolled: 0, failedByReason: { stoppedCheckingIn: 2 } };
+    expect(fleetSummaryLines(lived, [], plain).join("\n")).toContain("lived 1d each after enrolling: 1960 check-ins, 100900 failed");
+    expect(fleetHints(lived)).toEqual([
+      "stoppedCheckingIn: 2 devices ended their --life with the last 3 check-ins failed: the service stopped answering or refused them (the timelines say which)",
+    ]);
+  });
 });

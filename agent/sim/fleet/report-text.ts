@@ -16,7 +16,7 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
   if (s.lifeMs > 0) {
-    const failedThen = s.checkInsFailed ? styles.red(`, ${counted(s.checkInsFailed, "check-in")} failed`) : "";
+    const failedThen = s.checkInsFailed ? styles.red(`, ${s.checkInsFailed} failed`) : "";
     lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}${failedThen}`);
   }
   for (const f of s.faults) lines.push(`  fault ${f.spec} at ${ratePercent(f.rate)}: ${f.devices} of ${s.devices} devices`);
