@@ -188,7 +188,10 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1" time="0"/>');
     const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*" time="[\d.]+">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
     expect(failure).not.toBeNull();
-    const [, index, reason, body] = failure!;
+    const [, index, message, body] = failure!;
+    // The reason, with the fault drawn for the device (before, the reason alone: an injected
+    // fault read as the service's or the network's).
+    const reason = / \(faults injected: network-absent\)$/.test(message!) ? message!.replace(/ \(faults injected: .*\)$/, "") : "(no fault named)";
     expect(body).toMatch(/connectingWifi/);
     const rerun = /re-run alone: aosp-sim (.*)/.exec(body!)![1]!;
     expect(rerun).toContain(`--only ${index}`);

@@ -123,4 +123,13 @@ describe("a shard that holds no device", { timeout: 60_000 }, () => {
       "stoppedCheckingIn: 2 devices ended their --life with the last 3 check-ins failed: the service stopped answering or refused them (the timelines say which)",
     ]);
   });
+
+  it("points a merge's reader to the shards' JUnit files for the failed devices it does not list", async () => {
+    const { summary } = await runFleet({ devices: 30, seed: 21, embedded: "inline", faults: ["wrong-wifi-key=60%"] });
+    expect(summary.failed).toBeGreaterThan(summary.failures.length);
+    expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain("more failed devices: --junit FILE gives each one's re-run command");
+    // Before, a merge said the same, but its own --junit holds only the fleet's test cases.
+    const merged: FleetSummary = { ...summary, shards: ["0/2", "1/2"] };
+    expect(fleetSummaryLines(merged, [], plain).join("\n")).toContain("more failed devices: the shards' own --junit files give each one's re-run command");
+  });
 });

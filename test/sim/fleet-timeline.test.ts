@@ -13,4 +13,14 @@ describe("a fleet device's timeline", () => {
     expect(lines.some((line) => line.includes("Checked in (#"))).toBe(true);
     expect(lines.filter((line) => line.includes("the service's"))).toEqual([]);
   });
+
+  it("is the same for a shard's device and for it re-run alone (--only, no shard)", async () => {
+    // Before: 'Enrolled as ... (profile "Fleet 12 shard 2/3")' in the shard, "Fleet 12 shard 0/1" re-run.
+    const shard = await runFleet({ devices: 30, seed: 12, shard: { index: 2, count: 3 }, embedded: "inline" });
+    const device = shard.summary.slowest[0]!;
+    const alone = await runFleet({ devices: 30, seed: 12, only: [device.index], embedded: "inline" });
+    const profileLines = (lines: string[]) => lines.filter((line) => line.includes("profile"));
+    expect(profileLines(device.timeline)).toEqual([expect.stringContaining('(profile "Fleet 12")')]);
+    expect(profileLines(alone.summary.slowest[0]!.timeline)).toEqual(profileLines(device.timeline));
+  });
 });

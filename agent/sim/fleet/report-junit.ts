@@ -10,7 +10,7 @@
  */
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
-import { devicesRan, interruptedNote, type DeviceRecord, type FleetSummary } from "./summary.js";
+import { devicesRan, failureLine, interruptedNote, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 // The package's module.exports is a builder, while its types declare a default export: required
@@ -35,7 +35,8 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
     // time: some CI readers (dorny/test-reporter) add them up and show NaN for one without.
     testCase.time(seconds(d.totalMs ?? d.ranMs ?? 0));
     if (d.reason !== null) {
-      testCase.failure(d.reason, "enrollment");
+      // The faults drawn for it said with the reason: an injected 404 is not the service's.
+      testCase.failure(failureLine(d), "enrollment");
       const lines = d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"];
       testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
     }

@@ -4,7 +4,7 @@ import { counted } from "../../protocol/counted.js";
 import type { Styles } from "../../cli/output.js";
 import { formatDurationExactly } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
-import { interruptedNote, LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
+import { failureLine, interruptedNote, LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
 import { FLEET_USER } from "./tenant.js";
 import type { ThresholdResult } from "./thresholds.js";
 
@@ -33,10 +33,12 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(28)} ${n}`);
     for (const hint of fleetHints(s)) lines.push(`  ${styles.yellow(hint)}`);
     lines.push("", `Re-run a failed device alone${s.failures.length < s.failed ? ` (the ${s.failures.length} of lowest index)` : ""}:`);
-    for (const f of s.failures) lines.push(`  ${f.rerun}   ${styles.dim(`# ${f.reason}`)}`);
+    for (const f of s.failures) lines.push(`  ${f.rerun}   ${styles.dim(`# ${failureLine(f)}`)}`);
     // The summary keeps STORIES_KEPT; the rest are in --junit (every device) by the same command.
     const more = s.failed - s.failures.length;
-    if (more > 0) lines.push(styles.dim(`  ... and ${counted(more, "more failed device", "more failed devices")}: --junit FILE gives each one's re-run command`));
+    // A merge's own --junit holds the fleet's test cases, not the devices: the shards' files do.
+    const where = s.shards.length > 1 ? "the shards' own --junit files give" : "--junit FILE gives";
+    if (more > 0) lines.push(styles.dim(`  ... and ${counted(more, "more failed device", "more failed devices")}: ${where} each one's re-run command`));
   }
   if (results.length > 0) {
     lines.push("", "Thresholds:");

@@ -238,7 +238,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     service = await starting;
     origins.add(new URL(service.url).origin);
     const admin = new AdminClient(service.url, service.adminToken);
-    const png = await setUpTenant(admin, options.seed, options.shard);
+    const png = await setUpTenant(admin, options.seed);
     if (external) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).
       const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
@@ -299,7 +299,16 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       checkInsFailed += outcome.checkInsFailed;
       if (outcome.lifeCut) livesCut++;
       const s = outcome.story;
-      const record: DeviceRecord = { index, serialNumber: s.serialNumber, reason: s.reason, totalMs: s.totalMs, ranMs: outcome.ranMs, rerun: s.rerun, timeline: null };
+      const record: DeviceRecord = {
+        index,
+        serialNumber: s.serialNumber,
+        reason: s.reason,
+        totalMs: s.totalMs,
+        ranMs: outcome.ranMs,
+        ...(s.faults.length > 0 ? { faults: s.faults } : {}),
+        rerun: s.rerun,
+        timeline: null,
+      };
       records.push(record);
       if (s.reason !== null) keepTimeline(record, s.timeline);
       // The second it enrolled or failed in, whichever thread ran it (a --life lived after is not counted).

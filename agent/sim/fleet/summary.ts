@@ -111,8 +111,16 @@ export interface DeviceRecord {
   totalMs: number | null;
   /** Wall milliseconds from its start until it enrolled or failed (absent from callers that built records before). */
   ranMs?: number;
+  /** The faults drawn for it, as `--fault` spells them; absent when none were. */
+  faults?: string[];
   rerun: string;
   timeline: string[] | null;
+}
+
+/** What a failed device's reason says in a report: the reason, and the faults injected into it. */
+export function failureLine(device: { reason: string | null; faults?: readonly string[] | undefined }): string {
+  const faults = device.faults ?? [];
+  return `${device.reason ?? "enrolled"}${faults.length > 0 ? ` (faults injected: ${faults.join(", ")})` : ""}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * The tenant a fleet enrolls into: one licensed user every device signs in as, and one
- * enrollment profile (with Wi-Fi) per shard, whose QR code every device of the shard scans.
+ * enrollment profile (with Wi-Fi) per shard, named for the fleet's seed, whose QR code every
+ * device of the shard scans.
  */
 import type { AdminClient } from "../../../mock-service/admin-client.js";
-import type { Shard } from "./plan.js";
 
 export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
 const FLEET_WIFI = { ssid: "Contoso-Fleet", password: "fleet-passphrase" };
@@ -12,7 +12,7 @@ const FLEET_WIFI = { ssid: "Contoso-Fleet", password: "fleet-passphrase" };
  * Creates the user (once: a running service may have it from an earlier shard) and this shard's
  * profile; resolves with the profile's QR code as a PNG.
  */
-export async function setUpTenant(admin: AdminClient, seed: number, shard: Shard): Promise<Buffer> {
+export async function setUpTenant(admin: AdminClient, seed: number): Promise<Buffer> {
   const user = `/beta/users/${encodeURIComponent(FLEET_USER.userPrincipalName)}`;
   const existing = await admin.request("GET", user).catch(() => null);
   if (existing) {
@@ -28,7 +28,9 @@ export async function setUpTenant(admin: AdminClient, seed: number, shard: Shard
     });
   }
   const profile = await admin.createProfile({
-    displayName: `Fleet ${seed} shard ${shard.index}/${shard.count}`,
+    // The same for every shard: a device re-run alone (`--only`, no --shard) enrolls with a profile
+    // of the same name, so its timeline is the one its shard wrote.
+    displayName: `Fleet ${seed}`,
     enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
     configureWifi: true,
     wifiSsid: FLEET_WIFI.ssid,
