@@ -136,6 +136,14 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   }
   checkReportPaths({ junit: options.junit, report: options.report });
   let service: { url: string; adminToken: string } | undefined;
+  // Without --service the fleet starts its own service: a token meant for a running one would be
+  // ignored, and a CI job that lost its --service would run green against the wrong service.
+  if (options.adminToken !== undefined && options.service === undefined) {
+    throw new InputError("is for a running service, and no --service was given", {
+      where: "--admin-token",
+      hint: "add --service URL (the service the token belongs to), or leave out --admin-token to run against the embedded service",
+    });
+  }
   if (options.service !== undefined) {
     const url = httpBaseUrl(options.service, "--service");
     if (options.adminToken === undefined) {

@@ -46,6 +46,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: none of p95.total<1s can be missed before the run ends.*fix: /s],
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
+    // Before, ignored: the fleet ran green against its own embedded service.
+    [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
