@@ -265,6 +265,24 @@ describe("merging shard summaries", () => {
     expect(() => mergeSummaries([shard(["0/2"], 100, "plain.json"), living])).toThrow(/ran its devices otherwise \(no faults, --life 1d\)/);
   });
 
+  it("refuses shards that ran against another service, and merges shards each on its own embedded one", () => {
+    const on = (file: string, shards: string[], service: { url: string; runs: string }) => ({ file, summary: { ...shard(shards, 100).summary, service } });
+    const running = { url: "http://svc:8080", runs: "external" };
+    // Before, merged, and the merged service was the first file's.
+    expect(() => mergeSummaries([on("a.json", ["0/2"], running), on("b.json", ["1/2"], { url: "http://127.0.0.1:4101", runs: "worker thread" })])).toThrow(
+      /ran against its own embedded service \(worker thread\), a\.json against the running service at http:\/\/svc:8080/,
+    );
+    expect(() => mergeSummaries([on("a.json", ["0/2"], running), on("b.json", ["1/2"], { url: "http://other:8080", runs: "external" })])).toThrow(
+      /ran against the running service at http:\/\/other:8080, a\.json against the running service at http:\/\/svc:8080/,
+    );
+    const embedded = mergeSummaries([
+      on("a.json", ["0/2"], { url: "http://127.0.0.1:4101", runs: "worker thread" }),
+      on("b.json", ["1/2"], { url: "http://127.0.0.1:4102", runs: "worker thread" }),
+    ]);
+    expect(embedded.devices).toBe(200);
+    expect(mergeSummaries([on("a.json", ["0/2"], running), on("b.json", ["1/2"], running)]).service).toEqual(running);
+  });
+
   it("refuses a shard that does not exist, naming the file", () => {
     expect(() => mergeSummaries([shard(["3/2"], 100, "edited.json")])).toThrow(/holds shard 3\/2, which does not exist/);
   });

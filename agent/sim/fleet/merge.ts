@@ -29,6 +29,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
       });
     }
   }
+  refuseOtherServices(parts);
   refuseOverlaps(parts);
   const wall = new PhaseHistograms();
   const device = new PhaseHistograms();
@@ -100,6 +101,27 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
  * Refuses two reports of the same devices: the same shard twice, or shards of different splits
  * that share devices (0/2 holds 0/4's devices), which would count those devices twice.
  */
+/**
+ * Shards against another service are another experiment too: one fleet's shards all drive one
+ * running service (--service, the same URL), or each its own embedded one. A shard that ran no
+ * device talked to no service and is not compared.
+ */
+function refuseOtherServices(parts: readonly { file: string; summary: FleetSummary }[]): void {
+  const ran = parts.filter((p) => p.summary.devices > 0);
+  const said = (s: FleetSummary) => (s.service.runs === "external" ? `the running service at ${s.service.url}` : `its own embedded service (${s.service.runs})`);
+  const [first] = ran;
+  for (const { file, summary } of ran.slice(1)) {
+    const external = summary.service.runs === "external";
+    const same = external === (first!.summary.service.runs === "external") && (!external || summary.service.url === first!.summary.service.url);
+    if (!same) {
+      throw new InputError(`ran against ${said(summary)}, ${first!.file} against ${said(first!.summary)}`, {
+        where: file,
+        hint: "merge the shards of one run: every shard against the same --service URL, or each against its own embedded service",
+      });
+    }
+  }
+}
+
 function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[]): void {
   const seen: { shard: string; file: string; first: number; end: number }[] = [];
   for (const { file, summary } of parts) {
