@@ -40,8 +40,10 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "power-loss=5%"], /--fault power-loss=5%: power-loss needs the state.*fix: e\.g\. --fault power-loss@downloadingAgent=5% \(/s],
     [["--devices", "10", "--fault", "network-absent=2=5%"], /--fault network-absent=2=5%: the fault network-absent takes no value.*fix: write --fault network-absent=5%$/ms],
     // Before: "gives no rate".
-    [["--devices", "10", "--fault", "=5%"], /--fault =5%: names no fault.*fix: write NAME/s],
-    [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=RATE/s],
+    [["--devices", "10", "--fault", "=5%"], /--fault =5%: names no fault.*fix: write NAME=5%, NAME one of: /s],
+    // Before: "gives no rate" for a rate given, below 0.
+    [["--devices", "10", "--fault", "service-5xx=-5%"], /--fault service-5xx=-5%: "-5%" is not a rate.*fix: give a fraction from 0 to 1/s],
+    [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: none of p95.total<1s can be missed before the run ends.*fix: /s],

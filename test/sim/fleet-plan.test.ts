@@ -261,6 +261,14 @@ describe("merging shard summaries", () => {
     expect(() => mergeSummaries([shard(["0/2"], 100, "plain.json"), faulty])).toThrow(
       /ran its devices otherwise \(--fault service-5xx=2=0\.05, no --life\) than plain\.json \(no faults, no --life\)/,
     );
+    // The same faults in another order strike other devices (each device draws them in order).
+    const two = (file: string, shards: string[], order: string[]) => ({
+      file,
+      summary: { ...shard(shards, 100).summary, faults: order.map((spec) => ({ spec, rate: 0.3, devices: 30 })) },
+    });
+    expect(() => mergeSummaries([two("a.json", ["0/2"], ["wrong-wifi-key", "network-absent"]), two("b.json", ["1/2"], ["network-absent", "wrong-wifi-key"])])).toThrow(
+      /ran its devices otherwise \(--fault network-absent=0\.3 --fault wrong-wifi-key=0\.3, no --life\) than a\.json \(--fault wrong-wifi-key=0\.3 --fault network-absent=0\.3/,
+    );
     const living = { file: "living.json", summary: { ...shard(["1/2"], 100).summary, lifeMs: 86_400_000 } };
     expect(() => mergeSummaries([shard(["0/2"], 100, "plain.json"), living])).toThrow(/ran its devices otherwise \(no faults, --life 1d\)/);
   });

@@ -28,14 +28,15 @@ export const FAULT_RATE_GRAMMAR = "NAME[=VALUE][@STATE]=RATE (RATE 0..1 or a per
 
 export function parseFaultRate(text: string): FaultRate {
   const where = `--fault ${text}`;
-  const match = /^(.*)=([0-9.]+%?)$/.exec(text.trim());
+  // Anything number-like after the last "=" is meant as the rate (-5%, 1e-2), and said as one.
+  const match = /^(.*)=([-+0-9.eE]+%?)$/.exec(text.trim());
   if (!match || match[1] === "") {
     const name = text.split(/[=@]/)[0] ?? "";
     if (name !== "" && !(FAULT_NAMES as readonly string[]).includes(name)) {
       throw new InputError(`unknown fault "${name}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
     }
     // "=5%" has its rate; what it lacks is the fault.
-    if (match && match[1] === "") throw new InputError("names no fault", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
+    if (match && match[1] === "") throw new InputError("names no fault", { where, hint: `write NAME=${match[2]}, NAME one of: ${FAULT_NAMES.join(", ")}` });
     throw new InputError("gives no rate", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
   }
   const [, spec, rateText] = match as unknown as [string, string, string];
@@ -44,7 +45,7 @@ export function parseFaultRate(text: string): FaultRate {
     throw new InputError(`"${rateText}" is not a rate`, { where, hint: "give a fraction from 0 to 1 (0.05) or a percentage (5%)" });
   }
   // Its errors name the whole argument, and their examples carry the rate given.
-  const fault = parseFault(spec, { where, example: (example) => `${example}=${rateText}`, grammar: FAULT_RATE_GRAMMAR });
+  const fault = parseFault(spec, { where, example: (example) => `${example}=${rateText}`, grammar: `NAME[=VALUE][@STATE]=${rateText}, NAME one of: ${FAULT_NAMES.join(", ")}` });
   return { spec: formatFault(fault), fault, rate };
 }
 

@@ -164,7 +164,9 @@ export function missingFromFleet(s: FleetSummary): string | null {
 
 /** How a shard ran its devices: its faults and its life, in words. */
 function runOf(s: FleetSummary): string {
-  const faults = s.faults.map((f) => `${f.spec}=${f.rate}`).sort();
+  // In the order given: each device draws its faults in that order, so another order strikes
+  // other devices (it is another fleet).
+  const faults = s.faults.map((f) => `${f.spec}=${f.rate}`);
   return `${faults.length > 0 ? `--fault ${faults.join(" --fault ")}` : "no faults"}, ${s.lifeMs > 0 ? `--life ${formatDuration(s.lifeMs)}` : "no --life"}`;
 }
 
