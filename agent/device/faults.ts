@@ -15,7 +15,7 @@
  */
 import { InputError } from "../protocol/errors.js";
 import { deviceMachine } from "../machine/device-machine.js";
-import { resolveStatePath, statePaths } from "../machine/state-paths.js";
+import { entryLeaf, resolveStatePath, statePaths } from "../machine/state-paths.js";
 import { formatDuration, parseDuration } from "./duration.js";
 
 export const FAULT_NAMES = [
@@ -147,27 +147,34 @@ export function parseFaults(texts: readonly string[]): Fault[] {
  * order of the options decided which one ran.
  */
 export function faultSlot(fault: Fault): string {
-  return fault.name === "power-loss" || fault.name === "clock-skew" ? `${fault.name}@${fault.state ?? ""}` : fault.name;
+  if (fault.name !== "power-loss" && fault.name !== "clock-skew") return fault.name;
+  // A state and its initial child are entered together: one slot ("enrolling", "enrolling.requesting").
+  return `${fault.name}@${fault.state === undefined ? "" : entryLeaf(deviceMachine, fault.state)}`;
 }
 
 /**
  * Refuses two faults a device cannot both take (`service-5xx=1` and `service-5xx=always`), naming
  * the second as written (`written[i]`, else its spelling) and the first it clashes with.
  */
-export function refuseClashingFaults(faults: readonly Fault[], written: readonly unknown[] = [], where = (text: string) => `--fault ${text}`): void {
-  const seen = new Map<string, string>();
+export function refuseClashingFaults(faults: readonly Fault[], written: readonly unknown[] = [], where = (text: string, _index: number) => `--fault ${text}`): void {
+  const seen = new Map<string, { spelled: string; state: string | undefined }>();
+  const stateOf = (fault: Fault) => ("state" in fault ? fault.state : undefined);
   faults.forEach((fault, i) => {
     const slot = faultSlot(fault);
     const spelled = typeof written[i] === "string" ? (written[i] as string) : formatFault(fault);
-    const before = seen.get(slot);
-    if (before !== undefined) {
-      const at = "state" in fault && fault.state !== undefined ? ` at ${fault.state}` : "";
-      throw new InputError(`gives ${fault.name}${at} a second time (${before} before it)`, {
-        where: where(spelled),
+    const first = seen.get(slot);
+    if (first !== undefined) {
+      const state = stateOf(fault);
+      const at = state === undefined ? "" : ` at ${state}`;
+      // Two states entered at once (a state and its initial child) strike together.
+      const together = first.state !== undefined && state !== undefined && first.state !== state ? `, which is entered with ${first.state},` : "";
+      const before = first.spelled;
+      throw new InputError(`gives ${fault.name}${at}${together} a second time (${before} before it)`, {
+        where: where(spelled, i),
         hint: `a device takes one ${fault.name}${at}: keep the one you mean${fault.name === "power-loss" || fault.name === "clock-skew" ? " (another state may have its own)" : ""}`,
       });
     }
-    seen.set(slot, spelled);
+    seen.set(slot, { spelled, state: stateOf(fault) });
   });
 }
 

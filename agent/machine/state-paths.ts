@@ -28,6 +28,26 @@ export function statesTagged(machine: AnyStateMachine, tag: string): string[] {
   return stateNodes(machine).filter((node) => node.tags.includes(tag)).map((node) => node.path.join("."));
 }
 
+/**
+ * The state entered along with `path` when it is entered: its initial child, that child's, and so
+ * on ("enrolling" enters "enrolling.requesting" with it). Two things that strike as a state is
+ * entered strike together at `path` and at this leaf. A path that is no state is returned as is.
+ */
+export function entryLeaf(machine: AnyStateMachine, path: string): string {
+  let node = machine.root as StateNode<any, any>;
+  for (const key of path.split(".")) {
+    const child = (node.states as Record<string, StateNode<any, any>> | undefined)?.[key];
+    if (!child) return path;
+    node = child;
+  }
+  for (;;) {
+    const initial = node.type === "compound" ? (node.config.initial as string | undefined) : undefined;
+    const child = initial === undefined ? undefined : (node.states as Record<string, StateNode<any, any>>)[initial];
+    if (!child) return node.path.join(".");
+    node = child;
+  }
+}
+
 export type ResolvedState = { ok: true; path: string } | { ok: false; problem: string };
 
 /** Resolves a written state name to its full path. */

@@ -72,6 +72,8 @@ describe("aosp-sim fleet: bad options", () => {
     // Before, accepted, and a device ran whichever came first: "always" then enrolled every device.
     [["--devices", "10", "--fault", "service-5xx=1=100%", "--fault", "service-5xx=always=100%"], /--fault service-5xx=always=100%: gives service-5xx a second time \(service-5xx=1=100% before it\)/s],
     [["--devices", "10", "--fault", "power-loss@enrolling=5%", "--fault", "power-loss=2h@enrolling=5%"], /--fault power-loss=2h@enrolling=5%: gives power-loss at enrolling a second time.*once per state/s],
+    // A state and its initial child are entered together: before, both were taken and the first given struck.
+    [["--devices", "10", "--fault", "power-loss@enrolling=100%", "--fault", "power-loss=1m@enrolling.requesting=100%"], /--fault power-loss=1m@enrolling\.requesting=100%: gives power-loss at enrolling\.requesting, which is entered with enrolling, a second time/s],
     // Before, accepted, and run as shard 0 of 9007199254740992.
     [["--devices", "10", "--shard", "0/9007199254740993"], /--shard 0\/9007199254740993: 9007199254740993 shards are more than can be counted exactly.*fix: /s],
     // Before, up to 256: on two cores, 6 GB and no device done in two minutes.

@@ -91,7 +91,7 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     const rate = await runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] }).catch((error: unknown) => error);
     expect((rate as InputError).message).toMatch(/^runFleet faults\[0\] \(\{"spec":"network-absent".*\): "2" is not a rate$/);
     const twice = await runFleet({ devices: 5, faults: ["service-5xx=5%", "service-5xx=2=1%"] }).catch((error: unknown) => error);
-    expect((twice as InputError).message).toBe('runFleet faults ("service-5xx=2=1%"): gives service-5xx a second time (service-5xx=5% before it)');
+    expect((twice as InputError).message).toBe('runFleet faults[1] ("service-5xx=2=1%"): gives service-5xx a second time (service-5xx=5% before it)');
     expect(JSON.stringify([unknown, rate, twice].map((e) => (e as InputError).where))).not.toContain("--fault");
   });
 

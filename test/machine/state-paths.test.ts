@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { activePaths, deepestPath, leafPath } from "../../agent/machine/state-paths.js";
+import { deviceMachine } from "../../agent/machine/device-machine.js";
+import { activePaths, deepestPath, entryLeaf, leafPath } from "../../agent/machine/state-paths.js";
 
 describe("state paths of a snapshot value", () => {
   it("lists every active path, parents first", () => {
@@ -14,5 +15,16 @@ describe("state paths of a snapshot value", () => {
     expect(leafPath({ a: { x: "one", y: "two" } })).toBe("a.x.one");
     expect(deepestPath([])).toBe("");
     expect(deepestPath(["a.b", "c.d", "a"])).toBe("a.b");
+  });
+});
+
+describe("the state entered with a state", () => {
+  it("follows the initial children down, and stops where a state has none", () => {
+    expect(entryLeaf(deviceMachine, "enrolling")).toBe("enrolling.requesting");
+    expect(entryLeaf(deviceMachine, "enrolling.requesting")).toBe("enrolling.requesting");
+    expect(entryLeaf(deviceMachine, "enrolled")).toBe("enrolled.idle");
+    // Entered later, on its own: not with "enrolled".
+    expect(entryLeaf(deviceMachine, "enrolled.checkingIn")).toBe("enrolled.checkingIn.requesting");
+    expect(entryLeaf(deviceMachine, "no.such.state")).toBe("no.such.state");
   });
 });

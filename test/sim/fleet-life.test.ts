@@ -69,10 +69,31 @@ describe("a fleet's --life", () => {
     const service = await failingCheckIns((n) => n > 4);
     try {
       // Before: exit 0, "3 of 3 enrolled, 0 failed", "lived 30d each after enrolling".
-      const { summary } = await runFleet({ devices: 3, seed: 7, lifeMs: 30 * 86_400_000, service: { url: service.url, adminToken: service.adminToken } });
+      const { summary, devices } = await runFleet({ devices: 3, seed: 7, lifeMs: 30 * 86_400_000, service: { url: service.url, adminToken: service.adminToken } });
       expect(summary).toMatchObject({ enrolled: 0, failed: 3, failedByReason: { stoppedCheckingIn: 3 } });
       expect(summary.checkInsFailed).toBeGreaterThanOrEqual(3 * 3);
       expect(summary.failures[0]!.timeline!.at(-1)).toMatch(/Check-in failed/);
+      // It failed when its life ended: how long it ran is its enrollment and its life (before,
+      // its enrollment alone, and timelineBySecond counted it failed in the second it enrolled).
+      for (const d of devices) expect(d.ranMs!, JSON.stringify(d)).toBeGreaterThan(2 * d.totalMs!);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("counts the check-ins of a device that is off when its life ends", async () => {
+    // A check-in refused sends the device to wait and retry, where its power is cut for 5 days:
+    // its 2-day life ends with it off. Before, such a device counted 0 check-ins.
+    const service = await failingCheckIns((n) => n === 5);
+    try {
+      const { summary } = await runFleet({
+        devices: 2, seed: 7, lifeMs: 2 * 86_400_000,
+        faults: ["power-loss=5d@enrolled.checkingIn.waitingToRetry=100%"],
+        service: { url: service.url, adminToken: service.adminToken },
+      });
+      expect(summary).toMatchObject({ enrolled: 2, failed: 0 });
+      // The first check-in and those before the refused one, on each device.
+      expect(summary.checkIns).toBeGreaterThanOrEqual(2 * 3);
     } finally {
       await service.close();
     }

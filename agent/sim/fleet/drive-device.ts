@@ -135,9 +135,14 @@ export async function driveDevice(
     if (reason === null && settings.lifeMs > 0) {
       d.onChange(() => life.onState(d.state, d.context.checkIns));
       lifeCut = (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
-      if (life.failingInARow >= LIFE_CHECK_INS_FAILING) reason = STOPPED_CHECKING_IN;
+      if (life.failingInARow >= LIFE_CHECK_INS_FAILING) {
+        reason = STOPPED_CHECKING_IN;
+        // It failed when its life ended, not when it enrolled: that is the second it is counted in.
+        finishedAt = performance.now();
+      }
     }
-    const checkIns = d.state === "off" ? 0 : d.context.checkIns;
+    // Off at the end (power lost during its life), it keeps the count it had: its last snapshot's.
+    const checkIns = d.context.checkIns;
     return {
       story: story(d, job, reason, tracker, needs),
       times: tracker.times,

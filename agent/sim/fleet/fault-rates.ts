@@ -54,13 +54,17 @@ export function parseFaultRate(text: string): FaultRate {
  * power-loss or clock-skew at one state) are one fault to a device, which ran whichever came
  * first (faultSlot), and the summary would count the devices struck by each as the other's.
  */
-export function refuseRepeatedFaults(rates: readonly FaultRate[], written?: readonly (string | FaultRate)[]): void {
+export function refuseRepeatedFaults(
+  rates: readonly FaultRate[],
+  written?: readonly (string | FaultRate)[],
+  where?: (spelled: string, index: number) => string,
+): void {
   const asWritten = (i: number) => {
     const w = written?.[i];
     return typeof w === "string" ? w : `${rates[i]!.spec}=${rates[i]!.rate}`;
   };
   try {
-    refuseClashingFaults(rates.map((r) => r.fault), rates.map((_, i) => asWritten(i)));
+    refuseClashingFaults(rates.map((r) => r.fault), rates.map((_, i) => asWritten(i)), where);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     throw new InputError(error.message, { where: error.where, hint: "give each fault once, with the rate of devices it should strike (a power-loss or clock-skew once per state)" });

@@ -116,7 +116,7 @@ function settle(given: FleetOptions): SettledOptions {
     }
     return asLibraryFault(i, f, () => parseFaultRate(`${f.spec}=${f.rate}`));
   });
-  asLibraryFault(null, given.faults, () => refuseRepeatedFaults(faults, given.faults));
+  asLibraryFault(null, given.faults, () => refuseRepeatedFaults(faults, given.faults, (_, i) => libraryFaultWhere(i, given.faults![i])));
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
     throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
@@ -156,13 +156,17 @@ function atMost(value: number, max: number, name: string): number {
  * the caller's own words, the list item (or the list, for a fault given twice) in its message,
  * where a test runner shows it.
  */
+function libraryFaultWhere(index: number, given: unknown): string {
+  return `runFleet faults[${index}] (${JSON.stringify(given)})`;
+}
+
 function asLibraryFault<T>(index: number | null, given: unknown, read: () => T): T {
   try {
     return read();
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    const item = error.where?.replace(/^--fault /, "") ?? "";
-    const where = index === null ? `runFleet faults (${JSON.stringify(item)})` : `runFleet faults[${index}] (${JSON.stringify(given)})`;
+    // A clash names its own list item already (libraryFaultWhere); a single fault is named here.
+    const where = index === null ? (error.where ?? "runFleet faults") : libraryFaultWhere(index, given);
     throw new InputError(`${where}: ${error.message}`, { where, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
   }
 }
