@@ -395,18 +395,19 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
   it("a second SIGINT ends the process by the signal itself, at once (130 as a shell reports it)", async () => {
     let sent = 0;
     const started = { at: 0 };
-    const result = await aospSim(["fleet", "--devices", "2000", "--seed", "11", "--life", "2d", "--json"], {
+    // 400 devices in flight take a while to finish; the second signal is sent as soon as the first
+    // is acknowledged, not after a timer (under a loaded machine, a 20 ms timer let the stop finish
+    // first now and then).
+    const result = await aospSim(["fleet", "--devices", "2000", "--concurrency", "400", "--seed", "11", "--life", "2d", "--json"], {
       onStderr: (stderr, signal) => {
         if (sent === 0 && stderr.includes("fleet: 2000 devices")) {
           sent = 1;
-          setTimeout(() => {
-            signal("SIGINT");
-            // Soon enough that the devices in flight are still finishing.
-            setTimeout(() => {
-              started.at = performance.now();
-              signal("SIGINT");
-            }, 20);
-          }, 1500);
+          setTimeout(() => signal("SIGINT"), 1500);
+        }
+        if (sent === 1 && stderr.includes("fleet: SIGINT: starting no more devices")) {
+          sent = 2;
+          started.at = performance.now();
+          signal("SIGINT");
         }
       },
     });
