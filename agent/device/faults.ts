@@ -168,8 +168,7 @@ export function refuseClashingFaults(faults: readonly Fault[], written: readonly
       const at = state === undefined ? "" : ` at ${state}`;
       // Two states entered at once (a state and its initial child) strike together.
       const together = first.state !== undefined && state !== undefined && first.state !== state ? `, which is entered with ${first.state},` : "";
-      const before = first.spelled;
-      throw new InputError(`gives ${fault.name}${at}${together} a second time (${before} before it)`, {
+      throw new InputError(`gives ${fault.name}${at}${together} a second time (${first.spelled} before it)`, {
         where: where(spelled, i),
         hint: `a device takes one ${fault.name}${at}: keep the one you mean${fault.name === "power-loss" || fault.name === "clock-skew" ? " (another state may have its own)" : ""}`,
       });

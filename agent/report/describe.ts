@@ -76,7 +76,6 @@ function host(url: string | undefined | null): string {
   }
 }
 
-/** Clock skew as the service's answers reveal it (more than 5 minutes is worth saying). */
 /** How the timeline words a device's state. */
 export interface DescribeOptions {
   /**
@@ -87,6 +86,7 @@ export interface DescribeOptions {
   sharedTime?: boolean;
 }
 
+/** Clock skew as the service's answers reveal it (more than 5 minutes is worth saying). */
 function clockNote(context: DeviceContext, options: DescribeOptions): string {
   const offset = context.serverClockOffsetMs;
   if (options.sharedTime === false || offset === null || Math.abs(offset) < 5 * 60_000) return "";

@@ -10,8 +10,8 @@
  * turn. A burst of sign-ins with the right password (a fleet's devices sharing one user, a class
  * setting up its tablets at once) so gets through, a turn at a time; a burst of guesses is still
  * checked `threshold` at a time, and the guesses waiting are refused as soon as those lock the
- * name. Before, a sign-in beyond the threshold was refused at once as "too many failed sign-ins"
- * although none had failed.
+ * name (refusing them at once would tell a burst of right passwords "too many failed sign-ins"
+ * when none had failed).
  */
 
 export interface LockoutPolicy {

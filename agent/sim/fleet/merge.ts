@@ -98,10 +98,6 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
 }
 
 /**
- * Refuses two reports of the same devices: the same shard twice, or shards of different splits
- * that share devices (0/2 holds 0/4's devices), which would count those devices twice.
- */
-/**
  * Shards against another service are another experiment too: one fleet's shards all drive one
  * running service (--service, the same URL), or each its own embedded one. A shard that ran no
  * device talked to no service and is not compared.
@@ -122,6 +118,10 @@ function refuseOtherServices(parts: readonly { file: string; summary: FleetSumma
   }
 }
 
+/**
+ * Refuses two reports of the same devices: the same shard twice, or shards of different splits
+ * that share devices (0/2 holds 0/4's devices), which would count those devices twice.
+ */
 function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[]): void {
   const seen: { shard: string; file: string; first: number; end: number }[] = [];
   for (const { file, summary } of parts) {

@@ -110,13 +110,14 @@ function settle(given: FleetOptions): SettledOptions {
   // A fault given as an object is read again from its spelling and rate, as a string would be: a
   // rate of 2 or NaN, or an unknown fault, is refused as `--fault` refuses it.
   const faults = (given.faults ?? []).map((f, i) => {
-    if (typeof f === "string") return asLibraryFault(i, f, () => parseFaultRate(f));
+    if (typeof f === "string") return asLibraryFault(libraryFaultWhere(i, f), () => parseFaultRate(f));
     if (typeof f !== "object" || f === null || typeof f.spec !== "string") {
       throw new RangeError(`runFleet: faults[${i}] is ${JSON.stringify(f) ?? String(f)}, neither a string such as "service-5xx=5%" nor what parseFaultRate returns`);
     }
-    return asLibraryFault(i, f, () => parseFaultRate(`${f.spec}=${f.rate}`));
+    return asLibraryFault(libraryFaultWhere(i, f), () => parseFaultRate(`${f.spec}=${f.rate}`));
   });
-  asLibraryFault(null, given.faults, () => refuseRepeatedFaults(faults, given.faults, (_, i) => libraryFaultWhere(i, given.faults![i])));
+  // A clash is named by the list item that clashes (its `where`).
+  asLibraryFault(null, () => refuseRepeatedFaults(faults, given.faults, (_, i) => libraryFaultWhere(i, given.faults![i])));
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
     throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
@@ -150,23 +151,23 @@ function atMost(value: number, max: number, name: string): number {
   return value;
 }
 
-/**
- * A fault the library was given, read as `--fault` reads one: its InputError names the option a
- * CLI user wrote (`--fault bogus=5%`), which a library caller never did. It is said again with
- * the caller's own words, the list item (or the list, for a fault given twice) in its message,
- * where a test runner shows it.
- */
+/** A library caller's fault as its list names it: `runFleet faults[1] ("bogus=5%")`. */
 function libraryFaultWhere(index: number, given: unknown): string {
   return `runFleet faults[${index}] (${JSON.stringify(given)})`;
 }
 
-function asLibraryFault<T>(index: number | null, given: unknown, read: () => T): T {
+/**
+ * A fault the library was given, read as `--fault` reads one: its InputError names the option a
+ * CLI user wrote (`--fault bogus=5%`), which a library caller never did. It is said again with
+ * the caller's list item (`item`; for a clash, the `where` the check gave it) in its message,
+ * where a test runner shows it.
+ */
+function asLibraryFault<T>(item: string | null, read: () => T): T {
   try {
     return read();
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    // A clash names its own list item already (libraryFaultWhere); a single fault is named here.
-    const where = index === null ? (error.where ?? "runFleet faults") : libraryFaultWhere(index, given);
+    const where = item ?? error.where ?? "runFleet faults";
     throw new InputError(`${where}: ${error.message}`, { where, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
   }
 }
