@@ -33,7 +33,8 @@ interface FleetCliOptions {
   life?: string;
   service?: string;
   adminToken?: string;
-  embedded: string;
+  /** Absent when not given (worker then): given with --service, it would be ignored. */
+  embedded?: string;
   threads?: string;
   json?: boolean;
   junit?: string;
@@ -64,7 +65,7 @@ export function registerFleet(program: Command): void {
     .option("--life <duration>", "after enrolling, each device lives this long on its clock (check-ins, updates), e.g. 24h")
     .option("--service <url>", "drive a running service instead of the embedded one (needs --admin-token)")
     .option("--admin-token <token>", "the running service's admin token (aosp-sim serve prints it)")
-    .option("--embedded <where>", "where the embedded service runs: worker (a second thread) or inline", "worker")
+    .option("--embedded <where>", "where the embedded service runs: worker (a second thread, the default) or inline")
     .option("--threads <n>", "threads that run devices (default: one per core the process may use, a container's CPU limit included, less one for the embedded service, at least two on two cores)")
     .option("--json", "print the summary as one JSON document (schemas/fleet-summary.schema.json)")
     .option("--junit <file>", "write JUnit XML: one test case per device, and one per --threshold")
@@ -131,8 +132,9 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     options.threads === undefined
       ? undefined
       : wholeNumber(options.threads, "--threads", 1, Math.max(4, 4 * cores), `e.g. --threads ${Math.max(2, cores)} (1: devices on the main thread only; this machine lets the process use ${counted(cores, "core")})`);
-  if (options.embedded !== "worker" && options.embedded !== "inline") {
-    throw new InputError(`unknown place "${options.embedded}"`, { where: "--embedded", hint: "use worker or inline" });
+  const embedded = options.embedded ?? "worker";
+  if (embedded !== "worker" && embedded !== "inline") {
+    throw new InputError(`unknown place "${embedded}"`, { where: "--embedded", hint: "use worker or inline" });
   }
   checkReportPaths({ junit: options.junit, report: options.report });
   let service: { url: string; adminToken: string } | undefined;
@@ -142,6 +144,12 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     throw new InputError("is for a running service, and no --service was given", {
       where: "--admin-token",
       hint: "add --service URL (the service the token belongs to), or leave out --admin-token to run against the embedded service",
+    });
+  }
+  if (options.service !== undefined && options.embedded !== undefined) {
+    throw new InputError("places the embedded service, and --service drives a running one instead", {
+      where: `--embedded ${options.embedded}`,
+      hint: "leave out --embedded with --service, or --service to run against the embedded service",
     });
   }
   if (options.service !== undefined) {
@@ -179,7 +187,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       // As written: a failed device's re-run command (runFleet's) repeats them so.
       faults: options.fault,
       lifeMs,
-      embedded: options.embedded,
+      embedded,
       ...(threads === undefined ? {} : { threads }),
       ...(service ? { service } : {}),
       onProgress: (p) => {

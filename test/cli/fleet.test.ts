@@ -50,6 +50,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     // Before, ignored: the fleet ran green against its own embedded service.
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
+    // Before, ignored: the summary said runs "external".
+    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--embedded", "inline"], /--embedded inline: places the embedded service, and --service drives a running one instead.*fix: leave out --embedded/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
