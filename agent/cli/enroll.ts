@@ -76,7 +76,7 @@ Faults (--fault NAME[=VALUE][@STATE], repeatable):
   service-5xx[=N|always]        the first N device-API requests answer 503 (default 2)
   service-timeout[=N|always]    the first N device-API requests get no answer (default 2)
   power-loss[=OFF]@STATE        power is cut on entering STATE, back after OFF (default 30s)
-  clock-skew=OFFSET[@STATE]     the device clock is OFFSET off (+2h, -90m); with @STATE it jumps there
+  clock-skew=OFFSET[@STATE]     the device clock is OFFSET off (+2h, -90m); with @STATE it jumps by OFFSET there
 State names: \`aosp-sim diagram --format json\`.
 Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unreadable input.`;
 

@@ -11,7 +11,7 @@
  *   service-5xx[=N|always]       the first N device-API requests answer 503 (default 2)
  *   service-timeout[=N|always]   the first N device-API requests get no answer (default 2)
  *   power-loss[=OFF]@STATE       power is cut on entering STATE (once); back after OFF (default 30s)
- *   clock-skew=OFFSET[@STATE]    the device's clock is OFFSET off (+2h, -90m); with @STATE it jumps then
+ *   clock-skew=OFFSET[@STATE]    the device's clock is OFFSET off (+2h, -90m); with @STATE it jumps by OFFSET then
  */
 import { InputError } from "../protocol/errors.js";
 import { deviceMachine } from "../machine/device-machine.js";

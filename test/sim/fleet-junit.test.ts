@@ -22,6 +22,10 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     const devices: DeviceRecord[] = totals.map((totalMs, index) => ({ index, serialNumber: `F4-${index}`, reason: null, totalMs, rerun: "", timeline: null }));
     const times = [...fleetJunitXml(summary, devices).matchAll(/<testcase [^>]*time="([^"]+)"/g)].map((m) => m[1]);
     expect(times).toEqual(["0.8778", "1.1462", "0.0003", "2.1537"]);
+    // A device that failed its --life ran until its life ended, past its first check-in (before:
+    // its enrollment's 0.072 s for a device whose life failed 6 s in).
+    const lifeFailed: DeviceRecord = { index: 0, serialNumber: "F4-0", reason: "stoppedCheckingIn", totalMs: 72, ranMs: 6120.5, rerun: "", timeline: null };
+    expect(fleetJunitXml(summary, [lifeFailed])).toMatch(/<testcase classname="aosp-sim.fleet" name="device 0 \(F4-0\): QR scan to first check-in" time="6.1205">/);
   });
 
   it("makes each threshold a test case, a missed one a failure with its figure (as k6 does)", async () => {

@@ -31,9 +31,10 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       .testCase()
       .className("aosp-sim.fleet")
       .name(`device ${d.index} (${d.serialNumber}): QR scan to first check-in`);
-    // A failed device's time is how long it ran until it failed. Every test case and suite has a
-    // time: some CI readers (dorny/test-reporter) add them up and show NaN for one without.
-    testCase.time(seconds(d.totalMs ?? d.ranMs ?? 0));
+    // A failed device's time is how long it ran until it failed (one that failed its --life had
+    // also reached its first check-in: its total is not when it failed). Every test case and suite
+    // has a time: some CI readers (dorny/test-reporter) add them up and show NaN for one without.
+    testCase.time(seconds((d.reason === null ? (d.totalMs ?? d.ranMs) : (d.ranMs ?? d.totalMs)) ?? 0));
     if (d.reason !== null) {
       // The faults drawn for it said with the reason: an injected 404 is not the service's.
       testCase.failure(failureLine(d), "enrollment");
