@@ -127,7 +127,7 @@ export interface CreateDeviceOptions {
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
   const given = options.ports ?? {};
   const faults = (options.faults ?? []).map(toFault);
-  refuseClashingFaults(faults, options.faults ?? [], (spelled) => `fault ${spelled}`);
+  refuseClashingFaults(faults, options.faults ?? [], { where: (spelled) => `fault ${spelled}` });
   const storage = given.storage ?? (options.storage === undefined
     ? new MemoryStorage()
     : "dir" in options.storage

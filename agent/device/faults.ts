@@ -152,11 +152,20 @@ export function faultSlot(fault: Fault): string {
   return `${fault.name}@${fault.state === undefined ? "" : entryLeaf(deviceMachine, fault.state)}`;
 }
 
+/** How a clash is said where the faults were written (default: as `--fault` options). */
+export interface ClashWording {
+  /** The clashing fault's place, from its spelling and its index in the list. */
+  where?: (spelled: string, index: number) => string;
+  /** The fix, in the terms of where they were written (a fleet's faults have rates). */
+  hint?: string;
+}
+
 /**
  * Refuses two faults a device cannot both take (`service-5xx=1` and `service-5xx=always`), naming
  * the second as written (`written[i]`, else its spelling) and the first it clashes with.
  */
-export function refuseClashingFaults(faults: readonly Fault[], written: readonly unknown[] = [], where = (text: string, _index: number) => `--fault ${text}`): void {
+export function refuseClashingFaults(faults: readonly Fault[], written: readonly unknown[] = [], wording: ClashWording = {}): void {
+  const where = wording.where ?? ((text: string) => `--fault ${text}`);
   const seen = new Map<string, { spelled: string; state: string | undefined }>();
   const stateOf = (fault: Fault) => ("state" in fault ? fault.state : undefined);
   faults.forEach((fault, i) => {
@@ -170,7 +179,7 @@ export function refuseClashingFaults(faults: readonly Fault[], written: readonly
       const together = first.state !== undefined && state !== undefined && first.state !== state ? `, which is entered with ${first.state},` : "";
       throw new InputError(`gives ${fault.name}${at}${together} a second time (${first.spelled} before it)`, {
         where: where(spelled, i),
-        hint: `a device takes one ${fault.name}${at}: keep the one you mean${fault.name === "power-loss" || fault.name === "clock-skew" ? " (another state may have its own)" : ""}`,
+        hint: wording.hint ?? `a device takes one ${fault.name}${at}: keep the one you mean${fault.name === "power-loss" || fault.name === "clock-skew" ? " (another state may have its own)" : ""}`,
       });
     }
     seen.set(slot, { spelled, state: stateOf(fault) });

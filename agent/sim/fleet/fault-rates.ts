@@ -63,12 +63,11 @@ export function refuseRepeatedFaults(
     const w = written?.[i];
     return typeof w === "string" ? w : `${rates[i]!.spec}=${rates[i]!.rate}`;
   };
-  try {
-    refuseClashingFaults(rates.map((r) => r.fault), rates.map((_, i) => asWritten(i)), where);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    throw new InputError(error.message, { where: error.where, hint: "give each fault once, with the rate of devices it should strike (a power-loss or clock-skew once per state)" });
-  }
+  refuseClashingFaults(
+    rates.map((r) => r.fault),
+    rates.map((_, i) => asWritten(i)),
+    { ...(where ? { where } : {}), hint: "give each fault once, with the rate of devices it should strike (a power-loss or clock-skew once per state)" },
+  );
 }
 
 /** The faults one device gets: each rate is an independent draw from the device's stream. */
