@@ -151,8 +151,24 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     expect(await page.$eval("#failed", (el) => el.textContent)).toBe(String(summary.failed));
     const table = await page.$eval("#phases", (el) => el.textContent ?? "");
     expect(table).toContain(String(summary.phases.total!.p99));
+    // Every statistic on both clocks (before, the device clock's p50 and p99 only).
+    const rows = await page.$$eval("#phases tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => c.textContent ?? "")));
+    const [w, d] = [summary.phases.total!, summary.phasesDeviceTime.total!];
+    expect(rows.find((r) => r[0] === "total")).toEqual(["total", ...[w.p50, w.p95, w.p99, w.max, d.p50, d.p95, d.p99, d.max].map(String)]);
     expect(await page.content()).toContain(summary.failures[0]!.rerun);
     expect(requested).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("lists HTTP requests and errors by route, the failing routes first", async () => {
+    const route = "POST /device/v1/enroll";
+    const failing: FleetSummary = { ...summary, http: { ...summary.http, byRoute: { ...summary.http.byRoute, [route]: { requests: 19, errors: 3 } } } };
+    const { page, errors } = await openReport(browser, "routes.html", fleetHtmlReport(failing));
+    const rows = await page.$$eval("#routes tr", (trs) => trs.slice(1).map((tr) => [tr.className, ...[...tr.querySelectorAll("th, td")].map((c) => c.textContent ?? "")]));
+    // Before, the report gave the total requests and errors only: which route failed was in the JSON alone.
+    expect(rows[0]).toEqual(["bad", route, "19", "3"]);
+    expect(Object.fromEntries(rows.map(([, r, q, e]) => [r, { requests: Number(q), errors: Number(e) }]))).toEqual(failing.http.byRoute);
+    expect(rows.slice(1).every(([cls]) => cls === "")).toBe(true);
     expect(errors).toEqual([]);
   });
 

@@ -76,6 +76,10 @@ describe("a fleet's --life", () => {
       // It failed when its life ended: how long it ran is its enrollment and its life (before,
       // its enrollment alone, and timelineBySecond counted it failed in the second it enrolled).
       for (const d of devices) expect(d.ranMs!, JSON.stringify(d)).toBeGreaterThan(2 * d.totalMs!);
+      // They got through their first check-in before their lives failed: their phases count (before,
+      // "phases": {} and "no device finished a phase").
+      expect(summary.phases.total?.count).toBe(3);
+      expect(summary.phasesDeviceTime.signIn?.count).toBe(3);
     } finally {
       await service.close();
     }

@@ -94,7 +94,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .figures div { background: #f6f8fa; padding: 8px 12px; border-radius: 6px; }
 .figures b { display: block; font-size: 20px; }
 table { border-collapse: collapse; } th, td { padding: 3px 10px; text-align: right; border-bottom: 1px solid #d0d7de; }
-th:first-child { text-align: left; }
+th:first-child { text-align: left; } .device { background: #f6f8fa; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 16px; }
 .chart { position: relative; height: 220px; } .wide { height: 260px; }
 pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
@@ -175,19 +175,22 @@ function sections(summary: FleetSummary, data: ReportData): string {
     .map((p) => {
       const w = summary.phases[p]!;
       const d = summary.phasesDeviceTime[p];
-      return `<tr><th>${p}</th><td>${w.p50}</td><td>${w.p95}</td><td>${w.p99}</td><td>${w.max}</td><td>${d ? `${d.p50} / ${d.p99}` : "-"}</td></tr>`;
+      const stats = ["p50", "p95", "p99", "max"] as const;
+      return `<tr><th>${p}</th>${stats.map((k) => `<td>${w[k]}</td>`).join("")}${stats.map((k) => `<td class="device">${d?.[k] ?? "-"}</td>`).join("")}</tr>`;
     })
     .join("\n");
   // Every device that ran enrolled (finishing every phase) or failed: no phase finished means all failed.
   const allFailed = summary.devices === 1 ? "the one device failed" : `all ${summary.devices} devices failed`;
-  return `<h2>Latency per phase (wall clock, ms)</h2>
+  return `<h2>Latency per phase (ms)</h2>
 ${
   phaseRows === ""
     ? `<p id="no-phases">No device finished a phase (Wi-Fi is the first): ${allFailed}; the failures by reason, below, say where they stopped.</p>`
-    : `<table id="phases"><tr><th>phase</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>device time p50 / p99</th></tr>
+    : `<table id="phases"><tr><th></th><th colspan="4">wall clock</th><th colspan="4" class="device">device clock (simulated)</th></tr>
+<tr><th>phase</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th class="device">p50</th><th class="device">p95</th><th class="device">p99</th><th class="device">max</th></tr>
 ${phaseRows}
 </table>`
 }
+${routeTable(summary)}
 ${
   data.histograms.length === 0
     ? ""
@@ -203,6 +206,19 @@ ${data.failures.labels.length === 0 ? "<p>No device failed.</p>" : '<div class="
 <div id="slowest">${summary.slowest.length === 0 ? "<p>No device enrolled.</p>" : stories(summary.slowest)}</div>
 <h2>First failed devices</h2>
 ${summary.failures.length === 0 ? "<p>None.</p>" : stories(summary.failures)}`;
+}
+
+/** HTTP requests and errors by route, the routes with errors first: which route failed is what the report is read for. */
+function routeTable(s: FleetSummary): string {
+  const routes = Object.entries(s.http.byRoute).sort((a, b) => b[1].errors - a[1].errors || b[1].requests - a[1].requests || a[0].localeCompare(b[0]));
+  if (routes.length === 0) return "";
+  const rows = routes
+    .map(([route, { requests, errors }]) => `<tr${errors > 0 ? ' class="bad"' : ""}><th>${esc(route)}</th><td>${requests}</td><td>${errors}</td></tr>`)
+    .join("\n");
+  return `<h2>HTTP requests by route</h2>
+<table id="routes"><tr><th>route</th><th>requests</th><th>errors</th></tr>
+${rows}
+</table>`;
 }
 
 /** The thresholds, met or missed; `partOnly` qualifies "all met" when the figures are not the whole fleet's. */

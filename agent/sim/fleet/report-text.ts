@@ -20,13 +20,8 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}${failedThen}`);
   }
   for (const f of s.faults) lines.push(`  fault ${f.spec} at ${ratePercent(f.rate)}: ${f.devices} of ${s.devices} devices`);
-  lines.push("", styles.dim(`  ${"phase (wall ms)".padEnd(16)}${["p50", "p95", "p99", "max"].map((h) => h.padStart(10)).join("")}   device time p50`));
-  const finished = PHASES.filter((p) => s.phases[p] !== undefined);
-  if (finished.length === 0) lines.push("  (no device finished a phase)");
-  for (const p of finished) {
-    const w = s.phases[p]!;
-    lines.push(`  ${p.padEnd(16)}${[w.p50, w.p95, w.p99, w.max].map((v) => String(v).padStart(10)).join("")}   ${s.phasesDeviceTime[p]?.p50 ?? "-"}`);
-  }
+  lines.push(...phaseTable(s, styles));
+  lines.push(...routeTable(s, styles));
   for (const hint of fleetSpeedHints(s)) lines.push("", `  ${styles.yellow(hint)}`);
   if (s.failed > 0) {
     lines.push("", styles.red("Failed by reason:"));
@@ -43,6 +38,36 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
   if (results.length > 0) {
     lines.push("", "Thresholds:");
     for (const r of results) lines.push(`  ${r.passed ? styles.green("✓") : styles.red("✗")} ${r.line}`);
+  }
+  return lines;
+}
+
+const STATS = ["p50", "p95", "p99", "max"] as const;
+
+/**
+ * The phases' latencies, on the wall clock and then on the devices' simulated clocks (the issue's
+ * "p50/p95/p99/max in both device time and wall time"): two tables, so each fits 80 columns.
+ */
+function phaseTable(s: FleetSummary, styles: Styles): string[] {
+  const finished = PHASES.filter((p) => s.phases[p] !== undefined);
+  if (finished.length === 0) return ["", "  (no device finished a phase)"];
+  const table = (title: string, figures: FleetSummary["phases"]) => [
+    "",
+    styles.dim(`  ${title.padEnd(18)}${STATS.map((h) => h.padStart(11)).join("")}`),
+    ...finished.map((p) => `  ${p.padEnd(18)}${STATS.map((k) => String(figures[p]?.[k] ?? "-").padStart(11)).join("")}`),
+  ];
+  return [...table("phase (wall ms)", s.phases), ...table("phase (device ms)", s.phasesDeviceTime)];
+}
+
+/** HTTP requests and errors by route, the routes with errors first: which route failed is what a CI log is read for. */
+function routeTable(s: FleetSummary, styles: Styles): string[] {
+  const routes = Object.entries(s.http.byRoute).sort((a, b) => b[1].errors - a[1].errors || b[1].requests - a[1].requests || a[0].localeCompare(b[0]));
+  if (routes.length === 0) return [];
+  const width = Math.max(20, ...routes.map(([route]) => route.length));
+  const lines = ["", styles.dim(`  ${"HTTP route".padEnd(width)}${"requests".padStart(10)}${"errors".padStart(8)}`)];
+  for (const [route, { requests, errors }] of routes) {
+    const row = `  ${route.padEnd(width)}${String(requests).padStart(10)}${String(errors).padStart(8)}`;
+    lines.push(errors > 0 ? styles.red(row) : row);
   }
   return lines;
 }
@@ -78,7 +103,7 @@ export function fleetSpeedHints(s: FleetSummary): string[] {
   const signIn = s.phases.signIn;
   if (s.service.runs !== "external" || signIn === undefined || signIn.p50 < SLOW_SIGN_IN_MS) return [];
   return [
-    `signIn took ${signIn.p50} ms at p50: the service's password checks were likely the queue the devices waited in; if it is \`aosp-sim serve\`, start it with \`--password-hash-cost 8\`, as the embedded service hashes the fleet's user`,
+    `signIn took ${signIn.p50} ms at p50: the devices waited for the service's password checks; if it is \`aosp-sim serve\` at its default cost, start it with \`--password-hash-cost 8\`, as the embedded service hashes the fleet's user; if it already runs so, the machine's cores were busy (several fleets or shards sharing them, or other work)`,
   ];
 }
 

@@ -319,15 +319,19 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       // The second it enrolled or failed in, whichever thread ran it (a --life lived after is not counted).
       const second = Math.max(0, Math.floor((outcome.finishedAt - performance.timeOrigin - runStart) / 1000));
       while (bySecond.length <= second) bySecond.push({ enrolled: 0, failed: 0 });
-      if (s.reason === null) {
-        enrolled++;
-        bySecond[second]!.enrolled++;
+      // The phases of every device that got through its first check-in, one that failed its
+      // --life after it included (before, the failure dropped them: "no device finished a phase").
+      if (outcome.times.wallMs.total !== undefined) {
         for (const phase of PHASES) {
           const w = outcome.times.wallMs[phase];
           const d = outcome.times.deviceMs[phase];
           if (w !== undefined) wall.record(phase, w);
           if (d !== undefined) device.record(phase, d);
         }
+      }
+      if (s.reason === null) {
+        enrolled++;
+        bySecond[second]!.enrolled++;
         keepSlowest(slowest, s);
       } else {
         failed++;
