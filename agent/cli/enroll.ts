@@ -123,6 +123,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
   const { createDevice } = await import("../device/create-device.js");
+  const { isPastEnrollment } = await import("../device/device.js");
   const device = adbSerial === null ? await createDevice(deviceOptions) : await openAdbDevice(adbSerial, deviceOptions);
   if (device === null) return EXIT_FAILED;
   try {
@@ -135,17 +136,27 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
     stopFollowing();
     transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() });
-    const enrolled = report.finalState === "enrolled";
+    const reached = until !== undefined && (report.finalStatePath === until || report.finalStatePath.startsWith(`${until}.`));
+    // With --until, the state asked for is the goal: enrolled without passing through it is not it.
+    const missedUntil = until !== undefined && !reached;
+    const enrolled = report.finalState === "enrolled" && !missedUntil;
     if (options.json) {
       printJson(deviceJson(report, device.identity, faults, device.seed));
     } else {
       printLine();
       for (const line of outcomeLines(report, out)) printLine(line);
-      if (!enrolled && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser") {
+      if (reached && report.finalState !== "enrolled") {
+        printLine(`  stopped there as --until asked${options.deviceDir === undefined ? "" : "; enroll --device-dir continues from there"}`);
+      } else if (missedUntil && report.finalState === "enrolled" && isPastEnrollment(until)) {
+        const waited = clock instanceof RealClock ? `--timeout ${options.timeout}` : "a simulated day";
+        printLine(`  did not reach --until ${until} within ${waited}: an enrolled device gets there when a check-in takes it there (its first is 3 minutes after enrolling; an update offered, a wipe or a delete from the admin API is taken at the next)`);
+      } else if (missedUntil && !report.failure) {
+        printLine(`  did not reach --until ${until}: the device did not pass through it on its way here (a state it had passed already, or one this payload and device skip)`);
+      } else if (!enrolled && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser") {
         printLine(`  gave up after --timeout ${options.timeout}`);
       }
     }
-    return enrolled || (until !== undefined && report.finalStatePath.startsWith(until)) ? EXIT_OK : EXIT_FAILED;
+    return enrolled || reached ? EXIT_OK : EXIT_FAILED;
   } finally {
     device.dispose();
     transcript?.close();

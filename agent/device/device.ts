@@ -61,7 +61,10 @@ export interface Device {
    * waits for a person (the sign-in screen without `user`). Resolves to the report. A device
    * already on an error screen first gets that screen's button pressed ("Try again", or "Reset"
    * where only a factory reset helps). With `until` (a full state path, see resolveStatePath), it
-   * stops as soon as the device is in that state (or inside it), to be continued later.
+   * stops as soon as the device is in that state (or inside it), to be continued later; a state of
+   * the enrolled device's life (isPastEnrollment) runs it on past enrollment, on its check-ins, for
+   * at most `limitMs` (a day of its clock by default). A device resumed enrolled with a check-in
+   * due takes that check-in before enroll resolves.
    */
   enroll(options?: { limitMs?: number; until?: string }): Promise<DeviceReport>;
   /** Runs until `done` holds, nothing is pending, or the limit passes. */
@@ -176,33 +179,62 @@ export class DeviceFacade implements Device {
   }
 
   async enroll(options: { limitMs?: number; until?: string } = {}): Promise<DeviceReport> {
+    const { until, ...given } = options;
+    const isUntil = (state: string) => until !== undefined && (state === until || state.startsWith(`${until}.`));
     this.powerOn();
-    this.pressErrorScreenButton();
-    this.runtime.requestSetup();
-    const { until, ...limit } = options;
-    if (until === undefined) {
-      await this.runUntil(isSettled, limit);
-      return this.report();
+    // A device out of the box enters its first state (welcome) as it boots; one resumed was there already.
+    if (isUntil(this.state) && this.runtime.lastBoot === "fresh") {
+      const bootedInto = this.state;
+      this.runtime.dispose();
+      return { ...(await this.report()), finalState: bootedInto.split(".")[0]!, finalStatePath: bootedInto };
     }
+    const pastEnrollment = until !== undefined && isPastEnrollment(until);
+    // A state of the enrolled device's life is reached on its check-in cadence, or never (a wipe no
+    // admin sends): without a limit given, a day of the device's clock is waited for it at most.
+    const limit = pastEnrollment && given.limitMs === undefined ? { limitMs: PAST_ENROLLMENT_LIMIT_MS } : given;
+    let leftIdle = false;
     // The device passes through most states while a request is in flight, between two timers:
     // it is stopped on the very step that enters `until` (its snapshot, saved after every step,
     // stays in its storage, and a later run resumes it there).
     let reached: string | null = null;
-    const stop = this.onChange(() => {
+    // Resumed enrolled (from its storage) with a check-in due: it checks in before it is done, as
+    // a device switched on late does; that check-in is where it hears of a wipe or a delete.
+    const checkInDue = this.isCheckInDue();
+    // Only a run that has something to watch for follows the steps (a fleet's devices have not).
+    const stop = until === undefined && !checkInDue ? () => {} : this.onChange(() => {
       const state = this.state;
-      if (reached === null && (state === until || state.startsWith(`${until}.`))) {
+      if (state !== IDLE) leftIdle = true;
+      if (reached === null && isUntil(state)) {
         reached = state;
         this.runtime.dispose();
+        // Disposing drops every listener, a real clock's waiter among them: it is told directly.
+        this.wakeWaiters();
       }
     });
+    // The buttons and the six taps come after the listener: the state they lead to may be the one asked for.
+    this.pressErrorScreenButton();
+    this.runtime.requestSetup();
+    const done = (d: Device): boolean => {
+      if (reached !== null) return true;
+      if (!isSettled(d)) return false;
+      // Enrolled is where enrolling ends, unless the check-in due has not run yet or `until` lies beyond.
+      return !d.snapshot.hasTag("enrolled") || (!pastEnrollment && (!checkInDue || leftIdle));
+    };
     try {
-      await this.runUntil((d) => reached !== null || isSettled(d), limit);
+      await this.runUntil(done, limit);
     } finally {
       stop();
     }
     const stoppedAt = reached as string | null; // set in the listener: TypeScript cannot see it
     if (stoppedAt !== null) return { ...(await this.report()), finalState: stoppedAt.split(".")[0]!, finalStatePath: stoppedAt };
     return this.report();
+  }
+
+  /** Whether the device is enrolled with its next check-in due now (or overdue). */
+  private isCheckInDue(): boolean {
+    if (!this.runtime.isOn || !this.snapshot.hasTag("enrolled")) return false;
+    const due = this.context.nextCheckInAt;
+    return due !== null && due <= this.clock.now();
   }
 
   /**
@@ -228,7 +260,16 @@ export class DeviceFacade implements Device {
       // Powered off with a restore pending is not "done": the timer will boot the device.
       return clock.runUntil(() => (this.runtime.isOn || this.runtime.disposed) && done(this), options);
     }
-    return waitOnRealClock(this, done, options.limitMs);
+    // Powered off with a restore pending is not "done"; disposed (stopped at an --until) is.
+    return waitOnRealClock(this, (d) => (this.runtime.isOn || this.runtime.disposed) && done(d), this.waiters, options.limitMs);
+  }
+
+  /** The checks of runUntil calls waiting on a real clock: see wakeWaiters. */
+  private readonly waiters = new Set<() => void>();
+
+  /** Has each real-clock runUntil check its condition again (after something no step announced). */
+  private wakeWaiters(): void {
+    for (const check of this.waiters) queueMicrotask(check);
   }
 
   async runFor(ms: number): Promise<void> {
@@ -281,21 +322,42 @@ export class DeviceFacade implements Device {
   }
 }
 
+const IDLE = "enrolled.idle";
+/** How long (simulated) enroll waits for a state of the enrolled device's life: a day is 15 check-ins. */
+export const PAST_ENROLLMENT_LIMIT_MS = 86_400_000;
+
+/**
+ * States an enrolling device reaches only after it is enrolled: the enrolled device's own (its
+ * check-ins, updates, an admin's wipe acknowledged) and the factory reset a wipe or delete ends in.
+ * `enroll --until` one of them runs the device on past enrollment.
+ */
+export function isPastEnrollment(statePath: string): boolean {
+  return statePath.startsWith("enrolled.") || statePath === "factoryResetting" || statePath.startsWith("factoryResetting.");
+}
+
 /** Installed apps as a report lists them. */
 export function reportedApps(apps: readonly InstalledApp[]): DeviceReport["apps"] {
   return apps.map((a) => ({ package: a.packageName, versionName: a.versionName, versionCode: a.versionCode }));
 }
 
-/** On a real clock: wait for steps until `done` holds (or the limit passes). */
-function waitOnRealClock(device: Device, done: (device: Device) => boolean, limitMs?: number): Promise<RunOutcome> {
+/**
+ * On a real clock: wait for steps until `done` holds (or the limit passes). `waiters` holds the
+ * check while it waits, so whoever stops the device without a step (disposing it drops its
+ * listeners) can have it checked again.
+ */
+function waitOnRealClock(device: Device, done: (device: Device) => boolean, waiters: Set<() => void>, limitMs?: number): Promise<RunOutcome> {
   return new Promise<RunOutcome>((resolve) => {
     let timer: LongTimeout | undefined;
+    let finished = false;
     const check = () => {
-      if (device.state !== "off" && done(device)) finish("done");
+      if (!finished && done(device)) finish("done");
     };
     const stop = device.onChange(() => queueMicrotask(check));
+    waiters.add(check);
     const finish = (outcome: RunOutcome) => {
+      finished = true;
       stop();
+      waiters.delete(check);
       timer?.clear();
       resolve(outcome);
     };

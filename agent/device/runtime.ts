@@ -82,6 +82,8 @@ export class DeviceRuntime {
   private setupRequested = false;
   /** Set while an actor starts: its first step is the boot (out of the box, or from the stored snapshot). */
   private booting: StepRecord["boot"] | null = null;
+  /** How the device last booted: out of the box, or resumed from its stored snapshot (null: never). */
+  lastBoot: StepRecord["boot"] | null = null;
   private readonly listeners = new Set<() => void>();
   private powerBackTimer: unknown = null;
   /** The last snapshot seen, kept while the device is off. */
@@ -145,6 +147,7 @@ export class DeviceRuntime {
     this.actor = actor;
     this.lastPaths = [];
     this.booting = persisted === null ? "fresh" : "resumed";
+    this.lastBoot = this.booting;
     this.followSteps(actor);
     // Starting reports the first snapshot: the boot's step record, and the persisted state.
     actor.start();

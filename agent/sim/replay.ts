@@ -55,6 +55,15 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       hint: "record a run whose device scans the QR code",
     });
   }
+  if (until !== null && !transcript.records.some((r) => r.type === "state" && (r.state === until || r.state.startsWith(`${until}.`)))) {
+    // The replay would run to the recording's end and call that stopping at --until, or (a state
+    // of the enrolled device's life) run past the recording, a check-in at a time, to compare with nothing.
+    const last = [...transcript.records].reverse().find((r) => r.type === "state");
+    throw new InputError(`the recording never enters ${until}${last?.type === "state" ? ` (its last state is ${last.state})` : ""}`, {
+      where: "--until",
+      hint: "give a state the recorded device passed through (`aosp-sim show TRANSCRIPT` lists them), or leave out --until",
+    });
+  }
   const recorded = transcript.start;
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);

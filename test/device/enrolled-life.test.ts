@@ -3,10 +3,14 @@
  * reported, the agent updating itself (and the companion apps), sync refused below 24.7.0 until
  * updated, wipe, delete and log sharing.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOUR, MINUTE } from "../../agent/machine/checkin-cadence.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, compareVersionNames } from "../../agent/protocol/intune-conventions.js";
 import type { Device } from "../../agent/device/create-device.js";
+import { PAST_ENROLLMENT_LIMIT_MS } from "../../agent/device/device.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 
 let t: Tenant;
@@ -20,6 +24,16 @@ async function enrolled(): Promise<Device> {
   const report = await device.enroll();
   expect(report.finalState).toBe("enrolled");
   return device;
+}
+
+/** Runs `use` with a fresh storage directory (a device's --device-dir), removed afterwards. */
+async function inStorageDir(use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "aosp-device-"));
+  try {
+    await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function checkInTimes(device: Device, since: number): number[] {
@@ -120,24 +134,70 @@ describe("an enrolled device", () => {
     expect(device.context.checkIns).toBeGreaterThanOrEqual(6);
   });
 
+  it("takes the check-in due when resumed enrolled: a wipe sent while it was stored is honoured, then it enrolls again", async () => {
+    await inStorageDir(async (dir) => {
+    const first = await t.device({ storage: { dir } });
+    expect((await first.enroll()).finalState).toBe("enrolled");
+    const id = first.context.enrollment!.deviceId;
+    first.dispose();
+    await t.service.admin.wipe(id);
+    await t.clock.advance(4 * MINUTE);
+    // Before, enroll found it enrolled and returned at once, its check-in never made: the wipe
+    // stayed pending (and `aosp-sim enroll --device-dir` could not show a device obeying one).
+    const second = await t.device({ storage: { dir } });
+    const report = await second.enroll();
+    expect(second.timeline.map((e) => e.state)).toEqual(expect.arrayContaining(["enrolled.checkingIn.requesting", "factoryResetting.erasing", "welcome"]));
+    expect(report.finalState).toBe("enrolled");
+    expect(report.deviceId).not.toBe(id);
+    await expect(t.service.admin.getManagedDevice(id)).rejects.toMatchObject({ status: 404 });
+    second.dispose();
+    });
+  });
+
+  it("stops at --until welcome or scanningQr, the states a device out of the box enters first", async () => {
+    // Before, both were entered before enroll listened: the device ran on and enrolled.
+    const welcome = await t.device();
+    expect((await welcome.enroll({ until: "welcome" })).finalStatePath).toBe("welcome");
+    expect(welcome.context.enrollment).toBeNull();
+    const scanning = await t.device();
+    expect((await scanning.enroll({ until: "scanningQr" })).finalStatePath).toBe("scanningQr");
+  });
+
+  it("runs on past enrollment to an --until state of the enrolled device's life, or gives up after a simulated day", async () => {
+    await inStorageDir(async (dir) => {
+    const first = await t.device({ storage: { dir } });
+    // Before, an enrolled device ended the run whatever --until asked for.
+    const checkingIn = await first.enroll({ until: "enrolled.checkingIn" });
+    expect(checkingIn.finalStatePath).toMatch(/^enrolled\.checkingIn/);
+    const id = first.context.enrollment!.deviceId;
+    first.dispose();
+    const second = await t.device({ storage: { dir } });
+    const startedAt = t.clock.now();
+    // Logs are shared only when someone asks: no check-in takes it there.
+    const notOffered = await second.enroll({ until: "enrolled.sharingLogs" });
+    expect(notOffered.finalStatePath).toBe("enrolled.idle");
+    expect(t.clock.now() - startedAt).toBeGreaterThanOrEqual(PAST_ENROLLMENT_LIMIT_MS);
+    second.dispose();
+    await t.service.admin.deleteManagedDevice(id);
+    const third = await t.device({ storage: { dir } });
+    const resetting = await third.enroll({ until: "factoryResetting" });
+    expect(resetting.finalStatePath).toMatch(/^factoryResetting/);
+    third.dispose();
+    });
+  });
+
   it("resumes from its storage directory as a new process would", async () => {
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
-    const dir = mkdtempSync(join(tmpdir(), "aosp-device-"));
-    try {
-      const first = await t.device({ storage: { dir }, faults: ["service-5xx=always"] });
-      const failed = await first.enroll();
-      expect(failed.finalState).toBe("enrollmentFailed");
-      first.dispose();
-      const second = await t.device({ storage: { dir } });
-      second.powerOn();
-      expect(second.state).toBe("enrollmentFailed");
-      second.send({ type: "RETRY" });
-      await second.runUntil((d) => d.state === "enrolled.idle");
-      expect(second.state).toBe("enrolled.idle");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await inStorageDir(async (dir) => {
+    const first = await t.device({ storage: { dir }, faults: ["service-5xx=always"] });
+    const failed = await first.enroll();
+    expect(failed.finalState).toBe("enrollmentFailed");
+    first.dispose();
+    const second = await t.device({ storage: { dir } });
+    second.powerOn();
+    expect(second.state).toBe("enrollmentFailed");
+    second.send({ type: "RETRY" });
+    await second.runUntil((d) => d.state === "enrolled.idle");
+    expect(second.state).toBe("enrolled.idle");
+    });
   });
 });

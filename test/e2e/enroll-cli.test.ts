@@ -75,6 +75,41 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(detected.map((a) => a.version).sort()).toEqual(Object.keys(installed).sort());
   });
 
+  it("stops at --until on the real clock too, at once (before, it waited out --timeout)", async () => {
+    const dir = temp.file("until-real-clock");
+    const started = performance.now();
+    const result = await aospSim(["enroll", qr, "--user", USER.upn, "--password", USER.password, "--until", "verifyingAgent", "--device-dir", dir, "--timeout", "30s", "--json"]);
+    expect(result.code).toBe(0);
+    expect(json(result.stdout)).toMatchObject({ finalState: "verifyingAgent" });
+    expect(performance.now() - started).toBeLessThan(25_000);
+  });
+
+  it("says, exit 1, when the device enrolled without passing through --until (before: exit 0, the ask ignored)", async () => {
+    const dir = temp.file("until-skipped");
+    // Stopped at Wi-Fi, then asked for a state it passed before it got there.
+    expect((await enroll(qr, "--device-dir", dir, "--serial", "SKIPS-1", "--until", "connectingWifi")).code).toBe(0);
+    const result = await enroll(qr, "--device-dir", dir, "--serial", "SKIPS-1", "--until", "checkingPayload");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/did not reach --until checkingPayload: the device did not pass through it/);
+  });
+
+  it("goes on past enrollment to an --until state of the device's life: a wipe sent meanwhile, or exit 1 when none comes", async () => {
+    const dir = temp.file("wiped-device");
+    const first = await enroll(qr, "--device-dir", dir, "--serial", "WIPE-ME", "--json");
+    expect(first.code).toBe(0);
+    const id = json(first.stdout).deviceId!;
+    // No check-in takes the device to sharing its logs: before, exit 0 in enrolled.idle, --until ignored.
+    const missed = await enroll(qr, "--device-dir", dir, "--serial", "WIPE-ME", "--until", "enrolled.sharingLogs");
+    expect(missed.stderr).toBe("");
+    expect(missed.code).toBe(1);
+    expect(missed.stdout).toMatch(/did not reach --until enrolled\.sharingLogs within a simulated day/);
+    await service.admin.wipe(id);
+    const wiped = await enroll(qr, "--device-dir", dir, "--serial", "WIPE-ME", "--until", "factoryResetting", "--json");
+    expect(wiped.code).toBe(0);
+    expect(json(wiped.stdout).finalState).toBe("factoryResetting");
+    expect(json(wiped.stdout).timeline.map((e) => e.detail).join("\n")).toMatch(/Remote wipe requested by the IT admin/);
+  });
+
   it("prints a timeline that reads like the device's screen", async () => {
     const result = await enroll(qr);
     expect(result.code).toBe(0);

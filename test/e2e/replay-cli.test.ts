@@ -78,6 +78,18 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(snapshot.value).toBe("verifyingAgent");
   });
 
+  it("refuses an --until the recording never enters", async () => {
+    // enroll --until such a state runs the device on past enrollment; a replay would run past its
+    // recording (on a real-clock transcript, waiting out the check-ins) to compare with nothing.
+    const result = await aospSim(["replay", transcript, "--until", "enrolled.checkingIn"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--until: the recording never enters enrolled\.checkingIn \(its last state is enrolled\.idle\)/);
+    // Nor one before it that this recording skipped: before, "identical (stopped at enrolled.idle, as --until asked)".
+    const skipped = await aospSim(["replay", transcript, "--until", "wifiFailed"]);
+    expect(skipped.code).toBe(2);
+    expect(skipped.stderr).toMatch(/--until: the recording never enters wifiFailed/);
+  });
+
   it("names the step where an edited HTTP status diverges (exit 1)", async () => {
     const records = lines();
     const index = records.findIndex((r) => r["type"] === "http" && (r["response"] as { status: number } | undefined)?.status === 503);
