@@ -136,21 +136,21 @@ describe("an enrolled device", () => {
 
   it("takes the check-in due when resumed enrolled: a wipe sent while it was stored is honoured, then it enrolls again", async () => {
     await inStorageDir(async (dir) => {
-    const first = await t.device({ storage: { dir } });
-    expect((await first.enroll()).finalState).toBe("enrolled");
-    const id = first.context.enrollment!.deviceId;
-    first.dispose();
-    await t.service.admin.wipe(id);
-    await t.clock.advance(4 * MINUTE);
-    // Before, enroll found it enrolled and returned at once, its check-in never made: the wipe
-    // stayed pending (and `aosp-sim enroll --device-dir` could not show a device obeying one).
-    const second = await t.device({ storage: { dir } });
-    const report = await second.enroll();
-    expect(second.timeline.map((e) => e.state)).toEqual(expect.arrayContaining(["enrolled.checkingIn.requesting", "factoryResetting.erasing", "welcome"]));
-    expect(report.finalState).toBe("enrolled");
-    expect(report.deviceId).not.toBe(id);
-    await expect(t.service.admin.getManagedDevice(id)).rejects.toMatchObject({ status: 404 });
-    second.dispose();
+      const first = await t.device({ storage: { dir } });
+      expect((await first.enroll()).finalState).toBe("enrolled");
+      const id = first.context.enrollment!.deviceId;
+      first.dispose();
+      await t.service.admin.wipe(id);
+      await t.clock.advance(4 * MINUTE);
+      // Before, enroll found it enrolled and returned at once, its check-in never made: the wipe
+      // stayed pending (and `aosp-sim enroll --device-dir` could not show a device obeying one).
+      const second = await t.device({ storage: { dir } });
+      const report = await second.enroll();
+      expect(second.timeline.map((e) => e.state)).toEqual(expect.arrayContaining(["enrolled.checkingIn.requesting", "factoryResetting.erasing", "welcome"]));
+      expect(report.finalState).toBe("enrolled");
+      expect(report.deviceId).not.toBe(id);
+      await expect(t.service.admin.getManagedDevice(id)).rejects.toMatchObject({ status: 404 });
+      second.dispose();
     });
   });
 
@@ -165,39 +165,39 @@ describe("an enrolled device", () => {
 
   it("runs on past enrollment to an --until state of the enrolled device's life, or gives up after a simulated day", async () => {
     await inStorageDir(async (dir) => {
-    const first = await t.device({ storage: { dir } });
-    // Before, an enrolled device ended the run whatever --until asked for.
-    const checkingIn = await first.enroll({ until: "enrolled.checkingIn" });
-    expect(checkingIn.finalStatePath).toMatch(/^enrolled\.checkingIn/);
-    const id = first.context.enrollment!.deviceId;
-    first.dispose();
-    const second = await t.device({ storage: { dir } });
-    const startedAt = t.clock.now();
-    // Logs are shared only when someone asks: no check-in takes it there.
-    const notOffered = await second.enroll({ until: "enrolled.sharingLogs" });
-    expect(notOffered.finalStatePath).toBe("enrolled.idle");
-    expect(t.clock.now() - startedAt).toBeGreaterThanOrEqual(PAST_ENROLLMENT_LIMIT_MS);
-    second.dispose();
-    await t.service.admin.deleteManagedDevice(id);
-    const third = await t.device({ storage: { dir } });
-    const resetting = await third.enroll({ until: "factoryResetting" });
-    expect(resetting.finalStatePath).toMatch(/^factoryResetting/);
-    third.dispose();
+      const first = await t.device({ storage: { dir } });
+      // Before, an enrolled device ended the run whatever --until asked for.
+      const checkingIn = await first.enroll({ until: "enrolled.checkingIn" });
+      expect(checkingIn.finalStatePath).toMatch(/^enrolled\.checkingIn/);
+      const id = first.context.enrollment!.deviceId;
+      first.dispose();
+      const second = await t.device({ storage: { dir } });
+      const startedAt = t.clock.now();
+      // Logs are shared only when someone asks: no check-in takes it there.
+      const notOffered = await second.enroll({ until: "enrolled.sharingLogs" });
+      expect(notOffered.finalStatePath).toBe("enrolled.idle");
+      expect(t.clock.now() - startedAt).toBeGreaterThanOrEqual(PAST_ENROLLMENT_LIMIT_MS);
+      second.dispose();
+      await t.service.admin.deleteManagedDevice(id);
+      const third = await t.device({ storage: { dir } });
+      const resetting = await third.enroll({ until: "factoryResetting" });
+      expect(resetting.finalStatePath).toMatch(/^factoryResetting/);
+      third.dispose();
     });
   });
 
   it("resumes from its storage directory as a new process would", async () => {
     await inStorageDir(async (dir) => {
-    const first = await t.device({ storage: { dir }, faults: ["service-5xx=always"] });
-    const failed = await first.enroll();
-    expect(failed.finalState).toBe("enrollmentFailed");
-    first.dispose();
-    const second = await t.device({ storage: { dir } });
-    second.powerOn();
-    expect(second.state).toBe("enrollmentFailed");
-    second.send({ type: "RETRY" });
-    await second.runUntil((d) => d.state === "enrolled.idle");
-    expect(second.state).toBe("enrolled.idle");
+      const first = await t.device({ storage: { dir }, faults: ["service-5xx=always"] });
+      const failed = await first.enroll();
+      expect(failed.finalState).toBe("enrollmentFailed");
+      first.dispose();
+      const second = await t.device({ storage: { dir } });
+      second.powerOn();
+      expect(second.state).toBe("enrollmentFailed");
+      second.send({ type: "RETRY" });
+      await second.runUntil((d) => d.state === "enrolled.idle");
+      expect(second.state).toBe("enrolled.idle");
     });
   });
 });
