@@ -190,7 +190,6 @@ ${
 ${phaseRows}
 </table>`
 }
-${routeTable(summary)}
 ${
   data.histograms.length === 0
     ? ""
@@ -202,6 +201,7 @@ ${data.histograms.map((h) => `<div><b>${h.phase}</b><div class="chart"><canvas i
 ${data.overTime.labels.length === 0 ? "" : '<h2>Enrollments over time</h2>\n<div class="chart wide"><canvas id="over-time"></canvas></div>'}
 <h2>Failures by reason</h2>
 ${data.failures.labels.length === 0 ? "<p>No device failed.</p>" : '<div class="chart"><canvas id="failures"></canvas></div>'}
+${routeTable(summary)}
 <h2>Slowest devices</h2>
 <div id="slowest">${summary.slowest.length === 0 ? "<p>No device enrolled.</p>" : stories(summary.slowest)}</div>
 <h2>First failed devices</h2>
