@@ -7,6 +7,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
+import { canonicalPathIds } from "./http/ids.js";
 import { innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     admin.addHook("onRequest", requireAdmin(adminToken));
     if (options.throttle) admin.addHook("onRequest", throttleHook(options.throttle, ctx.now));
     admin.addHook("onRequest", refuseUnsupportedQueryOptions);
+    admin.addHook("onRequest", canonicalPathIds);
     await admin.register(metadataRoutes());
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));
