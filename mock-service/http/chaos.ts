@@ -11,12 +11,9 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { InputError } from "../../agent/protocol/errors.js";
-import { DEVICE_API_PREFIX } from "../../agent/protocol/device-api.js";
 import { ApiError, GRAPH_CODES } from "./errors.js";
+import { ROUTE_FAMILIES, routeFamilyOf, type RouteFamily } from "./route-family.js";
 import { throttled } from "./throttle.js";
-
-export const ROUTE_FAMILIES = ["admin", "sim", "device", "packages"] as const;
-export type RouteFamily = (typeof ROUTE_FAMILIES)[number];
 
 export interface ChaosRule {
   /** Added latency, drawn uniformly between the two bounds (ms). */
@@ -43,15 +40,6 @@ const GRAPH_FAILURE_CODES: Record<number, string> = {
   503: "serviceNotAvailable",
   504: "gatewayTimeout",
 };
-
-export function routeFamilyOf(url: string): RouteFamily | undefined {
-  const path = url.split("?")[0] ?? "";
-  if (path.startsWith(`${DEVICE_API_PREFIX}/packages/`)) return "packages";
-  if (path.startsWith(`${DEVICE_API_PREFIX}/`)) return "device";
-  if (path.startsWith("/sim/")) return "sim";
-  if (path.startsWith("/beta/") && path !== "/beta/$metadata") return "admin";
-  return undefined;
-}
 
 /** mulberry32: small, fast and good enough for fault draws. */
 function seededRandom(seed: number): () => number {

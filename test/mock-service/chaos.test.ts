@@ -79,6 +79,15 @@ describe("--throttle", () => {
     expect((await http(`${service.url}/beta/users`)).status).toBe(401);
   });
 
+  it("never touches /health, /openapi.json and $metadata, as --chaos does not", async () => {
+    const service = await start({ throttle: { requests: 2, windowMs: 20_000 } });
+    expect(await statuses(service, 3)).toEqual([200, 200, 429]);
+    for (const path of ["/beta/$metadata", "/health", "/openapi.json", "/beta/$metadata"]) {
+      expect((await http(`${service.url}${path}`, { bearer: service.adminToken })).status, path).toBe(200);
+    }
+    expect(await statuses(service, 1)).toEqual([429]);
+  });
+
   it("serve refuses a budget or chaos rule it cannot read (exit 2, with a fix)", { timeout: 90_000 }, async () => {
     for (const args of [["--throttle", "100"], ["--chaos", "admin:fail=lots"], ["--chaos", "admin:fail=0.1", "--chaos-seed", "x"]]) {
       const error = await startServe(["--port", "0", ...args]).then(
