@@ -77,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (options.compileSchemasAtStart) app.addHook("onReady", async () => schemas.compileAll());
   app.decorateRequest("device", null);
+  app.decorateRequest("faultInjected", false);
   // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
   app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
   parseJsonBodiesOnly(app);
@@ -97,7 +98,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.chaos) app.addHook("onRequest", chaosHook(options.chaos));
   if (options.logRequests) {
     app.addHook("onResponse", async (request, reply) => {
-      ctx.log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+      const injected = request.faultInjected ? " (injected by --chaos)" : "";
+      ctx.log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${injected}`);
     });
   }
 

@@ -53,6 +53,13 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Answered with a fault --chaos injected: logged as such, never as the service's own failure. */
+    faultInjected: boolean;
+  }
+}
+
 /** The onRequest hook applying the rules; every request draws the same number of times. */
 export function chaosHook(options: ChaosOptions) {
   const random = seededRandom(options.seed ?? 1);
@@ -68,12 +75,14 @@ export function chaosHook(options: ChaosOptions) {
     }
     const device = family === "device" || family === "packages";
     if (rule.throttleRate !== undefined && throttle < rule.throttleRate) {
+      request.faultInjected = true;
       throw throttled(reply, rule.retryAfterSeconds ?? 1, "injected throttling (--chaos): retry after the number of seconds in Retry-After");
     }
     if (rule.failureRate !== undefined && failure < rule.failureRate) {
       const statuses = rule.failureStatuses ?? [503];
       const status = statuses[Math.min(statuses.length - 1, Math.floor(pick * statuses.length))]!;
       const code = device ? (status === 503 ? "serviceUnavailable" : "internalError") : (GRAPH_FAILURE_CODES[status] ?? GRAPH_CODES.internal);
+      request.faultInjected = true;
       throw new ApiError(status, code, `injected failure (--chaos): ${status}`);
     }
   };

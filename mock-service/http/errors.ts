@@ -83,12 +83,15 @@ function isDeviceApi(request: FastifyRequest): boolean {
   return request.url.startsWith(`${DEVICE_API_PREFIX}/`) || request.url === DEVICE_API_PREFIX;
 }
 
-/** Turns any error into the documented body. `log` receives unexpected errors (with stack). */
+/**
+ * Turns any error into the documented body. `log` receives unexpected errors (with stack); a
+ * fault --chaos injected is no failure of the service's (the request line says it, with --log).
+ */
 export function makeErrorHandler(log: (line: string) => void) {
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
     const { status, body } = describeError(error, device);
-    if (status >= 500) {
+    if (status >= 500 && !request.faultInjected) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
     setTraceHeaders(request, reply);
