@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
 import { canonicalPathIds } from "./http/ids.js";
-import { innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
+import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
@@ -64,6 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: false,
     // Errors found while routing (a bad %-escape, an over-long path segment) get the same body.
     frameworkErrors: handleError,
+    // And what Node's HTTP parser refuses before there is a request (a URL over 16 KB).
+    clientErrorHandler,
     bodyLimit: DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestTimeout: 60_000,

@@ -22,13 +22,18 @@ export function entityEnvelope<T extends object>(baseUrl: string, entitySet: str
 /**
  * onRequest hook of the admin routes: refuses the `$` query options a route does not declare in
  * its querystring schema (the one place a route says what it supports), so a script relying on
- * one ($expand, $search, $skip) never silently gets an unfiltered or full answer.
+ * one ($expand, $search, $skip) never silently gets an unfiltered or full answer; and an option
+ * given twice (`$top=1&$top=2`), which Graph refuses too.
  */
 export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Promise<void> {
   const declared = request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
   const supported = Object.keys(declared?.properties ?? {}).filter((name) => name.startsWith("$"));
-  for (const name of Object.keys(request.query as Record<string, unknown>)) {
-    if (name.startsWith("$") && !supported.includes(name)) {
+  for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
+    if (!name.startsWith("$")) continue;
+    if (Array.isArray(value)) {
+      throw badRequest(`the query option ${name} is given more than once (${value.length} times); give it at most once`);
+    }
+    if (!supported.includes(name)) {
       throw badRequest(
         `the query option ${name} is not supported on this route; ${supported.length > 0 ? `it supports ${supported.join(", ")}` : "it takes no query options"}`,
       );
