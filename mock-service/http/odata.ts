@@ -40,3 +40,36 @@ export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Pr
     }
   }
 }
+
+/**
+ * A PATCH and the entity's read-only properties: sent back unchanged (a GET-modify-PATCH round
+ * trip) they are accepted; a change is refused, naming the property, and never silently dropped.
+ * `current` is the entity as a GET answers it; `hints` says for some how to make the change.
+ */
+export function refuseReadOnlyChanges(
+  patch: object,
+  current: Record<string, unknown>,
+  readOnly: readonly string[],
+  hints: Record<string, string> = {},
+): void {
+  for (const name of readOnly) {
+    if (!Object.hasOwn(patch, name) || sameValue((patch as Record<string, unknown>)[name], current[name])) continue;
+    const hint = hints[name] ?? "send it back as a GET answers it, or leave it out";
+    throw badRequest(`${name} is read-only and cannot be changed: ${hint}`);
+  }
+}
+
+/** JSON values alike: objects whatever their key order, date-times whatever their notation. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === "string" && typeof b === "string" && DATE_TIME.test(a) && DATE_TIME.test(b)) return Date.parse(a) === Date.parse(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  }
+  return a === b;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
