@@ -48,7 +48,7 @@ function graphPolicy(type: PolicyType, policy: PolicyRecord): Record<string, unk
 function graphAssignment(type: PolicyType, a: AssignmentRecord): Record<string, unknown> {
   const configuration = type.kind === "configuration";
   return {
-    "@odata.type": configuration ? "#microsoft.graph.deviceConfigurationAssignment" : "#microsoft.graph.deviceCompliancePolicyAssignment",
+    "@odata.type": `#microsoft.graph.${type.assignmentType}`,
     id: a.id,
     ...(configuration ? { intent: "apply" } : {}),
     source: "direct",
@@ -103,7 +103,7 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
       { schema: schemas.assign },
       async (request, reply) => {
         const { assignments, warnings } = policies.assign(type.kind, request.params.id, request.body.assignments);
-        const body = listEnvelope(ctx.baseUrl(), "Collection(microsoft.graph.deviceConfigurationAssignment)", assignments.map((a) => graphAssignment(type, a)));
+        const body = listEnvelope(ctx.baseUrl(), `Collection(microsoft.graph.${type.assignmentType})`, assignments.map((a) => graphAssignment(type, a)));
         return withWarnings(reply, body, warnings);
       },
     );
