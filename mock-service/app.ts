@@ -7,12 +7,14 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerConsole } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
-import { innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
+import { canonicalPathIds } from "./http/ids.js";
+import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { errorBodySchema } from "./http/schemas.js";
-import { chaosHook, routeFamilyOf, type ChaosOptions } from "./http/chaos.js";
+import { chaosHook, type ChaosOptions } from "./http/chaos.js";
+import { routeFamilyOf } from "./http/route-family.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
 import { groupRoutes } from "./routes/admin/groups.js";
 import { managedDeviceRoutes } from "./routes/admin/managed-devices.js";
@@ -62,6 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: false,
     // Errors found while routing (a bad %-escape, an over-long path segment) get the same body.
     frameworkErrors: handleError,
+    // And what Node's HTTP parser refuses before there is a request (a URL over 16 KB).
+    clientErrorHandler,
     bodyLimit: DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestTimeout: 60_000,
@@ -75,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (options.compileSchemasAtStart) app.addHook("onReady", async () => schemas.compileAll());
   app.decorateRequest("device", null);
+  app.decorateRequest("faultInjected", false);
   // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
   app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
   parseJsonBodiesOnly(app);
@@ -95,7 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.chaos) app.addHook("onRequest", chaosHook(options.chaos));
   if (options.logRequests) {
     app.addHook("onResponse", async (request, reply) => {
-      ctx.log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+      const injected = request.faultInjected ? " (injected by --chaos)" : "";
+      ctx.log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${injected}`);
     });
   }
 
@@ -130,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     admin.addHook("onRequest", requireAdmin(adminToken));
     if (options.throttle) admin.addHook("onRequest", throttleHook(options.throttle, ctx.now));
     admin.addHook("onRequest", refuseUnsupportedQueryOptions);
+    admin.addHook("onRequest", canonicalPathIds);
     await admin.register(metadataRoutes());
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));

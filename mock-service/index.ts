@@ -29,7 +29,8 @@ export type * from "./admin-client.js";
 export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/profiles.js";
 export { SEED_PACKAGES } from "./packages/catalog.js";
 export { SKUS } from "./domain/licences.js";
-export { parseChaosRule, ROUTE_FAMILIES, type ChaosOptions, type ChaosRule, type RouteFamily } from "./http/chaos.js";
+export { parseChaosRule, type ChaosOptions, type ChaosRule } from "./http/chaos.js";
+export { ROUTE_FAMILIES, type RouteFamily } from "./http/route-family.js";
 export { parseThrottleBudget, type ThrottleBudget } from "./http/throttle.js";
 export { MembershipRuleError, parseMembershipRule, evaluateRule, deviceFacts } from "./membership-rule/index.js";
 

@@ -31,6 +31,8 @@ export interface PolicyType {
   entitySet: "deviceConfigurations" | "deviceCompliancePolicies";
   /** What an error message calls one. */
   noun: string;
+  /** Graph's type of its assignments. */
+  assignmentType: "deviceConfigurationAssignment" | "deviceCompliancePolicyAssignment";
   settings: Record<string, SettingSpec>;
 }
 
@@ -72,6 +74,7 @@ export const CONFIGURATION_TYPE: PolicyType = {
   odataType: "#microsoft.graph.aospDeviceOwnerDeviceConfiguration",
   entitySet: "deviceConfigurations",
   noun: "deviceConfiguration",
+  assignmentType: "deviceConfigurationAssignment",
   settings: CONFIGURATION_SETTINGS,
 };
 
@@ -102,6 +105,7 @@ export const COMPLIANCE_TYPE: PolicyType = {
   odataType: "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
   entitySet: "deviceCompliancePolicies",
   noun: "deviceCompliancePolicy",
+  assignmentType: "deviceCompliancePolicyAssignment",
   settings: COMPLIANCE_SETTINGS,
 };
 

@@ -11,12 +11,9 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { InputError } from "../../agent/protocol/errors.js";
-import { DEVICE_API_PREFIX } from "../../agent/protocol/device-api.js";
 import { ApiError, GRAPH_CODES } from "./errors.js";
+import { ROUTE_FAMILIES, routeFamilyOf, type RouteFamily } from "./route-family.js";
 import { throttled } from "./throttle.js";
-
-export const ROUTE_FAMILIES = ["admin", "sim", "device", "packages"] as const;
-export type RouteFamily = (typeof ROUTE_FAMILIES)[number];
 
 export interface ChaosRule {
   /** Added latency, drawn uniformly between the two bounds (ms). */
@@ -44,15 +41,6 @@ const GRAPH_FAILURE_CODES: Record<number, string> = {
   504: "gatewayTimeout",
 };
 
-export function routeFamilyOf(url: string): RouteFamily | undefined {
-  const path = url.split("?")[0] ?? "";
-  if (path.startsWith(`${DEVICE_API_PREFIX}/packages/`)) return "packages";
-  if (path.startsWith(`${DEVICE_API_PREFIX}/`)) return "device";
-  if (path.startsWith("/sim/")) return "sim";
-  if (path.startsWith("/beta/") && path !== "/beta/$metadata") return "admin";
-  return undefined;
-}
-
 /** mulberry32: small, fast and good enough for fault draws. */
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -63,6 +51,13 @@ function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Answered with a fault --chaos injected: logged as such, never as the service's own failure. */
+    faultInjected: boolean;
+  }
 }
 
 /** The onRequest hook applying the rules; every request draws the same number of times. */
@@ -80,12 +75,14 @@ export function chaosHook(options: ChaosOptions) {
     }
     const device = family === "device" || family === "packages";
     if (rule.throttleRate !== undefined && throttle < rule.throttleRate) {
+      request.faultInjected = true;
       throw throttled(reply, rule.retryAfterSeconds ?? 1, "injected throttling (--chaos): retry after the number of seconds in Retry-After");
     }
     if (rule.failureRate !== undefined && failure < rule.failureRate) {
       const statuses = rule.failureStatuses ?? [503];
       const status = statuses[Math.min(statuses.length - 1, Math.floor(pick * statuses.length))]!;
       const code = device ? (status === 503 ? "serviceUnavailable" : "internalError") : (GRAPH_FAILURE_CODES[status] ?? GRAPH_CODES.internal);
+      request.faultInjected = true;
       throw new ApiError(status, code, `injected failure (--chaos): ${status}`);
     }
   };

@@ -3,6 +3,9 @@
  * the admin API, DeviceApiErrorCode values on the device API (agent/protocol/device-api.ts).
  * Nothing else ever reaches the client: no stack traces, no framework wording.
  */
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/protocol/device-api.js";
 import { isCorruptionError } from "../store/database.js";
@@ -83,12 +86,15 @@ function isDeviceApi(request: FastifyRequest): boolean {
   return request.url.startsWith(`${DEVICE_API_PREFIX}/`) || request.url === DEVICE_API_PREFIX;
 }
 
-/** Turns any error into the documented body. `log` receives unexpected errors (with stack). */
+/**
+ * Turns any error into the documented body. `log` receives unexpected errors (with stack); a
+ * fault --chaos injected is no failure of the service's (the request line says it, with --log).
+ */
 export function makeErrorHandler(log: (line: string) => void) {
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
     const { status, body } = describeError(error, device);
-    if (status >= 500) {
+    if (status >= 500 && !request.faultInjected) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
     setTraceHeaders(request, reply);
@@ -107,24 +113,50 @@ export function makeErrorHandler(log: (line: string) => void) {
  */
 export function setTraceHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.header("request-id", request.id);
-  const clientRequestId = clientRequestIdOf(request);
-  if (clientRequestId !== undefined) reply.header("client-request-id", clientRequestId);
+  reply.header("client-request-id", clientRequestIdOf(request));
 }
 
 /** Graph's innerError: when, and the ids a support case quotes (the client's own id echoed). */
 export function innerError(request: FastifyRequest): Record<string, string> {
-  const clientRequestId = clientRequestIdOf(request);
-  return {
-    date: new Date().toISOString(),
-    "request-id": request.id,
-    ...(clientRequestId === undefined ? {} : { "client-request-id": clientRequestId }),
-  };
+  return innerErrorOf(request.id, clientRequestIdOf(request));
 }
 
-/** The client-request-id header a Graph client sends (a GUID), when it is a sane value to echo. */
-export function clientRequestIdOf(request: FastifyRequest): string | undefined {
+function innerErrorOf(requestId: string, clientRequestId: string): Record<string, string> {
+  return { date: new Date().toISOString(), "request-id": requestId, "client-request-id": clientRequestId };
+}
+
+/**
+ * The client-request-id header a Graph client sends (a GUID), when it is a sane value to echo;
+ * otherwise the request-id, as Graph answers a request that came without one.
+ */
+export function clientRequestIdOf(request: FastifyRequest): string {
   const value = request.headers["client-request-id"];
-  return typeof value === "string" && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
+  return typeof value === "string" && /^[\x21-\x7e]{1,128}$/.test(value) ? value : request.id;
+}
+
+/**
+ * fastify's clientErrorHandler: what Node's HTTP parser refuses before there is a request (a URL
+ * and headers over its 16 KB, bytes that are not HTTP, a request not finished in time) gets the
+ * documented error body too, not the framework's `{"error", "message", "statusCode"}`.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, message] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "the request's URL and headers are longer than the 16 KB the service reads; shorten the URL (a long $filter can be split into several requests)"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "the request was not received in full in time; send it again"]
+        : [400, "the request is not valid HTTP"];
+  if (socket.writable) {
+    const requestId = randomUUID();
+    const body = JSON.stringify({ error: { code: GRAPH_CODES.badRequest, message, innerError: innerErrorOf(requestId, requestId) } });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nrequest-id: ${requestId}\r\nclient-request-id: ${requestId}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 interface ErrorContent {
@@ -208,7 +240,7 @@ export function validationMessage(error: FastifyError): string {
     case "additionalProperties":
       return `${where(join(params["additionalProperty"]))} is not a property this route accepts`;
     case "enum":
-      return `${where(pointer)} must be one of: ${(params["allowedValues"] as unknown[]).join(", ")}`;
+      return `${where(pointer)} must be one of: ${(params["allowedValues"] as unknown[]).map((value) => (value === null ? "null" : String(value))).join(", ")}`;
     case "type":
       return pointer === "" && context === "body"
         ? "the request body must be a JSON object"

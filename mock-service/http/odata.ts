@@ -22,16 +22,54 @@ export function entityEnvelope<T extends object>(baseUrl: string, entitySet: str
 /**
  * onRequest hook of the admin routes: refuses the `$` query options a route does not declare in
  * its querystring schema (the one place a route says what it supports), so a script relying on
- * one ($expand, $search, $skip) never silently gets an unfiltered or full answer.
+ * one ($expand, $search, $skip) never silently gets an unfiltered or full answer; and an option
+ * given twice (`$top=1&$top=2`), which Graph refuses too.
  */
 export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Promise<void> {
   const declared = request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
   const supported = Object.keys(declared?.properties ?? {}).filter((name) => name.startsWith("$"));
-  for (const name of Object.keys(request.query as Record<string, unknown>)) {
-    if (name.startsWith("$") && !supported.includes(name)) {
+  for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
+    if (!name.startsWith("$")) continue;
+    if (Array.isArray(value)) {
+      throw badRequest(`the query option ${name} is given more than once (${value.length} times); give it at most once`);
+    }
+    if (!supported.includes(name)) {
       throw badRequest(
         `the query option ${name} is not supported on this route; ${supported.length > 0 ? `it supports ${supported.join(", ")}` : "it takes no query options"}`,
       );
     }
   }
 }
+
+/**
+ * A PATCH and the entity's read-only properties: sent back unchanged (a GET-modify-PATCH round
+ * trip) they are accepted; a change is refused, naming the property, and never silently dropped.
+ * `current` is the entity as a GET answers it; `hints` says for some how to make the change.
+ */
+export function refuseReadOnlyChanges(
+  patch: object,
+  current: Record<string, unknown>,
+  readOnly: readonly string[],
+  hints: Record<string, string> = {},
+): void {
+  for (const name of readOnly) {
+    if (!Object.hasOwn(patch, name) || sameValue((patch as Record<string, unknown>)[name], current[name])) continue;
+    const hint = hints[name] ?? "send it back as a GET answers it, or leave it out";
+    throw badRequest(`${name} is read-only and cannot be changed: ${hint}`);
+  }
+}
+
+/** JSON values alike: objects whatever their key order, date-times whatever their notation. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === "string" && typeof b === "string" && DATE_TIME.test(a) && DATE_TIME.test(b)) return Date.parse(a) === Date.parse(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  }
+  return a === b;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { InputError } from "../../agent/protocol/errors.js";
 import { ApiError } from "./errors.js";
+import { routeFamilyOf } from "./route-family.js";
 
 export interface ThrottleBudget {
   /** Requests allowed per window. */
@@ -22,11 +23,15 @@ export function throttled(reply: FastifyReply, retryAfterSeconds: number, messag
   return new ApiError(429, TOO_MANY_REQUESTS, message);
 }
 
-/** onRequest hook for the admin routes (after authentication: refused callers spend nothing). */
+/**
+ * onRequest hook for the admin routes (after authentication: refused callers spend nothing).
+ * $metadata, in no route family, is neither counted nor refused.
+ */
 export function throttleHook(budget: ThrottleBudget, now: () => number) {
   let windowStart = Number.NEGATIVE_INFINITY;
   let used = 0;
-  return async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!routeFamilyOf(request.url)) return;
     const at = now();
     if (at >= windowStart + budget.windowMs || at < windowStart) {
       windowStart = at;

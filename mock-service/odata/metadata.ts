@@ -4,18 +4,45 @@
  * (entity, directoryObject), enum members, the deviceManagement singleton with its contained
  * managedDevices, androidDeviceOwnerEnrollmentProfiles, policies and terms, and the users, groups, organization and
  * subscribedSkus entity sets. It is generated from the same collection definitions the query
- * options use, so a property that filters is a property the document declares.
+ * options use, so a property that filters is a property the document declares, and from a
+ * CsdlModel of the rest the answers refer to (types, navigation lists, actions).
  */
 import type { CollectionDef, PropertyDef } from "./model.js";
 
 const NS = "microsoft.graph";
 
-/** Complex types the entity types use (only the properties the mock fills). */
-const COMPLEX_TYPES: Record<string, Record<string, string>> = {
-  mimeContent: { type: "Edm.String", value: "Edm.Binary" },
-  assignedLicense: { disabledPlans: "Collection(Edm.Guid)", skuId: "Edm.Guid" },
-  servicePlanInfo: { servicePlanName: "Edm.String" },
-};
+/** A structured type: its base type (qualified), whether abstract, and its properties' CSDL types. */
+export interface StructuredTypeDef {
+  base?: string;
+  abstract?: boolean;
+  properties?: Record<string, string>;
+}
+
+/** An action bound to an entity type (POST .../{id}/name): its parameters and return type. */
+export interface ActionDef {
+  name: string;
+  /** The qualified entity type it is bound to. */
+  boundTo: string;
+  parameters?: Record<string, string>;
+  returns?: string;
+}
+
+/**
+ * What the document declares beyond the collections' own entity types: the types their answers
+ * refer to (derived types, complex types, the items of the short navigation lists), those lists
+ * as contained navigation properties, other entity sets, and the actions. Names are short (in
+ * the namespace); types referred to are qualified.
+ */
+export interface CsdlModel {
+  complexTypes: Record<string, StructuredTypeDef>;
+  entityTypes: Record<string, StructuredTypeDef>;
+  /** Contained collection-valued navigation properties: the owner's and target's qualified types. */
+  navigation: { of: string; name: string; type: string }[];
+  entitySets: Record<string, string>;
+  actions: ActionDef[];
+}
+
+const NO_MODEL: CsdlModel = { complexTypes: {}, entityTypes: {}, navigation: [], entitySets: {}, actions: [] };
 
 function escape(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
@@ -39,7 +66,7 @@ function edmType(property: PropertyDef): string {
 
 const shortName = (qualified: string) => qualified.slice(qualified.lastIndexOf(".") + 1);
 
-export function csdlDocument(defs: readonly CollectionDef[]): string {
+export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = NO_MODEL): string {
   const enums = new Map<string, readonly string[]>();
   const entityTypes = new Map<string, { base: string; properties: [string, string][]; navigation: [string, string][] }>();
   const entitySets: [string, string][] = [];
@@ -63,6 +90,15 @@ export function csdlDocument(defs: readonly CollectionDef[]): string {
     }
     entityTypes.set(def.entityType, { base: def.baseType ?? `${NS}.entity`, properties, navigation: [] });
   }
+  for (const [name, type] of Object.entries(model.entityTypes)) {
+    entityTypes.set(`${NS}.${name}`, {
+      base: type.base ?? `${NS}.entity`,
+      properties: Object.entries(type.properties ?? {}),
+      navigation: [],
+    });
+  }
+  for (const { of, name, type } of model.navigation) navigationOf.set(of, [...(navigationOf.get(of) ?? []), [name, type]]);
+  entitySets.push(...Object.entries(model.entitySets));
   for (const [owner, navigation] of navigationOf) {
     const type = entityTypes.get(owner) ?? { base: `${NS}.entity`, properties: [], navigation: [] };
     type.navigation.push(...navigation);
@@ -80,9 +116,10 @@ export function csdlDocument(defs: readonly CollectionDef[]): string {
     members.forEach((member, value) => lines.push(`        <Member Name="${escape(member)}" Value="${value}" />`));
     lines.push("      </EnumType>");
   }
-  for (const [name, properties] of Object.entries(COMPLEX_TYPES)) {
-    lines.push(`      <ComplexType Name="${name}">`);
-    for (const [property, type] of Object.entries(properties)) lines.push(`        <Property Name="${property}" Type="${type}" />`);
+  for (const [name, type] of Object.entries(model.complexTypes)) {
+    const base = type.base ? ` BaseType="${type.base}"` : "";
+    lines.push(`      <ComplexType Name="${name}"${base}${type.abstract ? ' Abstract="true"' : ""}>`);
+    for (const [property, edm] of Object.entries(type.properties ?? {})) lines.push(`        <Property Name="${property}" Type="${edm}" />`);
     lines.push("      </ComplexType>");
   }
   lines.push(
@@ -101,6 +138,12 @@ export function csdlDocument(defs: readonly CollectionDef[]): string {
       lines.push(`        <NavigationProperty Name="${property}" Type="Collection(${target})" ContainsTarget="true" />`);
     }
     lines.push("      </EntityType>");
+  }
+  for (const action of model.actions) {
+    lines.push(`      <Action Name="${action.name}" IsBound="true">`, `        <Parameter Name="bindingParameter" Type="${action.boundTo}" />`);
+    for (const [name, edm] of Object.entries(action.parameters ?? {})) lines.push(`        <Parameter Name="${name}" Type="${edm}" />`);
+    if (action.returns) lines.push(`        <ReturnType Type="${action.returns}" />`);
+    lines.push("      </Action>");
   }
   lines.push('      <EntityContainer Name="GraphService">');
   for (const [set, type] of entitySets) lines.push(`        <EntitySet Name="${set}" EntityType="${type}" />`);

@@ -6,6 +6,7 @@
  */
 import type { ServiceContext } from "../context.js";
 import { badRequest } from "../http/errors.js";
+import { canonicalIds } from "../http/ids.js";
 import { TARGET_TYPES, type AssignmentOwnerKind, type AssignmentRecord, type TargetType } from "../store/assignments.js";
 
 const GRAPH_PREFIX = "#microsoft.graph.";
@@ -45,7 +46,7 @@ export class AssignmentService {
         throw badRequest(`${where}: @odata.type "${raw}" is not a target here; use one of ${allowed.map((t) => `#microsoft.graph.${t}`).join(", ")}`);
       }
       const grouped = targetType === "groupAssignmentTarget" || targetType === "exclusionGroupAssignmentTarget";
-      const groupId = grouped ? (input.target.groupId ?? "") : null;
+      const groupId = grouped ? canonicalIds(input.target.groupId ?? "") : null;
       if (grouped) {
         if (groupId === "") throw badRequest(`${where}.groupId is required for ${targetType}`);
         if (!this.ctx.store.groups.get(groupId!)) throw badRequest(`${where}.groupId: no group has the id '${groupId}'`);

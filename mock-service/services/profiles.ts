@@ -110,22 +110,13 @@ export class ProfileService {
   }
 
   /**
-   * PATCH. Read-only properties sent back unchanged (a GET-modify-PATCH round trip) are
-   * ignored; changing the token's expiry or the enrollment mode is refused with the way to do it.
+   * PATCH. Changing the enrollment mode is refused with the way to do it; the read-only
+   * properties (the token's expiry among them) are the route's to refuse (refuseReadOnlyChanges).
    */
   update(id: string, patch: ProfileInput): ProfileRecord {
     const current = this.get(id);
-    const token = this.currentToken(current);
     if (patch.enrollmentMode !== undefined && patch.enrollmentMode !== current.enrollmentMode) {
       throw badRequest("enrollmentMode cannot change after the profile is created; create a new profile instead");
-    }
-    if (
-      patch.tokenExpirationDateTime !== undefined &&
-      Date.parse(patch.tokenExpirationDateTime) !== token.expires
-    ) {
-      throw badRequest(
-        "tokenExpirationDateTime is read-only here: call createToken with tokenValidityInSeconds to issue a token with a new expiry",
-      );
     }
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');

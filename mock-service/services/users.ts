@@ -1,7 +1,7 @@
 /** The tenant's users: creation with Entra's password rules, licences, sign-in checks. */
 import { randomUUID } from "node:crypto";
 import type { ServiceContext } from "../context.js";
-import { findSku, hasIntuneLicence, SKUS } from "../domain/licences.js";
+import { findSku, hasIntuneLicence, INTUNE_PLAN, SKUS } from "../domain/licences.js";
 import { hashPassword, verifyPassword } from "../domain/secrets.js";
 import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../domain/sign-in-lockout.js";
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
@@ -20,6 +20,8 @@ export interface UserPatch {
   displayName?: string;
   passwordProfile?: { password: string; forceChangePasswordNextSignIn?: boolean };
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // A hash to check against when the user does not exist, so an unknown user and a wrong password
 // take the same time. Made on first use: scrypt is too slow to run at every import.
@@ -90,18 +92,37 @@ export class UserService {
     return updated;
   }
 
-  /** Graph assignLicense: every skuId must be one of the tenant's subscriptions. */
-  assignLicense(idOrUpn: string, add: { skuId: string }[], remove: string[]): UserRecord {
+  /**
+   * Graph assignLicense: every skuId must be one of the tenant's subscriptions, and every disabled
+   * plan a GUID of one of that SKU's service plans. A licence added again takes its new disabledPlans.
+   */
+  assignLicense(idOrUpn: string, add: { skuId: string; disabledPlans?: string[] }[], remove: string[]): UserRecord {
     const user = this.get(idOrUpn);
-    for (const skuId of [...add.map((a) => a.skuId), ...remove]) {
-      if (!findSku(skuId)) {
+    const sku = (skuId: string) => {
+      const found = findSku(skuId);
+      if (!found) {
         throw badRequest(
           `License ${skuId} does not correspond to a valid company License; the tenant has ${SKUS.map((s) => `${s.skuPartNumber} (${s.skuId})`).join(", ")}`,
         );
       }
-    }
-    const canonical = (id: string) => findSku(id)!.skuId;
-    this.ctx.store.users.changeLicenses(user.id, add.map((a) => canonical(a.skuId)), remove.map(canonical));
+      return found;
+    };
+    const added = add.map((licence, i) => {
+      const { skuId, skuPartNumber, servicePlans } = sku(licence.skuId);
+      const disabledPlans = (licence.disabledPlans ?? []).map((plan) => {
+        const where = `addLicenses[${i}].disabledPlans`;
+        if (!GUID.test(plan)) throw badRequest(`Invalid value specified for property 'disabledPlans' of resource 'AssignedLicense' (${where}): '${plan}' is not a GUID`);
+        const found = servicePlans.find((p) => p.servicePlanId === plan.toLowerCase());
+        if (!found) {
+          throw badRequest(
+            `${where}: ${plan} is not a service plan of ${skuPartNumber}; its plans are ${servicePlans.map((p) => `${p.servicePlanName} (${p.servicePlanId})`).join(", ")}`,
+          );
+        }
+        return found.servicePlanId;
+      });
+      return { skuId, disabledPlans: [...new Set(disabledPlans)] };
+    });
+    this.ctx.store.users.changeLicenses(user.id, added, remove.map((skuId) => sku(skuId).skuId));
     return this.get(user.id);
   }
 
@@ -136,9 +157,12 @@ export class UserService {
       throw deviceError("accountDisabled", `the account ${user.userPrincipalName} is disabled; an admin must enable it`);
     }
     if (!hasIntuneLicence(user.licenses)) {
+      const disabled = user.licenses.some((licence) => licence.disabledPlans.includes(INTUNE_PLAN.servicePlanId));
       throw deviceError(
         "userNotLicensed",
-        `${user.userPrincipalName} has no licence that includes Intune; assign one (e.g. INTUNE_A) with assignLicense`,
+        disabled
+          ? `${user.userPrincipalName}'s licences that include Intune have its plan (INTUNE_A) disabled; assign the licence again without it in disabledPlans`
+          : `${user.userPrincipalName} has no licence that includes Intune; assign one (e.g. INTUNE_A) with assignLicense`,
       );
     }
     return user;

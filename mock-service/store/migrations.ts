@@ -221,4 +221,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (terms_id, user_id)
   );
   `,
+  // 4: the service plans a user's licence disables (assignLicense's disabledPlans), a JSON
+  //    array of servicePlanIds.
+  `
+  ALTER TABLE user_licenses ADD COLUMN disabled_plans TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

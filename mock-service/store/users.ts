@@ -1,4 +1,5 @@
 /** Users of the tenant and their licences. */
+import type { AssignedLicence } from "../domain/licences.js";
 import type { Db, Transaction } from "./database.js";
 
 export interface UserRecord {
@@ -9,8 +10,7 @@ export interface UserRecord {
   accountEnabled: boolean;
   passwordHash: string;
   created: number;
-  /** skuIds */
-  licenses: string[];
+  licenses: AssignedLicence[];
 }
 
 interface UserRow {
@@ -44,10 +44,14 @@ export class UserStore {
     this.byId = db.prepare<[string], UserRow>("SELECT * FROM users WHERE id = ?");
     this.byUpn = db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_principal_name = ?");
     this.all = db.prepare<[], UserRow>("SELECT * FROM users ORDER BY created, rowid");
-    this.licensesOf = db.prepare<[string], { sku_id: string }>(
-      "SELECT sku_id FROM user_licenses WHERE user_id = ? ORDER BY sku_id",
+    this.licensesOf = db.prepare<[string], { sku_id: string; disabled_plans: string }>(
+      "SELECT sku_id, disabled_plans FROM user_licenses WHERE user_id = ? ORDER BY sku_id",
     );
-    this.addLicense = db.prepare("INSERT OR IGNORE INTO user_licenses (user_id, sku_id) VALUES (?, ?)");
+    // Adding a licence the user holds sets its disabled plans anew, as Graph's assignLicense does.
+    this.addLicense = db.prepare(
+      `INSERT INTO user_licenses (user_id, sku_id, disabled_plans) VALUES (?, ?, ?)
+       ON CONFLICT (user_id, sku_id) DO UPDATE SET disabled_plans = excluded.disabled_plans`,
+    );
     this.removeLicense = db.prepare("DELETE FROM user_licenses WHERE user_id = ? AND sku_id = ?");
     this.update = db.prepare(
       `UPDATE users SET display_name = @displayName, account_enabled = @accountEnabled,
@@ -81,10 +85,10 @@ export class UserStore {
     this.update.run({ ...user, accountEnabled: user.accountEnabled ? 1 : 0 });
   }
 
-  changeLicenses(userId: string, add: string[], remove: string[]): void {
+  changeLicenses(userId: string, add: AssignedLicence[], remove: string[]): void {
     this.transaction(() => {
       for (const sku of remove) this.removeLicense.run(userId, sku);
-      for (const sku of add) this.addLicense.run(userId, sku);
+      for (const licence of add) this.addLicense.run(userId, licence.skuId, JSON.stringify(licence.disabledPlans));
     });
   }
 
@@ -98,7 +102,7 @@ export class UserStore {
       accountEnabled: row.account_enabled === 1,
       passwordHash: row.password_hash,
       created: row.created,
-      licenses: this.licensesOf.all(row.id).map((l) => l.sku_id),
+      licenses: this.licensesOf.all(row.id).map((l) => ({ skuId: l.sku_id, disabledPlans: JSON.parse(l.disabled_plans) as string[] })),
     };
   }
 }

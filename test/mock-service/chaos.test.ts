@@ -50,6 +50,20 @@ describe("--chaos", () => {
     expect((await http(`${service.url}/beta/$metadata`, { bearer: service.adminToken })).status).toBe(200);
   });
 
+  it("does not log an injected failure as a crash: nothing without --log, one request line saying it was injected with it", async () => {
+    const rules = parseChaosRule("admin:fail=0.5@500+503");
+    const quiet: string[] = [];
+    const seen = await statuses(await start({ chaos: { seed: 42, rules }, log: (line) => quiet.push(line) }), 10);
+    expect(seen.filter((s) => s >= 500).length).toBeGreaterThan(0);
+    expect(quiet).toEqual([]);
+    const logged: string[] = [];
+    const again = await statuses(await start({ chaos: { seed: 42, rules }, log: (line) => logged.push(line), logRequests: true }), 10);
+    expect(again).toEqual(seen);
+    expect(logged).toHaveLength(10);
+    expect(logged.filter((line) => line.includes("(injected by --chaos)"))).toHaveLength(seen.filter((s) => s >= 500).length);
+    expect(logged.join("\n")).not.toMatch(/internal error|Error:|\n\s+at /);
+  });
+
   it("adds latency within the bounds", async () => {
     const service = await start({ chaos: { rules: parseChaosRule("all:latency=150-200ms") } });
     const before = performance.now();
@@ -77,6 +91,15 @@ describe("--throttle", () => {
     expect(await statuses(service, 1)).toEqual([200]);
     // An unauthenticated caller spends nothing of the tenant's budget.
     expect((await http(`${service.url}/beta/users`)).status).toBe(401);
+  });
+
+  it("never touches /health, /openapi.json and $metadata, as --chaos does not", async () => {
+    const service = await start({ throttle: { requests: 2, windowMs: 20_000 } });
+    expect(await statuses(service, 3)).toEqual([200, 200, 429]);
+    for (const path of ["/beta/$metadata", "/health", "/openapi.json", "/beta/$metadata"]) {
+      expect((await http(`${service.url}${path}`, { bearer: service.adminToken })).status, path).toBe(200);
+    }
+    expect(await statuses(service, 1)).toEqual([429]);
   });
 
   it("serve refuses a budget or chaos rule it cannot read (exit 2, with a fix)", { timeout: 90_000 }, async () => {

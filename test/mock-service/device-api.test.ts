@@ -188,17 +188,39 @@ describe("user sign-in on the device", () => {
     }
   });
 
-  it("refuses a user without an Intune licence (userNotLicensed), even with another licence", async () => {
-    const t = service();
+  /** A user without licences, and a device enrolled to sign in with them. */
+  async function unlicensedUserSignIn(t: TestService) {
     const profile = await createProfile(t);
     const user = await t.service.admin.createUser({ displayName: "Bob", userPrincipalName: "bob@contoso.example", password: PASSWORD });
     const device = await enroll(t, profile.tokenValue);
     const signIn = () =>
       t.device(device.deviceCredential, "POST", deviceRoutes.signIn(device.deviceId), { userPrincipalName: user.userPrincipalName, password: PASSWORD });
+    return { user, signIn };
+  }
+
+  it("refuses a user without an Intune licence (userNotLicensed), even with another licence", async () => {
+    const t = service();
+    const { user, signIn } = await unlicensedUserSignIn(t);
     expect(errorOf(await signIn())).toMatchObject({ status: 403, code: "userNotLicensed" });
     await t.service.admin.assignLicense(user.id, ["4b9405b0-7788-4568-add1-99614e613b69"]);
     expect(errorOf(await signIn())).toMatchObject({ status: 403, code: "userNotLicensed" });
     await t.service.admin.assignLicense(user.id, [INTUNE_SKU_ID]);
+    expect((await signIn()).status).toBe(200);
+  });
+
+  it("refuses a user whose licences all disable their Intune plan (userNotLicensed)", async () => {
+    const t = service();
+    const { user, signIn } = await unlicensedUserSignIn(t);
+    const skus = (await t.admin("GET", "/beta/subscribedSkus")).body.value as { skuId: string; skuPartNumber: string; servicePlans: { servicePlanId: string; servicePlanName: string }[] }[];
+    const intunePlan = skus.find((s) => s.skuId === INTUNE_SKU_ID)!.servicePlans.find((p) => p.servicePlanName === "INTUNE_A")!.servicePlanId;
+    const assign = (skuId: string, disabledPlans: string[]) =>
+      t.admin("POST", `/beta/users/${user.id}/assignLicense`, { addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] });
+    expect((await assign(INTUNE_SKU_ID, [intunePlan])).status).toBe(200);
+    const refused = await signIn();
+    expect(errorOf(refused)).toMatchObject({ status: 403, code: "userNotLicensed" });
+    expect(refused.body.error.message).toMatch(/disabled/);
+    // Microsoft 365 E3 includes Intune too: its plan enabled, the user is licensed.
+    expect((await assign("05e9a617-0261-4cee-bb44-138d3ef5d965", [])).status).toBe(200);
     expect((await signIn()).status).toBe(200);
   });
 

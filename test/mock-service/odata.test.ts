@@ -174,6 +174,47 @@ describe("Graph's error shape and tracing headers", () => {
     const noRoute = await http(`${t.url}/beta/nothingHere`, { bearer: t.service.adminToken });
     expect(noRoute.body.error.innerError["request-id"]).toBe(noRoute.headers.get("request-id"));
   });
+
+  it("has a client-request-id in every innerError: the request-id when the client sent none", async () => {
+    const t = service();
+    for (const path of [`${DEVICES}/nope`, "/beta/nothingHere", `${PROFILES}/%ZZ`]) {
+      const reply = await t.admin("GET", path);
+      const requestId = reply.headers.get("request-id");
+      expect(requestId, path).toMatch(/^[0-9a-f-]{36}$/);
+      expect(reply.body.error.innerError, path).toMatchObject({ "request-id": requestId, "client-request-id": requestId });
+      expect(reply.headers.get("client-request-id"), path).toBe(requestId);
+    }
+  });
+
+  it("answers a URL too long to read in Graph's shape, not the framework's", async () => {
+    const t = service();
+    const reply = await t.admin("GET", `/beta/users?$filter=${q(`displayName eq '${"a".repeat(18_000)}'`)}`);
+    expect(reply.status).toBe(431);
+    expect(Object.keys(reply.body)).toEqual(["error"]);
+    expect(reply.body.error).toMatchObject({ code: "invalidRequest", message: expect.stringMatching(/URL.*16 KB/) });
+    const requestId = reply.headers.get("request-id");
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(reply.body.error.innerError).toMatchObject({ "request-id": requestId, "client-request-id": requestId, date: expect.any(String) });
+  });
+
+  it("says a query option given twice is given twice", async () => {
+    const t = service();
+    const reply = await t.admin("GET", "/beta/users?$top=1&$top=2");
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(reply.body.error.message).toMatch(/\$top.*more than once/);
+  });
+
+  it("lists an enum's values without an empty member", async () => {
+    const t = service();
+    const reply = await t.admin("POST", "/beta/deviceManagement/deviceConfigurations", {
+      "@odata.type": "#microsoft.graph.aospDeviceOwnerDeviceConfiguration",
+      displayName: "Lockdown",
+      passwordRequiredType: "long",
+    });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(reply.body.error.message).toMatch(/passwordRequiredType.*customPassword/);
+    expect(reply.body.error.message).not.toMatch(/, (,|$)/);
+  });
 });
 
 describe("$metadata", () => {

@@ -41,6 +41,25 @@ async function checkIn(t: TestService, device: { deviceId: string; deviceCredent
 }
 
 describe("device configurations", () => {
+  it("refuse changing a read-only property in a PATCH, naming it; the same value sent back is accepted", async () => {
+    const t = service();
+    const policy = (await t.admin("GET", `${CONFIGURATIONS}/${(await configuration(t, { cameraBlocked: true })).id}`)).body;
+    for (const [name, value] of [
+      ["id", "7d6f0c1e-0000-4000-8000-000000000000"],
+      ["version", 7],
+      ["createdDateTime", "2020-01-01T00:00:00Z"],
+      ["lastModifiedDateTime", "2020-01-01T00:00:00Z"],
+      ["supportsScopeTags", false],
+    ] as const) {
+      const reply = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { cameraBlocked: false, [name]: value });
+      expect(errorOf(reply), name).toMatchObject({ status: 400, code: "invalidRequest", message: expect.stringContaining(`${name} is read-only`) });
+    }
+    expect((await t.admin("GET", `${CONFIGURATIONS}/${policy.id}`)).body).toMatchObject({ version: 1, cameraBlocked: true });
+    const { "@odata.context": _context, ...roundTrip } = policy;
+    const patched = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { ...roundTrip, cameraBlocked: false });
+    expect(patched.body).toMatchObject({ version: 2, cameraBlocked: false });
+  });
+
   it("are created in Graph's shape, every setting listed and the unset ones null", async () => {
     const t = service();
     const created = await t.admin("POST", CONFIGURATIONS, {

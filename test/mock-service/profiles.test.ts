@@ -246,6 +246,31 @@ describe("reading, changing and deleting profiles", () => {
     expect(mode.body.error.message).toMatch(/cannot change/);
   });
 
+  it("refuses changing any read-only property, naming it, as it refuses the token expiry", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    for (const [name, value] of [
+      ["tokenValue", "chosen-token"],
+      ["id", "7d6f0c1e-0000-4000-8000-000000000000"],
+      ["enrolledDeviceCount", 5],
+      ["enrollmentTokenUsageCount", 9],
+      ["accountId", "another-tenant"],
+      ["tokenCreationDateTime", "2020-01-01T00:00:00Z"],
+      ["createdDateTime", "2020-01-01T00:00:00Z"],
+      ["lastModifiedDateTime", "2020-01-01T00:00:00Z"],
+      ["qrCodeContent", "e30="],
+      ["qrCodeImage", { type: "image/png", value: "AAAA" }],
+    ] as const) {
+      const reply = await t.admin("PATCH", `${PROFILES}/${profile.id}`, { description: "edited", [name]: value });
+      expect(errorOf(reply), name).toMatchObject({ status: 400, code: "invalidRequest", message: expect.stringContaining(`${name} is read-only`) });
+    }
+    const unchanged = await t.admin("GET", `${PROFILES}/${profile.id}`);
+    expect(unchanged.body).toMatchObject({ tokenValue: profile.tokenValue, description: profile.description });
+    // The same values sent back (a round trip) are no change.
+    const echo = { id: profile.id, tokenValue: profile.tokenValue, enrolledDeviceCount: 0, createdDateTime: profile.createdDateTime.replace(".000Z", "Z") };
+    expect((await t.admin("PATCH", `${PROFILES}/${profile.id}`, { ...echo, description: "edited" })).status).toBe(200);
+  });
+
   it("refuses a patch that breaks a rule, and keeps the profile as it was", async () => {
     const t = service();
     const profile = await createProfile(t, { wifiSsid: "Staging" });

@@ -134,6 +134,38 @@ describe("assignLicense", () => {
     expect(reply.body.error.message).toMatch(/does not correspond to a valid company License.*INTUNE_A/);
   });
 
+  it("gives each SKU's service plans their ids, and keeps the plans a licence disables", async () => {
+    const t = service();
+    const skus = (await t.admin("GET", "/beta/subscribedSkus")).body.value as { skuId: string; servicePlans: { servicePlanId: string; servicePlanName: string }[] }[];
+    for (const sku of skus) {
+      expect(sku.servicePlans.length).toBeGreaterThan(0);
+      for (const plan of sku.servicePlans) expect(plan.servicePlanId, plan.servicePlanName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
+    const exchange = skus.find((s) => s.skuId === EXCHANGE_SKU_ID)!.servicePlans[0]!.servicePlanId;
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    const added = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, {
+      addLicenses: [{ skuId: EXCHANGE_SKU_ID, disabledPlans: [exchange.toUpperCase()] }],
+      removeLicenses: [],
+    });
+    expect(added.body.assignedLicenses).toEqual([{ skuId: EXCHANGE_SKU_ID, disabledPlans: [exchange] }]);
+    expect((await t.admin("GET", `/beta/users/${ann.id}`)).body.assignedLicenses).toEqual([{ skuId: EXCHANGE_SKU_ID, disabledPlans: [exchange] }]);
+    // Adding a licence the user has already sets its disabled plans anew.
+    const again = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, { addLicenses: [{ skuId: EXCHANGE_SKU_ID, disabledPlans: [] }], removeLicenses: [] });
+    expect(again.body.assignedLicenses).toEqual([{ skuId: EXCHANGE_SKU_ID, disabledPlans: [] }]);
+  });
+
+  it.each([
+    ["a disabled plan that is not a GUID", "not-a-guid", /'not-a-guid' is not a GUID/],
+    ["a disabled plan the SKU does not include", "9aaf7827-d63c-4b61-89c3-182f06f82e5c", /not a service plan of INTUNE_A.*c1ec4a95-1f05-45b3-a911-aa3fa01094f5/],
+  ])("refuses %s, and assigns nothing", async (_name, plan, message) => {
+    const t = service();
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    const reply = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, { addLicenses: [{ skuId: INTUNE_SKU_ID, disabledPlans: [plan] }], removeLicenses: [] });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(reply.body.error.message).toMatch(message);
+    expect((await t.admin("GET", `/beta/users/${ann.id}`)).body.assignedLicenses).toEqual([]);
+  });
+
   it("needs both addLicenses and removeLicenses, as Graph does", async () => {
     const t = service();
     const ann = (await t.admin("POST", "/beta/users", newUser())).body;

@@ -6,7 +6,7 @@
  * enrolled). Users and licences go through the UserService, with its refusals shown in place.
  */
 import type { FastifyInstance } from "fastify";
-import { findSku, SKUS } from "../../domain/licences.js";
+import { findSku, includesIntune, SKUS } from "../../domain/licences.js";
 import type { MdmAuthority, TenantRecord } from "../../store/tenant.js";
 import type { UserRecord } from "../../store/users.js";
 import { html, when, type Html } from "../html.js";
@@ -30,8 +30,11 @@ const MDM_AUTHORITY_LABELS: Record<MdmAuthority, string> = {
 
 const home: Crumb = { label: "Home", href: "/" };
 
+/** The skuIds of the licences a user holds. */
+const heldSkus = (user: UserRecord): string[] => user.licenses.map((licence) => licence.skuId);
+
 const licenceNames = (user: UserRecord): string =>
-  user.licenses.map((id) => findSku(id)?.skuPartNumber ?? id).join(", ") || "None";
+  heldSkus(user).map((id) => findSku(id)?.skuPartNumber ?? id).join(", ") || "None";
 
 export function tenantPages(app: FastifyInstance, { services }: ConsoleDeps): void {
   const { users, ctx, tenant: tenantService } = services;
@@ -114,8 +117,8 @@ ${postForm(
   `${USERS}/${user.id}/licences`,
   html`<fieldset><legend>Licences assigned to ${user.displayName}</legend>
 ${SKUS.map(
-  (sku) => html`<div class="field checkbox"><input type="checkbox" id="sku-${sku.skuId}" name="licence" value="${sku.skuId}"${user.licenses.includes(sku.skuId) ? html` checked` : ""}>
-<label for="sku-${sku.skuId}">${sku.displayName} (${sku.skuPartNumber})${sku.includesIntune ? "" : " — does not include Intune"}</label></div>`,
+  (sku) => html`<div class="field checkbox"><input type="checkbox" id="sku-${sku.skuId}" name="licence" value="${sku.skuId}"${heldSkus(user).includes(sku.skuId) ? html` checked` : ""}>
+<label for="sku-${sku.skuId}">${sku.displayName} (${sku.skuPartNumber})${includesIntune(sku) ? "" : " — does not include Intune"}</label></div>`,
 )}
 </fieldset>
 <button type="submit" class="primary">Save</button>`,
@@ -138,8 +141,8 @@ ${SKUS.map(
     const saved = attempt(() =>
       users.assignLicense(
         user.id,
-        wanted.filter((id) => !user.licenses.includes(id)).map((skuId) => ({ skuId })),
-        user.licenses.filter((id) => !wanted.includes(id)),
+        wanted.filter((id) => !heldSkus(user).includes(id)).map((skuId) => ({ skuId })),
+        heldSkus(user).filter((id) => !wanted.includes(id)),
       ),
     );
     if (!saved.ok) return sendPage(reply, userPage(session, user, undefined, saved.message), 400);
@@ -179,8 +182,8 @@ ${table(
   [
     { header: "Licence", cell: (sku: (typeof SKUS)[number]) => sku.displayName },
     { header: "SKU", cell: (sku) => sku.skuPartNumber },
-    { header: "Includes Intune", cell: (sku) => (sku.includesIntune ? "Yes" : "No") },
-    { header: "Assigned users", cell: (sku) => everyone.filter((u) => u.licenses.includes(sku.skuId)).length },
+    { header: "Includes Intune", cell: (sku) => (includesIntune(sku) ? "Yes" : "No") },
+    { header: "Assigned users", cell: (sku) => everyone.filter((u) => heldSkus(u).includes(sku.skuId)).length },
   ],
   SKUS,
   "",

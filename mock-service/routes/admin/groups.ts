@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { badRequest } from "../../http/errors.js";
+import { canonicalIds } from "../../http/ids.js";
 import { entityEnvelope } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
@@ -103,7 +104,7 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       { schema: addMemberSchema },
       async (request, reply) => {
         const ref = request.body["@odata.id"];
-        const memberId = ref.replace(/\/+$/, "").split("/").pop() ?? "";
+        const memberId = canonicalIds(ref.replace(/\/+$/, "").split("/").pop() ?? "");
         if (memberId === "" || memberId.includes("?")) {
           throw badRequest("@odata.id must end with the member's id, e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}");
         }

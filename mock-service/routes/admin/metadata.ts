@@ -1,11 +1,12 @@
 /**
  * GET /beta/$metadata: the CSDL document every @odata.context points to. Graph serves it without
  * a token; here, as every /beta route, it takes the admin token (the API's contract: anything
- * else is 401). A new collection adds its definition to ADMIN_COLLECTIONS.
+ * else is 401). A new collection adds its definition to ADMIN_COLLECTIONS; a type, navigation list
+ * or action an answer or route refers to, its declaration to ADMIN_MODEL.
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { CollectionDef } from "../../odata/model.js";
-import { csdlDocument } from "../../odata/metadata.js";
+import { csdlDocument, type CsdlModel } from "../../odata/metadata.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
 import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
 import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
@@ -27,7 +28,127 @@ export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
   TERMS_AND_CONDITIONS,
 ];
 
-export function metadataRoutes(collections: readonly CollectionDef[] = ADMIN_COLLECTIONS): FastifyPluginAsync {
+const g = (name: string) => `microsoft.graph.${name}`;
+const many = (type: string) => `Collection(${type})`;
+const STRING = "Edm.String";
+const INT = "Edm.Int32";
+const BOOLEAN = "Edm.Boolean";
+const WHEN = "Edm.DateTimeOffset";
+
+const settingState = {
+  setting: STRING,
+  settingName: STRING,
+  instanceDisplayName: STRING,
+  state: STRING,
+  currentValue: STRING,
+  errorCode: "Edm.Int64",
+  errorDescription: STRING,
+  userId: STRING,
+  userPrincipalName: STRING,
+  sources: many(g("settingSource")),
+};
+const policyState = (settings: string) => ({
+  displayName: STRING,
+  version: INT,
+  platformType: STRING,
+  state: STRING,
+  settingCount: INT,
+  settingStates: many(g(settings)),
+  userId: STRING,
+  userPrincipalName: STRING,
+});
+const assignment = { source: STRING, sourceId: STRING, target: g("deviceAndAppManagementAssignmentTarget") };
+
+/**
+ * The rest of what the admin API's answers and routes refer to (only the properties the mock
+ * fills): the AOSP policy types (their settings are declared on the base types, see
+ * policies.schema.ts), assignments and their targets, policy states, terms' assignments and
+ * acceptances, a group's device members and the directoryObjects set their list's context
+ * names, and the actions.
+ */
+export const ADMIN_MODEL: CsdlModel = {
+  complexTypes: {
+    mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
+    assignedLicense: { properties: { disabledPlans: many("Edm.Guid"), skuId: "Edm.Guid" } },
+    servicePlanInfo: { properties: { servicePlanId: "Edm.Guid", servicePlanName: STRING, provisioningStatus: STRING, appliesTo: STRING } },
+    deviceAndAppManagementAssignmentTarget: {
+      abstract: true,
+      properties: { deviceAndAppManagementAssignmentFilterId: STRING, deviceAndAppManagementAssignmentFilterType: STRING },
+    },
+    groupAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget"), properties: { groupId: STRING } },
+    exclusionGroupAssignmentTarget: { base: g("groupAssignmentTarget") },
+    allDevicesAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
+    allLicensedUsersAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
+    settingSource: { properties: { id: STRING, displayName: STRING, sourceType: STRING } },
+    deviceConfigurationSettingState: { properties: settingState },
+    deviceCompliancePolicySettingState: { properties: settingState },
+  },
+  entityTypes: {
+    aospDeviceOwnerDeviceConfiguration: { base: g("deviceConfiguration") },
+    aospDeviceOwnerCompliancePolicy: { base: g("deviceCompliancePolicy") },
+    deviceConfigurationAssignment: { properties: { intent: STRING, ...assignment } },
+    deviceCompliancePolicyAssignment: { properties: assignment },
+    deviceManagementComplianceScheduledActionForRule: { properties: { ruleName: STRING } },
+    deviceManagementComplianceActionItem: {
+      properties: { actionType: STRING, gracePeriodHours: INT, notificationTemplateId: STRING, notificationMessageCCList: many(STRING) },
+    },
+    deviceConfigurationState: { properties: policyState("deviceConfigurationSettingState") },
+    deviceCompliancePolicyState: { properties: policyState("deviceCompliancePolicySettingState") },
+    termsAndConditionsAssignment: { properties: { target: g("deviceAndAppManagementAssignmentTarget") } },
+    termsAndConditionsAcceptanceStatus: {
+      properties: { userDisplayName: STRING, userPrincipalName: STRING, acceptedVersion: INT, acceptedDateTime: WHEN },
+    },
+    device: {
+      base: g("directoryObject"),
+      properties: { displayName: STRING, deviceId: STRING, operatingSystem: STRING, operatingSystemVersion: STRING, model: STRING, manufacturer: STRING },
+    },
+  },
+  navigation: [
+    { of: g("deviceConfiguration"), name: "assignments", type: g("deviceConfigurationAssignment") },
+    { of: g("deviceCompliancePolicy"), name: "assignments", type: g("deviceCompliancePolicyAssignment") },
+    { of: g("deviceCompliancePolicy"), name: "scheduledActionsForRule", type: g("deviceManagementComplianceScheduledActionForRule") },
+    {
+      of: g("deviceManagementComplianceScheduledActionForRule"),
+      name: "scheduledActionConfigurations",
+      type: g("deviceManagementComplianceActionItem"),
+    },
+    { of: g("managedDevice"), name: "deviceConfigurationStates", type: g("deviceConfigurationState") },
+    { of: g("managedDevice"), name: "deviceCompliancePolicyStates", type: g("deviceCompliancePolicyState") },
+    { of: g("termsAndConditions"), name: "assignments", type: g("termsAndConditionsAssignment") },
+    { of: g("termsAndConditions"), name: "acceptanceStatuses", type: g("termsAndConditionsAcceptanceStatus") },
+  ],
+  entitySets: { directoryObjects: g("directoryObject") },
+  actions: [
+    {
+      name: "assignLicense",
+      boundTo: g("user"),
+      parameters: { addLicenses: many(g("assignedLicense")), removeLicenses: many("Edm.Guid") },
+      returns: g("user"),
+    },
+    { name: "setMobileDeviceManagementAuthority", boundTo: g("organization"), returns: INT },
+    {
+      name: "wipe",
+      boundTo: g("managedDevice"),
+      parameters: { keepEnrollmentData: BOOLEAN, keepUserData: BOOLEAN, macOsUnlockCode: STRING, persistEsimDataPlan: BOOLEAN, useProtectedWipe: BOOLEAN },
+    },
+    { name: "createToken", boundTo: g("androidDeviceOwnerEnrollmentProfile"), parameters: { tokenValidityInSeconds: INT } },
+    { name: "revokeToken", boundTo: g("androidDeviceOwnerEnrollmentProfile") },
+    {
+      name: "assign",
+      boundTo: g("deviceConfiguration"),
+      parameters: { assignments: many(g("deviceConfigurationAssignment")) },
+      returns: many(g("deviceConfigurationAssignment")),
+    },
+    {
+      name: "assign",
+      boundTo: g("deviceCompliancePolicy"),
+      parameters: { assignments: many(g("deviceCompliancePolicyAssignment")) },
+      returns: many(g("deviceCompliancePolicyAssignment")),
+    },
+  ],
+};
+
+export function metadataRoutes(collections: readonly CollectionDef[] = ADMIN_COLLECTIONS, model: CsdlModel = ADMIN_MODEL): FastifyPluginAsync {
   // Written when first asked for: most runs of the service (a fleet, an enrollment) never are.
   let document: string | undefined;
   return async (app) => {
@@ -40,7 +161,7 @@ export function metadataRoutes(collections: readonly CollectionDef[] = ADMIN_COL
           response: { 200: { type: "string", description: "application/xml" } },
         },
       },
-      async (_request, reply) => reply.type("application/xml; charset=utf-8").send((document ??= csdlDocument(collections))),
+      async (_request, reply) => reply.type("application/xml; charset=utf-8").send((document ??= csdlDocument(collections, model))),
     );
   };
 }

@@ -88,6 +88,9 @@ function policyCollection(type: PolicyType): CollectionDef {
 export const DEVICE_CONFIGURATIONS = policyCollection(POLICY_TYPES.configuration);
 export const DEVICE_COMPLIANCE_POLICIES = policyCollection(POLICY_TYPES.compliance);
 
+/** Read-only properties a GET-modify-PATCH round trip sends back: accepted unchanged, a change refused naming it. */
+export const POLICY_READ_ONLY = ["id", "version", "createdDateTime", "lastModifiedDateTime", "supportsScopeTags"] as const;
+
 /** The schemas of one policy family. */
 export function policySchemas(type: PolicyType) {
   const tag = type.kind === "configuration" ? "admin: device configurations" : "admin: compliance policies";
@@ -116,7 +119,7 @@ export function policySchemas(type: PolicyType) {
     displayName: { type: "string", maxLength: 256 },
     description: { type: ["string", "null"], maxLength: 1024 },
     roleScopeTagIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 40 } },
-    // Read-only properties a GET-modify-PATCH round trip sends back are accepted and ignored.
+    // POLICY_READ_ONLY, accepted when sent back unchanged.
     id: { type: "string", maxLength: 200 },
     version: { type: "integer" },
     createdDateTime: { type: "string", maxLength: 40 },

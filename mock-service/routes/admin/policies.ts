@@ -8,7 +8,7 @@ import type { SettingStateReport } from "../../../agent/protocol/device-api.js";
 import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
 import { iso } from "../../context.js";
 import { POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
-import { entityEnvelope, listEnvelope } from "../../http/odata.js";
+import { entityEnvelope, listEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { graphTarget } from "../../services/assignments.js";
 import type { Services } from "../../services/index.js";
@@ -23,6 +23,7 @@ import {
   DEVICE_CONFIGURATIONS,
   deviceCompliancePolicyStatesSchema,
   deviceConfigurationStatesSchema,
+  POLICY_READ_ONLY,
   policySchemas,
 } from "./policies.schema.js";
 
@@ -47,7 +48,7 @@ function graphPolicy(type: PolicyType, policy: PolicyRecord): Record<string, unk
 function graphAssignment(type: PolicyType, a: AssignmentRecord): Record<string, unknown> {
   const configuration = type.kind === "configuration";
   return {
-    "@odata.type": configuration ? "#microsoft.graph.deviceConfigurationAssignment" : "#microsoft.graph.deviceCompliancePolicyAssignment",
+    "@odata.type": `#microsoft.graph.${type.assignmentType}`,
     id: a.id,
     ...(configuration ? { intent: "apply" } : {}),
     source: "direct",
@@ -87,6 +88,7 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
     );
 
     app.patch<IdParams & { Body: PolicyInput }>(`${path}/:id`, { schema: schemas.patch }, async (request, reply) => {
+      refuseReadOnlyChanges(request.body, graphPolicy(type, policies.get(type.kind, request.params.id)), POLICY_READ_ONLY);
       const policy = policies.update(type.kind, request.params.id, request.body);
       return withWarnings(reply, entity(policy), policies.warningsFor(policy));
     });
@@ -101,7 +103,7 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
       { schema: schemas.assign },
       async (request, reply) => {
         const { assignments, warnings } = policies.assign(type.kind, request.params.id, request.body.assignments);
-        const body = listEnvelope(ctx.baseUrl(), "Collection(microsoft.graph.deviceConfigurationAssignment)", assignments.map((a) => graphAssignment(type, a)));
+        const body = listEnvelope(ctx.baseUrl(), `Collection(microsoft.graph.${type.assignmentType})`, assignments.map((a) => graphAssignment(type, a)));
         return withWarnings(reply, body, warnings);
       },
     );

@@ -31,22 +31,26 @@ const writable = {
 } as const;
 
 /**
- * Read-only properties a GET-modify-PATCH round trip (or a create copied from Graph's
- * documentation) sends; accepted and ignored.
+ * Read-only properties. A create copied from Graph's documentation sends them: ignored. A
+ * GET-modify-PATCH round trip sends them back: accepted unchanged, a change refused naming it.
  */
-const readOnlyEchoes = {
-  "@odata.context": {},
-  id: {},
-  accountId: {},
-  tokenValue: {},
-  tokenCreationDateTime: {},
-  enrolledDeviceCount: {},
-  enrollmentTokenUsageCount: {},
-  qrCodeContent: {},
-  qrCodeImage: {},
-  createdDateTime: {},
-  lastModifiedDateTime: {},
-} as const;
+const READ_ONLY = [
+  "id",
+  "accountId",
+  "tokenValue",
+  "tokenCreationDateTime",
+  "enrolledDeviceCount",
+  "enrollmentTokenUsageCount",
+  "qrCodeContent",
+  "qrCodeImage",
+  "createdDateTime",
+  "lastModifiedDateTime",
+] as const;
+
+/** What a PATCH may only send back unchanged: the read-only properties and the token's expiry (createToken sets it). */
+export const PATCH_READ_ONLY: readonly string[] = [...READ_ONLY, "tokenExpirationDateTime"];
+
+const readOnlyEchoes = Object.fromEntries(["@odata.context", ...READ_ONLY].map((name) => [name, {}]));
 
 export const profileSchema = {
   type: "object",

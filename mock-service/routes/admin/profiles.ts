@@ -4,12 +4,13 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
-import { entityEnvelope } from "../../http/odata.js";
+import { entityEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList, selectedProperties } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
 import type { ProfileInput, ProfileView } from "../../services/profiles.js";
 import {
   ENROLLMENT_PROFILES,
+  PATCH_READ_ONLY,
   createProfileSchema,
   createTokenSchema,
   deleteProfileSchema,
@@ -92,6 +93,12 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
       `${PROFILES_PATH}/:id`,
       { schema: patchProfileSchema },
       async (request) => {
+        const view = profiles.view(profiles.get(request.params.id));
+        // The QR image is rendered only to compare one sent back.
+        const current = await withImage(view, Object.hasOwn(request.body, "qrCodeImage") ? undefined : new Set());
+        refuseReadOnlyChanges(request.body, current, PATCH_READ_ONLY, {
+          tokenExpirationDateTime: "call createToken with tokenValidityInSeconds to issue a token with a new expiry",
+        });
         profiles.update(request.params.id, request.body);
         return entity(request.params.id);
       },

@@ -171,7 +171,7 @@ export const assignLicenseSchema = route({
           additionalProperties: false,
           properties: {
             skuId: { type: "string", maxLength: 64 },
-            disabledPlans: { type: "array", items: { type: "string" } },
+            disabledPlans: { type: "array", maxItems: 100, items: { type: "string", maxLength: 64 } },
           },
         },
       },
@@ -212,7 +212,15 @@ export const subscribedSkusSchema = route({
         capabilityStatus: { type: "string" },
         servicePlans: {
           type: "array",
-          items: { type: "object", properties: { servicePlanName: { type: "string" } } },
+          items: {
+            type: "object",
+            properties: {
+              servicePlanId: { type: "string" },
+              servicePlanName: { type: "string" },
+              provisioningStatus: { type: "string" },
+              appliesTo: { type: "string" },
+            },
+          },
         },
       },
     }),

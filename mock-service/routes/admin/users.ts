@@ -31,7 +31,7 @@ export function graphUser(user: UserRecord): Record<string, unknown> {
     mail: null,
     mailNickname: user.mailNickname,
     createdDateTime: iso(user.created),
-    assignedLicenses: user.licenses.map((skuId) => ({ skuId, disabledPlans: [] })),
+    assignedLicenses: user.licenses,
   };
 }
 
@@ -59,7 +59,7 @@ export function userRoutes(services: Services): FastifyPluginAsync {
       return reply.code(204).send();
     });
 
-    app.post<IdParams & { Body: { addLicenses: { skuId: string }[]; removeLicenses: string[] } }>(
+    app.post<IdParams & { Body: { addLicenses: { skuId: string; disabledPlans?: string[] }[]; removeLicenses: string[] } }>(
       "/beta/users/:id/assignLicense",
       { schema: assignLicenseSchema },
       async (request) => entity(users.assignLicense(request.params.id, request.body.addLicenses, request.body.removeLicenses)),
@@ -88,7 +88,7 @@ export function userRoutes(services: Services): FastifyPluginAsync {
           skuPartNumber: sku.skuPartNumber,
           appliesTo: "User",
           capabilityStatus: "Enabled",
-          servicePlans: sku.includesIntune ? [{ servicePlanName: "INTUNE_A" }] : [{ servicePlanName: "EXCHANGE_S_STANDARD" }],
+          servicePlans: sku.servicePlans.map((plan) => ({ ...plan, provisioningStatus: "Success", appliesTo: "User" })),
         })),
       ),
     );

@@ -1,0 +1,247 @@
+/**
+ * $metadata against what the admin API serves: every @odata.context and @odata.type an answer of
+ * any route carries resolves in the CSDL document, items are of their context's type, and every
+ * action a route offers is declared, bound to its entity's type.
+ */
+import { describe, expect, it } from "vitest";
+import { xml2json } from "odata-csdl/lib/xml2json.js";
+import { deviceRoutes } from "../../agent/protocol/device-api.js";
+import { DEVICES, enrolledDevice, http, PASSWORD, PROFILES, type Reply, type TestService, useService } from "./support/service.js";
+
+const service = useService();
+const CONFIGURATIONS = "/beta/deviceManagement/deviceConfigurations";
+const COMPLIANCE = "/beta/deviceManagement/deviceCompliancePolicies";
+const TERMS = "/beta/deviceManagement/termsAndConditions";
+
+type Schema = Record<string, any>;
+
+/** The type's name without its namespace or alias (graph.user, microsoft.graph.user, #microsoft.graph.user: user). */
+const local = (qualified: string) => qualified.replace(/^#?(microsoft\.graph|graph)\./, "");
+
+/** The type and its base types, most derived first. */
+function lineage(schema: Schema, name: string): string[] {
+  const chain: string[] = [];
+  for (let type: string | undefined = local(name); type && schema[type]; type = schema[type].$BaseType && local(schema[type].$BaseType)) {
+    chain.push(type);
+  }
+  return chain;
+}
+
+function isStructuredType(schema: Schema, name: string): boolean {
+  return ["EntityType", "ComplexType"].includes(schema[local(name)]?.$Kind);
+}
+
+function member(schema: Schema, type: string, name: string): any {
+  for (const t of lineage(schema, type)) if (Object.hasOwn(schema[t], name)) return schema[t][name];
+  return undefined;
+}
+
+/**
+ * Resolves a context fragment or a path (segments after /beta/) to the type it names, or throws
+ * saying which segment does not resolve. A path's last segment may be an action bound to the type.
+ */
+function resolve(schema: Schema, fragment: string, { action = false } = {}): string {
+  const collection = /^Collection\((.+)\)$/.exec(fragment);
+  if (collection) {
+    const inner = collection[1]!;
+    if (!inner.startsWith("Edm.") && !isStructuredType(schema, inner)) throw new Error(`${fragment}: no type ${inner}`);
+    return local(inner);
+  }
+  if (/^Edm\.\w+$/.test(fragment)) return fragment;
+  const segments = fragment.replace(/\/\$entity$/, "").split("/");
+  let type: string | undefined;
+  segments.forEach((segment, i) => {
+    const [, name, args] = /^([^(]+)(?:\((.*)\))?$/.exec(segment) ?? [];
+    if (!name) throw new Error(`${fragment}: segment '${segment}' is not a name`);
+    if (type === undefined) {
+      const entry = schema["GraphService"][name];
+      if (!entry) throw new Error(`${fragment}: the container has no entity set or singleton '${name}'`);
+      type = local(entry.$Type);
+    } else if (name.includes(".")) {
+      if (!lineage(schema, name).includes(type)) throw new Error(`${fragment}: ${name} is not a type derived from ${type}`);
+      type = local(name);
+    } else {
+      const navigation = member(schema, type, name);
+      if (navigation?.$Kind === "NavigationProperty") {
+        type = local(navigation.$Type);
+      } else if (action && i === segments.length - 1) {
+        const overloads = (Array.isArray(schema[name]) ? schema[name] : []) as any[];
+        const bound = overloads.some((o) => o.$Kind === "Action" && o.$IsBound && lineage(schema, type!).includes(local(o.$Parameter[0].$Type)));
+        if (!bound) throw new Error(`${fragment}: no action '${name}' bound to ${type}`);
+      } else {
+        throw new Error(`${fragment}: ${type} has no navigation property '${name}'`);
+      }
+    }
+    // A $select list (unquoted names), not a key.
+    if (args !== undefined && !args.includes("'") && !action) {
+      for (const property of args.split(",")) {
+        if (member(schema, type!, property) === undefined) throw new Error(`${fragment}: ${type} has no property '${property}'`);
+      }
+    }
+  });
+  return type!;
+}
+
+/** Every @odata.type and @odata.context in a body, with the context's items. */
+function annotations(body: unknown, found: { types: Set<string>; contexts: { context: string; items: unknown[] }[] }) {
+  if (Array.isArray(body)) {
+    for (const item of body) annotations(item, found);
+    return;
+  }
+  if (body === null || typeof body !== "object") return;
+  const record = body as Record<string, unknown>;
+  if (typeof record["@odata.type"] === "string") found.types.add(record["@odata.type"]);
+  if (typeof record["@odata.context"] === "string") {
+    found.contexts.push({ context: record["@odata.context"], items: Array.isArray(record["value"]) ? record["value"] : [record] });
+  }
+  for (const value of Object.values(record)) annotations(value, found);
+}
+
+async function scenario(t: TestService) {
+  const { profile, device, user } = await enrolledDevice(t);
+  await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps: [] });
+  const group = (await t.admin("POST", "/beta/groups", { displayName: "Lab", mailEnabled: false, mailNickname: "lab", securityEnabled: true })).body.id as string;
+  await t.admin("POST", `/beta/groups/${group}/members/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${device.deviceId}` });
+  const configuration = (
+    await t.admin("POST", CONFIGURATIONS, { "@odata.type": "#microsoft.graph.aospDeviceOwnerDeviceConfiguration", displayName: "Lockdown", cameraBlocked: true })
+  ).body.id as string;
+  const compliance = (
+    await t.admin("POST", COMPLIANCE, {
+      "@odata.type": "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
+      displayName: "Baseline",
+      passwordRequired: true,
+      scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+    })
+  ).body.id as string;
+  const terms = (
+    await t.admin("POST", TERMS, { displayName: "Terms", title: "Terms", bodyText: "Be kind.", acceptanceStatement: "I accept" })
+  ).body.id as string;
+  const target = { target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: group } };
+  const termsAssignment = (await t.admin("POST", `${TERMS}/${terms}/assignments`, { target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" } })).body.id as string;
+  await t.device(device.deviceCredential, "POST", deviceRoutes.signIn(device.deviceId), { userPrincipalName: user.upn, password: PASSWORD });
+  await t.device(device.deviceCredential, "POST", deviceRoutes.acceptTerms(device.deviceId, terms), { version: 1 });
+  const tenant = (await t.admin("GET", "/beta/organization")).body.value[0].id as string;
+  return { profile: profile.id, device: device.deviceId, user: user.id, group, configuration, compliance, terms, termsAssignment, tenant, target };
+}
+
+describe("$metadata", () => {
+  it("resolves every @odata.context and @odata.type the routes answer with, and declares every action", { timeout: 60_000 }, async () => {
+    const t = service();
+    const ids = await scenario(t);
+    const requests: [string, string, unknown?][] = [
+      ["GET", "/beta/users"],
+      ["GET", "/beta/users?$select=id,displayName"],
+      ["POST", "/beta/users", { displayName: "Bob", userPrincipalName: "bob@contoso.example", passwordProfile: { password: PASSWORD } }],
+      ["GET", `/beta/users/${ids.user}`],
+      ["GET", `/beta/users/${ids.user}?$select=id,assignedLicenses`],
+      ["PATCH", `/beta/users/${ids.user}`, { displayName: "Ann E." }],
+      ["POST", `/beta/users/${ids.user}/assignLicense`, { addLicenses: [], removeLicenses: [] }],
+      ["GET", "/beta/organization"],
+      ["POST", `/beta/organization/${ids.tenant}/setMobileDeviceManagementAuthority`, {}],
+      ["GET", "/beta/subscribedSkus"],
+      ["GET", PROFILES],
+      ["POST", PROFILES, { displayName: "Second" }],
+      ["GET", `${PROFILES}/${ids.profile}`],
+      ["GET", `${PROFILES}/${ids.profile}?$select=tokenValue,qrCodeImage`],
+      ["PATCH", `${PROFILES}/${ids.profile}`, { description: "edited" }],
+      ["POST", `${PROFILES}/${ids.profile}/createToken`, {}],
+      ["POST", `${PROFILES}/${ids.profile}/revokeToken`, {}],
+      ["GET", DEVICES],
+      ["GET", `${DEVICES}/${ids.device}`],
+      ["GET", `${DEVICES}/${ids.device}/detectedApps`],
+      ["GET", `${DEVICES}/${ids.device}/deviceConfigurationStates`],
+      ["GET", `${DEVICES}/${ids.device}/deviceCompliancePolicyStates`],
+      ["GET", "/beta/groups"],
+      ["POST", "/beta/groups", { displayName: "Other", mailEnabled: false, mailNickname: "other", securityEnabled: true }],
+      ["GET", `/beta/groups/${ids.group}`],
+      ["PATCH", `/beta/groups/${ids.group}`, { description: "lab" }],
+      ["POST", `/beta/groups/${ids.group}/members/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${ids.user}` }],
+      ["GET", `/beta/groups/${ids.group}/members`],
+      ["POST", `${CONFIGURATIONS}/${ids.configuration}/assign`, { assignments: [ids.target] }],
+      ["POST", `${COMPLIANCE}/${ids.compliance}/assign`, { assignments: [ids.target] }],
+      ["GET", CONFIGURATIONS],
+      ["POST", CONFIGURATIONS, { "@odata.type": "#microsoft.graph.aospDeviceOwnerDeviceConfiguration", displayName: "Other" }],
+      ["GET", `${CONFIGURATIONS}/${ids.configuration}`],
+      ["PATCH", `${CONFIGURATIONS}/${ids.configuration}`, { bluetoothBlocked: true }],
+      ["GET", `${CONFIGURATIONS}/${ids.configuration}/assignments`],
+      ["GET", COMPLIANCE],
+      ["POST", COMPLIANCE, {
+        "@odata.type": "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
+        displayName: "Other",
+        scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+      }],
+      ["GET", `${COMPLIANCE}/${ids.compliance}`],
+      ["PATCH", `${COMPLIANCE}/${ids.compliance}`, { passwordRequired: false }],
+      ["GET", `${COMPLIANCE}/${ids.compliance}/assignments`],
+      ["GET", `${COMPLIANCE}/${ids.compliance}/scheduledActionsForRule`],
+      ["GET", `${DEVICES}/${ids.device}/deviceConfigurationStates`],
+      ["GET", TERMS],
+      ["POST", TERMS, { displayName: "More terms", title: "More", bodyText: "Be kinder.", acceptanceStatement: "I accept" }],
+      ["GET", `${TERMS}/${ids.terms}`],
+      ["PATCH", `${TERMS}/${ids.terms}`, { description: "edited" }],
+      ["GET", `${TERMS}/${ids.terms}/assignments`],
+      ["POST", `${TERMS}/${ids.terms}/assignments`, { target: ids.target.target }],
+      ["GET", `${TERMS}/${ids.terms}/acceptanceStatuses`],
+      ["DELETE", `/beta/groups/${ids.group}/members/${ids.user}/$ref`],
+      ["DELETE", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
+      ["POST", `${DEVICES}/${ids.device}/wipe`, {}],
+      ["DELETE", `${DEVICES}/${ids.device}`],
+      ["DELETE", `${CONFIGURATIONS}/${ids.configuration}`],
+      ["DELETE", `${COMPLIANCE}/${ids.compliance}`],
+      ["DELETE", `${TERMS}/${ids.terms}`],
+      ["DELETE", `/beta/groups/${ids.group}`],
+      ["DELETE", `${PROFILES}/${ids.profile}`],
+    ];
+
+    // Every admin route of the OpenAPI document is asked.
+    const doc = (await http(`${t.url}/openapi.json`)).body as { paths: Record<string, Record<string, unknown>> };
+    const template = (path: string) =>
+      path.split("?")[0]!.replace(/\/(members\/)[^/]+\/\$ref$/, "/$1{memberId}/$ref").replace(/\/assignments\/[^/]+$/, "/assignments/{assignmentId}").replace(/\/([0-9a-f]{8}-[0-9a-f-]{27})(?=\/|$)/g, "/{id}");
+    const asked = new Set(requests.map(([method, path]) => `${method} ${template(path)}`));
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      if (!path.startsWith("/beta/") || path === "/beta/$metadata") continue;
+      for (const method of Object.keys(operations)) expect(asked, `${method.toUpperCase()} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
+    }
+
+    const metadata = await t.admin("GET", "/beta/$metadata");
+    const schema = (xml2json(metadata.text) as Record<string, Schema>)["microsoft.graph"]!;
+    const prefix = `${t.url}/beta/$metadata#`;
+    const problems: string[] = [];
+    for (const [method, path, body] of requests) {
+      const reply: Reply = await t.admin(method, path, body);
+      expect(reply.status, `${method} ${path}: ${reply.text}`).toBeLessThan(300);
+      const found = { types: new Set<string>(), contexts: [] as { context: string; items: unknown[] }[] };
+      annotations(reply.body, found);
+      for (const type of found.types) {
+        if (!isStructuredType(schema, type)) problems.push(`${method} ${path}: @odata.type ${type} is not declared`);
+      }
+      for (const { context, items } of found.contexts) {
+        if (!context.startsWith(prefix)) {
+          problems.push(`${method} ${path}: @odata.context ${context} does not start with ${prefix}`);
+          continue;
+        }
+        try {
+          const type = resolve(schema, context.slice(prefix.length));
+          for (const item of items) {
+            const itemType = (item as Record<string, unknown>)["@odata.type"];
+            if (typeof itemType === "string" && !lineage(schema, itemType).includes(type)) {
+              problems.push(`${method} ${path}: an item of type ${itemType} in a context of ${type}`);
+            }
+          }
+        } catch (error) {
+          problems.push(`${method} ${path}: ${(error as Error).message}`);
+        }
+      }
+      // An action (a POST to a segment that is no collection) is declared, bound to the type it acts on.
+      const segments = template(path).replace(/^\/beta\//, "").replaceAll("/{id}", "('id')");
+      if (method === "POST" && !segments.endsWith("$ref") && segments.includes("('id')/")) {
+        try {
+          resolve(schema, segments, { action: true });
+        } catch (error) {
+          problems.push(`${method} ${path}: ${(error as Error).message}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
