@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import QRCode from "qrcode";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliResult, useTempDir } from "../payload/support/cli.js";
 import { basePayload, HELLO_SHA256, KEYS, payloadWith } from "../payload/support/payloads.js";
@@ -142,6 +143,37 @@ describe("validate a QR image", () => {
     expect(doc.qr).toMatchObject({ mode: "mixed", eci: null });
     expect(doc.findings.map((f) => f.rule)).toContain("text-encoding");
     expect(result.code).toBe(1);
+  });
+
+  it("checks every code in an image: a broken second code fails it, and the findings say which code", async () => {
+    // Two codes rendered by `aosp-sim qr`, side by side; a device's camera reads whichever it finds first.
+    const render = async (name: string, payload: object): Promise<Buffer> => {
+      const out = file(`${name}.png`);
+      expect((await runCli(["qr", await writePayload(`${name}.json`, payload), "-o", out, "--force"])).code).toBe(0);
+      return readFile(out);
+    };
+    const good = await render("code-good", basePayload());
+    const bad = await render("code-hex", payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: HELLO_SHA256.toString("hex") }));
+    const sideBySide = async (left: Buffer, right: Buffer): Promise<Buffer> => {
+      const [l, r] = [await sharp(left).metadata(), await sharp(right).metadata()];
+      return sharp({ create: { width: l.width! + r.width!, height: Math.max(l.height!, r.height!), channels: 3, background: "#ffffff" } })
+        .composite([{ input: left, left: 0, top: 0 }, { input: right, left: l.width!, top: 0 }]).png().toBuffer();
+    };
+    for (const [name, image, which] of [["good-hex.png", await sideBySide(good, bad), 2], ["hex-good.png", await sideBySide(bad, good), 1]] as const) {
+      const path = await writePayload(name, image);
+      const result = await runCli(["validate", path, "--json"]);
+      expect(result.code).toBe(1);
+      const doc = json(result);
+      expect(doc.valid).toBe(false);
+      expect(doc.qr).toMatchObject({ codes: 2 });
+      const encoding = doc.findings.find((f) => f.rule === "checksum-encoding");
+      expect(encoding).toMatchObject({ severity: "error", path: `/${KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM}` });
+      expect(encoding!.message).toMatch(new RegExp(`^Code ${which} of 2: `));
+      const human = await runCli(["validate", path]);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toContain(`Code ${which} of 2: DEVICE_ADMIN_PACKAGE_CHECKSUM is 64 hex digits`);
+      expect(human.stdout).toMatch(/every code is checked/);
+    }
   });
 
   it("reads an image from stdin", async () => {
