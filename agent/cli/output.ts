@@ -67,10 +67,15 @@ export function printError(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** True when the command's parsed options ask for JSON (commander passes the Command last). */
+/**
+ * True when the command's parsed options ask for JSON, with --json or --format json (commander
+ * passes the Command last).
+ */
 function wantsJson(args: readonly unknown[]): boolean {
   const command = args[args.length - 1] as { opts?: () => Record<string, unknown> } | undefined;
-  return typeof command?.opts === "function" && command.opts()["json"] === true;
+  if (typeof command?.opts !== "function") return false;
+  const opts = command.opts();
+  return opts["json"] === true || opts["format"] === "json";
 }
 
 /**

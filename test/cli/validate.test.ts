@@ -212,6 +212,22 @@ describe("bad input", () => {
     expectInputError(await runCli(["validate", "-"], { stdin: "" }), /<stdin>: is empty/);
   });
 
+  it("--format json prints the same error document as --json for input it cannot read, and for no inputs", async () => {
+    const empty = await writePayload("empty-format.json", "");
+    for (const args of [[file("nope.json")], [empty], []]) {
+      const asJson = await runCli(["validate", ...args, "--json"]);
+      expect(asJson.code).toBe(2);
+      const doc = JSON.parse(asJson.stdout) as { error: { kind: string; message: string; fix: string | null } };
+      expect(doc.error.fix).toEqual(expect.any(String));
+      for (const format of [["--format", "json"], ["--format=json"]]) {
+        const result = await runCli(["validate", ...args, ...format]);
+        expect(result.code).toBe(2);
+        expect(JSON.parse(result.stdout)).toEqual(doc);
+        expect(result.stderr).toBe(asJson.stderr);
+      }
+    }
+  });
+
   it("whitespace only: exit 2", async () => {
     expectInputError(await runCli(["validate", await writePayload("blank.json", " \n\n\t")]), /only whitespace/);
   });
