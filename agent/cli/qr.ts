@@ -11,9 +11,11 @@ import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable } from "../protocol/output-path.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
-import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
+import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
-import { EXIT_FAILED, EXIT_OK, action, err, inputLabel, out, printError, printJson, printLine } from "./output.js";
+import {
+  EXIT_FAILED, EXIT_OK, action, err, formatInputError, inputLabel, out, printError, printJson, printLine,
+} from "./output.js";
 import { readInput } from "./input.js";
 import { compactJsonText } from "../payload/json-text.js";
 import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
@@ -200,9 +202,9 @@ export function registerQr(program: Command): void {
           rendered = await renderQrPng(text, { ecLevel, scale, margin, eci: flags.eci ?? false });
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
-          const fitsAt = EC_LEVELS.find((level) => minimumVersion(error.bytes, level) !== null);
+          const tooLarge = new InputError(error.message, { where: inputLabel(path), ...(error.fix ? { hint: error.fix } : {}) });
           if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), error: error.message });
-          else printError(`${err.red("aosp-sim:")} ${error.message}` + (fitsAt ? `; it fits at level ${fitsAt} (--ec ${fitsAt})` : ""));
+          else printError(formatInputError(tooLarge));
           return EXIT_FAILED;
         }
         try {

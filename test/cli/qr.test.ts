@@ -70,9 +70,10 @@ describe("aosp-sim qr", () => {
 
   it("says when a payload is too large for the level, and which level would hold it", async () => {
     const payload = payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(2000) } });
-    const result = await runCli(["qr", await writeJson("large.json", payload), "-o", file("large.png"), "--ec", "H"]);
+    const path = await writeJson("large.json", payload);
+    const result = await runCli(["qr", path, "-o", file("large.png"), "--ec", "H"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/more than a level-H QR code holds \(1273 bytes\); it fits at level L \(--ec L\)/);
+    expect(result.stderr).toMatch(/more than a level-H QR code holds \(1273 bytes\)\n +fix: use a lower error-correction level: it fits at level L \(--ec L\)/);
   });
 
   it("refuses an image as input, a bad level and a missing -o as usage errors (exit 2)", async () => {
@@ -155,6 +156,40 @@ describe("aosp-sim qr for print runs", () => {
     const bad = await runCli(["qr", input, "-o", file("print.png"), "--print-width", "wide"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--print-width: "wide" is not a print width in millimetres\n +fix: /);
+  }, 120_000);
+});
+
+/** A valid payload whose compact JSON is exactly `bytes` bytes (padded in the admin extras bundle). */
+function payloadOfBytes(bytes: number): object {
+  const payload = payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "" } });
+  const pad = bytes - Buffer.byteLength(JSON.stringify(payload));
+  return payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(pad) } });
+}
+
+describe("aosp-sim qr --eci at full capacity", () => {
+  it("counts the ECI header exactly: 2952 bytes with --ec L --eci fill version 40-L and render", async () => {
+    const payload = payloadOfBytes(2952);
+    const out = file("eci-full.png");
+    const result = await runCli(["qr", await writeJson("eci-full.json", payload), "-o", out, "--ec", "L", "--eci", "--scale", "4"], { timeoutMs: 60_000 });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/QR version 40, level L, 177x177 modules, 2952 bytes \(byte mode, UTF-8, ECI 26\)/);
+    const decoded = await decodeQrImage(await readFile(out), out);
+    expect(decoded.codes[0]).toMatchObject({ text: JSON.stringify(payload), version: 40, ecLevel: "L", eci: 26 });
+  }, 120_000);
+
+  it("says when --eci tips a payload over, and never suggests the level already chosen", async () => {
+    const atL = await runCli(["qr", await writeJson("eci-2953.json", payloadOfBytes(2953)), "-o", file("x.png"), "--ec", "L", "--eci"]);
+    expect(atL.code).toBe(1);
+    expect(atL.stderr).toContain("more than any QR code holds after an ECI marker (2952 bytes at level L); the marker's 12 bits (--eci) tip it over");
+    expect(atL.stderr).toMatch(/fix: drop --eci: without the marker it fits at level L; or remove 1 byte or more/);
+    expect(atL.stderr).not.toContain("--ec L");
+    const atM = await runCli(["qr", await writeJson("eci-2331.json", payloadOfBytes(2331)), "-o", file("x.png"), "--ec", "M", "--eci"]);
+    expect(atM.code).toBe(1);
+    expect(atM.stderr).toContain("more than a level-M QR code holds after its ECI marker (2330 bytes); the marker's 12 bits (--eci) tip it over");
+    expect(atM.stderr).toMatch(/fix: use a lower error-correction level: it fits at level L \(--ec L\), or drop --eci/);
+    expect(atM.stderr).not.toContain("--ec M");
+    expect((await runCli(["qr", file("eci-2331.json"), "-o", file("x.png"), "--ec", "M"])).code).toBe(0);
   }, 120_000);
 });
 
