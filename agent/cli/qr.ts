@@ -14,7 +14,7 @@ import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/ind
 import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
 import {
-  EXIT_FAILED, EXIT_OK, action, err, formatInputError, inputLabel, out, printError, printJson, printLine,
+  EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine,
 } from "./output.js";
 import { readInput } from "./input.js";
 import { compactJsonText } from "../payload/json-text.js";
@@ -202,8 +202,8 @@ export function registerQr(program: Command): void {
           rendered = await renderQrPng(text, { ecLevel, scale, margin, eci: flags.eci ?? false });
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
-          const tooLarge = new InputError(error.message, { where: inputLabel(path), ...(error.fix ? { hint: error.fix } : {}) });
-          if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), error: error.message });
+          const tooLarge = new InputError(error.message, { where: inputLabel(path), hint: error.fix });
+          if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), ...errorDocument(tooLarge) });
           else printError(formatInputError(tooLarge));
           return EXIT_FAILED;
         }

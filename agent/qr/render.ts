@@ -130,6 +130,11 @@ export interface RenderedQr {
   eci: number | null;
 }
 
+/** How to make a payload `excessBytes` bytes too large fit. */
+export function shrinkHint(excessBytes: number): string {
+  return `remove ${counted(excessBytes, "byte")} or more: drop optional keys, shorten URLs, tokens and names`;
+}
+
 /** The most bytes a level holds (version 40), after an ECI header with `eci`. */
 function largestCapacity(ecLevel: EcLevel, eci: boolean): number {
   return byteCapacities(ecLevel, eci)[39]!;
@@ -138,12 +143,12 @@ function largestCapacity(ecLevel: EcLevel, eci: boolean): number {
 /**
  * Text too large for the chosen level. The message says how much the level holds and, when the
  * ECI header is what tips it over, says so; `fix` names what does hold it: a lower level (never
- * the one chosen) or the same text without --eci.
+ * the one chosen), the same text without --eci, or, when no QR code holds it, how much to cut.
  */
 export class PayloadTooLargeError extends Error {
   override readonly name = "PayloadTooLargeError";
-  /** One sentence on how to make it fit; null when no QR code holds it. */
-  readonly fix: string | null;
+  /** One sentence on how to make it fit. */
+  readonly fix: string;
   constructor(readonly bytes: number, readonly ecLevel: EcLevel, readonly eci = false) {
     const withEci = eci ? " after its ECI marker" : "";
     const tippedOver = `; the marker's ${ECI_HEADER_BITS} bits (--eci) tip it over`;
@@ -151,7 +156,7 @@ export class PayloadTooLargeError extends Error {
     const withoutEci = eci ? EC_LEVELS.find((level) => minimumVersion(bytes, level) !== null) : undefined;
     const largest = largestCapacity("L", eci);
     let message: string;
-    let fix: string | null;
+    let fix: string;
     if (lowerLevel !== undefined) {
       // The chosen level would hold it without the marker: the marker tips it over.
       const eciTips = eci && minimumVersion(bytes, ecLevel) !== null;
@@ -161,10 +166,10 @@ export class PayloadTooLargeError extends Error {
     } else if (withoutEci !== undefined) {
       message = `the payload is ${bytes} bytes, more than any QR code holds after an ECI marker (${largest} bytes at level L)${tippedOver}`;
       fix = `drop --eci: without the marker it fits at level ${withoutEci}` +
-        `${withoutEci === ecLevel ? "" : ` (--ec ${withoutEci})`}; or remove ${counted(bytes - largest, "byte")} or more`;
+        `${withoutEci === ecLevel ? "" : ` (--ec ${withoutEci})`}; or ${shrinkHint(bytes - largest)}`;
     } else {
-      message = `the payload is ${bytes} bytes, more than a level-${ecLevel} QR code holds${withEci} (${largestCapacity(ecLevel, eci)} bytes)`;
-      fix = null;
+      message = `the payload is ${bytes} bytes, more than any QR code holds${withEci} (${largest} bytes, version 40 at level L)`;
+      fix = shrinkHint(bytes - largest);
     }
     super(message);
     this.fix = fix;

@@ -68,12 +68,30 @@ describe("aosp-sim qr", () => {
     expect(await exists(out)).toBe(true);
   });
 
-  it("says when a payload is too large for the level, and which level would hold it", async () => {
+  it("says when a payload is too large for the level, and which level would hold it, in the human and --json output alike", async () => {
     const payload = payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(2000) } });
     const path = await writeJson("large.json", payload);
     const result = await runCli(["qr", path, "-o", file("large.png"), "--ec", "H"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/more than a level-H QR code holds \(1273 bytes\)\n +fix: use a lower error-correction level: it fits at level L \(--ec L\)/);
+    const asJson = await runCli(["qr", path, "-o", file("large.png"), "--ec", "H", "--json"]);
+    expect(asJson.code).toBe(1);
+    const doc = JSON.parse(asJson.stdout) as { rendered: boolean; error: { kind: string; message: string; where: string; fix: string } };
+    expect(doc.rendered).toBe(false);
+    expect(doc.error).toMatchObject({ kind: "input", where: path, fix: "use a lower error-correction level: it fits at level L (--ec L)" });
+    expect(result.stderr).toContain(`${doc.error.message}\n  fix: ${doc.error.fix}`);
+  });
+
+  it("says when no QR code holds a payload, and how to shrink it", async () => {
+    const path = await writeJson("huge.json", payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(3300) } }));
+    const bytes = Buffer.byteLength(JSON.stringify(JSON.parse(await readFile(path, "utf8"))));
+    const result = await runCli(["qr", path, "-o", file("huge.png"), "--force"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`the payload is ${bytes} bytes, more than any QR code holds (2953 bytes, version 40 at level L)`);
+    expect(result.stderr).toMatch(new RegExp(`\\n +fix: remove ${bytes - 2953} bytes or more: drop optional keys, shorten URLs, tokens and names`));
+    const asJson = JSON.parse((await runCli(["qr", path, "-o", file("huge.png"), "--force", "--json"])).stdout) as { error: { message: string; fix: string } };
+    expect(asJson.error.message).toContain("more than any QR code holds");
+    expect(asJson.error.fix).toMatch(/^remove \d+ bytes or more: drop optional keys/);
   });
 
   it("refuses an image as input, a bad level and a missing -o as usage errors (exit 2)", async () => {
