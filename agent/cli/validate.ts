@@ -6,7 +6,8 @@
  *
  * Bad input, by class:
  * - exit 2 (unreadable or unusable input, see input.ts): a missing file, a directory, an
- *   empty or whitespace-only input, binary data that is neither an image nor text, an image that
+ *   empty or whitespace-only input, binary data that is neither an image nor text (whatever its
+ *   size), UTF-16 text (a payload is UTF-8), an image that
  *   is truncated, zero-size, too large or in a format that cannot be decoded, and a text file
  *   over 64 KiB (twenty times what any QR code holds: not a payload, and not read to the end);
  * - exit 1 (findings): anything a QR code could hold and a device would choke on: text that is

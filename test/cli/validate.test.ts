@@ -237,6 +237,24 @@ describe("bad input", () => {
     expectInputError(await runCli(["validate", await writePayload("blob.bin", bytes)]), /neither an image .* nor payload text/);
   });
 
+  it("a UTF-16 payload file (FF FE as PowerShell 5.1 writes it, or FE FF): exit 2, named UTF-16 with how to re-save it", async () => {
+    const text = JSON.stringify(basePayload());
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]);
+    for (const [name, bytes, order] of [["le.json", le, "little-endian"], ["be.json", be, "big-endian"]] as const) {
+      const result = await runCli(["validate", await writePayload(name, bytes)]);
+      expectInputError(result, new RegExp(`${name.replace(".", "\\.")}: is UTF-16 text \\(${order}`));
+      expect(result.stderr).not.toMatch(/binary/);
+      expect(result.stderr).toMatch(/fix: re-save it as UTF-8/);
+    }
+  });
+
+  it("70,000 NUL bytes on stdin: exit 2, binary data, not text over 64 KiB", async () => {
+    const result = await runCli(["validate", "-"], { stdin: Buffer.alloc(70_000) });
+    expectInputError(result, /<stdin>: is neither an image .* nor payload text \(it is binary data\)/);
+    expect(result.stderr).not.toMatch(/64 KiB/);
+  });
+
   it("a truncated PNG: exit 2", async () => {
     const png = await readFile("fixtures/images/intune-valid.png");
     expectInputError(await runCli(["validate", await writePayload("cut.png", png.subarray(0, 200))]), /cut\.png: .*(truncated|corrupt|could not be decoded)/);
