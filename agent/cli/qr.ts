@@ -38,10 +38,14 @@ function parseEc(value: string): EcLevel {
   return found;
 }
 
-function parseWhole(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
+/** A whole-number option from min to max; `what` says what it counts and `example` a good value, for the fix. */
+function parseWhole(value: string, flag: string, min: number, max: number, what: string, example: number): number {
+  const n = value.trim() === "" ? Number.NaN : Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InputError(`"${value}" is not a whole number from ${min} to ${max}`, { where: flag });
+    throw new InputError(`"${value}" is not a whole number from ${min} to ${max}`, {
+      where: flag,
+      hint: `give ${what} as a whole number from ${min} to ${max}, e.g. ${flag} ${example}`,
+    });
   }
   return n;
 }
@@ -171,8 +175,8 @@ export function registerQr(program: Command): void {
           });
         }
         const printWidth = parsePrintWidth(flags.printWidth);
-        const scale = parseWhole(flags.scale, "--scale", 1, 64);
-        const margin = parseWhole(flags.margin, "--margin", 0, 64);
+        const scale = parseWhole(flags.scale, "--scale", 1, 64, "the pixels per module", 8);
+        const margin = parseWhole(flags.margin, "--margin", 0, 64, "the quiet zone in modules (4 or more, as ISO/IEC 18004 asks)", 4);
         const ruleSet = parseRuleSet(flags.rules);
         const input = await readInput(path);
         if (input.kind === "image") {

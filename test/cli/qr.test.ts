@@ -119,6 +119,22 @@ describe("aosp-sim qr", () => {
     expect(intoFolder.stderr).toContain(`fix: name a file in it, e.g. ${folder}/qr.png`);
   });
 
+  it("gives every bad --scale and --margin a fix, in the human and --json output alike", async () => {
+    const input = await writeJson("options.json", basePayload());
+    for (const [flag, value] of [["--scale", "0"], ["--scale", "100"], ["--scale", "2.5"], ["--margin", "-1"], ["--margin", ""]] as const) {
+      const human = await runCli(["qr", input, "-o", file("options.png"), `${flag}=${value}`]);
+      expect(human.code).toBe(2);
+      expect(human.stderr).toMatch(new RegExp(`${flag}: "${value.replace(".", "\\.")}" is not a whole number from \\d+ to 64\\n +fix: give .* as a whole number from \\d+ to 64, e\\.g\\. ${flag} \\d+\\n$`));
+      const asJson = await runCli(["qr", input, "-o", file("options.png"), `${flag}=${value}`, "--json"]);
+      expect(asJson.code).toBe(2);
+      const { error } = JSON.parse(asJson.stdout) as { error: { where: string; fix: string | null } };
+      expect(error.where).toBe(flag);
+      expect(error.fix).toEqual(expect.stringContaining(`e.g. ${flag} `));
+      expect(human.stderr).toContain(`fix: ${error.fix}`);
+    }
+    expect(await exists(file("options.png"))).toBe(false);
+  });
+
   it("renders the same PNG for the same payload every time", async () => {
     const path = await writeJson("same.json", basePayload(), 0);
     await runCli(["qr", path, "-o", file("a.png")]);
