@@ -117,8 +117,31 @@ function parsePrintWidth(value: string | undefined): number | null {
   return n;
 }
 
+/** The quiet zone ISO/IEC 18004 requires around a QR code, in modules. */
+const MIN_QUIET_ZONE = 4;
+
+/** Something about the rendering (not the payload) that may keep a camera from reading the code. */
+interface RenderWarning {
+  where: string;
+  message: string;
+  fix: string;
+}
+
+function renderWarnings(margin: number): RenderWarning[] {
+  if (margin >= MIN_QUIET_ZONE) return [];
+  return [{
+    where: "--margin",
+    message: `a quiet zone of ${counted(margin, "module")} is less than the ${MIN_QUIET_ZONE} ISO/IEC 18004 requires: ` +
+      "cameras may not find the code, above all printed on or next to anything dark",
+    fix: `use --margin ${MIN_QUIET_ZONE} (the default) or more`,
+  }];
+}
+
 /** The --json document; `rendered` is null when nothing was written. */
-function report(rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean, print: PrintAdvice | null = null): Record<string, unknown> {
+function report(
+  rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean, print: PrintAdvice | null = null,
+  warnings: RenderWarning[] = [],
+): Record<string, unknown> {
   return {
     rendered: rendered !== null,
     output: rendered === null ? null : output,
@@ -137,6 +160,7 @@ function report(rendered: RenderedQr | null, output: string, findings: Finding[]
           sizePixels: rendered.sizePixels,
         },
     print,
+    warnings,
     findings,
   };
 }
@@ -222,8 +246,12 @@ export function registerQr(program: Command): void {
           });
         }
         const print = printAdvice(rendered, printWidth);
+        const warnings = renderWarnings(rendered.margin);
+        for (const w of warnings) {
+          printError(formatInputError(new InputError(w.message, { where: w.where, hint: w.fix }), err.yellow("aosp-sim: warning:")));
+        }
         if (flags.json) {
-          printJson(report(rendered, flags.output, check.findings, check.valid, print));
+          printJson(report(rendered, flags.output, check.findings, check.valid, print, warnings));
         } else {
           // With -o -, stdout holds the PNG: the summary goes to stderr.
           const say = toStdout ? printError : printLine;

@@ -135,6 +135,24 @@ describe("aosp-sim qr", () => {
     expect(await exists(file("options.png"))).toBe(false);
   });
 
+  it("warns on stderr and in --json when the quiet zone is under the 4 modules ISO/IEC 18004 requires", async () => {
+    const input = await writeJson("margin.json", basePayload());
+    for (const margin of ["0", "3"]) {
+      const human = await runCli(["qr", input, "-o", file("margin.png"), "--margin", margin]);
+      expect(human.code).toBe(0);
+      expect(human.stderr).toMatch(new RegExp(`^aosp-sim: warning: --margin: a quiet zone of ${margin} modules is less than the 4 ISO/IEC 18004 requires.*\\n +fix: use --margin 4 \\(the default\\) or more\\n$`));
+      const asJson = await runCli(["qr", input, "-o", file("margin.png"), "--margin", margin, "--json"]);
+      expect(asJson.code).toBe(0);
+      expect(JSON.parse(asJson.stdout).warnings).toEqual([
+        { where: "--margin", message: expect.stringContaining(`quiet zone of ${margin} modules`), fix: "use --margin 4 (the default) or more" },
+      ]);
+      expect(asJson.stderr).toBe(human.stderr);
+    }
+    const fine = await runCli(["qr", input, "-o", file("margin.png"), "--margin", "4", "--json"]);
+    expect(fine.stderr).toBe("");
+    expect(JSON.parse(fine.stdout).warnings).toEqual([]);
+  });
+
   it("renders the same PNG for the same payload every time", async () => {
     const path = await writeJson("same.json", basePayload(), 0);
     await runCli(["qr", path, "-o", file("a.png")]);
