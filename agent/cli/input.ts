@@ -44,7 +44,7 @@ function tooLarge(file: string, kind: "image" | "text"): InputError {
  * Reads a file or stdin only as far as its limit, whatever kind of file it is (pipes, FIFOs and
  * devices report size 0): the first bytes tell image from text, and so which limit applies.
  */
-async function readBoundedInput(path: string): Promise<InputBytes> {
+async function readBoundedInput(path: string): Promise<InputBytes & { overLimit: boolean }> {
   const limit = { limit: (head: Buffer) => limitOf(classify(head)), sniffBytes: SNIFF_BYTES };
   let read: BoundedBytes;
   try {
@@ -52,9 +52,7 @@ async function readBoundedInput(path: string): Promise<InputBytes> {
   } catch (error) {
     throw fileReadError(error, path, "a payload JSON file or an image");
   }
-  const kind = classify(read.bytes.subarray(0, SNIFF_BYTES));
-  if (read.overLimit) throw tooLarge(path, kind);
-  return { file: path, bytes: read.bytes, kind };
+  return { file: path, bytes: read.bytes, kind: classify(read.bytes.subarray(0, SNIFF_BYTES)), overLimit: read.overLimit };
 }
 
 /** Text that is plainly not a payload nor anything a QR code would hold: NUL bytes, or binary. */
@@ -62,23 +60,49 @@ function looksBinary(bytes: Uint8Array): boolean {
   return textLooksBinary(new TextDecoder("utf-8").decode(bytes.subarray(0, 4096)));
 }
 
+/**
+ * The UTF-16 byte-order mark the bytes start with, if any: FF FE (little-endian, what Windows
+ * PowerShell 5.1's `>` and Out-File write) or FE FF (big-endian).
+ */
+function utf16ByteOrder(bytes: Uint8Array): "little-endian" | "big-endian" | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "little-endian";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "big-endian";
+  return null;
+}
+
+/** Why bytes read as text are no payload text at all (UTF-16, binary), judged from what was read; null when they may be. */
+function notTextError(bytes: Uint8Array, where: string): InputError | null {
+  const utf16 = utf16ByteOrder(bytes);
+  if (utf16 !== null) {
+    return new InputError(
+      `is UTF-16 text (${utf16 === "little-endian"
+        ? "little-endian, byte-order mark FF FE, as Windows PowerShell 5.1's > and Out-File write it"
+        : "big-endian, byte-order mark FE FF"}), but a payload is UTF-8, as the QR code holds it`,
+      { where, hint: "re-save it as UTF-8 (in PowerShell: Get-Content IN | Set-Content -Encoding UTF8 OUT; in an editor: save with encoding UTF-8)" },
+    );
+  }
+  if (looksBinary(bytes)) {
+    return new InputError("is neither an image (PNG, JPEG, GIF, BMP, TIFF) nor payload text (it is binary data)", {
+      where,
+      hint: "pass a payload JSON file or an image of the QR code",
+    });
+  }
+  return null;
+}
+
 /** Reads a path (or "-") and tells image from text by content; throws InputError for unusable input. */
 export async function readInput(path: string): Promise<InputBytes> {
-  const input = await readBoundedInput(path);
+  const { overLimit, ...input } = await readBoundedInput(path);
   const where = inputLabel(input.file);
+  // Binary or UTF-16 bytes are named as such whatever their size: they are not "text" too long.
+  const notText = input.kind === "text" ? notTextError(input.bytes, where) : null;
+  if (notText) throw notText;
+  if (overLimit) throw tooLarge(path, input.kind);
   if (input.bytes.length === 0) {
     throw new InputError("is empty (0 bytes)", { where, hint: "pass a payload JSON file or an image of the QR code" });
   }
-  if (input.kind === "text") {
-    if (looksBinary(input.bytes)) {
-      throw new InputError("is neither an image (PNG, JPEG, GIF, BMP, TIFF) nor payload text (it is binary data)", {
-        where,
-        hint: "pass a payload JSON file or an image of the QR code",
-      });
-    }
-    if (new TextDecoder("utf-8").decode(input.bytes).replace(/^\uFEFF/, "").trim() === "") {
-      throw new InputError("holds only whitespace, no payload", { where, hint: "pass a payload JSON file or an image of the QR code" });
-    }
+  if (input.kind === "text" && new TextDecoder("utf-8").decode(input.bytes).replace(/^\uFEFF/, "").trim() === "") {
+    throw new InputError("holds only whitespace, no payload", { where, hint: "pass a payload JSON file or an image of the QR code" });
   }
   return input;
 }

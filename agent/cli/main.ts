@@ -86,10 +86,11 @@ function usageFix(error: CommanderError, program: Command, command: Command | un
   }
 }
 
-/** `--json` before any `--` on the command line (commander may fail before it parses options). */
+/** `--json` or `--format json` before any `--` on the command line (commander may fail before it parses options). */
 function jsonRequested(argv: string[]): boolean {
   const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+  const options = end === -1 ? argv : argv.slice(0, end);
+  return options.some((arg, i) => arg === "--json" || arg === "--format=json" || (arg === "--format" && options[i + 1] === "json"));
 }
 
 async function main(argv: string[]): Promise<void> {

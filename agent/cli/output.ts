@@ -67,10 +67,15 @@ export function printError(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** True when the command's parsed options ask for JSON (commander passes the Command last). */
+/**
+ * True when the command's parsed options ask for JSON, with --json or --format json (commander
+ * passes the Command last).
+ */
 function wantsJson(args: readonly unknown[]): boolean {
   const command = args[args.length - 1] as { opts?: () => Record<string, unknown> } | undefined;
-  return typeof command?.opts === "function" && command.opts()["json"] === true;
+  if (typeof command?.opts !== "function") return false;
+  const opts = command.opts();
+  return opts["json"] === true || opts["format"] === "json";
 }
 
 /**
@@ -90,11 +95,14 @@ export function errorDocument(error: unknown, kind?: "usage"): ErrorDocument {
   return { error: { kind: "internal", message, where: null, fix: "set AOSP_SIM_DEBUG=1 to see where it happened" } };
 }
 
-/** Formats an InputError as the one line (plus an optional fix line) the CLI prints. */
-export function formatInputError(error: InputError): string {
+/**
+ * Formats an InputError as the one line (plus an optional fix line) the CLI prints; `label`
+ * starts the line (a warning's is "aosp-sim: warning:").
+ */
+export function formatInputError(error: InputError, label = err.red("aosp-sim:")): string {
   const where = error.where ? `${printable(error.where)}: ` : "";
   const fix = error.hint ? `\n  ${err.dim("fix:")} ${printable(error.hint)}` : "";
-  return `${err.red("aosp-sim:")} ${where}${printable(error.message)}${fix}`;
+  return `${label} ${where}${printable(error.message)}${fix}`;
 }
 
 /**

@@ -11,9 +11,11 @@ import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable } from "../protocol/output-path.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
-import { EC_LEVELS, PayloadTooLargeError, minimumVersion, renderQrPng, type RenderedQr } from "../qr/render.js";
+import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { asEcLevel, type EcLevel } from "../qr/types.js";
-import { EXIT_FAILED, EXIT_OK, action, err, inputLabel, out, printError, printJson, printLine } from "./output.js";
+import {
+  EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine,
+} from "./output.js";
 import { readInput } from "./input.js";
 import { compactJsonText } from "../payload/json-text.js";
 import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
@@ -36,10 +38,14 @@ function parseEc(value: string): EcLevel {
   return found;
 }
 
-function parseWhole(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
+/** A whole-number option from min to max; `what` says what it counts and `example` a good value, for the fix. */
+function parseWhole(value: string, flag: string, min: number, max: number, what: string, example: number): number {
+  const n = value.trim() === "" ? Number.NaN : Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InputError(`"${value}" is not a whole number from ${min} to ${max}`, { where: flag });
+    throw new InputError(`"${value}" is not a whole number from ${min} to ${max}`, {
+      where: flag,
+      hint: `give ${what} as a whole number from ${min} to ${max}, e.g. ${flag} ${example}`,
+    });
   }
   return n;
 }
@@ -111,8 +117,31 @@ function parsePrintWidth(value: string | undefined): number | null {
   return n;
 }
 
+/** The quiet zone ISO/IEC 18004 requires around a QR code, in modules. */
+const MIN_QUIET_ZONE = 4;
+
+/** Something about the rendering (not the payload) that may keep a camera from reading the code. */
+interface RenderWarning {
+  where: string;
+  message: string;
+  fix: string;
+}
+
+function renderWarnings(margin: number): RenderWarning[] {
+  if (margin >= MIN_QUIET_ZONE) return [];
+  return [{
+    where: "--margin",
+    message: `a quiet zone of ${counted(margin, "module")} is less than the ${MIN_QUIET_ZONE} ISO/IEC 18004 requires: ` +
+      "cameras may not find the code, above all printed on or next to anything dark",
+    fix: `use --margin ${MIN_QUIET_ZONE} (the default) or more`,
+  }];
+}
+
 /** The --json document; `rendered` is null when nothing was written. */
-function report(rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean, print: PrintAdvice | null = null): Record<string, unknown> {
+function report(
+  rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean, print: PrintAdvice | null = null,
+  warnings: RenderWarning[] = [],
+): Record<string, unknown> {
   return {
     rendered: rendered !== null,
     output: rendered === null ? null : output,
@@ -131,6 +160,7 @@ function report(rendered: RenderedQr | null, output: string, findings: Finding[]
           sizePixels: rendered.sizePixels,
         },
     print,
+    warnings,
     findings,
   };
 }
@@ -169,8 +199,8 @@ export function registerQr(program: Command): void {
           });
         }
         const printWidth = parsePrintWidth(flags.printWidth);
-        const scale = parseWhole(flags.scale, "--scale", 1, 64);
-        const margin = parseWhole(flags.margin, "--margin", 0, 64);
+        const scale = parseWhole(flags.scale, "--scale", 1, 64, "the pixels per module", 8);
+        const margin = parseWhole(flags.margin, "--margin", 0, 64, "the quiet zone in modules (4 or more, as ISO/IEC 18004 asks)", 4);
         const ruleSet = parseRuleSet(flags.rules);
         const input = await readInput(path);
         if (input.kind === "image") {
@@ -200,9 +230,9 @@ export function registerQr(program: Command): void {
           rendered = await renderQrPng(text, { ecLevel, scale, margin, eci: flags.eci ?? false });
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
-          const fitsAt = EC_LEVELS.find((level) => minimumVersion(error.bytes, level) !== null);
-          if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), error: error.message });
-          else printError(`${err.red("aosp-sim:")} ${error.message}` + (fitsAt ? `; it fits at level ${fitsAt} (--ec ${fitsAt})` : ""));
+          const tooLarge = new InputError(error.message, { where: inputLabel(path), hint: error.fix });
+          if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), ...errorDocument(tooLarge) });
+          else printError(formatInputError(tooLarge));
           return EXIT_FAILED;
         }
         try {
@@ -216,8 +246,12 @@ export function registerQr(program: Command): void {
           });
         }
         const print = printAdvice(rendered, printWidth);
+        const warnings = renderWarnings(rendered.margin);
+        for (const w of warnings) {
+          printError(formatInputError(new InputError(w.message, { where: w.where, hint: w.fix }), err.yellow("aosp-sim: warning:")));
+        }
         if (flags.json) {
-          printJson(report(rendered, flags.output, check.findings, check.valid, print));
+          printJson(report(rendered, flags.output, check.findings, check.valid, print, warnings));
         } else {
           // With -o -, stdout holds the PNG: the summary goes to stderr.
           const say = toStdout ? printError : printLine;

@@ -1,12 +1,12 @@
 /**
  * `aosp-sim validate --format sarif`: the findings as one SARIF 2.1.0 log, so payloads kept in a
  * repository show their findings in code-scanning UIs. Each result carries its rule id, the
- * file, the line and column of the key its JSON pointer names (for payload JSON files; for
+ * file, the line and column of the key its JSON pointer names, or of a JSON syntax error (for payload JSON files; for
  * images, Graph profiles and base64 payloads the file alone, with the pointer as a logical
  * location), and the fix. Each rule carries its summary as help text.
  */
 import { RULES, ruleInfo, type Finding } from "../payload/index.js";
-import { pointerPosition } from "../payload/json-locations.js";
+import { findingPosition } from "../payload/json-locations.js";
 import { packageVersion } from "../protocol/version.js";
 import type { BatchEntry } from "./validate-batch.js";
 
@@ -18,7 +18,7 @@ function artifactUri(file: string): string {
 
 function result(entry: BatchEntry, f: Finding): object {
   const report = entry.report!;
-  const region = report.source.kind === "json" && report.payload ? pointerPosition(report.payload.text, f.path) : null;
+  const region = report.source.kind === "json" && report.payload ? findingPosition(report.payload.text, f) : null;
   return {
     ruleId: f.rule,
     ruleIndex: RULES.findIndex((r) => r.id === f.rule),

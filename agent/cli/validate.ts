@@ -6,7 +6,8 @@
  *
  * Bad input, by class:
  * - exit 2 (unreadable or unusable input, see input.ts): a missing file, a directory, an
- *   empty or whitespace-only input, binary data that is neither an image nor text, an image that
+ *   empty or whitespace-only input, binary data that is neither an image nor text (whatever its
+ *   size), UTF-16 text (a payload is UTF-8), an image that
  *   is truncated, zero-size, too large or in a format that cannot be decoded, and a text file
  *   over 64 KiB (twenty times what any QR code holds: not a payload, and not read to the end);
  * - exit 1 (findings): anything a QR code could hold and a device would choke on: text that is
@@ -32,6 +33,7 @@ import {
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 import { printable } from "../protocol/printable.js";
 import { payloadSource } from "../payload/payload-source.js";
+import { HIGH_VERSION } from "../payload/rules/size.js";
 import { decodeQrImage, ECI_UTF8, modulePixels } from "../qr/index.js";
 import type { InputBytes } from "./input.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
@@ -54,8 +56,10 @@ export interface QrReport {
   unusedErrorCorrection: number | null;
   /** Light against dark modules in the image (0..1); null when unknown. */
   symbolContrast: number | null;
-  /** Codes found in the image (only the first is checked). */
+  /** Codes found in the image (every one is checked; this report describes the most robust). */
   codes: number;
+  /** Which of them this report describes (1-based, in the image's order, as findings number them). */
+  code: number;
   width: number;
   height: number;
 }
@@ -86,6 +90,7 @@ function qrReport(image: DecodeImageResult, code: DecodedCode): QrReport {
     unusedErrorCorrection: code.unusedErrorCorrection,
     symbolContrast: code.symbolContrast,
     codes: image.codes.length,
+    code: image.codes.indexOf(code) + 1,
     width: image.width,
     height: image.height,
   };
@@ -108,11 +113,10 @@ export interface ValidateOptions {
 }
 
 /** The code a device would most likely read first: the most robust one (most error correction left), in image order. */
-function primaryCodeFirst(image: DecodeImageResult): DecodeImageResult {
+function primaryCode(image: DecodeImageResult): DecodedCode | undefined {
   const strength = (c: DecodedCode) => c.unusedErrorCorrection ?? -1;
-  const best = image.codes.reduce<DecodedCode | undefined>(
+  return image.codes.reduce<DecodedCode | undefined>(
     (a, c) => (a === undefined || strength(c) > strength(a) ? c : a), undefined);
-  return best === undefined ? image : { ...image, codes: [best, ...image.codes.filter((c) => c !== best)] };
 }
 
 /** Validates input already read: decodes an image, checks the payload, merges the findings. */
@@ -136,31 +140,35 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
   return { valid: check.valid, source: unwrapped, qr: null, payload: payloadReport(form.text, check), findings: check.findings };
 }
 
-async function validateImage(bytes: Uint8Array, source: ValidateReport["source"], options: ValidateOptions): Promise<ValidateReport> {
-  const strict = options.strict ?? false;
-  const image = primaryCodeFirst(await decodeQrImage(bytes, inputLabel(source.file)));
-  const fromImage = imageFindings(image);
-  const code = image.codes[0];
-  if (code === undefined) {
-    return { valid: isValid(fromImage, strict), source, qr: null, payload: null, findings: sortFindings(fromImage) };
-  }
-  // The device works on the text its scanner decoded; the raw bytes only tell whether that
-  // text was UTF-8 to begin with.
-  const check = checkPayloadText(code.text, options);
+/**
+ * The payload findings of one code: the device works on the text its scanner decoded; the raw
+ * bytes only tell whether that text was UTF-8 to begin with.
+ */
+function payloadFindings(code: DecodedCode, check: PayloadCheck): Finding[] {
   // Byte segments (alone or mixed with numeric/alphanumeric ones, whose bytes are ASCII) are
   // meant to hold UTF-8 unless an ECI marker names another character set.
   const byteSegments = code.mode === "byte" || code.mode === "mixed";
   const encoding = byteSegments && (code.eci === null || code.eci === ECI_UTF8) ? utf8Finding(code.bytes) : null;
-  // The image's actual version supersedes the payload-size estimate of the same rule.
-  const fromPayload = fromImage.some((f) => f.rule === "qr-high-version")
+  // The code's actual version, when high, supersedes the payload-size estimate of the same rule.
+  const fromPayload = code.version !== null && code.version > HIGH_VERSION
     ? check.findings.filter((f) => f.rule !== "qr-high-version")
     : check.findings;
-  const findings = sortFindings([...fromImage, ...(encoding ? [encoding] : []), ...fromPayload]);
+  return [...(encoding ? [encoding] : []), ...fromPayload];
+}
+
+async function validateImage(bytes: Uint8Array, source: ValidateReport["source"], options: ValidateOptions): Promise<ValidateReport> {
+  const strict = options.strict ?? false;
+  const image = await decodeQrImage(bytes, inputLabel(source.file));
+  // Every code is checked (a device's camera reads whichever it finds first); the report's
+  // qr and payload describe the most robust one.
+  const checks = new Map(image.codes.map((code) => [code, checkPayloadText(code.text, options)]));
+  const findings = sortFindings(imageFindings(image, (code) => payloadFindings(code, checks.get(code)!)));
+  const code = primaryCode(image);
   return {
     valid: isValid(findings, strict),
     source,
-    qr: qrReport(image, code),
-    payload: payloadReport(code.text, check),
+    qr: code === undefined ? null : qrReport(image, code),
+    payload: code === undefined ? null : payloadReport(code.text, checks.get(code)!),
     findings,
   };
 }
@@ -245,7 +253,7 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
     printLine(`${out.bold(where)}: ${q.width}x${q.height} image`);
     printLine(`  QR:      version ${q.version ?? "?"}, level ${q.ecLevel ?? "?"}, ${q.moduleCount ?? "?"}x${q.moduleCount ?? "?"} modules${px}, ` +
       `${q.payloadBytes} bytes (${q.mode ?? "?"} mode, ${q.eci === null ? "no ECI" : `ECI ${q.eci}`}), read by ${q.decoder}` +
-      (q.codes > 1 ? `; ${q.codes} codes in the image, checking the first` : ""));
+      (q.codes > 1 ? `; code ${q.code} of ${q.codes} in the image (every code is checked)` : ""));
     const quality = [
       q.unusedErrorCorrection === null ? null : `${Math.round(q.unusedErrorCorrection * 100)} % of its error correction unused`,
       q.symbolContrast === null ? null : `contrast ${Math.round(q.symbolContrast * 100)} %`,

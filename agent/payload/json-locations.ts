@@ -3,6 +3,8 @@
  * tools (SARIF) need to show a finding on the right line of a payload kept in a repository.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
+import type { Finding } from "./findings.js";
+import { BYTE_ORDER_MARK, parseJsonText } from "./json-text.js";
 
 export interface TextPosition {
   line: number;
@@ -49,4 +51,17 @@ export function pointerPosition(text: string, pointer: string): TextPosition | n
     return positionOf(text, target.offset);
   }
   return positionOf(text, root.offset);
+}
+
+/**
+ * Where a finding points in the payload text: a JSON syntax error where the parser stopped (the
+ * line and column its message gives), any other finding at the key its pointer names.
+ */
+export function findingPosition(text: string, finding: Pick<Finding, "rule" | "path">): TextPosition | null {
+  if (finding.rule === "json-syntax") {
+    // As checkPayloadText parses it: a leading byte-order mark is not part of the JSON.
+    const parsed = parseJsonText(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
+    if (!parsed.ok && parsed.problem.kind === "syntax") return { line: parsed.problem.line, column: parsed.problem.column };
+  }
+  return pointerPosition(text, finding.path);
 }

@@ -2,18 +2,25 @@
  * Findings about a QR image rather than the payload in it: no code, several codes, a fragile
  * print (measured: error correction used, contrast), decoders that disagree, a high version,
  * non-ASCII text without an ECI marker. Pure: it looks at what the decoder returned.
+ *
+ * Every code in an image is checked, not only the first: a device's camera reads whichever it
+ * finds first, so one broken code makes the image invalid. With several codes each finding
+ * about a code says which ("Code 2 of 2: ..."), in the image's order.
  */
-import { isFragile, isNearlyUncorrectable, type DecodeImageResult } from "../qr/types.js";
+import { isFragile, isNearlyUncorrectable, type DecodeImageResult, type DecodedCode } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
 import { finding } from "./rules/catalog.js";
 import { HIGH_VERSION, HIGH_VERSION_HINT, highVersionMessage } from "./rules/size.js";
 
-/** Findings about the image; `code` is the one whose payload is checked (the first), if any. */
-export function imageFindings(image: DecodeImageResult): Finding[] {
+/**
+ * Findings about the image: no code, several codes, and for every code its own findings (those
+ * about the print, plus whatever `perCode` adds, e.g. its payload's), each labelled with the
+ * code it concerns when there are several.
+ */
+export function imageFindings(image: DecodeImageResult, perCode: (code: DecodedCode) => Finding[] = () => []): Finding[] {
   const findings: Finding[] = [];
-  const code = image.codes[0];
-  if (code === undefined) {
+  if (image.codes.length === 0) {
     findings.push(finding("qr-no-code", "",
       `No QR code found in the ${image.width}x${image.height} image by either decoder: a device's camera would not ` +
         "start provisioning from it.",
@@ -22,10 +29,42 @@ export function imageFindings(image: DecodeImageResult): Finding[] {
   }
   if (image.codes.length > 1) {
     findings.push(finding("qr-multiple-codes", "",
-      `The image holds ${image.codes.length} QR codes; only the first is checked, and a device's camera reads ` +
-        "whichever it finds first.",
+      `The image holds ${image.codes.length} QR codes; a device's camera reads whichever it finds first, so every ` +
+        "one is checked and any code that fails makes the image invalid.",
       "show one provisioning code at a time"));
   }
+  findings.push(...labelledByCode(image.codes.map((code) => [...codeFindings(code), ...perCode(code)])));
+  return findings;
+}
+
+/**
+ * The findings of each code (in the image's order) as one list; with several codes each says
+ * which code(s) it concerns, and one that several codes share (the same code printed twice) is
+ * listed once for all of them.
+ */
+function labelledByCode(perCode: readonly Finding[][]): Finding[] {
+  if (perCode.length === 1) return [...perCode[0]!];
+  const groups = new Map<string, { finding: Finding; codes: number[] }>();
+  perCode.forEach((findings, index) => {
+    for (const f of findings) {
+      const key = JSON.stringify([f.severity, f.rule, f.path, f.message, f.hint]);
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, { finding: f, codes: [index + 1] });
+      else if (!group.codes.includes(index + 1)) group.codes.push(index + 1);
+    }
+  });
+  return [...groups.values()].map(({ finding: f, codes }) => ({ ...f, message: `${codeLabel(codes, perCode.length)}: ${f.message}` }));
+}
+
+/** "Code 2 of 3", "Codes 1 and 3 of 3", "Codes 1, 2 and 3 of 3". */
+function codeLabel(codes: readonly number[], total: number): string {
+  if (codes.length === 1) return `Code ${codes[0]} of ${total}`;
+  return `Codes ${codes.slice(0, -1).join(", ")} and ${codes[codes.length - 1]} of ${total}`;
+}
+
+/** Findings about one code's print and symbol: decoders that disagree, a fragile print, a high version, no ECI. */
+function codeFindings(code: DecodedCode): Finding[] {
+  const findings: Finding[] = [];
   if (code.disagreement !== null && code.disagreement.length > 1) {
     findings.push(finding("qr-decoder-disagreement", "",
       `The decoders read different texts from this code (${code.disagreement.map((d) => d.decoder).join(" vs ")}): ` +

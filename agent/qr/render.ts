@@ -10,8 +10,11 @@
  */
 import { createRequire } from "node:module";
 import QRCode from "qrcode";
+import { counted } from "../protocol/counted.js";
 import { ECI_UTF8 } from "./charset.js";
 import type { EcLevel } from "./types.js";
+
+import { EC_LEVELS } from "./types.js";
 
 export { EC_LEVELS, moduleCountOf } from "./types.js";
 /** The most bytes any QR code holds: version 40, level L, byte mode. */
@@ -29,6 +32,8 @@ interface QrEcLevelModule {
 }
 interface QrModeModule {
   BYTE: unknown;
+  MIXED: unknown;
+  getCharCountIndicator(mode: unknown, version: number): number;
 }
 interface QrBitBuffer {
   put(value: number, bits: number): void;
@@ -66,24 +71,34 @@ const buildSegments = qrSegments.fromArray.bind(qrSegments);
 qrSegments.fromArray = (segments) =>
   segments.flatMap((segment) => (segment instanceof EciSegment ? [segment] : buildSegments([segment])));
 
-const capacityCache = new Map<EcLevel, number[]>();
+/** Bits of the UTF-8 ECI header (ISO/IEC 18004 7.4.2): a 4-bit mode indicator and the 8-bit designator. */
+export const ECI_HEADER_BITS = 12;
 
-/** Byte-mode capacity of versions 1..40 at a level (index 0 is version 1). */
-export function byteCapacities(ecLevel: EcLevel): readonly number[] {
-  let table = capacityCache.get(ecLevel);
+const capacityCache = new Map<string, number[]>();
+
+/**
+ * Byte-mode capacity of versions 1..40 at a level (index 0 is version 1): the data bits of the
+ * symbol, less the byte segment's mode indicator and character count, and with `eci` the ECI
+ * header, counted exactly (it may cost no byte at all, when the bits left over absorb it).
+ */
+export function byteCapacities(ecLevel: EcLevel, eci = false): readonly number[] {
+  const key = `${ecLevel}${eci ? "+eci" : ""}`;
+  let table = capacityCache.get(key);
   if (!table) {
     table = [];
     for (let version = 1; version <= 40; version++) {
-      table.push(qrVersion.getCapacity(version, qrEcLevel[ecLevel], qrMode.BYTE));
+      const dataBits = qrVersion.getCapacity(version, qrEcLevel[ecLevel], qrMode.MIXED);
+      const headerBits = 4 + qrMode.getCharCountIndicator(qrMode.BYTE, version) + (eci ? ECI_HEADER_BITS : 0);
+      table.push(Math.floor((dataBits - headerBits) / 8));
     }
-    capacityCache.set(ecLevel, table);
+    capacityCache.set(key, table);
   }
   return table;
 }
 
-/** The smallest version that holds `bytes` bytes in byte mode at this level, or null when none does. */
-export function minimumVersion(bytes: number, ecLevel: EcLevel): number | null {
-  const index = byteCapacities(ecLevel).findIndex((capacity) => bytes <= capacity);
+/** The smallest version that holds `bytes` bytes in byte mode at this level (after an ECI header with `eci`), or null when none does. */
+export function minimumVersion(bytes: number, ecLevel: EcLevel, eci = false): number | null {
+  const index = byteCapacities(ecLevel, eci).findIndex((capacity) => bytes <= capacity);
   return index < 0 ? null : index + 1;
 }
 
@@ -115,11 +130,49 @@ export interface RenderedQr {
   eci: number | null;
 }
 
+/** How to make a payload `excessBytes` bytes too large fit. */
+export function shrinkHint(excessBytes: number): string {
+  return `remove ${counted(excessBytes, "byte")} or more: drop optional keys, shorten URLs, tokens and names`;
+}
+
+/** The most bytes a level holds (version 40), after an ECI header with `eci`. */
+function largestCapacity(ecLevel: EcLevel, eci: boolean): number {
+  return byteCapacities(ecLevel, eci)[39]!;
+}
+
+/**
+ * Text too large for the chosen level. The message says how much the level holds and, when the
+ * ECI header is what tips it over, says so; `fix` names what does hold it: a lower level (never
+ * the one chosen), the same text without --eci, or, when no QR code holds it, how much to cut.
+ */
 export class PayloadTooLargeError extends Error {
   override readonly name = "PayloadTooLargeError";
-  constructor(readonly bytes: number, readonly ecLevel: EcLevel) {
-    const capacity = byteCapacities(ecLevel)[39] ?? 0;
-    super(`the payload is ${bytes} bytes, more than a level-${ecLevel} QR code holds (${capacity} bytes)`);
+  /** One sentence on how to make it fit. */
+  readonly fix: string;
+  constructor(readonly bytes: number, readonly ecLevel: EcLevel, readonly eci = false) {
+    const withEci = eci ? " after its ECI marker" : "";
+    const tippedOver = `; the marker's ${ECI_HEADER_BITS} bits (--eci) tip it over`;
+    const lowerLevel = EC_LEVELS.slice(0, EC_LEVELS.indexOf(ecLevel)).find((level) => minimumVersion(bytes, level, eci) !== null);
+    const withoutEci = eci ? EC_LEVELS.find((level) => minimumVersion(bytes, level) !== null) : undefined;
+    const largest = largestCapacity("L", eci);
+    let message: string;
+    let fix: string;
+    if (lowerLevel !== undefined) {
+      // The chosen level would hold it without the marker: the marker tips it over.
+      const eciTips = eci && minimumVersion(bytes, ecLevel) !== null;
+      message = `the payload is ${bytes} bytes, more than a level-${ecLevel} QR code holds${withEci} ` +
+        `(${largestCapacity(ecLevel, eci)} bytes)${eciTips ? tippedOver : ""}`;
+      fix = `use a lower error-correction level: it fits at level ${lowerLevel} (--ec ${lowerLevel})${eciTips ? ", or drop --eci" : ""}`;
+    } else if (withoutEci !== undefined) {
+      message = `the payload is ${bytes} bytes, more than any QR code holds after an ECI marker (${largest} bytes at level L)${tippedOver}`;
+      fix = `drop --eci: without the marker it fits at level ${withoutEci}` +
+        `${withoutEci === ecLevel ? "" : ` (--ec ${withoutEci})`}; or ${shrinkHint(bytes - largest)}`;
+    } else {
+      message = `the payload is ${bytes} bytes, more than any QR code holds${withEci} (${largest} bytes, version 40 at level L)`;
+      fix = shrinkHint(bytes - largest);
+    }
+    super(message);
+    this.fix = fix;
   }
 }
 
@@ -130,8 +183,9 @@ export async function renderQrPng(text: string, options: RenderOptions = {}): Pr
   const margin = options.margin ?? 4;
   const data = Buffer.from(text, "utf8");
   // The ECI header takes 12 bits, which may need the next version up.
-  const version = minimumVersion(data.length + (options.eci ? 2 : 0), ecLevel);
-  if (version === null) throw new PayloadTooLargeError(data.length, ecLevel);
+  const eci = options.eci ?? false;
+  const version = minimumVersion(data.length, ecLevel, eci);
+  if (version === null) throw new PayloadTooLargeError(data.length, ecLevel, eci);
   const byteSegment = { data, mode: "byte" as const };
   const segments = (options.eci ? [new EciSegment(ECI_UTF8), byteSegment] : [byteSegment]) as QRCode.QRCodeSegment[];
   // create() picks the mask; passing version and mask to toBuffer keeps the PNG and the

@@ -68,11 +68,30 @@ describe("aosp-sim qr", () => {
     expect(await exists(out)).toBe(true);
   });
 
-  it("says when a payload is too large for the level, and which level would hold it", async () => {
+  it("says when a payload is too large for the level, and which level would hold it, in the human and --json output alike", async () => {
     const payload = payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(2000) } });
-    const result = await runCli(["qr", await writeJson("large.json", payload), "-o", file("large.png"), "--ec", "H"]);
+    const path = await writeJson("large.json", payload);
+    const result = await runCli(["qr", path, "-o", file("large.png"), "--ec", "H"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/more than a level-H QR code holds \(1273 bytes\); it fits at level L \(--ec L\)/);
+    expect(result.stderr).toMatch(/more than a level-H QR code holds \(1273 bytes\)\n +fix: use a lower error-correction level: it fits at level L \(--ec L\)/);
+    const asJson = await runCli(["qr", path, "-o", file("large.png"), "--ec", "H", "--json"]);
+    expect(asJson.code).toBe(1);
+    const doc = JSON.parse(asJson.stdout) as { rendered: boolean; error: { kind: string; message: string; where: string; fix: string } };
+    expect(doc.rendered).toBe(false);
+    expect(doc.error).toMatchObject({ kind: "input", where: path, fix: "use a lower error-correction level: it fits at level L (--ec L)" });
+    expect(result.stderr).toContain(`${doc.error.message}\n  fix: ${doc.error.fix}`);
+  });
+
+  it("says when no QR code holds a payload, and how to shrink it", async () => {
+    const path = await writeJson("huge.json", payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(3300) } }));
+    const bytes = Buffer.byteLength(JSON.stringify(JSON.parse(await readFile(path, "utf8"))));
+    const result = await runCli(["qr", path, "-o", file("huge.png"), "--force"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`the payload is ${bytes} bytes, more than any QR code holds (2953 bytes, version 40 at level L)`);
+    expect(result.stderr).toMatch(new RegExp(`\\n +fix: remove ${bytes - 2953} bytes or more: drop optional keys, shorten URLs, tokens and names`));
+    const asJson = JSON.parse((await runCli(["qr", path, "-o", file("huge.png"), "--force", "--json"])).stdout) as { error: { message: string; fix: string } };
+    expect(asJson.error.message).toContain("more than any QR code holds");
+    expect(asJson.error.fix).toMatch(/^remove \d+ bytes or more: drop optional keys/);
   });
 
   it("refuses an image as input, a bad level and a missing -o as usage errors (exit 2)", async () => {
@@ -98,6 +117,40 @@ describe("aosp-sim qr", () => {
     // Before: "cannot write the PNG (EISDIR)" and "check that the directory exists".
     expect(intoFolder.stderr).toContain(`${folder}: cannot write the PNG: this is a folder`);
     expect(intoFolder.stderr).toContain(`fix: name a file in it, e.g. ${folder}/qr.png`);
+  });
+
+  it("gives every bad --scale and --margin a fix, in the human and --json output alike", async () => {
+    const input = await writeJson("options.json", basePayload());
+    for (const [flag, value] of [["--scale", "0"], ["--scale", "100"], ["--scale", "2.5"], ["--margin", "-1"], ["--margin", ""]] as const) {
+      const human = await runCli(["qr", input, "-o", file("options.png"), `${flag}=${value}`]);
+      expect(human.code).toBe(2);
+      expect(human.stderr).toMatch(new RegExp(`${flag}: "${value.replace(".", "\\.")}" is not a whole number from \\d+ to 64\\n +fix: give .* as a whole number from \\d+ to 64, e\\.g\\. ${flag} \\d+\\n$`));
+      const asJson = await runCli(["qr", input, "-o", file("options.png"), `${flag}=${value}`, "--json"]);
+      expect(asJson.code).toBe(2);
+      const { error } = JSON.parse(asJson.stdout) as { error: { where: string; fix: string | null } };
+      expect(error.where).toBe(flag);
+      expect(error.fix).toEqual(expect.stringContaining(`e.g. ${flag} `));
+      expect(human.stderr).toContain(`fix: ${error.fix}`);
+    }
+    expect(await exists(file("options.png"))).toBe(false);
+  });
+
+  it("warns on stderr and in --json when the quiet zone is under the 4 modules ISO/IEC 18004 requires", async () => {
+    const input = await writeJson("margin.json", basePayload());
+    for (const margin of ["0", "3"]) {
+      const human = await runCli(["qr", input, "-o", file("margin.png"), "--margin", margin]);
+      expect(human.code).toBe(0);
+      expect(human.stderr).toMatch(new RegExp(`^aosp-sim: warning: --margin: a quiet zone of ${margin} modules is less than the 4 ISO/IEC 18004 requires.*\\n +fix: use --margin 4 \\(the default\\) or more\\n$`));
+      const asJson = await runCli(["qr", input, "-o", file("margin.png"), "--margin", margin, "--json"]);
+      expect(asJson.code).toBe(0);
+      expect(JSON.parse(asJson.stdout).warnings).toEqual([
+        { where: "--margin", message: expect.stringContaining(`quiet zone of ${margin} modules`), fix: "use --margin 4 (the default) or more" },
+      ]);
+      expect(asJson.stderr).toBe(human.stderr);
+    }
+    const fine = await runCli(["qr", input, "-o", file("margin.png"), "--margin", "4", "--json"]);
+    expect(fine.stderr).toBe("");
+    expect(JSON.parse(fine.stdout).warnings).toEqual([]);
   });
 
   it("renders the same PNG for the same payload every time", async () => {
@@ -155,6 +208,40 @@ describe("aosp-sim qr for print runs", () => {
     const bad = await runCli(["qr", input, "-o", file("print.png"), "--print-width", "wide"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--print-width: "wide" is not a print width in millimetres\n +fix: /);
+  }, 120_000);
+});
+
+/** A valid payload whose compact JSON is exactly `bytes` bytes (padded in the admin extras bundle). */
+function payloadOfBytes(bytes: number): object {
+  const payload = payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "" } });
+  const pad = bytes - Buffer.byteLength(JSON.stringify(payload));
+  return payloadWith({ [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(pad) } });
+}
+
+describe("aosp-sim qr --eci at full capacity", () => {
+  it("counts the ECI header exactly: 2952 bytes with --ec L --eci fill version 40-L and render", async () => {
+    const payload = payloadOfBytes(2952);
+    const out = file("eci-full.png");
+    const result = await runCli(["qr", await writeJson("eci-full.json", payload), "-o", out, "--ec", "L", "--eci", "--scale", "4"], { timeoutMs: 60_000 });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/QR version 40, level L, 177x177 modules, 2952 bytes \(byte mode, UTF-8, ECI 26\)/);
+    const decoded = await decodeQrImage(await readFile(out), out);
+    expect(decoded.codes[0]).toMatchObject({ text: JSON.stringify(payload), version: 40, ecLevel: "L", eci: 26 });
+  }, 120_000);
+
+  it("says when --eci tips a payload over, and never suggests the level already chosen", async () => {
+    const atL = await runCli(["qr", await writeJson("eci-2953.json", payloadOfBytes(2953)), "-o", file("x.png"), "--ec", "L", "--eci"]);
+    expect(atL.code).toBe(1);
+    expect(atL.stderr).toContain("more than any QR code holds after an ECI marker (2952 bytes at level L); the marker's 12 bits (--eci) tip it over");
+    expect(atL.stderr).toMatch(/fix: drop --eci: without the marker it fits at level L; or remove 1 byte or more/);
+    expect(atL.stderr).not.toContain("--ec L");
+    const atM = await runCli(["qr", await writeJson("eci-2331.json", payloadOfBytes(2331)), "-o", file("x.png"), "--ec", "M", "--eci"]);
+    expect(atM.code).toBe(1);
+    expect(atM.stderr).toContain("more than a level-M QR code holds after its ECI marker (2330 bytes); the marker's 12 bits (--eci) tip it over");
+    expect(atM.stderr).toMatch(/fix: use a lower error-correction level: it fits at level L \(--ec L\), or drop --eci/);
+    expect(atM.stderr).not.toContain("--ec M");
+    expect((await runCli(["qr", file("eci-2331.json"), "-o", file("x.png"), "--ec", "M"])).code).toBe(0);
   }, 120_000);
 });
 

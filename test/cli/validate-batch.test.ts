@@ -135,6 +135,21 @@ describe("validate --format sarif", () => {
   });
 });
 
+describe("validate --format sarif on text that is not JSON", () => {
+  it("puts a json-syntax finding at the line and column the human report names", async () => {
+    const path = await write("syntax.json", `${JSON.stringify(basePayload(), null, 2).replace(/\n}$/, "")}\n x}\n`);
+    const human = await runCli(["validate", path]);
+    expect(human.code).toBe(1);
+    const [, line, column] = /line (\d+) column (\d+)/.exec(human.stdout)!;
+    expect([line, column]).toEqual(["7", "2"]);
+    const sarif = await runCli(["validate", path, "--format", "sarif"]);
+    const [res] = JSON.parse(sarif.stdout).runs[0].results;
+    expect(res.ruleId).toBe("json-syntax");
+    expect(res.message.text).toContain("line 7 column 2");
+    expect(res.locations[0].physicalLocation.region).toEqual({ startLine: 7, startColumn: 2 });
+  });
+});
+
 describe("the intune-aosp rules and whose names they check", () => {
   const TEAM = {
     adminComponent: "com.contoso.agent/com.contoso.agent.AdminReceiver",

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import QRCode from "qrcode";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliResult, useTempDir } from "../payload/support/cli.js";
 import { basePayload, HELLO_SHA256, KEYS, payloadWith } from "../payload/support/payloads.js";
@@ -144,6 +145,37 @@ describe("validate a QR image", () => {
     expect(result.code).toBe(1);
   });
 
+  it("checks every code in an image: a broken second code fails it, and the findings say which code", async () => {
+    // Two codes rendered by `aosp-sim qr`, side by side; a device's camera reads whichever it finds first.
+    const render = async (name: string, payload: object): Promise<Buffer> => {
+      const out = file(`${name}.png`);
+      expect((await runCli(["qr", await writePayload(`${name}.json`, payload), "-o", out, "--force"])).code).toBe(0);
+      return readFile(out);
+    };
+    const good = await render("code-good", basePayload());
+    const bad = await render("code-hex", payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: HELLO_SHA256.toString("hex") }));
+    const sideBySide = async (left: Buffer, right: Buffer): Promise<Buffer> => {
+      const [l, r] = [await sharp(left).metadata(), await sharp(right).metadata()];
+      return sharp({ create: { width: l.width! + r.width!, height: Math.max(l.height!, r.height!), channels: 3, background: "#ffffff" } })
+        .composite([{ input: left, left: 0, top: 0 }, { input: right, left: l.width!, top: 0 }]).png().toBuffer();
+    };
+    for (const [name, image, which] of [["good-hex.png", await sideBySide(good, bad), 2], ["hex-good.png", await sideBySide(bad, good), 1]] as const) {
+      const path = await writePayload(name, image);
+      const result = await runCli(["validate", path, "--json"]);
+      expect(result.code).toBe(1);
+      const doc = json(result);
+      expect(doc.valid).toBe(false);
+      expect(doc.qr).toMatchObject({ codes: 2 });
+      const encoding = doc.findings.find((f) => f.rule === "checksum-encoding");
+      expect(encoding).toMatchObject({ severity: "error", path: `/${KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM}` });
+      expect(encoding!.message).toMatch(new RegExp(`^Code ${which} of 2: `));
+      const human = await runCli(["validate", path]);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toContain(`Code ${which} of 2: DEVICE_ADMIN_PACKAGE_CHECKSUM is 64 hex digits`);
+      expect(human.stdout).toMatch(/every code is checked/);
+    }
+  });
+
   it("reads an image from stdin", async () => {
     const png = await readFile("fixtures/images/android-valid-minimal.png");
     const result = await runCli(["validate", "-", "--json"], { stdin: png });
@@ -180,6 +212,22 @@ describe("bad input", () => {
     expectInputError(await runCli(["validate", "-"], { stdin: "" }), /<stdin>: is empty/);
   });
 
+  it("--format json prints the same error document as --json for input it cannot read, and for no inputs", async () => {
+    const empty = await writePayload("empty-format.json", "");
+    for (const args of [[file("nope.json")], [empty], []]) {
+      const asJson = await runCli(["validate", ...args, "--json"]);
+      expect(asJson.code).toBe(2);
+      const doc = JSON.parse(asJson.stdout) as { error: { kind: string; message: string; fix: string | null } };
+      expect(doc.error.fix).toEqual(expect.any(String));
+      for (const format of [["--format", "json"], ["--format=json"]]) {
+        const result = await runCli(["validate", ...args, ...format]);
+        expect(result.code).toBe(2);
+        expect(JSON.parse(result.stdout)).toEqual(doc);
+        expect(result.stderr).toBe(asJson.stderr);
+      }
+    }
+  });
+
   it("whitespace only: exit 2", async () => {
     expectInputError(await runCli(["validate", await writePayload("blank.json", " \n\n\t")]), /only whitespace/);
   });
@@ -187,6 +235,24 @@ describe("bad input", () => {
   it("binary bytes that are no image: exit 2", async () => {
     const bytes = Buffer.concat([Buffer.from([0x00, 0x01, 0x02]), randomBytes(2000)]);
     expectInputError(await runCli(["validate", await writePayload("blob.bin", bytes)]), /neither an image .* nor payload text/);
+  });
+
+  it("a UTF-16 payload file (FF FE as PowerShell 5.1 writes it, or FE FF): exit 2, named UTF-16 with how to re-save it", async () => {
+    const text = JSON.stringify(basePayload());
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]);
+    for (const [name, bytes, order] of [["le.json", le, "little-endian"], ["be.json", be, "big-endian"]] as const) {
+      const result = await runCli(["validate", await writePayload(name, bytes)]);
+      expectInputError(result, new RegExp(`${name.replace(".", "\\.")}: is UTF-16 text \\(${order}`));
+      expect(result.stderr).not.toMatch(/binary/);
+      expect(result.stderr).toMatch(/fix: re-save it as UTF-8/);
+    }
+  });
+
+  it("70,000 NUL bytes on stdin: exit 2, binary data, not text over 64 KiB", async () => {
+    const result = await runCli(["validate", "-"], { stdin: Buffer.alloc(70_000) });
+    expectInputError(result, /<stdin>: is neither an image .* nor payload text \(it is binary data\)/);
+    expect(result.stderr).not.toMatch(/64 KiB/);
   });
 
   it("a truncated PNG: exit 2", async () => {

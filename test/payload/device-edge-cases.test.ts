@@ -163,6 +163,17 @@ describe("security types the device reads as an open network", () => {
     expect(f.message).toMatch(/fails after a timeout/);
   });
 
+  it("says a password with an unrecognised security type is ignored, as the device reads the type as NONE", () => {
+    const payload = payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "WPA2", [KEYS.WIFI_PASSWORD]: "correct horse" });
+    expect(rulesOf(payload)).toEqual(expect.arrayContaining(["wifi-security-type", "wifi-password-ignored"]));
+    const f = findingOf(payload, "wifi-password-ignored");
+    expect(f).toMatchObject({ severity: "warning", path: `/${KEYS.WIFI_PASSWORD}` });
+    expect(f.message).toMatch(/WIFI_SECURITY_TYPE is "WPA2", which the device does not know and reads as NONE: .*ignores the password/);
+    expect(f.hint).toBe("write WIFI_SECURITY_TYPE \"WPA\" so that the password is used");
+    expect(findingOf(payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "open", [KEYS.WIFI_PASSWORD]: "x" }), "wifi-password-ignored").hint)
+      .toMatch(/^remove the password/);
+  });
+
   it("says an empty security type is empty, not absent", () => {
     const f = findingOf(payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "", [KEYS.WIFI_PASSWORD]: "correct horse" }), "wifi-password-ignored");
     expect(f.message).not.toMatch(/absent/);

@@ -62,8 +62,21 @@ describe("QR image findings", () => {
     expect(findings[0]!.message).toContain("zxing vs jsqr");
   });
 
-  it("warns about several codes, without calling each one fragile", () => {
-    expect(rules([code(), code({ unusedErrorCorrection: 0.1 })])).toEqual(["qr-multiple-codes"]);
+  it("warns about several codes and checks each one, saying which code a finding is about", () => {
+    const findings = imageFindings(image([code(), code({ unusedErrorCorrection: 0.1 })]));
+    expect(findings.map((f) => f.rule)).toEqual(["qr-multiple-codes", "qr-fragile"]);
+    expect(findings[1]!.message).toMatch(/^Code 2 of 2: Reading this code used 90 %/);
+  });
+
+  it("lists a finding several codes share once, naming them all, with the findings the caller adds per code", () => {
+    const extra = (c: DecodedCode) => [{ severity: "error" as const, rule: "json-syntax", path: "", message: `bad ${c.text}`, hint: "fix it" }];
+    const findings = imageFindings(image([code({ version: 31 }), code({ text: "x" }), code({ version: 31 })]), extra);
+    expect(findings.map((f) => [f.rule, f.message.replace(/: .*/, "")])).toEqual([
+      ["qr-multiple-codes", "The image holds 3 QR codes; a device's camera reads whichever it finds first, so every one is checked and any code that fails makes the image invalid."],
+      ["qr-high-version", "Codes 1 and 3 of 3"],
+      ["json-syntax", "Codes 1 and 3 of 3"],
+      ["json-syntax", "Code 2 of 3"],
+    ]);
   });
 
   it("warns above version 30, not at 30", () => {

@@ -33,6 +33,15 @@ describe("QR sizing", () => {
     expect(byteCapacities("H")[39]).toBe(1273);
   });
 
+  it("counts a UTF-8 ECI header's 12 bits exactly, not as two whole bytes", () => {
+    // Version 40-L: 2956 data codewords = 23,648 bits = 12 (ECI) + 20 (byte header) + 2952 * 8.
+    expect(byteCapacities("L", true)[39]).toBe(2952);
+    expect(minimumVersion(2952, "L", true)).toBe(40);
+    expect(minimumVersion(2953, "L", true)).toBeNull();
+    // Version 1-L: 152 bits; without ECI 17 bytes leave 4 spare bits, so with it 16 fit.
+    expect(byteCapacities("L", true)[0]).toBe(16);
+  });
+
   it("picks the smallest version that holds the bytes", () => {
     expect(minimumVersion(17, "L")).toBe(1);
     expect(minimumVersion(18, "L")).toBe(2);

@@ -4,7 +4,7 @@
  * The machine's scan step then decodes that picture with the QR toolkit, like a real scanner.
  */
 import { InputError } from "../../protocol/errors.js";
-import { MAX_QR_BYTES, PayloadTooLargeError, renderQrPng } from "../../qr/render.js";
+import { PayloadTooLargeError, renderQrPng } from "../../qr/render.js";
 import { StepError } from "../../machine/step-error.js";
 import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../../protocol/light-abort.js";
 import type { CameraPort, CapturedImage, ClockPort, DevicePolicyPort } from "../ports.js";
@@ -47,7 +47,7 @@ export async function renderPayloadQr(text: string, label = "payload"): Promise<
       if (!(tooLarge instanceof PayloadTooLargeError)) throw tooLarge;
       throw new InputError(`cannot be shown as a QR code: ${tooLarge.message}`, {
         where: label,
-        hint: `a QR code holds at most ${MAX_QR_BYTES} bytes (version 40, level L); shorten the payload`,
+        hint: tooLarge.fix,
       });
     }
   }

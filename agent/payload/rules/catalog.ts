@@ -99,7 +99,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("skip-education-screens-qr", "info", "SKIP_EDUCATION_SCREENS has no effect for QR provisioning."),
   // The QR image (validate <image> only)
   imageRule("qr-no-code", "error", "The image holds no QR code either decoder can read."),
-  imageRule("qr-multiple-codes", "warning", "The image holds several QR codes; the device reads whichever its camera finds first."),
+  imageRule("qr-multiple-codes", "warning", "The image holds several QR codes; the device reads whichever its camera finds first, so every code is checked."),
   imageRule("qr-fragile", "warning", "Reading the code used more than half its error correction, its contrast fails, or only the fallback decoder reads it; the print is fragile."),
   imageRule("qr-decoder-disagreement", "error", "The decoders read different texts from the same code."),
   imageRule("qr-no-eci", "info", "Non-ASCII text without an ECI marker; most Android scanners guess UTF-8, a few read Latin-1."),

@@ -1,8 +1,7 @@
 /**
  * Whether the payload fits in a QR code a camera can read.
  */
-import { counted } from "../../protocol/counted.js";
-import { MAX_QR_BYTES, minimumVersion, moduleCountOf } from "../../qr/render.js";
+import { MAX_QR_BYTES, minimumVersion, moduleCountOf, shrinkHint } from "../../qr/render.js";
 import type { Rule } from "./context.js";
 
 /**
@@ -27,7 +26,7 @@ const size: Rule = (ctx) => {
     ctx.emit("payload-too-large", "",
       `The payload is ${bytes} bytes in UTF-8, but a QR code holds at most ${MAX_QR_BYTES} bytes (version 40, level L, ` +
         "byte mode): it cannot be encoded, so no device can scan it.",
-      `remove ${counted(bytes - MAX_QR_BYTES, "byte")} or more: drop optional keys, shorten URLs, tokens and names`);
+      shrinkHint(bytes - MAX_QR_BYTES));
     return;
   }
   const atL = minimumVersion(bytes, "L");

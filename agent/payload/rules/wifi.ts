@@ -118,15 +118,21 @@ function checkPassword(ctx: RuleContext, security: WifiSecurityType): void {
     if (security === "WPA") checkWpaPassphrase(ctx, text, path);
     else checkWepKey(ctx, text, path);
   } else if (security === "NONE" && text !== null && text !== "") {
+    // An unrecognised type is read as NONE too, so its password is ignored as well (PROVISIONING.md §1).
     const unrecognised = securityWritten !== null && securityWritten !== "" && securityWritten !== "NONE";
-    if (!unrecognised) {
-      ctx.emit("wifi-password-ignored", path,
-        `WIFI_PASSWORD is given, but WIFI_SECURITY_TYPE is ${securityWritten === "NONE" ? "NONE" : securityWritten === "" ? "empty (read as NONE)" : "absent (read as NONE)"}: ` +
-          "the device configures an open network and ignores the password.",
-        securityWritten === "NONE"
-          ? "remove the password, or set WIFI_SECURITY_TYPE to WPA or WEP for a secured network"
-          : "add WIFI_SECURITY_TYPE (WPA or WEP) for a secured network");
-    }
+    const suggestion = unrecognised ? securitySuggestion(securityWritten) : null;
+    const as = securityWritten === "NONE"
+      ? "NONE"
+      : securityWritten === null
+        ? "absent (read as NONE)"
+        : securityWritten === "" ? "empty (read as NONE)" : `${show(securityWritten)}, which the device does not know and reads as NONE`;
+    ctx.emit("wifi-password-ignored", path,
+      `WIFI_PASSWORD is given, but WIFI_SECURITY_TYPE is ${as}: the device configures an open network and ignores the password.`,
+      suggestion === "WPA" || suggestion === "WEP" || suggestion === "EAP"
+        ? `write WIFI_SECURITY_TYPE "${suggestion}" so that the password is used`
+        : securityWritten === null || securityWritten === ""
+          ? "add WIFI_SECURITY_TYPE (WPA or WEP) for a secured network"
+          : "remove the password, or set WIFI_SECURITY_TYPE to WPA or WEP for a secured network");
   }
   if (text !== null && text !== "" && security !== "NONE") {
     ctx.emit("wifi-credentials-in-qr", path,
