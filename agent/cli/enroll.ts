@@ -119,7 +119,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     ...(options.service === undefined ? {} : { serviceUrl: options.service }),
     ...(options.deviceDir === undefined ? {} : { storage: { dir: resolve(options.deviceDir) } }),
     ...(preinstalled.length > 0 ? { preinstalled } : {}),
-    ...(transcript ? { transcript: transcript.write } : {}),
+    ...(transcript ? { transcript: transcript.write, transcriptSecrets: transcript.secrets } : {}),
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
   const { createDevice } = await import("../device/create-device.js");

@@ -23,7 +23,7 @@ import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { DeviceLog } from "../report/device-log.js";
 import type { StepRecord } from "./step-record.js";
-import { TRANSCRIPT_FORMAT, type TranscriptSink } from "../report/transcript.js";
+import { TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
@@ -71,6 +71,11 @@ export interface CreateDeviceOptions {
   storage?: StoragePort | { dir: string };
   /** Receives every state change and HTTP exchange. */
   transcript?: TranscriptSink;
+  /**
+   * "keep": the records `transcript` receives hold the sign-in password in clear (for a transcript
+   * kept with its secrets, replayable against a live service). Default "redact": "(redacted)".
+   */
+  transcriptSecrets?: TranscriptSecrets;
   /** Networks around the device (default: the payload's network with the payload's key). */
   environment?: Partial<Omit<WifiEnvironment, "networks">> & { networks?: VirtualNetwork[] };
   /** The device was reset with an account on it (factory reset protection is on). */
@@ -154,13 +159,14 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const sink = options.transcript;
   // A kept transcript records every exchange: in the transcript as it completes, and in the next step's record.
   const recordExchange = sink ? (record: HttpRecord) => { sink(record); runtime?.exchange(record); } : undefined;
+  const recordPasswords = sink !== undefined && options.transcriptSecrets === "keep";
 
   // The virtual network, only when a virtual part talks over it.
   let transport: HttpTransport | null = null;
   const http = async () => (transport ??= new HttpTransport({
     clock,
     middleware: faultMiddleware(faults),
-    ...(recordExchange ? { transcript: recordExchange } : {}),
+    ...(recordExchange ? { transcript: recordExchange, recordPasswords } : {}),
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
     ...(options.serviceUrl && view ? { originMap: serviceOriginMap(view.payloadText ?? (await scannedText(view.picture)), options.serviceUrl) } : {}),
     userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
@@ -205,6 +211,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     storageLabel,
     persistEveryStep: options.persistEveryStep !== false || faults.some((f) => f.name === "power-loss"),
     ...(options.user ? { user: options.user } : {}),
+    ...(recordPasswords ? { recordPasswords } : {}),
   });
   log = new DeviceLog(runtime.records, { sharedTime: options.sharedTime !== false });
   options.transcript?.({

@@ -100,7 +100,7 @@ export class TranscriptFile {
   private fd: number | null;
   private readonly redactor: SecretRedactor | null;
 
-  constructor(readonly path: string, secrets: TranscriptSecrets = "redact") {
+  constructor(readonly path: string, readonly secrets: TranscriptSecrets = "redact") {
     this.fd = openSync(path, "w");
     this.redactor = secrets === "keep" ? null : new SecretRedactor();
   }

@@ -76,7 +76,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     if (serviceUrl === undefined) {
       service = await startMockService({ now: () => new Date(clock.now()) });
       serviceUrl = service.url;
-      password = password === null || password.startsWith(REDACTED) || password === "(redacted)" ? REPLAY_PASSWORD : password;
+      password ??= REPLAY_PASSWORD;
       if (signIn) await service.admin.createLicensedUser({ displayName: signIn.userPrincipalName, userPrincipalName: signIn.userPrincipalName, password });
       text = await withFreshSecrets(service, payloadText, profileRequest(transcript, payloadText));
     } else if (payloadText.includes(REDACTED) || (signIn && password === null)) {
@@ -117,11 +117,13 @@ function recordedSignIn(records: readonly TranscriptRecord[]): { userPrincipalNa
   const step = records.find((r): r is StateRecord => r.type === "state" && r.eventType === "SIGN_IN");
   const upn = step?.eventData?.["userPrincipalName"];
   if (typeof upn !== "string") return null;
-  // The state line always hides the password; the sign-in request keeps it when secrets were kept.
+  // The sign-in request holds the password typed when secrets were kept, else a placeholder
+  // ("REDACTED-PASSWORD"; "(redacted)" in transcripts written before keep kept it).
   for (const r of records) {
     if (r.type !== "http" || !r.url.endsWith("/signIn")) continue;
     const body = r.request.body as { password?: unknown } | undefined;
-    if (typeof body?.password === "string") return { userPrincipalName: upn, password: body.password };
+    const password = body?.password;
+    if (typeof password === "string" && !password.startsWith(REDACTED) && password !== "(redacted)") return { userPrincipalName: upn, password };
   }
   return { userPrincipalName: upn, password: null };
 }

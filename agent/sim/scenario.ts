@@ -8,7 +8,7 @@
 import { InputError } from "../protocol/errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
-import type { TranscriptSink } from "../report/transcript.js";
+import type { TranscriptSecrets, TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
@@ -21,6 +21,8 @@ export interface ScenarioOptions {
   service?: { url: string; adminToken: string };
   clock?: SimulatedClock;
   transcript?: TranscriptSink;
+  /** "keep": the transcript's records hold the sign-in password in clear (as CreateDeviceOptions.transcriptSecrets). */
+  transcriptSecrets?: TranscriptSecrets;
   /** Called with each new timeline entry as it happens. */
   onProgress?: (device: Device) => void;
   /** Never run longer than this much simulated time (default 30 days). */
@@ -101,6 +103,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       ...(signIn ? { user: { ...signIn, acceptTerms: scenario.device?.acceptTerms ?? true } } : {}),
       ...(scenario.device?.resetProtection ? { resetProtection: true } : {}),
       ...(options.transcript ? { transcript: options.transcript } : {}),
+      ...(options.transcriptSecrets ? { transcriptSecrets: options.transcriptSecrets } : {}),
     });
     const d = device;
     // A wipe erases what the device knew: keep the enrolled life's figures as it goes.

@@ -156,6 +156,18 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(signIn?.request?.body).toEqual({ userPrincipalName: USER.upn, password: "REDACTED-PASSWORD" });
   });
 
+  it("keeps the password with --transcript-secrets keep, so the transcript replays against the live service", async () => {
+    const file = temp.file("kept-transcript.jsonl");
+    expect((await enroll(qr, "--transcript", file, "--transcript-secrets", "keep")).code).toBe(0);
+    const records = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { eventType?: string; eventData?: unknown; url?: string; request?: { body?: unknown } });
+    // Before: "(redacted)" in both, and the replay diverged at the sign-in (401).
+    expect(records.find((r) => r.eventType === "SIGN_IN")?.eventData).toEqual({ userPrincipalName: USER.upn, password: USER.password });
+    expect(records.find((r) => r.url?.endsWith("/signIn"))?.request?.body).toEqual({ userPrincipalName: USER.upn, password: USER.password });
+    const replayed = await aospSim(["replay", file, "--service", service.url]);
+    expect(replayed.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(replayed.code).toBe(0);
+  });
+
   it("refuses a revoked token and says so (exit 1)", async () => {
     const { profile, file } = await profileQr("Revoked");
     await service.admin.revokeToken(profile.id);
