@@ -183,3 +183,73 @@ describe("aosp-sim show", { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe("aosp-sim replay of a failure the service gave", { timeout: 120_000 }, () => {
+  // Recorded against a live service, replayed offline: the fresh service is made to refuse the same way.
+  const cases: { name: string; upn: string; password: string; qr: "ok" | "revoked"; finalState: string; code: string }[] = [
+    { name: "wrong password", upn: USER.upn, password: "Not-The-Passw0rd!", qr: "ok", finalState: "signInFailed", code: "invalidCredentials" },
+    { name: "unknown user", upn: "nobody@contoso.example", password: USER.password, qr: "ok", finalState: "signInFailed", code: "invalidCredentials" },
+    { name: "unlicensed user", upn: "unlicensed@contoso.example", password: USER.password, qr: "ok", finalState: "signInFailed", code: "userNotLicensed" },
+    { name: "revoked token", upn: USER.upn, password: USER.password, qr: "revoked", finalState: "enrollmentFailed", code: "tokenRevoked" },
+    { name: "expired token", upn: USER.upn, password: USER.password, qr: "ok", finalState: "enrollmentFailed", code: "tokenExpired" },
+  ];
+  const failures = new Map<string, string>();
+
+  beforeAll(async () => {
+    let aheadMs = 0;
+    const live = await startMockService({ now: () => new Date(Date.now() + aheadMs) });
+    try {
+      await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+      await live.admin.createUser({ displayName: "No Licence", userPrincipalName: "unlicensed@contoso.example", password: USER.password });
+      const files = { ok: temp.file("failing-ok.json"), revoked: temp.file("failing-revoked.json") };
+      const ok = await live.admin.createProfile({ displayName: "Failing devices" });
+      writeFileSync(files.ok, JSON.stringify(await live.admin.exportProfile(ok.id)));
+      const revoked = await live.admin.createProfile({ displayName: "Revoked devices" });
+      writeFileSync(files.revoked, JSON.stringify(await live.admin.exportProfile(revoked.id)));
+      await live.admin.revokeToken(revoked.id);
+      for (const c of cases) {
+        if (c.code === "tokenExpired") aheadMs = Date.parse(ok.tokenExpirationDateTime) - Date.now() + 86_400_000;
+        const file = temp.file(`failing-${c.code}-${c.upn}.jsonl`);
+        const result = await aospSim(["enroll", files[c.qr], "--user", c.upn, "--password", c.password, "--clock", "simulated", "--transcript", file]);
+        expect(result.stdout).toContain(`the device stopped at ${c.finalState}`);
+        expect(result.stdout).toContain(`reason: ${c.code}: `);
+        failures.set(c.name, file);
+      }
+    } finally {
+      await live.close();
+    }
+  }, 120_000);
+
+  for (const c of cases) {
+    it(`reproduces a recorded ${c.name} (${c.code}) offline: identical`, async () => {
+      // Before: the fresh service knew a licensed user with the replay's password and a valid token:
+      // "diverged ... expected 401/403, got 200".
+      const result = await aospSim(["replay", failures.get(c.name)!, "--json"]);
+      expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: c.finalState, divergence: null });
+      expect(result.code).toBe(0);
+    });
+  }
+});
+
+describe("aosp-sim replay of a service with newer apps than the embedded defaults", { timeout: 120_000 }, () => {
+  it("publishes the recorded versions on the fresh service: identical", async () => {
+    const live = await startMockService();
+    const file = temp.file("newer-apps.jsonl");
+    try {
+      await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+      await live.admin.publishPackage({ packageName: "com.microsoft.intune.aospagent", versionName: "24.11.0" });
+      await live.admin.publishPackage({ packageName: "com.microsoft.windowsintune.companyportal", versionName: "5.0.6300.0" });
+      const profile = await live.admin.createProfile({ displayName: "Newer apps" });
+      const payload = temp.file("newer-apps.json");
+      writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
+      const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--transcript", file]);
+      expect(result.stdout).toMatch(/Apps: Intune 24\.11\.0, Company Portal 5\.0\.6300\.0/);
+    } finally {
+      await live.close();
+    }
+    // Before: "diverged ... GET /device/v1/packages/com.microsoft.intune.aospagent/{code} -> 404".
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(replayed.code).toBe(0);
+  });
+});
