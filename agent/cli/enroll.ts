@@ -15,7 +15,7 @@ import { parseDuration } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
-import { openTranscriptFile } from "../report/transcript.js";
+import { endRecord, openTranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput } from "./input.js";
@@ -135,7 +135,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     }
     const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
     stopFollowing();
-    transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() });
+    transcript?.write(await endRecord(device, report));
     const reached = until !== undefined && (report.finalStatePath === until || report.finalStatePath.startsWith(`${until}.`));
     // With --until, the state asked for is the goal: enrolled without passing through it is not it.
     const missedUntil = until !== undefined && !reached;

@@ -22,6 +22,7 @@ import { refuseUnwritable } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
 import { SecretRedactor } from "./redact.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+import type { Device, DeviceReport } from "../device/device.js";
 
 export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
@@ -83,6 +84,11 @@ export interface EndRecord {
   finalStatePath: string;
   failure: Failure | null;
   apps: InstalledApp[];
+}
+
+/** The end record of a device's run: the state it stopped in, its failure and the apps it has. */
+export async function endRecord(device: Pick<Device, "clock" | "installedApps">, report: Pick<DeviceReport, "finalState" | "finalStatePath" | "failure">): Promise<EndRecord> {
+  return { type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() };
 }
 
 export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;

@@ -8,7 +8,7 @@
 import { InputError } from "../protocol/errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
-import type { TranscriptSecrets, TranscriptSink } from "../report/transcript.js";
+import { endRecord, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
@@ -140,6 +140,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     }
 
     const report = await d.report();
+    options.transcript?.(await endRecord(d, report));
     const listed = life.deviceId !== null && d.context.resets === 0 && d.context.enrollment !== null;
     const configurationStates = listed ? await call(admin.deviceConfigurationStates(life.deviceId!)) : null;
     const complianceStates = listed ? await call(admin.deviceCompliancePolicyStates(life.deviceId!)) : null;

@@ -1,7 +1,7 @@
 /**
  * `aosp-sim run`: the README's main command, and scenarios from files.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
@@ -106,6 +106,18 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     // Before: "cannot be written: EISDIR: illegal operation on a directory, open '...'" and "check the folder exists".
     expect(result.stderr).toContain(`${folder}: cannot be written: this is a folder`);
     expect(result.stderr).toContain(`fix: name a file in it, e.g. ${folder}/enrollment.jsonl`);
+  });
+
+  it("ends its --transcript with an end record, so show reads it", async () => {
+    const file = temp.file("run.jsonl");
+    const path = scenario("revoked-t.json", { beforeEnrollment: [{ do: "revokeToken" }], expect: { failure: "tokenRevoked" } });
+    expect((await aospSim(["run", path, "--transcript", file])).code).toBe(0);
+    const last = JSON.parse(readFileSync(file, "utf8").trimEnd().split("\n").at(-1)!) as Record<string, unknown>;
+    expect(last).toMatchObject({ type: "end", finalState: "enrollmentFailed", failure: { code: "tokenRevoked" } });
+    // Before: "is truncated: it has no end record (was the run interrupted?)", exit 2.
+    const shown = await aospSim(["show", file]);
+    expect(shown.stderr).toBe("");
+    expect(shown.code).toBe(0);
   });
 
   it("refuses a scenario with an unknown key, naming it (exit 2)", async () => {
