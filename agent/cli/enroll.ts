@@ -135,11 +135,14 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     }
     const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
     stopFollowing();
-    transcript?.write(await endRecord(device, report));
     const reached = until !== undefined && (report.finalStatePath === until || report.finalStatePath.startsWith(`${until}.`));
     // With --until, the state asked for is the goal: enrolled without passing through it is not it.
     const missedUntil = until !== undefined && !reached;
     const enrolled = report.finalState === "enrolled" && !missedUntil;
+    // Its time ran out: looking for a state of the enrolled life, or anywhere short of a failure or the sign-in screen on the real clock.
+    const ranPastEnrollment = missedUntil && report.finalState === "enrolled" && isPastEnrollment(until);
+    const gaveUp = !reached && !enrolled && !missedUntil && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser";
+    transcript?.write(await endRecord(device, report, reached ? { until } : ranPastEnrollment || gaveUp ? { timedOut: true } : {}));
     if (options.json) {
       printJson(deviceJson(report, device.identity, faults, device.seed));
     } else {
@@ -147,12 +150,12 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       for (const line of outcomeLines(report, out)) printLine(line);
       if (reached && report.finalState !== "enrolled") {
         printLine(`  stopped there as --until asked${options.deviceDir === undefined ? "" : "; enroll --device-dir continues from there"}`);
-      } else if (missedUntil && report.finalState === "enrolled" && isPastEnrollment(until)) {
+      } else if (ranPastEnrollment) {
         const waited = clock instanceof RealClock ? `--timeout ${options.timeout}` : "a simulated day";
         printLine(`  did not reach --until ${until} within ${waited}: an enrolled device gets there when a check-in takes it there (its first is 3 minutes after enrolling; an update offered, a wipe or a delete from the admin API is taken at the next)`);
       } else if (missedUntil && !report.failure) {
         printLine(`  did not reach --until ${until}: the device did not pass through it on its way here (a state it had passed already, or one this payload and device skip)`);
-      } else if (!enrolled && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser") {
+      } else if (gaveUp) {
         printLine(`  gave up after --timeout ${options.timeout}`);
       }
     }

@@ -36,7 +36,7 @@ import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
 import { VirtualDevicePolicy } from "./virtual/device-policy.js";
 import { PACKAGE_FILES, VirtualPackageManager } from "./virtual/packages.js";
 import { VirtualPower } from "./virtual/power.js";
-import { DirectoryStorage, MemoryStorage, readJson } from "./virtual/storage.js";
+import { DirectoryStorage, MemoryStorage, readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
 import { DEFAULT_ENVIRONMENT, VirtualWifi, WIFI_FILES, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
 import { decodeOnce, wireSharedDevice } from "./wiring.js";
@@ -129,6 +129,13 @@ export interface CreateDeviceOptions {
   sharedTime?: boolean;
 }
 
+/** The seed a device's identity was made from, kept with it so a device resumed from its storage records it too. */
+const SEED_FILE: StoredJson<number> = {
+  key: "system/seed.json",
+  holds: "the seed the device's identity was made from (a whole number)",
+  is: (value): value is number => Number.isInteger(value),
+};
+
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
   const given = options.ports ?? {};
   const faults = (options.faults ?? []).map(toFault);
@@ -142,9 +149,14 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
   // Every other file it keeps is checked now too, so a damaged one is named before anything runs.
-  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES]) readJson(storage, file);
-  // Every new device has a seed (picked here when none is given) so its run can be repeated.
-  const seed = options.seed ?? (stored ? null : randomSeed());
+  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES, SEED_FILE]) readJson(storage, file);
+  // Every new device has a seed (picked here when none is given) so its run can be repeated; a
+  // stored one has the seed it was made from (null when stored by a version that did not keep it).
+  const seed = options.seed ?? (stored ? readJson(storage, SEED_FILE) : randomSeed());
+  const keepSeed = () => {
+    if (seed !== null) writeJson(storage, SEED_FILE.key, seed);
+  };
+  keepSeed();
   const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({ ...options, ...(seed === null ? {} : { seed }) });
   const base = given.clock ?? options.clock ?? new SimulatedClock();
   const clock = skewClock(base, faults);
@@ -194,7 +206,11 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     power: given.power ?? new VirtualPower(storage, clock, {
       resetProtection: options.resetProtection ?? false,
       resetMs: timings.resetMs,
-      afterErase: () => virtualPackages?.installSystemImage(systemImage),
+      afterErase: () => {
+        // The seed is the hardware's, as the system image is: a factory reset keeps both.
+        keepSeed();
+        virtualPackages?.installSystemImage(systemImage);
+      },
     }),
   };
   const gate: MutablePowerGate = { powered: true };

@@ -20,6 +20,8 @@ export interface Transcript {
   end: EndRecord;
   /** The payload text the device read (the start record's, or the first scan's). */
   payloadText: string | null;
+  /** Where it was read from (the file), for messages. */
+  source?: string;
 }
 
 export function readTranscript(path: string): Transcript {
@@ -79,7 +81,7 @@ export function parseTranscript(text: string, where: string): Transcript {
     throw new InputError("is truncated: it has no end record (was the run interrupted?)", { where, hint: "record the run again and let it finish" });
   }
   const scan = records.find((r) => r.type === "scan");
-  return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null) };
+  return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where };
 }
 
 /**

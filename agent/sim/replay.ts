@@ -41,18 +41,33 @@ export interface ReplayResult extends Comparison {
   finalStatePath: string;
   /** The replay's own records, as a transcript would hold them. */
   records: TranscriptRecord[];
+  /** Where the replay stopped early: --until, or where the recording stopped (`recordedStop`). */
   until: string | null;
+  /** Without --until: the recorded run stopped early, at its own --until or when its time ran out, and the replay stopped there too. */
+  recordedStop: "until" | "timedOut" | null;
 }
 
 /** Password given to the recreated user when the transcript's is redacted. */
 const REPLAY_PASSWORD = "Replay-Passw0rd!";
 
 export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const until = options.until === undefined ? null : untilState(options.until);
+  const where = transcript.source ?? "transcript";
+  const end = transcript.end;
+  // A recording that stopped early is replayed up to where it stopped, as if --until were given.
+  const recordedStop = options.until !== undefined ? null : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : null;
+  const until = options.until !== undefined ? untilState(options.until) : recordedStop === null ? null : untilState(end.until ?? end.finalStatePath);
+  const boot = transcript.records.find((r): r is StateRecord => r.type === "state");
+  if (boot?.from === "off" && boot.state !== "welcome") {
+    // A device out of the box boots to the welcome screen; this one was taken from its storage.
+    throw new InputError(`starts mid-way: the recorded device resumed from a --device-dir in ${boot.state}, so the recording cannot be replayed alone`, {
+      where,
+      hint: "replay the recording of the run that brought it there with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`, or record the whole enrollment in one transcript",
+    });
+  }
   const payloadText = transcript.payloadText;
   if (payloadText === null) {
     throw new InputError("holds no scanned payload: the recorded device never read a QR code, so there is nothing to replay", {
-      where: "transcript",
+      where,
       hint: "record a run whose device scans the QR code",
     });
   }
@@ -88,7 +103,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       if (refused.token === "tokenExpired") serviceAheadMs = Date.parse(fresh.profile.tokenExpirationDateTime) - clock.now() + 1000;
     } else if (payloadText.includes(REDACTED) || (signIn && password === null)) {
       throw new InputError("has its secrets redacted: it cannot replay against a live service", {
-        where: "transcript",
+        where,
         hint: "replay it against the embedded service (leave out --service), or record it with --transcript-secrets keep",
       });
     }
@@ -110,7 +125,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       const report = await device.enroll(until === null ? {} : { until });
       const expected = stepsOf(transcript.records);
       const got = stepsOf(records);
-      return { ...compareSteps(expected, got, until !== null), finalStatePath: report.finalStatePath, records, until };
+      return { ...compareSteps(expected, got, until !== null), finalStatePath: report.finalStatePath, records, until, recordedStop };
     } finally {
       device.dispose();
     }

@@ -253,3 +253,56 @@ describe("aosp-sim replay of a service with newer apps than the embedded default
     expect(replayed.code).toBe(0);
   });
 });
+
+describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 120_000 }, () => {
+  let live: MockService;
+  let payload: string;
+  const endOf = (file: string) => JSON.parse(readFileSync(file, "utf8").trimEnd().split("\n").at(-1)!) as Record<string, unknown>;
+  const startOf = (file: string) => JSON.parse(readFileSync(file, "utf8").split("\n")[0]!) as Record<string, unknown>;
+  const enrollLive = (...args: string[]) => aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, ...args]);
+
+  beforeAll(async () => {
+    live = await startMockService();
+    await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+    const profile = await live.admin.createProfile({ displayName: "Stopped devices", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+    payload = temp.file("stopped.json");
+    writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
+  });
+  afterAll(() => live.close());
+
+  it("records an --until stop in the end record and replays up to there", async () => {
+    const file = temp.file("until.jsonl");
+    expect((await enrollLive("--clock", "simulated", "--until", "verifyingAgent", "--transcript", file)).code).toBe(0);
+    expect(endOf(file)).toMatchObject({ type: "end", finalStatePath: "verifyingAgent", until: "verifyingAgent" });
+    // Before: "diverged ... expected: (the recording ends here)".
+    const result = await aospSim(["replay", file]);
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical \(stopped at verifyingAgent, where the recording stopped: --until verifyingAgent\)\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it("records a --timeout stop in the end record and replays up to there", async () => {
+    const file = temp.file("timeout.jsonl");
+    const recorded = await enrollLive("--fault", "wifi-timeout=always", "--timeout", "2s", "--transcript", file);
+    expect(recorded.stdout).toContain("gave up after --timeout 2s");
+    expect(endOf(file)).toMatchObject({ type: "end", timedOut: true });
+    const result = await aospSim(["replay", file]);
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical \(stopped at connectingWifi\S*, where the recording timed out\)\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it("records the seed of a device resumed from --device-dir, and says its recording cannot be replayed alone", async () => {
+    const dir = temp.file("resumed-device");
+    expect((await enrollLive("--clock", "simulated", "--seed", "5", "--until", "verifyingAgent", "--device-dir", dir)).code).toBe(0);
+    const file = temp.file("resumed.jsonl");
+    const resumed = await enrollLive("--clock", "simulated", "--device-dir", dir, "--transcript", file);
+    expect(resumed.code).toBe(0);
+    // Before: "seed": null, and no seed in the header.
+    expect(resumed.stdout).toMatch(/^Device: .*\(seed 5\)/);
+    expect(startOf(file)).toMatchObject({ seed: 5 });
+    // Before: "holds no scanned payload" (from an image) or a replay from scratch that diverged.
+    const result = await aospSim(["replay", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/resumed\.jsonl: starts mid-way: the recorded device resumed from a --device-dir in verifyingAgent, so the recording cannot be replayed alone/);
+    expect(result.stderr).toMatch(/fix: replay the recording of the run that brought it there with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`, or record the whole enrollment in one transcript/);
+  });
+});
