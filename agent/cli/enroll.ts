@@ -14,6 +14,7 @@ import type { CreateDeviceOptions, Device } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
+import { checkSerialNumber } from "../device/identity.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { endRecord, openTranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
@@ -86,12 +87,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError("--user and --password go together", { hint: "pass both, or neither to stop at the sign-in screen" });
   }
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
-  if (options.serial !== undefined && !/^[\x21-\x7e]{1,64}$/.test(options.serial)) {
-    throw new InputError(`"${options.serial}" is not a serial number`, {
-      where: "--serial",
-      hint: "use 1 to 64 letters, digits or punctuation without spaces, e.g. R3CT40KX9ZB",
-    });
-  }
+  if (options.serial !== undefined) checkSerialNumber(options.serial, "--serial");
   if (options.clock !== "real" && options.clock !== "simulated") {
     throw new InputError(`unknown clock "${options.clock}"`, { where: "--clock", hint: "use real or simulated" });
   }

@@ -22,6 +22,10 @@ import { InputError, isNotFound } from "../protocol/errors.js";
 import { notJsonProblem } from "../protocol/json-text.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
+import { FAULT_GRAMMAR, parseFault, refuseClashingFaults } from "../device/faults.js";
+import { checkSerialNumber } from "../device/identity.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { statePaths } from "../machine/state-paths.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -279,6 +283,19 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
     throw new InputError(`"${scenario.until}" is longer than a scenario runs (at most 366d)`, {
       where: `${where} at /until`,
       hint: "a year of check-ins is enough to see any cadence; use 366d or less",
+    });
+  }
+  const at = (pointer: string) => `${where} at ${pointer}`;
+  if (scenario.device?.serial !== undefined) checkSerialNumber(scenario.device.serial, at("/device/serial"));
+  const faults = scenario.device?.faults ?? [];
+  const spelling = (i: number) => ({ where: at(`/device/faults/${i}`), example: (spec: string) => spec, grammar: FAULT_GRAMMAR });
+  refuseClashingFaults(faults.map((text, i) => parseFault(text, spelling(i))), faults, { where: (_spelled, i) => at(`/device/faults/${i}`) });
+  const finalState = scenario.expect?.finalState;
+  if (finalState !== undefined && !statePaths(deviceMachine).includes(finalState)) {
+    const topLevel = Object.keys(deviceMachine.root.states);
+    throw new InputError(`there is no state "${finalState}"`, {
+      where: at("/expect/finalState"),
+      hint: `give a state the device can end in: ${topLevel.join(", ")}, or a full path such as enrolled.idle (all of them: \`aosp-sim diagram --format json\`)`,
     });
   }
   return scenario;

@@ -128,15 +128,19 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     if (lastApps.length === 0) lastApps = appsAtEnrollment;
 
     if (enrolled && scenario.until !== "enrolled") {
-      for (const step of scenario.steps ?? []) {
+      // A step the service refuses (a version that is none) is the scenario's mistake: the run stops, exit 2.
+      let refused: InputError | null = null;
+      for (const [index, step] of (scenario.steps ?? []).entries()) {
         const delay = parseDuration(step.after) ?? 0;
         const target = () => ({ profile, deviceId: d.context.enrollment?.deviceId ?? null, userPrincipalName: user.userPrincipalName });
-        clock.setTimeout(() => void call(perform(d, admin, step, target, clock)), delay);
+        const refuse = (error: unknown) => (refused ??= refusedPart(error, `/steps/${index}`)) !== null;
+        clock.setTimeout(() => void call(perform(d, admin, step, target, clock, refuse)), delay);
       }
       const until = untilOf(scenario);
       const horizon = parseDuration(until);
       const limitMs = horizon ?? options.limitMs ?? 30 * 86_400_000;
-      await d.runUntil((dev) => until === "welcome" && dev.state === "welcome" && dev.context.resets > 0, { limitMs });
+      await d.runUntil((dev) => refused !== null || (until === "welcome" && dev.state === "welcome" && dev.context.resets > 0), { limitMs });
+      if (refused) throw refused;
     }
 
     const report = await d.report();
@@ -296,14 +300,17 @@ async function setUp<T>(work: Promise<T>, part: string): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof AdminApiError && error.status >= 400 && error.status < 500) {
-      throw new InputError(`the service refused it: ${error.message}`, {
-        where: `scenario at ${part}`,
-        hint: "fix this part of the scenario (its format: `aosp-sim run --help`)",
-      });
-    }
-    throw error;
+    throw refusedPart(error, part) ?? error;
   }
+}
+
+/** The service's refusal (a 4xx) of a part of the scenario, as the InputError naming that part; null for any other error. */
+function refusedPart(error: unknown, part: string): InputError | null {
+  if (!(error instanceof AdminApiError && error.status >= 400 && error.status < 500)) return null;
+  return new InputError(`the service refused it: ${error.message}`, {
+    where: `scenario at ${part}`,
+    hint: "fix this part of the scenario (its format: `aosp-sim run --help`)",
+  });
 }
 
 interface StepTarget {
@@ -312,7 +319,8 @@ interface StepTarget {
   userPrincipalName: string;
 }
 
-async function perform(device: Device, admin: AdminClient, step: Step, target: () => StepTarget, clock: SimulatedClock): Promise<void> {
+/** Plays one step; `refuse` takes an admin step's error and says whether it ends the run (the service refused the step). */
+async function perform(device: Device, admin: AdminClient, step: Step, target: () => StepTarget, clock: SimulatedClock, refuse: (error: unknown) => boolean): Promise<void> {
   switch (step.do) {
     case "sync":
     case "shareLogs":
@@ -323,7 +331,7 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
           const stop = device.onChange(() => {
             if (device.state === "enrolled.idle") {
               stop();
-              queueMicrotask(() => void clock.track(perform(device, admin, step, target, clock)));
+              queueMicrotask(() => void clock.track(perform(device, admin, step, target, clock, refuse)));
             } else if (device.state !== "off" && !device.state.startsWith("enrolled")) {
               stop();
             }
@@ -345,7 +353,7 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
       try {
         device.note(await adminStep(admin, step, target()));
       } catch (error) {
-        device.note(`The admin's ${step.do} failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!refuse(error)) device.note(`The admin's ${step.do} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
   }
 }

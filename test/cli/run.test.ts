@@ -120,6 +120,37 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(shown.code).toBe(0);
   });
 
+  it("names a step the service refuses (a versionName that is no version), exit 2", async () => {
+    const path = scenario("banana.json", { steps: [{ after: "5m", do: "publishPackage", packageName: "com.microsoft.intune.aospagent", versionName: "banana" }], until: "10m" });
+    const result = await aospSim(["run", path]);
+    // Before: a note in the timeline, and exit 0 "passed".
+    expect(result.stderr).toMatch(/scenario at \/steps\/0: the service refused it: .*versionName 'banana'/);
+    expect(result.stderr).toMatch(/fix: /);
+    expect(result.code).toBe(2);
+  });
+
+  it("refuses at load an expected final state the device does not have, listing the states (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("nirvana.json", { expect: { finalState: "nirvana" } })]);
+    // Before: a simulated day, then exit 1.
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/nirvana\.json at \/expect\/finalState: there is no state "nirvana"/);
+    expect(result.stderr).toMatch(/fix: .*welcome, .*enrolled/);
+  });
+
+  it("refuses a serial number enroll --serial refuses (a space), exit 2", async () => {
+    const result = await aospSim(["run", scenario("serial.json", { device: { serial: "R3 CT40" } })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/serial\.json at \/device\/serial: "R3 CT40" is not a serial number/);
+  });
+
+  it("names a bad fault by the file and its place in it, not as --fault (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("nope.json", { device: { faults: ["service-5xx", "nope"] } })]);
+    expect(result.code).toBe(2);
+    // Before: "--fault nope: unknown fault".
+    expect(result.stderr).toMatch(/nope\.json at \/device\/faults\/1: unknown fault "nope"/);
+  });
+
   it("refuses a scenario with an unknown key, naming it (exit 2)", async () => {
     const result = await aospSim(["run", scenario("bad.json", { steps: [{ after: "5m", do: "explode" }] })]);
     expect(result.code).toBe(2);
