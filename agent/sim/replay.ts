@@ -17,6 +17,7 @@
  */
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import { createDevice, type CreateDeviceOptions } from "../device/create-device.js";
+import { parseFaultsAt } from "../device/faults.js";
 import { planFromParams } from "../machine/plan.js";
 import { checkPayloadText } from "../payload/index.js";
 import { InputError } from "../protocol/errors.js";
@@ -81,6 +82,8 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     });
   }
   const recorded = transcript.start;
+  // Named where they were written: the transcript's start line, not a --fault the user never gave.
+  const faults = parseFaultsAt(recorded.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
 
@@ -114,7 +117,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       clock,
       identity: recorded.identity,
       ...(recorded.seed === null ? {} : { seed: recorded.seed }),
-      faults: recorded.faults,
+      faults,
       serviceUrl,
       transcript: (record) => records.push(record),
       ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password } } : {}),

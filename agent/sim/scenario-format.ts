@@ -22,7 +22,7 @@ import { InputError, isNotFound } from "../protocol/errors.js";
 import { notJsonProblem } from "../protocol/json-text.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
-import { FAULT_GRAMMAR, parseFault, refuseClashingFaults } from "../device/faults.js";
+import { parseFaultsAt } from "../device/faults.js";
 import { checkSerialNumber } from "../device/identity.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { statePaths } from "../machine/state-paths.js";
@@ -287,9 +287,7 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
   }
   const at = (pointer: string) => `${where} at ${pointer}`;
   if (scenario.device?.serial !== undefined) checkSerialNumber(scenario.device.serial, at("/device/serial"));
-  const faults = scenario.device?.faults ?? [];
-  const spelling = (i: number) => ({ where: at(`/device/faults/${i}`), example: (spec: string) => spec, grammar: FAULT_GRAMMAR });
-  refuseClashingFaults(faults.map((text, i) => parseFault(text, spelling(i))), faults, { where: (_spelled, i) => at(`/device/faults/${i}`) });
+  parseFaultsAt(scenario.device?.faults ?? [], (i) => at(`/device/faults/${i}`));
   const finalState = scenario.expect?.finalState;
   if (finalState !== undefined && !statePaths(deviceMachine).includes(finalState)) {
     const topLevel = Object.keys(deviceMachine.root.states);

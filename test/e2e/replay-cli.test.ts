@@ -126,6 +126,38 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
   });
 });
 
+describe("aosp-sim replay of an edited start record", { timeout: 120_000 }, () => {
+  const withStart = (name: string, change: Record<string, unknown>) => {
+    const file = temp.file(name);
+    writeFileSync(file, lines().map((r, i) => JSON.stringify(i === 0 ? { ...r, ...change } : r)).join("\n") + "\n");
+    return file;
+  };
+
+  it("refuses a seed or a clock the start record cannot have (exit 2), naming the line", async () => {
+    // Before: both replayed as identical.
+    const seed = await aospSim(["replay", withStart("seed.jsonl", { seed: "abc" })]);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/seed\.jsonl: line 1 \(the start record\): "seed" is "abc", not a seed \(a whole number from 0 to 4294967295, or null\)/);
+    const clock = await aospSim(["replay", withStart("clock.jsonl", { clock: "warp" })]);
+    expect(clock.code).toBe(2);
+    expect(clock.stderr).toMatch(/clock\.jsonl: line 1 \(the start record\): "clock" is "warp", not real or simulated/);
+  });
+
+  it("names an unknown fault by the transcript's start line, not as --fault (exit 2)", async () => {
+    const result = await aospSim(["replay", withStart("fault.jsonl", { faults: ["bogus-fault"] })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/fault\.jsonl: line 1 \(the start record\), faults\[0\]: unknown fault "bogus-fault"/);
+    expect(result.stderr).not.toContain("--fault bogus-fault");
+  });
+
+  it("says a format it does not know is not one, rather than newer (exit 2)", async () => {
+    const result = await aospSim(["replay", withStart("format.jsonl", { format: "aosp-sim-transcript/x" })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/format\.jsonl: is not an aosp-sim transcript: its format "aosp-sim-transcript\/x" is not a known one/);
+    expect(result.stderr).not.toMatch(/newer version/);
+  });
+});
+
 describe("aosp-sim show", { timeout: 120_000 }, () => {
   it("prints the timeline as enroll printed it, then the HTTP exchanges", async () => {
     const result = await aospSim(["show", transcript]);
