@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { textLooksBinary } from "../protocol/json-text.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
 import type { TimelineEntry } from "./timeline.js";
 
@@ -38,6 +39,9 @@ export function readTranscript(path: string): Transcript {
 }
 
 export function parseTranscript(text: string, where: string): Transcript {
+  if (textLooksBinary(text)) {
+    throw new InputError("is not an aosp-sim transcript: it is binary data, not JSON lines", { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
+  }
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const records: TranscriptRecord[] = [];

@@ -18,7 +18,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { readFileBoundedSync } from "../protocol/bounded-read.js";
-import { InputError, isNotFound } from "../protocol/errors.js";
+import { fileReadError, InputError, isNotFound } from "../protocol/errors.js";
 import { notJsonProblem } from "../protocol/json-text.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
@@ -257,7 +257,7 @@ export function loadScenario(path: string): Scenario {
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (isNotFound(error)) throw new InputError("no such file", { where: path, hint: "check the scenario's path" });
-    throw new InputError(`cannot be read: ${(error as Error).message}`, { where: path });
+    throw fileReadError(error, path, "a scenario JSON file");
   }
   let value: unknown;
   try {
