@@ -40,7 +40,7 @@ export function registerCompare(program: Command): void {
             printLine(d.matters ? out.red(line) : out.dim(line));
           }
           const mattering = comparison.differences.filter((d) => d.matters).length;
-          printLine(comparison.same ? out.green("same: final state, device owner, apps and step order agree") : out.red(`different: ${counted(mattering, "difference")} that matter`));
+          printLine(comparison.same ? out.green("same: final state, device owner, apps and step order agree") : out.red(`different: ${counted(mattering, "difference")} that ${mattering === 1 ? "matters" : "matter"}`));
         }
         return comparison.same ? EXIT_OK : EXIT_FAILED;
       }),

@@ -14,8 +14,9 @@ import type { CreateDeviceOptions, Device } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
+import { checkSerialNumber } from "../device/identity.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
-import { openTranscriptFile } from "../report/transcript.js";
+import { endRecord, openTranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput } from "./input.js";
@@ -86,12 +87,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError("--user and --password go together", { hint: "pass both, or neither to stop at the sign-in screen" });
   }
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
-  if (options.serial !== undefined && !/^[\x21-\x7e]{1,64}$/.test(options.serial)) {
-    throw new InputError(`"${options.serial}" is not a serial number`, {
-      where: "--serial",
-      hint: "use 1 to 64 letters, digits or punctuation without spaces, e.g. R3CT40KX9ZB",
-    });
-  }
+  if (options.serial !== undefined) checkSerialNumber(options.serial, "--serial");
   if (options.clock !== "real" && options.clock !== "simulated") {
     throw new InputError(`unknown clock "${options.clock}"`, { where: "--clock", hint: "use real or simulated" });
   }
@@ -119,7 +115,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     ...(options.service === undefined ? {} : { serviceUrl: options.service }),
     ...(options.deviceDir === undefined ? {} : { storage: { dir: resolve(options.deviceDir) } }),
     ...(preinstalled.length > 0 ? { preinstalled } : {}),
-    ...(transcript ? { transcript: transcript.write } : {}),
+    ...(transcript ? { transcript: transcript.write, transcriptSecrets: transcript.secrets } : {}),
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
   const { createDevice } = await import("../device/create-device.js");
@@ -135,11 +131,14 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     }
     const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
     stopFollowing();
-    transcript?.write({ type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps() });
     const reached = until !== undefined && (report.finalStatePath === until || report.finalStatePath.startsWith(`${until}.`));
     // With --until, the state asked for is the goal: enrolled without passing through it is not it.
     const missedUntil = until !== undefined && !reached;
     const enrolled = report.finalState === "enrolled" && !missedUntil;
+    // Its time ran out: looking for a state of the enrolled life, or anywhere short of a failure or the sign-in screen on the real clock.
+    const ranPastEnrollment = missedUntil && report.finalState === "enrolled" && isPastEnrollment(until);
+    const gaveUp = !reached && !enrolled && !missedUntil && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser";
+    transcript?.write(await endRecord(device, report, reached ? { until } : ranPastEnrollment || gaveUp ? { timedOut: true } : {}));
     if (options.json) {
       printJson(deviceJson(report, device.identity, faults, device.seed));
     } else {
@@ -147,12 +146,12 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       for (const line of outcomeLines(report, out)) printLine(line);
       if (reached && report.finalState !== "enrolled") {
         printLine(`  stopped there as --until asked${options.deviceDir === undefined ? "" : "; enroll --device-dir continues from there"}`);
-      } else if (missedUntil && report.finalState === "enrolled" && isPastEnrollment(until)) {
+      } else if (ranPastEnrollment) {
         const waited = clock instanceof RealClock ? `--timeout ${options.timeout}` : "a simulated day";
         printLine(`  did not reach --until ${until} within ${waited}: an enrolled device gets there when a check-in takes it there (its first is 3 minutes after enrolling; an update offered, a wipe or a delete from the admin API is taken at the next)`);
       } else if (missedUntil && !report.failure) {
         printLine(`  did not reach --until ${until}: the device did not pass through it on its way here (a state it had passed already, or one this payload and device skip)`);
-      } else if (!enrolled && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser") {
+      } else if (gaveUp) {
         printLine(`  gave up after --timeout ${options.timeout}`);
       }
     }

@@ -41,9 +41,10 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
     ...(options.deviceDir === undefined ? {} : { deviceDir: resolve(options.deviceDir) }),
   });
   if (options.json) {
-    printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, until: result.until });
+    printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, until: result.until, recordedStop: result.recordedStop });
   } else if (result.identical) {
-    const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, as --until asked)`;
+    const why = result.recordedStop === "until" ? `where the recording stopped: --until ${result.until}` : result.recordedStop === "timedOut" ? "where the recording timed out" : "as --until asked";
+    const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, ${why})`;
     printLine(out.green(`replayed ${result.steps} steps, identical${stop}`));
   } else {
     const d = result.divergence!;

@@ -95,7 +95,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
       clock,
       onProgress,
       ...(options.service && options.adminToken ? { service: { url: options.service, adminToken: options.adminToken } } : {}),
-      ...(transcript ? { transcript: transcript.write } : {}),
+      ...(transcript ? { transcript: transcript.write, transcriptSecrets: transcript.secrets } : {}),
     });
     stopFollowing();
     if (options.json) {

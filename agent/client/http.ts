@@ -87,6 +87,8 @@ export interface HttpTransportOptions {
   dispatcher?: Dispatcher;
   /** Identifies the device in User-Agent. */
   userAgent?: string;
+  /** Give `transcript` request bodies with their passwords in clear (a transcript kept with its secrets); default "(redacted)". */
+  recordPasswords?: boolean;
 }
 
 /**
@@ -333,7 +335,7 @@ export class HttpTransport {
       purpose: req.purpose,
       method: req.method,
       url: req.url,
-      request: { headers: req.headers ?? {}, ...(req.json === undefined ? {} : { body: redactPasswords(req.json) }) },
+      request: { headers: req.headers ?? {}, ...(req.json === undefined ? {} : { body: this.options.recordPasswords ? req.json : redactPasswords(req.json) }) },
     };
     if (outcome.response) {
       record.response = {

@@ -23,7 +23,7 @@ import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { DeviceLog } from "../report/device-log.js";
 import type { StepRecord } from "./step-record.js";
-import { TRANSCRIPT_FORMAT, type TranscriptSink } from "../report/transcript.js";
+import { TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
@@ -36,7 +36,7 @@ import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
 import { VirtualDevicePolicy } from "./virtual/device-policy.js";
 import { PACKAGE_FILES, VirtualPackageManager } from "./virtual/packages.js";
 import { VirtualPower } from "./virtual/power.js";
-import { DirectoryStorage, MemoryStorage, readJson } from "./virtual/storage.js";
+import { DirectoryStorage, MemoryStorage, readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
 import { DEFAULT_ENVIRONMENT, VirtualWifi, WIFI_FILES, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
 import { decodeOnce, wireSharedDevice } from "./wiring.js";
@@ -71,6 +71,11 @@ export interface CreateDeviceOptions {
   storage?: StoragePort | { dir: string };
   /** Receives every state change and HTTP exchange. */
   transcript?: TranscriptSink;
+  /**
+   * "keep": the records `transcript` receives hold the sign-in password in clear (for a transcript
+   * kept with its secrets, replayable against a live service). Default "redact": "(redacted)".
+   */
+  transcriptSecrets?: TranscriptSecrets;
   /** Networks around the device (default: the payload's network with the payload's key). */
   environment?: Partial<Omit<WifiEnvironment, "networks">> & { networks?: VirtualNetwork[] };
   /** The device was reset with an account on it (factory reset protection is on). */
@@ -124,6 +129,13 @@ export interface CreateDeviceOptions {
   sharedTime?: boolean;
 }
 
+/** The seed a device's identity was made from, kept with it so a device resumed from its storage records it too. */
+const SEED_FILE: StoredJson<number> = {
+  key: "system/seed.json",
+  holds: "the seed the device's identity was made from (a whole number)",
+  is: (value): value is number => Number.isInteger(value),
+};
+
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
   const given = options.ports ?? {};
   const faults = (options.faults ?? []).map(toFault);
@@ -137,9 +149,14 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
   // Every other file it keeps is checked now too, so a damaged one is named before anything runs.
-  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES]) readJson(storage, file);
-  // Every new device has a seed (picked here when none is given) so its run can be repeated.
-  const seed = options.seed ?? (stored ? null : randomSeed());
+  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES, SEED_FILE]) readJson(storage, file);
+  // Every new device has a seed (picked here when none is given) so its run can be repeated; a
+  // stored one has the seed it was made from (null when stored by a version that did not keep it).
+  const seed = options.seed ?? (stored ? readJson(storage, SEED_FILE) : randomSeed());
+  const keepSeed = () => {
+    if (seed !== null) writeJson(storage, SEED_FILE.key, seed);
+  };
+  keepSeed();
   const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({ ...options, ...(seed === null ? {} : { seed }) });
   const base = given.clock ?? options.clock ?? new SimulatedClock();
   const clock = skewClock(base, faults);
@@ -154,13 +171,14 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const sink = options.transcript;
   // A kept transcript records every exchange: in the transcript as it completes, and in the next step's record.
   const recordExchange = sink ? (record: HttpRecord) => { sink(record); runtime?.exchange(record); } : undefined;
+  const recordPasswords = sink !== undefined && options.transcriptSecrets === "keep";
 
   // The virtual network, only when a virtual part talks over it.
   let transport: HttpTransport | null = null;
   const http = async () => (transport ??= new HttpTransport({
     clock,
     middleware: faultMiddleware(faults),
-    ...(recordExchange ? { transcript: recordExchange } : {}),
+    ...(recordExchange ? { transcript: recordExchange, recordPasswords } : {}),
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
     ...(options.serviceUrl && view ? { originMap: serviceOriginMap(view.payloadText ?? (await scannedText(view.picture)), options.serviceUrl) } : {}),
     userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
@@ -188,7 +206,11 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     power: given.power ?? new VirtualPower(storage, clock, {
       resetProtection: options.resetProtection ?? false,
       resetMs: timings.resetMs,
-      afterErase: () => virtualPackages?.installSystemImage(systemImage),
+      afterErase: () => {
+        // The seed is the hardware's, as the system image is: a factory reset keeps both.
+        keepSeed();
+        virtualPackages?.installSystemImage(systemImage);
+      },
     }),
   };
   const gate: MutablePowerGate = { powered: true };
@@ -205,6 +227,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     storageLabel,
     persistEveryStep: options.persistEveryStep !== false || faults.some((f) => f.name === "power-loss"),
     ...(options.user ? { user: options.user } : {}),
+    ...(recordPasswords ? { recordPasswords } : {}),
   });
   log = new DeviceLog(runtime.records, { sharedTime: options.sharedTime !== false });
   options.transcript?.({

@@ -142,6 +142,16 @@ export function parseFaults(texts: readonly string[]): Fault[] {
 }
 
 /**
+ * Faults written in a file (a scenario's device.faults, a transcript's start record), each named
+ * by its place there (`at(i)`, e.g. "scenario.json at /device/faults/0") rather than as a --fault.
+ */
+export function parseFaultsAt(texts: readonly string[], at: (index: number) => string): Fault[] {
+  const faults = texts.map((text, i) => parseFault(text, { where: at(i), example: (spec) => spec, grammar: FAULT_GRAMMAR }));
+  refuseClashingFaults(faults, texts, { where: (_spelled, i) => at(i) });
+  return faults;
+}
+
+/**
  * What a device takes one of: each fault once, but power-loss and clock-skew once per state they
  * strike at (and clock-skew once from the start). A second of the same kind was ignored, so the
  * order of the options decided which one ran.

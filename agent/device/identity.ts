@@ -4,6 +4,7 @@
  */
 import { randomInt } from "node:crypto";
 import type { DeviceIdentity } from "../machine/types.js";
+import { InputError } from "../protocol/errors.js";
 
 export type { DeviceIdentity };
 
@@ -65,4 +66,13 @@ export function skipsSetupWizard(identity: DeviceIdentity): string | null {
   return identity.manufacturer === "RealWear"
     ? "RealWear devices skip the first-time setup: no welcome screen, the Intune QR code is all they need"
     : null;
+}
+
+/** A serial number as a device reports it: 1 to 64 printable characters without spaces (enroll --serial, a scenario's device.serial). */
+export function checkSerialNumber(serial: string, where: string): void {
+  if (/^[\x21-\x7e]{1,64}$/.test(serial)) return;
+  throw new InputError(`"${serial}" is not a serial number`, {
+    where,
+    hint: "use 1 to 64 letters, digits or punctuation without spaces, e.g. R3CT40KX9ZB",
+  });
 }

@@ -48,6 +48,8 @@ export interface RuntimeOptions {
   persistEveryStep?: boolean;
   /** The work account the person holding the device types on the sign-in screen. */
   user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
+  /** Keep passwords in clear in the step records' event data and output (a transcript kept with its secrets); default "(redacted)". */
+  recordPasswords?: boolean;
 }
 
 export interface MutablePowerGate extends PowerGate {
@@ -280,7 +282,7 @@ export class DeviceRuntime {
       elapsedMs: this.elapsedMs(),
       wallMs: performance.now() - this.wallStartedAt,
     };
-    addStepData(step, cause);
+    addStepData(step, cause, this.options.recordPasswords === true);
     if (this.booting !== null) step.boot = this.booting;
     this.booting = null;
     if (step.http !== NO_EXCHANGES) this.exchanges = [];

@@ -35,7 +35,7 @@ export interface StepRecord extends Timed {
   value: unknown;
   /** The XState event: "TAP", "xstate.done.actor.enroll", "xstate.error.actor.checkIn", "xstate.init". */
   eventType: string;
-  /** The event's own fields (passwords redacted), less its clock reading; absent when it has none (a Wi-Fi report's `detail`, a scanner's `reason`). */
+  /** The event's own fields (passwords redacted unless the device records them, see RuntimeOptions.recordPasswords), less its clock reading; absent when it has none (a Wi-Fi report's `detail`, a scanner's `reason`). */
   eventData?: Record<string, unknown>;
   /** A finished actor's output (done event, passwords redacted) or its failure as data (error event). */
   output?: unknown;
@@ -74,17 +74,21 @@ export interface NoteRecord extends Timed {
 export type DeviceRecord = StepRecord | PowerRecord | NoteRecord;
 
 /** The event's data and the actor's output as a step record keeps them. */
-export function stepData(event: { type: string }): Pick<StepRecord, "eventData" | "output"> {
+export function stepData(event: { type: string }, keepPasswords = false): Pick<StepRecord, "eventData" | "output"> {
   const data: Pick<StepRecord, "eventData" | "output"> = {};
-  addStepData(data, event);
+  addStepData(data, event, keepPasswords);
   return data;
 }
 
-/** Sets `eventData` and `output` on a record being made (no intermediate object: the runtime's hot path). */
-export function addStepData(data: Pick<StepRecord, "eventData" | "output">, event: { type: string }): void {
+/**
+ * Sets `eventData` and `output` on a record being made (no intermediate object: the runtime's hot
+ * path). Passwords are "(redacted)" unless `keepPasswords` (a transcript kept with its secrets).
+ */
+export function addStepData(data: Pick<StepRecord, "eventData" | "output">, event: { type: string }, keepPasswords = false): void {
   const { type, at: _at, output, error, ...fields } = event as { type: string; at?: unknown; output?: unknown; error?: unknown };
-  if (Object.keys(fields).length > 0) data.eventData = redactPasswords(fields) as Record<string, unknown>;
-  if (type.startsWith("xstate.done.actor.") && output !== undefined) data.output = redactPasswords(output);
+  const keep = keepPasswords ? (value: unknown) => value : redactPasswords;
+  if (Object.keys(fields).length > 0) data.eventData = keep(fields) as Record<string, unknown>;
+  if (type.startsWith("xstate.done.actor.") && output !== undefined) data.output = keep(output);
   if (type.startsWith("xstate.error.actor.")) {
     // A StepError says itself as data (code, message, retryable, ...); anything else by its message.
     const asData = (error as { toJSON?: () => unknown } | null)?.toJSON;

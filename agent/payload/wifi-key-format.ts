@@ -20,6 +20,11 @@ export function isRawWepKey(text: string): boolean {
   return [10, 26, 58].includes(text.length) && isHexDigits(text);
 }
 
+/** A WEP key a device can configure: 10, 26 or 58 hex digits, or 5, 13 or 29 printable ASCII characters (40, 104 or 232 bits). */
+export function isUsableWepKey(text: string): boolean {
+  return isRawWepKey(text) || ([5, 13, 29].includes(text.length) && isPrintableAscii(text));
+}
+
 /** 64 hex digits are a WPA pre-shared key itself rather than a passphrase. */
 export function isRawWpaKey(text: string): boolean {
   return text.length === 64 && isHexDigits(text);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { textLooksBinary } from "../protocol/json-text.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
 import type { TimelineEntry } from "./timeline.js";
 
@@ -20,6 +21,8 @@ export interface Transcript {
   end: EndRecord;
   /** The payload text the device read (the start record's, or the first scan's). */
   payloadText: string | null;
+  /** Where it was read from (the file), for messages. */
+  source?: string;
 }
 
 export function readTranscript(path: string): Transcript {
@@ -36,6 +39,9 @@ export function readTranscript(path: string): Transcript {
 }
 
 export function parseTranscript(text: string, where: string): Transcript {
+  if (textLooksBinary(text)) {
+    throw new InputError("is not an aosp-sim transcript: it is binary data, not JSON lines", { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
+  }
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const records: TranscriptRecord[] = [];
@@ -58,8 +64,15 @@ export function parseTranscript(text: string, where: string): Transcript {
       hint: "give a file written by `aosp-sim enroll --transcript FILE`",
     });
   }
-  const version = Number(start.format.slice(FORMAT_PREFIX.length));
-  if (!Number.isInteger(version) || version > CURRENT_VERSION) {
+  const versionText = start.format.slice(FORMAT_PREFIX.length);
+  if (!/^[1-9]\d*$/.test(versionText)) {
+    throw new InputError(`is not an aosp-sim transcript: its format "${start.format}" is not a known one (this version reads aosp-sim-transcript/1 to ${TRANSCRIPT_FORMAT})`, {
+      where,
+      hint: "give a file written by `aosp-sim enroll --transcript FILE`, with its first line as written",
+    });
+  }
+  const version = Number(versionText);
+  if (version > CURRENT_VERSION) {
     throw new InputError(`was recorded by a newer version of aosp-sim (${start.format}; this one reads ${TRANSCRIPT_FORMAT})`, {
       where,
       hint: "upgrade aosp-sim to replay it",
@@ -74,12 +87,27 @@ export function parseTranscript(text: string, where: string): Transcript {
       hint: "run the enrollment again with this version's `aosp-sim enroll --transcript FILE`",
     });
   }
+  checkStart(start, where);
   const end = records.at(-1);
   if (end?.type !== "end") {
     throw new InputError("is truncated: it has no end record (was the run interrupted?)", { where, hint: "record the run again and let it finish" });
   }
   const scan = records.find((r) => r.type === "scan");
-  return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null) };
+  return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where };
+}
+
+/** The start record's fields a replay runs the device with: an edited one is named, not replayed as something else. */
+function checkStart(start: StartRecord, where: string): void {
+  const problem = (what: string) =>
+    new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
+  const seed: unknown = start.seed;
+  if (seed !== null && seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 2 ** 32 - 1)) {
+    throw problem(`"seed" is ${JSON.stringify(seed)}, not a seed (a whole number from 0 to 4294967295, or null)`);
+  }
+  const clock: unknown = start.clock;
+  if (clock !== "real" && clock !== "simulated") throw problem(`"clock" is ${JSON.stringify(clock)}, not real or simulated`);
+  const faults: unknown = start.faults;
+  if (!Array.isArray(faults) || faults.some((f) => typeof f !== "string")) throw problem(`"faults" is ${JSON.stringify(faults)}, not a list of faults as --fault takes them`);
 }
 
 /**

@@ -15,6 +15,8 @@
 import { planFromParams } from "../machine/plan.js";
 import { checkPayloadText } from "../payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
+import type { WifiSecurityType } from "../payload/params.js";
+import { isRawWpaKey, isUsableWepKey, wpaPassphraseProblems } from "../payload/wifi-key-format.js";
 import type { TranscriptRecord } from "./transcript.js";
 
 export type SecretKind = "enrollment-token" | "download-cookie" | "wifi-key" | "device-credential" | "password";
@@ -22,8 +24,11 @@ export type SecretKind = "enrollment-token" | "download-cookie" | "wifi-key" | "
 /** Placeholders start with this; `replay` recognises a redacted transcript by it. */
 export const REDACTED = "REDACTED";
 
-/** The placeholder of the n-th distinct secret of a kind (n from 1). */
-export function placeholder(kind: SecretKind, n: number, original: string): string {
+/**
+ * The placeholder of the n-th distinct secret of a kind (n from 1). A Wi-Fi key's stands in for it
+ * in the payload a replay scans, so it is a key of the same use: `wifiSecurity` is the payload's.
+ */
+export function placeholder(kind: SecretKind, n: number, original: string, wifiSecurity: WifiSecurityType | null = null): string {
   const suffix = n === 1 ? "" : `-${n}`;
   if (kind === "download-cookie") {
     // Keep the cookie's name: "aospsim_download=REDACTED-DOWNLOAD-COOKIE".
@@ -31,11 +36,16 @@ export function placeholder(kind: SecretKind, n: number, original: string): stri
     return `${eq > 0 ? original.slice(0, eq + 1) : ""}${REDACTED}-DOWNLOAD-COOKIE${suffix}`;
   }
   if (kind === "wifi-key") {
-    // A WEP key must keep its length (5/13 characters, 10/26 hex digits); zeros are valid in both.
-    return original.length < 8 || [10, 13, 26].includes(original.length) ? "0".repeat(original.length) : `${REDACTED}-WIFI-KEY${suffix}`;
+    // A WEP key of any usable length becomes one 13-character key, so its length is not given away.
+    if (wifiSecurity === "WEP") return isUsableWepKey(original) ? WEP_PLACEHOLDER : "0".repeat(original.length);
+    // A key the device cannot use stays unusable (its length is in the device's own failure message).
+    return wpaPassphraseProblems(original).length > 0 && !isRawWpaKey(original) ? "0".repeat(original.length) : `${REDACTED}-WIFI-KEY${suffix}`;
   }
   return `${REDACTED}-${kind.toUpperCase()}${suffix}`;
 }
+
+/** A redacted WEP key: 13 printable characters, a 104-bit WEP key. */
+const WEP_PLACEHOLDER = `${REDACTED}-WIFI`;
 
 /** Finds secrets in records and replaces them; one per transcript. */
 export class SecretRedactor {
@@ -54,12 +64,12 @@ export class SecretRedactor {
     return new Map([...this.secrets].map(([value, name]) => [name, value]));
   }
 
-  private add(kind: SecretKind, value: unknown): void {
+  private add(kind: SecretKind, value: unknown, wifiSecurity: WifiSecurityType | null = null): void {
     if (typeof value !== "string" || value.length === 0 || this.secrets.has(value) || value.startsWith(REDACTED)) return;
     if (/^0+$/.test(value) && kind === "wifi-key") return;
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
-    this.secrets.set(value, placeholder(kind, n, value));
+    this.secrets.set(value, placeholder(kind, n, value, wifiSecurity));
   }
 
   private learn(record: TranscriptRecord): void {
@@ -81,7 +91,7 @@ export class SecretRedactor {
     const plan = planFromParams(params);
     this.add("enrollment-token", plan.adminExtras[EXTRA_ENROLLMENT_TOKEN]);
     this.add("download-cookie", params.download?.cookieHeader);
-    this.add("wifi-key", params.wifi?.password);
+    this.add("wifi-key", params.wifi?.password, params.wifi?.securityType ?? null);
   }
 
   /** Device-API bodies: the enrollment request's token, the issued credential, a sign-in password. */

@@ -22,6 +22,7 @@ import { refuseUnwritable } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
 import { SecretRedactor } from "./redact.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+import type { Device, DeviceReport } from "../device/device.js";
 
 export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
@@ -83,6 +84,19 @@ export interface EndRecord {
   finalStatePath: string;
   failure: Failure | null;
   apps: InstalledApp[];
+  /** The run stopped on entering this state, as `--until` asked (a replay stops there too). */
+  until?: string;
+  /** The run's time ran out (`--timeout` on the real clock, or a simulated day past enrollment looking for `--until`). */
+  timedOut?: true;
+}
+
+/** The end record of a device's run: the state it stopped in, its failure, the apps it has and why it stopped short, if it did. */
+export async function endRecord(
+  device: Pick<Device, "clock" | "installedApps">,
+  report: Pick<DeviceReport, "finalState" | "finalStatePath" | "failure">,
+  stop: Pick<EndRecord, "until" | "timedOut"> = {},
+): Promise<EndRecord> {
+  return { type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps(), ...stop };
 }
 
 export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;
@@ -100,7 +114,7 @@ export class TranscriptFile {
   private fd: number | null;
   private readonly redactor: SecretRedactor | null;
 
-  constructor(readonly path: string, secrets: TranscriptSecrets = "redact") {
+  constructor(readonly path: string, readonly secrets: TranscriptSecrets = "redact") {
     this.fd = openSync(path, "w");
     this.redactor = secrets === "keep" ? null : new SecretRedactor();
   }

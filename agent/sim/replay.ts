@@ -6,7 +6,8 @@
  * device needs: the user who signed in (with an Intune licence), a profile with the recorded
  * Wi-Fi settings, enrollment mode and name, and that profile's token and download cookie, which
  * take the place of the recorded ones (or of their placeholders in a redacted transcript) in the
- * payload. With `service` the replay runs against a live service, with the payload as recorded
+ * payload; and what the recorded service's refusals show of it (a wrong password, no licence,
+ * a revoked or expired token), so a recorded failure fails again. With `service` the replay runs against a live service, with the payload as recorded
  * (a transcript kept with --transcript-secrets keep).
  *
  * What is compared, step by step (agent/sim/replay-compare.ts): the state path (each state
@@ -16,6 +17,7 @@
  */
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import { createDevice, type CreateDeviceOptions } from "../device/create-device.js";
+import { parseFaultsAt } from "../device/faults.js";
 import { planFromParams } from "../machine/plan.js";
 import { checkPayloadText } from "../payload/index.js";
 import { InputError } from "../protocol/errors.js";
@@ -23,7 +25,7 @@ import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
 import { REDACTED } from "../report/redact.js";
 import type { Transcript } from "../report/read-transcript.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
-import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
+import { startMockService, type GraphProfile, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 import { untilState } from "../cli/device-options.js";
 import { compareSteps, stepsOf, type Comparison } from "./replay-compare.js";
 
@@ -40,18 +42,33 @@ export interface ReplayResult extends Comparison {
   finalStatePath: string;
   /** The replay's own records, as a transcript would hold them. */
   records: TranscriptRecord[];
+  /** Where the replay stopped early: --until, or where the recording stopped (`recordedStop`). */
   until: string | null;
+  /** Without --until: the recorded run stopped early, at its own --until or when its time ran out, and the replay stopped there too. */
+  recordedStop: "until" | "timedOut" | null;
 }
 
 /** Password given to the recreated user when the transcript's is redacted. */
 const REPLAY_PASSWORD = "Replay-Passw0rd!";
 
 export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const until = options.until === undefined ? null : untilState(options.until);
+  const where = transcript.source ?? "transcript";
+  const end = transcript.end;
+  // A recording that stopped early is replayed up to where it stopped, as if --until were given.
+  const recordedStop = options.until !== undefined ? null : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : null;
+  const until = options.until !== undefined ? untilState(options.until) : recordedStop === null ? null : untilState(end.until ?? end.finalStatePath);
+  const boot = transcript.records.find((r): r is StateRecord => r.type === "state");
+  if (boot?.from === "off" && boot.state !== "welcome") {
+    // A device out of the box boots to the welcome screen; this one was taken from its storage.
+    throw new InputError(`starts mid-way: the recorded device resumed from a --device-dir in ${boot.state}, so the recording cannot be replayed alone`, {
+      where,
+      hint: "replay the recording of the run that brought it there with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`, or record the whole enrollment in one transcript",
+    });
+  }
   const payloadText = transcript.payloadText;
   if (payloadText === null) {
     throw new InputError("holds no scanned payload: the recorded device never read a QR code, so there is nothing to replay", {
-      where: "transcript",
+      where,
       hint: "record a run whose device scans the QR code",
     });
   }
@@ -65,6 +82,8 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     });
   }
   const recorded = transcript.start;
+  // Named where they were written: the transcript's start line, not a --fault the user never gave.
+  const faults = parseFaultsAt(recorded.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
 
@@ -74,14 +93,20 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     let serviceUrl = options.service;
     let password = signIn?.password ?? null;
     if (serviceUrl === undefined) {
-      service = await startMockService({ now: () => new Date(clock.now()) });
+      // Moved on past the token's expiry when the recorded service answered tokenExpired.
+      let serviceAheadMs = 0;
+      service = await startMockService({ now: () => new Date(clock.now() + serviceAheadMs) });
       serviceUrl = service.url;
-      password = password === null || password.startsWith(REDACTED) || password === "(redacted)" ? REPLAY_PASSWORD : password;
-      if (signIn) await service.admin.createLicensedUser({ displayName: signIn.userPrincipalName, userPrincipalName: signIn.userPrincipalName, password });
-      text = await withFreshSecrets(service, payloadText, profileRequest(transcript, payloadText));
+      password ??= REPLAY_PASSWORD;
+      await publishRecordedVersions(service, transcript.records);
+      const refused = recordedRefusals(transcript.records);
+      if (signIn) await recreateUser(service, signIn.userPrincipalName, password, refused.signIn);
+      const fresh = await withFreshSecrets(service, payloadText, profileRequest(transcript, payloadText), refused.token);
+      text = fresh.text;
+      if (refused.token === "tokenExpired") serviceAheadMs = Date.parse(fresh.profile.tokenExpirationDateTime) - clock.now() + 1000;
     } else if (payloadText.includes(REDACTED) || (signIn && password === null)) {
       throw new InputError("has its secrets redacted: it cannot replay against a live service", {
-        where: "transcript",
+        where,
         hint: "replay it against the embedded service (leave out --service), or record it with --transcript-secrets keep",
       });
     }
@@ -92,7 +117,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       clock,
       identity: recorded.identity,
       ...(recorded.seed === null ? {} : { seed: recorded.seed }),
-      faults: recorded.faults,
+      faults,
       serviceUrl,
       transcript: (record) => records.push(record),
       ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password } } : {}),
@@ -103,7 +128,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       const report = await device.enroll(until === null ? {} : { until });
       const expected = stepsOf(transcript.records);
       const got = stepsOf(records);
-      return { ...compareSteps(expected, got, until !== null), finalStatePath: report.finalStatePath, records, until };
+      return { ...compareSteps(expected, got, until !== null), finalStatePath: report.finalStatePath, records, until, recordedStop };
     } finally {
       device.dispose();
     }
@@ -117,11 +142,13 @@ function recordedSignIn(records: readonly TranscriptRecord[]): { userPrincipalNa
   const step = records.find((r): r is StateRecord => r.type === "state" && r.eventType === "SIGN_IN");
   const upn = step?.eventData?.["userPrincipalName"];
   if (typeof upn !== "string") return null;
-  // The state line always hides the password; the sign-in request keeps it when secrets were kept.
+  // The sign-in request holds the password typed when secrets were kept, else a placeholder
+  // ("REDACTED-PASSWORD"; "(redacted)" in transcripts written before keep kept it).
   for (const r of records) {
     if (r.type !== "http" || !r.url.endsWith("/signIn")) continue;
     const body = r.request.body as { password?: unknown } | undefined;
-    if (typeof body?.password === "string") return { userPrincipalName: upn, password: body.password };
+    const password = body?.password;
+    if (typeof password === "string" && !password.startsWith(REDACTED) && password !== "(redacted)") return { userPrincipalName: upn, password };
   }
   return { userPrincipalName: upn, password: null };
 }
@@ -147,12 +174,91 @@ function profileRequest(transcript: Transcript, payloadText: string): ProfileReq
 }
 
 /**
+ * The app versions the recorded service offered (its sign-in and check-in answers, the apps the
+ * device reported, the agent it downloaded), published on the fresh service when it has no such
+ * version: the live service may have had newer ones than the embedded defaults. The simulated
+ * archives are made from name, version and signer, so the recorded checksums hold. A version the
+ * fresh service refuses is left out: the replay then diverges where the device asks for it.
+ */
+async function publishRecordedVersions(service: MockService, records: readonly TranscriptRecord[]): Promise<void> {
+  const versions = new Map<string, { packageName: string; versionName: string; versionCode: number }>();
+  const add = (packageName: unknown, versionName: unknown, versionCode: unknown) => {
+    if (typeof packageName === "string" && typeof versionName === "string" && typeof versionCode === "number") {
+      versions.set(`${packageName}/${versionCode}`, { packageName, versionName, versionCode });
+    }
+  };
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) visit(v);
+    else if (typeof value === "object" && value !== null) {
+      const o = value as Record<string, unknown>;
+      add(o["packageName"], o["versionName"], o["versionCode"]);
+      for (const v of Object.values(o)) visit(v);
+    }
+  };
+  // The agent's version code is in its download's URL, its name in the enrollment request.
+  const agentUrl = records.find((r) => r.type === "http" && r.purpose === "agent-download");
+  const agentVersion = records.map((r) => (r.type === "http" && r.url.endsWith("/device/v1/enroll") ? (r.request.body as { agentVersion?: unknown } | undefined)?.agentVersion : undefined)).find((v) => v !== undefined);
+  const agent = agentUrl?.type === "http" ? /\/device\/v1\/packages\/([^/]+)\/(\d+)$/.exec(new URL(agentUrl.url).pathname) : null;
+  if (agent) add(decodeURIComponent(agent[1]!), agentVersion, Number(agent[2]));
+  for (const r of records) if (r.type === "http") visit([r.request.body, r.response?.body]);
+  const known = new Set((await service.admin.listPackages()).map((p) => `${p.packageName}/${p.versionCode}`));
+  for (const version of [...versions.values()].sort((a, b) => a.versionCode - b.versionCode)) {
+    if (known.has(`${version.packageName}/${version.versionCode}`)) continue;
+    await service.admin.publishPackage(version).catch(() => undefined);
+  }
+}
+
+/** The service's refusals of the sign-in and of the enrollment token that the fresh service recreates. */
+const SIGN_IN_REFUSALS = ["invalidCredentials", "userNotLicensed", "accountDisabled"] as const;
+const TOKEN_REFUSALS = ["tokenRevoked", "tokenExpired", "tokenReplaced", "tokenUnknown", "profileDeleted"] as const;
+type SignInRefusal = (typeof SIGN_IN_REFUSALS)[number];
+type TokenRefusal = (typeof TOKEN_REFUSALS)[number];
+
+/**
+ * How the recorded service refused the sign-in and the enrollment, read from its answers (the
+ * error code of the first answer it gave each that the fresh service would give for the same
+ * reason): a wrong password or an unknown user (both invalidCredentials), a user without a
+ * licence, a revoked, expired or replaced token...
+ */
+function recordedRefusals(records: readonly TranscriptRecord[]): { signIn: SignInRefusal | null; token: TokenRefusal | null } {
+  let signIn: SignInRefusal | null = null;
+  let token: TokenRefusal | null = null;
+  for (const r of records) {
+    if (r.type !== "http" || r.method !== "POST") continue;
+    const code = (r.response?.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    if (r.url.endsWith("/signIn")) signIn ??= (SIGN_IN_REFUSALS as readonly unknown[]).includes(code) ? (code as SignInRefusal) : null;
+    if (r.url.endsWith("/device/v1/enroll")) token ??= (TOKEN_REFUSALS as readonly unknown[]).includes(code) ? (code as TokenRefusal) : null;
+  }
+  return { signIn, token };
+}
+
+/** Password the recreated user has when the recorded one was refused (invalidCredentials). */
+const OTHER_PASSWORD = "Other-Passw0rd!";
+
+/**
+ * The user who signed in, as the recorded service knew them: licensed with the password typed, or
+ * as its refusal says (another password, no licence, the account disabled).
+ */
+async function recreateUser(service: MockService, userPrincipalName: string, password: string, refusal: SignInRefusal | null): Promise<void> {
+  const user = {
+    displayName: userPrincipalName,
+    userPrincipalName,
+    password: refusal === "invalidCredentials" ? (password === OTHER_PASSWORD ? REPLAY_PASSWORD : OTHER_PASSWORD) : password,
+    ...(refusal === "accountDisabled" ? { accountEnabled: false } : {}),
+  };
+  if (refusal === "userNotLicensed") await service.admin.createUser(user);
+  else await service.admin.createLicensedUser(user);
+}
+
+/**
  * Creates the profile on the fresh service and puts its token and download cookie where the
  * recorded payload has its own (or their placeholders). A profile the service refuses with the
  * recorded Wi-Fi settings (an EAP network, say) is created without Wi-Fi: the device takes its
- * network from the payload either way.
+ * network from the payload either way. A token the recorded service refused is refused again:
+ * revoked, replaced by a newer one, its profile deleted, or left unknown (the recorded one kept);
+ * an expired one is the caller's (the service's clock moved past the returned profile's expiry).
  */
-async function withFreshSecrets(service: MockService, payloadText: string, request: ProfileRequest): Promise<string> {
+async function withFreshSecrets(service: MockService, payloadText: string, request: ProfileRequest, refusal: TokenRefusal | null): Promise<{ text: string; profile: GraphProfile }> {
   let profile;
   try {
     profile = await service.admin.createProfile(request);
@@ -163,9 +269,12 @@ async function withFreshSecrets(service: MockService, payloadText: string, reque
   const fresh = secretsOf(JSON.stringify(await service.admin.exportProfile(profile.id)));
   const recorded = secretsOf(payloadText);
   let text = payloadText;
-  if (recorded.token && fresh.token) text = text.replaceAll(recorded.token, fresh.token);
+  if (recorded.token && fresh.token && refusal !== "tokenUnknown") text = text.replaceAll(recorded.token, fresh.token);
   if (recorded.cookie && fresh.cookie) text = text.replaceAll(recorded.cookie, fresh.cookie);
-  return text;
+  if (refusal === "tokenRevoked") await service.admin.revokeToken(profile.id);
+  if (refusal === "tokenReplaced") await service.admin.createToken(profile.id);
+  if (refusal === "profileDeleted") await service.admin.deleteProfile(profile.id);
+  return { text, profile };
 }
 
 function secretsOf(payloadText: string): { token: string | null; cookie: string | null } {

@@ -18,10 +18,14 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { readFileBoundedSync } from "../protocol/bounded-read.js";
-import { InputError, isNotFound } from "../protocol/errors.js";
+import { fileReadError, InputError, isNotFound } from "../protocol/errors.js";
 import { notJsonProblem } from "../protocol/json-text.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
+import { parseFaultsAt } from "../device/faults.js";
+import { checkSerialNumber } from "../device/identity.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { statePaths } from "../machine/state-paths.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -253,7 +257,7 @@ export function loadScenario(path: string): Scenario {
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (isNotFound(error)) throw new InputError("no such file", { where: path, hint: "check the scenario's path" });
-    throw new InputError(`cannot be read: ${(error as Error).message}`, { where: path });
+    throw fileReadError(error, path, "a scenario JSON file");
   }
   let value: unknown;
   try {
@@ -279,6 +283,17 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
     throw new InputError(`"${scenario.until}" is longer than a scenario runs (at most 366d)`, {
       where: `${where} at /until`,
       hint: "a year of check-ins is enough to see any cadence; use 366d or less",
+    });
+  }
+  const at = (pointer: string) => `${where} at ${pointer}`;
+  if (scenario.device?.serial !== undefined) checkSerialNumber(scenario.device.serial, at("/device/serial"));
+  parseFaultsAt(scenario.device?.faults ?? [], (i) => at(`/device/faults/${i}`));
+  const finalState = scenario.expect?.finalState;
+  if (finalState !== undefined && !statePaths(deviceMachine).includes(finalState)) {
+    const topLevel = Object.keys(deviceMachine.root.states);
+    throw new InputError(`there is no state "${finalState}"`, {
+      where: at("/expect/finalState"),
+      hint: `give a state the device can end in: ${topLevel.join(", ")}, or a full path such as enrolled.idle (all of them: \`aosp-sim diagram --format json\`)`,
     });
   }
   return scenario;

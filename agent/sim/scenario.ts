@@ -8,7 +8,7 @@
 import { InputError } from "../protocol/errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
-import type { TranscriptSink } from "../report/transcript.js";
+import { endRecord, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
@@ -21,6 +21,8 @@ export interface ScenarioOptions {
   service?: { url: string; adminToken: string };
   clock?: SimulatedClock;
   transcript?: TranscriptSink;
+  /** "keep": the transcript's records hold the sign-in password in clear (as CreateDeviceOptions.transcriptSecrets). */
+  transcriptSecrets?: TranscriptSecrets;
   /** Called with each new timeline entry as it happens. */
   onProgress?: (device: Device) => void;
   /** Never run longer than this much simulated time (default 30 days). */
@@ -101,6 +103,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       ...(signIn ? { user: { ...signIn, acceptTerms: scenario.device?.acceptTerms ?? true } } : {}),
       ...(scenario.device?.resetProtection ? { resetProtection: true } : {}),
       ...(options.transcript ? { transcript: options.transcript } : {}),
+      ...(options.transcriptSecrets ? { transcriptSecrets: options.transcriptSecrets } : {}),
     });
     const d = device;
     // A wipe erases what the device knew: keep the enrolled life's figures as it goes.
@@ -125,18 +128,23 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     if (lastApps.length === 0) lastApps = appsAtEnrollment;
 
     if (enrolled && scenario.until !== "enrolled") {
-      for (const step of scenario.steps ?? []) {
+      // A step the service refuses (a version that is none) is the scenario's mistake: the run stops, exit 2.
+      let refused: InputError | null = null;
+      for (const [index, step] of (scenario.steps ?? []).entries()) {
         const delay = parseDuration(step.after) ?? 0;
         const target = () => ({ profile, deviceId: d.context.enrollment?.deviceId ?? null, userPrincipalName: user.userPrincipalName });
-        clock.setTimeout(() => void call(perform(d, admin, step, target, clock)), delay);
+        const refuse = (error: unknown) => (refused ??= refusedPart(error, `/steps/${index}`)) !== null;
+        clock.setTimeout(() => void call(perform(d, admin, step, target, clock, refuse)), delay);
       }
       const until = untilOf(scenario);
       const horizon = parseDuration(until);
       const limitMs = horizon ?? options.limitMs ?? 30 * 86_400_000;
-      await d.runUntil((dev) => until === "welcome" && dev.state === "welcome" && dev.context.resets > 0, { limitMs });
+      await d.runUntil((dev) => refused !== null || (until === "welcome" && dev.state === "welcome" && dev.context.resets > 0), { limitMs });
+      if (refused) throw refused;
     }
 
     const report = await d.report();
+    options.transcript?.(await endRecord(d, report));
     const listed = life.deviceId !== null && d.context.resets === 0 && d.context.enrollment !== null;
     const configurationStates = listed ? await call(admin.deviceConfigurationStates(life.deviceId!)) : null;
     const complianceStates = listed ? await call(admin.deviceCompliancePolicyStates(life.deviceId!)) : null;
@@ -292,14 +300,17 @@ async function setUp<T>(work: Promise<T>, part: string): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof AdminApiError && error.status >= 400 && error.status < 500) {
-      throw new InputError(`the service refused it: ${error.message}`, {
-        where: `scenario at ${part}`,
-        hint: "fix this part of the scenario (its format: `aosp-sim run --help`)",
-      });
-    }
-    throw error;
+    throw refusedPart(error, part) ?? error;
   }
+}
+
+/** The service's refusal (a 4xx) of a part of the scenario, as the InputError naming that part; null for any other error. */
+function refusedPart(error: unknown, part: string): InputError | null {
+  if (!(error instanceof AdminApiError && error.status >= 400 && error.status < 500)) return null;
+  return new InputError(`the service refused it: ${error.message}`, {
+    where: `scenario at ${part}`,
+    hint: "fix this part of the scenario (its format: `aosp-sim run --help`)",
+  });
 }
 
 interface StepTarget {
@@ -308,7 +319,8 @@ interface StepTarget {
   userPrincipalName: string;
 }
 
-async function perform(device: Device, admin: AdminClient, step: Step, target: () => StepTarget, clock: SimulatedClock): Promise<void> {
+/** Plays one step; `refuse` takes an admin step's error and says whether it ends the run (the service refused the step). */
+async function perform(device: Device, admin: AdminClient, step: Step, target: () => StepTarget, clock: SimulatedClock, refuse: (error: unknown) => boolean): Promise<void> {
   switch (step.do) {
     case "sync":
     case "shareLogs":
@@ -319,7 +331,7 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
           const stop = device.onChange(() => {
             if (device.state === "enrolled.idle") {
               stop();
-              queueMicrotask(() => void clock.track(perform(device, admin, step, target, clock)));
+              queueMicrotask(() => void clock.track(perform(device, admin, step, target, clock, refuse)));
             } else if (device.state !== "off" && !device.state.startsWith("enrolled")) {
               stop();
             }
@@ -341,7 +353,7 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
       try {
         device.note(await adminStep(admin, step, target()));
       } catch (error) {
-        device.note(`The admin's ${step.do} failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!refuse(error)) device.note(`The admin's ${step.do} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
   }
 }

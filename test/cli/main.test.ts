@@ -2,6 +2,7 @@
  * What every command shares, as a user meets it at the shell: help, version, usage errors, and
  * output piped into a reader that stops early (`aosp-sim diagram | head -1`).
  */
+import { dirname } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -100,6 +101,39 @@ describe("aosp-sim", () => {
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toContain(`photo.bin: is binary data, not JSON`);
     }
+  });
+
+  it("names a binary file given as a transcript as binary, not an aosp-sim transcript", async () => {
+    const binary = temp.file("photo.jsonl");
+    writeFileSync(binary, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
+    for (const command of ["replay", "show"]) {
+      const result = await aospSim([command, binary]);
+      expect(result.code, command).toBe(2);
+      // Before: "line 1 is not JSON: not a transcript".
+      expect(result.stderr).toContain("photo.jsonl: is not an aosp-sim transcript: it is binary data, not JSON lines");
+    }
+  });
+
+  it("names a folder given as the scenario, with a fix (exit 2)", async () => {
+    const folder = dirname(temp.file("x"));
+    const result = await aospSim(["run", folder]);
+    expect(result.code).toBe(2);
+    // Before: "cannot be read: EISDIR: illegal operation on a directory, read" and no fix.
+    expect(result.stderr).toContain(`${folder}: is a directory, not a scenario JSON file`);
+    expect(result.stderr).toMatch(/fix: /);
+    expect(result.stderr).not.toContain("EISDIR");
+  });
+
+  it("says one difference that matters in the singular", async () => {
+    const summary = (finalState: string) => {
+      const file = temp.file(`${finalState}.json`);
+      writeFileSync(file, JSON.stringify({ finalState, apps: [], timeline: [{ state: "welcome" }] }));
+      return file;
+    };
+    const result = await aospSim(["compare", summary("enrolled"), summary("wifiFailed")]);
+    expect(result.code).toBe(1);
+    // Before: "1 difference that matter".
+    expect(result.stdout).toContain("different: 1 difference that matters");
   });
 
   it("writes control characters from its input as escapes: a file cannot drive the terminal", async () => {

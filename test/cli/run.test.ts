@@ -1,7 +1,7 @@
 /**
  * `aosp-sim run`: the README's main command, and scenarios from files.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
@@ -106,6 +106,49 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     // Before: "cannot be written: EISDIR: illegal operation on a directory, open '...'" and "check the folder exists".
     expect(result.stderr).toContain(`${folder}: cannot be written: this is a folder`);
     expect(result.stderr).toContain(`fix: name a file in it, e.g. ${folder}/enrollment.jsonl`);
+  });
+
+  it("ends its --transcript with an end record, so show reads it", async () => {
+    const file = temp.file("run.jsonl");
+    const path = scenario("revoked-t.json", { beforeEnrollment: [{ do: "revokeToken" }], expect: { failure: "tokenRevoked" } });
+    expect((await aospSim(["run", path, "--transcript", file])).code).toBe(0);
+    const last = JSON.parse(readFileSync(file, "utf8").trimEnd().split("\n").at(-1)!) as Record<string, unknown>;
+    expect(last).toMatchObject({ type: "end", finalState: "enrollmentFailed", failure: { code: "tokenRevoked" } });
+    // Before: "is truncated: it has no end record (was the run interrupted?)", exit 2.
+    const shown = await aospSim(["show", file]);
+    expect(shown.stderr).toBe("");
+    expect(shown.code).toBe(0);
+  });
+
+  it("names a step the service refuses (a versionName that is no version), exit 2", async () => {
+    const path = scenario("banana.json", { steps: [{ after: "5m", do: "publishPackage", packageName: "com.microsoft.intune.aospagent", versionName: "banana" }], until: "10m" });
+    const result = await aospSim(["run", path]);
+    // Before: a note in the timeline, and exit 0 "passed".
+    expect(result.stderr).toMatch(/scenario at \/steps\/0: the service refused it: .*versionName 'banana'/);
+    expect(result.stderr).toMatch(/fix: /);
+    expect(result.code).toBe(2);
+  });
+
+  it("refuses at load an expected final state the device does not have, listing the states (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("nirvana.json", { expect: { finalState: "nirvana" } })]);
+    // Before: a simulated day, then exit 1.
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/nirvana\.json at \/expect\/finalState: there is no state "nirvana"/);
+    expect(result.stderr).toMatch(/fix: .*welcome, .*enrolled/);
+  });
+
+  it("refuses a serial number enroll --serial refuses (a space), exit 2", async () => {
+    const result = await aospSim(["run", scenario("serial.json", { device: { serial: "R3 CT40" } })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/serial\.json at \/device\/serial: "R3 CT40" is not a serial number/);
+  });
+
+  it("names a bad fault by the file and its place in it, not as --fault (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("nope.json", { device: { faults: ["service-5xx", "nope"] } })]);
+    expect(result.code).toBe(2);
+    // Before: "--fault nope: unknown fault".
+    expect(result.stderr).toMatch(/nope\.json at \/device\/faults\/1: unknown fault "nope"/);
   });
 
   it("refuses a scenario with an unknown key, naming it (exit 2)", async () => {

@@ -156,6 +156,37 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(signIn?.request?.body).toEqual({ userPrincipalName: USER.upn, password: "REDACTED-PASSWORD" });
   });
 
+  it("keeps the password with --transcript-secrets keep, so the transcript replays against the live service", async () => {
+    const file = temp.file("kept-transcript.jsonl");
+    expect((await enroll(qr, "--transcript", file, "--transcript-secrets", "keep")).code).toBe(0);
+    const records = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { eventType?: string; eventData?: unknown; url?: string; request?: { body?: unknown } });
+    // Before: "(redacted)" in both, and the replay diverged at the sign-in (401).
+    expect(records.find((r) => r.eventType === "SIGN_IN")?.eventData).toEqual({ userPrincipalName: USER.upn, password: USER.password });
+    expect(records.find((r) => r.url?.endsWith("/signIn"))?.request?.body).toEqual({ userPrincipalName: USER.upn, password: USER.password });
+    const replayed = await aospSim(["replay", file, "--service", service.url]);
+    expect(replayed.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(replayed.code).toBe(0);
+  });
+
+  it("redacts a Wi-Fi key as REDACTED-WIFI-KEY whatever its length, and a WEP key as a valid key that replays", async () => {
+    const scanned = (file: string) => (readFileSync(file, "utf8").split("\n").map((l) => (l ? (JSON.parse(l) as { type: string; text?: string }) : null)).find((r) => r?.type === "scan")!).text!;
+    // 13 characters: before, "0000000000000", which kept the key's length.
+    const wpa = await profileQr("Thirteen", { ...PROFILE, wifiPassword: "lab-passphr13" });
+    const wpaFile = temp.file("wpa13.jsonl");
+    expect((await enroll(wpa.file, "--transcript", wpaFile)).code).toBe(0);
+    expect(scanned(wpaFile)).toContain('"REDACTED-WIFI-KEY"');
+    expect(readFileSync(wpaFile, "utf8")).not.toContain("0000000000000");
+    // A WEP key of 10 hex digits: a 13-character placeholder, a valid WEP key whatever the original's length.
+    const wep = await profileQr("Wep", { ...PROFILE, wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
+    const wepFile = temp.file("wep.jsonl");
+    expect((await enroll(wep.file, "--transcript", wepFile)).code).toBe(0);
+    expect(scanned(wepFile)).toContain('"REDACTED-WIFI"');
+    expect(readFileSync(wepFile, "utf8")).not.toContain("0a1b2c3d4e");
+    const replayed = await aospSim(["replay", wepFile]);
+    expect(replayed.stdout).toMatch(/identical/);
+    expect(replayed.code).toBe(0);
+  });
+
   it("refuses a revoked token and says so (exit 1)", async () => {
     const { profile, file } = await profileQr("Revoked");
     await service.admin.revokeToken(profile.id);

@@ -126,6 +126,38 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
   });
 });
 
+describe("aosp-sim replay of an edited start record", { timeout: 120_000 }, () => {
+  const withStart = (name: string, change: Record<string, unknown>) => {
+    const file = temp.file(name);
+    writeFileSync(file, lines().map((r, i) => JSON.stringify(i === 0 ? { ...r, ...change } : r)).join("\n") + "\n");
+    return file;
+  };
+
+  it("refuses a seed or a clock the start record cannot have (exit 2), naming the line", async () => {
+    // Before: both replayed as identical.
+    const seed = await aospSim(["replay", withStart("seed.jsonl", { seed: "abc" })]);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/seed\.jsonl: line 1 \(the start record\): "seed" is "abc", not a seed \(a whole number from 0 to 4294967295, or null\)/);
+    const clock = await aospSim(["replay", withStart("clock.jsonl", { clock: "warp" })]);
+    expect(clock.code).toBe(2);
+    expect(clock.stderr).toMatch(/clock\.jsonl: line 1 \(the start record\): "clock" is "warp", not real or simulated/);
+  });
+
+  it("names an unknown fault by the transcript's start line, not as --fault (exit 2)", async () => {
+    const result = await aospSim(["replay", withStart("fault.jsonl", { faults: ["bogus-fault"] })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/fault\.jsonl: line 1 \(the start record\), faults\[0\]: unknown fault "bogus-fault"/);
+    expect(result.stderr).not.toContain("--fault bogus-fault");
+  });
+
+  it("says a format it does not know is not one, rather than newer (exit 2)", async () => {
+    const result = await aospSim(["replay", withStart("format.jsonl", { format: "aosp-sim-transcript/x" })]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/format\.jsonl: is not an aosp-sim transcript: its format "aosp-sim-transcript\/x" is not a known one/);
+    expect(result.stderr).not.toMatch(/newer version/);
+  });
+});
+
 describe("aosp-sim show", { timeout: 120_000 }, () => {
   it("prints the timeline as enroll printed it, then the HTTP exchanges", async () => {
     const result = await aospSim(["show", transcript]);
@@ -181,5 +213,128 @@ describe("aosp-sim show", { timeout: 120_000 }, () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe("aosp-sim replay of a failure the service gave", { timeout: 120_000 }, () => {
+  // Recorded against a live service, replayed offline: the fresh service is made to refuse the same way.
+  const cases: { name: string; upn: string; password: string; qr: "ok" | "revoked"; finalState: string; code: string }[] = [
+    { name: "wrong password", upn: USER.upn, password: "Not-The-Passw0rd!", qr: "ok", finalState: "signInFailed", code: "invalidCredentials" },
+    { name: "unknown user", upn: "nobody@contoso.example", password: USER.password, qr: "ok", finalState: "signInFailed", code: "invalidCredentials" },
+    { name: "unlicensed user", upn: "unlicensed@contoso.example", password: USER.password, qr: "ok", finalState: "signInFailed", code: "userNotLicensed" },
+    { name: "revoked token", upn: USER.upn, password: USER.password, qr: "revoked", finalState: "enrollmentFailed", code: "tokenRevoked" },
+    { name: "expired token", upn: USER.upn, password: USER.password, qr: "ok", finalState: "enrollmentFailed", code: "tokenExpired" },
+  ];
+  const failures = new Map<string, string>();
+
+  beforeAll(async () => {
+    let aheadMs = 0;
+    const live = await startMockService({ now: () => new Date(Date.now() + aheadMs) });
+    try {
+      await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+      await live.admin.createUser({ displayName: "No Licence", userPrincipalName: "unlicensed@contoso.example", password: USER.password });
+      const files = { ok: temp.file("failing-ok.json"), revoked: temp.file("failing-revoked.json") };
+      const ok = await live.admin.createProfile({ displayName: "Failing devices" });
+      writeFileSync(files.ok, JSON.stringify(await live.admin.exportProfile(ok.id)));
+      const revoked = await live.admin.createProfile({ displayName: "Revoked devices" });
+      writeFileSync(files.revoked, JSON.stringify(await live.admin.exportProfile(revoked.id)));
+      await live.admin.revokeToken(revoked.id);
+      for (const c of cases) {
+        if (c.code === "tokenExpired") aheadMs = Date.parse(ok.tokenExpirationDateTime) - Date.now() + 86_400_000;
+        const file = temp.file(`failing-${c.code}-${c.upn}.jsonl`);
+        const result = await aospSim(["enroll", files[c.qr], "--user", c.upn, "--password", c.password, "--clock", "simulated", "--transcript", file]);
+        expect(result.stdout).toContain(`the device stopped at ${c.finalState}`);
+        expect(result.stdout).toContain(`reason: ${c.code}: `);
+        failures.set(c.name, file);
+      }
+    } finally {
+      await live.close();
+    }
+  }, 120_000);
+
+  for (const c of cases) {
+    it(`reproduces a recorded ${c.name} (${c.code}) offline: identical`, async () => {
+      // Before: the fresh service knew a licensed user with the replay's password and a valid token:
+      // "diverged ... expected 401/403, got 200".
+      const result = await aospSim(["replay", failures.get(c.name)!, "--json"]);
+      expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: c.finalState, divergence: null });
+      expect(result.code).toBe(0);
+    });
+  }
+});
+
+describe("aosp-sim replay of a service with newer apps than the embedded defaults", { timeout: 120_000 }, () => {
+  it("publishes the recorded versions on the fresh service: identical", async () => {
+    const live = await startMockService();
+    const file = temp.file("newer-apps.jsonl");
+    try {
+      await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+      await live.admin.publishPackage({ packageName: "com.microsoft.intune.aospagent", versionName: "24.11.0" });
+      await live.admin.publishPackage({ packageName: "com.microsoft.windowsintune.companyportal", versionName: "5.0.6300.0" });
+      const profile = await live.admin.createProfile({ displayName: "Newer apps" });
+      const payload = temp.file("newer-apps.json");
+      writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
+      const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--transcript", file]);
+      expect(result.stdout).toMatch(/Apps: Intune 24\.11\.0, Company Portal 5\.0\.6300\.0/);
+    } finally {
+      await live.close();
+    }
+    // Before: "diverged ... GET /device/v1/packages/com.microsoft.intune.aospagent/{code} -> 404".
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(replayed.code).toBe(0);
+  });
+});
+
+describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 120_000 }, () => {
+  let live: MockService;
+  let payload: string;
+  const endOf = (file: string) => JSON.parse(readFileSync(file, "utf8").trimEnd().split("\n").at(-1)!) as Record<string, unknown>;
+  const startOf = (file: string) => JSON.parse(readFileSync(file, "utf8").split("\n")[0]!) as Record<string, unknown>;
+  const enrollLive = (...args: string[]) => aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, ...args]);
+
+  beforeAll(async () => {
+    live = await startMockService();
+    await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+    const profile = await live.admin.createProfile({ displayName: "Stopped devices", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+    payload = temp.file("stopped.json");
+    writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
+  });
+  afterAll(() => live.close());
+
+  it("records an --until stop in the end record and replays up to there", async () => {
+    const file = temp.file("until.jsonl");
+    expect((await enrollLive("--clock", "simulated", "--until", "verifyingAgent", "--transcript", file)).code).toBe(0);
+    expect(endOf(file)).toMatchObject({ type: "end", finalStatePath: "verifyingAgent", until: "verifyingAgent" });
+    // Before: "diverged ... expected: (the recording ends here)".
+    const result = await aospSim(["replay", file]);
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical \(stopped at verifyingAgent, where the recording stopped: --until verifyingAgent\)\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it("records a --timeout stop in the end record and replays up to there", async () => {
+    const file = temp.file("timeout.jsonl");
+    const recorded = await enrollLive("--fault", "wifi-timeout=always", "--timeout", "2s", "--transcript", file);
+    expect(recorded.stdout).toContain("gave up after --timeout 2s");
+    expect(endOf(file)).toMatchObject({ type: "end", timedOut: true });
+    const result = await aospSim(["replay", file]);
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical \(stopped at connectingWifi\S*, where the recording timed out\)\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it("records the seed of a device resumed from --device-dir, and says its recording cannot be replayed alone", async () => {
+    const dir = temp.file("resumed-device");
+    expect((await enrollLive("--clock", "simulated", "--seed", "5", "--until", "verifyingAgent", "--device-dir", dir)).code).toBe(0);
+    const file = temp.file("resumed.jsonl");
+    const resumed = await enrollLive("--clock", "simulated", "--device-dir", dir, "--transcript", file);
+    expect(resumed.code).toBe(0);
+    // Before: "seed": null, and no seed in the header.
+    expect(resumed.stdout).toMatch(/^Device: .*\(seed 5\)/);
+    expect(startOf(file)).toMatchObject({ seed: 5 });
+    // Before: "holds no scanned payload" (from an image) or a replay from scratch that diverged.
+    const result = await aospSim(["replay", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/resumed\.jsonl: starts mid-way: the recorded device resumed from a --device-dir in verifyingAgent, so the recording cannot be replayed alone/);
+    expect(result.stderr).toMatch(/fix: replay the recording of the run that brought it there with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`, or record the whole enrollment in one transcript/);
   });
 });
