@@ -86,11 +86,16 @@ function usageFix(error: CommanderError, program: Command, command: Command | un
   }
 }
 
-/** `--json` or `--format json` before any `--` on the command line (commander may fail before it parses options). */
+/**
+ * `--json` before any `--` on the command line, or validate's `--format json` (its help: "as
+ * --json"); commander may fail before it parses options. diagram's `--format json` is the
+ * diagram's format, not a request for JSON errors.
+ */
 function jsonRequested(argv: string[]): boolean {
   const end = argv.indexOf("--");
   const options = end === -1 ? argv : argv.slice(0, end);
-  return options.some((arg, i) => arg === "--json" || arg === "--format=json" || (arg === "--format" && options[i + 1] === "json"));
+  const validate = options.includes("validate");
+  return options.some((arg, i) => arg === "--json" || (validate && (arg === "--format=json" || (arg === "--format" && options[i + 1] === "json"))));
 }
 
 async function main(argv: string[]): Promise<void> {

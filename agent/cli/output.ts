@@ -68,14 +68,14 @@ export function printError(text: string): void {
 }
 
 /**
- * True when the command's parsed options ask for JSON, with --json or --format json (commander
- * passes the Command last).
+ * True when the command's parsed options ask for JSON: --json, or validate's --format json
+ * (commander passes the Command last).
  */
 function wantsJson(args: readonly unknown[]): boolean {
-  const command = args[args.length - 1] as { opts?: () => Record<string, unknown> } | undefined;
+  const command = args[args.length - 1] as { opts?: () => Record<string, unknown>; name?: () => string } | undefined;
   if (typeof command?.opts !== "function") return false;
   const opts = command.opts();
-  return opts["json"] === true || opts["format"] === "json";
+  return opts["json"] === true || (command.name?.() === "validate" && opts["format"] === "json");
 }
 
 /**
