@@ -223,7 +223,7 @@ ${table(
 <div class="field"><label for="description">Description</label>
   <textarea id="description" name="description" rows="3" maxlength="1500">${draft.description}</textarea></div>
 <div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
-  <input id="expiry" name="expiry" type="date" value="${draft.expiry}" min="${dateInputValue(now)}" max="${dateInputValue(addYears(now, 65))}" required aria-describedby="expiry-hint"${invalid("expiry")}>
+  <input id="expiry" name="expiry" type="date" value="${draft.expiry}" min="${dateInputValue(now + DAY_MS)}" max="${dateInputValue(addYears(now, 65))}" required aria-describedby="expiry-hint"${invalid("expiry")}>
   <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${fieldError("expiry")}</div>
 <div class="field"><label for="wifiSsid">SSID</label>
   <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}" maxlength="64" aria-describedby="wifiSsid-hint"${invalid("wifiSsid")}>
@@ -417,7 +417,7 @@ ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/${profile.id}/token/replace`,
   html`<div class="field"><label for="expiry">Token expiration date</label>
-  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now())}" max="${dateInputValue(addYears(ctx.now(), 65))}" required aria-describedby="expiry-hint"${error ? html` aria-invalid="true"` : ""}>
+  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required aria-describedby="expiry-hint"${error ? html` aria-invalid="true"` : ""}>
   <p class="hint" id="expiry-hint">Up to 65 years in the future.</p></div>
 <div class="wizard-buttons"><button type="submit" class="primary">OK</button><a class="button" href="${AOSP_USER_ASSOCIATED}/${profile.id}/token">Cancel</a></div>`,
 )}`,

@@ -341,6 +341,10 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await go("a.button::-p-text(Replace token)");
     await scan();
     const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    // The earliest day offered is tomorrow: today, at the time of day the token is set to, is
+    // not in the future, and the service refuses it (before, the picker offered it).
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(await page.$eval("#expiry", (el) => (el as unknown as { getAttribute(n: string): string | null }).getAttribute("min"))).toBe(tomorrow);
     await page.$eval("#expiry", (el, value) => ((el as unknown as El).value = value), nextYear);
     await go("button::-p-text(OK)");
     expect(await text()).toContain("Token replaced");
