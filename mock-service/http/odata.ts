@@ -62,6 +62,8 @@ export function refuseReadOnlyChanges(
 /** JSON values alike: objects whatever their key order, date-times whatever their notation. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === "string" && typeof b === "string" && DATE_TIME.test(a) && DATE_TIME.test(b)) return Date.parse(a) === Date.parse(b);
+  // GUIDs are the same whatever their case, as in a path.
+  if (typeof a === "string" && typeof b === "string" && GUID.test(a) && GUID.test(b)) return a.toLowerCase() === b.toLowerCase();
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
   }
@@ -72,4 +74,5 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -137,6 +137,7 @@ describe("$metadata", () => {
       ["PATCH", `/beta/users/${ids.user}`, { displayName: "Ann E." }],
       ["POST", `/beta/users/${ids.user}/assignLicense`, { addLicenses: [], removeLicenses: [] }],
       ["GET", "/beta/organization"],
+      ["GET", `/beta/organization/${ids.tenant}`],
       ["POST", `/beta/organization/${ids.tenant}/setMobileDeviceManagementAuthority`, {}],
       ["GET", "/beta/subscribedSkus"],
       ["GET", PROFILES],

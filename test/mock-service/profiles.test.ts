@@ -269,6 +269,12 @@ describe("reading, changing and deleting profiles", () => {
     // The same values sent back (a round trip) are no change.
     const echo = { id: profile.id, tokenValue: profile.tokenValue, enrolledDeviceCount: 0, createdDateTime: profile.createdDateTime.replace(".000Z", "Z") };
     expect((await t.admin("PATCH", `${PROFILES}/${profile.id}`, { ...echo, description: "edited" })).status).toBe(200);
+    // Its id in capitals is the same id, as in a path (before, "id is read-only and cannot be changed").
+    expect((await t.admin("PATCH", `${PROFILES}/${profile.id}`, { id: profile.id.toUpperCase(), description: "edited" })).status).toBe(200);
+    // Another entity's type is no edit of this one (before, accepted and ignored).
+    const retyped = await t.admin("PATCH", `${PROFILES}/${profile.id}`, { "@odata.type": "#microsoft.graph.user", description: "edited" });
+    expect(errorOf(retyped)).toMatchObject({ status: 400, message: expect.stringContaining('"@odata.type" cannot change') });
+    expect((await t.admin("PATCH", `${PROFILES}/${profile.id}`, { "@odata.type": "microsoft.graph.androidDeviceOwnerEnrollmentProfile", description: "edited" })).status).toBe(200);
   });
 
   it("refuses a patch that breaks a rule, and keeps the profile as it was", async () => {

@@ -27,6 +27,11 @@ describe("a new tenant", () => {
     expect(set.status).toBe(200);
     expect(set.body.value).toBe(1);
     expect((await t.admin("GET", "/beta/organization")).body.value[0].mobileDeviceManagementAuthority).toBe("intune");
+    // The entity the action is bound to answers by its id too (before, 404 "no route").
+    const byId = await t.admin("GET", `/beta/organization/${org.id.toUpperCase()}`);
+    expect(byId.status).toBe(200);
+    expect(byId.body).toMatchObject({ id: org.id, mobileDeviceManagementAuthority: "intune", "@odata.context": expect.stringContaining("$metadata#organization/$entity") });
+    expect((await t.admin("GET", "/beta/organization/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await t.admin("POST", `/beta/organization/${org.id}/setMobileDeviceManagementAuthority`)).status).toBe(200);
     expect((await t.admin("POST", PROFILES, body)).status).toBe(201);
   });

@@ -20,6 +20,8 @@ async function createTerms(t: TestService, target: Record<string, unknown> = { "
   expect(created.status).toBe(201);
   const assigned = await t.admin("POST", `${TERMS}/${created.body.id}/assignments`, { target });
   expect(assigned.status).toBe(201);
+  // With its context, as every other answer (before, the response schema dropped it).
+  expect(assigned.body["@odata.context"]).toMatch(/\$metadata#.*assignments/);
   return created.body as { id: string; version: number };
 }
 

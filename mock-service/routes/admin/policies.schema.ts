@@ -115,6 +115,8 @@ export function policySchemas(type: PolicyType) {
     },
   } as const;
   const common = {
+    // A GET's answer sent back (the SDK's read-modify-write) carries its context: accepted, ignored.
+    "@odata.context": { type: "string", maxLength: 2000 },
     "@odata.type": { type: "string", maxLength: 200, description: `${type.odataType} (required on create)` },
     displayName: { type: "string", maxLength: 256 },
     description: { type: ["string", "null"], maxLength: 1024 },

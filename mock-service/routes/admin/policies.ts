@@ -88,7 +88,11 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
     );
 
     app.patch<IdParams & { Body: PolicyInput }>(`${path}/:id`, { schema: schemas.patch }, async (request, reply) => {
-      refuseReadOnlyChanges(request.body, graphPolicy(type, policies.get(type.kind, request.params.id)), POLICY_READ_ONLY);
+      const current = graphPolicy(type, policies.get(type.kind, request.params.id));
+      refuseReadOnlyChanges(request.body, current, POLICY_READ_ONLY, {
+        // A version other than the current one is an earlier read's: someone changed the policy since.
+        version: `it is ${String(current["version"])} now (the body's comes from an earlier read, and the policy has changed since): read it again, or leave version out`,
+      });
       const policy = policies.update(type.kind, request.params.id, request.body);
       return withWarnings(reply, entity(policy), policies.warningsFor(policy));
     });

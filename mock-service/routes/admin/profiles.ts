@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
+import { badRequest } from "../../http/errors.js";
 import { entityEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList, selectedProperties } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
@@ -24,6 +25,8 @@ export const PROFILES_PATH = "/beta/deviceManagement/androidDeviceOwnerEnrollmen
 
 type IdParams = { Params: { id: string } };
 
+
+const PROFILE_ODATA_TYPE = "#microsoft.graph.androidDeviceOwnerEnrollmentProfile";
 export function profileRoutes(services: Services): FastifyPluginAsync {
   const { profiles, ctx } = services;
 
@@ -31,7 +34,7 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
   function graphProfile(view: ProfileView): Record<string, unknown> {
     const { profile, token } = view;
     return {
-      "@odata.type": "#microsoft.graph.androidDeviceOwnerEnrollmentProfile",
+      "@odata.type": PROFILE_ODATA_TYPE,
       id: profile.id,
       accountId: ctx.tenantId,
       displayName: profile.displayName,
@@ -99,6 +102,11 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
         refuseReadOnlyChanges(request.body, current, PATCH_READ_ONLY, {
           tokenExpirationDateTime: "call createToken with tokenValidityInSeconds to issue a token with a new expiry",
         });
+        // Another type named is another entity, not this one changed (before, accepted and ignored).
+        const odataType = (request.body as { "@odata.type"?: unknown })["@odata.type"];
+        if (odataType !== undefined && String(odataType).replace(/^#/, "") !== PROFILE_ODATA_TYPE.replace(/^#/, "")) {
+          throw badRequest(`"@odata.type" cannot change: this profile is a ${PROFILE_ODATA_TYPE}`);
+        }
         profiles.update(request.params.id, request.body);
         return entity(request.params.id);
       },

@@ -116,7 +116,8 @@ export const createTermsAssignmentSchema = route({
   summary: "Assign the terms to a user group or all licensed users",
   params: idParams,
   body: assignmentInputSchema,
-  response: { 201: assignmentSchema, ...errors(400, 401, 404) },
+  // The one assignment made, with its context (before, the schema dropped it: the only answer without one).
+  response: { 201: { ...assignmentSchema, properties: { "@odata.context": { type: "string" }, ...assignmentSchema.properties } }, ...errors(400, 401, 404) },
 });
 
 export const listTermsAssignmentsSchema = route({

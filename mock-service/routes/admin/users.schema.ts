@@ -181,21 +181,28 @@ export const assignLicenseSchema = route({
   response: { 200: userSchema, ...errors(400, 401, 404) },
 });
 
+const organization = {
+  type: "object",
+  properties: {
+    "@odata.context": { type: "string" },
+    id: { type: "string" },
+    displayName: { type: "string" },
+    mobileDeviceManagementAuthority: { type: "string" },
+    createdDateTime: dateTime,
+  },
+} as const;
+
 export const organizationSchema = route({
   summary: "The tenant (its MDM authority is Intune)",
   querystring: listQuerystring(ORGANIZATION),
-  response: {
-    200: listOf({
-      type: "object",
-      properties: {
-        id: { type: "string" },
-        displayName: { type: "string" },
-        mobileDeviceManagementAuthority: { type: "string" },
-        createdDateTime: dateTime,
-      },
-    }),
-    ...errors(401),
-  },
+  response: { 200: listOf(organization), ...errors(401) },
+});
+
+export const getOrganizationSchema = route({
+  summary: "The tenant by its id ($select)",
+  params: { type: "object", properties: { id: { type: "string" } }, required: ["id"] },
+  querystring: entityQuerystring,
+  response: { 200: organization, ...errors(401, 404) },
 });
 
 export const subscribedSkusSchema = route({

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { SKUS } from "../../domain/licences.js";
+import { itemNotFound } from "../../http/errors.js";
 import { entityEnvelope } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
@@ -13,6 +14,7 @@ import {
   USERS,
   assignLicenseSchema,
   createUserSchema,
+  getOrganizationSchema,
   getUserSchema,
   listUsersSchema,
   organizationSchema,
@@ -65,16 +67,18 @@ export function userRoutes(services: Services): FastifyPluginAsync {
       async (request) => entity(users.assignLicense(request.params.id, request.body.addLicenses, request.body.removeLicenses)),
     );
 
-    app.get("/beta/organization", { schema: organizationSchema }, async (request) => {
+    const graphOrganization = () => {
       const tenant = ctx.store.tenant.get();
-      return odataList(ORGANIZATION, request, ctx.baseUrl(), [
-        {
-          id: tenant.tenantId,
-          displayName: tenant.displayName,
-          mobileDeviceManagementAuthority: tenant.mdmAuthority,
-          createdDateTime: iso(tenant.created),
-        },
-      ]);
+      return { id: tenant.tenantId, displayName: tenant.displayName, mobileDeviceManagementAuthority: tenant.mdmAuthority, createdDateTime: iso(tenant.created) };
+    };
+
+    app.get("/beta/organization", { schema: organizationSchema }, async (request) => odataList(ORGANIZATION, request, ctx.baseUrl(), [graphOrganization()]));
+
+    // The entity setMobileDeviceManagementAuthority is bound to (before, only the list answered).
+    app.get<IdParams>("/beta/organization/:id", { schema: getOrganizationSchema }, async (request) => {
+      const organization = graphOrganization();
+      if (request.params.id.toLowerCase() !== organization.id.toLowerCase()) throw itemNotFound("organization", request.params.id);
+      return odataEntity(ORGANIZATION, request, ctx.baseUrl(), organization);
     });
 
     app.get("/beta/subscribedSkus", { schema: subscribedSkusSchema }, async (request) =>
