@@ -35,7 +35,15 @@ function positionOf(text: string, offset: number): TextPosition {
  * null when the text is not JSON at all.
  */
 export function pointerPosition(text: string, pointer: string): TextPosition | null {
-  const root = parseTree(text);
+  let root: Node | undefined;
+  try {
+    root = parseTree(text);
+  } catch (error) {
+    // jsonc-parser recurses once per level: nesting deeper than its stack (the payload's own
+    // json-depth finding says so) is placed at the text's start rather than crashing the report.
+    if (error instanceof RangeError) return { line: 1, column: 1 };
+    throw error;
+  }
   if (root === undefined) return null;
   const tokens = pointerTokens(pointer);
   for (let n = tokens.length; n >= 0; n--) {

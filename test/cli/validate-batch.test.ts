@@ -148,6 +148,17 @@ describe("validate --format sarif on text that is not JSON", () => {
     expect(res.message.text).toContain("line 7 column 2");
     expect(res.locations[0].physicalLocation.region).toEqual({ startLine: 7, startColumn: 2 });
   });
+
+  it("reports a payload nested deeper than a parser's stack, not an internal error", async () => {
+    // Before: exit 2, "internal error: Maximum call stack size exceeded" (the human and --json reports were fine).
+    for (const [name, text] of [["deep-array.json", "[".repeat(5000)], ["deep-object.json", `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`]] as const) {
+      const path = await write(name, text);
+      const sarif = await runCli(["validate", path, "--format", "sarif"]);
+      expect(sarif.stderr, name).toBe("");
+      expect(sarif.code, name).toBe(1);
+      expect(JSON.parse(sarif.stdout).runs[0].results.length, name).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe("the intune-aosp rules and whose names they check", () => {
