@@ -43,7 +43,14 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   if (options.json) {
     printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, until: result.until, recordedStop: result.recordedStop });
   } else if (result.identical) {
-    const why = result.recordedStop === "until" ? `where the recording stopped: --until ${result.until}` : result.recordedStop === "timedOut" ? "where the recording timed out" : "as --until asked";
+    const why =
+      result.recordedStop === "until"
+        ? `where the recording stopped: --until ${result.until}`
+        : result.recordedStop === "timedOut"
+          ? "where the recording timed out"
+          : result.recordedStop === "enrolled"
+            ? "where the enrollment ends: the recording goes on with the enrolled device's life (check-ins, a scenario's or an admin's steps), which a replay does not re-run"
+            : "as --until asked";
     const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, ${why})`;
     printLine(out.green(`replayed ${result.steps} steps, identical${stop}`));
   } else {

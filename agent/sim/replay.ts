@@ -45,7 +45,7 @@ export interface ReplayResult extends Comparison {
   /** Where the replay stopped early: --until, or where the recording stopped (`recordedStop`). */
   until: string | null;
   /** Without --until: the recorded run stopped early, at its own --until or when its time ran out, and the replay stopped there too. */
-  recordedStop: "until" | "timedOut" | null;
+  recordedStop: "until" | "timedOut" | "enrolled" | null;
 }
 
 /** Password given to the recreated user when the transcript's is redacted. */
@@ -55,8 +55,14 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   const where = transcript.source ?? "transcript";
   const end = transcript.end;
   // A recording that stopped early is replayed up to where it stopped, as if --until were given.
-  const recordedStop = options.until !== undefined ? null : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : null;
-  const until = options.until !== undefined ? untilState(options.until) : recordedStop === null ? null : untilState(end.until ?? end.finalStatePath);
+  // The enrollment is what a replay re-runs: a recording that goes on past it (a scenario of `run`,
+  // an `enroll --until` of the enrolled device's life) goes on with check-ins, a scenario's steps
+  // and an admin's actions, which it does not. Such a recording is replayed to the enrollment's end.
+  const enrollment = enrollmentRecords(transcript.records);
+  const goesOn = enrollment.length < transcript.records.length;
+  const recordedStop = options.until !== undefined ? null : goesOn ? "enrolled" : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : null;
+  const until =
+    options.until !== undefined ? untilState(options.until) : recordedStop === null ? null : recordedStop === "enrolled" ? "enrolled" : untilState(end.until ?? end.finalStatePath);
   const boot = transcript.records.find((r): r is StateRecord => r.type === "state");
   if (boot?.from === "off" && boot.state !== "welcome") {
     // A device out of the box boots to the welcome screen; this one was taken from its storage.
@@ -98,7 +104,8 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       service = await startMockService({ now: () => new Date(clock.now() + serviceAheadMs) });
       serviceUrl = service.url;
       password ??= REPLAY_PASSWORD;
-      await publishRecordedVersions(service, transcript.records);
+      // Only what the enrollment was offered: a version published later in a recording's life is not.
+      await publishRecordedVersions(service, recordedStop === "enrolled" ? enrollment : transcript.records);
       const refused = recordedRefusals(transcript.records);
       if (signIn) await recreateUser(service, signIn.userPrincipalName, password, refused.signIn);
       const fresh = await withFreshSecrets(service, payloadText, profileRequest(transcript, payloadText), refused.token);
@@ -171,6 +178,17 @@ function profileRequest(transcript: Transcript, payloadText: string): ProfileReq
           ...(wifi.password === null || wifi.securityType === "NONE" ? {} : { wifiPassword: wifi.password }),
         }),
   } as ProfileRequest;
+}
+
+/**
+ * The records of the enrollment: up to the step that first enters `enrolled`, with the exchanges
+ * that step made; all of them when the recording ends there (or never gets there).
+ */
+function enrollmentRecords(records: readonly TranscriptRecord[]): readonly TranscriptRecord[] {
+  const enrolled = records.findIndex((r) => r.type === "state" && (r.state === "enrolled" || r.state.startsWith("enrolled.")));
+  if (enrolled < 0) return records;
+  const next = records.findIndex((r, i) => i > enrolled && (r.type === "state" || r.type === "power" || r.type === "note"));
+  return next < 0 ? records : records.slice(0, next);
 }
 
 /**

@@ -120,6 +120,17 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(shown.code).toBe(0);
   });
 
+  it("records the default scenario so that replay re-runs its enrollment, identical, and says where it stopped", async () => {
+    const file = temp.file("default-run.jsonl");
+    expect((await aospSim(["run", "--seed", "9", "--transcript", file])).code).toBe(0);
+    // Before: "diverged at step 22": the replay published the Company Portal version the scenario
+    // published after enrollment, and compared the check-ins and the wipe it does not re-run.
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stderr).toBe("");
+    expect(replayed.stdout).toMatch(/identical \(stopped at enrolled\.idle, where the enrollment ends: the recording goes on with the enrolled device's life/);
+    expect(replayed.code).toBe(0);
+  });
+
   it("names a step the service refuses (a versionName that is no version), exit 2", async () => {
     const path = scenario("banana.json", { steps: [{ after: "5m", do: "publishPackage", packageName: "com.microsoft.intune.aospagent", versionName: "banana" }], until: "10m" });
     const result = await aospSim(["run", path]);
