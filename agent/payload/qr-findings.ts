@@ -11,7 +11,7 @@ import { isFragile, isNearlyUncorrectable, type DecodeImageResult, type DecodedC
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
 import { finding } from "./rules/catalog.js";
-import { HIGH_VERSION, HIGH_VERSION_HINT, highVersionMessage } from "./rules/size.js";
+import { HIGH_VERSION, highVersionHint, highVersionMessage } from "./rules/size.js";
 
 /**
  * Findings about the image: no code, several codes, and for every code its own findings (those
@@ -88,7 +88,7 @@ function codeFindings(code: DecodedCode): Finding[] {
         : "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
   }
   if (code.version !== null && code.version > HIGH_VERSION) {
-    findings.push(finding("qr-high-version", "", highVersionMessage(code.version, "is"), HIGH_VERSION_HINT));
+    findings.push(finding("qr-high-version", "", highVersionMessage(code.version, "is"), highVersionHint(code.ecLevel)));
   }
   // A leading byte-order mark has its own finding; it is not the non-ASCII content this is about.
   if (code.eci === null && /[^\x00-\x7f]/.test(code.text.replace(/^\uFEFF/, ""))) {

@@ -84,6 +84,14 @@ describe("QR image findings", () => {
     expect(rules([code({ version: 30, moduleCount: 137 })])).toEqual([]);
   });
 
+  it("advises a lower error-correction level only to a code above L and M (before, also to one at L)", () => {
+    const hint = (ecLevel: "L" | "M" | "Q" | "H") => imageFindings(image([code({ version: 35, moduleCount: 157, ecLevel })]))[0]!.hint;
+    expect(hint("H")).toMatch(/use error-correction level L or M$/);
+    expect(hint("Q")).toMatch(/use error-correction level L or M$/);
+    expect(hint("L")).not.toMatch(/error-correction level/);
+    expect(hint("M")).not.toMatch(/error-correction level/);
+  });
+
   it("notes non-ASCII text without an ECI marker, and not with one", () => {
     expect(rules([code({ text: "{\"s\":\"Café\"}" })])).toEqual(["qr-no-eci"]);
     expect(rules([code({ text: "{\"s\":\"Café\"}", eci: 26 })])).toEqual([]);

@@ -108,6 +108,8 @@ describe("size", () => {
     expect(pretty.length).toBeGreaterThan(1800);
     expect(checkPayloadBytes(pretty, { source: "file" }).findings).toEqual([]);
     expect(checkPayloadBytes(pretty).findings.map((f) => f.rule)).toEqual(["qr-high-version"]);
+    // Its version is the one at level L already: no lower level to advise (before, "use ... L or M").
+    expect(checkPayloadBytes(pretty).findings[0]!.hint).not.toMatch(/error-correction level/);
   });
 
   it("counts bytes, not characters: 2953 bytes fit, 2954 do not", () => {

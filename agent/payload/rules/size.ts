@@ -16,9 +16,12 @@ export function highVersionMessage(version: number, how: string): string {
     `codes above version ${HIGH_VERSION} are read less reliably by cameras, especially printed small or shown on a screen.`;
 }
 
-export const HIGH_VERSION_HINT =
-  "shorten the payload (drop optional keys, use shorter URLs and tokens) or print the code larger; " +
-  "use error-correction level L or M";
+export const HIGH_VERSION_HINT = "shorten the payload (drop optional keys, use shorter URLs and tokens) or print the code larger";
+
+/** The hint for a code at `level`: a lower level is advice only from Q or H (at L it is already the lowest). */
+export function highVersionHint(level: string | null): string {
+  return level === "Q" || level === "H" ? `${HIGH_VERSION_HINT}; use error-correction level L or M` : HIGH_VERSION_HINT;
+}
 
 const size: Rule = (ctx) => {
   const bytes = ctx.textBytes;
