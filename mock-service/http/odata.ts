@@ -59,6 +59,14 @@ export function refuseReadOnlyChanges(
   }
 }
 
+/**
+ * The hint for a read-only property that changes with every write (a modification time, a version):
+ * a body holding another value comes from an earlier read, and saying only "read-only" misleads.
+ */
+export function staleHint(name: string, now: unknown): string {
+  return `it is ${String(now)} now (the body's comes from an earlier read, and the item has changed since): read it again, or leave ${name} out`;
+}
+
 /** JSON values alike: objects whatever their key order, date-times whatever their notation. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === "string" && typeof b === "string" && DATE_TIME.test(a) && DATE_TIME.test(b)) return Date.parse(a) === Date.parse(b);

@@ -271,6 +271,9 @@ describe("reading, changing and deleting profiles", () => {
     expect((await t.admin("PATCH", `${PROFILES}/${profile.id}`, { ...echo, description: "edited" })).status).toBe(200);
     // Its id in capitals is the same id, as in a path (before, "id is read-only and cannot be changed").
     expect((await t.admin("PATCH", `${PROFILES}/${profile.id}`, { id: profile.id.toUpperCase(), description: "edited" })).status).toBe(200);
+    // Another modification time is an earlier read's, and said so (before: "send it back as a GET answers it", which the client had).
+    const stale = await t.admin("PATCH", `${PROFILES}/${profile.id}`, { lastModifiedDateTime: "2020-01-01T00:00:00Z", description: "again" });
+    expect(errorOf(stale)).toMatchObject({ status: 400, message: expect.stringContaining("(the body's comes from an earlier read") });
     // Another entity's type is no edit of this one (before, accepted and ignored).
     const retyped = await t.admin("PATCH", `${PROFILES}/${profile.id}`, { "@odata.type": "#microsoft.graph.user", description: "edited" });
     expect(errorOf(retyped)).toMatchObject({ status: 400, message: expect.stringContaining('"@odata.type" cannot change') });

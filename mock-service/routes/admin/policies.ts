@@ -8,7 +8,7 @@ import type { SettingStateReport } from "../../../agent/protocol/device-api.js";
 import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
 import { iso } from "../../context.js";
 import { POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
-import { entityEnvelope, listEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
+import { entityEnvelope, listEnvelope, refuseReadOnlyChanges, staleHint } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { graphTarget } from "../../services/assignments.js";
 import type { Services } from "../../services/index.js";
@@ -91,7 +91,8 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
       const current = graphPolicy(type, policies.get(type.kind, request.params.id));
       refuseReadOnlyChanges(request.body, current, POLICY_READ_ONLY, {
         // A version other than the current one is an earlier read's: someone changed the policy since.
-        version: `it is ${String(current["version"])} now (the body's comes from an earlier read, and the policy has changed since): read it again, or leave version out`,
+        version: staleHint("version", current["version"]),
+        lastModifiedDateTime: staleHint("lastModifiedDateTime", current["lastModifiedDateTime"]),
       });
       const policy = policies.update(type.kind, request.params.id, request.body);
       return withWarnings(reply, entity(policy), policies.warningsFor(policy));

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { badRequest } from "../../http/errors.js";
-import { entityEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
+import { entityEnvelope, refuseReadOnlyChanges, staleHint } from "../../http/odata.js";
 import { odataEntity, odataList, selectedProperties } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
 import type { ProfileInput, ProfileView } from "../../services/profiles.js";
@@ -101,6 +101,7 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
         const current = await withImage(view, Object.hasOwn(request.body, "qrCodeImage") ? undefined : new Set());
         refuseReadOnlyChanges(request.body, current, PATCH_READ_ONLY, {
           tokenExpirationDateTime: "call createToken with tokenValidityInSeconds to issue a token with a new expiry",
+          lastModifiedDateTime: staleHint("lastModifiedDateTime", current["lastModifiedDateTime"]),
         });
         // Another type named is another entity, not this one changed (before, accepted and ignored).
         const odataType = (request.body as { "@odata.type"?: unknown })["@odata.type"];
