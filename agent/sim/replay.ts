@@ -108,6 +108,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       await publishRecordedVersions(service, recordedStop === "enrolled" ? enrollment : transcript.records);
       const refused = recordedRefusals(transcript.records);
       if (signIn) await recreateUser(service, signIn.userPrincipalName, password, refused.signIn);
+      await recreateAssignments(service, recordedStop === "enrolled" ? enrollment : transcript.records);
       const fresh = await withFreshSecrets(service, payloadText, profileRequest(transcript, payloadText), refused.token);
       text = fresh.text;
       if (refused.token === "tokenExpired") serviceAheadMs = Date.parse(fresh.profile.tokenExpirationDateTime) - clock.now() + 1000;
@@ -252,6 +253,47 @@ function recordedRefusals(records: readonly TranscriptRecord[]): { signIn: SignI
 
 /** Password the recreated user has when the recorded one was refused (invalidCredentials). */
 const OTHER_PASSWORD = "Other-Passw0rd!";
+
+/**
+ * What the recorded tenant had assigned to the device's user, as its answers show: the terms and
+ * conditions its sign-in offered, and the device configurations its check-ins carried. Each is
+ * made on the fresh service with what the device was given (titles, texts, settings) and assigned
+ * to all licensed users, so the device is offered the same (versions may differ: the comparison
+ * reads shapes, not values). Before, a replay of a tenant with an assigned configuration diverged
+ * at its first check-in.
+ */
+async function recreateAssignments(service: MockService, records: readonly TranscriptRecord[]): Promise<void> {
+  const allUsers = { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" } as const;
+  const terms = new Map<string, Record<string, unknown>>();
+  const configurations = new Map<string, Record<string, unknown>>();
+  for (const r of records) {
+    if (r.type !== "http" || typeof r.response?.body !== "object" || r.response.body === null) continue;
+    const body = r.response.body as Record<string, unknown>;
+    const path = (() => {
+      try {
+        return new URL(r.url).pathname;
+      } catch {
+        return r.url;
+      }
+    })();
+    if (path.endsWith("/signIn") && Array.isArray(body["termsAndConditions"])) {
+      for (const t of body["termsAndConditions"] as Record<string, unknown>[]) if (typeof t["id"] === "string" && !terms.has(t["id"])) terms.set(t["id"], t);
+    }
+    if (path.endsWith("/checkIn") && Array.isArray(body["configurations"])) {
+      for (const c of body["configurations"] as Record<string, unknown>[]) if (typeof c["id"] === "string" && !configurations.has(c["id"])) configurations.set(c["id"], c);
+    }
+  }
+  for (const t of terms.values()) {
+    const title = String(t["title"] ?? "Terms");
+    const created = await service.admin.createTerms({ displayName: title, title, bodyText: String(t["bodyText"] ?? ""), acceptanceStatement: String(t["acceptanceStatement"] ?? "") });
+    await service.admin.assignTerms(created.id, allUsers);
+  }
+  for (const c of configurations.values()) {
+    const settings = typeof c["settings"] === "object" && c["settings"] !== null ? (c["settings"] as Record<string, unknown>) : {};
+    const created = await service.admin.createConfiguration(String(c["displayName"] ?? "Configuration"), settings);
+    await service.admin.assignConfiguration(created.id, [allUsers]);
+  }
+}
 
 /**
  * The user who signed in, as the recorded service knew them: licensed with the password typed, or

@@ -286,6 +286,35 @@ describe("aosp-sim replay of a service with newer apps than the embedded default
   });
 });
 
+describe("aosp-sim replay of a tenant with terms and a device configuration assigned", { timeout: 120_000 }, () => {
+  it("assigns what the recording shows on the fresh service: identical", async () => {
+    const live = await startMockService();
+    const file = temp.file("assigned.jsonl");
+    try {
+      await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
+      const allUsers = { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" } as const;
+      const terms = await live.admin.createTerms({ displayName: "Device terms", title: "Contoso device terms", bodyText: "Use it for work.", acceptanceStatement: "I accept" });
+      await live.admin.assignTerms(terms.id, allUsers);
+      const configuration = await live.admin.createConfiguration("Lockdown", { cameraBlocked: true });
+      await live.admin.assignConfiguration(configuration.id, [allUsers]);
+      const profile = await live.admin.createProfile({ displayName: "Assigned" });
+      const payload = temp.file("assigned.json");
+      writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
+      const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--transcript", file]);
+      expect(result.code).toBe(0);
+      expect(readFileSync(file, "utf8")).toContain("cameraBlocked");
+      expect(readFileSync(file, "utf8")).toContain("Contoso device terms");
+    } finally {
+      await live.close();
+    }
+    // Before: "diverged at step 25 ... checkIn -> 200 {actions:[],configurations:[...]}" against a
+    // fresh service with nothing assigned.
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(replayed.code).toBe(0);
+  });
+});
+
 describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 120_000 }, () => {
   let live: MockService;
   let payload: string;
