@@ -69,7 +69,7 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 
 /** How to put a commander usage error right, by its code: the README promises a `fix:` line. */
 function usageFix(error: CommanderError, program: Command, command: Command | undefined): string {
-  const name = command ? `${program.name()} ${command.name()}` : program.name();
+  const name = command ? commandPath(command) : program.name();
   const usage = command ? `usage: ${name} ${command.usage()}` : "";
   switch (error.code) {
     case "commander.unknownCommand":
@@ -84,6 +84,18 @@ function usageFix(error: CommanderError, program: Command, command: Command | un
     default:
       return `\`${name} --help\` shows how to use it`;
   }
+}
+
+/** A command's full name, its parents' first (`aosp-sim emulator start`). */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+/** Every command under `program`, nested ones (`emulator start`) included. */
+function allCommands(program: Command): Command[] {
+  return program.commands.flatMap((c) => [c, ...allCommands(c)]);
 }
 
 /**
@@ -105,7 +117,7 @@ async function main(argv: string[]): Promise<void> {
   let failedCommand: Command | undefined;
   try {
     program = await buildProgram(argv);
-    for (const command of program.commands) {
+    for (const command of allCommands(program)) {
       // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
       command.exitOverride();
       // Remember which command failed to parse, so the fix line can show its usage.

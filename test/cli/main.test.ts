@@ -61,6 +61,10 @@ describe("aosp-sim", () => {
     const value = await aospSim(["validate", "x.json", "--rules"]);
     expect(value.code).toBe(2);
     expect(value.stderr).toMatch(/option '--rules <set>' argument missing\n +fix: put the option's value right after it/);
+    // A nested command's fix names it whole (before: "`aosp-sim --help` shows how to use it").
+    const nested = await aospSim(["emulator", "start"]);
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toMatch(/required option '--avd <name>' not specified\n +fix: `aosp-sim emulator start --help` shows how to use it/);
   });
 
   it("reports usage errors of a --json run as one JSON document on stdout too", async () => {
