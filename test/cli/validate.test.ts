@@ -247,6 +247,12 @@ describe("bad input", () => {
       expect(result.stderr).not.toMatch(/binary/);
       expect(result.stderr).toMatch(/fix: re-save it as UTF-8/);
     }
+    // Without a byte-order mark too (before, "it is binary data", with no word of re-saving).
+    for (const [name, bytes, order] of [["le-nobom.json", le.subarray(2), "little-endian"], ["be-nobom.json", be.subarray(2), "big-endian"]] as const) {
+      const result = await runCli(["validate", await writePayload(name, bytes)]);
+      expectInputError(result, new RegExp(`${name.replace(".", "\\.")}: is UTF-16 text \\(${order}, without a byte-order mark`));
+      expect(result.stderr).toMatch(/fix: re-save it as UTF-8/);
+    }
   });
 
   it("70,000 NUL bytes on stdin: exit 2, binary data, not text over 64 KiB", async () => {
