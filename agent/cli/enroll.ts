@@ -15,6 +15,7 @@ import { parseDuration } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { checkSerialNumber } from "../device/identity.js";
+import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { endRecord, openTranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
@@ -119,7 +120,6 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
   const { createDevice } = await import("../device/create-device.js");
-  const { isPastEnrollment } = await import("../device/device.js");
   const device = adbSerial === null ? await createDevice(deviceOptions) : await openAdbDevice(adbSerial, deviceOptions);
   if (device === null) return EXIT_FAILED;
   try {
@@ -131,7 +131,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     }
     const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
     stopFollowing();
-    const reached = until !== undefined && (report.finalStatePath === until || report.finalStatePath.startsWith(`${until}.`));
+    const reached = until !== undefined && isWithin(report.finalStatePath, until);
     // With --until, the state asked for is the goal: enrolled without passing through it is not it.
     const missedUntil = until !== undefined && !reached;
     const enrolled = report.finalState === "enrolled" && !missedUntil;

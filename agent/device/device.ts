@@ -4,6 +4,7 @@
  * The facade hands out the runtime's step records as they are, and its timeline as agent/report
  * renders them (a DeviceLog, rendered when read).
  */
+import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
 import type { DeviceContext, DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 import type { DeviceLog } from "../report/device-log.js";
 import type { TimelineEntry } from "../report/timeline.js";
@@ -180,7 +181,7 @@ export class DeviceFacade implements Device {
 
   async enroll(options: { limitMs?: number; until?: string } = {}): Promise<DeviceReport> {
     const { until, ...given } = options;
-    const isUntil = (state: string) => until !== undefined && (state === until || state.startsWith(`${until}.`));
+    const isUntil = (state: string) => until !== undefined && isWithin(state, until);
     this.powerOn();
     // A device out of the box enters its first state (welcome) as it boots; one resumed was there already.
     if (isUntil(this.state) && this.runtime.lastBoot === "fresh") {
@@ -325,15 +326,6 @@ export class DeviceFacade implements Device {
 const IDLE = "enrolled.idle";
 /** How long (simulated) enroll waits for a state of the enrolled device's life: a day is 15 check-ins. */
 export const PAST_ENROLLMENT_LIMIT_MS = 86_400_000;
-
-/**
- * States an enrolling device reaches only after it is enrolled: the enrolled device's own (its
- * check-ins, updates, an admin's wipe acknowledged) and the factory reset a wipe or delete ends in.
- * `enroll --until` one of them runs the device on past enrollment.
- */
-export function isPastEnrollment(statePath: string): boolean {
-  return statePath.startsWith("enrolled.") || statePath === "factoryResetting" || statePath.startsWith("factoryResetting.");
-}
 
 /** Installed apps as a report lists them. */
 export function reportedApps(apps: readonly InstalledApp[]): DeviceReport["apps"] {

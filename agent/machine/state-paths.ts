@@ -5,6 +5,20 @@
 import { closestName } from "../protocol/closest-name.js";
 import type { AnyStateMachine, StateNode } from "xstate";
 
+/** Whether the state path `path` is `state` or a state inside it ("enrolled.idle" is within "enrolled"). */
+export function isWithin(path: string, state: string): boolean {
+  return path === state || path.startsWith(`${state}.`);
+}
+
+/**
+ * States an enrolling device reaches only after it is enrolled: the enrolled device's own (its
+ * check-ins, updates, an admin's wipe acknowledged) and the factory reset a wipe or delete ends in.
+ * `enroll --until` one of them runs the device on past enrollment.
+ */
+export function isPastEnrollment(statePath: string): boolean {
+  return statePath.startsWith("enrolled.") || isWithin(statePath, "factoryResetting");
+}
+
 /** Every state node below the root, parents before children, in the order the machine lists them. */
 export function stateNodes(machine: AnyStateMachine): StateNode<any, any>[] {
   const nodes: StateNode<any, any>[] = [];

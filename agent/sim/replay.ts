@@ -19,6 +19,7 @@ import { RealClock, SimulatedClock } from "../device/clock.js";
 import { createDevice, type CreateDeviceOptions } from "../device/create-device.js";
 import { parseFaultsAt } from "../device/faults.js";
 import { planFromParams } from "../machine/plan.js";
+import { isWithin } from "../machine/state-paths.js";
 import { checkPayloadText } from "../payload/index.js";
 import { InputError } from "../protocol/errors.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
@@ -78,7 +79,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       hint: "record a run whose device scans the QR code",
     });
   }
-  if (until !== null && !transcript.records.some((r) => r.type === "state" && (r.state === until || r.state.startsWith(`${until}.`)))) {
+  if (until !== null && !transcript.records.some((r) => r.type === "state" && isWithin(r.state, until))) {
     // The replay would run to the recording's end and call that stopping at --until, or (a state
     // of the enrolled device's life) run past the recording, a check-in at a time, to compare with nothing.
     const last = [...transcript.records].reverse().find((r) => r.type === "state");
@@ -186,7 +187,7 @@ function profileRequest(transcript: Transcript, payloadText: string): ProfileReq
  * that step made; all of them when the recording ends there (or never gets there).
  */
 function enrollmentRecords(records: readonly TranscriptRecord[]): readonly TranscriptRecord[] {
-  const enrolled = records.findIndex((r) => r.type === "state" && (r.state === "enrolled" || r.state.startsWith("enrolled.")));
+  const enrolled = records.findIndex((r) => r.type === "state" && isWithin(r.state, "enrolled"));
   if (enrolled < 0) return records;
   const next = records.findIndex((r, i) => i > enrolled && (r.type === "state" || r.type === "power" || r.type === "note"));
   return next < 0 ? records : records.slice(0, next);

@@ -13,6 +13,7 @@ import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
+import { isWithin } from "../machine/state-paths.js";
 import { DEFAULT_PROFILE, DEFAULT_USER, type AdminStep, type Scenario, type Step, type TenantStep } from "./scenario-format.js";
 import type { GraphPolicyState } from "../../mock-service/admin-client.js";
 
@@ -383,7 +384,7 @@ function expectationOf(scenario: Scenario): string {
 function meets(scenario: Scenario, report: DeviceReport): boolean {
   const e = scenario.expect;
   if (e?.failure) return report.failure?.code === e.failure;
-  if (e?.finalState) return report.finalStatePath === e.finalState || report.finalStatePath.startsWith(`${e.finalState}.`);
+  if (e?.finalState) return isWithin(report.finalStatePath, e.finalState);
   if (untilOf(scenario) === "welcome") return report.finalState === "welcome";
   return report.finalState === "enrolled";
 }

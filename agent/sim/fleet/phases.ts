@@ -3,6 +3,8 @@
  * entering one of the machine's top-level states (or a sub-state) to leaving it, measured both on
  * the device's clock (simulated waits included, real I/O not) and on the wall clock.
  */
+import { isWithin } from "../../machine/state-paths.js";
+
 export const PHASES = ["wifi", "download", "verify", "enroll", "signIn", "apps", "firstCheckIn", "total"] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -20,7 +22,7 @@ const PHASE_OF_STATE: [prefix: string, phase: Exclude<Phase, "total">][] = [
 
 export function phaseOf(statePath: string): Exclude<Phase, "total"> | null {
   for (const [prefix, phase] of PHASE_OF_STATE) {
-    if (statePath === prefix || statePath.startsWith(`${prefix}.`)) return phase;
+    if (isWithin(statePath, prefix)) return phase;
   }
   return null;
 }
