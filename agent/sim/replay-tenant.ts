@@ -1,0 +1,185 @@
+/**
+ * The fresh embedded service a replay runs against, made to answer as the recorded one did, from
+ * what the recording shows of it: the app versions it offered, the terms and device
+ * configurations it had assigned, the user who signed in (or the refusal they met), and a profile
+ * whose token and download cookie take the place of the recorded ones in the payload (or a token
+ * refused as the recorded one was). agent/sim/replay.ts runs the device and compares the steps.
+ */
+import { planFromParams } from "../machine/plan.js";
+import { checkPayloadText } from "../payload/index.js";
+import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
+import type { TranscriptRecord } from "../report/transcript.js";
+import type { GraphProfile, MockService, ProfileRequest } from "../../mock-service/index.js";
+
+/** Password given to the recreated user when the transcript's is redacted. */
+export const REPLAY_PASSWORD = "Replay-Passw0rd!";
+
+export interface RecordedTenant {
+  /** Every record of the recording: its refusals are read from them. */
+  records: readonly TranscriptRecord[];
+  /** The records of what the replay re-runs: the app versions, terms and configurations offered in them are made. */
+  offered: readonly TranscriptRecord[];
+  payloadText: string;
+  profile: ProfileRequest;
+  /** Who signed in, with the password the device will type; null when nobody did. */
+  signIn: { userPrincipalName: string; password: string } | null;
+}
+
+/**
+ * Sets the fresh service up as the recording shows; returns the payload with the fresh secrets,
+ * and when the recorded token had expired, its expiry (the caller's clock for the service moves
+ * past it), else null.
+ */
+export async function recreateRecordedTenant(service: MockService, recorded: RecordedTenant): Promise<{ payloadText: string; tokenExpiresAt: number | null }> {
+  // Only what the re-run part was offered: a version published later in a recording's life is not.
+  await publishRecordedVersions(service, recorded.offered);
+  const refused = recordedRefusals(recorded.records);
+  if (recorded.signIn) await recreateUser(service, recorded.signIn.userPrincipalName, recorded.signIn.password, refused.signIn);
+  await recreateAssignments(service, recorded.offered);
+  const fresh = await withFreshSecrets(service, recorded.payloadText, recorded.profile, refused.token);
+  return { payloadText: fresh.text, tokenExpiresAt: refused.token === "tokenExpired" ? Date.parse(fresh.profile.tokenExpirationDateTime) : null };
+}
+
+/**
+ * The app versions the recorded service offered (its sign-in and check-in answers, the apps the
+ * device reported, the agent it downloaded), published on the fresh service when it has no such
+ * version: the live service may have had newer ones than the embedded defaults. The simulated
+ * archives are made from name, version and signer, so the recorded checksums hold. A version the
+ * fresh service refuses is left out: the replay then diverges where the device asks for it.
+ */
+async function publishRecordedVersions(service: MockService, records: readonly TranscriptRecord[]): Promise<void> {
+  const versions = new Map<string, { packageName: string; versionName: string; versionCode: number }>();
+  const add = (packageName: unknown, versionName: unknown, versionCode: unknown) => {
+    if (typeof packageName === "string" && typeof versionName === "string" && typeof versionCode === "number") {
+      versions.set(`${packageName}/${versionCode}`, { packageName, versionName, versionCode });
+    }
+  };
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) visit(v);
+    else if (typeof value === "object" && value !== null) {
+      const o = value as Record<string, unknown>;
+      add(o["packageName"], o["versionName"], o["versionCode"]);
+      for (const v of Object.values(o)) visit(v);
+    }
+  };
+  // The agent's version code is in its download's URL, its name in the enrollment request.
+  const agentUrl = records.find((r) => r.type === "http" && r.purpose === "agent-download");
+  const agentVersion = records.map((r) => (r.type === "http" && r.url.endsWith("/device/v1/enroll") ? (r.request.body as { agentVersion?: unknown } | undefined)?.agentVersion : undefined)).find((v) => v !== undefined);
+  const agent = agentUrl?.type === "http" ? /\/device\/v1\/packages\/([^/]+)\/(\d+)$/.exec(new URL(agentUrl.url).pathname) : null;
+  if (agent) add(decodeURIComponent(agent[1]!), agentVersion, Number(agent[2]));
+  for (const r of records) if (r.type === "http") visit([r.request.body, r.response?.body]);
+  const known = new Set((await service.admin.listPackages()).map((p) => `${p.packageName}/${p.versionCode}`));
+  for (const version of [...versions.values()].sort((a, b) => a.versionCode - b.versionCode)) {
+    if (known.has(`${version.packageName}/${version.versionCode}`)) continue;
+    await service.admin.publishPackage(version).catch(() => undefined);
+  }
+}
+
+/** The service's refusals of the sign-in and of the enrollment token that the fresh service recreates. */
+const SIGN_IN_REFUSALS = ["invalidCredentials", "userNotLicensed", "accountDisabled"] as const;
+const TOKEN_REFUSALS = ["tokenRevoked", "tokenExpired", "tokenReplaced", "tokenUnknown", "profileDeleted"] as const;
+type SignInRefusal = (typeof SIGN_IN_REFUSALS)[number];
+type TokenRefusal = (typeof TOKEN_REFUSALS)[number];
+
+/**
+ * How the recorded service refused the sign-in and the enrollment, read from its answers (the
+ * error code of the first answer it gave each that the fresh service would give for the same
+ * reason): a wrong password or an unknown user (both invalidCredentials), a user without a
+ * licence, a revoked, expired or replaced token...
+ */
+function recordedRefusals(records: readonly TranscriptRecord[]): { signIn: SignInRefusal | null; token: TokenRefusal | null } {
+  let signIn: SignInRefusal | null = null;
+  let token: TokenRefusal | null = null;
+  for (const r of records) {
+    if (r.type !== "http" || r.method !== "POST") continue;
+    const code = (r.response?.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    if (r.url.endsWith("/signIn")) signIn ??= (SIGN_IN_REFUSALS as readonly unknown[]).includes(code) ? (code as SignInRefusal) : null;
+    if (r.url.endsWith("/device/v1/enroll")) token ??= (TOKEN_REFUSALS as readonly unknown[]).includes(code) ? (code as TokenRefusal) : null;
+  }
+  return { signIn, token };
+}
+
+/** Password the recreated user has when the recorded one was refused (invalidCredentials). */
+const OTHER_PASSWORD = "Other-Passw0rd!";
+
+/**
+ * What the recorded tenant had assigned to the device's user, as its answers show: the terms and
+ * conditions its sign-in offered, and the device configurations its check-ins carried. Each is
+ * made on the fresh service with what the device was given (titles, texts, settings) and assigned
+ * to all licensed users, so the device is offered the same (versions may differ: the comparison
+ * reads shapes, not values).
+ */
+async function recreateAssignments(service: MockService, records: readonly TranscriptRecord[]): Promise<void> {
+  const allUsers = { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" } as const;
+  const terms = new Map<string, Record<string, unknown>>();
+  const configurations = new Map<string, Record<string, unknown>>();
+  for (const r of records) {
+    if (r.type !== "http" || typeof r.response?.body !== "object" || r.response.body === null) continue;
+    const body = r.response.body as Record<string, unknown>;
+    if (r.url.endsWith("/signIn") && Array.isArray(body["termsAndConditions"])) {
+      for (const t of body["termsAndConditions"] as Record<string, unknown>[]) if (typeof t["id"] === "string" && !terms.has(t["id"])) terms.set(t["id"], t);
+    }
+    if (r.url.endsWith("/checkIn") && Array.isArray(body["configurations"])) {
+      for (const c of body["configurations"] as Record<string, unknown>[]) if (typeof c["id"] === "string" && !configurations.has(c["id"])) configurations.set(c["id"], c);
+    }
+  }
+  for (const t of terms.values()) {
+    const title = String(t["title"] ?? "Terms");
+    const created = await service.admin.createTerms({ displayName: title, title, bodyText: String(t["bodyText"] ?? ""), acceptanceStatement: String(t["acceptanceStatement"] ?? "") });
+    await service.admin.assignTerms(created.id, allUsers);
+  }
+  for (const c of configurations.values()) {
+    const settings = typeof c["settings"] === "object" && c["settings"] !== null ? (c["settings"] as Record<string, unknown>) : {};
+    const created = await service.admin.createConfiguration(String(c["displayName"] ?? "Configuration"), settings);
+    await service.admin.assignConfiguration(created.id, [allUsers]);
+  }
+}
+
+/**
+ * The user who signed in, as the recorded service knew them: licensed with the password typed, or
+ * as its refusal says (another password, no licence, the account disabled).
+ */
+async function recreateUser(service: MockService, userPrincipalName: string, password: string, refusal: SignInRefusal | null): Promise<void> {
+  const user = {
+    displayName: userPrincipalName,
+    userPrincipalName,
+    password: refusal === "invalidCredentials" ? (password === OTHER_PASSWORD ? REPLAY_PASSWORD : OTHER_PASSWORD) : password,
+    ...(refusal === "accountDisabled" ? { accountEnabled: false } : {}),
+  };
+  if (refusal === "userNotLicensed") await service.admin.createUser(user);
+  else await service.admin.createLicensedUser(user);
+}
+
+/**
+ * Creates the profile on the fresh service and puts its token and download cookie where the
+ * recorded payload has its own (or their placeholders). A profile the service refuses with the
+ * recorded Wi-Fi settings (an EAP network, say) is created without Wi-Fi: the device takes its
+ * network from the payload either way. A token the recorded service refused is refused again:
+ * revoked, replaced by a newer one, its profile deleted, or left unknown (the recorded one kept);
+ * an expired one is the caller's (the service's clock moved past the returned profile's expiry).
+ */
+async function withFreshSecrets(service: MockService, payloadText: string, request: ProfileRequest, refusal: TokenRefusal | null): Promise<{ text: string; profile: GraphProfile }> {
+  let profile;
+  try {
+    profile = await service.admin.createProfile(request);
+  } catch {
+    const { configureWifi: _c, wifiSsid: _s, wifiHidden: _h, wifiSecurityType: _t, wifiPassword: _p, ...rest } = request as ProfileRequest & Record<string, unknown>;
+    profile = await service.admin.createProfile(rest as ProfileRequest);
+  }
+  const fresh = secretsOf(JSON.stringify(await service.admin.exportProfile(profile.id)));
+  const recorded = secretsOf(payloadText);
+  let text = payloadText;
+  if (recorded.token && fresh.token && refusal !== "tokenUnknown") text = text.replaceAll(recorded.token, fresh.token);
+  if (recorded.cookie && fresh.cookie) text = text.replaceAll(recorded.cookie, fresh.cookie);
+  if (refusal === "tokenRevoked") await service.admin.revokeToken(profile.id);
+  if (refusal === "tokenReplaced") await service.admin.createToken(profile.id);
+  if (refusal === "profileDeleted") await service.admin.deleteProfile(profile.id);
+  return { text, profile };
+}
+
+function secretsOf(payloadText: string): { token: string | null; cookie: string | null } {
+  const params = checkPayloadText(payloadText, { rules: "android" }).params;
+  if (!params) return { token: null, cookie: null };
+  const token = planFromParams(params).adminExtras[EXTRA_ENROLLMENT_TOKEN];
+  return { token: typeof token === "string" && token !== "" ? token : null, cookie: params.download?.cookieHeader || null };
+}
