@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { badRequest } from "./errors.js";
+import { canonicalIds } from "./ids.js";
 
 /**
  * A small, unpaged list as Graph returns it (@odata.context, then `value`). For the navigation
@@ -70,8 +71,8 @@ export function staleHint(name: string, now: unknown): string {
 /** JSON values alike: objects whatever their key order, date-times whatever their notation. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === "string" && typeof b === "string" && DATE_TIME.test(a) && DATE_TIME.test(b)) return Date.parse(a) === Date.parse(b);
-  // GUIDs are the same whatever their case, as in a path.
-  if (typeof a === "string" && typeof b === "string" && GUID.test(a) && GUID.test(b)) return a.toLowerCase() === b.toLowerCase();
+  // GUIDs are the same whatever their case, as in a path (ids.ts).
+  if (typeof a === "string" && typeof b === "string") return canonicalIds(a) === canonicalIds(b);
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
   }
@@ -82,5 +83,4 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
