@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { formatDurationExactly } from "../../device/duration.js";
 import { countsByTenthOfMs } from "./histograms.js";
 import { PHASES } from "./phases.js";
-import { interruptedNote, type DeviceStory, type FleetSummary } from "./summary.js";
+import { interruptedNote, PHASE_STATS, routesFailingFirst, type DeviceStory, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 const require = createRequire(import.meta.url);
@@ -175,8 +175,7 @@ function sections(summary: FleetSummary, data: ReportData): string {
     .map((p) => {
       const w = summary.phases[p]!;
       const d = summary.phasesDeviceTime[p];
-      const stats = ["p50", "p95", "p99", "max"] as const;
-      return `<tr><th>${p}</th>${stats.map((k) => `<td>${w[k]}</td>`).join("")}${stats.map((k) => `<td class="device">${d?.[k] ?? "-"}</td>`).join("")}</tr>`;
+      return `<tr><th>${p}</th>${PHASE_STATS.map((k) => `<td>${w[k]}</td>`).join("")}${PHASE_STATS.map((k) => `<td class="device">${d?.[k] ?? "-"}</td>`).join("")}</tr>`;
     })
     .join("\n");
   // Every device that ran enrolled (finishing every phase) or failed: no phase finished means all failed.
@@ -208,9 +207,9 @@ ${routeTable(summary)}
 ${summary.failures.length === 0 ? "<p>None.</p>" : stories(summary.failures)}`;
 }
 
-/** HTTP requests and errors by route, the routes with errors first: which route failed is what the report is read for. */
+/** HTTP requests and errors by route, the routes with errors first. */
 function routeTable(s: FleetSummary): string {
-  const routes = Object.entries(s.http.byRoute).sort((a, b) => b[1].errors - a[1].errors || b[1].requests - a[1].requests || a[0].localeCompare(b[0]));
+  const routes = routesFailingFirst(s);
   if (routes.length === 0) return "";
   const rows = routes
     .map(([route, { requests, errors }]) => `<tr${errors > 0 ? ' class="bad"' : ""}><th>${esc(route)}</th><td>${requests}</td><td>${errors}</td></tr>`)

@@ -4,7 +4,7 @@ import { counted } from "../../protocol/counted.js";
 import type { Styles } from "../../cli/output.js";
 import { formatDurationExactly } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
-import { failureLine, interruptedNote, LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
+import { failureLine, interruptedNote, LIFE_CHECK_INS_FAILING, PHASE_STATS, routesFailingFirst, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
 import { FLEET_USER } from "./tenant.js";
 import type { ThresholdResult } from "./thresholds.js";
 
@@ -42,7 +42,6 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
   return lines;
 }
 
-const STATS = ["p50", "p95", "p99", "max"] as const;
 
 /**
  * The phases' latencies, on the wall clock and then on the devices' simulated clocks (the issue's
@@ -53,15 +52,15 @@ function phaseTable(s: FleetSummary, styles: Styles): string[] {
   if (finished.length === 0) return ["", "  (no device finished a phase)"];
   const table = (title: string, figures: FleetSummary["phases"]) => [
     "",
-    styles.dim(`  ${title.padEnd(18)}${STATS.map((h) => h.padStart(11)).join("")}`),
-    ...finished.map((p) => `  ${p.padEnd(18)}${STATS.map((k) => String(figures[p]?.[k] ?? "-").padStart(11)).join("")}`),
+    styles.dim(`  ${title.padEnd(18)}${PHASE_STATS.map((h) => h.padStart(11)).join("")}`),
+    ...finished.map((p) => `  ${p.padEnd(18)}${PHASE_STATS.map((k) => String(figures[p]?.[k] ?? "-").padStart(11)).join("")}`),
   ];
   return [...table("phase (wall ms)", s.phases), ...table("phase (device ms)", s.phasesDeviceTime)];
 }
 
-/** HTTP requests and errors by route, the routes with errors first: which route failed is what a CI log is read for. */
+/** HTTP requests and errors by route, the routes with errors first. */
 function routeTable(s: FleetSummary, styles: Styles): string[] {
-  const routes = Object.entries(s.http.byRoute).sort((a, b) => b[1].errors - a[1].errors || b[1].requests - a[1].requests || a[0].localeCompare(b[0]));
+  const routes = routesFailingFirst(s);
   if (routes.length === 0) return [];
   const width = Math.max(20, ...routes.map(([route]) => route.length));
   const lines = ["", styles.dim(`  ${"HTTP route".padEnd(width)}${"requests".padStart(10)}${"errors".padStart(8)}`)];

@@ -129,6 +129,14 @@ export function failureLine(device: { reason: string | null; faults?: readonly s
  * or two in a row (a service's brief outage, a chaos setting) it recovers from, and those are
  * only counted (`checkInsFailed`).
  */
+/** The statistics the reports show of each phase, on either clock (the DESIGN.md contract's four). */
+export const PHASE_STATS = ["p50", "p95", "p99", "max"] as const;
+
+/** The summary's routes with their counts, the routes with errors first: which route failed is what a report is read for. */
+export function routesFailingFirst(s: Pick<FleetSummary, "http">): [route: string, counts: { requests: number; errors: number }][] {
+  return Object.entries(s.http.byRoute).sort((a, b) => b[1].errors - a[1].errors || b[1].requests - a[1].requests || a[0].localeCompare(b[0]));
+}
+
 export const LIFE_CHECK_INS_FAILING = 3;
 /** The reason of a device that ended its --life out of touch. */
 export const STOPPED_CHECKING_IN = "stoppedCheckingIn";
