@@ -12,9 +12,7 @@ import { createRequire } from "node:module";
 import QRCode from "qrcode";
 import { counted } from "../protocol/counted.js";
 import { ECI_UTF8 } from "./charset.js";
-import type { EcLevel } from "./types.js";
-
-import { EC_LEVELS } from "./types.js";
+import { EC_LEVELS, type EcLevel } from "./types.js";
 
 export { EC_LEVELS, moduleCountOf } from "./types.js";
 /** The most bytes any QR code holds: version 40, level L, byte mode. */
@@ -182,12 +180,12 @@ export async function renderQrPng(text: string, options: RenderOptions = {}): Pr
   const scale = options.scale ?? 8;
   const margin = options.margin ?? 4;
   const data = Buffer.from(text, "utf8");
-  // The ECI header takes 12 bits, which may need the next version up.
+  // The ECI header takes 12 bits, which may need the next version up (minimumVersion counts them).
   const eci = options.eci ?? false;
   const version = minimumVersion(data.length, ecLevel, eci);
   if (version === null) throw new PayloadTooLargeError(data.length, ecLevel, eci);
   const byteSegment = { data, mode: "byte" as const };
-  const segments = (options.eci ? [new EciSegment(ECI_UTF8), byteSegment] : [byteSegment]) as QRCode.QRCodeSegment[];
+  const segments = (eci ? [new EciSegment(ECI_UTF8), byteSegment] : [byteSegment]) as QRCode.QRCodeSegment[];
   // create() picks the mask; passing version and mask to toBuffer keeps the PNG and the
   // reported metadata in step.
   const symbol = QRCode.create(segments, { errorCorrectionLevel: ecLevel, version });
