@@ -89,7 +89,7 @@ export interface ErrorDocument {
 
 export function errorDocument(error: unknown, kind?: "usage"): ErrorDocument {
   if (error instanceof InputError) {
-    return { error: { kind: kind ?? "input", message: error.message, where: error.where ?? null, fix: error.hint ?? null } };
+    return { error: { kind: kind ?? "input", message: error.problem, where: error.where ?? null, fix: error.hint ?? null } };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { error: { kind: "internal", message, where: null, fix: "set AOSP_SIM_DEBUG=1 to see where it happened" } };
@@ -102,7 +102,7 @@ export function errorDocument(error: unknown, kind?: "usage"): ErrorDocument {
 export function formatInputError(error: InputError, label = err.red("aosp-sim:")): string {
   const where = error.where ? `${printable(error.where)}: ` : "";
   const fix = error.hint ? `\n  ${err.dim("fix:")} ${printable(error.hint)}` : "";
-  return `${label} ${where}${printable(error.message)}${fix}`;
+  return `${label} ${where}${printable(error.problem)}${fix}`;
 }
 
 /**

@@ -8,13 +8,20 @@
  */
 export class InputError extends Error {
   override readonly name = "InputError";
+  /** What is wrong, without `where` ("no such file"): the CLI prints the two apart. */
+  readonly problem: string;
   /** The file, URL, key or argument the problem is about. */
   readonly where: string | undefined;
   /** One sentence on how to fix it. */
   readonly hint: string | undefined;
 
-  constructor(message: string, options: { where?: string; hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  /**
+   * `message` is `where: problem`, so that a library caller's test runner or log, which shows
+   * only the message, still says which file or option is wrong.
+   */
+  constructor(problem: string, options: { where?: string; hint?: string; cause?: unknown } = {}) {
+    super(options.where === undefined ? problem : `${options.where}: ${problem}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.problem = problem;
     this.where = options.where;
     this.hint = options.hint;
   }

@@ -29,7 +29,7 @@ describe("the fault grammar", () => {
   it("refuses an unknown fault and lists the valid names", () => {
     const error = thrownBy(() => parseFault("wifi-off"));
     expect(error).toBeInstanceOf(InputError);
-    expect(error?.message).toBe('unknown fault "wifi-off"');
+    expect(error?.problem).toBe('unknown fault "wifi-off"');
     for (const name of FAULT_NAMES) expect(error?.hint).toContain(name);
   });
 
@@ -46,13 +46,13 @@ describe("the fault grammar", () => {
 
   it("suggests the state a mistyped one most likely meant, and lists the top-level states, not all 66", () => {
     const error = thrownBy(() => parseFault("power-loss@downloadAgent"));
-    expect(error?.message).toBe('there is no state "downloadAgent": did you mean "downloadingAgent"?');
+    expect(error?.problem).toBe('there is no state "downloadAgent": did you mean "downloadingAgent"?');
     expect(error?.hint).toMatch(/^states: welcome, scanningQr, .*, enrolled, factoryResetting; a state inside another is written outer\.inner \(enrolled\.checkingIn\); `aosp-sim diagram` lists them all$/);
     expect(error?.hint).not.toContain("enrolled.updating.installingAgentUpdate.requesting");
     // A full path with a slip in it; a case slip; nothing close enough to suggest.
     expect(() => parseFault("power-loss@enrolled.checkingIm")).toThrow(/did you mean "enrolled\.checkingIn"\?/);
     expect(() => parseFault("power-loss@DownloadingAgent")).toThrow(/did you mean "downloadingAgent"\?/);
-    expect(() => parseFault("power-loss@nowhere")).toThrow(/^there is no state "nowhere"$/);
+    expect(() => parseFault("power-loss@nowhere")).toThrow(/^--fault power-loss@nowhere: there is no state "nowhere"$/);
   });
 
   it("refuses a clock offset or a power cut longer than any Date can hold", () => {

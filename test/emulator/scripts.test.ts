@@ -86,7 +86,7 @@ describe("emulator start", () => {
     android.scenario([listAvds]);
     const error = await startEmulator({ avd: "Pixel_9", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toBe('no AVD named "Pixel_9"');
+    expect((error as InputError).problem).toBe('no AVD named "Pixel_9"');
     expect((error as InputError).hint).toContain("Pixel_6_API_34, Pixel_Tablet_API_33");
   });
 

@@ -33,7 +33,7 @@ describe("a damaged database file", () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe(file);
-    expect((error as InputError).message).toMatch(/^is damaged: SQLite's integrity check \(quick_check\) says: Tree \d+ page 4: /);
+    expect((error as InputError).problem).toMatch(/^is damaged: SQLite's integrity check \(quick_check\) says: Tree \d+ page 4: /);
     expect((error as InputError).hint).toMatch(/backup|new --db/);
   });
 

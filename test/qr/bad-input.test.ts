@@ -126,8 +126,11 @@ describe("reading image files", () => {
     expect(result.codes.map((c) => c.text)).toEqual(["from a file"]);
   });
 
-  it("says when the file does not exist", async () => {
-    expect((await fileRefusal(join(dir, "missing.png"))).message).toBe("no such file");
+  it("says when the file does not exist, naming it in the message a test runner shows", async () => {
+    const error = await fileRefusal(join(dir, "missing.png"));
+    expect(error.problem).toBe("no such file");
+    // Before, the message was "no such file" alone: which file was in `where` only.
+    expect(error.message).toBe(`${join(dir, "missing.png")}: no such file`);
   });
 
   it("says when the path is a directory", async () => {

@@ -52,7 +52,7 @@ describe("GIF", () => {
     const bomb = gif([1, 1], [65535, 65535], EMPTY_LZW);
     expect(bomb.length).toBeLessThan(40);
     const error = await refusal(bomb, "bomb.gif");
-    expect(error.message).toBe("is a damaged GIF file: frame 1 (65535x65535 pixels at 0,0) does not fit inside its 1x1 screen");
+    expect(error.problem).toBe("is a damaged GIF file: frame 1 (65535x65535 pixels at 0,0) does not fit inside its 1x1 screen");
     expect(error.hint).toMatch(/re-export/);
   });
 
@@ -66,7 +66,7 @@ describe("GIF", () => {
     const write = vi.spyOn(process.stdout, "write");
     const log = vi.spyOn(console, "log");
     const error = await refusal(gif([10, 10], [10, 10], EMPTY_LZW), "short.gif");
-    expect(error.message).toBe("is a damaged or truncated GIF file (the GIF decoder said: gif stream shorter than expected)");
+    expect(error.problem).toBe("is a damaged or truncated GIF file (the GIF decoder said: gif stream shorter than expected)");
     expect(write).not.toHaveBeenCalled();
     expect(log).not.toHaveBeenCalled();
   });
@@ -96,7 +96,7 @@ describe("BMP", () => {
   it("refuses a BMP that claims 13 bits per pixel", async () => {
     const bmp = Buffer.from(await encode(drawQr("bmp", { scale: 2 }), "bmp"));
     bmp.writeUInt16LE(13, 28);
-    expect((await refusal(bmp, "odd.bmp")).message).toBe("is a damaged BMP file: its header claims 13 bits per pixel (BMP has 1, 4, 8, 16, 24 or 32)");
+    expect((await refusal(bmp, "odd.bmp")).problem).toBe("is a damaged BMP file: its header claims 13 bits per pixel (BMP has 1, 4, 8, 16, 24 or 32)");
   });
 
   it("refuses a BMP whose pixel data would start past the end of the file", async () => {
@@ -132,7 +132,7 @@ describe("TIFF", () => {
     const little = tiff[0] === 0x49;
     if (counts.type === 3) little ? tiff.writeUInt16LE(0xffff, counts.value) : tiff.writeUInt16BE(0xffff, counts.value);
     else little ? tiff.writeUInt32LE(tiff.length * 4, counts.value) : tiff.writeUInt32BE(tiff.length * 4, counts.value);
-    expect((await refusal(tiff, "strips.tiff")).message).toMatch(/^is a damaged TIFF file: page 1's strip 1 runs to byte \d+, past the end of the \d+-byte file$/);
+    expect((await refusal(tiff, "strips.tiff")).problem).toMatch(/^is a damaged TIFF file: page 1's strip 1 runs to byte \d+, past the end of the \d+-byte file$/);
   });
 
   it("refuses a TIFF whose field claims more values than the file holds, at once", async () => {
@@ -145,7 +145,7 @@ describe("TIFF", () => {
     tiff[0] === 0x49 ? tiff.writeUInt32LE(3_355_443_201, countAt) : tiff.writeUInt32BE(3_355_443_201, countAt);
     const started = performance.now();
     const error = await refusal(tiff, "count.tiff");
-    expect(error.message).toMatch(/^is a damaged TIFF file: page 1's field 259 claims 3355443201 values of \d+ bytes from byte \d+, past the end of the \d+-byte file$/);
+    expect(error.problem).toMatch(/^is a damaged TIFF file: page 1's field 259 claims 3355443201 values of \d+ bytes from byte \d+, past the end of the \d+-byte file$/);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 

@@ -228,7 +228,7 @@ describe("merging shard summaries", () => {
   it("refuses the same shard twice, and shards of different splits that share devices", () => {
     expect(() => mergeSummaries([shard(["0/2"], 100, "a.json"), shard(["0/2"], 100, "b.json")])).toThrow(/holds shard 0\/2, which a\.json holds too/);
     // The same file twice is named as that, not as two files that agree.
-    expect(() => mergeSummaries([shard(["0/2"], 100, "a.json"), shard(["0/2"], 100, "a.json")])).toThrow(/^is given twice \(it holds shard 0\/2\)$/);
+    expect(() => mergeSummaries([shard(["0/2"], 100, "a.json"), shard(["0/2"], 100, "a.json")])).toThrow(/^a.json: is given twice \(it holds shard 0\/2\)$/);
     expect(() => mergeSummaries([shard(["0/2"], 100, "a.json"), shard(["1/4"], 50, "b.json")])).toThrow(
       /holds shard 1\/4 \(devices 50 to 99\), which shares devices with shard 0\/2 in a\.json \(devices 0 to 99\)/,
     );

@@ -168,7 +168,7 @@ function asLibraryFault<T>(item: string | null, read: () => T): T {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const where = item ?? error.where ?? "runFleet faults";
-    throw new InputError(`${where}: ${error.message}`, { where, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
+    throw new InputError(error.problem, { where, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
   }
 }
 
