@@ -4,7 +4,7 @@
 import { InputError } from "../protocol/errors.js";
 import { randomSeed } from "../device/identity.js";
 import { deviceMachine } from "../machine/device-machine.js";
-import { resolveStatePath } from "../machine/state-paths.js";
+import { requireStatePath } from "../machine/state-paths.js";
 import type { TranscriptSecrets } from "../report/transcript.js";
 
 /** Commander collector for a repeatable option (`--fault a --fault b`). */
@@ -40,7 +40,5 @@ export const TRANSCRIPT_SECRETS_HELP = "redact (default: placeholders for the to
 
 /** --until STATE: a state of the machine, as written anywhere else (a leaf name or a full path). */
 export function untilState(written: string): string {
-  const resolved = resolveStatePath(deviceMachine, written);
-  if (!resolved.ok) throw new InputError(resolved.problem, { where: "--until", hint: "state names: `aosp-sim diagram --format json`" });
-  return resolved.path;
+  return requireStatePath(deviceMachine, written, "--until");
 }

@@ -4,7 +4,8 @@
  * The facade hands out the runtime's step records as they are, and its timeline as agent/report
  * renders them (a DeviceLog, rendered when read).
  */
-import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { isPastEnrollment, isWithin, requireStatePath } from "../machine/state-paths.js";
 import type { DeviceContext, DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 import type { DeviceLog } from "../report/device-log.js";
 import type { TimelineEntry } from "../report/timeline.js";
@@ -61,7 +62,7 @@ export interface Device {
    * Powers on, taps six times and lets the flow run until the device is enrolled, fails, or
    * waits for a person (the sign-in screen without `user`). Resolves to the report. A device
    * already on an error screen first gets that screen's button pressed ("Try again", or "Reset"
-   * where only a factory reset helps). With `until` (a full state path, see resolveStatePath), it
+   * where only a factory reset helps). With `until` (a state's full path or its own name when unique, as resolveStatePath reads it; any other name throws an InputError), it
    * stops as soon as the device is in that state (or inside it), to be continued later; a state of
    * the enrolled device's life (isPastEnrollment) runs it on past enrollment, on its check-ins, for
    * at most `limitMs` (a day of its clock by default). A device resumed enrolled with a check-in
@@ -180,7 +181,10 @@ export class DeviceFacade implements Device {
   }
 
   async enroll(options: { limitMs?: number; until?: string } = {}): Promise<DeviceReport> {
-    const { until, ...given } = options;
+    const { until: written, ...given } = options;
+    // A name that is no state would never be reached: the device would run on to the end and
+    // the caller read that as stopping where asked.
+    const until = written === undefined ? undefined : requireStatePath(deviceMachine, written, "enroll({ until })");
     const isUntil = (state: string) => until !== undefined && isWithin(state, until);
     this.powerOn();
     // A device out of the box enters its first state (welcome) as it boots; one resumed was there already.
@@ -218,8 +222,12 @@ export class DeviceFacade implements Device {
     const done = (d: Device): boolean => {
       if (reached !== null) return true;
       if (!isSettled(d)) return false;
-      // Enrolled is where enrolling ends, unless the check-in due has not run yet or `until` lies beyond.
-      return !d.snapshot.hasTag("enrolled") || (!pastEnrollment && (!checkInDue || leftIdle));
+      // Enrolled is where enrolling ends, unless the check-in due has not been taken to its end
+      // (back home, whatever it brought: an update, a wipe acknowledged) or `until` lies beyond.
+      // Every state of the check-in is tagged enrolled: on a real clock, where this is asked at
+      // each step, "left idle" alone ended the run as the check-in's request went out.
+      const checkInTaken = !checkInDue || (leftIdle && d.state === IDLE);
+      return !d.snapshot.hasTag("enrolled") || (!pastEnrollment && checkInTaken);
     };
     try {
       await this.runUntil(done, limit);

@@ -3,6 +3,7 @@
  * state's own key ("downloadingAgent"). Used to name where a fault strikes.
  */
 import { closestName } from "../protocol/closest-name.js";
+import { InputError } from "../protocol/errors.js";
 import type { AnyStateMachine, StateNode } from "xstate";
 
 /** Whether the state path `path` is `state` or a state inside it ("enrolled.idle" is within "enrolled"). */
@@ -75,6 +76,16 @@ export function resolveStatePath(machine: AnyStateMachine, written: string): Res
   }
   const suggestion = closestState(paths, written);
   return { ok: false, problem: `there is no state "${written}"${suggestion === null ? "" : `: did you mean "${suggestion}"?`}` };
+}
+
+/**
+ * A written state name's full path, or an InputError about `where` (the option or argument that
+ * gave it) naming the problem: a name that is no state is never waited for in silence.
+ */
+export function requireStatePath(machine: AnyStateMachine, written: string, where: string): string {
+  const resolved = resolveStatePath(machine, written);
+  if (!resolved.ok) throw new InputError(resolved.problem, { where, hint: "state names: `aosp-sim diagram --format json`, or statePaths(deviceMachine)" });
+  return resolved.path;
 }
 
 /**

@@ -16,14 +16,14 @@
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import { createDevice, type CreateDeviceOptions } from "../device/create-device.js";
 import { parseFaultsAt } from "../device/faults.js";
-import { isWithin } from "../machine/state-paths.js";
 import { checkPayloadText } from "../payload/index.js";
+import { deviceMachine } from "../machine/device-machine.js";
+import { isWithin, requireStatePath } from "../machine/state-paths.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
 import type { Transcript } from "../report/read-transcript.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
-import { untilState } from "../cli/device-options.js";
 import { compareSteps, stepsOf, type Comparison } from "./replay-compare.js";
 import { recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 
@@ -56,6 +56,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   const enrollment = enrollmentRecords(transcript.records);
   const goesOn = enrollment.length < transcript.records.length;
   const recordedStop = options.until !== undefined ? null : goesOn ? "enrolled" : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : null;
+  const untilState = (written: string) => requireStatePath(deviceMachine, written, "--until");
   const until =
     options.until !== undefined ? untilState(options.until) : recordedStop === null ? null : recordedStop === "enrolled" ? "enrolled" : untilState(end.until ?? end.finalStatePath);
   const boot = transcript.records.find((r): r is StateRecord => r.type === "state");

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOUR, MINUTE } from "../../agent/machine/checkin-cadence.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, compareVersionNames } from "../../agent/protocol/intune-conventions.js";
 import type { Device } from "../../agent/device/create-device.js";
+import { RealClock } from "../../agent/device/clock.js";
 import { PAST_ENROLLMENT_LIMIT_MS } from "../../agent/device/device.js";
+import { InputError } from "../../agent/protocol/errors.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 
 let t: Tenant;
@@ -155,6 +157,31 @@ describe("an enrolled device", () => {
     });
   });
 
+  it("on the real clock too, takes the due check-in to its end before enroll resolves: a wipe is honoured", async () => {
+    await inStorageDir(async (dir) => {
+      const first = await t.device({ storage: { dir }, clock: new RealClock() });
+      expect((await first.enroll()).finalState).toBe("enrolled");
+      const id = first.context.enrollment!.deviceId;
+      first.dispose();
+      await t.service.admin.wipe(id);
+      // Switched on four minutes later: its first check-in (due three minutes after enrolling) is due.
+      const later = new (class extends RealClock {
+        override now(): number {
+          return Date.now() + 4 * MINUTE;
+        }
+      })();
+      const second = await t.device({ storage: { dir }, clock: later });
+      // Before, it resolved as the check-in's request went out (enrolled.checkingIn.requesting,
+      // exit 0 from the CLI): the wipe was never acknowledged and stayed pending.
+      const report = await second.enroll({ limitMs: 20_000 });
+      expect(second.timeline.map((e) => e.state)).toEqual(expect.arrayContaining(["enrolled.acknowledgingAction.requesting", "factoryResetting.erasing", "welcome"]));
+      expect(report.finalState).toBe("enrolled");
+      expect(report.deviceId).not.toBe(id);
+      await expect(t.service.admin.getManagedDevice(id)).rejects.toMatchObject({ status: 404 });
+      second.dispose();
+    });
+  }, 30_000);
+
   it("stops at --until welcome or scanningQr, the states a device out of the box enters first", async () => {
     // Before, both were entered before enroll listened: the device ran on and enrolled.
     const welcome = await t.device();
@@ -162,6 +189,25 @@ describe("an enrolled device", () => {
     expect(welcome.context.enrollment).toBeNull();
     const scanning = await t.device();
     expect((await scanning.enroll({ until: "scanningQr" })).finalStatePath).toBe("scanningQr");
+  });
+
+  it("reads `until` as the CLI's --until does: a unique state's own name stops there, a name that is no state is refused", async () => {
+    // Before, both ran on to enrolled.idle and resolved as if they had stopped where asked.
+    const byKey = await t.device();
+    expect((await byKey.enroll({ until: "checkingIn" })).finalStatePath).toMatch(/^enrolled\.checkingIn/);
+    byKey.dispose();
+    for (const [until, problem] of [
+      ["noSuchState", /^enroll\(\{ until \}\): there is no state "noSuchState"/],
+      ["waitingForUser", /^enroll\(\{ until \}\): "waitingForUser" is ambiguous: write one of /],
+    ] as const) {
+      const device = await t.device();
+      const error = await device.enroll({ until }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toMatch(problem);
+      // Refused before it was powered on.
+      expect(device.timeline).toEqual([]);
+      device.dispose();
+    }
   });
 
   it("runs on past enrollment to an --until state of the enrolled device's life, or gives up after a simulated day", async () => {
