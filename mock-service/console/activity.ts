@@ -30,6 +30,8 @@ const ROUTES: Record<string, string> = {
   [`POST ${DEVICE_API_PREFIX}/enroll`]: "Enrolled",
   [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/signIn`]: "User signed in",
   [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/checkIn`]: "Check-in",
+  // After a check-in that carried configurations: the device page's configuration states change.
+  [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/policyStates`]: "Device configuration reported",
   [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/actions/:actionId/acknowledge`]: "Action acknowledged",
   [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/logs`]: "Logs shared",
   [`POST ${MANAGED_DEVICES}/:id/wipe`]: "Wipe requested",

@@ -1,7 +1,8 @@
 /**
  * The admin console: server-rendered pages at `/` that follow the admin center's click path
  * (Devices > Enrollment > Android > AOSP > Corporate-owned, user-associated devices, Groups,
- * Devices, Troubleshooting + support, Users, Tenant administration). Pages call the service's
+ * Devices, Devices > Configuration and Compliance, Troubleshooting + support, Users, Tenant
+ * administration and its Terms and conditions). Pages call the service's
  * domain services (mock-service/services) directly, so the console shows exactly what the admin
  * API would, and refuses with the API's own messages.
  *
@@ -20,7 +21,9 @@ import { devicePages } from "./pages/devices.js";
 import { enrollmentPages } from "./pages/enrollment.js";
 import { groupPages } from "./pages/groups.js";
 import { homePages } from "./pages/home.js";
+import { policyPages } from "./pages/policies.js";
 import { tenantPages } from "./pages/tenant.js";
+import { termsPages } from "./pages/terms.js";
 import type { ConsoleDeps } from "./route-helpers.js";
 import { clearedSessionCookie, csrfTokenMatches, refuse, sameOrigin, sessionCookie, Sessions } from "./session.js";
 
@@ -127,7 +130,9 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
     enrollmentPages(app, deps);
     groupPages(app, deps);
     devicePages(app, deps);
+    policyPages(app, deps);
     tenantPages(app, deps);
+    termsPages(app, deps);
   };
 }
 

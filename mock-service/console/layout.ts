@@ -8,17 +8,42 @@ import { CSRF_FIELD, type Session } from "./session.js";
 
 export const ASSETS = "/console-assets";
 
-/** The left navigation, in the admin center's order. `section` marks the current one. */
+interface NavItem {
+  href: string;
+  label: string;
+}
+
+/**
+ * The left navigation, in the admin center's order, with the pages under a section that the
+ * seed's procedure opens (Devices > Enrollment, Configuration, Compliance; Tenant administration
+ * > Terms and conditions). `section` marks the current section, `subsection` the page under it.
+ */
 const NAV = [
   { href: "/", label: "Home", section: "home" },
-  { href: "/devices", label: "Devices", section: "devices" },
+  {
+    href: "/devices",
+    label: "Devices",
+    section: "devices",
+    sub: [
+      { href: "/devices/enrollment", label: "Enrollment" },
+      { href: "/devices/configuration", label: "Configuration" },
+      { href: "/devices/compliance", label: "Compliance" },
+    ],
+  },
   { href: "/users", label: "Users", section: "users" },
   { href: "/groups", label: "Groups", section: "groups" },
-  { href: "/tenant-admin", label: "Tenant administration", section: "tenant" },
+  {
+    href: "/tenant-admin",
+    label: "Tenant administration",
+    section: "tenant",
+    sub: [{ href: "/tenant-admin/terms-and-conditions", label: "Terms and conditions" }],
+  },
   { href: "/troubleshooting", label: "Troubleshooting + support", section: "troubleshooting" },
-] as const;
+] as const satisfies readonly (NavItem & { section: string; sub?: readonly NavItem[] })[];
 
 export type Section = (typeof NAV)[number]["section"];
+/** The href of a page under a section in the left navigation. */
+export type Subsection = Extract<(typeof NAV)[number], { sub: unknown }>["sub"][number]["href"];
 
 export interface Crumb {
   label: string;
@@ -28,6 +53,8 @@ export interface Crumb {
 export interface PageOptions {
   title: string;
   section: Section;
+  /** The navigation's page under the section, when the page belongs to one. */
+  subsection?: Subsection;
   crumbs?: Crumb[];
   session: Session;
   body: Interpolation;
@@ -60,10 +87,17 @@ ${head(options.title)}
 <div class="shell">
   <nav class="left-nav" aria-label="Admin center">
     <ul>
-      ${NAV.map(
-        (item) =>
-          html`<li><a href="${item.href}"${item.section === options.section ? html` aria-current="page"` : ""}>${item.label}</a></li>`,
-      )}
+      ${NAV.map((item) => {
+        const current = item.section === options.section;
+        const sub = "sub" in item ? item.sub : [];
+        return html`<li><a href="${item.href}"${current && !options.subsection ? html` aria-current="page"` : ""}>${item.label}</a>${
+          sub.length > 0
+            ? html`<ul>${sub.map(
+                (child) => html`<li><a href="${child.href}"${child.href === options.subsection ? html` aria-current="page"` : ""}>${child.label}</a></li>`,
+              )}</ul>`
+            : ""
+        }</li>`;
+      })}
     </ul>
   </nav>
   <main id="main" tabindex="-1">
@@ -113,8 +147,8 @@ export function postForm(session: Session, action: string, inner: Interpolation,
   return html`<form method="post" action="${action}" class="${className}">${csrfField(session)}${inner}</form>`;
 }
 
-/** An alert region for a refusal from the service (its own message, unchanged). */
-export function errorSummary(message: string | undefined): Html | string {
+/** An alert region for a refusal from the service (its own message, unchanged, or the console's words with a link). */
+export function errorSummary(message: Interpolation): Html | string {
   return message ? html`<div class="error-summary" role="alert"><strong>Something needs fixing:</strong> ${message}</div>` : "";
 }
 

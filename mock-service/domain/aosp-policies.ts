@@ -10,6 +10,7 @@ import type {
   DeviceConfiguration,
 } from "@microsoft/microsoft-graph-types-beta";
 import { PASSWORD_REQUIRED_TYPES } from "../../agent/protocol/aosp-policy.js";
+import type { SettingStateReport } from "../../agent/protocol/device-api.js";
 import type { PolicyKind } from "../store/policies.js";
 
 export type SettingSpec =
@@ -130,4 +131,14 @@ export function settingSchema(spec: SettingSpec): Record<string, unknown> {
         description: spec.label,
       };
   }
+}
+
+/**
+ * A configuration's state on a device from its settings' states, as Graph's deviceConfigurationState
+ * reads: an error wins, then an applied setting; nothing reported is unknown.
+ */
+export function configurationStateOf(settings: readonly SettingStateReport[]): "error" | "compliant" | "notApplicable" | "unknown" {
+  if (settings.some((s) => s.state === "error")) return "error";
+  if (settings.some((s) => s.state === "compliant")) return "compliant";
+  return settings.length === 0 ? "unknown" : "notApplicable";
 }

@@ -256,7 +256,9 @@ export function validationMessage(error: FastifyError): string {
   }
 }
 
+/** "an integer", "a string"; a union ("integer,null", as ajv names it) becomes "an integer or null". */
 function article(type: string): string {
+  if (type.includes(",")) return type.split(",").map((one) => (one === "null" ? "null" : article(one))).join(" or ");
   if (type === "integer") return "an integer";
   if (type === "array") return "an array";
   if (type === "object") return "an object";

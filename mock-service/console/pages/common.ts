@@ -2,26 +2,29 @@
 import { ApiError } from "../../http/errors.js";
 import { html, type Html, type Interpolation } from "../html.js";
 
+/** A domain-service call's outcome: its value, or the refusal's message and the admin API's error code. */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; message: string; code: string };
+
 /**
  * Runs a domain-service call; a refusal the service means to give (ApiError, the same one the
- * admin API answers with) comes back as its message, to show in place. Anything else is a bug
- * and propagates to the service's error handler.
+ * admin API answers with) comes back as its message and code, to show in place. Anything else
+ * is a bug and propagates to the service's error handler.
  */
-export function attempt<T>(call: () => T): { ok: true; value: T } | { ok: false; message: string } {
+export function attempt<T>(call: () => T): Attempt<T> {
   try {
     return { ok: true, value: call() };
   } catch (error) {
-    if (error instanceof ApiError) return { ok: false, message: error.message };
+    if (error instanceof ApiError) return { ok: false, message: error.message, code: error.code };
     throw error;
   }
 }
 
 /** `attempt` for a call that settles later (user creation hashes its password off the event loop). */
-export async function attemptAsync<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+export async function attemptAsync<T>(call: () => Promise<T>): Promise<Attempt<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (error) {
-    if (error instanceof ApiError) return { ok: false, message: error.message };
+    if (error instanceof ApiError) return { ok: false, message: error.message, code: error.code };
     throw error;
   }
 }
@@ -58,4 +61,32 @@ export function commandBar(label: string, items: Interpolation): Html {
 export function queryText(value: unknown): string {
   if (Array.isArray(value)) return typeof value[0] === "string" ? value[0] : "";
   return typeof value === "string" ? value : "";
+}
+
+/** A refusal tied to the form field it names (null: none of the form's fields). */
+export interface FieldRefusal {
+  field: string | null;
+  message: string;
+}
+
+/** Which of a form's fields a refusal names: the first of `names` the message quotes ("name") or starts with. */
+export function refusedField(message: string, names: readonly string[]): string | null {
+  return names.find((name) => message.includes(`"${name}"`) || message.startsWith(`${name}:`)) ?? null;
+}
+
+/**
+ * What ties a refusal to its field: `attributes(name, hint)` for the control (aria-invalid, and
+ * aria-describedby naming its hint and the error), `note(name)` for the error shown under it.
+ */
+export function fieldErrors(refusal: FieldRefusal | undefined) {
+  const refused = (name: string) => refusal !== undefined && refusal.field === name;
+  return {
+    attributes(name: string, hint = false): Interpolation {
+      const described = [hint ? `${name}-hint` : "", refused(name) ? `${name}-error` : ""].filter(Boolean).join(" ");
+      return html`${refused(name) ? html` aria-invalid="true"` : ""}${described ? html` aria-describedby="${described}"` : ""}`;
+    },
+    note(name: string): Interpolation {
+      return refused(name) ? html`<p class="field-error" id="${name}-error">${refusal!.message}</p>` : "";
+    },
+  };
 }

@@ -1,12 +1,17 @@
 /**
  * Devices: the device list (Pending while a wipe waits for the factory reset, gone after it;
  * gone at once after a delete), a device's page with Wipe and Delete (one device at a time),
- * Discovered apps with their Application Version, and the device's recent check-ins and actions.
+ * Discovered apps with their Application Version, the device's recent check-ins and actions, and
+ * the configuration policies assigned to it with the states it reported (compliance policies
+ * too, with no verdict: AOSP has no compliance reporting).
  * The list and the device page refresh themselves when the service sees device traffic
  * (server-sent events, see activity.ts).
  */
 import type { FastifyInstance } from "fastify";
+import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
+import { configurationStateOf, CONFIGURATION_TYPE } from "../../domain/aosp-policies.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
+import type { PolicyStateView } from "../../services/policies.js";
 import type { DeviceView } from "../../store/devices.js";
 import { html, when, type Html } from "../html.js";
 import { confirmation, notice, page, type Crumb } from "../layout.js";
@@ -46,6 +51,30 @@ const ACTIONS = {
 } as const;
 type ActionName = keyof typeof ACTIONS;
 
+/** The admin center's words for a configuration's (or a setting's) state on a device. */
+const STATE_LABELS: Record<string, string> = {
+  compliant: "Succeeded",
+  notApplicable: "Not applicable",
+  error: "Error",
+  unknown: "Unknown",
+};
+
+/** A configuration policy's state on the device: pending until the device reports its current version. */
+function configurationStateText({ policy, state }: PolicyStateView): string {
+  if (state === undefined) return "Pending: the device gets it at its next check-in";
+  const overall = STATE_LABELS[configurationStateOf(state.settings)]!;
+  return state.version < policy.version ? `${overall} (version ${state.version}; version ${policy.version} applies at the next check-in)` : overall;
+}
+
+/** Each setting the device reported: its state, what the device now has, and why it was not applied. */
+function settingStates({ state }: PolicyStateView): Html | string {
+  if (!state || state.settings.length === 0) return "—";
+  return html`<ul class="setting-states">${state.settings.map(
+    (s) =>
+      html`<li>${CONFIGURATION_TYPE.settings[s.setting]?.label ?? s.setting}: ${STATE_LABELS[s.state] ?? s.state}${s.currentValue ? ` (${s.currentValue})` : ""}${s.reason ? html`<span class="hint">${s.reason}</span>` : ""}</li>`,
+  )}</ul>`;
+}
+
 /**
  * A part of a page that follows the service's device events (GET /events): on each event it
  * re-fetches its content from `source`. The element stays and only its content is replaced, so
@@ -58,7 +87,7 @@ const liveRegion = (id: string, source: string, content: Html): Html =>
   html`<div hx-ext="sse" sse-connect="/events"><div id="${id}" hx-get="${source}" hx-trigger="sse:devices" hx-swap="innerHTML" hx-sync="this:queue last">${content}</div></div>`;
 
 export function devicePages(app: FastifyInstance, { services, activity }: ConsoleDeps): void {
-  const { devices, ctx } = services;
+  const { devices, policies, ctx } = services;
   const crumbs = (...more: Crumb[]): Crumb[] => [{ label: "Home", href: "/" }, { label: "Devices", href: DEVICES }, ...more];
 
   const deviceTableContent = (): Html => {
@@ -111,6 +140,27 @@ ${table(
   ],
   open,
   "No pending actions.",
+)}
+<h2>Device configuration</h2>
+${table(
+  "Configuration policies assigned to this device",
+  [
+    { header: "Policy", cell: (v: PolicyStateView) => html`<a href="/devices/configuration/${v.policy.id}">${v.policy.displayName}</a>` },
+    { header: "State", cell: configurationStateText },
+    { header: "Settings", cell: settingStates },
+  ],
+  policies.statesOf("configuration", device),
+  "No configuration policies are assigned to this device.",
+)}
+<h2>Device compliance</h2>
+${table(
+  "Compliance policies assigned to this device",
+  [
+    { header: "Policy", cell: (v: PolicyStateView) => html`<a href="/devices/compliance/${v.policy.id}">${v.policy.displayName}</a>` },
+    { header: "State", cell: () => `Unknown: ${COMPLIANCE_REPORTING_UNAVAILABLE}` },
+  ],
+  policies.statesOf("compliance", device),
+  "No compliance policies are assigned to this device.",
 )}
 ${recent(id)}`;
   };

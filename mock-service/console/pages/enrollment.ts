@@ -15,6 +15,7 @@ import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { attempt, commandBar, properties, queryText, table } from "./common.js";
+import { TENANT_ADMIN } from "./tenant.js";
 
 export const ENROLLMENT = "/devices/enrollment";
 export const AOSP_USER_ASSOCIATED = `${ENROLLMENT}/android/aosp/corporate-owned-user-associated`;
@@ -95,6 +96,19 @@ function profileInput(draft: Draft, now: number): ProfileInput {
   };
 }
 
+/** A refusal of the ProfileService: its message, and the admin API's error code. */
+type Refusal = { message: string; code: string };
+
+/**
+ * A refusal as the wizard shows it: the service's own message, except that a tenant without
+ * Intune as its MDM authority is sent to the console's button for it (the message names the
+ * admin API's action, which a person in the console does not need).
+ */
+function refusalText(refusal: Refusal): Interpolation {
+  if (refusal.code !== "mdmAuthorityNotSet") return refusal.message;
+  return html`Microsoft Intune is not yet this tenant's mobile device management (MDM) authority. Go to <a href="${TENANT_ADMIN}">Tenant administration</a>, select <strong>Set Microsoft Intune as MDM authority</strong> (needed once), then create the profile.`;
+}
+
 /** Which Basics field a refusal of the service is about (it names the property). */
 function fieldOfMessage(message: string): keyof Draft | null {
   if (message.includes("displayName")) return "displayName";
@@ -117,6 +131,7 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
     page({
       title: "Profile not found",
       section: "devices",
+      subsection: ENROLLMENT,
       session,
       crumbs: crumbsTo(listCrumb),
       body: html`<h1>Profile not found</h1><p>There is no such enrollment profile; it may have been deleted. <a href="${AOSP_USER_ASSOCIATED}">Back to the profiles</a>.</p>`,
@@ -127,7 +142,7 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
    * transaction that is then rolled back. So "Next" on Basics refuses exactly what Create would.
    */
   const DRY_RUN = Symbol("dry run");
-  const check = (input: ProfileInput): string | null => {
+  const check = (input: ProfileInput): Refusal | null => {
     const result = attempt(() => {
       try {
         ctx.store.transaction(() => {
@@ -138,7 +153,7 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
         if (error !== DRY_RUN) throw error;
       }
     });
-    return result.ok ? null : result.message;
+    return result.ok ? null : result;
   };
 
   app.get(ENROLLMENT, async (request, reply) =>
@@ -147,6 +162,7 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
       page({
         title: "Enrollment",
         section: "devices",
+        subsection: ENROLLMENT,
         session: sessionOf(request),
         crumbs: [...crumbsTo().slice(0, 2), { label: "Enrollment" }],
         body: html`<h1>Device enrollment</h1>
@@ -170,6 +186,7 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
       page({
         title: "Corporate-owned, user-associated devices",
         section: "devices",
+        subsection: ENROLLMENT,
         session: sessionOf(request),
         crumbs: crumbsTo({ label: "Corporate-owned, user-associated devices" }),
         body: html`<h1>Android (AOSP) | Corporate-owned, user-associated devices</h1>
@@ -190,7 +207,8 @@ ${table(
     );
   });
 
-  const wizard = (session: Session, step: Step, draft: Draft, error?: string): string => {
+  const wizard = (session: Session, step: Step, draft: Draft, refusal?: Refusal): string => {
+    const error = refusal?.message;
     const errorField = error ? fieldOfMessage(error) : null;
     const invalid = (name: keyof Draft): Interpolation =>
       errorField === name ? html` aria-invalid="true" aria-describedby="${name}-error"` : "";
@@ -265,6 +283,7 @@ ${carried(all)}`;
     return page({
       title: `Create profile - ${STEPS[index]!.label}`,
       section: "devices",
+      subsection: ENROLLMENT,
       session,
       crumbs: crumbsTo(listCrumb, { label: "Create profile" }),
       body: html`<h1>Create profile</h1>
@@ -272,7 +291,7 @@ ${carried(all)}`;
 <ol class="wizard-steps">${STEPS.map(
         (s, i) => html`<li class="${i < index ? "done" : ""}"${i === index ? html` aria-current="step"` : ""}>${s.label}</li>`,
       )}</ol>
-${errorSummary(error)}
+${errorSummary(refusal && refusalText(refusal))}
 ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/create`,
@@ -306,7 +325,7 @@ ${content}
     if (go === "previous") return sendPage(reply, wizard(session, STEPS[Math.max(0, index - 1)]!.id, draft));
     if (go === "create") {
       const created = attempt(() => profiles.create(profileInput(draft, now)));
-      if (!created.ok) return sendPage(reply, wizard(session, "basics", draft, created.message), 400);
+      if (!created.ok) return sendPage(reply, wizard(session, "basics", draft, created), 400);
       return reply.redirect(`${AOSP_USER_ASSOCIATED}/${created.value.id}?done=created`, 303);
     }
     if (step === "basics") {
@@ -327,6 +346,7 @@ ${content}
       page({
         title: profile.displayName,
         section: "devices",
+        subsection: ENROLLMENT,
         session,
         crumbs: crumbsTo(listCrumb, { label: profile.displayName }),
         body: html`<h1>${profile.displayName}</h1>
@@ -365,6 +385,7 @@ ${properties([
       page({
         title: `Token - ${profile.displayName}`,
         section: "devices",
+        subsection: ENROLLMENT,
         session,
         crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: base }, { label: "Token" }),
         body: html`<h1>Token</h1>
@@ -408,6 +429,7 @@ ${
     page({
       title: `Replace token - ${profile.displayName}`,
       section: "devices",
+      subsection: ENROLLMENT,
       session,
       crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: `${AOSP_USER_ASSOCIATED}/${profile.id}` }, { label: "Replace token" }),
       body: html`<h1>Replace token</h1>
@@ -454,6 +476,7 @@ ${postForm(
       page({
         title: `Revoke token - ${profile.displayName}`,
         section: "devices",
+        subsection: ENROLLMENT,
         session,
         crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: base }, { label: "Revoke token" }),
         body: html`<h1>Revoke token</h1>

@@ -1,5 +1,7 @@
 /**
- * Groups > All groups > New group: a security group with assigned or dynamic device membership.
+ * Groups > All groups > New group: a security group with assigned or dynamic device membership;
+ * a group's page lists its members, and an assigned group's members are added (users, enrolled
+ * devices) and removed there by the GroupService, as members/$ref does.
  * The dynamic query has the simple rule builder (property, operator, value: e.g.
  * enrollmentProfileName Equals "Factory 1 devices") and the rule syntax box; the rule is checked
  * by the service's own parser as it is typed (htmx, GET /groups/rule-check) and on Create, and
@@ -8,13 +10,13 @@
 import type { FastifyInstance } from "fastify";
 import { DYNAMIC } from "../../services/groups.js";
 import { MembershipRuleError, parseMembershipRule } from "../../membership-rule/index.js";
-import type { GroupRecord } from "../../store/groups.js";
+import type { GroupRecord, MemberRecord } from "../../store/groups.js";
 import { html, when, type Html } from "../html.js";
 import { field, type FormBody } from "../form.js";
-import { errorSummary, page, postForm, type Crumb } from "../layout.js";
+import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, commandBar, properties, queryText, table } from "./common.js";
+import { attempt, commandBar, properties, queryText, table, type Column } from "./common.js";
 
 const GROUPS = "/groups";
 
@@ -177,41 +179,93 @@ ${postForm(
     return reply.redirect(`${GROUPS}/${created.value.id}`, 303);
   });
 
-  app.get<{ Params: { id: string } }>(`${GROUPS}/:id`, async (request, reply) => {
-    const session = sessionOf(request);
-    const found = attempt(() => groups.get(request.params.id));
-    if (!found.ok) {
-      return sendPage(reply, page({ title: "Group not found", section: "groups", session, crumbs: crumbs(), body: html`<h1>Group not found</h1><p><a href="${GROUPS}">All groups</a></p>` }), 404);
-    }
-    const group = found.value;
+  const groupPage = (session: Session, group: GroupRecord, done: string, error?: string): string => {
+    const dynamic = group.groupTypes.includes(DYNAMIC);
     const members = ctx.store.groups.members(group.id);
+    const memberIds = new Set(members.map((m) => m.memberId));
     const name = (id: string, type: string) =>
       type === "device" ? (ctx.store.devices.get(id)?.deviceName ?? id) : (ctx.store.users.get(id)?.userPrincipalName ?? id);
-    return sendPage(
-      reply,
-      page({
-        title: group.displayName,
-        section: "groups",
-        session,
-        crumbs: crumbs({ label: group.displayName }),
-        body: html`<h1>${group.displayName}</h1>
+    const columns: Column<MemberRecord>[] = [
+      { header: "Name", cell: (m) => name(m.memberId, m.memberType) },
+      { header: "Type", cell: (m) => (m.memberType === "device" ? "Device" : "User") },
+    ];
+    if (!dynamic) {
+      columns.push({
+        header: "Action",
+        cell: (m) =>
+          postForm(
+            session,
+            `${GROUPS}/${group.id}/members/remove`,
+            html`<input type="hidden" name="memberId" value="${m.memberId}"><button type="submit" aria-label="Remove ${name(m.memberId, m.memberType)}">Remove</button>`,
+          ),
+      });
+    }
+    const users = services.users.list().filter((u) => !memberIds.has(u.id));
+    const devices = ctx.store.devices.listVisible().filter((d) => !memberIds.has(d.id));
+    return page({
+      title: group.displayName,
+      section: "groups",
+      session,
+      crumbs: crumbs({ label: group.displayName }),
+      body: html`<h1>${group.displayName}</h1>
+${notice({ added: "Member added.", removed: "Member removed." }[done])}
+${errorSummary(error)}
 ${properties([
   ["Group type", group.securityEnabled ? "Security" : "Microsoft 365"],
-  ["Membership type", group.groupTypes.includes(DYNAMIC) ? "Dynamic device" : "Assigned"],
+  ["Membership type", dynamic ? "Dynamic device" : "Assigned"],
   ["Description", group.description ?? "—"],
-  ["Dynamic membership rule", group.membershipRule ? html`<code>${group.membershipRule}</code>` : "—"],
+  ...(dynamic ? ([["Dynamic membership rule", html`<code>${group.membershipRule}</code>`]] as [string, Html][]) : []),
   ["Created", when(group.created)],
 ])}
 ${table(
   "Members",
-  [
-    { header: "Name", cell: (m) => name(m.memberId, m.memberType) },
-    { header: "Type", cell: (m) => (m.memberType === "device" ? "Device" : "User") },
-  ],
+  columns,
   members,
-  "No members yet. Devices that match the rule join when they enroll.",
-)}`,
-      }),
-    );
+  dynamic ? "No members yet. Devices that match the rule join when they enroll." : "No members yet. Add users or devices with Add members.",
+)}
+${
+  dynamic || users.length + devices.length === 0
+    ? ""
+    : html`<h2>Add members</h2>${postForm(
+        session,
+        `${GROUPS}/${group.id}/members`,
+        html`<div class="field"><label for="memberId">User or device</label>
+  <select id="memberId" name="memberId" required>
+    ${users.length > 0 ? html`<optgroup label="Users">${users.map((u) => html`<option value="${u.id}">${u.displayName} (${u.userPrincipalName})</option>`)}</optgroup>` : ""}
+    ${devices.length > 0 ? html`<optgroup label="Devices">${devices.map((d) => html`<option value="${d.id}">${d.deviceName}</option>`)}</optgroup>` : ""}
+  </select></div>
+<button type="submit" class="primary">Add</button>`,
+        "inline-form",
+      )}`
+}`,
+    });
+  };
+
+  const groupOr404 = (session: Session, id: string) => {
+    const found = attempt(() => groups.get(id));
+    const missing = found.ok
+      ? null
+      : page({ title: "Group not found", section: "groups", session, crumbs: crumbs(), body: html`<h1>Group not found</h1><p><a href="${GROUPS}">All groups</a></p>` });
+    return { group: found.ok ? found.value : null, missing };
+  };
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(`${GROUPS}/:id`, async (request, reply) => {
+    const session = sessionOf(request);
+    const { group, missing } = groupOr404(session, request.params.id);
+    if (!group) return sendPage(reply, missing!, 404);
+    return sendPage(reply, groupPage(session, group, queryText(request.query.done)));
   });
+
+  /** Adding or removing one member of an assigned group: the GroupService's refusal shown on the group's page. */
+  for (const [path, done] of [["members", "added"], ["members/remove", "removed"]] as const) {
+    app.post<{ Params: { id: string }; Body: FormBody }>(`${GROUPS}/:id/${path}`, async (request, reply) => {
+      const session = sessionOf(request);
+      const { group, missing } = groupOr404(session, request.params.id);
+      if (!group) return sendPage(reply, missing!, 404);
+      const memberId = field(request.body, "memberId");
+      const changed = attempt(() => (done === "added" ? groups.addMember(group.id, memberId) : groups.removeMember(group.id, memberId)));
+      if (!changed.ok) return sendPage(reply, groupPage(session, group, "", changed.message), 400);
+      return reply.redirect(`${GROUPS}/${group.id}?done=${done}`, 303);
+    });
+  }
 }

@@ -1,13 +1,62 @@
-/** Home: where the admin center opens, with the seed's procedure as a list of links. */
+/**
+ * Home: where the admin center opens, with the seed's procedure as a checklist of links, its
+ * prerequisites first and its next steps last. A step the tenant's data shows done says so.
+ */
 import type { FastifyInstance } from "fastify";
-import { html } from "../html.js";
+import { includesIntune, SKUS } from "../../domain/licences.js";
+import { DYNAMIC } from "../../services/groups.js";
+import { html, type Html } from "../html.js";
 import { page } from "../layout.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { properties } from "./common.js";
 import { AOSP_USER_ASSOCIATED } from "./enrollment.js";
+import { TENANT_ADMIN } from "./tenant.js";
+import { TERMS } from "./terms.js";
+
+interface Step {
+  text: Html;
+  /** Done or not, where the tenant's data tells; undefined for steps done on a device or read only. */
+  done?: boolean;
+}
 
 export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void {
-  const { ctx } = services;
+  const { ctx, tenant, policies, terms, groups } = services;
+  const intuneSkus = new Set(SKUS.filter(includesIntune).map((sku) => sku.skuId));
+
+  const steps = (): Step[] => [
+    {
+      text: html`<a href="${TENANT_ADMIN}">Tenant administration</a>: Set Microsoft Intune as MDM authority (once, before anything else).`,
+      done: tenant.get().mdmAuthority === "intune",
+    },
+    {
+      text: html`<a href="/users">Users</a>: create the device users and assign each a licence that includes Intune.`,
+      done: ctx.store.users.list().some((u) => u.licenses.some((l) => intuneSkus.has(l.skuId))),
+    },
+    {
+      text: html`<a href="${AOSP_USER_ASSOCIATED}">Devices &gt; Enrollment &gt; Android &gt; Corporate-owned, user-associated devices</a>: Create profile.`,
+      done: ctx.store.profiles.list().length > 0,
+    },
+    { text: html`Open the profile and select Token: scan its QR code on the device (or Export the JSON).` },
+    {
+      text: html`<a href="/groups/new">Groups &gt; New group</a>: a dynamic device group on enrollmentProfileName.`,
+      done: groups.list().some((g) => g.groupTypes.includes(DYNAMIC)),
+    },
+    { text: html`<a href="/devices">Devices</a>: watch devices enroll; Wipe or Delete one; check Discovered apps.` },
+    { text: html`<a href="/troubleshooting">Troubleshooting + support</a>: a user's AOSP devices.` },
+    {
+      text: html`Next: <a href="/devices/configuration">Devices &gt; Configuration</a>: Create policy, Android (AOSP), Device restrictions, assigned to the device group.`,
+      done: policies.list("configuration").length > 0,
+    },
+    {
+      text: html`Next: <a href="/devices/compliance">Devices &gt; Compliance</a>: Create policy, Android (AOSP).`,
+      done: policies.list("compliance").length > 0,
+    },
+    {
+      text: html`Next: <a href="${TERMS}">Tenant administration &gt; Terms and conditions</a>: Create, assigned to the users' group.`,
+      done: terms.list().length > 0,
+    },
+  ];
+
   app.get("/", async (request, reply) =>
     sendPage(
       reply,
@@ -24,12 +73,12 @@ ${properties([
 <section class="card" aria-labelledby="steps">
 <h2 id="steps">Set up Android (AOSP) corporate-owned, user-associated devices</h2>
 <ol class="steps">
-  <li><a href="/users">Users</a>: create the device users and assign each a licence that includes Intune.</li>
-  <li><a href="${AOSP_USER_ASSOCIATED}">Devices &gt; Enrollment &gt; Android &gt; Corporate-owned, user-associated devices</a>: Create profile.</li>
-  <li>Open the profile and select Token: scan its QR code on the device (or Export the JSON).</li>
-  <li><a href="/groups/new">Groups &gt; New group</a>: a dynamic device group on enrollmentProfileName.</li>
-  <li><a href="/devices">Devices</a>: watch devices enroll; Wipe or Delete one; check Discovered apps.</li>
-  <li><a href="/troubleshooting">Troubleshooting + support</a>: a user's AOSP devices.</li>
+  ${steps().map(
+    (step) =>
+      html`<li>${step.text}${
+        step.done === undefined ? "" : html` <span class="step-status${step.done ? " done" : ""}">${step.done ? "Done" : "To do"}</span>`
+      }</li>`,
+  )}
 </ol>
 </section>`,
       }),

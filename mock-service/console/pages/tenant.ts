@@ -18,7 +18,7 @@ import { attempt, attemptAsync, properties, queryText, table } from "./common.js
 import { deviceColumns } from "./devices.js";
 
 const USERS = "/users";
-const TENANT_ADMIN = "/tenant-admin";
+export const TENANT_ADMIN = "/tenant-admin";
 
 /** The admin center's names for Graph's mdmAuthority values. */
 const MDM_AUTHORITY_LABELS: Record<MdmAuthority, string> = {

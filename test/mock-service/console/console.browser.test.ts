@@ -5,7 +5,10 @@
  * Groups > New group (a dynamic device group, the rule parser's error in place); the profile's
  * Token, whose QR code is read back from a screenshot with the project's own decoder and scanned
  * by a simulated device through the CLI; the device appears live in the device list; Discovered
- * apps; Wipe (Pending, then gone once the device checks in and resets); Replace token and Revoke
+ * apps; the seed's next steps (a device restrictions policy assigned to the device group, whose
+ * state the device page shows live, a compliance policy, terms and conditions assigned to an
+ * assigned group the user is added to); Wipe (Pending, then gone once the device checks in and
+ * resets); Replace token and Revoke
  * token, after which a second device is refused. Every page gets an axe-core scan.
  *
  * With CONSOLE_SCREENSHOTS=<folder>, the README's screenshots are written there.
@@ -296,6 +299,94 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     expect(await text("table")).toContain(managed!.deviceName);
   });
 
+  it("creates an Android (AOSP) device restrictions policy, refused in place, assigned to the device group, and shows the device's state live", async () => {
+    await go("nav.left-nav a::-p-text(Configuration)");
+    expect(await page.$eval("nav.left-nav [aria-current=page]", (el) => el.textContent)).toBe("Configuration");
+    await scan();
+    await go("a::-p-text(Create policy)");
+    expect(await page.$eval("#platform", (el) => (el as unknown as El).value)).toBe("androidAOSP");
+    expect(await page.$eval("#profileType option:checked", (el) => el.textContent)).toBe("Device restrictions");
+    await page.type("#displayName", "Factory restrictions");
+    await page.select("#cameraBlocked", "true");
+    await page.select("#passwordRequiredType", "alphanumeric");
+    await page.type("#passwordMinimumLength", "20");
+    await page.click("label::-p-text(Factory 1 devices group)");
+    await go("form.policy-form button.primary");
+    // The admin API's own words, next to the field; what was typed stays.
+    expect(await text(".error-summary")).toContain('"passwordMinimumLength" must be <= 16');
+    expect(await text("#passwordMinimumLength-error")).toBe('"passwordMinimumLength" must be <= 16');
+    expect(await page.$eval("#passwordMinimumLength", (el) => el.getAttribute("aria-invalid"))).toBe("true");
+    expect(await page.$eval("#cameraBlocked", (el) => (el as unknown as El).value)).toBe("true");
+    await scan();
+    await screenshot("console-policy-create.png", "main");
+    // By keyboard: the field, a corrected value, Enter submits.
+    await page.$eval("#passwordMinimumLength", (el) => ((el as unknown as El).value = ""));
+    await page.focus("#passwordMinimumLength");
+    await page.keyboard.type("6");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    expect(await text("h1")).toBe("Factory restrictions");
+    expect(await text()).toContain("Policy created");
+    expect(await text(".warning")).toContain("password type alphanumeric cannot be enforced on Android (AOSP) devices");
+    await scan();
+    await go("nav.left-nav a::-p-text(Devices)");
+    await go("#device-table tbody a");
+    expect(await text("#device-live")).toContain("Pending: the device gets it at its next check-in");
+    await device.runFor(4 * 60_000);
+    await page.waitForFunction(() => document.querySelector("#device-live")?.textContent?.includes("Block camera: Succeeded"), { timeout: 15_000 });
+    expect(await text("#device-live")).toMatch(/Factory restrictions\s+Succeeded/);
+    expect(await text("#device-live")).toMatch(/Required password type: Not applicable/);
+    await scan();
+  });
+
+  it("creates an Android (AOSP) compliance policy under Devices > Compliance", async () => {
+    await go("nav.left-nav a::-p-text(Compliance)");
+    expect(await text()).toContain("Device compliance reporting is not available for Android (AOSP)");
+    await scan();
+    await go("a::-p-text(Create policy)");
+    await page.type("#displayName", "Factory compliance");
+    await page.select("#passwordRequired", "true");
+    await page.type("#osMinimumVersion", "10");
+    await scan();
+    await go("form.policy-form button.primary");
+    expect(await text("h1")).toBe("Factory compliance");
+    expect(await text()).toMatch(/Mark device noncompliant\s+Immediately/);
+    await scan();
+  });
+
+  it("adds the user to an assigned group and assigns terms and conditions to it under Tenant administration", async () => {
+    await go("nav.left-nav a::-p-text(Groups)");
+    await go("a::-p-text(New group)");
+    await page.type("#displayName", "Factory 1 users");
+    await page.select("#membershipType", "assigned");
+    await go("form.group-form button.primary");
+    expect(await text("table")).toContain("No members yet. Add users or devices with Add members.");
+    expect(await text("dl")).not.toContain("Dynamic membership rule");
+    const userId = await page.$eval(`#memberId option::-p-text(${USER.upn})`, (el) => (el as unknown as El).value);
+    await page.select("#memberId", userId);
+    await go("button::-p-text(Add)");
+    expect(await text("table")).toMatch(new RegExp(`${USER.upn}\\s+User\\s+Remove`));
+    await scan();
+    await go("nav.left-nav a::-p-text(Terms and conditions)");
+    await scan();
+    await go("a.button::-p-text(Create)");
+    await page.type("#displayName", "Factory terms");
+    await page.type("#bodyText", "Work devices are for work only.");
+    await page.type("#acceptanceStatement", "I accept the terms of use of my work device.");
+    await page.click("label::-p-text(Factory 1 users)");
+    // A title of spaces passes the browser's own check (required); the service refuses it, next to the field.
+    await page.type("#title", "  ");
+    await go("form.terms-form button.primary");
+    expect(await text("#title-error")).toContain('"title" is required');
+    expect(await page.$eval("#title", (el) => el.getAttribute("aria-invalid"))).toBe("true");
+    await scan();
+    await page.$eval("#title", (el) => ((el as unknown as El).value = ""));
+    await page.type("#title", "Use of work devices");
+    await go("form.terms-form button.primary");
+    expect(await text("h1")).toBe("Factory terms");
+    expect(await text("table")).toContain("Factory 1 users");
+    await scan();
+  });
+
   it("finds the user's AOSP devices under Troubleshooting + support", async () => {
     await go("nav.left-nav a::-p-text(Troubleshooting + support)");
     await scan();
@@ -388,7 +479,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
 
   it("fits a laptop screen: no sideways scrolling at 1024 pixels wide", async () => {
     await page.setViewport({ width: 1024, height: 700 });
-    for (const path of ["/devices", "/devices/enrollment/android/aosp/corporate-owned-user-associated/create", "/groups/new", "/users"]) {
+    for (const path of ["/devices", "/devices/enrollment/android/aosp/corporate-owned-user-associated/create", "/groups/new", "/users", "/devices/configuration/create", "/tenant-admin/terms-and-conditions/create"]) {
       await page.goto(`${service.url}${path}`);
       expect(await page.evaluate(() => (document as unknown as { documentElement: { scrollWidth: number } }).documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
     }
@@ -401,15 +492,25 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     const fresh = await startMockService({ adminToken: ADMIN_TOKEN, tenant: "new" });
     const saved = await page.cookies(service.url);
     try {
-      await page.goto(`${fresh.url}/tenant-admin`);
+      await page.goto(`${fresh.url}/`);
       await page.type("#token", ADMIN_TOKEN);
       await go("button[type=submit]");
+      expect(await text(".steps li")).toMatch(/^Tenant administration: Set Microsoft Intune as MDM authority .*To do$/);
+      // The wizard's refusal leads to the button, not to the admin API.
+      await page.goto(`${fresh.url}/devices/enrollment/android/aosp/corporate-owned-user-associated/create`);
+      await page.type("#displayName", PROFILE);
+      await go("button[value=next]");
+      expect(await text(".error-summary")).toContain("select Set Microsoft Intune as MDM authority");
+      await scan();
+      await go(".error-summary a::-p-text(Tenant administration)");
       expect(await text("dl")).toMatch(/MDM authority\s+Unknown \(not set\)/);
       await scan();
       await go("button::-p-text(Set Microsoft Intune as MDM authority)");
       expect(await text()).toContain("Microsoft Intune is the MDM authority.");
       expect(await text("dl")).toMatch(/MDM authority\s+Microsoft Intune/);
       await scan();
+      await go("nav.left-nav a::-p-text(Home)");
+      expect(await text(".steps li")).toMatch(/MDM authority .*Done$/);
     } finally {
       await page.setCookie(...saved);
       await fresh.close();

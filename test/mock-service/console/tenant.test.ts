@@ -1,7 +1,7 @@
 /**
  * Tenant administration's MDM authority, over HTTP as a browser posts its forms: on a new tenant
- * it is unknown and the profile wizard shows the service's refusal; the admin sets it to Intune
- * with a button (a form needing this console's Origin and the session's CSRF token), after which
+ * it is unknown, the Home checklist's first step is to do, and the profile wizard's refusal links
+ * to Tenant administration; the admin sets it to Intune with a button (a form needing this console's Origin and the session's CSRF token), after which
  * the wizard creates the profile.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,7 +38,17 @@ describe("the MDM authority under Tenant administration", () => {
     expect(tenantPage).toContain('action="/tenant-admin/mdm-authority"');
     const refused = await createProfile();
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toMatch(/role="alert".*mobile device management authority is unknown, not Intune: set it once with POST \/beta\/organization\/[0-9a-f-]+\/setMobileDeviceManagementAuthority/s);
+    // In the console the refusal sends the admin to the button, not to the admin API's action.
+    const refusal = /role="alert">(.*?)<\/div>/s.exec(await refused.text())![1]!;
+    expect(refusal).toContain('Go to <a href="/tenant-admin">Tenant administration</a>, select <strong>Set Microsoft Intune as MDM authority</strong>');
+    expect(refusal).not.toContain("POST /beta/organization");
+    // So does Next on Basics, which asks the service the same question.
+    const next = await post(WIZARD, { _csrf: session.csrf, step: "basics", go: "next", displayName: "Factory 1 devices", wifiType: "none" });
+    expect(await next.text()).toContain('<a href="/tenant-admin">Tenant administration</a>');
+  });
+
+  it("is the Home checklist's first step, to do until it is set", async () => {
+    expect(await getPage("/")).toMatch(/<ol class="steps">\s*<li><a href="\/tenant-admin">Tenant administration<\/a>: Set Microsoft Intune as MDM authority[^<]*<span class="step-status">To do<\/span>/);
   });
 
   it("is not set by a post from another origin or without the session's CSRF token", async () => {
@@ -60,5 +70,6 @@ describe("the MDM authority under Tenant administration", () => {
     expect(((await organization.json()) as { value: { mobileDeviceManagementAuthority: string }[] }).value[0]!.mobileDeviceManagementAuthority).toBe("intune");
     const created = await createProfile();
     expect(created.status, await created.clone().text()).toBe(303);
+    expect(await getPage("/")).toMatch(/Set Microsoft Intune as MDM authority[^<]*<span class="step-status done">Done<\/span>/);
   });
 });
