@@ -340,6 +340,24 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(none.stderr).toMatch(/none of these files holds a fleet summary: every run failed/);
   });
 
+  // A killed shard (out of memory, evicted, kill -9) leaves the empty file the shell made for its
+  // `--json > shard-N.json`. Before, the merge stopped at it ("is not JSON", exit 2, no JUnit).
+  it("merge-reports counts a shard whose file is empty as missing, naming the shard (exit 1, its JUnit written)", async () => {
+    const files = [0, 1, 2].map((i) => temp.file(`killed-shard-${i}-of-3.json`));
+    for (const i of [0, 2]) {
+      const run = await aospSim(["fleet", "--devices", "6", "--seed", "7", "--shard", `${i}/3`, "--json", "--no-progress"]);
+      expect(run.code, run.stderr).toBe(0);
+      writeFileSync(files[i]!, run.stdout);
+    }
+    writeFileSync(files[1]!, " \n");
+    const junit = temp.file("killed-shard.xml");
+    const merged = await aospSim(["merge-reports", ...files, "--junit", junit, "--threshold", "failed<1%"]);
+    expect(merged.code, merged.stderr).toBe(1);
+    expect(merged.stderr).toMatch(/killed-shard-1-of-3\.json: is empty: the shard wrote no report \(was it killed\?\)\n\s+fix: run that shard again; the merge counts it as missing/);
+    expect(merged.stderr).toContain("incomplete: these reports hold 4 of the fleet's 6 devices: no report of shard 1/3");
+    expect(readFileSync(junit, "utf8")).toMatch(/<failure message="incomplete: these reports hold 4 of the fleet's 6 devices: no report of shard 1\/3[^"]*killed-shard-1-of-3\.json is empty: the shard wrote no report/);
+  });
+
   // Before, --life 1.5h was printed as "--life 1h 30m" (two words: the command was refused) and
   // 1500ms as "--life 1s" (another fleet).
   it("prints a re-run command whose --life reads back as given", async () => {
