@@ -39,7 +39,7 @@ export function registerMergeReports(program: Command): void {
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
   const thresholds = options.threshold.map(parseThreshold);
-  checkReportPaths({ junit: options.junit, report: options.report });
+  checkReportPaths({ junit: options.junit, report: options.report, inputs: { files, what: "summary" } });
   // A shard whose run failed before it had a summary left its error document instead, or, killed,
   // an empty file: said, and counted as missing (exit 1, the merged JUnit's failed test case), not
   // a refused merge.

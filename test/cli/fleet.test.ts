@@ -268,6 +268,25 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stderr).toMatch(/threshold missed: failed<1%/);
   });
 
+  // Before, `--junit c1.json` replaced that shard's summary with the merged JUnit XML, silently.
+  it("merge-reports refuses a report file that is one of its inputs (a link or ./ too), before anything is written (exit 2)", async () => {
+    const run = await aospSim(["fleet", "--devices", "2", "--seed", "4", "--json", "--no-progress"]);
+    expect(run.code, run.stderr).toBe(0);
+    const input = temp.file("input-shard.json");
+    writeFileSync(input, run.stdout);
+    const link = temp.file("input-shard-link.json");
+    symlinkSync(input, link);
+    const other = temp.file("other-report.html");
+    for (const [option, path] of [["--junit", input], ["--report", link], ["--junit", `${input.replace(/\/([^/]+)$/, "/./$1")}`]] as const) {
+      const result = await aospSim(["merge-reports", input, option, path, ...(option === "--junit" ? ["--report", other] : [])]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(new RegExp(`${option} [^:]*: is the summary [^ ]*input-shard\\.json too: the report would replace it\\n\\s+fix: give the (JUnit|HTML) report a file of its own, e\\.g\\. ${option} fleet\\.(xml|html)`));
+      expect(readFileSync(input, "utf8")).toBe(run.stdout);
+      expect(() => readFileSync(other)).toThrow();
+    }
+  });
+
   it("merge-reports refuses a file that is not a fleet summary (exit 2)", async () => {
     const bogus = temp.file("bogus.json");
     writeFileSync(bogus, JSON.stringify({ devices: 3 }));
