@@ -52,7 +52,7 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
     // Before, ignored: the summary said runs "external".
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--embedded", "inline"], /--embedded inline: places the embedded service, and --service drives a running one instead.*fix: leave out --embedded/s],
-    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
+    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(ECONNREFUSED\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
     [["--devices", "10", "--life", "1000000d"], /--life: "1000000d" is longer than the 3650 days \(ten years\) a fleet device may live.*fix: give a shorter life/s],
