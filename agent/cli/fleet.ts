@@ -14,7 +14,7 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
-import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { missableEarly, missedAlready, missedFromStart, parseThreshold, THRESHOLD_GRAMMAR, type Threshold } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
@@ -71,7 +71,10 @@ export function registerFleet(program: Command): void {
     .option("--junit <file>", "write JUnit XML: one test case per device, and one per --threshold")
     .option("--report <file>", "write a self-contained HTML report with charts")
     .option("--threshold <expr>", `pass/fail criterion (repeatable), exit 1 when missed: ${THRESHOLD_GRAMMAR}`, collect, [])
-    .option("--abort-on-fail", "stop starting devices once a threshold on failed or enrolled devices can no longer be met (k6's abortOnFail); those in flight finish, exit 1")
+    .option(
+      "--abort-on-fail",
+      "stop starting devices once a threshold on failed or enrolled devices can no longer be met (k6's abortOnFail); those in flight finish, exit 1. Needs a threshold the devices' outcomes can miss before the last one finishes (failed<1%, enrolled>=1990; not failed!=0 or failed<=100%)",
+    )
     .option("--no-progress", "no progress bar or status lines on stderr")
     .addHelpText(
       "after",
@@ -117,12 +120,17 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       hint: "give a shorter life, e.g. --life 30d (a day is d, an hour h)",
     });
   }
+  const total = only.length > 0 ? only.length : end - first;
   const thresholds = options.threshold.map(parseThreshold);
-  const decidable = thresholds.filter(decidableEarly);
+  refuseUnmeetable(thresholds, total);
+  const decidable = thresholds.filter((t) => missableEarly(t, total));
   if (options.abortOnFail && decidable.length === 0) {
     throw new InputError(
       thresholds.length === 0 ? "has no threshold to watch" : `none of ${thresholds.map((t) => t.text).join(", ")} can be missed before the run ends`,
-      { where: "--abort-on-fail", hint: "add a threshold on failed or enrolled devices, e.g. --threshold 'failed<1%' (latencies and rates are known only at the end)" },
+      {
+        where: "--abort-on-fail",
+        hint: "add a threshold on failed or enrolled devices that the devices' outcomes can miss before the last one finishes, e.g. --threshold 'failed<1%' (latencies and rates are known only at the end)",
+      },
     );
   }
   // Each device thread is a V8 isolate of its own (its heap, its compiled code): past a few per
@@ -164,7 +172,6 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     await checkRunningService(url, options.adminToken);
   }
 
-  const total = only.length > 0 ? only.length : end - first;
   printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
@@ -195,7 +202,9 @@ async function fleet(options: FleetCliOptions): Promise<number> {
         if (!options.abortOnFail || early.signal.aborted) return;
         const missed = decidable.find((t) => missedAlready(t, { done: p.done, failed: p.failed, total: p.total }));
         if (missed === undefined) return;
-        say(err.red(`fleet: ${missed.text} can no longer be met (${p.failed} of ${p.done} failed, ${p.total - p.done} to go): starting no more devices, finishing those in flight (--abort-on-fail)`));
+        // The count the threshold is about: "enrolled<10 ... (10 of 22 enrolled", not how many failed.
+        const count = missed.metric === "enrolled" ? `${p.done - p.failed} of ${p.done} enrolled` : `${p.failed} of ${p.done} failed`;
+        say(err.red(`fleet: ${missed.text} can no longer be met (${count}, ${p.total - p.done} to go): starting no more devices, finishing those in flight (--abort-on-fail)`));
         early.abort();
       },
       signal: AbortSignal.any([stop.signal, early.signal]),
@@ -211,6 +220,16 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   ];
   const code = finishFleet(summary, { ...(options.json ? { json: true } : {}), files, thresholds });
   return stop.exitCode() ?? code;
+}
+
+/** A threshold on failed or enrolled devices that no outcome of this run's devices meets (enrolled>=60 of a 50-device shard) is a mistake: said before the run. */
+function refuseUnmeetable(thresholds: readonly Threshold[], total: number): void {
+  const unmeetable = thresholds.find((t) => missedFromStart(t, total));
+  if (unmeetable === undefined) return;
+  throw new InputError(`cannot be met: this run has ${counted(total, "device")}`, {
+    where: `--threshold ${unmeetable.text}`,
+    hint: `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%"}`,
+  });
 }
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {

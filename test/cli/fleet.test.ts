@@ -47,6 +47,10 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: none of p95.total<1s can be missed before the run ends.*fix: /s],
+    // Before, accepted: failed<=100% is never missed, and failed!=0 was refused as never missed early.
+    [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: none of failed<=100% can be missed before the run ends.*fix: /s],
+    // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
+    [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     // Before, ignored: the fleet ran green against its own embedded service.
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
@@ -285,6 +289,13 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
       expect(readFileSync(input, "utf8")).toBe(run.stdout);
       expect(() => readFileSync(other)).toThrow();
     }
+  });
+
+  // Before, "enrolled<10 can no longer be met (12 of 22 failed, 278 to go)": not the count it is about.
+  it("--abort-on-fail says the figure the threshold is about", async () => {
+    const result = await aospSim(["fleet", "--devices", "300", "--seed", "3", "--fault", "wrong-wifi-key=20%", "--threshold", "enrolled<10", "--abort-on-fail", "--json", "--no-progress"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/fleet: enrolled<10 can no longer be met \(10 of \d+ enrolled, \d+ to go\): starting no more devices/);
   });
 
   it("merge-reports refuses a file that is not a fleet summary (exit 2)", async () => {

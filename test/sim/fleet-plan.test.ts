@@ -6,7 +6,7 @@ import { faultsFor, parseFaultRate } from "../../agent/sim/fleet/fault-rates.js"
 import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
-import { decidableEarly, evaluateThresholds, missedAlready, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
+import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
 
@@ -209,6 +209,25 @@ describe("thresholds", () => {
     }
     // Every device done: the early verdict is the final one.
     expect(missed("failed<1%", 1000, 10)).toBe(evaluateThresholds(summaryWith({ devices: 1000, enrolled: 990, failed: 10 }), [parseThreshold("failed<1%")])[0]!.passed === false);
+  });
+
+  // Before, --abort-on-fail refused failed!=0 as never missed early but took failed<=100%, which
+  // no run misses, and enrolled>=60 of a 50-device shard, missed before its first device.
+  it("knows which thresholds a run of N devices can miss before it ends, and which it misses from the start", () => {
+    const early = (text: string, total: number) => missableEarly(parseThreshold(text), total);
+    expect(early("failed<1%", 2000)).toBe(true);
+    expect(early("failed>5", 10)).toBe(true); // 5 enrolled of 10: at most 5 can fail
+    expect(early("enrolled>=99%", 100)).toBe(true);
+    expect(early("failed==3", 10)).toBe(true);
+    for (const [text, total] of [["failed!=0", 10], ["failed<=100%", 10], ["enrolled>=0", 10], ["failed<5", 3], ["failed<1", 1], ["p95.total<1s", 10]] as const) {
+      expect(early(text, total), text).toBe(false);
+    }
+    const fromStart = (text: string, total: number) => missedFromStart(parseThreshold(text), total);
+    expect(fromStart("enrolled>=60", 50)).toBe(true);
+    expect(fromStart("failed<0", 50)).toBe(true);
+    expect(fromStart("enrolled>=50", 50)).toBe(false);
+    expect(fromStart("failed<1%", 50)).toBe(false);
+    expect(fromStart("p95.total<0ms", 50)).toBe(false);
   });
 
   it("takes k6's equality comparisons", () => {

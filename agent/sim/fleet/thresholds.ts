@@ -231,6 +231,23 @@ export function decidableEarly(t: Threshold): boolean {
   return (t.metric === "failed" || t.metric === "enrolled") && t.op !== "!=";
 }
 
+/**
+ * Whether a run of `total` devices can miss `t` before its last device finishes, so
+ * --abort-on-fail can act on it. Each count only moves one way as devices finish, so the most an
+ * early moment can know is with one device to go and every other one failed, or none: a threshold
+ * neither of those misses (failed!=0, failed<=100%, enrolled>=0, failed<5 of 3 devices) is known
+ * only at the end, if ever.
+ */
+export function missableEarly(t: Threshold, total: number): boolean {
+  const last = total - 1;
+  return last >= 0 && (missedAlready(t, { done: last, failed: last, total }) || missedAlready(t, { done: last, failed: 0, total }));
+}
+
+/** Whether `t` is missed before any device runs: no outcome of `total` devices meets it (enrolled>=60 of a 50-device shard). */
+export function missedFromStart(t: Threshold, total: number): boolean {
+  return missedAlready(t, { done: 0, failed: 0, total });
+}
+
 function compare(actual: number, op: Threshold["op"], value: number): boolean {
   switch (op) {
     case "<":
