@@ -95,7 +95,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   if (options.devices === undefined) throw new InputError("how many devices?", { where: "--devices", hint: "e.g. aosp-sim fleet --devices 100" });
   const devices = wholeNumber(options.devices, "--devices", 1, MAX_DEVICES, "a fleet has 1 or more devices, e.g. --devices 100");
   const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, MAX_CONCURRENCY, "e.g. --concurrency 64");
-  const rampMs = duration(options.ramp, "--ramp", "e.g. --ramp 30s (0s: no ramp)");
+  const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)");
   const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
   const shard = parseShard(options.shard);
   const { first, end } = shardRange(devices, shard);
@@ -113,7 +113,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const only = [...new Set(onlyGiven)];
   // Checked now, before the service starts; runFleet reads them again as written.
   refuseRepeatedFaults(options.fault.map(parseFaultRate), options.fault);
-  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
+  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h");
   if (lifeMs > MAX_LIFE_MS) {
     throw new InputError(`"${options.life}" is longer than the ${MAX_LIFE_MS / 86_400_000} days (ten years) a fleet device may live`, {
       where: "--life",
@@ -240,8 +240,9 @@ function wholeNumber(text: string, where: string, min: number, max: number, hint
   return n;
 }
 
-function duration(text: string, where: string, hint: string): number {
+/** `example` is the option as it could be written, e.g. "--life 24h". */
+function duration(text: string, where: string, example: string): number {
   const ms = parseDuration(text);
-  if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where, hint });
+  if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where: `${where} ${text}`, hint: `write a number and a unit, ms, s, m, h or d in lower case, e.g. ${example}` });
   return ms;
 }

@@ -51,6 +51,9 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: none of failed<=100% can be missed before the run ends.*fix: /s],
     // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
     [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
+    // Before, "is not a duration" with an example only: which units, and that they are lower case, unsaid.
+    [["--devices", "10", "--life", "24H"], /--life 24H: "24H" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --life 24h/s],
+    [["--devices", "10", "--ramp", "1"], /--ramp 1: "1" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --ramp 30s/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     // Before, ignored: the fleet ran green against its own embedded service.
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],

@@ -111,6 +111,30 @@ describe("thresholds", () => {
     expect(message("  ")).toMatch(/is empty/);
   });
 
+  // Before, taken: a share over 100% (--fault refuses one), upper-case units of time (--life and
+  // --ramp refuse them: "3M" could be months), and a bare number read as ms (--ramp 1 is refused).
+  it("reads values as --fault, --life and --ramp do: shares up to 100%, units of time in lower case and never left out", () => {
+    const message = (text: string) => {
+      try {
+        parseThreshold(text);
+      } catch (error) {
+        return `${(error as Error).message} | ${(error as InputError).hint}`;
+      }
+      throw new Error(`${text} parsed`);
+    };
+    expect(message("failed<200%")).toBe('"200%" is more than all of them | give a share from 0% to 100%, e.g. failed<1%');
+    expect(message("http.errors<100.5%")).toMatch(/^"100\.5%" is more than all of them/);
+    expect(parseThreshold("failed<=100%").value).toBe(100);
+    expect(message("p95.total<3S")).toBe('"S" is not a unit of time | use ms, s, m or h, in lower case: e.g. p95.total<3s');
+    expect(message("p95.total<3Ms")).toMatch(/^"Ms" is not a unit of time \| use ms, s, m or h, in lower case: e\.g\. p95\.total<3ms$/);
+    expect(message("device.max.total<1H")).toMatch(/"H" is not a unit of time .*e\.g\. device\.max\.total<1h$/);
+    expect(message("p95.total<1")).toBe('"1" has no unit | write the unit of time, ms, s, m or h: e.g. p95.total<1ms');
+    expect(parseThreshold("p95.total<3s").value).toBe(3000);
+    // Memory keeps its documented KB, MB, GB (in either case: no unit of memory reads as another).
+    expect(parseThreshold("rss<1GB").value).toBe(1024 ** 3);
+    expect(parseThreshold("rss<1gb").value).toBe(1024 ** 3);
+  });
+
   /** A summary whose enroll phase took 1..1000 ms on the wall clock and 10x that on the devices' clocks. */
   function summaryOf1To1000(): FleetSummary {
     const wall = new PhaseHistograms();
