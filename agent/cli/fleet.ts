@@ -58,7 +58,7 @@ export function registerFleet(program: Command): void {
     // answers everyone else (GET /health) sooner with fewer requests queued before them.
     .option("--concurrency <n>", "devices in flight at once", String(DEFAULT_CONCURRENCY))
     .option("--ramp <duration>", "spread device starts over this long (e.g. 30s)", "0s")
-    .option("--seed <n>", "fleet seed: device identities and fault draws follow from it (default: random, printed)")
+    .option("--seed <n>", "fleet seed: device identities and fault draws follow from it (default: random; kept in the summary, and said as the run starts unless --no-progress)")
     .option("--shard <i/n>", "run shard i of n (0-based) of the fleet: devices floor(N*i/n) .. floor(N*(i+1)/n)-1", "0/1")
     .option("--only <index>", "run only this device of the fleet (repeatable): re-runs a failed device", collect, [])
     .option("--fault <fault=rate>", `faults at rates (repeatable): ${FAULT_RATE_GRAMMAR}`, collect, [])
@@ -75,7 +75,7 @@ export function registerFleet(program: Command): void {
       "--abort-on-fail",
       "stop starting devices once a threshold on failed or enrolled devices can no longer be met (k6's abortOnFail); those in flight finish, exit 1. Needs a threshold the devices' outcomes can miss before the last one finishes (failed<1%, enrolled>=1990; not failed!=0 or failed<=100%)",
     )
-    .option("--no-progress", "no progress bar or status lines on stderr")
+    .option("--no-progress", "no progress bar or status lines on stderr (a stop's or --abort-on-fail's notice is still said)")
     .addHelpText(
       "after",
       `
@@ -172,7 +172,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     await checkRunningService(url, options.adminToken);
   }
 
-  printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
+  // A status line: --no-progress promises none (the seed is in the summary all the same).
+  if (options.progress) printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
   const say = (line: string) => (progress ? progress.note(line) : printError(line));

@@ -294,6 +294,14 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     }
   });
 
+  // Before, "fleet: 2 devices (seed 1, shard 0/1)" all the same: --help promises no status lines on stderr.
+  it("--no-progress writes nothing on stderr while a healthy run goes (the seed is in the summary)", async () => {
+    const result = await aospSim(["fleet", "--devices", "2", "--json", "--no-progress"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe("");
+    expect((JSON.parse(result.stdout) as { seed: number }).seed).toEqual(expect.any(Number));
+  });
+
   // Before, "enrolled<10 can no longer be met (12 of 22 failed, 278 to go)": not the count it is about.
   it("--abort-on-fail says the figure the threshold is about", async () => {
     const result = await aospSim(["fleet", "--devices", "300", "--seed", "3", "--fault", "wrong-wifi-key=20%", "--threshold", "enrolled<10", "--abort-on-fail", "--json", "--no-progress"]);
