@@ -10,6 +10,7 @@ import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
 import { readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
+import { shardsNamed } from "../sim/fleet/summary.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { action, formatInputError, printError } from "./output.js";
@@ -61,7 +62,7 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const missing = missingFromFleet(merged);
   const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} ${f.said}`)].join("; ");
   // Which shards were stopped part-way, and how far they got: the merged summary says only that one was.
-  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `shard ${p.summary.shards.join(", ")} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
+  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${shardsNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
   const interrupted = stopped.length > 0 ? stopped.join("; ") : null;
   const reports: ReportFile[] = [
     ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete)]),

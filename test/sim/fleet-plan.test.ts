@@ -10,6 +10,16 @@ import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, misse
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
 
+/** What `parse` refuses `text` with: its message, then " | " and its fix. */
+function refusal(parse: (text: string) => unknown, text: string): string {
+  try {
+    parse(text);
+  } catch (error) {
+    return `${(error as Error).message} | ${(error as InputError).hint}`;
+  }
+  throw new Error(`${text} parsed`);
+}
+
 describe("fleet shards and identities", () => {
   it("splits a fleet into shards that cover every device exactly once", () => {
     for (const [devices, count] of [[10, 3], [7, 7], [2, 5], [10_000, 16]] as const) {
@@ -34,6 +44,14 @@ describe("fleet shards and identities", () => {
     expect(() => parseShard("1-2")).toThrow(InputError);
     expect(parseShard("1/2")).toEqual({ index: 1, count: 2 });
   });
+
+  // Before, "fix: INDEX counts from 0: use 0/1 to 0/1" for 1/0 (and the same for 1/1).
+  it("says a shard count must be at least 1, and names the one shard of 1", () => {
+    const hint = (text: string) => refusal(parseShard, text);
+    expect(hint("1/0")).toBe("there are no shards of 0 | COUNT is how many shards the fleet is split into, at least 1: e.g. --shard 0/1 (the whole fleet) or --shard 0/4");
+    expect(hint("1/1")).toBe("shard 1 of 1 does not exist | INDEX counts from 0: use 0/1, the whole fleet");
+    expect(hint("3/2")).toBe("shard 3 of 2 does not exist | INDEX counts from 0: use 0/2 to 1/2");
+  });
 });
 
 describe("faults at rates", () => {
@@ -47,6 +65,17 @@ describe("faults at rates", () => {
     expect(() => parseFaultRate("gremlins=0.1")).toThrow(/unknown fault "gremlins"/);
     expect(() => parseFaultRate("service-5xx")).toThrow(/gives no rate/);
     expect(() => parseFaultRate("service-5xx=3")).toThrow(/not a rate/);
+  });
+
+  // Before, "gives no rate" for these, where =1.5 got "is not a rate".
+  it("calls a rate given that is no number not a rate, as it does one above 1", () => {
+    expect(() => parseFaultRate("network-absent=NaN")).toThrow(/^"NaN" is not a rate$/);
+    expect(() => parseFaultRate("wrong-wifi-key=0.5%%")).toThrow(/^"0\.5%%" is not a rate$/);
+    expect(() => parseFaultRate("wrong-wifi-key=abc%")).toThrow(/^"abc%" is not a rate$/);
+    expect(() => parseFaultRate("network-absent=1.5")).toThrow(/^"1\.5" is not a rate$/);
+    // A value with no rate after it still lacks its rate.
+    expect(() => parseFaultRate("service-5xx=always")).toThrow(/gives no rate/);
+    expect(() => parseFaultRate("power-loss=2m@downloadingAgent")).toThrow(/gives no rate/);
   });
 
   it("strikes about the given share of devices, the same devices for the same seed", () => {
@@ -92,14 +121,7 @@ describe("thresholds", () => {
   });
 
   it("names the part of a threshold that is wrong", () => {
-    const message = (text: string) => {
-      try {
-        parseThreshold(text);
-      } catch (error) {
-        return (error as Error).message;
-      }
-      throw new Error(`${text} parsed`);
-    };
+    const message = (text: string) => refusal(parseThreshold, text);
     expect(message("rate>abc")).toMatch(/"abc" is not a number/);
     expect(message("p95.enroll<5xs")).toMatch(/"xs" does not fit p95.enroll/);
     expect(message("failed<-1")).toMatch(/"-1" is not a number or a share/);
@@ -114,14 +136,7 @@ describe("thresholds", () => {
   // Before, taken: a share over 100% (--fault refuses one), upper-case units of time (--life and
   // --ramp refuse them: "3M" could be months), and a bare number read as ms (--ramp 1 is refused).
   it("reads values as --fault, --life and --ramp do: shares up to 100%, units of time in lower case and never left out", () => {
-    const message = (text: string) => {
-      try {
-        parseThreshold(text);
-      } catch (error) {
-        return `${(error as Error).message} | ${(error as InputError).hint}`;
-      }
-      throw new Error(`${text} parsed`);
-    };
+    const message = (text: string) => refusal(parseThreshold, text);
     expect(message("failed<200%")).toBe('"200%" is more than all of them | give a share from 0% to 100%, e.g. failed<1%');
     expect(message("http.errors<100.5%")).toMatch(/^"100\.5%" is more than all of them/);
     expect(parseThreshold("failed<=100%").value).toBe(100);
@@ -297,6 +312,17 @@ describe("merging shard summaries", () => {
     expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shard 1\/4, 3\/4/);
     const whole = mergeSummaries([shard(["0/2"], 100), shard(["1/2"], 100)]);
     expect(missingFromFleet({ ...whole, devices: 150, interrupted: true })).toBeNull();
+  });
+
+  // Before, sorted as text (0/4, 1/2, 1/4), and a mixed split's missing devices were not said.
+  it("lists the shards in the fleet's order, and says which devices a mixed split lacks", () => {
+    const merged = mergeSummaries([shard(["1/2"], 100), shard(["1/4"], 50), shard(["0/4"], 50)]);
+    expect(merged.shards).toEqual(["0/4", "1/4", "1/2"]);
+    expect(missingFromFleet(mergeSummaries([shard(["0/4"], 50), shard(["1/2"], 100)]))).toBe(
+      "these reports hold 150 of the fleet's 200 devices: no report of devices 50 to 99; the figures cover only them",
+    );
+    expect(missingFromFleet(mergeSummaries([shard(["2/8"], 25), shard(["1/2"], 100)]))).toMatch(/: no report of devices 0 to 49, 75 to 99;/);
+    expect(mergeSummaries([shard(["10/16"], 12), shard(["2/16"], 13)]).shards).toEqual(["2/16", "10/16"]);
   });
 
   it("refuses shards that ran their devices with other faults or another life", () => {
