@@ -3,6 +3,8 @@
  * `aosp-sim run` and users' scripts. It is a convenience over plain HTTP: everything it does can
  * be done with curl (see the README).
  */
+import { request, type Dispatcher } from "undici";
+import { httpDispatcher } from "../agent/protocol/http-dispatcher.js";
 import { INTUNE_SKU_ID } from "./domain/licences.js";
 import type { Signer } from "./packages/catalog.js";
 import type { ProfileInput } from "./services/profiles.js";
@@ -153,10 +155,10 @@ const MAX_RETRIES = 3;
 const MAX_RETRY_AFTER_MS = 60_000;
 
 /** How long a 429 or 503 asks the client to wait (Retry-After in seconds), if it asks and it is reasonable. */
-function retryAfterMs(response: Response): number | undefined {
-  if (response.status !== 429 && response.status !== 503) return undefined;
-  const header = response.headers.get("retry-after");
-  const seconds = header !== null && /^\d+(\.\d+)?$/.test(header.trim()) ? Number(header) : Number.NaN;
+function retryAfterMs(response: Dispatcher.ResponseData): number | undefined {
+  if (response.statusCode !== 429 && response.statusCode !== 503) return undefined;
+  const header = response.headers["retry-after"];
+  const seconds = typeof header === "string" && /^\d+(\.\d+)?$/.test(header.trim()) ? Number(header) : Number.NaN;
   const ms = seconds * 1000;
   return Number.isFinite(ms) && ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
 }
@@ -240,8 +242,11 @@ export class AdminClient {
   /** Any admin request; resolves with the parsed JSON body (undefined for 204). */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await this.send(method, path, body);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    if (response.statusCode === 204) {
+      await response.body.dump();
+      return undefined as T;
+    }
+    return (await response.body.json()) as T;
   }
 
   /** Every item of a list, following @odata.nextLink page after page. */
@@ -257,11 +262,13 @@ export class AdminClient {
     return items;
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    let response: Response;
+  /** undici's request, not fetch: fetch refuses the ports browsers block (6000, 10080, ...), which a service may listen on. */
+  private async send(method: string, path: string, body?: unknown): Promise<Dispatcher.ResponseData> {
+    let response: Dispatcher.ResponseData;
     for (let attempt = 0; ; attempt++) {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
+      response = await request(`${this.baseUrl}${path}`, {
+        dispatcher: httpDispatcher(),
+        method: method as Dispatcher.HttpMethod,
         headers: {
           authorization: `Bearer ${this.adminToken}`,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
@@ -271,11 +278,11 @@ export class AdminClient {
       // Throttled (429) or unavailable (503) with Retry-After: wait as told, as Graph's SDKs do.
       const wait = retryAfterMs(response);
       if (wait === undefined || attempt >= MAX_RETRIES) break;
-      await response.body?.cancel();
+      await response.body.dump();
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    if (!response.ok) {
-      const text = await response.text();
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      const text = await response.body.text();
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
@@ -283,7 +290,7 @@ export class AdminClient {
         // not JSON: keep the text
       }
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new AdminApiError(response.status, error?.code ?? "unknown", error?.message ?? text, parsed);
+      throw new AdminApiError(response.statusCode, error?.code ?? "unknown", error?.message ?? text, parsed);
     }
     return response;
   }
@@ -353,7 +360,7 @@ export class AdminClient {
 
   async profileQrPng(id: string): Promise<Buffer> {
     const response = await this.send("GET", `/sim/v1/enrollmentProfiles/${encodeURIComponent(id)}/qrCode.png`);
-    return Buffer.from(await response.arrayBuffer());
+    return Buffer.from(await response.body.arrayBuffer());
   }
 
   // ---- managed devices ----

@@ -27,16 +27,24 @@ export const JUNIT_REPORT = "JUnit report";
 
 /**
  * Refuses report paths that cannot be written before a fleet runs, not after
- * (agent/protocol/output-path.ts): an empty one, one that cannot be written, and one file for
- * both reports (the second written would replace the first).
+ * (agent/protocol/output-path.ts): an empty one, one that cannot be written, one file for
+ * both reports (the second written would replace the first), and a file the command reads
+ * (merge-reports' summaries: the report would replace one).
  */
-export function checkReportPaths(paths: { junit?: string | undefined; report?: string | undefined }): void {
+export function checkReportPaths(paths: { junit?: string | undefined; report?: string | undefined; inputs?: { files: readonly string[]; what: string } }): void {
   const given = [
     { option: "--junit", path: paths.junit, what: JUNIT_REPORT, example: "fleet.xml" },
     { option: "--report", path: paths.report, what: HTML_REPORT, example: "fleet.html" },
   ].filter((p): p is typeof p & { path: string } => p.path !== undefined);
   for (const { option, path, what, example } of given) {
     if (path.trim() === "") throw new InputError("names no file", { where: option, hint: `give the ${what}'s file, e.g. ${option} ${example}` });
+    const input = paths.inputs?.files.find((file) => samePath(file, path));
+    if (input !== undefined) {
+      throw new InputError(`is the ${paths.inputs!.what} ${input} too: the report would replace it`, {
+        where: `${option} ${path}`,
+        hint: `give the ${what} a file of its own, e.g. ${option} ${example}`,
+      });
+    }
     refuseUnwritable(path, example, `cannot write the ${what}`);
   }
   const [junit, report] = given;

@@ -14,7 +14,7 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
-import { decidableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { missableEarly, missedAlready, missedFromStart, parseThreshold, THRESHOLD_GRAMMAR, type Threshold } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
@@ -58,7 +58,7 @@ export function registerFleet(program: Command): void {
     // answers everyone else (GET /health) sooner with fewer requests queued before them.
     .option("--concurrency <n>", "devices in flight at once", String(DEFAULT_CONCURRENCY))
     .option("--ramp <duration>", "spread device starts over this long (e.g. 30s)", "0s")
-    .option("--seed <n>", "fleet seed: device identities and fault draws follow from it (default: random, printed)")
+    .option("--seed <n>", "fleet seed: device identities and fault draws follow from it (default: random; kept in the summary, and said as the run starts unless --no-progress)")
     .option("--shard <i/n>", "run shard i of n (0-based) of the fleet: devices floor(N*i/n) .. floor(N*(i+1)/n)-1", "0/1")
     .option("--only <index>", "run only this device of the fleet (repeatable): re-runs a failed device", collect, [])
     .option("--fault <fault=rate>", `faults at rates (repeatable): ${FAULT_RATE_GRAMMAR}`, collect, [])
@@ -71,8 +71,11 @@ export function registerFleet(program: Command): void {
     .option("--junit <file>", "write JUnit XML: one test case per device, and one per --threshold")
     .option("--report <file>", "write a self-contained HTML report with charts")
     .option("--threshold <expr>", `pass/fail criterion (repeatable), exit 1 when missed: ${THRESHOLD_GRAMMAR}`, collect, [])
-    .option("--abort-on-fail", "stop starting devices once a threshold on failed or enrolled devices can no longer be met (k6's abortOnFail); those in flight finish, exit 1")
-    .option("--no-progress", "no progress bar or status lines on stderr")
+    .option(
+      "--abort-on-fail",
+      "stop starting devices once a threshold on failed or enrolled devices can no longer be met (k6's abortOnFail); those in flight finish, exit 1. Needs a threshold the devices' outcomes can miss before the last one finishes (failed<1%, enrolled>=1990; not failed!=0 or failed<=100%)",
+    )
+    .option("--no-progress", "no progress bar or status lines on stderr (a stop's or --abort-on-fail's notice is still said)")
     .addHelpText(
       "after",
       `
@@ -92,7 +95,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   if (options.devices === undefined) throw new InputError("how many devices?", { where: "--devices", hint: "e.g. aosp-sim fleet --devices 100" });
   const devices = wholeNumber(options.devices, "--devices", 1, MAX_DEVICES, "a fleet has 1 or more devices, e.g. --devices 100");
   const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, MAX_CONCURRENCY, "e.g. --concurrency 64");
-  const rampMs = duration(options.ramp, "--ramp", "e.g. --ramp 30s (0s: no ramp)");
+  const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)");
   const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
   const shard = parseShard(options.shard);
   const { first, end } = shardRange(devices, shard);
@@ -110,19 +113,24 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const only = [...new Set(onlyGiven)];
   // Checked now, before the service starts; runFleet reads them again as written.
   refuseRepeatedFaults(options.fault.map(parseFaultRate), options.fault);
-  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "e.g. --life 24h");
+  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h");
   if (lifeMs > MAX_LIFE_MS) {
     throw new InputError(`"${options.life}" is longer than the ${MAX_LIFE_MS / 86_400_000} days (ten years) a fleet device may live`, {
       where: "--life",
       hint: "give a shorter life, e.g. --life 30d (a day is d, an hour h)",
     });
   }
+  const total = only.length > 0 ? only.length : end - first;
   const thresholds = options.threshold.map(parseThreshold);
-  const decidable = thresholds.filter(decidableEarly);
+  refuseUnmeetable(thresholds, total);
+  const decidable = thresholds.filter((t) => missableEarly(t, total));
   if (options.abortOnFail && decidable.length === 0) {
     throw new InputError(
       thresholds.length === 0 ? "has no threshold to watch" : `none of ${thresholds.map((t) => t.text).join(", ")} can be missed before the run ends`,
-      { where: "--abort-on-fail", hint: "add a threshold on failed or enrolled devices, e.g. --threshold 'failed<1%' (latencies and rates are known only at the end)" },
+      {
+        where: "--abort-on-fail",
+        hint: "add a threshold on failed or enrolled devices that the devices' outcomes can miss before the last one finishes, e.g. --threshold 'failed<1%' (latencies and rates are known only at the end)",
+      },
     );
   }
   // Each device thread is a V8 isolate of its own (its heap, its compiled code): past a few per
@@ -164,8 +172,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     await checkRunningService(url, options.adminToken);
   }
 
-  const total = only.length > 0 ? only.length : end - first;
-  printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
+  // A status line: --no-progress promises none (the seed is in the summary all the same).
+  if (options.progress) printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
   const progress = options.progress ? progressView(total) : null;
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
   const say = (line: string) => (progress ? progress.note(line) : printError(line));
@@ -195,7 +203,9 @@ async function fleet(options: FleetCliOptions): Promise<number> {
         if (!options.abortOnFail || early.signal.aborted) return;
         const missed = decidable.find((t) => missedAlready(t, { done: p.done, failed: p.failed, total: p.total }));
         if (missed === undefined) return;
-        say(err.red(`fleet: ${missed.text} can no longer be met (${p.failed} of ${p.done} failed, ${p.total - p.done} to go): starting no more devices, finishing those in flight (--abort-on-fail)`));
+        // The count the threshold is about: "enrolled<10 ... (10 of 22 enrolled", not how many failed.
+        const count = missed.metric === "enrolled" ? `${p.done - p.failed} of ${p.done} enrolled` : `${p.failed} of ${p.done} failed`;
+        say(err.red(`fleet: ${missed.text} can no longer be met (${count}, ${p.total - p.done} to go): starting no more devices, finishing those in flight (--abort-on-fail)`));
         early.abort();
       },
       signal: AbortSignal.any([stop.signal, early.signal]),
@@ -213,6 +223,16 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   return stop.exitCode() ?? code;
 }
 
+/** A threshold on failed or enrolled devices that no outcome of this run's devices meets (enrolled>=60 of a 50-device shard) is a mistake: said before the run. */
+function refuseUnmeetable(thresholds: readonly Threshold[], total: number): void {
+  const unmeetable = thresholds.find((t) => missedFromStart(t, total));
+  if (unmeetable === undefined) return;
+  throw new InputError(`cannot be met: this run has ${counted(total, "device")}`, {
+    where: `--threshold ${unmeetable.text}`,
+    hint: `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%"}`,
+  });
+}
+
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
@@ -221,8 +241,9 @@ function wholeNumber(text: string, where: string, min: number, max: number, hint
   return n;
 }
 
-function duration(text: string, where: string, hint: string): number {
+/** `example` is the option as it could be written, e.g. "--life 24h". */
+function duration(text: string, where: string, example: string): number {
   const ms = parseDuration(text);
-  if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where, hint });
+  if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where: `${where} ${text}`, hint: `write a number and a unit, ms, s, m, h or d in lower case, e.g. ${example}` });
   return ms;
 }

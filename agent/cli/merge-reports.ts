@@ -7,9 +7,10 @@
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
-import { FailedRunReport, readFleetSummary } from "../sim/fleet/read-summary.js";
+import { readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
+import { shardsNamed } from "../sim/fleet/summary.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
 import { action, formatInputError, printError } from "./output.js";
@@ -39,15 +40,16 @@ export function registerMergeReports(program: Command): void {
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
   const thresholds = options.threshold.map(parseThreshold);
-  checkReportPaths({ junit: options.junit, report: options.report });
-  // A shard whose run failed before it had a summary left its error document instead: said, and
-  // counted as missing (exit 1, the merged JUnit's failed test case), not a refused merge.
-  const failedRuns: FailedRunReport[] = [];
+  checkReportPaths({ junit: options.junit, report: options.report, inputs: { files, what: "summary" } });
+  // A shard whose run failed before it had a summary left its error document instead, or, killed,
+  // an empty file: said, and counted as missing (exit 1, the merged JUnit's failed test case), not
+  // a refused merge.
+  const failedRuns: ShardWithoutSummary[] = [];
   const parts = files.flatMap((file) => {
     try {
       return [{ file, summary: readFleetSummary(file) }];
     } catch (error) {
-      if (!(error instanceof FailedRunReport)) throw error;
+      if (!(error instanceof ShardWithoutSummary)) throw error;
       printError(formatInputError(error));
       failedRuns.push(error);
       return [];
@@ -58,9 +60,9 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   }
   const merged = mergeSummaries(parts);
   const missing = missingFromFleet(merged);
-  const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} holds the error its run printed: ${f.runError}`)].join("; ");
+  const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} ${f.said}`)].join("; ");
   // Which shards were stopped part-way, and how far they got: the merged summary says only that one was.
-  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `shard ${p.summary.shards.join(", ")} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
+  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${shardsNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
   const interrupted = stopped.length > 0 ? stopped.join("; ") : null;
   const reports: ReportFile[] = [
     ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete)]),

@@ -7,7 +7,8 @@
  * never-answered request into a timeout in no real time), and undici's own headers/body timeouts
  * stop a real request that hangs (the simulated clock does not move while real I/O is in flight).
  */
-import { Agent, Dispatcher, getGlobalDispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { httpDispatcher } from "../protocol/http-dispatcher.js";
 import { StepError } from "../machine/step-error.js";
 import { sha256Base64Url } from "../protocol/package-archive.js";
 import { utf8Text } from "../protocol/utf8.js";
@@ -89,19 +90,6 @@ export interface HttpTransportOptions {
   userAgent?: string;
   /** Give `transcript` request bodies with their passwords in clear (a transcript kept with its secrets); default "(redacted)". */
   recordPasswords?: boolean;
-}
-
-/**
- * Where a request goes: undici's process-wide dispatcher when it is one of this package's undici
- * (the default Agent, or one a library user installed: a proxy, a MockAgent), otherwise a pool
- * of our own. Whichever undici is loaded first installs the process-wide one, and when Node's
- * fetch runs first (a script that fetched anything, the CLI checking a --service) it is Node's
- * bundled, older undici, which refuses the handler below ("invalid onError method").
- */
-let ownAgent: Agent | undefined;
-function deviceDispatcher(): Dispatcher {
-  const global = getGlobalDispatcher();
-  return global instanceof Dispatcher ? global : (ownAgent ??= new Agent());
 }
 
 /** Retries of a request answered 429/503 with a Retry-After of at most MAX_RETRY_AFTER_MS. */
@@ -247,7 +235,7 @@ export class HttpTransport {
       headers["content-type"] = "application/json";
     }
     const url = new URL(req.url);
-    const dispatcher = this.options.dispatcher ?? deviceDispatcher();
+    const dispatcher = this.options.dispatcher ?? httpDispatcher();
     return new Promise<HttpResponse>((resolve, reject) => {
       if (signal.aborted) {
         reject(signal.reason);

@@ -3,7 +3,9 @@
  * command sets anything up on it: a wrong address or token is the user's to fix (exit 2, one
  * line naming it), not an internal error halfway through a run.
  */
+import { request } from "undici";
 import { InputError } from "../protocol/errors.js";
+import { httpDispatcher, requestFailure } from "../protocol/http-dispatcher.js";
 
 export async function checkRunningService(url: string, adminToken: string): Promise<void> {
   const { AdminApiError, AdminClient } = await import("../../mock-service/admin-client.js");
@@ -20,7 +22,7 @@ export async function checkRunningService(url: string, adminToken: string): Prom
         hint: "give the URL `aosp-sim serve` printed on its first line (its base, without a path), or leave out --service for the embedded one",
       });
     }
-    throw new InputError(`cannot reach the service (${fetchFailure(error)})`, {
+    throw new InputError(`cannot reach the service (${requestFailure(error)})`, {
       where: url,
       hint: "start it with `aosp-sim serve`, or check the URL",
     });
@@ -53,21 +55,13 @@ export async function checkQrAddresses(payloadOrigins: readonly string[], servic
 
 /** Why nothing answers HTTP at `origin`, or null when something does (whatever its status). */
 async function unreachable(origin: string): Promise<string | null> {
+  const signal = AbortSignal.timeout(REACH_TIMEOUT_MS);
   try {
-    const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(REACH_TIMEOUT_MS), redirect: "manual" });
-    await response.body?.cancel();
+    const response = await request(`${origin}/health`, { signal, dispatcher: httpDispatcher() });
+    await response.body.dump();
     return null;
   } catch (error) {
-    if ((error as Error).name === "TimeoutError") return `no answer within ${REACH_TIMEOUT_MS / 1000} s`;
-    return fetchFailure(error);
+    if (signal.aborted) return `no answer within ${REACH_TIMEOUT_MS / 1000} s`;
+    return requestFailure(error);
   }
-}
-
-/**
- * Why a fetch failed: its own reason is in its cause, a code (ECONNREFUSED, ENOTFOUND) or a
- * message ("bad port": fetch refuses the ports browsers block, such as 9 and 6000).
- */
-function fetchFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
 }

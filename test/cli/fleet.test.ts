@@ -47,12 +47,19 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: none of p95.total<1s can be missed before the run ends.*fix: /s],
+    // Before, accepted: failed<=100% is never missed, and failed!=0 was refused as never missed early.
+    [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: none of failed<=100% can be missed before the run ends.*fix: /s],
+    // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
+    [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
+    // Before, "is not a duration" with an example only: which units, and that they are lower case, unsaid.
+    [["--devices", "10", "--life", "24H"], /--life 24H: "24H" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --life 24h/s],
+    [["--devices", "10", "--ramp", "1"], /--ramp 1: "1" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --ramp 30s/s],
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     // Before, ignored: the fleet ran green against its own embedded service.
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
     // Before, ignored: the summary said runs "external".
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--embedded", "inline"], /--embedded inline: places the embedded service, and --service drives a running one instead.*fix: leave out --embedded/s],
-    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(bad port\).*fix: start it with `aosp-sim serve`/s],
+    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(ECONNREFUSED\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
     [["--devices", "10", "--life", "1000000d"], /--life: "1000000d" is longer than the 3650 days \(ten years\) a fleet device may live.*fix: give a shorter life/s],
@@ -268,6 +275,40 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stderr).toMatch(/threshold missed: failed<1%/);
   });
 
+  // Before, `--junit c1.json` replaced that shard's summary with the merged JUnit XML, silently.
+  it("merge-reports refuses a report file that is one of its inputs (a link or ./ too), before anything is written (exit 2)", async () => {
+    const run = await aospSim(["fleet", "--devices", "2", "--seed", "4", "--json", "--no-progress"]);
+    expect(run.code, run.stderr).toBe(0);
+    const input = temp.file("input-shard.json");
+    writeFileSync(input, run.stdout);
+    const link = temp.file("input-shard-link.json");
+    symlinkSync(input, link);
+    const other = temp.file("other-report.html");
+    for (const [option, path] of [["--junit", input], ["--report", link], ["--junit", `${input.replace(/\/([^/]+)$/, "/./$1")}`]] as const) {
+      const result = await aospSim(["merge-reports", input, option, path, ...(option === "--junit" ? ["--report", other] : [])]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(new RegExp(`${option} [^:]*: is the summary [^ ]*input-shard\\.json too: the report would replace it\\n\\s+fix: give the (JUnit|HTML) report a file of its own, e\\.g\\. ${option} fleet\\.(xml|html)`));
+      expect(readFileSync(input, "utf8")).toBe(run.stdout);
+      expect(() => readFileSync(other)).toThrow();
+    }
+  });
+
+  // Before, "fleet: 2 devices (seed 1, shard 0/1)" all the same: --help promises no status lines on stderr.
+  it("--no-progress writes nothing on stderr while a healthy run goes (the seed is in the summary)", async () => {
+    const result = await aospSim(["fleet", "--devices", "2", "--json", "--no-progress"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe("");
+    expect((JSON.parse(result.stdout) as { seed: number }).seed).toEqual(expect.any(Number));
+  });
+
+  // Before, "enrolled<10 can no longer be met (12 of 22 failed, 278 to go)": not the count it is about.
+  it("--abort-on-fail says the figure the threshold is about", async () => {
+    const result = await aospSim(["fleet", "--devices", "300", "--seed", "3", "--fault", "wrong-wifi-key=20%", "--threshold", "enrolled<10", "--abort-on-fail", "--json", "--no-progress"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/fleet: enrolled<10 can no longer be met \(10 of \d+ enrolled, \d+ to go\): starting no more devices/);
+  });
+
   it("merge-reports refuses a file that is not a fleet summary (exit 2)", async () => {
     const bogus = temp.file("bogus.json");
     writeFileSync(bogus, JSON.stringify({ devices: 3 }));
@@ -338,6 +379,24 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const none = await aospSim(["merge-reports", b]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/none of these files holds a fleet summary: every run failed/);
+  });
+
+  // A killed shard (out of memory, evicted, kill -9) leaves the empty file the shell made for its
+  // `--json > shard-N.json`. Before, the merge stopped at it ("is not JSON", exit 2, no JUnit).
+  it("merge-reports counts a shard whose file is empty as missing, naming the shard (exit 1, its JUnit written)", async () => {
+    const files = [0, 1, 2].map((i) => temp.file(`killed-shard-${i}-of-3.json`));
+    for (const i of [0, 2]) {
+      const run = await aospSim(["fleet", "--devices", "6", "--seed", "7", "--shard", `${i}/3`, "--json", "--no-progress"]);
+      expect(run.code, run.stderr).toBe(0);
+      writeFileSync(files[i]!, run.stdout);
+    }
+    writeFileSync(files[1]!, " \n");
+    const junit = temp.file("killed-shard.xml");
+    const merged = await aospSim(["merge-reports", ...files, "--junit", junit, "--threshold", "failed<1%"]);
+    expect(merged.code, merged.stderr).toBe(1);
+    expect(merged.stderr).toMatch(/killed-shard-1-of-3\.json: is empty: the shard wrote no report \(was it killed\?\)\n\s+fix: run that shard again; the merge counts it as missing/);
+    expect(merged.stderr).toContain("incomplete: these reports hold 4 of the fleet's 6 devices: no report of shard 1/3");
+    expect(readFileSync(junit, "utf8")).toMatch(/<failure message="incomplete: these reports hold 4 of the fleet's 6 devices: no report of shard 1\/3[^"]*killed-shard-1-of-3\.json is empty: the shard wrote no report/);
   });
 
   // Before, --life 1.5h was printed as "--life 1h 30m" (two words: the command was refused) and

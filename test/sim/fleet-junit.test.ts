@@ -68,4 +68,17 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     const xml = fleetJunitXml(summary, devices);
     expect(xml).toContain(`name="device ${failed.index} (${failed.serialNumber}): QR scan to first check-in" time="${Number((failed.ranMs! / 1000).toFixed(4))}"`);
   });
+  // Before, "shards 0/2, 1/2" in the merged suite's name and "shard 0/2, 1/2" in its thresholds'.
+  it("names a merge's shards the same way in both of its suites", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const merge = { ...summary, shards: ["0/2", "1/2"] };
+    const xml = mergedJunitXml(merge, evaluateThresholds(merge, [parseThreshold("failed==0")]), null);
+    expect(xml).toContain('<testsuite name="aosp-sim fleet, merged (seed 4, shards 0/2, 1/2)"');
+    expect(xml).toContain('<testsuite name="aosp-sim fleet thresholds (seed 4, shards 0/2, 1/2)"');
+    // One shard is one.
+    expect(fleetJunitXml(summary, [], evaluateThresholds(summary, [parseThreshold("failed==0")]))).toContain('<testsuite name="aosp-sim fleet thresholds (seed 4, shard 0/1)"');
+  });
 });

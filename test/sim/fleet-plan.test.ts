@@ -6,9 +6,19 @@ import { faultsFor, parseFaultRate } from "../../agent/sim/fleet/fault-rates.js"
 import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
-import { decidableEarly, evaluateThresholds, missedAlready, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
+import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
+
+/** What `parse` refuses `text` with: its message, then " | " and its fix. */
+function refusal(parse: (text: string) => unknown, text: string): string {
+  try {
+    parse(text);
+  } catch (error) {
+    return `${(error as Error).message} | ${(error as InputError).hint}`;
+  }
+  throw new Error(`${text} parsed`);
+}
 
 describe("fleet shards and identities", () => {
   it("splits a fleet into shards that cover every device exactly once", () => {
@@ -34,6 +44,14 @@ describe("fleet shards and identities", () => {
     expect(() => parseShard("1-2")).toThrow(InputError);
     expect(parseShard("1/2")).toEqual({ index: 1, count: 2 });
   });
+
+  // Before, "fix: INDEX counts from 0: use 0/1 to 0/1" for 1/0 (and the same for 1/1).
+  it("says a shard count must be at least 1, and names the one shard of 1", () => {
+    const hint = (text: string) => refusal(parseShard, text);
+    expect(hint("1/0")).toBe("there are no shards of 0 | COUNT is how many shards the fleet is split into, at least 1: e.g. --shard 0/1 (the whole fleet) or --shard 0/4");
+    expect(hint("1/1")).toBe("shard 1 of 1 does not exist | INDEX counts from 0: use 0/1, the whole fleet");
+    expect(hint("3/2")).toBe("shard 3 of 2 does not exist | INDEX counts from 0: use 0/2 to 1/2");
+  });
 });
 
 describe("faults at rates", () => {
@@ -47,6 +65,17 @@ describe("faults at rates", () => {
     expect(() => parseFaultRate("gremlins=0.1")).toThrow(/unknown fault "gremlins"/);
     expect(() => parseFaultRate("service-5xx")).toThrow(/gives no rate/);
     expect(() => parseFaultRate("service-5xx=3")).toThrow(/not a rate/);
+  });
+
+  // Before, "gives no rate" for these, where =1.5 got "is not a rate".
+  it("calls a rate given that is no number not a rate, as it does one above 1", () => {
+    expect(() => parseFaultRate("network-absent=NaN")).toThrow(/^"NaN" is not a rate$/);
+    expect(() => parseFaultRate("wrong-wifi-key=0.5%%")).toThrow(/^"0\.5%%" is not a rate$/);
+    expect(() => parseFaultRate("wrong-wifi-key=abc%")).toThrow(/^"abc%" is not a rate$/);
+    expect(() => parseFaultRate("network-absent=1.5")).toThrow(/^"1\.5" is not a rate$/);
+    // A value with no rate after it still lacks its rate.
+    expect(() => parseFaultRate("service-5xx=always")).toThrow(/gives no rate/);
+    expect(() => parseFaultRate("power-loss=2m@downloadingAgent")).toThrow(/gives no rate/);
   });
 
   it("strikes about the given share of devices, the same devices for the same seed", () => {
@@ -92,14 +121,7 @@ describe("thresholds", () => {
   });
 
   it("names the part of a threshold that is wrong", () => {
-    const message = (text: string) => {
-      try {
-        parseThreshold(text);
-      } catch (error) {
-        return (error as Error).message;
-      }
-      throw new Error(`${text} parsed`);
-    };
+    const message = (text: string) => refusal(parseThreshold, text);
     expect(message("rate>abc")).toMatch(/"abc" is not a number/);
     expect(message("p95.enroll<5xs")).toMatch(/"xs" does not fit p95.enroll/);
     expect(message("failed<-1")).toMatch(/"-1" is not a number or a share/);
@@ -109,6 +131,23 @@ describe("thresholds", () => {
     expect(message("failed<")).toMatch(/no value after "<"/);
     expect(message("<1%")).toMatch(/no metric before "<"/);
     expect(message("  ")).toMatch(/is empty/);
+  });
+
+  // Before, taken: a share over 100% (--fault refuses one), upper-case units of time (--life and
+  // --ramp refuse them: "3M" could be months), and a bare number read as ms (--ramp 1 is refused).
+  it("reads values as --fault, --life and --ramp do: shares up to 100%, units of time in lower case and never left out", () => {
+    const message = (text: string) => refusal(parseThreshold, text);
+    expect(message("failed<200%")).toBe('"200%" is more than all of them | give a share from 0% to 100%, e.g. failed<1%');
+    expect(message("http.errors<100.5%")).toMatch(/^"100\.5%" is more than all of them/);
+    expect(parseThreshold("failed<=100%").value).toBe(100);
+    expect(message("p95.total<3S")).toBe('"S" is not a unit of time | use ms, s, m or h, in lower case: e.g. p95.total<3s');
+    expect(message("p95.total<3Ms")).toMatch(/^"Ms" is not a unit of time \| use ms, s, m or h, in lower case: e\.g\. p95\.total<3ms$/);
+    expect(message("device.max.total<1H")).toMatch(/"H" is not a unit of time .*e\.g\. device\.max\.total<1h$/);
+    expect(message("p95.total<1")).toBe('"1" has no unit | write the unit of time, ms, s, m or h: e.g. p95.total<1ms');
+    expect(parseThreshold("p95.total<3s").value).toBe(3000);
+    // Memory keeps its documented KB, MB, GB (in either case: no unit of memory reads as another).
+    expect(parseThreshold("rss<1GB").value).toBe(1024 ** 3);
+    expect(parseThreshold("rss<1gb").value).toBe(1024 ** 3);
   });
 
   /** A summary whose enroll phase took 1..1000 ms on the wall clock and 10x that on the devices' clocks. */
@@ -211,6 +250,25 @@ describe("thresholds", () => {
     expect(missed("failed<1%", 1000, 10)).toBe(evaluateThresholds(summaryWith({ devices: 1000, enrolled: 990, failed: 10 }), [parseThreshold("failed<1%")])[0]!.passed === false);
   });
 
+  // Before, --abort-on-fail refused failed!=0 as never missed early but took failed<=100%, which
+  // no run misses, and enrolled>=60 of a 50-device shard, missed before its first device.
+  it("knows which thresholds a run of N devices can miss before it ends, and which it misses from the start", () => {
+    const early = (text: string, total: number) => missableEarly(parseThreshold(text), total);
+    expect(early("failed<1%", 2000)).toBe(true);
+    expect(early("failed>5", 10)).toBe(true); // 5 enrolled of 10: at most 5 can fail
+    expect(early("enrolled>=99%", 100)).toBe(true);
+    expect(early("failed==3", 10)).toBe(true);
+    for (const [text, total] of [["failed!=0", 10], ["failed<=100%", 10], ["enrolled>=0", 10], ["failed<5", 3], ["failed<1", 1], ["p95.total<1s", 10]] as const) {
+      expect(early(text, total), text).toBe(false);
+    }
+    const fromStart = (text: string, total: number) => missedFromStart(parseThreshold(text), total);
+    expect(fromStart("enrolled>=60", 50)).toBe(true);
+    expect(fromStart("failed<0", 50)).toBe(true);
+    expect(fromStart("enrolled>=50", 50)).toBe(false);
+    expect(fromStart("failed<1%", 50)).toBe(false);
+    expect(fromStart("p95.total<0ms", 50)).toBe(false);
+  });
+
   it("takes k6's equality comparisons", () => {
     const s = summaryWith({});
     const results = evaluateThresholds(s, ["failed==2", "failed===2", "failed!=0", "failed==0", "enrolled != 198"].map(parseThreshold));
@@ -254,6 +312,17 @@ describe("merging shard summaries", () => {
     expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shard 1\/4, 3\/4/);
     const whole = mergeSummaries([shard(["0/2"], 100), shard(["1/2"], 100)]);
     expect(missingFromFleet({ ...whole, devices: 150, interrupted: true })).toBeNull();
+  });
+
+  // Before, sorted as text (0/4, 1/2, 1/4), and a mixed split's missing devices were not said.
+  it("lists the shards in the fleet's order, and says which devices a mixed split lacks", () => {
+    const merged = mergeSummaries([shard(["1/2"], 100), shard(["1/4"], 50), shard(["0/4"], 50)]);
+    expect(merged.shards).toEqual(["0/4", "1/4", "1/2"]);
+    expect(missingFromFleet(mergeSummaries([shard(["0/4"], 50), shard(["1/2"], 100)]))).toBe(
+      "these reports hold 150 of the fleet's 200 devices: no report of devices 50 to 99; the figures cover only them",
+    );
+    expect(missingFromFleet(mergeSummaries([shard(["2/8"], 25), shard(["1/2"], 100)]))).toMatch(/: no report of devices 0 to 49, 75 to 99;/);
+    expect(mergeSummaries([shard(["10/16"], 12), shard(["2/16"], 13)]).shards).toEqual(["2/16", "10/16"]);
   });
 
   it("refuses shards that ran their devices with other faults or another life", () => {

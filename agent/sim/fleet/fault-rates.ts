@@ -28,8 +28,9 @@ export const FAULT_RATE_GRAMMAR = "NAME[=VALUE][@STATE]=RATE (RATE 0..1 or a per
 
 export function parseFaultRate(text: string): FaultRate {
   const where = `--fault ${text}`;
-  // Anything number-like after the last "=" is meant as the rate (-5%, 1e-2), and said as one.
-  const match = /^(.*)=([-+0-9.eE]+%?)$/.exec(text.trim());
+  // Anything number-like after the last "=" is meant as the rate (-5%, 1e-2, NaN, 0.5%%, abc%),
+  // and said as one if it is not; a word (service-5xx=always) is a fault's value, with no rate after it.
+  const match = /^(.*)=([-+]?(?:[0-9.eE]*[0-9][0-9.eE]*|nan|infinity)%*|[^=@]*%)$/i.exec(text.trim());
   if (!match || match[1] === "") {
     const name = text.split(/[=@]/)[0] ?? "";
     if (name !== "" && !(FAULT_NAMES as readonly string[]).includes(name)) {

@@ -6,7 +6,7 @@
 import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
-import { parseShard, shardRange, type Shard } from "./plan.js";
+import { byFleetOrder, parseShard, shardRange, type Shard } from "./plan.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 
 export function mergeSummaries(parts: readonly { file: string; summary: FleetSummary }[]): FleetSummary {
@@ -83,7 +83,10 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     seed: first.summary.seed,
     fleetDevices: first.summary.fleetDevices,
     ...(parts.some((p) => p.summary.interrupted) ? { interrupted: true as const } : {}),
-    shards: parts.flatMap((p) => p.summary.shards).sort(),
+    shards: parts
+      .flatMap((p) => p.summary.shards.map((shard) => ({ shard, at: shardOf(shard, p.file) })))
+      .sort((a, b) => byFleetOrder(a.at, b.at))
+      .map((s) => s.shard),
     lifeMs: first.summary.lifeMs,
     checkIns: sum((s) => s.checkIns),
     ...(parts.some((p) => p.summary.checkInsFailed !== undefined) ? { checkInsFailed: sum((s) => s.checkInsFailed ?? 0) } : {}),
@@ -153,13 +156,29 @@ function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[
  */
 export function missingFromFleet(s: FleetSummary): string | null {
   if (s.devices >= s.fleetDevices) return null;
-  const counts = new Set(s.shards.map((shard) => shardOf(shard).count));
+  const held = s.shards.map((shard) => shardOf(shard));
+  const counts = new Set(held.map((shard) => shard.count));
   const [count] = counts;
-  const held = new Set(s.shards);
-  const missing = counts.size === 1 && count !== undefined ? Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((shard) => !held.has(shard)) : [];
+  // One split: the shards missing, by name. Shards of several splits (0/4 and 1/2): the devices none holds.
+  const missing =
+    counts.size === 1 && count !== undefined
+      ? Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((shard) => !s.shards.includes(shard))
+      : devicesHeldByNone(s.fleetDevices, held);
   if (missing.length === 0 && s.interrupted) return null;
-  const which = missing.length > 0 ? `: no report of shard ${missing.join(", ")}` : "";
+  const which = missing.length === 0 ? "" : counts.size === 1 ? `: no report of shard ${missing.join(", ")}` : `: no report of devices ${missing.join(", ")}`;
   return `these reports hold ${s.devices} of the fleet's ${s.fleetDevices} devices${which}; the figures cover only them`;
+}
+
+/** The device index ranges of a fleet that none of `shards` holds, in words ("50 to 99", "120"). */
+function devicesHeldByNone(fleetDevices: number, shards: readonly Shard[]): string[] {
+  const ranges = shards.map((shard) => shardRange(fleetDevices, shard)).sort((a, b) => a.first - b.first);
+  const gaps: string[] = [];
+  let next = 0;
+  for (const { first, end } of [...ranges, { first: fleetDevices, end: fleetDevices }]) {
+    if (first > next) gaps.push(first - 1 === next ? `${next}` : `${next} to ${first - 1}`);
+    next = Math.max(next, end);
+  }
+  return gaps;
 }
 
 /** How a shard ran its devices: its faults and its life, in words. */

@@ -23,13 +23,21 @@ export function parseShard(text: string): Shard {
   const count = Number(match[2]);
   // Past 2^53 a number is no longer exact: 0/9007199254740993 would run as 0/9007199254740992.
   if (!Number.isSafeInteger(count)) throw new InputError(`${match[2]} shards are more than can be counted exactly`, { where, hint: "use at most one shard per device, e.g. --shard 0/4" });
-  if (count < 1 || index >= count) {
+  if (count < 1) {
+    throw new InputError(`there are no shards of ${count}`, { where, hint: "COUNT is how many shards the fleet is split into, at least 1: e.g. --shard 0/1 (the whole fleet) or --shard 0/4" });
+  }
+  if (index >= count) {
     throw new InputError(`shard ${index} of ${count} does not exist`, {
       where,
-      hint: `INDEX counts from 0: use 0/${Math.max(count, 1)} to ${Math.max(count, 1) - 1}/${Math.max(count, 1)}`,
+      hint: count === 1 ? "INDEX counts from 0: use 0/1, the whole fleet" : `INDEX counts from 0: use 0/${count} to ${count - 1}/${count}`,
     });
   }
   return { index, count };
+}
+
+/** Shards in the fleet's order, by where their devices start (0/4, 1/4, 1/2), not as text (0/4, 1/2, 1/4). */
+export function byFleetOrder(a: Shard, b: Shard): number {
+  return a.index * b.count - b.index * a.count || a.count - b.count;
 }
 
 /** The fleet indexes a shard runs: a contiguous block, the blocks of all shards covering 0..devices-1. */

@@ -25,17 +25,41 @@ export function fleetSummarySchema(): object {
 }
 
 /**
- * A file that holds, instead of a summary, the error document a failed run printed with --json
- * (`{"error": {"message": ...}}`): a shard whose service could not be reached leaves one where
- * its summary would be (the Kubernetes job's `--json > shard-N.json`). merge-reports counts that
- * shard as missing rather than refusing the whole merge.
+ * A shard's file that holds no summary, for a reason of the shard's run rather than the file's:
+ * merge-reports counts that shard as missing (exit 1, its JUnit written) rather than refusing the
+ * whole merge. `said` is how the merge's "incomplete" line names the file's state.
  */
-export class FailedRunReport extends InputError {
+export class ShardWithoutSummary extends InputError {
   constructor(
     readonly file: string,
+    problem: string,
+    readonly said: string,
+  ) {
+    super(problem, { where: file, hint: "run that shard again; the merge counts it as missing" });
+  }
+}
+
+/**
+ * A file that holds, instead of a summary, the error document a failed run printed with --json
+ * (`{"error": {"message": ...}}`): a shard whose service could not be reached leaves one where
+ * its summary would be (the Kubernetes job's `--json > shard-N.json`).
+ */
+export class FailedRunReport extends ShardWithoutSummary {
+  constructor(
+    file: string,
     readonly runError: string,
   ) {
-    super(`holds no summary but the error its run printed: ${runError}`, { where: file, hint: "run that shard again; the merge counts it as missing" });
+    super(file, `holds no summary but the error its run printed: ${runError}`, `holds the error its run printed: ${runError}`);
+  }
+}
+
+/**
+ * An empty file (or whitespace alone): the shell made it for `--json > shard-N.json` before the
+ * shard started, and the shard was killed (out of memory, evicted, kill -9) before it printed.
+ */
+export class EmptyReport extends ShardWithoutSummary {
+  constructor(file: string) {
+    super(file, "is empty: the shard wrote no report (was it killed?)", "is empty: the shard wrote no report");
   }
 }
 
@@ -55,6 +79,7 @@ export function readFleetSummary(file: string): FleetSummary {
   } catch (error) {
     throw fileReadError(error, file, "a fleet summary (the --json output of aosp-sim fleet)");
   }
+  if (text.trim() === "") throw new EmptyReport(file);
   let json: unknown;
   try {
     json = JSON.parse(text);

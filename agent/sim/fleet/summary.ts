@@ -147,6 +147,11 @@ export const TIMELINES_KEPT = 500;
 export const STORIES_KEPT = 10;
 export const SLOWEST_KEPT = 5;
 
+/** The shards a summary covers, as its reports name them: "shard 0/1", "shards 0/2, 1/2". */
+export function shardsNamed(s: Pick<FleetSummary, "shards">): string {
+  return `${s.shards.length > 1 ? "shards" : "shard"} ${s.shards.join(", ")}`;
+}
+
 /** What ran in a stopped run: `stopped` when the caller says it better (a merge: which shards), else the count. */
 export function devicesRan(s: Pick<FleetSummary, "devices">, stopped: string | null = null): string {
   return stopped ?? counted(s.devices, "device") + " ran";

@@ -5,7 +5,7 @@
  *   failed<1%          failed devices, as a share of devices (or a count: failed<5, failed==0)
  *   enrolled>=99%      enrolled devices, likewise
  *   rate>100/s         devices enrolled per second
- *   p95.enroll<500ms   a phase's wall-clock latency in ms, s, m or h: p50, p95, p99, max, any
+ *   p95.enroll<500ms   a phase's wall-clock latency in ms, s, m or h (lower case, as --life takes them): p50, p95, p99, max, any
  *                      percentile (p90, p99.9, or k6's p(99.9)), med, min or avg
  *   device.p95.apps<10m  the same on the devices' simulated clocks
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
@@ -86,9 +86,15 @@ export function parseThreshold(text: string): Threshold {
     throw new InputError(`"${valueText}" is not a number${kind === "count" ? " or a share" : ""}`, { where, hint: `write a number from 0 up, with its unit: e.g. ${metricText}${opText}${example}` });
   }
   const [, number, unitText] = match as unknown as [string, string, string | undefined];
-  const unit = unitText?.toLowerCase();
+  if (kind === "time") refuseTimeUnit(number, unitText, { where, before: `${metricText}${opText}` });
+  // Units of time as --life and --ramp take them, in lower case ("3M" could be months); the others in either case.
+  const unit = kind === "time" ? unitText : unitText?.toLowerCase();
   if (!ALLOWED_UNITS[kind].includes(unit)) {
     throw new InputError(`"${unitText}" does not fit ${metricText}`, { where, hint: `use ${ALLOWED_UNITS[kind].filter(Boolean).join(" or ")}` });
+  }
+  // As --fault refuses a rate over 100%: no more than all of them can fail.
+  if (unit === "%" && Number(number) > 100) {
+    throw new InputError(`"${valueText}" is more than all of them`, { where, hint: `give a share from 0% to 100%, e.g. ${metricText}${opText}1%` });
   }
   const value = Number(number) * (unit === undefined ? 1 : UNITS[unit]!);
   return { text: expression, metric, op, value, share: unit === "%", ...(latency ? { latency } : {}) };
@@ -99,9 +105,24 @@ type MetricKind = "count" | "rate" | "time" | "bytes";
 const ALLOWED_UNITS: Record<MetricKind, (string | undefined)[]> = {
   count: [undefined, "%"],
   rate: [undefined, "/s"],
-  time: [undefined, "ms", "s", "m", "h"],
+  time: ["ms", "s", "m", "h"],
   bytes: [undefined, "kb", "mb", "gb"],
 };
+
+/**
+ * A latency's value needs its unit, in lower case, as a duration does everywhere else (--life,
+ * --ramp): a bare number (is it ms, or s?) and an upper-case unit (`3M`: minutes, or months?) are
+ * refused, with the threshold as it would be written (`before` is its metric and comparison).
+ */
+function refuseTimeUnit(number: string, unitText: string | undefined, { where, before }: { where: string; before: string }): void {
+  if (unitText === undefined) {
+    throw new InputError(`"${number}" has no unit`, { where, hint: `write the unit of time, ms, s, m or h: e.g. ${before}${number}ms` });
+  }
+  const lower = unitText.toLowerCase();
+  if (lower !== unitText && ALLOWED_UNITS.time.includes(lower)) {
+    throw new InputError(`"${unitText}" is not a unit of time`, { where, hint: `use ms, s, m or h, in lower case: e.g. ${before}${number}${lower}` });
+  }
+}
 
 const EXAMPLES: Record<MetricKind, string> = { count: "1%", rate: "100/s", time: "500ms", bytes: "1GB" };
 
@@ -229,6 +250,23 @@ export function missedAlready(t: Threshold, count: FleetCount): boolean {
 /** Whether `missedAlready` can ever hold for `t`: a bound on failed or enrolled devices (any comparison but !=). */
 export function decidableEarly(t: Threshold): boolean {
   return (t.metric === "failed" || t.metric === "enrolled") && t.op !== "!=";
+}
+
+/**
+ * Whether a run of `total` devices can miss `t` before its last device finishes, so
+ * --abort-on-fail can act on it. Each count only moves one way as devices finish, so the most an
+ * early moment can know is with one device to go and every other one failed, or none: a threshold
+ * neither of those misses (failed!=0, failed<=100%, enrolled>=0, failed<5 of 3 devices) is known
+ * only at the end, if ever.
+ */
+export function missableEarly(t: Threshold, total: number): boolean {
+  const last = total - 1;
+  return last >= 0 && (missedAlready(t, { done: last, failed: last, total }) || missedAlready(t, { done: last, failed: 0, total }));
+}
+
+/** Whether `t` is missed before any device runs: no outcome of `total` devices meets it (enrolled>=60 of a 50-device shard). */
+export function missedFromStart(t: Threshold, total: number): boolean {
+  return missedAlready(t, { done: 0, failed: 0, total });
 }
 
 function compare(actual: number, op: Threshold["op"], value: number): boolean {
