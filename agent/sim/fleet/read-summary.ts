@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
+import { readFileBoundedSync } from "../../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../../protocol/errors.js";
 import { notJsonProblem } from "../../protocol/json-text.js";
 import { encodingProblem } from "./histograms.js";
@@ -72,11 +73,26 @@ function failedRunMessage(json: unknown): string | null {
   return typeof message === "string" ? message : null;
 }
 
+/**
+ * The most of a summary file that is read. A summary's size does not grow with the fleet (its
+ * failures and slowest devices are capped, its histograms fixed-size): a 100,000-device fleet's
+ * is well under 1 MB. The limit keeps a pipe or a device (`/dev/zero`) from being read forever.
+ */
+export const MAX_SUMMARY_FILE_BYTES = 64 * 1024 * 1024;
+
 export function readFleetSummary(file: string): FleetSummary {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    const read = readFileBoundedSync(file, { limit: MAX_SUMMARY_FILE_BYTES });
+    if (read.overLimit) {
+      throw new InputError(`is larger than ${MAX_SUMMARY_FILE_BYTES / 1024 / 1024} MB: not a fleet summary`, {
+        where: file,
+        hint: "give the --json output of aosp-sim fleet (a summary is well under 1 MB)",
+      });
+    }
+    text = read.bytes.toString("utf8");
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw fileReadError(error, file, "a fleet summary (the --json output of aosp-sim fleet)");
   }
   if (text.trim() === "") throw new EmptyReport(file);
