@@ -106,7 +106,7 @@ describe("aosp-sim", () => {
       const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", full, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
       closeSync(full);
       let stderr = "";
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
       const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
       expect(stderr, args.join(" ")).toBe("aosp-sim: stdout: cannot write (ENOSPC: no space left on device)\n");
       expect(code, args.join(" ")).toBe(2);
