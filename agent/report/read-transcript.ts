@@ -5,6 +5,7 @@
  * version. The format is documented in docs/transcript.schema.json.
  */
 import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
+import { identityProblem } from "../device/identity.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { textLooksBinary } from "../protocol/json-text.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
@@ -112,7 +113,10 @@ export function parseTranscript(text: string, where: string): Transcript {
   return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where };
 }
 
-/** The start record's fields a replay runs the device with: an edited one is named, not replayed as something else. */
+/**
+ * The start record's fields a replay runs the device with, and `show` prints: an edited one is
+ * named, not replayed as something else (nor shown raw on the terminal).
+ */
 function checkStart(start: StartRecord, where: string): void {
   const problem = (what: string) =>
     new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
@@ -122,6 +126,8 @@ function checkStart(start: StartRecord, where: string): void {
   }
   const clock: unknown = start.clock;
   if (clock !== "real" && clock !== "simulated") throw problem(`"clock" is ${JSON.stringify(clock)}, not real or simulated`);
+  const identity = identityProblem(start.identity);
+  if (identity !== null) throw problem(identity);
   const faults: unknown = start.faults;
   if (!Array.isArray(faults) || faults.some((f) => typeof f !== "string")) throw problem(`"faults" is ${JSON.stringify(faults)}, not a list of faults as --fault takes them`);
 }

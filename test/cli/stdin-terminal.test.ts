@@ -2,14 +2,14 @@
  * A command given "-" while stdin is a terminal says so at once (exit 2) instead of waiting,
  * silently, for a file nobody is typing: decode, validate, qr and enroll alike.
  */
-import { Command } from "commander";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerDecode } from "../../agent/cli/decode.js";
 import { registerEnroll } from "../../agent/cli/enroll.js";
 import { readInput } from "../../agent/cli/input.js";
 import { registerQr } from "../../agent/cli/qr.js";
 import { registerValidate } from "../../agent/cli/validate-command.js";
 import { InputError } from "../../agent/protocol/errors.js";
+import { runCommand } from "../helpers/in-process-cli.js";
 
 const isTTY = Object.getOwnPropertyDescriptor(process.stdin, "isTTY");
 
@@ -20,21 +20,7 @@ beforeEach(() => {
 afterEach(() => {
   if (isTTY) Object.defineProperty(process.stdin, "isTTY", isTTY);
   else delete (process.stdin as { isTTY?: boolean }).isTTY;
-  process.exitCode = 0;
-  vi.restoreAllMocks();
 });
-
-/** Runs one command in this process as the CLI would; its stdout and stderr are captured. */
-async function run(register: (program: Command) => void, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const written = { stdout: "", stderr: "" };
-  vi.spyOn(process.stdout, "write").mockImplementation((text) => ((written.stdout += String(text)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((text) => ((written.stderr += String(text)), true));
-  const program = new Command("aosp-sim").exitOverride();
-  register(program);
-  await program.parseAsync(["node", "aosp-sim", ...args]);
-  vi.restoreAllMocks();
-  return { code: Number(process.exitCode), ...written };
-}
 
 describe("- when stdin is a terminal", () => {
   it("is refused by the shared reader without reading", async () => {
@@ -50,7 +36,7 @@ describe("- when stdin is a terminal", () => {
     ["enroll", registerEnroll, ["enroll", "-"], "has no payload or image: stdin is a terminal", "aosp-sim enroll - < payload.json"],
     ["decode", registerDecode, ["decode", "-"], "has no image: stdin is a terminal", "aosp-sim decode - < code.png"],
   ] as const)("%s refuses it at once with exit 2 and a fix", async (_name, register, args, message, example) => {
-    const result = await run(register, [...args]);
+    const result = await runCommand(register, [...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`aosp-sim: <stdin>: ${message}\n`);
     expect(result.stderr).toContain(`fix: pipe `);
@@ -58,7 +44,7 @@ describe("- when stdin is a terminal", () => {
   });
 
   it("keeps --json's one document on stdout", async () => {
-    const result = await run(registerValidate, ["validate", "-", "--json"]);
+    const result = await runCommand(registerValidate, ["validate", "-", "--json"]);
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { kind: "input", where: "<stdin>", message: "has no payload or image: stdin is a terminal" } });
   });
