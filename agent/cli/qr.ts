@@ -192,6 +192,9 @@ export function registerQr(program: Command): void {
       action(async (path: string, flags: QrFlags) => {
         const ecLevel = parseEc(flags.ec);
         const toStdout = flags.output === "-";
+        if (flags.output === "") {
+          throw new InputError("the file name is empty", { where: "-o", hint: "name the PNG file to write (e.g. -o qr.png), or - for stdout" });
+        }
         if (toStdout && flags.json) {
           throw new InputError("-o - writes the PNG to stdout, where --json would print its document", {
             where: "--json",
