@@ -5,15 +5,16 @@
  * does, 2 when a file cannot be read or is not a summary.
  */
 import { counted } from "../protocol/counted.js";
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { readFileBounded, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
-import { notJsonProblem } from "../protocol/json-text.js";
+import { notJsonProblem, textLooksBinary } from "../protocol/json-text.js";
 import { compareSummaries, type EnrollmentSummary } from "../report/compare.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
-/** Summaries are a few kilobytes; anything far larger is not one. */
-const MAX_SUMMARY_BYTES = 16 * 1024 * 1024;
+/** Summaries are a few kilobytes; anything far larger is not one (and is read no further). */
+export const MAX_SUMMARY_BYTES = 16 * 1024 * 1024;
+const SUMMARY_HINT = "give the output of `aosp-sim enroll --json` or `aosp-sim emulator verify --json`";
 
 export function registerCompare(program: Command): void {
   program
@@ -25,8 +26,8 @@ export function registerCompare(program: Command): void {
     .addHelpText("after", "\nExit: 0 nothing that matters differs, 1 something does, 2 a file is unreadable or not a summary.")
     .action(
       action(async (fileA: string, fileB: string, options: { json?: boolean }) => {
-        const a = readSummary(fileA);
-        const b = readSummary(fileB);
+        const a = await readSummary(fileA);
+        const b = await readSummary(fileB);
         const comparison = compareSummaries(a, b);
         if (options.json) {
           printJson({ a: fileA, b: fileB, ...comparison });
@@ -47,25 +48,31 @@ export function registerCompare(program: Command): void {
     );
 }
 
-function readSummary(file: string): EnrollmentSummary {
-  let text: string;
+/** Reads a summary file of any kind (pipes and devices too) no further than MAX_SUMMARY_BYTES. */
+export async function readSummary(file: string): Promise<EnrollmentSummary> {
+  let read: BoundedBytes;
   try {
-    const bytes = readFileSync(file);
-    if (bytes.length > MAX_SUMMARY_BYTES) throw new InputError("is too large to be an enrollment summary", { where: file });
-    text = bytes.toString("utf8");
+    read = await readFileBounded(file, textReadLimit(MAX_SUMMARY_BYTES));
   } catch (error) {
-    if (error instanceof InputError) throw error;
     throw fileReadError(error, file, "a JSON summary");
+  }
+  const text = read.bytes.toString("utf8");
+  // Binary data is named as such whatever its size (it was read only far enough to tell).
+  if (read.overLimit && !textLooksBinary(text)) {
+    throw new InputError(`is more than ${MAX_SUMMARY_BYTES / 1024 / 1024} MB, far more than an enrollment summary (a few KB)`, { where: file, hint: SUMMARY_HINT });
+  }
+  if (text.trim() === "") {
+    throw new InputError(text === "" ? "is empty (0 bytes), not an enrollment summary" : "holds only whitespace, not an enrollment summary", { where: file, hint: SUMMARY_HINT });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(notJsonProblem(text, error), { where: file, hint: "give the output of `aosp-sim enroll --json` or `aosp-sim emulator verify --json`" });
+    throw new InputError(notJsonProblem(text, error), { where: file, hint: SUMMARY_HINT });
   }
   const problem = summaryProblem(json);
   if (problem) {
-    throw new InputError(`is not an enrollment summary: ${problem}`, { where: file, hint: "give the output of `aosp-sim enroll --json` or `aosp-sim emulator verify --json`" });
+    throw new InputError(`is not an enrollment summary: ${problem}`, { where: file, hint: SUMMARY_HINT });
   }
   return json as EnrollmentSummary;
 }

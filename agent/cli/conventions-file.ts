@@ -8,12 +8,15 @@
  *
  * Anything wrong with the file is an InputError (exit 2) naming the key.
  */
-import { readFile } from "node:fs/promises";
+import { readFileBounded, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
+import { textLooksBinary } from "../protocol/json-text.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { unflattenComponent } from "../payload/component.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 
 const EXAMPLE = '{"adminComponent": "pkg/pkg.Receiver", "enrollmentTokenExtra": "...", "serviceUrlExtra": "..."}';
+/** A conventions file is four names; anything far larger is not one (and is read no further). */
+export const MAX_CONVENTIONS_FILE_BYTES = 64 * 1024;
 const KEYS = ["adminComponent", "enrollmentTokenExtra", "serviceUrlExtra", "extrasNamespace"] as const;
 
 /** Checks parsed JSON as conventions; `label` names the file in findings and errors. */
@@ -49,18 +52,28 @@ function commonDottedPrefix(a: string, b: string): string {
   return dot < 0 ? "\u0000" : prefix.slice(0, dot + 1);
 }
 
+/** Reads a conventions file of any kind (pipes and devices too) no further than MAX_CONVENTIONS_FILE_BYTES. */
 export async function readConventionsFile(path: string): Promise<IntuneConventions> {
-  let text: string;
+  let read: BoundedBytes;
   try {
-    text = await readFile(path, "utf8");
+    read = await readFileBounded(path, textReadLimit(MAX_CONVENTIONS_FILE_BYTES));
   } catch (error) {
     throw fileReadError(error, path, "a conventions JSON file", "pass the conventions JSON file");
   }
+  const text = read.bytes.toString("utf8").replace(/^\uFEFF/, "");
+  // Binary data is named as such whatever its size (it was read only far enough to tell).
+  if (read.overLimit && !textLooksBinary(text)) {
+    throw new InputError(`is more than ${MAX_CONVENTIONS_FILE_BYTES / 1024} KiB, far more than a conventions file (four names)`, {
+      where: path,
+      hint: `pass the conventions JSON file, written as ${EXAMPLE}`,
+    });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+    json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`is not JSON (${(error as Error).message})`, { where: path, hint: `write it as ${EXAMPLE}` });
+    const problem = textLooksBinary(text) ? "is binary data, not JSON" : `is not JSON (${(error as Error).message})`;
+    throw new InputError(problem, { where: path, hint: `write it as ${EXAMPLE}` });
   }
   return parseConventions(json, path);
 }

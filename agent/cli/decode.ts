@@ -21,6 +21,7 @@ import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { modulePixels, readQrImageFile, readQrImageStream } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
+import { refuseTerminalStdin } from "./input.js";
 import {
   EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
 } from "./output.js";
@@ -46,12 +47,7 @@ export function codeToJson(file: string, code: DecodedCode) {
 
 async function decodeInput(file: string): Promise<DecodeImageResult> {
   if (file !== "-") return readQrImageFile(file);
-  if (process.stdin.isTTY) {
-    throw new InputError("has no image: stdin is a terminal", {
-      where: STDIN_LABEL,
-      hint: "pipe an image in (e.g. `aosp-sim decode - < code.png`) or pass a file name",
-    });
-  }
+  refuseTerminalStdin({ noun: "image", pipe: "an image", example: "aosp-sim decode - < code.png" });
   return readQrImageStream(process.stdin, STDIN_LABEL);
 }
 

@@ -20,7 +20,7 @@ import { deviceJson, followTimeline, identityLine, outcomeLines } from "../repor
 import { endRecord, openTranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
-import { readInput } from "./input.js";
+import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, untilState } from "./device-options.js";
 
 interface EnrollOptions {
@@ -217,7 +217,7 @@ async function openAdbDevice(serial: string, options: CreateDeviceOptions): Prom
  */
 async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptions["qr"]>> {
   const label = input === "-" ? "<stdin>" : input;
-  const { bytes, kind } = await readInput(input);
+  const { bytes, kind } = await readInput(input, STDIN_PAYLOAD_OR_IMAGE("enroll"));
   if (kind === "image") return { image: new Uint8Array(bytes), label };
   const text = Buffer.from(bytes).toString("utf8");
   try {

@@ -7,7 +7,7 @@ import { readFileBounded, readStreamBounded, type BoundedBytes } from "../protoc
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { textLooksBinary } from "../protocol/json-text.js";
 import { imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
-import { inputLabel } from "./output.js";
+import { inputLabel, STDIN_LABEL } from "./output.js";
 
 /** A text payload larger than this is not read to the end: a QR code holds at most 2953 bytes. */
 export const MAX_PAYLOAD_FILE_BYTES = 64 * 1024;
@@ -40,11 +40,40 @@ function tooLarge(file: string, kind: "image" | "text"): InputError {
       );
 }
 
+/** What a command reads from "-", for the message when there is nothing to read there. */
+export interface StdinUse {
+  /** What stdin lacks: "image", "payload", "payload or image". */
+  noun: string;
+  /** What to pipe in: "an image", "a payload JSON file". */
+  pipe: string;
+  /** A command line that pipes it in. */
+  example: string;
+}
+
+export const STDIN_PAYLOAD_OR_IMAGE = (command: string): StdinUse => ({
+  noun: "payload or image",
+  pipe: "a payload JSON file or an image of the QR code",
+  example: `aosp-sim ${command} - < payload.json`,
+});
+
+/**
+ * Refuses "-" when stdin is a terminal: the command would wait, silently, for a file nobody is
+ * typing. Every command that reads "-" asks here first.
+ */
+export function refuseTerminalStdin(use: StdinUse, stdin: { isTTY?: boolean } = process.stdin): void {
+  if (stdin.isTTY !== true) return;
+  throw new InputError(`has no ${use.noun}: stdin is a terminal`, {
+    where: STDIN_LABEL,
+    hint: `pipe ${use.pipe} in (e.g. \`${use.example}\`) or pass a file name`,
+  });
+}
+
 /**
  * Reads a file or stdin only as far as its limit, whatever kind of file it is (pipes, FIFOs and
  * devices report size 0): the first bytes tell image from text, and so which limit applies.
  */
-async function readBoundedInput(path: string): Promise<InputBytes & { overLimit: boolean }> {
+async function readBoundedInput(path: string, stdinUse: StdinUse): Promise<InputBytes & { overLimit: boolean }> {
+  if (path === "-") refuseTerminalStdin(stdinUse);
   const limit = { limit: (head: Buffer) => limitOf(classify(head)), sniffBytes: SNIFF_BYTES };
   let read: BoundedBytes;
   try {
@@ -113,9 +142,12 @@ function notTextError(bytes: Uint8Array, where: string): InputError | null {
   return null;
 }
 
-/** Reads a path (or "-") and tells image from text by content; throws InputError for unusable input. */
-export async function readInput(path: string): Promise<InputBytes> {
-  const { overLimit, ...input } = await readBoundedInput(path);
+/**
+ * Reads a path (or "-") and tells image from text by content; throws InputError for unusable
+ * input. `stdinUse` words the refusal of "-" when stdin is a terminal.
+ */
+export async function readInput(path: string, stdinUse: StdinUse = STDIN_PAYLOAD_OR_IMAGE("validate")): Promise<InputBytes> {
+  const { overLimit, ...input } = await readBoundedInput(path, stdinUse);
   const where = inputLabel(input.file);
   // Binary or UTF-16 bytes are named as such whatever their size: they are not "text" too long.
   const notText = input.kind === "text" ? notTextError(input.bytes, where) : null;

@@ -6,7 +6,7 @@
 import { packageVersion } from "../protocol/version.js";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { EXIT_USAGE, reportError } from "./output.js";
+import { EXIT_USAGE, outputErrorHandler, reportError } from "./output.js";
 
 type Register = (program: Command) => void;
 
@@ -56,17 +56,6 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   return program;
 }
 
-/**
- * When the reader of our output goes away (`aosp-sim diagram | head -1`), stop quietly, as Unix
- * tools do, instead of dying on an unhandled EPIPE with a stack trace.
- */
-function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
 /** How to put a commander usage error right, by its code: the README promises a `fix:` line. */
 function usageFix(error: CommanderError, program: Command, command: Command | undefined): string {
   const name = command ? commandPath(command) : program.name();
@@ -111,8 +100,8 @@ function jsonRequested(argv: string[]): boolean {
 }
 
 async function main(argv: string[]): Promise<void> {
-  exitQuietlyOnClosedPipe(process.stdout);
-  exitQuietlyOnClosedPipe(process.stderr);
+  process.stdout.on("error", outputErrorHandler("stdout"));
+  process.stderr.on("error", outputErrorHandler("stderr"));
   let program: Command | undefined;
   let failedCommand: Command | undefined;
   try {

@@ -55,6 +55,34 @@ export function inputLabel(file: string): string {
   return file === "-" ? STDIN_LABEL : file;
 }
 
+/**
+ * What a failed write to stdout or stderr does (main() listens with it): a reader that went away
+ * (EPIPE: `aosp-sim diagram | head -1`) ends the run quietly with the exit code it had, as Unix
+ * tools do; any other failure (ENOSPC: stdout is a full disk) is one line on stderr and exit 2,
+ * never an uncaught error with a stack trace.
+ */
+export function outputErrorHandler(
+  name: "stdout" | "stderr",
+  exit: (code: number) => void = (code) => process.exit(code),
+): (error: NodeJS.ErrnoException) => void {
+  return (error) => {
+    if (error.code === "EPIPE") {
+      exit(Number(process.exitCode ?? EXIT_OK));
+      return;
+    }
+    // A stderr that cannot be written to cannot be told so either.
+    if (name === "stdout") {
+      const why = error.code && !error.message.startsWith(error.code) ? `${error.code}: ${error.message}` : error.message;
+      try {
+        process.stderr.write(`${err.red("aosp-sim:")} stdout: cannot write (${printable(why.replace(/, write$/, ""))})\n`);
+      } catch {
+        // stderr is gone too: the exit code still says it failed.
+      }
+    }
+    exit(EXIT_USAGE);
+  };
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

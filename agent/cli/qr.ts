@@ -192,6 +192,9 @@ export function registerQr(program: Command): void {
       action(async (path: string, flags: QrFlags) => {
         const ecLevel = parseEc(flags.ec);
         const toStdout = flags.output === "-";
+        if (flags.output === "") {
+          throw new InputError("the file name is empty", { where: "-o", hint: "name the PNG file to write (e.g. -o qr.png), or - for stdout" });
+        }
         if (toStdout && flags.json) {
           throw new InputError("-o - writes the PNG to stdout, where --json would print its document", {
             where: "--json",
@@ -202,7 +205,7 @@ export function registerQr(program: Command): void {
         const scale = parseWhole(flags.scale, "--scale", 1, 64, "the pixels per module", 8);
         const margin = parseWhole(flags.margin, "--margin", 0, 64, "the quiet zone in modules (4 or more, as ISO/IEC 18004 asks)", 4);
         const ruleSet = parseRuleSet(flags.rules);
-        const input = await readInput(path);
+        const input = await readInput(path, { noun: "payload", pipe: "a payload JSON file", example: "aosp-sim qr - -o qr.png < payload.json" });
         if (input.kind === "image") {
           throw new InputError("is an image; qr renders a payload JSON file", {
             where: inputLabel(path),

@@ -79,6 +79,8 @@ async function serve(options: ServeOptions): Promise<number> {
   const port = parsePort(options.port);
   const tenant = oneOf(options.tenant, ["ready", "new"] as const, "--tenant");
   const cloud = oneOf(options.cloud, ["global", "21vianet"] as const, "--cloud");
+  // Checked whether or not --chaos is given: a wrong seed is not silently ignored.
+  const chaosSeed = parseChaosSeed(options.chaosSeed ?? "1");
   const service = await startMockService({
     port,
     tenant,
@@ -92,7 +94,7 @@ async function serve(options: ServeOptions): Promise<number> {
     passwordHashCost: Number(options.passwordHashCost),
     lockoutThreshold: parseThreshold(options.lockoutThreshold ?? "10"),
     ...(options.throttle === undefined ? {} : { throttle: parseThrottleBudget(options.throttle) }),
-    ...(options.chaos.length === 0 ? {} : { chaos: parseChaos(options.chaos, options.chaosSeed ?? "1") }),
+    ...(options.chaos.length === 0 ? {} : { chaos: parseChaos(options.chaos, chaosSeed) }),
   });
   // Listen for the signals before announcing the service: a script may send one as soon as it
   // reads the first line, and an unhandled SIGINT or SIGTERM would kill the process uncleanly.
@@ -127,11 +129,15 @@ function parseThreshold(text: string): number {
   return Number(text);
 }
 
-function parseChaos(values: string[], seedText: string): ChaosOptions {
-  const seed = /^\d{1,10}$/.test(seedText) ? Number(seedText) : Number.NaN;
+function parseChaosSeed(text: string): number {
+  const seed = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
   if (!(seed >= 0 && seed <= 0xffffffff)) {
-    throw new InputError(`'${seedText}' is not a seed`, { where: "--chaos-seed", hint: "use a whole number from 0 to 4294967295" });
+    throw new InputError(`'${text}' is not a seed`, { where: "--chaos-seed", hint: "use a whole number from 0 to 4294967295" });
   }
+  return seed;
+}
+
+function parseChaos(values: string[], seed: number): ChaosOptions {
   const rules: ChaosOptions["rules"] = {};
   for (const value of values) parseChaosRule(value, rules);
   return { seed, rules };

@@ -38,8 +38,9 @@ async function show(file: string, options: { html?: string }): Promise<number> {
     return EXIT_OK;
   }
   const { start, end } = transcript;
-  printLine(out.bold(`Device: ${identityLine(start.identity, start.seed ?? undefined)}`));
-  if (start.faults.length > 0) printLine(out.yellow(`Faults: ${start.faults.join(", ")}`));
+  // A transcript is a file from outside: what it says is shown, not obeyed by the terminal.
+  printLine(out.bold(printable(`Device: ${identityLine(start.identity, start.seed ?? undefined)}`)));
+  if (start.faults.length > 0) printLine(out.yellow(printable(`Faults: ${start.faults.join(", ")}`)));
   printLine(timelineHeader(out));
   for (const entry of timelineOf(transcript.records)) printLine(formatTimelineEntry(entry, out));
   printLine();
@@ -47,10 +48,9 @@ async function show(file: string, options: { html?: string }): Promise<number> {
   for (const r of transcript.records) {
     if (r.type !== "http") continue;
     const outcome = r.response ? String(r.response.status) : `no answer: ${r.error ?? "error"}`;
-    // A transcript is a file from outside: what it says is shown, not obeyed by the terminal.
     printLine(printable(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`));
   }
   printLine();
-  printLine(`Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${printable(end.failure.message)}` : ""}`);
+  printLine(printable(`Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`));
   return EXIT_OK;
 }

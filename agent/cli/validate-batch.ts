@@ -10,7 +10,7 @@ import { InputError } from "../protocol/errors.js";
 import { usableCores } from "../protocol/usable-cores.js";
 import { countBySeverity, type RuleSetName } from "../payload/index.js";
 import { errorDocument, inputLabel, out, printLine, type ErrorDocument } from "./output.js";
-import { readInput } from "./input.js";
+import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { formatFindings, validateInput, type ValidateOptions, type ValidateReport } from "./validate.js";
 
 /** One input's outcome: its report, or why it could not be read. */
@@ -86,7 +86,7 @@ export async function expandInputs(args: readonly string[]): Promise<{ files: st
 /** Reads and validates one input, turning unreadable input into an entry instead of a throw. */
 export async function validateFile(file: string, options: ValidateOptions): Promise<BatchEntry> {
   try {
-    return { file, report: await validateInput(await readInput(file), options), error: null };
+    return { file, report: await validateInput(await readInput(file, STDIN_PAYLOAD_OR_IMAGE("validate")), options), error: null };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return { file, report: null, error: errorDocument(error).error };

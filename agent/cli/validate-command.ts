@@ -10,7 +10,7 @@
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { readConventionsFile } from "./conventions-file.js";
-import { readInput } from "./input.js";
+import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { EXIT_FAILED, EXIT_OK, action, printJson } from "./output.js";
 import { parseRuleSet, printReport, validateInput, type ValidateOptions } from "./validate.js";
 import { batchExit, expandInputs, printBatch, validateFile, validateFiles, type BatchEntry } from "./validate-batch.js";
@@ -54,7 +54,7 @@ async function validate(inputs: string[], flags: ValidateFlags): Promise<number>
   const { files, expanded } = await expandInputs(inputs);
 
   if (files.length === 1 && !expanded && format !== "sarif") {
-    const report = await validateInput(await readInput(files[0]!), options);
+    const report = await validateInput(await readInput(files[0]!, STDIN_PAYLOAD_OR_IMAGE("validate")), options);
     if (format === "json") printJson(report);
     else printReport(report, ruleSet, strict);
     return report.valid ? EXIT_OK : EXIT_FAILED;

@@ -68,11 +68,45 @@ export function skipsSetupWizard(identity: DeviceIdentity): string | null {
     : null;
 }
 
+/**
+ * Each identity field as a device reports it: in its enrollment (the service's lengths) and its
+ * User-Agent header (printable ASCII, no control characters).
+ */
+const IDENTITY_FIELDS: Record<keyof DeviceIdentity, { pattern: RegExp; what: string; rule: string }> = {
+  serialNumber: { pattern: /^[\x21-\x7e]{1,64}$/, what: "serial number", rule: "1 to 64 letters, digits or punctuation without spaces" },
+  manufacturer: { pattern: /^(?=.*[^ ])[\x20-\x7e]{1,128}$/, what: "manufacturer", rule: "1 to 128 printable ASCII characters" },
+  model: { pattern: /^(?=.*[^ ])[\x20-\x7e]{1,128}$/, what: "model", rule: "1 to 128 printable ASCII characters" },
+  osVersion: { pattern: /^(?=.*[^ ])[\x20-\x7e]{1,32}$/, what: "Android version", rule: "1 to 32 printable ASCII characters" },
+};
+
 /** A serial number as a device reports it: 1 to 64 printable characters without spaces (enroll --serial, a scenario's device.serial). */
 export function checkSerialNumber(serial: string, where: string): void {
-  if (/^[\x21-\x7e]{1,64}$/.test(serial)) return;
+  if (IDENTITY_FIELDS.serialNumber.pattern.test(serial)) return;
   throw new InputError(`"${serial}" is not a serial number`, {
     where,
-    hint: "use 1 to 64 letters, digits or punctuation without spaces, e.g. R3CT40KX9ZB",
+    hint: `use ${IDENTITY_FIELDS.serialNumber.rule}, e.g. R3CT40KX9ZB`,
   });
+}
+
+/**
+ * Why a recorded identity (a transcript's start record) is not one a device could have, naming
+ * the field (`identity.model`), or null when it is: the serial as --serial takes it, the other
+ * fields printable ASCII within the service's lengths.
+ */
+export function identityProblem(identity: unknown): string | null {
+  if (typeof identity !== "object" || identity === null || Array.isArray(identity)) {
+    return `"identity" is ${quoted(identity)}, not an object with serialNumber, manufacturer, model and osVersion`;
+  }
+  for (const [field, { pattern, what, rule }] of Object.entries(IDENTITY_FIELDS)) {
+    const value: unknown = (identity as Record<string, unknown>)[field];
+    if (value === undefined) return `"identity.${field}" is missing`;
+    if (typeof value !== "string" || !pattern.test(value)) return `"identity.${field}" is ${quoted(value)}, not a ${what} (${rule})`;
+  }
+  return null;
+}
+
+/** A value as JSON, cut short: control characters come out escaped. */
+function quoted(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }

@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { textLooksBinary } from "./json-text.js";
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -25,6 +26,14 @@ export interface ReadLimit {
   limit: number | ((head: Buffer) => number);
   /** How many leading bytes `limitFor` needs to decide; default 4096. */
   sniffBytes?: number;
+}
+
+/**
+ * The limit for an input that should be text (JSON, JSON lines): `max` bytes, or only its first
+ * bytes when they are binary, enough to refuse it as binary (`/dev/zero` costs 4 KiB, not `max`).
+ */
+export function textReadLimit(max: number): ReadLimit {
+  return { limit: (head) => (textLooksBinary(head.toString("utf8")) ? head.length : max), sniffBytes: 4096 };
 }
 
 /** Accumulates chunks until the limit is passed; shared by the file, stream and sync readers. */

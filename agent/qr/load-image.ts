@@ -24,12 +24,13 @@ import { MAX_IMAGE_PIXELS } from "./limits.js";
 
 const SUPPORTED = "PNG, JPEG, GIF, BMP or TIFF";
 
-function megapixels(pixels: number): string {
-  return `${(pixels / 1e6).toFixed(pixels < 1e7 ? 1 : 0)} MP`;
+/** A pixel count in full (25,005,000): a rounded one (25 MP) could equal the limit it is over. */
+function pixelCount(pixels: number): string {
+  return pixels.toLocaleString("en-US");
 }
 
 /** Checks what the header promises, so that nothing big is allocated for a bad file. */
-function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
+function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; width: number; height: number } {
   if (bytes.length === 0) {
     throw new InputError("is empty (0 bytes), not an image", {
       where,
@@ -65,10 +66,10 @@ function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
   }
   if (size.pixels > MAX_IMAGE_PIXELS) {
     const total = Number.isFinite(size.pixels)
-      ? `${megapixels(size.pixels)}${size.pixels > size.width * size.height ? " over all its pages" : ""}`
+      ? `${pixelCount(size.pixels)} pixels${size.pixels > size.width * size.height ? " over all its pages" : ""}`
       : "and dozens of pages";
     throw new InputError(
-      `is ${size.width}x${size.height} pixels (${total}), more than the ${megapixels(MAX_IMAGE_PIXELS)} this tool decodes`,
+      `is ${size.width}x${size.height} pixels (${total}), more than the ${pixelCount(MAX_IMAGE_PIXELS)} (${MAX_IMAGE_PIXELS / 1e6} MP) this tool decodes`,
       {
         where,
         hint: "scale it down (e.g. to 4000 pixels on the long side) or crop it to the QR code; a code needs only a few pixels per module",
@@ -82,7 +83,7 @@ function checkHeader(bytes: Uint8Array, where: string): ImageFormat {
       hint: "re-export or re-download the image; this file cannot be decoded as it is",
     });
   }
-  return format;
+  return { format, width: size.width, height: size.height };
 }
 
 type Pixels = { data: Uint8Array | Uint8ClampedArray; width: number; height: number };
@@ -117,16 +118,31 @@ function decodePixels(bytes: Uint8Array, format: ImageFormat): Promise<Pixels> |
   }
 }
 
+/**
+ * What libvips' refusal of a PNG, JPEG or TIFF means, in the user's terms: its own words name its
+ * settings ("Warning treated as error due to failOn setting") and its internals ("vipspng: libpng
+ * read error"). Null when it says something else, which is then quoted.
+ */
+function libvipsDamage(reason: string, header: { width: number; height: number }): string | null {
+  if (/corrupt header/i.test(reason)) return "(its header is damaged)";
+  if (/failOn|read error|premature end|truncated|not enough/i.test(reason)) {
+    return `(its data does not match its header, which gives ${header.width}x${header.height} pixels: the file is cut short, or damaged)`;
+  }
+  return null;
+}
+
 /** Decodes image bytes to RGBA pixels, or throws an InputError naming `where`. */
 export async function loadImage(bytes: Uint8Array, where: string): Promise<Bitmap> {
-  const format = checkHeader(bytes, where);
+  const header = checkHeader(bytes, where);
+  const { format } = header;
   const name = FORMAT_NAMES[format];
   let pixels: Pixels;
   try {
     pixels = await decodePixels(bytes, format);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new InputError(`is a damaged or truncated ${name} file (the ${name} decoder said: ${reason})`, {
+    const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    const damage = format === "gif" || format === "bmp" ? null : libvipsDamage(reason, header);
+    throw new InputError(`is a damaged or truncated ${name} file ${damage ?? `(the ${name} decoder said: ${reason})`}`, {
       where,
       hint: "the file is truncated or corrupt; re-export or re-download the image",
       cause: error,

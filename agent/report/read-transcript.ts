@@ -4,7 +4,8 @@
  * InputError (exit 2) saying which: wrong format, truncated, recorded by a newer or older
  * version. The format is documented in docs/transcript.schema.json.
  */
-import { readFileSync } from "node:fs";
+import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
+import { identityProblem } from "../device/identity.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { textLooksBinary } from "../protocol/json-text.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
@@ -12,8 +13,12 @@ import type { TimelineEntry } from "./timeline.js";
 
 const FORMAT_PREFIX = "aosp-sim-transcript/";
 const CURRENT_VERSION = Number(TRANSCRIPT_FORMAT.slice(FORMAT_PREFIX.length));
-/** A bound far above any enrollment's transcript (a few hundred KB): refuse rather than fill memory. */
-const MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * A bound far above any enrollment's transcript (a few hundred KB): read no further (a FIFO or a
+ * device has no size to check first) and refuse, rather than fill memory.
+ */
+export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024;
+const TRANSCRIPT_HINT = "give a file written by `aosp-sim enroll --transcript FILE`";
 
 export interface Transcript {
   start: StartRecord;
@@ -25,22 +30,34 @@ export interface Transcript {
   source?: string;
 }
 
+/** Reads a transcript file of any kind (pipes and devices too) no further than MAX_TRANSCRIPT_BYTES. */
 export function readTranscript(path: string): Transcript {
-  let text: string;
+  let read: BoundedBytes;
   try {
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_BYTES) throw new InputError(`is larger than ${MAX_BYTES / 1024 / 1024} MB: not a transcript`, { where: path });
-    text = bytes.toString("utf8");
+    read = readFileBoundedSync(path, textReadLimit(MAX_TRANSCRIPT_BYTES));
   } catch (error) {
-    if (error instanceof InputError) throw error;
     throw fileReadError(error, path, "a transcript file");
+  }
+  const text = read.bytes.toString("utf8");
+  // Binary data is named as such whatever its size (it was read only far enough to tell).
+  if (read.overLimit && !textLooksBinary(text)) {
+    throw new InputError(
+      `is more than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB, far more than an enrollment's transcript (a few hundred KB): not a transcript`,
+      { where: path, hint: TRANSCRIPT_HINT },
+    );
   }
   return parseTranscript(text, path);
 }
 
 export function parseTranscript(text: string, where: string): Transcript {
   if (textLooksBinary(text)) {
-    throw new InputError("is not an aosp-sim transcript: it is binary data, not JSON lines", { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
+    throw new InputError("is not an aosp-sim transcript: it is binary data, not JSON lines", { where, hint: TRANSCRIPT_HINT });
+  }
+  if (text.trim() === "") {
+    throw new InputError(text === "" ? "is empty (0 bytes), not a transcript" : "holds only whitespace, not a transcript", {
+      where,
+      hint: TRANSCRIPT_HINT,
+    });
   }
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
@@ -53,7 +70,7 @@ export function parseTranscript(text: string, where: string): Transcript {
       throw unreadableLine(index, lines.length, records, text.endsWith("\n"), where);
     }
     if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
-      throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
+      throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: TRANSCRIPT_HINT });
     }
     records.push(value as TranscriptRecord);
   }
@@ -61,14 +78,14 @@ export function parseTranscript(text: string, where: string): Transcript {
   if (start?.type !== "start" || typeof start.format !== "string" || !start.format.startsWith(FORMAT_PREFIX)) {
     throw new InputError("is not an aosp-sim transcript (its first line is not a start record)", {
       where,
-      hint: "give a file written by `aosp-sim enroll --transcript FILE`",
+      hint: TRANSCRIPT_HINT,
     });
   }
   const versionText = start.format.slice(FORMAT_PREFIX.length);
   if (!/^[1-9]\d*$/.test(versionText)) {
     throw new InputError(`is not an aosp-sim transcript: its format "${start.format}" is not a known one (this version reads aosp-sim-transcript/1 to ${TRANSCRIPT_FORMAT})`, {
       where,
-      hint: "give a file written by `aosp-sim enroll --transcript FILE`, with its first line as written",
+      hint: `${TRANSCRIPT_HINT}, with its first line as written`,
     });
   }
   const version = Number(versionText);
@@ -96,7 +113,10 @@ export function parseTranscript(text: string, where: string): Transcript {
   return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where };
 }
 
-/** The start record's fields a replay runs the device with: an edited one is named, not replayed as something else. */
+/**
+ * The start record's fields a replay runs the device with, and `show` prints: an edited one is
+ * named, not replayed as something else (nor shown raw on the terminal).
+ */
 function checkStart(start: StartRecord, where: string): void {
   const problem = (what: string) =>
     new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
@@ -106,6 +126,8 @@ function checkStart(start: StartRecord, where: string): void {
   }
   const clock: unknown = start.clock;
   if (clock !== "real" && clock !== "simulated") throw problem(`"clock" is ${JSON.stringify(clock)}, not real or simulated`);
+  const identity = identityProblem(start.identity);
+  if (identity !== null) throw problem(identity);
   const faults: unknown = start.faults;
   if (!Array.isArray(faults) || faults.some((f) => typeof f !== "string")) throw problem(`"faults" is ${JSON.stringify(faults)}, not a list of faults as --fault takes them`);
 }
@@ -121,7 +143,7 @@ function unreadableLine(index: number, count: number, before: readonly Transcrip
     return new InputError(`is truncated: its last line (${index + 1}) is cut off`, { where, hint: "record the run again and let it finish" });
   }
   if (transcript) return new InputError(`line ${index + 1} is not JSON: the transcript is damaged`, { where, hint: "record the run again" });
-  return new InputError(`line ${index + 1} is not JSON: not a transcript`, { where, hint: "give a file written by `aosp-sim enroll --transcript FILE`" });
+  return new InputError(`line ${index + 1} is not JSON: not a transcript`, { where, hint: TRANSCRIPT_HINT });
 }
 
 /** The timeline as `enroll` printed it, rebuilt from the transcript's state, power and note records. */

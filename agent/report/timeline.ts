@@ -43,9 +43,11 @@ export function timelineHeader(styles: Styles): string {
 export function formatTimelineEntry(entry: TimelineEntry, styles: Styles): string {
   const elapsed = formatElapsed(entry.elapsedMs).padStart(11);
   // ".requesting" is the inside of every service call: the parent's name says it all.
-  const shown = entry.state.replace(/\.requesting$/, "");
+  // A transcript's entries (aosp-sim show) come from a file: their state and event are escaped too.
+  const shown = printable(entry.state.replace(/\.requesting$/, ""));
   const state = shown.length > STATE_WIDTH ? `…${shown.slice(-(STATE_WIDTH - 1))}` : shown.padEnd(STATE_WIDTH);
-  const event = entry.event.length > EVENT_WIDTH ? `${entry.event.slice(0, EVENT_WIDTH - 1)}…` : entry.event.padEnd(EVENT_WIDTH);
+  const eventText = printable(entry.event);
+  const event = eventText.length > EVENT_WIDTH ? `${eventText.slice(0, EVENT_WIDTH - 1)}…` : eventText.padEnd(EVENT_WIDTH);
   // Details quote what the device met: a payload's values, a service's messages.
   let detail = printable(entry.detail);
   if (isErrorScreen(entry.state)) detail = styles.red(detail);

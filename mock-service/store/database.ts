@@ -42,25 +42,57 @@ export function openDatabase(file: string = MEMORY_DB): Db {
     });
   }
   try {
-    if (file !== MEMORY_DB) {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = FULL");
-    }
     db.pragma("foreign_keys = ON");
     // A second process on the same file waits briefly instead of failing at once.
     db.pragma("busy_timeout = 5000");
-    if (file !== MEMORY_DB) checkIntegrity(db, file);
+    if (file !== MEMORY_DB) {
+      // Both only read: another program's database is refused before anything is written to it.
+      checkIntegrity(db, file);
+      refuseForeign(db, file);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = FULL");
+    }
     migrate(db, file);
   } catch (error) {
     db.close();
-    if (error instanceof InputError) throw error;
-    throw new InputError(`cannot use the database: ${messageOf(error)}`, {
-      where: file,
-      hint: "--db must name an aosp-sim database or a new file",
-      cause: error,
-    });
+    throw databaseError(error, file);
   }
   return db;
+}
+
+/** What openDatabase throws when SQLite refuses the file: read-only said as such, with what to make writable. */
+export function databaseError(error: unknown, file: string): InputError {
+  if (error instanceof InputError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const readOnly = typeof code === "string" && code.startsWith("SQLITE_READONLY");
+  return new InputError(`cannot use the database: ${messageOf(error)}`, {
+    where: file,
+    hint: readOnly
+      ? "make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)"
+      : "--db must name an aosp-sim database or a new file",
+    cause: error,
+  });
+}
+
+/** Tables every aosp-sim database has had since its first migration. */
+const FIRST_TABLES = ["tenant", "users", "profiles", "tokens", "devices"];
+
+/**
+ * Refuses a file that holds another program's tables: it would otherwise be given aosp-sim's
+ * tables, schema version and WAL journal beside its own. A file without tables (new, or empty) is
+ * made an aosp-sim database; one with a schema version and aosp-sim's first tables is one.
+ */
+function refuseForeign(db: Db, file: string): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+  if (tables.length === 0) return;
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version >= 1 && FIRST_TABLES.every((t) => tables.includes(t))) return;
+  const shown = tables.slice(0, 5).map((t) => JSON.stringify(t)).join(", ") + (tables.length > 5 ? `, and ${tables.length - 5} more` : "");
+  const why = version === 0 ? "no aosp-sim schema version" : `schema version ${version} without aosp-sim's tables`;
+  throw new InputError(`is not an aosp-sim database: it holds other tables (${shown}) and ${why}; it was left as it is`, {
+    where: file,
+    hint: "give --db an aosp-sim database, or a new file to start one",
+  });
 }
 
 /**

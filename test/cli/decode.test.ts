@@ -103,7 +103,7 @@ describe.concurrent("aosp-sim decode", () => {
       ["folder", "is a directory, not an image file"],
       ["empty.png", "is empty (0 bytes), not an image"],
       ["notes.txt", "is not an image (no PNG, JPEG, GIF, BMP or TIFF signature)"],
-      ["huge.png", "is 50000x50000 pixels (2500 MP), more than the 25 MP this tool decodes"],
+      ["huge.png", "is 50000x50000 pixels (2,500,000,000 pixels), more than the 25,000,000 (25 MP) this tool decodes"],
       ["truncated.png", "is a damaged or truncated PNG file"],
     ];
     const result = await runCli(["decode", ...cases.map(([name]) => file(name))]);

@@ -5,8 +5,9 @@
 import { dirname } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { outputErrorHandler } from "../../agent/cli/output.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
 const temp = deviceTempDir("aosp-main-");
@@ -95,6 +96,37 @@ describe("aosp-sim", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
     expect(code).toBe(0);
+  });
+
+  it("says in one line, without a stack trace, that stdout cannot be written (a full disk), and exits 2", async () => {
+    const payload = temp.file("p.json");
+    writeFileSync(payload, "{}");
+    for (const args of [["diagram"], ["validate", payload, "--json"], ["qr", payload, "-o", "-", "--force"]]) {
+      const full = openSync("/dev/full", "w");
+      const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", full, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+      closeSync(full);
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(stderr, args.join(" ")).toBe("aosp-sim: stdout: cannot write (ENOSPC: no space left on device)\n");
+      expect(code, args.join(" ")).toBe(2);
+    }
+  });
+
+  it("words an output failure without its code twice, and keeps an EPIPE quiet with the exit code it had", () => {
+    const exits: number[] = [];
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((text) => (written.push(String(text)), true));
+    try {
+      outputErrorHandler("stdout", (code) => exits.push(code))(Object.assign(new Error("EIO: i/o error, write"), { code: "EIO" }));
+      process.exitCode = 1;
+      outputErrorHandler("stdout", (code) => exits.push(code))(Object.assign(new Error("EPIPE: broken pipe, write"), { code: "EPIPE" }));
+    } finally {
+      process.exitCode = 0;
+      write.mockRestore();
+    }
+    expect(written.join("")).toMatch(/stdout: cannot write \(EIO: i\/o error\)\n$/);
+    expect(exits).toEqual([2, 1]);
   });
 
   it("names a binary file given as JSON as binary, for every command that reads JSON", async () => {

@@ -6,7 +6,9 @@ import { spawn } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { registerQr } from "../../agent/cli/qr.js";
 import { decodeQrImage } from "../../agent/qr/index.js";
+import { runCommand } from "../helpers/in-process-cli.js";
 import { CLI, runCli, useTempDir } from "../payload/support/cli.js";
 import { basePayload, HELLO_SHA256, KEYS, payloadWith } from "../payload/support/payloads.js";
 
@@ -158,6 +160,14 @@ describe("aosp-sim qr", () => {
     await runCli(["qr", path, "-o", file("a.png")]);
     await runCli(["qr", path, "-o", file("b.png")]);
     expect((await readFile(file("a.png"))).equals(await readFile(file("b.png")))).toBe(true);
+  });
+});
+
+describe("aosp-sim qr -o ''", () => {
+  it("is a usage error naming -o and the empty name (it said no file can be created in the folder)", async () => {
+    const result = await runCommand(registerQr, ["qr", "payload.json", "-o", ""]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("aosp-sim: -o: the file name is empty\n  fix: name the PNG file to write (e.g. -o qr.png), or - for stdout\n");
   });
 });
 

@@ -137,6 +137,10 @@ describe("aosp-sim serve", () => {
     [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
     [["--port", "0", "--tenant", "fresh"], /--tenant: 'fresh' is not one of ready, new/],
     [["--port", "0", "--cloud", "china"], /--cloud: 'china' is not one of global, 21vianet/],
+    // Checked with or without --chaos (without, it was accepted and ignored).
+    [["--port", "0", "--chaos-seed", "abc"], /--chaos-seed: 'abc' is not a seed\n\s+fix: use a whole number from 0 to 4294967295/],
+    [["--port", "0", "--chaos-seed=-1.5"], /--chaos-seed: '-1\.5' is not a seed/],
+    [["--port", "0", "--chaos-seed", "1e400", "--chaos", "admin:latency=1-2ms"], /--chaos-seed: '1e400' is not a seed/],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const result = await runCli(["serve", ...args]);
     expect(result.code).toBe(2);

@@ -62,13 +62,32 @@ describe("refusing unusable images", () => {
 
   it("refuses a PNG whose header claims 50000 x 50000 pixels, from the header alone", async () => {
     const error = await refusal(pngWithDeclaredSize(50_000, 50_000));
-    expect(error.message).toMatch(/50000x50000 pixels \(2500 MP\), more than the 25 MP/);
+    expect(error.message).toBe("is 50000x50000 pixels (2,500,000,000 pixels), more than the 25,000,000 (25 MP) this tool decodes");
     expect(error.hint).toMatch(/scale it down/);
   });
 
   it("counts every page of a TIFF against the limit, since every page gets decoded", async () => {
     const error = await refusal(tiffWithPages([{ width: 4000, height: 4000 }, { width: 4000, height: 4000 }]), "scan.tiff");
-    expect(error.message).toMatch(/4000x4000 pixels \(32 MP over all its pages\), more than the 25 MP/);
+    expect(error.message).toMatch(/4000x4000 pixels \(32,000,000 pixels over all its pages\), more than the 25,000,000 \(25 MP\)/);
+  });
+
+  it("refuses an image just over the limit in counts that do not round to the limit itself", async () => {
+    // Before: "is 5001x5000 pixels (25 MP), more than the 25 MP this tool decodes".
+    expect((await refusal(pngWithDeclaredSize(5001, 5000))).message).toBe(
+      "is 5001x5000 pixels (25,005,000 pixels), more than the 25,000,000 (25 MP) this tool decodes",
+    );
+  });
+
+  it("says a PNG whose header's size does not match its data is damaged, in its own terms, not libvips'", async () => {
+    // A real PNG whose header was edited to claim 20000x1000 (its checksum left as it was).
+    const png = Buffer.from(await qrPng("resized"));
+    png.writeUInt32BE(20_000, 16);
+    png.writeUInt32BE(1000, 20);
+    const error = await refusal(png);
+    expect(error.message).toBe(
+      "is a damaged or truncated PNG file (its data does not match its header, which gives 20000x1000 pixels: the file is cut short, or damaged)",
+    );
+    expect(error.message).not.toMatch(/failOn|libpng|vips/);
   });
 
   it("refuses a PNG that declares zero width", async () => {

@@ -1,0 +1,80 @@
+/**
+ * A transcript's start record is a file's word about the device: `show` and `replay` check its
+ * identity (as --serial is checked, naming line 1 and the field) and `show` escapes every field
+ * it prints, so an edited transcript cannot drive the terminal or break the replayed device.
+ */
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { registerReplay } from "../../agent/cli/replay.js";
+import { registerShow } from "../../agent/cli/show.js";
+import { InputError } from "../../agent/protocol/errors.js";
+import { parseTranscript } from "../../agent/report/read-transcript.js";
+import { TRANSCRIPT_FORMAT } from "../../agent/report/transcript.js";
+import { runCommand } from "../helpers/in-process-cli.js";
+import { useTempDir } from "../payload/support/cli.js";
+
+const temp = useTempDir("aosp-show-identity-");
+const AT = "2025-01-01T00:00:00.000Z";
+const IDENTITY = { serialNumber: "R3CT40KX9ZB", manufacturer: "Vuzix", model: "M400", osVersion: "11" };
+
+function transcript(start: Record<string, unknown>, state: Record<string, unknown> = {}): string {
+  return [
+    { type: "start", format: TRANSCRIPT_FORMAT, at: AT, identity: IDENTITY, faults: [], clock: "simulated", payloadText: null, seed: 7, ...start },
+    { type: "state", at: AT, elapsedMs: 0, state: "welcome", event: "power on", detail: "Welcome", from: "off", eventType: "BOOT", ...state },
+    { type: "end", at: AT, finalStatePath: "welcome", failure: null },
+  ].map((r) => `${JSON.stringify(r)}\n`).join("");
+}
+
+function refusal(text: string): InputError {
+  try {
+    parseTranscript(text, "t.jsonl");
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return error as InputError;
+  }
+  throw new Error("the transcript was accepted");
+}
+
+describe("a transcript's start record identity", () => {
+  it.each([
+    [null, '"identity" is null, not an object with serialNumber, manufacturer, model and osVersion'],
+    [{ ...IDENTITY, model: "M400\u001b]0;owned\u0007\u001b[2J" }, '"identity.model" is "M400\\u001b]0;owned\\u0007\\u001b[2J", not a model (1 to 128 printable ASCII characters)'],
+    [{ ...IDENTITY, serialNumber: "has spaces" }, '"identity.serialNumber" is "has spaces", not a serial number (1 to 64 letters, digits or punctuation without spaces)'],
+    [{ ...IDENTITY, manufacturer: 42 }, '"identity.manufacturer" is 42, not a manufacturer (1 to 128 printable ASCII characters)'],
+    [{ ...IDENTITY, osVersion: undefined }, '"identity.osVersion" is missing'],
+  ])("%j is refused naming line 1 and the field", (identity, problem) => {
+    const error = refusal(transcript({ identity }));
+    expect(error.message).toBe(`line 1 (the start record): ${problem}`);
+    expect(error.where).toBe("t.jsonl");
+    expect(error.hint).toMatch(/record the run again/);
+  });
+
+  it("makes show and replay exit 2 (show said internal error, replay said identical)", async () => {
+    const file = temp.file("null-identity.jsonl");
+    writeFileSync(file, transcript({ identity: null }));
+    for (const register of [registerShow, registerReplay]) {
+      const name = register === registerShow ? "show" : "replay";
+      const result = await runCommand(register, [name, file]);
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toBe(
+        `aosp-sim: ${file}: line 1 (the start record): "identity" is null, not an object with serialNumber, manufacturer, model and osVersion\n` +
+          "  fix: record the run again, or put back the start record as it was written\n",
+      );
+      expect(result.stdout, name).toBe("");
+    }
+  });
+});
+
+describe("show", () => {
+  it("writes the control characters of every transcript field it prints as escapes", async () => {
+    const file = temp.file("hostile.jsonl");
+    writeFileSync(file, transcript({ faults: ["wifi-absent\u001b]0;owned\u0007"] }, { state: "welcome\u001b[2J", event: "power on\u001b[31m" }));
+    const result = await runCommand(registerShow, ["show", file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(result.stdout).toContain("Device: Vuzix M400, Android 11, serial R3CT40KX9ZB (seed 7)");
+    expect(result.stdout).toContain("Faults: wifi-absent\\x1b]0;owned\\x07");
+    expect(result.stdout).toContain("welcome\\x1b[2J");
+    expect(result.stdout).toContain("power on\\x1b[31m");
+  });
+});

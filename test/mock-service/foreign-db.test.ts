@@ -1,0 +1,93 @@
+/**
+ * `--db` names another program's SQLite file: refused (exit 2 from serve) before anything is
+ * written to it, neither its journal mode nor a table. A new file, or an aosp-sim database,
+ * opens as before; a read-only one is told what to make writable.
+ */
+import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../agent/protocol/errors.js";
+import { databaseError } from "../../mock-service/store/database.js";
+import { openStore } from "../../mock-service/store/index.js";
+import { runCli, useTempDir } from "../payload/support/cli.js";
+
+const temp = useTempDir("aosp-foreign-db-");
+
+/** Another program's database: its own tables, in the rollback journal (not WAL). */
+function foreignDatabase(name: string, tables: string[]): string {
+  const file = temp.file(name);
+  const db = new Database(file);
+  for (const table of tables) db.exec(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO ${table} (name) VALUES ('kept')`);
+  db.close();
+  return file;
+}
+
+function refusal(file: string): InputError {
+  try {
+    openStore(file).close();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return error as InputError;
+  }
+  throw new Error(`${file} was opened`);
+}
+
+/** The file as SQLite left it: its tables, schema version and journal mode (header bytes 18-19: 2 is WAL). */
+function state(file: string) {
+  const header = readFileSync(file).subarray(18, 20);
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    return { tables, userVersion: db.pragma("user_version", { simple: true }), wal: header[0] === 2 && header[1] === 2 };
+  } finally {
+    db.close();
+  }
+}
+
+describe("a --db file of another program", () => {
+  it.each([
+    ["notes.db", ["notes", "tags"]],
+    ["accounts.db", ["users"]],
+  ])("%s is refused and left exactly as it was", (name, tables) => {
+    const file = foreignDatabase(name, tables);
+    const before = state(file);
+    const error = refusal(file);
+    expect(error.where).toBe(file);
+    expect(error.message).toBe(
+      `is not an aosp-sim database: it holds other tables (${tables.map((t) => `"${t}"`).join(", ")}) and no aosp-sim schema version; it was left as it is`,
+    );
+    expect(error.hint).toBe("give --db an aosp-sim database, or a new file to start one");
+    expect(state(file)).toEqual(before);
+    expect(before).toMatchObject({ userVersion: 0, wal: false });
+  });
+
+  it("makes serve exit 2 with one line and the fix", async () => {
+    const file = foreignDatabase("serve-notes.db", ["notes"]);
+    const result = await runCli(["serve", "--port", "0", "--db", file]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `aosp-sim: ${file}: is not an aosp-sim database: it holds other tables ("notes") and no aosp-sim schema version; it was left as it is\n` +
+        "  fix: give --db an aosp-sim database, or a new file to start one\n",
+    );
+  });
+
+  it("still makes a new file an aosp-sim database, and opens it again", () => {
+    const file = temp.file("new.db");
+    openStore(file).close();
+    openStore(file).close();
+    expect(state(file)).toMatchObject({ wal: true, tables: expect.arrayContaining(["tenant", "profiles", "devices"]) });
+  });
+});
+
+describe("a read-only --db file", () => {
+  it("is told to make the file and its folder writable", () => {
+    const readOnly = Object.assign(new Error("attempt to write a readonly database"), { code: "SQLITE_READONLY" });
+    const error = databaseError(readOnly, "state.db");
+    expect(error.message).toBe("cannot use the database: attempt to write a readonly database");
+    expect(error.hint).toBe("make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)");
+    expect(databaseError(Object.assign(new Error("file is not a database"), { code: "SQLITE_NOTADB" }), "x.db").hint).toBe(
+      "--db must name an aosp-sim database or a new file",
+    );
+  });
+});
