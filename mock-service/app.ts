@@ -12,6 +12,7 @@ import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LE
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
+import { rawCountRoutes } from "./odata/collection.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, type ChaosOptions } from "./http/chaos.js";
 import { routeFamilyOf } from "./http/route-family.js";
@@ -137,6 +138,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (options.throttle) admin.addHook("onRequest", throttleHook(options.throttle, ctx.now));
     admin.addHook("onRequest", refuseUnsupportedQueryOptions);
     admin.addHook("onRequest", canonicalPathIds);
+    // Every list route registered below gets its GET .../$count twin.
+    admin.addHook("onRoute", rawCountRoutes);
     await admin.register(metadataRoutes());
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));

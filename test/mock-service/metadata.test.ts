@@ -200,7 +200,8 @@ describe("$metadata", () => {
       path.split("?")[0]!.replace(/\/(members\/)[^/]+\/\$ref$/, "/$1{memberId}/$ref").replace(/\/assignments\/[^/]+$/, "/assignments/{assignmentId}").replace(/\/([0-9a-f]{8}-[0-9a-f-]{27})(?=\/|$)/g, "/{id}");
     const asked = new Set(requests.map(([method, path]) => `${method} ${template(path)}`));
     for (const [path, operations] of Object.entries(doc.paths)) {
-      if (!path.startsWith("/beta/") || path === "/beta/$metadata") continue;
+      // A list's /$count twin answers a number, with no annotation to resolve (odata.test.ts asks them).
+      if (!path.startsWith("/beta/") || path === "/beta/$metadata" || path.endsWith("/$count")) continue;
       for (const method of Object.keys(operations)) expect(asked, `${method.toUpperCase()} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
     }
 
