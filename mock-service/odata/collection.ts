@@ -44,7 +44,8 @@ export function listQuerystring(def: CollectionDef): object {
       },
       $select: { ...option, description: "Comma-separated properties to return" },
       $orderby: { ...option, description: `Sort by ${sortable.map(([n]) => n).join(", ")}, each optionally followed by asc or desc` },
-      $top: { type: "string", pattern: "^[0-9]+$", description: `Page size, 1 to ${def.maxTop} (default ${def.pageSize})` },
+      // Checked by parseTop, whose refusal names the sizes the collection takes (a pattern here would answer with the raw pattern).
+      $top: { type: "string", description: `Page size, 1 to ${def.maxTop} (default ${def.pageSize})` },
       $count: {
         type: "string",
         enum: ["true", "false"],

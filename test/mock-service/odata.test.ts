@@ -68,6 +68,15 @@ describe("paging", () => {
     expect((await t.admin("GET", "/beta/groups?$top=1000")).body.error.message).toMatch(/\$top.*1 to 999/);
   });
 
+  it("refuses every $top that is not a page size the same way, saying which sizes the collection takes", async () => {
+    const t = service();
+    for (const top of ["-1", "abc", "1e3", "0", "1.5", "99999999999999999999"]) {
+      const reply = await t.admin("GET", `${DEVICES}?$top=${q(top)}`);
+      expect(errorOf(reply), top).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message, top).toBe(`$top: invalid page size '${top}'; use 1 to 1000 on this collection (default 1000)`);
+    }
+  });
+
   it("refuses a $skiptoken it did not issue, or one replayed on another query", async () => {
     const t = service();
     const profile = await createProfile(t);
