@@ -245,6 +245,8 @@ export function validationMessage(error: FastifyError): string {
       return pointer === "" && context === "body"
         ? "the request body must be a JSON object"
         : `${where(pointer)} must be ${article(String(params["type"]))}`;
+    case "format":
+      return `${where(pointer)} must be ${FORMATS[String(params["format"])] ?? `in the format ${String(params["format"])}`}`;
     case "maxLength":
       return `${where(pointer)} is longer than ${String(params["limit"])} characters`;
     case "minLength":
@@ -255,6 +257,12 @@ export function validationMessage(error: FastifyError): string {
       return `${where(pointer)} ${first.message ?? "is invalid"}`;
   }
 }
+
+/** What each JSON schema format the routes use asks for, in words. */
+const FORMATS: Record<string, string> = {
+  date: "a calendar date written YYYY-MM-DD, e.g. 2024-02-01",
+  "date-time": "a date and time written as ISO 8601, e.g. 2030-01-01T00:00:00Z",
+};
 
 function article(type: string): string {
   if (type === "integer") return "an integer";

@@ -225,6 +225,17 @@ describe("compliance policies", () => {
     expect(errorOf(reply)).toMatchObject({ status: 400, message: '"passwordMinutesOfInactivityBeforeLock" must be <= 8640' });
   });
 
+  it("refuse a minimum security patch level that is no calendar day, naming it and the form", async () => {
+    const t = service();
+    for (const level of ["abc", "2024-13-45", "2024-02-30", "2023-02-29", "2024-00-10"]) {
+      const reply = await t.admin("POST", COMPLIANCE, { ...policyBody, minAndroidSecurityPatchLevel: level });
+      expect(errorOf(reply), level).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message, level).toBe('"minAndroidSecurityPatchLevel" must be a calendar date written YYYY-MM-DD, e.g. 2024-02-01');
+    }
+    const leapDay = await t.admin("POST", COMPLIANCE, { ...policyBody, minAndroidSecurityPatchLevel: "2024-02-29" });
+    expect(leapDay.status, leapDay.text).toBe(201);
+  });
+
   it("give assigned devices no verdict: the state says compliance reporting is not available for AOSP", async () => {
     const t = service();
     const group = await factoryGroup(t);
