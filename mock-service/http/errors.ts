@@ -244,7 +244,7 @@ export function validationMessage(error: FastifyError): string {
     case "type":
       return pointer === "" && context === "body"
         ? "the request body must be a JSON object"
-        : `${where(pointer)} must be ${article(String(params["type"]))}`;
+        : `${where(pointer)} must be ${typeWords(String(params["type"]))}`;
     case "format":
       return `${where(pointer)} must be ${FORMATS[String(params["format"])] ?? `in the format ${String(params["format"])}`}`;
     case "maxLength":
@@ -263,6 +263,12 @@ const FORMATS: Record<string, string> = {
   date: "a calendar date written YYYY-MM-DD, e.g. 2024-02-01",
   "date-time": "a date and time written as ISO 8601, e.g. 2030-01-01T00:00:00Z",
 };
+
+/** ajv's type list in words: "boolean,null" is "a boolean or null". */
+function typeWords(types: string): string {
+  const words = types.split(",").map((type) => (type === "null" ? "null" : article(type)));
+  return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
 
 function article(type: string): string {
   if (type === "integer") return "an integer";

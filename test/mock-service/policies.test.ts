@@ -114,6 +114,25 @@ describe("device configurations", () => {
     expect((await t.admin("GET", `${CONFIGURATIONS}/${policy.id}`)).status).toBe(404);
   });
 
+  it("keep their version when a PATCH changes no setting, so devices do not apply them again for nothing", async () => {
+    const t = service();
+    const policy = await configuration(t, { cameraBlocked: true });
+    const same = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { cameraBlocked: true, screenCaptureBlocked: null });
+    expect(same.body).toMatchObject({ version: 1, cameraBlocked: true });
+    const renamed = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { displayName: "Kiosk lockdown", description: "for kiosks" });
+    expect(renamed.body).toMatchObject({ version: 1, displayName: "Kiosk lockdown" });
+    const changed = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { cameraBlocked: false });
+    expect(changed.body).toMatchObject({ version: 2, cameraBlocked: false });
+  });
+
+  it("say which type a setting takes when given another", async () => {
+    const t = service();
+    const reply = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "x", cameraBlocked: "yes" });
+    expect(errorOf(reply)).toMatchObject({ status: 400, message: '"cameraBlocked" must be a boolean or null' });
+    const length = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "x", passwordMinimumLength: "6" });
+    expect(errorOf(length)).toMatchObject({ status: 400, message: '"passwordMinimumLength" must be an integer or null' });
+  });
+
   it("reach the devices of the assigned dynamic group at check-in, and no other", async () => {
     const t = service();
     const group = await factoryGroup(t);
