@@ -180,11 +180,13 @@ export async function odataList(
   // One at a time: an item that is costly to render lets other requests in between.
   for (const item of page) rendered.push(applySelect(render ? await render(item, select) : item, select));
 
-  const envelope: ListEnvelope = { "@odata.context": context(baseUrl, selectedPath(options.contextPath ?? def.contextPath, select)), value: [] };
-  if (count) envelope["@odata.count"] = total;
-  if (more) envelope["@odata.nextLink"] = nextLink(request, makeToken(def, page[page.length - 1]!, digest, keys));
-  envelope.value = rendered;
-  return envelope;
+  // Graph's order: the context, the count and the next page's link, then the items.
+  return {
+    "@odata.context": context(baseUrl, selectedPath(options.contextPath ?? def.contextPath, select)),
+    ...(count ? { "@odata.count": total } : {}),
+    ...(more ? { "@odata.nextLink": nextLink(request, makeToken(def, page[page.length - 1]!, digest, keys)) } : {}),
+    value: rendered,
+  };
 }
 
 /** How many items `$filter` keeps (all without one; a store that pages itself counts its own rows). */

@@ -77,6 +77,14 @@ describe("paging", () => {
     }
   });
 
+  it("puts @odata.count and @odata.nextLink before value, as Graph does", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await devices(t, 2, profile.tokenValue);
+    const reply = await t.admin("GET", `${DEVICES}?$count=true&$top=1`);
+    expect(Object.keys(reply.body)).toEqual(["@odata.context", "@odata.count", "@odata.nextLink", "value"]);
+  });
+
   it("refuses a $skiptoken it did not issue, or one replayed on another query", async () => {
     const t = service();
     const profile = await createProfile(t);
