@@ -135,17 +135,56 @@ describe("bad input", () => {
     expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 
-  it("answers unknown routes and methods with 404 notFound", async () => {
+  it("answers unknown routes outside /beta with 404 notFound", async () => {
     const t = service();
     for (const [method, path] of [
       ["GET", "/nope"],
-      ["GET", "/beta/deviceManagement/somethingElse"],
-      ["PUT", PROFILES],
       ["GET", "/device/v1/devices"],
     ]) {
       const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
       expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 404, code: "notFound" });
     }
+  });
+
+  it("answers an unknown segment under /beta as Graph does, naming the segment", async () => {
+    const t = service();
+    const device = "6f1c1f7e-0c55-4b7e-9a39-1d8f0a1c2b3d";
+    for (const [method, path, segment] of [
+      ["GET", "/beta/me", "me"],
+      ["GET", "/beta/deviceManagement/somethingElse", "somethingElse"],
+      ["POST", `${DEVICES}/${device}/syncDevice`, "syncDevice"],
+      ["POST", `${DEVICES}/${device}/retire`, "retire"],
+      ["POST", `${DEVICES}/${device}/rebootNow`, "rebootNow"],
+    ]) {
+      const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
+      expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 400, code: "BadRequest" });
+      expect(reply.body.error.message, path).toMatch(new RegExp(`^Resource not found for the segment '${segment}'\\.`));
+      expect(reply.body.error.innerError["request-id"], path).toBe(reply.headers.get("request-id"));
+    }
+    // Without the admin token, nothing is said about paths.
+    expect(errorOf(await http(`${t.url}/beta/me`))).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+  });
+
+  it("answers a method a /beta path does not take with 405 and the methods it takes in Allow", async () => {
+    const t = service();
+    for (const [method, path, allow] of [
+      ["PUT", "/beta/users", "GET, HEAD, POST"],
+      ["DELETE", "/beta/users", "GET, HEAD, POST"],
+      ["PUT", PROFILES, "GET, HEAD, POST"],
+      ["DELETE", "/beta/users/$count", "GET, HEAD"],
+    ]) {
+      const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
+      expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 405, code: "Request_BadRequest" });
+      expect(reply.headers.get("allow"), `${method} ${path}`).toBe(allow);
+      expect(reply.body.error.message).toContain("Specified HTTP method is not allowed for the request target");
+    }
+  });
+
+  it("says the admin API takes the Bearer scheme when another is sent", async () => {
+    const t = service();
+    const reply = await http(`${t.url}/beta/users`, { headers: { authorization: "Basic YWRtaW46cGFzcw==" } });
+    expect(errorOf(reply)).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+    expect(reply.body.error.message).toMatch(/uses the Basic scheme; the admin API takes only Bearer/);
   });
 
   it("answers an over-long or badly encoded path with the documented error body, not the framework's", async () => {
