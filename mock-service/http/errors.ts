@@ -93,7 +93,8 @@ function isDeviceApi(request: FastifyRequest): boolean {
 export function makeErrorHandler(log: (line: string) => void) {
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
-    const { status, body } = describeError(error, device);
+    // The route's own body limit (the log upload raises it); routing errors have no route yet.
+    const { status, body } = describeError(error, device, request.routeOptions?.bodyLimit);
     if (status >= 500 && !request.faultInjected) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
@@ -165,7 +166,14 @@ interface ErrorContent {
   [extra: string]: unknown;
 }
 
-function describeError(error: FastifyError | ApiError, device: boolean): { status: number; body: ErrorContent } {
+/** A size as people write it: 256 KiB, 10 MiB, 1000 bytes. */
+function bytes(count: number): string {
+  if (count % (1024 * 1024) === 0) return `${count / (1024 * 1024)} MiB`;
+  if (count % 1024 === 0) return `${count / 1024} KiB`;
+  return `${count} bytes`;
+}
+
+function describeError(error: FastifyError | ApiError, device: boolean, bodyLimit: number | undefined): { status: number; body: ErrorContent } {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
   }
@@ -182,10 +190,6 @@ function describeError(error: FastifyError | ApiError, device: boolean): { statu
   const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
   if (error.validation) return invalid(validationMessage(error));
   switch (error.code) {
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return invalid(
-        "the request body is not valid JSON (or it holds a forbidden __proto__ or constructor key); send one JSON object",
-      );
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return invalid("the request body is empty; send a JSON object");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
@@ -197,7 +201,10 @@ function describeError(error: FastifyError | ApiError, device: boolean): { statu
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return {
         status: 413,
-        body: { code: "payloadTooLarge", message: "the request body is larger than this route accepts" },
+        body: {
+          code: "payloadTooLarge",
+          message: `the request body is larger than the ${bodyLimit === undefined ? "size" : bytes(bodyLimit)} this route accepts; send a smaller one`,
+        },
       };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return {

@@ -2,6 +2,7 @@
  * Security and bad input over real HTTP: the admin token on every admin route, body limits,
  * unknown routes, malformed JSON, hostile keys, no stack traces, and the OpenAPI document.
  */
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { startMockService, type MockService } from "../../mock-service/index.js";
@@ -91,16 +92,49 @@ describe("bad input", () => {
     const admin = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": ', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(errorOf(admin)).toMatchObject({ status: 400, code: "invalidRequest" });
     expect(admin.body.error.message).toMatch(/not valid JSON/);
+    const trailing = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{\n  "displayName": "x",\n}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(trailing.body.error.message).toMatch(/^the request body is not valid JSON: .* at line 3, column 1; send one JSON object$/);
     const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: "nope", headers: { "content-type": "application/json" } });
     expect(errorOf(device)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 
-  it("refuses __proto__ and constructor keys", async () => {
+  it("refuses __proto__ and constructor keys, naming the key and where it is", async () => {
     const t = service();
-    for (const raw of ['{"displayName": "x", "__proto__": {"admin": true}}', '{"displayName": "x", "constructor": {"prototype": {"a": 1}}}']) {
+    for (const [raw, message] of [
+      ['{"displayName": "x", "__proto__": {"admin": true}}', 'the request body holds a forbidden "__proto__" key at "__proto__"'],
+      ['{"displayName": "x", "extra": [{"constructor": {"prototype": {"a": 1}}}]}', 'the request body holds a forbidden "constructor" key at "extra.0.constructor"'],
+    ]) {
       const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
       expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message).toContain(message);
     }
+  });
+
+  it("refuses a body that is not UTF-8, or holds a lone surrogate, naming the property, rather than storing U+FFFD", async () => {
+    const t = service();
+    const raw = Buffer.concat([Buffer.from('{"displayName": "ab'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const bytes = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(errorOf(bytes)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(bytes.body.error.message).toBe('the request body is not valid UTF-8: byte 19 (0xff) in "displayName" is not part of a UTF-8 character; send the body encoded as UTF-8');
+    const lone = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "\\ud800x"}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(errorOf(lone)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(lone.body.error.message).toMatch(/^"displayName" holds a lone UTF-16 surrogate/);
+    // A pair is one character, and welcome.
+    const pair = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "\\ud83d\\ude00"}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(pair.status, pair.text).toBe(201);
+    expect((await t.admin("GET", PROFILES)).body.value.map((p: { displayName: string }) => p.displayName)).toEqual(["\u{1F600}"]);
+  });
+
+  it("answers a compressed body with 415 naming its encoding", async () => {
+    const t = service();
+    const reply = await http(`${t.url}${PROFILES}`, {
+      method: "POST",
+      raw: gzipSync('{"displayName": "x"}'),
+      bearer: t.service.adminToken,
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+    });
+    expect(errorOf(reply)).toMatchObject({ status: 415, code: "unsupportedMediaType" });
+    expect(reply.body.error.message).toMatch(/Content-Encoding: gzip; the service reads only uncompressed bodies \(identity\)/);
   });
 
   it("answers a body that is not a JSON object", async () => {
@@ -118,6 +152,7 @@ describe("bad input", () => {
     const huge = JSON.stringify({ displayName: "x", description: "a".repeat(300 * 1024) });
     const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw: huge, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(errorOf(reply)).toMatchObject({ status: 413, code: "payloadTooLarge" });
+    expect(reply.body.error.message).toBe("the request body is larger than the 256 KiB this route accepts; send a smaller one");
     const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: huge, headers: { "content-type": "application/json" } });
     expect(errorOf(device)).toMatchObject({ status: 413, code: "payloadTooLarge" });
   });
