@@ -78,4 +78,28 @@ describe("terms and conditions", () => {
     expect(errorOf(devices)).toMatchObject({ status: 400 });
     expect(devices.body.error.message).toContain("is not a target here");
   });
+
+  it("refuse a dynamic device group as a target: users accept terms, devices never do", async () => {
+    const t = service();
+    const created = (await t.admin("POST", TERMS, terms)).body;
+    const group = (
+      await t.admin("POST", "/beta/groups", {
+        displayName: "Factory 1 devices",
+        mailEnabled: false,
+        mailNickname: "factory1",
+        securityEnabled: true,
+        groupTypes: ["DynamicMembership"],
+        membershipRule: '(device.enrollmentProfileName -eq "Factory 1 devices")',
+        membershipRuleProcessingState: "On",
+      })
+    ).body;
+    for (const type of ["groupAssignmentTarget", "exclusionGroupAssignmentTarget"]) {
+      const reply = await t.admin("POST", `${TERMS}/${created.id}/assignments`, { target: { "@odata.type": `#microsoft.graph.${type}`, groupId: group.id } });
+      expect(errorOf(reply), type).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message, type).toBe(
+        `target.groupId: 'Factory 1 devices' (${group.id}) is a dynamic device group; terms and conditions are accepted by users, not devices: assign a user group, or allLicensedUsersAssignmentTarget`,
+      );
+    }
+    expect((await t.admin("GET", `${TERMS}/${created.id}/assignments`)).body.value).toEqual([]);
+  });
 });
