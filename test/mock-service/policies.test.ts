@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { DEVICES, enroll, enrolledDevice, errorOf, type TestService, useService } from "./support/service.js";
+import { DEVICES, enroll, enrolledDevice, errorOf, factoryGroup, type TestService, useService } from "./support/service.js";
 
 const service = useService();
 const CONFIGURATIONS = "/beta/deviceManagement/deviceConfigurations";
@@ -17,19 +17,6 @@ async function configuration(t: TestService, settings: Record<string, unknown>) 
   const reply = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "Factory lockdown", ...settings });
   if (reply.status !== 201) throw new Error(`${reply.status} ${reply.text}`);
   return reply.body as { id: string; version: number };
-}
-
-async function factoryGroup(t: TestService) {
-  const reply = await t.admin("POST", "/beta/groups", {
-    displayName: "Factory 1 devices",
-    mailEnabled: false,
-    mailNickname: "factory1",
-    securityEnabled: true,
-    groupTypes: ["DynamicMembership"],
-    membershipRule: '(device.enrollmentProfileName -eq "Factory 1 devices")',
-    membershipRuleProcessingState: "On",
-  });
-  return reply.body as { id: string };
 }
 
 const groupTarget = (groupId: string) => ({ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId } });

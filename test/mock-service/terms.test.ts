@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { enrolledDevice, errorOf, PASSWORD, type TestService, useService } from "./support/service.js";
+import { enrolledDevice, errorOf, factoryGroup, PASSWORD, type TestService, useService } from "./support/service.js";
 
 const service = useService();
 const TERMS = "/beta/deviceManagement/termsAndConditions";
@@ -82,17 +82,7 @@ describe("terms and conditions", () => {
   it("refuse a dynamic device group as a target: users accept terms, devices never do", async () => {
     const t = service();
     const created = (await t.admin("POST", TERMS, terms)).body;
-    const group = (
-      await t.admin("POST", "/beta/groups", {
-        displayName: "Factory 1 devices",
-        mailEnabled: false,
-        mailNickname: "factory1",
-        securityEnabled: true,
-        groupTypes: ["DynamicMembership"],
-        membershipRule: '(device.enrollmentProfileName -eq "Factory 1 devices")',
-        membershipRuleProcessingState: "On",
-      })
-    ).body;
+    const group = await factoryGroup(t);
     for (const type of ["groupAssignmentTarget", "exclusionGroupAssignmentTarget"]) {
       const reply = await t.admin("POST", `${TERMS}/${created.id}/assignments`, { target: { "@odata.type": `#microsoft.graph.${type}`, groupId: group.id } });
       expect(errorOf(reply), type).toMatchObject({ status: 400, code: "invalidRequest" });
