@@ -12,10 +12,12 @@ import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LE
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
+import { rawCountRoutes } from "./odata/collection.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, type ChaosOptions } from "./http/chaos.js";
 import { routeFamilyOf } from "./http/route-family.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
+import { RouteTemplates } from "./http/unknown-routes.js";
 import { groupRoutes } from "./routes/admin/groups.js";
 import { managedDeviceRoutes } from "./routes/admin/managed-devices.js";
 import { metadataRoutes } from "./routes/admin/metadata.js";
@@ -84,8 +86,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
   parseJsonBodiesOnly(app);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
+  // A path under /beta without a route is answered as Graph does (an unknown segment, a method the path does not take).
+  const betaRoutes = new RouteTemplates();
+  app.addHook("onRoute", betaRoutes.learn);
+  const authenticateAdmin = requireAdmin(adminToken);
+  app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split("?")[0];
+    if (path?.startsWith("/beta/")) {
+      await authenticateAdmin(request);
+      throw betaRoutes.error(request.method, path);
+    }
     const message = `there is no route ${request.method} ${path}; see /openapi.json for the routes`;
     reply.code(404).send({
       error: { code: "notFound", message, ...(path?.startsWith("/device/") ? {} : { innerError: innerError(request) }) },
@@ -133,10 +143,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerConsole(app, services, adminToken);
 
   await app.register(async (admin) => {
-    admin.addHook("onRequest", requireAdmin(adminToken));
+    admin.addHook("onRequest", authenticateAdmin);
     if (options.throttle) admin.addHook("onRequest", throttleHook(options.throttle, ctx.now));
     admin.addHook("onRequest", refuseUnsupportedQueryOptions);
     admin.addHook("onRequest", canonicalPathIds);
+    // Every list route registered below gets its GET .../$count twin.
+    admin.addHook("onRoute", rawCountRoutes);
     await admin.register(metadataRoutes());
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));

@@ -20,6 +20,14 @@ export function isRawWepKey(text: string): boolean {
   return [10, 26, 58].includes(text.length) && isHexDigits(text);
 }
 
+/**
+ * A WEP key as access points give them: 5 or 13 printable ASCII characters, or 10 or 26 (or 58) hex
+ * digits used raw. Any other key will most likely not match the network (the wifi-wep-key rule).
+ */
+export function isUsualWepKey(text: string): boolean {
+  return isRawWepKey(text) || ([5, 13].includes(text.length) && isPrintableAscii(text));
+}
+
 /** A WEP key a device can configure: 10, 26 or 58 hex digits, or 5, 13 or 29 printable ASCII characters (40, 104 or 232 bits). */
 export function isUsableWepKey(text: string): boolean {
   return isRawWepKey(text) || ([5, 13, 29].includes(text.length) && isPrintableAscii(text));

@@ -16,7 +16,7 @@ import type { PolicyKind } from "../store/policies.js";
 export type SettingSpec =
   | { type: "boolean"; label: string }
   | { type: "integer"; label: string; minimum: number; maximum: number }
-  | { type: "string"; label: string; enum?: readonly string[]; pattern?: string; maxLength: number };
+  | { type: "string"; label: string; enum?: readonly string[]; pattern?: string; format?: "date"; maxLength: number };
 
 /**
  * The properties a Graph type adds to its base type: the settings tables below must name exactly
@@ -84,7 +84,8 @@ const COMPLIANCE_SETTINGS: OwnSettings<AospDeviceOwnerCompliancePolicy, DeviceCo
     type: "string",
     label: "Minimum security patch level",
     maxLength: 10,
-    pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    // YYYY-MM-DD, and a day the calendar has (JSON schema's "date": not 2024-02-30).
+    format: "date",
   },
   osMaximumVersion: version("Maximum OS version"),
   osMinimumVersion: version("Minimum OS version"),
@@ -128,6 +129,7 @@ export function settingSchema(spec: SettingSpec): Record<string, unknown> {
         maxLength: spec.maxLength,
         ...(spec.enum ? { enum: [...spec.enum, null] } : {}),
         ...(spec.pattern ? { pattern: spec.pattern } : {}),
+        ...(spec.format ? { format: spec.format } : {}),
         description: spec.label,
       };
   }

@@ -33,6 +33,14 @@ export function isAdminToken(request: FastifyRequest, adminToken: string): boole
 export function requireAdmin(adminToken: string) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request);
+    const scheme = /^\s*(\S+)\s+\S/.exec(request.headers.authorization ?? "")?.[1];
+    if (token === null && scheme !== undefined && scheme.toLowerCase() !== "bearer") {
+      throw new ApiError(
+        401,
+        GRAPH_CODES.unauthenticated,
+        `The Authorization header uses the ${scheme.slice(0, 20)} scheme; the admin API takes only Bearer: send Authorization: Bearer <admin token> (serve prints the token on its first line).`,
+      );
+    }
     if (token === null) {
       throw new ApiError(
         401,

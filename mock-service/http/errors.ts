@@ -93,7 +93,8 @@ function isDeviceApi(request: FastifyRequest): boolean {
 export function makeErrorHandler(log: (line: string) => void) {
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
-    const { status, body } = describeError(error, device);
+    // The route's own body limit (the log upload raises it); routing errors have no route yet.
+    const { status, body } = describeError(error, device, request.routeOptions?.bodyLimit);
     if (status >= 500 && !request.faultInjected) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
@@ -165,7 +166,14 @@ interface ErrorContent {
   [extra: string]: unknown;
 }
 
-function describeError(error: FastifyError | ApiError, device: boolean): { status: number; body: ErrorContent } {
+/** A size as people write it: 256 KiB, 10 MiB, 1000 bytes. */
+function bytes(count: number): string {
+  if (count % (1024 * 1024) === 0) return `${count / (1024 * 1024)} MiB`;
+  if (count % 1024 === 0) return `${count / 1024} KiB`;
+  return `${count} bytes`;
+}
+
+function describeError(error: FastifyError | ApiError, device: boolean, bodyLimit: number | undefined): { status: number; body: ErrorContent } {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
   }
@@ -182,10 +190,6 @@ function describeError(error: FastifyError | ApiError, device: boolean): { statu
   const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
   if (error.validation) return invalid(validationMessage(error));
   switch (error.code) {
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return invalid(
-        "the request body is not valid JSON (or it holds a forbidden __proto__ or constructor key); send one JSON object",
-      );
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return invalid("the request body is empty; send a JSON object");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
@@ -197,7 +201,10 @@ function describeError(error: FastifyError | ApiError, device: boolean): { statu
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return {
         status: 413,
-        body: { code: "payloadTooLarge", message: "the request body is larger than this route accepts" },
+        body: {
+          code: "payloadTooLarge",
+          message: `the request body is larger than the ${bodyLimit === undefined ? "size" : bytes(bodyLimit)} this route accepts; send a smaller one`,
+        },
       };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return {
@@ -244,7 +251,9 @@ export function validationMessage(error: FastifyError): string {
     case "type":
       return pointer === "" && context === "body"
         ? "the request body must be a JSON object"
-        : `${where(pointer)} must be ${article(String(params["type"]))}`;
+        : `${where(pointer)} must be ${typeWords(String(params["type"]))}`;
+    case "format":
+      return `${where(pointer)} must be ${FORMATS[String(params["format"])] ?? `in the format ${String(params["format"])}`}`;
     case "maxLength":
       return `${where(pointer)} is longer than ${String(params["limit"])} characters`;
     case "minLength":
@@ -256,9 +265,19 @@ export function validationMessage(error: FastifyError): string {
   }
 }
 
-/** "an integer", "a string"; a union ("integer,null", as ajv names it) becomes "an integer or null". */
+/** What each JSON schema format the routes use asks for, in words. */
+const FORMATS: Record<string, string> = {
+  date: "a calendar date written YYYY-MM-DD, e.g. 2024-02-01",
+  "date-time": "a date and time written as ISO 8601, e.g. 2030-01-01T00:00:00Z",
+};
+
+/** ajv's type list in words: "boolean,null" is "a boolean or null". */
+function typeWords(types: string): string {
+  const words = types.split(",").map((type) => (type === "null" ? "null" : article(type)));
+  return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
+
 function article(type: string): string {
-  if (type.includes(",")) return type.split(",").map((one) => (one === "null" ? "null" : article(one))).join(" or ");
   if (type === "integer") return "an integer";
   if (type === "array") return "an array";
   if (type === "object") return "an object";

@@ -1,21 +1,129 @@
 /**
- * Request bodies are JSON only: fastify's own parser (it refuses __proto__ and constructor keys),
- * except that an empty body reads as "no body". Graph clients send `Content-Type:
- * application/json` with no body on actions such as revokeToken and wipe; those must not fail.
- * Fastify's text/plain parser is removed too: a body sent as text would otherwise reach the
- * routes as a string and be refused as "not a JSON object" when it is one, sent with the wrong
- * type; it now gets 415 like every other type.
+ * Request bodies are JSON only, parsed here rather than by fastify's parser so that each refusal
+ * says what is wrong and where:
+ *   - an empty body reads as "no body" (Graph clients send `Content-Type: application/json` with
+ *     no body on actions such as revokeToken and wipe; those must not fail);
+ *   - a compressed body (`Content-Encoding: gzip`) is 415 naming the encoding: only identity is read;
+ *   - bytes that are not UTF-8 are 400 naming the byte (and the property, when the rest parses),
+ *     never replaced by U+FFFD and stored;
+ *   - a syntax error is 400 with its line and column;
+ *   - a `__proto__` key, or a `constructor` key holding a `prototype` (what fastify's parser refuses
+ *     too), and a string holding a lone UTF-16 surrogate (`"\ud800"`) are 400 naming the property.
+ * Fastify's text/plain parser is removed too: a body sent as text would otherwise reach the routes
+ * as a string and be refused as "not a JSON object" when it is one, sent with the wrong type; it
+ * now gets 415 like every other type.
  */
-import type { FastifyInstance } from "fastify";
+import { isUtf8 } from "node:buffer";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ApiError, badRequest } from "./errors.js";
 
 export function parseJsonBodiesOnly(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser(["application/json", "text/plain"]);
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    if (typeof body === "string" && body.trim() === "") {
-      done(null, undefined);
-      return;
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
+    try {
+      done(null, parseJsonBody(request, body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
     }
-    parseJson(request, body as string, done);
   });
+}
+
+function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
+  const encoding = String(request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" && encoding !== "") {
+    throw new ApiError(
+      415,
+      "unsupportedMediaType",
+      `the body is sent with Content-Encoding: ${encoding.slice(0, 40)}; the service reads only uncompressed bodies (identity): send it without compressing it`,
+    );
+  }
+  if (!isUtf8(body)) throw notUtf8(body);
+  const text = body.toString("utf8");
+  if (text.trim() === "") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`the request body is not valid JSON: ${syntaxProblem(text, error as Error)}; send one JSON object`);
+  }
+  const problem = firstForbidden(value);
+  if (problem) throw badRequest(problem);
+  return value;
+}
+
+/** Where the first byte that is not UTF-8 is: everything before it decodes and encodes back the same. */
+function notUtf8(body: Buffer): ApiError {
+  const lossy = body.toString("utf8");
+  const again = Buffer.from(lossy, "utf8");
+  let at = 0;
+  while (at < body.length && body[at] === again[at]) at++;
+  const property = propertyHolding(lossy, "\ufffd");
+  return badRequest(
+    `the request body is not valid UTF-8: byte ${at} (0x${body[at]?.toString(16).padStart(2, "0") ?? "??"})${property ? ` in "${property}"` : ""} ` +
+      "is not part of a UTF-8 character; send the body encoded as UTF-8",
+  );
+}
+
+/** The property whose string (first) holds `mark`, when the text parses; "" when it does not say. */
+function propertyHolding(text: string, mark: string): string {
+  try {
+    return firstFound(JSON.parse(text), (s) => (s.includes(mark) ? true : undefined))?.path ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Walks a parsed body depth first, without recursion (a body may nest thousands deep), and gives
+ * the first string or key `check` says something about, with its place (`a.b.0.c`).
+ */
+function firstFound<T>(body: unknown, check: (text: string, key?: unknown) => T | undefined): { path: string; found: T } | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value: body, path: "" }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "string") {
+      const found = check(value);
+      if (found !== undefined) return { path, found };
+    }
+    if (value === null || typeof value !== "object") continue;
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i]!;
+      const place = path === "" ? key : `${path}.${key}`;
+      const found = check(key, item);
+      if (found !== undefined) return { path: place, found };
+      stack.push({ value: item, path: place });
+    }
+  }
+  return undefined;
+}
+
+/** JSON.parse's complaint with the line and column it happened at. */
+function syntaxProblem(text: string, error: Error): string {
+  const message = error.message.replace(/ \(line \d+ column \d+\)$/, "");
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return message;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${message.replace(/ in JSON at position \d+/, "")} at line ${line}, column ${column}`;
+}
+
+/** A high surrogate without a low one after it, or a low one without a high one before it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The first forbidden key or ill-formed string, said with its place, or undefined. */
+function firstForbidden(body: unknown): string | undefined {
+  type Problem = "lone surrogate" | "__proto__" | "constructor";
+  const problem = firstFound<Problem>(body, (text, item) => {
+    if (item === undefined) return LONE_SURROGATE.test(text) ? "lone surrogate" : undefined;
+    if (text === "__proto__") return "__proto__";
+    if (text === "constructor" && item !== null && typeof item === "object" && Object.hasOwn(item, "prototype")) return "constructor";
+    return LONE_SURROGATE.test(text) ? "lone surrogate" : undefined;
+  });
+  if (!problem) return undefined;
+  const place = problem.path === "" ? "the request body" : `"${problem.path}"`;
+  return problem.found === "lone surrogate"
+    ? `${place} holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair), which is no character; send text as valid Unicode`
+    : `the request body holds a forbidden "${problem.found}" key at ${place} (it could alter objects' prototypes); remove it`;
 }

@@ -40,16 +40,20 @@ export const idParams = {
   properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
 } as const;
 
-/** A Graph list: @odata.context, @odata.count ($count=true), @odata.nextLink (more pages) and value. */
+/**
+ * A Graph list: @odata.context, @odata.count ($count=true), @odata.nextLink (more pages) and value,
+ * in Graph's order. `value` is always there but not listed as required: the serializer
+ * (fast-json-stringify) writes required properties first, which put `value` before the count.
+ */
 export function listOf(item: object): object {
   return {
     type: "object",
-    required: ["@odata.context", "value"],
+    required: ["@odata.context"],
     properties: {
       "@odata.context": { type: "string" },
       "@odata.count": { type: "integer", description: "With $count=true: how many items match, over all pages" },
       "@odata.nextLink": { type: "string", description: "The URL of the next page; absent on the last page" },
-      value: { type: "array", items: item },
+      value: { type: "array", items: item, description: "The page's items (always present, [] when none)" },
     },
   };
 }

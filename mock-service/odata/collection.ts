@@ -7,9 +7,10 @@
  * `odataList` applies `$filter`, `$orderby`, `$count`, `$select`, `$top` and the collection's
  * default page size (always: a client that asks for nothing still gets pages, with
  * `@odata.nextLink`), resuming at `$skiptoken`. `odataEntity` applies `$select` to one entity.
+ * `rawCountRoutes` gives every list route its `/$count` twin (the number alone, as text).
  * Every refusal is Graph's 400 shape with a message naming the option and how to fix it.
  */
-import type { FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import { ApiError, badRequest } from "../http/errors.js";
 import { advancedOperatorsIn, compileFilter, FilterMeaningError, type Item } from "./filter-eval.js";
 import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter } from "./filter.js";
@@ -43,7 +44,8 @@ export function listQuerystring(def: CollectionDef): object {
       },
       $select: { ...option, description: "Comma-separated properties to return" },
       $orderby: { ...option, description: `Sort by ${sortable.map(([n]) => n).join(", ")}, each optionally followed by asc or desc` },
-      $top: { type: "string", pattern: "^[0-9]+$", description: `Page size, 1 to ${def.maxTop} (default ${def.pageSize})` },
+      // Checked by parseTop, whose refusal names the sizes the collection takes (a pattern here would answer with the raw pattern).
+      $top: { type: "string", description: `Page size, 1 to ${def.maxTop} (default ${def.pageSize})` },
       $count: {
         type: "string",
         enum: ["true", "false"],
@@ -52,6 +54,46 @@ export function listQuerystring(def: CollectionDef): object {
       $skiptoken: { type: "string", maxLength: 8192, description: "Opaque; taken from @odata.nextLink" },
     },
   };
+}
+
+/** The querystring schema of a `/$count` route: `$filter` only (the rest shape pages, not a number). */
+function countQuerystring(list: { properties: { $filter: object } }): object {
+  return { type: "object", properties: { $filter: list.properties.$filter } };
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route is a list's `/$count` twin: odataList counts instead of paging. */
+    rawCount?: boolean;
+  }
+}
+
+/**
+ * onRoute hook of the admin routes: every list route (a GET whose querystring takes `$count`) gets
+ * its twin `GET <list>/$count`, as Graph offers it on every collection (`GET /users/$count`). The
+ * twin runs the list's own handler, so it reads the same items with the same checks (a group that
+ * does not exist is still 404); odataList sees `config.rawCount`, counts what `$filter` keeps, and
+ * the twin answers that number alone, as `text/plain`.
+ */
+export function rawCountRoutes(this: FastifyInstance, route: RouteOptions): void {
+  const querystring = route.schema?.querystring as { properties?: Record<string, object> } | undefined;
+  if (route.method !== "GET" || route.config?.rawCount || !querystring?.properties?.["$count"]) return;
+  const listHandler = route.handler;
+  this.route({
+    method: "GET",
+    url: `${route.url}/$count`,
+    config: { ...route.config, rawCount: true },
+    schema: {
+      ...route.schema,
+      summary: `The number of items of ${route.url} (text/plain; $filter applies)`,
+      querystring: countQuerystring(querystring as { properties: { $filter: object } }),
+      response: { ...(route.schema?.response as object), 200: { type: "integer", description: "text/plain: the number" } },
+    },
+    handler: async function (request, reply) {
+      const envelope = (await listHandler.call(this, request, reply)) as ListEnvelope;
+      return reply.type("text/plain; charset=utf-8").send(String(envelope["@odata.count"]));
+    },
+  });
 }
 
 /** The querystring schema of an entity route: `$select` only. */
@@ -96,8 +138,9 @@ export async function odataList(
 ): Promise<ListEnvelope> {
   const { render } = options;
   const query = request.query as Query;
+  const rawCount = request.routeOptions.config.rawCount === true;
   const advanced = isAdvancedQuery(request);
-  const count = parseCount(def, query.$count, request);
+  const count = rawCount ? requireRawCountConsistency(def, request) : parseCount(def, query.$count, request);
   const select = parseSelect(def, query.$select);
   const keys = parseOrderBy(def, query.$orderby);
   const top = parseTop(def, query.$top);
@@ -110,6 +153,10 @@ export async function odataList(
       throw error;
     }
   };
+  if (rawCount) {
+    // The number alone: no page is cut, sorted or rendered.
+    return { "@odata.context": context(baseUrl, options.contextPath ?? def.contextPath), "@odata.count": countItems(def, query, advanced, items, options.source), value: [] };
+  }
   let page: Item[];
   let more: boolean;
   let total: number;
@@ -133,11 +180,20 @@ export async function odataList(
   // One at a time: an item that is costly to render lets other requests in between.
   for (const item of page) rendered.push(applySelect(render ? await render(item, select) : item, select));
 
-  const envelope: ListEnvelope = { "@odata.context": context(baseUrl, selectedPath(options.contextPath ?? def.contextPath, select)), value: [] };
-  if (count) envelope["@odata.count"] = total;
-  if (more) envelope["@odata.nextLink"] = nextLink(request, makeToken(def, page[page.length - 1]!, digest, keys));
-  envelope.value = rendered;
-  return envelope;
+  // Graph's order: the context, the count and the next page's link, then the items.
+  return {
+    "@odata.context": context(baseUrl, selectedPath(options.contextPath ?? def.contextPath, select)),
+    ...(count ? { "@odata.count": total } : {}),
+    ...(more ? { "@odata.nextLink": nextLink(request, makeToken(def, page[page.length - 1]!, digest, keys)) } : {}),
+    value: rendered,
+  };
+}
+
+/** How many items `$filter` keeps (all without one; a store that pages itself counts its own rows). */
+function countItems(def: CollectionDef, query: Query, advanced: boolean, items: Item[] | (() => Item[]), source: PagedSource | undefined): number {
+  if (query.$filter === undefined && source) return source.count();
+  const all = typeof items === "function" ? items() : items;
+  return query.$filter === undefined ? all.length : all.filter(filterPredicate(def, query.$filter, advanced)).length;
 }
 
 /** One entity with `$select` applied, its @odata.context first. */
@@ -207,9 +263,13 @@ function parseOrderBy(def: CollectionDef, text: string | undefined): SortKey[] {
   });
 }
 
-/** Entra ID's advanced-query parameters: `ConsistencyLevel: eventual` and `$count=true`. */
+/**
+ * Entra ID's advanced-query parameters: `ConsistencyLevel: eventual` with `$count=true`, or with
+ * the `/$count` segment.
+ */
 function isAdvancedQuery(request: FastifyRequest): boolean {
-  return consistencyEventual(request) && (request.query as Query).$count === "true";
+  const counted = (request.query as Query).$count === "true" || request.routeOptions.config.rawCount === true;
+  return consistencyEventual(request) && counted;
 }
 
 function consistencyEventual(request: FastifyRequest): boolean {
@@ -223,6 +283,19 @@ function parseCount(def: CollectionDef, text: string | undefined, request: Fasti
       400,
       "Request_BadRequest",
       "$count: counting directory objects is an advanced query; send the header ConsistencyLevel: eventual with $count=true",
+    );
+  }
+  return true;
+}
+
+/** `/$count` on directory objects is an advanced query, as `$count=true` is (Entra ID's own wording). */
+function requireRawCountConsistency(def: CollectionDef, request: FastifyRequest): true {
+  if (def.directory && !consistencyEventual(request)) {
+    throw new ApiError(
+      400,
+      "Request_UnsupportedQuery",
+      "Raw count (/$count) is not supported because the 'ConsistencyLevel: eventual' header is missing; " +
+        "counting directory objects is an advanced query: send the header ConsistencyLevel: eventual",
     );
   }
   return true;

@@ -34,6 +34,8 @@ export interface ActionDef {
  * the namespace); types referred to are qualified.
  */
 export interface CsdlModel {
+  /** Enum types no collection's property declares (an action parameter's): their members, in order. */
+  enumTypes?: Record<string, readonly string[]>;
   complexTypes: Record<string, StructuredTypeDef>;
   entityTypes: Record<string, StructuredTypeDef>;
   /** Contained collection-valued navigation properties: the owner's and target's qualified types. */
@@ -90,6 +92,7 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
     }
     entityTypes.set(def.entityType, { base: def.baseType ?? `${NS}.entity`, properties, navigation: [] });
   }
+  for (const [name, members] of Object.entries(model.enumTypes ?? {})) enums.set(`${NS}.${name}`, members);
   for (const [name, type] of Object.entries(model.entityTypes)) {
     entityTypes.set(`${NS}.${name}`, {
       base: type.base ?? `${NS}.entity`,

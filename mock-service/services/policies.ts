@@ -1,6 +1,6 @@
 /**
  * AOSP device configuration and compliance policies (Graph aospDeviceOwnerDeviceConfiguration
- * and aospDeviceOwnerCompliancePolicy): create, read, update (each change raises the version),
+ * and aospDeviceOwnerCompliancePolicy): create, read, update (a change of settings raises the version),
  * delete, assign to groups; the configurations a device receives at check-in and the states it
  * reports back; and what an admin reads per device. The seed's limits hold: an unenforceable
  * password type is accepted but the admin is told at assignment that it will not take effect,
@@ -97,7 +97,10 @@ export class PolicyService {
     return this.ctx.store.policies.list(kind);
   }
 
-  /** PATCH: the settings given change (null clears one); the version goes up so devices apply it again. */
+  /**
+   * PATCH: the settings given change (null clears one). The version goes up only when a setting
+   * changes: devices apply a configuration again when its version does (a new name changes nothing there).
+   */
   update(kind: PolicyKind, id: string, patch: PolicyInput): PolicyRecord {
     const current = this.get(kind, id);
     const type = POLICY_TYPES[kind];
@@ -109,13 +112,14 @@ export class PolicyService {
     }
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');
+    const settings = settingsOf(type, patch, current.settings);
     const updated: PolicyRecord = {
       ...current,
       displayName,
       description: patch.description === undefined ? current.description : patch.description,
       roleScopeTagIds: patch.roleScopeTagIds ?? current.roleScopeTagIds,
-      settings: settingsOf(type, patch, current.settings),
-      version: current.version + 1,
+      settings,
+      version: sameSettings(settings, current.settings) ? current.version : current.version + 1,
       modified: this.ctx.now(),
     };
     this.ctx.store.policies.save(updated);
@@ -208,6 +212,12 @@ function settingsOf(type: PolicyType, input: PolicyInput, base: PolicySettings):
     else settings[name] = value as boolean | number | string;
   }
   return settings;
+}
+
+/** Settings are flat (booleans, numbers, strings): the same names with the same values. */
+function sameSettings(a: PolicySettings, b: PolicySettings): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => Object.hasOwn(b, name) && a[name] === b[name]);
 }
 
 /** Graph gives every scheduled action and its configurations an id. */

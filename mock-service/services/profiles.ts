@@ -9,6 +9,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { payloadText } from "../../agent/payload/build.js";
+import { isUsualWepKey } from "../../agent/payload/wifi-key-format.js";
 import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { checkDeviceNameTemplate } from "../domain/device-name.js";
@@ -281,6 +282,12 @@ function checkWifi(profile: ProfileRecord): void {
         "wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters or 64 hex digits; devices cannot join with this one",
       );
     }
+  }
+  // The rule the QR validator's wifi-wep-key warning applies, so the service issues no code it warns about.
+  if (profile.wifiSecurityType === "wep" && !isUsualWepKey(key)) {
+    throw badRequest(
+      `wifiPassword: a WEP key is 5 or 13 printable ASCII characters, or 10, 26 or 58 hex digits (this one is ${key.length} characters); devices cannot join with this one`,
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import type { AssignmentRecord, TargetType } from "../store/assignments.js";
 import type { AcceptanceRecord, TermsRecord } from "../store/terms.js";
 import type { AssignmentInput, AssignmentService } from "./assignments.js";
+import { DYNAMIC } from "./groups.js";
 
 export interface TermsInput {
   "@odata.type"?: string;
@@ -103,6 +104,14 @@ export class TermsService {
   addAssignment(id: string, input: AssignmentInput): AssignmentRecord {
     this.get(id);
     const [record] = this.assignments.build("terms", id, [input], TERMS_TARGETS);
+    // Users accept terms (at sign-in); a device group's members are devices, so it would reach nobody.
+    const group = record!.groupId === null ? undefined : this.ctx.store.groups.get(record!.groupId);
+    if (group?.groupTypes.includes(DYNAMIC)) {
+      throw badRequest(
+        `target.groupId: '${group.displayName}' (${group.id}) is a dynamic device group; terms and conditions are accepted by users, not devices: ` +
+          "assign a user group, or allLicensedUsersAssignmentTarget",
+      );
+    }
     if (this.ctx.store.assignments.of(id).some((a) => a.id === record!.id)) {
       throw badRequest("these terms are already assigned to that target");
     }

@@ -2,6 +2,7 @@
  * Security and bad input over real HTTP: the admin token on every admin route, body limits,
  * unknown routes, malformed JSON, hostile keys, no stack traces, and the OpenAPI document.
  */
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { startMockService, type MockService } from "../../mock-service/index.js";
@@ -91,16 +92,49 @@ describe("bad input", () => {
     const admin = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": ', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(errorOf(admin)).toMatchObject({ status: 400, code: "invalidRequest" });
     expect(admin.body.error.message).toMatch(/not valid JSON/);
+    const trailing = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{\n  "displayName": "x",\n}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(trailing.body.error.message).toMatch(/^the request body is not valid JSON: .* at line 3, column 1; send one JSON object$/);
     const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: "nope", headers: { "content-type": "application/json" } });
     expect(errorOf(device)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 
-  it("refuses __proto__ and constructor keys", async () => {
+  it("refuses __proto__ and constructor keys, naming the key and where it is", async () => {
     const t = service();
-    for (const raw of ['{"displayName": "x", "__proto__": {"admin": true}}', '{"displayName": "x", "constructor": {"prototype": {"a": 1}}}']) {
+    for (const [raw, message] of [
+      ['{"displayName": "x", "__proto__": {"admin": true}}', 'the request body holds a forbidden "__proto__" key at "__proto__"'],
+      ['{"displayName": "x", "extra": [{"constructor": {"prototype": {"a": 1}}}]}', 'the request body holds a forbidden "constructor" key at "extra.0.constructor"'],
+    ]) {
       const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
       expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message).toContain(message);
     }
+  });
+
+  it("refuses a body that is not UTF-8, or holds a lone surrogate, naming the property, rather than storing U+FFFD", async () => {
+    const t = service();
+    const raw = Buffer.concat([Buffer.from('{"displayName": "ab'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const bytes = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(errorOf(bytes)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(bytes.body.error.message).toBe('the request body is not valid UTF-8: byte 19 (0xff) in "displayName" is not part of a UTF-8 character; send the body encoded as UTF-8');
+    const lone = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "\\ud800x"}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(errorOf(lone)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(lone.body.error.message).toMatch(/^"displayName" holds a lone UTF-16 surrogate/);
+    // A pair is one character, and welcome.
+    const pair = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "\\ud83d\\ude00"}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(pair.status, pair.text).toBe(201);
+    expect((await t.admin("GET", PROFILES)).body.value.map((p: { displayName: string }) => p.displayName)).toEqual(["\u{1F600}"]);
+  });
+
+  it("answers a compressed body with 415 naming its encoding", async () => {
+    const t = service();
+    const reply = await http(`${t.url}${PROFILES}`, {
+      method: "POST",
+      raw: gzipSync('{"displayName": "x"}'),
+      bearer: t.service.adminToken,
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+    });
+    expect(errorOf(reply)).toMatchObject({ status: 415, code: "unsupportedMediaType" });
+    expect(reply.body.error.message).toMatch(/Content-Encoding: gzip; the service reads only uncompressed bodies \(identity\)/);
   });
 
   it("answers a body that is not a JSON object", async () => {
@@ -118,6 +152,7 @@ describe("bad input", () => {
     const huge = JSON.stringify({ displayName: "x", description: "a".repeat(300 * 1024) });
     const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw: huge, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(errorOf(reply)).toMatchObject({ status: 413, code: "payloadTooLarge" });
+    expect(reply.body.error.message).toBe("the request body is larger than the 256 KiB this route accepts; send a smaller one");
     const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: huge, headers: { "content-type": "application/json" } });
     expect(errorOf(device)).toMatchObject({ status: 413, code: "payloadTooLarge" });
   });
@@ -135,17 +170,56 @@ describe("bad input", () => {
     expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 
-  it("answers unknown routes and methods with 404 notFound", async () => {
+  it("answers unknown routes outside /beta with 404 notFound", async () => {
     const t = service();
     for (const [method, path] of [
       ["GET", "/nope"],
-      ["GET", "/beta/deviceManagement/somethingElse"],
-      ["PUT", PROFILES],
       ["GET", "/device/v1/devices"],
     ]) {
       const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
       expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 404, code: "notFound" });
     }
+  });
+
+  it("answers an unknown segment under /beta as Graph does, naming the segment", async () => {
+    const t = service();
+    const device = "6f1c1f7e-0c55-4b7e-9a39-1d8f0a1c2b3d";
+    for (const [method, path, segment] of [
+      ["GET", "/beta/me", "me"],
+      ["GET", "/beta/deviceManagement/somethingElse", "somethingElse"],
+      ["POST", `${DEVICES}/${device}/syncDevice`, "syncDevice"],
+      ["POST", `${DEVICES}/${device}/retire`, "retire"],
+      ["POST", `${DEVICES}/${device}/rebootNow`, "rebootNow"],
+    ]) {
+      const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
+      expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 400, code: "BadRequest" });
+      expect(reply.body.error.message, path).toMatch(new RegExp(`^Resource not found for the segment '${segment}'\\.`));
+      expect(reply.body.error.innerError["request-id"], path).toBe(reply.headers.get("request-id"));
+    }
+    // Without the admin token, nothing is said about paths.
+    expect(errorOf(await http(`${t.url}/beta/me`))).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+  });
+
+  it("answers a method a /beta path does not take with 405 and the methods it takes in Allow", async () => {
+    const t = service();
+    for (const [method, path, allow] of [
+      ["PUT", "/beta/users", "GET, HEAD, POST"],
+      ["DELETE", "/beta/users", "GET, HEAD, POST"],
+      ["PUT", PROFILES, "GET, HEAD, POST"],
+      ["DELETE", "/beta/users/$count", "GET, HEAD"],
+    ]) {
+      const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
+      expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 405, code: "Request_BadRequest" });
+      expect(reply.headers.get("allow"), `${method} ${path}`).toBe(allow);
+      expect(reply.body.error.message).toContain("Specified HTTP method is not allowed for the request target");
+    }
+  });
+
+  it("says the admin API takes the Bearer scheme when another is sent", async () => {
+    const t = service();
+    const reply = await http(`${t.url}/beta/users`, { headers: { authorization: "Basic YWRtaW46cGFzcw==" } });
+    expect(errorOf(reply)).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+    expect(reply.body.error.message).toMatch(/uses the Basic scheme; the admin API takes only Bearer/);
   });
 
   it("answers an over-long or badly encoded path with the documented error body, not the framework's", async () => {

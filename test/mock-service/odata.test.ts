@@ -68,6 +68,23 @@ describe("paging", () => {
     expect((await t.admin("GET", "/beta/groups?$top=1000")).body.error.message).toMatch(/\$top.*1 to 999/);
   });
 
+  it("refuses every $top that is not a page size the same way, saying which sizes the collection takes", async () => {
+    const t = service();
+    for (const top of ["-1", "abc", "1e3", "0", "1.5", "99999999999999999999"]) {
+      const reply = await t.admin("GET", `${DEVICES}?$top=${q(top)}`);
+      expect(errorOf(reply), top).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message, top).toBe(`$top: invalid page size '${top}'; use 1 to 1000 on this collection (default 1000)`);
+    }
+  });
+
+  it("puts @odata.count and @odata.nextLink before value, as Graph does", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await devices(t, 2, profile.tokenValue);
+    const reply = await t.admin("GET", `${DEVICES}?$count=true&$top=1`);
+    expect(Object.keys(reply.body)).toEqual(["@odata.context", "@odata.count", "@odata.nextLink", "value"]);
+  });
+
   it("refuses a $skiptoken it did not issue, or one replayed on another query", async () => {
     const t = service();
     const profile = await createProfile(t);
@@ -155,6 +172,48 @@ describe("$filter, $select, $orderby, $count", () => {
     expect(advanced.body.value.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toEqual(["bob@fabrikam.example"]);
     const contains = await t.admin("GET", `/beta/users?$filter=${q("contains(displayName,'a')")}`);
     expect(contains.body.error.message).toMatch(/does not support the operator 'contains'/);
+  });
+});
+
+describe("/$count, the number alone", () => {
+  const eventual = { ConsistencyLevel: "eventual" };
+
+  it("answers the number as text/plain on every collection that takes $count=true, honouring $filter", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await devices(t, 3, profile.tokenValue);
+    const counted = await t.admin("GET", `${DEVICES}/$count`);
+    expect(counted.status, counted.text).toBe(200);
+    expect(counted.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(counted.text).toBe("3");
+    const filtered = await t.admin("GET", `${DEVICES}/$count?$filter=${q("model eq 'Quest 3'")}`);
+    expect(filtered.text).toBe("1");
+    expect((await t.admin("GET", `${PROFILES}/$count`)).text).toBe("1");
+    expect((await t.admin("GET", "/beta/deviceManagement/deviceConfigurations/$count")).text).toBe("0");
+    // Options that shape a page mean nothing to a number: refused, naming what the route takes.
+    const top = await t.admin("GET", `${DEVICES}/$count?$top=1`);
+    expect(errorOf(top)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(top.body.error.message).toContain("it supports $filter");
+  });
+
+  it("counts users and groups only with ConsistencyLevel: eventual, and then takes advanced filters", async () => {
+    const t = service();
+    await licensedUser(t, "ann@contoso.example");
+    await licensedUser(t, "bob@fabrikam.example");
+    const plain = await t.admin("GET", "/beta/users/$count");
+    expect(errorOf(plain)).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
+    expect(plain.body.error.message).toContain("ConsistencyLevel: eventual");
+    const users = await http(`${t.url}/beta/users/$count`, { bearer: t.service.adminToken, headers: eventual });
+    expect(users.text).toBe("2");
+    const endsWith = `/beta/users/$count?$filter=${q("endswith(userPrincipalName,'@fabrikam.example')")}`;
+    expect((await http(`${t.url}${endsWith}`, { bearer: t.service.adminToken, headers: eventual })).text).toBe("1");
+    expect(errorOf(await t.admin("GET", "/beta/groups/$count"))).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
+    const group = (await t.admin("POST", "/beta/groups", { displayName: "Lab", mailEnabled: false, mailNickname: "lab", securityEnabled: true })).body.id;
+    expect((await http(`${t.url}/beta/groups/$count`, { bearer: t.service.adminToken, headers: eventual })).text).toBe("1");
+    expect((await http(`${t.url}/beta/groups/${group}/members/$count`, { bearer: t.service.adminToken, headers: eventual })).text).toBe("0");
+    // The twin runs the list's own checks: a group that does not exist has no members to count.
+    const missing = await http(`${t.url}/beta/groups/${crypto.randomUUID()}/members/$count`, { bearer: t.service.adminToken, headers: eventual });
+    expect(errorOf(missing)).toMatchObject({ status: 404, code: "itemNotFound" });
   });
 });
 

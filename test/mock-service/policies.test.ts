@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { DEVICES, enroll, enrolledDevice, errorOf, type TestService, useService } from "./support/service.js";
+import { DEVICES, enroll, enrolledDevice, errorOf, factoryGroup, type TestService, useService } from "./support/service.js";
 
 const service = useService();
 const CONFIGURATIONS = "/beta/deviceManagement/deviceConfigurations";
@@ -17,19 +17,6 @@ async function configuration(t: TestService, settings: Record<string, unknown>) 
   const reply = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "Factory lockdown", ...settings });
   if (reply.status !== 201) throw new Error(`${reply.status} ${reply.text}`);
   return reply.body as { id: string; version: number };
-}
-
-async function factoryGroup(t: TestService) {
-  const reply = await t.admin("POST", "/beta/groups", {
-    displayName: "Factory 1 devices",
-    mailEnabled: false,
-    mailNickname: "factory1",
-    securityEnabled: true,
-    groupTypes: ["DynamicMembership"],
-    membershipRule: '(device.enrollmentProfileName -eq "Factory 1 devices")',
-    membershipRuleProcessingState: "On",
-  });
-  return reply.body as { id: string };
 }
 
 const groupTarget = (groupId: string) => ({ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId } });
@@ -112,6 +99,25 @@ describe("device configurations", () => {
     expect(patched.body).toMatchObject({ version: 2, cameraBlocked: true, screenCaptureBlocked: null, bluetoothBlocked: true });
     expect((await t.admin("DELETE", `${CONFIGURATIONS}/${policy.id}`)).status).toBe(204);
     expect((await t.admin("GET", `${CONFIGURATIONS}/${policy.id}`)).status).toBe(404);
+  });
+
+  it("keep their version when a PATCH changes no setting, so devices do not apply them again for nothing", async () => {
+    const t = service();
+    const policy = await configuration(t, { cameraBlocked: true });
+    const same = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { cameraBlocked: true, screenCaptureBlocked: null });
+    expect(same.body).toMatchObject({ version: 1, cameraBlocked: true });
+    const renamed = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { displayName: "Kiosk lockdown", description: "for kiosks" });
+    expect(renamed.body).toMatchObject({ version: 1, displayName: "Kiosk lockdown" });
+    const changed = await t.admin("PATCH", `${CONFIGURATIONS}/${policy.id}`, { cameraBlocked: false });
+    expect(changed.body).toMatchObject({ version: 2, cameraBlocked: false });
+  });
+
+  it("say which type a setting takes when given another", async () => {
+    const t = service();
+    const reply = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "x", cameraBlocked: "yes" });
+    expect(errorOf(reply)).toMatchObject({ status: 400, message: '"cameraBlocked" must be a boolean or null' });
+    const length = await t.admin("POST", CONFIGURATIONS, { "@odata.type": CONFIGURATION_TYPE, displayName: "x", passwordMinimumLength: "6" });
+    expect(errorOf(length)).toMatchObject({ status: 400, message: '"passwordMinimumLength" must be an integer or null' });
   });
 
   it("reach the devices of the assigned dynamic group at check-in, and no other", async () => {
@@ -223,6 +229,17 @@ describe("compliance policies", () => {
     const t = service();
     const reply = await t.admin("POST", COMPLIANCE, { ...policyBody, passwordMinutesOfInactivityBeforeLock: 9000 });
     expect(errorOf(reply)).toMatchObject({ status: 400, message: '"passwordMinutesOfInactivityBeforeLock" must be <= 8640' });
+  });
+
+  it("refuse a minimum security patch level that is no calendar day, naming it and the form", async () => {
+    const t = service();
+    for (const level of ["abc", "2024-13-45", "2024-02-30", "2023-02-29", "2024-00-10"]) {
+      const reply = await t.admin("POST", COMPLIANCE, { ...policyBody, minAndroidSecurityPatchLevel: level });
+      expect(errorOf(reply), level).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message, level).toBe('"minAndroidSecurityPatchLevel" must be a calendar date written YYYY-MM-DD, e.g. 2024-02-01');
+    }
+    const leapDay = await t.admin("POST", COMPLIANCE, { ...policyBody, minAndroidSecurityPatchLevel: "2024-02-29" });
+    expect(leapDay.status, leapDay.text).toBe(201);
   });
 
   it("give assigned devices no verdict: the state says compliance reporting is not available for AOSP", async () => {

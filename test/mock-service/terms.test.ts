@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { enrolledDevice, errorOf, PASSWORD, type TestService, useService } from "./support/service.js";
+import { enrolledDevice, errorOf, factoryGroup, PASSWORD, type TestService, useService } from "./support/service.js";
 
 const service = useService();
 const TERMS = "/beta/deviceManagement/termsAndConditions";
@@ -77,5 +77,19 @@ describe("terms and conditions", () => {
     const devices = await t.admin("POST", `${TERMS}/${created.id}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } });
     expect(errorOf(devices)).toMatchObject({ status: 400 });
     expect(devices.body.error.message).toContain("is not a target here");
+  });
+
+  it("refuse a dynamic device group as a target: users accept terms, devices never do", async () => {
+    const t = service();
+    const created = (await t.admin("POST", TERMS, terms)).body;
+    const group = await factoryGroup(t);
+    for (const type of ["groupAssignmentTarget", "exclusionGroupAssignmentTarget"]) {
+      const reply = await t.admin("POST", `${TERMS}/${created.id}/assignments`, { target: { "@odata.type": `#microsoft.graph.${type}`, groupId: group.id } });
+      expect(errorOf(reply), type).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message, type).toBe(
+        `target.groupId: 'Factory 1 devices' (${group.id}) is a dynamic device group; terms and conditions are accepted by users, not devices: assign a user group, or allLicensedUsersAssignmentTarget`,
+      );
+    }
+    expect((await t.admin("GET", `${TERMS}/${created.id}/assignments`)).body.value).toEqual([]);
   });
 });

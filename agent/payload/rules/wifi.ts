@@ -11,7 +11,7 @@ import { isIPv6 } from "node:net";
 import { show } from "../findings.js";
 import type { EapMethod, WifiSecurityType } from "../params.js";
 import type { KeyName } from "../keys.js";
-import { isHexDigits, isPrintableAscii, isRawWepKey, isRawWpaKey, wpaPassphraseProblems } from "../wifi-key-format.js";
+import { isHexDigits, isRawWpaKey, isUsualWepKey, wpaPassphraseProblems } from "../wifi-key-format.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -158,8 +158,7 @@ function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void 
 }
 
 function checkWepKey(ctx: RuleContext, text: string, path: string): void {
-  const usualAscii = [5, 13].includes(text.length) && isPrintableAscii(text);
-  if (isRawWepKey(text) || usualAscii) return;
+  if (isUsualWepKey(text)) return;
   const looksHex = isHexDigits(text);
   ctx.emit("wifi-wep-key", path,
     `WIFI_PASSWORD is ${text.length} characters` + (looksHex ? " of hex digits" : "") + ": the device uses a WEP key of " +

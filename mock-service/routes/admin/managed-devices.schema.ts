@@ -138,6 +138,9 @@ export const detectedAppSchema = {
   },
 } as const;
 
+/** Graph's obliterationBehavior members (a wipe parameter of Macs; accepted and ignored here). */
+export const OBLITERATION_BEHAVIORS = ["default", "doNotObliterate", "obliterateWithWarning", "always", "unknownFutureValue"] as const;
+
 const route = routeFamily("admin: managed devices", adminSecurity);
 
 export const listDevicesSchema = route({
@@ -159,14 +162,14 @@ export const wipeDeviceSchema = route({
   body: {
     type: ["object", "null"],
     additionalProperties: false,
-    description: "Graph's wipe parameters, accepted and ignored: an AOSP wipe is always a factory reset.",
+    description: "Graph's wipe parameters, accepted and ignored: an AOSP wipe is always a factory reset. Each may be null, as $metadata declares them.",
     properties: {
-      keepEnrollmentData: { type: "boolean" },
-      keepUserData: { type: "boolean" },
-      macOsUnlockCode: { type: "string", maxLength: 64 },
-      obliterationBehavior: { type: "string", enum: ["default", "doNotObliterate", "obliterateWithWarning", "always", "unknownFutureValue"] },
-      persistEsimDataPlan: { type: "boolean" },
-      useProtectedWipe: { type: "boolean" },
+      keepEnrollmentData: { type: ["boolean", "null"] },
+      keepUserData: { type: ["boolean", "null"] },
+      macOsUnlockCode: { type: ["string", "null"], maxLength: 64 },
+      obliterationBehavior: { type: ["string", "null"], enum: [...OBLITERATION_BEHAVIORS, null] },
+      persistEsimDataPlan: { type: ["boolean", "null"] },
+      useProtectedWipe: { type: ["boolean", "null"] },
     },
   },
   response: { ...noContent, ...errors(400, 401, 404) },

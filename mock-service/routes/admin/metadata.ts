@@ -10,7 +10,7 @@ import { csdlDocument, type CsdlModel } from "../../odata/metadata.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
 import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
 import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
-import { DETECTED_APPS, MANAGED_DEVICES } from "./managed-devices.schema.js";
+import { DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS } from "./managed-devices.schema.js";
 import { ENROLLMENT_PROFILES } from "./profiles.schema.js";
 import { ORGANIZATION, SUBSCRIBED_SKUS, USERS } from "./users.schema.js";
 
@@ -67,6 +67,7 @@ const assignment = { source: STRING, sourceId: STRING, target: g("deviceAndAppMa
  * names, and the actions.
  */
 export const ADMIN_MODEL: CsdlModel = {
+  enumTypes: { obliterationBehavior: OBLITERATION_BEHAVIORS },
   complexTypes: {
     mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
     assignedLicense: { properties: { disabledPlans: many("Edm.Guid"), skuId: "Edm.Guid" } },
@@ -129,7 +130,14 @@ export const ADMIN_MODEL: CsdlModel = {
     {
       name: "wipe",
       boundTo: g("managedDevice"),
-      parameters: { keepEnrollmentData: BOOLEAN, keepUserData: BOOLEAN, macOsUnlockCode: STRING, persistEsimDataPlan: BOOLEAN, useProtectedWipe: BOOLEAN },
+      parameters: {
+        keepEnrollmentData: BOOLEAN,
+        keepUserData: BOOLEAN,
+        macOsUnlockCode: STRING,
+        persistEsimDataPlan: BOOLEAN,
+        useProtectedWipe: BOOLEAN,
+        obliterationBehavior: g("obliterationBehavior"),
+      },
     },
     { name: "createToken", boundTo: g("androidDeviceOwnerEnrollmentProfile"), parameters: { tokenValidityInSeconds: INT } },
     { name: "revokeToken", boundTo: g("androidDeviceOwnerEnrollmentProfile") },

@@ -190,7 +190,8 @@ export const createTokenSchema = route({
   body: {
     type: ["object", "null"],
     additionalProperties: false,
-    properties: { tokenValidityInSeconds: { type: "integer", minimum: 1, maximum: 2_147_483_647 } },
+    // null, as no value: the default validity (90 days).
+    properties: { tokenValidityInSeconds: { type: ["integer", "null"], minimum: 1, maximum: 2_147_483_647 } },
   },
   response: { ...noContent, ...errors(400, 401, 404) },
 });

@@ -118,11 +118,11 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
       return reply.code(204).send();
     });
 
-    app.post<IdParams & { Body: { tokenValidityInSeconds?: number } | null }>(
+    app.post<IdParams & { Body: { tokenValidityInSeconds?: number | null } | null }>(
       `${PROFILES_PATH}/:id/createToken`,
       { schema: createTokenSchema },
       async (request, reply) => {
-        profiles.createToken(request.params.id, request.body?.tokenValidityInSeconds);
+        profiles.createToken(request.params.id, request.body?.tokenValidityInSeconds ?? undefined);
         return reply.code(204).send();
       },
     );

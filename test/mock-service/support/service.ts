@@ -146,6 +146,21 @@ export async function enrolledDevice(
 }
 
 /** Decodes a profile's qrCodeContent to the provisioning JSON object. */
+/** The seed's dynamic device group: the devices enrolled with the profile "Factory 1 devices". */
+export async function factoryGroup(t: TestService): Promise<{ id: string; displayName: string }> {
+  const reply = await t.admin("POST", "/beta/groups", {
+    displayName: "Factory 1 devices",
+    mailEnabled: false,
+    mailNickname: "factory1",
+    securityEnabled: true,
+    groupTypes: ["DynamicMembership"],
+    membershipRule: '(device.enrollmentProfileName -eq "Factory 1 devices")',
+    membershipRuleProcessingState: "On",
+  });
+  if (reply.status !== 201) throw new Error(`${reply.status} ${reply.text}`);
+  return reply.body as { id: string; displayName: string };
+}
+
 export function payloadOf(profile: GraphProfile): Record<string, any> {
   return JSON.parse(Buffer.from(profile.qrCodeContent, "base64").toString("utf8"));
 }

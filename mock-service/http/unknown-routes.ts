@@ -1,0 +1,65 @@
+/**
+ * What Graph answers for a path under /beta the service has no route for, instead of a bare 404:
+ *   - a segment no route has at that place (`/beta/me`, `.../managedDevices/{id}/syncDevice`):
+ *     400 `BadRequest` "Resource not found for the segment 'me'.", as Graph words it;
+ *   - a known path asked with another method (`PUT /beta/users`): 405 with an `Allow` header and
+ *     the directory's `Request_BadRequest` "Specified HTTP method is not allowed for the request target."
+ * The routes are learnt as they are registered (an onRoute hook), so the answer follows the routes.
+ */
+import type { RouteOptions } from "fastify";
+import { ApiError } from "./errors.js";
+
+export type UnknownRoute = { kind: "segment"; segment: string } | { kind: "method"; allow: string[] };
+
+export class RouteTemplates {
+  private readonly templates = new Map<string, { segments: string[]; methods: Set<string> }>();
+
+  /** onRoute hook: remembers each /beta route's path template and methods. */
+  readonly learn = (route: RouteOptions): void => {
+    if (!route.url.startsWith("/beta/")) return;
+    const entry = this.templates.get(route.url) ?? { segments: route.url.split("/").slice(1), methods: new Set<string>() };
+    for (const method of [route.method].flat()) entry.methods.add(method);
+    this.templates.set(route.url, entry);
+  };
+
+  /** Why `method path` has no route: its first unknown segment, or the methods its path takes. */
+  explain(method: string, path: string): UnknownRoute {
+    const segments = path.split("/").slice(1).map((segment) => safeDecode(segment));
+    let candidates = [...this.templates.values()].filter((t) => t.segments.length >= segments.length);
+    for (const [i, segment] of segments.entries()) {
+      const matching = candidates.filter((t) => t.segments[i]!.startsWith(":") || t.segments[i]!.toLowerCase() === segment.toLowerCase());
+      if (matching.length === 0) return { kind: "segment", segment };
+      candidates = matching;
+    }
+    const exact = candidates.filter((t) => t.segments.length === segments.length);
+    if (exact.length === 0) return { kind: "segment", segment: segments.at(-1) ?? "" };
+    // A literal segment wins over a parameter, as in the router: /users/$count is not /users/{id}.
+    const literal = (t: { segments: string[] }) => t.segments.filter((s) => !s.startsWith(":")).length;
+    const best = Math.max(...exact.map(literal));
+    const allow = [...new Set(exact.filter((t) => literal(t) === best).flatMap((t) => [...t.methods]))].sort();
+    return allow.includes(method) ? { kind: "segment", segment: segments.at(-1) ?? "" } : { kind: "method", allow };
+  }
+
+  /** The error Graph gives for it. */
+  error(method: string, path: string): ApiError {
+    const found = this.explain(method, path);
+    if (found.kind === "method") {
+      return new ApiError(
+        405,
+        "Request_BadRequest",
+        `Specified HTTP method is not allowed for the request target: ${path} takes ${found.allow.join(", ")}, not ${method}.`,
+        {},
+        { Allow: found.allow.join(", ") },
+      );
+    }
+    return new ApiError(400, "BadRequest", `Resource not found for the segment '${found.segment}'. (The routes are listed at /openapi.json.)`);
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
