@@ -4,10 +4,9 @@
  * managedDevices/{id}/deviceConfigurationStates and deviceCompliancePolicyStates.
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import type { SettingStateReport } from "../../../agent/protocol/device-api.js";
 import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
 import { iso } from "../../context.js";
-import { POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
+import { configurationStateOf, POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
 import { entityEnvelope, listEnvelope, refuseReadOnlyChanges, staleHint } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { graphTarget } from "../../services/assignments.js";
@@ -133,13 +132,6 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
   };
 }
 
-/** The state of a whole policy from its settings' states: an error wins, then an applied setting. */
-function overallState(settings: readonly SettingStateReport[]): string {
-  if (settings.some((s) => s.state === "error")) return "error";
-  if (settings.some((s) => s.state === "compliant")) return "compliant";
-  return settings.length === 0 ? "unknown" : "notApplicable";
-}
-
 function graphSettingState(
   type: PolicyType,
   policy: PolicyRecord,
@@ -179,7 +171,7 @@ function graphPolicyState(type: PolicyType, view: PolicyStateView, device: Devic
     overall = "unknown";
     settingStates = [];
   } else {
-    overall = overallState(state.settings);
+    overall = configurationStateOf(state.settings);
     settingStates = state.settings.map((s) =>
       graphSettingState(type, policy, device, s.setting, s.state, s.currentValue ?? null, s.reason ?? null),
     );
