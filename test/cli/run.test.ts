@@ -51,6 +51,28 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/passed: fails with tokenRevoked/);
   });
 
+  // The agent is downloaded from the payload's location, which knows nothing of profiles or
+  // tokens: each of these fails at enrollment, and its recording replays identical.
+  for (const c of [
+    { code: "profileDeleted", before: [{ do: "deleteProfile" }] },
+    { code: "tokenRevoked", before: [{ do: "revokeToken" }] },
+    { code: "tokenExpired", before: [{ do: "wait", for: "2h" }], profile: { tokenValidity: "1h" } },
+  ]) {
+    it(`fails a device whose payload was then refused (${c.code}) at enrollment, not at the download, and replays it`, async () => {
+      const file = temp.file(`${c.code}.jsonl`);
+      const path = scenario(`${c.code}.json`, { device: { seed: 3 }, profile: c.profile, beforeEnrollment: c.before, until: "welcome", expect: { failure: c.code } });
+      const result = await aospSim(["run", path, "--transcript", file]);
+      // Before, a deleted profile's cookie was refused: provisioningFailed at the download (HTTP 401).
+      expect(result.stdout).toMatch(/ verifyingAgent /);
+      expect(result.stdout).not.toMatch(/provisioningFailed/);
+      expect(result.stdout).toMatch(new RegExp(`enrollmentFailed .*${c.code}`));
+      expect(result.code).toBe(0);
+      const replayed = await aospSim(["replay", file]);
+      expect(replayed.stdout).toMatch(/identical/);
+      expect(replayed.code).toBe(0);
+    });
+  }
+
   it("fails (exit 1) a scenario whose expectation does not hold", async () => {
     const path = scenario("expired.json", { profile: { tokenValidity: "1h" }, beforeEnrollment: [{ do: "wait", for: "2h" }], until: "enrolled", expect: { finalState: "enrolled" } });
     const result = await aospSim(["run", path]);
