@@ -73,6 +73,17 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     });
   }
 
+  it("records a user who declines the terms so that replay declines them too: identical", async () => {
+    const file = temp.file("decline.jsonl");
+    const terms = { do: "assignTerms", title: "T", bodyText: "B", acceptanceStatement: "A" };
+    const path = scenario("decline.json", { name: "decline", device: { seed: 3, acceptTerms: false }, tenantSetup: [terms], until: "1h", expect: { finalState: "termsDeclined" } });
+    expect((await aospSim(["run", path, "--transcript", file])).code).toBe(0);
+    // Before: "diverged at step 22", expected DECLINE_TERMS, got ACCEPT_TERMS.
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stdout).toMatch(/identical/);
+    expect(replayed.code).toBe(0);
+  });
+
   it("fails (exit 1) a scenario whose expectation does not hold", async () => {
     const path = scenario("expired.json", { profile: { tokenValidity: "1h" }, beforeEnrollment: [{ do: "wait", for: "2h" }], until: "enrolled", expect: { finalState: "enrolled" } });
     const result = await aospSim(["run", path]);
