@@ -40,13 +40,14 @@ export function transcriptHtml(transcript: Transcript, diagram: MachineDiagram):
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>aosp-sim transcript: ${esc(id.serialNumber)}</title>
 <style>
+/* The diagram's boxes are scoped to #diagram: the timeline's rows are <tr class="state"> too. */
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-align:top}
 tr.power td{color:#a66a00}tr.note td{color:#0a6a7a}
-.state{border:1px solid #bbb;border-radius:4px;margin:3px;padding:2px 6px;display:inline-block;vertical-align:top;color:#888}
-.state.compound,.state.parallel{display:block}
-.state.visited{border:2px solid #1f6feb;background:#e7f0ff;color:#000;font-weight:600}
-.state.failure{border-color:#c0392b;color:#c0392b}.state.failure.visited{background:#fde2e1}
+#diagram .state{border:1px solid #bbb;border-radius:4px;margin:3px;padding:2px 6px;display:inline-block;vertical-align:top;color:#888}
+#diagram .state.compound,#diagram .state.parallel{display:block}
+#diagram .state.visited{border:2px solid #1f6feb;background:#e7f0ff;color:#000;font-weight:600}
+#diagram .state.failure{border-color:#c0392b;color:#c0392b}#diagram .state.failure.visited{background:#fde2e1}
 details{margin:4px 0}summary{cursor:pointer;font-family:monospace}pre{background:#f6f6f6;padding:6px;overflow:auto}
 </style></head><body>
 <h1>Device ${esc(id.manufacturer)} ${esc(id.model)}, Android ${esc(id.osVersion)}, serial ${esc(id.serialNumber)}</h1>
