@@ -200,6 +200,36 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.json at \/steps\/0\/do: must be one of/);
   });
+
+  it("refuses a wait before enrollment without \"for\", naming the file and the step (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("wait.json", { beforeEnrollment: [{ do: "wait" }] })]);
+    // Before: "internal error: Cannot read properties of undefined (reading 'trim')".
+    expect(result.stderr).toMatch(/wait\.json at \/beforeEnrollment\/0: "for" is required/);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(2);
+  });
+
+  // Each problem is named where it is, with what is allowed there, in the scenario's words.
+  for (const c of [
+    // Before: silently ignored, and the scenario passed.
+    { name: "a wipe before enrollment", value: { beforeEnrollment: [{ do: "wipe" }] }, said: /at \/beforeEnrollment\/0\/do: must be one of "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "wait"/ },
+    // Before: "at /beforeEnrollment/0: must NOT be valid" (ajv's words).
+    { name: "a device step before enrollment", value: { beforeEnrollment: [{ do: "sync" }] }, said: /at \/beforeEnrollment\/0\/do: must be one of "revokeToken"/ },
+    { name: "a wait after enrollment", value: { steps: [{ after: "5m", do: "wait" }] }, said: /at \/steps\/0\/do: must be one of "publishPackage", .*"failUnlock"\n.*a wait before enrollment goes in "beforeEnrollment"/ },
+    // Before: "at /profile/wifi: must be null".
+    { name: "a Wi-Fi security type", value: { profile: { wifi: { ssid: "Lab", security: "WPA2" } } }, said: /at \/profile\/wifi\/security: must be one of "none", "wpa", "wep"/ },
+    // Before: only "welcome", "enrolled", not the duration form.
+    { name: "an until", value: { until: "5 minutes" }, said: /at \/until: must be one of "welcome", "enrolled" or a duration such as 90s/ },
+    // Before: a whole simulated day ran, then it failed (exit 1).
+    { name: "an unknown failure code", value: { expect: { failure: "tokenRevokd" } }, said: /at \/expect\/failure: there is no failure code "tokenRevokd" \(did you mean "tokenRevoked"\?\)/ },
+  ]) {
+    it(`names ${c.name} the scenario cannot have, with what it can (exit 2)`, async () => {
+      const result = await aospSim(["run", scenario("refused.json", c.value)]);
+      expect(result.stderr).toMatch(c.said);
+      expect(result.stderr).not.toMatch(/must NOT be valid|must be null/);
+      expect(result.code).toBe(2);
+    });
+  }
 });
 
 describe("aosp-sim run --service, when the service cannot be used", { timeout: 60_000 }, () => {
