@@ -10,6 +10,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { notJsonProblem } from "../protocol/json-text.js";
 import { unflattenComponent } from "../payload/component.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 
@@ -57,10 +58,11 @@ export async function readConventionsFile(path: string): Promise<IntuneConventio
     throw fileReadError(error, path, "a conventions JSON file", "pass the conventions JSON file");
   }
   let json: unknown;
+  const withoutBom = text.replace(/^\uFEFF/, "");
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+    json = JSON.parse(withoutBom);
   } catch (error) {
-    throw new InputError(`is not JSON (${(error as Error).message})`, { where: path, hint: `write it as ${EXAMPLE}` });
+    throw new InputError(notJsonProblem(withoutBom, error), { where: path, hint: `write it as ${EXAMPLE}` });
   }
   return parseConventions(json, path);
 }

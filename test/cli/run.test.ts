@@ -201,6 +201,19 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stderr).toMatch(/bad\.json at \/steps\/0\/do: must be one of/);
   });
 
+  it("places a JSON syntax error by line and column, as validate does, in a scenario and in compare's summaries (exit 2)", async () => {
+    const broken = temp.file("broken.json");
+    writeFileSync(broken, '{"a":1,\n"b": ,\n}');
+    // Before: "is not JSON: Unexpected token ','..." with no place, where validate said line 2 column 6.
+    const validated = await aospSim(["validate", broken]);
+    expect(validated.stdout).toMatch(/line 2 column 6/);
+    for (const args of [["run", broken], ["compare", broken, broken]]) {
+      const result = await aospSim(args);
+      expect(result.stderr).toMatch(/broken\.json: is not JSON: .* at line 2 column 6/);
+      expect(result.code).toBe(2);
+    }
+  });
+
   it("refuses a wait before enrollment without \"for\", naming the file and the step (exit 2)", async () => {
     const result = await aospSim(["run", scenario("wait.json", { beforeEnrollment: [{ do: "wait" }] })]);
     // Before: "internal error: Cannot read properties of undefined (reading 'trim')".
