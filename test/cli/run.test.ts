@@ -51,11 +51,14 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/passed: fails with tokenRevoked/);
   });
 
-  // The agent is downloaded from the payload's location, which knows nothing of profiles or
-  // tokens: each of these fails at enrollment, and its recording replays identical.
+  // The device scans the code made before the set-up steps. The agent is downloaded from the
+  // payload's location, which knows nothing of profiles or tokens: each of these fails at
+  // enrollment, and its recording replays identical.
   for (const c of [
     { code: "profileDeleted", before: [{ do: "deleteProfile" }] },
     { code: "tokenRevoked", before: [{ do: "revokeToken" }] },
+    // Before: the device scanned the code made after the replace, and enrolled.
+    { code: "tokenReplaced", before: [{ do: "replaceToken" }] },
     { code: "tokenExpired", before: [{ do: "wait", for: "2h" }], profile: { tokenValidity: "1h" } },
   ]) {
     it(`fails a device whose payload was then refused (${c.code}) at enrollment, not at the download, and replays it`, async () => {
