@@ -217,6 +217,20 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     }
   });
 
+  it("lists in --help every scenario key the README documents", async () => {
+    const help = (await aospSim(["run", "--help"])).stdout;
+    // Before: failUnlock, tenant and tenantSetup were missing.
+    for (const key of ["\"tenant\"", "tenantSetup", "setMdmAuthority", "assignTerms", "failUnlock", "acceptTerms", "manufacturer"]) expect(help).toContain(key);
+  });
+
+  it("calls an unnamed scenario by its file in the header and the summary", async () => {
+    const path = scenario("unnamed.json", { beforeEnrollment: [{ do: "revokeToken" }], expect: { failure: "tokenRevoked" } });
+    const result = await aospSim(["run", path]);
+    expect(result.stdout).toContain(`Scenario: ${path}\n`);
+    // Before: "scenario        scenario".
+    expect(result.stdout).toContain(`  scenario        ${path}\n`);
+  });
+
   it("refuses a wait before enrollment without \"for\", naming the file and the step (exit 2)", async () => {
     const result = await aospSim(["run", scenario("wait.json", { beforeEnrollment: [{ do: "wait" }] })]);
     // Before: "internal error: Cannot read properties of undefined (reading 'trim')".
