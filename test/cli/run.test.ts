@@ -156,6 +156,27 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(shown.code).toBe(0);
   });
 
+  it("shows a recording cut off before its end record as far as it goes, saying so (exit 0); replay refuses it (exit 2)", async () => {
+    const file = temp.file("cut.jsonl");
+    const path = scenario("cut.json", { beforeEnrollment: [{ do: "revokeToken" }], expect: { failure: "tokenRevoked" } });
+    expect((await aospSim(["run", path, "--transcript", file])).code).toBe(0);
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+    // A run stopped by Ctrl-C: no end record, and its last line written half.
+    writeFileSync(file, `${lines.slice(0, -2).join("\n")}\n${lines.at(-2)!.slice(0, 20)}`);
+    const shown = await aospSim(["show", file]);
+    // Before: "is truncated: its last line (N) is cut off", exit 2, and nothing shown.
+    expect(shown.stdout).toMatch(/ enrolling /);
+    expect(shown.stdout).toMatch(/Cut off in \S+: its last line \(\d+\) is cut off; the run was stopped before it finished/);
+    expect(shown.stderr).toMatch(/warning: .*cut\.jsonl: the recording was cut off/);
+    expect(shown.code).toBe(0);
+    const html = temp.file("cut.html");
+    expect((await aospSim(["show", file, "--html", html])).code).toBe(0);
+    expect(readFileSync(html, "utf8")).toMatch(/<b id="cut-off">Cut off in /);
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stderr).toMatch(/is truncated: its last line \(\d+\) is cut off/);
+    expect(replayed.code).toBe(2);
+  });
+
   it("records the default scenario so that replay re-runs its enrollment, identical, and says where it stopped", async () => {
     const file = temp.file("default-run.jsonl");
     expect((await aospSim(["run", "--seed", "9", "--transcript", file])).code).toBe(0);
