@@ -86,6 +86,7 @@ function summaryProblem(json: unknown): string | null {
   if (!Array.isArray(apps) || !apps.every((a) => typeof a === "object" && a !== null && typeof a.package === "string" && typeof a.versionName === "string")) {
     return "apps is not a list of {package, versionName}";
   }
+  if (!apps.every((a: { versionCode?: unknown }) => a.versionCode === undefined || Number.isInteger(a.versionCode))) return "an app's versionCode is not a whole number";
   const timeline = s["timeline"];
   if (!Array.isArray(timeline) || !timeline.every((e) => typeof e === "object" && e !== null && typeof e.state === "string")) {
     return "timeline is not a list of {state, ...}";

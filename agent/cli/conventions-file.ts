@@ -11,6 +11,7 @@
 import { readFileBounded, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
 import { textLooksBinary } from "../protocol/json-text.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { notJsonProblem } from "../protocol/json-text.js";
 import { unflattenComponent } from "../payload/component.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 
@@ -72,7 +73,7 @@ export async function readConventionsFile(path: string): Promise<IntuneConventio
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const problem = textLooksBinary(text) ? "is binary data, not JSON" : `is not JSON (${(error as Error).message})`;
+    const problem = textLooksBinary(text) ? "is binary data, not JSON" : notJsonProblem(text, error);
     throw new InputError(problem, { where: path, hint: `write it as ${EXAMPLE}` });
   }
   return parseConventions(json, path);

@@ -53,22 +53,32 @@ export function registerRun(program: Command): void {
 const SCENARIO_HELP = `
 A scenario (JSON; every key optional):
   {"name": "...",
+   "tenant": "ready" | "new",
+   "tenantSetup": [{"do": "setMdmAuthority"}, {"do": "createGroup", "displayName": "...", "membershipRule": "..."},
+                   {"do": "assignConfiguration" | "assignCompliancePolicy", "displayName": "...", "settings": {...}, "group": "..."},
+                   {"do": "assignTerms", "title": "...", "bodyText": "...", "acceptanceStatement": "...", "group": "..."}],
    "user": {"userPrincipalName": "...", "password": "...", "licensed": true},
    "profile": {"displayName": "...", "tokenValidity": "90d",
                "wifi": {"ssid": "...", "security": "none|wpa|wep", "password": "...", "hidden": false}},
-   "device": {"seed": 1, "serial": "...", "faults": ["service-5xx", "power-loss@downloadingAgent"]},
+   "device": {"seed": 1, "serial": "...", "manufacturer": "...", "model": "...", "acceptTerms": true,
+              "resetProtection": false, "faults": ["service-5xx", "power-loss@downloadingAgent"]},
    "signIn": {"userPrincipalName": "...", "password": "..."},
    "beforeEnrollment": [{"do": "revokeToken"}, {"do": "replaceToken"}, {"do": "wait", "for": "2h"}],
    "steps": [{"after": "20m", "do": "publishPackage", "packageName": "...", "versionName": "24.11.0"},
-             {"after": "40m", "do": "wipe"}],
+             {"after": "30m", "do": "failUnlock", "times": 3}, {"after": "40m", "do": "wipe"}],
    "until": "welcome" | "enrolled" | "<duration>",
    "expect": {"finalState": "welcome"} | {"failure": "tokenRevoked"}}
-Step actions: publishPackage, wipe, delete, revokeToken, replaceToken, deleteProfile, removeLicense
-(admin); sync, shareLogs, powerLoss (device). "after" counts from the moment the device enrolled.
+"tenant": "new" has no MDM authority until tenantSetup's setMdmAuthority; tenantSetup runs before
+the profile is made. Before enrollment: revokeToken, replaceToken, deleteProfile, removeLicense,
+wait (the device scans the QR code made before them). Step actions: publishPackage, wipe, delete,
+revokeToken, replaceToken, deleteProfile, removeLicense (admin); sync, shareLogs, powerLoss,
+failUnlock (device). "after" counts from the moment the device enrolled.
 Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario.`;
 
 async function run(file: string | undefined, options: RunOptions): Promise<number> {
-  const scenario = withDeviceOptions(file === undefined ? DEFAULT_SCENARIO : loadScenario(file), options);
+  const loaded = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
+  // An unnamed scenario is called by its file, in the header and the summary alike.
+  const scenario = withDeviceOptions({ ...loaded, name: loaded.name ?? file }, options);
   const faults = parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
   if ((options.service === undefined) !== (options.adminToken === undefined)) {
     throw new InputError("--service and --admin-token go together", { hint: "pass both to use a running service, or neither for the embedded one" });
@@ -84,7 +94,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   const onProgress = (device: Device) => {
     if (options.json || following) return;
     following = true;
-    printLine(out.bold(`Scenario: ${scenario.name ?? file}`));
+    printLine(out.bold(`Scenario: ${scenario.name}`));
     printLine(out.bold(`Device: ${identityLine(device.identity, scenario.device?.seed)}`));
     stopFollowing = followTimeline(device, out, printLine);
   };

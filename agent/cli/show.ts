@@ -1,6 +1,8 @@
 /**
  * `aosp-sim show <transcript>`: the timeline as `enroll` printed it, then the HTTP exchanges;
- * with --html FILE, one self-contained page (agent/report/transcript-html.ts).
+ * with --html FILE, one self-contained page (agent/report/transcript-html.ts). A recording cut off
+ * before its end record (a run stopped by Ctrl-C) is shown as far as it goes, and said to be cut
+ * off (exit 0: what it holds is shown; `replay` refuses it).
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -10,23 +12,30 @@ import { printable } from "../protocol/printable.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { identityLine } from "../report/device-output.js";
-import { readTranscript, timelineOf } from "../report/read-transcript.js";
+import { cutOffLine, readRecordedPart, timelineOf } from "../report/read-transcript.js";
 import { transcriptHtml } from "../report/transcript-html.js";
 import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
 import { routeOf } from "../sim/replay-compare.js";
-import { action, EXIT_OK, out, printLine } from "./output.js";
+import { action, err, EXIT_OK, formatInputError, out, printError, printLine } from "./output.js";
 
 export function registerShow(program: Command): void {
   program
     .command("show")
     .description("Print a transcript's timeline (as enroll printed it) and its HTTP exchanges; --html writes one self-contained page.")
-    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`")
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`; one cut off before its end record (Ctrl-C) is shown as far as it goes, said on stderr, exit 0")
     .option("--html <file>", "write a page with the timeline, the state diagram with this device's path, and each HTTP exchange")
     .action(action(show));
 }
 
 async function show(file: string, options: { html?: string }): Promise<number> {
-  const transcript = readTranscript(file);
+  const transcript = readRecordedPart(file);
+  if (transcript.cutOff !== null) {
+    const warning = new InputError(`the recording was cut off (${transcript.cutOff}): shown as far as it goes`, {
+      where: file,
+      hint: "record the run again and let it finish to replay it",
+    });
+    printError(formatInputError(warning, err.yellow("aosp-sim: warning:")));
+  }
   if (options.html !== undefined) {
     refuseUnwritable(options.html, "transcript.html", "cannot be written");
     try {
@@ -51,6 +60,6 @@ async function show(file: string, options: { html?: string }): Promise<number> {
     printLine(printable(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`));
   }
   printLine();
-  printLine(printable(`Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`));
+  printLine(printable(end === null ? cutOffLine(transcript) : `Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`));
   return EXIT_OK;
 }

@@ -189,8 +189,9 @@ export function faultMiddleware(faults: readonly Fault[]): HttpMiddleware[] {
   return middleware;
 }
 
+/** The answer a fault puts in the service's place; its message says only who sent it (the client words the status and code). */
 function errorResponse(status: number, code: string, fault: string): HttpResponse {
-  const body = JSON.stringify({ error: { code, message: `HTTP ${status} (injected: ${fault})` } });
+  const body = JSON.stringify({ error: { code, message: `injected by ${fault}` } });
   return {
     status,
     headers: { "content-type": "application/json" },

@@ -151,13 +151,12 @@ export class DeviceRuntime {
     this.booting = persisted === null ? "fresh" : "resumed";
     this.lastBoot = this.booting;
     this.followSteps(actor);
+    // Power comes back before the device boots on it: the record says so first, in that order.
+    const at = clock.now();
+    if (persisted) this.emit({ kind: "power", change: "restored", state: this.state, ...this.timings(at) });
     // Starting reports the first snapshot: the boot's step record, and the persisted state.
     actor.start();
-    if (persisted) {
-      const at = clock.now();
-      this.emit({ kind: "power", change: "restored", state: this.state, ...this.timings(at) });
-      actor.send({ type: "POWER_ON", at });
-    }
+    if (persisted) actor.send({ type: "POWER_ON", at });
     this.notify();
   }
 

@@ -3,6 +3,7 @@
  * own (ManagedProvisioning's strings); the enrollment and sign-in lines are the agent's, in the
  * simulator's words. One table, so the timeline, the JSON report and the tests agree.
  */
+import { DEVICE_ERROR_STATUS } from "../protocol/device-api.js";
 import type { Failure, FindingSummary, StepFailure } from "./types.js";
 
 const CONTACT_ADMIN = "For help, contact your IT admin.";
@@ -48,6 +49,19 @@ const SCREENS: Record<string, string> = {
   termsNotFound: "Couldn't record your acceptance of the terms. Contact your IT admin.",
   termsVersionChanged: "Your organization updated its terms and conditions. Review them again.",
 };
+
+/**
+ * Every code a device's failure can carry: those with a screen above, the device API's refusals,
+ * and the device's own step errors shown on the generic screen. An answer without a code is
+ * `httpNNN` (agent/client/service-client.ts). A scenario's expect.failure is checked against them.
+ */
+export const FAILURE_CODES: readonly string[] = [
+  ...new Set([...Object.keys(SCREENS), ...Object.keys(DEVICE_ERROR_STATUS), "cameraBlocked", "appNotInstalled", "internalError"]),
+];
+
+export function isFailureCode(code: string): boolean {
+  return FAILURE_CODES.includes(code) || /^http\d{3}$/.test(code);
+}
 
 /** Codes for which "Try again" makes sense without a factory reset. */
 const RETRYABLE_BY_USER = new Set(["serviceUnavailable", "serviceTimeout", "networkError", "internalError"]);

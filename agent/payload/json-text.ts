@@ -3,6 +3,7 @@
  * a byte-order mark, text that is not JSON, JSON that is not an object, absurd nesting, and keys
  * given twice. Never recursive (a hostile payload may nest thousands of levels deep).
  */
+import { jsonSyntaxError } from "../protocol/json-text.js";
 import { jsonPointer } from "./findings.js";
 import { topLevelNumberTexts } from "./number-text.js";
 
@@ -34,9 +35,7 @@ export function parseJsonText(text: string): JsonTextResult {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    const { line, column } = locate(text, detail);
-    return { ok: false, problem: { kind: "syntax", detail: cleanDetail(detail), line, column }, json: undefined };
+    return { ok: false, problem: { kind: "syntax", ...jsonSyntaxError(text, error) }, json: undefined };
   }
   const depth = maxDepth(json);
   if (depth > MAX_JSON_DEPTH) return { ok: false, problem: { kind: "too-deep", depth }, json: undefined };
@@ -74,66 +73,6 @@ export function maxDepth(value: unknown): number {
     for (const child of Object.values(v)) stack.push({ value: child, depth: here });
   }
   return deepest;
-}
-
-/** Where V8's message says the error is: an offset, or the end of the text; null when it does not say. */
-function reportedOffset(message: string, length: number): number | null {
-  if (/Unexpected end of JSON input/.test(message)) return length;
-  const pos = /position (\d+)/.exec(message);
-  return pos ? Number(pos[1]) : null;
-}
-
-/**
- * The offset of the first character JSON.parse rejects. Node 20's "Unexpected token" messages
- * give no position, so then it is found by bisection: the longest prefix that is still the start
- * of some JSON text (it parses, or fails only at its end) ends just before the culprit.
- */
-function errorOffset(text: string, message: string): number {
-  const reported = reportedOffset(message, text.length);
-  if (reported !== null) return reported;
-  const viable = (k: number): boolean => {
-    try {
-      JSON.parse(text.slice(0, k));
-      return true;
-    } catch (error) {
-      const at = reportedOffset(error instanceof Error ? error.message : String(error), k);
-      return at !== null && at >= k;
-    }
-  };
-  let lo = 0; // viable: the empty text only ends too early
-  let hi = text.length; // not viable: the whole text fails
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (viable(mid)) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** V8 says "... in JSON at position 12" or nothing (Node 20), or "... (line 1 column 13)" (newer). */
-function locate(text: string, message: string): { line: number; column: number } {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const offset = errorOffset(text, message);
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === "\n") {
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return { line, column };
-}
-
-/** V8's message without the location (given separately) and without its quote of the text. */
-function cleanDetail(message: string): string {
-  return message
-    .replace(/,\s*".*"(\.\.\.)?\s*is not valid JSON$/s, "")
-    .replace(/\s*\(line \d+ column \d+\)$/, "")
-    .replace(/\s*(in JSON )?at position \d+.*$/s, "");
 }
 
 interface Frame {

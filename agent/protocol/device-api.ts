@@ -49,6 +49,34 @@ export type DeviceApiErrorCode =
   | "internalError" // 500
   | "serviceUnavailable"; // 503: the service cannot serve now (e.g. its database file is damaged)
 
+/** HTTP status of each device API error code (and, as its keys, every code there is). */
+export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
+  invalidRequest: 400,
+  tokenUnknown: 401,
+  tokenExpired: 401,
+  tokenRevoked: 401,
+  tokenReplaced: 401,
+  profileDeleted: 410,
+  unauthorized: 401,
+  forbidden: 403,
+  deviceNotFound: 404,
+  invalidCredentials: 401,
+  accountLocked: 429,
+  accountDisabled: 403,
+  userNotLicensed: 403,
+  userlessDevice: 409,
+  agentVersionTooOld: 426,
+  packageNotFound: 404,
+  actionNotFound: 404,
+  termsNotFound: 404,
+  termsVersionChanged: 409,
+  notFound: 404,
+  payloadTooLarge: 413,
+  unsupportedMediaType: 415,
+  internalError: 500,
+  serviceUnavailable: 503,
+};
+
 export interface ErrorBody {
   error: {
     code: DeviceApiErrorCode | string;

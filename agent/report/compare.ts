@@ -14,7 +14,8 @@ export const MAJOR_STEPS = ["connectingWifi", "installingAgent", "settingDeviceO
 export interface EnrollmentSummary {
   finalState: string;
   deviceOwner?: string | null;
-  apps: { package: string; versionName: string }[];
+  /** versionCode when the summary records it (enroll --json and emulator verify --json do). */
+  apps: { package: string; versionName: string; versionCode?: number }[];
   timeline: { state: string }[];
 }
 
@@ -47,12 +48,12 @@ export function compareSummaries(a: EnrollmentSummary, b: EnrollmentSummary): Co
   } else if (ownerA !== ownerB) {
     differences.push({ field: "deviceOwner", a: show(ownerA), b: show(ownerB), matters: true });
   }
-  const versionsA = new Map(a.apps.map((app) => [app.package, app.versionName]));
-  const versionsB = new Map(b.apps.map((app) => [app.package, app.versionName]));
-  for (const name of [...new Set([...versionsA.keys(), ...versionsB.keys()])].sort()) {
-    const va = versionsA.get(name);
-    const vb = versionsB.get(name);
-    if (va !== vb) differences.push({ field: `apps/${name}`, a: va ?? "not installed", b: vb ?? "not installed", matters: true });
+  const appsA = new Map(a.apps.map((app) => [app.package, app]));
+  const appsB = new Map(b.apps.map((app) => [app.package, app]));
+  for (const name of [...new Set([...appsA.keys(), ...appsB.keys()])].sort()) {
+    const va = appsA.get(name);
+    const vb = appsB.get(name);
+    if (!sameVersion(va, vb)) differences.push({ field: `apps/${name}`, a: versionText(va, vb), b: versionText(vb, va), matters: true });
   }
   const steps = { a: majorSteps(a), b: majorSteps(b) };
   const common = steps.a.filter((s) => steps.b.includes(s));
@@ -65,6 +66,25 @@ export function compareSummaries(a: EnrollmentSummary, b: EnrollmentSummary): Co
     differences.push({ field: "steps seen", a: onlyA.join(", ") || "-", b: onlyB.join(", ") || "-", matters: false, note: "steps only one side shows are not compared" });
   }
   return { same: !differences.some((d) => d.matters), differences, steps };
+}
+
+type App = EnrollmentSummary["apps"][number];
+
+/**
+ * The same build of an app: the same versionName and, where both summaries record it, the same
+ * versionCode (a rebuild can keep its name; Android goes by the code).
+ */
+function sameVersion(a: App | undefined, b: App | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.versionName !== b.versionName) return false;
+  return a.versionCode === undefined || b.versionCode === undefined || a.versionCode === b.versionCode;
+}
+
+/** An app's version as the difference shows it: with its versionCode when the names alone look the same. */
+function versionText(app: App | undefined, other: App | undefined): string {
+  if (app === undefined) return "not installed";
+  const codeMatters = other !== undefined && other.versionName === app.versionName && app.versionCode !== undefined;
+  return codeMatters ? `${app.versionName} (versionCode ${app.versionCode})` : app.versionName;
 }
 
 /** The major steps a timeline passes through, each once, in the order first entered. */

@@ -2,7 +2,9 @@
  * Reading a transcript back (`replay`, `show`): every line must be a JSON record, the first a
  * `start` record of a format this version reads, the last an `end` record. Anything else is an
  * InputError (exit 2) saying which: wrong format, truncated, recorded by a newer or older
- * version. The format is documented in docs/transcript.schema.json.
+ * version. `show` reads a recording cut off before its end record too (readRecordedPart): what
+ * was recorded can be shown, though not replayed. The format is documented in
+ * docs/transcript.schema.json.
  */
 import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
 import { identityProblem } from "../device/identity.js";
@@ -30,8 +32,58 @@ export interface Transcript {
   source?: string;
 }
 
-/** Reads a transcript file of any kind (pipes and devices too) no further than MAX_TRANSCRIPT_BYTES. */
+/** A transcript whose recording may stop short of its end record (a run stopped by Ctrl-C, a kill). */
+export interface RecordedPart extends Omit<Transcript, "end"> {
+  end: EndRecord | null;
+  /** How the recording stops short ("it has no end record", "its last line (12) is cut off"), or null when it is whole. */
+  cutOff: string | null;
+}
+
+/** A whole transcript (replay): one cut off is refused as truncated. */
 export function readTranscript(path: string): Transcript {
+  return whole(readRecordedPart(path, { cutOff: "refuse" }), path);
+}
+
+export function parseTranscript(text: string, where: string): Transcript {
+  return whole(parseRecordedPart(text, where, { cutOff: "refuse" }), where);
+}
+
+/** `refuse`: a line cut off mid-write is refused as it is met, before anything else is checked. */
+interface PartOptions {
+  cutOff: "refuse" | "allow";
+}
+
+function whole(part: RecordedPart, where: string): Transcript {
+  if (part.end === null) {
+    const why = part.cutOff ?? "it has no end record";
+    throw new InputError(`is truncated: ${why}${why.includes("end record") ? " (was the run interrupted?)" : ""}`, { where, hint: "record the run again and let it finish" });
+  }
+  checkStepsAsData(part, where);
+  return { ...part, end: part.end };
+}
+
+/**
+ * Version 1 transcripts replay when their state lines carry the steps as data (written since the
+ * steps were recorded as data); earlier ones cannot be re-run, though show still prints them.
+ */
+function checkStepsAsData({ start, records }: RecordedPart, where: string): void {
+  const states = records.filter((r): r is StateRecord => r.type === "state");
+  if (states.some((s) => s.from === undefined || s.eventType === undefined)) {
+    throw new InputError(`was recorded by an older version (${start.format}, without the steps as data): re-record it`, {
+      where,
+      hint: "run the enrollment again with this version's `aosp-sim enroll --transcript FILE`",
+    });
+  }
+}
+
+/** How a recording without its end record stops: in the last state it recorded. */
+export function cutOffLine(part: RecordedPart): string {
+  const last = part.records.findLast((r) => r.type === "state");
+  return `Cut off in ${last?.type === "state" ? last.state : "no state yet"}: ${part.cutOff ?? "it has no end record"}; the run was stopped before it finished`;
+}
+
+/** What a transcript file recorded, whole or cut off (show). */
+export function readRecordedPart(path: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
   let read: BoundedBytes;
   try {
     read = readFileBoundedSync(path, textReadLimit(MAX_TRANSCRIPT_BYTES));
@@ -46,10 +98,10 @@ export function readTranscript(path: string): Transcript {
       { where: path, hint: TRANSCRIPT_HINT },
     );
   }
-  return parseTranscript(text, path);
+  return parseRecordedPart(text, path, options);
 }
 
-export function parseTranscript(text: string, where: string): Transcript {
+export function parseRecordedPart(text: string, where: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
   if (textLooksBinary(text)) {
     throw new InputError("is not an aosp-sim transcript: it is binary data, not JSON lines", { where, hint: TRANSCRIPT_HINT });
   }
@@ -62,12 +114,21 @@ export function parseTranscript(text: string, where: string): Transcript {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const records: TranscriptRecord[] = [];
+  let cutOff: string | null = null;
   for (const [index, line] of lines.entries()) {
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      throw unreadableLine(index, lines.length, records, text.endsWith("\n"), where);
+      // Only a transcript's unfinished last line (after its start record, with no newline after
+      // it: the recording stopped mid-write) is a cut-off run; elsewhere the file is damaged or
+      // not a transcript.
+      if (records[0]?.type === "start" && index === lines.length - 1 && !text.endsWith("\n")) {
+        cutOff = `its last line (${index + 1}) is cut off`;
+        if (options.cutOff === "refuse") throw new InputError(`is truncated: ${cutOff}`, { where, hint: "record the run again and let it finish" });
+        break;
+      }
+      throw unreadableLine(index, records, where);
     }
     if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
       throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: TRANSCRIPT_HINT });
@@ -95,22 +156,12 @@ export function parseTranscript(text: string, where: string): Transcript {
       hint: "upgrade aosp-sim to replay it",
     });
   }
-  // Version 1 transcripts replay when their state lines carry the steps as data (written since
-  // the steps were recorded as data); earlier ones cannot be re-run.
-  const states = records.filter((r): r is StateRecord => r.type === "state");
-  if (states.some((s) => s.from === undefined || s.eventType === undefined)) {
-    throw new InputError(`was recorded by an older version (${start.format}, without the steps as data): re-record it`, {
-      where,
-      hint: "run the enrollment again with this version's `aosp-sim enroll --transcript FILE`",
-    });
-  }
   checkStart(start, where);
-  const end = records.at(-1);
-  if (end?.type !== "end") {
-    throw new InputError("is truncated: it has no end record (was the run interrupted?)", { where, hint: "record the run again and let it finish" });
-  }
+  const last = records.at(-1);
+  const end = last?.type === "end" ? last : null;
+  if (end === null) cutOff ??= "it has no end record";
   const scan = records.find((r) => r.type === "scan");
-  return { start, records, end, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where };
+  return { start, records, end, cutOff, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where };
 }
 
 /**
@@ -133,15 +184,12 @@ function checkStart(start: StartRecord, where: string): void {
 }
 
 /**
- * A line that is not JSON. Only a transcript's unfinished last line (after its start record, with
- * no newline after it: the recording stopped mid-write) is a cut-off run; the same line in any
- * other file (a text file, a pretty-printed JSON summary) means the file is not a transcript.
+ * A line that is not JSON, and not a cut-off last line: in a transcript (after its start record)
+ * it is damaged; in any other file (a text file, a pretty-printed JSON summary) the file is not a
+ * transcript.
  */
-function unreadableLine(index: number, count: number, before: readonly TranscriptRecord[], endsWithNewline: boolean, where: string): InputError {
+function unreadableLine(index: number, before: readonly TranscriptRecord[], where: string): InputError {
   const transcript = before[0]?.type === "start";
-  if (transcript && index === count - 1 && !endsWithNewline) {
-    return new InputError(`is truncated: its last line (${index + 1}) is cut off`, { where, hint: "record the run again and let it finish" });
-  }
   if (transcript) return new InputError(`line ${index + 1} is not JSON: the transcript is damaged`, { where, hint: "record the run again" });
   return new InputError(`line ${index + 1} is not JSON: not a transcript`, { where, hint: TRANSCRIPT_HINT });
 }

@@ -9,14 +9,14 @@
  */
 import type { HttpRecord } from "../client/http.js";
 import type { MachineDiagram } from "../machine/diagram.js";
-import type { Transcript } from "./read-transcript.js";
-import { timelineOf } from "./read-transcript.js";
+import type { RecordedPart, Transcript } from "./read-transcript.js";
+import { cutOffLine, timelineOf } from "./read-transcript.js";
 import { formatElapsed } from "./timeline.js";
 
 const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Every state path the device was in, in the order first entered (parents included). */
-export function visitedStates(transcript: Transcript): string[] {
+export function visitedStates(transcript: Pick<Transcript, "records">): string[] {
   const seen: string[] = [];
   for (const r of transcript.records) {
     if (r.type !== "state") continue;
@@ -29,7 +29,8 @@ export function visitedStates(transcript: Transcript): string[] {
   return seen;
 }
 
-export function transcriptHtml(transcript: Transcript, diagram: MachineDiagram): string {
+/** The page of a transcript; one cut off before its end record says so where the ending goes. */
+export function transcriptHtml(transcript: RecordedPart, diagram: MachineDiagram): string {
   const { start, end } = transcript;
   const visited = visitedStates(transcript);
   const id = start.identity;
@@ -40,17 +41,18 @@ export function transcriptHtml(transcript: Transcript, diagram: MachineDiagram):
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>aosp-sim transcript: ${esc(id.serialNumber)}</title>
 <style>
+/* The diagram's boxes are scoped to #diagram: the timeline's rows are <tr class="state"> too. */
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-align:top}
 tr.power td{color:#a66a00}tr.note td{color:#0a6a7a}
-.state{border:1px solid #bbb;border-radius:4px;margin:3px;padding:2px 6px;display:inline-block;vertical-align:top;color:#888}
-.state.compound,.state.parallel{display:block}
-.state.visited{border:2px solid #1f6feb;background:#e7f0ff;color:#000;font-weight:600}
-.state.failure{border-color:#c0392b;color:#c0392b}.state.failure.visited{background:#fde2e1}
+#diagram .state{border:1px solid #bbb;border-radius:4px;margin:3px;padding:2px 6px;display:inline-block;vertical-align:top;color:#888}
+#diagram .state.compound,#diagram .state.parallel{display:block}
+#diagram .state.visited{border:2px solid #1f6feb;background:#e7f0ff;color:#000;font-weight:600}
+#diagram .state.failure{border-color:#c0392b;color:#c0392b}#diagram .state.failure.visited{background:#fde2e1}
 details{margin:4px 0}summary{cursor:pointer;font-family:monospace}pre{background:#f6f6f6;padding:6px;overflow:auto}
 </style></head><body>
 <h1>Device ${esc(id.manufacturer)} ${esc(id.model)}, Android ${esc(id.osVersion)}, serial ${esc(id.serialNumber)}</h1>
-<p>Seed ${start.seed ?? "none recorded"}; faults: ${esc(start.faults.join(", ") || "none")}; clock: ${start.clock}; ended in <b id="final-state">${esc(end.finalStatePath)}</b>${end.failure ? ` (${esc(end.failure.code)}: ${esc(end.failure.message)})` : ""}.</p>
+<p>Seed ${start.seed ?? "none recorded"}; faults: ${esc(start.faults.join(", ") || "none")}; clock: ${start.clock}; ${end === null ? `<b id="cut-off">${esc(cutOffLine(transcript))}</b>` : `ended in <b id="final-state">${esc(end.finalStatePath)}</b>${end.failure ? ` (${esc(end.failure.code)}: ${esc(end.failure.message)})` : ""}`}.</p>
 <h2>Timeline</h2>
 <table id="timeline"><thead><tr><th>elapsed</th><th>state</th><th>event</th><th>detail</th></tr></thead><tbody>
 ${timeline}

@@ -33,7 +33,14 @@ export function stepsOf(records: readonly TranscriptRecord[]): ReplayStep[] {
   const steps: ReplayStep[] = [];
   for (const r of records) {
     if (r.type === "state") steps.push({ kind: "state", text: `state ${r.from ?? "?"} -> ${r.state} on ${r.eventType ?? r.event}` });
-    if (r.type === "power") steps.push({ kind: "power", text: `power ${r.event} in ${r.state}` });
+    if (r.type === "power") {
+      const power: ReplayStep = { kind: "power", text: `power ${r.event} in ${r.state}` };
+      // Recordings made before the power's return was recorded ahead of the boot it powers have
+      // it just after that boot: it is read in today's order, so they still replay identical.
+      const previous = steps.at(-1);
+      if (r.event === "powerRestored" && previous?.kind === "state" && previous.text.endsWith(" on xstate.init")) steps.splice(-1, 0, power);
+      else steps.push(power);
+    }
     if (r.type === "http") {
       const outcome = r.response ? `${r.response.status} ${shapeOf(r.response.body)}` : "no answer";
       steps.push({ kind: "http", text: `http ${r.method} ${routeOf(r.url)} -> ${outcome}` });

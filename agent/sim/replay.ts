@@ -125,7 +125,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       faults,
       serviceUrl,
       transcript: (record) => records.push(record),
-      ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password } } : {}),
+      ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password, acceptTerms: signIn.acceptTerms } } : {}),
       ...(options.deviceDir === undefined ? {} : { storage: { dir: options.deviceDir } }),
     };
     const device = await createDevice(deviceOptions);
@@ -142,20 +142,25 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   }
 }
 
-/** Who signed in on the recorded device (the SIGN_IN step), and the password if it was kept. */
-function recordedSignIn(records: readonly TranscriptRecord[]): { userPrincipalName: string; password: string | null } | null {
+/**
+ * Who signed in on the recorded device (the SIGN_IN step), the password if it was kept, and
+ * whether they accepted the terms they were offered: the user's choices, which the replayed
+ * device must make again as it types the same account.
+ */
+function recordedSignIn(records: readonly TranscriptRecord[]): { userPrincipalName: string; password: string | null; acceptTerms: boolean } | null {
   const step = records.find((r): r is StateRecord => r.type === "state" && r.eventType === "SIGN_IN");
   const upn = step?.eventData?.["userPrincipalName"];
   if (typeof upn !== "string") return null;
+  const acceptTerms = !records.some((r) => r.type === "state" && r.eventType === "DECLINE_TERMS");
   // The sign-in request holds the password typed when secrets were kept, else a placeholder
   // ("REDACTED-PASSWORD"; "(redacted)" in transcripts written before keep kept it).
   for (const r of records) {
     if (r.type !== "http" || !r.url.endsWith("/signIn")) continue;
     const body = r.request.body as { password?: unknown } | undefined;
     const password = body?.password;
-    if (typeof password === "string" && !password.startsWith(REDACTED) && password !== "(redacted)") return { userPrincipalName: upn, password };
+    if (typeof password === "string" && !password.startsWith(REDACTED) && password !== "(redacted)") return { userPrincipalName: upn, password, acceptTerms };
   }
-  return { userPrincipalName: upn, password: null };
+  return { userPrincipalName: upn, password: null, acceptTerms };
 }
 
 /** The profile the recorded device enrolled with: its name and mode (from the enroll step), its Wi-Fi (from the payload). */

@@ -26,6 +26,8 @@ import { parseFaultsAt } from "../device/faults.js";
 import { checkSerialNumber } from "../device/identity.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { statePaths } from "../machine/state-paths.js";
+import { FAILURE_CODES, isFailureCode } from "../machine/failures.js";
+import { closestName } from "../protocol/closest-name.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -54,7 +56,8 @@ export type TenantStep =
   | { do: "assignCompliancePolicy"; displayName: string; settings: Record<string, unknown>; group?: string }
   | { do: "assignTerms"; displayName?: string; title: string; bodyText: string; acceptanceStatement: string; group?: string };
 
-export type BeforeStep = AdminStep | { do: "wait"; for: string };
+/** What the admin may do before the device scans the code: each changes what its token is worth. */
+export type BeforeStep = Extract<AdminStep, { do: (typeof BEFORE_ACTIONS)[number] }> | { do: "wait"; for: string };
 
 export type Step = (AdminStep | DeviceStep) & { after: string };
 
@@ -109,6 +112,10 @@ export const DEFAULT_SCENARIO: Scenario = {
   until: "welcome",
   expect: { finalState: "welcome" },
 };
+
+/** The actions of beforeEnrollment, and those of steps (after enrollment: the admin's, then the device's). */
+const BEFORE_ACTIONS = ["revokeToken", "replaceToken", "deleteProfile", "removeLicense", "wait"] as const;
+const STEP_ACTIONS = ["publishPackage", "wipe", "delete", "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "sync", "shareLogs", "powerLoss", "failUnlock"] as const;
 
 /** Durations in a scenario count forward: no sign (clock offsets are a fault's business). */
 const DURATION = { type: "string", pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" } as const;
@@ -209,12 +216,16 @@ const SCHEMA = {
       properties: { finalState: { type: "string" }, failure: { type: "string" } },
     },
   },
+  // Each place lists the actions it allows, so a refusal names them (no "not" keywords: ajv words
+  // those "must NOT be valid", which says nothing of what to write).
   $defs: {
-    action: {
+    step: {
       type: "object",
-      required: ["do"],
+      required: ["after", "do"],
+      additionalProperties: false,
       properties: {
-        do: { enum: ["publishPackage", "wipe", "delete", "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "sync", "shareLogs", "powerLoss", "failUnlock", "wait"] },
+        do: { enum: STEP_ACTIONS },
+        after: DURATION,
         times: { type: "integer", minimum: 1, maximum: 100 },
         packageName: { type: "string" },
         versionName: { type: "string" },
@@ -222,16 +233,17 @@ const SCHEMA = {
         validity: DURATION,
         description: { type: "string" },
         for: DURATION,
-        after: DURATION,
       },
-      additionalProperties: false,
       if: { properties: { do: { const: "publishPackage" } } },
       then: { required: ["packageName", "versionName"] },
     },
-    step: { allOf: [{ $ref: "#/$defs/action" }], required: ["after"], not: { properties: { do: { const: "wait" } }, required: ["do"] } },
     beforeStep: {
-      allOf: [{ $ref: "#/$defs/action" }],
-      not: { anyOf: [{ required: ["after"] }, { properties: { do: { enum: ["sync", "shareLogs", "powerLoss", "failUnlock"] } }, required: ["do"] }] },
+      type: "object",
+      required: ["do"],
+      additionalProperties: false,
+      properties: { do: { enum: BEFORE_ACTIONS }, validity: DURATION, for: DURATION },
+      if: { properties: { do: { const: "wait" } } },
+      then: { required: ["for"] },
     },
   },
 } as const;
@@ -269,12 +281,13 @@ export function loadScenario(path: string): Scenario {
 }
 
 export function checkScenario(value: unknown, where = "scenario"): Scenario {
-  validateScenario ??= new Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
+  // allErrors: the most precise of a value's problems is chosen below, not the first ajv met.
+  validateScenario ??= new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
   if (!validateScenario(value)) {
-    const error = validateScenario.errors?.[0];
-    throw new InputError(describeSchemaError(error), {
-      where: `${where}${error?.instancePath ? ` at ${error.instancePath}` : ""}`,
-      hint: "see the scenario format in `aosp-sim run --help`",
+    const { path, problem } = schemaProblem(validateScenario.errors ?? []);
+    throw new InputError(problem, {
+      where: `${where}${path ? ` at ${path}` : ""}`,
+      hint: schemaHint(path),
     });
   }
   const scenario = value as Scenario;
@@ -288,6 +301,15 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
   const at = (pointer: string) => `${where} at ${pointer}`;
   if (scenario.device?.serial !== undefined) checkSerialNumber(scenario.device.serial, at("/device/serial"));
   parseFaultsAt(scenario.device?.faults ?? [], (i) => at(`/device/faults/${i}`));
+  const failure = scenario.expect?.failure;
+  if (failure !== undefined && !isFailureCode(failure)) {
+    // Caught here, not after a simulated day that can never end in an unknown code.
+    const closest = closestName(failure, FAILURE_CODES, 3);
+    throw new InputError(`there is no failure code "${failure}"${closest ? ` (did you mean "${closest}"?)` : ""}`, {
+      where: at("/expect/failure"),
+      hint: `give a code a device fails with, e.g. tokenRevoked, profileDeleted, wifiTimeout (all of them: ${FAILURE_CODES.join(", ")})`,
+    });
+  }
   const finalState = scenario.expect?.finalState;
   if (finalState !== undefined && !statePaths(deviceMachine).includes(finalState)) {
     const topLevel = Object.keys(deviceMachine.root.states);
@@ -299,11 +321,48 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
   return scenario;
 }
 
-function describeSchemaError(error: ErrorObject | undefined): string {
-  if (!error) return "is not a valid scenario";
+/** Keywords that only combine others: their own words ("must match a schema in anyOf") say nothing. */
+const COMBINING_KEYWORDS = new Set(["anyOf", "allOf", "oneOf", "not", "if"]);
+
+/**
+ * The most precise problem of those ajv found: the deepest place (a value inside an object says
+ * more than the object), and there, what each alternative wanted ("welcome", "enrolled" or a
+ * duration). A type error beside another at the same place is the alternative the author did not
+ * mean (a Wi-Fi object is not null), so it is left out.
+ */
+function schemaProblem(errors: readonly ErrorObject[]): { path: string; problem: string } {
+  const precise = errors.filter((e) => !COMBINING_KEYWORDS.has(e.keyword));
+  if (precise.length === 0) return { path: errors[0]?.instancePath ?? "", problem: "is not a valid scenario" };
+  const depth = (e: ErrorObject) => e.instancePath.split("/").length;
+  const path = [...precise].sort((a, b) => depth(b) - depth(a))[0]!.instancePath;
+  let here = precise.filter((e) => e.instancePath === path);
+  if (here.some((e) => e.keyword !== "type")) here = here.filter((e) => e.keyword !== "type");
+  const isKey = (e: ErrorObject) => e.keyword === "additionalProperties" || e.keyword === "required";
+  const values = [...new Set(here.filter((e) => !isKey(e)).map(wantedValue))];
+  const problems = [...here.filter(isKey).map(keyProblem), ...(values.length > 0 ? [`must be ${values.join(" or ")}`] : [])];
+  return { path, problem: problems.join("; ") };
+}
+
+/** Where to look for the fix: the allowed actions where a step's "do" was refused. */
+function schemaHint(path: string): string {
+  if (/^\/beforeEnrollment\/\d+/.test(path)) {
+    return `before enrollment the steps are ${BEFORE_ACTIONS.join(", ")} (wait needs "for": how long, e.g. "2h"); the others go in "steps", with "after"`;
+  }
+  if (/^\/steps\/\d+/.test(path)) {
+    return `after enrollment the steps are ${STEP_ACTIONS.join(", ")}, each with "after" (a wait before enrollment goes in "beforeEnrollment")`;
+  }
+  return "see the scenario format in `aosp-sim run --help`";
+}
+
+/** A key too many or missing. */
+function keyProblem(error: ErrorObject): string {
   if (error.keyword === "additionalProperties") return `has an unknown key "${String(error.params["additionalProperty"])}"`;
-  if (error.keyword === "enum") return `must be one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-  if (error.keyword === "pattern") return "must be a duration such as 90s, 20m, 2h or 1d";
-  if (error.keyword === "required") return `needs "${String(error.params["missingProperty"])}"`;
-  return error.message ?? "is not valid";
+  return `"${String(error.params["missingProperty"])}" is required`;
+}
+
+/** What a value must be, in words; several of these are joined with "or". */
+function wantedValue(error: ErrorObject): string {
+  if (error.keyword === "enum") return `one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  if (error.keyword === "pattern") return "a duration such as 90s, 20m, 2h or 1d";
+  return (error.message ?? "valid").replace(/^must be /, "");
 }

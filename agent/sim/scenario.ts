@@ -78,7 +78,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     for (const [index, step] of (scenario.tenantSetup ?? []).entries()) {
       setup.push(...(await setUp(call(tenantStep(admin, step, groups)), `/tenantSetup/${index}`)));
     }
-    let profile = await setUp(call(admin.createProfile(profileRequest(scenario, clock.now()))), "/profile");
+    const profile = await setUp(call(admin.createProfile(profileRequest(scenario, clock.now()))), "/profile");
+    // The code printed before the admin's set-up steps: what they change is what its token is
+    // worth (revoked, replaced, its profile deleted), so the device scans that one, not a new one.
+    const png = Buffer.from(profile.qrCodeImage.value, "base64");
 
     for (const [index, step] of (scenario.beforeEnrollment ?? []).entries()) {
       if (step.do === "wait") {
@@ -86,10 +89,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
         continue;
       }
       await setUp(call(adminStep(admin, step, { profile, deviceId: null, userPrincipalName: user.userPrincipalName })), `/beforeEnrollment/${index}`);
-      if (step.do === "replaceToken" || step.do === "revokeToken") profile = await call(admin.getProfile(profile.id));
     }
 
-    const png = Buffer.from(profile.qrCodeImage.value, "base64");
     const signIn = scenario.signIn === null ? undefined : scenario.signIn ?? { userPrincipalName: user.userPrincipalName, password: user.password };
     device = await createDevice({
       qr: { image: png, label: `QR code of profile "${profile.displayName}"` },

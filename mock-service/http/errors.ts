@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { DEVICE_API_PREFIX, type DeviceApiErrorCode } from "../../agent/protocol/device-api.js";
+import { DEVICE_API_PREFIX, DEVICE_ERROR_STATUS, type DeviceApiErrorCode } from "../../agent/protocol/device-api.js";
 import { isCorruptionError } from "../store/database.js";
 
 /** The longest path parameter the router accepts (user principal names are up to 113 characters). */
@@ -27,34 +27,6 @@ export class ApiError extends Error {
     super(message);
   }
 }
-
-/** HTTP status of each device API error code. */
-export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
-  invalidRequest: 400,
-  tokenUnknown: 401,
-  tokenExpired: 401,
-  tokenRevoked: 401,
-  tokenReplaced: 401,
-  profileDeleted: 410,
-  unauthorized: 401,
-  forbidden: 403,
-  deviceNotFound: 404,
-  invalidCredentials: 401,
-  accountLocked: 429,
-  accountDisabled: 403,
-  userNotLicensed: 403,
-  userlessDevice: 409,
-  agentVersionTooOld: 426,
-  packageNotFound: 404,
-  actionNotFound: 404,
-  termsNotFound: 404,
-  termsVersionChanged: 409,
-  notFound: 404,
-  payloadTooLarge: 413,
-  unsupportedMediaType: 415,
-  internalError: 500,
-  serviceUnavailable: 503,
-};
 
 export function deviceError(
   code: DeviceApiErrorCode,

@@ -226,4 +226,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE user_licenses ADD COLUMN disabled_plans TEXT NOT NULL DEFAULT '[]';
   `,
+  // 5: every download cookie ever issued. Rows outlive their profile: the agent is downloaded
+  //    from the location the QR payload names, a download server that knows nothing of profiles,
+  //    so a deleted profile's payload still downloads and only its enrollment is refused.
+  `
+  CREATE TABLE download_cookies (
+    cookie_hash TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    created INTEGER NOT NULL
+  );
+  INSERT INTO download_cookies (cookie_hash, profile_id, created)
+    SELECT download_cookie_hash, id, created FROM profiles;
+  `,
 ];

@@ -86,7 +86,8 @@ export class ProfileStore {
   private readonly deleteProfile;
   private readonly byId;
   private readonly all;
-  private readonly byCookieHash;
+  private readonly insertCookie;
+  private readonly cookieByHash;
   private readonly teamsProfiles;
   private readonly insertToken;
   private readonly retireTokens;
@@ -122,7 +123,10 @@ export class ProfileStore {
     this.deleteProfile = db.prepare("DELETE FROM profiles WHERE id = ?");
     this.byId = db.prepare<[string], ProfileRow>("SELECT * FROM profiles WHERE id = ?");
     this.all = db.prepare<[], ProfileRow>("SELECT * FROM profiles ORDER BY created, rowid");
-    this.byCookieHash = db.prepare<[string], ProfileRow>("SELECT * FROM profiles WHERE download_cookie_hash = ?");
+    this.insertCookie = db.prepare(
+      "INSERT INTO download_cookies (cookie_hash, profile_id, created) VALUES (@downloadCookieHash, @id, @created)",
+    );
+    this.cookieByHash = db.prepare<[string], { n: number }>("SELECT 1 AS n FROM download_cookies WHERE cookie_hash = ?");
     this.teamsProfiles = db.prepare<[], { id: string }>("SELECT id FROM profiles WHERE is_teams_device_profile = 1");
     this.insertToken = db.prepare(
       `INSERT INTO tokens (profile_id, token_hash, token_value, state, created, expires, usage_count, agent_version_code)
@@ -156,10 +160,11 @@ export class ProfileStore {
     );
   }
 
-  /** Inserts the profile and its first token together. */
+  /** Inserts the profile, its download cookie and its first token together. */
   create(profile: ProfileRecord, token: NewToken): void {
     this.transaction(() => {
       this.insertProfile.run(toRow(profile));
+      this.insertCookie.run({ downloadCookieHash: profile.downloadCookieHash, id: profile.id, created: profile.created });
       this.insertToken.run({ profileId: profile.id, ...token });
     });
   }
@@ -185,9 +190,9 @@ export class ProfileStore {
     return this.all.all().map(fromRow);
   }
 
-  getByCookieHash(hash: string): ProfileRecord | undefined {
-    const row = this.byCookieHash.get(hash);
-    return row ? fromRow(row) : undefined;
+  /** Whether the service issued this download cookie (its profile may have been deleted since). */
+  isIssuedCookie(hash: string): boolean {
+    return this.cookieByHash.get(hash) !== undefined;
   }
 
   teamsProfileIds(): string[] {

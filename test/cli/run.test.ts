@@ -51,6 +51,42 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/passed: fails with tokenRevoked/);
   });
 
+  // The device scans the code made before the set-up steps. The agent is downloaded from the
+  // payload's location, which knows nothing of profiles or tokens: each of these fails at
+  // enrollment, and its recording replays identical.
+  for (const c of [
+    { code: "profileDeleted", before: [{ do: "deleteProfile" }] },
+    { code: "tokenRevoked", before: [{ do: "revokeToken" }] },
+    // Before: the device scanned the code made after the replace, and enrolled.
+    { code: "tokenReplaced", before: [{ do: "replaceToken" }] },
+    { code: "tokenExpired", before: [{ do: "wait", for: "2h" }], profile: { tokenValidity: "1h" } },
+  ]) {
+    it(`fails a device whose payload was then refused (${c.code}) at enrollment, not at the download, and replays it`, async () => {
+      const file = temp.file(`${c.code}.jsonl`);
+      const path = scenario(`${c.code}.json`, { device: { seed: 3 }, profile: c.profile, beforeEnrollment: c.before, until: "welcome", expect: { failure: c.code } });
+      const result = await aospSim(["run", path, "--transcript", file]);
+      // Before, a deleted profile's cookie was refused: provisioningFailed at the download (HTTP 401).
+      expect(result.stdout).toMatch(/ verifyingAgent /);
+      expect(result.stdout).not.toMatch(/provisioningFailed/);
+      expect(result.stdout).toMatch(new RegExp(`enrollmentFailed .*${c.code}`));
+      expect(result.code).toBe(0);
+      const replayed = await aospSim(["replay", file]);
+      expect(replayed.stdout).toMatch(/identical/);
+      expect(replayed.code).toBe(0);
+    });
+  }
+
+  it("records a user who declines the terms so that replay declines them too: identical", async () => {
+    const file = temp.file("decline.jsonl");
+    const terms = { do: "assignTerms", title: "T", bodyText: "B", acceptanceStatement: "A" };
+    const path = scenario("decline.json", { name: "decline", device: { seed: 3, acceptTerms: false }, tenantSetup: [terms], until: "1h", expect: { finalState: "termsDeclined" } });
+    expect((await aospSim(["run", path, "--transcript", file])).code).toBe(0);
+    // Before: "diverged at step 22", expected DECLINE_TERMS, got ACCEPT_TERMS.
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stdout).toMatch(/identical/);
+    expect(replayed.code).toBe(0);
+  });
+
   it("fails (exit 1) a scenario whose expectation does not hold", async () => {
     const path = scenario("expired.json", { profile: { tokenValidity: "1h" }, beforeEnrollment: [{ do: "wait", for: "2h" }], until: "enrolled", expect: { finalState: "enrolled" } });
     const result = await aospSim(["run", path]);
@@ -120,6 +156,27 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(shown.code).toBe(0);
   });
 
+  it("shows a recording cut off before its end record as far as it goes, saying so (exit 0); replay refuses it (exit 2)", async () => {
+    const file = temp.file("cut.jsonl");
+    const path = scenario("cut.json", { beforeEnrollment: [{ do: "revokeToken" }], expect: { failure: "tokenRevoked" } });
+    expect((await aospSim(["run", path, "--transcript", file])).code).toBe(0);
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+    // A run stopped by Ctrl-C: no end record, and its last line written half.
+    writeFileSync(file, `${lines.slice(0, -2).join("\n")}\n${lines.at(-2)!.slice(0, 20)}`);
+    const shown = await aospSim(["show", file]);
+    // Before: "is truncated: its last line (N) is cut off", exit 2, and nothing shown.
+    expect(shown.stdout).toMatch(/ enrolling /);
+    expect(shown.stdout).toMatch(/Cut off in \S+: its last line \(\d+\) is cut off; the run was stopped before it finished/);
+    expect(shown.stderr).toMatch(/warning: .*cut\.jsonl: the recording was cut off/);
+    expect(shown.code).toBe(0);
+    const html = temp.file("cut.html");
+    expect((await aospSim(["show", file, "--html", html])).code).toBe(0);
+    expect(readFileSync(html, "utf8")).toMatch(/<b id="cut-off">Cut off in /);
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stderr).toMatch(/is truncated: its last line \(\d+\) is cut off/);
+    expect(replayed.code).toBe(2);
+  });
+
   it("records the default scenario so that replay re-runs its enrollment, identical, and says where it stopped", async () => {
     const file = temp.file("default-run.jsonl");
     expect((await aospSim(["run", "--seed", "9", "--transcript", file])).code).toBe(0);
@@ -167,6 +224,63 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.json at \/steps\/0\/do: must be one of/);
   });
+
+  it("places a JSON syntax error by line and column, as validate does, in a scenario and in compare's summaries (exit 2)", async () => {
+    const broken = temp.file("broken.json");
+    writeFileSync(broken, '{"a":1,\n"b": ,\n}');
+    // Before: "is not JSON: Unexpected token ','..." with no place, where validate said line 2 column 6.
+    const validated = await aospSim(["validate", broken]);
+    expect(validated.stdout).toMatch(/line 2 column 6/);
+    for (const args of [["run", broken], ["compare", broken, broken]]) {
+      const result = await aospSim(args);
+      expect(result.stderr).toMatch(/broken\.json: is not JSON: .* at line 2 column 6/);
+      expect(result.code).toBe(2);
+    }
+  });
+
+  it("lists in --help every scenario key the README documents", async () => {
+    const help = (await aospSim(["run", "--help"])).stdout;
+    // Before: failUnlock, tenant and tenantSetup were missing.
+    for (const key of ["\"tenant\"", "tenantSetup", "setMdmAuthority", "assignTerms", "failUnlock", "acceptTerms", "manufacturer"]) expect(help).toContain(key);
+  });
+
+  it("calls an unnamed scenario by its file in the header and the summary", async () => {
+    const path = scenario("unnamed.json", { beforeEnrollment: [{ do: "revokeToken" }], expect: { failure: "tokenRevoked" } });
+    const result = await aospSim(["run", path]);
+    expect(result.stdout).toContain(`Scenario: ${path}\n`);
+    // Before: "scenario        scenario".
+    expect(result.stdout).toContain(`  scenario        ${path}\n`);
+  });
+
+  it("refuses a wait before enrollment without \"for\", naming the file and the step (exit 2)", async () => {
+    const result = await aospSim(["run", scenario("wait.json", { beforeEnrollment: [{ do: "wait" }] })]);
+    // Before: "internal error: Cannot read properties of undefined (reading 'trim')".
+    expect(result.stderr).toMatch(/wait\.json at \/beforeEnrollment\/0: "for" is required/);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(2);
+  });
+
+  // Each problem is named where it is, with what is allowed there, in the scenario's words.
+  for (const c of [
+    // Before: silently ignored, and the scenario passed.
+    { name: "a wipe before enrollment", value: { beforeEnrollment: [{ do: "wipe" }] }, said: /at \/beforeEnrollment\/0\/do: must be one of "revokeToken", "replaceToken", "deleteProfile", "removeLicense", "wait"/ },
+    // Before: "at /beforeEnrollment/0: must NOT be valid" (ajv's words).
+    { name: "a device step before enrollment", value: { beforeEnrollment: [{ do: "sync" }] }, said: /at \/beforeEnrollment\/0\/do: must be one of "revokeToken"/ },
+    { name: "a wait after enrollment", value: { steps: [{ after: "5m", do: "wait" }] }, said: /at \/steps\/0\/do: must be one of "publishPackage", .*"failUnlock"\n.*a wait before enrollment goes in "beforeEnrollment"/ },
+    // Before: "at /profile/wifi: must be null".
+    { name: "a Wi-Fi security type", value: { profile: { wifi: { ssid: "Lab", security: "WPA2" } } }, said: /at \/profile\/wifi\/security: must be one of "none", "wpa", "wep"/ },
+    // Before: only "welcome", "enrolled", not the duration form.
+    { name: "an until", value: { until: "5 minutes" }, said: /at \/until: must be one of "welcome", "enrolled" or a duration such as 90s/ },
+    // Before: a whole simulated day ran, then it failed (exit 1).
+    { name: "an unknown failure code", value: { expect: { failure: "tokenRevokd" } }, said: /at \/expect\/failure: there is no failure code "tokenRevokd" \(did you mean "tokenRevoked"\?\)/ },
+  ]) {
+    it(`names ${c.name} the scenario cannot have, with what it can (exit 2)`, async () => {
+      const result = await aospSim(["run", scenario("refused.json", c.value)]);
+      expect(result.stderr).toMatch(c.said);
+      expect(result.stderr).not.toMatch(/must NOT be valid|must be null/);
+      expect(result.code).toBe(2);
+    });
+  }
 });
 
 describe("aosp-sim run --service, when the service cannot be used", { timeout: 60_000 }, () => {

@@ -123,6 +123,8 @@ describe("faults", () => {
     expect(report.finalState).toBe("enrollmentFailed");
     expect(report.failure).toMatchObject({ code: "serviceUnavailable", status: 503 });
     expect(report.timeline.filter((e) => e.state === "enrolling.requesting")).toHaveLength(5);
+    // Said once: before, "HTTP 503 serviceUnavailable: HTTP 503 (injected: fault service-5xx)".
+    expect(report.failure?.message).toMatch(/HTTP 503 serviceUnavailable: injected by fault service-5xx$/);
   });
 
   it("service-timeout: each silent request times out after 30 s, then the device enrolls", async () => {

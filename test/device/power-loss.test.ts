@@ -95,6 +95,16 @@ describe("power loss", () => {
       expect(boots.map((e) => e.detail), state).toEqual([expect.stringMatching(/^Powered on; resuming: /)]);
     }
   });
+
+  it("records the power coming back before the device boots on it", async () => {
+    const device = await t.device({ faults: ["power-loss@downloadingAgent"] });
+    await device.enroll();
+    const restored = device.records.findIndex((r) => r.kind === "power" && r.change === "restored");
+    const boot = device.records.findIndex((r) => r.kind === "step" && r.boot === "resumed");
+    // Before: the boot's "Powered on; resuming" came first, then "power restored" at the same instant.
+    expect(restored).toBeGreaterThan(-1);
+    expect(restored).toBeLessThan(boot);
+  });
 });
 
 describe("persistEveryStep: false (fleets)", () => {

@@ -209,6 +209,24 @@ describe("aosp-sim show", { timeout: 120_000 }, () => {
       expect(exchanges).toBe(lines().filter((r) => r["type"] === "http").length);
       await tab.click("#exchanges details summary");
       expect(await tab.$eval("#exchanges details", (el) => el.hasAttribute("open"))).toBe(true);
+      // The timeline is laid out as a table: each row's cells on one line, each header above its
+      // column. Before, the diagram's .state{display:inline-block} also matched <tr class="state">.
+      type Box = { top: number; left: number; display: string };
+      const layout = await tab.$eval("#timeline", (table) => {
+        const view = globalThis as unknown as { getComputedStyle(e: unknown): { display: string } };
+        const box = (el: typeof table) => ({ top: Math.round(el.getBoundingClientRect().top), left: Math.round(el.getBoundingClientRect().left), display: view.getComputedStyle(el).display });
+        return {
+          header: [...table.querySelectorAll("thead th")].map(box),
+          rows: [...table.querySelectorAll("tbody tr")].map((tr) => ({ row: box(tr), cells: [...tr.children].map(box) })),
+        };
+      });
+      expect(layout.rows.length).toBeGreaterThan(10);
+      for (const { row, cells } of layout.rows) {
+        expect(row.display).toBe("table-row");
+        expect(new Set(cells.map((c: Box) => c.top)).size).toBe(1);
+        expect(cells.map((c: Box) => c.left)).toEqual(layout.header.map((h: Box) => h.left));
+        expect(cells[0]!.top).toBeGreaterThan(layout.header[0]!.top);
+      }
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

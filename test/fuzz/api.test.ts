@@ -13,7 +13,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { DEVICE_ERROR_STATUS } from "../../mock-service/http/errors.js";
+import { DEVICE_ERROR_STATUS } from "../../agent/protocol/device-api.js";
 import { hostileRequest, routesOf, type HostileRequest, type Route } from "./support/hostile-requests.js";
 import { buildWorld, type World } from "./support/world.js";
 

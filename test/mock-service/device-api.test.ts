@@ -433,15 +433,16 @@ describe("package downloads", () => {
     expect(errorOf(badCode)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 
-  it("stops accepting a deleted profile's cookie", async () => {
+  it("keeps accepting a deleted profile's cookie: the download knows nothing of profiles, only enrollment is refused", async () => {
     const t = service();
     const profile = await createProfile(t);
     const payload = payloadOf(profile);
     await t.admin("DELETE", `${PROFILES}/${profile.id}`);
-    const reply = await http(payload[`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION`], {
-      headers: { cookie: payload[`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER`] },
-    });
-    expect(errorOf(reply).code).toBe("unauthorized");
+    const url = payload[`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION`];
+    const download = await fetch(url, { headers: { cookie: payload[`${P}DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER`] } });
+    // Before: 401 unauthorized, so the device failed at the download instead of with profileDeleted.
+    expect(download.status).toBe(200);
+    expect(errorOf(await http(url, { headers: { cookie: "aospsim_download=guess" } })).code).toBe("unauthorized");
   });
 });
 

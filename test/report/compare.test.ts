@@ -41,6 +41,16 @@ describe("comparing enrollment summaries", () => {
     expect(result.differences.filter((d) => d.matters).map((d) => d.field)).toEqual(["finalState", "deviceOwner", "apps/com.azure.authenticator", "apps/com.microsoft.intune.aospagent"]);
   });
 
+  it("minds another versionCode under the same versionName, and reads a summary without codes by name alone", () => {
+    const agent = (versionCode?: number): EnrollmentSummary => ({ ...emulator, apps: [{ package: "com.microsoft.intune.aospagent", versionName: "24.9.2", ...(versionCode === undefined ? {} : { versionCode }) }] });
+    // Before: the same versionName was the same version, whatever its code.
+    expect(compareSummaries(agent(2409002), agent(2409003)).differences).toEqual([
+      { field: "apps/com.microsoft.intune.aospagent", a: "24.9.2 (versionCode 2409002)", b: "24.9.2 (versionCode 2409003)", matters: true },
+    ]);
+    expect(compareSummaries(agent(2409002), agent()).same).toBe(true);
+    expect(compareSummaries(agent(2409002), agent(2409002)).same).toBe(true);
+  });
+
   it("minds steps done in another order", () => {
     const reordered = { ...emulator, timeline: steps("settingDeviceOwner", "connectingWifi", "installingApps", "enrolled") };
     expect(compareSummaries(simulated, reordered).differences).toContainEqual({

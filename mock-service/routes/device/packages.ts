@@ -1,7 +1,7 @@
 /**
  * GET /device/v1/packages/{packageName}/{versionCode}: the archive bytes. A device fetches the
- * agent before it has enrolled, so the profile's download cookie (sent as the Cookie header, from
- * PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER) is accepted as well as a device
+ * agent before it has enrolled, so a download cookie the service issued (sent as the Cookie header,
+ * from PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER) is accepted as well as a device
  * credential; the admin token works too, for scripts. Versioned URLs never change content.
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
@@ -34,7 +34,10 @@ export function packageRoutes(services: Services, adminToken: string): FastifyPl
       const device = ctx.store.devices.getByCredentialHash(secretHash(credential));
       if (device && isEnrolled(device)) return true;
     }
-    return cookiePairs(request).some((pair) => ctx.store.profiles.getByCookieHash(secretHash(pair)) !== undefined);
+    // Any cookie the service issued, even one whose profile was deleted since: the download server
+    // knows nothing of profiles (a real one is whatever the payload's location names), so only the
+    // enrollment with the payload's token is refused (profileDeleted).
+    return cookiePairs(request).some((pair) => ctx.store.profiles.isIssuedCookie(secretHash(pair)));
   }
 
   return async (app) => {
