@@ -9,9 +9,8 @@
  * Anything wrong with the file is an InputError (exit 2) naming the key.
  */
 import { readFileBounded, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
-import { textLooksBinary } from "../protocol/json-text.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
-import { notJsonProblem } from "../protocol/json-text.js";
+import { notJsonProblem, textLooksBinary } from "../protocol/json-text.js";
 import { unflattenComponent } from "../payload/component.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 
