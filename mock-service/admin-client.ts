@@ -23,6 +23,7 @@ export interface GraphUser {
   accountEnabled: boolean;
   displayName: string;
   userPrincipalName: string;
+  mail: string | null;
   mailNickname: string;
   createdDateTime: string;
   assignedLicenses: { skuId: string; disabledPlans: string[] }[];
@@ -33,6 +34,23 @@ export interface NewUserRequest {
   userPrincipalName: string;
   password: string;
   accountEnabled?: boolean;
+}
+
+/** What PATCH /beta/users/{id} changes; a password is sent as Graph's passwordProfile. */
+export interface UserPatchRequest {
+  displayName?: string;
+  accountEnabled?: boolean;
+  password?: string;
+}
+
+/** A licence the tenant has (GET /beta/subscribedSkus). */
+export interface GraphSubscribedSku {
+  id: string;
+  skuId: string;
+  skuPartNumber: string;
+  appliesTo: string;
+  capabilityStatus: string;
+  servicePlans: { servicePlanId: string; servicePlanName: string; provisioningStatus: string; appliesTo: string }[];
 }
 
 export type EnrollmentModeName = EnrollmentMode;
@@ -173,6 +191,23 @@ export interface GraphPolicy {
   [setting: string]: unknown;
 }
 
+/** An assignment of a device configuration or compliance policy, as GET .../{id}/assignments lists it. */
+export interface PolicyAssignment {
+  "@odata.type": string;
+  id: string;
+  /** "apply": device configurations only. */
+  intent?: "apply";
+  source: string;
+  sourceId: string;
+  target: AssignmentTarget;
+}
+
+/** A compliance policy's action for a rule (Graph's deviceComplianceScheduledActionForRule). */
+export interface ScheduledActionsForRule {
+  ruleName: string | null;
+  scheduledActionConfigurations: { actionType: string; gracePeriodHours?: number; notificationTemplateId?: string | null; [property: string]: unknown }[];
+}
+
 /** What the assign action answers: the assignments and, when AOSP will not honour a setting, why. */
 export interface AssignResult {
   value: { id: string; target: AssignmentTarget }[];
@@ -206,6 +241,12 @@ export interface GraphTerms extends Required<TermsRequest> {
   id: string;
   createdDateTime: string;
   lastModifiedDateTime: string;
+}
+
+export interface TermsAssignment {
+  "@odata.type": string;
+  id: string;
+  target: AssignmentTarget;
 }
 
 export interface GraphAcceptanceStatus {
@@ -312,6 +353,27 @@ export class AdminClient {
     return this.assignLicense(created.id);
   }
 
+  async listUsers(): Promise<GraphUser[]> {
+    return this.listAll<GraphUser>("/beta/users");
+  }
+
+  getUser(userIdOrUpn: string): Promise<GraphUser> {
+    return this.request("GET", `/beta/users/${encodeURIComponent(userIdOrUpn)}`);
+  }
+
+  updateUser(userIdOrUpn: string, patch: UserPatchRequest): Promise<void> {
+    const { password, ...rest } = patch;
+    return this.request("PATCH", `/beta/users/${encodeURIComponent(userIdOrUpn)}`, {
+      ...rest,
+      ...(password === undefined ? {} : { passwordProfile: { password, forceChangePasswordNextSignIn: false } }),
+    });
+  }
+
+  /** The tenant's licences, with their service plans. */
+  async subscribedSkus(): Promise<GraphSubscribedSku[]> {
+    return this.listAll<GraphSubscribedSku>("/beta/subscribedSkus");
+  }
+
   // ---- enrollment profiles ----
 
   createProfile(profile: ProfileRequest): Promise<GraphProfile> {
@@ -392,6 +454,22 @@ export class AdminClient {
     });
   }
 
+  async listGroups(): Promise<GraphGroup[]> {
+    return this.listAll<GraphGroup>("/beta/groups");
+  }
+
+  getGroup(id: string): Promise<GraphGroup> {
+    return this.request("GET", `/beta/groups/${encodeURIComponent(id)}`);
+  }
+
+  updateGroup(id: string, patch: Partial<GroupRequest>): Promise<void> {
+    return this.request("PATCH", `/beta/groups/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteGroup(id: string): Promise<void> {
+    return this.request("DELETE", `/beta/groups/${encodeURIComponent(id)}`);
+  }
+
   async groupMembers(id: string): Promise<GroupMember[]> {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
   }
@@ -402,7 +480,16 @@ export class AdminClient {
     });
   }
 
+  removeGroupMember(groupId: string, memberId: string): Promise<void> {
+    return this.request("DELETE", `/beta/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/$ref`);
+  }
+
   // ---- tenant ----
+
+  /** The admin API's OData description (CSDL XML), as Graph's $metadata. */
+  async metadata(): Promise<string> {
+    return (await this.send("GET", "/beta/$metadata")).text();
+  }
 
   async organization(): Promise<GraphOrganization> {
     return (await this.request<GraphList<GraphOrganization>>("GET", "/beta/organization")).value[0]!;
@@ -412,6 +499,10 @@ export class AdminClient {
   async setMdmAuthority(): Promise<void> {
     const { id } = await this.organization();
     await this.request("POST", `/beta/organization/${encodeURIComponent(id)}/setMobileDeviceManagementAuthority`);
+  }
+
+  getOrganization(id: string): Promise<GraphOrganization> {
+    return this.request("GET", `/beta/organization/${encodeURIComponent(id)}`);
   }
 
   // ---- policies ----
@@ -429,6 +520,56 @@ export class AdminClient {
       ...settings,
       scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
     });
+  }
+
+  async listConfigurations(): Promise<GraphPolicy[]> {
+    return this.listAll<GraphPolicy>(CONFIGURATIONS);
+  }
+
+  getConfiguration(id: string): Promise<GraphPolicy> {
+    return this.request("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Changes settings (or displayName, description). A `version` or `lastModifiedDateTime` sent
+   * along must be the current one (a GET's answer sent back whole is); the answer carries
+   * "@aospSim.warnings" when AOSP will not honour a setting.
+   */
+  updateConfiguration(id: string, patch: Record<string, unknown>): Promise<GraphPolicy> {
+    return this.request("PATCH", `${CONFIGURATIONS}/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteConfiguration(id: string): Promise<void> {
+    return this.request("DELETE", `${CONFIGURATIONS}/${encodeURIComponent(id)}`);
+  }
+
+  async configurationAssignments(id: string): Promise<PolicyAssignment[]> {
+    return (await this.request<GraphList<PolicyAssignment>>("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments`)).value;
+  }
+
+  async listCompliancePolicies(): Promise<GraphPolicy[]> {
+    return this.listAll<GraphPolicy>(COMPLIANCE);
+  }
+
+  getCompliancePolicy(id: string): Promise<GraphPolicy> {
+    return this.request("GET", `${COMPLIANCE}/${encodeURIComponent(id)}`);
+  }
+
+  /** As updateConfiguration, for a compliance policy. */
+  updateCompliancePolicy(id: string, patch: Record<string, unknown>): Promise<GraphPolicy> {
+    return this.request("PATCH", `${COMPLIANCE}/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteCompliancePolicy(id: string): Promise<void> {
+    return this.request("DELETE", `${COMPLIANCE}/${encodeURIComponent(id)}`);
+  }
+
+  async compliancePolicyAssignments(id: string): Promise<PolicyAssignment[]> {
+    return (await this.request<GraphList<PolicyAssignment>>("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments`)).value;
+  }
+
+  async complianceScheduledActions(id: string): Promise<ScheduledActionsForRule[]> {
+    return (await this.request<GraphList<ScheduledActionsForRule>>("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/scheduledActionsForRule`)).value;
   }
 
   assignConfiguration(id: string, targets: AssignmentTarget[]): Promise<AssignResult> {
@@ -453,8 +594,33 @@ export class AdminClient {
     return this.request("POST", TERMS, terms);
   }
 
-  assignTerms(id: string, target: AssignmentTarget): Promise<{ id: string }> {
+  async listTerms(): Promise<GraphTerms[]> {
+    return this.listAll<GraphTerms>(TERMS);
+  }
+
+  getTerms(id: string): Promise<GraphTerms> {
+    return this.request("GET", `${TERMS}/${encodeURIComponent(id)}`);
+  }
+
+  /** Raising `version` makes every user accept the terms again. */
+  updateTerms(id: string, patch: Partial<TermsRequest>): Promise<GraphTerms> {
+    return this.request("PATCH", `${TERMS}/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteTerms(id: string): Promise<void> {
+    return this.request("DELETE", `${TERMS}/${encodeURIComponent(id)}`);
+  }
+
+  assignTerms(id: string, target: AssignmentTarget): Promise<TermsAssignment> {
     return this.request("POST", `${TERMS}/${encodeURIComponent(id)}/assignments`, { target });
+  }
+
+  async termsAssignments(id: string): Promise<TermsAssignment[]> {
+    return (await this.request<GraphList<TermsAssignment>>("GET", `${TERMS}/${encodeURIComponent(id)}/assignments`)).value;
+  }
+
+  deleteTermsAssignment(id: string, assignmentId: string): Promise<void> {
+    return this.request("DELETE", `${TERMS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
   async termsAcceptanceStatuses(id: string): Promise<GraphAcceptanceStatus[]> {
