@@ -111,11 +111,18 @@ export interface GroupRequest {
   membershipRuleProcessingState?: "On" | "Paused";
 }
 
-export interface GraphGroup extends Omit<GroupRequest, "membershipRule"> {
+/** A group as the service answers it: every property present, null where the group has none. */
+export interface GraphGroup {
   id: string;
+  displayName: string;
+  description: string | null;
+  mailEnabled: boolean;
+  mailNickname: string;
+  securityEnabled: boolean;
   groupTypes: string[];
   membershipRule: string | null;
-  membershipRuleProcessingState: "On" | "Paused" | undefined;
+  /** "On" or "Paused" for a dynamic group; null for an assigned one. */
+  membershipRuleProcessingState: "On" | "Paused" | null;
   createdDateTime: string;
 }
 
