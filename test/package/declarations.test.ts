@@ -3,7 +3,8 @@
  * first: this reads dist/). A consumer file, kept in memory beside the tests, imports
  * "aosp-enroll-sim" (the package's own name: TypeScript resolves it through package.json's
  * `exports`, as in a project that installed the package) and is type-checked with the strictest
- * settings a consumer may have.
+ * settings a consumer may have. The same program answers which names the package's exported
+ * signatures use without exporting them.
  */
 import path from "node:path";
 import ts from "typescript";
@@ -15,24 +16,46 @@ const ENTRY = path.join(DIST, "agent", "index.d.ts");
 /** Not a file on disk: the compiler host below serves it. */
 const CONSUMER = path.join(ROOT, "test", "package", "consumer-fixture.ts");
 
-/** A consumer's file: the README's Library example, in short. */
+/**
+ * A consumer's imports: every name below is in a signature the package exports (thrown by it,
+ * taken or returned by it), so a consumer writes it in its own code.
+ */
 const CONSUMER_SOURCE = `
-import { createDevice, startMockService, SimulatedClock, deviceMachine, wireDevice } from "aosp-enroll-sim";
+import {
+  AdminApiError, PayloadTooLargeError, StepError, SHUTDOWN_GRACE_MS, renderQrPng, startMockService, TranscriptFile,
+  type GraphProfile, type ProfileRequest, type GraphManagedDevice, type GraphUser, type NewUserRequest, type GraphGroup,
+  type RenderOptions, type RenderedQr, type EcLevel, type CheckOptions, type IntunePayloadOptions, type DeviceSnapshot,
+  type TranscriptSecrets, type DescribeOptions, type ChaosOptions,
+} from "aosp-enroll-sim";
 
-export async function enrolled(): Promise<boolean> {
-  const clock = new SimulatedClock();
-  const service = await startMockService({ now: () => new Date(clock.now()) });
+export async function profileOf(request: ProfileRequest): Promise<GraphProfile> {
+  const service = await startMockService();
   try {
-    const profile = await service.admin.createProfile({ displayName: "Lab" });
-    const device = await createDevice({ qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") }, clock, seed: 1 });
-    const report = await device.enroll();
-    device.dispose();
-    return report.finalState === "enrolled";
+    return await service.admin.createProfile(request);
+  } catch (error) {
+    if (error instanceof AdminApiError) throw new Error(\`\${error.status} \${error.code}\`);
+    throw error;
   } finally {
     await service.close();
   }
 }
-export const machines = [deviceMachine, wireDevice];
+
+export async function render(text: string, ecLevel: EcLevel): Promise<RenderedQr | string> {
+  const options: RenderOptions = { ecLevel, scale: 4 };
+  try {
+    return await renderQrPng(text, options);
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) return error.fix;
+    throw error;
+  }
+}
+
+export const secrets: TranscriptSecrets = "redact";
+export const transcript = new TranscriptFile("t.jsonl", secrets);
+export const grace: number = SHUTDOWN_GRACE_MS;
+export const refused = new StepError("downloadFailed", "HTTP 404", { retryable: false });
+export type Used = [GraphManagedDevice, GraphUser, NewUserRequest, GraphGroup, CheckOptions, IntunePayloadOptions,
+  DeviceSnapshot, DescribeOptions, ChaosOptions];
 `;
 
 /** The strictest settings a consumer may have, declarations checked too (skipLibCheck false). */
@@ -83,5 +106,51 @@ describe("the package's declarations, as a consumer's strict project reads them"
   it("type-check under strict, exactOptionalPropertyTypes and skipLibCheck false (but for xstate's own)", () => {
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => !d.file?.fileName.includes(UPSTREAM));
     expect(diagnostics.map(where)).toEqual([]);
+  });
+
+  it("export every class and type their exported signatures name", () => {
+    const checker = program.getTypeChecker();
+    const resolve = (symbol: ts.Symbol): ts.Symbol => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+    const entry = checker.getSymbolAtLocation(program.getSourceFile(ENTRY)!)!;
+    const exported = new Set(checker.getExportsOfModule(entry).map(resolve));
+    const inDist = (node: ts.Node) => node.getSourceFile().fileName.startsWith(`${DIST}/`);
+    const ours = (symbol: ts.Symbol) => (symbol.declarations ?? []).some(inDist);
+    const declaredIn = (symbol: ts.Symbol) => path.relative(DIST, symbol.declarations!.find(inDist)!.getSourceFile().fileName).replace(/\.d\.ts$/, ".ts");
+    /** An unexported name, with where it is declared -> the first exported (or reached) name whose declaration uses it. */
+    const missing = new Map<string, string>();
+    const seen = new Set<ts.Symbol>(exported);
+    const queue = [...exported];
+
+    const named = (node: ts.Node): ts.Node | undefined => {
+      if (ts.isTypeReferenceNode(node)) return node.typeName;
+      if (ts.isExpressionWithTypeArguments(node)) return node.expression;
+      if (ts.isImportTypeNode(node)) return node.qualifier;
+      return undefined;
+    };
+    const isPrivate = (node: ts.Node) =>
+      ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
+
+    while (queue.length > 0) {
+      const symbol = queue.shift()!;
+      const visit = (node: ts.Node): void => {
+        if (isPrivate(node)) return;
+        const name = named(node);
+        const found = name && checker.getSymbolAtLocation(ts.isQualifiedName(name) ? name.right : name);
+        if (found) {
+          const target = resolve(found);
+          if (!(target.flags & ts.SymbolFlags.TypeParameter) && ours(target) && !seen.has(target)) {
+            seen.add(target);
+            missing.set(`${target.getName()} (${declaredIn(target)})`, symbol.getName());
+            queue.push(target);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      for (const declaration of symbol.declarations ?? []) {
+        if (inDist(declaration)) visit(declaration);
+      }
+    }
+    // Each is to be exported from agent/index.ts (under another name where one is taken).
+    expect([...missing].map(([name, usedBy]) => `${name}, used by ${usedBy}`).sort()).toEqual([]);
   });
 });
