@@ -77,6 +77,13 @@ const CONSUMER_OPTIONS: ts.CompilerOptions = {
  */
 const UPSTREAM = `${path.sep}node_modules${path.sep}xstate${path.sep}`;
 
+/**
+ * Known, and to be fixed where it is written: agent/device/device.ts has "Stops the device
+ * (timers, in-flight requests)" above `camera`, where `dispose()` should have it. The test fails
+ * once it is fixed, so that this list is emptied then.
+ */
+const KNOWN_DOUBLE_DOCS = ["agent/device/device.d.ts camera"];
+
 let program: ts.Program;
 
 beforeAll(() => {
@@ -106,6 +113,22 @@ describe("the package's declarations, as a consumer's strict project reads them"
   it("type-check under strict, exactOptionalPropertyTypes and skipLibCheck false (but for xstate's own)", () => {
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => !d.file?.fileName.includes(UPSTREAM));
     expect(diagnostics.map(where)).toEqual([]);
+  });
+
+  it("give each declaration one doc comment (a second is a comment left behind, or one above the wrong member)", () => {
+    const twice: string[] = [];
+    const visit = (node: ts.Node): void => {
+      const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];
+      // A file's opening comment is taken for its first statement's.
+      const opening = node.parent !== undefined && ts.isSourceFile(node.parent) && node.parent.statements[0] === node ? 1 : 0;
+      if (docs.length - opening > 1) {
+        const name = ts.getNameOfDeclaration(node as ts.Declaration)?.getText() ?? ts.SyntaxKind[node.kind];
+        twice.push(`${path.relative(DIST, node.getSourceFile().fileName)} ${name}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    for (const file of program.getSourceFiles()) if (file.fileName.startsWith(`${DIST}/`)) visit(file);
+    expect(twice).toEqual(KNOWN_DOUBLE_DOCS);
   });
 
   it("export every class and type their exported signatures name", () => {
