@@ -26,10 +26,30 @@
 // The device
 export { createDevice, isSettled } from "./device/create-device.js";
 export type { CreateDeviceOptions, Device, DeviceReport } from "./device/create-device.js";
-export type { DeviceCommand } from "./device/runtime.js";
-export type { DeviceRecord, StepRecord, PowerRecord, NoteRecord } from "./device/step-record.js";
+export type { DeviceCommand, DeviceSnapshot, DeviceActor } from "./device/runtime.js";
+export type { DeviceRecord, StepRecord, PowerRecord, NoteRecord, Timed } from "./device/step-record.js";
 export { identityFromSeed, resolveIdentity } from "./device/identity.js";
 export type { DeviceIdentity, Failure, DeviceContext, DeviceSettings } from "./machine/types.js";
+// The machine's vocabulary (its context's parts, its events, what each step takes and returns).
+export type {
+  PackageOffer, DeviceAction, FindingSummary, ProvisioningPlan, StepFailure, RetryState, Enrollment, TermsToShow,
+  SignedInUser, DeviceInput, DeviceEvent, WifiProgressStatus, Stamped, ScanQrOutput, CheckPayloadOutput,
+  PreconditionsOutput, NetworkOutput, InstalledAgentOutput, DownloadAgentInput, DownloadOutput, VerifyAgentInput,
+  VerifyOutput, InstallOutput, EnrollInput, EnrollOutput, SignInInput, SignInOutput, AcceptTermsInput, InstallAppInput,
+  CheckInInput, CheckInOutput, UpdatesOutput, AcknowledgeInput, UploadLogsInput, UploadLogsOutput, AppControlInput,
+} from "./machine/types.js";
+// What ports throw for a failed step (agent/device/ports.ts), with a code the machine reads.
+export { StepError } from "./machine/step-error.js";
+export type { PolicyPlan, PasswordRequirement, Restriction } from "./device/policy-plan.js";
+// The device API's wire types (what a ServicePort sends and receives); three are renamed where the machine has its own.
+export type {
+  EnrollRequest, EnrollResponse, SignInRequest, SignInResponse, TermsToAccept, AcceptTermsRequest, CheckInRequest,
+  CheckInResponse, DeviceActionType, AssignedConfiguration, SettingStateValue, SettingStateReport, PolicyStateReport,
+  UpdatesResponse, AcknowledgeActionRequest, UploadLogsRequest, UploadLogsResponse,
+  InstalledApp as DeviceApiInstalledApp, DeviceAction as DeviceApiAction, PackageOffer as DeviceApiPackageOffer,
+} from "./protocol/device-api.js";
+export type { AospConfigurationSettings, PasswordRequiredType } from "./protocol/aosp-policy.js";
+export type { LightSignal } from "./protocol/light-abort.js";
 export { DEFAULT_SETTINGS } from "./machine/types.js";
 export type { VirtualNetwork, WifiEnvironment } from "./device/virtual/wifi.js";
 export { MemoryStorage, DirectoryStorage } from "./device/virtual/storage.js";
@@ -37,7 +57,7 @@ export type * from "./device/ports.js";
 
 // Faults
 export { FAULT_NAMES, FAULT_GRAMMAR, parseFault, parseFaults, formatFault, toFault } from "./device/faults.js";
-export type { Fault, FaultName, Times } from "./device/faults.js";
+export type { Fault, FaultName, Times, FaultSpelling } from "./device/faults.js";
 
 // Time
 export { RealClock, SimulatedClock, SkewedClock } from "./device/clock.js";
@@ -49,17 +69,19 @@ export { parseDuration, formatDuration } from "./device/duration.js";
 export { runScenario } from "./sim/scenario.js";
 export type { ScenarioOptions, ScenarioResult } from "./sim/scenario.js";
 export { checkScenario, loadScenario, DEFAULT_SCENARIO } from "./sim/scenario-format.js";
-export type { Scenario, Step, BeforeStep } from "./sim/scenario-format.js";
+export type { Scenario, Step, BeforeStep, AdminStep, DeviceStep, TenantStep } from "./sim/scenario-format.js";
 
 // Fleets (what `aosp-sim fleet` and `aosp-sim merge-reports` run)
 export { runFleet, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, MAX_SEED } from "./sim/fleet/run-fleet.js";
 export type { Shard } from "./sim/fleet/plan.js";
 export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-fleet.js";
-export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome } from "./sim/fleet/summary.js";
+export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome, DeviceStory } from "./sim/fleet/summary.js";
+export type { Percentiles, LatencyStat } from "./sim/fleet/histograms.js";
+export type { Phase } from "./sim/fleet/phases.js";
 export { parseFaultRate } from "./sim/fleet/fault-rates.js";
 export type { FaultRate } from "./sim/fleet/fault-rates.js";
 export { parseThreshold, evaluateThresholds, missedAlready } from "./sim/fleet/thresholds.js";
-export type { Threshold, ThresholdResult, FleetCount } from "./sim/fleet/thresholds.js";
+export type { Threshold, ThresholdResult, FleetCount, LatencyMetric, Operator } from "./sim/fleet/thresholds.js";
 export { mergeSummaries, missingFromFleet } from "./sim/fleet/merge.js";
 export { fleetJunitXml, mergedJunitXml } from "./sim/fleet/report-junit.js";
 export { fleetHtmlReport } from "./sim/fleet/report-html.js";
@@ -70,24 +92,42 @@ export { InputError } from "./protocol/errors.js";
 // The machine itself
 export { deviceMachine, deviceSetup } from "./machine/device-machine.js";
 export { wireDevice } from "./device/wiring.js";
+export type { WiringOptions, PowerGate, WiredDeviceMachine } from "./device/wiring.js";
 export { machineDiagram, machineMermaid } from "./machine/diagram.js";
+export type { MachineDiagram, DiagramState, DiagramTransition } from "./machine/diagram.js";
 export { statePaths, resolveStatePath } from "./machine/state-paths.js";
+export type { ResolvedState } from "./machine/state-paths.js";
 export { screenFor } from "./machine/failures.js";
 
 // Reports
 export type { TimelineEntry } from "./report/timeline.js";
 export { formatTimelineEntry, formatElapsed } from "./report/timeline.js";
+export type { Styles } from "./cli/output.js";
 export { DeviceLog, TimelineRenderer, transcriptLines } from "./report/device-log.js";
-export type { TranscriptRecord, TranscriptSink } from "./report/transcript.js";
+export type { DescribeOptions } from "./report/describe.js";
+export type { TranscriptRecord, TranscriptSink, TranscriptSecrets, StartRecord, StateRecord, ScanRecord, EndRecord, HttpRecord, HttpPurpose } from "./report/transcript.js";
+// A transcript's power and note records (the device's own records above have the plain names).
+export type { PowerRecord as TranscriptPowerRecord, NoteRecord as TranscriptNoteRecord } from "./report/transcript.js";
 export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 
 // The mock enrollment service
-export { startMockService, AdminClient } from "../mock-service/index.js";
-export type { MockService, MockServiceOptions } from "../mock-service/index.js";
+export { startMockService, AdminClient, AdminApiError, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
+export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud } from "../mock-service/index.js";
+// What the admin client takes and returns (Graph's shapes).
+export type {
+  GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, ProfileRequest, ProfileInput,
+  EnrollmentMode, EnrollmentModeName, GraphWifiSecurityType, GraphProfile, GraphManagedDevice, GraphDetectedApp,
+  GroupRequest, GraphGroup, GroupMember, GraphPolicy, PolicyAssignment, AssignResult, AssignmentTarget, GraphPolicyState,
+  ScheduledActionsForRule, TermsRequest, GraphTerms, TermsAssignment, GraphAcceptanceStatus, PackageVersion,
+  PublishPackageRequest, Signer, Incident,
+} from "../mock-service/index.js";
 
 // The QR toolkit and the payload rules (what `decode`, `validate` and `qr` use)
 export { readQrImageFile, decodeQrImage, isImageBytes, isFragile } from "./qr/index.js";
-export type { DecodeImageResult, DecodedCode } from "./qr/index.js";
-export { renderQrPng } from "./qr/render.js";
+export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, QrMode } from "./qr/index.js";
+export { renderQrPng, PayloadTooLargeError } from "./qr/render.js";
+export type { RenderOptions, RenderedQr } from "./qr/render.js";
 export { checkPayloadText, checkPayloadBytes, buildIntunePayload, RULES } from "./payload/index.js";
-export type { Finding, PayloadCheck, RuleSetName, ProvisioningParams } from "./payload/index.js";
+export type { Finding, PayloadCheck, RuleSetName, ProvisioningParams, Severity, RuleInfo, DeviceFailureStep } from "./payload/index.js";
+export type { BytesCheck, BytesCheckOptions, CheckOptions, IntunePayloadOptions, ProfileWifiSecurity, IntuneConventions } from "./payload/index.js";
+export type { AdminComponent, AdminPackageDownload, EapMethod, WifiParams, WifiProxy, WifiSecurityType } from "./payload/index.js";

@@ -25,6 +25,7 @@ export interface GraphUser {
   accountEnabled: boolean;
   displayName: string;
   userPrincipalName: string;
+  mail: string | null;
   mailNickname: string;
   createdDateTime: string;
   assignedLicenses: { skuId: string; disabledPlans: string[] }[];
@@ -35,6 +36,23 @@ export interface NewUserRequest {
   userPrincipalName: string;
   password: string;
   accountEnabled?: boolean;
+}
+
+/** What PATCH /beta/users/{id} changes; a password is sent as Graph's passwordProfile. */
+export interface UserPatchRequest {
+  displayName?: string;
+  accountEnabled?: boolean;
+  password?: string;
+}
+
+/** A licence the tenant has (GET /beta/subscribedSkus). */
+export interface GraphSubscribedSku {
+  id: string;
+  skuId: string;
+  skuPartNumber: string;
+  appliesTo: string;
+  capabilityStatus: string;
+  servicePlans: { servicePlanId: string; servicePlanName: string; provisioningStatus: string; appliesTo: string }[];
 }
 
 export type EnrollmentModeName = EnrollmentMode;
@@ -95,11 +113,18 @@ export interface GroupRequest {
   membershipRuleProcessingState?: "On" | "Paused";
 }
 
-export interface GraphGroup extends Omit<GroupRequest, "membershipRule"> {
+/** A group as the service answers it: every property present, null where the group has none. */
+export interface GraphGroup {
   id: string;
+  displayName: string;
+  description: string | null;
+  mailEnabled: boolean;
+  mailNickname: string;
+  securityEnabled: boolean;
   groupTypes: string[];
   membershipRule: string | null;
-  membershipRuleProcessingState: "On" | "Paused" | undefined;
+  /** "On" or "Paused" for a dynamic group; null for an assigned one. */
+  membershipRuleProcessingState: "On" | "Paused" | null;
   createdDateTime: string;
 }
 
@@ -175,6 +200,23 @@ export interface GraphPolicy {
   [setting: string]: unknown;
 }
 
+/** An assignment of a device configuration or compliance policy, as GET .../{id}/assignments lists it. */
+export interface PolicyAssignment {
+  "@odata.type": string;
+  id: string;
+  /** "apply": device configurations only. */
+  intent?: "apply";
+  source: string;
+  sourceId: string;
+  target: AssignmentTarget;
+}
+
+/** A compliance policy's action for a rule (Graph's deviceComplianceScheduledActionForRule). */
+export interface ScheduledActionsForRule {
+  ruleName: string | null;
+  scheduledActionConfigurations: { actionType: string; gracePeriodHours?: number; notificationTemplateId?: string | null; [property: string]: unknown }[];
+}
+
 /** What the assign action answers: the assignments and, when AOSP will not honour a setting, why. */
 export interface AssignResult {
   value: { id: string; target: AssignmentTarget }[];
@@ -208,6 +250,12 @@ export interface GraphTerms extends Required<TermsRequest> {
   id: string;
   createdDateTime: string;
   lastModifiedDateTime: string;
+}
+
+export interface TermsAssignment {
+  "@odata.type": string;
+  id: string;
+  target: AssignmentTarget;
 }
 
 export interface GraphAcceptanceStatus {
@@ -319,6 +367,27 @@ export class AdminClient {
     return this.assignLicense(created.id);
   }
 
+  async listUsers(): Promise<GraphUser[]> {
+    return this.listAll<GraphUser>("/beta/users");
+  }
+
+  getUser(userIdOrUpn: string): Promise<GraphUser> {
+    return this.request("GET", `/beta/users/${encodeURIComponent(userIdOrUpn)}`);
+  }
+
+  updateUser(userIdOrUpn: string, patch: UserPatchRequest): Promise<void> {
+    const { password, ...rest } = patch;
+    return this.request("PATCH", `/beta/users/${encodeURIComponent(userIdOrUpn)}`, {
+      ...rest,
+      ...(password === undefined ? {} : { passwordProfile: { password, forceChangePasswordNextSignIn: false } }),
+    });
+  }
+
+  /** The tenant's licences, with their service plans. */
+  async subscribedSkus(): Promise<GraphSubscribedSku[]> {
+    return this.listAll<GraphSubscribedSku>("/beta/subscribedSkus");
+  }
+
   // ---- enrollment profiles ----
 
   createProfile(profile: ProfileRequest): Promise<GraphProfile> {
@@ -399,6 +468,22 @@ export class AdminClient {
     });
   }
 
+  async listGroups(): Promise<GraphGroup[]> {
+    return this.listAll<GraphGroup>("/beta/groups");
+  }
+
+  getGroup(id: string): Promise<GraphGroup> {
+    return this.request("GET", `/beta/groups/${encodeURIComponent(id)}`);
+  }
+
+  updateGroup(id: string, patch: Partial<GroupRequest>): Promise<void> {
+    return this.request("PATCH", `/beta/groups/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteGroup(id: string): Promise<void> {
+    return this.request("DELETE", `/beta/groups/${encodeURIComponent(id)}`);
+  }
+
   async groupMembers(id: string): Promise<GroupMember[]> {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
   }
@@ -409,7 +494,16 @@ export class AdminClient {
     });
   }
 
+  removeGroupMember(groupId: string, memberId: string): Promise<void> {
+    return this.request("DELETE", `/beta/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/$ref`);
+  }
+
   // ---- tenant ----
+
+  /** The admin API's OData description (CSDL XML), as Graph's $metadata. */
+  async metadata(): Promise<string> {
+    return (await this.send("GET", "/beta/$metadata")).text();
+  }
 
   async organization(): Promise<GraphOrganization> {
     return (await this.request<GraphList<GraphOrganization>>("GET", "/beta/organization")).value[0]!;
@@ -419,6 +513,10 @@ export class AdminClient {
   async setMdmAuthority(): Promise<void> {
     const { id } = await this.organization();
     await this.request("POST", `/beta/organization/${encodeURIComponent(id)}/setMobileDeviceManagementAuthority`);
+  }
+
+  getOrganization(id: string): Promise<GraphOrganization> {
+    return this.request("GET", `/beta/organization/${encodeURIComponent(id)}`);
   }
 
   // ---- policies ----
@@ -436,6 +534,56 @@ export class AdminClient {
       ...settings,
       scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
     });
+  }
+
+  async listConfigurations(): Promise<GraphPolicy[]> {
+    return this.listAll<GraphPolicy>(CONFIGURATIONS);
+  }
+
+  getConfiguration(id: string): Promise<GraphPolicy> {
+    return this.request("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Changes settings (or displayName, description). A `version` or `lastModifiedDateTime` sent
+   * along must be the current one (a GET's answer sent back whole is); the answer carries
+   * "@aospSim.warnings" when AOSP will not honour a setting.
+   */
+  updateConfiguration(id: string, patch: Record<string, unknown>): Promise<GraphPolicy> {
+    return this.request("PATCH", `${CONFIGURATIONS}/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteConfiguration(id: string): Promise<void> {
+    return this.request("DELETE", `${CONFIGURATIONS}/${encodeURIComponent(id)}`);
+  }
+
+  async configurationAssignments(id: string): Promise<PolicyAssignment[]> {
+    return (await this.request<GraphList<PolicyAssignment>>("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments`)).value;
+  }
+
+  async listCompliancePolicies(): Promise<GraphPolicy[]> {
+    return this.listAll<GraphPolicy>(COMPLIANCE);
+  }
+
+  getCompliancePolicy(id: string): Promise<GraphPolicy> {
+    return this.request("GET", `${COMPLIANCE}/${encodeURIComponent(id)}`);
+  }
+
+  /** As updateConfiguration, for a compliance policy. */
+  updateCompliancePolicy(id: string, patch: Record<string, unknown>): Promise<GraphPolicy> {
+    return this.request("PATCH", `${COMPLIANCE}/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteCompliancePolicy(id: string): Promise<void> {
+    return this.request("DELETE", `${COMPLIANCE}/${encodeURIComponent(id)}`);
+  }
+
+  async compliancePolicyAssignments(id: string): Promise<PolicyAssignment[]> {
+    return (await this.request<GraphList<PolicyAssignment>>("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments`)).value;
+  }
+
+  async complianceScheduledActions(id: string): Promise<ScheduledActionsForRule[]> {
+    return (await this.request<GraphList<ScheduledActionsForRule>>("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/scheduledActionsForRule`)).value;
   }
 
   assignConfiguration(id: string, targets: AssignmentTarget[]): Promise<AssignResult> {
@@ -460,8 +608,33 @@ export class AdminClient {
     return this.request("POST", TERMS, terms);
   }
 
-  assignTerms(id: string, target: AssignmentTarget): Promise<{ id: string }> {
+  async listTerms(): Promise<GraphTerms[]> {
+    return this.listAll<GraphTerms>(TERMS);
+  }
+
+  getTerms(id: string): Promise<GraphTerms> {
+    return this.request("GET", `${TERMS}/${encodeURIComponent(id)}`);
+  }
+
+  /** Raising `version` makes every user accept the terms again. */
+  updateTerms(id: string, patch: Partial<TermsRequest>): Promise<GraphTerms> {
+    return this.request("PATCH", `${TERMS}/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteTerms(id: string): Promise<void> {
+    return this.request("DELETE", `${TERMS}/${encodeURIComponent(id)}`);
+  }
+
+  assignTerms(id: string, target: AssignmentTarget): Promise<TermsAssignment> {
     return this.request("POST", `${TERMS}/${encodeURIComponent(id)}/assignments`, { target });
+  }
+
+  async termsAssignments(id: string): Promise<TermsAssignment[]> {
+    return (await this.request<GraphList<TermsAssignment>>("GET", `${TERMS}/${encodeURIComponent(id)}/assignments`)).value;
+  }
+
+  deleteTermsAssignment(id: string, assignmentId: string): Promise<void> {
+    return this.request("DELETE", `${TERMS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
   async termsAcceptanceStatuses(id: string): Promise<GraphAcceptanceStatus[]> {

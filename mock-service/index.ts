@@ -24,8 +24,13 @@ import { MEMORY_DB } from "./store/database.js";
 import { openStore } from "./store/index.js";
 import type { TenantCloud } from "./store/tenant.js";
 
-export { AdminClient } from "./admin-client.js";
+export { AdminClient, AdminApiError } from "./admin-client.js";
 export type * from "./admin-client.js";
+// Types the admin client's and the options' types are made of.
+export type { Signer } from "./packages/catalog.js";
+export type { ProfileInput } from "./services/profiles.js";
+export type { EnrollmentMode, WifiSecurityType as GraphWifiSecurityType } from "./store/profiles.js";
+export type { TenantCloud } from "./store/tenant.js";
 export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/profiles.js";
 export { SEED_PACKAGES } from "./packages/catalog.js";
 export { SKUS } from "./domain/licences.js";

@@ -17,7 +17,7 @@ import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { checkSerialNumber } from "../device/identity.js";
 import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
-import { endRecord, openTranscriptFile } from "../report/transcript.js";
+import { openTranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
@@ -138,7 +138,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     // Its time ran out: looking for a state of the enrolled life, or anywhere short of a failure or the sign-in screen on the real clock.
     const ranPastEnrollment = missedUntil && report.finalState === "enrolled" && isPastEnrollment(until);
     const gaveUp = !reached && !enrolled && !missedUntil && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser";
-    transcript?.write(await endRecord(device, report, reached ? { until } : ranPastEnrollment || gaveUp ? { timedOut: true } : {}));
+    await transcript?.finish(device, report, reached ? { until } : ranPastEnrollment || gaveUp ? { timedOut: true } : {});
     if (options.json) {
       printJson(deviceJson(report, device.identity, faults, device.seed));
     } else {

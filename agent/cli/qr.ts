@@ -12,7 +12,7 @@ import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable } from "../protocol/output-path.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
 import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
-import { asEcLevel, type EcLevel } from "../qr/types.js";
+import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
 import {
   EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine,
 } from "./output.js";
@@ -30,24 +30,6 @@ interface QrFlags {
   scale: string;
   margin: string;
   json?: boolean;
-}
-
-function parseEc(value: string): EcLevel {
-  const found = asEcLevel(value.toUpperCase());
-  if (!found) throw new InputError(`unknown error-correction level "${value}"`, { where: "--ec", hint: "use L, M, Q or H" });
-  return found;
-}
-
-/** A whole-number option from min to max; `what` says what it counts and `example` a good value, for the fix. */
-function parseWhole(value: string, flag: string, min: number, max: number, what: string, example: number): number {
-  const n = value.trim() === "" ? Number.NaN : Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InputError(`"${value}" is not a whole number from ${min} to ${max}`, {
-      where: flag,
-      hint: `give ${what} as a whole number from ${min} to ${max}, e.g. ${flag} ${example}`,
-    });
-  }
-  return n;
 }
 
 /**
@@ -190,7 +172,7 @@ export function registerQr(program: Command): void {
     .option("--json", "print one JSON document describing the result")
     .action(
       action(async (path: string, flags: QrFlags) => {
-        const ecLevel = parseEc(flags.ec);
+        const ecLevel = checkEcLevel(flags.ec, flagName("--ec"));
         const toStdout = flags.output === "-";
         if (flags.output === "") {
           throw new InputError("the file name is empty", { where: "-o", hint: "name the PNG file to write (e.g. -o qr.png), or - for stdout" });
@@ -202,8 +184,8 @@ export function registerQr(program: Command): void {
           });
         }
         const printWidth = parsePrintWidth(flags.printWidth);
-        const scale = parseWhole(flags.scale, "--scale", 1, 64, "the pixels per module", 8);
-        const margin = parseWhole(flags.margin, "--margin", 0, 64, "the quiet zone in modules (4 or more, as ISO/IEC 18004 asks)", 4);
+        const scale = checkWholeOption("scale", flags.scale, flagName("--scale"));
+        const margin = checkWholeOption("margin", flags.margin, flagName("--margin"));
         const ruleSet = parseRuleSet(flags.rules);
         const input = await readInput(path, { noun: "payload", pipe: "a payload JSON file", example: "aosp-sim qr - -o qr.png < payload.json" });
         if (input.kind === "image") {

@@ -59,7 +59,6 @@ export interface CreateDeviceOptions {
   clock?: ClockPort;
   /** Faults, as objects or CLI strings ("wrong-wifi-key", "power-loss@downloadingAgent"). */
   faults?: (Fault | string)[];
-  /** The work account typed on the sign-in screen (without one, the device waits there). */
   /**
    * The work account typed on the sign-in screen (without one, the device waits there), and
    * whether the user accepts the terms and conditions shown after it (default: accepts).

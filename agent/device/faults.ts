@@ -289,13 +289,13 @@ export function formatFault(fault: Fault): string {
   }
 }
 
-/** A transient fault's counter: strikes `times` times, then stops. */
 /** Where a fault's strike count lives: in memory (one process), or kept with the device. */
 export interface StrikeCount {
   load(): number;
   save(used: number): void;
 }
 
+/** A transient fault's counter: strikes `times` times, then stops. */
 export class Strikes {
   constructor(private readonly times: Times, private readonly count: StrikeCount = inMemoryCount()) {}
 

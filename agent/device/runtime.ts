@@ -56,7 +56,7 @@ export interface MutablePowerGate extends PowerGate {
   powered: boolean;
 }
 
-type DeviceActor = Actor<WiredDeviceMachine>;
+export type DeviceActor = Actor<WiredDeviceMachine>;
 export type DeviceSnapshot = ReturnType<DeviceActor["getSnapshot"]>;
 
 /** No exchange recorded for a step: one shared empty list, so a step without any allocates none. */

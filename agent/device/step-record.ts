@@ -13,7 +13,7 @@ import { redactPasswords, type HttpRecord } from "../client/http.js";
 import type { DeviceContext } from "../machine/types.js";
 
 /** Timings every record carries. */
-interface Timed {
+export interface Timed {
   /** Device clock (skew included), epoch milliseconds. */
   at: number;
   /** Since the runtime was created, on the clock driving the device (skew aside). */

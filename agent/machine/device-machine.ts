@@ -323,6 +323,14 @@ type MachineConfig = Parameters<typeof deviceSetup.createMachine>[0];
 type StateConfig = NonNullable<MachineConfig["states"]>[string];
 type InvokeConfig = Exclude<NonNullable<StateConfig["invoke"]>, readonly unknown[] | string>;
 type Transitions = NonNullable<StateConfig["always"]>;
+/**
+ * A state as a helper below returns it: a StateConfig without the optional `id` and `states`,
+ * which the machine's type would carry into its state schema as `id?: string | undefined`, a
+ * type xstate's StateSchema refuses under a consumer's exactOptionalPropertyTypes.
+ */
+type HelperState = Omit<StateConfig, "id" | "states">;
+/** A service call's states, named, so the machine's type names them too. */
+type ServiceCallConfig = HelperState & { initial: "requesting"; states: { requesting: HelperState; waitingToRetry: HelperState } };
 
 /** A transition as the helpers below read it: where it goes and what it does on the way. */
 type TransitionData = { target?: string; guard?: unknown; actions?: unknown };
@@ -338,7 +346,7 @@ function listOf<T>(value: T | readonly T[] | undefined): T[] {
  * or the last failed attempt goes. Leaving the call either way forgets its retry count
  * ("clearRetry" runs first on every way out).
  */
-function serviceCall(invoke: InvokeConfig & { id: string }, fail: Transitions): StateConfig {
+function serviceCall(invoke: InvokeConfig & { id: string }, fail: Transitions): ServiceCallConfig {
   const step = invoke.id;
   const retry = {
     guard: { type: "canRetry", params: { step } },

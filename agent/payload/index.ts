@@ -9,7 +9,7 @@
  */
 export type { Finding, Severity } from "./findings.js";
 export { countBySeverity, isValid, jsonPointer, sortFindings } from "./findings.js";
-export type { RuleInfo, RuleSetName } from "./rules/catalog.js";
+export type { DeviceFailureStep, RuleInfo, RuleSetName } from "./rules/catalog.js";
 export { RULES, ruleInfo } from "./rules/catalog.js";
 export type { BytesCheck, BytesCheckOptions, CheckOptions, PayloadCheck } from "./check.js";
 export { checkPayloadBytes, checkPayloadText, utf8Finding } from "./check.js";

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import QRCode from "qrcode";
 import { counted } from "../protocol/counted.js";
 import { ECI_UTF8 } from "./charset.js";
+import { checkEcLevel, checkWholeOption, DEFAULT_EC_LEVEL, renderOptionName, WHOLE_RENDER_OPTIONS } from "./render-options.js";
 import { EC_LEVELS, type EcLevel } from "./types.js";
 
 export { EC_LEVELS, moduleCountOf } from "./types.js";
@@ -100,12 +101,13 @@ export function minimumVersion(bytes: number, ecLevel: EcLevel, eci = false): nu
   return index < 0 ? null : index + 1;
 }
 
+/** Checked as `aosp-sim qr` checks its flags: a value out of range is an InputError naming the option. */
 export interface RenderOptions {
   /** Error-correction level; M by default (what `qrcode` and most generators use). */
   ecLevel?: EcLevel;
-  /** Pixels per module; 8 by default. */
+  /** Pixels per module, a whole number from 1 to 64; 8 by default. */
   scale?: number;
-  /** Quiet zone in modules; 4 by default (the minimum the standard asks for). */
+  /** Quiet zone in modules, a whole number from 0 to 64; 4 by default (the minimum the standard asks for). */
   margin?: number;
   /** Put a UTF-8 ECI marker (designator 26) before the byte segment; off by default. */
   eci?: boolean;
@@ -174,11 +176,15 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
-/** Renders text as a PNG QR code (byte mode, UTF-8, no ECI). Deterministic for the same input. */
+/**
+ * Renders text as a PNG QR code (byte mode, UTF-8, no ECI). Deterministic for the same input.
+ * Options out of range are an InputError (`where`: "renderQrPng options.scale"); text no QR code
+ * at the level holds is a PayloadTooLargeError.
+ */
 export async function renderQrPng(text: string, options: RenderOptions = {}): Promise<RenderedQr> {
-  const ecLevel = options.ecLevel ?? "M";
-  const scale = options.scale ?? 8;
-  const margin = options.margin ?? 4;
+  const ecLevel = checkEcLevel(options.ecLevel ?? DEFAULT_EC_LEVEL, renderOptionName("ecLevel"));
+  const scale = checkWholeOption("scale", options.scale ?? WHOLE_RENDER_OPTIONS.scale.default, renderOptionName("scale"));
+  const margin = checkWholeOption("margin", options.margin ?? WHOLE_RENDER_OPTIONS.margin.default, renderOptionName("margin"));
   const data = Buffer.from(text, "utf8");
   // The ECI header takes 12 bits, which may need the next version up (minimumVersion counts them).
   const eci = options.eci ?? false;

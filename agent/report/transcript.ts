@@ -108,11 +108,19 @@ export type TranscriptSecrets = "redact" | "keep";
 
 /**
  * Appends records to a file as JSON Lines, synchronously, so a crash loses nothing written.
- * Secrets are redacted (agent/report/redact.ts) unless `secrets` is "keep".
+ * Secrets are redacted (agent/report/redact.ts) unless `secrets` is "keep". A run's transcript
+ * ends with `finish(device)`, which writes its end record and closes the file:
+ *
+ *   const transcript = new TranscriptFile("enrollment.jsonl");
+ *   const device = await createDevice({ ..., transcript: transcript.write });
+ *   await device.enroll();
+ *   await transcript.finish(device);    // without it, show and replay call the file truncated
  */
 export class TranscriptFile {
   private fd: number | null;
   private readonly redactor: SecretRedactor | null;
+  /** Where the records written so far last put the device (a state path, or "off" after a power loss). */
+  private lastState: string | null = null;
 
   constructor(readonly path: string, readonly secrets: TranscriptSecrets = "redact") {
     this.fd = openSync(path, "w");
@@ -121,9 +129,31 @@ export class TranscriptFile {
 
   readonly write: TranscriptSink = (record) => {
     if (this.fd === null) return;
+    if (record.type === "state") this.lastState = record.state;
+    else if (record.type === "power") this.lastState = record.event === "powerLost" ? "off" : this.lastState;
     writeSync(this.fd, `${JSON.stringify(this.redactor ? this.redactor.redact(record) : record)}\n`);
   };
 
+  /**
+   * Ends the transcript with the device's end record (the state it stopped in, its failure, its
+   * apps) and closes the file, so `aosp-sim show` and `replay` read it whole. Before or after
+   * `device.dispose()`: the state is the last one this transcript recorded (disposed, a device
+   * reads "off"), unless `report` (the one enroll() returned) is given. `stop` says why the run
+   * stopped short: `{ until }` after `enroll({ until })` reached it, and a replay stops there too.
+   */
+  async finish(
+    device: Pick<Device, "clock" | "installedApps" | "failure">,
+    report?: Pick<DeviceReport, "finalState" | "finalStatePath" | "failure">,
+    stop: Pick<EndRecord, "until" | "timedOut"> = {},
+  ): Promise<void> {
+    if (this.fd === null) throw new Error(`the transcript ${this.path} is closed already: finish it once, before close()`);
+    const path = this.lastState ?? "off";
+    const stopped = report ?? { finalState: path.split(".")[0]!, finalStatePath: path, failure: device.failure };
+    this.write(await endRecord(device, stopped, stop));
+    this.close();
+  }
+
+  /** Closes the file; a transcript closed without finish() has no end record (an interrupted run's). */
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;

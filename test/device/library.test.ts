@@ -1,8 +1,12 @@
 /**
  * The library API as a user's own vitest suite would use it (the README's example).
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { FAULT_NAMES, HOUR, SimulatedClock, createDevice, machineMermaid, deviceMachine, parseFault, startMockService } from "../../agent/index.js";
+import { FAULT_NAMES, HOUR, SimulatedClock, TranscriptFile, createDevice, machineMermaid, deviceMachine, parseFault, startMockService } from "../../agent/index.js";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+
+const temp = deviceTempDir("aosp-library-");
 
 describe("the library API", () => {
   it("runs the README example: a device enrolls through a 503 and checks in for a day", async () => {
@@ -26,6 +30,33 @@ describe("the library API", () => {
     } finally {
       await service.close();
     }
+  });
+
+  it("writes a transcript that show and replay read whole: finish(device) adds its end record", async () => {
+    const clock = new SimulatedClock(Date.UTC(2025, 0, 6, 9));
+    const service = await startMockService({ now: () => new Date(clock.now()), passwordHashCost: 4 });
+    const path = temp.file("library.jsonl");
+    try {
+      const user = { userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" };
+      await service.admin.createLicensedUser({ displayName: "Alex", ...user });
+      const profile = await service.admin.createProfile({ displayName: "Lab" });
+      const transcript = new TranscriptFile(path);
+      const device = await createDevice({ qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") }, clock, seed: 11, transcript: transcript.write, user });
+      await device.enroll();
+      device.dispose();
+      // Before, the caller closed the file with no end record: show and replay exited 2, "is truncated".
+      await transcript.finish(device);
+      await expect(transcript.finish(device)).rejects.toThrow("is closed already");
+    } finally {
+      await service.close();
+    }
+    const last = JSON.parse(readFileSync(path, "utf8").trim().split("\n").at(-1)!) as { type: string; finalState: string };
+    expect(last).toMatchObject({ type: "end", finalState: "enrolled" });
+    const shown = await aospSim(["show", path]);
+    expect(shown.stderr).toBe("");
+    expect(shown.code).toBe(0);
+    const replayed = await aospSim(["replay", path, "--json"]);
+    expect(replayed.code, replayed.stderr).toBe(0);
   });
 
   it("refuses two faults of one kind, as the CLI does (before, the second was ignored)", async () => {

@@ -123,12 +123,6 @@ export function failureLine(device: { reason: string | null; faults?: readonly s
   return `${device.reason ?? "enrolled"}${faults.length > 0 ? ` (faults injected: ${faults.join(", ")})` : ""}`;
 }
 
-/**
- * A device ends its --life out of touch when this many of its last check-ins failed in a row (a
- * service that stopped answering, or refused it): it failed its life, and the fleet with it. One
- * or two in a row (a service's brief outage, a chaos setting) it recovers from, and those are
- * only counted (`checkInsFailed`).
- */
 /** The statistics the reports show of each phase, on either clock (the DESIGN.md contract's four). */
 export const PHASE_STATS = ["p50", "p95", "p99", "max"] as const;
 
@@ -137,6 +131,12 @@ export function routesFailingFirst(s: Pick<FleetSummary, "http">): [route: strin
   return Object.entries(s.http.byRoute).sort((a, b) => b[1].errors - a[1].errors || b[1].requests - a[1].requests || a[0].localeCompare(b[0]));
 }
 
+/**
+ * A device ends its --life out of touch when this many of its last check-ins failed in a row (a
+ * service that stopped answering, or refused it): it failed its life, and the fleet with it. One
+ * or two in a row (a service's brief outage, a chaos setting) it recovers from, and those are
+ * only counted (`checkInsFailed`).
+ */
 export const LIFE_CHECK_INS_FAILING = 3;
 /** The reason of a device that ended its --life out of touch. */
 export const STOPPED_CHECKING_IN = "stoppedCheckingIn";

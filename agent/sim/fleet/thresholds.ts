@@ -42,7 +42,7 @@ export interface ThresholdResult {
 
 /** k6's comparisons (`===` is k6's spelling of `==` too). */
 const OPERATORS = ["<=", ">=", "===", "==", "!=", "<", ">"] as const;
-type Operator = "<" | "<=" | ">" | ">=" | "==" | "!=";
+export type Operator = "<" | "<=" | ">" | ">=" | "==" | "!=";
 /** The comparisons a hint offers. */
 const OFFERED = "< <= > >= == !=";
 
