@@ -77,7 +77,6 @@ export interface Device {
   shareLogs(description?: string): Promise<string>;
   installedApps(): Promise<InstalledApp[]>;
   report(): Promise<DeviceReport>;
-  /** Stops the device (timers, in-flight requests). */
   /** The camera, as the device's software uses it (a configuration may block it). */
   readonly camera: CameraPort;
   /** The device password the user set for a password policy (null: none). */
@@ -87,6 +86,7 @@ export interface Device {
    * passwordSignInFailureCountBeforeFactoryReset wipes the device.
    */
   unlock(password: string): UnlockAttempt | "unlocked";
+  /** Stops the device (timers, in-flight requests). */
   dispose(): void;
 }
 

@@ -77,12 +77,6 @@ const CONSUMER_OPTIONS: ts.CompilerOptions = {
  */
 const UPSTREAM = `${path.sep}node_modules${path.sep}xstate${path.sep}`;
 
-/**
- * Known, and to be fixed where it is written: agent/device/device.ts has "Stops the device
- * (timers, in-flight requests)" above `camera`, where `dispose()` should have it. The test fails
- * once it is fixed, so that this list is emptied then.
- */
-const KNOWN_DOUBLE_DOCS = ["agent/device/device.d.ts camera"];
 
 let program: ts.Program;
 
@@ -128,7 +122,7 @@ describe("the package's declarations, as a consumer's strict project reads them"
       ts.forEachChild(node, visit);
     };
     for (const file of program.getSourceFiles()) if (file.fileName.startsWith(`${DIST}/`)) visit(file);
-    expect(twice).toEqual(KNOWN_DOUBLE_DOCS);
+    expect(twice).toEqual([]);
   });
 
   it("export every class and type their exported signatures name", () => {
