@@ -310,8 +310,18 @@ export class AdminClient {
     return items;
   }
 
+  /**
+   * How many items a collection holds: `GET {collection}/$count` (e.g. "/beta/users"), sent with
+   * `ConsistencyLevel: eventual` as Graph asks for directory objects; `filter` is an OData $filter.
+   */
+  async count(collection: string, filter?: string): Promise<number> {
+    const query = filter === undefined ? "" : `?$filter=${encodeURIComponent(filter)}`;
+    const response = await this.send("GET", `${collection}/$count${query}`, undefined, { consistencylevel: "eventual" });
+    return Number(await response.body.text());
+  }
+
   /** undici's request, not fetch: fetch refuses the ports browsers block (6000, 10080, ...), which a service may listen on. */
-  private async send(method: string, path: string, body?: unknown): Promise<Dispatcher.ResponseData> {
+  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Dispatcher.ResponseData> {
     let response: Dispatcher.ResponseData;
     for (let attempt = 0; ; attempt++) {
       response = await request(`${this.baseUrl}${path}`, {
@@ -319,6 +329,7 @@ export class AdminClient {
         method: method as Dispatcher.HttpMethod,
         headers: {
           authorization: `Bearer ${this.adminToken}`,
+          ...headers,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -502,7 +513,7 @@ export class AdminClient {
 
   /** The admin API's OData description (CSDL XML), as Graph's $metadata. */
   async metadata(): Promise<string> {
-    return (await this.send("GET", "/beta/$metadata")).text();
+    return (await this.send("GET", "/beta/$metadata")).body.text();
   }
 
   async organization(): Promise<GraphOrganization> {

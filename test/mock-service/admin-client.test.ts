@@ -13,6 +13,21 @@ import { startMockService, type MockService } from "../../mock-service/index.js"
  */
 const METHODS: Record<string, keyof AdminClient> = {
   "GET /beta/$metadata": "metadata",
+  ...Object.fromEntries(
+    [
+      "/beta/users",
+      "/beta/organization",
+      "/beta/subscribedSkus",
+      "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles",
+      "/beta/deviceManagement/managedDevices",
+      "/beta/deviceManagement/managedDevices/{id}/detectedApps",
+      "/beta/groups",
+      "/beta/groups/{id}/members",
+      "/beta/deviceManagement/deviceConfigurations",
+      "/beta/deviceManagement/deviceCompliancePolicies",
+      "/beta/deviceManagement/termsAndConditions",
+    ].map((collection) => [`GET ${collection}/$count`, "count"]),
+  ),
   "POST /beta/users": "createUser",
   "GET /beta/users": "listUsers",
   "GET /beta/users/{id}": "getUser",
@@ -102,6 +117,13 @@ describe("AdminClient", () => {
     expect(Object.keys(METHODS).filter((route) => !routes.includes(route)), "rows of METHODS the service has no route for").toEqual([]);
     const missing = Object.values(METHODS).filter((name) => typeof AdminClient.prototype[name] !== "function");
     expect(missing).toEqual([]);
+  });
+
+  it("counts a collection, filtered or not (GET .../$count)", async () => {
+    const before = await admin.count("/beta/users");
+    await admin.createUser({ displayName: "Counted", userPrincipalName: "counted@contoso.example", password: "P@ss-w0rd" });
+    expect(await admin.count("/beta/users")).toBe(before + 1);
+    expect(await admin.count("/beta/users", "startswith(displayName,'Counted')")).toBe(1);
   });
 
   it("lists, reads and changes users, and reads the tenant's licences and organization", async () => {
