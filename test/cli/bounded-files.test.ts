@@ -55,21 +55,21 @@ describe("files without a size are read to a limit", () => {
     const fifo = endlessFifo("endless.jsonl", '{"type":"note","text":"x"}');
     const big = await refusal(() => readTranscript(fifo));
     expect(big.where).toBe(fifo);
-    expect(big.message).toBe(`is more than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB, far more than an enrollment's transcript (a few hundred KB): not a transcript`);
+    expect(big.problem).toBe(`is more than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB, far more than an enrollment's transcript (a few hundred KB): not a transcript`);
     expect(big.hint).toMatch(/aosp-sim enroll --transcript FILE/);
   }, 20_000);
 
   it("compare: /dev/zero and an endless FIFO are refused, naming the limit, with a fix", async () => {
     expect((await refusal(() => readSummary("/dev/zero"))).message).toMatch(/binary data/);
     const big = await refusal(() => readSummary(endlessFifo("endless.json", '{"finalState":"enrolled"}')));
-    expect(big.message).toBe(`is more than ${MAX_SUMMARY_BYTES / 1024 / 1024} MB, far more than an enrollment summary (a few KB)`);
+    expect(big.problem).toBe(`is more than ${MAX_SUMMARY_BYTES / 1024 / 1024} MB, far more than an enrollment summary (a few KB)`);
     expect(big.hint).toMatch(/aosp-sim enroll --json/);
   }, 20_000);
 
   it("validate --conventions: /dev/zero and an endless FIFO are refused, naming the limit", async () => {
-    expect((await refusal(() => readConventionsFile("/dev/zero"))).message).toBe("is binary data, not JSON");
+    expect((await refusal(() => readConventionsFile("/dev/zero"))).problem).toBe("is binary data, not JSON");
     const big = await refusal(() => readConventionsFile(endlessFifo("endless-conventions.json", '{"adminComponent":"a/b"}')));
-    expect(big.message).toMatch(new RegExp(`^is more than ${MAX_CONVENTIONS_FILE_BYTES / 1024} KiB, far more than a conventions file`));
+    expect(big.problem).toMatch(new RegExp(`^is more than ${MAX_CONVENTIONS_FILE_BYTES / 1024} KiB, far more than a conventions file`));
   }, 20_000);
 
   it("show /dev/zero exits 2 with one line and a fix", async () => {
@@ -86,10 +86,10 @@ describe("an empty file", () => {
     const empty = temp.file("empty.jsonl");
     writeFileSync(empty, "");
     const transcript = await refusal(() => readTranscript(empty));
-    expect(transcript.message).toBe("is empty (0 bytes), not a transcript");
+    expect(transcript.problem).toBe("is empty (0 bytes), not a transcript");
     expect(transcript.hint).toMatch(/aosp-sim enroll --transcript FILE/);
     const summary = await refusal(() => readSummary(empty));
-    expect(summary.message).toBe("is empty (0 bytes), not an enrollment summary");
+    expect(summary.problem).toBe("is empty (0 bytes), not an enrollment summary");
     expect(summary.hint).toMatch(/aosp-sim enroll --json/);
   });
 });

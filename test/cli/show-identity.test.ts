@@ -44,7 +44,7 @@ describe("a transcript's start record identity", () => {
     [{ ...IDENTITY, osVersion: undefined }, '"identity.osVersion" is missing'],
   ])("%j is refused naming line 1 and the field", (identity, problem) => {
     const error = refusal(transcript({ identity }));
-    expect(error.message).toBe(`line 1 (the start record): ${problem}`);
+    expect(error.problem).toBe(`line 1 (the start record): ${problem}`);
     expect(error.where).toBe("t.jsonl");
     expect(error.hint).toMatch(/record the run again/);
   });

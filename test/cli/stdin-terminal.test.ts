@@ -27,7 +27,7 @@ describe("- when stdin is a terminal", () => {
     const error = await readInput("-").then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe("<stdin>");
-    expect((error as InputError).message).toBe("has no payload or image: stdin is a terminal");
+    expect((error as InputError).problem).toBe("has no payload or image: stdin is a terminal");
   });
 
   it.each([

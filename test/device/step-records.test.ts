@@ -89,11 +89,11 @@ describe("step records of a device over test doubles", () => {
     const after = device.records.slice(before);
     expect(after[0]).toMatchObject({ kind: "note", state: "enrolled.idle", event: "note", text: "The admin looks at the device" } satisfies Partial<NoteRecord>);
     expect(after[1]).toMatchObject({ kind: "power", change: "lost", state: "enrolled.idle", offForMs: 60_000 } satisfies Partial<PowerRecord>);
-    // Power-on: the boot step (from the stored snapshot), then power restored, then POWER_ON.
-    expect(after[2]).toMatchObject({ kind: "step", eventType: "xstate.init", boot: "resumed", from: "enrolled.idle", to: "enrolled.idle" });
-    expect(after[3]).toMatchObject({ kind: "power", change: "restored", state: "enrolled.idle" });
+    // Power-on: power restored, then the boot step (from the stored snapshot), then POWER_ON, as they happen.
+    expect(after[2]).toMatchObject({ kind: "power", change: "restored", state: "enrolled.idle" });
+    expect(after[3]).toMatchObject({ kind: "step", eventType: "xstate.init", boot: "resumed", from: "enrolled.idle", to: "enrolled.idle" });
     expect(after[4]).toMatchObject({ kind: "step", eventType: "POWER_ON", from: "enrolled.idle", to: "enrolled.idle" });
-    expect(after[3]!.at - after[1]!.at).toBe(60_000);
+    expect(after[2]!.at - after[1]!.at).toBe(60_000);
   });
 });
 

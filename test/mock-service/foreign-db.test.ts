@@ -53,7 +53,7 @@ describe("a --db file of another program", () => {
     const before = state(file);
     const error = refusal(file);
     expect(error.where).toBe(file);
-    expect(error.message).toBe(
+    expect(error.problem).toBe(
       `is not an aosp-sim database: it holds other tables (${tables.map((t) => `"${t}"`).join(", ")}) and no aosp-sim schema version; it was left as it is`,
     );
     expect(error.hint).toBe("give --db an aosp-sim database, or a new file to start one");
@@ -84,7 +84,7 @@ describe("a read-only --db file", () => {
   it("is told to make the file and its folder writable", () => {
     const readOnly = Object.assign(new Error("attempt to write a readonly database"), { code: "SQLITE_READONLY" });
     const error = databaseError(readOnly, "state.db");
-    expect(error.message).toBe("cannot use the database: attempt to write a readonly database");
+    expect(error.problem).toBe("cannot use the database: attempt to write a readonly database");
     expect(error.hint).toBe("make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)");
     expect(databaseError(Object.assign(new Error("file is not a database"), { code: "SQLITE_NOTADB" }), "x.db").hint).toBe(
       "--db must name an aosp-sim database or a new file",

@@ -62,7 +62,7 @@ describe("refusing unusable images", () => {
 
   it("refuses a PNG whose header claims 50000 x 50000 pixels, from the header alone", async () => {
     const error = await refusal(pngWithDeclaredSize(50_000, 50_000));
-    expect(error.message).toBe("is 50000x50000 pixels (2,500,000,000 pixels), more than the 25,000,000 (25 MP) this tool decodes");
+    expect(error.problem).toBe("is 50000x50000 pixels (2,500,000,000 pixels), more than the 25,000,000 (25 MP) this tool decodes");
     expect(error.hint).toMatch(/scale it down/);
   });
 
@@ -73,7 +73,7 @@ describe("refusing unusable images", () => {
 
   it("refuses an image just over the limit in counts that do not round to the limit itself", async () => {
     // Before: "is 5001x5000 pixels (25 MP), more than the 25 MP this tool decodes".
-    expect((await refusal(pngWithDeclaredSize(5001, 5000))).message).toBe(
+    expect((await refusal(pngWithDeclaredSize(5001, 5000))).problem).toBe(
       "is 5001x5000 pixels (25,005,000 pixels), more than the 25,000,000 (25 MP) this tool decodes",
     );
   });
@@ -84,7 +84,7 @@ describe("refusing unusable images", () => {
     png.writeUInt32BE(20_000, 16);
     png.writeUInt32BE(1000, 20);
     const error = await refusal(png);
-    expect(error.message).toBe(
+    expect(error.problem).toBe(
       "is a damaged or truncated PNG file (its data does not match its header, which gives 20000x1000 pixels: the file is cut short, or damaged)",
     );
     expect(error.message).not.toMatch(/failOn|libpng|vips/);

@@ -11,6 +11,7 @@
  * service's own warnings on the policy's page once it is assigned.
  */
 import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
 import type { FastifyError, FastifyInstance } from "fastify";
 import {
   COMPLIANCE_REPORTING_UNAVAILABLE,
@@ -116,8 +117,11 @@ function settingsValidator(type: PolicyType): ValidateFunction {
       type: "object",
       properties: Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, settingSchema(spec)])),
     };
-    // The admin API's ajv options (app.ts): exact types, no coercion.
-    validate = new Ajv({ allowUnionTypes: true, coerceTypes: false, strict: false }).compile(schema);
+    // The admin API's ajv options (app.ts): exact types, no coercion, and the formats fastify's
+    // compiler adds (a security patch level is a "date": a day the calendar has).
+    const ajv = new Ajv({ allowUnionTypes: true, coerceTypes: false, strict: false });
+    addFormats.default(ajv); // a CommonJS module: its function is its default export
+    validate = ajv.compile(schema);
     validators.set(type.kind, validate);
   }
   return validate;

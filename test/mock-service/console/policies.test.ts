@@ -154,7 +154,7 @@ describe("Devices > Compliance", () => {
     expect(refused.status).toBe(400);
     expect(await refused.text()).toMatch(/id="noncompliantAfterDays"[^>]*aria-invalid="true"[\s\S]*id="noncompliantAfterDays-error">the days after noncompliance are a whole number from 0 to 365/);
     const badPatch = await post("/devices/compliance/create", { displayName: "Factory compliance", minAndroidSecurityPatchLevel: "June 2024" });
-    expect(await badPatch.text()).toMatch(/id="minAndroidSecurityPatchLevel"[^>]*aria-invalid="true"[\s\S]*&quot;minAndroidSecurityPatchLevel&quot; must match pattern/);
+    expect(await badPatch.text()).toMatch(/id="minAndroidSecurityPatchLevel"[^>]*aria-invalid="true"[\s\S]*&quot;minAndroidSecurityPatchLevel&quot; must be a calendar date written YYYY-MM-DD/);
     const created = await post("/devices/compliance/create", {
       displayName: "Factory compliance",
       passwordRequired: "true",
