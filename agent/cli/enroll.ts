@@ -17,7 +17,7 @@ import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { checkSerialNumber } from "../device/identity.js";
 import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
-import { openTranscriptFile } from "../report/transcript.js";
+import { TranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
@@ -102,7 +102,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
-  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
+  const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
   const deviceOptions: CreateDeviceOptions = {
     qr,

@@ -2,14 +2,15 @@
  * What fleet and merge-reports share after a summary exists: the reports written to files, the
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
-import { lstatSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
-import { evaluateThresholds, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
+import { evaluateThresholds, missedFromStart, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
+import { counted } from "../protocol/counted.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatInputError, out, printError, printJson, printLine, err } from "./output.js";
 
 export function writeReportFile(path: string, text: string, what: string): void {
@@ -56,8 +57,29 @@ export function checkReportPaths(paths: { junit?: string | undefined; report?: s
   }
 }
 
-/** Whether two paths name one file: the same path, or a link to it (either may not exist yet). */
+/** A threshold on failed or enrolled devices that no outcome of this run's devices meets (enrolled>=60 of a 50-device shard, enrolled>=400 of a merged 300-device fleet) is a mistake: said before the run, or before a merge writes anything. */
+export function refuseUnmeetable(thresholds: readonly Threshold[], total: number, whose = "this run"): void {
+  const unmeetable = thresholds.find((t) => missedFromStart(t, total));
+  if (unmeetable === undefined) return;
+  const example = unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%";
+  throw new InputError(`cannot be met: ${whose} has ${counted(total, "device")}`, {
+    where: `--threshold ${unmeetable.text}`,
+    // No share of no device is 99%: an empty shard (more shards than devices) needs fewer shards.
+    hint:
+      total === 0
+        ? "this shard holds none of the fleet's devices: run fewer shards than there are devices (or leave the shares to merge-reports)"
+        : `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${example}`,
+  });
+}
+
+/**
+ * Whether two paths name one file: the same path, a link to it (either may not exist yet), or
+ * another name of the same file on disk (a hard link: the same device and inode).
+ */
 function samePath(a: string, b: string): boolean {
+  const sa = statOrNull(a);
+  const sb = statOrNull(b);
+  if (sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino) return true;
   const real = (path: string, links = 0): string => {
     try {
       return realpathSync(path);
@@ -76,6 +98,14 @@ function samePath(a: string, b: string): boolean {
     }
   };
   return real(a) === real(b);
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** A report file to write once the summary exists and its thresholds are checked (its text made only then). */

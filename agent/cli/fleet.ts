@@ -14,8 +14,8 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
-import { missableEarly, missedAlready, missedFromStart, parseThreshold, THRESHOLD_GRAMMAR, type Threshold } from "../sim/fleet/thresholds.js";
-import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
+import { missableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
@@ -126,7 +126,11 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const decidable = thresholds.filter((t) => missableEarly(t, total));
   if (options.abortOnFail && decidable.length === 0) {
     throw new InputError(
-      thresholds.length === 0 ? "has no threshold to watch" : `none of ${thresholds.map((t) => t.text).join(", ")} can be missed before the run ends`,
+      thresholds.length === 0
+        ? "has no threshold to watch"
+        : thresholds.length === 1
+          ? `${thresholds[0]!.text} cannot be missed before the run ends`
+          : `none of ${thresholds.map((t) => t.text).join(", ")} can be missed before the run ends`,
       {
         where: "--abort-on-fail",
         hint: "add a threshold on failed or enrolled devices that the devices' outcomes can miss before the last one finishes, e.g. --threshold 'failed<1%' (latencies and rates are known only at the end)",
@@ -223,15 +227,6 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   return stop.exitCode() ?? code;
 }
 
-/** A threshold on failed or enrolled devices that no outcome of this run's devices meets (enrolled>=60 of a 50-device shard) is a mistake: said before the run. */
-function refuseUnmeetable(thresholds: readonly Threshold[], total: number): void {
-  const unmeetable = thresholds.find((t) => missedFromStart(t, total));
-  if (unmeetable === undefined) return;
-  throw new InputError(`cannot be met: this run has ${counted(total, "device")}`, {
-    where: `--threshold ${unmeetable.text}`,
-    hint: `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%"}`,
-  });
-}
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {
   const n = Number(text);

@@ -12,7 +12,7 @@ import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
 import { shardsNamed } from "../sim/fleet/summary.js";
 import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
-import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, type ReportFile } from "./fleet-output.js";
+import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { action, formatInputError, printError } from "./output.js";
 
 interface MergeOptions {
@@ -59,6 +59,7 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
     throw new InputError("none of these files holds a fleet summary: every run failed", { where: files.join(", "), hint: "run the shards again (each file above says why its run failed)" });
   }
   const merged = mergeSummaries(parts);
+  refuseUnmeetable(thresholds, merged.fleetDevices, "the fleet");
   const missing = missingFromFleet(merged);
   const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} ${f.said}`)].join("; ");
   // Which shards were stopped part-way, and how far they got: the merged summary says only that one was.

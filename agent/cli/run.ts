@@ -14,7 +14,7 @@ import type { ScenarioResult } from "../sim/scenario.js";
 import type { Device } from "../device/create-device.js";
 import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
-import { openTranscriptFile } from "../report/transcript.js";
+import { TranscriptFile } from "../report/transcript.js";
 import { parseFaults } from "../device/faults.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, seedOrRandom } from "./device-options.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
@@ -87,7 +87,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     options.service = httpBaseUrl(options.service, "--service");
     await checkRunningService(options.service, options.adminToken);
   }
-  const transcript = options.transcript === undefined ? undefined : openTranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
+  const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
   const clock = new SimulatedClock();
   let stopFollowing = () => {};
   let following = false;

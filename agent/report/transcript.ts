@@ -122,8 +122,15 @@ export class TranscriptFile {
   /** Where the records written so far last put the device (a state path, or "off" after a power loss). */
   private lastState: string | null = null;
 
+  /** A path that cannot be written (a folder, a missing folder, no permission) is an InputError naming it. */
   constructor(readonly path: string, readonly secrets: TranscriptSecrets = "redact") {
-    this.fd = openSync(path, "w");
+    // A folder given as the file, or a folder that does not exist, said in words rather than errno.
+    refuseUnwritable(path, "enrollment.jsonl", "cannot be written");
+    try {
+      this.fd = openSync(path, "w");
+    } catch (error) {
+      throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
+    }
     this.redactor = secrets === "keep" ? null : new SecretRedactor();
   }
 
@@ -157,16 +164,5 @@ export class TranscriptFile {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-  }
-}
-
-/** Opens a transcript file for a command; a path that cannot be written is an InputError naming it. */
-export function openTranscriptFile(path: string, secrets: TranscriptSecrets = "redact"): TranscriptFile {
-  // A folder given as the file, or a folder that does not exist, said in words rather than errno.
-  refuseUnwritable(path, "enrollment.jsonl", "cannot be written");
-  try {
-    return new TranscriptFile(path, secrets);
-  } catch (error) {
-    throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
   }
 }

@@ -2,7 +2,7 @@
  * `aosp-sim fleet` and `aosp-sim merge-reports` as a CI job runs them: the built CLI, the
  * embedded service, reports on disk, exit codes to gate on.
  */
-import { readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -46,11 +46,16 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
-    [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: none of p95.total<1s can be missed before the run ends.*fix: /s],
+    [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: p95.total<1s cannot be missed before the run ends.*fix: /s],
     // Before, accepted: failed<=100% is never missed, and failed!=0 was refused as never missed early.
-    [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: none of failed<=100% can be missed before the run ends.*fix: /s],
+    [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: failed<=100% cannot be missed before the run ends.*fix: /s],
     // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
     [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
+    // Before, the fix offered the very share refused: "e.g. enrolled>=99%".
+    [["--devices", "2", "--shard", "0/3", "--threshold", "enrolled>=99%"], /--threshold enrolled>=99%: cannot be met: this run has 0 devices.*fix: this shard holds none of the fleet's devices: run fewer shards than there are devices/s],
+    // Before, "none of failed!=0 can be missed": one threshold is not "none of".
+    [["--devices", "10", "--abort-on-fail", "--threshold", "failed!=0"], /--abort-on-fail: failed!=0 cannot be missed before the run ends.*fix: /s],
+    [["--devices", "10", "--abort-on-fail", "--threshold", "failed!=0", "--threshold", "rss<1GB"], /--abort-on-fail: none of failed!=0, rss<1GB can be missed before the run ends.*fix: /s],
     // Before, "is not a duration" with an example only: which units, and that they are lower case, unsaid.
     [["--devices", "10", "--life", "24H"], /--life 24H: "24H" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --life 24h/s],
     [["--devices", "10", "--ramp", "1"], /--ramp 1: "1" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --ramp 30s/s],
@@ -258,6 +263,12 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const tooHigh = await aospSim(["merge-reports", ...parts, "--threshold", "p101.total<1s"]);
     expect(tooHigh.code).toBe(2);
     expect(tooHigh.stderr).toMatch(/--threshold p101\.total<1s: percentile 101 is above 100.*\n.*fix: write a percentile from 0 to 100/);
+    // As fleet refuses it (before, a merge ran it and exited 1 as a missed threshold).
+    const junitBefore = readFileSync(junit, "utf8");
+    const unmeetable = await aospSim(["merge-reports", ...parts, "--threshold", "enrolled>=7", "--junit", junit]);
+    expect(unmeetable.code).toBe(2);
+    expect(unmeetable.stderr).toMatch(/--threshold enrolled>=7: cannot be met: the fleet has 6 devices.*\n.*fix: give a figure 6 devices can meet/);
+    expect(readFileSync(junit, "utf8")).toBe(junitBefore);
   });
 
   it("--abort-on-fail stops starting devices once a threshold is missed already, and exits 1 naming it", async () => {
@@ -283,8 +294,11 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     writeFileSync(input, run.stdout);
     const link = temp.file("input-shard-link.json");
     symlinkSync(input, link);
+    // Another name of the same file (before, a hard link got past the check and the summary was replaced).
+    const hardLink = temp.file("input-shard-hard-link.json");
+    linkSync(input, hardLink);
     const other = temp.file("other-report.html");
-    for (const [option, path] of [["--junit", input], ["--report", link], ["--junit", `${input.replace(/\/([^/]+)$/, "/./$1")}`]] as const) {
+    for (const [option, path] of [["--junit", input], ["--report", link], ["--junit", `${input.replace(/\/([^/]+)$/, "/./$1")}`], ["--junit", hardLink]] as const) {
       const result = await aospSim(["merge-reports", input, option, path, ...(option === "--junit" ? ["--report", other] : [])]);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe("");

@@ -236,7 +236,7 @@ describe("compliance policies", () => {
     for (const level of ["abc", "2024-13-45", "2024-02-30", "2023-02-29", "2024-00-10"]) {
       const reply = await t.admin("POST", COMPLIANCE, { ...policyBody, minAndroidSecurityPatchLevel: level });
       expect(errorOf(reply), level).toMatchObject({ status: 400, code: "invalidRequest" });
-      expect(reply.body.error.message, level).toBe('"minAndroidSecurityPatchLevel" must be a calendar date written YYYY-MM-DD, e.g. 2024-02-01');
+      expect(reply.body.error.message, level).toBe('"minAndroidSecurityPatchLevel" must be a day the calendar has, written YYYY-MM-DD (2024-02-30 and 2024-13-01 are none), e.g. 2024-02-01');
     }
     const leapDay = await t.admin("POST", COMPLIANCE, { ...policyBody, minAndroidSecurityPatchLevel: "2024-02-29" });
     expect(leapDay.status, leapDay.text).toBe(201);

@@ -73,6 +73,17 @@ describe("faults at rates", () => {
     expect(() => parseFaultRate("wrong-wifi-key=0.5%%")).toThrow(/: "0\.5%%" is not a rate$/);
     expect(() => parseFaultRate("wrong-wifi-key=abc%")).toThrow(/: "abc%" is not a rate$/);
     expect(() => parseFaultRate("network-absent=1.5")).toThrow(/: "1\.5" is not a rate$/);
+    // Before, a bare "%" ran the fault at 0 (switched off), "5 %" at 0.05, 1e-2% at 0.0001, and
+    // 1e-2 or 0x1 "gave no rate".
+    for (const rate of ["%", "5 %", "1e-2%", "1e-2", "0x1", "-0", "1.", "05%x"]) {
+      expect(() => parseFaultRate(`wrong-wifi-key=${rate}`), rate).toThrow(/is not a rate$|gives no rate$/);
+    }
+    for (const rate of ["%", "5 %", "1e-2%", "1e-2", "0x1"]) {
+      expect(() => parseFaultRate(`wrong-wifi-key=${rate}`), rate).toThrow(`: "${rate}" is not a rate`);
+    }
+    expect(parseFaultRate("wrong-wifi-key=.5").rate).toBe(0.5);
+    expect(parseFaultRate("wrong-wifi-key=0.5%").rate).toBe(0.005);
+    expect(parseFaultRate("wrong-wifi-key=1").rate).toBe(1);
     // A value with no rate after it still lacks its rate.
     expect(() => parseFaultRate("service-5xx=always")).toThrow(/gives no rate/);
     expect(() => parseFaultRate("power-loss=2m@downloadingAgent")).toThrow(/gives no rate/);
@@ -118,6 +129,16 @@ describe("thresholds", () => {
     expect(() => parseThreshold("latency<5")).toThrow(/unknown metric/);
     expect(() => parseThreshold("rate>5ms")).toThrow(/does not fit/);
     expect(() => parseThreshold("failed")).toThrow(/"failed" has no comparison/);
+  });
+
+  // Before, rate>1/S was taken (time units are lower case everywhere else) and rss<1000 read as 1000 bytes.
+  it("takes a rate's /s in lower case and needs memory's unit, in either case", () => {
+    const message = (text: string) => refusal(parseThreshold, text);
+    expect(message("rate>1/S")).toBe('"/S" does not fit rate | use /s, e.g. rate>100/s');
+    expect(message("rss<1000")).toBe('"1000" has no unit | use KB or MB or GB (either case), e.g. rss<1GB');
+    expect(parseThreshold("rss<1gb").value).toBe(1024 ** 3);
+    expect(parseThreshold("rss<512MB").value).toBe(512 * 1024 ** 2);
+    expect(parseThreshold("rate>1/s").value).toBe(1);
   });
 
   it("names the part of a threshold that is wrong", () => {

@@ -26,11 +26,14 @@ export function ratePercent(rate: number): string {
 
 export const FAULT_RATE_GRAMMAR = "NAME[=VALUE][@STATE]=RATE (RATE 0..1 or a percentage), e.g. service-5xx=0.05, power-loss@downloadingAgent=1%";
 
+/** A rate as it may be written: a decimal fraction (0.05, .5, 1) or a decimal percentage (5%, 0.5%). */
+const RATE_WRITTEN = /^(?:\d+(?:\.\d+)?|\.\d+)%?$/;
+
 export function parseFaultRate(text: string): FaultRate {
   const where = `--fault ${text}`;
   // Anything number-like after the last "=" is meant as the rate (-5%, 1e-2, NaN, 0.5%%, abc%),
   // and said as one if it is not; a word (service-5xx=always) is a fault's value, with no rate after it.
-  const match = /^(.*)=([-+]?(?:[0-9.eE]*[0-9][0-9.eE]*|nan|infinity)%*|[^=@]*%)$/i.exec(text.trim());
+  const match = /^(.*)=([-+]?(?:[0-9.eExX+-]*[0-9][0-9.eExX+-]*|nan|infinity)%*|[^=@]*%)$/i.exec(text.trim());
   if (!match || match[1] === "") {
     const name = text.split(/[=@]/)[0] ?? "";
     if (name !== "" && !(FAULT_NAMES as readonly string[]).includes(name)) {
@@ -41,7 +44,8 @@ export function parseFaultRate(text: string): FaultRate {
     throw new InputError("gives no rate", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
   }
   const [, spec, rateText] = match as unknown as [string, string, string];
-  const rate = rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : Number(rateText);
+  // Plain decimals only: Number() would also read "" (a bare "%") as 0, "5 " as 5, 1e-2 and 0x1.
+  const rate = RATE_WRITTEN.test(rateText) ? (rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : Number(rateText)) : NaN;
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
     throw new InputError(`"${rateText}" is not a rate`, { where, hint: "give a fraction from 0 to 1 (0.05) or a percentage (5%)" });
   }

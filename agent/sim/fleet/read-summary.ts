@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
-import { readFileBoundedSync } from "../../protocol/bounded-read.js";
+import { readFileBoundedSync, textReadLimit } from "../../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../../protocol/errors.js";
-import { notJsonProblem } from "../../protocol/json-text.js";
+import { notJsonProblem, textLooksBinary } from "../../protocol/json-text.js";
 import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
 
@@ -83,8 +83,9 @@ export const MAX_SUMMARY_FILE_BYTES = 64 * 1024 * 1024;
 export function readFleetSummary(file: string): FleetSummary {
   let text: string;
   try {
-    const read = readFileBoundedSync(file, { limit: MAX_SUMMARY_FILE_BYTES });
-    if (read.overLimit) {
+    // Binary data is read only far enough to tell, and named as binary below whatever its size.
+    const read = readFileBoundedSync(file, textReadLimit(MAX_SUMMARY_FILE_BYTES));
+    if (read.overLimit && !textLooksBinary(read.bytes.toString("utf8"))) {
       throw new InputError(`is larger than ${MAX_SUMMARY_FILE_BYTES / 1024 / 1024} MB: not a fleet summary`, {
         where: file,
         hint: "give the --json output of aosp-sim fleet (a summary is well under 1 MB)",

@@ -87,10 +87,15 @@ export function parseThreshold(text: string): Threshold {
   }
   const [, number, unitText] = match as unknown as [string, string, string | undefined];
   if (kind === "time") refuseTimeUnit(number, unitText, { where, before: `${metricText}${opText}` });
-  // Units of time as --life and --ramp take them, in lower case ("3M" could be months); the others in either case.
-  const unit = kind === "time" ? unitText : unitText?.toLowerCase();
+  // Units of time as --life and --ramp take them, in lower case ("3M" could be months), a rate's
+  // "/s" too; memory's in either case (the README writes 1GB).
+  const unit = kind === "bytes" ? unitText?.toLowerCase() : unitText;
   if (!ALLOWED_UNITS[kind].includes(unit)) {
-    throw new InputError(`"${unitText}" does not fit ${metricText}`, { where, hint: `use ${ALLOWED_UNITS[kind].filter(Boolean).join(" or ")}` });
+    const units = ALLOWED_UNITS[kind].filter(Boolean).map((u) => (kind === "bytes" ? u!.toUpperCase() : u));
+    throw new InputError(unitText === undefined ? `"${valueText}" has no unit` : `"${unitText}" does not fit ${metricText}`, {
+      where,
+      hint: `use ${units.join(" or ")}${kind === "bytes" ? " (either case)" : ""}, e.g. ${metricText}${opText}${example}`,
+    });
   }
   // As --fault refuses a rate over 100%: no more than all of them can fail.
   if (unit === "%" && Number(number) > 100) {
@@ -106,7 +111,8 @@ const ALLOWED_UNITS: Record<MetricKind, (string | undefined)[]> = {
   count: [undefined, "%"],
   rate: [undefined, "/s"],
   time: ["ms", "s", "m", "h"],
-  bytes: [undefined, "kb", "mb", "gb"],
+  // A bare number of bytes (rss<1000) was surely meant as MB or GB: its unit is required.
+  bytes: ["kb", "mb", "gb"],
 };
 
 /**

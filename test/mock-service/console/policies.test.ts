@@ -48,7 +48,7 @@ async function assignedGroup(name: string): Promise<string> {
 }
 
 const admin = () => tenant.service.admin;
-const firstUser = async () => (await admin().request<{ value: { id: string; userPrincipalName: string }[] }>("GET", "/beta/users")).value[0]!;
+const firstUser = async () => (await admin().listUsers())[0]!;
 
 describe("the left navigation", () => {
   it("has Configuration and Compliance under Devices and Terms and conditions under Tenant administration, marking the current page", async () => {
@@ -81,7 +81,8 @@ describe("an assigned group's members", () => {
     expect((await admin().groupMembers(groupId)).map((m) => m.id).sort()).toEqual([managed!.id, user.id].sort());
     const { text } = await getPage(`/groups/${groupId}?done=added`);
     expect(text).toContain(managed!.deviceName);
-    expect(text).toContain(user.userPrincipalName);
+    // A user is named as the service names it (the members answer's displayName); before, by UPN.
+    expect(text).toContain(`aria-label="Remove ${user.displayName}"`);
     // Already a member: the service's refusal, shown on the page.
     const again = await post(`/groups/${groupId}/members`, { memberId: user.id });
     expect(again.status).toBe(400);
@@ -154,7 +155,7 @@ describe("Devices > Compliance", () => {
     expect(refused.status).toBe(400);
     expect(await refused.text()).toMatch(/id="noncompliantAfterDays"[^>]*aria-invalid="true"[\s\S]*id="noncompliantAfterDays-error">the days after noncompliance are a whole number from 0 to 365/);
     const badPatch = await post("/devices/compliance/create", { displayName: "Factory compliance", minAndroidSecurityPatchLevel: "June 2024" });
-    expect(await badPatch.text()).toMatch(/id="minAndroidSecurityPatchLevel"[^>]*aria-invalid="true"[\s\S]*&quot;minAndroidSecurityPatchLevel&quot; must be a calendar date written YYYY-MM-DD/);
+    expect(await badPatch.text()).toMatch(/id="minAndroidSecurityPatchLevel"[^>]*aria-invalid="true"[\s\S]*&quot;minAndroidSecurityPatchLevel&quot; must be a day the calendar has, written YYYY-MM-DD/);
     const created = await post("/devices/compliance/create", {
       displayName: "Factory compliance",
       passwordRequired: "true",
