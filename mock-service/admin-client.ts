@@ -3,6 +3,7 @@
  * `aosp-sim run` and users' scripts. It is a convenience over plain HTTP: everything it does can
  * be done with curl (see the README).
  */
+import { InputError } from "../agent/protocol/errors.js";
 import { request, type Dispatcher } from "undici";
 import { httpDispatcher } from "../agent/protocol/http-dispatcher.js";
 import { INTUNE_SKU_ID } from "./domain/licences.js";
@@ -315,6 +316,10 @@ export class AdminClient {
    * `ConsistencyLevel: eventual` as Graph asks for directory objects; `filter` is an OData $filter.
    */
   async count(collection: string, filter?: string): Promise<number> {
+    if (!collection.startsWith("/")) {
+      throw new InputError(`"${collection}" is not a collection's path`, { where: "AdminClient.count", hint: 'give its path from the service root, e.g. "/beta/users"' });
+    }
+    collection = collection.replace(/\/+$/, "");
     const query = filter === undefined ? "" : `?$filter=${encodeURIComponent(filter)}`;
     const response = await this.send("GET", `${collection}/$count${query}`, undefined, { consistencylevel: "eventual" });
     return Number(await response.body.text());

@@ -248,7 +248,7 @@ function readPackageFile(path: string): Uint8Array {
     bytes = read.bytes;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (isNotFound(error)) throw new InputError("no such file", { where: `--preinstall ${path}` });
+    if (isNotFound(error)) throw new InputError("no such file", { where: `--preinstall ${path}`, hint: "check the path and the current directory" });
     throw new InputError(`cannot be read: ${(error as Error).message}`, { where: `--preinstall ${path}` });
   }
   try {

@@ -32,7 +32,7 @@ function parseFormat(flags: ValidateFlags): Format {
     throw new InputError(`unknown format "${format}"`, { where: "--format", hint: "use --format human, json or sarif" });
   }
   if (flags.json && format !== "json") {
-    throw new InputError(`--json and --format ${format} ask for two outputs`, { where: "--json", hint: `drop --json or --format ${format}` });
+    throw new InputError("ask for two documents on stdout", { where: `--json and --format ${format}`, hint: `drop --json or --format ${format}` });
   }
   return format;
 }
@@ -47,7 +47,7 @@ async function validate(inputs: string[], flags: ValidateFlags): Promise<number>
   const format = parseFormat(flags);
   const strict = flags.strict ?? false;
   if (flags.conventions !== undefined && ruleSet !== "intune-aosp") {
-    throw new InputError("--conventions names what the intune-aosp rules check", { where: "--conventions", hint: "add --rules intune-aosp" });
+    throw new InputError("names what the intune-aosp rules check, and no --rules intune-aosp is given", { where: "--conventions", hint: "add --rules intune-aosp" });
   }
   const conventions = flags.conventions === undefined ? undefined : await readConventionsFile(flags.conventions);
   const options: ValidateOptions = { rules: ruleSet, strict, ...(conventions ? { conventions } : {}) };

@@ -137,7 +137,7 @@ const SEED_FILE: StoredJson<number> = {
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
   const given = options.ports ?? {};
-  const faults = (options.faults ?? []).map(toFault);
+  const faults = (options.faults ?? []).map((fault, index) => toFault(fault, `createDevice faults[${index}]`));
   refuseClashingFaults(faults, options.faults ?? [], { where: (spelled) => `fault ${spelled}` });
   const storage = given.storage ?? (options.storage === undefined
     ? new MemoryStorage()

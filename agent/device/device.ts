@@ -184,7 +184,7 @@ export class DeviceFacade implements Device {
     const { until: written, ...given } = options;
     // A name that is no state would never be reached: the device would run on to the end and
     // the caller read that as stopping where asked.
-    const until = written === undefined ? undefined : requireStatePath(deviceMachine, written, "enroll({ until })");
+    const until = written === undefined ? undefined : requireStatePath(deviceMachine, written, "enroll({ until })", "state names: statePaths(deviceMachine)");
     const isUntil = (state: string) => until !== undefined && isWithin(state, until);
     this.powerOn();
     // A device out of the box enters its first state (welcome) as it boots; one resumed was there already.
@@ -362,6 +362,9 @@ function waitOnRealClock(device: Device, done: (device: Device) => boolean, wait
       resolve(outcome);
     };
     if (limitMs !== undefined) timer = setLongTimeout(() => finish("limit"), limitMs);
-    check();
+    // Checked first after the microtasks already queued: the person holding the device acts in one
+    // (a device resumed at the sign-in screen is signed in). Checked at once, such a device looked
+    // settled at the screen, and the run ended as the sign-in went out.
+    queueMicrotask(check);
   });
 }

@@ -197,16 +197,21 @@ export function refuseClashingFaults(faults: readonly Fault[], written: readonly
 }
 
 /** Accepts a Fault object or its CLI spelling (library users may write either). */
-export function toFault(fault: Fault | string): Fault {
-  return typeof fault === "string" ? parseFault(fault) : validateFault(fault);
+/**
+ * A fault as a library caller gives it, read as `--fault` reads one; `item` names it where the
+ * caller wrote it (`createDevice faults[1]`), not as a CLI flag the caller never used.
+ */
+export function toFault(fault: Fault | string, item?: string): Fault {
+  if (typeof fault !== "string") return validateFault(fault, item);
+  return parseFault(fault, item === undefined ? undefined : { where: `${item} (${JSON.stringify(fault)})`, example: (spec) => spec, grammar: FAULT_GRAMMAR });
 }
 
 /** A fault built in code gets the checks its CLI spelling would: a bad value is an InputError. */
-function validateFault(fault: Fault): Fault {
+function validateFault(fault: Fault, item?: string): Fault {
   if (!(FAULT_NAMES as readonly string[]).includes(fault.name)) {
-    throw new InputError(`unknown fault "${String(fault.name)}"`, { hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
+    throw new InputError(`unknown fault "${String(fault.name)}"`, { ...(item === undefined ? {} : { where: item }), hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
   }
-  const where = `fault ${fault.name}`;
+  const where = item === undefined ? `fault ${fault.name}` : `${item} (fault ${fault.name})`;
   const bad = (field: string, value: unknown, hint: string) =>
     new InputError(`${field} ${typeof value === "string" ? JSON.stringify(value) : String(value)} is not usable`, { where, hint });
   switch (fault.name) {

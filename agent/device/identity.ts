@@ -94,13 +94,14 @@ export function checkSerialNumber(serial: string, where: string): void {
  * fields printable ASCII within the service's lengths.
  */
 export function identityProblem(identity: unknown): string | null {
+  if (identity === undefined) return `"identity" is missing: an object with serialNumber, manufacturer, model and osVersion`;
   if (typeof identity !== "object" || identity === null || Array.isArray(identity)) {
     return `"identity" is ${quoted(identity)}, not an object with serialNumber, manufacturer, model and osVersion`;
   }
   for (const [field, { pattern, what, rule }] of Object.entries(IDENTITY_FIELDS)) {
     const value: unknown = (identity as Record<string, unknown>)[field];
     if (value === undefined) return `"identity.${field}" is missing`;
-    if (typeof value !== "string" || !pattern.test(value)) return `"identity.${field}" is ${quoted(value)}, not a ${what} (${rule})`;
+    if (typeof value !== "string" || !pattern.test(value)) return `"identity.${field}" is ${quoted(value)}, not ${/^[aeiouAEIOU]/.test(what) ? "an" : "a"} ${what} (${rule})`;
   }
   return null;
 }

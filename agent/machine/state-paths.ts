@@ -82,9 +82,9 @@ export function resolveStatePath(machine: AnyStateMachine, written: string): Res
  * A written state name's full path, or an InputError about `where` (the option or argument that
  * gave it) naming the problem: a name that is no state is never waited for in silence.
  */
-export function requireStatePath(machine: AnyStateMachine, written: string, where: string): string {
+export function requireStatePath(machine: AnyStateMachine, written: string, where: string, hint = "state names: `aosp-sim diagram --format json`"): string {
   const resolved = resolveStatePath(machine, written);
-  if (!resolved.ok) throw new InputError(resolved.problem, { where, hint: "state names: `aosp-sim diagram --format json`, or statePaths(deviceMachine)" });
+  if (!resolved.ok) throw new InputError(resolved.problem, { where, hint });
   return resolved.path;
 }
 

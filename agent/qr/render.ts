@@ -10,6 +10,7 @@
  */
 import { createRequire } from "node:module";
 import QRCode from "qrcode";
+import { InputError } from "../protocol/errors.js";
 import { counted } from "../protocol/counted.js";
 import { ECI_UTF8 } from "./charset.js";
 import { checkEcLevel, checkWholeOption, DEFAULT_EC_LEVEL, renderOptionName, WHOLE_RENDER_OPTIONS } from "./render-options.js";
@@ -188,6 +189,10 @@ export async function renderQrPng(text: string, options: RenderOptions = {}): Pr
   const data = Buffer.from(text, "utf8");
   // The ECI header takes 12 bits, which may need the next version up (minimumVersion counts them).
   const eci = options.eci ?? false;
+  if (typeof eci !== "boolean") {
+    // JavaScript callers are not held to the type: "yes" would have been taken as true.
+    throw new InputError(`${JSON.stringify(eci)} is not true or false`, { where: renderOptionName("eci").where, hint: "e.g. eci: true" });
+  }
   const version = minimumVersion(data.length, ecLevel, eci);
   if (version === null) throw new PayloadTooLargeError(data.length, ecLevel, eci);
   const byteSegment = { data, mode: "byte" as const };

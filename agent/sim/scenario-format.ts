@@ -265,7 +265,9 @@ export function loadScenario(path: string): Scenario {
     if (read.overLimit) {
       throw new InputError(`is more than ${MAX_SCENARIO_FILE_BYTES / 1024 / 1024} MB, far more than any scenario`, { where: path, hint: "pass a scenario JSON file" });
     }
-    text = read.bytes.toString("utf8");
+    // A byte-order mark, as some editors save UTF-8, is no part of the scenario (before, the JSON
+    // error quoted it as an invisible first character).
+    text = read.bytes.toString("utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (isNotFound(error)) throw new InputError("no such file", { where: path, hint: "check the scenario's path" });
@@ -284,7 +286,7 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
   // allErrors: the most precise of a value's problems is chosen below, not the first ajv met.
   validateScenario ??= new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
   if (!validateScenario(value)) {
-    const { path, problem } = schemaProblem(validateScenario.errors ?? []);
+    const { path, problem } = schemaProblem(validateScenario.errors ?? [], value);
     throw new InputError(problem, {
       where: `${where}${path ? ` at ${path}` : ""}`,
       hint: schemaHint(path),
@@ -330,7 +332,7 @@ const COMBINING_KEYWORDS = new Set(["anyOf", "allOf", "oneOf", "not", "if"]);
  * duration). A type error beside another at the same place is the alternative the author did not
  * mean (a Wi-Fi object is not null), so it is left out.
  */
-function schemaProblem(errors: readonly ErrorObject[]): { path: string; problem: string } {
+function schemaProblem(errors: readonly ErrorObject[], root: unknown): { path: string; problem: string } {
   const precise = errors.filter((e) => !COMBINING_KEYWORDS.has(e.keyword));
   if (precise.length === 0) return { path: errors[0]?.instancePath ?? "", problem: "is not a valid scenario" };
   const depth = (e: ErrorObject) => e.instancePath.split("/").length;
@@ -339,8 +341,29 @@ function schemaProblem(errors: readonly ErrorObject[]): { path: string; problem:
   if (here.some((e) => e.keyword !== "type")) here = here.filter((e) => e.keyword !== "type");
   const isKey = (e: ErrorObject) => e.keyword === "additionalProperties" || e.keyword === "required";
   const values = [...new Set(here.filter((e) => !isKey(e)).map(wantedValue))];
-  const problems = [...here.filter(isKey).map(keyProblem), ...(values.length > 0 ? [`must be ${values.join(" or ")}`] : [])];
+  const suggestion = closestAllowed(here, valueAt(root, path));
+  const problems = [
+    ...here.filter(isKey).map(keyProblem),
+    ...(values.length > 0 ? [`must be ${values.join(" or ")}${suggestion === null ? "" : ` (did you mean "${suggestion}"?)`}`] : []),
+  ];
   return { path, problem: problems.join("; ") };
+}
+
+/** The value a JSON pointer names in `root` (undefined where there is none). */
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const key of pointer.split("/").slice(1)) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")];
+  }
+  return value;
+}
+
+/** The allowed value a mistyped one most likely meant ("WPA2" for "wpa"), or null. */
+function closestAllowed(errors: readonly ErrorObject[], given: unknown): string | null {
+  if (typeof given !== "string") return null;
+  const allowed = errors.filter((e) => e.keyword === "enum").flatMap((e) => (e.params["allowedValues"] as unknown[]).filter((v): v is string => typeof v === "string"));
+  return closestName(given, allowed, Math.max(2, Math.floor(given.length / 2)));
 }
 
 /** Where to look for the fix: the allowed actions where a step's "do" was refused. */
@@ -364,5 +387,11 @@ function keyProblem(error: ErrorObject): string {
 function wantedValue(error: ErrorObject): string {
   if (error.keyword === "enum") return `one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   if (error.keyword === "pattern") return "a duration such as 90s, 20m, 2h or 1d";
+  const limit = Number(error.params["limit"]);
+  if (error.keyword === "minLength") return limit === 1 ? "a text that is not empty" : `at least ${limit} characters long`;
+  if (error.keyword === "maxLength") return `at most ${limit} characters long`;
+  if (error.keyword === "minimum") return `at least ${limit}`;
+  if (error.keyword === "maximum") return `at most ${limit}`;
+  if (error.keyword === "type") return String(error.params["type"]).split(",").map((t) => (t === "integer" || t === "object" || t === "array" ? `an ${t}` : t === "null" ? "null" : `a ${t}`)).join(" or ");
   return (error.message ?? "valid").replace(/^must be /, "");
 }

@@ -94,7 +94,7 @@ export function chaosHook(options: ChaosOptions) {
  */
 export function parseChaosRule(text: string, into: ChaosOptions["rules"] = {}): ChaosOptions["rules"] {
   const usage = "write FAMILY:SETTING,... e.g. admin:latency=50-200ms,fail=0.1@500+503,throttle=0.05@2s (families: admin, sim, device, packages, all)";
-  const fail = (what: string) => new InputError(`--chaos '${text}': ${what}`, { where: "--chaos", hint: usage });
+  const fail = (what: string) => new InputError(what, { where: `--chaos '${text}'`, hint: usage });
   const colon = text.indexOf(":");
   const family = text.slice(0, colon).trim();
   if (colon < 0 || !([...ROUTE_FAMILIES, "all"] as string[]).includes(family)) {

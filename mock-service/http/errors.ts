@@ -239,7 +239,7 @@ export function validationMessage(error: FastifyError): string {
 
 /** What each JSON schema format the routes use asks for, in words. */
 const FORMATS: Record<string, string> = {
-  date: "a calendar date written YYYY-MM-DD, e.g. 2024-02-01",
+  date: "a day the calendar has, written YYYY-MM-DD (2024-02-30 and 2024-13-01 are none), e.g. 2024-02-01",
   "date-time": "a date and time written as ISO 8601, e.g. 2030-01-01T00:00:00Z",
 };
 

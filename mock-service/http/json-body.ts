@@ -59,7 +59,8 @@ function notUtf8(body: Buffer): ApiError {
   while (at < body.length && body[at] === again[at]) at++;
   const property = propertyHolding(lossy, "\ufffd");
   return badRequest(
-    `the request body is not valid UTF-8: byte ${at} (0x${body[at]?.toString(16).padStart(2, "0") ?? "??"})${property ? ` in "${property}"` : ""} ` +
+    // Counted from 1, as the syntax errors' lines and columns are.
+    `the request body is not valid UTF-8: byte ${at + 1} (0x${body[at]?.toString(16).padStart(2, "0") ?? "??"})${property ? ` in "${property}"` : ""} ` +
       "is not part of a UTF-8 character; send the body encoded as UTF-8",
   );
 }
@@ -106,7 +107,9 @@ function syntaxProblem(text: string, error: Error): string {
   const before = text.slice(0, Number(position[1]));
   const line = before.split("\n").length;
   const column = before.length - before.lastIndexOf("\n");
-  return `${message.replace(/ in JSON at position \d+/, "")} at line ${line}, column ${column}`;
+  // Node says "in JSON at position N" or, past a whole value, "after JSON at position N": the
+  // line and column replace the position either way.
+  return `${message.replace(/( in JSON)? at position \d+/, "")} at line ${line}, column ${column}`;
 }
 
 /** A high surrogate without a low one after it, or a low one without a high one before it. */

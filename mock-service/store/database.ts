@@ -78,21 +78,38 @@ export function databaseError(error: unknown, file: string): InputError {
 const FIRST_TABLES = ["tenant", "users", "profiles", "tokens", "devices"];
 
 /**
- * Refuses a file that holds another program's tables: it would otherwise be given aosp-sim's
- * tables, schema version and WAL journal beside its own. A file without tables (new, or empty) is
- * made an aosp-sim database; one with a schema version and aosp-sim's first tables is one.
+ * Refuses a file that is not an aosp-sim database before anything is written to it: it would
+ * otherwise be given aosp-sim's tables, schema version and WAL journal beside its own. A new file
+ * (nothing in it, schema version 0) is made an aosp-sim database; one with a schema version and
+ * aosp-sim's first tables is one, unless a newer build wrote it. Anything else (another program's
+ * tables or views, or a schema version with none of aosp-sim's tables) is refused.
  */
 function refuseForeign(db: Db, file: string): void {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
-  if (tables.length === 0) return;
   const version = db.pragma("user_version", { simple: true }) as number;
+  refuseNewer(version, file);
+  const objects = db
+    .prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name")
+    .all() as { type: string; name: string }[];
+  if (objects.length === 0 && version === 0) return;
+  const tables = objects.filter((o) => o.type === "table").map((o) => o.name);
   if (version >= 1 && FIRST_TABLES.every((t) => tables.includes(t))) return;
-  const shown = tables.slice(0, 5).map((t) => JSON.stringify(t)).join(", ") + (tables.length > 5 ? `, and ${tables.length - 5} more` : "");
-  const why = version === 0 ? "no aosp-sim schema version" : `schema version ${version} without aosp-sim's tables`;
-  throw new InputError(`is not an aosp-sim database: it holds other tables (${shown}) and ${why}; it was left as it is`, {
-    where: file,
-    hint: "give --db an aosp-sim database, or a new file to start one",
-  });
+  const own = objects.filter((o) => o.type === "table" || o.type === "view");
+  const shown = own.slice(0, 5).map((o) => `${o.type} ${JSON.stringify(o.name)}`).join(", ") + (own.length > 5 ? `, and ${own.length - 5} more` : "");
+  const problem =
+    own.length === 0
+      ? `is not an aosp-sim database: it has schema version ${version} but none of aosp-sim's tables; it was left as it is`
+      : `is not an aosp-sim database: it holds other tables or views (${shown}) and ${version === 0 ? "no aosp-sim schema version" : `schema version ${version} without aosp-sim's tables`}; it was left as it is`;
+  throw new InputError(problem, { where: file, hint: "give --db an aosp-sim database, or a new file to start one" });
+}
+
+/** A database a newer build wrote (its schema version past this build's migrations) is refused as such. */
+function refuseNewer(version: number, file: string): void {
+  if (version > MIGRATIONS.length) {
+    throw new InputError(`the database has schema version ${version}, newer than this build knows (${MIGRATIONS.length})`, {
+      where: file,
+      hint: "use the aosp-sim version that wrote it, or a new --db file",
+    });
+  }
 }
 
 /**
@@ -124,12 +141,7 @@ export function isCorruptionError(error: unknown): boolean {
 
 function migrate(db: Db, file: string): void {
   const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new InputError(
-      `the database has schema version ${current}, newer than this build knows (${MIGRATIONS.length})`,
-      { where: file, hint: "use the aosp-sim version that wrote it, or a new --db file" },
-    );
-  }
+  refuseNewer(current, file);
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);

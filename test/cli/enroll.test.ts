@@ -39,6 +39,10 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expectUsageError(await aospSim(["enroll", payload, "--fault", "power-loss@somewhere"]), /there is no state "somewhere"/);
   });
 
+  it("refuses an --until that is no state, pointing at the CLI's list of states (not a library function)", async () => {
+    expectUsageError(await aospSim(["enroll", payload, "--until", "idle2"]), /--until: there is no state "idle2"[^\n]*\n\s+fix: state names: `aosp-sim diagram --format json`\n$/);
+  });
+
   it("refuses two faults of one kind, which a device cannot both take", async () => {
     // Before, the second was ignored: the order of the options decided which one ran.
     expectUsageError(
@@ -142,7 +146,7 @@ describe("aosp-sim enroll, given something it cannot use", () => {
 
   it("refuses a --preinstall file that is not a package archive", async () => {
     expectUsageError(await aospSim(["enroll", payload, "--preinstall", payload]), /--preinstall .*payload\.json: is not a package archive/);
-    expectUsageError(await aospSim(["enroll", payload, "--preinstall", temp.file("none.apk")]), /--preinstall .*none\.apk: no such file/);
+    expectUsageError(await aospSim(["enroll", payload, "--preinstall", temp.file("none.apk")]), /--preinstall .*none\.apk: no such file\n\s+fix: check the path and the current directory/);
   });
 
   it("explains the fault grammar in its help", async () => {

@@ -42,6 +42,9 @@ describe("a transcript's start record identity", () => {
     [{ ...IDENTITY, serialNumber: "has spaces" }, '"identity.serialNumber" is "has spaces", not a serial number (1 to 64 letters, digits or punctuation without spaces)'],
     [{ ...IDENTITY, manufacturer: 42 }, '"identity.manufacturer" is 42, not a manufacturer (1 to 128 printable ASCII characters)'],
     [{ ...IDENTITY, osVersion: undefined }, '"identity.osVersion" is missing'],
+    // Before: "not a Android version", and a missing identity "is undefined".
+    [{ ...IDENTITY, osVersion: 11 }, '"identity.osVersion" is 11, not an Android version (1 to 32 printable ASCII characters)'],
+    [undefined, '"identity" is missing: an object with serialNumber, manufacturer, model and osVersion'],
   ])("%j is refused naming line 1 and the field", (identity, problem) => {
     const error = refusal(transcript({ identity }));
     expect(error.problem).toBe(`line 1 (the start record): ${problem}`);

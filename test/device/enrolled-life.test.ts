@@ -182,6 +182,20 @@ describe("an enrolled device", () => {
     });
   }, 30_000);
 
+  it("on the real clock, resumed at the sign-in screen with a user, signs in and enrolls", async () => {
+    await inStorageDir(async (dir) => {
+      const first = await t.device({ storage: { dir }, clock: new RealClock(), user: undefined as never });
+      expect((await first.enroll()).finalStatePath).toBe("signingIn.waitingForUser");
+      first.dispose();
+      // Before, enroll resolved as the sign-in's request was about to go out (the CLI then said it
+      // had given up after --timeout, in under a second), and the device was stored mid-step.
+      const second = await t.device({ storage: { dir }, clock: new RealClock() });
+      const report = await second.enroll({ limitMs: 20_000 });
+      expect(report.finalStatePath).toBe("enrolled.idle");
+      second.dispose();
+    });
+  }, 30_000);
+
   it("stops at --until welcome or scanningQr, the states a device out of the box enters first", async () => {
     // Before, both were entered before enroll listened: the device ran on and enrolled.
     const welcome = await t.device();

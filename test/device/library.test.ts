@@ -68,6 +68,16 @@ describe("the library API", () => {
     });
   });
 
+  it("names a fault it cannot read by the caller's list item, not by a CLI flag the caller never used", async () => {
+    // Before: "--fault nope: unknown fault \"nope\"".
+    await expect(createDevice({ seed: 1, faults: ["service-5xx=1", "nope"] })).rejects.toMatchObject({
+      message: 'createDevice faults[1] ("nope"): unknown fault "nope"',
+    });
+    await expect(createDevice({ seed: 1, faults: [{ name: "wifi-timeout", times: -1 } as never] })).rejects.toMatchObject({
+      where: "createDevice faults[0] (fault wifi-timeout)",
+    });
+  });
+
   it("runs a clock-skew from the start beside one at a state, whichever is written first", async () => {
     const base = new SimulatedClock(Date.UTC(2026, 0, 1));
     // Before, the one at a state, written first, hid the other: the clock started unskewed.

@@ -124,6 +124,9 @@ describe("AdminClient", () => {
     await admin.createUser({ displayName: "Counted", userPrincipalName: "counted@contoso.example", password: "P@ss-w0rd" });
     expect(await admin.count("/beta/users")).toBe(before + 1);
     expect(await admin.count("/beta/users", "startswith(displayName,'Counted')")).toBe(1);
+    expect(await admin.count("/beta/users/")).toBe(before + 1);
+    // Before, a raw TypeError ("Invalid URL").
+    await expect(admin.count("users")).rejects.toMatchObject({ message: 'AdminClient.count: "users" is not a collection\'s path' });
   });
 
   it("lists, reads and changes users, and reads the tenant's licences and organization", async () => {

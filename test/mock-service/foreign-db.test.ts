@@ -44,7 +44,30 @@ function state(file: string) {
   }
 }
 
+/** A file SQLite made with `sql` run in it (no table of aosp-sim's). */
+function sqliteFile(name: string, sql: string): string {
+  const file = temp.file(name);
+  const db = new Database(file);
+  db.exec(sql);
+  db.close();
+  return file;
+}
+
 describe("a --db file of another program", () => {
+  // Before, a file with a view only was taken over (tables, version, WAL), and one with a schema
+  // version and nothing else was switched to WAL before it was refused.
+  it.each([
+    ["view.db", "CREATE VIEW v AS SELECT 1", /holds other tables or views \(view "v"\) and no aosp-sim schema version/],
+    ["versioned.db", "PRAGMA user_version = 2", /has schema version 2 but none of aosp-sim's tables/],
+    ["newer.db", "PRAGMA user_version = 99", /has schema version 99, newer than this build knows/],
+  ])("%s is refused and left exactly as it was", (name, sql, problem) => {
+    const file = sqliteFile(name, sql);
+    const before = state(file);
+    expect(refusal(file).problem).toMatch(problem);
+    expect(state(file)).toEqual(before);
+    expect(state(file).wal).toBe(false);
+  });
+
   it.each([
     ["notes.db", ["notes", "tags"]],
     ["accounts.db", ["users"]],
@@ -54,7 +77,7 @@ describe("a --db file of another program", () => {
     const error = refusal(file);
     expect(error.where).toBe(file);
     expect(error.problem).toBe(
-      `is not an aosp-sim database: it holds other tables (${tables.map((t) => `"${t}"`).join(", ")}) and no aosp-sim schema version; it was left as it is`,
+      `is not an aosp-sim database: it holds other tables or views (${tables.map((t) => `table "${t}"`).join(", ")}) and no aosp-sim schema version; it was left as it is`,
     );
     expect(error.hint).toBe("give --db an aosp-sim database, or a new file to start one");
     expect(state(file)).toEqual(before);

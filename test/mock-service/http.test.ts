@@ -94,6 +94,9 @@ describe("bad input", () => {
     expect(admin.body.error.message).toMatch(/not valid JSON/);
     const trailing = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{\n  "displayName": "x",\n}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(trailing.body.error.message).toMatch(/^the request body is not valid JSON: .* at line 3, column 1; send one JSON object$/);
+    // Before: "after JSON at position 7 at line 1, column 8", the place said twice.
+    const after = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"a":1}{', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(after.body.error.message).toBe("the request body is not valid JSON: Unexpected non-whitespace character after JSON at line 1, column 8; send one JSON object");
     const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: "nope", headers: { "content-type": "application/json" } });
     expect(errorOf(device)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
@@ -115,7 +118,7 @@ describe("bad input", () => {
     const raw = Buffer.concat([Buffer.from('{"displayName": "ab'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const bytes = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(errorOf(bytes)).toMatchObject({ status: 400, code: "invalidRequest" });
-    expect(bytes.body.error.message).toBe('the request body is not valid UTF-8: byte 19 (0xff) in "displayName" is not part of a UTF-8 character; send the body encoded as UTF-8');
+    expect(bytes.body.error.message).toBe('the request body is not valid UTF-8: byte 20 (0xff) in "displayName" is not part of a UTF-8 character; send the body encoded as UTF-8');
     const lone = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "\\ud800x"}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(errorOf(lone)).toMatchObject({ status: 400, code: "invalidRequest" });
     expect(lone.body.error.message).toMatch(/^"displayName" holds a lone UTF-16 surrogate/);

@@ -24,6 +24,8 @@ describe("renderQrPng's options", () => {
       [{ scale: Number.NaN }, "renderQrPng options.scale", "NaN is not a whole number from 1 to 64", "e.g. scale: 8"],
       [{ margin: -1 }, "renderQrPng options.margin", "-1 is not a whole number from 0 to 64", "e.g. margin: 4"],
       [{ ecLevel: "X" as RenderOptions["ecLevel"] }, "renderQrPng options.ecLevel", 'unknown error-correction level "X"', "use L, M, Q or H"],
+      // Before, taken as true.
+      [{ eci: "yes" as unknown as boolean }, "renderQrPng options.eci", '"yes" is not true or false', "e.g. eci: true"],
     ];
     for (const [options, where, message, hint] of cases) {
       const error = await refusal(options);

@@ -83,7 +83,7 @@ ${table(
   [
     { header: "Name", cell: (g: GroupRecord) => html`<a href="${GROUPS}/${g.id}">${g.displayName}</a>` },
     { header: "Group type", cell: (g) => (g.securityEnabled ? "Security" : "Microsoft 365") },
-    { header: "Membership type", cell: (g) => (g.groupTypes.includes(DYNAMIC) ? "Dynamic" : "Assigned") },
+    { header: "Membership type", cell: (g) => (g.groupTypes.includes(DYNAMIC) ? "Dynamic device" : "Assigned") },
     { header: "Members", cell: (g) => ctx.store.groups.members(g.id).length },
     { header: "Created", cell: (g) => when(g.created) },
   ],
@@ -184,7 +184,7 @@ ${postForm(
     const members = ctx.store.groups.members(group.id);
     const memberIds = new Set(members.map((m) => m.memberId));
     const name = (id: string, type: string) =>
-      type === "device" ? (ctx.store.devices.get(id)?.deviceName ?? id) : (ctx.store.users.get(id)?.userPrincipalName ?? id);
+      type === "device" ? (ctx.store.devices.get(id)?.deviceName ?? id) : (ctx.store.users.get(id)?.displayName ?? id);
     const columns: Column<MemberRecord>[] = [
       { header: "Name", cell: (m) => name(m.memberId, m.memberType) },
       { header: "Type", cell: (m) => (m.memberType === "device" ? "Device" : "User") },
