@@ -196,10 +196,10 @@ export function refuseClashingFaults(faults: readonly Fault[], written: readonly
   });
 }
 
-/** Accepts a Fault object or its CLI spelling (library users may write either). */
 /**
- * A fault as a library caller gives it, read as `--fault` reads one; `item` names it where the
- * caller wrote it (`createDevice faults[1]`), not as a CLI flag the caller never used.
+ * A fault as a library caller gives it, a Fault object or its CLI spelling, read as `--fault`
+ * reads one; `item` names it where the caller wrote it (`createDevice faults[1]`), not as a CLI
+ * flag the caller never used.
  */
 export function toFault(fault: Fault | string, item?: string): Fault {
   if (typeof fault !== "string") return validateFault(fault, item);

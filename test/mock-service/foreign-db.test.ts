@@ -90,7 +90,7 @@ describe("a --db file of another program", () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      `aosp-sim: ${file}: is not an aosp-sim database: it holds other tables ("notes") and no aosp-sim schema version; it was left as it is\n` +
+      `aosp-sim: ${file}: is not an aosp-sim database: it holds other tables or views (table "notes") and no aosp-sim schema version; it was left as it is\n` +
         "  fix: give --db an aosp-sim database, or a new file to start one\n",
     );
   });

@@ -364,7 +364,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     const userId = await page.$eval(`#memberId option::-p-text(${USER.upn})`, (el) => (el as unknown as El).value);
     await page.select("#memberId", userId);
     await go("button::-p-text(Add)");
-    expect(await text("table")).toMatch(new RegExp(`${USER.upn}\\s+User\\s+Remove`));
+    expect(await text("table")).toMatch(new RegExp(`${USER.displayName}\\s+User\\s+Remove`));
     await scan();
     await go("nav.left-nav a::-p-text(Terms and conditions)");
     await scan();
