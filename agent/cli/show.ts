@@ -53,9 +53,10 @@ async function show(file: string, options: { html?: string }): Promise<number> {
   printLine(timelineHeader(out));
   for (const entry of timelineOf(transcript.records)) printLine(formatTimelineEntry(entry, out));
   printLine();
-  printLine(out.bold("HTTP exchanges:"));
-  for (const r of transcript.records) {
-    if (r.type !== "http") continue;
+  const exchanges = transcript.records.filter((r) => r.type === "http");
+  // A recording cut off before its first request has none: said, rather than a heading over nothing.
+  printLine(out.bold(exchanges.length === 0 ? "HTTP exchanges: none recorded" : "HTTP exchanges:"));
+  for (const r of exchanges) {
     const outcome = r.response ? String(r.response.status) : `no answer: ${r.error ?? "error"}`;
     printLine(printable(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`));
   }

@@ -69,6 +69,15 @@ describe("a transcript's start record identity", () => {
 });
 
 describe("show", () => {
+  // Before, an "HTTP exchanges:" heading over nothing.
+  it("says a recording holds no HTTP exchange rather than print a heading over none", async () => {
+    const file = temp.file("no-http.jsonl");
+    writeFileSync(file, transcript({}));
+    const result = await runCommand(registerShow, ["show", file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("HTTP exchanges: none recorded\n");
+  });
+
   it("writes the control characters of every transcript field it prints as escapes", async () => {
     const file = temp.file("hostile.jsonl");
     writeFileSync(file, transcript({ faults: ["wifi-absent\u001b]0;owned\u0007"] }, { state: "welcome\u001b[2J", event: "power on\u001b[31m" }));
