@@ -8,7 +8,7 @@
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { parseChaosRule, parseThrottleBudget, startMockService, type ChaosOptions } from "../../mock-service/index.js";
-import { action, err, printError, printLine } from "./output.js";
+import { action, err, formatInputError, printError, printLine } from "./output.js";
 
 interface ServeOptions {
   port: string;
@@ -64,7 +64,7 @@ export function registerServe(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option("--chaos-seed <n>", "seed of the --chaos draws, to repeat a run exactly", "1")
+    .option("--chaos-seed <n>", "seed of the --chaos draws, to repeat a run exactly (default 1)")
     .addHelpText(
       "after",
       "\nThe first line of stdout is:\n" +
@@ -81,6 +81,10 @@ async function serve(options: ServeOptions): Promise<number> {
   const cloud = oneOf(options.cloud, ["global", "21vianet"] as const, "--cloud");
   // Checked whether or not --chaos is given: a wrong seed is not silently ignored.
   const chaosSeed = parseChaosSeed(options.chaosSeed ?? "1");
+  if (options.chaosSeed !== undefined && options.chaos.length === 0) {
+    // Accepted, as it may sit in a script beside a --chaos that comes and goes, but not in silence.
+    printError(formatInputError(new InputError("seeds nothing: no --chaos is given", { where: `--chaos-seed ${options.chaosSeed}`, hint: "add a --chaos rule, or drop --chaos-seed" }), err.yellow("aosp-sim: warning:")));
+  }
   const service = await startMockService({
     port,
     tenant,

@@ -26,6 +26,13 @@ async function serveFails(args: string[]): Promise<ServeExited> {
 }
 
 describe("aosp-sim serve", () => {
+  // Before, accepted in silence: a seed that seeds nothing.
+  it("warns that --chaos-seed without --chaos seeds nothing, and serves", async () => {
+    running = await startServe(["--port", "0", "--chaos-seed", "5"]);
+    expect(running.firstLine).toMatch(FIRST_LINE);
+    expect(running.stderr()).toContain("aosp-sim: warning: --chaos-seed 5: seeds nothing: no --chaos is given\n  fix: add a --chaos rule, or drop --chaos-seed\n");
+  });
+
   it("prints the base URL and admin token on its first line, answers, and stops cleanly on SIGTERM", async () => {
     running = await startServe(["--port", "0"]);
     expect(running.firstLine).toMatch(FIRST_LINE);
