@@ -316,8 +316,11 @@ export class AdminClient {
    * `ConsistencyLevel: eventual` as Graph asks for directory objects; `filter` is an OData $filter.
    */
   async count(collection: string, filter?: string): Promise<number> {
-    if (!collection.startsWith("/")) {
-      throw new InputError(`"${collection}" is not a collection's path`, { where: "AdminClient.count", hint: 'give its path from the service root, e.g. "/beta/users"' });
+    if (!collection.startsWith("/") || collection.includes("?")) {
+      throw new InputError(`"${collection}" is not a collection's path`, {
+        where: "AdminClient.count",
+        hint: 'give its path from the service root, e.g. "/beta/users", and a $filter as the second argument',
+      });
     }
     collection = collection.replace(/\/+$/, "");
     const query = filter === undefined ? "" : `?$filter=${encodeURIComponent(filter)}`;

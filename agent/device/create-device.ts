@@ -137,6 +137,10 @@ const SEED_FILE: StoredJson<number> = {
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
   const given = options.ports ?? {};
+  if (options.faults !== undefined && !Array.isArray(options.faults)) {
+    // A JavaScript caller may pass one fault where a list is asked for.
+    throw new InputError("is not a list of faults", { where: "createDevice faults", hint: 'give an array, e.g. faults: ["service-5xx"]' });
+  }
   const faults = (options.faults ?? []).map((fault, index) => toFault(fault, `createDevice faults[${index}]`));
   refuseClashingFaults(faults, options.faults ?? [], { where: (spelled) => `fault ${spelled}` });
   const storage = given.storage ?? (options.storage === undefined

@@ -76,6 +76,8 @@ describe("the library API", () => {
     await expect(createDevice({ seed: 1, faults: [{ name: "wifi-timeout", times: -1 } as never] })).rejects.toMatchObject({
       where: "createDevice faults[0] (fault wifi-timeout)",
     });
+    // Before, a TypeError: "(options.faults ?? []).map is not a function".
+    await expect(createDevice({ seed: 1, faults: "service-5xx" as never })).rejects.toMatchObject({ message: "createDevice faults: is not a list of faults" });
   });
 
   it("runs a clock-skew from the start beside one at a state, whichever is written first", async () => {

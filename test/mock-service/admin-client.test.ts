@@ -127,6 +127,8 @@ describe("AdminClient", () => {
     expect(await admin.count("/beta/users/")).toBe(before + 1);
     // Before, a raw TypeError ("Invalid URL").
     await expect(admin.count("users")).rejects.toMatchObject({ message: 'AdminClient.count: "users" is not a collection\'s path' });
+    // Before, "/$count" went after the query: the service's 400 about the filter "x/$count".
+    await expect(admin.count("/beta/users?$filter=x")).rejects.toMatchObject({ message: 'AdminClient.count: "/beta/users?$filter=x" is not a collection\'s path' });
   });
 
   it("lists, reads and changes users, and reads the tenant's licences and organization", async () => {
