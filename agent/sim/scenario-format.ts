@@ -120,6 +120,9 @@ const STEP_ACTIONS = ["publishPackage", "wipe", "delete", "revokeToken", "replac
 /** Durations in a scenario count forward: no sign (clock offsets are a fault's business). */
 const DURATION = { type: "string", pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" } as const;
 
+/** A name the service takes: at least one character that is not a space (it refuses a blank one). */
+const NOT_BLANK = "\\S";
+
 const SCHEMA = {
   type: "object",
   additionalProperties: false,
@@ -134,7 +137,7 @@ const SCHEMA = {
         additionalProperties: false,
         properties: {
           do: { enum: ["setMdmAuthority", "createGroup", "assignConfiguration", "assignCompliancePolicy", "assignTerms"] },
-          displayName: { type: "string", minLength: 1 },
+          displayName: { type: "string", pattern: NOT_BLANK },
           membershipRule: { type: "string", minLength: 1 },
           settings: { type: "object" },
           group: { type: "string", minLength: 1 },
@@ -163,7 +166,7 @@ const SCHEMA = {
       type: "object",
       additionalProperties: false,
       properties: {
-        displayName: { type: "string", minLength: 1 },
+        displayName: { type: "string", pattern: NOT_BLANK },
         tokenValidity: DURATION,
         wifi: {
           anyOf: [
@@ -386,7 +389,7 @@ function keyProblem(error: ErrorObject): string {
 /** What a value must be, in words; several of these are joined with "or". */
 function wantedValue(error: ErrorObject): string {
   if (error.keyword === "enum") return `one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-  if (error.keyword === "pattern") return "a duration such as 90s, 20m, 2h or 1d";
+  if (error.keyword === "pattern") return error.params["pattern"] === NOT_BLANK ? "a name that is not blank" : "a duration such as 90s, 20m, 2h or 1d";
   const limit = Number(error.params["limit"]);
   if (error.keyword === "minLength") return limit === 1 ? "a text that is not empty" : `at least ${limit} characters long`;
   if (error.keyword === "maxLength") return `at most ${limit} characters long`;

@@ -30,9 +30,12 @@ function refusal(path: string): InputError {
 
 describe("loadScenario", () => {
   // Before: "must be must NOT have fewer than 1 characters".
-  it("says an empty name must not be empty", () => {
-    const error = refusal(file("empty-name.json", JSON.stringify({ profile: { displayName: "" } })));
-    expect(error.message).toMatch(/empty-name\.json at \/profile\/displayName: must be a text that is not empty$/);
+  it("says an empty or blank name must not be blank", () => {
+    // Before, a blank one reached the service, whose refusal named neither the file nor the key.
+    for (const displayName of ["", "   "]) {
+      const error = refusal(file("empty-name.json", JSON.stringify({ profile: { displayName } })));
+      expect(error.message).toMatch(/empty-name\.json at \/profile\/displayName: must be a name that is not blank$/);
+    }
   });
 
   // Before: no suggestion, though failure codes had one.
