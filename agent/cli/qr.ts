@@ -216,7 +216,8 @@ export function registerQr(program: Command): void {
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
           const tooLarge = new InputError(error.message, { where: inputLabel(path), hint: error.fix });
-          if (flags.json) printJson({ ...report(null, flags.output, check.findings, false), ...errorDocument(tooLarge) });
+          // `valid` is the payload's verdict, as validate's: the level chosen is what failed, said in `error`.
+          if (flags.json) printJson({ ...report(null, flags.output, check.findings, check.valid), ...errorDocument(tooLarge) });
           else printError(formatInputError(tooLarge));
           return EXIT_FAILED;
         }

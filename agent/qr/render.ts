@@ -153,7 +153,8 @@ export class PayloadTooLargeError extends Error {
   constructor(readonly bytes: number, readonly ecLevel: EcLevel, readonly eci = false) {
     const withEci = eci ? " after its ECI marker" : "";
     const tippedOver = `; the marker's ${ECI_HEADER_BITS} bits (--eci) tip it over`;
-    const lowerLevel = EC_LEVELS.slice(0, EC_LEVELS.indexOf(ecLevel)).find((level) => minimumVersion(bytes, level, eci) !== null);
+    // The strongest lower level that holds it: no more error correction given up than needs be.
+    const lowerLevel = EC_LEVELS.slice(0, EC_LEVELS.indexOf(ecLevel)).findLast((level) => minimumVersion(bytes, level, eci) !== null);
     const withoutEci = eci ? EC_LEVELS.find((level) => minimumVersion(bytes, level) !== null) : undefined;
     const largest = largestCapacity("L", eci);
     let message: string;

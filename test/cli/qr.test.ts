@@ -78,10 +78,19 @@ describe("aosp-sim qr", () => {
     expect(result.stderr).toMatch(/more than a level-H QR code holds \(1273 bytes\)\n +fix: use a lower error-correction level: it fits at level L \(--ec L\)/);
     const asJson = await runCli(["qr", path, "-o", file("large.png"), "--ec", "H", "--json"]);
     expect(asJson.code).toBe(1);
-    const doc = JSON.parse(asJson.stdout) as { rendered: boolean; error: { kind: string; message: string; where: string; fix: string } };
+    const doc = JSON.parse(asJson.stdout) as { rendered: boolean; valid: boolean; error: { kind: string; message: string; where: string; fix: string } };
     expect(doc.rendered).toBe(false);
+    // The payload has no error: only the level chosen does not hold it (before, "valid": false).
+    expect(doc.valid).toBe(true);
     expect(doc.error).toMatchObject({ kind: "input", where: path, fix: "use a lower error-correction level: it fits at level L (--ec L)" });
     expect(result.stderr).toContain(`${doc.error.message}\n  fix: ${doc.error.fix}`);
+  });
+
+  // Before, "it fits at level L": more error correction given up than the payload needs.
+  it("names the strongest lower level that holds a payload too large for its level", async () => {
+    const result = await runCli(["qr", await writeJson("q-size.json", payloadOfBytes(1600)), "-o", file("q.png"), "--ec", "H"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/fix: use a lower error-correction level: it fits at level Q \(--ec Q\)/);
   });
 
   it("says when no QR code holds a payload, and how to shrink it", async () => {

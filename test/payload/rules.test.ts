@@ -84,6 +84,8 @@ const CASES: Case[] = [
   { rule: "wifi-proxy-without-host", triggers: payloadWith({ [KEYS.WIFI_PROXY_BYPASS]: "*.local" }), doesNot: payloadWith({}) },
   { rule: "locale-format", triggers: payloadWith({ [KEYS.LOCALE]: "en_USA" }), doesNot: payloadWith({ [KEYS.LOCALE]: "en_US" }) },
   { rule: "locale-shape", triggers: payloadWith({ [KEYS.LOCALE]: "zh-Hant-TW" }), doesNot: payloadWith({ [KEYS.LOCALE]: "es-419" }) },
+  // A language alone is not the xx_YY shape either (before, "en" passed without a word).
+  { rule: "locale-shape", triggers: payloadWith({ [KEYS.LOCALE]: "en" }), doesNot: payloadWith({ [KEYS.LOCALE]: "en_US" }) },
   { rule: "time-zone", triggers: payloadWith({ [KEYS.TIME_ZONE]: "GMT+2" }), doesNot: payloadWith({ [KEYS.TIME_ZONE]: "UTC" }) },
   { rule: "local-time", triggers: payloadWith({ [KEYS.LOCAL_TIME]: -1 }), doesNot: payloadWith({ [KEYS.LOCAL_TIME]: 1_700_000_000_000 }) },
   { rule: "supported-modes", triggers: payloadWith({ [KEYS.SUPPORTED_MODES]: 0 }), doesNot: payloadWith({ [KEYS.SUPPORTED_MODES]: 4 }) },

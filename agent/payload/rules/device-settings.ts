@@ -20,8 +20,12 @@ export function isWellFormedLocale(text: string): boolean {
   }
 }
 
-/** language, or language_COUNTRY / language-COUNTRY (or a UN M.49 region such as 419). */
-const USUAL_LOCALE = /^[a-z]{2,3}([_-]([a-z]{2}|\d{3}))?$/i;
+/**
+ * language_COUNTRY / language-COUNTRY (or a UN M.49 region such as 419), the xx_YY shape the
+ * provisioning docs give. A language alone ("en") is well-formed, and Android takes it, but is
+ * not that shape (before, it passed without a word while "english" got this info).
+ */
+const USUAL_LOCALE = /^[a-z]{2,3}[_-]([a-z]{2}|\d{3})$/i;
 
 const locale: Rule = (ctx) => {
   const value = ctx.extras.resolve("LOCALE");
