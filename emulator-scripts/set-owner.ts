@@ -42,7 +42,7 @@ export async function setOwner(options: SetOwnerOptions, io: ScriptIo): Promise<
       if (!outcome.ok) throw new ScriptFailure(`${apk} did not install: ${outcome.reason}`, "an INSTALL_FAILED_UPDATE_INCOMPATIBLE means another signature is installed: reset the emulator first");
     }
     const component = formatComponent(admin);
-    const said = parseSetOwnerResult(await adb.shell(`dpm set-device-owner ${shellQuote(component)}`));
+    const said = parseSetOwnerResult((await adb.shellOutput(`dpm set-device-owner ${shellQuote(component)}`)).text);
     if (!said.ok) {
       throw new ScriptFailure(`dpm set-device-owner ${component} was refused: ${said.reason}`, `use a freshly wiped emulator (aosp-sim emulator reset --serial ${options.serial}), and check ${admin.packageName} is installed with that receiver`);
     }

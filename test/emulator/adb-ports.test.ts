@@ -138,7 +138,8 @@ describe("the package manager over adb", () => {
 
   it("sets the device owner with dpm, and reports Android's refusal", async () => {
     android.scenario([
-      shell("dpm set-device-owner 'com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver'", file("dpm-set-owner-accounts.txt")),
+      // As dpm answers: the exception on stderr, exit 255 (before, a generic "failed (exit 255)").
+      shell("dpm set-device-owner 'com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver'", { stderr: readFileSync(join(FIXTURES, "dpm-set-owner-accounts.txt"), "utf8"), exit: 255 }),
       shell("dumpsys device_policy", file("device-policy-testdpc.txt")),
     ]);
     const packages = new AdbPackages(device, stagingOf(apk), new AdbNotes());

@@ -329,7 +329,8 @@ describe("emulator reset, snapshot and set-owner", () => {
   });
 
   it("fails with Android's reason when the device owner is refused (an account on the device)", async () => {
-    android.scenario([...bootedDevice(), shell("dpm set-device-owner 'com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver'", file("dpm-set-owner-accounts.txt"))]);
+    // As dpm answers: the exception on stderr, exit 255 (before, only the stack's last two lines were kept).
+    android.scenario([...bootedDevice(), shell("dpm set-device-owner 'com.microsoft.intune.aospagent/com.microsoft.intune.aospagent.AospDeviceAdminReceiver'", { stderr: readFileSync(join(FIXTURES, "dpm-set-owner-accounts.txt"), "utf8"), exit: 255 })]);
     const error = await failure(setOwner({ serial: "emulator-5554", apks: [], admin: DEFAULT_ADMIN, installTimeoutMs: 5_000 }, scriptIo()));
     expect(error.message).toMatch(/was refused: Not allowed to set the device owner because there are already some accounts on the device$/);
   });

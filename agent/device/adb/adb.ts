@@ -146,6 +146,16 @@ export class Adb {
     return text;
   }
 
+  /**
+   * `adb -s SERIAL shell COMMAND` for a command whose refusal is read rather than thrown: its
+   * stdout and stderr as one text, and its exit. `dpm` prints its refusal's exception (with the
+   * reason Android gives) on stderr and exits 255; `shell` would keep only the stack's last lines.
+   */
+  async shellOutput(command: string, options: Partial<RunOptions> = {}): Promise<{ text: string; code: number }> {
+    const result = await this.run(["shell", command], options);
+    return { text: `${result.stdout.toString("utf8")}\n${result.stderr}`, code: result.code };
+  }
+
   /** `adb -s SERIAL emu COMMAND`: the emulator console (emulators only). Throws when it answers KO. */
   async emu(command: string, options: Partial<RunOptions> = {}): Promise<string> {
     const result = await this.run(["emu", ...command.split(" ")], options);

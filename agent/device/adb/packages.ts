@@ -78,7 +78,7 @@ export class AdbPackages implements PackagePort {
   }
 
   async setDeviceOwner(component: ComponentName): Promise<void> {
-    const said = await this.adb.shell(`dpm set-device-owner ${shellQuote(formatComponent(component))}`);
+    const { text: said } = await this.adb.shellOutput(`dpm set-device-owner ${shellQuote(formatComponent(component))}`);
     const result = parseSetOwnerResult(said);
     if (result.ok) return;
     const code = /Unknown admin/i.test(result.reason) ? "adminComponentMissing" : "deviceOwnerFailed";
