@@ -5,6 +5,7 @@
  * (`adb emu kill`), waits until adb no longer lists it, and starts it again with -wipe-data
  * (and the same QR poster when --qr is given): user data erased, back at the welcome screen.
  */
+import { InputError } from "../agent/protocol/errors.js";
 import { Adb, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
@@ -27,7 +28,11 @@ Exit: 0 reset and booted, 1 failed (a screenshot is saved when possible), 2 bad 
 export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promise<StartResult> {
   const port = /^emulator-(\d+)$/.exec(options.serial)?.[1];
   if (port === undefined) {
-    throw new ScriptFailure(`${options.serial} is not an emulator: only emulators can be reset by this script`, "factory reset a real device from its Settings, or with the device owner's wipe");
+    // A bad option, known before adb runs: exit 2, as the help says, not a failed reset.
+    throw new InputError(`${options.serial} is not an emulator (emulator-PORT): only emulators can be reset by this script`, {
+      where: "--serial",
+      hint: "factory reset a real device from its Settings, or with the device owner's wipe",
+    });
   }
   const adb = new Adb(options.serial);
   const avd = await withScreenshotOnFailure(adb, "reset", io, async () => {

@@ -39,7 +39,7 @@ export async function setOwner(options: SetOwnerOptions, io: ScriptIo): Promise<
       io.progress(`installing ${apk}`);
       const result = await adb.run(["install", "-r", resolve(apk)], { timeoutMs: options.installTimeoutMs });
       const outcome = parseInstallResult(result.stdout.toString("utf8"), result.stderr);
-      if (!outcome.ok) throw new ScriptFailure(`${apk} did not install: ${outcome.reason}`, "an INSTALL_FAILED_UPDATE_INCOMPATIBLE means another signature is installed: reset the emulator first");
+      if (!outcome.ok) throw new ScriptFailure(`${apk} did not install: ${outcome.reason}`, installFix(outcome.reason));
     }
     const component = formatComponent(admin);
     const said = parseSetOwnerResult((await adb.shellOutput(`dpm set-device-owner ${shellQuote(component)}`)).text);
@@ -52,4 +52,11 @@ export async function setOwner(options: SetOwnerOptions, io: ScriptIo): Promise<
     }
     return `${component} is device owner of ${options.serial}`;
   });
+}
+
+/** The fix for an install Android refused, by its reason (the signature one is the common case on a reused emulator). */
+function installFix(reason: string): string {
+  if (reason.includes("INSTALL_FAILED_UPDATE_INCOMPATIBLE")) return "another signature of the package is installed: reset the emulator first (aosp-sim emulator reset)";
+  if (reason.includes("INSTALL_FAILED_VERSION_DOWNGRADE")) return "a newer version is installed: reset the emulator first, or install that version or a newer one";
+  return "adb's reason above says why; `adb install -r APK` by hand shows the whole answer";
 }

@@ -66,7 +66,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   if (attached.has(serial)) {
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
   }
-  mkdirSync(resolve(io.outputDir), { recursive: true });
+  makeOutputDir(io.outputDir);
   const log = resolve(io.outputDir, `${serial}.log`);
   const args = emulatorArgs(options, poster);
   io.progress(`starting: emulator ${args.join(" ")}`);
@@ -179,4 +179,14 @@ function readLog(log: string): string {
 function tail(log: string): string {
   const lines = readLog(log).trim().split("\n").filter(Boolean).slice(-8);
   return lines.length > 0 ? lines.map((l) => `    ${l}`).join("\n") : "    (its log is empty)";
+}
+
+/** The --output folder, made if need be; one that cannot be is a bad option (exit 2), not an internal error. */
+function makeOutputDir(dir: string): void {
+  try {
+    mkdirSync(resolve(dir), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(`cannot be made a folder (${code})`, { where: `--output ${dir}`, hint: "give a folder that exists or can be made, e.g. --output emulator-out" });
+  }
 }

@@ -3,7 +3,7 @@
  * they run, what they conclude, and how they fail (a message naming what is missing, a
  * screenshot saved, a timeout on every wait).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
@@ -88,6 +88,16 @@ describe("emulator start", () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).problem).toBe('no AVD named "Pixel_9"');
     expect((error as InputError).hint).toContain("Pixel_6_API_34, Pixel_Tablet_API_33");
+  });
+
+  // Before, "internal error: ENOTDIR: not a directory, mkdir ...".
+  it("refuses an --output that cannot be a folder, as a bad option", async () => {
+    android.scenario([listAvds, { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n")] }]);
+    const aFile = join(android.dir, "a-file");
+    writeFileSync(aFile, "");
+    const error = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, { ...scriptIo(), outputDir: join(aFile, "out") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ where: `--output ${join(aFile, "out")}`, problem: "cannot be made a folder (ENOTDIR)" });
   });
 
   it("says the emulator is not on PATH", async () => {
@@ -290,9 +300,15 @@ describe("emulator reset, snapshot and set-owner", () => {
     expect(android.calls().find((c) => c.args[0] === "-avd")!.args).toContain("-wipe-data");
   });
 
-  it("refuses to reset what is not an emulator", async () => {
-    const error = await failure(resetEmulator({ serial: "R3CT40KX9ZB", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
-    expect(error.message).toMatch(/is not an emulator/);
+  it("refuses to reset what is not an emulator, as a bad option (exit 2), before adb runs", async () => {
+    android.scenario([]);
+    // Before, a failed reset (exit 1) with no screenshot line.
+    await expect(resetEmulator({ serial: "R3CT40KX9ZB", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo())).rejects.toMatchObject({
+      name: "InputError",
+      where: "--serial",
+      problem: expect.stringMatching(/is not an emulator/),
+    });
+    expect(android.calls()).toEqual([]);
   });
 
   it("saves and loads snapshots through the console, and says when one does not exist", async () => {
@@ -321,10 +337,15 @@ describe("emulator reset, snapshot and set-owner", () => {
     expect(android.lines()).toContain(`adb -s emulator-5554 install -r ${apk}`);
   });
 
-  it("fails with adb's reason when the install fails", async () => {
+  it("fails with adb's reason when the install fails, and a fix for that reason", async () => {
     android.scenario([...bootedDevice(), { tool: "adb", prefix: "-s emulator-5554 install -r", replies: [{ stderr: readFileSync(join(FIXTURES, "install-failed.txt"), "utf8"), exit: 1 }] }]);
     const error = await failure(setOwner({ serial: "emulator-5554", apks: [apk], admin: DEFAULT_ADMIN, installTimeoutMs: 5_000 }, scriptIo()));
     expect(error.message).toMatch(/did not install: INSTALL_FAILED_UPDATE_INCOMPATIBLE: Existing package/);
+    expect(error.hint).toMatch(/another signature of the package is installed: reset the emulator first/);
+    android.scenario([...bootedDevice(), { tool: "adb", prefix: "-s emulator-5554 install -r", replies: [{ stderr: "Failure [INSTALL_FAILED_INSUFFICIENT_STORAGE]\n", exit: 1 }] }]);
+    const other = await failure(setOwner({ serial: "emulator-5554", apks: [apk], admin: DEFAULT_ADMIN, installTimeoutMs: 5_000 }, scriptIo()));
+    // Before, every failed install was told about another signature.
+    expect(other.hint).not.toMatch(/signature/);
     expect(existsSync(error.screenshot!)).toBe(true);
   });
 
