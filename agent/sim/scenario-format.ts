@@ -28,6 +28,7 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { statePaths } from "../machine/state-paths.js";
 import { FAILURE_CODES, isFailureCode } from "../machine/failures.js";
 import { closestName } from "../protocol/closest-name.js";
+import { typeWords } from "../protocol/schema-words.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -395,6 +396,6 @@ function wantedValue(error: ErrorObject): string {
   if (error.keyword === "maxLength") return `at most ${limit} characters long`;
   if (error.keyword === "minimum") return `at least ${limit}`;
   if (error.keyword === "maximum") return `at most ${limit}`;
-  if (error.keyword === "type") return String(error.params["type"]).split(",").map((t) => (t === "integer" || t === "object" || t === "array" ? `an ${t}` : t === "null" ? "null" : `a ${t}`)).join(" or ");
+  if (error.keyword === "type") return typeWords(String(error.params["type"]));
   return (error.message ?? "valid").replace(/^must be /, "");
 }

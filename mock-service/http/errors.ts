@@ -3,6 +3,7 @@
  * the admin API, DeviceApiErrorCode values on the device API (agent/protocol/device-api.ts).
  * Nothing else ever reaches the client: no stack traces, no framework wording.
  */
+import { typeWords } from "../../agent/protocol/schema-words.js";
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
@@ -243,15 +244,3 @@ const FORMATS: Record<string, string> = {
   "date-time": "a date and time written as ISO 8601, e.g. 2030-01-01T00:00:00Z",
 };
 
-/** ajv's type list in words: "boolean,null" is "a boolean or null". */
-function typeWords(types: string): string {
-  const words = types.split(",").map((type) => (type === "null" ? "null" : article(type)));
-  return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
-}
-
-function article(type: string): string {
-  if (type === "integer") return "an integer";
-  if (type === "array") return "an array";
-  if (type === "object") return "an object";
-  return `a ${type}`;
-}
