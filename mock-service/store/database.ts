@@ -52,7 +52,7 @@ export function openDatabase(file: string = MEMORY_DB): Db {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
     }
-    migrate(db, file);
+    migrate(db);
   } catch (error) {
     db.close();
     throw databaseError(error, file);
@@ -139,9 +139,9 @@ export function isCorruptionError(error: unknown): boolean {
   return typeof code === "string" && (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB");
 }
 
-function migrate(db: Db, file: string): void {
+/** Brings the schema up to date; a file a newer build wrote was refused before (refuseForeign), an in-memory one starts at 0. */
+function migrate(db: Db): void {
   const current = db.pragma("user_version", { simple: true }) as number;
-  refuseNewer(current, file);
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);
