@@ -68,18 +68,13 @@ function errorOffset(text: string, message: string): number {
 function locate(text: string, message: string): { line: number; column: number } {
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const offset = errorOffset(text, message);
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === "\n") {
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return { line, column };
+  return lineColumnAt(text, errorOffset(text, message));
+}
+
+/** The line and column (both from 1) of a character offset in `text`. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.min(offset, text.length));
+  return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
 }
 
 /** V8's message without the location (given separately) and without its quote of the text. */

@@ -13,6 +13,7 @@
  * as a string and be refused as "not a JSON object" when it is one, sent with the wrong type; it
  * now gets 415 like every other type.
  */
+import { lineColumnAt } from "../../agent/protocol/json-text.js";
 import { isUtf8 } from "node:buffer";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError, badRequest } from "./errors.js";
@@ -99,14 +100,16 @@ function firstFound<T>(body: unknown, check: (text: string, key?: unknown) => T 
   return undefined;
 }
 
-/** JSON.parse's complaint with the line and column it happened at. */
+/**
+ * JSON.parse's complaint with the line and column it happened at, where it gives a position. Not
+ * protocol/json-text's jsonSyntaxError: where Node gives none, that one bisects the text with
+ * parse after parse, a cost a request body must not buy.
+ */
 function syntaxProblem(text: string, error: Error): string {
   const message = error.message.replace(/ \(line \d+ column \d+\)$/, "");
   const position = /at position (\d+)/.exec(message);
   if (!position) return message;
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split("\n").length;
-  const column = before.length - before.lastIndexOf("\n");
+  const { line, column } = lineColumnAt(text, Number(position[1]));
   // Node says "in JSON at position N" or, past a whole value, "after JSON at position N": the
   // line and column replace the position either way.
   return `${message.replace(/( in JSON)? at position \d+/, "")} at line ${line}, column ${column}`;
