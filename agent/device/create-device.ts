@@ -13,6 +13,7 @@
  * As the composition root it also wires agent/report onto the runtime's step records: the
  * device's log (rendered only when read) and, when asked, the transcript (written as it happens).
  */
+import type { Dispatcher } from "undici";
 import { HttpTransport, type HttpRecord } from "../client/http.js";
 import { ServiceClient } from "../client/service-client.js";
 import { planFromParams } from "../machine/plan.js";
@@ -85,6 +86,12 @@ export interface CreateDeviceOptions {
   latency?: "realistic" | "none";
   /** Device API request timeout on the device clock (default 30 s). */
   httpTimeoutMs?: number;
+  /**
+   * The undici dispatcher the virtual network's requests go through (default: undici's
+   * process-wide one): a proxy agent, a MockAgent, or an Agent that connects to the service's
+   * local socket (`startMockService({ socketPath })`), as a fleet's devices do.
+   */
+  dispatcher?: Dispatcher;
   /**
    * Package archives in the device's system image (e.g. a vendor shipping the agent): installed
    * out of the box and again after a factory reset, so the payload's minimum version code can
@@ -183,6 +190,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     middleware: faultMiddleware(faults),
     ...(recordExchange ? { transcript: recordExchange, recordPasswords } : {}),
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     ...(options.serviceUrl && view ? { originMap: serviceOriginMap(view.payloadText ?? (await scannedText(view.picture)), options.serviceUrl) } : {}),
     userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
   }));

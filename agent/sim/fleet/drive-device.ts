@@ -3,6 +3,7 @@
  * runs, on the main thread or on a device thread (device-thread.ts). Inputs and the outcome are
  * plain data, so a device thread can be handed one and post the other back.
  */
+import type { Dispatcher } from "undici";
 import { SimulatedClock } from "../../device/clock.js";
 import { createDevice, type Device } from "../../device/create-device.js";
 import { formatFault, type Fault } from "../../device/faults.js";
@@ -52,6 +53,8 @@ class CheckInWatch {
 export interface DeviceRunSettings {
   seed: number;
   lifeMs: number;
+  /** The embedded service's local socket (service-socket.ts), which each thread's devices connect to. */
+  serviceSocket?: string;
 }
 
 /** One device to run: its fleet index, its faults (drawn from the seed) and its re-run command. */
@@ -88,6 +91,7 @@ export interface LifeStop {
  * Runs one device. `needs` says whether its story carries its timeline (without it, always);
  * a device whose timeline no report shows is never worded. `lifeStop`, once aborted, ends the
  * device's life at its next step: a stopped fleet must not wait out a simulated year of check-ins.
+ * `dispatcher` is the thread's connection to the service's socket (settings.serviceSocket).
  */
 export async function driveDevice(
   png: Uint8Array,
@@ -95,6 +99,7 @@ export async function driveDevice(
   settings: DeviceRunSettings,
   needs?: TimelineNeeds,
   lifeStop?: LifeStop,
+  dispatcher?: Dispatcher,
 ): Promise<DeviceOutcome> {
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
@@ -117,6 +122,7 @@ export async function driveDevice(
       timelineWindow: TIMELINE_WINDOW,
       // The device's simulated clock runs ahead of the service's real one: no clock notes.
       sharedTime: false,
+      ...(dispatcher ? { dispatcher } : {}),
     });
     const d = device;
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));

@@ -4,6 +4,7 @@
  * `concurrency` at a time, each on its own simulated clock against the real service over HTTP.
  * With `lifeMs`, each enrolled device then lives that long on its clock (check-ins, updates).
  */
+import type { Agent } from "undici";
 import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
 import { exactDuration } from "../../device/duration.js";
@@ -18,6 +19,7 @@ import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
+import { socketDispatcher } from "./service-socket.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
 import { checkQrAddresses, checkRunningService } from "../service-check.js";
@@ -214,6 +216,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   const http = countHttp((origin) => origins.has(origin));
   const rss = sampleRss();
   let service: FleetService | undefined;
+  // This thread's devices' connection to the embedded service's socket, when it has one.
+  let dispatcher: Agent | undefined;
   // The fleet stops starting devices when the caller aborts, or when its onProgress throws (then
   // runFleet rejects with that error once the devices in flight are done, not while they run on).
   const halt = new AbortController();
@@ -269,7 +273,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const setUpRequests = http.counts.requests;
     const runStart = performance.now();
 
-    const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs };
+    const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs, ...(service.socketPath ? { serviceSocket: service.socketPath } : {}) };
+    if (service.socketPath) dispatcher = socketDispatcher(service.socketPath);
     /** The next device to start (after its place in the ramp), or null when all have started. */
     const nextJob = async (): Promise<DeviceJob | null> => {
       if (halt.signal.aborted) return null;
@@ -349,7 +354,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
 
     const needs = new TimelineNeeds();
     const lane = async () => {
-      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal));
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal, dispatcher));
     };
     // Lanes are shared out evenly; this thread takes its share too (and the remainder).
     const perThread = Math.floor(lanes / threads);
@@ -409,6 +414,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     http.stop();
     rss.stop();
     await Promise.all(deviceThreads.map((thread) => thread.stop()));
+    await dispatcher?.close();
     // A service that failed to start has nothing to close; one still starting is closed once up.
     await (service ?? (await starting.catch(() => undefined)))?.close();
   }

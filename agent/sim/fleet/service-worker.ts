@@ -9,7 +9,7 @@ import { startMockService, type MockServiceOptions } from "../../../mock-service
 const port = parentPort;
 if (!port) throw new Error("service-worker.ts runs as a worker thread");
 const service = await startMockService(workerData as MockServiceOptions);
-port.postMessage({ url: service.url, adminToken: service.adminToken });
+port.postMessage({ url: service.url, adminToken: service.adminToken, socketPath: service.socketPath });
 port.on("message", (message: unknown) => {
   if (message === "close") void service.close().then(() => port.close());
 });

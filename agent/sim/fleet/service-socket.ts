@@ -1,0 +1,41 @@
+/**
+ * The embedded service's local socket: where it is made, and how devices reach the service
+ * through it. The service listens on its TCP port as always (its URL, the QR code's download
+ * address and the admin client's requests are unchanged); a fleet's devices send the same HTTP
+ * requests, to the same URLs, over a connection to this socket instead (undici's
+ * `connect.socketPath`). Loopback TCP runs the kernel's TCP stack on both ends of every exchange:
+ * 8 % of a fleet's CPU, devices and service together (README, Benchmarks, Fleet).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Agent } from "undici";
+import { socketPathFits } from "../../protocol/socket-path.js";
+
+/**
+ * A fresh path for the service's socket: a named pipe on Windows, else a socket in a new private
+ * folder under the temporary directory (removed with it). None where no such path can be made
+ * (an unwritable or very deep temporary directory): the devices then use TCP, as with --service.
+ */
+export function localSocket(): { path: string; remove(): void } | undefined {
+  if (process.platform === "win32") return { path: `\\\\.\\pipe\\aosp-sim-${randomUUID()}`, remove: () => {} };
+  let folder: string;
+  try {
+    folder = mkdtempSync(join(tmpdir(), "aosp-sim-"));
+  } catch {
+    return undefined;
+  }
+  const path = join(folder, "service.sock");
+  const remove = () => rmSync(folder, { recursive: true, force: true });
+  if (!socketPathFits(path)) {
+    remove();
+    return undefined;
+  }
+  return { path, remove };
+}
+
+/** The dispatcher devices send their requests through: every origin, over the service's socket. */
+export function socketDispatcher(path: string): Agent {
+  return new Agent({ connect: { socketPath: path } });
+}
