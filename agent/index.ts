@@ -25,7 +25,7 @@
 
 // The device
 export { createDevice, isSettled } from "./device/create-device.js";
-export type { CreateDeviceOptions, Device, DeviceReport } from "./device/create-device.js";
+export type { CreateDeviceOptions, Device, DeviceEnrollOptions, DeviceReport } from "./device/create-device.js";
 export type { DeviceCommand, DeviceSnapshot, DeviceActor } from "./device/runtime.js";
 export type { DeviceRecord, StepRecord, PowerRecord, NoteRecord, Timed } from "./device/step-record.js";
 export { identityFromSeed, resolveIdentity } from "./device/identity.js";
