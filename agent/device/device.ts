@@ -236,10 +236,13 @@ export class DeviceFacade implements Device {
       this.wakeWaiters();
     };
     signal?.addEventListener("abort", interrupt, { once: true });
-    // The buttons and the six taps come after the listener: the state they lead to may be the one asked for.
-    this.pressErrorScreenButton();
-    this.runtime.requestSetup();
-    if (signal?.aborted) interrupt();
+    if (signal?.aborted) {
+      interrupt();
+    } else {
+      // The buttons and the six taps come after the listeners: the state they lead to may be the one asked for.
+      this.pressErrorScreenButton();
+      this.runtime.requestSetup();
+    }
     const done = (d: Device): boolean => {
       if (reached !== null || interruptedAt !== null) return true;
       if (!isSettled(d)) return false;
