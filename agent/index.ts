@@ -25,7 +25,7 @@
 
 // The device
 export { createDevice, isSettled } from "./device/create-device.js";
-export type { CreateDeviceOptions, Device, DeviceReport } from "./device/create-device.js";
+export type { CreateDeviceOptions, Device, DeviceEnrollOptions, DeviceReport } from "./device/create-device.js";
 export type { DeviceCommand, DeviceSnapshot, DeviceActor } from "./device/runtime.js";
 export type { DeviceRecord, StepRecord, PowerRecord, NoteRecord, Timed } from "./device/step-record.js";
 export { identityFromSeed, resolveIdentity } from "./device/identity.js";
@@ -105,7 +105,7 @@ export { formatTimelineEntry, formatElapsed } from "./report/timeline.js";
 export type { Styles } from "./cli/output.js";
 export { DeviceLog, TimelineRenderer, transcriptLines } from "./report/device-log.js";
 export type { DescribeOptions } from "./report/describe.js";
-export type { TranscriptRecord, TranscriptSink, TranscriptSecrets, StartRecord, StateRecord, ScanRecord, EndRecord, HttpRecord, HttpPurpose } from "./report/transcript.js";
+export type { TranscriptRecord, TranscriptSink, TranscriptSecrets, StartRecord, StateRecord, ScanRecord, EndRecord, EndStop, InterruptSignal, HttpRecord, HttpPurpose } from "./report/transcript.js";
 // A transcript's power and note records (the device's own records above have the plain names).
 export type { PowerRecord as TranscriptPowerRecord, NoteRecord as TranscriptNoteRecord } from "./report/transcript.js";
 export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";

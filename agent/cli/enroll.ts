@@ -2,7 +2,8 @@
  * `aosp-sim enroll <image|payload.json>`: one new device scans the QR code (an image, or the
  * payload rendered as one) and goes through the whole out-of-box flow against the service the
  * payload names (or --service). Exit 0 when it reaches `enrolled`, 1 when it stops anywhere
- * else (the state and the reason are printed), 2 for usage errors and unreadable input.
+ * else (the state and the reason are printed), 2 for usage errors and unreadable input; 130 or
+ * 143 when Ctrl-C or SIGTERM stopped it (said on stderr, and in the transcript's end record).
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
@@ -22,6 +23,8 @@ import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLin
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, untilState } from "./device-options.js";
+import { interruptedNotice } from "./enroll-interrupted.js";
+import { gracefulStop } from "./graceful-stop.js";
 
 interface EnrollOptions {
   service?: string;
@@ -80,7 +83,8 @@ Faults (--fault NAME[=VALUE][@STATE], repeatable):
   power-loss[=OFF]@STATE        power is cut on entering STATE, back after OFF (default 30s)
   clock-skew=OFFSET[@STATE]     the device clock is OFFSET off (+2h, -90m); with @STATE it jumps by OFFSET there
 State names: \`aosp-sim diagram --format json\`.
-Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unreadable input.`;
+Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unreadable input,
+130/143 interrupted by Ctrl-C/SIGTERM (the device stops where it is; --device-dir keeps it to resume).`;
 
 async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const faults = parseFaults(options.fault);
@@ -122,6 +126,9 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const { createDevice } = await import("../device/create-device.js");
   const device = adbSerial === null ? await createDevice(deviceOptions) : await openAdbDevice(adbSerial, deviceOptions);
   if (device === null) return EXIT_FAILED;
+  // Ctrl-C or SIGTERM stops the device where it is, and the run still ends its transcript and
+  // says where it stopped; a second signal ends the process at once (as for `fleet`).
+  const stop = gracefulStop(() => {});
   try {
     let stopFollowing = () => {};
     if (!options.json) {
@@ -129,8 +136,15 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       if (faults.length > 0) printLine(out.yellow(`Faults: ${options.fault.join(", ")}`));
       stopFollowing = followTimeline(device, out, printLine);
     }
-    const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }) });
+    const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }), signal: stop.signal });
     stopFollowing();
+    const interrupted = report.interrupted ? stop.caught() : null;
+    if (interrupted !== null) {
+      await transcript?.finish(device, report, { interrupted });
+      if (options.json) printJson(deviceJson(report, device.identity, faults, device.seed, { interrupted }));
+      printError(interruptedNotice(report.finalStatePath, interrupted, options.deviceDir));
+      return stop.exitCode()!;
+    }
     const reached = until !== undefined && isWithin(report.finalStatePath, until);
     // With --until, the state asked for is the goal: enrolled without passing through it is not it.
     const missedUntil = until !== undefined && !reached;
@@ -159,6 +173,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   } finally {
     device.dispose();
     transcript?.close();
+    stop.dispose();
   }
 }
 

@@ -6,9 +6,15 @@
  */
 import { constants } from "node:os";
 
+/** The signals a run is stopped by: Ctrl-C, and a CI system cancelling a job. */
+export type StopSignal = "SIGINT" | "SIGTERM";
+const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM"];
+
 export interface GracefulStop {
   /** Aborted at the first signal. */
   signal: AbortSignal;
+  /** The first signal that came, else null. */
+  caught(): StopSignal | null;
   /** 128 + the signal's number once one came, else null. */
   exitCode(): number | null;
   /** Gives the signals back to Node's default handling. */
@@ -25,15 +31,15 @@ export interface GracefulStop {
  * "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal" and exit 134. A process the signal ends is
  * reported by the shell as 128 + its number all the same.
  */
-export function gracefulStop(onFirst: (signal: NodeJS.Signals) => void, beforeExit: () => void = () => {}): GracefulStop {
+export function gracefulStop(onFirst: (signal: StopSignal) => void, beforeExit: () => void = () => {}): GracefulStop {
   const controller = new AbortController();
-  let caught: NodeJS.Signals | null = null;
-  const code = (signal: NodeJS.Signals) => 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 0);
-  const handler = (signal: NodeJS.Signals) => {
+  let caught: StopSignal | null = null;
+  const code = (signal: StopSignal) => 128 + constants.signals[signal];
+  // Node calls a signal's listeners with its name: one of those listened for below.
+  const handler = (signal: StopSignal) => {
     if (caught !== null) {
       beforeExit();
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      for (const name of STOP_SIGNALS) process.off(name, handler);
       process.kill(process.pid, signal);
       // Should the signal not end it at once (a listener someone else added), exit all the same.
       setTimeout(() => process.exit(code(signal)), 1000).unref();
@@ -43,14 +49,13 @@ export function gracefulStop(onFirst: (signal: NodeJS.Signals) => void, beforeEx
     onFirst(signal);
     controller.abort();
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  for (const name of STOP_SIGNALS) process.on(name, handler);
   return {
     signal: controller.signal,
+    caught: () => caught,
     exitCode: () => (caught === null ? null : code(caught)),
     dispose: () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      for (const name of STOP_SIGNALS) process.off(name, handler);
     },
   };
 }

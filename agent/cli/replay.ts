@@ -1,12 +1,15 @@
 /**
  * `aosp-sim replay <transcript>`: the recorded enrollment again, compared step by step.
  * Exit 0 identical, 1 diverged (the first divergence is printed), 2 an unusable transcript.
+ * A recording that stopped early (its --until, its --timeout, Ctrl-C) is replayed up to there.
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { printable } from "../protocol/printable.js";
 import { readTranscript } from "../report/read-transcript.js";
+import type { EndRecord } from "../report/transcript.js";
+import type { ReplayResult } from "../sim/replay.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
 interface ReplayCliOptions {
@@ -43,14 +46,7 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   if (options.json) {
     printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, until: result.until, recordedStop: result.recordedStop });
   } else if (result.identical) {
-    const why =
-      result.recordedStop === "until"
-        ? `where the recording stopped: --until ${result.until}`
-        : result.recordedStop === "timedOut"
-          ? "where the recording timed out"
-          : result.recordedStop === "enrolled"
-            ? "where the enrollment ends: the recording goes on with the enrolled device's life (check-ins, a scenario's or an admin's steps), which a replay does not re-run"
-            : "as --until asked";
+    const why = whyStopped(result, transcript.end);
     const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, ${why})`;
     printLine(out.green(`replayed ${result.steps} steps, identical${stop}`));
   } else {
@@ -64,4 +60,20 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
     for (const line of d.gotAround) printLine(`  ${line}`);
   }
   return result.identical ? EXIT_OK : EXIT_FAILED;
+}
+
+/** Why an identical replay stopped early: where the recording itself stopped, or --until. */
+function whyStopped(result: ReplayResult, end: EndRecord): string {
+  switch (result.recordedStop) {
+    case "until":
+      return `where the recording stopped: --until ${result.until}`;
+    case "timedOut":
+      return "where the recording timed out";
+    case "interrupted":
+      return `where the recording was interrupted by ${printable(String(end.interrupted))}`;
+    case "enrolled":
+      return "where the enrollment ends: the recording goes on with the enrolled device's life (check-ins, a scenario's or an admin's steps), which a replay does not re-run";
+    case null:
+      return "as --until asked";
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * `aosp-sim show <transcript>`: the timeline as `enroll` printed it, then the HTTP exchanges;
  * with --html FILE, one self-contained page (agent/report/transcript-html.ts). A recording cut off
- * before its end record (a run stopped by Ctrl-C) is shown as far as it goes, and said to be cut
- * off (exit 0: what it holds is shown; `replay` refuses it).
+ * before its end record (a run killed before it could write one) is shown as far as it goes, and
+ * said to be cut off (exit 0: what it holds is shown; `replay` refuses it). One a signal
+ * interrupted ends with its end record, which says so: shown as interrupted, no warning.
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -12,7 +13,7 @@ import { printable } from "../protocol/printable.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { identityLine } from "../report/device-output.js";
-import { cutOffLine, readRecordedPart, timelineOf } from "../report/read-transcript.js";
+import { endingLine, readRecordedPart, timelineOf } from "../report/read-transcript.js";
 import { transcriptHtml } from "../report/transcript-html.js";
 import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
 import { routeOf } from "../sim/replay-compare.js";
@@ -22,7 +23,7 @@ export function registerShow(program: Command): void {
   program
     .command("show")
     .description("Print a transcript's timeline (as enroll printed it) and its HTTP exchanges; --html writes one self-contained page.")
-    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`; one cut off before its end record (Ctrl-C) is shown as far as it goes, said on stderr, exit 0")
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`; one cut off before its end record (a killed run) is shown as far as it goes, said on stderr, exit 0")
     .option("--html <file>", "write a page with the timeline, the state diagram with this device's path, and each HTTP exchange")
     .action(action(show));
 }
@@ -46,7 +47,7 @@ async function show(file: string, options: { html?: string }): Promise<number> {
     printLine(`wrote ${options.html}`);
     return EXIT_OK;
   }
-  const { start, end } = transcript;
+  const { start } = transcript;
   // A transcript is a file from outside: what it says is shown, not obeyed by the terminal.
   printLine(out.bold(printable(`Device: ${identityLine(start.identity, start.seed ?? undefined)}`)));
   if (start.faults.length > 0) printLine(out.yellow(printable(`Faults: ${start.faults.join(", ")}`)));
@@ -61,6 +62,6 @@ async function show(file: string, options: { html?: string }): Promise<number> {
     printLine(printable(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`));
   }
   printLine();
-  printLine(printable(end === null ? cutOffLine(transcript) : `Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`));
+  printLine(printable(endingLine(transcript)));
   return EXIT_OK;
 }

@@ -44,7 +44,7 @@ import { decodeOnce, wireSharedDevice } from "./wiring.js";
 
 // The facade's types, for callers that build a device and drive it.
 export { isSettled, reportedApps } from "./device.js";
-export type { Device, DeviceReport } from "./device.js";
+export type { Device, DeviceEnrollOptions, DeviceReport } from "./device.js";
 
 export interface CreateDeviceOptions {
   /**

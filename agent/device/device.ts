@@ -29,6 +29,15 @@ export interface DeviceReport {
   apps: { package: string; versionName: string; versionCode: number }[];
   /** The device owner as `package/class`, or null. */
   deviceOwner: string | null;
+  /** enroll()'s `signal` stopped the run in finalStatePath before it ended (Ctrl-C); the stored snapshot resumes it there. */
+  interrupted?: true;
+}
+
+/** What enroll() is asked: see Device.enroll. */
+export interface DeviceEnrollOptions {
+  limitMs?: number;
+  until?: string;
+  signal?: AbortSignal;
 }
 
 export interface Device {
@@ -66,9 +75,10 @@ export interface Device {
    * stops as soon as the device is in that state (or inside it), to be continued later; a state of
    * the enrolled device's life (isPastEnrollment) runs it on past enrollment, on its check-ins, for
    * at most `limitMs` (a day of its clock by default). A device resumed enrolled with a check-in
-   * due takes that check-in before enroll resolves.
+   * due takes that check-in before enroll resolves. When `signal` aborts (Ctrl-C), the device
+   * stops where it is, as at an `until`, and the report says `interrupted`.
    */
-  enroll(options?: { limitMs?: number; until?: string }): Promise<DeviceReport>;
+  enroll(options?: DeviceEnrollOptions): Promise<DeviceReport>;
   /** Runs until `done` holds, nothing is pending, or the limit passes. */
   runUntil(done: (device: Device) => boolean, options?: { limitMs?: number }): Promise<RunOutcome>;
   /** Lets time pass (simulated clock: instantly; real clock: really). */
@@ -180,8 +190,8 @@ export class DeviceFacade implements Device {
     this.runtime.note(this.state, "note", text);
   }
 
-  async enroll(options: { limitMs?: number; until?: string } = {}): Promise<DeviceReport> {
-    const { until: written, ...given } = options;
+  async enroll(options: DeviceEnrollOptions = {}): Promise<DeviceReport> {
+    const { until: written, signal, ...given } = options;
     // A name that is no state would never be reached: the device would run on to the end and
     // the caller read that as stopping where asked.
     const until = written === undefined ? undefined : requireStatePath(deviceMachine, written, "enroll({ until })", "state names: statePaths(deviceMachine)");
@@ -216,11 +226,25 @@ export class DeviceFacade implements Device {
         this.wakeWaiters();
       }
     });
-    // The buttons and the six taps come after the listener: the state they lead to may be the one asked for.
-    this.pressErrorScreenButton();
-    this.runtime.requestSetup();
+    // Ctrl-C (the signal): the device stops in the state it is in, as at an `until`; the snapshot
+    // saved after its last step stays in its storage, so a later run resumes it there.
+    let interruptedAt: string | null = null;
+    const interrupt = () => {
+      if (reached !== null || interruptedAt !== null) return;
+      interruptedAt = this.state;
+      this.runtime.dispose();
+      this.wakeWaiters();
+    };
+    signal?.addEventListener("abort", interrupt, { once: true });
+    if (signal?.aborted) {
+      interrupt();
+    } else {
+      // The buttons and the six taps come after the listeners: the state they lead to may be the one asked for.
+      this.pressErrorScreenButton();
+      this.runtime.requestSetup();
+    }
     const done = (d: Device): boolean => {
-      if (reached !== null) return true;
+      if (reached !== null || interruptedAt !== null) return true;
       if (!isSettled(d)) return false;
       // Enrolled is where enrolling ends, unless the check-in due has not been taken to its end
       // (back home, whatever it brought: an update, a wipe acknowledged) or `until` lies beyond.
@@ -233,8 +257,12 @@ export class DeviceFacade implements Device {
       await this.runUntil(done, limit);
     } finally {
       stop();
+      // A signal after the run ended interrupts nothing: the report says where it ended.
+      signal?.removeEventListener("abort", interrupt);
     }
     const stoppedAt = reached as string | null; // set in the listener: TypeScript cannot see it
+    const interruptedIn = interruptedAt as string | null; // set in the abort listener, likewise
+    if (interruptedIn !== null) return { ...(await this.report()), finalState: interruptedIn.split(".")[0]!, finalStatePath: interruptedIn, interrupted: true };
     if (stoppedAt !== null) return { ...(await this.report()), finalState: stoppedAt.split(".")[0]!, finalStatePath: stoppedAt };
     return this.report();
   }

@@ -10,6 +10,7 @@ import type { DeviceIdentity } from "../machine/types.js";
 import { printable } from "../protocol/printable.js";
 import { appLabel, byAppOrder } from "./describe.js";
 import { formatTimelineEntry, timelineHeader, type TimelineEntry } from "./timeline.js";
+import type { EndStop, InterruptSignal } from "./transcript.js";
 
 /** Prints timeline entries as they are added (human mode). */
 export function followTimeline(device: Device, styles: Styles, write: (line: string) => void): () => void {
@@ -39,10 +40,12 @@ export interface DeviceJson {
   faults: string[];
   /** The seed the identity came from (picked at random when none was given); null for a device resumed from storage. */
   seed: number | null;
+  /** The run was stopped by this signal (Ctrl-C, SIGTERM) in finalStatePath; absent when it was not. */
+  interrupted?: InterruptSignal;
 }
 
-/** The `enroll --json` document (the README's contract plus identity, failure and faults). */
-export function deviceJson(report: DeviceReport, identity: DeviceIdentity, faults: readonly Fault[], seed: number | null): DeviceJson {
+/** The `enroll --json` document (the README's contract plus identity, failure and faults; and the signal that interrupted it). */
+export function deviceJson(report: DeviceReport, identity: DeviceIdentity, faults: readonly Fault[], seed: number | null, stop: Pick<EndStop, "interrupted"> = {}): DeviceJson {
   return {
     deviceId: report.deviceId,
     finalState: report.finalState,
@@ -54,6 +57,7 @@ export function deviceJson(report: DeviceReport, identity: DeviceIdentity, fault
     failure: report.failure,
     faults: faults.map(formatFault),
     seed,
+    ...(stop.interrupted === undefined ? {} : { interrupted: stop.interrupted }),
   };
 }
 

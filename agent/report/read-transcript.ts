@@ -3,7 +3,8 @@
  * `start` record of a format this version reads, the last an `end` record. Anything else is an
  * InputError (exit 2) saying which: wrong format, truncated, recorded by a newer or older
  * version. `show` reads a recording cut off before its end record too (readRecordedPart): what
- * was recorded can be shown, though not replayed. The format is documented in
+ * was recorded can be shown, though not replayed. A run stopped by Ctrl-C or SIGTERM is not cut
+ * off: it writes an end record that says it was interrupted, and replays up to there. The format is documented in
  * docs/transcript.schema.json.
  */
 import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
@@ -56,7 +57,7 @@ interface PartOptions {
 function whole(part: RecordedPart, where: string): Transcript {
   if (part.end === null) {
     const why = part.cutOff ?? "it has no end record";
-    throw new InputError(`is truncated: ${why}${why.includes("end record") ? " (was the run interrupted?)" : ""}`, { where, hint: "record the run again and let it finish" });
+    throw new InputError(`is truncated: ${why}${why.includes("end record") ? " (was the run killed before it could write one?)" : ""}`, { where, hint: "record the run again and let it finish" });
   }
   checkStepsAsData(part, where);
   return { ...part, end: part.end };
@@ -80,6 +81,19 @@ function checkStepsAsData({ start, records }: RecordedPart, where: string): void
 export function cutOffLine(part: RecordedPart): string {
   const last = part.records.findLast((r) => r.type === "state");
   return `Cut off in ${last?.type === "state" ? last.state : "no state yet"}: ${part.cutOff ?? "it has no end record"}; the run was stopped before it finished`;
+}
+
+/**
+ * How a recording ends, as `show` and its page say it: in its final state (and failure), or
+ * interrupted by a signal (where, by which, at what time of the device's clock), or cut off.
+ */
+export function endingLine(part: RecordedPart): string {
+  const { end } = part;
+  if (end === null) return cutOffLine(part);
+  if (end.interrupted !== undefined) {
+    return `Interrupted in ${end.finalStatePath} by ${end.interrupted} at ${end.at} (device clock): the run was stopped before it finished`;
+  }
+  return `Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`;
 }
 
 /** What a transcript file recorded, whole or cut off (show). */

@@ -10,7 +10,7 @@
 import type { HttpRecord } from "../client/http.js";
 import type { MachineDiagram } from "../machine/diagram.js";
 import type { RecordedPart, Transcript } from "./read-transcript.js";
-import { cutOffLine, timelineOf } from "./read-transcript.js";
+import { endingLine, timelineOf } from "./read-transcript.js";
 import { formatElapsed } from "./timeline.js";
 
 const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29,9 +29,9 @@ export function visitedStates(transcript: Pick<Transcript, "records">): string[]
   return seen;
 }
 
-/** The page of a transcript; one cut off before its end record says so where the ending goes. */
+/** The page of a transcript; one interrupted, or cut off before its end record, says so where the ending goes. */
 export function transcriptHtml(transcript: RecordedPart, diagram: MachineDiagram): string {
-  const { start, end } = transcript;
+  const { start } = transcript;
   const visited = visitedStates(transcript);
   const id = start.identity;
   const timeline = timelineOf(transcript.records)
@@ -52,7 +52,7 @@ tr.power td{color:#a66a00}tr.note td{color:#0a6a7a}
 details{margin:4px 0}summary{cursor:pointer;font-family:monospace}pre{background:#f6f6f6;padding:6px;overflow:auto}
 </style></head><body>
 <h1>Device ${esc(id.manufacturer)} ${esc(id.model)}, Android ${esc(id.osVersion)}, serial ${esc(id.serialNumber)}</h1>
-<p>Seed ${start.seed ?? "none recorded"}; faults: ${esc(start.faults.join(", ") || "none")}; clock: ${start.clock}; ${end === null ? `<b id="cut-off">${esc(cutOffLine(transcript))}</b>` : `ended in <b id="final-state">${esc(end.finalStatePath)}</b>${end.failure ? ` (${esc(end.failure.code)}: ${esc(end.failure.message)})` : ""}`}.</p>
+<p>Seed ${start.seed ?? "none recorded"}; faults: ${esc(start.faults.join(", ") || "none")}; clock: ${start.clock}; ${endingHtml(transcript)}.</p>
 <h2>Timeline</h2>
 <table id="timeline"><thead><tr><th>elapsed</th><th>state</th><th>event</th><th>detail</th></tr></thead><tbody>
 ${timeline}
@@ -66,6 +66,14 @@ ${exchanges}
 </div>
 </body></html>
 `;
+}
+
+/** How the run ended: in its final state, interrupted by a signal, or cut off before its end record. */
+function endingHtml(transcript: RecordedPart): string {
+  const { end } = transcript;
+  if (end === null) return `<b id="cut-off">${esc(endingLine(transcript))}</b>`;
+  if (end.interrupted !== undefined) return `<b id="interrupted">${esc(endingLine(transcript))}</b>`;
+  return `ended in <b id="final-state">${esc(end.finalStatePath)}</b>${end.failure ? ` (${esc(end.failure.code)}: ${esc(end.failure.message)})` : ""}`;
 }
 
 /** The states directly under `parent` ("" for the top), nested. */

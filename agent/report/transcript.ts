@@ -14,7 +14,8 @@
  *           as size and SHA-256; `fault` names an injected fault that shaped it
  *   power   power lost / restored
  *   note    something the driver did (an admin action in a scenario, a user tap)
- *   end     final state, reason, and the apps installed
+ *   end     final state, reason, and the apps installed; and why the run stopped short, if it did
+ *           (its --until, its time ran out, or a signal interrupted it)
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
@@ -88,13 +89,21 @@ export interface EndRecord {
   until?: string;
   /** The run's time ran out (`--timeout` on the real clock, or a simulated day past enrollment looking for `--until`). */
   timedOut?: true;
+  /** The run was stopped by this signal (Ctrl-C, a CI job cancelled) in finalStatePath, at `at` (a replay stops there too). */
+  interrupted?: InterruptSignal;
 }
+
+/** The signals that interrupt a run (agent/cli/graceful-stop.ts listens for them). */
+export type InterruptSignal = "SIGINT" | "SIGTERM";
+
+/** Why a run stopped short of its end, as its end record says. */
+export type EndStop = Pick<EndRecord, "until" | "timedOut" | "interrupted">;
 
 /** The end record of a device's run: the state it stopped in, its failure, the apps it has and why it stopped short, if it did. */
 export async function endRecord(
   device: Pick<Device, "clock" | "installedApps">,
   report: Pick<DeviceReport, "finalState" | "finalStatePath" | "failure">,
-  stop: Pick<EndRecord, "until" | "timedOut"> = {},
+  stop: EndStop = {},
 ): Promise<EndRecord> {
   return { type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps(), ...stop };
 }
@@ -146,12 +155,13 @@ export class TranscriptFile {
    * apps) and closes the file, so `aosp-sim show` and `replay` read it whole. Before or after
    * `device.dispose()`: the state is the last one this transcript recorded (disposed, a device
    * reads "off"), unless `report` (the one enroll() returned) is given. `stop` says why the run
-   * stopped short: `{ until }` after `enroll({ until })` reached it, and a replay stops there too.
+   * stopped short: `{ until }` after `enroll({ until })` reached it, `{ interrupted }` after a
+   * signal stopped it; a replay stops there too.
    */
   async finish(
     device: Pick<Device, "clock" | "installedApps" | "failure">,
     report?: Pick<DeviceReport, "finalState" | "finalStatePath" | "failure">,
-    stop: Pick<EndRecord, "until" | "timedOut"> = {},
+    stop: EndStop = {},
   ): Promise<void> {
     if (this.fd === null) throw new Error(`the transcript ${this.path} is closed already: finish it once, before close()`);
     const path = this.lastState ?? "off";
@@ -160,7 +170,7 @@ export class TranscriptFile {
     this.close();
   }
 
-  /** Closes the file; a transcript closed without finish() has no end record (an interrupted run's). */
+  /** Closes the file; a transcript closed without finish() has no end record (a run killed before it could write one). */
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;

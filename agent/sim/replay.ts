@@ -14,7 +14,7 @@
  * the values: a fresh service issues other ids and credentials).
  */
 import { RealClock, SimulatedClock } from "../device/clock.js";
-import { createDevice, type CreateDeviceOptions } from "../device/create-device.js";
+import { createDevice, type CreateDeviceOptions, type Device } from "../device/create-device.js";
 import { parseFaultsAt } from "../device/faults.js";
 import { checkPayloadText } from "../payload/index.js";
 import { deviceMachine } from "../machine/device-machine.js";
@@ -42,8 +42,8 @@ export interface ReplayResult extends Comparison {
   records: TranscriptRecord[];
   /** Where the replay stopped early: --until, or where the recording stopped (`recordedStop`). */
   until: string | null;
-  /** Without --until: the recorded run stopped early, at its own --until or when its time ran out, and the replay stopped there too. */
-  recordedStop: "until" | "timedOut" | "enrolled" | null;
+  /** Without --until: the recorded run stopped early, at its own --until, when its time ran out or when a signal interrupted it, and the replay stopped there too. */
+  recordedStop: "until" | "timedOut" | "interrupted" | "enrolled" | null;
 }
 
 export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
@@ -55,10 +55,18 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   // and an admin's actions, which it does not. Such a recording is replayed to the enrollment's end.
   const enrollment = enrollmentRecords(transcript.records);
   const goesOn = enrollment.length < transcript.records.length;
-  const recordedStop = options.until !== undefined ? null : goesOn ? "enrolled" : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : null;
+  const recordedStop =
+    options.until !== undefined ? null : goesOn ? "enrolled" : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : end.interrupted !== undefined ? "interrupted" : null;
   const untilState = (written: string) => requireStatePath(deviceMachine, written, "--until");
+  // An interrupted recording stops after its recorded steps (stopAfterRecordedSteps), not at a state.
   const until =
-    options.until !== undefined ? untilState(options.until) : recordedStop === null ? null : recordedStop === "enrolled" ? "enrolled" : untilState(end.until ?? end.finalStatePath);
+    options.until !== undefined
+      ? untilState(options.until)
+      : recordedStop === null || recordedStop === "interrupted"
+        ? null
+        : recordedStop === "enrolled"
+          ? "enrolled"
+          : untilState(end.until ?? end.finalStatePath);
   const boot = transcript.records.find((r): r is StateRecord => r.type === "state");
   if (boot?.from === "off" && boot.state !== "welcome") {
     // A device out of the box boots to the welcome screen; this one was taken from its storage.
@@ -129,17 +137,42 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       ...(options.deviceDir === undefined ? {} : { storage: { dir: options.deviceDir } }),
     };
     const device = await createDevice(deviceOptions);
+    const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
     try {
-      const report = await device.enroll(until === null ? {} : { until });
+      const report = await device.enroll(until !== null ? { until } : interrupted !== null ? { signal: interrupted.signal } : {});
       const expected = stepsOf(transcript.records);
       const got = stepsOf(records);
-      return { ...compareSteps(expected, got, until !== null), finalStatePath: report.finalStatePath, records, until, recordedStop };
+      const stoppedEarly = until !== null || interrupted !== null;
+      return { ...compareSteps(expected, got, stoppedEarly), finalStatePath: report.finalStatePath, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
     } finally {
+      interrupted?.dispose();
       device.dispose();
     }
   } finally {
     await service?.close();
   }
+}
+
+/**
+ * A recording a signal interrupted is re-run up to the very step it stopped after: the signal
+ * aborts once the replayed device has made as many state steps as the recording holds. Stopping
+ * at the first entry of its last state instead would leave out the steps taken in that state (a
+ * Wi-Fi join tried again and again, each try a step). Listening from before the device boots: a
+ * recording stopped at its boot stops the replay there too.
+ */
+function stopAfterRecordedSteps(
+  device: Pick<Device, "onChange">,
+  recorded: readonly TranscriptRecord[],
+  replayed: readonly TranscriptRecord[],
+): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const states = (records: readonly TranscriptRecord[]) => records.reduce((n, r) => (r.type === "state" ? n + 1 : n), 0);
+  const steps = states(recorded);
+  // A step's transcript record is written before the step's listeners are called.
+  const dispose = device.onChange(() => {
+    if (!controller.signal.aborted && states(replayed) >= steps) controller.abort();
+  });
+  return { signal: controller.signal, dispose };
 }
 
 /**

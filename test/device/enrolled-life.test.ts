@@ -205,6 +205,25 @@ describe("an enrolled device", () => {
     expect((await scanning.enroll({ until: "scanningQr" })).finalStatePath).toBe("scanningQr");
   });
 
+  it("stops where it is when enroll's signal aborts (Ctrl-C), says so in its report, and resumes there from its storage", async () => {
+    await inStorageDir(async (dir) => {
+      const first = await t.device({ storage: { dir } });
+      const controller = new AbortController();
+      first.onChange(() => {
+        if (first.state === "downloadingAgent") controller.abort();
+      });
+      const report = await first.enroll({ signal: controller.signal });
+      expect(report).toMatchObject({ finalState: "downloadingAgent", finalStatePath: "downloadingAgent", interrupted: true, failure: null });
+      first.dispose();
+      const second = await t.device({ storage: { dir } });
+      const resumed = await second.enroll({ signal: new AbortController().signal });
+      expect(resumed.timeline[0]?.state).toBe("downloadingAgent");
+      expect(resumed.finalState).toBe("enrolled");
+      expect(resumed.interrupted).toBeUndefined();
+      second.dispose();
+    });
+  });
+
   it("reads `until` as the CLI's --until does: a unique state's own name stops there, a name that is no state is refused", async () => {
     // Before, both ran on to enrolled.idle and resolved as if they had stopped where asked.
     const byKey = await t.device();

@@ -26,6 +26,10 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Sees stderr as it comes (all of it so far), with a way to signal the process (Ctrl-C, a CI cancelling). */
   onStderr?: (stderr: string, signal: (name: NodeJS.Signals) => void) => void;
+  /** Sees stdout as it comes (all of it so far): a signal sent when the device's timeline reaches a step. */
+  onStdout?: (stdout: string, signal: (name: NodeJS.Signals) => void) => void;
+  /** Called once the process is started, with a way to signal it (for a run that prints nothing until it ends: --json). */
+  onSpawn?: (signal: (name: NodeJS.Signals) => void) => void;
 }
 
 export function aospSim(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -36,16 +40,21 @@ export function aospSim(args: string[], options: CliOptions = {}): Promise<CliRe
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    const signal = (name: NodeJS.Signals) => child.kill(name);
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString("utf8");
+      options.onStdout?.(stdout, signal);
+    });
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString("utf8");
-      options.onStderr?.(stderr, (name) => child.kill(name));
+      options.onStderr?.(stderr, signal);
     });
     child.on("error", reject);
     child.on("close", (code, signal) =>
       resolve(signal ? { code: 128 + (osConstants.signals[signal] ?? 0), stdout, stderr, signal } : { code, stdout, stderr }),
     );
     child.stdin.end(options.input ?? "");
+    options.onSpawn?.(signal);
   });
 }
 
