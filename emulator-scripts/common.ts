@@ -6,11 +6,12 @@
  * InputError (exit 2). Every wait has a deadline; before a ScriptFailure leaves a script, the
  * screen is saved as a PNG (`adb exec-out screencap -p`) when the device can still give one.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../agent/protocol/errors.js";
 import { parseDuration } from "../agent/device/duration.js";
+import { folderProblem, makeFolder, type FolderProblem } from "../agent/protocol/make-folder.js";
 import { Adb, AdbError, formatSeconds } from "../agent/device/adb/adb.js";
 
 export class ScriptFailure extends Error {
@@ -39,6 +40,27 @@ export function durationOption(text: string, option: string): number {
   const ms = parseDuration(text);
   if (ms === null || ms <= 0) throw new InputError(`"${text}" is not a duration`, { where: option, hint: "e.g. 90s, 5m, 1h" });
   return ms;
+}
+
+/**
+ * The --output folder, checked before any work without creating it (a script that succeeds
+ * leaves no empty folder behind): a folder that could not be made or written later, when a
+ * screenshot is due, is a bad option (exit 2) now rather than a lost screenshot then.
+ */
+export function outputDirOption(dir: string): string {
+  const problem = folderProblem(dir);
+  if (problem) throw outputDirError(dir, problem);
+  return dir;
+}
+
+/** Makes the --output folder (and its missing parents); one that cannot be made is a bad option. */
+export function makeOutputDir(dir: string): void {
+  const problem = makeFolder(dir);
+  if (problem) throw outputDirError(dir, problem);
+}
+
+function outputDirError(dir: string, problem: FolderProblem): InputError {
+  return new InputError(`cannot be made a folder: ${problem.reason}`, { where: `--output ${dir}`, hint: "give a folder that exists or can be made, e.g. --output emulator-out" });
 }
 
 /** A device serial option: what adb -s takes. */
@@ -96,7 +118,8 @@ export async function saveScreenshot(adb: Adb, script: string, io: ScriptIo): Pr
   try {
     const png = await adb.screenshot({ timeoutMs: 15_000 });
     const dir = resolve(io.outputDir);
-    mkdirSync(dir, { recursive: true });
+    const problem = makeFolder(dir);
+    if (problem) return `none (${problem.reason})`;
     const file = join(dir, `${adb.serial.replace(/[^\w.-]/g, "_")}-${script}-failure.png`);
     writeFileSync(file, png);
     return file;

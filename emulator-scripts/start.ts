@@ -12,14 +12,14 @@
  * fallback; it answers OK whether or not it worked, so the log line is what to trust.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { Adb, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
-import { asFailure, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
+import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
 
 export interface StartOptions {
   avd: string;
@@ -179,14 +179,4 @@ function readLog(log: string): string {
 function tail(log: string): string {
   const lines = readLog(log).trim().split("\n").filter(Boolean).slice(-8);
   return lines.length > 0 ? lines.map((l) => `    ${l}`).join("\n") : "    (its log is empty)";
-}
-
-/** The --output folder, made if need be; one that cannot be is a bad option (exit 2), not an internal error. */
-function makeOutputDir(dir: string): void {
-  try {
-    mkdirSync(resolve(dir), { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(`cannot be made a folder (${code})`, { where: `--output ${dir}`, hint: "give a folder that exists or can be made, e.g. --output emulator-out" });
-  }
 }

@@ -8,7 +8,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { asFailure, durationOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
+import { asFailure, durationOption, outputDirOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
 import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";
 import { setOwner, SET_OWNER_HELP } from "../../emulator-scripts/set-owner.js";
@@ -22,8 +22,9 @@ interface Common {
   output: string;
 }
 
+/** Where the script writes and says what it does; a bad --output is refused here, before any work. */
 function io(options: Common): ScriptIo {
-  return { outputDir: options.output, progress: (line) => printError(err.dim(line)) };
+  return { outputDir: outputDirOption(options.output), progress: (line) => printError(err.dim(line)) };
 }
 
 /** Runs a script; a ScriptFailure becomes its message, its fix and its screenshot on stderr, and exit 1. */

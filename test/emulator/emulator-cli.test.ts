@@ -4,7 +4,7 @@
  * say what is missing and where the screenshot is, and a simulated enrollment compared with what
  * the emulator reports.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim } from "../helpers/device-cli.js";
@@ -100,3 +100,57 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(help.stdout).toMatch(/aosp-sim emulator set-owner/);
   });
 });
+
+/** A bad option ends at once: exit 2, what is wrong and where on one line, a fix line, no stack trace, no device touched. */
+function expectBadOption(result: { code: number | null; stderr: string }, line: RegExp, fix: RegExp): void {
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(line);
+  expect(result.stderr).toMatch(fix);
+  expect(result.stderr).not.toMatch(/\n\s+at |internal error/);
+  expect(android.calls()).toEqual([]);
+}
+
+describe("aosp-sim emulator refuses a bad --output at once (exit 2)", { timeout: 60_000 }, () => {
+  const listAvdsAndNoDevices: Rule[] = [
+    { tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] },
+    { tool: "adb", args: "devices", replies: [{ stdout: "List of devices attached\n\n" }] },
+  ];
+
+  // Before, `start` spun for ever inside Node's recursive mkdir (procfs answers ENOENT to a mkdir of /proc/x).
+  it.skipIf(process.platform !== "linux")("an --output under /proc, where no folder can be made", async () => {
+    android.scenario(listAvdsAndNoDevices);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--output", "/proc/aosp-sim-out/shots"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output \/proc\/aosp-sim-out\/shots: cannot be made a folder: \/proc is on procfs, the kernel's own filesystem, where no folder or file can be made$/m, /^ {2}fix: give a folder that exists or can be made, e\.g\. --output emulator-out$/m);
+  });
+
+  // Before, verify and the other scripts read the device first and hung (or, under a file, said "screenshot: none") when saving a screenshot.
+  it.skipIf(process.platform !== "linux").each([
+    ["verify", ["--serial", "emulator-5554"]],
+    ["provision", ["--serial", "emulator-5554"]],
+    ["reset", ["--serial", "emulator-5554"]],
+    ["snapshot", ["list", "--serial", "emulator-5554"]],
+    ["set-owner", ["--serial", "emulator-5554"]],
+  ])("%s with an --output under /proc, before adb runs", async (script, args) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, ...args, "--output", "/proc/aosp-sim-out"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output \/proc\/aosp-sim-out: cannot be made a folder: \/proc is on procfs/m, /fix: give a folder/);
+  });
+
+  it("an --output under a file, naming the file", async () => {
+    writeFileSync(path("plain-file"), "");
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", path("plain-file/shots")], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: --output .*plain-file/shots: cannot be made a folder: .*plain-file is a file, not a folder$`, "m"), /fix: give a folder/);
+  });
+
+  it("an --output that exists but is not writable", async () => {
+    // root may write anywhere: only a non-root user sees the permission bits.
+    if (process.getuid?.() === 0) return;
+    const locked = path("locked");
+    mkdirSync(locked, { mode: 0o555 });
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", `${locked}/shots`], { killAfterMs: 20_000 });
+    expectBadOption(result, /cannot be made a folder: .*locked is not writable \(EACCES\)$/m, /fix: give a folder/);
+  });
+});
+

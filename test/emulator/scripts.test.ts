@@ -97,7 +97,7 @@ describe("emulator start", () => {
     writeFileSync(aFile, "");
     const error = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, { ...scriptIo(), outputDir: join(aFile, "out") }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect(error).toMatchObject({ where: `--output ${join(aFile, "out")}`, problem: "cannot be made a folder (ENOTDIR)" });
+    expect(error).toMatchObject({ where: `--output ${join(aFile, "out")}`, problem: `cannot be made a folder: ${aFile} is a file, not a folder` });
   });
 
   it("says the emulator is not on PATH", async () => {

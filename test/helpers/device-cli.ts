@@ -26,6 +26,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Sees stderr as it comes (all of it so far), with a way to signal the process (Ctrl-C, a CI cancelling). */
   onStderr?: (stderr: string, signal: (name: NodeJS.Signals) => void) => void;
+  /** Kills the CLI (SIGKILL) after this long: a test of "never hangs" then fails on its result, leaving no process spinning. */
+  killAfterMs?: number;
 }
 
 export function aospSim(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -41,10 +43,12 @@ export function aospSim(args: string[], options: CliOptions = {}): Promise<CliRe
       stderr += d.toString("utf8");
       options.onStderr?.(stderr, (name) => child.kill(name));
     });
+    const killer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
     child.on("error", reject);
-    child.on("close", (code, signal) =>
-      resolve(signal ? { code: 128 + (osConstants.signals[signal] ?? 0), stdout, stderr, signal } : { code, stdout, stderr }),
-    );
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      resolve(signal ? { code: 128 + (osConstants.signals[signal] ?? 0), stdout, stderr, signal } : { code, stdout, stderr });
+    });
     child.stdin.end(options.input ?? "");
   });
 }
