@@ -71,25 +71,53 @@ export function serialOption(text: string): string {
   return text;
 }
 
+/** The time waitFor reads and sleeps on: the real one, or a fake one in tests. */
+export interface WaitClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: WaitClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+
+/** A last check may end this long after the deadline and the message still name the limit alone. */
+const OVERRUN_SAID_MS = 1_000;
+
 /**
  * Polls `check` every `intervalMs` until it returns a value (not undefined), or fails with
  * ScriptFailure saying what was awaited and for how long. `check` may throw to stop early.
+ *
+ * The deadline is exact: the wait never gives up before it, and the sleep before the last check
+ * is shortened so that check runs on the deadline (a boot that completes in its last second is
+ * seen). The message names the limit; when the last check ran on well past it (an adb call that
+ * hung), the time really waited too.
  */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  options: { timeoutMs: number; intervalMs?: number; hint?: string; /** When a wait shares its budget with earlier ones. */ deadline?: number },
+  options: {
+    timeoutMs: number;
+    intervalMs?: number;
+    hint?: string;
+    /** When a wait shares its budget (timeoutMs) with earlier ones: when that budget ends, on `clock`. */
+    deadline?: number;
+    clock?: WaitClock;
+  },
 ): Promise<T> {
-  const deadline = options.deadline ?? Date.now() + options.timeoutMs;
+  const clock = options.clock ?? REAL_CLOCK;
+  const deadline = options.deadline ?? clock.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 1_000;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() + interval > deadline) {
-      throw new ScriptFailure(`timed out after ${formatSeconds(options.timeoutMs)} waiting for ${what}`, options.hint);
-    }
-    await sleep(interval);
+    const now = clock.now();
+    if (now >= deadline) throw new ScriptFailure(timedOutMessage(what, options.timeoutMs, now - (deadline - options.timeoutMs)), options.hint);
+    await clock.sleep(Math.min(interval, deadline - now));
   }
+}
+
+function timedOutMessage(what: string, timeoutMs: number, waitedMs: number): string {
+  if (waitedMs - timeoutMs < OVERRUN_SAID_MS) return `timed out after ${formatSeconds(timeoutMs)} waiting for ${what}`;
+  return `timed out after ${formatSeconds(Math.round(waitedMs / 100) * 100)} waiting for ${what} (${formatSeconds(timeoutMs)} allowed; its last check, begun in time, ran past it)`;
 }
 
 /** adb's errors as script failures, keeping their hint (a missing adb, an offline device). */

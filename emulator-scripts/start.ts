@@ -16,7 +16,7 @@ import { closeSync, copyFileSync, existsSync, openSync, readFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
-import { Adb, runTool } from "../agent/device/adb/adb.js";
+import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
 import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
@@ -157,16 +157,21 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
     child.once("error", (error) => fail(`could not be started (${error.message})`));
   });
   exited.catch(() => {});
-  const left = () => Math.max(1_000, deadline - Date.now());
+  const hint = "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes";
   // An emulator that dies leaves wait-for-device waiting: stop it then, not at its timeout.
   const stopWaiting = new AbortController();
   exited.catch(() => stopWaiting.abort());
-  await Promise.race([exited, adb.run(["wait-for-device"], { timeoutMs: left(), signal: stopWaiting.signal })]);
+  // wait-for-device spends the boot's budget, so running out there is the boot's timeout, said as such.
+  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal: stopWaiting.signal }).catch((error: unknown) => {
+    if (error instanceof AdbError && error.kind === "timeout") throw new ScriptFailure(`timed out after ${formatSeconds(options.bootTimeoutMs)} waiting for adb to see ${adb.serial}`, hint);
+    throw error;
+  });
+  await Promise.race([exited, attached]);
   io.progress(`${adb.serial} is attached; waiting for the boot to complete`);
   const booted = waitFor(
     `${adb.serial} to finish booting (sys.boot_completed = 1)`,
     async () => ((await adb.shell("getprop sys.boot_completed")).trim() === "1" ? true : undefined),
-    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint: "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes" },
+    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint },
   );
   await Promise.race([exited, booted]);
 }

@@ -122,11 +122,22 @@ describe("emulator start", () => {
       shell("getprop sys.boot_completed", text("\n")),
       adb("exec-out screencap -p", file("screen-welcome.png")),
     ]);
+    const began = Date.now();
     const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_500, pollMs: 200 }, scriptIo()));
+    // The deadline is exact (before, it could give up a poll interval early): at least the 1.5 s it says.
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1_500);
     expect(error.message).toMatch(/^timed out after 1\.5 s waiting for emulator-5554 to finish booting/);
     expect(error.hint).toMatch(/--boot-timeout/);
     expect(error.screenshot).toBe(join(android.dir, "emulator-5554-start-failure.png"));
     expect(existsSync(error.screenshot!)).toBe(true);
+  });
+
+  // Before, adb's own timeout: "gave no answer within 1 s", with a fix naming no option.
+  it("counts adb wait-for-device in --boot-timeout, and says so when the device never appears", async () => {
+    android.scenario([listAvds, noDevices, emulatorRuns("INFO    | booting\n"), adb("wait-for-device", { sleepMs: 20_000 }), ...offlineDevice()]);
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("timed out after 1 s waiting for adb to see emulator-5554");
+    expect(error.hint).toMatch(/^allow longer with --boot-timeout/);
   });
 
   it("reports an emulator that exits before booting, with the end of its log", async () => {
