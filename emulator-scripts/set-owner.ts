@@ -37,7 +37,7 @@ export async function setOwner(options: SetOwnerOptions, io: ScriptIo): Promise<
     await requireBooted(adb);
     for (const apk of options.apks) {
       io.progress(`installing ${apk}`);
-      const result = await adb.run(["install", "-r", resolve(apk)], { timeoutMs: options.installTimeoutMs });
+      const result = await adb.run(["install", "-r", resolve(apk)], { timeoutMs: options.installTimeoutMs, timeoutFix: "allow longer with --install-timeout (a large APK on a slow emulator takes minutes)" });
       const outcome = parseInstallResult(result.stdout.toString("utf8"), result.stderr);
       if (!outcome.ok) throw new ScriptFailure(`${apk} did not install: ${outcome.reason}`, installFix(outcome.reason));
     }

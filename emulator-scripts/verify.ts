@@ -30,6 +30,8 @@ export interface VerifyOptions {
   expectOwner: string;
   /** The network the device must be on, when given. */
   expectSsid?: string;
+  /** One adb command's time limit (default 30 s): fixed for users, shorter in tests. */
+  commandTimeoutMs?: number;
 }
 
 export interface VerifyResult {
@@ -56,7 +58,7 @@ interface Observed {
 }
 
 export async function verify(options: VerifyOptions, io: ScriptIo): Promise<VerifyResult> {
-  const adb = new Adb(options.serial);
+  const adb = new Adb(options.serial, options.commandTimeoutMs);
   return withScreenshotOnFailure(adb, "verify", io, async () => {
     await requireBooted(adb);
     const identity = await readAdbIdentity(adb);

@@ -91,6 +91,14 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(result.stderr).toMatch(/fix: install the Android SDK platform-tools/);
   });
 
+  it("names the option that allows a command longer, as the subcommand spells it (exit 1)", async () => {
+    android.scenario([...bootedDevice(), { tool: "adb", args: "-s emulator-5554 emu avd snapshot save welcome", replies: [{ stdout: "OK\r\n", sleepMs: 30_000 }] }]);
+    const result = await aospSim(["emulator", "snapshot", "save", "welcome", "--serial", "emulator-5554", "--timeout", "1s", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: `adb -s emulator-5554 emu avd snapshot save welcome` gave no answer within 1 s$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: allow longer with --timeout$/m);
+  });
+
   it("refuses a console port the emulator cannot use (exit 2) and documents each script", async () => {
     const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--port", "5555"]);
     expect(result.code).toBe(2);

@@ -293,6 +293,26 @@ describe("emulator verify", () => {
   });
 });
 
+describe("a command that never answers", () => {
+  // Before, every timeout's fix said "allow longer with the command's timeout option": verify has none.
+  it("is named, with a fix that names no option when its limit is fixed (verify has no timeout option)", async () => {
+    android.scenario([adb("get-state", text("device\n")), shell("getprop sys.boot_completed", { stdout: "1\n", sleepMs: 20_000 }), adb("exec-out screencap -p", file("screen-welcome.png"))]);
+    const error = await failure(verify({ serial: "emulator-5554", expectOwner: DEFAULT_ADMIN, commandTimeoutMs: 500 }, scriptIo()));
+    expect(error.message).toBe("`adb -s emulator-5554 shell getprop sys.boot_completed` gave no answer within 0.5 s");
+    expect(error.hint).toBe('check that the device is running and answers (`adb devices` lists it as "device"); if adb itself hangs, restart its server (`adb kill-server`) and try again');
+  });
+
+  it("names the option that allows it longer where the script has one", async () => {
+    android.scenario([...bootedDevice(), adb("emu avd snapshot save welcome", { stdout: "OK\r\n", sleepMs: 20_000 })]);
+    const saving = await failure(snapshot({ serial: "emulator-5554", action: "save", name: "welcome", timeoutMs: 500 }, scriptIo()));
+    expect(saving.message).toBe("`adb -s emulator-5554 emu avd snapshot save welcome` gave no answer within 0.5 s");
+    expect(saving.hint).toBe("allow longer with --timeout");
+    android.scenario([...bootedDevice(), { tool: "adb", prefix: "-s emulator-5554 install -r", replies: [{ stdout: "Success\n", sleepMs: 20_000 }] }]);
+    const installing = await failure(setOwner({ serial: "emulator-5554", apks: [join(FIXTURES, "install-success.txt")], admin: DEFAULT_ADMIN, installTimeoutMs: 500 }, scriptIo()));
+    expect(installing.hint).toMatch(/^allow longer with --install-timeout/);
+  });
+});
+
 describe("emulator reset, snapshot and set-owner", () => {
   it("resets by stopping the AVD and booting it again with -wipe-data", async () => {
     android.scenario([
