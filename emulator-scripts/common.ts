@@ -13,6 +13,7 @@ import { InputError } from "../agent/protocol/errors.js";
 import { parseDuration } from "../agent/device/duration.js";
 import { folderProblem, makeFolder, type FolderProblem } from "../agent/protocol/make-folder.js";
 import { Adb, AdbError, formatSeconds } from "../agent/device/adb/adb.js";
+import { parseComponent, type ComponentName } from "../agent/device/adb/parse.js";
 
 export class ScriptFailure extends Error {
   override readonly name = "ScriptFailure";
@@ -35,11 +36,27 @@ export interface ScriptIo {
   progress: (line: string) => void;
 }
 
-/** A duration option ("90s", "5m"), positive, or an InputError naming the option. */
+/**
+ * The longest wait an option may ask for. A day is far more than a cold boot or a provisioning
+ * takes, and it keeps every limit within setTimeout's (2^31 - 1 ms, 24.8 days): past that Node
+ * fires the timer at once, and a "30d" timeout would end a wait before it began.
+ */
+const MAX_WAIT_MS = 24 * 3_600_000;
+
+/** A duration option ("90s", "5m"), positive and at most a day, or an InputError naming the option. */
 export function durationOption(text: string, option: string): number {
   const ms = parseDuration(text);
-  if (ms === null || ms <= 0) throw new InputError(`"${text}" is not a duration`, { where: option, hint: "e.g. 90s, 5m, 1h" });
+  const hint = "e.g. 90s, 5m, 1h (24h at most)";
+  if (ms === null || ms <= 0) throw new InputError(`"${text}" is not a duration`, { where: option, hint });
+  if (ms > MAX_WAIT_MS) throw new InputError(`"${text}" is longer than a day, which no wait here needs`, { where: option, hint });
   return ms;
+}
+
+/** A component option (package/class, or package/.Class, which means package/package.Class); an InputError naming the option. */
+export function componentOption(text: string, option: string): ComponentName {
+  const component = parseComponent(text);
+  if (!component) throw new InputError(`"${text}" is not a component`, { where: option, hint: "write it as package/class, e.g. com.example.agent/.AdminReceiver" });
+  return component;
 }
 
 /**

@@ -12,10 +12,11 @@
  * fallback; it answers OK whether or not it worked, so the log line is what to trust.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
+import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
@@ -117,13 +118,24 @@ async function listAvds(): Promise<string[]> {
  * (the emulator splits its option there): a path with spaces is copied to a temporary one.
  */
 function posterFile(path: string, port: number): string {
-  let bytes: Buffer;
+  let head: Buffer;
   try {
-    bytes = readFileSync(path);
+    // The emulator opens the poster by its path: a pipe or a device will not do, and reading one
+    // here would wait for a writer (a FIFO) or never end (/dev/zero). stat first, which does neither.
+    const stats = statSync(path);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      throw new InputError(`is not a regular file (a ${stats.isFIFO() ? "pipe" : stats.isSocket() ? "socket" : "device"}); the emulator reads its poster from a file`, {
+        where: path,
+        hint: "save the QR code as a PNG file first, e.g. aosp-sim qr payload.json -o qr.png",
+      });
+    }
+    // The format is in the first bytes; the image itself is the emulator's to read.
+    head = readFileBoundedSync(path, { limit: 64 }).bytes;
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw fileReadError(error, path, "a PNG or JPEG image of the QR code");
   }
-  const format = sniffImageFormat(bytes);
+  const format = sniffImageFormat(head);
   if (format !== "png" && format !== "jpeg") {
     throw new InputError(`is ${format ?? "not an image"}; the virtual scene shows PNG and JPEG posters only`, {
       where: path,

@@ -186,6 +186,7 @@ export function registerEmulator(program: Command): void {
           throw new InputError(`unknown snapshot action "${act}"`, { hint: "use save NAME, load NAME or list" });
         }
         if (act !== "list" && name === undefined) throw new InputError(`snapshot ${act} needs a NAME`, { hint: `e.g. aosp-sim emulator snapshot ${act} welcome --serial emulator-5554` });
+        if (name !== undefined) snapshotNameOption(name);
         printLine(
           await snapshot(
             { serial: serialOption(options.serial), action: act, timeoutMs: durationOption(options.timeout, "--timeout"), ...(name === undefined ? {} : { name }) },
@@ -225,4 +226,14 @@ function patternOption(text: string): string {
     throw new InputError(`is not a regular expression: ${(error as Error).message}`, { where: "--scanner", hint: "e.g. qr or QrCode.*Activity" });
   }
   return text;
+}
+
+/**
+ * `adb emu` sends its words to the console joined by spaces, and the console splits them again:
+ * a name with a space would be saved as its first word, the rest taken as another argument.
+ */
+function snapshotNameOption(name: string): void {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+    throw new InputError(`"${name}" is not a snapshot name`, { where: "snapshot NAME", hint: 'use letters, digits, ".", "_" and "-", e.g. welcome' });
+  }
 }

@@ -4,6 +4,7 @@
  * say what is missing and where the screenshot is, and a simulated enrollment compared with what
  * the emulator reports.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
@@ -159,6 +160,58 @@ describe("aosp-sim emulator refuses a bad --output at once (exit 2)", { timeout:
     android.scenario(enrolledEmulator());
     const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", `${locked}/shots`], { killAfterMs: 20_000 });
     expectBadOption(result, /cannot be made a folder: .*locked is not writable \(EACCES\)$/m, /fix: give a folder/);
+  });
+});
+
+describe("aosp-sim emulator refuses other bad options at once (exit 2)", { timeout: 60_000 }, () => {
+  const serial = ["--serial", "emulator-5554", "--output", android.dir];
+
+  // Before, a limit past setTimeout's 24.8 days fired at once: "gave no answer within 2592000 s", and a Node warning.
+  it("a duration longer than a day", async () => {
+    android.scenario(bootedDevice());
+    const result = await aospSim(["emulator", "snapshot", "save", "welcome", ...serial, "--timeout", "30d"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --timeout: "30d" is longer than a day, which no wait here needs$/m, /fix: e\.g\. 90s, 5m, 1h \(24h at most\)/);
+  });
+
+  // Before, "my snap" went to the console as two words: save "my", and a stray "snap".
+  it("a snapshot name the console would split", async () => {
+    android.scenario(bootedDevice());
+    const result = await aospSim(["emulator", "snapshot", "save", "my snap", ...serial], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: snapshot NAME: "my snap" is not a snapshot name$/m, /fix: use letters, digits, "\.", "_" and "-", e\.g\. welcome/);
+  });
+
+  // Before, provision failed (exit 1, after reading the device) and verify took it as the owner to expect.
+  it.each([
+    ["provision", "--admin"],
+    ["verify", "--expect-owner"],
+  ])("%s with a component that is not package/class", async (script, option) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, ...serial, option, "not-a-component"], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: ${option}: "not-a-component" is not a component$`, "m"), /fix: write it as package\/class/);
+  });
+
+  it("verify with the owner in its short form (package/.Class), as dumpsys would name it in full", async () => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", "verify", ...serial, "--expect-owner", "com.microsoft.intune.aospagent/.AospDeviceAdminReceiver"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  // Before, start waited for ever for a writer to the pipe (or read /dev/zero without end).
+  it.skipIf(process.platform === "win32")("a --qr that is a pipe or a device, not an image file", async () => {
+    const fifo = path("qr-fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const qr of [fifo, "/dev/zero"]) {
+      android.scenario([]);
+      const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--qr", qr, "--output", android.dir], { killAfterMs: 20_000 });
+      expectBadOption(result, new RegExp(`^aosp-sim: ${qr}: is not a regular file \\(a (pipe|device)\\); the emulator reads its poster from a file$`, "m"), /fix: save the QR code as a PNG file/);
+    }
+  });
+
+  it("an --apk that is a folder, named as such", async () => {
+    android.scenario([]);
+    const result = await aospSim(["emulator", "set-owner", ...serial, "--apk", android.dir]);
+    expectBadOption(result, /--apk .*: is a folder, not an APK file$/m, /fix: give the path of an \.apk file/);
   });
 });
 
