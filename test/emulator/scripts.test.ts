@@ -322,9 +322,12 @@ describe("emulator reset, snapshot and set-owner", () => {
       when(["killed"], { tool: "adb", args: "devices", replies: [file("devices.txt"), text("List of devices attached\n\n")] }),
       { tool: "adb", args: "devices", replies: [file("devices.txt")] },
       listAvds,
-      emulatorRuns("INFO    | boot completed\n"),
+      // Booted only once the emulator has run: on a busy machine its process may log its call
+      // after adb has already answered, and the check below would not find it.
+      sets(["running"], emulatorRuns("INFO    | boot completed\n")),
       adb("wait-for-device", text("")),
-      shell("getprop sys.boot_completed", text("1\n")),
+      when(["running"], shell("getprop sys.boot_completed", text("1\n"))),
+      shell("getprop sys.boot_completed", text("\n")),
     ]);
     const result = await resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);
