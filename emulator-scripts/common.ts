@@ -6,12 +6,14 @@
  * InputError (exit 2). Every wait has a deadline; before a ScriptFailure leaves a script, the
  * screen is saved as a PNG (`adb exec-out screencap -p`) when the device can still give one.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../agent/protocol/errors.js";
 import { parseDuration } from "../agent/device/duration.js";
+import { folderProblem, makeFolder, type FolderProblem } from "../agent/protocol/make-folder.js";
 import { Adb, AdbError, formatSeconds } from "../agent/device/adb/adb.js";
+import { parseComponent, type ComponentName } from "../agent/device/adb/parse.js";
 
 export class ScriptFailure extends Error {
   override readonly name = "ScriptFailure";
@@ -34,11 +36,48 @@ export interface ScriptIo {
   progress: (line: string) => void;
 }
 
-/** A duration option ("90s", "5m"), positive, or an InputError naming the option. */
+/**
+ * The longest wait an option may ask for. A day is far more than a cold boot or a provisioning
+ * takes, and it keeps every limit within setTimeout's (2^31 - 1 ms, 24.8 days): past that Node
+ * fires the timer at once, and a "30d" timeout would end a wait before it began.
+ */
+const MAX_WAIT_MS = 24 * 3_600_000;
+
+/** A duration option ("90s", "5m"), positive and at most a day, or an InputError naming the option. */
 export function durationOption(text: string, option: string): number {
   const ms = parseDuration(text);
-  if (ms === null || ms <= 0) throw new InputError(`"${text}" is not a duration`, { where: option, hint: "e.g. 90s, 5m, 1h" });
+  const hint = "e.g. 90s, 5m, 1h (24h at most)";
+  if (ms === null || ms <= 0) throw new InputError(`"${text}" is not a duration`, { where: option, hint });
+  if (ms > MAX_WAIT_MS) throw new InputError(`"${text}" is longer than a day, which no wait here needs`, { where: option, hint });
   return ms;
+}
+
+/** A component option (package/class, or package/.Class, which means package/package.Class); an InputError naming the option. */
+export function componentOption(text: string, option: string): ComponentName {
+  const component = parseComponent(text);
+  if (!component) throw new InputError(`"${text}" is not a component`, { where: option, hint: "write it as package/class, e.g. com.example.agent/.AdminReceiver" });
+  return component;
+}
+
+/**
+ * The --output folder, checked before any work without creating it (a script that succeeds
+ * leaves no empty folder behind): a folder that could not be made or written later, when a
+ * screenshot is due, is a bad option (exit 2) now rather than a lost screenshot then.
+ */
+export function outputDirOption(dir: string): string {
+  const problem = folderProblem(dir);
+  if (problem) throw outputDirError(dir, problem);
+  return dir;
+}
+
+/** Makes the --output folder (and its missing parents); one that cannot be made is a bad option. */
+export function makeOutputDir(dir: string): void {
+  const problem = makeFolder(dir);
+  if (problem) throw outputDirError(dir, problem);
+}
+
+function outputDirError(dir: string, problem: FolderProblem): InputError {
+  return new InputError(`cannot be made a folder: ${problem.reason}`, { where: `--output ${dir}`, hint: "give a folder that exists or can be made, e.g. --output emulator-out" });
 }
 
 /** A device serial option: what adb -s takes. */
@@ -49,25 +88,53 @@ export function serialOption(text: string): string {
   return text;
 }
 
+/** The time waitFor reads and sleeps on: the real one, or a fake one in tests. */
+export interface WaitClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: WaitClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+
+/** A last check may end this long after the deadline and the message still name the limit alone. */
+const OVERRUN_SAID_MS = 1_000;
+
 /**
  * Polls `check` every `intervalMs` until it returns a value (not undefined), or fails with
  * ScriptFailure saying what was awaited and for how long. `check` may throw to stop early.
+ *
+ * The deadline is exact: the wait never gives up before it, and the sleep before the last check
+ * is shortened so that check runs on the deadline (a boot that completes in its last second is
+ * seen). The message names the limit; when the last check ran on well past it (an adb call that
+ * hung), the time really waited too.
  */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  options: { timeoutMs: number; intervalMs?: number; hint?: string; /** When a wait shares its budget with earlier ones. */ deadline?: number },
+  options: {
+    timeoutMs: number;
+    intervalMs?: number;
+    hint?: string;
+    /** When a wait shares its budget (timeoutMs) with earlier ones: when that budget ends, on `clock`. */
+    deadline?: number;
+    clock?: WaitClock;
+  },
 ): Promise<T> {
-  const deadline = options.deadline ?? Date.now() + options.timeoutMs;
+  const clock = options.clock ?? REAL_CLOCK;
+  const deadline = options.deadline ?? clock.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 1_000;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() + interval > deadline) {
-      throw new ScriptFailure(`timed out after ${formatSeconds(options.timeoutMs)} waiting for ${what}`, options.hint);
-    }
-    await sleep(interval);
+    const now = clock.now();
+    if (now >= deadline) throw new ScriptFailure(timedOutMessage(what, options.timeoutMs, now - (deadline - options.timeoutMs)), options.hint);
+    await clock.sleep(Math.min(interval, deadline - now));
   }
+}
+
+function timedOutMessage(what: string, timeoutMs: number, waitedMs: number): string {
+  if (waitedMs - timeoutMs < OVERRUN_SAID_MS) return `timed out after ${formatSeconds(timeoutMs)} waiting for ${what}`;
+  return `timed out after ${formatSeconds(Math.round(waitedMs / 100) * 100)} waiting for ${what} (${formatSeconds(timeoutMs)} allowed; its last check, begun in time, ran past it)`;
 }
 
 /** adb's errors as script failures, keeping their hint (a missing adb, an offline device). */
@@ -96,7 +163,8 @@ export async function saveScreenshot(adb: Adb, script: string, io: ScriptIo): Pr
   try {
     const png = await adb.screenshot({ timeoutMs: 15_000 });
     const dir = resolve(io.outputDir);
-    mkdirSync(dir, { recursive: true });
+    const problem = makeFolder(dir);
+    if (problem) return `none (${problem.reason})`;
     const file = join(dir, `${adb.serial.replace(/[^\w.-]/g, "_")}-${script}-failure.png`);
     writeFileSync(file, png);
     return file;

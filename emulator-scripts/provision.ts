@@ -9,9 +9,9 @@
  * none) are told apart and sent to `aosp-sim emulator set-owner`.
  */
 import { Adb } from "../agent/device/adb/adb.js";
-import { formatComponent, parseComponent, parseDeviceOwner, parseFocusedActivity, parseWmSize, propValue, type ComponentName } from "../agent/device/adb/parse.js";
+import { formatComponent, parseDeviceOwner, parseFocusedActivity, parseWmSize, propValue, type ComponentName } from "../agent/device/adb/parse.js";
 import { AGENT_ADMIN_COMPONENT } from "../agent/protocol/intune-conventions.js";
-import { requireBooted, ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { componentOption, requireBooted, ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 
 export interface ProvisionOptions {
   serial: string;
@@ -46,8 +46,8 @@ const WIZARDS_WITHOUT_QR_READER = new Set(["com.android.provision"]);
 
 export async function provision(options: ProvisionOptions, io: ScriptIo): Promise<ProvisionResult> {
   const adb = new Adb(options.serial);
-  const expected = parseComponent(options.admin);
-  if (!expected) throw new ScriptFailure(`"${options.admin}" is not a component (package/class)`);
+  // A bad option (exit 2), known before the device is touched.
+  const expected = componentOption(options.admin, "--admin");
   return withScreenshotOnFailure(adb, "provision", io, async () => {
     await requireBooted(adb);
     const owner = parseDeviceOwner(await adb.shell("dumpsys device_policy"));

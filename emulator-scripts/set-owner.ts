@@ -5,13 +5,13 @@
  * Android allows only while the device has no accounts and one user; then checks
  * `dumpsys device_policy` names it.
  */
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { InputError } from "../agent/protocol/errors.js";
+import { fileReadError, InputError } from "../agent/protocol/errors.js";
 import { Adb } from "../agent/device/adb/adb.js";
-import { formatComponent, parseComponent, parseDeviceOwner, parseInstallResult, parseSetOwnerResult } from "../agent/device/adb/parse.js";
+import { formatComponent, parseDeviceOwner, parseInstallResult, parseSetOwnerResult } from "../agent/device/adb/parse.js";
 import { shellQuote } from "../agent/device/adb/shell-quote.js";
-import { requireBooted, ScriptFailure, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { componentOption, requireBooted, ScriptFailure, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 
 export interface SetOwnerOptions {
   serial: string;
@@ -27,17 +27,14 @@ freshly wiped emulator (aosp-sim emulator reset).
 Exit: 0 the owner is set, 1 failed (a screenshot is saved), 2 bad options.`;
 
 export async function setOwner(options: SetOwnerOptions, io: ScriptIo): Promise<string> {
-  const admin = parseComponent(options.admin);
-  if (!admin) throw new InputError(`"${options.admin}" is not a component`, { where: "--admin", hint: "write it as package/class, e.g. com.example.agent/.AdminReceiver" });
-  for (const apk of options.apks) {
-    if (!existsSync(apk) || !statSync(apk).isFile()) throw new InputError("no such file", { where: `--apk ${apk}`, hint: "give the path of an .apk file" });
-  }
+  const admin = componentOption(options.admin, "--admin");
+  for (const apk of options.apks) requireApkFile(apk);
   const adb = new Adb(options.serial);
   return withScreenshotOnFailure(adb, "set-owner", io, async () => {
     await requireBooted(adb);
     for (const apk of options.apks) {
       io.progress(`installing ${apk}`);
-      const result = await adb.run(["install", "-r", resolve(apk)], { timeoutMs: options.installTimeoutMs });
+      const result = await adb.run(["install", "-r", resolve(apk)], { timeoutMs: options.installTimeoutMs, timeoutFix: "allow longer with --install-timeout (a large APK on a slow emulator takes minutes)" });
       const outcome = parseInstallResult(result.stdout.toString("utf8"), result.stderr);
       if (!outcome.ok) throw new ScriptFailure(`${apk} did not install: ${outcome.reason}`, installFix(outcome.reason));
     }
@@ -59,4 +56,17 @@ function installFix(reason: string): string {
   if (reason.includes("INSTALL_FAILED_UPDATE_INCOMPATIBLE")) return "another signature of the package is installed: reset the emulator first (aosp-sim emulator reset)";
   if (reason.includes("INSTALL_FAILED_VERSION_DOWNGRADE")) return "a newer version is installed: reset the emulator first, or install that version or a newer one";
   return "adb's reason above says why; `adb install -r APK` by hand shows the whole answer";
+}
+
+/** An --apk must be a file adb can push: not missing, not a folder, not a pipe. */
+function requireApkFile(apk: string): void {
+  const where = `--apk ${apk}`;
+  let stats;
+  try {
+    stats = statSync(apk);
+  } catch (error) {
+    throw fileReadError(error, where, "an APK file");
+  }
+  if (stats.isDirectory()) throw new InputError("is a folder, not an APK file", { where, hint: "give the path of an .apk file" });
+  if (!stats.isFile()) throw new InputError("is not a regular file", { where, hint: "give the path of an .apk file" });
 }

@@ -29,7 +29,7 @@ export async function snapshot(options: SnapshotOptions, io: ScriptIo): Promise<
     if (options.action === "list") return (await adb.emu("avd snapshot list")).replace(/\nOK\s*$/, "").trim();
     const name = options.name;
     if (name === undefined) throw new ScriptFailure(`snapshot ${options.action} needs a NAME`);
-    const timeout = { timeoutMs: options.timeoutMs };
+    const timeout = { timeoutMs: options.timeoutMs, timeoutFix: "allow longer with --timeout" };
     await adb.emu(`avd snapshot ${options.action} ${name}`, timeout);
     if (options.action === "load") {
       await waitFor(`${options.serial} to answer after loading "${name}"`, async () => {
@@ -39,7 +39,7 @@ export async function snapshot(options: SnapshotOptions, io: ScriptIo): Promise<
         } catch {
           return undefined;
         }
-      }, { ...timeout, intervalMs: options.pollMs ?? 1_000 });
+      }, { timeoutMs: options.timeoutMs, intervalMs: options.pollMs ?? 1_000, hint: timeout.timeoutFix });
     }
     return `${options.action === "save" ? "saved" : "loaded"} snapshot "${name}" on ${options.serial}`;
   });

@@ -12,14 +12,15 @@
  * fallback; it answers OK whether or not it worked, so the log line is what to trust.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
-import { Adb, runTool } from "../agent/device/adb/adb.js";
+import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
+import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
-import { asFailure, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
+import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
 
 export interface StartOptions {
   avd: string;
@@ -117,13 +118,24 @@ async function listAvds(): Promise<string[]> {
  * (the emulator splits its option there): a path with spaces is copied to a temporary one.
  */
 function posterFile(path: string, port: number): string {
-  let bytes: Buffer;
+  let head: Buffer;
   try {
-    bytes = readFileSync(path);
+    // The emulator opens the poster by its path: a pipe or a device will not do, and reading one
+    // here would wait for a writer (a FIFO) or never end (/dev/zero). stat first, which does neither.
+    const stats = statSync(path);
+    if (!stats.isFile() && !stats.isDirectory()) {
+      throw new InputError(`is not a regular file (a ${stats.isFIFO() ? "pipe" : stats.isSocket() ? "socket" : "device"}); the emulator reads its poster from a file`, {
+        where: path,
+        hint: "save the QR code as a PNG file first, e.g. aosp-sim qr payload.json -o qr.png",
+      });
+    }
+    // The format is in the first bytes; the image itself is the emulator's to read.
+    head = readFileBoundedSync(path, { limit: 64 }).bytes;
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw fileReadError(error, path, "a PNG or JPEG image of the QR code");
   }
-  const format = sniffImageFormat(bytes);
+  const format = sniffImageFormat(head);
   if (format !== "png" && format !== "jpeg") {
     throw new InputError(`is ${format ?? "not an image"}; the virtual scene shows PNG and JPEG posters only`, {
       where: path,
@@ -157,16 +169,21 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
     child.once("error", (error) => fail(`could not be started (${error.message})`));
   });
   exited.catch(() => {});
-  const left = () => Math.max(1_000, deadline - Date.now());
+  const hint = "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes";
   // An emulator that dies leaves wait-for-device waiting: stop it then, not at its timeout.
   const stopWaiting = new AbortController();
   exited.catch(() => stopWaiting.abort());
-  await Promise.race([exited, adb.run(["wait-for-device"], { timeoutMs: left(), signal: stopWaiting.signal })]);
+  // wait-for-device spends the boot's budget, so running out there is the boot's timeout, said as such.
+  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal: stopWaiting.signal }).catch((error: unknown) => {
+    if (error instanceof AdbError && error.kind === "timeout") throw new ScriptFailure(`timed out after ${formatSeconds(options.bootTimeoutMs)} waiting for adb to see ${adb.serial}`, hint);
+    throw error;
+  });
+  await Promise.race([exited, attached]);
   io.progress(`${adb.serial} is attached; waiting for the boot to complete`);
   const booted = waitFor(
     `${adb.serial} to finish booting (sys.boot_completed = 1)`,
     async () => ((await adb.shell("getprop sys.boot_completed")).trim() === "1" ? true : undefined),
-    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint: "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes" },
+    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint },
   );
   await Promise.race([exited, booted]);
 }
@@ -179,14 +196,4 @@ function readLog(log: string): string {
 function tail(log: string): string {
   const lines = readLog(log).trim().split("\n").filter(Boolean).slice(-8);
   return lines.length > 0 ? lines.map((l) => `    ${l}`).join("\n") : "    (its log is empty)";
-}
-
-/** The --output folder, made if need be; one that cannot be is a bad option (exit 2), not an internal error. */
-function makeOutputDir(dir: string): void {
-  try {
-    mkdirSync(resolve(dir), { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(`cannot be made a folder (${code})`, { where: `--output ${dir}`, hint: "give a folder that exists or can be made, e.g. --output emulator-out" });
-  }
 }

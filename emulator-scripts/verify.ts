@@ -22,7 +22,7 @@ import type { Failure } from "../agent/machine/types.js";
 import { AGENT_PACKAGE } from "../agent/protocol/intune-conventions.js";
 import { appLabel } from "../agent/report/describe.js";
 import type { DeviceJson } from "../agent/report/device-output.js";
-import { requireBooted, saveScreenshot, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { componentOption, requireBooted, saveScreenshot, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 
 export interface VerifyOptions {
   serial: string;
@@ -30,6 +30,8 @@ export interface VerifyOptions {
   expectOwner: string;
   /** The network the device must be on, when given. */
   expectSsid?: string;
+  /** One adb command's time limit (default 30 s): fixed for users, shorter in tests. */
+  commandTimeoutMs?: number;
 }
 
 export interface VerifyResult {
@@ -55,8 +57,10 @@ interface Observed {
   utcOffset: string;
 }
 
-export async function verify(options: VerifyOptions, io: ScriptIo): Promise<VerifyResult> {
-  const adb = new Adb(options.serial);
+export async function verify(given: VerifyOptions, io: ScriptIo): Promise<VerifyResult> {
+  // In full (package/package.Class), as dumpsys names the owner it is compared with.
+  const options = { ...given, expectOwner: formatComponent(componentOption(given.expectOwner, "--expect-owner")) };
+  const adb = new Adb(options.serial, options.commandTimeoutMs);
   return withScreenshotOnFailure(adb, "verify", io, async () => {
     await requireBooted(adb);
     const identity = await readAdbIdentity(adb);

@@ -8,7 +8,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { asFailure, durationOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
+import { asFailure, durationOption, outputDirOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
 import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";
 import { setOwner, SET_OWNER_HELP } from "../../emulator-scripts/set-owner.js";
@@ -22,8 +22,9 @@ interface Common {
   output: string;
 }
 
+/** Where the script writes and says what it does; a bad --output is refused here, before any work. */
 function io(options: Common): ScriptIo {
-  return { outputDir: options.output, progress: (line) => printError(err.dim(line)) };
+  return { outputDir: outputDirOption(options.output), progress: (line) => printError(err.dim(line)) };
 }
 
 /** Runs a script; a ScriptFailure becomes its message, its fix and its screenshot on stderr, and exit 1. */
@@ -185,6 +186,7 @@ export function registerEmulator(program: Command): void {
           throw new InputError(`unknown snapshot action "${act}"`, { hint: "use save NAME, load NAME or list" });
         }
         if (act !== "list" && name === undefined) throw new InputError(`snapshot ${act} needs a NAME`, { hint: `e.g. aosp-sim emulator snapshot ${act} welcome --serial emulator-5554` });
+        if (name !== undefined) snapshotNameOption(name);
         printLine(
           await snapshot(
             { serial: serialOption(options.serial), action: act, timeoutMs: durationOption(options.timeout, "--timeout"), ...(name === undefined ? {} : { name }) },
@@ -224,4 +226,14 @@ function patternOption(text: string): string {
     throw new InputError(`is not a regular expression: ${(error as Error).message}`, { where: "--scanner", hint: "e.g. qr or QrCode.*Activity" });
   }
   return text;
+}
+
+/**
+ * `adb emu` sends its words to the console joined by spaces, and the console splits them again:
+ * a name with a space would be saved as its first word, the rest taken as another argument.
+ */
+function snapshotNameOption(name: string): void {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+    throw new InputError(`"${name}" is not a snapshot name`, { where: "snapshot NAME", hint: 'use letters, digits, ".", "_" and "-", e.g. welcome' });
+  }
 }

@@ -4,7 +4,8 @@
  * say what is missing and where the screenshot is, and a simulated enrollment compared with what
  * the emulator reports.
  */
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim } from "../helpers/device-cli.js";
@@ -91,6 +92,14 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(result.stderr).toMatch(/fix: install the Android SDK platform-tools/);
   });
 
+  it("names the option that allows a command longer, as the subcommand spells it (exit 1)", async () => {
+    android.scenario([...bootedDevice(), { tool: "adb", args: "-s emulator-5554 emu avd snapshot save welcome", replies: [{ stdout: "OK\r\n", sleepMs: 30_000 }] }]);
+    const result = await aospSim(["emulator", "snapshot", "save", "welcome", "--serial", "emulator-5554", "--timeout", "1s", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: `adb -s emulator-5554 emu avd snapshot save welcome` gave no answer within 1 s$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: allow longer with --timeout$/m);
+  });
+
   it("refuses a console port the emulator cannot use (exit 2) and documents each script", async () => {
     const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--port", "5555"]);
     expect(result.code).toBe(2);
@@ -100,3 +109,109 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(help.stdout).toMatch(/aosp-sim emulator set-owner/);
   });
 });
+
+/** A bad option ends at once: exit 2, what is wrong and where on one line, a fix line, no stack trace, no device touched. */
+function expectBadOption(result: { code: number | null; stderr: string }, line: RegExp, fix: RegExp): void {
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(line);
+  expect(result.stderr).toMatch(fix);
+  expect(result.stderr).not.toMatch(/\n\s+at |internal error/);
+  expect(android.calls()).toEqual([]);
+}
+
+describe("aosp-sim emulator refuses a bad --output at once (exit 2)", { timeout: 60_000 }, () => {
+  const listAvdsAndNoDevices: Rule[] = [
+    { tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] },
+    { tool: "adb", args: "devices", replies: [{ stdout: "List of devices attached\n\n" }] },
+  ];
+
+  // Before, `start` spun for ever inside Node's recursive mkdir (procfs answers ENOENT to a mkdir of /proc/x).
+  it.skipIf(process.platform !== "linux")("an --output under /proc, where no folder can be made", async () => {
+    android.scenario(listAvdsAndNoDevices);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--output", "/proc/aosp-sim-out/shots"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output \/proc\/aosp-sim-out\/shots: cannot be made a folder: \/proc is on procfs, the kernel's own filesystem, where no folder or file can be made$/m, /^ {2}fix: give a folder that exists or can be made, e\.g\. --output emulator-out$/m);
+  });
+
+  // Before, verify and the other scripts read the device first and hung (or, under a file, said "screenshot: none") when saving a screenshot.
+  it.skipIf(process.platform !== "linux").each([
+    ["verify", ["--serial", "emulator-5554"]],
+    ["provision", ["--serial", "emulator-5554"]],
+    ["reset", ["--serial", "emulator-5554"]],
+    ["snapshot", ["list", "--serial", "emulator-5554"]],
+    ["set-owner", ["--serial", "emulator-5554"]],
+  ])("%s with an --output under /proc, before adb runs", async (script, args) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, ...args, "--output", "/proc/aosp-sim-out"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output \/proc\/aosp-sim-out: cannot be made a folder: \/proc is on procfs/m, /fix: give a folder/);
+  });
+
+  it("an --output under a file, naming the file", async () => {
+    writeFileSync(path("plain-file"), "");
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", path("plain-file/shots")], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: --output .*plain-file/shots: cannot be made a folder: .*plain-file is a file, not a folder$`, "m"), /fix: give a folder/);
+  });
+
+  it("an --output that exists but is not writable", async () => {
+    // root may write anywhere: only a non-root user sees the permission bits.
+    if (process.getuid?.() === 0) return;
+    const locked = path("locked");
+    mkdirSync(locked, { mode: 0o555 });
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", `${locked}/shots`], { killAfterMs: 20_000 });
+    expectBadOption(result, /cannot be made a folder: .*locked is not writable \(EACCES\)$/m, /fix: give a folder/);
+  });
+});
+
+describe("aosp-sim emulator refuses other bad options at once (exit 2)", { timeout: 60_000 }, () => {
+  const serial = ["--serial", "emulator-5554", "--output", android.dir];
+
+  // Before, a limit past setTimeout's 24.8 days fired at once: "gave no answer within 2592000 s", and a Node warning.
+  it("a duration longer than a day", async () => {
+    android.scenario(bootedDevice());
+    const result = await aospSim(["emulator", "snapshot", "save", "welcome", ...serial, "--timeout", "30d"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --timeout: "30d" is longer than a day, which no wait here needs$/m, /fix: e\.g\. 90s, 5m, 1h \(24h at most\)/);
+  });
+
+  // Before, "my snap" went to the console as two words: save "my", and a stray "snap".
+  it("a snapshot name the console would split", async () => {
+    android.scenario(bootedDevice());
+    const result = await aospSim(["emulator", "snapshot", "save", "my snap", ...serial], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: snapshot NAME: "my snap" is not a snapshot name$/m, /fix: use letters, digits, "\.", "_" and "-", e\.g\. welcome/);
+  });
+
+  // Before, provision failed (exit 1, after reading the device) and verify took it as the owner to expect.
+  it.each([
+    ["provision", "--admin"],
+    ["verify", "--expect-owner"],
+  ])("%s with a component that is not package/class", async (script, option) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, ...serial, option, "not-a-component"], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: ${option}: "not-a-component" is not a component$`, "m"), /fix: write it as package\/class/);
+  });
+
+  it("verify with the owner in its short form (package/.Class), as dumpsys would name it in full", async () => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", "verify", ...serial, "--expect-owner", "com.microsoft.intune.aospagent/.AospDeviceAdminReceiver"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  // Before, start waited for ever for a writer to the pipe (or read /dev/zero without end).
+  it.skipIf(process.platform === "win32")("a --qr that is a pipe or a device, not an image file", async () => {
+    const fifo = path("qr-fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const qr of [fifo, "/dev/zero"]) {
+      android.scenario([]);
+      const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--qr", qr, "--output", android.dir], { killAfterMs: 20_000 });
+      expectBadOption(result, new RegExp(`^aosp-sim: ${qr}: is not a regular file \\(a (pipe|device)\\); the emulator reads its poster from a file$`, "m"), /fix: save the QR code as a PNG file/);
+    }
+  });
+
+  it("an --apk that is a folder, named as such", async () => {
+    android.scenario([]);
+    const result = await aospSim(["emulator", "set-owner", ...serial, "--apk", android.dir]);
+    expectBadOption(result, /--apk .*: is a folder, not an APK file$/m, /fix: give the path of an \.apk file/);
+  });
+});
+

@@ -97,7 +97,7 @@ describe("emulator start", () => {
     writeFileSync(aFile, "");
     const error = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, { ...scriptIo(), outputDir: join(aFile, "out") }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect(error).toMatchObject({ where: `--output ${join(aFile, "out")}`, problem: "cannot be made a folder (ENOTDIR)" });
+    expect(error).toMatchObject({ where: `--output ${join(aFile, "out")}`, problem: `cannot be made a folder: ${aFile} is a file, not a folder` });
   });
 
   it("says the emulator is not on PATH", async () => {
@@ -122,11 +122,22 @@ describe("emulator start", () => {
       shell("getprop sys.boot_completed", text("\n")),
       adb("exec-out screencap -p", file("screen-welcome.png")),
     ]);
+    const began = Date.now();
     const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_500, pollMs: 200 }, scriptIo()));
+    // The deadline is exact (before, it could give up a poll interval early): at least the 1.5 s it says.
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1_500);
     expect(error.message).toMatch(/^timed out after 1\.5 s waiting for emulator-5554 to finish booting/);
     expect(error.hint).toMatch(/--boot-timeout/);
     expect(error.screenshot).toBe(join(android.dir, "emulator-5554-start-failure.png"));
     expect(existsSync(error.screenshot!)).toBe(true);
+  });
+
+  // Before, adb's own timeout: "gave no answer within 1 s", with a fix naming no option.
+  it("counts adb wait-for-device in --boot-timeout, and says so when the device never appears", async () => {
+    android.scenario([listAvds, noDevices, emulatorRuns("INFO    | booting\n"), adb("wait-for-device", { sleepMs: 20_000 }), ...offlineDevice()]);
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("timed out after 1 s waiting for adb to see emulator-5554");
+    expect(error.hint).toMatch(/^allow longer with --boot-timeout/);
   });
 
   it("reports an emulator that exits before booting, with the end of its log", async () => {
@@ -282,6 +293,26 @@ describe("emulator verify", () => {
   });
 });
 
+describe("a command that never answers", () => {
+  // Before, every timeout's fix said "allow longer with the command's timeout option": verify has none.
+  it("is named, with a fix that names no option when its limit is fixed (verify has no timeout option)", async () => {
+    android.scenario([adb("get-state", text("device\n")), shell("getprop sys.boot_completed", { stdout: "1\n", sleepMs: 20_000 }), adb("exec-out screencap -p", file("screen-welcome.png"))]);
+    const error = await failure(verify({ serial: "emulator-5554", expectOwner: DEFAULT_ADMIN, commandTimeoutMs: 500 }, scriptIo()));
+    expect(error.message).toBe("`adb -s emulator-5554 shell getprop sys.boot_completed` gave no answer within 0.5 s");
+    expect(error.hint).toBe('check that the device is running and answers (`adb devices` lists it as "device"); if adb itself hangs, restart its server (`adb kill-server`) and try again');
+  });
+
+  it("names the option that allows it longer where the script has one", async () => {
+    android.scenario([...bootedDevice(), adb("emu avd snapshot save welcome", { stdout: "OK\r\n", sleepMs: 20_000 })]);
+    const saving = await failure(snapshot({ serial: "emulator-5554", action: "save", name: "welcome", timeoutMs: 500 }, scriptIo()));
+    expect(saving.message).toBe("`adb -s emulator-5554 emu avd snapshot save welcome` gave no answer within 0.5 s");
+    expect(saving.hint).toBe("allow longer with --timeout");
+    android.scenario([...bootedDevice(), { tool: "adb", prefix: "-s emulator-5554 install -r", replies: [{ stdout: "Success\n", sleepMs: 20_000 }] }]);
+    const installing = await failure(setOwner({ serial: "emulator-5554", apks: [join(FIXTURES, "install-success.txt")], admin: DEFAULT_ADMIN, installTimeoutMs: 500 }, scriptIo()));
+    expect(installing.hint).toMatch(/^allow longer with --install-timeout/);
+  });
+});
+
 describe("emulator reset, snapshot and set-owner", () => {
   it("resets by stopping the AVD and booting it again with -wipe-data", async () => {
     android.scenario([
@@ -291,9 +322,12 @@ describe("emulator reset, snapshot and set-owner", () => {
       when(["killed"], { tool: "adb", args: "devices", replies: [file("devices.txt"), text("List of devices attached\n\n")] }),
       { tool: "adb", args: "devices", replies: [file("devices.txt")] },
       listAvds,
-      emulatorRuns("INFO    | boot completed\n"),
+      // Booted only once the emulator has run: on a busy machine its process may log its call
+      // after adb has already answered, and the check below would not find it.
+      sets(["running"], emulatorRuns("INFO    | boot completed\n")),
       adb("wait-for-device", text("")),
-      shell("getprop sys.boot_completed", text("1\n")),
+      when(["running"], shell("getprop sys.boot_completed", text("1\n"))),
+      shell("getprop sys.boot_completed", text("\n")),
     ]);
     const result = await resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);

@@ -30,6 +30,8 @@ export interface CliOptions {
   onStdout?: (stdout: string, signal: (name: NodeJS.Signals) => void) => void;
   /** Called once the process is started, with a way to signal it (for a run that prints nothing until it ends: --json). */
   onSpawn?: (signal: (name: NodeJS.Signals) => void) => void;
+  /** Kills the CLI (SIGKILL) after this long: a test of "never hangs" then fails on its result, leaving no process spinning. */
+  killAfterMs?: number;
 }
 
 export function aospSim(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -49,10 +51,12 @@ export function aospSim(args: string[], options: CliOptions = {}): Promise<CliRe
       stderr += d.toString("utf8");
       options.onStderr?.(stderr, signal);
     });
+    const killer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
     child.on("error", reject);
-    child.on("close", (code, signal) =>
-      resolve(signal ? { code: 128 + (osConstants.signals[signal] ?? 0), stdout, stderr, signal } : { code, stdout, stderr }),
-    );
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      resolve(signal ? { code: 128 + (osConstants.signals[signal] ?? 0), stdout, stderr, signal } : { code, stdout, stderr });
+    });
     child.stdin.end(options.input ?? "");
     options.onSpawn?.(signal);
   });

@@ -35,6 +35,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Bytes for the tool's stdin. */
   input?: Uint8Array;
+  /**
+   * The fix to give when this call times out, from a caller whose user can allow it longer
+   * ("allow longer with --install-timeout"). Without it the fix names no option: most calls
+   * have a fixed limit, and a fix pointing at an option the command does not have misleads.
+   */
+  timeoutFix?: string;
 }
 
 const INSTALL_HINTS: Record<string, string> = {
@@ -63,7 +69,7 @@ export function runTool(tool: string, args: readonly string[], options: RunOptio
           new AdbError(
             "timeout",
             `\`${tool} ${args.join(" ")}\` gave no answer within ${formatSeconds(options.timeoutMs)}`,
-            "check that the device is running and responsive (`adb devices`), or allow longer with the command's timeout option",
+            options.timeoutFix ?? fixedTimeoutFix(tool, args),
           ),
         ),
       );
@@ -90,6 +96,17 @@ export function runTool(tool: string, args: readonly string[], options: RunOptio
     child.stdin.on("error", () => {}); // the tool may exit before reading its input
     child.stdin.end(options.input ?? "");
   });
+}
+
+/**
+ * What to do about a call whose time limit no option changes (a `getprop`, a `dumpsys`: they
+ * answer in a second when the device and adb are well), so waiting longer is not the fix.
+ */
+function fixedTimeoutFix(tool: string, args: readonly string[]): string {
+  if (tool === "adb") {
+    return "check that the device is running and answers (`adb devices` lists it as \"device\"); if adb itself hangs, restart its server (`adb kill-server`) and try again";
+  }
+  return `run \`${tool} ${args.join(" ")}\` by hand to see why it does not answer`;
 }
 
 export function formatSeconds(ms: number): string {

@@ -3,9 +3,10 @@
  * factory reset. In memory for tests and fleets; in a directory for the CLI (one file per key,
  * written atomically: a power cut never leaves half a file).
  */
-import { accessSync, constants, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { accessSync, constants, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { InputError, isNotFound } from "../../protocol/errors.js";
+import { makeFolder } from "../../protocol/make-folder.js";
 import type { StoragePort } from "../ports.js";
 import { utf8Text } from "../../protocol/utf8.js";
 import { deepFreeze } from "../../protocol/deep-freeze.js";
@@ -105,32 +106,14 @@ export class DirectoryStorage implements StoragePort {
   }
 }
 
-/**
- * `mkdir -p`, one level at a time: Node's recursive mkdirSync never returns for a path under
- * /proc, and reports a file in the way only as EEXIST.
- */
+/** The storage folder, made if missing; one that cannot be is an InputError naming where it fails. */
 function makeDirectory(dir: string): void {
-  try {
-    if (statSync(dir).isDirectory()) return;
-    throw new InputError("is not a directory", { where: dir, hint: "give a directory for the device's storage (it is created if missing)" });
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (!isNotFound(error)) throw cannotCreate(dir, error);
+  const problem = makeFolder(dir);
+  if (problem === null) return;
+  if (problem.code === "ENOTDIR") {
+    throw new InputError("is not a directory", { where: problem.at, hint: "give a directory for the device's storage (it is created if missing)" });
   }
-  const parent = dirname(dir);
-  if (parent !== dir) makeDirectory(parent);
-  try {
-    mkdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw cannotCreate(dir, error);
-  }
-}
-
-function cannotCreate(dir: string, error: unknown): InputError {
-  return new InputError(`cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
-    where: dir,
-    hint: "give a directory in a place you can write to",
-  });
+  throw new InputError(`cannot be created (${problem.reason})`, { where: dir, hint: "give a directory in a place you can write to" });
 }
 
 /** A JSON file the device keeps: its key, what it should hold (for messages) and a check of that. */
