@@ -225,6 +225,42 @@ describe("bad input", () => {
     expect(reply.body.error.message).toMatch(/uses the Basic scheme; the admin API takes only Bearer/);
   });
 
+  // Before, a bare "Basic" (no credentials) was told "Access token is empty", on both APIs, and
+  // the device API said nothing of the scheme even with credentials after it.
+  it("names the scheme sent when it is not Bearer, with or without credentials after it, on both APIs", async () => {
+    const t = service();
+    const admin = await http(`${t.url}/beta/users`, { headers: { authorization: "Basic" } });
+    expect(errorOf(admin)).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+    expect(admin.body.error.message).toBe(
+      "The Authorization header uses the Basic scheme; the admin API takes only Bearer: send Authorization: Bearer <admin token> (serve prints the token on its first line).",
+    );
+    // Graph's 401 shape: its innerError and the challenge header.
+    expect(Object.keys(admin.body.error.innerError)).toEqual(["date", "request-id", "client-request-id"]);
+    expect(admin.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    for (const [header, scheme] of [["Basic", "Basic"], ["basic YWRtaW46cGFzcw==", "basic"], ["Negotiate abc", "Negotiate"], ['Digest username="x"', "Digest"]]) {
+      const reply = await http(`${t.url}${PROFILES}`, { headers: { authorization: header! } });
+      expect(reply.body.error.message, header).toMatch(new RegExp(`^The Authorization header uses the ${scheme} scheme; the admin API takes only Bearer: send Authorization: Bearer <admin token>`));
+      for (const path of [deviceRoutes.checkIn("some-device"), deviceRoutes.package("com.microsoft.intune.aospagent", 1)]) {
+        const device = await http(`${t.url}${path}`, { method: path.endsWith("checkIn") ? "POST" : "GET", headers: { authorization: header! }, ...(path.endsWith("checkIn") ? { json: {} } : {}) });
+        expect(errorOf(device), `${path} ${header}`).toMatchObject({ status: 401, code: "unauthorized" });
+        expect(device.body.error.message, `${path} ${header}`).toMatch(new RegExp(`^the Authorization header uses the ${scheme} scheme; the device API takes only Bearer: send .*Authorization: Bearer <credential>`));
+      }
+    }
+  });
+
+  it("tells a Bearer header with no token, or a token with a space in it, what it lacks", async () => {
+    const t = service();
+    const bare = await http(`${t.url}/beta/users`, { headers: { authorization: "Bearer" } });
+    expect(errorOf(bare)).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+    expect(bare.body.error.message).toMatch(/^Access token is empty: the Authorization header says Bearer with no token after it; send Authorization: Bearer <admin token>/);
+    const none = await http(`${t.url}/beta/users`);
+    expect(none.body.error.message).toMatch(/^Access token is empty: the request has no Authorization header; send Authorization: Bearer <admin token>/);
+    const spaced = await http(`${t.url}/beta/users`, { headers: { authorization: `Bearer ${t.service.adminToken} x` } });
+    expect(spaced.body.error.message).toMatch(/^The Authorization header's Bearer token holds a space, which no token has: /);
+    const device = await http(`${t.url}${deviceRoutes.checkIn("some-device")}`, { method: "POST", json: {}, headers: { authorization: "Bearer" } });
+    expect(device.body.error).toMatchObject({ code: "unauthorized", message: "send the device credential issued at enrollment as Authorization: Bearer <credential>" });
+  });
+
   it("answers an over-long or badly encoded path with the documented error body, not the framework's", async () => {
     const t = service();
     for (const path of [`${PROFILES}/${"a".repeat(600)}`, `${PROFILES}/%ZZ`, `${deviceRoutes.checkIn("x".repeat(600))}`]) {
