@@ -97,6 +97,9 @@ describe("bad input", () => {
     // Before: "after JSON at position 7 at line 1, column 8", the place said twice.
     const after = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"a":1}{', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(after.body.error.message).toBe("the request body is not valid JSON: Unexpected non-whitespace character after JSON at line 1, column 8; send one JSON object");
+    // Before, column 24: an emoji is two UTF-16 code units, one character.
+    const emoji = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "📱📱" x}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(emoji.body.error.message).toMatch(/ at line 1, column 22; send one JSON object$/);
     const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: "nope", headers: { "content-type": "application/json" } });
     expect(errorOf(device)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
