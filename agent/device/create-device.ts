@@ -13,6 +13,7 @@
  * As the composition root it also wires agent/report onto the runtime's step records: the
  * device's log (rendered only when read) and, when asked, the transcript (written as it happens).
  */
+import type { Dispatcher } from "undici";
 import { HttpTransport, type HttpRecord } from "../client/http.js";
 import { ServiceClient } from "../client/service-client.js";
 import { planFromParams } from "../machine/plan.js";
@@ -126,6 +127,12 @@ export interface CreateDeviceOptions {
    * whose devices run on simulated clocks ahead of the real time of its service.
    */
   sharedTime?: boolean;
+  /**
+   * The undici dispatcher the virtual parts' HTTP goes through (default: undici's process-wide
+   * one when it is this package's undici, else an Agent of the package's own). A fleet run passes
+   * one that counts its own requests; a test, a proxy or a MockAgent.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** The seed a device's identity was made from, kept with it so a device resumed from its storage records it too. */
@@ -185,6 +192,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
     ...(options.serviceUrl && view ? { originMap: serviceOriginMap(view.payloadText ?? (await scannedText(view.picture)), options.serviceUrl) } : {}),
     userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   }));
 
   const systemImage = checkedSystemImage(options.preinstalled ?? []);

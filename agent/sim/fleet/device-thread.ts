@@ -11,7 +11,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { driveDevice, type DeviceJob, type DeviceOutcome, type DeviceRunSettings } from "./drive-device.js";
-import { countHttp, type HttpCounts } from "./http-counts.js";
+import { HttpCounter, type HttpCounts } from "./http-counts.js";
 import { TimelineNeeds } from "./timeline-needs.js";
 
 export type ToDeviceThread =
@@ -42,7 +42,9 @@ port.on("message", (message: ToDeviceThread) => {
 });
 
 async function runLanes(png: Uint8Array, settings: DeviceRunSettings, lanes: number): Promise<void> {
-  const http = countHttp();
+  // The thread's devices' requests, through one counting dispatcher.
+  const http = new HttpCounter();
+  const dispatcher = http.dispatcher();
   const needs = new TimelineNeeds();
   const next = (lane: number) =>
     new Promise<DeviceJob | null>((resolve) => {
@@ -50,10 +52,9 @@ async function runLanes(png: Uint8Array, settings: DeviceRunSettings, lanes: num
       post({ type: "want", lane });
     });
   const lane = async (id: number) => {
-    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs, lifeStop) });
+    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs, lifeStop, dispatcher) });
   };
   await Promise.all(Array.from({ length: lanes }, (_, id) => lane(id)));
-  http.stop();
   post({ type: "finished", http: http.counts });
   port!.close();
 }

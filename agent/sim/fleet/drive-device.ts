@@ -3,6 +3,7 @@
  * runs, on the main thread or on a device thread (device-thread.ts). Inputs and the outcome are
  * plain data, so a device thread can be handed one and post the other back.
  */
+import type { Dispatcher } from "undici";
 import { SimulatedClock } from "../../device/clock.js";
 import { createDevice, type Device } from "../../device/create-device.js";
 import { formatFault, type Fault } from "../../device/faults.js";
@@ -88,6 +89,7 @@ export interface LifeStop {
  * Runs one device. `needs` says whether its story carries its timeline (without it, always);
  * a device whose timeline no report shows is never worded. `lifeStop`, once aborted, ends the
  * device's life at its next step: a stopped fleet must not wait out a simulated year of check-ins.
+ * `dispatcher` carries its HTTP (the fleet run's counting one; default the package's).
  */
 export async function driveDevice(
   png: Uint8Array,
@@ -95,6 +97,7 @@ export async function driveDevice(
   settings: DeviceRunSettings,
   needs?: TimelineNeeds,
   lifeStop?: LifeStop,
+  dispatcher?: Dispatcher,
 ): Promise<DeviceOutcome> {
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
@@ -117,6 +120,7 @@ export async function driveDevice(
       timelineWindow: TIMELINE_WINDOW,
       // The device's simulated clock runs ahead of the service's real one: no clock notes.
       sharedTime: false,
+      ...(dispatcher ? { dispatcher } : {}),
     });
     const d = device;
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));

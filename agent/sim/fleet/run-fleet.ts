@@ -13,7 +13,7 @@ import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type Device
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
-import { addCounts, countHttp } from "./http-counts.js";
+import { addCounts, HttpCounter } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
@@ -209,9 +209,10 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // Awaited below, after the import; a failure before then is not an unhandled rejection.
   starting.catch(() => {});
   const deviceThreads: DeviceThread[] = Array.from({ length: threads - 1 }, () => startDeviceThread());
-  // This fleet's requests: to its service (and the addresses its QR code sends devices to).
-  const origins = new Set<string>();
-  const http = countHttp((origin) => origins.has(origin));
+  // This run's requests, and only these: its set-up and its devices send them through this
+  // counter's dispatcher (a second fleet in this process, even against the same service, has its own).
+  const http = new HttpCounter();
+  const dispatcher = http.dispatcher();
   const rss = sampleRss();
   let service: FleetService | undefined;
   // The fleet stops starting devices when the caller aborts, or when its onProgress throws (then
@@ -241,15 +242,13 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   try {
     const { driveDevice } = await import("./drive-device.js");
     service = await starting;
-    origins.add(new URL(service.url).origin);
-    const admin = new AdminClient(service.url, service.adminToken);
+    const admin = new AdminClient(service.url, service.adminToken, { dispatcher });
     const png = await setUpTenant(admin, options.seed);
     if (external) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).
       const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
       const qrOrigins = payloadOrigins(await scannedText({ bytes: png, label: "the fleet profile's QR code" }));
       await checkQrAddresses(qrOrigins, external.url);
-      for (const origin of qrOrigins) origins.add(new URL(origin).origin);
     }
     const wall = new PhaseHistograms();
     const device = new PhaseHistograms();
@@ -349,7 +348,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
 
     const needs = new TimelineNeeds();
     const lane = async () => {
-      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal));
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal, dispatcher));
     };
     // Lanes are shared out evenly; this thread takes its share too (and the remainder).
     const perThread = Math.floor(lanes / threads);
@@ -406,7 +405,6 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     options.signal?.removeEventListener("abort", onCallerAbort);
     restoreHeapSettings();
     ramp.close();
-    http.stop();
     rss.stop();
     await Promise.all(deviceThreads.map((thread) => thread.stop()));
     // A service that failed to start has nothing to close; one still starting is closed once up.
