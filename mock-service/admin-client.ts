@@ -286,6 +286,8 @@ export class AdminClient {
   constructor(
     readonly baseUrl: string,
     readonly adminToken: string,
+    /** `dispatcher`: what its requests go through (default: the package's; a fleet run's counts them). */
+    private readonly options: { dispatcher?: Dispatcher } = {},
   ) {}
 
   /** Any admin request; resolves with the parsed JSON body (undefined for 204). */
@@ -333,7 +335,7 @@ export class AdminClient {
     let response: Dispatcher.ResponseData;
     for (let attempt = 0; ; attempt++) {
       response = await request(`${this.baseUrl}${path}`, {
-        dispatcher: httpDispatcher(),
+        dispatcher: this.options.dispatcher ?? httpDispatcher(),
         method: method as Dispatcher.HttpMethod,
         headers: {
           authorization: `Bearer ${this.adminToken}`,

@@ -3,7 +3,9 @@
  * repository show their findings in code-scanning UIs. Each result carries its rule id, the
  * file, the line and column of the key its JSON pointer names, or of a JSON syntax error (for payload JSON files; for
  * images, Graph profiles and base64 payloads the file alone, with the pointer as a logical
- * location), and the fix. Each rule carries its summary as help text.
+ * location), and the fix. Each rule carries its summary as help text. Columns are in UTF-16 code
+ * units, SARIF's default, and the run says so (columnKind): the messages' own "line L column C",
+ * for people, count characters, so the two differ on a line with an emoji before the place.
  */
 import { RULES, ruleInfo, type Finding } from "../payload/index.js";
 import { findingPosition } from "../payload/json-locations.js";
@@ -51,6 +53,7 @@ export function sarifLog(entries: readonly BatchEntry[]): object {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [{
+      columnKind: "utf16CodeUnits",
       tool: {
         driver: {
           name: "aosp-sim validate",

@@ -87,12 +87,6 @@ export interface CreateDeviceOptions {
   /** Device API request timeout on the device clock (default 30 s). */
   httpTimeoutMs?: number;
   /**
-   * The undici dispatcher the virtual network's requests go through (default: undici's
-   * process-wide one): a proxy agent, a MockAgent, or an Agent that connects to the service's
-   * local socket (`startMockService({ socketPath })`), as a fleet's devices do.
-   */
-  dispatcher?: Dispatcher;
-  /**
    * Package archives in the device's system image (e.g. a vendor shipping the agent): installed
    * out of the box and again after a factory reset, so the payload's minimum version code can
    * skip the download.
@@ -133,6 +127,13 @@ export interface CreateDeviceOptions {
    * whose devices run on simulated clocks ahead of the real time of its service.
    */
   sharedTime?: boolean;
+  /**
+   * The undici dispatcher the virtual parts' HTTP goes through (default: undici's process-wide
+   * one when it is this package's undici, else an Agent of the package's own): a proxy agent, a
+   * MockAgent, or an Agent that connects to the service's local socket (`startMockService({
+   * socketPath })`). A fleet run passes one that counts its own requests, over its service's socket.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** The seed a device's identity was made from, kept with it so a device resumed from its storage records it too. */

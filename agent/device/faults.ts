@@ -72,6 +72,12 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
   const ex = spelling?.example ?? ((spec: string) => spec);
   const match = /^([a-z0-9-]+)(?:=([^@]*))?(?:@(.+))?$/.exec(text.trim());
   if (!match) {
+    // "service-5xx =2": the name and its value are one word.
+    const spaced = /^([a-z0-9-]+)\s+([=@].*)$/.exec(text.trim());
+    if (spaced) {
+      const written = `${spaced[1]}${spaced[2]!.replace(/^([=@])\s+/, "$1")}`;
+      throw new InputError(`has a space after the fault's name "${spaced[1]}"`, { where, hint: `write ${ex(written)}, without spaces` });
+    }
     throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${spelling?.grammar ?? FAULT_GRAMMAR}` });
   }
   const [, rawName, value, state] = match as unknown as [string, string, string | undefined, string | undefined];

@@ -1,6 +1,8 @@
 /**
  * Where a JSON pointer lands in a JSON text, as a 1-based line and column: what code-scanning
  * tools (SARIF) need to show a finding on the right line of a payload kept in a repository.
+ * Columns here are in UTF-16 code units, SARIF's default columnKind (the log declares it): an
+ * emoji counts two. The human report's columns count characters instead (protocol/json-text.ts).
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
 import type { Finding } from "./findings.js";
@@ -63,13 +65,15 @@ export function pointerPosition(text: string, pointer: string): TextPosition | n
 
 /**
  * Where a finding points in the payload text: a JSON syntax error where the parser stopped (the
- * line and column its message gives), any other finding at the key its pointer names.
+ * line its message gives; the column in UTF-16 code units, where the message counts characters),
+ * any other finding at the key its pointer names.
  */
 export function findingPosition(text: string, finding: Pick<Finding, "rule" | "path">): TextPosition | null {
   if (finding.rule === "json-syntax") {
     // As checkPayloadText parses it: a leading byte-order mark is not part of the JSON.
-    const parsed = parseJsonText(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
-    if (!parsed.ok && parsed.problem.kind === "syntax") return { line: parsed.problem.line, column: parsed.problem.column };
+    const json = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+    const parsed = parseJsonText(json);
+    if (!parsed.ok && parsed.problem.kind === "syntax") return positionOf(json, parsed.problem.offset);
   }
   return pointerPosition(text, finding.path);
 }

@@ -12,7 +12,8 @@ export const MAX_JSON_DEPTH = 32;
 
 export type JsonTextProblem =
   | { kind: "empty" }
-  | { kind: "syntax"; detail: string; line: number; column: number }
+  /** `column` counts characters (code points), for people; `offset` is in UTF-16 code units. */
+  | { kind: "syntax"; detail: string; line: number; column: number; offset: number }
   | { kind: "not-object"; actual: string }
   | { kind: "too-deep"; depth: number };
 

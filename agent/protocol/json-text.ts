@@ -24,10 +24,15 @@ export function notJsonProblem(text: string, error: unknown): string {
   return `is not JSON: ${detail} at line ${line} column ${column}`;
 }
 
-/** JSON.parse's complaint about `text` (`error`, what it threw) without its quote of the text, and where it is (1-based). */
-export function jsonSyntaxError(text: string, error: unknown): { detail: string; line: number; column: number } {
+/**
+ * JSON.parse's complaint about `text` (`error`, what it threw) without its quote of the text, and
+ * where it is: line and column (1-based, the column in characters as an editor counts them) for
+ * people, and the offset in UTF-16 code units for what counts those (SARIF).
+ */
+export function jsonSyntaxError(text: string, error: unknown): { detail: string; line: number; column: number; offset: number } {
   const message = error instanceof Error ? error.message : String(error);
-  return { detail: cleanDetail(message), ...locate(text, message) };
+  const offset = errorOffset(text, message);
+  return { detail: cleanDetail(message), ...lineColumnAt(text, offset), offset };
 }
 
 /** Where V8's message says the error is: an offset, or the end of the text; null when it does not say. */
@@ -38,13 +43,17 @@ function reportedOffset(message: string, length: number): number | null {
 }
 
 /**
- * The offset of the first character JSON.parse rejects. Node 20's "Unexpected token" messages
- * give no position, so then it is found by bisection: the longest prefix that is still the start
- * of some JSON text (it parses, or fails only at its end) ends just before the culprit.
+ * The offset (in UTF-16 code units) of the first character JSON.parse rejects: the position V8's
+ * message gives, or its line and column (newer V8, which counts the column in code units too).
+ * Node 20's "Unexpected token" messages give neither, so then it is found by bisection: the
+ * longest prefix that is still the start of some JSON text (it parses, or fails only at its end)
+ * ends just before the culprit.
  */
 function errorOffset(text: string, message: string): number {
   const reported = reportedOffset(message, text.length);
   if (reported !== null) return reported;
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return Math.min(offsetOfLine(text, Number(lc[1])) + Number(lc[2]) - 1, text.length);
   const viable = (k: number): boolean => {
     try {
       JSON.parse(text.slice(0, k));
@@ -64,17 +73,46 @@ function errorOffset(text: string, message: string): number {
   return lo;
 }
 
-/** V8 says "... in JSON at position 12" or nothing (Node 20), or "... (line 1 column 13)" (newer). */
-function locate(text: string, message: string): { line: number; column: number } {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  return lineColumnAt(text, errorOffset(text, message));
+/** Where line `line` (from 1) starts in `text`, in UTF-16 code units. */
+function offsetOfLine(text: string, line: number): number {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const newline = text.indexOf("\n", start);
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  return start;
 }
 
-/** The line and column (both from 1) of a character offset in `text`. */
+/**
+ * The line and column (both from 1) of `offset`, an index into `text` in UTF-16 code units. The
+ * column counts characters (Unicode code points) as an editor shows them: an emoji before the
+ * error is one column, not the two code units a JavaScript string holds it in.
+ */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.min(offset, text.length));
-  return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
+  const end = Math.min(offset, text.length);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: codePointsIn(text, lineStart, end) + 1 };
+}
+
+/** The code points in text[from, to): a surrogate pair is one. */
+function codePointsIn(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate with its low one after it, both before `to`, is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < to) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
 }
 
 /** V8's message without the location (given separately) and without its quote of the text. */

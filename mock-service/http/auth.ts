@@ -16,7 +16,37 @@ declare module "fastify" {
   }
 }
 
-/** The token of an `Authorization: Bearer <token>` header, or null. */
+/**
+ * What an Authorization header holds, as far as the APIs care: a bearer token, nothing, or
+ * something a caller can be told how to fix (`Basic ...`, a bare `Basic`, a bare `Bearer`).
+ */
+export type Authorization =
+  | { kind: "bearer"; token: string }
+  | { kind: "absent" }
+  | { kind: "empty-bearer" }
+  | { kind: "bearer-with-spaces" }
+  | { kind: "other-scheme"; scheme: string };
+
+/** Schemes are quoted back to the caller: a scheme-less token pasted whole must not be echoed at length. */
+const SCHEME_SHOWN = 20;
+
+export function readAuthorization(header: string | string[] | undefined): Authorization {
+  if (typeof header !== "string") return { kind: "absent" };
+  // RFC 9110: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]; the scheme is case-insensitive.
+  const match = /^\s*(\S+)(?:\s+(.*?))?\s*$/.exec(header);
+  if (!match) return { kind: "absent" };
+  const [, scheme, credentials] = match as unknown as [string, string, string | undefined];
+  if (scheme.toLowerCase() !== "bearer") {
+    return { kind: "other-scheme", scheme: scheme.length > SCHEME_SHOWN ? `${scheme.slice(0, SCHEME_SHOWN)}...` : scheme };
+  }
+  if (credentials === undefined || credentials === "") return { kind: "empty-bearer" };
+  return /\s/.test(credentials) ? { kind: "bearer-with-spaces" } : { kind: "bearer", token: credentials };
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, or null. Every authenticated request
+ * passes here: one regular expression, and readAuthorization only for a header it refuses.
+ */
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (typeof header !== "string") return null;
@@ -29,24 +59,28 @@ export function isAdminToken(request: FastifyRequest, adminToken: string): boole
   return token !== null && constantTimeEqual(token, adminToken);
 }
 
+/** Why the admin API refuses a header that carries no bearer token, as Graph words its 401s. */
+function adminAuthorizationProblem(read: Authorization): string {
+  const send = "send Authorization: Bearer <admin token>";
+  const where = "(serve prints the token on its first line).";
+  switch (read.kind) {
+    case "other-scheme":
+      return `The Authorization header uses the ${read.scheme} scheme; the admin API takes only Bearer: ${send} ${where}`;
+    case "bearer-with-spaces":
+      return `The Authorization header's Bearer token holds a space, which no token has: ${send}, the token alone after the scheme ${where}`;
+    case "empty-bearer":
+      return `Access token is empty: the Authorization header says Bearer with no token after it; ${send} ${where}`;
+    default:
+      return `Access token is empty: the request has no Authorization header; ${send} ${where}`;
+  }
+}
+
 /** onRequest hook for the admin routes. */
 export function requireAdmin(adminToken: string) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request);
-    const scheme = /^\s*(\S+)\s+\S/.exec(request.headers.authorization ?? "")?.[1];
-    if (token === null && scheme !== undefined && scheme.toLowerCase() !== "bearer") {
-      throw new ApiError(
-        401,
-        GRAPH_CODES.unauthenticated,
-        `The Authorization header uses the ${scheme.slice(0, 20)} scheme; the admin API takes only Bearer: send Authorization: Bearer <admin token> (serve prints the token on its first line).`,
-      );
-    }
     if (token === null) {
-      throw new ApiError(
-        401,
-        GRAPH_CODES.unauthenticated,
-        "Access token is empty. Send the header Authorization: Bearer <admin token> (serve prints the token on its first line).",
-      );
+      throw new ApiError(401, GRAPH_CODES.unauthenticated, adminAuthorizationProblem(readAuthorization(request.headers.authorization)));
     }
     if (!constantTimeEqual(token, adminToken)) {
       throw new ApiError(401, GRAPH_CODES.unauthenticated, "Access token validation failure: this is not the service's admin token.");
@@ -64,7 +98,7 @@ export function requireDevice(devices: DeviceStore) {
   return async (request: FastifyRequest<{ Params: { deviceId: string } }>): Promise<void> => {
     const credential = bearerToken(request);
     if (credential === null) {
-      throw deviceError("unauthorized", "send the device credential issued at enrollment as Authorization: Bearer <credential>");
+      throw deviceError("unauthorized", deviceCredentialProblem(readAuthorization(request.headers.authorization)));
     }
     const device = devices.getByCredentialHash(secretHash(credential));
     if (!device) throw deviceError("unauthorized", "this device credential is not one the service issued");
@@ -73,4 +107,14 @@ export function requireDevice(devices: DeviceStore) {
     }
     request.device = device;
   };
+}
+
+/**
+ * The device API's 401 for a header without a usable credential, in that API's wording: another
+ * scheme (Basic) is named, so the caller learns the header is read and only the scheme is wrong.
+ */
+export function deviceCredentialProblem(read: Authorization, send = "send the device credential issued at enrollment as Authorization: Bearer <credential>"): string {
+  if (read.kind === "other-scheme") return `the Authorization header uses the ${read.scheme} scheme; the device API takes only Bearer: ${send}`;
+  if (read.kind === "bearer-with-spaces") return `the Authorization header's Bearer credential holds a space, which no credential has: ${send}, alone after the scheme`;
+  return send;
 }

@@ -43,6 +43,12 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "=5%"], /--fault =5%: names no fault.*fix: write NAME=5%, NAME one of: /s],
     // Before: "gives no rate" for a rate given, below 0.
     [["--devices", "10", "--fault", "service-5xx=-5%"], /--fault service-5xx=-5%: "-5%" is not a rate.*fix: give a fraction from 0 to 1/s],
+    // Before: "gives no rate", with the whole grammar as the fix.
+    [["--devices", "10", "--fault", "wrong-wifi-key= 0.5"], /--fault wrong-wifi-key= 0\.5: " 0\.5" is not a rate: it has a space before it\n\s+fix: write wrong-wifi-key=0\.5, without spaces$/m],
+    [["--devices", "10", "--fault", "wrong-wifi-key="], /--fault wrong-wifi-key=: gives no rate: nothing follows its last "="\n\s+fix: write wrong-wifi-key=RATE, .* e\.g\. wrong-wifi-key=0\.05 or wrong-wifi-key=5%$/m],
+    [["--devices", "10", "--fault", "wrong-wifi-key"], /--fault wrong-wifi-key: gives no rate: a fleet's fault ends with "=RATE"\n\s+fix: write wrong-wifi-key=RATE, /m],
+    // Before, accepted as 0.5.
+    [["--devices", "10", "--fault", "wrong-wifi-key=0.5 "], /--fault wrong-wifi-key=0\.5 : "0\.5 " is not a rate: it has a space after it\n\s+fix: write wrong-wifi-key=0\.5, without spaces$/m],
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],

@@ -149,6 +149,19 @@ describe("validate --format sarif on text that is not JSON", () => {
     expect(res.locations[0].physicalLocation.region).toEqual({ startLine: 7, startColumn: 2 });
   });
 
+  // Before, the human report said column 18 here (UTF-16 code units: each emoji two) and the
+  // SARIF log did not say which columns it counts.
+  it("counts the human column in characters, and SARIF's in UTF-16 code units, which the log declares", async () => {
+    const path = await write("emoji-syntax.json", '{\n  "name": "📱📱" x\n}\n');
+    const human = await runCli(["validate", path]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain("line 2 column 16");
+    const sarif = await runCli(["validate", path, "--format", "sarif"]);
+    const run = JSON.parse(sarif.stdout).runs[0];
+    expect(run.columnKind).toBe("utf16CodeUnits");
+    expect(run.results[0].locations[0].physicalLocation.region).toEqual({ startLine: 2, startColumn: 18 });
+  });
+
   it("reports a payload nested deeper than a parser's stack, not an internal error", async () => {
     // Before: exit 2, "internal error: Maximum call stack size exceeded" (the human and --json reports were fine).
     for (const [name, text] of [["deep-array.json", "[".repeat(5000)], ["deep-object.json", `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`]] as const) {

@@ -42,6 +42,9 @@ describe("the fault grammar", () => {
     expect(() => parseFault("service-5xx=0")).toThrow(/not a count/);
     expect(() => parseFault("corrupt-download=yes")).toThrow(/takes no value/);
     expect(() => parseFault("network-absent@welcome")).toThrow(/does not take @STATE/);
+    // Before: 'cannot read the fault "service-5xx =2"', with the whole grammar as the fix.
+    expect(() => parseFault("service-5xx =2")).toThrow(expect.objectContaining({ problem: 'has a space after the fault\'s name "service-5xx"', hint: "write service-5xx=2, without spaces" }));
+    expect(() => parseFault("power-loss @ downloadingAgent")).toThrow(expect.objectContaining({ hint: "write power-loss@downloadingAgent, without spaces" }));
   });
 
   it("suggests the state a mistyped one most likely meant, and lists the top-level states, not all 66", () => {

@@ -97,6 +97,9 @@ describe("bad input", () => {
     // Before: "after JSON at position 7 at line 1, column 8", the place said twice.
     const after = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"a":1}{', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(after.body.error.message).toBe("the request body is not valid JSON: Unexpected non-whitespace character after JSON at line 1, column 8; send one JSON object");
+    // Before, column 24: an emoji is two UTF-16 code units, one character.
+    const emoji = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "📱📱" x}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(emoji.body.error.message).toMatch(/ at line 1, column 22; send one JSON object$/);
     const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: "nope", headers: { "content-type": "application/json" } });
     expect(errorOf(device)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
@@ -223,6 +226,42 @@ describe("bad input", () => {
     const reply = await http(`${t.url}/beta/users`, { headers: { authorization: "Basic YWRtaW46cGFzcw==" } });
     expect(errorOf(reply)).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
     expect(reply.body.error.message).toMatch(/uses the Basic scheme; the admin API takes only Bearer/);
+  });
+
+  // Before, a bare "Basic" (no credentials) was told "Access token is empty", on both APIs, and
+  // the device API said nothing of the scheme even with credentials after it.
+  it("names the scheme sent when it is not Bearer, with or without credentials after it, on both APIs", async () => {
+    const t = service();
+    const admin = await http(`${t.url}/beta/users`, { headers: { authorization: "Basic" } });
+    expect(errorOf(admin)).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+    expect(admin.body.error.message).toBe(
+      "The Authorization header uses the Basic scheme; the admin API takes only Bearer: send Authorization: Bearer <admin token> (serve prints the token on its first line).",
+    );
+    // Graph's 401 shape: its innerError and the challenge header.
+    expect(Object.keys(admin.body.error.innerError)).toEqual(["date", "request-id", "client-request-id"]);
+    expect(admin.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    for (const [header, scheme] of [["Basic", "Basic"], ["basic YWRtaW46cGFzcw==", "basic"], ["Negotiate abc", "Negotiate"], ['Digest username="x"', "Digest"]]) {
+      const reply = await http(`${t.url}${PROFILES}`, { headers: { authorization: header! } });
+      expect(reply.body.error.message, header).toMatch(new RegExp(`^The Authorization header uses the ${scheme} scheme; the admin API takes only Bearer: send Authorization: Bearer <admin token>`));
+      for (const path of [deviceRoutes.checkIn("some-device"), deviceRoutes.package("com.microsoft.intune.aospagent", 1)]) {
+        const device = await http(`${t.url}${path}`, { method: path.endsWith("checkIn") ? "POST" : "GET", headers: { authorization: header! }, ...(path.endsWith("checkIn") ? { json: {} } : {}) });
+        expect(errorOf(device), `${path} ${header}`).toMatchObject({ status: 401, code: "unauthorized" });
+        expect(device.body.error.message, `${path} ${header}`).toMatch(new RegExp(`^the Authorization header uses the ${scheme} scheme; the device API takes only Bearer: send .*Authorization: Bearer <credential>`));
+      }
+    }
+  });
+
+  it("tells a Bearer header with no token, or a token with a space in it, what it lacks", async () => {
+    const t = service();
+    const bare = await http(`${t.url}/beta/users`, { headers: { authorization: "Bearer" } });
+    expect(errorOf(bare)).toMatchObject({ status: 401, code: "InvalidAuthenticationToken" });
+    expect(bare.body.error.message).toMatch(/^Access token is empty: the Authorization header says Bearer with no token after it; send Authorization: Bearer <admin token>/);
+    const none = await http(`${t.url}/beta/users`);
+    expect(none.body.error.message).toMatch(/^Access token is empty: the request has no Authorization header; send Authorization: Bearer <admin token>/);
+    const spaced = await http(`${t.url}/beta/users`, { headers: { authorization: `Bearer ${t.service.adminToken} x` } });
+    expect(spaced.body.error.message).toMatch(/^The Authorization header's Bearer token holds a space, which no token has: /);
+    const device = await http(`${t.url}${deviceRoutes.checkIn("some-device")}`, { method: "POST", json: {}, headers: { authorization: "Bearer" } });
+    expect(device.body.error).toMatchObject({ code: "unauthorized", message: "send the device credential issued at enrollment as Authorization: Bearer <credential>" });
   });
 
   it("answers an over-long or badly encoded path with the documented error body, not the framework's", async () => {

@@ -76,7 +76,7 @@ describe("faults at rates", () => {
     // Before, a bare "%" ran the fault at 0 (switched off), "5 %" at 0.05, 1e-2% at 0.0001, and
     // 1e-2 or 0x1 "gave no rate".
     for (const rate of ["%", "5 %", "1e-2%", "1e-2", "0x1", "-0", "1.", "05%x"]) {
-      expect(() => parseFaultRate(`wrong-wifi-key=${rate}`), rate).toThrow(/is not a rate$|gives no rate$/);
+      expect(() => parseFaultRate(`wrong-wifi-key=${rate}`), rate).toThrow(/is not a rate(: it has a space in it)?$|gives no rate$/);
     }
     for (const rate of ["%", "5 %", "1e-2%", "1e-2", "0x1"]) {
       expect(() => parseFaultRate(`wrong-wifi-key=${rate}`), rate).toThrow(`: "${rate}" is not a rate`);
@@ -87,6 +87,37 @@ describe("faults at rates", () => {
     // A value with no rate after it still lacks its rate.
     expect(() => parseFaultRate("service-5xx=always")).toThrow(/gives no rate/);
     expect(() => parseFaultRate("power-loss=2m@downloadingAgent")).toThrow(/gives no rate/);
+  });
+
+  // Before, " 0.5" and "0.5 " were "gives no rate" or taken as 0.5, "x=" and "x" gave the whole
+  // grammar, and "wrong-wifi-key = 0.5" was an unknown fault "wrong-wifi-key ".
+  it("says what is wrong with each malformed rate, and the fault with its rate as the fix", () => {
+    const refusal = (text: string) => {
+      try {
+        parseFaultRate(text);
+      } catch (error) {
+        expect(error, text).toBeInstanceOf(InputError);
+        return { problem: (error as InputError).problem, hint: (error as InputError).hint };
+      }
+      throw new Error(`${text} was accepted`);
+    };
+    expect(refusal("wrong-wifi-key= 0.5")).toEqual({ problem: '" 0.5" is not a rate: it has a space before it', hint: "write wrong-wifi-key=0.5, without spaces" });
+    expect(refusal("wrong-wifi-key=0.5 ")).toEqual({ problem: '"0.5 " is not a rate: it has a space after it', hint: "write wrong-wifi-key=0.5, without spaces" });
+    expect(refusal("wrong-wifi-key = 0.5")).toEqual({ problem: '" 0.5" is not a rate: it has a space before it', hint: "write wrong-wifi-key=0.5, without spaces" });
+    expect(refusal("service-5xx=always= 5%")).toEqual({ problem: '" 5%" is not a rate: it has a space before it', hint: "write service-5xx=always=5%, without spaces" });
+    expect(refusal("wrong-wifi-key=5 %").problem).toBe('"5 %" is not a rate: it has a space in it');
+    expect(refusal("wrong-wifi-key= 1.5")).toEqual({ problem: '" 1.5" is not a rate: it has a space before it', hint: "write the rate without spaces: give a fraction from 0 to 1 (0.05) or a percentage (5%)" });
+    expect(refusal("wrong-wifi-key =0.5")).toEqual({ problem: 'has a space before "=0.5"', hint: "write wrong-wifi-key=0.5, without spaces" });
+    expect(refusal("download-http-error =404=0.1")).toEqual({ problem: 'has a space after the fault\'s name "download-http-error"', hint: "write download-http-error=404=0.1, without spaces" });
+    const withRate = (fault: string) => `write ${fault}=RATE, RATE a fraction from 0 to 1 or a percentage, e.g. ${fault}=0.05 or ${fault}=5%`;
+    expect(refusal("wrong-wifi-key=")).toEqual({ problem: 'gives no rate: nothing follows its last "="', hint: withRate("wrong-wifi-key") });
+    expect(refusal("service-5xx=always=")).toEqual({ problem: 'gives no rate: nothing follows its last "="', hint: withRate("service-5xx=always") });
+    expect(refusal("power-loss@downloadingAgent")).toEqual({ problem: 'gives no rate: a fleet\'s fault ends with "=RATE"', hint: withRate("power-loss@downloadingAgent") });
+    expect(refusal("service-5xx=always")).toEqual({ problem: "gives no rate", hint: withRate("service-5xx=always") });
+    // A word where the fault takes no value is a rate misspelt, not a value missing its rate.
+    expect(refusal("network-absent=abc").problem).toBe('"abc" is not a rate');
+    expect(refusal("=").problem).toBe("names no fault and gives no rate");
+    expect(refusal("gremlins=").problem).toBe('unknown fault "gremlins"');
   });
 
   it("strikes about the given share of devices, the same devices for the same seed", () => {

@@ -11,7 +11,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { driveDevice, type DeviceJob, type DeviceOutcome, type DeviceRunSettings } from "./drive-device.js";
-import { countHttp, type HttpCounts } from "./http-counts.js";
+import { HttpCounter, type HttpCounts } from "./http-counts.js";
 import { socketDispatcher } from "./service-socket.js";
 import { TimelineNeeds } from "./timeline-needs.js";
 
@@ -43,8 +43,10 @@ port.on("message", (message: ToDeviceThread) => {
 });
 
 async function runLanes(png: Uint8Array, settings: DeviceRunSettings, lanes: number): Promise<void> {
-  const http = countHttp();
-  const dispatcher = settings.serviceSocket === undefined ? undefined : socketDispatcher(settings.serviceSocket);
+  // The thread's devices' requests, through one counting dispatcher (over the service's socket when it has one).
+  const http = new HttpCounter();
+  const socket = settings.serviceSocket === undefined ? undefined : socketDispatcher(settings.serviceSocket);
+  const dispatcher = http.dispatcher(socket);
   const needs = new TimelineNeeds();
   const next = (lane: number) =>
     new Promise<DeviceJob | null>((resolve) => {
@@ -55,8 +57,7 @@ async function runLanes(png: Uint8Array, settings: DeviceRunSettings, lanes: num
     for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs, lifeStop, dispatcher) });
   };
   await Promise.all(Array.from({ length: lanes }, (_, id) => lane(id)));
-  await dispatcher?.close();
-  http.stop();
+  await socket?.close();
   post({ type: "finished", http: http.counts });
   port!.close();
 }

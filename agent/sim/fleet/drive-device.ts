@@ -91,7 +91,8 @@ export interface LifeStop {
  * Runs one device. `needs` says whether its story carries its timeline (without it, always);
  * a device whose timeline no report shows is never worded. `lifeStop`, once aborted, ends the
  * device's life at its next step: a stopped fleet must not wait out a simulated year of check-ins.
- * `dispatcher` is the thread's connection to the service's socket (settings.serviceSocket).
+ * `dispatcher` carries its HTTP: the fleet run's counting one, over the service's socket when it
+ * has one (settings.serviceSocket); default the package's.
  */
 export async function driveDevice(
   png: Uint8Array,

@@ -29,28 +29,90 @@ export const FAULT_RATE_GRAMMAR = "NAME[=VALUE][@STATE]=RATE (RATE 0..1 or a per
 /** A rate as it may be written: a decimal fraction (0.05, .5, 1) or a decimal percentage (5%, 0.5%). */
 const RATE_WRITTEN = /^(?:\d+(?:\.\d+)?|\.\d+)%?$/;
 
+/**
+ * Text after the last "=" that is meant as a rate, even if it is not one (-5%, 1e-2, NaN, 0.5%%,
+ * abc%): said as a rate that is wrong. A word (service-5xx=always) is a fault's value, with no
+ * rate after it.
+ */
+const RATE_MEANT = /^(?:[-+]?(?:[0-9.eExX+-]*[0-9][0-9.eExX+-]*|nan|infinity)%*|[^=@]*%)$/i;
+
+const RATE_FIX = "give a fraction from 0 to 1 (0.05) or a percentage (5%)";
+
+/** The rate `written` stands for, or NaN: plain decimals only (Number() would read "" as 0, 1e-2, 0x1). */
+function rateOf(written: string): number {
+  if (!RATE_WRITTEN.test(written)) return Number.NaN;
+  const rate = written.endsWith("%") ? Number(written.slice(0, -1)) / 100 : Number(written);
+  return rate >= 0 && rate <= 1 ? rate : Number.NaN;
+}
+
+/** Where the spaces in a rate are, in words: a rate is one word, so the shell splits or keeps them as given. */
+function spacesIn(written: string): string {
+  const before = /^\s/.test(written);
+  const after = /\s$/.test(written);
+  if (before && after) return "has spaces around it";
+  if (before) return "has a space before it";
+  if (after) return "has a space after it";
+  return "has a space in it";
+}
+
+/** The fault's name as written: what comes before its value, state and rate. */
+function nameOf(text: string): string {
+  return text.trim().split(/[=@]/)[0] ?? "";
+}
+
+function isFaultName(name: string): boolean {
+  return (FAULT_NAMES as readonly string[]).includes(name);
+}
+
+/** A fault given without its rate: the fix is the fault as written with a rate after it. */
+function noRate(spec: string, where: string, problem: string): InputError {
+  const name = nameOf(spec);
+  if (name === "") return new InputError("names no fault and gives no rate", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
+  if (!isFaultName(name)) {
+    return new InputError(`unknown fault "${name}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
+  }
+  const fault = spec.trim();
+  return new InputError(problem, { where, hint: `write ${fault}=RATE, RATE a fraction from 0 to 1 or a percentage, e.g. ${fault}=0.05 or ${fault}=5%` });
+}
+
+/** Whether `text` is a whole fault as `enroll --fault` reads one (so what follows its last "=" is its value). */
+function readsAsFault(text: string): boolean {
+  try {
+    parseFault(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function parseFaultRate(text: string): FaultRate {
   const where = `--fault ${text}`;
-  // Anything number-like after the last "=" is meant as the rate (-5%, 1e-2, NaN, 0.5%%, abc%),
-  // and said as one if it is not; a word (service-5xx=always) is a fault's value, with no rate after it.
-  const match = /^(.*)=([-+]?(?:[0-9.eExX+-]*[0-9][0-9.eExX+-]*|nan|infinity)%*|[^=@]*%)$/i.exec(text.trim());
-  if (!match || match[1] === "") {
-    const name = text.split(/[=@]/)[0] ?? "";
-    if (name !== "" && !(FAULT_NAMES as readonly string[]).includes(name)) {
-      throw new InputError(`unknown fault "${name}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
-    }
-    // "=5%" has its rate; what it lacks is the fault.
-    if (match && match[1] === "") throw new InputError("names no fault", { where, hint: `write NAME=${match[2]}, NAME one of: ${FAULT_NAMES.join(", ")}` });
-    throw new InputError("gives no rate", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
+  const eq = text.lastIndexOf("=");
+  if (eq < 0) throw noRate(text, where, 'gives no rate: a fleet\'s fault ends with "=RATE"');
+  const spec = text.slice(0, eq);
+  const written = text.slice(eq + 1);
+  const squeezed = written.replace(/\s+/g, "");
+  if (squeezed === "") throw noRate(spec, where, `gives no rate: nothing follows its last "="`);
+  if (!RATE_MEANT.test(squeezed)) {
+    // A word after the "=": the fault's own value (service-5xx=always), with no rate after it; or,
+    // where the fault takes no such value (network-absent=abc), a rate misspelt.
+    if (isFaultName(nameOf(text)) && !readsAsFault(text)) throw new InputError(`"${written}" is not a rate`, { where, hint: RATE_FIX });
+    throw noRate(text, where, "gives no rate");
   }
-  const [, spec, rateText] = match as unknown as [string, string, string];
-  // Plain decimals only: Number() would also read "" (a bare "%") as 0, "5 " as 5, 1e-2 and 0x1.
-  const rate = RATE_WRITTEN.test(rateText) ? (rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : Number(rateText)) : NaN;
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw new InputError(`"${rateText}" is not a rate`, { where, hint: "give a fraction from 0 to 1 (0.05) or a percentage (5%)" });
+  // "=5%" has its rate; what it lacks is the fault.
+  if (spec.trim() === "") throw new InputError("names no fault", { where, hint: `write NAME=${squeezed}, NAME one of: ${FAULT_NAMES.join(", ")}` });
+  const rate = rateOf(squeezed);
+  if (squeezed !== written) {
+    // " 0.5" or "5 %": a rate with spaces is refused, never read as the rate without them.
+    const fix = Number.isNaN(rate) ? `write the rate without spaces: ${RATE_FIX}` : `write ${spec.trim()}=${squeezed}, without spaces`;
+    throw new InputError(`"${written}" is not a rate: it ${spacesIn(written)}`, { where, hint: fix });
+  }
+  if (Number.isNaN(rate)) throw new InputError(`"${written}" is not a rate`, { where, hint: RATE_FIX });
+  if (/\s$/.test(spec)) {
+    throw new InputError(`has a space before "=${written}"`, { where, hint: `write ${spec.trim()}=${written}, without spaces` });
   }
   // Its errors name the whole argument, and their examples carry the rate given.
-  const fault = parseFault(spec, { where, example: (example) => `${example}=${rateText}`, grammar: `NAME[=VALUE][@STATE]=${rateText}, NAME one of: ${FAULT_NAMES.join(", ")}` });
+  const fault = parseFault(spec, { where, example: (example) => `${example}=${written}`, grammar: `NAME[=VALUE][@STATE]=${written}, NAME one of: ${FAULT_NAMES.join(", ")}` });
   return { spec: formatFault(fault), fault, rate };
 }
 

@@ -1,15 +1,21 @@
 /**
- * HTTP requests and errors by route, as the service answered them, from undici's diagnostics
- * channels (every device request goes through undici): no wrapper in the request path.
+ * HTTP requests and errors by route, as the service answered them, counted per fleet run: each
+ * run sends its requests (its set-up's and its devices') through its own counter's dispatcher, an
+ * undici interceptor, so two fleets in one process count only their own, even against one service
+ * (before, every request of the thread was counted from undici's process-wide diagnostics
+ * channels, and two fleets against one service counted each other's).
  * Errors: 5xx answers and requests that got no answer (the network failed, or the device's
  * timeout passed). A request the device withdrew itself (power lost mid-request) is neither the
  * service's answer nor its error: it is counted only if an answer had begun, as that answer.
  * An answer that breaks off is one request, with an error. Path segments that are ids become {id}:
  * GUIDs, numbers, long tokens, and user principal names (Graph addresses a user by either).
- * Channels are per thread: each device thread counts its own and the fleet adds them up.
+ * Each device thread has its own counter and the fleet adds them up.
  */
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Dispatcher } from "undici";
 import { WithdrawnByDevice } from "../../client/http.js";
+import { httpDispatcher } from "../../protocol/http-dispatcher.js";
 
 export interface HttpCounts {
   requests: number;
@@ -32,56 +38,87 @@ export function addCounts(into: HttpCounts, more: HttpCounts): void {
   }
 }
 
-interface ChannelRequest {
-  method: string;
-  path: string;
-  origin?: unknown;
+/**
+ * One run's counts, and the dispatcher that makes them: every request sent through
+ * `dispatcher()` is counted, and no other.
+ */
+export class HttpCounter {
+  readonly counts: HttpCounts = emptyCounts();
+
+  /** `inner` (default: the one the package's HTTP uses) with this counter in front of it. */
+  dispatcher(inner: Dispatcher = httpDispatcher()): Dispatcher {
+    // The handler undici passes an interceptor already speaks its current (controller) API.
+    return inner.compose((dispatch) => (options, handler) => dispatch(options, new CountingHandler(handler, this, options.method, options.path)));
+  }
+
+  /** An answer began: one request, an error if the service failed (5xx). */
+  answered(method: string, path: string, status: number): void {
+    const e = this.entry(method, path);
+    e.requests++;
+    this.counts.requests++;
+    if (status >= 500) {
+      e.errors++;
+      this.counts.errors++;
+    }
+  }
+
+  /** No answer, or one that broke off (`answered`: already counted as a request). */
+  failed(method: string, path: string, answered: boolean): void {
+    const e = this.entry(method, path);
+    if (!answered) {
+      e.requests++;
+      this.counts.requests++;
+    }
+    e.errors++;
+    this.counts.errors++;
+  }
+
+  private entry(method: string, path: string): { requests: number; errors: number } {
+    return (this.counts.byRoute[`${method} ${routePath(path)}`] ??= { requests: 0, errors: 0 });
+  }
 }
 
 /**
- * Counts this thread's requests until `stop()`; with `accepts`, only those to the origins it
- * accepts. The channels are the whole thread's: two fleets run at once by a library user would
- * otherwise each count the other's requests too (each has its own service, so its own origin).
+ * Passes every callback on to the request's own handler, counting its answer or its failure on
+ * the way. One per request, as the diagnostics channels' messages were (this replaces them):
+ * a fleet's devices send millions of requests.
  */
-export function countHttp(accepts?: (origin: string) => boolean): { counts: HttpCounts; stop(): void } {
-  const counts = emptyCounts();
-  const entry = (request: ChannelRequest) => (counts.byRoute[`${request.method} ${routePath(request.path)}`] ??= { requests: 0, errors: 0 });
-  const ours = (request: ChannelRequest) => accepts === undefined || accepts(typeof request.origin === "string" ? request.origin : String((request.origin as URL | undefined)?.origin));
-  // Requests whose answer began: an error after it (the body broke off, the device withdrew) is
-  // not a second request.
-  const answered = new WeakSet<ChannelRequest>();
-  const onHeaders = (message: unknown) => {
-    const { request, response } = message as { request: ChannelRequest; response: { statusCode: number } };
-    if (!ours(request)) return;
-    answered.add(request);
-    const e = entry(request);
-    e.requests++;
-    counts.requests++;
-    if (response.statusCode >= 500) {
-      e.errors++;
-      counts.errors++;
-    }
-  };
-  const onError = (message: unknown) => {
-    const { request, error } = message as { request: ChannelRequest; error: unknown };
-    if (!ours(request) || error instanceof WithdrawnByDevice) return;
-    const e = entry(request);
-    if (!answered.has(request)) {
-      e.requests++;
-      counts.requests++;
-    }
-    e.errors++;
-    counts.errors++;
-  };
-  subscribe("undici:request:headers", onHeaders);
-  subscribe("undici:request:error", onError);
-  return {
-    counts,
-    stop: () => {
-      unsubscribe("undici:request:headers", onHeaders);
-      unsubscribe("undici:request:error", onError);
-    },
-  };
+class CountingHandler implements Dispatcher.DispatchHandler {
+  private answered = false;
+
+  constructor(
+    private readonly handler: Dispatcher.DispatchHandler,
+    private readonly counter: HttpCounter,
+    private readonly method: string,
+    private readonly path: string,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.handler.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex): void {
+    this.handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.answered = true;
+    this.counter.answered(this.method, this.path, statusCode);
+    this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.handler.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.handler.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    if (!(error instanceof WithdrawnByDevice)) this.counter.failed(this.method, this.path, this.answered);
+    this.handler.onResponseError?.(controller, error);
+  }
 }
 
 export function routePath(path: string): string {

@@ -14,7 +14,7 @@ import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type Device
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
-import { addCounts, countHttp } from "./http-counts.js";
+import { addCounts, HttpCounter } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
@@ -211,13 +211,13 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // Awaited below, after the import; a failure before then is not an unhandled rejection.
   starting.catch(() => {});
   const deviceThreads: DeviceThread[] = Array.from({ length: threads - 1 }, () => startDeviceThread());
-  // This fleet's requests: to its service (and the addresses its QR code sends devices to).
-  const origins = new Set<string>();
-  const http = countHttp((origin) => origins.has(origin));
+  // This run's requests, and only these: its set-up and its devices send them through this
+  // counter's dispatcher (a second fleet in this process, even against the same service, has its own).
+  const http = new HttpCounter();
   const rss = sampleRss();
   let service: FleetService | undefined;
-  // This thread's devices' connection to the embedded service's socket, when it has one.
-  let dispatcher: Agent | undefined;
+  // This thread's connection to the embedded service's socket, when it has one.
+  let socket: Agent | undefined;
   // The fleet stops starting devices when the caller aborts, or when its onProgress throws (then
   // runFleet rejects with that error once the devices in flight are done, not while they run on).
   const halt = new AbortController();
@@ -245,15 +245,15 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   try {
     const { driveDevice } = await import("./drive-device.js");
     service = await starting;
-    origins.add(new URL(service.url).origin);
-    const admin = new AdminClient(service.url, service.adminToken);
+    if (service.socketPath) socket = socketDispatcher(service.socketPath);
+    const dispatcher = http.dispatcher(socket);
+    const admin = new AdminClient(service.url, service.adminToken, { dispatcher });
     const png = await setUpTenant(admin, options.seed);
     if (external) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).
       const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
       const qrOrigins = payloadOrigins(await scannedText({ bytes: png, label: "the fleet profile's QR code" }));
       await checkQrAddresses(qrOrigins, external.url);
-      for (const origin of qrOrigins) origins.add(new URL(origin).origin);
     }
     const wall = new PhaseHistograms();
     const device = new PhaseHistograms();
@@ -274,7 +274,6 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const runStart = performance.now();
 
     const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs, ...(service.socketPath ? { serviceSocket: service.socketPath } : {}) };
-    if (service.socketPath) dispatcher = socketDispatcher(service.socketPath);
     /** The next device to start (after its place in the ramp), or null when all have started. */
     const nextJob = async (): Promise<DeviceJob | null> => {
       if (halt.signal.aborted) return null;
@@ -411,10 +410,9 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     options.signal?.removeEventListener("abort", onCallerAbort);
     restoreHeapSettings();
     ramp.close();
-    http.stop();
     rss.stop();
     await Promise.all(deviceThreads.map((thread) => thread.stop()));
-    await dispatcher?.close();
+    await socket?.close();
     // A service that failed to start has nothing to close; one still starting is closed once up.
     await (service ?? (await starting.catch(() => undefined)))?.close();
   }
