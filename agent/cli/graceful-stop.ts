@@ -5,6 +5,7 @@
  * number (130 for Ctrl-C, 143 for SIGTERM), as a shell reports a process the signal stopped.
  */
 import { constants } from "node:os";
+import { removeLeftoversNow } from "../protocol/leftovers.js";
 
 /** The signals a run is stopped by: Ctrl-C, and a CI system cancelling a job. */
 export type StopSignal = "SIGINT" | "SIGTERM";
@@ -39,6 +40,8 @@ export function gracefulStop(onFirst: (signal: StopSignal) => void, beforeExit: 
   const handler = (signal: StopSignal) => {
     if (caught !== null) {
       beforeExit();
+      // The signal runs no exit handlers: temporary files go now.
+      removeLeftoversNow();
       for (const name of STOP_SIGNALS) process.off(name, handler);
       process.kill(process.pid, signal);
       // Should the signal not end it at once (a listener someone else added), exit all the same.

@@ -6,7 +6,10 @@
  * request: loopback TCP runs the whole TCP stack twice per exchange, which cost a fleet's
  * devices and service about 8 % of their CPU (README, Benchmarks, Fleet).
  */
+import { existsSync, lstatSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
+import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { InputError } from "../../agent/protocol/errors.js";
 import { MAX_SOCKET_PATH_BYTES, socketPathFits } from "../../agent/protocol/socket-path.js";
@@ -33,8 +36,7 @@ export async function listenOnSocket(app: FastifyInstance, path: string): Promis
   server.on("clientError", clientErrorHandler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      const why = error.code === "EADDRINUSE" ? "something already listens on it (or a file is in the way)" : error.code === "EACCES" ? "its folder is not writable" : error.message;
-      reject(new InputError(`cannot listen on the socket: ${why}`, { where: path, hint: "use a path in a writable folder where nothing else is" }));
+      void whyNotListening(path, error).then((why) => reject(new InputError(`cannot listen on the socket: ${why.problem}`, { where: path, hint: why.hint })));
     });
     server.listen(path, () => resolve());
   });
@@ -50,4 +52,37 @@ export async function listenOnSocket(app: FastifyInstance, path: string): Promis
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * Why a path could not be listened on, in words: its folder missing or not writable, or something
+ * at the path. A socket file nothing answers on is what a service killed without closing leaves
+ * behind; it is named as such (and left alone: it is not this service's to delete).
+ */
+async function whyNotListening(path: string, error: NodeJS.ErrnoException): Promise<{ problem: string; hint: string }> {
+  const elsewhere = { hint: "use a path in a folder you can write to, where nothing else is" };
+  // Node reports a missing folder as EACCES or ENOENT, depending on the platform: looked at here.
+  const folder = dirname(path);
+  if (!existsSync(folder)) return { problem: `its folder ${folder} does not exist`, ...elsewhere };
+  if (!statSync(folder).isDirectory()) return { problem: `${folder} is not a folder`, ...elsewhere };
+  if (error.code === "EACCES" || error.code === "EPERM") return { problem: `its folder ${folder} is not writable`, ...elsewhere };
+  if (error.code !== "EADDRINUSE") return { problem: error.message, ...elsewhere };
+  let isSocket = false;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    // Gone since: said as in use, below.
+  }
+  if (!isSocket) return { problem: "a file that is not a socket is in the way", ...elsewhere };
+  const answers = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+  return answers
+    ? { problem: "another server listens on it", ...elsewhere }
+    : { problem: "a socket file is left there that nothing listens on (a server stopped without closing it)", hint: `remove it (rm ${path}) and start again, or use another path` };
 }

@@ -2,7 +2,7 @@
  * `aosp-sim fleet` and `aosp-sim merge-reports` as a CI job runs them: the built CLI, the
  * embedded service, reports on disk, exit codes to gate on.
  */
-import { linkSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -473,13 +473,17 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
 
   // Before, process.exit() at the second signal now and then tore V8 down under a worker thread
   // that was parsing HTTP: "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal", exit 134.
-  it("a second SIGINT ends the process by the signal itself, at once (130 as a shell reports it)", async () => {
+  it("a second SIGINT ends the process by the signal itself, at once (130 as a shell reports it), leaving no temporary files", async () => {
     let sent = 0;
     const started = { at: 0 };
+    // The embedded service's socket folder goes even so (before, it was left in the temporary directory).
+    const ownTemp = temp.file("second-sigint-tmp");
+    mkdirSync(ownTemp);
     // 400 devices in flight take a while to finish; the second signal is sent as soon as the first
     // is acknowledged, not after a timer (under a loaded machine, a 20 ms timer let the stop finish
     // first now and then).
     const result = await aospSim(["fleet", "--devices", "2000", "--concurrency", "400", "--seed", "11", "--life", "2d", "--json"], {
+      env: { TMPDIR: ownTemp },
       onStderr: (stderr, signal) => {
         if (sent === 0 && stderr.includes("fleet: 2000 devices")) {
           sent = 1;
@@ -499,6 +503,7 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     expect(result.stderr).not.toMatch(/FATAL|internal error/);
     // Stopped at once: no summary.
     expect(result.stdout).toBe("");
+    expect(readdirSync(ownTemp)).toEqual([]);
   });
 
   // Before, the devices in flight lived out their --life first: ten years of check-ins each

@@ -4,7 +4,8 @@
  * reach their service through one (and leave nothing behind in the temporary directory).
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "undici";
@@ -44,7 +45,22 @@ describe("the mock service on a local socket", () => {
   it("refuses a socket path it cannot listen on, saying where and why, and leaves no port open", async () => {
     const taken = join(folder, "file-in-the-way");
     writeFileSync(taken, "x");
-    await expect(startMockService({ socketPath: taken })).rejects.toMatchObject({ name: "InputError", where: taken, problem: expect.stringContaining("cannot listen on the socket") });
+    await expect(startMockService({ socketPath: taken })).rejects.toMatchObject({ name: "InputError", where: taken, problem: "cannot listen on the socket: a file that is not a socket is in the way" });
+    const nowhere = join(folder, "no-such-folder", "c.sock");
+    await expect(startMockService({ socketPath: nowhere })).rejects.toMatchObject({ where: nowhere, problem: `cannot listen on the socket: its folder ${join(folder, "no-such-folder")} does not exist` });
+    // A socket file nothing listens on (what a killed service leaves): renamed while bound, so
+    // closing the server does not remove it.
+    const bound = join(folder, "bound.sock");
+    const stale = join(folder, "stale.sock");
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(bound, resolve));
+    renameSync(bound, stale);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await expect(startMockService({ socketPath: stale })).rejects.toMatchObject({
+      where: stale,
+      problem: expect.stringContaining("a socket file is left there that nothing listens on"),
+      hint: expect.stringContaining(`rm ${stale}`),
+    });
     const long = join(folder, "x".repeat(120));
     await expect(startMockService({ socketPath: long })).rejects.toMatchObject({ where: long, problem: expect.stringContaining("at most 103 bytes") });
   });

@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent } from "undici";
+import { removeAtExit } from "../../protocol/leftovers.js";
 import { socketPathFits } from "../../protocol/socket-path.js";
 
 /**
@@ -27,7 +28,9 @@ export function localSocket(): { path: string; remove(): void } | undefined {
     return undefined;
   }
   const path = join(folder, "service.sock");
-  const remove = () => rmSync(folder, { recursive: true, force: true });
+  // Removed when the fleet ends, and at the latest as the process ends (a second Ctrl-C ends it
+  // without waiting for the fleet); only a process killed outright leaves the folder behind.
+  const remove = removeAtExit(() => rmSync(folder, { recursive: true, force: true }));
   if (!socketPathFits(path)) {
     remove();
     return undefined;
