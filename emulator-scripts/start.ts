@@ -118,6 +118,20 @@ async function listAvds(): Promise<string[]> {
  * (the emulator splits its option there): a path with spaces is copied to a temporary one.
  */
 function posterFile(path: string, port: number): string {
+  const format = posterOption(path);
+  const absolute = resolve(path);
+  if (!/\s/.test(absolute)) return absolute;
+  const copy = join(tmpdir(), `aosp-sim-poster-${port}.${format === "png" ? "png" : "jpg"}`);
+  copyFileSync(absolute, copy);
+  return copy;
+}
+
+/**
+ * A --qr poster, checked without waiting on it and without the device: a PNG or JPEG file, or an
+ * InputError naming the path (missing, a folder, a pipe or a device, not an image). Every script
+ * that takes --qr checks it with this before it touches the emulator.
+ */
+export function posterOption(path: string): "png" | "jpeg" {
   let head: Buffer;
   try {
     // The emulator opens the poster by its path: a pipe or a device will not do, and reading one
@@ -142,11 +156,7 @@ function posterFile(path: string, port: number): string {
       hint: "render the payload as a PNG: aosp-sim qr payload.json -o qr.png",
     });
   }
-  const absolute = resolve(path);
-  if (!/\s/.test(absolute)) return absolute;
-  const copy = join(tmpdir(), `aosp-sim-poster-${port}.${format === "png" ? "png" : "jpg"}`);
-  copyFileSync(absolute, copy);
-  return copy;
+  return format;
 }
 
 function launch(args: string[], log: string): ChildProcess {

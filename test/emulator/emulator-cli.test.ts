@@ -215,3 +215,34 @@ describe("aosp-sim emulator refuses other bad options at once (exit 2)", { timeo
   });
 });
 
+
+describe("aosp-sim emulator checks every option before the device is touched (exit 2)", { timeout: 120_000 }, () => {
+  const out = ["--output", android.dir];
+
+  // Before, reset ran get-state, emu avd name, emu kill and adb devices (it stopped the emulator) and only then refused the --qr.
+  it.skipIf(process.platform === "win32")("reset with a --qr that is not an image file: missing, a device, a pipe, a text file", async () => {
+    const fifo = path("reset-qr-fifo");
+    execFileSync("mkfifo", [fifo]);
+    writeFileSync(path("not-an-image.txt"), "hello\n");
+    const cases: [string, RegExp, RegExp][] = [
+      [path("no-such-qr.png"), /no-such-qr\.png: .*(not found|does not exist|no such file)/im, /fix: /],
+      ["/dev/zero", /^aosp-sim: \/dev\/zero: is not a regular file \(a device\); the emulator reads its poster from a file$/m, /fix: save the QR code as a PNG file/],
+      [fifo, /reset-qr-fifo: is not a regular file \(a pipe\)/m, /fix: save the QR code as a PNG file/],
+      [path("not-an-image.txt"), /not-an-image\.txt: is not an image; the virtual scene shows PNG and JPEG posters only$/m, /fix: render the payload as a PNG/],
+    ];
+    for (const [qr, line, fix] of cases) {
+      android.scenario(bootedDevice());
+      const result = await aospSim(["emulator", "reset", "--serial", "emulator-5554", "--qr", qr, ...out], { killAfterMs: 20_000 });
+      expectBadOption(result, line, fix);
+    }
+  });
+
+  // Before, without adb it said "`adb` was not found" (exit 1) rather than naming the bad --qr.
+  it("reset with a bad --qr and no adb on PATH names the --qr", async () => {
+    const result = await aospSim(["emulator", "reset", "--serial", "emulator-5554", "--qr", "/dev/zero", ...out], { env: { PATH: android.dir }, killAfterMs: 20_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\/dev\/zero: is not a regular file/);
+    expect(result.stderr).not.toMatch(/adb/);
+  });
+
+});
