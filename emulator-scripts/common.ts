@@ -80,6 +80,19 @@ function outputDirError(dir: string, problem: FolderProblem): InputError {
   return new InputError(`cannot be made a folder: ${problem.reason}`, { where: `--output ${dir}`, hint: "give a folder that exists or can be made, e.g. --output emulator-out" });
 }
 
+/**
+ * A snapshot name (`snapshot save NAME`, `start --snapshot NAME`), or an InputError naming `where`.
+ * `adb emu` sends its words to the console joined by spaces, and the console splits them again:
+ * a name with a space would be saved as its first word, the rest taken as another argument; and
+ * the emulator's -snapshot takes the name as a file name in the AVD's snapshots folder.
+ */
+export function snapshotNameOption(name: string, where: string): string {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+    throw new InputError(`"${name}" is not a snapshot name`, { where, hint: 'use letters, digits, ".", "_" and "-", e.g. welcome' });
+  }
+  return name;
+}
+
 /** A device serial option: what adb -s takes. */
 export function serialOption(text: string): string {
   if (!/^[\x21-\x7e]{1,64}$/.test(text)) {

@@ -20,7 +20,7 @@ import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
-import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
+import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
 
 export interface StartOptions {
   avd: string;
@@ -56,6 +56,7 @@ Exit: 0 booted, 1 failed (a screenshot is saved when the device can give one), 2
 export async function startEmulator(options: StartOptions, io: ScriptIo): Promise<StartResult> {
   const serial = `emulator-${options.port}`;
   const poster = options.qr === undefined ? null : posterFile(options.qr, options.port);
+  if (options.snapshot !== undefined) snapshotNameOption(options.snapshot, "--snapshot");
   const avds = await listAvds();
   if (!avds.includes(options.avd)) {
     throw new InputError(`no AVD named "${options.avd}"`, {

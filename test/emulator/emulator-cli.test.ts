@@ -245,4 +245,18 @@ describe("aosp-sim emulator checks every option before the device is touched (ex
     expect(result.stderr).not.toMatch(/adb/);
   });
 
+  // Before, start launched `emulator ... -snapshot a;b c` with whatever name it was given.
+  it.each(["bad name", "", "a;b"])("start with --snapshot %j", async (name) => {
+    android.scenario([{ tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] }]);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--snapshot", name, ...out], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: --snapshot: "${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}" is not a snapshot name$`, "m"), /fix: use letters, digits, "\.", "_" and "-", e\.g\. welcome/);
+  });
+
+  // Before, the extra word was ignored and the list was asked of the device.
+  it("snapshot list with a name", async () => {
+    android.scenario(bootedDevice());
+    const result = await aospSim(["emulator", "snapshot", "list", "extra", "--serial", "emulator-5554", ...out], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: snapshot list NAME: list takes no NAME \(it lists them all\), yet "extra" was given$/m, /fix: leave the name out: aosp-sim emulator snapshot list --serial emulator-5554$/m);
+  });
+
 });
