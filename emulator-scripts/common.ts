@@ -65,6 +65,13 @@ export function componentOption(text: string, option: string): ComponentName {
  * screenshot is due, is a bad option (exit 2) now rather than a lost screenshot then.
  */
 export function outputDirOption(dir: string): string {
+  // resolve("") is the current folder: an empty name is a slip (an unset variable), not a choice.
+  if (dir === "") {
+    throw new InputError("the folder name is empty", {
+      where: "--output",
+      hint: "name the folder for failure screenshots and the emulator's log, e.g. --output emulator-out (or leave --output out for the current folder)",
+    });
+  }
   const problem = folderProblem(dir);
   if (problem) throw outputDirError(dir, problem);
   return dir;

@@ -223,10 +223,12 @@ export function registerEmulator(program: Command): void {
 }
 
 function patternOption(text: string): string {
+  const hint = "e.g. qr or QrCode.*Activity";
+  if (text === "") throw new InputError("the pattern is empty, so every screen would match it", { where: "--scanner", hint });
   try {
     new RegExp(text, "i");
   } catch (error) {
-    throw new InputError(`is not a regular expression: ${(error as Error).message}`, { where: "--scanner", hint: "e.g. qr or QrCode.*Activity" });
+    throw new InputError(`is not a regular expression: ${(error as Error).message}`, { where: "--scanner", hint });
   }
   return text;
 }

@@ -110,6 +110,15 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
   });
 });
 
+/** The scripts that work on a running device, each with the arguments it needs. */
+const DEVICE_SCRIPTS = [
+  ["verify", ["--serial", "emulator-5554"]],
+  ["provision", ["--serial", "emulator-5554"]],
+  ["reset", ["--serial", "emulator-5554"]],
+  ["snapshot", ["list", "--serial", "emulator-5554"]],
+  ["set-owner", ["--serial", "emulator-5554"]],
+] as const;
+
 /** A bad option ends at once: exit 2, what is wrong and where on one line, a fix line, no stack trace, no device touched. */
 function expectBadOption(result: { code: number | null; stderr: string }, line: RegExp, fix: RegExp): void {
   expect(result.code).toBe(2);
@@ -133,13 +142,7 @@ describe("aosp-sim emulator refuses a bad --output at once (exit 2)", { timeout:
   });
 
   // Before, verify and the other scripts read the device first and hung (or, under a file, said "screenshot: none") when saving a screenshot.
-  it.skipIf(process.platform !== "linux").each([
-    ["verify", ["--serial", "emulator-5554"]],
-    ["provision", ["--serial", "emulator-5554"]],
-    ["reset", ["--serial", "emulator-5554"]],
-    ["snapshot", ["list", "--serial", "emulator-5554"]],
-    ["set-owner", ["--serial", "emulator-5554"]],
-  ])("%s with an --output under /proc, before adb runs", async (script, args) => {
+  it.skipIf(process.platform !== "linux").each(DEVICE_SCRIPTS)("%s with an --output under /proc, before adb runs", async (script, args) => {
     android.scenario(enrolledEmulator());
     const result = await aospSim(["emulator", script, ...args, "--output", "/proc/aosp-sim-out"], { killAfterMs: 20_000 });
     expectBadOption(result, /^aosp-sim: --output \/proc\/aosp-sim-out: cannot be made a folder: \/proc is on procfs/m, /fix: give a folder/);
@@ -259,4 +262,28 @@ describe("aosp-sim emulator checks every option before the device is touched (ex
     expectBadOption(result, /^aosp-sim: snapshot list NAME: list takes no NAME \(it lists them all\), yet "extra" was given$/m, /fix: leave the name out: aosp-sim emulator snapshot list --serial emulator-5554$/m);
   });
 
+  // Before, "/dev/null is not a folder (a device, socket or pipe), not a folder".
+  it.skipIf(process.platform === "win32")("an --output that is a device, said once", async () => {
+    android.scenario([]);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--output", "/dev/null"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output \/dev\/null: cannot be made a folder: \/dev\/null is a device, not a folder$/m, /fix: give a folder/);
+  });
+
+  // Before, an empty --output was taken as the current folder.
+  it.each([["start", ["--avd", "Pixel_6_API_34"]] as const, ...DEVICE_SCRIPTS])("%s with an empty --output", async (script, args) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, ...args, "--output", ""], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output: the folder name is empty$/m, /fix: name the folder for failure screenshots and the emulator's log, e\.g\. --output emulator-out \(or leave --output out for the current folder\)/);
+  });
+
+  // Before, an empty --scanner matched every activity (the first screen was taken for the QR reader),
+  // and an empty --expect-ssid was read from the device and then never matched.
+  it.each([
+    ["provision", "--scanner", /^aosp-sim: --scanner: the pattern is empty, so every screen would match it$/m, /fix: e\.g\. qr or QrCode\.\*Activity/],
+    ["verify", "--expect-ssid", /^aosp-sim: --expect-ssid: the network name is empty$/m, /fix: give the SSID the device should be on, e\.g\. --expect-ssid Contoso-Staging, or leave --expect-ssid out$/m],
+  ] as const)("%s with an empty %s", async (script, option, line, fix) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, "--serial", "emulator-5554", option, "", ...out], { killAfterMs: 20_000 });
+    expectBadOption(result, line, fix);
+  });
 });
