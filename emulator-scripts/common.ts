@@ -65,6 +65,13 @@ export function componentOption(text: string, option: string): ComponentName {
  * screenshot is due, is a bad option (exit 2) now rather than a lost screenshot then.
  */
 export function outputDirOption(dir: string): string {
+  // resolve("") is the current folder: an empty name is a slip (an unset variable), not a choice.
+  if (dir === "") {
+    throw new InputError("the folder name is empty", {
+      where: "--output",
+      hint: "name the folder for failure screenshots and the emulator's log, e.g. --output emulator-out (or leave --output out for the current folder)",
+    });
+  }
   const problem = folderProblem(dir);
   if (problem) throw outputDirError(dir, problem);
   return dir;
@@ -78,6 +85,19 @@ export function makeOutputDir(dir: string): void {
 
 function outputDirError(dir: string, problem: FolderProblem): InputError {
   return new InputError(`cannot be made a folder: ${problem.reason}`, { where: `--output ${dir}`, hint: "give a folder that exists or can be made, e.g. --output emulator-out" });
+}
+
+/**
+ * A snapshot name (`snapshot save NAME`, `start --snapshot NAME`), or an InputError naming `where`.
+ * `adb emu` sends its words to the console joined by spaces, and the console splits them again:
+ * a name with a space would be saved as its first word, the rest taken as another argument; and
+ * the emulator's -snapshot takes the name as a file name in the AVD's snapshots folder.
+ */
+export function snapshotNameOption(name: string, where: string): string {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+    throw new InputError(`"${name}" is not a snapshot name`, { where, hint: 'use letters, digits, ".", "_" and "-", e.g. welcome' });
+  }
+  return name;
 }
 
 /** A device serial option: what adb -s takes. */

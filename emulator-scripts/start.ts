@@ -20,7 +20,7 @@ import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
-import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, waitFor, type ScriptIo } from "./common.js";
+import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
 
 export interface StartOptions {
   avd: string;
@@ -56,6 +56,7 @@ Exit: 0 booted, 1 failed (a screenshot is saved when the device can give one), 2
 export async function startEmulator(options: StartOptions, io: ScriptIo): Promise<StartResult> {
   const serial = `emulator-${options.port}`;
   const poster = options.qr === undefined ? null : posterFile(options.qr, options.port);
+  if (options.snapshot !== undefined) snapshotNameOption(options.snapshot, "--snapshot");
   const avds = await listAvds();
   if (!avds.includes(options.avd)) {
     throw new InputError(`no AVD named "${options.avd}"`, {
@@ -118,6 +119,20 @@ async function listAvds(): Promise<string[]> {
  * (the emulator splits its option there): a path with spaces is copied to a temporary one.
  */
 function posterFile(path: string, port: number): string {
+  const format = posterOption(path);
+  const absolute = resolve(path);
+  if (!/\s/.test(absolute)) return absolute;
+  const copy = join(tmpdir(), `aosp-sim-poster-${port}.${format === "png" ? "png" : "jpg"}`);
+  copyFileSync(absolute, copy);
+  return copy;
+}
+
+/**
+ * A --qr poster, checked without waiting on it and without the device: a PNG or JPEG file, or an
+ * InputError naming the path (missing, a folder, a pipe or a device, not an image). Every script
+ * that takes --qr checks it with this before it touches the emulator.
+ */
+export function posterOption(path: string): "png" | "jpeg" {
   let head: Buffer;
   try {
     // The emulator opens the poster by its path: a pipe or a device will not do, and reading one
@@ -142,11 +157,7 @@ function posterFile(path: string, port: number): string {
       hint: "render the payload as a PNG: aosp-sim qr payload.json -o qr.png",
     });
   }
-  const absolute = resolve(path);
-  if (!/\s/.test(absolute)) return absolute;
-  const copy = join(tmpdir(), `aosp-sim-poster-${port}.${format === "png" ? "png" : "jpg"}`);
-  copyFileSync(absolute, copy);
-  return copy;
+  return format;
 }
 
 function launch(args: string[], log: string): ChildProcess {

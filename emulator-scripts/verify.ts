@@ -14,6 +14,7 @@
  * are placed where provisioning does them (the join first, the owner right after the agent), and
  * their entries say so.
  */
+import { InputError } from "../agent/protocol/errors.js";
 import { Adb } from "../agent/device/adb/adb.js";
 import { readAdbIdentity } from "../agent/device/adb/index.js";
 import { MANAGED_PACKAGES } from "../agent/device/adb/packages.js";
@@ -60,6 +61,10 @@ interface Observed {
 export async function verify(given: VerifyOptions, io: ScriptIo): Promise<VerifyResult> {
   // In full (package/package.Class), as dumpsys names the owner it is compared with.
   const options = { ...given, expectOwner: formatComponent(componentOption(given.expectOwner, "--expect-owner")) };
+  // No network has an empty name: the device would be read only to be judged on the wrong one.
+  if (given.expectSsid === "") {
+    throw new InputError("the network name is empty", { where: "--expect-ssid", hint: "give the SSID the device should be on, e.g. --expect-ssid Contoso-Staging, or leave --expect-ssid out" });
+  }
   const adb = new Adb(options.serial, options.commandTimeoutMs);
   return withScreenshotOnFailure(adb, "verify", io, async () => {
     await requireBooted(adb);

@@ -8,7 +8,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { asFailure, durationOption, outputDirOption, ScriptFailure, serialOption, type ScriptIo } from "../../emulator-scripts/common.js";
+import { asFailure, durationOption, outputDirOption, ScriptFailure, serialOption, snapshotNameOption, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
 import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";
 import { setOwner, SET_OWNER_HELP } from "../../emulator-scripts/set-owner.js";
@@ -74,7 +74,7 @@ export function registerEmulator(program: Command): void {
             wipeData: options.wipeData === true,
             bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
             ...(options.qr === undefined ? {} : { qr: options.qr }),
-            ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
+            ...(options.snapshot === undefined ? {} : { snapshot: snapshotNameOption(options.snapshot, "--snapshot") }),
           },
           io(options),
         );
@@ -186,7 +186,10 @@ export function registerEmulator(program: Command): void {
           throw new InputError(`unknown snapshot action "${act}"`, { hint: "use save NAME, load NAME or list" });
         }
         if (act !== "list" && name === undefined) throw new InputError(`snapshot ${act} needs a NAME`, { hint: `e.g. aosp-sim emulator snapshot ${act} welcome --serial emulator-5554` });
-        if (name !== undefined) snapshotNameOption(name);
+        if (act === "list" && name !== undefined) {
+          throw new InputError(`list takes no NAME (it lists them all), yet "${name}" was given`, { where: "snapshot list NAME", hint: `leave the name out: aosp-sim emulator snapshot list --serial ${options.serial}` });
+        }
+        if (name !== undefined) snapshotNameOption(name, "snapshot NAME");
         printLine(
           await snapshot(
             { serial: serialOption(options.serial), action: act, timeoutMs: durationOption(options.timeout, "--timeout"), ...(name === undefined ? {} : { name }) },
@@ -220,20 +223,13 @@ export function registerEmulator(program: Command): void {
 }
 
 function patternOption(text: string): string {
+  const hint = "e.g. qr or QrCode.*Activity";
+  if (text === "") throw new InputError("the pattern is empty, so every screen would match it", { where: "--scanner", hint });
   try {
     new RegExp(text, "i");
   } catch (error) {
-    throw new InputError(`is not a regular expression: ${(error as Error).message}`, { where: "--scanner", hint: "e.g. qr or QrCode.*Activity" });
+    throw new InputError(`is not a regular expression: ${(error as Error).message}`, { where: "--scanner", hint });
   }
   return text;
 }
 
-/**
- * `adb emu` sends its words to the console joined by spaces, and the console splits them again:
- * a name with a space would be saved as its first word, the rest taken as another argument.
- */
-function snapshotNameOption(name: string): void {
-  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
-    throw new InputError(`"${name}" is not a snapshot name`, { where: "snapshot NAME", hint: 'use letters, digits, ".", "_" and "-", e.g. welcome' });
-  }
-}

@@ -8,7 +8,7 @@
  * ENOENT again, and never returns (a busy loop inside one synchronous call: no timer can stop
  * it). The walk here goes one level at a time and gives up on the first level that fails.
  */
-import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, statSync, statfsSync } from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, statSync, statfsSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isNotFound } from "./errors.js";
 
@@ -86,7 +86,7 @@ function inspect(path: string): "folder" | "missing" | FolderProblem {
   try {
     const stats = statSync(path);
     if (stats.isDirectory()) return "folder";
-    return { at: path, code: "ENOTDIR", reason: `${path} is ${stats.isFile() ? "a file" : "not a folder (a device, socket or pipe)"}, not a folder` };
+    return { at: path, code: "ENOTDIR", reason: `${path} is ${kindOf(stats)}, not a folder` };
   } catch (error) {
     if (!isNotFound(error)) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
@@ -102,6 +102,15 @@ function inspect(path: string): "folder" | "missing" | FolderProblem {
     // Truly missing.
   }
   return "missing";
+}
+
+/** What a path that is not a folder is, in a word or two ("a file", "a pipe"). */
+function kindOf(stats: Stats): string {
+  if (stats.isFile()) return "a file";
+  if (stats.isFIFO()) return "a pipe";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  return "neither a file nor a folder";
 }
 
 /** Why no folder or file can be made in the existing folder `dir`, or null. */

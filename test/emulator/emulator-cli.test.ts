@@ -110,6 +110,15 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
   });
 });
 
+/** The scripts that work on a running device, each with the arguments it needs. */
+const DEVICE_SCRIPTS = [
+  ["verify", ["--serial", "emulator-5554"]],
+  ["provision", ["--serial", "emulator-5554"]],
+  ["reset", ["--serial", "emulator-5554"]],
+  ["snapshot", ["list", "--serial", "emulator-5554"]],
+  ["set-owner", ["--serial", "emulator-5554"]],
+] as const;
+
 /** A bad option ends at once: exit 2, what is wrong and where on one line, a fix line, no stack trace, no device touched. */
 function expectBadOption(result: { code: number | null; stderr: string }, line: RegExp, fix: RegExp): void {
   expect(result.code).toBe(2);
@@ -133,13 +142,7 @@ describe("aosp-sim emulator refuses a bad --output at once (exit 2)", { timeout:
   });
 
   // Before, verify and the other scripts read the device first and hung (or, under a file, said "screenshot: none") when saving a screenshot.
-  it.skipIf(process.platform !== "linux").each([
-    ["verify", ["--serial", "emulator-5554"]],
-    ["provision", ["--serial", "emulator-5554"]],
-    ["reset", ["--serial", "emulator-5554"]],
-    ["snapshot", ["list", "--serial", "emulator-5554"]],
-    ["set-owner", ["--serial", "emulator-5554"]],
-  ])("%s with an --output under /proc, before adb runs", async (script, args) => {
+  it.skipIf(process.platform !== "linux").each(DEVICE_SCRIPTS)("%s with an --output under /proc, before adb runs", async (script, args) => {
     android.scenario(enrolledEmulator());
     const result = await aospSim(["emulator", script, ...args, "--output", "/proc/aosp-sim-out"], { killAfterMs: 20_000 });
     expectBadOption(result, /^aosp-sim: --output \/proc\/aosp-sim-out: cannot be made a folder: \/proc is on procfs/m, /fix: give a folder/);
@@ -215,3 +218,72 @@ describe("aosp-sim emulator refuses other bad options at once (exit 2)", { timeo
   });
 });
 
+
+describe("aosp-sim emulator checks every option before the device is touched (exit 2)", { timeout: 120_000 }, () => {
+  const out = ["--output", android.dir];
+
+  // Before, reset ran get-state, emu avd name, emu kill and adb devices (it stopped the emulator) and only then refused the --qr.
+  it.skipIf(process.platform === "win32")("reset with a --qr that is not an image file: missing, a device, a pipe, a text file", async () => {
+    const fifo = path("reset-qr-fifo");
+    execFileSync("mkfifo", [fifo]);
+    writeFileSync(path("not-an-image.txt"), "hello\n");
+    const cases: [string, RegExp, RegExp][] = [
+      [path("no-such-qr.png"), /no-such-qr\.png: .*(not found|does not exist|no such file)/im, /fix: /],
+      ["/dev/zero", /^aosp-sim: \/dev\/zero: is not a regular file \(a device\); the emulator reads its poster from a file$/m, /fix: save the QR code as a PNG file/],
+      [fifo, /reset-qr-fifo: is not a regular file \(a pipe\)/m, /fix: save the QR code as a PNG file/],
+      [path("not-an-image.txt"), /not-an-image\.txt: is not an image; the virtual scene shows PNG and JPEG posters only$/m, /fix: render the payload as a PNG/],
+    ];
+    for (const [qr, line, fix] of cases) {
+      android.scenario(bootedDevice());
+      const result = await aospSim(["emulator", "reset", "--serial", "emulator-5554", "--qr", qr, ...out], { killAfterMs: 20_000 });
+      expectBadOption(result, line, fix);
+    }
+  });
+
+  // Before, without adb it said "`adb` was not found" (exit 1) rather than naming the bad --qr.
+  it("reset with a bad --qr and no adb on PATH names the --qr", async () => {
+    const result = await aospSim(["emulator", "reset", "--serial", "emulator-5554", "--qr", "/dev/zero", ...out], { env: { PATH: android.dir }, killAfterMs: 20_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\/dev\/zero: is not a regular file/);
+    expect(result.stderr).not.toMatch(/adb/);
+  });
+
+  // Before, start launched `emulator ... -snapshot a;b c` with whatever name it was given.
+  it.each(["bad name", "", "a;b"])("start with --snapshot %j", async (name) => {
+    android.scenario([{ tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] }]);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--snapshot", name, ...out], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: --snapshot: "${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}" is not a snapshot name$`, "m"), /fix: use letters, digits, "\.", "_" and "-", e\.g\. welcome/);
+  });
+
+  // Before, the extra word was ignored and the list was asked of the device.
+  it("snapshot list with a name", async () => {
+    android.scenario(bootedDevice());
+    const result = await aospSim(["emulator", "snapshot", "list", "extra", "--serial", "emulator-5554", ...out], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: snapshot list NAME: list takes no NAME \(it lists them all\), yet "extra" was given$/m, /fix: leave the name out: aosp-sim emulator snapshot list --serial emulator-5554$/m);
+  });
+
+  // Before, "/dev/null is not a folder (a device, socket or pipe), not a folder".
+  it.skipIf(process.platform === "win32")("an --output that is a device, said once", async () => {
+    android.scenario([]);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--output", "/dev/null"], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output \/dev\/null: cannot be made a folder: \/dev\/null is a device, not a folder$/m, /fix: give a folder/);
+  });
+
+  // Before, an empty --output was taken as the current folder.
+  it.each([["start", ["--avd", "Pixel_6_API_34"]] as const, ...DEVICE_SCRIPTS])("%s with an empty --output", async (script, args) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, ...args, "--output", ""], { killAfterMs: 20_000 });
+    expectBadOption(result, /^aosp-sim: --output: the folder name is empty$/m, /fix: name the folder for failure screenshots and the emulator's log, e\.g\. --output emulator-out \(or leave --output out for the current folder\)/);
+  });
+
+  // Before, an empty --scanner matched every activity (the first screen was taken for the QR reader),
+  // and an empty --expect-ssid was read from the device and then never matched.
+  it.each([
+    ["provision", "--scanner", /^aosp-sim: --scanner: the pattern is empty, so every screen would match it$/m, /fix: e\.g\. qr or QrCode\.\*Activity/],
+    ["verify", "--expect-ssid", /^aosp-sim: --expect-ssid: the network name is empty$/m, /fix: give the SSID the device should be on, e\.g\. --expect-ssid Contoso-Staging, or leave --expect-ssid out$/m],
+  ] as const)("%s with an empty %s", async (script, option, line, fix) => {
+    android.scenario(enrolledEmulator());
+    const result = await aospSim(["emulator", script, "--serial", "emulator-5554", option, "", ...out], { killAfterMs: 20_000 });
+    expectBadOption(result, line, fix);
+  });
+});

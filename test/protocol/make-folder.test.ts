@@ -30,6 +30,13 @@ describe("makeFolder and folderProblem", () => {
     expect(makeFolder(file)).toEqual(expected);
   });
 
+  // Before, "/dev/null is not a folder (a device, socket or pipe), not a folder".
+  it.skipIf(process.platform === "win32")("names a device in the way once, as a device", () => {
+    const expected = { at: "/dev/null", code: "ENOTDIR", reason: "/dev/null is a device, not a folder" };
+    expect(folderProblem("/dev/null")).toEqual(expected);
+    expect(makeFolder("/dev/null/out")).toEqual(expected);
+  });
+
   it("names a symbolic link to nothing", () => {
     const link = join(dir, "dangling");
     symlinkSync(join(dir, "nowhere"), link);
