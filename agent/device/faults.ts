@@ -3,7 +3,7 @@
  * (`--fault NAME[=VALUE][@STATE]`) or built in code. They are applied by the virtual adapters and
  * the wiring (Wi-Fi environment, HTTP transport, power, clock), never inside the machine.
  *
- *   wrong-wifi-key[=KEY]         the network's real key differs from the payload's (KEY: what it is)
+ *   wrong-wifi-key[=KEY]         the network's real key differs from the payload's (KEY: what it is, as written)
  *   network-absent               the payload's network is not in range (or, with no SSID, no network at all)
  *   wifi-timeout[=N|always]      the first N join attempts get no answer at all (default: always)
  *   download-http-error[=STATUS] the agent download answers HTTP STATUS (default 500)
@@ -66,25 +66,74 @@ export interface FaultSpelling {
   grammar: string;
 }
 
+/** Each fault's value when none is given, in words, and a value of its own, for the fixes. */
+const VALUES: Partial<Record<FaultName, { fallback: string; example: string }>> = {
+  "wrong-wifi-key": { fallback: "a key other than the payload's", example: "Other-Key-1" },
+  "wifi-timeout": { fallback: "always", example: "3" },
+  "download-http-error": { fallback: "500", example: "404" },
+  "service-5xx": { fallback: "2", example: "3" },
+  "service-timeout": { fallback: "2", example: "3" },
+  "power-loss": { fallback: "30s", example: "2m" },
+};
+
+/**
+ * The fault whose value is text the user chose (a Wi-Fi key may hold spaces, "=" and "@"): its
+ * value is everything after the first "=", as written. Every other value, and every name and
+ * state, is one word.
+ */
+const VERBATIM_VALUE: FaultName = "wrong-wifi-key";
+
+/** Where the spaces in a part of a fault or a fleet's rate are, in words: each is one word. */
+export function spacesIn(written: string): string {
+  const before = /^\s/.test(written);
+  const after = /\s$/.test(written);
+  if (before && after) return "has spaces around it";
+  if (before) return "has a space before it";
+  if (after) return "has a space after it";
+  return "has a space in it";
+}
+
 /** Parses one `--fault` argument. Throws InputError (exit 2) naming what is wrong and the valid forms. */
 export function parseFault(text: string, spelling?: FaultSpelling): Fault {
   const where = spelling?.where ?? `--fault ${text}`;
   const ex = spelling?.example ?? ((spec: string) => spec);
-  const match = /^([a-z0-9-]+)(?:=([^@]*))?(?:@(.+))?$/.exec(text.trim());
-  if (!match) {
-    // "service-5xx =2": the name and its value are one word.
-    const spaced = /^([a-z0-9-]+)\s+([=@].*)$/.exec(text.trim());
-    if (spaced) {
-      const written = `${spaced[1]}${spaced[2]!.replace(/^([=@])\s+/, "$1")}`;
-      throw new InputError(`has a space after the fault's name "${spaced[1]}"`, { where, hint: `write ${ex(written)}, without spaces` });
-    }
-    throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${spelling?.grammar ?? FAULT_GRAMMAR}` });
-  }
-  const [, rawName, value, state] = match as unknown as [string, string, string | undefined, string | undefined];
+  const grammar = spelling?.grammar ?? FAULT_GRAMMAR;
+  // NAME, the spaces around it (refused below, never trimmed), and what follows: =VALUE, @STATE.
+  const head = /^(\s*)([a-z0-9-]+)(\s*)(?=[=@]|$)/.exec(text);
+  if (!head) throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${grammar}` });
+  const [whole, before, rawName, after] = head as unknown as [string, string, string, string];
   if (!(FAULT_NAMES as readonly string[]).includes(rawName)) {
     throw new InputError(`unknown fault "${rawName}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
   }
   const name = rawName as FaultName;
+  const rest = text.slice(whole.length);
+  const verbatim = name === VERBATIM_VALUE && rest.startsWith("=");
+  // The fault as it should have been written: without spaces, but for those of a Wi-Fi key.
+  const spaceless = () => {
+    const fixed = verbatim ? `${name}${rest}` : `${name}${rest.replace(/\s+/g, "")}`;
+    return readsAsFault(fixed) ? `write ${ex(fixed)}, without spaces` : `write ${grammar}`;
+  };
+  if (before !== "") throw new InputError(`has a space before the fault's name "${name}"`, { where, hint: spaceless() });
+  if (after !== "") throw new InputError(`has a space after the fault's name "${name}"`, { where, hint: spaceless() });
+  let value: string | undefined;
+  let state: string | undefined;
+  if (verbatim) {
+    value = rest.slice(1);
+  } else {
+    const at = rest.indexOf("@");
+    if (rest.startsWith("=")) value = rest.slice(1, at < 0 ? undefined : at);
+    if (at >= 0) state = rest.slice(at + 1);
+  }
+  if (value !== undefined && /\s/.test(value) && !verbatim) {
+    throw new InputError(`the value "${value}" ${spacesIn(value)}`, { where, hint: spaceless() });
+  }
+  if (state !== undefined && /\s/.test(state)) {
+    throw new InputError(`the state "${state}" ${spacesIn(state)}`, { where, hint: spaceless() });
+  }
+  if (value === "") throw new InputError('nothing follows its "="', { where, hint: emptyValueFix(name, state, ex) });
+  if (state === "") {
+    throw new InputError('nothing follows its "@"', { where, hint: `name the state, e.g. ${ex(`${name}${value === undefined ? "" : `=${value}`}@downloadingAgent`)} (see \`aosp-sim diagram\` for state names)` });
+  }
   const noValue = () => {
     if (value !== undefined) throw new InputError(`the fault ${name} takes no value`, { where, hint: `write --fault ${ex(name)}` });
   };
@@ -96,7 +145,7 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
   noState();
   switch (name) {
     case "wrong-wifi-key":
-      return value === undefined || value === "" ? { name } : { name, key: value };
+      return value === undefined ? { name } : { name, key: value };
     case "network-absent":
     case "corrupt-download":
       noValue();
@@ -108,7 +157,7 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
     case "service-5xx":
       return { name, times: parseTimes(value, 2, where), status: 503 };
     case "download-http-error": {
-      if (value === undefined || value === "") return { name, status: 500 };
+      if (value === undefined) return { name, status: 500 };
       const status = Number(value);
       if (!Number.isInteger(status) || status < 400 || status > 599) {
         throw new InputError(`"${value}" is not an HTTP error status`, { where, hint: `use a status from 400 to 599, e.g. ${ex("download-http-error=404")}` });
@@ -122,7 +171,7 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
           hint: `e.g. --fault ${ex("power-loss@downloadingAgent")} (see \`aosp-sim diagram\` for state names)`,
         });
       }
-      const offForMs = value === undefined || value === "" ? DEFAULT_POWER_OFF_MS : parseDuration(value);
+      const offForMs = value === undefined ? DEFAULT_POWER_OFF_MS : parseDuration(value);
       if (offForMs === null || offForMs < 0 || offForMs > MAX_SKEW_MS) {
         throw new InputError(`"${value}" is not a duration`, { where, hint: `e.g. ${ex("power-loss=2m@downloadingAgent")}` });
       }
@@ -139,6 +188,25 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
       return state === undefined ? { name, offsetMs } : { name, offsetMs, state: checkState(state, where) };
     }
   }
+}
+
+/** Whether `text` is a whole fault as `enroll --fault` reads one (a fix offered must be one). */
+export function readsAsFault(text: string): boolean {
+  try {
+    parseFault(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The fix for `NAME=` with nothing after it: the fault with its default, or with a value. */
+function emptyValueFix(name: FaultName, state: string | undefined, ex: (spec: string) => string): string {
+  const at = state === undefined ? "" : `@${state}`;
+  const values = VALUES[name];
+  if (name === "clock-skew") return `give an offset, e.g. ${ex(`clock-skew=+2h${at}`)}`;
+  if (values === undefined) return `${name} takes no value: write ${ex(`${name}${at}`)}`;
+  return `write ${ex(`${name}${at}`)} for its default (${values.fallback}), or a value, e.g. ${ex(`${name}=${values.example}${at}`)}`;
 }
 
 export function parseFaults(texts: readonly string[]): Fault[] {

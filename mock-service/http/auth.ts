@@ -101,7 +101,7 @@ export function requireDevice(devices: DeviceStore) {
       throw deviceError("unauthorized", deviceCredentialProblem(readAuthorization(request.headers.authorization)));
     }
     const device = devices.getByCredentialHash(secretHash(credential));
-    if (!device) throw deviceError("unauthorized", "this device credential is not one the service issued");
+    if (!device) throw deviceError("unauthorized", deviceCredentialProblem({ kind: "bearer", token: credential }));
     if (device.id !== request.params.deviceId) {
       throw deviceError("forbidden", "this credential belongs to another device; a credential acts only on its own device");
     }
@@ -110,11 +110,47 @@ export function requireDevice(devices: DeviceStore) {
 }
 
 /**
- * The device API's 401 for a header without a usable credential, in that API's wording: another
- * scheme (Basic) is named, so the caller learns the header is read and only the scheme is wrong.
+ * The device API's 401 for a header without a usable credential, in that API's wording (one
+ * sentence: what is wrong, then what to send). Another scheme (Basic) is named, so the caller
+ * learns the header is read and only the scheme is wrong; a `bearer` read here is a credential
+ * the service did not issue.
  */
-export function deviceCredentialProblem(read: Authorization, send = "send the device credential issued at enrollment as Authorization: Bearer <credential>"): string {
-  if (read.kind === "other-scheme") return `the Authorization header uses the ${read.scheme} scheme; the device API takes only Bearer: ${send}`;
-  if (read.kind === "bearer-with-spaces") return `the Authorization header's Bearer credential holds a space, which no credential has: ${send}, alone after the scheme`;
-  return send;
+export function deviceCredentialProblem(read: Authorization): string {
+  const send = "send the device credential issued at enrollment as Authorization: Bearer <credential>";
+  switch (read.kind) {
+    case "other-scheme":
+      return `the Authorization header uses the ${read.scheme} scheme; the device API takes only Bearer: ${send}`;
+    case "bearer-with-spaces":
+      return `the Authorization header's Bearer credential holds a space, which no credential has; ${send}, the credential alone after the scheme`;
+    case "empty-bearer":
+      return `the Authorization header says Bearer with no credential after it; ${send}`;
+    case "bearer":
+      return `this device credential is not one the service issued; ${send} (a device reset or a new service database needs a new enrollment)`;
+    default:
+      return `the request has no Authorization header; ${send}`;
+  }
+}
+
+/**
+ * A package download's 401: it takes the download cookie of the QR payload or an enrolled
+ * device's credential (or the admin token), so each message names both ways in.
+ */
+export function packageCredentialProblem(read: Authorization, sentCookie: boolean): string {
+  const cookie = "the download cookie from the QR payload as the Cookie header";
+  const orCookie = `or ${cookie}`;
+  const bearer = "Authorization: Bearer <credential>";
+  switch (read.kind) {
+    case "other-scheme":
+      return `the Authorization header uses the ${read.scheme} scheme; the device API takes only Bearer: send a device credential as ${bearer}, ${orCookie}`;
+    case "bearer-with-spaces":
+      return `the Authorization header's Bearer credential holds a space, which no credential has; send a device credential alone after the scheme, ${bearer}, ${orCookie}`;
+    case "empty-bearer":
+      return `the Authorization header says Bearer with no credential after it; send a device credential as ${bearer}, ${orCookie}`;
+    case "bearer":
+      return `this Bearer credential is not one the service issued to an enrolled device; send an enrolled device's credential as ${bearer}, ${orCookie}`;
+    default:
+      return sentCookie
+        ? `the Cookie header holds no download cookie the service issued; send ${cookie}, or a device credential as ${bearer}`
+        : `the request has neither a download cookie nor an Authorization header; send ${cookie}, or a device credential as ${bearer}`;
+  }
 }

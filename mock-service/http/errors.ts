@@ -38,6 +38,9 @@ export function deviceError(
   return new ApiError(DEVICE_ERROR_STATUS[code], code, message, extra, headers);
 }
 
+/** The challenge of every 401, on both APIs. */
+export const BEARER_CHALLENGE = 'Bearer realm="aosp-sim"';
+
 /** Graph-style error codes the admin API uses. */
 export const GRAPH_CODES = {
   badRequest: "invalidRequest",
@@ -72,7 +75,10 @@ export function makeErrorHandler(log: (line: string) => void) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
     setTraceHeaders(request, reply);
-    if (status === 401 && !device) reply.header("WWW-Authenticate", 'Bearer realm="aosp-sim"');
+    // RFC 9110 wants a challenge on every 401, on both APIs: the device API's credential (and a
+    // package download's alternative to the cookie) is a Bearer one too. Its 401s for a refused
+    // enrollment token or sign-in carry it as well: the body's code says what was refused.
+    if (status === 401) reply.header("WWW-Authenticate", BEARER_CHALLENGE);
     if (error instanceof ApiError) reply.headers(error.headers);
     reply.code(status).type("application/json; charset=utf-8").send({
       error: device ? body : { ...body, innerError: innerError(request) },

@@ -43,6 +43,18 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expectUsageError(await aospSim(["enroll", payload, "--until", "idle2"]), /--until: there is no state "idle2"[^\n]*\n\s+fix: state names: `aosp-sim diagram --format json`\n$/);
   });
 
+  // Before, run as service-5xx=2 (the default) and service-5xx=3.
+  it("refuses a fault's empty value or a space around it, exit 2, with the right form as the fix", async () => {
+    expectUsageError(
+      await aospSim(["enroll", payload, "--clock", "simulated", "--fault", "service-5xx="]),
+      /--fault service-5xx=: nothing follows its "="\n\s+fix: write service-5xx for its default \(2\), or a value, e\.g\. service-5xx=3$/m,
+    );
+    expectUsageError(
+      await aospSim(["enroll", payload, "--clock", "simulated", "--fault", "service-5xx= 3"]),
+      /--fault service-5xx= 3: the value " 3" has a space before it\n\s+fix: write service-5xx=3, without spaces$/m,
+    );
+  });
+
   it("refuses two faults of one kind, which a device cannot both take", async () => {
     // Before, the second was ignored: the order of the options decided which one ran.
     expectUsageError(

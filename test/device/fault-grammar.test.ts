@@ -77,6 +77,47 @@ describe("the fault grammar", () => {
   });
 });
 
+describe("the fault grammar, given an empty value or spaces", () => {
+  const refusal = (text: string) => {
+    const error = thrownBy(() => parseFault(text));
+    if (error === null) throw new Error(`${JSON.stringify(text)} was accepted`);
+    return { problem: error.problem, hint: error.hint };
+  };
+
+  // Before, each ran with the default value.
+  it("refuses a value left empty after its \"=\", with the fault's default and a value as the fix", () => {
+    expect(refusal("service-5xx=")).toEqual({ problem: 'nothing follows its "="', hint: "write service-5xx for its default (2), or a value, e.g. service-5xx=3" });
+    expect(refusal("wifi-timeout=")).toEqual({ problem: 'nothing follows its "="', hint: "write wifi-timeout for its default (always), or a value, e.g. wifi-timeout=3" });
+    expect(refusal("download-http-error=")).toEqual({ problem: 'nothing follows its "="', hint: "write download-http-error for its default (500), or a value, e.g. download-http-error=404" });
+    expect(refusal("power-loss=@downloadingAgent")).toEqual({ problem: 'nothing follows its "="', hint: "write power-loss@downloadingAgent for its default (30s), or a value, e.g. power-loss=2m@downloadingAgent" });
+    expect(refusal("wrong-wifi-key=")).toEqual({ problem: 'nothing follows its "="', hint: "write wrong-wifi-key for its default (a key other than the payload's), or a value, e.g. wrong-wifi-key=Other-Key-1" });
+    expect(refusal("clock-skew=")).toEqual({ problem: 'nothing follows its "="', hint: "give an offset, e.g. clock-skew=+2h" });
+    expect(refusal("network-absent=")).toEqual({ problem: 'nothing follows its "="', hint: "network-absent takes no value: write network-absent" });
+    expect(refusal("power-loss@")).toEqual({ problem: 'nothing follows its "@"', hint: "name the state, e.g. power-loss@downloadingAgent (see `aosp-sim diagram` for state names)" });
+  });
+
+  // Before, each was trimmed and run as if written without them.
+  it("refuses spaces around the name or a value that cannot hold them, and says where they are", () => {
+    expect(refusal(" service-5xx")).toEqual({ problem: 'has a space before the fault\'s name "service-5xx"', hint: "write service-5xx, without spaces" });
+    expect(refusal("service-5xx ")).toEqual({ problem: 'has a space after the fault\'s name "service-5xx"', hint: "write service-5xx, without spaces" });
+    expect(refusal("service-5xx= 3")).toEqual({ problem: 'the value " 3" has a space before it', hint: "write service-5xx=3, without spaces" });
+    expect(refusal("service-5xx=3 ")).toEqual({ problem: 'the value "3 " has a space after it', hint: "write service-5xx=3, without spaces" });
+    expect(refusal("service-5xx= 3 ")).toEqual({ problem: 'the value " 3 " has spaces around it', hint: "write service-5xx=3, without spaces" });
+    expect(refusal("power-loss=2 m@downloadingAgent")).toEqual({ problem: 'the value "2 m" has a space in it', hint: "write power-loss=2m@downloadingAgent, without spaces" });
+    expect(refusal("power-loss@downloadingAgent ")).toEqual({ problem: 'the state "downloadingAgent " has a space after it', hint: "write power-loss@downloadingAgent, without spaces" });
+    expect(refusal("clock-skew= +2h")).toEqual({ problem: 'the value " +2h" has a space before it', hint: "write clock-skew=+2h, without spaces" });
+  });
+
+  it("takes a Wi-Fi key as written: spaces, \"=\" and \"@\" are characters a key may hold", () => {
+    expect(parseFault("wrong-wifi-key= my key ")).toEqual({ name: "wrong-wifi-key", key: " my key " });
+    expect(parseFault("wrong-wifi-key=p@ss=word")).toEqual({ name: "wrong-wifi-key", key: "p@ss=word" });
+    expect(parseFault(formatFault(parseFault("wrong-wifi-key=p@ss word ")))).toEqual({ name: "wrong-wifi-key", key: "p@ss word " });
+    // The name is no key: spaces around it are refused all the same.
+    expect(refusal(" wrong-wifi-key=k")).toEqual({ problem: 'has a space before the fault\'s name "wrong-wifi-key"', hint: "write wrong-wifi-key=k, without spaces" });
+    expect(refusal("wrong-wifi-key@welcome").problem).toBe("the fault wrong-wifi-key does not take @STATE");
+  });
+});
+
 /** The InputError a call throws, or null when it returns. */
 function thrownBy(call: () => unknown): InputError | null {
   try {

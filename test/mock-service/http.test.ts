@@ -261,7 +261,7 @@ describe("bad input", () => {
     const spaced = await http(`${t.url}/beta/users`, { headers: { authorization: `Bearer ${t.service.adminToken} x` } });
     expect(spaced.body.error.message).toMatch(/^The Authorization header's Bearer token holds a space, which no token has: /);
     const device = await http(`${t.url}${deviceRoutes.checkIn("some-device")}`, { method: "POST", json: {}, headers: { authorization: "Bearer" } });
-    expect(device.body.error).toMatchObject({ code: "unauthorized", message: "send the device credential issued at enrollment as Authorization: Bearer <credential>" });
+    expect(device.body.error).toMatchObject({ code: "unauthorized", message: "the Authorization header says Bearer with no credential after it; send the device credential issued at enrollment as Authorization: Bearer <credential>" });
   });
 
   it("answers an over-long or badly encoded path with the documented error body, not the framework's", async () => {

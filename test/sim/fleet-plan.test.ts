@@ -118,6 +118,10 @@ describe("faults at rates", () => {
     expect(refusal("network-absent=abc").problem).toBe('"abc" is not a rate');
     expect(refusal("=").problem).toBe("names no fault and gives no rate");
     expect(refusal("gremlins=").problem).toBe('unknown fault "gremlins"');
+    // Before, run as service-5xx=2 and service-5xx=3: the fault's value was trimmed, or left empty for its default.
+    expect(refusal("service-5xx==0.5")).toEqual({ problem: 'nothing follows its "="', hint: "write service-5xx=0.5 for its default (2), or a value, e.g. service-5xx=3=0.5" });
+    expect(refusal("service-5xx= 3=0.5")).toEqual({ problem: 'the value " 3" has a space before it', hint: "write service-5xx=3=0.5, without spaces" });
+    expect(refusal(" service-5xx=0.5")).toEqual({ problem: 'has a space before the fault\'s name "service-5xx"', hint: "write service-5xx=0.5, without spaces" });
   });
 
   it("strikes about the given share of devices, the same devices for the same seed", () => {

@@ -9,7 +9,7 @@
  *   --fault download-http-error=404=0.1           10 % get the download answered 404
  */
 import { InputError } from "../../protocol/errors.js";
-import { FAULT_NAMES, formatFault, parseFault, refuseClashingFaults, type Fault } from "../../device/faults.js";
+import { FAULT_NAMES, formatFault, parseFault, readsAsFault, refuseClashingFaults, spacesIn, type Fault } from "../../device/faults.js";
 
 export interface FaultRate {
   /** The fault as `enroll --fault` spells it. */
@@ -45,16 +45,6 @@ function rateOf(written: string): number {
   return rate >= 0 && rate <= 1 ? rate : Number.NaN;
 }
 
-/** Where the spaces in a rate are, in words: a rate is one word, so the shell splits or keeps them as given. */
-function spacesIn(written: string): string {
-  const before = /^\s/.test(written);
-  const after = /\s$/.test(written);
-  if (before && after) return "has spaces around it";
-  if (before) return "has a space before it";
-  if (after) return "has a space after it";
-  return "has a space in it";
-}
-
 /** The fault's name as written: what comes before its value, state and rate. */
 function nameOf(text: string): string {
   return text.trim().split(/[=@]/)[0] ?? "";
@@ -73,16 +63,6 @@ function noRate(spec: string, where: string, problem: string): InputError {
   }
   const fault = spec.trim();
   return new InputError(problem, { where, hint: `write ${fault}=RATE, RATE a fraction from 0 to 1 or a percentage, e.g. ${fault}=0.05 or ${fault}=5%` });
-}
-
-/** Whether `text` is a whole fault as `enroll --fault` reads one (so what follows its last "=" is its value). */
-function readsAsFault(text: string): boolean {
-  try {
-    parseFault(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function parseFaultRate(text: string): FaultRate {

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
 import { PACKAGE_MIME_TYPE } from "../../../agent/protocol/package-archive.js";
 import { secretHash } from "../../domain/secrets.js";
-import { bearerToken, deviceCredentialProblem, isAdminToken, readAuthorization } from "../../http/auth.js";
+import { bearerToken, isAdminToken, packageCredentialProblem, readAuthorization } from "../../http/auth.js";
 import { deviceError } from "../../http/errors.js";
 import type { Services } from "../../services/index.js";
 import { isEnrolled } from "../../store/devices.js";
@@ -48,13 +48,8 @@ export function packageRoutes(services: Services, adminToken: string): FastifyPl
         // Before the path is validated: without a cookie or credential, every answer is 401.
         onRequest: async (request) => {
           if (!authorised(request)) {
-            throw deviceError(
-              "unauthorized",
-              deviceCredentialProblem(
-                readAuthorization(request.headers.authorization),
-                "send the download cookie from the QR payload (Cookie header) or a device credential (Authorization: Bearer <credential>)",
-              ),
-            );
+            const read = readAuthorization(request.headers.authorization);
+            throw deviceError("unauthorized", packageCredentialProblem(read, typeof request.headers.cookie === "string"));
           }
         },
       },
