@@ -67,7 +67,7 @@ export { parseDuration, formatDuration } from "./device/duration.js";
 
 // Scenarios (what `aosp-sim run` plays)
 export { runScenario } from "./sim/scenario.js";
-export type { ScenarioOptions, ScenarioResult } from "./sim/scenario.js";
+export type { ScenarioOptions, ScenarioResult, ScenarioStop } from "./sim/scenario.js";
 export { checkScenario, loadScenario, DEFAULT_SCENARIO } from "./sim/scenario-format.js";
 export type { Scenario, Step, BeforeStep, AdminStep, DeviceStep, TenantStep } from "./sim/scenario-format.js";
 

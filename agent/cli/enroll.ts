@@ -23,7 +23,7 @@ import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLin
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, untilState } from "./device-options.js";
-import { interruptedNotice } from "./enroll-interrupted.js";
+import { interruptedNotice } from "./interrupted-notice.js";
 import { gracefulStop } from "./graceful-stop.js";
 
 interface EnrollOptions {

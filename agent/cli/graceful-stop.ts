@@ -11,6 +11,11 @@ import { removeLeftoversNow } from "../protocol/leftovers.js";
 export type StopSignal = "SIGINT" | "SIGTERM";
 const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM"];
 
+/** 128 + the signal's number (130 for SIGINT, 143 for SIGTERM): the exit code of a run it stopped. */
+export function signalExitCode(signal: StopSignal): number {
+  return 128 + constants.signals[signal];
+}
+
 export interface GracefulStop {
   /** Aborted at the first signal. */
   signal: AbortSignal;
@@ -35,7 +40,7 @@ export interface GracefulStop {
 export function gracefulStop(onFirst: (signal: StopSignal) => void, beforeExit: () => void = () => {}): GracefulStop {
   const controller = new AbortController();
   let caught: StopSignal | null = null;
-  const code = (signal: StopSignal) => 128 + constants.signals[signal];
+  const code = signalExitCode;
   // Node calls a signal's listeners with its name: one of those listened for below.
   const handler = (signal: StopSignal) => {
     if (caught !== null) {

@@ -3,6 +3,8 @@
  * creates a licensed user and an enrollment profile, and drives one device from the welcome
  * screen through enrollment, check-ins, a self-update after a newer agent is published, a log
  * upload and a wipe, back to the welcome screen, all on a simulated clock; then a summary.
+ * Ctrl-C or SIGTERM stops the device where it is: said on stderr and in the transcript's end
+ * record, exit 130 or 143.
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
@@ -15,10 +17,12 @@ import type { Device } from "../device/create-device.js";
 import { appLabel } from "../report/describe.js";
 import { deviceJson, followTimeline, identityLine } from "../report/device-output.js";
 import { TranscriptFile } from "../report/transcript.js";
-import { parseFaults } from "../device/faults.js";
+import { parseFaults, type Fault } from "../device/faults.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, seedOrRandom } from "./device-options.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
 import { checkRunningService } from "../sim/service-check.js";
+import { gracefulStop, signalExitCode, type GracefulStop } from "./graceful-stop.js";
+import { runInterruptedNotice } from "./interrupted-notice.js";
 
 interface RunOptions {
   service?: string;
@@ -73,7 +77,8 @@ the profile is made. Before enrollment: revokeToken, replaceToken, deleteProfile
 wait (the device scans the QR code made before them). Step actions: publishPackage, wipe, delete,
 revokeToken, replaceToken, deleteProfile, removeLicense (admin); sync, shareLogs, powerLoss,
 failUnlock (device). "after" counts from the moment the device enrolled.
-Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario.`;
+Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario,
+130/143 interrupted by Ctrl-C/SIGTERM (the device stops where it is; the transcript ends there).`;
 
 async function run(file: string | undefined, options: RunOptions): Promise<number> {
   const loaded = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
@@ -98,20 +103,28 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     printLine(out.bold(`Device: ${identityLine(device.identity, scenario.device?.seed)}`));
     stopFollowing = followTimeline(device, out, printLine);
   };
+  // From the device's creation on, Ctrl-C or SIGTERM stops it where it is (as for `enroll`), and
+  // the run still ends its transcript and says where it stopped; a second signal ends the process at once.
+  let stop: GracefulStop | undefined;
+  const stopFromDevice = () => (stop = gracefulStop(() => {}));
   try {
     // Loaded here, once the scenario and the options are known good: the embedded service is heavy.
     const { runScenario } = await import("../sim/scenario.js");
     const result = await runScenario(scenario, {
       clock,
       onProgress,
+      stop: stopFromDevice,
       ...(options.service && options.adminToken ? { service: { url: options.service, adminToken: options.adminToken } } : {}),
       ...(transcript ? { transcript: transcript.write, transcriptSecrets: transcript.secrets } : {}),
     });
     stopFollowing();
+    if (result.interrupted !== undefined) {
+      if (options.json) printJson(runJson(result, faults, scenario));
+      printError(runInterruptedNotice(result.report.finalStatePath, result.interrupted));
+      return signalExitCode(result.interrupted);
+    }
     if (options.json) {
-      const { report, ...summary } = result;
-      // After a wipe the device no longer knows its id; the scenario remembers it.
-      printJson({ ...deviceJson(report, report.identity, faults, scenario.device?.seed ?? null), deviceId: result.deviceId, summary });
+      printJson(runJson(result, faults, scenario));
     } else {
       printLine();
       for (const line of summaryLines(result)) printLine(line);
@@ -120,7 +133,16 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   } finally {
     stopFollowing();
     transcript?.close();
+    stop?.dispose();
   }
+}
+
+/** `run --json`: the device's document (`"interrupted"` in it when a signal stopped the run) and the summary. */
+function runJson(result: ScenarioResult, faults: readonly Fault[], scenario: Scenario): object {
+  const { report, ...summary } = result;
+  const interrupted = result.interrupted === undefined ? {} : { interrupted: result.interrupted };
+  // After a wipe the device no longer knows its id; the scenario remembers it.
+  return { ...deviceJson(report, report.identity, faults, scenario.device?.seed ?? null, interrupted), deviceId: result.deviceId, summary };
 }
 
 /**

@@ -8,7 +8,7 @@
 import { InputError } from "../protocol/errors.js";
 import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
-import { endRecord, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
+import { endRecord, type InterruptSignal, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
 import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
@@ -28,6 +28,22 @@ export interface ScenarioOptions {
   onProgress?: (device: Device) => void;
   /** Never run longer than this much simulated time (default 30 days). */
   limitMs?: number;
+  /**
+   * Stops the run part-way (Ctrl-C, a CI job cancelled; agent/cli/graceful-stop.ts's GracefulStop
+   * is one): once its signal aborts, the device stops in the state it is in (as enroll({ signal })
+   * stops it), no more steps are played, and the result says `interrupted` with the signal
+   * `caught()` names, as the transcript's end record does. A stop that aborts during the set-up
+   * stops the device as it boots. Given as a function, it is asked for just before the device is
+   * created (the CLI installs its signal handlers there).
+   */
+  stop?: ScenarioStop | (() => ScenarioStop);
+}
+
+/** What stops a scenario part-way: see ScenarioOptions.stop. */
+export interface ScenarioStop {
+  readonly signal: AbortSignal;
+  /** The signal that stopped the run, once one did. */
+  caught(): InterruptSignal | null;
 }
 
 export interface ScenarioResult {
@@ -54,6 +70,8 @@ export interface ScenarioResult {
   wallMs: number;
   passed: boolean;
   expectation: string;
+  /** Set when ScenarioOptions.stop stopped the run: the report's state is where (and `passed` is false). */
+  interrupted?: InterruptSignal;
 }
 
 export async function runScenario(scenario: Scenario, options: ScenarioOptions = {}): Promise<ScenarioResult> {
@@ -77,7 +95,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     const groups = new Map<string, string>();
     for (const [index, step] of (scenario.tenantSetup ?? []).entries()) {
       setup.push(...(await setUp(call(tenantStep(admin, step, groups)), `/tenantSetup/${index}`)));
-    }
+      }
     const profile = await setUp(call(admin.createProfile(profileRequest(scenario, clock.now()))), "/profile");
     // The code printed before the admin's set-up steps: what they change is what its token is
     // worth (revoked, replaced, its profile deleted), so the device scans that one, not a new one.
@@ -89,8 +107,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
         continue;
       }
       await setUp(call(adminStep(admin, step, { profile, deviceId: null, userPrincipalName: user.userPrincipalName })), `/beforeEnrollment/${index}`);
-    }
+      }
 
+    const stop = typeof options.stop === "function" ? options.stop() : options.stop;
     const signIn = scenario.signIn === null ? undefined : scenario.signIn ?? { userPrincipalName: user.userPrincipalName, password: user.password };
     device = await createDevice({
       qr: { image: png, label: `QR code of profile "${profile.displayName}"` },
@@ -123,13 +142,15 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       }
       options.onProgress?.(d);
     });
-    const enrolledReport = await d.enroll();
+    const enrolledReport = await d.enroll(stop ? { signal: stop.signal } : {});
+    // Where a stop left the device, in enrollment (enroll() says so) or in its life after it.
+    let interruptedAt: string | null = enrolledReport.interrupted ? enrolledReport.finalStatePath : null;
     const enrolled = enrolledReport.finalState === "enrolled";
     const enrolledAt = enrolled ? clock.now() : null;
     const appsAtEnrollment = enrolledReport.apps;
     if (lastApps.length === 0) lastApps = appsAtEnrollment;
 
-    if (enrolled && scenario.until !== "enrolled") {
+    if (enrolled && interruptedAt === null && scenario.until !== "enrolled") {
       // A step the service refuses (a version that is none) is the scenario's mistake: the run stops, exit 2.
       let refused: InputError | null = null;
       for (const [index, step] of (scenario.steps ?? []).entries()) {
@@ -141,17 +162,26 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       const until = untilOf(scenario);
       const horizon = parseDuration(until);
       const limitMs = horizon ?? options.limitMs ?? 30 * 86_400_000;
-      await d.runUntil((dev) => refused !== null || (until === "welcome" && dev.state === "welcome" && dev.context.resets > 0), { limitMs });
-      if (refused) throw refused;
+      const stopLife = stopDeviceOnAbort(d, stop?.signal);
+      try {
+        await d.runUntil((dev) => stopLife.stoppedAt() !== null || refused !== null || (until === "welcome" && dev.state === "welcome" && dev.context.resets > 0), { limitMs });
+      } finally {
+        stopLife.dispose();
+      }
+      interruptedAt = stopLife.stoppedAt();
+      if (refused && interruptedAt === null) throw refused;
     }
 
-    const report = await d.report();
-    options.transcript?.(await endRecord(d, report));
-    const listed = life.deviceId !== null && d.context.resets === 0 && d.context.enrollment !== null;
+    const interrupted = interruptedAt === null ? undefined : stop?.caught() ?? "SIGINT";
+    const report: DeviceReport =
+      interruptedAt === null ? await d.report() : { ...(await d.report()), finalState: interruptedAt.split(".")[0]!, finalStatePath: interruptedAt, interrupted: true };
+    options.transcript?.(await endRecord(d, report, interrupted === undefined ? {} : { interrupted }));
+    // Stopped part-way, the run asks the service nothing more: the stop is meant to be quick.
+    const listed = interrupted === undefined && life.deviceId !== null && d.context.resets === 0 && d.context.enrollment !== null;
     const configurationStates = listed ? await call(admin.deviceConfigurationStates(life.deviceId!)) : null;
     const complianceStates = listed ? await call(admin.deviceCompliancePolicyStates(life.deviceId!)) : null;
     let serviceStillListsDevice: boolean | null = null;
-    if (life.deviceId && d.context.resets > 0) {
+    if (interrupted === undefined && life.deviceId && d.context.resets > 0) {
       serviceStillListsDevice = await call(
         admin.getManagedDevice(life.deviceId).then(
           () => true,
@@ -176,13 +206,31 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       serviceStillListsDevice,
       simulatedMs: clock.now() - startAt,
       wallMs: performance.now() - started,
-      passed: meets(scenario, report),
+      passed: interrupted === undefined && meets(scenario, report),
       expectation,
+      ...(interrupted === undefined ? {} : { interrupted }),
     };
   } finally {
     device?.dispose();
     await embedded?.close();
   }
+}
+
+/**
+ * Stops the device where it is once `signal` aborts (at once if it has), as enroll({ signal })
+ * does: its state then is kept (disposed, a device reads "off"), and disposing it abandons a
+ * request in flight, which a run on the simulated clock would otherwise wait for.
+ */
+function stopDeviceOnAbort(device: Device, signal: AbortSignal | undefined): { stoppedAt(): string | null; dispose(): void } {
+  let stoppedAt: string | null = null;
+  const halt = () => {
+    if (stoppedAt !== null) return;
+    stoppedAt = device.state;
+    device.dispose();
+  };
+  if (signal?.aborted) halt();
+  else signal?.addEventListener("abort", halt, { once: true });
+  return { stoppedAt: () => stoppedAt, dispose: () => signal?.removeEventListener("abort", halt) };
 }
 
 function profileRequest(scenario: Scenario, now: number) {

@@ -3,64 +3,32 @@
  * of touch fail, and the check-ins that failed are counted.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { AddressInfo } from "node:net";
-import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { runFleet } from "../../agent/index.js";
 import { FLEET_USER } from "../../agent/sim/fleet/tenant.js";
 import { startMockService } from "../../mock-service/index.js";
+import { serviceBehindProxy } from "../helpers/device-traffic-proxy.js";
 
 /**
- * A proxy in front of the mock service that refuses (503) each device's check-ins whose number
+ * A mock service behind a proxy that refuses (503) each device's check-ins whose number
  * `refused` picks (1 the first), and passes everything else.
  */
 async function failingCheckIns(refused: (n: number) => boolean) {
   const byDevice = new Map<string, number>();
-  let target = "";
-  const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const checkIn = /^\/device\/v1\/devices\/([^/]+)\/checkIn$/.exec(req.url ?? "");
-    if (checkIn) {
+  return serviceBehindProxy(
+    (path) => {
+      const checkIn = /^\/device\/v1\/devices\/([^/]+)\/checkIn$/.exec(path);
+      if (!checkIn) return "pass";
       const seen = (byDevice.get(checkIn[1]!) ?? 0) + 1;
       byDevice.set(checkIn[1]!, seen);
-      if (refused(seen)) {
-        req.resume();
-        res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"code":"serviceUnavailable","message":"down"}}');
-        return;
-      }
-    }
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const headers = { ...req.headers };
-      delete headers.host;
-      delete headers.connection;
-      request(`${target}${req.url}`, { method: req.method as "GET", headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined }).then(
-        async (answer) => {
-          const body = Buffer.from(await answer.body.arrayBuffer());
-          const out = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !["transfer-encoding", "connection", "keep-alive"].includes(k)));
-          res.writeHead(answer.statusCode, out as Record<string, string>).end(body);
-        },
-        () => res.writeHead(502).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  const service = await startMockService({ port: 0, passwordHashCost: 8, lockoutThreshold: 1_000_000, publicUrl: url });
-  target = service.url;
-  return {
-    url,
-    adminToken: service.adminToken,
-    close: async () => {
-      proxy.closeAllConnections();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
-      await service.close();
+      if (!refused(seen)) return "pass";
+      return (res) => res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"code":"serviceUnavailable","message":"down"}}');
     },
-  };
+    { passwordHashCost: 8, lockoutThreshold: 1_000_000 },
+  );
 }
 
 describe("a fleet's --life", () => {

@@ -1,0 +1,35 @@
+/**
+ * What `enroll` and `run` say when Ctrl-C (SIGINT) or a CI job's cancel (SIGTERM) stops them: one
+ * line on stderr naming where the device was stopped (its state, a power cut, or before it
+ * started) and the signal, and what became of the run.
+ */
+import { printable } from "../protocol/printable.js";
+import type { InterruptSignal } from "../report/transcript.js";
+import { err } from "./output.js";
+
+/**
+ * `COMMAND: interrupted WHERE (SIGNAL); CONSEQUENCE`. `state` is the device's state path, "off"
+ * when a power cut (the power-loss fault) had it between two states, or null when no device had
+ * started yet.
+ */
+export function interruptedLine(command: string, state: string | null, signal: InterruptSignal, consequence: string): string {
+  const where = state === null ? "before the device started" : state === "off" ? "while the device was off (a power cut)" : `at ${state}`;
+  return `${err.yellow(`${command}:`)} interrupted ${where} (${signal}); ${consequence}`;
+}
+
+/**
+ * `enroll`'s line. Its device's snapshot is saved after every step, so with --device-dir the same
+ * command resumes it there; without, the device lived in memory and is gone with the process.
+ */
+export function interruptedNotice(state: string, signal: InterruptSignal, deviceDir: string | undefined): string {
+  const device =
+    deviceDir === undefined
+      ? "the device's state is lost (no --device-dir): run the command again to start over, with --device-dir DIR to be able to resume"
+      : `the device's state is kept in ${printable(deviceDir)}: run the same command to resume`;
+  return interruptedLine("enroll", state, signal, device);
+}
+
+/** `run`'s line: a scenario's device lives in memory, so an interrupted scenario starts over. */
+export function runInterruptedNotice(state: string | null, signal: InterruptSignal): string {
+  return interruptedLine("run", state, signal, "the scenario did not finish and its expectation was not checked: run the command again to start over");
+}
