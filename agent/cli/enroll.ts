@@ -127,7 +127,8 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const device = adbSerial === null ? await createDevice(deviceOptions) : await openAdbDevice(adbSerial, deviceOptions);
   if (device === null) return EXIT_FAILED;
   // Ctrl-C or SIGTERM stops the device where it is, and the run still ends its transcript and
-  // says where it stopped; a second signal ends the process at once (as for `fleet`).
+  // says where it stopped; a second signal ends the process at once (as for `fleet`). Until here
+  // (its modules loading, the input read, the device made), main.ts's handlers end it at once.
   const stop = gracefulStop(() => {});
   try {
     let stopFollowing = () => {};

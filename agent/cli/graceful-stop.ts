@@ -1,7 +1,8 @@
 /**
  * Ctrl-C (SIGINT), or SIGTERM from a CI system cancelling a job, during a long run: the first asks
  * the run to start no more work and finish what is in flight, so that its reports still cover
- * what ran; a second stops the process at once. Either way the exit code is 128 + the signal's
+ * what ran; a second stops the process at once. Before the run has started anything (stopAtOnce),
+ * the first does. Either way the exit code is 128 + the signal's
  * number (130 for Ctrl-C, 143 for SIGTERM), as a shell reports a process the signal stopped.
  */
 import { constants } from "node:os";
@@ -27,6 +28,41 @@ export interface GracefulStop {
   dispose(): void;
 }
 
+/** The handler stopAtOnce installed, until gracefulStop() takes over from it. */
+let atOnce: ((signal: StopSignal) => void) | null = null;
+
+/**
+ * For a command that stops gracefully once its device runs (`enroll`, `run`), installed as the
+ * process starts (main.ts), before the command's modules load: they take hundreds of
+ * milliseconds, and a signal meanwhile ended the process by Node's default, silently. Until the
+ * command takes over with gracefulStop(), a signal says `notice(signal)` on stderr and ends the
+ * process at once, by the signal itself as a second signal does (below): nothing has started yet
+ * that a stop should let finish (no device, no transcript record). Not by process.exit(): it
+ * waits for the thread pool's jobs, and one may never end (opening a FIFO no one writes to).
+ */
+export function stopAtOnce(notice: (signal: StopSignal) => string): void {
+  if (atOnce !== null) return;
+  const handler = (signal: StopSignal) => {
+    process.stderr.write(`${notice(signal)}\n`);
+    endBySignal(signal, handler);
+  };
+  atOnce = handler;
+  for (const name of STOP_SIGNALS) process.on(name, handler);
+}
+
+/**
+ * Ends the process by `signal` itself: `listener` is taken off (Node's own handling comes back
+ * with the last one) and the signal raised again. The signal runs no exit handlers, so temporary
+ * files go first.
+ */
+function endBySignal(signal: StopSignal, listener: (signal: StopSignal) => void): void {
+  removeLeftoversNow();
+  for (const name of STOP_SIGNALS) process.off(name, listener);
+  process.kill(process.pid, signal);
+  // Should the signal not end it at once (a listener someone else added), exit all the same.
+  setTimeout(() => process.exit(signalExitCode(signal)), 1000).unref();
+}
+
 /**
  * `onFirst` says what the first signal does; `beforeExit` puts the terminal back (a progress bar's
  * hidden cursor) before a second one ends the process.
@@ -45,12 +81,7 @@ export function gracefulStop(onFirst: (signal: StopSignal) => void, beforeExit: 
   const handler = (signal: StopSignal) => {
     if (caught !== null) {
       beforeExit();
-      // The signal runs no exit handlers: temporary files go now.
-      removeLeftoversNow();
-      for (const name of STOP_SIGNALS) process.off(name, handler);
-      process.kill(process.pid, signal);
-      // Should the signal not end it at once (a listener someone else added), exit all the same.
-      setTimeout(() => process.exit(code(signal)), 1000).unref();
+      endBySignal(signal, handler);
       return;
     }
     caught = signal;
@@ -58,6 +89,11 @@ export function gracefulStop(onFirst: (signal: StopSignal) => void, beforeExit: 
     controller.abort();
   };
   for (const name of STOP_SIGNALS) process.on(name, handler);
+  // Takes over from stopAtOnce's handler, with no moment between the two without one.
+  if (atOnce !== null) {
+    for (const name of STOP_SIGNALS) process.off(name, atOnce);
+    atOnce = null;
+  }
   return {
     signal: controller.signal,
     caught: () => caught,

@@ -18,10 +18,13 @@ export function interruptedLine(command: string, state: string | null, signal: I
 }
 
 /**
- * `enroll`'s line. Its device's snapshot is saved after every step, so with --device-dir the same
- * command resumes it there; without, the device lived in memory and is gone with the process.
+ * `enroll`'s line (state null: stopped before its device started). Its device's snapshot is saved
+ * after every step, so with --device-dir the same command resumes it there; without, the device
+ * lived in memory and is gone with the process.
  */
-export function interruptedNotice(state: string, signal: InterruptSignal, deviceDir: string | undefined): string {
+export function interruptedNotice(state: string | null, signal: InterruptSignal, deviceDir?: string): string {
+  // Stopped as its modules loaded or its input was read: no device was made or resumed.
+  if (state === null) return interruptedLine("enroll", null, signal, "no device was started: run the same command again");
   const device =
     deviceDir === undefined
       ? "the device's state is lost (no --device-dir): run the command again to start over, with --device-dir DIR to be able to resume"

@@ -7,6 +7,21 @@ import { packageVersion } from "../protocol/version.js";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { EXIT_USAGE, outputErrorHandler, reportError } from "./output.js";
+import { stopAtOnce, type StopSignal } from "./graceful-stop.js";
+import { interruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
+
+/**
+ * The commands that stop gracefully once their device runs, and what they say when a signal
+ * comes before it started. Their handlers are installed first thing (agent/cli/graceful-stop.ts,
+ * stopAtOnce): loading a command's modules takes hundreds of milliseconds, and a Ctrl-C then
+ * ended the process silently, by Node's default.
+ */
+const STOPPED_BEFORE_THE_DEVICE = new Map<string | undefined, (signal: StopSignal) => string>([
+  ["enroll", (signal) => interruptedNotice(null, signal)],
+  ["run", (signal) => runInterruptedNotice(null, signal)],
+]);
+const stoppedBefore = STOPPED_BEFORE_THE_DEVICE.get(process.argv[2]);
+if (stoppedBefore) stopAtOnce(stoppedBefore);
 
 type Register = (program: Command) => void;
 

@@ -104,7 +104,8 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     stopFollowing = followTimeline(device, out, printLine);
   };
   // From the device's creation on, Ctrl-C or SIGTERM stops it where it is (as for `enroll`), and
-  // the run still ends its transcript and says where it stopped; a second signal ends the process at once.
+  // the run still ends its transcript and says where it stopped; a second signal ends the process at
+  // once. Until then (the set-up), main.ts's handlers end it at once, saying so.
   let stop: GracefulStop | undefined;
   const stopFromDevice = () => (stop = gracefulStop(() => {}));
   try {

@@ -34,7 +34,8 @@ export interface ScenarioOptions {
    * stops it), no more steps are played, and the result says `interrupted` with the signal
    * `caught()` names, as the transcript's end record does. A stop that aborts during the set-up
    * stops the device as it boots. Given as a function, it is asked for just before the device is
-   * created (the CLI installs its signal handlers there).
+   * created: the CLI installs its graceful handlers there (until then, a signal ends the process
+   * at once, as nothing has started that a stop should let finish).
    */
   stop?: ScenarioStop | (() => ScenarioStop);
 }

@@ -5,7 +5,8 @@
  * interrupted, exits 128 + the signal's number, and ends its transcript with an end record that
  * says so; `show` prints that ending, and `replay` re-runs the recording up to there.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
@@ -43,6 +44,31 @@ const signalWhileJoining = (name: NodeJS.Signals): CliOptions => {
   };
 };
 
+/**
+ * Whether one of the process's threads waits in the kernel for a FIFO's writer (Linux: its
+ * wchan): the CLI has loaded and is reading its input, a FIFO no one writes to.
+ */
+function waitsForFifoWriter(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((task) => readFileSync(`/proc/${pid}/task/${task}/wchan`, "utf8") === "wait_for_partner");
+  } catch {
+    return false;
+  }
+}
+
+/** Sends `name` once the CLI waits for its input (after 20 s all the same). */
+const signalWhileReadingFifo = (name: NodeJS.Signals): CliOptions => ({
+  killAfterMs: 40_000,
+  onSpawn: (signal, pid) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (!waitsForFifoWriter(pid) && Date.now() - started < 20_000) return;
+      clearInterval(poll);
+      signal(name);
+    }, 10);
+  },
+});
+
 describe("aosp-sim enroll interrupted", { timeout: 120_000 }, () => {
   it.each([
     ["SIGINT", 130],
@@ -64,6 +90,20 @@ describe("aosp-sim enroll interrupted", { timeout: 120_000 }, () => {
     const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
     const validate = new Ajv({ strict: false }).compile(schema);
     for (const record of records(file)) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  // Its input a FIFO no one writes to: the command waits there, before any device, for as long as the test likes.
+  it.skipIf(process.platform !== "linux").each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s before the device started (its input still being read): says so, exit %i", async (name, exitCode) => {
+    const fifo = temp.file(`input-${name}.fifo`);
+    execFileSync("mkfifo", [fifo]);
+    const result = await aospSim(["enroll", fifo, "--user", USER.upn, "--password", USER.password], signalWhileReadingFifo(name));
+    // Before: the handlers came after the device was made (some 0.4 s in, or never here), and the signal ended the process silently.
+    expect(result.stderr).toBe(`enroll: interrupted before the device started (${name}); no device was started: run the same command again\n`);
+    expect(result.code).toBe(exitCode);
+    expect(result.stdout).toBe("");
   });
 
   it("says the device's state is lost without --device-dir", async () => {

@@ -1,9 +1,9 @@
 /**
  * `aosp-sim run` stopped by Ctrl-C (SIGINT) or a CI job cancelled (SIGTERM), as `enroll` is
  * (enroll-interrupted.test.ts): the built CLI in a child process, playing the built-in scenario
- * against a running service behind a proxy here. The proxy holds one kind of device request
- * unanswered, a deterministic place to stop the run: the device's enrollment request, or its
- * first check-in once enrolled. The run says on stderr where it was interrupted, exits 128 + the
+ * against a running service behind a proxy here. The proxy holds one kind of request
+ * unanswered, a deterministic place to stop the run: the device's enrollment request, its first
+ * check-in once enrolled, or, before the device, the set-up's creation of the profile. The run says on stderr where it was interrupted, exits 128 + the
  * signal's number, and ends its transcript with an end record that says so; `show` prints that
  * ending, and `replay` re-runs the recording.
  */
@@ -17,6 +17,8 @@ const temp = deviceTempDir("aosp-run-interrupted-");
 const ENROLL = /^\/device\/v1\/enroll$/;
 const CHECK_IN = /^\/device\/v1\/devices\/[^/]+\/checkIn$/;
 const enrollRequest = () => (path: string) => ENROLL.test(path);
+/** The run's set-up creating the enrollment profile, before there is a device. */
+const profileCreation = () => (path: string) => path === "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
 /** The enrolled device's first check-in: its second (the first is made in installingApps). */
 const checkInOnceEnrolled = () => {
   let checkIns = 0;
@@ -24,7 +26,7 @@ const checkInOnceEnrolled = () => {
 };
 
 let service: ProxiedService;
-/** Device requests whose path this picks get no answer; `onHeld` hears of each. */
+/** Requests whose path this picks get no answer; `onHeld` hears of each. */
 let hold: ((path: string) => boolean) | null = null;
 let onHeld: () => void = () => {};
 
@@ -40,7 +42,7 @@ afterAll(() => service.close());
 const records = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 const runArgs = (...args: string[]) => ["run", "--service", service.url, "--admin-token", service.adminToken, ...args];
 
-/** Holds the device's requests `held` picks and sends `name` as the first one arrives. */
+/** Holds the requests `held` picks and sends `name` as the first one arrives. */
 function signalWhenHeld(held: (path: string) => boolean, name: NodeJS.Signals): CliOptions {
   return {
     onSpawn: (signal) => {
@@ -110,6 +112,16 @@ describe("aosp-sim run interrupted", { timeout: 120_000 }, () => {
     expect(replayed.stderr).toBe("");
     expect(replayed.code).toBe(0);
     expect(JSON.parse(replayed.stdout)).toMatchObject({ identical: true, recordedStop: "enrolled" });
+  });
+
+  it("SIGINT during the set-up, before the device started: says so at once, exit 130, no transcript record", async () => {
+    const file = temp.file("run-set-up.jsonl");
+    const result = await aospSim(runArgs("--transcript", file), { ...signalWhenHeld(profileCreation(), "SIGINT"), killAfterMs: 60_000 });
+    // Before: the process ended by the signal itself, nothing said.
+    expect(result.stderr).toBe(`run: interrupted before the device started (SIGINT); ${RUN_AGAIN}\n`);
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe("");
+    expect(readFileSync(file, "utf8")).toBe("");
   });
 
   it("--json: one document that says the run was interrupted, and where", async () => {

@@ -28,8 +28,8 @@ export interface CliOptions {
   onStderr?: (stderr: string, signal: (name: NodeJS.Signals) => void) => void;
   /** Sees stdout as it comes (all of it so far): a signal sent when the device's timeline reaches a step. */
   onStdout?: (stdout: string, signal: (name: NodeJS.Signals) => void) => void;
-  /** Called once the process is started, with a way to signal it (for a run that prints nothing until it ends: --json). */
-  onSpawn?: (signal: (name: NodeJS.Signals) => void) => void;
+  /** Called once the process is started, with a way to signal it (for a run that prints nothing until it ends: --json), and its pid. */
+  onSpawn?: (signal: (name: NodeJS.Signals) => void, pid: number) => void;
   /** Kills the CLI (SIGKILL) after this long: a test of "never hangs" then fails on its result, leaving no process spinning. */
   killAfterMs?: number;
 }
@@ -58,7 +58,7 @@ export function aospSim(args: string[], options: CliOptions = {}): Promise<CliRe
       resolve(signal ? { code: 128 + (osConstants.signals[signal] ?? 0), stdout, stderr, signal } : { code, stdout, stderr });
     });
     child.stdin.end(options.input ?? "");
-    options.onSpawn?.(signal);
+    options.onSpawn?.(signal, child.pid!);
   });
 }
 
