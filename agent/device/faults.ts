@@ -151,14 +151,15 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
       noValue();
       return { name };
     case "wifi-timeout":
-      return { name, times: parseTimes(value, "always", where) };
+      return { name, times: parseTimes(value, "always", where, ex(`${name}=3`)) };
     case "service-timeout":
-      return { name, times: parseTimes(value, 2, where) };
+      return { name, times: parseTimes(value, 2, where, ex(`${name}=3`)) };
     case "service-5xx":
-      return { name, times: parseTimes(value, 2, where), status: 503 };
+      return { name, times: parseTimes(value, 2, where, ex(`${name}=3`)), status: 503 };
     case "download-http-error": {
       if (value === undefined) return { name, status: 500 };
-      const status = Number(value);
+      // Decimal digits only: Number() would read 0x194, 4.04e2 and 404.0 as 404.
+      const status = DECIMAL.test(value) ? Number(value) : Number.NaN;
       if (!Number.isInteger(status) || status < 400 || status > 599) {
         throw new InputError(`"${value}" is not an HTTP error status`, { where, hint: `use a status from 400 to 599, e.g. ${ex("download-http-error=404")}` });
       }
@@ -322,12 +323,22 @@ function validateFault(fault: Fault, item?: string): Fault {
   }
 }
 
-function parseTimes(value: string | undefined, fallback: Times, where: string): Times {
+/** A whole number as people write one: decimal digits, nothing else. */
+const DECIMAL = /^[0-9]+$/;
+
+/**
+ * A count of times: decimal digits (Number() would also read 0x3, 1e1, 3.0 and +3), 1 or more, or
+ * "always". `example` is the fault with a count, as it is spelled where it was written.
+ */
+function parseTimes(value: string | undefined, fallback: Times, where: string, example: string): Times {
   if (value === undefined || value === "") return fallback;
   if (value === "always") return "always";
-  const n = Number(value);
+  const n = DECIMAL.test(value) ? Number(value) : Number.NaN;
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
+    throw new InputError(`"${value}" is more times than can be counted`, { where, hint: `give at most ${Number.MAX_SAFE_INTEGER}, or "always"` });
+  }
   if (!Number.isInteger(n) || n < 1) {
-    throw new InputError(`"${value}" is not a count`, { where, hint: "give a whole number of times (1 or more) or \"always\"" });
+    throw new InputError(`"${value}" is not a count`, { where, hint: `give a whole number of times (1 or more) in decimal digits, e.g. ${example}, or "always"` });
   }
   return n;
 }

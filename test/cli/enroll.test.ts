@@ -55,6 +55,20 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     );
   });
 
+  // Before, each ran: Number() read them as 3, 10, 3, 3 and 404.
+  const countFix = (name: string) => `give a whole number of times (1 or more) in decimal digits, e.g. ${name}=3, or "always"`;
+  it.each([
+    ["service-5xx=0x3", '"0x3" is not a count', countFix("service-5xx")],
+    ["wifi-timeout=1e1", '"1e1" is not a count', countFix("wifi-timeout")],
+    ["service-timeout=+3", '"+3" is not a count', countFix("service-timeout")],
+    ["service-5xx=3.0", '"3.0" is not a count', countFix("service-5xx")],
+    ["download-http-error=0x194", '"0x194" is not an HTTP error status', "use a status from 400 to 599, e.g. download-http-error=404"],
+  ])("refuses --fault %s, a number not written in plain decimal digits, exit 2", async (fault, problem, fix) => {
+    const result = await aospSim(["enroll", payload, "--clock", "simulated", "--fault", fault]);
+    expectUsageError(result, /./);
+    expect(result.stderr).toBe(`aosp-sim: --fault ${fault}: ${problem}\n  fix: ${fix}\n`);
+  });
+
   it("refuses two faults of one kind, which a device cannot both take", async () => {
     // Before, the second was ignored: the order of the options decided which one ran.
     expectUsageError(
