@@ -9,7 +9,7 @@ import { InputError } from "../agent/protocol/errors.js";
 import { Adb, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
-import { posterOption, startEmulator, type StartResult } from "./start.js";
+import { emulatorLogOption, posterOption, startEmulator, type StartResult } from "./start.js";
 
 export interface ResetOptions {
   serial: string;
@@ -34,8 +34,10 @@ export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promis
       hint: "factory reset a real device from its Settings, or with the device owner's wipe",
     });
   }
-  // Checked again by start, but that is after the emulator was stopped: a bad --qr must not cost the device.
+  // Checked again by start, but that is after the emulator was stopped: a bad --qr or an --output
+  // where the log cannot go must not cost the device.
   if (options.qr !== undefined) posterOption(options.qr);
+  emulatorLogOption(io.outputDir, Number(port));
   const adb = new Adb(options.serial);
   const avd = await withScreenshotOnFailure(adb, "reset", io, async () => {
     await adb.requireOnline();

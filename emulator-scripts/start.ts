@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
+import { unwritableReason } from "../agent/protocol/output-path.js";
 import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
@@ -55,6 +56,7 @@ Exit: 0 booted, 1 failed (a screenshot is saved when the device can give one), 2
 
 export async function startEmulator(options: StartOptions, io: ScriptIo): Promise<StartResult> {
   const serial = `emulator-${options.port}`;
+  const log = emulatorLogOption(io.outputDir, options.port);
   const poster = options.qr === undefined ? null : posterFile(options.qr, options.port);
   if (options.snapshot !== undefined) snapshotNameOption(options.snapshot, "--snapshot");
   const avds = await listAvds();
@@ -69,7 +71,6 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
   }
   makeOutputDir(io.outputDir);
-  const log = resolve(io.outputDir, `${serial}.log`);
   const args = emulatorArgs(options, poster);
   io.progress(`starting: emulator ${args.join(" ")}`);
   const child = launch(args, log);
@@ -112,6 +113,30 @@ async function listAvds(): Promise<string[]> {
     .map((line) => line.trim())
     // Newer emulators print INFO lines before the list.
     .filter((line) => line !== "" && !/^(INFO|WARNING|ERROR)\b/.test(line));
+}
+
+/**
+ * The emulator's log, OUTPUT/emulator-PORT.log, checked before anything is touched: a folder by
+ * that name, or a file there that cannot be written, is a bad --output (exit 2), not an error as
+ * the emulator is launched. Every script that starts the emulator checks it with this first.
+ */
+export function emulatorLogOption(outputDir: string, port: number): string {
+  const log = resolve(outputDir, `emulator-${port}.log`);
+  // An --output yet to be made holds no log: outputDirOption found that it can be made.
+  if (!existsSync(outputDir)) return log;
+  const unwritable = unwritableReason(log, `emulator-${port}.log`);
+  if (unwritable === null) return log;
+  const where = `--output ${outputDir}`;
+  if (isFolder(log)) throw new InputError(`${log} is a folder, where the emulator's log is written`, { where, hint: "move that folder out of the way, or give another --output" });
+  throw new InputError(`the emulator's log ${log} cannot be written: ${unwritable.problem}`, { where, hint: "give another --output, or make the log writable" });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -63,9 +63,10 @@ export function registerEmulator(program: Command): void {
     .addHelpText("after", START_HELP)
     .action(
       script(async (options: Common & { avd: string; port: string; qr?: string; wipeData?: boolean; snapshot?: string; bootTimeout: string }) => {
-        const port = Number(options.port);
+        // Decimal digits only: Number() would read 0x15b2, 5.554e3 and 5554.0 as 5554.
+        const port = /^[0-9]{4}$/.test(options.port) ? Number(options.port) : Number.NaN;
         if (!Number.isInteger(port) || port < 5554 || port > 5682 || port % 2 !== 0) {
-          throw new InputError(`"${options.port}" is not an emulator console port`, { where: "--port", hint: "use an even number from 5554 to 5682" });
+          throw new InputError(`"${options.port}" is not an emulator console port`, { where: "--port", hint: "use an even number from 5554 to 5682, in decimal digits" });
         }
         const result = await startEmulator(
           {

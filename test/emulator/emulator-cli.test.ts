@@ -211,6 +211,30 @@ describe("aosp-sim emulator refuses other bad options at once (exit 2)", { timeo
     }
   });
 
+  // Before, 0x15b2 (5554), 5.554e3 and 05554 were taken as ports.
+  it.each(["0x15b2", "5.554e3", "5554.0", "+5554"])("start with --port %s, a port not in plain decimal digits", async (port) => {
+    android.scenario([]);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--port", port, ...serial.slice(2)], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: --port: "${port.replace(/[.+]/g, "\\$&")}" is not an emulator console port$`, "m"), /^ {2}fix: use an even number from 5554 to 5682, in decimal digits$/m);
+  });
+
+  // Before, an internal error (EISDIR) once the AVD was found and the emulator about to start.
+  it.each([
+    ["start", ["--avd", "Pixel_6_API_34"], "emulator-5554.log"],
+    ["start", ["--avd", "Pixel_6_API_34", "--port", "5556"], "emulator-5556.log"],
+    ["reset", ["--serial", "emulator-5554"], "emulator-5554.log"],
+  ] as const)("%s %j when the emulator's log would be a folder that is there", async (script, args, log) => {
+    const output = path(`log-folder-${script}-${log}`);
+    mkdirSync(`${output}/${log}`, { recursive: true });
+    android.scenario([{ tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] }, { tool: "adb", args: "devices", replies: [{ stdout: "List of devices attached\n\n" }] }, ...bootedDevice()]);
+    const result = await aospSim(["emulator", script, ...args, "--output", output], { killAfterMs: 20_000 });
+    expectBadOption(
+      result,
+      new RegExp(`^aosp-sim: --output .*log-folder-${script}-${log.replace(/\./g, "\\.")}: .*/${log.replace(/\./g, "\\.")} is a folder, where the emulator's log is written$`, "m"),
+      /^ {2}fix: move that folder out of the way, or give another --output$/m,
+    );
+  });
+
   it("an --apk that is a folder, named as such", async () => {
     android.scenario([]);
     const result = await aospSim(["emulator", "set-owner", ...serial, "--apk", android.dir]);
