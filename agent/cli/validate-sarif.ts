@@ -5,7 +5,9 @@
  * images, Graph profiles and base64 payloads the file alone, with the pointer as a logical
  * location), and the fix. Each rule carries its summary as help text. Columns are in UTF-16 code
  * units, SARIF's default, and the run says so (columnKind): the messages' own "line L column C",
- * for people, count characters, so the two differ on a line with an emoji before the place.
+ * for people, count characters, so the two differ on a line with an emoji before the place. A
+ * file's byte-order mark is not counted (SARIF: regions do not depend on one); a second U+FEFF is
+ * text, and is (agent/payload/json-locations.ts).
  */
 import { RULES, ruleInfo, type Finding } from "../payload/index.js";
 import { findingPosition } from "../payload/json-locations.js";

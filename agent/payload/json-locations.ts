@@ -67,13 +67,18 @@ export function pointerPosition(text: string, pointer: string): TextPosition | n
  * Where a finding points in the payload text: a JSON syntax error where the parser stopped (the
  * line its message gives; the column in UTF-16 code units, where the message counts characters),
  * any other finding at the key its pointer names.
+ *
+ * `text` is the text as checked: a file's own byte-order mark is dropped before it (SARIF 2.1.0
+ * §3.30.2: text regions "SHALL NOT depend on the presence or absence of a byte order mark"), so
+ * a U+FEFF that starts it is a character of the file (a second mark), and counts as one.
  */
 export function findingPosition(text: string, finding: Pick<Finding, "rule" | "path">): TextPosition | null {
   if (finding.rule === "json-syntax") {
-    // As checkPayloadText parses it: a leading byte-order mark is not part of the JSON.
-    const json = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
-    const parsed = parseJsonText(json);
-    if (!parsed.ok && parsed.problem.kind === "syntax") return positionOf(json, parsed.problem.offset);
+    // As checkPayloadText parses it: a leading byte-order mark is not part of the JSON, but the
+    // place is in the text, where the mark takes a column.
+    const skipped = text.startsWith(BYTE_ORDER_MARK) ? BYTE_ORDER_MARK.length : 0;
+    const parsed = parseJsonText(text.slice(skipped));
+    if (!parsed.ok && parsed.problem.kind === "syntax") return positionOf(text, skipped + parsed.problem.offset);
   }
   return pointerPosition(text, finding.path);
 }

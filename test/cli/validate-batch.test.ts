@@ -162,6 +162,30 @@ describe("validate --format sarif on text that is not JSON", () => {
     expect(run.results[0].locations[0].physicalLocation.region).toEqual({ startLine: 2, startColumn: 18 });
   });
 
+  // SARIF 2.1.0 §3.30.2: text regions "SHALL NOT depend on the presence or absence of a byte order
+  // mark (BOM) at the start of the artifact"; a U+FEFF after it is a character of the file.
+  it("places findings in a file with a byte-order mark where they are without it, and counts a second U+FEFF as a column", async () => {
+    const BOM = "\uFEFF";
+    const regions = async (name: string, text: string) => {
+      const sarif = await runCli(["validate", await write(name, text), "--format", "sarif"]);
+      const run = JSON.parse(sarif.stdout).runs[0];
+      expect(run.columnKind).toBe("utf16CodeUnits");
+      const results = run.results as { ruleId: string; locations: { physicalLocation: { region?: unknown } }[] }[];
+      return Object.fromEntries(results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.region]));
+    };
+    const broken = '{"a": ';
+    const keyed = `{"${KEYS.DEVICE_ADMIN_COMPONENT_NAME}": "a/b.C"}`;
+    // The key's opening quote, and the end of the text where the parser stopped.
+    expect((await regions("plain-key.json", keyed))["admin-component-format"]).toEqual({ startLine: 1, startColumn: 2 });
+    expect((await regions("plain-syntax.json", broken))["json-syntax"]).toEqual({ startLine: 1, startColumn: 7 });
+    expect((await regions("bom-key.json", BOM + keyed))["admin-component-format"]).toEqual({ startLine: 1, startColumn: 2 });
+    expect((await regions("bom-syntax.json", BOM + broken))["json-syntax"]).toEqual({ startLine: 1, startColumn: 7 });
+    // Saved with a mark a second time (a payload that had one, re-saved by an editor that adds one).
+    expect((await regions("bom2-key.json", BOM + BOM + keyed))["admin-component-format"]).toEqual({ startLine: 1, startColumn: 3 });
+    // Before: column 7, the syntax error's place in the text without its second mark.
+    expect((await regions("bom2-syntax.json", BOM + BOM + broken))["json-syntax"]).toEqual({ startLine: 1, startColumn: 8 });
+  });
+
   it("reports a payload nested deeper than a parser's stack, not an internal error", async () => {
     // Before: exit 2, "internal error: Maximum call stack size exceeded" (the human and --json reports were fine).
     for (const [name, text] of [["deep-array.json", "[".repeat(5000)], ["deep-object.json", `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`]] as const) {
