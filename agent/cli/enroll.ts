@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { readFileBoundedSync } from "../protocol/bounded-read.js";
 import { InputError, isNotFound } from "../protocol/errors.js";
+import { refuseOverwritingInput } from "../protocol/output-path.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions, Device } from "../device/create-device.js";
@@ -103,6 +104,12 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
   const adbSerial = deviceOption(options);
   const until = options.until === undefined ? undefined : untilState(options.until);
+  if (options.transcript !== undefined) {
+    refuseOverwritingInput({ option: "--transcript", path: options.transcript, what: "transcript", example: "enrollment.jsonl" }, [
+      { path: input, what: "input" },
+      ...options.preinstall.map((path) => ({ path, what: "--preinstall package" })),
+    ]);
+  }
   const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);

@@ -2,10 +2,9 @@
  * What fleet and merge-reports share after a summary exists: the reports written to files, the
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
-import { lstatSync, readlinkSync, realpathSync, statSync, writeFileSync, type Stats } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
-import { refuseUnwritable, WRITABLE_HINT } from "../protocol/output-path.js";
+import { refuseUnwritable, samePath, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
@@ -70,42 +69,6 @@ export function refuseUnmeetable(thresholds: readonly Threshold[], total: number
         ? "this shard holds none of the fleet's devices: run fewer shards than there are devices (or leave the shares to merge-reports)"
         : `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${example}`,
   });
-}
-
-/**
- * Whether two paths name one file: the same path, a link to it (either may not exist yet), or
- * another name of the same file on disk (a hard link: the same device and inode).
- */
-function samePath(a: string, b: string): boolean {
-  const sa = statOrNull(a);
-  const sb = statOrNull(b);
-  if (sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino) return true;
-  const real = (path: string, links = 0): string => {
-    try {
-      return realpathSync(path);
-    } catch {
-      // A link to a file not there yet is that file; a path not there yet, its folder's real path and its name.
-      try {
-        if (links < 40 && lstatSync(path).isSymbolicLink()) return real(resolve(dirname(path), readlinkSync(path)), links + 1);
-      } catch {
-        // not there at all
-      }
-      try {
-        return join(realpathSync(dirname(resolve(path))), basename(path));
-      } catch {
-        return resolve(path);
-      }
-    }
-  };
-  return real(a) === real(b);
-}
-
-function statOrNull(path: string): Stats | null {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
-  }
 }
 
 /** A report file to write once the summary exists and its thresholds are checked (its text made only then). */

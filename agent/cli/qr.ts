@@ -9,7 +9,7 @@ import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
-import { refuseUnwritable } from "../protocol/output-path.js";
+import { refuseOverwritingInput, refuseUnwritable } from "../protocol/output-path.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
 import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
@@ -183,6 +183,7 @@ export function registerQr(program: Command): void {
             hint: "drop --json, or write the PNG to a file with -o FILE",
           });
         }
+        refuseOverwritingInput({ option: "-o", path: flags.output, what: "PNG", example: "qr.png" }, [{ path, what: "payload" }]);
         const printWidth = parsePrintWidth(flags.printWidth);
         const scale = checkWholeOption("scale", flags.scale, flagName("--scale"));
         const margin = checkWholeOption("margin", flags.margin, flagName("--margin"));

@@ -9,8 +9,8 @@
  * a bind. So an existing file is opened for writing (without truncating it), and a new one is
  * created and removed again: the only trace is the file existing for that moment.
  */
-import { accessSync, closeSync, constants, openSync, statSync, unlinkSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, closeSync, constants, lstatSync, openSync, readlinkSync, realpathSync, statSync, unlinkSync, type Stats } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError, isNotFound } from "./errors.js";
 
 export const WRITABLE_HINT = "give a path in a folder that exists and is writable";
@@ -85,4 +85,72 @@ function errorCode(error: unknown): string {
 export function refuseUnwritable(path: string, exampleName: string, saying: string): void {
   const unwritable = unwritableReason(path, exampleName);
   if (unwritable) throw new InputError(`${saying}: ${unwritable.problem}`, { where: path, hint: unwritable.hint });
+}
+
+/**
+ * Whether two paths name one file: the same path, a link to it (either may not exist yet), or
+ * another name of the same file on disk (a hard link: the same device and inode).
+ */
+export function samePath(a: string, b: string): boolean {
+  const sa = statOrNull(a);
+  const sb = statOrNull(b);
+  if (sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino) return true;
+  const real = (path: string, links = 0): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      // A link to a file not there yet is that file; a path not there yet, its folder's real path and its name.
+      try {
+        if (links < 40 && lstatSync(path).isSymbolicLink()) return real(resolve(dirname(path), readlinkSync(path)), links + 1);
+      } catch {
+        // not there at all
+      }
+      try {
+        return join(realpathSync(dirname(resolve(path))), basename(path));
+      } catch {
+        return resolve(path);
+      }
+    }
+  };
+  return real(a) === real(b);
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A file a command writes, as its option names it. */
+export interface OutputFile {
+  /** The option that names it, e.g. "--transcript", "-o". */
+  option: string;
+  path: string;
+  /** What it is, in words: "transcript", "HTML page", "PNG". */
+  what: string;
+  /** A file name for the fix, e.g. "enrollment.jsonl". */
+  example: string;
+}
+
+/** A file the command reads, and what it is: "payload", "transcript", "scenario". */
+export interface InputFile {
+  path: string;
+  what: string;
+}
+
+/**
+ * Refuses an output file that is one of the files the command reads (another spelling, a
+ * symbolic or hard link): writing it would replace that input (`enroll pl.json --transcript
+ * pl.json` replaced the payload with a transcript). "-" (stdin, stdout) is no file.
+ */
+export function refuseOverwritingInput(output: OutputFile, inputs: readonly InputFile[]): void {
+  if (output.path === "-") return;
+  const input = inputs.find((file) => file.path !== "-" && samePath(file.path, output.path));
+  if (input === undefined) return;
+  throw new InputError(`is the ${input.what} ${input.path} too: the ${output.what} would replace it`, {
+    where: `${output.option} ${output.path}`,
+    hint: `give the ${output.what} a file of its own, e.g. ${output.option} ${output.example}`,
+  });
 }
