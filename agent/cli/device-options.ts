@@ -26,14 +26,27 @@ export function seedOrRandom(text: string | undefined): number {
   return text === undefined ? randomSeed() : parseSeed(text);
 }
 
-/** `--transcript-secrets redact|keep`: keeping them is allowed, and said out loud on stderr. */
-export function transcriptSecrets(value: string | undefined, warn: (line: string) => void): TranscriptSecrets {
-  if (value === undefined || value === "redact") return "redact";
+/**
+ * `--transcript-secrets redact|keep`, checked whether or not there is a transcript (before, a
+ * value was only looked at with --transcript). Without --transcript it is refused: it would do
+ * nothing. Keeping them is allowed, and said out loud on stderr.
+ */
+export function transcriptSecrets(options: { transcript?: string; transcriptSecrets?: string }, warn: (line: string) => void): TranscriptSecrets {
+  const value = options.transcriptSecrets;
+  if (value === undefined) return "redact";
+  if (value !== "redact" && value !== "keep") {
+    throw new InputError(`unknown value "${value}"`, { where: "--transcript-secrets", hint: "use redact (the default) or keep" });
+  }
+  if (options.transcript === undefined) {
+    throw new InputError("only applies with --transcript: it says what the transcript holds", {
+      where: `--transcript-secrets ${value}`,
+      hint: "add --transcript FILE, or leave out --transcript-secrets",
+    });
+  }
   if (value === "keep") {
     warn("warning: --transcript-secrets keep: the transcript holds the enrollment token, download cookie, Wi-Fi key, device credential and password in clear; do not attach it anywhere public");
-    return "keep";
   }
-  throw new InputError(`unknown value "${value}"`, { where: "--transcript-secrets", hint: "use redact (the default) or keep" });
+  return value;
 }
 
 export const TRANSCRIPT_SECRETS_HELP = "redact (default: placeholders for the token, cookie, Wi-Fi key, credential and password) or keep (a private transcript for a replay against a live service)";

@@ -110,10 +110,11 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       ...options.preinstall.map((path) => ({ path, what: "--preinstall package" })),
     ]);
   }
+  const secrets = transcriptSecrets(options, printError);
   const qr = await readQrInput(input);
   const preinstalled = options.preinstall.map(readPackageFile);
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
-  const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
+  const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, secrets);
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
   const deviceOptions: CreateDeviceOptions = {
     qr,

@@ -89,6 +89,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   // An unnamed scenario is called by its file, in the header and the summary alike.
   const scenario = withDeviceOptions({ ...loaded, name: loaded.name ?? file }, options);
   const faults = parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
+  const secrets = transcriptSecrets(options, printError);
   if ((options.service === undefined) !== (options.adminToken === undefined)) {
     throw new InputError("--service and --admin-token go together", { hint: "pass both to use a running service, or neither for the embedded one" });
   }
@@ -96,7 +97,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
     options.service = httpBaseUrl(options.service, "--service");
     await checkRunningService(options.service, options.adminToken);
   }
-  const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, transcriptSecrets(options.transcriptSecrets, printError));
+  const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, secrets);
   const clock = new SimulatedClock();
   let stopFollowing = () => {};
   let following = false;

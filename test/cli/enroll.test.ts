@@ -152,6 +152,18 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expectUsageError(await aospSim(["enroll", png, "--clock", "simulated"]), /cut\.png: is a truncated or corrupt PNG file/);
   });
 
+  // Before, the value was looked at only with --transcript: without it, a whole enrollment ran.
+  it.each([
+    ["an unknown value", ["--transcript-secrets", "maybe"], "--transcript-secrets", 'unknown value "maybe"', "use redact (the default) or keep"],
+    ["an unknown value with --transcript", ["--transcript-secrets", "maybe", "--transcript", temp.file("maybe.jsonl")], "--transcript-secrets", 'unknown value "maybe"', "use redact (the default) or keep"],
+    ["keep without --transcript", ["--transcript-secrets", "keep"], "--transcript-secrets keep", "only applies with --transcript: it says what the transcript holds", "add --transcript FILE, or leave out --transcript-secrets"],
+    ["redact without --transcript", ["--transcript-secrets", "redact"], "--transcript-secrets redact", "only applies with --transcript: it says what the transcript holds", "add --transcript FILE, or leave out --transcript-secrets"],
+  ])("refuses --transcript-secrets, %s, before the device starts, exit 2", async (_case, args, where, problem, fix) => {
+    const result = await aospSim(["enroll", payload, "--clock", "simulated", ...args]);
+    expectUsageError(result, /./);
+    expect(result.stderr).toBe(`aosp-sim: ${where}: ${problem}\n  fix: ${fix}\n`);
+  });
+
   it("refuses an empty --serial", async () => {
     expectUsageError(await aospSim(["enroll", payload, "--serial", ""]), /--serial: "" is not a serial number/);
   });

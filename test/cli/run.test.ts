@@ -206,6 +206,18 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stderr).toMatch(/fix: .*welcome, .*enrolled/);
   });
 
+  // Before, the value was looked at only with --transcript: without it, the whole scenario ran.
+  it("refuses --transcript-secrets with an unknown value, or without --transcript, before the scenario runs (exit 2)", async () => {
+    const unknown = await aospSim(["run", "--transcript-secrets", "maybe"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toBe('aosp-sim: --transcript-secrets: unknown value "maybe"\n  fix: use redact (the default) or keep\n');
+    const alone = await aospSim(["run", "--transcript-secrets", "keep"]);
+    expect(alone.code).toBe(2);
+    expect(alone.stdout).toBe("");
+    expect(alone.stderr).toBe("aosp-sim: --transcript-secrets keep: only applies with --transcript: it says what the transcript holds\n  fix: add --transcript FILE, or leave out --transcript-secrets\n");
+  });
+
   it("refuses a serial number enroll --serial refuses (a space), exit 2", async () => {
     const result = await aospSim(["run", scenario("serial.json", { device: { serial: "R3 CT40" } })]);
     expect(result.code).toBe(2);
