@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../agent/protocol/errors.js";
 import { parseDuration } from "../agent/device/duration.js";
 import { folderProblem, makeFolder, type FolderProblem } from "../agent/protocol/make-folder.js";
+import { refuseEmptyName } from "../agent/protocol/output-path.js";
 import { Adb, AdbError, formatSeconds } from "../agent/device/adb/adb.js";
 import { parseComponent, type ComponentName } from "../agent/device/adb/parse.js";
 
@@ -66,12 +67,7 @@ export function componentOption(text: string, option: string): ComponentName {
  */
 export function outputDirOption(dir: string): string {
   // resolve("") is the current folder: an empty name is a slip (an unset variable), not a choice.
-  if (dir === "") {
-    throw new InputError("the folder name is empty", {
-      where: "--output",
-      hint: "name the folder for failure screenshots and the emulator's log, e.g. --output emulator-out (or leave --output out for the current folder)",
-    });
-  }
+  refuseEmptyName(dir, "--output", "folder", "name the folder for failure screenshots and the emulator's log, e.g. --output emulator-out (or leave --output out for the current folder)");
   const problem = folderProblem(dir);
   if (problem) throw outputDirError(dir, problem);
   return dir;

@@ -1,7 +1,8 @@
 /**
- * Options `enroll`, `run` and `replay` share: a seed, a repeatable option's collector.
+ * Options `enroll`, `run` and `replay` share: a seed, a repeatable option's collector, --transcript-secrets, --until, --device-dir.
  */
 import { InputError } from "../protocol/errors.js";
+import { refuseEmptyName } from "../protocol/output-path.js";
 import { randomSeed } from "../device/identity.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { requireStatePath } from "../machine/state-paths.js";
@@ -54,4 +55,9 @@ export const TRANSCRIPT_SECRETS_HELP = "redact (default: placeholders for the to
 /** --until STATE: a state of the machine, as written anywhere else (a leaf name or a full path). */
 export function untilState(written: string): string {
   return requireStatePath(deviceMachine, written, "--until");
+}
+
+/** --device-dir DIR (enroll's, replay's): an empty name is refused (before, it was the current folder). */
+export function checkDeviceDir(dir: string): void {
+  refuseEmptyName(dir, "--device-dir", "folder", "name the folder that keeps the device's storage (e.g. --device-dir dev)");
 }

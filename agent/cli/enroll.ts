@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { readFileBoundedSync } from "../protocol/bounded-read.js";
 import { InputError, isNotFound } from "../protocol/errors.js";
-import { refuseOverwritingInput } from "../protocol/output-path.js";
+import { checkOutputFile } from "../protocol/output-path.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions, Device } from "../device/create-device.js";
@@ -23,7 +23,7 @@ import { TranscriptFile } from "../report/transcript.js";
 import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
-import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, untilState } from "./device-options.js";
+import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, checkDeviceDir, collect, parseSeed, untilState } from "./device-options.js";
 import { interruptedNotice } from "./interrupted-notice.js";
 import { gracefulStop } from "./graceful-stop.js";
 
@@ -102,10 +102,11 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError(`"${options.timeout}" is not a duration`, { where: "--timeout", hint: "e.g. 90s, 10m" });
   }
   if (options.service !== undefined) httpBaseUrl(options.service, "--service");
+  if (options.deviceDir !== undefined) checkDeviceDir(options.deviceDir);
   const adbSerial = deviceOption(options);
   const until = options.until === undefined ? undefined : untilState(options.until);
   if (options.transcript !== undefined) {
-    refuseOverwritingInput({ option: "--transcript", path: options.transcript, what: "transcript", example: "enrollment.jsonl" }, [
+    checkOutputFile({ option: "--transcript", path: options.transcript, what: "transcript", example: "enrollment.jsonl" }, [
       { path: input, what: "input" },
       ...options.preinstall.map((path) => ({ path, what: "--preinstall package" })),
     ]);

@@ -9,7 +9,7 @@ import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
-import { refuseOverwritingInput, refuseUnwritable } from "../protocol/output-path.js";
+import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
 import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
 import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
@@ -174,16 +174,13 @@ export function registerQr(program: Command): void {
       action(async (path: string, flags: QrFlags) => {
         const ecLevel = checkEcLevel(flags.ec, flagName("--ec"));
         const toStdout = flags.output === "-";
-        if (flags.output === "") {
-          throw new InputError("the file name is empty", { where: "-o", hint: "name the PNG file to write (e.g. -o qr.png), or - for stdout" });
-        }
+        checkOutputFile({ option: "-o", path: flags.output, what: "PNG", example: "qr.png", stdout: true }, [{ path, what: "payload" }]);
         if (toStdout && flags.json) {
           throw new InputError("-o - writes the PNG to stdout, where --json would print its document", {
             where: "--json",
             hint: "drop --json, or write the PNG to a file with -o FILE",
           });
         }
-        refuseOverwritingInput({ option: "-o", path: flags.output, what: "PNG", example: "qr.png" }, [{ path, what: "payload" }]);
         const printWidth = parsePrintWidth(flags.printWidth);
         const scale = checkWholeOption("scale", flags.scale, flagName("--scale"));
         const margin = checkWholeOption("margin", flags.margin, flagName("--margin"));

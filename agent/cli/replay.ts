@@ -10,6 +10,7 @@ import { printable } from "../protocol/printable.js";
 import { readTranscript } from "../report/read-transcript.js";
 import type { EndRecord } from "../report/transcript.js";
 import type { ReplayResult } from "../sim/replay.js";
+import { checkDeviceDir } from "./device-options.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
 interface ReplayCliOptions {
@@ -35,6 +36,7 @@ export function registerReplay(program: Command): void {
 }
 
 async function replay(file: string, options: ReplayCliOptions): Promise<number> {
+  if (options.deviceDir !== undefined) checkDeviceDir(options.deviceDir);
   const service = options.service === undefined ? undefined : httpBaseUrl(options.service, "--service");
   const transcript = readTranscript(file);
   const { replayTranscript } = await import("../sim/replay.js");

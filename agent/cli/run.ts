@@ -9,7 +9,7 @@
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
-import { refuseOverwritingInput } from "../protocol/output-path.js";
+import { checkOutputFile } from "../protocol/output-path.js";
 import { SimulatedClock } from "../device/clock.js";
 import { formatDuration } from "../device/duration.js";
 import { DEFAULT_SCENARIO, loadScenario, type Scenario } from "../sim/scenario-format.js";
@@ -82,8 +82,8 @@ Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario,
 130/143 interrupted by Ctrl-C/SIGTERM (the device stops where it is; the transcript ends there).`;
 
 async function run(file: string | undefined, options: RunOptions): Promise<number> {
-  if (options.transcript !== undefined && file !== undefined) {
-    refuseOverwritingInput({ option: "--transcript", path: options.transcript, what: "transcript", example: "run.jsonl" }, [{ path: file, what: "scenario" }]);
+  if (options.transcript !== undefined) {
+    checkOutputFile({ option: "--transcript", path: options.transcript, what: "transcript", example: "run.jsonl" }, file === undefined ? [] : [{ path: file, what: "scenario" }]);
   }
   const loaded = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
   // An unnamed scenario is called by its file, in the header and the summary alike.

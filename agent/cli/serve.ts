@@ -7,6 +7,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
+import { refuseEmptyName } from "../protocol/output-path.js";
 import { parseChaosRule, parseThrottleBudget, startMockService, type ChaosOptions } from "../../mock-service/index.js";
 import { action, err, formatInputError, printError, printLine } from "./output.js";
 
@@ -77,6 +78,7 @@ export function registerServe(program: Command): void {
 
 async function serve(options: ServeOptions): Promise<number> {
   const port = parsePort(options.port);
+  if (options.db !== undefined) refuseEmptyName(options.db, "--db", "file", "name the SQLite file that keeps the state (e.g. --db sim.db), or leave --db out to keep it in memory");
   const tenant = oneOf(options.tenant, ["ready", "new"] as const, "--tenant");
   const cloud = oneOf(options.cloud, ["global", "21vianet"] as const, "--cloud");
   // Checked whether or not --chaos is given: a wrong seed is not silently ignored.

@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { refuseOverwritingInput, refuseUnwritable } from "../protocol/output-path.js";
+import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
 import { printable } from "../protocol/printable.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
@@ -29,7 +29,7 @@ export function registerShow(program: Command): void {
 }
 
 async function show(file: string, options: { html?: string }): Promise<number> {
-  if (options.html !== undefined) refuseOverwritingInput({ option: "--html", path: options.html, what: "HTML page", example: "transcript.html" }, [{ path: file, what: "transcript" }]);
+  if (options.html !== undefined) checkOutputFile({ option: "--html", path: options.html, what: "HTML page", example: "transcript.html" }, [{ path: file, what: "transcript" }]);
   const transcript = readRecordedPart(file);
   if (transcript.cutOff !== null) {
     const warning = new InputError(`the recording was cut off (${transcript.cutOff}): shown as far as it goes`, {

@@ -132,6 +132,8 @@ export interface OutputFile {
   what: string;
   /** A file name for the fix, e.g. "enrollment.jsonl". */
   example: string;
+  /** Whether "-" names stdout (said in the fix for an empty name). */
+  stdout?: boolean;
 }
 
 /** A file the command reads, and what it is: "payload", "transcript", "scenario". */
@@ -141,11 +143,30 @@ export interface InputFile {
 }
 
 /**
+ * Refuses an empty name given for a file or folder a command writes, naming the option (`--transcript ""`,
+ * a shell variable that was not set): before, it was refused as "no file can be created in"
+ * the current folder, naming neither, and an empty --device-dir was the current folder.
+ */
+export function refuseEmptyName(path: string, where: string, kind: "file" | "folder", hint: string): void {
+  if (path === "") throw new InputError(`the ${kind} name is empty`, { where, hint });
+}
+
+/**
+ * Checks a file a command will write, before the work: it has a name, and it is none of the
+ * files the command reads (`inputs`). Whether it can be written is refuseUnwritable's question.
+ */
+export function checkOutputFile(output: OutputFile, inputs: readonly InputFile[] = []): void {
+  const orStdout = output.stdout ? ", or - for stdout" : "";
+  refuseEmptyName(output.path, output.option, "file", `name the ${output.what} file to write (e.g. ${output.option} ${output.example})${orStdout}`);
+  refuseOverwritingInput(output, inputs);
+}
+
+/**
  * Refuses an output file that is one of the files the command reads (another spelling, a
  * symbolic or hard link): writing it would replace that input (`enroll pl.json --transcript
  * pl.json` replaced the payload with a transcript). "-" (stdin, stdout) is no file.
  */
-export function refuseOverwritingInput(output: OutputFile, inputs: readonly InputFile[]): void {
+function refuseOverwritingInput(output: OutputFile, inputs: readonly InputFile[]): void {
   if (output.path === "-") return;
   const input = inputs.find((file) => file.path !== "-" && samePath(file.path, output.path));
   if (input === undefined) return;

@@ -156,6 +156,13 @@ describe("aosp-sim serve", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  // Before, it served, keeping the state in memory: an unset variable lost every restart's state.
+  it("refuses an empty --db, naming it (exit 2)", async () => {
+    const exited = await serveFails(["--port", "0", "--db", ""]);
+    expect(exited.code).toBe(2);
+    expect(exited.stderr).toBe("aosp-sim: --db: the file name is empty\n  fix: name the SQLite file that keeps the state (e.g. --db sim.db), or leave --db out to keep it in memory\n");
+  });
+
   it("refuses a --db file that is not a database", async () => {
     const { writeFile } = await import("node:fs/promises");
     const file = temp.file("not-a-db.db");

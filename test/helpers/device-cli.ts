@@ -24,6 +24,8 @@ export interface CliResult {
 export interface CliOptions {
   input?: string;
   env?: Record<string, string>;
+  /** The folder it runs in (default: this process's). */
+  cwd?: string;
   /** Sees stderr as it comes (all of it so far), with a way to signal the process (Ctrl-C, a CI cancelling). */
   onStderr?: (stderr: string, signal: (name: NodeJS.Signals) => void) => void;
   /** Sees stdout as it comes (all of it so far): a signal sent when the device's timeline reaches a step. */
@@ -38,6 +40,7 @@ export function aospSim(args: string[], options: CliOptions = {}): Promise<CliRe
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       env: { ...process.env, NO_COLOR: "1", ...options.env },
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
