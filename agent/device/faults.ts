@@ -179,9 +179,17 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
       return { name, state: checkState(state, where), offForMs };
     }
     case "clock-skew": {
-      const offsetMs = value === undefined ? null : parseDuration(value, { signed: true });
-      if (offsetMs === null) {
+      const at = state === undefined ? "" : `@${state}`;
+      if (value === undefined) {
         throw new InputError("clock-skew needs an offset", { where, hint: `e.g. --fault ${ex("clock-skew=+2h")} or ${ex("clock-skew=-90m@enrolled.idle")}` });
+      }
+      const offsetMs = parseDuration(value, { signed: true });
+      if (offsetMs === null) {
+        // Given, but not one (before, "needs an offset" as if none had been): say what one is.
+        throw new InputError(`"${value}" is not an offset`, {
+          where,
+          hint: `write a sign, + or -, then a number and a unit (ms, s, m, h or d; several may follow each other, as in 1h30m), e.g. ${ex(`clock-skew=+2h${at}`)} or ${ex(`clock-skew=-90m${at}`)}`,
+        });
       }
       if (Math.abs(offsetMs) > MAX_SKEW_MS) {
         throw new InputError(`"${value}" is further off than any device clock`, { where, hint: `give an offset of at most 100 years, e.g. ${ex("clock-skew=+400d")}` });

@@ -55,15 +55,23 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     );
   });
 
-  // Before, each ran: Number() read them as 3, 10, 3, 3 and 404.
   const countFix = (name: string) => `give a whole number of times (1 or more) in decimal digits, e.g. ${name}=3, or "always"`;
+  const offsetFix = (at = "") =>
+    `write a sign, + or -, then a number and a unit (ms, s, m, h or d; several may follow each other, as in 1h30m), e.g. clock-skew=+2h${at} or clock-skew=-90m${at}`;
   it.each([
+    // Before, each ran: Number() read them as 3, 10, 3, 3 and 404.
     ["service-5xx=0x3", '"0x3" is not a count', countFix("service-5xx")],
     ["wifi-timeout=1e1", '"1e1" is not a count', countFix("wifi-timeout")],
     ["service-timeout=+3", '"+3" is not a count', countFix("service-timeout")],
     ["service-5xx=3.0", '"3.0" is not a count', countFix("service-5xx")],
     ["download-http-error=0x194", '"0x194" is not an HTTP error status', "use a status from 400 to 599, e.g. download-http-error=404"],
-  ])("refuses --fault %s, a number not written in plain decimal digits, exit 2", async (fault, problem, fix) => {
+    // Before, each said "clock-skew needs an offset", though one was given.
+    ["clock-skew=-100y", '"-100y" is not an offset', offsetFix()],
+    ["clock-skew=+abc", '"+abc" is not an offset', offsetFix()],
+    ["clock-skew=++2h", '"++2h" is not an offset', offsetFix()],
+    ["clock-skew=2x@enrolling", '"2x" is not an offset', offsetFix("@enrolling")],
+    ["clock-skew", "clock-skew needs an offset", "e.g. --fault clock-skew=+2h or clock-skew=-90m@enrolled.idle"],
+  ])("refuses --fault %s, a value not written as the grammar says (a count or status in plain decimal digits, an offset), exit 2", async (fault, problem, fix) => {
     const result = await aospSim(["enroll", payload, "--clock", "simulated", "--fault", fault]);
     expectUsageError(result, /./);
     expect(result.stderr).toBe(`aosp-sim: --fault ${fault}: ${problem}\n  fix: ${fix}\n`);
