@@ -324,7 +324,66 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
       hint: `give a state the device can end in: ${topLevel.join(", ")}, or a full path such as enrolled.idle (all of them: \`aosp-sim diagram --format json\`)`,
     });
   }
+  // One expectation: before, with both, "failure" was checked and "finalState" ignored.
+  if (failure !== undefined && finalState !== undefined) {
+    throw new InputError('gives both "finalState" and "failure": a scenario expects one of them', {
+      where: at("/expect"),
+      hint: 'keep "failure" to expect that failure (the device then ends in the state that failure shows), or "finalState" for where the device ends',
+    });
+  }
+  refuseUnplayedSteps(scenario, at);
+  refuseUncreatedGroups(scenario, at);
   return scenario;
+}
+
+/**
+ * How long the scenario runs after enrollment: its "until", else back to the welcome screen when
+ * it removes the device (a wipe or delete), else a day.
+ */
+export function untilOf(scenario: Scenario): string {
+  if (scenario.until) return scenario.until;
+  return (scenario.steps ?? []).some((s) => s.do === "wipe" || s.do === "delete") ? "welcome" : "1d";
+}
+
+/**
+ * A step whose "after" is later than the run lasts never runs (before, nothing was said): with
+ * "until" "enrolled" none does, with a duration (or the default day) none after it does. One at
+ * exactly that time still runs. "welcome" ends when the device is back there, which only the run knows.
+ */
+function refuseUnplayedSteps(scenario: Scenario, at: (pointer: string) => string): void {
+  const until = untilOf(scenario);
+  const said = scenario.until === undefined ? `the scenario's default "until" (${until}: it has no wipe or delete)` : `"until" (${until})`;
+  const horizon = parseDuration(until);
+  for (const [index, step] of (scenario.steps ?? []).entries()) {
+    if (until === "enrolled") {
+      throw new InputError('never runs: "until": "enrolled" ends the scenario as the device enrolls, and steps run after that', {
+        where: at(`/steps/${index}`),
+        hint: 'give "until" a duration that reaches the steps (e.g. "1d") or "welcome", or remove the steps',
+      });
+    }
+    const after = parseDuration(step.after);
+    if (horizon !== null && after !== null && after > horizon) {
+      throw new InputError(`never runs: "after" (${step.after}) is later than ${said}, where the scenario ends`, {
+        where: at(`/steps/${index}/after`),
+        hint: `give "until" ${step.after} or more, or the step an earlier "after"`,
+      });
+    }
+  }
+}
+
+/** A policy or terms assigned to a group no earlier createGroup step makes (before, found as the tenant was set up, named "scenario at /tenantSetup"). */
+function refuseUncreatedGroups(scenario: Scenario, at: (pointer: string) => string): void {
+  const created = new Set<string>();
+  for (const [index, step] of (scenario.tenantSetup ?? []).entries()) {
+    if (step.do === "createGroup") created.add(step.displayName);
+    else if (step.do !== "setMdmAuthority" && step.group !== undefined && !created.has(step.group)) {
+      const closest = closestName(step.group, [...created], 3);
+      throw new InputError(`no group "${step.group}" is created before this step${closest ? ` (did you mean "${closest}"?)` : ""}`, {
+        where: at(`/tenantSetup/${index}/group`),
+        hint: `add a step {"do": "createGroup", "displayName": ${JSON.stringify(step.group)}, "membershipRule": ...} before it, or leave out "group" to assign it to ${step.do === "assignTerms" ? "all licensed users" : "all devices"}`,
+      });
+    }
+  }
 }
 
 /** Keywords that only combine others: their own words ("must match a schema in anyOf") say nothing. */

@@ -14,7 +14,7 @@ import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { isWithin } from "../machine/state-paths.js";
-import { DEFAULT_PROFILE, DEFAULT_USER, type AdminStep, type Scenario, type Step, type TenantStep } from "./scenario-format.js";
+import { DEFAULT_PROFILE, DEFAULT_USER, untilOf, type AdminStep, type Scenario, type Step, type TenantStep } from "./scenario-format.js";
 import type { GraphPolicyState } from "../../mock-service/admin-client.js";
 
 export interface ScenarioOptions {
@@ -95,7 +95,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     const setup: string[] = [];
     const groups = new Map<string, string>();
     for (const [index, step] of (scenario.tenantSetup ?? []).entries()) {
-      setup.push(...(await setUp(call(tenantStep(admin, step, groups)), `/tenantSetup/${index}`)));
+      setup.push(...(await setUp(call(tenantStep(admin, step, groups, `/tenantSetup/${index}`)), `/tenantSetup/${index}`)));
       }
     const profile = await setUp(call(admin.createProfile(profileRequest(scenario, clock.now()))), "/profile");
     // The code printed before the admin's set-up steps: what they change is what its token is
@@ -291,11 +291,12 @@ async function adminStep(admin: AdminClient, step: AdminStep, target: StepTarget
 }
 
 /** One step of the tenant's set-up through the Graph-shaped API; its lines for the summary. */
-async function tenantStep(admin: AdminClient, step: TenantStep, groups: Map<string, string>): Promise<string[]> {
+async function tenantStep(admin: AdminClient, step: TenantStep, groups: Map<string, string>, part: string): Promise<string[]> {
   const target = (name: string | undefined, all: AssignmentTarget): AssignmentTarget => {
     if (name === undefined) return all;
     const groupId = groups.get(name);
-    if (groupId === undefined) throw new InputError(`no group "${name}" was created before this step`, { where: "scenario at /tenantSetup", hint: "add a createGroup step first" });
+    // checkScenario finds this as the file is loaded; a scenario built in code, here.
+    if (groupId === undefined) throw new InputError(`no group "${name}" was created before this step`, { where: `scenario at ${part}/group`, hint: "add a createGroup step first" });
     return { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId };
   };
   const to = (name: string | undefined, all: string) => (name === undefined ? all : `group "${name}"`);
@@ -416,12 +417,6 @@ function appVersions(start: DeviceReport["apps"], end: DeviceReport["apps"]) {
     atEnrollment: start.find((a) => a.package === name)?.versionName ?? null,
     atEnd: end.find((a) => a.package === name)?.versionName ?? null,
   }));
-}
-
-/** Until the device is back at the welcome screen when the scenario removes it, else a day. */
-function untilOf(scenario: Scenario): string {
-  if (scenario.until) return scenario.until;
-  return (scenario.steps ?? []).some((s) => s.do === "wipe" || s.do === "delete") ? "welcome" : "1d";
 }
 
 function expectationOf(scenario: Scenario): string {

@@ -218,6 +218,55 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(alone.stderr).toBe("aosp-sim: --transcript-secrets keep: only applies with --transcript: it says what the transcript holds\n  fix: add --transcript FILE, or leave out --transcript-secrets\n");
   });
 
+  // Each was played without a word: both expectations (only "failure" was checked), a step the
+  // run ended before (it never ran, and the scenario passed), a group no step made (found as the
+  // tenant was set up, "scenario at /tenantSetup", the file not named).
+  const TERMS = { do: "assignTerms", title: "Use", bodyText: "Be good.", acceptanceStatement: "I agree" };
+  it.each([
+    [
+      "both expectations",
+      { expect: { finalState: "enrolled", failure: "tokenRevoked" } },
+      '/expect: gives both "finalState" and "failure": a scenario expects one of them',
+      'keep "failure" to expect that failure (the device then ends in the state that failure shows), or "finalState" for where the device ends',
+    ],
+    [
+      "a step after its until",
+      { until: "1h", steps: [{ after: "30m", do: "sync" }, { after: "61m", do: "shareLogs" }] },
+      '/steps/1/after: never runs: "after" (61m) is later than "until" (1h), where the scenario ends',
+      'give "until" 61m or more, or the step an earlier "after"',
+    ],
+    [
+      "a step after the default day",
+      { steps: [{ after: "2d", do: "sync" }] },
+      `/steps/0/after: never runs: "after" (2d) is later than the scenario's default "until" (1d: it has no wipe or delete), where the scenario ends`,
+      'give "until" 2d or more, or the step an earlier "after"',
+    ],
+    [
+      "a step with until enrolled",
+      { until: "enrolled", steps: [{ after: "1m", do: "sync" }] },
+      '/steps/0: never runs: "until": "enrolled" ends the scenario as the device enrolls, and steps run after that',
+      'give "until" a duration that reaches the steps (e.g. "1d") or "welcome", or remove the steps',
+    ],
+    [
+      "a group no step made",
+      { tenantSetup: [{ do: "createGroup", displayName: "Kiosks", membershipRule: '(device.deviceModel -eq "HC50")' }, { ...TERMS, group: "Kiosk" }] },
+      '/tenantSetup/1/group: no group "Kiosk" is created before this step (did you mean "Kiosks"?)',
+      'add a step {"do": "createGroup", "displayName": "Kiosk", "membershipRule": ...} before it, or leave out "group" to assign it to all licensed users',
+    ],
+  ])("refuses at load %s, naming the file and the place (exit 2)", async (_case, value, problem, fix) => {
+    const path = scenario("unplayable.json", value);
+    const result = await aospSim(["run", path]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`aosp-sim: ${path} at ${problem}\n  fix: ${fix}\n`);
+  });
+
+  it("plays a step at exactly its until", async () => {
+    const result = await aospSim(["run", scenario("at-until.json", { until: "1h", steps: [{ after: "1h", do: "shareLogs" }] })]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/logs shared +incident /);
+  });
+
   it("refuses a serial number enroll --serial refuses (a space), exit 2", async () => {
     const result = await aospSim(["run", scenario("serial.json", { device: { serial: "R3 CT40" } })]);
     expect(result.code).toBe(2);
