@@ -15,6 +15,7 @@ import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions, Device } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
+import { payloadSource, unusableProfile } from "../payload/payload-source.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { checkSerialNumber } from "../device/identity.js";
 import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
@@ -238,19 +239,27 @@ async function openAdbDevice(serial: string, options: CreateDeviceOptions): Prom
 
 /**
  * An image is what the camera sees; JSON text is rendered as the QR code an admin would show.
- * Read (file or stdin, bounded, image told from text by content) as `validate` reads it.
+ * Read (file or stdin, bounded, image told from text by content) as `validate` reads it, in the
+ * forms it takes (agent/payload/payload-source.ts): a Graph enrollment profile is its
+ * qrCodeContent (else the image in its qrCodeImage), base64 is the payload or image it encodes.
+ * Before, a profile was shown as a code of its whole JSON (too large for one) and base64 was
+ * "neither an image nor JSON".
  */
 async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptions["qr"]>> {
   const label = input === "-" ? "<stdin>" : input;
   const { bytes, kind } = await readInput(input, STDIN_PAYLOAD_OR_IMAGE("enroll"));
   if (kind === "image") return { image: new Uint8Array(bytes), label };
   const text = Buffer.from(bytes).toString("utf8");
+  const form = payloadSource(text);
+  if ("problem" in form) throw unusableProfile(form.problem, label);
+  if ("image" in form) return { image: new Uint8Array(form.image), label };
+  if ("text" in form) return { payload: form.text, label };
   try {
     JSON.parse(text);
   } catch (error) {
     throw new InputError(`is neither an image nor JSON: ${(error as Error).message}`, {
       where: label,
-      hint: "give a QR code image (PNG, JPEG, ...) or the payload's JSON; `aosp-sim validate` explains a payload",
+      hint: "give a QR code image (PNG, JPEG, ...), the payload's JSON, a Graph enrollment profile, or base64 of a payload or image; `aosp-sim validate` explains a payload",
     });
   }
   return { payload: text, label };

@@ -32,7 +32,7 @@ import {
 } from "../payload/index.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 import { printable } from "../protocol/printable.js";
-import { payloadSource } from "../payload/payload-source.js";
+import { payloadSource, unusableProfile } from "../payload/payload-source.js";
 import { HIGH_VERSION } from "../payload/rules/size.js";
 import { decodeQrImage, ECI_UTF8, modulePixels } from "../qr/index.js";
 import type { InputBytes } from "./input.js";
@@ -129,12 +129,7 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
     return { valid: check.valid, source, qr: null, payload: payloadReport(check.text, check), findings: check.findings };
   }
   const unwrapped = { ...source, kind: form.kind, field: form.field };
-  if ("problem" in form) {
-    throw new InputError(`is a Graph enrollment profile, but ${form.problem}`, {
-      where: inputLabel(input.file),
-      hint: "save the profile as GET .../androidDeviceOwnerEnrollmentProfiles/{id} returns it, or pass its qrCodeContent",
-    });
-  }
+  if ("problem" in form) throw unusableProfile(form.problem, inputLabel(input.file));
   if ("image" in form) return validateImage(form.image, unwrapped, options);
   const check = checkPayloadText(form.text, options);
   return { valid: check.valid, source: unwrapped, qr: null, payload: payloadReport(form.text, check), findings: check.findings };

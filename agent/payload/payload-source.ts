@@ -5,9 +5,12 @@
  * - a Graph enrollment-profile object (`androidDeviceOwnerEnrollmentProfile`, as
  *   `GET .../androidDeviceOwnerEnrollmentProfiles/{id}` returns it): its `qrCodeContent` is the
  *   payload JSON in standard base64, its `qrCodeImage.value` the QR code as a base64 PNG;
- * - a bare base64 payload (a copied `qrCodeContent`).
+ * - a bare base64 payload (a copied `qrCodeContent`);
+ * - a bare base64 image (a copied `qrCodeImage.value`: the QR code as a PNG).
  * Anything else is left as it is, for the payload rules to judge.
  */
+import { InputError } from "../protocol/errors.js";
+import { isImageBytes } from "../qr/image-format.js";
 import { KEY_PREFIX } from "./keys.js";
 
 export type PayloadSource =
@@ -15,18 +18,25 @@ export type PayloadSource =
   | { kind: "json" }
   /** The payload, decoded from base64; `field` is the Graph property it came from, if any. */
   | { kind: "graph-profile" | "base64"; field: "qrCodeContent" | null; text: string }
-  /** A Graph profile without qrCodeContent: decode the QR image in `qrCodeImage.value`. */
+  /** A Graph profile without qrCodeContent: decode the QR image in `qrCodeImage.value`; or such an image alone, in base64. */
   | { kind: "graph-profile"; field: "qrCodeImage"; image: Uint8Array }
+  | { kind: "base64"; field: null; image: Uint8Array }
   /** A Graph profile whose payload cannot be recovered: why, and where. */
   | { kind: "graph-profile"; field: "qrCodeContent" | "qrCodeImage" | null; problem: string };
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
-/** The UTF-8 text base64 (standard or URL-safe) stands for, when it is base64 of a JSON object. */
-export function decodeBase64Payload(text: string): string | null {
+/** The bytes base64 text (standard or URL-safe, white space ignored) stands for; null when it is not base64. */
+function base64Bytes(text: string): Buffer | null {
   const compact = text.replace(/\s+/g, "");
   if (compact.length < 8 || !BASE64.test(compact)) return null;
-  const bytes = Buffer.from(compact, compact.includes("-") || compact.includes("_") ? "base64url" : "base64");
+  return Buffer.from(compact, compact.includes("-") || compact.includes("_") ? "base64url" : "base64");
+}
+
+/** The UTF-8 text base64 (standard or URL-safe) stands for, when it is base64 of a JSON object. */
+export function decodeBase64Payload(text: string): string | null {
+  const bytes = base64Bytes(text);
+  if (bytes === null) return null;
   let decoded: string;
   try {
     decoded = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -79,5 +89,15 @@ export function payloadSource(text: string): PayloadSource {
     return isObject(json) && isGraphProfile(json) ? fromGraphProfile(json) : { kind: "json" };
   }
   const decoded = decodeBase64Payload(body);
-  return decoded === null ? { kind: "json" } : { kind: "base64", field: null, text: decoded };
+  if (decoded !== null) return { kind: "base64", field: null, text: decoded };
+  const bytes = base64Bytes(body);
+  return bytes !== null && isImageBytes(bytes) ? { kind: "base64", field: null, image: bytes } : { kind: "json" };
+}
+
+/** A Graph profile whose payload cannot be recovered (payloadSource's `problem`), as the input error it is. */
+export function unusableProfile(problem: string, where: string): InputError {
+  return new InputError(`is a Graph enrollment profile, but ${problem}`, {
+    where,
+    hint: "save the profile as GET .../androidDeviceOwnerEnrollmentProfiles/{id} returns it, or pass its qrCodeContent",
+  });
 }

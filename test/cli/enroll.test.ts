@@ -172,6 +172,18 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expect(result.stderr).toBe(`aosp-sim: ${where}: ${problem}\n  fix: ${fix}\n`);
   });
 
+  // Before, the profile's whole JSON was shown to the camera: "cannot be shown as a QR code: the payload is N bytes".
+  it("refuses a Graph enrollment profile whose payload cannot be recovered, as validate does", async () => {
+    const profile = temp.file("graph-bad.json");
+    writeFileSync(profile, JSON.stringify({ id: "1", displayName: "x", qrCodeContent: "not base64!" }));
+    const result = await aospSim(["enroll", profile, "--clock", "simulated"]);
+    expectUsageError(result, /./);
+    expect(result.stderr).toBe(
+      `aosp-sim: ${profile}: is a Graph enrollment profile, but qrCodeContent is not base64 of a payload JSON object\n` +
+        "  fix: save the profile as GET .../androidDeviceOwnerEnrollmentProfiles/{id} returns it, or pass its qrCodeContent\n",
+    );
+  });
+
   it("refuses an empty --serial", async () => {
     expectUsageError(await aospSim(["enroll", payload, "--serial", ""]), /--serial: "" is not a serial number/);
   });

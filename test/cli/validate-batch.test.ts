@@ -111,6 +111,17 @@ describe("inputs as they come out of the admin console and Graph", () => {
     expect(doc.findings.map((f: { rule: string }) => f.rule)).not.toContain("json-syntax");
     expect(doc.payload.text).toBe(text);
   });
+
+  // Before, read as payload text: "json-syntax", and "payload-too-large" for the PNG's base64.
+  it("decodes a bare base64 image (a copied qrCodeImage.value) as the image it encodes", async () => {
+    const image = await readFile("fixtures/images/intune-valid.png");
+    const result = await runCli(["validate", await write("qr.b64", image.toString("base64")), "--json"], { timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.source).toMatchObject({ kind: "base64", field: null });
+    expect(doc.qr).toMatchObject({ version: expect.any(Number) });
+    expect(doc.findings.map((f: { rule: string }) => f.rule)).not.toContain("json-syntax");
+  });
 });
 
 describe("validate --format sarif", () => {

@@ -274,6 +274,27 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(states).toContain("downloadingAgent");
   });
 
+  // Before, a profile was refused ("cannot be shown as a QR code: the payload is N bytes": its
+  // whole JSON), and base64 as "neither an image nor JSON", though validate reads each.
+  it("enrolls from what validate reads: a Graph profile as the admin API returns it (its qrCodeContent, else its qrCodeImage), and base64 of the payload or of the image", async () => {
+    const { profile } = await profileQr("Graph forms");
+    const { qrCodeContent, ...imageOnly } = profile;
+    const inputs: [string, string, string][] = [
+      ["profile.json", JSON.stringify(profile, null, 2), "the whole profile"],
+      ["profile-image.json", JSON.stringify(imageOnly), "a profile without qrCodeContent"],
+      ["content.b64", `${qrCodeContent}\n`, "its qrCodeContent"],
+      ["image.b64", profile.qrCodeImage.value, "its qrCodeImage.value"],
+    ];
+    for (const [name, text, what] of inputs) {
+      const path = temp.file(name);
+      writeFileSync(path, text);
+      const result = await enroll(path, "--json");
+      expect(result.stderr, what).toBe("");
+      expect(result.code, what).toBe(0);
+      expect(json(result.stdout).finalState, what).toBe("enrolled");
+    }
+  });
+
   it("stops at the sign-in screen without --user, saying how to continue", async () => {
     const result = await aospSim(["enroll", qr, "--clock", "simulated"]);
     expect(result.code).toBe(1);
