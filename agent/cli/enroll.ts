@@ -168,7 +168,8 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       printJson(deviceJson(report, device.identity, faults, device.seed));
     } else {
       printLine();
-      for (const line of outcomeLines(report, out)) printLine(line);
+      // At the sign-in screen as --until asked, the device is not waiting for an account (before, it said "pass --user UPN --password PW" though both were given).
+      for (const line of outcomeLines(report, out, { stoppedAsAsked: reached })) printLine(line);
       if (reached && report.finalState !== "enrolled") {
         printLine(`  stopped there as --until asked${options.deviceDir === undefined ? "" : "; enroll --device-dir continues from there"}`);
       } else if (ranPastEnrollment) {

@@ -74,8 +74,11 @@ export function appsLine(apps: DeviceReport["apps"]): string {
   return [...apps].sort((a, b) => byAppOrder(a.package, b.package)).map((a) => `${appLabel(a.package)} ${a.versionName}`).join(", ");
 }
 
-/** "Enrolled: ..." or "Stopped at ...: screen (code: why)". */
-export function outcomeLines(report: DeviceReport, styles: Styles): string[] {
+/**
+ * "Enrolled: ..." or "Stopped at ...: screen (code: why)". `stoppedAsAsked`: the device stopped
+ * where --until asked, which the caller says; it was not left waiting for an account.
+ */
+export function outcomeLines(report: DeviceReport, styles: Styles, options: { stoppedAsAsked?: boolean } = {}): string[] {
   if (report.finalState === "enrolled") {
     return [styles.green(`Enrolled (${report.finalStatePath}), device id ${report.deviceId ?? "?"}`), `Apps: ${appsLine(report.apps)}`];
   }
@@ -84,7 +87,7 @@ export function outcomeLines(report: DeviceReport, styles: Styles): string[] {
     lines.push(`  screen: ${report.failure.screen}`);
     lines.push(`  reason: ${report.failure.code}: ${printable(report.failure.message)}`);
     if (report.failure.finding?.hint) lines.push(`  fix:    ${printable(report.failure.finding.hint)}`);
-  } else if (report.finalStatePath === "signingIn.waitingForUser") {
+  } else if (report.finalStatePath === "signingIn.waitingForUser" && !options.stoppedAsAsked) {
     lines.push("  the device waits at the sign-in screen: pass --user UPN --password PW to sign in");
   }
   return lines;

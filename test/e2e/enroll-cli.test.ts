@@ -295,6 +295,15 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     }
   });
 
+  // Before, it ended "the device waits at the sign-in screen: pass --user UPN --password PW to sign in", though both were given.
+  it("stopped at the sign-in screen by --until, says so, not that an account is missing", async () => {
+    const dir = temp.file("until-sign-in");
+    const result = await enroll(qr, "--until", "signingIn.waitingForUser", "--device-dir", dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/pass --user/);
+    expect(result.stdout).toMatch(/\nNot enrolled: the device stopped at signingIn\.waitingForUser\n {2}stopped there as --until asked; enroll --device-dir continues from there\n$/);
+  });
+
   it("stops at the sign-in screen without --user, saying how to continue", async () => {
     const result = await aospSim(["enroll", qr, "--clock", "simulated"]);
     expect(result.code).toBe(1);
