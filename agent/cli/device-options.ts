@@ -1,6 +1,7 @@
 /**
  * Options `enroll`, `run` and `replay` share: a seed, a repeatable option's collector, --transcript-secrets, --until, --device-dir.
  */
+import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { refuseEmptyName } from "../protocol/output-path.js";
 import { randomSeed } from "../device/identity.js";
@@ -13,11 +14,11 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** `--seed N`: a whole number the identity generator accepts. */
+/** `--seed N`: a whole number the identity generator accepts, in decimal digits (before, Number() read 0x10 as 16, 1e3 as 1000). */
 export function parseSeed(text: string, where = "--seed"): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) {
-    throw new InputError(`"${text}" is not a seed`, { where, hint: "use a whole number from 0 to 4294967295" });
+  const n = decimalNumber(text);
+  if (!(n <= 2 ** 32 - 1)) {
+    throw new InputError(`"${text}" is not a seed`, { where, hint: "use a whole number from 0 to 4294967295, in decimal digits" });
   }
   return n;
 }

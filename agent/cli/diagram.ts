@@ -2,6 +2,7 @@
  * `aosp-sim diagram [--format mermaid|json]`: the device machine, read from its definition.
  */
 import type { Command } from "commander";
+import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { machineDiagram, machineMermaid } from "../machine/diagram.js";
@@ -36,10 +37,11 @@ export function registerDiagram(program: Command): void {
     );
 }
 
+/** Decimal digits only (before, Number() read 0x2 as 2, 1e0 as 1). */
 function parseDepth(text: string): number {
-  const depth = Number(text);
-  if (!Number.isInteger(depth) || depth < 1) {
-    throw new InputError(`"${text}" is not a depth`, { where: "--depth", hint: "use 1 or more" });
+  const depth = decimalNumber(text);
+  if (!(depth >= 1)) {
+    throw new InputError(`"${text}" is not a depth`, { where: "--depth", hint: "use a whole number, 1 or more, in decimal digits" });
   }
   return depth;
 }

@@ -13,6 +13,7 @@
  *   power-loss[=OFF]@STATE       power is cut on entering STATE (once); back after OFF (default 30s)
  *   clock-skew=OFFSET[@STATE]    the device's clock is OFFSET off (+2h, -90m); with @STATE it jumps by OFFSET then
  */
+import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { entryLeaf, resolveStatePath, statePaths } from "../machine/state-paths.js";
@@ -159,7 +160,7 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
     case "download-http-error": {
       if (value === undefined) return { name, status: 500 };
       // Decimal digits only: Number() would read 0x194, 4.04e2 and 404.0 as 404.
-      const status = DECIMAL.test(value) ? Number(value) : Number.NaN;
+      const status = decimalNumber(value);
       if (!Number.isInteger(status) || status < 400 || status > 599) {
         throw new InputError(`"${value}" is not an HTTP error status`, { where, hint: `use a status from 400 to 599, e.g. ${ex("download-http-error=404")}` });
       }
@@ -331,9 +332,6 @@ function validateFault(fault: Fault, item?: string): Fault {
   }
 }
 
-/** A whole number as people write one: decimal digits, nothing else. */
-const DECIMAL = /^[0-9]+$/;
-
 /**
  * A count of times: decimal digits (Number() would also read 0x3, 1e1, 3.0 and +3), 1 or more, or
  * "always". `example` is the fault with a count, as it is spelled where it was written.
@@ -341,7 +339,7 @@ const DECIMAL = /^[0-9]+$/;
 function parseTimes(value: string | undefined, fallback: Times, where: string, example: string): Times {
   if (value === undefined || value === "") return fallback;
   if (value === "always") return "always";
-  const n = DECIMAL.test(value) ? Number(value) : Number.NaN;
+  const n = decimalNumber(value);
   if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
     throw new InputError(`"${value}" is more times than can be counted`, { where, hint: `give at most ${Number.MAX_SAFE_INTEGER}, or "always"` });
   }

@@ -44,11 +44,12 @@ describe("aosp-sim diagram", () => {
     expect(result.stderr).toMatch(/--depth: shapes the Mermaid drawing only/);
   });
 
-  it("refuses a depth that is not a whole number of 1 or more", async () => {
-    for (const depth of ["0", "1.5", "deep"]) {
+  it("refuses a depth that is not a whole number of 1 or more, in decimal digits", async () => {
+    // Before, Number() read 0x2, 1e0, +1, 2.0 and " 1".
+    for (const depth of ["0", "1.5", "deep", "0x2", "1e0", "+1", "2.0", " 1"]) {
       const result = await aospSim(["diagram", "--depth", depth]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/is not a depth/);
+      expect(result.stderr).toBe(`aosp-sim: --depth: "${depth}" is not a depth\n  fix: use a whole number, 1 or more, in decimal digits\n`);
     }
   });
 });

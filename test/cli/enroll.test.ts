@@ -89,6 +89,13 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     );
   });
 
+  // Before, Number() read each: 16, 1000, 5, 5, 5 and 0 (the empty one).
+  it.each(["0x10", "1e3", "+5", "5.0", " 5", ""])("refuses --seed %j, not written in decimal digits, exit 2", async (seed) => {
+    const result = await aospSim(["enroll", payload, "--clock", "simulated", "--seed", seed]);
+    expectUsageError(result, /./);
+    expect(result.stderr).toBe(`aosp-sim: --seed: "${seed}" is not a seed\n  fix: use a whole number from 0 to 4294967295, in decimal digits\n`);
+  });
+
   it("wants --user and --password together", async () => {
     expectUsageError(await aospSim(["enroll", payload, "--user", "a@b.example"]), /--user and --password go together/);
   });

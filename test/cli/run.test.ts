@@ -267,6 +267,14 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/logs shared +incident /);
   });
 
+  // Before, Number() read it as 16 and the scenario ran.
+  it("refuses a --seed not written in decimal digits (exit 2)", async () => {
+    const result = await aospSim(["run", "--seed", "0x10"]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe('aosp-sim: --seed: "0x10" is not a seed\n  fix: use a whole number from 0 to 4294967295, in decimal digits\n');
+  });
+
   it("refuses a serial number enroll --serial refuses (a space), exit 2", async () => {
     const result = await aospSim(["run", scenario("serial.json", { device: { serial: "R3 CT40" } })]);
     expect(result.code).toBe(2);
