@@ -5,13 +5,14 @@
  * version. `show` reads a recording cut off before its end record too (readRecordedPart): what
  * was recorded can be shown, though not replayed. A run stopped by Ctrl-C or SIGTERM is not cut
  * off: it writes an end record that says it was interrupted, and replays up to there. The format is documented in
- * docs/transcript.schema.json.
+ * schemas/transcript.schema.json; each record is checked against it (transcript-schema.ts).
  */
 import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
 import { identityProblem } from "../device/identity.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { textLooksBinary } from "../protocol/json-text.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
+import { isRecordType, recordProblem } from "./transcript-schema.js";
 import type { TimelineEntry } from "./timeline.js";
 
 const FORMAT_PREFIX = "aosp-sim-transcript/";
@@ -171,6 +172,7 @@ export function parseRecordedPart(text: string, where: string, options: PartOpti
     });
   }
   checkStart(start, where);
+  checkRecords(records, version, where);
   const last = records.at(-1);
   const end = last?.type === "end" ? last : null;
   if (end === null) cutOff ??= "it has no end record";
@@ -183,8 +185,7 @@ export function parseRecordedPart(text: string, where: string, options: PartOpti
  * named, not replayed as something else (nor shown raw on the terminal).
  */
 function checkStart(start: StartRecord, where: string): void {
-  const problem = (what: string) =>
-    new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
+  const problem = (what: string) => damagedRecord(start, 0, what, where);
   const seed: unknown = start.seed;
   if (seed !== null && seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 2 ** 32 - 1)) {
     throw problem(`"seed" is ${JSON.stringify(seed)}, not a seed (a whole number from 0 to 4294967295, or null)`);
@@ -195,6 +196,32 @@ function checkStart(start: StartRecord, where: string): void {
   if (identity !== null) throw problem(identity);
   const faults: unknown = start.faults;
   if (!Array.isArray(faults) || faults.some((f) => typeof f !== "string")) throw problem(`"faults" is ${JSON.stringify(faults)}, not a list of faults as --fault takes them`);
+}
+
+/** What a version 2 state line holds besides the schema's fields: the step as data, for a replay. */
+const STEP_AS_DATA = ["from", "eventType"];
+
+/**
+ * Every record as the schema describes its type (the start record's fields checked above, its
+ * others here): one with a field missing or of the wrong type is named by its line and field,
+ * before show prints or replay compares it.
+ */
+function checkRecords(records: readonly TranscriptRecord[], version: number, where: string): void {
+  for (const [index, record] of records.entries()) {
+    if (!isRecordType(record.type)) continue;
+    // Version 1 transcripts written before the steps were recorded as data lack these (checkStepsAsData).
+    const problem = recordProblem(record, version >= 2 && record.type === "state" ? STEP_AS_DATA : []);
+    if (problem !== null) throw damagedRecord(record, index, problem, where);
+  }
+}
+
+/** A record that is not as its run wrote it: `line 5 (a state record): "state" is missing`. */
+function damagedRecord(record: TranscriptRecord, index: number, problem: string, where: string): InputError {
+  const name = index === 0 ? "the start record" : record.type === "end" ? "the end record" : `${record.type === "http" ? "an" : "a"} ${record.type} record`;
+  return new InputError(`line ${index + 1} (${name}): ${problem}`, {
+    where,
+    hint: `record the run again, or put back ${index === 0 ? "the start record" : `line ${index + 1}`} as it was written`,
+  });
 }
 
 /**

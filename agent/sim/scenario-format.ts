@@ -28,7 +28,7 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { statePaths } from "../machine/state-paths.js";
 import { FAILURE_CODES, isFailureCode } from "../machine/failures.js";
 import { closestName } from "../protocol/closest-name.js";
-import { typeWords } from "../protocol/schema-words.js";
+import { typeWords, valueAt } from "../protocol/schema-words.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -351,16 +351,6 @@ function schemaProblem(errors: readonly ErrorObject[], root: unknown): { path: s
     ...(values.length > 0 ? [`must be ${values.join(" or ")}${suggestion === null ? "" : ` (did you mean "${suggestion}"?)`}`] : []),
   ];
   return { path, problem: problems.join("; ") };
-}
-
-/** The value a JSON pointer names in `root` (undefined where there is none). */
-function valueAt(root: unknown, pointer: string): unknown {
-  let value = root;
-  for (const key of pointer.split("/").slice(1)) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")];
-  }
-  return value;
 }
 
 /** The allowed value a mistyped one most likely meant ("WPA2" for "wpa"), or null. */

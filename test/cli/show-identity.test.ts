@@ -5,35 +5,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { registerReplay } from "../../agent/cli/replay.js";
 import { registerShow } from "../../agent/cli/show.js";
-import { InputError } from "../../agent/protocol/errors.js";
-import { parseTranscript } from "../../agent/report/read-transcript.js";
-import { TRANSCRIPT_FORMAT } from "../../agent/report/transcript.js";
 import { runCommand } from "../helpers/in-process-cli.js";
+import { IDENTITY, refusal, showAndReplay, transcriptText as transcript } from "../helpers/transcript-lines.js";
 import { useTempDir } from "../payload/support/cli.js";
 
 const temp = useTempDir("aosp-show-identity-");
-const AT = "2025-01-01T00:00:00.000Z";
-const IDENTITY = { serialNumber: "R3CT40KX9ZB", manufacturer: "Vuzix", model: "M400", osVersion: "11" };
-
-function transcript(start: Record<string, unknown>, state: Record<string, unknown> = {}): string {
-  return [
-    { type: "start", format: TRANSCRIPT_FORMAT, at: AT, identity: IDENTITY, faults: [], clock: "simulated", payloadText: null, seed: 7, ...start },
-    { type: "state", at: AT, elapsedMs: 0, state: "welcome", event: "power on", detail: "Welcome", from: "off", eventType: "BOOT", ...state },
-    { type: "end", at: AT, finalStatePath: "welcome", failure: null },
-  ].map((r) => `${JSON.stringify(r)}\n`).join("");
-}
-
-function refusal(text: string): InputError {
-  try {
-    parseTranscript(text, "t.jsonl");
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("the transcript was accepted");
-}
 
 describe("a transcript's start record identity", () => {
   it.each([
@@ -55,9 +32,7 @@ describe("a transcript's start record identity", () => {
   it("makes show and replay exit 2 (show said internal error, replay said identical)", async () => {
     const file = temp.file("null-identity.jsonl");
     writeFileSync(file, transcript({ identity: null }));
-    for (const register of [registerShow, registerReplay]) {
-      const name = register === registerShow ? "show" : "replay";
-      const result = await runCommand(register, [name, file]);
+    for (const [name, result] of Object.entries(await showAndReplay(file))) {
       expect(result.code, name).toBe(2);
       expect(result.stderr, name).toBe(
         `aosp-sim: ${file}: line 1 (the start record): "identity" is null, not an object with serialNumber, manufacturer, model and osVersion\n` +

@@ -12,6 +12,7 @@ import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 import { launchBrowser, openPage } from "../helpers/browser.js";
 import { pathToFileURL } from "node:url";
 import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 
 const temp = deviceTempDir("aosp-replay-");
 const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
@@ -45,9 +46,11 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(lines()[0]).toMatchObject({ type: "start", format: "aosp-sim-transcript/2", seed: Number(seed), faults: ["service-5xx=3"] });
   });
 
-  it("writes every line as docs/transcript.schema.json describes it", () => {
-    const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
-    const validate = new Ajv({ strict: false }).compile(schema);
+  it("writes every line as schemas/transcript.schema.json describes it", () => {
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/transcript.schema.json", import.meta.url), "utf8")) as object;
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv, ["date-time"]);
+    const validate = ajv.compile(schema);
     for (const record of lines()) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
   });
 

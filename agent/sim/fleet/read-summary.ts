@@ -3,26 +3,19 @@
  * (schemas/fleet-summary.schema.json), so a file from another tool or a truncated one is an
  * InputError naming the file and the first problem, never a crash later.
  */
-import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { readFileBoundedSync, textReadLimit } from "../../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../../protocol/errors.js";
 import { notJsonProblem, textLooksBinary } from "../../protocol/json-text.js";
+import { packageSchema } from "../../protocol/package-schema.js";
 import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
 
 let validate: ValidateFunction | undefined;
 
-/** The schema file: from the source tree (agent/sim/fleet) or the build (dist/agent/sim/fleet). */
+/** The published schema of a summary (schemas/fleet-summary.schema.json). */
 export function fleetSummarySchema(): object {
-  for (const relative of ["../../../schemas/fleet-summary.schema.json", "../../../../schemas/fleet-summary.schema.json"]) {
-    try {
-      return JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as object;
-    } catch {
-      // try the next location
-    }
-  }
-  throw new Error("schemas/fleet-summary.schema.json is missing from the installation");
+  return packageSchema("fleet-summary.schema.json");
 }
 
 /**
