@@ -12,7 +12,7 @@ import { identityProblem } from "../device/identity.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { textLooksBinary } from "../protocol/json-text.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
-import { isRecordType, recordProblem } from "./transcript-schema.js";
+import { isRecordType, RECORD_TYPES, recordProblem } from "./transcript-schema.js";
 import type { TimelineEntry } from "./timeline.js";
 
 const FORMAT_PREFIX = "aosp-sim-transcript/";
@@ -203,24 +203,42 @@ const STEP_AS_DATA = ["from", "eventType"];
 
 /**
  * Every record as the schema describes its type (the start record's fields checked above, its
- * others here): one with a field missing or of the wrong type is named by its line and field,
- * before show prints or replay compares it.
+ * others here), in the order a run writes them: one start record, first; at most one end record,
+ * last; no type the format does not have (a newer version writes a newer format, refused above).
+ * A record with a field missing or of the wrong type, or out of place (an edited, joined or
+ * damaged file), is named by its line, before show prints or replay compares it.
  */
 function checkRecords(records: readonly TranscriptRecord[], version: number, where: string): void {
+  const lastLine = records.length;
   for (const [index, record] of records.entries()) {
-    if (!isRecordType(record.type)) continue;
+    const type: string = record.type;
+    if (!isRecordType(type)) {
+      throw new InputError(`line ${index + 1}: "type" is ${JSON.stringify(type)}, which no transcript record has (they are ${RECORD_TYPES.join(", ")})`, {
+        where,
+        hint: `record the run again, or put back line ${index + 1} as it was written`,
+      });
+    }
+    if (record.type === "start" && index > 0) throw damagedRecord(record, index, "a second start record: a transcript has one, on its first line", where, true);
+    if (record.type === "end" && index + 1 < lastLine) {
+      throw damagedRecord(record, index, `comes before the last line (${lastLine}): a transcript's end record is its last line`, where, true);
+    }
     // Version 1 transcripts written before the steps were recorded as data lack these (checkStepsAsData).
     const problem = recordProblem(record, version >= 2 && record.type === "state" ? STEP_AS_DATA : []);
     if (problem !== null) throw damagedRecord(record, index, problem, where);
   }
 }
 
-/** A record that is not as its run wrote it: `line 5 (a state record): "state" is missing`. */
-function damagedRecord(record: TranscriptRecord, index: number, problem: string, where: string): InputError {
-  const name = index === 0 ? "the start record" : record.type === "end" ? "the end record" : `${record.type === "http" ? "an" : "a"} ${record.type} record`;
+/**
+ * A record that is not as its run wrote it: `line 5 (a state record): "state" is missing`. `out`:
+ * the record is out of place (a second start record, an end record before the last line).
+ */
+function damagedRecord(record: TranscriptRecord, index: number, problem: string, where: string, out = false): InputError {
+  const name = index === 0 ? "the start record" : record.type === "end" && !out ? "the end record" : `${/^(end|http)$/.test(record.type) ? "an" : "a"} ${record.type} record`;
   return new InputError(`line ${index + 1} (${name}): ${problem}`, {
     where,
-    hint: `record the run again, or put back ${index === 0 ? "the start record" : `line ${index + 1}`} as it was written`,
+    hint: out
+      ? "record the run again, or put the transcript back as it was written: one run, its start record on the first line and its end record on the last (two transcripts joined are two files)"
+      : `record the run again, or put back ${index === 0 ? "the start record" : `line ${index + 1}`} as it was written`,
   });
 }
 

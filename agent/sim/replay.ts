@@ -11,7 +11,8 @@
  * What is compared, step by step (agent/sim/replay-compare.ts): the state path (each state
  * record's from -> to and event), power changes, and each HTTP exchange's method, route (ids
  * replaced), status (or that it got no answer) and body shape (the keys and value types, not
- * the values: a fresh service issues other ids and credentials).
+ * the values: a fresh service issues other ids and credentials); then how it ended (the end
+ * record's final state path and failure code).
  */
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import { createDevice, type CreateDeviceOptions, type Device } from "../device/create-device.js";
@@ -24,7 +25,7 @@ import { REDACTED } from "../report/redact.js";
 import type { Transcript } from "../report/read-transcript.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
-import { compareSteps, stepsOf, type Comparison } from "./replay-compare.js";
+import { compareEnds, compareSteps, endStep, stepsOf, type Comparison } from "./replay-compare.js";
 import { recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 
 export interface ReplayOptions {
@@ -143,7 +144,15 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       const expected = stepsOf(transcript.records);
       const got = stepsOf(records);
       const stoppedEarly = until !== null || interrupted !== null;
-      return { ...compareSteps(expected, got, stoppedEarly), finalStatePath: report.finalStatePath, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
+      let comparison = compareSteps(expected, got, stoppedEarly);
+      // Where the replay ran as far as the recording, it ends as the end record says: run to its
+      // end, to its own --until, or to the step a signal stopped it after. Not where it stops
+      // short of the recording on purpose (--until, the enrollment's end), nor where the
+      // recording timed out (the replay stops at the first entry of its last state).
+      if (options.until === undefined && recordedStop !== "enrolled" && recordedStop !== "timedOut") {
+        comparison = compareEnds(comparison, expected, got, endStep(end), endStep(report));
+      }
+      return { ...comparison, finalStatePath: report.finalStatePath, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
     } finally {
       interrupted?.dispose();
       device.dispose();

@@ -2,10 +2,12 @@
  * Every record of a transcript is checked as its start record is: one edited or damaged (a field
  * missing, of the wrong type) makes `show` and `replay` exit 2 naming its line, its record type
  * and the field, with a fix; never an internal error, nor a replay that compares `undefined`.
+ * Records out of place (a second start record, an end record before the last line) and types
+ * the format does not have are refused the same way.
  */
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AT, refusal, showAndReplay, transcriptText } from "../helpers/transcript-lines.js";
+import { AT, endRecord, jsonLines, refusal, showAndReplay, startRecord, stateRecord, transcriptText } from "../helpers/transcript-lines.js";
 import { useTempDir } from "../payload/support/cli.js";
 
 const temp = useTempDir("aosp-transcript-records-");
@@ -50,5 +52,39 @@ describe("a transcript record with a field missing or of the wrong type", () => 
     const start = refusal(transcriptText({ at: "soon" }));
     expect(start.problem).toBe('line 1 (the start record): "at" is "soon", not a date and time (ISO 8601, as 2026-12-06T00:45:38.216Z)');
     expect(start.hint).toBe("record the run again, or put back the start record as it was written");
+  });
+});
+
+describe("a transcript whose records are out of place, or of a type it cannot have", () => {
+  const start = startRecord();
+  const boot = stateRecord();
+  const end = endRecord();
+  it.each([
+    // Before, each of these replayed as identical.
+    ["the start record again on line 2", [start, start, boot, end], "line 2 (a start record): a second start record: a transcript has one, on its first line"],
+    ["the end record copied into the middle", [start, end, boot, end], "line 2 (an end record): comes before the last line (4): a transcript's end record is its last line"],
+    ["two transcripts joined", [start, boot, end, start, boot, end], "line 3 (an end record): comes before the last line (6): a transcript's end record is its last line"],
+  ])("%s is refused by show and replay (exit 2)", async (_name, records, problem) => {
+    const file = temp.file("out-of-place.jsonl");
+    writeFileSync(file, jsonLines(records));
+    for (const [name, result] of Object.entries(await showAndReplay(file))) {
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toBe(
+        `aosp-sim: ${file}: ${problem}\n` +
+          "  fix: record the run again, or put the transcript back as it was written: one run, its start record on the first line and its end record on the last (two transcripts joined are two files)\n",
+      );
+    }
+  });
+
+  it("refuses a record type the format does not have, naming the types it has (exit 2)", async () => {
+    const file = temp.file("unknown-type.jsonl");
+    writeFileSync(file, transcriptText({}, {}, [{ type: "bogus", at: "x" }]));
+    for (const [name, result] of Object.entries(await showAndReplay(file))) {
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toBe(
+        `aosp-sim: ${file}: line 3: "type" is "bogus", which no transcript record has (they are start, state, scan, http, power, note, end)\n` +
+          "  fix: record the run again, or put back line 3 as it was written\n",
+      );
+    }
   });
 });

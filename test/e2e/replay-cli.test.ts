@@ -106,6 +106,26 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(result.stdout).toContain("got:      http POST /device/v1/enroll -> 503");
   });
 
+  it("compares how the run ended with the end record: an edited final state or failure diverges (exit 1)", async () => {
+    // Before: "replayed N steps, identical", whatever the end record said.
+    const withEnd = (name: string, change: Record<string, unknown>) => {
+      const records = lines();
+      records.push({ ...records.pop()!, ...change });
+      const file = temp.file(name);
+      writeFileSync(file, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      return file;
+    };
+    const state = await aospSim(["replay", withEnd("end-state.jsonl", { finalStatePath: "wifiFailed" })]);
+    expect(state.code).toBe(1);
+    const steps = /diverged at step (\d+)/.exec(state.stdout)?.[1];
+    expect(Number(steps)).toBe(lines().filter((r) => ["state", "power", "http"].includes(String(r["type"]))).length + 1);
+    expect(state.stdout).toContain("expected: end in wifiFailed\n");
+    expect(state.stdout).toContain("got:      end in enrolled.idle\n");
+    const failure = await aospSim(["replay", withEnd("end-failure.jsonl", { failure: { code: "wifiTimeout", message: "Couldn't connect" } }), "--json"]);
+    expect(failure.code).toBe(1);
+    expect(JSON.parse(failure.stdout)).toMatchObject({ identical: false, divergence: { expected: "end in enrolled.idle (failure wifiTimeout)", got: "end in enrolled.idle" } });
+  });
+
   it("refuses a truncated transcript, one from a newer version, and one that is not a transcript (exit 2)", async () => {
     const text = readFileSync(transcript, "utf8");
     const cut = temp.file("cut.jsonl");
