@@ -8,6 +8,7 @@
  * schemas/transcript.schema.json; each record is checked against it (transcript-schema.ts).
  */
 import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
+import { parseFaultsAt, type Fault } from "../device/faults.js";
 import { identityProblem } from "../device/identity.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
 import { textLooksBinary } from "../protocol/json-text.js";
@@ -196,6 +197,16 @@ function checkStart(start: StartRecord, where: string): void {
   if (identity !== null) throw problem(identity);
   const faults: unknown = start.faults;
   if (!Array.isArray(faults) || faults.some((f) => typeof f !== "string")) throw problem(`"faults" is ${JSON.stringify(faults)}, not a list of faults as --fault takes them`);
+  recordedFaults(start, where);
+}
+
+/**
+ * The faults the recorded device ran with, as a replay injects them; one a run cannot have (an
+ * unknown name, a space in it, a state the device does not have) is named by its place in the
+ * start record, not as a --fault nobody gave.
+ */
+export function recordedFaults(start: StartRecord, where: string): Fault[] {
+  return parseFaultsAt(start.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
 }
 
 /** What a version 2 state line holds besides the schema's fields: the step as data, for a replay. */

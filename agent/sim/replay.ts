@@ -16,13 +16,12 @@
  */
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import { createDevice, type CreateDeviceOptions, type Device } from "../device/create-device.js";
-import { parseFaultsAt } from "../device/faults.js";
 import { checkPayloadText } from "../payload/index.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { isWithin, requireStatePath } from "../machine/state-paths.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
-import type { Transcript } from "../report/read-transcript.js";
+import { recordedFaults, type Transcript } from "../report/read-transcript.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 import { compareEnds, compareSteps, endStep, stepsOf, type Comparison } from "./replay-compare.js";
@@ -93,8 +92,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     });
   }
   const recorded = transcript.start;
-  // Named where they were written: the transcript's start line, not a --fault the user never gave.
-  const faults = parseFaultsAt(recorded.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
+  const faults = recordedFaults(recorded, where);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
 

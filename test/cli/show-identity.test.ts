@@ -1,7 +1,8 @@
 /**
  * A transcript's start record is a file's word about the device: `show` and `replay` check its
  * identity (as --serial is checked, naming line 1 and the field) and `show` escapes every field
- * it prints, so an edited transcript cannot drive the terminal or break the replayed device.
+ * it prints, so an edited transcript cannot drive the terminal or break the replayed device; and
+ * its faults, as replay parses them, named by their place in it.
  */
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -43,6 +44,23 @@ describe("a transcript's start record identity", () => {
   });
 });
 
+describe("a transcript's start record faults", () => {
+  it.each([
+    ["bogus-fault", 'unknown fault "bogus-fault"', "valid faults: wrong-wifi-key, network-absent"],
+    ["service-5xx= 3", 'the value " 3" has a space before it', "write service-5xx=3, without spaces"],
+    ["power-loss@nosuchstate", 'there is no state "nosuchstate"', "states: welcome, scanningQr"],
+  ])("%j is refused by show as replay refuses it, naming line 1 and the fault (exit 2)", async (fault, problem, fix) => {
+    // Before, show printed "Faults: ..." and exited 0.
+    const file = temp.file("fault.jsonl");
+    writeFileSync(file, transcript({ faults: ["service-5xx", fault] }));
+    const { show, replay } = await showAndReplay(file);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toContain(`aosp-sim: ${file}: line 1 (the start record), faults[1]: ${problem}\n  fix: ${fix}`);
+    expect(show.stdout).toBe("");
+    expect(replay).toEqual(show);
+  });
+});
+
 describe("show", () => {
   // Before, an "HTTP exchanges:" heading over nothing.
   it("says a recording holds no HTTP exchange rather than print a heading over none", async () => {
@@ -55,12 +73,13 @@ describe("show", () => {
 
   it("writes the control characters of every transcript field it prints as escapes", async () => {
     const file = temp.file("hostile.jsonl");
-    writeFileSync(file, transcript({ faults: ["wifi-absent\u001b]0;owned\u0007"] }, { state: "welcome\u001b[2J", event: "power on\u001b[31m" }));
+    // A Wi-Fi key is everything after "=", as written: the one fault value that may hold them.
+    writeFileSync(file, transcript({ faults: ["wrong-wifi-key=\u001b]0;owned\u0007"] }, { state: "welcome\u001b[2J", event: "power on\u001b[31m" }));
     const result = await runCommand(registerShow, ["show", file]);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(result.stdout).toContain("Device: Vuzix M400, Android 11, serial R3CT40KX9ZB (seed 7)");
-    expect(result.stdout).toContain("Faults: wifi-absent\\x1b]0;owned\\x07");
+    expect(result.stdout).toContain("Faults: wrong-wifi-key=\\x1b]0;owned\\x07");
     expect(result.stdout).toContain("welcome\\x1b[2J");
     expect(result.stdout).toContain("power on\\x1b[31m");
   });
