@@ -86,16 +86,19 @@ export function cutOffLine(part: RecordedPart): string {
 }
 
 /**
- * How a recording ends, as `show` and its page say it: in its final state (and failure), or
- * interrupted by a signal (where, by which, at what time of the device's clock), or cut off.
+ * How a recording ends, as `show` and its page say it: in its final state (and failure); or, for
+ * a run stopped short, why and where (its --until, its time running out, a signal) and at what
+ * time of the device's clock; or cut off.
  */
 export function endingLine(part: RecordedPart): string {
   const { end } = part;
   if (end === null) return cutOffLine(part);
-  if (end.interrupted !== undefined) {
-    return `Interrupted in ${end.finalStatePath} by ${end.interrupted} at ${end.at} (device clock): the run was stopped before it finished`;
-  }
-  return `Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`;
+  const failure = end.failure ? `: ${end.failure.code}: ${end.failure.message}` : "";
+  const when = `at ${end.at} (device clock)`;
+  if (end.interrupted !== undefined) return `Interrupted in ${end.finalStatePath} by ${end.interrupted} ${when}: the run was stopped before it finished`;
+  if (end.until !== undefined) return `Stopped in ${end.finalStatePath} by --until ${end.until} ${when}: the run stopped where it was asked to${failure}`;
+  if (end.timedOut) return `Timed out in ${end.finalStatePath} ${when}: the run's time ran out before it finished${failure}`;
+  return `Ended in ${end.finalStatePath}${failure}`;
 }
 
 /** What a transcript file recorded, whole or cut off (show). */
@@ -273,7 +276,8 @@ export function timelineOf(records: readonly TranscriptRecord[]): TimelineEntry[
     if (r.type === "power") {
       entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state, event: r.event === "powerLost" ? "power lost" : "power restored", detail: r.event === "powerLost" ? "Power lost" : "Power restored", kind: "power" });
     }
-    if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: "-", event: "note", detail: r.text, kind: "note" });
+    // The device's state and the note's label, as the run printed them ("-" and "note" in recordings made before notes kept them).
+    if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state ?? "-", event: r.event ?? "note", detail: r.text, kind: "note" });
   }
   return entries;
 }

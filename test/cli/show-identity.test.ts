@@ -4,11 +4,11 @@
  * it prints, so an edited transcript cannot drive the terminal or break the replayed device; and
  * its faults, as replay parses them, named by their place in it.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { registerShow } from "../../agent/cli/show.js";
 import { runCommand } from "../helpers/in-process-cli.js";
-import { IDENTITY, refusal, showAndReplay, transcriptText as transcript } from "../helpers/transcript-lines.js";
+import { AT, endRecord, IDENTITY, jsonLines, refusal, showAndReplay, startRecord, stateRecord, transcriptText as transcript } from "../helpers/transcript-lines.js";
 import { useTempDir } from "../payload/support/cli.js";
 
 const temp = useTempDir("aosp-show-identity-");
@@ -62,6 +62,32 @@ describe("a transcript's start record faults", () => {
 });
 
 describe("show", () => {
+  it.each([
+    [{ until: "welcome" }, `Stopped in welcome by --until welcome at ${AT} (device clock): the run stopped where it was asked to`],
+    [{ timedOut: true }, `Timed out in welcome at ${AT} (device clock): the run's time ran out before it finished`],
+    [{ timedOut: true, failure: { code: "wifiTimeout", message: "No answer" } }, `Timed out in welcome at ${AT} (device clock): the run's time ran out before it finished: wifiTimeout: No answer`],
+    [{ interrupted: "SIGINT" }, `Interrupted in welcome by SIGINT at ${AT} (device clock): the run was stopped before it finished`],
+  ])("says why a recording whose end record has %j ended where it did, on the page too", async (stop, line) => {
+    // Before: "Ended in welcome" for --until and --timeout alike.
+    const file = temp.file("stopped.jsonl");
+    writeFileSync(file, jsonLines([startRecord(), stateRecord(), endRecord(stop)]));
+    const result = await runCommand(registerShow, ["show", file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(line);
+    const html = temp.file("stopped.html");
+    expect((await runCommand(registerShow, ["show", file, "--html", html])).code).toBe(0);
+    expect(readFileSync(html, "utf8")).toContain(line.replaceAll("'", "&#39;"));
+  });
+
+  it("prints a note line in the state its record says the device was in, and its label", async () => {
+    // Before: "-" and "note" whatever the record said; a recording made before notes kept them still reads so.
+    const file = temp.file("notes.jsonl");
+    const note = { type: "note", at: AT, text: "The device's clock jumps back 1h 30m" };
+    writeFileSync(file, transcript({}, {}, [{ ...note, state: "welcome", event: "clock" }, note]));
+    const result = await runCommand(registerShow, ["show", file]);
+    expect(result.stdout).toMatch(/ 0:00\.0 +welcome +clock +The device's clock jumps back 1h 30m\n +0:00\.0 +- +note +The device's clock/);
+  });
+
   // Before, an "HTTP exchanges:" heading over nothing.
   it("says a recording holds no HTTP exchange rather than print a heading over none", async () => {
     const file = temp.file("no-http.jsonl");
