@@ -15,10 +15,14 @@
  * record's final state path and failure code).
  */
 import { RealClock, SimulatedClock } from "../device/clock.js";
+import { shellQuote } from "../device/adb/shell-quote.js";
 import { createDevice, type CreateDeviceOptions, type Device } from "../device/create-device.js";
+import { readStoredSnapshot } from "../device/stored-snapshot.js";
+import { DirectoryStorage } from "../device/virtual/storage.js";
 import { checkPayloadText } from "../payload/index.js";
 import { deviceMachine } from "../machine/device-machine.js";
-import { isWithin, requireStatePath } from "../machine/state-paths.js";
+import { isWithin, leafPath, requireStatePath } from "../machine/state-paths.js";
+import { counted } from "../protocol/counted.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
 import { recordedFaults, type Transcript } from "../report/read-transcript.js";
@@ -91,6 +95,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       hint: "give a state the recorded device passed through (`aosp-sim show TRANSCRIPT` lists them), or leave out --until",
     });
   }
+  if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const recorded = transcript.start;
   const faults = recordedFaults(recorded, where);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
@@ -158,6 +163,27 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   } finally {
     await service?.close();
   }
+}
+
+/**
+ * A replay starts the recorded device out of the box. A --device-dir that holds a device already
+ * (an earlier replay's, left at its --until, or one `enroll` keeps) would be resumed instead, and
+ * the replay diverge at its first step: refused, saying what is there and how to go on.
+ */
+function refuseUsedDeviceDir(dir: string): void {
+  const storage = new DirectoryStorage(dir);
+  const files = storage.keys();
+  if (files.length === 0) return;
+  const stored = readStoredSnapshot(storage, dir);
+  const what = stored === null
+    ? `holds ${counted(files.length, "file")} already`
+    : `holds a device already (${stored.identity.manufacturer} ${stored.identity.model} serial ${stored.identity.serialNumber}, in ${leafPath((stored.snapshot as { value?: unknown }).value)})`;
+  throw new InputError(`${what}: a replay starts the recorded device out of the box, in a folder of its own`, {
+    where: dir,
+    hint:
+      `remove the folder (rm -r ${shellQuote(dir)}) to replay into it again, or give another --device-dir` +
+      (stored === null ? "" : `; \`aosp-sim enroll --device-dir ${shellQuote(dir)}\` continues the device that is there`),
+  });
 }
 
 /**

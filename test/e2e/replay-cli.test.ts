@@ -4,7 +4,7 @@
  * fresh embedded service, a replay stopped at a state, an edited transcript that diverges, and
  * transcripts it cannot use. The built CLI in a child process.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
@@ -79,6 +79,26 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "verifyingAgent", until: "verifyingAgent" });
     const snapshot = JSON.parse(readFileSync(`${dir}/system__machine-snapshot.json`, "utf8")) as { value: unknown };
     expect(snapshot.value).toBe("verifyingAgent");
+    // The same command again: the folder holds that device now. Before, the replay resumed it and
+    // "diverged at step 1 ... got: power powerRestored in verifyingAgent".
+    const again = await aospSim(["replay", transcript, "--until", "verifyingAgent", "--device-dir", dir]);
+    expect(again.code).toBe(2);
+    const serial = (lines()[0]!["identity"] as { serialNumber: string }).serialNumber;
+    expect(again.stderr).toMatch(new RegExp(`^aosp-sim: ${dir}: holds a device already \\(\\S+ .+ serial ${serial}, in verifyingAgent\\): a replay starts the recorded device out of the box, in a folder of its own\n`));
+    expect(again.stderr).toContain(`fix: remove the folder (rm -r '${dir}') to replay into it again, or give another --device-dir; \`aosp-sim enroll --device-dir '${dir}'\` continues the device that is there\n`);
+    expect(again.stderr).not.toContain("--serial");
+    expect(again.stdout).toBe("");
+    // A folder with other files in it is no device's storage either.
+    const other = temp.file("not-a-device");
+    mkdirSync(other);
+    writeFileSync(`${other}/notes.txt`, "keep me");
+    const used = await aospSim(["replay", transcript, "--device-dir", other]);
+    expect(used.code).toBe(2);
+    expect(used.stderr).toBe(
+      `aosp-sim: ${other}: holds 1 file already: a replay starts the recorded device out of the box, in a folder of its own\n` +
+        `  fix: remove the folder (rm -r '${other}') to replay into it again, or give another --device-dir\n`,
+    );
+    expect(readFileSync(`${other}/notes.txt`, "utf8")).toBe("keep me");
   });
 
   it("refuses an --until the recording never enters", async () => {
