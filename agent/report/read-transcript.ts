@@ -7,11 +7,10 @@
  * off: it writes an end record that says it was interrupted, and replays up to there. The format is documented in
  * schemas/transcript.schema.json; each record is checked against it (transcript-schema.ts).
  */
-import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
 import { parseFaultsAt, type Fault } from "../device/faults.js";
 import { identityProblem } from "../device/identity.js";
-import { fileReadError, InputError } from "../protocol/errors.js";
-import { textLooksBinary } from "../protocol/json-text.js";
+import { InputError } from "../protocol/errors.js";
+import { checkedText, readTextFileSync, type TextFileKind } from "../protocol/text-file.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
 import { isRecordType, RECORD_TYPES, recordProblem } from "./transcript-schema.js";
 import type { TimelineEntry } from "./timeline.js";
@@ -24,6 +23,14 @@ const CURRENT_VERSION = Number(TRANSCRIPT_FORMAT.slice(FORMAT_PREFIX.length));
  */
 export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024;
 const TRANSCRIPT_HINT = "give a file written by `aosp-sim enroll --transcript FILE`";
+const TRANSCRIPT_FILE: TextFileKind = {
+  noun: "a transcript",
+  expected: "a transcript file",
+  maxBytes: MAX_TRANSCRIPT_BYTES,
+  farMoreThan: "an enrollment's transcript (a few hundred KB): not a transcript",
+  hint: TRANSCRIPT_HINT,
+  binary: "is not an aosp-sim transcript: it is binary data, not JSON lines",
+};
 
 export interface Transcript {
   start: StartRecord;
@@ -103,33 +110,11 @@ export function endingLine(part: RecordedPart): string {
 
 /** What a transcript file recorded, whole or cut off (show). */
 export function readRecordedPart(path: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
-  let read: BoundedBytes;
-  try {
-    read = readFileBoundedSync(path, textReadLimit(MAX_TRANSCRIPT_BYTES));
-  } catch (error) {
-    throw fileReadError(error, path, "a transcript file");
-  }
-  const text = read.bytes.toString("utf8");
-  // Binary data is named as such whatever its size (it was read only far enough to tell).
-  if (read.overLimit && !textLooksBinary(text)) {
-    throw new InputError(
-      `is more than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB, far more than an enrollment's transcript (a few hundred KB): not a transcript`,
-      { where: path, hint: TRANSCRIPT_HINT },
-    );
-  }
-  return parseRecordedPart(text, path, options);
+  return parseRecordedPart(readTextFileSync(path, TRANSCRIPT_FILE), path, options);
 }
 
-export function parseRecordedPart(text: string, where: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
-  if (textLooksBinary(text)) {
-    throw new InputError("is not an aosp-sim transcript: it is binary data, not JSON lines", { where, hint: TRANSCRIPT_HINT });
-  }
-  if (text.trim() === "") {
-    throw new InputError(text === "" ? "is empty (0 bytes), not a transcript" : "holds only whitespace, not a transcript", {
-      where,
-      hint: TRANSCRIPT_HINT,
-    });
-  }
+export function parseRecordedPart(given: string, where: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
+  const text = checkedText(given, where, TRANSCRIPT_FILE);
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const records: TranscriptRecord[] = [];
