@@ -6,9 +6,8 @@
  */
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
-import { readFileBounded, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
-import { fileReadError, InputError } from "../protocol/errors.js";
-import { notJsonProblem, textLooksBinary } from "../protocol/json-text.js";
+import { InputError } from "../protocol/errors.js";
+import { readJsonFile } from "../protocol/text-file.js";
 import { compareSummaries, type EnrollmentSummary } from "../report/compare.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
 
@@ -50,26 +49,7 @@ export function registerCompare(program: Command): void {
 
 /** Reads a summary file of any kind (pipes and devices too) no further than MAX_SUMMARY_BYTES. */
 export async function readSummary(file: string): Promise<EnrollmentSummary> {
-  let read: BoundedBytes;
-  try {
-    read = await readFileBounded(file, textReadLimit(MAX_SUMMARY_BYTES));
-  } catch (error) {
-    throw fileReadError(error, file, "a JSON summary");
-  }
-  const text = read.bytes.toString("utf8");
-  // Binary data is named as such whatever its size (it was read only far enough to tell).
-  if (read.overLimit && !textLooksBinary(text)) {
-    throw new InputError(`is more than ${MAX_SUMMARY_BYTES / 1024 / 1024} MB, far more than an enrollment summary (a few KB)`, { where: file, hint: SUMMARY_HINT });
-  }
-  if (text.trim() === "") {
-    throw new InputError(text === "" ? "is empty (0 bytes), not an enrollment summary" : "holds only whitespace, not an enrollment summary", { where: file, hint: SUMMARY_HINT });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(notJsonProblem(text, error), { where: file, hint: SUMMARY_HINT });
-  }
+  const json = await readJsonFile(file, { noun: "an enrollment summary", expected: "a JSON summary", maxBytes: MAX_SUMMARY_BYTES, farMoreThan: "an enrollment summary (a few KB)", hint: SUMMARY_HINT });
   const problem = summaryProblem(json);
   if (problem) {
     throw new InputError(`is not an enrollment summary: ${problem}`, { where: file, hint: SUMMARY_HINT });

@@ -8,9 +8,8 @@
  *
  * Anything wrong with the file is an InputError (exit 2) naming the key.
  */
-import { readFileBounded, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
-import { fileReadError, InputError } from "../protocol/errors.js";
-import { notJsonProblem, textLooksBinary } from "../protocol/json-text.js";
+import { InputError } from "../protocol/errors.js";
+import { readJsonFile } from "../protocol/text-file.js";
 import { unflattenComponent } from "../payload/component.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 
@@ -54,26 +53,12 @@ function commonDottedPrefix(a: string, b: string): string {
 
 /** Reads a conventions file of any kind (pipes and devices too) no further than MAX_CONVENTIONS_FILE_BYTES. */
 export async function readConventionsFile(path: string): Promise<IntuneConventions> {
-  let read: BoundedBytes;
-  try {
-    read = await readFileBounded(path, textReadLimit(MAX_CONVENTIONS_FILE_BYTES));
-  } catch (error) {
-    throw fileReadError(error, path, "a conventions JSON file", "pass the conventions JSON file");
-  }
-  const text = read.bytes.toString("utf8").replace(/^\uFEFF/, "");
-  // Binary data is named as such whatever its size (it was read only far enough to tell).
-  if (read.overLimit && !textLooksBinary(text)) {
-    throw new InputError(`is more than ${MAX_CONVENTIONS_FILE_BYTES / 1024} KiB, far more than a conventions file (four names)`, {
-      where: path,
-      hint: `pass the conventions JSON file, written as ${EXAMPLE}`,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const problem = textLooksBinary(text) ? "is binary data, not JSON" : notJsonProblem(text, error);
-    throw new InputError(problem, { where: path, hint: `write it as ${EXAMPLE}` });
-  }
+  const json = await readJsonFile(path, {
+    noun: "a conventions file",
+    expected: "a conventions JSON file",
+    maxBytes: MAX_CONVENTIONS_FILE_BYTES,
+    farMoreThan: "a conventions file (four names)",
+    hint: `write it as ${EXAMPLE}`,
+  });
   return parseConventions(json, path);
 }

@@ -5,7 +5,7 @@
  */
 import { readFileBounded, readStreamBounded, type BoundedBytes } from "../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
-import { textLooksBinary } from "../protocol/json-text.js";
+import { RESAVE_AS_UTF8, textLooksBinary, utf16Encoding } from "../protocol/json-text.js";
 import { imageFileTooLarge, isImageBytes, MAX_IMAGE_FILE_BYTES } from "../qr/index.js";
 import { inputLabel, STDIN_LABEL } from "./output.js";
 
@@ -89,50 +89,10 @@ function looksBinary(bytes: Uint8Array): boolean {
   return textLooksBinary(new TextDecoder("utf-8").decode(bytes.subarray(0, 4096)));
 }
 
-/**
- * The UTF-16 byte-order mark the bytes start with, if any: FF FE (little-endian, what Windows
- * PowerShell 5.1's `>` and Out-File write) or FE FF (big-endian).
- */
-function utf16ByteOrder(bytes: Uint8Array): "little-endian" | "big-endian" | null {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "little-endian";
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "big-endian";
-  return null;
-}
-
-/**
- * UTF-16 without a byte-order mark, as ASCII text (JSON) looks in it: a zero byte in every second
- * place and none in the others, over the first characters. Null when the bytes do not look so.
- */
-function bomlessUtf16(bytes: Uint8Array): "little-endian" | "big-endian" | null {
-  const n = Math.min(bytes.length, 64) & ~1;
-  if (n < 4) return null;
-  let evenZero = 0;
-  let oddZero = 0;
-  for (let i = 0; i < n; i += 2) {
-    if (bytes[i] === 0) evenZero++;
-    if (bytes[i + 1] === 0) oddZero++;
-  }
-  const pairs = n / 2;
-  if (oddZero === pairs && evenZero === 0) return "little-endian";
-  if (evenZero === pairs && oddZero === 0) return "big-endian";
-  return null;
-}
-
 /** Why bytes read as text are no payload text at all (UTF-16, binary), judged from what was read; null when they may be. */
 function notTextError(bytes: Uint8Array, where: string): InputError | null {
-  const utf16 = utf16ByteOrder(bytes);
-  const bomless = utf16 === null ? bomlessUtf16(bytes) : null;
-  if (utf16 !== null || bomless !== null) {
-    const how = utf16 === "little-endian"
-      ? "little-endian, byte-order mark FF FE, as Windows PowerShell 5.1's > and Out-File write it"
-      : utf16 === "big-endian"
-        ? "big-endian, byte-order mark FE FF"
-        : `${bomless}, without a byte-order mark`;
-    return new InputError(
-      `is UTF-16 text (${how}), but a payload is UTF-8, as the QR code holds it`,
-      { where, hint: "re-save it as UTF-8 (in PowerShell: Get-Content IN | Set-Content -Encoding UTF8 OUT; in an editor: save with encoding UTF-8)" },
-    );
-  }
+  const utf16 = utf16Encoding(bytes);
+  if (utf16 !== null) return new InputError(`is UTF-16 text (${utf16}), but a payload is UTF-8, as the QR code holds it`, { where, hint: RESAVE_AS_UTF8 });
   if (looksBinary(bytes)) {
     return new InputError("is neither an image (PNG, JPEG, GIF, BMP, TIFF) nor payload text (it is binary data)", {
       where,

@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { textLooksBinary } from "./json-text.js";
+import { textLooksBinary, utf16ByteOrder } from "./json-text.js";
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -31,9 +31,10 @@ export interface ReadLimit {
 /**
  * The limit for an input that should be text (JSON, JSON lines): `max` bytes, or only its first
  * bytes when they are binary, enough to refuse it as binary (`/dev/zero` costs 4 KiB, not `max`).
+ * UTF-16 text with its byte-order mark is text (read to `max`), though half its bytes are zeros.
  */
 export function textReadLimit(max: number): ReadLimit {
-  return { limit: (head) => (textLooksBinary(head.toString("utf8")) ? head.length : max), sniffBytes: 4096 };
+  return { limit: (head) => (textLooksBinary(head.toString("utf8")) && utf16ByteOrder(head) === null ? head.length : max), sniffBytes: 4096 };
 }
 
 /** Accumulates chunks until the limit is passed; shared by the file, stream and sync readers. */

@@ -3,7 +3,8 @@
  * the text around the mistake, which for a binary file (an image, an archive given by mistake)
  * is a run of replacement characters and control bytes; such a file is named as binary instead.
  * A syntax error is placed by line and column (Node 20's messages give no position at all), the
- * same way for a payload (validate) as for every other JSON file the CLI reads.
+ * same way for a payload (validate) as for every other JSON file the CLI reads. UTF-16 text
+ * (which has a zero byte in every other place) is told apart from binary data.
  */
 
 /** True when text decoded from a file is binary data rather than text: a NUL, or many bytes that are not text. */
@@ -13,6 +14,50 @@ export function textLooksBinary(text: string): boolean {
   const bad = (head.match(/[\uFFFD\x01-\x08\x0E-\x1F]/g) ?? []).length;
   return bad > Math.max(4, head.length / 10);
 }
+
+/**
+ * The UTF-16 byte-order mark the bytes start with, if any: FF FE (little-endian, what Windows
+ * PowerShell 5.1's `>` and Out-File write) or FE FF (big-endian).
+ */
+export function utf16ByteOrder(bytes: Uint8Array): "little-endian" | "big-endian" | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "little-endian";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "big-endian";
+  return null;
+}
+
+/**
+ * UTF-16 without a byte-order mark, as ASCII text (JSON) looks in it: a zero byte in every second
+ * place and none in the others, over the first characters. Null when the bytes do not look so.
+ */
+export function bomlessUtf16(bytes: Uint8Array): "little-endian" | "big-endian" | null {
+  const n = Math.min(bytes.length, 64) & ~1;
+  if (n < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero === pairs && evenZero === 0) return "little-endian";
+  if (evenZero === pairs && oddZero === 0) return "big-endian";
+  return null;
+}
+
+/**
+ * How UTF-16 bytes are encoded, in words for a message ("little-endian, byte-order mark FF FE, as
+ * Windows PowerShell 5.1's > and Out-File write it"), or null when they do not look UTF-16.
+ */
+export function utf16Encoding(bytes: Uint8Array): string | null {
+  const utf16 = utf16ByteOrder(bytes);
+  if (utf16 === "little-endian") return "little-endian, byte-order mark FF FE, as Windows PowerShell 5.1's > and Out-File write it";
+  if (utf16 === "big-endian") return "big-endian, byte-order mark FE FF";
+  const bomless = bomlessUtf16(bytes);
+  return bomless === null ? null : `${bomless}, without a byte-order mark`;
+}
+
+/** The fix for UTF-16 text where UTF-8 is read. */
+export const RESAVE_AS_UTF8 = "re-save it as UTF-8 (in PowerShell: Get-Content IN | Set-Content -Encoding UTF8 OUT; in an editor: save with encoding UTF-8)";
 
 /**
  * Why `text` did not parse (`error` is what JSON.parse threw): "is binary data, not JSON" or

@@ -69,7 +69,7 @@ export function transcriptLines(record: DeviceRecord, entry: TimelineEntry | nul
   const at = entry?.at ?? new Date(record.at).toISOString();
   switch (record.kind) {
     case "note":
-      return [{ type: "note", at, text: record.text }];
+      return [{ type: "note", at, state: record.state, event: record.event, text: record.text }];
     case "power":
       return [{ type: "power", at, event: record.change === "lost" ? "powerLost" : "powerRestored", state: record.state }];
     case "step": {

@@ -5,13 +5,14 @@
  * version. `show` reads a recording cut off before its end record too (readRecordedPart): what
  * was recorded can be shown, though not replayed. A run stopped by Ctrl-C or SIGTERM is not cut
  * off: it writes an end record that says it was interrupted, and replays up to there. The format is documented in
- * docs/transcript.schema.json.
+ * schemas/transcript.schema.json; each record is checked against it (transcript-schema.ts).
  */
-import { readFileBoundedSync, textReadLimit, type BoundedBytes } from "../protocol/bounded-read.js";
+import { parseFaultsAt, type Fault } from "../device/faults.js";
 import { identityProblem } from "../device/identity.js";
-import { fileReadError, InputError } from "../protocol/errors.js";
-import { textLooksBinary } from "../protocol/json-text.js";
+import { InputError } from "../protocol/errors.js";
+import { checkedText, readTextFileSync, type TextFileKind } from "../protocol/text-file.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
+import { isRecordType, RECORD_TYPES, recordProblem } from "./transcript-schema.js";
 import type { TimelineEntry } from "./timeline.js";
 
 const FORMAT_PREFIX = "aosp-sim-transcript/";
@@ -22,6 +23,14 @@ const CURRENT_VERSION = Number(TRANSCRIPT_FORMAT.slice(FORMAT_PREFIX.length));
  */
 export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024;
 const TRANSCRIPT_HINT = "give a file written by `aosp-sim enroll --transcript FILE`";
+const TRANSCRIPT_FILE: TextFileKind = {
+  noun: "a transcript",
+  expected: "a transcript file",
+  maxBytes: MAX_TRANSCRIPT_BYTES,
+  farMoreThan: "an enrollment's transcript (a few hundred KB): not a transcript",
+  hint: TRANSCRIPT_HINT,
+  binary: "is not an aosp-sim transcript: it is binary data, not JSON lines",
+};
 
 export interface Transcript {
   start: StartRecord;
@@ -84,47 +93,28 @@ export function cutOffLine(part: RecordedPart): string {
 }
 
 /**
- * How a recording ends, as `show` and its page say it: in its final state (and failure), or
- * interrupted by a signal (where, by which, at what time of the device's clock), or cut off.
+ * How a recording ends, as `show` and its page say it: in its final state (and failure); or, for
+ * a run stopped short, why and where (its --until, its time running out, a signal) and at what
+ * time of the device's clock; or cut off.
  */
 export function endingLine(part: RecordedPart): string {
   const { end } = part;
   if (end === null) return cutOffLine(part);
-  if (end.interrupted !== undefined) {
-    return `Interrupted in ${end.finalStatePath} by ${end.interrupted} at ${end.at} (device clock): the run was stopped before it finished`;
-  }
-  return `Ended in ${end.finalStatePath}${end.failure ? `: ${end.failure.code}: ${end.failure.message}` : ""}`;
+  const failure = end.failure ? `: ${end.failure.code}: ${end.failure.message}` : "";
+  const when = `at ${end.at} (device clock)`;
+  if (end.interrupted !== undefined) return `Interrupted in ${end.finalStatePath} by ${end.interrupted} ${when}: the run was stopped before it finished`;
+  if (end.until !== undefined) return `Stopped in ${end.finalStatePath} by --until ${end.until} ${when}: the run stopped where it was asked to${failure}`;
+  if (end.timedOut) return `Timed out in ${end.finalStatePath} ${when}: the run's time ran out before it finished${failure}`;
+  return `Ended in ${end.finalStatePath}${failure}`;
 }
 
 /** What a transcript file recorded, whole or cut off (show). */
 export function readRecordedPart(path: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
-  let read: BoundedBytes;
-  try {
-    read = readFileBoundedSync(path, textReadLimit(MAX_TRANSCRIPT_BYTES));
-  } catch (error) {
-    throw fileReadError(error, path, "a transcript file");
-  }
-  const text = read.bytes.toString("utf8");
-  // Binary data is named as such whatever its size (it was read only far enough to tell).
-  if (read.overLimit && !textLooksBinary(text)) {
-    throw new InputError(
-      `is more than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB, far more than an enrollment's transcript (a few hundred KB): not a transcript`,
-      { where: path, hint: TRANSCRIPT_HINT },
-    );
-  }
-  return parseRecordedPart(text, path, options);
+  return parseRecordedPart(readTextFileSync(path, TRANSCRIPT_FILE), path, options);
 }
 
-export function parseRecordedPart(text: string, where: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
-  if (textLooksBinary(text)) {
-    throw new InputError("is not an aosp-sim transcript: it is binary data, not JSON lines", { where, hint: TRANSCRIPT_HINT });
-  }
-  if (text.trim() === "") {
-    throw new InputError(text === "" ? "is empty (0 bytes), not a transcript" : "holds only whitespace, not a transcript", {
-      where,
-      hint: TRANSCRIPT_HINT,
-    });
-  }
+export function parseRecordedPart(given: string, where: string, options: PartOptions = { cutOff: "allow" }): RecordedPart {
+  const text = checkedText(given, where, TRANSCRIPT_FILE);
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const records: TranscriptRecord[] = [];
@@ -171,6 +161,7 @@ export function parseRecordedPart(text: string, where: string, options: PartOpti
     });
   }
   checkStart(start, where);
+  checkRecords(records, version, where);
   const last = records.at(-1);
   const end = last?.type === "end" ? last : null;
   if (end === null) cutOff ??= "it has no end record";
@@ -183,8 +174,7 @@ export function parseRecordedPart(text: string, where: string, options: PartOpti
  * named, not replayed as something else (nor shown raw on the terminal).
  */
 function checkStart(start: StartRecord, where: string): void {
-  const problem = (what: string) =>
-    new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
+  const problem = (what: string) => damagedRecord(start, 0, what, where);
   const seed: unknown = start.seed;
   if (seed !== null && seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 2 ** 32 - 1)) {
     throw problem(`"seed" is ${JSON.stringify(seed)}, not a seed (a whole number from 0 to 4294967295, or null)`);
@@ -195,6 +185,60 @@ function checkStart(start: StartRecord, where: string): void {
   if (identity !== null) throw problem(identity);
   const faults: unknown = start.faults;
   if (!Array.isArray(faults) || faults.some((f) => typeof f !== "string")) throw problem(`"faults" is ${JSON.stringify(faults)}, not a list of faults as --fault takes them`);
+  recordedFaults(start, where);
+}
+
+/**
+ * The faults the recorded device ran with, as a replay injects them; one a run cannot have (an
+ * unknown name, a space in it, a state the device does not have) is named by its place in the
+ * start record, not as a --fault nobody gave.
+ */
+export function recordedFaults(start: StartRecord, where: string): Fault[] {
+  return parseFaultsAt(start.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
+}
+
+/** What a version 2 state line holds besides the schema's fields: the step as data, for a replay. */
+const STEP_AS_DATA = ["from", "eventType"];
+
+/**
+ * Every record as the schema describes its type (the start record's fields checked above, its
+ * others here), in the order a run writes them: one start record, first; at most one end record,
+ * last; no type the format does not have (a newer version writes a newer format, refused above).
+ * A record with a field missing or of the wrong type, or out of place (an edited, joined or
+ * damaged file), is named by its line, before show prints or replay compares it.
+ */
+function checkRecords(records: readonly TranscriptRecord[], version: number, where: string): void {
+  const lastLine = records.length;
+  for (const [index, record] of records.entries()) {
+    const type: string = record.type;
+    if (!isRecordType(type)) {
+      throw new InputError(`line ${index + 1}: "type" is ${JSON.stringify(type)}, which no transcript record has (they are ${RECORD_TYPES.join(", ")})`, {
+        where,
+        hint: `record the run again, or put back line ${index + 1} as it was written`,
+      });
+    }
+    if (record.type === "start" && index > 0) throw damagedRecord(record, index, "a second start record: a transcript has one, on its first line", where, true);
+    if (record.type === "end" && index + 1 < lastLine) {
+      throw damagedRecord(record, index, `comes before the last line (${lastLine}): a transcript's end record is its last line`, where, true);
+    }
+    // Version 1 transcripts written before the steps were recorded as data lack these (checkStepsAsData).
+    const problem = recordProblem(record, version >= 2 && record.type === "state" ? STEP_AS_DATA : []);
+    if (problem !== null) throw damagedRecord(record, index, problem, where);
+  }
+}
+
+/**
+ * A record that is not as its run wrote it: `line 5 (a state record): "state" is missing`. `out`:
+ * the record is out of place (a second start record, an end record before the last line).
+ */
+function damagedRecord(record: TranscriptRecord, index: number, problem: string, where: string, out = false): InputError {
+  const name = index === 0 ? "the start record" : record.type === "end" && !out ? "the end record" : `${/^(end|http)$/.test(record.type) ? "an" : "a"} ${record.type} record`;
+  return new InputError(`line ${index + 1} (${name}): ${problem}`, {
+    where,
+    hint: out
+      ? "record the run again, or put the transcript back as it was written: one run, its start record on the first line and its end record on the last (two transcripts joined are two files)"
+      : `record the run again, or put back ${index === 0 ? "the start record" : `line ${index + 1}`} as it was written`,
+  });
 }
 
 /**
@@ -217,7 +261,8 @@ export function timelineOf(records: readonly TranscriptRecord[]): TimelineEntry[
     if (r.type === "power") {
       entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state, event: r.event === "powerLost" ? "power lost" : "power restored", detail: r.event === "powerLost" ? "Power lost" : "Power restored", kind: "power" });
     }
-    if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: "-", event: "note", detail: r.text, kind: "note" });
+    // The device's state and the note's label, as the run printed them ("-" and "note" in recordings made before notes kept them).
+    if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state ?? "-", event: r.event ?? "note", detail: r.text, kind: "note" });
   }
   return entries;
 }

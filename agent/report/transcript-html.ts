@@ -68,11 +68,12 @@ ${exchanges}
 `;
 }
 
-/** How the run ended: in its final state, interrupted by a signal, or cut off before its end record. */
+/** How the run ended: in its final state, stopped short (--until, its time out, a signal), or cut off before its end record. */
 function endingHtml(transcript: RecordedPart): string {
   const { end } = transcript;
   if (end === null) return `<b id="cut-off">${esc(endingLine(transcript))}</b>`;
   if (end.interrupted !== undefined) return `<b id="interrupted">${esc(endingLine(transcript))}</b>`;
+  if (end.until !== undefined || end.timedOut) return `<b id="stopped">${esc(endingLine(transcript))}</b>`;
   return `ended in <b id="final-state">${esc(end.finalStatePath)}</b>${end.failure ? ` (${esc(end.failure.code)}: ${esc(end.failure.message)})` : ""}`;
 }
 

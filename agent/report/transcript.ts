@@ -13,7 +13,8 @@
  *   http    one request and its response (or error), with timing; package bodies are summarised
  *           as size and SHA-256; `fault` names an injected fault that shaped it
  *   power   power lost / restored
- *   note    something the driver did (an admin action in a scenario, a user tap)
+ *   note    something the driver did (an admin action in a scenario, a user tap), in the
+ *           device's state then
  *   end     final state, reason, and the apps installed; and why the run stopped short, if it did
  *           (its --until, its time ran out, or a signal interrupted it)
  */
@@ -75,6 +76,10 @@ export interface PowerRecord {
 export interface NoteRecord {
   type: "note";
   at: string;
+  /** The state the device was in (absent in transcripts written before notes kept it). */
+  state?: string;
+  /** The note's label in the timeline ("note", "clock"; absent in transcripts written before notes kept it). */
+  event?: string;
   text: string;
 }
 

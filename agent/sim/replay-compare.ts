@@ -2,12 +2,13 @@
  * The steps a replay compares, taken from transcript records, and the comparison itself.
  * A step is a state change (from -> to, on which event), a power change, or an HTTP exchange
  * reduced to what a fresh service reproduces: method, route (ids as {id}), status or "no
- * answer", and the body's shape (keys and value types, not values).
+ * answer", and the body's shape (keys and value types, not values); and, after them, how the run
+ * ended (its final state path and failure code), as its end record says.
  */
 import type { TranscriptRecord } from "../report/transcript.js";
 
 export interface ReplayStep {
-  kind: "state" | "power" | "http";
+  kind: "state" | "power" | "http" | "end";
   /** One line that says the step and is equal for equal steps. */
   text: string;
 }
@@ -47,6 +48,21 @@ export function stepsOf(records: readonly TranscriptRecord[]): ReplayStep[] {
     }
   }
   return steps;
+}
+
+/** How a run ended, as a step: its final state path and failure code (the message may name the service's address). */
+export function endStep(end: { finalStatePath: string; failure: { code: string } | null }): ReplayStep {
+  return { kind: "end", text: `end in ${end.finalStatePath}${end.failure === null ? "" : ` (failure ${end.failure.code})`}` };
+}
+
+/**
+ * The steps compared (`comparison`, identical) followed by how each run ended: the ending is
+ * compared too, where the replay ran as far as the recording (an edited end record diverges).
+ */
+export function compareEnds(comparison: Comparison, expected: readonly ReplayStep[], got: readonly ReplayStep[], expectedEnd: ReplayStep, gotEnd: ReplayStep): Comparison {
+  if (!comparison.identical || expectedEnd.text === gotEnd.text) return comparison;
+  const n = comparison.steps;
+  return compareSteps([...expected.slice(0, n), expectedEnd], [...got.slice(0, n), gotEnd], false);
 }
 
 /** The URL's path with ids (UUIDs, long hex or digit runs inside segments) as {id}. */

@@ -11,20 +11,24 @@
  * What is compared, step by step (agent/sim/replay-compare.ts): the state path (each state
  * record's from -> to and event), power changes, and each HTTP exchange's method, route (ids
  * replaced), status (or that it got no answer) and body shape (the keys and value types, not
- * the values: a fresh service issues other ids and credentials).
+ * the values: a fresh service issues other ids and credentials); then how it ended (the end
+ * record's final state path and failure code).
  */
 import { RealClock, SimulatedClock } from "../device/clock.js";
+import { shellQuote } from "../device/adb/shell-quote.js";
 import { createDevice, type CreateDeviceOptions, type Device } from "../device/create-device.js";
-import { parseFaultsAt } from "../device/faults.js";
+import { readStoredSnapshot } from "../device/stored-snapshot.js";
+import { DirectoryStorage } from "../device/virtual/storage.js";
 import { checkPayloadText } from "../payload/index.js";
 import { deviceMachine } from "../machine/device-machine.js";
-import { isWithin, requireStatePath } from "../machine/state-paths.js";
+import { isWithin, leafPath, requireStatePath } from "../machine/state-paths.js";
+import { counted } from "../protocol/counted.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
-import type { Transcript } from "../report/read-transcript.js";
+import { recordedFaults, type Transcript } from "../report/read-transcript.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
-import { compareSteps, stepsOf, type Comparison } from "./replay-compare.js";
+import { compareEnds, compareSteps, endStep, stepsOf, type Comparison } from "./replay-compare.js";
 import { recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 
 export interface ReplayOptions {
@@ -91,9 +95,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       hint: "give a state the recorded device passed through (`aosp-sim show TRANSCRIPT` lists them), or leave out --until",
     });
   }
+  if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const recorded = transcript.start;
-  // Named where they were written: the transcript's start line, not a --fault the user never gave.
-  const faults = parseFaultsAt(recorded.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
+  const faults = recordedFaults(recorded, where);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
 
@@ -143,7 +147,15 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       const expected = stepsOf(transcript.records);
       const got = stepsOf(records);
       const stoppedEarly = until !== null || interrupted !== null;
-      return { ...compareSteps(expected, got, stoppedEarly), finalStatePath: report.finalStatePath, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
+      let comparison = compareSteps(expected, got, stoppedEarly);
+      // Where the replay ran as far as the recording, it ends as the end record says: run to its
+      // end, to its own --until, or to the step a signal stopped it after. Not where it stops
+      // short of the recording on purpose (--until, the enrollment's end), nor where the
+      // recording timed out (the replay stops at the first entry of its last state).
+      if (options.until === undefined && recordedStop !== "enrolled" && recordedStop !== "timedOut") {
+        comparison = compareEnds(comparison, expected, got, endStep(end), endStep(report));
+      }
+      return { ...comparison, finalStatePath: report.finalStatePath, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
     } finally {
       interrupted?.dispose();
       device.dispose();
@@ -151,6 +163,27 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   } finally {
     await service?.close();
   }
+}
+
+/**
+ * A replay starts the recorded device out of the box. A --device-dir that holds a device already
+ * (an earlier replay's, left at its --until, or one `enroll` keeps) would be resumed instead, and
+ * the replay diverge at its first step: refused, saying what is there and how to go on.
+ */
+function refuseUsedDeviceDir(dir: string): void {
+  const storage = new DirectoryStorage(dir);
+  const files = storage.keys();
+  if (files.length === 0) return;
+  const stored = readStoredSnapshot(storage, dir);
+  const what = stored === null
+    ? `holds ${counted(files.length, "file")} already`
+    : `holds a device already (${stored.identity.manufacturer} ${stored.identity.model} serial ${stored.identity.serialNumber}, in ${leafPath((stored.snapshot as { value?: unknown }).value)})`;
+  throw new InputError(`${what}: a replay starts the recorded device out of the box, in a folder of its own`, {
+    where: dir,
+    hint:
+      `remove the folder (rm -r ${shellQuote(dir)}) to replay into it again, or give another --device-dir` +
+      (stored === null ? "" : `; \`aosp-sim enroll --device-dir ${shellQuote(dir)}\` continues the device that is there`),
+  });
 }
 
 /**

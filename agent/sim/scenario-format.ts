@@ -17,9 +17,8 @@
  * }
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { readFileBoundedSync } from "../protocol/bounded-read.js";
-import { fileReadError, InputError, isNotFound } from "../protocol/errors.js";
-import { notJsonProblem } from "../protocol/json-text.js";
+import { InputError } from "../protocol/errors.js";
+import { readJsonFileSync } from "../protocol/text-file.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
 import { parseFaultsAt } from "../device/faults.js";
@@ -28,7 +27,7 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { statePaths } from "../machine/state-paths.js";
 import { FAILURE_CODES, isFailureCode } from "../machine/failures.js";
 import { closestName } from "../protocol/closest-name.js";
-import { typeWords } from "../protocol/schema-words.js";
+import { typeWords, valueAt } from "../protocol/schema-words.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -263,26 +262,13 @@ const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
 
 /** Reads and checks a scenario file; problems are InputError (exit 2) naming the key and the fix. */
 export function loadScenario(path: string): Scenario {
-  let text: string;
-  try {
-    const read = readFileBoundedSync(path, { limit: MAX_SCENARIO_FILE_BYTES });
-    if (read.overLimit) {
-      throw new InputError(`is more than ${MAX_SCENARIO_FILE_BYTES / 1024 / 1024} MB, far more than any scenario`, { where: path, hint: "pass a scenario JSON file" });
-    }
-    // A byte-order mark, as some editors save UTF-8, is no part of the scenario (before, the JSON
-    // error quoted it as an invisible first character).
-    text = read.bytes.toString("utf8").replace(/^\uFEFF/, "");
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (isNotFound(error)) throw new InputError("no such file", { where: path, hint: "check the scenario's path" });
-    throw fileReadError(error, path, "a scenario JSON file");
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(notJsonProblem(text, error), { where: path, hint: "a scenario is a JSON object (see `aosp-sim run --help`)" });
-  }
+  const value = readJsonFileSync(path, {
+    noun: "a scenario",
+    expected: "a scenario JSON file",
+    maxBytes: MAX_SCENARIO_FILE_BYTES,
+    farMoreThan: "any scenario",
+    hint: "a scenario is a JSON object (see `aosp-sim run --help`)",
+  });
   return checkScenario(value, path);
 }
 
@@ -410,16 +396,6 @@ function schemaProblem(errors: readonly ErrorObject[], root: unknown): { path: s
     ...(values.length > 0 ? [`must be ${values.join(" or ")}${suggestion === null ? "" : ` (did you mean "${suggestion}"?)`}`] : []),
   ];
   return { path, problem: problems.join("; ") };
-}
-
-/** The value a JSON pointer names in `root` (undefined where there is none). */
-function valueAt(root: unknown, pointer: string): unknown {
-  let value = root;
-  for (const key of pointer.split("/").slice(1)) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")];
-  }
-  return value;
 }
 
 /** The allowed value a mistyped one most likely meant ("WPA2" for "wpa"), or null. */

@@ -177,6 +177,16 @@ describe("aosp-sim run", { timeout: 60_000 }, () => {
     expect(replayed.code).toBe(2);
   });
 
+  it("records its notes so that show prints every timeline line as run printed it, the notes in the device's state", async () => {
+    const file = temp.file("notes-run.jsonl");
+    const ran = await aospSim(["run", "--seed", "9", "--transcript", file]);
+    const printed = ran.stdout.split("\n").filter((l) => /^\s+\d+:\d\d\.\d  /.test(l));
+    expect(printed.filter((l) => / note +The admin /.test(l)).length).toBeGreaterThan(0);
+    // Before: show printed each note line with "-" where run printed the device's state.
+    const shown = await aospSim(["show", file]);
+    expect(shown.stdout.split("\n").filter((l) => /^\s+\d+:\d\d\.\d  /.test(l))).toEqual(printed);
+  });
+
   it("records the default scenario so that replay re-runs its enrollment, identical, and says where it stopped", async () => {
     const file = temp.file("default-run.jsonl");
     expect((await aospSim(["run", "--seed", "9", "--transcript", file])).code).toBe(0);

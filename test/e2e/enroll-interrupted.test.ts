@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir, type CliOptions } from "../helpers/device-cli.js";
@@ -87,8 +88,10 @@ describe("aosp-sim enroll interrupted", { timeout: 120_000 }, () => {
     const end = records(file).at(-1)!;
     expect(end).toMatchObject({ type: "end", finalState: "connectingWifi", finalStatePath: "connectingWifi", interrupted: name, failure: null });
     expect(Date.parse(String(end["at"]))).not.toBeNaN();
-    const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
-    const validate = new Ajv({ strict: false }).compile(schema);
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/transcript.schema.json", import.meta.url), "utf8")) as object;
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv, ["date-time"]);
+    const validate = ajv.compile(schema);
     for (const record of records(file)) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
   });
 

@@ -4,7 +4,7 @@
  * fresh embedded service, a replay stopped at a state, an edited transcript that diverges, and
  * transcripts it cannot use. The built CLI in a child process.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
@@ -12,6 +12,7 @@ import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 import { launchBrowser, openPage } from "../helpers/browser.js";
 import { pathToFileURL } from "node:url";
 import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 
 const temp = deviceTempDir("aosp-replay-");
 const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
@@ -45,9 +46,11 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(lines()[0]).toMatchObject({ type: "start", format: "aosp-sim-transcript/2", seed: Number(seed), faults: ["service-5xx=3"] });
   });
 
-  it("writes every line as docs/transcript.schema.json describes it", () => {
-    const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
-    const validate = new Ajv({ strict: false }).compile(schema);
+  it("writes every line as schemas/transcript.schema.json describes it", () => {
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/transcript.schema.json", import.meta.url), "utf8")) as object;
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv, ["date-time"]);
+    const validate = ajv.compile(schema);
     for (const record of lines()) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
   });
 
@@ -76,6 +79,26 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "verifyingAgent", until: "verifyingAgent" });
     const snapshot = JSON.parse(readFileSync(`${dir}/system__machine-snapshot.json`, "utf8")) as { value: unknown };
     expect(snapshot.value).toBe("verifyingAgent");
+    // The same command again: the folder holds that device now. Before, the replay resumed it and
+    // "diverged at step 1 ... got: power powerRestored in verifyingAgent".
+    const again = await aospSim(["replay", transcript, "--until", "verifyingAgent", "--device-dir", dir]);
+    expect(again.code).toBe(2);
+    const serial = (lines()[0]!["identity"] as { serialNumber: string }).serialNumber;
+    expect(again.stderr).toMatch(new RegExp(`^aosp-sim: ${dir}: holds a device already \\(\\S+ .+ serial ${serial}, in verifyingAgent\\): a replay starts the recorded device out of the box, in a folder of its own\n`));
+    expect(again.stderr).toContain(`fix: remove the folder (rm -r '${dir}') to replay into it again, or give another --device-dir; \`aosp-sim enroll --device-dir '${dir}'\` continues the device that is there\n`);
+    expect(again.stderr).not.toContain("--serial");
+    expect(again.stdout).toBe("");
+    // A folder with other files in it is no device's storage either.
+    const other = temp.file("not-a-device");
+    mkdirSync(other);
+    writeFileSync(`${other}/notes.txt`, "keep me");
+    const used = await aospSim(["replay", transcript, "--device-dir", other]);
+    expect(used.code).toBe(2);
+    expect(used.stderr).toBe(
+      `aosp-sim: ${other}: holds 1 file already: a replay starts the recorded device out of the box, in a folder of its own\n` +
+        `  fix: remove the folder (rm -r '${other}') to replay into it again, or give another --device-dir\n`,
+    );
+    expect(readFileSync(`${other}/notes.txt`, "utf8")).toBe("keep me");
   });
 
   it("refuses an --until the recording never enters", async () => {
@@ -101,6 +124,26 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/diverged at step \d+/);
     expect(result.stdout).toContain("expected: http POST /device/v1/enroll -> 500");
     expect(result.stdout).toContain("got:      http POST /device/v1/enroll -> 503");
+  });
+
+  it("compares how the run ended with the end record: an edited final state or failure diverges (exit 1)", async () => {
+    // Before: "replayed N steps, identical", whatever the end record said.
+    const withEnd = (name: string, change: Record<string, unknown>) => {
+      const records = lines();
+      records.push({ ...records.pop()!, ...change });
+      const file = temp.file(name);
+      writeFileSync(file, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      return file;
+    };
+    const state = await aospSim(["replay", withEnd("end-state.jsonl", { finalStatePath: "wifiFailed" })]);
+    expect(state.code).toBe(1);
+    const steps = /diverged at step (\d+)/.exec(state.stdout)?.[1];
+    expect(Number(steps)).toBe(lines().filter((r) => ["state", "power", "http"].includes(String(r["type"]))).length + 1);
+    expect(state.stdout).toContain("expected: end in wifiFailed\n");
+    expect(state.stdout).toContain("got:      end in enrolled.idle\n");
+    const failure = await aospSim(["replay", withEnd("end-failure.jsonl", { failure: { code: "wifiTimeout", message: "Couldn't connect" } }), "--json"]);
+    expect(failure.code).toBe(1);
+    expect(JSON.parse(failure.stdout)).toMatchObject({ identical: false, divergence: { expected: "end in enrolled.idle (failure wifiTimeout)", got: "end in enrolled.idle" } });
   });
 
   it("refuses a truncated transcript, one from a newer version, and one that is not a transcript (exit 2)", async () => {

@@ -112,7 +112,8 @@ describe("a device's records in words", () => {
       eventData: { actorId: "scanQr" },
       output: { text: "{}", decoder: "zxing-wasm" },
     });
-    expect(lines[6]).toEqual({ type: "note", at: "2026-01-05T09:00:02.000Z", text: "The admin watches" });
+    // In the state the device was in, with its label, as the timeline has it (before, neither: show printed "-").
+    expect(lines[6]).toEqual({ type: "note", at: "2026-01-05T09:00:02.000Z", state: "connectingWifi", event: "note", text: "The admin watches" });
     expect(lines[7]).toEqual({ type: "power", at: "2026-01-05T09:00:02.000Z", event: "powerLost", state: "connectingWifi" });
   });
 

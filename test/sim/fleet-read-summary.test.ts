@@ -34,7 +34,8 @@ describe("readFleetSummary", () => {
     const writer = spawn("sh", ["-c", `yes '{"devices": 1}' > '${fifo}'`], { stdio: "ignore" });
     try {
       const error = refusal(fifo);
-      expect(error.problem).toBe(`is larger than ${MAX_SUMMARY_FILE_BYTES / 1024 / 1024} MB: not a fleet summary`);
+      // As every reader of a JSON file says it (before, "is larger than 64 MB: not a fleet summary").
+      expect(error.problem).toBe(`is more than ${MAX_SUMMARY_FILE_BYTES / 1024 / 1024} MB, far more than a fleet summary (well under 1 MB)`);
       expect(error.hint).toMatch(/--json output of aosp-sim fleet/);
     } finally {
       writer.kill();

@@ -3,26 +3,18 @@
  * (schemas/fleet-summary.schema.json), so a file from another tool or a truncated one is an
  * InputError naming the file and the first problem, never a crash later.
  */
-import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
-import { readFileBoundedSync, textReadLimit } from "../../protocol/bounded-read.js";
-import { fileReadError, InputError } from "../../protocol/errors.js";
-import { notJsonProblem, textLooksBinary } from "../../protocol/json-text.js";
+import { InputError } from "../../protocol/errors.js";
+import { packageSchema } from "../../protocol/package-schema.js";
+import { readJsonFileSync } from "../../protocol/text-file.js";
 import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
 
 let validate: ValidateFunction | undefined;
 
-/** The schema file: from the source tree (agent/sim/fleet) or the build (dist/agent/sim/fleet). */
+/** The published schema of a summary (schemas/fleet-summary.schema.json). */
 export function fleetSummarySchema(): object {
-  for (const relative of ["../../../schemas/fleet-summary.schema.json", "../../../../schemas/fleet-summary.schema.json"]) {
-    try {
-      return JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as object;
-    } catch {
-      // try the next location
-    }
-  }
-  throw new Error("schemas/fleet-summary.schema.json is missing from the installation");
+  return packageSchema("fleet-summary.schema.json");
 }
 
 /**
@@ -81,28 +73,14 @@ function failedRunMessage(json: unknown): string | null {
 export const MAX_SUMMARY_FILE_BYTES = 64 * 1024 * 1024;
 
 export function readFleetSummary(file: string): FleetSummary {
-  let text: string;
-  try {
-    // Binary data is read only far enough to tell, and named as binary below whatever its size.
-    const read = readFileBoundedSync(file, textReadLimit(MAX_SUMMARY_FILE_BYTES));
-    if (read.overLimit && !textLooksBinary(read.bytes.toString("utf8"))) {
-      throw new InputError(`is larger than ${MAX_SUMMARY_FILE_BYTES / 1024 / 1024} MB: not a fleet summary`, {
-        where: file,
-        hint: "give the --json output of aosp-sim fleet (a summary is well under 1 MB)",
-      });
-    }
-    text = read.bytes.toString("utf8");
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw fileReadError(error, file, "a fleet summary (the --json output of aosp-sim fleet)");
-  }
-  if (text.trim() === "") throw new EmptyReport(file);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(notJsonProblem(text, error), { where: file, hint: "give the --json output of aosp-sim fleet" });
-  }
+  const json = readJsonFileSync(file, {
+    noun: "a fleet summary",
+    expected: "a fleet summary (the --json output of aosp-sim fleet)",
+    maxBytes: MAX_SUMMARY_FILE_BYTES,
+    farMoreThan: "a fleet summary (well under 1 MB)",
+    hint: "give the --json output of aosp-sim fleet",
+    empty: (where) => new EmptyReport(where),
+  });
   const failedRun = failedRunMessage(json);
   if (failedRun !== null) throw new FailedRunReport(file, failedRun);
   validate ??= new Ajv({ allErrors: false, strict: false }).compile(fleetSummarySchema());
