@@ -9,6 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir, type CliOptions } from "../helpers/device-cli.js";
 import { serviceBehindProxy, type ProxiedService } from "../helpers/device-traffic-proxy.js";
@@ -73,8 +74,10 @@ describe("aosp-sim run interrupted", { timeout: 120_000 }, () => {
     const state = String(end["finalStatePath"]);
     expect(state).toMatch(/^enrolling/);
     expect(result.stderr).toBe(`run: interrupted at ${state} (SIGINT); ${RUN_AGAIN}\n`);
-    const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
-    const validate = new Ajv({ strict: false }).compile(schema);
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/transcript.schema.json", import.meta.url), "utf8")) as object;
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv, ["date-time"]);
+    const validate = ajv.compile(schema);
     for (const record of records(file)) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
 
     hold = null;
