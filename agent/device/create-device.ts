@@ -24,7 +24,7 @@ import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { DeviceLog } from "../report/device-log.js";
 import type { StepRecord } from "./step-record.js";
-import { TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
+import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
@@ -251,6 +251,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     clock: base instanceof SimulatedClock ? "simulated" : "real",
     payloadText: view?.payloadText ?? null,
     seed,
+    // What the device has out of the box is part of it: a replay installs the same system image.
+    ...(systemImage.length > 0 ? { preinstalled: systemImage.map(preinstalledRecord) } : {}),
   });
   if (sink) {
     // A transcript is written as the device goes, so each record is rendered as it comes.

@@ -8,7 +8,8 @@
 import { planFromParams } from "../machine/plan.js";
 import { checkPayloadText } from "../payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
-import type { TranscriptRecord } from "../report/transcript.js";
+import { deviceRoutes } from "../protocol/device-api.js";
+import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
 import type { GraphProfile, MockService, ProfileRequest } from "../../mock-service/index.js";
 
 /** Password given to the recreated user when the transcript's is redacted. */
@@ -72,6 +73,28 @@ async function publishRecordedVersions(service: MockService, records: readonly T
   for (const version of [...versions.values()].sort((a, b) => a.versionCode - b.versionCode)) {
     if (known.has(`${version.packageName}/${version.versionCode}`)) continue;
     await service.admin.publishPackage(version).catch(() => undefined);
+  }
+}
+
+/**
+ * The agent a recording made before start records held the system image shows preinstalled: the
+ * device out of the box found it installed before any download (its first inspectAgent step). Its
+ * archive is the fresh service's build of that version (published when the service has none), as
+ * the recorded one was when it came from the service; none when the recording shows none, or the
+ * fresh service cannot build it (the replay then diverges where the device looks for it).
+ */
+export async function preinstalledAgent(service: MockService, records: readonly TranscriptRecord[]): Promise<Uint8Array[]> {
+  const inspected = records.find((r): r is StateRecord => r.type === "state" && r.eventType === "xstate.done.actor.inspectAgent");
+  const installed = (inspected?.output as { installed?: { packageName?: unknown; versionName?: unknown; versionCode?: unknown } | null } | undefined)?.installed;
+  const { packageName, versionName, versionCode } = installed ?? {};
+  if (typeof packageName !== "string" || typeof versionName !== "string" || typeof versionCode !== "number") return [];
+  try {
+    const known = (await service.admin.listPackages()).some((p) => p.packageName === packageName && p.versionCode === versionCode);
+    if (!known) await service.admin.publishPackage({ packageName, versionName, versionCode });
+    const response = await fetch(`${service.url}${deviceRoutes.package(packageName, versionCode)}`, { headers: { authorization: `Bearer ${service.adminToken}` } });
+    return response.ok ? [new Uint8Array(await response.arrayBuffer())] : [];
+  } catch {
+    return [];
   }
 }
 

@@ -22,10 +22,11 @@ import { isWithin, requireStatePath } from "../machine/state-paths.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
 import type { Transcript } from "../report/read-transcript.js";
-import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
+import type { StartRecord, StateRecord, TranscriptRecord } from "../report/transcript.js";
+import { parsePackageArchive } from "../protocol/package-archive.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 import { compareSteps, stepsOf, type Comparison } from "./replay-compare.js";
-import { recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
+import { preinstalledAgent, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -124,6 +125,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       });
     }
 
+    // The system image: as the start record holds it, or (recorded before it did) the agent the
+    // recording shows installed out of the box, as the fresh service builds it.
+    const systemImage = recordedSystemImage(recorded, where) ?? (service === null ? [] : await preinstalledAgent(service, transcript.records));
     const records: TranscriptRecord[] = [];
     const deviceOptions: CreateDeviceOptions = {
       qr: { payload: text, label: "recorded payload" },
@@ -135,6 +139,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       transcript: (record) => records.push(record),
       ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password, acceptTerms: signIn.acceptTerms } } : {}),
       ...(options.deviceDir === undefined ? {} : { storage: { dir: options.deviceDir } }),
+      ...(systemImage.length > 0 ? { preinstalled: systemImage } : {}),
     };
     const device = await createDevice(deviceOptions);
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
@@ -151,6 +156,29 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   } finally {
     await service?.close();
   }
+}
+
+/**
+ * The package archives of the recorded device's system image, from its start record; null for a
+ * recording made before the start record held them. One that is not an archive is named there.
+ */
+function recordedSystemImage(start: StartRecord, where: string): Uint8Array[] | null {
+  const listed: unknown = start.preinstalled;
+  if (listed === undefined) return null;
+  const problem = (what: string) =>
+    new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
+  if (!Array.isArray(listed)) throw problem(`"preinstalled" is not a list of package archives`);
+  return listed.map((entry: unknown, i) => {
+    const archive = typeof entry === "object" && entry !== null ? (entry as { archive?: unknown }).archive : undefined;
+    const bytes = typeof archive === "string" && /^[A-Za-z0-9+/]+={0,2}$/.test(archive) ? Buffer.from(archive, "base64") : null;
+    try {
+      if (bytes !== null) parsePackageArchive(bytes);
+    } catch (error) {
+      throw problem(`"preinstalled[${i}].archive" is not a package archive: ${(error as Error).message}`);
+    }
+    if (bytes === null) throw problem(`"preinstalled[${i}].archive" is not a package archive in base64`);
+    return new Uint8Array(bytes);
+  });
 }
 
 /**

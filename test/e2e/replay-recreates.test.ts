@@ -1,0 +1,82 @@
+/**
+ * `aosp-sim replay` offline, of recordings whose device or service was not the default one: the
+ * replay engine re-creates from the recording what the device had (its system image, reset
+ * protection) and what the service answered (a locked account, an injected failure, a token that
+ * lived long enough), so the recording replays identical on any machine. Each run is recorded
+ * against a live service started here, which is gone before the replay. The built CLI.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import { beforeAll, describe, expect, it } from "vitest";
+import { startMockService, type MockService } from "../../mock-service/index.js";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+
+const temp = deviceTempDir("aosp-replay-recreates-");
+const USER = { upn: "ann@contoso.example", password: "Corr3ct-Horse" };
+const AGENT = "com.microsoft.intune.aospagent";
+const MINIMUM_VERSION = "android.app.extra.PROVISIONING_DEVICE_ADMIN_MINIMUM_VERSION_CODE";
+
+const records = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+const withoutInStart = (file: string, key: string) => {
+  const changed = file.replace(/\.jsonl$/, `-without-${key}.jsonl`);
+  writeFileSync(changed, records(file).map((r, i) => {
+    if (i > 0) return JSON.stringify(r);
+    const { [key]: _left, ...start } = r;
+    return JSON.stringify(start);
+  }).join("\n") + "\n");
+  return changed;
+};
+const identical = /^replayed \d+ steps, identical\n$/;
+const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
+const validRecord = new Ajv({ strict: false }).compile(schema);
+
+/** A live service with the user and a profile, its payload in a file; closed by the caller once recorded. */
+async function liveService(): Promise<{ live: MockService; payload: Record<string, unknown> }> {
+  const live = await startMockService();
+  await live.admin.createLicensedUser({ displayName: "Ann Example", userPrincipalName: USER.upn, password: USER.password });
+  const profile = await live.admin.createProfile({ displayName: "Factory 1 devices", configureWifi: true, wifiSsid: "Staging", wifiSecurityType: "wpa", wifiPassword: "correct horse" });
+  return { live, payload: (await live.admin.exportProfile(profile.id)) as Record<string, unknown> };
+}
+
+const enroll = (payload: string, ...args: string[]) => aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", ...args]);
+
+describe("aosp-sim replay of a device with a preinstalled agent", { timeout: 120_000 }, () => {
+  const transcript = temp.file("preinstalled.jsonl");
+
+  beforeAll(async () => {
+    const { live, payload } = await liveService();
+    try {
+      const agent = (await live.admin.listPackages()).find((p) => p.packageName === AGENT && p.versionName === "24.9.2")!;
+      const archive = temp.file("agent.pkg");
+      const response = await fetch(agent.downloadUrl, { headers: { authorization: `Bearer ${live.adminToken}` } });
+      writeFileSync(archive, Buffer.from(await response.arrayBuffer()));
+      const file = temp.file("minimum-version.json");
+      writeFileSync(file, JSON.stringify({ ...payload, [MINIMUM_VERSION]: agent.versionCode }));
+      const result = await enroll(file, "--preinstall", archive, "--transcript", transcript);
+      expect(result.stdout).toContain("is already installed");
+      expect(result.code).toBe(0);
+    } finally {
+      await live.close();
+    }
+  }, 120_000);
+
+  it("records the system image in the start record, as docs/transcript.schema.json describes it", () => {
+    const start = records(transcript)[0]!;
+    expect(start).toMatchObject({ type: "start", preinstalled: [{ packageName: AGENT, versionName: "24.9.2", versionCode: 2409002, archive: expect.any(String) }] });
+    expect(validRecord(start), JSON.stringify(validRecord.errors)).toBe(true);
+  });
+
+  it("replays with the same system image: identical", async () => {
+    // Before: "diverged at step 11 ... preparingAgent -> downloadingAgent": the replayed device had no agent.
+    const result = await aospSim(["replay", transcript]);
+    expect(result.stdout).toMatch(identical);
+    expect(result.code).toBe(0);
+  });
+
+  it("replays a recording made before the start record held the system image: identical", async () => {
+    const older = withoutInStart(transcript, "preinstalled");
+    const result = await aospSim(["replay", older]);
+    expect(result.stdout).toMatch(identical);
+    expect(result.code).toBe(0);
+  });
+});
