@@ -253,6 +253,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     seed,
     // What the device has out of the box is part of it: a replay installs the same system image.
     ...(systemImage.length > 0 ? { preinstalled: systemImage.map(preinstalledRecord) } : {}),
+    ...(options.resetProtection ? { resetProtection: true as const } : {}),
   });
   if (sink) {
     // A transcript is written as the device goes, so each record is rendered as it comes.

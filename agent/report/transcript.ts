@@ -6,7 +6,7 @@
  *
  * Record types (field `type`):
  *   start   the device and its surroundings: identity, faults, clock kind, payload text, seed, and
- *           the packages of its system image (preinstalled) when it has any
+ *           the packages of its system image (preinstalled) and reset protection, when it has them
  *   state   the machine moved: state path, triggering event, detail line, device clock time; and
  *           as data, the state it left (from), the XState event (eventType, eventData) and the
  *           finished step's output or failure (output), so a replay can re-run and compare
@@ -47,6 +47,11 @@ export interface StartRecord {
    * (and in transcripts written before the system image was recorded).
    */
   preinstalled?: PreinstalledRecord[];
+  /**
+   * True when the device was reset with an account on it (factory reset protection is on): it
+   * stops at "Can't set up device". Absent when off (and in transcripts written before it was recorded).
+   */
+  resetProtection?: true;
 }
 
 /** One package of the device's system image, as its start record holds it. */

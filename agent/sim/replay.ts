@@ -140,6 +140,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password, acceptTerms: signIn.acceptTerms } } : {}),
       ...(options.deviceDir === undefined ? {} : { storage: { dir: options.deviceDir } }),
       ...(systemImage.length > 0 ? { preinstalled: systemImage } : {}),
+      ...(recordedResetProtection(recorded, transcript.records, where) ? { resetProtection: true } : {}),
     };
     const device = await createDevice(deviceOptions);
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
@@ -179,6 +180,23 @@ function recordedSystemImage(start: StartRecord, where: string): Uint8Array[] | 
     if (bytes === null) throw problem(`"preinstalled[${i}].archive" is not a package archive in base64`);
     return new Uint8Array(bytes);
   });
+}
+
+/**
+ * Whether the recorded device had factory reset protection on: as its start record says, or (in a
+ * recording made before the start record said it) as its preconditions check found it.
+ */
+function recordedResetProtection(start: StartRecord, records: readonly TranscriptRecord[], where: string): boolean {
+  const recorded: unknown = start.resetProtection;
+  if (recorded === true || recorded === false) return recorded;
+  if (recorded !== undefined) {
+    throw new InputError(`line 1 (the start record): "resetProtection" is ${JSON.stringify(recorded)}, not true or false`, {
+      where,
+      hint: "record the run again, or put back the start record as it was written",
+    });
+  }
+  const checked = records.find((r): r is StateRecord => r.type === "state" && r.eventType === "xstate.done.actor.checkPreconditions");
+  return (checked?.output as { resetProtection?: unknown } | undefined)?.resetProtection === true;
 }
 
 /**

@@ -80,3 +80,33 @@ describe("aosp-sim replay of a device with a preinstalled agent", { timeout: 120
     expect(result.code).toBe(0);
   });
 });
+
+describe("aosp-sim replay of a device with factory reset protection on", { timeout: 120_000 }, () => {
+  const transcript = temp.file("reset-protection.jsonl");
+
+  beforeAll(async () => {
+    const scenario = temp.file("reset-protection.json");
+    writeFileSync(scenario, JSON.stringify({ device: { resetProtection: true }, expect: { finalState: "cantSetUpDevice" } }));
+    const result = await aospSim(["run", scenario, "--seed", "3", "--transcript", transcript]);
+    expect(result.code).toBe(0);
+  }, 120_000);
+
+  it("records it in the start record, as docs/transcript.schema.json describes it", () => {
+    const start = records(transcript)[0]!;
+    expect(start).toMatchObject({ type: "start", resetProtection: true });
+    expect(validRecord(start), JSON.stringify(validRecord.errors)).toBe(true);
+  });
+
+  it("replays with it on: identical, stopped at cantSetUpDevice", async () => {
+    // Before: "diverged at step 5 ... checkingPreconditions -> connectingWifi".
+    const result = await aospSim(["replay", transcript, "--json"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "cantSetUpDevice", divergence: null });
+    expect(result.code).toBe(0);
+  });
+
+  it("replays a recording made before the start record said it: identical", async () => {
+    const result = await aospSim(["replay", withoutInStart(transcript, "resetProtection")]);
+    expect(result.stdout).toMatch(identical);
+    expect(result.code).toBe(0);
+  });
+});
