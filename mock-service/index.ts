@@ -33,6 +33,7 @@ export type { ProfileInput } from "./services/profiles.js";
 export type { EnrollmentMode, WifiSecurityType as GraphWifiSecurityType } from "./store/profiles.js";
 export type { TenantCloud } from "./store/tenant.js";
 export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/profiles.js";
+export { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from "./domain/sign-in-lockout.js";
 export { SEED_PACKAGES } from "./packages/catalog.js";
 export { SKUS } from "./domain/licences.js";
 export { parseChaosRule, type ChaosOptions, type ChaosRule } from "./http/chaos.js";

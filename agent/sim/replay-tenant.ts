@@ -8,9 +8,9 @@
 import { planFromParams } from "../machine/plan.js";
 import { checkPayloadText } from "../payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
-import { deviceRoutes } from "../protocol/device-api.js";
+import { deviceRoutes, type EnrollResponse } from "../protocol/device-api.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
-import type { GraphProfile, MockService, ProfileRequest } from "../../mock-service/index.js";
+import { DEFAULT_LOCKOUT_POLICY, type GraphProfile, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 
 /** Password given to the recreated user when the transcript's is redacted. */
 export const REPLAY_PASSWORD = "Replay-Passw0rd!";
@@ -24,6 +24,13 @@ export interface RecordedTenant {
   profile: ProfileRequest;
   /** Who signed in, with the password the device will type; null when nobody did. */
   signIn: { userPrincipalName: string; password: string } | null;
+  /**
+   * The fresh service's clock, for what the recorded service had done by a time of the recording
+   * (an account locked until then): `at(ms)` sets it to where the replay will be at that time of
+   * the recorded device's clock, `at(null)` back to the replay's clock. `exact`: the replay's
+   * times are the recorded ones (a simulated clock), not just close to them (a real one).
+   */
+  serviceClock: { at(recordedMs: number | null): void; exact: boolean };
 }
 
 /**
@@ -38,6 +45,7 @@ export async function recreateRecordedTenant(service: MockService, recorded: Rec
   if (recorded.signIn) await recreateUser(service, recorded.signIn.userPrincipalName, recorded.signIn.password, refused.signIn);
   await recreateAssignments(service, recorded.offered);
   const fresh = await withFreshSecrets(service, recorded.payloadText, recorded.profile, refused.token);
+  if (recorded.signIn && refused.lockout) await lockAccount(service, fresh.profile.tokenValue, recorded.signIn, refused.lockout, recorded.serviceClock);
   return { payloadText: fresh.text, tokenExpiresAt: refused.token === "tokenExpired" ? Date.parse(fresh.profile.tokenExpirationDateTime) : null };
 }
 
@@ -110,17 +118,77 @@ type TokenRefusal = (typeof TOKEN_REFUSALS)[number];
  * reason): a wrong password or an unknown user (both invalidCredentials), a user without a
  * licence, a revoked, expired or replaced token...
  */
-function recordedRefusals(records: readonly TranscriptRecord[]): { signIn: SignInRefusal | null; token: TokenRefusal | null } {
+function recordedRefusals(records: readonly TranscriptRecord[]): { signIn: SignInRefusal | null; token: TokenRefusal | null; lockout: RecordedLockout | null } {
   let signIn: SignInRefusal | null = null;
   let token: TokenRefusal | null = null;
+  let lockout: RecordedLockout | null = null;
   for (const r of records) {
     if (r.type !== "http" || r.method !== "POST") continue;
     const code = (r.response?.body as { error?: { code?: unknown } } | undefined)?.error?.code;
     if (r.url.endsWith("/signIn")) signIn ??= (SIGN_IN_REFUSALS as readonly unknown[]).includes(code) ? (code as SignInRefusal) : null;
+    if (r.url.endsWith("/signIn") && code === "accountLocked" && r.response?.status === 429) {
+      const retryAfter = Number(r.response.headers["retry-after"]);
+      lockout ??= { at: Date.parse(r.at), forMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : DEFAULT_LOCKOUT_POLICY.firstLockoutMs };
+    }
     if (r.url.endsWith("/device/v1/enroll")) token ??= (TOKEN_REFUSALS as readonly unknown[]).includes(code) ? (code as TokenRefusal) : null;
   }
-  return { signIn, token };
+  return { signIn, token, lockout };
 }
+
+/** A sign-in the recorded service refused because the account was locked: when (device clock), and for how long more (its Retry-After). */
+interface RecordedLockout {
+  at: number;
+  forMs: number;
+}
+
+/** How much earlier than the recorded time an account is locked on a real clock, where the replay only comes close to the recorded times. */
+const LOCKOUT_LEEWAY_MS = 10_000;
+
+/**
+ * The account the recorded service refused as locked (429 accountLocked after too many failed
+ * sign-ins, from this device or any other), locked on the fresh service the way it was: another
+ * device signs in with a wrong password as many times as the lockout takes, at the time of the
+ * recording that makes the lockout end when the recorded one did (the first lockout's length
+ * before its end; at the refused sign-in itself when the recorded one had longer to run), so the
+ * replayed device's sign-in is refused at the same moment, with the same Retry-After on a simulated clock.
+ */
+async function lockAccount(
+  service: MockService,
+  token: string,
+  user: { userPrincipalName: string; password: string },
+  lockout: RecordedLockout,
+  clock: RecordedTenant["serviceClock"],
+): Promise<void> {
+  const { threshold, firstLockoutMs } = DEFAULT_LOCKOUT_POLICY;
+  const send = async (path: string, body: unknown, credential?: string) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(credential === undefined ? {} : { authorization: `Bearer ${credential}` }) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
+  };
+  clock.at(Math.min(lockout.at + Math.min(lockout.forMs, firstLockoutMs) - firstLockoutMs, lockout.at - (clock.exact ? 0 : LOCKOUT_LEEWAY_MS)));
+  try {
+    const helper = await send(deviceRoutes.enroll(), {
+      enrollmentToken: token,
+      serialNumber: "REPLAY-LOCKOUT",
+      model: "Replay",
+      manufacturer: "aosp-sim",
+      osVersion: "13",
+      agentVersion: AGENT_VERSION_FOR_LOCKOUT,
+    });
+    if (helper.status !== 200) return;
+    const { deviceId, deviceCredential } = helper.body as EnrollResponse;
+    const wrong = { userPrincipalName: user.userPrincipalName, password: `${user.password}-not-it` };
+    for (let i = 0; i < threshold; i++) await send(deviceRoutes.signIn(deviceId), wrong, deviceCredential);
+  } finally {
+    clock.at(null);
+  }
+}
+
+/** The agent version the device that locks an account reports (any the service knows). */
+const AGENT_VERSION_FOR_LOCKOUT = "24.9.2";
 
 /** Password the recreated user has when the recorded one was refused (invalidCredentials). */
 const OTHER_PASSWORD = "Other-Passw0rd!";

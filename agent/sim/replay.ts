@@ -106,6 +106,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     if (serviceUrl === undefined) {
       // Moved on past the token's expiry when the recorded service answered tokenExpired.
       let serviceAheadMs = 0;
+      const replayStart = clock.now();
       service = await startMockService({ now: () => new Date(clock.now() + serviceAheadMs) });
       serviceUrl = service.url;
       password ??= REPLAY_PASSWORD;
@@ -115,6 +116,13 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
         payloadText,
         profile: profileRequest(transcript, payloadText),
         signIn: signIn && { userPrincipalName: signIn.userPrincipalName, password },
+        serviceClock: {
+          // The replay's clock starts at the recorded start on a simulated clock, now on a real one.
+          at: (recordedMs) => {
+            serviceAheadMs = recordedMs === null ? 0 : recordedMs - Date.parse(recorded.at) + replayStart - clock.now();
+          },
+          exact: clock instanceof SimulatedClock,
+        },
       });
       text = tenant.payloadText;
       if (tenant.tokenExpiresAt !== null) serviceAheadMs = tenant.tokenExpiresAt - clock.now() + 1000;

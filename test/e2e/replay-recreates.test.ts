@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
+import { deviceRoutes, type EnrollResponse } from "../../agent/protocol/device-api.js";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
@@ -107,6 +108,35 @@ describe("aosp-sim replay of a device with factory reset protection on", { timeo
   it("replays a recording made before the start record said it: identical", async () => {
     const result = await aospSim(["replay", withoutInStart(transcript, "resetProtection")]);
     expect(result.stdout).toMatch(identical);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe("aosp-sim replay of a sign-in refused for a locked account", { timeout: 120_000 }, () => {
+  const transcript = temp.file("locked.jsonl");
+
+  beforeAll(async () => {
+    const { live, payload } = await liveService();
+    try {
+      // Ten failed sign-ins from another device lock the account (the service's default threshold).
+      const token = (payload["android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE"] as Record<string, string>)["com.microsoft.intune.aosp.enrollmentToken"];
+      const post = (path: string, body: unknown, credential?: string) =>
+        fetch(`${live.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(credential ? { authorization: `Bearer ${credential}` } : {}) }, body: JSON.stringify(body) });
+      const other = (await (await post(deviceRoutes.enroll(), { enrollmentToken: token, serialNumber: "GUESSER1", model: "M", manufacturer: "X", osVersion: "13", agentVersion: "24.9.2" })).json()) as EnrollResponse;
+      for (let i = 0; i < 10; i++) await post(deviceRoutes.signIn(other.deviceId), { userPrincipalName: USER.upn, password: "Wr0ng-guess!" }, other.deviceCredential);
+      const file = temp.file("locked-payload.json");
+      writeFileSync(file, JSON.stringify(payload));
+      const result = await enroll(file, "--transcript", transcript);
+      expect(result.stdout).toContain("reason: accountLocked: ");
+    } finally {
+      await live.close();
+    }
+  }, 120_000);
+
+  it("locks the account on the fresh service as the recorded one was: identical", async () => {
+    // Before: "diverged at step 20 ... expected: http POST /device/v1/devices/{id}/signIn -> 429 ..., got: ... -> 200".
+    const result = await aospSim(["replay", transcript, "--json"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "signInFailed", divergence: null });
     expect(result.code).toBe(0);
   });
 });
