@@ -112,7 +112,7 @@ export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 
 // The mock enrollment service
 export { startMockService, AdminClient, AdminApiError, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
-export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud } from "../mock-service/index.js";
+export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {
   GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, ProfileRequest, ProfileInput,

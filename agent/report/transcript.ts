@@ -22,6 +22,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
+import { injectedByChaos } from "../protocol/chaos-words.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { SecretRedactor } from "./redact.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
@@ -134,6 +135,16 @@ export async function endRecord(
   stop: EndStop = {},
 ): Promise<EndRecord> {
   return { type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps(), ...stop };
+}
+
+/**
+ * What injected an exchange, as its recording says: a device fault (`fault service-5xx`, its
+ * `fault` field), or the mock service's `--chaos` (`injected by --chaos`, as the answer's error
+ * message says); null for an exchange nothing injected, as far as the recording tells.
+ */
+export function injectedBy(record: HttpRecord): string | null {
+  if (record.fault !== undefined) return record.fault;
+  return injectedByChaos(record.response?.body) ? "injected by --chaos" : null;
 }
 
 export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;

@@ -1,16 +1,18 @@
 /**
  * The fresh embedded service a replay runs against, made to answer as the recorded one did, from
  * what the recording shows of it: the app versions it offered, the terms and device
- * configurations it had assigned, the user who signed in (or the refusal they met), and a profile
- * whose token and download cookie take the place of the recorded ones in the payload (or a token
- * refused as the recorded one was). agent/sim/replay.ts runs the device and compares the steps.
+ * configurations it had assigned, the user who signed in (or the refusal they met, a locked
+ * account among them), a profile whose token and download cookie take the place of the recorded
+ * ones in the payload (or a token refused as the recorded one was), and the failures it answered
+ * that no state of a service explains (recordedServiceAnswers), given again in its place. agent/sim/replay.ts runs the device and compares the steps.
  */
 import { planFromParams } from "../machine/plan.js";
 import { checkPayloadText } from "../payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
 import { deviceRoutes, type EnrollResponse } from "../protocol/device-api.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
-import { DEFAULT_LOCKOUT_POLICY, type GraphProfile, type MockService, type ProfileRequest } from "../../mock-service/index.js";
+import { DEFAULT_LOCKOUT_POLICY, type AnswerInjector, type GraphProfile, type InjectedAnswer, type MockService, type ProfileRequest } from "../../mock-service/index.js";
+import { routeOf } from "./replay-compare.js";
 
 /** Password given to the recreated user when the transcript's is redacted. */
 export const REPLAY_PASSWORD = "Replay-Passw0rd!";
@@ -104,6 +106,41 @@ export async function preinstalledAgent(service: MockService, records: readonly 
   } catch {
     return [];
   }
+}
+
+/**
+ * The answers the recorded service gave that the fresh one would not give by itself: a 5xx (a
+ * failure `serve --chaos` injected, the service's own trouble) or a 429 but a locked account's
+ * (throttling --chaos injected), and not one a device fault made (the replayed device's faults
+ * make those again). Each is given again in the fresh service's place (MockServiceOptions
+ * injectAnswers) for the same exchange, with its status, Retry-After and body: the n-th request of
+ * a method and route (ids as {id}) the replayed device makes, counted as the recording's were, in
+ * `replayed` (the replayed device's records so far: its requests are made one at a time).
+ */
+export function recordedServiceAnswers(recorded: readonly TranscriptRecord[], replayed: readonly TranscriptRecord[]): AnswerInjector {
+  const keyOf = (method: string, url: string) => `${method} ${routeOf(url)}`;
+  const answers = new Map<string, Map<number, InjectedAnswer>>();
+  const seen = new Map<string, number>();
+  for (const r of recorded) {
+    if (r.type !== "http") continue;
+    const key = keyOf(r.method, r.url);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const response = r.response;
+    if (!response || r.fault !== undefined) continue;
+    const code = (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    if (response.status < 500 && !(response.status === 429 && code !== "accountLocked")) continue;
+    const retryAfter = response.headers["retry-after"];
+    const answer: InjectedAnswer = { status: response.status, ...(retryAfter === undefined ? {} : { headers: { "retry-after": retryAfter } }), ...(response.body === undefined ? {} : { body: response.body }) };
+    answers.set(key, (answers.get(key) ?? new Map<number, InjectedAnswer>()).set(n, answer));
+  }
+  return ({ method, url }) => {
+    const key = keyOf(method, new URL(url, "http://service").href);
+    const numbered = answers.get(key);
+    if (!numbered) return null;
+    const n = replayed.reduce((count, r) => (r.type === "http" && keyOf(r.method, r.url) === key ? count + 1 : count), 0);
+    return numbered.get(n) ?? null;
+  };
 }
 
 /** The service's refusals of the sign-in and of the enrollment token that the fresh service recreates. */

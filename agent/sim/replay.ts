@@ -1,11 +1,12 @@
 /**
- * Replaying a transcript: the recorded device (its whole identity, seed, faults, clock kind and
- * the payload it scanned) enrolls again, and its steps are compared with the recorded ones.
+ * Replaying a transcript: the recorded device (its whole identity, seed, faults, clock kind,
+ * system image, reset protection and the payload it scanned) enrolls again, and its steps are
+ * compared with the recorded ones.
  *
  * Where: against a fresh embedded service by default, set up as the recording shows the recorded
  * one (agent/sim/replay-tenant.ts: the user, a profile with the recorded Wi-Fi settings and its
- * fresh secrets in the payload, the refusals, versions and assignments the answers show), so a
- * recorded failure fails again. With `service` the replay runs against a live service, with the
+ * fresh secrets in the payload, the refusals, versions and assignments the answers show, and the
+ * failures no state explains, answered again in its place), so a recorded failure fails again. With `service` the replay runs against a live service, with the
  * payload as recorded (a transcript kept with --transcript-secrets keep).
  *
  * What is compared, step by step (agent/sim/replay-compare.ts): the state path (each state
@@ -26,7 +27,7 @@ import type { StartRecord, StateRecord, TranscriptRecord } from "../report/trans
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 import { compareSteps, stepsOf, type Comparison } from "./replay-compare.js";
-import { preinstalledAgent, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
+import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -99,6 +100,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   const signIn = recordedSignIn(transcript.records);
 
   let service: MockService | null = null;
+  // The replayed device's records, as a transcript would hold them.
+  const records: TranscriptRecord[] = [];
+  let deviceRuns = false;
   try {
     let text = payloadText;
     let serviceUrl = options.service;
@@ -107,7 +111,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       // Moved on past the token's expiry when the recorded service answered tokenExpired.
       let serviceAheadMs = 0;
       const replayStart = clock.now();
-      service = await startMockService({ now: () => new Date(clock.now() + serviceAheadMs) });
+      // The recorded service's failures, given again once the device runs (not to the set-up's requests).
+      const answers = recordedServiceAnswers(transcript.records, records);
+      service = await startMockService({ now: () => new Date(clock.now() + serviceAheadMs), injectAnswers: (request) => (deviceRuns ? answers(request) : null) });
       serviceUrl = service.url;
       password ??= REPLAY_PASSWORD;
       const tenant = await recreateRecordedTenant(service, {
@@ -136,7 +142,6 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     // The system image: as the start record holds it, or (recorded before it did) the agent the
     // recording shows installed out of the box, as the fresh service builds it.
     const systemImage = recordedSystemImage(recorded, where) ?? (service === null ? [] : await preinstalledAgent(service, transcript.records));
-    const records: TranscriptRecord[] = [];
     const deviceOptions: CreateDeviceOptions = {
       qr: { payload: text, label: "recorded payload" },
       clock,
@@ -153,6 +158,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     const device = await createDevice(deviceOptions);
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
     try {
+      deviceRuns = true;
       const report = await device.enroll(until !== null ? { until } : interrupted !== null ? { signal: interrupted.signal } : {});
       const expected = stepsOf(transcript.records);
       const got = stepsOf(records);

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deviceRoutes, type EnrollResponse } from "../../agent/protocol/device-api.js";
-import { startMockService, type MockService } from "../../mock-service/index.js";
+import { parseChaosRule, startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
 const temp = deviceTempDir("aosp-replay-recreates-");
@@ -138,5 +138,55 @@ describe("aosp-sim replay of a sign-in refused for a locked account", { timeout:
     const result = await aospSim(["replay", transcript, "--json"]);
     expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "signInFailed", divergence: null });
     expect(result.code).toBe(0);
+  });
+});
+
+describe("aosp-sim replay of failures the recorded service injected (serve --chaos)", { timeout: 120_000 }, () => {
+  const failing = temp.file("chaos-failing.jsonl");
+  const mixed = temp.file("chaos-mixed.jsonl");
+  const http = (file: string) => records(file).filter((r) => r["type"] === "http") as { response?: { status: number } }[];
+
+  beforeAll(async () => {
+    const record = async (chaos: string, chaosSeed: number, transcript: string) => {
+      const chaotic = await startMockService({ chaos: { seed: chaosSeed, rules: parseChaosRule(chaos) } });
+      try {
+        await chaotic.admin.createLicensedUser({ displayName: "Ann Example", userPrincipalName: USER.upn, password: USER.password });
+        const profile = await chaotic.admin.createProfile({ displayName: "Chaos devices" });
+        const file = temp.file(`${chaos.replace(/\W+/g, "-")}.json`);
+        writeFileSync(file, JSON.stringify(await chaotic.admin.exportProfile(profile.id)));
+        return await enroll(file, "--seed", "5", "--transcript", transcript);
+      } finally {
+        await chaotic.close();
+      }
+    };
+    expect((await record("device:fail=1@502", 1, failing)).stdout).toContain("the device stopped at enrollmentFailed");
+    expect((await record("device:fail=0.3@502+500,throttle=0.2@1s", 1, mixed)).code).toBe(0);
+  }, 120_000);
+
+  it("answers the recorded 502s again: identical, enrollmentFailed", async () => {
+    // Before: "diverged at step 13 ... expected: http POST /device/v1/enroll -> 502 ..., got: ... -> 200".
+    const result = await aospSim(["replay", failing, "--json"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "enrollmentFailed", divergence: null });
+    expect(result.code).toBe(0);
+  });
+
+  it("answers each injected failure for its own exchange, the others as the service does: identical", async () => {
+    const statuses = http(mixed).map((r) => r.response?.status);
+    expect(statuses).toContain(200);
+    expect(statuses.some((s) => s !== undefined && (s >= 500 || s === 429))).toBe(true);
+    const result = await aospSim(["replay", mixed]);
+    expect(result.stdout).toMatch(identical);
+    expect(result.code).toBe(0);
+  });
+
+  it("shows an answer as injected by --chaos where the recording says so, and only there", async () => {
+    const shown = await aospSim(["show", failing]);
+    // Before: the 502s were shown bare, as the service's own.
+    expect(shown.stdout).toMatch(/POST\s+\/device\/v1\/enroll\s+502\s+\(injected by --chaos\)/);
+    const edited = temp.file("chaos-unmarked.jsonl");
+    writeFileSync(edited, readFileSync(failing, "utf8").replaceAll("injected failure (--chaos): 502", "bad gateway"));
+    const unmarked = await aospSim(["show", edited]);
+    expect(unmarked.stdout).toMatch(/POST\s+\/device\/v1\/enroll\s+502\n/);
+    expect(unmarked.stdout).not.toContain("injected by --chaos");
   });
 });
