@@ -11,7 +11,7 @@ import { checkPayloadText } from "../payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
 import { deviceRoutes, type EnrollResponse } from "../protocol/device-api.js";
 import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
-import { DEFAULT_LOCKOUT_POLICY, type AnswerInjector, type GraphProfile, type InjectedAnswer, type MockService, type ProfileRequest } from "../../mock-service/index.js";
+import { DEFAULT_LOCKOUT_POLICY, DEFAULT_TOKEN_VALIDITY_MS, type AnswerInjector, type GraphProfile, type InjectedAnswer, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 import { routeOf } from "./replay-compare.js";
 
 /** Password given to the recreated user when the transcript's is redacted. */
@@ -28,11 +28,20 @@ export interface RecordedTenant {
   signIn: { userPrincipalName: string; password: string } | null;
   /**
    * The fresh service's clock, for what the recorded service had done by a time of the recording
-   * (an account locked until then): `at(ms)` sets it to where the replay will be at that time of
-   * the recorded device's clock, `at(null)` back to the replay's clock. `exact`: the replay's
-   * times are the recorded ones (a simulated clock), not just close to them (a real one).
+   * (an account locked until then, a token still valid then).
    */
-  serviceClock: { at(recordedMs: number | null): void; exact: boolean };
+  serviceClock: ServiceClock;
+}
+
+export interface ServiceClock {
+  /** The service's time now (ms). */
+  now(): number;
+  /** Where the replay's clock will be at this time (ms) of the recorded device's clock. */
+  replayTime(recordedMs: number): number;
+  /** Sets the service's clock to this time (ms), or back to the replay's clock (null). */
+  set(ms: number | null): void;
+  /** The replay's times are the recorded ones (a simulated clock), not just close to them (a real one). */
+  exact: boolean;
 }
 
 /**
@@ -46,7 +55,7 @@ export async function recreateRecordedTenant(service: MockService, recorded: Rec
   const refused = recordedRefusals(recorded.records);
   if (recorded.signIn) await recreateUser(service, recorded.signIn.userPrincipalName, recorded.signIn.password, refused.signIn);
   await recreateAssignments(service, recorded.offered);
-  const fresh = await withFreshSecrets(service, recorded.payloadText, recorded.profile, refused.token);
+  const fresh = await withFreshSecrets(service, recorded.payloadText, recorded.profile, refused.token, tokenValidUntil(recorded.records, recorded.serviceClock));
   if (recorded.signIn && refused.lockout) await lockAccount(service, fresh.profile.tokenValue, recorded.signIn, refused.lockout, recorded.serviceClock);
   return { payloadText: fresh.text, tokenExpiresAt: refused.token === "tokenExpired" ? Date.parse(fresh.profile.tokenExpirationDateTime) : null };
 }
@@ -194,7 +203,7 @@ async function lockAccount(
   token: string,
   user: { userPrincipalName: string; password: string },
   lockout: RecordedLockout,
-  clock: RecordedTenant["serviceClock"],
+  clock: ServiceClock,
 ): Promise<void> {
   const { threshold, firstLockoutMs } = DEFAULT_LOCKOUT_POLICY;
   const send = async (path: string, body: unknown, credential?: string) => {
@@ -205,7 +214,8 @@ async function lockAccount(
     });
     return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
   };
-  clock.at(Math.min(lockout.at + Math.min(lockout.forMs, firstLockoutMs) - firstLockoutMs, lockout.at - (clock.exact ? 0 : LOCKOUT_LEEWAY_MS)));
+  const at = clock.replayTime(lockout.at);
+  clock.set(Math.min(at + Math.min(lockout.forMs, firstLockoutMs) - firstLockoutMs, at - (clock.exact ? 0 : LOCKOUT_LEEWAY_MS)));
   try {
     const helper = await send(deviceRoutes.enroll(), {
       enrollmentToken: token,
@@ -220,7 +230,7 @@ async function lockAccount(
     const wrong = { userPrincipalName: user.userPrincipalName, password: `${user.password}-not-it` };
     for (let i = 0; i < threshold; i++) await send(deviceRoutes.signIn(deviceId), wrong, deviceCredential);
   } finally {
-    clock.at(null);
+    clock.set(null);
   }
 }
 
@@ -285,15 +295,31 @@ async function recreateUser(service: MockService, userPrincipalName: string, pas
  * network from the payload either way. A token the recorded service refused is refused again:
  * revoked, replaced by a newer one, its profile deleted, or left unknown (the recorded one kept);
  * an expired one is the caller's (the service's clock moved past the returned profile's expiry).
+ * `validUntil`: the token's expiry, when it must outlive a new token's default (tokenValidUntil).
  */
-async function withFreshSecrets(service: MockService, payloadText: string, request: ProfileRequest, refusal: TokenRefusal | null): Promise<{ text: string; profile: GraphProfile }> {
-  let profile;
-  try {
-    profile = await service.admin.createProfile(request);
-  } catch {
-    const { configureWifi: _c, wifiSsid: _s, wifiHidden: _h, wifiSecurityType: _t, wifiPassword: _p, ...rest } = request as ProfileRequest & Record<string, unknown>;
-    profile = await service.admin.createProfile(rest as ProfileRequest);
+async function withFreshSecrets(
+  service: MockService,
+  payloadText: string,
+  request: ProfileRequest,
+  refusal: TokenRefusal | null,
+  validUntil: number | null,
+): Promise<{ text: string; profile: GraphProfile }> {
+  const withoutWifi = (asked: ProfileRequest) => {
+    const { configureWifi: _c, wifiSsid: _s, wifiHidden: _h, wifiSecurityType: _t, wifiPassword: _p, ...rest } = asked as ProfileRequest & Record<string, unknown>;
+    return rest as ProfileRequest;
+  };
+  // A longer-lived token first; one the service refuses (a userless profile's lives 90 days at most) is left out.
+  const asked = validUntil === null ? [request, withoutWifi(request)] : [{ ...request, tokenExpirationDateTime: new Date(validUntil).toISOString() }, request].flatMap((r) => [r, withoutWifi(r)]);
+  let profile: GraphProfile | undefined;
+  for (const [i, attempt] of asked.entries()) {
+    try {
+      profile = await service.admin.createProfile(attempt);
+      break;
+    } catch (error) {
+      if (i === asked.length - 1) throw error;
+    }
   }
+  if (profile === undefined) throw new Error("no profile was created");
   const fresh = secretsOf(JSON.stringify(await service.admin.exportProfile(profile.id)));
   const recorded = secretsOf(payloadText);
   let text = payloadText;
@@ -304,6 +330,21 @@ async function withFreshSecrets(service: MockService, payloadText: string, reque
   if (refusal === "profileDeleted") await service.admin.deleteProfile(profile.id);
   return { text, profile };
 }
+
+/**
+ * How long the recreated token must stay valid: past the last time (on the replay's clock) the
+ * recorded service accepted the recorded one, with a day to spare, when that is beyond a new
+ * token's default validity (a device that lost power for 91 days and then enrolled, against a
+ * service whose clock did not move on with the device's); else null, for the default.
+ */
+function tokenValidUntil(records: readonly TranscriptRecord[], clock: ServiceClock): number | null {
+  const accepted = records.filter((r) => r.type === "http" && r.method === "POST" && r.url.endsWith("/device/v1/enroll") && r.response?.status === 200);
+  if (accepted.length === 0) return null;
+  const until = clock.replayTime(Math.max(...accepted.map((r) => Date.parse(r.at)))) + DAY_MS;
+  return Number.isFinite(until) && until > clock.now() + DEFAULT_TOKEN_VALIDITY_MS ? until : null;
+}
+
+const DAY_MS = 86_400_000;
 
 function secretsOf(payloadText: string): { token: string | null; cookie: string | null } {
   const params = checkPayloadText(payloadText, { rules: "android" }).params;

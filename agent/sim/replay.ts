@@ -123,9 +123,11 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
         profile: profileRequest(transcript, payloadText),
         signIn: signIn && { userPrincipalName: signIn.userPrincipalName, password },
         serviceClock: {
+          now: () => clock.now() + serviceAheadMs,
           // The replay's clock starts at the recorded start on a simulated clock, now on a real one.
-          at: (recordedMs) => {
-            serviceAheadMs = recordedMs === null ? 0 : recordedMs - Date.parse(recorded.at) + replayStart - clock.now();
+          replayTime: (recordedMs) => recordedMs - Date.parse(recorded.at) + replayStart,
+          set: (ms) => {
+            serviceAheadMs = ms === null ? 0 : ms - clock.now();
           },
           exact: clock instanceof SimulatedClock,
         },

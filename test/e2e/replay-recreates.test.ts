@@ -190,3 +190,29 @@ describe("aosp-sim replay of failures the recorded service injected (serve --cha
     expect(unmarked.stdout).not.toContain("injected by --chaos");
   });
 });
+
+describe("aosp-sim replay of a device that enrolled after a power cut longer than a new token lives", { timeout: 120_000 }, () => {
+  const transcript = temp.file("power-cut-91d.jsonl");
+
+  beforeAll(async () => {
+    // The live service keeps its own (real) time while the device's simulated clock moves on 91
+    // days: the recorded token was still valid when the device enrolled.
+    const { live, payload } = await liveService();
+    try {
+      const file = temp.file("power-cut-payload.json");
+      writeFileSync(file, JSON.stringify(payload));
+      const result = await enroll(file, "--seed", "41", "--fault", "power-loss=91d@enrolling", "--transcript", transcript);
+      expect(result.code).toBe(0);
+    } finally {
+      await live.close();
+    }
+  }, 120_000);
+
+  it("gives the recreated token the life the recorded one had: identical", async () => {
+    // Before: "diverged at step 21 ... expected: http POST /device/v1/enroll -> 200 ..., got: ... -> 401"
+    // (the recreated token expired after the default 90 days on the replay's shared clock).
+    const result = await aospSim(["replay", transcript]);
+    expect(result.stdout).toMatch(identical);
+    expect(result.code).toBe(0);
+  });
+});
