@@ -31,13 +31,24 @@ const identical = /^replayed \d+ steps, identical\n$/;
 const schema = JSON.parse(readFileSync(new URL("../../docs/transcript.schema.json", import.meta.url), "utf8")) as object;
 const validRecord = new Ajv({ strict: false }).compile(schema);
 
-/** A live service with the user and a profile, its payload in a file; closed by the caller once recorded. */
-async function liveService(): Promise<{ live: MockService; payload: Record<string, unknown> }> {
+/**
+ * Records against a live service with the user and a profile (its payload given, and in a file),
+ * closed once `record` is done: the recording is all a replay has.
+ */
+async function recordLive(record: (live: MockService, payload: Record<string, unknown>, payloadFile: string) => Promise<void>): Promise<void> {
   const live = await startMockService();
-  await live.admin.createLicensedUser({ displayName: "Ann Example", userPrincipalName: USER.upn, password: USER.password });
-  const profile = await live.admin.createProfile({ displayName: "Factory 1 devices", configureWifi: true, wifiSsid: "Staging", wifiSecurityType: "wpa", wifiPassword: "correct horse" });
-  return { live, payload: (await live.admin.exportProfile(profile.id)) as Record<string, unknown> };
+  try {
+    await live.admin.createLicensedUser({ displayName: "Ann Example", userPrincipalName: USER.upn, password: USER.password });
+    const profile = await live.admin.createProfile({ displayName: "Factory 1 devices", configureWifi: true, wifiSsid: "Staging", wifiSecurityType: "wpa", wifiPassword: "correct horse" });
+    const payload = (await live.admin.exportProfile(profile.id)) as Record<string, unknown>;
+    const payloadFile = temp.file(`payload-${++recordings}.json`);
+    writeFileSync(payloadFile, JSON.stringify(payload));
+    await record(live, payload, payloadFile);
+  } finally {
+    await live.close();
+  }
 }
+let recordings = 0;
 
 const enroll = (payload: string, ...args: string[]) => aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", ...args]);
 
@@ -45,8 +56,7 @@ describe("aosp-sim replay of a device with a preinstalled agent", { timeout: 120
   const transcript = temp.file("preinstalled.jsonl");
 
   beforeAll(async () => {
-    const { live, payload } = await liveService();
-    try {
+    await recordLive(async (live, payload) => {
       const agent = (await live.admin.listPackages()).find((p) => p.packageName === AGENT && p.versionName === "24.9.2")!;
       const archive = temp.file("agent.pkg");
       const response = await fetch(agent.downloadUrl, { headers: { authorization: `Bearer ${live.adminToken}` } });
@@ -56,9 +66,7 @@ describe("aosp-sim replay of a device with a preinstalled agent", { timeout: 120
       const result = await enroll(file, "--preinstall", archive, "--transcript", transcript);
       expect(result.stdout).toContain("is already installed");
       expect(result.code).toBe(0);
-    } finally {
-      await live.close();
-    }
+    });
   }, 120_000);
 
   it("records the system image in the start record, as docs/transcript.schema.json describes it", () => {
@@ -116,21 +124,16 @@ describe("aosp-sim replay of a sign-in refused for a locked account", { timeout:
   const transcript = temp.file("locked.jsonl");
 
   beforeAll(async () => {
-    const { live, payload } = await liveService();
-    try {
+    await recordLive(async (live, payload, payloadFile) => {
       // Ten failed sign-ins from another device lock the account (the service's default threshold).
       const token = (payload["android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE"] as Record<string, string>)["com.microsoft.intune.aosp.enrollmentToken"];
       const post = (path: string, body: unknown, credential?: string) =>
         fetch(`${live.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(credential ? { authorization: `Bearer ${credential}` } : {}) }, body: JSON.stringify(body) });
       const other = (await (await post(deviceRoutes.enroll(), { enrollmentToken: token, serialNumber: "GUESSER1", model: "M", manufacturer: "X", osVersion: "13", agentVersion: "24.9.2" })).json()) as EnrollResponse;
       for (let i = 0; i < 10; i++) await post(deviceRoutes.signIn(other.deviceId), { userPrincipalName: USER.upn, password: "Wr0ng-guess!" }, other.deviceCredential);
-      const file = temp.file("locked-payload.json");
-      writeFileSync(file, JSON.stringify(payload));
-      const result = await enroll(file, "--transcript", transcript);
+      const result = await enroll(payloadFile, "--transcript", transcript);
       expect(result.stdout).toContain("reason: accountLocked: ");
-    } finally {
-      await live.close();
-    }
+    });
   }, 120_000);
 
   it("locks the account on the fresh service as the recorded one was: identical", async () => {
@@ -197,15 +200,10 @@ describe("aosp-sim replay of a device that enrolled after a power cut longer tha
   beforeAll(async () => {
     // The live service keeps its own (real) time while the device's simulated clock moves on 91
     // days: the recorded token was still valid when the device enrolled.
-    const { live, payload } = await liveService();
-    try {
-      const file = temp.file("power-cut-payload.json");
-      writeFileSync(file, JSON.stringify(payload));
-      const result = await enroll(file, "--seed", "41", "--fault", "power-loss=91d@enrolling", "--transcript", transcript);
+    await recordLive(async (_live, _payload, payloadFile) => {
+      const result = await enroll(payloadFile, "--seed", "41", "--fault", "power-loss=91d@enrolling", "--transcript", transcript);
       expect(result.code).toBe(0);
-    } finally {
-      await live.close();
-    }
+    });
   }, 120_000);
 
   it("gives the recreated token the life the recorded one had: identical", async () => {
