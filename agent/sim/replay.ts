@@ -21,7 +21,7 @@ import { checkPayloadText } from "../payload/index.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { isWithin, requireStatePath } from "../machine/state-paths.js";
 import { InputError } from "../protocol/errors.js";
-import { REDACTED } from "../report/redact.js";
+import { REDACTED, WRONG_WIFI_KEY_PLACEHOLDER } from "../report/redact.js";
 import type { Transcript } from "../report/read-transcript.js";
 import type { StartRecord, StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
@@ -94,8 +94,11 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     });
   }
   const recorded = transcript.start;
+  // A redacted wrong Wi-Fi key stands for some key that is not the payload's: the fault without a
+  // KEY gives the network one (the placeholder itself would do too, but is no usable WEP key).
+  const faultsAsRun = recorded.faults.map((f) => (f === `wrong-wifi-key=${WRONG_WIFI_KEY_PLACEHOLDER}` ? "wrong-wifi-key" : f));
   // Named where they were written: the transcript's start line, not a --fault the user never gave.
-  const faults = parseFaultsAt(recorded.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
+  const faults = parseFaultsAt(faultsAsRun, (i) => `${where}: line 1 (the start record), faults[${i}]`);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
 

@@ -214,3 +214,42 @@ describe("aosp-sim replay of a device that enrolled after a power cut longer tha
     expect(result.code).toBe(0);
   });
 });
+
+describe("aosp-sim transcripts of a wrong-wifi-key=KEY fault", { timeout: 120_000 }, () => {
+  const KEY = "Other Key 1!";
+  const wpa = temp.file("wrong-key-wpa.jsonl");
+  const wep = temp.file("wrong-key-wep.jsonl");
+  const kept = temp.file("wrong-key-kept.jsonl");
+
+  beforeAll(async () => {
+    await recordLive(async (live, _payload, wpaPayload) => {
+      const wepProfile = await live.admin.createProfile({ displayName: "WEP devices", configureWifi: true, wifiSsid: "Old-Lab", wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
+      const wepPayload = temp.file("wrong-key-wep.json");
+      writeFileSync(wepPayload, JSON.stringify(await live.admin.exportProfile(wepProfile.id)));
+      for (const [payloadFile, transcript, key, extra] of [[wpaPayload, wpa, KEY, []], [wepPayload, wep, "abcde", []], [wpaPayload, kept, KEY, ["--transcript-secrets", "keep"]]] as const) {
+        const result = await enroll(payloadFile, "--fault", `wrong-wifi-key=${key}`, "--transcript", transcript, ...extra);
+        expect(result.stdout).toContain("the device stopped at wifiFailed");
+      }
+    });
+  }, 120_000);
+
+  it("holds no KEY: the start record's fault has a placeholder, as the payload's key does", () => {
+    // Before: "faults": ["wrong-wifi-key=Other Key 1!"] in a transcript said to be safe to attach to a ticket.
+    expect(readFileSync(wpa, "utf8")).not.toContain(KEY);
+    expect(records(wpa)[0]).toMatchObject({ faults: ["wrong-wifi-key=REDACTED-WRONG-WIFI-KEY"] });
+    expect(readFileSync(wep, "utf8")).not.toContain("abcde");
+    expect(records(wep)[0]).toMatchObject({ faults: ["wrong-wifi-key=REDACTED-WRONG-WIFI-KEY"] });
+  });
+
+  it("keeps the KEY with --transcript-secrets keep", () => {
+    expect(records(kept)[0]).toMatchObject({ faults: [`wrong-wifi-key=${KEY}`] });
+  });
+
+  it("replays a redacted wrong key as a key that is not the payload's: identical, wifiFailed", async () => {
+    for (const file of [wpa, wep]) {
+      const result = await aospSim(["replay", file, "--json"]);
+      expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "wifiFailed", divergence: null });
+      expect(result.code).toBe(0);
+    }
+  });
+});
