@@ -29,7 +29,7 @@ import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
 import { randomSeed, resolveIdentity } from "./identity.js";
-import { FAULT_FILES, faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
+import { FAULT_FILES, faultMiddleware, faultyEnvironment, refuseWrongKeyThatIsThePayloads, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
@@ -173,6 +173,9 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const clock = skewClock(base, faults);
 
   const view = given.camera ? null : await cameraView(options.qr);
+  if (view && faults.some((f) => f.name === "wrong-wifi-key" && f.key !== undefined)) {
+    refuseWrongKeyThatIsThePayloads(faults, view.payloadText ?? (await scannedText(view.picture)), (fault) => `fault ${fault}`);
+  }
   const realistic = (options.latency ?? (base instanceof RealClock ? "none" : "realistic")) === "realistic";
   const timings = realistic ? REALISTIC_TIMINGS : INSTANT_TIMINGS;
 

@@ -5,6 +5,7 @@
  * lived long enough), so the recording replays identical on any machine. Each run is recorded
  * against a live service started here, which is gone before the replay. The built CLI.
  */
+import { pbkdf2Sync } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -220,9 +221,11 @@ describe("aosp-sim transcripts of a wrong-wifi-key=KEY fault", { timeout: 120_00
   const wpa = temp.file("wrong-key-wpa.jsonl");
   const wep = temp.file("wrong-key-wep.jsonl");
   const kept = temp.file("wrong-key-kept.jsonl");
+  let wpaPayload = "";
 
   beforeAll(async () => {
-    await recordLive(async (live, _payload, wpaPayload) => {
+    await recordLive(async (live, _payload, payloadFile) => {
+      wpaPayload = payloadFile;
       const wepProfile = await live.admin.createProfile({ displayName: "WEP devices", configureWifi: true, wifiSsid: "Old-Lab", wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
       const wepPayload = temp.file("wrong-key-wep.json");
       writeFileSync(wepPayload, JSON.stringify(await live.admin.exportProfile(wepProfile.id)));
@@ -250,6 +253,18 @@ describe("aosp-sim transcripts of a wrong-wifi-key=KEY fault", { timeout: 120_00
       const result = await aospSim(["replay", file, "--json"]);
       expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "wifiFailed", divergence: null });
       expect(result.code).toBe(0);
+    }
+  });
+
+  it("refuses a KEY that is the payload's own key, written as it is or another way, before the device runs (exit 2)", async () => {
+    // Before: the device ran and stopped at wifiFailed, the network given another key than the one asked for.
+    const psk = pbkdf2Sync("correct horse", "Staging", 4096, 32, "sha1").toString("hex");
+    for (const [key, how] of [["correct horse", ""], [psk, " (written another way)"]] as const) {
+      const result = await enroll(wpaPayload, "--fault", `wrong-wifi-key=${key}`);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`fault wrong-wifi-key=${key}: is the payload's own key for the network "Staging"${how}, so the network would not have a wrong key`);
+      expect(result.stderr).toContain("fix: give a different one");
+      expect(result.stdout).toBe("");
     }
   });
 });
