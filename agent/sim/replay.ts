@@ -101,6 +101,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   const faults = parseFaultsAt(faultsAsRun, (i) => `${where}: line 1 (the start record), faults[${i}]`);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
+  // Read (and a start record that cannot hold them refused) before a service is started.
+  const recordedImage = recordedSystemImage(recorded, where);
+  const resetProtection = recordedResetProtection(recorded, transcript.records, where);
 
   let service: MockService | null = null;
   // The replayed device's records, as a transcript would hold them.
@@ -146,7 +149,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
 
     // The system image: as the start record holds it, or (recorded before it did) the agent the
     // recording shows installed out of the box, as the fresh service builds it.
-    const systemImage = recordedSystemImage(recorded, where) ?? (service === null ? [] : await preinstalledAgent(service, transcript.records));
+    const systemImage = recordedImage ?? (service === null ? [] : await preinstalledAgent(service, transcript.records));
     const deviceOptions: CreateDeviceOptions = {
       qr: { payload: text, label: "recorded payload" },
       clock,
@@ -158,7 +161,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password, acceptTerms: signIn.acceptTerms } } : {}),
       ...(options.deviceDir === undefined ? {} : { storage: { dir: options.deviceDir } }),
       ...(systemImage.length > 0 ? { preinstalled: systemImage } : {}),
-      ...(recordedResetProtection(recorded, transcript.records, where) ? { resetProtection: true } : {}),
+      ...(resetProtection ? { resetProtection: true } : {}),
     };
     const device = await createDevice(deviceOptions);
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;

@@ -119,6 +119,20 @@ describe("aosp-sim replay of a device with factory reset protection on", { timeo
     expect(result.stdout).toMatch(identical);
     expect(result.code).toBe(0);
   });
+
+  it("refuses a start record whose reset protection or system image a run cannot have (exit 2), naming the line", async () => {
+    const withStart = (name: string, change: Record<string, unknown>) => {
+      const file = temp.file(name);
+      writeFileSync(file, records(transcript).map((r, i) => JSON.stringify(i === 0 ? { ...r, ...change } : r)).join("\n") + "\n");
+      return file;
+    };
+    const protection = await aospSim(["replay", withStart("protection-yes.jsonl", { resetProtection: "yes" })]);
+    expect(protection.code).toBe(2);
+    expect(protection.stderr).toMatch(/protection-yes\.jsonl: line 1 \(the start record\): "resetProtection" is "yes", not true or false/);
+    const image = await aospSim(["replay", withStart("image-text.jsonl", { preinstalled: [{ packageName: AGENT, versionName: "24.9.2", versionCode: 2409002, archive: "bm90IGFuIGFyY2hpdmU=" }] })]);
+    expect(image.code).toBe(2);
+    expect(image.stderr).toMatch(/image-text\.jsonl: line 1 \(the start record\): "preinstalled\[0\]\.archive" is not a package archive: /);
+  });
 });
 
 describe("aosp-sim replay of a sign-in refused for a locked account", { timeout: 120_000 }, () => {
