@@ -105,14 +105,14 @@ export { formatTimelineEntry, formatElapsed } from "./report/timeline.js";
 export type { Styles } from "./cli/output.js";
 export { DeviceLog, TimelineRenderer, transcriptLines } from "./report/device-log.js";
 export type { DescribeOptions } from "./report/describe.js";
-export type { TranscriptRecord, TranscriptSink, TranscriptSecrets, StartRecord, StateRecord, ScanRecord, EndRecord, EndStop, InterruptSignal, HttpRecord, HttpPurpose } from "./report/transcript.js";
+export type { TranscriptRecord, TranscriptSink, TranscriptSecrets, StartRecord, PreinstalledRecord, StateRecord, ScanRecord, EndRecord, EndStop, InterruptSignal, HttpRecord, HttpPurpose } from "./report/transcript.js";
 // A transcript's power and note records (the device's own records above have the plain names).
 export type { PowerRecord as TranscriptPowerRecord, NoteRecord as TranscriptNoteRecord } from "./report/transcript.js";
 export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 
 // The mock enrollment service
 export { startMockService, AdminClient, AdminApiError, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
-export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud } from "../mock-service/index.js";
+export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {
   GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, ProfileRequest, ProfileInput,

@@ -15,6 +15,7 @@ import { refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { rawCountRoutes } from "./odata/collection.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, type ChaosOptions } from "./http/chaos.js";
+import { injectedAnswersHook, type AnswerInjector } from "./http/injected-answers.js";
 import { routeFamilyOf } from "./http/route-family.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
 import { RouteTemplates } from "./http/unknown-routes.js";
@@ -50,6 +51,8 @@ export interface AppOptions {
   throttle?: ThrottleBudget;
   /** Injected latency, failures and throttling per route family. */
   chaos?: ChaosOptions;
+  /** Answers given in the service's place, before anything else sees the request (http/injected-answers.ts). */
+  injectAnswers?: AnswerInjector;
   /**
    * Compile every route's validators and serializers while starting, as fastify does by default,
    * instead of at each route's first request (http/lazy-schemas.ts): a test's way to check them all.
@@ -107,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!response || !routeFamilyOf(route.url)) return;
     for (const status of ["429", "503"]) response[status] ??= { $ref: "ErrorBody#", description: RESPONSE_NOTES[status] };
   });
+  if (options.injectAnswers) app.addHook("onRequest", injectedAnswersHook(options.injectAnswers));
   if (options.chaos) app.addHook("onRequest", chaosHook(options.chaos));
   if (options.logRequests) {
     app.addHook("onResponse", async (request, reply) => {

@@ -16,6 +16,7 @@ import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
 import { listenOnSocket } from "./http/socket-listener.js";
 import type { ChaosOptions } from "./http/chaos.js";
+import type { AnswerInjector } from "./http/injected-answers.js";
 import type { ThrottleBudget } from "./http/throttle.js";
 import type { ServiceContext } from "./context.js";
 import { newAdminToken } from "./domain/secrets.js";
@@ -33,9 +34,11 @@ export type { ProfileInput } from "./services/profiles.js";
 export type { EnrollmentMode, WifiSecurityType as GraphWifiSecurityType } from "./store/profiles.js";
 export type { TenantCloud } from "./store/tenant.js";
 export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/profiles.js";
+export { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from "./domain/sign-in-lockout.js";
 export { SEED_PACKAGES } from "./packages/catalog.js";
 export { SKUS } from "./domain/licences.js";
 export { parseChaosRule, type ChaosOptions, type ChaosRule } from "./http/chaos.js";
+export type { AnswerInjector, InjectedAnswer } from "./http/injected-answers.js";
 export { ROUTE_FAMILIES, type RouteFamily } from "./http/route-family.js";
 export { parseThrottleBudget, type ThrottleBudget } from "./http/throttle.js";
 export { MembershipRuleError, parseMembershipRule, evaluateRule, deviceFacts } from "./membership-rule/index.js";
@@ -81,6 +84,12 @@ export interface MockServiceOptions {
   throttle?: ThrottleBudget;
   /** Injected faults per route family (latency, failure rate by status, throttling), seeded. */
   chaos?: ChaosOptions;
+  /**
+   * Sees every request first and may answer it in the service's place (a status, headers, a JSON
+   * body), before authentication, throttling and chaos: a replay's way to give the answers a
+   * recorded service gave that this one would not (agent/sim/replay.ts).
+   */
+  injectAnswers?: AnswerInjector;
   /**
    * Also listen on this local socket (a Unix domain socket path; a named pipe on Windows), for
    * clients on this machine that connect to it (undici's `connect: { socketPath }`): the same
@@ -144,6 +153,7 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
       version: packageVersion(),
       ...(options.throttle ? { throttle: options.throttle } : {}),
       ...(options.chaos ? { chaos: options.chaos } : {}),
+      ...(options.injectAnswers ? { injectAnswers: options.injectAnswers } : {}),
     });
     const host = options.host ?? "127.0.0.1";
     const port = options.port ?? 0;

@@ -15,6 +15,7 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { identityLine } from "../report/device-output.js";
 import { endingLine, readRecordedPart, timelineOf } from "../report/read-transcript.js";
 import { transcriptHtml } from "../report/transcript-html.js";
+import { injectedBy } from "../report/transcript.js";
 import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
 import { routeOf } from "../sim/replay-compare.js";
 import { action, err, EXIT_OK, formatInputError, out, printError, printLine } from "./output.js";
@@ -60,7 +61,8 @@ async function show(file: string, options: { html?: string }): Promise<number> {
   printLine(out.bold(exchanges.length === 0 ? "HTTP exchanges: none recorded" : "HTTP exchanges:"));
   for (const r of exchanges) {
     const outcome = r.response ? String(r.response.status) : `no answer: ${r.error ?? "error"}`;
-    printLine(printable(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${r.fault ? `  (${r.fault})` : ""}`));
+    const injected = injectedBy(r);
+    printLine(printable(`  ${r.method.padEnd(5)} ${routeOf(r.url).padEnd(60)} ${outcome}${injected !== null ? `  (${injected})` : ""}`));
   }
   printLine();
   printLine(printable(endingLine(transcript)));

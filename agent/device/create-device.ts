@@ -24,12 +24,12 @@ import { EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { DeviceLog } from "../report/device-log.js";
 import type { StepRecord } from "./step-record.js";
-import { TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
+import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
 import { randomSeed, resolveIdentity } from "./identity.js";
-import { FAULT_FILES, faultMiddleware, faultyEnvironment, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
+import { FAULT_FILES, faultMiddleware, faultyEnvironment, refuseWrongKeyThatIsThePayloads, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
 import { readStoredSnapshot } from "./stored-snapshot.js";
@@ -173,6 +173,9 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const clock = skewClock(base, faults);
 
   const view = given.camera ? null : await cameraView(options.qr);
+  if (view && faults.some((f) => f.name === "wrong-wifi-key" && f.key !== undefined)) {
+    refuseWrongKeyThatIsThePayloads(faults, view.payloadText ?? (await scannedText(view.picture)), (fault) => `fault ${fault}`);
+  }
   const realistic = (options.latency ?? (base instanceof RealClock ? "none" : "realistic")) === "realistic";
   const timings = realistic ? REALISTIC_TIMINGS : INSTANT_TIMINGS;
 
@@ -251,6 +254,9 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     clock: base instanceof SimulatedClock ? "simulated" : "real",
     payloadText: view?.payloadText ?? null,
     seed,
+    // What the device has out of the box is part of it: a replay installs the same system image.
+    ...(systemImage.length > 0 ? { preinstalled: systemImage.map(preinstalledRecord) } : {}),
+    ...(options.resetProtection ? { resetProtection: true as const } : {}),
   });
   if (sink) {
     // A transcript is written as the device goes, so each record is rendered as it comes.

@@ -7,7 +7,8 @@
  *   clock-skew=OFFSET@STATE  ... that jumps when the device enters STATE (a state hook)
  *   power-loss@STATE         the battery is pulled when the device enters STATE (a state hook)
  *   wifi-timeout             the WifiPort's joins get no answer from the radio
- *   wrong-wifi-key           the payload's network around the device has another key
+ *   wrong-wifi-key           the payload's network around the device has another key (a KEY
+ *                            that is the payload's own is refused: refuseWrongKeyThatIsThePayloads)
  *   network-absent           the payload's network (and any existing one) is out of range
  *   service-5xx              device-API requests answer 503 (the service is not reached)
  *   service-timeout          device-API requests are never answered (the device's timeout fires)
@@ -25,6 +26,9 @@ import type { ClockPort, StoragePort, WifiPort } from "./ports.js";
 import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import type { WifiEnvironment } from "./virtual/wifi.js";
 import { utf8Text } from "../protocol/utf8.js";
+import { InputError } from "../protocol/errors.js";
+import { checkPayloadText } from "../payload/index.js";
+import { deriveWifiKey, keysMatch } from "../android/wifi-keys.js";
 import { LightAbort, signalFor, TAKES_LIGHT_SIGNALS, type LightSignal, type TakesLightSignals } from "../protocol/light-abort.js";
 
 /** The device's clock, off by the clock-skew fault's offset (from the start, or from its state on). */
@@ -46,6 +50,27 @@ export function faultyEnvironment(environment: WifiEnvironment, faults: readonly
     changed.existingConnection = null;
   }
   return changed;
+}
+
+/**
+ * wrong-wifi-key=KEY promises a network whose key is not the payload's: a KEY that is the
+ * payload's own key (as written, or the same key written another way: a WEP key as its hex digits,
+ * a WPA passphrase as its 64-digit key) cannot keep that promise, and is refused before the device
+ * runs rather than silently replaced by another key. `where` names the fault as the caller gave it.
+ */
+export function refuseWrongKeyThatIsThePayloads(faults: readonly Fault[], payloadText: string, where: (fault: string) => string): void {
+  const fault = findFault(faults, "wrong-wifi-key");
+  if (fault?.key === undefined) return;
+  const wifi = checkPayloadText(payloadText, { rules: "android" }).params?.wifi;
+  if (!wifi || wifi.password === null || (wifi.securityType !== "WPA" && wifi.securityType !== "WEP")) return;
+  const given = deriveWifiKey(wifi.ssid, wifi.securityType, fault.key);
+  const own = deriveWifiKey(wifi.ssid, wifi.securityType, wifi.password);
+  const same = fault.key === wifi.password || (given.ok && own.ok && keysMatch(given.key, own.key));
+  if (!same) return;
+  throw new InputError(`is the payload's own key for the network "${wifi.ssid}"${fault.key === wifi.password ? "" : " (written another way)"}, so the network would not have a wrong key`, {
+    where: where(`wrong-wifi-key=${fault.key}`),
+    hint: "give a different one, or leave out =KEY (wrong-wifi-key alone gives the network a key that is not the payload's)",
+  });
 }
 
 const WIFI_TIMEOUT_STRIKES: StoredJson<number> = {

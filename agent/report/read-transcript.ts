@@ -12,6 +12,7 @@ import { identityProblem } from "../device/identity.js";
 import { InputError } from "../protocol/errors.js";
 import { checkedText, readTextFileSync, type TextFileKind } from "../protocol/text-file.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
+import { WRONG_WIFI_KEY_PLACEHOLDER } from "./redact.js";
 import { isRecordType, RECORD_TYPES, recordProblem } from "./transcript-schema.js";
 import type { TimelineEntry } from "./timeline.js";
 
@@ -194,7 +195,10 @@ function checkStart(start: StartRecord, where: string): void {
  * start record, not as a --fault nobody gave.
  */
 export function recordedFaults(start: StartRecord, where: string): Fault[] {
-  return parseFaultsAt(start.faults, (i) => `${where}: line 1 (the start record), faults[${i}]`);
+  // A redacted wrong Wi-Fi key stands for some key that is not the payload's: the fault without a
+  // KEY gives the network one (the placeholder itself would do too, but is no usable WEP key).
+  const asRun = start.faults.map((f) => (f === `wrong-wifi-key=${WRONG_WIFI_KEY_PLACEHOLDER}` ? "wrong-wifi-key" : f));
+  return parseFaultsAt(asRun, (i) => `${where}: line 1 (the start record), faults[${i}]`);
 }
 
 /** What a version 2 state line holds besides the schema's fields: the step as data, for a replay. */

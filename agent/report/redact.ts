@@ -2,7 +2,8 @@
  * Transcripts safe to attach to a ticket: the secrets a run handles (the enrollment token, the
  * download cookie, the Wi-Fi key, the device's bearer credential, the sign-in password) are
  * replaced by stable placeholders wherever they appear (payload text, headers, bodies, step
- * outputs). The same secret is always the same placeholder, and a payload keeps its shape (a
+ * outputs), and so is the network's key a `wrong-wifi-key=KEY` fault gives (in the start record's
+ * faults, the one place it stands). The same secret is always the same placeholder, and a payload keeps its shape (a
  * redacted Wi-Fi key is still a valid key), so `aosp-sim replay` can run the transcript against
  * a fresh embedded service: it gives that service's token and cookie in place of the placeholders.
  *
@@ -47,6 +48,24 @@ export function placeholder(kind: SecretKind, n: number, original: string, wifiS
 /** A redacted WEP key: 13 printable characters, a 104-bit WEP key. */
 const WEP_PLACEHOLDER = `${REDACTED}-WIFI`;
 
+/**
+ * The KEY of a `wrong-wifi-key=KEY` fault in a start record, redacted: unlike every placeholder of
+ * the payload's key, so the network a replay builds still has a key that is not the payload's.
+ */
+export const WRONG_WIFI_KEY_PLACEHOLDER = `${REDACTED}-WRONG-WIFI-KEY`;
+
+const WRONG_WIFI_KEY_FAULT = "wrong-wifi-key=";
+
+/**
+ * A start record's fault with a Wi-Fi key in it (`wrong-wifi-key=KEY`: the network's real key)
+ * with the key replaced. Only there: the device never sees the network's key, so it appears in no
+ * other record, and a key may be any text (`wrong-wifi-key=1`), which replaced wherever it stood
+ * would alter unrelated strings (times, ids).
+ */
+function redactedFault(fault: string): string {
+  return fault.startsWith(WRONG_WIFI_KEY_FAULT) && !fault.startsWith(WRONG_WIFI_KEY_FAULT + REDACTED) ? WRONG_WIFI_KEY_FAULT + WRONG_WIFI_KEY_PLACEHOLDER : fault;
+}
+
 /** Finds secrets in records and replaces them; one per transcript. */
 export class SecretRedactor {
   /** secret value -> placeholder */
@@ -56,7 +75,8 @@ export class SecretRedactor {
   /** The record with every known secret replaced (learning the secrets it carries first). */
   redact(record: TranscriptRecord): TranscriptRecord {
     this.learn(record);
-    return this.replaceIn(record) as TranscriptRecord;
+    const redacted = this.replaceIn(record) as TranscriptRecord;
+    return redacted.type === "start" && Array.isArray(redacted.faults) ? { ...redacted, faults: redacted.faults.map(redactedFault) } : redacted;
   }
 
   /** The secrets found so far, by placeholder (for tests and `replay`). */

@@ -12,6 +12,7 @@ import type { MachineDiagram } from "../machine/diagram.js";
 import type { RecordedPart, Transcript } from "./read-transcript.js";
 import { endingLine, timelineOf } from "./read-transcript.js";
 import { formatElapsed } from "./timeline.js";
+import { injectedBy } from "./transcript.js";
 
 const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -92,5 +93,6 @@ function statesHtml(diagram: MachineDiagram, parent: string, visited: readonly s
 
 function exchangeHtml(r: HttpRecord): string {
   const outcome = r.response ? String(r.response.status) : `no answer (${r.error ?? "error"})`;
-  return `<details class="exchange"><summary>${esc(r.method)} ${esc(r.url)} → ${esc(outcome)}${r.fault ? ` [${esc(r.fault)}]` : ""}</summary><pre>${esc(JSON.stringify({ request: r.request, response: r.response, error: r.error, durationMs: r.durationMs }, null, 2))}</pre></details>`;
+  const injected = injectedBy(r);
+  return `<details class="exchange"><summary>${esc(r.method)} ${esc(r.url)} → ${esc(outcome)}${injected !== null ? ` [${esc(injected)}]` : ""}</summary><pre>${esc(JSON.stringify({ request: r.request, response: r.response, error: r.error, durationMs: r.durationMs }, null, 2))}</pre></details>`;
 }

@@ -5,7 +5,8 @@
  * happened, between the state records of the steps that made them.
  *
  * Record types (field `type`):
- *   start   the device and its surroundings: identity, faults, clock kind, payload text, seed
+ *   start   the device and its surroundings: identity, faults, clock kind, payload text, seed, and
+ *           the packages of its system image (preinstalled) and reset protection, when it has them
  *   state   the machine moved: state path, triggering event, detail line, device clock time; and
  *           as data, the state it left (from), the XState event (eventType, eventData) and the
  *           finished step's output or failure (output), so a replay can re-run and compare
@@ -22,6 +23,8 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
+import { injectedByChaos } from "../protocol/chaos-words.js";
+import { parsePackageArchive } from "../protocol/package-archive.js";
 import { SecretRedactor } from "./redact.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 import type { Device, DeviceReport } from "../device/device.js";
@@ -40,6 +43,32 @@ export interface StartRecord {
   clock: "real" | "simulated";
   payloadText: string | null;
   seed: number | null;
+  /**
+   * The package archives of the device's system image (`--preinstall`), each with its name and
+   * version for a reader and the archive itself (base64) for a replay. Absent when there are none
+   * (and in transcripts written before the system image was recorded).
+   */
+  preinstalled?: PreinstalledRecord[];
+  /**
+   * True when the device was reset with an account on it (factory reset protection is on): it
+   * stops at "Can't set up device". Absent when off (and in transcripts written before it was recorded).
+   */
+  resetProtection?: true;
+}
+
+/** One package of the device's system image, as its start record holds it. */
+export interface PreinstalledRecord {
+  packageName: string;
+  versionName: string;
+  versionCode: number;
+  /** The archive file, base64 (a package archive holds no secret: names, receivers, public certificates). */
+  archive: string;
+}
+
+/** The start record's entry for a package archive of the system image (one createDevice has checked parses). */
+export function preinstalledRecord(archive: Uint8Array): PreinstalledRecord {
+  const { packageName, versionName, versionCode } = parsePackageArchive(archive);
+  return { packageName, versionName, versionCode, archive: Buffer.from(archive).toString("base64") };
 }
 
 export interface StateRecord {
@@ -111,6 +140,16 @@ export async function endRecord(
   stop: EndStop = {},
 ): Promise<EndRecord> {
   return { type: "end", at: new Date(device.clock.now()).toISOString(), finalState: report.finalState, finalStatePath: report.finalStatePath, failure: report.failure, apps: await device.installedApps(), ...stop };
+}
+
+/**
+ * What injected an exchange, as its recording says: a device fault (`fault service-5xx`, its
+ * `fault` field), or the mock service's `--chaos` (`injected by --chaos`, as the answer's error
+ * message says); null for an exchange nothing injected, as far as the recording tells.
+ */
+export function injectedBy(record: HttpRecord): string | null {
+  if (record.fault !== undefined) return record.fault;
+  return injectedByChaos(record.response?.body) ? "injected by --chaos" : null;
 }
 
 export type TranscriptRecord = StartRecord | StateRecord | ScanRecord | HttpRecord | PowerRecord | NoteRecord | EndRecord;

@@ -1,15 +1,18 @@
 /**
  * The fresh embedded service a replay runs against, made to answer as the recorded one did, from
  * what the recording shows of it: the app versions it offered, the terms and device
- * configurations it had assigned, the user who signed in (or the refusal they met), and a profile
- * whose token and download cookie take the place of the recorded ones in the payload (or a token
- * refused as the recorded one was). agent/sim/replay.ts runs the device and compares the steps.
+ * configurations it had assigned, the user who signed in (or the refusal they met, a locked
+ * account among them), a profile whose token and download cookie take the place of the recorded
+ * ones in the payload (or a token refused as the recorded one was), and the failures it answered
+ * that no state of a service explains (recordedServiceAnswers), given again in its place. agent/sim/replay.ts runs the device and compares the steps.
  */
 import { planFromParams } from "../machine/plan.js";
 import { checkPayloadText } from "../payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN } from "../protocol/intune-conventions.js";
-import type { TranscriptRecord } from "../report/transcript.js";
-import type { GraphProfile, MockService, ProfileRequest } from "../../mock-service/index.js";
+import { deviceRoutes, type EnrollResponse } from "../protocol/device-api.js";
+import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
+import { DEFAULT_LOCKOUT_POLICY, DEFAULT_TOKEN_VALIDITY_MS, type AnswerInjector, type GraphProfile, type InjectedAnswer, type MockService, type ProfileRequest } from "../../mock-service/index.js";
+import { routeOf } from "./replay-compare.js";
 
 /** Password given to the recreated user when the transcript's is redacted. */
 export const REPLAY_PASSWORD = "Replay-Passw0rd!";
@@ -23,6 +26,22 @@ export interface RecordedTenant {
   profile: ProfileRequest;
   /** Who signed in, with the password the device will type; null when nobody did. */
   signIn: { userPrincipalName: string; password: string } | null;
+  /**
+   * The fresh service's clock, for what the recorded service had done by a time of the recording
+   * (an account locked until then, a token still valid then).
+   */
+  serviceClock: ServiceClock;
+}
+
+export interface ServiceClock {
+  /** The service's time now (ms). */
+  now(): number;
+  /** Where the replay's clock will be at this time (ms) of the recorded device's clock. */
+  replayTime(recordedMs: number): number;
+  /** Sets the service's clock to this time (ms), or back to the replay's clock (null). */
+  set(ms: number | null): void;
+  /** The replay's times are the recorded ones (a simulated clock), not just close to them (a real one). */
+  exact: boolean;
 }
 
 /**
@@ -36,7 +55,8 @@ export async function recreateRecordedTenant(service: MockService, recorded: Rec
   const refused = recordedRefusals(recorded.records);
   if (recorded.signIn) await recreateUser(service, recorded.signIn.userPrincipalName, recorded.signIn.password, refused.signIn);
   await recreateAssignments(service, recorded.offered);
-  const fresh = await withFreshSecrets(service, recorded.payloadText, recorded.profile, refused.token);
+  const fresh = await withFreshSecrets(service, recorded.payloadText, recorded.profile, refused.token, tokenValidUntil(recorded.records, recorded.serviceClock));
+  if (recorded.signIn && refused.lockout) await lockAccount(service, fresh.profile.tokenValue, recorded.signIn, refused.lockout, recorded.serviceClock);
   return { payloadText: fresh.text, tokenExpiresAt: refused.token === "tokenExpired" ? Date.parse(fresh.profile.tokenExpirationDateTime) : null };
 }
 
@@ -75,6 +95,63 @@ async function publishRecordedVersions(service: MockService, records: readonly T
   }
 }
 
+/**
+ * The agent a recording made before start records held the system image shows preinstalled: the
+ * device out of the box found it installed before any download (its first inspectAgent step). Its
+ * archive is the fresh service's build of that version (published when the service has none), as
+ * the recorded one was when it came from the service; none when the recording shows none, or the
+ * fresh service cannot build it (the replay then diverges where the device looks for it).
+ */
+export async function preinstalledAgent(service: MockService, records: readonly TranscriptRecord[]): Promise<Uint8Array[]> {
+  const inspected = records.find((r): r is StateRecord => r.type === "state" && r.eventType === "xstate.done.actor.inspectAgent");
+  const installed = (inspected?.output as { installed?: { packageName?: unknown; versionName?: unknown; versionCode?: unknown } | null } | undefined)?.installed;
+  const { packageName, versionName, versionCode } = installed ?? {};
+  if (typeof packageName !== "string" || typeof versionName !== "string" || typeof versionCode !== "number") return [];
+  try {
+    const known = (await service.admin.listPackages()).some((p) => p.packageName === packageName && p.versionCode === versionCode);
+    if (!known) await service.admin.publishPackage({ packageName, versionName, versionCode });
+    const response = await fetch(`${service.url}${deviceRoutes.package(packageName, versionCode)}`, { headers: { authorization: `Bearer ${service.adminToken}` } });
+    return response.ok ? [new Uint8Array(await response.arrayBuffer())] : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The answers the recorded service gave that the fresh one would not give by itself: a 5xx (a
+ * failure `serve --chaos` injected, the service's own trouble) or a 429 but a locked account's
+ * (throttling --chaos injected), and not one a device fault made (the replayed device's faults
+ * make those again). Each is given again in the fresh service's place (MockServiceOptions
+ * injectAnswers) for the same exchange, with its status, Retry-After and body: the n-th request of
+ * a method and route (ids as {id}) the replayed device makes, counted as the recording's were, in
+ * `replayed` (the replayed device's records so far: its requests are made one at a time).
+ */
+export function recordedServiceAnswers(recorded: readonly TranscriptRecord[], replayed: readonly TranscriptRecord[]): AnswerInjector {
+  const keyOf = (method: string, url: string) => `${method} ${routeOf(url)}`;
+  const answers = new Map<string, Map<number, InjectedAnswer>>();
+  const seen = new Map<string, number>();
+  for (const r of recorded) {
+    if (r.type !== "http") continue;
+    const key = keyOf(r.method, r.url);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const response = r.response;
+    if (!response || r.fault !== undefined) continue;
+    const code = (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    if (response.status < 500 && !(response.status === 429 && code !== "accountLocked")) continue;
+    const retryAfter = response.headers["retry-after"];
+    const answer: InjectedAnswer = { status: response.status, ...(retryAfter === undefined ? {} : { headers: { "retry-after": retryAfter } }), ...(response.body === undefined ? {} : { body: response.body }) };
+    answers.set(key, (answers.get(key) ?? new Map<number, InjectedAnswer>()).set(n, answer));
+  }
+  return ({ method, url }) => {
+    const key = keyOf(method, new URL(url, "http://service").href);
+    const numbered = answers.get(key);
+    if (!numbered) return null;
+    const n = replayed.reduce((count, r) => (r.type === "http" && keyOf(r.method, r.url) === key ? count + 1 : count), 0);
+    return numbered.get(n) ?? null;
+  };
+}
+
 /** The service's refusals of the sign-in and of the enrollment token that the fresh service recreates. */
 const SIGN_IN_REFUSALS = ["invalidCredentials", "userNotLicensed", "accountDisabled"] as const;
 const TOKEN_REFUSALS = ["tokenRevoked", "tokenExpired", "tokenReplaced", "tokenUnknown", "profileDeleted"] as const;
@@ -87,17 +164,78 @@ type TokenRefusal = (typeof TOKEN_REFUSALS)[number];
  * reason): a wrong password or an unknown user (both invalidCredentials), a user without a
  * licence, a revoked, expired or replaced token...
  */
-function recordedRefusals(records: readonly TranscriptRecord[]): { signIn: SignInRefusal | null; token: TokenRefusal | null } {
+function recordedRefusals(records: readonly TranscriptRecord[]): { signIn: SignInRefusal | null; token: TokenRefusal | null; lockout: RecordedLockout | null } {
   let signIn: SignInRefusal | null = null;
   let token: TokenRefusal | null = null;
+  let lockout: RecordedLockout | null = null;
   for (const r of records) {
     if (r.type !== "http" || r.method !== "POST") continue;
     const code = (r.response?.body as { error?: { code?: unknown } } | undefined)?.error?.code;
     if (r.url.endsWith("/signIn")) signIn ??= (SIGN_IN_REFUSALS as readonly unknown[]).includes(code) ? (code as SignInRefusal) : null;
+    if (r.url.endsWith("/signIn") && code === "accountLocked" && r.response?.status === 429) {
+      const retryAfter = Number(r.response.headers["retry-after"]);
+      lockout ??= { at: Date.parse(r.at), forMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : DEFAULT_LOCKOUT_POLICY.firstLockoutMs };
+    }
     if (r.url.endsWith("/device/v1/enroll")) token ??= (TOKEN_REFUSALS as readonly unknown[]).includes(code) ? (code as TokenRefusal) : null;
   }
-  return { signIn, token };
+  return { signIn, token, lockout };
 }
+
+/** A sign-in the recorded service refused because the account was locked: when (device clock), and for how long more (its Retry-After). */
+interface RecordedLockout {
+  at: number;
+  forMs: number;
+}
+
+/** How much earlier than the recorded time an account is locked on a real clock, where the replay only comes close to the recorded times. */
+const LOCKOUT_LEEWAY_MS = 10_000;
+
+/**
+ * The account the recorded service refused as locked (429 accountLocked after too many failed
+ * sign-ins, from this device or any other), locked on the fresh service the way it was: another
+ * device signs in with a wrong password as many times as the lockout takes, at the time of the
+ * recording that makes the lockout end when the recorded one did (the first lockout's length
+ * before its end; at the refused sign-in itself when the recorded one had longer to run), so the
+ * replayed device's sign-in is refused at the same moment, with the same Retry-After on a simulated clock.
+ */
+async function lockAccount(
+  service: MockService,
+  token: string,
+  user: { userPrincipalName: string; password: string },
+  lockout: RecordedLockout,
+  clock: ServiceClock,
+): Promise<void> {
+  const { threshold, firstLockoutMs } = DEFAULT_LOCKOUT_POLICY;
+  const send = async (path: string, body: unknown, credential?: string) => {
+    const response = await fetch(`${service.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(credential === undefined ? {} : { authorization: `Bearer ${credential}` }) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
+  };
+  const at = clock.replayTime(lockout.at);
+  clock.set(Math.min(at + Math.min(lockout.forMs, firstLockoutMs) - firstLockoutMs, at - (clock.exact ? 0 : LOCKOUT_LEEWAY_MS)));
+  try {
+    const helper = await send(deviceRoutes.enroll(), {
+      enrollmentToken: token,
+      serialNumber: "REPLAY-LOCKOUT",
+      model: "Replay",
+      manufacturer: "aosp-sim",
+      osVersion: "13",
+      agentVersion: AGENT_VERSION_FOR_LOCKOUT,
+    });
+    if (helper.status !== 200) return;
+    const { deviceId, deviceCredential } = helper.body as EnrollResponse;
+    const wrong = { userPrincipalName: user.userPrincipalName, password: `${user.password}-not-it` };
+    for (let i = 0; i < threshold; i++) await send(deviceRoutes.signIn(deviceId), wrong, deviceCredential);
+  } finally {
+    clock.set(null);
+  }
+}
+
+/** The agent version the device that locks an account reports (any the service knows). */
+const AGENT_VERSION_FOR_LOCKOUT = "24.9.2";
 
 /** Password the recreated user has when the recorded one was refused (invalidCredentials). */
 const OTHER_PASSWORD = "Other-Passw0rd!";
@@ -157,15 +295,31 @@ async function recreateUser(service: MockService, userPrincipalName: string, pas
  * network from the payload either way. A token the recorded service refused is refused again:
  * revoked, replaced by a newer one, its profile deleted, or left unknown (the recorded one kept);
  * an expired one is the caller's (the service's clock moved past the returned profile's expiry).
+ * `validUntil`: the token's expiry, when it must outlive a new token's default (tokenValidUntil).
  */
-async function withFreshSecrets(service: MockService, payloadText: string, request: ProfileRequest, refusal: TokenRefusal | null): Promise<{ text: string; profile: GraphProfile }> {
-  let profile;
-  try {
-    profile = await service.admin.createProfile(request);
-  } catch {
-    const { configureWifi: _c, wifiSsid: _s, wifiHidden: _h, wifiSecurityType: _t, wifiPassword: _p, ...rest } = request as ProfileRequest & Record<string, unknown>;
-    profile = await service.admin.createProfile(rest as ProfileRequest);
+async function withFreshSecrets(
+  service: MockService,
+  payloadText: string,
+  request: ProfileRequest,
+  refusal: TokenRefusal | null,
+  validUntil: number | null,
+): Promise<{ text: string; profile: GraphProfile }> {
+  const withoutWifi = (asked: ProfileRequest) => {
+    const { configureWifi: _c, wifiSsid: _s, wifiHidden: _h, wifiSecurityType: _t, wifiPassword: _p, ...rest } = asked as ProfileRequest & Record<string, unknown>;
+    return rest as ProfileRequest;
+  };
+  // A longer-lived token first; one the service refuses (a userless profile's lives 90 days at most) is left out.
+  const asked = validUntil === null ? [request, withoutWifi(request)] : [{ ...request, tokenExpirationDateTime: new Date(validUntil).toISOString() }, request].flatMap((r) => [r, withoutWifi(r)]);
+  let profile: GraphProfile | undefined;
+  for (const [i, attempt] of asked.entries()) {
+    try {
+      profile = await service.admin.createProfile(attempt);
+      break;
+    } catch (error) {
+      if (i === asked.length - 1) throw error;
+    }
   }
+  if (profile === undefined) throw new Error("no profile was created");
   const fresh = secretsOf(JSON.stringify(await service.admin.exportProfile(profile.id)));
   const recorded = secretsOf(payloadText);
   let text = payloadText;
@@ -176,6 +330,21 @@ async function withFreshSecrets(service: MockService, payloadText: string, reque
   if (refusal === "profileDeleted") await service.admin.deleteProfile(profile.id);
   return { text, profile };
 }
+
+/**
+ * How long the recreated token must stay valid: past the last time (on the replay's clock) the
+ * recorded service accepted the recorded one, with a day to spare, when that is beyond a new
+ * token's default validity (a device that lost power for 91 days and then enrolled, against a
+ * service whose clock did not move on with the device's); else null, for the default.
+ */
+function tokenValidUntil(records: readonly TranscriptRecord[], clock: ServiceClock): number | null {
+  const accepted = records.filter((r) => r.type === "http" && r.method === "POST" && r.url.endsWith("/device/v1/enroll") && r.response?.status === 200);
+  if (accepted.length === 0) return null;
+  const until = clock.replayTime(Math.max(...accepted.map((r) => Date.parse(r.at)))) + DAY_MS;
+  return Number.isFinite(until) && until > clock.now() + DEFAULT_TOKEN_VALIDITY_MS ? until : null;
+}
+
+const DAY_MS = 86_400_000;
 
 function secretsOf(payloadText: string): { token: string | null; cookie: string | null } {
   const params = checkPayloadText(payloadText, { rules: "android" }).params;

@@ -1,11 +1,12 @@
 /**
- * Replaying a transcript: the recorded device (its whole identity, seed, faults, clock kind and
- * the payload it scanned) enrolls again, and its steps are compared with the recorded ones.
+ * Replaying a transcript: the recorded device (its whole identity, seed, faults, clock kind,
+ * system image, reset protection and the payload it scanned) enrolls again, and its steps are
+ * compared with the recorded ones.
  *
  * Where: against a fresh embedded service by default, set up as the recording shows the recorded
  * one (agent/sim/replay-tenant.ts: the user, a profile with the recorded Wi-Fi settings and its
- * fresh secrets in the payload, the refusals, versions and assignments the answers show), so a
- * recorded failure fails again. With `service` the replay runs against a live service, with the
+ * fresh secrets in the payload, the refusals, versions and assignments the answers show, and the
+ * failures no state explains, answered again in its place), so a recorded failure fails again. With `service` the replay runs against a live service, with the
  * payload as recorded (a transcript kept with --transcript-secrets keep).
  *
  * What is compared, step by step (agent/sim/replay-compare.ts): the state path (each state
@@ -26,10 +27,11 @@ import { counted } from "../protocol/counted.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
 import { recordedFaults, type Transcript } from "../report/read-transcript.js";
-import type { StateRecord, TranscriptRecord } from "../report/transcript.js";
+import type { StartRecord, StateRecord, TranscriptRecord } from "../report/transcript.js";
+import { parsePackageArchive } from "../protocol/package-archive.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 import { compareEnds, compareSteps, endStep, stepsOf, type Comparison } from "./replay-compare.js";
-import { recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
+import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -100,8 +102,14 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   const faults = recordedFaults(recorded, where);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
+  // Read (and a start record that cannot hold them refused) before a service is started.
+  const recordedImage = recordedSystemImage(recorded, where);
+  const resetProtection = recordedResetProtection(recorded, transcript.records, where);
 
   let service: MockService | null = null;
+  // The replayed device's records, as a transcript would hold them.
+  const records: TranscriptRecord[] = [];
+  let deviceRuns = false;
   try {
     let text = payloadText;
     let serviceUrl = options.service;
@@ -109,7 +117,10 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     if (serviceUrl === undefined) {
       // Moved on past the token's expiry when the recorded service answered tokenExpired.
       let serviceAheadMs = 0;
-      service = await startMockService({ now: () => new Date(clock.now() + serviceAheadMs) });
+      const replayStart = clock.now();
+      // The recorded service's failures, given again once the device runs (not to the set-up's requests).
+      const answers = recordedServiceAnswers(transcript.records, records);
+      service = await startMockService({ now: () => new Date(clock.now() + serviceAheadMs), injectAnswers: (request) => (deviceRuns ? answers(request) : null) });
       serviceUrl = service.url;
       password ??= REPLAY_PASSWORD;
       const tenant = await recreateRecordedTenant(service, {
@@ -118,6 +129,15 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
         payloadText,
         profile: profileRequest(transcript, payloadText),
         signIn: signIn && { userPrincipalName: signIn.userPrincipalName, password },
+        serviceClock: {
+          now: () => clock.now() + serviceAheadMs,
+          // The replay's clock starts at the recorded start on a simulated clock, now on a real one.
+          replayTime: (recordedMs) => recordedMs - Date.parse(recorded.at) + replayStart,
+          set: (ms) => {
+            serviceAheadMs = ms === null ? 0 : ms - clock.now();
+          },
+          exact: clock instanceof SimulatedClock,
+        },
       });
       text = tenant.payloadText;
       if (tenant.tokenExpiresAt !== null) serviceAheadMs = tenant.tokenExpiresAt - clock.now() + 1000;
@@ -128,7 +148,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       });
     }
 
-    const records: TranscriptRecord[] = [];
+    // The system image: as the start record holds it, or (recorded before it did) the agent the
+    // recording shows installed out of the box, as the fresh service builds it.
+    const systemImage = recordedImage ?? (service === null ? [] : await preinstalledAgent(service, transcript.records));
     const deviceOptions: CreateDeviceOptions = {
       qr: { payload: text, label: "recorded payload" },
       clock,
@@ -139,10 +161,13 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       transcript: (record) => records.push(record),
       ...(signIn && password !== null ? { user: { userPrincipalName: signIn.userPrincipalName, password, acceptTerms: signIn.acceptTerms } } : {}),
       ...(options.deviceDir === undefined ? {} : { storage: { dir: options.deviceDir } }),
+      ...(systemImage.length > 0 ? { preinstalled: systemImage } : {}),
+      ...(resetProtection ? { resetProtection: true } : {}),
     };
     const device = await createDevice(deviceOptions);
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
     try {
+      deviceRuns = true;
       const report = await device.enroll(until !== null ? { until } : interrupted !== null ? { signal: interrupted.signal } : {});
       const expected = stepsOf(transcript.records);
       const got = stepsOf(records);
@@ -184,6 +209,46 @@ function refuseUsedDeviceDir(dir: string): void {
       `remove the folder (rm -r ${shellQuote(dir)}) to replay into it again, or give another --device-dir` +
       (stored === null ? "" : `; \`aosp-sim enroll --device-dir ${shellQuote(dir)}\` continues the device that is there`),
   });
+}
+
+/**
+ * The package archives of the recorded device's system image, from its start record; null for a
+ * recording made before the start record held them. One that is not an archive is named there.
+ */
+function recordedSystemImage(start: StartRecord, where: string): Uint8Array[] | null {
+  const listed: unknown = start.preinstalled;
+  if (listed === undefined) return null;
+  const problem = (what: string) =>
+    new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
+  if (!Array.isArray(listed)) throw problem(`"preinstalled" is not a list of package archives`);
+  return listed.map((entry: unknown, i) => {
+    const archive = typeof entry === "object" && entry !== null ? (entry as { archive?: unknown }).archive : undefined;
+    const bytes = typeof archive === "string" && /^[A-Za-z0-9+/]+={0,2}$/.test(archive) ? Buffer.from(archive, "base64") : null;
+    try {
+      if (bytes !== null) parsePackageArchive(bytes);
+    } catch (error) {
+      throw problem(`"preinstalled[${i}].archive" is not a package archive: ${(error as Error).message}`);
+    }
+    if (bytes === null) throw problem(`"preinstalled[${i}].archive" is not a package archive in base64`);
+    return new Uint8Array(bytes);
+  });
+}
+
+/**
+ * Whether the recorded device had factory reset protection on: as its start record says, or (in a
+ * recording made before the start record said it) as its preconditions check found it.
+ */
+function recordedResetProtection(start: StartRecord, records: readonly TranscriptRecord[], where: string): boolean {
+  const recorded: unknown = start.resetProtection;
+  if (recorded === true || recorded === false) return recorded;
+  if (recorded !== undefined) {
+    throw new InputError(`line 1 (the start record): "resetProtection" is ${JSON.stringify(recorded)}, not true or false`, {
+      where,
+      hint: "record the run again, or put back the start record as it was written",
+    });
+  }
+  const checked = records.find((r): r is StateRecord => r.type === "state" && r.eventType === "xstate.done.actor.checkPreconditions");
+  return (checked?.output as { resetProtection?: unknown } | undefined)?.resetProtection === true;
 }
 
 /**

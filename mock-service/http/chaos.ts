@@ -10,6 +10,7 @@
  * downloads), all. /health, /openapi.json and /beta/$metadata are never touched.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { CHAOS_THROTTLE_MESSAGE, chaosFailureMessage } from "../../agent/protocol/chaos-words.js";
 import { InputError } from "../../agent/protocol/errors.js";
 import { ApiError, GRAPH_CODES } from "./errors.js";
 import { ROUTE_FAMILIES, routeFamilyOf, type RouteFamily } from "./route-family.js";
@@ -76,14 +77,14 @@ export function chaosHook(options: ChaosOptions) {
     const device = family === "device" || family === "packages";
     if (rule.throttleRate !== undefined && throttle < rule.throttleRate) {
       request.faultInjected = true;
-      throw throttled(reply, rule.retryAfterSeconds ?? 1, "injected throttling (--chaos): retry after the number of seconds in Retry-After");
+      throw throttled(reply, rule.retryAfterSeconds ?? 1, CHAOS_THROTTLE_MESSAGE);
     }
     if (rule.failureRate !== undefined && failure < rule.failureRate) {
       const statuses = rule.failureStatuses ?? [503];
       const status = statuses[Math.min(statuses.length - 1, Math.floor(pick * statuses.length))]!;
       const code = device ? (status === 503 ? "serviceUnavailable" : "internalError") : (GRAPH_FAILURE_CODES[status] ?? GRAPH_CODES.internal);
       request.faultInjected = true;
-      throw new ApiError(status, code, `injected failure (--chaos): ${status}`);
+      throw new ApiError(status, code, chaosFailureMessage(status));
     }
   };
 }
