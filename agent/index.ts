@@ -73,6 +73,7 @@ export type { Scenario, Step, BeforeStep, AdminStep, DeviceStep, TenantStep } fr
 
 // Fleets (what `aosp-sim fleet` and `aosp-sim merge-reports` run)
 export { runFleet, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, MAX_SEED } from "./sim/fleet/run-fleet.js";
+export { SERVICE_ANSWER_TIMEOUT_MS } from "./sim/service-check.js";
 export type { Shard } from "./sim/fleet/plan.js";
 export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-fleet.js";
 export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome, DeviceStory } from "./sim/fleet/summary.js";

@@ -19,7 +19,7 @@ import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseU
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
-import { checkRunningService } from "../sim/service-check.js";
+import { checkRunningService, SERVICE_ANSWER_TIMEOUT_MS } from "../sim/service-check.js";
 import { usableCores } from "../protocol/usable-cores.js";
 
 interface FleetCliOptions {
@@ -173,18 +173,40 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       });
     }
     service = { url, adminToken: options.adminToken };
-    await checkRunningService(url, options.adminToken);
   }
 
-  // A status line: --no-progress promises none (the seed is in the summary all the same).
+  // A status line: --no-progress promises none (the seed is in the summary all the same). Said
+  // before the running service is checked, which may take up to SERVICE_ANSWER_TIMEOUT_MS.
   if (options.progress) printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
-  const progress = options.progress ? progressView(total) : null;
+  let progress: ReturnType<typeof progressView> | null = null;
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
   const say = (line: string) => (progress ? progress.note(line) : printError(line));
+  let checking: string | null = null;
   const stop = gracefulStop(
-    (signal) => say(err.yellow(`fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`)),
+    (signal) =>
+      say(
+        err.yellow(
+          checking !== null
+            ? `fleet: ${signal} while ${checking}: stopped before any device started`
+            : `fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`,
+        ),
+      ),
     () => progress?.stop(),
   );
+  if (service) {
+    checking = `checking the service at ${service.url}`;
+    if (options.progress) printError(err.dim(`fleet: ${checking} (it has ${SERVICE_ANSWER_TIMEOUT_MS / 1000} s to answer)`));
+    try {
+      await checkRunningService(service.url, service.adminToken, { signal: stop.signal });
+    } catch (error) {
+      const stopped = stop.exitCode();
+      stop.dispose();
+      if (stopped !== null) return stopped;
+      throw error;
+    }
+    checking = null;
+  }
+  progress = options.progress ? progressView(total) : null;
   // --abort-on-fail stops the run as a first Ctrl-C does, when a threshold is missed already.
   const early = new AbortController();
   let run;

@@ -6,7 +6,7 @@ import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
@@ -70,7 +70,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
     // Before, ignored: the summary said runs "external".
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--embedded", "inline"], /--embedded inline: places the embedded service, and --service drives a running one instead.*fix: leave out --embedded/s],
-    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(ECONNREFUSED\).*fix: start it with `aosp-sim serve`/s],
+    // --no-progress: otherwise the start line and "checking the service" come first.
+    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--no-progress"], /127\.0\.0\.1:9: cannot reach the service \(ECONNREFUSED\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
     [["--devices", "10", "--life", "1000000d"], /--life: "1000000d" is longer than the 3650 days \(ten years\) a fleet device may live.*fix: give a shorter life/s],
@@ -114,6 +115,42 @@ describe("aosp-sim fleet: a --service that does not answer", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\).*fix: start it with \`aosp-sim serve\`, or check the URL`, "s"));
     expect((JSON.parse(result.stdout) as { error: { kind: string } }).error.kind).toBe("input");
+  });
+});
+
+// Before, the check waited out undici's 300 s with nothing on stderr (not even the start line),
+// and a Ctrl-C meanwhile exited 130 without a word.
+describe("aosp-sim fleet: a --service that takes connections and never answers", () => {
+  it.each([[[] as string[]], [["--no-progress"]]])("%j: says what it waits for (but with --no-progress), and a Ctrl-C then says it stopped before any device started (exit 130)", async (extra) => {
+    const sockets = new Set<Socket>();
+    // Ctrl-C once the check's request is waiting on the service.
+    let interrupt = () => {};
+    const server = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      setTimeout(() => interrupt(), 300);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const started = performance.now();
+      const result = await aospSim(["fleet", "--devices", "5", "--seed", "3", "--service", url, "--admin-token", "t", ...extra], {
+        killAfterMs: 30_000,
+        onSpawn: (signal) => (interrupt = () => signal("SIGINT")),
+      });
+      expect(performance.now() - started).toBeLessThan(9_000);
+      expect(result.code, result.stderr).toBe(130);
+      const lines = result.stderr.trim().split("\n");
+      if (extra.length === 0) {
+        expect(lines[0]).toBe("fleet: 5 devices (seed 3, shard 0/1)");
+        expect(lines[1]).toBe(`fleet: checking the service at ${url} (it has 10 s to answer)`);
+      }
+      expect(lines.at(-1)).toBe(`fleet: SIGINT while checking the service at ${url}: stopped before any device started`);
+      expect(result.stdout).toBe("");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
   });
 });
 

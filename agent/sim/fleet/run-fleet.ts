@@ -5,7 +5,7 @@
  * With `lifeMs`, each enrolled device then lives that long on its clock (check-ins, updates).
  */
 import type { Agent } from "undici";
-import { AdminClient } from "../../../mock-service/admin-client.js";
+import { AdminApiError, AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
 import { exactDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
@@ -22,7 +22,7 @@ import { embeddedService, type FleetService } from "./service-host.js";
 import { socketDispatcher } from "./service-socket.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
-import { checkQrAddresses, checkRunningService } from "../service-check.js";
+import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, serviceRequestFailure } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
@@ -46,6 +46,12 @@ export interface FleetOptions {
   lifeMs?: number;
   /** A running service and its admin token; without one the embedded service is started. */
   service?: { url: string; adminToken: string };
+  /**
+   * How long the service gets to answer each request of the check and the set-up (the fleet's
+   * user and profile), in milliseconds (default SERVICE_ANSWER_TIMEOUT_MS, 10 s): a running
+   * service that takes connections but does not answer is an InputError then, not a 300 s wait.
+   */
+  serviceTimeoutMs?: number;
   /** Where the embedded service runs (default: a worker thread). */
   embedded?: "worker" | "inline";
   /**
@@ -82,7 +88,7 @@ export const MAX_LIFE_MS = 3650 * 24 * 3_600_000;
 export const MAX_SEED = 2 ** 32 - 1;
 
 type SettledOptions = Omit<FleetOptions, "faults"> &
-  Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "rerunCommand">> & { faults: FaultRate[] };
+  Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "serviceTimeoutMs" | "rerunCommand">> & { faults: FaultRate[] };
 
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
@@ -98,6 +104,10 @@ function settle(given: FleetOptions): SettledOptions {
   if (given.threads !== undefined) whole(given.threads, "threads", 1);
   const rampMs = given.rampMs ?? 0;
   if (!Number.isFinite(rampMs) || rampMs < 0) throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 up (got ${rampMs})`);
+  const serviceTimeoutMs = given.serviceTimeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
+  if (typeof serviceTimeoutMs !== "number" || !(serviceTimeoutMs > 0) || !Number.isFinite(serviceTimeoutMs)) {
+    throw new RangeError(`runFleet: serviceTimeoutMs must be a number of milliseconds above 0 (got ${serviceTimeoutMs})`);
+  }
   if (given.embedded !== undefined && given.embedded !== "worker" && given.embedded !== "inline") {
     throw new RangeError(`runFleet: embedded must be "worker" or "inline" (got ${JSON.stringify(given.embedded)})`);
   }
@@ -135,6 +145,7 @@ function settle(given: FleetOptions): SettledOptions {
     shard,
     faults,
     lifeMs,
+    serviceTimeoutMs,
     rerunCommand:
       given.rerunCommand ??
       ((index) =>
@@ -206,7 +217,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // as such (InputError), not as undici's "fetch failed" from the tenant's set-up.
   const external = options.service;
   const starting: Promise<FleetService> = external
-    ? checkRunningService(external.url, external.adminToken).then(() => ({ ...external, where: "external", close: async () => {} }))
+    ? checkRunningService(external.url, external.adminToken, { timeoutMs: options.serviceTimeoutMs }).then(() => ({ ...external, where: "external", close: async () => {} }))
     : embeddedService(options.embedded ?? "worker");
   // Awaited below, after the import; a failure before then is not an unhandled rejection.
   starting.catch(() => {});
@@ -247,8 +258,13 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     service = await starting;
     if (service.socketPath) socket = socketDispatcher(service.socketPath);
     const dispatcher = http.dispatcher(socket);
-    const admin = new AdminClient(service.url, service.adminToken, { dispatcher });
-    const png = await setUpTenant(admin, options.seed);
+    const admin = new AdminClient(service.url, service.adminToken, { dispatcher, timeoutMs: options.serviceTimeoutMs });
+    const png = await setUpTenant(admin, options.seed).catch((error: unknown) => {
+      // A running service that answered the check and then stops answering (hung, stopped, gone)
+      // is said as such, not as undici's error from inside the set-up.
+      if (!external || error instanceof AdminApiError) throw error;
+      throw serviceRequestFailure(error, external.url, options.serviceTimeoutMs, "while the fleet's user and profile were set up");
+    });
     if (external) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).
       const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
