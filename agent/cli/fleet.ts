@@ -13,7 +13,7 @@ import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { parseShard, shardRange } from "../sim/fleet/plan.js";
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
 import { missableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
@@ -43,8 +43,6 @@ interface FleetCliOptions {
   abortOnFail?: boolean;
   progress: boolean;
 }
-
-const MAX_DEVICES = 10_000_000;
 
 export function registerFleet(program: Command): void {
   program
@@ -96,7 +94,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const devices = wholeNumber(options.devices, "--devices", 1, MAX_DEVICES, "a fleet has 1 or more devices, e.g. --devices 100");
   const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, MAX_CONCURRENCY, "e.g. --concurrency 64");
   const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)");
-  const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
+  const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, MAX_SEED, `use a whole number from 0 to ${MAX_SEED}`);
   const shard = parseShard(options.shard);
   const { first, end } = shardRange(devices, shard);
   const onlyGiven = options.only.map((o) => {

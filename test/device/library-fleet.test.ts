@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
   InputError,
+  MAX_DEVICES,
   MAX_LIFE_MS,
   evaluateThresholds,
   fleetHtmlReport,
@@ -79,6 +80,11 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, faults: [null as unknown as string] })).rejects.toThrow(/runFleet: faults\[0\] is null, neither a string such as "service-5xx=5%" nor what parseFaultRate returns/);
     // Before, 1e9 was taken, although --concurrency stops at 100,000.
     await expect(runFleet({ devices: 5, concurrency: 1e9 })).rejects.toThrow(/runFleet: concurrency must be at most 100000 \(got 1000000000\)/);
+    // Before, taken (a fleet of days), although --devices stops at 10,000,000: the same bound now.
+    expect(MAX_DEVICES).toBe(10_000_000);
+    await expect(runFleet({ devices: MAX_DEVICES + 1 })).rejects.toThrow(new RangeError("runFleet: devices must be at most 10000000 (got 10000001)"));
+    await expect(runFleet({ devices: 1e8 })).rejects.toThrow(RangeError);
+    await expect(runFleet({ devices: 1e8 })).rejects.toThrow(/runFleet: devices must be at most 10000000 \(got 100000000\)/);
   });
 
   it("names a bad fault by the caller's own list item, not by a --fault option the caller never wrote", async () => {

@@ -75,6 +75,11 @@ export interface FleetOptions {
 
 /** `aosp-sim fleet`'s default. */
 export const DEFAULT_CONCURRENCY = 64;
+/**
+ * The largest fleet, for `--devices` and `runFleet` alike: ten million devices, shards together.
+ * A typo beyond it (1e8) would otherwise run for days.
+ */
+export const MAX_DEVICES = 10_000_000;
 /** The most devices in flight at once, for `--concurrency` and `runFleet` alike. */
 export const MAX_CONCURRENCY = 100_000;
 /**
@@ -96,7 +101,8 @@ function settle(given: FleetOptions): SettledOptions {
     if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${value})`);
     return value;
   };
-  const devices = whole(given.devices, "devices", 1);
+  // As --devices (the CLI reads the same MAX_DEVICES): before, 1e8 ran here although the CLI refused it.
+  const devices = atMost(whole(given.devices, "devices", 1), MAX_DEVICES, "devices");
   const seed = whole(given.seed ?? 1, "seed", 0);
   // As --seed: a fleet's seed is 32 bits (its draws wrapped past it: 2^32 ran seed 0's faults),
   // and the summary's schema, and so merge-reports, hold it to that.
