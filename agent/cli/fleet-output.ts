@@ -64,11 +64,8 @@ export function refuseUnmeetable(thresholds: readonly Threshold[], total: number
   const example = unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%";
   throw new InputError(`cannot be met: ${whose} has ${counted(total, "device")}`, {
     where: `--threshold ${unmeetable.text}`,
-    // No share of no device is 99%: an empty shard (more shards than devices) needs fewer shards.
-    hint:
-      total === 0
-        ? "this shard holds none of the fleet's devices: run fewer shards than there are devices (or leave the shares to merge-reports)"
-        : `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${example}`,
+    // A shard that holds no device (more shards than devices) is refused before this (emptyShardProblem).
+    hint: `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${example}`,
   });
 }
 

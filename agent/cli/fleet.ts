@@ -12,7 +12,7 @@ import { randomSeed } from "../device/identity.js";
 import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
-import { parseShard, shardRange } from "../sim/fleet/plan.js";
+import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
 import { missableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
@@ -96,6 +96,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)");
   const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, MAX_SEED, `use a whole number from 0 to ${MAX_SEED}`);
   const shard = parseShard(options.shard);
+  const empty = emptyShardProblem(devices, shard);
+  if (empty) throw new InputError(empty.problem, { where: `--shard ${options.shard}`, hint: empty.hint });
   const { first, end } = shardRange(devices, shard);
   const onlyGiven = options.only.map((o) => {
     const index = wholeNumber(o, "--only", 0, devices - 1, `a device index from 0 to ${devices - 1}`);

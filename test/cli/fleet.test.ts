@@ -57,8 +57,11 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: failed<=100% cannot be missed before the run ends.*fix: /s],
     // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
     [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
-    // Before, the fix offered the very share refused: "e.g. enrolled>=99%".
-    [["--devices", "2", "--shard", "0/3", "--threshold", "enrolled>=99%"], /--threshold enrolled>=99%: cannot be met: this run has 0 devices.*fix: this shard holds none of the fleet's devices: run fewer shards than there are devices/s],
+    // Before, the shard ran no device and exited 0 (failed==0 held on none of none); with a
+    // threshold on a share, "cannot be met: this run has 0 devices".
+    [["--devices", "5", "--shard", "0/6"], /^aosp-sim: --shard 0\/6: shard 0\/6 of a fleet of 5 devices holds none of them\n\s+fix: run fewer shards: at most 5, one device each \(0\/5 to 4\/5\)\n$/],
+    [["--devices", "2", "--shard", "0/3", "--threshold", "enrolled>=99%"], /--shard 0\/3: shard 0\/3 of a fleet of 2 devices holds none of them.*fix: run fewer shards: at most 2/s],
+    [["--devices", "1", "--shard", "0/2", "--threshold", "failed==0"], /--shard 0\/2: shard 0\/2 of a fleet of 1 device holds none of them.*fix: run fewer shards: at most 1, one device each \(0\/1\)/s],
     // Before, "none of failed!=0 can be missed": one threshold is not "none of".
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed!=0"], /--abort-on-fail: failed!=0 cannot be missed before the run ends.*fix: /s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed!=0", "--threshold", "rss<1GB"], /--abort-on-fail: none of failed!=0, rss<1GB can be missed before the run ends.*fix: /s],

@@ -63,6 +63,9 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, only: [5] })).rejects.toThrow(/only holds 5, but a fleet of 5 has devices 0 to 4/);
     // Before, shard 3 of 2 ran a device of no shard.
     await expect(runFleet({ devices: 5, shard: { index: 3, count: 2 } })).rejects.toThrow(/runFleet: shard 3 of 2 does not exist/);
+    // Before, shard 0 of 6 of a 5-device fleet ran nothing and resolved, failed 0 of 0.
+    await expect(runFleet({ devices: 5, shard: { index: 0, count: 6 } })).rejects.toThrow(RangeError);
+    await expect(runFleet({ devices: 5, shard: { index: 0, count: 6 } })).rejects.toThrow("runFleet: shard 0/6 of a fleet of 5 devices holds none of them: run fewer shards: at most 5, one device each (0/5 to 4/5)");
     await expect(runFleet({ devices: 5, lifeMs: MAX_LIFE_MS + 1 })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds from 0 to \d+ \(3650 days\)/);
     await expect(runFleet({ devices: 5, lifeMs: Number.NaN })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds from 0/);
     // Before, each of these ran: NaN threads ran no device and passed failed==0; seed 2^32 ran

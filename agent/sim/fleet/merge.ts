@@ -91,7 +91,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     checkIns: sum((s) => s.checkIns),
     ...(parts.some((p) => p.summary.checkInsFailed !== undefined) ? { checkInsFailed: sum((s) => s.checkInsFailed ?? 0) } : {}),
     faults: [...faults.values()],
-    // A shard that ran no device (more shards than devices) talked to no service.
+    // A shard that ran no device (stopped before its first, or by an earlier version, one of more shards than devices) talked to no service.
     service: (parts.find((p) => p.summary.devices > 0) ?? first).summary.service,
     timelineBySecond: bySecond,
     failures: stories((s) => s.failures).sort((a, b) => a.index - b.index).slice(0, STORIES_KEPT),
@@ -103,7 +103,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
 /**
  * Shards against another service are another experiment too: one fleet's shards all drive one
  * running service (--service, the same URL), or each its own embedded one. A shard that ran no
- * device talked to no service and is not compared.
+ * device (stopped before its first) talked to no service and is not compared.
  */
 function refuseOtherServices(parts: readonly { file: string; summary: FleetSummary }[]): void {
   const ran = parts.filter((p) => p.summary.devices > 0);

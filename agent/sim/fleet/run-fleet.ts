@@ -16,7 +16,7 @@ import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from 
 import { PhaseHistograms } from "./histograms.js";
 import { addCounts, HttpCounter } from "./http-counts.js";
 import { PHASES } from "./phases.js";
-import { deviceDraws, shardRange, type Shard } from "./plan.js";
+import { deviceDraws, emptyShardProblem, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { socketDispatcher } from "./service-socket.js";
@@ -125,6 +125,8 @@ function settle(given: FleetOptions): SettledOptions {
   if (whole(shard.count, "shard.count", 1) <= whole(shard.index, "shard.index", 0)) {
     throw new RangeError(`runFleet: shard ${shard.index} of ${shard.count} does not exist (shard.index counts from 0 to shard.count - 1)`);
   }
+  const empty = emptyShardProblem(devices, shard);
+  if (empty) throw new RangeError(`runFleet: ${empty.problem}: ${empty.hint}`);
   // A fault given as an object is read again from its spelling and rate, as a string would be: a
   // rate of 2 or NaN, or an unknown fault, is refused as `--fault` refuses it.
   const faults = (given.faults ?? []).map((f, i) => {
