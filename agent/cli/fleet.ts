@@ -13,7 +13,7 @@ import { parseDuration } from "../device/duration.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
 import { missableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
@@ -93,7 +93,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   if (options.devices === undefined) throw new InputError("how many devices?", { where: "--devices", hint: "e.g. aosp-sim fleet --devices 100" });
   const devices = wholeNumber(options.devices, "--devices", 1, MAX_DEVICES, "a fleet has 1 or more devices, e.g. --devices 100");
   const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, MAX_CONCURRENCY, "e.g. --concurrency 64");
-  const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)");
+  const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)", { max: MAX_RAMP_MS, limit: "a week", of: "a fleet's device starts may be spread over", shorter: "--ramp 1h" });
   const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, MAX_SEED, `use a whole number from 0 to ${MAX_SEED}`);
   const shard = parseShard(options.shard);
   const empty = emptyShardProblem(devices, shard);
@@ -113,13 +113,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const only = [...new Set(onlyGiven)];
   // Checked now, before the service starts; runFleet reads them again as written.
   refuseRepeatedFaults(options.fault.map(parseFaultRate), options.fault);
-  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h");
-  if (lifeMs > MAX_LIFE_MS) {
-    throw new InputError(`"${options.life}" is longer than the ${MAX_LIFE_MS / 86_400_000} days (ten years) a fleet device may live`, {
-      where: "--life",
-      hint: "give a shorter life, e.g. --life 30d (a day is d, an hour h)",
-    });
-  }
+  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h", { max: MAX_LIFE_MS, limit: "ten years", of: "a fleet device may live", shorter: "--life 30d" });
   const total = only.length > 0 ? only.length : end - first;
   const thresholds = options.threshold.map(parseThreshold);
   refuseUnmeetable(thresholds, total);
@@ -258,9 +252,26 @@ function wholeNumber(text: string, where: string, min: number, max: number, hint
   return n;
 }
 
+/** The most a duration option takes, and how its refusal says so: `"1000000d" is longer than the 3650 days (ten years) a fleet device may live`. */
+interface DurationCap {
+  max: number;
+  /** The cap in words: "ten years". */
+  limit: string;
+  /** What it caps: "a fleet device may live". */
+  of: string;
+  /** A shorter value to offer: "--life 30d". */
+  shorter: string;
+}
+
 /** `example` is the option as it could be written, e.g. "--life 24h". */
-function duration(text: string, where: string, example: string): number {
+function duration(text: string, where: string, example: string, cap: DurationCap): number {
   const ms = parseDuration(text);
   if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where: `${where} ${text}`, hint: `write a number and a unit, ms, s, m, h or d in lower case, e.g. ${example}` });
+  if (ms > cap.max) {
+    throw new InputError(`"${text}" is longer than the ${cap.max / 86_400_000} days (${cap.limit}) ${cap.of}`, {
+      where,
+      hint: `give a shorter ${where.replace(/^--/, "")}, e.g. ${cap.shorter} (a day is d, an hour h)`,
+    });
+  }
   return ms;
 }

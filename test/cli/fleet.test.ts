@@ -78,6 +78,9 @@ describe("aosp-sim fleet: bad options", () => {
     [[], /--devices: how many devices\?/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
     [["--devices", "10", "--life", "1000000d"], /--life: "1000000d" is longer than the 3650 days \(ten years\) a fleet device may live.*fix: give a shorter life/s],
+    // Before, accepted: its devices' starts spread over centuries, the fleet never finished.
+    [["--devices", "10", "--ramp", "99999999d"], /^aosp-sim: --ramp: "99999999d" is longer than the 7 days \(a week\) a fleet's device starts may be spread over\n\s+fix: give a shorter ramp, e\.g\. --ramp 1h \(a day is d, an hour h\)\n$/],
+    [["--devices", "10", "--ramp", "169h"], /--ramp: "169h" is longer than the 7 days/],
     [["--devices", "10", "--shard", "1/2", "--only", "3"], /--only 3: device 3 is not in shard 1\/2, which holds devices 5 to 9.*fix: to re-run any device of the fleet, leave out --shard/s],
     // Refused before the fleet runs (the run's start line is not printed), not after minutes of it.
     [["--devices", "10", "--report", "/nonexistent-folder/out.html"], /out\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist.*fix: give a path in a folder/s],

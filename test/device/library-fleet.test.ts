@@ -10,6 +10,7 @@ import {
   InputError,
   MAX_DEVICES,
   MAX_LIFE_MS,
+  MAX_RAMP_MS,
   evaluateThresholds,
   fleetHtmlReport,
   fleetJunitXml,
@@ -75,7 +76,11 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, threads: 0 })).rejects.toThrow(/runFleet: threads must be a whole number of at least 1/);
     await expect(runFleet({ devices: 5, seed: 2 ** 32 })).rejects.toThrow(/runFleet: seed must be at most 4294967295/);
     await expect(runFleet({ devices: 5, lifeMs: 0.5 })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds/);
-    await expect(runFleet({ devices: 5, rampMs: -1 })).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 up/);
+    await expect(runFleet({ devices: 5, rampMs: -1 })).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 to 604800000 \(7 days\) \(got -1\)/);
+    // Before, taken: a ramp of centuries, the fleet never finishing. As --ramp, at most a week.
+    expect(MAX_RAMP_MS).toBe(7 * 24 * 3_600_000);
+    await expect(runFleet({ devices: 5, rampMs: MAX_RAMP_MS + 1 })).rejects.toThrow(RangeError);
+    await expect(runFleet({ devices: 5, rampMs: 1e12 })).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 to 604800000 \(7 days\) \(got 1000000000000\)/);
     await expect(runFleet({ devices: 5, embedded: "bogus" as "inline" })).rejects.toThrow(/runFleet: embedded must be "worker" or "inline"/);
     await expect(runFleet({ devices: 5, faults: "service-5xx=5%" as unknown as string[] })).rejects.toThrow(/runFleet: faults must be a list/);
     await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] })).rejects.toThrow(/"2" is not a rate/);

@@ -89,6 +89,13 @@ export const MAX_CONCURRENCY = 100_000;
  */
 export const MAX_LIFE_MS = 3650 * 24 * 3_600_000;
 
+/**
+ * The longest --ramp: a week of wall time over which the fleet's device starts are spread, for a
+ * soak run of days. Beyond it a typo (`--ramp 99999999d`) would start devices for centuries, the
+ * fleet never finishing; a ramp, unlike a life, passes on the real clock.
+ */
+export const MAX_RAMP_MS = 7 * 24 * 3_600_000;
+
 /** The largest fleet seed: 32 bits, as `--seed` and the summary's schema take it. */
 export const MAX_SEED = 2 ** 32 - 1;
 
@@ -109,7 +116,9 @@ function settle(given: FleetOptions): SettledOptions {
   if (seed > MAX_SEED) throw new RangeError(`runFleet: seed must be at most ${MAX_SEED} (got ${seed})`);
   if (given.threads !== undefined) whole(given.threads, "threads", 1);
   const rampMs = given.rampMs ?? 0;
-  if (!Number.isFinite(rampMs) || rampMs < 0) throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 up (got ${rampMs})`);
+  if (!Number.isFinite(rampMs) || rampMs < 0 || rampMs > MAX_RAMP_MS) {
+    throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 to ${MAX_RAMP_MS} (${MAX_RAMP_MS / 86_400_000} days) (got ${rampMs})`);
+  }
   const serviceTimeoutMs = given.serviceTimeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
   if (typeof serviceTimeoutMs !== "number" || !(serviceTimeoutMs > 0) || !Number.isFinite(serviceTimeoutMs)) {
     throw new RangeError(`runFleet: serviceTimeoutMs must be a number of milliseconds above 0 (got ${serviceTimeoutMs})`);
