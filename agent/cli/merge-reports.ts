@@ -6,7 +6,7 @@
  */
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
-import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
+import { mergeSummaries, missingFromFleet, RANGES_LISTED } from "../sim/fleet/merge.js";
 import { readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
@@ -61,7 +61,10 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const merged = mergeSummaries(parts);
   refuseUnmeetable(thresholds, merged.fleetDevices, "the fleet");
   const missing = missingFromFleet(merged);
-  const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} ${f.said}`)].join("; ");
+  // The files without a summary named too, as many as the missing ranges are (each is said above, on its own line).
+  const unread = failedRuns.slice(0, RANGES_LISTED).map((f) => `${f.file} ${f.said}`);
+  if (failedRuns.length > unread.length) unread.push(`and ${failedRuns.length - unread.length} more files without a summary`);
+  const incomplete = missing === null ? null : [missing, ...unread].join("; ");
   // Which shards were stopped part-way, and how far they got: the merged summary says only that one was.
   const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${shardsNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
   const interrupted = stopped.length > 0 ? stopped.join("; ") : null;

@@ -421,6 +421,25 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
   });
 
+  // Before, every missing shard in full: one shard's report of 100,000 made a 1.4 MB line on
+  // stderr, and as long a JUnit failure message; and every file without a summary was listed.
+  it("merge-reports says missing shards as ranges, and lists at most ten ranges and ten files", async () => {
+    const run = await aospSim(["fleet", "--devices", "100000", "--seed", "5", "--shard", "99999/100000", "--json", "--no-progress"]);
+    expect(run.code, run.stderr).toBe(0);
+    const part = temp.file("last-of-100000.json");
+    writeFileSync(part, run.stdout);
+    const empties = Array.from({ length: 12 }, (_, i) => temp.file(`killed-${i}-of-100000.json`));
+    for (const file of empties) writeFileSync(file, "");
+    const junit = temp.file("ranges.xml");
+    const merged = await aospSim(["merge-reports", part, ...empties, "--junit", junit]);
+    expect(merged.code, merged.stderr).toBe(1);
+    const line = merged.stderr.split("\n").find((l) => l.startsWith("incomplete:"))!;
+    expect(line).toMatch(/^incomplete: these reports hold 1 of the fleet's 100000 devices: no report of shards 0 to 99998 of 100000; the figures cover only them; .*killed-0-of-100000\.json is empty: the shard wrote no report; .*killed-9-of-100000\.json is empty: the shard wrote no report; and 2 more files without a summary$/);
+    expect(line).not.toContain("killed-10-of");
+    expect(line.length).toBeLessThan(2_000);
+    expect(readFileSync(junit, "utf8").length).toBeLessThan(4_000);
+  });
+
   // The Kubernetes job writes each shard's --json to its file: a shard whose run failed (its
   // service unreachable) leaves its error document there. Before, the merge refused it (exit 2,
   // "is not a fleet summary") and wrote no JUnit, so CI saw no failed test.

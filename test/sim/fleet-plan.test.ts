@@ -361,13 +361,36 @@ describe("merging shard summaries", () => {
 
   it("says which shards are missing when the reports do not hold the whole fleet", () => {
     const merged = mergeSummaries([shard(["0/4"], 50), shard(["2/4"], 50)]);
-    expect(missingFromFleet(merged)).toBe("these reports hold 100 of the fleet's 200 devices: no report of shard 1/4, 3/4; the figures cover only them");
+    expect(missingFromFleet(merged)).toBe("these reports hold 100 of the fleet's 200 devices: no report of shards 1, 3 of 4; the figures cover only them");
     expect(missingFromFleet(mergeSummaries([shard(["0/2"], 100)]))).toMatch(/hold 100 of the fleet's 200 devices: no report of shard 1\/2/);
     // A shard stopped part-way says so itself (interrupted); one missing besides is still named
     // (before, the stop hid it).
-    expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shard 1\/4, 3\/4/);
+    expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shards 1, 3 of 4/);
     const whole = mergeSummaries([shard(["0/2"], 100), shard(["1/2"], 100)]);
     expect(missingFromFleet({ ...whole, devices: 150, interrupted: true })).toBeNull();
+  });
+
+  // Before, every missing shard in full: one shard's report of 100,000 made a 1.4 MB line (and
+  // as long a JUnit failure message).
+  it("says the missing shards as ranges, and at most the first ten ranges of them", () => {
+    const big = (shards: string[], fleetDevices = 100_000) => ({
+      file: "big.json",
+      summary: summaryWith({ shards, devices: shards.length, enrolled: shards.length, failed: 0, failedByReason: {}, fleetDevices }),
+    });
+    const one = missingFromFleet(mergeSummaries([big(["99999/100000"])]));
+    expect(one).toBe("these reports hold 1 of the fleet's 100000 devices: no report of shards 0 to 99998 of 100000; the figures cover only them");
+    expect(missingFromFleet(mergeSummaries([big(["5/100000"])]))).toContain(": no report of shards 0 to 4, 6 to 99999 of 100000;");
+    // Every other shard of 10,000 held: 5,000 gaps, ten said.
+    const gaps = missingFromFleet(mergeSummaries([big(Array.from({ length: 5_000 }, (_, i) => `${2 * i + 1}/10000`), 10_000)]));
+    expect(gaps).toBe("these reports hold 5000 of the fleet's 10000 devices: no report of shards 0, 2, 4, 6, 8, 10, 12, 14, 16, 18 and 4990 more of 10000; the figures cover only them");
+    // Devices none holds (several splits): the same, at most ten ranges.
+    const mixed = mergeSummaries([
+      { file: "half.json", summary: summaryWith({ shards: ["1/2"], devices: 50_000, enrolled: 50_000, failed: 0, failedByReason: {}, fleetDevices: 100_000 }) },
+      { file: "many.json", summary: summaryWith({ shards: Array.from({ length: 25 }, (_, i) => `${2 * i}/100`), devices: 25_000, enrolled: 25_000, failed: 0, failedByReason: {}, fleetDevices: 100_000 }) },
+    ]);
+    expect(missingFromFleet(mixed)).toBe(
+      "these reports hold 75000 of the fleet's 100000 devices: no report of devices 1000 to 1999, 3000 to 3999, 5000 to 5999, 7000 to 7999, 9000 to 9999, 11000 to 11999, 13000 to 13999, 15000 to 15999, 17000 to 17999, 19000 to 19999 and 15 more; the figures cover only them",
+    );
   });
 
   // Before, sorted as text (0/4, 1/2, 1/4), and a mixed split's missing devices were not said.
