@@ -421,6 +421,29 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
   });
 
+  // Before, an --only re-run's summary said only "shards": ["0/1"] (its header "shard 0/1 of 10"),
+  // and two of them were refused: "holds shard 0/1, which only3.json holds too", untrue.
+  it("records an --only re-run's devices, names them in its header, and merges re-runs of distinct devices", async () => {
+    const files: string[] = [];
+    for (const index of [4, 3]) {
+      const run = await aospSim(["fleet", "--devices", "10", "--seed", "2", "--only", String(index), "--json", "--no-progress"]);
+      expect(run.code, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout) as unknown;
+      expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+      expect(summary).toMatchObject({ devices: 1, fleetDevices: 10, shards: ["0/1"], only: [index] });
+      files.push(temp.file(`only${index}.json`));
+      writeFileSync(files.at(-1)!, run.stdout);
+    }
+    const junit = temp.file("only-merged.xml");
+    const merged = await aospSim(["merge-reports", ...files, "--junit", junit]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout.split("\n")[0]).toBe("Fleet: 2 of 2 devices enrolled and checked in, 0 failed (seed 2, devices 3, 4 of 10)");
+    expect(readFileSync(junit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device re-run reported (2 of 2)" time="0"/>');
+    const twice = await aospSim(["merge-reports", files[1]!, files[1]!]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/only3\.json: is given twice \(it holds device 3\)\n\s+fix: give each device's re-run once/);
+  });
+
   // Before, every missing shard in full: one shard's report of 100,000 made a 1.4 MB line on
   // stderr, and as long a JUnit failure message; and every file without a summary was listed.
   it("merge-reports says missing shards as ranges, and lists at most ten ranges and ten files", async () => {

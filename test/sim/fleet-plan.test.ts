@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { faultsFor, parseFaultRate } from "../../agent/sim/fleet/fault-rates.js";
 import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
-import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
+import { partNamed, type FleetSummary } from "../../agent/sim/fleet/summary.js";
 import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
@@ -437,6 +437,28 @@ describe("merging shard summaries", () => {
     ]);
     expect(embedded.devices).toBe(200);
     expect(mergeSummaries([on("a.json", ["0/2"], running), on("b.json", ["1/2"], running)]).service).toEqual(running);
+  });
+
+  // Before, two --only re-runs (each "shards": ["0/1"]) were refused as "holds shard 0/1, which
+  // only3.json holds too", untrue; a re-run and a shard merged, counting device 3 twice.
+  it("merges --only re-runs of distinct devices by the devices they name, and refuses one device twice or a re-run with a shard", () => {
+    const rerun = (file: string, only: number[], shards = ["0/1"]) => ({
+      file,
+      summary: summaryWith({ shards, only, devices: only.length, enrolled: only.length, failed: 0, failedByReason: {}, fleetDevices: 10 }),
+    });
+    const merged = mergeSummaries([rerun("only4.json", [4]), rerun("only3.json", [3]), rerun("only7-9.json", [7, 8, 9], ["1/2"])]);
+    expect(merged).toMatchObject({ devices: 5, only: [3, 4, 7, 8, 9], shards: ["0/1", "1/2"] });
+    // Re-runs never claimed the rest of the fleet: complete when each ran its devices.
+    expect(missingFromFleet(merged)).toBeNull();
+    expect(partNamed(merged)).toBe("devices 3, 4, 7 to 9");
+    expect(partNamed({ shards: ["0/1"], only: [3] })).toBe("device 3");
+    expect(() => mergeSummaries([rerun("only3.json", [3]), rerun("only3-4.json", [3, 4])])).toThrow(/^only3-4\.json: holds device 3, which only3\.json holds too$/);
+    expect(() => mergeSummaries([rerun("only3.json", [3]), rerun("only3.json", [3])])).toThrow(/^only3\.json: is given twice \(it holds device 3\)$/);
+    const shard = { file: "shard-0.json", summary: summaryWith({ shards: ["0/2"], devices: 5, enrolled: 5, failed: 0, failedByReason: {}, fleetDevices: 10 }) };
+    expect(() => mergeSummaries([shard, rerun("only3.json", [3])])).toThrow(
+      /^only3\.json: ran only device 3 \(--only\), and shard-0\.json ran shard 0\/2: a re-run of some devices does not merge with a shard$/,
+    );
+    expect(() => mergeSummaries([rerun("only3.json", [3]), shard])).toThrow(/^shard-0\.json: ran shard 0\/2, and only3\.json ran only device 3 \(--only\): /);
   });
 
   it("refuses a shard that does not exist, naming the file", () => {

@@ -154,3 +154,16 @@ describe("a run in which no device ran", { timeout: 60_000 }, () => {
     expect(fleetSummaryLines(merged, [], plain).join("\n")).toContain("more failed devices: the shards' own --junit files give each one's re-run command");
   });
 });
+
+// Before, an --only re-run's summary said "(seed 2, shard 0/1 of 10)": a shard of the whole
+// fleet, when one device ran; and its JSON had nothing to say which.
+describe("a re-run of some devices (--only)", { timeout: 60_000 }, () => {
+  it("records the devices it ran, and its header names them", async () => {
+    const { summary } = await runFleet({ devices: 10, seed: 2, only: [7, 3, 3], embedded: "inline", threads: 1 });
+    expect(summary).toMatchObject({ devices: 2, fleetDevices: 10, shards: ["0/1"], only: [3, 7] });
+    expect(fleetSummaryLines(summary, [], plain)[0]).toBe("Fleet: 2 of 2 devices enrolled and checked in, 0 failed (seed 2, devices 3, 7 of 10)");
+    const { summary: shard } = await runFleet({ devices: 4, seed: 2, shard: { index: 1, count: 2 }, embedded: "inline", threads: 1 });
+    expect(shard.only).toBeUndefined();
+    expect(fleetSummaryLines(shard, [], plain)[0]).toMatch(/\(seed 2, shard 1\/2 of 4\)$/);
+  });
+});

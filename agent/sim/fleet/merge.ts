@@ -7,7 +7,7 @@ import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, parseShard, shardRange, type Shard } from "./plan.js";
-import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
+import { FLEET_FORMAT, partNamed, rangesInWords, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 
 export function mergeSummaries(parts: readonly { file: string; summary: FleetSummary }[]): FleetSummary {
   const first = parts[0];
@@ -30,7 +30,9 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     }
   }
   refuseOtherServices(parts);
-  refuseOverlaps(parts);
+  const reruns = refuseMixedReruns(parts);
+  if (reruns) refuseRerunOverlaps(parts);
+  else refuseOverlaps(parts);
   const wall = new PhaseHistograms();
   const device = new PhaseHistograms();
   const sum = (f: (s: FleetSummary) => number) => parts.reduce((n, p) => n + f(p.summary), 0);
@@ -83,10 +85,12 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     seed: first.summary.seed,
     fleetDevices: first.summary.fleetDevices,
     ...(parts.some((p) => p.summary.interrupted) ? { interrupted: true as const } : {}),
-    shards: parts
-      .flatMap((p) => p.summary.shards.map((shard) => ({ shard, at: shardOf(shard, p.file) })))
+    // --only re-runs taken from one shard (or none: 0/1) name it once.
+    shards: [...new Map(parts.flatMap((p) => p.summary.shards.map((shard) => [shard, p.file] as const))).entries()]
+      .map(([shard, file]) => ({ shard, at: shardOf(shard, file) }))
       .sort((a, b) => byFleetOrder(a.at, b.at))
       .map((s) => s.shard),
+    ...(reruns ? { only: parts.flatMap((p) => p.summary.only!).sort((a, b) => a - b) } : {}),
     lifeMs: first.summary.lifeMs,
     checkIns: sum((s) => s.checkIns),
     ...(parts.some((p) => p.summary.checkInsFailed !== undefined) ? { checkInsFailed: sum((s) => s.checkInsFailed ?? 0) } : {}),
@@ -117,6 +121,40 @@ function refuseOtherServices(parts: readonly { file: string; summary: FleetSumma
         where: file,
         hint: "merge the shards of one run: every shard against the same --service URL, or each against its own embedded service",
       });
+    }
+  }
+}
+
+/**
+ * Summaries of --only runs (a summary with `only`) merge with each other, as the devices they
+ * name, never with a shard's: a re-run of device 3 beside shard 0/2, which holds it too, would
+ * count it twice, and beside another shard it would not make that shard's devices whole. True
+ * when every part is such a re-run.
+ */
+function refuseMixedReruns(parts: readonly { file: string; summary: FleetSummary }[]): boolean {
+  const rerun = parts.find((p) => p.summary.only !== undefined);
+  const shard = parts.find((p) => p.summary.only === undefined);
+  if (rerun === undefined) return false;
+  if (shard === undefined) return true;
+  const [later, earlier] = parts.indexOf(rerun) > parts.indexOf(shard) ? [rerun, shard] : [shard, rerun];
+  const said = (p: { file: string; summary: FleetSummary }) => (p === rerun ? `ran only ${partNamed(p.summary)} (--only)` : `ran ${partNamed(p.summary)}`);
+  throw new InputError(`${said(later)}, and ${earlier.file} ${said(earlier)}: a re-run of some devices does not merge with a shard`, {
+    where: later.file,
+    hint: "merge a fleet's shards together, and its --only re-runs together",
+  });
+}
+
+/** Refuses two --only re-runs of one device (the same file twice, or two files). */
+function refuseRerunOverlaps(parts: readonly { file: string; summary: FleetSummary }[]): void {
+  const seen = new Map<number, string>();
+  for (const { file, summary } of parts) {
+    for (const index of summary.only!) {
+      const other = seen.get(index);
+      if (other !== undefined) {
+        const what = other === file ? `is given twice (it holds device ${index})` : `holds device ${index}, which ${other} holds too`;
+        throw new InputError(what, { where: file, hint: "give each device's re-run once" });
+      }
+      seen.set(index, file);
     }
   }
 }
@@ -155,6 +193,8 @@ function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[
  * a missing shard is named all the same.
  */
 export function missingFromFleet(s: FleetSummary): string | null {
+  // --only re-runs are whole when each ran its devices: they never claimed the rest of the fleet.
+  if (s.only !== undefined) return s.devices >= s.only.length || s.interrupted ? null : `these reports hold ${s.devices} of the ${s.only.length} devices re-run (${partNamed(s)})`;
   if (s.devices >= s.fleetDevices) return null;
   const held = s.shards.map((shard) => shardOf(shard));
   const counts = new Set(held.map((shard) => shard.count));
@@ -172,19 +212,6 @@ export function missingFromFleet(s: FleetSummary): string | null {
           ? `: no report of shard ${missing[0]!.first}/${count}`
           : `: no report of shards ${rangesInWords(missing)} of ${count}`;
   return `these reports hold ${s.devices} of the fleet's ${s.fleetDevices} devices${which}; the figures cover only them`;
-}
-
-/**
- * The most ranges a merge's "incomplete" line lists: one shard's report of 100,000 listed the
- * other 99,999 in full (a 1.4 MB line on stderr, and as long a JUnit failure message).
- */
-export const RANGES_LISTED = 10;
-
-/** Index ranges in words, the first RANGES_LISTED of them: "0 to 99998", "1, 3", "0, 2, ..., 18 and 40 more". */
-function rangesInWords(ranges: readonly { first: number; last: number }[]): string {
-  const words = ranges.slice(0, RANGES_LISTED).map((r) => (r.first === r.last ? `${r.first}` : `${r.first} to ${r.last}`));
-  const more = ranges.length - words.length;
-  return more > 0 ? `${words.join(", ")} and ${more} more` : words.join(", ");
 }
 
 /** The index ranges of 0..total-1 that none of `blocks` (each first..end-1) covers, first and last included. */

@@ -4,14 +4,14 @@ import { counted } from "../../protocol/counted.js";
 import type { Styles } from "../../cli/output.js";
 import { formatDurationExactly } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
-import { failureLine, interruptedNote, LIFE_CHECK_INS_FAILING, PHASE_STATS, routesFailingFirst, shardsNamed, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
+import { failureLine, interruptedNote, LIFE_CHECK_INS_FAILING, PHASE_STATS, routesFailingFirst, partNamed, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
 import { FLEET_USER } from "./tenant.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdResult[], styles: Styles): string[] {
   const lines = [
     styles.bold(`Fleet: ${s.enrolled} of ${s.devices} devices enrolled and checked in, ${s.failed} failed`) +
-      styles.dim(` (seed ${s.seed}, ${shardsNamed(s)} of ${s.fleetDevices})`),
+      styles.dim(` (seed ${s.seed}, ${partNamed(s)} of ${s.fleetDevices})`),
     `  ${s.devicesPerSecond} devices enrolled/s${s.runSeconds === undefined ? "" : ` over a ${s.runSeconds} s run`}, ${s.wallSeconds} s wall${s.runSeconds === undefined ? "" : " with the set-up"}, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));

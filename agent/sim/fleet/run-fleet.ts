@@ -428,6 +428,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       fleetDevices: options.devices,
       ...(options.signal?.aborted && (ran < indexes.length || livesCut > 0) ? { interrupted: true as const } : {}),
       shards: [`${options.shard.index}/${options.shard.count}`],
+      // Which devices a re-run ran: the shard alone ("0/1") said nothing of them.
+      ...(options.only && options.only.length > 0 ? { only: [...indexes].sort((a, b) => a - b) } : {}),
       lifeMs: options.lifeMs,
       checkIns,
       ...(options.lifeMs > 0 ? { checkInsFailed } : {}),
