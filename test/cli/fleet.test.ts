@@ -76,6 +76,13 @@ describe("aosp-sim fleet: bad options", () => {
     // --no-progress: otherwise the start line and "checking the service" come first.
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--no-progress"], /127\.0\.0\.1:9: cannot reach the service \(ECONNREFUSED\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
+    // Before, the last of each was taken silently (--junit a.xml never written); a fault given twice was refused already.
+    [["--devices", "5", "--seed", "1", "--seed", "2"], /^aosp-sim: --seed 2: --seed was given before \(--seed 1\), and takes one value\n\s+fix: give --seed once \(only --only, --fault and --threshold repeat\)\n$/],
+    [["--devices", "5", "--devices", "6"], /^aosp-sim: --devices 6: --devices was given before \(--devices 5\)/],
+    [["--devices", "5", "--shard", "1/2", "--shard", "0/2"], /^aosp-sim: --shard 0\/2: --shard was given before \(--shard 1\/2\)/],
+    [["--devices", "5", "--life", "1d", "--life", "2h"], /^aosp-sim: --life 2h: --life was given before \(--life 1d\)/],
+    [["--devices", "5", "--junit", "a.xml", "--junit=b.xml"], /^aosp-sim: --junit b\.xml: --junit was given before \(--junit a\.xml\)/],
+    [["--devices", "5", "--ramp", "1s", "--concurrency", "2", "--ramp", "2s"], /^aosp-sim: --ramp 2s: --ramp was given before \(--ramp 1s\)/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
     [["--devices", "10", "--life", "1000000d"], /--life: "1000000d" is longer than the 3650 days \(ten years\) a fleet device may live.*fix: give a shorter life/s],
     // Before, accepted: its devices' starts spread over centuries, the fleet never finished.
