@@ -461,6 +461,28 @@ describe("merging shard summaries", () => {
     expect(() => mergeSummaries([rerun("only3.json", [3]), shard])).toThrow(/^shard-0\.json: ran shard 0\/2, and only3\.json ran only device 3 \(--only\): /);
   });
 
+  // Before, "Cannot read properties of undefined (reading 'seed')": the shape was only in the .d.ts.
+  it("refuses summaries given without their files, or anything else, naming the shape it takes", () => {
+    const summary = summaryWith({});
+    const merge = (parts: unknown) => () => mergeSummaries(parts as Parameters<typeof mergeSummaries>[0]);
+    expect(merge([summary])).toThrow(InputError);
+    expect(merge([summary])).toThrow(
+      "mergeSummaries parts[0]: is a fleet summary alone, where { file, summary } is wanted: mergeSummaries takes [{ file, summary }, ...]: each summary (runFleet's, or readFleetSummary(file)) with the name of the file it came from",
+    );
+    expect(merge([{ file: "a.json", summary }, { summary }])).toThrow(/^mergeSummaries parts\[1\]: has no file \(a string naming where its summary came from\), but undefined: mergeSummaries takes \[\{ file, summary \}, \.\.\.\]/);
+    expect(merge([{ file: "a.json", summary: { devices: 3 } }])).toThrow(/^mergeSummaries parts\[0\]: its summary is not a fleet summary \(format "aosp-sim-fleet\/1"\), but an object with keys devices: /);
+    expect(merge([null])).toThrow(/^mergeSummaries parts\[0\]: is null: /);
+    expect(merge("shard-0.json")).toThrow(/^mergeSummaries: is given a string: mergeSummaries takes \[\{ file, summary \}, \.\.\.\]/);
+    const error = (() => {
+      try {
+        merge([summary])();
+      } catch (e) {
+        return e as InputError;
+      }
+    })();
+    expect(error?.hint).toMatch(/^e\.g\. mergeSummaries\(files\.map\(\(file\) => \(\{ file, summary: readFleetSummary\(file\) \}\)\)\)/);
+  });
+
   it("refuses a shard that does not exist, naming the file", () => {
     expect(() => mergeSummaries([shard(["3/2"], 100, "edited.json")])).toThrow(/holds shard 3\/2, which does not exist/);
   });

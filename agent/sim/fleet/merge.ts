@@ -9,7 +9,16 @@ import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, parseShard, shardRange, type Shard } from "./plan.js";
 import { FLEET_FORMAT, partNamed, rangesInWords, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 
+/** What mergeSummaries takes, as its refusals say it. */
+const MERGE_INPUT = "mergeSummaries takes [{ file, summary }, ...]: each summary (runFleet's, or readFleetSummary(file)) with the name of the file it came from";
+
+/**
+ * Shard summaries of one fleet as one, each given with its file (`file` names it in the errors:
+ * "shard-1.json: is another fleet ..."). A library caller who passes the summaries alone gets an
+ * InputError naming the shape, not a TypeError from inside the merge.
+ */
 export function mergeSummaries(parts: readonly { file: string; summary: FleetSummary }[]): FleetSummary {
+  refuseOtherInput(parts);
   const first = parts[0];
   if (!first) throw new InputError("no reports to merge", { hint: "give the --json output of each shard: aosp-sim merge-reports shard-0.json shard-1.json" });
   for (const { file, summary } of parts) {
@@ -102,6 +111,38 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     slowest: stories((s) => s.slowest).sort((a, b) => (b.totalMs ?? 0) - (a.totalMs ?? 0)).slice(0, SLOWEST_KEPT),
     histograms: { wall: wall.encode(), device: device.encode() },
   };
+}
+
+/** Refuses what is not a list of { file, summary } (summaries alone: before, "Cannot read properties of undefined (reading 'seed')"). */
+function refuseOtherInput(parts: unknown): void {
+  const hint = "e.g. mergeSummaries(files.map((file) => ({ file, summary: readFleetSummary(file) }))), or runs.map((run, i) => ({ file: `shard-${i}`, summary: run.summary }))";
+  if (!Array.isArray(parts)) throw new InputError(`is given ${what(parts)}: ${MERGE_INPUT}`, { where: "mergeSummaries", hint });
+  parts.forEach((part: unknown, i) => {
+    const p = part as { file?: unknown; summary?: unknown; format?: unknown } | null;
+    const summary = p?.summary as { format?: unknown } | null | undefined;
+    const problem =
+      typeof p !== "object" || p === null
+        ? `is ${what(p)}`
+        : p.format === FLEET_FORMAT
+          ? "is a fleet summary alone, where { file, summary } is wanted"
+          : typeof p.file !== "string"
+            ? `has no file (a string naming where its summary came from), but ${what(p.file)}`
+            : typeof summary !== "object" || summary === null || summary.format !== FLEET_FORMAT
+              ? `its summary is not a fleet summary (format "${FLEET_FORMAT}"), but ${what(summary)}`
+              : null;
+    if (problem !== null) throw new InputError(`${problem}: ${MERGE_INPUT}`, { where: `mergeSummaries parts[${i}]`, hint });
+  });
+}
+
+/** A value a caller gave, in words: "undefined", "a string", "an object with keys a, b". */
+function what(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? "an empty object" : `an object with ${keys.length > 5 ? `keys ${keys.slice(0, 5).join(", ")}, ...` : `keys ${keys.join(", ")}`}`;
+  }
+  return `${/^[aeiou]/.test(typeof value) ? "an" : "a"} ${typeof value}`;
 }
 
 /**
