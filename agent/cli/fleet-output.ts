@@ -11,6 +11,7 @@ import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/rep
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
 import { evaluateThresholds, missedFromStart, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
 import { counted } from "../protocol/counted.js";
+import { printable } from "../protocol/printable.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatInputError, out, printError, printJson, printLine, err } from "./output.js";
 
 export function writeReportFile(path: string, text: string, what: string): void {
@@ -163,9 +164,10 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
     }
   }
   if (summary.interrupted) {
-    printError(err.red(`interrupted: ${devicesRan(summary, options.interrupted)}; the figures cover only ${summary.devices === 1 ? "it" : "them"}`));
+    printError(err.red(`interrupted: ${printable(devicesRan(summary, options.interrupted))}; the figures cover only ${summary.devices === 1 ? "it" : "them"}`));
   }
-  if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
+  // File names, and a shard's error as its file holds it, escaped for the terminal.
+  if (options.incomplete) printError(err.red(`incomplete: ${printable(options.incomplete)}`));
   if (unwritten) return EXIT_USAGE;
   // With thresholds, they decide (failures may be expected under faults); without, any failure
   // fails. A run stopped before all its devices ran, or a merge missing some, does not pass.

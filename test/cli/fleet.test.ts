@@ -487,6 +487,13 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(merged.stderr).toContain(`${b}: holds no summary but the error its run printed: cannot reach the service (ECONNREFUSED)`);
     expect(merged.stderr).toContain("incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1/2");
     expect(readFileSync(junit, "utf8")).toMatch(/<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*shard-1-of-2\.json holds the error its run printed: cannot reach the service/);
+    // The error as the file holds it is escaped on the incomplete: line too (before, raw: it could clear the screen).
+    const hostile = temp.file("shard-1-of-2-hostile.json");
+    writeFileSync(hostile, JSON.stringify({ error: { message: "refused\u001b[2J\u0007" } }));
+    const escaped = await aospSim(["merge-reports", a, hostile]);
+    expect(escaped.code).toBe(1);
+    expect(escaped.stderr).not.toMatch(/[\u0007\u001b]/);
+    expect(escaped.stderr).toMatch(/^incomplete: .*holds the error its run printed: refused\\x1b\[2J\\x07$/m);
     // Every file an error: nothing to merge (exit 2).
     const none = await aospSim(["merge-reports", b]);
     expect(none.code).toBe(2);

@@ -93,6 +93,29 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
     expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain("Re-run a failed device alone:\n");
   });
 
+  // Before, a fault's value went raw to the terminal: `--fault $'wrong-wifi-key=a\x01b\x1bc=100%'`
+  // put an escape sequence in the fault line and in each re-run line.
+  it("writes control characters in a fault, a re-run command or a route as escapes", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [parseFaultRate("wrong-wifi-key=100%")], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `aosp-sim fleet --devices 1 --only ${i} --fault 'wrong-wifi-key=a\x01b\x1bc=100%'`,
+    });
+    const spec = "wrong-wifi-key=a\x01b\x1bc";
+    const hostile: FleetSummary = {
+      ...summary,
+      faults: [{ spec, rate: 1, devices: 1 }],
+      failures: summary.failures.map((f) => ({ ...f, faults: [spec] })),
+      failedByReason: { "wifi\u009bTimeout": 1 },
+      http: { ...summary.http, byRoute: { "GET /x\ny": { requests: 1, errors: 1 } } },
+    };
+    const text = fleetSummaryLines(hostile, [], plain).join("\n");
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(text).toContain("  fault wrong-wifi-key=a\\x01b\\x1bc at 100%: 1 of 1 devices");
+    expect(text).toContain("  aosp-sim fleet --devices 1 --only 0 --fault 'wrong-wifi-key=a\\x01b\\x1bc=100%'   # wifiTimeout (faults injected: wrong-wifi-key=a\\x01b\\x1bc)");
+    expect(text).toContain("  wifi\\x9bTimeout");
+    expect(text).toContain("  GET /x\\x0ay");
+  });
+
   it("counts only the enrolled devices in its rate when some fail", async () => {
     const { summary } = await runFleet({
       devices: 8, concurrency: 4, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [parseFaultRate("wrong-wifi-key=50%")], lifeMs: 0,
