@@ -10,6 +10,7 @@ import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { randomSeed } from "../device/identity.js";
 import { parseDuration } from "../device/duration.js";
+import { spacesIn } from "../device/faults.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
@@ -246,7 +247,11 @@ async function fleet(options: FleetCliOptions): Promise<number> {
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {
   const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+  // " 5" is refused, as a rate with a space is, never read as 5 (a quoted shell variable with a space in it).
+  if (/^\s+\d+\s*$|^\d+\s+$/.test(text)) {
+    throw new InputError(`"${text}" is not a whole number: it ${spacesIn(text)}`, { where: `${where} ${text}`, hint: `write ${where} ${text.trim()}, without spaces` });
+  }
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
     throw new InputError(`"${text}" is not a whole number from ${min} to ${max}`, { where: `${where} ${text}`, hint });
   }
   return n;

@@ -33,6 +33,10 @@ describe("aosp-sim fleet: bad options", () => {
   });
   it.each([
     [["--devices", "0"], /--devices 0: .*fix: a fleet has 1 or more devices/s],
+    // Before, accepted as 5 (a rate with a space was refused already).
+    [["--devices", " 5"], /^aosp-sim: --devices  5: " 5" is not a whole number: it has a space before it\n\s+fix: write --devices 5, without spaces\n$/],
+    [["--devices", "5", "--seed", "7 "], /^aosp-sim: --seed 7 : "7 " is not a whole number: it has a space after it\n\s+fix: write --seed 7, without spaces\n$/],
+    [["--devices", "5", "--only", " 3 "], /--only  3 : " 3 " is not a whole number: it has spaces around it\n\s+fix: write --only 3, without spaces/],
     [["--devices", "10", "--shard", "3/2"], /--shard 3\/2: shard 3 of 2 does not exist.*fix: INDEX counts from 0/s],
     [["--devices", "10", "--fault", "gremlins=0.1"], /--fault gremlins=0\.1: unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
     // Before, named "--fault power-loss" (not what was written), and the fix's example, copied
