@@ -15,7 +15,7 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
-import { missableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
@@ -116,7 +116,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   refuseRepeatedFaults(options.fault.map(parseFaultRate), options.fault);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h", { max: MAX_LIFE_MS, limit: "ten years", of: "a fleet device may live", shorter: "--life 30d" });
   const total = only.length > 0 ? only.length : end - first;
-  const thresholds = options.threshold.map(parseThreshold);
+  const thresholds = options.threshold.map(parseThresholdOption);
   refuseUnmeetable(thresholds, total);
   const decidable = thresholds.filter((t) => missableEarly(t, total));
   if (options.abortOnFail && decidable.length === 0) {

@@ -11,7 +11,7 @@ import { readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
 import { partNamed, RANGES_LISTED } from "../sim/fleet/summary.js";
-import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { action, formatInputError, printError } from "./output.js";
 
@@ -39,7 +39,7 @@ export function registerMergeReports(program: Command): void {
 }
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
-  const thresholds = options.threshold.map(parseThreshold);
+  const thresholds = options.threshold.map(parseThresholdOption);
   checkReportPaths({ junit: options.junit, report: options.report, inputs: { files, what: "summary" } });
   // A shard whose run failed before it had a summary left its error document instead, or, killed,
   // an empty file: said, and counted as missing (exit 1, the merged JUnit's failed test case), not

@@ -88,11 +88,24 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, faults: [null as unknown as string] })).rejects.toThrow(/runFleet: faults\[0\] is null, neither a string such as "service-5xx=5%" nor what parseFaultRate returns/);
     // Before, 1e9 was taken, although --concurrency stops at 100,000.
     await expect(runFleet({ devices: 5, concurrency: 1e9 })).rejects.toThrow(/runFleet: concurrency must be at most 100000 \(got 1000000000\)/);
+    // Before, "(got 5)": that it was a string was hidden.
+    await expect(runFleet({ devices: "5" as unknown as number })).rejects.toThrow(new RangeError('runFleet: devices must be a whole number of at least 1 (got the string "5")'));
+    await expect(runFleet({ devices: 5, lifeMs: "1000" as unknown as number })).rejects.toThrow(/lifeMs must be whole milliseconds from 0 to \d+ \(3650 days\) \(got the string "1000"\)$/);
+    await expect(runFleet({ devices: 5, rampMs: [1] as unknown as number })).rejects.toThrow(/rampMs must be .* \(got a list \[1\]\)$/);
+    await expect(runFleet({ devices: 5, concurrency: true as unknown as number })).rejects.toThrow(/concurrency must be a whole number of at least 1 \(got a boolean, true\)$/);
     // Before, taken (a fleet of days), although --devices stops at 10,000,000: the same bound now.
     expect(MAX_DEVICES).toBe(10_000_000);
     await expect(runFleet({ devices: MAX_DEVICES + 1 })).rejects.toThrow(new RangeError("runFleet: devices must be at most 10000000 (got 10000001)"));
     await expect(runFleet({ devices: 1e8 })).rejects.toThrow(RangeError);
     await expect(runFleet({ devices: 1e8 })).rejects.toThrow(/runFleet: devices must be at most 10000000 \(got 100000000\)/);
+  });
+
+  // Before, 'parseThreshold("bogus")' said "--threshold bogus: ...", an option the caller never wrote.
+  it("names a bad threshold by the call, not by a --threshold option the caller never wrote", () => {
+    expect(() => parseThreshold("bogus")).toThrow(InputError);
+    expect(() => parseThreshold("bogus")).toThrow(expect.objectContaining({ message: 'parseThreshold("bogus"): "bogus" has no comparison', where: 'parseThreshold("bogus")' }));
+    expect(() => parseThreshold("p101.total<1s")).toThrow(/^parseThreshold\("p101\.total<1s"\): percentile 101 is above 100$/);
+    expect(() => parseThreshold(5 as unknown as string)).toThrow(new TypeError('parseThreshold takes a string such as "failed<1%" (got number)'));
   });
 
   it("names a bad fault by the caller's own list item, not by a --fault option the caller never wrote", async () => {

@@ -105,7 +105,7 @@ type SettledOptions = Omit<FleetOptions, "faults"> &
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
   const whole = (value: number, name: string, min: number) => {
-    if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${value})`);
+    if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${got(value)})`);
     return value;
   };
   // As --devices (the CLI reads the same MAX_DEVICES): before, 1e8 ran here although the CLI refused it.
@@ -117,11 +117,11 @@ function settle(given: FleetOptions): SettledOptions {
   if (given.threads !== undefined) whole(given.threads, "threads", 1);
   const rampMs = given.rampMs ?? 0;
   if (!Number.isFinite(rampMs) || rampMs < 0 || rampMs > MAX_RAMP_MS) {
-    throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 to ${MAX_RAMP_MS} (${MAX_RAMP_MS / 86_400_000} days) (got ${rampMs})`);
+    throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 to ${MAX_RAMP_MS} (${MAX_RAMP_MS / 86_400_000} days) (got ${got(rampMs)})`);
   }
   const serviceTimeoutMs = given.serviceTimeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
   if (typeof serviceTimeoutMs !== "number" || !(serviceTimeoutMs > 0) || !Number.isFinite(serviceTimeoutMs)) {
-    throw new RangeError(`runFleet: serviceTimeoutMs must be a number of milliseconds above 0 (got ${serviceTimeoutMs})`);
+    throw new RangeError(`runFleet: serviceTimeoutMs must be a number of milliseconds above 0 (got ${got(serviceTimeoutMs)})`);
   }
   if (given.embedded !== undefined && given.embedded !== "worker" && given.embedded !== "inline") {
     throw new RangeError(`runFleet: embedded must be "worker" or "inline" (got ${JSON.stringify(given.embedded)})`);
@@ -149,7 +149,7 @@ function settle(given: FleetOptions): SettledOptions {
   asLibraryFault(null, () => refuseRepeatedFaults(faults, given.faults, (_, i) => libraryFaultWhere(i, given.faults![i])));
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
-    throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
+    throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${got(lifeMs)})`);
   }
   // As --service: "http://host:8080/" is that service, not a path under it.
   const service = given.service === undefined ? undefined : { ...given.service, url: httpBaseUrl(given.service.url, "runFleet service.url") };
@@ -174,6 +174,24 @@ function settle(given: FleetOptions): SettledOptions {
           ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
         ].join(" ")),
   };
+}
+
+/**
+ * A value a caller gave, as a refusal says it: a number as written, anything else by its type too
+ * (`devices: "5"` said "(got 5)", hiding that it was a string).
+ */
+function got(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== "object") return `a ${typeof value}, ${String(value)}`;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // a cycle: said by its kind alone
+  }
+  return `${Array.isArray(value) ? "a list" : "an object"}${json === undefined ? "" : ` ${json.length > 60 ? `${json.slice(0, 60)}...` : json}`}`;
 }
 
 function atMost(value: number, max: number, name: string): number {
