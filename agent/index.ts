@@ -72,7 +72,8 @@ export { checkScenario, loadScenario, DEFAULT_SCENARIO } from "./sim/scenario-fo
 export type { Scenario, Step, BeforeStep, AdminStep, DeviceStep, TenantStep } from "./sim/scenario-format.js";
 
 // Fleets (what `aosp-sim fleet` and `aosp-sim merge-reports` run)
-export { runFleet, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, MAX_SEED } from "./sim/fleet/run-fleet.js";
+export { runFleet, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED } from "./sim/fleet/run-fleet.js";
+export { SERVICE_ANSWER_TIMEOUT_MS } from "./sim/service-check.js";
 export type { Shard } from "./sim/fleet/plan.js";
 export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-fleet.js";
 export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome, DeviceStory } from "./sim/fleet/summary.js";

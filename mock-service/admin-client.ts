@@ -286,8 +286,12 @@ export class AdminClient {
   constructor(
     readonly baseUrl: string,
     readonly adminToken: string,
-    /** `dispatcher`: what its requests go through (default: the package's; a fleet run's counts them). */
-    private readonly options: { dispatcher?: Dispatcher } = {},
+    /**
+     * `dispatcher`: what its requests go through (default: the package's; a fleet run's counts them).
+     * `timeoutMs`: how long each request waits for the answer's headers, and between pieces of its
+     * body (default: undici's, 300 s). `signal`: aborts every request in flight.
+     */
+    private readonly options: { dispatcher?: Dispatcher; timeoutMs?: number; signal?: AbortSignal } = {},
   ) {}
 
   /** Any admin request; resolves with the parsed JSON body (undefined for 204). */
@@ -343,6 +347,8 @@ export class AdminClient {
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(this.options.timeoutMs === undefined ? {} : { headersTimeout: this.options.timeoutMs, bodyTimeout: this.options.timeoutMs }),
+        ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
       });
       // Throttled (429) or unavailable (503) with Retry-After: wait as told, as Graph's SDKs do.
       const wait = retryAfterMs(response);

@@ -10,6 +10,7 @@ import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/rep
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
 import { evaluateThresholds, missedFromStart, type Threshold, type ThresholdResult } from "../sim/fleet/thresholds.js";
 import { counted } from "../protocol/counted.js";
+import { printable } from "../protocol/printable.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatInputError, out, printError, printJson, printLine, err } from "./output.js";
 
 export function writeReportFile(path: string, text: string, what: string): void {
@@ -63,11 +64,8 @@ export function refuseUnmeetable(thresholds: readonly Threshold[], total: number
   const example = unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%";
   throw new InputError(`cannot be met: ${whose} has ${counted(total, "device")}`, {
     where: `--threshold ${unmeetable.text}`,
-    // No share of no device is 99%: an empty shard (more shards than devices) needs fewer shards.
-    hint:
-      total === 0
-        ? "this shard holds none of the fleet's devices: run fewer shards than there are devices (or leave the shares to merge-reports)"
-        : `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${example}`,
+    // A shard that holds no device (more shards than devices) is refused before this (emptyShardProblem).
+    hint: `give a figure ${counted(total, "device")} can meet, or a share of them, e.g. ${example}`,
   });
 }
 
@@ -129,9 +127,10 @@ export function finishFleet(summary: FleetSummary, options: FinishOptions): numb
     }
   }
   if (summary.interrupted) {
-    printError(err.red(`interrupted: ${devicesRan(summary, options.interrupted)}; the figures cover only ${summary.devices === 1 ? "it" : "them"}`));
+    printError(err.red(`interrupted: ${printable(devicesRan(summary, options.interrupted))}; the figures cover only ${summary.devices === 1 ? "it" : "them"}`));
   }
-  if (options.incomplete) printError(err.red(`incomplete: ${options.incomplete}`));
+  // File names, and a shard's error as its file holds it, escaped for the terminal.
+  if (options.incomplete) printError(err.red(`incomplete: ${printable(options.incomplete)}`));
   if (unwritten) return EXIT_USAGE;
   // With thresholds, they decide (failures may be expected under faults); without, any failure
   // fails. A run stopped before all its devices ran, or a merge missing some, does not pass.

@@ -10,16 +10,17 @@ import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { randomSeed } from "../device/identity.js";
 import { parseDuration } from "../device/duration.js";
+import { spacesIn } from "../device/faults.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
-import { parseShard, shardRange } from "../sim/fleet/plan.js";
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_LIFE_MS, runFleet } from "../sim/fleet/run-fleet.js";
-import { missableEarly, missedAlready, parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
+import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
-import { checkRunningService } from "../sim/service-check.js";
+import { checkRunningService, SERVICE_ANSWER_TIMEOUT_MS } from "../sim/service-check.js";
 import { usableCores } from "../protocol/usable-cores.js";
 
 interface FleetCliOptions {
@@ -43,8 +44,6 @@ interface FleetCliOptions {
   abortOnFail?: boolean;
   progress: boolean;
 }
-
-const MAX_DEVICES = 10_000_000;
 
 export function registerFleet(program: Command): void {
   program
@@ -95,9 +94,11 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   if (options.devices === undefined) throw new InputError("how many devices?", { where: "--devices", hint: "e.g. aosp-sim fleet --devices 100" });
   const devices = wholeNumber(options.devices, "--devices", 1, MAX_DEVICES, "a fleet has 1 or more devices, e.g. --devices 100");
   const concurrency = wholeNumber(options.concurrency, "--concurrency", 1, MAX_CONCURRENCY, "e.g. --concurrency 64");
-  const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)");
-  const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, 2 ** 32 - 1, "use a whole number from 0 to 4294967295");
+  const rampMs = duration(options.ramp, "--ramp", "--ramp 30s (0s: no ramp)", { max: MAX_RAMP_MS, limit: "a week", of: "a fleet's device starts may be spread over", shorter: "--ramp 1h" });
+  const seed = options.seed === undefined ? randomSeed() : wholeNumber(options.seed, "--seed", 0, MAX_SEED, `use a whole number from 0 to ${MAX_SEED}`);
   const shard = parseShard(options.shard);
+  const empty = emptyShardProblem(devices, shard);
+  if (empty) throw new InputError(empty.problem, { where: `--shard ${options.shard}`, hint: empty.hint });
   const { first, end } = shardRange(devices, shard);
   const onlyGiven = options.only.map((o) => {
     const index = wholeNumber(o, "--only", 0, devices - 1, `a device index from 0 to ${devices - 1}`);
@@ -113,15 +114,9 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   const only = [...new Set(onlyGiven)];
   // Checked now, before the service starts; runFleet reads them again as written.
   refuseRepeatedFaults(options.fault.map(parseFaultRate), options.fault);
-  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h");
-  if (lifeMs > MAX_LIFE_MS) {
-    throw new InputError(`"${options.life}" is longer than the ${MAX_LIFE_MS / 86_400_000} days (ten years) a fleet device may live`, {
-      where: "--life",
-      hint: "give a shorter life, e.g. --life 30d (a day is d, an hour h)",
-    });
-  }
+  const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h", { max: MAX_LIFE_MS, limit: "ten years", of: "a fleet device may live", shorter: "--life 30d" });
   const total = only.length > 0 ? only.length : end - first;
-  const thresholds = options.threshold.map(parseThreshold);
+  const thresholds = options.threshold.map(parseThresholdOption);
   refuseUnmeetable(thresholds, total);
   const decidable = thresholds.filter((t) => missableEarly(t, total));
   if (options.abortOnFail && decidable.length === 0) {
@@ -173,18 +168,40 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       });
     }
     service = { url, adminToken: options.adminToken };
-    await checkRunningService(url, options.adminToken);
   }
 
-  // A status line: --no-progress promises none (the seed is in the summary all the same).
+  // A status line: --no-progress promises none (the seed is in the summary all the same). Said
+  // before the running service is checked, which may take up to SERVICE_ANSWER_TIMEOUT_MS.
   if (options.progress) printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
-  const progress = options.progress ? progressView(total) : null;
+  let progress: ReturnType<typeof progressView> | null = null;
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
   const say = (line: string) => (progress ? progress.note(line) : printError(line));
+  let checking: string | null = null;
   const stop = gracefulStop(
-    (signal) => say(err.yellow(`fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`)),
+    (signal) =>
+      say(
+        err.yellow(
+          checking !== null
+            ? `fleet: ${signal} while ${checking}: stopped before any device started`
+            : `fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`,
+        ),
+      ),
     () => progress?.stop(),
   );
+  if (service) {
+    checking = `checking the service at ${service.url}`;
+    if (options.progress) printError(err.dim(`fleet: ${checking} (it has ${SERVICE_ANSWER_TIMEOUT_MS / 1000} s to answer)`));
+    try {
+      await checkRunningService(service.url, service.adminToken, { signal: stop.signal });
+    } catch (error) {
+      const stopped = stop.exitCode();
+      stop.dispose();
+      if (stopped !== null) return stopped;
+      throw error;
+    }
+    checking = null;
+  }
+  progress = options.progress ? progressView(total) : null;
   // --abort-on-fail stops the run as a first Ctrl-C does, when a threshold is missed already.
   const early = new AbortController();
   let run;
@@ -230,15 +247,36 @@ async function fleet(options: FleetCliOptions): Promise<number> {
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {
   const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+  // " 5" is refused, as a rate with a space is, never read as 5 (a quoted shell variable with a space in it).
+  if (/^\s+\d+\s*$|^\d+\s+$/.test(text)) {
+    throw new InputError(`"${text}" is not a whole number: it ${spacesIn(text)}`, { where: `${where} ${text}`, hint: `write ${where} ${text.trim()}, without spaces` });
+  }
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
     throw new InputError(`"${text}" is not a whole number from ${min} to ${max}`, { where: `${where} ${text}`, hint });
   }
   return n;
 }
 
+/** The most a duration option takes, and how its refusal says so: `"1000000d" is longer than the 3650 days (ten years) a fleet device may live`. */
+interface DurationCap {
+  max: number;
+  /** The cap in words: "ten years". */
+  limit: string;
+  /** What it caps: "a fleet device may live". */
+  of: string;
+  /** A shorter value to offer: "--life 30d". */
+  shorter: string;
+}
+
 /** `example` is the option as it could be written, e.g. "--life 24h". */
-function duration(text: string, where: string, example: string): number {
+function duration(text: string, where: string, example: string, cap: DurationCap): number {
   const ms = parseDuration(text);
   if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where: `${where} ${text}`, hint: `write a number and a unit, ms, s, m, h or d in lower case, e.g. ${example}` });
+  if (ms > cap.max) {
+    throw new InputError(`"${text}" is longer than the ${cap.max / 86_400_000} days (${cap.limit}) ${cap.of}`, {
+      where,
+      hint: `give a shorter ${where.replace(/^--/, "")}, e.g. ${cap.shorter} (a day is d, an hour h)`,
+    });
+  }
   return ms;
 }

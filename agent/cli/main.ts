@@ -71,8 +71,46 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   return program;
 }
 
+/**
+ * A single-valued option given twice (`--seed 1 --seed 2`, `--junit a.xml --junit b.xml`):
+ * commander keeps the last value, silently (a.xml was never written). A usage error, with its fix.
+ */
+class RepeatedOptionError extends CommanderError {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(EXIT_USAGE, "aosp-sim.repeatedOption", message);
+  }
+}
+
+/**
+ * Refuses a repeated option that takes one value, as a fault given twice is refused. Options meant
+ * to repeat collect their values in a list (`--fault`, `--threshold`, `--only`: a list default) and
+ * are left alone, as are flags (`--json` twice asks the same).
+ */
+function refuseRepeatedOptions(command: Command): void {
+  const repeatable = command.options.filter((o) => o.variadic || Array.isArray(o.defaultValue)).map((o) => o.long ?? o.short);
+  for (const option of command.options) {
+    if ((!option.required && !option.optional) || option.variadic || Array.isArray(option.defaultValue)) continue;
+    const flag = option.long ?? option.short ?? option.name();
+    let first: string | undefined;
+    command.on(`option:${option.name()}`, (value: string | undefined) => {
+      const given = value === undefined ? flag : `${flag} ${value}`;
+      if (first === undefined) {
+        first = given;
+        return;
+      }
+      const list = repeatable.length < 2 ? repeatable.join("") : `${repeatable.slice(0, -1).join(", ")} and ${repeatable.at(-1)}`;
+      const others = repeatable.length === 0 ? `no option of ${commandPath(command)} repeats` : `only ${list} ${repeatable.length === 1 ? "repeats" : "repeat"}`;
+      throw new RepeatedOptionError(`${given}: ${flag} was given before (${first}), and takes one value`, `give ${flag} once (${others})`);
+    });
+  }
+}
+
 /** How to put a commander usage error right, by its code: the README promises a `fix:` line. */
 function usageFix(error: CommanderError, program: Command, command: Command | undefined): string {
+  if (error instanceof RepeatedOptionError) return error.fix;
   const name = command ? commandPath(command) : program.name();
   const usage = command ? `usage: ${name} ${command.usage()}` : "";
   switch (error.code) {
@@ -126,6 +164,7 @@ async function main(argv: string[]): Promise<void> {
       command.exitOverride();
       // Remember which command failed to parse, so the fix line can show its usage.
       command.configureOutput({ outputError: () => { failedCommand = command; } });
+      refuseRepeatedOptions(command);
     }
     await program.parseAsync(argv);
   } catch (error) {

@@ -10,8 +10,8 @@ import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
 import { readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
-import { shardsNamed } from "../sim/fleet/summary.js";
-import { parseThreshold, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { partNamed, RANGES_LISTED } from "../sim/fleet/summary.js";
+import { parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { action, formatInputError, printError } from "./output.js";
 
@@ -39,7 +39,7 @@ export function registerMergeReports(program: Command): void {
 }
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
-  const thresholds = options.threshold.map(parseThreshold);
+  const thresholds = options.threshold.map(parseThresholdOption);
   checkReportPaths({ junit: options.junit, report: options.report, inputs: { files, what: "summary" } });
   // A shard whose run failed before it had a summary left its error document instead, or, killed,
   // an empty file: said, and counted as missing (exit 1, the merged JUnit's failed test case), not
@@ -59,11 +59,14 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
     throw new InputError("none of these files holds a fleet summary: every run failed", { where: files.join(", "), hint: "run the shards again (each file above says why its run failed)" });
   }
   const merged = mergeSummaries(parts);
-  refuseUnmeetable(thresholds, merged.fleetDevices, "the fleet");
+  refuseUnmeetable(thresholds, merged.only?.length ?? merged.fleetDevices, merged.only ? "these re-runs" : "the fleet");
   const missing = missingFromFleet(merged);
-  const incomplete = missing === null ? null : [missing, ...failedRuns.map((f) => `${f.file} ${f.said}`)].join("; ");
+  // The files without a summary named too, as many as the missing ranges are (each is said above, on its own line).
+  const unread = failedRuns.slice(0, RANGES_LISTED).map((f) => `${f.file} ${f.said}`);
+  if (failedRuns.length > unread.length) unread.push(`and ${failedRuns.length - unread.length} more files without a summary`);
+  const incomplete = missing === null ? null : [missing, ...unread].join("; ");
   // Which shards were stopped part-way, and how far they got: the merged summary says only that one was.
-  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${shardsNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
+  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${partNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
   const interrupted = stopped.length > 0 ? stopped.join("; ") : null;
   const reports: ReportFile[] = [
     ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete)]),

@@ -7,11 +7,28 @@ import { request } from "undici";
 import { InputError } from "../protocol/errors.js";
 import { httpDispatcher, requestFailure } from "../protocol/http-dispatcher.js";
 
-export async function checkRunningService(url: string, adminToken: string): Promise<void> {
+/**
+ * How long a running service gets to answer each of a command's own requests (this check, a
+ * fleet's set-up of its user and profile): it answers them in milliseconds. Without a limit a
+ * port that accepts connections but never answers (a hung or stopped service, another program)
+ * held the command for undici's default of 300 s, saying nothing.
+ */
+export const SERVICE_ANSWER_TIMEOUT_MS = 10_000;
+
+export interface ServiceRequestOptions {
+  /** How long each request may wait for its answer (default SERVICE_ANSWER_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Aborts the check (Ctrl-C); it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export async function checkRunningService(url: string, adminToken: string, options: ServiceRequestOptions = {}): Promise<void> {
   const { AdminApiError, AdminClient } = await import("../../mock-service/admin-client.js");
+  const timeoutMs = options.timeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
   try {
-    await new AdminClient(url, adminToken).request("GET", "/beta/organization");
+    await new AdminClient(url, adminToken, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }).request("GET", "/beta/organization");
   } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
     if (error instanceof AdminApiError && error.status === 401) {
       // The status in the message too: a library caller (runFleet) sees the message without its "where".
       throw new InputError(`the service refused it (${error.status} ${error.code})`, { where: "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
@@ -22,11 +39,36 @@ export async function checkRunningService(url: string, adminToken: string): Prom
         hint: "give the URL `aosp-sim serve` printed on its first line (its base, without a path), or leave out --service for the embedded one",
       });
     }
-    throw new InputError(`cannot reach the service (${requestFailure(error)})`, {
-      where: url,
-      hint: "start it with `aosp-sim serve`, or check the URL",
-    });
+    throw serviceRequestFailure(error, url, timeoutMs, null);
   }
+}
+
+/**
+ * A request to a running service that got no answer, as an InputError naming the service:
+ * nothing listening (or no such host) is "cannot reach"; a connection taken but no answer in
+ * `timeoutMs` is said as such, since starting a service there is not the fix. `during` says what
+ * the command was doing when an answer had come before (a fleet's set-up), null for the first request.
+ */
+export function serviceRequestFailure(error: unknown, url: string, timeoutMs: number, during: string | null): InputError {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+    const seconds = `${timeoutMs / 1000} s`;
+    return during === null
+      ? new InputError(`answers no HTTP within ${seconds}: something accepts connections there but does not answer`, {
+          where: url,
+          hint: "check that this is the URL `aosp-sim serve` printed (not another program's port), and that the service is not stopped (kill -STOP, a debugger) or hung: restart it",
+        })
+      : new InputError(`answered no HTTP within ${seconds} ${during}: the service stopped answering`, {
+          where: url,
+          hint: "check that the service is not stopped (kill -STOP, a debugger), hung or overloaded, then run again",
+        });
+  }
+  return during === null
+    ? new InputError(`cannot reach the service (${requestFailure(error)})`, { where: url, hint: "start it with `aosp-sim serve`, or check the URL" })
+    : new InputError(`the service could not be reached ${during} (${requestFailure(error)}): it answered before, and stopped`, {
+        where: url,
+        hint: "check that the service is still running (`aosp-sim serve`), then run again",
+      });
 }
 
 /** How long the addresses a QR code gives devices get to answer before the run (a DNS failure or a refused connection is immediate). */

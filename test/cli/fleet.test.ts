@@ -6,7 +6,7 @@ import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
@@ -33,6 +33,10 @@ describe("aosp-sim fleet: bad options", () => {
   });
   it.each([
     [["--devices", "0"], /--devices 0: .*fix: a fleet has 1 or more devices/s],
+    // Before, accepted as 5 (a rate with a space was refused already).
+    [["--devices", " 5"], /^aosp-sim: --devices  5: " 5" is not a whole number: it has a space before it\n\s+fix: write --devices 5, without spaces\n$/],
+    [["--devices", "5", "--seed", "7 "], /^aosp-sim: --seed 7 : "7 " is not a whole number: it has a space after it\n\s+fix: write --seed 7, without spaces\n$/],
+    [["--devices", "5", "--only", " 3 "], /--only  3 : " 3 " is not a whole number: it has spaces around it\n\s+fix: write --only 3, without spaces/],
     [["--devices", "10", "--shard", "3/2"], /--shard 3\/2: shard 3 of 2 does not exist.*fix: INDEX counts from 0/s],
     [["--devices", "10", "--fault", "gremlins=0.1"], /--fault gremlins=0\.1: unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
     // Before, named "--fault power-loss" (not what was written), and the fix's example, copied
@@ -57,8 +61,11 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: failed<=100% cannot be missed before the run ends.*fix: /s],
     // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
     [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
-    // Before, the fix offered the very share refused: "e.g. enrolled>=99%".
-    [["--devices", "2", "--shard", "0/3", "--threshold", "enrolled>=99%"], /--threshold enrolled>=99%: cannot be met: this run has 0 devices.*fix: this shard holds none of the fleet's devices: run fewer shards than there are devices/s],
+    // Before, the shard ran no device and exited 0 (failed==0 held on none of none); with a
+    // threshold on a share, "cannot be met: this run has 0 devices".
+    [["--devices", "5", "--shard", "0/6"], /^aosp-sim: --shard 0\/6: shard 0\/6 of a fleet of 5 devices holds none of them\n\s+fix: run fewer shards: at most 5, one device each \(0\/5 to 4\/5\)\n$/],
+    [["--devices", "2", "--shard", "0/3", "--threshold", "enrolled>=99%"], /--shard 0\/3: shard 0\/3 of a fleet of 2 devices holds none of them.*fix: run fewer shards: at most 2/s],
+    [["--devices", "1", "--shard", "0/2", "--threshold", "failed==0"], /--shard 0\/2: shard 0\/2 of a fleet of 1 device holds none of them.*fix: run fewer shards: at most 1, one device each \(0\/1\)/s],
     // Before, "none of failed!=0 can be missed": one threshold is not "none of".
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed!=0"], /--abort-on-fail: failed!=0 cannot be missed before the run ends.*fix: /s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed!=0", "--threshold", "rss<1GB"], /--abort-on-fail: none of failed!=0, rss<1GB can be missed before the run ends.*fix: /s],
@@ -70,10 +77,21 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
     // Before, ignored: the summary said runs "external".
     [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--embedded", "inline"], /--embedded inline: places the embedded service, and --service drives a running one instead.*fix: leave out --embedded/s],
-    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t"], /127\.0\.0\.1:9: cannot reach the service \(ECONNREFUSED\).*fix: start it with `aosp-sim serve`/s],
+    // --no-progress: otherwise the start line and "checking the service" come first.
+    [["--devices", "10", "--service", "http://127.0.0.1:9", "--admin-token", "t", "--no-progress"], /127\.0\.0\.1:9: cannot reach the service \(ECONNREFUSED\).*fix: start it with `aosp-sim serve`/s],
     [[], /--devices: how many devices\?/],
+    // Before, the last of each was taken silently (--junit a.xml never written); a fault given twice was refused already.
+    [["--devices", "5", "--seed", "1", "--seed", "2"], /^aosp-sim: --seed 2: --seed was given before \(--seed 1\), and takes one value\n\s+fix: give --seed once \(only --only, --fault and --threshold repeat\)\n$/],
+    [["--devices", "5", "--devices", "6"], /^aosp-sim: --devices 6: --devices was given before \(--devices 5\)/],
+    [["--devices", "5", "--shard", "1/2", "--shard", "0/2"], /^aosp-sim: --shard 0\/2: --shard was given before \(--shard 1\/2\)/],
+    [["--devices", "5", "--life", "1d", "--life", "2h"], /^aosp-sim: --life 2h: --life was given before \(--life 1d\)/],
+    [["--devices", "5", "--junit", "a.xml", "--junit=b.xml"], /^aosp-sim: --junit b\.xml: --junit was given before \(--junit a\.xml\)/],
+    [["--devices", "5", "--ramp", "1s", "--concurrency", "2", "--ramp", "2s"], /^aosp-sim: --ramp 2s: --ramp was given before \(--ramp 1s\)/],
     // Before, accepted: a device living millennia of check-ins kept even a one-device fleet busy for hours.
     [["--devices", "10", "--life", "1000000d"], /--life: "1000000d" is longer than the 3650 days \(ten years\) a fleet device may live.*fix: give a shorter life/s],
+    // Before, accepted: its devices' starts spread over centuries, the fleet never finished.
+    [["--devices", "10", "--ramp", "99999999d"], /^aosp-sim: --ramp: "99999999d" is longer than the 7 days \(a week\) a fleet's device starts may be spread over\n\s+fix: give a shorter ramp, e\.g\. --ramp 1h \(a day is d, an hour h\)\n$/],
+    [["--devices", "10", "--ramp", "169h"], /--ramp: "169h" is longer than the 7 days/],
     [["--devices", "10", "--shard", "1/2", "--only", "3"], /--only 3: device 3 is not in shard 1\/2, which holds devices 5 to 9.*fix: to re-run any device of the fleet, leave out --shard/s],
     // Refused before the fleet runs (the run's start line is not printed), not after minutes of it.
     [["--devices", "10", "--report", "/nonexistent-folder/out.html"], /out\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist.*fix: give a path in a folder/s],
@@ -114,6 +132,42 @@ describe("aosp-sim fleet: a --service that does not answer", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\).*fix: start it with \`aosp-sim serve\`, or check the URL`, "s"));
     expect((JSON.parse(result.stdout) as { error: { kind: string } }).error.kind).toBe("input");
+  });
+});
+
+// Before, the check waited out undici's 300 s with nothing on stderr (not even the start line),
+// and a Ctrl-C meanwhile exited 130 without a word.
+describe("aosp-sim fleet: a --service that takes connections and never answers", () => {
+  it.each([[[] as string[]], [["--no-progress"]]])("%j: says what it waits for (but with --no-progress), and a Ctrl-C then says it stopped before any device started (exit 130)", async (extra) => {
+    const sockets = new Set<Socket>();
+    // Ctrl-C once the check's request is waiting on the service.
+    let interrupt = () => {};
+    const server = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      setTimeout(() => interrupt(), 300);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const started = performance.now();
+      const result = await aospSim(["fleet", "--devices", "5", "--seed", "3", "--service", url, "--admin-token", "t", ...extra], {
+        killAfterMs: 30_000,
+        onSpawn: (signal) => (interrupt = () => signal("SIGINT")),
+      });
+      expect(performance.now() - started).toBeLessThan(9_000);
+      expect(result.code, result.stderr).toBe(130);
+      const lines = result.stderr.trim().split("\n");
+      if (extra.length === 0) {
+        expect(lines[0]).toBe("fleet: 5 devices (seed 3, shard 0/1)");
+        expect(lines[1]).toBe(`fleet: checking the service at ${url} (it has 10 s to answer)`);
+      }
+      expect(lines.at(-1)).toBe(`fleet: SIGINT while checking the service at ${url}: stopped before any device started`);
+      expect(result.stdout).toBe("");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
   });
 });
 
@@ -378,6 +432,48 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
   });
 
+  // Before, an --only re-run's summary said only "shards": ["0/1"] (its header "shard 0/1 of 10"),
+  // and two of them were refused: "holds shard 0/1, which only3.json holds too", untrue.
+  it("records an --only re-run's devices, names them in its header, and merges re-runs of distinct devices", async () => {
+    const files: string[] = [];
+    for (const index of [4, 3]) {
+      const run = await aospSim(["fleet", "--devices", "10", "--seed", "2", "--only", String(index), "--json", "--no-progress"]);
+      expect(run.code, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout) as unknown;
+      expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+      expect(summary).toMatchObject({ devices: 1, fleetDevices: 10, shards: ["0/1"], only: [index] });
+      files.push(temp.file(`only${index}.json`));
+      writeFileSync(files.at(-1)!, run.stdout);
+    }
+    const junit = temp.file("only-merged.xml");
+    const merged = await aospSim(["merge-reports", ...files, "--junit", junit]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout.split("\n")[0]).toBe("Fleet: 2 of 2 devices enrolled and checked in, 0 failed (seed 2, devices 3, 4 of 10)");
+    expect(readFileSync(junit, "utf8")).toContain('<testcase classname="aosp-sim.fleet.merge" name="every device re-run reported (2 of 2)" time="0"/>');
+    const twice = await aospSim(["merge-reports", files[1]!, files[1]!]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/only3\.json: is given twice \(it holds device 3\)\n\s+fix: give each device's re-run once/);
+  });
+
+  // Before, every missing shard in full: one shard's report of 100,000 made a 1.4 MB line on
+  // stderr, and as long a JUnit failure message; and every file without a summary was listed.
+  it("merge-reports says missing shards as ranges, and lists at most ten ranges and ten files", async () => {
+    const run = await aospSim(["fleet", "--devices", "100000", "--seed", "5", "--shard", "99999/100000", "--json", "--no-progress"]);
+    expect(run.code, run.stderr).toBe(0);
+    const part = temp.file("last-of-100000.json");
+    writeFileSync(part, run.stdout);
+    const empties = Array.from({ length: 12 }, (_, i) => temp.file(`killed-${i}-of-100000.json`));
+    for (const file of empties) writeFileSync(file, "");
+    const junit = temp.file("ranges.xml");
+    const merged = await aospSim(["merge-reports", part, ...empties, "--junit", junit]);
+    expect(merged.code, merged.stderr).toBe(1);
+    const line = merged.stderr.split("\n").find((l) => l.startsWith("incomplete:"))!;
+    expect(line).toMatch(/^incomplete: these reports hold 1 of the fleet's 100000 devices: no report of shards 0 to 99998 of 100000; the figures cover only them; .*killed-0-of-100000\.json is empty: the shard wrote no report; .*killed-9-of-100000\.json is empty: the shard wrote no report; and 2 more files without a summary$/);
+    expect(line).not.toContain("killed-10-of");
+    expect(line.length).toBeLessThan(2_000);
+    expect(readFileSync(junit, "utf8").length).toBeLessThan(4_000);
+  });
+
   // The Kubernetes job writes each shard's --json to its file: a shard whose run failed (its
   // service unreachable) leaves its error document there. Before, the merge refused it (exit 2,
   // "is not a fleet summary") and wrote no JUnit, so CI saw no failed test.
@@ -395,6 +491,13 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(merged.stderr).toContain(`${b}: holds no summary but the error its run printed: cannot reach the service (ECONNREFUSED)`);
     expect(merged.stderr).toContain("incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1/2");
     expect(readFileSync(junit, "utf8")).toMatch(/<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*shard-1-of-2\.json holds the error its run printed: cannot reach the service/);
+    // The error as the file holds it is escaped on the incomplete: line too (before, raw: it could clear the screen).
+    const hostile = temp.file("shard-1-of-2-hostile.json");
+    writeFileSync(hostile, JSON.stringify({ error: { message: "refused\u001b[2J\u0007" } }));
+    const escaped = await aospSim(["merge-reports", a, hostile]);
+    expect(escaped.code).toBe(1);
+    expect(escaped.stderr).not.toMatch(/[\u0007\u001b]/);
+    expect(escaped.stderr).toMatch(/^incomplete: .*holds the error its run printed: refused\\x1b\[2J\\x07$/m);
     // Every file an error: nothing to merge (exit 2).
     const none = await aospSim(["merge-reports", b]);
     expect(none.code).toBe(2);

@@ -49,6 +49,27 @@ describe("aosp-sim", () => {
     expect(result.stderr).toMatch(/missing required argument/);
   });
 
+  // Before, commander kept the last value silently: `--junit a.xml --junit b.xml` never wrote a.xml.
+  it("refuses an option that takes one value given twice, in every command; options that repeat and flags may be given again", async () => {
+    const cases: [string[], RegExp][] = [
+      [["serve", "--port", "0", "--port", "8081"], /^aosp-sim: --port 8081: --port was given before \(--port 0\), and takes one value\n\s+fix: give --port once \(only --chaos repeats\)\n$/],
+      [["validate", "--format", "json", "--format=sarif", "x.json"], /^aosp-sim: --format sarif: --format was given before \(--format json\), and takes one value\n\s+fix: give --format once \(no option of aosp-sim validate repeats\)\n$/],
+      [["qr", "x.json", "-o", "a.png", "--output", "b.png"], /^aosp-sim: --output b\.png: --output was given before \(--output a\.png\)/],
+      [["emulator", "reset", "--serial", "emulator-5554", "--serial", "emulator-5556"], /^aosp-sim: --serial emulator-5556: --serial was given before \(--serial emulator-5554\)/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await aospSim(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+    const json = await aospSim(["enroll", "x.json", "--seed", "1", "--seed", "2", "--json"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { kind: "usage", message: "--seed 2: --seed was given before (--seed 1), and takes one value", where: null, fix: "give --seed once (only --fault and --preinstall repeat)" } });
+    // A flag twice asks the same; a repeatable option collects (both reach the payload check: no such file).
+    const repeated = await aospSim(["validate", "--json", "--json", "missing.json"]);
+    expect(repeated.stderr).toMatch(/missing\.json: no such file/);
+  });
+
   it("gives commander's own usage errors a fix line naming the usage", async () => {
     const missing = await aospSim(["validate"]);
     expect(missing.stderr).toMatch(/^aosp-sim: missing required argument 'input/m);

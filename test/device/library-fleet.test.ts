@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
   InputError,
+  MAX_DEVICES,
   MAX_LIFE_MS,
+  MAX_RAMP_MS,
   evaluateThresholds,
   fleetHtmlReport,
   fleetJunitXml,
@@ -62,6 +64,9 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, only: [5] })).rejects.toThrow(/only holds 5, but a fleet of 5 has devices 0 to 4/);
     // Before, shard 3 of 2 ran a device of no shard.
     await expect(runFleet({ devices: 5, shard: { index: 3, count: 2 } })).rejects.toThrow(/runFleet: shard 3 of 2 does not exist/);
+    // Before, shard 0 of 6 of a 5-device fleet ran nothing and resolved, failed 0 of 0.
+    await expect(runFleet({ devices: 5, shard: { index: 0, count: 6 } })).rejects.toThrow(RangeError);
+    await expect(runFleet({ devices: 5, shard: { index: 0, count: 6 } })).rejects.toThrow("runFleet: shard 0/6 of a fleet of 5 devices holds none of them: run fewer shards: at most 5, one device each (0/5 to 4/5)");
     await expect(runFleet({ devices: 5, lifeMs: MAX_LIFE_MS + 1 })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds from 0 to \d+ \(3650 days\)/);
     await expect(runFleet({ devices: 5, lifeMs: Number.NaN })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds from 0/);
     // Before, each of these ran: NaN threads ran no device and passed failed==0; seed 2^32 ran
@@ -71,7 +76,11 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, threads: 0 })).rejects.toThrow(/runFleet: threads must be a whole number of at least 1/);
     await expect(runFleet({ devices: 5, seed: 2 ** 32 })).rejects.toThrow(/runFleet: seed must be at most 4294967295/);
     await expect(runFleet({ devices: 5, lifeMs: 0.5 })).rejects.toThrow(/runFleet: lifeMs must be whole milliseconds/);
-    await expect(runFleet({ devices: 5, rampMs: -1 })).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 up/);
+    await expect(runFleet({ devices: 5, rampMs: -1 })).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 to 604800000 \(7 days\) \(got -1\)/);
+    // Before, taken: a ramp of centuries, the fleet never finishing. As --ramp, at most a week.
+    expect(MAX_RAMP_MS).toBe(7 * 24 * 3_600_000);
+    await expect(runFleet({ devices: 5, rampMs: MAX_RAMP_MS + 1 })).rejects.toThrow(RangeError);
+    await expect(runFleet({ devices: 5, rampMs: 1e12 })).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 to 604800000 \(7 days\) \(got 1000000000000\)/);
     await expect(runFleet({ devices: 5, embedded: "bogus" as "inline" })).rejects.toThrow(/runFleet: embedded must be "worker" or "inline"/);
     await expect(runFleet({ devices: 5, faults: "service-5xx=5%" as unknown as string[] })).rejects.toThrow(/runFleet: faults must be a list/);
     await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] })).rejects.toThrow(/"2" is not a rate/);
@@ -79,6 +88,24 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, faults: [null as unknown as string] })).rejects.toThrow(/runFleet: faults\[0\] is null, neither a string such as "service-5xx=5%" nor what parseFaultRate returns/);
     // Before, 1e9 was taken, although --concurrency stops at 100,000.
     await expect(runFleet({ devices: 5, concurrency: 1e9 })).rejects.toThrow(/runFleet: concurrency must be at most 100000 \(got 1000000000\)/);
+    // Before, "(got 5)": that it was a string was hidden.
+    await expect(runFleet({ devices: "5" as unknown as number })).rejects.toThrow(new RangeError('runFleet: devices must be a whole number of at least 1 (got the string "5")'));
+    await expect(runFleet({ devices: 5, lifeMs: "1000" as unknown as number })).rejects.toThrow(/lifeMs must be whole milliseconds from 0 to \d+ \(3650 days\) \(got the string "1000"\)$/);
+    await expect(runFleet({ devices: 5, rampMs: [1] as unknown as number })).rejects.toThrow(/rampMs must be .* \(got a list \[1\]\)$/);
+    await expect(runFleet({ devices: 5, concurrency: true as unknown as number })).rejects.toThrow(/concurrency must be a whole number of at least 1 \(got a boolean, true\)$/);
+    // Before, taken (a fleet of days), although --devices stops at 10,000,000: the same bound now.
+    expect(MAX_DEVICES).toBe(10_000_000);
+    await expect(runFleet({ devices: MAX_DEVICES + 1 })).rejects.toThrow(new RangeError("runFleet: devices must be at most 10000000 (got 10000001)"));
+    await expect(runFleet({ devices: 1e8 })).rejects.toThrow(RangeError);
+    await expect(runFleet({ devices: 1e8 })).rejects.toThrow(/runFleet: devices must be at most 10000000 \(got 100000000\)/);
+  });
+
+  // Before, 'parseThreshold("bogus")' said "--threshold bogus: ...", an option the caller never wrote.
+  it("names a bad threshold by the call, not by a --threshold option the caller never wrote", () => {
+    expect(() => parseThreshold("bogus")).toThrow(InputError);
+    expect(() => parseThreshold("bogus")).toThrow(expect.objectContaining({ message: 'parseThreshold("bogus"): "bogus" has no comparison', where: 'parseThreshold("bogus")' }));
+    expect(() => parseThreshold("p101.total<1s")).toThrow(/^parseThreshold\("p101\.total<1s"\): percentile 101 is above 100$/);
+    expect(() => parseThreshold(5 as unknown as string)).toThrow(new TypeError('parseThreshold takes a string such as "failed<1%" (got number)'));
   });
 
   it("names a bad fault by the caller's own list item, not by a --fault option the caller never wrote", async () => {

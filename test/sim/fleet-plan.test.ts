@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { faultsFor, parseFaultRate } from "../../agent/sim/fleet/fault-rates.js";
 import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
-import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
+import { partNamed, type FleetSummary } from "../../agent/sim/fleet/summary.js";
 import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
@@ -361,13 +361,36 @@ describe("merging shard summaries", () => {
 
   it("says which shards are missing when the reports do not hold the whole fleet", () => {
     const merged = mergeSummaries([shard(["0/4"], 50), shard(["2/4"], 50)]);
-    expect(missingFromFleet(merged)).toBe("these reports hold 100 of the fleet's 200 devices: no report of shard 1/4, 3/4; the figures cover only them");
+    expect(missingFromFleet(merged)).toBe("these reports hold 100 of the fleet's 200 devices: no report of shards 1, 3 of 4; the figures cover only them");
     expect(missingFromFleet(mergeSummaries([shard(["0/2"], 100)]))).toMatch(/hold 100 of the fleet's 200 devices: no report of shard 1\/2/);
     // A shard stopped part-way says so itself (interrupted); one missing besides is still named
     // (before, the stop hid it).
-    expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shard 1\/4, 3\/4/);
+    expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shards 1, 3 of 4/);
     const whole = mergeSummaries([shard(["0/2"], 100), shard(["1/2"], 100)]);
     expect(missingFromFleet({ ...whole, devices: 150, interrupted: true })).toBeNull();
+  });
+
+  // Before, every missing shard in full: one shard's report of 100,000 made a 1.4 MB line (and
+  // as long a JUnit failure message).
+  it("says the missing shards as ranges, and at most the first ten ranges of them", () => {
+    const big = (shards: string[], fleetDevices = 100_000) => ({
+      file: "big.json",
+      summary: summaryWith({ shards, devices: shards.length, enrolled: shards.length, failed: 0, failedByReason: {}, fleetDevices }),
+    });
+    const one = missingFromFleet(mergeSummaries([big(["99999/100000"])]));
+    expect(one).toBe("these reports hold 1 of the fleet's 100000 devices: no report of shards 0 to 99998 of 100000; the figures cover only them");
+    expect(missingFromFleet(mergeSummaries([big(["5/100000"])]))).toContain(": no report of shards 0 to 4, 6 to 99999 of 100000;");
+    // Every other shard of 10,000 held: 5,000 gaps, ten said.
+    const gaps = missingFromFleet(mergeSummaries([big(Array.from({ length: 5_000 }, (_, i) => `${2 * i + 1}/10000`), 10_000)]));
+    expect(gaps).toBe("these reports hold 5000 of the fleet's 10000 devices: no report of shards 0, 2, 4, 6, 8, 10, 12, 14, 16, 18 and 4990 more of 10000; the figures cover only them");
+    // Devices none holds (several splits): the same, at most ten ranges.
+    const mixed = mergeSummaries([
+      { file: "half.json", summary: summaryWith({ shards: ["1/2"], devices: 50_000, enrolled: 50_000, failed: 0, failedByReason: {}, fleetDevices: 100_000 }) },
+      { file: "many.json", summary: summaryWith({ shards: Array.from({ length: 25 }, (_, i) => `${2 * i}/100`), devices: 25_000, enrolled: 25_000, failed: 0, failedByReason: {}, fleetDevices: 100_000 }) },
+    ]);
+    expect(missingFromFleet(mixed)).toBe(
+      "these reports hold 75000 of the fleet's 100000 devices: no report of devices 1000 to 1999, 3000 to 3999, 5000 to 5999, 7000 to 7999, 9000 to 9999, 11000 to 11999, 13000 to 13999, 15000 to 15999, 17000 to 17999, 19000 to 19999 and 15 more; the figures cover only them",
+    );
   });
 
   // Before, sorted as text (0/4, 1/2, 1/4), and a mixed split's missing devices were not said.
@@ -414,6 +437,50 @@ describe("merging shard summaries", () => {
     ]);
     expect(embedded.devices).toBe(200);
     expect(mergeSummaries([on("a.json", ["0/2"], running), on("b.json", ["1/2"], running)]).service).toEqual(running);
+  });
+
+  // Before, two --only re-runs (each "shards": ["0/1"]) were refused as "holds shard 0/1, which
+  // only3.json holds too", untrue; a re-run and a shard merged, counting device 3 twice.
+  it("merges --only re-runs of distinct devices by the devices they name, and refuses one device twice or a re-run with a shard", () => {
+    const rerun = (file: string, only: number[], shards = ["0/1"]) => ({
+      file,
+      summary: summaryWith({ shards, only, devices: only.length, enrolled: only.length, failed: 0, failedByReason: {}, fleetDevices: 10 }),
+    });
+    const merged = mergeSummaries([rerun("only4.json", [4]), rerun("only3.json", [3]), rerun("only7-9.json", [7, 8, 9], ["1/2"])]);
+    expect(merged).toMatchObject({ devices: 5, only: [3, 4, 7, 8, 9], shards: ["0/1", "1/2"] });
+    // Re-runs never claimed the rest of the fleet: complete when each ran its devices.
+    expect(missingFromFleet(merged)).toBeNull();
+    expect(partNamed(merged)).toBe("devices 3, 4, 7 to 9");
+    expect(partNamed({ shards: ["0/1"], only: [3] })).toBe("device 3");
+    expect(() => mergeSummaries([rerun("only3.json", [3]), rerun("only3-4.json", [3, 4])])).toThrow(/^only3-4\.json: holds device 3, which only3\.json holds too$/);
+    expect(() => mergeSummaries([rerun("only3.json", [3]), rerun("only3.json", [3])])).toThrow(/^only3\.json: is given twice \(it holds device 3\)$/);
+    const shard = { file: "shard-0.json", summary: summaryWith({ shards: ["0/2"], devices: 5, enrolled: 5, failed: 0, failedByReason: {}, fleetDevices: 10 }) };
+    expect(() => mergeSummaries([shard, rerun("only3.json", [3])])).toThrow(
+      /^only3\.json: ran only device 3 \(--only\), and shard-0\.json ran shard 0\/2: a re-run of some devices does not merge with a shard$/,
+    );
+    expect(() => mergeSummaries([rerun("only3.json", [3]), shard])).toThrow(/^shard-0\.json: ran shard 0\/2, and only3\.json ran only device 3 \(--only\): /);
+  });
+
+  // Before, "Cannot read properties of undefined (reading 'seed')": the shape was only in the .d.ts.
+  it("refuses summaries given without their files, or anything else, naming the shape it takes", () => {
+    const summary = summaryWith({});
+    const merge = (parts: unknown) => () => mergeSummaries(parts as Parameters<typeof mergeSummaries>[0]);
+    expect(merge([summary])).toThrow(InputError);
+    expect(merge([summary])).toThrow(
+      "mergeSummaries parts[0]: is a fleet summary alone, where { file, summary } is wanted: mergeSummaries takes [{ file, summary }, ...]: each summary (runFleet's, or readFleetSummary(file)) with the name of the file it came from",
+    );
+    expect(merge([{ file: "a.json", summary }, { summary }])).toThrow(/^mergeSummaries parts\[1\]: has no file \(a string naming where its summary came from\), but undefined: mergeSummaries takes \[\{ file, summary \}, \.\.\.\]/);
+    expect(merge([{ file: "a.json", summary: { devices: 3 } }])).toThrow(/^mergeSummaries parts\[0\]: its summary is not a fleet summary \(format "aosp-sim-fleet\/1"\), but an object with keys devices: /);
+    expect(merge([null])).toThrow(/^mergeSummaries parts\[0\]: is null: /);
+    expect(merge("shard-0.json")).toThrow(/^mergeSummaries: is given a string: mergeSummaries takes \[\{ file, summary \}, \.\.\.\]/);
+    const error = (() => {
+      try {
+        merge([summary])();
+      } catch (e) {
+        return e as InputError;
+      }
+    })();
+    expect(error?.hint).toMatch(/^e\.g\. mergeSummaries\(files\.map\(\(file\) => \(\{ file, summary: readFleetSummary\(file\) \}\)\)\)/);
   });
 
   it("refuses a shard that does not exist, naming the file", () => {

@@ -4,7 +4,7 @@
  * Node warn of a listener leak on stderr.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
+import { MAX_RAMP_MS, runFleet } from "../../agent/sim/fleet/run-fleet.js";
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error) => warnings.push(warning);
@@ -42,12 +42,14 @@ describe("a fleet with a ramp", { timeout: 60_000 }, () => {
     expect(summary.devices).toBeLessThan(20);
   });
 
-  it("waits out a ramp longer than one of Node's timers holds, with no overflow warning", async () => {
+  it("waits out the longest ramp it takes (a week), with no overflow warning, and refuses a longer one", async () => {
+    // About 248 days: before, taken (the second device some 124 days in); --ramp 99999999d never finished.
+    await expect(fleet(2, 10 * 2 ** 31, new AbortController().signal)).rejects.toThrow(/runFleet: rampMs must be a number of milliseconds from 0 to 604800000 \(7 days\)/);
     process.on("warning", onWarning);
     const stop = new AbortController();
-    // About 248 days: the second device starts some 124 days in, past setTimeout's 24.8-day limit.
-    // Before, Node warned (TimeoutOverflowWarning), fired the timer after 1 ms and started it at once.
-    const running = fleet(2, 10 * 2 ** 31, stop.signal);
+    // The second device starts 3.5 days in. Before the cap, a ramp past setTimeout's 24.8-day limit
+    // made Node warn (TimeoutOverflowWarning), fire the timer after 1 ms and start it at once.
+    const running = fleet(2, MAX_RAMP_MS, stop.signal);
     setTimeout(() => stop.abort(), 1500);
     const { summary } = await running;
     expect(summary.interrupted).toBe(true);

@@ -93,6 +93,29 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
     expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain("Re-run a failed device alone:\n");
   });
 
+  // Before, a fault's value went raw to the terminal: `--fault $'wrong-wifi-key=a\x01b\x1bc=100%'`
+  // put an escape sequence in the fault line and in each re-run line.
+  it("writes control characters in a fault, a re-run command or a route as escapes", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [parseFaultRate("wrong-wifi-key=100%")], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `aosp-sim fleet --devices 1 --only ${i} --fault 'wrong-wifi-key=a\x01b\x1bc=100%'`,
+    });
+    const spec = "wrong-wifi-key=a\x01b\x1bc";
+    const hostile: FleetSummary = {
+      ...summary,
+      faults: [{ spec, rate: 1, devices: 1 }],
+      failures: summary.failures.map((f) => ({ ...f, faults: [spec] })),
+      failedByReason: { "wifi\u009bTimeout": 1 },
+      http: { ...summary.http, byRoute: { "GET /x\ny": { requests: 1, errors: 1 } } },
+    };
+    const text = fleetSummaryLines(hostile, [], plain).join("\n");
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(text).toContain("  fault wrong-wifi-key=a\\x01b\\x1bc at 100%: 1 of 1 devices");
+    expect(text).toContain("  aosp-sim fleet --devices 1 --only 0 --fault 'wrong-wifi-key=a\\x01b\\x1bc=100%'   # wifiTimeout (faults injected: wrong-wifi-key=a\\x01b\\x1bc)");
+    expect(text).toContain("  wifi\\x9bTimeout");
+    expect(text).toContain("  GET /x\\x0ay");
+  });
+
   it("counts only the enrolled devices in its rate when some fail", async () => {
     const { summary } = await runFleet({
       devices: 8, concurrency: 4, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [parseFaultRate("wrong-wifi-key=50%")], lifeMs: 0,
@@ -111,14 +134,14 @@ describe("a fleet whose every device fails", { timeout: 60_000 }, () => {
   });
 });
 
-describe("a shard that holds no device", { timeout: 60_000 }, () => {
+describe("a run in which no device ran", { timeout: 60_000 }, () => {
   it("has no request rate: the tenant's set-up requests are counted, but are not the run's", async () => {
-    // Shard 0 of 4 of a 2-device fleet: devices floor(2*0/4) .. floor(2*1/4)-1, none.
+    // Stopped before its first device (a shard that held none ran so, before it was refused).
     const { summary } = await runFleet({
-      devices: 2, concurrency: 2, rampMs: 0, seed: 4, shard: { index: 0, count: 4 }, faults: [], lifeMs: 0,
-      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+      devices: 2, concurrency: 2, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`, signal: AbortSignal.abort(),
     });
-    expect(summary).toMatchObject({ devices: 0, enrolled: 0, failed: 0, devicesPerSecond: 0 });
+    expect(summary).toMatchObject({ devices: 0, enrolled: 0, failed: 0, devicesPerSecond: 0, interrupted: true });
     expect(summary.http.requests).toBeGreaterThan(0);
     // Before: the set-up's requests over the run's near-zero seconds, "5 HTTP requests (5000/s)".
     expect(summary.http.requestsPerSecond).toBe(0);
@@ -152,5 +175,18 @@ describe("a shard that holds no device", { timeout: 60_000 }, () => {
     // Before, a merge said the same, but its own --junit holds only the fleet's test cases.
     const merged: FleetSummary = { ...summary, shards: ["0/2", "1/2"] };
     expect(fleetSummaryLines(merged, [], plain).join("\n")).toContain("more failed devices: the shards' own --junit files give each one's re-run command");
+  });
+});
+
+// Before, an --only re-run's summary said "(seed 2, shard 0/1 of 10)": a shard of the whole
+// fleet, when one device ran; and its JSON had nothing to say which.
+describe("a re-run of some devices (--only)", { timeout: 60_000 }, () => {
+  it("records the devices it ran, and its header names them", async () => {
+    const { summary } = await runFleet({ devices: 10, seed: 2, only: [7, 3, 3], embedded: "inline", threads: 1 });
+    expect(summary).toMatchObject({ devices: 2, fleetDevices: 10, shards: ["0/1"], only: [3, 7] });
+    expect(fleetSummaryLines(summary, [], plain)[0]).toBe("Fleet: 2 of 2 devices enrolled and checked in, 0 failed (seed 2, devices 3, 7 of 10)");
+    const { summary: shard } = await runFleet({ devices: 4, seed: 2, shard: { index: 1, count: 2 }, embedded: "inline", threads: 1 });
+    expect(shard.only).toBeUndefined();
+    expect(fleetSummaryLines(shard, [], plain)[0]).toMatch(/\(seed 2, shard 1\/2 of 4\)$/);
   });
 });

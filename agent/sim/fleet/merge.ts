@@ -7,9 +7,18 @@ import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, parseShard, shardRange, type Shard } from "./plan.js";
-import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
+import { FLEET_FORMAT, partNamed, rangesInWords, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 
+/** What mergeSummaries takes, as its refusals say it. */
+const MERGE_INPUT = "mergeSummaries takes [{ file, summary }, ...]: each summary (runFleet's, or readFleetSummary(file)) with the name of the file it came from";
+
+/**
+ * Shard summaries of one fleet as one, each given with its file (`file` names it in the errors:
+ * "shard-1.json: is another fleet ..."). A library caller who passes the summaries alone gets an
+ * InputError naming the shape, not a TypeError from inside the merge.
+ */
 export function mergeSummaries(parts: readonly { file: string; summary: FleetSummary }[]): FleetSummary {
+  refuseOtherInput(parts);
   const first = parts[0];
   if (!first) throw new InputError("no reports to merge", { hint: "give the --json output of each shard: aosp-sim merge-reports shard-0.json shard-1.json" });
   for (const { file, summary } of parts) {
@@ -30,7 +39,9 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     }
   }
   refuseOtherServices(parts);
-  refuseOverlaps(parts);
+  const reruns = refuseMixedReruns(parts);
+  if (reruns) refuseRerunOverlaps(parts);
+  else refuseOverlaps(parts);
   const wall = new PhaseHistograms();
   const device = new PhaseHistograms();
   const sum = (f: (s: FleetSummary) => number) => parts.reduce((n, p) => n + f(p.summary), 0);
@@ -83,15 +94,17 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     seed: first.summary.seed,
     fleetDevices: first.summary.fleetDevices,
     ...(parts.some((p) => p.summary.interrupted) ? { interrupted: true as const } : {}),
-    shards: parts
-      .flatMap((p) => p.summary.shards.map((shard) => ({ shard, at: shardOf(shard, p.file) })))
+    // --only re-runs taken from one shard (or none: 0/1) name it once.
+    shards: [...new Map(parts.flatMap((p) => p.summary.shards.map((shard) => [shard, p.file] as const))).entries()]
+      .map(([shard, file]) => ({ shard, at: shardOf(shard, file) }))
       .sort((a, b) => byFleetOrder(a.at, b.at))
       .map((s) => s.shard),
+    ...(reruns ? { only: parts.flatMap((p) => p.summary.only!).sort((a, b) => a - b) } : {}),
     lifeMs: first.summary.lifeMs,
     checkIns: sum((s) => s.checkIns),
     ...(parts.some((p) => p.summary.checkInsFailed !== undefined) ? { checkInsFailed: sum((s) => s.checkInsFailed ?? 0) } : {}),
     faults: [...faults.values()],
-    // A shard that ran no device (more shards than devices) talked to no service.
+    // A shard that ran no device (stopped before its first, or by an earlier version, one of more shards than devices) talked to no service.
     service: (parts.find((p) => p.summary.devices > 0) ?? first).summary.service,
     timelineBySecond: bySecond,
     failures: stories((s) => s.failures).sort((a, b) => a.index - b.index).slice(0, STORIES_KEPT),
@@ -100,10 +113,42 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
   };
 }
 
+/** Refuses what is not a list of { file, summary } (summaries alone: before, "Cannot read properties of undefined (reading 'seed')"). */
+function refuseOtherInput(parts: unknown): void {
+  const hint = "e.g. mergeSummaries(files.map((file) => ({ file, summary: readFleetSummary(file) }))), or runs.map((run, i) => ({ file: `shard-${i}`, summary: run.summary }))";
+  if (!Array.isArray(parts)) throw new InputError(`is given ${what(parts)}: ${MERGE_INPUT}`, { where: "mergeSummaries", hint });
+  parts.forEach((part: unknown, i) => {
+    const p = part as { file?: unknown; summary?: unknown; format?: unknown } | null;
+    const summary = p?.summary as { format?: unknown } | null | undefined;
+    const problem =
+      typeof p !== "object" || p === null
+        ? `is ${what(p)}`
+        : p.format === FLEET_FORMAT
+          ? "is a fleet summary alone, where { file, summary } is wanted"
+          : typeof p.file !== "string"
+            ? `has no file (a string naming where its summary came from), but ${what(p.file)}`
+            : typeof summary !== "object" || summary === null || summary.format !== FLEET_FORMAT
+              ? `its summary is not a fleet summary (format "${FLEET_FORMAT}"), but ${what(summary)}`
+              : null;
+    if (problem !== null) throw new InputError(`${problem}: ${MERGE_INPUT}`, { where: `mergeSummaries parts[${i}]`, hint });
+  });
+}
+
+/** A value a caller gave, in words: "undefined", "a string", "an object with keys a, b". */
+function what(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? "an empty object" : `an object with ${keys.length > 5 ? `keys ${keys.slice(0, 5).join(", ")}, ...` : `keys ${keys.join(", ")}`}`;
+  }
+  return `${/^[aeiou]/.test(typeof value) ? "an" : "a"} ${typeof value}`;
+}
+
 /**
  * Shards against another service are another experiment too: one fleet's shards all drive one
  * running service (--service, the same URL), or each its own embedded one. A shard that ran no
- * device talked to no service and is not compared.
+ * device (stopped before its first) talked to no service and is not compared.
  */
 function refuseOtherServices(parts: readonly { file: string; summary: FleetSummary }[]): void {
   const ran = parts.filter((p) => p.summary.devices > 0);
@@ -117,6 +162,40 @@ function refuseOtherServices(parts: readonly { file: string; summary: FleetSumma
         where: file,
         hint: "merge the shards of one run: every shard against the same --service URL, or each against its own embedded service",
       });
+    }
+  }
+}
+
+/**
+ * Summaries of --only runs (a summary with `only`) merge with each other, as the devices they
+ * name, never with a shard's: a re-run of device 3 beside shard 0/2, which holds it too, would
+ * count it twice, and beside another shard it would not make that shard's devices whole. True
+ * when every part is such a re-run.
+ */
+function refuseMixedReruns(parts: readonly { file: string; summary: FleetSummary }[]): boolean {
+  const rerun = parts.find((p) => p.summary.only !== undefined);
+  const shard = parts.find((p) => p.summary.only === undefined);
+  if (rerun === undefined) return false;
+  if (shard === undefined) return true;
+  const [later, earlier] = parts.indexOf(rerun) > parts.indexOf(shard) ? [rerun, shard] : [shard, rerun];
+  const said = (p: { file: string; summary: FleetSummary }) => (p === rerun ? `ran only ${partNamed(p.summary)} (--only)` : `ran ${partNamed(p.summary)}`);
+  throw new InputError(`${said(later)}, and ${earlier.file} ${said(earlier)}: a re-run of some devices does not merge with a shard`, {
+    where: later.file,
+    hint: "merge a fleet's shards together, and its --only re-runs together",
+  });
+}
+
+/** Refuses two --only re-runs of one device (the same file twice, or two files). */
+function refuseRerunOverlaps(parts: readonly { file: string; summary: FleetSummary }[]): void {
+  const seen = new Map<number, string>();
+  for (const { file, summary } of parts) {
+    for (const index of summary.only!) {
+      const other = seen.get(index);
+      if (other !== undefined) {
+        const what = other === file ? `is given twice (it holds device ${index})` : `holds device ${index}, which ${other} holds too`;
+        throw new InputError(what, { where: file, hint: "give each device's re-run once" });
+      }
+      seen.set(index, file);
     }
   }
 }
@@ -155,27 +234,33 @@ function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[
  * a missing shard is named all the same.
  */
 export function missingFromFleet(s: FleetSummary): string | null {
+  // --only re-runs are whole when each ran its devices: they never claimed the rest of the fleet.
+  if (s.only !== undefined) return s.devices >= s.only.length || s.interrupted ? null : `these reports hold ${s.devices} of the ${s.only.length} devices re-run (${partNamed(s)})`;
   if (s.devices >= s.fleetDevices) return null;
   const held = s.shards.map((shard) => shardOf(shard));
   const counts = new Set(held.map((shard) => shard.count));
   const [count] = counts;
-  // One split: the shards missing, by name. Shards of several splits (0/4 and 1/2): the devices none holds.
-  const missing =
-    counts.size === 1 && count !== undefined
-      ? Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((shard) => !s.shards.includes(shard))
-      : devicesHeldByNone(s.fleetDevices, held);
+  // One split: the shards missing, by index. Shards of several splits (0/4 and 1/2): the devices none holds.
+  const oneSplit = counts.size === 1 && count !== undefined;
+  const missing = oneSplit ? notCovered(held.map((shard) => ({ first: shard.index, end: shard.index + 1 })), count) : notCovered(held.map((shard) => shardRange(s.fleetDevices, shard)), s.fleetDevices);
   if (missing.length === 0 && s.interrupted) return null;
-  const which = missing.length === 0 ? "" : counts.size === 1 ? `: no report of shard ${missing.join(", ")}` : `: no report of devices ${missing.join(", ")}`;
+  const which =
+    missing.length === 0
+      ? ""
+      : !oneSplit
+        ? `: no report of devices ${rangesInWords(missing)}`
+        : missing.length === 1 && missing[0]!.first === missing[0]!.last
+          ? `: no report of shard ${missing[0]!.first}/${count}`
+          : `: no report of shards ${rangesInWords(missing)} of ${count}`;
   return `these reports hold ${s.devices} of the fleet's ${s.fleetDevices} devices${which}; the figures cover only them`;
 }
 
-/** The device index ranges of a fleet that none of `shards` holds, in words ("50 to 99", "120"). */
-function devicesHeldByNone(fleetDevices: number, shards: readonly Shard[]): string[] {
-  const ranges = shards.map((shard) => shardRange(fleetDevices, shard)).sort((a, b) => a.first - b.first);
-  const gaps: string[] = [];
+/** The index ranges of 0..total-1 that none of `blocks` (each first..end-1) covers, first and last included. */
+function notCovered(blocks: readonly { first: number; end: number }[], total: number): { first: number; last: number }[] {
+  const gaps: { first: number; last: number }[] = [];
   let next = 0;
-  for (const { first, end } of [...ranges, { first: fleetDevices, end: fleetDevices }]) {
-    if (first > next) gaps.push(first - 1 === next ? `${next}` : `${next} to ${first - 1}`);
+  for (const { first, end } of [...blocks].sort((a, b) => a.first - b.first).concat({ first: total, end: total })) {
+    if (first > next) gaps.push({ first: next, last: first - 1 });
     next = Math.max(next, end);
   }
   return gaps;

@@ -48,6 +48,20 @@ export function shardRange(devices: number, shard: Shard): { first: number; end:
   };
 }
 
+/**
+ * Why a shard would run nothing (more shards than devices, and this one got none), or null: the
+ * CLI's `--shard` and `runFleet`'s `shard` refuse it alike. Before, it ran no device and passed,
+ * `failed==0` holding on none of none.
+ */
+export function emptyShardProblem(devices: number, shard: Shard): { problem: string; hint: string } | null {
+  const { first, end } = shardRange(devices, shard);
+  if (end > first) return null;
+  return {
+    problem: `shard ${shard.index}/${shard.count} of ${devices === 1 ? "a fleet of 1 device" : `a fleet of ${devices} devices`} holds none of them`,
+    hint: `run fewer shards: at most ${devices}, one device each (${devices === 1 ? "0/1" : `0/${devices} to ${devices - 1}/${devices}`})`,
+  };
+}
+
 /** A device's own seed: the fleet seed and the index mixed (splitmix32), so neighbours differ. */
 export function deviceSeed(fleetSeed: number, index: number): number {
   let z = (Math.imul(fleetSeed >>> 0, 0x9e3779b1) + index * 0x85ebca6b) >>> 0;

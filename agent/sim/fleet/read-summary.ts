@@ -98,6 +98,13 @@ export function readFleetSummary(file: string): FleetSummary {
       hint: "give the --json output of aosp-sim fleet as it wrote it: every device that ran either enrolled or failed",
     });
   }
+  const outside = summary.only?.find((index) => index >= summary.fleetDevices);
+  if (outside !== undefined) {
+    throw new InputError(`re-ran device ${outside} (only), but its fleet has ${summary.fleetDevices} devices, 0 to ${summary.fleetDevices - 1}`, {
+      where: file,
+      hint: "give the --json output of aosp-sim fleet as it wrote it",
+    });
+  }
   // The schema says each histogram is a string; whether it decodes is checked here, before the
   // merge adds it up (before, a damaged one ended merge-reports with "internal error").
   for (const clock of ["wall", "device"] as const) {

@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { formatDurationExactly } from "../../device/duration.js";
 import { countsByTenthOfMs } from "./histograms.js";
 import { PHASES } from "./phases.js";
-import { interruptedNote, PHASE_STATS, routesFailingFirst, shardsNamed, type DeviceStory, type FleetSummary } from "./summary.js";
+import { interruptedNote, PHASE_STATS, routesFailingFirst, partNamed, type DeviceStory, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 const require = createRequire(import.meta.url);
@@ -102,7 +102,7 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
 #thresholds td, #thresholds th { text-align: left; }
 </style></head><body>
 <h1>aosp-sim fleet report</h1>
-<p>Seed ${summary.seed}, ${esc(shardsNamed(summary))} of a fleet of ${summary.fleetDevices}; service ${esc(summary.service.url)} (${esc(summary.service.runs)}).</p>
+<p>Seed ${summary.seed}, ${esc(partNamed(summary))} of a fleet of ${summary.fleetDevices}; service ${esc(summary.service.url)} (${esc(summary.service.runs)}).</p>
 <p id="run-how">${runHow(summary)}</p>
 ${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: ${esc(interruptedNote(summary))} (${summary.devices} devices).</p>` : ""}
 ${incomplete !== null ? `<p id="incomplete" class="bad">Incomplete: ${esc(incomplete)}.</p>` : ""}

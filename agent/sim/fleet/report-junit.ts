@@ -10,7 +10,7 @@
  */
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
-import { devicesRan, failureLine, interruptedNote, shardsNamed, type DeviceRecord, type FleetSummary } from "./summary.js";
+import { devicesRan, failureLine, interruptedNote, partNamed, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 // The package's module.exports is a builder, while its types declare a default export: required
@@ -21,7 +21,7 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
   const builder = rootBuilder.newBuilder();
   const suite = builder
     .testSuite()
-    .name(`aosp-sim fleet (seed ${summary.seed}, ${shardsNamed(summary)})`)
+    .name(`aosp-sim fleet (seed ${summary.seed}, ${partNamed(summary)})`)
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices))
@@ -65,11 +65,13 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
   const builder = rootBuilder.newBuilder();
   const suite = builder
     .testSuite()
-    .name(`aosp-sim fleet, merged (seed ${summary.seed}, ${shardsNamed(summary)})`)
+    .name(`aosp-sim fleet, merged (seed ${summary.seed}, ${partNamed(summary)})`)
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices));
-  const whole = suite.testCase().className("aosp-sim.fleet.merge").name(`every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})`).time(0);
+  // A merge of --only re-runs is whole when every device re-run reported.
+  const name = summary.only === undefined ? `every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})` : `every device re-run reported (${summary.devices} of ${summary.only.length})`;
+  const whole = suite.testCase().className("aosp-sim.fleet.merge").name(name).time(0);
   const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${devicesRan(summary, interrupted)}`] : [])];
   if (problems.length > 0) whole.failure(problems.join("; "), "merge");
   addThresholdSuite(builder, summary, thresholds);
@@ -79,7 +81,7 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
 /** One test case per threshold, a missed one a failure with its figure (as k6's JUnit output). */
 function addThresholdSuite(builder: Builder, summary: FleetSummary, thresholds: readonly ThresholdResult[]): void {
   if (thresholds.length === 0) return;
-  const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, ${shardsNamed(summary)})`).time(0);
+  const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, ${partNamed(summary)})`).time(0);
   for (const t of thresholds) {
     const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(t.threshold.text).time(0);
     if (!t.passed) testCase.failure(`threshold missed: ${t.line}`, "threshold");

@@ -1,17 +1,18 @@
 /** A fleet summary for people: the figures, the phase table, failures and how to re-run them. */
 import { ratePercent } from "./fault-rates.js";
 import { counted } from "../../protocol/counted.js";
+import { printable } from "../../protocol/printable.js";
 import type { Styles } from "../../cli/output.js";
 import { formatDurationExactly } from "../../device/duration.js";
 import { PHASES } from "./phases.js";
-import { failureLine, interruptedNote, LIFE_CHECK_INS_FAILING, PHASE_STATS, routesFailingFirst, shardsNamed, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
+import { failureLine, interruptedNote, LIFE_CHECK_INS_FAILING, PHASE_STATS, routesFailingFirst, partNamed, STOPPED_CHECKING_IN, type FleetSummary } from "./summary.js";
 import { FLEET_USER } from "./tenant.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdResult[], styles: Styles): string[] {
   const lines = [
     styles.bold(`Fleet: ${s.enrolled} of ${s.devices} devices enrolled and checked in, ${s.failed} failed`) +
-      styles.dim(` (seed ${s.seed}, ${shardsNamed(s)} of ${s.fleetDevices})`),
+      styles.dim(` (seed ${s.seed}, ${partNamed(s)} of ${s.fleetDevices})`),
     `  ${s.devicesPerSecond} devices enrolled/s${s.runSeconds === undefined ? "" : ` over a ${s.runSeconds} s run`}, ${s.wallSeconds} s wall${s.runSeconds === undefined ? "" : " with the set-up"}, ${s.http.requests} HTTP requests (${s.http.requestsPerSecond}/s, ${s.http.errors} errors), peak RSS ${Math.round(s.peakRssBytes / 1024 ** 2)} MB`,
   ];
   if (s.interrupted) lines.push(styles.red(`  interrupted: ${interruptedNote(s)}`));
@@ -19,16 +20,18 @@ export function fleetSummaryLines(s: FleetSummary, results: readonly ThresholdRe
     const failedThen = s.checkInsFailed ? styles.red(`, ${s.checkInsFailed} failed`) : "";
     lines.push(`  lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} each after enrolling: ${counted(s.checkIns, "check-in")}${failedThen}`);
   }
-  for (const f of s.faults) lines.push(`  fault ${f.spec} at ${ratePercent(f.rate)}: ${f.devices} of ${s.devices} devices`);
+  // A fault's value, a re-run command and a route come from the user's options or a file: control
+  // characters in them are written as escapes, as transcripts' are (they went raw to the terminal).
+  for (const f of s.faults) lines.push(`  fault ${printable(f.spec)} at ${ratePercent(f.rate)}: ${f.devices} of ${s.devices} devices`);
   lines.push(...phaseTable(s, styles));
   lines.push(...routeTable(s, styles));
   for (const hint of fleetSpeedHints(s)) lines.push("", `  ${styles.yellow(hint)}`);
   if (s.failed > 0) {
     lines.push("", styles.red("Failed by reason:"));
-    for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${reason.padEnd(28)} ${n}`);
+    for (const [reason, n] of Object.entries(s.failedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${printable(reason).padEnd(28)} ${n}`);
     for (const hint of fleetHints(s)) lines.push(`  ${styles.yellow(hint)}`);
     lines.push("", `Re-run a failed device alone${s.failures.length < s.failed ? ` (the ${s.failures.length} of lowest index)` : ""}:`);
-    for (const f of s.failures) lines.push(`  ${f.rerun}   ${styles.dim(`# ${failureLine(f)}`)}`);
+    for (const f of s.failures) lines.push(`  ${printable(f.rerun)}   ${styles.dim(`# ${printable(failureLine(f))}`)}`);
     // The summary keeps STORIES_KEPT; the rest are in --junit (every device) by the same command.
     const more = s.failed - s.failures.length;
     // A merge's own --junit holds the fleet's test cases, not the devices: the shards' files do.
@@ -60,7 +63,7 @@ function phaseTable(s: FleetSummary, styles: Styles): string[] {
 
 /** HTTP requests and errors by route, the routes with errors first. */
 function routeTable(s: FleetSummary, styles: Styles): string[] {
-  const routes = routesFailingFirst(s);
+  const routes = routesFailingFirst(s).map(([route, counts]) => [printable(route), counts] as const);
   if (routes.length === 0) return [];
   const width = Math.max(20, ...routes.map(([route]) => route.length));
   const lines = ["", styles.dim(`  ${"HTTP route".padEnd(width)}${"requests".padStart(10)}${"errors".padStart(8)}`)];

@@ -5,7 +5,7 @@
  * With `lifeMs`, each enrolled device then lives that long on its clock (check-ins, updates).
  */
 import type { Agent } from "undici";
-import { AdminClient } from "../../../mock-service/admin-client.js";
+import { AdminApiError, AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
 import { exactDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
@@ -16,13 +16,13 @@ import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from 
 import { PhaseHistograms } from "./histograms.js";
 import { addCounts, HttpCounter } from "./http-counts.js";
 import { PHASES } from "./phases.js";
-import { deviceDraws, shardRange, type Shard } from "./plan.js";
+import { deviceDraws, emptyShardProblem, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { socketDispatcher } from "./service-socket.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
-import { checkQrAddresses, checkRunningService } from "../service-check.js";
+import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, serviceRequestFailure } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
@@ -46,6 +46,12 @@ export interface FleetOptions {
   lifeMs?: number;
   /** A running service and its admin token; without one the embedded service is started. */
   service?: { url: string; adminToken: string };
+  /**
+   * How long the service gets to answer each request of the check and the set-up (the fleet's
+   * user and profile), in milliseconds (default SERVICE_ANSWER_TIMEOUT_MS, 10 s): a running
+   * service that takes connections but does not answer is an InputError then, not a 300 s wait.
+   */
+  serviceTimeoutMs?: number;
   /** Where the embedded service runs (default: a worker thread). */
   embedded?: "worker" | "inline";
   /**
@@ -69,6 +75,11 @@ export interface FleetOptions {
 
 /** `aosp-sim fleet`'s default. */
 export const DEFAULT_CONCURRENCY = 64;
+/**
+ * The largest fleet, for `--devices` and `runFleet` alike: ten million devices, shards together.
+ * A typo beyond it (1e8) would otherwise run for days.
+ */
+export const MAX_DEVICES = 10_000_000;
 /** The most devices in flight at once, for `--concurrency` and `runFleet` alike. */
 export const MAX_CONCURRENCY = 100_000;
 /**
@@ -78,26 +89,40 @@ export const MAX_CONCURRENCY = 100_000;
  */
 export const MAX_LIFE_MS = 3650 * 24 * 3_600_000;
 
+/**
+ * The longest --ramp: a week of wall time over which the fleet's device starts are spread, for a
+ * soak run of days. Beyond it a typo (`--ramp 99999999d`) would start devices for centuries, the
+ * fleet never finishing; a ramp, unlike a life, passes on the real clock.
+ */
+export const MAX_RAMP_MS = 7 * 24 * 3_600_000;
+
 /** The largest fleet seed: 32 bits, as `--seed` and the summary's schema take it. */
 export const MAX_SEED = 2 ** 32 - 1;
 
 type SettledOptions = Omit<FleetOptions, "faults"> &
-  Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "rerunCommand">> & { faults: FaultRate[] };
+  Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "serviceTimeoutMs" | "rerunCommand">> & { faults: FaultRate[] };
 
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
   const whole = (value: number, name: string, min: number) => {
-    if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${value})`);
+    if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${got(value)})`);
     return value;
   };
-  const devices = whole(given.devices, "devices", 1);
+  // As --devices (the CLI reads the same MAX_DEVICES): before, 1e8 ran here although the CLI refused it.
+  const devices = atMost(whole(given.devices, "devices", 1), MAX_DEVICES, "devices");
   const seed = whole(given.seed ?? 1, "seed", 0);
   // As --seed: a fleet's seed is 32 bits (its draws wrapped past it: 2^32 ran seed 0's faults),
   // and the summary's schema, and so merge-reports, hold it to that.
   if (seed > MAX_SEED) throw new RangeError(`runFleet: seed must be at most ${MAX_SEED} (got ${seed})`);
   if (given.threads !== undefined) whole(given.threads, "threads", 1);
   const rampMs = given.rampMs ?? 0;
-  if (!Number.isFinite(rampMs) || rampMs < 0) throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 up (got ${rampMs})`);
+  if (!Number.isFinite(rampMs) || rampMs < 0 || rampMs > MAX_RAMP_MS) {
+    throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 to ${MAX_RAMP_MS} (${MAX_RAMP_MS / 86_400_000} days) (got ${got(rampMs)})`);
+  }
+  const serviceTimeoutMs = given.serviceTimeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
+  if (typeof serviceTimeoutMs !== "number" || !(serviceTimeoutMs > 0) || !Number.isFinite(serviceTimeoutMs)) {
+    throw new RangeError(`runFleet: serviceTimeoutMs must be a number of milliseconds above 0 (got ${got(serviceTimeoutMs)})`);
+  }
   if (given.embedded !== undefined && given.embedded !== "worker" && given.embedded !== "inline") {
     throw new RangeError(`runFleet: embedded must be "worker" or "inline" (got ${JSON.stringify(given.embedded)})`);
   }
@@ -109,6 +134,8 @@ function settle(given: FleetOptions): SettledOptions {
   if (whole(shard.count, "shard.count", 1) <= whole(shard.index, "shard.index", 0)) {
     throw new RangeError(`runFleet: shard ${shard.index} of ${shard.count} does not exist (shard.index counts from 0 to shard.count - 1)`);
   }
+  const empty = emptyShardProblem(devices, shard);
+  if (empty) throw new RangeError(`runFleet: ${empty.problem}: ${empty.hint}`);
   // A fault given as an object is read again from its spelling and rate, as a string would be: a
   // rate of 2 or NaN, or an unknown fault, is refused as `--fault` refuses it.
   const faults = (given.faults ?? []).map((f, i) => {
@@ -122,7 +149,7 @@ function settle(given: FleetOptions): SettledOptions {
   asLibraryFault(null, () => refuseRepeatedFaults(faults, given.faults, (_, i) => libraryFaultWhere(i, given.faults![i])));
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
-    throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${lifeMs})`);
+    throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${got(lifeMs)})`);
   }
   // As --service: "http://host:8080/" is that service, not a path under it.
   const service = given.service === undefined ? undefined : { ...given.service, url: httpBaseUrl(given.service.url, "runFleet service.url") };
@@ -135,6 +162,7 @@ function settle(given: FleetOptions): SettledOptions {
     shard,
     faults,
     lifeMs,
+    serviceTimeoutMs,
     rerunCommand:
       given.rerunCommand ??
       ((index) =>
@@ -146,6 +174,24 @@ function settle(given: FleetOptions): SettledOptions {
           ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
         ].join(" ")),
   };
+}
+
+/**
+ * A value a caller gave, as a refusal says it: a number as written, anything else by its type too
+ * (`devices: "5"` said "(got 5)", hiding that it was a string).
+ */
+function got(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== "object") return `a ${typeof value}, ${String(value)}`;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // a cycle: said by its kind alone
+  }
+  return `${Array.isArray(value) ? "a list" : "an object"}${json === undefined ? "" : ` ${json.length > 60 ? `${json.slice(0, 60)}...` : json}`}`;
 }
 
 function atMost(value: number, max: number, name: string): number {
@@ -206,7 +252,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // as such (InputError), not as undici's "fetch failed" from the tenant's set-up.
   const external = options.service;
   const starting: Promise<FleetService> = external
-    ? checkRunningService(external.url, external.adminToken).then(() => ({ ...external, where: "external", close: async () => {} }))
+    ? checkRunningService(external.url, external.adminToken, { timeoutMs: options.serviceTimeoutMs }).then(() => ({ ...external, where: "external", close: async () => {} }))
     : embeddedService(options.embedded ?? "worker");
   // Awaited below, after the import; a failure before then is not an unhandled rejection.
   starting.catch(() => {});
@@ -247,8 +293,13 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     service = await starting;
     if (service.socketPath) socket = socketDispatcher(service.socketPath);
     const dispatcher = http.dispatcher(socket);
-    const admin = new AdminClient(service.url, service.adminToken, { dispatcher });
-    const png = await setUpTenant(admin, options.seed);
+    const admin = new AdminClient(service.url, service.adminToken, { dispatcher, timeoutMs: options.serviceTimeoutMs });
+    const png = await setUpTenant(admin, options.seed).catch((error: unknown) => {
+      // A running service that answered the check and then stops answering (hung, stopped, gone)
+      // is said as such, not as undici's error from inside the set-up.
+      if (!external || error instanceof AdminApiError) throw error;
+      throw serviceRequestFailure(error, external.url, options.serviceTimeoutMs, "while the fleet's user and profile were set up");
+    });
     if (external) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).
       const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
@@ -395,6 +446,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       fleetDevices: options.devices,
       ...(options.signal?.aborted && (ran < indexes.length || livesCut > 0) ? { interrupted: true as const } : {}),
       shards: [`${options.shard.index}/${options.shard.count}`],
+      // Which devices a re-run ran: the shard alone ("0/1") said nothing of them.
+      ...(options.only && options.only.length > 0 ? { only: [...indexes].sort((a, b) => a - b) } : {}),
       lifeMs: options.lifeMs,
       checkIns,
       ...(options.lifeMs > 0 ? { checkInsFailed } : {}),

@@ -62,6 +62,12 @@ export interface FleetSummary {
   interrupted?: true;
   /** The shards this summary covers ("0/4", or several after a merge). */
   shards: string[];
+  /**
+   * Present for a run limited to some devices (`--only`, runFleet's `only`): their fleet indexes,
+   * ascending, each once (after a merge of such runs, all of theirs). `shards` then names the
+   * shard they were taken from, not the devices that ran.
+   */
+  only?: number[];
   /** Simulated time each enrolled device lived after enrolling (--life), or 0. */
   lifeMs: number;
   /** Check-ins made by all devices (first check-in and --life). */
@@ -147,9 +153,39 @@ export const TIMELINES_KEPT = 500;
 export const STORIES_KEPT = 10;
 export const SLOWEST_KEPT = 5;
 
-/** The shards a summary covers, as its reports name them: "shard 0/1", "shards 0/2, 1/2". */
-export function shardsNamed(s: Pick<FleetSummary, "shards">): string {
+/**
+ * The part of the fleet a summary covers, as its reports name it: its shards ("shard 0/1",
+ * "shards 0/2, 1/2"), or the devices an --only run was limited to ("device 3", "devices 3 to 5, 9"),
+ * whichever shard they were taken from.
+ */
+export function partNamed(s: Pick<FleetSummary, "shards" | "only">): string {
+  if (s.only !== undefined) return `${s.only.length === 1 ? "device" : "devices"} ${rangesInWords(indexRanges([...s.only].sort((a, b) => a - b)))}`;
   return `${s.shards.length > 1 ? "shards" : "shard"} ${s.shards.join(", ")}`;
+}
+
+/**
+ * The most ranges a line lists (a merge's missing shards or devices, an --only run's devices):
+ * one shard's report of 100,000 listed the other 99,999 in full (a 1.4 MB line on stderr, and as
+ * long a JUnit failure message).
+ */
+export const RANGES_LISTED = 10;
+
+/** Index ranges in words, the first RANGES_LISTED of them: "0 to 99998", "1, 3", "3, 4", "0, 2, ..., 18 and 40 more". */
+export function rangesInWords(ranges: readonly { first: number; last: number }[]): string {
+  const words = ranges.slice(0, RANGES_LISTED).map((r) => (r.first === r.last ? `${r.first}` : r.last === r.first + 1 ? `${r.first}, ${r.last}` : `${r.first} to ${r.last}`));
+  const more = ranges.length - words.length;
+  return more > 0 ? `${words.join(", ")} and ${more} more` : words.join(", ");
+}
+
+/** Ascending, distinct indexes as runs of consecutive ones: [3, 4, 5, 9] is 3 to 5 and 9. */
+function indexRanges(indexes: readonly number[]): { first: number; last: number }[] {
+  const ranges: { first: number; last: number }[] = [];
+  for (const index of indexes) {
+    const last = ranges.at(-1);
+    if (last && index === last.last + 1) last.last = index;
+    else ranges.push({ first: index, last: index });
+  }
+  return ranges;
 }
 
 /** What ran in a stopped run: `stopped` when the caller says it better (a merge: which shards), else the count. */

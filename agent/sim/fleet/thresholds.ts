@@ -58,7 +58,17 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
  * `rate>abc` is a value that is not a number, not a threshold that "does not parse".
  */
 export function parseThreshold(text: string): Threshold {
-  const where = `--threshold ${text}`;
+  // A library caller wrote no --threshold option: its errors name the call ('parseThreshold("bogus"): ...').
+  return readThreshold(text, `parseThreshold(${JSON.stringify(text)})`);
+}
+
+/** `--threshold EXPR` as the CLI reads it: its errors name the option as written ("--threshold bogus: ..."). */
+export function parseThresholdOption(text: string): Threshold {
+  return readThreshold(text, `--threshold ${text}`);
+}
+
+function readThreshold(text: string, where: string): Threshold {
+  if (typeof text !== "string") throw new TypeError(`parseThreshold takes a string such as "failed<1%" (got ${text === null ? "null" : typeof text})`);
   const expression = text.trim();
   if (expression === "") throw new InputError("is empty", { where, hint: `write ${THRESHOLD_GRAMMAR}` });
   const at = expression.search(/[<>=!]/);

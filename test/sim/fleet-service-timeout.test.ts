@@ -1,0 +1,96 @@
+/**
+ * A running service that takes connections but never answers (hung, `kill -STOP`, another
+ * program on the port): the check of `--service` and the fleet's set-up give up after a short,
+ * documented time, saying that something listens there but does not answer. Before, each request
+ * waited out undici's 300 s, and the message then said to start a service there.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer, type Server, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { InputError, runFleet, SERVICE_ANSWER_TIMEOUT_MS } from "../../agent/index.js";
+import { checkRunningService } from "../../agent/sim/service-check.js";
+
+const open: { server: Server | HttpServer; sockets: Set<Socket> }[] = [];
+
+/** Listens, keeps every connection, answers nothing. */
+async function silentServer(): Promise<string> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  open.push({ server, sockets });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Answers the check (GET /beta/organization) as a service does, then nothing else. */
+async function serviceThatStopsAnswering(): Promise<string> {
+  const sockets = new Set<Socket>();
+  const server = createHttpServer((req, res) => {
+    if (req.method === "GET" && req.url === "/beta/organization") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ value: [{ id: "t" }] }));
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  open.push({ server, sockets });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  for (const { server, sockets } of open.splice(0)) {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+describe("a running service that accepts connections and never answers", () => {
+  it("the documented limit is short: 10 s, not undici's 300 s", () => {
+    expect(SERVICE_ANSWER_TIMEOUT_MS).toBe(10_000);
+  });
+
+  it("the check gives up after its time, saying nothing answers HTTP there (not that nothing listens)", async () => {
+    const url = await silentServer();
+    const started = performance.now();
+    const error = await checkRunningService(url, "token", { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ where: url, problem: "answers no HTTP within 0.3 s: something accepts connections there but does not answer" });
+    // Starting a service there is not the fix: something already listens.
+    expect((error as InputError).hint).not.toMatch(/start it with/);
+    expect((error as InputError).hint).toMatch(/not stopped \(kill -STOP, a debugger\) or hung/);
+  });
+
+  it("an aborted check stops at once with the signal's reason (Ctrl-C while checking)", async () => {
+    const url = await silentServer();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("stopped by the test")), 100);
+    const started = performance.now();
+    await expect(checkRunningService(url, "token", { signal: controller.signal })).rejects.toThrow("stopped by the test");
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("runFleet: the check, and each set-up request after it, has the same limit (serviceTimeoutMs)", async () => {
+    const silent = await silentServer();
+    await expect(runFleet({ devices: 1, service: { url: silent, adminToken: "t" }, serviceTimeoutMs: 300 })).rejects.toMatchObject({
+      name: "InputError",
+      problem: "answers no HTTP within 0.3 s: something accepts connections there but does not answer",
+    });
+    // Answers the check, then hangs: the set-up of the fleet's user says so (before, undici's
+    // HeadersTimeoutError after 300 s, as an internal error).
+    const stops = await serviceThatStopsAnswering();
+    const started = performance.now();
+    const error = await runFleet({ devices: 1, service: { url: stops, adminToken: "t" }, serviceTimeoutMs: 300, threads: 1 }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ where: stops, problem: "answered no HTTP within 0.3 s while the fleet's user and profile were set up: the service stopped answering" });
+  });
+
+  it("runFleet refuses a serviceTimeoutMs that is no time", async () => {
+    await expect(runFleet({ devices: 1, serviceTimeoutMs: 0 })).rejects.toThrow(RangeError);
+    await expect(runFleet({ devices: 1, serviceTimeoutMs: Number.NaN })).rejects.toThrow(/serviceTimeoutMs must be a number of milliseconds above 0 \(got NaN\)/);
+  });
+});
