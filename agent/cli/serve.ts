@@ -6,6 +6,7 @@
  * Everything else goes to stderr.
  */
 import type { Command } from "commander";
+import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { refuseEmptyName } from "../protocol/output-path.js";
 import { parseChaosRule, parseThrottleBudget, startMockService, type ChaosOptions } from "../../mock-service/index.js";
@@ -97,7 +98,7 @@ async function serve(options: ServeOptions): Promise<number> {
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     log: (line) => printError(err.dim(line)),
     logRequests: options.log === true,
-    passwordHashCost: Number(options.passwordHashCost),
+    passwordHashCost: parseHashCost(options.passwordHashCost ?? "14"),
     lockoutThreshold: parseThreshold(options.lockoutThreshold ?? "10"),
     ...(options.throttle === undefined ? {} : { throttle: parseThrottleBudget(options.throttle) }),
     ...(options.chaos.length === 0 ? {} : { chaos: parseChaos(options.chaos, chaosSeed) }),
@@ -133,6 +134,15 @@ function parseThreshold(text: string): number {
     throw new InputError(`'${text}' is not a number of failed sign-ins`, { where: "--lockout-threshold", hint: "use a whole number from 1 to 999999999 (default 10)" });
   }
   return Number(text);
+}
+
+/** Decimal digits only: Number() read 0x8, 1e1 and 8.0 as costs, and "abc" was "cost NaN is out of range". */
+function parseHashCost(text: string): number {
+  const cost = decimalNumber(text);
+  if (!(cost >= 4 && cost <= 20)) {
+    throw new InputError(`'${text}' is not a hash cost`, { where: "--password-hash-cost", hint: "use a whole number from 4 to 20 in decimal digits (scrypt N = 2^cost; 14 by default)" });
+  }
+  return cost;
 }
 
 function parseChaosSeed(text: string): number {

@@ -148,6 +148,10 @@ describe("aosp-sim serve", () => {
     [["--port", "0", "--chaos-seed", "abc"], /--chaos-seed: 'abc' is not a seed\n\s+fix: use a whole number from 0 to 4294967295/],
     [["--port", "0", "--chaos-seed=-1.5"], /--chaos-seed: '-1\.5' is not a seed/],
     [["--port", "0", "--chaos-seed", "1e400", "--chaos", "admin:latency=1-2ms"], /--chaos-seed: '1e400' is not a seed/],
+    // Decimal digits only: Number() read 0x8 as 8, and "abc" was "password hash cost NaN is out of range".
+    [["--port", "0", "--password-hash-cost", "0x8"], /--password-hash-cost: '0x8' is not a hash cost\n\s+fix: use a whole number from 4 to 20 in decimal digits/],
+    [["--port", "0", "--password-hash-cost", "abc"], /--password-hash-cost: 'abc' is not a hash cost/],
+    [["--port", "0", "--password-hash-cost", "21"], /--password-hash-cost: '21' is not a hash cost/],
   ])("refuses %j with one line and exit 2", async (args, message) => {
     const result = await runCli(["serve", ...args]);
     expect(result.code).toBe(2);
