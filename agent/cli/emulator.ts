@@ -7,6 +7,7 @@
  * 2 bad options. Progress goes to stderr so `verify --json` prints one JSON document on stdout.
  */
 import type { Command } from "commander";
+import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { asFailure, durationOption, outputDirOption, ScriptFailure, serialOption, snapshotNameOption, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
@@ -64,7 +65,7 @@ export function registerEmulator(program: Command): void {
     .action(
       script(async (options: Common & { avd: string; port: string; qr?: string; wipeData?: boolean; snapshot?: string; bootTimeout: string }) => {
         // Decimal digits only: Number() would read 0x15b2, 5.554e3 and 5554.0 as 5554.
-        const port = /^[0-9]{4}$/.test(options.port) ? Number(options.port) : Number.NaN;
+        const port = decimalNumber(options.port);
         if (!Number.isInteger(port) || port < 5554 || port > 5682 || port % 2 !== 0) {
           throw new InputError(`"${options.port}" is not an emulator console port`, { where: "--port", hint: "use an even number from 5554 to 5682, in decimal digits" });
         }

@@ -6,6 +6,7 @@
  */
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
+import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { randomSeed } from "../device/identity.js";
@@ -246,12 +247,12 @@ async function fleet(options: FleetCliOptions): Promise<number> {
 
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {
-  const n = Number(text);
+  const n = decimalNumber(text);
   // " 5" is refused, as a rate with a space is, never read as 5 (a quoted shell variable with a space in it).
   if (/^\s+\d+\s*$|^\d+\s+$/.test(text)) {
     throw new InputError(`"${text}" is not a whole number: it ${spacesIn(text)}`, { where: `${where} ${text}`, hint: `write ${where} ${text.trim()}, without spaces` });
   }
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new InputError(`"${text}" is not a whole number from ${min} to ${max}`, { where: `${where} ${text}`, hint });
   }
   return n;

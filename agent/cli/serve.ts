@@ -130,10 +130,11 @@ async function serve(options: ServeOptions): Promise<number> {
 
 function parseThreshold(text: string): number {
   // Up to nine digits: a fleet's service takes 1000000 (every device signs in as one user).
-  if (!/^\d{1,9}$/.test(text) || Number(text) < 1) {
+  const threshold = decimalNumber(text);
+  if (!(threshold >= 1 && threshold <= 999_999_999)) {
     throw new InputError(`'${text}' is not a number of failed sign-ins`, { where: "--lockout-threshold", hint: "use a whole number from 1 to 999999999 (default 10)" });
   }
-  return Number(text);
+  return threshold;
 }
 
 /** Decimal digits only: Number() read 0x8, 1e1 and 8.0 as costs, and "abc" was "cost NaN is out of range". */
@@ -146,7 +147,7 @@ function parseHashCost(text: string): number {
 }
 
 function parseChaosSeed(text: string): number {
-  const seed = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
+  const seed = decimalNumber(text);
   if (!(seed >= 0 && seed <= 0xffffffff)) {
     throw new InputError(`'${text}' is not a seed`, { where: "--chaos-seed", hint: "use a whole number from 0 to 4294967295" });
   }
@@ -168,7 +169,7 @@ function oneOf<T extends string>(text: string, values: readonly T[], where: stri
 }
 
 function parsePort(text: string): number {
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  const port = decimalNumber(text);
   if (!(port >= 0 && port <= 65535)) {
     throw new InputError(`'${text}' is not a TCP port`, { where: "--port", hint: "use 0..65535 (0 picks a free port)" });
   }
