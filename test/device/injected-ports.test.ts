@@ -188,4 +188,29 @@ describe("keepStepData: false (fleets)", () => {
     // A report taken before the window moved on shows what the log still holds of its timeline.
     expect(bounded.reportTimeline).toBeLessThanOrEqual(unbounded.reportTimeline);
   });
+
+  it("with a timeline window, words steps only when the window is trimmed or the timeline is read", async () => {
+    const world = doubles();
+    await world.setPicture();
+    const device = await createDevice({
+      ports: world.ports, seed: 5, keepStepData: false, timelineWindow: 16,
+      user: { userPrincipalName: "alex@contoso.example", password: "pw" },
+    });
+    await device.enroll();
+    const steps = () => device.records.filter((r) => r.kind === "step");
+    // Enrolled in fewer steps than twice the window: nothing trimmed, so nothing worded yet and
+    // every step still holds what its wording needs.
+    expect(steps().length).toBeLessThan(32);
+    expect(steps().every((r) => r.context !== undefined)).toBe(true);
+    const timeline = device.timeline.map(({ state, event, detail }) => ({ state, event, detail }));
+    expect(timeline.at(-1)).toMatchObject({ state: "enrolled.idle" });
+    // A day of check-ins trims the window: the steps it words lose their data, the rest keep it.
+    await device.runFor(24 * 3_600_000);
+    expect(device.records.length).toBeLessThan(32);
+    const held = steps();
+    const worded = held.filter((r) => r.context === undefined).length;
+    expect(worded).toBeGreaterThan(0);
+    expect(held.slice(0, worded).every((r) => r.context === undefined)).toBe(true);
+    device.dispose();
+  });
 });
