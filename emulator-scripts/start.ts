@@ -12,7 +12,7 @@
  * fallback; it answers OK whether or not it worked, so the log line is what to trust.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
@@ -57,7 +57,9 @@ Exit: 0 booted, 1 failed (a screenshot is saved when the device can give one), 2
 export async function startEmulator(options: StartOptions, io: ScriptIo): Promise<StartResult> {
   const serial = `emulator-${options.port}`;
   const log = emulatorLogOption(io.outputDir, options.port);
-  const poster = options.qr === undefined ? null : posterFile(options.qr, options.port);
+  // Checked now; copied (when it must be) only as the emulator is launched, so that a start
+  // refused before then leaves nothing behind.
+  const qr = options.qr === undefined ? null : posterSource(options.qr);
   if (options.snapshot !== undefined) snapshotNameOption(options.snapshot, "--snapshot");
   const avds = await listAvds();
   if (!avds.includes(options.avd)) {
@@ -71,9 +73,17 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
   }
   makeOutputDir(io.outputDir);
+  const hung = qr === null ? null : posterForEmulator(qr);
+  const poster = hung?.path ?? null;
   const args = emulatorArgs(options, poster);
   io.progress(`starting: emulator ${args.join(" ")}`);
-  const child = launch(args, log);
+  let child: ChildProcess;
+  try {
+    child = launch(args, log);
+  } catch (error) {
+    hung?.discard();
+    throw error;
+  }
   const adb = new Adb(serial);
   try {
     await bootWait(adb, child, log, options, io);
@@ -81,6 +91,8 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
     const error = asFailure(caught);
     if (error instanceof ScriptFailure) error.screenshot = await saveScreenshot(adb, "start", io);
     child.kill("SIGKILL");
+    // The emulator that would have read the copy is gone.
+    hung?.discard();
     throw error;
   }
   let posterVia: StartResult["posterVia"] = null;
@@ -139,23 +151,64 @@ function isFolder(path: string): boolean {
   }
 }
 
+interface PosterSource {
+  /** The --qr image's absolute path. */
+  path: string;
+  format: "png" | "jpeg";
+}
+
+/** The --qr image, checked (posterOption) before the emulator is touched. */
+function posterSource(path: string): PosterSource {
+  return { path: resolve(path), format: posterOption(path) };
+}
+
 /**
- * The poster must be a PNG or JPEG (what the virtual scene loads), at a path without spaces
- * (the emulator splits its option there): a path with spaces is copied to a temporary one.
+ * The path the emulator is given: the --qr image itself, or, when its path has spaces, a copy in
+ * a new private folder under the temporary folder. A fresh folder, not a fixed name: whatever is
+ * left at a fixed name (a folder, another user's file, a link) would stop the start (before, as an
+ * internal error) or be written through.
+ *
+ * The copy outlives this command: the emulator records the poster's path at launch (and so does
+ * the console's `virtualscene-image`) but reads the file only when its virtual scene camera opens,
+ * which is when the setup wizard's QR reader starts, long after the boot. So it is removed only
+ * when the start fails and the emulator is stopped (`discard`); after a start it stays with the
+ * emulator, one small image in aosp-sim-poster-XXXXXX under the temporary folder.
  */
-function posterFile(path: string, port: number): string {
-  const format = posterOption(path);
-  const absolute = resolve(path);
-  if (!/\s/.test(absolute)) return absolute;
-  const copy = join(tmpdir(), `aosp-sim-poster-${port}.${format === "png" ? "png" : "jpg"}`);
-  copyFileSync(absolute, copy);
-  return copy;
+function posterForEmulator(source: PosterSource): { path: string; discard(): void } {
+  if (!/\s/.test(source.path)) return { path: source.path, discard: () => {} };
+  let folder: string;
+  try {
+    folder = mkdtempSync(join(tmpdir(), "aosp-sim-poster-"));
+  } catch (error) {
+    throw posterCopyError(source.path, `no folder can be made in the temporary folder ${tmpdir()} (${errorCode(error)})`);
+  }
+  const copy = join(folder, `qr.${source.format === "png" ? "png" : "jpg"}`);
+  const discard = () => rmSync(folder, { recursive: true, force: true });
+  try {
+    copyFileSync(source.path, copy);
+  } catch (error) {
+    discard();
+    throw posterCopyError(source.path, `it cannot be copied to ${copy} (${errorCode(error)})`);
+  }
+  return { path: copy, discard };
+}
+
+function posterCopyError(path: string, problem: string): InputError {
+  return new InputError(`has a space in its path, which the emulator's -virtualscene-poster option cannot hold, and ${problem}`, {
+    where: path,
+    hint: "move the QR code to a path without spaces (it is then not copied), or set TMPDIR to a writable folder without spaces",
+  });
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
 /**
  * A --qr poster, checked without waiting on it and without the device: a PNG or JPEG file, or an
- * InputError naming the path (missing, a folder, a pipe or a device, not an image). Every script
- * that takes --qr checks it with this before it touches the emulator.
+ * InputError naming the path (missing, a folder, a pipe or a device, not an image, a path with
+ * spaces that cannot be copied to one without). Every script that takes --qr checks it with this
+ * before it touches the emulator.
  */
 export function posterOption(path: string): "png" | "jpeg" {
   let head: Buffer;
@@ -180,6 +233,14 @@ export function posterOption(path: string): "png" | "jpeg" {
     throw new InputError(`is ${format ?? "not an image"}; the virtual scene shows PNG and JPEG posters only`, {
       where: path,
       hint: "render the payload as a PNG: aosp-sim qr payload.json -o qr.png",
+    });
+  }
+  // The emulator splits its -virtualscene-poster option at spaces: such a path is copied to the
+  // temporary folder (posterForEmulator), which will not do when it has spaces too.
+  if (/\s/.test(resolve(path)) && /\s/.test(tmpdir())) {
+    throw new InputError(`has a space in its path, which the emulator's -virtualscene-poster option cannot hold, and so has the temporary folder ${tmpdir()} it would be copied to`, {
+      where: path,
+      hint: "move the QR code to a path without spaces, or set TMPDIR to a folder without spaces",
     });
   }
   return format;

@@ -5,7 +5,7 @@
  * the emulator reports.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim } from "../helpers/device-cli.js";
@@ -270,6 +270,24 @@ describe("aosp-sim emulator checks every option before the device is touched (ex
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\/dev\/zero: is not a regular file/);
     expect(result.stderr).not.toMatch(/adb/);
+  });
+
+  // Before, reset stopped the emulator, and start then handed it a copy whose path had spaces too.
+  it.each([
+    ["start", ["--avd", "Pixel_6_API_34"]],
+    ["reset", ["--serial", "emulator-5554"]],
+  ] as const)("%s with a --qr path with spaces when the temporary folder has spaces too", async (script, args) => {
+    const qr = path(`qr with space ${script}.png`);
+    const temp = path(`tmp with space ${script}`);
+    mkdirSync(temp, { recursive: true });
+    copyFileSync(path("qr.png"), qr);
+    android.scenario(bootedDevice());
+    const result = await aospSim(["emulator", script, ...args, "--qr", qr, ...out], { env: { TMPDIR: temp }, killAfterMs: 20_000 });
+    expectBadOption(
+      result,
+      new RegExp(`^aosp-sim: .*/qr with space ${script}\\.png: has a space in its path, which the emulator's -virtualscene-poster option cannot hold, and so has the temporary folder .*/tmp with space ${script} it would be copied to$`, "m"),
+      /^ {2}fix: move the QR code to a path without spaces, or set TMPDIR to a folder without spaces$/m,
+    );
   });
 
   // Before, start launched `emulator ... -snapshot a;b c` with whatever name it was given.

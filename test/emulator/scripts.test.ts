@@ -3,8 +3,8 @@
  * they run, what they conclude, and how they fail (a message naming what is missing, a
  * screenshot saved, a timeout on every wait).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
 import { InputError } from "../../agent/protocol/errors.js";
@@ -80,6 +80,75 @@ describe("emulator start", () => {
     expect(result.posterVia).toBe("console");
     expect(android.lines()).toContain(`adb -s emulator-5554 emu virtualscene-image wall ${QR}`);
     expect(android.calls().find((c) => c.args[0] === "-avd")!.args.slice(-2)).toEqual(["-snapshot", "welcome"]);
+  });
+
+  describe("with a --qr whose path has spaces (the emulator's option cannot hold them)", () => {
+    /** The QR code at a path with a space, and a temporary folder (TMPDIR) of the test's own. */
+    function spacedQr(name: string): { qr: string; temp: string } {
+      const temp = join(android.dir, `tmp-${name}`);
+      mkdirSync(join(android.dir, `my qr ${name}`), { recursive: true });
+      mkdirSync(temp, { recursive: true });
+      const qr = join(android.dir, `my qr ${name}`, "qr.png");
+      copyFileSync(QR, qr);
+      return { qr, temp };
+    }
+    async function withTmpdir<T>(temp: string, run: () => Promise<T>): Promise<T> {
+      const before = process.env["TMPDIR"];
+      process.env["TMPDIR"] = temp;
+      try {
+        return await run();
+      } finally {
+        if (before === undefined) delete process.env["TMPDIR"];
+        else process.env["TMPDIR"] = before;
+      }
+    }
+    const posterArg = () => android.calls().find((c) => c.tool === "emulator" && c.args[0] === "-avd")!.args.find((a) => a.startsWith("wall="))!.slice("wall=".length);
+
+    // Before, "internal error: EISDIR: illegal operation on a directory, copyfile ..." (the copy
+    // went to the fixed name aosp-sim-poster-PORT.png under the temporary folder).
+    it("hangs a copy from a fresh private folder, whatever is left at the name copies once had", async () => {
+      const { qr, temp } = spacedQr("left-folder");
+      mkdirSync(join(temp, "aosp-sim-poster-5554.png"));
+      android.scenario(booting("INFO    | Found poster wall\nINFO    | boot completed\n"));
+      const result = await withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo()));
+      started.push(result.pid);
+      const poster = posterArg();
+      expect(dirname(poster)).toMatch(/\/aosp-sim-poster-[^/\s]+$/);
+      expect(dirname(dirname(poster))).toBe(temp);
+      expect(basename(poster)).toBe("qr.png");
+      expect(result.poster).toBe(poster);
+      // Kept after the start: the emulator reads it when its camera opens for the QR reader.
+      expect(readFileSync(poster)).toEqual(readFileSync(QR));
+    });
+
+    it("removes the copy when the emulator it was for does not boot", async () => {
+      const { qr, temp } = spacedQr("failed-boot");
+      android.scenario([
+        listAvds,
+        noDevices,
+        { tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stderr: "ERROR   | x86_64 emulation currently requires hardware acceleration!\n", exit: 1 }] },
+        adb("wait-for-device", { sleepMs: 10_000 }),
+        ...offlineDevice(),
+      ]);
+      await failure(withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: false, bootTimeoutMs: 10_000 }, scriptIo())));
+      expect(posterArg()).toMatch(/aosp-sim-poster-/);
+      expect(readdirSync(temp)).toEqual([]);
+    });
+
+    it("refuses it, before the emulator is touched, when the temporary folder has spaces too", async () => {
+      const { qr } = spacedQr("spaced-temp");
+      const temp = join(android.dir, "tmp with space");
+      mkdirSync(temp, { recursive: true });
+      android.scenario([listAvds, noDevices]);
+      const error = await withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo())).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error).toMatchObject({
+        where: qr,
+        problem: `has a space in its path, which the emulator's -virtualscene-poster option cannot hold, and so has the temporary folder ${temp} it would be copied to`,
+        hint: "move the QR code to a path without spaces, or set TMPDIR to a folder without spaces",
+      });
+      expect(android.calls()).toEqual([]);
+    });
   });
 
   it("names the AVDs there are when asked for one that does not exist", async () => {
