@@ -59,7 +59,8 @@ const WRONG_WIFI_KEY_FAULT = "wrong-wifi-key=";
 /**
  * A start record's fault with a Wi-Fi key in it (`wrong-wifi-key=KEY`: the network's real key)
  * with the key replaced. Only there: the device never sees the network's key, so it appears in no
- * other record, and a key may be any text (`wrong-wifi-key=1`), which replaced wherever it stood
+ * other record (nor does its length: agent/device/virtual/wifi.ts words a KEY no network can have
+ * without it), and a key may be any text (`wrong-wifi-key=1`), which replaced wherever it stood
  * would alter unrelated strings (times, ids).
  */
 function redactedFault(fault: string): string {

@@ -30,8 +30,37 @@ describe("faults", () => {
   it("wrong-wifi-key=KEY with a KEY no WPA network can have: said as a key the device cannot match", async () => {
     const { report } = await enroll("wrong-wifi-key=it's");
     expect(report.finalState).toBe("wifiFailed");
-    expect(report.failure?.message).toMatch(/has a key the device cannot match \(the network's own key is not a WPA passphrase/);
+    expect(report.failure?.message).toMatch(/has a key the device cannot match \(the network's own key, the wrong-wifi-key fault's KEY, is not one a WPA network can have\)/);
     expect(report.failure?.message).not.toMatch(/looks for a WPA one/);
+  });
+
+  // Before: "... (the network's own key is not a WPA passphrase (...): it is 3 characters long
+  // (8 to 63 needed))" in the timeline and the failure, while transcripts redact the KEY.
+  it("wrong-wifi-key=KEY that no network can have: neither the KEY nor its length in the timeline or the failure", async () => {
+    const { qr: wep } = await t.newProfile({ displayName: "WEP devices", configureWifi: true, wifiSsid: "Old-Lab", wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
+    const cases = [
+      { qr: t.qr, key: "Zq9", security: "WPA" },
+      { qr: t.qr, key: `Zq9${"x".repeat(80)}`, security: "WPA" },
+      { qr: t.qr, key: "Zq9\u00e9-Schl\u00fcssel", security: "WPA" },
+      { qr: wep, key: "Zq9xyzw", security: "WEP" },
+    ];
+    for (const { qr, key, security } of cases) {
+      const report = await (await t.device({ qr: { image: qr }, faults: [`wrong-wifi-key=${key}`] })).enroll();
+      expect(report.finalState, key).toBe("wifiFailed");
+      // What the key is made of and how long it is, as the device's words for a bad key say it.
+      const said = [...report.timeline.map((e) => e.detail), report.failure?.message].join("\n");
+      expect(said, key).not.toContain(key);
+      expect(said, key).not.toMatch(/characters|ASCII|hex digits/);
+      expect(report.failure?.message, key).toContain(`has a key the device cannot match (the network's own key, the wrong-wifi-key fault's KEY, is not one a ${security} network can have)`);
+    }
+  });
+
+  it("a payload's own key that its network cannot have is still said precisely, length and all", async () => {
+    // "WPA2" reads as NONE on the device, while its author's network is a WPA one keyed "short".
+    const payload = { ...t.payload, "android.app.extra.PROVISIONING_WIFI_SECURITY_TYPE": "WPA2", "android.app.extra.PROVISIONING_WIFI_PASSWORD": "short" };
+    const report = await (await t.device({ qr: { payload } })).enroll();
+    expect(report.finalState).toBe("wifiFailed");
+    expect(report.failure?.message).toContain("has a key the device cannot match (the network's own key is not a WPA passphrase (8 to 63 printable ASCII characters, or 64 hex digits): it is 5 characters long (8 to 63 needed))");
   });
 
   it("wrong-wifi-key: a Wi-Fi failure needs no reset; trying again with the right key works", async () => {

@@ -238,6 +238,10 @@ describe("aosp-sim transcripts of a wrong-wifi-key=KEY fault", { timeout: 120_00
   const wpa = temp.file("wrong-key-wpa.jsonl");
   const wep = temp.file("wrong-key-wep.jsonl");
   const kept = temp.file("wrong-key-kept.jsonl");
+  /** A KEY no WPA network can have (8 to 63 characters needed), recorded with --json too. */
+  const UNUSABLE = "Zq9";
+  const unusable = temp.file("wrong-key-unusable.jsonl");
+  let unusableJson = "";
   let wpaPayload = "";
 
   beforeAll(async () => {
@@ -250,6 +254,9 @@ describe("aosp-sim transcripts of a wrong-wifi-key=KEY fault", { timeout: 120_00
         const result = await enroll(payloadFile, "--fault", `wrong-wifi-key=${key}`, "--transcript", transcript, ...extra);
         expect(result.stdout).toContain("the device stopped at wifiFailed");
       }
+      const result = await enroll(wpaPayload, "--fault", `wrong-wifi-key=${UNUSABLE}`, "--transcript", unusable, "--json");
+      expect(result.code).toBe(1);
+      unusableJson = result.stdout;
     });
   }, 120_000);
 
@@ -261,12 +268,26 @@ describe("aosp-sim transcripts of a wrong-wifi-key=KEY fault", { timeout: 120_00
     expect(records(wep)[0]).toMatchObject({ faults: ["wrong-wifi-key=REDACTED-WRONG-WIFI-KEY"] });
   });
 
+  // Before: the timeline and the failure said of it "not a WPA passphrase (8 to 63 printable ASCII
+  // characters, or 64 hex digits): it is 3 characters long", in the redacted transcript and in --json.
+  it("holds nothing of a KEY no network can have, not even its length: in the transcript and in --json's timeline", () => {
+    const recorded = readFileSync(unusable, "utf8");
+    expect(recorded).not.toContain(`wrong-wifi-key=${UNUSABLE}`);
+    expect(recorded).not.toMatch(/characters long|printable ASCII/);
+    const doc = JSON.parse(unusableJson) as { finalState: string; timeline: { detail: string }[]; failure: { message: string } };
+    expect(doc.finalState).toBe("wifiFailed");
+    const said = [...doc.timeline.map((e) => e.detail), doc.failure.message].join("\n");
+    expect(said).not.toContain(UNUSABLE);
+    expect(said).not.toMatch(/characters long|printable ASCII/);
+    expect(doc.failure.message).toContain("Staging has a key the device cannot match (the network's own key, the wrong-wifi-key fault's KEY, is not one a WPA network can have)");
+  });
+
   it("keeps the KEY with --transcript-secrets keep", () => {
     expect(records(kept)[0]).toMatchObject({ faults: [`wrong-wifi-key=${KEY}`] });
   });
 
   it("replays a redacted wrong key as a key that is not the payload's: identical, wifiFailed", async () => {
-    for (const file of [wpa, wep]) {
+    for (const file of [wpa, wep, unusable]) {
       const result = await aospSim(["replay", file, "--json"]);
       expect(JSON.parse(result.stdout)).toMatchObject({ identical: true, finalStatePath: "wifiFailed", divergence: null });
       expect(result.code).toBe(0);

@@ -134,9 +134,14 @@ export class VirtualWifi implements WifiPort {
     }
     const networkKey = deriveWifiKey(network.ssid, network.security, network.password, network.eapMethod ?? null);
     if (!networkKey.ok) {
-      // Only a fault can make one (wrong-wifi-key=KEY with a KEY no such network has): said as
-      // such, not as a network of another kind.
-      return { connected: false, progress: { status: "authenticationFailed", detail: `${config.ssid} has a key the device cannot match (the network's own key is ${networkKey.problem})` } };
+      // No real network has such a key: wrong-wifi-key=KEY with a KEY no such network can have
+      // makes one, or a createDevice caller's own network. Said as such, not as a network of
+      // another kind. The fault's KEY is kept out of transcripts, and so is what the problem would
+      // give away (the key's length): this detail goes into the timeline, the failure and --json.
+      const why = this.keyedByFault(network)
+        ? `the network's own key, the wrong-wifi-key fault's KEY, is not one a ${describeSecurity(network.security)} network can have`
+        : `the network's own key is ${networkKey.problem}`;
+      return { connected: false, progress: { status: "authenticationFailed", detail: `${config.ssid} has a key the device cannot match (${why})` } };
     }
     if (networkKey.key.kind !== key.kind) {
       return {
@@ -154,6 +159,11 @@ export class VirtualWifi implements WifiPort {
       };
     }
     return { connected: true };
+  }
+
+  /** Whether the network is the payload's, given its key by the wrong-wifi-key fault (see networksInRange). */
+  private keyedByFault(network: VirtualNetwork): boolean {
+    return typeof this.environment.payloadNetwork === "object" && !this.environment.networks.includes(network);
   }
 
   private networksInRange(config: WifiNetworkConfig): VirtualNetwork[] {
