@@ -170,8 +170,16 @@ export class DeviceLog {
 
   /** Writes each record's transcript lines to `sink` as it is rendered (attach before the device runs). */
   writeTranscript(sink: TranscriptSink): void {
-    this.followers.push((record, entry) => {
+    this.onRendered((record, entry) => {
       for (const line of transcriptLines(record, entry)) sink(line);
     });
+  }
+
+  /**
+   * Calls `follower` with each record (and its timeline entry, or null) once it is rendered, in
+   * order, after the followers attached before it (attach before the device runs).
+   */
+  onRendered(follower: (record: DeviceRecord, entry: TimelineEntry | null) => void): void {
+    this.followers.push(follower);
   }
 }

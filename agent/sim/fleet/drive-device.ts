@@ -140,6 +140,11 @@ export async function driveDevice(
     const life = new CheckInWatch();
     let lifeCut = false;
     if (reason === null && settings.lifeMs > 0) {
+      // A device living on words each step as it comes, so its records hold no step's context:
+      // with --concurrency as large as the fleet, every device is alive at once for its whole
+      // life (its enrollment's steps, worded only if a report wanted them, are worded here too).
+      void d.timeline;
+      d.onChange(() => void d.timeline);
       d.onChange(() => life.onState(d.state, d.context.checkIns));
       lifeCut = (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
       if (life.failingInARow >= LIFE_CHECK_INS_FAILING) {
