@@ -2,7 +2,7 @@
  * Temporary files a run removes as it ends (the embedded service's socket folder), and at the
  * latest as the process ends: on exit, or just before a second Ctrl-C ends it by the signal
  * (agent/cli/graceful-stop.ts), which runs no exit handlers. Only a process killed outright
- * (SIGKILL) leaves them behind.
+ * (SIGKILL) leaves them behind: the next fleet sweeps those (sim/fleet/socket-leftovers.ts).
  */
 const pending = new Set<() => void>();
 let hooked = false;

@@ -2,7 +2,7 @@
  * `aosp-sim fleet` and `aosp-sim merge-reports` as a CI job runs them: the built CLI, the
  * embedded service, reports on disk, exit codes to gate on.
  */
-import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -607,6 +607,33 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     // Stopped at once: no summary.
     expect(result.stdout).toBe("");
     expect(readdirSync(ownTemp)).toEqual([]);
+  });
+
+  // Before, a fleet killed outright left its socket folder in the temporary directory for good:
+  // SIGKILL runs no exit handler, and no later run looked for it.
+  it("SIGKILL leaves the embedded service's socket folder, and the next fleet on the machine removes it", async () => {
+    const ownTemp = temp.file("sigkill-tmp");
+    mkdirSync(ownTemp);
+    const leftovers = () => readdirSync(ownTemp);
+    let waiting: NodeJS.Timeout | undefined;
+    const killed = await aospSim(["fleet", "--devices", "100000", "--seed", "12", "--json"], {
+      env: { TMPDIR: ownTemp },
+      // Killed once its service listens on the socket.
+      onSpawn: (signal) => {
+        waiting = setInterval(() => {
+          if (!leftovers().some((name) => existsSync(join(ownTemp, name, "service.sock")))) return;
+          clearInterval(waiting);
+          signal("SIGKILL");
+        }, 20);
+      },
+      killAfterMs: 60_000,
+    });
+    clearInterval(waiting);
+    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+    expect(leftovers()).toEqual([expect.stringMatching(/^aosp-sim-/)]);
+    const next = await aospSim(["fleet", "--devices", "2", "--seed", "12", "--json"], { env: { TMPDIR: ownTemp } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(leftovers()).toEqual([]);
   });
 
   // Before, the devices in flight lived out their --life first: ten years of check-ins each

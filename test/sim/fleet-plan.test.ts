@@ -352,6 +352,45 @@ describe("merging shard summaries", () => {
     expect(missingFromFleet(merged)).toBeNull();
   });
 
+  it("refuses, of several mistakes, the one given first: a shard sharing devices before a repeat, a repeat before a shard that does not exist", () => {
+    const refusal = (...parts: { file: string; summary: FleetSummary }[]) => {
+      try {
+        mergeSummaries(parts);
+      } catch (error) {
+        return `${(error as InputError).where}: ${(error as InputError).problem}`;
+      }
+      throw new Error("merged");
+    };
+    expect(refusal(shard(["0/2"], 100, "a.json"), shard(["1/4"], 50, "b.json"), shard(["0/2"], 100, "a.json"))).toBe(
+      "b.json: holds shard 1/4 (devices 50 to 99), which shares devices with shard 0/2 in a.json (devices 0 to 99)",
+    );
+    expect(refusal(shard(["0/2"], 100, "a.json"), shard(["0/2"], 100, "a.json"), shard(["5/2"], 100, "c.json"))).toBe("a.json: is given twice (it holds shard 0/2)");
+    expect(refusal(shard(["5/2"], 100, "c.json"), shard(["0/2"], 100, "a.json"), shard(["0/2"], 100, "a.json"))).toBe("c.json: holds shard 5/2, which does not exist");
+    // Two whole splits of one fleet: the first shard of each, the one given later named first.
+    const halves = ["0/2", "1/2"].map((s, i) => shard([s], 100, `half-${i}.json`));
+    const quarters = ["0/4", "1/4", "2/4", "3/4"].map((s, i) => shard([s], 50, `quarter-${i}.json`));
+    expect(refusal(...halves, ...quarters)).toBe("quarter-0.json: holds shard 0/4 (devices 0 to 49), which shares devices with shard 0/2 in half-0.json (devices 0 to 99)");
+    expect(refusal(...quarters, ...halves)).toBe("half-0.json: holds shard 0/2 (devices 0 to 99), which shares devices with shard 0/4 in quarter-0.json (devices 0 to 49)");
+  });
+
+  // Before, every shard was compared with every other: 50,000 shards in one file took 5 s.
+  it("merges a fleet split into as many shards as it has devices, 50,000 in one summary, and still finds a shard given again or sharing devices among them", () => {
+    const fleet = 50_000;
+    const all = {
+      file: "all.json",
+      summary: summaryWith({ shards: Array.from({ length: fleet }, (_, i) => `${i}/${fleet}`), devices: fleet, enrolled: fleet, failed: 0, failedByReason: {}, fleetDevices: fleet }),
+    };
+    const merged = mergeSummaries([all]);
+    expect(merged.devices).toBe(fleet);
+    expect(merged.shards).toHaveLength(fleet);
+    expect(missingFromFleet(merged)).toBeNull();
+    const also = (file: string, shards: string[], devices: number) => ({ file, summary: summaryWith({ shards, devices, enrolled: devices, failed: 0, failedByReason: {}, fleetDevices: fleet }) });
+    expect(() => mergeSummaries([all, also("again.json", ["31416/50000"], 1)])).toThrow(/^again\.json: holds shard 31416\/50000, which all\.json holds too$/);
+    expect(() => mergeSummaries([all, also("quarter.json", ["1/4"], 12_500)])).toThrow(
+      /^quarter\.json: holds shard 1\/4 \(devices 12500 to 24999\), which shares devices with shard 12500\/50000 in all\.json \(devices 12500 to 12500\)$/,
+    );
+  });
+
   it("names the service the devices talked to, not that of a shard that ran none", () => {
     const empty = { ...shard(["0/2"], 0), summary: { ...shard(["0/2"], 0).summary, fleetDevices: 1, service: { url: "http://127.0.0.1:1", runs: "worker" } } };
     const ran = { ...shard(["1/2"], 1), summary: { ...shard(["1/2"], 1).summary, fleetDevices: 1, service: { url: "http://127.0.0.1:2", runs: "worker" } } };

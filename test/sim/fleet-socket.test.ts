@@ -123,7 +123,7 @@ describe("an embedded fleet", () => {
     const overSocket = connections.filter((c) => c.remoteAddress === undefined);
     expect(overSocket.length).toBeGreaterThan(0);
     expect(connections.filter((c) => c.remoteAddress !== undefined).length).toBeLessThanOrEqual(2);
-    expect(during).toEqual([expect.stringMatching(/^aosp-sim-/)]);
+    expect(during).toEqual([expect.stringMatching(new RegExp(`^aosp-sim-${process.pid}-[A-Za-z0-9]{6}$`))]);
     expect(readdirSync(temp)).toEqual([]);
   });
 });

@@ -200,31 +200,76 @@ function refuseRerunOverlaps(parts: readonly { file: string; summary: FleetSumma
   }
 }
 
+/** A shard a summary holds, its devices (first to end-1), and where it stands in the order given (the files', then each file's shards'). */
+interface HeldShard {
+  shard: string;
+  file: string;
+  first: number;
+  end: number;
+  given: number;
+}
+
 /**
  * Refuses two reports of the same devices: the same shard twice, or shards of different splits
- * that share devices (0/2 holds 0/4's devices), which would count those devices twice.
+ * that share devices (0/2 holds 0/4's devices), which would count those devices twice. Refused
+ * as when every shard given was compared with each given before it (5.9 s for 50,000 shards in
+ * one file): the shards before the first one given again are all different shards, so that one
+ * is refused unless some of those already share devices; then two that do are named (the same
+ * two when only two do; of more, the two found first in the fleet's order of devices).
  */
 function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[]): void {
-  const seen: { shard: string; file: string; first: number; end: number }[] = [];
-  for (const { file, summary } of parts) {
-    for (const shard of summary.shards) {
-      const { first, end } = shardRange(summary.fleetDevices, shardOf(shard, file));
-      for (const other of seen) {
-        if (other.shard === shard) {
-          // The same file named twice (a shell glob and a name, say) is said as such.
-          const what = other.file === file ? `is given twice (it holds shard ${shard})` : `holds shard ${shard}, which ${other.file} holds too`;
-          throw new InputError(what, { where: file, hint: "give each shard's report once" });
-        }
-        if (first < other.end && other.first < end) {
-          throw new InputError(`holds shard ${shard} (devices ${first} to ${end - 1}), which shares devices with shard ${other.shard} in ${other.file} (devices ${other.first} to ${other.end - 1})`, {
-            where: file,
-            hint: "merge the shards of one split (0/n to n-1/n, the same n)",
-          });
-        }
-      }
-      seen.push({ shard, file, first, end });
+  const held: HeldShard[] = [];
+  let doesNotExist: unknown;
+  try {
+    for (const { file, summary } of parts) {
+      for (const shard of summary.shards) held.push({ shard, file, ...shardRange(summary.fleetDevices, shardOf(shard, file)), given: held.length });
     }
+  } catch (error) {
+    // A shard that does not exist is refused after the shards given before it, as it was.
+    doesNotExist = error;
   }
+  const twice = firstGivenTwice(held);
+  const refusal = sharedDevices(twice === undefined ? held : held.slice(0, twice.given)) ?? twice?.refusal;
+  if (refusal !== undefined) throw refusal;
+  if (doesNotExist !== undefined) throw doesNotExist;
+}
+
+/** The first shard given that was given before, with its refusal naming the file that held it first. */
+function firstGivenTwice(held: readonly HeldShard[]): { given: number; refusal: InputError } | undefined {
+  const firstHeld = new Map<string, HeldShard>();
+  for (const later of held) {
+    const earlier = firstHeld.get(later.shard);
+    if (earlier === undefined) {
+      firstHeld.set(later.shard, later);
+      continue;
+    }
+    // The same file named twice (a shell glob and a name, say) is said as such.
+    const what = earlier.file === later.file ? `is given twice (it holds shard ${later.shard})` : `holds shard ${later.shard}, which ${earlier.file} holds too`;
+    return { given: later.given, refusal: new InputError(what, { where: later.file, hint: "give each shard's report once" }) };
+  }
+  return undefined;
+}
+
+/**
+ * Two shards of `held` that share devices, said at the one given later, or undefined: sorted by
+ * their first device, each is compared with the one before it whose devices reach furthest, which
+ * shares devices with it if any shard before it does. O(n log n) where every pair was O(n²).
+ */
+function sharedDevices(held: readonly HeldShard[]): InputError | undefined {
+  const byFirst = [...held].sort((a, b) => a.first - b.first || a.end - b.end || a.given - b.given);
+  let reach: HeldShard | undefined;
+  for (const shard of byFirst) {
+    // The test of before, kept as it was (a shard of no devices strictly inside another's counts).
+    if (reach !== undefined && shard.first < reach.end && reach.first < shard.end) {
+      const [earlier, later] = reach.given < shard.given ? [reach, shard] : [shard, reach];
+      return new InputError(
+        `holds shard ${later.shard} (devices ${later.first} to ${later.end - 1}), which shares devices with shard ${earlier.shard} in ${earlier.file} (devices ${earlier.first} to ${earlier.end - 1})`,
+        { where: later.file, hint: "merge the shards of one split (0/n to n-1/n, the same n)" },
+      );
+    }
+    if (reach === undefined || shard.end > reach.end) reach = shard;
+  }
+  return undefined;
 }
 
 /**

@@ -14,23 +14,27 @@ import { join } from "node:path";
 import { Agent } from "undici";
 import { removeAtExit } from "../../protocol/leftovers.js";
 import { socketPathFits } from "../../protocol/socket-path.js";
+import { SOCKET_FILE, socketFolderPrefix, sweepSocketLeftovers } from "./socket-leftovers.js";
 
 /**
  * A fresh path for the service's socket: a named pipe on Windows, else a socket in a new private
- * folder under the temporary directory (removed with it). None where no such path can be made
- * (an unwritable or very deep temporary directory): the devices then use TCP, as with --service.
+ * folder under the temporary directory `temp` (removed with it), named for this process
+ * (`aosp-sim-<pid>-XXXXXX`). None where no such path can be made (an unwritable or very deep
+ * temporary directory): the devices then use TCP, as with --service.
  */
-export function localSocket(): { path: string; remove(): void } | undefined {
+export function localSocket(temp: string = tmpdir()): { path: string; remove(): void } | undefined {
   if (process.platform === "win32") return { path: `\\\\.\\pipe\\aosp-sim-${randomUUID()}`, remove: () => {} };
+  // The folders of fleets killed outright first: nothing else removes them.
+  sweepSocketLeftovers(temp);
   let folder: string;
   try {
-    folder = mkdtempSync(join(tmpdir(), "aosp-sim-"));
+    folder = mkdtempSync(join(temp, socketFolderPrefix()));
   } catch {
     return undefined;
   }
-  const path = join(folder, "service.sock");
+  const path = join(folder, SOCKET_FILE);
   // Removed when the fleet ends, and at the latest as the process ends (a second Ctrl-C ends it
-  // without waiting for the fleet); only a process killed outright leaves the folder behind.
+  // without waiting for the fleet); a process killed outright leaves it for the next fleet's sweep.
   const remove = removeAtExit(() => rmSync(folder, { recursive: true, force: true }));
   if (!socketPathFits(path)) {
     remove();
