@@ -213,4 +213,21 @@ describe("keepStepData: false (fleets)", () => {
     expect(held.slice(0, worded).every((r) => r.context === undefined)).toBe(true);
     device.dispose();
   });
+
+  it("with a timeline window, a device whose timeline is read after each step keeps no step's data", async () => {
+    const world = doubles();
+    await world.setPicture();
+    const device = await createDevice({
+      ports: world.ports, seed: 5, keepStepData: false, timelineWindow: 16,
+      user: { userPrincipalName: "alex@contoso.example", password: "pw" },
+    });
+    // As the fleet follows a device living its --life.
+    device.onChange(() => void device.timeline);
+    await device.enroll();
+    await device.runFor(24 * 3_600_000);
+    const steps = device.records.filter((r) => r.kind === "step");
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.map((r) => [r.context, r.eventData, r.output, r.value])).toEqual(steps.map(() => [undefined, undefined, undefined, undefined]));
+    device.dispose();
+  });
 });
