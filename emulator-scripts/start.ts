@@ -12,7 +12,7 @@
  * fallback; it answers OK whether or not it worked, so the log line is what to trust.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
@@ -85,23 +85,24 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
     throw error;
   }
   const adb = new Adb(serial);
+  let posterVia: StartResult["posterVia"] = null;
   try {
     await bootWait(adb, child, log, options, io);
+    if (poster !== null) {
+      posterVia = readLog(log).includes("Found poster wall") ? "launch" : "console";
+      if (posterVia === "console") {
+        io.progress("the emulator's log does not say it loaded the poster: hanging it with `adb emu virtualscene-image wall`");
+        await adb.emu(`virtualscene-image wall ${poster}`);
+      }
+    }
   } catch (caught) {
+    // A start that fails, booting or hanging the poster, stops the emulator it started.
     const error = asFailure(caught);
     if (error instanceof ScriptFailure) error.screenshot = await saveScreenshot(adb, "start", io);
     child.kill("SIGKILL");
     // The emulator that would have read the copy is gone.
     hung?.discard();
     throw error;
-  }
-  let posterVia: StartResult["posterVia"] = null;
-  if (poster !== null) {
-    posterVia = readLog(log).includes("Found poster wall") ? "launch" : "console";
-    if (posterVia === "console") {
-      io.progress("the emulator's log does not say it loaded the poster: hanging it with `adb emu virtualscene-image wall`");
-      await adb.emu(`virtualscene-image wall ${poster}`);
-    }
   }
   child.unref();
   return { serial, pid: child.pid!, log, poster, posterVia };
@@ -177,10 +178,11 @@ function posterSource(path: string): PosterSource {
 function posterForEmulator(source: PosterSource): { path: string; discard(): void } {
   if (!/\s/.test(source.path)) return { path: source.path, discard: () => {} };
   let folder: string;
+  const temp = posterCopyParent();
   try {
-    folder = mkdtempSync(join(tmpdir(), "aosp-sim-poster-"));
+    folder = mkdtempSync(join(temp, "aosp-sim-poster-"));
   } catch (error) {
-    throw posterCopyError(source.path, `no folder can be made in the temporary folder ${tmpdir()} (${errorCode(error)})`);
+    throw posterCopyError(source.path, `no folder can be made in the temporary folder ${temp} (${errorCode(error)})`);
   }
   const copy = join(folder, `qr.${source.format === "png" ? "png" : "jpg"}`);
   const discard = () => rmSync(folder, { recursive: true, force: true });
@@ -236,14 +238,39 @@ export function posterOption(path: string): "png" | "jpeg" {
     });
   }
   // The emulator splits its -virtualscene-poster option at spaces: such a path is copied to the
-  // temporary folder (posterForEmulator), which will not do when it has spaces too.
-  if (/\s/.test(resolve(path)) && /\s/.test(tmpdir())) {
-    throw new InputError(`has a space in its path, which the emulator's -virtualscene-poster option cannot hold, and so has the temporary folder ${tmpdir()} it would be copied to`, {
-      where: path,
-      hint: "move the QR code to a path without spaces, or set TMPDIR to a folder without spaces",
-    });
+  // temporary folder (posterForEmulator), which will not do when it has spaces too or cannot take
+  // a folder (reset checks this before it stops the emulator).
+  if (/\s/.test(resolve(path))) {
+    const temp = posterCopyParent();
+    if (/\s/.test(temp)) {
+      throw new InputError(`has a space in its path, which the emulator's -virtualscene-poster option cannot hold, and so has the temporary folder ${temp} it would be copied to`, {
+        where: path,
+        hint: "move the QR code to a path without spaces, or set TMPDIR to a folder without spaces",
+      });
+    }
+    const problem = folderUnusable(temp);
+    if (problem !== null) throw posterCopyError(path, `no folder can be made in the temporary folder ${temp} (${problem})`);
   }
   return format;
+}
+
+/**
+ * Where a poster's copy goes: the temporary folder, as an absolute path (a relative TMPDIR would
+ * give the emulator a path it reads later, from its own working folder).
+ */
+function posterCopyParent(): string {
+  return resolve(tmpdir());
+}
+
+/** Why no folder can be made in `folder` (missing, not a folder, not writable), or null. */
+function folderUnusable(folder: string): string | null {
+  try {
+    if (!statSync(folder).isDirectory()) return "ENOTDIR";
+    accessSync(folder, constants.W_OK | constants.X_OK);
+    return null;
+  } catch (error) {
+    return errorCode(error);
+  }
 }
 
 function launch(args: string[], log: string): ChildProcess {

@@ -4,7 +4,7 @@
  * screenshot saved, a timeout on every wait).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
 import { InputError } from "../../agent/protocol/errors.js";
@@ -36,6 +36,22 @@ afterEach(() => {
     }
   }
 });
+
+/** The fake emulators of this test file still running (Linux: read from /proc), by process id. */
+function fakeEmulatorsRunning(): number[] {
+  const marker = `FAKE_ANDROID_LOG=${process.env["FAKE_ANDROID_LOG"]}\0`;
+  const running: number[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+      if (command.includes("-avd\0") && state !== "Z" && readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker)) running.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return running;
+}
 
 async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
   const error = await promise.then(
@@ -133,6 +149,37 @@ describe("emulator start", () => {
       await failure(withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: false, bootTimeoutMs: 10_000 }, scriptIo())));
       expect(posterArg()).toMatch(/aosp-sim-poster-/);
       expect(readdirSync(temp)).toEqual([]);
+    });
+
+    // Before, the console's refusal left the emulator running (the CLI then waited for it to exit)
+    // and the copy in the temporary folder.
+    it("stops the emulator and removes the copy when the console will not hang the poster", async () => {
+      const { qr, temp } = spacedQr("console-refuses");
+      android.scenario([...booting("INFO    | boot completed\n"), { tool: "adb", prefix: "-s emulator-5554 emu virtualscene-image wall", replies: [text("KO: no such wall\r\n")] }]);
+      const error = await failure(withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: false, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo())));
+      expect(error.message).toMatch(/^the emulator console refused `virtualscene-image wall .*aosp-sim-poster-/);
+      expect(readdirSync(temp)).toEqual([]);
+      await vi.waitFor(() => expect(fakeEmulatorsRunning()).toEqual([]), { timeout: 5_000 });
+    });
+
+    // Before, reset stopped the emulator first and then refused the --qr (exit 2).
+    it("refuses it, before the emulator is touched, when no folder can be made in the temporary folder", async () => {
+      const { qr } = spacedQr("missing-temp");
+      const temp = join(android.dir, "no-such-folder");
+      android.scenario([listAvds, noDevices]);
+      const error = await withTmpdir(temp, () => resetEmulator({ serial: "emulator-5554", qr, bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo())).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error).toMatchObject({ where: qr, problem: expect.stringContaining(`no folder can be made in the temporary folder ${temp} (ENOENT)`) });
+      expect(android.calls()).toEqual([]);
+    });
+
+    it("gives the emulator an absolute path when TMPDIR is relative", async () => {
+      const { qr, temp } = spacedQr("relative-temp");
+      android.scenario(booting("INFO    | Found poster wall\nINFO    | boot completed\n"));
+      const result = await withTmpdir(relative(process.cwd(), temp), () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo()));
+      started.push(result.pid);
+      expect(isAbsolute(posterArg())).toBe(true);
+      expect(dirname(dirname(posterArg()))).toBe(temp);
     });
 
     it("refuses it, before the emulator is touched, when the temporary folder has spaces too", async () => {
