@@ -34,6 +34,15 @@ describe("faults", () => {
     expect(report.failure?.message).not.toMatch(/looks for a WPA one/);
   });
 
+  // Before: "... the device looks for a open one".
+  it("wrong-wifi-key=KEY for an open network's payload: the network is a WPA one, said with its article", async () => {
+    const { qr } = await t.newProfile({ displayName: "Open devices", configureWifi: true, wifiSsid: "Guest", wifiSecurityType: "none" });
+    const device = await t.device({ qr: { image: qr, label: "open.png" }, faults: ["wrong-wifi-key=abcdefghij"] });
+    const report = await device.enroll();
+    expect(report.finalState).toBe("wifiFailed");
+    expect(report.failure?.message).toMatch(/Guest is a WPA network; the device looks for an open one/);
+  });
+
   // Before: "... (the network's own key is not a WPA passphrase (...): it is 3 characters long
   // (8 to 63 needed))" in the timeline and the failure, while transcripts redact the KEY.
   it("wrong-wifi-key=KEY that no network can have: neither the KEY nor its length in the timeline or the failure", async () => {

@@ -148,7 +148,7 @@ export class VirtualWifi implements WifiPort {
         connected: false,
         progress: {
           status: "notFound",
-          detail: `${config.ssid} is a ${describeSecurity(network.security)} network; the device looks for a ${describeSecurity(config.securityType)} one${config.securityTypeAsWritten ? ` (the payload's "${config.securityTypeAsWritten}" reads as NONE)` : ""}`,
+          detail: `${config.ssid} is ${aSecurity(network.security)} network; the device looks for ${aSecurity(config.securityType)} one${config.securityTypeAsWritten ? ` (the payload's "${config.securityTypeAsWritten}" reads as NONE)` : ""}`,
         },
       };
     }
@@ -202,4 +202,10 @@ function wrongKeyFor(security: WifiSecurityType, payloadKey: string | null, chos
 
 function describeSecurity(security: WifiSecurityType): string {
   return security === "NONE" ? "open" : security;
+}
+
+/** "a WPA", "an open": the article the kind's word takes. */
+function aSecurity(security: WifiSecurityType): string {
+  const word = describeSecurity(security);
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
 }
