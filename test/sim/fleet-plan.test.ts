@@ -391,6 +391,16 @@ describe("merging shard summaries", () => {
     );
   });
 
+  // Before, every one of them: "shards 0/50000, 1/50000, ..." (600 KB in the text report's
+  // heading, the JUnit suite's name and the HTML report).
+  it("names a merge's shards one by one up to ten, then as ranges of each split", () => {
+    const named = (shards: string[]) => partNamed({ shards });
+    expect(named(["0/2", "1/2"])).toBe("shards 0/2, 1/2");
+    expect(named(Array.from({ length: 10 }, (_, i) => `${i}/10`))).toBe(`shards ${Array.from({ length: 10 }, (_, i) => `${i}/10`).join(", ")}`);
+    expect(named(Array.from({ length: 50_000 }, (_, i) => `${i}/50000`))).toBe("shards 0 to 49999 of 50000");
+    expect(named([...Array.from({ length: 20 }, (_, i) => `${2 * i}/100`), "1/2"])).toBe("shards 1 of 2; 0, 2, 4, 6, 8, 10, 12, 14, 16, 18 and 10 more of 100");
+  });
+
   it("names the service the devices talked to, not that of a shard that ran none", () => {
     const empty = { ...shard(["0/2"], 0), summary: { ...shard(["0/2"], 0).summary, fleetDevices: 1, service: { url: "http://127.0.0.1:1", runs: "worker" } } };
     const ran = { ...shard(["1/2"], 1), summary: { ...shard(["1/2"], 1).summary, fleetDevices: 1, service: { url: "http://127.0.0.1:2", runs: "worker" } } };

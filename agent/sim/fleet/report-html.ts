@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { formatDurationExactly } from "../../device/duration.js";
 import { countsByTenthOfMs } from "./histograms.js";
 import { PHASES } from "./phases.js";
-import { interruptedNote, PHASE_STATS, routesFailingFirst, partNamed, type DeviceStory, type FleetSummary } from "./summary.js";
+import { interruptedNote, PHASE_STATS, routesFailingFirst, partNamed, shardsInWords, type DeviceStory, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 const require = createRequire(import.meta.url);
@@ -165,7 +165,7 @@ function partOnly(s: FleetSummary, incomplete: string | null): string | null {
 /** Why a summary holds no device: its shards hold none, or the run stopped before the first. */
 function noDeviceRan(s: FleetSummary): string {
   if (s.interrupted) return "No device ran: the run was stopped before its first device started.";
-  const shards = s.shards.length > 1 ? `shards ${s.shards.join(", ")} of a fleet of ${s.fleetDevices} devices hold` : `shard ${s.shards.join("")} of a fleet of ${s.fleetDevices} devices holds`;
+  const shards = s.shards.length > 1 ? `shards ${shardsInWords(s.shards)} of a fleet of ${s.fleetDevices} devices hold` : `shard ${s.shards.join("")} of a fleet of ${s.fleetDevices} devices holds`;
   return `No device ran: ${shards} none.`;
 }
 

@@ -160,7 +160,27 @@ export const SLOWEST_KEPT = 5;
  */
 export function partNamed(s: Pick<FleetSummary, "shards" | "only">): string {
   if (s.only !== undefined) return `${s.only.length === 1 ? "device" : "devices"} ${rangesInWords(indexRanges([...s.only].sort((a, b) => a - b)))}`;
-  return `${s.shards.length > 1 ? "shards" : "shard"} ${s.shards.join(", ")}`;
+  return `${s.shards.length > 1 ? "shards" : "shard"} ${shardsInWords(s.shards)}`;
+}
+
+/**
+ * Shards ("0/2", "1/2") in words: each one up to RANGES_LISTED of them ("0/2, 1/2"); more, as
+ * index ranges per split ("0 to 49999 of 50000"): a merge of 50,000 shards named every one (a
+ * 600 KB line in its text report, and as long a JUnit suite name and HTML heading).
+ */
+export function shardsInWords(shards: readonly string[]): string {
+  if (shards.length <= RANGES_LISTED) return shards.join(", ");
+  const bySplit = new Map<number, number[]>();
+  for (const shard of shards) {
+    const [index, count] = shard.split("/").map(Number) as [number, number];
+    const indexes = bySplit.get(count) ?? [];
+    indexes.push(index);
+    bySplit.set(count, indexes);
+  }
+  return [...bySplit]
+    .sort(([a], [b]) => a - b)
+    .map(([count, indexes]) => `${rangesInWords(indexRanges([...new Set(indexes)].sort((a, b) => a - b)))} of ${count}`)
+    .join("; ");
 }
 
 /**
