@@ -114,7 +114,8 @@ export interface CreateDeviceOptions {
    * memory of a device that lives long. Without a timelineWindow every step is worded as it
    * happens; with one, steps are worded when the window is trimmed or the timeline is read, so
    * at most twice the window of records hold their data (a caller that reads the timeline after
-   * each step, as the fleet does while a device lives on, keeps none). For fleets, which read only the timeline.
+   * each step, as the fleet does while a device lives on, keeps none). For fleets, which read
+   * only the timeline.
    */
   keepStepData?: boolean;
   /**
