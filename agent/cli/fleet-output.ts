@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
-import { refuseUnwritable, samePath, WRITABLE_HINT } from "../protocol/output-path.js";
+import { isStdoutFile, refuseUnwritable, samePath, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
@@ -29,8 +29,9 @@ export const JUNIT_REPORT = "JUnit report";
 /**
  * Refuses report paths that cannot be written before a fleet runs, not after
  * (agent/protocol/output-path.ts): an empty one, one that cannot be written, one file for
- * both reports (the second written would replace the first), and a file the command reads
- * (merge-reports' summaries: the report would replace one).
+ * both reports (the second written would replace the first), a file the command reads
+ * (merge-reports' summaries: the report would replace one), and the file its standard output
+ * goes to.
  */
 export function checkReportPaths(paths: { junit?: string | undefined; report?: string | undefined; inputs?: { files: readonly string[]; what: string } }): void {
   const given = [
@@ -42,6 +43,13 @@ export function checkReportPaths(paths: { junit?: string | undefined; report?: s
     const input = paths.inputs?.files.find((file) => samePath(file, path));
     if (input !== undefined) {
       throw new InputError(`is the ${paths.inputs!.what} ${input} too: the report would replace it`, {
+        where: `${option} ${path}`,
+        hint: `give the ${what} a file of its own, e.g. ${option} ${example}`,
+      });
+    }
+    if (isStdoutFile(path)) {
+      // `--json --junit out.json > out.json`: the summary would be replaced by the report.
+      throw new InputError("is the file this command's output goes to (its standard output) too: the report would replace it", {
         where: `${option} ${path}`,
         hint: `give the ${what} a file of its own, e.g. ${option} ${example}`,
       });

@@ -104,7 +104,9 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
   if (!head) throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${grammar}` });
   const [whole, before, rawName, after] = head as unknown as [string, string, string, string];
   if (!(FAULT_NAMES as readonly string[]).includes(rawName)) {
-    throw new InputError(`unknown fault "${rawName}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
+    // A fleet's example carries the rate given (service-5xx=0.1); enroll's names the fault alone.
+    const example = spelling?.example ? `, e.g. ${ex("service-5xx")}` : "";
+    throw new InputError(`unknown fault "${rawName}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}${example}` });
   }
   const name = rawName as FaultName;
   const rest = text.slice(whole.length);

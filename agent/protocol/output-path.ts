@@ -9,7 +9,7 @@
  * a bind. So an existing file is opened for writing (without truncating it), and a new one is
  * created and removed again: the only trace is the file existing for that moment.
  */
-import { accessSync, closeSync, constants, lstatSync, openSync, readlinkSync, realpathSync, statSync, unlinkSync, type Stats } from "node:fs";
+import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, unlinkSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError, isNotFound } from "./errors.js";
 
@@ -113,6 +113,22 @@ export function samePath(a: string, b: string): boolean {
     }
   };
   return real(a) === real(b);
+}
+
+/**
+ * Whether `path` is the file this process's standard output goes to (`cmd --json > out.json`):
+ * a report written there would replace the output. `stdoutFd` is 1 unless a test gives its own.
+ */
+export function isStdoutFile(path: string, stdoutFd = 1): boolean {
+  let out: Stats;
+  try {
+    out = fstatSync(stdoutFd);
+  } catch {
+    return false;
+  }
+  if (!out.isFile()) return false;
+  const file = statOrNull(path);
+  return file !== null && file.dev === out.dev && file.ino === out.ino;
 }
 
 function statOrNull(path: string): Stats | null {

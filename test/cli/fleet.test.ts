@@ -2,7 +2,8 @@
  * `aosp-sim fleet` and `aosp-sim merge-reports` as a CI job runs them: the built CLI, the
  * embedded service, reports on disk, exit codes to gate on.
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -10,7 +11,7 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from "
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetSummarySchema } from "../../agent/sim/fleet/read-summary.js";
-import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { aospSim, deviceTempDir, MAIN } from "../helpers/device-cli.js";
 import { freePort } from "../helpers/free-port.js";
 import { waitForManagedDevices } from "../helpers/managed-devices.js";
 import { startServe, stop } from "../mock-service/support/serve-process.js";
@@ -38,7 +39,9 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "5", "--seed", "7 "], /^aosp-sim: --seed 7 : "7 " is not a whole number: it has a space after it\n\s+fix: write --seed 7, without spaces\n$/],
     [["--devices", "5", "--only", " 3 "], /--only  3 : " 3 " is not a whole number: it has spaces around it\n\s+fix: write --only 3, without spaces/],
     [["--devices", "10", "--shard", "3/2"], /--shard 3\/2: shard 3 of 2 does not exist.*fix: INDEX counts from 0/s],
-    [["--devices", "10", "--fault", "gremlins=0.1"], /--fault gremlins=0\.1: unknown fault "gremlins".*fix: valid faults: wrong-wifi-key/s],
+    [["--devices", "10", "--fault", "gremlins=0.1"], /--fault gremlins=0\.1: unknown fault "gremlins".*fix: valid faults: wrong-wifi-key.*clock-skew, e\.g\. service-5xx=0\.1\n/s],
+    // No rate: the fix says a rate goes with the fault (before, the fault names alone).
+    [["--devices", "10", "--fault", "gremlins"], /--fault gremlins: unknown fault "gremlins".*fix: valid faults: .*clock-skew, each with its rate, e\.g\. service-5xx=5%\n/s],
     // Before, named "--fault power-loss" (not what was written), and the fix's example, copied
     // as it stood, was refused again: "gives no rate".
     [["--devices", "10", "--fault", "power-loss=5%"], /--fault power-loss=5%: power-loss needs the state.*fix: e\.g\. --fault power-loss@downloadingAgent=5% \(/s],
@@ -122,6 +125,24 @@ describe("aosp-sim fleet: bad options", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(2);
+  });
+
+  // Before, `fleet --json --junit same.json > same.json` ran, exited 0, and the file held only
+  // the JUnit XML: the summary was lost.
+  it("refuses a report file that is where its standard output goes, before the run (exit 2)", () => {
+    const path = temp.file("stdout-and-junit.json");
+    for (const option of ["--junit", "--report"]) {
+      const fd = openSync(path, "w");
+      try {
+        const run = spawnSync(process.execPath, [MAIN, "fleet", "--devices", "3", "--json", option, path], { stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+        expect(run.status).toBe(2);
+        expect(run.stderr.toString()).toMatch(/stdout-and-junit\.json: is the file this command's output goes to \(its standard output\) too: the report would replace it.*fix: give the (JUnit|HTML) report a file of its own/s);
+      } finally {
+        closeSync(fd);
+      }
+      // What --json writes on a refusal: the error document, where the summary would have been.
+      expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ error: { kind: "input", where: `${option} ${path}` } });
+    }
   });
 });
 

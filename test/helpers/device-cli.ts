@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
 
-const MAIN = fileURLToPath(new URL("../../dist/agent/cli/main.js", import.meta.url));
+/** The built CLI's entry point. */
+export const MAIN = fileURLToPath(new URL("../../dist/agent/cli/main.js", import.meta.url));
 
 export interface CliResult {
   /** The exit code; for a process a signal ended, 128 + its number, as a shell reports it. */

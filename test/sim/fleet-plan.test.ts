@@ -323,6 +323,20 @@ describe("thresholds", () => {
     expect(fromStart("enrolled>=50", 50)).toBe(false);
     expect(fromStart("failed<1%", 50)).toBe(false);
     expect(fromStart("p95.total<0ms", 50)).toBe(false);
+    // Before, only a count out of reach was: failed==5.5 ran the whole fleet to miss it at the end.
+    expect(fromStart("failed==5.5", 10)).toBe(true);
+    expect(fromStart("enrolled==0.5", 10)).toBe(true);
+    expect(fromStart("failed==33.33%", 3)).toBe(true);
+    expect(fromStart("failed==5", 10)).toBe(false);
+    expect(fromStart("failed==50%", 10)).toBe(false);
+    expect(fromStart("enrolled==100%", 3)).toBe(false);
+    expect(fromStart("failed==0%", 7)).toBe(false);
+    // Part-way, with 4 of 10 done and 1 failed: 1 to 7 failures can still come of it.
+    const missedNow = (text: string) => missedAlready(parseThreshold(text), { done: 4, failed: 1, total: 10 });
+    expect(missedNow("failed==7")).toBe(false);
+    expect(missedNow("failed==70%")).toBe(false);
+    expect(missedNow("failed==8")).toBe(true);
+    expect(missedNow("failed==2.5")).toBe(true);
   });
 
   it("takes k6's equality comparisons", () => {

@@ -59,7 +59,7 @@ function noRate(spec: string, where: string, problem: string): InputError {
   const name = nameOf(spec);
   if (name === "") return new InputError("names no fault and gives no rate", { where, hint: `write ${FAULT_RATE_GRAMMAR}` });
   if (!isFaultName(name)) {
-    return new InputError(`unknown fault "${name}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}` });
+    return new InputError(`unknown fault "${name}"`, { where, hint: `valid faults: ${FAULT_NAMES.join(", ")}, each with its rate, e.g. service-5xx=5%` });
   }
   const fault = spec.trim();
   return new InputError(problem, { where, hint: `write ${fault}=RATE, RATE a fraction from 0 to 1 or a percentage, e.g. ${fault}=0.05 or ${fault}=5%` });
