@@ -245,26 +245,24 @@ export interface FleetCount {
  */
 export function missedAlready(t: Threshold, count: FleetCount): boolean {
   if (!decidableEarly(t)) return false;
-  const { total, done } = count;
-  const now = t.metric === "failed" ? count.failed : done - count.failed;
+  const now = t.metric === "failed" ? count.failed : count.done - count.failed;
+  // The most the count can reach: every device still to run counted in it.
+  const reach = now + count.total - count.done;
   const of = (devices: number) => (t.share ? (100 * devices) / Math.max(count.total, 1) : devices);
-  const least = of(now);
-  const most = of(now + count.total - count.done);
   switch (t.op) {
     case "<":
-      return least >= t.value;
+      return of(now) >= t.value;
     case "<=":
-      return least > t.value;
+      return of(now) > t.value;
     case ">":
-      return most <= t.value;
+      return of(reach) <= t.value;
     case ">=":
-      return most < t.value;
+      return of(reach) < t.value;
     default: {
-      // "==" (decidableEarly leaves out "!="): met only by a whole count the devices can still
-      // reach that gives exactly the value (failed==5.5, or failed==33.33% of 3 devices, never is).
-      if (least > t.value || most < t.value) return true;
-      const count = t.share ? Math.round((t.value * Math.max(total, 1)) / 100) : t.value;
-      return !Number.isInteger(count) || count < now || count > now + total - done || of(count) !== t.value;
+      // "==" (decidableEarly leaves out "!="): met only by a whole count from now to reach that
+      // gives exactly the value (failed==5.5, or failed==33.33% of 3 devices, never is).
+      const needed = t.share ? Math.round((t.value * Math.max(count.total, 1)) / 100) : t.value;
+      return !Number.isInteger(needed) || needed < now || needed > reach || of(needed) !== t.value;
     }
   }
 }
