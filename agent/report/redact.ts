@@ -64,7 +64,8 @@ const WRONG_WIFI_KEY_FAULT = "wrong-wifi-key=";
  * would alter unrelated strings (times, ids).
  */
 function redactedFault(fault: string): string {
-  return fault.startsWith(WRONG_WIFI_KEY_FAULT) && !fault.startsWith(WRONG_WIFI_KEY_FAULT + REDACTED) ? WRONG_WIFI_KEY_FAULT + WRONG_WIFI_KEY_PLACEHOLDER : fault;
+  // Whatever the KEY holds (a KEY that begins with the placeholder's word too): one placeholder.
+  return fault.startsWith(WRONG_WIFI_KEY_FAULT) ? WRONG_WIFI_KEY_FAULT + WRONG_WIFI_KEY_PLACEHOLDER : fault;
 }
 
 /** Finds secrets in records and replaces them; one per transcript. */
