@@ -27,7 +27,7 @@ import type { StepRecord } from "./step-record.js";
 import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
-import { formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
+import { findFault, formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
 import { randomSeed, resolveIdentity } from "./identity.js";
 import { FAULT_FILES, faultMiddleware, faultyEnvironment, refuseWrongKeyThatIsThePayloads, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
@@ -177,7 +177,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   const clock = skewClock(base, faults);
 
   const view = given.camera ? null : await cameraView(options.qr);
-  if (view && faults.some((f) => f.name === "wrong-wifi-key" && f.key !== undefined)) {
+  if (view && findFault(faults, "wrong-wifi-key")?.key !== undefined) {
     refuseWrongKeyThatIsThePayloads(faults, view.payloadText ?? (await scannedText(view.picture)), (fault) => `fault ${fault}`);
   }
   const realistic = (options.latency ?? (base instanceof RealClock ? "none" : "realistic")) === "realistic";

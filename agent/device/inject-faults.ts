@@ -27,7 +27,7 @@ import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import type { WifiEnvironment } from "./virtual/wifi.js";
 import { utf8Text } from "../protocol/utf8.js";
 import { InputError } from "../protocol/errors.js";
-import { checkPayloadText } from "../payload/index.js";
+import { checkAndroidPayloadOnce } from "./wiring.js";
 import { deriveWifiKey, keysMatch } from "../android/wifi-keys.js";
 import { LightAbort, signalFor, TAKES_LIGHT_SIGNALS, type LightSignal, type TakesLightSignals } from "../protocol/light-abort.js";
 
@@ -61,7 +61,9 @@ export function faultyEnvironment(environment: WifiEnvironment, faults: readonly
 export function refuseWrongKeyThatIsThePayloads(faults: readonly Fault[], payloadText: string, where: (fault: string) => string): void {
   const fault = findFault(faults, "wrong-wifi-key");
   if (fault?.key === undefined) return;
-  const wifi = checkPayloadText(payloadText, { rules: "android" }).params?.wifi;
+  // The check the device makes when it scans (shared by devices scanning the same code: a fleet's
+  // struck devices would each check the payload again).
+  const wifi = checkAndroidPayloadOnce(payloadText).params?.wifi;
   if (!wifi || wifi.password === null || (wifi.securityType !== "WPA" && wifi.securityType !== "WEP")) return;
   const given = deriveWifiKey(wifi.ssid, wifi.securityType, fault.key);
   const own = deriveWifiKey(wifi.ssid, wifi.securityType, wifi.password);

@@ -117,8 +117,9 @@ export async function driveDevice(
       user: { userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password },
       // Nothing reads a fleet device's storage mid-run: its snapshot is written only as power is cut.
       persistEveryStep: false,
-      // Only the timeline's last lines are read: each step is worded as it happens, its data
-      // dropped, and only the latest steps kept.
+      // Only the timeline's last lines are read: steps are worded when the window is trimmed or
+      // the timeline read (a report's story, a living device's step), their data dropped then,
+      // and only the latest steps kept.
       keepStepData: false,
       timelineWindow: TIMELINE_WINDOW,
       // The device's simulated clock runs ahead of the service's real one: no clock notes.
@@ -144,8 +145,11 @@ export async function driveDevice(
       // with --concurrency as large as the fleet, every device is alive at once for its whole
       // life (its enrollment's steps, worded only if a report wanted them, are worded here too).
       void d.timeline;
-      d.onChange(() => void d.timeline);
-      d.onChange(() => life.onState(d.state, d.context.checkIns));
+      d.onChange(() => {
+        // Reading the timeline words the step, which drops its data.
+        void d.timeline;
+        life.onState(d.state, d.context.checkIns);
+      });
       lifeCut = (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
       if (life.failingInARow >= LIFE_CHECK_INS_FAILING) {
         reason = STOPPED_CHECKING_IN;
