@@ -76,7 +76,6 @@ function endBySignal(signal: StopSignal, listener: (signal: StopSignal) => void)
 export function gracefulStop(onFirst: (signal: StopSignal) => void, beforeExit: () => void = () => {}): GracefulStop {
   const controller = new AbortController();
   let caught: StopSignal | null = null;
-  const code = signalExitCode;
   // Node calls a signal's listeners with its name: one of those listened for below.
   const handler = (signal: StopSignal) => {
     if (caught !== null) {
@@ -97,7 +96,7 @@ export function gracefulStop(onFirst: (signal: StopSignal) => void, beforeExit: 
   return {
     signal: controller.signal,
     caught: () => caught,
-    exitCode: () => (caught === null ? null : code(caught)),
+    exitCode: () => (caught === null ? null : signalExitCode(caught)),
     dispose: () => {
       for (const name of STOP_SIGNALS) process.off(name, handler);
     },

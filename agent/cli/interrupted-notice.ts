@@ -12,7 +12,7 @@ import { err } from "./output.js";
  * when a power cut (the power-loss fault) had it between two states, or null when no device had
  * started yet.
  */
-export function interruptedLine(command: string, state: string | null, signal: InterruptSignal, consequence: string): string {
+function interruptedLine(command: string, state: string | null, signal: InterruptSignal, consequence: string): string {
   const where = state === null ? "before the device started" : state === "off" ? "while the device was off (a power cut)" : `at ${state}`;
   return `${err.yellow(`${command}:`)} interrupted ${where} (${signal}); ${consequence}`;
 }

@@ -133,7 +133,7 @@ async function serve(options: ServeOptions): Promise<number> {
  * read 0x8, 1e1 and 8.0, and "abc" reached the range check as NaN), or an InputError saying it is
  * not `what`, for `where`, with `hint`.
  */
-function wholeNumber(text: string, min: number, max: number, refused: { what: string; where: string; hint: string }): number {
+function decimalInRange(text: string, min: number, max: number, refused: { what: string; where: string; hint: string }): number {
   const value = decimalNumber(text);
   if (value >= min && value <= max) return value;
   throw new InputError(`'${text}' is not ${refused.what}`, { where: refused.where, hint: refused.hint });
@@ -141,15 +141,15 @@ function wholeNumber(text: string, min: number, max: number, refused: { what: st
 
 function parseThreshold(text: string): number {
   // Up to nine digits: a fleet's service takes 1000000 (every device signs in as one user).
-  return wholeNumber(text, 1, 999_999_999, { what: "a number of failed sign-ins", where: "--lockout-threshold", hint: "use a whole number from 1 to 999999999 (default 10)" });
+  return decimalInRange(text, 1, 999_999_999, { what: "a number of failed sign-ins", where: "--lockout-threshold", hint: "use a whole number from 1 to 999999999 (default 10)" });
 }
 
 function parseHashCost(text: string): number {
-  return wholeNumber(text, 4, 20, { what: "a hash cost", where: "--password-hash-cost", hint: "use a whole number from 4 to 20 in decimal digits (scrypt N = 2^cost; 14 by default)" });
+  return decimalInRange(text, 4, 20, { what: "a hash cost", where: "--password-hash-cost", hint: "use a whole number from 4 to 20 in decimal digits (scrypt N = 2^cost; 14 by default)" });
 }
 
 function parseChaosSeed(text: string): number {
-  return wholeNumber(text, 0, 0xffffffff, { what: "a seed", where: "--chaos-seed", hint: "use a whole number from 0 to 4294967295" });
+  return decimalInRange(text, 0, 0xffffffff, { what: "a seed", where: "--chaos-seed", hint: "use a whole number from 0 to 4294967295" });
 }
 
 function parseChaos(values: string[], seed: number): ChaosOptions {
@@ -167,5 +167,5 @@ function oneOf<T extends string>(text: string, values: readonly T[], where: stri
 }
 
 function parsePort(text: string): number {
-  return wholeNumber(text, 0, 65535, { what: "a TCP port", where: "--port", hint: "use 0..65535 (0 picks a free port)" });
+  return decimalInRange(text, 0, 65535, { what: "a TCP port", where: "--port", hint: "use 0..65535 (0 picks a free port)" });
 }

@@ -5,7 +5,7 @@
  */
 
 /** The mark in an injected answer's error message. */
-export const CHAOS_MARK = "(--chaos)";
+const CHAOS_MARK = "(--chaos)";
 
 /** The error message of a failure --chaos injected with this status. */
 export function chaosFailureMessage(status: number): string {

@@ -33,7 +33,7 @@ export interface TextFileKind {
   empty?: (where: string) => InputError;
 }
 
-export async function readTextFile(path: string, kind: TextFileKind): Promise<string> {
+async function readTextFile(path: string, kind: TextFileKind): Promise<string> {
   let read: BoundedBytes;
   try {
     read = await readFileBounded(path, textReadLimit(kind.maxBytes));

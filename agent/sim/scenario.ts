@@ -96,7 +96,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     const groups = new Map<string, string>();
     for (const [index, step] of (scenario.tenantSetup ?? []).entries()) {
       setup.push(...(await setUp(call(tenantStep(admin, step, groups, `/tenantSetup/${index}`)), `/tenantSetup/${index}`)));
-      }
+    }
     const profile = await setUp(call(admin.createProfile(profileRequest(scenario, clock.now()))), "/profile");
     // The code printed before the admin's set-up steps: what they change is what its token is
     // worth (revoked, replaced, its profile deleted), so the device scans that one, not a new one.
@@ -108,7 +108,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
         continue;
       }
       await setUp(call(adminStep(admin, step, { profile, deviceId: null, userPrincipalName: user.userPrincipalName })), `/beforeEnrollment/${index}`);
-      }
+    }
 
     const stop = typeof options.stop === "function" ? options.stop() : options.stop;
     const signIn = scenario.signIn === null ? undefined : scenario.signIn ?? { userPrincipalName: user.userPrincipalName, password: user.password };

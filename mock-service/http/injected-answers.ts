@@ -2,7 +2,7 @@
  * Answers given in the service's place: a caller's function sees each request first and may
  * answer it itself (status, headers, JSON body), before authentication, throttling, --chaos or any
  * route. What a replay uses to give the answers a recorded service gave that this one would not
- * give by itself (a failure --chaos injected, a 5xx): agent/sim/replay.ts.
+ * give by itself (a failure --chaos injected, a 5xx, a 429 throttling): agent/sim/replay.ts.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 
