@@ -64,13 +64,29 @@ export function refuseWrongKeyThatIsThePayloads(faults: readonly Fault[], payloa
   // The check the device makes when it scans (shared by devices scanning the same code: a fleet's
   // struck devices would each check the payload again).
   const wifi = checkAndroidPayloadOnce(payloadText).params?.wifi;
-  if (!wifi || wifi.password === null || (wifi.securityType !== "WPA" && wifi.securityType !== "WEP")) return;
-  const given = deriveWifiKey(wifi.ssid, wifi.securityType, fault.key);
-  const own = deriveWifiKey(wifi.ssid, wifi.securityType, wifi.password);
-  const same = fault.key === wifi.password || (given.ok && own.ok && keysMatch(given.key, own.key));
+  if (wifi) refuseWrongKeyOfNetwork(fault.key, wifi, { whose: "the payload's", where: where(`wrong-wifi-key=${fault.key}`) });
+}
+
+/** A network a payload provisions, as far as its key goes. */
+export interface ProvisionedNetwork {
+  ssid: string;
+  securityType: string;
+  password: string | null;
+}
+
+/**
+ * Refuses a wrong-wifi-key fault's KEY that is `network`'s own key (see
+ * refuseWrongKeyThatIsThePayloads); `whose` says whose network it is ("the payload's", or a
+ * fleet's profile's, which a fleet checks before its devices start).
+ */
+export function refuseWrongKeyOfNetwork(key: string, network: ProvisionedNetwork, said: { whose: string; where: string }): void {
+  if (network.password === null || (network.securityType !== "WPA" && network.securityType !== "WEP")) return;
+  const given = deriveWifiKey(network.ssid, network.securityType, key);
+  const own = deriveWifiKey(network.ssid, network.securityType, network.password);
+  const same = key === network.password || (given.ok && own.ok && keysMatch(given.key, own.key));
   if (!same) return;
-  throw new InputError(`is the payload's own key for the network "${wifi.ssid}"${fault.key === wifi.password ? "" : " (written another way)"}, so the network would not have a wrong key`, {
-    where: where(`wrong-wifi-key=${fault.key}`),
+  throw new InputError(`is ${said.whose} own key for the network "${network.ssid}"${key === network.password ? "" : " (written another way)"}, so the network would not have a wrong key`, {
+    where: said.where,
     hint: "give a different one, or leave out =KEY (wrong-wifi-key alone gives the network a key that is not the payload's)",
   });
 }

@@ -56,6 +56,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "wrong-wifi-key"], /--fault wrong-wifi-key: gives no rate: a fleet's fault ends with "=RATE"\n\s+fix: write wrong-wifi-key=RATE, /m],
     // Before, accepted as 0.5.
     [["--devices", "10", "--fault", "wrong-wifi-key=0.5 "], /--fault wrong-wifi-key=0\.5 : "0\.5 " is not a rate: it has a space after it\n\s+fix: write wrong-wifi-key=0\.5, without spaces$/m],
+    // Before, run: each device it struck failed alone, as a simulator error.
+    [["--devices", "10", "--fault", "wrong-wifi-key=fleet-passphrase=10%"], /^aosp-sim: --fault wrong-wifi-key=fleet-passphrase=10%: is the fleet profile's own key for the network "Contoso-Fleet", so the network would not have a wrong key\n\s+fix: give a different one, or leave out =KEY/],
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],

@@ -85,6 +85,7 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, faults: "service-5xx=5%" as unknown as string[] })).rejects.toThrow(/runFleet: faults must be a list/);
     await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] })).rejects.toThrow(/"2" is not a rate/);
     await expect(runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: Number.NaN }] })).rejects.toThrow(/is not a rate|gives no rate/);
+    await expect(runFleet({ devices: 5, faults: ["wrong-wifi-key=fleet-passphrase=10%"] })).rejects.toThrow(/runFleet faults\[0\] \("wrong-wifi-key=fleet-passphrase=10%"\): is the fleet profile's own key/);
     await expect(runFleet({ devices: 5, faults: [null as unknown as string] })).rejects.toThrow(/runFleet: faults\[0\] is null, neither a string such as "service-5xx=5%" nor what parseFaultRate returns/);
     // Before, 1e9 was taken, although --concurrency stops at 100,000.
     await expect(runFleet({ devices: 5, concurrency: 1e9 })).rejects.toThrow(/runFleet: concurrency must be at most 100000 \(got 1000000000\)/);

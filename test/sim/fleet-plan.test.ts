@@ -9,6 +9,7 @@ import { partNamed, type FleetSummary } from "../../agent/sim/fleet/summary.js";
 import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
+import { pbkdf2Sync } from "node:crypto";
 
 /** What `parse` refuses `text` with: its message, then " | " and its fix. */
 function refusal(parse: (text: string) => unknown, text: string): string {
@@ -122,6 +123,17 @@ describe("faults at rates", () => {
     expect(refusal("service-5xx==0.5")).toEqual({ problem: 'nothing follows its "="', hint: "write service-5xx=0.5 for its default (2), or a value, e.g. service-5xx=3=0.5" });
     expect(refusal("service-5xx= 3=0.5")).toEqual({ problem: 'the value " 3" has a space before it', hint: "write service-5xx=3=0.5, without spaces" });
     expect(refusal(" service-5xx=0.5")).toEqual({ problem: 'has a space before the fault\'s name "service-5xx"', hint: "write service-5xx=0.5, without spaces" });
+  });
+
+  // Before, taken: every device it struck then failed on its own as a simulator error.
+  it("refuses a wrong-wifi-key KEY that is the fleet profile's own network key, as written or as its 64 hex digits", () => {
+    expect(refusal(parseFaultRate, "wrong-wifi-key=fleet-passphrase=10%")).toBe(
+      'is the fleet profile\'s own key for the network "Contoso-Fleet", so the network would not have a wrong key | ' +
+        "give a different one, or leave out =KEY (wrong-wifi-key alone gives the network a key that is not the payload's)",
+    );
+    const psk = pbkdf2Sync("fleet-passphrase", "Contoso-Fleet", 4096, 32, "sha1").toString("hex");
+    expect(refusal(parseFaultRate, `wrong-wifi-key=${psk}=10%`)).toMatch(/own key for the network "Contoso-Fleet" \(written another way\)/);
+    expect(parseFaultRate("wrong-wifi-key=Other-Key-1=10%").fault).toEqual({ name: "wrong-wifi-key", key: "Other-Key-1" });
   });
 
   it("strikes about the given share of devices, the same devices for the same seed", () => {

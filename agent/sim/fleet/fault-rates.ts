@@ -9,6 +9,8 @@
  *   --fault download-http-error=404=0.1           10 % get the download answered 404
  */
 import { InputError } from "../../protocol/errors.js";
+import { refuseWrongKeyOfNetwork } from "../../device/inject-faults.js";
+import { FLEET_WIFI } from "./tenant.js";
 import { FAULT_NAMES, formatFault, parseFault, readsAsFault, refuseClashingFaults, spacesIn, type Fault } from "../../device/faults.js";
 
 export interface FaultRate {
@@ -93,6 +95,9 @@ export function parseFaultRate(text: string): FaultRate {
   }
   // Its errors name the whole argument, and their examples carry the rate given.
   const fault = parseFault(spec, { where, example: (example) => `${example}=${written}`, grammar: `NAME[=VALUE][@STATE]=${written}, NAME one of: ${FAULT_NAMES.join(", ")}` });
+  // Every device of a fleet scans a profile with the fleet's own network: a KEY that is its key is
+  // refused here, before the run, not device by device as it strikes.
+  if (fault.name === "wrong-wifi-key" && fault.key !== undefined) refuseWrongKeyOfNetwork(fault.key, FLEET_WIFI, { whose: "the fleet profile's", where });
   return { spec: formatFault(fault), fault, rate };
 }
 

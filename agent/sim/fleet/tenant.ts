@@ -6,7 +6,8 @@
 import type { AdminClient } from "../../../mock-service/admin-client.js";
 
 export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
-const FLEET_WIFI = { ssid: "Contoso-Fleet", password: "fleet-passphrase" };
+/** The network every fleet profile provisions (a wrong-wifi-key fault's KEY must not be its key: fault-rates.ts). */
+export const FLEET_WIFI = { ssid: "Contoso-Fleet", securityType: "WPA", password: "fleet-passphrase" } as const;
 
 /**
  * Creates the user (once: a running service may have it from an earlier shard) and this shard's
