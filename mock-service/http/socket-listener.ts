@@ -4,7 +4,8 @@
  * (`app.routing`, fastify's public entry to its router, hooks and all), with the same timeouts and
  * the same answer to what Node's parser refuses. HTTP over it is the same HTTP, at less CPU a
  * request: loopback TCP runs the whole TCP stack twice per exchange, which cost a fleet's
- * devices and service about 5 % of their CPU a device (README, Benchmarks, Fleet).
+ * devices and service about 5 % of their CPU a device (docs/fleet-performance-log.md, the
+ * round after 74ebd00).
  */
 import { existsSync, lstatSync } from "node:fs";
 import { createServer, type Server } from "node:http";

@@ -25,7 +25,7 @@ export interface FleetService {
  * (2^8), since a fleet measures enrollment, not password hashing: a sign-in's check costs 0.76 ms
  * of CPU here (`npm run bench:password-hash`). 2^4 (0.14 ms) was tried: the fleet ran a few per
  * cent faster, but the service's own capacity rose far more, so the fleet used less of it
- * (README, Benchmarks, Fleet). A service given with --service hashes as it was started
+ * (docs/fleet-performance-log.md). A service given with --service hashes as it was started
  * (`serve --password-hash-cost`).
  */
 const FLEET_PASSWORD_HASH_COST = 8;

@@ -4,8 +4,8 @@
  * address and the admin client's requests are unchanged); a fleet's devices send the same HTTP
  * requests, to the same URLs, over a connection to this socket instead (undici's
  * `connect.socketPath`). Loopback TCP runs the kernel's TCP stack on both ends of every exchange:
- * about 5 % of a fleet's CPU a device, devices and service together (`bench:fleet-cpu`; README,
- * Benchmarks, Fleet).
+ * about 5 % of a fleet's CPU a device, devices and service together (`bench:fleet-cpu`;
+ * docs/fleet-performance-log.md, the round after 74ebd00).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
