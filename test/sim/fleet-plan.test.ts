@@ -261,6 +261,20 @@ describe("thresholds", () => {
     expect(figure("p99.9.enroll<=1000ms").passed).toBe(true);
   });
 
+  // Before, min and p0 were the bottom of the smallest value's bucket: 3498 ms for devices that
+  // all took 3500, so min>=3500ms failed while max<=3500ms passed.
+  it("puts min and p0 at the top of the smallest value's bucket, as every other figure, never below a value recorded", () => {
+    const wall = new PhaseHistograms();
+    for (let i = 0; i < 60; i++) wall.record("wifi", 3500);
+    wall.record("total", 746);
+    wall.record("total", 900);
+    const s = summaryWith({ phases: wall.percentiles(), histograms: { wall: wall.encode(), device: {} } });
+    const [min, p0, max, minTotal] = evaluateThresholds(s, ["min.wifi>=3500ms", "p0.wifi>=3500ms", "max.wifi<=3500ms", "min.total>=746ms"].map(parseThreshold));
+    expect([min!.actual, p0!.actual, max!.actual, minTotal!.actual]).toEqual([3500, 3500, 3500, 746.5]);
+    expect([min!.passed, p0!.passed, max!.passed, minTotal!.passed]).toEqual([true, true, true, true]);
+    expect(minTotal!.actual).toBe(s.phases.total!.p50);
+  });
+
   it("reads the devices' simulated clocks with device.", () => {
     const s = summaryOf1To1000();
     const [p99, p999, avg] = evaluateThresholds(s, ["device.p99.enroll<10s", "device.p99.9.enroll<10s", "device.avg.enroll<6s"].map(parseThreshold));

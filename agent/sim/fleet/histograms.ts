@@ -112,7 +112,12 @@ export type LatencyStat = { percentile: number } | "min" | "avg";
  */
 function figure(h: hdr.Histogram, stat: LatencyStat, largestMs?: number): number {
   const top = h.getValueAtPercentile(100);
-  const us = stat === "min" ? h.getValueAtPercentile(0) : stat === "avg" ? h.mean : h.getValueAtPercentile(stat.percentile);
+  const percentile = stat === "min" ? 0 : stat === "avg" ? null : stat.percentile;
+  // HdrHistogram answers percentile 0 with the bottom of the smallest value's bucket, every other
+  // percentile with the top of its bucket: min and p0 were then below every value recorded (3498
+  // ms for devices that all took 3500, so `min.wifi>=3500ms` failed). The smallest percentile
+  // above 0 reaches the same first value and answers with its bucket's top, as the others do.
+  const us = percentile === null ? h.mean : h.getValueAtPercentile(percentile === 0 ? Number.MIN_VALUE : percentile);
   const ms = tenths(Math.min(us, top) / 1000);
   return largestMs === undefined ? ms : Math.min(ms, largestMs);
 }
