@@ -13,7 +13,7 @@ import { randomSeed } from "../device/identity.js";
 import { parseDuration } from "../device/duration.js";
 import { spacesIn } from "../device/faults.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
-import { FAULT_RATE_GRAMMAR, parseFaultRate, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
+import { FAULT_RATE_GRAMMAR, parseFaultRateOption, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
 import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
@@ -23,6 +23,7 @@ import { action, err, printError } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
 import { checkRunningService, SERVICE_ANSWER_TIMEOUT_MS } from "../sim/service-check.js";
 import { usableCores } from "../protocol/usable-cores.js";
+import { maxDeviceThreads } from "../sim/fleet/device-threads.js";
 
 interface FleetCliOptions {
   devices?: string;
@@ -114,7 +115,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   });
   const only = [...new Set(onlyGiven)];
   // Checked now, before the service starts; runFleet reads them again as written.
-  refuseRepeatedFaults(options.fault.map(parseFaultRate), options.fault);
+  refuseRepeatedFaults(options.fault.map(parseFaultRateOption), options.fault);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h", { max: MAX_LIFE_MS, limit: "ten years", of: "a fleet device may live", shorter: "--life 30d" });
   const total = only.length > 0 ? only.length : end - first;
   const thresholds = options.threshold.map(parseThresholdOption);
@@ -133,13 +134,11 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       },
     );
   }
-  // Each device thread is a V8 isolate of its own (its heap, its compiled code): past a few per
-  // core they only add memory and switching (256 on two cores: 6 GB and no device done in 2 min).
   const cores = usableCores();
   const threads =
     options.threads === undefined
       ? undefined
-      : wholeNumber(options.threads, "--threads", 1, Math.max(4, 4 * cores), `e.g. --threads ${Math.max(2, cores)} (1: devices on the main thread only; this machine lets the process use ${counted(cores, "core")})`);
+      : wholeNumber(options.threads, "--threads", 1, maxDeviceThreads(cores), `e.g. --threads ${Math.max(2, cores)} (1: devices on the main thread only; this machine lets the process use ${counted(cores, "core")})`);
   const embedded = options.embedded ?? "worker";
   if (embedded !== "worker" && embedded !== "inline") {
     throw new InputError(`unknown place "${embedded}"`, { where: "--embedded", hint: "use worker or inline" });
@@ -213,11 +212,11 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       rampMs,
       seed,
       shard,
-      only,
+      ...(only.length > 0 ? { only } : {}),
       // As written: a failed device's re-run command (runFleet's) repeats them so.
       faults: options.fault,
       lifeMs,
-      embedded,
+      ...(service ? {} : { embedded }),
       ...(threads === undefined ? {} : { threads }),
       ...(service ? { service } : {}),
       onProgress: (p) => {

@@ -154,7 +154,14 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     throw new InputError("is not a list of faults", { where: "createDevice faults", hint: 'give an array, e.g. faults: ["service-5xx"]' });
   }
   const faults = (options.faults ?? []).map((fault, index) => toFault(fault, `createDevice faults[${index}]`));
-  refuseClashingFaults(faults, options.faults ?? [], { where: (spelled) => `fault ${spelled}` });
+  // Named as the caller's list names it, as toFault names a fault it cannot read.
+  refuseClashingFaults(faults, options.faults ?? [], {
+    where: (spelled, i) => `createDevice faults[${i}] (${typeof options.faults?.[i] === "string" ? JSON.stringify(spelled) : `fault ${spelled}`})`,
+  });
+  // As --seed: a seed is 32 bits (a negative one, or one past them, was folded into that range).
+  if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed <= 2 ** 32 - 1)) {
+    throw new RangeError(`createDevice: seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${typeof options.seed === "number" ? options.seed : JSON.stringify(options.seed)})`);
+  }
   const storage = given.storage ?? (options.storage === undefined
     ? new MemoryStorage()
     : "dir" in options.storage
@@ -354,7 +361,22 @@ export async function cameraView(qr: CreateDeviceOptions["qr"]): Promise<{ pictu
   if (qr === undefined) {
     throw new InputError("is missing: the camera has nothing to see", { where: "qr", hint: "give qr: { image } or qr: { payload }, or a camera port" });
   }
-  if ("image" in qr) return { picture: { bytes: qr.image, label: qr.label ?? "QR image" }, payloadText: null };
+  if (typeof qr !== "object" || qr === null || !("image" in qr || "payload" in qr)) {
+    throw new InputError("is neither { image } nor { payload }", { where: "createDevice qr", hint: "give qr: { image: <PNG or JPEG bytes> } or qr: { payload: <the payload, text or object> }" });
+  }
+  if ("image" in qr) {
+    // A path given for the bytes was read as an empty picture: "QR image: is empty (0 bytes)".
+    if (!(qr.image instanceof Uint8Array)) {
+      throw new InputError(`is ${typeof qr.image === "string" ? "a string" : qr.image === null ? "null" : `a ${typeof qr.image}`}, not the image's bytes`, {
+        where: "createDevice qr.image",
+        hint: "give the PNG or JPEG file's bytes, e.g. qr: { image: readFileSync(path) }",
+      });
+    }
+    return { picture: { bytes: qr.image, label: qr.label ?? "QR image" }, payloadText: null };
+  }
+  if (typeof qr.payload !== "string" && (typeof qr.payload !== "object" || qr.payload === null)) {
+    throw new InputError(`is ${qr.payload === null ? "null" : `a ${typeof qr.payload}`}, not a payload`, { where: "createDevice qr.payload", hint: "give the payload's JSON text or the object it parses to" });
+  }
   const payloadText = typeof qr.payload === "string" ? qr.payload : JSON.stringify(qr.payload);
   return { picture: await renderPayloadQr(payloadText, qr.label ?? "payload"), payloadText };
 }

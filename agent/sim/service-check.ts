@@ -22,7 +22,12 @@ export interface ServiceRequestOptions {
   signal?: AbortSignal;
 }
 
-export async function checkRunningService(url: string, adminToken: string, options: ServiceRequestOptions = {}): Promise<void> {
+export interface ServiceCheckOptions extends ServiceRequestOptions {
+  /** Where a refused admin token was given (default "--admin-token"; runFleet's "runFleet service.adminToken"). */
+  tokenWhere?: string;
+}
+
+export async function checkRunningService(url: string, adminToken: string, options: ServiceCheckOptions = {}): Promise<void> {
   const { AdminApiError, AdminClient } = await import("../../mock-service/admin-client.js");
   const timeoutMs = options.timeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
   try {
@@ -31,7 +36,7 @@ export async function checkRunningService(url: string, adminToken: string, optio
     if (options.signal?.aborted) throw options.signal.reason;
     if (error instanceof AdminApiError && error.status === 401) {
       // The status in the message too: a library caller (runFleet) sees the message without its "where".
-      throw new InputError(`the service refused it (${error.status} ${error.code})`, { where: "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
+      throw new InputError(`the service refused it (${error.status} ${error.code})`, { where: options.tokenWhere ?? "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
     }
     if (error instanceof AdminApiError) {
       throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, {

@@ -4,6 +4,9 @@
  * commands.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CONCURRENCY,
@@ -12,6 +15,7 @@ import {
   MAX_LIFE_MS,
   MAX_RAMP_MS,
   evaluateThresholds,
+  type FleetOptions,
   fleetHtmlReport,
   fleetJunitXml,
   mergeSummaries,
@@ -94,6 +98,23 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     await expect(runFleet({ devices: 5, lifeMs: "1000" as unknown as number })).rejects.toThrow(/lifeMs must be whole milliseconds from 0 to \d+ \(3650 days\) \(got the string "1000"\)$/);
     await expect(runFleet({ devices: 5, rampMs: [1] as unknown as number })).rejects.toThrow(/rampMs must be .* \(got a list \[1\]\)$/);
     await expect(runFleet({ devices: 5, concurrency: true as unknown as number })).rejects.toThrow(/concurrency must be a whole number of at least 1 \(got a boolean, true\)$/);
+    // Before, each ran: 16 threads on 2 cores (the CLI stops at four per core), a device of
+    // another shard with this shard's profile, the embedded service's place beside a running one,
+    // and an empty only as the whole fleet.
+    await expect(runFleet({ devices: 5, threads: 10_000 })).rejects.toThrow(/^runFleet: threads must be at most \d+ \(four per core this process may use\) \(got 10000\)$/);
+    await expect(runFleet({ devices: 10, only: [1], shard: { index: 1, count: 2 } })).rejects.toThrow(
+      new RangeError("runFleet: only holds 1, which is not in shard 1/2 (devices 5 to 9); to re-run any device of the fleet, leave out shard"),
+    );
+    await expect(runFleet({ devices: 5, embedded: "inline", service: { url: "http://127.0.0.1:1", adminToken: "t" } })).rejects.toThrow(/runFleet: embedded places the embedded service, and service drives a running one instead/);
+    await expect(runFleet({ devices: 5, only: [] })).rejects.toThrow(/runFleet: only is empty: name the devices to run/);
+    // Before, JavaScript's own TypeErrors (reading 'devices' of undefined, "1 is not iterable",
+    // "addEventListener is not a function"), or a URL "undefined".
+    await expect(runFleet(undefined as unknown as FleetOptions)).rejects.toThrow(new TypeError("runFleet takes its options as an object, at least { devices: N } (got undefined)"));
+    await expect(runFleet({ devices: 5, only: 1 as unknown as number[] })).rejects.toThrow(/runFleet: only must be a list of device indexes, e\.g\. \[3, 7\] \(got 1\)/);
+    await expect(runFleet({ devices: 5, signal: {} as AbortSignal })).rejects.toThrow(/runFleet: signal must be an AbortSignal .*\(got an object \{\}\)/);
+    await expect(runFleet({ devices: 5, onProgress: 5 as unknown as () => void })).rejects.toThrow(/runFleet: onProgress must be a function \(got 5\)/);
+    await expect(runFleet({ devices: 5, service: "http://127.0.0.1:1" as unknown as { url: string; adminToken: string } })).rejects.toThrow(/runFleet: service must be \{ url, adminToken \}.*\(got the string "http:\/\/127\.0\.0\.1:1"\)/);
+    await expect(runFleet({ devices: 5, service: { url: "http://127.0.0.1:1" } as { url: string; adminToken: string } })).rejects.toThrow(/runFleet: service\.adminToken must be the admin token `aosp-sim serve` printed on its first line \(got undefined\)/);
     // Before, taken (a fleet of days), although --devices stops at 10,000,000: the same bound now.
     expect(MAX_DEVICES).toBe(10_000_000);
     await expect(runFleet({ devices: MAX_DEVICES + 1 })).rejects.toThrow(new RangeError("runFleet: devices must be at most 10000000 (got 10000001)"));
@@ -107,6 +128,10 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     expect(() => parseThreshold("bogus")).toThrow(expect.objectContaining({ message: 'parseThreshold("bogus"): "bogus" has no comparison', where: 'parseThreshold("bogus")' }));
     expect(() => parseThreshold("p101.total<1s")).toThrow(/^parseThreshold\("p101\.total<1s"\): percentile 101 is above 100$/);
     expect(() => parseThreshold(5 as unknown as string)).toThrow(new TypeError('parseThreshold takes a string such as "failed<1%" (got number)'));
+    // The same for a fault parsed first (before: where "--fault bogus").
+    expect(() => parseFaultRate("bogus")).toThrow(expect.objectContaining({ where: 'parseFaultRate("bogus")' }));
+    expect(() => parseFaultRate("bogus=5%")).toThrow(/^parseFaultRate\("bogus=5%"\): unknown fault "bogus"$/);
+    expect(() => parseFaultRate(5 as unknown as string)).toThrow(new TypeError('parseFaultRate takes a string such as "service-5xx=5%" (got number)'));
   });
 
   it("names a bad fault by the caller's own list item, not by a --fault option the caller never wrote", async () => {
@@ -148,6 +173,10 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     try {
       const { summary } = await runFleet({ devices: 40, concurrency: 40, service: { url: service.url, adminToken: service.adminToken } });
       expect(summary).toMatchObject({ devices: 40, enrolled: 40, failed: 0, failedByReason: {} });
+      // A wrong token is named as the caller gave it (before, as "--admin-token").
+      await expect(runFleet({ devices: 1, service: { url: service.url, adminToken: "wrong" } })).rejects.toMatchObject({
+        message: "runFleet service.adminToken: the service refused it (401 InvalidAuthenticationToken)",
+      });
     } finally {
       await service.close();
     }
@@ -185,6 +214,31 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
       expect(fleetHtmlReport(summary)).toContain("Interrupted: no more devices were started, and the devices living their --life stopped early");
     } finally {
       await service.close();
+    }
+  });
+
+  // Before, on a machine of twelve cores (or with threads: 11), Node warned on stderr of an
+  // AbortSignal leak: each device thread listened on the fleet's one stop signal.
+  it("runs eleven device threads without a warning on stderr", () => {
+    const script = [
+      'import os from "node:os";',
+      'import { syncBuiltinESMExports } from "node:module";',
+      // Twelve cores, as a CI runner may have: four per core allows the eleven threads.
+      "os.availableParallelism = () => 12;",
+      "syncBuiltinESMExports();",
+      `const { runFleet } = await import(${JSON.stringify(new URL("../../dist/agent/index.js", import.meta.url).href)});`,
+      "const { summary } = await runFleet({ devices: 11, concurrency: 11, threads: 11 });",
+      "console.log(JSON.stringify({ threads: summary.deviceThreads, enrolled: summary.enrolled }));",
+    ].join("\n");
+    const dir = mkdtempSync(join(tmpdir(), "aosp-sim-threads-"));
+    try {
+      writeFileSync(join(dir, "fleet.mjs"), script);
+      const run = spawnSync(process.execPath, [join(dir, "fleet.mjs")], { encoding: "utf8", timeout: 50_000 });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ threads: 11, enrolled: 11 });
+      expect(run.stderr).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

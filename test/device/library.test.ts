@@ -64,8 +64,25 @@ describe("the library API", () => {
       "gives service-5xx a second time (service-5xx=1 before it)",
     );
     await expect(createDevice({ seed: 1, faults: [parseFault("power-loss@enrolling"), "power-loss=2h@enrolling"] })).rejects.toMatchObject({
-      where: "fault power-loss=2h@enrolling",
+      where: 'createDevice faults[1] ("power-loss=2h@enrolling")',
     });
+    // Named by the caller's list item, as a fault it cannot read is (before, "fault service-5xx=always").
+    await expect(createDevice({ seed: 1, faults: [parseFault("service-5xx=1"), parseFault("service-5xx=always")] })).rejects.toMatchObject({
+      where: "createDevice faults[1] (fault service-5xx=always)",
+    });
+  });
+
+  // Before, seed -1 was taken (folded into 4294967295), and a path given for the image's bytes
+  // ended the enrollment with "QR image: QR image: is empty (0 bytes), not an image".
+  it("refuses a seed outside 32 bits and a QR image that is not bytes", async () => {
+    await expect(createDevice({ seed: -1, qr: { payload: "{}" } })).rejects.toThrow(new RangeError("createDevice: seed must be a whole number from 0 to 4294967295 (got -1)"));
+    await expect(createDevice({ seed: 2 ** 32, qr: { payload: "{}" } })).rejects.toThrow(RangeError);
+    await expect(createDevice({ seed: 1, qr: { image: "x.png" as unknown as Uint8Array } })).rejects.toMatchObject({
+      message: "createDevice qr.image: is a string, not the image's bytes",
+      hint: "give the PNG or JPEG file's bytes, e.g. qr: { image: readFileSync(path) }",
+    });
+    await expect(createDevice({ seed: 1, qr: { payload: 5 as unknown as string } })).rejects.toMatchObject({ message: "createDevice qr.payload: is a number, not a payload" });
+    await expect(createDevice({ seed: 1, qr: "x.png" as unknown as { payload: string } })).rejects.toMatchObject({ message: "createDevice qr: is neither { image } nor { payload }" });
   });
 
   it("names a fault it cannot read by the caller's list item, not by a CLI flag the caller never used", async () => {

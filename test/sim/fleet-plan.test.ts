@@ -167,6 +167,16 @@ describe("thresholds", () => {
     expect(results[0]!.line).toBe("failed<2%: 1% (2 of 200)");
   });
 
+  // Before, "✗ failed<=33.33%: 33.33% (1 of 3)": the figure rounded to the bound it missed.
+  it("shows a share with the decimals that tell a miss from the bound", () => {
+    const s = summaryWith({ devices: 3, enrolled: 2, failed: 1, failedByReason: { wifiTimeout: 1 } });
+    const [missed, met, plain] = evaluateThresholds(s, ["failed<=33.33%", "failed<=33.34%", "failed<50%"].map(parseThreshold));
+    expect(missed!.line).toBe("failed<=33.33%: 33.333% (1 of 3)");
+    expect(missed!.passed).toBe(false);
+    expect(met!.line).toBe("failed<=33.34%: 33.33% (1 of 3)");
+    expect(plain!.line).toBe("failed<50%: 33.33% (1 of 3)");
+  });
+
   it("misses a phase threshold when no device reached the phase", () => {
     const [r] = evaluateThresholds(summaryWith({ phases: {} }), [parseThreshold("p95.apps<1s")]);
     expect(r!.passed).toBe(false);

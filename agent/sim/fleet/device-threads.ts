@@ -23,6 +23,16 @@ export function defaultDeviceThreads(embeddedService: boolean): number {
   return Math.max(Math.min(2, cores), cores - (embeddedService ? 1 : 0));
 }
 
+/**
+ * The most device threads a fleet may have: four per usable core (at least four). Each is a V8
+ * isolate with its own heap and compiled code; past a few per core they only add memory and
+ * switching (256 on two cores: 6 GB and no device done in two minutes). `--threads` and runFleet
+ * alike.
+ */
+export function maxDeviceThreads(cores: number = usableCores()): number {
+  return Math.max(4, 4 * cores);
+}
+
 /** A device thread, started ahead of its devices so that it loads while the service starts. */
 export interface DeviceThread {
   /**

@@ -67,8 +67,21 @@ function noRate(spec: string, where: string, problem: string): InputError {
   return new InputError(problem, { where, hint: `write ${fault}=RATE, RATE a fraction from 0 to 1 or a percentage, e.g. ${fault}=0.05 or ${fault}=5%` });
 }
 
+/**
+ * A fault at a rate, for a library caller: its errors name the call (`parseFaultRate("bogus"):
+ * unknown fault "bogus"`), as parseThreshold's do; runFleet names its own list item instead.
+ */
 export function parseFaultRate(text: string): FaultRate {
-  const where = `--fault ${text}`;
+  if (typeof text !== "string") throw new TypeError(`parseFaultRate takes a string such as "service-5xx=5%" (got ${text === null ? "null" : typeof text})`);
+  return readFaultRate(text, `parseFaultRate(${JSON.stringify(text)})`);
+}
+
+/** `--fault NAME=RATE` as the CLI reads it: its errors name the option as written ("--fault bogus: ..."). */
+export function parseFaultRateOption(text: string): FaultRate {
+  return readFaultRate(text, `--fault ${text}`);
+}
+
+function readFaultRate(text: string, where: string): FaultRate {
   const eq = text.lastIndexOf("=");
   if (eq < 0) throw noRate(text, where, 'gives no rate: a fleet\'s fault ends with "=RATE"');
   const spec = text.slice(0, eq);

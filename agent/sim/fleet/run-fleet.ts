@@ -4,13 +4,14 @@
  * `concurrency` at a time, each on its own simulated clock against the real service over HTTP.
  * With `lifeMs`, each enrolled device then lives that long on its clock (check-ins, updates).
  */
+import { setMaxListeners } from "node:events";
 import type { Agent } from "undici";
 import { AdminApiError, AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
 import { exactDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
 import { shellQuote } from "../../device/adb/shell-quote.js";
-import { defaultDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
+import { defaultDeviceThreads, maxDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
@@ -39,9 +40,9 @@ export interface FleetOptions {
   /** This run's part of the fleet (default: the whole fleet, 0/1). */
   shard?: Shard;
   /** Run only these fleet indexes (re-running failed devices). */
-  only?: number[];
+  only?: readonly number[];
   /** Faults at rates, as the CLI writes them (`"service-5xx=5%"`) or parsed (`parseFaultRate`); default none. */
-  faults?: (FaultRate | string)[];
+  faults?: readonly (FaultRate | string)[];
   /** After enrolling, each device lives this long on its own clock (default 0; at most MAX_LIFE_MS). */
   lifeMs?: number;
   /** A running service and its admin token; without one the embedded service is started. */
@@ -104,6 +105,9 @@ type SettledOptions = Omit<FleetOptions, "faults"> &
 
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
+  if (typeof given !== "object" || given === null || Array.isArray(given)) {
+    throw new TypeError(`runFleet takes its options as an object, at least { devices: N } (got ${got(given)})`);
+  }
   const whole = (value: number, name: string, min: number) => {
     if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${got(value)})`);
     return value;
@@ -114,7 +118,8 @@ function settle(given: FleetOptions): SettledOptions {
   // As --seed: a fleet's seed is 32 bits (its draws wrapped past it: 2^32 ran seed 0's faults),
   // and the summary's schema, and so merge-reports, hold it to that.
   if (seed > MAX_SEED) throw new RangeError(`runFleet: seed must be at most ${MAX_SEED} (got ${seed})`);
-  if (given.threads !== undefined) whole(given.threads, "threads", 1);
+  // As --threads: four per core at most.
+  if (given.threads !== undefined) atMost(whole(given.threads, "threads", 1), maxDeviceThreads(), "threads", "four per core this process may use");
   const rampMs = given.rampMs ?? 0;
   if (!Number.isFinite(rampMs) || rampMs < 0 || rampMs > MAX_RAMP_MS) {
     throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 to ${MAX_RAMP_MS} (${MAX_RAMP_MS / 86_400_000} days) (got ${got(rampMs)})`);
@@ -127,15 +132,29 @@ function settle(given: FleetOptions): SettledOptions {
     throw new RangeError(`runFleet: embedded must be "worker" or "inline" (got ${JSON.stringify(given.embedded)})`);
   }
   if (given.faults !== undefined && !Array.isArray(given.faults)) throw new RangeError("runFleet: faults must be a list (of strings such as \"service-5xx=5%\", or parseFaultRate's results)");
+  if (given.only !== undefined && !Array.isArray(given.only)) throw new RangeError(`runFleet: only must be a list of device indexes, e.g. [3, 7] (got ${got(given.only)})`);
+  // An empty list would run the whole fleet, not none of it.
+  if (given.only?.length === 0) throw new RangeError("runFleet: only is empty: name the devices to run, e.g. [3], or leave it out to run the whole fleet");
   for (const index of given.only ?? []) whole(index, "an index in only", 0);
   const outside = (given.only ?? []).find((index) => index >= devices);
   if (outside !== undefined) throw new RangeError(`runFleet: only holds ${outside}, but a fleet of ${devices} has devices 0 to ${devices - 1}`);
   const shard = given.shard ?? { index: 0, count: 1 };
+  if (typeof shard !== "object" || shard === null) throw new RangeError(`runFleet: shard must be { index, count }, e.g. { index: 0, count: 4 } (got ${got(shard)})`);
   if (whole(shard.count, "shard.count", 1) <= whole(shard.index, "shard.index", 0)) {
     throw new RangeError(`runFleet: shard ${shard.index} of ${shard.count} does not exist (shard.index counts from 0 to shard.count - 1)`);
   }
   const empty = emptyShardProblem(devices, shard);
   if (empty) throw new RangeError(`runFleet: ${empty.problem}: ${empty.hint}`);
+  // As --only with --shard: a device of another shard would enroll with this shard's profile.
+  const { first, end } = shardRange(devices, shard);
+  const elsewhere = (given.only ?? []).find((index) => index < first || index >= end);
+  if (elsewhere !== undefined) {
+    throw new RangeError(`runFleet: only holds ${elsewhere}, which is not in shard ${shard.index}/${shard.count} (devices ${first} to ${end - 1}); to re-run any device of the fleet, leave out shard`);
+  }
+  if (given.signal !== undefined && !isAbortSignal(given.signal)) throw new RangeError(`runFleet: signal must be an AbortSignal (an AbortController's signal) (got ${got(given.signal)})`);
+  for (const name of ["onProgress", "rerunCommand"] as const) {
+    if (given[name] !== undefined && typeof given[name] !== "function") throw new RangeError(`runFleet: ${name} must be a function (got ${got(given[name])})`);
+  }
   // A fault given as an object is read again from its spelling and rate, as a string would be: a
   // rate of 2 or NaN, or an unknown fault, is refused as `--fault` refuses it.
   const faults = (given.faults ?? []).map((f, i) => {
@@ -152,7 +171,11 @@ function settle(given: FleetOptions): SettledOptions {
     throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${got(lifeMs)})`);
   }
   // As --service: "http://host:8080/" is that service, not a path under it.
-  const service = given.service === undefined ? undefined : { ...given.service, url: httpBaseUrl(given.service.url, "runFleet service.url") };
+  const service = given.service === undefined ? undefined : runningService(given.service);
+  // As --embedded with --service: the embedded service's place means nothing when a running one is driven.
+  if (service && given.embedded !== undefined) {
+    throw new RangeError(`runFleet: embedded places the embedded service, and service drives a running one instead (got embedded: ${JSON.stringify(given.embedded)}); leave out one of them`);
+  }
   return {
     ...given,
     ...(service ? { service } : {}),
@@ -176,6 +199,24 @@ function settle(given: FleetOptions): SettledOptions {
   };
 }
 
+/** `service` as runFleet takes it: `{ url, adminToken }`, the URL read as --service reads it. */
+function runningService(service: unknown): { url: string; adminToken: string } {
+  if (typeof service !== "object" || service === null || Array.isArray(service)) {
+    throw new RangeError(`runFleet: service must be { url, adminToken }, the URL and admin token \`aosp-sim serve\` printed (got ${got(service)})`);
+  }
+  const { url, adminToken } = service as { url?: unknown; adminToken?: unknown };
+  if (typeof url !== "string") throw new RangeError(`runFleet: service.url must be the service's base URL, e.g. "http://127.0.0.1:8080" (got ${got(url)})`);
+  if (typeof adminToken !== "string" || adminToken === "") {
+    throw new RangeError(`runFleet: service.adminToken must be the admin token \`aosp-sim serve\` printed on its first line (got ${got(adminToken)})`);
+  }
+  return { ...(service as { url: string; adminToken: string }), url: httpBaseUrl(url, "runFleet service.url") };
+}
+
+/** An AbortSignal, or one from another realm (a test runner's): what addEventListener and aborted make it. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return value instanceof AbortSignal || (typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" && typeof (value as AbortSignal).aborted === "boolean");
+}
+
 /**
  * A value a caller gave, as a refusal says it: a number as written, anything else by its type too
  * (`devices: "5"` said "(got 5)", hiding that it was a string).
@@ -194,8 +235,8 @@ function got(value: unknown): string {
   return `${Array.isArray(value) ? "a list" : "an object"}${json === undefined ? "" : ` ${json.length > 60 ? `${json.slice(0, 60)}...` : json}`}`;
 }
 
-function atMost(value: number, max: number, name: string): number {
-  if (value > max) throw new RangeError(`runFleet: ${name} must be at most ${max} (got ${value})`);
+function atMost(value: number, max: number, name: string, why?: string): number {
+  if (value > max) throw new RangeError(`runFleet: ${name} must be at most ${max}${why === undefined ? "" : ` (${why})`} (got ${value})`);
   return value;
 }
 
@@ -252,7 +293,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // as such (InputError), not as undici's "fetch failed" from the tenant's set-up.
   const external = options.service;
   const starting: Promise<FleetService> = external
-    ? checkRunningService(external.url, external.adminToken, { timeoutMs: options.serviceTimeoutMs }).then(() => ({ ...external, where: "external", close: async () => {} }))
+    ? checkRunningService(external.url, external.adminToken, { timeoutMs: options.serviceTimeoutMs, tokenWhere: "runFleet service.adminToken" }).then(() => ({ ...external, where: "external", close: async () => {} }))
     : embeddedService(options.embedded ?? "worker");
   // Awaited below, after the import; a failure before then is not an unhandled rejection.
   starting.catch(() => {});
@@ -267,6 +308,9 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // The fleet stops starting devices when the caller aborts, or when its onProgress throws (then
   // runFleet rejects with that error once the devices in flight are done, not while they run on).
   const halt = new AbortController();
+  // Each device thread listens for the stop on this signal: past ten, Node would warn on stderr of
+  // a leak (runFleet({ threads: 11 }), or the default on a 12-core machine).
+  setMaxListeners(threads + 10, halt.signal);
   const onCallerAbort = () => halt.abort();
   if (options.signal?.aborted) halt.abort();
   else options.signal?.addEventListener("abort", onCallerAbort, { once: true });

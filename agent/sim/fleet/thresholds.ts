@@ -191,7 +191,7 @@ function measure(s: FleetSummary, t: Threshold): { actual: number | null; shown:
   const share = (part: number, whole: number) => {
     if (!t.share) return { actual: part, shown: `${part} of ${whole}` };
     const pct = whole === 0 ? 0 : (100 * part) / whole;
-    return { actual: pct, shown: `${round(pct)}% (${part} of ${whole})` };
+    return { actual: pct, shown: `${shareShown(pct, t)}% (${part} of ${whole})` };
   };
   switch (t.metric) {
     case "failed":
@@ -304,6 +304,19 @@ function compare(actual: number, op: Threshold["op"], value: number): boolean {
     case "!=":
       return actual !== value;
   }
+}
+
+/**
+ * A share as a figure, to two decimals, or more where two would read as the other side of the
+ * bound: 1 of 3 failed against failed<=33.33% printed "33.33%" beside a miss; it is "33.333%".
+ */
+function shareShown(pct: number, t: Threshold): string {
+  const outcome = compare(pct, t.op, t.value);
+  for (let digits = 2; digits <= 8; digits++) {
+    const shown = Number(pct.toFixed(digits));
+    if (compare(shown, t.op, t.value) === outcome) return String(shown);
+  }
+  return String(pct);
 }
 
 function round(n: number): number {
