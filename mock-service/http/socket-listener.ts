@@ -23,6 +23,9 @@ export interface SocketListener {
   close(graceMs: number): Promise<void>;
 }
 
+/** Connections the socket holds before the service accepts them (Node's default is 511). */
+export const SOCKET_BACKLOG = 4096;
+
 export async function listenOnSocket(app: FastifyInstance, path: string): Promise<SocketListener> {
   if (!socketPathFits(path)) {
     throw new InputError(`a socket path is at most ${MAX_SOCKET_PATH_BYTES} bytes; this one is ${Buffer.byteLength(path)}`, {
@@ -40,7 +43,9 @@ export async function listenOnSocket(app: FastifyInstance, path: string): Promis
     server.once("error", (error: NodeJS.ErrnoException) => {
       void whyNotListening(path, error).then((why) => reject(new InputError(`cannot listen on the socket: ${why.problem}`, { where: path, hint: why.hint })));
     });
-    server.listen(path, () => resolve());
+    // A large backlog (the kernel caps it at its somaxconn): past it, a Unix socket's connect is
+    // refused at once (EAGAIN), where TCP's would be retried; a fleet's devices connect in bursts.
+    server.listen({ path, backlog: SOCKET_BACKLOG }, () => resolve());
   });
   return {
     path,

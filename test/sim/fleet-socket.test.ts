@@ -3,6 +3,7 @@
  * a device given a dispatcher bound to it enrolls through it, and the embedded fleet's devices
  * reach their service through one (and leave nothing behind in the temporary directory).
  */
+import { spawn } from "node:child_process";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -14,6 +15,7 @@ import { SimulatedClock } from "../../agent/device/clock.js";
 import { createDevice } from "../../agent/device/create-device.js";
 import { runFleet } from "../../agent/index.js";
 import { startMockService, type MockService } from "../../mock-service/index.js";
+import { socketDispatcher } from "../../agent/sim/fleet/service-socket.js";
 
 let folder: string;
 beforeAll(() => {
@@ -125,5 +127,44 @@ describe("an embedded fleet", () => {
     expect(connections.filter((c) => c.remoteAddress !== undefined).length).toBeLessThanOrEqual(2);
     expect(during).toEqual([expect.stringMatching(new RegExp(`^aosp-sim-${process.pid}-[A-Za-z0-9]{6}$`))]);
     expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
+describe("the devices' dispatcher for the socket", () => {
+  // Before, past the socket's backlog of connections not yet accepted, a connect failed at once
+  // with EAGAIN (Linux refuses a Unix socket's connect where TCP retries): at --concurrency 3000
+  // a fleet's own devices failed their downloads, the service healthy.
+  it("tries a connect the service has no room for yet again, as TCP would, until it is taken", async () => {
+    const socketPath = join(folder, "busy.sock");
+    // A server whose backlog holds one connection, busy for 400 ms once it listens.
+    const server = spawn(process.execPath, [
+      "-e",
+      [
+        'const http = require("node:http");',
+        'const server = http.createServer((req, res) => res.end("ok"));',
+        `server.listen({ path: ${JSON.stringify(socketPath)}, backlog: 1 }, () => {`,
+        '  process.stdout.write("ready\\n");',
+        "  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);",
+        "});",
+      ].join("\n"),
+    ]);
+    const dispatcher = socketDispatcher(socketPath);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.stdout.once("data", () => resolve());
+        server.once("exit", (code) => reject(new Error(`the server exited (${code})`)));
+      });
+      const answers = await Promise.allSettled(
+        Array.from({ length: 30 }, async () => {
+          const answer = await request("http://localhost/", { dispatcher });
+          return answer.body.text();
+        }),
+      );
+      expect(answers.filter((a) => a.status === "rejected").map((a) => String((a as PromiseRejectedResult).reason))).toEqual([]);
+      expect(answers.map((a) => (a as PromiseFulfilledResult<string>).value)).toEqual(Array(30).fill("ok"));
+    } finally {
+      await dispatcher.close();
+      server.kill();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent } from "undici";
+import { Agent, buildConnector } from "undici";
 import { removeAtExit } from "../../protocol/leftovers.js";
 import { socketPathFits } from "../../protocol/socket-path.js";
 import { SOCKET_FILE, socketFolderPrefix, sweepSocketLeftovers } from "./socket-leftovers.js";
@@ -45,5 +45,31 @@ export function localSocket(temp: string = tmpdir()): { path: string; remove(): 
 
 /** The dispatcher devices send their requests through: every origin, over the service's socket. */
 export function socketDispatcher(path: string): Agent {
-  return new Agent({ connect: { socketPath: path } });
+  return new Agent({ connect: retryingWhenBusy(buildConnector({ socketPath: path })) });
+}
+
+/**
+ * How long a connection may wait for the service to take it: past the socket's backlog of
+ * connections not yet accepted (SOCKET_BACKLOG, capped by the kernel's somaxconn), Linux refuses a
+ * Unix socket's connect at once with EAGAIN, where TCP would retry quietly. Thousands of devices
+ * connecting in the same instant (`--concurrency 3000`) then failed their downloads, although the
+ * service was fine: such a connect is tried again, as TCP would, for up to this long.
+ */
+const BUSY_RETRY_MS = 10_000;
+
+function retryingWhenBusy(connect: buildConnector.connector): buildConnector.connector {
+  return (options, callback) => {
+    const started = Date.now();
+    const attempt = (tries: number) =>
+      connect(options, (...result) => {
+        const [error] = result;
+        if (error && (error as NodeJS.ErrnoException).code === "EAGAIN" && Date.now() - started < BUSY_RETRY_MS) {
+          // 1, 2, 4 ... ms, then every 50 ms: the service accepts a backlog's worth in milliseconds.
+          setTimeout(() => attempt(tries + 1), Math.min(2 ** tries, 50));
+          return;
+        }
+        callback(...result);
+      });
+    attempt(0);
+  };
 }
