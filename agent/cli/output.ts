@@ -56,28 +56,29 @@ export function inputLabel(file: string): string {
 }
 
 /**
- * What a failed write to stdout or stderr does (main() listens with it): a reader that went away
+ * What a failed write to stdout or stderr does (main() listens with it): stdout's reader gone
  * (EPIPE: `aosp-sim diagram | head -1`) ends the run quietly with the exit code it had, as Unix
- * tools do; any other failure (ENOSPC: stdout is a full disk) is one line on stderr and exit 2,
- * never an uncaught error with a stack trace.
+ * tools do; any other stdout failure (ENOSPC: stdout is a full disk) is one line on stderr and
+ * exit 2, never an uncaught error with a stack trace. A failed stderr ends nothing: it carries
+ * progress and notices, while the run's results go to stdout and report files (a fleet whose
+ * `2>&1 | head -c 5` reader left exited 0 mid-run, its summary and JUnit never written, and a
+ * `serve` stopped); what is written to it after that is lost, and the exit code still tells.
  */
 export function outputErrorHandler(
   name: "stdout" | "stderr",
   exit: (code: number) => void = (code) => process.exit(code),
 ): (error: NodeJS.ErrnoException) => void {
   return (error) => {
+    if (name === "stderr") return;
     if (error.code === "EPIPE") {
       exit(Number(process.exitCode ?? EXIT_OK));
       return;
     }
-    // A stderr that cannot be written to cannot be told so either.
-    if (name === "stdout") {
-      const why = error.code && !error.message.startsWith(error.code) ? `${error.code}: ${error.message}` : error.message;
-      try {
-        process.stderr.write(`${err.red("aosp-sim:")} stdout: cannot write (${printable(why.replace(/, write$/, ""))})\n`);
-      } catch {
-        // stderr is gone too: the exit code still says it failed.
-      }
+    const why = error.code && !error.message.startsWith(error.code) ? `${error.code}: ${error.message}` : error.message;
+    try {
+      process.stderr.write(`${err.red("aosp-sim:")} stdout: cannot write (${printable(why.replace(/, write$/, ""))})\n`);
+    } catch {
+      // stderr is gone too: the exit code still says it failed.
     }
     exit(EXIT_USAGE);
   };

@@ -150,6 +150,16 @@ describe("aosp-sim", () => {
     expect(exits).toEqual([2, 1]);
   });
 
+  // Before, a fleet whose stderr reader left (`2>&1 >out.json | head -c 5`) exited 0 at its next
+  // progress line, its summary and JUnit never written; `serve 2>&1 | head -1` stopped the service.
+  it("runs on when stderr fails: progress is lost, the results on stdout and in files are not", () => {
+    const exits: number[] = [];
+    const onStderr = outputErrorHandler("stderr", (code) => exits.push(code));
+    onStderr(Object.assign(new Error("EPIPE: broken pipe, write"), { code: "EPIPE" }));
+    onStderr(Object.assign(new Error("EIO: i/o error, write"), { code: "EIO" }));
+    expect(exits).toEqual([]);
+  });
+
   it("names a binary file given as JSON as binary, for every command that reads JSON", async () => {
     const binary = temp.file("photo.bin");
     writeFileSync(binary, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
