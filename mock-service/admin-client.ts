@@ -175,6 +175,52 @@ export class AdminApiError extends Error {
   }
 }
 
+/**
+ * An answer the client cannot use: not JSON where JSON was asked for, or larger than
+ * ADMIN_ANSWER_LIMIT_BYTES (a program on the port that is not the service, or one that answers
+ * without end). `request` names the request ("GET /beta/organization").
+ */
+export class AdminAnswerError extends Error {
+  override readonly name = "AdminAnswerError";
+  constructor(
+    readonly request: string,
+    /** The answer's status, null where the caller no longer has it (a created object without an id). */
+    readonly status: number | null,
+    readonly problem: string,
+  ) {
+    super(`${request}: answered ${status === null ? "" : `${status} `}with ${problem}`);
+  }
+}
+
+/** The largest answer the client reads (as a device's client: 64 MiB); an admin answer is kilobytes. */
+export const ADMIN_ANSWER_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** A body read whole, but never past ADMIN_ANSWER_LIMIT_BYTES: past it the rest is not read. */
+async function boundedBody(response: Dispatcher.ResponseData, request: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > ADMIN_ANSWER_LIMIT_BYTES) {
+      response.body.destroy();
+      throw new AdminAnswerError(request, response.statusCode, `more than ${ADMIN_ANSWER_LIMIT_BYTES} bytes (an admin answer is kilobytes)`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A body as JSON, or an AdminAnswerError quoting its start. */
+async function jsonBody(response: Dispatcher.ResponseData, request: string): Promise<unknown> {
+  const text = (await boundedBody(response, request)).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    const start = text.slice(0, 40).replace(/[^\x20-\x7e]/g, "?");
+    throw new AdminAnswerError(request, response.statusCode, text === "" ? "an empty body, not JSON" : `something that is not JSON ("${start}${text.length > 40 ? "..." : ""}")`);
+  }
+}
+
 /** Retries of a throttled request before its 429 is thrown (Graph's SDKs also retry 3 times). */
 const MAX_RETRIES = 3;
 /** A longer Retry-After is not waited for: the 429 is thrown for the caller to decide. */
@@ -301,7 +347,7 @@ export class AdminClient {
       await response.body.dump();
       return undefined as T;
     }
-    return (await response.body.json()) as T;
+    return (await jsonBody(response, `${method} ${path}`)) as T;
   }
 
   /** Every item of a list, following @odata.nextLink page after page. */
@@ -330,8 +376,9 @@ export class AdminClient {
     }
     collection = collection.replace(/\/+$/, "");
     const query = filter === undefined ? "" : `?$filter=${encodeURIComponent(filter)}`;
+    const request = `GET ${collection}/$count${query}`;
     const response = await this.send("GET", `${collection}/$count${query}`, undefined, { consistencylevel: "eventual" });
-    return Number(await response.body.text());
+    return Number((await boundedBody(response, request)).toString("utf8"));
   }
 
   /** undici's request, not fetch: fetch refuses the ports browsers block (6000, 10080, ...), which a service may listen on. */
@@ -357,7 +404,7 @@ export class AdminClient {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     if (response.statusCode < 200 || response.statusCode > 299) {
-      const text = await response.body.text();
+      const text = (await boundedBody(response, `${method} ${path}`)).toString("utf8");
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
@@ -455,8 +502,8 @@ export class AdminClient {
   }
 
   async profileQrPng(id: string): Promise<Buffer> {
-    const response = await this.send("GET", `/sim/v1/enrollmentProfiles/${encodeURIComponent(id)}/qrCode.png`);
-    return Buffer.from(await response.body.arrayBuffer());
+    const path = `/sim/v1/enrollmentProfiles/${encodeURIComponent(id)}/qrCode.png`;
+    return boundedBody(await this.send("GET", path), `GET ${path}`);
   }
 
   // ---- managed devices ----

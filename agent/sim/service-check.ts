@@ -28,24 +28,62 @@ export interface ServiceCheckOptions extends ServiceRequestOptions {
 }
 
 export async function checkRunningService(url: string, adminToken: string, options: ServiceCheckOptions = {}): Promise<void> {
-  const { AdminApiError, AdminClient } = await import("../../mock-service/admin-client.js");
+  const { AdminAnswerError, AdminApiError, AdminClient } = await import("../../mock-service/admin-client.js");
   const timeoutMs = options.timeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
+  const notTheService = (answered: string) =>
+    new InputError(`${answered}: is it an aosp-sim mock service?`, {
+      where: url,
+      hint: "give the URL `aosp-sim serve` printed on its first line (its base, without a path), or leave out --service for the embedded one",
+    });
+  let organizations: unknown;
   try {
-    await new AdminClient(url, adminToken, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }).request("GET", "/beta/organization");
+    organizations = await new AdminClient(url, adminToken, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }).request("GET", "/beta/organization");
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
+    // It answered, so it was reached: with something no aosp-sim service sends (an HTML page, {bad).
+    if (error instanceof AdminAnswerError) throw notTheService(`answered ${error.request} with ${error.problem}`);
     if (error instanceof AdminApiError && error.status === 401) {
       // The status in the message too: a library caller (runFleet) sees the message without its "where".
       throw new InputError(`the service refused it (${error.status} ${error.code})`, { where: options.tokenWhere ?? "--admin-token", hint: "use the token on the first line `aosp-sim serve` printed" });
     }
-    if (error instanceof AdminApiError) {
-      throw new InputError(`answered ${error.status} ${error.code} to GET /beta/organization: is it an aosp-sim mock service?`, {
-        where: url,
-        hint: "give the URL `aosp-sim serve` printed on its first line (its base, without a path), or leave out --service for the embedded one",
-      });
-    }
+    if (error instanceof AdminApiError && (error.status >= 500 || error.status === 429)) throw failingService(error, url, "GET /beta/organization");
+    if (error instanceof AdminApiError) throw notTheService(`answered ${error.status} ${error.code} to GET /beta/organization`);
     throw serviceRequestFailure(error, url, timeoutMs, null);
   }
+  // JSON, but not the organization list every aosp-sim service answers ({} from another program).
+  if (!Array.isArray((organizations as { value?: unknown } | null)?.value)) throw notTheService("answered GET /beta/organization with JSON that is not a list of organizations");
+}
+
+/** A service that answered but is failing or throttling (5xx, 429 past the client's retries). */
+function failingService(error: { status: number; code: string; message: string }, url: string, during: string): InputError {
+  return new InputError(`is up, but failing: it answered ${during} with ${error.message}`, {
+    where: url,
+    hint: "check the service (a `serve --chaos` or `--throttle` setting, its log), then run again",
+  });
+}
+
+/**
+ * Why a running service's set-up of a fleet (its user and profile) failed, as an InputError naming
+ * the service: a refusal in the service's own words (400 mdmAuthorityNotSet: ... set it once with
+ * ...), an answer no aosp-sim service gives, or no answer (serviceRequestFailure). Before, a
+ * refusal was an "internal error" with a debugging hint.
+ */
+export async function setUpFailure(error: unknown, url: string, timeoutMs: number): Promise<InputError> {
+  const { AdminAnswerError, AdminApiError } = await import("../../mock-service/admin-client.js");
+  if (error instanceof AdminApiError && (error.status >= 500 || error.status === 429)) return failingService(error, url, "the fleet's set-up (its user and profile)");
+  if (error instanceof AdminApiError) {
+    return new InputError(`refused the fleet's set-up (its user and profile): ${error.message}`, {
+      where: url,
+      hint: "put the service's state right as its message says (a tenant started with --tenant new needs its MDM authority set), then run again",
+    });
+  }
+  if (error instanceof AdminAnswerError) {
+    return new InputError(`answered the fleet's set-up (${error.request}) with ${error.problem}: is it an aosp-sim mock service?`, {
+      where: url,
+      hint: "give the URL `aosp-sim serve` printed on its first line, or leave out --service for the embedded one",
+    });
+  }
+  return serviceRequestFailure(error, url, timeoutMs, "while the fleet's user and profile were set up");
 }
 
 /**

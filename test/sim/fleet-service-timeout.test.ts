@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError, runFleet, SERVICE_ANSWER_TIMEOUT_MS } from "../../agent/index.js";
 import { checkRunningService } from "../../agent/sim/service-check.js";
+import { startMockService } from "../../mock-service/index.js";
 
 const open: { server: Server | HttpServer; sockets: Set<Socket> }[] = [];
 
@@ -92,5 +93,76 @@ describe("a running service that accepts connections and never answers", () => {
   it("runFleet refuses a serviceTimeoutMs that is no time", async () => {
     await expect(runFleet({ devices: 1, serviceTimeoutMs: 0 })).rejects.toThrow(RangeError);
     await expect(runFleet({ devices: 1, serviceTimeoutMs: Number.NaN })).rejects.toThrow(/serviceTimeoutMs must be a number of milliseconds above 0 \(got NaN\)/);
+  });
+});
+
+/** Answers every request with `body` (200, JSON's content type), or with `size` bytes of spaces. */
+async function answering(body: string | { size: number }): Promise<string> {
+  const sockets = new Set<Socket>();
+  const server = createHttpServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    if (typeof body === "string") return res.end(body);
+    const chunk = Buffer.alloc(1 << 20, 32);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < body.size) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", pump);
+      }
+      res.end("{}");
+    };
+    pump();
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  open.push({ server, sockets });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+// Before: "cannot reach the service (Expected property name ...)", fix "start it"; {} passed the
+// check and every device failed on the QR code of profile "undefined"; a 4 GiB answer was read
+// whole (8 GB of memory), then "cannot reach the service (ERR_STRING_TOO_LONG)".
+describe("a program on the port that answers, but not as an aosp-sim service", () => {
+  it.each([
+    ["something that is not JSON", "{bad", /answered GET \/beta\/organization with something that is not JSON \("\{bad"\): is it an aosp-sim mock service\?$/],
+    ["JSON that is no organization list", "{}", /answered GET \/beta\/organization with JSON that is not a list of organizations: is it an aosp-sim mock service\?$/],
+    ["an answer without end", { size: 80 * 1024 * 1024 }, /answered GET \/beta\/organization with more than 67108864 bytes \(an admin answer is kilobytes\): is it an aosp-sim mock service\?$/],
+  ])("is said to be no such service when it answers %s, before any device runs", async (_what, body, said) => {
+    const url = await answering(body);
+    const error = await runFleet({ devices: 2, service: { url, adminToken: "t" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).where).toBe(url);
+    expect((error as InputError).message).toMatch(said);
+    expect((error as InputError).hint).toMatch(/give the URL `aosp-sim serve` printed/);
+  });
+});
+
+// Before, each was "internal error: 400 mdmAuthorityNotSet: ..." with AOSP_SIM_DEBUG as the fix.
+describe("a running service that refuses the fleet's set-up", () => {
+  it("says the refusal in the service's words, naming the service, as a usage error", async () => {
+    const service = await startMockService({ port: 0, tenant: "new" });
+    try {
+      const error = await runFleet({ devices: 2, service: { url: service.url, adminToken: service.adminToken } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).where).toBe(service.url);
+      expect((error as InputError).problem).toMatch(/^refused the fleet's set-up \(its user and profile\): 400 mdmAuthorityNotSet: .*setMobileDeviceManagementAuthority/);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("says a service that fails the set-up with 503 is up but failing", async () => {
+    // Every request of the set-up fails (the check's GET is let through).
+    const service = await startMockService({ port: 0, injectAnswers: ({ method }) => (method === "GET" ? null : { status: 503, body: { error: { code: "serviceNotAvailable", message: "down" } } }) });
+    try {
+      const error = await runFleet({ devices: 2, service: { url: service.url, adminToken: service.adminToken } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).problem).toBe("is up, but failing: it answered the fleet's set-up (its user and profile) with 503 serviceNotAvailable: down");
+    } finally {
+      await service.close();
+    }
   });
 });

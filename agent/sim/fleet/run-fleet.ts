@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from "node:events";
 import type { Agent } from "undici";
-import { AdminApiError, AdminClient } from "../../../mock-service/admin-client.js";
+import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
 import { exactDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
@@ -23,7 +23,7 @@ import { embeddedService, type FleetService } from "./service-host.js";
 import { socketDispatcher } from "./service-socket.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
-import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, serviceRequestFailure } from "../service-check.js";
+import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUpFailure } from "../service-check.js";
 import { FLEET_USER, setUpTenant } from "./tenant.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
@@ -338,11 +338,11 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     if (service.socketPath) socket = socketDispatcher(service.socketPath);
     const dispatcher = http.dispatcher(socket);
     const admin = new AdminClient(service.url, service.adminToken, { dispatcher, timeoutMs: options.serviceTimeoutMs });
-    const png = await setUpTenant(admin, options.seed).catch((error: unknown) => {
-      // A running service that answered the check and then stops answering (hung, stopped, gone)
-      // is said as such, not as undici's error from inside the set-up.
-      if (!external || error instanceof AdminApiError) throw error;
-      throw serviceRequestFailure(error, external.url, options.serviceTimeoutMs, "while the fleet's user and profile were set up");
+    const png = await setUpTenant(admin, options.seed).catch(async (error: unknown) => {
+      // A running service that refuses the set-up, answers what no aosp-sim service answers, or
+      // stops answering (hung, stopped, gone) is said as such, not as an internal error.
+      if (!external) throw error;
+      throw await setUpFailure(error, external.url, options.serviceTimeoutMs);
     });
     if (external) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).

@@ -3,7 +3,9 @@
  * enrollment profile (with Wi-Fi) per shard, named for the fleet's seed, whose QR code every
  * device of the shard scans.
  */
-import type { AdminClient } from "../../../mock-service/admin-client.js";
+import { AdminAnswerError, type AdminClient } from "../../../mock-service/admin-client.js";
+
+const PROFILES_PATH = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
 
 export const FLEET_USER = { userPrincipalName: "fleet@contoso.example", password: "Fleet-Enroll-2025!", displayName: "Fleet runner" };
 /** The network every fleet profile provisions (a wrong-wifi-key fault's KEY must not be its key: fault-rates.ts). */
@@ -39,5 +41,7 @@ export async function setUpTenant(admin: AdminClient, seed: number): Promise<Buf
     wifiSecurityType: "wpa",
     wifiPassword: FLEET_WIFI.password,
   });
+  // Another program answering {} would give devices the QR code of profile "undefined".
+  if (typeof profile?.id !== "string" || profile.id === "") throw new AdminAnswerError(`POST ${PROFILES_PATH}`, null, "a profile without an id");
   return admin.profileQrPng(profile.id);
 }
