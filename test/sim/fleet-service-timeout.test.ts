@@ -28,10 +28,16 @@ async function silentServer(): Promise<string> {
 
 /** Answers the check (GET /beta/organization) as a service does, then nothing else. */
 async function serviceThatStopsAnswering(): Promise<string> {
+  return listening(
+    createHttpServer((req, res) => {
+      if (req.method === "GET" && req.url === "/beta/organization") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ value: [{ id: "t" }] }));
+    }),
+  );
+}
+
+/** An HTTP server listening on a free loopback port, its connections cut after each test. */
+async function listening(server: HttpServer): Promise<string> {
   const sockets = new Set<Socket>();
-  const server = createHttpServer((req, res) => {
-    if (req.method === "GET" && req.url === "/beta/organization") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ value: [{ id: "t" }] }));
-  });
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -98,28 +104,22 @@ describe("a running service that accepts connections and never answers", () => {
 
 /** Answers every request with `body` (200, JSON's content type), or with `size` bytes of spaces. */
 async function answering(body: string | { size: number }): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createHttpServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    if (typeof body === "string") return res.end(body);
-    const chunk = Buffer.alloc(1 << 20, 32);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < body.size) {
-        sent += chunk.length;
-        if (!res.write(chunk)) return void res.once("drain", pump);
-      }
-      res.end("{}");
-    };
-    pump();
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  open.push({ server, sockets });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return listening(
+    createHttpServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      if (typeof body === "string") return res.end(body);
+      const chunk = Buffer.alloc(1 << 20, 32);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < body.size) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end("{}");
+      };
+      pump();
+    }),
+  );
 }
 
 // Before: "cannot reach the service (Expected property name ...)", fix "start it"; {} passed the
