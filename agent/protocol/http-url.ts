@@ -13,6 +13,9 @@ export function parseHttpUrl(text: string): { url: URL } | { problem: string } {
     // WHATWG parsing: http and https URLs without a host do not parse at all.
     url = new URL(text);
   } catch {
+    // The one way a URL that looks whole fails to parse: a port past 65535.
+    const port = /^\s*[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|\s*$)/i.exec(text)?.[1];
+    if (port !== undefined && Number(port) > 65535) return { problem: `its port ${port} is above 65535` };
     return { problem: "it is not an absolute URL" };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
@@ -21,11 +24,16 @@ export function parseHttpUrl(text: string): { url: URL } | { problem: string } {
   return { url };
 }
 
-/** Checks an http(s) base URL and returns it without trailing slashes; `where` names the option. */
+/**
+ * Checks an http(s) base URL and returns it as WHATWG's URL writes it, without trailing slashes;
+ * `where` names the option. One service is one URL however it was typed: `HTTP://Host:8080/`,
+ * ` http://host:8080` and `http://host:8080` are all `http://host:8080` (a fleet's shards given
+ * them were refused by merge-reports as runs against different services).
+ */
 export function httpBaseUrl(text: string, where: string, example = "http://127.0.0.1:8080"): string {
   const parsed = parseHttpUrl(text);
   if ("problem" in parsed) {
     throw new InputError(`"${text}" is not an http or https URL (${parsed.problem})`, { where, hint: `e.g. ${example}` });
   }
-  return text.replace(/\/+$/, "");
+  return parsed.url.href.replace(/\/+$/, "");
 }
