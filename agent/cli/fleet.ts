@@ -19,7 +19,7 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAM
 import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
-import { action, err, printError } from "./output.js";
+import { action, err, errorDocument, printError, printJson } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
 import { checkRunningService, SERVICE_ANSWER_TIMEOUT_MS } from "../sim/service-check.js";
 import { usableCores } from "../protocol/usable-cores.js";
@@ -177,15 +177,18 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
   const say = (line: string) => (progress ? progress.note(line) : printError(line));
   let checking: string | null = null;
+  let stoppedBy: string | null = null;
   const stop = gracefulStop(
-    (signal) =>
+    (signal) => {
+      stoppedBy = signal;
       say(
         err.yellow(
           checking !== null
             ? `fleet: ${signal} while ${checking}: stopped before any device started`
             : `fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`,
         ),
-      ),
+      );
+    },
     () => progress?.stop(),
   );
   if (service) {
@@ -196,8 +199,12 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     } catch (error) {
       const stopped = stop.exitCode();
       stop.dispose();
-      if (stopped !== null) return stopped;
-      throw error;
+      if (stopped === null) throw error;
+      // --json's one document still: no run, so no summary (a merge counts the shard as missing, with this).
+      if (options.json) {
+        printJson(errorDocument(new InputError(`${stoppedBy ?? "a signal"} stopped the fleet while ${checking}, before any device started`, { where: service.url, hint: "run it again once the service answers (it had not within the wait)" })));
+      }
+      return stopped;
     }
     checking = null;
   }

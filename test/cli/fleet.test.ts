@@ -161,7 +161,8 @@ describe("aosp-sim fleet: a --service that does not answer", () => {
 // Before, the check waited out undici's 300 s with nothing on stderr (not even the start line),
 // and a Ctrl-C meanwhile exited 130 without a word.
 describe("aosp-sim fleet: a --service that takes connections and never answers", () => {
-  it.each([[[] as string[]], [["--no-progress"]]])("%j: says what it waits for (but with --no-progress), and a Ctrl-C then says it stopped before any device started (exit 130)", async (extra) => {
+  // With --json, stdout was empty before (a CI job's shard.json then read as "was it killed?").
+  it.each([[[] as string[]], [["--no-progress"]], [["--json"]]])("%j: says what it waits for (but with --no-progress), and a Ctrl-C then says it stopped before any device started (exit 130)", async (extra) => {
     const sockets = new Set<Socket>();
     // Ctrl-C once the check's request is waiting on the service.
     let interrupt = () => {};
@@ -186,7 +187,11 @@ describe("aosp-sim fleet: a --service that takes connections and never answers",
         expect(lines[1]).toBe(`fleet: checking the service at ${url} (it has 10 s to answer)`);
       }
       expect(lines.at(-1)).toBe(`fleet: SIGINT while checking the service at ${url}: stopped before any device started`);
-      expect(result.stdout).toBe("");
+      if (extra.includes("--json")) {
+        expect(JSON.parse(result.stdout)).toEqual({
+          error: { kind: "input", message: `SIGINT stopped the fleet while checking the service at ${url}, before any device started`, where: url, fix: "run it again once the service answers (it had not within the wait)" },
+        });
+      } else expect(result.stdout).toBe("");
     } finally {
       for (const socket of sockets) socket.destroy();
       server.close();
