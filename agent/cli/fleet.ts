@@ -277,6 +277,10 @@ interface DurationCap {
 
 /** `example` is the option as it could be written, e.g. "--life 24h". */
 function duration(text: string, where: string, example: string, cap: DurationCap): number {
+  // " 1s" is refused, as " 5" is for --devices, never read as 1s.
+  if (text.trim() !== text && parseDuration(text) !== null) {
+    throw new InputError(`"${text}" is not a duration: it ${spacesIn(text)}`, { where: `${where} ${text}`, hint: `write ${where} ${text.trim()}, without spaces` });
+  }
   const ms = parseDuration(text);
   if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where: `${where} ${text}`, hint: `write a number and a unit, ms, s, m, h or d in lower case, e.g. ${example}` });
   if (ms > cap.max) {

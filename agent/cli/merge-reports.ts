@@ -39,6 +39,9 @@ export function registerMergeReports(program: Command): void {
 }
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
+  // Before, `merge-reports ''` said "no such file", naming nothing.
+  const empty = files.findIndex((file) => file === "");
+  if (empty >= 0) throw new InputError("the file name is empty", { where: `merge-reports argument ${empty + 1}`, hint: "give each shard's --json output by its path, e.g. aosp-sim merge-reports shard-0.json shard-1.json" });
   const thresholds = options.threshold.map(parseThresholdOption);
   checkReportPaths({ junit: options.junit, report: options.report, inputs: { files, what: "summary" } });
   // A shard whose run failed before it had a summary left its error document instead, or, killed,

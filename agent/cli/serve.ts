@@ -92,7 +92,7 @@ async function serve(options: ServeOptions): Promise<number> {
     port,
     tenant,
     cloud,
-    host: options.host,
+    host: hostOption(options.host),
     ...(options.db === undefined ? {} : { dbFile: options.db }),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
@@ -126,6 +126,12 @@ async function serve(options: ServeOptions): Promise<number> {
   printError(err.dim(`aosp-sim: ${signal} received, stopping the mock service`));
   await service.close();
   return 0;
+}
+
+/** --host as given: an empty one listened on whatever "" resolves to (::1), in silence. */
+function hostOption(host: string): string {
+  if (host.trim() === "") throw new InputError("is empty", { where: "--host", hint: "give an interface's address or name, e.g. --host 127.0.0.1 (the default) or --host 0.0.0.0 for every interface" });
+  return host;
 }
 
 /**

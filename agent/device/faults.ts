@@ -176,8 +176,12 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
         });
       }
       const offForMs = value === undefined ? DEFAULT_POWER_OFF_MS : parseDuration(value);
-      if (offForMs === null || offForMs < 0 || offForMs > MAX_SKEW_MS) {
+      if (offForMs === null || offForMs < 0) {
         throw new InputError(`"${value}" is not a duration`, { where, hint: `e.g. ${ex("power-loss=2m@downloadingAgent")}` });
+      }
+      // A duration, only too long (before, "is not a duration" for 99999999d).
+      if (offForMs > MAX_SKEW_MS) {
+        throw new InputError(`"${value}" is longer than any device stays off`, { where, hint: `give at most 100 years, e.g. ${ex("power-loss=2h@downloadingAgent")}` });
       }
       return { name, state: checkState(state, where), offForMs };
     }

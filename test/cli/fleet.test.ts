@@ -77,6 +77,9 @@ describe("aosp-sim fleet: bad options", () => {
     // Before, "is not a duration" with an example only: which units, and that they are lower case, unsaid.
     [["--devices", "10", "--life", "24H"], /--life 24H: "24H" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --life 24h/s],
     [["--devices", "10", "--ramp", "1"], /--ramp 1: "1" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --ramp 30s/s],
+    // Before, read as 1s and 0/2, while --devices ' 5' was refused.
+    [["--devices", "10", "--ramp", " 1s"], /^aosp-sim: --ramp  1s: " 1s" is not a duration: it has a space before it\n\s+fix: write --ramp 1s, without spaces\n$/],
+    [["--devices", "10", "--shard", "0/2 "], /^aosp-sim: --shard 0\/2 : "0\/2 " is not a shard: it has a space after it\n\s+fix: write --shard 0\/2, without spaces\n$/],
     [["--devices", "10", "--service", "http://127.0.0.1:9"], /needs its admin token.*fix: add --admin-token/s],
     // Before, ignored: the fleet ran green against its own embedded service.
     [["--devices", "10", "--admin-token", "T2"], /--admin-token: is for a running service, and no --service was given.*fix: add --service URL/s],
@@ -417,6 +420,10 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const result = await aospSim(["merge-reports", bogus]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bogus\.json: is not a fleet summary: .*\n.*fix: give the --json output of aosp-sim fleet/);
+    // Before, "aosp-sim: no such file", naming nothing.
+    const empty = await aospSim(["merge-reports", bogus, ""]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^aosp-sim: merge-reports argument 2: the file name is empty\n\s+fix: give each shard's --json output by its path/);
     const unwritable = await aospSim(["merge-reports", bogus, "--report", "/nonexistent-folder/merged.html"]);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/merged\.html: cannot write the HTML report: its folder \/nonexistent-folder does not exist/);

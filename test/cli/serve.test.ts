@@ -142,6 +142,8 @@ describe("aosp-sim serve", () => {
     [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
     [["--port", "0", "--public-url", "ftp://x"], /--public-url: "ftp:\/\/x" is not an http or https URL/],
     [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
+    // Before, listened on [::1] in silence.
+    [["--port", "0", "--host", ""], /^aosp-sim: --host: is empty\n\s+fix: give an interface's address or name/],
     [["--port", "0", "--tenant", "fresh"], /--tenant: 'fresh' is not one of ready, new/],
     [["--port", "0", "--cloud", "china"], /--cloud: 'china' is not one of global, 21vianet/],
     // Checked with or without --chaos (without, it was accepted and ignored).

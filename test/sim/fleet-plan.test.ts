@@ -53,6 +53,12 @@ describe("fleet shards and identities", () => {
     expect(hint("1/1")).toBe("shard 1 of 1 does not exist | INDEX counts from 0: use 0/1, the whole fleet");
     expect(hint("3/2")).toBe("shard 3 of 2 does not exist | INDEX counts from 0: use 0/2 to 1/2");
   });
+
+  // Before, read as 0/2, while --devices ' 5' was refused.
+  it("refuses a shard written with spaces, as the whole-number options do", () => {
+    expect(refusal(parseShard, " 0/2")).toBe('" 0/2" is not a shard: it has a space before it | write --shard 0/2, without spaces');
+    expect(refusal(parseShard, "0/2 ")).toBe('"0/2 " is not a shard: it has a space after it | write --shard 0/2, without spaces');
+  });
 });
 
 describe("faults at rates", () => {

@@ -3,12 +3,13 @@
  * limit, so a pipe or a device is refused instead of filling memory.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../agent/protocol/errors.js";
 import { MAX_SUMMARY_FILE_BYTES, readFleetSummary } from "../../agent/sim/fleet/read-summary.js";
+import { MAX_DEVICES, runFleet } from "../../agent/index.js";
 
 function refusal(file: string): InputError {
   try {
@@ -39,6 +40,30 @@ describe("readFleetSummary", () => {
       expect(error.hint).toMatch(/--json output of aosp-sim fleet/);
     } finally {
       writer.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a summary whose counts cannot be a fleet's", () => {
+  // Before, each merged: a shard 1/100000000000 of a 40-device fleet (none of its devices) stood
+  // in for a missing 1/4 and the merge said nothing was missing; devices: 1e300 and failures by
+  // reason that add up to more than failed were taken as written.
+  it("refuses a shard that holds no device, more devices than its shards hold, failures by reason that do not add up, and a fleet past MAX_DEVICES", async () => {
+    const { summary } = await runFleet({ devices: 4, seed: 2, shard: { index: 1, count: 2 }, embedded: "inline" });
+    const dir = mkdtempSync(join(tmpdir(), "aosp-summary-"));
+    const said = (edit: Record<string, unknown>) => {
+      const file = join(dir, "shard.json");
+      writeFileSync(file, JSON.stringify({ ...summary, ...edit }));
+      return refusal(file).problem;
+    };
+    try {
+      expect(said({ shards: ["1/100000000000"] })).toBe("holds shard 1/100000000000, which holds none of its fleet's 4 devices");
+      expect(said({ shards: ["3/2"] })).toBe("holds shard 3/2, which does not exist");
+      expect(said({ devices: 3, enrolled: 3 })).toBe("says 3 devices ran, but its shards (1/2) hold 2 of the fleet's 4");
+      expect(said({ failedByReason: { wifiTimeout: 1 } })).toBe("says 0 devices failed, but its failures by reason add up to 1");
+      expect(said({ fleetDevices: MAX_DEVICES + 1 })).toMatch(/fleetDevices/);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

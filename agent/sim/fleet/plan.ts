@@ -6,6 +6,7 @@
  */
 import { InputError } from "../../protocol/errors.js";
 import { identityFromSeed, seededRandom } from "../../device/identity.js";
+import { spacesIn } from "../../device/faults.js";
 import type { DeviceIdentity } from "../../machine/types.js";
 
 export interface Shard {
@@ -17,7 +18,11 @@ export interface Shard {
 /** Parses `--shard i/n` (0 <= i < n). */
 export function parseShard(text: string): Shard {
   const where = `--shard ${text}`;
-  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  // " 0/2" is refused, as " 5" is for --devices, never read as 0/2.
+  if (text.trim() !== text && /^\d+\/\d+$/.test(text.trim())) {
+    throw new InputError(`"${text}" is not a shard: it ${spacesIn(text)}`, { where, hint: `write --shard ${text.trim()}, without spaces` });
+  }
+  const match = /^(\d+)\/(\d+)$/.exec(text);
   if (!match) throw new InputError("is not a shard", { where, hint: "write INDEX/COUNT with INDEX from 0 to COUNT-1, e.g. --shard 0/4" });
   const index = Number(match[1]);
   const count = Number(match[2]);

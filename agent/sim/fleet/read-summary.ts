@@ -9,6 +9,16 @@ import { packageSchema } from "../../protocol/package-schema.js";
 import { readJsonFileSync } from "../../protocol/text-file.js";
 import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
+import { emptyShardProblem, parseShard, shardRange, type Shard } from "./plan.js";
+
+/** A summary's shard ("i/n"), or null when shard i of n does not exist (the schema checks only the form). */
+function shardOrNull(text: string): Shard | null {
+  try {
+    return parseShard(text);
+  } catch {
+    return null;
+  }
+}
 
 let validate: ValidateFunction | undefined;
 
@@ -103,6 +113,36 @@ export function readFleetSummary(file: string): FleetSummary {
     throw new InputError(`re-ran device ${outside} (only), but its fleet has ${summary.fleetDevices} devices, 0 to ${summary.fleetDevices - 1}`, {
       where: file,
       hint: "give the --json output of aosp-sim fleet as it wrote it",
+    });
+  }
+  // A shard that holds none of its fleet's devices (1/100000000000 of 40) would stand in for a
+  // shard that is missing, and a summary of more devices than its shards hold (devices: 1e300)
+  // would pass as the whole fleet.
+  let holds = 0;
+  for (const text of summary.shards) {
+    const shard = shardOrNull(text);
+    const empty = shard === null ? null : emptyShardProblem(summary.fleetDevices, shard);
+    if (shard === null || empty !== null) {
+      throw new InputError(`holds shard ${text}, which ${shard === null ? "does not exist" : `holds none of its fleet's ${summary.fleetDevices} devices`}`, {
+        where: file,
+        hint: "give the --json output of aosp-sim fleet as it wrote it",
+      });
+    }
+    const { first, end } = shardRange(summary.fleetDevices, shard);
+    holds += end - first;
+  }
+  const most = summary.only?.length ?? holds;
+  if (summary.devices > most) {
+    throw new InputError(`says ${summary.devices} devices ran, but ${summary.only ? `it re-ran ${most} (only)` : `its shards (${summary.shards.join(", ")}) hold ${most} of the fleet's ${summary.fleetDevices}`}`, {
+      where: file,
+      hint: "give the --json output of aosp-sim fleet as it wrote it",
+    });
+  }
+  const byReason = Object.values(summary.failedByReason).reduce((sum, n) => sum + n, 0);
+  if (byReason !== summary.failed) {
+    throw new InputError(`says ${summary.failed} devices failed, but its failures by reason add up to ${byReason}`, {
+      where: file,
+      hint: "give the --json output of aosp-sim fleet as it wrote it: every failed device has its reason",
     });
   }
   // The schema says each histogram is a string; whether it decodes is checked here, before the
