@@ -96,6 +96,17 @@ describe("a running service that accepts connections and never answers", () => {
     expect(error).toMatchObject({ where: stops, problem: "answered no HTTP within 0.3 s while the fleet's user and profile were set up: the service stopped answering" });
   });
 
+  // Before, the set-up's request waited out its whole limit (13 s of "0/10 devices" after a Ctrl-C).
+  it("runFleet: a stop during the set-up ends its wait at once, and the run says it was interrupted, no device started", async () => {
+    const stops = await serviceThatStopsAnswering();
+    const stop = new AbortController();
+    const started = performance.now();
+    setTimeout(() => stop.abort(), 300);
+    const { summary } = await runFleet({ devices: 3, service: { url: stops, adminToken: "t" }, serviceTimeoutMs: 8_000, threads: 1, signal: stop.signal });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(summary).toMatchObject({ devices: 0, enrolled: 0, failed: 0, interrupted: true });
+  });
+
   it("runFleet refuses a serviceTimeoutMs that is no time", async () => {
     await expect(runFleet({ devices: 1, serviceTimeoutMs: 0 })).rejects.toThrow(RangeError);
     await expect(runFleet({ devices: 1, serviceTimeoutMs: Number.NaN })).rejects.toThrow(/serviceTimeoutMs must be a number of milliseconds above 0 \(got NaN\)/);

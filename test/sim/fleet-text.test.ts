@@ -145,7 +145,8 @@ describe("a run in which no device ran", { timeout: 60_000 }, () => {
     expect(summary.http.requests).toBeGreaterThan(0);
     // Before: the set-up's requests over the run's near-zero seconds, "5 HTTP requests (5000/s)".
     expect(summary.http.requestsPerSecond).toBe(0);
-    expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain(`${summary.http.requests} HTTP requests (0/s, 0 errors)`);
+    // Stopped from the start, the set-up's requests are cut short too (errors, with no answer).
+    expect(fleetSummaryLines(summary, [], plain).join("\n")).toContain(`${summary.http.requests} HTTP requests (0/s, ${summary.http.errors} errors)`);
   });
 
   it("rates a fleet's requests over its run, not counting the set-up's", async () => {

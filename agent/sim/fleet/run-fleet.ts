@@ -337,14 +337,17 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     service = await starting;
     if (service.socketPath) socket = socketDispatcher(service.socketPath);
     const dispatcher = http.dispatcher(socket);
-    const admin = new AdminClient(service.url, service.adminToken, { dispatcher, timeoutMs: options.serviceTimeoutMs });
+    // A stop during the set-up ends its requests (a slow service's set-up held a Ctrl-C for the
+    // service's whole wait); the run then starts no device and says it was interrupted.
+    const admin = new AdminClient(service.url, service.adminToken, { dispatcher, timeoutMs: options.serviceTimeoutMs, signal: halt.signal });
     const png = await setUpTenant(admin, options.seed).catch(async (error: unknown) => {
+      if (halt.signal.aborted) return new Uint8Array(0);
       // A running service that refuses the set-up, answers what no aosp-sim service answers, or
       // stops answering (hung, stopped, gone) is said as such, not as an internal error.
       if (!external) throw error;
       throw await setUpFailure(error, external.url, options.serviceTimeoutMs);
     });
-    if (external) {
+    if (external && !halt.signal.aborted) {
       // Loaded here, as drive-device.js is above (the device code is already loading by now).
       const { payloadOrigins, scannedText } = await import("../../device/create-device.js");
       const qrOrigins = payloadOrigins(await scannedText({ bytes: png, label: "the fleet profile's QR code" }));
