@@ -264,6 +264,18 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     expect(words.stdout.split("\n")).toContain(fault);
   });
 
+  // Before, '...' around the raw ESC: the JUnit writer dropped it (XML cannot hold it), and the
+  // command in the report re-ran another fault.
+  it("quotes a fault's control characters as bash's $'\\xHH', which the JUnit XML keeps", async () => {
+    const fault = "wrong-wifi-key=\x1b[31mred\\'s=100%";
+    const { summary, devices } = await runFleet({ devices: 1, faults: [fault], embedded: "inline" });
+    const rerun = devices[0]!.rerun;
+    expect(rerun).toContain("--fault $'wrong-wifi-key=\\x1b[31mred\\\\\\'s=100%'");
+    const words = spawnSync("bash", ["-c", `printf '%s\\n' ${rerun}`], { encoding: "utf8" });
+    expect(words.stdout.split("\n")).toContain(fault);
+    expect(fleetJunitXml(summary, devices, [])).toContain("\\x1b[31mred");
+  });
+
   it("places each device in the second it enrolled, not the second its --life ended; the rate is over runSeconds", async () => {
     const service = await startMockService({ port: 0, passwordHashCost: 8 });
     try {

@@ -192,11 +192,23 @@ function settle(given: FleetOptions): SettledOptions {
         [
           `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
           // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
-          ...(given.faults ?? []).map((f) => `--fault ${shellQuote(typeof f === "string" ? f : `${f.spec}=${f.rate}`)}`),
+          ...(given.faults ?? []).map((f) => `--fault ${commandQuote(typeof f === "string" ? f : `${f.spec}=${f.rate}`)}`),
           ...(lifeMs > 0 ? [`--life ${exactDuration(lifeMs)}`] : []),
           ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
         ].join(" ")),
   };
+}
+
+/**
+ * A value quoted for the shell a re-run command is pasted into: '...' as a rule; with control
+ * characters, bash's $'...' with each as \xHH, so that the JUnit XML (which cannot hold them: its
+ * writer dropped them, and the command no longer re-ran the fault given) and a terminal carry the
+ * command intact.
+ */
+function commandQuote(value: string): string {
+  if (!/[\x00-\x1f\x7f]/.test(value)) return shellQuote(value);
+  const escaped = value.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return `$'${escaped}'`;
 }
 
 /** `service` as runFleet takes it: `{ url, adminToken }`, the URL read as --service reads it. */
