@@ -5,6 +5,7 @@
  * (fsync of the WAL) before the statement returns, and the HTTP answer is only sent after that:
  * every acknowledged write survives a kill -9. `:memory:` (the default) keeps nothing.
  */
+import { statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { InputError } from "../../agent/protocol/errors.js";
 import { unwritableReason } from "../../agent/protocol/output-path.js";
@@ -27,7 +28,25 @@ export function transactionRunner(db: Db): Transaction {
   return <T>(work: () => T): T => run(work) as T;
 }
 
+/** What a path names when it is neither a file nor a folder (SQLite said "disk I/O error" of a named pipe). */
+function specialKind(file: string): string | null {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return null;
+  }
+  if (stat.isFIFO()) return "a named pipe";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  return null;
+}
+
 export function openDatabase(file: string = MEMORY_DB): Db {
+  const special = file === MEMORY_DB ? null : specialKind(file);
+  if (special !== null) {
+    throw new InputError(`cannot open the database: this is ${special}, not a file`, { where: file, hint: "give --db a regular file, or a new file's path, e.g. ./state.db" });
+  }
   let db: Db;
   try {
     db = new Database(file);

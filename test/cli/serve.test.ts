@@ -139,6 +139,8 @@ describe("aosp-sim serve", () => {
     // Said in words: SQLite says only "unable to open database file".
     [["--port", "0", "--db", "/nonexistent-folder/state.db"], /cannot open the database: its folder \/nonexistent-folder does not exist/],
     [["--port", "0", "--db", "/"], /\/: cannot open the database: this is a folder\n\s+fix: name a file in it, e\.g\. \/state\.db/],
+    // Before, "disk I/O error" of a device (and of a named pipe), with a fix about writable folders.
+    [["--port", "0", "--db", "/dev/null"], /^aosp-sim: \/dev\/null: cannot open the database: this is a device, not a file\n\s+fix: give --db a regular file/],
     [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
     [["--port", "0", "--public-url", "ftp://x"], /--public-url: "ftp:\/\/x" is not an http or https URL/],
     [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
