@@ -112,6 +112,15 @@ function refuseForeign(db: Db, file: string): void {
   if (objects.length === 0 && version === 0) return;
   const tables = objects.filter((o) => o.type === "table").map((o) => o.name);
   if (version >= 1 && FIRST_TABLES.every((t) => tables.includes(t))) return;
+  // An aosp-sim database with some of its tables gone (dropped by hand) is said so, not as another program's.
+  const missing = FIRST_TABLES.filter((t) => !tables.includes(t));
+  // Most of them there: another program's database may well have a "users" table of its own.
+  if (version >= 1 && missing.length <= 2) {
+    throw new InputError(`is an aosp-sim database (schema version ${version}) with tables missing: ${missing.join(", ")}; it was left as it is`, {
+      where: file,
+      hint: "restore it from a copy, or give --db a new file to start again",
+    });
+  }
   const own = objects.filter((o) => o.type === "table" || o.type === "view");
   const shown = own.slice(0, 5).map((o) => `${o.type} ${JSON.stringify(o.name)}`).join(", ") + (own.length > 5 ? `, and ${own.length - 5} more` : "");
   const problem =

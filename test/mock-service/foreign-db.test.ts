@@ -103,6 +103,23 @@ describe("a --db file of another program", () => {
   });
 });
 
+// Before: "is not an aosp-sim database: it holds other tables or views (table "devices", ...)
+// and schema version N without aosp-sim's tables", listing aosp-sim's own tables.
+describe("an aosp-sim --db file with a table dropped by hand", () => {
+  it("is said to be an aosp-sim database with tables missing, and left as it was", () => {
+    const file = temp.file("dropped.db");
+    openStore(file).close();
+    const db = new Database(file);
+    db.exec("PRAGMA foreign_keys = OFF; DROP TABLE tokens");
+    db.close();
+    const before = state(file);
+    const error = refusal(file);
+    expect(error.problem).toMatch(/^is an aosp-sim database \(schema version \d+\) with tables missing: tokens; it was left as it is$/);
+    expect(error.hint).toBe("restore it from a copy, or give --db a new file to start again");
+    expect(state(file)).toEqual(before);
+  });
+});
+
 describe("a read-only --db file", () => {
   it("is told to make the file and its folder writable", () => {
     const readOnly = Object.assign(new Error("attempt to write a readonly database"), { code: "SQLITE_READONLY" });
