@@ -175,6 +175,14 @@ export function checkOutputFile(output: OutputFile, inputs: readonly InputFile[]
   const orStdout = output.stdout ? ", or - for stdout" : "";
   refuseEmptyName(output.path, output.option, "file", `name the ${output.what} file to write (e.g. ${output.option} ${output.example})${orStdout}`);
   refuseOverwritingInput(output, inputs);
+  // Every command that writes such a file also prints to stdout (its timeline, its JSON, "wrote
+  // q.png"): `enroll --transcript t.jsonl > t.jsonl` wove the two into one unreadable file.
+  if (output.path !== "-" && isStdoutFile(output.path)) {
+    throw new InputError(`is the file this command's output goes to (its standard output) too: the ${output.what} and the output would be written into each other`, {
+      where: `${output.option} ${output.path}`,
+      hint: `give the ${output.what} a file of its own, e.g. ${output.option} ${output.example}${output.stdout ? `, or ${output.option} - for the ${output.what} alone on stdout` : ""}`,
+    });
+  }
 }
 
 /**
