@@ -143,12 +143,21 @@ export function recordedServiceAnswers(recorded: readonly TranscriptRecord[], re
     const answer: InjectedAnswer = { status: response.status, ...(retryAfter === undefined ? {} : { headers: { "retry-after": retryAfter } }), ...(response.body === undefined ? {} : { body: response.body }) };
     answers.set(key, (answers.get(key) ?? new Map<number, InjectedAnswer>()).set(n, answer));
   }
+  // The replayed device's exchanges counted as they come (`replayed` only grows): recounting the
+  // whole list at every request was quadratic over a long --life.
+  const made = new Map<string, number>();
+  let counted = 0;
   return ({ method, url }) => {
+    for (; counted < replayed.length; counted++) {
+      const r = replayed[counted]!;
+      if (r.type !== "http") continue;
+      const key = keyOf(r.method, r.url);
+      made.set(key, (made.get(key) ?? 0) + 1);
+    }
     const key = keyOf(method, new URL(url, "http://service").href);
     const numbered = answers.get(key);
     if (!numbered) return null;
-    const n = replayed.reduce((count, r) => (r.type === "http" && keyOf(r.method, r.url) === key ? count + 1 : count), 0);
-    return numbered.get(n) ?? null;
+    return numbered.get(made.get(key) ?? 0) ?? null;
   };
 }
 

@@ -264,11 +264,14 @@ function stopAfterRecordedSteps(
   replayed: readonly TranscriptRecord[],
 ): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const states = (records: readonly TranscriptRecord[]) => records.reduce((n, r) => (r.type === "state" ? n + 1 : n), 0);
-  const steps = states(recorded);
-  // A step's transcript record is written before the step's listeners are called.
+  const steps = recorded.reduce((n, r) => (r.type === "state" ? n + 1 : n), 0);
+  // The replayed device's steps counted as they come (`replayed` only grows), not recounted at
+  // every step. A step's transcript record is written before the step's listeners are called.
+  let taken = 0;
+  let counted = 0;
   const dispose = device.onChange(() => {
-    if (!controller.signal.aborted && states(replayed) >= steps) controller.abort();
+    for (; counted < replayed.length; counted++) if (replayed[counted]!.type === "state") taken++;
+    if (!controller.signal.aborted && taken >= steps) controller.abort();
   });
   return { signal: controller.signal, dispose };
 }
