@@ -72,6 +72,11 @@ function redactedFault(fault: string): string {
 export class SecretRedactor {
   /** secret value -> placeholder */
   private readonly secrets = new Map<string, string>();
+  /**
+   * The secrets as JSON text writes them (`quote\"key`, `a\/b`), -> placeholder: a payload is JSON
+   * text, where a key with `"` or `\` stands escaped and the value itself is not found.
+   */
+  private readonly escaped = new Map<string, string>();
   private readonly counts = new Map<SecretKind, number>();
 
   /** The record with every known secret replaced (learning the secrets it carries first). */
@@ -91,7 +96,10 @@ export class SecretRedactor {
     if (/^0+$/.test(value) && kind === "wifi-key") return;
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
-    this.secrets.set(value, placeholder(kind, n, value, wifiSecurity));
+    const name = placeholder(kind, n, value, wifiSecurity);
+    this.secrets.set(value, name);
+    const inJson = JSON.stringify(value).slice(1, -1);
+    for (const form of [inJson, inJson.replaceAll("/", "\\/")]) if (form !== value) this.escaped.set(form, name);
   }
 
   private learn(record: TranscriptRecord): void {
@@ -125,11 +133,29 @@ export class SecretRedactor {
     this.add("password", fields["password"]);
   }
 
+  private replaceInJsonStrings(text: string): string {
+    return text.replace(/"(?:[^"\\]|\\.)*"/g, (token) => {
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(token);
+      } catch {
+        return token;
+      }
+      if (typeof decoded !== "string") return token;
+      let replaced = decoded;
+      for (const [secret, name] of this.secrets) if (replaced.includes(secret)) replaced = replaced.replaceAll(secret, name);
+      return replaced === decoded ? token : JSON.stringify(replaced);
+    });
+  }
+
   private replaceIn(value: unknown): unknown {
     if (typeof value === "string") {
       let text = value;
       for (const [secret, name] of this.secrets) if (text.includes(secret)) text = text.replaceAll(secret, name);
-      return text;
+      for (const [secret, name] of this.escaped) if (text.includes(secret)) text = text.replaceAll(secret, name);
+      // Any other escaping (\u0071 for q): each JSON string in the text read, and one holding a
+      // secret written again with the placeholder, the rest of the text as it was.
+      return text.includes("\\u") ? this.replaceInJsonStrings(text) : text;
     }
     if (Array.isArray(value)) return value.map((v) => this.replaceIn(v));
     if (typeof value === "object" && value !== null) {
