@@ -37,7 +37,7 @@ import { renderPayloadQr, VirtualCamera } from "./virtual/camera.js";
 import { VirtualDevicePolicy } from "./virtual/device-policy.js";
 import { PACKAGE_FILES, VirtualPackageManager } from "./virtual/packages.js";
 import { VirtualPower } from "./virtual/power.js";
-import { DirectoryStorage, MemoryStorage, readJson, writeJson, type StoredJson } from "./virtual/storage.js";
+import { DirectoryStorage, MemoryStorage, PoweredStorage, readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
 import { DEFAULT_ENVIRONMENT, VirtualWifi, WIFI_FILES, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
 import { decodeOnce, wireSharedDevice } from "./wiring.js";
@@ -211,7 +211,10 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   }));
 
   const systemImage = checkedSystemImage(options.preinstalled ?? []);
-  const virtualPackages = given.packages ? null : new VirtualPackageManager(storage, await http(), clock, timings);
+  // What the step actors' parts write is held back once the power is cut (PoweredStorage).
+  const gate: MutablePowerGate = { powered: true };
+  const flash = new PoweredStorage(storage, gate);
+  const virtualPackages = given.packages ? null : new VirtualPackageManager(flash, await http(), clock, timings);
   if (given.packages && systemImage.length > 0) {
     throw new InputError("cannot be installed on a device whose package manager is given", {
       where: "preinstalled",
@@ -220,7 +223,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   }
   // A device out of the box has its system image; a stored one has what it had.
   if (virtualPackages && !stored) virtualPackages.installSystemImage(systemImage);
-  const policy = given.policy ?? new VirtualDevicePolicy(storage);
+  const policy = given.policy ?? new VirtualDevicePolicy(flash);
   const ports: DevicePorts = {
     clock,
     storage,
@@ -228,7 +231,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     packages: given.packages ?? virtualPackages!,
     service: given.service ?? new ServiceClient(await http()),
     camera: given.camera ?? new VirtualCamera(view!.picture, clock, timings.cameraMs, policy),
-    wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, storage, timings.wifi), faults, storage),
+    wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, flash, timings.wifi), faults, flash),
     power: given.power ?? new VirtualPower(storage, clock, {
       resetProtection: options.resetProtection ?? false,
       resetMs: timings.resetMs,
@@ -239,7 +242,6 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
       },
     }),
   };
-  const gate: MutablePowerGate = { powered: true };
   let log: DeviceLog | null = null;
   const wiring = wireSharedDevice(ports, gate, { collectLogs: () => log?.logText() ?? "" });
   runtime = new DeviceRuntime({

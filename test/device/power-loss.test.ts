@@ -135,3 +135,29 @@ describe("persistEveryStep: false (fleets)", () => {
     expect(report.finalState).toBe("enrolled");
   });
 });
+
+// Before, the step under way when the battery was pulled went on writing: an install with no
+// time to take (the real clock's timings) recorded the app and removed its download from staging
+// after the cut, while the snapshot kept installingAgent; resumed by another process (a Ctrl-C
+// while the device was off, then the same command with --device-dir), it took the install again
+// and failed: "the downloaded file download-1 is gone from staging".
+describe("a power cut as a step starts", () => {
+  it("lets nothing the step does afterwards reach the device's storage, so another process resumes it to enrolled", async () => {
+    const storage = new MemoryStorage();
+    const first = await t.device({ storage, latency: "none", faults: ["power-loss=1h@installingAgent"] });
+    // Stopped while the device is off, as a Ctrl-C stops `enroll`.
+    const interrupt = new AbortController();
+    first.onRecord((r) => {
+      if (r.kind === "power" && r.change === "lost") interrupt.abort();
+    });
+    const stopped = await first.enroll({ signal: interrupt.signal });
+    expect(interrupt.signal.aborted).toBe(true);
+    expect(stopped.finalStatePath).not.toMatch(/^enrolled/);
+    // What the flash holds as the power went: the download still staged, the agent not installed.
+    expect(storage.keys("staging/").length).toBe(1);
+    expect(storage.keys().some((key) => key.includes(AGENT_PACKAGE))).toBe(false);
+    const again = await t.device({ storage, latency: "none" });
+    const report = await again.enroll();
+    expect(report.finalState, report.timeline.map((e) => `${e.state} ${e.detail}`).join("\n")).toBe("enrolled");
+  });
+});

@@ -167,3 +167,42 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function hasStrings(value: unknown, fields: readonly string[]): value is Record<string, string> {
   return isRecord(value) && fields.every((f) => typeof value[f] === "string" && value[f] !== "");
 }
+
+/**
+ * The flash as the device's parts write it: with the power cut (`powered` false), what they write
+ * or remove does not reach it. A step under way when the battery is pulled lives on in this
+ * process until its actor is stopped (an install with no time to take finished first: it recorded
+ * the app and removed its download from staging after the cut, while the snapshot kept
+ * installingAgent, and a later process resumed into "the downloaded file is gone"). Reads are the
+ * flash's own. The runtime writes its snapshot to the flash itself, as power goes.
+ */
+export class PoweredStorage implements StoragePort {
+  constructor(
+    private readonly flash: StoragePort,
+    private readonly gate: { readonly powered: boolean },
+  ) {}
+
+  read(key: string): Uint8Array | null {
+    return this.flash.read(key);
+  }
+
+  write(key: string, bytes: Uint8Array): void {
+    if (this.gate.powered) this.flash.write(key, bytes);
+  }
+
+  remove(key: string): void {
+    if (this.gate.powered) this.flash.remove(key);
+  }
+
+  keys(prefix?: string): string[] {
+    return this.flash.keys(prefix);
+  }
+
+  locate(key: string): string {
+    return this.flash.locate?.(key) ?? key;
+  }
+
+  eraseAll(): void {
+    if (this.gate.powered) this.flash.eraseAll();
+  }
+}
