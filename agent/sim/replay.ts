@@ -264,14 +264,26 @@ function stopAfterRecordedSteps(
   replayed: readonly TranscriptRecord[],
 ): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const steps = recorded.reduce((n, r) => (r.type === "state" ? n + 1 : n), 0);
-  // The replayed device's steps counted as they come (`replayed` only grows), not recounted at
+  // Steps, and the power going and coming back: a recording stopped while the device was off
+  // (its power cut as it entered a state) is replayed up to that cut, not stopped by the replay
+  // at the state's entry, before the cut (its download then ended "no answer" in the replay's place).
+  const counts = (records: readonly TranscriptRecord[], from = 0, into = { states: 0, powers: 0 }) => {
+    for (let i = from; i < records.length; i++) {
+      const type = records[i]!.type;
+      if (type === "state") into.states++;
+      else if (type === "power") into.powers++;
+    }
+    return into;
+  };
+  const wanted = counts(recorded);
+  // The replayed device's records counted as they come (`replayed` only grows), not recounted at
   // every step. A step's transcript record is written before the step's listeners are called.
-  let taken = 0;
+  const taken = { states: 0, powers: 0 };
   let counted = 0;
   const dispose = device.onChange(() => {
-    for (; counted < replayed.length; counted++) if (replayed[counted]!.type === "state") taken++;
-    if (!controller.signal.aborted && taken >= steps) controller.abort();
+    counts(replayed, counted, taken);
+    counted = replayed.length;
+    if (!controller.signal.aborted && taken.states >= wanted.states && taken.powers >= wanted.powers) controller.abort();
   });
   return { signal: controller.signal, dispose };
 }

@@ -182,4 +182,24 @@ describe("aosp-sim enroll interrupted", { timeout: 120_000 }, () => {
     expect(states[0]).toBe("connectingWifi");
     expect(states).toContain("enrolled.idle");
   });
+
+  // Before: "diverged at step 12: expected power powerLost in downloadingAgent, got http GET ...
+  // -> no answer": the replay stopped its device as it entered the state, before the power cut.
+  it("replays a recording interrupted while the device was off (its power cut as it entered a state) up to that cut", async () => {
+    const file = temp.file("interrupted-off.jsonl");
+    const args = ["enroll", payload, "--user", USER.upn, "--password", USER.password, "--fault", "power-loss=10m@downloadingAgent", "--transcript", file];
+    let sent = false;
+    const recorded = await aospSim(args, {
+      onStdout: (stdout, signal) => {
+        if (sent || !stdout.includes("Power lost")) return;
+        sent = true;
+        signal("SIGINT");
+      },
+    });
+    expect(recorded.code, recorded.stderr).toBe(130);
+    expect(records(file).at(-1)).toMatchObject({ type: "end", interrupted: "SIGINT" });
+    const replayed = await aospSim(["replay", file]);
+    expect(replayed.stdout, replayed.stderr).toMatch(/^replayed \d+ steps, identical \(stopped at off, where the recording was interrupted by SIGINT\)\n$/);
+    expect(replayed.code).toBe(0);
+  });
 });
