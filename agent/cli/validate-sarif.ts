@@ -16,8 +16,18 @@ import type { BatchEntry } from "./validate-batch.js";
 
 const LEVELS = { error: "error", warning: "warning", info: "note" } as const;
 
+/**
+ * A file as SARIF's artifactLocation.uri takes it: a URI reference (RFC 3986), each path segment
+ * percent-encoded. Written as typed, a name with a space, "%" or a letter outside ASCII failed the
+ * SARIF schema, one with "#" lost the rest of its name to a fragment, and "a:b.json" read as a
+ * scheme. Relative paths stay relative (code scanning resolves them against the repository); a
+ * Windows drive path becomes a file: URI.
+ */
 function artifactUri(file: string): string {
-  return file === "-" ? "stdin" : file.split("\\").join("/");
+  if (file === "-") return "stdin";
+  const segments = file.split("\\").join("/").split("/");
+  const drive = /^[A-Za-z]:$/.test(segments[0] ?? "") ? `file:///${segments.shift()}/` : "";
+  return drive + segments.map((segment) => encodeURIComponent(segment)).join("/");
 }
 
 function result(entry: BatchEntry, f: Finding): object {

@@ -4,6 +4,8 @@
  * a team's own service names for the intune-aosp rules.
  */
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { runCli, useTempDir } from "../payload/support/cli.js";
 import { basePayload, HELLO_SHA256, KEYS, payloadWith } from "../payload/support/payloads.js";
@@ -143,6 +145,27 @@ describe("validate --format sarif", () => {
     const region = res.locations[0].physicalLocation.region;
     expect(region).toEqual({ startLine: line, startColumn: lines[line - 1]!.indexOf("\"") + 1 });
     expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe(path);
+  });
+});
+
+// Before, written as typed: "my file #1 100%.json" and "café.json" failed the SARIF schema's
+// uri-reference format, "#" cut the name into a fragment, and "a:b.json" read as a scheme.
+describe("validate --format sarif with file names a URI must encode", () => {
+  it("percent-encodes each path segment, so every artifact URI is a URI reference that names its file", async () => {
+    const ajv = new Ajv();
+    addFormats(ajv);
+    const isUriReference = ajv.compile({ type: "string", format: "uri-reference" });
+    const payload = payloadWith({ [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: HELLO_SHA256.toString("hex") });
+    for (const [name, encoded] of [["my file #1 100%.json", "my%20file%20%231%20100%25.json"], ["café.json", "caf%C3%A9.json"], ["a:b.json", "a%3Ab.json"]] as const) {
+      const path = await write(name, payload);
+      const log = JSON.parse((await runCli(["validate", path, "--format", "sarif"])).stdout);
+      const uris = [log.runs[0].artifacts[0].location.uri, log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri];
+      for (const uri of uris) {
+        expect(isUriReference(uri), uri).toBe(true);
+        expect(uri.endsWith(`/${encoded}`), uri).toBe(true);
+        expect(uri.split("/").map(decodeURIComponent).join("/")).toBe(path);
+      }
+    }
   });
 });
 
