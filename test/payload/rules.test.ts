@@ -116,6 +116,16 @@ describe("each payload rule fires on its case and not on its neighbour", () => {
   });
 });
 
+// Before, an empty location without a checksum got download-checksum-missing too, a second
+// refusal with another message: only a non-empty location asks for a checksum (PROVISIONING.md).
+describe("an empty download location", () => {
+  it("is refused for itself alone, with or without a checksum", () => {
+    const empty = payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION]: "", [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: undefined });
+    expect(rulesOf(empty)).toEqual(["download-location-empty"]);
+    expect(rulesOf(payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION]: "" }))).toEqual(["download-location-empty"]);
+  });
+});
+
 describe("rule sets", () => {
   it("runs the intune-aosp rules only when asked", () => {
     const payload = payloadWith({});
