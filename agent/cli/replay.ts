@@ -39,6 +39,10 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   if (options.deviceDir !== undefined) checkDeviceDir(options.deviceDir);
   const service = options.service === undefined ? undefined : httpBaseUrl(options.service, "--service");
   const transcript = readTranscript(file);
+  if (service !== undefined) {
+    const { checkReachable } = await import("../sim/service-check.js");
+    await checkReachable(service, `--service ${service}`);
+  }
   const { replayTranscript } = await import("../sim/replay.js");
   const result = await replayTranscript(transcript, {
     ...(service === undefined ? {} : { service }),

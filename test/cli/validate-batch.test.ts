@@ -153,7 +153,7 @@ describe("validate --format sarif", () => {
 describe("validate --format sarif with file names a URI must encode", () => {
   it("percent-encodes each path segment, so every artifact URI is a URI reference that names its file", async () => {
     const ajv = new Ajv();
-    addFormats(ajv);
+    addFormats.default(ajv);
     const isUriReference = ajv.compile({ type: "string", format: "uri-reference" });
     const payload = payloadWith({ [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: HELLO_SHA256.toString("hex") });
     for (const [name, encoded] of [["my file #1 100%.json", "my%20file%20%231%20100%25.json"], ["café.json", "caf%C3%A9.json"], ["a:b.json", "a%3Ab.json"]] as const) {

@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { freePort } from "../helpers/free-port.js";
 import { launchBrowser, openPage } from "../helpers/browser.js";
 import { pathToFileURL } from "node:url";
 import { Ajv } from "ajv";
@@ -111,6 +112,14 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     const skipped = await aospSim(["replay", transcript, "--until", "wifiFailed"]);
     expect(skipped.code).toBe(2);
     expect(skipped.stderr).toMatch(/--until: the recording never enters wifiFailed/);
+  });
+
+  // Before: "diverged at step 12 ... -> no answer", exit 1, nothing said of the service.
+  it("says a --service it cannot reach is unreachable, before replaying (exit 2)", async () => {
+    const port = await freePort();
+    const result = await aospSim(["replay", transcript, "--service", `http://127.0.0.1:${port}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^aosp-sim: --service http://127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\)\\n\\s+fix: start it with \`aosp-sim serve\`, or check the URL`));
   });
 
   it("names the step where an edited HTTP status diverges (exit 1)", async () => {
