@@ -175,6 +175,9 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       } else if (ranPastEnrollment) {
         const waited = clock instanceof RealClock ? `--timeout ${options.timeout}` : "a simulated day";
         printLine(`  did not reach --until ${until} within ${waited}: an enrolled device gets there when a check-in takes it there (its first is 3 minutes after enrolling; an update offered, a wipe or a delete from the admin API is taken at the next)`);
+      } else if (missedUntil && !report.failure && report.finalStatePath === "signingIn.waitingForUser") {
+        // Waiting for an account (said on the line before): not a state skipped, one not reached yet.
+        printLine(`  did not reach --until ${until}: the device waits at the sign-in screen for an account first`);
       } else if (missedUntil && !report.failure) {
         printLine(`  did not reach --until ${until}: the device did not pass through it on its way here (a state it had passed already, or one this payload and device skip)`);
       } else if (gaveUp) {

@@ -310,6 +310,14 @@ describe("aosp-sim enroll against the service", { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/stopped at signingIn\.waitingForUser/);
     expect(result.stdout).toMatch(/pass --user UPN --password PW/);
   });
+
+  // Before: "the device did not pass through it on its way here (a state it had passed already,
+  // or one this payload and device skip)", of a device waiting for its account.
+  it("says an --until past the sign-in screen is not reached yet without --user, not that it was skipped", async () => {
+    const result = await aospSim(["enroll", qr, "--clock", "simulated", "--until", "enrolled"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/pass --user UPN --password PW to sign in\n {2}did not reach --until enrolled: the device waits at the sign-in screen for an account first\n$/);
+  });
 });
 
 describe.concurrent("aosp-sim enroll --fault", { timeout: 90_000 }, () => {
