@@ -194,7 +194,7 @@ function settle(given: FleetOptions): SettledOptions {
           // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
           ...(given.faults ?? []).map((f) => `--fault ${commandQuote(typeof f === "string" ? f : `${f.spec}=${f.rate}`)}`),
           ...(lifeMs > 0 ? [`--life ${exactDuration(lifeMs)}`] : []),
-          ...(given.service ? [`--service ${given.service.url} --admin-token ...`] : []),
+          ...(service ? [`--service ${service.url} --admin-token ...`] : []),
         ].join(" ")),
   };
 }
