@@ -138,7 +138,6 @@ export async function checkQrAddresses(payloadOrigins: readonly string[], servic
   }
 }
 
-/** Why nothing answers HTTP at `origin`, or null when something does (whatever its status). */
 /**
  * A service a replay is to run against, reached before the replay starts: one that cannot be
  * reached made every exchange "no answer" and the replay "diverged at step 12", nothing said
@@ -150,6 +149,7 @@ export async function checkReachable(serviceUrl: string, where: string): Promise
   throw new InputError(`cannot reach the service (${problem})`, { where, hint: "start it with `aosp-sim serve`, or check the URL" });
 }
 
+/** Why nothing answers HTTP at `origin`, or null when something does (whatever its status). */
 async function unreachable(origin: string): Promise<string | null> {
   const signal = AbortSignal.timeout(REACH_TIMEOUT_MS);
   try {
