@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
-import { isStdoutFile, refuseUnwritable, samePath, WRITABLE_HINT } from "../protocol/output-path.js";
+import { refuseStdoutFile, refuseUnwritable, samePath, WRITABLE_HINT } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
@@ -47,13 +47,8 @@ export function checkReportPaths(paths: { junit?: string | undefined; report?: s
         hint: `give the ${what} a file of its own, e.g. ${option} ${example}`,
       });
     }
-    if (isStdoutFile(path)) {
-      // `--json --junit out.json > out.json`: the summary would be replaced by the report.
-      throw new InputError("is the file this command's output goes to (its standard output) too: the report would replace it", {
-        where: `${option} ${path}`,
-        hint: `give the ${what} a file of its own, e.g. ${option} ${example}`,
-      });
-    }
+    // `--json --junit out.json > out.json`: the summary would be replaced by the report.
+    refuseStdoutFile(option, path, "the report would replace it", `give the ${what} a file of its own, e.g. ${option} ${example}`);
     refuseUnwritable(path, example, `cannot write the ${what}`);
   }
   const [junit, report] = given;

@@ -177,18 +177,15 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
   const say = (line: string) => (progress ? progress.note(line) : printError(line));
   let checking: string | null = null;
-  let stoppedBy: string | null = null;
   const stop = gracefulStop(
-    (signal) => {
-      stoppedBy = signal;
+    (signal) =>
       say(
         err.yellow(
           checking !== null
             ? `fleet: ${signal} while ${checking}: stopped before any device started`
             : `fleet: ${signal}: starting no more devices, finishing those in flight (${signal === "SIGINT" ? "Ctrl-C" : signal} again stops at once)`,
         ),
-      );
-    },
+      ),
     () => progress?.stop(),
   );
   if (service) {
@@ -202,7 +199,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       if (stopped === null) throw error;
       // --json's one document still: no run, so no summary (a merge counts the shard as missing, with this).
       if (options.json) {
-        printJson(errorDocument(new InputError(`${stoppedBy ?? "a signal"} stopped the fleet while ${checking}, before any device started`, { where: service.url, hint: "run it again once the service answers (it had not within the wait)" })));
+        printJson(errorDocument(new InputError(`${stop.caught() ?? "a signal"} stopped the fleet while ${checking}, before any device started`, { where: service.url, hint: "run it again once the service answers (it had not within the wait)" })));
       }
       return stopped;
     }

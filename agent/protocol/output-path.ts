@@ -177,12 +177,17 @@ export function checkOutputFile(output: OutputFile, inputs: readonly InputFile[]
   refuseOverwritingInput(output, inputs);
   // Every command that writes such a file also prints to stdout (its timeline, its JSON, "wrote
   // q.png"): `enroll --transcript t.jsonl > t.jsonl` wove the two into one unreadable file.
-  if (output.path !== "-" && isStdoutFile(output.path)) {
-    throw new InputError(`is the file this command's output goes to (its standard output) too: the ${output.what} and the output would be written into each other`, {
-      where: `${output.option} ${output.path}`,
-      hint: `give the ${output.what} a file of its own, e.g. ${output.option} ${output.example}${output.stdout ? `, or ${output.option} - for the ${output.what} alone on stdout` : ""}`,
-    });
-  }
+  refuseStdoutFile(output.option, output.path, `the ${output.what} and the output would be written into each other`,
+    `give the ${output.what} a file of its own, e.g. ${output.option} ${output.example}${output.stdout ? `, or ${output.option} - for the ${output.what} alone on stdout` : ""}`);
+}
+
+/**
+ * Refuses an output `path` that is the file standard output goes to (`fleet --json --junit
+ * out.json > out.json`); `consequence` says what writing both would do. "-" is stdout itself.
+ */
+export function refuseStdoutFile(option: string, path: string, consequence: string, hint: string): void {
+  if (path === "-" || !isStdoutFile(path)) return;
+  throw new InputError(`is the file this command's output goes to (its standard output) too: ${consequence}`, { where: `${option} ${path}`, hint });
 }
 
 /**

@@ -6,7 +6,7 @@
 import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
-import { byFleetOrder, parseShard, shardRange, type Shard } from "./plan.js";
+import { byFleetOrder, shardRange, summaryShard } from "./plan.js";
 import { FLEET_FORMAT, partNamed, rangesInWords, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 
 /** What mergeSummaries takes, as its refusals say it. */
@@ -96,7 +96,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     ...(parts.some((p) => p.summary.interrupted) ? { interrupted: true as const } : {}),
     // --only re-runs taken from one shard (or none: 0/1) name it once.
     shards: [...new Map(parts.flatMap((p) => p.summary.shards.map((shard) => [shard, p.file] as const))).entries()]
-      .map(([shard, file]) => ({ shard, at: shardOf(shard, file) }))
+      .map(([shard, file]) => ({ shard, at: summaryShard(shard, file) }))
       .sort((a, b) => byFleetOrder(a.at, b.at))
       .map((s) => s.shard),
     ...(reruns ? { only: parts.flatMap((p) => p.summary.only!).sort((a, b) => a - b) } : {}),
@@ -222,7 +222,7 @@ function refuseOverlaps(parts: readonly { file: string; summary: FleetSummary }[
   let doesNotExist: unknown;
   try {
     for (const { file, summary } of parts) {
-      for (const shard of summary.shards) held.push({ shard, file, ...shardRange(summary.fleetDevices, shardOf(shard, file)), given: held.length });
+      for (const shard of summary.shards) held.push({ shard, file, ...shardRange(summary.fleetDevices, summaryShard(shard, file)), given: held.length });
     }
   } catch (error) {
     // A shard that does not exist is refused after the shards given before it, as it was.
@@ -282,7 +282,7 @@ export function missingFromFleet(s: FleetSummary): string | null {
   // --only re-runs are whole when each ran its devices: they never claimed the rest of the fleet.
   if (s.only !== undefined) return s.devices >= s.only.length || s.interrupted ? null : `these reports hold ${s.devices} of the ${s.only.length} devices re-run (${partNamed(s)})`;
   if (s.devices >= s.fleetDevices) return null;
-  const held = s.shards.map((shard) => shardOf(shard));
+  const held = s.shards.map((shard) => summaryShard(shard));
   const counts = new Set(held.map((shard) => shard.count));
   const [count] = counts;
   // One split: the shards missing, by index. Shards of several splits (0/4 and 1/2): the devices none holds.
@@ -319,14 +319,6 @@ function runOf(s: FleetSummary): string {
   return `${faults.length > 0 ? `--fault ${faults.join(" --fault ")}` : "no faults"}, ${s.lifeMs > 0 ? `--life ${formatDuration(s.lifeMs)}` : "no --life"}`;
 }
 
-/** A summary's shard ("i/n"); the schema checks the form, not that shard i of n exists. */
-function shardOf(text: string, file?: string): Shard {
-  try {
-    return parseShard(text);
-  } catch {
-    throw new InputError(`holds shard ${text}, which does not exist`, { ...(file === undefined ? {} : { where: file }), hint: "give the --json output of aosp-sim fleet, as it wrote it" });
-  }
-}
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;

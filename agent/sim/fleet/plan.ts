@@ -40,6 +40,18 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/**
+ * A summary's shard ("i/n"): the schema checks its form, not that shard i of n exists. One that
+ * does not is refused naming the summary's `file`.
+ */
+export function summaryShard(text: string, file?: string): Shard {
+  try {
+    return parseShard(text);
+  } catch {
+    throw new InputError(`holds shard ${text}, which does not exist`, { ...(file === undefined ? {} : { where: file }), hint: "give the --json output of aosp-sim fleet, as it wrote it" });
+  }
+}
+
 /** Shards in the fleet's order, by where their devices start (0/4, 1/4, 1/2), not as text (0/4, 1/2, 1/4). */
 export function byFleetOrder(a: Shard, b: Shard): number {
   return a.index * b.count - b.index * a.count || a.count - b.count;

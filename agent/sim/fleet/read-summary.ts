@@ -9,16 +9,7 @@ import { packageSchema } from "../../protocol/package-schema.js";
 import { readJsonFileSync } from "../../protocol/text-file.js";
 import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
-import { emptyShardProblem, parseShard, shardRange, type Shard } from "./plan.js";
-
-/** A summary's shard ("i/n"), or null when shard i of n does not exist (the schema checks only the form). */
-function shardOrNull(text: string): Shard | null {
-  try {
-    return parseShard(text);
-  } catch {
-    return null;
-  }
-}
+import { emptyShardProblem, shardRange, summaryShard } from "./plan.js";
 
 let validate: ValidateFunction | undefined;
 
@@ -120,10 +111,9 @@ export function readFleetSummary(file: string): FleetSummary {
   // would pass as the whole fleet.
   let holds = 0;
   for (const text of summary.shards) {
-    const shard = shardOrNull(text);
-    const empty = shard === null ? null : emptyShardProblem(summary.fleetDevices, shard);
-    if (shard === null || empty !== null) {
-      throw new InputError(`holds shard ${text}, which ${shard === null ? "does not exist" : `holds none of its fleet's ${summary.fleetDevices} devices`}`, {
+    const shard = summaryShard(text, file);
+    if (emptyShardProblem(summary.fleetDevices, shard) !== null) {
+      throw new InputError(`holds shard ${text}, which holds none of its fleet's ${summary.fleetDevices} devices`, {
         where: file,
         hint: "give the --json output of aosp-sim fleet as it wrote it",
       });
