@@ -107,6 +107,22 @@ describe("a running service that accepts connections and never answers", () => {
     expect(summary).toMatchObject({ devices: 0, enrolled: 0, failed: 0, interrupted: true });
   });
 
+  // Before, the set-up's withdrawn requests were counted as the service's errors: 100 % errors
+  // (`http.errors<1%` missed) from a service that never failed.
+  it("runFleet: the set-up's requests a stop withdraws are not counted as the service's errors", async () => {
+    const stop = new AbortController();
+    // Answers the check, then stops the fleet as its set-up's first request arrives (never answered).
+    const url = await listening(
+      createHttpServer((req, res) => {
+        if (req.method === "GET" && req.url === "/beta/organization") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ value: [{ id: "t" }] }));
+        else stop.abort();
+      }),
+    );
+    const { summary } = await runFleet({ devices: 3, service: { url, adminToken: "t" }, serviceTimeoutMs: 8_000, threads: 1, signal: stop.signal });
+    expect(summary).toMatchObject({ devices: 0, interrupted: true });
+    expect(summary.http).toMatchObject({ errors: 0, requests: 0 });
+  });
+
   it("runFleet refuses a serviceTimeoutMs that is no time", async () => {
     await expect(runFleet({ devices: 1, serviceTimeoutMs: 0 })).rejects.toThrow(RangeError);
     await expect(runFleet({ devices: 1, serviceTimeoutMs: Number.NaN })).rejects.toThrow(/serviceTimeoutMs must be a number of milliseconds above 0 \(got NaN\)/);

@@ -6,7 +6,8 @@
  * channels, and two fleets against one service counted each other's).
  * Errors: 5xx answers and requests that got no answer (the network failed, or the device's
  * timeout passed). A request the device withdrew itself (power lost mid-request) is neither the
- * service's answer nor its error: it is counted only if an answer had begun, as that answer.
+ * service's answer nor its error: it is counted only if an answer had begun, as that answer; nor
+ * is one the fleet withdrew when it was stopped (its set-up's, at a Ctrl-C: WithdrawnByFleet).
  * An answer that breaks off is one request, with an error. Path segments that are ids become {id}:
  * GUIDs, numbers, long tokens, and user principal names (Graph addresses a user by either).
  * Each device thread has its own counter and the fleet adds them up.
@@ -16,6 +17,15 @@ import type { Duplex } from "node:stream";
 import type { Dispatcher } from "undici";
 import { WithdrawnByDevice } from "../../client/http.js";
 import { httpDispatcher } from "../../protocol/http-dispatcher.js";
+
+/**
+ * The reason a stopped fleet aborts with: the requests it withdraws (its set-up's, when a Ctrl-C
+ * comes before any device started) are not the service's errors. Counted as such, a run stopped
+ * during its set-up reported 100 % HTTP errors from a service that never failed.
+ */
+export class WithdrawnByFleet extends Error {
+  override readonly name = "WithdrawnByFleet";
+}
 
 export interface HttpCounts {
   requests: number;
@@ -116,7 +126,7 @@ class CountingHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
-    if (!(error instanceof WithdrawnByDevice)) this.counter.failed(this.method, this.path, this.answered);
+    if (!(error instanceof WithdrawnByDevice) && !(error instanceof WithdrawnByFleet)) this.counter.failed(this.method, this.path, this.answered);
     this.handler.onResponseError?.(controller, error);
   }
 }

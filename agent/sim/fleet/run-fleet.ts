@@ -15,7 +15,7 @@ import { defaultDeviceThreads, maxDeviceThreads, startDeviceThread, THREADS_AVAI
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
-import { addCounts, HttpCounter } from "./http-counts.js";
+import { addCounts, HttpCounter, WithdrawnByFleet } from "./http-counts.js";
 import { PHASES } from "./phases.js";
 import { deviceDraws, emptyShardProblem, shardRange, type Shard } from "./plan.js";
 import { withFleetHeapSettings } from "./heap-settings.js";
@@ -323,13 +323,14 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // Each device thread listens for the stop on this signal: past ten, Node would warn on stderr of
   // a leak (runFleet({ threads: 11 }), or the default on a 12-core machine).
   setMaxListeners(threads + 10, halt.signal);
-  const onCallerAbort = () => halt.abort();
-  if (options.signal?.aborted) halt.abort();
+  const stopFleet = () => halt.abort(new WithdrawnByFleet("the fleet was stopped"));
+  const onCallerAbort = stopFleet;
+  if (options.signal?.aborted) stopFleet();
   else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
   let progressFailure: { error: unknown } | null = null;
   const failProgress = (error: unknown) => {
     progressFailure ??= { error };
-    halt.abort();
+    stopFleet();
   };
   const reportProgress = (progress: FleetProgress) => {
     if (!options.onProgress || progressFailure) return;
