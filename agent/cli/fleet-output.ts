@@ -65,6 +65,13 @@ export function refuseUnmeetable(thresholds: readonly Threshold[], total: number
   const unmeetable = thresholds.find((t) => missedFromStart(t, total));
   if (unmeetable === undefined) return;
   const example = unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%";
+  // `failed==5.5`: the size of the run is not what is wrong, the figure is (no count is 5.5).
+  if (unmeetable.op === "==" && !unmeetable.share && !Number.isInteger(unmeetable.value)) {
+    throw new InputError(`cannot be met: it counts devices, and ${unmeetable.value} is not a whole number`, {
+      where: `--threshold ${unmeetable.text}`,
+      hint: `give a whole number of devices, e.g. ${unmeetable.metric}==${Math.floor(unmeetable.value)}, or a share of them, e.g. ${example}`,
+    });
+  }
   throw new InputError(`cannot be met: ${whose} has ${counted(total, "device")}`, {
     where: `--threshold ${unmeetable.text}`,
     // A shard that holds no device (more shards than devices) is refused before this (emptyShardProblem).
@@ -80,8 +87,8 @@ export interface ReportFile {
 }
 
 /** The HTML file; `incomplete` is why its figures are not the whole fleet's (merge-reports), said at its top. */
-export function htmlReportFile(path: string, incomplete: string | null = null): ReportFile {
-  return { path, what: HTML_REPORT, text: (summary, thresholds) => fleetHtmlReport(summary, thresholds, incomplete) };
+export function htmlReportFile(path: string, incomplete: string | null = null, interrupted: string | null = null): ReportFile {
+  return { path, what: HTML_REPORT, text: (summary, thresholds) => fleetHtmlReport(summary, thresholds, incomplete, interrupted) };
 }
 
 /** The JUnit file, its XML made by `xml` (a run's, or a merge's) once the thresholds are checked. */

@@ -19,7 +19,7 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAM
 import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
-import { action, err, errorDocument, printError, printJson } from "./output.js";
+import { action, err, errorDocument, EXIT_FAILED, printError, printJson } from "./output.js";
 import { gracefulStop } from "./graceful-stop.js";
 import { checkRunningService, SERVICE_ANSWER_TIMEOUT_MS } from "../sim/service-check.js";
 import { usableCores } from "../protocol/usable-cores.js";
@@ -240,6 +240,16 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     stop.dispose();
   }
   const { summary, devices: results } = run;
+  // Stopped while the embedded service or the fleet's user and profile were being set up: no
+  // device ran, so there is no run to report, as when the stop comes while --service is checked
+  // (a merge counts the shard as missing). Before, a summary of 0 devices was printed.
+  const caught = stop.caught();
+  if (summary.interrupted && summary.devices === 0 && caught !== null) {
+    const problem = `${caught} stopped the fleet while it was being set up, before any device started`;
+    if (options.json) printJson(errorDocument(new InputError(problem, { where: summary.service.runs === "external" ? summary.service.url : "fleet", hint: "run it again; nothing ran, so no report was written" })));
+    else printError(err.yellow(`fleet: ${problem}: no report written`));
+    return stop.exitCode() ?? EXIT_FAILED;
+  }
   const files: ReportFile[] = [
     ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (_, thresholds) => fleetJunitXml(summary, results, thresholds))]),
     ...(options.report === undefined ? [] : [htmlReportFile(options.report)]),

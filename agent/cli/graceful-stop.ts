@@ -35,15 +35,20 @@ let atOnce: ((signal: StopSignal) => void) | null = null;
  * For a command that stops gracefully once its device runs (`enroll`, `run`), installed as the
  * process starts (main.ts), before the command's modules load: they take hundreds of
  * milliseconds, and a signal meanwhile ended the process by Node's default, silently. Until the
- * command takes over with gracefulStop(), a signal says `notice(signal)` on stderr and ends the
+ * command takes over with gracefulStop(), a signal says `notice(signal)` on stderr (and prints
+ * `stdout(signal)`, when it gives one, on stdout) and ends the
  * process at once, by the signal itself as a second signal does (below): nothing has started yet
  * that a stop should let finish (no device, no transcript record). Not by process.exit(): it
  * waits for the thread pool's jobs, and one may never end (opening a FIFO no one writes to).
  */
-export function stopAtOnce(notice: (signal: StopSignal) => string): void {
+export function stopAtOnce(notice: (signal: StopSignal) => string, stdout?: (signal: StopSignal) => string | null): void {
   if (atOnce !== null) return;
   const handler = (signal: StopSignal) => {
     process.stderr.write(`${notice(signal)}\n`);
+    // A command whose stdout is a document (`fleet --json`) still prints one: a CI step reading
+    // it found nothing. Written synchronously (a file or a pipe on Linux) before the signal ends us.
+    const document = stdout?.(signal);
+    if (document != null) process.stdout.write(`${document}\n`);
     endBySignal(signal, handler);
   };
   atOnce = handler;

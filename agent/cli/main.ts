@@ -6,7 +6,7 @@
 import { packageVersion } from "../protocol/version.js";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { EXIT_USAGE, outputErrorHandler, reportError } from "./output.js";
+import { errorDocument, EXIT_USAGE, outputErrorHandler, reportError } from "./output.js";
 import { stopAtOnce, type StopSignal } from "./graceful-stop.js";
 import { interruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
 
@@ -22,6 +22,15 @@ const STOPPED_BEFORE_THE_DEVICE = new Map<string | undefined, (signal: StopSigna
 ]);
 const stoppedBefore = STOPPED_BEFORE_THE_DEVICE.get(process.argv[2]);
 if (stoppedBefore) stopAtOnce(stoppedBefore);
+// A fleet stopped as its modules load: nothing ran. With --json its one document is an error
+// document, as when it is stopped later but before any device started (fleet.ts).
+if (process.argv[2] === "fleet") {
+  const before = (signal: StopSignal) => `${signal} stopped the fleet as it started, before any device started`;
+  stopAtOnce(
+    (signal) => `fleet: ${before(signal)}: no report written`,
+    (signal) => (process.argv.slice(3).includes("--json") ? JSON.stringify(errorDocument(new InputError(before(signal), { where: "fleet", hint: "run it again; nothing ran, so no report was written" })), null, 2) : null),
+  );
+}
 
 type Register = (program: Command) => void;
 

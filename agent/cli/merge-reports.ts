@@ -72,7 +72,7 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${partNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
   const interrupted = stopped.length > 0 ? stopped.join("; ") : null;
   const reports: ReportFile[] = [
-    ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete)]),
+    ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete, interrupted)]),
     ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (summary, results) => mergedJunitXml(summary, results, incomplete, interrupted))]),
   ];
   return finishFleet(merged, { ...(options.json ? { json: true } : {}), files: reports, thresholds, incomplete, interrupted });

@@ -66,6 +66,8 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--abort-on-fail", "--threshold", "failed<=100%"], /--abort-on-fail: failed<=100% cannot be missed before the run ends.*fix: /s],
     // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
     [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
+    // Before, "cannot be met: this run has 100 devices", as if the run's size were the problem.
+    [["--devices", "100", "--threshold", "failed==5.5"], /--threshold failed==5\.5: cannot be met: it counts devices, and 5\.5 is not a whole number.*fix: give a whole number of devices, e\.g\. failed==5, or a share of them, e\.g\. failed<1%/s],
     // Before, the shard ran no device and exited 0 (failed==0 held on none of none); with a
     // threshold on a share, "cannot be met: this run has 0 devices".
     [["--devices", "5", "--shard", "0/6"], /^aosp-sim: --shard 0\/6: shard 0\/6 of a fleet of 5 devices holds none of them\n\s+fix: run fewer shards: at most 5, one device each \(0\/5 to 4\/5\)\n$/],
@@ -199,6 +201,55 @@ describe("aosp-sim fleet: a --service that takes connections and never answers",
       for (const socket of sockets) socket.destroy();
       server.close();
     }
+  });
+});
+
+// Before, a stop during the set-up printed a summary of 0 devices whose HTTP errors were the
+// set-up's own withdrawn requests (100 % errors), and one as the command started printed nothing.
+describe("aosp-sim fleet: stopped before any device started", () => {
+  it.each([[[] as string[]], [["--json"]]])("%j: while its user and profile are set up: says so, writes no report, exit 130", async (extra) => {
+    let interrupt = () => {};
+    // Answers the check as a service does, then holds the set-up's first request and sends Ctrl-C.
+    const server = createServer((req, res) => {
+      if (req.method === "GET" && req.url === "/beta/organization") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ value: [{ id: "t" }] }));
+      else interrupt();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const junit = temp.file(`set-up-stop-${extra.length}.xml`);
+    try {
+      const result = await aospSim(["fleet", "--devices", "5", "--seed", "3", "--no-progress", "--service", url, "--admin-token", "t", "--junit", junit, ...extra], {
+        killAfterMs: 30_000,
+        onSpawn: (signal) => (interrupt = () => signal("SIGINT")),
+      });
+      expect(result.code, result.stderr).toBe(130);
+      const problem = "SIGINT stopped the fleet while it was being set up, before any device started";
+      if (extra.includes("--json")) {
+        expect(JSON.parse(result.stdout)).toEqual({ error: { kind: "input", message: problem, where: url, fix: "run it again; nothing ran, so no report was written" } });
+      } else {
+        expect(result.stdout).toBe("");
+        expect(result.stderr.trim().split("\n").at(-1)).toBe(`fleet: ${problem}: no report written`);
+      }
+      expect(existsSync(junit)).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("--json: as the command starts (its modules still loading): an error document, exit 143", async () => {
+    // Sends SIGTERM as soon as the CLI listens for it: long before the fleet's own modules load.
+    const preload = temp.file("signal-on-listen.mjs");
+    writeFileSync(
+      preload,
+      'const on = process.on.bind(process); let sent = false;\n' +
+        'process.on = (name, listener) => { const r = on(name, listener); if (name === "SIGTERM" && !sent) { sent = true; setImmediate(() => process.kill(process.pid, "SIGTERM")); } return r; };\n',
+    );
+    const result = await aospSim(["fleet", "--devices", "5", "--json"], { env: { NODE_OPTIONS: `--import=${preload}` }, killAfterMs: 30_000 });
+    expect(result.code, result.stderr).toBe(143);
+    const problem = "SIGTERM stopped the fleet as it started, before any device started";
+    expect(result.stderr).toBe(`fleet: ${problem}: no report written\n`);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { kind: "input", message: problem, where: "fleet", fix: "run it again; nothing ran, so no report was written" } });
   });
 });
 
@@ -578,10 +629,12 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     const junit = temp.file(`stopped-${name}.xml`);
     let sent = false;
     const result = await aospSim(["fleet", "--devices", "100000", "--seed", "3", "--json", "--junit", junit], {
+      // Once devices have finished (the status line every 5 s says how many): a stop before any
+      // device started is another case, with no summary (below).
       onStderr: (stderr, signal) => {
-        if (sent || !stderr.includes("fleet: 100000 devices")) return;
+        if (sent || !/fleet: [1-9]\d*\/100000 devices/.test(stderr)) return;
         sent = true;
-        setTimeout(() => signal(name), 2_000);
+        signal(name);
       },
     });
     expect(result.code, result.stderr).toBe(exitCode);
@@ -602,11 +655,13 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     // Merged, a stopped shard keeps the fleet from passing: not every device ran.
     const part = temp.file(`stopped-${name}.json`);
     writeFileSync(part, result.stdout);
-    const merged = await aospSim(["merge-reports", part, "--threshold", "failed<1%"]);
+    const html = temp.file(`stopped-${name}.html`);
+    const merged = await aospSim(["merge-reports", part, "--threshold", "failed<1%", "--report", html]);
     expect(merged.code).toBe(1);
     expect(merged.stdout).toContain("interrupted: no more devices were started");
-    // Which shard was stopped, and how far it got (before: the merged count alone).
+    // Which shard was stopped, and how far it got (before: the merged count alone), in the HTML too.
     expect(merged.stderr).toContain(`interrupted: shard 0/1 (${part}) was stopped part-way: ${summary.devices} devices ran`);
+    expect(readFileSync(html, "utf8")).toContain(`<p id="interrupted" class="bad">Interrupted: shard 0/1 (${part}) was stopped part-way: ${summary.devices} devices ran; no more devices were started`);
   });
 
   // Before, process.exit() at the second signal now and then tore V8 down under a worker thread

@@ -68,6 +68,23 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     const xml = fleetJunitXml(summary, devices);
     expect(xml).toContain(`name="device ${failed.index} (${failed.serialNumber}): QR scan to first check-in" time="${Number((failed.ranMs! / 1000).toFixed(4))}"`);
   });
+  // The common JUnit schema (Jenkins xunit-plugin's junit-10.xsd) allows name, time, tests,
+  // failures and errors on <testsuites>, and skipped only on <testsuite>: a CI step validating
+  // against it refused every file before (junit-report-builder writes skipped on the root too).
+  it("writes on <testsuites> only the attributes the common JUnit schema allows", async () => {
+    const { summary, devices } = await runFleet({
+      devices: 2, concurrency: 2, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const thresholds = evaluateThresholds(summary, [parseThreshold("failed==0")]);
+    const merge = mergeSummaries([{ file: "a.json", summary }]);
+    for (const xml of [fleetJunitXml(summary, devices, thresholds), mergedJunitXml(merge, thresholds, null)]) {
+      const root = /<testsuites\b([^>]*)>/.exec(xml)![1]!;
+      const names = [...root.matchAll(/ ([\w-]+)="/g)].map((m) => m[1]);
+      expect(names.every((name) => ["name", "time", "tests", "failures", "errors"].includes(name!)), root).toBe(true);
+      expect(xml).toMatch(/<testsuite name="[^"]*" time="[\d.]+" tests="\d+" failures="\d+" errors="\d+" skipped="0"/);
+    }
+  });
   // Before, "shards 0/2, 1/2" in the merged suite's name and "shard 0/2, 1/2" in its thresholds'.
   it("names a merge's shards the same way in both of its suites", async () => {
     const { summary } = await runFleet({

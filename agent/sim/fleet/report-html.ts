@@ -75,9 +75,10 @@ function roundSteps(): number[] {
 
 /**
  * The page. `incomplete` is why the figures are not the whole fleet's (merge-reports: a shard's
- * report missing; `missingFromFleet`), or null: said at the top, as a stopped run is.
+ * report missing; `missingFromFleet`), or null: said at the top, as a stopped run is; for a merge,
+ * `interrupted` names the shards that were stopped part-way, as the merge's JUnit does.
  */
-export function fleetHtmlReport(summary: FleetSummary, thresholds: readonly ThresholdResult[] = [], incomplete: string | null = null): string {
+export function fleetHtmlReport(summary: FleetSummary, thresholds: readonly ThresholdResult[] = [], incomplete: string | null = null, interrupted: string | null = null): string {
   // The UMD build sits beside the package's main file (its "exports" do not list it).
   const chartJs = readFileSync(join(dirname(require.resolve("chart.js")), "chart.umd.min.js"), "utf8");
   const data = reportData(summary);
@@ -104,7 +105,7 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
 <h1>aosp-sim fleet report</h1>
 <p>Seed ${summary.seed}, ${esc(partNamed(summary))} of a fleet of ${summary.fleetDevices}; service ${esc(summary.service.url)} (${esc(summary.service.runs)}).</p>
 <p id="run-how">${runHow(summary)}</p>
-${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: ${esc(interruptedNote(summary))} (${summary.devices} devices).</p>` : ""}
+${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: ${interrupted === null ? "" : `${esc(interrupted)}; `}${esc(interruptedNote(summary))} (${summary.devices} devices).</p>` : ""}
 ${incomplete !== null ? `<p id="incomplete" class="bad">Incomplete: ${esc(incomplete)}.</p>` : ""}
 <div class="figures">
 <div><b id="devices">${summary.devices}</b>devices</div>
