@@ -11,6 +11,7 @@ import { canonicalPathIds } from "./http/ids.js";
 import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
+import { rewriteGraphUrl } from "./http/graph-url.js";
 import { refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { rawCountRoutes } from "./odata/collection.js";
 import { errorBodySchema } from "./http/schemas.js";
@@ -81,6 +82,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allowUnionTypes: true },
     },
     schemaController: { compilersFactory: schemas.compilersFactory },
+    // A /beta URL in Graph's other spellings (option names without `$` or in another case, keys
+    // in parentheses, a trailing slash) is brought to the routes' own before routing.
+    rewriteUrl: rewriteGraphUrl,
   });
   if (options.compileSchemasAtStart) app.addHook("onReady", async () => schemas.compileAll());
   app.decorateRequest("device", null);
