@@ -1,10 +1,11 @@
 /**
  * Graph's other spellings of a /beta URL, as the official SDKs and scripts write them: query
- * option names without `$` or in another case, keys in parentheses, a trailing slash.
+ * option names without `$` or in another case, keys in parentheses, a trailing slash; and the
+ * `$filter` idioms the mock does not take, said as such.
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { createProfile, DEVICES, enroll, enrolledDevice, errorOf, http, useService, type TestService } from "./support/service.js";
+import { createProfile, DEVICES, enroll, enrolledDevice, errorOf, factoryGroup, http, PROFILES, useService, type TestService } from "./support/service.js";
 
 const service = useService();
 const q = (text: string) => encodeURIComponent(text);
@@ -110,6 +111,28 @@ describe("query option names in any case", () => {
       expect(counted.body["@odata.count"]).toBe(3);
     }
     expect((await t.admin("GET", `${DEVICES}?$count=FALSE`)).body["@odata.count"]).toBeUndefined();
+  });
+});
+
+describe("$filter idioms the mock does not take", () => {
+  it("says lambda operators and property paths are not supported, and what to write instead", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const lambda = await t.admin("GET", `/beta/groups?$filter=${q("groupTypes/any(c:c eq 'DynamicMembership')")}`);
+    expect(errorOf(lambda)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(lambda.body.error.message).toBe(
+      "$filter: lambda operators (any, all) are not supported (on 'groupTypes'); filter on the item's own properties with eq, ne, in, startswith, endswith or contains; " +
+        "to find dynamic groups, write membershipRuleProcessingState in ('On', 'Paused') (at character 11 of 'groupTypes/any(c:c eq 'DynamicMembership')')",
+    );
+    const instead = await t.admin("GET", `/beta/groups?$filter=${q("membershipRuleProcessingState in ('On', 'Paused')")}`);
+    expect(ids(instead)).toEqual([group.id]);
+
+    const all = await t.admin("GET", `${PROFILES}?$filter=${q("roleScopeTagIds/all(t:t eq '0')")}`);
+    expect(all.body.error.message).toMatch(/^\$filter: lambda operators \(any, all\) are not supported \(on 'roleScopeTagIds'\); filter on the item's own properties/);
+    const path = await t.admin("GET", `${PROFILES}?$filter=${q("qrCodeImage/type eq 'image/png'")}`);
+    expect(path.body.error.message).toMatch(/^\$filter: property paths \('qrCodeImage\/\.\.\.'\) are not supported; filter on the item's own properties/);
+    const isof = await t.admin("GET", `${PROFILES}?$filter=${q("isof('microsoft.graph.androidDeviceOwnerEnrollmentProfile')")}`);
+    expect(isof.body.error.message).toMatch(/unknown function 'isof'; the functions are startswith, endswith, contains/);
   });
 });
 
