@@ -12,7 +12,7 @@ import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LE
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
 import { rewriteGraphUrl } from "./http/graph-url.js";
-import { refuseUnsupportedQueryOptions } from "./http/odata.js";
+import { odataVersionHeader, refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { rawCountRoutes } from "./odata/collection.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, type ChaosOptions } from "./http/chaos.js";
@@ -91,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest("faultInjected", false);
   // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
   app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
+  app.addHook("onRequest", odataVersionHeader);
   parseJsonBodiesOnly(app);
   app.setErrorHandler(handleError);
   // A path under /beta without a route is answered as Graph does (an unknown segment, a method the path does not take).

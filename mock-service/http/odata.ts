@@ -2,7 +2,7 @@
  * The OData envelope of a created entity, and the guard that refuses query options a route does
  * not declare. Query options themselves (lists, paging, $select) live in ../odata/.
  */
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { badRequest } from "./errors.js";
 import { spellingsOf } from "./graph-url.js";
 import { canonicalIds } from "./ids.js";
@@ -44,6 +44,14 @@ export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Pr
       );
     }
   }
+}
+
+/**
+ * onRequest hook: the `OData-Version` header Graph puts on its answers (OData Protocol §8.1.5),
+ * on every /beta answer, errors included; other paths are left alone.
+ */
+export async function odataVersionHeader(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.url.startsWith("/beta/")) reply.header("OData-Version", "4.0");
 }
 
 /**

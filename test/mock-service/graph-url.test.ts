@@ -1,7 +1,8 @@
 /**
  * Graph's other spellings of a /beta URL, as the official SDKs and scripts write them: query
  * option names without `$` or in another case, keys in parentheses, a trailing slash; and the
- * `$filter` idioms the mock does not take, said as such.
+ * `$filter` idioms the mock does not take, said as such; and the `OData-Version` header Graph's
+ * answers carry.
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
@@ -179,5 +180,17 @@ describe("trailing slash and key syntax", () => {
       const reply = await t.admin("GET", `/beta/deviceManagement/${segment}`);
       expect(errorOf(reply), segment).toMatchObject({ status: 400, code: "BadRequest", message: expect.stringContaining(`segment '${segment}'`) });
     }
+  });
+});
+
+describe("OData-Version", () => {
+  it("is 4.0 on every /beta answer, errors included, and absent elsewhere", async () => {
+    const t = service();
+    for (const path of [DEVICES, `${DEVICES}/nope`, `${DEVICES}?$expand=x`, "/beta/nothing", "/beta/$metadata"]) {
+      expect((await t.admin("GET", path)).headers.get("odata-version"), path).toBe("4.0");
+    }
+    expect((await http(`${t.url}${DEVICES}`)).headers.get("odata-version")).toBe("4.0");
+    expect((await http(`${t.url}/health`)).headers.get("odata-version")).toBeNull();
+    expect((await http(`${t.url}/device/v1/devices/x/checkIn`, { method: "POST", json: {} })).headers.get("odata-version")).toBeNull();
   });
 });
