@@ -11,7 +11,8 @@ import { canonicalPathIds } from "./http/ids.js";
 import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
-import { refuseUnsupportedQueryOptions } from "./http/odata.js";
+import { rewriteGraphUrl } from "./http/graph-url.js";
+import { odataVersionHeader, refuseUnsupportedQueryOptions } from "./http/odata.js";
 import { rawCountRoutes } from "./odata/collection.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, type ChaosOptions } from "./http/chaos.js";
@@ -81,12 +82,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allowUnionTypes: true },
     },
     schemaController: { compilersFactory: schemas.compilersFactory },
+    // A /beta URL in Graph's other spellings (option names without `$` or in another case, keys
+    // in parentheses, a trailing slash) is brought to the routes' own before routing.
+    rewriteUrl: rewriteGraphUrl,
   });
   if (options.compileSchemasAtStart) app.addHook("onReady", async () => schemas.compileAll());
   app.decorateRequest("device", null);
   app.decorateRequest("faultInjected", false);
   // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
   app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
+  app.addHook("onRequest", odataVersionHeader);
   parseJsonBodiesOnly(app);
   app.setErrorHandler(handleError);
   // A path under /beta without a route is answered as Graph does (an unknown segment, a method the path does not take).

@@ -2,8 +2,9 @@
  * The OData envelope of a created entity, and the guard that refuses query options a route does
  * not declare. Query options themselves (lists, paging, $select) live in ../odata/.
  */
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { badRequest } from "./errors.js";
+import { spellingsOf } from "./graph-url.js";
 import { canonicalIds } from "./ids.js";
 
 /**
@@ -24,7 +25,8 @@ export function entityEnvelope<T extends object>(baseUrl: string, entitySet: str
  * onRequest hook of the admin routes: refuses the `$` query options a route does not declare in
  * its querystring schema (the one place a route says what it supports), so a script relying on
  * one ($expand, $search, $skip) never silently gets an unfiltered or full answer; and an option
- * given twice (`$top=1&$top=2`), which Graph refuses too.
+ * given twice (`$top=1&$top=2`, or `top=1&$top=2`), which Graph refuses too. On /beta the names
+ * are already canonical (graph-url.ts: `filter` and `$Filter` arrive as `$filter`).
  */
 export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Promise<void> {
   const declared = request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
@@ -32,7 +34,9 @@ export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Pr
   for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
     if (!name.startsWith("$")) continue;
     if (Array.isArray(value)) {
-      throw badRequest(`the query option ${name} is given more than once (${value.length} times); give it at most once`);
+      const spellings = spellingsOf(request.originalUrl, name);
+      const as = new Set(spellings).size > 1 ? `, as ${spellings.join(", ")}: names are read in any case, with or without $` : "";
+      throw badRequest(`the query option ${name} is given more than once (${value.length} times${as}); give it at most once`);
     }
     if (!supported.includes(name)) {
       throw badRequest(
@@ -40,6 +44,14 @@ export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Pr
       );
     }
   }
+}
+
+/**
+ * onRequest hook: the `OData-Version` header Graph puts on its answers (OData Protocol §8.1.5),
+ * on every /beta answer, errors included; other paths are left alone.
+ */
+export async function odataVersionHeader(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.url.startsWith("/beta/")) reply.header("OData-Version", "4.0");
 }
 
 /**

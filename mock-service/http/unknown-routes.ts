@@ -8,6 +8,7 @@
  */
 import type { RouteOptions } from "fastify";
 import { ApiError } from "./errors.js";
+import { safeDecode } from "./graph-url.js";
 
 export type UnknownRoute = { kind: "segment"; segment: string } | { kind: "method"; allow: string[] };
 
@@ -53,13 +54,5 @@ export class RouteTemplates {
       );
     }
     return new ApiError(400, "BadRequest", `Resource not found for the segment '${found.segment}'. (The routes are listed at /openapi.json.)`);
-  }
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }

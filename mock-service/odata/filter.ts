@@ -15,6 +15,9 @@
  *             | 2026-01-31T10:00:00Z (a date-time, unquoted) | a GUID (unquoted)
  *             | namespace.enumType'member' (e.g. microsoft.graph.managementState'managed')
  *
+ * Lambda operators (`groupTypes/any(c:c eq 'x')`) and property paths (`qrCodeImage/type`) are
+ * not in it, and are refused as such.
+ *
  * The parser knows nothing about a collection: it gives a tree. query.ts checks the tree against
  * the collection's properties (which property takes which operator) and evaluates it.
  * Every error names the character where the filter goes wrong and what was expected there.
@@ -122,10 +125,33 @@ function tokenize(text: string): Token[] {
       i = end;
       continue;
     }
+    if (ch === "/") throw pathError(text, i, tokens.at(-1));
     throw new FilterSyntaxError(i, `unexpected character '${ch}'; write text values in single quotes, e.g. deviceName eq 'AOSP_1'`);
   }
   tokens.push({ kind: "end", text: "", at: text.length });
   return tokens;
+}
+
+/**
+ * A `/` after a property: a lambda (`groupTypes/any(c:c eq 'Unified')`) or a property path
+ * (`qrCodeImage/type`), Graph idioms this filter does not take. Saying so, rather than "unexpected
+ * character", keeps a script's author from hunting for a quoting mistake.
+ */
+function pathError(text: string, at: number, before: Token | undefined): FilterSyntaxError {
+  const property = before?.kind === "word" ? before.text : undefined;
+  const lambda = /^\/\s*(any|all)\s*\(/i.exec(text.slice(at));
+  if (lambda) {
+    // The one collection property a lambda is commonly written on: a group's type.
+    const instead = property?.toLowerCase() === "grouptypes" ? "; to find dynamic groups, write membershipRuleProcessingState in ('On', 'Paused')" : "";
+    return new FilterSyntaxError(
+      at,
+      `lambda operators (any, all) are not supported${property ? ` (on '${property}')` : ""}; filter on the item's own properties with eq, ne, in, startswith, endswith or contains${instead}`,
+    );
+  }
+  return new FilterSyntaxError(
+    at,
+    `property paths${property ? ` ('${property}/...')` : ""} are not supported; filter on the item's own properties, e.g. deviceName eq 'AOSP_1'`,
+  );
 }
 
 function readQuoted(text: string, start: number): { value: string; end: number } {

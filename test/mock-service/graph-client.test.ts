@@ -202,6 +202,19 @@ describe("the official Graph client against the mock service", () => {
     expect(new Set(seen)).toEqual(enrolled);
   });
 
+  it("pages with the client's skipToken() ($skipToken) and filters with query({ filter }), the $ left out", async () => {
+    const profile = await service.admin.createProfile({ displayName: "Fleet" });
+    const enrolled: string[] = [];
+    for (let i = 0; i < 3; i++) enrolled.push((await enrollDevice(profile.tokenValue)).deviceId);
+    const devices = "/deviceManagement/managedDevices";
+    const first = await graph.api(devices).top(2).select("id").get();
+    const token = new URL(first["@odata.nextLink"]).searchParams.get("$skiptoken")!;
+    const rest = await graph.api(devices).top(2).select("id").skipToken(token).get();
+    expect([...first.value, ...rest.value].map((d: { id: string }) => d.id)).toEqual(enrolled);
+    const nobody = await graph.api(devices).query({ filter: "userPrincipalName eq 'nobody@contoso.example'", select: "id" }).get();
+    expect(nobody.value).toEqual([]);
+  });
+
   it("waits out a throttled answer: the client's retry handler honours Retry-After", { timeout: 90_000 }, async () => {
     await service.close();
     let now = Date.UTC(2026, 2, 2, 9, 0, 0);
