@@ -7,7 +7,7 @@
  * never-answered request into a timeout in no real time), and undici's own headers/body timeouts
  * stop a real request that hangs (the simulated clock does not move while real I/O is in flight).
  */
-import type { Dispatcher } from "undici";
+import { ProxyAgent, type Dispatcher } from "undici";
 import { httpDispatcher } from "../protocol/http-dispatcher.js";
 import { StepError } from "../machine/step-error.js";
 import { sha256Base64Url } from "../protocol/package-archive.js";
@@ -92,6 +92,20 @@ export interface HttpTransportOptions {
   recordPasswords?: boolean;
 }
 
+/**
+ * The HTTP proxy of the network the device is on (agent/android/proxy.ts builds it from the Wi-Fi
+ * configuration): requests go through it unless it bypasses their host.
+ */
+export interface HttpProxy {
+  /** "proxy.example.com:3128", as messages name it. */
+  label: string;
+  /** The proxy's URL, or null when no connection to it can be made. */
+  uri: string | null;
+  /** Why the proxy cannot be used (null when it can). */
+  problem: string | null;
+  bypasses(host: string): boolean;
+}
+
 /** Retries of a request answered 429/503 with a Retry-After of at most MAX_RETRY_AFTER_MS. */
 const MAX_RETRY_AFTER_ATTEMPTS = 3;
 const MAX_RETRY_AFTER_MS = 60_000;
@@ -126,6 +140,8 @@ export class HttpTransport {
   private readonly clock: TransportClock;
   private readonly middleware: HttpMiddleware[];
   private readonly timeoutMs: number;
+  /** The network's proxy and the dispatcher that goes through it; null (the usual case) costs a request nothing. */
+  private proxy: { proxy: HttpProxy; agent: ProxyAgent | null } | null = null;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.clock = options.clock;
@@ -177,9 +193,10 @@ export class HttpTransport {
     const routed: HttpRequest = { ...req, url };
     const startedAt = this.clock.now();
     const started = performance.now();
+    const via = this.proxy === null ? null : this.proxyFor(url);
     const chain = this.middleware.reduceRight<HttpNext>(
       (next, mw) => (r, signal) => mw(r, signal, next),
-      (r, signal) => this.clock.track(this.realRequest(r, signal, timeoutMs)),
+      (r, signal) => this.clock.track(this.realRequest(r, signal, timeoutMs, via)),
     );
     try {
       const response = await chain(routed, cancel);
@@ -192,14 +209,24 @@ export class HttpTransport {
         throw error;
       }
       const failure = timedOut
-        ? new StepError("serviceTimeout", `${req.method} ${url}: no answer within ${Math.round(timeoutMs / 1000)} s`, { retryable: true })
-        : new StepError("networkError", `${req.method} ${url}: ${describeNetworkError(error)}`, { retryable: true, cause: error });
+        ? new StepError("serviceTimeout", `${req.method} ${url}: ${via ? `through the proxy ${via.proxy.label}: ` : ""}no answer within ${Math.round(timeoutMs / 1000)} s`, { retryable: true })
+        : new StepError("networkError", `${req.method} ${url}: ${via ? `through the proxy ${via.proxy.label}: ${describeProxyError(error)}` : describeNetworkError(error)}`, { retryable: true, cause: error });
       this.record(routed, startedAt, started, { error: failure.message, fault: (error as { fault?: string }).fault });
       throw failure;
     } finally {
       this.clock.clearTimeout(timer);
       req.signal?.removeEventListener("abort", onCallerAbort);
     }
+  }
+
+  /**
+   * Sends later requests through `proxy` (a network joined with one), or directly (null). Plain
+   * HTTP goes to the proxy in absolute form and HTTPS through a CONNECT tunnel, as Java's
+   * HttpURLConnection does on the device.
+   */
+  useProxy(proxy: HttpProxy | null): void {
+    void this.proxy?.agent?.close().catch(() => {});
+    this.proxy = proxy === null ? null : { proxy, agent: proxy.uri === null ? null : new ProxyAgent({ uri: proxy.uri, proxyTunnel: false }) };
   }
 
   /** The URL a request for `url` actually goes to (after `originMap`): what messages should name. */
@@ -217,6 +244,17 @@ export class HttpTransport {
     }
   }
 
+  /** The proxy a request for `url` goes through, or null when it goes direct. */
+  private proxyFor(url: string): { proxy: HttpProxy; agent: ProxyAgent | null } | null {
+    const current = this.proxy;
+    if (current === null) return null;
+    try {
+      return current.proxy.bypasses(new URL(url).hostname) ? null : current;
+    } catch {
+      return current;
+    }
+  }
+
   /**
    * The request itself, dispatched to undici with a handler that gathers the body into one buffer:
    * a device reads every answer whole, so `request()`'s body stream (a Readable read by async
@@ -224,7 +262,7 @@ export class HttpTransport {
    * device-clock timeout, the caller) settles at once, even for a request still waiting for a
    * connection, and stops undici's side of it as soon as it has one.
    */
-  private realRequest(req: HttpRequest, signal: LightSignal, timeoutMs: number): Promise<HttpResponse> {
+  private realRequest(req: HttpRequest, signal: LightSignal, timeoutMs: number, via: { proxy: HttpProxy; agent: ProxyAgent | null } | null): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       "user-agent": this.options.userAgent ?? "aosp-sim",
       ...req.headers,
@@ -235,10 +273,14 @@ export class HttpTransport {
       headers["content-type"] = "application/json";
     }
     const url = new URL(req.url);
-    const dispatcher = this.options.dispatcher ?? httpDispatcher();
+    const dispatcher = via ? via.agent : this.options.dispatcher ?? httpDispatcher();
     return new Promise<HttpResponse>((resolve, reject) => {
       if (signal.aborted) {
         reject(signal.reason);
+        return;
+      }
+      if (dispatcher === null) {
+        reject(new Error(via?.proxy.problem ?? "the proxy cannot be used"));
         return;
       }
       let controller: Dispatcher.DispatchController | null = null;
@@ -396,6 +438,16 @@ function describeNetworkError(error: unknown): string {
   if (code === "ECONNREFUSED") return "connection refused (is the service running?)";
   if (code === "ENOTFOUND") return "host not found";
   if (code === "ECONNRESET") return "connection reset";
+  return e?.cause?.message ?? e?.message ?? String(error);
+}
+
+/** A request through the proxy failed: the network's words name the proxy, not the service. */
+function describeProxyError(error: unknown): string {
+  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  if (code === "ECONNREFUSED") return "the proxy refused the connection";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the proxy's host name does not resolve";
+  if (code === "ECONNRESET") return "the proxy reset the connection";
   return e?.cause?.message ?? e?.message ?? String(error);
 }
 

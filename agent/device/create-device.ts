@@ -224,6 +224,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   // A device out of the box has its system image; a stored one has what it had.
   if (virtualPackages && !stored) virtualPackages.installSystemImage(systemImage);
   const policy = given.policy ?? new VirtualDevicePolicy(flash);
+  // The virtual radio puts the joined network's proxy in force on the virtual parts' HTTP.
+  const virtualWifi = given.wifi ? null : new VirtualWifi(environmentWith(options.environment, faults), clock, flash, timings.wifi, transport);
   const ports: DevicePorts = {
     clock,
     storage,
@@ -231,7 +233,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     packages: given.packages ?? virtualPackages!,
     service: given.service ?? new ServiceClient(await http()),
     camera: given.camera ?? new VirtualCamera(view!.picture, clock, timings.cameraMs, policy),
-    wifi: withWifiTimeouts(given.wifi ?? new VirtualWifi(environmentWith(options.environment, faults), clock, flash, timings.wifi), faults, flash),
+    wifi: withWifiTimeouts(given.wifi ?? virtualWifi!, faults, flash),
     power: given.power ?? new VirtualPower(storage, clock, {
       resetProtection: options.resetProtection ?? false,
       resetMs: timings.resetMs,
@@ -239,6 +241,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
         // The seed is the hardware's, as the system image is: a factory reset keeps both.
         keepSeed();
         virtualPackages?.installSystemImage(systemImage);
+        virtualWifi?.forgetNetwork();
       },
     }),
   };

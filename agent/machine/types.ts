@@ -285,7 +285,9 @@ export type WifiProgressStatus =
   | "associating"
   | "authenticating"
   | "authenticationFailed"
-  | "obtainingAddress";
+  | "obtainingAddress"
+  /** The network's proxy (or its PAC file) is set up for the device's HTTP. */
+  | "configuringProxy";
 
 // ---- actor inputs and outputs --------------------------------------------------------------
 

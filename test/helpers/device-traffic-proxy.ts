@@ -18,6 +18,22 @@ export interface ProxiedService {
   close(): Promise<void>;
 }
 
+/** Sends the request on to `url` and answers with what came back (502 when nothing did), as a proxy does. */
+export function passOn(url: string, req: IncomingMessage, chunks: Buffer[], res: ServerResponse): void {
+  const headers = { ...req.headers };
+  delete headers.host;
+  delete headers.connection;
+  delete headers["proxy-connection"];
+  request(url, { method: req.method as "GET", headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined }).then(
+    async (answer) => {
+      const body = Buffer.from(await answer.body.arrayBuffer());
+      const out = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !["transfer-encoding", "connection", "keep-alive"].includes(k)));
+      res.writeHead(answer.statusCode, out as Record<string, string>).end(body);
+    },
+    () => res.writeHead(502).end(),
+  );
+}
+
 export async function serviceBehindProxy(route: (path: string) => ProxyAction, options: MockServiceOptions = {}): Promise<ProxiedService> {
   let target = "";
   const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -30,17 +46,7 @@ export async function serviceBehindProxy(route: (path: string) => ProxyAction, o
         action(res);
         return;
       }
-      const headers = { ...req.headers };
-      delete headers.host;
-      delete headers.connection;
-      request(`${target}${req.url}`, { method: req.method as "GET", headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined }).then(
-        async (answer) => {
-          const body = Buffer.from(await answer.body.arrayBuffer());
-          const out = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !["transfer-encoding", "connection", "keep-alive"].includes(k)));
-          res.writeHead(answer.statusCode, out as Record<string, string>).end(body);
-        },
-        () => res.writeHead(502).end(),
-      );
+      passOn(`${target}${req.url}`, req, chunks, res);
     });
   });
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));

@@ -3,9 +3,9 @@
  * (Image-only rules are in qr-findings.test.ts; text-level rules in text.test.ts.)
  */
 import { describe, expect, it } from "vitest";
-import { RULES, type RuleSetName } from "../../agent/payload/index.js";
+import { RULES, ruleInfo, type RuleSetName } from "../../agent/payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../../agent/protocol/intune-conventions.js";
-import { HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
+import { check, HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
 
 const wpa = (password: string): Payload => ({ [KEYS.WIFI_SECURITY_TYPE]: "WPA", [KEYS.WIFI_PASSWORD]: password });
 const eap = (more: Payload = {}): Payload => ({
@@ -82,6 +82,8 @@ const CASES: Case[] = [
   { rule: "wifi-proxy-pac-ignored", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 1, [KEYS.WIFI_PAC_URL]: "https://x/p.pac" }),
     doesNot: payloadWith({ [KEYS.WIFI_PAC_URL]: "https://x/p.pac" }) },
   { rule: "wifi-proxy-without-host", triggers: payloadWith({ [KEYS.WIFI_PROXY_BYPASS]: "*.local" }), doesNot: payloadWith({}) },
+  { rule: "wifi-pac-not-simulated", triggers: payloadWith({ [KEYS.WIFI_PAC_URL]: "http://wpad/wpad.dat" }),
+    doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 3128 }) },
   { rule: "locale-format", triggers: payloadWith({ [KEYS.LOCALE]: "en_USA" }), doesNot: payloadWith({ [KEYS.LOCALE]: "en_US" }) },
   { rule: "locale-shape", triggers: payloadWith({ [KEYS.LOCALE]: "zh-Hant-TW" }), doesNot: payloadWith({ [KEYS.LOCALE]: "es-419" }) },
   // A language alone is not the xx_YY shape either (before, "en" passed without a word).
@@ -123,6 +125,28 @@ describe("an empty download location", () => {
     const empty = payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION]: "", [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: undefined });
     expect(rulesOf(empty)).toEqual(["download-location-empty"]);
     expect(rulesOf(payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION]: "" }))).toEqual(["download-location-empty"]);
+  });
+});
+
+// Before, the device refused such a payload at parse time ("Can't set up device"), and a string
+// port got wrong-type besides: Android reads the port with getIntExtra (default 0) and checks only
+// the SSID while parsing, so the payload is accepted and the download through the proxy fails.
+describe("a proxy port Android reads as 0 or cannot use", () => {
+  it.each([
+    ["missing", {}],
+    ["a string", { [KEYS.WIFI_PROXY_PORT]: "3128" }],
+    ["0", { [KEYS.WIFI_PROXY_PORT]: 0 }],
+    ["70000", { [KEYS.WIFI_PROXY_PORT]: 70000 }],
+  ])("is one error, predicted at the download, when it is %s", (_name, port) => {
+    const result = check(payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", ...port }));
+    expect(result.findings.filter((f) => f.severity !== "info").map((f) => f.rule)).toEqual(["wifi-proxy-port"]);
+    expect(ruleInfo("wifi-proxy-port").deviceFailsAt).toBe("download");
+    expect(result.params?.wifi?.proxy).toMatchObject({ host: "proxy.example.com" });
+  });
+
+  it("says how to write a quoted port", () => {
+    const f = check(payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", [KEYS.WIFI_PROXY_PORT]: "3128" })).findings.find((x) => x.rule === "wifi-proxy-port");
+    expect(f?.hint).toBe("write 3128 without quotes");
   });
 });
 

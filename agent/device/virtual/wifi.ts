@@ -13,6 +13,7 @@
 import { StepError } from "../../machine/step-error.js";
 import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../../protocol/light-abort.js";
 import { deriveWifiKey, keysMatch, type WifiKey } from "../../android/wifi-keys.js";
+import { networkProxy, type NetworkProxy, type ProxySettings } from "../../android/proxy.js";
 import type { WifiSecurityType } from "../../payload/params.js";
 import { MAX_SSID_BYTES, securitySuggestion } from "../../payload/rules/wifi.js";
 import type { ClockPort, StoragePort, WifiConnection, WifiNetworkConfig, WifiPort, WifiProgress } from "../ports.js";
@@ -57,11 +58,27 @@ export const INSTANT_WIFI_TIMINGS: WifiTimings = { enableMs: 0, scanMs: 0, resca
 const ADD_NETWORK_RETRIES = 6;
 const ADD_NETWORK_FIRST_SLEEP_MS = 500;
 
-const CONNECTION: StoredJson<WifiConnection> = {
+/** The connection as kept: the network's proxy with it, so a device that boots again uses it again. */
+interface StoredConnection extends WifiConnection {
+  proxy?: ProxySettings | null;
+}
+
+const CONNECTION: StoredJson<StoredConnection> = {
   key: "system/wifi-connection.json",
-  holds: "the Wi-Fi connection ({\"ssid\": ..., \"ipAddress\": ...})",
-  is: (value): value is WifiConnection => hasStrings(value, ["ssid", "ipAddress"]),
+  holds: "the Wi-Fi connection ({\"ssid\": ..., \"ipAddress\": ..., \"proxy\": null or {\"host\", \"port\", \"bypass\"}})",
+  is: (value): value is StoredConnection => hasStrings(value, ["ssid", "ipAddress"]) && isProxySettings((value as { proxy?: unknown }).proxy),
 };
+
+function isProxySettings(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  const p = value as Partial<ProxySettings>;
+  return typeof p.host === "string" && typeof p.port === "number" && (p.bypass === null || typeof p.bypass === "string");
+}
+
+/** Where the network's proxy takes effect: the device's HTTP (agent/client/http.ts HttpTransport). */
+export interface ProxiedNetwork {
+  useProxy(proxy: NetworkProxy | null): void;
+}
 
 /** The JSON files the Wi-Fi keeps, for a check when the device boots. */
 export const WIFI_FILES: readonly StoredJson<unknown>[] = [CONNECTION];
@@ -74,7 +91,17 @@ export class VirtualWifi implements WifiPort {
     private readonly clock: ClockPort,
     private readonly storage: StoragePort,
     private readonly timings: WifiTimings = REALISTIC_WIFI_TIMINGS,
-  ) {}
+    private readonly network: ProxiedNetwork | null = null,
+  ) {
+    // A device that boots on a network it joined before uses that network's proxy again.
+    const saved = readJson(storage, CONNECTION);
+    if (saved?.proxy) network?.useProxy(networkProxy(saved.proxy));
+  }
+
+  /** Storage was erased (a factory reset): the network, and its proxy, are forgotten. */
+  forgetNetwork(): void {
+    this.network?.useProxy(null);
+  }
 
   async join(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void, signal: LightSignal): Promise<WifiConnection> {
     // Every wait of the join stops with the step: the clock's form of its signal, made once.
@@ -105,7 +132,8 @@ export class VirtualWifi implements WifiPort {
         onProgress({ status: "obtainingAddress", detail: `Obtaining an IP address from ${config.ssid}` });
         await this.clock.sleep(this.timings.dhcpMs, stop);
         const connection = { ssid: config.ssid, ipAddress: "192.168.49.23" };
-        writeJson(this.storage, CONNECTION.key, connection);
+        this.applyProxy(config, onProgress);
+        writeJson(this.storage, CONNECTION.key, { ...connection, proxy: config.proxy });
         return connection;
       }
       onProgress(verdict.progress);
@@ -113,9 +141,36 @@ export class VirtualWifi implements WifiPort {
     }
   }
 
+  /**
+   * The joined network's proxy takes effect for the device's HTTP (ManagedProvisioning's
+   * WifiConfigurationProvider puts it in the network's configuration: a host wins over a PAC URL).
+   * A PAC file is not fetched or run here: the timeline says so, and HTTP goes direct.
+   */
+  private applyProxy(config: WifiNetworkConfig, onProgress: (p: WifiProgress) => void): void {
+    if (config.proxy !== null) {
+      const proxy = networkProxy(config.proxy);
+      this.network?.useProxy(proxy);
+      const bypass = config.proxy.bypass ? ` except for ${config.proxy.bypass}` : "";
+      onProgress({
+        status: "configuringProxy",
+        detail: proxy.problem === null
+          ? `${config.ssid} sets the HTTP proxy ${proxy.label}${bypass}: the device's traffic goes through it`
+          : `${config.ssid} sets the HTTP proxy ${proxy.label}, which cannot be used: ${proxy.problem}`,
+      });
+      return;
+    }
+    this.network?.useProxy(null);
+    if (config.pacUrl !== null) {
+      onProgress({
+        status: "configuringProxy",
+        detail: `${config.ssid} sets the proxy auto-config file ${config.pacUrl}; the simulator does not run PAC files, so it is not applied and the device's traffic goes direct`,
+      });
+    }
+  }
+
   async currentConnection(): Promise<WifiConnection | null> {
     const saved = readJson(this.storage, CONNECTION);
-    if (saved) return saved;
+    if (saved) return { ssid: saved.ssid, ipAddress: saved.ipAddress };
     const existing = this.environment.existingConnection;
     return existing === null ? null : { ssid: existing, ipAddress: "192.168.49.23" };
   }

@@ -86,10 +86,12 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-eap-certificate", "warning", "A Wi-Fi certificate that is not standard base64; the device cannot read it."),
   rule("wifi-keys-without-ssid", "warning", "Wi-Fi settings (hidden, security, password, proxy, ...) without WIFI_SSID are ignored."),
   rule("wifi-credentials-in-qr", "info", "The QR code holds the Wi-Fi password in plain text; use a staging network with limited permissions."),
-  rule("wifi-proxy-port", "error", "A proxy host with a port outside 1..65535 (absent reads as 0); traffic through the proxy fails."),
+  // ExtrasProvisioningDataParser reads the port with getIntExtra (a default of 0) and WifiInfo checks only the SSID.
+  failsAt("download", rule("wifi-proxy-port", "error", "A proxy host with a port outside 1..65535 (absent or a string reads as 0); the payload is accepted, and the download through the proxy fails.")),
   rule("wifi-proxy-host", "warning", "WIFI_PROXY_HOST holds a URL or a port; it must be a bare host name or address."),
   rule("wifi-proxy-pac-ignored", "warning", "Both WIFI_PROXY_HOST and WIFI_PAC_URL; the host wins and the PAC URL is ignored."),
   rule("wifi-proxy-without-host", "warning", "WIFI_PROXY_PORT or WIFI_PROXY_BYPASS without WIFI_PROXY_HOST are ignored."),
+  rule("wifi-pac-not-simulated", "info", "WIFI_PAC_URL without a proxy host: the device runs that PAC file; the simulator does not, and its device's traffic goes direct."),
   // Locale, time, modes
   rule("locale-format", "error", "LOCALE is not a well-formed language tag (xx_YY or xx-YY); the device refuses the payload."),
   rule("locale-shape", "info", "LOCALE is well-formed but not the usual language_COUNTRY shape."),

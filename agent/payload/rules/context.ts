@@ -32,6 +32,12 @@ export class RuleContext {
     this.findings.push(finding(rule, path, message, hint));
   }
 
+  /** Takes back a finding an earlier rule made at `path`, for one that says the same more precisely. */
+  withdraw(rule: string, path: string): void {
+    const index = this.findings.findIndex((f) => f.rule === rule && f.path === path);
+    if (index >= 0) this.findings.splice(index, 1);
+  }
+
   refuse(): void {
     this.refused = true;
   }

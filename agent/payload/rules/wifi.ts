@@ -222,18 +222,27 @@ function checkProxy(ctx: RuleContext): void {
         `${keyLabel(value)} is given without WIFI_PROXY_HOST: the device sets no proxy and ignores it.`,
         "add WIFI_PROXY_HOST, or remove the proxy settings");
     }
+    if (pac.typed && pac.raw !== "") {
+      ctx.emit("wifi-pac-not-simulated", ctx.pathOf(pac),
+        `${keyLabel(pac)} is set without a proxy host: a device fetches this PAC file and runs it to pick a proxy for each ` +
+          "request. The simulator does not run PAC files: its device says so and connects directly, so `enroll` cannot tell whether the PAC file works.",
+        "check the PAC file on a real device or an emulator; for the simulator, a fixed WIFI_PROXY_HOST and WIFI_PROXY_PORT are followed");
+    }
     return;
   }
   const portValue = port.typed ? (port.raw as number) : 0;
   if (portValue < 1 || portValue > 65535) {
+    // A wrong-typed port already has its wrong-type warning; this error says the same and what follows.
+    if (port.key !== null && !port.typed) ctx.withdraw("wrong-type", ctx.pathOf(port));
+    const numericText = typeof port.raw === "string" && /^\d+$/.test(port.raw.trim());
     ctx.emit("wifi-proxy-port", port.key === null ? ctx.pathOf(host) : ctx.pathOf(port),
       (port.key === null
         ? "WIFI_PROXY_HOST is set but WIFI_PROXY_PORT is missing, which reads as 0"
         : port.typed
           ? `WIFI_PROXY_PORT ${portValue} is outside 1..65535`
           : `WIFI_PROXY_PORT ${show(port.raw)} is ${typeof port.raw === "number" ? "not a whole number in the 32-bit range" : "not a number"}, which reads as 0`) +
-        ": the proxy is unusable and the download through it fails.",
-      "set WIFI_PROXY_PORT to the proxy's port, a number without quotes (e.g. 3128)");
+        ": the device accepts the payload, but the proxy is unusable and the download through it fails.",
+      numericText ? `write ${(port.raw as string).trim()} without quotes` : "set WIFI_PROXY_PORT to the proxy's port, a number without quotes (e.g. 3128)");
   }
   const bare = hostText.replace(/^\[|\]$/g, "");
   if (!isIPv6(bare) && /[:/@\s]/.test(hostText)) {
