@@ -54,6 +54,16 @@ and for the boot (getprop sys.boot_completed = 1). The emulator keeps running af
 with \`adb -s emulator-PORT emu kill\`. Its log is OUTPUT/emulator-PORT.log.
 Exit: 0 booted, 1 failed (a screenshot is saved when the device can give one), 2 bad options.`;
 
+/** The system image the README's step 1 installs: a "Google Play" one. */
+const PLAY_IMAGE = "system-images;android-34;google_apis_playstore;x86_64";
+
+/**
+ * How to make an AVD when there is none: from a "Google Play" image, whose setup wizard has the
+ * QR reader `emulator provision` needs; a "Google APIs" or AOSP image finishes setup at once
+ * with no reader, so provision would fail on it next.
+ */
+const CREATE_AVD_HINT = `create one from a "Google Play" image, whose setup wizard has the QR reader \`emulator provision\` needs: sdkmanager "${PLAY_IMAGE}", then avdmanager create avd -n Pixel_6_API_34 -k "${PLAY_IMAGE}" -d pixel_6`;
+
 export async function startEmulator(options: StartOptions, io: ScriptIo): Promise<StartResult> {
   const serial = `emulator-${options.port}`;
   const log = emulatorLogOption(io.outputDir, options.port);
@@ -65,7 +75,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   if (!avds.includes(options.avd)) {
     throw new InputError(`no AVD named "${options.avd}"`, {
       where: "--avd",
-      hint: avds.length > 0 ? `use one of: ${avds.join(", ")}` : "create one first: avdmanager create avd -n NAME -k \"system-images;android-34;google_apis;x86_64\"",
+      hint: avds.length > 0 ? `use one of: ${avds.join(", ")}` : CREATE_AVD_HINT,
     });
   }
   const attached = parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8"));

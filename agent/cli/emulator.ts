@@ -17,7 +17,7 @@ import { snapshot, SNAPSHOT_HELP } from "../../emulator-scripts/snapshot.js";
 import { startEmulator, START_HELP } from "../../emulator-scripts/start.js";
 import { verify, VERIFY_HELP } from "../../emulator-scripts/verify.js";
 import { appsLine } from "../report/device-output.js";
-import { action, EXIT_FAILED, EXIT_OK, err, printError, printJson, printLine } from "./output.js";
+import { action, errorDocument, EXIT_FAILED, EXIT_OK, err, printError, printJson, printLine } from "./output.js";
 
 interface Common {
   output: string;
@@ -28,7 +28,11 @@ function io(options: Common): ScriptIo {
   return { outputDir: outputDirOption(options.output), progress: (line) => printError(err.dim(line)) };
 }
 
-/** Runs a script; a ScriptFailure becomes its message, its fix and its screenshot on stderr, and exit 1. */
+/**
+ * Runs a script; a ScriptFailure becomes its message, its fix and its screenshot on stderr, and
+ * exit 1. With --json (verify) stdout also gets the error document every --json run prints when
+ * it fails before it has a report, so `verify --json > emulator.json` never leaves an empty file.
+ */
 function script<Args extends unknown[]>(run: (...args: Args) => Promise<number>) {
   return action(async (...args: Args) => {
     try {
@@ -36,6 +40,12 @@ function script<Args extends unknown[]>(run: (...args: Args) => Promise<number>)
     } catch (caught) {
       const error = asFailure(caught);
       if (!(error instanceof ScriptFailure)) throw error;
+      // commander passes the Command last; its options say whether --json was given.
+      const command = args[args.length - 1] as Partial<Command> | undefined;
+      if (typeof command?.opts === "function" && command.opts()["json"] === true) {
+        // "input": what the script was pointed at (the device, the SDK tools on PATH) failed it.
+        printJson(errorDocument(new InputError(error.message, error.hint === undefined ? {} : { hint: error.hint })));
+      }
       printError(`${err.red("aosp-sim emulator:")} ${error.message}`);
       if (error.hint) printError(`  ${err.dim("fix:")} ${error.hint}`);
       if (error.screenshot) printError(`  ${err.dim("screenshot:")} ${error.screenshot}`);
@@ -44,7 +54,10 @@ function script<Args extends unknown[]>(run: (...args: Args) => Promise<number>)
   });
 }
 
-const OUTPUT_OPTION = ["--output <dir>", "where failure screenshots and the emulator's log go", "."] as const;
+/** --output, saying what the command writes there: only start and reset write the emulator's log. */
+function outputOption(writes: "screenshots" | "screenshots and log") {
+  return ["--output <dir>", writes === "screenshots" ? "where failure screenshots go" : "where failure screenshots and the emulator's log go", "."] as const;
+}
 
 export function registerEmulator(program: Command): void {
   const emulator = program
@@ -60,7 +73,7 @@ export function registerEmulator(program: Command): void {
     .option("--wipe-data", "erase user data first (a factory-fresh device)")
     .option("--snapshot <name>", "boot from this snapshot instead of a cold boot")
     .option("--boot-timeout <duration>", "give up when the boot takes longer", "5m")
-    .option(...OUTPUT_OPTION)
+    .option(...outputOption("screenshots and log"))
     .addHelpText("after", START_HELP)
     .action(
       script(async (options: Common & { avd: string; port: string; qr?: string; wipeData?: boolean; snapshot?: string; bootTimeout: string }) => {
@@ -95,7 +108,7 @@ export function registerEmulator(program: Command): void {
     .option("--scanner <pattern>", "what the QR reader's activity name matches (case-insensitive)", "qr")
     .option("--scan-timeout <duration>", "how long the QR reader may take to open", "1m")
     .option("--provision-timeout <duration>", "how long provisioning may take after the scan", "10m")
-    .option(...OUTPUT_OPTION)
+    .option(...outputOption("screenshots"))
     .addHelpText("after", PROVISION_HELP)
     .action(
       script(async (options: Common & { serial: string; admin?: string; scanner: string; scanTimeout: string; provisionTimeout: string }) => {
@@ -122,7 +135,7 @@ export function registerEmulator(program: Command): void {
     .option("--expect-owner <component>", "the device owner an enrolled device has (package/class)")
     .option("--expect-ssid <ssid>", "the network the device must be on")
     .option("--json", "print one JSON document, shaped like `aosp-sim enroll --json`")
-    .option(...OUTPUT_OPTION)
+    .option(...outputOption("screenshots"))
     .addHelpText("after", VERIFY_HELP)
     .action(
       script(async (options: Common & { serial: string; expectOwner?: string; expectSsid?: string; json?: boolean }) => {
@@ -155,7 +168,7 @@ export function registerEmulator(program: Command): void {
     .option("--qr <image>", "hang this QR code again in the virtual scene")
     .option("--boot-timeout <duration>", "give up when the boot takes longer", "5m")
     .option("--stop-timeout <duration>", "give up when the old instance does not stop", "1m")
-    .option(...OUTPUT_OPTION)
+    .option(...outputOption("screenshots and log"))
     .addHelpText("after", RESET_HELP)
     .action(
       script(async (options: Common & { serial: string; qr?: string; bootTimeout: string; stopTimeout: string }) => {
@@ -180,7 +193,7 @@ export function registerEmulator(program: Command): void {
     .argument("[name]", "the snapshot (for save and load)")
     .requiredOption("--serial <serial>", "the emulator, e.g. emulator-5554")
     .option("--timeout <duration>", "give up when saving or loading takes longer", "2m")
-    .option(...OUTPUT_OPTION)
+    .option(...outputOption("screenshots"))
     .addHelpText("after", SNAPSHOT_HELP)
     .action(
       script(async (act: string, name: string | undefined, options: Common & { serial: string; timeout: string }) => {
@@ -209,7 +222,7 @@ export function registerEmulator(program: Command): void {
     .option("--apk <file>", "an APK to install first (repeatable)", (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option("--admin <component>", "the device owner to set (package/class)")
     .option("--install-timeout <duration>", "give up on one install after this long", "3m")
-    .option(...OUTPUT_OPTION)
+    .option(...outputOption("screenshots"))
     .addHelpText("after", SET_OWNER_HELP)
     .action(
       script(async (options: Common & { serial: string; apk: string[]; admin?: string; installTimeout: string }) => {

@@ -136,7 +136,25 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
   };
 }
 
-/** Where to go after signing in: a path of this console only (never another site). */
+/** Any fixed origin: safeNext resolves `next` against it to see whether the result stays on it. */
+const HERE = "http://console.invalid";
+
+/**
+ * Where to go after signing in: a path of this console only (never another site), else Home.
+ * Control characters and backslashes are refused outright: a browser's URL parser (WHATWG)
+ * drops tabs and newlines, so `/\t/evil.example` is `//evil.example`, another site, and reads a
+ * backslash as a slash; Node refuses a newline in the Location header (a 500). What is left is
+ * given as the URL parser resolves it (`/.//evil.example` is `//evil.example` too) and
+ * percent-encoded, so the redirect's Location holds exactly the path a browser will follow.
+ */
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+  if (!next || !next.startsWith("/") || /[\u0000-\u001f\u007f-\u009f\\]/u.test(next)) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, HERE);
+  } catch {
+    return "/";
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return url.origin === HERE && path.startsWith("/") && !path.startsWith("//") ? path : "/";
 }

@@ -147,9 +147,14 @@ export function postForm(session: Session, action: string, inner: Interpolation,
   return html`<form method="post" action="${action}" class="${className}">${csrfField(session)}${inner}</form>`;
 }
 
-/** An alert region for a refusal from the service (its own message, unchanged, or the console's words with a link). */
+/**
+ * An alert region for a refusal from the service (its own message, unchanged, or the console's
+ * words with a link). A refused form is a new page, so the region takes the focus as it loads
+ * (autofocus, no script): keyboard and screen reader users start at what needs fixing rather
+ * than at the top of the page; the field it names is described by the same message.
+ */
 export function errorSummary(message: Interpolation): Html | string {
-  return message ? html`<div class="error-summary" role="alert"><strong>Something needs fixing:</strong> ${message}</div>` : "";
+  return message ? html`<div class="error-summary" role="alert" tabindex="-1" autofocus><strong>Something needs fixing:</strong> ${message}</div>` : "";
 }
 
 /** A notice after an action succeeded (from a ?done= query the action redirected to). */

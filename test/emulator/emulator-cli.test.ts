@@ -92,6 +92,29 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(result.stderr).toMatch(/fix: install the Android SDK platform-tools/);
   });
 
+  // Before, stdout was empty: `verify --json > emulator.json` left an empty file for compare to read.
+  it("with --json, also prints the error document on stdout when adb is not on PATH (exit 1)", async () => {
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--json"], { env: { PATH: android.dir } });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        kind: "input",
+        message: expect.stringMatching(/`adb` was not found on PATH/),
+        where: null,
+        fix: expect.stringMatching(/^install the Android SDK platform-tools/),
+      },
+    });
+    expect(result.stderr).toMatch(/`adb` was not found on PATH/);
+  });
+
+  it("with --json, prints the error document for an offline device too, and nothing else on stdout", async () => {
+    android.scenario(offlineDevice());
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--json", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as { error: { message: string } }).error.message).toBe("emulator-5554 is offline (adb sees it but it does not answer)");
+    expect(result.stderr).toMatch(/screenshot: none \(/);
+  });
+
   it("names the option that allows a command longer, as the subcommand spells it (exit 1)", async () => {
     android.scenario([...bootedDevice(), { tool: "adb", args: "-s emulator-5554 emu avd snapshot save welcome", replies: [{ stdout: "OK\r\n", sleepMs: 30_000 }] }]);
     const result = await aospSim(["emulator", "snapshot", "save", "welcome", "--serial", "emulator-5554", "--timeout", "1s", "--output", android.dir]);
@@ -107,6 +130,16 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     const help = await aospSim(["emulator", "provision", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/aosp-sim emulator set-owner/);
+  });
+
+  // Before, every script's --output said it held "the emulator's log"; only start and reset write one.
+  it("says in each script's --help what its --output holds", async () => {
+    for (const [name, log] of [["start", true], ["reset", true], ["provision", false], ["verify", false], ["snapshot", false], ["set-owner", false]] as const) {
+      const help = await aospSim(["emulator", name, "--help"]);
+      expect(help.code).toBe(0);
+      const line = /--output <dir>\s+(.*?)\(default/s.exec(help.stdout)?.[1]?.replace(/\s+/g, " ").trim();
+      expect(line, name).toBe(log ? "where failure screenshots and the emulator's log go" : "where failure screenshots go");
+    }
   });
 });
 

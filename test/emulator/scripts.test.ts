@@ -206,6 +206,17 @@ describe("emulator start", () => {
     expect((error as InputError).hint).toContain("Pixel_6_API_34, Pixel_Tablet_API_33");
   });
 
+  // Before, the fix named a "google_apis" image, which has no QR reader: provision failed on it next.
+  it("suggests an AVD from a Google Play image when there is none", async () => {
+    android.scenario([{ tool: "emulator", args: "-list-avds", replies: [text("")] }]);
+    const error = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    const hint = (error as InputError).hint!;
+    expect(hint).toContain('avdmanager create avd -n Pixel_6_API_34 -k "system-images;android-34;google_apis_playstore;x86_64"');
+    expect(hint).toContain('sdkmanager "system-images;android-34;google_apis_playstore;x86_64"');
+    expect(hint).not.toMatch(/google_apis;/);
+  });
+
   // Before, "internal error: ENOTDIR: not a directory, mkdir ...".
   it("refuses an --output that cannot be a folder, as a bad option", async () => {
     android.scenario([listAvds, { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n")] }]);

@@ -8,13 +8,13 @@
 import type { FastifyInstance } from "fastify";
 import { fileName } from "../../routes/sim/sim.js";
 import { addYears, DEFAULT_TOKEN_VALIDITY_MS, USER_ASSOCIATED, type ProfileInput } from "../../services/profiles.js";
-import type { ProfileRecord, WifiSecurityType } from "../../store/profiles.js";
+import type { ProfileRecord, TokenRecord, WifiSecurityType } from "../../store/profiles.js";
 import { dateInputValue, html, when, type Html, type Interpolation } from "../html.js";
 import { field, type FormBody } from "../form.js";
 import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, commandBar, properties, queryText, table } from "./common.js";
+import { attempt, commandBar, fieldErrors, properties, queryText, table } from "./common.js";
 import { TENANT_ADMIN } from "./tenant.js";
 
 export const ENROLLMENT = "/devices/enrollment";
@@ -96,8 +96,31 @@ function profileInput(draft: Draft, now: number): ProfileInput {
   };
 }
 
-/** A refusal of the ProfileService: its message, and the admin API's error code. */
-type Refusal = { message: string; code: string };
+/**
+ * A refusal of the ProfileService (its message, and the admin API's error code) or of the
+ * wizard's own check, which names its field; the service's name the property in the message.
+ */
+type Refusal = { message: string; code: string; field?: keyof Draft };
+
+/**
+ * The wizard's own check of the Wi-Fi fields, after the service's. The admin API takes a Wi-Fi
+ * type and key, or a hidden network, without an SSID and leaves them all out of the QR code
+ * (configureWifi is then false). In the wizard they are details of the one network the SSID
+ * names (the seed: "SSID: Identifies the network that the device will connect to"; the Wi-Fi
+ * type and key "authenticate with the network"), so a person who fills them in means devices to
+ * join it: refused, rather than silently dropped.
+ */
+function wifiRefusal(draft: Draft): Refusal | null {
+  if (draft.wifiSsid !== "") return null;
+  const noWifi = `or leave Wi-Fi out of the QR code: SSID empty, Wi-Fi type ${wifiTypeLabel("none")}, Hidden network Disabled`;
+  if (draft.wifiType === "wep" || draft.wifiType === "wpa") {
+    return { field: "wifiSsid", code: "wifiSsidRequired", message: `SSID is required for Wi-Fi type ${wifiTypeLabel(draft.wifiType)}: enter the SSID of the network the key is for, ${noWifi}` };
+  }
+  if (draft.wifiHidden) {
+    return { field: "wifiSsid", code: "wifiSsidRequired", message: `SSID is required for a hidden network, which devices find by its SSID: enter it, ${noWifi}` };
+  }
+  return null;
+}
 
 /**
  * A refusal as the wizard shows it: the service's own message, except that a tenant without
@@ -119,8 +142,34 @@ function fieldOfMessage(message: string): keyof Draft | null {
   return null;
 }
 
+/** Export, on a profile's page and its Token page, while its token can still enroll devices. */
+function exportButton(base: string, usable: boolean): Html | string {
+  return usable ? html`<a class="button" href="${base}/export" download>Export</a>` : "";
+}
+
+/**
+ * What the console says of a token that is revoked or expired, wherever it would offer the
+ * token's QR code or its Export (the JSON holds the same token, and a device given either is
+ * refused with tokenRevoked or tokenExpired).
+ */
+const NO_LONGER_ENROLLS = "This token can no longer enroll devices, so the console shows no QR code and offers no Export for it. Select Replace token to issue a new one.";
+
+/** A page under a profile (Token, Export, Replace token, Revoke token): its title and breadcrumbs name both. */
+function profileSubpage(session: Session, profile: ProfileRecord, label: string, body: Interpolation): string {
+  return page({
+    title: `${label} - ${profile.displayName}`,
+    section: "devices",
+    subsection: ENROLLMENT,
+    session,
+    crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: `${AOSP_USER_ASSOCIATED}/${profile.id}` }, { label }),
+    body,
+  });
+}
+
 export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps): void {
   const { profiles, ctx } = services;
+  /** Whether a token can still enroll devices: the QR code and Export are offered only then. */
+  const canEnroll = (token: TokenRecord) => token.state === "active" && token.expires > ctx.now();
 
   /** A profile of the kind these pages show, or null (wrong id, or a userless profile). */
   const profileOr404 = (id: string): ProfileRecord | null => {
@@ -208,12 +257,9 @@ ${table(
   });
 
   const wizard = (session: Session, step: Step, draft: Draft, refusal?: Refusal): string => {
-    const error = refusal?.message;
-    const errorField = error ? fieldOfMessage(error) : null;
-    const invalid = (name: keyof Draft): Interpolation =>
-      errorField === name ? html` aria-invalid="true" aria-describedby="${name}-error"` : "";
-    const fieldError = (name: keyof Draft): Interpolation =>
-      errorField === name ? html`<p class="field-error" id="${name}-error">${error}</p>` : "";
+    // One aria-describedby per control, naming its hint and its error: a browser keeps only the
+    // first of two such attributes, which left the error unannounced.
+    const errors = fieldErrors(refusal && { field: refusal.field ?? fieldOfMessage(refusal.message), message: refusal.message });
     const now = ctx.now();
     const carried = (names: (keyof Draft)[]): Html[] =>
       names.map((name) => {
@@ -222,38 +268,38 @@ ${table(
         return html`<input type="hidden" name="${name}" value="${text}">`;
       });
     const all: (keyof Draft)[] = ["displayName", "description", "expiry", "wifiSsid", "wifiHidden", "wifiType", "wifiPassword", "teams"];
-    const radios = (name: "wifiHidden" | "teams", legend: string, hint: string) => html`<fieldset class="field"${invalid(name)}>
+    const radios = (name: "wifiHidden" | "teams", legend: string, hint: string) => html`<fieldset class="field"${errors.attributes(name, true)}>
   <legend>${legend}</legend>
   <p class="hint" id="${name}-hint">${hint}</p>
   <div class="segmented">
     <input type="radio" id="${name}-disabled" name="${name}" value="disabled"${draft[name] ? "" : html` checked`}><label for="${name}-disabled">Disabled</label>
     <input type="radio" id="${name}-enabled" name="${name}" value="enabled"${draft[name] ? html` checked` : ""}><label for="${name}-enabled">Enabled</label>
   </div>
-  ${fieldError(name)}
+  ${errors.note(name)}
 </fieldset>`;
 
     let content: Html;
     if (step === "basics") {
       content = html`<h2>Basics</h2>
 <div class="field"><label for="displayName">Name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="200"${invalid("displayName")}>
-  <p class="hint">Note the name: the dynamic device group's rule uses it.</p>${fieldError("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="200"${errors.attributes("displayName")}>
+  <p class="hint">Note the name: the dynamic device group's rule uses it.</p>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Description</label>
   <textarea id="description" name="description" rows="3" maxlength="1500">${draft.description}</textarea></div>
 <div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
-  <input id="expiry" name="expiry" type="date" value="${draft.expiry}" min="${dateInputValue(now + DAY_MS)}" max="${dateInputValue(addYears(now, 65))}" required aria-describedby="expiry-hint"${invalid("expiry")}>
-  <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${fieldError("expiry")}</div>
+  <input id="expiry" name="expiry" type="date" value="${draft.expiry}" min="${dateInputValue(now + DAY_MS)}" max="${dateInputValue(addYears(now, 65))}" required${errors.attributes("expiry", true)}>
+  <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${errors.note("expiry")}</div>
 <div class="field"><label for="wifiSsid">SSID</label>
-  <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}" maxlength="64" aria-describedby="wifiSsid-hint"${invalid("wifiSsid")}>
-  <p class="hint" id="wifiSsid-hint">The network devices join during setup. Needed when a device cannot join a network by itself.</p>${fieldError("wifiSsid")}</div>
+  <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}" maxlength="64"${errors.attributes("wifiSsid", true)}>
+  <p class="hint" id="wifiSsid-hint">The network devices join during setup. Needed when a device cannot join a network by itself.</p>${errors.note("wifiSsid")}</div>
 ${radios("wifiHidden", "Hidden network", "Disabled: the network broadcasts its SSID.")}
 <div class="field"><label for="wifiType">Wi-Fi type</label>
   <select id="wifiType" name="wifiType">${WIFI_TYPES.map(
     (t) => html`<option value="${t.value}"${t.value === draft.wifiType ? html` selected` : ""}>${t.label}</option>`,
   )}</select></div>
 <div class="field psk"><label for="wifiPassword">Pre-shared key</label>
-  <input id="wifiPassword" name="wifiPassword" value="${draft.wifiPassword}" autocomplete="off" aria-describedby="wifiPassword-hint"${invalid("wifiPassword")}>
-  <p class="hint" id="wifiPassword-hint">For WEP and WPA: the key that authenticates with the network. The QR code carries it in plain text.</p>${fieldError("wifiPassword")}</div>
+  <input id="wifiPassword" name="wifiPassword" value="${draft.wifiPassword}" autocomplete="off"${errors.attributes("wifiPassword", true)}>
+  <p class="hint" id="wifiPassword-hint">For WEP and WPA: the key that authenticates with the network. The QR code carries it in plain text.</p>${errors.note("wifiPassword")}</div>
 ${radios("teams", "For Microsoft Teams devices (preview)", "Enable only for Microsoft Teams Android devices; one such profile per tenant.")}
 ${carried([])}`;
     } else if (step === "scope") {
@@ -324,12 +370,14 @@ ${content}
     const index = STEPS.findIndex((s) => s.id === step);
     if (go === "previous") return sendPage(reply, wizard(session, STEPS[Math.max(0, index - 1)]!.id, draft));
     if (go === "create") {
+      const refused = wifiRefusal(draft);
+      if (refused) return sendPage(reply, wizard(session, "basics", draft, refused), 400);
       const created = attempt(() => profiles.create(profileInput(draft, now)));
       if (!created.ok) return sendPage(reply, wizard(session, "basics", draft, created), 400);
       return reply.redirect(`${AOSP_USER_ASSOCIATED}/${created.value.id}?done=created`, 303);
     }
     if (step === "basics") {
-      const refusal = check(profileInput(draft, now));
+      const refusal = check(profileInput(draft, now)) ?? wifiRefusal(draft);
       if (refusal) return sendPage(reply, wizard(session, "basics", draft, refusal), 400);
     }
     return sendPage(reply, wizard(session, STEPS[Math.min(STEPS.length - 1, index + 1)]!.id, draft));
@@ -352,7 +400,8 @@ ${content}
         body: html`<h1>${profile.displayName}</h1>
 <p class="subtitle">Android (AOSP) enrollment profile · Corporate-owned, user-associated devices</p>
 ${notice(queryText(request.query.done) === "created" ? "Profile created. Select Token to show its QR code." : undefined)}
-${commandBar("Profile", html`<a class="button primary" href="${base}/token">Token</a><a class="button" href="${base}/export" download>Export</a>`)}
+${commandBar("Profile", html`<a class="button primary" href="${base}/token">Token</a>${exportButton(base, canEnroll(view.token))}`)}
+${canEnroll(view.token) ? "" : html`<p class="warning" role="status">The token can no longer enroll devices, so the console offers no Export for it. Select Token, then Replace token, to issue a new one.</p>`}
 <h2>Overview</h2>
 ${properties([
   ["Name", profile.displayName],
@@ -378,22 +427,16 @@ ${properties([
     if (!profile) return sendPage(reply, notFound(session), 404);
     const { token } = profiles.view(profile);
     const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
-    const usable = token.state === "active" && token.expires > ctx.now();
+    const usable = canEnroll(token);
     const done = { replaced: "Token replaced. Devices now enroll with the new QR code; enrolled devices are not affected.", revoked: "Token revoked. Devices can no longer enroll with it; enrolled devices are not affected." }[queryText(request.query.done)];
     return sendPage(
       reply,
-      page({
-        title: `Token - ${profile.displayName}`,
-        section: "devices",
-        subsection: ENROLLMENT,
-        session,
-        crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: base }, { label: "Token" }),
-        body: html`<h1>Token</h1>
+      profileSubpage(session, profile, "Token", html`<h1>Token</h1>
 <p class="subtitle">${profile.displayName}</p>
 ${notice(done)}
 ${commandBar(
   "Token",
-  html`<a class="button" href="${base}/token/replace">Replace token</a><a class="button" href="${base}/token/revoke">Revoke token</a><a class="button" href="${base}/export" download>Export</a>`,
+  html`<a class="button" href="${base}/token/replace">Replace token</a><a class="button" href="${base}/token/revoke">Revoke token</a>${exportButton(base, usable)}`,
 )}
 ${properties([
   ["Token expiration date", when(token.expires)],
@@ -404,46 +447,58 @@ ${
   usable
     ? html`<figure class="qr"><img src="${base}/qr.png" alt="Enrollment token QR code for ${profile.displayName}" width="448" height="448">
 <figcaption>Scan this code on the device's welcome screen (tap six times to open the scanner). It holds the Wi-Fi key in plain text.</figcaption></figure>`
-    : html`<p class="warning" role="status">This token can no longer enroll devices. Select Replace token to issue a new one.</p>`
+    : html`<p class="warning" role="status">${NO_LONGER_ENROLLS}</p>`
 }`,
-      }),
+      ),
     );
   });
 
   app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/qr.png`, async (request, reply) => {
     const profile = profileOr404(request.params.id);
     if (!profile) return reply.code(404).type("text/plain; charset=utf-8").send("no such profile\n");
-    return reply.type("image/png").send(await profiles.qrPng(profiles.view(profile)));
+    const view = profiles.view(profile);
+    if (!canEnroll(view.token)) return reply.code(409).type("text/plain; charset=utf-8").send(`${NO_LONGER_ENROLLS}\n`);
+    return reply.type("image/png").send(await profiles.qrPng(view));
   });
 
   app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/export`, async (request, reply) => {
+    const session = sessionOf(request);
     const profile = profileOr404(request.params.id);
     if (!profile) return reply.code(404).type("text/plain; charset=utf-8").send("no such profile\n");
+    const view = profiles.view(profile);
+    // Reached only by a link kept from before the token was revoked or expired: a page that
+    // says why, rather than a file a device is refused with.
+    if (!canEnroll(view.token)) return sendPage(reply, noExport(session, profile), 409);
     return reply
       .type("application/json; charset=utf-8")
       .header("Content-Disposition", `attachment; filename="${fileName(profile.displayName, "json")}"`)
-      .send(JSON.stringify(profiles.view(profile).payload, null, 2));
+      .send(JSON.stringify(view.payload, null, 2));
   });
 
-  const replaceForm = (session: Session, profile: ProfileRecord, expiry: string, error?: string) =>
-    page({
-      title: `Replace token - ${profile.displayName}`,
-      section: "devices",
-      subsection: ENROLLMENT,
-      session,
-      crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: `${AOSP_USER_ASSOCIATED}/${profile.id}` }, { label: "Replace token" }),
-      body: html`<h1>Replace token</h1>
+  const noExport = (session: Session, profile: ProfileRecord) => {
+    const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
+    return profileSubpage(session, profile, "Export", html`<h1>Export</h1>
+<p class="warning" role="status">${NO_LONGER_ENROLLS}</p>
+<p><a href="${base}/token">Go to the token</a></p>`,
+    );
+  };
+
+  const replaceForm = (session: Session, profile: ProfileRecord, expiry: string, error?: string) => {
+    // The date is the form's one field, so every refusal of the new token is about it.
+    const errors = fieldErrors(error === undefined ? undefined : { field: "expiry", message: error });
+    return profileSubpage(session, profile, "Replace token", html`<h1>Replace token</h1>
 <p>A new token replaces the current one, which stops working at once. Devices already enrolled are not affected.</p>
 ${errorSummary(error)}
 ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/${profile.id}/token/replace`,
   html`<div class="field"><label for="expiry">Token expiration date</label>
-  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required aria-describedby="expiry-hint"${error ? html` aria-invalid="true"` : ""}>
-  <p class="hint" id="expiry-hint">Up to 65 years in the future.</p></div>
+  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required${errors.attributes("expiry", true)}>
+  <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${errors.note("expiry")}</div>
 <div class="wizard-buttons"><button type="submit" class="primary">OK</button><a class="button" href="${AOSP_USER_ASSOCIATED}/${profile.id}/token">Cancel</a></div>`,
 )}`,
-    });
+    );
+  };
 
   app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/token/replace`, async (request, reply) => {
     const session = sessionOf(request);
@@ -473,13 +528,7 @@ ${postForm(
     const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
     return sendPage(
       reply,
-      page({
-        title: `Revoke token - ${profile.displayName}`,
-        section: "devices",
-        subsection: ENROLLMENT,
-        session,
-        crumbs: crumbsTo(listCrumb, { label: profile.displayName, href: base }, { label: "Revoke token" }),
-        body: html`<h1>Revoke token</h1>
+      profileSubpage(session, profile, "Revoke token", html`<h1>Revoke token</h1>
 ${confirmation(
   session,
   `Are you sure you want to revoke the token of ${profile.displayName}?`,
@@ -487,7 +536,7 @@ ${confirmation(
   `${base}/token/revoke`,
   `${base}/token`,
 )}`,
-      }),
+      ),
     );
   });
 

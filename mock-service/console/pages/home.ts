@@ -17,45 +17,62 @@ interface Step {
   text: Html;
   /** Done or not, where the tenant's data tells; undefined for steps done on a device or read only. */
   done?: boolean;
+  /** True for a step this tenant cannot do at all (AOSP profiles in the 21Vianet cloud). */
+  unavailable?: boolean;
+}
+
+/** Why a 21Vianet tenant cannot do the AOSP steps, in the words the profile wizard's refusal uses. */
+const NOT_IN_21VIANET = "Not available in this tenant: Android (AOSP) device management is not available in Microsoft Azure operated by 21Vianet.";
+
+/** A step's status label, when it has one. */
+function statusOf(step: Step): Html | string {
+  if (step.unavailable) return html` <span class="step-status">Not available</span> <span class="hint">${NOT_IN_21VIANET}</span>`;
+  if (step.done === undefined) return "";
+  return html` <span class="step-status${step.done ? " done" : ""}">${step.done ? "Done" : "To do"}</span>`;
 }
 
 export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void {
   const { ctx, tenant, policies, terms, groups } = services;
   const intuneSkus = new Set(SKUS.filter(includesIntune).map((sku) => sku.skuId));
 
-  const steps = (): Step[] => [
-    {
-      text: html`<a href="${TENANT_ADMIN}">Tenant administration</a>: Set Microsoft Intune as MDM authority (once, before anything else).`,
-      done: tenant.get().mdmAuthority === "intune",
-    },
-    {
-      text: html`<a href="/users">Users</a>: create the device users and assign each a licence that includes Intune.`,
-      done: ctx.store.users.list().some((u) => u.licenses.some((l) => intuneSkus.has(l.skuId))),
-    },
-    {
-      text: html`<a href="${AOSP_USER_ASSOCIATED}">Devices &gt; Enrollment &gt; Android &gt; Corporate-owned, user-associated devices</a>: Create profile.`,
-      done: ctx.store.profiles.list().length > 0,
-    },
-    { text: html`Open the profile and select Token: scan its QR code on the device (or Export the JSON).` },
-    {
-      text: html`<a href="/groups/new">Groups &gt; New group</a>: a dynamic device group on enrollmentProfileName.`,
-      done: groups.list().some((g) => g.groupTypes.includes(DYNAMIC)),
-    },
-    { text: html`<a href="/devices">Devices</a>: watch devices enroll; Wipe or Delete one; check Discovered apps.` },
-    { text: html`<a href="/troubleshooting">Troubleshooting + support</a>: a user's AOSP devices.` },
-    {
-      text: html`Next: <a href="/devices/configuration">Devices &gt; Configuration</a>: Create policy, Android (AOSP), Device restrictions, assigned to the device group.`,
-      done: policies.list("configuration").length > 0,
-    },
-    {
-      text: html`Next: <a href="/devices/compliance">Devices &gt; Compliance</a>: Create policy, Android (AOSP).`,
-      done: policies.list("compliance").length > 0,
-    },
-    {
-      text: html`Next: <a href="${TERMS}">Tenant administration &gt; Terms and conditions</a>: Create, assigned to the users' group.`,
-      done: terms.list().length > 0,
-    },
-  ];
+  const steps = (): Step[] => {
+    // The service refuses AOSP profiles there (aospNotAvailableIn21Vianet), so the profile and
+    // its token are not "to do": they cannot be done.
+    const noAosp = tenant.get().cloud === "21vianet";
+    return [
+      {
+        text: html`<a href="${TENANT_ADMIN}">Tenant administration</a>: Set Microsoft Intune as MDM authority (once, before anything else).`,
+        done: tenant.get().mdmAuthority === "intune",
+      },
+      {
+        text: html`<a href="/users">Users</a>: create the device users and assign each a licence that includes Intune.`,
+        done: ctx.store.users.list().some((u) => u.licenses.some((l) => intuneSkus.has(l.skuId))),
+      },
+      {
+        text: html`<a href="${AOSP_USER_ASSOCIATED}">Devices &gt; Enrollment &gt; Android &gt; Corporate-owned, user-associated devices</a>: Create profile.`,
+        ...(noAosp ? { unavailable: true } : { done: ctx.store.profiles.list().length > 0 }),
+      },
+      { text: html`Open the profile and select Token: scan its QR code on the device (or Export the JSON).`, unavailable: noAosp },
+      {
+        text: html`<a href="/groups/new">Groups &gt; New group</a>: a dynamic device group on enrollmentProfileName.`,
+        done: groups.list().some((g) => g.groupTypes.includes(DYNAMIC)),
+      },
+      { text: html`<a href="/devices">Devices</a>: watch devices enroll; Wipe or Delete one; check Discovered apps.` },
+      { text: html`<a href="/troubleshooting">Troubleshooting + support</a>: a user's AOSP devices.` },
+      {
+        text: html`Next: <a href="/devices/configuration">Devices &gt; Configuration</a>: Create policy, Android (AOSP), Device restrictions, assigned to the device group.`,
+        done: policies.list("configuration").length > 0,
+      },
+      {
+        text: html`Next: <a href="/devices/compliance">Devices &gt; Compliance</a>: Create policy, Android (AOSP).`,
+        done: policies.list("compliance").length > 0,
+      },
+      {
+        text: html`Next: <a href="${TERMS}">Tenant administration &gt; Terms and conditions</a>: Create, assigned to the users' group.`,
+        done: terms.list().length > 0,
+      },
+    ];
+  };
 
   app.get("/", async (request, reply) =>
     sendPage(
@@ -75,9 +92,7 @@ ${properties([
 <ol class="steps">
   ${steps().map(
     (step) =>
-      html`<li>${step.text}${
-        step.done === undefined ? "" : html` <span class="step-status${step.done ? " done" : ""}">${step.done ? "Done" : "To do"}</span>`
-      }</li>`,
+      html`<li>${step.text}${statusOf(step)}</li>`,
   )}
 </ol>
 </section>`,

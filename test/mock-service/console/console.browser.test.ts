@@ -121,6 +121,16 @@ async function qrFromScreen(file: string): Promise<string> {
   return decoded.codes[0]!.text;
 }
 
+/**
+ * A refused field as the browser's accessibility tree reads it: described by its hint and its
+ * error (before, the server sent two aria-describedby attributes and the browser kept the hint's
+ * alone), and the page's focus on the error summary, where a keyboard or screen reader user starts.
+ */
+async function expectRefusalTiedTo(id: string): Promise<void> {
+  expect(await page.$eval(`#${id}`, (el) => el.getAttribute("aria-describedby"))).toBe(`${id}-hint ${id}-error`);
+  expect(await page.evaluate(() => (document as unknown as { activeElement: { className: string } | null }).activeElement?.className)).toBe("error-summary");
+}
+
 describe("the admin console, following the seed document", { timeout: 120_000 }, () => {
   it("signs in with the admin token and lands where it was going", async () => {
     await page.goto(`${service.url}/devices`);
@@ -177,6 +187,8 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     const refusal = await text(".error-summary");
     expect(refusal).toContain("wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters or 64 hex digits");
     expect(await page.$eval("#wifiPassword", (el) => el.getAttribute("aria-invalid"))).toBe("true");
+    await expectRefusalTiedTo("wifiPassword");
+    expect(await text("#wifiPassword-error")).toContain("a WPA pre-shared key is 8 to 63");
     expect(await page.$eval(".wizard-steps [aria-current=step]", (el) => el.textContent)).toBe("Basics");
     await scan();
     await screenshot("console-wizard-basics.png");
@@ -436,6 +448,17 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     // not in the future, and the service refuses it (before, the picker offered it).
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect(await page.$eval("#expiry", (el) => (el as unknown as { getAttribute(n: string): string | null }).getAttribute("min"))).toBe(tomorrow);
+    // Past the picker's max (the browser's own check is set aside): the service's refusal, next to the field.
+    const tooFar = new Date(Date.now() + 70 * 366 * 86_400_000).toISOString().slice(0, 10);
+    await page.$eval("#expiry", (el, value) => {
+      const input = el as unknown as El & { form: { noValidate: boolean } };
+      input.value = value;
+      input.form.noValidate = true;
+    }, tooFar);
+    await go("button::-p-text(OK)");
+    expect(await text("#expiry-error")).toContain("tokenValidityInSeconds");
+    await expectRefusalTiedTo("expiry");
+    await scan();
     await page.$eval("#expiry", (el, value) => ((el as unknown as El).value = value), nextYear);
     await go("button::-p-text(OK)");
     expect(await text()).toContain("Token replaced");
@@ -471,6 +494,9 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await go("button::-p-text(Yes)");
     expect(await text()).toContain("Token revoked");
     expect(await page.$(".qr img")).toBeNull();
+    // Nor the JSON: it holds the same revoked token.
+    expect(await page.$("a::-p-text(Export)")).toBeNull();
+    expect(await text(".warning")).toContain("no QR code and offers no Export");
     await scan();
     const refused = await aospSim(["enroll", replacedQr, "--user", USER.upn, "--password", USER.password, "--json", "--clock", "simulated", "--seed", "22"]);
     expect(refused.code).toBe(1);

@@ -47,6 +47,42 @@ describe("the console's sign-in", () => {
     expect(await offsite.text()).toContain('name="next" value="/"');
   });
 
+  const signInTo = (next: string) =>
+    fetch(`${service.url}/signin`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": FORM, origin: service.url },
+      body: form({ token: TOKEN, next }),
+    });
+
+  // Before, a newline answered "500 See Other" (Node refuses it in a header) with a stack trace
+  // in the log, and a tab sent the browser to `/\t/example.com`, which it reads as //example.com.
+  it.each([
+    ["a newline", "/\n/example.com"],
+    ["a carriage return", "/\r/example.com"],
+    ["a tab", "/\t/example.com"],
+    ["a NUL", "/\u0000/example.com"],
+    ["a C1 control", "/\u0085/example.com"],
+    ["a backslash", "/\\example.com"],
+    ["a path the URL parser makes protocol-relative", "/.//example.com"],
+    ["dot segments that climb to a protocol-relative path", "/a/../..//example.com"],
+    ["a protocol-relative URL", "//example.com/"],
+    ["an absolute URL", "https://example.com/"],
+  ])("goes Home after signing in, never elsewhere, when next has %s", async (_what, next) => {
+    const response = await signInTo(next);
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/");
+    const signInPage = await (await fetch(`${service.url}/signin?next=${encodeURIComponent(next)}`)).text();
+    expect(signInPage).toContain('name="next" value="/"');
+  });
+
+  it("goes to a path of its own after signing in, percent-encoded as a browser would follow it", async () => {
+    expect((await signInTo("/devices?x=1#top")).headers.get("location")).toBe("/devices?x=1#top");
+    const unicode = await signInTo("/users/é✓");
+    expect(unicode.status).toBe(303);
+    expect(unicode.headers.get("location")).toBe("/users/%C3%A9%E2%9C%93");
+  });
+
   it("refuses a sign-in posted from another origin", async () => {
     const response = await fetch(`${service.url}/signin`, {
       method: "POST",

@@ -1,0 +1,161 @@
+/**
+ * Devices > Enrollment > Android > AOSP > Corporate-owned, user-associated devices, over HTTP as
+ * a browser posts its forms: each refused field is described by its hint and its error in one
+ * aria-describedby (the wizard and Replace token), a Wi-Fi type or hidden network without an SSID
+ * is refused next to the SSID, and a revoked or expired token offers no Export and no QR code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockService, type MockService } from "../../../mock-service/index.js";
+import { form, FORM, signIn, type ConsoleSession } from "./support.js";
+
+const PROFILES = "/devices/enrollment/android/aosp/corporate-owned-user-associated";
+const WIZARD = `${PROFILES}/create`;
+
+let now = Date.parse("2025-03-01T10:00:00Z");
+let service: MockService;
+let session: ConsoleSession;
+
+beforeAll(async () => {
+  service = await startMockService({ now: () => new Date(now) });
+  session = await signIn(service);
+});
+afterAll(() => service.close());
+
+const getPage = async (path: string) => {
+  const response = await fetch(`${service.url}${path}`, { headers: { cookie: session.cookie } });
+  return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+};
+
+function post(path: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(`${service.url}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": FORM, cookie: session.cookie, origin: service.url },
+    body: form({ _csrf: session.csrf, ...fields }),
+  });
+}
+
+/** The Basics fields of a draft that the service takes, with `fields` changed. */
+const basics = (fields: Record<string, string> = {}) => ({ step: "basics", go: "next", displayName: "Factory 1 devices", expiry: "2025-06-01", wifiType: "none", ...fields });
+
+/** The start tag of the element with this id. */
+function tagOf(page: string, id: string): string {
+  const tag = new RegExp(`<(?:input|fieldset|select|textarea)\\b[^>]*\\bid="${id}"[^>]*>`).exec(page)?.[0];
+  expect(tag, `no control #${id}`).toBeDefined();
+  return tag!;
+}
+
+/** The ids a control's aria-describedby names; the attribute must be there exactly once. */
+function describedBy(page: string, id: string): string[] {
+  const tag = tagOf(page, id);
+  const values = [...tag.matchAll(/\saria-describedby="([^"]*)"/g)].map((m) => m[1]!);
+  expect(values, `aria-describedby on #${id}: ${tag}`).toHaveLength(1);
+  return values[0]!.split(" ");
+}
+
+describe("a refused field in Create profile", () => {
+  it.each([
+    ["wifiPassword", basics({ wifiSsid: "Contoso-Staging", wifiType: "wpa", wifiPassword: "abc" }), "a WPA pre-shared key is 8 to 63"],
+    ["expiry", basics({ expiry: "2092-06-01" }), "at most 65 years ahead"],
+    ["wifiSsid", basics({ wifiSsid: "x".repeat(33) }), "an SSID is at most 32"],
+  ])("%s is described by its hint and its error, in one aria-describedby", async (field, fields, message) => {
+    const response = await post(WIZARD, fields);
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(describedBy(page, field)).toEqual([`${field}-hint`, `${field}-error`]);
+    expect(tagOf(page, field)).toContain('aria-invalid="true"');
+    expect(page).toMatch(new RegExp(`<p class="field-error" id="${field}-error">[^<]*${message}`));
+    // The refused page starts at what needs fixing: the summary takes the focus as it loads.
+    expect(page).toContain('<div class="error-summary" role="alert" tabindex="-1" autofocus>');
+  });
+
+  it("leaves a field that is not refused described by its hint only", async () => {
+    const page = await (await post(WIZARD, basics({ wifiSsid: "x".repeat(33) }))).text();
+    expect(describedBy(page, "expiry")).toEqual(["expiry-hint"]);
+    expect(tagOf(page, "expiry")).not.toContain("aria-invalid");
+  });
+});
+
+describe("Wi-Fi details without an SSID", () => {
+  it.each([
+    ["a WPA key", { wifiType: "wpa", wifiPassword: "correct horse" }, "SSID is required for Wi-Fi type WPA Pre-shared key"],
+    ["a WEP key", { wifiType: "wep", wifiPassword: "abcde" }, "SSID is required for Wi-Fi type WEP Pre-shared key"],
+    ["a hidden network", { wifiHidden: "enabled" }, "SSID is required for a hidden network"],
+  ])("are refused next to the SSID (%s) at Next and at Create, and nothing is created", async (_what, wifi, message) => {
+    for (const fields of [basics(wifi), basics({ ...wifi, step: "review", go: "create" })]) {
+      const response = await post(WIZARD, fields);
+      expect(response.status).toBe(400);
+      const page = await response.text();
+      expect(page).toContain('<li class="" aria-current="step">Basics</li>');
+      expect(describedBy(page, "wifiSsid")).toEqual(["wifiSsid-hint", "wifiSsid-error"]);
+      expect(page).toMatch(new RegExp(`<p class="field-error" id="wifiSsid-error">${message}[,:] [^<]*Open \\(no authentication\\)`));
+    }
+    expect(await service.admin.listProfiles()).toEqual([]);
+  });
+
+  it("is no Wi-Fi at all when the type is Open: the wizard goes on", async () => {
+    const response = await post(WIZARD, basics({ wifiType: "none", wifiPassword: "typed before switching to Open" }));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<li class="" aria-current="step">Scope tags</li>');
+  });
+});
+
+describe("a profile's token", () => {
+  let base: string;
+
+  beforeAll(async () => {
+    const created = await post(WIZARD, basics({ step: "review", go: "create", displayName: "Token checks" }));
+    expect(created.status).toBe(303);
+    base = created.headers.get("location")!.split("?")[0]!;
+  });
+
+  it("refuses a replacement date next to the field, described by its hint and its error", async () => {
+    const response = await post(`${base}/token/replace`, { expiry: "2092-06-01" });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(describedBy(page, "expiry")).toEqual(["expiry-hint", "expiry-error"]);
+    expect(tagOf(page, "expiry")).toContain('aria-invalid="true"');
+    expect(page).toMatch(/<p class="field-error" id="expiry-error">tokenValidityInSeconds: [^<]+<\/p>/);
+  });
+
+  it("offers Export and the QR code while it can enroll devices", async () => {
+    for (const path of [base, `${base}/token`]) expect((await getPage(path)).text).toContain(`<a class="button" href="${base}/export" download>Export</a>`);
+    expect((await getPage(`${base}/token`)).text).toContain(`<img src="${base}/qr.png"`);
+    const exported = await getPage(`${base}/export`);
+    expect(exported.status).toBe(200);
+    expect(exported.type).toBe("application/json; charset=utf-8");
+    expect((await getPage(`${base}/qr.png`)).type).toBe("image/png");
+  });
+
+  it("offers neither once revoked: the JSON would hold the revoked token, which a device is refused with", async () => {
+    expect((await post(`${base}/token/revoke`, {})).status).toBe(303);
+    await expectNoExport(base);
+  });
+
+  it("offers neither once expired", async () => {
+    const created = await service.admin.createProfile({ displayName: "Expires soon", tokenExpirationDateTime: new Date(now + 3600_000).toISOString() });
+    const expiring = `${PROFILES}/${created.id}`;
+    expect((await getPage(expiring)).text).toContain(">Export</a>");
+    // Two hours on: the token has expired, the console session (8 idle hours) has not.
+    now += 2 * 3600_000;
+    await expectNoExport(expiring);
+  });
+
+  async function expectNoExport(profile: string): Promise<void> {
+    const token = await getPage(`${profile}/token`);
+    expect(token.text).toContain("This token can no longer enroll devices, so the console shows no QR code and offers no Export for it. Select Replace token to issue a new one.");
+    expect(token.text).not.toContain("/export");
+    expect(token.text).not.toContain("qr.png");
+    const overview = await getPage(profile);
+    expect(overview.text).not.toContain("/export");
+    expect(overview.text).toContain("The token can no longer enroll devices, so the console offers no Export for it. Select Token, then Replace token, to issue a new one.");
+    // A link kept from before: a page that says why, not a file.
+    const exported = await getPage(`${profile}/export`);
+    expect(exported.status).toBe(409);
+    expect(exported.type).toBe("text/html; charset=utf-8");
+    expect(exported.text).toContain("This token can no longer enroll devices");
+    const qr = await getPage(`${profile}/qr.png`);
+    expect(qr.status).toBe(409);
+    expect(qr.text).toContain("This token can no longer enroll devices");
+  }
+});
