@@ -84,7 +84,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-eap-phase2", "warning", "An unknown WIFI_PHASE2_AUTH; the EAP settings are silently not applied."),
   rule("wifi-eap-fields-ignored", "warning", "EAP settings (method, identity, certificates, ...) for a network whose security type is not EAP."),
   rule("wifi-eap-certificate", "warning", "A Wi-Fi certificate that is not standard base64; the device cannot read it."),
-  rule("wifi-keys-without-ssid", "warning", "Wi-Fi settings (hidden, security, password, proxy, ...) without WIFI_SSID are ignored."),
+  rule("wifi-keys-without-ssid", "warning", "Wi-Fi settings (hidden, security, password, proxy, ...) without WIFI_SSID, or with one that is not a string, are ignored."),
   rule("wifi-credentials-in-qr", "info", "The QR code holds the Wi-Fi password in plain text; use a staging network with limited permissions."),
   rule("wifi-proxy-port", "error", "A proxy host with a port outside 1..65535 (absent reads as 0); traffic through the proxy fails."),
   rule("wifi-proxy-host", "warning", "WIFI_PROXY_HOST holds a URL or a port; it must be a bare host name or address."),

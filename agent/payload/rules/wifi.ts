@@ -53,10 +53,16 @@ function utf8Length(text: string): number {
 const wifi: Rule = (ctx) => {
   const ssid = ctx.extras.resolve("WIFI_SSID");
   if (!ssid.typed) {
+    // A WIFI_SSID that is there but not a string reads as absent (wrong-type says so): Wi-Fi is off all the same.
+    const without = ssid.key === null
+      ? "is given without WIFI_SSID"
+      : `is given, but ${keyLabel(ssid)} is not a string, which the device reads as no SSID (Wi-Fi off)`;
     for (const value of ctx.given(WIFI_KEYS_NEEDING_SSID)) {
       ctx.emit("wifi-keys-without-ssid", ctx.pathOf(value),
-        `${keyLabel(value)} is given without WIFI_SSID: the device has no network to apply it to and ignores it.`,
-        "add WIFI_SSID, or remove the Wi-Fi settings if the device should use the network it already has");
+        `${keyLabel(value)} ${without}: the device has no network to apply it to and ignores it.`,
+        ssid.key === null
+          ? "add WIFI_SSID, or remove the Wi-Fi settings if the device should use the network it already has"
+          : `write ${keyLabel(ssid)} as a string in quotes, or remove the Wi-Fi settings if the device should use the network it already has`);
     }
     return;
   }
