@@ -2,7 +2,9 @@
  * How Android turns a provisioning payload's Wi-Fi settings into key material (AOSP
  * ManagedProvisioning, WifiConfigurationProvider; docs/provisioning-facts.md §1):
  *   - NONE: an open network; any password is ignored.
- *   - WEP: a key of 10, 26 or 58 hex digits is used raw; anything else is used as ASCII text.
+ *   - WEP: a key of 10, 26 or 58 hex digits is used raw; anything else is used as ASCII text. The
+ *     Wi-Fi service adds only 5- or 13-byte keys (40 or 104 bits), so any other key, a raw
+ *     58-digit one included, cannot be added at all.
  *   - WPA: the password is the passphrase (8..63 printable ASCII), from which the pre-shared key
  *     is derived (PBKDF2-HMAC-SHA1 over the SSID, 4096 rounds, 32 bytes, as IEEE 802.11i
  *     specifies), or 64 hex digits that are the pre-shared key itself.
@@ -13,7 +15,7 @@
  */
 import { pbkdf2Sync } from "node:crypto";
 import type { WifiSecurityType } from "../payload/params.js";
-import { isPrintableAscii, isRawWepKey, isRawWpaKey, wpaPassphraseProblems } from "../payload/wifi-key-format.js";
+import { isRawWepKey, isRawWpaKey, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems } from "../payload/wifi-key-format.js";
 
 export type WifiKey =
   | { kind: "open" }
@@ -22,9 +24,6 @@ export type WifiKey =
   | { kind: "eap"; method: string | null };
 
 export type WifiKeyResult = { ok: true; key: WifiKey } | { ok: false; problem: string };
-
-/** WEP keys are 40, 104 or 232 bits: 5, 13 or 29 bytes. */
-const WEP_KEY_BYTES = new Set([5, 13, 29]);
 
 /** The key material a device configures for this network, or why the network cannot be added. */
 export function deriveWifiKey(
@@ -46,17 +45,9 @@ export function deriveWifiKey(
 }
 
 function wepKey(password: string): WifiKeyResult {
-  const raw = isRawWepKey(password);
-  const key = raw ? Buffer.from(password, "hex") : Buffer.from(password, "latin1");
-  if (!raw && !isPrintableAscii(password)) {
-    return { ok: false, problem: "the WEP key holds characters outside printable ASCII" };
-  }
-  if (!WEP_KEY_BYTES.has(key.length)) {
-    return {
-      ok: false,
-      problem: `a WEP key is 5, 13 or 29 ASCII characters or 10, 26 or 58 hex digits; this one is ${password.length} characters`,
-    };
-  }
+  const problem = wepKeyProblem(password);
+  if (problem !== null) return { ok: false, problem: `the WEP key is ${problem}; Android adds a WEP key of ${USABLE_WEP_KEYS} only` };
+  const key = isRawWepKey(password) ? Buffer.from(password, "hex") : Buffer.from(password, "latin1");
   return { ok: true, key: { kind: "wep", key: new Uint8Array(key) } };
 }
 

@@ -253,11 +253,15 @@ async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptio
   const label = input === "-" ? "<stdin>" : input;
   const { bytes, kind } = await readInput(input, STDIN_PAYLOAD_OR_IMAGE("enroll"));
   if (kind === "image") return { image: new Uint8Array(bytes), label };
-  const text = Buffer.from(bytes).toString("utf8");
+  // A file's byte-order mark marks its encoding and is no part of the payload: validate drops it too.
+  const text = Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "");
   const form = payloadSource(text);
   if ("problem" in form) throw unusableProfile(form.problem, label);
   if ("image" in form) return { image: new Uint8Array(form.image), label };
   if ("text" in form) return { payload: form.text, label };
+  // Text meant as JSON, however broken (a trailing comma), is what the code would hold: the device
+  // refuses it ("Can't set up device"), as validate's json-syntax error says.
+  if (MEANT_AS_JSON.test(text)) return { payload: text, label };
   try {
     JSON.parse(text);
   } catch (error) {
@@ -268,6 +272,9 @@ async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptio
   }
   return { payload: text, label };
 }
+
+/** Text that opens a JSON object or array: a payload, whether or not the rest parses. */
+const MEANT_AS_JSON = /^\s*[{[]/;
 
 /** The most a --preinstall file is read: the device's own limit on a downloaded body. */
 const MAX_PACKAGE_FILE_BYTES = 64 * 1024 * 1024;

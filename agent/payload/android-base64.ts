@@ -40,6 +40,8 @@ export function decodeAndroidBase64UrlSafe(text: string): AndroidBase64Result {
   // skippable bytes may follow.
   let state = 0;
   let value = 0;
+  // Characters of the alphabet read so far (for the message on padding).
+  let dataCharacters = 0;
   const fail = (reason: string): AndroidBase64Result => ({ ok: false, reason, skipped: skippedText(text, skippedBytes) });
 
   for (const byte of input) {
@@ -48,6 +50,7 @@ export function decodeAndroidBase64UrlSafe(text: string): AndroidBase64Result {
       skippedBytes.add(byte);
       continue;
     }
+    if (d !== EQUALS) dataCharacters++;
     switch (state) {
       case 0:
         if (d === EQUALS) return fail("padding \"=\" where data was expected");
@@ -83,7 +86,9 @@ export function decodeAndroidBase64UrlSafe(text: string): AndroidBase64Result {
         state = 5;
         break;
       default:
-        return fail("data after the padding");
+        if (d !== EQUALS) return fail("data after the padding");
+        // 43 characters and "==": one "=" completes the last group, and the second is one too many.
+        return fail(`one "=" too many: after ${dataCharacters} characters, ${dataCharacters % 4 === 3 ? "one \"=\"" : "\"==\""} completes the last group, ${dataCharacters + 4 - (dataCharacters % 4)} characters in all`);
     }
   }
 

@@ -47,12 +47,18 @@ export function isValid(findings: readonly Finding[], strict: boolean): boolean 
   return !findings.some((f) => f.severity === "error" || (strict && f.severity === "warning"));
 }
 
-/** Shows a value in a message the way it appears in JSON, shortened when long. */
-export function show(value: unknown, max = 60): string {
+/**
+ * Shows a value in a message the way it appears in JSON, shortened when long. `numberText`: a
+ * number's text as the author wrote it, shown instead of the parsed number, which may have lost
+ * digits (9223372036854775808 parses to 9223372036854776000).
+ */
+export function show(value: unknown, max = 60, numberText?: string): string {
   let text: string;
   try {
     // JSON.stringify writes Infinity (from a literal such as 1e400) as "null".
-    text = typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value) ?? String(value);
+    text = typeof value === "number"
+      ? numberText ?? (Number.isFinite(value) ? JSON.stringify(value) : String(value))
+      : JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);
   }

@@ -4,10 +4,9 @@
  * uploads). The runtime only records; rendering happens here, once per record, and only when a
  * timeline, a log or a transcript is asked for: a device nobody prints costs no words.
  */
-import { formatDuration } from "../device/duration.js";
 import type { DeviceRecord, StepRecord } from "../device/step-record.js";
 import { describeState, eventLabel, type DescribeOptions } from "./describe.js";
-import type { TimelineEntry } from "./timeline.js";
+import { powerLostDetail, type TimelineEntry } from "./timeline.js";
 import type { TranscriptRecord, TranscriptSink } from "./transcript.js";
 
 /**
@@ -28,7 +27,7 @@ export class TimelineRenderer {
         return entry(record, "note", record.state, record.event, record.text);
       case "power":
         if (record.change === "restored") return null;
-        return entry(record, "power", record.state, "power lost", record.offForMs === undefined ? "Power lost" : `Power lost (back in ${formatDuration(record.offForMs)})`);
+        return entry(record, "power", record.state, "power lost", powerLostDetail(record.offForMs));
       case "step":
         return this.stepEntry(record);
     }
@@ -71,7 +70,8 @@ export function transcriptLines(record: DeviceRecord, entry: TimelineEntry | nul
     case "note":
       return [{ type: "note", at, state: record.state, event: record.event, text: record.text }];
     case "power":
-      return [{ type: "power", at, event: record.change === "lost" ? "powerLost" : "powerRestored", state: record.state }];
+      if (record.change === "restored") return [{ type: "power", at, event: "powerRestored", state: record.state }];
+      return [{ type: "power", at, event: "powerLost", state: record.state, ...(record.offForMs === undefined ? {} : { offForMs: record.offForMs }) }];
     case "step": {
       const lines: TranscriptRecord[] = [];
       if (record.eventType === "xstate.done.actor.scanQr") {

@@ -14,7 +14,7 @@ import { checkedText, readTextFileSync, type TextFileKind } from "../protocol/te
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
 import { WRONG_WIFI_KEY_PLACEHOLDER } from "./redact.js";
 import { isRecordType, RECORD_TYPES, recordProblem } from "./transcript-schema.js";
-import type { TimelineEntry } from "./timeline.js";
+import { powerLostDetail, type TimelineEntry } from "./timeline.js";
 
 const FORMAT_PREFIX = "aosp-sim-transcript/";
 const CURRENT_VERSION = Number(TRANSCRIPT_FORMAT.slice(FORMAT_PREFIX.length));
@@ -260,13 +260,28 @@ function unreadableLine(index: number, before: readonly TranscriptRecord[], wher
 export function timelineOf(records: readonly TranscriptRecord[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const startedAt = records[0]?.type === "start" ? Date.parse(records[0].at) : 0;
-  for (const r of records) {
+  records.forEach((r, i) => {
     if (r.type === "state") entries.push({ at: r.at, elapsedMs: r.elapsedMs, state: r.state, event: r.event, detail: r.detail, kind: "state" });
-    if (r.type === "power") {
-      entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state, event: r.event === "powerLost" ? "power lost" : "power restored", detail: r.event === "powerLost" ? "Power lost" : "Power restored", kind: "power" });
+    // A restored power has no line of its own, as the run printed none (TimelineRenderer).
+    if (r.type === "power" && r.event === "powerLost") {
+      entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state, event: "power lost", detail: powerLostDetail(r.offForMs ?? offForOf(records, i)), kind: "power" });
     }
     // The device's state and the note's label, as the run printed them ("-" and "note" in recordings made before notes kept them).
     if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state ?? "-", event: r.event ?? "note", detail: r.text, kind: "note" });
-  }
+  });
   return entries;
+}
+
+/**
+ * How long the device was off after the power loss at `index`, in a transcript written before
+ * power records kept it: until the next power restored, on the same device clock; undefined when
+ * the recording holds none (the device did not come back by itself).
+ */
+function offForOf(records: readonly TranscriptRecord[], index: number): number | undefined {
+  const lostAt = Date.parse(records[index]!.at);
+  for (let i = index + 1; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.type === "power") return r.event === "powerRestored" ? Date.parse(r.at) - lostAt : undefined;
+  }
+  return undefined;
 }

@@ -3,6 +3,7 @@
  * the order they happened. Printed as aligned lines for people, kept as data for --json.
  */
 import type { Styles } from "../cli/output.js";
+import { formatDuration } from "../device/duration.js";
 import { printable } from "../protocol/printable.js";
 import { isErrorScreen } from "./describe.js";
 
@@ -30,6 +31,15 @@ export function formatElapsed(ms: number): string {
   if (days > 0) return `${days}d ${String(hours).padStart(2, "0")}:${mm}:${ss}`;
   if (hours > 0) return `${hours}:${mm}:${ss}`;
   return `${minutes}:${seconds.toFixed(1).padStart(4, "0")}`;
+}
+
+/**
+ * A power loss's timeline detail, worded once for `enroll` and `run` (from the device's records)
+ * and for `show` (from a transcript): "Power lost (back in 20s)", or "Power lost" when the device
+ * is not coming back by itself. Its restoring has no line: the boot's "Powered on; resuming" says it.
+ */
+export function powerLostDetail(offForMs: number | undefined): string {
+  return offForMs === undefined ? "Power lost" : `Power lost (back in ${formatDuration(offForMs)})`;
 }
 
 const STATE_WIDTH = 40;

@@ -100,6 +100,8 @@ export interface PowerRecord {
   at: string;
   event: "powerLost" | "powerRestored";
   state: string;
+  /** For a loss the device comes back from: how long it stays off (absent in transcripts written before it was kept). */
+  offForMs?: number;
 }
 
 export interface NoteRecord {

@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { payloadText } from "../../agent/payload/build.js";
-import { isUsualWepKey } from "../../agent/payload/wifi-key-format.js";
+import { USABLE_WEP_KEYS, wepKeyProblem } from "../../agent/payload/wifi-key-format.js";
 import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { checkDeviceNameTemplate } from "../domain/device-name.js";
@@ -283,10 +283,11 @@ function checkWifi(profile: ProfileRecord): void {
       );
     }
   }
-  // The rule the QR validator's wifi-wep-key warning applies, so the service issues no code it warns about.
-  if (profile.wifiSecurityType === "wep" && !isUsualWepKey(key)) {
+  // The rule the QR validator's wifi-wep-key error and the device apply, so the service issues no code they refuse.
+  const wepProblem = profile.wifiSecurityType === "wep" ? wepKeyProblem(key) : null;
+  if (wepProblem !== null) {
     throw badRequest(
-      `wifiPassword: a WEP key is 5 or 13 printable ASCII characters, or 10, 26 or 58 hex digits (this one is ${key.length} characters); devices cannot join with this one`,
+      `wifiPassword: a WEP key is ${USABLE_WEP_KEYS} (this one is ${wepProblem}); devices cannot join with this one`,
     );
   }
 }

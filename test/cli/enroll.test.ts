@@ -29,6 +29,36 @@ describe("aosp-sim enroll, given something it cannot use", () => {
     expectUsageError(await aospSim(["enroll", text]), /is neither an image nor JSON/);
   });
 
+  // Before, exit 2 "is neither an image nor JSON", while validate reads it as a payload with a
+  // json-syntax error and the same bytes as a QR image stop the device at "Can't set up device".
+  it("shows a payload file that is broken JSON to the camera, and the device cannot set up (exit 1)", async () => {
+    const broken = temp.file("trailing-comma.json");
+    writeFileSync(broken, '\uFEFF  {"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"a.b/.C",}');
+    const result = await aospSim(["enroll", broken, "--clock", "simulated", "--seed", "1", "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { finalState: string; failure: { screen: string; message: string } };
+    expect(report.finalState).toBe("cantSetUpDevice");
+    expect(report.failure.screen).toMatch(/^Can't set up device/);
+    expect(report.failure.message).toMatch(/The payload is not JSON/);
+  });
+
+  // Before, a file saved with a byte-order mark was "neither an image nor JSON"; validate drops it.
+  it("drops a payload file's byte-order mark, as validate does, and the device reads the payload", async () => {
+    const bom = temp.file("bom.json");
+    writeFileSync(bom, '\uFEFF{"android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME":"com.example.dpc/.AdminReceiver"}');
+    const result = await aospSim(["enroll", bom, "--clock", "simulated", "--seed", "1", "--json"]);
+    expect(result.stderr).toBe("");
+    const report = JSON.parse(result.stdout) as { finalState: string; failure: { code: string } };
+    expect(report.failure.code).toBe("adminAppMissing");
+  });
+
+  it("still refuses binary data, which is neither an image nor a payload (exit 2)", async () => {
+    const binary = temp.file("garbage.bin");
+    writeFileSync(binary, Buffer.from([0x7b, 0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x00, 0x10]));
+    expectUsageError(await aospSim(["enroll", binary, "--clock", "simulated"]), /is neither an image .* nor payload text \(it is binary data\)/);
+  });
+
   it("refuses an unknown fault and lists the valid ones", async () => {
     const result = await aospSim(["enroll", payload, "--fault", "unplugged"]);
     expectUsageError(result, /unknown fault "unplugged"/);

@@ -8,20 +8,34 @@ function key(ssid: string, type: "NONE" | "WPA" | "WEP" | "EAP", password: strin
 }
 
 describe("Wi-Fi key semantics", () => {
-  it("uses a WEP key of 10, 26 or 58 hex digits raw", () => {
-    for (const hex of ["0123456789", "0123456789abcdef0123456789", "A".repeat(58)]) {
+  it("uses a WEP key of 10 or 26 hex digits raw", () => {
+    for (const hex of ["0123456789", "0123456789abcdef0123456789"]) {
       const k = key("Lab", "WEP", hex);
       expect(k.kind).toBe("wep");
       expect(Buffer.from((k as { key: Uint8Array }).key).toString("hex")).toBe(hex.toLowerCase());
     }
   });
 
-  it("uses any other WEP key as ASCII text", () => {
+  it("uses a WEP key of 5 or 13 other characters as ASCII text", () => {
     const k = key("Lab", "WEP", "abcde");
     expect(Buffer.from((k as { key: Uint8Array }).key).toString("latin1")).toBe("abcde");
     expect(Buffer.from((key("Lab", "WEP", "thirteen-char") as { key: Uint8Array }).key).toString("latin1")).toBe("thirteen-char");
     // 10 characters that are not all hex are ASCII, and 10 bytes is no WEP key length.
     expect(deriveWifiKey("Lab", "WEP", "123456789g").ok).toBe(false);
+  });
+
+  // Before, 58 hex digits (29 bytes raw) and 29 ASCII characters were added and joined, although
+  // Android's Wi-Fi service adds only 5- and 13-byte WEP keys (docs/provisioning-facts.md §1).
+  it.each([
+    ["58 hex digits", "A".repeat(58), "58 hex digits, which the device passes raw: a 29-byte (232-bit) key"],
+    ["29 ASCII characters", "z".repeat(29), "29 characters, which the device uses as ASCII text: a 29-byte key"],
+    ["16 ASCII characters", "abcdefghijklmnop", "16 characters, which the device uses as ASCII text: a 16-byte key"],
+  ])("cannot add a WEP network with %s, and says what the key is", (_case, password, what) => {
+    const result = deriveWifiKey("Lab", "WEP", password);
+    expect(result).toEqual({
+      ok: false,
+      problem: `the WEP key is ${what}; Android adds a WEP key of 5 or 13 printable ASCII characters, or 10 or 26 hex digits only`,
+    });
   });
 
   it("treats a hex WEP key and its ASCII spelling as the same key", () => {

@@ -41,6 +41,20 @@ describe("Android's URL-safe base64 decoder", () => {
     expect(decodeAndroidBase64UrlSafe(text).ok).toBe(false);
   });
 
+  // Before, 43 characters and "==" said "data after the padding", though no data follows it.
+  it("says one '=' too many, with the length, when the padding runs over", () => {
+    const checksum = `${"A".repeat(43)}==`;
+    expect(decodeAndroidBase64UrlSafe(checksum)).toMatchObject({
+      ok: false,
+      reason: 'one "=" too many: after 43 characters, one "=" completes the last group, 44 characters in all',
+    });
+    expect(decodeAndroidBase64UrlSafe("SG===")).toMatchObject({
+      ok: false,
+      reason: 'one "=" too many: after 2 characters, "==" completes the last group, 4 characters in all',
+    });
+    expect(decodeAndroidBase64UrlSafe("SGU=x")).toMatchObject({ ok: false, reason: "data after the padding" });
+  });
+
   it("reads an empty string as no bytes", () => {
     expect(bytesOf("")).toEqual([]);
   });

@@ -34,6 +34,19 @@ describe("a long key of the wrong type next to its short alias", () => {
   });
 });
 
+describe("a WIFI_SSID of the wrong type", () => {
+  // Before, each other Wi-Fi key said it "is given without WIFI_SSID", though WIFI_SSID was given.
+  it("tells the other Wi-Fi keys that WIFI_SSID is not a string, not that it is missing", () => {
+    const payload = payloadWith({ [KEYS.WIFI_SSID]: 12, [KEYS.WIFI_SECURITY_TYPE]: "WPA", [KEYS.WIFI_PASSWORD]: "correct horse" });
+    const f = findingOf(payload, "wifi-keys-without-ssid");
+    expect(f.message).toMatch(/^WIFI_\w+ is given, but WIFI_SSID is not a string, which the device reads as no SSID \(Wi-Fi off\)/);
+    expect(f.message).not.toMatch(/without WIFI_SSID/);
+    expect(f.hint).toMatch(/^write WIFI_SSID as a string in quotes/);
+    expect(findingOf(payloadWith({ [KEYS.WIFI_SSID]: undefined, [KEYS.WIFI_HIDDEN]: true }), "wifi-keys-without-ssid").message)
+      .toMatch(/is given without WIFI_SSID/);
+  });
+});
+
 describe("wrong types, in the device's numbers", () => {
   it("gives Android's default for a mistyped SUPPORTED_MODES: 0, as if the key were absent", () => {
     const f = findingOf(payloadWith({ [KEYS.SUPPORTED_MODES]: "1" }), "wrong-type");

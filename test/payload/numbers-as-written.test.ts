@@ -21,6 +21,15 @@ describe("whole-number keys judged as written", () => {
     expect(findingOf(withNumber(KEYS.LOCAL_TIME, "-9223372036854775809"), "wrong-type").message).toMatch(/below zero/);
   });
 
+  // Before, "LOCAL_TIME is 9223372036854776000 (a number)": the parsed number, which nobody wrote.
+  it("quotes a mistyped number's digits as written, not as JavaScript rounds them", () => {
+    const big = findingOf(withNumber(KEYS.LOCAL_TIME, "9223372036854775808"), "wrong-type").message;
+    expect(big).toContain("LOCAL_TIME is 9223372036854775808 (a number)");
+    expect(big).not.toContain("9223372036854776000");
+    expect(findingOf(withNumber(KEYS.DEVICE_ADMIN_MINIMUM_VERSION_CODE, "2147483647.00000000000000001"), "wrong-type").message)
+      .toContain("is 2147483647.00000000000000001 (a number)");
+  });
+
   it("calls 1e400 too large for a long, and 1e-400 not whole", () => {
     expect(findingOf(withNumber(KEYS.LOCAL_TIME, "1e400"), "wrong-type").message).toMatch(/too large for a whole number/);
     expect(findingOf(withNumber(KEYS.LOCAL_TIME, "1e-400"), "wrong-type").message).toMatch(/not a whole number/);

@@ -64,7 +64,7 @@ const CASES: Case[] = [
   { rule: "wifi-password-missing", triggers: payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "WEP" }), doesNot: payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "WEP", [KEYS.WIFI_PASSWORD]: "abcde" }) },
   { rule: "wifi-wpa-passphrase", triggers: payloadWith(wpa("x".repeat(64))), doesNot: payloadWith(wpa("x".repeat(63))) },
   { rule: "wifi-wpa-hex-key", triggers: payloadWith(wpa("ab".repeat(32))), doesNot: payloadWith(wpa("ab".repeat(31))) },
-  { rule: "wifi-wep-key", triggers: payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "WEP", [KEYS.WIFI_PASSWORD]: "0123456789a" }),
+  { rule: "wifi-wep-key", triggers: payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "WEP", [KEYS.WIFI_PASSWORD]: "0a".repeat(29) }),
     doesNot: payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: "WEP", [KEYS.WIFI_PASSWORD]: "0123456789abcdef0123456789" }) },
   { rule: "wifi-password-ignored", triggers: payloadWith({ [KEYS.WIFI_SECURITY_TYPE]: undefined, [KEYS.WIFI_PASSWORD]: "secret-secret" }),
     doesNot: payloadWith({ [KEYS.WIFI_PASSWORD]: "" }) },

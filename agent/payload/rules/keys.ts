@@ -29,7 +29,7 @@ const wrongType: Rule = (ctx) => {
   for (const problem of typeProblems(ctx.json as Record<string, unknown>, lookup, ctx.extras.numberTexts)) {
     const { key, spec, value } = problem;
     if (spec.type === "component") continue; // admin-component-format reports it, as an error
-    const what = `${show(value)} (${describeJsonType(value)})`;
+    const what = `${show(value, 60, ctx.extras.numberTexts.get(key))} (${describeJsonType(value)})`;
     const name = keyLabel({ key, spec });
     const path = jsonPointer(key);
     const numericText = typeof value === "string" && /^-?\d+$/.test(value.trim());

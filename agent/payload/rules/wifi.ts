@@ -3,7 +3,8 @@
  *
  * Behaviour modelled on ManagedProvisioning's WifiConfigurationProvider: the security type is
  * switched on exactly "WPA", "WEP" or "EAP" and anything else (absent, "WPA2", "wpa") configures
- * an open network; WEP keys of 10, 26 or 58 hex digits are used raw, anything else as ASCII; EAP
+ * an open network; WEP keys of 10, 26 or 58 hex digits are used raw, anything else as ASCII (and
+ * the Wi-Fi service adds only 5- or 13-byte WEP keys); EAP
  * settings are applied only with a known method and phase-2 value; a proxy host wins over a PAC
  * URL.
  */
@@ -11,7 +12,7 @@ import { isIPv6 } from "node:net";
 import { show } from "../findings.js";
 import type { EapMethod, WifiSecurityType } from "../params.js";
 import type { KeyName } from "../keys.js";
-import { isHexDigits, isRawWpaKey, isUsualWepKey, wpaPassphraseProblems } from "../wifi-key-format.js";
+import { isRawWpaKey, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems } from "../wifi-key-format.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -52,10 +53,16 @@ function utf8Length(text: string): number {
 const wifi: Rule = (ctx) => {
   const ssid = ctx.extras.resolve("WIFI_SSID");
   if (!ssid.typed) {
+    // A WIFI_SSID that is there but not a string reads as absent (wrong-type says so): Wi-Fi is off all the same.
+    const without = ssid.key === null
+      ? "is given without WIFI_SSID"
+      : `is given, but ${keyLabel(ssid)} is not a string, which the device reads as no SSID (Wi-Fi off)`;
     for (const value of ctx.given(WIFI_KEYS_NEEDING_SSID)) {
       ctx.emit("wifi-keys-without-ssid", ctx.pathOf(value),
-        `${keyLabel(value)} is given without WIFI_SSID: the device has no network to apply it to and ignores it.`,
-        "add WIFI_SSID, or remove the Wi-Fi settings if the device should use the network it already has");
+        `${keyLabel(value)} ${without}: the device has no network to apply it to and ignores it.`,
+        ssid.key === null
+          ? "add WIFI_SSID, or remove the Wi-Fi settings if the device should use the network it already has"
+          : `write ${keyLabel(ssid)} as a string in quotes, or remove the Wi-Fi settings if the device should use the network it already has`);
     }
     return;
   }
@@ -73,8 +80,8 @@ function checkSsid(ctx: RuleContext): void {
   const path = ctx.pathOf(ssid);
   if (text === "") {
     ctx.emit("wifi-ssid-empty", path,
-      `${keyLabel(ssid)} is empty: the device switches the Wi-Fi step on but has no network name to join ` +
-        "(\"Couldn't connect to Wi-Fi\").",
+      `${keyLabel(ssid)} is empty: Android refuses the payload while reading it ("Ssid must not be empty!"), so the ` +
+        "device shows \"Can't set up device\".",
       "put the network name there, or remove WIFI_SSID if the device should use the network it already has");
   } else if (utf8Length(text) > MAX_SSID_BYTES) {
     ctx.emit("wifi-ssid-too-long", path,
@@ -158,13 +165,12 @@ function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void 
 }
 
 function checkWepKey(ctx: RuleContext, text: string, path: string): void {
-  if (isUsualWepKey(text)) return;
-  const looksHex = isHexDigits(text);
+  const problem = wepKeyProblem(text);
+  if (problem === null) return;
   ctx.emit("wifi-wep-key", path,
-    `WIFI_PASSWORD is ${text.length} characters` + (looksHex ? " of hex digits" : "") + ": the device uses a WEP key of " +
-      "10, 26 or 58 hex digits raw and anything else as ASCII text, and WEP keys are usually 5 or 13 ASCII characters " +
-      "(10 or 26 hex digits). This key will most likely not match the network.",
-    "use the key exactly as the access point shows it: 10 or 26 hex digits, or 5 or 13 characters");
+    `WIFI_PASSWORD is ${problem}. Android adds only 40- and 104-bit WEP keys (5 or 13 bytes), so the device can never ` +
+      "add the network (\"Couldn't connect to Wi-Fi\").",
+    `use the key exactly as the access point shows it: ${USABLE_WEP_KEYS}`);
 }
 
 function checkEap(ctx: RuleContext): void {

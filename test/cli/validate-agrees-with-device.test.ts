@@ -1,0 +1,83 @@
+/**
+ * `validate` and `enroll` of the same payload file tell the same story: a finding's severity and
+ * the screen it names are where the simulated device stops (docs/provisioning-facts.md §1).
+ */
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+
+const temp = deviceTempDir("aosp-validate-device-");
+
+interface Finding {
+  severity: string;
+  rule: string;
+  message: string;
+}
+
+function payloadFile(name: string, wifi: Record<string, string>): string {
+  const file = temp.file(name);
+  writeFileSync(file, JSON.stringify({
+    "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.example.dpc/.AdminReceiver",
+    ...Object.fromEntries(Object.entries(wifi).map(([k, v]) => [`android.app.extra.PROVISIONING_WIFI_${k}`, v])),
+  }));
+  return file;
+}
+
+async function validate(file: string): Promise<{ code: number | null; findings: Finding[] }> {
+  const result = await aospSim(["validate", file, "--json"]);
+  return { code: result.code, findings: (JSON.parse(result.stdout) as { findings: Finding[] }).findings };
+}
+
+async function enroll(file: string): Promise<{ finalState: string; failure: { code: string; screen: string; message: string } | null }> {
+  const result = await aospSim(["enroll", file, "--clock", "simulated", "--seed", "1", "--json"]);
+  return JSON.parse(result.stdout) as { finalState: string; failure: { code: string; screen: string; message: string } | null };
+}
+
+describe("a WEP key: validate, the device and the service apply one rule", () => {
+  // Before, 16 characters were a warning (valid) while the device could never add the network,
+  // and 29 characters or 58 hex digits were a warning while the device joined with them.
+  it.each([
+    ["16 ASCII characters", "abcdefghijklmnop", /16 characters, which the device uses as ASCII text: a 16-byte key/],
+    ["29 ASCII characters", "z".repeat(29), /29 characters, which the device uses as ASCII text: a 29-byte key/],
+    ["29 hex digits", "a".repeat(29), /29 hex digits, not 10, 26 or 58 of them, so the device uses them as ASCII text: a 29-byte key/],
+    ["58 hex digits", "0a".repeat(29), /58 hex digits, which the device passes raw: a 29-byte \(232-bit\) key/],
+  ])("a key of %s is an error, and the device cannot add the network", async (_case, key, what) => {
+    const file = payloadFile("wep-bad.json", { SSID: "Lab", SECURITY_TYPE: "WEP", PASSWORD: key });
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-wep-key");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toMatch(what);
+    expect(finding?.message).toContain("Couldn't connect to Wi-Fi");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.code).toBe("wifiAddFailed");
+    expect(device.failure?.screen).toBe("Couldn't connect to Wi-Fi");
+    expect(device.failure?.message).toMatch(what);
+  });
+
+  it.each([["5", "abcde"], ["13", "thirteen-char"], ["10 hex", "0123456789"], ["26 hex", "0123456789abcdef0123456789"]])(
+    "a key of %s characters passes, and the device gets past Wi-Fi",
+    async (_case, key) => {
+      const file = payloadFile("wep-good.json", { SSID: "Lab", SECURITY_TYPE: "WEP", PASSWORD: key });
+      expect((await validate(file)).findings.map((f) => f.rule)).not.toContain("wifi-wep-key");
+      const device = await enroll(file);
+      expect(device.finalState).not.toBe("wifiFailed");
+      expect(device.failure?.code).toBe("adminAppMissing");
+    },
+  );
+});
+
+describe("an empty WIFI_SSID", () => {
+  // Before, validate named "Couldn't connect to Wi-Fi" while the device showed "Can't set up device".
+  it("names the screen the device stops at: Can't set up device", async () => {
+    const file = payloadFile("ssid-empty.json", { SSID: "" });
+    const finding = (await validate(file)).findings.find((f) => f.rule === "wifi-ssid-empty");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain("Can't set up device");
+    expect(finding?.message).not.toContain("Couldn't connect to Wi-Fi");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("cantSetUpDevice");
+    expect(device.failure?.screen).toMatch(/^Can't set up device/);
+  });
+});
