@@ -6,8 +6,8 @@
  *   const clock = new SimulatedClock();
  *   const service = await startMockService({ now: () => new Date(clock.now()) });
  *   await service.admin.createLicensedUser({ displayName: "Alex", userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" });
- *   const profile = await service.admin.createProfile({ displayName: "Lab", configureWifi: true,
- *     wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+ *   const profile = await service.admin.createProfile({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
+ *     configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
  *   const device = await createDevice({
  *     qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") },
  *     clock, seed: 1, faults: ["service-5xx"],
