@@ -6,8 +6,8 @@
  *   const clock = new SimulatedClock();
  *   const service = await startMockService({ now: () => new Date(clock.now()) });
  *   await service.admin.createLicensedUser({ displayName: "Alex", userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" });
- *   const profile = await service.admin.createProfile({ displayName: "Lab", configureWifi: true,
- *     wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+ *   const profile = await service.admin.createProfile({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
+ *     configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
  *   const device = await createDevice({
  *     qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") },
  *     clock, seed: 1, faults: ["service-5xx"],
@@ -116,7 +116,7 @@ export { startMockService, AdminClient, AdminApiError, SHUTDOWN_GRACE_MS } from 
 export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {
-  GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, ProfileRequest, ProfileInput,
+  GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, ProfileRequest, ProfilePatch, ProfileInput,
   EnrollmentMode, EnrollmentModeName, GraphWifiSecurityType, GraphProfile, GraphManagedDevice, GraphDetectedApp,
   GroupRequest, GraphGroup, GroupMember, GraphPolicy, PolicyAssignment, AssignResult, AssignmentTarget, GraphPolicyState,
   ScheduledActionsForRule, TermsRequest, GraphTerms, TermsAssignment, GraphAcceptanceStatus, PackageVersion,

@@ -16,7 +16,7 @@ const count = args.devices;
 const rounds = args.rounds;
 
 const service = await startMockService();
-const profile = await service.admin.createProfile({ displayName: "Bench" });
+const profile = await service.admin.createProfile({ displayName: "Bench", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
 const pool = new Pool(service.url, { connections: 16 });
 let next = 0;
 async function worker(): Promise<void> {

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const serve = await startServe("bench:service", args.db ? ["--db", args.db] : []);
   try {
     const admin = new AdminClient(serve.url, serve.adminToken);
-    const profile = await admin.createProfile({ displayName: "Benchmark devices" });
+    const profile = await admin.createProfile({ displayName: "Benchmark devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const enrollStart = performance.now();
     const fleet = await enrollDevices(serve.url, profile.tokenValue, devices);
     const enrollSeconds = (performance.now() - enrollStart) / 1000;

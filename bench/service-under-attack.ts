@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const serve = await startServe("bench:attack");
   try {
     const admin = new AdminClient(serve.url, serve.adminToken);
-    const profile = await admin.createProfile({ displayName: "Attack bench" });
+    const profile = await admin.createProfile({ displayName: "Attack bench", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const fleet = await enrollDevices(serve.url, profile.tokenValue);
     await autocannon({ url: `${serve.url}/health`, connections: 1, duration: 1 }); // warm-up
 

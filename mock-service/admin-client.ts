@@ -58,8 +58,14 @@ export interface GraphSubscribedSku {
 
 export type EnrollmentModeName = EnrollmentMode;
 
-/** The writable properties of an enrollment profile (Graph names), as the service reads them. */
-export type ProfileRequest = ProfileInput;
+/**
+ * The writable properties of an enrollment profile (Graph names) for a create: enrollmentMode is
+ * required (left out, Graph would take corporateOwnedDedicatedDevice, which is not an AOSP mode).
+ */
+export type ProfileRequest = ProfileInput & { enrollmentMode: EnrollmentMode };
+
+/** The properties a PATCH of a profile may send: any of the writable ones. */
+export type ProfilePatch = ProfileInput;
 
 export interface GraphProfile extends Required<Omit<ProfileRequest, "tokenExpirationDateTime">> {
   id: string;
@@ -133,6 +139,13 @@ export interface GroupMember {
   "@odata.type": string;
   id: string;
   displayName: string;
+}
+
+/** GET /beta/deviceManagement. */
+export interface GraphDeviceManagement {
+  id: string;
+  intuneAccountId: string;
+  subscriptionState: "pending" | "active";
 }
 
 export interface PackageVersion {
@@ -476,7 +489,7 @@ export class AdminClient {
     return this.listAll<GraphProfile>(PROFILES);
   }
 
-  updateProfile(id: string, patch: ProfileRequest): Promise<GraphProfile> {
+  updateProfile(id: string, patch: ProfilePatch): Promise<GraphProfile> {
     return this.request("PATCH", `${PROFILES}/${encodeURIComponent(id)}`, patch);
   }
 
@@ -593,6 +606,21 @@ export class AdminClient {
     return this.request("GET", `/beta/organization/${encodeURIComponent(id)}`);
   }
 
+  /** The deviceManagement singleton: the tenant's Intune account and its subscription state. */
+  deviceManagement(): Promise<GraphDeviceManagement> {
+    return this.request("GET", "/beta/deviceManagement");
+  }
+
+  /** Every directory object (users, groups, devices), each with its @odata.type. */
+  async listDirectoryObjects(): Promise<GroupMember[]> {
+    return this.listAll<GroupMember>("/beta/directoryObjects");
+  }
+
+  /** The user, group or device with this id, with its @odata.type. */
+  getDirectoryObject(id: string): Promise<GroupMember> {
+    return this.request("GET", `/beta/directoryObjects/${encodeURIComponent(id)}`);
+  }
+
   // ---- policies ----
 
   /** Creates an AOSP device configuration; `settings` are its Graph properties (cameraBlocked, ...). */
@@ -705,6 +733,10 @@ export class AdminClient {
 
   async termsAssignments(id: string): Promise<TermsAssignment[]> {
     return (await this.request<GraphList<TermsAssignment>>("GET", `${TERMS}/${encodeURIComponent(id)}/assignments`)).value;
+  }
+
+  getTermsAssignment(id: string, assignmentId: string): Promise<TermsAssignment> {
+    return this.request("GET", `${TERMS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
   deleteTermsAssignment(id: string, assignmentId: string): Promise<void> {

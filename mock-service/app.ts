@@ -27,6 +27,8 @@ import { organizationRoutes } from "./routes/admin/organization.js";
 import { policyRoutes } from "./routes/admin/policies.js";
 import { profileRoutes } from "./routes/admin/profiles.js";
 import { termsRoutes } from "./routes/admin/terms.js";
+import { deviceManagementRoutes } from "./routes/admin/device-management.js";
+import { directoryObjectRoutes } from "./routes/admin/directory-objects.js";
 import { userRoutes } from "./routes/admin/users.js";
 import { deviceRoutes } from "./routes/device/device.js";
 import { packageRoutes } from "./routes/device/packages.js";
@@ -167,6 +169,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await admin.register(organizationRoutes(services));
     await admin.register(policyRoutes(services));
     await admin.register(termsRoutes(services));
+    await admin.register(deviceManagementRoutes(services));
+    await admin.register(directoryObjectRoutes(services));
   });
   await app.register(deviceRoutes(services));
   await app.register(packageRoutes(services, adminToken));

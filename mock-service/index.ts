@@ -3,7 +3,7 @@
  * returns its URL, admin token and a close function. `aosp-sim serve` is a thin wrapper around it.
  *
  *     const service = await startMockService();            // port 0, in-memory store
- *     const profile = await service.admin.createProfile({ displayName: "Lab" });
+ *     const profile = await service.admin.createProfile({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
  *     ...
  *     await service.close();
  */

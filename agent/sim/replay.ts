@@ -316,7 +316,8 @@ function profileRequest(transcript: Transcript, payloadText: string): ProfileReq
   const wifi = checkPayloadText(payloadText, { rules: "android" }).params?.wifi ?? null;
   return {
     displayName: typeof output.enrollmentProfileName === "string" ? output.enrollmentProfileName : "Replayed profile",
-    ...(typeof output.enrollmentMode === "string" ? { enrollmentMode: output.enrollmentMode as ProfileRequest["enrollmentMode"] } : {}),
+    // A recording without the mode (an enrollment that never finished) replays as user-associated, the commonest AOSP mode.
+    enrollmentMode: typeof output.enrollmentMode === "string" ? (output.enrollmentMode as ProfileRequest["enrollmentMode"]) : "corporateOwnedAOSPUserAssociatedDevice",
     ...(wifi === null
       ? {}
       : {

@@ -55,29 +55,31 @@ export async function odataVersionHeader(request: FastifyRequest, reply: Fastify
 }
 
 /**
- * A PATCH and the entity's read-only properties: sent back unchanged (a GET-modify-PATCH round
- * trip) they are accepted; a change is refused, naming the property, and never silently dropped.
- * `current` is the entity as a GET answers it; `hints` says for some how to make the change.
+ * The read-only properties of an entity, for a PATCH: those that never change (an id, a creation
+ * time) and those the service changes on its own (a counter, a token, a modification time), each
+ * with how to change it when there is a way (or "" when there is none).
  */
-export function refuseReadOnlyChanges(
-  patch: object,
-  current: Record<string, unknown>,
-  readOnly: readonly string[],
-  hints: Record<string, string> = {},
-): void {
-  for (const name of readOnly) {
-    if (!Object.hasOwn(patch, name) || sameValue((patch as Record<string, unknown>)[name], current[name])) continue;
-    const hint = hints[name] ?? "send it back as a GET answers it, or leave it out";
-    throw badRequest(`${name} is read-only and cannot be changed: ${hint}`);
-  }
+export interface ReadOnlyProperties {
+  fixed: readonly string[];
+  serviceSet: Readonly<Record<string, string>>;
 }
 
 /**
- * The hint for a read-only property that changes with every write (a modification time, a version):
- * a body holding another value comes from an earlier read, and saying only "read-only" misleads.
+ * A PATCH and the entity's read-only properties. A property that never changes may be sent back
+ * as it is; another value is a mistake, refused naming it. A property the service changes on its
+ * own is ignored whatever its value, so a GET-modify-PATCH round trip still works when a device
+ * enrolled or a token was replaced in between; each sent with a value other than the current one
+ * is named in the warnings returned (for a Warning header), never silently dropped.
+ * `current` is the entity as a GET answers it.
  */
-export function staleHint(name: string, now: unknown): string {
-  return `it is ${String(now)} now (the body's comes from an earlier read, and the item has changed since): read it again, or leave ${name} out`;
+export function refuseReadOnlyChanges(patch: object, current: Record<string, unknown>, readOnly: ReadOnlyProperties): string[] {
+  const sent = (name: string) => Object.hasOwn(patch, name) && !sameValue((patch as Record<string, unknown>)[name], current[name]);
+  for (const name of readOnly.fixed) {
+    if (sent(name)) throw badRequest(`${name} is read-only and cannot be changed: send it back as a GET answers it, or leave it out`);
+  }
+  return Object.entries(readOnly.serviceSet)
+    .filter(([name]) => sent(name))
+    .map(([name, how]) => `${name} was ignored: the service sets it, and the value sent is not its current one${how === "" ? "" : ` (${how})`}`);
 }
 
 /** JSON values alike: objects whatever their key order, date-times whatever their notation. */

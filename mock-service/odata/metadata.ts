@@ -70,7 +70,7 @@ const shortName = (qualified: string) => qualified.slice(qualified.lastIndexOf("
 
 export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = NO_MODEL): string {
   const enums = new Map<string, readonly string[]>();
-  const entityTypes = new Map<string, { base: string; properties: [string, string][]; navigation: [string, string][] }>();
+  const entityTypes = new Map<string, { base: string; properties: [string, string, boolean?][]; navigation: [string, string][] }>();
   const entitySets: [string, string][] = [];
   const navigationOf = new Map<string, [string, string][]>();
 
@@ -84,11 +84,11 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
       entitySets.push([def.container.entitySet, def.entityType]);
     }
     if (def.declaresType === false) continue;
-    const properties: [string, string][] = [];
+    const properties: [string, string, boolean?][] = [];
     for (const [name, property] of Object.entries(def.properties)) {
       if (name === "id") continue; // declared once, on microsoft.graph.entity (the key)
       if (property.type === "enum" && property.edm && property.members) enums.set(property.edm, property.members);
-      properties.push([name, edmType(property)]);
+      properties.push([name, edmType(property), property.nullable]);
     }
     entityTypes.set(def.entityType, { base: def.baseType ?? `${NS}.entity`, properties, navigation: [] });
   }
@@ -136,7 +136,9 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
   );
   for (const [name, type] of entityTypes) {
     lines.push(`      <EntityType Name="${shortName(name)}" BaseType="${type.base}">`);
-    for (const [property, edm] of type.properties) lines.push(`        <Property Name="${property}" Type="${edm}" />`);
+    for (const [property, edm, nullable] of type.properties) {
+      lines.push(`        <Property Name="${property}" Type="${edm}"${nullable === false ? ' Nullable="false"' : ""} />`);
+    }
     for (const [property, target] of type.navigation) {
       lines.push(`        <NavigationProperty Name="${property}" Type="Collection(${target})" ContainsTarget="true" />`);
     }

@@ -17,6 +17,11 @@ export interface PropertyDef {
   filter?: readonly FilterOperator[];
   /** Whether `$orderby` takes the property. */
   orderBy?: boolean;
+  /**
+   * false when the property never holds null and a write of null is refused: `$metadata` then
+   * says `Nullable="false"` (CSDL makes a property nullable unless it says so).
+   */
+  nullable?: false;
 }
 
 export interface CollectionDef {

@@ -7,11 +7,22 @@
 import type { ServiceContext } from "../context.js";
 import { badRequest } from "../http/errors.js";
 import { canonicalIds } from "../http/ids.js";
+import { refuseOtherODataType } from "./odata-type.js";
 import { TARGET_TYPES, type AssignmentOwnerKind, type AssignmentRecord, type TargetType } from "../store/assignments.js";
 
 const GRAPH_PREFIX = "#microsoft.graph.";
 
-/** An assignment as an admin sends it (only `target` matters; the rest is accepted and ignored). */
+/** The @odata.type of an assignment, by its owner's kind: the only one an admin may send for it. */
+const ASSIGNMENT_TYPES: Readonly<Record<AssignmentOwnerKind, string>> = {
+  configuration: `${GRAPH_PREFIX}deviceConfigurationAssignment`,
+  compliance: `${GRAPH_PREFIX}deviceCompliancePolicyAssignment`,
+  terms: `${GRAPH_PREFIX}termsAndConditionsAssignment`,
+};
+
+/**
+ * An assignment as an admin sends it: only `target` matters; the rest is accepted and ignored,
+ * but for an `@odata.type` that is not the owner's assignment type.
+ */
 export interface AssignmentInput {
   "@odata.type"?: string;
   id?: string;
@@ -38,6 +49,8 @@ export class AssignmentService {
     const now = this.ctx.now();
     const seen = new Set<string>();
     return inputs.map((input, i) => {
+      // Another type is another kind of assignment (before, accepted and ignored).
+      refuseOtherODataType(input, ASSIGNMENT_TYPES[ownerKind], ownerKind === "terms" ? "an assignment of terms and conditions" : `assignments[${i}]`);
       const where = `assignments[${i}].target`;
       const raw = input.target["@odata.type"];
       const name = raw.startsWith(GRAPH_PREFIX) ? raw.slice(GRAPH_PREFIX.length) : raw.replace(/^#?microsoft\.graph\./, "");

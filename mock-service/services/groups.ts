@@ -26,7 +26,7 @@ export interface GroupInput {
   securityEnabled?: boolean;
   groupTypes?: string[];
   membershipRule?: string | null;
-  membershipRuleProcessingState?: "On" | "Paused";
+  membershipRuleProcessingState?: "On" | "Paused" | null;
 }
 
 export class GroupService {
@@ -96,8 +96,11 @@ export class GroupService {
       description: patch.description === undefined ? group.description : patch.description,
       mailNickname: patch.mailNickname ?? group.mailNickname,
       membershipRule: patch.membershipRule ?? group.membershipRule,
+      // null is the state a new dynamic group starts in.
       membershipRuleProcessingState: dynamic
-        ? (patch.membershipRuleProcessingState ?? group.membershipRuleProcessingState)
+        ? patch.membershipRuleProcessingState === null
+          ? "On"
+          : (patch.membershipRuleProcessingState ?? group.membershipRuleProcessingState)
         : null,
     };
     this.ctx.store.groups.save(updated);

@@ -21,13 +21,16 @@ import type { AssignmentRecord, TargetType } from "../store/assignments.js";
 import type { DeviceRecord } from "../store/devices.js";
 import type { PolicyKind, PolicyRecord, PolicySettings, PolicyStateRecord } from "../store/policies.js";
 import type { AssignmentInput, AssignmentService } from "./assignments.js";
+import { namesODataType, refuseTypeChange } from "./odata-type.js";
+import { changesNothing, DEFAULT_SCOPE_TAGS } from "./writes.js";
 
 /** What an admin sends: the common properties, and the type's settings by their Graph names. */
 export interface PolicyInput {
   "@odata.type"?: string;
   displayName?: string;
   description?: string | null;
-  roleScopeTagIds?: string[];
+  /** null: the scope tags a policy created without them has (the default, "0"). */
+  roleScopeTagIds?: string[] | null;
   scheduledActionsForRule?: unknown[];
   [setting: string]: unknown;
 }
@@ -53,7 +56,7 @@ export class PolicyService {
 
   create(kind: PolicyKind, input: PolicyInput): PolicyRecord {
     const type = POLICY_TYPES[kind];
-    if (input["@odata.type"] !== type.odataType) {
+    if (!namesODataType(input["@odata.type"], type.odataType)) {
       throw badRequest(
         `"@odata.type" must be "${type.odataType}": this service keeps only Android (AOSP) ${type.entitySet}${input["@odata.type"] === undefined ? "" : ` (got "${String(input["@odata.type"])}")`}`,
       );
@@ -78,7 +81,7 @@ export class PolicyService {
       description: input.description ?? null,
       settings: settingsOf(type, input, {}),
       scheduledActions,
-      roleScopeTagIds: input.roleScopeTagIds ?? ["0"],
+      roleScopeTagIds: input.roleScopeTagIds ?? [...DEFAULT_SCOPE_TAGS],
       version: 1,
       created: now,
       modified: now,
@@ -100,26 +103,29 @@ export class PolicyService {
   /**
    * PATCH: the settings given change (null clears one). The version goes up only when a setting
    * changes: devices apply a configuration again when its version does (a new name changes nothing there).
+   * A PATCH that changes nothing (`{}`, a round trip sent back as read) keeps lastModifiedDateTime too.
    */
   update(kind: PolicyKind, id: string, patch: PolicyInput): PolicyRecord {
     const current = this.get(kind, id);
     const type = POLICY_TYPES[kind];
-    if (patch["@odata.type"] !== undefined && patch["@odata.type"] !== type.odataType) {
-      throw badRequest(`"@odata.type" cannot change: this policy is a ${type.odataType}`);
-    }
+    refuseTypeChange(patch, type.odataType, "this policy");
     if (patch.scheduledActionsForRule !== undefined) {
       throw badRequest("scheduledActionsForRule is set when the policy is created; change it through scheduleActionsForRules");
     }
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');
     const settings = settingsOf(type, patch, current.settings);
+    const description = patch.description === undefined ? current.description : patch.description;
+    const roleScopeTagIds = patch.roleScopeTagIds === undefined ? current.roleScopeTagIds : (patch.roleScopeTagIds ?? [...DEFAULT_SCOPE_TAGS]);
+    const settingsChanged = !sameSettings(settings, current.settings);
+    if (!settingsChanged && changesNothing({ displayName, description, roleScopeTagIds }, current)) return current;
     const updated: PolicyRecord = {
       ...current,
       displayName,
-      description: patch.description === undefined ? current.description : patch.description,
-      roleScopeTagIds: patch.roleScopeTagIds ?? current.roleScopeTagIds,
+      description,
+      roleScopeTagIds,
       settings,
-      version: sameSettings(settings, current.settings) ? current.version : current.version + 1,
+      version: settingsChanged ? current.version + 1 : current.version,
       modified: this.ctx.now(),
     };
     this.ctx.store.policies.save(updated);

@@ -19,6 +19,7 @@ import { badRequest, itemNotFound } from "../http/errors.js";
 import { ENROLLMENT_MODES, type EnrollmentMode, type NewToken, type ProfileRecord, type TokenRecord, type WifiSecurityType } from "../store/profiles.js";
 import type { PackageService } from "./packages.js";
 import type { TenantService } from "./tenant.js";
+import { changesNothing, DEFAULT_SCOPE_TAGS } from "./writes.js";
 
 export const [USER_ASSOCIATED, USERLESS] = ENROLLMENT_MODES;
 
@@ -27,6 +28,7 @@ const DAY_MS = 86_400_000;
 export const DEFAULT_TOKEN_VALIDITY_MS = 90 * DAY_MS;
 export const DOWNLOAD_COOKIE_NAME = "aospsim_download";
 
+/** The writable properties of a profile, as a client that sets them sends them (Graph names). */
 export interface ProfileInput {
   displayName?: string;
   description?: string;
@@ -41,6 +43,22 @@ export interface ProfileInput {
   roleScopeTagIds?: string[];
   deviceNameTemplate?: string;
 }
+
+/**
+ * What a create or a PATCH may hold: the writable properties, each also null where `$metadata`
+ * declares it nullable (a typed Graph SDK sends null for one it clears), meaning the value a
+ * profile created without it has.
+ */
+export type ProfileWrite = Omit<ProfileInput, NullableProperty> & { [K in NullableProperty]?: ProfileInput[K] | null };
+
+/** The writable properties a write may set to null. */
+type NullableProperty = "description" | "wifiSsid" | "wifiPassword" | "deviceNameTemplate" | "roleScopeTagIds" | "tokenExpirationDateTime";
+
+/** What a profile created without them holds (so what null sets them to). */
+const CLEARED = { description: "", wifiSsid: "", wifiPassword: "", deviceNameTemplate: "", roleScopeTagIds: DEFAULT_SCOPE_TAGS } as const;
+
+/** The two AOSP modes, as a message names them. */
+const AOSP_MODES = ENROLLMENT_MODES.join(" or ");
 
 export interface ProfileView {
   profile: ProfileRecord;
@@ -64,28 +82,34 @@ export class ProfileService {
     private readonly render: (text: string) => Promise<Buffer> = renderQrPng,
   ) {}
 
-  create(input: ProfileInput): ProfileRecord {
+  create(input: ProfileWrite): ProfileRecord {
     this.tenant.requireAospManagement();
     const now = this.ctx.now();
     const displayName = (input.displayName ?? "").trim();
     if (displayName === "") throw badRequest('"displayName" is required: give the profile a name');
-    const enrollmentMode = input.enrollmentMode ?? USER_ASSOCIATED;
-    const wifiSsid = input.wifiSsid ?? "";
+    // Left out, Graph's enum takes its value 0, corporateOwnedDedicatedDevice: no AOSP mode, so no default is guessed.
+    const enrollmentMode = input.enrollmentMode;
+    if (enrollmentMode === undefined) {
+      throw badRequest(
+        `"enrollmentMode" is required: ${AOSP_MODES} (left out, Graph takes corporateOwnedDedicatedDevice, an Android Enterprise mode, not an AOSP one)`,
+      );
+    }
+    const wifiSsid = input.wifiSsid ?? CLEARED.wifiSsid;
     const cookieValue = `${DOWNLOAD_COOKIE_NAME}=${newCookieSecret()}`;
     const profile: ProfileRecord = {
       id: randomUUID(),
       displayName,
-      description: input.description ?? "",
+      description: input.description ?? CLEARED.description,
       enrollmentMode,
       // Graph's default is false; a profile that names a network clearly means to configure it.
       configureWifi: input.configureWifi ?? wifiSsid !== "",
       wifiSsid,
       wifiHidden: input.wifiHidden ?? false,
       wifiSecurityType: input.wifiSecurityType ?? "none",
-      wifiPassword: input.wifiPassword ?? "",
+      wifiPassword: input.wifiPassword ?? CLEARED.wifiPassword,
       isTeamsDeviceProfile: input.isTeamsDeviceProfile ?? false,
-      roleScopeTagIds: input.roleScopeTagIds ?? ["0"],
-      deviceNameTemplate: input.deviceNameTemplate ?? "",
+      roleScopeTagIds: input.roleScopeTagIds ?? [...CLEARED.roleScopeTagIds],
+      deviceNameTemplate: input.deviceNameTemplate ?? CLEARED.deviceNameTemplate,
       downloadCookie: cookieValue,
       downloadCookieHash: secretHash(cookieValue),
       created: now,
@@ -93,7 +117,7 @@ export class ProfileService {
     };
     this.check(profile);
     const expires =
-      input.tokenExpirationDateTime === undefined
+      input.tokenExpirationDateTime == null
         ? now + DEFAULT_TOKEN_VALIDITY_MS
         : this.checkExpiry(enrollmentMode, Date.parse(input.tokenExpirationDateTime), "tokenExpirationDateTime");
     this.ctx.store.profiles.create(profile, this.newToken(now, expires));
@@ -112,29 +136,37 @@ export class ProfileService {
 
   /**
    * PATCH. Changing the enrollment mode is refused with the way to do it; the read-only
-   * properties (the token's expiry among them) are the route's to refuse (refuseReadOnlyChanges).
+   * properties (the token's expiry among them) are the route's (refuseReadOnlyChanges). A PATCH
+   * that changes nothing (`{}`, a round trip sent back as read) leaves the profile, and its
+   * lastModifiedDateTime, as they were.
    */
-  update(id: string, patch: ProfileInput): ProfileRecord {
+  update(id: string, patch: ProfileWrite): ProfileRecord {
     const current = this.get(id);
     if (patch.enrollmentMode !== undefined && patch.enrollmentMode !== current.enrollmentMode) {
       throw badRequest("enrollmentMode cannot change after the profile is created; create a new profile instead");
     }
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');
-    const updated: ProfileRecord = {
-      ...current,
+    // undefined keeps the current value, null clears it to what a new profile has.
+    const cleared = <K extends keyof typeof CLEARED>(name: K): ProfileRecord[K] => {
+      const value = patch[name];
+      if (value === undefined) return current[name];
+      return (value ?? (Array.isArray(CLEARED[name]) ? [...CLEARED[name]] : CLEARED[name])) as ProfileRecord[K];
+    };
+    const changes: Partial<ProfileRecord> = {
       displayName,
-      description: patch.description ?? current.description,
+      description: cleared("description"),
       configureWifi: patch.configureWifi ?? current.configureWifi,
-      wifiSsid: patch.wifiSsid ?? current.wifiSsid,
+      wifiSsid: cleared("wifiSsid"),
       wifiHidden: patch.wifiHidden ?? current.wifiHidden,
       wifiSecurityType: patch.wifiSecurityType ?? current.wifiSecurityType,
-      wifiPassword: patch.wifiPassword ?? current.wifiPassword,
+      wifiPassword: cleared("wifiPassword"),
       isTeamsDeviceProfile: patch.isTeamsDeviceProfile ?? current.isTeamsDeviceProfile,
-      roleScopeTagIds: patch.roleScopeTagIds ?? current.roleScopeTagIds,
-      deviceNameTemplate: patch.deviceNameTemplate ?? current.deviceNameTemplate,
-      modified: this.ctx.now(),
+      roleScopeTagIds: cleared("roleScopeTagIds"),
+      deviceNameTemplate: cleared("deviceNameTemplate"),
     };
+    if (changesNothing(changes, current)) return current;
+    const updated: ProfileRecord = { ...current, ...changes, modified: this.ctx.now() };
     this.check(updated);
     this.ctx.store.profiles.save(updated);
     return updated;

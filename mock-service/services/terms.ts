@@ -12,6 +12,7 @@ import type { AssignmentRecord, TargetType } from "../store/assignments.js";
 import type { AcceptanceRecord, TermsRecord } from "../store/terms.js";
 import type { AssignmentInput, AssignmentService } from "./assignments.js";
 import { DYNAMIC } from "./groups.js";
+import { changesNothing, DEFAULT_SCOPE_TAGS } from "./writes.js";
 
 export interface TermsInput {
   "@odata.type"?: string;
@@ -21,7 +22,8 @@ export interface TermsInput {
   bodyText?: string;
   acceptanceStatement?: string;
   version?: number;
-  roleScopeTagIds?: string[];
+  /** null: the scope tags terms created without them have (the default, "0"). */
+  roleScopeTagIds?: string[] | null;
 }
 
 /** Terms reach users: through groups they belong to, or as licensed users. */
@@ -48,7 +50,7 @@ export class TermsService {
       bodyText: required("bodyText"),
       acceptanceStatement: required("acceptanceStatement"),
       version: input.version ?? 1,
-      roleScopeTagIds: input.roleScopeTagIds ?? ["0"],
+      roleScopeTagIds: input.roleScopeTagIds ?? [...DEFAULT_SCOPE_TAGS],
       created: now,
       modified: now,
     };
@@ -66,6 +68,7 @@ export class TermsService {
     return this.ctx.store.terms.list();
   }
 
+  /** PATCH; one that changes nothing (`{}`, a round trip sent back as read) keeps lastModifiedDateTime too. */
   update(id: string, patch: TermsInput): TermsRecord {
     const current = this.get(id);
     const text = (name: "displayName" | "title" | "bodyText" | "acceptanceStatement") => {
@@ -77,17 +80,17 @@ export class TermsService {
     if (patch.version !== undefined && patch.version < current.version) {
       throw badRequest(`version can only go up (it is ${current.version}); raise it to make users accept the terms again`);
     }
-    const updated: TermsRecord = {
-      ...current,
+    const changes = {
       displayName: text("displayName"),
       title: text("title"),
       bodyText: text("bodyText"),
       acceptanceStatement: text("acceptanceStatement"),
       description: patch.description === undefined ? current.description : patch.description,
       version: patch.version ?? current.version,
-      roleScopeTagIds: patch.roleScopeTagIds ?? current.roleScopeTagIds,
-      modified: this.ctx.now(),
+      roleScopeTagIds: patch.roleScopeTagIds === undefined ? current.roleScopeTagIds : (patch.roleScopeTagIds ?? [...DEFAULT_SCOPE_TAGS]),
     };
+    if (changesNothing(changes, current)) return current;
+    const updated: TermsRecord = { ...current, ...changes, modified: this.ctx.now() };
     this.ctx.store.terms.save(updated);
     return updated;
   }
@@ -122,6 +125,13 @@ export class TermsService {
   assignmentsOf(id: string): AssignmentRecord[] {
     this.get(id);
     return this.ctx.store.assignments.of(id);
+  }
+
+  /** One assignment of the terms, by its id (ids ignore case, as in a path). */
+  assignment(id: string, assignmentId: string): AssignmentRecord {
+    const found = this.assignmentsOf(id).find((a) => a.id.toLowerCase() === assignmentId.toLowerCase());
+    if (!found) throw itemNotFound("termsAndConditionsAssignment", assignmentId);
+    return found;
   }
 
   removeAssignment(id: string, assignmentId: string): void {

@@ -82,7 +82,7 @@ describe("aosp-sim serve", () => {
     const created = await fetch(`${running.url}/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles`, {
       method: "POST",
       headers: { authorization: `Bearer ${running.adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ displayName: "Emulators" }),
+      body: JSON.stringify({ displayName: "Emulators", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" }),
     });
     const profile = (await created.json()) as { qrCodeContent: string };
     const payload = JSON.parse(Buffer.from(profile.qrCodeContent, "base64").toString("utf8"));
@@ -102,11 +102,11 @@ describe("aosp-sim serve", () => {
     const org = ((await (await admin("/beta/organization")).json()) as { value: { id: string; mobileDeviceManagementAuthority: string }[] }).value[0]!;
     expect(org.mobileDeviceManagementAuthority).toBe("unknown");
     const profiles = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
-    const refused = await admin(profiles, { displayName: "Factory 1 devices" });
+    const refused = await admin(profiles, { displayName: "Factory 1 devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("mdmAuthorityNotSet");
     expect((await admin(`/beta/organization/${org.id}/setMobileDeviceManagementAuthority`, {})).status).toBe(200);
-    expect((await admin(profiles, { displayName: "Factory 1 devices" })).status).toBe(201);
+    expect((await admin(profiles, { displayName: "Factory 1 devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" })).status).toBe(201);
   });
 
   it("logs one line per request on stderr with --log", async () => {

@@ -22,7 +22,7 @@ let service: MockService;
 let token: string;
 beforeAll(async () => {
   service = await startMockService();
-  const profile = await service.admin.createProfile({ displayName: "Client tests" });
+  const profile = await service.admin.createProfile({ displayName: "Client tests", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
   const payload = await service.admin.exportProfile(profile.id);
   token = (payload[EXTRAS] as Record<string, string>)["com.microsoft.intune.aosp.enrollmentToken"]!;
   await service.admin.createLicensedUser({ displayName: "Alex", userPrincipalName: "alex@contoso.example", password: "Passw0rd!" });

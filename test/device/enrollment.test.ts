@@ -254,7 +254,7 @@ describe("a device out of the box", () => {
   });
 
   it("uses the network it is on when the payload names no Wi-Fi", async () => {
-    const { qr } = await t.newProfile({ displayName: "Wired", configureWifi: false });
+    const { qr } = await t.newProfile({ displayName: "Wired", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: false });
     const report = await (await t.device({ qr: { image: qr } })).enroll();
     expect(report.finalState).toBe("enrolled");
     expect(report.timeline.map((e) => e.state)).toContain("checkingNetwork");
@@ -262,7 +262,7 @@ describe("a device out of the box", () => {
   });
 
   it("probes for a hidden network the payload says is hidden", async () => {
-    const { qr } = await t.newProfile({ displayName: "Hidden", configureWifi: true, wifiSsid: "Back-Office", wifiHidden: true, wifiSecurityType: "wpa", wifiPassword: "back-office-key" });
+    const { qr } = await t.newProfile({ displayName: "Hidden", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Back-Office", wifiHidden: true, wifiSecurityType: "wpa", wifiPassword: "back-office-key" });
     const report = await (await t.device({ qr: { image: qr } })).enroll();
     expect(report.finalState).toBe("enrolled");
     expect(report.timeline.some((e) => e.detail === "Probing for hidden network Back-Office")).toBe(true);
@@ -280,9 +280,9 @@ describe("a device out of the box", () => {
   });
 
   it("joins an open network, and a WEP network with a hex key", async () => {
-    const open = await t.newProfile({ displayName: "Open", configureWifi: true, wifiSsid: "Guest", wifiSecurityType: "none" });
+    const open = await t.newProfile({ displayName: "Open", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Guest", wifiSecurityType: "none" });
     expect((await (await t.device({ qr: { image: open.qr } })).enroll()).finalState).toBe("enrolled");
-    const wep = await t.newProfile({ displayName: "WEP", configureWifi: true, wifiSsid: "Old-AP", wifiSecurityType: "wep", wifiPassword: "0123456789abcdef0123456789" });
+    const wep = await t.newProfile({ displayName: "WEP", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Old-AP", wifiSecurityType: "wep", wifiPassword: "0123456789abcdef0123456789" });
     expect((await (await t.device({ qr: { image: wep.qr } })).enroll()).finalState).toBe("enrolled");
   });
 

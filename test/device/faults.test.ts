@@ -36,7 +36,7 @@ describe("faults", () => {
 
   // Before: "... the device looks for a open one".
   it("wrong-wifi-key=KEY for an open network's payload: the network is a WPA one, said with its article", async () => {
-    const { qr } = await t.newProfile({ displayName: "Open devices", configureWifi: true, wifiSsid: "Guest", wifiSecurityType: "none" });
+    const { qr } = await t.newProfile({ displayName: "Open devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Guest", wifiSecurityType: "none" });
     const device = await t.device({ qr: { image: qr, label: "open.png" }, faults: ["wrong-wifi-key=abcdefghij"] });
     const report = await device.enroll();
     expect(report.finalState).toBe("wifiFailed");
@@ -46,7 +46,7 @@ describe("faults", () => {
   // Before: "... (the network's own key is not a WPA passphrase (...): it is 3 characters long
   // (8 to 63 needed))" in the timeline and the failure, while transcripts redact the KEY.
   it("wrong-wifi-key=KEY that no network can have: neither the KEY nor its length in the timeline or the failure", async () => {
-    const { qr: wep } = await t.newProfile({ displayName: "WEP devices", configureWifi: true, wifiSsid: "Old-Lab", wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
+    const { qr: wep } = await t.newProfile({ displayName: "WEP devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Old-Lab", wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
     const cases = [
       { qr: t.qr, key: "Zq9", security: "WPA" },
       { qr: t.qr, key: `Zq9${"x".repeat(80)}`, security: "WPA" },
@@ -99,7 +99,7 @@ describe("faults", () => {
   });
 
   it("network-absent with no SSID in the payload: no network at all", async () => {
-    const { qr } = await t.newProfile({ displayName: "Wired", configureWifi: false });
+    const { qr } = await t.newProfile({ displayName: "Wired", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: false });
     const report = await (await t.device({ qr: { image: qr }, faults: ["network-absent"] })).enroll();
     expect(report.finalState).toBe("wifiFailed");
     expect(report.failure?.code).toBe("noNetwork");

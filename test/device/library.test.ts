@@ -14,7 +14,7 @@ describe("the library API", () => {
     const service = await startMockService({ now: () => new Date(clock.now()) });
     try {
       await service.admin.createLicensedUser({ displayName: "Alex", userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" });
-      const profile = await service.admin.createProfile({ displayName: "Lab", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+      const profile = await service.admin.createProfile({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
       const device = await createDevice({
         qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") },
         clock,
@@ -39,7 +39,7 @@ describe("the library API", () => {
     try {
       const user = { userPrincipalName: "alex@contoso.example", password: "P@ss-w0rd" };
       await service.admin.createLicensedUser({ displayName: "Alex", ...user });
-      const profile = await service.admin.createProfile({ displayName: "Lab" });
+      const profile = await service.admin.createProfile({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       const transcript = new TranscriptFile(path);
       const device = await createDevice({ qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") }, clock, seed: 11, transcript: transcript.write, user });
       await device.enroll();

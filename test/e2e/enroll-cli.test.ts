@@ -11,6 +11,7 @@ const temp = deviceTempDir("aosp-e2e-");
 const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
 const PROFILE: ProfileRequest = {
   displayName: "E2E devices",
+  enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
   configureWifi: true,
   wifiSsid: "Contoso-Staging",
   wifiSecurityType: "wpa",

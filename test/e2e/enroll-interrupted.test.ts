@@ -24,7 +24,7 @@ let payload: string;
 beforeAll(async () => {
   service = await startMockService();
   await service.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
-  const profile = await service.admin.createProfile({ displayName: "Interrupted devices", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+  const profile = await service.admin.createProfile({ displayName: "Interrupted devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
   payload = temp.file("payload.json");
   writeFileSync(payload, JSON.stringify(await service.admin.exportProfile(profile.id)));
 });

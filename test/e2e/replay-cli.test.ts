@@ -27,7 +27,7 @@ let recorded: { code: number | null; stdout: string };
 beforeAll(async () => {
   service = await startMockService();
   await service.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
-  const profile = await service.admin.createProfile({ displayName: "Replay devices", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: WIFI_KEY });
+  const profile = await service.admin.createProfile({ displayName: "Replay devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: WIFI_KEY });
   profileToken = profile.tokenValue;
   qr = temp.file("qr.png");
   writeFileSync(qr, Buffer.from(profile.qrCodeImage.value, "base64"));
@@ -304,9 +304,9 @@ describe("aosp-sim replay of a failure the service gave", { timeout: 120_000 }, 
       await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
       await live.admin.createUser({ displayName: "No Licence", userPrincipalName: "unlicensed@contoso.example", password: USER.password });
       const files = { ok: temp.file("failing-ok.json"), revoked: temp.file("failing-revoked.json") };
-      const ok = await live.admin.createProfile({ displayName: "Failing devices" });
+      const ok = await live.admin.createProfile({ displayName: "Failing devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       writeFileSync(files.ok, JSON.stringify(await live.admin.exportProfile(ok.id)));
-      const revoked = await live.admin.createProfile({ displayName: "Revoked devices" });
+      const revoked = await live.admin.createProfile({ displayName: "Revoked devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       writeFileSync(files.revoked, JSON.stringify(await live.admin.exportProfile(revoked.id)));
       await live.admin.revokeToken(revoked.id);
       for (const c of cases) {
@@ -341,7 +341,7 @@ describe("aosp-sim replay of a service with newer apps than the embedded default
       await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
       await live.admin.publishPackage({ packageName: "com.microsoft.intune.aospagent", versionName: "24.11.0" });
       await live.admin.publishPackage({ packageName: "com.microsoft.windowsintune.companyportal", versionName: "5.0.6300.0" });
-      const profile = await live.admin.createProfile({ displayName: "Newer apps" });
+      const profile = await live.admin.createProfile({ displayName: "Newer apps", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       const payload = temp.file("newer-apps.json");
       writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
       const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--transcript", file]);
@@ -367,7 +367,7 @@ describe("aosp-sim replay of a tenant with terms and a device configuration assi
       await live.admin.assignTerms(terms.id, allUsers);
       const configuration = await live.admin.createConfiguration("Lockdown", { cameraBlocked: true });
       await live.admin.assignConfiguration(configuration.id, [allUsers]);
-      const profile = await live.admin.createProfile({ displayName: "Assigned" });
+      const profile = await live.admin.createProfile({ displayName: "Assigned", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       const payload = temp.file("assigned.json");
       writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
       const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--transcript", file]);
@@ -395,7 +395,7 @@ describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 12
   beforeAll(async () => {
     live = await startMockService();
     await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
-    const profile = await live.admin.createProfile({ displayName: "Stopped devices", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
+    const profile = await live.admin.createProfile({ displayName: "Stopped devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase" });
     payload = temp.file("stopped.json");
     writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
   });

@@ -43,7 +43,7 @@ async function recordLive(record: (live: MockService, payload: Record<string, un
   const live = await startMockService();
   try {
     await live.admin.createLicensedUser({ displayName: "Ann Example", userPrincipalName: USER.upn, password: USER.password });
-    const profile = await live.admin.createProfile({ displayName: "Factory 1 devices", configureWifi: true, wifiSsid: "Staging", wifiSecurityType: "wpa", wifiPassword: "correct horse" });
+    const profile = await live.admin.createProfile({ displayName: "Factory 1 devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Staging", wifiSecurityType: "wpa", wifiPassword: "correct horse" });
     const payload = (await live.admin.exportProfile(profile.id)) as Record<string, unknown>;
     const payloadFile = temp.file(`payload-${++recordings}.json`);
     writeFileSync(payloadFile, JSON.stringify(payload));
@@ -172,7 +172,7 @@ describe("aosp-sim replay of failures the recorded service injected (serve --cha
       const chaotic = await startMockService({ chaos: { seed: chaosSeed, rules: parseChaosRule(chaos) } });
       try {
         await chaotic.admin.createLicensedUser({ displayName: "Ann Example", userPrincipalName: USER.upn, password: USER.password });
-        const profile = await chaotic.admin.createProfile({ displayName: "Chaos devices" });
+        const profile = await chaotic.admin.createProfile({ displayName: "Chaos devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
         const file = temp.file(`${chaos.replace(/\W+/g, "-")}.json`);
         writeFileSync(file, JSON.stringify(await chaotic.admin.exportProfile(profile.id)));
         return await enroll(file, "--seed", "5", "--transcript", transcript);
@@ -247,7 +247,7 @@ describe("aosp-sim transcripts of a wrong-wifi-key=KEY fault", { timeout: 120_00
   beforeAll(async () => {
     await recordLive(async (live, _payload, payloadFile) => {
       wpaPayload = payloadFile;
-      const wepProfile = await live.admin.createProfile({ displayName: "WEP devices", configureWifi: true, wifiSsid: "Old-Lab", wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
+      const wepProfile = await live.admin.createProfile({ displayName: "WEP devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Old-Lab", wifiSecurityType: "wep", wifiPassword: "0a1b2c3d4e" });
       const wepPayload = temp.file("wrong-key-wep.json");
       writeFileSync(wepPayload, JSON.stringify(await live.admin.exportProfile(wepProfile.id)));
       for (const [payloadFile, transcript, key, extra] of [[wpaPayload, wpa, KEY, []], [wepPayload, wep, "abcde", []], [wpaPayload, kept, KEY, ["--transcript-secrets", "keep"]]] as const) {

@@ -30,7 +30,7 @@ let simulated: string;
 beforeAll(async () => {
   service = await startMockService();
   await service.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
-  const profile = await service.admin.createProfile({ displayName: "Lab", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: "staging-passphrase" });
+  const profile = await service.admin.createProfile({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: "staging-passphrase" });
   writeFileSync(path("qr.png"), Buffer.from(profile.qrCodeImage.value, "base64"));
   const result = await aospSim(["enroll", path("qr.png"), "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--seed", "3", "--json"]);
   expect(result.code).toBe(0);

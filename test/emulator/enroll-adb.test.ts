@@ -19,7 +19,7 @@ let qr: string;
 beforeAll(async () => {
   service = await startMockService();
   await service.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
-  const profile = await service.admin.createProfile({ displayName: "Lab", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: "staging-passphrase" });
+  const profile = await service.admin.createProfile({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", configureWifi: true, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: "staging-passphrase" });
   qr = `${android.dir}/qr.png`;
   writeFileSync(qr, Buffer.from(profile.qrCodeImage.value, "base64"));
 });

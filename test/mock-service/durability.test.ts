@@ -21,7 +21,7 @@ describe("the service's state with --db", () => {
     const first = await startServe(["--port", "0", "--db", db, "--admin-token", "durable-admin"]);
     const admin = new AdminClient(first.url, first.adminToken);
     const user = await admin.createLicensedUser({ displayName: "Ann", userPrincipalName: "ann@contoso.example", password: PASSWORD });
-    const profile = await admin.createProfile({ displayName: "Factory 1 devices", wifiSsid: "Staging", wifiSecurityType: "wpa", wifiPassword: "correct horse" });
+    const profile = await admin.createProfile({ displayName: "Factory 1 devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", wifiSsid: "Staging", wifiSecurityType: "wpa", wifiPassword: "correct horse" });
     const group = await admin.createGroup({ displayName: "Factory", groupTypes: ["DynamicMembership"], membershipRule: 'device.enrollmentProfileName -eq "Factory 1 devices"' });
     const published = await admin.publishPackage({ packageName: AGENT_PACKAGE, versionName: "25.0.0" });
     const enrolled = await http(`${first.url}${deviceRoutes.enroll()}`, { method: "POST", json: enrollRequest(profile.tokenValue, { serialNumber: "DURABLE1" }) });
@@ -80,12 +80,12 @@ describe("the service's state with --db", () => {
     const withFile = await startServe(["--port", "0", "--db", db]);
     const admin = new AdminClient(withFile.url, withFile.adminToken);
     expect(await admin.listProfiles()).toEqual([]);
-    await admin.createProfile({ displayName: "Kept" });
+    await admin.createProfile({ displayName: "Kept", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     expect(await stop(withFile)).toBe(0);
 
     const inMemory = await startServe(["--port", "0"]);
     const memoryAdmin = new AdminClient(inMemory.url, inMemory.adminToken);
-    await memoryAdmin.createProfile({ displayName: "Lost" });
+    await memoryAdmin.createProfile({ displayName: "Lost", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     expect(await stop(inMemory)).toBe(0);
     const restarted = await startServe(["--port", "0"]);
     try {

@@ -186,7 +186,7 @@ describe("the official Graph client against the mock service", () => {
     const requests: string[] = [];
     service = await startMockService({ logRequests: true, log: (line) => requests.push(line) });
     graph = graphClient(service);
-    const profile = await service.admin.createProfile({ displayName: "Fleet" });
+    const profile = await service.admin.createProfile({ displayName: "Fleet", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const enrolled = new Set<string>();
     for (let i = 0; i < 250; i++) enrolled.add((await enrollDevice(profile.tokenValue)).deviceId);
     const seen: string[] = [];
@@ -203,7 +203,7 @@ describe("the official Graph client against the mock service", () => {
   });
 
   it("pages with the client's skipToken() ($skipToken) and filters with query({ filter }), the $ left out", async () => {
-    const profile = await service.admin.createProfile({ displayName: "Fleet" });
+    const profile = await service.admin.createProfile({ displayName: "Fleet", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const enrolled: string[] = [];
     for (let i = 0; i < 3; i++) enrolled.push((await enrollDevice(profile.tokenValue)).deviceId);
     const devices = "/deviceManagement/managedDevices";

@@ -126,7 +126,7 @@ describe("bad input", () => {
     expect(errorOf(lone)).toMatchObject({ status: 400, code: "invalidRequest" });
     expect(lone.body.error.message).toMatch(/^"displayName" holds a lone UTF-16 surrogate/);
     // A pair is one character, and welcome.
-    const pair = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "\\ud83d\\ude00"}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    const pair = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "\\ud83d\\ude00", "enrollmentMode": "corporateOwnedAOSPUserAssociatedDevice"}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
     expect(pair.status, pair.text).toBe(201);
     expect((await t.admin("GET", PROFILES)).body.value.map((p: { displayName: string }) => p.displayName)).toEqual(["\u{1F600}"]);
   });
@@ -340,7 +340,7 @@ describe("failures inside the service", () => {
       log: (line) => logged.push(line),
     });
     fail = true;
-    const admin = await http(`${broken.url}${PROFILES}`, { method: "POST", json: { displayName: "x" }, bearer: broken.adminToken });
+    const admin = await http(`${broken.url}${PROFILES}`, { method: "POST", json: { displayName: "x", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" }, bearer: broken.adminToken });
     expect(admin.status).toBe(500);
     expect(admin.body.error).toMatchObject({ code: "generalException", message: expect.stringMatching(/failed to handle/) });
     expect(admin.text).not.toMatch(/secret|clock\.ts|\bat\b.*:\d+/);

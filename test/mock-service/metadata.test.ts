@@ -141,7 +141,7 @@ describe("$metadata", () => {
       ["POST", `/beta/organization/${ids.tenant}/setMobileDeviceManagementAuthority`, {}],
       ["GET", "/beta/subscribedSkus"],
       ["GET", PROFILES],
-      ["POST", PROFILES, { displayName: "Second" }],
+      ["POST", PROFILES, { displayName: "Second", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" }],
       ["GET", `${PROFILES}/${ids.profile}`],
       ["GET", `${PROFILES}/${ids.profile}?$select=tokenValue,qrCodeImage`],
       ["PATCH", `${PROFILES}/${ids.profile}`, { description: "edited" }],
@@ -183,6 +183,12 @@ describe("$metadata", () => {
       ["GET", `${TERMS}/${ids.terms}/assignments`],
       ["POST", `${TERMS}/${ids.terms}/assignments`, { target: ids.target.target }],
       ["GET", `${TERMS}/${ids.terms}/acceptanceStatuses`],
+      ["GET", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
+      ["GET", "/beta/deviceManagement"],
+      ["GET", "/beta/directoryObjects"],
+      ["GET", `/beta/directoryObjects/${ids.user}`],
+      ["GET", `/beta/directoryObjects/${ids.group}`],
+      ["GET", `/beta/directoryObjects/${ids.device}`],
       ["DELETE", `/beta/groups/${ids.group}/members/${ids.user}/$ref`],
       ["DELETE", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
       ["POST", `${DEVICES}/${ids.device}/wipe`, {}],
@@ -281,6 +287,33 @@ describe("actions' parameters against $metadata", () => {
         }
       }
     }
+    expect(problems).toEqual([]);
+  });
+
+  it("takes null in a create or a PATCH for each property $metadata leaves nullable, and refuses it where it says Nullable=\"false\"", async () => {
+    const t = service();
+    const schema = (xml2json((await t.admin("GET", "/beta/$metadata")).text) as Record<string, Schema>)["microsoft.graph"]!;
+    const doc = (await http(`${t.url}/openapi.json`)).body as { paths: Record<string, { post?: any; patch?: any }> };
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      // Creates (a POST to a top collection) and updates (a PATCH of one entity).
+      const operation = path.endsWith("/{id}") ? operations.patch : path.includes("{") ? undefined : operations.post;
+      if (!operation || !path.startsWith("/beta/")) continue;
+      const type = resolve(schema, path.replace(/^\/beta\//, "").replaceAll("/{id}", "('id')"));
+      const body = (operation.requestBody?.content?.["application/json"]?.schema ?? {}) as BodySchema;
+      for (const [name, property] of Object.entries(body.properties ?? {})) {
+        const declared = member(schema, type, name) as { $Collection?: boolean; $Nullable?: boolean; $Kind?: string } | undefined;
+        // Undeclared (a password, an annotation), collections (never null, only empty) and read-only echoes (no type) aside.
+        if (!declared || declared.$Kind === "NavigationProperty" || declared.$Collection || property.type === undefined) continue;
+        checked += 1;
+        // CSDL JSON (as xml2json writes it) says $Nullable only when true.
+        const nullable = declared.$Nullable === true;
+        const takesNull = types(property).includes("null") && (property.enum === undefined || property.enum.includes(null));
+        if (nullable !== takesNull) problems.push(`${path}: ${name} is ${nullable ? "" : "not "}nullable in $metadata, but the route ${takesNull ? "takes" : "refuses"} null`);
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
     expect(problems).toEqual([]);
   });
 

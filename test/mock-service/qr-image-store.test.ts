@@ -41,7 +41,7 @@ const png = (id: string) => profiles.qrPng(profiles.view(profiles.get(id)));
 
 describe("the QR code images of profiles", () => {
   it("are rendered once, however often 300 profiles are listed", async () => {
-    const ids = Array.from({ length: 300 }, (_, i) => profiles.create({ displayName: `Line ${i}` }).id);
+    const ids = Array.from({ length: 300 }, (_, i) => profiles.create({ displayName: `Line ${i}`, enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" }).id);
     for (let pass = 0; pass < 3; pass++) {
       for (const id of ids) await png(id);
     }
@@ -49,14 +49,14 @@ describe("the QR code images of profiles", () => {
   });
 
   it("are rendered once when many requests read a new one at the same time", async () => {
-    const { id } = profiles.create({ displayName: "Lab" });
+    const { id } = profiles.create({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const images = await Promise.all(Array.from({ length: 5 }, () => png(id)));
     expect(rendered).toHaveLength(1);
     expect(new Set(images.map((image) => image.toString()))).toHaveProperty("size", 1);
   });
 
   it("are drawn again when the payload changes or the token is replaced, and show the new one", async () => {
-    const { id } = profiles.create({ displayName: "Lab" });
+    const { id } = profiles.create({ displayName: "Lab", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     await png(id);
     profiles.update(id, { configureWifi: true, wifiSsid: "Staging", wifiSecurityType: "none" });
     expect((await png(id)).toString()).toContain('"Staging"');

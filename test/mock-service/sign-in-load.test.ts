@@ -53,7 +53,7 @@ describe("password checks off the event loop", () => {
   it("answers /health while a flood of wrong-password sign-ins is still being checked", async () => {
     serve = await startServe(["--port", "0"]);
     const admin = new AdminClient(serve.url, serve.adminToken);
-    const profile = await admin.createProfile({ displayName: "Flood" });
+    const profile = await admin.createProfile({ displayName: "Flood", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const device = (await http(`${serve.url}${deviceRoutes.enroll()}`, { method: "POST", json: enrollRequest(profile.tokenValue) })).body as EnrollResponse;
     // 32 scrypt hashes are several rounds of the thread pool. Distinct (unknown) accounts, so no
     // per-account limit cuts the work short.

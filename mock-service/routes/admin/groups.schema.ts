@@ -16,15 +16,16 @@ export const GROUPS: CollectionDef = {
   createdProperty: "createdDateTime",
   properties: {
     id: { type: "string", filter: EXACT_OPS },
-    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true },
+    // Never null, and null is refused in a write; description, membershipRule and its state are nullable.
+    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true, nullable: false },
     description: { type: "string", filter: DIRECTORY_TEXT_OPS },
-    mailEnabled: { type: "boolean", filter: BOOLEAN_OPS },
-    mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS },
-    securityEnabled: { type: "boolean", filter: BOOLEAN_OPS },
+    mailEnabled: { type: "boolean", filter: BOOLEAN_OPS, nullable: false },
+    mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS, nullable: false },
+    securityEnabled: { type: "boolean", filter: BOOLEAN_OPS, nullable: false },
     groupTypes: { type: "complex", edm: "Collection(Edm.String)" },
     membershipRule: { type: "string", filter: DIRECTORY_TEXT_OPS },
     membershipRuleProcessingState: { type: "string", filter: EXACT_OPS },
-    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true },
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false },
   },
 };
 
@@ -86,7 +87,8 @@ const writable = {
     maxLength: MAX_RULE_LENGTH * 4,
     description: `Entra membership rule language, device properties; at most ${MAX_RULE_LENGTH} characters.`,
   },
-  membershipRuleProcessingState: { type: "string", enum: ["On", "Paused"] },
+  // null: as a group created without it (On for a dynamic group; an assigned group has none).
+  membershipRuleProcessingState: { type: ["string", "null"], enum: ["On", "Paused", null] },
 } as const;
 
 const memberSchema = {

@@ -8,6 +8,8 @@ import { odataEntity, odataList } from "../../odata/collection.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
 import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
+import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
+import type { DeviceRecord } from "../../store/devices.js";
 import type { GroupRecord } from "../../store/groups.js";
 import {
   GROUP_MEMBERS,
@@ -24,7 +26,11 @@ import {
 
 type IdParams = { Params: { id: string } };
 
-function graphGroup(group: GroupRecord): Record<string, unknown> {
+/** The groups set's type: the only one a create or a PATCH may name. */
+const GROUP_ODATA_TYPE = "#microsoft.graph.group";
+
+/** Graph's shape of a group. */
+export function graphGroup(group: GroupRecord): Record<string, unknown> {
   return {
     id: group.id,
     displayName: group.displayName,
@@ -36,6 +42,20 @@ function graphGroup(group: GroupRecord): Record<string, unknown> {
     membershipRule: group.membershipRule,
     membershipRuleProcessingState: group.membershipRuleProcessingState,
     createdDateTime: iso(group.created),
+  };
+}
+
+/** A managed device as the directory object Entra ID keeps for it (a group member, a directoryObjects item). */
+export function graphDirectoryDevice(device: DeviceRecord): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.device",
+    id: device.id,
+    displayName: device.deviceName,
+    deviceId: device.azureADDeviceId,
+    operatingSystem: AOSP_DEVICE_OS_TYPE,
+    operatingSystemVersion: device.osVersion,
+    model: device.model,
+    manufacturer: device.manufacturer,
   };
 }
 
@@ -53,20 +73,13 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       };
     }
     const device = ctx.store.devices.get(memberId);
-    return device && {
-      "@odata.type": "#microsoft.graph.device",
-      id: device.id,
-      displayName: device.deviceName,
-      deviceId: device.azureADDeviceId,
-      operatingSystem: AOSP_DEVICE_OS_TYPE,
-      operatingSystemVersion: device.osVersion,
-      model: device.model,
-      manufacturer: device.manufacturer,
-    };
+    return device && graphDirectoryDevice(device);
   }
 
   return async (app) => {
     app.post<{ Body: GroupInput }>("/beta/groups", { schema: createGroupSchema }, async (request, reply) => {
+      // Before, any @odata.type was accepted and ignored.
+      refuseOtherODataType(request.body, GROUP_ODATA_TYPE, "a group of groups");
       const group = groups.create(request.body);
       reply.code(201).header("Location", `${ctx.baseUrl()}/beta/groups/${group.id}`);
       return entityEnvelope(ctx.baseUrl(), "groups", graphGroup(group));
@@ -81,6 +94,7 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
     );
 
     app.patch<IdParams & { Body: GroupInput }>("/beta/groups/:id", { schema: patchGroupSchema }, async (request, reply) => {
+      refuseTypeChange(request.body, GROUP_ODATA_TYPE, "this group");
       groups.update(request.params.id, request.body);
       return reply.code(204).send();
     });

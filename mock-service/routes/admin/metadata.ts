@@ -7,6 +7,8 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { CollectionDef } from "../../odata/model.js";
 import { csdlDocument, type CsdlModel } from "../../odata/metadata.js";
+import { SUBSCRIPTION_STATES } from "./device-management.js";
+import { DIRECTORY_OBJECTS } from "./directory-objects.schema.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
 import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
 import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
@@ -18,6 +20,7 @@ export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
   USERS,
   GROUPS,
   GROUP_MEMBERS,
+  DIRECTORY_OBJECTS,
   ORGANIZATION,
   SUBSCRIBED_SKUS,
   MANAGED_DEVICES,
@@ -63,11 +66,11 @@ const assignment = { source: STRING, sourceId: STRING, target: g("deviceAndAppMa
  * The rest of what the admin API's answers and routes refer to (only the properties the mock
  * fills): the AOSP policy types (their settings are declared on the base types, see
  * policies.schema.ts), assignments and their targets, policy states, terms' assignments and
- * acceptances, a group's device members and the directoryObjects set their list's context
- * names, and the actions.
+ * acceptances, a group's device members, the deviceManagement singleton's own properties, and
+ * the actions.
  */
 export const ADMIN_MODEL: CsdlModel = {
-  enumTypes: { obliterationBehavior: OBLITERATION_BEHAVIORS },
+  enumTypes: { obliterationBehavior: OBLITERATION_BEHAVIORS, deviceManagementSubscriptionState: SUBSCRIPTION_STATES },
   complexTypes: {
     mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
     assignedLicense: { properties: { disabledPlans: many("Edm.Guid"), skuId: "Edm.Guid" } },
@@ -85,6 +88,8 @@ export const ADMIN_MODEL: CsdlModel = {
     deviceCompliancePolicySettingState: { properties: settingState },
   },
   entityTypes: {
+    // GET /beta/deviceManagement answers these; its collections are its navigation properties.
+    deviceManagement: { properties: { intuneAccountId: "Edm.Guid", subscriptionState: g("deviceManagementSubscriptionState") } },
     aospDeviceOwnerDeviceConfiguration: { base: g("deviceConfiguration") },
     aospDeviceOwnerCompliancePolicy: { base: g("deviceCompliancePolicy") },
     deviceConfigurationAssignment: { properties: { intent: STRING, ...assignment } },
@@ -118,7 +123,7 @@ export const ADMIN_MODEL: CsdlModel = {
     { of: g("termsAndConditions"), name: "assignments", type: g("termsAndConditionsAssignment") },
     { of: g("termsAndConditions"), name: "acceptanceStatuses", type: g("termsAndConditionsAcceptanceStatus") },
   ],
-  entitySets: { directoryObjects: g("directoryObject") },
+  entitySets: {},
   actions: [
     {
       name: "assignLicense",

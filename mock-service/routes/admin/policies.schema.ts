@@ -4,6 +4,7 @@
  * settings (domain/aosp-policies.ts).
  */
 import { POLICY_TYPES, type PolicyType, type SettingSpec, settingSchema } from "../../domain/aosp-policies.js";
+import type { ReadOnlyProperties } from "../../http/odata.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { BOOLEAN_OPS, EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
@@ -43,7 +44,7 @@ const scheduledActionSchema = {
   },
 } as const;
 
-const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
+const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false };
 
 function settingProperty(spec: SettingSpec): PropertyDef {
   switch (spec.type) {
@@ -73,13 +74,13 @@ function policyCollection(type: PolicyType): CollectionDef {
     createdProperty: "createdDateTime",
     properties: {
       id: { type: "string", filter: EXACT_OPS, orderBy: true },
-      displayName: { type: "string", filter: TEXT_OPS, orderBy: true },
+      displayName: { type: "string", filter: TEXT_OPS, orderBy: true, nullable: false },
       description: { type: "string", filter: TEXT_OPS },
-      version: { type: "int", filter: RANGE_OPS, orderBy: true },
+      version: { type: "int", filter: RANGE_OPS, orderBy: true, nullable: false },
       createdDateTime: when,
       lastModifiedDateTime: when,
       roleScopeTagIds: { type: "complex", edm: "Collection(Edm.String)" },
-      ...(type.kind === "configuration" ? { supportsScopeTags: { type: "boolean", filter: BOOLEAN_OPS } as PropertyDef } : {}),
+      ...(type.kind === "configuration" ? { supportsScopeTags: { type: "boolean", filter: BOOLEAN_OPS, nullable: false } as PropertyDef } : {}),
       ...Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, settingProperty(spec)])),
     },
   };
@@ -88,8 +89,18 @@ function policyCollection(type: PolicyType): CollectionDef {
 export const DEVICE_CONFIGURATIONS = policyCollection(POLICY_TYPES.configuration);
 export const DEVICE_COMPLIANCE_POLICIES = policyCollection(POLICY_TYPES.compliance);
 
-/** Read-only properties a GET-modify-PATCH round trip sends back: accepted unchanged, a change refused naming it. */
-export const POLICY_READ_ONLY = ["id", "version", "createdDateTime", "lastModifiedDateTime", "supportsScopeTags"] as const;
+/**
+ * Read-only properties a GET-modify-PATCH round trip sends back: those that never change are
+ * refused when changed; version and lastModifiedDateTime, which every change moves, are ignored
+ * (named in a Warning header when the value sent is an earlier read's).
+ */
+export const POLICY_READ_ONLY: ReadOnlyProperties = {
+  fixed: ["id", "createdDateTime", "supportsScopeTags"],
+  serviceSet: {
+    version: "the policy's settings were changed after the body was read",
+    lastModifiedDateTime: "the policy was changed after the body was read",
+  },
+};
 
 /** The schemas of one policy family. */
 export function policySchemas(type: PolicyType) {
@@ -120,8 +131,8 @@ export function policySchemas(type: PolicyType) {
     "@odata.type": { type: "string", maxLength: 200, description: `${type.odataType} (required on create)` },
     displayName: { type: "string", maxLength: 256 },
     description: { type: ["string", "null"], maxLength: 1024 },
-    roleScopeTagIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 40 } },
-    // POLICY_READ_ONLY, accepted when sent back unchanged.
+    roleScopeTagIds: { type: ["array", "null"], maxItems: 50, items: { type: "string", maxLength: 40 } },
+    // POLICY_READ_ONLY, accepted in a round trip.
     id: { type: "string", maxLength: 200 },
     version: { type: "integer" },
     createdDateTime: { type: "string", maxLength: 40 },

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
 import { iso } from "../../context.js";
 import { configurationStateOf, POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
-import { entityEnvelope, listEnvelope, refuseReadOnlyChanges, staleHint } from "../../http/odata.js";
+import { entityEnvelope, listEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { graphTarget } from "../../services/assignments.js";
 import type { Services } from "../../services/index.js";
@@ -25,6 +25,7 @@ import {
   POLICY_READ_ONLY,
   policySchemas,
 } from "./policies.schema.js";
+import { addWarningHeaders } from "./warning-header.js";
 
 type IdParams = { Params: { id: string } };
 
@@ -59,7 +60,7 @@ function graphAssignment(type: PolicyType, a: AssignmentRecord): Record<string, 
 /** Warnings go into the body (an instance annotation) and into Warning headers, where HTTP tools show them. */
 function withWarnings<T extends object>(reply: FastifyReply, body: T, warnings: string[]): T {
   if (warnings.length === 0) return body;
-  reply.header("Warning", warnings.map((w) => `299 aosp-sim "${w.replaceAll('"', "'")}"`));
+  addWarningHeaders(reply, warnings);
   return { ...body, [WARNINGS_ANNOTATION]: warnings };
 }
 
@@ -88,12 +89,10 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
 
     app.patch<IdParams & { Body: PolicyInput }>(`${path}/:id`, { schema: schemas.patch }, async (request, reply) => {
       const current = graphPolicy(type, policies.get(type.kind, request.params.id));
-      refuseReadOnlyChanges(request.body, current, POLICY_READ_ONLY, {
-        // A version other than the current one is an earlier read's: someone changed the policy since.
-        version: staleHint("version", current["version"]),
-        lastModifiedDateTime: staleHint("lastModifiedDateTime", current["lastModifiedDateTime"]),
-      });
+      const ignored = refuseReadOnlyChanges(request.body, current, POLICY_READ_ONLY);
       const policy = policies.update(type.kind, request.params.id, request.body);
+      // What was ignored first, then what AOSP will not honour (those also in the body).
+      addWarningHeaders(reply, ignored);
       return withWarnings(reply, entity(policy), policies.warningsFor(policy));
     });
 

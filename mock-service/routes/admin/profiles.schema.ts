@@ -1,5 +1,6 @@
 /** Schemas of /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles (Graph beta names). */
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
+import type { ReadOnlyProperties } from "../../http/odata.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { BOOLEAN_OPS, EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
@@ -12,45 +13,53 @@ const enrollmentMode = {
 
 const wifiSecurityType = { type: "string", enum: ["none", "wpa", "wep"] } as const;
 
-/** Properties an admin may write (create and patch). */
+/**
+ * Properties an admin may write (create and patch); null, where `$metadata` declares a property
+ * nullable, clears it to what a profile created without it holds.
+ */
 const writable = {
   ...odataTypeProperty,
   displayName: { type: "string", maxLength: 200 },
-  description: { type: "string", maxLength: 1500 },
-  enrollmentMode,
-  tokenExpirationDateTime: { ...dateTime, description: "Create only; later, createToken sets a new expiry." },
+  description: { type: ["string", "null"], maxLength: 1500 },
+  enrollmentMode: { ...enrollmentMode, description: `Required on create: ${ENROLLMENT_MODES.join(" or ")}. ${enrollmentMode.description}` },
+  tokenExpirationDateTime: { ...dateTime, type: ["string", "null"], description: "Create only (null: 90 days); later, createToken sets a new expiry." },
   configureWifi: { type: "boolean" },
-  wifiSsid: { type: "string", maxLength: 64 },
+  wifiSsid: { type: ["string", "null"], maxLength: 64 },
   wifiHidden: { type: "boolean" },
   wifiSecurityType,
-  wifiPassword: { type: "string", maxLength: 128 },
+  wifiPassword: { type: ["string", "null"], maxLength: 128 },
   isTeamsDeviceProfile: { type: "boolean" },
-  roleScopeTagIds: { type: "array", items: { type: "string", maxLength: 64 }, maxItems: 100 },
-  deviceNameTemplate: { type: "string", maxLength: 200 },
+  roleScopeTagIds: { type: ["array", "null"], items: { type: "string", maxLength: 64 }, maxItems: 100 },
+  deviceNameTemplate: { type: ["string", "null"], maxLength: 200 },
   enrollmentTokenType: { type: "string", enum: ["default"] },
 } as const;
 
 /**
- * Read-only properties. A create copied from Graph's documentation sends them: ignored. A
- * GET-modify-PATCH round trip sends them back: accepted unchanged, a change refused naming it.
+ * Read-only properties in a PATCH (a GET-modify-PATCH round trip sends them back). Those that
+ * never change are refused when changed; those the service changes on its own (a device enrolls,
+ * createToken replaces the token, any write moves lastModifiedDateTime) are ignored, and named in
+ * a Warning header when the value sent is not the current one. A create copied from Graph's
+ * documentation sends them too: ignored.
  */
-const READ_ONLY = [
-  "id",
-  "accountId",
-  "tokenValue",
-  "tokenCreationDateTime",
-  "enrolledDeviceCount",
-  "enrollmentTokenUsageCount",
-  "qrCodeContent",
-  "qrCodeImage",
-  "createdDateTime",
-  "lastModifiedDateTime",
-] as const;
+export const PROFILE_READ_ONLY: ReadOnlyProperties = {
+  fixed: ["id", "accountId", "createdDateTime"],
+  serviceSet: {
+    tokenValue: "createToken issues a new token, revokeToken ends this one",
+    tokenCreationDateTime: "createToken issues a new token",
+    tokenExpirationDateTime: "call createToken with tokenValidityInSeconds to issue a token with a new expiry",
+    enrolledDeviceCount: "it counts the devices enrolled with the profile",
+    enrollmentTokenUsageCount: "it counts the enrollments with the current token",
+    qrCodeContent: "it follows the token and the Wi-Fi settings",
+    qrCodeImage: "it follows the token and the Wi-Fi settings",
+    lastModifiedDateTime: "the profile was changed after the body was read",
+  },
+};
 
-/** What a PATCH may only send back unchanged: the read-only properties and the token's expiry (createToken sets it). */
-export const PATCH_READ_ONLY: readonly string[] = [...READ_ONLY, "tokenExpirationDateTime"];
-
-const readOnlyEchoes = Object.fromEntries(["@odata.context", ...READ_ONLY].map((name) => [name, {}]));
+const readOnlyEchoes = Object.fromEntries(
+  ["@odata.context", ...PROFILE_READ_ONLY.fixed, ...Object.keys(PROFILE_READ_ONLY.serviceSet)]
+    .filter((name) => !(name in writable))
+    .map((name) => [name, {}]),
+);
 
 export const profileSchema = {
   type: "object",
@@ -90,10 +99,11 @@ export const profileSchema = {
   },
 } as const;
 
+// Nullable ones take null in a write (clearing them); the others are never null, and say so.
 const text: PropertyDef = { type: "string", filter: TEXT_OPS, orderBy: true };
-const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
-const count: PropertyDef = { type: "int", filter: RANGE_OPS, orderBy: true };
-const flag: PropertyDef = { type: "boolean", filter: BOOLEAN_OPS };
+const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false };
+const count: PropertyDef = { type: "int", filter: RANGE_OPS, orderBy: true, nullable: false };
+const flag: PropertyDef = { type: "boolean", filter: BOOLEAN_OPS, nullable: false };
 
 /** Enrollment profiles as Intune serves them (Intune's page size). */
 export const ENROLLMENT_PROFILES: CollectionDef = {
@@ -105,8 +115,8 @@ export const ENROLLMENT_PROFILES: CollectionDef = {
   createdProperty: "createdDateTime",
   properties: {
     id: { type: "string", filter: EXACT_OPS, orderBy: true },
-    accountId: { type: "string" },
-    displayName: text,
+    accountId: { type: "string", nullable: false },
+    displayName: { ...text, nullable: false },
     description: text,
     enrollmentMode: {
       type: "enum",
@@ -117,18 +127,21 @@ export const ENROLLMENT_PROFILES: CollectionDef = {
       ],
       filter: EXACT_OPS,
       orderBy: true,
+      nullable: false,
     },
     enrollmentTokenType: {
       type: "enum",
       edm: "microsoft.graph.androidDeviceOwnerEnrollmentTokenType",
       members: ["default", "corporateOwnedDedicatedDeviceWithAzureADSharedMode", "deviceStaging"],
       filter: EXACT_OPS,
+      nullable: false,
     },
     createdDateTime: when,
     lastModifiedDateTime: when,
-    tokenValue: { type: "string" },
+    tokenValue: { type: "string", nullable: false },
     tokenCreationDateTime: when,
-    tokenExpirationDateTime: when,
+    // Nullable in a write (a create's null is the default validity); never null in an answer.
+    tokenExpirationDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true },
     enrolledDeviceCount: count,
     enrollmentTokenUsageCount: count,
     roleScopeTagIds: { type: "complex", edm: "Collection(Edm.String)" },
@@ -140,11 +153,12 @@ export const ENROLLMENT_PROFILES: CollectionDef = {
       edm: "microsoft.graph.aospWifiSecurityType",
       members: ["none", "wpa", "wep"],
       filter: EXACT_OPS,
+      nullable: false,
     },
     wifiHidden: flag,
     isTeamsDeviceProfile: flag,
     deviceNameTemplate: text,
-    qrCodeContent: { type: "string" },
+    qrCodeContent: { type: "string", nullable: false },
     qrCodeImage: { type: "complex", edm: "microsoft.graph.mimeContent" },
   },
 };

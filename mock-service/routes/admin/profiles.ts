@@ -4,14 +4,14 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
-import { badRequest } from "../../http/errors.js";
-import { entityEnvelope, refuseReadOnlyChanges, staleHint } from "../../http/odata.js";
+import { entityEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList, selectedProperties } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
-import type { ProfileInput, ProfileView } from "../../services/profiles.js";
+import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
+import type { ProfileView, ProfileWrite } from "../../services/profiles.js";
 import {
   ENROLLMENT_PROFILES,
-  PATCH_READ_ONLY,
+  PROFILE_READ_ONLY,
   createProfileSchema,
   createTokenSchema,
   deleteProfileSchema,
@@ -20,13 +20,15 @@ import {
   patchProfileSchema,
   revokeTokenSchema,
 } from "./profiles.schema.js";
+import { addWarningHeaders } from "./warning-header.js";
 
 export const PROFILES_PATH = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles";
 
 type IdParams = { Params: { id: string } };
 
-
+/** The entity set's type: the only one a create or a PATCH may name. */
 const PROFILE_ODATA_TYPE = "#microsoft.graph.androidDeviceOwnerEnrollmentProfile";
+
 export function profileRoutes(services: Services): FastifyPluginAsync {
   const { profiles, ctx } = services;
 
@@ -73,7 +75,9 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.post<{ Body: ProfileInput }>(PROFILES_PATH, { schema: createProfileSchema }, async (request, reply) => {
+    app.post<{ Body: ProfileWrite }>(PROFILES_PATH, { schema: createProfileSchema }, async (request, reply) => {
+      // Another type named is another entity, never a profile (before, created as a profile anyway).
+      refuseOtherODataType(request.body, PROFILE_ODATA_TYPE, "a profile of androidDeviceOwnerEnrollmentProfiles");
       const profile = profiles.create(request.body);
       reply.code(201).header("Location", `${ctx.baseUrl()}${PROFILES_PATH}/${profile.id}`);
       return entity(profile.id);
@@ -92,23 +96,18 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
       return odataEntity(ENROLLMENT_PROFILES, request, ctx.baseUrl(), await withImage(view, selected));
     });
 
-    app.patch<IdParams & { Body: ProfileInput }>(
+    app.patch<IdParams & { Body: ProfileWrite }>(
       `${PROFILES_PATH}/:id`,
       { schema: patchProfileSchema },
-      async (request) => {
+      async (request, reply) => {
         const view = profiles.view(profiles.get(request.params.id));
         // The QR image is rendered only to compare one sent back.
         const current = await withImage(view, Object.hasOwn(request.body, "qrCodeImage") ? undefined : new Set());
-        refuseReadOnlyChanges(request.body, current, PATCH_READ_ONLY, {
-          tokenExpirationDateTime: "call createToken with tokenValidityInSeconds to issue a token with a new expiry",
-          lastModifiedDateTime: staleHint("lastModifiedDateTime", current["lastModifiedDateTime"]),
-        });
+        const ignored = refuseReadOnlyChanges(request.body, current, PROFILE_READ_ONLY);
         // Another type named is another entity, not this one changed (before, accepted and ignored).
-        const odataType = (request.body as { "@odata.type"?: unknown })["@odata.type"];
-        if (odataType !== undefined && String(odataType).replace(/^#/, "") !== PROFILE_ODATA_TYPE.replace(/^#/, "")) {
-          throw badRequest(`"@odata.type" cannot change: this profile is a ${PROFILE_ODATA_TYPE}`);
-        }
+        refuseTypeChange(request.body, PROFILE_ODATA_TYPE, "this profile");
         profiles.update(request.params.id, request.body);
+        addWarningHeaders(reply, ignored);
         return entity(request.params.id);
       },
     );

@@ -1,11 +1,13 @@
 /** Schemas of /beta/deviceManagement/termsAndConditions (Graph beta names). */
+import type { ReadOnlyProperties } from "../../http/odata.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 import { assignmentInputSchema, targetSchema } from "./assignments.schema.js";
 
-const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
-const text: PropertyDef = { type: "string", filter: TEXT_OPS, orderBy: true };
+// Never null (refused in a write, as a required text); description is the one nullable text.
+const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false };
+const text: PropertyDef = { type: "string", filter: TEXT_OPS, orderBy: true, nullable: false };
 
 /** Terms and conditions as Intune serves them (Intune's page size, as the other deviceManagement collections). */
 export const TERMS_AND_CONDITIONS: CollectionDef = {
@@ -20,9 +22,9 @@ export const TERMS_AND_CONDITIONS: CollectionDef = {
     displayName: text,
     description: { type: "string", filter: TEXT_OPS },
     title: text,
-    bodyText: { type: "string", filter: TEXT_OPS },
-    acceptanceStatement: { type: "string", filter: TEXT_OPS },
-    version: { type: "int", filter: RANGE_OPS, orderBy: true },
+    bodyText: { type: "string", filter: TEXT_OPS, nullable: false },
+    acceptanceStatement: { type: "string", filter: TEXT_OPS, nullable: false },
+    version: { type: "int", filter: RANGE_OPS, orderBy: true, nullable: false },
     roleScopeTagIds: { type: "complex", edm: "Collection(Edm.String)" },
     createdDateTime: when,
     lastModifiedDateTime: when,
@@ -57,13 +59,28 @@ const writable = {
   bodyText: { type: "string", maxLength: 64 * 1024 },
   acceptanceStatement: { type: "string", maxLength: 1024 },
   version: { type: "integer", minimum: 1, maximum: 2_147_483_647, description: "Raise it to make users accept again" },
-  roleScopeTagIds: { type: "array", maxItems: 50, items: { type: "string", maxLength: 40 } },
-  // Read-only properties a GET-modify-PATCH round trip sends back are accepted and ignored.
+  roleScopeTagIds: { type: ["array", "null"], maxItems: 50, items: { type: "string", maxLength: 40 } },
+  // TERMS_READ_ONLY and the context, which a GET-modify-PATCH round trip sends back (before, the
+  // context was refused as an unknown property).
+  "@odata.context": { type: "string", maxLength: 2000 },
   id: { type: "string", maxLength: 200 },
   createdDateTime: { type: "string", maxLength: 40 },
   lastModifiedDateTime: { type: "string", maxLength: 40 },
   modifiedDateTime: { type: "string", maxLength: 40 },
 } as const;
+
+/**
+ * Read-only properties in a PATCH: the id and creation time never change (a change is refused);
+ * the modification times every change moves are ignored, named in a Warning header when the value
+ * sent is an earlier read's.
+ */
+export const TERMS_READ_ONLY: ReadOnlyProperties = {
+  fixed: ["id", "createdDateTime"],
+  serviceSet: {
+    lastModifiedDateTime: "the terms were changed after the body was read",
+    modifiedDateTime: "the terms were changed after the body was read",
+  },
+};
 
 const assignmentSchema = {
   type: "object",
@@ -126,13 +143,21 @@ export const listTermsAssignmentsSchema = route({
   response: { 200: listOf(assignmentSchema), ...errors(401, 404) },
 });
 
+const assignmentParams = {
+  type: "object",
+  required: ["id", "assignmentId"],
+  properties: { id: { type: "string", maxLength: 200 }, assignmentId: { type: "string", maxLength: 500 } },
+} as const;
+
+export const getTermsAssignmentSchema = route({
+  summary: "One of the terms' assignments",
+  params: assignmentParams,
+  response: { 200: { ...assignmentSchema, properties: { "@odata.context": { type: "string" }, ...assignmentSchema.properties } }, ...errors(401, 404) },
+});
+
 export const deleteTermsAssignmentSchema = route({
   summary: "Remove an assignment",
-  params: {
-    type: "object",
-    required: ["id", "assignmentId"],
-    properties: { id: { type: "string", maxLength: 200 }, assignmentId: { type: "string", maxLength: 500 } },
-  },
+  params: assignmentParams,
   response: { ...noContent, ...errors(401, 404) },
 });
 

@@ -5,10 +5,11 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
-import { entityEnvelope, listEnvelope } from "../../http/odata.js";
+import { entityEnvelope, listEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { type AssignmentInput, graphTarget } from "../../services/assignments.js";
 import type { Services } from "../../services/index.js";
+import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { TermsInput } from "../../services/terms.js";
 import type { AssignmentRecord } from "../../store/assignments.js";
 import type { TermsRecord } from "../../store/terms.js";
@@ -18,21 +19,28 @@ import {
   createTermsSchema,
   deleteTermsAssignmentSchema,
   deleteTermsSchema,
+  getTermsAssignmentSchema,
   getTermsSchema,
   listTermsAssignmentsSchema,
   listTermsSchema,
   patchTermsSchema,
   TERMS_AND_CONDITIONS,
+  TERMS_READ_ONLY,
 } from "./terms.schema.js";
+import { addWarningHeaders } from "./warning-header.js";
 
 const PATH = "/beta/deviceManagement/termsAndConditions";
 const ENTITY_SET = TERMS_AND_CONDITIONS.contextPath;
 
 type IdParams = { Params: { id: string } };
+type AssignmentParams = { Params: { id: string; assignmentId: string } };
+
+/** The entity set's type: the only one a create or a PATCH may name. */
+const TERMS_ODATA_TYPE = "#microsoft.graph.termsAndConditions";
 
 function graphTerms(terms: TermsRecord): Record<string, unknown> {
   return {
-    "@odata.type": "#microsoft.graph.termsAndConditions",
+    "@odata.type": TERMS_ODATA_TYPE,
     id: terms.id,
     displayName: terms.displayName,
     description: terms.description,
@@ -54,9 +62,11 @@ function graphAssignment(a: AssignmentRecord): Record<string, unknown> {
 export function termsRoutes(services: Services): FastifyPluginAsync {
   const { terms, ctx } = services;
   const entity = (t: TermsRecord) => entityEnvelope(ctx.baseUrl(), ENTITY_SET, graphTerms(t));
+  const assignmentsPath = (id: string) => `${ENTITY_SET}('${id}')/assignments`;
 
   return async (app) => {
     app.post<{ Body: TermsInput }>(PATH, { schema: createTermsSchema }, async (request, reply) => {
+      refuseOtherODataType(request.body, TERMS_ODATA_TYPE, "terms of termsAndConditions");
       const created = terms.create(request.body);
       reply.code(201).header("Location", `${ctx.baseUrl()}${PATH}/${created.id}`);
       return entity(created);
@@ -70,9 +80,14 @@ export function termsRoutes(services: Services): FastifyPluginAsync {
       odataEntity(TERMS_AND_CONDITIONS, request, ctx.baseUrl(), graphTerms(terms.get(request.params.id))),
     );
 
-    app.patch<IdParams & { Body: TermsInput }>(`${PATH}/:id`, { schema: patchTermsSchema }, async (request) =>
-      entity(terms.update(request.params.id, request.body)),
-    );
+    app.patch<IdParams & { Body: TermsInput }>(`${PATH}/:id`, { schema: patchTermsSchema }, async (request, reply) => {
+      // Before, every read-only property was accepted and dropped, whatever its value.
+      const ignored = refuseReadOnlyChanges(request.body, graphTerms(terms.get(request.params.id)), TERMS_READ_ONLY);
+      refuseTypeChange(request.body, TERMS_ODATA_TYPE, "these terms");
+      const updated = terms.update(request.params.id, request.body);
+      addWarningHeaders(reply, ignored);
+      return entity(updated);
+    });
 
     app.delete<IdParams>(`${PATH}/:id`, { schema: deleteTermsSchema }, async (request, reply) => {
       terms.delete(request.params.id);
@@ -84,16 +99,23 @@ export function termsRoutes(services: Services): FastifyPluginAsync {
       { schema: createTermsAssignmentSchema },
       async (request, reply) => {
         const assignment = terms.addAssignment(request.params.id, request.body);
-        reply.code(201);
-        return entityEnvelope(ctx.baseUrl(), `${ENTITY_SET}('${request.params.id}')/assignments`, graphAssignment(assignment));
+        // Where the new assignment is read (before, the one create answered without a Location).
+        reply.code(201).header("Location", `${ctx.baseUrl()}${PATH}/${assignment.ownerId}/assignments/${assignment.id}`);
+        return entityEnvelope(ctx.baseUrl(), assignmentsPath(assignment.ownerId), graphAssignment(assignment));
       },
     );
 
     app.get<IdParams>(`${PATH}/:id/assignments`, { schema: listTermsAssignmentsSchema }, async (request) =>
-      listEnvelope(ctx.baseUrl(), `${ENTITY_SET}('${request.params.id}')/assignments`, terms.assignmentsOf(request.params.id).map(graphAssignment)),
+      listEnvelope(ctx.baseUrl(), assignmentsPath(request.params.id), terms.assignmentsOf(request.params.id).map(graphAssignment)),
     );
 
-    app.delete<{ Params: { id: string; assignmentId: string } }>(
+    // Graph's GET of one termsAndConditionsAssignment (before, 405: the path took only DELETE).
+    app.get<AssignmentParams>(`${PATH}/:id/assignments/:assignmentId`, { schema: getTermsAssignmentSchema }, async (request) => {
+      const assignment = terms.assignment(request.params.id, request.params.assignmentId);
+      return entityEnvelope(ctx.baseUrl(), assignmentsPath(assignment.ownerId), graphAssignment(assignment));
+    });
+
+    app.delete<AssignmentParams>(
       `${PATH}/:id/assignments/:assignmentId`,
       { schema: deleteTermsAssignmentSchema },
       async (request, reply) => {

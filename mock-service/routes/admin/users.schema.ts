@@ -18,12 +18,13 @@ export const USERS: CollectionDef = {
   createdProperty: "createdDateTime",
   properties: {
     id: { type: "string", filter: EXACT_OPS },
-    accountEnabled: { type: "boolean", filter: BOOLEAN_OPS },
-    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true },
-    userPrincipalName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true },
+    // Never null here, and null is refused in a write (mail, which the mock never fills, is null).
+    accountEnabled: { type: "boolean", filter: BOOLEAN_OPS, nullable: false },
+    displayName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true, nullable: false },
+    userPrincipalName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true, nullable: false },
     mail: { type: "string", filter: DIRECTORY_TEXT_OPS },
-    mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS },
-    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true },
+    mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS, nullable: false },
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false },
     assignedLicenses: { type: "complex", edm: "Collection(microsoft.graph.assignedLicense)" },
   },
 };

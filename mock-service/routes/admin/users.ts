@@ -6,6 +6,7 @@ import { itemNotFound } from "../../http/errors.js";
 import { entityEnvelope } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
+import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { NewUser, UserPatch } from "../../services/users.js";
 import type { UserRecord } from "../../store/users.js";
 import {
@@ -23,6 +24,9 @@ import {
 } from "./users.schema.js";
 
 type IdParams = { Params: { id: string } };
+
+/** The users set's type: the only one a create or a PATCH may name. */
+const USER_ODATA_TYPE = "#microsoft.graph.user";
 
 export function graphUser(user: UserRecord): Record<string, unknown> {
   return {
@@ -43,6 +47,8 @@ export function userRoutes(services: Services): FastifyPluginAsync {
 
   return async (app) => {
     app.post<{ Body: NewUser }>("/beta/users", { schema: createUserSchema }, async (request, reply) => {
+      // Before, any @odata.type was accepted and ignored.
+      refuseOtherODataType(request.body, USER_ODATA_TYPE, "a user of users");
       const user = await users.create(request.body);
       reply.code(201).header("Location", `${ctx.baseUrl()}/beta/users/${user.id}`);
       return entity(user);
@@ -57,6 +63,7 @@ export function userRoutes(services: Services): FastifyPluginAsync {
     );
 
     app.patch<IdParams & { Body: UserPatch }>("/beta/users/:id", { schema: patchUserSchema }, async (request, reply) => {
+      refuseTypeChange(request.body, USER_ODATA_TYPE, "this user");
       await users.update(request.params.id, request.body);
       return reply.code(204).send();
     });

@@ -45,7 +45,7 @@ export async function buildWorld(adminToken: string): Promise<World> {
   const upn = "fuzz@contoso.example";
   const password = "Enroll-Me-2025!";
   const user = await admin.createLicensedUser({ displayName: "Fuzz User", userPrincipalName: upn, password });
-  const profile = await admin.createProfile({ displayName: "Fuzz" });
+  const profile = await admin.createProfile({ displayName: "Fuzz", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
   const group = await admin.createGroup({
     displayName: "Fuzz devices",
     mailNickname: "fuzzdevices",

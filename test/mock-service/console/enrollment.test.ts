@@ -133,7 +133,7 @@ describe("a profile's token", () => {
   });
 
   it("offers neither once expired", async () => {
-    const created = await service.admin.createProfile({ displayName: "Expires soon", tokenExpirationDateTime: new Date(now + 3600_000).toISOString() });
+    const created = await service.admin.createProfile({ displayName: "Expires soon", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", tokenExpirationDateTime: new Date(now + 3600_000).toISOString() });
     const expiring = `${PROFILES}/${created.id}`;
     expect((await getPage(expiring)).text).toContain(">Export</a>");
     // Two hours on: the token has expired, the console session (8 idle hours) has not.

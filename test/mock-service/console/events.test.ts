@@ -59,7 +59,7 @@ describe("the console's live event stream", () => {
     await events.next();
     const user = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!" };
     await service.admin.createLicensedUser({ displayName: "Alex Wilber", ...user });
-    const profile = await service.admin.createProfile({ displayName: "Events" });
+    const profile = await service.admin.createProfile({ displayName: "Events", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const device = await createDevice({ qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") }, user, seed: 3 });
     const report = await device.enroll();
     device.dispose();

@@ -43,7 +43,7 @@ afterAll(async () => {
 
 /** A device enrolled with a fresh profile, on a simulated clock, wiped through the admin API. */
 async function enrolledDevice(seed: number): Promise<{ device: Device; id: string }> {
-  const profile = await service.admin.createProfile({ displayName: `Live ${seed}` });
+  const profile = await service.admin.createProfile({ displayName: `Live ${seed}`, enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
   const device = await createDevice({
     qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") },
     user: USER,

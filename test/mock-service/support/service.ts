@@ -6,7 +6,8 @@ import { afterEach, beforeEach } from "vitest";
 import type { EnrollRequest, EnrollResponse } from "../../../agent/protocol/device-api.js";
 import { deviceRoutes } from "../../../agent/protocol/device-api.js";
 import { startMockService, type MockService, type MockServiceOptions } from "../../../mock-service/index.js";
-import type { GraphProfile, ProfileRequest } from "../../../mock-service/admin-client.js";
+import type { GraphProfile } from "../../../mock-service/admin-client.js";
+import type { ProfileInput } from "../../../mock-service/services/profiles.js";
 
 export interface Reply {
   status: number;
@@ -97,8 +98,9 @@ export const PROFILES = "/beta/deviceManagement/androidDeviceOwnerEnrollmentProf
 export const DEVICES = "/beta/deviceManagement/managedDevices";
 export const PASSWORD = "Corr3ct-Horse";
 
-export async function createProfile(t: TestService, props: ProfileRequest = {}): Promise<GraphProfile> {
-  const reply = await t.admin("POST", PROFILES, { displayName: "Lab devices", ...props });
+/** A user-associated profile "Lab devices", with the properties given. */
+export async function createProfile(t: TestService, props: ProfileInput = {}): Promise<GraphProfile> {
+  const reply = await t.admin("POST", PROFILES, { displayName: "Lab devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", ...props });
   if (reply.status !== 201) throw new Error(`creating the profile failed: ${reply.status} ${reply.text}`);
   return reply.body as GraphProfile;
 }
@@ -132,7 +134,7 @@ export async function enroll(t: TestService, token: string, overrides: Partial<E
 /** A profile, a licensed user, and a device enrolled and signed in with them. */
 export async function enrolledDevice(
   t: TestService,
-  options: { profile?: ProfileRequest; enroll?: Partial<EnrollRequest> } = {},
+  options: { profile?: ProfileInput; enroll?: Partial<EnrollRequest> } = {},
 ): Promise<{ profile: GraphProfile; device: EnrollResponse; user: { id: string; upn: string } }> {
   const profile = await createProfile(t, options.profile);
   const user = await licensedUser(t);

@@ -1,0 +1,45 @@
+/**
+ * /beta/directoryObjects: what `$metadata` declares as the directory's entity set (a member's
+ * `@odata.id` points there too): each user, group and enrolled device, with its @odata.type.
+ */
+import type { FastifyPluginAsync } from "fastify";
+import { itemNotFound } from "../../http/errors.js";
+import { isEnrolled } from "../../store/devices.js";
+import { odataEntity, odataList } from "../../odata/collection.js";
+import type { Services } from "../../services/index.js";
+import { DIRECTORY_OBJECTS, getDirectoryObjectSchema, listDirectoryObjectsSchema } from "./directory-objects.schema.js";
+import { graphDirectoryDevice, graphGroup } from "./groups.js";
+import { graphUser } from "./users.js";
+
+/** The routes of /beta/directoryObjects and /beta/directoryObjects/{id}. */
+export function directoryObjectRoutes(services: Services): FastifyPluginAsync {
+  const { ctx } = services;
+  const user = (record: Parameters<typeof graphUser>[0]) => ({ "@odata.type": "#microsoft.graph.user", ...graphUser(record) });
+  const group = (record: Parameters<typeof graphGroup>[0]) => ({ "@odata.type": "#microsoft.graph.group", ...graphGroup(record) });
+
+  /** The directory object with this id, whichever its type. */
+  function find(id: string): Record<string, unknown> {
+    const asUser = ctx.store.users.get(id);
+    if (asUser) return user(asUser);
+    const asGroup = ctx.store.groups.get(id);
+    if (asGroup) return group(asGroup);
+    const device = ctx.store.devices.view(id);
+    if (device && isEnrolled(device)) return graphDirectoryDevice(device);
+    throw itemNotFound("directoryObject", id);
+  }
+
+  return async (app) => {
+    // Users, then groups, then devices, each in its own list order: a stable order to page in.
+    app.get("/beta/directoryObjects", { schema: listDirectoryObjectsSchema }, async (request) =>
+      odataList(DIRECTORY_OBJECTS, request, ctx.baseUrl(), () => [
+        ...ctx.store.users.list().map(user),
+        ...ctx.store.groups.list().map(group),
+        ...ctx.store.devices.listVisible().map(graphDirectoryDevice),
+      ]),
+    );
+
+    app.get<{ Params: { id: string } }>("/beta/directoryObjects/:id", { schema: getDirectoryObjectSchema }, async (request) =>
+      odataEntity(DIRECTORY_OBJECTS, request, ctx.baseUrl(), find(request.params.id)),
+    );
+  };
+}
