@@ -6,6 +6,7 @@
  * proxy unless the URL's host matches the list: each entry is a whole-host pattern whose `*`
  * stands for any characters (`*.contoso.com`, `10.*`).
  */
+import { PROXY_HOST_NAME } from "../payload/rules/wifi.js";
 
 /** What the payload gave: WIFI_PROXY_HOST, WIFI_PROXY_PORT (0 when absent or not a number) and WIFI_PROXY_BYPASS. */
 export interface ProxySettings {
@@ -26,8 +27,6 @@ export interface NetworkProxy {
   bypasses(host: string): boolean;
 }
 
-/** Host names and IPv4 addresses: labels of letters, digits and inner hyphens (android.net.Proxy's HOSTNAME_REGEXP). */
-const HOST_NAME = /^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*(\.[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*)*$/;
 
 /** The proxy a network with these settings gives its apps. */
 export function networkProxy(settings: ProxySettings): NetworkProxy {
@@ -38,7 +37,7 @@ export function networkProxy(settings: ProxySettings): NetworkProxy {
   // A port of 0 (absent, or a string read as the default) or past 65535 is no port a socket can reach.
   const problem = !Number.isInteger(port) || port < 1 || port > 65535
     ? `port ${port} is outside 1..65535, so no connection to the proxy can be made (WIFI_PROXY_PORT missing or not a number reads as 0)`
-    : !HOST_NAME.test(host)
+    : !PROXY_HOST_NAME.test(host)
       ? `"${host}" is not a host name, so it cannot be resolved (WIFI_PROXY_HOST must be the bare host, e.g. proxy.example.com)`
       : null;
   return { label, uri: problem === null ? `http://${host}:${port}` : null, problem, bypasses };

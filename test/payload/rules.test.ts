@@ -78,7 +78,13 @@ const CASES: Case[] = [
   { rule: "wifi-proxy-port", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 65536 }),
     doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 65535 }) },
   { rule: "wifi-proxy-host", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy:8080", [KEYS.WIFI_PROXY_PORT]: 8080 }),
-    doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "[2001:db8::1]", [KEYS.WIFI_PROXY_PORT]: 8080 }) },
+    doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "10.0.0.5", [KEYS.WIFI_PROXY_PORT]: 8080 }) },
+  // Before, an IPv6 address passed validate while the device, as Android's proxy settings, took
+  // none (android.net.Proxy's host check): a payload validate passed always failed at the download.
+  { rule: "wifi-proxy-host", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "[2001:db8::1]", [KEYS.WIFI_PROXY_PORT]: 8080 }),
+    doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy-1.corp.example", [KEYS.WIFI_PROXY_PORT]: 8080 }) },
+  { rule: "wifi-proxy-host", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "::1", [KEYS.WIFI_PROXY_PORT]: 8080 }),
+    doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "localhost", [KEYS.WIFI_PROXY_PORT]: 8080 }) },
   { rule: "wifi-proxy-pac-ignored", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 1, [KEYS.WIFI_PAC_URL]: "https://x/p.pac" }),
     doesNot: payloadWith({ [KEYS.WIFI_PAC_URL]: "https://x/p.pac" }) },
   { rule: "wifi-proxy-without-host", triggers: payloadWith({ [KEYS.WIFI_PROXY_BYPASS]: "*.local" }), doesNot: payloadWith({}) },

@@ -88,7 +88,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-credentials-in-qr", "info", "The QR code holds the Wi-Fi password in plain text; use a staging network with limited permissions."),
   // ExtrasProvisioningDataParser reads the port with getIntExtra (a default of 0) and WifiInfo checks only the SSID.
   failsAt("download", rule("wifi-proxy-port", "error", "A proxy host with a port outside 1..65535 (absent or a string reads as 0); the payload is accepted, and the download through the proxy fails.")),
-  rule("wifi-proxy-host", "warning", "WIFI_PROXY_HOST holds a URL or a port; it must be a bare host name or address."),
+  rule("wifi-proxy-host", "warning", "WIFI_PROXY_HOST is not a bare host name or IPv4 address (a URL, a port, an IPv6 address): the device cannot reach the proxy."),
   rule("wifi-proxy-pac-ignored", "warning", "Both WIFI_PROXY_HOST and WIFI_PAC_URL; the host wins and the PAC URL is ignored."),
   rule("wifi-proxy-without-host", "warning", "WIFI_PROXY_PORT or WIFI_PROXY_BYPASS without WIFI_PROXY_HOST are ignored."),
   rule("wifi-pac-not-simulated", "info", "WIFI_PAC_URL without a proxy host: the device runs that PAC file; the simulator does not, and its device's traffic goes direct."),

@@ -217,6 +217,13 @@ function ignoreEapKeys(ctx: RuleContext): void {
   }
 }
 
+/**
+ * The proxy hosts Android takes: host names and IPv4 addresses, labels of letters, digits and
+ * inner hyphens (android.net.Proxy's HOSTNAME_REGEXP). The device's proxy (agent/android/proxy.ts)
+ * and the wifi-proxy-host rule both judge by it.
+ */
+export const PROXY_HOST_NAME = /^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*(\.[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*)*$/;
+
 function checkProxy(ctx: RuleContext): void {
   const host = ctx.extras.resolve("WIFI_PROXY_HOST");
   const hostText = host.typed ? (host.raw as string) : "";
@@ -250,12 +257,18 @@ function checkProxy(ctx: RuleContext): void {
         ": the device accepts the payload, but the proxy is unusable and the download through it fails.",
       numericText ? `write ${(port.raw as string).trim()} without quotes` : "set WIFI_PROXY_PORT to the proxy's port, a number without quotes (e.g. 3128)");
   }
-  const bare = hostText.replace(/^\[|\]$/g, "");
-  if (!isIPv6(bare) && /[:/@\s]/.test(hostText)) {
+  if (!PROXY_HOST_NAME.test(hostText)) {
+    // An IPv6 address passed before, while the device (agent/android/proxy.ts) could never use it.
+    const ipv6 = isIPv6(hostText.replace(/^\[|\]$/g, ""));
     ctx.emit("wifi-proxy-host", ctx.pathOf(host),
-      `WIFI_PROXY_HOST ${show(hostText)} is not a bare host name: the device passes it unchanged as the proxy's host, ` +
-        "so the proxy cannot be reached.",
-      "write only the host (e.g. proxy.example.com) and put the port in WIFI_PROXY_PORT");
+      `WIFI_PROXY_HOST ${show(hostText)} ` +
+        (ipv6
+          ? "is an IPv6 address, and Android's proxy settings take only a host name or an IPv4 address (android.net.Proxy's host check)"
+          : /[:/@\s]/.test(hostText)
+            ? "is not a bare host name: the device passes it unchanged as the proxy's host"
+            : "is not a host name (letters, digits and inner hyphens, in labels between dots)") +
+        ", so the proxy cannot be reached.",
+      ipv6 ? "give the proxy's host name, or its IPv4 address" : "write only the host (e.g. proxy.example.com) and put the port in WIFI_PROXY_PORT");
   }
   if (pac.typed && pac.raw !== "") {
     ctx.emit("wifi-proxy-pac-ignored", ctx.pathOf(pac),
