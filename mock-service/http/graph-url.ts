@@ -68,6 +68,18 @@ export function spellingsOf(url: string, canonical: string): string[] {
     .filter((name) => systemOptionName(name) === canonical || name === canonical);
 }
 
+/**
+ * The key an entity's URL ends with, written either way (`.../directoryObjects/{id}` or
+ * `.../directoryObjects('{id}')`), decoded; "" when it ends with none. For a reference's
+ * `@odata.id`, which names an entity as a path does (URL Conventions §4.3).
+ */
+export function lastKeyOf(url: string): string {
+  const path = url.replace(/\/+$/, "");
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  const keyed = keySegment(last);
+  return keyed === undefined ? last : safeDecode(keyed.slice(keyed.indexOf("/") + 1));
+}
+
 /** The path without a trailing slash, its keys in parentheses as segments. */
 function canonicalPath(path: string): string {
   // "/beta/" alone keeps its slash: it is no route with or without it.

@@ -172,6 +172,19 @@ describe("assigned groups", () => {
     ]);
   });
 
+  // Before, `directoryObjects('{id}')` was refused: "no user or device has the id 'directoryObjects('...')'".
+  it("takes a member's @odata.id in OData's key syntax too, as a path takes it", async () => {
+    const t = service();
+    const { device, user } = await enrolledDevice(t);
+    const group = (await t.admin("POST", "/beta/groups", { displayName: "Pilot" })).body;
+    for (const ref of [`https://graph.microsoft.com/v1.0/directoryObjects('${user.id}')`, `https://graph.microsoft.com/v1.0/devices(${device.deviceId})/`]) {
+      const reply = await t.admin("POST", `/beta/groups/${group.id}/members/$ref`, { "@odata.id": ref });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(204);
+    }
+    const members = (await t.admin("GET", `/beta/groups/${group.id}/members`)).body.value;
+    expect(members.map((m: { id: string }) => m.id)).toEqual([user.id, device.deviceId]);
+  });
+
   it("refuses a member twice, an unknown member, and a reference without an id", async () => {
     const t = service();
     const user = await licensedUser(t);

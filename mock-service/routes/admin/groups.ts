@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { badRequest } from "../../http/errors.js";
 import { canonicalIds } from "../../http/ids.js";
+import { lastKeyOf } from "../../http/graph-url.js";
 import { entityEnvelope } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
@@ -118,7 +119,8 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       { schema: addMemberSchema },
       async (request, reply) => {
         const ref = request.body["@odata.id"];
-        const memberId = canonicalIds(ref.replace(/\/+$/, "").split("/").pop() ?? "");
+        // `.../directoryObjects('{id}')` names the member as `.../directoryObjects/{id}` does.
+        const memberId = canonicalIds(lastKeyOf(ref));
         if (memberId === "" || memberId.includes("?")) {
           throw badRequest("@odata.id must end with the member's id, e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}");
         }
