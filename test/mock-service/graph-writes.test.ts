@@ -51,6 +51,17 @@ describe("a read-modify-write PATCH after the service changed a value on its own
     expect((await t.admin("PATCH", `${PROFILES}/${stale.id}`, { ...again, description: "after revokeToken" })).status).toBe(200);
   });
 
+  // Before, a value of the wrong type passed, named only in the Warning header as an earlier read.
+  it("refuses a service-set property of another type than a GET answers, as any wrong type", async () => {
+    const t = service();
+    const { id } = await createProfile(t);
+    for (const [name, value] of [["enrolledDeviceCount", "x"], ["lastModifiedDateTime", "not a date"], ["tokenValue", 5]] as const) {
+      const reply = await t.admin("PATCH", `${PROFILES}/${id}`, { description: "d", [name]: value });
+      expect(errorOf(reply).status, `${name}: ${reply.text}`).toBe(400);
+      expect(reply.body.error.message).toContain(name);
+    }
+  });
+
   it("still refuses a change to a property that never changes, and to terms' id", async () => {
     const t = service();
     const profile = await createProfile(t);

@@ -55,11 +55,6 @@ export const PROFILE_READ_ONLY: ReadOnlyProperties = {
   },
 };
 
-const readOnlyEchoes = Object.fromEntries(
-  ["@odata.context", ...PROFILE_READ_ONLY.fixed, ...Object.keys(PROFILE_READ_ONLY.serviceSet)]
-    .filter((name) => !(name in writable))
-    .map((name) => [name, {}]),
-);
 
 export const profileSchema = {
   type: "object",
@@ -162,6 +157,26 @@ export const ENROLLMENT_PROFILES: CollectionDef = {
     qrCodeImage: { type: "complex", edm: "microsoft.graph.mimeContent" },
   },
 };
+
+/**
+ * The read-only properties a write may send back, each of the type a GET answers it with: a
+ * value of another type is a mistake, not an earlier read (before, `"enrolledDeviceCount": "x"`
+ * passed, named only in the Warning header).
+ */
+const readOnlyEchoes = Object.fromEntries(
+  ["@odata.context", ...PROFILE_READ_ONLY.fixed, ...Object.keys(PROFILE_READ_ONLY.serviceSet)]
+    .filter((name) => !(name in writable))
+    .map((name) => [name, answeredAs(name)]),
+);
+
+/** The schema of `name` in a GET answer (profileSchema), null allowed where `$metadata` leaves it nullable. */
+function answeredAs(name: string): object {
+  const schema = (profileSchema.properties as Record<string, { type?: string }>)[name];
+  if (schema?.type === undefined) return {};
+  // The key is never null, whatever its property definition says (the entity type declares it so).
+  const nullable = name !== "id" && ENROLLMENT_PROFILES.properties[name]?.nullable !== false;
+  return nullable ? { ...schema, type: [schema.type, "null"] } : schema;
+}
 
 const route = routeFamily("admin: enrollment profiles", adminSecurity);
 
