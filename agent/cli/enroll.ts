@@ -21,7 +21,7 @@ import { checkSerialNumber } from "../device/identity.js";
 import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
 import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
 import { TranscriptFile } from "../report/transcript.js";
-import { action, err, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
+import { action, err, errorDocument, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, checkDeviceDir, collect, parseSeed, untilState } from "./device-options.js";
@@ -134,7 +134,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
   const { createDevice } = await import("../device/create-device.js");
-  const device = adbSerial === null ? await createDevice(deviceOptions) : await openAdbDevice(adbSerial, deviceOptions);
+  const device = adbSerial === null ? await createDevice(deviceOptions) : await openAdbDevice(adbSerial, deviceOptions, options.json === true);
   if (device === null) return EXIT_FAILED;
   // Ctrl-C or SIGTERM stops the device where it is, and the run still ends its transcript and
   // says where it stopped; a second signal ends the process at once (as for `fleet`). Until here
@@ -221,8 +221,11 @@ function deviceOption(options: EnrollOptions): string | null {
   return serial;
 }
 
-/** The device over adb, or null (after saying why) when adb or the device cannot be reached. */
-async function openAdbDevice(serial: string, options: CreateDeviceOptions): Promise<Device | null> {
+/**
+ * The device over adb, or null (after saying why: with `json`, as the error document on stdout
+ * too, which a script reading it found empty) when adb or the device cannot be reached.
+ */
+async function openAdbDevice(serial: string, options: CreateDeviceOptions, json: boolean): Promise<Device | null> {
   const { createAdbDevice } = await import("../device/adb/adb-device.js");
   const { AdbError } = await import("../device/adb/adb.js");
   try {
@@ -237,6 +240,7 @@ async function openAdbDevice(serial: string, options: CreateDeviceOptions): Prom
     if (!(error instanceof AdbError)) throw error;
     printError(`${err.red("aosp-sim:")} --device adb:${serial}: ${error.message}`);
     printError(`  ${err.dim("fix:")} ${error.hint}`);
+    if (json) printJson(errorDocument(new InputError(error.message, { where: `--device adb:${serial}`, hint: error.hint })));
     return null;
   }
 }

@@ -95,6 +95,13 @@ describe("aosp-sim enroll --device adb:SERIAL", { timeout: 180_000 }, () => {
     expect(offline.code).toBe(1);
     expect(offline.stderr).toMatch(/emulator-5554 is offline/);
     expect(offline.stderr).toMatch(/fix: /);
+    // With --json, stdout holds the error document (before, it was empty).
+    const offlineJson = await aospSim(["enroll", qr, "--device", "adb:emulator-5554", "--json"]);
+    expect(offlineJson.code).toBe(1);
+    const doc = JSON.parse(offlineJson.stdout) as { error: { kind: string; message: string; where: string; fix: string } };
+    expect(doc.error).toMatchObject({ kind: "input", where: "--device adb:emulator-5554" });
+    expect(doc.error.message).toMatch(/emulator-5554 is offline/);
+    expect(doc.error.fix).not.toBe("");
     const faulty = await aospSim(["enroll", qr, "--device", "adb:emulator-5554", "--fault", "corrupt-download"]);
     expect(faulty.code).toBe(2);
     expect(faulty.stderr).toMatch(/--fault: faults are injected into the virtual device/);
