@@ -12,7 +12,7 @@ import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LE
 import { parseJsonBodiesOnly } from "./http/json-body.js";
 import { lazySchemas } from "./http/lazy-schemas.js";
 import { rewriteGraphUrl } from "./http/graph-url.js";
-import { odataVersionHeader, refuseUnsupportedQueryOptions } from "./http/odata.js";
+import { refuseUnsupportedQueryOptions, setODataVersion } from "./http/odata.js";
 import { rawCountRoutes } from "./odata/collection.js";
 import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, type ChaosOptions } from "./http/chaos.js";
@@ -91,9 +91,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.compileSchemasAtStart) app.addHook("onReady", async () => schemas.compileAll());
   app.decorateRequest("device", null);
   app.decorateRequest("faultInjected", false);
-  // Graph's tracing headers on every answer: its own request-id, and the client's id echoed.
-  app.addHook("onRequest", async (request, reply) => setTraceHeaders(request, reply));
-  app.addHook("onRequest", odataVersionHeader);
+  // Graph's tracing headers on every answer: its own request-id, and the client's id echoed;
+  // and on a /beta answer, the OData version.
+  app.addHook("onRequest", async (request, reply) => {
+    setTraceHeaders(request, reply);
+    setODataVersion(request, reply);
+  });
   parseJsonBodiesOnly(app);
   app.setErrorHandler(handleError);
   // A path under /beta without a route is answered as Graph does (an unknown segment, a method the path does not take).

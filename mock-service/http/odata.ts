@@ -47,10 +47,12 @@ export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Pr
 }
 
 /**
- * onRequest hook: the `OData-Version` header Graph puts on its answers (OData Protocol §8.1.5),
- * on every /beta answer, errors included; other paths are left alone.
+ * The `OData-Version` header Graph puts on its answers (OData Protocol §8.1.5), on every /beta
+ * answer, errors included; other paths are left alone. Called from the onRequest hook that sets
+ * the tracing headers (app.ts), not as a hook of its own: every device-API request would pay for
+ * one more hook to be told it is not a /beta one.
  */
-export async function odataVersionHeader(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export function setODataVersion(request: FastifyRequest, reply: FastifyReply): void {
   if (request.url.startsWith("/beta/")) reply.header("OData-Version", "4.0");
 }
 
