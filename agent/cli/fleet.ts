@@ -19,7 +19,8 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAM
 import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
-import { action, err, errorDocument, EXIT_FAILED, printError, printJson } from "./output.js";
+import { action, err, EXIT_FAILED, printError, printJson } from "./output.js";
+import { fleetStoppedBeforeStart } from "./interrupted-notice.js";
 import { gracefulStop } from "./graceful-stop.js";
 import { checkRunningService, SERVICE_ANSWER_TIMEOUT_MS } from "../sim/service-check.js";
 import { usableCores } from "../protocol/usable-cores.js";
@@ -199,7 +200,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       if (stopped === null) throw error;
       // --json's one document still: no run, so no summary (a merge counts the shard as missing, with this).
       if (options.json) {
-        printJson(errorDocument(new InputError(`${stop.caught() ?? "a signal"} stopped the fleet while ${checking}, before any device started`, { where: service.url, hint: "run it again once the service answers (it had not within the wait)" })));
+        printJson(fleetStoppedBeforeStart(stop.caught() ?? "a signal", `while ${checking}`, service.url, "run it again once the service answers (it had not within the wait)").document);
       }
       return stopped;
     }
@@ -245,8 +246,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   // (a merge counts the shard as missing). Before, a summary of 0 devices was printed.
   const caught = stop.caught();
   if (summary.interrupted && summary.devices === 0 && caught !== null) {
-    const problem = `${caught} stopped the fleet while it was being set up, before any device started`;
-    if (options.json) printJson(errorDocument(new InputError(problem, { where: summary.service.runs === "external" ? summary.service.url : "fleet", hint: "run it again; nothing ran, so no report was written" })));
+    const { problem, document } = fleetStoppedBeforeStart(caught, "while it was being set up", summary.service.runs === "external" ? summary.service.url : "fleet");
+    if (options.json) printJson(document);
     else printError(err.yellow(`fleet: ${problem}: no report written`));
     return stop.exitCode() ?? EXIT_FAILED;
   }

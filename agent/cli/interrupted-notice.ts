@@ -1,11 +1,13 @@
 /**
  * What `enroll` and `run` say when Ctrl-C (SIGINT) or a CI job's cancel (SIGTERM) stops them: one
  * line on stderr naming where the device was stopped (its state, a power cut, or before it
- * started) and the signal, and what became of the run.
+ * started) and the signal, and what became of the run. And what `fleet` says when one stops it
+ * before any device started.
  */
+import { InputError } from "../protocol/errors.js";
 import { printable } from "../protocol/printable.js";
 import type { InterruptSignal } from "../report/transcript.js";
-import { err } from "./output.js";
+import { err, errorDocument, type ErrorDocument } from "./output.js";
 
 /**
  * `COMMAND: interrupted WHERE (SIGNAL); CONSEQUENCE`. `state` is the device's state path, "off"
@@ -35,4 +37,17 @@ export function interruptedNotice(state: string | null, signal: InterruptSignal,
 /** `run`'s line: a scenario's device lives in memory, so an interrupted scenario starts over. */
 export function runInterruptedNotice(state: string | null, signal: InterruptSignal): string {
   return interruptedLine("run", state, signal, "the scenario did not finish and its expectation was not checked: run the command again to start over");
+}
+
+/** The fix of a fleet stopped before any device started, unless waiting on a service was why. */
+export const FLEET_NOTHING_RAN = "run it again; nothing ran, so no report was written";
+
+/**
+ * A fleet stopped before any device started (`when`: "as it started", "while checking the service
+ * at URL", "while it was being set up"): no run to report, so its problem, and with --json its one
+ * document, which `merge-reports` counts as a missing shard.
+ */
+export function fleetStoppedBeforeStart(signal: string, when: string, where: string, hint = FLEET_NOTHING_RAN): { problem: string; document: ErrorDocument } {
+  const problem = `${signal} stopped the fleet ${when}, before any device started`;
+  return { problem, document: errorDocument(new InputError(problem, { where, hint })) };
 }

@@ -6,9 +6,9 @@
 import { packageVersion } from "../protocol/version.js";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { errorDocument, EXIT_USAGE, outputErrorHandler, reportError } from "./output.js";
+import { EXIT_USAGE, outputErrorHandler, reportError } from "./output.js";
 import { stopAtOnce, type StopSignal } from "./graceful-stop.js";
-import { interruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
+import { fleetStoppedBeforeStart, interruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
 
 /**
  * The commands that stop gracefully once their device runs, and what they say when a signal
@@ -25,10 +25,10 @@ if (stoppedBefore) stopAtOnce(stoppedBefore);
 // A fleet stopped as its modules load: nothing ran. With --json its one document is an error
 // document, as when it is stopped later but before any device started (fleet.ts).
 if (process.argv[2] === "fleet") {
-  const before = (signal: StopSignal) => `${signal} stopped the fleet as it started, before any device started`;
+  const stopped = (signal: StopSignal) => fleetStoppedBeforeStart(signal, "as it started", "fleet");
   stopAtOnce(
-    (signal) => `fleet: ${before(signal)}: no report written`,
-    (signal) => (process.argv.slice(3).includes("--json") ? JSON.stringify(errorDocument(new InputError(before(signal), { where: "fleet", hint: "run it again; nothing ran, so no report was written" })), null, 2) : null),
+    (signal) => `fleet: ${stopped(signal).problem}: no report written`,
+    (signal) => (process.argv.slice(3).includes("--json") ? JSON.stringify(stopped(signal).document, null, 2) : null),
   );
 }
 
