@@ -70,7 +70,7 @@ export function makeErrorHandler(log: (line: string) => void) {
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
     // The route's own body limit (the log upload raises it); routing errors have no route yet.
-    const { status, body } = describeError(error, device, request.routeOptions?.bodyLimit);
+    const { status, body } = describeError(error, device, request.routeOptions?.bodyLimit, request.routeOptions?.schema?.body);
     if (status >= 500 && !request.faultInjected) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
@@ -152,7 +152,12 @@ function bytes(count: number): string {
   return `${count} bytes`;
 }
 
-function describeError(error: FastifyError | ApiError, device: boolean, bodyLimit: number | undefined): { status: number; body: ErrorContent } {
+function describeError(
+  error: FastifyError | ApiError,
+  device: boolean,
+  bodyLimit: number | undefined,
+  bodySchema: unknown,
+): { status: number; body: ErrorContent } {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
   }
@@ -167,7 +172,7 @@ function describeError(error: FastifyError | ApiError, device: boolean, bodyLimi
     };
   }
   const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
-  if (error.validation) return invalid(validationMessage(error));
+  if (error.validation) return invalid(validationMessage(error, bodySchema));
   switch (error.code) {
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return invalid("the request body is empty; send a JSON object");
@@ -207,8 +212,11 @@ function describeError(error: FastifyError | ApiError, device: boolean, bodyLimi
   };
 }
 
-/** One sentence from ajv's first complaint, naming the field the way the caller wrote it. */
-export function validationMessage(error: FastifyError): string {
+/**
+ * One sentence from ajv's first complaint, naming the field the way the caller wrote it. With the
+ * route's body schema, a missing property that takes a fixed set of values lists them.
+ */
+export function validationMessage(error: FastifyError, bodySchema?: unknown): string {
   const first = error.validation?.[0];
   if (!first) return "the request is invalid";
   const context = error.validationContext ?? "body";
@@ -221,8 +229,11 @@ export function validationMessage(error: FastifyError): string {
   };
   const join = (field: unknown) => (pointer ? `${pointer}.${String(field)}` : String(field));
   switch (first.keyword) {
-    case "required":
-      return `${where(join(params["missingProperty"]))} is required`;
+    case "required": {
+      const missing = String(params["missingProperty"]);
+      const values = context === "body" ? allowedValues(bodySchema, first.instancePath, missing) : undefined;
+      return `${where(join(missing))} is required${values ? `: one of ${values.join(", ")}` : ""}`;
+    }
     case "additionalProperties":
       return `${where(join(params["additionalProperty"]))} is not a property this route accepts`;
     case "enum":
@@ -250,3 +261,12 @@ const FORMATS: Record<string, string> = {
   "date-time": "a date and time written as ISO 8601, e.g. 2030-01-01T00:00:00Z",
 };
 
+/** The values the body schema allows for property `name` of the object at `instancePath`, if it lists them. */
+function allowedValues(bodySchema: unknown, instancePath: string, name: string): string[] | undefined {
+  let schema = bodySchema as { properties?: Record<string, unknown> } | undefined;
+  for (const segment of instancePath.split("/").slice(1)) {
+    schema = schema?.properties?.[segment] as typeof schema;
+  }
+  const values = (schema?.properties?.[name] as { enum?: unknown[] } | undefined)?.enum;
+  return values?.filter((value) => value !== null).map(String);
+}

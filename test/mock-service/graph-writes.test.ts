@@ -151,9 +151,17 @@ describe("enrollmentMode on a create", () => {
     const t = service();
     const reply = await t.admin("POST", PROFILES, { displayName: "nomode" });
     expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest", message: expect.stringContaining('"enrollmentMode" is required') });
-    expect(reply.body.error.message).toContain("corporateOwnedAOSPUserAssociatedDevice or corporateOwnedAOSPUserlessDevice");
-    expect(reply.body.error.message).toContain("corporateOwnedDedicatedDevice");
+    expect(reply.body.error.message).toContain("one of corporateOwnedAOSPUserAssociatedDevice, corporateOwnedAOSPUserlessDevice");
     expect((await t.admin("GET", PROFILES)).body.value).toEqual([]);
+  });
+
+  it("is marked required in /openapi.json, with displayName, so generated clients require it", async () => {
+    const t = service();
+    const document = (await t.admin("GET", "/openapi.json")).body;
+    const create = document.paths["/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles"].post;
+    expect(create.requestBody.content["application/json"].schema.required).toEqual(["displayName", "enrollmentMode"]);
+    const patch = document.paths["/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles/{id}"].patch;
+    expect(patch.requestBody.content["application/json"].schema.required).toBeUndefined();
   });
 });
 

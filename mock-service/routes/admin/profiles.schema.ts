@@ -183,7 +183,7 @@ const route = routeFamily("admin: enrollment profiles", adminSecurity);
 export const createProfileSchema = route({
   summary: "Create an AOSP enrollment profile (issues its first token)",
   // Graph's own examples send the read-only properties too; they are ignored, as Graph does.
-  body: { type: "object", additionalProperties: false, properties: { ...writable, ...readOnlyEchoes } },
+  body: { type: "object", additionalProperties: false, required: ["displayName", "enrollmentMode"], properties: { ...writable, ...readOnlyEchoes } },
   response: { 201: profileSchema, ...errors(400, 401, 413, 415) },
 });
 
