@@ -20,6 +20,7 @@ import { injectedAnswersHook, type AnswerInjector } from "./http/injected-answer
 import { routeFamilyOf } from "./http/route-family.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
 import { RouteTemplates } from "./http/unknown-routes.js";
+import { batchRoutes } from "./routes/admin/batch.js";
 import { groupRoutes } from "./routes/admin/groups.js";
 import { managedDeviceRoutes } from "./routes/admin/managed-devices.js";
 import { metadataRoutes } from "./routes/admin/metadata.js";
@@ -174,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await admin.register(termsRoutes(services));
     await admin.register(deviceManagementRoutes(services));
     await admin.register(directoryObjectRoutes(services));
+    await admin.register(batchRoutes());
   });
   await app.register(deviceRoutes(services));
   await app.register(packageRoutes(services, adminToken));
