@@ -116,7 +116,7 @@ export { startMockService, AdminClient, AdminApiError, SHUTDOWN_GRACE_MS } from 
 export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {
-  GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, ProfileRequest, ProfilePatch, ProfileInput,
+  GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, BatchRequest, BatchAnswer, ProfileRequest, ProfilePatch, ProfileInput,
   EnrollmentMode, EnrollmentModeName, GraphWifiSecurityType, GraphProfile, GraphManagedDevice, GraphDetectedApp,
   GroupRequest, GraphGroup, GroupMember, GraphPolicy, PolicyAssignment, AssignResult, AssignmentTarget, GraphPolicyState,
   ScheduledActionsForRule, TermsRequest, GraphTerms, TermsAssignment, GraphAcceptanceStatus, PackageVersion,

@@ -148,6 +148,24 @@ export interface GraphDeviceManagement {
   subscriptionState: "pending" | "active";
 }
 
+/** One request of a `$batch` (Graph JSON batching); `url` is relative to /beta, e.g. `/users`. */
+export interface BatchRequest {
+  id: string;
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  dependsOn?: string[];
+}
+
+/** One answer of a `$batch`: the request's id, and its status, headers and body as if sent alone. */
+export interface BatchAnswer {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
 export interface PackageVersion {
   packageName: string;
   versionName: string;
@@ -619,6 +637,21 @@ export class AdminClient {
   /** The user, group or device with this id, with its @odata.type. */
   getDirectoryObject(id: string): Promise<GroupMember> {
     return this.request("GET", `/beta/directoryObjects/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Sends up to 20 requests in one (POST /beta/$batch) and returns their answers in the order
+   * given. A request's failure is its answer's status, not an error thrown: only a batch the
+   * service refuses as a whole throws. A body without a Content-Type header is sent as JSON.
+   */
+  async batch(requests: BatchRequest[]): Promise<BatchAnswer[]> {
+    const withTypes = requests.map((request) =>
+      request.body === undefined || Object.keys(request.headers ?? {}).some((name) => name.toLowerCase() === "content-type")
+        ? request
+        : { ...request, headers: { ...request.headers, "Content-Type": "application/json" } },
+    );
+    const answer = await this.request<{ responses: BatchAnswer[] }>("POST", "/beta/$batch", { requests: withTypes });
+    return answer.responses;
   }
 
   // ---- policies ----

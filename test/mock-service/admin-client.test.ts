@@ -13,6 +13,7 @@ import { startMockService, type MockService } from "../../mock-service/index.js"
  */
 const METHODS: Record<string, keyof AdminClient> = {
   "GET /beta/$metadata": "metadata",
+  "POST /beta/$batch": "batch",
   ...Object.fromEntries(
     [
       "/beta/users",

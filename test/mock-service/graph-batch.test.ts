@@ -5,6 +5,7 @@
  */
 import { BatchRequestContent, BatchResponseContent } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
+import { AdminClient } from "../../mock-service/admin-client.js";
 import { createProfile, errorOf, PROFILES, useService } from "./support/service.js";
 
 const service = useService();
@@ -139,5 +140,18 @@ describe("the batch rules Graph documents", () => {
     expect(errorOf(reply)).toMatchObject({ status: 400, message: '"requests.0.url" is required' });
     const wrong = await batch([{ id: "1", method: "FETCH", url: "/users" }]);
     expect(errorOf(wrong.reply).message).toContain('"requests.0.method" must be one of: GET, POST, PATCH, PUT, DELETE');
+  });
+});
+
+describe("AdminClient.batch", () => {
+  it("sends a body as JSON, answering each request in order, a failure as its status", async () => {
+    const t = service();
+    const admin = new AdminClient(t.url, t.service.adminToken);
+    const answers = await admin.batch([
+      { id: "create", method: "POST", url: "/deviceManagement/androidDeviceOwnerEnrollmentProfiles", body: { displayName: "Via client", enrollmentMode: USER_ASSOCIATED } },
+      { id: "bad", method: "GET", url: "/deviceManagement/managedDevices/none" },
+    ]);
+    expect(answers.map((answer) => [answer.id, answer.status])).toEqual([["create", 201], ["bad", 404]]);
+    await expect(admin.batch([])).rejects.toThrow(/requests/);
   });
 });
