@@ -2,7 +2,7 @@
  * What a device makes of the compliance policies it receives at check-in (pure: no I/O): each
  * setting compliant, nonCompliant (with what the device has) or notApplicable (what the simulated
  * device cannot know or enforce), from the device's own facts. Microsoft's AOSP compliance page
- * (docs/provisioning-facts.md §6) gives the rules: below the minimum OS version or the minimum
+ * (docs/provisioning-facts.md §4) gives the rules: below the minimum OS version or the minimum
  * security patch level, above the maximum OS version, rooted with "Block", no password when one
  * is required: noncompliant. Encryption: "Devices are encrypted when you set the Require a
  * password to unlock mobile devices setting equal to Yes", so storage counts as encrypted once
