@@ -97,6 +97,8 @@ export interface GraphManagedDevice {
   deviceEnrollmentType: string;
   managementAgent: string;
   managementState: string;
+  /** unknown (no compliance policy evaluated), compliant, noncompliant or inGracePeriod. */
+  complianceState: string;
   azureADDeviceId: string;
   enrolledDateTime: string;
   lastSyncDateTime: string;

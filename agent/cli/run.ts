@@ -186,14 +186,9 @@ function summaryLines(result: ScenarioResult): string[] {
   lines.push(
     ...labelled(
       "configuration",
-      (result.configurationStates ?? []).map(
-        (p) => `"${p.displayName}" v${p.version}: ${p.state} (${p.settingStates.map((s) => `${s.setting} ${s.state}${s.currentValue ? ` = ${s.currentValue}` : ""}${s.errorDescription ? `: ${s.errorDescription}` : ""}`).join("; ") || "not reported yet"})`,
-      ),
+      (result.configurationStates ?? []).map(policyStateLine),
     ),
-    ...labelled(
-      "compliance",
-      (result.complianceStates ?? []).map((p) => `"${p.displayName}": ${p.state} (${p.settingStates[0]?.errorDescription ?? "no settings"})`),
-    ),
+    ...labelled("compliance", (result.complianceStates ?? []).map(policyStateLine)),
   );
   if (result.incidentIds.length > 0) lines.push(`  logs shared     incident ${result.incidentIds.join(", ")}`);
   if (result.serviceStillListsDevice !== null) {
@@ -203,4 +198,10 @@ function summaryLines(result: ScenarioResult): string[] {
   lines.push(`  time            ${formatDuration(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(1)} s`);
   lines.push(result.passed ? out.green(`  result          passed: ${result.expectation}`) : out.red(`  result          failed: expected it ${result.expectation}`));
   return lines;
+}
+
+/** One policy's state on the device as the admin reads it: each setting's state, value and reason. */
+function policyStateLine(p: NonNullable<ScenarioResult["configurationStates"]>[number]): string {
+  const settings = p.settingStates.map((s) => `${s.setting} ${s.state}${s.currentValue ? ` = ${s.currentValue}` : ""}${s.errorDescription ? `: ${s.errorDescription}` : ""}`);
+  return `"${p.displayName}" v${p.version}: ${p.state} (${settings.join("; ") || "not reported yet"})`;
 }

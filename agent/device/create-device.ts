@@ -41,6 +41,7 @@ import { DirectoryStorage, MemoryStorage, PoweredStorage, readJson, writeJson, t
 import { INSTANT_TIMINGS, REALISTIC_TIMINGS } from "./virtual/timings.js";
 import { DEFAULT_ENVIRONMENT, VirtualWifi, WIFI_FILES, type VirtualNetwork, type WifiEnvironment } from "./virtual/wifi.js";
 import { decodeOnce, wireSharedDevice } from "./wiring.js";
+import { virtualSecurityPatchLevel } from "./compliance.js";
 
 // The facade's types, for callers that build a device and drive it.
 export { isSettled, reportedApps } from "./device.js";
@@ -246,7 +247,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     }),
   };
   let log: DeviceLog | null = null;
-  const wiring = wireSharedDevice(ports, gate, { collectLogs: () => log?.logText() ?? "" });
+  const hardware = { osVersion: identity.osVersion, securityPatchLevel: virtualSecurityPatchLevel(identity.osVersion), rooted: false };
+  const wiring = wireSharedDevice(ports, gate, { collectLogs: () => log?.logText() ?? "", hardware: () => hardware });
   runtime = new DeviceRuntime({
     machine: wiring.machine,
     attach: wiring.attach,

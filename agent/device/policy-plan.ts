@@ -1,9 +1,18 @@
 /**
  * What a device makes of the configuration policies it receives at check-in (pure: no I/O):
  * the restrictions to put in force, the password the user must set, how many failed unlocks
- * wipe the device, and the state of every setting to report back. Several policies combine the
- * way Android's DevicePolicyManager does: a restriction any policy sets holds, the longest
- * minimum length and the lowest failure count win.
+ * wipe the device, and the state of every setting to report back.
+ *
+ * Two configurations that set one setting to different values are in conflict, as Intune shows
+ * it ("If a configuration policy setting conflicts with a setting in another configuration
+ * policy, this conflict is shown in Intune. Manually resolve these conflicts."): the setting is
+ * reported `conflict` in each of them, with that policy's own value. Intune does not say what the
+ * device then enforces; the device keeps the most restrictive value (a restriction any policy
+ * sets holds, the longest minimum length, the lowest failure count, the shortest screen timeout),
+ * Intune's documented rule for conflicting app protection and compliance settings, so a conflict
+ * never leaves the device less protected than either policy asks. A restriction set to false is
+ * "Not configured" (Intune doesn't change or update the setting): it is neither applied nor
+ * reported, and conflicts with nothing.
  *
  * The seed's known limitation: AOSP devices cannot enforce the password types "required" (no
  * restriction), alphabetic, alphanumeric, alphanumeric with symbols and weak biometric; such a
@@ -60,9 +69,7 @@ export function planConfigurations(configurations: readonly AssignedConfiguratio
   let failures: number | null = null;
   let timeout: number | null = null;
   for (const { settings } of configurations) {
-    for (const name of RESTRICTIONS) {
-      if (typeof settings[name] === "boolean") restrictions[name] = (restrictions[name] ?? false) || settings[name];
-    }
+    for (const name of RESTRICTIONS) if (settings[name] === true) restrictions[name] = true;
     const type = settings.passwordRequiredType;
     if (type === "numeric" || type === "numericComplex") {
       password = strictest(password, { type, minimumLength: settings.passwordMinimumLength ?? DEFAULT_MINIMUM_LENGTH });
@@ -74,8 +81,10 @@ export function planConfigurations(configurations: readonly AssignedConfiguratio
       timeout = Math.min(timeout ?? Infinity, settings.passwordMinutesOfInactivityBeforeScreenTimeout);
     }
   }
+  const states = configurations.map((c) => settingStates(c.settings));
+  const conflicts = conflictingSettings(configurations, states);
   const report: PolicyStateReport = {
-    configurations: configurations.map((c) => ({ id: c.id, version: c.version, settings: settingStates(c.settings, password) })),
+    configurations: configurations.map((c, i) => ({ id: c.id, version: c.version, settings: states[i]!.map((s) => (conflicts.has(s.setting) ? inConflict(s) : s)) })),
   };
   return { restrictions, password, failedUnlocksBeforeWipe: failures, screenTimeoutMinutes: timeout, report };
 }
@@ -88,25 +97,48 @@ function strictest(a: PasswordRequirement | null, b: PasswordRequirement): Passw
   };
 }
 
-/** Each configured setting of one policy, as the device reports it. */
-function settingStates(settings: AospConfigurationSettings, password: PasswordRequirement | null): SettingStateReport[] {
+/** The settings that applied policies set to different values (a not-applicable setting reaches no device: it conflicts with none). */
+function conflictingSettings(configurations: readonly AssignedConfiguration[], states: readonly SettingStateReport[][]): Set<string> {
+  const values = new Map<string, Set<unknown>>();
+  configurations.forEach(({ settings }, i) => {
+    for (const state of states[i]!) {
+      if (state.state !== "compliant") continue;
+      const seen = values.get(state.setting) ?? new Set<unknown>();
+      seen.add(settings[state.setting as AospConfigurationSetting]);
+      values.set(state.setting, seen);
+    }
+  });
+  return new Set([...values].filter(([, seen]) => seen.size > 1).map(([setting]) => setting));
+}
+
+function inConflict(state: SettingStateReport): SettingStateReport {
+  return {
+    ...state,
+    state: "conflict",
+    reason: "another configuration policy assigned to this device sets it to another value: resolve the conflict in the policies (the device enforces the most restrictive value)",
+  };
+}
+
+/** Each configured setting of one policy, as the device reports it, with this policy's own value. */
+function settingStates(settings: AospConfigurationSettings): SettingStateReport[] {
   const states: SettingStateReport[] = [];
   const type = settings.passwordRequiredType ?? undefined;
-  const enforced = type !== undefined && (type === "numeric" || type === "numericComplex");
+  const enforced = type === "numeric" || type === "numericComplex";
   for (const [name, value] of Object.entries(settings) as [AospConfigurationSetting, unknown][]) {
     if (value === null || value === undefined) continue;
     if ((RESTRICTIONS as readonly string[]).includes(name)) {
-      states.push({ setting: name, state: "compliant", currentValue: restrictionWords(name as Restriction, value === true) });
+      // false is "Not configured": Intune leaves the setting alone, so there is nothing to report.
+      if (value === true) states.push({ setting: name, state: "compliant", currentValue: restrictionWords(name as Restriction) });
       continue;
     }
     switch (name) {
       case "passwordRequiredType":
-        states.push(passwordTypeState(value as PasswordRequiredType, password));
+        states.push(passwordTypeState(value as PasswordRequiredType, settings.passwordMinimumLength ?? DEFAULT_MINIMUM_LENGTH));
         break;
       case "passwordMinimumLength":
         states.push(
-          enforced && password
-            ? { setting: name, state: "compliant", currentValue: String(password.minimumLength) }
+          enforced
+            ? { setting: name, state: "compliant", currentValue: String(value) }
             : {
                 setting: name,
                 state: "notApplicable",
@@ -125,19 +157,16 @@ function settingStates(settings: AospConfigurationSettings, password: PasswordRe
   return states;
 }
 
-function passwordTypeState(type: PasswordRequiredType, password: PasswordRequirement | null): SettingStateReport {
+function passwordTypeState(type: PasswordRequiredType, minimumLength: number): SettingStateReport {
   const setting = "passwordRequiredType";
   if (type === "deviceDefault") return { setting, state: "compliant", currentValue: "device default" };
   if (!isEnforceablePasswordType(type)) return { setting, state: "notApplicable", reason: unenforceablePasswordReason(type) };
-  if (type === "customPassword") {
-    return { setting, state: "notApplicable", reason: "custom password complexity is not modelled by the simulated device" };
-  }
-  return { setting, state: "compliant", currentValue: password ? `${password.type}, ${password.minimumLength} digits` : type };
+  return { setting, state: "compliant", currentValue: `${type}, ${minimumLength} digits` };
 }
 
-function restrictionWords(name: Restriction, on: boolean): string {
-  if (name === "securityAllowDebuggingFeatures") return on ? "allowed" : "blocked";
-  return on ? "blocked" : "allowed";
+/** What a restriction set to true does ("Allow debugging features" allows; the others block). */
+function restrictionWords(name: Restriction): string {
+  return name === "securityAllowDebuggingFeatures" ? "allowed" : "blocked";
 }
 
 /**
@@ -184,8 +213,13 @@ export function describePlan(plan: PolicyPlan, configurations: readonly Assigned
   if (others.length > 0) parts.push(counted(others.length, "other restriction"));
   if (plan.password) parts.push(`${plan.password.type} password of ${plan.password.minimumLength} required`);
   if (plan.failedUnlocksBeforeWipe !== null) parts.push(`wipe after ${plan.failedUnlocksBeforeWipe} failed unlocks`);
-  const notApplicable = plan.report.configurations.flatMap((c) => c.settings.filter((s) => s.state === "notApplicable").map((s) => s.setting));
-  if (notApplicable.length > 0) parts.push(`not applicable on AOSP: ${[...new Set(notApplicable)].join(", ")}`);
+  const settingsIn = (state: SettingStateReport["state"]) => [
+    ...new Set(plan.report.configurations.flatMap((c) => c.settings.filter((s) => s.state === state).map((s) => s.setting))),
+  ];
+  const notApplicable = settingsIn("notApplicable");
+  if (notApplicable.length > 0) parts.push(`not applicable on AOSP: ${notApplicable.join(", ")}`);
+  const conflicts = settingsIn("conflict");
+  if (conflicts.length > 0) parts.push(`in conflict between policies (most restrictive enforced): ${conflicts.join(", ")}`);
   const names = configurations.map((c) => `"${c.displayName}"`).join(", ");
   return `${configurations.length === 1 ? "policy" : "policies"} ${names} applied${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
 }

@@ -117,6 +117,8 @@ export interface DevicePolicyPort {
   isRestricted(restriction: Restriction): boolean;
   /** The device password the user set (null: none). */
   devicePassword(): string | null;
+  /** The screen timeout in force, in minutes (null: none; absent: the port does not know it). */
+  screenTimeoutMinutes?(): number | null;
   /** Someone types `password` at the lock screen: wrong ones count toward the policy's limit. */
   unlock(password: string): UnlockAttempt | "unlocked";
 }

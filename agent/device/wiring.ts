@@ -15,7 +15,7 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
 import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
-import type { AssignedConfiguration } from "../protocol/device-api.js";
+import type { AssignedCompliancePolicy, AssignedConfiguration } from "../protocol/device-api.js";
 import { deepFreeze } from "../protocol/deep-freeze.js";
 import { LightAbort, signalFor, type LightSignal } from "../protocol/light-abort.js";
 import type {
@@ -50,6 +50,7 @@ import type {
   WifiNetworkConfig,
 } from "../machine/types.js";
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
+import { type ComplianceFacts, describeCompliance, evaluateCompliance } from "./compliance.js";
 import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
 import { fromStep } from "./step-actor.js";
@@ -69,7 +70,12 @@ export interface PowerGate {
 export interface WiringOptions {
   /** The device's log, sent when the user shares logs. */
   collectLogs?: () => string;
+  /** What the hardware is, for compliance policies (without it: an unknown OS version and patch level, not rooted). */
+  hardware?: () => HardwareFacts;
 }
+
+/** The facts of a compliance evaluation that come from the hardware, not from the policy in force. */
+export type HardwareFacts = Pick<ComplianceFacts, "osVersion" | "securityPatchLevel" | "rooted">;
 
 /** The results of the latest `size` distinct keys (the oldest dropped first): shared by devices. */
 class RecentResults<V> {
@@ -192,6 +198,9 @@ function buildSharedMachine(template: DeviceImplementations): WiredDeviceMachine
 
 function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOptions) {
   const { clock } = ports;
+  // What the device last evaluated (device, policy versions, facts): a check-in that changes none
+  // of it sends no report, so a fleet's periodic check-ins stay one request each.
+  const compliance = { evaluated: "" };
 
   /** Runs a step: stamps its result, turns failures into StepError, and holds results while powered off. */
   function step<TInput, TOutput extends object>(run: (input: TInput, signal: LightSignal) => Promise<TOutput>) {
@@ -391,8 +400,14 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     checkIn: step<CheckInInput, Unstamped<CheckInOutput>>(
       async ({ session, agentVersion }, signal) => {
         const apps = await ports.packages.installedApps();
-        const { configurations, ...response } = await ports.service.checkIn(session, { agentVersion, apps: apps.map(toApp) }, signalFor(ports.service, signal));
-        const policies = configurations === undefined ? undefined : await applyConfigurations(ports, session, configurations, signal);
+        const { configurations, compliancePolicies, ...response } = await ports.service.checkIn(session, { agentVersion, apps: apps.map(toApp) }, signalFor(ports.service, signal));
+        const applied = configurations === undefined ? undefined : await applyConfigurations(ports, session, configurations, signal);
+        const evaluated =
+          compliancePolicies === undefined
+            ? undefined
+            : await evaluatePolicies(ports, session, compliancePolicies, options.hardware?.() ?? UNKNOWN_HARDWARE, compliance, signal);
+        const said = [applied, evaluated].filter((words) => words !== undefined);
+        const policies = said.length === 0 ? undefined : said.join("; ");
         return {
           actions: response.actions.map(toAction),
           updates: response.updates.map(toOffer),
@@ -462,6 +477,31 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
+}
+
+/** A device that was not told what it is: its OS version compares with none, so only a password is evaluated. */
+const UNKNOWN_HARDWARE: HardwareFacts = { osVersion: "unknown", securityPatchLevel: null, rooted: false };
+
+/**
+ * The compliance policies a check-in brought, evaluated against the device as it is now (after
+ * this check-in's configurations, so a password just set counts) and reported, unless nothing
+ * changed since the last evaluation. Resolves to the verdict in words, or undefined.
+ */
+async function evaluatePolicies(
+  ports: DevicePorts,
+  session: Session,
+  policies: AssignedCompliancePolicy[],
+  hardware: HardwareFacts,
+  last: { evaluated: string },
+  signal: LightSignal,
+): Promise<string | undefined> {
+  const facts: ComplianceFacts = { ...hardware, password: ports.policy.devicePassword(), screenTimeoutMinutes: ports.policy.screenTimeoutMinutes?.() ?? null };
+  const key = JSON.stringify([session.deviceId, policies.map((p) => `${p.id}@${p.version}`), facts]);
+  if (key === last.evaluated) return undefined;
+  const report = evaluateCompliance(policies, facts);
+  await ports.service.reportPolicyStates(session, { configurations: [], compliancePolicies: report }, signalFor(ports.service, signal));
+  last.evaluated = key;
+  return describeCompliance(report, policies);
 }
 
 /**

@@ -202,7 +202,7 @@ export interface DeviceContext {
   user: SignedInUser | null;
   /** Terms and conditions still to accept, in order (shown after sign-in, before the apps install). */
   pendingTerms: TermsToShow[];
-  /** The configuration policies in force, in words (the last check-in that changed them said so). */
+  /** The policies in force and the compliance verdict, in words (the last check-in that changed them said so). */
   policies: string | null;
   /** What the last check-in changed in them, in words; null when it changed nothing. */
   policyChange: string | null;

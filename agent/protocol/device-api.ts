@@ -18,7 +18,7 @@
  * Errors: every non-2xx response has the body `ErrorBody`.
  */
 
-import type { AospConfigurationSettings } from "./aosp-policy.js";
+import type { AospComplianceSettings, AospConfigurationSettings } from "./aosp-policy.js";
 
 export const DEVICE_API_PREFIX = "/device/v1";
 
@@ -188,11 +188,18 @@ export interface CheckInResponse {
   /**
    * The device configuration policies assigned to the device (by its groups or its user's),
    * each at its current version. The device applies what it can and reports every setting's
-   * state (POST policyStates). Compliance policies are not sent: AOSP has no compliance reporting.
+   * state (POST policyStates).
    * Absent when the device has none and never had any (and from services that predate
    * policies); an empty list means the policies it had were unassigned.
    */
   configurations?: AssignedConfiguration[];
+  /**
+   * The compliance policies assigned to the device, each at its current version: the device
+   * evaluates them against what it is (OS version, patch level, password, encryption) and
+   * reports each setting's state (POST policyStates, compliancePolicies). Absent when the device
+   * has none and has no verdict; an empty list means the ones it had were unassigned.
+   */
+  compliancePolicies?: AssignedCompliancePolicy[];
   /** Server time, ISO 8601. */
   serverDateTime: string;
 }
@@ -205,11 +212,23 @@ export interface AssignedConfiguration {
   settings: AospConfigurationSettings;
 }
 
+/** A compliance policy as the device receives it. */
+export interface AssignedCompliancePolicy {
+  id: string;
+  displayName: string;
+  version: number;
+  /** Only the settings the admin configured. */
+  settings: AospComplianceSettings;
+}
+
 // ---- POST /device/v1/devices/{deviceId}/policyStates -----------------------------------------
 // 204. Each setting of each applied configuration: compliant (applied), notApplicable (the
-// device cannot enforce it; reason says why) or error.
+// device cannot enforce it; reason says why), conflict (another configuration sets it to another
+// value) or error. Each setting of each compliance policy: compliant, nonCompliant (reason says
+// why) or notApplicable (the device cannot know or enforce it).
 
-export type SettingStateValue = "compliant" | "notApplicable" | "error";
+/** Graph's complianceStatus values a device reports for a setting. */
+export type SettingStateValue = "compliant" | "nonCompliant" | "notApplicable" | "conflict" | "error";
 
 export interface SettingStateReport {
   setting: string;
@@ -221,6 +240,8 @@ export interface SettingStateReport {
 
 export interface PolicyStateReport {
   configurations: { id: string; version: number; settings: SettingStateReport[] }[];
+  /** The whole list of assigned compliance policies, evaluated (absent: not evaluated in this report). */
+  compliancePolicies?: { id: string; version: number; settings: SettingStateReport[] }[];
 }
 
 // ---- GET /device/v1/devices/{deviceId}/updates -------------------------------------------------

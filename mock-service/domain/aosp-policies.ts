@@ -11,6 +11,7 @@ import type {
 } from "@microsoft/microsoft-graph-types-beta";
 import { PASSWORD_REQUIRED_TYPES } from "../../agent/protocol/aosp-policy.js";
 import type { SettingStateReport } from "../../agent/protocol/device-api.js";
+import type { DeviceRecord } from "../store/devices.js";
 import type { PolicyKind } from "../store/policies.js";
 
 export type SettingSpec =
@@ -135,12 +136,27 @@ export function settingSchema(spec: SettingSpec): Record<string, unknown> {
   }
 }
 
+/** A policy's state on a device, as Graph's complianceStatus names it. */
+export type PolicyState = "error" | "nonCompliant" | "conflict" | "compliant" | "notApplicable" | "unknown";
+
 /**
- * A configuration's state on a device from its settings' states, as Graph's deviceConfigurationState
- * reads: an error wins, then an applied setting; nothing reported is unknown.
+ * A policy's state on a device from its settings' states, as Graph's deviceConfigurationState and
+ * deviceCompliancePolicyState read: an error wins, then a noncompliant setting, then a conflict,
+ * then an applied (or met) setting; nothing reported is unknown.
  */
-export function configurationStateOf(settings: readonly SettingStateReport[]): "error" | "compliant" | "notApplicable" | "unknown" {
-  if (settings.some((s) => s.state === "error")) return "error";
-  if (settings.some((s) => s.state === "compliant")) return "compliant";
+export function policyStateOf(settings: readonly SettingStateReport[]): PolicyState {
+  for (const state of ["error", "nonCompliant", "conflict", "compliant"] as const) {
+    if (settings.some((s) => s.state === state)) return state;
+  }
   return settings.length === 0 ? "unknown" : "notApplicable";
+}
+
+/**
+ * Graph's complianceState of a device from its last compliance report: a noncompliant device
+ * reads inGracePeriod until the grace period of its policies' block action ends.
+ */
+export function complianceStateOf(device: Pick<DeviceRecord, "compliance">, now: number): "unknown" | "compliant" | "noncompliant" | "inGracePeriod" {
+  const compliance = device.compliance ?? { state: "unknown", graceEnds: null };
+  if (compliance.state === "noncompliant" && compliance.graceEnds !== null && now < compliance.graceEnds) return "inGracePeriod";
+  return compliance.state;
 }

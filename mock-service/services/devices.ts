@@ -177,10 +177,12 @@ export class DeviceService {
     }
     this.ctx.store.devices.recordSync(device.id, request.agentVersion, request.apps, now);
     const configurations = this.policies.configurationsFor(device);
+    const compliancePolicies = this.policies.compliancePoliciesFor(device);
     return {
       actions: this.ctx.store.devices.openActionsOf(device.id).map(toDeviceAction),
       updates: this.packages.updatesFor(request.agentVersion, request.apps),
       ...(configurations === undefined ? {} : { configurations }),
+      ...(compliancePolicies === undefined ? {} : { compliancePolicies }),
       serverDateTime: iso(now),
     };
   }
@@ -210,7 +212,7 @@ export class DeviceService {
     });
   }
 
-  /** What the device applied of its configurations, setting by setting. */
+  /** What the device applied of its configurations and how it met its compliance policies, setting by setting. */
   reportPolicyStates(device: DeviceRecord, report: PolicyStateReport): void {
     this.requirePresent(device);
     this.policies.recordStates(device, report);

@@ -3,22 +3,24 @@
  * and aospDeviceOwnerCompliancePolicy): create, read, update (a change of settings raises the version),
  * delete, assign to groups; the configurations a device receives at check-in and the states it
  * reports back; and what an admin reads per device. The seed's limits hold: an unenforceable
- * password type is accepted but the admin is told at assignment that it will not take effect,
- * and compliance policies get no verdict (AOSP has no compliance reporting).
+ * password type is accepted but the admin is told at assignment that it will not take effect.
+ * Compliance policies are evaluated by the device at check-in; its report gives the device its
+ * verdict (compliant, or noncompliant once the block action's grace period has passed).
  */
 import { randomUUID } from "node:crypto";
-import type { AssignedConfiguration, PolicyStateReport } from "../../agent/protocol/device-api.js";
+import type { AssignedCompliancePolicy, AssignedConfiguration, PolicyStateReport } from "../../agent/protocol/device-api.js";
 import {
-  COMPLIANCE_REPORTING_UNAVAILABLE,
+  type AospComplianceSettings,
+  compareOsVersions,
   isEnforceablePasswordType,
   type PasswordRequiredType,
   unenforceablePasswordReason,
 } from "../../agent/protocol/aosp-policy.js";
 import type { ServiceContext } from "../context.js";
-import { POLICY_TYPES, type PolicyType } from "../domain/aosp-policies.js";
+import { POLICY_TYPES, policyStateOf, type PolicyType } from "../domain/aosp-policies.js";
 import { badRequest, itemNotFound } from "../http/errors.js";
 import type { AssignmentRecord, TargetType } from "../store/assignments.js";
-import type { DeviceRecord } from "../store/devices.js";
+import type { DeviceCompliance, DeviceRecord } from "../store/devices.js";
 import type { PolicyKind, PolicyRecord, PolicySettings, PolicyStateRecord } from "../store/policies.js";
 import type { AssignmentInput, AssignmentService } from "./assignments.js";
 import { namesODataType, refuseTypeChange } from "./odata-type.js";
@@ -73,13 +75,15 @@ export class PolicyService {
       }
       scheduledActions = input.scheduledActionsForRule.map((rule) => withIds(rule));
     }
+    const settings = settingsOf(type, input, {});
+    refuseEmptyOsRange(settings);
     const now = this.ctx.now();
     const policy: PolicyRecord = {
       id: randomUUID(),
       kind,
       displayName,
       description: input.description ?? null,
-      settings: settingsOf(type, input, {}),
+      settings,
       scheduledActions,
       roleScopeTagIds: input.roleScopeTagIds ?? [...DEFAULT_SCOPE_TAGS],
       version: 1,
@@ -115,6 +119,7 @@ export class PolicyService {
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');
     const settings = settingsOf(type, patch, current.settings);
+    refuseEmptyOsRange(settings);
     const description = patch.description === undefined ? current.description : patch.description;
     const roleScopeTagIds = patch.roleScopeTagIds === undefined ? current.roleScopeTagIds : (patch.roleScopeTagIds ?? [...DEFAULT_SCOPE_TAGS]);
     const settingsChanged = !sameSettings(settings, current.settings);
@@ -185,26 +190,95 @@ export class PolicyService {
     }));
   }
 
-  /** The device's report of what it applied; a configuration that is not assigned to it is refused. */
+  /**
+   * The compliance policies a device receives at check-in, or undefined when it has none and no
+   * verdict (a fleet without compliance policies pays nothing). A device with a verdict gets the
+   * empty list, so it reports that none applies any more and its verdict returns to unknown.
+   */
+  compliancePoliciesFor(device: DeviceRecord): AssignedCompliancePolicy[] | undefined {
+    const assigned = this.assignedTo("compliance", device);
+    if (assigned.length === 0 && (device.compliance?.state ?? "unknown") === "unknown") return undefined;
+    return assigned.map((p) => ({ id: p.id, displayName: p.displayName, version: p.version, settings: p.settings as AospComplianceSettings }));
+  }
+
+  /**
+   * The device's report of what it applied and how it evaluated its compliance policies; a policy
+   * that is not assigned to it is refused. A compliance report gives the device its verdict.
+   */
   recordStates(device: DeviceRecord, report: PolicyStateReport): void {
-    const assigned = new Set(this.assignedTo("configuration", device).map((p) => p.id));
     const now = this.ctx.now();
-    for (const [i, configuration] of report.configurations.entries()) {
-      if (!assigned.has(configuration.id)) {
-        throw badRequest(`configurations[${i}]: the configuration '${configuration.id}' is not assigned to this device`);
-      }
-    }
+    refuseUnassigned("configurations", report.configurations, this.assignedTo("configuration", device));
+    const compliance = report.compliancePolicies;
+    const assignedCompliance = compliance === undefined ? [] : this.assignedTo("compliance", device);
+    if (compliance !== undefined) refuseUnassigned("compliancePolicies", compliance, assignedCompliance);
     this.ctx.store.transaction(() => {
       for (const c of report.configurations) {
         this.ctx.store.policies.recordState({ deviceId: device.id, policyId: c.id, version: c.version, settings: c.settings, reported: now });
       }
+      if (compliance === undefined) return;
+      const before = this.ctx.store.policies.statesOfDevice(device.id);
+      const byId = new Map(assignedCompliance.map((p) => [p.id, p]));
+      let verdict: DeviceCompliance = { state: compliance.length === 0 ? "unknown" : "compliant", graceEnds: null };
+      // Noncompliant with several policies: the earliest end of their grace periods.
+      for (const c of compliance) {
+        const noncompliant = policyStateOf(c.settings) === "nonCompliant";
+        // The grace period runs from the first report that found the device noncompliant.
+        const since = noncompliant ? (before.get(c.id)?.noncompliantSince ?? now) : null;
+        this.ctx.store.policies.recordState({ deviceId: device.id, policyId: c.id, version: c.version, settings: c.settings, reported: now, noncompliantSince: since });
+        if (since === null) continue;
+        const graceEnds = since + graceHours(byId.get(c.id)!) * 3_600_000;
+        verdict = { state: "noncompliant", graceEnds: Math.min(verdict.graceEnds ?? Infinity, graceEnds) };
+      }
+      this.ctx.store.devices.setCompliance(device.id, verdict);
     });
   }
 
-  /** Every policy of the kind assigned to the device, with what the device reported (configurations). */
+  /** Every policy of the kind assigned to the device, with what the device reported. */
   statesOf(kind: PolicyKind, device: DeviceRecord): PolicyStateView[] {
-    const reported = kind === "configuration" ? this.ctx.store.policies.statesOfDevice(device.id) : new Map();
-    return this.assignedTo(kind, device).map((policy) => ({ policy, state: reported.get(policy.id) }));
+    const assigned = this.assignedTo(kind, device);
+    const reported = assigned.length === 0 ? new Map<string, PolicyStateRecord>() : this.ctx.store.policies.statesOfDevice(device.id);
+    return assigned.map((policy) => ({ policy, state: reported.get(policy.id) }));
+  }
+}
+
+/** A report's entries must be policies assigned to the device (by kind). */
+function refuseUnassigned(property: string, entries: readonly { id: string }[], assigned: readonly PolicyRecord[]): void {
+  const ids = new Set(assigned.map((p) => p.id));
+  for (const [i, entry] of entries.entries()) {
+    if (!ids.has(entry.id)) throw badRequest(`${property}[${i}]: the policy '${entry.id}' is not assigned to this device`);
+  }
+}
+
+/**
+ * The grace period of a compliance policy's block action ("Mark device noncompliant"), in hours:
+ * Graph's scheduledActionsForRule[].scheduledActionConfigurations[] with actionType "block" and
+ * gracePeriodHours. Without one the device is noncompliant at once (Intune's default schedule of 0 days).
+ */
+function graceHours(policy: PolicyRecord): number {
+  let hours: number | null = null;
+  for (const rule of policy.scheduledActions ?? []) {
+    const configurations = (rule as { scheduledActionConfigurations?: unknown[] }).scheduledActionConfigurations ?? [];
+    for (const c of configurations as { actionType?: unknown; gracePeriodHours?: unknown }[]) {
+      if (c.actionType === "block" && typeof c.gracePeriodHours === "number" && c.gracePeriodHours > 0) {
+        hours = Math.min(hours ?? Infinity, c.gracePeriodHours);
+      }
+    }
+  }
+  return hours ?? 0;
+}
+
+/**
+ * Refuses a compliance policy whose minimum OS version is above its maximum: no device could
+ * ever be compliant with it.
+ */
+function refuseEmptyOsRange(settings: PolicySettings): void {
+  const minimum = settings["osMinimumVersion"];
+  const maximum = settings["osMaximumVersion"];
+  if (typeof minimum !== "string" || typeof maximum !== "string") return;
+  if ((compareOsVersions(minimum, maximum) ?? 0) > 0) {
+    throw badRequest(
+      `"osMinimumVersion" (${minimum}) is above "osMaximumVersion" (${maximum}): no device could be compliant; lower osMinimumVersion or raise osMaximumVersion`,
+    );
   }
 }
 
@@ -236,11 +310,8 @@ function withIds(rule: unknown): unknown {
   };
 }
 
-/** The seed's known limitations, as they affect this policy. */
+/** The seed's known limitations, as they affect this policy (configuration or compliance). */
 function limitations(policy: PolicyRecord): string[] {
-  if (policy.kind === "compliance") {
-    return [`${COMPLIANCE_REPORTING_UNAVAILABLE}; "${policy.displayName}" is assigned, but its devices will show compliance state unknown`];
-  }
   const type = policy.settings["passwordRequiredType"] as PasswordRequiredType | undefined;
   if (type !== undefined && !isEnforceablePasswordType(type)) {
     return [`"${policy.displayName}": ${unenforceablePasswordReason(type)}. The setting will not take effect; devices report it not applicable`];

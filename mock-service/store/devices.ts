@@ -15,6 +15,16 @@ export function isEnrolled(device: { managementState: ManagementState }): boolea
   return device.managementState === "managed" || device.managementState === "wipePending";
 }
 
+/**
+ * A device's verdict from its last compliance report: unknown (no compliance policy evaluated),
+ * compliant, or noncompliant (the admin reads inGracePeriod until `graceEnds`).
+ */
+export interface DeviceCompliance {
+  state: "unknown" | "compliant" | "noncompliant";
+  /** Noncompliant: when the grace period of the block action ends (null: none, noncompliant at once). */
+  graceEnds: number | null;
+}
+
 export interface DeviceRecord {
   id: string;
   azureADDeviceId: string;
@@ -34,6 +44,8 @@ export interface DeviceRecord {
   enrolled: number;
   lastSync: number;
   removed: number | null;
+  /** Absent on a device being enrolled: it starts unknown. */
+  compliance?: DeviceCompliance;
 }
 
 /** A device with its user's name, as the admin API shows it. */
@@ -80,6 +92,8 @@ interface DeviceRow {
   enrolled: number;
   last_sync: number;
   removed: number | null;
+  compliance_state: DeviceCompliance["state"];
+  compliance_grace_ends: number | null;
   user_principal_name?: string | null;
   user_display_name?: string | null;
 }
@@ -110,6 +124,7 @@ export class DeviceStore {
   private readonly setUserStmt;
   private readonly syncStmt;
   private readonly agentVersionStmt;
+  private readonly complianceStmt;
   private readonly appsOf;
   private readonly deleteApps;
   private readonly insertApp;
@@ -153,6 +168,7 @@ export class DeviceStore {
     this.setUserStmt = db.prepare("UPDATE devices SET user_id = ?, device_name = ? WHERE id = ?");
     this.syncStmt = db.prepare("UPDATE devices SET agent_version = ?, last_sync = ? WHERE id = ?");
     this.agentVersionStmt = db.prepare("UPDATE devices SET agent_version = ? WHERE id = ?");
+    this.complianceStmt = db.prepare("UPDATE devices SET compliance_state = ?, compliance_grace_ends = ? WHERE id = ?");
     this.appsOf = db.prepare<[string], { package_name: string; version_name: string; version_code: number }>(
       "SELECT package_name, version_name, version_code FROM device_apps WHERE device_id = ? ORDER BY package_name",
     );
@@ -172,7 +188,8 @@ export class DeviceStore {
   }
 
   insert(device: DeviceRecord): void {
-    this.insertDevice.run(device);
+    const { compliance: _starts, ...columns } = device;
+    this.insertDevice.run(columns);
   }
 
   get(id: string): DeviceRecord | undefined {
@@ -225,6 +242,10 @@ export class DeviceStore {
       this.deleteApps.run(id);
       for (const app of apps) this.insertApp.run(id, app.packageName, app.versionName, app.versionCode);
     });
+  }
+
+  setCompliance(id: string, compliance: DeviceCompliance): void {
+    this.complianceStmt.run(compliance.state, compliance.graceEnds, id);
   }
 
   recordAgentVersion(id: string, agentVersion: string): void {
@@ -297,6 +318,7 @@ function fromRow(row: DeviceRow): DeviceRecord {
     enrolled: row.enrolled,
     lastSync: row.last_sync,
     removed: row.removed,
+    compliance: { state: row.compliance_state, graceEnds: row.compliance_grace_ends },
   };
 }
 

@@ -238,4 +238,12 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO download_cookies (cookie_hash, profile_id, created)
     SELECT download_cookie_hash, id, created FROM profiles;
   `,
+  // 6: compliance verdicts. A device's verdict from its last compliance report (unknown until it
+  //    reports one) and when its grace period ends; for each compliance policy's state, since when
+  //    the device has been noncompliant with it (the grace period runs from then).
+  `
+  ALTER TABLE devices ADD COLUMN compliance_state TEXT NOT NULL DEFAULT 'unknown';
+  ALTER TABLE devices ADD COLUMN compliance_grace_ends INTEGER;
+  ALTER TABLE policy_states ADD COLUMN noncompliant_since INTEGER;
+  `,
 ];

@@ -31,6 +31,8 @@ export interface PolicyStateRecord {
   version: number;
   settings: SettingStateReport[];
   reported: number;
+  /** Compliance policies: since when the device has been noncompliant with it (null: it is not). */
+  noncompliantSince?: number | null;
 }
 
 interface PolicyRow {
@@ -72,10 +74,10 @@ export class PolicyStore {
     this.byId = db.prepare<[string], PolicyRow>("SELECT * FROM policies WHERE id = ?");
     this.ofKind = db.prepare<[PolicyKind], PolicyRow>("SELECT * FROM policies WHERE kind = ? ORDER BY created, rowid");
     this.upsertState = db.prepare(
-      `INSERT OR REPLACE INTO policy_states (device_id, policy_id, version, setting_states, reported)
-       VALUES (?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO policy_states (device_id, policy_id, version, setting_states, reported, noncompliant_since)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    this.statesOf = db.prepare<[string], { device_id: string; policy_id: string; version: number; setting_states: string; reported: number }>(
+    this.statesOf = db.prepare<[string], { device_id: string; policy_id: string; version: number; setting_states: string; reported: number; noncompliant_since: number | null }>(
       "SELECT * FROM policy_states WHERE device_id = ?",
     );
     this.deleteStatesOfPolicy = db.prepare("DELETE FROM policy_states WHERE policy_id = ?");
@@ -107,7 +109,7 @@ export class PolicyStore {
   }
 
   recordState(state: PolicyStateRecord): void {
-    this.upsertState.run(state.deviceId, state.policyId, state.version, JSON.stringify(state.settings), state.reported);
+    this.upsertState.run(state.deviceId, state.policyId, state.version, JSON.stringify(state.settings), state.reported, state.noncompliantSince ?? null);
   }
 
   /** What a device reported, by policy id. */
@@ -121,6 +123,7 @@ export class PolicyStore {
           version: row.version,
           settings: JSON.parse(row.setting_states) as SettingStateReport[],
           reported: row.reported,
+          noncompliantSince: row.noncompliant_since,
         },
       ]),
     );

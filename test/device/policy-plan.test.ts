@@ -39,6 +39,44 @@ describe("planning the device's configuration", () => {
     expect(plan.failedUnlocksBeforeWipe).toBe(5);
     expect(plan.report.configurations.map((c) => c.id)).toEqual(["a", "b"]);
   });
+
+  it("reports a setting two policies set to different values as a conflict in both, each with its own value", () => {
+    // The report's "Baseline" and "Strict": before, every setting read compliant, and "Baseline"
+    // reported the merged password ("numericComplex, 8 digits") as its own.
+    const plan = planConfigurations([
+      policy({ passwordRequiredType: "numeric", passwordMinimumLength: 6, passwordSignInFailureCountBeforeFactoryReset: 10, cameraBlocked: true }, "baseline"),
+      policy({ passwordRequiredType: "numericComplex", passwordMinimumLength: 8, passwordSignInFailureCountBeforeFactoryReset: 4, cameraBlocked: true }, "strict"),
+    ]);
+    const [baseline, strict] = plan.report.configurations;
+    const conflict = (setting: string, currentValue: string) => ({ setting, state: "conflict", currentValue, reason: expect.stringContaining("another configuration policy") });
+    expect(baseline!.settings).toEqual([
+      conflict("passwordRequiredType", "numeric, 6 digits"),
+      conflict("passwordMinimumLength", "6"),
+      conflict("passwordSignInFailureCountBeforeFactoryReset", "wipe after 10 failed unlocks"),
+      // The same value in both policies is no conflict.
+      { setting: "cameraBlocked", state: "compliant", currentValue: "blocked" },
+    ]);
+    expect(strict!.settings.find((s) => s.setting === "passwordSignInFailureCountBeforeFactoryReset")).toEqual(
+      conflict("passwordSignInFailureCountBeforeFactoryReset", "wipe after 4 failed unlocks"),
+    );
+    // What the device enforces meanwhile: the most restrictive values.
+    expect(plan.password).toEqual({ type: "numericComplex", minimumLength: 8 });
+    expect(plan.failedUnlocksBeforeWipe).toBe(4);
+  });
+
+  it("treats a restriction set to false as not configured: not reported, and no conflict with a policy that blocks", () => {
+    const plan = planConfigurations([policy({ cameraBlocked: true }, "blocks"), policy({ cameraBlocked: false, screenCaptureBlocked: true }, "leaves")]);
+    expect(plan.restrictions).toEqual({ cameraBlocked: true, screenCaptureBlocked: true });
+    expect(plan.report.configurations[0]!.settings).toEqual([{ setting: "cameraBlocked", state: "compliant", currentValue: "blocked" }]);
+    expect(plan.report.configurations[1]!.settings).toEqual([{ setting: "screenCaptureBlocked", state: "compliant", currentValue: "blocked" }]);
+  });
+
+  it("reports customPassword not applicable with why: AOSP offers only device default, numeric and numeric complex", () => {
+    const plan = planConfigurations([policy({ passwordRequiredType: "customPassword" })]);
+    expect(plan.report.configurations[0]!.settings).toEqual([
+      { setting: "passwordRequiredType", state: "notApplicable", reason: expect.stringContaining("customPassword is not offered for Android (AOSP) devices") },
+    ]);
+  });
 });
 
 describe("the password the simulated user sets", () => {

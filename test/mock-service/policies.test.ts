@@ -192,6 +192,15 @@ describe("device configurations", () => {
     expect(assigned.headers.get("warning")).toMatch(/^299 aosp-sim "/);
   });
 
+  it("tell the admin at assignment that customPassword will not take effect, as for the seed's five types", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const policy = await configuration(t, { passwordRequiredType: "customPassword" });
+    const assigned = await t.admin("POST", `${CONFIGURATIONS}/${policy.id}/assign`, { assignments: [groupTarget(group.id)] });
+    expect(assigned.body["@aospSim.warnings"]).toEqual([expect.stringContaining("password type customPassword is not offered for Android (AOSP) devices")]);
+    expect(assigned.headers.get("warning")).toMatch(/^299 aosp-sim ".*customPassword/);
+  });
+
   it("refuse an assignment to a group that does not exist", async () => {
     const t = service();
     const policy = await configuration(t, { cameraBlocked: true });
@@ -245,17 +254,73 @@ describe("compliance policies", () => {
     expect(leapDay.status, leapDay.text).toBe(201);
   });
 
-  it("give assigned devices no verdict: the state says compliance reporting is not available for AOSP", async () => {
+  it("refuse a minimum OS version above the maximum, naming both, on create and on PATCH", async () => {
+    const t = service();
+    const message = '"osMinimumVersion" (14) is above "osMaximumVersion" (10): no device could be compliant; lower osMinimumVersion or raise osMaximumVersion';
+    const created = await t.admin("POST", COMPLIANCE, { ...policyBody, osMinimumVersion: "14", osMaximumVersion: "10" });
+    expect(errorOf(created)).toMatchObject({ status: 400, code: "invalidRequest", message });
+    const policy = (await t.admin("POST", COMPLIANCE, { ...policyBody, osMinimumVersion: "14", osMaximumVersion: "14.1" })).body;
+    expect(policy.osMaximumVersion).toBe("14.1");
+    const patched = await t.admin("PATCH", `${COMPLIANCE}/${policy.id}`, { osMaximumVersion: "10" });
+    expect(errorOf(patched)).toMatchObject({ status: 400, message });
+    expect((await t.admin("GET", `${COMPLIANCE}/${policy.id}`)).body.osMaximumVersion).toBe("14.1");
+  });
+
+  it("tell the admin at assignment that a password type AOSP cannot enforce will not be evaluated", async () => {
     const t = service();
     const group = await factoryGroup(t);
-    const created = (await t.admin("POST", COMPLIANCE, policyBody)).body;
-    const assigned = await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
-    expect(assigned.body["@aospSim.warnings"]).toEqual([expect.stringContaining("Device compliance reporting is not available")]);
+    for (const type of ["required", "customPassword"]) {
+      const created = (await t.admin("POST", COMPLIANCE, { ...policyBody, passwordRequiredType: type })).body;
+      const assigned = await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
+      expect(assigned.body["@aospSim.warnings"], type).toEqual([expect.stringContaining(`password type ${type}`)]);
+      expect(assigned.headers.get("warning"), type).toMatch(/^299 aosp-sim "/);
+    }
+    const numeric = (await t.admin("POST", COMPLIANCE, policyBody)).body;
+    expect((await t.admin("POST", `${COMPLIANCE}/${numeric.id}/assign`, { assignments: [groupTarget(group.id)] })).body["@aospSim.warnings"]).toBeUndefined();
+  });
+
+  it("reach assigned devices at check-in; the device's report gives its verdict, in grace period until the block action's grace period ends", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const body = { ...policyBody, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 24 }] }] };
+    const created = (await t.admin("POST", COMPLIANCE, body)).body;
+    await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
     const { device } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
-    expect((await checkIn(t, device)).configurations).toBeUndefined();
+    const deviceState = async () => (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body.complianceState;
+    expect(await deviceState()).toBe("unknown");
+    const answer = await checkIn(t, device);
+    expect(answer.configurations).toBeUndefined();
+    expect(answer.compliancePolicies).toEqual([expect.objectContaining({ id: created.id, version: 1, settings: expect.objectContaining({ osMinimumVersion: "10" }) })]);
+    const report = (passwordState: "compliant" | "nonCompliant") =>
+      t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
+        configurations: [],
+        compliancePolicies: [{ id: created.id, version: 1, settings: [{ setting: "passwordRequired", state: passwordState, reason: "the device has no password to unlock it" }] }],
+      });
+    expect((await report("nonCompliant")).status).toBe(204);
+    expect(await deviceState()).toBe("inGracePeriod");
+    // A later report that still finds it noncompliant does not restart the grace period.
+    t.clock.advance(23 * 3_600_000);
+    await report("nonCompliant");
+    expect(await deviceState()).toBe("inGracePeriod");
+    t.clock.advance(3_600_000);
+    expect(await deviceState()).toBe("noncompliant");
     const states = (await t.admin("GET", `${DEVICES}/${device.deviceId}/deviceCompliancePolicyStates`)).body.value;
-    expect(states).toEqual([expect.objectContaining({ id: created.id, state: "unknown", settingCount: 6 })]);
-    expect(states[0].settingStates.every((s: { state: string; errorDescription: string }) => s.state === "unknown" && s.errorDescription.includes("not available for Android (AOSP)"))).toBe(true);
-    expect((await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body.complianceState).toBe("unknown");
+    expect(states).toEqual([expect.objectContaining({ id: created.id, state: "nonCompliant", settingCount: 6 })]);
+    expect(states[0].settingStates).toEqual([expect.objectContaining({ setting: "passwordRequired", state: "nonCompliant", errorDescription: "the device has no password to unlock it" })]);
+    const filtered = await t.admin("GET", `${DEVICES}?$filter=complianceState eq 'noncompliant'&$select=id`);
+    expect(filtered.body.value.map((d: { id: string }) => d.id)).toEqual([device.deviceId]);
+    await report("compliant");
+    expect(await deviceState()).toBe("compliant");
+  });
+
+  it("refuse a compliance report for a policy not assigned to the device", async () => {
+    const t = service();
+    const created = (await t.admin("POST", COMPLIANCE, policyBody)).body;
+    const { device } = await enrolledDevice(t);
+    const reply = await t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
+      configurations: [],
+      compliancePolicies: [{ id: created.id, version: 1, settings: [] }],
+    });
+    expect(errorOf(reply)).toMatchObject({ status: 400, message: `compliancePolicies[0]: the policy '${created.id}' is not assigned to this device` });
   });
 });

@@ -14,11 +14,12 @@ interface PolicyState {
   versions: string[];
   restrictions: Partial<Record<Restriction, boolean>>;
   failedUnlocksBeforeWipe: number | null;
+  screenTimeoutMinutes: number | null;
   password: string | null;
   failedUnlocks: number;
 }
 
-const EMPTY: PolicyState = { versions: [], restrictions: {}, failedUnlocksBeforeWipe: null, password: null, failedUnlocks: 0 };
+const EMPTY: PolicyState = { versions: [], restrictions: {}, failedUnlocksBeforeWipe: null, screenTimeoutMinutes: null, password: null, failedUnlocks: 0 };
 
 export class VirtualDevicePolicy implements DevicePolicyPort {
   constructor(private readonly storage: StoragePort) {}
@@ -36,6 +37,7 @@ export class VirtualDevicePolicy implements DevicePolicyPort {
       versions,
       restrictions: plan.restrictions,
       failedUnlocksBeforeWipe: plan.failedUnlocksBeforeWipe,
+      screenTimeoutMinutes: plan.screenTimeoutMinutes,
       password,
       failedUnlocks: current.failedUnlocks,
     });
@@ -49,6 +51,11 @@ export class VirtualDevicePolicy implements DevicePolicyPort {
   /** The device password the user set (null: none). */
   devicePassword(): string | null {
     return this.state().password;
+  }
+
+  /** The screen timeout the configurations in force set (null: none). */
+  screenTimeoutMinutes(): number | null {
+    return this.state().screenTimeoutMinutes;
   }
 
   /** Someone typed `password` at the lock screen. */

@@ -8,8 +8,7 @@
  * (server-sent events, see activity.ts).
  */
 import type { FastifyInstance } from "fastify";
-import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
-import { configurationStateOf, CONFIGURATION_TYPE } from "../../domain/aosp-policies.js";
+import { complianceStateOf, policyStateOf, POLICY_TYPES } from "../../domain/aosp-policies.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { PolicyStateView } from "../../services/policies.js";
 import type { DeviceView } from "../../store/devices.js";
@@ -51,27 +50,42 @@ const ACTIONS = {
 } as const;
 type ActionName = keyof typeof ACTIONS;
 
-/** The admin center's words for a configuration's (or a setting's) state on a device. */
+/** The admin center's words for a policy's (or a setting's) state on a device. */
 const STATE_LABELS: Record<string, string> = {
   compliant: "Succeeded",
+  nonCompliant: "Not compliant",
+  conflict: "Conflict",
   notApplicable: "Not applicable",
   error: "Error",
   unknown: "Unknown",
 };
 
-/** A configuration policy's state on the device: pending until the device reports its current version. */
-function configurationStateText({ policy, state }: PolicyStateView): string {
+/** A compliance policy's words where they differ (a met setting is compliant, not "succeeded"). */
+const COMPLIANCE_LABELS: Record<string, string> = { ...STATE_LABELS, compliant: "Compliant" };
+
+/** The admin center's words for a device's compliance (Graph's complianceState). */
+const COMPLIANCE_STATE_LABELS: Record<string, string> = {
+  unknown: "Not evaluated",
+  compliant: "Compliant",
+  noncompliant: "Not compliant",
+  inGracePeriod: "In grace period",
+};
+
+/** A policy's state on the device: pending until the device reports its current version. */
+function policyStateText({ policy, state }: PolicyStateView): string {
   if (state === undefined) return "Pending: the device gets it at its next check-in";
-  const overall = STATE_LABELS[configurationStateOf(state.settings)]!;
+  const labels = policy.kind === "compliance" ? COMPLIANCE_LABELS : STATE_LABELS;
+  const overall = labels[policy.kind === "compliance" && state.settings.length === 0 ? "compliant" : policyStateOf(state.settings)]!;
   return state.version < policy.version ? `${overall} (version ${state.version}; version ${policy.version} applies at the next check-in)` : overall;
 }
 
-/** Each setting the device reported: its state, what the device now has, and why it was not applied. */
-function settingStates({ state }: PolicyStateView): Html | string {
+/** Each setting the device reported: its state, what the device now has, and why it was not applied or not met. */
+function settingStates({ policy, state }: PolicyStateView): Html | string {
   if (!state || state.settings.length === 0) return "—";
+  const labels = policy.kind === "compliance" ? COMPLIANCE_LABELS : STATE_LABELS;
   return html`<ul class="setting-states">${state.settings.map(
     (s) =>
-      html`<li>${CONFIGURATION_TYPE.settings[s.setting]?.label ?? s.setting}: ${STATE_LABELS[s.state] ?? s.state}${s.currentValue ? ` (${s.currentValue})` : ""}${s.reason ? html`<span class="hint">${s.reason}</span>` : ""}</li>`,
+      html`<li>${POLICY_TYPES[policy.kind].settings[s.setting]?.label ?? s.setting}: ${labels[s.state] ?? s.state}${s.currentValue ? ` (${s.currentValue})` : ""}${s.reason ? html`<span class="hint">${s.reason}</span>` : ""}</li>`,
   )}</ul>`;
 }
 
@@ -146,18 +160,20 @@ ${table(
   "Configuration policies assigned to this device",
   [
     { header: "Policy", cell: (v: PolicyStateView) => html`<a href="/devices/configuration/${v.policy.id}">${v.policy.displayName}</a>` },
-    { header: "State", cell: configurationStateText },
+    { header: "State", cell: policyStateText },
     { header: "Settings", cell: settingStates },
   ],
   policies.statesOf("configuration", device),
   "No configuration policies are assigned to this device.",
 )}
 <h2>Device compliance</h2>
+${properties([["Compliance", COMPLIANCE_STATE_LABELS[complianceStateOf(device, ctx.now())] ?? "Not evaluated"]])}
 ${table(
   "Compliance policies assigned to this device",
   [
     { header: "Policy", cell: (v: PolicyStateView) => html`<a href="/devices/compliance/${v.policy.id}">${v.policy.displayName}</a>` },
-    { header: "State", cell: () => `Unknown: ${COMPLIANCE_REPORTING_UNAVAILABLE}` },
+    { header: "State", cell: policyStateText },
+    { header: "Settings", cell: settingStates },
   ],
   policies.statesOf("compliance", device),
   "No compliance policies are assigned to this device.",

@@ -14,7 +14,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifyError, FastifyInstance } from "fastify";
 import {
-  COMPLIANCE_REPORTING_UNAVAILABLE,
+  COMPLIANCE_REPORTS_UNAVAILABLE,
   isEnforceablePasswordType,
   type PasswordRequiredType,
 } from "../../../agent/protocol/aosp-policy.js";
@@ -187,7 +187,7 @@ ${
           session: sessionOf(request),
           crumbs: crumbs({ label: words.blade }),
           body: html`<h1>Devices | ${words.blade}</h1>
-${kind === "compliance" ? html`<p class="warning" role="note">${COMPLIANCE_REPORTING_UNAVAILABLE}.</p>` : ""}
+${kind === "compliance" ? html`<p class="warning" role="note">${COMPLIANCE_REPORTS_UNAVAILABLE}.</p>` : ""}
 ${commandBar("Policies", html`<a class="button primary" href="${base}/create">Create policy</a>`)}
 ${table(
   "Policies",

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
+import { complianceStateOf } from "../../domain/aosp-policies.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
@@ -22,7 +23,7 @@ const PATH = "/beta/deviceManagement/managedDevices";
 
 type IdParams = { Params: { id: string } };
 
-export function graphManagedDevice(device: DeviceView): Record<string, unknown> {
+export function graphManagedDevice(device: DeviceView, now: number): Record<string, unknown> {
   const upn = device.userPrincipalName ?? "";
   return {
     "@odata.type": "#microsoft.graph.managedDevice",
@@ -45,8 +46,7 @@ export function graphManagedDevice(device: DeviceView): Record<string, unknown> 
     managementState: device.managementState,
     managedDeviceOwnerType: "company",
     ownerType: "company",
-    // Intune has no compliance reporting for AOSP devices.
-    complianceState: "unknown",
+    complianceState: complianceStateOf(device, now),
     azureADDeviceId: device.azureADDeviceId,
     azureADRegistered: true,
     deviceRegistrationState: "registered",
@@ -60,16 +60,16 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
 
   return async (app) => {
     app.get(PATH, { schema: listDevicesSchema }, async (request) =>
-      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map(graphManagedDevice), {
+      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map((d) => graphManagedDevice(d, ctx.now())), {
         source: {
-          page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map(graphManagedDevice),
+          page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map((d) => graphManagedDevice(d, ctx.now())),
           count: () => ctx.store.devices.countVisible(),
         },
       }),
     );
 
     app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
-      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphManagedDevice(devices.visible(request.params.id))),
+      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphManagedDevice(devices.visible(request.params.id), ctx.now())),
     );
 
     app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {

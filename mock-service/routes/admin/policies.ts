@@ -4,9 +4,8 @@
  * managedDevices/{id}/deviceConfigurationStates and deviceCompliancePolicyStates.
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { COMPLIANCE_REPORTING_UNAVAILABLE } from "../../../agent/protocol/aosp-policy.js";
 import { iso } from "../../context.js";
-import { configurationStateOf, POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
+import { policyStateOf, POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
 import { entityEnvelope, listEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { graphTarget } from "../../services/assignments.js";
@@ -159,18 +158,13 @@ function graphPolicyState(type: PolicyType, view: PolicyStateView, device: Devic
   const settingCount = Object.keys(policy.settings).length;
   let overall: string;
   let settingStates: Record<string, unknown>[];
-  if (type.kind === "compliance") {
-    // No verdict is invented: AOSP devices do not report compliance.
-    overall = "unknown";
-    settingStates = Object.keys(policy.settings).map((s) =>
-      graphSettingState(type, policy, device, s, "unknown", null, COMPLIANCE_REPORTING_UNAVAILABLE),
-    );
-  } else if (state === undefined) {
-    // Assigned, not yet received: the device applies it at its next check-in.
+  if (state === undefined) {
+    // Assigned, not yet received: the device applies (or evaluates) it at its next check-in.
     overall = "unknown";
     settingStates = [];
   } else {
-    overall = configurationStateOf(state.settings);
+    // A compliance policy with no setting configured has nothing the device could fail.
+    overall = type.kind === "compliance" && state.settings.length === 0 ? "compliant" : policyStateOf(state.settings);
     settingStates = state.settings.map((s) =>
       graphSettingState(type, policy, device, s.setting, s.state, s.currentValue ?? null, s.reason ?? null),
     );

@@ -95,6 +95,24 @@ export const signInSchema = route({
   },
 });
 
+/** The policies of one Graph type a check-in answer carries, with the settings the admin set. */
+const assignedPolicies = (graphType: string) => ({
+  type: "array",
+  items: {
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      displayName: { type: "string" },
+      version: { type: "integer" },
+      settings: {
+        type: "object",
+        additionalProperties: { type: ["boolean", "integer", "string"] },
+        description: `The ${graphType} settings the admin set (Graph names)`,
+      },
+    },
+  },
+});
+
 export const checkInSchema = route({
   summary: "Check in: report apps, receive pending actions and updates (agent 24.7.0 or later)",
   params: deviceParams,
@@ -132,22 +150,8 @@ export const checkInSchema = route({
           },
         },
         updates: { type: "array", items: packageOffer },
-        configurations: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              id: { type: "string" },
-              displayName: { type: "string" },
-              version: { type: "integer" },
-              settings: {
-                type: "object",
-                additionalProperties: { type: ["boolean", "integer", "string"] },
-                description: "The aospDeviceOwnerDeviceConfiguration settings the admin set (Graph names)",
-              },
-            },
-          },
-        },
+        configurations: assignedPolicies("aospDeviceOwnerDeviceConfiguration"),
+        compliancePolicies: assignedPolicies("aospDeviceOwnerCompliancePolicy"),
         serverDateTime: dateTime,
       },
     },
@@ -183,41 +187,48 @@ export const acknowledgeSchema = route({
   response: { ...noContent, ...errors(400, 401, 403, 404) },
 });
 
+/** Each policy's settings as the device reports them (configurations or compliance policies). */
+const reportedPolicies = (states: readonly string[]) => ({
+  type: "array",
+  maxItems: 200,
+  items: {
+    type: "object",
+    required: ["id", "version", "settings"],
+    additionalProperties: false,
+    properties: {
+      id: { type: "string", minLength: 1, maxLength: 100 },
+      version: { type: "integer", minimum: 1 },
+      settings: {
+        type: "array",
+        maxItems: 100,
+        items: {
+          type: "object",
+          required: ["setting", "state"],
+          additionalProperties: false,
+          properties: {
+            setting: { type: "string", minLength: 1, maxLength: 100 },
+            state: { type: "string", enum: states },
+            currentValue: { type: "string", maxLength: 200 },
+            reason: { type: "string", maxLength: 1000 },
+          },
+        },
+      },
+    },
+  },
+});
+
 export const policyStatesSchema = route({
-  summary: "Report each setting's state for the configurations the device applied",
+  summary: "Report each setting's state for the configurations the device applied and the compliance policies it evaluated",
   params: deviceParams,
   body: {
     type: "object",
     required: ["configurations"],
     additionalProperties: false,
     properties: {
-      configurations: {
-        type: "array",
-        maxItems: 200,
-        items: {
-          type: "object",
-          required: ["id", "version", "settings"],
-          additionalProperties: false,
-          properties: {
-            id: { type: "string", minLength: 1, maxLength: 100 },
-            version: { type: "integer", minimum: 1 },
-            settings: {
-              type: "array",
-              maxItems: 100,
-              items: {
-                type: "object",
-                required: ["setting", "state"],
-                additionalProperties: false,
-                properties: {
-                  setting: { type: "string", minLength: 1, maxLength: 100 },
-                  state: { type: "string", enum: ["compliant", "notApplicable", "error"] },
-                  currentValue: { type: "string", maxLength: 200 },
-                  reason: { type: "string", maxLength: 1000 },
-                },
-              },
-            },
-          },
-        },
+      configurations: reportedPolicies(["compliant", "notApplicable", "conflict", "error"]),
+      compliancePolicies: {
+        ...reportedPolicies(["compliant", "nonCompliant", "notApplicable", "error"]),
+        description: "Every compliance policy assigned to the device, evaluated: the device's verdict comes from it",
       },
     },
   },

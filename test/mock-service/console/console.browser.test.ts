@@ -352,7 +352,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
 
   it("creates an Android (AOSP) compliance policy under Devices > Compliance", async () => {
     await go("nav.left-nav a::-p-text(Compliance)");
-    expect(await text()).toContain("Device compliance reporting is not available for Android (AOSP)");
+    expect(await text()).toContain("Compliance reports are not available for Android (AOSP)");
     await scan();
     await go("a::-p-text(Create policy)");
     await page.type("#displayName", "Factory compliance");

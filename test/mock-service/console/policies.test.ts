@@ -148,9 +148,9 @@ describe("an assigned group's members", () => {
 });
 
 describe("Devices > Compliance", () => {
-  it("creates an AOSP compliance policy with its action for noncompliance, saying AOSP reports no verdict", async () => {
+  it("creates an AOSP compliance policy with its action for noncompliance, saying AOSP has no compliance reports", async () => {
     const list = await getPage("/devices/compliance");
-    expect(list.text).toContain("Device compliance reporting is not available for Android (AOSP) devices");
+    expect(list.text).toContain("Compliance reports are not available for Android (AOSP) devices");
     const refused = await post("/devices/compliance/create", { displayName: "Factory compliance", passwordRequired: "true", noncompliantAfterDays: "400" });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toMatch(/id="noncompliantAfterDays"[^>]*aria-invalid="true"[\s\S]*id="noncompliantAfterDays-error">the days after noncompliance are a whole number from 0 to 365/);
