@@ -38,11 +38,26 @@ const INT = "Edm.Int32";
 const BOOLEAN = "Edm.Boolean";
 const WHEN = "Edm.DateTimeOffset";
 
+/**
+ * Graph's complianceStatus, the type of a policy state's and a setting state's `state`
+ * (https://learn.microsoft.com/graph/api/resources/intune-shared-compliancestatus?view=graph-rest-beta).
+ */
+const COMPLIANCE_STATUSES = ["unknown", "notApplicable", "compliant", "remediated", "nonCompliant", "error", "conflict", "notAssigned"] as const;
+
+/**
+ * Graph's policyPlatformType, the type of a policy state's `platformType`, with Graph's values
+ * (https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-policyplatformtype?view=graph-rest-beta).
+ */
+const POLICY_PLATFORM_TYPES = {
+  android: 0, androidForWork: 1, iOS: 2, macOS: 3, windowsPhone81: 4, windows81AndLater: 5, windows10AndLater: 6,
+  androidWorkProfile: 7, windows10XProfile: 8, androidAOSP: 9, linux: 10, all: 100,
+} as const;
+
 const settingState = {
   setting: STRING,
   settingName: STRING,
   instanceDisplayName: STRING,
-  state: STRING,
+  state: g("complianceStatus"),
   currentValue: STRING,
   errorCode: "Edm.Int64",
   errorDescription: STRING,
@@ -53,8 +68,8 @@ const settingState = {
 const policyState = (settings: string) => ({
   displayName: STRING,
   version: INT,
-  platformType: STRING,
-  state: STRING,
+  platformType: g("policyPlatformType"),
+  state: g("complianceStatus"),
   settingCount: INT,
   settingStates: many(g(settings)),
   userId: STRING,
@@ -70,7 +85,12 @@ const assignment = { source: STRING, sourceId: STRING, target: g("deviceAndAppMa
  * the actions.
  */
 export const ADMIN_MODEL: CsdlModel = {
-  enumTypes: { obliterationBehavior: OBLITERATION_BEHAVIORS, deviceManagementSubscriptionState: SUBSCRIPTION_STATES },
+  enumTypes: {
+    obliterationBehavior: OBLITERATION_BEHAVIORS,
+    deviceManagementSubscriptionState: SUBSCRIPTION_STATES,
+    complianceStatus: COMPLIANCE_STATUSES,
+    policyPlatformType: POLICY_PLATFORM_TYPES,
+  },
   complexTypes: {
     mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
     assignedLicense: { properties: { disabledPlans: many("Edm.Guid"), skuId: "Edm.Guid" } },
