@@ -100,6 +100,8 @@ export interface GraphManagedDevice {
   azureADDeviceId: string;
   enrolledDateTime: string;
   lastSyncDateTime: string;
+  /** The actions asked of the device (wipe, delete) and how far each has gone. */
+  deviceActionResults: { actionName: string; actionState: string; startDateTime: string; lastUpdatedDateTime: string }[];
 }
 
 export interface GraphDetectedApp {

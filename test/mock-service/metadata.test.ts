@@ -365,3 +365,17 @@ describe("policy states in $metadata", () => {
     }
   });
 });
+
+describe("managedDevice's deviceActionResults in $metadata", () => {
+  // Before: not declared, so $select=deviceActionResults was 400.
+  it("is a collection of Graph's deviceActionResult, whose actionState is Graph's actionState enum", async () => {
+    const t = service();
+    const schema = (xml2json((await t.admin("GET", "/beta/$metadata")).text) as Record<string, Schema>)["microsoft.graph"]!;
+    const results = member(schema, "managedDevice", "deviceActionResults");
+    expect({ type: local(results.$Type), collection: results.$Collection }).toEqual({ type: "deviceActionResult", collection: true });
+    expect(schema["deviceActionResult"]!.$Kind).toBe("ComplexType");
+    expect(local(member(schema, "deviceActionResult", "actionState").$Type)).toBe("actionState");
+    expect(Object.keys(schema["actionState"]!).filter((name) => !name.startsWith("$"))).toEqual(["none", "pending", "canceled", "active", "done", "failed", "notSupported"]);
+    for (const name of ["actionName", "startDateTime", "lastUpdatedDateTime"]) expect(member(schema, "deviceActionResult", name), name).toBeDefined();
+  });
+});

@@ -12,7 +12,7 @@ import { DIRECTORY_OBJECTS } from "./directory-objects.schema.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
 import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
 import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
-import { DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS } from "./managed-devices.schema.js";
+import { ACTION_STATE_VALUES, DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS } from "./managed-devices.schema.js";
 import { ENROLLMENT_PROFILES } from "./profiles.schema.js";
 import { ORGANIZATION, SUBSCRIBED_SKUS, USERS } from "./users.schema.js";
 
@@ -90,6 +90,7 @@ export const ADMIN_MODEL: CsdlModel = {
     deviceManagementSubscriptionState: SUBSCRIPTION_STATES,
     complianceStatus: COMPLIANCE_STATUSES,
     policyPlatformType: POLICY_PLATFORM_TYPES,
+    actionState: ACTION_STATE_VALUES,
   },
   complexTypes: {
     mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
@@ -104,6 +105,7 @@ export const ADMIN_MODEL: CsdlModel = {
     allDevicesAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
     allLicensedUsersAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
     settingSource: { properties: { id: STRING, displayName: STRING, sourceType: STRING } },
+    deviceActionResult: { properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN } },
     deviceConfigurationSettingState: { properties: settingState },
     deviceCompliancePolicySettingState: { properties: settingState },
   },
