@@ -720,7 +720,7 @@ export class AdminClient {
     return this.request("GET", `${TERMS}/${encodeURIComponent(id)}`);
   }
 
-  /** Raising `version` makes every user accept the terms again. */
+  /** A raised `version` is offered to each user at their next enrollment (at sign-in), not to devices already enrolled. */
   updateTerms(id: string, patch: Partial<TermsRequest>): Promise<GraphTerms> {
     return this.request("PATCH", `${TERMS}/${encodeURIComponent(id)}`, patch);
   }
