@@ -102,6 +102,8 @@ export interface GraphManagedDevice {
   azureADDeviceId: string;
   enrolledDateTime: string;
   lastSyncDateTime: string;
+  /** The actions asked of the device (wipe, delete) and how far each has gone. */
+  deviceActionResults: { actionName: string; actionState: string; startDateTime: string; lastUpdatedDateTime: string }[];
 }
 
 export interface GraphDetectedApp {
@@ -753,7 +755,7 @@ export class AdminClient {
     return this.request("GET", `${TERMS}/${encodeURIComponent(id)}`);
   }
 
-  /** Raising `version` makes every user accept the terms again. */
+  /** A raised `version` is offered to each user at their next enrollment (at sign-in), not to devices already enrolled. */
   updateTerms(id: string, patch: Partial<TermsRequest>): Promise<GraphTerms> {
     return this.request("PATCH", `${TERMS}/${encodeURIComponent(id)}`, patch);
   }

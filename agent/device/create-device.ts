@@ -28,7 +28,7 @@ import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type Tra
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { findFault, formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
-import { randomSeed, resolveIdentity } from "./identity.js";
+import { randomSeed, resolveIdentity, skipsSetupWizard } from "./identity.js";
 import { FAULT_FILES, faultMiddleware, faultyEnvironment, refuseWrongKeyThatIsThePayloads, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
@@ -226,7 +226,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   if (virtualPackages && !stored) virtualPackages.installSystemImage(systemImage);
   const policy = given.policy ?? new VirtualDevicePolicy(flash);
   // The virtual radio puts the joined network's proxy in force on the virtual parts' HTTP.
-  const virtualWifi = given.wifi ? null : new VirtualWifi(environmentWith(options.environment, faults), clock, flash, timings.wifi, transport);
+  const virtualWifi = given.wifi ? null : new VirtualWifi(environmentWith(options.environment, faults, identity), clock, flash, timings.wifi, transport);
   const ports: DevicePorts = {
     clock,
     storage,
@@ -428,7 +428,12 @@ export function payloadOrigins(text: string): string[] {
   return origins;
 }
 
-/** The networks around the device, as asked, with the Wi-Fi faults applied. */
-function environmentWith(given: CreateDeviceOptions["environment"], faults: readonly Fault[]): WifiEnvironment {
-  return faultyEnvironment({ ...DEFAULT_ENVIRONMENT, ...given, networks: given?.networks ?? [] }, faults);
+/**
+ * The networks around the device, as asked, with the Wi-Fi faults applied. A device that skips
+ * the setup wizard (RealWear) had no screen to join a network on before the QR code, so it starts
+ * on none unless the caller puts it on one.
+ */
+function environmentWith(given: CreateDeviceOptions["environment"], faults: readonly Fault[], identity: DeviceIdentity): WifiEnvironment {
+  const existingConnection = skipsSetupWizard(identity) === null ? DEFAULT_ENVIRONMENT.existingConnection : null;
+  return faultyEnvironment({ ...DEFAULT_ENVIRONMENT, existingConnection, ...given, networks: given?.networks ?? [] }, faults);
 }

@@ -24,6 +24,7 @@ import type {
   AppControlInput,
   CheckInInput,
   CheckInOutput,
+  CheckNetworkInput,
   CheckPayloadOutput,
   DeviceContext,
   DeviceEvent,
@@ -51,6 +52,7 @@ import type {
 } from "../machine/types.js";
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../protocol/intune-conventions.js";
 import { type ComplianceFacts, describeCompliance, evaluateCompliance } from "./compliance.js";
+import { skipsSetupWizard } from "./identity.js";
 import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
 import { fromStep } from "./step-actor.js";
@@ -276,9 +278,17 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
       resetProtection: await ports.power.resetProtectionActive(),
     })),
 
-    checkNetwork: step<void, Unstamped<NetworkOutput>>(async () => {
+    checkNetwork: step<CheckNetworkInput, Unstamped<NetworkOutput>>(async (input) => {
       const connection = await ports.wifi.currentConnection();
-      return { connected: connection !== null, network: connection?.ssid ?? null };
+      // A device without a setup wizard had no screen to join a network on before the QR code.
+      const noWizard = connection === null ? skipsSetupWizard(input.identity) : null;
+      return {
+        connected: connection !== null,
+        network: connection?.ssid ?? null,
+        ...(noWizard === null
+          ? {}
+          : { noNetworkReason: `the payload names no Wi-Fi network and the device is on none: it has no setup wizard to join one before the QR code (${noWizard}), so the QR code must carry the Wi-Fi` }),
+      };
     }),
 
     joinWifi: fromCallback<DeviceEvent, { network: WifiNetworkConfig }>(({ input, sendBack }) => {

@@ -38,6 +38,7 @@ import type {
   AppControlInput,
   CheckInInput,
   CheckInOutput,
+  CheckNetworkInput,
   CheckPayloadOutput,
   DeviceContext,
   DeviceEvent,
@@ -94,7 +95,7 @@ export const deviceSetup = setup({
     scanQr: notProvided<ScanQrOutput, void>("scanQr"),
     checkPayload: notProvided<CheckPayloadOutput, { text: string }>("checkPayload"),
     checkPreconditions: notProvided<PreconditionsOutput, void>("checkPreconditions"),
-    checkNetwork: notProvided<NetworkOutput, void>("checkNetwork"),
+    checkNetwork: notProvided<NetworkOutput, CheckNetworkInput>("checkNetwork"),
     joinWifi: fromCallback<DeviceEvent, { network: WifiNetworkConfig }>(() => {
       throw new Error('the device actor "joinWifi" was not provided (see agent/device/wiring.ts)');
     }),
@@ -193,7 +194,12 @@ export const deviceSetup = setup({
     }),
     recordNoNetwork: assign({
       failure: ({ event }) =>
-        failure("checkNetwork", "noNetwork", "the payload names no Wi-Fi network and the device is not connected to one", atOf(event)),
+        failure(
+          "checkNetwork",
+          "noNetwork",
+          outputOf<NetworkOutput>(event).noNetworkReason ?? "the payload names no Wi-Fi network and the device is not connected to one",
+          atOf(event),
+        ),
     }),
     startWifi: assign(({ context, event }) => ({
       wifi: { ssid: context.plan?.wifi?.ssid ?? null, status: "enabling", detail: null, startedAt: atOf(event) },
@@ -490,6 +496,7 @@ export const deviceMachine = deviceSetup.createMachine({
       invoke: {
         id: "checkNetwork",
         src: "checkNetwork",
+        input: ({ context }) => ({ identity: context.identity }),
         onDone: [
           { guard: "networkConnected", target: "preparingAgent" },
           { target: "wifiFailed", actions: "recordNoNetwork" },

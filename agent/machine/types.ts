@@ -313,6 +313,13 @@ export interface PreconditionsOutput extends Stamped {
 export interface NetworkOutput extends Stamped {
   connected: boolean;
   network: string | null;
+  /** Why the device is on no network, when its kind says more than "not connected" (a device without a setup wizard). */
+  noNetworkReason?: string;
+}
+
+/** What the network check knows of the device: whether a setup wizard could have put it on a network. */
+export interface CheckNetworkInput {
+  identity: DeviceIdentity;
 }
 
 export interface InstalledAgentOutput extends Stamped {

@@ -21,6 +21,13 @@ export const DEVICE_NAME_MACROS = [
 
 const MACRO = /\{\{([^{}]*)\}\}/g;
 
+/**
+ * The longest template Graph takes: "The maximum length allowed for this property is 63
+ * characters" (androidDeviceOwnerEnrollmentProfile's property table); the profile routes' schema
+ * refuses a longer one.
+ */
+export const MAX_DEVICE_NAME_TEMPLATE_LENGTH = 63;
+
 /** Throws a 400 naming the first macro the template cannot expand. */
 export function checkDeviceNameTemplate(template: string): void {
   for (const match of template.matchAll(MACRO)) {

@@ -34,8 +34,12 @@ export interface ActionDef {
  * the namespace); types referred to are qualified.
  */
 export interface CsdlModel {
-  /** Enum types no collection's property declares (an action parameter's): their members, in order. */
-  enumTypes?: Record<string, readonly string[]>;
+  /**
+   * Enum types no collection's property declares (an action parameter's, a navigation target's
+   * property): their members in order (valued 0, 1, ...), or each member with Graph's value where
+   * Graph skips some (policyPlatformType's `all` is 100).
+   */
+  enumTypes?: Record<string, readonly string[] | Readonly<Record<string, number>>>;
   complexTypes: Record<string, StructuredTypeDef>;
   entityTypes: Record<string, StructuredTypeDef>;
   /** Contained collection-valued navigation properties: the owner's and target's qualified types. */
@@ -69,7 +73,7 @@ function edmType(property: PropertyDef): string {
 const shortName = (qualified: string) => qualified.slice(qualified.lastIndexOf(".") + 1);
 
 export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = NO_MODEL): string {
-  const enums = new Map<string, readonly string[]>();
+  const enums = new Map<string, readonly string[] | Readonly<Record<string, number>>>();
   const entityTypes = new Map<string, { base: string; properties: [string, string, boolean?][]; navigation: [string, string][] }>();
   const entitySets: [string, string][] = [];
   const navigationOf = new Map<string, [string, string][]>();
@@ -116,7 +120,8 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
   ];
   for (const [name, members] of [...enums].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`      <EnumType Name="${shortName(name)}">`);
-    members.forEach((member, value) => lines.push(`        <Member Name="${escape(member)}" Value="${value}" />`));
+    const valued = Array.isArray(members) ? members.map((member, value) => [member, value] as const) : Object.entries(members);
+    for (const [member, value] of valued) lines.push(`        <Member Name="${escape(member)}" Value="${value}" />`);
     lines.push("      </EnumType>");
   }
   for (const [name, type] of Object.entries(model.complexTypes)) {

@@ -1,8 +1,9 @@
 /**
  * Terms and conditions (Graph termsAndConditions): the admin writes them and assigns them to
- * user groups or all licensed users; a user they reach sees them on the device after signing in,
- * before the apps install, and the acceptance is recorded per version (acceptanceStatuses).
- * Raising `version` makes every user accept again.
+ * user groups or all licensed users; a user they reach sees them on the device after signing in
+ * during enrollment, before the apps install, and the acceptance is recorded per version
+ * (acceptanceStatuses). Only the sign-in answer carries terms, never a check-in: a raised
+ * `version`, or terms a user was given after enrolling, reach that user at their next enrollment.
  */
 import { randomUUID } from "node:crypto";
 import type { TermsToAccept } from "../../agent/protocol/device-api.js";

@@ -130,6 +130,7 @@ export class DeviceStore {
   private readonly insertApp;
   private readonly insertAction;
   private readonly openActions;
+  private readonly allActions;
   private readonly actionById;
   private readonly updateActionStmt;
 
@@ -183,6 +184,7 @@ export class DeviceStore {
     this.openActions = db.prepare<[string], ActionRow>(
       "SELECT * FROM actions WHERE device_id = ? AND status != 'completed' ORDER BY requested, rowid",
     );
+    this.allActions = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE device_id = ? ORDER BY requested, rowid");
     this.actionById = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE id = ?");
     this.updateActionStmt = db.prepare("UPDATE actions SET status = ?, message = ?, updated = ? WHERE id = ?");
   }
@@ -275,6 +277,11 @@ export class DeviceStore {
   /** Actions not yet completed, oldest first. */
   openActionsOf(deviceId: string): ActionRecord[] {
     return this.openActions.all(deviceId).map(actionFromRow);
+  }
+
+  /** Every action asked of the device, done ones included, oldest first (Graph's deviceActionResults). */
+  actionsOf(deviceId: string): ActionRecord[] {
+    return this.allActions.all(deviceId).map(actionFromRow);
   }
 
   getAction(id: string): ActionRecord | undefined {

@@ -304,6 +304,7 @@ describe("aosp-sim replay of a failure the service gave", { timeout: 120_000 }, 
       await live.admin.createLicensedUser({ displayName: "Alex Wilber", userPrincipalName: USER.upn, password: USER.password });
       await live.admin.createUser({ displayName: "No Licence", userPrincipalName: "unlicensed@contoso.example", password: USER.password });
       const files = { ok: temp.file("failing-ok.json"), revoked: temp.file("failing-revoked.json") };
+      // These profiles carry no Wi-Fi: seed 1 (an HTC headset, with a setup wizard) is on a network; a RealWear would not be.
       const ok = await live.admin.createProfile({ displayName: "Failing devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       writeFileSync(files.ok, JSON.stringify(await live.admin.exportProfile(ok.id)));
       const revoked = await live.admin.createProfile({ displayName: "Revoked devices", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
@@ -312,7 +313,7 @@ describe("aosp-sim replay of a failure the service gave", { timeout: 120_000 }, 
       for (const c of cases) {
         if (c.code === "tokenExpired") aheadMs = Date.parse(ok.tokenExpirationDateTime) - Date.now() + 86_400_000;
         const file = temp.file(`failing-${c.code}-${c.upn}.jsonl`);
-        const result = await aospSim(["enroll", files[c.qr], "--user", c.upn, "--password", c.password, "--clock", "simulated", "--transcript", file]);
+        const result = await aospSim(["enroll", files[c.qr], "--user", c.upn, "--password", c.password, "--clock", "simulated", "--seed", "1", "--transcript", file]);
         expect(result.stdout).toContain(`the device stopped at ${c.finalState}`);
         expect(result.stdout).toContain(`reason: ${c.code}: `);
         failures.set(c.name, file);
@@ -344,7 +345,7 @@ describe("aosp-sim replay of a service with newer apps than the embedded default
       const profile = await live.admin.createProfile({ displayName: "Newer apps", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       const payload = temp.file("newer-apps.json");
       writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
-      const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--transcript", file]);
+      const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--seed", "1", "--transcript", file]);
       expect(result.stdout).toMatch(/Apps: Intune 24\.11\.0, Company Portal 5\.0\.6300\.0/);
     } finally {
       await live.close();
@@ -370,7 +371,7 @@ describe("aosp-sim replay of a tenant with terms and a device configuration assi
       const profile = await live.admin.createProfile({ displayName: "Assigned", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
       const payload = temp.file("assigned.json");
       writeFileSync(payload, JSON.stringify(await live.admin.exportProfile(profile.id)));
-      const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--transcript", file]);
+      const result = await aospSim(["enroll", payload, "--user", USER.upn, "--password", USER.password, "--clock", "simulated", "--seed", "1", "--transcript", file]);
       expect(result.code).toBe(0);
       expect(readFileSync(file, "utf8")).toContain("cameraBlocked");
       expect(readFileSync(file, "utf8")).toContain("Contoso device terms");

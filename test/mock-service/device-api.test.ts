@@ -468,6 +468,35 @@ describe("remote actions", () => {
     expect(errorOf(after)).toMatchObject({ status: 404, code: "deviceNotFound" });
   });
 
+  // Before: $select=deviceActionResults was 400 ("could not find a property"), and no answer had it.
+  it("wipe: deviceActionResults follows it as Graph's does (pending, active once the device starts, failed), with $select", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    const results = async () => {
+      const reply = await t.admin("GET", `${DEVICES}/${device.deviceId}?$select=managementState,deviceActionResults`);
+      expect(reply.status, reply.text).toBe(200);
+      expect(Object.keys(reply.body).filter((k) => !k.startsWith("@"))).toEqual(["managementState", "deviceActionResults"]);
+      return reply.body.deviceActionResults;
+    };
+    expect(await results()).toEqual([]);
+    const asked = t.clock.now.toISOString();
+    await t.admin("POST", `${DEVICES}/${device.deviceId}/wipe`);
+    expect(await results()).toEqual([{ actionName: "wipe", actionState: "pending", startDateTime: asked, lastUpdatedDateTime: asked }]);
+    const checkIn = await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps: [] });
+    const ack = (status: string) => t.device(device.deviceCredential, "POST", deviceRoutes.acknowledge(device.deviceId, checkIn.body.actions[0].id), { status });
+    t.clock.advance(60_000);
+    await ack("failed");
+    const failed = t.clock.now.toISOString();
+    expect(await results()).toEqual([{ actionName: "wipe", actionState: "failed", startDateTime: asked, lastUpdatedDateTime: failed }]);
+    t.clock.advance(60_000);
+    await ack("started");
+    expect(await results()).toEqual([{ actionName: "wipe", actionState: "active", startDateTime: asked, lastUpdatedDateTime: t.clock.now.toISOString() }]);
+    // The list carries it too; once the device reports the wipe done, it leaves the list.
+    expect((await t.admin("GET", `${DEVICES}?$select=id,deviceActionResults`)).body.value[0].deviceActionResults[0].actionState).toBe("active");
+    await ack("completed");
+    expect((await t.admin("GET", DEVICES)).body.value).toEqual([]);
+  });
+
   it("wipe: takes the body Graph documents (keepEnrollmentData, keepUserData, ...) as PowerShell sends it", async () => {
     const t = service();
     const { device } = await enrolledDevice(t);

@@ -333,3 +333,49 @@ describe("actions' parameters against $metadata", () => {
     expect(token.status, token.text).toBe(204);
   });
 });
+
+describe("policy states in $metadata", () => {
+  // Before: state and platformType were Edm.String, so clients generated from $metadata lost Graph's enums.
+  it("types state as Graph's complianceStatus and platformType as policyPlatformType, and every value answered is a member", async () => {
+    const t = service();
+    const ids = await scenario(t);
+    const schema = (xml2json((await t.admin("GET", "/beta/$metadata")).text) as Record<string, Schema>)["microsoft.graph"]!;
+    const members = (type: string) => Object.fromEntries(Object.entries(schema[local(type)]!).filter(([name]) => !name.startsWith("$")));
+    expect(schema["complianceStatus"]!.$Kind).toBe("EnumType");
+    expect(members("complianceStatus")).toEqual({
+      unknown: 0, notApplicable: 1, compliant: 2, remediated: 3, nonCompliant: 4, error: 5, conflict: 6, notAssigned: 7,
+    });
+    // Graph's values: androidAOSP is 9 and all is 100.
+    expect(members("policyPlatformType")).toMatchObject({ android: 0, androidAOSP: 9, linux: 10, all: 100 });
+    for (const [entity, settings, segment, policy] of [
+      ["deviceConfigurationState", "deviceConfigurationSettingState", "deviceConfigurationStates", `${CONFIGURATIONS}/${ids.configuration}`],
+      ["deviceCompliancePolicyState", "deviceCompliancePolicySettingState", "deviceCompliancePolicyStates", `${COMPLIANCE}/${ids.compliance}`],
+    ] as const) {
+      expect(local(member(schema, entity, "state").$Type), entity).toBe("complianceStatus");
+      expect(local(member(schema, entity, "platformType").$Type), entity).toBe("policyPlatformType");
+      expect(local(member(schema, settings, "state").$Type), settings).toBe("complianceStatus");
+      await t.admin("POST", `${policy}/assign`, { assignments: [ids.target] });
+      const states = (await t.admin("GET", `${DEVICES}/${ids.device}/${segment}`)).body.value as { state: string; platformType: string; settingStates: { state: string }[] }[];
+      expect(states.length, segment).toBeGreaterThan(0);
+      for (const state of states) {
+        expect(Object.keys(members("complianceStatus"))).toContain(state.state);
+        expect(Object.keys(members("policyPlatformType"))).toContain(state.platformType);
+        for (const setting of state.settingStates) expect(Object.keys(members("complianceStatus"))).toContain(setting.state);
+      }
+    }
+  });
+});
+
+describe("managedDevice's deviceActionResults in $metadata", () => {
+  // Before: not declared, so $select=deviceActionResults was 400.
+  it("is a collection of Graph's deviceActionResult, whose actionState is Graph's actionState enum", async () => {
+    const t = service();
+    const schema = (xml2json((await t.admin("GET", "/beta/$metadata")).text) as Record<string, Schema>)["microsoft.graph"]!;
+    const results = member(schema, "managedDevice", "deviceActionResults");
+    expect({ type: local(results.$Type), collection: results.$Collection }).toEqual({ type: "deviceActionResult", collection: true });
+    expect(schema["deviceActionResult"]!.$Kind).toBe("ComplexType");
+    expect(local(member(schema, "deviceActionResult", "actionState").$Type)).toBe("actionState");
+    expect(Object.keys(schema["actionState"]!).filter((name) => !name.startsWith("$"))).toEqual(["none", "pending", "canceled", "active", "done", "failed", "notSupported"]);
+    for (const name of ["actionName", "startDateTime", "lastUpdatedDateTime"]) expect(member(schema, "deviceActionResult", name), name).toBeDefined();
+  });
+});

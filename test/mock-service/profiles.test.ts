@@ -142,6 +142,8 @@ describe("profile validation answers 400 with a Graph error", () => {
     ["an unknown property", { displayName: "x", wifiPassphrase: "y" }, /"wifiPassphrase" is not a property/],
     ["a wrong type", { displayName: "x", wifiHidden: "yes" }, /"wifiHidden" must be a boolean/],
     ["an unknown name macro", { displayName: "x", deviceNameTemplate: "{{IMEI}}" }, /unknown macro \{\{IMEI\}\}/],
+    // Before, accepted: Graph's property table allows at most 63 characters.
+    ["a name template over 63 characters", { displayName: "x", deviceNameTemplate: `LAB-${"x".repeat(49)}-{{SERIAL}}` }, /^"deviceNameTemplate" is longer than 63 characters$/],
     ["a date that is not a date", { displayName: "x", tokenExpirationDateTime: "next week" }, /tokenExpirationDateTime/],
   ];
   it.each(cases)("refuses %s", async (_name, body, message) => {
@@ -149,6 +151,13 @@ describe("profile validation answers 400 with a Graph error", () => {
     const reply = await t.admin("POST", PROFILES, { enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", ...body });
     expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
     expect(reply.body.error.message).toMatch(message);
+  });
+
+  it("accepts a name template of exactly 63 characters", async () => {
+    const t = service();
+    const template = `LAB-${"x".repeat(48)}-{{SERIAL}}`;
+    expect(template).toHaveLength(63);
+    expect((await createProfile(t, { deviceNameTemplate: template })).deviceNameTemplate).toBe(template);
   });
 
   it("accepts an expiry exactly 65 years ahead, and 90 days for userless", async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { enrolledDevice, errorOf, factoryGroup, PASSWORD, type TestService, useService } from "./support/service.js";
+import { enroll, enrolledDevice, errorOf, factoryGroup, PASSWORD, type TestService, useService } from "./support/service.js";
 
 const service = useService();
 const TERMS = "/beta/deviceManagement/termsAndConditions";
@@ -55,6 +55,22 @@ describe("terms and conditions", () => {
     expect((await signIn(t, device)).termsAndConditions).toEqual([expect.objectContaining({ version: 2, bodyText: "New text" })]);
     const stale = await t.device(device.deviceCredential, "POST", deviceRoutes.acceptTerms(device.deviceId, created.id), { version: 1 });
     expect(errorOf(stale)).toMatchObject({ status: 409, code: "termsVersionChanged" });
+  });
+
+  // As the README and the console say: terms travel only in enrollment's sign-in answer.
+  it("reach an enrolled user's device at no check-in: a raised version is offered at the user's next enrollment", async () => {
+    const t = service();
+    const created = await createTerms(t);
+    const { device, profile } = await enrolledDevice(t);
+    await t.device(device.deviceCredential, "POST", deviceRoutes.acceptTerms(device.deviceId, created.id), { version: 1 });
+    await t.admin("PATCH", `${TERMS}/${created.id}`, { version: 2 });
+    const checkIn = await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps: [] });
+    expect(checkIn.status).toBe(200);
+    expect(checkIn.body).not.toHaveProperty("termsAndConditions");
+    expect((await t.admin("GET", `${TERMS}/${created.id}/acceptanceStatuses`)).body.value).toEqual([expect.objectContaining({ acceptedVersion: 1 })]);
+    // The same user enrolling again (a reset device, a new serial): the sign-in offers version 2.
+    const next = await enroll(t, profile.tokenValue, { serialNumber: "R58N000NEXT" });
+    expect((await signIn(t, next)).termsAndConditions).toEqual([expect.objectContaining({ id: created.id, version: 2 })]);
   });
 
   it("reach a user through an assigned group they belong to, and nobody else", async () => {

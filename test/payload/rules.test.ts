@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { RULES, ruleInfo, type RuleSetName } from "../../agent/payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../../agent/protocol/intune-conventions.js";
-import { check, HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
+import { check, findingOf, HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
 
 const wpa = (password: string): Payload => ({ [KEYS.WIFI_SECURITY_TYPE]: "WPA", [KEYS.WIFI_PASSWORD]: password });
 const eap = (more: Payload = {}): Payload => ({
@@ -162,6 +162,14 @@ describe("rule sets", () => {
     expect(rulesOf(payload)).toEqual([]);
     expect(rulesOf(payload, { rules: "intune-aosp" })).toEqual(
       expect.arrayContaining(["intune-admin-component", "intune-enrollment-token", "intune-service-url"]));
+  });
+
+  // Before: "the device must already be online", which a device without a setup wizard never is.
+  it("says under intune-aosp that a QR code without Wi-Fi stops a device without a setup wizard, such as RealWear", () => {
+    const finding = findingOf(intune(noWifi), "no-network", { rules: "intune-aosp" });
+    expect(finding.severity).toBe("info");
+    expect(finding.message).toMatch(/A device without a setup wizard, such as RealWear, is on no network when it scans the code, so it stops there\.$/);
+    expect(finding.hint).toMatch(/a RealWear device always needs them$/);
   });
 
   it("replaces the preinstalled-app note with an error under intune-aosp", () => {

@@ -277,14 +277,19 @@ function checkProxy(ctx: RuleContext): void {
   }
 }
 
-/** A download needs a network: the payload must bring Wi-Fi, allow mobile data, or rely on an existing one. */
+/**
+ * A download needs a network: the payload must bring Wi-Fi, allow mobile data, or rely on an
+ * existing one. Only info: the payload does not say which device scans it, and a device that went
+ * through a setup wizard may be online already; one without (RealWear) never is, which the text says.
+ */
 const network: Rule = (ctx) => {
   if (!ctx.extras.resolve("DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION").typed) return;
   if (ctx.extras.resolve("WIFI_SSID").typed || ctx.extras.boolean("USE_MOBILE_DATA") === true) return;
   ctx.emit("no-network", "",
     "The admin app must be downloaded, but the payload configures no Wi-Fi and does not allow mobile data: the device " +
-      "must already be online (Android 10+ needs Wi-Fi for QR provisioning unless USE_MOBILE_DATA is true).",
-    "add WIFI_SSID (and its security settings), or set USE_MOBILE_DATA to true");
+      "must already be online (Android 10+ needs Wi-Fi for QR provisioning unless USE_MOBILE_DATA is true). A device " +
+      "without a setup wizard, such as RealWear, is on no network when it scans the code, so it stops there.",
+    "add WIFI_SSID (and its security settings), or set USE_MOBILE_DATA to true; a RealWear device always needs them");
 };
 
 export const wifiRules: Rule[] = [wifi, network];

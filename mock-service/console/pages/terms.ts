@@ -64,7 +64,7 @@ export function termsPages(app: FastifyInstance, { services }: ConsoleDeps): voi
         session: sessionOf(request),
         crumbs: crumbs({ label: "Terms and conditions" }),
         body: html`<h1>Tenant administration | Terms and conditions</h1>
-<p class="hint">Users the terms are assigned to accept them on their device after they sign in, before the apps install.</p>
+<p class="hint">Users the terms are assigned to accept them on the device when they sign in during enrollment, before the apps install. Users who enrolled before the terms were created or assigned accept them at their next enrollment.</p>
 ${commandBar("Terms and conditions", html`<a class="button primary" href="${TERMS}/create">Create</a>`)}
 ${table(
   "Terms and conditions",
@@ -164,7 +164,7 @@ ${targetChoices(draft.targets)}
   });
 
   const DONE: Record<string, string> = {
-    created: "Terms and conditions created. Users they are assigned to accept them at their next sign-in on a device.",
+    created: "Terms and conditions created. Users they are assigned to accept them at sign-in the next time they enroll a device; devices already enrolled are not asked.",
     added: "Assignment added.",
     removed: "Assignment removed.",
   };

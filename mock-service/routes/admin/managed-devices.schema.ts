@@ -13,6 +13,9 @@ export const MANAGEMENT_STATES = [
   "retireIssued", "wipeIssued", "wipeCanceled", "retireCanceled", "discovered", "unknownFutureValue",
 ] as const;
 
+/** Graph's actionState values, the state of a deviceActionResult. */
+export const ACTION_STATE_VALUES = ["none", "pending", "canceled", "active", "done", "failed", "notSupported"] as const;
+
 const DEVICE_ENROLLMENT_TYPES = [
   "unknown", "userEnrollment", "deviceEnrollmentManager", "appleBulkWithUser", "appleBulkWithoutUser",
   "windowsAzureADJoin", "windowsBulkUserless", "windowsAutoEnrollment", "windowsBulkAzureDomainJoin",
@@ -69,6 +72,8 @@ export const MANAGED_DEVICES: CollectionDef = {
     ]),
     enrolledDateTime: when,
     lastSyncDateTime: when,
+    // $select takes it; $filter and $orderby do not (a collection of a complex type).
+    deviceActionResults: { type: "complex", edm: "Collection(microsoft.graph.deviceActionResult)" },
   },
 };
 
@@ -122,6 +127,18 @@ export const managedDeviceSchema = {
     deviceRegistrationState: { type: "string" },
     enrolledDateTime: dateTime,
     lastSyncDateTime: dateTime,
+    deviceActionResults: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          actionName: { type: "string" },
+          actionState: { type: "string", enum: ACTION_STATE_VALUES },
+          startDateTime: dateTime,
+          lastUpdatedDateTime: dateTime,
+        },
+      },
+    },
   },
 } as const;
 

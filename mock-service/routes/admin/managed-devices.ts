@@ -8,8 +8,9 @@ import { odataEntity, odataList } from "../../odata/collection.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { Services } from "../../services/index.js";
 import { USERLESS } from "../../services/profiles.js";
-import type { DeviceView } from "../../store/devices.js";
+import type { ActionRecord, ActionStatus, DeviceView } from "../../store/devices.js";
 import {
+  ACTION_STATE_VALUES,
   DETECTED_APPS,
   MANAGED_DEVICES,
   deleteDeviceSchema,
@@ -23,7 +24,26 @@ const PATH = "/beta/deviceManagement/managedDevices";
 
 type IdParams = { Params: { id: string } };
 
-export function graphManagedDevice(device: DeviceView, now: number): Record<string, unknown> {
+/** Graph's actionState for each state of a queued action: the device acknowledging it makes it active. */
+const ACTION_STATES: Record<ActionStatus, (typeof ACTION_STATE_VALUES)[number]> = {
+  pending: "pending",
+  started: "active",
+  completed: "done",
+  failed: "failed",
+};
+
+/** A queued action as Graph's deviceActionResult: its name is the action's (wipe, delete). */
+function deviceActionResult(action: ActionRecord): Record<string, unknown> {
+  return {
+    actionName: action.type,
+    actionState: ACTION_STATES[action.status],
+    startDateTime: iso(action.requested),
+    lastUpdatedDateTime: iso(action.updated),
+  };
+}
+
+/** A device as Graph's managedDevice, with the results of the actions asked of it. */
+export function graphManagedDevice(device: DeviceView, actions: readonly ActionRecord[], now: number): Record<string, unknown> {
   const upn = device.userPrincipalName ?? "";
   return {
     "@odata.type": "#microsoft.graph.managedDevice",
@@ -52,24 +72,27 @@ export function graphManagedDevice(device: DeviceView, now: number): Record<stri
     deviceRegistrationState: "registered",
     enrolledDateTime: iso(device.enrolled),
     lastSyncDateTime: iso(device.lastSync),
+    deviceActionResults: actions.map(deviceActionResult),
   };
 }
 
 export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
   const { devices, ctx } = services;
 
+  const graph = (device: DeviceView) => graphManagedDevice(device, ctx.store.devices.actionsOf(device.id), ctx.now());
+
   return async (app) => {
     app.get(PATH, { schema: listDevicesSchema }, async (request) =>
-      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map((d) => graphManagedDevice(d, ctx.now())), {
+      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map(graph), {
         source: {
-          page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map((d) => graphManagedDevice(d, ctx.now())),
+          page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map(graph),
           count: () => ctx.store.devices.countVisible(),
         },
       }),
     );
 
     app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
-      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphManagedDevice(devices.visible(request.params.id), ctx.now())),
+      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graph(devices.visible(request.params.id))),
     );
 
     app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {

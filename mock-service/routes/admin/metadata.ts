@@ -12,7 +12,7 @@ import { DIRECTORY_OBJECTS } from "./directory-objects.schema.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
 import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
 import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
-import { DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS } from "./managed-devices.schema.js";
+import { ACTION_STATE_VALUES, DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS } from "./managed-devices.schema.js";
 import { ENROLLMENT_PROFILES } from "./profiles.schema.js";
 import { ORGANIZATION, SUBSCRIBED_SKUS, USERS } from "./users.schema.js";
 
@@ -38,11 +38,26 @@ const INT = "Edm.Int32";
 const BOOLEAN = "Edm.Boolean";
 const WHEN = "Edm.DateTimeOffset";
 
+/**
+ * Graph's complianceStatus, the type of a policy state's and a setting state's `state`
+ * (https://learn.microsoft.com/graph/api/resources/intune-shared-compliancestatus?view=graph-rest-beta).
+ */
+const COMPLIANCE_STATUSES = ["unknown", "notApplicable", "compliant", "remediated", "nonCompliant", "error", "conflict", "notAssigned"] as const;
+
+/**
+ * Graph's policyPlatformType, the type of a policy state's `platformType`, with Graph's values
+ * (https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-policyplatformtype?view=graph-rest-beta).
+ */
+const POLICY_PLATFORM_TYPES = {
+  android: 0, androidForWork: 1, iOS: 2, macOS: 3, windowsPhone81: 4, windows81AndLater: 5, windows10AndLater: 6,
+  androidWorkProfile: 7, windows10XProfile: 8, androidAOSP: 9, linux: 10, all: 100,
+} as const;
+
 const settingState = {
   setting: STRING,
   settingName: STRING,
   instanceDisplayName: STRING,
-  state: STRING,
+  state: g("complianceStatus"),
   currentValue: STRING,
   errorCode: "Edm.Int64",
   errorDescription: STRING,
@@ -53,8 +68,8 @@ const settingState = {
 const policyState = (settings: string) => ({
   displayName: STRING,
   version: INT,
-  platformType: STRING,
-  state: STRING,
+  platformType: g("policyPlatformType"),
+  state: g("complianceStatus"),
   settingCount: INT,
   settingStates: many(g(settings)),
   userId: STRING,
@@ -70,7 +85,13 @@ const assignment = { source: STRING, sourceId: STRING, target: g("deviceAndAppMa
  * the actions.
  */
 export const ADMIN_MODEL: CsdlModel = {
-  enumTypes: { obliterationBehavior: OBLITERATION_BEHAVIORS, deviceManagementSubscriptionState: SUBSCRIPTION_STATES },
+  enumTypes: {
+    obliterationBehavior: OBLITERATION_BEHAVIORS,
+    deviceManagementSubscriptionState: SUBSCRIPTION_STATES,
+    complianceStatus: COMPLIANCE_STATUSES,
+    policyPlatformType: POLICY_PLATFORM_TYPES,
+    actionState: ACTION_STATE_VALUES,
+  },
   complexTypes: {
     mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
     assignedLicense: { properties: { disabledPlans: many("Edm.Guid"), skuId: "Edm.Guid" } },
@@ -84,6 +105,7 @@ export const ADMIN_MODEL: CsdlModel = {
     allDevicesAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
     allLicensedUsersAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
     settingSource: { properties: { id: STRING, displayName: STRING, sourceType: STRING } },
+    deviceActionResult: { properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN } },
     deviceConfigurationSettingState: { properties: settingState },
     deviceCompliancePolicySettingState: { properties: settingState },
   },

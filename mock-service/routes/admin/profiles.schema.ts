@@ -1,4 +1,5 @@
 /** Schemas of /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles (Graph beta names). */
+import { MAX_DEVICE_NAME_TEMPLATE_LENGTH } from "../../domain/device-name.js";
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
 import type { ReadOnlyProperties } from "../../http/odata.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
@@ -30,7 +31,7 @@ const writable = {
   wifiPassword: { type: ["string", "null"], maxLength: 128 },
   isTeamsDeviceProfile: { type: "boolean" },
   roleScopeTagIds: { type: ["array", "null"], items: { type: "string", maxLength: 64 }, maxItems: 100 },
-  deviceNameTemplate: { type: ["string", "null"], maxLength: 200 },
+  deviceNameTemplate: { type: ["string", "null"], maxLength: MAX_DEVICE_NAME_TEMPLATE_LENGTH },
   enrollmentTokenType: { type: "string", enum: ["default"] },
 } as const;
 

@@ -58,7 +58,7 @@ const writable = {
   title: { type: "string", maxLength: 256 },
   bodyText: { type: "string", maxLength: 64 * 1024 },
   acceptanceStatement: { type: "string", maxLength: 1024 },
-  version: { type: "integer", minimum: 1, maximum: 2_147_483_647, description: "Raise it to make users accept again" },
+  version: { type: "integer", minimum: 1, maximum: 2_147_483_647, description: "Raise it to have each user accept again at their next enrollment (terms are offered only at sign-in on the device while it enrolls)" },
   roleScopeTagIds: { type: ["array", "null"], maxItems: 50, items: { type: "string", maxLength: 40 } },
   // TERMS_READ_ONLY and the context, which a GET-modify-PATCH round trip sends back (before, the
   // context was refused as an unknown property).
@@ -121,7 +121,7 @@ export const getTermsSchema = route({
 });
 
 export const patchTermsSchema = route({
-  summary: "Update terms and conditions (raise version to make users accept again)",
+  summary: "Update terms and conditions (a raised version is offered to each user at their next enrollment)",
   params: idParams,
   body: { type: "object", additionalProperties: false, properties: writable },
   response: { 200: termsSchema, ...errors(400, 401, 404) },

@@ -178,6 +178,8 @@ describe("Tenant administration > Terms and conditions", () => {
   it("refuses terms without a title next to the field, creates them assigned to All users, and adds and removes a group", async () => {
     const empty = await getPage("/tenant-admin/terms-and-conditions");
     expect(empty.text).toContain("No terms and conditions yet.");
+    // Before: "after they sign in", as if users already enrolled would see them too; terms travel only in enrollment's sign-in.
+    expect(empty.text).toContain("accept them on the device when they sign in during enrollment, before the apps install. Users who enrolled before the terms were created or assigned accept them at their next enrollment.");
     const fields = { displayName: "Factory terms", title: "Use of work devices", bodyText: "Devices are for work only.", acceptanceStatement: "I accept.", targets: "allUsers" };
     const refused = await post("/tenant-admin/terms-and-conditions/create", { ...fields, title: " " });
     expect(refused.status).toBe(400);
@@ -192,6 +194,9 @@ describe("Tenant administration > Terms and conditions", () => {
       ((await admin().request("GET", `/beta/deviceManagement/termsAndConditions/${id}/assignments`)) as { value: { target: { "@odata.type": string; groupId?: string } }[] }).value.map((a) => a.target);
     expect(await targets()).toEqual([expect.objectContaining({ "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" })]);
 
+    expect((await getPage(created.headers.get("location")!)).text).toContain(
+      "Terms and conditions created. Users they are assigned to accept them at sign-in the next time they enroll a device; devices already enrolled are not asked.",
+    );
     const page = await getPage(path);
     expect(page.text).toContain("All users");
     // A dynamic device group holds no users: it is not offered.
