@@ -1,5 +1,5 @@
 /**
- * `aosp-sim qr <payload.json|-> -o out.png|- [--ec L|M|Q|H] [--eci] [--print-width MM] [--force] [--rules ...] [--json]`
+ * `aosp-sim qr <payload.json|-> -o out.png|- [--ec L|M|Q|H] [--eci] [--print-width MM] [--force] [--rules ...] [--conventions FILE] [--json]`
  *
  * Renders a provisioning QR code: the payload as compact JSON (one byte-mode segment, UTF-8, an
  * ECI marker only with --eci), to a file or stdout, with advice on its printed size. It checks the payload first and refuses (exit 1, findings printed) to render one with
@@ -18,6 +18,7 @@ import {
 } from "./output.js";
 import { readInput } from "./input.js";
 import { compactJsonText } from "../payload/json-text.js";
+import { addConventionsOption, conventionsOption } from "./conventions-option.js";
 import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
 
 interface QrFlags {
@@ -27,6 +28,7 @@ interface QrFlags {
   ec: string;
   force?: boolean;
   rules: string;
+  conventions?: string;
   scale: string;
   margin: string;
   json?: boolean;
@@ -153,7 +155,7 @@ function writeStdout(png: Buffer): Promise<void> {
 }
 
 export function registerQr(program: Command): void {
-  program
+  const command = program
     .command("qr")
     .summary("Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.")
     .description(
@@ -167,7 +169,8 @@ export function registerQr(program: Command): void {
     .option("--ec <level>", "error-correction level: L, M, Q or H", "M")
     .option("--scale <px>", "pixels per module", "8")
     .option("--margin <modules>", "quiet zone in modules (4 or more recommended)", "4")
-    .option("--rules <set>", "rule set the payload is checked with: android or intune-aosp", "android")
+    .option("--rules <set>", "rule set the payload is checked with: android or intune-aosp", "android");
+  addConventionsOption(command)
     .option("--force", "render even when the payload has errors")
     .option("--json", "print one JSON document describing the result")
     .action(
@@ -185,6 +188,7 @@ export function registerQr(program: Command): void {
         const scale = checkWholeOption("scale", flags.scale, flagName("--scale"));
         const margin = checkWholeOption("margin", flags.margin, flagName("--margin"));
         const ruleSet = parseRuleSet(flags.rules);
+        const conventions = await conventionsOption(flags.conventions, ruleSet);
         const input = await readInput(path, { noun: "payload", pipe: "a payload JSON file", example: "aosp-sim qr - -o qr.png < payload.json" });
         if (input.kind === "image") {
           throw new InputError("is an image; qr renders a payload JSON file", {
@@ -192,7 +196,7 @@ export function registerQr(program: Command): void {
             hint: "use `aosp-sim validate` to check an image, or `aosp-sim decode` to read it",
           });
         }
-        const check = checkPayloadBytes(input.bytes, { rules: ruleSet, source: "file" });
+        const check = checkPayloadBytes(input.bytes, { rules: ruleSet, source: "file", ...(conventions ? { conventions } : {}) });
         const errors = check.findings.filter((f) => f.severity === "error");
         const shown = check.findings.filter((f) => f.severity !== "info");
         if (errors.length > 0 && !flags.force) {
