@@ -2,15 +2,17 @@
  * `aosp-sim qr <payload.json|-> -o out.png|- [--ec L|M|Q|H] [--eci] [--print-width MM] [--force] [--rules ...] [--conventions FILE] [--json]`
  *
  * Renders a provisioning QR code: the payload as compact JSON (one byte-mode segment, UTF-8, an
- * ECI marker only with --eci), to a file or stdout, with advice on its printed size. It checks the payload first and refuses (exit 1, findings printed) to render one with
- * errors unless --force, so a broken code does not reach a print shop.
+ * ECI marker only with --eci), to a file or stdout, with advice on its printed size. The payload
+ * is read in the forms `validate` reads (a payload file, a Graph enrollment profile's
+ * qrCodeContent, base64). It checks the payload first and refuses (exit 1, findings printed) to
+ * render one with errors unless --force, so a broken code does not reach a print shop.
  */
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
-import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
+import type { Finding, PayloadCheck } from "../payload/index.js";
 import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
 import {
@@ -19,7 +21,7 @@ import {
 import { readInput } from "./input.js";
 import { compactJsonText } from "../payload/json-text.js";
 import { addConventionsOption, conventionsOption } from "./conventions-option.js";
-import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
+import { formatFindings, parseRuleSet, readTextPayload, SOURCE_NAMES, summaryLine, type ValidateReport } from "./validate.js";
 
 interface QrFlags {
   output: string;
@@ -38,8 +40,16 @@ interface QrFlags {
  * The text that goes into the code: the author's JSON without its whitespace when the payload
  * parses (numbers and escapes exactly as written), else the text as given.
  */
-function qrText(check: BytesCheck): string {
-  return typeof check.json === "object" && check.json !== null ? compactJsonText(check.text) : check.text;
+function qrText(payload: { check: PayloadCheck; text: string }): string {
+  return typeof payload.check.json === "object" && payload.check.json !== null ? compactJsonText(payload.text) : payload.text;
+}
+
+/**
+ * A payload read out of a Graph profile or base64 is not the file itself: said first, so that the
+ * findings and the code are not taken for the file's own text. Null for a payload file.
+ */
+function sourceLine(source: ValidateReport["source"]): string | null {
+  return source.kind === "json" ? null : `read ${inputLabel(source.file)}: ${SOURCE_NAMES[source.kind]}, ${source.bytes} bytes`;
 }
 
 /**
@@ -123,13 +133,14 @@ function renderWarnings(margin: number): RenderWarning[] {
 
 /** The --json document; `rendered` is null when nothing was written. */
 function report(
-  rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean, print: PrintAdvice | null = null,
-  warnings: RenderWarning[] = [],
+  source: ValidateReport["source"], rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean,
+  print: PrintAdvice | null = null, warnings: RenderWarning[] = [],
 ): Record<string, unknown> {
   return {
     rendered: rendered !== null,
     output: rendered === null ? null : output,
     valid,
+    source,
     qr: rendered === null
       ? null
       : {
@@ -157,12 +168,12 @@ function writeStdout(png: Buffer): Promise<void> {
 export function registerQr(program: Command): void {
   const command = program
     .command("qr")
-    .summary("Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.")
+    .summary("Render a provisioning payload (JSON, a Graph enrollment profile, base64; - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.")
     .description(
-      "Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.\n" +
+      "Render a provisioning payload (JSON, a Graph enrollment profile, base64; - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.\n" +
         "Refuses a payload with errors (exit 1) unless --force.",
     )
-    .argument("<payload>", "the payload JSON file, or - for stdin")
+    .argument("<payload>", "the payload JSON file, a Graph enrollment profile JSON (its qrCodeContent), a base64 payload, or - for stdin")
     .requiredOption("-o, --output <file>", "the PNG file to write, or - for stdout")
     .option("--eci", "put a UTF-8 ECI marker before the payload (for scanners that would read Latin-1)")
     .option("--print-width <mm>", "the printed width of the image in mm: reports the module size and whether a phone reads it at 25-30 cm")
@@ -196,13 +207,23 @@ export function registerQr(program: Command): void {
             hint: "use `aosp-sim validate` to check an image, or `aosp-sim decode` to read it",
           });
         }
-        const check = checkPayloadBytes(input.bytes, { rules: ruleSet, source: "file", ...(conventions ? { conventions } : {}) });
+        const payload = readTextPayload(input, { rules: ruleSet, ...(conventions ? { conventions } : {}) });
+        if ("image" in payload) {
+          const held = payload.source.field === "qrCodeImage" ? "a Graph enrollment profile whose payload is only in its QR image (qrCodeImage.value)" : "base64 of an image";
+          throw new InputError(`is ${held}, not payload text; qr renders a payload`, {
+            where: inputLabel(path),
+            hint: "pass the payload JSON (a Graph profile's qrCodeContent holds it), or check the image with `aosp-sim validate`",
+          });
+        }
+        const { check, source } = payload;
         const errors = check.findings.filter((f) => f.severity === "error");
         const shown = check.findings.filter((f) => f.severity !== "info");
+        const readFrom = sourceLine(source);
         if (errors.length > 0 && !flags.force) {
           if (flags.json) {
-            printJson(report(null, flags.output, check.findings, false));
+            printJson(report(source, null, flags.output, check.findings, false));
           } else {
+            if (readFrom !== null) printLine(`${readFrom}\n`);
             for (const block of formatFindings(shown, out)) printLine(`${block}\n`);
             printLine(summaryLine(false, check.findings, ruleSet, false, out));
             printError(`${err.red("aosp-sim:")} not rendering a payload with ${counted(errors.length, "error")}; ` +
@@ -210,7 +231,7 @@ export function registerQr(program: Command): void {
           }
           return EXIT_FAILED;
         }
-        const text = qrText(check);
+        const text = qrText(payload);
         if (!toStdout) refuseUnwritable(flags.output, "qr.png", "cannot write the PNG");
         let rendered: RenderedQr;
         try {
@@ -219,7 +240,7 @@ export function registerQr(program: Command): void {
           if (!(error instanceof PayloadTooLargeError)) throw error;
           const tooLarge = new InputError(error.message, { where: inputLabel(path), hint: error.fix });
           // `valid` is the payload's verdict, as validate's: the level chosen is what failed, said in `error`.
-          if (flags.json) printJson({ ...report(null, flags.output, check.findings, check.valid), ...errorDocument(tooLarge) });
+          if (flags.json) printJson({ ...report(source, null, flags.output, check.findings, check.valid), ...errorDocument(tooLarge) });
           else printError(formatInputError(tooLarge));
           return EXIT_FAILED;
         }
@@ -239,11 +260,12 @@ export function registerQr(program: Command): void {
           printError(formatInputError(new InputError(w.message, { where: w.where, hint: w.fix }), err.yellow("aosp-sim: warning:")));
         }
         if (flags.json) {
-          printJson(report(rendered, flags.output, check.findings, check.valid, print, warnings));
+          printJson(report(source, rendered, flags.output, check.findings, check.valid, print, warnings));
         } else {
           // With -o -, stdout holds the PNG: the summary goes to stderr.
           const say = toStdout ? printError : printLine;
           const style = toStdout ? err : out;
+          if (readFrom !== null) say(`${readFrom}\n`);
           for (const block of formatFindings(shown, style)) say(`${block}\n`);
           say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : flags.output)}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
             `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, UTF-8, ` +

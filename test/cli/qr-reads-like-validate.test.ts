@@ -3,10 +3,12 @@
  * qr takes the same --conventions and the same input forms as validate, renders the payload's
  * bytes as they are, and writes no image larger than decode and validate read.
  */
-import { stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { decodeQrImage } from "../../agent/qr/index.js";
+import { renderQrPng } from "../../agent/qr/render.js";
 import { runCli, useTempDir } from "../payload/support/cli.js";
-import { HELLO_CHECKSUM, KEYS } from "../payload/support/payloads.js";
+import { basePayload, HELLO_CHECKSUM, KEYS } from "../payload/support/payloads.js";
 
 const temp = useTempDir("aosp-qr-vendor-");
 const file = temp.file;
@@ -42,5 +44,42 @@ describe("aosp-sim qr --conventions FILE", () => {
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain("--conventions: names what the intune-aosp rules check, and no --rules intune-aosp is given\n  fix: add --rules intune-aosp");
     expect(await exists(file("alone.png"))).toBe(false);
+  });
+});
+
+describe("aosp-sim qr input forms", () => {
+  const payloadText = JSON.stringify(basePayload());
+  const base64 = Buffer.from(payloadText).toString("base64");
+
+  it("renders a Graph enrollment profile's qrCodeContent, not the profile, and says so", async () => {
+    const profile = { "@odata.type": "#microsoft.graph.androidDeviceOwnerEnrollmentProfile", id: "x", displayName: "p", qrCodeContent: base64 };
+    await writeFile(file("profile.json"), JSON.stringify(profile, null, 2));
+    const result = await runCli(["qr", file("profile.json"), "-o", file("profile.png")]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`read ${file("profile.json")}: Graph enrollment profile (payload from qrCodeContent)`);
+    const decoded = await decodeQrImage(await readFile(file("profile.png")), "profile.png");
+    expect(decoded.codes[0]!.text).toBe(payloadText);
+  });
+
+  it("renders a bare base64 payload, and --json names the form", async () => {
+    await writeFile(file("payload.b64"), `${base64}\n`);
+    const result = await runCli(["qr", file("payload.b64"), "-o", file("b64.png"), "--json"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { rendered: boolean; source: unknown };
+    expect(doc.rendered).toBe(true);
+    expect(doc.source).toEqual({ kind: "base64", file: file("payload.b64"), bytes: base64.length + 1, field: null });
+    const decoded = await decodeQrImage(await readFile(file("b64.png")), "b64.png");
+    expect(decoded.codes[0]!.text).toBe(payloadText);
+  });
+
+  it("refuses a Graph profile whose payload is only its QR image, naming the field (exit 2)", async () => {
+    const png = (await renderQrPng(payloadText)).png.toString("base64");
+    await writeFile(file("image-profile.json"), JSON.stringify({ id: "x", qrCodeImage: { type: "image/png", value: png } }));
+    const result = await runCli(["qr", file("image-profile.json"), "-o", file("image-profile.png")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is a Graph enrollment profile whose payload is only in its QR image (qrCodeImage.value), not payload text");
+    expect(result.stderr).toMatch(/fix: pass the payload JSON \(a Graph profile's qrCodeContent holds it\)/);
+    expect(await exists(file("image-profile.png"))).toBe(false);
   });
 });
