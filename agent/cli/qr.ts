@@ -13,13 +13,14 @@ import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
 import type { Finding, PayloadCheck } from "../payload/index.js";
+import { firstInvalidUtf8 } from "../payload/check.js";
 import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
 import {
   EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine,
 } from "./output.js";
 import { readInput } from "./input.js";
-import { compactJsonText } from "../payload/json-text.js";
+import { compactJsonBytes } from "../payload/json-text.js";
 import { addConventionsOption, conventionsOption } from "./conventions-option.js";
 import { formatFindings, parseRuleSet, readTextPayload, SOURCE_NAMES, summaryLine, type ValidateReport } from "./validate.js";
 
@@ -37,11 +38,17 @@ interface QrFlags {
 }
 
 /**
- * The text that goes into the code: the author's JSON without its whitespace when the payload
- * parses (numbers and escapes exactly as written), else the text as given.
+ * The bytes that go into the code: the author's JSON without its whitespace when the payload
+ * parses (numbers and escapes exactly as written), else the payload as given; byte for byte
+ * either way, so that invalid UTF-8 rendered with --force is the file's bytes, not U+FFFD.
  */
-function qrText(payload: { check: PayloadCheck; text: string }): string {
-  return typeof payload.check.json === "object" && payload.check.json !== null ? compactJsonText(payload.text) : payload.text;
+function qrBytes(payload: { check: PayloadCheck; bytes: Uint8Array }): Uint8Array {
+  return typeof payload.check.json === "object" && payload.check.json !== null ? compactJsonBytes(payload.bytes) : payload.bytes;
+}
+
+/** What the summary says the bytes are: UTF-8, or (rendered with --force) not. */
+function charsetOf(bytes: Uint8Array): string {
+  return firstInvalidUtf8(bytes) < 0 ? "UTF-8" : "not valid UTF-8";
 }
 
 /**
@@ -231,11 +238,12 @@ export function registerQr(program: Command): void {
           }
           return EXIT_FAILED;
         }
-        const text = qrText(payload);
+        const bytes = qrBytes(payload);
+        const eci = flags.eci ?? false;
         if (!toStdout) refuseUnwritable(flags.output, "qr.png", "cannot write the PNG");
         let rendered: RenderedQr;
         try {
-          rendered = await renderQrPng(text, { ecLevel, scale, margin, eci: flags.eci ?? false });
+          rendered = await renderQrPng(bytes, { ecLevel, scale, margin, eci });
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
           const tooLarge = new InputError(error.message, { where: inputLabel(path), hint: error.fix });
@@ -268,7 +276,7 @@ export function registerQr(program: Command): void {
           if (readFrom !== null) say(`${readFrom}\n`);
           for (const block of formatFindings(shown, style)) say(`${block}\n`);
           say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : flags.output)}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
-            `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, UTF-8, ` +
+            `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, ${charsetOf(bytes)}, ` +
             `${rendered.eci === null ? "no ECI" : `ECI ${rendered.eci}`}), ${rendered.scale} px per module, ${rendered.sizePixels}x${rendered.sizePixels} px`);
           say(`print:  ${print.advice}`);
           if (errors.length > 0) printError(`${err.yellow("aosp-sim:")} rendered despite ${errors.length} error(s) (--force)`);

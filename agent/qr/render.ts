@@ -120,7 +120,7 @@ export interface RenderedQr {
   ecLevel: EcLevel;
   /** Modules per side, without the quiet zone. */
   moduleCount: number;
-  /** UTF-8 bytes of the text, all in one byte-mode segment. */
+  /** Bytes of the payload (a text's UTF-8), all in one byte-mode segment. */
   payloadBytes: number;
   /** Image width and height in pixels. */
   sizePixels: number;
@@ -179,15 +179,16 @@ export class PayloadTooLargeError extends Error {
 }
 
 /**
- * Renders text as a PNG QR code (byte mode, UTF-8, no ECI). Deterministic for the same input.
- * Options out of range are an InputError (`where`: "renderQrPng options.scale"); text no QR code
- * at the level holds is a PayloadTooLargeError.
+ * Renders a payload as a PNG QR code (byte mode, no ECI): text as its UTF-8 bytes, or bytes as
+ * they are (invalid UTF-8 included: what is rendered is what was given). Deterministic for the
+ * same input. Options out of range are an InputError (`where`: "renderQrPng options.scale"); a
+ * payload no QR code at the level holds is a PayloadTooLargeError.
  */
-export async function renderQrPng(text: string, options: RenderOptions = {}): Promise<RenderedQr> {
+export async function renderQrPng(payload: string | Uint8Array, options: RenderOptions = {}): Promise<RenderedQr> {
   const ecLevel = checkEcLevel(options.ecLevel ?? DEFAULT_EC_LEVEL, renderOptionName("ecLevel"));
   const scale = checkWholeOption("scale", options.scale ?? WHOLE_RENDER_OPTIONS.scale.default, renderOptionName("scale"));
   const margin = checkWholeOption("margin", options.margin ?? WHOLE_RENDER_OPTIONS.margin.default, renderOptionName("margin"));
-  const data = Buffer.from(text, "utf8");
+  const data = typeof payload === "string" ? Buffer.from(payload, "utf8") : Buffer.from(payload);
   // The ECI header takes 12 bits, which may need the next version up (minimumVersion counts them).
   const eci = options.eci ?? false;
   if (typeof eci !== "boolean") {

@@ -83,3 +83,28 @@ describe("aosp-sim qr input forms", () => {
     expect(await exists(file("image-profile.png"))).toBe(false);
   });
 });
+
+describe("aosp-sim qr --force on invalid UTF-8", () => {
+  it("renders the file's bytes as they are (it put U+FFFD in their place, and the PNG then validated clean)", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(`{\n  "${KEYS.DEVICE_ADMIN_COMPONENT_NAME}": "com.example.dpc/.AdminReceiver",\n  "${KEYS.WIFI_SSID}": "Caf`),
+      Buffer.from([0xe9]),
+      Buffer.from('"\n}\n'),
+    ]);
+    await writeFile(file("latin1.json"), bytes);
+    const refused = await runCli(["qr", file("latin1.json"), "-o", file("latin1.png")]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("text-encoding");
+    const forced = await runCli(["qr", file("latin1.json"), "-o", file("latin1.png"), "--force"]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/, 145 bytes \(byte mode, not valid UTF-8, no ECI\)/);
+    const decoded = await decodeQrImage(await readFile(file("latin1.png")), "latin1.png");
+    // The compact form of the file, byte for byte: whitespace between tokens gone, 0xE9 kept.
+    const compact = Buffer.from(
+      `{"${KEYS.DEVICE_ADMIN_COMPONENT_NAME}":"com.example.dpc/.AdminReceiver","${KEYS.WIFI_SSID}":"Caf\u00e9"}`, "latin1");
+    expect(Buffer.from(decoded.codes[0]!.bytes).equals(compact)).toBe(true);
+    const checked = await runCli(["validate", file("latin1.png")]);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain("text-encoding");
+  });
+});
