@@ -14,7 +14,7 @@ import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
 import type { Finding, PayloadCheck } from "../payload/index.js";
 import { firstInvalidUtf8 } from "../payload/check.js";
-import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
+import { checkImagePixels, minimumVersion, moduleCountOf, PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
 import {
   EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine,
@@ -240,6 +240,9 @@ export function registerQr(program: Command): void {
         }
         const bytes = qrBytes(payload);
         const eci = flags.eci ?? false;
+        // Refused before anything is written, worded for the flags (renderQrPng words its options).
+        const version = minimumVersion(bytes.length, ecLevel, eci);
+        if (version !== null) checkImagePixels(moduleCountOf(version), scale, margin, flagName("--scale"));
         if (!toStdout) refuseUnwritable(flags.output, "qr.png", "cannot write the PNG");
         let rendered: RenderedQr;
         try {

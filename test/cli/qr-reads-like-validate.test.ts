@@ -108,3 +108,30 @@ describe("aosp-sim qr --force on invalid UTF-8", () => {
     expect(checked.stdout).toContain("text-encoding");
   });
 });
+
+describe("aosp-sim qr image size", () => {
+  it("refuses a --scale whose image decode and validate would refuse (over 25 MP), naming the largest that fits (exit 2, no file)", async () => {
+    const payload = file("large.json");
+    await writeFile(payload, JSON.stringify({ ...basePayload(), [KEYS.ADMIN_EXTRAS_BUNDLE]: { "com.example.pad": "x".repeat(900) } }));
+    const probe = JSON.parse((await runCli(["qr", payload, "-o", file("probe.png"), "--json"])).stdout) as { qr: { moduleCount: number } };
+    const modules = probe.qr.moduleCount + 8;
+    const largest = Math.floor(5000 / modules);
+    const tooLarge = await runCli(["qr", payload, "-o", file("over.png"), "--scale", String(largest + 1), "--print-width", "100"]);
+    expect(tooLarge.code).toBe(2);
+    const side = modules * (largest + 1);
+    expect(tooLarge.stderr).toContain(
+      `aosp-sim: --scale: at ${largest + 1} px per module, the code (${probe.qr.moduleCount}x${probe.qr.moduleCount} modules and a quiet zone of 4 modules) ` +
+        `is a ${side}x${side} pixel image (${(side * side).toLocaleString("en-US")} pixels), more than the 25,000,000 (25 MP) that decode and validate read\n` +
+        `  fix: use --scale ${largest} or less (the largest scale that fits at this margin)\n`);
+    expect(await exists(file("over.png"))).toBe(false);
+    const asJson = JSON.parse((await runCli(["qr", payload, "-o", file("over.png"), "--scale", String(largest + 1), "--json"])).stdout) as { error: { where: string; fix: string } };
+    expect(asJson.error).toMatchObject({ where: "--scale", fix: `use --scale ${largest} or less (the largest scale that fits at this margin)` });
+  });
+
+  it("refuses the same in the library, worded for its options", async () => {
+    await expect(renderQrPng("x", { scale: 34, margin: 64 })).rejects.toMatchObject({
+      where: "renderQrPng options.scale",
+      hint: "use scale: 33 or less (the largest scale that fits at this margin)",
+    });
+  });
+});
