@@ -1,24 +1,28 @@
 /**
- * `aosp-sim qr <payload.json|-> -o out.png|- [--ec L|M|Q|H] [--eci] [--print-width MM] [--force] [--rules ...] [--json]`
+ * `aosp-sim qr <payload.json|-> -o out.png|- [--ec L|M|Q|H] [--eci] [--print-width MM] [--force] [--rules ...] [--conventions FILE] [--json]`
  *
  * Renders a provisioning QR code: the payload as compact JSON (one byte-mode segment, UTF-8, an
- * ECI marker only with --eci), to a file or stdout, with advice on its printed size. It checks the payload first and refuses (exit 1, findings printed) to render one with
- * errors unless --force, so a broken code does not reach a print shop.
+ * ECI marker only with --eci), to a file or stdout, with advice on its printed size. The payload
+ * is read in the forms `validate` reads (a payload file, a Graph enrollment profile's
+ * qrCodeContent, base64). It checks the payload first and refuses (exit 1, findings printed) to
+ * render one with errors unless --force, so a broken code does not reach a print shop.
  */
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
-import { checkPayloadBytes, type BytesCheck, type Finding } from "../payload/index.js";
-import { PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
+import type { Finding, PayloadCheck } from "../payload/index.js";
+import { firstInvalidUtf8 } from "../payload/check.js";
+import { checkImagePixels, minimumVersion, moduleCountOf, PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
 import {
   EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine,
 } from "./output.js";
 import { readInput } from "./input.js";
-import { compactJsonText } from "../payload/json-text.js";
-import { formatFindings, parseRuleSet, summaryLine } from "./validate.js";
+import { compactJsonBytes } from "../payload/json-text.js";
+import { addConventionsOption, conventionsOption } from "./conventions-option.js";
+import { formatFindings, parseRuleSet, readTextPayload, SOURCE_NAMES, summaryLine, type ValidateReport } from "./validate.js";
 
 interface QrFlags {
   output: string;
@@ -27,17 +31,32 @@ interface QrFlags {
   ec: string;
   force?: boolean;
   rules: string;
+  conventions?: string;
   scale: string;
   margin: string;
   json?: boolean;
 }
 
 /**
- * The text that goes into the code: the author's JSON without its whitespace when the payload
- * parses (numbers and escapes exactly as written), else the text as given.
+ * The bytes that go into the code: the author's JSON without its whitespace when the payload
+ * parses (numbers and escapes exactly as written), else the payload as given; byte for byte
+ * either way, so that invalid UTF-8 rendered with --force is the file's bytes, not U+FFFD.
  */
-function qrText(check: BytesCheck): string {
-  return typeof check.json === "object" && check.json !== null ? compactJsonText(check.text) : check.text;
+function qrBytes(payload: { check: PayloadCheck; bytes: Uint8Array }): Uint8Array {
+  return typeof payload.check.json === "object" && payload.check.json !== null ? compactJsonBytes(payload.bytes) : payload.bytes;
+}
+
+/** What the summary says the bytes are: UTF-8, or (rendered with --force) not. */
+function charsetOf(bytes: Uint8Array): string {
+  return firstInvalidUtf8(bytes) < 0 ? "UTF-8" : "not valid UTF-8";
+}
+
+/**
+ * A payload read out of a Graph profile or base64 is not the file itself: said first, so that the
+ * findings and the code are not taken for the file's own text. Null for a payload file.
+ */
+function sourceLine(source: ValidateReport["source"]): string | null {
+  return source.kind === "json" ? null : `read ${inputLabel(source.file)}: ${SOURCE_NAMES[source.kind]}, ${source.bytes} bytes`;
 }
 
 /**
@@ -121,13 +140,14 @@ function renderWarnings(margin: number): RenderWarning[] {
 
 /** The --json document; `rendered` is null when nothing was written. */
 function report(
-  rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean, print: PrintAdvice | null = null,
-  warnings: RenderWarning[] = [],
+  source: ValidateReport["source"], rendered: RenderedQr | null, output: string, findings: Finding[], valid: boolean,
+  print: PrintAdvice | null = null, warnings: RenderWarning[] = [],
 ): Record<string, unknown> {
   return {
     rendered: rendered !== null,
     output: rendered === null ? null : output,
     valid,
+    source,
     qr: rendered === null
       ? null
       : {
@@ -153,21 +173,22 @@ function writeStdout(png: Buffer): Promise<void> {
 }
 
 export function registerQr(program: Command): void {
-  program
+  const command = program
     .command("qr")
-    .summary("Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.")
+    .summary("Render a provisioning payload (JSON, a Graph enrollment profile, base64; - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.")
     .description(
-      "Render a provisioning payload (JSON file, or - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.\n" +
+      "Render a provisioning payload (JSON, a Graph enrollment profile, base64; - for stdin) as a QR code PNG: byte mode, UTF-8, no ECI unless --eci.\n" +
         "Refuses a payload with errors (exit 1) unless --force.",
     )
-    .argument("<payload>", "the payload JSON file, or - for stdin")
+    .argument("<payload>", "the payload JSON file, a Graph enrollment profile JSON (its qrCodeContent), a base64 payload, or - for stdin")
     .requiredOption("-o, --output <file>", "the PNG file to write, or - for stdout")
     .option("--eci", "put a UTF-8 ECI marker before the payload (for scanners that would read Latin-1)")
     .option("--print-width <mm>", "the printed width of the image in mm: reports the module size and whether a phone reads it at 25-30 cm")
     .option("--ec <level>", "error-correction level: L, M, Q or H", "M")
     .option("--scale <px>", "pixels per module", "8")
     .option("--margin <modules>", "quiet zone in modules (4 or more recommended)", "4")
-    .option("--rules <set>", "rule set the payload is checked with: android or intune-aosp", "android")
+    .option("--rules <set>", "rule set the payload is checked with: android or intune-aosp", "android");
+  addConventionsOption(command)
     .option("--force", "render even when the payload has errors")
     .option("--json", "print one JSON document describing the result")
     .action(
@@ -185,6 +206,7 @@ export function registerQr(program: Command): void {
         const scale = checkWholeOption("scale", flags.scale, flagName("--scale"));
         const margin = checkWholeOption("margin", flags.margin, flagName("--margin"));
         const ruleSet = parseRuleSet(flags.rules);
+        const conventions = await conventionsOption(flags.conventions, ruleSet);
         const input = await readInput(path, { noun: "payload", pipe: "a payload JSON file", example: "aosp-sim qr - -o qr.png < payload.json" });
         if (input.kind === "image") {
           throw new InputError("is an image; qr renders a payload JSON file", {
@@ -192,13 +214,23 @@ export function registerQr(program: Command): void {
             hint: "use `aosp-sim validate` to check an image, or `aosp-sim decode` to read it",
           });
         }
-        const check = checkPayloadBytes(input.bytes, { rules: ruleSet, source: "file" });
+        const payload = readTextPayload(input, { rules: ruleSet, ...(conventions ? { conventions } : {}) });
+        if ("image" in payload) {
+          const held = payload.source.field === "qrCodeImage" ? "a Graph enrollment profile whose payload is only in its QR image (qrCodeImage.value)" : "base64 of an image";
+          throw new InputError(`is ${held}, not payload text; qr renders a payload`, {
+            where: inputLabel(path),
+            hint: "pass the payload JSON (a Graph profile's qrCodeContent holds it), or check the image with `aosp-sim validate`",
+          });
+        }
+        const { check, source } = payload;
         const errors = check.findings.filter((f) => f.severity === "error");
         const shown = check.findings.filter((f) => f.severity !== "info");
+        const readFrom = sourceLine(source);
         if (errors.length > 0 && !flags.force) {
           if (flags.json) {
-            printJson(report(null, flags.output, check.findings, false));
+            printJson(report(source, null, flags.output, check.findings, false));
           } else {
+            if (readFrom !== null) printLine(`${readFrom}\n`);
             for (const block of formatFindings(shown, out)) printLine(`${block}\n`);
             printLine(summaryLine(false, check.findings, ruleSet, false, out));
             printError(`${err.red("aosp-sim:")} not rendering a payload with ${counted(errors.length, "error")}; ` +
@@ -206,16 +238,20 @@ export function registerQr(program: Command): void {
           }
           return EXIT_FAILED;
         }
-        const text = qrText(check);
+        const bytes = qrBytes(payload);
+        const eci = flags.eci ?? false;
+        // Refused before anything is written, worded for the flags (renderQrPng words its options).
+        const version = minimumVersion(bytes.length, ecLevel, eci);
+        if (version !== null) checkImagePixels(moduleCountOf(version), scale, margin, flagName("--scale"));
         if (!toStdout) refuseUnwritable(flags.output, "qr.png", "cannot write the PNG");
         let rendered: RenderedQr;
         try {
-          rendered = await renderQrPng(text, { ecLevel, scale, margin, eci: flags.eci ?? false });
+          rendered = await renderQrPng(bytes, { ecLevel, scale, margin, eci });
         } catch (error) {
           if (!(error instanceof PayloadTooLargeError)) throw error;
           const tooLarge = new InputError(error.message, { where: inputLabel(path), hint: error.fix });
           // `valid` is the payload's verdict, as validate's: the level chosen is what failed, said in `error`.
-          if (flags.json) printJson({ ...report(null, flags.output, check.findings, check.valid), ...errorDocument(tooLarge) });
+          if (flags.json) printJson({ ...report(source, null, flags.output, check.findings, check.valid), ...errorDocument(tooLarge) });
           else printError(formatInputError(tooLarge));
           return EXIT_FAILED;
         }
@@ -235,14 +271,15 @@ export function registerQr(program: Command): void {
           printError(formatInputError(new InputError(w.message, { where: w.where, hint: w.fix }), err.yellow("aosp-sim: warning:")));
         }
         if (flags.json) {
-          printJson(report(rendered, flags.output, check.findings, check.valid, print, warnings));
+          printJson(report(source, rendered, flags.output, check.findings, check.valid, print, warnings));
         } else {
           // With -o -, stdout holds the PNG: the summary goes to stderr.
           const say = toStdout ? printError : printLine;
           const style = toStdout ? err : out;
+          if (readFrom !== null) say(`${readFrom}\n`);
           for (const block of formatFindings(shown, style)) say(`${block}\n`);
           say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : flags.output)}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
-            `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, UTF-8, ` +
+            `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, ${charsetOf(bytes)}, ` +
             `${rendered.eci === null ? "no ECI" : `ECI ${rendered.eci}`}), ${rendered.scale} px per module, ${rendered.sizePixels}x${rendered.sizePixels} px`);
           say(`print:  ${print.advice}`);
           if (errors.length > 0) printError(`${err.yellow("aosp-sim:")} rendered despite ${errors.length} error(s) (--force)`);

@@ -9,7 +9,7 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { readConventionsFile } from "./conventions-file.js";
+import { addConventionsOption, conventionsOption } from "./conventions-option.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { EXIT_FAILED, EXIT_OK, action, printJson } from "./output.js";
 import { parseRuleSet, printReport, validateInput, type ValidateOptions } from "./validate.js";
@@ -46,10 +46,7 @@ async function validate(inputs: string[], flags: ValidateFlags): Promise<number>
   const ruleSet = parseRuleSet(flags.rules);
   const format = parseFormat(flags);
   const strict = flags.strict ?? false;
-  if (flags.conventions !== undefined && ruleSet !== "intune-aosp") {
-    throw new InputError("names what the intune-aosp rules check, and no --rules intune-aosp is given", { where: "--conventions", hint: "add --rules intune-aosp" });
-  }
-  const conventions = flags.conventions === undefined ? undefined : await readConventionsFile(flags.conventions);
+  const conventions = await conventionsOption(flags.conventions, ruleSet);
   const options: ValidateOptions = { rules: ruleSet, strict, ...(conventions ? { conventions } : {}) };
   const { files, expanded } = await expandInputs(inputs);
 
@@ -67,7 +64,7 @@ async function validate(inputs: string[], flags: ValidateFlags): Promise<number>
 }
 
 export function registerValidate(program: Command): void {
-  program
+  const command = program
     .command("validate")
     // The list of commands shows one line; this command's own --help shows the whole description.
     .summary("Check provisioning QR codes (images) or payloads (JSON, a Graph enrollment profile, base64; - for stdin) the way a device reads them.")
@@ -79,7 +76,6 @@ export function registerValidate(program: Command): void {
     .option("--json", "print JSON: one {valid, source, qr, payload, findings} for one input, an array of them for several")
     .option("--format <format>", "human (default), json (as --json) or sarif (SARIF 2.1.0, for code-scanning tools)")
     .option("--strict", "treat warnings as failures too")
-    .option("--rules <set>", "rule set: android (Android's own rules) or intune-aosp (adds the Intune conventions)", "android")
-    .option("--conventions <file>", "with --rules intune-aosp: JSON naming your service's admin component and extras keys (default: the mock service's)")
-    .action(action(validate));
+    .option("--rules <set>", "rule set: android (Android's own rules) or intune-aosp (adds the Intune conventions)", "android");
+  addConventionsOption(command).action(action(validate));
 }

@@ -119,20 +119,38 @@ function primaryCode(image: DecodeImageResult): DecodedCode | undefined {
     (a, c) => (a === undefined || strength(c) > strength(a) ? c : a), undefined);
 }
 
-/** Validates input already read: decodes an image, checks the payload, merges the findings. */
-export async function validateInput(input: InputBytes, options: ValidateOptions = {}): Promise<ValidateReport> {
-  const source: ValidateReport["source"] = { kind: input.kind === "image" ? "image" : "json", file: input.file, bytes: input.bytes.length, field: null };
-  if (input.kind === "image") return validateImage(input.bytes, source, options);
+/**
+ * Text input as a payload, in whichever form it came (agent/payload/payload-source.ts): the
+ * payload checked, with its text and bytes, or the QR image a Graph profile or base64 holds.
+ * `source` says which form it was. `validate` and `qr` read text input here.
+ */
+export type TextPayload =
+  | { source: ValidateReport["source"]; image: Uint8Array }
+  | { source: ValidateReport["source"]; check: PayloadCheck; text: string; bytes: Uint8Array };
+
+/** Reads text input as a payload (TextPayload); a Graph profile whose payload cannot be recovered is an InputError. */
+export function readTextPayload(input: InputBytes, options: ValidateOptions = {}): TextPayload {
+  const source: ValidateReport["source"] = { kind: "json", file: input.file, bytes: input.bytes.length, field: null };
   const form = payloadSource(new TextDecoder("utf-8").decode(input.bytes));
   if (form.kind === "json") {
     const check = checkPayloadBytes(input.bytes, { ...options, source: "file" });
-    return { valid: check.valid, source, qr: null, payload: payloadReport(check.text, check), findings: check.findings };
+    return { source, check, text: check.text, bytes: check.bytes };
   }
   const unwrapped = { ...source, kind: form.kind, field: form.field };
   if ("problem" in form) throw unusableProfile(form.problem, inputLabel(input.file));
-  if ("image" in form) return validateImage(form.image, unwrapped, options);
-  const check = checkPayloadText(form.text, options);
-  return { valid: check.valid, source: unwrapped, qr: null, payload: payloadReport(form.text, check), findings: check.findings };
+  if ("image" in form) return { source: unwrapped, image: form.image };
+  return { source: unwrapped, check: checkPayloadText(form.text, options), text: form.text, bytes: Buffer.from(form.text, "utf8") };
+}
+
+/** Validates input already read: decodes an image, checks the payload, merges the findings. */
+export async function validateInput(input: InputBytes, options: ValidateOptions = {}): Promise<ValidateReport> {
+  if (input.kind === "image") {
+    return validateImage(input.bytes, { kind: "image", file: input.file, bytes: input.bytes.length, field: null }, options);
+  }
+  const payload = readTextPayload(input, options);
+  if ("image" in payload) return validateImage(payload.image, payload.source, options);
+  const { check } = payload;
+  return { valid: check.valid, source: payload.source, qr: null, payload: payloadReport(payload.text, check), findings: check.findings };
 }
 
 /**
@@ -233,7 +251,8 @@ function deviceSummary(params: ProvisioningParams): string[] {
   return lines;
 }
 
-const SOURCE_NAMES: Record<ValidateReport["source"]["kind"], string> = {
+/** How the human report names each form of input. */
+export const SOURCE_NAMES: Record<ValidateReport["source"]["kind"], string> = {
   image: "image",
   json: "payload file",
   "graph-profile": "Graph enrollment profile (payload from qrCodeContent)",

@@ -195,6 +195,8 @@ export function utf8Finding(bytes: Uint8Array): Finding | null {
 export interface BytesCheck extends PayloadCheck {
   /** The text the bytes decode to, as checked (a file's byte-order mark dropped). */
   text: string;
+  /** The bytes that text was decoded from (a file's byte-order mark dropped): invalid UTF-8 stays as it was. */
+  bytes: Uint8Array;
 }
 
 /** Checks payload bytes: decodes them as UTF-8 first, reporting what does not decode. */
@@ -214,5 +216,5 @@ export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions 
   if (encoding) extra.push(encoding);
   const checked = checkPayloadText(text, options.source === "file" ? { measure: "compact-json", ...options } : options);
   const findings = sortFindings([...extra, ...checked.findings]);
-  return { ...checked, findings, valid: isValid(findings, options.strict ?? false), text };
+  return { ...checked, findings, valid: isValid(findings, options.strict ?? false), text, bytes: body };
 }

@@ -149,3 +149,13 @@ export function compactJsonText(text: string): string {
   }
   return out;
 }
+
+/**
+ * compactJsonText on bytes, which need not be valid UTF-8: every byte outside the whitespace
+ * removed is kept as it was. Read as Latin-1, each byte is one character, and JSON's structure
+ * (quotes, backslashes, whitespace) is ASCII, which no byte of a UTF-8 sequence (0x80 and up)
+ * can be mistaken for; decoding as UTF-8 first would turn invalid bytes into U+FFFD.
+ */
+export function compactJsonBytes(bytes: Uint8Array): Uint8Array {
+  return Buffer.from(compactJsonText(Buffer.from(bytes).toString("latin1")), "latin1");
+}

@@ -6,5 +6,10 @@
  */
 export const MAX_IMAGE_PIXELS = 25_000_000;
 
+/** A pixel count in full (25,005,000): a rounded one (25 MP) could equal the limit it is over. */
+export function pixelCount(pixels: number): string {
+  return pixels.toLocaleString("en-US");
+}
+
 /** Image files larger than this are refused unread (a 50 MP PNG is far smaller). */
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;

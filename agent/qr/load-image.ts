@@ -20,14 +20,9 @@ import {
   sniffImageFormat,
   type ImageFormat,
 } from "./image-format.js";
-import { MAX_IMAGE_PIXELS } from "./limits.js";
+import { MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
 
 const SUPPORTED = "PNG, JPEG, GIF, BMP or TIFF";
-
-/** A pixel count in full (25,005,000): a rounded one (25 MP) could equal the limit it is over. */
-function pixelCount(pixels: number): string {
-  return pixels.toLocaleString("en-US");
-}
 
 /** Checks what the header promises, so that nothing big is allocated for a bad file. */
 function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; width: number; height: number } {

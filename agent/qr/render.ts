@@ -13,8 +13,11 @@ import QRCode from "qrcode";
 import { InputError } from "../protocol/errors.js";
 import { counted } from "../protocol/counted.js";
 import { ECI_UTF8 } from "./charset.js";
-import { checkEcLevel, checkWholeOption, DEFAULT_EC_LEVEL, renderOptionName, WHOLE_RENDER_OPTIONS } from "./render-options.js";
-import { EC_LEVELS, type EcLevel } from "./types.js";
+import { MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
+import {
+  checkEcLevel, checkWholeOption, DEFAULT_EC_LEVEL, renderOptionName, WHOLE_RENDER_OPTIONS, type OptionName,
+} from "./render-options.js";
+import { EC_LEVELS, moduleCountOf, type EcLevel } from "./types.js";
 
 export { EC_LEVELS, moduleCountOf } from "./types.js";
 /** The most bytes any QR code holds: version 40, level L, byte mode. */
@@ -106,7 +109,7 @@ export function minimumVersion(bytes: number, ecLevel: EcLevel, eci = false): nu
 export interface RenderOptions {
   /** Error-correction level; M by default (what `qrcode` and most generators use). */
   ecLevel?: EcLevel;
-  /** Pixels per module, a whole number from 1 to 64; 8 by default. */
+  /** Pixels per module, a whole number from 1 to 64 that keeps the image within 25 MP; 8 by default. */
   scale?: number;
   /** Quiet zone in modules, a whole number from 0 to 64; 4 by default (the minimum the standard asks for). */
   margin?: number;
@@ -120,7 +123,7 @@ export interface RenderedQr {
   ecLevel: EcLevel;
   /** Modules per side, without the quiet zone. */
   moduleCount: number;
-  /** UTF-8 bytes of the text, all in one byte-mode segment. */
+  /** Bytes of the payload (a text's UTF-8), all in one byte-mode segment. */
   payloadBytes: number;
   /** Image width and height in pixels. */
   sizePixels: number;
@@ -179,15 +182,36 @@ export class PayloadTooLargeError extends Error {
 }
 
 /**
- * Renders text as a PNG QR code (byte mode, UTF-8, no ECI). Deterministic for the same input.
- * Options out of range are an InputError (`where`: "renderQrPng options.scale"); text no QR code
- * at the level holds is a PayloadTooLargeError.
+ * Refuses an image larger than `decode` and `validate` read (MAX_IMAGE_PIXELS), so that a code
+ * rendered here can always be checked by them; the fix names the largest scale that fits at
+ * this margin. `name` words the scale as the caller gave it (a flag, or an option).
  */
-export async function renderQrPng(text: string, options: RenderOptions = {}): Promise<RenderedQr> {
+export function checkImagePixels(moduleCount: number, scale: number, margin: number, name: OptionName): void {
+  const modules = moduleCount + 2 * margin;
+  const side = modules * scale;
+  if (side * side <= MAX_IMAGE_PIXELS) return;
+  // The limit is a square number (5000 x 5000): the largest side that fits is its root.
+  const largest = Math.floor(Math.floor(Math.sqrt(MAX_IMAGE_PIXELS)) / modules);
+  throw new InputError(
+    `at ${scale} px per module, the code (${moduleCount}x${moduleCount} modules and a quiet zone of ${counted(margin, "module")}) ` +
+      `is a ${side}x${side} pixel image (${pixelCount(side * side)} pixels), more than the ` +
+      `${pixelCount(MAX_IMAGE_PIXELS)} (${MAX_IMAGE_PIXELS / 1e6} MP) that decode and validate read`,
+    { where: name.where, hint: `use ${name.write(largest)} or less (the largest scale that fits at this margin)` },
+  );
+}
+
+/**
+ * Renders a payload as a PNG QR code (byte mode, no ECI): text as its UTF-8 bytes, or bytes as
+ * they are (invalid UTF-8 included: what is rendered is what was given). Deterministic for the
+ * same input. Options out of range, and an image larger than `decode` reads, are an InputError
+ * (`where`: "renderQrPng options.scale"); a payload no QR code at the level holds is a
+ * PayloadTooLargeError.
+ */
+export async function renderQrPng(payload: string | Uint8Array, options: RenderOptions = {}): Promise<RenderedQr> {
   const ecLevel = checkEcLevel(options.ecLevel ?? DEFAULT_EC_LEVEL, renderOptionName("ecLevel"));
   const scale = checkWholeOption("scale", options.scale ?? WHOLE_RENDER_OPTIONS.scale.default, renderOptionName("scale"));
   const margin = checkWholeOption("margin", options.margin ?? WHOLE_RENDER_OPTIONS.margin.default, renderOptionName("margin"));
-  const data = Buffer.from(text, "utf8");
+  const data = typeof payload === "string" ? Buffer.from(payload, "utf8") : Buffer.from(payload);
   // The ECI header takes 12 bits, which may need the next version up (minimumVersion counts them).
   const eci = options.eci ?? false;
   if (typeof eci !== "boolean") {
@@ -196,6 +220,7 @@ export async function renderQrPng(text: string, options: RenderOptions = {}): Pr
   }
   const version = minimumVersion(data.length, ecLevel, eci);
   if (version === null) throw new PayloadTooLargeError(data.length, ecLevel, eci);
+  checkImagePixels(moduleCountOf(version), scale, margin, renderOptionName("scale"));
   const byteSegment = { data, mode: "byte" as const };
   const segments = (eci ? [new EciSegment(ECI_UTF8), byteSegment] : [byteSegment]) as QRCode.QRCodeSegment[];
   // create() picks the mask; passing version and mask to toBuffer keeps the PNG and the
