@@ -20,14 +20,18 @@ const LEVELS = { error: "error", warning: "warning", info: "note" } as const;
  * A file as SARIF's artifactLocation.uri takes it: a URI reference (RFC 3986), each path segment
  * percent-encoded. Written as typed, a name with a space, "%" or a letter outside ASCII failed the
  * SARIF schema, one with "#" lost the rest of its name to a fragment, and "a:b.json" read as a
- * scheme. Relative paths stay relative (code scanning resolves them against the repository); a
- * Windows drive path becomes a file: URI.
+ * scheme. Relative paths stay relative (code scanning resolves them against the repository); an
+ * absolute path, POSIX or a Windows drive, becomes a file: URI, the absolute URI GitHub code
+ * scanning converts to one relative to the checkout ("Specifying the root for source files"),
+ * where "/home/runner/..." alone would be read as relative to the repository's root.
  */
 function artifactUri(file: string): string {
   if (file === "-") return "stdin";
   const segments = file.split("\\").join("/").split("/");
   const drive = /^[A-Za-z]:$/.test(segments[0] ?? "") ? `file:///${segments.shift()}/` : "";
-  return drive + segments.map((segment) => encodeURIComponent(segment)).join("/");
+  // "/a/b" splits to ["", "a", "b"]: the empty first segment gives file:///a/b its third slash.
+  const root = drive === "" && segments.length > 1 && segments[0] === "" ? "file://" : "";
+  return drive + root + segments.map((segment) => encodeURIComponent(segment)).join("/");
 }
 
 function result(entry: BatchEntry, f: Finding): object {

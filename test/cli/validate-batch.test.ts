@@ -4,6 +4,7 @@
  * a team's own service names for the intune-aosp rules.
  */
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
@@ -144,7 +145,7 @@ describe("validate --format sarif", () => {
     const line = lines.findIndex((l) => l.includes(KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM)) + 1;
     const region = res.locations[0].physicalLocation.region;
     expect(region).toEqual({ startLine: line, startColumn: lines[line - 1]!.indexOf("\"") + 1 });
-    expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe(path);
+    expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe(pathToFileURL(path).href);
   });
 });
 
@@ -163,7 +164,7 @@ describe("validate --format sarif with file names a URI must encode", () => {
       for (const uri of uris) {
         expect(isUriReference(uri), uri).toBe(true);
         expect(uri.endsWith(`/${encoded}`), uri).toBe(true);
-        expect(uri.split("/").map(decodeURIComponent).join("/")).toBe(path);
+        expect(fileURLToPath(uri)).toBe(path);
       }
     }
   });
