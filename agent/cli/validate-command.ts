@@ -14,7 +14,7 @@ import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { EXIT_FAILED, EXIT_OK, action, printJson } from "./output.js";
 import { parseRuleSet, printReport, validateInput, type ValidateOptions } from "./validate.js";
 import { batchExit, expandInputs, printBatch, validateFile, validateFiles, type BatchEntry } from "./validate-batch.js";
-import { sarifLog } from "./validate-sarif.js";
+import { sarifFailureLog, sarifLog } from "./validate-sarif.js";
 
 type Format = "human" | "json" | "sarif";
 
@@ -42,7 +42,21 @@ function unreadableElement(entry: BatchEntry): object {
   return { valid: false, source: { kind: null, file: entry.file, bytes: null, field: null }, qr: null, payload: null, findings: [], error: entry.error };
 }
 
+/**
+ * Runs the command; under `--format sarif`, a failure before the report (a glob matching
+ * nothing, an empty folder, a bad option value) still prints a SARIF log on stdout, as `--json`
+ * prints its error document, and then ends as every failure does (stderr line, exit 2).
+ */
 async function validate(inputs: string[], flags: ValidateFlags): Promise<number> {
+  try {
+    return await validateRun(inputs, flags);
+  } catch (error) {
+    if (flags.format === "sarif" && !flags.json) printJson(sarifFailureLog(error));
+    throw error;
+  }
+}
+
+async function validateRun(inputs: string[], flags: ValidateFlags): Promise<number> {
   const ruleSet = parseRuleSet(flags.rules);
   const format = parseFormat(flags);
   const strict = flags.strict ?? false;

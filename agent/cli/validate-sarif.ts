@@ -12,6 +12,7 @@
 import { RULES, ruleInfo, type Finding } from "../payload/index.js";
 import { findingPosition } from "../payload/json-locations.js";
 import { packageVersion } from "../protocol/version.js";
+import { errorDocument, type ErrorDocument } from "./output.js";
 import type { BatchEntry } from "./validate-batch.js";
 
 const LEVELS = { error: "error", warning: "warning", info: "note" } as const;
@@ -53,18 +54,36 @@ function result(entry: BatchEntry, f: Finding): object {
   };
 }
 
-/** An input that could not be read is a notification, not a result: no rule was checked. */
-function notification(entry: BatchEntry): object {
-  const error = entry.error!;
+/**
+ * What stopped an input, or the whole run, from being checked: a notification, not a result, as
+ * no rule was checked. An input's carries its file as the location; the run's names its `where`
+ * (a glob, a folder, an option) in the text, as the stderr line does.
+ */
+function notification(error: ErrorDocument["error"], file: string | null): object {
+  const where = file === null && error.where !== null ? `${error.where}: ` : "";
   return {
     level: "error",
-    message: { text: error.fix ? `${error.message}\nfix: ${error.fix}` : error.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(entry.file) } } }],
+    message: { text: `${where}${error.message}${error.fix ? `\nfix: ${error.fix}` : ""}` },
+    ...(file === null ? {} : { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(file) } } }] }),
+    properties: { kind: error.kind },
   };
 }
 
-export function sarifLog(entries: readonly BatchEntry[]): object {
-  const failed = entries.filter((e) => e.error);
+/**
+ * The log of a run that failed before it had a report (a glob matching nothing, an empty folder,
+ * a bad option): no results, `executionSuccessful: false` and the error as a notification, so a
+ * CI step reading the file gets the tool's message rather than an empty file.
+ */
+export function sarifFailureLog(error: unknown, kind?: "usage"): object {
+  return sarifLog([], [errorDocument(error, kind).error]);
+}
+
+/** The log of a run: every input's results, unreadable inputs (and `runErrors`) as notifications. */
+export function sarifLog(entries: readonly BatchEntry[], runErrors: readonly ErrorDocument["error"][] = []): object {
+  const notifications = [
+    ...entries.flatMap((e) => (e.error ? [notification(e.error, e.file)] : [])),
+    ...runErrors.map((error) => notification(error, null)),
+  ];
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -85,8 +104,8 @@ export function sarifLog(entries: readonly BatchEntry[]): object {
       artifacts: entries.map((e) => ({ location: { uri: artifactUri(e.file) } })),
       results: entries.flatMap((e) => (e.report ? e.report.findings.map((f) => result(e, f)) : [])),
       invocations: [{
-        executionSuccessful: failed.length === 0,
-        toolExecutionNotifications: failed.map(notification),
+        executionSuccessful: notifications.length === 0,
+        toolExecutionNotifications: notifications,
       }],
     }],
   };
