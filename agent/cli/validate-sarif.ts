@@ -10,7 +10,7 @@
  * text, and is (agent/payload/json-locations.ts).
  */
 import { RULES, ruleInfo, type Finding } from "../payload/index.js";
-import { findingPosition } from "../payload/json-locations.js";
+import { discardedOccurrences, findingPosition } from "../payload/json-locations.js";
 import { packageVersion } from "../protocol/version.js";
 import { errorDocument, type ErrorDocument } from "./output.js";
 import type { BatchEntry } from "./validate-batch.js";
@@ -37,7 +37,10 @@ function artifactUri(file: string): string {
 
 function result(entry: BatchEntry, f: Finding): object {
   const report = entry.report!;
-  const region = report.source.kind === "json" && report.payload ? findingPosition(report.payload.text, f) : null;
+  const text = report.source.kind === "json" && report.payload ? report.payload.text : null;
+  const region = text === null ? null : findingPosition(text, f);
+  // A key given twice is placed at its last occurrence, the one kept; the discarded ones are related.
+  const discarded = text !== null && f.rule === "duplicate-key" ? discardedOccurrences(text, f.path) : [];
   return {
     ruleId: f.rule,
     ruleIndex: RULES.findIndex((r) => r.id === f.rule),
@@ -50,6 +53,13 @@ function result(entry: BatchEntry, f: Finding): object {
       },
       ...(f.path === "" ? {} : { logicalLocations: [{ fullyQualifiedName: f.path, kind: "member" }] }),
     }],
+    ...(discarded.length === 0 ? {} : {
+      relatedLocations: discarded.map((p, i) => ({
+        id: i + 1,
+        physicalLocation: { artifactLocation: { uri: artifactUri(entry.file) }, region: { startLine: p.line, startColumn: p.column } },
+        message: { text: "an earlier occurrence of the key, whose value is discarded" },
+      })),
+    }),
     properties: { jsonPointer: f.path, sourceKind: report.source.kind },
   };
 }
@@ -89,6 +99,8 @@ export function sarifLog(entries: readonly BatchEntry[], runErrors: readonly Err
     version: "2.1.0",
     runs: [{
       columnKind: "utf16CodeUnits",
+      // The line breaks the regions count (json-text.ts lineAt): SARIF's default lacks a lone CR.
+      newlineSequences: ["\r\n", "\n", "\r"],
       tool: {
         driver: {
           name: "aosp-sim validate",

@@ -39,3 +39,41 @@ describe("SARIF artifact URIs", () => {
     expect(relativeResult!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(relative(ROOT, path).replace(/ /g, "%20"));
   });
 });
+
+describe("SARIF regions in files an editor shows differently from a plain newline count", () => {
+  // Before: a CR-only file (classic Mac) was one line, the "3" at line 1 column 22, in SARIF and
+  // in the human report alike.
+  it("counts a lone CR as a line break, in SARIF (declaring it) and in the human report", async () => {
+    const path = await write("cr.json", '{\r  "a": 1,\r  "b": 2 3\r}');
+    const human = await runCli(["validate", path]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain("line 3 column 10");
+    const sarif = JSON.parse((await runCli(["validate", path, "--format", "sarif"])).stdout).runs[0];
+    expect(sarif.newlineSequences).toEqual(["\r\n", "\n", "\r"]);
+    expect(sarif.results[0].locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 10 });
+    // CR LF is still one break, not two.
+    const [crlf] = await sarifResults(await write("crlf.json", '{\r\n  "a": 1,\r\n  "b": 2 3\r\n}'));
+    expect(crlf!.locations[0]!.physicalLocation.region).toEqual({ startLine: 3, startColumn: 10 });
+  });
+
+  // Before: the first occurrence (column 313 of the fixture), whose value Android's org.json
+  // discards, was the location; the message says the last one is kept.
+  it("places duplicate-key at the occurrence kept, the last, with the discarded one as a related location", async () => {
+    const text = '{"a": 1, "b": {"k": 1, "k": 2}, "a": 3}';
+    const results = (await sarifResults(await write("dup.json", text))).filter((r) => r.ruleId === "duplicate-key");
+    const at = (pointer: string) => results.find((r) => (r as unknown as { properties: { jsonPointer: string } }).properties.jsonPointer === pointer) as
+      unknown as { locations: SarifResult["locations"]; relatedLocations: { physicalLocation: { region: Region } }[] };
+    expect(at("/a").locations[0]!.physicalLocation.region).toEqual({ startLine: 1, startColumn: text.lastIndexOf('"a"') + 1 });
+    expect(at("/a").relatedLocations.map((r) => r.physicalLocation.region)).toEqual([{ startLine: 1, startColumn: 2 }]);
+    expect(at("/b/k").locations[0]!.physicalLocation.region).toEqual({ startLine: 1, startColumn: text.indexOf('"k": 2') + 1 });
+    expect(at("/b/k").relatedLocations.map((r) => r.physicalLocation.region)).toEqual([{ startLine: 1, startColumn: text.indexOf('"k": 1') + 1 }]);
+  });
+
+  // Before: "0" was looked up as an array index, missed on the object, and placed at the root (1:1).
+  it("places a key that looks like an array index at the key", async () => {
+    const text = `{"${KEYS.DEVICE_ADMIN_COMPONENT_NAME}": "com.example.dpc/.Admin", "0": 1}`;
+    const results = await sarifResults(await write("zero.json", text));
+    const unknown = results.find((r) => r.ruleId === "unknown-key");
+    expect(unknown!.locations[0]!.physicalLocation.region).toEqual({ startLine: 1, startColumn: text.indexOf('"0"') + 1 });
+  });
+});
