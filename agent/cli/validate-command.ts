@@ -11,9 +11,10 @@ import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { readConventionsFile } from "./conventions-file.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
-import { EXIT_FAILED, EXIT_OK, action, printJson } from "./output.js";
+import { counted } from "../protocol/counted.js";
+import { EXIT_FAILED, EXIT_OK, action, err, formatInputError, printError, printJson } from "./output.js";
 import { parseRuleSet, printReport, validateInput, type ValidateOptions } from "./validate.js";
-import { batchExit, expandInputs, printBatch, validateFile, validateFiles, type BatchEntry } from "./validate-batch.js";
+import { batchExit, expandInputs, printBatch, skippedList, validateFile, validateFiles, type BatchEntry } from "./validate-batch.js";
 import { sarifFailureLog, sarifLog } from "./validate-sarif.js";
 
 type Format = "human" | "json" | "sarif";
@@ -65,7 +66,14 @@ async function validateRun(inputs: string[], flags: ValidateFlags): Promise<numb
   }
   const conventions = flags.conventions === undefined ? undefined : await readConventionsFile(flags.conventions);
   const options: ValidateOptions = { rules: ruleSet, strict, ...(conventions ? { conventions } : {}) };
-  const { files, expanded } = await expandInputs(inputs);
+  const { files, expanded, skipped } = await expandInputs(inputs);
+  // What a folder held and is not checked is said, never dropped: a run that checks 1 of 6 files passes.
+  if (skipped.length > 0) {
+    const notChecked = new InputError(`${counted(skipped.length, "entry", "entries")} of the folders given not checked: ${skippedList(skipped)}`, {
+      hint: "to check such a file, name it itself; a folder skips hidden entries and what is not a regular file",
+    });
+    printError(formatInputError(notChecked, err.yellow("aosp-sim: warning:")));
+  }
 
   if (files.length === 1 && !expanded && format !== "sarif") {
     const report = await validateInput(await readInput(files[0]!, STDIN_PAYLOAD_OR_IMAGE("validate")), options);

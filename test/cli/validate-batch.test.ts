@@ -49,9 +49,10 @@ describe("validate many inputs", () => {
     expect(result.stdout).toMatch(/^file +result +errors +warnings +info +first problem$/m);
     expect(result.stdout).toMatch(/run\/b\.json +invalid +1 +0 +0 +checksum-encoding/);
     expect(result.stdout).toMatch(/run\/c\.png +valid /);
-    expect(result.stdout).not.toMatch(/notes\.csv/);
+    // An input is told apart by content, not by name: a folder's CSV is checked, and is no payload.
+    expect(result.stdout).toMatch(/run\/notes\.csv +invalid +1 +0 +0 +json-syntax/);
     // The folder and the glob name a.json and b.json again: each input is checked once.
-    expect(result.stdout).toMatch(/4 inputs: 3 valid, 1 invalid, 0 unreadable \(android rules\)/);
+    expect(result.stdout).toMatch(/5 inputs: 3 valid, 2 invalid, 0 unreadable \(android rules\)/);
     expect(result.stdout).toMatch(/== .*run\/b\.json\nerror +\/android\.app\.extra\.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM/);
   });
 
