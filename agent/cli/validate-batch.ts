@@ -80,7 +80,8 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
         });
       }
       files.push(...found.files);
-      skipped.push(...found.skipped);
+      // A folder given twice (or inside another given) lists what it skips once.
+      skipped.push(...found.skipped.filter((entry) => !skipped.some((s) => s.path === entry.path)));
     } else if (isDynamicPattern(arg) && !(await exists(arg))) {
       expanded = true;
       const found = (await glob(arg, { onlyFiles: true, absolute: isAbsolute(arg) })).sort();
