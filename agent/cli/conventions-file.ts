@@ -10,7 +10,7 @@
  */
 import { InputError } from "../protocol/errors.js";
 import { readJsonFile } from "../protocol/text-file.js";
-import { unflattenComponent } from "../payload/component.js";
+import { componentProblem } from "../payload/component.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 
 const EXAMPLE = '{"adminComponent": "pkg/pkg.Receiver", "enrollmentTokenExtra": "...", "serviceUrlExtra": "..."}';
@@ -20,8 +20,8 @@ const KEYS = ["adminComponent", "enrollmentTokenExtra", "serviceUrlExtra", "extr
 
 /** Checks parsed JSON as conventions; `label` names the file in findings and errors. */
 export function parseConventions(json: unknown, label: string): IntuneConventions {
-  const problem = (message: string, key?: string) =>
-    new InputError(message, { where: key ? `${label} at /${key}` : label, hint: `write it as ${EXAMPLE}` });
+  const problem = (message: string, key?: string, hint = `write it as ${EXAMPLE}`) =>
+    new InputError(message, { where: key ? `${label} at /${key}` : label, hint });
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw problem("is not a JSON object");
   const record = json as Record<string, unknown>;
   for (const key of Object.keys(record)) {
@@ -34,9 +34,20 @@ export function parseConventions(json: unknown, label: string): IntuneConvention
     return value;
   };
   const adminComponent = text("adminComponent", true)!;
-  if (unflattenComponent(adminComponent) === null) throw problem(`"adminComponent" is not "package/class": ${JSON.stringify(adminComponent)}`, "adminComponent");
+  // The check the android rules apply to the payload's component (admin-component-format): a name
+  // they refuse would come back as the intune-admin-component fix, setting up every device to fail.
+  const componentFault = componentProblem(adminComponent);
+  if (componentFault !== null) {
+    throw problem(`"adminComponent" ${JSON.stringify(adminComponent)} is not a component Android accepts: ${componentFault}`, "adminComponent",
+      'write "package/class" (or "package/.Class") with Java names, e.g. "com.example.agent/com.example.agent.AdminReceiver"');
+  }
   const enrollmentTokenExtra = text("enrollmentTokenExtra", true)!;
   const serviceUrlExtra = text("serviceUrlExtra", true)!;
+  // One key cannot hold both: a bundle with a single URL string would pass as token and URL.
+  if (enrollmentTokenExtra === serviceUrlExtra) {
+    throw problem(`"serviceUrlExtra" names the same key as "enrollmentTokenExtra" (${JSON.stringify(serviceUrlExtra)}), so one value would pass as both the token and the URL`,
+      "serviceUrlExtra", "give the service URL and the enrollment token the two keys your service issues");
+  }
   // Without a namespace, the keys' common prefix up to a dot: typos of the two keys are caught.
   const extrasNamespace = text("extrasNamespace", false) ?? commonDottedPrefix(enrollmentTokenExtra, serviceUrlExtra);
   return { label: `conventions from ${label}`, mock: false, adminComponent, enrollmentTokenExtra, serviceUrlExtra, extrasNamespace };

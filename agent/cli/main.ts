@@ -6,7 +6,7 @@
 import { packageVersion } from "../protocol/version.js";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { EXIT_USAGE, outputErrorHandler, reportError } from "./output.js";
+import { EXIT_USAGE, outputErrorHandler, printJson, reportError } from "./output.js";
 import { stopAtOnce, type StopSignal } from "./graceful-stop.js";
 import { fleetStoppedBeforeStart, interruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
 
@@ -149,16 +149,28 @@ function allCommands(program: Command): Command[] {
   return program.commands.flatMap((c) => [c, ...allCommands(c)]);
 }
 
-/**
- * `--json` before any `--` on the command line, or validate's `--format json` (its help: "as
- * --json"); commander may fail before it parses options. diagram's `--format json` is the
- * diagram's format, not a request for JSON errors.
- */
-function jsonRequested(argv: string[]): boolean {
+/** The command line before any `--`: what may be options (commander may fail before it parses them). */
+function optionArgs(argv: string[]): string[] {
   const end = argv.indexOf("--");
-  const options = end === -1 ? argv : argv.slice(0, end);
-  const validate = options.includes("validate");
-  return options.some((arg, i) => arg === "--json" || (validate && (arg === "--format=json" || (arg === "--format" && options[i + 1] === "json"))));
+  return end === -1 ? argv : argv.slice(0, end);
+}
+
+/** validate's `--format FORMAT`; diagram's `--format json` is the diagram's format, not a request for JSON errors. */
+function validateFormatRequested(options: string[], format: string): boolean {
+  return options.includes("validate") &&
+    options.some((arg, i) => arg === `--format=${format}` || (arg === "--format" && options[i + 1] === format));
+}
+
+/** `--json` on the command line, or validate's `--format json` (its help: "as --json"). */
+function jsonRequested(argv: string[]): boolean {
+  const options = optionArgs(argv);
+  return options.includes("--json") || validateFormatRequested(options, "json");
+}
+
+/** validate's `--format sarif` without `--json`: a usage error is then a SARIF log on stdout too. */
+function sarifRequested(argv: string[]): boolean {
+  const options = optionArgs(argv);
+  return !options.includes("--json") && validateFormatRequested(options, "sarif");
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -185,6 +197,7 @@ async function main(argv: string[]): Promise<void> {
       }
       const message = error.message.replace(/^error: /, "");
       const usage = new InputError(message, { hint: usageFix(error, program!, failedCommand) });
+      if (sarifRequested(argv)) printJson((await import("./validate-sarif.js")).sarifFailureLog(usage, "usage"));
       reportError(usage, { json: jsonRequested(argv), kind: "usage" });
       process.exitCode = EXIT_USAGE;
       return;

@@ -2,14 +2,15 @@
  * `aosp-sim validate` over many inputs (a print run): files, folders and globs expanded to a
  * list, checked on every core with a worker-thread pool (tinypool), summed up in one table.
  */
-import { stat } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
+import { realpath, stat } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { Tinypool } from "tinypool";
 import { InputError } from "../protocol/errors.js";
 import { usableCores } from "../protocol/usable-cores.js";
 import { countBySeverity, type RuleSetName } from "../payload/index.js";
 import { errorDocument, inputLabel, out, printLine, type ErrorDocument } from "./output.js";
+import { folderContents, type FolderContents } from "./folder-inputs.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { formatFindings, validateInput, type ValidateOptions, type ValidateReport } from "./validate.js";
 
@@ -19,9 +20,6 @@ export interface BatchEntry {
   report: ValidateReport | null;
   error: ErrorDocument["error"] | null;
 }
-
-/** What a folder is searched for: the image formats `decode` reads, payload JSON and text. */
-const FOLDER_PATTERN = "**/*.{png,jpg,jpeg,gif,bmp,tif,tiff,json,txt,b64}";
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -40,28 +38,50 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** The same file however it is named (a link, another spelling); a missing one by its path. */
+async function identity(file: string): Promise<string> {
+  if (file === "-") return file;
+  try {
+    return await realpath(file);
+  } catch {
+    return resolve(file);
+  }
+}
+
+/** What `expandInputs` found: the files to check, whether any argument was expanded, and what a folder held that is not checked. */
+export interface ExpandedInputs {
+  files: string[];
+  expanded: boolean;
+  skipped: FolderContents["skipped"];
+}
+
 /**
- * The files the arguments name, in order, each once: a folder is every image or JSON/text file
- * under it (sorted), a glob (quoted, so the shell left it) its matches (sorted), anything else
- * itself (a missing file is reported when it is read). A folder or glob that names nothing is an
- * InputError: a print run that silently checks zero codes would pass.
+ * The files the arguments name, in order, each once: a folder is every regular file under it
+ * (sorted; hidden entries skipped and listed, folder-inputs.ts), a glob (quoted, so the shell left
+ * it) its matches (sorted), anything else itself (a missing file is reported when it is read).
+ * A folder or glob that names nothing is an InputError: a print run that silently checks zero
+ * codes would pass.
  */
-export async function expandInputs(args: readonly string[]): Promise<{ files: string[]; expanded: boolean }> {
+export async function expandInputs(args: readonly string[]): Promise<ExpandedInputs> {
   const files: string[] = [];
+  const skipped: ExpandedInputs["skipped"] = [];
   let expanded = false;
   for (const arg of args) {
     if (arg === "-") {
       files.push(arg);
     } else if (await isDirectory(arg)) {
       expanded = true;
-      const found = (await glob(FOLDER_PATTERN, { cwd: arg, onlyFiles: true, caseSensitiveMatch: false })).sort();
-      if (found.length === 0) {
-        throw new InputError("holds no image (PNG, JPEG, GIF, BMP, TIFF) or payload (.json, .txt, .b64) files", {
+      const found = await folderContents(arg);
+      if (found.files.length === 0) {
+        const hidden = found.skipped.length === 0 ? "" : ` (only entries that are not checked: ${skippedList(found.skipped)})`;
+        throw new InputError(`holds no image (PNG, JPEG, GIF, BMP, TIFF) or payload (JSON, text, base64) files${hidden}`, {
           where: arg,
-          hint: "pass the folder of the print run's images or payloads",
+          hint: "pass the folder of the print run's images or payloads, or name a hidden file itself",
         });
       }
-      files.push(...found.map((f) => join(arg, f)));
+      files.push(...found.files);
+      // A folder given twice (or inside another given) lists what it skips once.
+      skipped.push(...found.skipped.filter((entry) => !skipped.some((s) => s.path === entry.path)));
     } else if (isDynamicPattern(arg) && !(await exists(arg))) {
       expanded = true;
       const found = (await glob(arg, { onlyFiles: true, absolute: isAbsolute(arg) })).sort();
@@ -71,16 +91,24 @@ export async function expandInputs(args: readonly string[]): Promise<{ files: st
       files.push(arg);
     }
   }
-  // The same file named twice (by a folder and a glob, say) is checked once, as first named.
+  // The same file named twice (by a folder and a glob, or through a symbolic link) is checked
+  // once, as first named.
   const seen = new Set<string>();
-  const unique = files.filter((f) => {
-    const key = f === "-" ? f : resolve(f);
-    if (seen.has(key)) return false;
+  const unique: string[] = [];
+  for (const file of files) {
+    const key = await identity(file);
+    if (seen.has(key)) continue;
     seen.add(key);
-    return true;
-  });
+    unique.push(file);
+  }
   if (unique.filter((f) => f === "-").length > 1) throw new InputError("stdin (-) can be given only once", { where: "-", hint: "pass - at most once" });
-  return { files: unique, expanded };
+  return { files: unique, expanded, skipped };
+}
+
+/** Skipped entries in a few words: "a/.DS_Store (hidden), a/fifo (not a regular file)", the first ten. */
+export function skippedList(skipped: ExpandedInputs["skipped"]): string {
+  const shown = skipped.slice(0, 10).map((s) => `${s.path} (${s.why})`).join(", ");
+  return skipped.length > 10 ? `${shown} and ${skipped.length - 10} more` : shown;
 }
 
 /** Reads and validates one input, turning unreadable input into an entry instead of a throw. */

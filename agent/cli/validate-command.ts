@@ -11,10 +11,11 @@ import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { addConventionsOption, conventionsOption } from "./conventions-option.js";
 import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
-import { EXIT_FAILED, EXIT_OK, action, printJson } from "./output.js";
+import { counted } from "../protocol/counted.js";
+import { EXIT_FAILED, EXIT_OK, action, err, formatInputError, printError, printJson } from "./output.js";
 import { parseRuleSet, printReport, validateInput, type ValidateOptions } from "./validate.js";
-import { batchExit, expandInputs, printBatch, validateFile, validateFiles, type BatchEntry } from "./validate-batch.js";
-import { sarifLog } from "./validate-sarif.js";
+import { batchExit, expandInputs, printBatch, skippedList, validateFile, validateFiles, type BatchEntry } from "./validate-batch.js";
+import { sarifFailureLog, sarifLog } from "./validate-sarif.js";
 
 type Format = "human" | "json" | "sarif";
 
@@ -42,13 +43,34 @@ function unreadableElement(entry: BatchEntry): object {
   return { valid: false, source: { kind: null, file: entry.file, bytes: null, field: null }, qr: null, payload: null, findings: [], error: entry.error };
 }
 
+/**
+ * Runs the command; under `--format sarif`, a failure before the report (a glob matching
+ * nothing, an empty folder, a bad option value) still prints a SARIF log on stdout, as `--json`
+ * prints its error document, and then ends as every failure does (stderr line, exit 2).
+ */
 async function validate(inputs: string[], flags: ValidateFlags): Promise<number> {
+  try {
+    return await validateRun(inputs, flags);
+  } catch (error) {
+    if (flags.format === "sarif" && !flags.json) printJson(sarifFailureLog(error));
+    throw error;
+  }
+}
+
+async function validateRun(inputs: string[], flags: ValidateFlags): Promise<number> {
   const ruleSet = parseRuleSet(flags.rules);
   const format = parseFormat(flags);
   const strict = flags.strict ?? false;
   const conventions = await conventionsOption(flags.conventions, ruleSet);
   const options: ValidateOptions = { rules: ruleSet, strict, ...(conventions ? { conventions } : {}) };
-  const { files, expanded } = await expandInputs(inputs);
+  const { files, expanded, skipped } = await expandInputs(inputs);
+  // What a folder held and is not checked is said, never dropped: a run that checks 1 of 6 files passes.
+  if (skipped.length > 0) {
+    const notChecked = new InputError(`${counted(skipped.length, "entry", "entries")} of the folders given not checked: ${skippedList(skipped)}`, {
+      hint: "to check such a file, name it itself; a folder skips hidden entries and what is not a regular file",
+    });
+    printError(formatInputError(notChecked, err.yellow("aosp-sim: warning:")));
+  }
 
   if (files.length === 1 && !expanded && format !== "sarif") {
     const report = await validateInput(await readInput(files[0]!, STDIN_PAYLOAD_OR_IMAGE("validate")), options);

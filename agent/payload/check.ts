@@ -107,8 +107,12 @@ export function checkPayloadText(text: string, options: CheckOptions = {}): Payl
   if (body.startsWith(BYTE_ORDER_MARK)) {
     textLevel.refuse();
     textLevel.emit("byte-order-mark", "",
-      "The text starts with a byte-order mark (U+FEFF): Android's JSON parser does not skip it, so the device cannot " +
-        "parse the payload and shows \"Can't set up device\". (The rest is checked as if it were not there.)",
+      // Uncertain, so worded so (docs/provisioning-facts.md §1): libcore's org.json skips one mark,
+      // but the wizard that reads the code is closed, and other readers refuse it.
+      "The text starts with a byte-order mark (U+FEFF). Android's own JSON parser (libcore's org.json " +
+        "JSONTokener) skips one, but the setup wizard that reads provisioning QR codes is not open source, so whether " +
+        "a device accepts the payload is not known, and other QR readers and JSON parsers refuse it; the simulated device " +
+        "refuses it (\"Can't set up device\"). (The rest is checked as if it were not there.)",
       "save the payload as UTF-8 without BOM before putting it into the QR code");
     body = body.slice(1);
   }
@@ -206,8 +210,8 @@ export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions 
   if (options.source === "file" && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
     body = body.subarray(3);
     extra.push(finding("file-byte-order-mark", "",
-      "The file starts with a UTF-8 byte-order mark; it was ignored here, but if it goes into the QR code the " +
-        "device cannot parse the payload.",
+      "The file starts with a UTF-8 byte-order mark; it was ignored here, but it must not go into the QR code: " +
+        "whether a device accepts a code whose text starts with one is not known (see byte-order-mark).",
       "save the file as UTF-8 without BOM, or make sure your QR generator drops it"));
   }
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(body);

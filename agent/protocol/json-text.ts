@@ -136,13 +136,29 @@ function offsetOfLine(text: string, line: number): number {
  */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
   const end = Math.min(offset, text.length);
+  const { line, lineStart } = lineAt(text, end);
+  return { line, column: codePointsIn(text, lineStart, end) + 1 };
+}
+
+/**
+ * The line (from 1) holding `offset` and the offset its line starts at. CR, LF and CR LF each end
+ * a line, as editors show them: JSON takes a lone CR as whitespace, and a classic Mac file,
+ * CR-only, read as one line put every place on line 1 (the SARIF log declares the three as its
+ * run's newlineSequences, whose default lacks a lone CR).
+ */
+export function lineAt(text: string, offset: number): { line: number; lineStart: number } {
+  const end = Math.min(offset, text.length);
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
+  for (let i = 0; i < end; i++) {
+    const unit = text.charCodeAt(i);
+    // The CR of a CR LF is not a break of its own: the LF after it is.
+    if (unit === 10 || (unit === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
   }
-  return { line, column: codePointsIn(text, lineStart, end) + 1 };
+  return { line, lineStart };
 }
 
 /** The code points in text[from, to): a surrogate pair is one. */

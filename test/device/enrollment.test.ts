@@ -225,7 +225,7 @@ describe("a device out of the box", () => {
   });
 
   it("shows \"Can't set up device\" for a code whose text starts with a byte-order mark", async () => {
-    // Android's JSON parser sees the U+FEFF a UTF-8 BOM decodes to and rejects the payload.
+    // The simulator's choice: libcore's org.json skips the mark, but the closed setup wizard's parser is not known.
     const text = `\uFEFF${JSON.stringify(t.payload)}`;
     const report = await (await t.device({ qr: { payload: text } })).enroll();
     expect(report.finalState).toBe("cantSetUpDevice");

@@ -39,7 +39,7 @@ const failsAt = (step: DeviceFailureStep, info: RuleInfo): RuleInfo => ({ ...inf
 export const RULES: readonly RuleInfo[] = [
   // The text itself
   rule("text-encoding", "error", "The payload is not valid UTF-8; the device would read mangled characters."),
-  rule("byte-order-mark", "error", "The text starts with a byte-order mark (U+FEFF); the device's JSON parser rejects it."),
+  rule("byte-order-mark", "error", "The text starts with a byte-order mark (U+FEFF); Android's org.json skips one, but whether the closed setup wizard accepts it is not known, and the simulated device refuses it."),
   rule("file-byte-order-mark", "info", "The JSON file starts with a byte-order mark; it was ignored, but it must not go into the QR code."),
   rule("json-syntax", "error", "The text is not JSON; the device shows \"Can't set up device\"."),
   rule("json-not-object", "error", "The JSON is an array or a scalar, not an object of provisioning keys."),
