@@ -37,6 +37,7 @@ export type {
   PreconditionsOutput, NetworkOutput, InstalledAgentOutput, DownloadAgentInput, DownloadOutput, VerifyAgentInput,
   VerifyOutput, InstallOutput, EnrollInput, EnrollOutput, SignInInput, SignInOutput, AcceptTermsInput, InstallAppInput,
   CheckInInput, CheckInOutput, UpdatesOutput, AcknowledgeInput, UploadLogsInput, UploadLogsOutput, AppControlInput,
+  CheckNetworkInput,
 } from "./machine/types.js";
 // What ports throw for a failed step (agent/device/ports.ts), with a code the machine reads.
 export { StepError } from "./machine/step-error.js";
@@ -44,11 +45,11 @@ export type { PolicyPlan, PasswordRequirement, Restriction } from "./device/poli
 // The device API's wire types (what a ServicePort sends and receives); three are renamed where the machine has its own.
 export type {
   EnrollRequest, EnrollResponse, SignInRequest, SignInResponse, TermsToAccept, AcceptTermsRequest, CheckInRequest,
-  CheckInResponse, DeviceActionType, AssignedConfiguration, SettingStateValue, SettingStateReport, PolicyStateReport,
+  CheckInResponse, DeviceActionType, AssignedConfiguration, AssignedCompliancePolicy, SettingStateValue, SettingStateReport, PolicyStateReport,
   UpdatesResponse, AcknowledgeActionRequest, UploadLogsRequest, UploadLogsResponse,
   InstalledApp as DeviceApiInstalledApp, DeviceAction as DeviceApiAction, PackageOffer as DeviceApiPackageOffer,
 } from "./protocol/device-api.js";
-export type { AospConfigurationSettings, PasswordRequiredType } from "./protocol/aosp-policy.js";
+export type { AospConfigurationSettings, AospComplianceSettings, PasswordRequiredType } from "./protocol/aosp-policy.js";
 export type { LightSignal } from "./protocol/light-abort.js";
 export { DEFAULT_SETTINGS } from "./machine/types.js";
 export type { VirtualNetwork, WifiEnvironment } from "./device/virtual/wifi.js";
@@ -93,7 +94,8 @@ export { InputError } from "./protocol/errors.js";
 // The machine itself
 export { deviceMachine, deviceSetup } from "./machine/device-machine.js";
 export { wireDevice } from "./device/wiring.js";
-export type { WiringOptions, PowerGate, WiredDeviceMachine } from "./device/wiring.js";
+export type { WiringOptions, PowerGate, WiredDeviceMachine, HardwareFacts } from "./device/wiring.js";
+export type { ComplianceFacts } from "./device/compliance.js";
 export { machineDiagram, machineMermaid } from "./machine/diagram.js";
 export type { MachineDiagram, DiagramState, DiagramTransition } from "./machine/diagram.js";
 export { statePaths, resolveStatePath } from "./machine/state-paths.js";
