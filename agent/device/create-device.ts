@@ -133,7 +133,8 @@ export interface CreateDeviceOptions {
   sharedTime?: boolean;
   /**
    * The undici dispatcher the virtual parts' HTTP goes through (default: undici's process-wide
-   * one when it is this package's undici, else an Agent of the package's own): a proxy agent, a
+   * one, from any copy of undici, unless it is Node's bundled one: then an Agent of the package's
+   * own; agent/protocol/http-dispatcher.ts): a proxy agent, a
    * MockAgent, or an Agent that connects to the service's local socket (`startMockService({
    * socketPath })`). A fleet run passes one that counts its own requests, over its service's socket.
    */
