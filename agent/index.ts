@@ -112,7 +112,9 @@ export type { PowerRecord as TranscriptPowerRecord, NoteRecord as TranscriptNote
 export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 
 // The mock enrollment service
-export { startMockService, AdminClient, AdminApiError, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
+export { startMockService, AdminClient, AdminApiError, AdminAnswerError, ADMIN_ANSWER_LIMIT_BYTES, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
+// The `chaos` and `throttle` options as `--chaos` and `--throttle` write them (their errors name the call).
+export { parseChaosRule, parseThrottleBudget, ROUTE_FAMILIES } from "../mock-service/index.js";
 export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {
