@@ -83,7 +83,7 @@ export { parseFaultRate } from "./sim/fleet/fault-rates.js";
 export type { FaultRate } from "./sim/fleet/fault-rates.js";
 export { parseThreshold, evaluateThresholds, missedAlready } from "./sim/fleet/thresholds.js";
 export type { Threshold, ThresholdResult, FleetCount, LatencyMetric, Operator } from "./sim/fleet/thresholds.js";
-export { mergeSummaries, missingFromFleet } from "./sim/fleet/merge.js";
+export { mergeSummaries, missingFromFleet, interruptedShards } from "./sim/fleet/merge.js";
 export { fleetJunitXml, mergedJunitXml } from "./sim/fleet/report-junit.js";
 export { fleetHtmlReport } from "./sim/fleet/report-html.js";
 export { readFleetSummary, fleetSummarySchema, FailedRunReport, EmptyReport, ShardWithoutSummary } from "./sim/fleet/read-summary.js";

@@ -80,3 +80,13 @@ describe("a device's runs", () => {
     expect((await device.report()).finalState).toBe("off");
   });
 });
+
+describe("a device whose camera sees no image", () => {
+  it("says what it saw once", async () => {
+    const device = await createDevice({ qr: { image: Buffer.from("not an image") }, seed: 1 });
+    const report = await device.enroll();
+    device.dispose();
+    // Before: "QR image: QR image: is not an image (...)".
+    expect(report.failure?.message).toMatch(/^QR image: is not an image/);
+  });
+});
