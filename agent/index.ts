@@ -84,7 +84,7 @@ export { parseFaultRate } from "./sim/fleet/fault-rates.js";
 export type { FaultRate } from "./sim/fleet/fault-rates.js";
 export { parseThreshold, evaluateThresholds, missedAlready } from "./sim/fleet/thresholds.js";
 export type { Threshold, ThresholdResult, FleetCount, LatencyMetric, Operator } from "./sim/fleet/thresholds.js";
-export { mergeSummaries, missingFromFleet } from "./sim/fleet/merge.js";
+export { mergeSummaries, missingFromFleet, interruptedShards } from "./sim/fleet/merge.js";
 export { fleetJunitXml, mergedJunitXml } from "./sim/fleet/report-junit.js";
 export { fleetHtmlReport } from "./sim/fleet/report-html.js";
 export { readFleetSummary, fleetSummarySchema, FailedRunReport, EmptyReport, ShardWithoutSummary } from "./sim/fleet/read-summary.js";
@@ -114,7 +114,9 @@ export type { PowerRecord as TranscriptPowerRecord, NoteRecord as TranscriptNote
 export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 
 // The mock enrollment service
-export { startMockService, AdminClient, AdminApiError, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
+export { startMockService, AdminClient, AdminApiError, AdminAnswerError, ADMIN_ANSWER_LIMIT_BYTES, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
+// The `chaos` and `throttle` options as `--chaos` and `--throttle` write them (their errors name the call).
+export { parseChaosRule, parseThrottleBudget, ROUTE_FAMILIES } from "../mock-service/index.js";
 export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {

@@ -11,13 +11,14 @@ import { packageVersion } from "../agent/protocol/version.js";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { InputError } from "../agent/protocol/errors.js";
+import { givenValue } from "../agent/protocol/given-value.js";
 import { httpBaseUrl } from "../agent/protocol/http-url.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
 import { listenOnSocket } from "./http/socket-listener.js";
-import type { ChaosOptions } from "./http/chaos.js";
+import { checkChaosOptions, type ChaosOptions } from "./http/chaos.js";
 import type { AnswerInjector } from "./http/injected-answers.js";
-import type { ThrottleBudget } from "./http/throttle.js";
+import { checkThrottleBudget, type ThrottleBudget } from "./http/throttle.js";
 import type { ServiceContext } from "./context.js";
 import { newAdminToken } from "./domain/secrets.js";
 import { DEFAULT_LOCKOUT_POLICY } from "./domain/sign-in-lockout.js";
@@ -26,7 +27,7 @@ import { MEMORY_DB } from "./store/database.js";
 import { openStore } from "./store/index.js";
 import type { TenantCloud } from "./store/tenant.js";
 
-export { AdminClient, AdminApiError } from "./admin-client.js";
+export { AdminClient, AdminApiError, AdminAnswerError, ADMIN_ANSWER_LIMIT_BYTES } from "./admin-client.js";
 export type * from "./admin-client.js";
 // Types the admin client's and the options' types are made of.
 export type { Signer } from "./packages/catalog.js";
@@ -37,7 +38,7 @@ export { DEFAULT_TOKEN_VALIDITY_MS, DOWNLOAD_COOKIE_NAME } from "./services/prof
 export { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from "./domain/sign-in-lockout.js";
 export { SEED_PACKAGES } from "./packages/catalog.js";
 export { SKUS } from "./domain/licences.js";
-export { parseChaosRule, type ChaosOptions, type ChaosRule } from "./http/chaos.js";
+export { parseChaosRule, parseChaosOption, type ChaosOptions, type ChaosRule } from "./http/chaos.js";
 export type { AnswerInjector, InjectedAnswer } from "./http/injected-answers.js";
 export { ROUTE_FAMILIES, type RouteFamily } from "./http/route-family.js";
 export { parseThrottleBudget, type ThrottleBudget } from "./http/throttle.js";
@@ -113,18 +114,52 @@ export interface MockService {
   close(): Promise<void>;
 }
 
-export async function startMockService(options: MockServiceOptions = {}): Promise<MockService> {
+/**
+ * Starts the service. A refused option is an InputError whose `where` names it as the caller
+ * wrote it (`startMockService adminToken`); `aosp-sim serve` names its flags instead
+ * (startNamedService).
+ */
+export function startMockService(options: MockServiceOptions = {}): Promise<MockService> {
+  return startNamedService(options, LIBRARY_NAMES);
+}
+
+/**
+ * How a refusal names an option: `where` as the error's subject, `written` inside a sentence of
+ * its hint ("use another port").
+ */
+export interface OptionNames {
+  where(option: keyof MockServiceOptions): string;
+  written(option: keyof MockServiceOptions): string;
+}
+
+/** A library caller's names: the call and the option's own name. */
+const LIBRARY_NAMES: OptionNames = { where: (option) => `startMockService ${option}`, written: (option) => option };
+
+/** startMockService, its refusals naming options as `names` says (the CLI's flags, for `aosp-sim serve`). */
+export async function startNamedService(options: MockServiceOptions, names: OptionNames): Promise<MockService> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`startMockService takes its options as an object, e.g. { port: 0 } (got ${givenValue(options)})`);
+  }
   const adminToken = options.adminToken ?? newAdminToken();
-  checkAdminToken(adminToken);
+  checkAdminToken(adminToken, names);
   if (options.lockoutThreshold !== undefined && (!Number.isInteger(options.lockoutThreshold) || options.lockoutThreshold < 1)) {
-    throw new InputError(`the lockout threshold must be a whole number of failed sign-ins, at least 1, not ${options.lockoutThreshold}`, {
-      where: "--lockout-threshold",
+    throw new InputError(`the lockout threshold must be a whole number of failed sign-ins, at least 1, not ${givenValue(options.lockoutThreshold)}`, {
+      where: names.where("lockoutThreshold"),
       hint: "leave it out for Entra's default (10)",
     });
   }
-  const publicUrl = options.publicUrl === undefined ? undefined : httpBaseUrl(options.publicUrl, "--public-url", "http://10.0.2.2:8080");
+  if (options.publicUrl !== undefined && typeof options.publicUrl !== "string") {
+    throw new InputError(`is ${givenValue(options.publicUrl)}, not a URL`, { where: names.where("publicUrl"), hint: "e.g. http://10.0.2.2:8080" });
+  }
+  const publicUrl = options.publicUrl === undefined ? undefined : httpBaseUrl(options.publicUrl, names.where("publicUrl"), "http://10.0.2.2:8080");
   // Checked before the store is opened: a refused option leaves nothing open.
-  const passwordHashCost = options.passwordHashCost === undefined ? undefined : checkedHashCost(options.passwordHashCost);
+  const passwordHashCost = options.passwordHashCost === undefined ? undefined : checkedHashCost(options.passwordHashCost, names);
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InputError(`${givenValue(port)} is not a TCP port`, { where: names.where("port"), hint: "use a whole number from 0 to 65535 (0 picks a free port)" });
+  }
+  const throttle = options.throttle === undefined ? undefined : checkThrottleBudget(options.throttle, names.where("throttle"));
+  const chaos = options.chaos === undefined ? undefined : checkChaosOptions(options.chaos, names.where("chaos"));
   const store = openStore(options.dbFile ?? MEMORY_DB);
   let baseUrl = publicUrl ?? "http://127.0.0.1";
   const clock = options.now ?? (() => new Date());
@@ -151,13 +186,12 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
       adminToken,
       logRequests: options.logRequests ?? false,
       version: packageVersion(),
-      ...(options.throttle ? { throttle: options.throttle } : {}),
-      ...(options.chaos ? { chaos: options.chaos } : {}),
+      ...(throttle ? { throttle } : {}),
+      ...(chaos ? { chaos } : {}),
       ...(options.injectAnswers ? { injectAnswers: options.injectAnswers } : {}),
     });
     const host = options.host ?? "127.0.0.1";
-    const port = options.port ?? 0;
-    await listen(app, host, port);
+    await listen(app, host, port, names);
     const socket = options.socketPath === undefined ? undefined : await listenOnSocket(app, options.socketPath);
     const address = app.server.address() as AddressInfo;
     const url = `http://${urlHost(address)}:${address.port}`;
@@ -185,17 +219,14 @@ export async function startMockService(options: MockServiceOptions = {}): Promis
   }
 }
 
-async function listen(app: Awaited<ReturnType<typeof buildApp>>, host: string, port: number): Promise<void> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InputError(`port ${port} is not a TCP port`, { hint: "use 0..65535 (0 picks a free port)" });
-  }
+async function listen(app: Awaited<ReturnType<typeof buildApp>>, host: string, port: number, names: OptionNames): Promise<void> {
   try {
     await app.listen({ host, port });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${host}:${port}`;
     if (code === "EADDRINUSE") {
-      throw new InputError(`port ${port} is already in use`, { where, hint: "stop what holds it, or use another --port (0 picks a free one)" });
+      throw new InputError(`port ${port} is already in use`, { where, hint: `stop what holds it, or use another ${names.written("port")} (0 picks a free one)` });
     }
     if (code === "EACCES") {
       throw new InputError(`not allowed to listen on port ${port}`, { where, hint: "use a port above 1023" });
@@ -231,18 +262,18 @@ function urlHost(address: AddressInfo): string {
   return address.family === "IPv6" ? `[${address.address}]` : address.address;
 }
 
-function checkAdminToken(token: string): void {
-  if (!/^[\x21-\x7e]{1,512}$/.test(token)) {
+function checkAdminToken(token: string, names: OptionNames): void {
+  if (typeof token !== "string" || !/^[\x21-\x7e]{1,512}$/.test(token)) {
     throw new InputError("the admin token must be 1 to 512 printable ASCII characters without spaces", {
-      where: "--admin-token",
+      where: names.where("adminToken"),
       hint: "leave it out to get a random one",
     });
   }
 }
 
-function checkedHashCost(cost: number): number {
+function checkedHashCost(cost: number, names: OptionNames): number {
   if (!Number.isInteger(cost) || cost < 4 || cost > 20) {
-    throw new InputError(`password hash cost ${cost} is out of range`, { where: "--password-hash-cost", hint: "use a whole number from 4 to 20 (scrypt N = 2^cost; 14 by default)" });
+    throw new InputError(`password hash cost ${givenValue(cost)} is out of range`, { where: names.where("passwordHashCost"), hint: "use a whole number from 4 to 20 (scrypt N = 2^cost; 14 by default)" });
   }
   return cost;
 }

@@ -4,13 +4,12 @@
  * fleet, so a CI job can gate on the whole fleet after its shards ran on several machines, and
  * --junit for what only the whole fleet can answer (the devices' test cases are the shards').
  */
-import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
-import { mergeSummaries, missingFromFleet } from "../sim/fleet/merge.js";
+import { interruptedShards, mergeSummaries, missingShards } from "../sim/fleet/merge.js";
 import { readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
-import { partNamed, RANGES_LISTED } from "../sim/fleet/summary.js";
+import { RANGES_LISTED } from "../sim/fleet/summary.js";
 import { parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { action, formatInputError, printError } from "./output.js";
@@ -63,14 +62,13 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   }
   const merged = mergeSummaries(parts);
   refuseUnmeetable(thresholds, merged.only?.length ?? merged.fleetDevices, merged.only ? "these re-runs" : "the fleet");
-  const missing = missingFromFleet(merged);
+  const missing = missingShards(merged);
   // The files without a summary named too, as many as the missing ranges are (each is said above, on its own line).
   const unread = failedRuns.slice(0, RANGES_LISTED).map((f) => `${f.file} ${f.said}`);
   if (failedRuns.length > unread.length) unread.push(`and ${failedRuns.length - unread.length} more files without a summary`);
   const incomplete = missing === null ? null : [missing, ...unread].join("; ");
   // Which shards were stopped part-way, and how far they got: the merged summary says only that one was.
-  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${partNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
-  const interrupted = stopped.length > 0 ? stopped.join("; ") : null;
+  const interrupted = interruptedShards(parts);
   const reports: ReportFile[] = [
     ...(options.report === undefined ? [] : [htmlReportFile(options.report, incomplete, interrupted)]),
     ...(options.junit === undefined ? [] : [junitReportFile(options.junit, (summary, results) => mergedJunitXml(summary, results, incomplete, interrupted))]),

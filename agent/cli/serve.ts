@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { refuseEmptyName } from "../protocol/output-path.js";
-import { parseChaosRule, parseThrottleBudget, startMockService, type ChaosOptions } from "../../mock-service/index.js";
+import { parseChaosOption, parseThrottleBudget, startNamedService, type ChaosOptions, type OptionNames } from "../../mock-service/index.js";
 import { action, err, formatInputError, printError, printLine } from "./output.js";
 
 interface ServeOptions {
@@ -88,7 +88,7 @@ async function serve(options: ServeOptions): Promise<number> {
     // Accepted, as it may sit in a script beside a --chaos that comes and goes, but not in silence.
     printError(formatInputError(new InputError("seeds nothing: no --chaos is given", { where: `--chaos-seed ${options.chaosSeed}`, hint: "add a --chaos rule, or drop --chaos-seed" }), err.yellow("aosp-sim: warning:")));
   }
-  const service = await startMockService({
+  const service = await startNamedService({
     port,
     tenant,
     cloud,
@@ -100,9 +100,9 @@ async function serve(options: ServeOptions): Promise<number> {
     logRequests: options.log === true,
     passwordHashCost: parseHashCost(options.passwordHashCost ?? "14"),
     lockoutThreshold: parseThreshold(options.lockoutThreshold ?? "10"),
-    ...(options.throttle === undefined ? {} : { throttle: parseThrottleBudget(options.throttle) }),
+    ...(options.throttle === undefined ? {} : { throttle: parseThrottleBudget(options.throttle, "--throttle") }),
     ...(options.chaos.length === 0 ? {} : { chaos: parseChaos(options.chaos, chaosSeed) }),
-  });
+  }, FLAG_NAMES);
   // Listen for the signals before announcing the service: a script may send one as soon as it
   // reads the first line, and an unhandled SIGINT or SIGTERM would kill the process uncleanly.
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
@@ -160,9 +160,15 @@ function parseChaosSeed(text: string): number {
 
 function parseChaos(values: string[], seed: number): ChaosOptions {
   const rules: ChaosOptions["rules"] = {};
-  for (const value of values) parseChaosRule(value, rules);
+  for (const value of values) parseChaosOption(value, rules);
   return { seed, rules };
 }
+
+/** The service's options as this command's flags: its refusals name `--admin-token`, not `adminToken`. */
+const FLAG_NAMES: OptionNames = {
+  where: (option) => (option === "dbFile" ? "--db" : `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+  written: (option) => FLAG_NAMES.where(option),
+};
 
 function oneOf<T extends string>(text: string, values: readonly T[], where: string): T {
   const value = values.find((v) => v === text);

@@ -9,11 +9,22 @@
  *   still happens for real. Several devices may share one (a fleet).
  * - SkewedClock: another clock seen through an offset (the clock-skew fault); it can jump.
  */
+import { givenValue } from "../protocol/given-value.js";
 import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../protocol/light-abort.js";
 import type { ClockPort } from "./ports.js";
 
 function abortError(signal: LightSignal): unknown {
   return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+/**
+ * `ms` when it is a span of time a run can be given, else a RangeError naming `where`: NaN and
+ * Infinity never reach a simulated clock's limit (the run went on for ever, filling memory with
+ * records), and a negative span turned the clock, and a service sharing its time, backwards.
+ */
+export function timeSpan(ms: unknown, where: string, hint = ""): number {
+  if (typeof ms === "number" && Number.isFinite(ms) && ms >= 0) return ms;
+  throw new RangeError(`${where} must be a finite number of milliseconds, 0 or more (got ${givenValue(ms)})${hint === "" ? "" : `; ${hint}`}`);
 }
 
 /** sleep() on any clock that has setTimeout/clearTimeout. */
@@ -181,6 +192,9 @@ class TimerQueue {
   }
 }
 
+/** How a limit is left out, for a refused one: no limit is no number, not Infinity. */
+export const NO_LIMIT = "leave limitMs out for no limit";
+
 export type RunOutcome =
   /** The predicate became true. */
   | "done"
@@ -291,7 +305,7 @@ export class SimulatedClock implements ClockPort {
    * time has passed (then the clock stops exactly at the limit).
    */
   async runUntil(done: () => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
-    const limitAt = options.limitMs === undefined ? Number.POSITIVE_INFINITY : this.nowMs + options.limitMs;
+    const limitAt = options.limitMs === undefined ? Number.POSITIVE_INFINITY : this.nowMs + timeSpan(options.limitMs, "SimulatedClock.runUntil: limitMs", NO_LIMIT);
     for (;;) {
       await this.settle();
       if (done()) return "done";
@@ -310,7 +324,7 @@ export class SimulatedClock implements ClockPort {
 
   /** Lets `ms` of simulated time pass, firing every timer due in between. */
   async advance(ms: number): Promise<void> {
-    const target = this.nowMs + ms;
+    const target = this.nowMs + timeSpan(ms, "SimulatedClock.advance: ms");
     await this.runUntil(() => false, { limitMs: ms });
     // Time passes even when nothing is scheduled.
     if (this.nowMs < target) this.nowMs = target;

@@ -27,6 +27,7 @@ import type { StepRecord } from "./step-record.js";
 import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
+import { checkedDeviceOptions } from "./device-options.js";
 import { findFault, formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
 import { randomSeed, resolveIdentity, skipsSetupWizard } from "./identity.js";
 import { FAULT_FILES, faultMiddleware, faultyEnvironment, refuseWrongKeyThatIsThePayloads, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
@@ -66,7 +67,10 @@ export interface CreateDeviceOptions {
    * whether the user accepts the terms and conditions shown after it (default: accepts).
    */
   user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
-  /** Sends the payload's service traffic (and its agent download) to this base URL instead. */
+  /**
+   * Sends the payload's service traffic (and its agent download) to this base URL instead: an
+   * http(s) URL, checked as `--service` is (anything else is an InputError naming it).
+   */
   serviceUrl?: string;
   /** The device's flash: memory (default) or a directory (survives the process). */
   storage?: StoragePort | { dir: string };
@@ -134,7 +138,8 @@ export interface CreateDeviceOptions {
   sharedTime?: boolean;
   /**
    * The undici dispatcher the virtual parts' HTTP goes through (default: undici's process-wide
-   * one when it is this package's undici, else an Agent of the package's own): a proxy agent, a
+   * one, from any copy of undici, unless it is Node's bundled one: then an Agent of the package's
+   * own; agent/protocol/http-dispatcher.ts): a proxy agent, a
    * MockAgent, or an Agent that connects to the service's local socket (`startMockService({
    * socketPath })`). A fleet run passes one that counts its own requests, over its service's socket.
    */
@@ -149,6 +154,7 @@ const SEED_FILE: StoredJson<number> = {
 };
 
 export async function createDevice(options: CreateDeviceOptions): Promise<Device> {
+  const { serviceUrl } = checkedDeviceOptions(options);
   const given = options.ports ?? {};
   if (options.faults !== undefined && !Array.isArray(options.faults)) {
     // A JavaScript caller may pass one fault where a list is asked for.
@@ -159,10 +165,6 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   refuseClashingFaults(faults, options.faults ?? [], {
     where: (spelled, i) => `createDevice faults[${i}] (${typeof options.faults?.[i] === "string" ? JSON.stringify(spelled) : `fault ${spelled}`})`,
   });
-  // As --seed: a seed is 32 bits (a negative one, or one past them, was folded into that range).
-  if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed <= 2 ** 32 - 1)) {
-    throw new RangeError(`createDevice: seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${typeof options.seed === "number" ? options.seed : JSON.stringify(options.seed)})`);
-  }
   const storage = given.storage ?? (options.storage === undefined
     ? new MemoryStorage()
     : "dir" in options.storage
@@ -207,7 +209,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     ...(recordExchange ? { transcript: recordExchange, recordPasswords } : {}),
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-    ...(options.serviceUrl && view ? { originMap: serviceOriginMap(view.payloadText ?? (await scannedText(view.picture)), options.serviceUrl) } : {}),
+    ...(serviceUrl && view ? { originMap: serviceOriginMap(view.payloadText ?? (await scannedText(view.picture)), serviceUrl) } : {}),
     userAgent: `aosp-sim (${identity.manufacturer} ${identity.model}; Android ${identity.osVersion})`,
   }));
 

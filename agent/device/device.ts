@@ -9,7 +9,7 @@ import { isPastEnrollment, isWithin, requireStatePath } from "../machine/state-p
 import type { DeviceContext, DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 import type { DeviceLog } from "../report/device-log.js";
 import type { TimelineEntry } from "../report/timeline.js";
-import { baseClock, setLongTimeout, SimulatedClock, type LongTimeout, type RunOutcome } from "./clock.js";
+import { baseClock, NO_LIMIT, setLongTimeout, SimulatedClock, timeSpan, type LongTimeout, type RunOutcome } from "./clock.js";
 import type { Fault } from "./faults.js";
 import type { CameraPort, ClockPort, DevicePolicyPort, PackagePort, StoragePort, UnlockAttempt } from "./ports.js";
 import type { DeviceCommand, DeviceRuntime, DeviceSnapshot } from "./runtime.js";
@@ -96,7 +96,7 @@ export interface Device {
    * passwordSignInFailureCountBeforeFactoryReset wipes the device.
    */
   unlock(password: string): UnlockAttempt | "unlocked";
-  /** Stops the device (timers, in-flight requests). */
+  /** Stops the device for good (timers, in-flight requests): its calls that act throw after it; reading it does not. */
   dispose(): void;
 }
 
@@ -167,14 +167,17 @@ export class DeviceFacade implements Device {
   }
 
   powerOn(): void {
+    this.refuseIfDisposed("powerOn()");
     this.runtime.powerOn();
   }
 
   powerOff(offForMs?: number): void {
-    this.runtime.powerOff(offForMs);
+    this.refuseIfDisposed("powerOff()");
+    this.runtime.powerOff(offForMs === undefined ? undefined : timeSpan(offForMs, "device.powerOff: offForMs"));
   }
 
   send(command: DeviceCommand): void {
+    this.refuseIfDisposed("send()");
     this.runtime.send(command);
   }
 
@@ -191,6 +194,7 @@ export class DeviceFacade implements Device {
   }
 
   async enroll(options: DeviceEnrollOptions = {}): Promise<DeviceReport> {
+    this.refuseIfDisposed("enroll()", options.limitMs, "device.enroll: limitMs");
     const { until: written, signal, ...given } = options;
     // A name that is no state would never be reached: the device would run on to the end and
     // the caller read that as stopping where asked.
@@ -292,6 +296,7 @@ export class DeviceFacade implements Device {
   }
 
   async runUntil(done: (device: Device) => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
+    this.refuseIfDisposed("runUntil()", options.limitMs, "device.runUntil: limitMs");
     const clock = baseClock(this.clock);
     if (clock instanceof SimulatedClock) {
       // Powered off with a restore pending is not "done": the timer will boot the device.
@@ -310,6 +315,8 @@ export class DeviceFacade implements Device {
   }
 
   async runFor(ms: number): Promise<void> {
+    this.refuseIfDisposed("runFor()");
+    timeSpan(ms, "device.runFor: ms");
     const clock = baseClock(this.clock);
     if (clock instanceof SimulatedClock) {
       await clock.advance(ms);
@@ -319,6 +326,7 @@ export class DeviceFacade implements Device {
   }
 
   async shareLogs(description = ""): Promise<string> {
+    this.refuseIfDisposed("shareLogs()");
     if (this.state !== "enrolled.idle") throw new Error(`logs can be shared from the enrolled device's home screen, not from ${this.state}`);
     const before = this.context.incidentIds.length;
     this.send({ type: "SHARE_LOGS", description });
@@ -355,7 +363,23 @@ export class DeviceFacade implements Device {
   }
 
   dispose(): void {
+    this.disposedByCaller = true;
     this.runtime.dispose();
+  }
+
+  /** Set by dispose(): the device is stopped for good (an --until stop disposes only the runtime). */
+  private disposedByCaller = false;
+
+  /**
+   * Refuses to act once the device is disposed (it came back to life and kept its clock's timers
+   * going, holding the process open), and a limit that is no span of time (`where` names it).
+   * Reading the device (its state, records, report) stays possible, as a transcript's end needs.
+   */
+  private refuseIfDisposed(call: string, limitMs?: number, where = "limitMs"): void {
+    if (this.disposedByCaller) {
+      throw new Error(`device.${call}: the device was disposed, and dispose() stops it for good; create another with createDevice (given the same storage, it resumes where this one stopped)`);
+    }
+    if (limitMs !== undefined) timeSpan(limitMs, where, NO_LIMIT);
   }
 }
 

@@ -14,6 +14,7 @@ import { checkInInterval } from "../machine/checkin-cadence.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
+import { InputError } from "../protocol/errors.js";
 import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
 import type { AssignedCompliancePolicy, AssignedConfiguration } from "../protocol/device-api.js";
 import { deepFreeze } from "../protocol/deep-freeze.js";
@@ -257,7 +258,9 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
       try {
         codes = (await clock.track(decodeOnce(picture.bytes, picture.label))).codes;
       } catch (error) {
-        throw new StepError("noQrCode", `${picture.label}: ${error instanceof Error ? error.message : String(error)}`);
+        // An InputError's message already starts with the picture it is about: its problem alone follows the label.
+        const problem = error instanceof InputError ? error.problem : error instanceof Error ? error.message : String(error);
+        throw new StepError("noQrCode", `${picture.label}: ${problem}`);
       }
       const code = codes[0];
       if (!code) throw new StepError("noQrCode", `no QR code found in ${picture.label}`);

@@ -11,7 +11,9 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CHAOS_THROTTLE_MESSAGE, chaosFailureMessage } from "../../agent/protocol/chaos-words.js";
+import { closestName } from "../../agent/protocol/closest-name.js";
 import { InputError } from "../../agent/protocol/errors.js";
+import { givenValue } from "../../agent/protocol/given-value.js";
 import { ApiError, GRAPH_CODES } from "./errors.js";
 import { ROUTE_FAMILIES, routeFamilyOf, type RouteFamily } from "./route-family.js";
 import { throttled } from "./throttle.js";
@@ -90,12 +92,26 @@ export function chaosHook(options: ChaosOptions) {
 }
 
 /**
- * Reads one `--chaos` value, `FAMILY:SETTING,SETTING...`, into `into`. Settings:
+ * Reads one rule as `--chaos` takes it, `FAMILY:SETTING,SETTING...`, into `into`. Settings:
  * latency=MIN-MAXms (or one value), fail=RATE[@STATUS+STATUS...], throttle=RATE[@SECONDSs].
+ * Its errors name the call (`parseChaosRule("bogus"): ...`): a library caller wrote no --chaos.
  */
 export function parseChaosRule(text: string, into: ChaosOptions["rules"] = {}): ChaosOptions["rules"] {
-  const usage = "write FAMILY:SETTING,... e.g. admin:latency=50-200ms,fail=0.1@500+503,throttle=0.05@2s (families: admin, sim, device, packages, all)";
-  const fail = (what: string) => new InputError(what, { where: `--chaos '${text}'`, hint: usage });
+  return readChaosRule(text, into, `parseChaosRule(${JSON.stringify(text)})`);
+}
+
+/** `--chaos VALUE` as the CLI reads it: its errors name the option as written (`--chaos 'bogus': ...`). */
+export function parseChaosOption(text: string, into: ChaosOptions["rules"] = {}): ChaosOptions["rules"] {
+  return readChaosRule(text, into, `--chaos '${text}'`);
+}
+
+/** How a chaos rule is written, for a refused one. */
+const CHAOS_USAGE = "write FAMILY:SETTING,... e.g. admin:latency=50-200ms,fail=0.1@500+503,throttle=0.05@2s (families: admin, sim, device, packages, all)";
+
+/** One rule read into `into`, its errors naming `where`. */
+function readChaosRule(text: string, into: ChaosOptions["rules"], where: string): ChaosOptions["rules"] {
+  if (typeof text !== "string") throw new TypeError(`parseChaosRule takes a string such as "admin:fail=0.1@503" (got ${givenValue(text)})`);
+  const fail = (what: string) => new InputError(what, { where, hint: CHAOS_USAGE });
   const colon = text.indexOf(":");
   const family = text.slice(0, colon).trim();
   if (colon < 0 || !([...ROUTE_FAMILIES, "all"] as string[]).includes(family)) {
@@ -148,4 +164,67 @@ function parseRate(text: string, fail: (what: string) => Error): number {
   const rate = Number(text);
   if (text === "" || !Number.isFinite(rate) || rate < 0 || rate > 1) throw fail(`rate '${text}' is not a number from 0 to 1`);
   return rate;
+}
+
+/** What a rule may hold, each checked as its `--chaos` spelling is read. */
+const RULE_KEYS = ["latencyMs", "failureRate", "failureStatuses", "throttleRate", "retryAfterSeconds"] as const;
+
+/**
+ * A library caller's `chaos` option, checked as `--chaos` is read (`where` names the option):
+ * unchecked, a family that is no family was ignored in silence, and a status past HTTP's or a
+ * rate past 1 started a service whose every request then failed with the web framework's words.
+ */
+export function checkChaosOptions(chaos: unknown, where: string): ChaosOptions {
+  const refuse = (at: string, what: string, hint: string) => new InputError(what, { where: `${where}${at}`, hint });
+  if (typeof chaos !== "object" || chaos === null || Array.isArray(chaos)) {
+    throw refuse("", `is ${givenValue(chaos)}, not { seed?, rules }`, "give e.g. { seed: 1, rules: { admin: { failureRate: 0.1, failureStatuses: [503] } } }, or parseChaosRule's rules");
+  }
+  const { seed, rules } = chaos as { seed?: unknown; rules?: unknown };
+  if (seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 0xffffffff)) {
+    throw refuse(".seed", `is ${givenValue(seed)}, not a seed`, "use a whole number from 0 to 4294967295, or leave it out for 1");
+  }
+  if (typeof rules !== "object" || rules === null || Array.isArray(rules)) {
+    throw refuse(".rules", `is ${givenValue(rules)}, not rules by route family`, `give e.g. rules: { admin: { failureRate: 0.1 } } (families: ${[...ROUTE_FAMILIES, "all"].join(", ")})`);
+  }
+  const families: string[] = [...ROUTE_FAMILIES, "all"];
+  for (const [family, rule] of Object.entries(rules)) {
+    if (!families.includes(family)) {
+      const near = closestName(family, families, 2);
+      throw refuse(`.rules.${family}`, "is not a route family", `${near === null ? "" : `did you mean "${near}"? `}families: ${families.join(", ")}`);
+    }
+    checkRule(rule, (key, what, hint) => refuse(`.rules.${family}${key}`, what, hint));
+  }
+  return chaos as ChaosOptions;
+}
+
+/** One family's rule, each setting checked; `refuse` names where it is. */
+function checkRule(rule: unknown, refuse: (at: string, what: string, hint: string) => InputError): void {
+  if (typeof rule !== "object" || rule === null || Array.isArray(rule)) {
+    throw refuse("", `is ${givenValue(rule)}, not a rule`, `give an object with any of ${RULE_KEYS.join(", ")}`);
+  }
+  const given = rule as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(RULE_KEYS as readonly string[]).includes(key)) {
+      const near = closestName(key, RULE_KEYS, 3);
+      throw refuse(`.${key}`, "is not a setting of a chaos rule", `${near === null ? "" : `did you mean "${near}"? `}settings: ${RULE_KEYS.join(", ")}`);
+    }
+  }
+  const wholeIn = (value: unknown, min: number, max: number) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+  for (const key of ["failureRate", "throttleRate"] as const) {
+    const rate = given[key];
+    if (rate !== undefined && !(typeof rate === "number" && rate >= 0 && rate <= 1)) {
+      throw refuse(`.${key}`, `is ${givenValue(rate)}, not a share of requests`, "use a number from 0 to 1, e.g. 0.1 for one request in ten");
+    }
+  }
+  const latency = given.latencyMs;
+  if (latency !== undefined && !(Array.isArray(latency) && latency.length === 2 && wholeIn(latency[0], 0, 999_999) && wholeIn(latency[1], latency[0] as number, 999_999))) {
+    throw refuse(".latencyMs", `is ${givenValue(latency)}, not [min, max] milliseconds`, "give two whole numbers from 0 to 999999, the first not above the second, e.g. [50, 200]");
+  }
+  const statuses = given.failureStatuses;
+  if (statuses !== undefined && !(Array.isArray(statuses) && statuses.length > 0 && statuses.every((s) => (FAILURE_STATUSES as readonly unknown[]).includes(s)))) {
+    throw refuse(".failureStatuses", `is ${givenValue(statuses)}, not a list of the statuses chaos answers`, `give one or more of ${FAILURE_STATUSES.join(", ")}, e.g. [503]`);
+  }
+  if (given.retryAfterSeconds !== undefined && !wholeIn(given.retryAfterSeconds, 1, 99_999)) {
+    throw refuse(".retryAfterSeconds", `is ${givenValue(given.retryAfterSeconds)}, not a number of seconds`, "use a whole number from 1 to 99999, or leave it out for 1");
+  }
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { InputError } from "../../agent/protocol/errors.js";
+import { givenValue } from "../../agent/protocol/given-value.js";
 import { ApiError } from "./errors.js";
 import { routeFamilyOf } from "./route-family.js";
 
@@ -49,8 +50,12 @@ export function throttleHook(budget: ThrottleBudget, now: () => number) {
   };
 }
 
-/** Reads `100/20s` (requests per window; the window in ms, s or m). */
-export function parseThrottleBudget(text: string, where = "--throttle"): ThrottleBudget {
+/**
+ * Reads `100/20s` (requests per window; the window in ms, s or m), as `--throttle` takes it. Its
+ * errors name the call (`parseThrottleBudget("100"): ...`) unless `where` names the option.
+ */
+export function parseThrottleBudget(text: string, where = `parseThrottleBudget(${JSON.stringify(text)})`): ThrottleBudget {
+  if (typeof text !== "string") throw new TypeError(`parseThrottleBudget takes a string such as "100/20s" (got ${givenValue(text)})`);
   const match = /^(\d{1,9})\/(\d{1,9})(ms|s|m)$/.exec(text.trim());
   const requests = Number(match?.[1]);
   const amount = Number(match?.[2]);
@@ -60,4 +65,22 @@ export function parseThrottleBudget(text: string, where = "--throttle"): Throttl
     throw new InputError(`'${text}' is not a request budget`, { where, hint: "write REQUESTS/WINDOW, e.g. 100/20s (units ms, s, m)" });
   }
   return { requests, windowMs };
+}
+
+/**
+ * A library caller's `throttle` option, checked as `--throttle` is read (`where` names the
+ * option): unchecked, `{ requests: 0 }` started a service that refused every admin request.
+ */
+export function checkThrottleBudget(budget: unknown, where: string): ThrottleBudget {
+  const hint = "give { requests, windowMs }, each a whole number of at least 1, e.g. { requests: 100, windowMs: 20_000 }";
+  if (typeof budget !== "object" || budget === null || Array.isArray(budget)) {
+    throw new InputError(`is ${givenValue(budget)}, not { requests, windowMs }`, { where, hint });
+  }
+  for (const key of ["requests", "windowMs"] as const) {
+    const value = (budget as Record<string, unknown>)[key];
+    if (!(Number.isInteger(value) && (value as number) >= 1)) {
+      throw new InputError(`is ${givenValue(value)}, not ${key === "requests" ? "a number of requests" : "a window in milliseconds"}`, { where: `${where}.${key}`, hint });
+    }
+  }
+  return budget as ThrottleBudget;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../agent/protocol/errors.js";
 import { registerValidate } from "../../agent/cli/validate-command.js";
-import { parseChaosRule } from "../../mock-service/http/chaos.js";
+import { parseChaosOption } from "../../mock-service/http/chaos.js";
 import { runCommand } from "../helpers/in-process-cli.js";
 
 const PAYLOAD = "fixtures/payloads/intune-valid.json";
@@ -23,7 +23,7 @@ describe("error lines that name an option", () => {
   it("--chaos names the value given once", () => {
     const error = (() => {
       try {
-        parseChaosRule("bogus");
+        parseChaosOption("bogus");
       } catch (e) {
         return e as InputError;
       }

@@ -7,7 +7,7 @@ import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
 import { partNamed, type FleetSummary } from "../../agent/sim/fleet/summary.js";
 import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
-import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
+import { interruptedShards, mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
 import { pbkdf2Sync } from "node:crypto";
 
@@ -471,8 +471,23 @@ describe("merging shard summaries", () => {
     // A shard stopped part-way says so itself (interrupted); one missing besides is still named
     // (before, the stop hid it).
     expect(missingFromFleet({ ...merged, interrupted: true })).toMatch(/no report of shards 1, 3 of 4/);
-    const whole = mergeSummaries([shard(["0/2"], 100), shard(["1/2"], 100)]);
-    expect(missingFromFleet({ ...whole, devices: 150, interrupted: true })).toBeNull();
+  });
+
+  it("says a merge with a shard stopped part-way is not the whole fleet, and which shard it was", () => {
+    const whole = shard(["0/2"], 100, "a.json");
+    const stopped = { file: "b.json", summary: { ...shard(["1/2"], 4).summary, interrupted: true as const } };
+    const merged = mergeSummaries([whole, stopped]);
+    // Before, null: a library gate on missingFromFleet passed 104 of the fleet's 200 devices.
+    expect(missingFromFleet(merged)).toBe("these reports hold 104 of the fleet's 200 devices: a shard was stopped part-way; the figures cover only them");
+    expect(interruptedShards([whole, stopped])).toBe("shard 1/2 (b.json) was stopped part-way: 4 devices ran");
+    expect(interruptedShards([whole])).toBeNull();
+    // A stopped shard whose devices all ran before the stop leaves nothing out.
+    expect(missingFromFleet({ ...mergeSummaries([shard(["0/2"], 100), shard(["1/2"], 100)]), interrupted: true })).toBeNull();
+  });
+
+  it("names the call when given no reports", () => {
+    // Before: "no reports to merge", with no `where`.
+    expect(() => mergeSummaries([])).toThrow(/^mergeSummaries: has no reports to merge$/);
   });
 
   // Before, every missing shard in full: one shard's report of 100,000 made a 1.4 MB line (and

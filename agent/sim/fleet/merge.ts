@@ -4,6 +4,7 @@
  * side), devices per second and HTTP rates add up, peak RSS is the largest single process's.
  */
 import { formatDuration } from "../../device/duration.js";
+import { counted } from "../../protocol/counted.js";
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, shardRange, summaryShard } from "./plan.js";
@@ -20,7 +21,7 @@ const MERGE_INPUT = "mergeSummaries takes [{ file, summary }, ...]: each summary
 export function mergeSummaries(parts: readonly { file: string; summary: FleetSummary }[]): FleetSummary {
   refuseOtherInput(parts);
   const first = parts[0];
-  if (!first) throw new InputError("no reports to merge", { hint: "give the --json output of each shard: aosp-sim merge-reports shard-0.json shard-1.json" });
+  if (!first) throw new InputError("has no reports to merge", { where: "mergeSummaries", hint: "give each shard's summary with its file, e.g. mergeSummaries([{ file: \"shard-0.json\", summary: readFleetSummary(\"shard-0.json\") }])" });
   for (const { file, summary } of parts) {
     if (summary.seed !== first.summary.seed || summary.fleetDevices !== first.summary.fleetDevices) {
       throw new InputError(`is another fleet (seed ${summary.seed}, ${summary.fleetDevices} devices) than ${first.file} (seed ${first.summary.seed}, ${first.summary.fleetDevices} devices)`, {
@@ -273,12 +274,29 @@ function sharedDevices(held: readonly HeldShard[]): InputError | undefined {
 }
 
 /**
- * What a merged summary lacks, in words, or null when every device of the fleet ran: a shard
- * whose report is missing (its job failed, its file was not collected) must not pass a CI gate
- * on the devices the other shards ran. A shard stopped part-way says so itself (`interrupted`);
- * a missing shard is named all the same.
+ * Why a merged summary is not the whole fleet (or not every device re-run), in words, or null
+ * when every device ran: a shard whose report is missing (its job failed, its file was not
+ * collected) or a shard stopped part-way must not pass a CI gate on the devices the others ran.
+ * A library gate needs only this; `interruptedShards(parts)` names which shards were stopped.
  */
 export function missingFromFleet(s: FleetSummary): string | null {
+  return missingShards(s) ?? stoppedShort(s);
+}
+
+/** A merge that is short because a shard was stopped part-way (its summary says `interrupted`), in words. */
+function stoppedShort(s: FleetSummary): string | null {
+  const whole = s.only?.length ?? s.fleetDevices;
+  if (!s.interrupted || s.devices >= whole) return null;
+  const of = s.only ? `the ${whole} devices re-run` : `the fleet's ${whole} devices`;
+  return `these reports hold ${s.devices} of ${of}: a shard was stopped part-way; the figures cover only them`;
+}
+
+/**
+ * The shards a merged summary has no report of, in words, or null: `merge-reports` says a shard
+ * stopped part-way apart (interruptedShards), so a stop is not said twice; a missing shard is
+ * named all the same.
+ */
+export function missingShards(s: FleetSummary): string | null {
   // --only re-runs are whole when each ran its devices: they never claimed the rest of the fleet.
   if (s.only !== undefined) return s.devices >= s.only.length || s.interrupted ? null : `these reports hold ${s.devices} of the ${s.only.length} devices re-run (${partNamed(s)})`;
   if (s.devices >= s.fleetDevices) return null;
@@ -322,4 +340,14 @@ function runOf(s: FleetSummary): string {
 
 function round(n: number): number {
   return Math.round(n * 10) / 10;
+}
+
+/**
+ * The shards of a merge that were stopped part-way (their summaries say `interrupted`), each with
+ * its file and how many devices it ran, or null: what `merge-reports` puts in its reports
+ * (`mergedJunitXml(merged, results, missingFromFleet(merged), interruptedShards(parts))`).
+ */
+export function interruptedShards(parts: readonly { file: string; summary: FleetSummary }[]): string | null {
+  const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${partNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
+  return stopped.length > 0 ? stopped.join("; ") : null;
 }

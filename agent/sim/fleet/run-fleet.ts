@@ -21,6 +21,7 @@ import { deviceDraws, emptyShardProblem, shardRange, type Shard } from "./plan.j
 import { withFleetHeapSettings } from "./heap-settings.js";
 import { embeddedService, type FleetService } from "./service-host.js";
 import { socketDispatcher } from "./service-socket.js";
+import { givenValue } from "../../protocol/given-value.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
 import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUpFailure } from "../service-check.js";
@@ -106,10 +107,10 @@ type SettledOptions = Omit<FleetOptions, "faults"> &
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
   if (typeof given !== "object" || given === null || Array.isArray(given)) {
-    throw new TypeError(`runFleet takes its options as an object, at least { devices: N } (got ${got(given)})`);
+    throw new TypeError(`runFleet takes its options as an object, at least { devices: N } (got ${givenValue(given)})`);
   }
   const whole = (value: number, name: string, min: number) => {
-    if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${got(value)})`);
+    if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${givenValue(value)})`);
     return value;
   };
   // As --devices (the CLI reads the same MAX_DEVICES): before, 1e8 ran here although the CLI refused it.
@@ -122,24 +123,24 @@ function settle(given: FleetOptions): SettledOptions {
   if (given.threads !== undefined) atMost(whole(given.threads, "threads", 1), maxDeviceThreads(), "threads", "four per core this process may use");
   const rampMs = given.rampMs ?? 0;
   if (!Number.isFinite(rampMs) || rampMs < 0 || rampMs > MAX_RAMP_MS) {
-    throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 to ${MAX_RAMP_MS} (${MAX_RAMP_MS / 86_400_000} days) (got ${got(rampMs)})`);
+    throw new RangeError(`runFleet: rampMs must be a number of milliseconds from 0 to ${MAX_RAMP_MS} (${MAX_RAMP_MS / 86_400_000} days) (got ${givenValue(rampMs)})`);
   }
   const serviceTimeoutMs = given.serviceTimeoutMs ?? SERVICE_ANSWER_TIMEOUT_MS;
   if (typeof serviceTimeoutMs !== "number" || !(serviceTimeoutMs > 0) || !Number.isFinite(serviceTimeoutMs)) {
-    throw new RangeError(`runFleet: serviceTimeoutMs must be a number of milliseconds above 0 (got ${got(serviceTimeoutMs)})`);
+    throw new RangeError(`runFleet: serviceTimeoutMs must be a number of milliseconds above 0 (got ${givenValue(serviceTimeoutMs)})`);
   }
   if (given.embedded !== undefined && given.embedded !== "worker" && given.embedded !== "inline") {
     throw new RangeError(`runFleet: embedded must be "worker" or "inline" (got ${JSON.stringify(given.embedded)})`);
   }
   if (given.faults !== undefined && !Array.isArray(given.faults)) throw new RangeError("runFleet: faults must be a list (of strings such as \"service-5xx=5%\", or parseFaultRate's results)");
-  if (given.only !== undefined && !Array.isArray(given.only)) throw new RangeError(`runFleet: only must be a list of device indexes, e.g. [3, 7] (got ${got(given.only)})`);
+  if (given.only !== undefined && !Array.isArray(given.only)) throw new RangeError(`runFleet: only must be a list of device indexes, e.g. [3, 7] (got ${givenValue(given.only)})`);
   // An empty list would run the whole fleet, not none of it.
   if (given.only?.length === 0) throw new RangeError("runFleet: only is empty: name the devices to run, e.g. [3], or leave it out to run the whole fleet");
   for (const index of given.only ?? []) whole(index, "an index in only", 0);
   const outside = (given.only ?? []).find((index) => index >= devices);
   if (outside !== undefined) throw new RangeError(`runFleet: only holds ${outside}, but a fleet of ${devices} has devices 0 to ${devices - 1}`);
   const shard = given.shard ?? { index: 0, count: 1 };
-  if (typeof shard !== "object" || shard === null) throw new RangeError(`runFleet: shard must be { index, count }, e.g. { index: 0, count: 4 } (got ${got(shard)})`);
+  if (typeof shard !== "object" || shard === null) throw new RangeError(`runFleet: shard must be { index, count }, e.g. { index: 0, count: 4 } (got ${givenValue(shard)})`);
   if (whole(shard.count, "shard.count", 1) <= whole(shard.index, "shard.index", 0)) {
     throw new RangeError(`runFleet: shard ${shard.index} of ${shard.count} does not exist (shard.index counts from 0 to shard.count - 1)`);
   }
@@ -151,9 +152,9 @@ function settle(given: FleetOptions): SettledOptions {
   if (elsewhere !== undefined) {
     throw new RangeError(`runFleet: only holds ${elsewhere}, which is not in shard ${shard.index}/${shard.count} (devices ${first} to ${end - 1}); to re-run any device of the fleet, leave out shard`);
   }
-  if (given.signal !== undefined && !isAbortSignal(given.signal)) throw new RangeError(`runFleet: signal must be an AbortSignal (an AbortController's signal) (got ${got(given.signal)})`);
+  if (given.signal !== undefined && !isAbortSignal(given.signal)) throw new RangeError(`runFleet: signal must be an AbortSignal (an AbortController's signal) (got ${givenValue(given.signal)})`);
   for (const name of ["onProgress", "rerunCommand"] as const) {
-    if (given[name] !== undefined && typeof given[name] !== "function") throw new RangeError(`runFleet: ${name} must be a function (got ${got(given[name])})`);
+    if (given[name] !== undefined && typeof given[name] !== "function") throw new RangeError(`runFleet: ${name} must be a function (got ${givenValue(given[name])})`);
   }
   // A fault given as an object is read again from its spelling and rate, as a string would be: a
   // rate of 2 or NaN, or an unknown fault, is refused as `--fault` refuses it.
@@ -168,7 +169,7 @@ function settle(given: FleetOptions): SettledOptions {
   asLibraryFault(null, () => refuseRepeatedFaults(faults, given.faults, (_, i) => libraryFaultWhere(i, given.faults![i])));
   const lifeMs = given.lifeMs ?? 0;
   if (!Number.isInteger(lifeMs) || lifeMs < 0 || lifeMs > MAX_LIFE_MS) {
-    throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${got(lifeMs)})`);
+    throw new RangeError(`runFleet: lifeMs must be whole milliseconds from 0 to ${MAX_LIFE_MS} (${MAX_LIFE_MS / 86_400_000} days) (got ${givenValue(lifeMs)})`);
   }
   // As --service: "http://host:8080/" is that service, not a path under it.
   const service = given.service === undefined ? undefined : runningService(given.service);
@@ -214,12 +215,12 @@ function commandQuote(value: string): string {
 /** `service` as runFleet takes it: `{ url, adminToken }`, the URL read as --service reads it. */
 function runningService(service: unknown): { url: string; adminToken: string } {
   if (typeof service !== "object" || service === null || Array.isArray(service)) {
-    throw new RangeError(`runFleet: service must be { url, adminToken }, the URL and admin token \`aosp-sim serve\` printed (got ${got(service)})`);
+    throw new RangeError(`runFleet: service must be { url, adminToken }, the URL and admin token \`aosp-sim serve\` printed (got ${givenValue(service)})`);
   }
   const { url, adminToken } = service as { url?: unknown; adminToken?: unknown };
-  if (typeof url !== "string") throw new RangeError(`runFleet: service.url must be the service's base URL, e.g. "http://127.0.0.1:8080" (got ${got(url)})`);
+  if (typeof url !== "string") throw new RangeError(`runFleet: service.url must be the service's base URL, e.g. "http://127.0.0.1:8080" (got ${givenValue(url)})`);
   if (typeof adminToken !== "string" || adminToken === "") {
-    throw new RangeError(`runFleet: service.adminToken must be the admin token \`aosp-sim serve\` printed on its first line (got ${got(adminToken)})`);
+    throw new RangeError(`runFleet: service.adminToken must be the admin token \`aosp-sim serve\` printed on its first line (got ${givenValue(adminToken)})`);
   }
   return { ...(service as { url: string; adminToken: string }), url: httpBaseUrl(url, "runFleet service.url") };
 }
@@ -227,24 +228,6 @@ function runningService(service: unknown): { url: string; adminToken: string } {
 /** An AbortSignal, or one from another realm (a test runner's): what addEventListener and aborted make it. */
 function isAbortSignal(value: unknown): value is AbortSignal {
   return value instanceof AbortSignal || (typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" && typeof (value as AbortSignal).aborted === "boolean");
-}
-
-/**
- * A value a caller gave, as a refusal says it: a number as written, anything else by its type too
- * (`devices: "5"` said "(got 5)", hiding that it was a string).
- */
-function got(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (value === null || value === undefined) return String(value);
-  if (typeof value !== "object") return `a ${typeof value}, ${String(value)}`;
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    // a cycle: said by its kind alone
-  }
-  return `${Array.isArray(value) ? "a list" : "an object"}${json === undefined ? "" : ` ${json.length > 60 ? `${json.slice(0, 60)}...` : json}`}`;
 }
 
 function atMost(value: number, max: number, name: string, why?: string): number {

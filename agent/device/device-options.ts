@@ -1,0 +1,53 @@
+/**
+ * createDevice's options, checked before anything is built: a library caller (a JavaScript one
+ * especially, whom no compiler stops) gets an error naming the option and what it was given,
+ * as the CLI's refusals name the flag, instead of JavaScript's own TypeError from deep inside or
+ * a device that fails later for a reason that blames something else (a service URL without a
+ * scheme used to send the device to the payload's own host).
+ */
+import { givenValue } from "../protocol/given-value.js";
+import { InputError } from "../protocol/errors.js";
+import { httpBaseUrl } from "../protocol/http-url.js";
+import type { CreateDeviceOptions } from "./create-device.js";
+
+/** The longest request timeout undici's timers hold (Node's setTimeout: about 24.8 days). */
+const MAX_HTTP_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** What a ClockPort has: a SimulatedClock, a RealClock, or a caller's own. */
+const CLOCK_METHODS = ["now", "setTimeout", "clearTimeout", "sleep", "track"] as const;
+
+/**
+ * Refuses options createDevice cannot use (TypeError for the wrong kind of thing, RangeError for
+ * a number out of range, InputError for a value the CLI would refuse too) and returns the service
+ * URL as `--service` reads it (WHATWG's spelling, no trailing slash).
+ */
+export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl: string | undefined } {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`createDevice takes its options as an object, at least { qr: { image } } or { qr: { payload } } (got ${givenValue(options)})`);
+  }
+  // As --seed: a seed is 32 bits (a negative one, or one past them, was folded into that range).
+  if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed <= 2 ** 32 - 1)) {
+    throw new RangeError(`createDevice: seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${typeof options.seed === "number" ? options.seed : JSON.stringify(options.seed)})`);
+  }
+  const timeout = options.httpTimeoutMs;
+  // undici refused NaN or -1 only at the first request, and the device failed its download for it.
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= MAX_HTTP_TIMEOUT_MS)) {
+    throw new RangeError(`createDevice: httpTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_HTTP_TIMEOUT_MS} (got ${givenValue(timeout)}); leave it out for 30 s`);
+  }
+  const clock = options.clock as unknown;
+  if (clock !== undefined && !CLOCK_METHODS.every((name) => typeof (clock as Record<string, unknown> | null)?.[name] === "function")) {
+    throw new TypeError(`createDevice: clock must be a clock port, such as new SimulatedClock() or new RealClock(), with ${CLOCK_METHODS.join(", ")} (got ${givenValue(clock)})`);
+  }
+  if (options.transcript !== undefined && typeof options.transcript !== "function") {
+    throw new TypeError(`createDevice: transcript must be a function that takes each record, such as new TranscriptFile(path).write (got ${givenValue(options.transcript)})`);
+  }
+  return { serviceUrl: options.serviceUrl === undefined ? undefined : checkedServiceUrl(options.serviceUrl) };
+}
+
+/** As --service: an http(s) base URL, or an InputError naming the option (runFleet's service.url is checked alike). */
+function checkedServiceUrl(url: unknown): string {
+  if (typeof url !== "string") {
+    throw new InputError(`is ${givenValue(url)}, not a URL`, { where: "createDevice serviceUrl", hint: 'give the service\'s base URL, e.g. serviceUrl: "http://127.0.0.1:8080"' });
+  }
+  return httpBaseUrl(url, "createDevice serviceUrl");
+}
