@@ -259,17 +259,37 @@ function unreadableLine(index: number, before: readonly TranscriptRecord[], wher
 /** The timeline as `enroll` printed it, rebuilt from the transcript's state, power and note records. */
 export function timelineOf(records: readonly TranscriptRecord[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  const startedAt = records[0]?.type === "start" ? Date.parse(records[0].at) : 0;
+  const elapsed = elapsedReader(records);
   records.forEach((r, i) => {
     if (r.type === "state") entries.push({ at: r.at, elapsedMs: r.elapsedMs, state: r.state, event: r.event, detail: r.detail, kind: "state" });
     // A restored power has no line of its own, as the run printed none (TimelineRenderer).
     if (r.type === "power" && r.event === "powerLost") {
-      entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state, event: "power lost", detail: powerLostDetail(r.offForMs ?? offForOf(records, i)), kind: "power" });
+      entries.push({ at: r.at, elapsedMs: r.elapsedMs ?? elapsed(i), state: r.state, event: "power lost", detail: powerLostDetail(r.offForMs ?? offForOf(records, i)), kind: "power" });
     }
     // The device's state and the note's label, as the run printed them ("-" and "note" in recordings made before notes kept them).
-    if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state ?? "-", event: r.event ?? "note", detail: r.text, kind: "note" });
+    if (r.type === "note") entries.push({ at: r.at, elapsedMs: r.elapsedMs ?? elapsed(i), state: r.state ?? "-", event: r.event ?? "note", detail: r.text, kind: "note" });
   });
   return entries;
+}
+
+/**
+ * The elapsed time of the power or note record at an index, in a transcript written before those
+ * records kept it: its device-clock time less the clock's lead then, which a clock-skew fault
+ * moves. The lead is the last state record's (its `at` less its `elapsedMs`); a clock jump's own
+ * note (label "clock") is written after the jump, so from it on the lead is the next state
+ * record's. Without a state record around, the start record's time.
+ */
+function elapsedReader(records: readonly TranscriptRecord[]): (index: number) => number {
+  const startedAt = records[0]?.type === "start" ? Date.parse(records[0].at) : 0;
+  const leadOf = (r: TranscriptRecord | undefined) => (r?.type === "state" ? Date.parse(r.at) - r.elapsedMs : null);
+  const lead: number[] = [];
+  let current = startedAt;
+  records.forEach((r, i) => {
+    if (r.type === "state") current = leadOf(r)!;
+    if (r.type === "note" && r.event === "clock") current = leadOf(records.slice(i + 1).find((n) => n.type === "state")) ?? current;
+    lead.push(current);
+  });
+  return (index) => Date.parse(records[index]!.at) - lead[index]!;
 }
 
 /**
