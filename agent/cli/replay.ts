@@ -31,7 +31,7 @@ export function registerReplay(program: Command): void {
     .option("--service <url>", "replay against this running service (needs a transcript kept with --transcript-secrets keep)")
     .option("--until <state>", "stop when the device reaches this state (compare up to there); one the recording never enters is refused")
     .option("--device-dir <dir>", "keep the device's storage here (a new or empty folder), to continue with `enroll --device-dir`")
-    .option("--json", "print one JSON document: {identical, steps, divergence, finalStatePath}")
+    .option("--json", "print one JSON document: {identical, steps, divergence, finalStatePath, failure, until, recordedStop}")
     .action(action(replay));
 }
 
@@ -50,7 +50,8 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
     ...(options.deviceDir === undefined ? {} : { deviceDir: resolve(options.deviceDir) }),
   });
   if (options.json) {
-    printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, until: result.until, recordedStop: result.recordedStop });
+    const failure = result.failure === null ? null : { code: result.failure.code, message: result.failure.message, screen: result.failure.screen, step: result.failure.step };
+    printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, failure, until: result.until, recordedStop: result.recordedStop });
   } else if (result.identical) {
     const why = whyStopped(result, transcript.end);
     const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, ${why})`;
@@ -60,6 +61,8 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
     printLine(out.red(`diverged at step ${d.step}`));
     printLine(`  expected: ${d.expected === null ? "(the recording ends here)" : printable(d.expected)}`);
     printLine(`  got:      ${d.got === null ? "(the replay ends here)" : printable(d.got)}`);
+    // Why the replayed device stopped, in its words: a revoked, an expired and an unknown token all answer 401.
+    if (result.failure !== null) printLine(`  ended:    in ${printable(result.finalStatePath)}, ${printable(`${result.failure.code}: ${result.failure.message}`)}`);
     printLine("recorded:");
     for (const line of d.expectedAround) printLine(`  ${line}`);
     printLine("replayed:");

@@ -34,6 +34,9 @@ export interface HttpRecord {
   fault?: string;
 }
 
+/** The `error` of an exchange the device's own stop cut short (an `--until` reached, a signal, a power cut): no answer the service failed to give. */
+export const STEP_INTERRUPTED = "aborted (the step was interrupted)";
+
 /**
  * The part of the device's clock the transport needs (agent/device/ports.ts ClockPort has it):
  * timeouts run on it, and real I/O is marked so a simulated clock waits for the answer.
@@ -205,7 +208,7 @@ export class HttpTransport {
     } catch (error) {
       const timedOut = cancel.reason instanceof DeviceTimeout || isUndiciTimeout(error);
       if (req.signal?.aborted && !timedOut) {
-        this.record(routed, startedAt, started, { error: "aborted (the step was interrupted)" });
+        this.record(routed, startedAt, started, { error: STEP_INTERRUPTED });
         throw error;
       }
       const failure = timedOut

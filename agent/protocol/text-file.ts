@@ -33,7 +33,8 @@ export interface TextFileKind {
   empty?: (where: string) => InputError;
 }
 
-async function readTextFile(path: string, kind: TextFileKind): Promise<string> {
+/** A text file of `kind` (pipes and devices too), read no further than its bound; an InputError says what it is instead. */
+export async function readTextFile(path: string, kind: TextFileKind): Promise<string> {
   let read: BoundedBytes;
   try {
     read = await readFileBounded(path, textReadLimit(kind.maxBytes));
@@ -64,7 +65,8 @@ export function readJsonFileSync(path: string, kind: TextFileKind): unknown {
   return parsedJson(readTextFileSync(path, kind), path, kind);
 }
 
-function parsedJson(text: string, where: string, kind: TextFileKind): unknown {
+/** Text read as a file of `kind` holds it, parsed as JSON; JSON.parse's complaint placed by line and column. */
+export function parsedJson(text: string, where: string, kind: TextFileKind): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -2,9 +2,9 @@
  * Two enrollment summaries side by side (the `--json` of `aosp-sim enroll`, of `aosp-sim run`'s
  * device, or of `aosp-sim emulator verify`): what differs, and whether it matters.
  *
- * What matters (exit 1 in `aosp-sim compare`): the final state, the device owner, the apps
- * (present in one and not the other, or another version), and the order of the major steps both
- * summaries show. What does not: ids, identities, times, wording, and steps only one side can see
+ * What matters (exit 1 in `aosp-sim compare`): the final state, the failure (its code and the
+ * screen the user saw, where both summaries record it), the device owner, the apps (present in
+ * one and not the other, or another version), and the order of the major steps both summaries show. What does not: ids, identities, times, wording, and steps only one side can see
  * (an emulator keeps no record of its download or its sign-in).
  */
 
@@ -17,6 +17,15 @@ export interface EnrollmentSummary {
   /** versionCode when the summary records it (enroll --json and emulator verify --json do). */
   apps: { package: string; versionName: string; versionCode?: number }[];
   timeline: { state: string }[];
+  /** Why the enrollment failed (null: it did not), when the summary records it (enroll --json and run --json do). */
+  failure?: SummaryFailure | null;
+}
+
+/** A failure as a summary records it: its code, and where recorded the screen and the step. */
+export interface SummaryFailure {
+  code: string;
+  screen?: string;
+  step?: string;
 }
 
 export interface Difference {
@@ -48,6 +57,8 @@ export function compareSummaries(a: EnrollmentSummary, b: EnrollmentSummary): Co
   } else if (ownerA !== ownerB) {
     differences.push({ field: "deviceOwner", a: show(ownerA), b: show(ownerB), matters: true });
   }
+  const failure = failureDifference(a.failure, b.failure);
+  if (failure !== null) differences.push(failure);
   const appsA = new Map(a.apps.map((app) => [app.package, app]));
   const appsB = new Map(b.apps.map((app) => [app.package, app]));
   for (const name of [...new Set([...appsA.keys(), ...appsB.keys()])].sort()) {
@@ -66,6 +77,29 @@ export function compareSummaries(a: EnrollmentSummary, b: EnrollmentSummary): Co
     differences.push({ field: "steps seen", a: onlyA.join(", ") || "-", b: onlyB.join(", ") || "-", matters: false, note: "steps only one side shows are not compared" });
   }
   return { same: !differences.some((d) => d.matters), differences, steps };
+}
+
+/**
+ * Two runs that failed for different reasons (a download refused 404 and a checksum that did not
+ * match both end in provisioningFailed): another failure code, or another screen where both
+ * record one, matters. A summary that does not record the failure (an emulator's) is noted.
+ */
+function failureDifference(a: SummaryFailure | null | undefined, b: SummaryFailure | null | undefined): Difference | null {
+  if (a === undefined || b === undefined) {
+    if ((a ?? null) === (b ?? null)) return null;
+    return { field: "failure", a: failureText(a), b: failureText(b), matters: false, note: "one summary does not record the failure" };
+  }
+  if (a === null || b === null) return a === b ? null : { field: "failure", a: failureText(a), b: failureText(b), matters: true };
+  const screens = a.screen !== undefined && b.screen !== undefined && a.screen !== b.screen;
+  if (a.code === b.code && !screens) return null;
+  return { field: "failure", a: failureText(a, screens), b: failureText(b, screens), matters: true };
+}
+
+/** A failure as a difference shows it: its code and step, and its screen where the screens differ. */
+function failureText(failure: SummaryFailure | null | undefined, screen = false): string {
+  if (failure === undefined) return "(not recorded)";
+  if (failure === null) return "none";
+  return `${failure.code}${failure.step === undefined ? "" : ` at ${failure.step}`}${screen ? `: "${failure.screen}"` : ""}`;
 }
 
 type App = EnrollmentSummary["apps"][number];

@@ -68,10 +68,10 @@ export function transcriptLines(record: DeviceRecord, entry: TimelineEntry | nul
   const at = entry?.at ?? new Date(record.at).toISOString();
   switch (record.kind) {
     case "note":
-      return [{ type: "note", at, state: record.state, event: record.event, text: record.text }];
+      return [{ type: "note", at, elapsedMs: record.elapsedMs, state: record.state, event: record.event, text: record.text }];
     case "power":
-      if (record.change === "restored") return [{ type: "power", at, event: "powerRestored", state: record.state }];
-      return [{ type: "power", at, event: "powerLost", state: record.state, ...(record.offForMs === undefined ? {} : { offForMs: record.offForMs }) }];
+      if (record.change === "restored") return [{ type: "power", at, elapsedMs: record.elapsedMs, event: "powerRestored", state: record.state }];
+      return [{ type: "power", at, elapsedMs: record.elapsedMs, event: "powerLost", state: record.state, ...(record.offForMs === undefined ? {} : { offForMs: record.offForMs }) }];
     case "step": {
       const lines: TranscriptRecord[] = [];
       if (record.eventType === "xstate.done.actor.scanQr") {

@@ -119,8 +119,12 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const records: TranscriptRecord[] = [];
+  // The file's line number of each record: blank lines are skipped (NDJSON lets a reader skip them;
+  // an attachment pasted with a trailing empty line has one), and messages still name the file's lines.
+  const lineNumbers: number[] = [];
   let cutOff: string | null = null;
   for (const [index, line] of lines.entries()) {
+    if (line.trim() === "") continue;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -139,6 +143,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
       throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: TRANSCRIPT_HINT });
     }
     records.push(value as TranscriptRecord);
+    lineNumbers.push(index + 1);
   }
   const start = records[0];
   if (start?.type !== "start" || typeof start.format !== "string" || !start.format.startsWith(FORMAT_PREFIX)) {
@@ -162,7 +167,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
     });
   }
   checkStart(start, where);
-  checkRecords(records, version, where);
+  checkRecords(records, lineNumbers, version, where);
   const last = records.at(-1);
   const end = last?.type === "end" ? last : null;
   if (end === null) cutOff ??= "it has no end record";
@@ -175,7 +180,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
  * named, not replayed as something else (nor shown raw on the terminal).
  */
 function checkStart(start: StartRecord, where: string): void {
-  const problem = (what: string) => damagedRecord(start, 0, what, where);
+  const problem = (what: string) => damagedRecord(start, 0, 1, what, where);
   const seed: unknown = start.seed;
   if (seed !== null && seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 2 ** 32 - 1)) {
     throw problem(`"seed" is ${JSON.stringify(seed)}, not a seed (a whole number from 0 to 4294967295, or null)`);
@@ -211,23 +216,24 @@ const STEP_AS_DATA = ["from", "eventType"];
  * A record with a field missing or of the wrong type, or out of place (an edited, joined or
  * damaged file), is named by its line, before show prints or replay compares it.
  */
-function checkRecords(records: readonly TranscriptRecord[], version: number, where: string): void {
-  const lastLine = records.length;
+function checkRecords(records: readonly TranscriptRecord[], lineNumbers: readonly number[], version: number, where: string): void {
+  const lastLine = lineNumbers.at(-1) ?? 0;
   for (const [index, record] of records.entries()) {
     const type: string = record.type;
+    const line = lineNumbers[index]!;
     if (!isRecordType(type)) {
-      throw new InputError(`line ${index + 1}: "type" is ${JSON.stringify(type)}, which no transcript record has (they are ${RECORD_TYPES.join(", ")})`, {
+      throw new InputError(`line ${line}: "type" is ${JSON.stringify(type)}, which no transcript record has (they are ${RECORD_TYPES.join(", ")})`, {
         where,
-        hint: `record the run again, or put back line ${index + 1} as it was written`,
+        hint: `record the run again, or put back line ${line} as it was written`,
       });
     }
-    if (record.type === "start" && index > 0) throw damagedRecord(record, index, "a second start record: a transcript has one, on its first line", where, true);
-    if (record.type === "end" && index + 1 < lastLine) {
-      throw damagedRecord(record, index, `comes before the last line (${lastLine}): a transcript's end record is its last line`, where, true);
+    if (record.type === "start" && index > 0) throw damagedRecord(record, index, line, "a second start record: a transcript has one, on its first line", where, true);
+    if (record.type === "end" && index + 1 < records.length) {
+      throw damagedRecord(record, index, line, `comes before the last line (${lastLine}): a transcript's end record is its last line`, where, true);
     }
     // Version 1 transcripts written before the steps were recorded as data lack these (checkStepsAsData).
     const problem = recordProblem(record, version >= 2 && record.type === "state" ? STEP_AS_DATA : []);
-    if (problem !== null) throw damagedRecord(record, index, problem, where);
+    if (problem !== null) throw damagedRecord(record, index, line, problem, where);
   }
 }
 
@@ -235,13 +241,13 @@ function checkRecords(records: readonly TranscriptRecord[], version: number, whe
  * A record that is not as its run wrote it: `line 5 (a state record): "state" is missing`. `out`:
  * the record is out of place (a second start record, an end record before the last line).
  */
-function damagedRecord(record: TranscriptRecord, index: number, problem: string, where: string, out = false): InputError {
+function damagedRecord(record: TranscriptRecord, index: number, line: number, problem: string, where: string, out = false): InputError {
   const name = index === 0 ? "the start record" : record.type === "end" && !out ? "the end record" : `${/^(end|http)$/.test(record.type) ? "an" : "a"} ${record.type} record`;
-  return new InputError(`line ${index + 1} (${name}): ${problem}`, {
+  return new InputError(`line ${line} (${name}): ${problem}`, {
     where,
     hint: out
       ? "record the run again, or put the transcript back as it was written: one run, its start record on the first line and its end record on the last (two transcripts joined are two files)"
-      : `record the run again, or put back ${index === 0 ? "the start record" : `line ${index + 1}`} as it was written`,
+      : `record the run again, or put back ${index === 0 ? "the start record" : `line ${line}`} as it was written`,
   });
 }
 
@@ -259,17 +265,37 @@ function unreadableLine(index: number, before: readonly TranscriptRecord[], wher
 /** The timeline as `enroll` printed it, rebuilt from the transcript's state, power and note records. */
 export function timelineOf(records: readonly TranscriptRecord[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  const startedAt = records[0]?.type === "start" ? Date.parse(records[0].at) : 0;
+  const elapsed = elapsedReader(records);
   records.forEach((r, i) => {
     if (r.type === "state") entries.push({ at: r.at, elapsedMs: r.elapsedMs, state: r.state, event: r.event, detail: r.detail, kind: "state" });
     // A restored power has no line of its own, as the run printed none (TimelineRenderer).
     if (r.type === "power" && r.event === "powerLost") {
-      entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state, event: "power lost", detail: powerLostDetail(r.offForMs ?? offForOf(records, i)), kind: "power" });
+      entries.push({ at: r.at, elapsedMs: r.elapsedMs ?? elapsed(i), state: r.state, event: "power lost", detail: powerLostDetail(r.offForMs ?? offForOf(records, i)), kind: "power" });
     }
     // The device's state and the note's label, as the run printed them ("-" and "note" in recordings made before notes kept them).
-    if (r.type === "note") entries.push({ at: r.at, elapsedMs: Date.parse(r.at) - startedAt, state: r.state ?? "-", event: r.event ?? "note", detail: r.text, kind: "note" });
+    if (r.type === "note") entries.push({ at: r.at, elapsedMs: r.elapsedMs ?? elapsed(i), state: r.state ?? "-", event: r.event ?? "note", detail: r.text, kind: "note" });
   });
   return entries;
+}
+
+/**
+ * The elapsed time of the power or note record at an index, in a transcript written before those
+ * records kept it: its device-clock time less the clock's lead then, which a clock-skew fault
+ * moves. The lead is the last state record's (its `at` less its `elapsedMs`); a clock jump's own
+ * note (label "clock") is written after the jump, so from it on the lead is the next state
+ * record's. Without a state record around, the start record's time.
+ */
+function elapsedReader(records: readonly TranscriptRecord[]): (index: number) => number {
+  const startedAt = records[0]?.type === "start" ? Date.parse(records[0].at) : 0;
+  const leadOf = (r: TranscriptRecord | undefined) => (r?.type === "state" ? Date.parse(r.at) - r.elapsedMs : null);
+  const lead: number[] = [];
+  let current = startedAt;
+  records.forEach((r, i) => {
+    if (r.type === "state") current = leadOf(r)!;
+    if (r.type === "note" && r.event === "clock") current = leadOf(records.slice(i + 1).find((n) => n.type === "state")) ?? current;
+    lead.push(current);
+  });
+  return (index) => Date.parse(records[index]!.at) - lead[index]!;
 }
 
 /**

@@ -49,12 +49,16 @@ export function timelineHeader(styles: Styles): string {
   return styles.dim(`${"elapsed".padStart(11)}  ${"state".padEnd(STATE_WIDTH)} ${"event".padEnd(EVENT_WIDTH)} detail`);
 }
 
+/** A state path as the timeline names it: ".requesting" is the inside of every service call, and the parent's name says it all. */
+export function timelineState(state: string): string {
+  return state.replace(/\.requesting$/, "");
+}
+
 /** One aligned line: elapsed, state, event, detail (error screens in red, enrolled in green). */
 export function formatTimelineEntry(entry: TimelineEntry, styles: Styles): string {
   const elapsed = formatElapsed(entry.elapsedMs).padStart(11);
-  // ".requesting" is the inside of every service call: the parent's name says it all.
   // A transcript's entries (aosp-sim show) come from a file: their state and event are escaped too.
-  const shown = printable(entry.state.replace(/\.requesting$/, ""));
+  const shown = printable(timelineState(entry.state));
   const state = shown.length > STATE_WIDTH ? `…${shown.slice(-(STATE_WIDTH - 1))}` : shown.padEnd(STATE_WIDTH);
   const eventText = printable(entry.event);
   const event = eventText.length > EVENT_WIDTH ? `${eventText.slice(0, EVENT_WIDTH - 1)}…` : eventText.padEnd(EVENT_WIDTH);

@@ -11,7 +11,7 @@ import type { HttpRecord } from "../client/http.js";
 import type { MachineDiagram } from "../machine/diagram.js";
 import type { RecordedPart, Transcript } from "./read-transcript.js";
 import { endingLine, timelineOf } from "./read-transcript.js";
-import { formatElapsed } from "./timeline.js";
+import { formatElapsed, timelineState } from "./timeline.js";
 import { injectedBy } from "./transcript.js";
 
 const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -36,7 +36,7 @@ export function transcriptHtml(transcript: RecordedPart, diagram: MachineDiagram
   const visited = visitedStates(transcript);
   const id = start.identity;
   const timeline = timelineOf(transcript.records)
-    .map((e) => `<tr class="${e.kind}"><td>${formatElapsed(e.elapsedMs)}</td><td>${esc(e.state)}</td><td>${esc(e.event)}</td><td>${esc(e.detail)}</td></tr>`)
+    .map((e) => `<tr class="${e.kind}"><td>${formatElapsed(e.elapsedMs)}</td><td>${esc(timelineState(e.state))}</td><td>${esc(e.event)}</td><td>${esc(e.detail)}</td></tr>`)
     .join("\n");
   const exchanges = transcript.records.filter((r): r is HttpRecord => r.type === "http").map(exchangeHtml).join("\n");
   return `<!doctype html>

@@ -102,6 +102,8 @@ export interface PowerRecord {
   state: string;
   /** For a loss the device comes back from: how long it stays off (absent in transcripts written before it was kept). */
   offForMs?: number;
+  /** Since the run began, on the clock a clock-skew fault does not move (absent in transcripts written before power records kept it). */
+  elapsedMs?: number;
 }
 
 export interface NoteRecord {
@@ -111,6 +113,8 @@ export interface NoteRecord {
   state?: string;
   /** The note's label in the timeline ("note", "clock"; absent in transcripts written before notes kept it). */
   event?: string;
+  /** Since the run began, on the clock a clock-skew fault does not move (absent in transcripts written before notes kept it). */
+  elapsedMs?: number;
   text: string;
 }
 

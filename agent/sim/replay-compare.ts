@@ -5,12 +5,19 @@
  * answer", and the body's shape (keys and value types, not values); and, after them, how the run
  * ended (its final state path and failure code), as its end record says.
  */
-import type { TranscriptRecord } from "../report/transcript.js";
+import { STEP_INTERRUPTED } from "../client/http.js";
+import type { HttpRecord, TranscriptRecord } from "../report/transcript.js";
 
 export interface ReplayStep {
   kind: "state" | "power" | "http" | "end";
   /** One line that says the step and is equal for equal steps. */
   text: string;
+  /**
+   * The step as a divergence shows it, where that says more than `text`: an exchange with the
+   * error its answer gave (`tokenRevoked: this token was revoked ...`), or why it got none. Not
+   * compared: the message names times and addresses a fresh service has others of.
+   */
+  shown?: string;
 }
 
 export interface Divergence {
@@ -44,10 +51,33 @@ export function stepsOf(records: readonly TranscriptRecord[]): ReplayStep[] {
     }
     if (r.type === "http") {
       const outcome = r.response ? `${r.response.status} ${shapeOf(r.response.body)}` : "no answer";
-      steps.push({ kind: "http", text: `http ${r.method} ${routeOf(r.url)} -> ${outcome}` });
+      const text = `http ${r.method} ${routeOf(r.url)} -> ${outcome}`;
+      const why = r.response ? answeredError(r.response.body) : r.error ?? null;
+      steps.push(why === null ? { kind: "http", text } : { kind: "http", text, shown: `${text} (${why})` });
     }
   }
   return steps;
+}
+
+/** The error an answer's body names (`{error: {code, message}}`, the service's and Graph's form) as `code: message`; null for any other body. */
+function answeredError(body: unknown): string | null {
+  const error = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (typeof error !== "object" || error === null) return null;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code !== "string") return null;
+  return typeof message === "string" && message !== "" ? `${code}: ${message}` : code;
+}
+
+/**
+ * The records of a run stopped at a state (--until) less the exchanges that stop cut short: the
+ * device is stopped on the very step that enters the state, by when that state's request is on
+ * its way. The recording went on and got that request's answer; the replay, stopped there on
+ * purpose, got none, which says nothing of the service.
+ */
+export function withoutStopInterrupted(records: readonly TranscriptRecord[]): TranscriptRecord[] {
+  let end = records.length;
+  while (end > 0 && records[end - 1]!.type === "http" && (records[end - 1] as HttpRecord).error === STEP_INTERRUPTED) end--;
+  return records.slice(0, end);
 }
 
 /** How a run ended, as a step: its final state path and failure code (the message may name the service's address). */
@@ -103,8 +133,8 @@ export function compareSteps(expected: readonly ReplayStep[], got: readonly Repl
       steps: i,
       divergence: {
         step: i + 1,
-        expected: expected[i]?.text ?? null,
-        got: got[i]?.text ?? null,
+        expected: shownOf(expected[i]),
+        got: shownOf(got[i]),
         expectedAround: around(expected, i),
         gotAround: around(got, i),
       },
@@ -112,15 +142,21 @@ export function compareSteps(expected: readonly ReplayStep[], got: readonly Repl
   }
   if (prefix && got.length > expected.length) {
     const i = expected.length;
-    return { identical: false, steps: i, divergence: { step: i + 1, expected: null, got: got[i]!.text, expectedAround: around(expected, i), gotAround: around(got, i) } };
+    return { identical: false, steps: i, divergence: { step: i + 1, expected: null, got: shownOf(got[i]), expectedAround: around(expected, i), gotAround: around(got, i) } };
   }
   return { identical: true, steps: length, divergence: null };
 }
 
+/** A step as a divergence shows it (with its answer's error), or null past the end of its run. */
+function shownOf(step: ReplayStep | undefined): string | null {
+  return step === undefined ? null : step.shown ?? step.text;
+}
+
+/** The steps either side of `index`, numbered, the one at `index` marked. */
 function around(steps: readonly ReplayStep[], index: number): string[] {
   const lines: string[] = [];
   for (let i = Math.max(0, index - AROUND); i <= Math.min(steps.length - 1, index + AROUND); i++) {
-    lines.push(`${i === index ? ">" : " "} ${String(i + 1).padStart(3)}  ${steps[i]!.text}`);
+    lines.push(`${i === index ? ">" : " "} ${String(i + 1).padStart(3)}  ${shownOf(steps[i])}`);
   }
   return lines;
 }

@@ -30,7 +30,9 @@ import { recordedFaults, type Transcript } from "../report/read-transcript.js";
 import type { StartRecord, StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
-import { compareEnds, compareSteps, endStep, stepsOf, type Comparison } from "./replay-compare.js";
+import type { Failure } from "../machine/types.js";
+import { printable } from "../protocol/printable.js";
+import { compareEnds, compareSteps, endStep, stepsOf, withoutStopInterrupted, type Comparison } from "./replay-compare.js";
 import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 
 export interface ReplayOptions {
@@ -44,6 +46,8 @@ export interface ReplayOptions {
 
 export interface ReplayResult extends Comparison {
   finalStatePath: string;
+  /** Why the replayed run failed, as its device says (code, message, screen), or null. */
+  failure: Failure | null;
   /** The replay's own records, as a transcript would hold them. */
   records: TranscriptRecord[];
   /** Where the replay stopped early: --until, or where the recording stopped (`recordedStop`). */
@@ -97,6 +101,8 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       hint: "give a state the recorded device passed through (`aosp-sim show TRANSCRIPT` lists them), or leave out --until",
     });
   }
+  // The app versions the fresh service offers: those the compared part of the recording was offered.
+  const offered = options.until === undefined || !goesOn ? (recordedStop === "enrolled" ? enrollment : transcript.records) : offeredUpTo(transcript.records, enrollment, until!, transcript.start.seed);
   if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const recorded = transcript.start;
   const faults = recordedFaults(recorded, where);
@@ -125,7 +131,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       password ??= REPLAY_PASSWORD;
       const tenant = await recreateRecordedTenant(service, {
         records: transcript.records,
-        offered: recordedStop === "enrolled" ? enrollment : transcript.records,
+        offered,
         payloadText,
         profile: profileRequest(transcript, payloadText),
         signIn: signIn && { userPrincipalName: signIn.userPrincipalName, password },
@@ -170,7 +176,8 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       deviceRuns = true;
       const report = await device.enroll(until !== null ? { until } : interrupted !== null ? { signal: interrupted.signal } : {});
       const expected = stepsOf(transcript.records);
-      const got = stepsOf(records);
+      // Stopped at --until, the exchange the stop cut short is not the service's doing.
+      const got = stepsOf(options.until === undefined ? records : withoutStopInterrupted(records));
       const stoppedEarly = until !== null || interrupted !== null;
       let comparison = compareSteps(expected, got, stoppedEarly);
       // Where the replay ran as far as the recording, it ends as the end record says: run to its
@@ -180,7 +187,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       if (options.until === undefined && recordedStop !== "enrolled" && recordedStop !== "timedOut") {
         comparison = compareEnds(comparison, expected, got, endStep(end), endStep(report));
       }
-      return { ...comparison, finalStatePath: report.finalStatePath, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
+      return { ...comparison, finalStatePath: report.finalStatePath, failure: report.failure, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
     } finally {
       interrupted?.dispose();
       device.dispose();
@@ -328,6 +335,25 @@ function profileRequest(transcript: Transcript, payloadText: string): ProfileReq
           ...(wifi.password === null || wifi.securityType === "NONE" ? {} : { wifiPassword: wifi.password }),
         }),
   } as ProfileRequest;
+}
+
+/**
+ * The records whose app versions a replay stopped at `until` offers, in a recording that goes on
+ * past its enrollment: the enrollment's, for a state within it; for a state first entered later,
+ * the records before that entry, when only the device's own steps (its check-ins) lead there. One
+ * reached past a scenario's or an admin's step (a note: a publish, a wipe; a power cut) is
+ * refused: a replay does not re-run those, so it would compare a run that never gets there.
+ */
+function offeredUpTo(records: readonly TranscriptRecord[], enrollment: readonly TranscriptRecord[], until: string, seed: number | null): readonly TranscriptRecord[] {
+  const entry = records.findIndex((r) => r.type === "state" && isWithin(r.state, until));
+  if (entry < enrollment.length) return enrollment;
+  const step = records.slice(enrollment.length, entry).find((r) => r.type === "note" || r.type === "power");
+  if (step === undefined) return records.slice(0, entry);
+  const what = step.type === "note" ? `"${printable(step.text)}"` : `a power ${step.event === "powerLost" ? "cut" : "change"} in ${printable(step.state)}`;
+  throw new InputError(`the recording enters ${until} only after its enrollment, past a scenario's or an admin's step (${what}), which a replay does not re-run`, {
+    where: "--until",
+    hint: `give a state of the enrollment (up to enrolled.idle; \`aosp-sim show TRANSCRIPT\` lists them), or play the scenario again (\`aosp-sim run SCENARIO --seed ${seed ?? "N"}\`)`,
+  });
 }
 
 /**

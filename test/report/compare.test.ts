@@ -68,3 +68,23 @@ describe("comparing enrollment summaries", () => {
     expect(result.differences[0]).toMatchObject({ field: "deviceOwner", matters: false });
   });
 });
+
+describe("comparing the failures of two summaries", () => {
+  const failed = (code: string, screen: string): EnrollmentSummary => ({ ...simulated, finalState: "provisioningFailed", failure: { code, screen, step: "verifyAgent" } });
+
+  it("minds another failure code, or another screen for the same code", () => {
+    // Before: both ended in provisioningFailed, so they were the same.
+    expect(compareSummaries(failed("checksumError", "A"), failed("downloadFailed", "A")).differences).toEqual([{ field: "failure", a: "checksumError at verifyAgent", b: "downloadFailed at verifyAgent", matters: true }]);
+    expect(compareSummaries(failed("checksumError", "A"), failed("checksumError", "B")).differences).toEqual([
+      { field: "failure", a: 'checksumError at verifyAgent: "A"', b: 'checksumError at verifyAgent: "B"', matters: true },
+    ]);
+    expect(compareSummaries(failed("checksumError", "A"), failed("checksumError", "A")).same).toBe(true);
+    expect(compareSummaries({ ...simulated, failure: null }, failed("checksumError", "A")).differences).toContainEqual({ field: "failure", a: "none", b: "checksumError at verifyAgent", matters: true });
+  });
+
+  it("notes a failure one summary does not record (an emulator's), without holding it against them", () => {
+    const result = compareSummaries(failed("checksumError", "A"), { ...emulator, finalState: "provisioningFailed" });
+    expect(result.differences).toContainEqual({ field: "failure", a: "checksumError at verifyAgent", b: "(not recorded)", matters: false, note: "one summary does not record the failure" });
+    expect(result.differences.filter((d) => d.matters)).toEqual([]);
+  });
+});

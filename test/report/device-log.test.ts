@@ -113,9 +113,10 @@ describe("a device's records in words", () => {
       output: { text: "{}", decoder: "zxing-wasm" },
     });
     // In the state the device was in, with its label, as the timeline has it (before, neither: show printed "-").
-    expect(lines[6]).toEqual({ type: "note", at: "2026-01-05T09:00:02.000Z", state: "connectingWifi", event: "note", text: "The admin watches" });
+    // With its elapsed time, on the clock a clock-skew fault does not move (before, show took the device clock's).
+    expect(lines[6]).toEqual({ type: "note", at: "2026-01-05T09:00:02.000Z", elapsedMs: 2_000, state: "connectingWifi", event: "note", text: "The admin watches" });
     // With how long the device stays off, so that show words it as the run did (before, show printed just "Power lost").
-    expect(lines[7]).toEqual({ type: "power", at: "2026-01-05T09:00:02.000Z", event: "powerLost", state: "connectingWifi", offForMs: 30_000 });
+    expect(lines[7]).toEqual({ type: "power", at: "2026-01-05T09:00:02.000Z", elapsedMs: 2_000, event: "powerLost", state: "connectingWifi", offForMs: 30_000 });
   });
 
   it("render only when read, each record once, into one growing timeline", () => {
