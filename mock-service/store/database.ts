@@ -167,6 +167,15 @@ export function isCorruptionError(error: unknown): boolean {
   return typeof code === "string" && (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB");
 }
 
+/**
+ * True for a write refused because the disk holding the database is full: SQLite's SQLITE_FULL
+ * (what it makes of ENOSPC), or ENOSPC itself from a file written beside it.
+ */
+export function isStorageFullError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_FULL" || code === "ENOSPC";
+}
+
 /** Brings the schema up to date; a file a newer build wrote was refused before (refuseForeign), an in-memory one starts at 0. */
 function migrate(db: Db): void {
   const current = db.pragma("user_version", { simple: true }) as number;
