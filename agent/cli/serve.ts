@@ -52,7 +52,7 @@ export function registerServe(program: Command): void {
     )
     .option("--cloud <global|21vianet>", "21vianet: a tenant in the 21Vianet-operated cloud, which refuses AOSP profiles", "global")
     .option("--log", "print one line per request on stderr")
-    .option("--password-hash-cost <n>", "scrypt cost (log2 N, 4..20) for users' passwords; lower it for fleets of sign-ins", "14")
+    .option("--password-hash-cost <n>", "scrypt cost (log2 N, 4..20; each hash needs 2^cost KiB, 1 GiB at 20) for users' passwords; lower it for fleets of sign-ins", "14")
     .option(
       "--lockout-threshold <n>",
       "failed sign-ins for one account name before it is locked (1 minute, doubling with each further lockout)",

@@ -35,5 +35,36 @@ export function httpBaseUrl(text: string, where: string, example = "http://127.0
   if ("problem" in parsed) {
     throw new InputError(`"${text}" is not an http or https URL (${parsed.problem})`, { where, hint: `e.g. ${example}` });
   }
+  const extra = baseUrlExtra(parsed.url);
+  if (extra !== null) {
+    throw new InputError(`"${shownUrl(parsed.url)}" cannot be a base URL: it has ${extra.what}, ${extra.why}`, {
+      where,
+      hint: `remove ${extra.what.startsWith("credentials") ? "them" : "it"}, e.g. ${example}`,
+    });
+  }
   return parsed.url.href.replace(/\/+$/, "");
+}
+
+/**
+ * What a base URL holds that appending a path would break: the path would land in a query or a
+ * fragment (never sent), and credentials would be handed to every device in its QR code.
+ */
+function baseUrlExtra(url: URL): { what: string; why: string } | null {
+  if (url.username !== "" || url.password !== "") {
+    return { what: "credentials (user:password@)", why: "which every URL made from it (QR codes, download locations) would carry" };
+  }
+  // An empty "?" or "#" leaves search or hash empty but still stands in href.
+  const hash = url.href.indexOf("#");
+  const appended = "and the paths appended to it would land there";
+  if (url.href.slice(0, hash === -1 ? undefined : hash).includes("?")) return { what: `a query ("${url.search || "?"}")`, why: appended };
+  if (hash !== -1) return { what: `a fragment ("${url.hash || "#"}")`, why: appended };
+  return null;
+}
+
+/** The URL for a message, its password (if any) not repeated on the terminal. */
+function shownUrl(url: URL): string {
+  if (url.password === "") return url.href;
+  const shown = new URL(url.href);
+  shown.password = "***";
+  return shown.href;
 }

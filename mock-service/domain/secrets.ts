@@ -62,6 +62,9 @@ const SCRYPT_KEY_LENGTH = 32;
 // N=2^14 keeps sign-in around tens of milliseconds: secure enough for a simulator, fast for fleets.
 const SCRYPT_OPTIONS = { N: 1 << 14, r: 8, p: 1 } as const;
 
+/** scrypt's three parameters as this module passes them (`maxmem` is derived from them). */
+type ScryptParams = { N: number; r: number; p: number };
+
 /**
  * Hashes running at once: one core fewer than the process may use (a container's CPU limit
  * counts: agent/protocol/usable-cores.ts), so that a flood of sign-ins
@@ -72,13 +75,27 @@ const MAX_PARALLEL_HASHES = Math.max(1, usableCores() - 1);
 let hashing = 0;
 const waiting: (() => void)[] = [];
 
+/**
+ * The memory one scrypt hash needs, in bytes, with room to spare: OpenSSL refuses a hash whose
+ * work area (128·r·(N+2) bytes for V plus 128·r·p for B) exceeds `maxmem`, and Node's default
+ * `maxmem` is 32 MiB, which cost 15 (N = 2^15, r = 8) already reaches. Cost 20 needs about 1 GiB
+ * a hash, and MAX_PARALLEL_HASHES of them may run at once.
+ */
+export function scryptMaxmem(options: { N: number; r: number; p: number }): number {
+  return 128 * options.r * (options.N + 2 + options.p) + SCRYPT_MAXMEM_MARGIN;
+}
+
+/** Headroom above scrypt's own work area (OpenSSL rounds and adds small buffers of its own). */
+const SCRYPT_MAXMEM_MARGIN = 1 << 20;
+
 /** scrypt on the thread pool (the callback API wrapped; `util.promisify` loses the options overload). */
-async function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+async function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptParams): Promise<Buffer> {
   if (hashing >= MAX_PARALLEL_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
   hashing += 1;
   try {
+    const withMemory: ScryptOptions = { ...options, maxmem: scryptMaxmem(options) };
     return await new Promise<Buffer>((resolve, reject) => {
-      scrypt(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+      scrypt(password, salt, keyLength, withMemory, (error, key) => (error ? reject(error) : resolve(key)));
     });
   } finally {
     hashing -= 1;

@@ -9,7 +9,7 @@ import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DEVICE_API_PREFIX, DEVICE_ERROR_STATUS, type DeviceApiErrorCode } from "../../agent/protocol/device-api.js";
-import { isCorruptionError } from "../store/database.js";
+import { isCorruptionError, isStorageFullError } from "../store/database.js";
 
 /** The longest path parameter the router accepts (user principal names are up to 113 characters). */
 export const MAX_PATH_PARAMETER_LENGTH = 512;
@@ -71,7 +71,10 @@ export function makeErrorHandler(log: (line: string) => void) {
     const device = isDeviceApi(request);
     // The route's own body limit (the log upload raises it); routing errors have no route yet.
     const { status, body } = describeError(error, device, request.routeOptions?.bodyLimit, request.routeOptions?.schema?.body);
-    if (status >= 500 && !request.faultInjected) {
+    if (isStorageFullError(error)) {
+      // Every write fails alike until space returns: one line a request, not a stack trace each.
+      log(`disk full on ${request.method} ${request.url}: the disk holding the --db file is full (${error.message}); free space there`);
+    } else if (status >= 500 && !request.faultInjected) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
     setTraceHeaders(request, reply);
@@ -152,6 +155,17 @@ function bytes(count: number): string {
   return `${count} bytes`;
 }
 
+/** What a 503 says when the database cannot serve the request (damaged, or its disk full), or null. */
+function storeFailure(error: unknown): string | null {
+  if (isCorruptionError(error)) {
+    return "the service's database file is damaged, so this request cannot be served; the admin must restore it (the service log has the details)";
+  }
+  if (isStorageFullError(error)) {
+    return "the disk holding the service's database is full, so this request could not be saved; try again once the admin frees space (the service log has the details)";
+  }
+  return null;
+}
+
 function describeError(
   error: FastifyError | ApiError,
   device: boolean,
@@ -161,15 +175,10 @@ function describeError(
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
   }
-  if (isCorruptionError(error)) {
-    // Graph answers 503 serviceNotAvailable when its store cannot serve; the damage is logged.
-    return {
-      status: 503,
-      body: {
-        code: device ? "serviceUnavailable" : GRAPH_CODES.unavailable,
-        message: "the service's database file is damaged, so this request cannot be served; the admin must restore it (the service log has the details)",
-      },
-    };
+  const unavailable = storeFailure(error);
+  if (unavailable !== null) {
+    // Graph answers 503 serviceNotAvailable when its store cannot serve; the cause is logged.
+    return { status: 503, body: { code: device ? "serviceUnavailable" : GRAPH_CODES.unavailable, message: unavailable } };
   }
   const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
   if (error.validation) return invalid(validationMessage(error, bodySchema));

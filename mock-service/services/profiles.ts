@@ -16,6 +16,7 @@ import { checkDeviceNameTemplate } from "../domain/device-name.js";
 import { enrollmentPayload, qrCodeContent, renderQrPng } from "../domain/enrollment-payload.js";
 import { newCookieSecret, newEnrollmentToken, secretHash } from "../domain/secrets.js";
 import { badRequest, itemNotFound } from "../http/errors.js";
+import { isStorageFullError } from "../store/database.js";
 import { ENROLLMENT_MODES, type EnrollmentMode, type NewToken, type ProfileRecord, type TokenRecord, type WifiSecurityType } from "../store/profiles.js";
 import type { PackageService } from "./packages.js";
 import type { TenantService } from "./tenant.js";
@@ -73,6 +74,8 @@ export interface ProfileView {
 export class ProfileService {
   /** Renders in progress, by text, so concurrent reads of a new code render it once. */
   private readonly rendering = new Map<string, Promise<Buffer>>();
+  /** Whether the last QR image could not be stored for a full disk (logged once, not per image). */
+  private qrCacheFull = false;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -244,8 +247,24 @@ export class ProfileService {
       );
     }
     const png = await pending;
-    this.ctx.store.profiles.saveQrImage(view.token.id, textHash, png);
+    this.keepQrImage(view.token.id, textHash, png);
     return png;
+  }
+
+  /**
+   * Stores a rendered image for the next request. The image is only a cache: a disk too full to
+   * take it must not fail the request that has it in hand (a list of profiles, or the create that
+   * has already committed), so that failure is logged once, until an image is stored again.
+   */
+  private keepQrImage(tokenId: number, textHash: string, png: Buffer): void {
+    try {
+      this.ctx.store.profiles.saveQrImage(tokenId, textHash, png);
+      this.qrCacheFull = false;
+    } catch (error) {
+      if (!isStorageFullError(error)) throw error;
+      if (!this.qrCacheFull) this.ctx.log(`disk full: QR code images are served without being stored until the disk holding the --db file has space (${(error as Error).message})`);
+      this.qrCacheFull = true;
+    }
   }
 
   /** Renders after the requests already waiting have had their turn on the event loop. */

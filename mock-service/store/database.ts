@@ -5,11 +5,12 @@
  * (fsync of the WAL) before the statement returns, and the HTTP answer is only sent after that:
  * every acknowledged write survives a kill -9. `:memory:` (the default) keeps nothing.
  */
-import { statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { InputError } from "../../agent/protocol/errors.js";
 import { unwritableReason } from "../../agent/protocol/output-path.js";
 import { MIGRATIONS } from "./migrations.js";
+import { readOnlyReason, sideFiles } from "./read-only.js";
 
 export type Db = Database.Database;
 
@@ -42,18 +43,29 @@ function specialKind(file: string): string | null {
   return null;
 }
 
+/**
+ * Opens `file` for this process alone. A second process on the same file is refused at start
+ * (SQLITE_BUSY, said as "in use"): the package catalog and the sign-in and throttle counts live in
+ * each process's memory, so two processes on one file gave wrong answers. The lock is SQLite's own
+ * (exclusive locking mode, taken with a first write), which the OS drops when the process ends,
+ * even by kill -9, so no stale lock can block the next start.
+ */
 export function openDatabase(file: string = MEMORY_DB): Db {
-  const special = file === MEMORY_DB ? null : specialKind(file);
+  const memory = file === MEMORY_DB;
+  const special = memory ? null : specialKind(file);
   if (special !== null) {
     throw new InputError(`cannot open the database: this is ${special}, not a file`, { where: file, hint: "give --db a regular file, or a new file's path, e.g. ./state.db" });
   }
+  // The -wal and -shm files this open makes are removed again if it fails: left behind (with the
+  // read-only file's mode), they made the next start fail after the file itself was fixed.
+  const made = memory ? [] : sideFiles(file).filter((side) => !existsSync(side));
   let db: Db;
   try {
     db = new Database(file);
   } catch (error) {
     // SQLite says only "unable to open database file": a folder given as the file, or a folder
     // that does not exist, is said in words.
-    const unwritable = file === MEMORY_DB ? null : unwritableReason(file, "state.db");
+    const unwritable = memory ? null : (unwritableReason(file, "state.db") ?? readOnlyReason(file));
     throw new InputError(`cannot open the database: ${unwritable?.problem ?? messageOf(error)}`, {
       where: file,
       hint: unwritable?.hint ?? "give --db a path in an existing, writable folder",
@@ -62,9 +74,11 @@ export function openDatabase(file: string = MEMORY_DB): Db {
   }
   try {
     db.pragma("foreign_keys = ON");
-    // A second process on the same file waits briefly instead of failing at once.
-    db.pragma("busy_timeout = 5000");
-    if (file !== MEMORY_DB) {
+    // Nothing else may hold the file (see above): a lock held is not waited for long.
+    db.pragma("busy_timeout = 1000");
+    if (!memory) {
+      // Before the first read: the lock is taken with it, and WAL then keeps its index in memory (no -shm).
+      db.pragma("locking_mode = EXCLUSIVE");
       // Both only read: another program's database is refused before anything is written to it.
       checkIntegrity(db, file);
       refuseForeign(db, file);
@@ -72,26 +86,48 @@ export function openDatabase(file: string = MEMORY_DB): Db {
       db.pragma("synchronous = FULL");
     }
     migrate(db);
+    if (!memory) {
+      // A first write: holds the lock from now on, and finds a file that cannot be written now, not at the first request.
+      db.exec("BEGIN IMMEDIATE; COMMIT");
+      checkColumns(db, file);
+    }
   } catch (error) {
     db.close();
+    for (const side of made) rmSync(side, { force: true });
     throw databaseError(error, file);
   }
   return db;
 }
 
-/** What openDatabase throws when SQLite refuses the file: read-only said as such, with what to make writable. */
+/** What openDatabase throws when SQLite refuses the file: read-only, in use or damaged, said as such, with the fix. */
 export function databaseError(error: unknown, file: string): InputError {
   if (error instanceof InputError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  const readOnly = typeof code === "string" && code.startsWith("SQLITE_READONLY");
-  return new InputError(`cannot use the database: ${messageOf(error)}`, {
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+    return new InputError("is in use by another process (another aosp-sim serve?): one service owns a --db file at a time", {
+      where: file,
+      hint: "stop the other service, or give this one another --db file",
+      cause: error,
+    });
+  }
+  if (typeof code === "string" && code.startsWith("SQLITE_CORRUPT")) {
+    return new InputError(`is damaged: SQLite says: ${messageOf(error)}`, { where: file, hint: DAMAGED_HINT, cause: error });
+  }
+  // A read-only file is met as READONLY, as CANTOPEN (a -wal it cannot make) or, in exclusive
+  // locking mode, as IOERR_LOCK (a write lock on a file opened for reading).
+  const readOnly = typeof code === "string" && /^SQLITE_(READONLY|CANTOPEN|IOERR)/.test(code);
+  const reason = readOnly ? readOnlyReason(file) : null;
+  return new InputError(`cannot use the database: ${reason?.problem ?? messageOf(error)}`, {
     where: file,
-    hint: readOnly
-      ? "make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)"
-      : "--db must name an aosp-sim database or a new file",
+    hint:
+      reason?.hint ??
+      (readOnly ? "make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)" : "--db must name an aosp-sim database or a new file"),
     cause: error,
   });
 }
+
+/** What to do with a damaged file. */
+const DAMAGED_HINT = "restore the file from a backup, or start with a new --db file";
 
 /** Tables every aosp-sim database has had since its first migration. */
 const FIRST_TABLES = ["tenant", "users", "profiles", "tokens", "devices"];
@@ -151,7 +187,7 @@ function checkIntegrity(db: Db, file: string): void {
   if (verdict !== "ok") {
     throw new InputError(`is damaged: SQLite's integrity check (quick_check) says: ${firstProblem(verdict)}`, {
       where: file,
-      hint: "restore the file from a backup, or start with a new --db file",
+      hint: DAMAGED_HINT,
     });
   }
 }
@@ -165,6 +201,51 @@ function firstProblem(verdict: string): string {
 export function isCorruptionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB");
+}
+
+/**
+ * True for a write refused because the disk holding the database is full: SQLite's SQLITE_FULL
+ * (what it makes of ENOSPC), or ENOSPC itself from a file written beside it.
+ */
+export function isStorageFullError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_FULL" || code === "ENOSPC";
+}
+
+/**
+ * Refuses a file whose tables lack columns this build's schema has (changed by hand, or by another
+ * tool): said at start, naming the table and columns, rather than as an internal error when the
+ * first statement that needs one is prepared.
+ */
+function checkColumns(db: Db, file: string): void {
+  for (const [table, columns] of expectedColumns()) {
+    const held = new Set((db.pragma(`table_info(${JSON.stringify(table)})`) as { name: string }[]).map((c) => c.name));
+    const missing = columns.filter((c) => !held.has(c));
+    if (missing.length === 0) continue;
+    const version = db.pragma("user_version", { simple: true }) as number;
+    const problem =
+      held.size === 0
+        ? `is an aosp-sim database (schema version ${version}) without its table ${table}; it was left as it is`
+        : `is an aosp-sim database (schema version ${version}) whose table ${table} lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; it was changed outside aosp-sim and was left as it is`;
+    throw new InputError(problem, { where: file, hint: "restore it from a backup, or give --db a new file to start again" });
+  }
+}
+
+/** Each table's columns as the migrations make them, worked out once in memory. */
+let columnsOfSchema: [string, string[]][] | undefined;
+
+/** The tables and columns of a database at the latest schema version. */
+function expectedColumns(): [string, string[]][] {
+  if (columnsOfSchema) return columnsOfSchema;
+  const fresh = new Database(MEMORY_DB);
+  try {
+    migrate(fresh);
+    const tables = fresh.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[];
+    columnsOfSchema = tables.map(({ name }) => [name, (fresh.pragma(`table_info(${JSON.stringify(name)})`) as { name: string }[]).map((c) => c.name)]);
+  } finally {
+    fresh.close();
+  }
+  return columnsOfSchema;
 }
 
 /** Brings the schema up to date; a file a newer build wrote was refused before (refuseForeign), an in-memory one starts at 0. */

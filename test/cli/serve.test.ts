@@ -143,6 +143,10 @@ describe("aosp-sim serve", () => {
     [["--port", "0", "--db", "/dev/null"], /^aosp-sim: \/dev\/null: cannot open the database: this is a device, not a file\n\s+fix: give --db a regular file/],
     [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
     [["--port", "0", "--public-url", "ftp://x"], /--public-url: "ftp:\/\/x" is not an http or https URL/],
+    // Before, accepted: the QR payloads' download locations became http://x:8080/?q=1/device/v1/...
+    [["--port", "0", "--public-url", "http://x:8080?q=1"], /--public-url: "http:\/\/x:8080\/\?q=1" cannot be a base URL: it has a query \("\?q=1"\).*\n\s+fix: remove it, e\.g\. http:\/\/10\.0\.2\.2:8080/],
+    [["--port", "0", "--public-url", "http://x:8080/#frag"], /--public-url: .* it has a fragment \("#frag"\)/],
+    [["--port", "0", "--public-url", "http://ann:secret@x:8080"], /--public-url: "http:\/\/ann:\*\*\*@x:8080\/" cannot be a base URL: it has credentials/],
     [["--port", "0", "--host", "203.0.113.7"], /cannot listen on host 203\.0\.113\.7/],
     // Before, listened on [::1] in silence.
     [["--port", "0", "--host", ""], /^aosp-sim: --host: is empty\n\s+fix: give an interface's address or name/],

@@ -20,4 +20,12 @@ describe("httpBaseUrl", () => {
     expect(() => httpBaseUrl("http://127.0.0.1:99999", "--service")).toThrow('--service: "http://127.0.0.1:99999" is not an http or https URL (its port 99999 is above 65535)');
     expect(() => httpBaseUrl("127.0.0.1:8080", "--service")).toThrow("(it is not an absolute URL)");
   });
+
+  // Before, accepted: every path appended to the base landed in its query or fragment, and
+  // credentials were copied into every QR code.
+  it("refuses a query, a fragment or credentials, naming what to remove", () => {
+    expect(() => httpBaseUrl("http://x:8080/?", "--service")).toThrow('--service: "http://x:8080/?" cannot be a base URL: it has a query ("?")');
+    expect(() => httpBaseUrl("http://x:8080#", "--service")).toThrow('it has a fragment ("#")');
+    expect(() => httpBaseUrl("http://ann@x:8080", "--service")).toThrow("it has credentials (user:password@)");
+  });
 });
