@@ -9,6 +9,7 @@
  * Families: admin (/beta), sim (/sim/v1), device (/device/v1 except packages), packages (package
  * downloads), all. /health, /openapi.json and /beta/$metadata are never touched.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CHAOS_THROTTLE_MESSAGE, chaosFailureMessage } from "../../agent/protocol/chaos-words.js";
 import { decimalNumber, decimalShare } from "../../agent/protocol/decimal.js";
@@ -88,7 +89,7 @@ export function chaosRuleFor(rules: ChaosOptions["rules"], family: RouteFamily):
  * fails with `failureRate`'s chance, and one that does not is throttled with the chance that makes
  * `throttleRate` of all requests throttled (`fail=0.2,throttle=0.1`: 20 % fail, 10 % throttled).
  */
-export function chaosHook(options: ChaosOptions) {
+export function chaosHook(options: ChaosOptions, stopping?: AbortSignal) {
   const random = seededRandom(options.seed ?? 1);
   const rules = new Map(ROUTE_FAMILIES.map((family) => [family, chaosRuleFor(options.rules, family)]));
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -99,7 +100,9 @@ export function chaosHook(options: ChaosOptions) {
     const [latency, failure, pick, throttle] = [random(), random(), random(), random()];
     if (rule.latencyMs) {
       const [min, max] = rule.latencyMs;
-      await new Promise((resolve) => setTimeout(resolve, min + Math.round(latency * (max - min))));
+      await delay(min + Math.round(latency * (max - min)), undefined, stopping ? { signal: stopping } : {}).catch(() => {});
+      // Cut short by the service's stop: the request is refused as one that came while it stops.
+      if (stopping?.aborted) return;
     }
     const device = family === "device" || family === "packages";
     const failureRate = rule.failureRate ?? 0;
