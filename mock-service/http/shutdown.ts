@@ -46,7 +46,8 @@ export class ShutdownGate {
 /** The answer to a request that comes while the service stops: 503, Graph's shape, with Retry-After. */
 function serviceStopping(request: FastifyRequest): ApiError {
   const code = isDeviceApi(request) ? "serviceUnavailable" : GRAPH_CODES.unavailable;
-  return new ApiError(503, code, `the service is stopping and takes no new requests; retry after the ${STOPPING_RETRY_AFTER_SECONDS} seconds in Retry-After`, {}, {
+  // fastify adds Connection: close to a request read while it stops.
+  return new ApiError(503, code, `the service is stopping, so it serves no more requests; retry after the ${STOPPING_RETRY_AFTER_SECONDS} seconds in Retry-After`, {}, {
     "Retry-After": String(STOPPING_RETRY_AFTER_SECONDS),
   });
 }
