@@ -18,6 +18,7 @@ import { errorBodySchema } from "./http/schemas.js";
 import { chaosHook, type ChaosOptions } from "./http/chaos.js";
 import { injectedAnswersHook, type AnswerInjector } from "./http/injected-answers.js";
 import { routeFamilyOf } from "./http/route-family.js";
+import { refuseWhileStopping, ShutdownGate, trackHandlers } from "./http/shutdown.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
 import { RouteTemplates } from "./http/unknown-routes.js";
 import { batchRoutes } from "./routes/admin/batch.js";
@@ -39,7 +40,7 @@ import type { Services } from "./services/index.js";
 
 const RESPONSE_NOTES: Record<string, string> = {
   "429": "Throttled (a request budget with --throttle, or --chaos): wait the seconds in the Retry-After header, then retry",
-  "503": "Service unavailable (injected with --chaos): retry with backoff",
+  "503": "Service unavailable (injected with --chaos, or the service is stopping): retry after the Retry-After seconds, with backoff",
 };
 
 /** Admin and device bodies are small; the log upload route raises its own limit. */
@@ -57,6 +58,8 @@ export interface AppOptions {
   chaos?: ChaosOptions;
   /** Answers given in the service's place, before anything else sees the request (http/injected-answers.ts). */
   injectAnswers?: AnswerInjector;
+  /** Refuses requests once the service stops, and tracks running handlers so the stop can wait for them. */
+  shutdown?: ShutdownGate;
   /**
    * Compile every route's validators and serializers while starting, as fastify does by default,
    * instead of at each route's first request (http/lazy-schemas.ts): a test's way to check them all.
@@ -69,8 +72,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { ctx } = services;
   const handleError = makeErrorHandler(ctx.log);
   const schemas = lazySchemas();
+  const shutdown = options.shutdown ?? new ShutdownGate();
   const app = Fastify({
     logger: false,
+    // A request that comes while the service stops gets the documented 503 body (refuseWhileStopping),
+    // not fastify's own `{"error": "Service Unavailable", ...}` without request-id or Retry-After.
+    return503OnClosing: false,
     // Errors found while routing (a bad %-escape, an over-long path segment) get the same body.
     frameworkErrors: handleError,
     // And what Node's HTTP parser refuses before there is a request (a URL over 16 KB).
@@ -122,7 +129,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     for (const status of ["429", "503"]) response[status] ??= { $ref: "ErrorBody#", description: RESPONSE_NOTES[status] };
   });
   if (options.injectAnswers) app.addHook("onRequest", injectedAnswersHook(options.injectAnswers));
-  if (options.chaos) app.addHook("onRequest", chaosHook(options.chaos));
+  if (options.chaos) app.addHook("onRequest", chaosHook(options.chaos, shutdown.signal));
+  // After chaos: a request whose --chaos latency the stop cut short is refused here too.
+  app.addHook("onRequest", refuseWhileStopping(shutdown));
+  app.addHook("preClose", async () => shutdown.begin());
+  app.addHook("onRoute", trackHandlers(shutdown));
   if (options.logRequests) {
     app.addHook("onResponse", async (request, reply) => {
       const injected = request.faultInjected ? " (injected by --chaos)" : "";

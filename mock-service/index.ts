@@ -15,6 +15,7 @@ import { givenValue } from "../agent/protocol/given-value.js";
 import { httpBaseUrl } from "../agent/protocol/http-url.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
+import { ShutdownGate } from "./http/shutdown.js";
 import { listenOnSocket } from "./http/socket-listener.js";
 import { checkChaosOptions, type ChaosOptions } from "./http/chaos.js";
 import type { AnswerInjector } from "./http/injected-answers.js";
@@ -180,12 +181,14 @@ export async function startNamedService(options: MockServiceOptions, names: Opti
       cloud: options.cloud ?? "global",
       created: ctx.now(),
     })).tenantId;
+    const shutdown = new ShutdownGate();
     const services = createServices(ctx, { lockout: { ...DEFAULT_LOCKOUT_POLICY, threshold: options.lockoutThreshold ?? DEFAULT_LOCKOUT_POLICY.threshold } });
     app = await buildApp({
       services,
       adminToken,
       logRequests: options.logRequests ?? false,
       version: packageVersion(),
+      shutdown,
       ...(throttle ? { throttle } : {}),
       ...(chaos ? { chaos } : {}),
       ...(options.injectAnswers ? { injectAnswers: options.injectAnswers } : {}),
@@ -206,8 +209,10 @@ export async function startNamedService(options: MockServiceOptions, names: Opti
       ...(socket ? { socketPath: socket.path } : {}),
       admin: new AdminClient(url, adminToken),
       close: () => {
+        // The store closes only when every handler has finished: one cut off from its client by
+        // the grace period still runs (awaiting scrypt), and met a closed database.
         closed ??= Promise.all([socket?.close(SHUTDOWN_GRACE_MS), closeServer(running)])
-          .then(() => undefined)
+          .then(() => shutdown.idle())
           .finally(() => store.close());
         return closed;
       },

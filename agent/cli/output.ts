@@ -56,24 +56,22 @@ export function inputLabel(file: string): string {
 }
 
 /**
- * What a failed write to stdout or stderr does (main() listens with it): stdout's reader gone
- * (EPIPE: `aosp-sim diagram | head -1`) ends the run quietly with the exit code it had, as Unix
- * tools do; any other stdout failure (ENOSPC: stdout is a full disk) is one line on stderr and
- * exit 2, never an uncaught error with a stack trace. A failed stderr ends nothing: it carries
- * progress and notices, while the run's results go to stdout and report files (a fleet whose
- * `2>&1 | head -c 5` reader left exited 0 mid-run, its summary and JUnit never written, and a
- * `serve` stopped); what is written to it after that is lost, and the exit code still tells.
+ * What a failed write to stdout or stderr does (main() listens with it). Stdout's reader gone
+ * (EPIPE: `aosp-sim run s.json | head -1`) ends nothing: what is written after that is dropped,
+ * and the command finishes its work and exits with its own code, so a failed run piped to `head`
+ * under `pipefail` still fails (ending at once with the code it had so far exited 0 for a run that
+ * had no verdict yet). Any other stdout failure (ENOSPC: stdout is a full disk) is one line on
+ * stderr and exit 2, never an uncaught error with a stack trace. A failed stderr ends nothing
+ * either: it carries progress and notices, while the run's results go to stdout and report files
+ * (a fleet whose `2>&1 | head -c 5` reader left exited 0 mid-run, its summary and JUnit never
+ * written, and a `serve` stopped); what is written to it after that is lost.
  */
 export function outputErrorHandler(
   name: "stdout" | "stderr",
   exit: (code: number) => void = (code) => process.exit(code),
 ): (error: NodeJS.ErrnoException) => void {
   return (error) => {
-    if (name === "stderr") return;
-    if (error.code === "EPIPE") {
-      exit(Number(process.exitCode ?? EXIT_OK));
-      return;
-    }
+    if (name === "stderr" || readerGone(error)) return;
     const why = error.code && !error.message.startsWith(error.code) ? `${error.code}: ${error.message}` : error.message;
     try {
       process.stderr.write(`${err.red("aosp-sim:")} stdout: cannot write (${printable(why.replace(/, write$/, ""))})\n`);
@@ -82,6 +80,14 @@ export function outputErrorHandler(
     }
     exit(EXIT_USAGE);
   };
+}
+
+/**
+ * Whether a write failed only because nobody reads the stream any more: its reader left (EPIPE),
+ * or it was closed by that earlier failure. The output is dropped; the command goes on.
+ */
+export function readerGone(error: NodeJS.ErrnoException): boolean {
+  return error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED";
 }
 
 export function printJson(value: unknown): void {

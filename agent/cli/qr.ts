@@ -17,7 +17,7 @@ import { firstInvalidUtf8 } from "../payload/check.js";
 import { checkImagePixels, minimumVersion, moduleCountOf, PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
 import {
-  EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine,
+  EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine, readerGone,
 } from "./output.js";
 import { readInput } from "./input.js";
 import { compactJsonBytes } from "../payload/json-text.js";
@@ -167,9 +167,12 @@ function report(
   };
 }
 
-/** Writes the PNG to stdout and waits until it is flushed (a pipe may be slower than we are). */
+/**
+ * Writes the PNG to stdout and waits until it is flushed (a pipe may be slower than we are). A
+ * reader that left (`qr -o - | head -c 8`) took what it wanted: that is no failure of the command.
+ */
 function writeStdout(png: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(png, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) => process.stdout.write(png, (error) => (error && !readerGone(error) ? reject(error) : resolve())));
 }
 
 export function registerQr(program: Command): void {

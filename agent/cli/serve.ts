@@ -62,7 +62,8 @@ export function registerServe(program: Command): void {
     .option(
       "--chaos <family:settings>",
       "inject faults in a route family (admin, sim, device, packages, all): latency=MIN-MAXms, " +
-        "fail=RATE[@STATUS+...], throttle=RATE[@Ns]; e.g. admin:latency=50-200ms,fail=0.1@503; repeatable",
+        "fail=RATE[@STATUS+...], throttle=RATE[@Ns], RATE 0..1 or a percentage; e.g. admin:latency=50-200ms,fail=0.1@503; " +
+        "repeatable, once per family (a family's settings take the place of the same settings of all)",
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )

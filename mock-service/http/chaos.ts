@@ -9,9 +9,11 @@
  * Families: admin (/beta), sim (/sim/v1), device (/device/v1 except packages), packages (package
  * downloads), all. /health, /openapi.json and /beta/$metadata are never touched.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CHAOS_THROTTLE_MESSAGE, chaosFailureMessage } from "../../agent/protocol/chaos-words.js";
 import { closestName } from "../../agent/protocol/closest-name.js";
+import { decimalNumber, decimalShare } from "../../agent/protocol/decimal.js";
 import { InputError } from "../../agent/protocol/errors.js";
 import { givenValue } from "../../agent/protocol/given-value.js";
 import { ApiError, GRAPH_CODES } from "./errors.js";
@@ -63,37 +65,72 @@ declare module "fastify" {
   }
 }
 
-/** The onRequest hook applying the rules; every request draws the same number of times. */
-export function chaosHook(options: ChaosOptions) {
+/**
+ * The rule that applies to `family`: its own settings, and those of `all` it does not set itself,
+ * setting by setting (latency, fail, throttle), so `all:fail=0.1` and `admin:latency=5ms` give
+ * the admin API both; a family's own setting takes precedence over the same setting of `all`.
+ */
+export function chaosRuleFor(rules: ChaosOptions["rules"], family: RouteFamily): ChaosRule | undefined {
+  const own = rules[family];
+  const all = rules.all;
+  if (!own || !all) return own ?? all;
+  const pick = <K extends keyof ChaosRule>(from: ChaosRule, keys: K[]) => Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]])) as Pick<ChaosRule, K>;
+  const latency = own.latencyMs !== undefined ? own : all;
+  const fail = own.failureRate !== undefined ? own : all;
+  const throttle = own.throttleRate !== undefined ? own : all;
+  return {
+    ...pick(latency, ["latencyMs"]),
+    ...pick(fail, ["failureRate", "failureStatuses"]),
+    ...pick(throttle, ["throttleRate", "retryAfterSeconds"]),
+  };
+}
+
+/**
+ * The onRequest hook applying the rules; every request a rule applies to draws the same number of
+ * times. Failing and throttling exclude each other and each strikes the share it says: a request
+ * fails with `failureRate`'s chance, and one that does not is throttled with the chance that makes
+ * `throttleRate` of all requests throttled (`fail=0.2,throttle=0.1`: 20 % fail, 10 % throttled).
+ */
+export function chaosHook(options: ChaosOptions, stopping?: AbortSignal) {
   const random = seededRandom(options.seed ?? 1);
+  const rules = new Map(ROUTE_FAMILIES.map((family) => [family, chaosRuleFor(options.rules, family)]));
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const family = routeFamilyOf(request.url);
     if (!family) return;
-    const rule = options.rules[family] ?? options.rules.all;
+    const rule = rules.get(family);
     if (!rule) return;
     const [latency, failure, pick, throttle] = [random(), random(), random(), random()];
     if (rule.latencyMs) {
       const [min, max] = rule.latencyMs;
-      await new Promise((resolve) => setTimeout(resolve, min + Math.round(latency * (max - min))));
+      await delay(min + Math.round(latency * (max - min)), undefined, stopping ? { signal: stopping } : {}).catch(() => {});
+      // Cut short by the service's stop: the request is refused as one that came while it stops.
+      if (stopping?.aborted) return;
     }
     const device = family === "device" || family === "packages";
-    if (rule.throttleRate !== undefined && throttle < rule.throttleRate) {
-      request.faultInjected = true;
-      throw throttled(reply, rule.retryAfterSeconds ?? 1, CHAOS_THROTTLE_MESSAGE);
-    }
-    if (rule.failureRate !== undefined && failure < rule.failureRate) {
+    const failureRate = rule.failureRate ?? 0;
+    if (failureRate > 0 && failure < failureRate) {
       const statuses = rule.failureStatuses ?? [503];
       const status = statuses[Math.min(statuses.length - 1, Math.floor(pick * statuses.length))]!;
       const code = device ? (status === 503 ? "serviceUnavailable" : "internalError") : (GRAPH_FAILURE_CODES[status] ?? GRAPH_CODES.internal);
       request.faultInjected = true;
       throw new ApiError(status, code, chaosFailureMessage(status));
     }
+    if (rule.throttleRate !== undefined && throttle * (1 - failureRate) < rule.throttleRate) {
+      request.faultInjected = true;
+      throw throttled(reply, rule.retryAfterSeconds ?? 1, CHAOS_THROTTLE_MESSAGE);
+    }
   };
 }
 
+/** How a rule is written, for the fix of every refused --chaos value. */
+const CHAOS_USAGE = "write FAMILY:SETTING,... e.g. admin:latency=50-200ms,fail=0.1@500+503,throttle=0.05@2s (families: admin, sim, device, packages, all; a rate is 0 to 1 or a percentage)";
+
 /**
  * Reads one rule as `--chaos` takes it, `FAMILY:SETTING,SETTING...`, into `into`. Settings:
- * latency=MIN-MAXms (or one value), fail=RATE[@STATUS+STATUS...], throttle=RATE[@SECONDSs].
+ * latency=MIN-MAXms (or one value), fail=RATE[@STATUS+STATUS...], throttle=RATE[@SECONDSs]; a
+ * RATE is a decimal fraction (0.05) or percentage (5%). A family given a rule before (in `into`),
+ * or a setting given twice in one rule, is refused: one would be lost. So is a family whose
+ * fail and throttle rates (with those of `all` it takes) add up to more than 1.
  * Its errors name the call (`parseChaosRule("bogus"): ...`): a library caller wrote no --chaos.
  */
 export function parseChaosRule(text: string, into: ChaosOptions["rules"] = {}): ChaosOptions["rules"] {
@@ -105,21 +142,24 @@ export function parseChaosOption(text: string, into: ChaosOptions["rules"] = {})
   return readChaosRule(text, into, `--chaos '${text}'`);
 }
 
-/** How a chaos rule is written, for a refused one. */
-const CHAOS_USAGE = "write FAMILY:SETTING,... e.g. admin:latency=50-200ms,fail=0.1@500+503,throttle=0.05@2s (families: admin, sim, device, packages, all)";
-
 /** One rule read into `into`, its errors naming `where`. */
 function readChaosRule(text: string, into: ChaosOptions["rules"], where: string): ChaosOptions["rules"] {
   if (typeof text !== "string") throw new TypeError(`parseChaosRule takes a string such as "admin:fail=0.1@503" (got ${givenValue(text)})`);
-  const fail = (what: string) => new InputError(what, { where, hint: CHAOS_USAGE });
+  const fail = (what: string, hint = CHAOS_USAGE) => new InputError(what, { where, hint });
   const colon = text.indexOf(":");
-  const family = text.slice(0, colon).trim();
+  const family = text.slice(0, colon).trim() as RouteFamily | "all";
   if (colon < 0 || !([...ROUTE_FAMILIES, "all"] as string[]).includes(family)) {
     throw fail(`'${colon < 0 ? text : family}' is not a route family`);
   }
+  if (into[family]) {
+    throw fail(`a --chaos before it gave ${family} its rule`, `give each family one --chaos, its settings separated by commas (e.g. ${family}:latency=50ms,fail=0.1)`);
+  }
   const rule: ChaosRule = {};
+  const seen = new Set<string>();
   for (const setting of text.slice(colon + 1).split(",")) {
-    const [key, value = ""] = setting.split("=").map((part) => part.trim());
+    const [key = "", value = ""] = setting.split("=").map((part) => part.trim());
+    if (seen.has(key)) throw fail(`${key} is given twice`, `give each setting once in a rule`);
+    seen.add(key);
     switch (key) {
       case "latency": {
         const match = /^(\d{1,6})(?:-(\d{1,6}))?ms$/.exec(value);
@@ -135,7 +175,7 @@ function readChaosRule(text: string, into: ChaosOptions["rules"], where: string)
         rule.failureRate = parseRate(rate ?? "", fail);
         if (statuses !== undefined) {
           rule.failureStatuses = statuses.split("+").map((s) => {
-            const status = Number(s);
+            const status = decimalNumber(s);
             if (!(FAILURE_STATUSES as readonly number[]).includes(status)) throw fail(`status '${s}' is not one of ${FAILURE_STATUSES.join(", ")}`);
             return status;
           });
@@ -156,13 +196,23 @@ function readChaosRule(text: string, into: ChaosOptions["rules"], where: string)
         throw fail(`unknown setting '${key}' (latency, fail, throttle)`);
     }
   }
-  into[family as RouteFamily | "all"] = rule;
+  const rules = { ...into, [family]: rule };
+  for (const each of ROUTE_FAMILIES) {
+    const applied = chaosRuleFor(rules, each);
+    if ((applied?.failureRate ?? 0) + (applied?.throttleRate ?? 0) > 1) {
+      throw fail(
+        `fail and throttle rates of ${each} add up to more than 1 (${applied!.failureRate} + ${applied!.throttleRate})`,
+        "a request is failed or throttled, not both: give rates whose sum is at most 1 (a family's own setting takes the place of the same setting of all)",
+      );
+    }
+  }
+  into[family] = rule;
   return into;
 }
 
 function parseRate(text: string, fail: (what: string) => Error): number {
-  const rate = Number(text);
-  if (text === "" || !Number.isFinite(rate) || rate < 0 || rate > 1) throw fail(`rate '${text}' is not a number from 0 to 1`);
+  const rate = decimalShare(text);
+  if (Number.isNaN(rate)) throw fail(`rate '${text}' is not a number from 0 to 1 or a percentage`);
   return rate;
 }
 

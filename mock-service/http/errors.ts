@@ -58,7 +58,8 @@ export function itemNotFound(kind: string, id: string): ApiError {
   return new ApiError(404, GRAPH_CODES.notFound, `no ${kind} has the id '${id}'`);
 }
 
-function isDeviceApi(request: FastifyRequest): boolean {
+/** Whether the request is for the device API, whose error bodies have their own codes and no innerError. */
+export function isDeviceApi(request: FastifyRequest): boolean {
   return request.url.startsWith(`${DEVICE_API_PREFIX}/`) || request.url === DEVICE_API_PREFIX;
 }
 
@@ -71,10 +72,12 @@ export function makeErrorHandler(log: (line: string) => void) {
     const device = isDeviceApi(request);
     // The route's own body limit (the log upload raises it); routing errors have no route yet.
     const { status, body } = describeError(error, device, request.routeOptions?.bodyLimit, request.routeOptions?.schema?.body);
+    // A full disk fails every write alike until space returns: one line a request, not a stack
+    // trace each. A refusal the service means to give (an ApiError: a stopping service's 503) is
+    // no failure of its own.
     if (isStorageFullError(error)) {
-      // Every write fails alike until space returns: one line a request, not a stack trace each.
       log(`disk full on ${request.method} ${request.url}: the disk holding the --db file is full (${error.message}); free space there`);
-    } else if (status >= 500 && !request.faultInjected) {
+    } else if (status >= 500 && !request.faultInjected && !(error instanceof ApiError)) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }
     setTraceHeaders(request, reply);

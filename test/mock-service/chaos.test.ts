@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
 import { InputError } from "../../agent/protocol/errors.js";
-import { parseChaosRule, startMockService, type MockService, type MockServiceOptions } from "../../mock-service/index.js";
+import { parseChaosOption, parseChaosRule, startMockService, type MockService, type MockServiceOptions } from "../../mock-service/index.js";
 import { ServeExited, startServe, stop } from "./support/serve-process.js";
 import { enrollRequest, errorOf, http } from "./support/service.js";
 
@@ -69,6 +69,42 @@ describe("--chaos", () => {
     const before = performance.now();
     await http(`${service.url}/beta/users`, { bearer: service.adminToken });
     expect(performance.now() - before).toBeGreaterThanOrEqual(145);
+  });
+
+  // Before, the second rule for a family replaced the first in silence, and a family's rule hid
+  // every setting of `all`: `all:fail=1@502` with `admin:latency=1ms` left the admin API unharmed.
+  it("refuses a second rule for a family or a setting given twice, and gives a family the settings of all it does not set", async () => {
+    expect(() => parseChaosOption("admin:latency=1ms", parseChaosRule("admin:fail=1@502"))).toThrow(
+      expect.objectContaining({ where: "--chaos 'admin:latency=1ms'", problem: "a --chaos before it gave admin its rule" }),
+    );
+    expect(() => parseChaosRule("admin:fail=0.1,fail=0.2")).toThrow(expect.objectContaining({ problem: "fail is given twice" }));
+    const service = await start({ chaos: { rules: parseChaosRule("admin:latency=1ms", parseChaosRule("all:fail=1@502")) } });
+    expect((await http(`${service.url}/beta/users`, { bearer: service.adminToken })).status).toBe(502);
+    expect((await http(`${service.url}/sim/v1/packages`, { bearer: service.adminToken })).status).toBe(502);
+    // A family's own setting takes the place of the same setting of all.
+    const own = await start({ chaos: { rules: parseChaosRule("admin:fail=1@504", parseChaosRule("all:fail=1@502")) } });
+    expect((await http(`${own.url}/beta/users`, { bearer: own.adminToken })).status).toBe(504);
+  });
+
+  // Before, Number() read them: 0x1, 1e-1 and 0x1f6 were accepted, and 5% was refused.
+  it("reads rates as decimal fractions or percentages and statuses as decimal digits", () => {
+    for (const text of ["admin:fail=0x1", "admin:fail=1e-1", "admin:fail=1@0x1f6", "admin:throttle=.1e1", "admin:fail= "]) {
+      expect(() => parseChaosRule(text), text).toThrow(InputError);
+    }
+    expect(parseChaosRule("admin:fail=5%@502,throttle=0.5%")).toEqual({ admin: { failureRate: 0.05, failureStatuses: [502], throttleRate: 0.005 } });
+  });
+
+  // Before, failures were drawn among the requests not throttled: fail=0.5,throttle=0.5 left a
+  // quarter of the requests unharmed, and fail=0.2,throttle=0.1 failed 18 %.
+  it("fails and throttles the shares the rule says, never one request both ways", async () => {
+    const both = await statuses(await start({ chaos: { seed: 3, rules: parseChaosRule("admin:fail=0.5,throttle=0.5") } }), 40);
+    expect(both.filter((s) => s === 200)).toEqual([]);
+    expect(both.filter((s) => s === 429).length).toBeGreaterThan(10);
+    expect(both.filter((s) => s === 503).length).toBeGreaterThan(10);
+    for (const text of ["admin:fail=0.6,throttle=0.5", "admin:fail=60%,throttle=50%"]) {
+      expect(() => parseChaosRule(text), text).toThrow(expect.objectContaining({ problem: expect.stringMatching(/^fail and throttle rates of admin add up to more than 1/) }));
+    }
+    expect(() => parseChaosRule("admin:fail=0.5", parseChaosRule("all:throttle=0.6"))).toThrow(/add up to more than 1/);
   });
 
   it("refuses a rule it cannot read, saying how to write one", () => {

@@ -8,6 +8,7 @@
  *   --fault power-loss@downloadingAgent=1%        1 % lose power while downloading the agent
  *   --fault download-http-error=404=0.1           10 % get the download answered 404
  */
+import { decimalShare } from "../../protocol/decimal.js";
 import { InputError } from "../../protocol/errors.js";
 import { refuseWrongKeyOfNetwork } from "../../device/inject-faults.js";
 import { FLEET_WIFI } from "./tenant.js";
@@ -28,9 +29,6 @@ export function ratePercent(rate: number): string {
 
 export const FAULT_RATE_GRAMMAR = "NAME[=VALUE][@STATE]=RATE (RATE 0..1 or a percentage), e.g. service-5xx=0.05, power-loss@downloadingAgent=1%";
 
-/** A rate as it may be written: a decimal fraction (0.05, .5, 1) or a decimal percentage (5%, 0.5%). */
-const RATE_WRITTEN = /^(?:\d+(?:\.\d+)?|\.\d+)%?$/;
-
 /**
  * Text after the last "=" that is meant as a rate, even if it is not one (-5%, 1e-2, NaN, 0.5%%,
  * abc%): said as a rate that is wrong. A word (service-5xx=always) is a fault's value, with no
@@ -39,13 +37,6 @@ const RATE_WRITTEN = /^(?:\d+(?:\.\d+)?|\.\d+)%?$/;
 const RATE_MEANT = /^(?:[-+]?(?:[0-9.eExX+-]*[0-9][0-9.eExX+-]*|nan|infinity)%*|[^=@]*%)$/i;
 
 const RATE_FIX = "give a fraction from 0 to 1 (0.05) or a percentage (5%)";
-
-/** The rate `written` stands for, or NaN: plain decimals only (Number() would read "" as 0, 1e-2, 0x1). */
-function rateOf(written: string): number {
-  if (!RATE_WRITTEN.test(written)) return Number.NaN;
-  const rate = written.endsWith("%") ? Number(written.slice(0, -1)) / 100 : Number(written);
-  return rate >= 0 && rate <= 1 ? rate : Number.NaN;
-}
 
 /** The fault's name as written: what comes before its value, state and rate. */
 function nameOf(text: string): string {
@@ -96,7 +87,7 @@ function readFaultRate(text: string, where: string): FaultRate {
   }
   // "=5%" has its rate; what it lacks is the fault.
   if (spec.trim() === "") throw new InputError("names no fault", { where, hint: `write NAME=${squeezed}, NAME one of: ${FAULT_NAMES.join(", ")}` });
-  const rate = rateOf(squeezed);
+  const rate = decimalShare(squeezed);
   if (squeezed !== written) {
     // " 0.5" or "5 %": a rate with spaces is refused, never read as the rate without them.
     const fix = Number.isNaN(rate) ? `write the rate without spaces: ${RATE_FIX}` : `write ${spec.trim()}=${squeezed}, without spaces`;
