@@ -196,16 +196,7 @@ function readChaosRule(text: string, into: ChaosOptions["rules"], where: string)
         throw fail(`unknown setting '${key}' (latency, fail, throttle)`);
     }
   }
-  const rules = { ...into, [family]: rule };
-  for (const each of ROUTE_FAMILIES) {
-    const applied = chaosRuleFor(rules, each);
-    if ((applied?.failureRate ?? 0) + (applied?.throttleRate ?? 0) > 1) {
-      throw fail(
-        `fail and throttle rates of ${each} add up to more than 1 (${applied!.failureRate} + ${applied!.throttleRate})`,
-        "a request is failed or throttled, not both: give rates whose sum is at most 1 (a family's own setting takes the place of the same setting of all)",
-      );
-    }
-  }
+  checkRatesAddUp({ ...into, [family]: rule }, fail);
   into[family] = rule;
   return into;
 }
@@ -244,7 +235,25 @@ export function checkChaosOptions(chaos: unknown, where: string): ChaosOptions {
     }
     checkRule(rule, (key, what, hint) => refuse(`.rules.${family}${key}`, what, hint));
   }
+  checkRatesAddUp(rules as ChaosOptions["rules"], (what, hint) => refuse(".rules", what, hint ?? ""));
   return chaos as ChaosOptions;
+}
+
+/**
+ * Refuses rules under which some family's fail and throttle rates (its own, or those of `all` it
+ * takes) add up to more than 1: a request is failed or throttled, never both. Both ways of giving
+ * rules (`--chaos` text, a library caller's object) are checked here.
+ */
+function checkRatesAddUp(rules: ChaosOptions["rules"], fail: (what: string, hint?: string) => Error): void {
+  for (const each of ROUTE_FAMILIES) {
+    const applied = chaosRuleFor(rules, each);
+    if ((applied?.failureRate ?? 0) + (applied?.throttleRate ?? 0) > 1) {
+      throw fail(
+        `fail and throttle rates of ${each} add up to more than 1 (${applied!.failureRate} + ${applied!.throttleRate})`,
+        "a request is failed or throttled, not both: give rates whose sum is at most 1 (a family's own setting takes the place of the same setting of all)",
+      );
+    }
+  }
 }
 
 /** One family's rule, each setting checked; `refuse` names where it is. */

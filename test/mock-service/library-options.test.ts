@@ -53,6 +53,11 @@ describe("startMockService's refusals", () => {
       where: "startMockService chaos.rules.admin.failureStatuses",
       hint: "give one or more of 500, 502, 503, 504, e.g. [503]",
     });
+    // Before, rates adding up past 1 were refused in --chaos text only, and a caller's object throttled every request it did not fail.
+    expect(await refusal({ chaos: { rules: { all: { throttleRate: 0.6 }, admin: { failureRate: 0.5 } } } })).toMatchObject({
+      where: "startMockService chaos.rules",
+      problem: "fail and throttle rates of admin add up to more than 1 (0.5 + 0.6)",
+    });
     // Before, a rule for a family that is none was ignored in silence.
     expect(await refusal({ chaos: { rules: { admins: { failureRate: 0.5 } } as never } })).toMatchObject({
       message: "startMockService chaos.rules.admins: is not a route family",
