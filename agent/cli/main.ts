@@ -125,6 +125,8 @@ function usageFix(error: CommanderError, program: Command, command: Command | un
   switch (error.code) {
     case "commander.unknownCommand":
       return `run \`${program.name()} --help\` for the commands (${program.commands.map((c) => c.name()).join(", ")})`;
+    case "commander.help":
+      return `name one: \`${name} --help\` says what each does`;
     case "commander.unknownOption":
       return `check the spelling; \`${name} --help\` lists the options`;
     case "commander.optionMissingArgument":
@@ -135,6 +137,11 @@ function usageFix(error: CommanderError, program: Command, command: Command | un
     default:
       return `\`${name} --help\` shows how to use it`;
   }
+}
+
+/** The usage error for a command run without one of its subcommands. */
+function missingCommand(command: Command): string {
+  return `no command given: \`${commandPath(command)}\` takes one of ${command.commands.map((c) => c.name()).join(", ")}`;
 }
 
 /** A command's full name, its parents' first (`aosp-sim emulator start`). */
@@ -184,18 +191,23 @@ async function main(argv: string[]): Promise<void> {
       // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
       command.exitOverride();
       // Remember which command failed to parse, so the fix line can show its usage.
-      command.configureOutput({ outputError: () => { failedCommand = command; } });
+      command.configureOutput({
+        outputError: () => { failedCommand = command; },
+        // Help shown on stderr is help shown for a missing command: remember whose.
+        writeErr: (text) => { failedCommand = command; process.stderr.write(text); },
+      });
       refuseRepeatedOptions(command);
     }
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      const benign = ["commander.helpDisplayed", "commander.version", "commander.help"];
-      if (benign.includes(error.code)) {
+      // `help()` with an error (exit code 1) is Commander's answer to a missing command: a usage error.
+      const benign = ["commander.helpDisplayed", "commander.version"];
+      if (benign.includes(error.code) || (error.code === "commander.help" && error.exitCode === 0)) {
         process.exitCode = 0;
         return;
       }
-      const message = error.message.replace(/^error: /, "");
+      const message = error.code === "commander.help" ? missingCommand(failedCommand ?? program!) : error.message.replace(/^error: /, "");
       const usage = new InputError(message, { hint: usageFix(error, program!, failedCommand) });
       if (sarifRequested(argv)) printJson((await import("./validate-sarif.js")).sarifFailureLog(usage, "usage"));
       reportError(usage, { json: jsonRequested(argv), kind: "usage" });

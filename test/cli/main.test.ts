@@ -43,6 +43,23 @@ describe("aosp-sim", () => {
     expect(result.stderr).toMatch(/Did you mean validate\?/);
   });
 
+  // Before, Commander's help for a missing command was taken for `--help`: `aosp-sim emulator $STEP`
+  // with an empty STEP ran nothing and exited 0, so a CI step passed.
+  it("exits 2 when a command that takes a subcommand is given none, and 0 for help asked for", async () => {
+    const bare = await aospSim(["emulator"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("no command given: `aosp-sim emulator` takes one of start, provision, verify, reset, snapshot, set-owner");
+    expect(bare.stderr).toContain("fix: name one: `aosp-sim emulator --help` says what each does");
+    const top = await aospSim([]);
+    expect(top.code).toBe(2);
+    expect(top.stderr).toMatch(/no command given: `aosp-sim` takes one of decode, validate/);
+    for (const asked of [["help"], ["emulator", "--help"], ["help", "emulator"]]) {
+      const help = await aospSim(asked);
+      expect(help.code, asked.join(" ")).toBe(0);
+      expect(help.stdout, asked.join(" ")).toMatch(/^Usage: aosp-sim/);
+    }
+  });
+
   it("exits 2 on a missing argument", async () => {
     const result = await aospSim(["validate"]);
     expect(result.code).toBe(2);

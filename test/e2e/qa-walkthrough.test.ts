@@ -13,16 +13,16 @@ const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
 const temp = deviceTempDir("aosp-qa-walkthrough-");
 const dir = dirname(temp.file("x"));
 
-/** The walkthrough's `aosp-sim` lines: the command's words, and what its comment quotes it prints. */
+/** The walkthrough's `npx aosp-sim` lines: the command's words, and what its comment quotes it prints. */
 function walkthrough(): { args: string[]; prints: string | null }[] {
   const section = README.slice(README.indexOf("### QA walkthrough"));
   const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
   return block
     .split("\n")
-    .filter((line) => line.startsWith("aosp-sim "))
+    .filter((line) => line.startsWith("npx aosp-sim "))
     .map((line) => {
       const [command, comment = ""] = line.split(/\s+#\s/, 2);
-      return { args: command!.trim().split(/\s+/).slice(1), prints: /"([^"]+)"/.exec(comment)?.[1] ?? null };
+      return { args: command!.trim().split(/\s+/).slice(2), prints: /"([^"]+)"/.exec(comment)?.[1] ?? null };
     });
 }
 
