@@ -56,6 +56,25 @@ describe("a batch built by the official Graph client", () => {
   });
 });
 
+describe("a paged list in a batch", () => {
+  // Before, an injected request had no Host: the link read http://localhost:80/beta/..., which a
+  // script following it (Graph's paging contract) could not reach, or reached another program on.
+  it("links its next page on the address the batch came to, as the same request sent alone", async () => {
+    const t = service();
+    await createProfile(t);
+    await createProfile(t);
+    const path = "/deviceManagement/androidDeviceOwnerEnrollmentProfiles?$top=1&$select=id";
+    const alone = await t.admin("GET", `/beta${path}`);
+    const { byId } = await batch([{ id: "1", method: "GET", url: path }]);
+    const link = byId.get("1").body["@odata.nextLink"] as string;
+    expect(link.startsWith(`${t.url}/beta/deviceManagement/`), link).toBe(true);
+    expect(link).toBe(alone.body["@odata.nextLink"]);
+    const next = await t.admin("GET", link.slice(t.url.length));
+    expect(next.status).toBe(200);
+    expect(next.body.value).toHaveLength(1);
+  });
+});
+
 describe("the batch rules Graph documents", () => {
   it("refuses more than 20 requests, naming the limit", async () => {
     const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/users" }));

@@ -171,6 +171,9 @@ async function runStep(server: FastifyInstance, batch: FastifyRequest, step: Bat
     if (!HOP_HEADERS.has(name.toLowerCase()) && name.toLowerCase() !== "authorization" && name.toLowerCase() !== "host") headers[name.toLowerCase()] = value;
   }
   if (batch.headers.authorization !== undefined) headers["authorization"] = batch.headers.authorization;
+  // A next page's link is built on the address the client used: the batch's, not the default
+  // `localhost:80` an injected request would otherwise have.
+  if (batch.headers.host !== undefined) headers["host"] = batch.headers.host;
   const type = contentType(step);
   const payload =
     step.body === undefined ? undefined : type !== undefined && isJson(type) && typeof step.body !== "string" ? JSON.stringify(step.body) : Buffer.from(String(step.body), "base64");
