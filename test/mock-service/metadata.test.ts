@@ -185,6 +185,7 @@ describe("$metadata", () => {
       ["GET", `${TERMS}/${ids.terms}/acceptanceStatuses`],
       ["GET", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
       ["GET", "/beta/deviceManagement"],
+      ["PATCH", "/beta/deviceManagement", { settings: { secureByDefault: true } }],
       ["GET", "/beta/directoryObjects"],
       ["GET", `/beta/directoryObjects/${ids.user}`],
       ["GET", `/beta/directoryObjects/${ids.group}`],
