@@ -120,7 +120,7 @@ export { parseChaosRule, parseThrottleBudget, ROUTE_FAMILIES } from "../mock-ser
 export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {
-  GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, BatchRequest, BatchAnswer, ProfileRequest, ProfilePatch, ProfileInput,
+  GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, GraphDeviceManagementSettings, BatchRequest, BatchAnswer, ProfileRequest, ProfilePatch, ProfileInput,
   EnrollmentMode, EnrollmentModeName, GraphWifiSecurityType, GraphProfile, GraphManagedDevice, GraphDetectedApp,
   GroupRequest, GraphGroup, GroupMember, GraphPolicy, PolicyAssignment, AssignResult, AssignmentTarget, GraphPolicyState,
   ScheduledActionsForRule, TermsRequest, GraphTerms, TermsAssignment, GraphAcceptanceStatus, PackageVersion,

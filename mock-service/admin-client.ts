@@ -150,6 +150,17 @@ export interface GraphDeviceManagement {
   id: string;
   intuneAccountId: string;
   subscriptionState: "pending" | "active";
+  settings: GraphDeviceManagementSettings;
+}
+
+/**
+ * The tenant's compliance policy settings: `secureByDefault` marks devices with no compliance
+ * policy assigned noncompliant (false: compliant); a device that has not checked in for more than
+ * `deviceComplianceCheckinThresholdDays` days (1 to 120) is noncompliant.
+ */
+export interface GraphDeviceManagementSettings {
+  secureByDefault: boolean;
+  deviceComplianceCheckinThresholdDays: number;
 }
 
 /** One request of a `$batch` (Graph JSON batching); `url` is relative to /beta, e.g. `/users`. */
@@ -631,6 +642,11 @@ export class AdminClient {
   /** The deviceManagement singleton: the tenant's Intune account and its subscription state. */
   deviceManagement(): Promise<GraphDeviceManagement> {
     return this.request("GET", "/beta/deviceManagement");
+  }
+
+  /** Changes the tenant's compliance policy settings given (PATCH /beta/deviceManagement), keeping the others. */
+  updateDeviceManagement(settings: Partial<GraphDeviceManagementSettings>): Promise<GraphDeviceManagement> {
+    return this.request("PATCH", "/beta/deviceManagement", { settings });
   }
 
   /** Every directory object (users, groups, devices), each with its @odata.type. */

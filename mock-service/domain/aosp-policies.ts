@@ -12,6 +12,7 @@ import type {
 import { PASSWORD_REQUIRED_TYPES } from "../../agent/protocol/aosp-policy.js";
 import type { SettingStateReport } from "../../agent/protocol/device-api.js";
 import type { DeviceRecord } from "../store/devices.js";
+import type { ComplianceSettings } from "../store/tenant.js";
 import type { PolicyKind } from "../store/policies.js";
 
 export type SettingSpec =
@@ -152,11 +153,24 @@ export function policyStateOf(settings: readonly SettingStateReport[]): PolicySt
 }
 
 /**
- * Graph's complianceState of a device from its last compliance report: a noncompliant device
- * reads inGracePeriod until the grace period of its policies' block action ends.
+ * Graph's complianceState of a device from its last compliance report and the tenant's compliance
+ * policy settings, as Intune's built-in compliance policy has it: a device that has not checked
+ * in for more than the validity period is noncompliant; one with no compliance policy assigned is
+ * noncompliant under secureByDefault, else compliant; a noncompliant device reads inGracePeriod
+ * until the grace period of its policies' block action ends.
  */
-export function complianceStateOf(device: Pick<DeviceRecord, "compliance">, now: number): "unknown" | "compliant" | "noncompliant" | "inGracePeriod" {
+export function complianceStateOf(
+  device: Pick<DeviceRecord, "compliance" | "enrolled" | "lastSync">,
+  settings: ComplianceSettings,
+  now: number,
+): "unknown" | "compliant" | "noncompliant" | "inGracePeriod" {
   const compliance = device.compliance ?? { state: "unknown", graceEnds: null };
+  const lastContact = Math.max(device.enrolled, device.lastSync);
+  if (now - lastContact > settings.checkinThresholdDays * DAY_MS) return "noncompliant";
+  if (compliance.state === "noPolicy") return settings.secureByDefault ? "noncompliant" : "compliant";
   if (compliance.state === "noncompliant" && compliance.graceEnds !== null && now < compliance.graceEnds) return "inGracePeriod";
   return compliance.state;
 }
+
+/** A day in milliseconds: the validity period is counted in days. */
+const DAY_MS = 86_400_000;

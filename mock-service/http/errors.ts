@@ -107,7 +107,8 @@ export function innerError(request: FastifyRequest): Record<string, string> {
   return innerErrorOf(request.id, clientRequestIdOf(request));
 }
 
-function innerErrorOf(requestId: string, clientRequestId: string): Record<string, string> {
+/** Graph's innerError for a request known by its ids alone (one refused before it was served). */
+export function innerErrorOf(requestId: string, clientRequestId: string): Record<string, string> {
   return { date: new Date().toISOString(), "request-id": requestId, "client-request-id": clientRequestId };
 }
 
@@ -116,8 +117,12 @@ function innerErrorOf(requestId: string, clientRequestId: string): Record<string
  * otherwise the request-id, as Graph answers a request that came without one.
  */
 export function clientRequestIdOf(request: FastifyRequest): string {
-  const value = request.headers["client-request-id"];
-  return typeof value === "string" && /^[\x21-\x7e]{1,128}$/.test(value) ? value : request.id;
+  return echoedClientRequestId(request.headers["client-request-id"], request.id);
+}
+
+/** The client-request-id header's value to echo, or `requestId` when it is missing or not sane. */
+export function echoedClientRequestId(value: unknown, requestId: string): string {
+  return typeof value === "string" && /^[\x21-\x7e]{1,128}$/.test(value) ? value : requestId;
 }
 
 /**

@@ -43,9 +43,12 @@ export class ShutdownGate {
   }
 }
 
-/** The answer to a request that comes while the service stops: 503, Graph's shape, with Retry-After. */
-function serviceStopping(request: FastifyRequest): ApiError {
-  const code = isDeviceApi(request) ? "serviceUnavailable" : GRAPH_CODES.unavailable;
+/**
+ * The answer to a request that comes while the service stops: 503, Graph's shape, with
+ * Retry-After; `deviceApi` picks the device API's code over Graph's.
+ */
+export function serviceStopping(deviceApi: boolean): ApiError {
+  const code = deviceApi ? "serviceUnavailable" : GRAPH_CODES.unavailable;
   // fastify adds Connection: close to a request read while it stops.
   return new ApiError(503, code, `the service is stopping, so it serves no more requests; retry after the ${STOPPING_RETRY_AFTER_SECONDS} seconds in Retry-After`, {}, {
     "Retry-After": String(STOPPING_RETRY_AFTER_SECONDS),
@@ -55,7 +58,7 @@ function serviceStopping(request: FastifyRequest): ApiError {
 /** The onRequest hook refusing requests once the service has started to stop. */
 export function refuseWhileStopping(gate: ShutdownGate) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    if (gate.signal.aborted) throw serviceStopping(request);
+    if (gate.signal.aborted) throw serviceStopping(isDeviceApi(request));
   };
 }
 

@@ -16,6 +16,8 @@ export interface StructuredTypeDef {
   base?: string;
   abstract?: boolean;
   properties?: Record<string, string>;
+  /** The properties that refuse null (declared Nullable="false"). */
+  notNullable?: readonly string[];
 }
 
 /** An action bound to an entity type (POST .../{id}/name): its parameters and return type. */
@@ -100,7 +102,7 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
   for (const [name, type] of Object.entries(model.entityTypes)) {
     entityTypes.set(`${NS}.${name}`, {
       base: type.base ?? `${NS}.entity`,
-      properties: Object.entries(type.properties ?? {}),
+      properties: Object.entries(type.properties ?? {}).map(([property, edm]) => [property, edm, type.notNullable?.includes(property) ? false : undefined]),
       navigation: [],
     });
   }
@@ -127,7 +129,9 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
   for (const [name, type] of Object.entries(model.complexTypes)) {
     const base = type.base ? ` BaseType="${type.base}"` : "";
     lines.push(`      <ComplexType Name="${name}"${base}${type.abstract ? ' Abstract="true"' : ""}>`);
-    for (const [property, edm] of Object.entries(type.properties ?? {})) lines.push(`        <Property Name="${property}" Type="${edm}" />`);
+    for (const [property, edm] of Object.entries(type.properties ?? {})) {
+      lines.push(`        <Property Name="${property}" Type="${edm}"${type.notNullable?.includes(property) ? ' Nullable="false"' : ""} />`);
+    }
     lines.push("      </ComplexType>");
   }
   lines.push(

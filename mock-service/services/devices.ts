@@ -178,6 +178,7 @@ export class DeviceService {
     this.ctx.store.devices.recordSync(device.id, request.agentVersion, request.apps, now);
     const configurations = this.policies.configurationsFor(device);
     const compliancePolicies = this.policies.compliancePoliciesFor(device);
+    if (compliancePolicies === undefined) this.policies.checkedInWithoutPolicy(device);
     return {
       actions: this.ctx.store.devices.openActionsOf(device.id).map(toDeviceAction),
       updates: this.packages.updatesFor(request.agentVersion, request.apps),

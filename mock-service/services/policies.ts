@@ -192,13 +192,21 @@ export class PolicyService {
 
   /**
    * The compliance policies a device receives at check-in, or undefined when it has none and no
-   * verdict (a fleet without compliance policies pays nothing). A device with a verdict gets the
-   * empty list, so it reports that none applies any more and its verdict returns to unknown.
+   * verdict from any (a fleet without compliance policies pays nothing). A device with a verdict
+   * gets the empty list, so it reports that none applies any more and it has no policy.
    */
   compliancePoliciesFor(device: DeviceRecord): AssignedCompliancePolicy[] | undefined {
     const assigned = this.assignedTo("compliance", device);
-    if (assigned.length === 0 && (device.compliance?.state ?? "unknown") === "unknown") return undefined;
+    if (assigned.length === 0 && !hasPolicyVerdict(device)) return undefined;
     return assigned.map((p) => ({ id: p.id, displayName: p.displayName, version: p.version, settings: p.settings as AospComplianceSettings }));
+  }
+
+  /**
+   * A check-in found no compliance policy assigned to the device: Intune's built-in policy then
+   * gives its verdict, by the tenant's secureByDefault (complianceStateOf reads it).
+   */
+  checkedInWithoutPolicy(device: DeviceRecord): void {
+    if (device.compliance?.state !== "noPolicy") this.ctx.store.devices.setCompliance(device.id, { state: "noPolicy", graceEnds: null });
   }
 
   /**
@@ -218,7 +226,7 @@ export class PolicyService {
       if (compliance === undefined) return;
       const before = this.ctx.store.policies.statesOfDevice(device.id);
       const byId = new Map(assignedCompliance.map((p) => [p.id, p]));
-      let verdict: DeviceCompliance = { state: compliance.length === 0 ? "unknown" : "compliant", graceEnds: null };
+      let verdict: DeviceCompliance = { state: compliance.length === 0 ? "noPolicy" : "compliant", graceEnds: null };
       // Noncompliant with several policies: the earliest end of their grace periods.
       for (const c of compliance) {
         const noncompliant = policyStateOf(c.settings) === "nonCompliant";
@@ -239,6 +247,12 @@ export class PolicyService {
     const reported = assigned.length === 0 ? new Map<string, PolicyStateRecord>() : this.ctx.store.policies.statesOfDevice(device.id);
     return assigned.map((policy) => ({ policy, state: reported.get(policy.id) }));
   }
+}
+
+/** Whether the device's verdict came from compliance policies (one it must be told are gone). */
+function hasPolicyVerdict(device: DeviceRecord): boolean {
+  const state = device.compliance?.state ?? "unknown";
+  return state === "compliant" || state === "noncompliant";
 }
 
 /** A report's entries must be policies assigned to the device (by kind). */

@@ -5,7 +5,7 @@
  */
 import type { ServiceContext } from "../context.js";
 import { ApiError, itemNotFound } from "../http/errors.js";
-import type { TenantRecord } from "../store/tenant.js";
+import type { ComplianceSettings, TenantRecord } from "../store/tenant.js";
 
 /** Graph's mdmAuthority enum value of intune (the action answers the new authority's number). */
 export const MDM_AUTHORITY_INTUNE_VALUE = 1;
@@ -15,6 +15,16 @@ export class TenantService {
 
   get(): TenantRecord {
     return this.ctx.store.tenant.get();
+  }
+
+  /** The tenant's compliance policy settings (what a device with no compliance policy is, the validity period). */
+  complianceSettings(): ComplianceSettings {
+    return this.ctx.store.tenant.complianceSettings();
+  }
+
+  /** Changes the compliance policy settings given; devices follow them at once (complianceStateOf reads them). */
+  updateComplianceSettings(changes: Partial<ComplianceSettings>): void {
+    this.ctx.store.tenant.setComplianceSettings({ ...this.complianceSettings(), ...changes });
   }
 
   /** setMobileDeviceManagementAuthority: Intune becomes the authority; asking again changes nothing. */

@@ -16,11 +16,12 @@ export function isEnrolled(device: { managementState: ManagementState }): boolea
 }
 
 /**
- * A device's verdict from its last compliance report: unknown (no compliance policy evaluated),
- * compliant, or noncompliant (the admin reads inGracePeriod until `graceEnds`).
+ * A device's verdict from its last compliance report: unknown (not evaluated yet), compliant, or
+ * noncompliant (the admin reads inGracePeriod until `graceEnds`); noPolicy when it checked in
+ * with no compliance policy assigned (the tenant's secureByDefault says which that reads as).
  */
 export interface DeviceCompliance {
-  state: "unknown" | "compliant" | "noncompliant";
+  state: "unknown" | "noPolicy" | "compliant" | "noncompliant";
   /** Noncompliant: when the grace period of the block action ends (null: none, noncompliant at once). */
   graceEnds: number | null;
 }

@@ -246,4 +246,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE devices ADD COLUMN compliance_grace_ends INTEGER;
   ALTER TABLE policy_states ADD COLUMN noncompliant_since INTEGER;
   `,
+  // 7: the tenant's compliance policy settings (Graph's deviceManagementSettings): whether a device
+  //    with no compliance policy assigned is noncompliant (secureByDefault, off by default: such a
+  //    device is compliant), and the days a device may go without checking in and stay compliant.
+  `
+  ALTER TABLE tenant ADD COLUMN secure_by_default INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tenant ADD COLUMN compliance_checkin_threshold_days INTEGER NOT NULL DEFAULT 30;
+  `,
 ];

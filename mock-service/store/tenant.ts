@@ -24,6 +24,17 @@ interface TenantRow {
   created: number;
 }
 
+/**
+ * The tenant's compliance policy settings, Intune's *Compliance policy settings* (Graph's
+ * deviceManagementSettings): `secureByDefault` marks a device with no compliance policy assigned
+ * noncompliant (off: compliant), and a device that has not checked in for more than
+ * `checkinThresholdDays` days is noncompliant (*Compliance status validity period (days)*).
+ */
+export interface ComplianceSettings {
+  secureByDefault: boolean;
+  checkinThresholdDays: number;
+}
+
 export interface IncidentRecord {
   id: string;
   deviceId: string;
@@ -35,6 +46,8 @@ export class TenantStore {
   private readonly getStmt;
   private readonly insertStmt;
   private readonly setAuthorityStmt;
+  private readonly complianceSettingsStmt;
+  private readonly setComplianceSettingsStmt;
   private readonly insertIncident;
   private readonly incidentById;
 
@@ -45,6 +58,12 @@ export class TenantStore {
        VALUES (1, @tenantId, @displayName, @mdmAuthority, @cloud, @created)`,
     );
     this.setAuthorityStmt = db.prepare("UPDATE tenant SET mdm_authority = ? WHERE singleton = 1");
+    this.complianceSettingsStmt = db.prepare<[], { secure_by_default: number; compliance_checkin_threshold_days: number }>(
+      "SELECT secure_by_default, compliance_checkin_threshold_days FROM tenant WHERE singleton = 1",
+    );
+    this.setComplianceSettingsStmt = db.prepare(
+      "UPDATE tenant SET secure_by_default = @secureByDefault, compliance_checkin_threshold_days = @checkinThresholdDays WHERE singleton = 1",
+    );
     this.insertIncident = db.prepare(
       "INSERT INTO incidents (id, device_id, created, logs) VALUES (@id, @deviceId, @created, @logs)",
     );
@@ -73,6 +92,17 @@ export class TenantStore {
 
   setMdmAuthority(authority: MdmAuthority): void {
     this.setAuthorityStmt.run(authority);
+  }
+
+  /** The tenant's compliance policy settings. */
+  complianceSettings(): ComplianceSettings {
+    const row = this.complianceSettingsStmt.get();
+    if (!row) throw new Error("the tenant has not been created");
+    return { secureByDefault: row.secure_by_default === 1, checkinThresholdDays: row.compliance_checkin_threshold_days };
+  }
+
+  setComplianceSettings(settings: ComplianceSettings): void {
+    this.setComplianceSettingsStmt.run({ secureByDefault: settings.secureByDefault ? 1 : 0, checkinThresholdDays: settings.checkinThresholdDays });
   }
 
   addIncident(incident: IncidentRecord): void {

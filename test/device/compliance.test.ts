@@ -66,12 +66,13 @@ describe("compliance policies on the device", { timeout: 90_000 }, () => {
     await device.runFor(4 * 60_000);
     expect((await compliance(deviceId)).complianceState).toBe("compliant");
 
-    // Unassigned, the device reports that none applies: it has no verdict any more.
+    // Unassigned, the device reports that none applies: it has no policy, which the tenant's
+    // default compliance policy settings mark compliant.
     await admin.assignCompliancePolicy(minimum.id, []);
     await admin.assignCompliancePolicy(locked.id, []);
     // Past 15 minutes enrolled, the device checks in every 15 minutes.
     await device.runFor(16 * 60_000);
-    expect(await compliance(deviceId)).toEqual({ complianceState: "unknown", states: [] });
+    expect(await compliance(deviceId)).toEqual({ complianceState: "compliant", states: [] });
     await admin.assignConfiguration(pin.id, []);
   });
 });

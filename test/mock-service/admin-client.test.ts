@@ -86,6 +86,7 @@ const METHODS: Record<string, keyof AdminClient> = {
   "GET /beta/deviceManagement/termsAndConditions/{id}/assignments/{assignmentId}": "getTermsAssignment",
   "DELETE /beta/deviceManagement/termsAndConditions/{id}/assignments/{assignmentId}": "deleteTermsAssignment",
   "GET /beta/deviceManagement": "deviceManagement",
+  "PATCH /beta/deviceManagement": "updateDeviceManagement",
   "GET /beta/directoryObjects": "listDirectoryObjects",
   "GET /beta/directoryObjects/{id}": "getDirectoryObject",
   "GET /beta/deviceManagement/termsAndConditions/{id}/acceptanceStatuses": "termsAcceptanceStatuses",
@@ -123,6 +124,13 @@ describe("AdminClient", () => {
     expect(Object.keys(METHODS).filter((route) => !routes.includes(route)), "rows of METHODS the service has no route for").toEqual([]);
     const missing = Object.values(METHODS).filter((name) => typeof AdminClient.prototype[name] !== "function");
     expect(missing).toEqual([]);
+  });
+
+  it("reads and changes the tenant's compliance policy settings on the deviceManagement singleton", async () => {
+    expect((await admin.deviceManagement()).settings).toMatchObject({ secureByDefault: false, deviceComplianceCheckinThresholdDays: 30 });
+    const changed = await admin.updateDeviceManagement({ secureByDefault: true });
+    expect(changed.settings).toMatchObject({ secureByDefault: true, deviceComplianceCheckinThresholdDays: 30 });
+    await admin.updateDeviceManagement({ secureByDefault: false });
   });
 
   it("counts a collection, filtered or not (GET .../$count)", async () => {

@@ -232,7 +232,7 @@ describe("terms and conditions assignments", () => {
 });
 
 describe("the addresses $metadata declares", () => {
-  it("serves the deviceManagement singleton: the tenant's Intune account and its subscription state", async () => {
+  it("serves the deviceManagement singleton: the tenant's Intune account, its subscription state and compliance policy settings", async () => {
     const t = service();
     const tenant = (await t.admin("GET", "/beta/organization")).body.value[0].id as string;
     const reply = await t.admin("GET", "/beta/deviceManagement");
@@ -243,6 +243,7 @@ describe("the addresses $metadata declares", () => {
       id: tenant,
       intuneAccountId: tenant,
       subscriptionState: "active",
+      settings: { "@odata.type": "#microsoft.graph.deviceManagementSettings", secureByDefault: false, deviceComplianceCheckinThresholdDays: 30 },
     });
   });
 

@@ -185,6 +185,7 @@ describe("$metadata", () => {
       ["GET", `${TERMS}/${ids.terms}/acceptanceStatuses`],
       ["GET", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
       ["GET", "/beta/deviceManagement"],
+      ["PATCH", "/beta/deviceManagement", { settings: { secureByDefault: true } }],
       ["GET", "/beta/directoryObjects"],
       ["GET", `/beta/directoryObjects/${ids.user}`],
       ["GET", `/beta/directoryObjects/${ids.group}`],
@@ -377,5 +378,54 @@ describe("managedDevice's deviceActionResults in $metadata", () => {
     expect(local(member(schema, "deviceActionResult", "actionState").$Type)).toBe("actionState");
     expect(Object.keys(schema["actionState"]!).filter((name) => !name.startsWith("$"))).toEqual(["none", "pending", "canceled", "active", "done", "failed", "notSupported"]);
     for (const name of ["actionName", "startDateTime", "lastUpdatedDateTime"]) expect(member(schema, "deviceActionResult", name), name).toBeDefined();
+  });
+});
+
+describe("dates in $metadata and /openapi.json", () => {
+  // Before: the read-only dates a policy's or terms' create and PATCH take back (createdDateTime,
+  // lastModifiedDateTime, modifiedDateTime) were plain strings in /openapi.json, and any text was
+  // taken for them; every other date was format date-time.
+  it("declares every date property as Edm.DateTimeOffset and format date-time, in answers and bodies alike", async () => {
+    const t = service();
+    const schema = (xml2json((await t.admin("GET", "/beta/$metadata")).text) as Record<string, Schema>)["microsoft.graph"]!;
+    const problems: string[] = [];
+    for (const [type, declaration] of Object.entries(schema)) {
+      if (!["EntityType", "ComplexType"].includes(declaration?.$Kind)) continue;
+      for (const [name, property] of Object.entries(declaration as Record<string, { $Type?: string }>)) {
+        if (/DateTime$/.test(name) && property.$Type !== "Edm.DateTimeOffset") problems.push(`$metadata: ${type}.${name} is ${property.$Type ?? "Edm.String"}`);
+      }
+    }
+    const doc = (await http(`${t.url}/openapi.json`)).body as { paths: Record<string, unknown> };
+    let dates = 0;
+    const walk = (node: unknown, where: string): void => {
+      if (node === null || typeof node !== "object") return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "properties" && value !== null && typeof value === "object") {
+          for (const [name, property] of Object.entries(value as Record<string, { format?: string }>)) {
+            if (!/DateTime$/.test(name)) continue;
+            dates += 1;
+            if (property.format !== "date-time") problems.push(`/openapi.json ${where}: ${name} is ${JSON.stringify(property)}`);
+          }
+        }
+        walk(value, `${where}/${key}`);
+      }
+    };
+    walk(doc.paths, "");
+    expect(dates).toBeGreaterThan(30);
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses a policy's or terms' date sent back that is no date, naming it, as a profile's", async () => {
+    const t = service();
+    const ids = await scenario(t);
+    for (const [path, body] of [
+      [`${CONFIGURATIONS}/${ids.configuration}`, { lastModifiedDateTime: "yesterday" }],
+      [`${COMPLIANCE}/${ids.compliance}`, { createdDateTime: "not a date" }],
+      [`${TERMS}/${ids.terms}`, { modifiedDateTime: "2026-13-45" }],
+    ] as const) {
+      const reply = await t.admin("PATCH", path, body);
+      const [name] = Object.keys(body);
+      expect({ status: reply.status, message: reply.body?.error?.message }, path).toEqual({ status: 400, message: expect.stringContaining(name!) });
+    }
   });
 });

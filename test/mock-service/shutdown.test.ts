@@ -73,3 +73,31 @@ describe("stopping the service", () => {
     expect(log.filter((line) => line.includes("internal error"))).toEqual([]);
   });
 });
+
+describe("stopping the service while a batch runs", () => {
+  // Before, the requests of a batch not yet run when the stop began were refused by fastify
+  // ("Fastify has already been closed") and the whole batch answered 500 generalException.
+  it("answers each request of the batch not yet served with the stop's 503, request-id and Retry-After", async () => {
+    const log: string[] = [];
+    const service = await startMockService({ chaos: { rules: parseChaosRule("admin:latency=1000ms") }, log: (line) => log.push(line) });
+    const requests = ["a", "b", "c"].map((id) => ({ id, method: "GET", url: "/organization" }));
+    const batch = http(`${service.url}/beta/$batch`, { method: "POST", json: { requests }, bearer: service.adminToken });
+    // The batch waits out its own latency (1 s), then its first request's: the stop comes during the latter.
+    await new Promise((resolve) => setTimeout(resolve, 1400));
+    const stopped = service.close();
+    const answer = await batch;
+    await stopped;
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.responses.map((r: { id: string }) => r.id)).toEqual(["a", "b", "c"]);
+    const requestIds = new Set<string>();
+    for (const step of answer.body.responses) {
+      expect(step.status).toBe(503);
+      expect(step.headers["Retry-After"]).toBe("5");
+      expect(step.body.error).toMatchObject({ code: "serviceNotAvailable", message: expect.stringMatching(/^the service is stopping/) });
+      expect(step.body.error.innerError["request-id"]).toBe(step.headers["Request-Id"]);
+      requestIds.add(step.headers["Request-Id"]);
+    }
+    expect(requestIds.size).toBe(3);
+    expect(log).toEqual([]);
+  });
+});

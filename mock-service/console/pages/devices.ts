@@ -167,7 +167,7 @@ ${table(
   "No configuration policies are assigned to this device.",
 )}
 <h2>Device compliance</h2>
-${properties([["Compliance", COMPLIANCE_STATE_LABELS[complianceStateOf(device, ctx.now())] ?? "Not evaluated"]])}
+${properties([["Compliance", COMPLIANCE_STATE_LABELS[complianceStateOf(device, ctx.store.tenant.complianceSettings(), ctx.now())] ?? "Not evaluated"]])}
 ${table(
   "Compliance policies assigned to this device",
   [

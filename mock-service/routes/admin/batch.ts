@@ -16,9 +16,16 @@
  *     can only depend on one before it;
  *   - answers may come in any order (clients match them by id); the mock runs the requests one
  *     after the other in the order given, so a batch's outcome is deterministic.
+ *
+ * A batch still running when the service starts to stop is answered 200 like any other: each
+ * request not yet served gets the stop's own 503 (serviceNotAvailable, Retry-After) as its
+ * answer, as Graph answers a batched request it refuses (throttled, unavailable) in its place in
+ * the batch, so a client retries just those.
  */
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import { badRequest } from "../../http/errors.js";
+import { badRequest, echoedClientRequestId, innerErrorOf } from "../../http/errors.js";
+import { serviceStopping } from "../../http/shutdown.js";
 import { adminSecurity, errors, routeFamily } from "../../http/schemas.js";
 
 /** Graph's limit on the requests of one batch. */
@@ -177,7 +184,15 @@ async function runStep(server: FastifyInstance, batch: FastifyRequest, step: Bat
   const type = contentType(step);
   const payload =
     step.body === undefined ? undefined : type !== undefined && isJson(type) && typeof step.body !== "string" ? JSON.stringify(step.body) : Buffer.from(String(step.body), "base64");
-  const reply = await server.inject({ method: step.method.toUpperCase() as "GET", url: `/beta${relativePath(step.url)}`, headers, ...(payload === undefined ? {} : { payload }) });
+  let reply: Awaited<ReturnType<FastifyInstance["inject"]>>;
+  try {
+    reply = await server.inject({ method: step.method.toUpperCase() as "GET", url: `/beta${relativePath(step.url)}`, headers, ...(payload === undefined ? {} : { payload }) });
+  } catch (error) {
+    // Once the service starts to stop, fastify injects nothing more: the request gets the 503 it
+    // would get sent alone then.
+    if ((error as { code?: unknown }).code === "FST_ERR_REOPENED_CLOSE_SERVER") return stoppingAnswer(step.id, headers["client-request-id"]);
+    throw error;
+  }
   const answerHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(reply.headers)) {
     if (value === undefined || HOP_HEADERS.has(name)) continue;
@@ -221,6 +236,25 @@ function isJson(type: string): boolean {
 /** The answer of a request one of whose dependencies failed: it is not run. */
 function failedDependency(step: BatchStep, failed: BatchAnswer): BatchAnswer {
   return errorAnswer(step.id, 424, "failedDependency", `not run: request "${failed.id}", which this one depends on, failed with ${failed.status}`);
+}
+
+/** The answer of a request the stopping service did not run: the stop's 503, with its own request-id. */
+function stoppingAnswer(id: string, clientRequestIdHeader: string | undefined): BatchAnswer {
+  const refusal = serviceStopping(false);
+  const requestId = randomUUID();
+  const clientRequestId = echoedClientRequestId(clientRequestIdHeader, requestId);
+  return {
+    id,
+    status: refusal.statusCode,
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Request-Id": requestId,
+      "Client-Request-Id": clientRequestId,
+      "OData-Version": "4.0",
+      ...refusal.headers,
+    },
+    body: { error: { code: refusal.code, message: refusal.message, innerError: innerErrorOf(requestId, clientRequestId) } },
+  };
 }
 
 /** An answer carrying the documented error body. */

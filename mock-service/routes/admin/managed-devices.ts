@@ -9,6 +9,7 @@ import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { Services } from "../../services/index.js";
 import { USERLESS } from "../../services/profiles.js";
 import type { ActionRecord, ActionStatus, DeviceView } from "../../store/devices.js";
+import type { ComplianceSettings } from "../../store/tenant.js";
 import {
   ACTION_STATE_VALUES,
   DETECTED_APPS,
@@ -43,7 +44,7 @@ function deviceActionResult(action: ActionRecord): Record<string, unknown> {
 }
 
 /** A device as Graph's managedDevice, with the results of the actions asked of it. */
-export function graphManagedDevice(device: DeviceView, actions: readonly ActionRecord[], now: number): Record<string, unknown> {
+export function graphManagedDevice(device: DeviceView, actions: readonly ActionRecord[], compliance: ComplianceSettings, now: number): Record<string, unknown> {
   const upn = device.userPrincipalName ?? "";
   return {
     "@odata.type": "#microsoft.graph.managedDevice",
@@ -66,7 +67,7 @@ export function graphManagedDevice(device: DeviceView, actions: readonly ActionR
     managementState: device.managementState,
     managedDeviceOwnerType: "company",
     ownerType: "company",
-    complianceState: complianceStateOf(device, now),
+    complianceState: complianceStateOf(device, compliance, now),
     azureADDeviceId: device.azureADDeviceId,
     azureADRegistered: true,
     deviceRegistrationState: "registered",
@@ -79,20 +80,26 @@ export function graphManagedDevice(device: DeviceView, actions: readonly ActionR
 export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
   const { devices, ctx } = services;
 
-  const graph = (device: DeviceView) => graphManagedDevice(device, ctx.store.devices.actionsOf(device.id), ctx.now());
+  // The tenant's compliance settings are read once a request: a list's devices all follow them.
+  const graphing = () => {
+    const compliance = ctx.store.tenant.complianceSettings();
+    const now = ctx.now();
+    return (device: DeviceView) => graphManagedDevice(device, ctx.store.devices.actionsOf(device.id), compliance, now);
+  };
 
   return async (app) => {
-    app.get(PATH, { schema: listDevicesSchema }, async (request) =>
-      odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map(graph), {
+    app.get(PATH, { schema: listDevicesSchema }, async (request) => {
+      const graph = graphing();
+      return odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map(graph), {
         source: {
           page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map(graph),
           count: () => ctx.store.devices.countVisible(),
         },
-      }),
-    );
+      });
+    });
 
     app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
-      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graph(devices.visible(request.params.id))),
+      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphing()(devices.visible(request.params.id))),
     );
 
     app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {

@@ -108,10 +108,17 @@ export const ADMIN_MODEL: CsdlModel = {
     deviceActionResult: { properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN } },
     deviceConfigurationSettingState: { properties: settingState },
     deviceCompliancePolicySettingState: { properties: settingState },
+    // The tenant's compliance policy settings the mock models (PATCH /beta/deviceManagement).
+    deviceManagementSettings: {
+      properties: { deviceComplianceCheckinThresholdDays: INT, secureByDefault: BOOLEAN },
+      notNullable: ["deviceComplianceCheckinThresholdDays", "secureByDefault"],
+    },
   },
   entityTypes: {
     // GET /beta/deviceManagement answers these; its collections are its navigation properties.
-    deviceManagement: { properties: { intuneAccountId: "Edm.Guid", subscriptionState: g("deviceManagementSubscriptionState") } },
+    deviceManagement: {
+      properties: { intuneAccountId: "Edm.Guid", subscriptionState: g("deviceManagementSubscriptionState"), settings: g("deviceManagementSettings") },
+    },
     aospDeviceOwnerDeviceConfiguration: { base: g("deviceConfiguration") },
     aospDeviceOwnerCompliancePolicy: { base: g("deviceCompliancePolicy") },
     deviceConfigurationAssignment: { properties: { intent: STRING, ...assignment } },

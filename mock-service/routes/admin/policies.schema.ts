@@ -135,8 +135,9 @@ export function policySchemas(type: PolicyType) {
     // POLICY_READ_ONLY, accepted in a round trip.
     id: { type: "string", maxLength: 200 },
     version: { type: "integer" },
-    createdDateTime: { type: "string", maxLength: 40 },
-    lastModifiedDateTime: { type: "string", maxLength: 40 },
+    // Dates as a GET answers them: text that is no date is a mistake, not an earlier read.
+    createdDateTime: dateTime,
+    lastModifiedDateTime: dateTime,
     supportsScopeTags: { type: "boolean" },
     ...settings,
   };

@@ -64,9 +64,10 @@ const writable = {
   // context was refused as an unknown property).
   "@odata.context": { type: "string", maxLength: 2000 },
   id: { type: "string", maxLength: 200 },
-  createdDateTime: { type: "string", maxLength: 40 },
-  lastModifiedDateTime: { type: "string", maxLength: 40 },
-  modifiedDateTime: { type: "string", maxLength: 40 },
+  // Dates as a GET answers them: text that is no date is a mistake, not an earlier read.
+  createdDateTime: dateTime,
+  lastModifiedDateTime: dateTime,
+  modifiedDateTime: dateTime,
 } as const;
 
 /**
