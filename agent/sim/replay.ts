@@ -26,7 +26,7 @@ import { isWithin, leafPath, requireStatePath } from "../machine/state-paths.js"
 import { counted } from "../protocol/counted.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
-import { recordedFaults, type Transcript } from "../report/read-transcript.js";
+import { recordedFaults, startRecordAt, type Transcript } from "../report/read-transcript.js";
 import type { NoteRecord, PowerRecord, StartRecord, StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
@@ -104,7 +104,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   }
   // The app versions the fresh service offers: those the compared part of the recording was offered.
   const recorded = transcript.start;
-  const faults = recordedFaults(recorded, where);
+  const faults = recordedFaults(recorded, transcript.startLine, where);
   const offered =
     options.until === undefined || !goesOn
       ? recordedStop === "enrolled"
@@ -115,8 +115,8 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
   // Read (and a start record that cannot hold them refused) before a service is started.
-  const recordedImage = recordedSystemImage(recorded, where);
-  const resetProtection = recordedResetProtection(recorded, transcript.records, where);
+  const recordedImage = recordedSystemImage(recorded, transcript.startLine, where);
+  const resetProtection = recordedResetProtection(recorded, transcript.records, transcript.startLine, where);
 
   let service: MockService | null = null;
   // The replayed device's records, as a transcript would hold them.
@@ -228,11 +228,11 @@ function refuseUsedDeviceDir(dir: string): void {
  * The package archives of the recorded device's system image, from its start record; null for a
  * recording made before the start record held them. One that is not an archive is named there.
  */
-function recordedSystemImage(start: StartRecord, where: string): Uint8Array[] | null {
+function recordedSystemImage(start: StartRecord, line: number, where: string): Uint8Array[] | null {
   const listed: unknown = start.preinstalled;
   if (listed === undefined) return null;
   const problem = (what: string) =>
-    new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
+    new InputError(`${startRecordAt(line)}: ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
   if (!Array.isArray(listed)) throw problem(`"preinstalled" is not a list of package archives`);
   return listed.map((entry: unknown, i) => {
     const archive = typeof entry === "object" && entry !== null ? (entry as { archive?: unknown }).archive : undefined;
@@ -251,11 +251,11 @@ function recordedSystemImage(start: StartRecord, where: string): Uint8Array[] | 
  * Whether the recorded device had factory reset protection on: as its start record says, or (in a
  * recording made before the start record said it) as its preconditions check found it.
  */
-function recordedResetProtection(start: StartRecord, records: readonly TranscriptRecord[], where: string): boolean {
+function recordedResetProtection(start: StartRecord, records: readonly TranscriptRecord[], line: number, where: string): boolean {
   const recorded: unknown = start.resetProtection;
   if (recorded === true || recorded === false) return recorded;
   if (recorded !== undefined) {
-    throw new InputError(`line 1 (the start record): "resetProtection" is ${JSON.stringify(recorded)}, not true or false`, {
+    throw new InputError(`${startRecordAt(line)}: "resetProtection" is ${JSON.stringify(recorded)}, not true or false`, {
       where,
       hint: "record the run again, or put back the start record as it was written",
     });
