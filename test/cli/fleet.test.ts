@@ -334,7 +334,7 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(xml.match(/<testcase classname="aosp-sim.fleet" /g)).toHaveLength(24);
     // The threshold is a test case too, so a CI system shows what gated the run.
     expect(xml).toMatch(/<testsuites time="[\d.]+" tests="25" failures="0"/);
-    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1% (shard 0/1)" time="0"/>');
     expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/);
   });
 
@@ -346,8 +346,8 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/✗ failed<1%: \d+(\.\d+)?% \(\d+ of 12\)/);
     expect(result.stdout).toMatch(/✓ enrolled>=1: \d+ of 12/);
     const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
-    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1" time="0"/>');
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1% \(shard 0\/1\)" time="0">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1 (shard 0/1)" time="0"/>');
     const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*" time="[\d.]+">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
     expect(failure).not.toBeNull();
     const [, index, message, body] = failure!;
@@ -650,7 +650,7 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     expect(xml.match(/<testcase classname="aosp-sim.fleet" /g) ?? []).toHaveLength(summary.devices);
     // The stop is a failed test case the CI system shows (before, every test case passed).
     expect(xml).toMatch(
-      new RegExp(`<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted" time="0">\\s*<failure message="interrupted: ${summary.devices} devices ran; no more devices were started[^"]*" type="interrupted"/>`),
+      new RegExp(`<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted \\(shard 0\\/1\\)" time="0">\\s*<failure message="interrupted: ${summary.devices} devices ran; no more devices were started[^"]*" type="interrupted"/>`),
     );
     // Merged, a stopped shard keeps the fleet from passing: not every device ran.
     const part = temp.file(`stopped-${name}.json`);
