@@ -60,6 +60,9 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "wrong-wifi-key=fleet-passphrase=10%"], /^aosp-sim: --fault wrong-wifi-key=fleet-passphrase=10%: is the fleet profile's own key for the network "Contoso-Fleet", so the network would not have a wrong key\n\s+fix: give a different one, or leave out =KEY/],
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
+    // Before, run as failed<2% and p95.enroll<500ms: k6 takes neither a space inside a value nor a name in another case.
+    [["--devices", "10", "--threshold", "failed<2 %"], /^aosp-sim: --threshold failed<2 %: "2 %" has a space in it\n\s+fix: write the number and its unit together, as k6 reads a value: failed<2%\n$/],
+    [["--devices", "10", "--threshold", "P95.Enroll<500ms"], /^aosp-sim: --threshold P95\.Enroll<500ms: "P95\.Enroll" is written in another case: metric names are case-sensitive, as k6's are\n\s+fix: write p95\.enroll<500ms\n$/],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: p95.total<1s cannot be missed before the run ends.*fix: /s],
     // Before, accepted: failed<=100% is never missed, and failed!=0 was refused as never missed early.
