@@ -8,8 +8,13 @@
  * (an emulator keeps no record of its download or its sign-in).
  */
 
-/** The steps of an enrollment both a simulated and a real device leave a trace of, in flow order. */
-export const MAJOR_STEPS = ["connectingWifi", "installingAgent", "settingDeviceOwner", "enrolling", "signingIn", "installingApps", "enrolled"] as const;
+/**
+ * The steps of an enrollment, in flow order: those both a simulated and a real device leave a
+ * trace of, and the agent's download and checksum check, which only the simulator records (an
+ * emulator's summary has no trace of them, so there they are steps one side shows). They tell
+ * where a run stopped: a download refused and a checksum that did not match end in the same state.
+ */
+export const MAJOR_STEPS = ["connectingWifi", "downloadingAgent", "verifyingAgent", "installingAgent", "settingDeviceOwner", "enrolling", "signingIn", "installingApps", "enrolled"] as const;
 
 export interface EnrollmentSummary {
   finalState: string;

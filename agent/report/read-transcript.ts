@@ -41,6 +41,8 @@ export interface Transcript {
   payloadText: string | null;
   /** Where it was read from (the file), for messages. */
   source?: string;
+  /** The file's line the start record stands on (blank lines before it are skipped), for messages. */
+  startLine: number;
 }
 
 /** A transcript whose recording may stop short of its end record (a run stopped by Ctrl-C, a kill). */
@@ -166,21 +168,22 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
       hint: "upgrade aosp-sim to replay it",
     });
   }
-  checkStart(start, where);
+  const startLine = lineNumbers[0]!;
+  checkStart(start, startLine, where);
   checkRecords(records, lineNumbers, version, where);
   const last = records.at(-1);
   const end = last?.type === "end" ? last : null;
   if (end === null) cutOff ??= "it has no end record";
   const scan = records.find((r) => r.type === "scan");
-  return { start, records, end, cutOff, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where };
+  return { start, records, end, cutOff, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where, startLine };
 }
 
 /**
  * The start record's fields a replay runs the device with, and `show` prints: an edited one is
  * named, not replayed as something else (nor shown raw on the terminal).
  */
-function checkStart(start: StartRecord, where: string): void {
-  const problem = (what: string) => damagedRecord(start, 0, 1, what, where);
+function checkStart(start: StartRecord, line: number, where: string): void {
+  const problem = (what: string) => damagedRecord(start, 0, line, what, where);
   const seed: unknown = start.seed;
   if (seed !== null && seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 2 ** 32 - 1)) {
     throw problem(`"seed" is ${JSON.stringify(seed)}, not a seed (a whole number from 0 to 4294967295, or null)`);
@@ -191,7 +194,7 @@ function checkStart(start: StartRecord, where: string): void {
   if (identity !== null) throw problem(identity);
   const faults: unknown = start.faults;
   if (!Array.isArray(faults) || faults.some((f) => typeof f !== "string")) throw problem(`"faults" is ${JSON.stringify(faults)}, not a list of faults as --fault takes them`);
-  recordedFaults(start, where);
+  recordedFaults(start, line, where);
 }
 
 /**
@@ -199,11 +202,16 @@ function checkStart(start: StartRecord, where: string): void {
  * unknown name, a space in it, a state the device does not have) is named by its place in the
  * start record, not as a --fault nobody gave.
  */
-export function recordedFaults(start: StartRecord, where: string): Fault[] {
+export function recordedFaults(start: StartRecord, line: number, where: string): Fault[] {
   // A redacted wrong Wi-Fi key stands for some key that is not the payload's: the fault without a
   // KEY gives the network one (the placeholder itself would do too, but is no usable WEP key).
   const asRun = start.faults.map((f) => (f === `wrong-wifi-key=${WRONG_WIFI_KEY_PLACEHOLDER}` ? "wrong-wifi-key" : f));
-  return parseFaultsAt(asRun, (i) => `${where}: line 1 (the start record), faults[${i}]`);
+  return parseFaultsAt(asRun, (i) => `${where}: ${startRecordAt(line)}, faults[${i}]`);
+}
+
+/** How messages name the start record: by the file's line it stands on ("line 1 (the start record)"). */
+export function startRecordAt(line: number): string {
+  return `line ${line} (the start record)`;
 }
 
 /** What a version 2 state line holds besides the schema's fields: the step as data, for a replay. */

@@ -26,11 +26,12 @@ import { isWithin, leafPath, requireStatePath } from "../machine/state-paths.js"
 import { counted } from "../protocol/counted.js";
 import { InputError } from "../protocol/errors.js";
 import { REDACTED } from "../report/redact.js";
-import { recordedFaults, type Transcript } from "../report/read-transcript.js";
-import type { StartRecord, StateRecord, TranscriptRecord } from "../report/transcript.js";
+import { recordedFaults, startRecordAt, type Transcript } from "../report/read-transcript.js";
+import type { NoteRecord, PowerRecord, StartRecord, StateRecord, TranscriptRecord } from "../report/transcript.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { startMockService, type MockService, type ProfileRequest } from "../../mock-service/index.js";
 import type { Failure } from "../machine/types.js";
+import type { Fault } from "../device/faults.js";
 import { printable } from "../protocol/printable.js";
 import { compareEnds, compareSteps, endStep, stepsOf, withoutStopInterrupted, type Comparison } from "./replay-compare.js";
 import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
@@ -102,15 +103,20 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     });
   }
   // The app versions the fresh service offers: those the compared part of the recording was offered.
-  const offered = options.until === undefined || !goesOn ? (recordedStop === "enrolled" ? enrollment : transcript.records) : offeredUpTo(transcript.records, enrollment, until!, transcript.start.seed);
-  if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const recorded = transcript.start;
-  const faults = recordedFaults(recorded, where);
+  const faults = recordedFaults(recorded, transcript.startLine, where);
+  const offered =
+    options.until === undefined || !goesOn
+      ? recordedStop === "enrolled"
+        ? enrollment
+        : transcript.records
+      : offeredUpTo(transcript.records, enrollment, until!, recorded.seed, faultSteps(transcript.records, faults));
+  if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
   // Read (and a start record that cannot hold them refused) before a service is started.
-  const recordedImage = recordedSystemImage(recorded, where);
-  const resetProtection = recordedResetProtection(recorded, transcript.records, where);
+  const recordedImage = recordedSystemImage(recorded, transcript.startLine, where);
+  const resetProtection = recordedResetProtection(recorded, transcript.records, transcript.startLine, where);
 
   let service: MockService | null = null;
   // The replayed device's records, as a transcript would hold them.
@@ -222,11 +228,11 @@ function refuseUsedDeviceDir(dir: string): void {
  * The package archives of the recorded device's system image, from its start record; null for a
  * recording made before the start record held them. One that is not an archive is named there.
  */
-function recordedSystemImage(start: StartRecord, where: string): Uint8Array[] | null {
+function recordedSystemImage(start: StartRecord, line: number, where: string): Uint8Array[] | null {
   const listed: unknown = start.preinstalled;
   if (listed === undefined) return null;
   const problem = (what: string) =>
-    new InputError(`line 1 (the start record): ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
+    new InputError(`${startRecordAt(line)}: ${what}`, { where, hint: "record the run again, or put back the start record as it was written" });
   if (!Array.isArray(listed)) throw problem(`"preinstalled" is not a list of package archives`);
   return listed.map((entry: unknown, i) => {
     const archive = typeof entry === "object" && entry !== null ? (entry as { archive?: unknown }).archive : undefined;
@@ -245,11 +251,11 @@ function recordedSystemImage(start: StartRecord, where: string): Uint8Array[] | 
  * Whether the recorded device had factory reset protection on: as its start record says, or (in a
  * recording made before the start record said it) as its preconditions check found it.
  */
-function recordedResetProtection(start: StartRecord, records: readonly TranscriptRecord[], where: string): boolean {
+function recordedResetProtection(start: StartRecord, records: readonly TranscriptRecord[], line: number, where: string): boolean {
   const recorded: unknown = start.resetProtection;
   if (recorded === true || recorded === false) return recorded;
   if (recorded !== undefined) {
-    throw new InputError(`line 1 (the start record): "resetProtection" is ${JSON.stringify(recorded)}, not true or false`, {
+    throw new InputError(`${startRecordAt(line)}: "resetProtection" is ${JSON.stringify(recorded)}, not true or false`, {
       where,
       hint: "record the run again, or put back the start record as it was written",
     });
@@ -340,14 +346,21 @@ function profileRequest(transcript: Transcript, payloadText: string): ProfileReq
 /**
  * The records whose app versions a replay stopped at `until` offers, in a recording that goes on
  * past its enrollment: the enrollment's, for a state within it; for a state first entered later,
- * the records before that entry, when only the device's own steps (its check-ins) lead there. One
- * reached past a scenario's or an admin's step (a note: a publish, a wipe; a power cut) is
- * refused: a replay does not re-run those, so it would compare a run that never gets there.
+ * the records before that entry, when only the device's own steps (its check-ins, and what its
+ * recorded faults did: `faulted`) lead there. One reached past a scenario's or an admin's step (a
+ * note: a publish, a wipe; a power cut) is refused: a replay does not re-run those, so it would
+ * compare a run that never gets there.
  */
-function offeredUpTo(records: readonly TranscriptRecord[], enrollment: readonly TranscriptRecord[], until: string, seed: number | null): readonly TranscriptRecord[] {
+function offeredUpTo(
+  records: readonly TranscriptRecord[],
+  enrollment: readonly TranscriptRecord[],
+  until: string,
+  seed: number | null,
+  faulted: ReadonlySet<TranscriptRecord>,
+): readonly TranscriptRecord[] {
   const entry = records.findIndex((r) => r.type === "state" && isWithin(r.state, until));
   if (entry < enrollment.length) return enrollment;
-  const step = records.slice(enrollment.length, entry).find((r) => r.type === "note" || r.type === "power");
+  const step = records.slice(enrollment.length, entry).find((r): r is NoteRecord | PowerRecord => (r.type === "note" || r.type === "power") && !faulted.has(r));
   if (step === undefined) return records.slice(0, entry);
   const what = step.type === "note" ? `"${printable(step.text)}"` : `a power ${step.event === "powerLost" ? "cut" : "change"} in ${printable(step.state)}`;
   throw new InputError(`the recording enters ${until} only after its enrollment, past a scenario's or an admin's step (${what}), which a replay does not re-run`, {
@@ -365,4 +378,35 @@ function enrollmentRecords(records: readonly TranscriptRecord[]): readonly Trans
   if (enrolled < 0) return records;
   const next = records.findIndex((r, i) => i > enrolled && (r.type === "state" || r.type === "power" || r.type === "note"));
   return next < 0 ? records : records.slice(0, next);
+}
+
+/**
+ * The power and note records the recorded faults wrote, which a replay writes again as it injects
+ * them (agent/device/inject-faults.ts): a power-loss@STATE cuts the power once, as the device first
+ * enters STATE (its power lost and then restored), and a clock-skew@STATE notes its jump once
+ * there. A scenario's power cut (`powerLoss`) or an admin's step writes the same kinds of record
+ * at other places; those are not the device's own.
+ */
+function faultSteps(records: readonly TranscriptRecord[], faults: readonly Fault[]): Set<TranscriptRecord> {
+  const steps = new Set<TranscriptRecord>();
+  for (const fault of faults) {
+    if ((fault.name !== "power-loss" && fault.name !== "clock-skew") || fault.state === undefined) continue;
+    const at = fault.state;
+    const entry = records.findIndex((r) => r.type === "state" && isWithin(r.state, at));
+    if (entry < 0) continue;
+    // Its records follow the entering step, before the next step (exchanges and the other fault's record may come between).
+    const next = records.findIndex((r, i) => i > entry && r.type === "state");
+    const after = records.slice(entry + 1, next < 0 ? records.length : next);
+    if (fault.name === "clock-skew") {
+      const jump = after.find((r) => r.type === "note" && r.event === "clock");
+      if (jump !== undefined) steps.add(jump);
+      continue;
+    }
+    const lost = after.find((r) => r.type === "power" && r.event === "powerLost");
+    if (lost === undefined) continue;
+    steps.add(lost);
+    const back = records.slice(records.indexOf(lost) + 1).find((r) => r.type === "power");
+    if (back?.type === "power" && back.event === "powerRestored") steps.add(back);
+  }
+  return steps;
 }

@@ -33,6 +33,17 @@ describe("compare of two failed runs", { timeout: 60_000 }, () => {
     expect((await runCommand(registerCompare, ["compare", a, a])).code).toBe(0);
   });
 
+  it("shows in the step lists where each run stopped: the checksum check, the download", async () => {
+    // Before: both lists were "connectingWifi"; only the failure code told the runs apart.
+    const text = await runCommand(registerCompare, ["compare", a, b]);
+    expect(text.stdout).toContain("\n  steps a   connectingWifi > downloadingAgent > verifyingAgent\n  steps b   connectingWifi > downloadingAgent\n");
+    const json = await runCommand(registerCompare, ["compare", a, b, "--json"]);
+    const document = JSON.parse(json.stdout) as { steps: { a: string[]; b: string[] }; differences: { field: string; matters: boolean }[] };
+    expect(document.steps).toEqual({ a: ["connectingWifi", "downloadingAgent", "verifyingAgent"], b: ["connectingWifi", "downloadingAgent"] });
+    // A step the other run never reached is noted, not held against them: the failure already is.
+    expect(document.differences.filter((d) => d.matters).map((d) => d.field)).toEqual(["failure"]);
+  });
+
   it("says a transcript given for a summary is one, and what compare takes (exit 2)", async () => {
     // The transcript a ticket carries: said to be one, with what compare takes instead.
     // Before: "is not JSON: Unexpected non-whitespace character after JSON at line 2 column 1".

@@ -60,6 +60,9 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "wrong-wifi-key=fleet-passphrase=10%"], /^aosp-sim: --fault wrong-wifi-key=fleet-passphrase=10%: is the fleet profile's own key for the network "Contoso-Fleet", so the network would not have a wrong key\n\s+fix: give a different one, or leave out =KEY/],
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
+    // Before, run as failed<2% and p95.enroll<500ms: k6 takes neither a space inside a value nor a name in another case.
+    [["--devices", "10", "--threshold", "failed<2 %"], /^aosp-sim: --threshold failed<2 %: "2 %" has a space in it\n\s+fix: write the number and its unit together, as k6 reads a value: failed<2%\n$/],
+    [["--devices", "10", "--threshold", "P95.Enroll<500ms"], /^aosp-sim: --threshold P95\.Enroll<500ms: "P95\.Enroll" is written in another case: metric names are case-sensitive, as k6's are\n\s+fix: write p95\.enroll<500ms\n$/],
     [["--devices", "10", "--abort-on-fail"], /--abort-on-fail: has no threshold to watch.*fix: add a threshold on failed or enrolled devices/s],
     [["--devices", "10", "--abort-on-fail", "--threshold", "p95.total<1s"], /--abort-on-fail: p95.total<1s cannot be missed before the run ends.*fix: /s],
     // Before, accepted: failed<=100% is never missed, and failed!=0 was refused as never missed early.
@@ -334,7 +337,7 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(xml.match(/<testcase classname="aosp-sim.fleet" /g)).toHaveLength(24);
     // The threshold is a test case too, so a CI system shows what gated the run.
     expect(xml).toMatch(/<testsuites time="[\d.]+" tests="25" failures="0"/);
-    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1% (shard 0/1)" time="0"/>');
     expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/);
   });
 
@@ -346,8 +349,8 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/✗ failed<1%: \d+(\.\d+)?% \(\d+ of 12\)/);
     expect(result.stdout).toMatch(/✓ enrolled>=1: \d+ of 12/);
     const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
-    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1" time="0"/>');
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1% \(shard 0\/1\)" time="0">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
+    expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1 (shard 0/1)" time="0"/>');
     const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*" time="[\d.]+">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
     expect(failure).not.toBeNull();
     const [, index, message, body] = failure!;
@@ -650,7 +653,7 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     expect(xml.match(/<testcase classname="aosp-sim.fleet" /g) ?? []).toHaveLength(summary.devices);
     // The stop is a failed test case the CI system shows (before, every test case passed).
     expect(xml).toMatch(
-      new RegExp(`<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted" time="0">\\s*<failure message="interrupted: ${summary.devices} devices ran; no more devices were started[^"]*" type="interrupted"/>`),
+      new RegExp(`<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted \\(shard 0\\/1\\)" time="0">\\s*<failure message="interrupted: ${summary.devices} devices ran; no more devices were started[^"]*" type="interrupted"/>`),
     );
     // Merged, a stopped shard keeps the fleet from passing: not every device ran.
     const part = temp.file(`stopped-${name}.json`);

@@ -43,3 +43,36 @@ describe("a transcript with blank lines", { timeout: 60_000 }, () => {
     expect(result.stderr).toContain("put back line 4 as it was written");
   });
 });
+
+describe("a start record after blank lines", { timeout: 60_000 }, () => {
+  // Before: each said "line 1 (the start record)", the file's first line, which is blank.
+  const withStart = (name: string, change: Record<string, unknown>) => {
+    const file = temp.file(name);
+    writeFileSync(file, ["", "  ", JSON.stringify({ ...JSON.parse(lines[0]!), ...change }), ...lines.slice(1)].join("\n") + "\n");
+    return file;
+  };
+
+  it("is named by its line in the file in show's and replay's errors", async () => {
+    const seed = withStart("seed.jsonl", { seed: "abc" });
+    for (const register of [registerShow, registerReplay]) {
+      const result = await runCommand(register, [register === registerShow ? "show" : "replay", seed]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${seed}: line 3 (the start record): "seed" is "abc"`);
+    }
+    const fault = withStart("fault.jsonl", { faults: ["bogus-fault"] });
+    const shown = await runCommand(registerShow, ["show", fault]);
+    expect(shown.code).toBe(2);
+    expect(shown.stderr).toContain(`${fault}: line 3 (the start record), faults[0]: `);
+  });
+
+  it("is named by its line in the file where replay reads its system image and reset protection", async () => {
+    const protection = withStart("protection.jsonl", { resetProtection: "yes" });
+    const unprotected = await runCommand(registerReplay, ["replay", protection]);
+    expect(unprotected.code).toBe(2);
+    expect(unprotected.stderr).toContain(`${protection}: line 3 (the start record): "resetProtection" is "yes"`);
+    const image = withStart("image.jsonl", { preinstalled: [{ packageName: "com.example.agent", versionName: "1.0", versionCode: 1, archive: "AAAA" }] });
+    const imageless = await runCommand(registerReplay, ["replay", image]);
+    expect(imageless.code).toBe(2);
+    expect(imageless.stderr).toContain(`${image}: line 3 (the start record): "preinstalled[0].archive" is not a package archive`);
+  });
+});

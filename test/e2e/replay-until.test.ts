@@ -62,6 +62,40 @@ describe("replay --until in a run recording that goes on past its enrollment", {
   });
 });
 
+describe("replay --until past a power cut or clock jump the recorded faults made", { timeout: 60_000 }, () => {
+  // Before: "--until: the recording enters enrolled.checkingIn only after its enrollment, past a
+  // scenario's or an admin's step (a power cut in enrolled.idle)", exit 2: the fault's power cut,
+  // which the replay injects again, was taken for a scenario's.
+  it("replays a run recording whose faults strike as it enrolls to its first check-in: identical, exit 0", async () => {
+    const file = temp.file("run-faults.jsonl");
+    expect((await aospSim(["run", "--seed", "3", "--fault", "power-loss@enrolled", "--fault", "clock-skew=+1h@enrolled", "--transcript", file])).code).toBe(0);
+    const result = await aospSim(["replay", file, "--until", "enrolled.checkingIn"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical \(stopped at enrolled\.checkingIn\.requesting, as --until asked\)\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it("replays an enroll recording that went on, past its power cut, to its first check-in", async () => {
+    const service = await startMockService();
+    try {
+      await service.admin.createLicensedUser({ displayName: "Ann", userPrincipalName: "ann@contoso.example", password: "Corr3ct-Horse" });
+      const profile = await service.admin.createProfile({ displayName: "P", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+      const payload = temp.file("power-payload.json");
+      writeFileSync(payload, JSON.stringify(await service.admin.exportProfile(profile.id)));
+      const file = temp.file("enroll-power.jsonl");
+      const args = ["enroll", payload, "--user", "ann@contoso.example", "--password", "Corr3ct-Horse", "--clock", "simulated", "--seed", "11"];
+      expect((await aospSim([...args, "--fault", "power-loss@enrolled", "--until", "enrolled.checkingIn", "--transcript", file])).code).toBe(0);
+      expect(readFileSync(file, "utf8")).toContain('"powerLost"');
+      const result = await aospSim(["replay", file, "--until", "enrolled.checkingIn"]);
+      expect(result.stderr).toBe("");
+      expect(result.stdout).toMatch(/^replayed \d+ steps, identical \(stopped at enrolled\.checkingIn\.requesting, as --until asked\)\n$/);
+      expect(result.code).toBe(0);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe("replay against a service that now refuses", { timeout: 60_000 }, () => {
   const USER = { upn: "ann@contoso.example", password: "Corr3ct-Horse" };
   let service: MockService;

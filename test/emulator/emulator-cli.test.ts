@@ -49,7 +49,7 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     writeFileSync(path("emulator.json"), verified.stdout);
     const compared = await aospSim(["compare", simulated, path("emulator.json")]);
     expect(compared.stdout).toMatch(/^same: final state, failure, device owner, apps and step order agree$/m);
-    expect(compared.stdout).toMatch(/^ {2}steps a +connectingWifi > installingAgent > settingDeviceOwner > enrolling > signingIn > installingApps > enrolled$/m);
+    expect(compared.stdout).toMatch(/^ {2}steps a +connectingWifi > downloadingAgent > verifyingAgent > installingAgent > settingDeviceOwner > enrolling > signingIn > installingApps > enrolled$/m);
     expect(compared.code).toBe(0);
   });
 

@@ -22,11 +22,11 @@ describe("comparing enrollment summaries", () => {
   it("agrees when state, owner, apps and the shared steps' order agree, noting steps one side cannot see", () => {
     const result = compareSummaries(simulated, emulator);
     expect(result.same).toBe(true);
-    expect(result.differences).toEqual([{ field: "steps seen", a: "enrolling, signingIn", b: "installingAgent", matters: false, note: "steps only one side shows are not compared" }]);
+    expect(result.differences).toEqual([{ field: "steps seen", a: "downloadingAgent, enrolling, signingIn", b: "installingAgent", matters: false, note: "steps only one side shows are not compared" }]);
   });
 
   it("takes each major step once, by its top-level state, in the order first entered", () => {
-    expect(majorSteps(simulated)).toEqual(["connectingWifi", "settingDeviceOwner", "enrolling", "signingIn", "installingApps", "enrolled"]);
+    expect(majorSteps(simulated)).toEqual(["connectingWifi", "downloadingAgent", "settingDeviceOwner", "enrolling", "signingIn", "installingApps", "enrolled"]);
   });
 
   it("minds another version, a missing app, another owner and another final state", () => {

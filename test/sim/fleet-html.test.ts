@@ -263,6 +263,10 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     const close = reportData(withLatencies(summary, [0.05, 0.08, 0.12, 0.15, 0.2, 0.21, 0.3, 2.95])).histograms[0]!;
     expect(close.labels).toEqual(Array.from({ length: 15 }, (_, i) => `≤ ${(2 * (i + 1)) / 10} ms`));
     expect(close.devices).toEqual([6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    // Values under 0.05 ms (a verify phase's tens of µs) count as 0: before, a bar "≤ 0 ms".
+    const tiny = reportData(withLatencies(summary, [0.02, 0.03, 0.04, 0.12, 0.3])).histograms[0]!;
+    expect(tiny).toEqual({ phase: "total", labels: ["< 0.05 ms", "≤ 0.1 ms", "≤ 0.2 ms", "≤ 0.3 ms"], devices: [3, 1, 0, 1] });
+    expect(reportData(withLatencies(summary, [0.01, 0.04, 9.3])).histograms[0]!.labels.slice(0, 2)).toEqual(["< 0.05 ms", "≤ 0.5 ms"]);
     // Spread values: at most 20 buckets, edges a round step apart (1, 2 or 5 times a power of ten).
     const spread = Array.from({ length: 200 }, (_, i) => 13.7 + ((i * 7919) % 997) * 0.93);
     const wide = reportData(withLatencies(summary, spread)).histograms[0]!;

@@ -38,8 +38,8 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     // Every device enrolled, so only the threshold fails: the CI system shows why the job is red.
     expect(xml).toMatch(/<testsuites time="[\d.]+" tests="4" failures="1"/);
     expect(xml).toMatch(/<testsuite name="aosp-sim fleet thresholds \(seed 4, shard 0\/1\)" time="0" tests="2" failures="1"/);
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed==0" time="0"\/>/);
-    expect(xml).toContain(`<testcase classname="aosp-sim.fleet.thresholds" name="p99.total&lt;0.001ms" time="0">`);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed==0 \(shard 0\/1\)" time="0"\/>/);
+    expect(xml).toContain(`<testcase classname="aosp-sim.fleet.thresholds" name="p99.total&lt;0.001ms (shard 0/1)" time="0">`);
     expect(xml).toContain(`<failure message="threshold missed: p99.total&lt;0.001ms: ${thresholds[1]!.figure}" type="threshold"/>`);
     // Without thresholds, the devices' suite alone, as before.
     expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites time="[\d.]+" tests="2" failures="0"/);
@@ -97,5 +97,30 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     expect(xml).toContain('<testsuite name="aosp-sim fleet thresholds (seed 4, shards 0/2, 1/2)"');
     // One shard is one.
     expect(fleetJunitXml(summary, [], evaluateThresholds(summary, [parseThreshold("failed==0")]))).toContain('<testsuite name="aosp-sim fleet thresholds (seed 4, shard 0/1)"');
+  });
+  // Before, every shard's file had `aosp-sim.fleet.run` "the run was not interrupted" and
+  // `aosp-sim.fleet.thresholds` "failed==0", as had the merge's thresholds: a CI system that takes
+  // the files as one test run (by class and name) showed one test case for them all.
+  it("names a shard's stop and thresholds by its shard, apart from the other shards' and the merge's", async () => {
+    const shards = await Promise.all(
+      [0, 1].map((index) =>
+        runFleet({
+          devices: 2, concurrency: 1, rampMs: 0, seed: 4, shard: { index, count: 2 }, faults: [], lifeMs: 0,
+          embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+        }),
+      ),
+    );
+    const checks = ["failed==0", "p99.total<0.001ms"].map(parseThreshold);
+    const xmls = shards.map(({ summary, devices }) => fleetJunitXml({ ...summary, interrupted: true }, devices, evaluateThresholds(summary, checks)));
+    const merge = mergeSummaries(shards.map(({ summary }, i) => ({ file: `${i}.json`, summary: { ...summary, interrupted: true } })));
+    xmls.push(mergedJunitXml(merge, evaluateThresholds(merge, checks), null, "shards 0/2 and 1/2 were stopped part-way"));
+    const cases = xmls.flatMap((xml) => [...xml.matchAll(/<testcase classname="([^"]+)" name="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`));
+    expect(cases.length).toBe(2 * (1 + 1 + 2) + 1 + 2);
+    expect(new Set(cases).size).toBe(cases.length);
+    expect(xmls[1]).toContain('<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted (shard 1/2)" time="0">');
+    expect(xmls[1]).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed==0 (shard 1/2)" time="0"/>');
+    // The merge's own test cases stay named as before: its thresholds are the whole fleet's.
+    expect(xmls[2]).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed==0" time="0"/>');
+    expect(xmls[2]).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 2\)" time="0">\s*<failure message="interrupted: /);
   });
 });

@@ -217,6 +217,22 @@ describe("thresholds", () => {
     expect(message("  ")).toMatch(/is empty/);
   });
 
+  // Before, taken as written otherwise: a space inside the metric or the value, and a metric in another case (FAILED, p95.signin).
+  it("takes metrics in their case and values without spaces, as k6 does, spaces around the comparison only", () => {
+    const message = (text: string) => refusal(parseThreshold, text);
+    expect(message("failed<2 %")).toBe('"2 %" has a space in it | write the number and its unit together, as k6 reads a value: failed<2%');
+    expect(message("p95.total<3 s")).toMatch(/^"3 s" has a space in it \| .*: p95\.total<3s$/);
+    expect(message("rss<1 GB")).toMatch(/^"1 GB" has a space in it \| .*: rss<1GB$/);
+    expect(message("FAILED<1%")).toBe('"FAILED" is written in another case: metric names are case-sensitive, as k6\'s are | write failed<1%');
+    expect(message("Http.Errors<1%")).toMatch(/\| write http\.errors<1%$/);
+    expect(message("p95.signin<1s")).toMatch(/^"p95\.signin" is written in another case: .* \| write p95\.signIn<1s$/);
+    expect(message("device.P(99.9).FirstCheckIn<5m")).toMatch(/\| write device\.p\(99\.9\)\.firstCheckIn<5m$/);
+    expect(message("p95 .enroll<1s")).toBe('"p95 .enroll" has a space in it | write p95.enroll<1s');
+    // Spaces around the comparison are k6's too, and the phases keep their documented case.
+    expect(parseThreshold("enrolled >= 99%")).toMatchObject({ metric: "enrolled", op: ">=", value: 99, share: true });
+    expect(parseThreshold("device.p95.firstCheckIn<5m")).toMatchObject({ metric: "device.p95.firstCheckIn", value: 300_000 });
+  });
+
   // Before, taken: a share over 100% (--fault refuses one), upper-case units of time (--life and
   // --ramp refuse them: "3M" could be months), and a bare number read as ms (--ramp 1 is refused).
   it("reads values as --fault, --life and --ramp do: shares up to 100%, units of time in lower case and never left out", () => {
@@ -261,7 +277,7 @@ describe("thresholds", () => {
     nearly(figure("p90.enroll<1s").actual, 900);
     expect(figure("p(90).enroll<1s").actual).toBe(figure("p90.enroll<1s").actual);
     nearly(figure("p99.9.enroll<1s").actual, 999);
-    expect(figure("P(99.9).Enroll<1s").actual).toBe(figure("p99.9.enroll<1s").actual);
+    expect(figure("p(99.9).enroll<1s").actual).toBe(figure("p99.9.enroll<1s").actual);
     nearly(figure("p100.enroll<1s").actual, 1000);
     nearly(figure("med.enroll<1s").actual, 500);
     nearly(figure("min.enroll<1s").actual, 1);

@@ -49,7 +49,8 @@ const MAX_BARS = 20;
  * narrowest that needs at most MAX_BARS: every edge is a whole number of steps, so no two bars
  * share a label (steps of the span / 20 in microseconds, labelled to 0.1 ms, did), values that are
  * all the same make one bar, and the last bar's edge is the phase's max in the table when the step
- * is 0.1 ms. The bars run from the smallest value's to the largest's.
+ * is 0.1 ms. The bars run from the smallest value's to the largest's; values under 0.05 ms, which
+ * count as 0, have a bar of their own, `< 0.05 ms`.
  */
 function latencyBars(encoded: string): { labels: string[]; devices: number[] } {
   const counts = countsByTenthOfMs(encoded);
@@ -62,8 +63,9 @@ function latencyBars(encoded: string): { labels: string[]; devices: number[] } {
   const first = bar(lowest, step);
   const devices = new Array<number>(bar(highest, step) - first + 1).fill(0);
   for (const [tenths, n] of counts) devices[bar(tenths, step) - first]! += n;
-  // Whole tenths over 10 print as the table's figures do ("254.2", "0.4", "60").
-  return { labels: devices.map((_, i) => `≤ ${((first + i) * step) / 10} ms`), devices };
+  // Whole tenths over 10 print as the table's figures do ("254.2", "0.4", "60"). The bar of values
+  // that round to 0 (a verify phase's tens of µs) holds those under 0.05 ms: "≤ 0 ms" said none could be there.
+  return { labels: devices.map((_, i) => (first + i === 0 ? "< 0.05 ms" : `≤ ${((first + i) * step) / 10} ms`)), devices };
 }
 
 /** 1, 2, 5, 10, 20, 50, ... tenths of a ms, up to one step wider than any latency a histogram holds (2^46 µs). */

@@ -6,7 +6,8 @@
  * thresholds, a second suite holds one test case per threshold (as k6's JUnit output does), a
  * missed one a failure with its figure: a run that fails on a threshold alone (every device
  * enrolled, but too slowly) shows in the CI system as that failure, not as a red job whose tests
- * all passed.
+ * all passed. The run's own test cases (the thresholds', the stop's) name its part (`shard 1/4`,
+ * `devices 3, 7`), so every shard's file can be taken with the others as one test run.
  */
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
@@ -42,16 +43,19 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
     }
   }
-  // A stopped run is a failure the CI system shows, not a red job whose tests all passed.
+  // A stopped run is a failure the CI system shows, not a red job whose tests all passed. Named
+  // with its part, as the thresholds' are: a CI system that takes every shard's file as one test
+  // run (and the merge's) tells test cases apart by class and name, and showed one for all shards.
+  const part = ` (${partNamed(summary)})`;
   if (summary.interrupted) {
     suite
       .testCase()
       .className("aosp-sim.fleet.run")
-      .name("the run was not interrupted")
+      .name(`the run was not interrupted${part}`)
       .time(0)
       .failure(`interrupted: ${devicesRan(summary)}; ${interruptedNote(summary)}`, "interrupted");
   }
-  addThresholdSuite(builder, summary, thresholds);
+  addThresholdSuite(builder, summary, thresholds, part);
   return withRootTime(builder.build(), summary.wallSeconds);
 }
 
@@ -78,12 +82,16 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
   return withRootTime(builder.build(), summary.wallSeconds);
 }
 
-/** One test case per threshold, a missed one a failure with its figure (as k6's JUnit output). */
-function addThresholdSuite(builder: Builder, summary: FleetSummary, thresholds: readonly ThresholdResult[]): void {
+/**
+ * One test case per threshold, a missed one a failure with its figure (as k6's JUnit output),
+ * named as written and then `part`: a shard's name its shard (`failed<1% (shard 1/4)`), the
+ * merge's none (its thresholds are the whole fleet's).
+ */
+function addThresholdSuite(builder: Builder, summary: FleetSummary, thresholds: readonly ThresholdResult[], part = ""): void {
   if (thresholds.length === 0) return;
   const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, ${partNamed(summary)})`).time(0);
   for (const t of thresholds) {
-    const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(t.threshold.text).time(0);
+    const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(`${t.threshold.text}${part}`).time(0);
     if (!t.passed) testCase.failure(`threshold missed: ${t.line}`, "threshold");
   }
 }

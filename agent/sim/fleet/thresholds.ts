@@ -11,7 +11,8 @@
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
  *   rss<1GB            peak resident memory (KB, MB, GB)
  *
- * Comparisons: < <= > >= == != (k6's; its `===` reads as `==`).
+ * Comparisons: < <= > >= == != (k6's; its `===` reads as `==`), with spaces around them or not, as
+ * k6 takes them; the metric and the value are written as above, in their case and without spaces.
  */
 import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
@@ -84,14 +85,24 @@ function readThreshold(text: string, where: string): Threshold {
   }
   const op: Operator = opText === "===" ? "==" : opText;
   if (metricText === "") throw new InputError(`no metric before "${opText}"`, { where, hint: `write ${THRESHOLD_GRAMMAR}` });
-  const metric = metricText.toLowerCase();
+  // Read without spaces and in lower case to tell what was meant, then refused unless written so:
+  // k6 takes a threshold's names as written, spaces only around the comparison.
+  const metric = metricText.replace(/\s+/g, "").toLowerCase();
   const latency = latencyMetric(metric, where);
   const kind = latency ? "time" : metricKind(metric);
   if (kind === null) throw new InputError(`unknown metric "${metricText}"`, { where, hint: METRICS_HINT });
+  const named = latency ? metric.replace(/[a-z]+$/, latency.phase) : metric;
   const valueText = rest.slice(opText.length).trim();
+  if (named !== metricText) {
+    const what = /\s/.test(metricText) ? "has a space in it" : "is written in another case: metric names are case-sensitive, as k6's are";
+    throw new InputError(`"${metricText}" ${what}`, { where, hint: `write ${named}${opText}${valueText}` });
+  }
   const example = EXAMPLES[kind];
   if (valueText === "") throw new InputError(`no value after "${opText}"`, { where, hint: `e.g. ${metricText}${opText}${example}` });
-  const match = /^([0-9]+(?:\.[0-9]+)?)\s*([a-z%/]+)?$/i.exec(valueText);
+  if (/\s/.test(valueText)) {
+    throw new InputError(`"${valueText}" has a space in it`, { where, hint: `write the number and its unit together, as k6 reads a value: ${metricText}${opText}${valueText.replace(/\s+/g, "")}` });
+  }
+  const match = /^([0-9]+(?:\.[0-9]+)?)([a-z%/]+)?$/i.exec(valueText);
   if (!match) {
     throw new InputError(`"${valueText}" is not a number${kind === "count" ? " or a share" : ""}`, { where, hint: `write a number from 0 up, with its unit: e.g. ${metricText}${opText}${example}` });
   }
@@ -112,7 +123,7 @@ function readThreshold(text: string, where: string): Threshold {
     throw new InputError(`"${valueText}" is more than all of them`, { where, hint: `give a share from 0% to 100%, e.g. ${metricText}${opText}1%` });
   }
   const value = Number(number) * (unit === undefined ? 1 : UNITS[unit]!);
-  return { text: expression, metric, op, value, share: unit === "%", ...(latency ? { latency } : {}) };
+  return { text: expression, metric: named, op, value, share: unit === "%", ...(latency ? { latency } : {}) };
 }
 
 type MetricKind = "count" | "rate" | "time" | "bytes";
