@@ -2,9 +2,9 @@
  * How Android turns a provisioning payload's Wi-Fi settings into key material (AOSP
  * ManagedProvisioning, WifiConfigurationProvider; docs/provisioning-facts.md §1):
  *   - NONE: an open network; any password is ignored.
- *   - WEP: a key of 10, 26 or 58 hex digits is used raw; anything else is used as ASCII text. The
- *     Wi-Fi service adds only 5- or 13-byte keys (40 or 104 bits), so any other key, a raw
- *     58-digit one included, cannot be added at all.
+ *   - WEP: a key of 10, 26 or 58 hex digits is used raw; anything else is used as text, its UTF-8
+ *     bytes. The Wi-Fi service adds only 5- or 13-byte keys (40 or 104 bits), so any other key, a
+ *     raw 58-digit one included, cannot be added at all.
  *   - WPA: the password is the passphrase (8..63 printable ASCII), from which the pre-shared key
  *     is derived (PBKDF2-HMAC-SHA1 over the SSID, 4096 rounds, 32 bytes, as IEEE 802.11i
  *     specifies), or 64 hex digits that are the pre-shared key itself.
@@ -15,7 +15,7 @@
  */
 import { pbkdf2Sync } from "node:crypto";
 import type { WifiSecurityType } from "../payload/params.js";
-import { isRawWepKey, isRawWpaKey, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems } from "../payload/wifi-key-format.js";
+import { isRawWpaKey, USABLE_WEP_KEYS, wepKeyBytes, wepKeyProblem, wpaPassphraseProblems } from "../payload/wifi-key-format.js";
 
 export type WifiKey =
   | { kind: "open" }
@@ -47,8 +47,7 @@ export function deriveWifiKey(
 function wepKey(password: string): WifiKeyResult {
   const problem = wepKeyProblem(password);
   if (problem !== null) return { ok: false, problem: `the WEP key is ${problem}; Android adds a WEP key of ${USABLE_WEP_KEYS} only` };
-  const key = isRawWepKey(password) ? Buffer.from(password, "hex") : Buffer.from(password, "latin1");
-  return { ok: true, key: { kind: "wep", key: new Uint8Array(key) } };
+  return { ok: true, key: { kind: "wep", key: wepKeyBytes(password) } };
 }
 
 function wpaKey(ssid: string, password: string): WifiKeyResult {

@@ -56,6 +56,17 @@ export function stopAtOnce(notice: (signal: StopSignal) => string, stdout?: (sig
 }
 
 /**
+ * Takes stopAtOnce's handler off again, giving the signals back to Node's default: for a command
+ * with no graceful stop of its own, once its modules are loaded (what the handler said, "as it
+ * started", would no longer be true).
+ */
+export function releaseStopAtOnce(): void {
+  if (atOnce === null) return;
+  for (const name of STOP_SIGNALS) process.off(name, atOnce);
+  atOnce = null;
+}
+
+/**
  * Ends the process by `signal` itself: `listener` is taken off (Node's own handling comes back
  * with the last one) and the signal raised again. The signal runs no exit handlers, so temporary
  * files go first.

@@ -51,3 +51,12 @@ export function fleetStoppedBeforeStart(signal: string, when: string, where: str
   const problem = `${signal} stopped the fleet ${when}, before any device started`;
   return { problem, document: errorDocument(new InputError(problem, { where, hint })) };
 }
+
+/**
+ * What any other command says when a signal stops it while its modules load, before it has done
+ * anything: `aosp-sim COMMAND: interrupted as it started (SIGINT); nothing was done`.
+ */
+export function loadingInterruptedNotice(command: string | undefined, signal: InterruptSignal): string {
+  const name = command === undefined || command.startsWith("-") ? "aosp-sim" : `aosp-sim ${printable(command)}`;
+  return `${err.yellow(`${name}:`)} interrupted as it started (${signal}); nothing was done: run the command again`;
+}

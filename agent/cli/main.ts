@@ -1,221 +1,50 @@
 #!/usr/bin/env node
 /**
- * `aosp-sim`: the command-line entry point. This file only wires commands together; each
- * command lives in its own file next to it and registers itself on the program.
+ * `aosp-sim`: the command-line entry point. Its first act is to handle Ctrl-C (SIGINT) and SIGTERM,
+ * before anything heavy loads: the program (commander) and each command's modules take from a
+ * tenth of a second to several on a busy machine, and a signal meanwhile ended the process
+ * silently, by Node's default. So this file imports only the small signal modules; the program
+ * (agent/cli/program.ts) is imported after the handlers are in place. A signal while it loads says
+ * one line on stderr and ends the process by the signal, so the shell reports 130 or 143. (A
+ * signal in Node's own start-up, before any of this file runs, still ends it silently: nothing of
+ * the package has run yet to handle it.)
  */
-import { packageVersion } from "../protocol/version.js";
-import { Command, CommanderError } from "commander";
-import { InputError } from "../protocol/errors.js";
-import { EXIT_USAGE, outputErrorHandler, printJson, reportError } from "./output.js";
-import { stopAtOnce, type StopSignal } from "./graceful-stop.js";
-import { fleetStoppedBeforeStart, interruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
+import { releaseStopAtOnce, stopAtOnce, type StopSignal } from "./graceful-stop.js";
+import { fleetStoppedBeforeStart, interruptedNotice, loadingInterruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
 
 /**
- * The commands that stop gracefully once their device runs, and what they say when a signal
- * comes before it started. Their handlers are installed first thing (agent/cli/graceful-stop.ts,
- * stopAtOnce): loading a command's modules takes hundreds of milliseconds, and a Ctrl-C then
- * ended the process silently, by Node's default.
+ * The commands that stop gracefully once their device runs, and what they say when a signal comes
+ * before it started; their handler stays until the command's own (gracefulStop) takes over.
  */
 const STOPPED_BEFORE_THE_DEVICE = new Map<string | undefined, (signal: StopSignal) => string>([
   ["enroll", (signal) => interruptedNotice(null, signal)],
   ["run", (signal) => runInterruptedNotice(null, signal)],
 ]);
-const stoppedBefore = STOPPED_BEFORE_THE_DEVICE.get(process.argv[2]);
-if (stoppedBefore) stopAtOnce(stoppedBefore);
-// A fleet stopped as its modules load: nothing ran. With --json its one document is an error
-// document, as when it is stopped later but before any device started (fleet.ts).
-if (process.argv[2] === "fleet") {
-  const stopped = (signal: StopSignal) => fleetStoppedBeforeStart(signal, "as it started", "fleet");
-  stopAtOnce(
-    (signal) => `fleet: ${stopped(signal).problem}: no report written`,
-    (signal) => (process.argv.slice(3).includes("--json") ? JSON.stringify(stopped(signal).document, null, 2) : null),
-  );
-}
 
-type Register = (program: Command) => void;
-
-/**
- * Each command's module, loaded on demand: the device, the service and the image decoders take
- * hundreds of milliseconds to load, and `aosp-sim validate payload.json` should not pay for them.
- * Listed in the order `--help` shows them.
- */
-const COMMANDS: Record<string, () => Promise<Register>> = {
-  decode: async () => (await import("./decode.js")).registerDecode,
-  validate: async () => (await import("./validate-command.js")).registerValidate,
-  qr: async () => (await import("./qr.js")).registerQr,
-  serve: async () => (await import("./serve.js")).registerServe,
-  enroll: async () => (await import("./enroll.js")).registerEnroll,
-  run: async () => (await import("./run.js")).registerRun,
-  replay: async () => (await import("./replay.js")).registerReplay,
-  show: async () => (await import("./show.js")).registerShow,
-  fleet: async () => (await import("./fleet.js")).registerFleet,
-  "merge-reports": async () => (await import("./merge-reports.js")).registerMergeReports,
-  diagram: async () => (await import("./diagram.js")).registerDiagram,
-  compare: async () => (await import("./compare.js")).registerCompare,
-  emulator: async () => (await import("./emulator.js")).registerEmulator,
-};
-
-/** The commands to register for these arguments: the one named, or all of them (help, typos). */
-function commandsFor(argv: string[]): string[] {
-  const name = argv[2];
-  return name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
-}
-
-export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
-  const program = new Command("aosp-sim")
-    .description(
-      "Simulates an Android (AOSP) device enrolling out of the box into an Intune-style\n" +
-        "device-management service, and checks the QR codes that start it.",
-    )
-    .version(packageVersion(), "-V, --version", "Print the version number")
-    // Set before the commands are added, which inherit the help option (commander copies it).
-    .helpOption("-h, --help", "Print help for the command")
-    .helpCommand("help [command]", "Print help for a command")
-    // Commander's usage errors are printed by main(), with the fix line every error gets.
-    .configureOutput({ outputError: () => {} })
-    .exitOverride();
-
-  const registers = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()));
-  for (const register of registers) register(program);
-  return program;
-}
-
-/**
- * A single-valued option given twice (`--seed 1 --seed 2`, `--junit a.xml --junit b.xml`):
- * commander keeps the last value, silently (a.xml was never written). A usage error, with its fix.
- */
-class RepeatedOptionError extends CommanderError {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(EXIT_USAGE, "aosp-sim.repeatedOption", message);
+/** Installs the handler for the command on the command line, and says whether the command keeps it once loaded. */
+function handleSignalsWhileLoading(argv: string[]): boolean {
+  const command = argv[2];
+  const stoppedBefore = STOPPED_BEFORE_THE_DEVICE.get(command);
+  if (stoppedBefore) {
+    stopAtOnce(stoppedBefore);
+    return true;
   }
-}
-
-/**
- * Refuses a repeated option that takes one value, as a fault given twice is refused. Options meant
- * to repeat collect their values in a list (`--fault`, `--threshold`, `--only`: a list default) and
- * are left alone, as are flags (`--json` twice asks the same).
- */
-function refuseRepeatedOptions(command: Command): void {
-  const repeatable = command.options.filter((o) => o.variadic || Array.isArray(o.defaultValue)).map((o) => o.long ?? o.short);
-  for (const option of command.options) {
-    if ((!option.required && !option.optional) || option.variadic || Array.isArray(option.defaultValue)) continue;
-    const flag = option.long ?? option.short ?? option.name();
-    let first: string | undefined;
-    command.on(`option:${option.name()}`, (value: string | undefined) => {
-      const given = value === undefined ? flag : `${flag} ${value}`;
-      if (first === undefined) {
-        first = given;
-        return;
-      }
-      const list = repeatable.length < 2 ? repeatable.join("") : `${repeatable.slice(0, -1).join(", ")} and ${repeatable.at(-1)}`;
-      const others = repeatable.length === 0 ? `no option of ${commandPath(command)} repeats` : `only ${list} ${repeatable.length === 1 ? "repeats" : "repeat"}`;
-      throw new RepeatedOptionError(`${given}: ${flag} was given before (${first}), and takes one value`, `give ${flag} once (${others})`);
-    });
+  // A fleet stopped as its modules load: nothing ran. With --json its one document is an error
+  // document, as when it is stopped later but before any device started (fleet.ts).
+  if (command === "fleet") {
+    const stopped = (signal: StopSignal) => fleetStoppedBeforeStart(signal, "as it started", "fleet");
+    stopAtOnce(
+      (signal) => `fleet: ${stopped(signal).problem}: no report written`,
+      (signal) => (argv.slice(3).includes("--json") ? JSON.stringify(stopped(signal).document, null, 2) : null),
+    );
+    return true;
   }
+  stopAtOnce((signal) => loadingInterruptedNotice(command, signal));
+  return false;
 }
 
-/** How to put a commander usage error right, by its code: the README promises a `fix:` line. */
-function usageFix(error: CommanderError, program: Command, command: Command | undefined): string {
-  if (error instanceof RepeatedOptionError) return error.fix;
-  const name = command ? commandPath(command) : program.name();
-  const usage = command ? `usage: ${name} ${command.usage()}` : "";
-  switch (error.code) {
-    case "commander.unknownCommand":
-      return `run \`${program.name()} --help\` for the commands (${program.commands.map((c) => c.name()).join(", ")})`;
-    case "commander.help":
-      return `name one: \`${name} --help\` says what each does`;
-    case "commander.unknownOption":
-      return `check the spelling; \`${name} --help\` lists the options`;
-    case "commander.optionMissingArgument":
-      return `put the option's value right after it; \`${name} --help\` says what it takes`;
-    case "commander.missingArgument":
-    case "commander.excessArguments":
-      return `${usage} (\`${name} --help\` explains each argument)`;
-    default:
-      return `\`${name} --help\` shows how to use it`;
-  }
-}
-
-/** The usage error for a command run without one of its subcommands. */
-function missingCommand(command: Command): string {
-  return `no command given: \`${commandPath(command)}\` takes one of ${command.commands.map((c) => c.name()).join(", ")}`;
-}
-
-/** A command's full name, its parents' first (`aosp-sim emulator start`). */
-function commandPath(command: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
-}
-
-/** Every command under `program`, nested ones (`emulator start`) included. */
-function allCommands(program: Command): Command[] {
-  return program.commands.flatMap((c) => [c, ...allCommands(c)]);
-}
-
-/** The command line before any `--`: what may be options (commander may fail before it parses them). */
-function optionArgs(argv: string[]): string[] {
-  const end = argv.indexOf("--");
-  return end === -1 ? argv : argv.slice(0, end);
-}
-
-/** validate's `--format FORMAT`; diagram's `--format json` is the diagram's format, not a request for JSON errors. */
-function validateFormatRequested(options: string[], format: string): boolean {
-  return options.includes("validate") &&
-    options.some((arg, i) => arg === `--format=${format}` || (arg === "--format" && options[i + 1] === format));
-}
-
-/** `--json` on the command line, or validate's `--format json` (its help: "as --json"). */
-function jsonRequested(argv: string[]): boolean {
-  const options = optionArgs(argv);
-  return options.includes("--json") || validateFormatRequested(options, "json");
-}
-
-/** validate's `--format sarif` without `--json`: a usage error is then a SARIF log on stdout too. */
-function sarifRequested(argv: string[]): boolean {
-  const options = optionArgs(argv);
-  return !options.includes("--json") && validateFormatRequested(options, "sarif");
-}
-
-async function main(argv: string[]): Promise<void> {
-  process.stdout.on("error", outputErrorHandler("stdout"));
-  process.stderr.on("error", outputErrorHandler("stderr"));
-  let program: Command | undefined;
-  let failedCommand: Command | undefined;
-  try {
-    program = await buildProgram(argv);
-    for (const command of allCommands(program)) {
-      // Commander's own usage errors would exit 1; the contract says 2 for usage errors.
-      command.exitOverride();
-      // Remember which command failed to parse, so the fix line can show its usage.
-      command.configureOutput({
-        outputError: () => { failedCommand = command; },
-        // Help shown on stderr is help shown for a missing command: remember whose.
-        writeErr: (text) => { failedCommand = command; process.stderr.write(text); },
-      });
-      refuseRepeatedOptions(command);
-    }
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // `help()` with an error (exit code 1) is Commander's answer to a missing command: a usage error.
-      const benign = ["commander.helpDisplayed", "commander.version"];
-      if (benign.includes(error.code) || (error.code === "commander.help" && error.exitCode === 0)) {
-        process.exitCode = 0;
-        return;
-      }
-      const message = error.code === "commander.help" ? missingCommand(failedCommand ?? program!) : error.message.replace(/^error: /, "");
-      const usage = new InputError(message, { hint: usageFix(error, program!, failedCommand) });
-      if (sarifRequested(argv)) printJson((await import("./validate-sarif.js")).sarifFailureLog(usage, "usage"));
-      reportError(usage, { json: jsonRequested(argv), kind: "usage" });
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
-    process.exitCode = reportError(error, { json: jsonRequested(argv) });
-  }
-}
-
-await main(process.argv);
+const keepsHandler = handleSignalsWhileLoading(process.argv);
+const { main } = await import("./program.js");
+await main(process.argv, () => {
+  if (!keepsHandler) releaseStopAtOnce();
+});

@@ -247,6 +247,11 @@ export class HttpTransport {
     }
   }
 
+  /** The proxy ("host:port") a request for `url` would go through, or null when it goes direct: for messages about its answer. */
+  proxyLabel(url: string): string | null {
+    return this.proxyFor(this.routedUrl(url))?.proxy.label ?? null;
+  }
+
   /** The proxy a request for `url` goes through, or null when it goes direct. */
   private proxyFor(url: string): { proxy: HttpProxy; agent: ProxyAgent | null } | null {
     const current = this.proxy;

@@ -120,6 +120,11 @@ function lengthState(settings: AospComplianceSettings, password: string | null):
   return verdict(setting, length >= minimum, `${length} digits`, `the device password has ${length} digits, fewer than ${minimum}`);
 }
 
+/** Android's form of a security patch level (Build.VERSION.SECURITY_PATCH): YYYY-MM-DD. */
+export function isSecurityPatchLevel(text: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(text);
+}
+
 /**
  * The security patch level a virtual device reports: the one its Android release shipped with
  * (the virtual devices never receive a security update); null for a release not listed. The

@@ -58,6 +58,12 @@ export interface CreateDeviceOptions {
   seed?: number;
   /** Explicit identity fields (win over the seed's). */
   identity?: Partial<DeviceIdentity>;
+  /**
+   * The security patch level the hardware reports (YYYY-MM-DD, as Android's
+   * ro.build.version.security_patch), for compliance policies; null: unknown (a minimum patch
+   * level is then not applicable). Default: the one the device's Android release launched with.
+   */
+  securityPatchLevel?: string | null;
   /** The device's clock. Default: a SimulatedClock starting now. */
   clock?: ClockPort;
   /** Faults, as objects or CLI strings ("wrong-wifi-key", "power-loss@downloadingAgent"). */
@@ -249,7 +255,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     }),
   };
   let log: DeviceLog | null = null;
-  const hardware = { osVersion: identity.osVersion, securityPatchLevel: virtualSecurityPatchLevel(identity.osVersion), rooted: false };
+  const securityPatchLevel = options.securityPatchLevel === undefined ? virtualSecurityPatchLevel(identity.osVersion) : options.securityPatchLevel;
+  const hardware = { osVersion: identity.osVersion, securityPatchLevel, rooted: false };
   const wiring = wireSharedDevice(ports, gate, { collectLogs: () => log?.logText() ?? "", hardware: () => hardware });
   runtime = new DeviceRuntime({
     machine: wiring.machine,

@@ -8,6 +8,7 @@
 import { givenValue } from "../protocol/given-value.js";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
+import { isSecurityPatchLevel } from "./compliance.js";
 import type { CreateDeviceOptions } from "./create-device.js";
 
 /** The longest request timeout undici's timers hold (Node's setTimeout: about 24.8 days). */
@@ -37,6 +38,10 @@ export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl
   const clock = options.clock as unknown;
   if (clock !== undefined && !CLOCK_METHODS.every((name) => typeof (clock as Record<string, unknown> | null)?.[name] === "function")) {
     throw new TypeError(`createDevice: clock must be a clock port, such as new SimulatedClock() or new RealClock(), with ${CLOCK_METHODS.join(", ")} (got ${givenValue(clock)})`);
+  }
+  const patch = options.securityPatchLevel as unknown;
+  if (patch !== undefined && patch !== null && !(typeof patch === "string" && isSecurityPatchLevel(patch))) {
+    throw new TypeError(`createDevice: securityPatchLevel must be a date written YYYY-MM-DD, as Android's ro.build.version.security_patch (e.g. "2025-03-05"), or null when unknown (got ${givenValue(patch)})`);
   }
   if (options.transcript !== undefined && typeof options.transcript !== "function") {
     throw new TypeError(`createDevice: transcript must be a function that takes each record, such as new TranscriptFile(path).write (got ${givenValue(options.transcript)})`);

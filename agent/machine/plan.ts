@@ -3,6 +3,7 @@
  * keeps): the same facts in JSON-safe form. Checksums become URL-safe base64 of the bytes the
  * device actually decoded, which is what verification compares against.
  */
+import { networkProxy } from "../android/proxy.js";
 import { toBase64Url } from "../payload/android-base64.js";
 import type { ProvisioningParams } from "../payload/params.js";
 import type { ProvisioningPlan } from "./types.js";
@@ -43,4 +44,22 @@ export function planFromParams(params: ProvisioningParams): ProvisioningPlan {
 export function stringExtra(plan: ProvisioningPlan | null, key: string): string | null {
   const value = plan?.adminExtras[key];
   return typeof value === "string" && value.trim() !== "" ? value : null;
+}
+
+/**
+ * The payload's Wi-Fi proxy ("host:port") that the admin app's download goes through, or null
+ * when it goes direct (no proxy, or the exclusion list names the download's host), so the
+ * timeline can say a proxy is in the path.
+ */
+export function downloadProxy(plan: ProvisioningPlan | null): string | null {
+  const settings = plan?.wifi?.proxy;
+  const location = plan?.download?.location;
+  if (!settings || !location) return null;
+  const proxy = networkProxy(settings);
+  try {
+    return proxy.bypasses(new URL(location).hostname) ? null : proxy.label;
+  } catch {
+    // A location that is no URL fails at the download, which names it; the proxy is still the network's.
+    return proxy.label;
+  }
 }

@@ -7,7 +7,7 @@ import { formatDuration } from "../device/duration.js";
 import { skipsSetupWizard } from "../device/identity.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../protocol/intune-conventions.js";
 import { deviceMachine } from "../machine/device-machine.js";
-import { stringExtra } from "../machine/plan.js";
+import { downloadProxy, stringExtra } from "../machine/plan.js";
 import { statesTagged } from "../machine/state-paths.js";
 import type { DeviceContext, PackageOffer } from "../machine/types.js";
 
@@ -141,8 +141,10 @@ export function describeState(state: string, context: DeviceContext, event: { ty
     }
     case "preparingAgent":
       return context.wifi.status === "connected" ? `Connected to ${context.wifi.ssid}; getting ready for work setup...` : "Connected; getting ready for work setup...";
-    case "downloadingAgent":
-      return `Downloading the admin app from ${host(plan?.download?.location)}${plan?.download?.cookieHeader ? " (with cookie)" : ""}`;
+    case "downloadingAgent": {
+      const proxy = downloadProxy(plan);
+      return `Downloading the admin app from ${host(plan?.download?.location)}${proxy ? ` through the proxy ${proxy}` : ""}${plan?.download?.cookieHeader ? " (with cookie)" : ""}`;
+    }
     case "verifyingAgent": {
       const by = plan?.download?.packageChecksum ? "package checksum" : "signature checksum";
       return `Downloaded; checking ${plan?.adminComponent.packageName ?? "the package"} against the ${by}`;

@@ -41,6 +41,9 @@ describe("a WEP key: validate, the device and the service apply one rule", () =>
     ["29 ASCII characters", "z".repeat(29), /29 characters, which the device uses as ASCII text: a 29-byte key/],
     ["29 hex digits", "a".repeat(29), /29 hex digits, not 10, 26 or 58 of them, so the device uses them as ASCII text: a 29-byte key/],
     ["58 hex digits", "0a".repeat(29), /58 hex digits, which the device passes raw: a 29-byte \(232-bit\) key/],
+    // Before, any character outside printable ASCII was refused as such; Android counts the text's UTF-8 bytes.
+    ["5 characters, one of them 2 bytes in UTF-8", "clé12", /5 characters, which the device uses as text: 6 bytes in UTF-8, a 6-byte key/],
+    ["a lone surrogate", "\ud800abcd", /text with a lone UTF-16 surrogate \(\\ud800, half of a pair\), which has no UTF-8 form/],
   ])("a key of %s is an error, and the device cannot add the network", async (_case, key, what) => {
     const file = payloadFile("wep-bad.json", { SSID: "Lab", SECURITY_TYPE: "WEP", PASSWORD: key });
     const checked = await validate(file);
@@ -56,7 +59,15 @@ describe("a WEP key: validate, the device and the service apply one rule", () =>
     expect(device.failure?.message).toMatch(what);
   });
 
-  it.each([["5", "abcde"], ["13", "thirteen-char"], ["10 hex", "0123456789"], ["26 hex", "0123456789abcdef0123456789"]])(
+  it.each([
+    ["5", "abcde"],
+    ["13", "thirteen-char"],
+    ["10 hex", "0123456789"],
+    ["26 hex", "0123456789abcdef0123456789"],
+    // Before, refused for characters outside printable ASCII: Android adds any text of 5 or 13 UTF-8 bytes.
+    ["4 (5 bytes in UTF-8)", "clé1"],
+    ["5 (a control character among them)", "\u0001abcd"],
+  ])(
     "a key of %s characters passes, and the device gets past Wi-Fi",
     async (_case, key) => {
       const file = payloadFile("wep-good.json", { SSID: "Lab", SECURITY_TYPE: "WEP", PASSWORD: key });

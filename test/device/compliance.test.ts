@@ -77,6 +77,33 @@ describe("compliance policies on the device", { timeout: 90_000 }, () => {
   });
 });
 
+describe("the security patch level", { timeout: 90_000 }, () => {
+  it("is the one the hardware reports when given (a device over adb reads its own), and unknown when null", async () => {
+    const admin = t.service.admin;
+    const patched = await admin.createCompliancePolicy("Patched", { minAndroidSecurityPatchLevel: "2025-01-01" });
+    await admin.assignCompliancePolicy(patched.id, [ALL_DEVICES]);
+    const setting = async (device: Awaited<ReturnType<Tenant["device"]>>) => {
+      expect((await device.enroll()).finalState).toBe("enrolled");
+      await device.runFor(4 * 60_000);
+      return (await compliance(device.context.enrollment!.deviceId)).states[0]!.settingStates;
+    };
+    // Seed 1 runs Android 10, which launched with 2019-09-05: that level was reported whatever the hardware said.
+    expect(await setting(await t.device({ seed: 1, securityPatchLevel: "2025-03-05" }))).toEqual([
+      expect.objectContaining({ setting: "minAndroidSecurityPatchLevel", state: "compliant", currentValue: "2025-03-05" }),
+    ]);
+    expect(await setting(await t.device({ seed: 1, securityPatchLevel: "2024-12-05" }))).toEqual([
+      expect.objectContaining({ setting: "minAndroidSecurityPatchLevel", state: "nonCompliant", errorDescription: "security patch level 2024-12-05 is older than 2025-01-01" }),
+    ]);
+    expect(await setting(await t.device({ seed: 1, securityPatchLevel: null }))).toEqual([
+      expect.objectContaining({ setting: "minAndroidSecurityPatchLevel", state: "notApplicable", errorDescription: "the device does not know its security patch level" }),
+    ]);
+    await expect(t.device({ seed: 1, securityPatchLevel: "March 2025" })).rejects.toThrow(
+      new TypeError(`createDevice: securityPatchLevel must be a date written YYYY-MM-DD, as Android's ro.build.version.security_patch (e.g. "2025-03-05"), or null when unknown (got the string "March 2025")`),
+    );
+    await admin.assignCompliancePolicy(patched.id, []);
+  });
+});
+
 describe("configuration policies in conflict", { timeout: 90_000 }, () => {
   it("show the conflict in both policies, each with its own value, and the device enforces the most restrictive", async () => {
     const admin = t.service.admin;

@@ -60,6 +60,25 @@ describe("the Wi-Fi proxy on the device", () => {
     expect(report.finalState).toBe("enrolled");
     expect(proxy.seen).toEqual(expect.arrayContaining([expect.stringMatching(/^GET \/device\/v1\/packages\//), expect.stringMatching(/^POST \/device\/v1\/enroll/)]));
     expect(report.timeline.map((e) => e.detail).join("\n")).toContain(`sets the HTTP proxy 127.0.0.1:${proxy.port}: the device's traffic goes through it`);
+    // The download's line names the proxy in the path (before, only the service's host).
+    expect(report.timeline.map((e) => e.detail)).toContain(`Downloading the admin app from ${new URL(t.service.url).host} through the proxy 127.0.0.1:${proxy.port} (with cookie)`);
+  });
+
+  it("fails the download naming the proxy when the proxy answers 502 (before: a bare HTTP 502)", async () => {
+    const gateway = createServer((_req, res) => res.writeHead(502).end("Bad Gateway"));
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    const port = (gateway.address() as AddressInfo).port;
+    try {
+      const device = await t.device({ qr: { payload: payloadWith({ WIFI_PROXY_HOST: "127.0.0.1", WIFI_PROXY_PORT: port }) } });
+      const report = await device.enroll();
+      expect(report.failure).toMatchObject({ code: "downloadFailed", step: "downloadAgent" });
+      expect(report.failure?.message).toMatch(
+        new RegExp(`^GET http://\\S+: through the proxy 127\\.0\\.0\\.1:${port}: HTTP 502 \\(Bad Gateway: usually the proxy's own answer, when it got no valid answer from the server\\)$`),
+      );
+    } finally {
+      gateway.closeAllConnections();
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+    }
   });
 
   it("fails the download, naming the proxy, when nothing answers on the proxy's port", async () => {
@@ -90,6 +109,7 @@ describe("the Wi-Fi proxy on the device", () => {
     expect(report.finalState).toBe("enrolled");
     // The proxy is in force (nothing listens on its port): only the exclusion list let the traffic through.
     expect(report.timeline.map((e) => e.detail).join("\n")).toContain(`sets the HTTP proxy 127.0.0.1:${port} except for example.com,127.0.0.*`);
+    expect(report.timeline.map((e) => e.detail)).toContain(`Downloading the admin app from ${new URL(t.service.url).host} (with cookie)`);
   });
 
   it("says the PAC file is not applied, and goes direct", async () => {

@@ -17,7 +17,7 @@ import { StepError } from "../../agent/machine/step-error.js";
 import type { StagedPackage } from "../../agent/device/ports.js";
 import type { WifiNetworkConfig } from "../../agent/machine/types.js";
 import { encodePackageArchive } from "../../agent/protocol/package-archive.js";
-import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, useFakeAndroid, when } from "./support/fake-android.js";
+import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when } from "./support/fake-android.js";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -198,6 +198,17 @@ describe("camera, power and the device's reachability over adb", () => {
     android.scenario(bootedDevice());
     const { readAdbIdentity } = await import("../../agent/device/adb/index.js");
     expect(await readAdbIdentity(device)).toEqual({ serialNumber: "EMULATOR35X1X11X0", model: "sdk_gphone64_x86_64", manufacturer: "Google", osVersion: "14" });
+  });
+
+  it("reads the security patch level from the same listing, as Android keeps it (ro.build.version.security_patch)", async () => {
+    const { readAdbHardware } = await import("../../agent/device/adb/index.js");
+    android.scenario(bootedDevice());
+    expect(await readAdbHardware(device)).toMatchObject({ identity: { osVersion: "14" }, securityPatchLevel: "2025-03-05" });
+    // Unset (an image that never set it) or not a date: unknown, not a guess.
+    for (const listing of ["[ro.build.version.release]: [15]\n", "[ro.build.version.security_patch]: [March 2025]\n"]) {
+      android.scenario([shell("getprop", text(listing))]);
+      expect((await readAdbHardware(device)).securityPatchLevel).toBeNull();
+    }
   });
 });
 

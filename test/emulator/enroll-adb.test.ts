@@ -4,11 +4,12 @@
  * Authenticator installed (the mock service's simulated archives cannot be installed on Android).
  * The timeline must say which steps adb could not perform and what was done instead.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim } from "../helpers/device-cli.js";
-import { bootedDevice, file, offlineDevice, sets, shell, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+import { bootedDevice, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 const android = useFakeAndroid();
 const USER = { upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
@@ -75,10 +76,23 @@ describe("aosp-sim enroll --device adb:SERIAL", { timeout: 180_000 }, () => {
         "factory reset protection cannot be read over adb: assumed off",
       ]),
     );
+    // Its security patch level was read (getprop.txt has one): nothing to say about it.
+    expect(notes.filter((n) => /security patch level/.test(n))).toEqual([]);
     expect(android.lines()).toContain(`adb -s emulator-5554 shell dpm set-device-owner '${OWNER}'`);
     // The service sees the emulator, by the serial number it reports.
     const devices = await service.admin.listManagedDevices();
     expect(devices.map((d) => d.serialNumber)).toContain("EMULATOR35X1X11X0");
+  });
+
+  it("says in the timeline when the emulator reports no security patch level", async () => {
+    const listing = readFileSync(join(FIXTURES, "getprop.txt"), "utf8").replace(/^\[ro\.build\.version\.security_patch\].*\n/m, "");
+    android.scenario(emulatorWithApps([shell("getprop", text(listing))]));
+    const result = await aospSim(["enroll", qr, "--device", "adb:emulator-5554", "--user", USER.upn, "--password", USER.password, "--json"]);
+    expect(result.code).toBe(0);
+    const notes = (JSON.parse(result.stdout) as EnrollJson).timeline.filter((e) => e.event === "note").map((e) => e.detail);
+    expect(notes).toContain(
+      "the device reports no security patch level (getprop ro.build.version.security_patch is empty or not YYYY-MM-DD): a compliance policy's minimum patch level is reported not applicable",
+    );
   });
 
   it("stops at the install when the emulator lacks an app the service sent as a simulated archive (exit 1)", async () => {

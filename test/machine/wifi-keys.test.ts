@@ -34,8 +34,14 @@ describe("Wi-Fi key semantics", () => {
     const result = deriveWifiKey("Lab", "WEP", password);
     expect(result).toEqual({
       ok: false,
-      problem: `the WEP key is ${what}; Android adds a WEP key of 5 or 13 printable ASCII characters, or 10 or 26 hex digits only`,
+      problem: `the WEP key is ${what}; Android adds a WEP key of text of 5 or 13 bytes in UTF-8 (5 or 13 ASCII characters), or 10 or 26 hex digits only`,
     });
+  });
+
+  it("uses a text WEP key's UTF-8 bytes, so 5 or 13 of them are a key whatever the characters", () => {
+    const k = key("Lab", "WEP", "clé1");
+    expect(Buffer.from((k as { key: Uint8Array }).key).toString("hex")).toBe(Buffer.from("clé1", "utf8").toString("hex"));
+    expect(keysMatch(k, key("Lab", "WEP", Buffer.from("clé1", "utf8").toString("hex")))).toBe(true);
   });
 
   it("treats a hex WEP key and its ASCII spelling as the same key", () => {

@@ -11,7 +11,7 @@ import { cameraView, createDevice, scannedText, serviceOriginMap, type CreateDev
 import { VirtualPackageManager } from "../virtual/packages.js";
 import { MemoryStorage } from "../virtual/storage.js";
 import { Adb } from "./adb.js";
-import { createAdbPorts, readAdbIdentity } from "./index.js";
+import { createAdbPorts, readAdbHardware } from "./index.js";
 
 export interface AdbDeviceOptions {
   serial: string;
@@ -28,11 +28,15 @@ export const ADB_DEVICE_NOTES = [
   "the agent's calls to the service (enroll, sign-in, check-ins) are made from the host on its behalf",
 ];
 
+/** Said when the device does not report its security patch level, so a compliance policy's minimum cannot be judged. */
+export const UNKNOWN_PATCH_LEVEL_NOTE =
+  "the device reports no security patch level (getprop ro.build.version.security_patch is empty or not YYYY-MM-DD): a compliance policy's minimum patch level is reported not applicable";
+
 /** Throws AdbError when adb is missing or the device is not attached and online. */
 export async function createAdbDevice(options: AdbDeviceOptions): Promise<Device> {
   const adb = new Adb(options.serial);
   await adb.requireOnline();
-  const identity = await readAdbIdentity(adb);
+  const { identity, securityPatchLevel } = await readAdbHardware(adb);
   // A real device lives on the real clock; its storage (the machine's snapshot) stays on the host.
   const clock = new RealClock();
   const { picture, payloadText } = await cameraView(options.qr);
@@ -46,12 +50,15 @@ export async function createAdbDevice(options: AdbDeviceOptions): Promise<Device
   const { notes, wifi, packages, camera, power } = createAdbPorts({ serial: options.serial, clock, poster: picture, staging });
   const device = await createDevice({
     identity,
+    // The device's own patch level: the launch level of its release would pass an unpatched image.
+    securityPatchLevel,
     clock,
     ports: { wifi, packages, camera, power, service: new ServiceClient(http) },
     ...(options.user ? { user: options.user } : {}),
     ...(options.transcript ? { transcript: options.transcript } : {}),
   });
   for (const text of ADB_DEVICE_NOTES) notes.say(text);
+  if (securityPatchLevel === null) notes.say(UNKNOWN_PATCH_LEVEL_NOTE);
   // Notes join the timeline once the device is on (its first step), then as they are said.
   const stop = device.onChange(() => {
     stop();

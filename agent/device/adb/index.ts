@@ -6,6 +6,7 @@
  * substitution is told in the timeline through the returned notes.
  */
 import type { DeviceIdentity } from "../../machine/types.js";
+import { isSecurityPatchLevel } from "../compliance.js";
 import type { CameraPort, CapturedImage, ClockPort, PackagePort, PowerPort, WifiPort } from "../ports.js";
 import { Adb } from "./adb.js";
 import { AdbCamera } from "./camera.js";
@@ -50,16 +51,34 @@ export function createAdbPorts(options: AdbPortsOptions): AdbPorts {
   };
 }
 
+/** What the hardware reports about itself: who it is, and its facts for compliance policies. */
+export interface AdbHardware {
+  identity: DeviceIdentity;
+  /** `ro.build.version.security_patch` (YYYY-MM-DD), or null when unset or written otherwise. */
+  securityPatchLevel: string | null;
+}
+
 /**
- * Who the device says it is, from one `getprop` listing ("[ro.serialno]: [EMULATOR35X1X11X0]"):
- * ro.serialno, ro.product.model, ro.product.manufacturer, ro.build.version.release.
+ * Who the device says it is and its security patch level, from one `getprop` listing
+ * ("[ro.serialno]: [EMULATOR35X1X11X0]"): ro.serialno, ro.product.model, ro.product.manufacturer,
+ * ro.build.version.release, and ro.build.version.security_patch, where Android keeps the patch
+ * level that Settings > About phone shows and that android.os.Build.VERSION.SECURITY_PATCH reads.
  */
-export async function readAdbIdentity(adb: Adb): Promise<DeviceIdentity> {
+export async function readAdbHardware(adb: Adb): Promise<AdbHardware> {
   const props = parseGetprop(await adb.shell("getprop"));
+  const patch = props.get("ro.build.version.security_patch") ?? "";
   return {
-    serialNumber: props.get("ro.serialno") || adb.serial,
-    model: props.get("ro.product.model") || "unknown model",
-    manufacturer: props.get("ro.product.manufacturer") || "unknown manufacturer",
-    osVersion: props.get("ro.build.version.release") || "unknown",
+    identity: {
+      serialNumber: props.get("ro.serialno") || adb.serial,
+      model: props.get("ro.product.model") || "unknown model",
+      manufacturer: props.get("ro.product.manufacturer") || "unknown manufacturer",
+      osVersion: props.get("ro.build.version.release") || "unknown",
+    },
+    securityPatchLevel: isSecurityPatchLevel(patch) ? patch : null,
   };
+}
+
+/** Who the device says it is (readAdbHardware's identity). */
+export async function readAdbIdentity(adb: Adb): Promise<DeviceIdentity> {
+  return (await readAdbHardware(adb)).identity;
 }

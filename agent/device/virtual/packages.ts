@@ -44,6 +44,18 @@ const NEXT_STAGING: StoredJson<number> = {
 };
 const STAGING_PREFIX = "staging/";
 
+/**
+ * A download's status, naming the proxy when one is in the path: a 502 or 504 there is most often
+ * the proxy's own answer (RFC 9110 §15.6.3 and §15.6.5: a gateway or proxy that got no valid, or
+ * no timely, answer from the server), so the message says what it means.
+ */
+function downloadStatus(proxy: string | null, status: number): string {
+  if (proxy === null) return `HTTP ${status}`;
+  const meaning =
+    status === 502 ? " (Bad Gateway: usually the proxy's own answer, when it got no valid answer from the server)" : status === 504 ? " (Gateway Timeout: usually the proxy's own answer, when the server did not answer it in time)" : "";
+  return `through the proxy ${proxy}: HTTP ${status}${meaning}`;
+}
+
 /** The JSON files the package manager keeps, for a check when the device boots. */
 export const PACKAGE_FILES: readonly StoredJson<unknown>[] = [INSTALLED, OWNER, NEXT_STAGING];
 
@@ -82,7 +94,8 @@ export class VirtualPackageManager implements PackagePort {
       const retryable = !forProvisioning && response.status >= 500;
       throw new StepError(
         forProvisioning ? "downloadFailed" : retryable ? "serviceUnavailable" : "downloadFailed",
-        `GET ${this.http.routedUrl(request.url)}: HTTP ${response.status}`, // the address contacted (--service moves it)
+        // The address contacted (--service moves it), and the proxy in the path: its answer may be its own.
+        `GET ${this.http.routedUrl(request.url)}: ${downloadStatus(this.http.proxyLabel(request.url), response.status)}`,
         { status: response.status, retryable },
       );
     }

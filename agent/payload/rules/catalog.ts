@@ -78,7 +78,7 @@ export const RULES: readonly RuleInfo[] = [
   failsAt("wifi", rule("wifi-password-missing", "error", "WPA or WEP without WIFI_PASSWORD; the device cannot join the network.")),
   failsAt("wifi", rule("wifi-wpa-passphrase", "error", "A WPA passphrase that is not 8..63 printable ASCII characters (or 64 hex digits).")),
   rule("wifi-wpa-hex-key", "info", "A 64-hex-digit WPA key; ManagedProvisioning passes it quoted, as a passphrase, which some Android versions reject."),
-  failsAt("wifi", rule("wifi-wep-key", "error", "A WEP key that is neither 10 or 26 hex digits nor 5 or 13 ASCII characters; Android adds only 40- and 104-bit WEP keys, so the network is never added.")),
+  failsAt("wifi", rule("wifi-wep-key", "error", "A WEP key that is neither 10 or 26 hex digits nor text of 5 or 13 bytes in UTF-8 (5 or 13 ASCII characters); Android adds only 40- and 104-bit WEP keys, so the network is never added.")),
   rule("wifi-password-ignored", "warning", "A password for an open network (NONE, absent or unrecognised security type); the device ignores it."),
   rule("wifi-eap-method", "warning", "EAP without a valid WIFI_EAP_METHOD (PEAP, TLS, TTLS, PWD, SIM, AKA, AKA_PRIME); the EAP settings are silently not applied."),
   rule("wifi-eap-phase2", "warning", "An unknown WIFI_PHASE2_AUTH; the EAP settings are silently not applied."),
