@@ -9,17 +9,22 @@
  * The race is made certain, not left to timing: the page's first re-fetch after the device
  * starts is held back (request interception) until every event of the burst has reached the
  * page, and then answered with what the service showed when that re-fetch was asked for.
+ *
+ * The device list is paged: Next and Previous move through it, and a live refresh re-fetches
+ * the page shown, and only it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimulatedClock } from "../../../agent/device/clock.js";
 import { createDevice, type Device } from "../../../agent/device/create-device.js";
+import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
 import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
+import { axeViolations, launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
 import { signIn, type ConsoleSession } from "./support.js";
 
 // Callbacks run inside the page; the project's typings have no DOM library.
 declare const document: {
   querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
   addEventListener(type: string, listener: () => void): void;
 };
 declare const window: Record<string, unknown>;
@@ -140,5 +145,68 @@ describe("the console's live views under a burst of device events", { timeout: 6
       "#device-live",
       "This device is no longer in the device list",
     );
+  });
+});
+
+describe("the console's device list, paged, in a browser", { timeout: 60_000 }, () => {
+  let fleet: MockService;
+  afterAll(() => fleet?.close());
+
+  async function enroll(token: string, serialNumber: string): Promise<void> {
+    const response = await fetch(`${fleet.url}${DEVICE_API_PREFIX}/enroll`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ enrollmentToken: token, serialNumber, model: "Pixel 8", manufacturer: "Google", osVersion: "14", agentVersion: "24.9.2" }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  const serial = (i: number) => `SN${String(i).padStart(4, "0")}`;
+
+  it("moves through the pages with Next and Previous, and a live refresh re-fetches only the page shown", async () => {
+    fleet = await startMockService();
+    const profile = await fleet.admin.createProfile({ displayName: "Paged", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+    for (let i = 0; i < 120; i++) await enroll(profile.tokenValue, serial(i));
+    const fleetSession = await signIn(fleet);
+    const { page, errors } = await openPage(browser);
+    const [name, value] = fleetSession.cookie.split("=") as [string, string];
+    await page.setCookie({ name, value, url: fleet.url });
+    const fetched: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/devices/table") fetched.push(`${url.pathname}${url.search}`);
+    });
+    const range = () => page.$eval("#device-table .pager-range", (el) => el.textContent);
+    const serials = () =>
+      page.evaluate(() => Array.from(document.querySelectorAll("#device-table tbody tr td:nth-child(5)"), (td) => td.textContent));
+
+    await page.goto(`${fleet.url}/devices`);
+    expect(await range()).toBe("Showing 1 to 50 of 120 records");
+    expect(await page.$("#device-table a[rel=prev]")).toBeNull();
+    expect(await axeViolations(page)).toEqual([]);
+    await Promise.all([page.waitForNavigation(), page.click("#device-table a[rel=next]")]);
+    expect(new URL(page.url()).search).toBe("?page=2");
+    expect(await range()).toBe("Showing 51 to 100 of 120 records");
+    expect(await serials()).toEqual(Array.from({ length: 50 }, (_, i) => serial(50 + i)));
+    await page.evaluate(() => (window.stayed = true));
+
+    // A device enrolls while page 2 is open: the page tells the new total without a reload,
+    // still showing page 2, and re-fetched page 2 alone.
+    fetched.length = 0;
+    await enroll(profile.tokenValue, serial(120));
+    await page.waitForFunction(() => document.querySelector("#device-table .pager-range")?.textContent?.endsWith("of 121 records"), { timeout: 10_000 });
+    expect(await range()).toBe("Showing 51 to 100 of 121 records");
+    expect(await serials()).toEqual(Array.from({ length: 50 }, (_, i) => serial(50 + i)));
+    expect(await page.evaluate(() => window.stayed)).toBe(true);
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(new Set(fetched)).toEqual(new Set(["/devices/table?page=2"]));
+
+    await Promise.all([page.waitForNavigation(), page.click("#device-table a[rel=next]")]);
+    expect(await range()).toBe("Showing 101 to 121 of 121 records");
+    expect(await page.$("#device-table a[rel=next]")).toBeNull();
+    await Promise.all([page.waitForNavigation(), page.click("#device-table a[rel=prev]")]);
+    expect(await range()).toBe("Showing 51 to 100 of 121 records");
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
