@@ -256,7 +256,9 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     const result = await aospSim(["enroll", qrFile, "--user", USER.upn, "--password", USER.password, "--json", "--clock", "simulated", "--seed", "21", "--device-dir", deviceDir]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    await list.waitForFunction(() => document.querySelector("#device-table tbody a") !== null, { timeout: 15_000 });
+    // The enrollment and the sign-in that follows it within the second may be told apart (the
+    // page is told at most once a second): the row appears, then gets its user.
+    await list.waitForFunction((upn) => document.querySelector("#device-table tbody tr")?.textContent?.includes(upn), { timeout: 15_000 }, USER.upn);
     expect(await list.evaluate(() => window.stayed)).toBe(true);
     const row = await list.$eval("#device-table tbody tr", (el) => (el as unknown as El).innerText);
     expect(row).toContain(USER.upn);
