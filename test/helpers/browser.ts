@@ -54,3 +54,20 @@ export async function axeViolations(page: Page): Promise<string[]> {
       .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   });
 }
+
+/**
+ * Clicks something that loads a new page, and waits for it. Live pages (the device list) replace
+ * their rows as data arrives, so the element found can be detached before the click lands: then
+ * it is found again. Puppeteer says so in two ways: "detached", or, when the row was replaced
+ * between finding the element and reading its box, "not clickable or not an Element".
+ */
+export async function followLink(page: Page, selector: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/detached|not clickable or not an Element/i.test(String(error))) throw error;
+    }
+  }
+}

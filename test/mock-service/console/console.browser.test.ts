@@ -20,7 +20,7 @@ import { SimulatedClock } from "../../../agent/device/clock.js";
 import { createDevice } from "../../../agent/device/create-device.js";
 import { decodeQrImage } from "../../../agent/qr/index.js";
 import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { axeViolations, launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
+import { axeViolations, followLink, launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
 import { aospSim, deviceTempDir } from "../../helpers/device-cli.js";
 
 const ADMIN_TOKEN = "console-e2e-admin-token";
@@ -60,22 +60,8 @@ afterAll(async () => {
   await service?.close();
 });
 
-/**
- * Clicks something that loads a new page, and waits for it. Live pages (the device list) replace
- * their rows as data arrives, so the element found can be detached before the click lands: then
- * it is found again. Puppeteer says so in two ways: "detached", or, when the row was replaced
- * between finding the element and reading its box, "not clickable or not an Element".
- */
-async function go(selector: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
-      return;
-    } catch (error) {
-      if (attempt >= 5 || !/detached|not clickable or not an Element/i.test(String(error))) throw error;
-    }
-  }
-}
+/** Clicks something that loads a new page, and waits for it (see followLink). */
+const go = (selector: string): Promise<void> => followLink(page, selector);
 
 /** Scans the current page; what is found is reported by the last test. */
 async function scan(): Promise<void> {
