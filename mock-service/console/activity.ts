@@ -88,8 +88,48 @@ export class Activity {
 const KEEPALIVE_MS = 15_000;
 
 /**
- * GET /events: a server-sent event `devices` (data: the device id, empty for an enrollment) each
- * time a device changes. htmx's SSE extension turns it into a re-fetch of the parts that show it.
+ * The shortest time between two `devices` events on one stream. Every device request (each
+ * enrollment, check-in, report) is a change, and each event makes the page re-fetch what it shows:
+ * a fleet's thousand requests a second would otherwise have each open tab re-fetch back to back.
+ */
+export const EVENT_INTERVAL_MS = 1_000;
+
+/**
+ * Tells a stream of device changes at most once per EVENT_INTERVAL_MS: the first change at once,
+ * the ones that follow within the interval in one event at its end (the trailing edge), so the
+ * last change of a burst is always told, after it happened, and the page's re-fetch sees it.
+ * The event names the device when every change it stands for is of that one device, else none.
+ */
+function coalesced(send: (deviceId: string) => void): { change(deviceId: string): void; stop(): void } {
+  let quiet: ReturnType<typeof setTimeout> | null = null;
+  // The devices changed since the last event (null: none); "" stands for an enrollment.
+  let pending: Set<string> | null = null;
+  const flush = (changed: Set<string>) => {
+    send(changed.size === 1 ? [...changed][0]! : "");
+    quiet = setTimeout(() => {
+      quiet = null;
+      const next = pending;
+      pending = null;
+      if (next) flush(next);
+    }, EVENT_INTERVAL_MS);
+  };
+  return {
+    change(deviceId) {
+      if (quiet === null) return flush(new Set([deviceId]));
+      (pending ??= new Set()).add(deviceId);
+    },
+    stop() {
+      if (quiet !== null) clearTimeout(quiet);
+      quiet = null;
+      pending = null;
+    },
+  };
+}
+
+/**
+ * GET /events: a server-sent event `devices` (data: the device id, empty for an enrollment or
+ * for changes of several devices) when devices change, at most one a second (see `coalesced`).
+ * htmx's SSE extension turns it into a re-fetch of the parts that show them.
  */
 export function streamEvents(activity: Activity, request: FastifyRequest, reply: FastifyReply, open: Set<() => void>): void {
   reply.hijack();
@@ -100,13 +140,16 @@ export function streamEvents(activity: Activity, request: FastifyRequest, reply:
     Connection: "keep-alive",
     "X-Content-Type-Options": "nosniff",
   });
+  out.write("retry: 2000\n\n");
+  const events = coalesced((deviceId) => out.write(`event: devices\ndata: ${deviceId}\n\n`));
   // A first event at once: the page re-fetches what it shows, so a change made between the
   // page's rendering and this connection (or while a dropped connection was re-opened) is not missed.
-  out.write("retry: 2000\n\nevent: devices\ndata: \n\n");
-  const unsubscribe = activity.subscribe((deviceId) => out.write(`event: devices\ndata: ${deviceId}\n\n`));
+  events.change("");
+  const unsubscribe = activity.subscribe(events.change);
   const keepAlive = setInterval(() => out.write(": keep-alive\n\n"), KEEPALIVE_MS);
   const close = () => {
     clearInterval(keepAlive);
+    events.stop();
     unsubscribe();
     open.delete(close);
     out.end();

@@ -120,6 +120,7 @@ export class DeviceStore {
   private readonly visible;
   private readonly visiblePage;
   private readonly visibleAfter;
+  private readonly visibleAt;
   private readonly visibleCount;
   private readonly setState;
   private readonly setUserStmt;
@@ -162,6 +163,10 @@ export class DeviceStore {
       `${VIEW} WHERE d.management_state IN ('managed', 'wipePending')
          AND (d.enrolled, d.rowid) > (SELECT enrolled, rowid FROM devices WHERE id = ?)
        ORDER BY d.enrolled, d.rowid LIMIT ?`,
+    );
+    // A numbered page (the console's list): SQLite skips the rows before it without handing them over.
+    this.visibleAt = db.prepare<[number, number], DeviceRow>(
+      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid LIMIT ? OFFSET ?`,
     );
     this.visibleCount = db.prepare<[], { n: number }>(
       "SELECT count(*) AS n FROM devices WHERE management_state IN ('managed', 'wipePending')",
@@ -220,6 +225,11 @@ export class DeviceStore {
   listVisiblePage(afterId: string | undefined, limit: number): DeviceView[] {
     const rows = afterId === undefined ? this.visiblePage.all(limit) : this.visibleAfter.all(afterId, limit);
     return rows.map(viewFromRow);
+  }
+
+  /** Up to `limit` listed devices in list order, from the `offset`-th (0 is the first). */
+  listVisibleAt(offset: number, limit: number): DeviceView[] {
+    return this.visibleAt.all(limit, offset).map(viewFromRow);
   }
 
   countVisible(): number {

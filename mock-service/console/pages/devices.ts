@@ -1,5 +1,5 @@
 /**
- * Devices: the device list (Pending while a wipe waits for the factory reset, gone after it;
+ * Devices: the device list, 50 a page (Pending while a wipe waits for the factory reset, gone after it;
  * gone at once after a delete), a device's page with Wipe and Delete (one device at a time),
  * Discovered apps with their Application Version, the device's recent check-ins and actions, and
  * the configuration policies assigned to it with the states it reported (compliance policies
@@ -16,6 +16,7 @@ import { html, when, type Html } from "../html.js";
 import { confirmation, notice, page, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
+import { listPage, PAGE_SIZE, pageRefusal, pager } from "../paging.js";
 import { attempt, commandBar, properties, queryText, table, type Column } from "./common.js";
 
 const DEVICES = "/devices";
@@ -104,13 +105,28 @@ export function devicePages(app: FastifyInstance, { services, activity }: Consol
   const { devices, policies, ctx } = services;
   const crumbs = (...more: Crumb[]): Crumb[] => [{ label: "Home", href: "/" }, { label: "Devices", href: DEVICES }, ...more];
 
-  const deviceTableContent = (): Html => {
-    const listed = ctx.store.devices.listVisible();
-    return table(`All devices (${listed.length})`, deviceColumns, listed, "No devices yet. Enroll one with the QR code of an enrollment profile's Token.");
+  /**
+   * One page of the device list, with its pager. Only that page's devices are read and rendered,
+   * so a live refresh costs the same whatever the tenant's size.
+   */
+  const deviceTableContent = (asked: string): { content: Html; refused: boolean } => {
+    const at = listPage(asked, ctx.store.devices.countVisible());
+    const listed = ctx.store.devices.listVisibleAt(at.offset, PAGE_SIZE);
+    const content = html`${pageRefusal(at)}${table(
+      `All devices (${at.total})`,
+      deviceColumns,
+      listed,
+      "No devices yet. Enroll one with the QR code of an enrollment profile's Token.",
+    )}${pager("All devices pages", at, listed.length, (n) => `${DEVICES}?page=${n}`)}`;
+    return { content, refused: at.refused !== undefined };
   };
 
-  app.get<{ Querystring: { done?: string } }>(DEVICES, async (request, reply) =>
-    sendPage(
+  app.get<{ Querystring: { done?: string; page?: string } }>(DEVICES, async (request, reply) => {
+    const asked = queryText(request.query.page);
+    const { content, refused } = deviceTableContent(asked);
+    // The live region re-fetches the page shown, so a refresh keeps the admin on it.
+    const source = asked === "" || refused ? `${DEVICES}/table` : `${DEVICES}/table?page=${encodeURIComponent(asked)}`;
+    return sendPage(
       reply,
       page({
         title: "All devices",
@@ -124,12 +140,16 @@ export function devicePages(app: FastifyInstance, { services, activity }: Consol
 </ul></nav>
 ${notice(queryText(request.query.done) === "delete" ? ACTIONS.delete.done : undefined)}
 <p class="hint">The list updates by itself as devices enroll, check in and are wiped.</p>
-${liveRegion("device-table", `${DEVICES}/table`, deviceTableContent())}`,
+${liveRegion("device-table", source, content)}`,
       }),
-    ),
-  );
+      refused ? 400 : 200,
+    );
+  });
 
-  app.get(`${DEVICES}/table`, async (_request, reply) => reply.type("text/html; charset=utf-8").send(deviceTableContent().text));
+  app.get<{ Querystring: { page?: string } }>(`${DEVICES}/table`, async (request, reply) => {
+    const { content, refused } = deviceTableContent(queryText(request.query.page));
+    return reply.code(refused ? 400 : 200).type("text/html; charset=utf-8").send(content.text);
+  });
 
   /** The parts of a device's page that change as it checks in (re-fetched on each event). */
   const live = (id: string): Html => {

@@ -14,6 +14,7 @@ import { field, type FormBody } from "../form.js";
 import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
+import { listPage, PAGE_SIZE, pageRefusal, pager } from "../paging.js";
 import { attempt, commandBar, fieldErrors, properties, queryText, table } from "./common.js";
 import { TENANT_ADMIN } from "./tenant.js";
 
@@ -228,8 +229,11 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
     ),
   );
 
-  app.get(AOSP_USER_ASSOCIATED, async (request, reply) => {
-    const list = profiles.list().filter((p) => p.enrollmentMode === USER_ASSOCIATED).map((p) => profiles.view(p));
+  app.get<{ Querystring: { page?: string } }>(AOSP_USER_ASSOCIATED, async (request, reply) => {
+    // A page of profiles: only its profiles are looked up (token, enrolled devices) and rendered.
+    const all = profiles.list().filter((p) => p.enrollmentMode === USER_ASSOCIATED);
+    const at = listPage(queryText(request.query.page), all.length);
+    const list = all.slice(at.offset, at.offset + PAGE_SIZE).map((p) => profiles.view(p));
     return sendPage(
       reply,
       page({
@@ -240,6 +244,7 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
         crumbs: crumbsTo({ label: "Corporate-owned, user-associated devices" }),
         body: html`<h1>Android (AOSP) | Corporate-owned, user-associated devices</h1>
 ${commandBar("Profiles", html`<a class="button primary" href="${AOSP_USER_ASSOCIATED}/create">Create profile</a>`)}
+${pageRefusal(at)}
 ${table(
   "Enrollment profiles",
   [
@@ -251,8 +256,10 @@ ${table(
   ],
   list,
   "No profiles yet. Select Create profile to make one.",
-)}`,
+)}
+${pager("Enrollment profiles pages", at, list.length, (n) => `${AOSP_USER_ASSOCIATED}?page=${n}`)}`,
       }),
+      at.refused ? 400 : 200,
     );
   });
 

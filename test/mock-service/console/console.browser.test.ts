@@ -14,20 +14,18 @@
  * With CONSOLE_SCREENSHOTS=<folder>, the README's screenshots are written there.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimulatedClock } from "../../../agent/device/clock.js";
 import { createDevice } from "../../../agent/device/create-device.js";
 import { decodeQrImage } from "../../../agent/qr/index.js";
 import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
+import { axeViolations, followLink, launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
 import { aospSim, deviceTempDir } from "../../helpers/device-cli.js";
 
 const ADMIN_TOKEN = "console-e2e-admin-token";
 const USER = { displayName: "Alex Wilber", upn: "alex@contoso.example", password: "Enroll-Me-2025!" };
 const PROFILE = "Factory 1 devices";
-const AXE_SOURCE = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
 
 const temp = deviceTempDir("aosp-console-");
@@ -62,41 +60,14 @@ afterAll(async () => {
   await service?.close();
 });
 
-/**
- * Clicks something that loads a new page, and waits for it. Live pages (the device list) replace
- * their rows as data arrives, so the element found can be detached before the click lands: then
- * it is found again. Puppeteer says so in two ways: "detached", or, when the row was replaced
- * between finding the element and reading its box, "not clickable or not an Element".
- */
-async function go(selector: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
-      return;
-    } catch (error) {
-      if (attempt >= 5 || !/detached|not clickable or not an Element/i.test(String(error))) throw error;
-    }
-  }
-}
-
-/** The serious and critical violations axe-core finds on the current page. */
-async function axeViolations(): Promise<string[]> {
-  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = window.axe as { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-}
+/** Clicks something that loads a new page, and waits for it (see followLink). */
+const go = (selector: string): Promise<void> => followLink(page, selector);
 
 /** Scans the current page; what is found is reported by the last test. */
 async function scan(): Promise<void> {
   const path = new URL(page.url()).pathname;
   scanned.push(path);
-  violations.push(...(await axeViolations()).map((v) => `${path}: ${v}`));
+  violations.push(...(await axeViolations(page)).map((v) => `${path}: ${v}`));
 }
 
 async function text(selector = "main"): Promise<string> {
@@ -271,7 +242,9 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     const result = await aospSim(["enroll", qrFile, "--user", USER.upn, "--password", USER.password, "--json", "--clock", "simulated", "--seed", "21", "--device-dir", deviceDir]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    await list.waitForFunction(() => document.querySelector("#device-table tbody a") !== null, { timeout: 15_000 });
+    // The enrollment and the sign-in that follows it within the second may be told apart (the
+    // page is told at most once a second): the row appears, then gets its user.
+    await list.waitForFunction((upn) => document.querySelector("#device-table tbody tr")?.textContent?.includes(upn), { timeout: 15_000 }, USER.upn);
     expect(await list.evaluate(() => window.stayed)).toBe(true);
     const row = await list.$eval("#device-table tbody tr", (el) => (el as unknown as El).innerText);
     expect(row).toContain(USER.upn);
@@ -547,7 +520,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     // The scan itself works under the page's CSP: a control stripped of its label is found.
     await page.goto(`${service.url}/users`);
     await page.evaluate(() => (document as unknown as { querySelector(s: string): { remove(): void } }).querySelector("label[for=userDisplayName]").remove());
-    expect((await axeViolations()).join("\n")).toContain("label (critical)");
+    expect((await axeViolations(page)).join("\n")).toContain("label (critical)");
     expect(new Set(scanned).size).toBeGreaterThan(15);
     expect(violations).toEqual([]);
     // The refusals the test provoked (a wrong token, a refused wizard step or group) are pages

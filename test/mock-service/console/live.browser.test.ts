@@ -1,7 +1,8 @@
 /**
  * The console's live views under a burst of device traffic, in a real headless browser. A device
  * answering a wipe sends several requests within milliseconds (check-in, "started", "completed"),
- * so the service tells the open pages several times in a row. Each event makes the page re-fetch
+ * so the service tells the open pages twice: at the first at once, and of the rest in one event
+ * a second later (it tells a page at most once a second). Each event makes the page re-fetch
  * the part that shows devices; an event that arrives while the previous re-fetch is still on its
  * way must still lead to a fresh one, or the page keeps showing the state of the first answer
  * (a wiped device left as "Pending" in the list until the page is reloaded).
@@ -9,17 +10,23 @@
  * The race is made certain, not left to timing: the page's first re-fetch after the device
  * starts is held back (request interception) until every event of the burst has reached the
  * page, and then answered with what the service showed when that re-fetch was asked for.
+ *
+ * The device list is paged: Next and Previous move through it, and a live refresh re-fetches
+ * the page shown, and only it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimulatedClock } from "../../../agent/device/clock.js";
 import { createDevice, type Device } from "../../../agent/device/create-device.js";
+import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
+import { EVENT_INTERVAL_MS } from "../../../mock-service/console/activity.js";
 import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
+import { axeViolations, followLink, launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
 import { signIn, type ConsoleSession } from "./support.js";
 
 // Callbacks run inside the page; the project's typings have no DOM library.
 declare const document: {
   querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
   addEventListener(type: string, listener: () => void): void;
 };
 declare const window: Record<string, unknown>;
@@ -112,14 +119,17 @@ async function wipeWhileWatching(seed: number, pagePath: (id: string) => string,
   expect(pending).toContain("Pending (wipe)");
   const before = await heard(page);
   const refresh = await holdNextRefresh(page, partPath(id), pending);
+  // A second since the page's last event (on connecting), so that the burst's first request is
+  // told at once and the page's re-fetch for it is on its way while the rest of the burst happens.
+  await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS + 100));
 
   // The device checks in, is told to wipe, acknowledges "started", resets, acknowledges "completed".
   expect(await device.runUntil((d) => d.state === "welcome", { limitMs: 3 * 3600_000 })).toBe("done");
   device.dispose();
   expect(await service.admin.listManagedDevices()).toEqual([]);
   await refresh.held;
-  // Every event of the burst has reached the page while its first re-fetch is still unanswered.
-  await page.waitForFunction((n) => (window.heard as number) >= n, { timeout: 10_000 }, before + 3);
+  // Both events of the burst have reached the page while its first re-fetch is still unanswered.
+  await page.waitForFunction((n) => (window.heard as number) >= n, { timeout: 10_000 }, before + 2);
   await refresh.release();
 
   await page.waitForFunction((s, text) => document.querySelector(s)?.textContent?.includes(text), { timeout: 5_000 }, selector, gone);
@@ -140,5 +150,75 @@ describe("the console's live views under a burst of device events", { timeout: 6
       "#device-live",
       "This device is no longer in the device list",
     );
+  });
+});
+
+describe("the console's device list, paged, in a browser", { timeout: 60_000 }, () => {
+  let fleet: MockService;
+  afterAll(() => fleet?.close());
+
+  async function enroll(token: string, serialNumber: string): Promise<void> {
+    const response = await fetch(`${fleet.url}${DEVICE_API_PREFIX}/enroll`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ enrollmentToken: token, serialNumber, model: "Pixel 8", manufacturer: "Google", osVersion: "14", agentVersion: "24.9.2" }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  const serial = (i: number) => `SN${String(i).padStart(4, "0")}`;
+
+  it("moves through the pages with Next and Previous, and a live refresh re-fetches only the page shown", async () => {
+    fleet = await startMockService();
+    const profile = await fleet.admin.createProfile({ displayName: "Paged", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+    for (let i = 0; i < 120; i++) await enroll(profile.tokenValue, serial(i));
+    const fleetSession = await signIn(fleet);
+    const { page, errors } = await openPage(browser);
+    const [name, value] = fleetSession.cookie.split("=") as [string, string];
+    await page.setCookie({ name, value, url: fleet.url });
+    const fetched: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/devices/table") fetched.push(`${url.pathname}${url.search}`);
+    });
+    const range = () => page.$eval("#device-table .pager-range", (el) => el.textContent);
+    const serials = () =>
+      page.evaluate(() => Array.from(document.querySelectorAll("#device-table tbody tr td:nth-child(5)"), (td) => td.textContent));
+
+    // Counts the live region's refreshes, from before the page's own script runs.
+    await page.evaluateOnNewDocument(() => {
+      window.swaps = 0;
+      document.addEventListener("htmx:afterSettle", () => (window.swaps = (window.swaps as number) + 1));
+    });
+    await page.goto(`${fleet.url}/devices`);
+    // The refresh the page asks for on connecting is done: nothing else changes it until a device does.
+    await page.waitForFunction(() => (window.swaps as number) >= 1, { timeout: 10_000 });
+    expect(await range()).toBe("Showing 1 to 50 of 120 records");
+    expect(await page.$("#device-table a[rel=prev]")).toBeNull();
+    expect(await axeViolations(page)).toEqual([]);
+    await followLink(page, "#device-table a[rel=next]");
+    expect(new URL(page.url()).search).toBe("?page=2");
+    expect(await range()).toBe("Showing 51 to 100 of 120 records");
+    expect(await serials()).toEqual(Array.from({ length: 50 }, (_, i) => serial(50 + i)));
+    await page.evaluate(() => (window.stayed = true));
+
+    // A device enrolls while page 2 is open: the page tells the new total without a reload,
+    // still showing page 2, and re-fetched page 2 alone.
+    fetched.length = 0;
+    await enroll(profile.tokenValue, serial(120));
+    await page.waitForFunction(() => document.querySelector("#device-table .pager-range")?.textContent?.endsWith("of 121 records"), { timeout: 10_000 });
+    expect(await range()).toBe("Showing 51 to 100 of 121 records");
+    expect(await serials()).toEqual(Array.from({ length: 50 }, (_, i) => serial(50 + i)));
+    expect(await page.evaluate(() => window.stayed)).toBe(true);
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(new Set(fetched)).toEqual(new Set(["/devices/table?page=2"]));
+
+    await followLink(page, "#device-table a[rel=next]");
+    expect(await range()).toBe("Showing 101 to 121 of 121 records");
+    expect(await page.$("#device-table a[rel=next]")).toBeNull();
+    await followLink(page, "#device-table a[rel=prev]");
+    expect(await range()).toBe("Showing 51 to 100 of 121 records");
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

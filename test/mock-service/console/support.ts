@@ -14,7 +14,7 @@ export interface ConsoleSession {
   location: string;
 }
 
-export async function signIn(service: MockService, token = service.adminToken): Promise<ConsoleSession> {
+export async function signIn(service: Pick<MockService, "url" | "adminToken">, token = service.adminToken): Promise<ConsoleSession> {
   const response = await fetch(`${service.url}/signin`, {
     method: "POST",
     redirect: "manual",
