@@ -2,8 +2,8 @@
  * Devices: the device list, 50 a page (Pending while a wipe waits for the factory reset, gone after it;
  * gone at once after a delete), a device's page with Wipe and Delete (one device at a time),
  * Discovered apps with their Application Version, the device's recent check-ins and actions, and
- * the configuration policies assigned to it with the states it reported (compliance policies
- * too, with no verdict: AOSP has no compliance reporting).
+ * the configuration and compliance policies assigned to it with the states it reported, and its
+ * compliance verdict (AOSP has no compliance reports, but devices are still marked).
  * The list and the device page refresh themselves when the service sees device traffic
  * (server-sent events, see activity.ts).
  */
