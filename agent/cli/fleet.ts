@@ -16,6 +16,7 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRateOption, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
+import { fleetLeavesBehind } from "../sim/fleet/tenant.js";
 import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
@@ -205,6 +206,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       return stopped;
     }
     checking = null;
+    // A running service keeps what the fleet makes: said before it makes it.
+    if (options.progress) printError(err.dim(fleetLeavesBehind(seed)));
   }
   progress = options.progress ? progressView(total) : null;
   // --abort-on-fail stops the run as a first Ctrl-C does, when a threshold is missed already.

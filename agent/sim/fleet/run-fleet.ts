@@ -25,7 +25,7 @@ import { givenValue } from "../../protocol/given-value.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
 import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUpFailure } from "../service-check.js";
-import { FLEET_USER, setUpTenant } from "./tenant.js";
+import { FLEET_USER, fleetPassword, setUpTenant } from "./tenant.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
@@ -263,7 +263,7 @@ export interface FleetProgress {
   elapsedMs: number;
 }
 
-export { FLEET_USER };
+export { FLEET_USER, fleetPassword };
 
 export interface FleetRun {
   summary: FleetSummary;
@@ -338,6 +338,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const admin = new AdminClient(service.url, service.adminToken, { dispatcher, timeoutMs: options.serviceTimeoutMs, signal: halt.signal });
     const png = await setUpTenant(admin, options.seed).catch(async (error: unknown) => {
       if (halt.signal.aborted) return new Uint8Array(0);
+      // Already said in the fleet's words (a user of the fleet's name that it did not create).
+      if (error instanceof InputError) throw error;
       // A running service that refuses the set-up, answers what no aosp-sim service answers, or
       // stops answering (hung, stopped, gone) is said as such, not as an internal error.
       if (!external) throw error;
@@ -367,7 +369,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const setUpRequests = http.counts.requests;
     const runStart = performance.now();
 
-    const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs, ...(service.socketPath ? { serviceSocket: service.socketPath } : {}) };
+    const user = { userPrincipalName: FLEET_USER.userPrincipalName, password: fleetPassword(service.adminToken) };
+    const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs, user, ...(service.socketPath ? { serviceSocket: service.socketPath } : {}) };
     /** The next device to start (after its place in the ramp), or null when all have started. */
     const nextJob = async (): Promise<DeviceJob | null> => {
       if (halt.signal.aborted) return null;
