@@ -8,9 +8,7 @@ import { setMaxListeners } from "node:events";
 import type { Agent } from "undici";
 import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
-import { exactDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
-import { shellQuote } from "../../device/adb/shell-quote.js";
 import { defaultDeviceThreads, maxDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
@@ -26,6 +24,7 @@ import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
 import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUpFailure } from "../service-check.js";
 import { FLEET_USER, fleetPassword, setUpTenant } from "./tenant.js";
+import { fleetRerunCommand } from "./rerun.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
@@ -190,26 +189,18 @@ function settle(given: FleetOptions): SettledOptions {
     rerunCommand:
       given.rerunCommand ??
       ((index) =>
-        [
-          `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
-          // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
-          ...(given.faults ?? []).map((f) => `--fault ${commandQuote(typeof f === "string" ? f : `${f.spec}=${f.rate}`)}`),
-          ...(lifeMs > 0 ? [`--life ${exactDuration(lifeMs)}`] : []),
-          ...(service ? [`--service ${service.url} --admin-token ...`] : []),
-        ].join(" ")),
+        fleetRerunCommand(
+          {
+            devices,
+            seed,
+            // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
+            faults: (given.faults ?? []).map((f) => (typeof f === "string" ? f : `${f.spec}=${f.rate}`)),
+            lifeMs,
+            ...(service ? { serviceUrl: service.url } : {}),
+          },
+          index,
+        )),
   };
-}
-
-/**
- * A value quoted for the shell a re-run command is pasted into: '...' as a rule; with control
- * characters, bash's $'...' with each as \xHH, so that the JUnit XML (which cannot hold them: its
- * writer dropped them, and the command no longer re-ran the fault given) and a terminal carry the
- * command intact.
- */
-function commandQuote(value: string): string {
-  if (!/[\x00-\x1f\x7f]/.test(value)) return shellQuote(value);
-  const escaped = value.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-  return `$'${escaped}'`;
 }
 
 /** `service` as runFleet takes it: `{ url, adminToken }`, the URL read as --service reads it. */
