@@ -40,7 +40,7 @@ const args = benchOptions("bench:fleet", {
 });
 
 const dist = fleetBuild("bench:fleet", args.dist ?? OWN_BUILD);
-const { runFleet, FLEET_USER } = await importFromBuild<RunFleetModule>(dist, "agent/sim/fleet/run-fleet.js");
+const { runFleet, FLEET_USER, fleetPassword } = await importFromBuild<RunFleetModule>(dist, "agent/sim/fleet/run-fleet.js");
 const { embeddedService } = await importFromBuild<ServiceHostModule>(dist, "agent/sim/fleet/service-host.js");
 
 const { devices, concurrency, seconds, rounds, life: lifeMs } = args;
@@ -97,7 +97,7 @@ async function rawCeilings(url: string, adminToken: string): Promise<Record<stri
   const enrollBody = () => JSON.stringify({ enrollmentToken: token, serialNumber: `CEIL${serial++}`, model: "Pixel 8", manufacturer: "Google", osVersion: "14", agentVersion: "24.9.2" });
   const one = (await (await fetch(`${url}/device/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: enrollBody() })).json()) as EnrollResponse;
   const auth = { authorization: `Bearer ${one.deviceCredential}`, "content-type": "application/json" };
-  const signIn = await fetch(`${url}/device/v1/devices/${one.deviceId}/signIn`, { method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password }) });
+  const signIn = await fetch(`${url}/device/v1/devices/${one.deviceId}/signIn`, { method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: fleetPassword(adminToken) }) });
   const offers = ((await signIn.json()) as { requiredApps: PackageOffer[] }).requiredApps;
   const packagePath = new URL(offers[0]!.downloadUrl).pathname;
   // A check-in as a fleet device sends it: the apps it has installed (the newest agent, which its
@@ -108,7 +108,7 @@ async function rawCeilings(url: string, adminToken: string): Promise<Record<stri
     .sort((a, b) => a.packageName.localeCompare(b.packageName));
   const routes: Record<string, () => Promise<number>> = {
     "POST /device/v1/enroll": () => rate({ url, requests: [{ method: "POST", setupRequest: (r) => ({ ...r, path: "/device/v1/enroll", headers: { "content-type": "application/json" }, body: enrollBody() }) }] }),
-    "POST /device/v1/devices/{id}/signIn": () => rate({ url: `${url}/device/v1/devices/${one.deviceId}/signIn`, method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password }) }),
+    "POST /device/v1/devices/{id}/signIn": () => rate({ url: `${url}/device/v1/devices/${one.deviceId}/signIn`, method: "POST", headers: auth, body: JSON.stringify({ userPrincipalName: FLEET_USER.userPrincipalName, password: fleetPassword(adminToken) }) }),
     "GET /device/v1/packages": () => rate({ url: `${url}${packagePath}`, headers: { authorization: auth.authorization } }),
     "POST /device/v1/devices/{id}/checkIn": () => rate({ url: `${url}/device/v1/devices/${one.deviceId}/checkIn`, method: "POST", headers: auth, body: JSON.stringify({ agentVersion: agent.versionName, apps }) }),
   };

@@ -27,6 +27,7 @@ import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, checkDeviceDir, collect, parseSeed, untilState } from "./device-options.js";
 import { interruptedNotice } from "./interrupted-notice.js";
 import { gracefulStop } from "./graceful-stop.js";
+import { PASSWORD_ENV, secretOption } from "./secret-env.js";
 
 interface EnrollOptions {
   service?: string;
@@ -56,7 +57,7 @@ export function registerEnroll(program: Command): void {
     .argument("<input>", "a QR code image, a payload JSON file, or - for stdin")
     .option("--service <url>", "send the payload's service traffic to this base URL instead")
     .option("--user <upn>", "the work account typed on the sign-in screen")
-    .option("--password <password>", "its password")
+    .option("--password <password>", `its password (with --user, ${PASSWORD_ENV} when left out, which other users cannot see in ps)`)
     .option("--json", "print one JSON document: {deviceId, finalState, timeline, apps, ...}")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
     .option("--transcript-secrets <mode>", TRANSCRIPT_SECRETS_HELP)
@@ -90,8 +91,10 @@ Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unr
 
 async function enroll(input: string, options: EnrollOptions): Promise<number> {
   const faults = parseFaults(options.fault);
+  // Ambient, the variable is read only for a --user: without one the device stops at sign-in as asked.
+  if (options.user !== undefined) options.password = secretOption(options.password, PASSWORD_ENV)?.value;
   if ((options.user === undefined) !== (options.password === undefined)) {
-    throw new InputError("--user and --password go together", { hint: "pass both, or neither to stop at the sign-in screen" });
+    throw new InputError("--user and --password go together", { hint: `pass both (the password may be given in ${PASSWORD_ENV} instead), or neither to stop at the sign-in screen` });
   }
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
   if (options.serial !== undefined) checkSerialNumber(options.serial, "--serial");

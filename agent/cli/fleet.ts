@@ -16,9 +16,11 @@ import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRateOption, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
 import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
+import { fleetLeavesBehind } from "../sim/fleet/tenant.js";
 import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
+import { ADMIN_TOKEN_ENV, secretOption } from "./secret-env.js";
 import { action, err, EXIT_FAILED, printError, printJson } from "./output.js";
 import { fleetStoppedBeforeStart } from "./interrupted-notice.js";
 import { gracefulStop } from "./graceful-stop.js";
@@ -66,7 +68,7 @@ export function registerFleet(program: Command): void {
     .option("--fault <fault=rate>", `faults at rates (repeatable): ${FAULT_RATE_GRAMMAR}`, collect, [])
     .option("--life <duration>", "after enrolling, each device lives this long on its clock (check-ins, updates), e.g. 24h")
     .option("--service <url>", "drive a running service instead of the embedded one (needs --admin-token)")
-    .option("--admin-token <token>", "the running service's admin token (aosp-sim serve prints it)")
+    .option("--admin-token <token>", `the running service's admin token (aosp-sim serve prints it); with --service, ${ADMIN_TOKEN_ENV} when left out, which other users cannot see in ps`)
     .option("--embedded <where>", "where the embedded service runs: worker (a second thread, the default) or inline")
     .option("--threads <n>", "threads that run devices (default: one per core the process may use, a container's CPU limit included, less one for the embedded service, at least two on two cores)")
     .option("--json", "print the summary as one JSON document (schemas/fleet-summary.schema.json)")
@@ -146,6 +148,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   }
   checkReportPaths({ junit: options.junit, report: options.report });
   let service: { url: string; adminToken: string } | undefined;
+  // Where a refused token came from, as the refusal names it.
+  let tokenWhere = "--admin-token";
   // Without --service the fleet starts its own service: a token meant for a running one would be
   // ignored, and a CI job that lost its --service would run green against the wrong service.
   if (options.adminToken !== undefined && options.service === undefined) {
@@ -162,13 +166,15 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   }
   if (options.service !== undefined) {
     const url = httpBaseUrl(options.service, "--service");
-    if (options.adminToken === undefined) {
+    const adminToken = secretOption(options.adminToken, ADMIN_TOKEN_ENV);
+    if (adminToken === undefined) {
       throw new InputError("a running service needs its admin token to set up the fleet's user and profile", {
         where: "--service",
-        hint: "add --admin-token TOKEN (the first line `aosp-sim serve` prints)",
+        hint: `add --admin-token TOKEN (the first line \`aosp-sim serve\` prints), or give it in ${ADMIN_TOKEN_ENV}, out of sight of ps`,
       });
     }
-    service = { url, adminToken: options.adminToken };
+    service = { url, adminToken: adminToken.value };
+    if (adminToken.from === "environment") tokenWhere = ADMIN_TOKEN_ENV;
   }
 
   // A status line: --no-progress promises none (the seed is in the summary all the same). Said
@@ -193,7 +199,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     checking = `checking the service at ${service.url}`;
     if (options.progress) printError(err.dim(`fleet: ${checking} (it has ${SERVICE_ANSWER_TIMEOUT_MS / 1000} s to answer)`));
     try {
-      await checkRunningService(service.url, service.adminToken, { signal: stop.signal });
+      await checkRunningService(service.url, service.adminToken, { signal: stop.signal, tokenWhere });
     } catch (error) {
       const stopped = stop.exitCode();
       stop.dispose();
@@ -205,6 +211,8 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       return stopped;
     }
     checking = null;
+    // A running service keeps what the fleet makes: said before it makes it.
+    if (options.progress) printError(err.dim(fleetLeavesBehind(seed)));
   }
   progress = options.progress ? progressView(total) : null;
   // --abort-on-fail stops the run as a first Ctrl-C does, when a threshold is missed already.

@@ -9,7 +9,7 @@
  */
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
-import { writeFile } from "node:fs/promises";
+import { writeOwnerOnly } from "../protocol/owner-only.js";
 import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
 import type { Finding, PayloadCheck } from "../payload/index.js";
@@ -260,7 +260,8 @@ export function registerQr(program: Command): void {
         }
         try {
           if (toStdout) await writeStdout(rendered.png);
-          else await writeFile(flags.output, rendered.png);
+          // The image holds the payload's enrollment token and Wi-Fi key: its owner's alone.
+          else writeOwnerOnly(flags.output, rendered.png);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
           throw new InputError(`cannot write the PNG (${code || (error instanceof Error ? error.message : String(error))})`, {

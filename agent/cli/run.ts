@@ -21,6 +21,7 @@ import { TranscriptFile } from "../report/transcript.js";
 import { parseFaults, type Fault } from "../device/faults.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, collect, parseSeed, seedOrRandom } from "./device-options.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printError, printLine } from "./output.js";
+import { ADMIN_TOKEN_ENV, secretOption } from "./secret-env.js";
 import { checkRunningService } from "../sim/service-check.js";
 import { gracefulStop, signalExitCode, type GracefulStop } from "./graceful-stop.js";
 import { runInterruptedNotice } from "./interrupted-notice.js";
@@ -45,7 +46,7 @@ export function registerRun(program: Command): void {
     )
     .argument("[scenario]", "a scenario JSON file (default: the built-in one)")
     .option("--service <url>", "use this running service instead of the embedded one (needs --admin-token)")
-    .option("--admin-token <token>", "the service's admin token")
+    .option("--admin-token <token>", `the service's admin token; with --service, ${ADMIN_TOKEN_ENV} when left out, which other users cannot see in ps`)
     .option("--json", "print one JSON document: the device report and the summary")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
     .option("--transcript-secrets <mode>", TRANSCRIPT_SECRETS_HELP)
@@ -90,12 +91,15 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   const scenario = withDeviceOptions({ ...loaded, name: loaded.name ?? file }, options);
   const faults = parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts
   const secrets = transcriptSecrets(options, printError);
+  // Ambient, the variable is read only for a --service: without one it would be ignored anyway.
+  const token = options.service === undefined ? undefined : secretOption(options.adminToken, ADMIN_TOKEN_ENV);
+  options.adminToken = token?.value ?? options.adminToken;
   if ((options.service === undefined) !== (options.adminToken === undefined)) {
-    throw new InputError("--service and --admin-token go together", { hint: "pass both to use a running service, or neither for the embedded one" });
+    throw new InputError("--service and --admin-token go together", { hint: `pass both to use a running service (the token may be given in ${ADMIN_TOKEN_ENV} instead), or neither for the embedded one` });
   }
   if (options.service !== undefined && options.adminToken !== undefined) {
     options.service = httpBaseUrl(options.service, "--service");
-    await checkRunningService(options.service, options.adminToken);
+    await checkRunningService(options.service, options.adminToken, { tokenWhere: token?.from === "environment" ? ADMIN_TOKEN_ENV : "--admin-token" });
   }
   const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, secrets);
   const clock = new SimulatedClock();

@@ -3,6 +3,9 @@
  *
  * The first line of stdout is a contract that users' scripts parse:
  *     aosp-sim mock service listening on <baseURL> admin token <token>
+ * A token given in AOSP_SIM_ADMIN_TOKEN is not printed: `(from-AOSP_SIM_ADMIN_TOKEN)` stands for
+ * it (one word, as a token is, so a script's pattern still finds the URL), since it was given that
+ * way to keep it out of sight (and out of a pod's log).
  * Everything else goes to stderr.
  */
 import type { Command } from "commander";
@@ -11,6 +14,7 @@ import { InputError } from "../protocol/errors.js";
 import { refuseEmptyName } from "../protocol/output-path.js";
 import { parseChaosOption, parseThrottleBudget, startNamedService, type ChaosOptions, type OptionNames } from "../../mock-service/index.js";
 import { action, err, formatInputError, printError, printLine } from "./output.js";
+import { ADMIN_TOKEN_ENV, secretOption } from "./secret-env.js";
 
 interface ServeOptions {
   port: string;
@@ -38,7 +42,7 @@ export function registerServe(program: Command): void {
     .option("--port <port>", "TCP port; 0 picks a free one", "8080")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--db <file>", "SQLite file that keeps the state across restarts (default: in memory)")
-    .option("--admin-token <token>", "admin bearer token (default: a random one, printed on the first line)")
+    .option("--admin-token <token>", `admin bearer token (default: ${ADMIN_TOKEN_ENV} when set, not printed then; else a random one, printed on the first line)`)
     .option(
       "--public-url <url>",
       "base URL devices are given in QR payloads and download URLs, when they reach the service " +
@@ -72,6 +76,7 @@ export function registerServe(program: Command): void {
       "after",
       "\nThe first line of stdout is:\n" +
         "  aosp-sim mock service listening on <baseURL> admin token <token>\n" +
+        `(with the token given in ${ADMIN_TOKEN_ENV}: \`admin token (from-${ADMIN_TOKEN_ENV})\`, the token not printed).\n` +
         "The OpenAPI document of both APIs is at <baseURL>/openapi.json; the admin console is at <baseURL>/\n" +
         "(sign in with the admin token). SIGINT or SIGTERM stops the service.",
     )
@@ -89,13 +94,14 @@ async function serve(options: ServeOptions): Promise<number> {
     // Accepted, as it may sit in a script beside a --chaos that comes and goes, but not in silence.
     printError(formatInputError(new InputError("seeds nothing: no --chaos is given", { where: `--chaos-seed ${options.chaosSeed}`, hint: "add a --chaos rule, or drop --chaos-seed" }), err.yellow("aosp-sim: warning:")));
   }
+  const adminToken = secretOption(options.adminToken, ADMIN_TOKEN_ENV);
   const service = await startNamedService({
     port,
     tenant,
     cloud,
     host: hostOption(options.host),
     ...(options.db === undefined ? {} : { dbFile: options.db }),
-    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+    ...(adminToken === undefined ? {} : { adminToken: adminToken.value }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     log: (line) => printError(err.dim(line)),
     logRequests: options.log === true,
@@ -103,7 +109,7 @@ async function serve(options: ServeOptions): Promise<number> {
     lockoutThreshold: parseThreshold(options.lockoutThreshold ?? "10"),
     ...(options.throttle === undefined ? {} : { throttle: parseThrottleBudget(options.throttle, "--throttle") }),
     ...(options.chaos.length === 0 ? {} : { chaos: parseChaos(options.chaos, chaosSeed) }),
-  }, FLAG_NAMES);
+  }, adminToken?.from === "environment" ? TOKEN_FROM_ENV_NAMES : FLAG_NAMES);
   // Listen for the signals before announcing the service: a script may send one as soon as it
   // reads the first line, and an unhandled SIGINT or SIGTERM would kill the process uncleanly.
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
@@ -115,7 +121,7 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
-  printLine(`aosp-sim mock service listening on ${service.url} admin token ${service.adminToken}`);
+  printLine(`aosp-sim mock service listening on ${service.url} admin token ${adminToken?.from === "environment" ? `(from-${ADMIN_TOKEN_ENV})` : service.adminToken}`);
   printError(
     err.dim(
       `  state: ${options.db ?? "in memory (use --db FILE to keep it)"}; API: ${service.url}/openapi.json; Ctrl+C stops`,
@@ -169,6 +175,12 @@ function parseChaos(values: string[], seed: number): ChaosOptions {
 const FLAG_NAMES: OptionNames = {
   where: (option) => (option === "dbFile" ? "--db" : `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
   written: (option) => FLAG_NAMES.where(option),
+};
+
+/** As FLAG_NAMES, but a refused token is named by the variable it came from. */
+const TOKEN_FROM_ENV_NAMES: OptionNames = {
+  where: (option) => (option === "adminToken" ? ADMIN_TOKEN_ENV : FLAG_NAMES.where(option)),
+  written: (option) => TOKEN_FROM_ENV_NAMES.where(option),
 };
 
 function oneOf<T extends string>(text: string, values: readonly T[], where: string): T {

@@ -58,9 +58,10 @@ export function folderProblem(dir: string): FolderProblem | null {
 
 /**
  * `mkdir -p dir`, one level at a time; null when the folder exists or was made, else why not.
- * Stops at the first level that fails, so it returns promptly wherever the path points.
+ * Stops at the first level that fails, so it returns promptly wherever the path points. `mode`
+ * is the folder's own when it is made (its missing parents get the default).
  */
-export function makeFolder(dir: string): FolderProblem | null {
+export function makeFolder(dir: string, mode?: number): FolderProblem | null {
   const path = resolve(dir);
   const found = inspect(path);
   if (found === "folder") return null;
@@ -71,7 +72,7 @@ export function makeFolder(dir: string): FolderProblem | null {
     if (above) return above;
   }
   try {
-    mkdirSync(path);
+    mkdirSync(path, mode === undefined ? undefined : { mode });
     return null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);

@@ -20,6 +20,7 @@
  *           (its --until, its time ran out, or a signal interrupted it)
  */
 import { closeSync, openSync, writeSync } from "node:fs";
+import { openOwnerOnly } from "../protocol/owner-only.js";
 import { InputError } from "../protocol/errors.js";
 import { refuseUnwritable } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
@@ -186,7 +187,8 @@ export class TranscriptFile {
     // A folder given as the file, or a folder that does not exist, said in words rather than errno.
     refuseUnwritable(path, "enrollment.jsonl", "cannot be written");
     try {
-      this.fd = openSync(path, "w");
+      // One that keeps the secrets is for its owner alone; a redacted one is made to be shared.
+      this.fd = secrets === "keep" ? openOwnerOnly(path) : openSync(path, "w");
     } catch (error) {
       throw new InputError(`cannot be written: ${(error as Error).message}`, { where: path, hint: "check the folder exists and is writable" });
     }

@@ -5,10 +5,11 @@
  * (fsync of the WAL) before the statement returns, and the HTTP answer is only sent after that:
  * every acknowledged write survives a kill -9. `:memory:` (the default) keeps nothing.
  */
-import { existsSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { InputError } from "../../agent/protocol/errors.js";
 import { unwritableReason } from "../../agent/protocol/output-path.js";
+import { OWNER_ONLY_FILE } from "../../agent/protocol/owner-only.js";
 import { MIGRATIONS } from "./migrations.js";
 import { readOnlyReason, sideFiles } from "./read-only.js";
 
@@ -59,10 +60,12 @@ export function openDatabase(file: string = MEMORY_DB): Db {
   // The -wal and -shm files this open makes are removed again if it fails: left behind (with the
   // read-only file's mode), they made the next start fail after the file itself was fixed.
   const made = memory ? [] : sideFiles(file).filter((side) => !existsSync(side));
+  if (!memory && createOwnerOnly(file)) made.push(file);
   let db: Db;
   try {
     db = new Database(file);
   } catch (error) {
+    for (const side of made) rmSync(side, { force: true });
     // SQLite says only "unable to open database file": a folder given as the file, or a folder
     // that does not exist, is said in words.
     const unwritable = memory ? null : (unwritableReason(file, "state.db") ?? readOnlyReason(file));
@@ -97,6 +100,21 @@ export function openDatabase(file: string = MEMORY_DB): Db {
     throw databaseError(error, file);
   }
   return db;
+}
+
+/**
+ * Makes a new --db file, empty (SQLite takes an empty file as a new database), readable by its
+ * owner alone: it holds enrollment tokens, Wi-Fi keys and password hashes, and SQLite gives the
+ * -wal and -shm files it makes beside it the same mode (its unix VFS copies the database file's).
+ * True when it made the file; an existing file, or one that cannot be made, is left to SQLite.
+ */
+function createOwnerOnly(file: string): boolean {
+  try {
+    closeSync(openSync(file, "wx", OWNER_ONLY_FILE));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What openDatabase throws when SQLite refuses the file: read-only, in use or damaged, said as such, with the fix. */

@@ -14,7 +14,13 @@ import { startServe, stop, type ServeProcess } from "../mock-service/support/ser
 
 interface DeploymentSpec {
   kind: string;
-  spec: { template: { spec: { containers: { args: string[] }[] } } };
+  spec: { template: { spec: { containers: { args: string[]; env: SecretEnv[] }[] } } };
+}
+
+/** An environment variable taken from a Secret's key. */
+interface SecretEnv {
+  name: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
 }
 
 interface Resources {
@@ -32,7 +38,7 @@ interface JobSpec {
       spec: {
         securityContext?: { runAsUser?: number; fsGroup?: number };
         initContainers?: { command: string[]; env: { name: string; value: string }[] }[];
-        containers: { command: string[]; args: string[]; env: { name: string }[]; resources?: Resources }[];
+        containers: { command: string[]; args: string[]; env: SecretEnv[]; resources?: Resources }[];
       };
     };
   };
@@ -46,16 +52,16 @@ const serviceDeployment = manifest.find((d) => d.kind === "Deployment") as unkno
 
 /**
  * The Deployment's `aosp-sim serve` arguments, here listening on a free loopback port instead of
- * 0.0.0.0:8080 and giving devices that address instead of the cluster's service name, with the
- * Secret's token put where Kubernetes would.
+ * 0.0.0.0:8080 and giving devices that address instead of the cluster's service name (the
+ * Secret's token comes in AOSP_SIM_ADMIN_TOKEN, as the manifest gives it).
  */
-function serveArgs(adminToken: string): string[] {
+function serveArgs(): string[] {
   const args = serviceDeployment.spec.template.spec.containers[0]!.args;
   expect(args[0]).toBe("serve");
   return args
     .slice(1)
     .filter((a) => !a.startsWith("--public-url="))
-    .map((a) => a.replace(/^--host=.*/, "--host=127.0.0.1").replace(/^--port=.*/, "--port=0").replace("$(ADMIN_TOKEN)", adminToken));
+    .map((a) => a.replace(/^--host=.*/, "--host=127.0.0.1").replace(/^--port=.*/, "--port=0"));
 }
 
 /** The fleet arguments of the job's script for one index, as the shell would expand them. */
@@ -89,7 +95,7 @@ describe("the Kubernetes fleet job", () => {
     expect(job.spec.completionMode).toBe("Indexed");
     expect(job.spec.parallelism).toBe(job.spec.completions);
     for (let index = 0; index < job.spec.completions; index++) {
-      const args = shardArgs(index, { ADMIN_TOKEN: "t" });
+      const args = shardArgs(index, {});
       expect(option(args, "--shard")).toBe(`${index}/${job.spec.completions}`);
       expect(args).toContain("--json");
       // Each shard's JUnit file has a name of its own on the shared volume.
@@ -161,23 +167,41 @@ describe("the Kubernetes fleet job", () => {
     });
   });
 
+  // Arguments show in `ps` and the pod's spec, and `serve` printed a token it was given in its log.
+  it("gives the Secret's admin token to the service and the shards in AOSP_SIM_ADMIN_TOKEN, never as an argument", () => {
+    const fromSecret = { name: "AOSP_SIM_ADMIN_TOKEN", valueFrom: { secretKeyRef: { name: "aosp-sim-admin", key: "token" } } };
+    for (const container of [serviceDeployment.spec.template.spec.containers[0]!, job.spec.template.spec.containers[0]!]) {
+      expect(container.env).toContainEqual(fromSecret);
+      expect(container.args.join(" ")).not.toMatch(/admin-token|TOKEN/);
+    }
+  });
+
   describe("run against one shared service, started as the manifest starts it", { timeout: 180_000 }, () => {
     const temp = deviceTempDir("aosp-fleet-job-");
+    const TOKEN = "fleet-job-test-token";
     let service: ServeProcess;
     beforeAll(async () => {
-      service = await startServe(serveArgs("fleet-job-test-token"));
+      // The serve process takes its environment from this one, as the pod's from its spec.
+      process.env["AOSP_SIM_ADMIN_TOKEN"] = TOKEN;
+      try {
+        service = await startServe(serveArgs());
+      } finally {
+        delete process.env["AOSP_SIM_ADMIN_TOKEN"];
+      }
     });
     afterAll(async () => {
       if (service) await stop(service, "SIGTERM");
     });
 
     it("refuses a shard given the wrong admin token: one line naming it, exit 2", async () => {
-      const args = shardArgs(0, { ADMIN_TOKEN: "not-the-token" });
+      const args = shardArgs(0, {});
       args[args.indexOf("--service") + 1] = service.url;
       args[args.indexOf("--junit") + 1] = temp.file("refused.xml");
-      const result = await aospSim(args);
+      const result = await aospSim(args, { env: { AOSP_SIM_ADMIN_TOKEN: "not-the-token" } });
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/--admin-token: the service refused it/);
+      expect(result.stderr).toMatch(/AOSP_SIM_ADMIN_TOKEN: the service refused it/);
+      // The service's log (its first line) does not hold the token it was given so.
+      expect(service.firstLine).toBe(`aosp-sim mock service listening on ${service.url} admin token (from-AOSP_SIM_ADMIN_TOKEN)`);
     });
 
     it("gives shard reports that merge to the counts of one run of the whole fleet", async () => {
@@ -192,7 +216,7 @@ describe("the Kubernetes fleet job", () => {
       };
       const files: string[] = [];
       const shards = await Promise.all(
-        Array.from({ length: job.spec.completions }, (_, i) => aospSim(local(shardArgs(i, { ADMIN_TOKEN: service.adminToken })))),
+        Array.from({ length: job.spec.completions }, (_, i) => aospSim(local(shardArgs(i, {})), { env: { AOSP_SIM_ADMIN_TOKEN: TOKEN } })),
       );
       shards.forEach((r, i) => {
         // Devices failed (the faults above), yet the shard completes its index: the merge gates.
@@ -232,7 +256,7 @@ describe("the Kubernetes fleet job", () => {
       const reportsPod = manifest.find((d) => d.kind === "Pod") as unknown as { spec: { containers: { volumeMounts: { name: string; mountPath: string }[] }[]; volumes: { name: string; persistentVolumeClaim: { claimName: string } }[] } };
       expect(reportsPod.spec.containers[0]!.volumeMounts).toEqual([{ name: "reports", mountPath: "/reports" }]);
       expect(reportsPod.spec.volumes).toEqual([{ name: "reports", persistentVolumeClaim: { claimName: "aosp-sim-reports" } }]);
-      const whole = await aospSim(local([...shardArgs(0, { ADMIN_TOKEN: service.adminToken })]).map((a) => (a === "0/4" ? "0/1" : a)));
+      const whole = await aospSim(local([...shardArgs(0, {})]).map((a) => (a === "0/4" ? "0/1" : a)), { env: { AOSP_SIM_ADMIN_TOKEN: TOKEN } });
       const m = JSON.parse(merged.stdout) as Record<string, unknown>;
       const w = JSON.parse(whole.stdout) as Record<string, unknown>;
       for (const key of ["devices", "enrolled", "failed", "failedByReason", "faults"]) expect(m[key], key).toEqual(w[key]);

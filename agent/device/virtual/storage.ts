@@ -7,6 +7,7 @@ import { accessSync, constants, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from "node:path";
 import { InputError, isNotFound } from "../../protocol/errors.js";
 import { makeFolder } from "../../protocol/make-folder.js";
+import { OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from "../../protocol/owner-only.js";
 import type { StoragePort } from "../ports.js";
 import { utf8Text } from "../../protocol/utf8.js";
 import { deepFreeze } from "../../protocol/deep-freeze.js";
@@ -76,7 +77,8 @@ export class DirectoryStorage implements StoragePort {
   write(key: string, bytes: Uint8Array): void {
     const target = this.path(key);
     const temporary = `${target}.tmp`;
-    writeFileSync(temporary, bytes);
+    // The device's files hold its enrollment token, Wi-Fi key and credential: its owner's alone.
+    writeFileSync(temporary, bytes, { mode: OWNER_ONLY_FILE });
     renameSync(temporary, target);
   }
 
@@ -108,7 +110,7 @@ export class DirectoryStorage implements StoragePort {
 
 /** The storage folder, made if missing; one that cannot be is an InputError naming where it fails. */
 function makeDirectory(dir: string): void {
-  const problem = makeFolder(dir);
+  const problem = makeFolder(dir, OWNER_ONLY_FOLDER);
   if (problem === null) return;
   if (problem.code === "ENOTDIR") {
     throw new InputError("is not a directory", { where: problem.at, hint: "give a directory for the device's storage (it is created if missing)" });

@@ -15,25 +15,39 @@ function lookup(key: string): KeySpec | undefined {
 
 /**
  * When the device reads another key than the mistyped one (its alias or its long key), what it
- * reads instead, for the message; null when it falls back to its default.
+ * reads instead, for the message (a secret's value by its shape); null when it falls back to its default.
  */
-function readInstead(ctx: RuleContext, key: string, spec: KeySpec): string | null {
+function readInstead(ctx: RuleContext, key: string, spec: KeySpec, secret: boolean): string | null {
   const read = ctx.extras.resolveSpec(spec);
   if (read.key === null || read.key === key) return null;
   return read.typed
-    ? `the device ignores it and reads ${keyLabel(read)} (${show(read.raw)}) instead.`
+    ? `the device ignores it and reads ${keyLabel(read)} (${secret ? secretShape(read.raw, undefined) : show(read.raw)}) instead.`
     : `the device reads ${keyLabel(read)} instead, which has the wrong type too, so it uses ${spec.deviceDefault}.`;
+}
+
+/**
+ * Keys whose values are secrets (the Wi-Fi key; the extras bundle, which carries the enrollment
+ * token): a finding gives their type and length, as the other Wi-Fi findings do, never their text,
+ * which would then stand in a SARIF file or a CI log.
+ */
+const SECRET_KEYS = new Set(["WIFI_PASSWORD", "ADMIN_EXTRAS_BUNDLE"]);
+
+/** A secret key's value as a finding shows it: its JSON type and its length as written. */
+function secretShape(value: unknown, numberText: string | undefined): string {
+  const text = typeof value === "string" ? value : typeof value === "number" ? (numberText ?? String(value)) : (JSON.stringify(value) ?? String(value));
+  return `${describeJsonType(value)} of ${text.length} characters`;
 }
 
 const wrongType: Rule = (ctx) => {
   for (const problem of typeProblems(ctx.json as Record<string, unknown>, lookup, ctx.extras.numberTexts)) {
     const { key, spec, value } = problem;
     if (spec.type === "component") continue; // admin-component-format reports it, as an error
-    const what = `${show(value, 60, ctx.extras.numberTexts.get(key))} (${describeJsonType(value)})`;
+    const secret = SECRET_KEYS.has(spec.name);
+    const what = secret ? secretShape(value, ctx.extras.numberTexts.get(key)) : `${show(value, 60, ctx.extras.numberTexts.get(key))} (${describeJsonType(value)})`;
     const name = keyLabel({ key, spec });
     const path = jsonPointer(key);
     const numericText = typeof value === "string" && /^-?\d+$/.test(value.trim());
-    const instead = readInstead(ctx, key, spec);
+    const instead = readInstead(ctx, key, spec, secret);
     if (instead !== null) {
       ctx.emit("wrong-type", path, `${name} is ${what}, not the JSON type the device reads here: ${instead}`,
         key === spec.key
@@ -70,7 +84,7 @@ const wrongType: Rule = (ctx) => {
       case "string":
         ctx.emit("wrong-type", path,
           `${name} is ${what}, but the device reads a string here: it treats the key as absent (${spec.deviceDefault}).`,
-          value !== null && typeof value !== "object" ? `write it in quotes: "${String(value)}"` : "write the value as a JSON string");
+          value !== null && typeof value !== "object" ? (secret ? "write it in quotes, as a JSON string" : `write it in quotes: "${String(value)}"`) : "write the value as a JSON string");
         break;
     }
   }

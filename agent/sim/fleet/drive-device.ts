@@ -11,7 +11,6 @@ import { formatElapsed } from "../../report/timeline.js";
 import { PhaseTracker } from "./phases.js";
 import { fleetIdentity } from "./plan.js";
 import { LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type DeviceStory } from "./summary.js";
-import { FLEET_USER } from "./tenant.js";
 import type { TimelineNeeds } from "./timeline-needs.js";
 
 /** Longest a device may take (simulated) to reach its first check-in: far beyond any retry policy. */
@@ -53,6 +52,8 @@ class CheckInWatch {
 export interface DeviceRunSettings {
   seed: number;
   lifeMs: number;
+  /** The fleet's user (tenant.ts), whom every device signs in as. */
+  user: { userPrincipalName: string; password: string };
   /** The embedded service's local socket (service-socket.ts), which each thread's devices connect to. */
   serviceSocket?: string;
 }
@@ -114,7 +115,7 @@ export async function driveDevice(
       clock,
       identity: fleetIdentity(settings.seed, index),
       faults,
-      user: { userPrincipalName: FLEET_USER.userPrincipalName, password: FLEET_USER.password },
+      user: settings.user,
       // Nothing reads a fleet device's storage mid-run: its snapshot is written only as power is cut.
       persistEveryStep: false,
       // Only the timeline's last lines are read: steps are worded when the window is trimmed or

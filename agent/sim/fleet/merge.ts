@@ -8,6 +8,7 @@ import { counted } from "../../protocol/counted.js";
 import { InputError } from "../../protocol/errors.js";
 import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, shardRange, summaryShard } from "./plan.js";
+import { fleetRerunCommand } from "./rerun.js";
 import { FLEET_FORMAT, partNamed, rangesInWords, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
 
 /** What mergeSummaries takes, as its refusals say it. */
@@ -72,7 +73,12 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
       faults.set(f.spec, e);
     }
   }
-  const stories = (pick: (s: FleetSummary) => FleetSummary["failures"]) => parts.flatMap((p) => pick(p.summary));
+  // A device's re-run command is written again from the figures every shard agrees on (checked
+  // above): a shard file's own text, shown as the command to run, could be any command at all.
+  // A shard that ran no device (stopped before its first, or by an earlier version, one of more shards than devices) talked to no service.
+  const service = (parts.find((p) => p.summary.devices > 0) ?? first).summary.service;
+  const fleet = { devices: first.summary.fleetDevices, seed: first.summary.seed, faults: first.summary.faults.map((f) => `${f.spec}=${f.rate}`), lifeMs: first.summary.lifeMs, ...(service.runs === "external" ? { serviceUrl: service.url } : {}) };
+  const stories = (pick: (s: FleetSummary) => FleetSummary["failures"]) => parts.flatMap((p) => pick(p.summary)).map((story) => ({ ...story, rerun: fleetRerunCommand(fleet, story.index) }));
   return {
     format: FLEET_FORMAT,
     devices: sum((s) => s.devices),
@@ -105,8 +111,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     checkIns: sum((s) => s.checkIns),
     ...(parts.some((p) => p.summary.checkInsFailed !== undefined) ? { checkInsFailed: sum((s) => s.checkInsFailed ?? 0) } : {}),
     faults: [...faults.values()],
-    // A shard that ran no device (stopped before its first, or by an earlier version, one of more shards than devices) talked to no service.
-    service: (parts.find((p) => p.summary.devices > 0) ?? first).summary.service,
+    service,
     timelineBySecond: bySecond,
     failures: stories((s) => s.failures).sort((a, b) => a.index - b.index).slice(0, STORIES_KEPT),
     slowest: stories((s) => s.slowest).sort((a, b) => (b.totalMs ?? 0) - (a.totalMs ?? 0)).slice(0, SLOWEST_KEPT),

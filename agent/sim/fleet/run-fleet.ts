@@ -8,9 +8,7 @@ import { setMaxListeners } from "node:events";
 import type { Agent } from "undici";
 import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
-import { exactDuration } from "../../device/duration.js";
 import { formatFault } from "../../device/faults.js";
-import { shellQuote } from "../../device/adb/shell-quote.js";
 import { defaultDeviceThreads, maxDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
 import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
 import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
@@ -25,7 +23,8 @@ import { givenValue } from "../../protocol/given-value.js";
 import { httpBaseUrl } from "../../protocol/http-url.js";
 import { InputError } from "../../protocol/errors.js";
 import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUpFailure } from "../service-check.js";
-import { FLEET_USER, setUpTenant } from "./tenant.js";
+import { FLEET_USER, fleetPassword, setUpTenant } from "./tenant.js";
+import { fleetRerunCommand } from "./rerun.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
@@ -190,26 +189,18 @@ function settle(given: FleetOptions): SettledOptions {
     rerunCommand:
       given.rerunCommand ??
       ((index) =>
-        [
-          `aosp-sim fleet --devices ${devices} --seed ${seed} --only ${index}`,
-          // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
-          ...(given.faults ?? []).map((f) => `--fault ${commandQuote(typeof f === "string" ? f : `${f.spec}=${f.rate}`)}`),
-          ...(lifeMs > 0 ? [`--life ${exactDuration(lifeMs)}`] : []),
-          ...(service ? [`--service ${service.url} --admin-token ...`] : []),
-        ].join(" ")),
+        fleetRerunCommand(
+          {
+            devices,
+            seed,
+            // As the faults were given: the user's own spelling ("service-5xx=5%"), or a parsed one's.
+            faults: (given.faults ?? []).map((f) => (typeof f === "string" ? f : `${f.spec}=${f.rate}`)),
+            lifeMs,
+            ...(service ? { serviceUrl: service.url } : {}),
+          },
+          index,
+        )),
   };
-}
-
-/**
- * A value quoted for the shell a re-run command is pasted into: '...' as a rule; with control
- * characters, bash's $'...' with each as \xHH, so that the JUnit XML (which cannot hold them: its
- * writer dropped them, and the command no longer re-ran the fault given) and a terminal carry the
- * command intact.
- */
-function commandQuote(value: string): string {
-  if (!/[\x00-\x1f\x7f]/.test(value)) return shellQuote(value);
-  const escaped = value.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-  return `$'${escaped}'`;
 }
 
 /** `service` as runFleet takes it: `{ url, adminToken }`, the URL read as --service reads it. */
@@ -263,7 +254,7 @@ export interface FleetProgress {
   elapsedMs: number;
 }
 
-export { FLEET_USER };
+export { FLEET_USER, fleetPassword };
 
 export interface FleetRun {
   summary: FleetSummary;
@@ -338,6 +329,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const admin = new AdminClient(service.url, service.adminToken, { dispatcher, timeoutMs: options.serviceTimeoutMs, signal: halt.signal });
     const png = await setUpTenant(admin, options.seed).catch(async (error: unknown) => {
       if (halt.signal.aborted) return new Uint8Array(0);
+      // Already said in the fleet's words (a user of the fleet's name that it did not create).
+      if (error instanceof InputError) throw error;
       // A running service that refuses the set-up, answers what no aosp-sim service answers, or
       // stops answering (hung, stopped, gone) is said as such, not as an internal error.
       if (!external) throw error;
@@ -367,7 +360,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     const setUpRequests = http.counts.requests;
     const runStart = performance.now();
 
-    const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs, ...(service.socketPath ? { serviceSocket: service.socketPath } : {}) };
+    const user = { userPrincipalName: FLEET_USER.userPrincipalName, password: fleetPassword(service.adminToken) };
+    const settings: DeviceRunSettings = { seed: options.seed, lifeMs: options.lifeMs, user, ...(service.socketPath ? { serviceSocket: service.socketPath } : {}) };
     /** The next device to start (after its place in the ramp), or null when all have started. */
     const nextJob = async (): Promise<DeviceJob | null> => {
       if (halt.signal.aborted) return null;
