@@ -87,7 +87,7 @@ export type { Threshold, ThresholdResult, FleetCount, LatencyMetric, Operator } 
 export { mergeSummaries, missingFromFleet, interruptedShards } from "./sim/fleet/merge.js";
 export { fleetJunitXml, mergedJunitXml } from "./sim/fleet/report-junit.js";
 export { fleetHtmlReport } from "./sim/fleet/report-html.js";
-export { readFleetSummary, fleetSummarySchema, FailedRunReport, EmptyReport, ShardWithoutSummary } from "./sim/fleet/read-summary.js";
+export { readFleetSummary, fleetSummarySchema, FailedRunReport, EmptyReport, CutOffReport, ShardWithoutSummary } from "./sim/fleet/read-summary.js";
 // What the library throws for bad input (a file, a payload, a fault): `where` names it, `hint` says how to fix it.
 export { InputError } from "./protocol/errors.js";
 

@@ -44,8 +44,8 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
   const thresholds = options.threshold.map(parseThresholdOption);
   checkReportPaths({ junit: options.junit, report: options.report, inputs: { files, what: "summary" } });
   // A shard whose run failed before it had a summary left its error document instead, or, killed,
-  // an empty file: said, and counted as missing (exit 1, the merged JUnit's failed test case), not
-  // a refused merge.
+  // an empty file or one cut off part-way: said, and counted as missing (exit 1, the merged
+  // JUnit's failed test case), not a refused merge.
   const failedRuns: ShardWithoutSummary[] = [];
   const parts = files.flatMap((file) => {
     try {

@@ -70,6 +70,15 @@ export function notJsonProblem(text: string, error: unknown): string {
 }
 
 /**
+ * Whether `text`, which JSON.parse refused (`error`, what it threw), is the start of a JSON object
+ * cut off: it fails only at its end (a file whose writer was stopped part-way), not at a
+ * character that no JSON text could hold there.
+ */
+export function isCutOffJsonObject(text: string, error: unknown): boolean {
+  return text.trimStart().startsWith("{") && jsonSyntaxError(text, error).offset >= text.length;
+}
+
+/**
  * JSON.parse's complaint about `text` (`error`, what it threw) without its quote of the text, and
  * where it is: line and column (1-based, the column in characters as an editor counts them) for
  * people, and the offset in UTF-16 code units for what counts those (SARIF).

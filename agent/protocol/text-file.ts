@@ -31,6 +31,8 @@ export interface TextFileKind {
   binary?: string;
   /** The error for an empty file (or whitespace alone), where the reader has its own. */
   empty?: (where: string) => InputError;
+  /** The error for a file over the limit, where the reader has its own (its files may grow past it). */
+  overLimit?: (where: string) => InputError;
 }
 
 /** A text file of `kind` (pipes and devices too), read no further than its bound; an InputError says what it is instead. */
@@ -92,12 +94,12 @@ export function checkedText(text: string, where: string, kind: TextFileKind, ove
   const problem = (what: string) => new InputError(what, { where, hint: kind.hint });
   const unmarked = text.replace(/^\uFEFF/, "");
   if (textLooksBinary(unmarked)) throw problem(kind.binary ?? "is binary data, not JSON");
-  if (overLimit) throw problem(`is more than ${sizeWords(kind.maxBytes)}, far more than ${kind.farMoreThan}`);
+  if (overLimit) throw kind.overLimit?.(where) ?? problem(`is more than ${sizeWords(kind.maxBytes)}, far more than ${kind.farMoreThan}`);
   if (!/\S/.test(unmarked)) throw kind.empty?.(where) ?? problem(text === "" ? `is empty (0 bytes), not ${kind.noun}` : `holds only whitespace, not ${kind.noun}`);
   return unmarked;
 }
 
 /** A limit in words: "64 MB", "64 KiB". */
-function sizeWords(bytes: number): string {
+export function sizeWords(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KiB`;
 }

@@ -10,7 +10,8 @@
 import { parseFaultsAt, type Fault } from "../device/faults.js";
 import { identityProblem } from "../device/identity.js";
 import { InputError } from "../protocol/errors.js";
-import { checkedText, readTextFileSync, type TextFileKind } from "../protocol/text-file.js";
+import { checkedText, readTextFileSync, sizeWords, type TextFileKind } from "../protocol/text-file.js";
+import { shellQuote } from "../device/adb/shell-quote.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
 import { WRONG_WIFI_KEY_PLACEHOLDER } from "./redact.js";
 import { isRecordType, RECORD_TYPES, recordProblem } from "./transcript-schema.js";
@@ -19,18 +20,31 @@ import { powerLostDetail, type TimelineEntry } from "./timeline.js";
 const FORMAT_PREFIX = "aosp-sim-transcript/";
 const CURRENT_VERSION = Number(TRANSCRIPT_FORMAT.slice(FORMAT_PREFIX.length));
 /**
- * A bound far above any enrollment's transcript (a few hundred KB): read no further (a FIFO or a
- * device has no size to check first) and refuse, rather than fill memory.
+ * A bound far above a run's transcript (an enrollment's is tens of KB; a simulated year of `run`,
+ * sharing its log every day, about 3 MB): read no further (a FIFO or a device has no size to
+ * check first) and refuse, rather than fill memory.
  */
 export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024;
 const TRANSCRIPT_HINT = "give a file written by `aosp-sim enroll --transcript FILE`";
+/** How much of an oversized transcript the refusal's fix keeps to show: under the limit, in whole megabytes. */
+const SHOWN_START_BYTES = 60_000_000;
 const TRANSCRIPT_FILE: TextFileKind = {
   noun: "a transcript",
   expected: "a transcript file",
   maxBytes: MAX_TRANSCRIPT_BYTES,
-  farMoreThan: "an enrollment's transcript (a few hundred KB): not a transcript",
+  farMoreThan: "a run's transcript",
   hint: TRANSCRIPT_HINT,
   binary: "is not an aosp-sim transcript: it is binary data, not JSON lines",
+  // A transcript of a long run may pass the limit: named as too large to read, not as no
+  // transcript, with a fix that works (show reads a recording cut off, so its start can be shown).
+  overLimit: (where) =>
+    new InputError(
+      `is more than ${sizeWords(MAX_TRANSCRIPT_BYTES)}, the most show and replay read of a transcript (an enrollment's is tens of KB, a simulated year of \`aosp-sim run\` a few MB)`,
+      {
+        where,
+        hint: `record a shorter run (an earlier "until", fewer steps) to show or replay it whole; to show how this one starts: head -c ${SHOWN_START_BYTES} ${shellQuote(where)} > start.jsonl && aosp-sim show start.jsonl`,
+      },
+    ),
 };
 
 export interface Transcript {

@@ -12,7 +12,8 @@
  *           finished step's output or failure (output), so a replay can re-run and compare
  *   scan    the text the device read from the QR code (what a replay would feed back)
  *   http    one request and its response (or error), with timing; package bodies are summarised
- *           as size and SHA-256; `fault` names an injected fault that shaped it
+ *           as size and SHA-256, and a logs upload by what is new since the previous one
+ *           (transcript-logs.ts); `fault` names an injected fault that shaped it
  *   power   power lost / restored
  *   note    something the driver did (an admin action in a scenario, a user tap), in the
  *           device's state then
@@ -27,6 +28,7 @@ import type { HttpRecord } from "../client/http.js";
 import { injectedByChaos } from "../protocol/chaos-words.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { SecretRedactor } from "./redact.js";
+import { LogUploadRecorder } from "./transcript-logs.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 import type { Device, DeviceReport } from "../device/device.js";
 
@@ -179,6 +181,7 @@ export type TranscriptSecrets = "redact" | "keep";
 export class TranscriptFile {
   private fd: number | null;
   private readonly redactor: SecretRedactor | null;
+  private readonly logUploads = new LogUploadRecorder();
   /** Where the records written so far last put the device (a state path, or "off" after a power loss). */
   private lastState: string | null = null;
 
@@ -199,7 +202,9 @@ export class TranscriptFile {
     if (this.fd === null) return;
     if (record.type === "state") this.lastState = record.state;
     else if (record.type === "power") this.lastState = record.event === "powerLost" ? "off" : this.lastState;
-    writeSync(this.fd, `${JSON.stringify(this.redactor ? this.redactor.redact(record) : record)}\n`);
+    // Redacted first: a logs upload is then recorded by what is new in the text the file would hold.
+    const written = this.logUploads.record(this.redactor ? this.redactor.redact(record) : record);
+    writeSync(this.fd, `${JSON.stringify(written)}\n`);
   };
 
   /**

@@ -60,8 +60,12 @@ describe("files without a size are read to a limit", () => {
     const fifo = endlessFifo("endless.jsonl", '{"type":"note","text":"x"}');
     const big = await refusal(() => readTranscript(fifo));
     expect(big.where).toBe(fifo);
-    expect(big.problem).toBe(`is more than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB, far more than an enrollment's transcript (a few hundred KB): not a transcript`);
-    expect(big.hint).toMatch(/aosp-sim enroll --transcript FILE/);
+    // Before: "far more than an enrollment's transcript (a few hundred KB): not a transcript", with
+    // the fix to give a file `enroll --transcript` wrote, though `run --transcript` writes larger ones.
+    expect(big.problem).toBe(
+      `is more than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB, the most show and replay read of a transcript (an enrollment's is tens of KB, a simulated year of \`aosp-sim run\` a few MB)`,
+    );
+    expect(big.hint).toBe(`record a shorter run (an earlier "until", fewer steps) to show or replay it whole; to show how this one starts: head -c 60000000 '${fifo}' > start.jsonl && aosp-sim show start.jsonl`);
   }, 20_000);
 
   it("compare: /dev/zero and an endless FIFO are refused, naming the limit, with a fix", async () => {

@@ -6,7 +6,8 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { InputError } from "../../protocol/errors.js";
 import { packageSchema } from "../../protocol/package-schema.js";
-import { readJsonFileSync } from "../../protocol/text-file.js";
+import { isCutOffJsonObject } from "../../protocol/json-text.js";
+import { parsedJson, readTextFileSync, type TextFileKind } from "../../protocol/text-file.js";
 import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
 import { emptyShardProblem, shardRange, summaryShard } from "./plan.js";
@@ -57,6 +58,16 @@ export class EmptyReport extends ShardWithoutSummary {
   }
 }
 
+/**
+ * A summary cut off part-way (valid JSON up to its end, which comes too early): the shard was
+ * killed or evicted while it printed, or the copy was cut short (a full reports volume).
+ */
+export class CutOffReport extends ShardWithoutSummary {
+  constructor(file: string, bytes: number) {
+    super(file, `is cut off after ${bytes} bytes: was its shard stopped while writing?`, `is cut off after ${bytes} bytes: the shard stopped while writing its report`);
+  }
+}
+
 function failedRunMessage(json: unknown): string | null {
   if (typeof json !== "object" || json === null || Array.isArray(json)) return null;
   const keys = Object.keys(json);
@@ -73,15 +84,30 @@ function failedRunMessage(json: unknown): string | null {
  */
 export const MAX_SUMMARY_FILE_BYTES = 64 * 1024 * 1024;
 
+/** A shard's summary file, as merge-reports reads it: an empty one is a shard that wrote nothing. */
+const SUMMARY_FILE: TextFileKind = {
+  noun: "a fleet summary",
+  expected: "a fleet summary (the --json output of aosp-sim fleet)",
+  maxBytes: MAX_SUMMARY_FILE_BYTES,
+  farMoreThan: "a fleet summary (well under 1 MB)",
+  hint: "give the --json output of aosp-sim fleet",
+  empty: (where) => new EmptyReport(where),
+};
+
+/** A summary file's JSON; one cut off part-way is a CutOffReport, any other text that is not JSON an InputError. */
+function summaryJson(file: string): unknown {
+  const text = readTextFileSync(file, SUMMARY_FILE);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (isCutOffJsonObject(text, error)) throw new CutOffReport(file, Buffer.byteLength(text));
+    return parsedJson(text, file, SUMMARY_FILE);
+  }
+}
+
+/** A shard's summary, checked; a file that holds none for a reason of its shard's run is a ShardWithoutSummary. */
 export function readFleetSummary(file: string): FleetSummary {
-  const json = readJsonFileSync(file, {
-    noun: "a fleet summary",
-    expected: "a fleet summary (the --json output of aosp-sim fleet)",
-    maxBytes: MAX_SUMMARY_FILE_BYTES,
-    farMoreThan: "a fleet summary (well under 1 MB)",
-    hint: "give the --json output of aosp-sim fleet",
-    empty: (where) => new EmptyReport(where),
-  });
+  const json = summaryJson(file);
   const failedRun = failedRunMessage(json);
   if (failedRun !== null) throw new FailedRunReport(file, failedRun);
   validate ??= new Ajv({ allErrors: false, strict: false }).compile(fleetSummarySchema());
