@@ -27,7 +27,7 @@ export function registerReplay(program: Command): void {
       "Re-run a recorded enrollment (same identity, seed, faults, clock kind and scanned payload) against a fresh " +
         "embedded service, or --service, and compare it step by step. Exit 0 identical, 1 diverged, 2 unusable transcript.",
     )
-    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`")
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE` or `run --transcript FILE`")
     .option("--service <url>", "replay against this running service (needs a transcript kept with --transcript-secrets keep)")
     .option("--until <state>", "stop when the device reaches this state (compare up to there); one the recording never enters is refused")
     .option("--device-dir <dir>", "keep the device's storage here (a new or empty folder), to continue with `enroll --device-dir`")

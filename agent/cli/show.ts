@@ -24,7 +24,7 @@ export function registerShow(program: Command): void {
   program
     .command("show")
     .description("Print a transcript's timeline (as enroll printed it) and its HTTP exchanges; --html writes one self-contained page.")
-    .argument("<transcript>", "a transcript written by `enroll --transcript FILE`; one cut off before its end record (a killed run) is shown as far as it goes, said on stderr, exit 0")
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE` or `run --transcript FILE`; one cut off before its end record (a killed run) is shown as far as it goes, said on stderr, exit 0")
     .option("--html <file>", "write a page with the timeline, the state diagram with this device's path, and each HTTP exchange")
     .action(action(show));
 }

@@ -25,7 +25,7 @@ const CURRENT_VERSION = Number(TRANSCRIPT_FORMAT.slice(FORMAT_PREFIX.length));
  * check first) and refuse, rather than fill memory.
  */
 export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024;
-const TRANSCRIPT_HINT = "give a file written by `aosp-sim enroll --transcript FILE`";
+const TRANSCRIPT_HINT = "give a file written by `aosp-sim enroll --transcript FILE` (or `run --transcript FILE`)";
 /** How much of an oversized transcript the refusal's fix keeps to show: under the limit, in whole megabytes. */
 const SHOWN_START_BYTES = 60_000_000;
 const TRANSCRIPT_FILE: TextFileKind = {

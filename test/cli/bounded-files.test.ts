@@ -85,7 +85,7 @@ describe("files without a size are read to a limit", () => {
     const result = await runCli(["show", "/dev/zero"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "aosp-sim: /dev/zero: is not an aosp-sim transcript: it is binary data, not JSON lines\n  fix: give a file written by `aosp-sim enroll --transcript FILE`\n",
+      "aosp-sim: /dev/zero: is not an aosp-sim transcript: it is binary data, not JSON lines\n  fix: give a file written by `aosp-sim enroll --transcript FILE` (or `run --transcript FILE`)\n",
     );
   });
 });
