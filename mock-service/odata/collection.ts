@@ -173,7 +173,8 @@ export async function odataList(
   let page: Item[];
   let more: boolean;
   let total = 0;
-  if (source && !candidates && keys.length === 0) {
+  // Counting what a filter keeps reads the whole list anyway: it is read once, and the page cut from it.
+  if (source && !candidates && keys.length === 0 && !(count && filter)) {
     const resume = query.$skiptoken === undefined ? undefined : skipToken(() => resumePoint(query.$skiptoken!, digest));
     page = [];
     for await (const item of scan(source, resume, filter?.keep, def.createdProperty !== undefined, top + 1)) {
