@@ -12,10 +12,11 @@
  */
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import { ApiError, badRequest } from "../http/errors.js";
-import { advancedOperatorsIn, compileFilter, FilterMeaningError, type Item } from "./filter-eval.js";
-import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter } from "./filter.js";
+import { advancedOperatorsIn, compileFilter, FilterMeaningError, type Item, type Predicate } from "./filter-eval.js";
+import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from "./filter.js";
 import { findProperty, type CollectionDef } from "./model.js";
-import { lastIdOf, makeToken, queryDigest, resumeIndex, SkipTokenError, sortItems, type SortKey } from "./paging.js";
+import { makeToken, queryDigest, resumeIndex, resumePoint, SkipTokenError, sortItems, type SortKey } from "./paging.js";
+import { scan, type ListSource } from "./source.js";
 
 type Query = Record<string, string | undefined>;
 
@@ -115,16 +116,18 @@ export interface ListOptions {
    */
   render?: (item: Item, selected: ReadonlySet<string> | undefined) => Promise<Item>;
   /**
-   * A store that pages itself in the list's natural order (a large collection): used when the
-   * query has neither $filter nor $orderby, so a page costs its own rows, not the whole table.
+   * The store reads the list itself, a chunk at a time in its natural order (a large collection):
+   * without `$orderby` a page reads the rows up to its end only, resuming at the `$skiptoken`'s
+   * item; a filter the store can look up through an index reads the candidates only. With
+   * `$orderby` the list is read whole (letting other requests in between chunks), then sorted.
    */
-  source?: PagedSource;
+  source?: ListSource;
 }
 
-export interface PagedSource {
-  /** Up to `limit` items after the item `afterId` in list order (from the start without it). */
-  page(afterId: string | undefined, limit: number): Item[];
-  count(): number;
+/** What `$filter` asks: the parsed tree and the predicate it compiles to. */
+interface Filter {
+  tree: FilterNode;
+  keep: Predicate;
 }
 
 /** One page of a collection; `items` are Graph-shaped, with every property filters and sorting read. */
@@ -132,11 +135,11 @@ export async function odataList(
   def: CollectionDef,
   request: FastifyRequest,
   baseUrl: string,
-  /** Every item (or a function that reads them, not called when `options.source` answers). */
+  /** Every item (or a function that reads them); left empty when `options.source` reads them. */
   items: Item[] | (() => Item[]),
   options: ListOptions = {},
 ): Promise<ListEnvelope> {
-  const { render } = options;
+  const { render, source } = options;
   const query = request.query as Query;
   const rawCount = request.routeOptions.config.rawCount === true;
   const advanced = isAdvancedQuery(request);
@@ -153,24 +156,37 @@ export async function odataList(
       throw error;
     }
   };
+  const filter = query.$filter === undefined ? undefined : parseFilterOption(def, query.$filter, advanced);
+  // The items that may match, when the whole list need not be read: an index's candidates.
+  const candidates = filter && source?.narrow?.(filter.tree);
+  const everything = async (): Promise<Item[]> => {
+    if (candidates) return filter ? candidates.filter(filter.keep) : candidates;
+    if (source) return collect(scan(source, undefined, filter?.keep, false));
+    const all = typeof items === "function" ? items() : items;
+    return filter ? all.filter(filter.keep) : all;
+  };
+  const counted = async (): Promise<number> => (source && !filter ? source.count() : (await everything()).length);
   if (rawCount) {
     // The number alone: no page is cut, sorted or rendered.
-    return { "@odata.context": context(baseUrl, options.contextPath ?? def.contextPath), "@odata.count": countItems(def, query, advanced, items, options.source), value: [] };
+    return { "@odata.context": context(baseUrl, options.contextPath ?? def.contextPath), "@odata.count": await counted(), value: [] };
   }
   let page: Item[];
   let more: boolean;
-  let total: number;
-  if (options.source && query.$filter === undefined && keys.length === 0) {
-    const { source } = options;
-    const after = query.$skiptoken === undefined ? undefined : skipToken(() => lastIdOf(query.$skiptoken!, digest));
-    page = source.page(after, top + 1);
+  let total = 0;
+  // Counting what a filter keeps reads the whole list anyway: it is read once, and the page cut from it.
+  if (source && !candidates && keys.length === 0 && !(count && filter)) {
+    const resume = query.$skiptoken === undefined ? undefined : skipToken(() => resumePoint(query.$skiptoken!, digest));
+    page = [];
+    for await (const item of scan(source, resume, filter?.keep, def.createdProperty !== undefined, top + 1)) {
+      page.push(item);
+      // One more than the page says whether there is a next one.
+      if (page.length > top) break;
+    }
     more = page.length > top;
     page = page.slice(0, top);
-    total = count ? source.count() : 0;
+    if (count) total = await counted();
   } else {
-    let chosen = typeof items === "function" ? items() : items;
-    if (query.$filter !== undefined) chosen = chosen.filter(filterPredicate(def, query.$filter, advanced));
-    chosen = sortItems(chosen, keys);
+    const chosen = sortItems(await everything(), keys);
     const start = query.$skiptoken === undefined ? 0 : skipToken(() => resumeIndex(def, chosen, query.$skiptoken!, digest, keys));
     page = chosen.slice(start, start + top);
     more = start + top < chosen.length;
@@ -189,11 +205,11 @@ export async function odataList(
   };
 }
 
-/** How many items `$filter` keeps (all without one; a store that pages itself counts its own rows). */
-function countItems(def: CollectionDef, query: Query, advanced: boolean, items: Item[] | (() => Item[]), source: PagedSource | undefined): number {
-  if (query.$filter === undefined && source) return source.count();
-  const all = typeof items === "function" ? items() : items;
-  return query.$filter === undefined ? all.length : all.filter(filterPredicate(def, query.$filter, advanced)).length;
+/** Every item of a scan. */
+async function collect(items: AsyncIterable<Item>): Promise<Item[]> {
+  const all: Item[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 /** One entity with `$select` applied, its @odata.context first. */
@@ -301,7 +317,7 @@ function requireRawCountConsistency(def: CollectionDef, request: FastifyRequest)
   return true;
 }
 
-function filterPredicate(def: CollectionDef, text: string, advanced: boolean): (item: Item) => boolean {
+function parseFilterOption(def: CollectionDef, text: string, advanced: boolean): Filter {
   try {
     const tree = parseFilter(text);
     if (def.directory && !advanced) {
@@ -315,7 +331,7 @@ function filterPredicate(def: CollectionDef, text: string, advanced: boolean): (
         );
       }
     }
-    return compileFilter(def, tree);
+    return { tree, keep: compileFilter(def, tree) };
   } catch (error) {
     if (error instanceof FilterSyntaxError || error instanceof FilterMeaningError) {
       throw badRequest(`$filter: ${error.message} (at character ${error.at + 1} of '${text}')`);

@@ -51,6 +51,20 @@ export function compileFilter(def: CollectionDef, node: FilterNode): Predicate {
   }
 }
 
+/**
+ * An `eq` or `in` comparison every item the filter keeps must pass (the filter itself, or a term
+ * of its top-level `and`s) on one of `names`, with its values as comparisons see them: what a
+ * store may look up through an index. The filter has been compiled (checked) before.
+ */
+export function requiredEquality(def: CollectionDef, node: FilterNode, names: readonly string[]): { property: string; values: Comparable[] } | undefined {
+  if (node.kind === "and") return requiredEquality(def, node.left, names) ?? requiredEquality(def, node.right, names);
+  if (node.kind !== "compare" || (node.operator !== "eq" && node.operator !== "in")) return undefined;
+  const found = findProperty(def, node.property);
+  if (!found || !names.includes(found[0])) return undefined;
+  const [name, property] = found;
+  return { property: name, values: node.values.map((literal) => comparable(name, property, literal, node.at)) };
+}
+
 function filterableList(def: CollectionDef): string {
   return Object.entries(def.properties)
     .filter(([, p]) => p.filter && p.filter.length > 0)
@@ -113,7 +127,8 @@ function compileComparison(def: CollectionDef, node: Extract<FilterNode, { kind:
   }
 }
 
-type Comparable = string | number | boolean | null;
+/** A value as comparisons see it (lower-case text, dates as milliseconds). */
+export type Comparable = string | number | boolean | null;
 
 const RANGE_TESTS: Record<"gt" | "ge" | "lt" | "le", (a: NonNullable<Comparable>, b: NonNullable<Comparable>) => boolean> = {
   gt: (a, b) => a > b,

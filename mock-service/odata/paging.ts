@@ -70,7 +70,7 @@ export function sortItems(items: Item[], keys: SortKey[]): Item[] {
 /** Where the page the token asks for starts in `items` (already filtered and sorted). */
 export function resumeIndex(def: CollectionDef, items: Item[], token: string, digest: string, keys: SortKey[]): number {
   const body = decodeToken(token);
-  lastIdOf(token, digest);
+  resumePoint(token, digest);
   if (keys.length > 0) {
     const key = body.k ?? [];
     const index = items.findIndex((item) => compareKeys(keyOf(item, keys), String(item["id"]), key, body.id, keys) > 0);
@@ -87,13 +87,13 @@ export function resumeIndex(def: CollectionDef, items: Item[], token: string, di
   return index < 0 ? items.length : index;
 }
 
-/** The id of the last item the token's page ended with (for a store that pages itself). */
-export function lastIdOf(token: string, digest: string): string {
+/** The last item the token's page ended with, and its creation time (for a store that pages itself). */
+export function resumePoint(token: string, digest: string): { id: string; created?: number | null } {
   const body = decodeToken(token);
   if (body.q !== digest) {
     throw new SkipTokenError("this $skiptoken belongs to a query with another $filter or $orderby; follow @odata.nextLink exactly as given");
   }
-  return body.id;
+  return { id: body.id, created: body.c };
 }
 
 export function makeToken(def: CollectionDef, last: Item, digest: string, keys: SortKey[]): string {

@@ -1,5 +1,7 @@
 /** Enrolled devices, the apps they report and the remote actions queued for them. */
+import type { Statement } from "better-sqlite3";
 import type { Db, Transaction } from "./database.js";
+import { cursorOf, type Cursor, type KeyColumns, type Keyed } from "./keyset.js";
 import type { EnrollmentMode } from "./profiles.js";
 
 /**
@@ -112,16 +114,54 @@ interface ActionRow {
 const VIEW = `SELECT d.*, u.user_principal_name AS user_principal_name, u.display_name AS user_display_name
   FROM devices d LEFT JOIN users u ON u.id = d.user_id`;
 
+/** The admin's view with the columns of list order (enrolled, then insertion). */
+const KEYED_VIEW = `SELECT d.*, u.user_principal_name AS user_principal_name, u.display_name AS user_display_name,
+    d.enrolled AS key_at, d.rowid AS key_row
+  FROM devices d LEFT JOIN users u ON u.id = d.user_id`;
+
+// The unary + keeps SQLite from reading the state index: list order comes from devices_in_order
+// (or the few rows a look-up found), never from sorting every listed device for each chunk.
+const LISTED = "+d.management_state IN ('managed', 'wipePending')";
+
+/**
+ * The rows of `table` whose `column` holds a character besides printable ASCII, which SQLite's
+ * NOCASE does not fold as Graph does, read from the partial `index` of just those rows.
+ */
+const UNFOLDED = (table: string, column: string, index: string, id = "rowid") =>
+  `SELECT ${id} FROM ${table} INDEXED BY ${index} WHERE ${column} GLOB '*[^ -~]*'`;
+
+/**
+ * The properties a listed device can be looked up by through an index, and the rows that may
+ * match a set of values (already lower-cased): a superset the caller filters exactly.
+ */
+const MATCHING: Record<DeviceLookup, (marks: string) => string> = {
+  // Ids are the service's own lower-case UUIDs.
+  id: (marks) => `SELECT rowid FROM devices WHERE id IN (${marks})`,
+  azureADDeviceId: (marks) => `SELECT rowid FROM devices WHERE azure_ad_device_id IN (${marks})`,
+  userId: (marks) => `SELECT rowid FROM devices WHERE user_id IN (${marks})`,
+  serialNumber: (marks) =>
+    `SELECT rowid FROM devices WHERE serial_number COLLATE NOCASE IN (${marks}) UNION ${UNFOLDED("devices", "serial_number", "devices_by_serial_unfolded")}`,
+  deviceName: (marks) =>
+    `SELECT rowid FROM devices WHERE device_name COLLATE NOCASE IN (${marks}) UNION ${UNFOLDED("devices", "device_name", "devices_by_name_unfolded")}`,
+  userPrincipalName: (marks) =>
+    `SELECT rowid FROM devices WHERE user_id IN (SELECT id FROM users WHERE user_principal_name IN (${marks}) UNION ${UNFOLDED("users", "user_principal_name", "users_by_upn_unfolded", "id")})`,
+};
+
+/** What listed devices can be looked up by without reading every row. */
+export type DeviceLookup = "id" | "azureADDeviceId" | "userId" | "serialNumber" | "deviceName" | "userPrincipalName";
+
 export class DeviceStore {
   private readonly insertDevice;
   private readonly byId;
   private readonly viewById;
   private readonly byCredential;
   private readonly visible;
-  private readonly visiblePage;
-  private readonly visibleAfter;
-  private readonly visibleAt;
+  private readonly visibleAtOffset;
   private readonly visibleCount;
+  private readonly listedAt;
+  private readonly listedFrom;
+  private readonly placeStmt;
+  private readonly matching = new Map<string, Statement<string[], DeviceRow>>();
   private readonly setState;
   private readonly setUserStmt;
   private readonly syncStmt;
@@ -137,7 +177,7 @@ export class DeviceStore {
   private readonly updateActionStmt;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly transaction: Transaction,
   ) {
     this.insertDevice = db.prepare(
@@ -154,22 +194,17 @@ export class DeviceStore {
     this.visible = db.prepare<[], DeviceRow>(
       `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid`,
     );
-    this.visiblePage = db.prepare<[number], DeviceRow>(
-      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid LIMIT ?`,
-    );
-    // Keyset paging: the rows after a given device in list order. Removed devices keep their row,
-    // so the position of a device deleted since the last page is still known.
-    this.visibleAfter = db.prepare<[string, number], DeviceRow>(
-      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending')
-         AND (d.enrolled, d.rowid) > (SELECT enrolled, rowid FROM devices WHERE id = ?)
-       ORDER BY d.enrolled, d.rowid LIMIT ?`,
-    );
     // A numbered page (the console's list): SQLite skips the rows before it without handing them over.
-    this.visibleAt = db.prepare<[number, number], DeviceRow>(
-      `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid LIMIT ? OFFSET ?`,
+    this.visibleAtOffset = db.prepare<[number, number], DeviceRow>(
+      `${VIEW} WHERE ${LISTED} ORDER BY d.enrolled, d.rowid LIMIT ? OFFSET ?`,
     );
     this.visibleCount = db.prepare<[], { n: number }>(
       "SELECT count(*) AS n FROM devices WHERE management_state IN ('managed', 'wipePending')",
+    );
+    this.listedAt = db.prepare<[string], DeviceRow & KeyColumns>(`${KEYED_VIEW} WHERE d.id = ? AND ${LISTED}`);
+    this.placeStmt = db.prepare<[string], KeyColumns>("SELECT enrolled AS key_at, rowid AS key_row FROM devices WHERE id = ?");
+    this.listedFrom = db.prepare<[number, number, number], DeviceRow & KeyColumns>(
+      `${KEYED_VIEW} WHERE ${LISTED} AND (d.enrolled, d.rowid) > (?, ?) ORDER BY d.enrolled, d.rowid LIMIT ?`,
     );
     this.setState = db.prepare("UPDATE devices SET management_state = ?, removed = ? WHERE id = ?");
     this.setUserStmt = db.prepare("UPDATE devices SET user_id = ?, device_name = ? WHERE id = ?");
@@ -221,15 +256,43 @@ export class DeviceStore {
     return this.visible.all().map(viewFromRow);
   }
 
-  /** Up to `limit` listed devices in list order, after the device `afterId` (from the start without it). */
-  listVisiblePage(afterId: string | undefined, limit: number): DeviceView[] {
-    const rows = afterId === undefined ? this.visiblePage.all(limit) : this.visibleAfter.all(afterId, limit);
-    return rows.map(viewFromRow);
+  /** A listed device with its place in list order (undefined when it is not listed). */
+  visibleAt(id: string): Keyed<DeviceView> | undefined {
+    const row = this.listedAt.get(id);
+    return row && { record: viewFromRow(row), cursor: cursorOf(row) };
+  }
+
+  /** Where a device stands in list order, listed or not (removed devices keep their row). */
+  placeOf(id: string): Cursor | undefined {
+    const row = this.placeStmt.get(id);
+    return row && cursorOf(row);
+  }
+
+  /** Up to `limit` listed devices in list order after `cursor`. */
+  visibleFrom(cursor: Cursor, limit: number): Keyed<DeviceView>[] {
+    return this.listedFrom.all(cursor.at, cursor.row, limit).map((row) => ({ record: viewFromRow(row), cursor: cursorOf(row) }));
+  }
+
+  /**
+   * The listed devices, in list order, whose `property` may equal one of `values` (lower-cased):
+   * found through an index, a superset of the matches that the caller filters exactly.
+   */
+  visibleMatching(property: DeviceLookup, values: readonly string[]): DeviceView[] {
+    const key = `${property}/${values.length}`;
+    let statement = this.matching.get(key);
+    if (!statement) {
+      statement = this.db.prepare<string[], DeviceRow>(
+        `${VIEW} WHERE ${LISTED} AND d.rowid IN (${MATCHING[property](values.map(() => "?").join(", "))}) ORDER BY d.enrolled, d.rowid`,
+      );
+      // The statements of few shapes are kept: an `in` list of any length would otherwise grow the map without end.
+      if (values.length <= 4) this.matching.set(key, statement);
+    }
+    return statement.all(...values).map(viewFromRow);
   }
 
   /** Up to `limit` listed devices in list order, from the `offset`-th (0 is the first). */
   listVisibleAt(offset: number, limit: number): DeviceView[] {
-    return this.visibleAt.all(limit, offset).map(viewFromRow);
+    return this.visibleAtOffset.all(limit, offset).map(viewFromRow);
   }
 
   countVisible(): number {

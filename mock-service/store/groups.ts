@@ -1,5 +1,6 @@
 /** Groups (assigned and dynamic) and their members. */
 import type { Db, Transaction } from "./database.js";
+import { cursorOf, type Cursor, type KeyColumns, type Keyed } from "./keyset.js";
 
 export type MemberType = "user" | "device";
 
@@ -36,6 +37,12 @@ interface GroupRow {
   created: number;
 }
 
+interface MemberRow {
+  member_id: string;
+  member_type: MemberType;
+  added: number;
+}
+
 export class GroupStore {
   private readonly insertGroup;
   private readonly updateGroup;
@@ -49,6 +56,12 @@ export class GroupStore {
   private readonly removeMemberStmt;
   private readonly removeEverywhere;
   private readonly clearMembers;
+  private readonly groupAt;
+  private readonly groupsFrom;
+  private readonly groupCount;
+  private readonly memberAtStmt;
+  private readonly membersFromStmt;
+  private readonly memberCount;
 
   constructor(
     db: Db,
@@ -70,7 +83,7 @@ export class GroupStore {
     this.dynamic = db.prepare<[], GroupRow>(
       "SELECT * FROM groups WHERE membership_rule IS NOT NULL ORDER BY created, rowid",
     );
-    this.membersOf = db.prepare<[string], { member_id: string; member_type: MemberType; added: number }>(
+    this.membersOf = db.prepare<[string], MemberRow>(
       "SELECT member_id, member_type, added FROM group_members WHERE group_id = ? ORDER BY added, rowid",
     );
     this.isMemberStmt = db.prepare<[string, string], { n: number }>(
@@ -82,6 +95,24 @@ export class GroupStore {
     this.removeMemberStmt = db.prepare("DELETE FROM group_members WHERE group_id = ? AND member_id = ?");
     this.removeEverywhere = db.prepare("DELETE FROM group_members WHERE member_id = ?");
     this.clearMembers = db.prepare("DELETE FROM group_members WHERE group_id = ?");
+    this.groupAt = db.prepare<[string], GroupRow & KeyColumns>("SELECT *, created AS key_at, rowid AS key_row FROM groups WHERE id = ?");
+    this.groupsFrom = db.prepare<[number, number, number], GroupRow & KeyColumns>(
+      "SELECT *, created AS key_at, rowid AS key_row FROM groups WHERE (created, rowid) > (?, ?) ORDER BY created, rowid LIMIT ?",
+    );
+    this.groupCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM groups");
+    this.memberAtStmt = db.prepare<[string, string], MemberRow & KeyColumns>(
+      "SELECT member_id, member_type, added, added AS key_at, rowid AS key_row FROM group_members WHERE group_id = ? AND member_id = ?",
+    );
+    this.membersFromStmt = db.prepare<[string, number, number, number], MemberRow & KeyColumns>(
+      `SELECT member_id, member_type, added, added AS key_at, rowid AS key_row FROM group_members
+       WHERE group_id = ? AND (added, rowid) > (?, ?) ORDER BY added, rowid LIMIT ?`,
+    );
+    // Members whose user or device is gone are not listed, so they are not counted either.
+    this.memberCount = db.prepare<[string], { n: number }>(
+      `SELECT count(*) AS n FROM group_members m WHERE m.group_id = ? AND CASE m.member_type
+         WHEN 'user' THEN EXISTS (SELECT 1 FROM users WHERE id = m.member_id)
+         ELSE EXISTS (SELECT 1 FROM devices WHERE id = m.member_id) END`,
+    );
   }
 
   insert(group: GroupRecord): void {
@@ -110,7 +141,38 @@ export class GroupStore {
   }
 
   members(groupId: string): MemberRecord[] {
-    return this.membersOf.all(groupId).map((r) => ({ memberId: r.member_id, memberType: r.member_type, added: r.added }));
+    return this.membersOf.all(groupId).map(memberFromRow);
+  }
+
+  /** A group with its place in list order. */
+  at(id: string): Keyed<GroupRecord> | undefined {
+    const row = this.groupAt.get(id);
+    return row && { record: fromRow(row), cursor: cursorOf(row) };
+  }
+
+  /** Up to `limit` groups in list order after `cursor`. */
+  from(cursor: Cursor, limit: number): Keyed<GroupRecord>[] {
+    return this.groupsFrom.all(cursor.at, cursor.row, limit).map((row) => ({ record: fromRow(row), cursor: cursorOf(row) }));
+  }
+
+  count(): number {
+    return this.groupCount.get()?.n ?? 0;
+  }
+
+  /** A member of the group with its place in the group's member order (undefined: not a member). */
+  memberAt(groupId: string, memberId: string): Keyed<MemberRecord> | undefined {
+    const row = this.memberAtStmt.get(groupId, memberId);
+    return row && { record: memberFromRow(row), cursor: cursorOf(row) };
+  }
+
+  /** Up to `limit` members of the group in member order (added, then insertion) after `cursor`. */
+  membersFrom(groupId: string, cursor: Cursor, limit: number): Keyed<MemberRecord>[] {
+    return this.membersFromStmt.all(groupId, cursor.at, cursor.row, limit).map((row) => ({ record: memberFromRow(row), cursor: cursorOf(row) }));
+  }
+
+  /** The group's members whose user or device still exists. */
+  countMembers(groupId: string): number {
+    return this.memberCount.get(groupId)?.n ?? 0;
   }
 
   isMember(groupId: string, memberId: string): boolean {
@@ -137,6 +199,10 @@ export class GroupStore {
       for (const m of members) this.addMemberStmt.run(groupId, m.id, m.type, now);
     });
   }
+}
+
+function memberFromRow(row: MemberRow): MemberRecord {
+  return { memberId: row.member_id, memberType: row.member_type, added: row.added };
 }
 
 function toRow(g: GroupRecord): Record<string, unknown> {

@@ -253,4 +253,23 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tenant ADD COLUMN secure_by_default INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE tenant ADD COLUMN compliance_checkin_threshold_days INTEGER NOT NULL DEFAULT 30;
   `,
+  // 8: indexes for reading lists a page at a time. Each list is read in its own order (creation,
+  //    then insertion; an index entry ends with the rowid), so a page starts where the last one
+  //    ended instead of sorting the table. The look-ups admin scripts make on managed devices
+  //    (serialNumber eq, deviceName eq) use a case-blind index; SQLite folds ASCII letters only,
+  //    so values holding other characters are kept in a partial index of their own and compared
+  //    by the service as Graph compares them.
+  `
+  CREATE INDEX devices_in_order ON devices(enrolled);
+  CREATE INDEX devices_by_serial ON devices(serial_number COLLATE NOCASE);
+  CREATE INDEX devices_by_serial_unfolded ON devices(serial_number) WHERE serial_number GLOB '*[^ -~]*';
+  CREATE INDEX devices_by_name ON devices(device_name COLLATE NOCASE);
+  CREATE INDEX devices_by_name_unfolded ON devices(device_name) WHERE device_name GLOB '*[^ -~]*';
+  CREATE INDEX devices_by_user ON devices(user_id);
+  CREATE INDEX users_by_upn_unfolded ON users(user_principal_name) WHERE user_principal_name GLOB '*[^ -~]*';
+  CREATE INDEX devices_by_azure_id ON devices(azure_ad_device_id);
+  CREATE INDEX group_members_in_order ON group_members(group_id, added);
+  CREATE INDEX users_in_order ON users(created);
+  CREATE INDEX groups_in_order ON groups(created);
+  `,
 ];

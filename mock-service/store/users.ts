@@ -1,6 +1,7 @@
 /** Users of the tenant and their licences. */
 import type { AssignedLicence } from "../domain/licences.js";
 import type { Db, Transaction } from "./database.js";
+import { cursorOf, type Cursor, type KeyColumns, type Keyed } from "./keyset.js";
 
 export interface UserRecord {
   id: string;
@@ -32,6 +33,9 @@ export class UserStore {
   private readonly addLicense;
   private readonly removeLicense;
   private readonly update;
+  private readonly userAt;
+  private readonly usersFrom;
+  private readonly userCount;
 
   constructor(
     db: Db,
@@ -44,6 +48,11 @@ export class UserStore {
     this.byId = db.prepare<[string], UserRow>("SELECT * FROM users WHERE id = ?");
     this.byUpn = db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_principal_name = ?");
     this.all = db.prepare<[], UserRow>("SELECT * FROM users ORDER BY created, rowid");
+    this.userAt = db.prepare<[string], UserRow & KeyColumns>("SELECT *, created AS key_at, rowid AS key_row FROM users WHERE id = ?");
+    this.usersFrom = db.prepare<[number, number, number], UserRow & KeyColumns>(
+      "SELECT *, created AS key_at, rowid AS key_row FROM users WHERE (created, rowid) > (?, ?) ORDER BY created, rowid LIMIT ?",
+    );
+    this.userCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users");
     this.licensesOf = db.prepare<[string], { sku_id: string; disabled_plans: string }>(
       "SELECT sku_id, disabled_plans FROM user_licenses WHERE user_id = ? ORDER BY sku_id",
     );
@@ -79,6 +88,21 @@ export class UserStore {
 
   list(): UserRecord[] {
     return this.all.all().map((row) => this.hydrate(row)!);
+  }
+
+  /** A user with its place in list order. */
+  at(id: string): Keyed<UserRecord> | undefined {
+    const row = this.userAt.get(id);
+    return row && { record: this.hydrate(row)!, cursor: cursorOf(row) };
+  }
+
+  /** Up to `limit` users in list order after `cursor`. */
+  from(cursor: Cursor, limit: number): Keyed<UserRecord>[] {
+    return this.usersFrom.all(cursor.at, cursor.row, limit).map((row) => ({ record: this.hydrate(row)!, cursor: cursorOf(row) }));
+  }
+
+  count(): number {
+    return this.userCount.get()?.n ?? 0;
   }
 
   save(user: UserRecord): void {

@@ -12,10 +12,10 @@
  * body that is not the JSON its Content-Type claims.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_ERROR_STATUS } from "../../agent/protocol/device-api.js";
 import { hostileRequest, routesOf, type HostileRequest, type Route } from "./support/hostile-requests.js";
-import { buildWorld, type World } from "./support/world.js";
+import { buildWorld, validBodies, type World } from "./support/world.js";
 
 const SEED = 20_261_202;
 const REQUESTS = Number(process.env["FUZZ_REQUESTS"] ?? 300);
@@ -103,6 +103,25 @@ function shorten(value: unknown): string {
 }
 
 describe("fuzz: hostile requests through the admin and device APIs", () => {
+  it("starts from a valid body for every route that takes one, and the service takes it", async () => {
+    const bodies = validBodies(world.fixtures);
+    const missing = routes.filter((route) => route.body && !(`${route.method} ${route.path}` in bodies)).map((route) => `${route.method} ${route.path}`);
+    expect(missing).toEqual([]);
+    // On a world of its own: the fuzzer's world keeps its settings.
+    const own = await buildWorld(ADMIN_TOKEN);
+    try {
+      const patched = await own.service.app.inject({
+        method: "PATCH",
+        url: "/beta/deviceManagement",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        payload: JSON.stringify(bodies["PATCH /beta/deviceManagement"]),
+      });
+      expect(patched.statusCode, patched.body).toBe(200);
+    } finally {
+      await own.service.close();
+    }
+  }, 60_000);
+
   it(`answers ${REQUESTS} hostile requests with a documented answer, never a crash`, async () => {
     let sent = 0;
     let slowest = { ms: 0, what: "" };

@@ -4,7 +4,11 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { itemNotFound } from "../../http/errors.js";
-import { isEnrolled } from "../../store/devices.js";
+import { isEnrolled, type DeviceView } from "../../store/devices.js";
+import type { GroupRecord } from "../../store/groups.js";
+import { START, type Cursor } from "../../store/keyset.js";
+import type { UserRecord } from "../../store/users.js";
+import { keysetSegment } from "../../odata/source.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
 import { DIRECTORY_OBJECTS, getDirectoryObjectSchema, listDirectoryObjectsSchema } from "./directory-objects.schema.js";
@@ -30,13 +34,21 @@ export function directoryObjectRoutes(services: Services): FastifyPluginAsync {
 
   return async (app) => {
     // Users, then groups, then devices, each in its own list order: a stable order to page in.
-    app.get("/beta/directoryObjects", { schema: listDirectoryObjectsSchema }, async (request) =>
-      odataList(DIRECTORY_OBJECTS, request, ctx.baseUrl(), () => [
-        ...ctx.store.users.list().map(user),
-        ...ctx.store.groups.list().map(group),
-        ...ctx.store.devices.listVisible().map(graphDirectoryDevice),
-      ]),
-    );
+    app.get("/beta/directoryObjects", { schema: listDirectoryObjectsSchema }, async (request) => {
+      const { users, groups, devices } = ctx.store;
+      const segments = [
+        keysetSegment<UserRecord, Cursor>({ at: (id) => users.at(id), from: (cursor, limit) => users.from(cursor ?? START, limit), item: user }),
+        keysetSegment<GroupRecord, Cursor>({ at: (id) => groups.at(id), from: (cursor, limit) => groups.from(cursor ?? START, limit), item: group }),
+        keysetSegment<DeviceView, Cursor>({
+          at: (id) => devices.visibleAt(id),
+          from: (cursor, limit) => devices.visibleFrom(cursor ?? START, limit),
+          item: graphDirectoryDevice,
+        }),
+      ];
+      return odataList(DIRECTORY_OBJECTS, request, ctx.baseUrl(), [], {
+        source: { segments, count: () => users.count() + groups.count() + devices.countVisible() },
+      });
+    });
 
     app.get<{ Params: { id: string } }>("/beta/directoryObjects/:id", { schema: getDirectoryObjectSchema }, async (request) =>
       odataEntity(DIRECTORY_OBJECTS, request, ctx.baseUrl(), find(request.params.id)),

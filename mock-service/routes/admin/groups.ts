@@ -11,7 +11,9 @@ import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
 import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { DeviceRecord } from "../../store/devices.js";
-import type { GroupRecord } from "../../store/groups.js";
+import type { GroupRecord, MemberRecord } from "../../store/groups.js";
+import { START, type Cursor, type Keyed } from "../../store/keyset.js";
+import { keysetSegment } from "../../odata/source.js";
 import {
   GROUP_MEMBERS,
   GROUPS,
@@ -106,12 +108,17 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
     });
 
     app.get<IdParams>("/beta/groups/:id/members", { schema: listMembersSchema }, async (request) => {
-      groups.get(request.params.id);
-      const members = ctx.store.groups
-        .members(request.params.id)
-        .map((m) => member(m.memberId, m.memberType))
-        .filter((m) => m !== undefined);
-      return odataList(GROUP_MEMBERS, request, ctx.baseUrl(), members);
+      const groupId = groups.get(request.params.id).id;
+      const store = ctx.store.groups;
+      const item = (m: MemberRecord) => member(m.memberId, m.memberType);
+      // A member whose user or device is gone is not listed: the walk does not stand on it.
+      const listed = (found: Keyed<MemberRecord> | undefined) => (found && item(found.record) ? found : undefined);
+      const segment = keysetSegment<MemberRecord, Cursor>({
+        at: (memberId) => listed(store.memberAt(groupId, memberId)),
+        from: (cursor, limit) => store.membersFrom(groupId, cursor ?? START, limit),
+        item,
+      });
+      return odataList(GROUP_MEMBERS, request, ctx.baseUrl(), [], { source: { segments: [segment], count: () => store.countMembers(groupId) } });
     });
 
     app.post<IdParams & { Body: { "@odata.id": string } }>(

@@ -5,10 +5,13 @@ import { iso } from "../../context.js";
 import { complianceStateOf } from "../../domain/aosp-policies.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
+import { requiredEquality } from "../../odata/filter-eval.js";
+import { keysetSegment } from "../../odata/source.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { Services } from "../../services/index.js";
 import { USERLESS } from "../../services/profiles.js";
-import type { ActionRecord, ActionStatus, DeviceView } from "../../store/devices.js";
+import type { ActionRecord, ActionStatus, DeviceLookup, DeviceView } from "../../store/devices.js";
+import { createdAfter, START, type Cursor } from "../../store/keyset.js";
 import type { ComplianceSettings } from "../../store/tenant.js";
 import {
   ACTION_STATE_VALUES,
@@ -22,6 +25,21 @@ import {
 } from "./managed-devices.schema.js";
 
 const PATH = "/beta/deviceManagement/managedDevices";
+
+/**
+ * The properties admin scripts look a device up by (`$filter=serialNumber eq '...'`), each with
+ * what the store finds it by through an index.
+ */
+const LOOKUPS: Readonly<Record<string, DeviceLookup>> = {
+  id: "id",
+  serialNumber: "serialNumber",
+  deviceName: "deviceName",
+  managedDeviceName: "deviceName",
+  azureADDeviceId: "azureADDeviceId",
+  userId: "userId",
+  userPrincipalName: "userPrincipalName",
+  emailAddress: "userPrincipalName",
+};
 
 type IdParams = { Params: { id: string } };
 
@@ -90,10 +108,24 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
     app.get(PATH, { schema: listDevicesSchema }, async (request) => {
       const graph = graphing();
-      return odataList(MANAGED_DEVICES, request, ctx.baseUrl(), () => ctx.store.devices.listVisible().map(graph), {
+      const { devices: store } = ctx.store;
+      const segment = keysetSegment<DeviceView, Cursor>({
+        at: (id) => store.visibleAt(id),
+        // A device deleted since the last page keeps its row: the next page starts after it.
+        place: (id) => store.placeOf(id),
+        from: (cursor, limit) => store.visibleFrom(cursor ?? START, limit),
+        createdAfter,
+        item: graph,
+      });
+      return odataList(MANAGED_DEVICES, request, ctx.baseUrl(), [], {
         source: {
-          page: (afterId, limit) => ctx.store.devices.listVisiblePage(afterId, limit).map(graph),
-          count: () => ctx.store.devices.countVisible(),
+          segments: [segment],
+          count: () => store.countVisible(),
+          narrow: (filter) => {
+            const term = requiredEquality(MANAGED_DEVICES, filter, Object.keys(LOOKUPS));
+            if (!term || !term.values.every((value): value is string => typeof value === "string" && value !== "")) return undefined;
+            return store.visibleMatching(LOOKUPS[term.property]!, term.values).map(graph);
+          },
         },
       });
     });

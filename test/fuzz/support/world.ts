@@ -158,6 +158,8 @@ export function validBodies(fixtures: Fixtures): Record<string, unknown> {
     [`PATCH ${P}/{id}`]: { displayName: "Lab 2", wifiSsid: "Lab2", deviceNameTemplate: "{{UPNPREFIX}}-{{SERIALLAST4DIGITS}}" },
     [`POST ${P}/{id}/createToken`]: { tokenValidityInSeconds: 86_400 },
     "POST /beta/deviceManagement/managedDevices/{id}/wipe": {},
+    "POST /beta/$batch": { requests: [{ id: "1", method: "GET", url: "/users?$top=1" }, { id: "2", method: "PATCH", url: `/groups/${fixtures.groupId}`, headers: { "Content-Type": "application/json" }, body: { description: "Batched" } }] },
+    "PATCH /beta/deviceManagement": { settings: { "@odata.type": "#microsoft.graph.deviceManagementSettings", secureByDefault: true, deviceComplianceCheckinThresholdDays: 14 } },
     "POST /beta/groups": { displayName: "Lab devices", mailEnabled: false, mailNickname: "lab", securityEnabled: true, groupTypes: ["DynamicMembership"], membershipRule: '(device.deviceModel -match "^Fuzz") -or (device.enrollmentProfileName -in ["Fuzz", "Lab"])', membershipRuleProcessingState: "On" },
     "PATCH /beta/groups/{id}": { membershipRule: '(device.deviceManufacturer -startsWith "Con")', membershipRuleProcessingState: "Paused" },
     "POST /beta/groups/{id}/members/$ref": { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${fixtures.devices[0]!.id}` },

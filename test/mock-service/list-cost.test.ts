@@ -1,0 +1,157 @@
+/**
+ * What a list page costs, and whether a long request lets others in. A page of a group's
+ * members, of directoryObjects or of a filtered device list reads the rows up to its end (a page
+ * and one more), not the whole table; a look-up by serial number reads the matching rows through
+ * an index, comparing as Graph does (ignoring case, any alphabet); a $batch serves other clients
+ * between its requests. Costs are counted as the store's reads, so the tests are exact.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startMockService } from "../../mock-service/index.js";
+import { DeviceStore } from "../../mock-service/store/devices.js";
+import { GroupStore } from "../../mock-service/store/groups.js";
+import { UserStore } from "../../mock-service/store/users.js";
+import { createProfile, DEVICES, enroll, factoryGroup, http, licensedUser, START_TIME, useService, type TestService } from "./support/service.js";
+
+const service = useService();
+const q = (text: string) => encodeURIComponent(text);
+const ids = (reply: { body: { value: { id: string }[] } }) => reply.body.value.map((item) => item.id);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** `count` devices enrolled with the seed's "Factory 1 devices" profile, so its dynamic group holds them all. */
+async function factoryDevices(t: TestService, count: number): Promise<string[]> {
+  const profile = await createProfile(t, { displayName: "Factory 1 devices" });
+  const enrolled: string[] = [];
+  for (let i = 0; i < count; i++) enrolled.push((await enroll(t, profile.tokenValue, { serialNumber: `SN${String(i).padStart(4, "0")}` })).deviceId);
+  return enrolled;
+}
+
+/** The store reads that cost the whole table, and the devices read one by one. */
+function watchReads() {
+  return {
+    wholeTables: [
+      vi.spyOn(DeviceStore.prototype, "listVisible"),
+      vi.spyOn(GroupStore.prototype, "members"),
+      vi.spyOn(GroupStore.prototype, "list"),
+      vi.spyOn(UserStore.prototype, "list"),
+    ],
+    deviceReads: vi.spyOn(DeviceStore.prototype, "get"),
+    clear() {
+      for (const spy of [...this.wholeTables, this.deviceReads]) spy.mockClear();
+    },
+    wholeTableReads() {
+      return this.wholeTables.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    },
+  };
+}
+
+/** Every item of a list, following @odata.nextLink, with a check after each page. */
+async function walk(t: TestService, path: string, onPage: () => void): Promise<string[]> {
+  const seen: string[] = [];
+  let url: string | undefined = `${t.url}${path}`;
+  while (url !== undefined) {
+    const reply = await http(url, { bearer: t.service.adminToken });
+    expect(reply.status, reply.text).toBe(200);
+    seen.push(...ids(reply));
+    onPage();
+    url = reply.body["@odata.nextLink"];
+  }
+  return seen;
+}
+
+describe("a page reads the rows up to its end", () => {
+  it("walks a dynamic group's members reading a page and one more of them each time, never the whole group", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const enrolled = await factoryDevices(t, 30);
+    const reads = watchReads();
+    const perPage: number[] = [];
+    const seen = await walk(t, `/beta/groups/${group.id}/members?$top=5&$select=id`, () => {
+      perPage.push(reads.deviceReads.mock.calls.length);
+      expect(reads.wholeTableReads()).toBe(0);
+      reads.clear();
+    });
+    expect(seen).toEqual(enrolled);
+    // Each page: its 5 members and the one after them, and the member it resumes after (a few
+    // reads to find where it stands); the whole group is 30.
+    expect(Math.max(...perPage)).toBeLessThanOrEqual(9);
+  });
+
+  it("walks directoryObjects and filtered or looked-up device lists without reading any whole table", async () => {
+    const t = service();
+    const user = await licensedUser(t);
+    const enrolled = await factoryDevices(t, 12);
+    const reads = watchReads();
+    const noWholeTable = () => expect(reads.wholeTableReads()).toBe(0);
+    expect(await walk(t, "/beta/directoryObjects?$top=4&$select=id", noWholeTable)).toEqual([user.id, ...enrolled]);
+    expect(await walk(t, `${DEVICES}?$top=5&$select=id&$filter=${q("startswith(serialNumber,'sn000')")}`, noWholeTable)).toEqual(enrolled.slice(0, 10));
+    const counted = await t.admin("GET", `${DEVICES}?$top=5&$count=true&$filter=${q("startswith(serialNumber,'sn000')")}`);
+    expect(counted.body["@odata.count"]).toBe(10);
+    noWholeTable();
+    const fromList = vi.spyOn(DeviceStore.prototype, "visibleFrom");
+    const found = await t.admin("GET", `${DEVICES}?$select=id&$filter=${q("serialNumber eq 'sn0007' and model eq 'Pixel 8'")}`);
+    expect(ids(found)).toEqual([enrolled[7]]);
+    // Through the index: the list itself is not read.
+    expect(fromList).not.toHaveBeenCalled();
+    noWholeTable();
+  });
+});
+
+describe("look-ups through an index compare as Graph does", () => {
+  it("finds devices by serial number, name, user and id ignoring case, in any alphabet, with eq and in", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    const serials = ["ÄRGER-1", "abc-2", "ABC-3", "Kelvin-\u212A"];
+    const devices = [];
+    for (const serialNumber of serials) devices.push(await enroll(t, profile.tokenValue, { serialNumber }));
+    const look = async (filter: string) => ids(await t.admin("GET", `${DEVICES}?$select=id&$filter=${q(filter)}`));
+    expect(await look("serialNumber eq 'ärger-1'")).toEqual([devices[0]!.deviceId]);
+    expect(await look("serialNumber eq 'ABC-2'")).toEqual([devices[1]!.deviceId]);
+    expect(await look("serialNumber in ('abc-3', 'abc-2')")).toEqual([devices[1]!.deviceId, devices[2]!.deviceId]);
+    // JavaScript folds the Kelvin sign to k, as Graph's case-blind comparison does; SQLite's NOCASE does not.
+    expect(await look("serialNumber eq 'kelvin-k'")).toEqual([devices[3]!.deviceId]);
+    expect(await look("serialNumber eq 'abc'")).toEqual([]);
+    expect(await look(`id eq '${devices[2]!.deviceId.toUpperCase()}'`)).toEqual([devices[2]!.deviceId]);
+    const named = (await t.admin("GET", `${DEVICES}/${devices[1]!.deviceId}`)).body.deviceName as string;
+    expect(await look(`deviceName eq '${named.toUpperCase()}'`)).toEqual([devices[1]!.deviceId]);
+    expect(await look("userPrincipalName eq ''")).toEqual(devices.map((d) => d.deviceId));
+  });
+});
+
+describe("$batch", () => {
+  it("lets the event loop serve other clients between its requests", async () => {
+    // The service's clock notes the event-loop turn each request reads the time in.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    const seenTurns = new Set<number>();
+    let watching = false;
+    const mock = await startMockService({
+      now: () => {
+        if (watching) seenTurns.add(turns);
+        return START_TIME;
+      },
+    });
+    try {
+      const profile = await mock.admin.createProfile({ displayName: "Batch", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+      const device = await enroll({ url: mock.url } as TestService, profile.tokenValue!);
+      const requests = Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: "GET", url: `/deviceManagement/managedDevices/${device.deviceId}` }));
+      setImmediate(tick);
+      watching = true;
+      const reply = await http(`${mock.url}/beta/$batch`, { method: "POST", bearer: mock.adminToken, json: { requests } });
+      watching = false;
+      expect(reply.status).toBe(200);
+      expect(reply.body.responses.map((r: { status: number }) => r.status)).toEqual(requests.map(() => 200));
+      // Each of the 20 requests ran in a turn of its own: other sockets were served in between.
+      expect(seenTurns.size).toBeGreaterThanOrEqual(20);
+    } finally {
+      ticking = false;
+      await mock.close();
+    }
+  });
+});
