@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { interruptedShards, mergeSummaries, missingShards } from "../sim/fleet/merge.js";
-import { readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
+import { FailedRunReport, readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
 import { RANGES_LISTED } from "../sim/fleet/summary.js";
@@ -58,7 +58,10 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
     }
   });
   if (parts.length === 0) {
-    throw new InputError("none of these files holds a fleet summary: every run failed", { where: files.join(", "), hint: "run the shards again (each file above says why its run failed)" });
+    // Said by what the files hold: an error document is a failed run, an empty or cut-off file a stopped one.
+    const failed = failedRuns.every((f) => f instanceof FailedRunReport);
+    const why = failed ? "every run failed" : failedRuns.some((f) => f instanceof FailedRunReport) ? "each run failed or was stopped before its report was whole" : "every shard was stopped before its report was whole";
+    throw new InputError(`none of these files holds a fleet summary: ${why}`, { where: files.join(", "), hint: `run the shards again (each file above says ${failed ? "why its run failed" : "what it holds"})` });
   }
   const merged = mergeSummaries(parts);
   refuseUnmeetable(thresholds, merged.only?.length ?? merged.fleetDevices, merged.only ? "these re-runs" : "the fleet");

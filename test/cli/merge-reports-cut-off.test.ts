@@ -49,6 +49,21 @@ describe("merge-reports given a shard summary cut off part-way", () => {
     }
   });
 
+  // Before, files all cut off (or empty) were said as "every run failed", though no run had failed.
+  it("says every shard was stopped when every file is empty or cut off, and that runs failed when some hold errors (exit 2)", async () => {
+    const [first, second] = [join(dir, "cut-0.json"), join(dir, "cut-1.json")];
+    writeFileSync(first, shards[0]!.slice(0, 100));
+    writeFileSync(second, "");
+    const stopped = await runCommand(registerMergeReports, ["merge-reports", first, second]);
+    expect(stopped.code).toBe(2);
+    expect(stopped.stderr).toContain("none of these files holds a fleet summary: every shard was stopped before its report was whole");
+    expect(stopped.stderr).toContain("fix: run the shards again (each file above says what it holds)");
+    writeFileSync(second, JSON.stringify({ error: { message: "cannot reach the service (ECONNREFUSED)" } }));
+    const mixed = await runCommand(registerMergeReports, ["merge-reports", first, second]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("none of these files holds a fleet summary: each run failed or was stopped before its report was whole");
+  });
+
   it("still refuses a file that is not a summary: text no JSON begins like, JSON cut off that is no object, other JSON (exit 2)", async () => {
     for (const [text, problem] of [
       [`${shards[1]!.slice(0, shards[1]!.indexOf(",\n") + 2)}Killed\n`, /shard-1\.json: is not JSON: .* at line \d+ column \d+\n  fix: give the --json output of aosp-sim fleet\n$/],
