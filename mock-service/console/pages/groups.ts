@@ -6,13 +6,18 @@
  * enrollmentProfileName Equals "Factory 1 devices") and the rule syntax box; the rule is checked
  * by the service's own parser as it is typed (htmx, GET /groups/rule-check) and on Create, and
  * its errors are shown in place, with line and column.
+ * Add members picks a user from a list and devices by ticking them on a page of 50 (Previous,
+ * Next, the total), or among the devices of one name (a search through the store's name index):
+ * the whole device list was megabytes of HTML at 20,000 devices.
  */
 import type { FastifyInstance } from "fastify";
 import { DYNAMIC } from "../../services/groups.js";
 import { MembershipRuleError, parseMembershipRule } from "../../membership-rule/index.js";
+import type { DeviceView } from "../../store/devices.js";
 import type { GroupRecord, MemberRecord } from "../../store/groups.js";
 import { html, when, type Html } from "../html.js";
-import { field, type FormBody } from "../form.js";
+import { field, fields, type FormBody } from "../form.js";
+import { listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } from "../paging.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
@@ -50,6 +55,15 @@ function ruleOf(draft: GroupDraft): string {
   if (draft.value === "") return "";
   return `(device.${draft.property} ${draft.operator} ${quoted(draft.value)})`;
 }
+
+/** Which devices the Add members picker shows: the `page` and `name` query parameters of a group's page. */
+interface PickerQuery {
+  page: string;
+  name: string;
+}
+
+/** The picker's first page, unsearched. */
+const FIRST_PAGE: PickerQuery = { page: "", name: "" };
 
 /** The parser's verdict on a rule, as the fragment shown under the rule box. */
 function ruleVerdict(rule: string): Html {
@@ -179,7 +193,78 @@ ${postForm(
     return reply.redirect(`${GROUPS}/${created.value.id}`, 303);
   });
 
-  const groupPage = (session: Session, group: GroupRecord, done: string, error?: string): string => {
+  /**
+   * The devices the picker shows: a page of the listed devices, or of those with the name asked
+   * for (the store's name index finds a superset, kept to the names equal but for case).
+   */
+  const pickerDevices = (query: PickerQuery): { at: ListPage; devices: DeviceView[] } => {
+    const store = ctx.store.devices;
+    if (query.name === "") {
+      const at = listPage(query.page, store.countVisible());
+      return { at, devices: store.listVisibleAt(at.offset, PAGE_SIZE) };
+    }
+    const wanted = query.name.toLowerCase();
+    const named = store.visibleMatching("deviceName", [wanted]).filter((d) => d.deviceName.toLowerCase() === wanted);
+    const at = listPage(query.page, named.length);
+    return { at, devices: named.slice(at.offset, at.offset + PAGE_SIZE) };
+  };
+
+  /** A group's page address showing the picker's `query` (and `done`'s notice). */
+  const groupHref = (group: GroupRecord, query: PickerQuery, done = ""): string => {
+    const params = new URLSearchParams();
+    if (done) params.set("done", done);
+    if (query.name) params.set("name", query.name);
+    if (query.page) params.set("page", query.page);
+    const search = params.toString();
+    return `${GROUPS}/${group.id}${search ? `?${search}` : ""}`;
+  };
+
+  /**
+   * Add members: a user from the list, and devices ticked on the page of devices shown (members
+   * already in the group ticked and disabled), with the device-name search and the pager. Paging
+   * keeps the rows on a page where they were: hiding members would shift every later page.
+   */
+  const picker = (session: Session, group: GroupRecord, memberIds: ReadonlySet<string>, query: PickerQuery): Html => {
+    const users = services.users.list().filter((u) => !memberIds.has(u.id));
+    const { at, devices } = pickerDevices(query);
+    const base = `${GROUPS}/${group.id}`;
+    const empty = query.name ? html`<p>No enrolled device is named ${query.name}.</p>` : html`<p>No enrolled devices yet.</p>`;
+    return html`<h2>Add members</h2>
+<form method="get" action="${base}" class="inline-form" role="search" aria-label="Devices to add">
+  <div class="field"><label for="deviceName">Device name</label>
+  <input id="deviceName" name="name" type="search" value="${query.name}" aria-describedby="deviceName-hint">
+  <p class="hint" id="deviceName-hint">The whole name, in any case.</p></div>
+  <button type="submit">Search</button>${query.name ? html`<a class="button" href="${base}">All devices</a>` : ""}
+</form>
+${pageRefusal(at)}
+${postForm(
+  session,
+  `${base}/members`,
+  html`<input type="hidden" name="name" value="${query.name}"><input type="hidden" name="page" value="${at.number > 1 ? String(at.number) : ""}">
+<div class="field"><label for="memberId">User</label>
+  <select id="memberId" name="memberId"><option value="">None</option>${users.map(
+    (u) => html`<option value="${u.id}">${u.displayName} (${u.userPrincipalName})</option>`,
+  )}</select></div>
+<fieldset class="field"><legend>Devices (${at.total})</legend>
+${
+  devices.length === 0
+    ? empty
+    : devices.map((d) =>
+        memberIds.has(d.id)
+          ? html`<div class="field checkbox"><input type="checkbox" id="device-${d.id}" checked disabled>
+<label for="device-${d.id}">${d.deviceName} (already a member)</label></div>`
+          : html`<div class="field checkbox"><input type="checkbox" id="device-${d.id}" name="memberId" value="${d.id}">
+<label for="device-${d.id}">${d.deviceName}</label></div>`,
+      )
+}
+${pager("Devices to add pages", at, devices.length, (n) => groupHref(group, { name: query.name, page: String(n) }))}
+</fieldset>
+<button type="submit" class="primary">Add</button>`,
+  "member-form",
+)}`;
+  };
+
+  const groupPage = (session: Session, group: GroupRecord, done: string, query: PickerQuery, error?: string): string => {
     const dynamic = group.groupTypes.includes(DYNAMIC);
     const members = ctx.store.groups.members(group.id);
     const memberIds = new Set(members.map((m) => m.memberId));
@@ -200,8 +285,6 @@ ${postForm(
           ),
       });
     }
-    const users = services.users.list().filter((u) => !memberIds.has(u.id));
-    const devices = ctx.store.devices.listVisible().filter((d) => !memberIds.has(d.id));
     return page({
       title: group.displayName,
       section: "groups",
@@ -223,21 +306,7 @@ ${table(
   members,
   dynamic ? "No members yet. Devices that match the rule join when they enroll." : "No members yet. Add users or devices with Add members.",
 )}
-${
-  dynamic || users.length + devices.length === 0
-    ? ""
-    : html`<h2>Add members</h2>${postForm(
-        session,
-        `${GROUPS}/${group.id}/members`,
-        html`<div class="field"><label for="memberId">User or device</label>
-  <select id="memberId" name="memberId" required>
-    ${users.length > 0 ? html`<optgroup label="Users">${users.map((u) => html`<option value="${u.id}">${u.displayName} (${u.userPrincipalName})</option>`)}</optgroup>` : ""}
-    ${devices.length > 0 ? html`<optgroup label="Devices">${devices.map((d) => html`<option value="${d.id}">${d.deviceName}</option>`)}</optgroup>` : ""}
-  </select></div>
-<button type="submit" class="primary">Add</button>`,
-        "inline-form",
-      )}`
-}`,
+${dynamic ? "" : picker(session, group, memberIds, query)}`,
     });
   };
 
@@ -249,23 +318,37 @@ ${
     return { group: found.ok ? found.value : null, missing };
   };
 
-  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(`${GROUPS}/:id`, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { done?: string; page?: string; name?: string } }>(`${GROUPS}/:id`, async (request, reply) => {
     const session = sessionOf(request);
     const { group, missing } = groupOr404(session, request.params.id);
     if (!group) return sendPage(reply, missing!, 404);
-    return sendPage(reply, groupPage(session, group, queryText(request.query.done)));
+    const query = { page: queryText(request.query.page), name: queryText(request.query.name).trim() };
+    // Not a page number: 400, as the device list answers it (the page shows page 1 with the warning).
+    const refused = listPage(query.page, 0).refused !== undefined;
+    return sendPage(reply, groupPage(session, group, queryText(request.query.done), query), refused ? 400 : 200);
   });
 
-  /** Adding or removing one member of an assigned group: the GroupService's refusal shown on the group's page. */
+  /**
+   * Adding members (the user picked and the devices ticked) to, or removing one from, an assigned
+   * group; the GroupService's refusal, or a form with nothing picked, is shown on the group's page
+   * at the picker's page. Members are added one by one, as members/$ref does: those before a
+   * refusal stay added.
+   */
   for (const [path, done] of [["members", "added"], ["members/remove", "removed"]] as const) {
     app.post<{ Params: { id: string }; Body: FormBody }>(`${GROUPS}/:id/${path}`, async (request, reply) => {
       const session = sessionOf(request);
       const { group, missing } = groupOr404(session, request.params.id);
       if (!group) return sendPage(reply, missing!, 404);
-      const memberId = field(request.body, "memberId");
-      const changed = attempt(() => (done === "added" ? groups.addMember(group.id, memberId) : groups.removeMember(group.id, memberId)));
-      if (!changed.ok) return sendPage(reply, groupPage(session, group, "", changed.message), 400);
-      return reply.redirect(`${GROUPS}/${group.id}?done=${done}`, 303);
+      const query = done === "added" ? { page: field(request.body, "page"), name: field(request.body, "name") } : FIRST_PAGE;
+      const memberIds = done === "added" ? fields(request.body, "memberId").filter((id) => id !== "") : [field(request.body, "memberId")];
+      if (memberIds.length === 0) {
+        return sendPage(reply, groupPage(session, group, "", query, "Nothing to add: pick a user or tick one or more devices, then select Add."), 400);
+      }
+      for (const memberId of memberIds) {
+        const changed = attempt(() => (done === "added" ? groups.addMember(group.id, memberId) : groups.removeMember(group.id, memberId)));
+        if (!changed.ok) return sendPage(reply, groupPage(session, group, "", query, changed.message), 400);
+      }
+      return reply.redirect(groupHref(group, query, done), 303);
     });
   }
 }

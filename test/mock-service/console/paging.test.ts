@@ -5,9 +5,8 @@
  * the total is shown, and a page holds no more than a page's rows, whatever the tenant's size.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
 import { startServiceApp, type ServiceApp } from "../../helpers/service-app.js";
-import { signIn } from "./support.js";
+import { enrollDevices, signIn } from "./support.js";
 
 const DEVICES = 260;
 const PROFILES = 55;
@@ -20,14 +19,7 @@ beforeAll(async () => {
   t = await startServiceApp();
   ({ cookie } = await signIn(t));
   const profile = await t.admin.createProfile({ displayName: "Paging", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
-  for (let i = 0; i < DEVICES; i++) {
-    const reply = await t.app.inject({
-      method: "POST",
-      url: `${DEVICE_API_PREFIX}/enroll`,
-      payload: { enrollmentToken: profile.tokenValue, serialNumber: `SN${String(i).padStart(4, "0")}`, model: "Pixel 8", manufacturer: "Google", osVersion: "14", agentVersion: "24.9.2" },
-    });
-    expect(reply.statusCode).toBe(200);
-  }
+  await enrollDevices(t, profile.tokenValue, DEVICES);
   for (let i = 1; i < PROFILES; i++) {
     await t.admin.createProfile({ displayName: `Profile ${String(i).padStart(2, "0")}`, enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
   }
