@@ -85,7 +85,7 @@ export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void
 ${properties([
   ["Users", ctx.store.users.list().length],
   ["Enrollment profiles", ctx.store.profiles.list().length],
-  ["Devices", ctx.store.devices.listVisible().length],
+  ["Devices", ctx.store.devices.countVisible()],
 ])}
 <section class="card" aria-labelledby="steps">
 <h2 id="steps">Set up Android (AOSP) corporate-owned, user-associated devices</h2>

@@ -204,7 +204,8 @@ ${table(
   app.get<{ Querystring: { user?: string } }>("/troubleshooting", async (request, reply) => {
     const everyone = users.list();
     const picked = everyone.find((u) => u.id === queryText(request.query.user));
-    const theirs = picked ? ctx.store.devices.listVisible().filter((d) => d.userId === picked.id) : [];
+    // Through the store's index on the user: the tenant's other devices are never read.
+    const theirs = picked ? ctx.store.devices.visibleMatching("userId", [picked.id.toLowerCase()]).filter((d) => d.userId === picked.id) : [];
     return sendPage(
       reply,
       page({
