@@ -200,8 +200,8 @@ describe("the Kubernetes fleet job", () => {
       const result = await aospSim(args, { env: { AOSP_SIM_ADMIN_TOKEN: "not-the-token" } });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/AOSP_SIM_ADMIN_TOKEN: the service refused it/);
-      // The service's log (its first line) does not hold the token it was given so.
-      expect(service.firstLine).toBe(`aosp-sim mock service listening on ${service.url} admin token (from-AOSP_SIM_ADMIN_TOKEN)`);
+      // The service's first line is DESIGN.md's contract: the token it was given, from the environment too.
+      expect(service.firstLine).toBe(`aosp-sim mock service listening on ${service.url} admin token ${TOKEN}`);
     });
 
     it("gives shard reports that merge to the counts of one run of the whole fleet", async () => {
