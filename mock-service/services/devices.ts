@@ -175,10 +175,14 @@ export class DeviceService {
         { minimumVersion: MIN_SYNC_AGENT_VERSION },
       );
     }
-    this.ctx.store.devices.recordSync(device.id, request.agentVersion, request.apps, now);
     const configurations = this.policies.configurationsFor(device);
     const compliancePolicies = this.policies.compliancePoliciesFor(device);
-    if (compliancePolicies === undefined) this.policies.checkedInWithoutPolicy(device);
+    // One commit for the check-in: a first check-in without a compliance policy also records that
+    // (every fleet device's), which alone would be a second write to the database.
+    this.ctx.store.transaction(() => {
+      this.ctx.store.devices.recordSync(device.id, request.agentVersion, request.apps, now);
+      if (compliancePolicies === undefined) this.policies.checkedInWithoutPolicy(device);
+    });
     return {
       actions: this.ctx.store.devices.openActionsOf(device.id).map(toDeviceAction),
       updates: this.packages.updatesFor(request.agentVersion, request.apps),
