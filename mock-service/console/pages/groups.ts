@@ -264,7 +264,7 @@ ${postForm(
   <p class="hint" id="deviceName-hint">The start of the name, in any case.</p></div>
   <button type="submit" name="go" value="search">Search</button>
 </div>
-${carried.length > 0 ? html`<p class="hint">${carried.length} ticked on other pages: Add adds them with those ticked here.</p>` : ""}
+${carried.length > 0 ? html`<p class="hint">${carried.length} ticked on other pages: Add adds them with those ticked here. <a href="${groupHref(group, { ...view, picked: [] })}">Clear every tick</a></p>` : ""}
 <fieldset class="field"><legend>Users (${users.at.total})</legend>
 ${users.rows.length === 0 ? html`<p>${view.user ? html`No user principal name starts with ${view.user}.` : "No users yet."}</p>` : users.rows.map((u) => choice("user", u.id, `${u.displayName} (${u.userPrincipalName})`))}
 ${formPager("Users to add pages", users.at, users.rows.length, "users")}
@@ -385,8 +385,9 @@ ${dynamic ? "" : picker(session, group, view)}`,
     if (view.picked.length === 0) return refuse("Nothing to add: tick one or more users or devices, then select Add.");
     for (const [i, memberId] of view.picked.entries()) {
       const added = attempt(() => groups.addMember(group.id, memberId));
-      // Those added already are no longer ticked: Add again adds the rest.
-      if (!added.ok) return sendPage(reply, groupPage(session, group, "", { ...view, picked: view.picked.slice(i) }, added.message), 400);
+      // Those added are no longer ticked, nor the one refused (a tick carried from another page
+      // could not be unticked here): Add again adds the rest.
+      if (!added.ok) return sendPage(reply, groupPage(session, group, "", { ...view, picked: view.picked.slice(i + 1) }, added.message), 400);
     }
     return reply.redirect(groupHref(group, { ...view, picked: [] }, "added"), 303);
   });

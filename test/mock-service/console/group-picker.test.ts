@@ -205,6 +205,24 @@ describe("an assigned group's Add members picker, a page at a time", () => {
     expect(refused.text).toContain(`Showing 101 to 150 of ${DEVICES} records`);
   });
 
+  it("shows a refused tick's reason and drops it, keeping the rest ticked; Clear every tick drops them all", async () => {
+    const path = await newGroup("Refused tick");
+    const first = await get(path);
+    const [[kept]] = offered(first.text) as [[string, string]];
+    const refused = await post(`${path}/members`, [["memberId", "no-such-id"], ["memberId", kept]]);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("no user or device has the id &#39;no-such-id&#39;");
+    expect(ticked(refused.text)).toEqual([kept]);
+    expect(refused.text).not.toContain('value="no-such-id"');
+    const moved = await press(path, refused.text, "devices:2");
+    const clear = /<a href="([^"]+)">Clear every tick<\/a>/.exec(moved.text)![1]!.replaceAll("&amp;", "&");
+    expect(clear).toBe(`${path}?page=2`);
+    expect((await get(clear)).text).not.toContain("ticked on other pages");
+    const added = await press(path, refused.text, "add");
+    expect(added.status).toBe(200);
+    expect((await t.admin.groupMembers(idOf(path))).map((m) => m.id)).toEqual([kept]);
+  });
+
   it("refuses to carry more ticks to another page than an address holds, keeping them for Add", async () => {
     const path = await newGroup("Too many ticks");
     const ids = (await t.admin.listManagedDevices()).map((d) => d.id);
