@@ -40,24 +40,38 @@ export function listPage(asked: string, total: number, size = PAGE_SIZE): ListPa
   return at(Math.min(Number(asked), pages));
 }
 
+/** Previous's or Next's control: page `to`'s, with the link relation `rel` ("prev" or "next"). */
+type Step = (to: number, text: string, rel: string) => Html;
+
 /**
- * The line under a list's table: which rows are shown of how many, and links to the previous and
- * next pages (`href(n)` is page n's address). At either end the missing link is plain text, so
- * keyboard and screen-reader users never land on a control that does nothing.
+ * The line under a list's table: which rows are shown of how many, and the previous and next
+ * pages' controls (`step`). At either end the missing control is plain text, so keyboard and
+ * screen-reader users never land on a control that does nothing.
  */
-export function pager(label: string, page: ListPage, shown: number, href: (n: number) => string): Html {
+function pagerOf(label: string, page: ListPage, shown: number, step: Step): Html {
   const first = page.total === 0 ? 0 : page.offset + 1;
   const range = html`<p class="pager-range">Showing ${counted.format(first)} to ${counted.format(page.offset + shown)} of ${counted.format(page.total)} records</p>`;
   if (page.pages === 1) return html`<div class="pager">${range}</div>`;
-  const step = (to: number, text: string, rel: string): Html =>
-    to >= 1 && to <= page.pages
-      ? html`<a class="button" href="${href(to)}" rel="${rel}">${text}</a>`
-      : html`<span class="button disabled">${text}</span>`;
+  const control = (to: number, text: string, rel: string): Html =>
+    to >= 1 && to <= page.pages ? step(to, text, rel) : html`<span class="button disabled">${text}</span>`;
   return html`<nav class="pager" aria-label="${label}">${range}<ul>
-  <li>${step(page.number - 1, "Previous", "prev")}</li>
+  <li>${control(page.number - 1, "Previous", "prev")}</li>
   <li>Page ${counted.format(page.number)} of ${counted.format(page.pages)}</li>
-  <li>${step(page.number + 1, "Next", "next")}</li>
+  <li>${control(page.number + 1, "Next", "next")}</li>
 </ul></nav>`;
+}
+
+/** A list's pager of links: `href(n)` is page n's address. */
+export function pager(label: string, page: ListPage, shown: number, href: (n: number) => string): Html {
+  return pagerOf(label, page, shown, (to, text, rel) => html`<a class="button" href="${href(to)}" rel="${rel}">${text}</a>`);
+}
+
+/**
+ * The pager of a list inside a form: Previous and Next submit the form, as `go` = `list:n`
+ * (list's page n), so what is ticked on the page shown travels with them.
+ */
+export function formPager(label: string, page: ListPage, shown: number, list: string): Html {
+  return pagerOf(label, page, shown, (to, text) => html`<button type="submit" name="go" value="${list}:${to}">${text}</button>`);
 }
 
 /** The warning for a page number that was not one (nothing when it was). */

@@ -119,9 +119,12 @@ const KEYED_VIEW = `SELECT d.*, u.user_principal_name AS user_principal_name, u.
     d.enrolled AS key_at, d.rowid AS key_row
   FROM devices d LEFT JOIN users u ON u.id = d.user_id`;
 
-// The unary + keeps SQLite from reading the state index: list order comes from devices_in_order
-// (or the few rows a look-up found), never from sorting every listed device for each chunk.
-const LISTED = "+d.management_state IN ('managed', 'wipePending')";
+/**
+ * The condition of a listed device (table alias `d`). The unary + keeps SQLite from reading the
+ * state index: list order comes from devices_in_order (or the few rows a look-up found), never
+ * from sorting every listed device for each chunk.
+ */
+export const LISTED = "+d.management_state IN ('managed', 'wipePending')";
 
 /**
  * The rows of `table` whose `column` holds a character besides printable ASCII, which SQLite's

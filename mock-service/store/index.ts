@@ -1,5 +1,6 @@
 /** The service's store: one SQLite database, one class per family of tables. */
 import { AssignmentStore } from "./assignments.js";
+import { ConsoleLists } from "./console-lists.js";
 import { openDatabase, transactionRunner, type Transaction } from "./database.js";
 import { DeviceStore } from "./devices.js";
 import { GroupStore } from "./groups.js";
@@ -22,6 +23,8 @@ export interface Store {
   policies: PolicyStore;
   assignments: AssignmentStore;
   terms: TermsStore;
+  /** The console's numbered pages of long lists. */
+  consoleLists: ConsoleLists;
   close(): void;
 }
 
@@ -39,6 +42,7 @@ export function openStore(file?: string): Store {
     policies: new PolicyStore(db, transaction),
     assignments: new AssignmentStore(db),
     terms: new TermsStore(db),
+    consoleLists: new ConsoleLists(db),
     close: () => {
       if (db.open) db.close();
     },

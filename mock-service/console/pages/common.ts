@@ -63,6 +63,11 @@ export function queryText(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
+/** Every non-empty value of a query parameter that may be repeated (fastify gives one string when it is there once). */
+export function queryList(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string" && v !== "");
+}
+
 /** A refusal tied to the form field it names (null: none of the form's fields). */
 export interface FieldRefusal {
   field: string | null;

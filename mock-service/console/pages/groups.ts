@@ -6,22 +6,23 @@
  * enrollmentProfileName Equals "Factory 1 devices") and the rule syntax box; the rule is checked
  * by the service's own parser as it is typed (htmx, GET /groups/rule-check) and on Create, and
  * its errors are shown in place, with line and column.
- * Add members picks a user from a list and devices by ticking them on a page of 50 (Previous,
- * Next, the total), or among the devices of one name (a search through the store's name index):
- * the whole device list was megabytes of HTML at 20,000 devices.
+ * A group's members are listed 50 a page, as the device list is. Add members ticks users and
+ * devices on pages of 50 (Previous, Next, the total), each list narrowed to the start of a name
+ * through the store's index on it; ticks travel with the form from page to page until Add. The
+ * whole member or device list was megabytes of HTML at 20,000 devices.
  */
 import type { FastifyInstance } from "fastify";
 import { DYNAMIC } from "../../services/groups.js";
 import { MembershipRuleError, parseMembershipRule } from "../../membership-rule/index.js";
-import type { DeviceView } from "../../store/devices.js";
-import type { GroupRecord, MemberRecord } from "../../store/groups.js";
+import type { NamedMember, StartingWith } from "../../store/console-lists.js";
+import type { GroupRecord } from "../../store/groups.js";
 import { html, when, type Html } from "../html.js";
 import { field, fields, type FormBody } from "../form.js";
-import { listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } from "../paging.js";
+import { formPager, listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } from "../paging.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, commandBar, properties, queryText, table, type Column } from "./common.js";
+import { attempt, commandBar, properties, queryList, queryText, table, type Column } from "./common.js";
 
 const GROUPS = "/groups";
 
@@ -56,14 +57,30 @@ function ruleOf(draft: GroupDraft): string {
   return `(device.${draft.property} ${draft.operator} ${quoted(draft.value)})`;
 }
 
-/** Which devices the Add members picker shows: the `page` and `name` query parameters of a group's page. */
-interface PickerQuery {
-  page: string;
+/**
+ * What a group's page shows, from its query (or the picker's form): the members table's page,
+ * the picker's user and device searches (the start of a name) and pages, and the ids ticked so far.
+ */
+interface GroupView {
+  memberPage: string;
+  user: string;
+  userPage: string;
   name: string;
+  page: string;
+  picked: string[];
 }
 
-/** The picker's first page, unsearched. */
-const FIRST_PAGE: PickerQuery = { page: "", name: "" };
+/** A group's page as a link without a query shows it. */
+const FIRST_VIEW: GroupView = { memberPage: "", user: "", userPage: "", name: "", page: "", picked: [] };
+
+/**
+ * The most ticks a page carries to the next: they travel in its address, and Node refuses a
+ * request whose headers pass 16 KiB (a tick is some 45 characters of the address).
+ */
+const MAX_CARRIED = 200;
+
+/** The query parameters of a group's page, in the order its addresses write them. */
+const VIEW_PARAMS = ["memberPage", "user", "userPage", "name", "page"] as const;
 
 /** The parser's verdict on a rule, as the fragment shown under the rule box. */
 function ruleVerdict(rule: string): Html {
@@ -98,7 +115,7 @@ ${table(
     { header: "Name", cell: (g: GroupRecord) => html`<a href="${GROUPS}/${g.id}">${g.displayName}</a>` },
     { header: "Group type", cell: (g) => (g.securityEnabled ? "Security" : "Microsoft 365") },
     { header: "Membership type", cell: (g) => (g.groupTypes.includes(DYNAMIC) ? "Dynamic device" : "Assigned") },
-    { header: "Members", cell: (g) => ctx.store.groups.members(g.id).length },
+    { header: "Members", cell: (g) => ctx.store.groups.countMembers(g.id) },
     { header: "Created", cell: (g) => when(g.created) },
   ],
   groups.list(),
@@ -193,85 +210,80 @@ ${postForm(
     return reply.redirect(`${GROUPS}/${created.value.id}`, 303);
   });
 
-  /**
-   * The devices the picker shows: a page of the listed devices, or of those with the name asked
-   * for (the store's name index finds a superset, kept to the names equal but for case).
-   */
-  const pickerDevices = (query: PickerQuery): { at: ListPage; devices: DeviceView[] } => {
-    const store = ctx.store.devices;
-    if (query.name === "") {
-      const at = listPage(query.page, store.countVisible());
-      return { at, devices: store.listVisibleAt(at.offset, PAGE_SIZE) };
-    }
-    const wanted = query.name.toLowerCase();
-    const named = store.visibleMatching("deviceName", [wanted]).filter((d) => d.deviceName.toLowerCase() === wanted);
-    const at = listPage(query.page, named.length);
-    return { at, devices: named.slice(at.offset, at.offset + PAGE_SIZE) };
+  /** A page of a list, or of its rows whose name starts with `start` (through the name's index). */
+  const pageOf = <Row>(asked: string, start: string, all: { count(): number; at(offset: number, limit: number): Row[] }, named: StartingWith<Row>) => {
+    const at = listPage(asked, start === "" ? all.count() : named.count(start));
+    const rows = start === "" ? all.at(at.offset, PAGE_SIZE) : named.at(start, at.offset, PAGE_SIZE);
+    return { at, rows };
   };
+  const lists = ctx.store.consoleLists;
 
-  /** A group's page address showing the picker's `query` (and `done`'s notice). */
-  const groupHref = (group: GroupRecord, query: PickerQuery, done = ""): string => {
+  /** A group's page address showing `view` (and `done`'s notice). */
+  const groupHref = (group: GroupRecord, view: GroupView, done = ""): string => {
     const params = new URLSearchParams();
     if (done) params.set("done", done);
-    if (query.name) params.set("name", query.name);
-    if (query.page) params.set("page", query.page);
+    for (const name of VIEW_PARAMS) if (view[name]) params.set(name, view[name]);
+    for (const id of view.picked) params.append("picked", id);
     const search = params.toString();
     return `${GROUPS}/${group.id}${search ? `?${search}` : ""}`;
   };
 
   /**
-   * Add members: a user from the list, and devices ticked on the page of devices shown (members
-   * already in the group ticked and disabled), with the device-name search and the pager. Paging
-   * keeps the rows on a page where they were: hiding members would shift every later page.
+   * Add members: users and devices ticked on the pages shown (members already in the group ticked
+   * and disabled), each list with its search and pager. Paging keeps the rows on a page where
+   * they were: hiding members would shift every later page. Ticks made on other pages are hidden
+   * fields, so Search, Previous, Next and Add carry them all; the first submit button is Search,
+   * which Enter in a search box presses.
    */
-  const picker = (session: Session, group: GroupRecord, memberIds: ReadonlySet<string>, query: PickerQuery): Html => {
-    const users = services.users.list().filter((u) => !memberIds.has(u.id));
-    const { at, devices } = pickerDevices(query);
-    const base = `${GROUPS}/${group.id}`;
-    const empty = query.name ? html`<p>No enrolled device is named ${query.name}.</p>` : html`<p>No enrolled devices yet.</p>`;
+  const picker = (session: Session, group: GroupRecord, view: GroupView): Html => {
+    const users = pageOf(view.userPage, view.user, { count: () => ctx.store.users.count(), at: (o, n) => lists.users(o, n) }, lists.usersNamed);
+    const devices = pageOf(view.page, view.name, { count: () => ctx.store.devices.countVisible(), at: (o, n) => ctx.store.devices.listVisibleAt(o, n) }, lists.devicesNamed);
+    const picked = new Set(view.picked);
+    const shown = new Set([...users.rows.map((u) => u.id), ...devices.rows.map((d) => d.id)]);
+    const carried = [...picked].filter((id) => !shown.has(id));
+    const choice = (kind: "user" | "device", id: string, label: string): Html =>
+      ctx.store.groups.isMember(group.id, id)
+        ? html`<div class="field checkbox"><input type="checkbox" id="${kind}-${id}" checked disabled>
+<label for="${kind}-${id}">${label} (already a member)</label></div>`
+        : html`<div class="field checkbox"><input type="checkbox" id="${kind}-${id}" name="memberId" value="${id}"${picked.has(id) ? html` checked` : ""}>
+<label for="${kind}-${id}">${label}</label></div>`;
+    const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
+    const pageField = (name: string, at: ListPage) => hidden(name, at.number > 1 ? String(at.number) : "");
     return html`<h2>Add members</h2>
-<form method="get" action="${base}" class="inline-form" role="search" aria-label="Devices to add">
-  <div class="field"><label for="deviceName">Device name</label>
-  <input id="deviceName" name="name" type="search" value="${query.name}" aria-describedby="deviceName-hint">
-  <p class="hint" id="deviceName-hint">The whole name, in any case.</p></div>
-  <button type="submit">Search</button>${query.name ? html`<a class="button" href="${base}">All devices</a>` : ""}
-</form>
-${pageRefusal(at)}
+${pageRefusal(users.at)}${pageRefusal(devices.at)}
 ${postForm(
   session,
-  `${base}/members`,
-  html`<input type="hidden" name="name" value="${query.name}"><input type="hidden" name="page" value="${at.number > 1 ? String(at.number) : ""}">
-<div class="field"><label for="memberId">User</label>
-  <select id="memberId" name="memberId"><option value="">None</option>${users.map(
-    (u) => html`<option value="${u.id}">${u.displayName} (${u.userPrincipalName})</option>`,
-  )}</select></div>
-<fieldset class="field"><legend>Devices (${at.total})</legend>
-${
-  devices.length === 0
-    ? empty
-    : devices.map((d) =>
-        memberIds.has(d.id)
-          ? html`<div class="field checkbox"><input type="checkbox" id="device-${d.id}" checked disabled>
-<label for="device-${d.id}">${d.deviceName} (already a member)</label></div>`
-          : html`<div class="field checkbox"><input type="checkbox" id="device-${d.id}" name="memberId" value="${d.id}">
-<label for="device-${d.id}">${d.deviceName}</label></div>`,
-      )
-}
-${pager("Devices to add pages", at, devices.length, (n) => groupHref(group, { name: query.name, page: String(n) }))}
+  `${GROUPS}/${group.id}/members`,
+  html`${hidden("memberPage", view.memberPage)}${pageField("userPage", users.at)}${pageField("page", devices.at)}${carried.map((id) => hidden("memberId", id))}
+<div class="inline-form" role="search" aria-label="Members to add">
+  <div class="field"><label for="userSearch">User principal name</label>
+  <input id="userSearch" name="user" type="search" value="${view.user}" aria-describedby="userSearch-hint">
+  <p class="hint" id="userSearch-hint">The start of the name, in any case.</p></div>
+  <div class="field"><label for="deviceName">Device name</label>
+  <input id="deviceName" name="name" type="search" value="${view.name}" aria-describedby="deviceName-hint">
+  <p class="hint" id="deviceName-hint">The start of the name, in any case.</p></div>
+  <button type="submit" name="go" value="search">Search</button>
+</div>
+${carried.length > 0 ? html`<p class="hint">${carried.length} ticked on other pages: Add adds them with those ticked here. <a href="${groupHref(group, { ...view, picked: [] })}">Clear every tick</a></p>` : ""}
+<fieldset class="field"><legend>Users (${users.at.total})</legend>
+${users.rows.length === 0 ? html`<p>${view.user ? html`No user principal name starts with ${view.user}.` : "No users yet."}</p>` : users.rows.map((u) => choice("user", u.id, `${u.displayName} (${u.userPrincipalName})`))}
+${formPager("Users to add pages", users.at, users.rows.length, "users")}
 </fieldset>
-<button type="submit" class="primary">Add</button>`,
+<fieldset class="field"><legend>Devices (${devices.at.total})</legend>
+${devices.rows.length === 0 ? html`<p>${view.name ? html`No enrolled device's name starts with ${view.name}.` : "No enrolled devices yet."}</p>` : devices.rows.map((d) => choice("device", d.id, d.deviceName))}
+${formPager("Devices to add pages", devices.at, devices.rows.length, "devices")}
+</fieldset>
+<button type="submit" class="primary" name="go" value="add">Add</button>`,
   "member-form",
 )}`;
   };
 
-  const groupPage = (session: Session, group: GroupRecord, done: string, query: PickerQuery, error?: string): string => {
+  const groupPage = (session: Session, group: GroupRecord, done: string, view: GroupView, error?: string): string => {
     const dynamic = group.groupTypes.includes(DYNAMIC);
-    const members = ctx.store.groups.members(group.id);
-    const memberIds = new Set(members.map((m) => m.memberId));
-    const name = (id: string, type: string) =>
-      type === "device" ? (ctx.store.devices.get(id)?.deviceName ?? id) : (ctx.store.users.get(id)?.displayName ?? id);
-    const columns: Column<MemberRecord>[] = [
-      { header: "Name", cell: (m) => name(m.memberId, m.memberType) },
+    const at = listPage(view.memberPage, ctx.store.groups.countMembers(group.id));
+    const members = lists.members(group.id, at.offset, PAGE_SIZE);
+    const columns: Column<NamedMember>[] = [
+      { header: "Name", cell: (m) => m.name },
       { header: "Type", cell: (m) => (m.memberType === "device" ? "Device" : "User") },
     ];
     if (!dynamic) {
@@ -281,7 +293,7 @@ ${pager("Devices to add pages", at, devices.length, (n) => groupHref(group, { na
           postForm(
             session,
             `${GROUPS}/${group.id}/members/remove`,
-            html`<input type="hidden" name="memberId" value="${m.memberId}"><button type="submit" aria-label="Remove ${name(m.memberId, m.memberType)}">Remove</button>`,
+            html`<input type="hidden" name="memberId" value="${m.memberId}"><input type="hidden" name="memberPage" value="${view.memberPage}"><button type="submit" aria-label="Remove ${m.name}">Remove</button>`,
           ),
       });
     }
@@ -300,13 +312,15 @@ ${properties([
   ...(dynamic ? ([["Dynamic membership rule", html`<code>${group.membershipRule}</code>`]] as [string, Html][]) : []),
   ["Created", when(group.created)],
 ])}
+${pageRefusal(at)}
 ${table(
-  "Members",
+  `Members (${at.total})`,
   columns,
   members,
   dynamic ? "No members yet. Devices that match the rule join when they enroll." : "No members yet. Add users or devices with Add members.",
 )}
-${dynamic ? "" : picker(session, group, memberIds, query)}`,
+${pager("Members pages", at, members.length, (n) => groupHref(group, { ...view, memberPage: String(n) }))}
+${dynamic ? "" : picker(session, group, view)}`,
     });
   };
 
@@ -318,37 +332,74 @@ ${dynamic ? "" : picker(session, group, memberIds, query)}`,
     return { group: found.ok ? found.value : null, missing };
   };
 
-  app.get<{ Params: { id: string }; Querystring: { done?: string; page?: string; name?: string } }>(`${GROUPS}/:id`, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(`${GROUPS}/:id`, async (request, reply) => {
     const session = sessionOf(request);
     const { group, missing } = groupOr404(session, request.params.id);
     if (!group) return sendPage(reply, missing!, 404);
-    const query = { page: queryText(request.query.page), name: queryText(request.query.name).trim() };
+    const q = request.query;
+    const view: GroupView = {
+      memberPage: queryText(q.memberPage),
+      user: queryText(q.user).trim(),
+      userPage: queryText(q.userPage),
+      name: queryText(q.name).trim(),
+      page: queryText(q.page),
+      picked: [...new Set(queryList(q.picked))],
+    };
     // Not a page number: 400, as the device list answers it (the page shows page 1 with the warning).
-    const refused = listPage(query.page, 0).refused !== undefined;
-    return sendPage(reply, groupPage(session, group, queryText(request.query.done), query), refused ? 400 : 200);
+    const refused = [view.memberPage, view.userPage, view.page].some((asked) => listPage(asked, 0).refused !== undefined);
+    return sendPage(reply, groupPage(session, group, queryText(q.done), view), refused ? 400 : 200);
   });
 
   /**
-   * Adding members (the user picked and the devices ticked) to, or removing one from, an assigned
-   * group; the GroupService's refusal, or a form with nothing picked, is shown on the group's page
-   * at the picker's page. Members are added one by one, as members/$ref does: those before a
-   * refusal stay added.
+   * The picker's form: Search, Previous and Next (`go` = search, users:n, devices:n) come back to
+   * the group's page at the searches and pages asked for with every tick carried in its address;
+   * Add (or no `go`) adds the ticked users and devices one by one, as members/$ref does: those
+   * before a refusal stay added. The GroupService's refusal, or a form with nothing ticked, is
+   * shown on the group's page as the form left it, ticks kept.
    */
-  for (const [path, done] of [["members", "added"], ["members/remove", "removed"]] as const) {
-    app.post<{ Params: { id: string }; Body: FormBody }>(`${GROUPS}/:id/${path}`, async (request, reply) => {
-      const session = sessionOf(request);
-      const { group, missing } = groupOr404(session, request.params.id);
-      if (!group) return sendPage(reply, missing!, 404);
-      const query = done === "added" ? { page: field(request.body, "page"), name: field(request.body, "name") } : FIRST_PAGE;
-      const memberIds = done === "added" ? fields(request.body, "memberId").filter((id) => id !== "") : [field(request.body, "memberId")];
-      if (memberIds.length === 0) {
-        return sendPage(reply, groupPage(session, group, "", query, "Nothing to add: pick a user or tick one or more devices, then select Add."), 400);
+  app.post<{ Params: { id: string }; Body: FormBody }>(`${GROUPS}/:id/members`, async (request, reply) => {
+    const session = sessionOf(request);
+    const { group, missing } = groupOr404(session, request.params.id);
+    if (!group) return sendPage(reply, missing!, 404);
+    const body = request.body;
+    const view: GroupView = {
+      memberPage: field(body, "memberPage"),
+      user: field(body, "user").trim(),
+      userPage: field(body, "userPage"),
+      name: field(body, "name").trim(),
+      page: field(body, "page"),
+      picked: [...new Set(fields(body, "memberId").filter((id) => id !== ""))],
+    };
+    const refuse = (message: string) => sendPage(reply, groupPage(session, group, "", view, message), 400);
+    const go = field(body, "go") || "add";
+    if (go !== "add") {
+      const [list, to] = go.split(":");
+      const moved =
+        go === "search" ? { ...view, userPage: "", page: "" } : list === "users" && to ? { ...view, userPage: to } : list === "devices" && to ? { ...view, page: to } : undefined;
+      if (!moved) return refuse(`"go" must be add, search, users:<page> or devices:<page>, not "${go}": use the page's buttons.`);
+      if (view.picked.length > MAX_CARRIED) {
+        return refuse(`${view.picked.length} users and devices are ticked; a page carries at most ${MAX_CARRIED} ticks to another. Select Add to add these, then tick more.`);
       }
-      for (const memberId of memberIds) {
-        const changed = attempt(() => (done === "added" ? groups.addMember(group.id, memberId) : groups.removeMember(group.id, memberId)));
-        if (!changed.ok) return sendPage(reply, groupPage(session, group, "", query, changed.message), 400);
-      }
-      return reply.redirect(groupHref(group, query, done), 303);
-    });
-  }
+      return reply.redirect(groupHref(group, moved), 303);
+    }
+    if (view.picked.length === 0) return refuse("Nothing to add: tick one or more users or devices, then select Add.");
+    for (const [i, memberId] of view.picked.entries()) {
+      const added = attempt(() => groups.addMember(group.id, memberId));
+      // Those added are no longer ticked, nor the one refused (a tick carried from another page
+      // could not be unticked here): Add again adds the rest.
+      if (!added.ok) return sendPage(reply, groupPage(session, group, "", { ...view, picked: view.picked.slice(i + 1) }, added.message), 400);
+    }
+    return reply.redirect(groupHref(group, { ...view, picked: [] }, "added"), 303);
+  });
+
+  /** Removing a member from an assigned group; the page comes back at the members' page it was on. */
+  app.post<{ Params: { id: string }; Body: FormBody }>(`${GROUPS}/:id/members/remove`, async (request, reply) => {
+    const session = sessionOf(request);
+    const { group, missing } = groupOr404(session, request.params.id);
+    if (!group) return sendPage(reply, missing!, 404);
+    const view = { ...FIRST_VIEW, memberPage: field(request.body, "memberPage") };
+    const removed = attempt(() => groups.removeMember(group.id, field(request.body, "memberId")));
+    if (!removed.ok) return sendPage(reply, groupPage(session, group, "", view, removed.message), 400);
+    return reply.redirect(groupHref(group, view, "removed"), 303);
+  });
 }
