@@ -56,6 +56,7 @@ import { type ComplianceFacts, describeCompliance, evaluateCompliance } from "./
 import { skipsSetupWizard } from "./identity.js";
 import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
+import { logsToUpload } from "./log-upload.js";
 import { fromStep } from "./step-actor.js";
 import { toAction, toApp, toOffer } from "./wire-records.js";
 
@@ -447,8 +448,8 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     }),
 
     uploadLogs: step<UploadLogsInput, Unstamped<UploadLogsOutput>>(async ({ session, description }, signal) => {
-      const logs = [description ? `User description: ${description}` : "", options.collectLogs?.() ?? ""].filter(Boolean).join("\n");
-      const response = await ports.service.uploadLogs(session, { logs: logs.slice(0, 1024 * 1024) }, signalFor(ports.service, signal));
+      const logs = logsToUpload(description, options.collectLogs?.() ?? "");
+      const response = await ports.service.uploadLogs(session, { logs }, signalFor(ports.service, signal));
       return { incidentId: response.incidentId };
     }),
 

@@ -159,9 +159,12 @@ export class DeviceService {
   checkIn(device: DeviceRecord, request: CheckInRequest): CheckInResponse {
     const now = this.ctx.now();
     if (device.managementState === "deletePending") {
-      const actions = this.ctx.store.devices.openActionsOf(device.id).filter((a) => a.type === "delete");
+      const open = this.ctx.store.devices.openActionsOf(device.id);
+      const actions = open.filter((a) => a.type === "delete");
       this.ctx.store.transaction(() => {
         for (const action of actions) this.ctx.store.devices.updateAction(action.id, "completed", "delivered", now);
+        // A wipe asked before the delete is never carried out on its own: the delete's reset is the device's last act.
+        for (const action of open) if (action.type !== "delete") this.ctx.store.devices.updateAction(action.id, "canceled", "the device was deleted first", now);
         this.ctx.store.devices.remove(device.id, now);
       });
       return { actions: actions.map(toDeviceAction), updates: [], serverDateTime: iso(now) };

@@ -64,7 +64,8 @@ export interface AppRecord {
 }
 
 export type ActionType = "wipe" | "delete";
-export type ActionStatus = "pending" | "started" | "completed" | "failed";
+/** canceled: never carried out, a delete delivered first (Microsoft: wipe, retire and delete take precedence over every other pending action). */
+export type ActionStatus = "pending" | "started" | "completed" | "failed" | "canceled";
 
 export interface ActionRecord {
   id: string;
@@ -226,7 +227,7 @@ export class DeviceStore {
        VALUES (@id, @deviceId, @type, @status, @message, @requested, @updated)`,
     );
     this.openActions = db.prepare<[string], ActionRow>(
-      "SELECT * FROM actions WHERE device_id = ? AND status != 'completed' ORDER BY requested, rowid",
+      "SELECT * FROM actions WHERE device_id = ? AND status NOT IN ('completed', 'canceled') ORDER BY requested, rowid",
     );
     this.allActions = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE device_id = ? ORDER BY requested, rowid");
     this.actionById = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE id = ?");
@@ -351,7 +352,7 @@ export class DeviceStore {
     this.insertAction.run(action);
   }
 
-  /** Actions not yet completed, oldest first. */
+  /** Actions neither completed nor canceled (failed ones are offered again), oldest first. */
   openActionsOf(deviceId: string): ActionRecord[] {
     return this.openActions.all(deviceId).map(actionFromRow);
   }

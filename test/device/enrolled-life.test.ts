@@ -128,6 +128,30 @@ describe("an enrolled device", () => {
     expect(incident.logs).toContain("enrolled.idle");
   });
 
+  // Before: the upload was the log's first 1 Mi characters, so past 1 MiB the newest lines were
+  // never sent, and a log of 2-byte characters was refused by the service (over 1 MiB of UTF-8).
+  it("shares the newest MiB of a longer log, cut at a line, and says what was left out", async () => {
+    const device = await enrolled();
+    const line = "é".repeat(40_000);
+    for (let i = 0; i < 20; i++) device.note(`old note #${i} ${line}`);
+    device.note("the newest note");
+    const incidentId = await device.shareLogs("the camera app crashes");
+    const { logs } = await t.service.admin.incident(incidentId);
+    expect(Buffer.byteLength(logs, "utf8")).toBeLessThanOrEqual(1024 * 1024);
+    expect(Buffer.byteLength(logs, "utf8")).toBeGreaterThan(1024 * 1024 - 100_000);
+    const [cut, said, first] = logs.split("\n");
+    expect(cut).toMatch(/^\[log cut to fit 1048576 bytes: the oldest \d+ lines \(\d+ bytes\) were left out\]$/);
+    expect(said).toBe("User description: the camera app crashes");
+    // The log kept starts at a line's start: a whole note, the oldest of those that fit.
+    expect(first).toMatch(/^\S+ enrolled\.idle \[note\] old note #\d+ é+$/);
+    expect(logs).toContain("the newest note");
+    expect(logs).not.toContain("old note #0 ");
+    const left = Number(/the oldest (\d+) lines/.exec(cut!)![1]);
+    const whole = device.timeline.map((e) => `${e.at} ${e.state} [${e.event}] ${e.detail}`);
+    // What follows the two first lines is the log from the first line kept on, up to the share ("Sending logs..." comes after).
+    expect(whole.slice(left, -2).join("\n") === logs.split("\n").slice(2).join("\n")).toBe(true);
+  });
+
   it("keeps checking in on schedule through a power cut while idle", async () => {
     const device = await enrolled();
     await device.runFor(4 * MINUTE);

@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { complianceStateOf, policyStateOf, POLICY_TYPES } from "../../domain/aosp-policies.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { PolicyStateView } from "../../services/policies.js";
-import type { DeviceView } from "../../store/devices.js";
+import type { ActionStatus, DeviceView } from "../../store/devices.js";
 import { html, when, type Html } from "../html.js";
 import { confirmation, notice, page, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
@@ -50,6 +50,9 @@ const ACTIONS = {
   },
 } as const;
 type ActionName = keyof typeof ACTIONS;
+
+/** The admin center's words for an action's state (Graph's actionState: pending, active, done, failed). */
+const ACTION_STATUS_LABELS: Record<ActionStatus, string> = { pending: "Pending", started: "Active", completed: "Done", failed: "Failed", canceled: "Canceled" };
 
 /** The admin center's words for a policy's (or a setting's) state on a device. */
 const STATE_LABELS: Record<string, string> = {
@@ -155,7 +158,7 @@ ${liveRegion("device-table", source, content)}`,
   const live = (id: string): Html => {
     const found = attempt(() => devices.visible(id));
     if (!found.ok) {
-      return html`<p class="warning" role="status">This device is no longer in the device list: its wipe completed, or it was deleted.</p>${recent(id)}`;
+      return html`<p class="warning" role="status">This device is no longer in the device list: its wipe completed, or it was deleted.</p>${actionResults(id)}${recent(id)}`;
     }
     const device = found.value;
     const open = ctx.store.devices.openActionsOf(id);
@@ -169,7 +172,7 @@ ${table(
   "Pending device actions",
   [
     { header: "Action", cell: (a) => ACTIONS[a.type].label },
-    { header: "Status", cell: (a) => a.status },
+    { header: "Status", cell: (a) => ACTION_STATUS_LABELS[a.status] },
     { header: "Requested", cell: (a) => when(a.requested) },
   ],
   open,
@@ -201,6 +204,28 @@ ${table(
 ${recent(id)}`;
   };
 
+  /**
+   * Every action asked of a device that left the list, with how it ended (a wipe Done once the
+   * device confirmed its reset; a delete Pending until the device's next check-in, then Done). Graph
+   * no longer serves such a device, so this is where the admin reads the outcome; nothing for an
+   * id the service never knew.
+   */
+  const actionResults = (id: string): Html => {
+    const actions = ctx.store.devices.actionsOf(id);
+    if (actions.length === 0) return html``;
+    return html`<h2>Device actions status</h2>${table(
+      "Device actions",
+      [
+        { header: "Action", cell: (a) => ACTIONS[a.type].label },
+        { header: "Status", cell: (a) => ACTION_STATUS_LABELS[a.status] },
+        { header: "Requested", cell: (a) => when(a.requested) },
+        { header: "Last updated", cell: (a) => when(a.updated) },
+      ],
+      actions,
+      "",
+    )}`;
+  };
+
   const recent = (id: string): Html =>
     html`<h2>Recent check-ins and actions</h2>${table(
       "Recent check-ins and actions, newest first (since the service started)",
@@ -225,7 +250,7 @@ ${recent(id)}`;
       section: "devices",
       session,
       crumbs: crumbs({ label: "Device" }),
-      body: html`<h1>Device not found</h1><p>This device is not in the device list: its wipe completed, or it was deleted.</p>${recent(id)}<p><a href="${DEVICES}">All devices</a></p>`,
+      body: html`<h1>Device not found</h1><p>This device is not in the device list: its wipe completed, or it was deleted.</p>${actionResults(id)}${recent(id)}<p><a href="${DEVICES}">All devices</a></p>`,
     });
 
   /** Registers a page of one listed device; a device no longer listed gets the "not found" page. */

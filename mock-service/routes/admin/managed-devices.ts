@@ -49,6 +49,7 @@ const ACTION_STATES: Record<ActionStatus, (typeof ACTION_STATE_VALUES)[number]> 
   started: "active",
   completed: "done",
   failed: "failed",
+  canceled: "canceled",
 };
 
 /** A queued action as Graph's deviceActionResult: its name is the action's (wipe, delete). */
