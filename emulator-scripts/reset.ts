@@ -1,14 +1,15 @@
 /**
  * `aosp-sim emulator reset --serial emulator-5554`: a factory reset for wipe tests. adb cannot
  * start one on a production build (the shell lacks MASTER_CLEAR), so the script does what the
- * emulator offers: it asks the console which AVD this is (`adb emu avd name`), stops it
- * (`adb emu kill`), waits until adb no longer lists it, and starts it again with -wipe-data
- * (and the same QR poster when --qr is given): user data erased, back at the welcome screen.
+ * emulator offers: it asks which AVD this is (`getprop ro.boot.qemu.avd_name`, else the console's
+ * `adb emu avd name`), stops it (`adb emu kill`), waits until adb no longer lists it, and starts
+ * it again with -wipe-data (and the same QR poster when --qr is given): user data erased, back at
+ * the welcome screen.
  */
 import { InputError } from "../agent/protocol/errors.js";
 import { Adb, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
-import { ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { avdName, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 import { emulatorLogOption, posterOption, startEmulator, type StartResult } from "./start.js";
 
 export interface ResetOptions {
@@ -21,8 +22,9 @@ export interface ResetOptions {
 }
 
 export const RESET_HELP = `
-Factory-resets an emulator: finds its AVD (adb emu avd name), stops it (adb emu kill), and starts it
-again with -wipe-data, waiting for the boot as \`start\` does. Real devices cannot be reset this way.
+Factory-resets an emulator: finds its AVD (getprop ro.boot.qemu.avd_name, else adb emu avd name),
+stops it (adb emu kill), and starts it again with -wipe-data, waiting for the boot as \`start\`
+does. Real devices cannot be reset this way.
 Exit: 0 reset and booted, 1 failed (a screenshot is saved when possible), 2 bad options.`;
 
 export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promise<StartResult> {
@@ -41,8 +43,7 @@ export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promis
   const adb = new Adb(options.serial);
   const avd = await withScreenshotOnFailure(adb, "reset", io, async () => {
     await adb.requireOnline();
-    const name = (await adb.emu("avd name")).split("\n")[0]!.trim();
-    if (name === "" || name === "OK") throw new ScriptFailure(`the console of ${options.serial} did not name its AVD`);
+    const name = await avdName(adb);
     io.progress(`stopping ${options.serial} (AVD ${name})`);
     await adb.emu("kill");
     return name;

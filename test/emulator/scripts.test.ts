@@ -441,24 +441,60 @@ describe("a command that never answers", () => {
 });
 
 describe("emulator reset, snapshot and set-owner", () => {
-  it("resets by stopping the AVD and booting it again with -wipe-data", async () => {
-    android.scenario([
-      adb("get-state", text("device\n")),
+  /** A reset's answers after the AVD is named: the stop, adb's listing, the new boot. */
+  const stopsAndBoots = (): Rule[] => [
+    sets(["killed"], adb("emu kill", text("OK: killing emulator, bye bye\r\n"))),
+    when(["killed"], { tool: "adb", args: "devices", replies: [file("devices.txt"), text("List of devices attached\n\n")] }),
+    { tool: "adb", args: "devices", replies: [file("devices.txt")] },
+    listAvds,
+    // Booted only once the emulator has run: on a busy machine its process may log its call
+    // after adb has already answered, and the check below would not find it.
+    sets(["running"], emulatorRuns("INFO    | boot completed\n")),
+    adb("wait-for-device", text("")),
+    when(["running"], shell("getprop sys.boot_completed", text("1\n"))),
+    shell("getprop sys.boot_completed", text("\n")),
+  ];
+
+  // Before, with adb 36 (whose `adb emu avd name` prints nothing and exits 0), "the console of
+  // emulator-5554 did not name its AVD", with no fix: the console was all reset asked.
+  it.each([
+    ["from the emulator's system property, the console answering nothing (adb 36)", [adb("emu avd name", text("")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n"))]],
+    ["from the console on an image that sets neither property", [
+      shell("getprop ro.boot.qemu.avd_name", text("\n")),
+      shell("getprop ro.kernel.qemu.avd_name", text("\n")),
       adb("emu avd name", text("Pixel_6_API_34\r\nOK\r\n")),
-      sets(["killed"], adb("emu kill", text("OK: killing emulator, bye bye\r\n"))),
-      when(["killed"], { tool: "adb", args: "devices", replies: [file("devices.txt"), text("List of devices attached\n\n")] }),
-      { tool: "adb", args: "devices", replies: [file("devices.txt")] },
-      listAvds,
-      // Booted only once the emulator has run: on a busy machine its process may log its call
-      // after adb has already answered, and the check below would not find it.
-      sets(["running"], emulatorRuns("INFO    | boot completed\n")),
-      adb("wait-for-device", text("")),
-      when(["running"], shell("getprop sys.boot_completed", text("1\n"))),
-      shell("getprop sys.boot_completed", text("\n")),
-    ]);
+    ]],
+  ])("resets by stopping the AVD and booting it again with -wipe-data, its name read %s", async (_how, naming: Rule[]) => {
+    android.scenario([adb("get-state", text("device\n")), ...naming, ...stopsAndBoots()]);
     const result = await resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);
-    expect(android.calls().find((c) => c.args[0] === "-avd")!.args).toContain("-wipe-data");
+    const launch = android.calls().find((c) => c.args[0] === "-avd")!.args;
+    expect(launch.slice(0, 2)).toEqual(["-avd", "Pixel_6_API_34"]);
+    expect(launch).toContain("-wipe-data");
+  });
+
+  it("says how to reset by hand when nothing names the AVD, and stops nothing", async () => {
+    android.scenario([
+      adb("get-state", text("device\n")),
+      shell("getprop ro.boot.qemu.avd_name", text("\n")),
+      shell("getprop ro.kernel.qemu.avd_name", text("\n")),
+      adb("emu avd name", text("")),
+      adb("exec-out screencap -p", file("screen-welcome.png")),
+    ]);
+    const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554 did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's `avd name` answered nothing)");
+    expect(error.hint).toBe("stop it by hand (`adb -s emulator-5554 emu kill`) and start its AVD again with `aosp-sim emulator start --avd NAME --wipe-data` (`emulator -list-avds` lists the names)");
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+  });
+
+  // Before, an answer lost by adb 36 was printed as an empty list.
+  it("lists snapshots, and says so when the console's answer is lost rather than print no snapshots", async () => {
+    android.scenario([...bootedDevice(), adb("emu avd snapshot list", text("List of snapshots present on all disks:\r\nID        TAG               VM SIZE                DATE       VM CLOCK\r\n--        welcome              294M 2026-12-01 10:00:00   00:01:02.000\r\nOK\r\n"))]);
+    expect(await snapshot({ serial: "emulator-5554", action: "list", timeoutMs: 5_000 }, scriptIo())).toMatch(/^List of snapshots present on all disks:\n.*\n-- +welcome /);
+    android.scenario([...bootedDevice(), adb("emu avd snapshot list", text("")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n"))]);
+    const error = await failure(snapshot({ serial: "emulator-5554", action: "list", timeoutMs: 5_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554's console answered nothing to `avd snapshot list`, not even OK (adb 36 prints no console answer when the console asks no authentication)");
+    expect(error.hint).toBe("the snapshots are the folders in ~/.android/avd/Pixel_6_API_34.avd/snapshots (under $ANDROID_AVD_HOME when it is set): list them there");
   });
 
   it("refuses to reset what is not an emulator, as a bad option (exit 2), before adb runs", async () => {
