@@ -43,9 +43,18 @@ export interface StartResult {
   pid: number;
   log: string;
   poster: string | null;
-  /** How the poster was hung: at launch, by the console fallback, or not at all. */
-  posterVia: "launch" | "console" | null;
+  /** How the poster was hung (PosterVia), or null without --qr. */
+  posterVia: PosterVia | null;
 }
+
+/**
+ * How the poster came to hang. "launch": given with -virtualscene-poster, and the emulator's log
+ * says it loaded it. "launch+console": given at launch, of which the log says nothing either way,
+ * and hung again through the console, which took it. "launch-unconfirmed": the same, but the
+ * console refused; the poster given at launch stays. "console": the emulator refused it at launch
+ * (its log says so) and the console hung it.
+ */
+export type PosterVia = "launch" | "launch+console" | "launch-unconfirmed" | "console";
 
 export const START_HELP = `
 Starts an AVD headless (-no-window -no-audio) with the back camera on the virtual scene and the
@@ -98,13 +107,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   let posterVia: StartResult["posterVia"] = null;
   try {
     await bootWait(adb, child, log, options, io);
-    if (poster !== null) {
-      posterVia = readLog(log).includes("Found poster wall") ? "launch" : "console";
-      if (posterVia === "console") {
-        io.progress("the emulator's log does not say it loaded the poster: hanging it with `adb emu virtualscene-image wall`");
-        await adb.emu(`virtualscene-image wall ${poster}`);
-      }
-    }
+    if (poster !== null) posterVia = await checkPoster(adb, poster, log, io);
   } catch (caught) {
     // A start that fails, booting or hanging the poster, stops the emulator it started.
     const error = asFailure(caught);
@@ -116,6 +119,50 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   }
   child.unref();
   return { serial, pid: child.pid!, log, poster, posterVia };
+}
+
+/**
+ * What the emulator's log says of the wall poster given at launch. It always writes why it will
+ * not take one (`Poster parameter ignored, virtual scene is not enabled`, `Path '...' does not
+ * exist`, as warnings and errors), but `Found poster wall at PATH` only as a debug line, which
+ * most emulator versions print only with -verbose or -debug virtualscene (docs/emulator-facts.md
+ * §3). Those flags are not passed: they turn on the virtual scene's renderer debug output too.
+ */
+function posterInLog(text: string, poster: string): "loaded" | "refused" | "silent" {
+  if (/Found poster wall\b/.test(text)) return "loaded";
+  const refused = text.split("\n").some((line) => /Poster parameter ignored/.test(line) || (line.includes(poster) && /does not exist|Invalid command line parameter/.test(line)));
+  return refused ? "refused" : "silent";
+}
+
+/**
+ * Confirms the poster after the boot: the log's word when it has one, else the console's
+ * `virtualscene-image wall PATH`. A refusal by the console is a failed start only when the log
+ * says the emulator refused the poster at launch too; when the log is silent, the emulator took
+ * -virtualscene-poster without complaint, and a refusal (a console without that command, its
+ * authentication failing) must not cost an emulator that booted.
+ */
+async function checkPoster(adb: Adb, poster: string, log: string, io: ScriptIo): Promise<PosterVia> {
+  const said = posterInLog(readLog(log), poster);
+  if (said === "loaded") return "launch";
+  io.progress(
+    said === "refused"
+      ? "the emulator's log says it did not take the poster at launch: hanging it with `adb emu virtualscene-image wall`"
+      : "the emulator's log neither confirms nor refuses the poster (it names one it loaded only in verbose mode): hanging it again with `adb emu virtualscene-image wall`",
+  );
+  try {
+    await adb.emu(`virtualscene-image wall ${poster}`);
+    return said === "refused" ? "console" : "launch+console";
+  } catch (error) {
+    if (!(error instanceof AdbError) || error.kind !== "failed") throw error;
+    if (said === "refused") {
+      throw new ScriptFailure(
+        `the emulator did not take the poster at launch (see ${log}), and ${error.message.replace(/^the emulator/, "its")}`,
+        `read the emulator's log for why; check that ${poster} opens as a PNG or JPEG, and \`adb -s ${adb.serial} emu help\` lists the console's commands`,
+      );
+    }
+    io.progress(`${error.message}: keeping the poster given at launch (-virtualscene-poster), which the emulator took without complaint`);
+    return "launch-unconfirmed";
+  }
 }
 
 export function emulatorArgs(options: StartOptions, poster: string | null): string[] {

@@ -14,7 +14,7 @@ import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts
 import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";
 import { setOwner, SET_OWNER_HELP } from "../../emulator-scripts/set-owner.js";
 import { snapshot, SNAPSHOT_HELP } from "../../emulator-scripts/snapshot.js";
-import { startEmulator, START_HELP } from "../../emulator-scripts/start.js";
+import { startEmulator, START_HELP, type PosterVia } from "../../emulator-scripts/start.js";
 import { verify, VERIFY_HELP } from "../../emulator-scripts/verify.js";
 import { appsLine } from "../report/device-output.js";
 import { action, errorDocument, EXIT_FAILED, EXIT_OK, err, printError, printJson, printLine } from "./output.js";
@@ -53,6 +53,14 @@ function script<Args extends unknown[]>(run: (...args: Args) => Promise<number>)
     }
   });
 }
+
+/** How `start` says the poster was hung, by PosterVia. */
+const POSTER_VIA: Record<PosterVia, string> = {
+  launch: "hung at launch",
+  "launch+console": "given at launch and hung again with adb emu virtualscene-image",
+  "launch-unconfirmed": "given at launch; unconfirmed: the log does not say it loaded and the console refused to hang it again",
+  console: "hung with adb emu virtualscene-image; the emulator had refused it at launch",
+};
 
 /** --output, saying what the command writes there: only start and reset write the emulator's log. */
 function outputOption(writes: "screenshots" | "screenshots and log") {
@@ -94,7 +102,7 @@ export function registerEmulator(program: Command): void {
           io(options),
         );
         printLine(`${result.serial} booted (emulator pid ${result.pid}, log ${result.log})`);
-        if (result.poster) printLine(`QR poster: ${result.poster} (hung ${result.posterVia === "launch" ? "at launch" : "with adb emu virtualscene-image"})`);
+        if (result.poster && result.posterVia) printLine(`QR poster: ${result.poster} (${POSTER_VIA[result.posterVia]})`);
         printLine(`stop it with: adb -s ${result.serial} emu kill`);
         return EXIT_OK;
       }),

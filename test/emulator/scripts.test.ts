@@ -64,6 +64,10 @@ async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
 
 const noDevices = { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n")] } satisfies Rule;
 const listAvds = { tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] } satisfies Rule;
+/** The log of an emulator as it writes it without -verbose: no word on the poster (fixtures/emulator-log.txt). */
+const EMULATOR_LOG = readFileSync(join(FIXTURES, "emulator-log.txt"), "utf8");
+/** The same with the debug line an emulator writes in verbose mode (or always, in some versions) for a poster it loaded. */
+const posterFoundLog = (path: string) => `emulator: parseCmdlineParameter: Found poster wall at ${path}\n${EMULATOR_LOG}`;
 const emulatorRuns = (log: string): Rule => ({ tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stdout: log, holdMs: 20_000 }] });
 
 describe("emulator start", () => {
@@ -76,7 +80,7 @@ describe("emulator start", () => {
   ];
 
   it("starts the AVD headless with the QR code on the virtual scene's wall and waits for the boot", async () => {
-    android.scenario(booting("INFO    | Found poster wall at /tmp/qr.png\nINFO    | boot completed\n"));
+    android.scenario(booting(posterFoundLog(QR)));
     const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);
     expect(result).toMatchObject({ serial: "emulator-5554", posterVia: "launch", poster: QR });
@@ -87,15 +91,27 @@ describe("emulator start", () => {
     ]);
     expect(android.lines().filter((l) => l.endsWith("getprop sys.boot_completed"))).toHaveLength(3);
     expect(readFileSync(result.log, "utf8")).toContain("Found poster wall");
+    expect(android.lines().filter((l) => l.includes("virtualscene-image"))).toEqual([]);
   });
 
-  it("hangs the poster through the console when the emulator's log does not say it loaded it", async () => {
-    android.scenario([...booting("INFO    | boot completed\n"), adb(`emu virtualscene-image wall ${QR}`, text("OK\r\n"))]);
+  it("hangs the poster again through the console when the emulator's log says nothing of it (no -verbose)", async () => {
+    android.scenario([...booting(EMULATOR_LOG), adb(`emu virtualscene-image wall ${QR}`, text("OK\r\n"))]);
     const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: false, snapshot: "welcome", bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);
-    expect(result.posterVia).toBe("console");
+    expect(result.posterVia).toBe("launch+console");
     expect(android.lines()).toContain(`adb -s emulator-5554 emu virtualscene-image wall ${QR}`);
     expect(android.calls().find((c) => c.args[0] === "-avd")!.args.slice(-2)).toEqual(["-snapshot", "welcome"]);
+  });
+
+  // Before, the refusal was a failed start: the emulator that had booted, with the poster given
+  // at launch, was killed (its log never says "Found poster wall" without -verbose).
+  it("keeps an emulator that booted when the console refuses the poster and the log says nothing against it", async () => {
+    android.scenario([...booting(EMULATOR_LOG), adb(`emu virtualscene-image wall ${QR}`, text("KO: unknown command, try 'help'\r\n"))]);
+    const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: false, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(result.posterVia).toBe("launch-unconfirmed");
+    expect(fakeEmulatorsRunning()).toEqual([result.pid]);
+    expect(progress.at(-1)).toBe(`the emulator console refused \`virtualscene-image wall ${QR}\`: unknown command, try 'help': keeping the poster given at launch (-virtualscene-poster), which the emulator took without complaint`);
   });
 
   describe("with a --qr whose path has spaces (the emulator's option cannot hold them)", () => {
@@ -125,7 +141,7 @@ describe("emulator start", () => {
     it("hangs a copy from a fresh private folder, whatever is left at the name copies once had", async () => {
       const { qr, temp } = spacedQr("left-folder");
       mkdirSync(join(temp, "aosp-sim-poster-5554.png"));
-      android.scenario(booting("INFO    | Found poster wall\nINFO    | boot completed\n"));
+      android.scenario(booting(posterFoundLog("/tmp/aosp-sim-poster-x/qr.png")));
       const result = await withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo()));
       started.push(result.pid);
       const poster = posterArg();
@@ -155,9 +171,12 @@ describe("emulator start", () => {
     // and the copy in the temporary folder.
     it("stops the emulator and removes the copy when the console will not hang the poster", async () => {
       const { qr, temp } = spacedQr("console-refuses");
-      android.scenario([...booting("INFO    | boot completed\n"), { tool: "adb", prefix: "-s emulator-5554 emu virtualscene-image wall", replies: [text("KO: no such wall\r\n")] }]);
+      const refused = `WARNING | [VirtualScene] Poster parameter ignored, virtual scene is not enabled.\n${EMULATOR_LOG}`;
+      android.scenario([...booting(refused), { tool: "adb", prefix: "-s emulator-5554 emu virtualscene-image wall", replies: [text("KO: no such wall\r\n")] }]);
       const error = await failure(withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: false, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo())));
-      expect(error.message).toMatch(/^the emulator console refused `virtualscene-image wall .*aosp-sim-poster-/);
+      expect(error.message).toMatch(/^the emulator did not take the poster at launch \(see .*emulator-5554\.log\), and its console refused `virtualscene-image wall .*aosp-sim-poster-.*`: no such wall$/);
+      // Before, "is emulator-5554 an emulator?": it is the one start launched.
+      expect(error.hint).toMatch(/^read the emulator's log for why; check that .*qr\.png opens as a PNG or JPEG/);
       expect(readdirSync(temp)).toEqual([]);
       await vi.waitFor(() => expect(fakeEmulatorsRunning()).toEqual([]), { timeout: 5_000 });
     });
@@ -175,7 +194,7 @@ describe("emulator start", () => {
 
     it("gives the emulator an absolute path when TMPDIR is relative", async () => {
       const { qr, temp } = spacedQr("relative-temp");
-      android.scenario(booting("INFO    | Found poster wall\nINFO    | boot completed\n"));
+      android.scenario(booting(posterFoundLog("/tmp/aosp-sim-poster-x/qr.png")));
       const result = await withTmpdir(relative(process.cwd(), temp), () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo()));
       started.push(result.pid);
       expect(isAbsolute(posterArg())).toBe(true);
