@@ -29,6 +29,15 @@ export class ScriptFailure extends Error {
   }
 }
 
+/**
+ * A script stopped by Ctrl-C or SIGTERM (its options' signal). The message says where it was
+ * stopped and what it put right ("while emulator-5554 was starting: stopped the emulator it
+ * launched (pid 4242)"); the CLI prints it on one line and exits by the signal (130, 143).
+ */
+export class ScriptInterrupted extends Error {
+  override readonly name = "ScriptInterrupted";
+}
+
 /** Where the scripts write what they leave behind (screenshots, the emulator's log). */
 export interface ScriptIo {
   /** Folder for failure screenshots and logs (created when needed). */

@@ -9,7 +9,7 @@
 import { InputError } from "../agent/protocol/errors.js";
 import { Adb, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
-import { avdName, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { avdName, ScriptInterrupted, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 import { emulatorLogOption, posterOption, startEmulator, type StartResult } from "./start.js";
 
 export interface ResetOptions {
@@ -19,6 +19,8 @@ export interface ResetOptions {
   /** How long the old instance may take to go away. */
   stopTimeoutMs: number;
   pollMs?: number;
+  /** Aborted by Ctrl-C or SIGTERM: the reset stops where it is, says so, and throws ScriptInterrupted. */
+  signal?: AbortSignal;
 }
 
 export const RESET_HELP = `
@@ -44,18 +46,33 @@ export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promis
   const avd = await withScreenshotOnFailure(adb, "reset", io, async () => {
     await adb.requireOnline();
     const name = await avdName(adb);
+    if (options.signal?.aborted) throw new ScriptInterrupted(`before ${options.serial} was stopped: it runs as it did`);
     io.progress(`stopping ${options.serial} (AVD ${name})`);
     await adb.emu("kill");
     return name;
   });
+  // From here the old instance is going: an interruption leaves the AVD stopped, and says so.
+  const stopped = `after ${options.serial} was stopped: it was not started again (\`aosp-sim emulator start --avd ${avd} --wipe-data\` does it)`;
   await waitFor(
     `${options.serial} to stop`,
-    async () => (parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8")).has(options.serial) ? undefined : true),
+    async () => {
+      if (options.signal?.aborted) throw new ScriptInterrupted(stopped);
+      return parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8")).has(options.serial) ? undefined : true;
+    },
     { timeoutMs: options.stopTimeoutMs, intervalMs: options.pollMs ?? 1_000, hint: `stop it by hand (close the emulator, or kill its process) and run start with --wipe-data` },
   );
+  if (options.signal?.aborted) throw new ScriptInterrupted(stopped);
   io.progress(`starting ${avd} again with -wipe-data`);
   return startEmulator(
-    { avd, port: Number(port), wipeData: true, bootTimeoutMs: options.bootTimeoutMs, ...(options.qr === undefined ? {} : { qr: options.qr }), ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) },
+    {
+      avd,
+      port: Number(port),
+      wipeData: true,
+      bootTimeoutMs: options.bootTimeoutMs,
+      ...(options.qr === undefined ? {} : { qr: options.qr }),
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    },
     io,
   );
 }

@@ -8,14 +8,14 @@ import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
 import { InputError } from "../../agent/protocol/errors.js";
-import { ScriptFailure, type ScriptIo } from "../../emulator-scripts/common.js";
+import { ScriptFailure, ScriptInterrupted, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision } from "../../emulator-scripts/provision.js";
 import { resetEmulator } from "../../emulator-scripts/reset.js";
 import { setOwner } from "../../emulator-scripts/set-owner.js";
 import { snapshot } from "../../emulator-scripts/snapshot.js";
 import { startEmulator } from "../../emulator-scripts/start.js";
 import { verify } from "../../emulator-scripts/verify.js";
-import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+import { adb, bootedDevice, fakeEmulatorsRunning, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 // Every adb call starts a process (a node script): slow on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -36,22 +36,6 @@ afterEach(() => {
     }
   }
 });
-
-/** The fake emulators of this test file still running (Linux: read from /proc), by process id. */
-function fakeEmulatorsRunning(): number[] {
-  const marker = `FAKE_ANDROID_LOG=${process.env["FAKE_ANDROID_LOG"]}\0`;
-  const running: number[] = [];
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-      if (command.includes("-avd\0") && state !== "Z" && readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker)) running.push(Number(pid));
-    } catch {
-      // Gone meanwhile, or not ours to read.
-    }
-  }
-  return running;
-}
 
 async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
   const error = await promise.then(
@@ -215,6 +199,20 @@ describe("emulator start", () => {
       });
       expect(android.calls()).toEqual([]);
     });
+  });
+
+  // Before, the first "device offline" after wait-for-device failed the start (and killed the emulator).
+  it("asks again when adb says the device is offline early in the boot", async () => {
+    android.scenario([
+      listAvds,
+      noDevices,
+      emulatorRuns(EMULATOR_LOG),
+      adb("wait-for-device", text("")),
+      shell("getprop sys.boot_completed", { stderr: "adb: device offline\n", exit: 1 }, text("\n"), text("1\n")),
+    ]);
+    const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(android.lines().filter((l) => l.endsWith("getprop sys.boot_completed"))).toHaveLength(3);
   });
 
   it("names the AVDs there are when asked for one that does not exist", async () => {
@@ -490,6 +488,24 @@ describe("emulator reset, snapshot and set-owner", () => {
     const launch = android.calls().find((c) => c.args[0] === "-avd")!.args;
     expect(launch.slice(0, 2)).toEqual(["-avd", "Pixel_6_API_34"]);
     expect(launch).toContain("-wipe-data");
+  });
+
+  it("stopped by a signal, says whether the emulator was stopped, and starts nothing", async () => {
+    android.scenario([adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), ...stopsAndBoots()]);
+    const before = new AbortController();
+    before.abort();
+    await expect(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000, signal: before.signal }, scriptIo())).rejects.toEqual(
+      new ScriptInterrupted("before emulator-5554 was stopped: it runs as it did"),
+    );
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+    // The signal comes as the emulator is being stopped.
+    const during = new AbortController();
+    const io = { ...scriptIo(), progress: (line: string) => line.startsWith("stopping ") && during.abort() };
+    await expect(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 5_000, pollMs: 50, signal: during.signal }, io)).rejects.toEqual(
+      new ScriptInterrupted("after emulator-5554 was stopped: it was not started again (`aosp-sim emulator start --avd Pixel_6_API_34 --wipe-data` does it)"),
+    );
+    expect(android.lines()).toContain("adb -s emulator-5554 emu kill");
+    expect(android.calls().filter((c) => c.args[0] === "-avd")).toEqual([]);
   });
 
   it("says how to reset by hand when nothing names the AVD, and stops nothing", async () => {
