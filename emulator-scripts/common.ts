@@ -29,6 +29,15 @@ export class ScriptFailure extends Error {
   }
 }
 
+/**
+ * A script stopped by Ctrl-C or SIGTERM (its options' signal). The message says where it was
+ * stopped and what it put right ("while emulator-5554 was starting: stopped the emulator it
+ * launched (pid 4242)"); the CLI prints it on one line and exits by the signal (130, 143).
+ */
+export class ScriptInterrupted extends Error {
+  override readonly name = "ScriptInterrupted";
+}
+
 /** Where the scripts write what they leave behind (screenshots, the emulator's log). */
 export interface ScriptIo {
   /** Folder for failure screenshots and logs (created when needed). */
@@ -187,6 +196,26 @@ export async function saveScreenshot(adb: Adb, script: string, io: ScriptIo): Pr
   } catch (error) {
     return `none (${error instanceof Error ? error.message : String(error)})`;
   }
+}
+
+/**
+ * The AVD an emulator runs, as the emulator states it. First the system property the emulator sets
+ * (`ro.boot.qemu.avd_name`; `ro.kernel.qemu.avd_name` on older images), then the console's
+ * `avd name`: with adb 36 that console command prints nothing and exits 0 (adb's console client
+ * skips the answer's lines when the console asks no authentication), so it is the last resort.
+ * See docs/emulator-facts.md §2.
+ */
+export async function avdName(adb: Adb): Promise<string> {
+  for (const property of ["ro.boot.qemu.avd_name", "ro.kernel.qemu.avd_name"]) {
+    const name = (await adb.shell(`getprop ${property}`)).trim();
+    if (name !== "") return name;
+  }
+  const said = (await adb.emu("avd name")).split("\n")[0]!.trim();
+  if (said !== "" && said !== "OK") return said;
+  throw new ScriptFailure(
+    `${adb.serial} did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's \`avd name\` answered nothing)`,
+    `stop it by hand (\`adb -s ${adb.serial} emu kill\`) and start its AVD again with \`aosp-sim emulator start --avd NAME --wipe-data\` (\`emulator -list-avds\` lists the names)`,
+  );
 }
 
 /** Throws ScriptFailure unless the device is attached, online and booted. */

@@ -5,7 +5,7 @@
  * with -wipe-data. After a load the script waits until the device answers again.
  */
 import { Adb } from "../agent/device/adb/adb.js";
-import { requireBooted, ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { avdName, requireBooted, ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 
 export type SnapshotAction = "save" | "load" | "list";
 
@@ -26,7 +26,7 @@ export async function snapshot(options: SnapshotOptions, io: ScriptIo): Promise<
   const adb = new Adb(options.serial);
   return withScreenshotOnFailure(adb, `snapshot-${options.action}`, io, async () => {
     await adb.requireOnline();
-    if (options.action === "list") return (await adb.emu("avd snapshot list")).replace(/\nOK\s*$/, "").trim();
+    if (options.action === "list") return listSnapshots(adb);
     const name = options.name;
     if (name === undefined) throw new ScriptFailure(`snapshot ${options.action} needs a NAME`);
     const timeout = { timeoutMs: options.timeoutMs, timeoutFix: "allow longer with --timeout" };
@@ -43,4 +43,20 @@ export async function snapshot(options: SnapshotOptions, io: ScriptIo): Promise<
     }
     return `${options.action === "save" ? "saved" : "loaded"} snapshot "${name}" on ${options.serial}`;
   });
+}
+
+/**
+ * The console's `avd snapshot list`, its closing OK taken off. An answer with nothing at all, not
+ * even the OK every console answer ends with, is adb 36's console client losing the answer (it
+ * prints nothing for `adb emu` where the console asks no authentication; docs/emulator-facts.md
+ * §2): that is said, with where the snapshots are on the host, rather than printed as no snapshots.
+ */
+async function listSnapshots(adb: Adb): Promise<string> {
+  const said = await adb.emu("avd snapshot list");
+  if (said.trim() !== "") return said.replace(/\nOK\s*$/, "").trim();
+  const avd = await avdName(adb).catch(() => "AVD");
+  throw new ScriptFailure(
+    `${adb.serial}'s console answered nothing to \`avd snapshot list\`, not even OK (adb 36 prints no console answer when the console asks no authentication)`,
+    `the snapshots are the folders in ~/.android/avd/${avd}.avd/snapshots (under $ANDROID_AVD_HOME when it is set): list them there`,
+  );
 }

@@ -7,21 +7,25 @@
  *   adb -s emulator-5554 wait-for-device
  *   adb -s emulator-5554 shell getprop sys.boot_completed      (until it prints 1)
  *
- * The poster is given at launch (the emulator logs "Found poster wall at PATH" when it loads
- * it). When the log does not say so, the console's `virtualscene-image wall PATH` is tried as a
- * fallback; it answers OK whether or not it worked, so the log line is what to trust.
+ * The poster is given at launch and confirmed after the boot (checkPoster): by the emulator's
+ * log when it says anything of it, else by hanging it again through the console.
+ *
+ * The emulator runs in its own process group (detached, so that it outlives this command), which a
+ * terminal's Ctrl-C does not reach: a start that fails, times out or is interrupted (options.signal)
+ * stops that group itself.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { unwritableReason } from "../agent/protocol/output-path.js";
 import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
-import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
+import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
 
 export interface StartOptions {
   avd: string;
@@ -35,6 +39,8 @@ export interface StartOptions {
   bootTimeoutMs: number;
   /** How often sys.boot_completed is asked. */
   pollMs?: number;
+  /** Aborted by Ctrl-C or SIGTERM: the start stops what it launched and throws ScriptInterrupted. */
+  signal?: AbortSignal;
 }
 
 export interface StartResult {
@@ -43,9 +49,18 @@ export interface StartResult {
   pid: number;
   log: string;
   poster: string | null;
-  /** How the poster was hung: at launch, by the console fallback, or not at all. */
-  posterVia: "launch" | "console" | null;
+  /** How the poster was hung (PosterVia), or null without --qr. */
+  posterVia: PosterVia | null;
 }
+
+/**
+ * How the poster came to hang. "launch": given with -virtualscene-poster, and the emulator's log
+ * says it loaded it. "launch+console": given at launch, of which the log says nothing either way,
+ * and hung again through the console, which took it. "launch-unconfirmed": the same, but the
+ * console refused; the poster given at launch stays. "console": the emulator refused it at launch
+ * (its log says so) and the console hung it.
+ */
+export type PosterVia = "launch" | "launch+console" | "launch-unconfirmed" | "console";
 
 export const START_HELP = `
 Starts an AVD headless (-no-window -no-audio) with the back camera on the virtual scene and the
@@ -83,6 +98,8 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
   }
   makeOutputDir(io.outputDir);
+  // Stopped before anything was launched: nothing to put right.
+  if (options.signal?.aborted) throw new ScriptInterrupted(`before ${serial} was launched: nothing was started`);
   const hung = qr === null ? null : posterForEmulator(qr);
   const poster = hung?.path ?? null;
   const args = emulatorArgs(options, poster);
@@ -98,24 +115,68 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   let posterVia: StartResult["posterVia"] = null;
   try {
     await bootWait(adb, child, log, options, io);
-    if (poster !== null) {
-      posterVia = readLog(log).includes("Found poster wall") ? "launch" : "console";
-      if (posterVia === "console") {
-        io.progress("the emulator's log does not say it loaded the poster: hanging it with `adb emu virtualscene-image wall`");
-        await adb.emu(`virtualscene-image wall ${poster}`);
-      }
-    }
+    if (poster !== null) posterVia = await checkPoster(adb, poster, log, io, options.signal);
   } catch (caught) {
-    // A start that fails, booting or hanging the poster, stops the emulator it started.
+    // A start that fails or is interrupted, booting or hanging the poster, stops the emulator it
+    // started; the emulator that would have read the poster's copy is then gone, and so is the copy.
+    if (options.signal?.aborted) {
+      await stopEmulator(child);
+      hung?.discard();
+      const copy = hung?.copied ? " and removed the poster's copy" : "";
+      throw new ScriptInterrupted(`while ${serial} was starting: stopped the emulator it launched (pid ${child.pid})${copy}`);
+    }
     const error = asFailure(caught);
     if (error instanceof ScriptFailure) error.screenshot = await saveScreenshot(adb, "start", io);
-    child.kill("SIGKILL");
-    // The emulator that would have read the copy is gone.
+    await stopEmulator(child);
     hung?.discard();
     throw error;
   }
   child.unref();
   return { serial, pid: child.pid!, log, poster, posterVia };
+}
+
+/**
+ * What the emulator's log says of the wall poster given at launch. It always writes why it will
+ * not take one (`Poster parameter ignored, virtual scene is not enabled`, `Path '...' does not
+ * exist`, as warnings and errors), but `Found poster wall at PATH` only as a debug line, which
+ * most emulator versions print only with -verbose or -debug virtualscene (docs/emulator-facts.md
+ * §3). Those flags are not passed: they turn on the virtual scene's renderer debug output too.
+ */
+function posterInLog(text: string, poster: string): "loaded" | "refused" | "silent" {
+  if (/Found poster wall\b/.test(text)) return "loaded";
+  const refused = text.split("\n").some((line) => /Poster parameter ignored/.test(line) || (line.includes(poster) && /does not exist|Invalid command line parameter/.test(line)));
+  return refused ? "refused" : "silent";
+}
+
+/**
+ * Confirms the poster after the boot: the log's word when it has one, else the console's
+ * `virtualscene-image wall PATH`. A refusal by the console is a failed start only when the log
+ * says the emulator refused the poster at launch too; when the log is silent, the emulator took
+ * -virtualscene-poster without complaint, and a refusal (a console without that command, its
+ * authentication failing) must not cost an emulator that booted.
+ */
+async function checkPoster(adb: Adb, poster: string, log: string, io: ScriptIo, signal?: AbortSignal): Promise<PosterVia> {
+  const said = posterInLog(readLog(log), poster);
+  if (said === "loaded") return "launch";
+  io.progress(
+    said === "refused"
+      ? "the emulator's log says it did not take the poster at launch: hanging it with `adb emu virtualscene-image wall`"
+      : "the emulator's log neither confirms nor refuses the poster (it names one it loaded only in verbose mode): hanging it again with `adb emu virtualscene-image wall`",
+  );
+  try {
+    await adb.emu(`virtualscene-image wall ${poster}`, signal === undefined ? {} : { signal });
+    return said === "refused" ? "console" : "launch+console";
+  } catch (error) {
+    if (!(error instanceof AdbError) || error.kind !== "failed") throw error;
+    if (said === "refused") {
+      throw new ScriptFailure(
+        `the emulator did not take the poster at launch (see ${log}), and ${error.message.replace(/^the emulator/, "its")}`,
+        `read the emulator's log for why; check that ${poster} opens as a PNG or JPEG, and \`adb -s ${adb.serial} emu help\` lists the console's commands`,
+      );
+    }
+    io.progress(`${error.message}: keeping the poster given at launch (-virtualscene-poster), which the emulator took without complaint`);
+    return "launch-unconfirmed";
+  }
 }
 
 export function emulatorArgs(options: StartOptions, poster: string | null): string[] {
@@ -185,8 +246,8 @@ function posterSource(path: string): PosterSource {
  * when the start fails and the emulator is stopped (`discard`); after a start it stays with the
  * emulator, one small image in aosp-sim-poster-XXXXXX under the temporary folder.
  */
-function posterForEmulator(source: PosterSource): { path: string; discard(): void } {
-  if (!/\s/.test(source.path)) return { path: source.path, discard: () => {} };
+function posterForEmulator(source: PosterSource): { path: string; copied: boolean; discard(): void } {
+  if (!/\s/.test(source.path)) return { path: source.path, copied: false, discard: () => {} };
   let folder: string;
   const temp = posterCopyParent();
   try {
@@ -202,7 +263,7 @@ function posterForEmulator(source: PosterSource): { path: string; discard(): voi
     discard();
     throw posterCopyError(source.path, `it cannot be copied to ${copy} (${errorCode(error)})`);
   }
-  return { path: copy, discard };
+  return { path: copy, copied: true, discard };
 }
 
 function posterCopyError(path: string, problem: string): InputError {
@@ -283,6 +344,23 @@ function folderUnusable(folder: string): string | null {
   }
 }
 
+/**
+ * Stops the emulator start launched, and waits (briefly) until it is gone: SIGKILL to its process
+ * group, as the emulator may run its qemu binary as a child, then to the process itself should the
+ * group be gone already. SIGKILL, not SIGTERM: an emulator told to quit saves its Quickboot
+ * snapshot, and a half-booted one is not worth keeping.
+ */
+async function stopEmulator(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+  await Promise.race([exited, sleep(2_000)]);
+}
+
 function launch(args: string[], log: string): ChildProcess {
   const fd = openSync(log, "w");
   try {
@@ -303,23 +381,45 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
     child.once("error", (error) => fail(`could not be started (${error.message})`));
   });
   exited.catch(() => {});
+  // Ctrl-C or SIGTERM ends the wait at once (the caller then stops the emulator).
+  const interrupted = new Promise<never>((_, reject) => {
+    const stopped = () => reject(new Error("interrupted"));
+    if (options.signal?.aborted) stopped();
+    else options.signal?.addEventListener("abort", stopped, { once: true });
+  });
+  interrupted.catch(() => {});
+  const ended = [exited, interrupted];
   const hint = "allow longer with --boot-timeout, or start from a snapshot (--snapshot); a cold boot without hardware acceleration can take many minutes";
   // An emulator that dies leaves wait-for-device waiting: stop it then, not at its timeout.
   const stopWaiting = new AbortController();
   exited.catch(() => stopWaiting.abort());
+  const signal = options.signal === undefined ? stopWaiting.signal : AbortSignal.any([stopWaiting.signal, options.signal]);
   // wait-for-device spends the boot's budget, so running out there is the boot's timeout, said as such.
-  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal: stopWaiting.signal }).catch((error: unknown) => {
+  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal }).catch((error: unknown) => {
     if (error instanceof AdbError && error.kind === "timeout") throw new ScriptFailure(`timed out after ${formatSeconds(options.bootTimeoutMs)} waiting for adb to see ${adb.serial}`, hint);
     throw error;
   });
-  await Promise.race([exited, attached]);
+  attached.catch(() => {}); // when the emulator exits or a signal comes first, the race below has said so
+  await Promise.race([...ended, attached]);
   io.progress(`${adb.serial} is attached; waiting for the boot to complete`);
   const booted = waitFor(
     `${adb.serial} to finish booting (sys.boot_completed = 1)`,
-    async () => ((await adb.shell("getprop sys.boot_completed")).trim() === "1" ? true : undefined),
+    async () => {
+      // A wait already given up (the emulator exited, a signal) polls no more.
+      if (signal.aborted) throw new Error("no longer waited for");
+      try {
+        return (await adb.shell("getprop sys.boot_completed")).trim() === "1" ? true : undefined;
+      } catch (error) {
+        // adbd can drop the connection once early in a cold boot, after wait-for-device has
+        // returned: an offline device is asked again, within the boot's budget.
+        if (error instanceof AdbError && error.kind === "offline") return undefined;
+        throw error;
+      }
+    },
     { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint },
   );
-  await Promise.race([exited, booted]);
+  booted.catch(() => {});
+  await Promise.race([...ended, booted]);
 }
 
 function readLog(log: string): string {

@@ -9,14 +9,15 @@
 import type { Command } from "commander";
 import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
-import { asFailure, durationOption, outputDirOption, ScriptFailure, serialOption, snapshotNameOption, type ScriptIo } from "../../emulator-scripts/common.js";
+import { asFailure, durationOption, outputDirOption, ScriptFailure, ScriptInterrupted, serialOption, snapshotNameOption, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision, PROVISION_HELP } from "../../emulator-scripts/provision.js";
 import { resetEmulator, RESET_HELP } from "../../emulator-scripts/reset.js";
 import { setOwner, SET_OWNER_HELP } from "../../emulator-scripts/set-owner.js";
 import { snapshot, SNAPSHOT_HELP } from "../../emulator-scripts/snapshot.js";
-import { startEmulator, START_HELP } from "../../emulator-scripts/start.js";
+import { startEmulator, START_HELP, type PosterVia } from "../../emulator-scripts/start.js";
 import { verify, VERIFY_HELP } from "../../emulator-scripts/verify.js";
 import { appsLine } from "../report/device-output.js";
+import { gracefulStop, signalExitCode } from "./graceful-stop.js";
 import { action, errorDocument, EXIT_FAILED, EXIT_OK, err, printError, printJson, printLine } from "./output.js";
 
 interface Common {
@@ -54,6 +55,36 @@ function script<Args extends unknown[]>(run: (...args: Args) => Promise<number>)
   });
 }
 
+/**
+ * Runs a script that launches an emulator (`start`, `reset`) with Ctrl-C and SIGTERM handled: the
+ * emulator runs in its own process group, which the terminal's Ctrl-C does not reach, so the first
+ * signal asks the script to stop it (and remove the poster's copy); the script's word on what it
+ * did is printed on one line, and the exit code is the signal's (130, 143), as the entry point's
+ * handler, kept for these commands while they load (main.ts), would give. A second signal ends
+ * the process at once.
+ */
+async function stoppable(command: string, run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const stop = gracefulStop(() => {});
+  try {
+    return await run(stop.signal);
+  } catch (error) {
+    const caught = stop.caught();
+    if (!(error instanceof ScriptInterrupted) || caught === null) throw error;
+    printError(`${err.yellow(`aosp-sim emulator ${command}:`)} interrupted (${caught}) ${error.message}`);
+    return signalExitCode(caught);
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** How `start` says the poster was hung, by PosterVia. */
+const POSTER_VIA: Record<PosterVia, string> = {
+  launch: "hung at launch",
+  "launch+console": "given at launch and hung again with adb emu virtualscene-image",
+  "launch-unconfirmed": "given at launch; unconfirmed: the log does not say it loaded and the console refused to hang it again",
+  console: "hung with adb emu virtualscene-image; the emulator had refused it at launch",
+};
+
 /** --output, saying what the command writes there: only start and reset write the emulator's log. */
 function outputOption(writes: "screenshots" | "screenshots and log") {
   return ["--output <dir>", writes === "screenshots" ? "where failure screenshots go" : "where failure screenshots and the emulator's log go", "."] as const;
@@ -82,21 +113,22 @@ export function registerEmulator(program: Command): void {
         if (!Number.isInteger(port) || port < 5554 || port > 5682 || port % 2 !== 0) {
           throw new InputError(`"${options.port}" is not an emulator console port`, { where: "--port", hint: "use an even number from 5554 to 5682, in decimal digits" });
         }
-        const result = await startEmulator(
-          {
-            avd: options.avd,
-            port,
-            wipeData: options.wipeData === true,
-            bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
-            ...(options.qr === undefined ? {} : { qr: options.qr }),
-            ...(options.snapshot === undefined ? {} : { snapshot: snapshotNameOption(options.snapshot, "--snapshot") }),
-          },
-          io(options),
-        );
-        printLine(`${result.serial} booted (emulator pid ${result.pid}, log ${result.log})`);
-        if (result.poster) printLine(`QR poster: ${result.poster} (hung ${result.posterVia === "launch" ? "at launch" : "with adb emu virtualscene-image"})`);
-        printLine(`stop it with: adb -s ${result.serial} emu kill`);
-        return EXIT_OK;
+        const start = {
+          avd: options.avd,
+          port,
+          wipeData: options.wipeData === true,
+          bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
+          ...(options.qr === undefined ? {} : { qr: options.qr }),
+          ...(options.snapshot === undefined ? {} : { snapshot: snapshotNameOption(options.snapshot, "--snapshot") }),
+        };
+        const scriptIo = io(options);
+        return stoppable("start", async (signal) => {
+          const result = await startEmulator({ ...start, signal }, scriptIo);
+          printLine(`${result.serial} booted (emulator pid ${result.pid}, log ${result.log})`);
+          if (result.poster && result.posterVia) printLine(`QR poster: ${result.poster} (${POSTER_VIA[result.posterVia]})`);
+          printLine(`stop it with: adb -s ${result.serial} emu kill`);
+          return EXIT_OK;
+        });
       }),
     );
 
@@ -172,17 +204,18 @@ export function registerEmulator(program: Command): void {
     .addHelpText("after", RESET_HELP)
     .action(
       script(async (options: Common & { serial: string; qr?: string; bootTimeout: string; stopTimeout: string }) => {
-        const result = await resetEmulator(
-          {
-            serial: serialOption(options.serial),
-            bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
-            stopTimeoutMs: durationOption(options.stopTimeout, "--stop-timeout"),
-            ...(options.qr === undefined ? {} : { qr: options.qr }),
-          },
-          io(options),
-        );
-        printLine(`${result.serial} was reset and booted again (emulator pid ${result.pid}, log ${result.log})`);
-        return EXIT_OK;
+        const reset = {
+          serial: serialOption(options.serial),
+          bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
+          stopTimeoutMs: durationOption(options.stopTimeout, "--stop-timeout"),
+          ...(options.qr === undefined ? {} : { qr: options.qr }),
+        };
+        const scriptIo = io(options);
+        return stoppable("reset", async (signal) => {
+          const result = await resetEmulator({ ...reset, signal }, scriptIo);
+          printLine(`${result.serial} was reset and booted again (emulator pid ${result.pid}, log ${result.log})`);
+          return EXIT_OK;
+        });
       }),
     );
 

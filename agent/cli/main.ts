@@ -29,6 +29,13 @@ function handleSignalsWhileLoading(argv: string[]): boolean {
     stopAtOnce(stoppedBefore);
     return true;
   }
+  // `emulator start` and `reset` launch an emulator in its own process group, which a terminal's
+  // Ctrl-C does not reach: they stop it themselves (agent/cli/emulator.ts), so no moment of theirs
+  // is left to Node's default, which would end the CLI and leave the emulator running.
+  if (command === "emulator" && (argv[3] === "start" || argv[3] === "reset")) {
+    stopAtOnce((signal) => loadingInterruptedNotice(`emulator ${argv[3]}`, signal));
+    return true;
+  }
   // A fleet stopped as its modules load: nothing ran. With --json its one document is an error
   // document, as when it is stopped later but before any device started (fleet.ts).
   if (command === "fleet") {

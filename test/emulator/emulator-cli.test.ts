@@ -5,11 +5,11 @@
  * the emulator reports.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim } from "../helpers/device-cli.js";
-import { bootedDevice, file, offlineDevice, shell, useFakeAndroid, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+import { adb, bootedDevice, fakeEmulatorsRunning, file, offlineDevice, shell, text, useFakeAndroid, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 const android = useFakeAndroid();
 const path = (name: string) => `${android.dir}/${name}`;
@@ -139,6 +139,48 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
       expect(help.code).toBe(0);
       const line = /--output <dir>\s+(.*?)\(default/s.exec(help.stdout)?.[1]?.replace(/\s+/g, " ").trim();
       expect(line, name).toBe(log ? "where failure screenshots and the emulator's log go" : "where failure screenshots go");
+    }
+  });
+});
+
+describe("aosp-sim emulator start stopped by a signal while the emulator boots", { timeout: 120_000 }, () => {
+  // Before, the CLI ended by Node's default, saying nothing (exit 130 from the signal itself): the
+  // emulator, in its own process group out of the terminal's Ctrl-C, kept booting headless, and the
+  // poster's copy stayed in the temporary folder.
+  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s stops the emulator it launched, removes the poster's copy and says so on one line (exit %i)", async (name, code) => {
+    const temp = path(`tmp-${name}`);
+    mkdirSync(temp);
+    mkdirSync(path(`qr dir ${name}`));
+    copyFileSync(path("qr.png"), path(`qr dir ${name}/qr.png`));
+    android.scenario([
+      { tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] },
+      { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n")] },
+      { tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stdoutFile: "emulator-log.txt", holdMs: 60_000 }] },
+      adb("wait-for-device", text("")),
+      shell("getprop sys.boot_completed", text("\n")),
+    ]);
+    let sent = false;
+    try {
+      const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--qr", path(`qr dir ${name}/qr.png`), "--output", android.dir, "--boot-timeout", "1m"], {
+        env: { TMPDIR: temp },
+        killAfterMs: 60_000,
+        onStderr: (stderr, signal) => {
+          if (!sent && stderr.includes("waiting for the boot to complete")) {
+            sent = true;
+            signal(name);
+          }
+        },
+      });
+      expect(result.signal).toBeUndefined();
+      expect(result.code).toBe(code);
+      expect(result.stderr.trim().split("\n").at(-1)).toMatch(
+        new RegExp(`^aosp-sim emulator start: interrupted \\(${name}\\) while emulator-5554 was starting: stopped the emulator it launched \\(pid \\d+\\) and removed the poster's copy$`),
+      );
+      expect(fakeEmulatorsRunning()).toEqual([]);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      // Stop by process id what a failed run left.
+      for (const pid of fakeEmulatorsRunning()) process.kill(pid, "SIGKILL");
     }
   });
 });

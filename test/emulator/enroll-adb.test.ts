@@ -84,6 +84,23 @@ describe("aosp-sim enroll --device adb:SERIAL", { timeout: 180_000 }, () => {
     expect(devices.map((d) => d.serialNumber)).toContain("EMULATOR35X1X11X0");
   });
 
+  // Before, monkey's exit 252 failed setDeviceOwner (internalError) after the owner was already set.
+  it("goes on with a note when the agent has no launcher activity (monkey exits 252, as on a device)", async () => {
+    android.scenario(emulatorWithApps([{ tool: "adb", prefix: "-s emulator-5554 shell monkey -p ", replies: [{ stdoutFile: "monkey-no-activities.txt", exit: 252 }] }]));
+    const result = await aospSim(["enroll", qr, "--device", "adb:emulator-5554", "--user", USER.upn, "--password", USER.password, "--json"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as EnrollJson;
+    expect(doc.finalState).toBe("enrolled");
+    expect(doc.timeline.filter((e) => e.event === "note").map((e) => e.detail)).toContain("com.microsoft.intune.aospagent has no launcher activity to start; left as it is");
+  });
+
+  it("still fails when monkey fails for another reason", async () => {
+    android.scenario(emulatorWithApps([{ tool: "adb", prefix: "-s emulator-5554 shell monkey -p ", replies: [{ stderr: "/system/bin/sh: monkey: inaccessible or not found\n", exit: 127 }] }]));
+    const result = await aospSim(["enroll", qr, "--device", "adb:emulator-5554", "--user", USER.upn, "--password", USER.password, "--json"]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as EnrollJson).failure?.message).toMatch(/`adb shell monkey -p com\.microsoft\.intune\.aospagent .*` failed \(exit 127\): \/system\/bin\/sh: monkey: inaccessible or not found/);
+  });
+
   it("says in the timeline when the emulator reports no security patch level", async () => {
     const listing = readFileSync(join(FIXTURES, "getprop.txt"), "utf8").replace(/^\[ro\.build\.version\.security_patch\].*\n/m, "");
     android.scenario(emulatorWithApps([shell("getprop", text(listing))]));

@@ -8,14 +8,14 @@ import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
 import { InputError } from "../../agent/protocol/errors.js";
-import { ScriptFailure, type ScriptIo } from "../../emulator-scripts/common.js";
+import { ScriptFailure, ScriptInterrupted, type ScriptIo } from "../../emulator-scripts/common.js";
 import { DEFAULT_ADMIN, provision } from "../../emulator-scripts/provision.js";
 import { resetEmulator } from "../../emulator-scripts/reset.js";
 import { setOwner } from "../../emulator-scripts/set-owner.js";
 import { snapshot } from "../../emulator-scripts/snapshot.js";
 import { startEmulator } from "../../emulator-scripts/start.js";
 import { verify } from "../../emulator-scripts/verify.js";
-import { adb, bootedDevice, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+import { adb, bootedDevice, fakeEmulatorsRunning, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 // Every adb call starts a process (a node script): slow on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -37,22 +37,6 @@ afterEach(() => {
   }
 });
 
-/** The fake emulators of this test file still running (Linux: read from /proc), by process id. */
-function fakeEmulatorsRunning(): number[] {
-  const marker = `FAKE_ANDROID_LOG=${process.env["FAKE_ANDROID_LOG"]}\0`;
-  const running: number[] = [];
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-      if (command.includes("-avd\0") && state !== "Z" && readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker)) running.push(Number(pid));
-    } catch {
-      // Gone meanwhile, or not ours to read.
-    }
-  }
-  return running;
-}
-
 async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
   const error = await promise.then(
     () => null,
@@ -64,6 +48,10 @@ async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
 
 const noDevices = { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n")] } satisfies Rule;
 const listAvds = { tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] } satisfies Rule;
+/** The log of an emulator as it writes it without -verbose: no word on the poster (fixtures/emulator-log.txt). */
+const EMULATOR_LOG = readFileSync(join(FIXTURES, "emulator-log.txt"), "utf8");
+/** The same with the debug line an emulator writes in verbose mode (or always, in some versions) for a poster it loaded. */
+const posterFoundLog = (path: string) => `emulator: parseCmdlineParameter: Found poster wall at ${path}\n${EMULATOR_LOG}`;
 const emulatorRuns = (log: string): Rule => ({ tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stdout: log, holdMs: 20_000 }] });
 
 describe("emulator start", () => {
@@ -76,7 +64,7 @@ describe("emulator start", () => {
   ];
 
   it("starts the AVD headless with the QR code on the virtual scene's wall and waits for the boot", async () => {
-    android.scenario(booting("INFO    | Found poster wall at /tmp/qr.png\nINFO    | boot completed\n"));
+    android.scenario(booting(posterFoundLog(QR)));
     const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);
     expect(result).toMatchObject({ serial: "emulator-5554", posterVia: "launch", poster: QR });
@@ -87,15 +75,27 @@ describe("emulator start", () => {
     ]);
     expect(android.lines().filter((l) => l.endsWith("getprop sys.boot_completed"))).toHaveLength(3);
     expect(readFileSync(result.log, "utf8")).toContain("Found poster wall");
+    expect(android.lines().filter((l) => l.includes("virtualscene-image"))).toEqual([]);
   });
 
-  it("hangs the poster through the console when the emulator's log does not say it loaded it", async () => {
-    android.scenario([...booting("INFO    | boot completed\n"), adb(`emu virtualscene-image wall ${QR}`, text("OK\r\n"))]);
+  it("hangs the poster again through the console when the emulator's log says nothing of it (no -verbose)", async () => {
+    android.scenario([...booting(EMULATOR_LOG), adb(`emu virtualscene-image wall ${QR}`, text("OK\r\n"))]);
     const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: false, snapshot: "welcome", bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);
-    expect(result.posterVia).toBe("console");
+    expect(result.posterVia).toBe("launch+console");
     expect(android.lines()).toContain(`adb -s emulator-5554 emu virtualscene-image wall ${QR}`);
     expect(android.calls().find((c) => c.args[0] === "-avd")!.args.slice(-2)).toEqual(["-snapshot", "welcome"]);
+  });
+
+  // Before, the refusal was a failed start: the emulator that had booted, with the poster given
+  // at launch, was killed (its log never says "Found poster wall" without -verbose).
+  it("keeps an emulator that booted when the console refuses the poster and the log says nothing against it", async () => {
+    android.scenario([...booting(EMULATOR_LOG), adb(`emu virtualscene-image wall ${QR}`, text("KO: unknown command, try 'help'\r\n"))]);
+    const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr: QR, wipeData: false, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(result.posterVia).toBe("launch-unconfirmed");
+    expect(fakeEmulatorsRunning()).toEqual([result.pid]);
+    expect(progress.at(-1)).toBe(`the emulator console refused \`virtualscene-image wall ${QR}\`: unknown command, try 'help': keeping the poster given at launch (-virtualscene-poster), which the emulator took without complaint`);
   });
 
   describe("with a --qr whose path has spaces (the emulator's option cannot hold them)", () => {
@@ -125,7 +125,7 @@ describe("emulator start", () => {
     it("hangs a copy from a fresh private folder, whatever is left at the name copies once had", async () => {
       const { qr, temp } = spacedQr("left-folder");
       mkdirSync(join(temp, "aosp-sim-poster-5554.png"));
-      android.scenario(booting("INFO    | Found poster wall\nINFO    | boot completed\n"));
+      android.scenario(booting(posterFoundLog("/tmp/aosp-sim-poster-x/qr.png")));
       const result = await withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo()));
       started.push(result.pid);
       const poster = posterArg();
@@ -155,9 +155,12 @@ describe("emulator start", () => {
     // and the copy in the temporary folder.
     it("stops the emulator and removes the copy when the console will not hang the poster", async () => {
       const { qr, temp } = spacedQr("console-refuses");
-      android.scenario([...booting("INFO    | boot completed\n"), { tool: "adb", prefix: "-s emulator-5554 emu virtualscene-image wall", replies: [text("KO: no such wall\r\n")] }]);
+      const refused = `WARNING | [VirtualScene] Poster parameter ignored, virtual scene is not enabled.\n${EMULATOR_LOG}`;
+      android.scenario([...booting(refused), { tool: "adb", prefix: "-s emulator-5554 emu virtualscene-image wall", replies: [text("KO: no such wall\r\n")] }]);
       const error = await failure(withTmpdir(temp, () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: false, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo())));
-      expect(error.message).toMatch(/^the emulator console refused `virtualscene-image wall .*aosp-sim-poster-/);
+      expect(error.message).toMatch(/^the emulator did not take the poster at launch \(see .*emulator-5554\.log\), and its console refused `virtualscene-image wall .*aosp-sim-poster-.*`: no such wall$/);
+      // Before, "is emulator-5554 an emulator?": it is the one start launched.
+      expect(error.hint).toMatch(/^read the emulator's log for why; check that .*qr\.png opens as a PNG or JPEG/);
       expect(readdirSync(temp)).toEqual([]);
       await vi.waitFor(() => expect(fakeEmulatorsRunning()).toEqual([]), { timeout: 5_000 });
     });
@@ -175,7 +178,7 @@ describe("emulator start", () => {
 
     it("gives the emulator an absolute path when TMPDIR is relative", async () => {
       const { qr, temp } = spacedQr("relative-temp");
-      android.scenario(booting("INFO    | Found poster wall\nINFO    | boot completed\n"));
+      android.scenario(booting(posterFoundLog("/tmp/aosp-sim-poster-x/qr.png")));
       const result = await withTmpdir(relative(process.cwd(), temp), () => startEmulator({ avd: "Pixel_6_API_34", port: 5554, qr, wipeData: true, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo()));
       started.push(result.pid);
       expect(isAbsolute(posterArg())).toBe(true);
@@ -196,6 +199,20 @@ describe("emulator start", () => {
       });
       expect(android.calls()).toEqual([]);
     });
+  });
+
+  // Before, the first "device offline" after wait-for-device failed the start (and killed the emulator).
+  it("asks again when adb says the device is offline early in the boot", async () => {
+    android.scenario([
+      listAvds,
+      noDevices,
+      emulatorRuns(EMULATOR_LOG),
+      adb("wait-for-device", text("")),
+      shell("getprop sys.boot_completed", { stderr: "adb: device offline\n", exit: 1 }, text("\n"), text("1\n")),
+    ]);
+    const result = await startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(android.lines().filter((l) => l.endsWith("getprop sys.boot_completed"))).toHaveLength(3);
   });
 
   it("names the AVDs there are when asked for one that does not exist", async () => {
@@ -441,24 +458,78 @@ describe("a command that never answers", () => {
 });
 
 describe("emulator reset, snapshot and set-owner", () => {
-  it("resets by stopping the AVD and booting it again with -wipe-data", async () => {
-    android.scenario([
-      adb("get-state", text("device\n")),
+  /** A reset's answers after the AVD is named: the stop, adb's listing, the new boot. */
+  const stopsAndBoots = (): Rule[] => [
+    sets(["killed"], adb("emu kill", text("OK: killing emulator, bye bye\r\n"))),
+    when(["killed"], { tool: "adb", args: "devices", replies: [file("devices.txt"), text("List of devices attached\n\n")] }),
+    { tool: "adb", args: "devices", replies: [file("devices.txt")] },
+    listAvds,
+    // Booted only once the emulator has run: on a busy machine its process may log its call
+    // after adb has already answered, and the check below would not find it.
+    sets(["running"], emulatorRuns("INFO    | boot completed\n")),
+    adb("wait-for-device", text("")),
+    when(["running"], shell("getprop sys.boot_completed", text("1\n"))),
+    shell("getprop sys.boot_completed", text("\n")),
+  ];
+
+  // Before, with adb 36 (whose `adb emu avd name` prints nothing and exits 0), "the console of
+  // emulator-5554 did not name its AVD", with no fix: the console was all reset asked.
+  it.each([
+    ["from the emulator's system property, the console answering nothing (adb 36)", [adb("emu avd name", text("")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n"))]],
+    ["from the console on an image that sets neither property", [
+      shell("getprop ro.boot.qemu.avd_name", text("\n")),
+      shell("getprop ro.kernel.qemu.avd_name", text("\n")),
       adb("emu avd name", text("Pixel_6_API_34\r\nOK\r\n")),
-      sets(["killed"], adb("emu kill", text("OK: killing emulator, bye bye\r\n"))),
-      when(["killed"], { tool: "adb", args: "devices", replies: [file("devices.txt"), text("List of devices attached\n\n")] }),
-      { tool: "adb", args: "devices", replies: [file("devices.txt")] },
-      listAvds,
-      // Booted only once the emulator has run: on a busy machine its process may log its call
-      // after adb has already answered, and the check below would not find it.
-      sets(["running"], emulatorRuns("INFO    | boot completed\n")),
-      adb("wait-for-device", text("")),
-      when(["running"], shell("getprop sys.boot_completed", text("1\n"))),
-      shell("getprop sys.boot_completed", text("\n")),
-    ]);
+    ]],
+  ])("resets by stopping the AVD and booting it again with -wipe-data, its name read %s", async (_how, naming: Rule[]) => {
+    android.scenario([adb("get-state", text("device\n")), ...naming, ...stopsAndBoots()]);
     const result = await resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
     started.push(result.pid);
-    expect(android.calls().find((c) => c.args[0] === "-avd")!.args).toContain("-wipe-data");
+    const launch = android.calls().find((c) => c.args[0] === "-avd")!.args;
+    expect(launch.slice(0, 2)).toEqual(["-avd", "Pixel_6_API_34"]);
+    expect(launch).toContain("-wipe-data");
+  });
+
+  it("stopped by a signal, says whether the emulator was stopped, and starts nothing", async () => {
+    android.scenario([adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), ...stopsAndBoots()]);
+    const before = new AbortController();
+    before.abort();
+    await expect(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000, signal: before.signal }, scriptIo())).rejects.toEqual(
+      new ScriptInterrupted("before emulator-5554 was stopped: it runs as it did"),
+    );
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+    // The signal comes as the emulator is being stopped.
+    const during = new AbortController();
+    const io = { ...scriptIo(), progress: (line: string) => line.startsWith("stopping ") && during.abort() };
+    await expect(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 5_000, pollMs: 50, signal: during.signal }, io)).rejects.toEqual(
+      new ScriptInterrupted("after emulator-5554 was stopped: it was not started again (`aosp-sim emulator start --avd Pixel_6_API_34 --wipe-data` does it)"),
+    );
+    expect(android.lines()).toContain("adb -s emulator-5554 emu kill");
+    expect(android.calls().filter((c) => c.args[0] === "-avd")).toEqual([]);
+  });
+
+  it("says how to reset by hand when nothing names the AVD, and stops nothing", async () => {
+    android.scenario([
+      adb("get-state", text("device\n")),
+      shell("getprop ro.boot.qemu.avd_name", text("\n")),
+      shell("getprop ro.kernel.qemu.avd_name", text("\n")),
+      adb("emu avd name", text("")),
+      adb("exec-out screencap -p", file("screen-welcome.png")),
+    ]);
+    const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554 did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's `avd name` answered nothing)");
+    expect(error.hint).toBe("stop it by hand (`adb -s emulator-5554 emu kill`) and start its AVD again with `aosp-sim emulator start --avd NAME --wipe-data` (`emulator -list-avds` lists the names)");
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+  });
+
+  // Before, an answer lost by adb 36 was printed as an empty list.
+  it("lists snapshots, and says so when the console's answer is lost rather than print no snapshots", async () => {
+    android.scenario([...bootedDevice(), adb("emu avd snapshot list", text("List of snapshots present on all disks:\r\nID        TAG               VM SIZE                DATE       VM CLOCK\r\n--        welcome              294M 2026-12-01 10:00:00   00:01:02.000\r\nOK\r\n"))]);
+    expect(await snapshot({ serial: "emulator-5554", action: "list", timeoutMs: 5_000 }, scriptIo())).toMatch(/^List of snapshots present on all disks:\n.*\n-- +welcome /);
+    android.scenario([...bootedDevice(), adb("emu avd snapshot list", text("")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n"))]);
+    const error = await failure(snapshot({ serial: "emulator-5554", action: "list", timeoutMs: 5_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554's console answered nothing to `avd snapshot list`, not even OK (adb 36 prints no console answer when the console asks no authentication)");
+    expect(error.hint).toBe("the snapshots are the folders in ~/.android/avd/Pixel_6_API_34.avd/snapshots (under $ANDROID_AVD_HOME when it is set): list them there");
   });
 
   it("refuses to reset what is not an emulator, as a bad option (exit 2), before adb runs", async () => {

@@ -152,11 +152,16 @@ export class Adb {
     return result;
   }
 
-  /** `adb -s SERIAL shell COMMAND`, its stdout as text. A non-zero exit is an AdbError naming the command. */
-  async shell(command: string, options: Partial<RunOptions> = {}): Promise<string> {
-    const result = await this.run(["shell", command], options);
+  /**
+   * `adb -s SERIAL shell COMMAND`, its stdout as text. A non-zero exit is an AdbError naming the
+   * command, unless the output matches `options.accept`: adb returns the remote exit status
+   * (shell protocol v2, Android 7+), and some commands exit non-zero with an answer to read.
+   */
+  async shell(command: string, options: Partial<RunOptions> & { accept?: RegExp } = {}): Promise<string> {
+    const { accept, ...run } = options;
+    const result = await this.run(["shell", command], run);
     const text = result.stdout.toString("utf8");
-    if (result.code !== 0) {
+    if (result.code !== 0 && !(accept?.test(`${text}\n${result.stderr}`) ?? false)) {
       const said = (result.stderr || text).trim().split("\n").slice(-2).join(" ");
       throw new AdbError("failed", `\`adb shell ${command}\` failed (exit ${result.code}): ${said}`, "run the same command by hand to see why");
     }

@@ -7,7 +7,7 @@
  *   await provision(...);
  *   expect(android.calls()).toContainEqual(...)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -143,3 +143,23 @@ export function useFakeAndroid(): FakeAndroid {
   };
 }
 
+
+/**
+ * The fake emulators of this test file still running, by process id (Linux: read from /proc): those
+ * launched with -avd whose environment has this file's call log, whoever launched them (a script
+ * in this process, or the CLI in a child).
+ */
+export function fakeEmulatorsRunning(): number[] {
+  const marker = `FAKE_ANDROID_LOG=${process.env["FAKE_ANDROID_LOG"]}\0`;
+  const running: number[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+      if (command.includes("-avd\0") && state !== "Z" && readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker)) running.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return running;
+}
