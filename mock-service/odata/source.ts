@@ -8,6 +8,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { FilterNode } from "./filter.js";
 import type { Item, Predicate } from "./filter-eval.js";
+import type { SqlSource } from "./sql.js";
 
 /** The most rows read from the store at a time (a first read takes what a page needs, if fewer). */
 export const CHUNK = 128;
@@ -43,6 +44,8 @@ export interface ListSource {
    * the whole list (undefined when it cannot): a superset, filtered exactly afterwards.
    */
   narrow?(filter: FilterNode): Item[] | undefined;
+  /** The store's SQL, when it can count what a filter keeps and sort the list itself (sql.ts). */
+  sql?: SqlSource;
 }
 
 /** Where a walk resumes: the last item seen and its creation time (ms; null or absent when unknown). */
@@ -147,7 +150,7 @@ export async function* scan(
 }
 
 /** The kept items of chunks, letting other requests in after each chunk. */
-async function* kept(chunks: Iterable<Item[]>, keep: Predicate | undefined): AsyncGenerator<Item> {
+export async function* kept(chunks: Iterable<Item[]>, keep: Predicate | undefined): AsyncGenerator<Item> {
   for (const chunk of chunks) {
     for (const item of chunk) if (!keep || keep(item)) yield item;
     await nextTurn();
