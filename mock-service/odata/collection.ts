@@ -192,7 +192,7 @@ export async function odataList(
     const chunks = order ? skipToken(() => sortedChunks(sql!, order, where ?? EVERY_ITEM, after, top + 1)) : undefined;
     const resume = chunks || query.$skiptoken === undefined ? undefined : skipToken(() => resumePoint(query.$skiptoken!, digest));
     page = [];
-    const reading = chunks ? kept(chunks, filter?.keep) : scan(source, resume, filter?.keep, def.createdProperty !== undefined, top + 1);
+    const reading = chunks ? kept(chunks, filter?.keep) : scan(source, resume, filter?.keep, def.createdProperty !== undefined, top + 1, where);
     for await (const item of reading) {
       page.push(item);
       // One more than the page says whether there is a next one.

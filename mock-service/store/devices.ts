@@ -304,9 +304,17 @@ export class DeviceStore {
     return row && cursorOf(row);
   }
 
-  /** Up to `limit` listed devices in list order after `cursor`. */
-  visibleFrom(cursor: Cursor, limit: number): Keyed<DeviceView>[] {
-    return this.listedFrom.all(cursor.at, cursor.row, limit).map((row) => ({ record: viewFromRow(row), cursor: cursorOf(row) }));
+  /** Up to `limit` listed devices in list order after `cursor`; those `where` keeps, when given (SQL over DEVICE_SQL's expressions). */
+  visibleFrom(cursor: Cursor, limit: number, where?: DeviceCondition): Keyed<DeviceView>[] {
+    const rows = where
+      ? this.conditionedStatement(`${KEYED_VIEW} WHERE ${LISTED} AND (${where.sql}) AND (d.enrolled, d.rowid) > (?, ?) ORDER BY d.enrolled, d.rowid LIMIT ?`).all(
+          ...where.params,
+          cursor.at,
+          cursor.row,
+          limit,
+        )
+      : this.listedFrom.all(cursor.at, cursor.row, limit);
+    return rows.map((row) => ({ record: viewFromRow(row), cursor: cursorOf(row as KeyColumns) }));
   }
 
   /**

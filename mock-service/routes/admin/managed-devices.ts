@@ -159,7 +159,7 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
         at: (id) => store.visibleAt(id),
         // A device deleted since the last page keeps its row: the next page starts after it.
         place: (id) => store.placeOf(id),
-        from: (cursor, limit) => store.visibleFrom(cursor ?? START, limit),
+        from: (cursor, limit, where) => store.visibleFrom(cursor ?? START, limit, where),
         createdAfter,
         item: graph,
       });
