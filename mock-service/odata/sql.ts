@@ -43,8 +43,8 @@ export interface SqlSource {
   columns(): SqlColumns;
   /** Up to `limit` items `where` keeps, in the order `orderBy`. */
   read(where: SqlFragment, orderBy: string, limit: number): Item[];
-  /** The number of items `where` keeps. */
-  count(where: SqlFragment): number;
+  /** The number of items `where` keeps (counted a span of rows at a time, letting other requests in between). */
+  count(where: SqlFragment): Promise<number>;
 }
 
 /** A filter deeper than this is left to the service: SQLite limits how deep an expression may nest. */

@@ -344,10 +344,19 @@ export class DeviceStore {
       .map(viewFromRow);
   }
 
-  /** The number of listed devices `where` keeps, counted by SQLite. */
-  countVisibleWhere(where: DeviceCondition): number {
-    const sql = `SELECT count(*) AS n FROM devices d LEFT JOIN users u ON u.id = d.user_id WHERE ${LISTED} AND (${where.sql})`;
-    return this.conditionedStatement(sql).get(...where.params)?.n ?? 0;
+  /**
+   * The number of listed devices `where` keeps among the rows `rows` (rowids, both ends included),
+   * counted by SQLite: a count of many rows is made a span at a time.
+   */
+  countVisibleWhere(where: DeviceCondition, rows: { from: number; to: number }): number {
+    const sql = `SELECT count(*) AS n FROM devices d LEFT JOIN users u ON u.id = d.user_id
+      WHERE d.rowid BETWEEN ? AND ? AND ${LISTED} AND (${where.sql})`;
+    return this.conditionedStatement(sql).get(rows.from, rows.to, ...where.params)?.n ?? 0;
+  }
+
+  /** The largest rowid of a device (0 without devices): where a count by spans of rows ends. */
+  lastRow(): number {
+    return this.conditionedStatement("SELECT coalesce(max(rowid), 0) AS n FROM devices").get()?.n ?? 0;
   }
 
   /**
