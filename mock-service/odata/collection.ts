@@ -162,18 +162,18 @@ export async function odataList(
   const filter = query.$filter === undefined ? undefined : parseFilterOption(def, query.$filter, advanced);
   // The items that may match, when the whole list need not be read: an index's candidates.
   const candidates = filter && source?.narrow?.(filter.tree);
-  const everything = async (): Promise<Item[]> => {
-    if (candidates) return filter ? candidates.filter(filter.keep) : candidates;
-    if (source) return collect(scan(source, undefined, filter?.keep, false));
-    const all = typeof items === "function" ? items() : items;
-    return filter ? all.filter(filter.keep) : all;
-  };
   // What the store answers in SQL: a filter (counted there) and a sort (paged there).
   let columns: SqlColumns | undefined;
   const sqlColumns = () => (columns ??= source!.sql!.columns());
   const sql = source?.sql && !candidates ? source.sql : undefined;
   const where = sql && filter ? filterSql(def, filter.tree, sqlColumns()) : undefined;
   const order = sql && keys.length > 0 ? orderSql(keys, sqlColumns()) : undefined;
+  const everything = async (): Promise<Item[]> => {
+    if (candidates) return filter ? candidates.filter(filter.keep) : candidates;
+    if (source) return collect(scan(source, undefined, filter?.keep, false, undefined, where));
+    const all = typeof items === "function" ? items() : items;
+    return filter ? all.filter(filter.keep) : all;
+  };
   const counted = async (): Promise<number> => {
     if (source && !filter) return source.count();
     return where ? sql!.count(where) : (await everything()).length;
