@@ -15,8 +15,9 @@ import { ApiError, badRequest } from "../http/errors.js";
 import { advancedOperatorsIn, compileFilter, FilterMeaningError, type Item, type Predicate } from "./filter-eval.js";
 import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from "./filter.js";
 import { findProperty, type CollectionDef } from "./model.js";
-import { makeToken, queryDigest, resumeIndex, resumePoint, SkipTokenError, sortItems, type SortKey } from "./paging.js";
-import { scan, type ListSource } from "./source.js";
+import { makeToken, queryDigest, resumeIndex, resumeKey, resumePoint, SkipTokenError, sortItems, type SortKey } from "./paging.js";
+import { kept, scan, type ListSource } from "./source.js";
+import { EVERY_ITEM, filterSql, orderSql, sortedChunks, type SqlColumns } from "./sql.js";
 
 type Query = Record<string, string | undefined>;
 
@@ -118,8 +119,10 @@ export interface ListOptions {
   /**
    * The store reads the list itself, a chunk at a time in its natural order (a large collection):
    * without `$orderby` a page reads the rows up to its end only, resuming at the `$skiptoken`'s
-   * item; a filter the store can look up through an index reads the candidates only. With
-   * `$orderby` the list is read whole (letting other requests in between chunks), then sorted.
+   * item; a filter the store can look up through an index reads the candidates only. A store
+   * that answers in SQL counts a filter and sorts there, a page reading the rows up to its end;
+   * a `$orderby` it cannot sort by reads the list whole (letting other requests in between
+   * chunks, and while sorting), then sorts it.
    */
   source?: ListSource;
 }
@@ -159,13 +162,22 @@ export async function odataList(
   const filter = query.$filter === undefined ? undefined : parseFilterOption(def, query.$filter, advanced);
   // The items that may match, when the whole list need not be read: an index's candidates.
   const candidates = filter && source?.narrow?.(filter.tree);
+  // What the store answers in SQL: a filter (counted there) and a sort (paged there).
+  let columns: SqlColumns | undefined;
+  const sqlColumns = () => (columns ??= source!.sql!.columns());
+  const sql = source?.sql && !candidates ? source.sql : undefined;
+  const where = sql && filter ? filterSql(def, filter.tree, sqlColumns()) : undefined;
+  const order = sql && keys.length > 0 ? orderSql(keys, sqlColumns()) : undefined;
   const everything = async (): Promise<Item[]> => {
     if (candidates) return filter ? candidates.filter(filter.keep) : candidates;
-    if (source) return collect(scan(source, undefined, filter?.keep, false));
+    if (source) return collect(scan(source, undefined, filter?.keep, false, undefined, where));
     const all = typeof items === "function" ? items() : items;
     return filter ? all.filter(filter.keep) : all;
   };
-  const counted = async (): Promise<number> => (source && !filter ? source.count() : (await everything()).length);
+  const counted = async (): Promise<number> => {
+    if (source && !filter) return source.count();
+    return where ? sql!.count(where) : (await everything()).length;
+  };
   if (rawCount) {
     // The number alone: no page is cut, sorted or rendered.
     return { "@odata.context": context(baseUrl, options.contextPath ?? def.contextPath), "@odata.count": await counted(), value: [] };
@@ -173,11 +185,15 @@ export async function odataList(
   let page: Item[];
   let more: boolean;
   let total = 0;
-  // Counting what a filter keeps reads the whole list anyway: it is read once, and the page cut from it.
-  if (source && !candidates && keys.length === 0 && !(count && filter)) {
-    const resume = query.$skiptoken === undefined ? undefined : skipToken(() => resumePoint(query.$skiptoken!, digest));
+  // Counting what a filter keeps without SQL reads the whole list anyway: it is read once, and the page cut from it.
+  const pagedByStore = source && !candidates && !(count && filter && !where);
+  if (pagedByStore && (keys.length === 0 || order)) {
+    const after = order && query.$skiptoken !== undefined ? skipToken(() => resumeKey(query.$skiptoken!, digest)) : undefined;
+    const chunks = order ? skipToken(() => sortedChunks(sql!, order, where ?? EVERY_ITEM, after, top + 1)) : undefined;
+    const resume = chunks || query.$skiptoken === undefined ? undefined : skipToken(() => resumePoint(query.$skiptoken!, digest));
     page = [];
-    for await (const item of scan(source, resume, filter?.keep, def.createdProperty !== undefined, top + 1)) {
+    const reading = chunks ? kept(chunks, filter?.keep) : scan(source, resume, filter?.keep, def.createdProperty !== undefined, top + 1, where);
+    for await (const item of reading) {
       page.push(item);
       // One more than the page says whether there is a next one.
       if (page.length > top) break;
@@ -186,7 +202,7 @@ export async function odataList(
     page = page.slice(0, top);
     if (count) total = await counted();
   } else {
-    const chosen = sortItems(await everything(), keys);
+    const chosen = await sortItems(await everything(), keys);
     const start = query.$skiptoken === undefined ? 0 : skipToken(() => resumeIndex(def, chosen, query.$skiptoken!, digest, keys));
     page = chosen.slice(start, start + top);
     more = start + top < chosen.length;

@@ -61,6 +61,20 @@ export function requiredEquality(def: CollectionDef, node: FilterNode, names: re
   if (node.kind !== "compare" || (node.operator !== "eq" && node.operator !== "in")) return undefined;
   const found = findProperty(def, node.property);
   if (!found || !names.includes(found[0])) return undefined;
+  return comparisonValues(def, node);
+}
+
+/**
+ * A comparison's property and its values as comparisons see them (lower-case text, dates as
+ * milliseconds): what a store compares in its own query language. The filter has been compiled
+ * (checked) before; undefined for a property the collection does not have.
+ */
+export function comparisonValues(
+  def: CollectionDef,
+  node: Extract<FilterNode, { kind: "compare" }>,
+): { property: string; values: Comparable[] } | undefined {
+  const found = findProperty(def, node.property);
+  if (!found) return undefined;
   const [name, property] = found;
   return { property: name, values: node.values.map((literal) => comparable(name, property, literal, node.at)) };
 }

@@ -13,7 +13,8 @@
  * replayed on another query is refused instead of silently giving a wrong page.
  */
 import { createHash } from "node:crypto";
-import type { Item } from "./filter-eval.js";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { Comparable, Item } from "./filter-eval.js";
 import { normalise } from "./filter-eval.js";
 import type { CollectionDef, PropertyDef } from "./model.js";
 
@@ -36,13 +37,19 @@ interface TokenBody {
 
 export class SkipTokenError extends Error {}
 
+/** The refusal of a token this service did not make (or made for another kind of query). */
+const NOT_ISSUED = "the $skiptoken is not one this service issued; follow @odata.nextLink exactly as given, or start again without $skiptoken";
+
 export function queryDigest(filter: string | undefined, orderBy: string | undefined): string {
   return createHash("sha256").update(`${filter ?? ""}\n${orderBy ?? ""}`).digest("base64url").slice(0, 12);
 }
 
-function keyOf(item: Item, keys: SortKey[]): (string | number | boolean | null)[] {
+/** An item's sort key: its values of `keys` as comparisons see them (what a token carries). */
+export function sortKeyOf(item: Item, keys: readonly SortKey[]): Comparable[] {
   return keys.map((k) => normalise(k.def, item[k.property]));
 }
+
+const keyOf = sortKeyOf;
 
 function compareValues(a: string | number | boolean | null, b: string | number | boolean | null): number {
   // OData sorts null before every value in ascending order.
@@ -52,7 +59,7 @@ function compareValues(a: string | number | boolean | null, b: string | number |
   return a < b ? -1 : 1;
 }
 
-function compareKeys(a: (string | number | boolean | null)[], aId: string, b: (string | number | boolean | null)[], bId: string, keys: SortKey[]): number {
+function compareKeys(a: Comparable[], aId: string, b: Comparable[], bId: string, keys: readonly SortKey[]): number {
   for (let i = 0; i < keys.length; i++) {
     const order = compareValues(a[i] ?? null, b[i] ?? null);
     if (order !== 0) return keys[i]!.descending ? -order : order;
@@ -60,11 +67,51 @@ function compareKeys(a: (string | number | boolean | null)[], aId: string, b: (s
   return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
-export function sortItems(items: Item[], keys: SortKey[]): Item[] {
+/** The most comparisons a sort makes before it lets other requests in. */
+const SORT_STEP = 4096;
+
+/**
+ * `items` sorted by `keys` then id (unchanged without keys), as a merge sort that lets the event
+ * loop serve other requests every few thousand comparisons: a list of many thousand items never
+ * holds the service up for the whole sort.
+ */
+export async function sortItems(items: Item[], keys: readonly SortKey[]): Promise<Item[]> {
   if (keys.length === 0) return items;
-  const keyed = items.map((item) => ({ item, key: keyOf(item, keys), id: String(item["id"]) }));
-  keyed.sort((a, b) => compareKeys(a.key, a.id, b.key, b.id, keys));
+  let budget = SORT_STEP;
+  const spend = async (cost: number) => {
+    budget -= cost;
+    if (budget > 0) return;
+    budget = SORT_STEP;
+    await nextTurn();
+  };
+  let keyed: Keyed[] = [];
+  for (const item of items) {
+    keyed.push({ item, key: keyOf(item, keys), id: String(item["id"]) });
+    await spend(keys.length);
+  }
+  const compare = (a: Keyed, b: Keyed) => compareKeys(a.key, a.id, b.key, b.id, keys);
+  // Bottom-up merge sort: stable, and any run of it can stop for a turn.
+  let merged: Keyed[] = new Array<Keyed>(keyed.length);
+  for (let width = 1; width < keyed.length; width *= 2) {
+    for (let start = 0; start < keyed.length; start += 2 * width) {
+      const middle = Math.min(start + width, keyed.length);
+      const end = Math.min(start + 2 * width, keyed.length);
+      let [i, j, k] = [start, middle, start];
+      while (i < middle && j < end) merged[k++] = compare(keyed[j]!, keyed[i]!) < 0 ? keyed[j++]! : keyed[i++]!;
+      while (i < middle) merged[k++] = keyed[i++]!;
+      while (j < end) merged[k++] = keyed[j++]!;
+      await spend(end - start);
+    }
+    [keyed, merged] = [merged, keyed];
+  }
   return keyed.map((k) => k.item);
+}
+
+/** An item with its sort key and id, computed once for a sort. */
+interface Keyed {
+  item: Item;
+  key: Comparable[];
+  id: string;
 }
 
 /** Where the page the token asks for starts in `items` (already filtered and sorted). */
@@ -73,8 +120,15 @@ export function resumeIndex(def: CollectionDef, items: Item[], token: string, di
   resumePoint(token, digest);
   if (keys.length > 0) {
     const key = body.k ?? [];
-    const index = items.findIndex((item) => compareKeys(keyOf(item, keys), String(item["id"]), key, body.id, keys) > 0);
-    return index < 0 ? items.length : index;
+    // The items are sorted: the first one past the token's is found by halving.
+    let [low, high] = [0, items.length];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const item = items[middle]!;
+      if (compareKeys(keyOf(item, keys), String(item["id"]), key, body.id, keys) > 0) high = middle;
+      else low = middle + 1;
+    }
+    return low;
   }
   const at = items.findIndex((item) => item["id"] === body.id);
   if (at >= 0) return at + 1;
@@ -85,6 +139,17 @@ export function resumeIndex(def: CollectionDef, items: Item[], token: string, di
     return ms > created;
   });
   return index < 0 ? items.length : index;
+}
+
+/**
+ * The sort key and id of the last item of the token's page, for a store that sorts and pages
+ * itself; the token must belong to this query (a sorted one).
+ */
+export function resumeKey(token: string, digest: string): { id: string; key: Comparable[] } {
+  const { id } = resumePoint(token, digest);
+  const { k } = decodeToken(token);
+  if (k === undefined) throw new SkipTokenError(NOT_ISSUED);
+  return { id, key: k };
 }
 
 /** The last item the token's page ended with, and its creation time (for a store that pages itself). */
@@ -115,7 +180,7 @@ function decodeToken(token: string): TokenBody {
   }
   const candidate = body as Partial<TokenBody> | undefined;
   if (typeof candidate?.q !== "string" || typeof candidate.id !== "string" || (candidate.k !== undefined && !Array.isArray(candidate.k))) {
-    throw new SkipTokenError("the $skiptoken is not one this service issued; follow @odata.nextLink exactly as given, or start again without $skiptoken");
+    throw new SkipTokenError(NOT_ISSUED);
   }
   return candidate as TokenBody;
 }

@@ -8,6 +8,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { FilterNode } from "./filter.js";
 import type { Item, Predicate } from "./filter-eval.js";
+import type { SqlFragment, SqlSource } from "./sql.js";
 
 /** The most rows read from the store at a time (a first read takes what a page needs, if fewer). */
 export const CHUNK = 128;
@@ -23,14 +24,15 @@ export interface Segment {
   holds(id: string): boolean;
   /**
    * Chunks of items in list order: all of them, or those after the item `afterId` (which it
-   * holds); the first chunk reads `first` rows, the next ones CHUNK.
+   * holds); the first chunk reads `first` rows, the next ones CHUNK. `where`: a condition of the
+   * list's SQL source the rows must meet (the items are filtered exactly afterwards).
    */
-  after(afterId: string | undefined, first: number): Iterable<Item[]>;
+  after(afterId: string | undefined, first: number, where?: SqlFragment): Iterable<Item[]>;
   /**
    * Chunks of the items created after `ms`, in list order: where a walk resumes when the item it
    * stopped at is gone. Left out when the items carry no creation time (none is then found).
    */
-  createdAfter?(ms: number, first: number): Iterable<Item[]>;
+  createdAfter?(ms: number, first: number, where?: SqlFragment): Iterable<Item[]>;
 }
 
 /** A list read from the store: its tables, in the order they are listed one after the other. */
@@ -43,6 +45,8 @@ export interface ListSource {
    * the whole list (undefined when it cannot): a superset, filtered exactly afterwards.
    */
   narrow?(filter: FilterNode): Item[] | undefined;
+  /** The store's SQL, when it can count what a filter keeps and sort the list itself (sql.ts). */
+  sql?: SqlSource;
 }
 
 /** Where a walk resumes: the last item seen and its creation time (ms; null or absent when unknown). */
@@ -55,8 +59,8 @@ export interface Resume {
 export interface KeysetTable<R, C> {
   /** The record with this id and the cursor just after it. */
   at(id: string): { record: R; cursor: C } | undefined;
-  /** Up to `limit` records in list order after `cursor` (from the start without one). */
-  from(cursor: C | undefined, limit: number): { record: R; cursor: C }[];
+  /** Up to `limit` records in list order after `cursor` (from the start without one) that meet `where`, when given. */
+  from(cursor: C | undefined, limit: number, where?: SqlFragment): { record: R; cursor: C }[];
   /** The cursor just after a row the table keeps but no longer lists (left out: such rows are deleted). */
   place?(id: string): C | undefined;
   /** The cursor after every record created at or before `ms` (left out: records carry no creation time). */
@@ -67,9 +71,9 @@ export interface KeysetTable<R, C> {
 
 /** A segment over one keyed table. */
 export function keysetSegment<R, C>(table: KeysetTable<R, C>): Segment {
-  function* chunks(cursor: C | undefined, first: number): Iterable<Item[]> {
+  function* chunks(cursor: C | undefined, first: number, where: SqlFragment | undefined): Iterable<Item[]> {
     for (let size = Math.min(first, CHUNK); ; size = CHUNK) {
-      const rows = table.from(cursor, size);
+      const rows = table.from(cursor, size, where);
       const items: Item[] = [];
       for (const row of rows) {
         const item = table.item(row.record);
@@ -87,14 +91,14 @@ export function keysetSegment<R, C>(table: KeysetTable<R, C>): Segment {
       return found && table.item(found.record);
     },
     holds: (id) => place(id) !== undefined,
-    after: (afterId, first) => {
-      if (afterId === undefined) return chunks(undefined, first);
+    after: (afterId, first, where) => {
+      if (afterId === undefined) return chunks(undefined, first, where);
       const cursor = place(afterId);
-      return cursor === undefined ? [] : chunks(cursor, first);
+      return cursor === undefined ? [] : chunks(cursor, first, where);
     },
   };
   const { createdAfter } = table;
-  if (createdAfter) segment.createdAfter = (ms, first) => chunks(createdAfter(ms), first);
+  if (createdAfter) segment.createdAfter = (ms, first, where) => chunks(createdAfter(ms), first, where);
   return segment;
 }
 
@@ -104,7 +108,8 @@ export function keysetSegment<R, C>(table: KeysetTable<R, C>): Segment {
  * it (without a filter: when a table still holds its row); otherwise, when the list has creation
  * times, at the first kept item created after it (a table that has one is followed by every later
  * table whole); otherwise nowhere (the walk ends). `first`: the rows a first read takes (a page
- * and one more; a scan of the whole list takes CHUNK).
+ * and one more; a scan of the whole list takes CHUNK). `where`: the filter as the list's SQL
+ * source reads it, when it translates: the store then hands over only the rows it keeps.
  */
 export async function* scan(
   source: ListSource,
@@ -112,6 +117,7 @@ export async function* scan(
   keep: Predicate | undefined,
   byCreation: boolean,
   first = CHUNK,
+  where?: SqlFragment,
 ): AsyncGenerator<Item> {
   const { segments } = source;
   let next = 0;
@@ -122,7 +128,7 @@ export async function* scan(
       return item !== undefined && keep(item);
     });
     if (holder >= 0) {
-      yield* kept(segments[holder]!.after(resume.id, first), keep);
+      yield* kept(segments[holder]!.after(resume.id, first, where), keep);
       next = holder + 1;
     } else {
       const created = resume.created;
@@ -131,7 +137,7 @@ export async function* scan(
         const segment = segments[next]!;
         if (!segment.createdAfter) continue;
         let found = false;
-        for await (const item of kept(segment.createdAfter(created, first), keep)) {
+        for await (const item of kept(segment.createdAfter(created, first, where), keep)) {
           found = true;
           yield item;
         }
@@ -143,11 +149,11 @@ export async function* scan(
       if (next === segments.length) return;
     }
   }
-  for (; next < segments.length; next++) yield* kept(segments[next]!.after(undefined, first), keep);
+  for (; next < segments.length; next++) yield* kept(segments[next]!.after(undefined, first, where), keep);
 }
 
 /** The kept items of chunks, letting other requests in after each chunk. */
-async function* kept(chunks: Iterable<Item[]>, keep: Predicate | undefined): AsyncGenerator<Item> {
+export async function* kept(chunks: Iterable<Item[]>, keep: Predicate | undefined): AsyncGenerator<Item> {
   for (const chunk of chunks) {
     for (const item of chunk) if (!keep || keep(item)) yield item;
     await nextTurn();

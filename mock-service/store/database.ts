@@ -89,6 +89,7 @@ export function openDatabase(file: string = MEMORY_DB): Db {
       db.pragma("synchronous = FULL");
     }
     migrate(db);
+    addTextFunctions(db);
     if (!memory) {
       // A first write: holds the lock from now on, and finds a file that cannot be written now, not at the first request.
       db.exec("BEGIN IMMEDIATE; COMMIT");
@@ -275,6 +276,26 @@ function migrate(db: Db): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+/**
+ * SQL functions that compare text as Graph (and the service, in JavaScript) does, for the lists
+ * the store filters in SQL: SQLite's lower(), LIKE and NOCASE fold ASCII letters only, so
+ * `ÄRGER` would not equal `ärger`. They are used in queries only, never in the schema, so the
+ * file stays readable by any SQLite.
+ * - graph_fold(text): the text in lower case (JavaScript's toLowerCase).
+ * - graph_text(test, text, needle): 1 when the folded text starts with, ends with or contains
+ *   (`test`) the needle, already folded; 0 otherwise, and for NULL.
+ */
+function addTextFunctions(db: Db): void {
+  const fold = (text: unknown) => (typeof text === "string" ? text.toLowerCase() : text);
+  db.function("graph_fold", { deterministic: true }, fold);
+  db.function("graph_text", { deterministic: true }, (test: unknown, text: unknown, needle: unknown) => {
+    const value = fold(text);
+    if (typeof value !== "string" || typeof needle !== "string") return 0;
+    const found = test === "startswith" ? value.startsWith(needle) : test === "endswith" ? value.endsWith(needle) : value.includes(needle);
+    return found ? 1 : 0;
+  });
 }
 
 function messageOf(error: unknown): string {

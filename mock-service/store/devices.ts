@@ -151,6 +151,40 @@ const MATCHING: Record<DeviceLookup, (marks: string) => string> = {
     `SELECT rowid FROM devices WHERE user_id IN (SELECT id FROM users WHERE user_principal_name IN (${marks}) UNION ${UNFOLDED("users", "user_principal_name", "users_by_upn_unfolded", "id")})`,
 };
 
+/**
+ * The SQL expression of each field of a listed device, over the admin's view (`d` the device,
+ * `u` its user): what a condition or an order given to `visibleWhere` is written with.
+ */
+export const DEVICE_SQL = {
+  id: "d.id",
+  azureADDeviceId: "d.azure_ad_device_id",
+  enrollmentProfileName: "d.enrollment_profile_name",
+  enrollmentMode: "d.enrollment_mode",
+  deviceName: "d.device_name",
+  serialNumber: "d.serial_number",
+  model: "d.model",
+  manufacturer: "d.manufacturer",
+  osVersion: "d.os_version",
+  userId: "d.user_id",
+  managementState: "d.management_state",
+  enrolled: "d.enrolled",
+  lastSync: "d.last_sync",
+  userPrincipalName: "u.user_principal_name",
+  userDisplayName: "u.display_name",
+} as const satisfies Partial<Record<keyof DeviceView, string>>;
+
+/** A condition on the admin's view of devices and the values of its `?` marks. */
+export interface DeviceCondition {
+  sql: string;
+  params: (string | number | null)[];
+}
+
+/** The fields kept case-blind in an index, with the partial index of their values NOCASE does not fold. */
+const UNFOLDED_INDEX = {
+  serialNumber: UNFOLDED("devices", "serial_number", "devices_by_serial_unfolded"),
+  deviceName: UNFOLDED("devices", "device_name", "devices_by_name_unfolded"),
+} as const;
+
 /** What listed devices can be looked up by without reading every row. */
 export type DeviceLookup = "id" | "azureADDeviceId" | "userId" | "serialNumber" | "deviceName" | "userPrincipalName";
 
@@ -166,6 +200,8 @@ export class DeviceStore {
   private readonly listedFrom;
   private readonly placeStmt;
   private readonly matching = new Map<string, Statement<string[], DeviceRow>>();
+  /** Statements of conditions and orders given by the caller, by their SQL (a few shapes: a cap keeps the map small). */
+  private readonly conditioned = new Map<string, Statement<unknown[], DeviceRow & { n: number }>>();
   private readonly setState;
   private readonly setUserStmt;
   private readonly syncStmt;
@@ -272,9 +308,17 @@ export class DeviceStore {
     return row && cursorOf(row);
   }
 
-  /** Up to `limit` listed devices in list order after `cursor`. */
-  visibleFrom(cursor: Cursor, limit: number): Keyed<DeviceView>[] {
-    return this.listedFrom.all(cursor.at, cursor.row, limit).map((row) => ({ record: viewFromRow(row), cursor: cursorOf(row) }));
+  /** Up to `limit` listed devices in list order after `cursor`; those `where` keeps, when given (SQL over DEVICE_SQL's expressions). */
+  visibleFrom(cursor: Cursor, limit: number, where?: DeviceCondition): Keyed<DeviceView>[] {
+    const rows = where
+      ? this.conditionedStatement(`${KEYED_VIEW} WHERE ${LISTED} AND (${where.sql}) AND (d.enrolled, d.rowid) > (?, ?) ORDER BY d.enrolled, d.rowid LIMIT ?`).all(
+          ...where.params,
+          cursor.at,
+          cursor.row,
+          limit,
+        )
+      : this.listedFrom.all(cursor.at, cursor.row, limit);
+    return rows.map((row) => ({ record: viewFromRow(row), cursor: cursorOf(row as KeyColumns) }));
   }
 
   /**
@@ -292,6 +336,51 @@ export class DeviceStore {
       if (values.length <= 4) this.matching.set(key, statement);
     }
     return statement.all(...values).map(viewFromRow);
+  }
+
+  /**
+   * Up to `limit` listed devices `where` keeps, in the order `orderBy` (SQL over DEVICE_SQL's
+   * expressions): SQLite reads them through an index on the order where one fits.
+   */
+  visibleWhere(where: DeviceCondition, orderBy: string, limit: number): DeviceView[] {
+    return this.conditionedStatement(`${VIEW} WHERE ${LISTED} AND (${where.sql}) ORDER BY ${orderBy} LIMIT ?`)
+      .all(...where.params, limit)
+      .map(viewFromRow);
+  }
+
+  /**
+   * The number of listed devices `where` keeps among the rows `rows` (rowids, both ends included),
+   * counted by SQLite: a count of many rows is made a span at a time.
+   */
+  countVisibleWhere(where: DeviceCondition, rows: { from: number; to: number }): number {
+    const sql = `SELECT count(*) AS n FROM devices d LEFT JOIN users u ON u.id = d.user_id
+      WHERE d.rowid BETWEEN ? AND ? AND ${LISTED} AND (${where.sql})`;
+    return this.conditionedStatement(sql).get(rows.from, rows.to, ...where.params)?.n ?? 0;
+  }
+
+  /** The largest rowid of a device (0 without devices): where a count by spans of rows ends. */
+  lastRow(): number {
+    return this.conditionedStatement("SELECT coalesce(max(rowid), 0) AS n FROM devices").get()?.n ?? 0;
+  }
+
+  /**
+   * Whether a listed device's serial number or name holds a character besides printable ASCII
+   * (read from the partial index of just those): until one does, SQLite's NOCASE sorts the field
+   * as Graph does.
+   */
+  hasUnfolded(field: keyof typeof UNFOLDED_INDEX): boolean {
+    const statement = this.conditionedStatement(`SELECT count(*) AS n FROM devices d WHERE ${LISTED} AND d.rowid IN (${UNFOLDED_INDEX[field]})`);
+    return (statement.get()?.n ?? 0) > 0;
+  }
+
+  private conditionedStatement(sql: string): Statement<unknown[], DeviceRow & { n: number }> {
+    let statement = this.conditioned.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], DeviceRow & { n: number }>(sql);
+      if (this.conditioned.size >= 64) this.conditioned.clear();
+      this.conditioned.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Up to `limit` listed devices in list order, from the `offset`-th (0 is the first). */

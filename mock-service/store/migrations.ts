@@ -272,4 +272,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX users_in_order ON users(created);
   CREATE INDEX groups_in_order ON groups(created);
   `,
+  // 9: managed devices sorted by their last sync ($orderby=lastSyncDateTime) are read a page at a
+  //    time from this index (ties by id), as those sorted by enrollment time, serial number or name
+  //    are from the indexes of 8.
+  `
+  CREATE INDEX devices_by_sync ON devices(last_sync, id);
+  `,
 ];

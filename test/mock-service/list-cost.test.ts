@@ -99,6 +99,61 @@ describe("a page reads the rows up to its end", () => {
   });
 });
 
+describe("a sorted or filtered-and-counted page of devices reads its own rows only", () => {
+  /** A walk of `path` with the devices made Graph-shaped on each page (the costly part of a row). */
+  async function shapedPerPage(t: TestService, path: string): Promise<{ seen: string[]; perPage: number[] }> {
+    const reads = watchReads();
+    const shaped = vi.spyOn(DeviceStore.prototype, "actionsOf");
+    const perPage: number[] = [];
+    const seen = await walk(t, path, () => {
+      perPage.push(shaped.mock.calls.length);
+      expect(reads.wholeTableReads()).toBe(0);
+      shaped.mockClear();
+      reads.clear();
+    });
+    return { seen, perPage };
+  }
+
+  it("sorts in the store: a $orderby page reads its devices and one more, not all of them", async () => {
+    const t = service();
+    const enrolled = await factoryDevices(t, 30);
+    for (const orderBy of ["serialNumber desc", "deviceName", "lastSyncDateTime desc", "enrolledDateTime", "id"]) {
+      const { seen, perPage } = await shapedPerPage(t, `${DEVICES}?$top=5&$select=id&$orderby=${q(orderBy)}`);
+      expect([...seen].sort(), orderBy).toEqual([...enrolled].sort());
+      expect(Math.max(...perPage), orderBy).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it("counts a filter in the store: each page of a counted walk reads its devices and one more", async () => {
+    const t = service();
+    const enrolled = await factoryDevices(t, 30);
+    for (const [filter, orderBy] of [
+      ["operatingSystem eq 'androidAOSP'", undefined],
+      ["startswith(serialNumber,'SN00') and model ne 'x'", "serialNumber desc"],
+      ["enrolledDateTime ge 2020-01-01T00:00:00Z", "lastSyncDateTime"],
+    ] as const) {
+      const sort = orderBy === undefined ? "" : `&$orderby=${q(orderBy)}`;
+      const path = `${DEVICES}?$top=5&$select=id&$count=true&$filter=${q(filter)}${sort}`;
+      const { seen, perPage } = await shapedPerPage(t, path);
+      expect(seen.length, filter).toBe(30);
+      expect(new Set(seen), filter).toEqual(new Set(enrolled));
+      // Its 5 devices and the one after them, and (unsorted) the device it resumes after, which the filter must still keep.
+      expect(Math.max(...perPage), filter).toBeLessThanOrEqual(7);
+    }
+  });
+
+  it("filters in the store: a filter that keeps few devices reads the devices it keeps, not those it skips", async () => {
+    const t = service();
+    const enrolled = await factoryDevices(t, 30);
+    for (const sort of ["", `&$orderby=${q("enrolledDateTime")}`]) {
+      const { seen, perPage } = await shapedPerPage(t, `${DEVICES}?$top=2&$select=id&$filter=${q("startswith(serialNumber,'sn002')")}${sort}`);
+      expect([...seen].sort(), sort).toEqual(enrolled.slice(20).sort());
+      // Its 2 devices, the one after them and (unsorted) the one it resumes after: the 20 skipped are never made Graph-shaped.
+      expect(Math.max(...perPage), sort).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
 describe("look-ups through an index compare as Graph does", () => {
   it("finds devices by serial number, name, user and id ignoring case, in any alphabet, with eq and in", async () => {
     const t = service();
