@@ -34,7 +34,7 @@ export type { DeviceIdentity, Failure, DeviceContext, DeviceSettings } from "./m
 export type {
   PackageOffer, DeviceAction, FindingSummary, ProvisioningPlan, StepFailure, RetryState, Enrollment, TermsToShow,
   SignedInUser, DeviceInput, DeviceEvent, WifiProgressStatus, Stamped, ScanQrOutput, CheckPayloadOutput,
-  PreconditionsOutput, NetworkOutput, InstalledAgentOutput, DownloadAgentInput, DownloadOutput, VerifyAgentInput,
+  PreconditionsOutput, SettingsInput, SettingsOutput, SystemSettings, DeviceOwnerOutput, MobileDataOutput, NetworkOutput, InstalledAgentOutput, DownloadAgentInput, DownloadOutput, VerifyAgentInput,
   VerifyOutput, InstallOutput, EnrollInput, EnrollOutput, SignInInput, SignInOutput, AcceptTermsInput, InstallAppInput,
   CheckInInput, CheckInOutput, UpdatesOutput, AcknowledgeInput, UploadLogsInput, UploadLogsOutput, AppControlInput,
   CheckNetworkInput,

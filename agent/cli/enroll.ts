@@ -43,6 +43,8 @@ interface EnrollOptions {
   deviceDir?: string;
   timeout: string;
   preinstall: string[];
+  /** False with --no-mobile-data. */
+  mobileData: boolean;
   device: string;
   until?: string;
 }
@@ -67,6 +69,7 @@ export function registerEnroll(program: Command): void {
     .option("--clock <kind>", "real (wait as a device would) or simulated (waits take no time)", "real")
     .option("--device-dir <dir>", "keep the device's storage here; a device found there resumes where it stopped (from an error screen: Try again, or Reset if only that helps; enrolled, it first takes a check-in that is due, where it hears of a wipe or delete)")
     .option("--preinstall <package>", "a package archive in the device's system image, e.g. the agent (repeatable)", collect, [])
+    .option("--no-mobile-data", "the device has no mobile data (no SIM, no data plan or no coverage): a QR code that allows mobile data and names no Wi-Fi waits 10 minutes for it and fails")
     .option("--until <state>", "stop when the device reaches this state, keeping it in --device-dir to continue from there; a state of the enrolled device's life (enrolled.checkingIn, factoryResetting) runs it on past enrollment; exit 1 if it is not reached")
     .option("--timeout <duration>", "give up after this long on a real clock", "10m")
     .option("--device <device>", "virtual (the simulated device), or adb:SERIAL to drive an Android emulator or device over adb", "virtual")
@@ -133,6 +136,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     ...(options.service === undefined ? {} : { serviceUrl: options.service }),
     ...(options.deviceDir === undefined ? {} : { storage: { dir: resolve(options.deviceDir) } }),
     ...(preinstalled.length > 0 ? { preinstalled } : {}),
+    ...(options.mobileData === false ? { mobileData: false } : {}),
     ...(transcript ? { transcript: transcript.write, transcriptSecrets: transcript.secrets } : {}),
   };
   // Loaded here, not at start-up: the device pulls in the QR decoders.
@@ -217,6 +221,9 @@ function deviceOption(options: EnrollOptions): string | null {
     if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
       throw new InputError(`${why}, so it cannot be used with --device ${options.device}`, { where: flag, hint: `leave out ${flag}` });
     }
+  }
+  if (options.mobileData === false) {
+    throw new InputError(`a real device has mobile data or not by its own SIM, so it cannot be used with --device ${options.device}`, { where: "--no-mobile-data", hint: "leave out --no-mobile-data" });
   }
   if (options.clock !== "real") {
     throw new InputError(`a real device runs on the real clock, so it cannot be used with --device ${options.device}`, { where: "--clock", hint: "leave out --clock" });

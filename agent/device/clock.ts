@@ -352,6 +352,11 @@ export class SkewedClock implements ClockPort {
     this.offsetMs += deltaMs;
   }
 
+  /** Sets the device's clock to read `ms` now (the payload's LOCAL_TIME, as AlarmManager.setTime does). */
+  setTime(ms: number): void {
+    this.offsetMs += ms - this.now();
+  }
+
   now(): number {
     return this.base.now() + this.offsetMs;
   }

@@ -25,7 +25,7 @@ import { parsePackageArchive } from "../protocol/package-archive.js";
 import { DeviceLog } from "../report/device-log.js";
 import type { StepRecord } from "./step-record.js";
 import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
-import { RealClock, SimulatedClock } from "./clock.js";
+import { RealClock, SimulatedClock, SkewedClock } from "./clock.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { checkedDeviceOptions } from "./device-options.js";
 import { findFault, formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
@@ -88,7 +88,14 @@ export interface CreateDeviceOptions {
    */
   transcriptSecrets?: TranscriptSecrets;
   /** Networks around the device (default: the payload's network with the payload's key). */
-  environment?: Partial<Omit<WifiEnvironment, "networks">> & { networks?: VirtualNetwork[] };
+  environment?: Partial<Omit<WifiEnvironment, "networks" | "mobileData">> & { networks?: VirtualNetwork[] };
+  /**
+   * Whether the device has mobile data (a SIM with a data plan, in coverage), which a payload's
+   * USE_MOBILE_DATA without Wi-Fi connects over. Default true: a QR code that allows mobile data
+   * is meant for devices that have it. False: the device waits 10 minutes for a mobile network,
+   * as Android does, and fails ("Can't set up device", mobileDataTimeout).
+   */
+  mobileData?: boolean;
   /** The device was reset with an account on it (factory reset protection is on). */
   resetProtection?: boolean;
   /** Timeouts and retry policy (defaults: a real device's). */
@@ -190,7 +197,10 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   keepSeed();
   const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({ ...options, ...(seed === null ? {} : { seed }) });
   const base = given.clock ?? options.clock ?? new SimulatedClock();
-  const clock = skewClock(base, faults);
+  // The device's clock can be set (the payload's LOCAL_TIME) unless it is a clock port given as
+  // the device's own: then it keeps what its owner reads.
+  const skewed = skewClock(base, faults);
+  const clock = given.clock || skewed instanceof SkewedClock ? skewed : new SkewedClock(base, 0);
 
   const view = given.camera ? null : await cameraView(options.qr);
   if (view && findFault(faults, "wrong-wifi-key")?.key !== undefined) {
@@ -234,7 +244,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   if (virtualPackages && !stored) virtualPackages.installSystemImage(systemImage);
   const policy = given.policy ?? new VirtualDevicePolicy(flash);
   // The virtual radio puts the joined network's proxy in force on the virtual parts' HTTP.
-  const virtualWifi = given.wifi ? null : new VirtualWifi(environmentWith(options.environment, faults, identity), clock, flash, timings.wifi, transport);
+  const virtualWifi = given.wifi ? null : new VirtualWifi(environmentWith(options.environment, options.mobileData, faults, identity), clock, flash, timings.wifi, transport);
   const ports: DevicePorts = {
     clock,
     storage,
@@ -257,7 +267,11 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   let log: DeviceLog | null = null;
   const securityPatchLevel = options.securityPatchLevel === undefined ? virtualSecurityPatchLevel(identity.osVersion) : options.securityPatchLevel;
   const hardware = { osVersion: identity.osVersion, securityPatchLevel, rooted: false };
-  const wiring = wireSharedDevice(ports, gate, { collectLogs: () => log?.logText() ?? "", hardware: () => hardware });
+  const wiring = wireSharedDevice(ports, gate, {
+    collectLogs: () => log?.logText() ?? "",
+    hardware: () => hardware,
+    note: (event, detail) => runtime?.note(runtime.state, event, detail),
+  });
   runtime = new DeviceRuntime({
     machine: wiring.machine,
     attach: wiring.attach,
@@ -284,6 +298,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     // What the device has out of the box is part of it: a replay installs the same system image.
     ...(systemImage.length > 0 ? { preinstalled: systemImage.map(preinstalledRecord) } : {}),
     ...(options.resetProtection ? { resetProtection: true as const } : {}),
+    ...(options.mobileData === false ? { mobileData: false as const } : {}),
   });
   if (sink) {
     // A transcript is written as the device goes, so each record is rendered as it comes.
@@ -442,7 +457,13 @@ export function payloadOrigins(text: string): string[] {
  * the setup wizard (RealWear) had no screen to join a network on before the QR code, so it starts
  * on none unless the caller puts it on one.
  */
-function environmentWith(given: CreateDeviceOptions["environment"], faults: readonly Fault[], identity: DeviceIdentity): WifiEnvironment {
+function environmentWith(given: CreateDeviceOptions["environment"], mobileData: boolean | undefined, faults: readonly Fault[], identity: DeviceIdentity): WifiEnvironment {
   const existingConnection = skipsSetupWizard(identity) === null ? DEFAULT_ENVIRONMENT.existingConnection : null;
-  return faultyEnvironment({ ...DEFAULT_ENVIRONMENT, existingConnection, ...given, networks: given?.networks ?? [] }, faults);
+  return faultyEnvironment({
+    ...DEFAULT_ENVIRONMENT,
+    existingConnection,
+    ...given,
+    networks: given?.networks ?? [],
+    mobileData: mobileData ?? DEFAULT_ENVIRONMENT.mobileData,
+  }, faults);
 }

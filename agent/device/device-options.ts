@@ -43,6 +43,9 @@ export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl
   if (patch !== undefined && patch !== null && !(typeof patch === "string" && isSecurityPatchLevel(patch))) {
     throw new TypeError(`createDevice: securityPatchLevel must be a date written YYYY-MM-DD, as Android's ro.build.version.security_patch (e.g. "2025-03-05"), or null when unknown (got ${givenValue(patch)})`);
   }
+  if (options.mobileData !== undefined && typeof options.mobileData !== "boolean") {
+    throw new TypeError(`createDevice: mobileData must be true (the device has mobile data: a SIM with a data plan, in coverage) or false (it has none) (got ${givenValue(options.mobileData)})`);
+  }
   if (options.transcript !== undefined && typeof options.transcript !== "function") {
     throw new TypeError(`createDevice: transcript must be a function that takes each record, such as new TranscriptFile(path).write (got ${givenValue(options.transcript)})`);
   }

@@ -6,7 +6,7 @@
  */
 import { deviceMachine } from "../machine/device-machine.js";
 import { isPastEnrollment, isWithin, requireStatePath } from "../machine/state-paths.js";
-import type { DeviceContext, DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
+import type { DeviceContext, DeviceIdentity, Failure, InstalledApp, SystemSettings } from "../machine/types.js";
 import type { DeviceLog } from "../report/device-log.js";
 import type { TimelineEntry } from "../report/timeline.js";
 import { baseClock, NO_LIMIT, setLongTimeout, SimulatedClock, timeSpan, type LongTimeout, type RunOutcome } from "./clock.js";
@@ -31,6 +31,8 @@ export interface DeviceReport {
   deviceOwner: string | null;
   /** enroll()'s `signal` stopped the run in finalStatePath before it ended (Ctrl-C); the stored snapshot resumes it there. */
   interrupted?: true;
+  /** The locale, time zone and clock the payload set on the device (each null when not set); absent when the payload gave none of them. */
+  systemSettings?: SystemSettings;
 }
 
 /** What enroll() is asked: see Device.enroll. */
@@ -359,6 +361,7 @@ export class DeviceFacade implements Device {
       },
       apps: reportedApps(apps),
       deviceOwner: owner ? `${owner.packageName}/${owner.className}` : null,
+      ...(context?.systemSettings ? { systemSettings: context.systemSettings } : {}),
     };
   }
 

@@ -50,6 +50,12 @@ export interface WifiPort {
   join(network: WifiNetworkConfig, onProgress: (progress: WifiProgress) => void, signal: AbortSignal): Promise<WifiConnection>;
   /** The network the device is on now, if any (when the payload names none). */
   currentConnection(): Promise<WifiConnection | null>;
+  /**
+   * Turns mobile data on and resolves once a mobile network reaches the internet (a payload with
+   * USE_MOBILE_DATA and no Wi-Fi). Like Android, it keeps waiting until the signal aborts (the
+   * caller owns the timeout). Absent: the radio cannot (a device over adb).
+   */
+  connectMobileData?(signal: AbortSignal): Promise<{ network: string }>;
 }
 
 // ---- package manager ------------------------------------------------------------------------

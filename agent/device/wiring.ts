@@ -28,6 +28,7 @@ import type {
   CheckNetworkInput,
   CheckPayloadOutput,
   DeviceContext,
+  DeviceOwnerOutput,
   DeviceEvent,
   DownloadAgentInput,
   DownloadOutput,
@@ -37,10 +38,13 @@ import type {
   InstallAppInput,
   InstalledAgentOutput,
   InstallOutput,
+  MobileDataOutput,
   NetworkOutput,
   PreconditionsOutput,
   ScanQrOutput,
   Session,
+  SettingsInput,
+  SettingsOutput,
   SignInInput,
   SignInOutput,
   Stamped,
@@ -58,6 +62,7 @@ import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
 import { logsToUpload } from "./log-upload.js";
 import { fromStep } from "./step-actor.js";
+import { applySystemSettings, setsSettingsAtStart } from "./system-settings.js";
 import { toAction, toApp, toOffer } from "./wire-records.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any device's system
@@ -76,6 +81,8 @@ export interface WiringOptions {
   collectLogs?: () => string;
   /** What the hardware is, for compliance policies (without it: an unknown OS version and patch level, not rooted). */
   hardware?: () => HardwareFacts;
+  /** A line for the timeline: what the device set from the payload's locale, time zone and time. */
+  note?: (event: string, detail: string) => void;
 }
 
 /** The facts of a compliance evaluation that come from the hardware, not from the policy in force. */
@@ -235,6 +242,14 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     return e;
   }
 
+  /** Sets the payload's locale, time zone and time (agent/device/system-settings.ts), and says so in the timeline. */
+  function setSystemSettings(input: SettingsInput): SettingsOutput | undefined {
+    const result = applySystemSettings(input.plan, clock, null);
+    if (result.said === null) return undefined;
+    if (gate.powered) options.note?.("settings", result.said);
+    return result;
+  }
+
   const authorization = (session: Session) => ({ authorization: `Bearer ${session.deviceCredential}` });
 
   /**
@@ -277,10 +292,13 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
       return { plan: check.params ? planFromParams(check.params) : null, findings };
     }),
 
-    checkPreconditions: step<void, Unstamped<PreconditionsOutput>>(async () => ({
-      alreadyProvisioned: (await ports.packages.deviceOwner()) !== null,
-      resetProtection: await ports.power.resetProtectionActive(),
-    })),
+    checkPreconditions: step<SettingsInput, Unstamped<PreconditionsOutput>>(async (input) => {
+      const alreadyProvisioned = (await ports.packages.deviceOwner()) !== null;
+      const resetProtection = await ports.power.resetProtectionActive();
+      // Android 10 and 11: provisioning's first task sets them, once the device may be provisioned.
+      const settings = !alreadyProvisioned && !resetProtection && setsSettingsAtStart(input.identity) ? setSystemSettings(input) : undefined;
+      return { alreadyProvisioned, resetProtection, ...(settings ? { settings } : {}) };
+    }),
 
     checkNetwork: step<CheckNetworkInput, Unstamped<NetworkOutput>>(async (input) => {
       const connection = await ports.wifi.currentConnection();
@@ -293,6 +311,13 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
           ? {}
           : { noNetworkReason: `the payload names no Wi-Fi network and the device is on none: it has no setup wizard to join one before the QR code (${noWizard}), so the QR code must carry the Wi-Fi` }),
       };
+    }),
+
+    connectMobileData: step<void, Unstamped<MobileDataOutput>>(async (_input, signal) => {
+      if (!ports.wifi.connectMobileData) {
+        throw new StepError("mobileDataUnavailable", "this device's radio port cannot turn mobile data on (a device over adb): give the QR code a Wi-Fi network");
+      }
+      return ports.wifi.connectMobileData(signalFor(ports.wifi, signal));
     }),
 
     joinWifi: fromCallback<DeviceEvent, { network: WifiNetworkConfig }>(({ input, sendBack }) => {
@@ -344,10 +369,13 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
       app: await ports.packages.install(stagedId, signalFor(ports.packages, signal)),
     })),
 
-    setDeviceOwner: step<{ packageName: string; className: string }, object>(async (component) => {
+    setDeviceOwner: step<{ packageName: string; className: string } & SettingsInput, Unstamped<DeviceOwnerOutput>>(async (input) => {
+      const component = { packageName: input.packageName, className: input.className };
+      // Android 12+: provisionFullyManagedDevice sets them as it makes the admin app device owner.
+      const settings = setsSettingsAtStart(input.identity) ? undefined : setSystemSettings(input);
       await ports.packages.setDeviceOwner(component);
       await ports.packages.launchApp(component.packageName);
-      return {};
+      return settings ? { settings } : {};
     }),
 
     enroll: step<EnrollInput, Unstamped<EnrollOutput>>(

@@ -56,6 +56,8 @@ export function initialContext(input: DeviceInput, resets = 0): DeviceContext {
     stagedAgent: null,
     agent: null,
     wifi: { ssid: null, status: null, detail: null, startedAt: null },
+    mobileData: null,
+    systemSettings: null,
     enrollment: null,
     credentials: null,
     user: null,

@@ -32,6 +32,7 @@ import {
 import { failure, failureFromFinding, failureFromStep, userMayRetry } from "./failures.js";
 import { stringExtra } from "./plan.js";
 import { mayRetry, nextRetry } from "./retry.js";
+import { DEFAULT_SETTINGS } from "./types.js";
 import type {
   AcceptTermsInput,
   AcknowledgeInput,
@@ -43,6 +44,7 @@ import type {
   DeviceContext,
   DeviceEvent,
   DeviceInput,
+  DeviceOwnerOutput,
   DownloadAgentInput,
   DownloadOutput,
   EnrollInput,
@@ -52,10 +54,13 @@ import type {
   InstallAppInput,
   InstallOutput,
   InstalledAgentOutput,
+  MobileDataOutput,
   NetworkOutput,
   PreconditionsOutput,
   ScanQrOutput,
   Session,
+  SettingsInput,
+  SettingsOutput,
   SignInInput,
   SignInOutput,
   Stamped,
@@ -80,6 +85,16 @@ function firstRemoval(output: CheckInOutput) {
 }
 
 /** What the state's screen shows (its meta), for the diagram; the timeline words are in agent/report/describe.ts. */
+/** The mobile-data timeout in force (a snapshot stored before it was a setting has the default). */
+function mobileDataTimeoutMs(context: DeviceContext): number {
+  return context.settings.mobileDataTimeoutMs ?? DEFAULT_SETTINGS.mobileDataTimeoutMs;
+}
+
+/** "10 min", or "90 s" for a span that is no whole number of minutes. */
+function formatMinutes(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
 function screen(text: string) {
   return { screen: text };
 }
@@ -94,8 +109,9 @@ export const deviceSetup = setup({
   actors: {
     scanQr: notProvided<ScanQrOutput, void>("scanQr"),
     checkPayload: notProvided<CheckPayloadOutput, { text: string }>("checkPayload"),
-    checkPreconditions: notProvided<PreconditionsOutput, void>("checkPreconditions"),
+    checkPreconditions: notProvided<PreconditionsOutput, SettingsInput>("checkPreconditions"),
     checkNetwork: notProvided<NetworkOutput, CheckNetworkInput>("checkNetwork"),
+    connectMobileData: notProvided<MobileDataOutput, void>("connectMobileData"),
     joinWifi: fromCallback<DeviceEvent, { network: WifiNetworkConfig }>(() => {
       throw new Error('the device actor "joinWifi" was not provided (see agent/device/wiring.ts)');
     }),
@@ -103,7 +119,7 @@ export const deviceSetup = setup({
     downloadAgent: notProvided<DownloadOutput, DownloadAgentInput>("downloadAgent"),
     verifyAgent: notProvided<VerifyOutput, VerifyAgentInput>("verifyAgent"),
     installAgent: notProvided<InstallOutput, { stagedId: string }>("installAgent"),
-    setDeviceOwner: notProvided<Stamped, { packageName: string; className: string }>("setDeviceOwner"),
+    setDeviceOwner: notProvided<DeviceOwnerOutput, { packageName: string; className: string } & SettingsInput>("setDeviceOwner"),
     enroll: notProvided<EnrollOutput, EnrollInput>("enroll"),
     signIn: notProvided<SignInOutput, SignInInput>("signIn"),
     acceptTerms: notProvided<Stamped, AcceptTermsInput>("acceptTerms"),
@@ -119,6 +135,8 @@ export const deviceSetup = setup({
   delays: {
     /** AOSP waits this long for the network to connect before giving up. */
     wifiTimeout: ({ context }) => context.settings.wifiConnectTimeoutMs,
+    /** AOSP waits this long for mobile data to connect (a snapshot stored before it was a setting has the default). */
+    mobileDataTimeout: ({ context }) => mobileDataTimeoutMs(context),
     /** Until the next attempt of a failed service call (the wiring reads the clock instead). */
     retryDelay: ({ context }) => context.retry?.delayMs ?? 0,
     /** Until the next check-in is due (the wiring reads the clock instead). */
@@ -134,6 +152,8 @@ export const deviceSetup = setup({
     alreadyProvisioned: ({ event }) => outputOf<PreconditionsOutput>(event).alreadyProvisioned,
     resetProtection: ({ event }) => outputOf<PreconditionsOutput>(event).resetProtection,
     payloadNamesWifi: ({ context }) => context.plan?.wifi != null,
+    /** AOSP's DeviceOwnerProvisioningController: Wi-Fi info wins; without it, USE_MOBILE_DATA runs ConnectMobileNetworkTask. */
+    mobileDataAllowed: ({ context }) => context.plan?.wifi == null && context.plan?.useMobileData === true,
     networkConnected: ({ event }) => outputOf<NetworkOutput>(event).connected,
     noDownloadButInstalled: ({ context, event }) =>
       context.plan?.download == null && outputOf<InstalledAgentOutput>(event).installed !== null,
@@ -200,6 +220,27 @@ export const deviceSetup = setup({
           outputOf<NetworkOutput>(event).noNetworkReason ?? "the payload names no Wi-Fi network and the device is not connected to one",
           atOf(event),
         ),
+    }),
+    startMobileData: assign(({ event }) => ({ mobileData: { startedAt: atOf(event), network: null }, failure: null })),
+    recordMobileDataConnected: assign({
+      mobileData: ({ context, event }) => ({ startedAt: context.mobileData?.startedAt ?? atOf(event), network: outputOf<MobileDataOutput>(event).network }),
+    }),
+    recordMobileDataTimeout: assign({
+      failure: ({ context }) => {
+        const timeout = mobileDataTimeoutMs(context);
+        return failure(
+          "connectMobileData",
+          "mobileDataTimeout",
+          `no mobile network reached the internet within ${formatMinutes(timeout)}: the QR code allows mobile data (USE_MOBILE_DATA) and names no Wi-Fi, so the device waits for mobile data only, and it has none (no SIM, no data plan or no coverage)`,
+          (context.mobileData?.startedAt ?? Number.NaN) + timeout,
+        );
+      },
+    }),
+    recordSettings: assign({
+      systemSettings: ({ context, event }) => {
+        const settings = outputOf<{ settings?: SettingsOutput }>(event).settings;
+        return settings ? settings.applied : context.systemSettings ?? null;
+      },
     }),
     startWifi: assign(({ context, event }) => ({
       wifi: { ssid: context.plan?.wifi?.ssid ?? null, status: "enabling", detail: null, startedAt: atOf(event) },
@@ -480,11 +521,13 @@ export const deviceMachine = deviceSetup.createMachine({
       invoke: {
         id: "checkPreconditions",
         src: "checkPreconditions",
+        input: ({ context }) => ({ identity: context.identity, plan: context.plan }),
         onDone: [
           { guard: "alreadyProvisioned", target: "cantSetUpDevice", actions: { type: "recordPreconditionFailure", params: { code: "alreadyProvisioned" } } },
           { guard: "resetProtection", target: "cantSetUpDevice", actions: { type: "recordPreconditionFailure", params: { code: "resetProtection" } } },
-          { guard: "payloadNamesWifi", target: "connectingWifi" },
-          { target: "checkingNetwork" },
+          { guard: "payloadNamesWifi", target: "connectingWifi", actions: "recordSettings" },
+          { guard: "mobileDataAllowed", target: "connectingMobileData", actions: "recordSettings" },
+          { target: "checkingNetwork", actions: "recordSettings" },
         ],
         onError: { target: "cantSetUpDevice", actions: recordFailure("checkPreconditions") },
       },
@@ -503,6 +546,21 @@ export const deviceMachine = deviceSetup.createMachine({
         ],
         onError: { target: "wifiFailed", actions: recordFailure("checkNetwork") },
       },
+    },
+    connectingMobileData: {
+      description: "No Wi-Fi in the payload and mobile data allowed: mobile data is turned on and the device waits for a mobile network that reaches the internet.",
+      meta: screen("Getting ready for work setup..."),
+      tags: ["busy"],
+      entry: "startMobileData",
+      invoke: {
+        id: "connectMobileData",
+        src: "connectMobileData",
+        onDone: { target: "preparingAgent", actions: "recordMobileDataConnected" },
+        onError: provisioningFailure("connectMobileData"),
+      },
+      on: { POWER_ON: { target: "connectingMobileData", reenter: true } },
+      // ConnectMobileNetworkTask's timeout fails provisioning: "Can't set up device", factory reset.
+      after: { mobileDataTimeout: { target: "provisioningFailed", actions: "recordMobileDataTimeout" } },
     },
     connectingWifi: {
       description: "The radio adds the payload's network (probing for it when hidden) and waits for it to connect.",
@@ -601,8 +659,8 @@ export const deviceMachine = deviceSetup.createMachine({
       invoke: {
         id: "setDeviceOwner",
         src: "setDeviceOwner",
-        input: ({ context }) => ({ ...context.plan!.adminComponent }),
-        onDone: { target: "enrolling" },
+        input: ({ context }) => ({ ...context.plan!.adminComponent, identity: context.identity, plan: context.plan }),
+        onDone: { target: "enrolling", actions: "recordSettings" },
         onError: provisioningFailure("setDeviceOwner"),
       },
     },

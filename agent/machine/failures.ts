@@ -17,6 +17,8 @@ const SCREENS: Record<string, string> = {
   wifiTimeout: "Couldn't connect to Wi-Fi",
   wifiAddFailed: "Couldn't connect to Wi-Fi",
   noNetwork: "Couldn't connect to Wi-Fi",
+  // ConnectMobileNetworkTask's failure: the controller's generic title and message, and a reset.
+  mobileDataTimeout: "Can't set up device. Contact your IT admin for help.",
   downloadFailed: "Couldn't download the admin app",
   checksumError: `Couldn't use the admin app due to a checksum error. ${CONTACT_ADMIN}`,
   packageInvalid: `Can't use the admin app. It's missing components or corrupted. ${CONTACT_ADMIN}`,
@@ -56,7 +58,7 @@ const SCREENS: Record<string, string> = {
  * `httpNNN` (agent/client/service-client.ts). A scenario's expect.failure is checked against them.
  */
 export const FAILURE_CODES: readonly string[] = [
-  ...new Set([...Object.keys(SCREENS), ...Object.keys(DEVICE_ERROR_STATUS), "cameraBlocked", "appNotInstalled", "internalError"]),
+  ...new Set([...Object.keys(SCREENS), ...Object.keys(DEVICE_ERROR_STATUS), "cameraBlocked", "appNotInstalled", "mobileDataUnavailable", "internalError"]),
 ];
 
 export function isFailureCode(code: string): boolean {

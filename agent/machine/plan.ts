@@ -35,6 +35,8 @@ export function planFromParams(params: ProvisioningParams): ProvisioningPlan {
     },
     adminExtras: structuredClone(params.adminExtras),
     useMobileData: params.useMobileData,
+    locale: params.locale,
+    timeZone: params.timeZone,
     localTime: params.localTime,
     organizationName: params.organizationName,
   };

@@ -79,6 +79,9 @@ export interface ProvisioningPlan {
   wifi: WifiNetworkConfig | null;
   adminExtras: Record<string, unknown>;
   useMobileData: boolean;
+  /** LOCALE, TIME_ZONE and LOCAL_TIME: set on the device as provisioning runs (absent in plans stored before they were). */
+  locale?: string | null;
+  timeZone?: string | null;
   localTime: number | null;
   organizationName: string | null;
 }
@@ -172,6 +175,8 @@ export interface DeviceSettings {
   tapsToOpenScanner: number;
   /** How long the device waits for the Wi-Fi network to connect (RECONNECT_TIMEOUT_MS in AOSP). */
   wifiConnectTimeoutMs: number;
+  /** How long the device waits for mobile data to connect (ConnectMobileNetworkTask's RECONNECT_TIMEOUT_MS in AOSP). */
+  mobileDataTimeoutMs: number;
   /** Service calls: attempts in all (first try included), first pause, growth, cap. */
   retry: { maxAttempts: number; baseDelayMs: number; factor: number; maxDelayMs: number };
 }
@@ -179,6 +184,7 @@ export interface DeviceSettings {
 export const DEFAULT_SETTINGS: DeviceSettings = {
   tapsToOpenScanner: 6,
   wifiConnectTimeoutMs: 60_000,
+  mobileDataTimeoutMs: 600_000,
   retry: { maxAttempts: 5, baseDelayMs: 2_000, factor: 2, maxDelayMs: 60_000 },
 };
 
@@ -196,6 +202,13 @@ export interface DeviceContext {
   agent: InstalledApp | null;
   /** The Wi-Fi join under way or last tried: the radio's last progress report. */
   wifi: { ssid: string | null; status: string | null; detail: string | null; startedAt: number | null };
+  /**
+   * The mobile data connection under way or made (a payload with USE_MOBILE_DATA and no Wi-Fi);
+   * null when none was tried (and in snapshots stored before it was kept).
+   */
+  mobileData?: { startedAt: number; network: string | null } | null;
+  /** The locale, time zone and clock the payload set on the device, once set (null: the device's own). */
+  systemSettings?: SystemSettings | null;
   enrollment: Enrollment | null;
   /** Held only while a sign-in is in flight (a resumed device must redo it). */
   credentials: { userPrincipalName: string; password: string } | null;
@@ -308,6 +321,39 @@ export interface CheckPayloadOutput extends Stamped {
 export interface PreconditionsOutput extends Stamped {
   alreadyProvisioned: boolean;
   resetProtection: boolean;
+  /** Android 10 and 11 set the payload's locale, time zone and time as provisioning starts (DeviceOwnerInitializeProvisioningTask). */
+  settings?: SettingsOutput;
+}
+
+/** The device owner is set; Android 12+ sets the payload's locale, time zone and time with it (ProvisionFullyManagedDeviceTask). */
+export interface DeviceOwnerOutput extends Stamped {
+  settings?: SettingsOutput;
+}
+
+/** What the preconditions check and the device-owner step need to set the payload's locale, time zone and time. */
+export interface SettingsInput {
+  identity: DeviceIdentity;
+  plan: ProvisioningPlan | null;
+}
+
+/** What the device set from the payload's LOCALE, TIME_ZONE and LOCAL_TIME (each null when not set). */
+export interface SystemSettings {
+  locale: string | null;
+  timeZone: string | null;
+  /** The device clock's reading LOCAL_TIME set (ms since the epoch). */
+  clockSetTo: number | null;
+}
+
+/** The settings step's result: what was set, and why anything the payload asked for was not. */
+export interface SettingsOutput {
+  applied: SystemSettings;
+  /** In words, for the timeline (null when the payload sets nothing). */
+  said: string | null;
+}
+
+/** The mobile network the device connected to. */
+export interface MobileDataOutput extends Stamped {
+  network: string;
 }
 
 export interface NetworkOutput extends Stamped {

@@ -17,6 +17,8 @@ export { paramsToJson } from "./device-params.js";
 export { imageFindings } from "./qr-findings.js";
 /** Why Android's download manager cannot fetch a download location (null when it can). */
 export { downloadUrlProblem } from "./rules/download.js";
+/** Why a TIME_ZONE is not a time zone id Android knows (null when it is one). */
+export { timeZoneProblem } from "./rules/device-settings.js";
 export { payloadSchema } from "./schema.js";
 export { decodeAndroidBase64UrlSafe, toBase64Url } from "./android-base64.js";
 export { KEYS, KEY_PREFIX, KEY_SPECS } from "./keys.js";

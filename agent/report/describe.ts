@@ -134,12 +134,15 @@ export function describeState(state: string, context: DeviceContext, event: { ty
     }
     case "checkingNetwork":
       return "No Wi-Fi in the QR code: using the network the device is on";
+    case "connectingMobileData":
+      return "No Wi-Fi in the QR code, mobile data allowed: turning mobile data on and waiting for a mobile network...";
     case "connectingWifi": {
       if (!wifi) return "Connecting to Wi-Fi...";
       const security = wifi.securityTypeAsWritten ? `${wifi.securityType}, written "${wifi.securityTypeAsWritten}"` : wifi.securityType;
       return `Connecting to ${wifi.ssid} (${security}${wifi.hidden ? ", hidden: probing" : ""})...`;
     }
     case "preparingAgent":
+      if (event.type === "xstate.done.actor.connectMobileData") return `Connected to ${context.mobileData?.network ?? "the mobile network"} over mobile data; getting ready for work setup...`;
       return context.wifi.status === "connected" ? `Connected to ${context.wifi.ssid}; getting ready for work setup...` : "Connected; getting ready for work setup...";
     case "downloadingAgent": {
       const proxy = downloadProxy(plan);

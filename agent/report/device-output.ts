@@ -42,6 +42,8 @@ export interface DeviceJson {
   seed: number | null;
   /** The run was stopped by this signal (Ctrl-C, SIGTERM) in finalStatePath; absent when it was not. */
   interrupted?: InterruptSignal;
+  /** The locale, time zone and clock reading (ISO 8601) the payload set (each null when not set); absent when it gave none of them. */
+  systemSettings?: { locale: string | null; timeZone: string | null; clockSetTo: string | null };
 }
 
 /** The `enroll --json` document (the README's contract plus identity, failure and faults; and the signal that interrupted it). */
@@ -58,7 +60,13 @@ export function deviceJson(report: DeviceReport, identity: DeviceIdentity, fault
     faults: faults.map(formatFault),
     seed,
     ...(stop.interrupted === undefined ? {} : { interrupted: stop.interrupted }),
+    ...(report.systemSettings === undefined ? {} : { systemSettings: settingsJson(report.systemSettings) }),
   };
+}
+
+function settingsJson(settings: NonNullable<DeviceReport["systemSettings"]>): NonNullable<DeviceJson["systemSettings"]> {
+  const { locale, timeZone, clockSetTo } = settings;
+  return { locale, timeZone, clockSetTo: clockSetTo === null ? null : new Date(clockSetTo).toISOString() };
 }
 
 function jsonEntry(entry: TimelineEntry) {

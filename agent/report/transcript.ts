@@ -57,6 +57,11 @@ export interface StartRecord {
    * stops at "Can't set up device". Absent when off (and in transcripts written before it was recorded).
    */
   resetProtection?: true;
+  /**
+   * False when the device had no mobile data (createDevice's mobileData: false, enroll's
+   * --no-mobile-data). Absent when it had (the default, and in transcripts written before it was recorded).
+   */
+  mobileData?: false;
 }
 
 /** One package of the device's system image, as its start record holds it. */

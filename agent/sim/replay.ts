@@ -117,6 +117,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   // Read (and a start record that cannot hold them refused) before a service is started.
   const recordedImage = recordedSystemImage(recorded, transcript.startLine, where);
   const resetProtection = recordedResetProtection(recorded, transcript.records, transcript.startLine, where);
+  const mobileData = recordedMobileData(recorded, transcript.startLine, where);
 
   let service: MockService | null = null;
   // The replayed device's records, as a transcript would hold them.
@@ -175,6 +176,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       ...(options.deviceDir === undefined ? {} : { storage: { dir: options.deviceDir } }),
       ...(systemImage.length > 0 ? { preinstalled: systemImage } : {}),
       ...(resetProtection ? { resetProtection: true } : {}),
+      ...(mobileData ? {} : { mobileData: false }),
     };
     const device = await createDevice(deviceOptions);
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
@@ -244,6 +246,16 @@ function recordedSystemImage(start: StartRecord, line: number, where: string): U
     }
     if (bytes === null) throw problem(`"preinstalled[${i}].archive" is not a package archive in base64`);
     return new Uint8Array(bytes);
+  });
+}
+
+/** Whether the recorded device had mobile data: as its start record says (absent: it had, the default). */
+function recordedMobileData(start: StartRecord, line: number, where: string): boolean {
+  const recorded: unknown = start.mobileData;
+  if (recorded === undefined || recorded === true || recorded === false) return recorded !== false;
+  throw new InputError(`${startRecordAt(line)}: "mobileData" is ${JSON.stringify(recorded)}, not true or false`, {
+    where,
+    hint: "record the run again, or put back the start record as it was written",
   });
 }
 

@@ -54,6 +54,7 @@ const basePlan: ProvisioningPlan = {
 export const SAMPLE_PLANS: Record<string, ProvisioningPlan> = {
   wifiAndDownload: basePlan,
   noWifi: { ...basePlan, wifi: null },
+  mobileData: { ...basePlan, wifi: null, useMobileData: true },
   noDownload: { ...basePlan, download: null },
   minimumVersion: { ...basePlan, download: { ...basePlan.download!, minimumVersionCode: 2_000_000 } },
 };
@@ -89,6 +90,7 @@ export const ACTOR_OUTCOMES: Record<string, Outcome[]> = {
     { output: { alreadyProvisioned: false, resetProtection: true, at: AT } },
     { error: fail("internalError") },
   ],
+  connectMobileData: [{ output: { network: "the mobile network", at: AT } }, { error: fail("mobileDataUnavailable") }],
   checkNetwork: [{ output: { connected: true, network: "Wired", at: AT } }, { output: { connected: false, network: null, at: AT } }, { error: fail("internalError") }],
   inspectAgent: [
     { output: { installed: null, at: AT } },
@@ -196,7 +198,7 @@ export function serializeModelState(snapshot: SnapshotLike): string {
     value: snapshot.value,
     // Only the welcome screen's guard counts taps; elsewhere the count would multiply the graph.
     taps: snapshot.value === "welcome" ? c.tapCount : null,
-    plan: c.plan === null ? null : { wifi: c.plan.wifi !== null, download: c.plan.download !== null, min: (c.plan.download?.minimumVersionCode ?? ALWAYS_DOWNLOAD) < ALWAYS_DOWNLOAD },
+    plan: c.plan === null ? null : { wifi: c.plan.wifi !== null, mobile: c.plan.useMobileData, download: c.plan.download !== null, min: (c.plan.download?.minimumVersionCode ?? ALWAYS_DOWNLOAD) < ALWAYS_DOWNLOAD },
     enrolled: c.enrollment !== null,
     retry: c.retry === null ? null : [c.retry.step, c.retry.attempt],
     queue: [c.appQueue.length, c.appQueue[0]?.packageName === AGENT_PACKAGE],

@@ -52,8 +52,8 @@ export async function createAdbDevice(options: AdbDeviceOptions): Promise<Device
     identity,
     // The device's own patch level: the launch level of its release would pass an unpatched image.
     securityPatchLevel,
-    clock,
-    ports: { wifi, packages, camera, power, service: new ServiceClient(http) },
+    // The device's own clock, given as its port: the payload's LOCAL_TIME does not set it here.
+    ports: { clock, wifi, packages, camera, power, service: new ServiceClient(http) },
     ...(options.user ? { user: options.user } : {}),
     ...(options.transcript ? { transcript: options.transcript } : {}),
   });

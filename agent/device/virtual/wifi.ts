@@ -34,12 +34,20 @@ export interface WifiEnvironment {
   payloadNetwork: "present" | "absent" | { wrongKey: string | null };
   /** The network the device is already on when the payload names none (null: not connected). */
   existingConnection: string | null;
+  /**
+   * A mobile network with data for the device (a SIM with a data plan, in coverage): what a
+   * payload's USE_MOBILE_DATA connects to. Without one, turning mobile data on never connects.
+   */
+  mobileData: boolean;
 }
 
 export const DEFAULT_ENVIRONMENT: WifiEnvironment = {
   networks: [],
   payloadNetwork: "present",
   existingConnection: "Setup-Wizard-Network",
+  // As the payload's network is present by default: a QR code that allows mobile data is meant
+  // for devices that have it (createDevice's mobileData: false, enroll's --no-mobile-data say otherwise).
+  mobileData: true,
 };
 
 export interface WifiTimings {
@@ -49,10 +57,12 @@ export interface WifiTimings {
   rescanMs: number;
   associateMs: number;
   dhcpMs: number;
+  /** Mobile data turned on until the network reaches the internet (an assumption: a few seconds on LTE). */
+  mobileDataMs: number;
 }
 
-export const REALISTIC_WIFI_TIMINGS: WifiTimings = { enableMs: 500, scanMs: 1_500, rescanMs: 10_000, associateMs: 800, dhcpMs: 700 };
-export const INSTANT_WIFI_TIMINGS: WifiTimings = { enableMs: 0, scanMs: 0, rescanMs: 10_000, associateMs: 0, dhcpMs: 0 };
+export const REALISTIC_WIFI_TIMINGS: WifiTimings = { enableMs: 500, scanMs: 1_500, rescanMs: 10_000, associateMs: 800, dhcpMs: 700, mobileDataMs: 3_000 };
+export const INSTANT_WIFI_TIMINGS: WifiTimings = { enableMs: 0, scanMs: 0, rescanMs: 10_000, associateMs: 0, dhcpMs: 0, mobileDataMs: 0 };
 
 /** AOSP AddWifiNetworkTask: addNetwork is retried 6 times, sleeping 0.5 s, 1 s, 2 s, ... */
 const ADD_NETWORK_RETRIES = 6;
@@ -166,6 +176,23 @@ export class VirtualWifi implements WifiPort {
         detail: `${config.ssid} sets the proxy auto-config file ${config.pacUrl}; the simulator does not run PAC files, so it is not applied and the device's traffic goes direct`,
       });
     }
+  }
+
+  /**
+   * Mobile data on: connected after the network's set-up time when the device has mobile data;
+   * otherwise nothing ever connects (AOSP's ConnectMobileNetworkTask waits for a callback that
+   * never comes) and only the signal (the caller's timeout) ends the wait.
+   */
+  async connectMobileData(signal: LightSignal): Promise<{ network: string }> {
+    const stop = signalFor(this.clock, signal);
+    if (!this.environment.mobileData) {
+      return new Promise<never>((_, reject) => {
+        if (stop.aborted) reject(stop.reason);
+        else stop.addEventListener("abort", () => reject(stop.reason), { once: true });
+      });
+    }
+    await this.clock.sleep(this.timings.mobileDataMs, stop);
+    return { network: "the mobile network" };
   }
 
   async currentConnection(): Promise<WifiConnection | null> {
