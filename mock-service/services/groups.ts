@@ -120,7 +120,8 @@ export class GroupService {
       throw badRequest("members of a dynamic group come from its membershipRule; they cannot be added by hand");
     }
     const type = this.memberType(memberId);
-    if (!type) throw badRequest(`no user or device has the id '${memberId}'`);
+    // Graph answers a reference to no object 404, naming the id referred to.
+    if (!type) throw itemNotFound("user or device", memberId);
     if (this.ctx.store.groups.isMember(groupId, memberId)) {
       throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
     }

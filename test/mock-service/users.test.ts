@@ -76,7 +76,7 @@ describe("users", () => {
 
   it("answers 404 for an unknown user", async () => {
     const t = service();
-    expect(errorOf(await t.admin("GET", "/beta/users/nobody@contoso.example"))).toMatchObject({ status: 404, code: "itemNotFound" });
+    expect(errorOf(await t.admin("GET", "/beta/users/nobody@contoso.example"))).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
     expect(errorOf(await t.admin("PATCH", "/beta/users/nobody", { accountEnabled: false })).status).toBe(404);
     expect(
       errorOf(await t.admin("POST", "/beta/users/nobody/assignLicense", { addLicenses: [], removeLicenses: [] })).status,
@@ -94,7 +94,7 @@ describe("users", () => {
     const t = service();
     let reply;
     for (const body of bodies) reply = await t.admin("POST", "/beta/users", body);
-    expect(errorOf(reply!)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(reply!)).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect(reply!.body.error.message).toMatch(message);
   });
 
@@ -161,7 +161,7 @@ describe("assignLicense", () => {
     const t = service();
     const ann = (await t.admin("POST", "/beta/users", newUser())).body;
     const reply = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, { addLicenses: [{ skuId: INTUNE_SKU_ID, disabledPlans: [plan] }], removeLicenses: [] });
-    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect(reply.body.error.message).toMatch(message);
     expect((await t.admin("GET", `/beta/users/${ann.id}`)).body.assignedLicenses).toEqual([]);
   });
