@@ -7,6 +7,7 @@ import { InputError } from "../agent/protocol/errors.js";
 import { request, type Dispatcher } from "undici";
 import { httpDispatcher } from "../agent/protocol/http-dispatcher.js";
 import { INTUNE_SKU_ID } from "./domain/licences.js";
+import { mailNicknameOf } from "./domain/mail-nickname.js";
 import type { Signer } from "./packages/catalog.js";
 import type { ProfileInput } from "./services/profiles.js";
 import type { EnrollmentMode } from "./store/profiles.js";
@@ -37,6 +38,8 @@ export interface NewUserRequest {
   userPrincipalName: string;
   password: string;
   accountEnabled?: boolean;
+  /** Graph requires one; left out, the userPrincipalName's alias (what Entra's admin center derives). */
+  mailNickname?: string;
 }
 
 /** What PATCH /beta/users/{id} changes; a password is sent as Graph's passwordProfile. */
@@ -469,6 +472,7 @@ export class AdminClient {
     return this.request("POST", "/beta/users", {
       accountEnabled: user.accountEnabled ?? true,
       displayName: user.displayName,
+      mailNickname: user.mailNickname ?? mailNicknameOf(user.userPrincipalName),
       userPrincipalName: user.userPrincipalName,
       passwordProfile: { password: user.password, forceChangePasswordNextSignIn: false },
     });

@@ -131,7 +131,7 @@ describe("$metadata", () => {
     const requests: [string, string, unknown?][] = [
       ["GET", "/beta/users"],
       ["GET", "/beta/users?$select=id,displayName"],
-      ["POST", "/beta/users", { displayName: "Bob", userPrincipalName: "bob@contoso.example", passwordProfile: { password: PASSWORD } }],
+      ["POST", "/beta/users", { accountEnabled: true, displayName: "Bob", mailNickname: "bob", userPrincipalName: "bob@contoso.example", passwordProfile: { password: PASSWORD } }],
       ["GET", `/beta/users/${ids.user}`],
       ["GET", `/beta/users/${ids.user}?$select=id,assignedLicenses`],
       ["PATCH", `/beta/users/${ids.user}`, { displayName: "Ann E." }],
