@@ -142,10 +142,14 @@ export interface GraphGroup {
   createdDateTime: string;
 }
 
+/** A group member or a directory object: a user, group or device, told apart by its @odata.type. */
 export interface GroupMember {
   "@odata.type": string;
+  /** The directory object's id (a device's own object id, not its managed device's id). */
   id: string;
   displayName: string;
+  /** A device's Entra device id: its managed device's azureADDeviceId. */
+  deviceId?: string;
 }
 
 /** GET /beta/deviceManagement. */
@@ -612,6 +616,7 @@ export class AdminClient {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
   }
 
+  /** Adds a user (its id) or a device (its directory object's id, not its managed device's) to an assigned group. */
   addGroupMember(groupId: string, memberId: string): Promise<void> {
     return this.request("POST", `/beta/groups/${encodeURIComponent(groupId)}/members/$ref`, {
       "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${memberId}`,

@@ -5,7 +5,7 @@
  * (the deviceManagement singleton, directoryObjects, one terms assignment).
  */
 import { describe, expect, it } from "vitest";
-import { createProfile, enroll, enrolledDevice, errorOf, PROFILES, START_TIME, useService } from "./support/service.js";
+import { createProfile, directoryIdOf, enroll, enrolledDevice, errorOf, PROFILES, START_TIME, useService } from "./support/service.js";
 
 const service = useService();
 const USER_ASSOCIATED = "corporateOwnedAOSPUserAssociatedDevice";
@@ -260,8 +260,9 @@ describe("the addresses $metadata declares", () => {
     expect((await t.admin("GET", `/beta/directoryObjects/${group.id.toUpperCase()}`)).body).toMatchObject({
       "@odata.context": context, "@odata.type": "#microsoft.graph.group", id: group.id, displayName: "Lab",
     });
-    expect((await t.admin("GET", `/beta/directoryObjects/${device.deviceId}`)).body).toMatchObject({
-      "@odata.context": context, "@odata.type": "#microsoft.graph.device", id: device.deviceId,
+    const deviceObject = await directoryIdOf(t, device.deviceId);
+    expect((await t.admin("GET", `/beta/directoryObjects/${deviceObject}`)).body).toMatchObject({
+      "@odata.context": context, "@odata.type": "#microsoft.graph.device", id: deviceObject,
     });
     const unknown = await t.admin("GET", "/beta/directoryObjects/00000000-0000-4000-8000-000000000000");
     expect(errorOf(unknown)).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
@@ -270,7 +271,7 @@ describe("the addresses $metadata declares", () => {
     const paged = await t.admin("GET", "/beta/directoryObjects?$top=2&$select=id");
     expect(paged.body.value).toHaveLength(2);
     const rest = await t.admin("GET", paged.body["@odata.nextLink"].slice(t.url.length));
-    expect(rest.body.value).toEqual([{ "@odata.type": "#microsoft.graph.device", id: device.deviceId }]);
+    expect(rest.body.value).toEqual([{ "@odata.type": "#microsoft.graph.device", id: deviceObject }]);
   });
 });
 

@@ -77,8 +77,9 @@ describe("an assigned group's Add members picker, a page of devices at a time", 
     const added = await post(`${groupPath}/members`, { memberId: ["", a, b], page: "2", name: "" });
     expect(added.status).toBe(303);
     expect(added.location).toBe(`${groupPath}?done=added&page=2`);
-    const members = (await t.admin.groupMembers(groupPath.split("/").pop()!)).map((m) => m.id).sort();
-    expect(members).toEqual([a, b].sort());
+    // Device members are directory objects: their deviceId is the managed device's azureADDeviceId.
+    const members = (await t.admin.groupMembers(groupPath.split("/").pop()!)).map((m) => m.deviceId).sort();
+    expect(members).toEqual((await Promise.all([a, b].map(async (id) => (await t.admin.getManagedDevice(id)).azureADDeviceId))).sort());
     const after = await get(added.location!);
     expect(after.text).toContain("Member added.");
     expect(after.text).toContain(`<input type="checkbox" id="device-${a}" checked disabled>`);
