@@ -7,6 +7,7 @@ import { InputError } from "../agent/protocol/errors.js";
 import { request, type Dispatcher } from "undici";
 import { httpDispatcher } from "../agent/protocol/http-dispatcher.js";
 import { INTUNE_SKU_ID } from "./domain/licences.js";
+import { mailNicknameOf } from "./domain/mail-nickname.js";
 import type { Signer } from "./packages/catalog.js";
 import type { ProfileInput } from "./services/profiles.js";
 import type { EnrollmentMode } from "./store/profiles.js";
@@ -37,6 +38,8 @@ export interface NewUserRequest {
   userPrincipalName: string;
   password: string;
   accountEnabled?: boolean;
+  /** Graph requires one; left out, the userPrincipalName's alias (what Entra's admin center derives). */
+  mailNickname?: string;
 }
 
 /** What PATCH /beta/users/{id} changes; a password is sent as Graph's passwordProfile. */
@@ -139,10 +142,14 @@ export interface GraphGroup {
   createdDateTime: string;
 }
 
+/** A group member or a directory object: a user, group or device, told apart by its @odata.type. */
 export interface GroupMember {
   "@odata.type": string;
+  /** The directory object's id (a device's own object id, not its managed device's id). */
   id: string;
   displayName: string;
+  /** A device's Entra device id: its managed device's azureADDeviceId. */
+  deviceId?: string;
 }
 
 /** GET /beta/deviceManagement. */
@@ -469,6 +476,7 @@ export class AdminClient {
     return this.request("POST", "/beta/users", {
       accountEnabled: user.accountEnabled ?? true,
       displayName: user.displayName,
+      mailNickname: user.mailNickname ?? mailNicknameOf(user.userPrincipalName),
       userPrincipalName: user.userPrincipalName,
       passwordProfile: { password: user.password, forceChangePasswordNextSignIn: false },
     });
@@ -608,6 +616,7 @@ export class AdminClient {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
   }
 
+  /** Adds a user (its id) or a device (its directory object's id, not its managed device's) to an assigned group. */
   addGroupMember(groupId: string, memberId: string): Promise<void> {
     return this.request("POST", `/beta/groups/${encodeURIComponent(groupId)}/members/$ref`, {
       "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${memberId}`,

@@ -54,8 +54,56 @@ export function badRequest(message: string, extra?: Record<string, unknown>): Ap
   return new ApiError(400, GRAPH_CODES.badRequest, message, extra);
 }
 
-export function itemNotFound(kind: string, id: string): ApiError {
-  return new ApiError(404, GRAPH_CODES.notFound, `no ${kind} has the id '${id}'`);
+/** A 404 for an id no object of its kind has; the directory's routes word it as Entra ID does (entraError). */
+export class NotFoundError extends ApiError {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
+    super(404, GRAPH_CODES.notFound, `no ${kind} has the id '${id}'`);
+  }
+}
+
+export function itemNotFound(kind: string, id: string): NotFoundError {
+  return new NotFoundError(kind, id);
+}
+
+/**
+ * Entra ID's codes. Graph passes the directory's own errors through: users, groups, devices,
+ * directoryObjects, organization and subscribedSkus answer `Request_BadRequest` and
+ * `Request_ResourceNotFound` where Intune's routes (deviceManagement) answer `invalidRequest` and
+ * `itemNotFound` (README's "Admin API" cites the answers this follows).
+ */
+export const ENTRA_CODES = {
+  badRequest: "Request_BadRequest",
+  notFound: "Request_ResourceNotFound",
+} as const;
+
+/** The first segments after /beta of the entity sets Entra ID serves. */
+const DIRECTORY_SETS = new Set(["users", "groups", "devices", "directoryobjects", "organization", "subscribedskus"]);
+
+/** Whether the request is for one of the directory's (Entra ID's) entity sets. */
+export function isDirectoryRequest(url: string): boolean {
+  const match = /^\/beta\/([^/?(]+)/.exec(url);
+  return match !== null && DIRECTORY_SETS.has(match[1]!.toLowerCase());
+}
+
+/**
+ * An admin error body as the directory words it: Intune's codes become Entra ID's, and a missing
+ * object is Entra ID's sentence with the id asked for. Other codes (401, 413, 415, 503...) stay.
+ */
+export function entraError(body: ErrorContent, error: unknown): ErrorContent {
+  if (body.code === GRAPH_CODES.badRequest) return { ...body, code: ENTRA_CODES.badRequest };
+  if (body.code === GRAPH_CODES.notFound) {
+    const id = error instanceof NotFoundError ? error.id : undefined;
+    return {
+      ...body,
+      code: ENTRA_CODES.notFound,
+      message:
+        id === undefined ? body.message : `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    };
+  }
+  return body;
 }
 
 /** Whether the request is for the device API, whose error bodies have their own codes and no innerError. */
@@ -71,7 +119,9 @@ export function makeErrorHandler(log: (line: string) => void) {
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
     // The route's own body limit (the log upload raises it); routing errors have no route yet.
-    const { status, body } = describeError(error, device, request.routeOptions?.bodyLimit, request.routeOptions?.schema?.body);
+    const described = describeError(error, device, request.routeOptions?.bodyLimit, request.routeOptions?.schema?.body);
+    const { status } = described;
+    const body = !device && isDirectoryRequest(request.url) ? entraError(described.body, error) : described.body;
     // A full disk fails every write alike until space returns: one line a request, not a stack
     // trace each. A refusal the service means to give (an ApiError: a stopping service's 503) is
     // no failure of its own.
@@ -150,7 +200,8 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex)
   socket.destroy(error);
 }
 
-interface ErrorContent {
+/** The `error` object of an answer: its code, its message and any extra members. */
+export interface ErrorContent {
   code: string;
   message: string;
   [extra: string]: unknown;

@@ -78,6 +78,7 @@ export class DeviceService {
     const device: DeviceRecord = {
       id,
       azureADDeviceId: randomUUID(),
+      directoryId: randomUUID(),
       credentialHash: secretHash(credential),
       profileId: profile.id,
       enrollmentProfileName: profile.displayName,

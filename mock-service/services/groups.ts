@@ -113,14 +113,33 @@ export class GroupService {
     this.rules.delete(id);
   }
 
-  /** members/$ref on an assigned group: a user or a managed device, by id. */
+  /**
+   * The member a directory object id names, as the group stores it: a user by its id, a device by
+   * its directory object's id (stored by the managed device's id); a 404 naming the id when no
+   * user or device has it. members/$ref names members so; the console names them as stored.
+   */
+  directoryMember(objectId: string): string {
+    if (this.ctx.store.users.get(objectId)) return objectId;
+    const deviceId = this.ctx.store.devices.idOfDirectoryObject(objectId);
+    const device = deviceId === undefined ? undefined : this.ctx.store.devices.get(deviceId);
+    if (!device || !isEnrolled(device)) throw itemNotFound("user or device", objectId);
+    return device.id;
+  }
+
+  /** The stored member id of a directory object id: a device's managed device id, else the id itself. */
+  storedMemberId(objectId: string): string {
+    return this.ctx.store.devices.idOfDirectoryObject(objectId) ?? objectId;
+  }
+
+  /** A user or a managed device (by the id the group stores) joins an assigned group. */
   addMember(groupId: string, memberId: string): void {
     const group = this.get(groupId);
     if (group.groupTypes.includes(DYNAMIC)) {
       throw badRequest("members of a dynamic group come from its membershipRule; they cannot be added by hand");
     }
     const type = this.memberType(memberId);
-    if (!type) throw badRequest(`no user or device has the id '${memberId}'`);
+    // Graph answers a reference to no object 404, naming the id referred to.
+    if (!type) throw itemNotFound("user or device", memberId);
     if (this.ctx.store.groups.isMember(groupId, memberId)) {
       throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
     }

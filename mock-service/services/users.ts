@@ -7,11 +7,12 @@ import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../do
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import type { UserRecord } from "../store/users.js";
 
+/** What creating a user takes: Graph's *Create user* requires every one of these (README cites it). */
 export interface NewUser {
-  accountEnabled?: boolean;
+  accountEnabled: boolean;
   displayName: string;
   userPrincipalName: string;
-  mailNickname?: string;
+  mailNickname: string;
   passwordProfile: { password: string; forceChangePasswordNextSignIn?: boolean };
 }
 
@@ -40,30 +41,35 @@ export class UserService {
 
   async create(input: NewUser): Promise<UserRecord> {
     const upn = input.userPrincipalName.trim();
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(upn)) {
-      throw badRequest(`userPrincipalName '${upn}' must look like alias@domain.example`);
-    }
-    if (this.ctx.store.users.getByUpn(upn)) {
-      throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
-    }
+    checkUserPrincipalName(upn);
+    const mailNickname = input.mailNickname.trim();
+    if (mailNickname === "") throw badRequest("Property mailNickname value is required but is empty or missing.", { details: [{ code: "PropertyRequired", target: "mailNickname" }] });
+    this.refuseTakenName(upn);
     checkPassword(input.passwordProfile.password);
     const passwordHash = await hashPassword(input.passwordProfile.password, this.ctx.passwordHashCost);
     // Checked again after the hash: another request may have taken the name meanwhile.
-    if (this.ctx.store.users.getByUpn(upn)) {
-      throw badRequest(`Another object with the same value for property userPrincipalName already exists: ${upn}`);
-    }
+    this.refuseTakenName(upn);
     const user: UserRecord = {
       id: randomUUID(),
       userPrincipalName: upn,
       displayName: input.displayName,
-      mailNickname: input.mailNickname ?? upn.split("@")[0]!,
-      accountEnabled: input.accountEnabled ?? true,
+      mailNickname,
+      accountEnabled: input.accountEnabled,
       passwordHash,
       created: this.ctx.now(),
       licenses: [],
     };
     this.ctx.store.users.insert(user);
     return user;
+  }
+
+  /** Entra ID's refusal of a userPrincipalName another user holds (names compare ignoring case). */
+  private refuseTakenName(upn: string): void {
+    if (this.ctx.store.users.getByUpn(upn)) {
+      throw badRequest("Another object with the same value for property userPrincipalName already exists.", {
+        details: [{ code: "ObjectConflict", target: "userPrincipalName", message: `${upn} is taken: choose another userPrincipalName` }],
+      });
+    }
   }
 
   get(idOrUpn: string): UserRecord {
@@ -169,12 +175,41 @@ export class UserService {
   }
 }
 
-/** Entra's rule: 8 to 256 characters, with three of lowercase, uppercase, digits and symbols. */
+/**
+ * Entra ID's password policy: 8 to 256 characters of A-Z, a-z, 0-9, the ASCII symbols and the
+ * space (no other Unicode character), with three of lowercase, uppercase, digits and symbols.
+ */
 function checkPassword(password: string): void {
+  const outside = [...password].find((char) => !/^[\x20-\x7e]$/.test(char));
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (password.length < 8 || password.length > 256 || kinds < 3) {
+  if (password.length < 8 || password.length > 256 || kinds < 3 || outside !== undefined) {
+    const character = outside === undefined ? "" : ` ${JSON.stringify(outside)} is not one of the characters a password may hold (A-Z, a-z, 0-9, ASCII symbols and the space);`;
     throw badRequest(
-      "The specified password does not comply with password complexity requirements: use 8 to 256 characters with three of lowercase letters, uppercase letters, digits and symbols.",
+      `The specified password does not comply with password complexity requirements:${character} use 8 to 256 characters with three of lowercase letters, uppercase letters, digits and symbols.`,
     );
+  }
+}
+
+/**
+ * Entra ID's username policy: alias@domain, the alias (1 to 64 characters) of A-Z, a-z, 0-9 and
+ * ' . - _ ! # ^ ~, not ending with a period; the domain (up to 48 characters) of labels of
+ * letters, digits and hyphens. The mock models no domains, so any such domain is taken as verified.
+ */
+function checkUserPrincipalName(upn: string): void {
+  const [alias, domain, ...more] = upn.split("@");
+  const problem =
+    domain === undefined || more.length > 0
+      ? "write alias@domain with one @, e.g. alex@contoso.example"
+      : !/^[A-Za-z0-9'._!#^~-]{1,64}$/.test(alias!)
+        ? `the alias '${alias}' must be 1 to 64 of A-Z, a-z, 0-9 and ' . - _ ! # ^ ~`
+        : alias!.endsWith(".")
+          ? "the alias must not end with a period"
+          : !/^(?=.{1,48}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(domain)
+            ? `the domain '${domain}' must be a domain name of up to 48 characters, e.g. contoso.example`
+            : undefined;
+  if (problem !== undefined) {
+    throw badRequest(`Invalid value specified for property 'userPrincipalName' of resource 'User' ('${upn}'): ${problem}.`, {
+      details: [{ code: "InvalidValue", target: "userPrincipalName" }],
+    });
   }
 }

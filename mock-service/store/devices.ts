@@ -31,6 +31,11 @@ export interface DeviceCompliance {
 export interface DeviceRecord {
   id: string;
   azureADDeviceId: string;
+  /**
+   * The object id of the device's directory object (Entra ID's `device`): its own id, neither the
+   * managed device's id nor `azureADDeviceId` (the directory object's `deviceId`).
+   */
+  directoryId: string;
   credentialHash: string;
   profileId: string;
   enrollmentProfileName: string;
@@ -80,6 +85,7 @@ export interface ActionRecord {
 interface DeviceRow {
   id: string;
   azure_ad_device_id: string;
+  directory_id: string;
   credential_hash: string;
   profile_id: string;
   enrollment_profile_name: string;
@@ -192,6 +198,7 @@ export class DeviceStore {
   private readonly insertDevice;
   private readonly byId;
   private readonly viewById;
+  private readonly idByDirectoryId;
   private readonly byCredential;
   private readonly visible;
   private readonly visibleAtOffset;
@@ -221,15 +228,16 @@ export class DeviceStore {
     private readonly transaction: Transaction,
   ) {
     this.insertDevice = db.prepare(
-      `INSERT INTO devices (id, azure_ad_device_id, credential_hash, profile_id, enrollment_profile_name, enrollment_mode,
+      `INSERT INTO devices (id, azure_ad_device_id, directory_id, credential_hash, profile_id, enrollment_profile_name, enrollment_mode,
          device_name_template, device_name, serial_number, model, manufacturer, os_version, agent_version, user_id,
          management_state, enrolled, last_sync, removed)
-       VALUES (@id, @azureADDeviceId, @credentialHash, @profileId, @enrollmentProfileName, @enrollmentMode,
+       VALUES (@id, @azureADDeviceId, @directoryId, @credentialHash, @profileId, @enrollmentProfileName, @enrollmentMode,
          @deviceNameTemplate, @deviceName, @serialNumber, @model, @manufacturer, @osVersion, @agentVersion, @userId,
          @managementState, @enrolled, @lastSync, @removed)`,
     );
     this.byId = db.prepare<[string], DeviceRow>("SELECT * FROM devices WHERE id = ?");
     this.viewById = db.prepare<[string], DeviceRow>(`${VIEW} WHERE d.id = ?`);
+    this.idByDirectoryId = db.prepare<[string], { id: string }>("SELECT id FROM devices WHERE directory_id = ?");
     this.byCredential = db.prepare<[string], DeviceRow>("SELECT * FROM devices WHERE credential_hash = ?");
     this.visible = db.prepare<[], DeviceRow>(
       `${VIEW} WHERE d.management_state IN ('managed', 'wipePending') ORDER BY d.enrolled, d.rowid`,
@@ -284,6 +292,11 @@ export class DeviceStore {
   view(id: string): DeviceView | undefined {
     const row = this.viewById.get(id);
     return row ? viewFromRow(row) : undefined;
+  }
+
+  /** The id of the device whose directory object has this object id, whatever its state. */
+  idOfDirectoryObject(directoryId: string): string | undefined {
+    return this.idByDirectoryId.get(directoryId)?.id;
   }
 
   getByCredentialHash(hash: string): DeviceRecord | undefined {
@@ -476,6 +489,7 @@ function fromRow(row: DeviceRow): DeviceRecord {
   return {
     id: row.id,
     azureADDeviceId: row.azure_ad_device_id,
+    directoryId: row.directory_id,
     credentialHash: row.credential_hash,
     profileId: row.profile_id,
     enrollmentProfileName: row.enrollment_profile_name,

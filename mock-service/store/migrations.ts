@@ -278,4 +278,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX devices_by_sync ON devices(last_sync, id);
   `,
+  // 10: each device's directory object has its own object id, as in Entra ID (a group member's
+  //     id, a $ref's, directoryObjects/{id}); the managed device's id and azureADDeviceId (the
+  //     directory object's deviceId) are other ids. Devices enrolled before get a random UUID v4.
+  `
+  ALTER TABLE devices ADD COLUMN directory_id TEXT;
+  UPDATE devices SET directory_id = lower(
+    hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+    substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))
+  );
+  CREATE UNIQUE INDEX devices_by_directory_id ON devices(directory_id);
+  `,
 ];

@@ -49,7 +49,8 @@ describe("the service's state with --db", () => {
       const readDevice = await again.getManagedDevice(deviceId);
       expect(readDevice).toMatchObject({ serialNumber: "DURABLE1", userPrincipalName: "ann@contoso.example", managementState: "wipePending" });
       expect((await again.detectedApps(deviceId)).map((a) => a.displayName)).toEqual(["com.example.notes"]);
-      expect((await again.groupMembers(group.id)).map((m) => m.id)).toEqual([deviceId]);
+      // The device's directory object (its own object id, its deviceId the managed device's azureADDeviceId).
+      expect((await again.groupMembers(group.id)).map((m) => m.deviceId)).toEqual([readDevice.azureADDeviceId]);
       expect((await again.listPackages()).map((p) => `${p.packageName} ${p.versionName}`)).toContain(`${AGENT_PACKAGE} 25.0.0`);
       expect((await again.listPackages()).find((p) => p.versionName === "25.0.0")?.packageChecksum).toBe(published.packageChecksum);
       expect((await again.incident(logs.body.incidentId)).logs).toBe("before the crash");

@@ -152,7 +152,10 @@ describe("the official Graph client against the mock service", () => {
       membershipRuleProcessingState: "On",
     });
     const members = await graph.api(`/groups/${group.id}/members`).get();
-    expect(members.value.map((m: { id: string }) => m.id)).toEqual([device.deviceId]);
+    // The member is the device's directory object: its deviceId is the managed device's azureADDeviceId.
+    const managed = await graph.api(`/deviceManagement/managedDevices/${device.deviceId}`).get();
+    expect(members.value.map((m: { deviceId: string }) => m.deviceId)).toEqual([managed.azureADDeviceId]);
+    expect(members.value[0].id).not.toBe(device.deviceId);
 
     // The devices of a user, and their discovered apps.
     const mine = await graph

@@ -120,7 +120,7 @@ describe("$filter idioms the mock does not take", () => {
     const t = service();
     const group = await factoryGroup(t);
     const lambda = await t.admin("GET", `/beta/groups?$filter=${q("groupTypes/any(c:c eq 'DynamicMembership')")}`);
-    expect(errorOf(lambda)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(lambda)).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect(lambda.body.error.message).toBe(
       "$filter: lambda operators (any, all) are not supported (on 'groupTypes'); filter on the item's own properties with eq, ne, in, startswith, endswith or contains; " +
         "to find dynamic groups, write membershipRuleProcessingState in ('On', 'Paused') (at character 11 of 'groupTypes/any(c:c eq 'DynamicMembership')')",

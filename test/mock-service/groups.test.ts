@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { createProfile, DEVICES, enroll, enrolledDevice, errorOf, licensedUser, PASSWORD, type TestService, useService } from "./support/service.js";
+import { createProfile, DEVICES, directoryIdOf, enroll, enrolledDevice, errorOf, licensedUser, managedIdOf, PASSWORD, type TestService, useService } from "./support/service.js";
 
 const service = useService();
 
@@ -23,10 +23,12 @@ async function dynamicGroup(t: TestService, membershipRule: string, extra: Recor
   return reply.body as { id: string };
 }
 
+/** A group's member ids, a device member's given as its managed device's id (through deviceId, its azureADDeviceId). */
 async function memberIds(t: TestService, groupId: string): Promise<string[]> {
   const reply = await t.admin("GET", `/beta/groups/${groupId}/members`);
   expect(reply.status).toBe(200);
-  return reply.body.value.map((m: { id: string }) => m.id);
+  const members = reply.body.value as { "@odata.type": string; id: string; deviceId?: string }[];
+  return Promise.all(members.map((m) => (m["@odata.type"] === "#microsoft.graph.device" ? managedIdOf(t, m.deviceId!) : m.id)));
 }
 
 describe("dynamic device groups", () => {
@@ -111,7 +113,7 @@ describe("dynamic device groups", () => {
       groupTypes: ["DynamicMembership"],
       membershipRule: '(device.deviceModel -eq "Pixel 8"',
     });
-    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect(reply.body.error.message).toMatch(/^Invalid membershipRule: expected "\)" to close the "\(" at column 1, found the end of the rule at column 34/);
     expect(reply.body.error.details).toEqual([
       expect.objectContaining({ code: "InvalidMembershipRule", target: "membershipRule", position: 33, column: 34, expected: "a closing parenthesis" }),
@@ -148,7 +150,7 @@ describe("dynamic device groups", () => {
     const { device } = await enrolledDevice(t);
     const group = await dynamicGroup(t, 'device.deviceModel -eq "none"');
     const reply = await t.admin("POST", `/beta/groups/${group.id}/members/$ref`, {
-      "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${device.deviceId}`,
+      "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${await directoryIdOf(t, device.deviceId)}`,
     });
     expect(errorOf(reply).status).toBe(400);
     expect(reply.body.error.message).toMatch(/come from its membershipRule/);
@@ -161,14 +163,15 @@ describe("assigned groups", () => {
     const { device, user } = await enrolledDevice(t);
     const group = (await t.admin("POST", "/beta/groups", { displayName: "Pilot", mailEnabled: false, mailNickname: "pilot", securityEnabled: true })).body;
     expect(group).toMatchObject({ groupTypes: [], membershipRule: null, membershipRuleProcessingState: null });
-    for (const id of [user.id, device.deviceId]) {
+    const deviceObject = await directoryIdOf(t, device.deviceId);
+    for (const id of [user.id, deviceObject]) {
       const reply = await t.admin("POST", `/beta/groups/${group.id}/members/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${id}` });
       expect(reply.status).toBe(204);
     }
     const members = (await t.admin("GET", `/beta/groups/${group.id}/members`)).body.value;
     expect(members.map((m: { "@odata.type": string; id: string }) => `${m["@odata.type"]} ${m.id}`)).toEqual([
       `#microsoft.graph.user ${user.id}`,
-      `#microsoft.graph.device ${device.deviceId}`,
+      `#microsoft.graph.device ${deviceObject}`,
     ]);
   });
 
@@ -177,12 +180,13 @@ describe("assigned groups", () => {
     const t = service();
     const { device, user } = await enrolledDevice(t);
     const group = (await t.admin("POST", "/beta/groups", { displayName: "Pilot" })).body;
-    for (const ref of [`https://graph.microsoft.com/v1.0/directoryObjects('${user.id}')`, `https://graph.microsoft.com/v1.0/devices(${device.deviceId})/`]) {
+    const deviceObject = await directoryIdOf(t, device.deviceId);
+    for (const ref of [`https://graph.microsoft.com/v1.0/directoryObjects('${user.id}')`, `https://graph.microsoft.com/v1.0/devices(${deviceObject})/`]) {
       const reply = await t.admin("POST", `/beta/groups/${group.id}/members/$ref`, { "@odata.id": ref });
       expect(reply.status, JSON.stringify(reply.body)).toBe(204);
     }
     const members = (await t.admin("GET", `/beta/groups/${group.id}/members`)).body.value;
-    expect(members.map((m: { id: string }) => m.id)).toEqual([user.id, device.deviceId]);
+    expect(members.map((m: { id: string }) => m.id)).toEqual([user.id, deviceObject]);
   });
 
   it("refuses a member twice, an unknown member, and a reference without an id", async () => {
@@ -192,7 +196,7 @@ describe("assigned groups", () => {
     const add = (ref: string) => t.admin("POST", `/beta/groups/${group.id}/members/$ref`, { "@odata.id": ref });
     expect((await add(`https://graph.microsoft.com/v1.0/directoryObjects/${user.id}`)).status).toBe(204);
     expect((await add(`https://graph.microsoft.com/v1.0/directoryObjects/${user.id}`)).body.error.message).toMatch(/already exist/);
-    expect((await add("https://graph.microsoft.com/v1.0/directoryObjects/nobody")).body.error.message).toMatch(/no user or device/);
+    expect(errorOf(await add("https://graph.microsoft.com/v1.0/directoryObjects/nobody"))).toMatchObject({ status: 404, code: "Request_ResourceNotFound", message: expect.stringContaining("'nobody' does not exist") });
     expect(errorOf(await t.admin("POST", `/beta/groups/${group.id}/members/$ref`, {})).status).toBe(400);
   });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { xml2json } from "odata-csdl/lib/xml2json.js";
 import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { DEVICES, enrolledDevice, http, PASSWORD, PROFILES, type Reply, type TestService, useService } from "./support/service.js";
+import { DEVICES, directoryIdOf, enrolledDevice, http, PASSWORD, PROFILES, type Reply, type TestService, useService } from "./support/service.js";
 
 const service = useService();
 const CONFIGURATIONS = "/beta/deviceManagement/deviceConfigurations";
@@ -101,7 +101,8 @@ async function scenario(t: TestService) {
   const { profile, device, user } = await enrolledDevice(t);
   await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps: [] });
   const group = (await t.admin("POST", "/beta/groups", { displayName: "Lab", mailEnabled: false, mailNickname: "lab", securityEnabled: true })).body.id as string;
-  await t.admin("POST", `/beta/groups/${group}/members/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${device.deviceId}` });
+  const deviceObject = await directoryIdOf(t, device.deviceId);
+  await t.admin("POST", `/beta/groups/${group}/members/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${deviceObject}` });
   const configuration = (
     await t.admin("POST", CONFIGURATIONS, { "@odata.type": "#microsoft.graph.aospDeviceOwnerDeviceConfiguration", displayName: "Lockdown", cameraBlocked: true })
   ).body.id as string;
@@ -121,7 +122,7 @@ async function scenario(t: TestService) {
   await t.device(device.deviceCredential, "POST", deviceRoutes.signIn(device.deviceId), { userPrincipalName: user.upn, password: PASSWORD });
   await t.device(device.deviceCredential, "POST", deviceRoutes.acceptTerms(device.deviceId, terms), { version: 1 });
   const tenant = (await t.admin("GET", "/beta/organization")).body.value[0].id as string;
-  return { profile: profile.id, device: device.deviceId, user: user.id, group, configuration, compliance, terms, termsAssignment, tenant, target };
+  return { profile: profile.id, device: device.deviceId, deviceObject, user: user.id, group, configuration, compliance, terms, termsAssignment, tenant, target };
 }
 
 describe("$metadata", () => {
@@ -131,7 +132,7 @@ describe("$metadata", () => {
     const requests: [string, string, unknown?][] = [
       ["GET", "/beta/users"],
       ["GET", "/beta/users?$select=id,displayName"],
-      ["POST", "/beta/users", { displayName: "Bob", userPrincipalName: "bob@contoso.example", passwordProfile: { password: PASSWORD } }],
+      ["POST", "/beta/users", { accountEnabled: true, displayName: "Bob", mailNickname: "bob", userPrincipalName: "bob@contoso.example", passwordProfile: { password: PASSWORD } }],
       ["GET", `/beta/users/${ids.user}`],
       ["GET", `/beta/users/${ids.user}?$select=id,assignedLicenses`],
       ["PATCH", `/beta/users/${ids.user}`, { displayName: "Ann E." }],
@@ -189,7 +190,7 @@ describe("$metadata", () => {
       ["GET", "/beta/directoryObjects"],
       ["GET", `/beta/directoryObjects/${ids.user}`],
       ["GET", `/beta/directoryObjects/${ids.group}`],
-      ["GET", `/beta/directoryObjects/${ids.device}`],
+      ["GET", `/beta/directoryObjects/${ids.deviceObject}`],
       ["DELETE", `/beta/groups/${ids.group}/members/${ids.user}/$ref`],
       ["DELETE", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
       ["POST", `${DEVICES}/${ids.device}/wipe`, {}],

@@ -64,7 +64,7 @@ describe("paging", () => {
     const rest = await http(first.body["@odata.nextLink"], { bearer: t.service.adminToken });
     expect(rest.body.value).toHaveLength(1);
     expect(rest.body["@odata.nextLink"]).toBeUndefined();
-    expect(errorOf(await t.admin("GET", "/beta/groups?$top=1000"))).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(await t.admin("GET", "/beta/groups?$top=1000"))).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect((await t.admin("GET", "/beta/groups?$top=1000")).body.error.message).toMatch(/\$top.*1 to 999/);
   });
 
@@ -213,7 +213,7 @@ describe("/$count, the number alone", () => {
     expect((await http(`${t.url}/beta/groups/${group}/members/$count`, { bearer: t.service.adminToken, headers: eventual })).text).toBe("0");
     // The twin runs the list's own checks: a group that does not exist has no members to count.
     const missing = await http(`${t.url}/beta/groups/${crypto.randomUUID()}/members/$count`, { bearer: t.service.adminToken, headers: eventual });
-    expect(errorOf(missing)).toMatchObject({ status: 404, code: "itemNotFound" });
+    expect(errorOf(missing)).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
   });
 });
 
@@ -259,7 +259,7 @@ describe("Graph's error shape and tracing headers", () => {
   it("says a query option given twice is given twice", async () => {
     const t = service();
     const reply = await t.admin("GET", "/beta/users?$top=1&$top=2");
-    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect(reply.body.error.message).toMatch(/\$top.*more than once/);
   });
 

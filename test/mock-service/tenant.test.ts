@@ -39,7 +39,7 @@ describe("a new tenant", () => {
   it("answers 404 for another organization's id", async () => {
     const t = service();
     const reply = await t.admin("POST", "/beta/organization/00000000-0000-0000-0000-000000000000/setMobileDeviceManagementAuthority");
-    expect(errorOf(reply)).toMatchObject({ status: 404, code: "itemNotFound" });
+    expect(errorOf(reply)).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
   });
 });
 

@@ -76,25 +76,78 @@ describe("users", () => {
 
   it("answers 404 for an unknown user", async () => {
     const t = service();
-    expect(errorOf(await t.admin("GET", "/beta/users/nobody@contoso.example"))).toMatchObject({ status: 404, code: "itemNotFound" });
+    expect(errorOf(await t.admin("GET", "/beta/users/nobody@contoso.example"))).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
     expect(errorOf(await t.admin("PATCH", "/beta/users/nobody", { accountEnabled: false })).status).toBe(404);
     expect(
       errorOf(await t.admin("POST", "/beta/users/nobody/assignLicense", { addLicenses: [], removeLicenses: [] })).status,
     ).toBe(404);
   });
 
+  it("refuses a userPrincipalName taken (in any case) with Entra's sentence and the property in details", async () => {
+    const t = service();
+    await t.admin("POST", "/beta/users", newUser());
+    const reply = await t.admin("POST", "/beta/users", newUser("ANN@CONTOSO.EXAMPLE"));
+    expect(errorOf(reply)).toEqual({ status: 400, code: "Request_BadRequest", message: "Another object with the same value for property userPrincipalName already exists." });
+    expect(reply.body.error.details).toEqual([expect.objectContaining({ code: "ObjectConflict", target: "userPrincipalName" })]);
+  });
+
+  it.each(["accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile"])(
+    "requires %s on create, as Graph's Create user does, and creates nothing without it",
+    async (property) => {
+      const t = service();
+      const { [property as keyof ReturnType<typeof newUser>]: _left, ...body } = newUser();
+      const reply = await t.admin("POST", "/beta/users", body);
+      expect(errorOf(reply)).toMatchObject({ status: 400, code: "Request_BadRequest", message: `"${property}" is required` });
+      expect((await t.admin("GET", "/beta/users")).body.value).toEqual([]);
+    },
+  );
+
+  it("keeps the mailNickname and accountEnabled it is given", async () => {
+    const t = service();
+    const reply = await t.admin("POST", "/beta/users", newUser("dana@contoso.example", { mailNickname: "dana.w", accountEnabled: false }));
+    expect(reply.body).toMatchObject({ mailNickname: "dana.w", accountEnabled: false });
+    expect(errorOf(await t.admin("POST", "/beta/users", newUser("eve@contoso.example", { mailNickname: "  " })))).toMatchObject({
+      status: 400,
+      code: "Request_BadRequest",
+      message: "Property mailNickname value is required but is empty or missing.",
+    });
+  });
+
   it.each([
-    ["a duplicate userPrincipalName (in any case)", [newUser(), newUser("ANN@CONTOSO.EXAMPLE")], /same value for property userPrincipalName/],
+    ["a character Entra's username policy does not allow", "ann+lab@contoso.example", /the alias 'ann\+lab' must be 1 to 64 of A-Z/],
+    ["an alias ending with a period", "ann.@contoso.example", /the alias must not end with a period/],
+    ["an alias over 64 characters", `${"a".repeat(65)}@contoso.example`, /must be 1 to 64/],
+    ["a domain that is no domain name", "ann@contoso", /the domain 'contoso' must be a domain name/],
+    ["a domain over 48 characters", `ann@${"d".repeat(45)}.example`, /up to 48 characters/],
+    ["two @", "ann@x@contoso.example", /with one @/],
+  ])("refuses a userPrincipalName with %s (Invalid value ... 'userPrincipalName')", async (_name, upn, message) => {
+    const reply = await service().admin("POST", "/beta/users", newUser(upn));
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "Request_BadRequest" });
+    expect(reply.body.error.message).toMatch(/^Invalid value specified for property 'userPrincipalName' of resource 'User'/);
+    expect(reply.body.error.message).toMatch(message);
+  });
+
+  it("refuses a password with a character outside Entra's set (Unicode), even with three kinds, on create and PATCH", async () => {
+    const t = service();
+    const reply = await t.admin("POST", "/beta/users", newUser("c@contoso.example", { passwordProfile: { password: "pässwörd-2026" } }));
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "Request_BadRequest" });
+    expect(reply.body.error.message).toMatch(/^The specified password does not comply with password complexity requirements: "ä" is not one of the characters/);
+    const ann = (await t.admin("POST", "/beta/users", newUser())).body;
+    expect(errorOf(await t.admin("PATCH", `/beta/users/${ann.id}`, { passwordProfile: { password: "Pässwörd 2026" } })).status).toBe(400);
+    // The space and every ASCII symbol are allowed.
+    expect((await t.admin("PATCH", `/beta/users/${ann.id}`, { passwordProfile: { password: "correct horse 7 ~`|" } })).status).toBe(204);
+  });
+
+  it.each([
     ["a userPrincipalName that is not alias@domain", [newUser("ann")], /alias@domain/],
     ["a password without enough kinds of characters", [newUser("c@contoso.example", { passwordProfile: { password: "alllowercase" } })], /complexity/],
     ["a password shorter than 8 characters", [newUser("c@contoso.example", { passwordProfile: { password: "Ab1!" } })], /complexity/],
     ["a missing password", [newUser("c@contoso.example", { passwordProfile: {} })], /passwordProfile\.password" is required/],
-    ["a missing displayName", [{ userPrincipalName: "c@contoso.example", passwordProfile: { password: PASSWORD } }], /"displayName" is required/],
   ])("refuses %s with 400", async (_name, bodies, message) => {
     const t = service();
     let reply;
     for (const body of bodies) reply = await t.admin("POST", "/beta/users", body);
-    expect(errorOf(reply!)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(reply!)).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect(reply!.body.error.message).toMatch(message);
   });
 
@@ -161,7 +214,7 @@ describe("assignLicense", () => {
     const t = service();
     const ann = (await t.admin("POST", "/beta/users", newUser())).body;
     const reply = await t.admin("POST", `/beta/users/${ann.id}/assignLicense`, { addLicenses: [{ skuId: INTUNE_SKU_ID, disabledPlans: [plan] }], removeLicenses: [] });
-    expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(errorOf(reply)).toMatchObject({ status: 400, code: "Request_BadRequest" });
     expect(reply.body.error.message).toMatch(message);
     expect((await t.admin("GET", `/beta/users/${ann.id}`)).body.assignedLicenses).toEqual([]);
   });

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { findSku, includesIntune, SKUS } from "../../domain/licences.js";
+import { mailNicknameOf } from "../../domain/mail-nickname.js";
 import type { MdmAuthority, TenantRecord } from "../../store/tenant.js";
 import type { UserRecord } from "../../store/users.js";
 import { html, when, type Html } from "../html.js";
@@ -68,6 +69,11 @@ ${postForm(
   <input id="userDisplayName" name="displayName" value="${field(form, "displayName")}" required></div>
 <div class="field"><label for="upn">User principal name</label>
   <input id="upn" name="userPrincipalName" value="${field(form, "userPrincipalName")}" required placeholder="alex@contoso.example"></div>
+<div class="field"><label for="mailNickname">Mail nickname</label>
+  <input id="mailNickname" name="mailNickname" value="${field(form, "mailNickname")}" aria-describedby="mail-nickname-hint">
+  <p class="hint" id="mail-nickname-hint">Left empty: derived from the user principal name (alex for alex@contoso.example).</p></div>
+<div class="field checkbox"><input id="accountEnabled" name="accountEnabled" type="checkbox" value="true"${form === undefined || field(form, "accountEnabled") === "true" ? html` checked` : ""}>
+  <label for="accountEnabled">Account enabled</label></div>
 <div class="field"><label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint">
   <p class="hint" id="password-hint">8 to 256 characters with three of: lowercase, uppercase, digits, symbols.</p></div>
@@ -85,8 +91,11 @@ ${postForm(
   app.post<{ Body: FormBody }>(USERS, async (request, reply) => {
     const form = request.body;
     const created = await attemptAsync(async () => {
+      // Graph requires accountEnabled and mailNickname; the form derives the nickname as the admin center does.
       const user = await users.create({
+        accountEnabled: field(form, "accountEnabled") === "true",
         displayName: field(form, "displayName"),
+        mailNickname: field(form, "mailNickname").trim() || mailNicknameOf(field(form, "userPrincipalName")),
         userPrincipalName: field(form, "userPrincipalName"),
         passwordProfile: { password: field(form, "password") },
       });

@@ -27,7 +27,8 @@ export function directoryObjectRoutes(services: Services): FastifyPluginAsync {
     if (asUser) return user(asUser);
     const asGroup = ctx.store.groups.get(id);
     if (asGroup) return group(asGroup);
-    const device = ctx.store.devices.view(id);
+    const deviceId = ctx.store.devices.idOfDirectoryObject(id);
+    const device = deviceId === undefined ? undefined : ctx.store.devices.view(deviceId);
     if (device && isEnrolled(device)) return graphDirectoryDevice(device);
     throw itemNotFound("directoryObject", id);
   }
@@ -40,7 +41,11 @@ export function directoryObjectRoutes(services: Services): FastifyPluginAsync {
         keysetSegment<UserRecord, Cursor>({ at: (id) => users.at(id), from: (cursor, limit) => users.from(cursor ?? START, limit), item: user }),
         keysetSegment<GroupRecord, Cursor>({ at: (id) => groups.at(id), from: (cursor, limit) => groups.from(cursor ?? START, limit), item: group }),
         keysetSegment<DeviceView, Cursor>({
-          at: (id) => devices.visibleAt(id),
+          // A skiptoken names a device by its directory object's id.
+          at: (id) => {
+            const deviceId = devices.idOfDirectoryObject(id);
+            return deviceId === undefined ? undefined : devices.visibleAt(deviceId);
+          },
           from: (cursor, limit) => devices.visibleFrom(cursor ?? START, limit),
           item: graphDirectoryDevice,
         }),

@@ -95,10 +95,10 @@ const memberSchema = {
   type: "object",
   properties: {
     "@odata.type": { type: "string" },
-    id: { type: "string" },
+    id: { type: "string", description: "The directory object's id; a device's is its own object id, not its managed device's id" },
     displayName: { type: "string" },
     userPrincipalName: { type: "string" },
-    deviceId: { type: "string" },
+    deviceId: { type: "string", description: "A device's Entra device id: its managed device's azureADDeviceId" },
     operatingSystem: { type: "string" },
     operatingSystemVersion: { type: "string" },
     model: { type: "string" },

@@ -48,11 +48,15 @@ export function graphGroup(group: GroupRecord): Record<string, unknown> {
   };
 }
 
-/** A managed device as the directory object Entra ID keeps for it (a group member, a directoryObjects item). */
+/**
+ * A managed device as the directory object Entra ID keeps for it (a group member, a
+ * directoryObjects item): its own object id, and the Entra device id (the managed device's
+ * azureADDeviceId) as deviceId; the managed device's id is neither.
+ */
 export function graphDirectoryDevice(device: DeviceRecord): Record<string, unknown> {
   return {
     "@odata.type": "#microsoft.graph.device",
-    id: device.id,
+    id: device.directoryId,
     displayName: device.deviceName,
     deviceId: device.azureADDeviceId,
     operatingSystem: AOSP_DEVICE_OS_TYPE,
@@ -114,7 +118,8 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       // A member whose user or device is gone is not listed: the walk does not stand on it.
       const listed = (found: Keyed<MemberRecord> | undefined) => (found && item(found.record) ? found : undefined);
       const segment = keysetSegment<MemberRecord, Cursor>({
-        at: (memberId) => listed(store.memberAt(groupId, memberId)),
+        // A page starts after the item a skiptoken names by the id the list shows (a device's object id).
+        at: (memberId) => listed(store.memberAt(groupId, groups.storedMemberId(memberId))),
         from: (cursor, limit) => store.membersFrom(groupId, cursor ?? START, limit),
         item,
       });
@@ -131,7 +136,7 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
         if (memberId === "" || memberId.includes("?")) {
           throw badRequest("@odata.id must end with the member's id, e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}");
         }
-        groups.addMember(request.params.id, memberId);
+        groups.addMember(request.params.id, groups.directoryMember(memberId));
         return reply.code(204).send();
       },
     );
@@ -140,7 +145,7 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       "/beta/groups/:id/members/:memberId/$ref",
       { schema: removeMemberSchema },
       async (request, reply) => {
-        groups.removeMember(request.params.id, request.params.memberId);
+        groups.removeMember(request.params.id, groups.directoryMember(request.params.memberId));
         return reply.code(204).send();
       },
     );

@@ -107,11 +107,12 @@ const userParams = {
   properties: { id: { type: "string", minLength: 1, maxLength: 320, description: "Object id or userPrincipalName" } },
 } as const;
 
+/** Graph's *Create user*: accountEnabled, displayName, mailNickname, userPrincipalName and passwordProfile are required. */
 export const createUserSchema = route({
   summary: "Create a user with a password",
   body: {
     type: "object",
-    required: ["displayName", "userPrincipalName", "passwordProfile"],
+    required: ["accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile"],
     additionalProperties: false,
     properties: {
       ...odataTypeProperty,

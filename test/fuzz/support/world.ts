@@ -151,7 +151,7 @@ export function validBodies(fixtures: Fixtures): Record<string, unknown> {
   const D = "/device/v1/devices/{deviceId}";
   const group = { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: fixtures.groupId };
   return {
-    "POST /beta/users": { accountEnabled: true, displayName: "New User", userPrincipalName: "new.user@contoso.example", passwordProfile: { password: "Enroll-Me-2025!", forceChangePasswordNextSignIn: false } },
+    "POST /beta/users": { accountEnabled: true, displayName: "New User", mailNickname: "new.user", userPrincipalName: "new.user@contoso.example", passwordProfile: { password: "Enroll-Me-2025!", forceChangePasswordNextSignIn: false } },
     "PATCH /beta/users/{id}": { displayName: "Renamed", accountEnabled: false, passwordProfile: { password: "Another-Pass-2026!" } },
     "POST /beta/users/{id}/assignLicense": { addLicenses: [{ skuId: "061f9ace-7d42-4136-88ac-31dc755f143f", disabledPlans: [] }], removeLicenses: [] },
     [`POST ${P}`]: { displayName: "Lab", description: "d", enrollmentMode: "corporateOwnedAOSPUserlessDevice", tokenExpirationDateTime: "2027-01-01T00:00:00Z", configureWifi: true, wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "lab-passphrase", wifiHidden: false, isTeamsDeviceProfile: false, deviceNameTemplate: "{{SERIAL}}-{{RAND:4}}", roleScopeTagIds: ["0"] },

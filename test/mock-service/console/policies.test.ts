@@ -78,7 +78,8 @@ describe("an assigned group's members", () => {
     const user = await firstUser();
     expect((await post(`/groups/${groupId}/members`, { memberId: managed!.id })).status).toBe(303);
     expect((await post(`/groups/${groupId}/members`, { memberId: user.id })).status).toBe(303);
-    expect((await admin().groupMembers(groupId)).map((m) => m.id).sort()).toEqual([managed!.id, user.id].sort());
+    // A device member is its directory object: deviceId is the managed device's azureADDeviceId.
+    expect((await admin().groupMembers(groupId)).map((m) => m.deviceId ?? m.id).sort()).toEqual([managed!.azureADDeviceId, user.id].sort());
     const { text } = await getPage(`/groups/${groupId}?done=added`);
     expect(text).toContain(managed!.deviceName);
     // A user is named as the service names it (the members answer's displayName); before, by UPN.
@@ -88,7 +89,7 @@ describe("an assigned group's members", () => {
     expect(again.status).toBe(400);
     expect(await again.text()).toMatch(/role="alert".*already exist/s);
     expect((await post(`/groups/${groupId}/members/remove`, { memberId: user.id })).status).toBe(303);
-    expect((await admin().groupMembers(groupId)).map((m) => m.id)).toEqual([managed!.id]);
+    expect((await admin().groupMembers(groupId)).map((m) => m.deviceId)).toEqual([managed!.azureADDeviceId]);
   });
 
   it("assigns a configuration policy with a camera block and an unenforceable password type to the group, and the device applies it", async () => {

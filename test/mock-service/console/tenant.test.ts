@@ -73,3 +73,20 @@ describe("the MDM authority under Tenant administration", () => {
     expect(await getPage("/")).toMatch(/Set Microsoft Intune as MDM authority[^<]*<span class="step-status done">Done<\/span>/);
   });
 });
+
+describe("the Users form", () => {
+  it("creates a user with what Graph's Create user requires: the account enabled and a mail nickname derived from the user principal name", async () => {
+    const created = await post("/users", { _csrf: session.csrf, displayName: "Casey Jones", userPrincipalName: "casey.jones@contoso.example", password: "Corr3ct-Horse", accountEnabled: "true" });
+    expect(created.status, await created.clone().text()).toBe(303);
+    const disabled = await post("/users", { _csrf: session.csrf, displayName: "Drew", userPrincipalName: "drew@contoso.example", mailNickname: "drew.s", password: "Corr3ct-Horse" });
+    expect(disabled.status).toBe(303);
+    const users = await fetch(`${service.url}/beta/users?$select=userPrincipalName,mailNickname,accountEnabled`, { headers: { authorization: `Bearer ${service.adminToken}` } });
+    expect(((await users.json()) as { value: unknown[] }).value).toEqual([
+      { userPrincipalName: "casey.jones@contoso.example", mailNickname: "casey.jones", accountEnabled: true },
+      { userPrincipalName: "drew@contoso.example", mailNickname: "drew.s", accountEnabled: false },
+    ]);
+    const page = await getPage("/users");
+    expect(page).toContain('<input id="mailNickname" name="mailNickname"');
+    expect(page).toMatch(/<input id="accountEnabled" name="accountEnabled" type="checkbox" value="true" checked>/);
+  });
+});

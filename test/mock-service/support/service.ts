@@ -171,3 +171,21 @@ export function payloadOf(profile: GraphProfile): Record<string, any> {
 export function errorOf(reply: Reply): { status: number; code: string; message: string } {
   return { status: reply.status, code: reply.body?.error?.code, message: reply.body?.error?.message };
 }
+
+/**
+ * The object id of a managed device's directory object, found as a Graph script finds it: the
+ * managed device's azureADDeviceId is the directory object's deviceId.
+ */
+export async function directoryIdOf(t: TestService, managedDeviceId: string): Promise<string> {
+  const { azureADDeviceId } = (await t.admin("GET", `${DEVICES}/${managedDeviceId}?$select=azureADDeviceId`)).body as { azureADDeviceId: string };
+  const found = await t.admin("GET", `/beta/directoryObjects?$filter=${encodeURIComponent(`deviceId eq '${azureADDeviceId}'`)}`);
+  if (found.body?.value?.length !== 1) throw new Error(`no directory object has deviceId ${azureADDeviceId}: ${found.text}`);
+  return found.body.value[0].id as string;
+}
+
+/** The managed device's id of a directory device object's deviceId (its azureADDeviceId). */
+export async function managedIdOf(t: TestService, deviceId: string): Promise<string> {
+  const found = await t.admin("GET", `${DEVICES}?$filter=${encodeURIComponent(`azureADDeviceId eq '${deviceId}'`)}&$select=id`);
+  if (found.body?.value?.length !== 1) throw new Error(`no managed device has azureADDeviceId ${deviceId}: ${found.text}`);
+  return found.body.value[0].id as string;
+}
