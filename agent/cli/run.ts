@@ -195,13 +195,26 @@ function summaryLines(result: ScenarioResult): string[] {
     ...labelled("compliance", (result.complianceStates ?? []).map(policyStateLine)),
   );
   if (result.incidentIds.length > 0) lines.push(`  logs shared     incident ${result.incidentIds.join(", ")}`);
-  if (result.serviceStillListsDevice !== null) {
-    lines.push(`  after reset     the service ${result.serviceStillListsDevice ? "still lists" : "no longer lists"} the device`);
-  }
+  lines.push(...afterRemovalLines(result));
   lines.push(`  final state     ${r.finalStatePath}`);
   lines.push(`  time            ${formatDuration(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(1)} s`);
   lines.push(result.passed ? out.green(`  result          passed: ${result.expectation}`) : out.red(`  result          failed: expected it ${result.expectation}`));
   return lines;
+}
+
+/**
+ * What the service and the device each hold at the end, after a reset or the admin's wipe or
+ * delete: they differ until the device checks in (a deleted record leaves the list at once, a
+ * wiped one stays, pending, until the device confirms the wipe).
+ */
+function afterRemovalLines(result: ScenarioResult): string[] {
+  if (result.serviceStillListsDevice === null) return [];
+  const pending = result.removal?.action === "wipe" && result.serviceStillListsDevice ? " (wipe pending)" : "";
+  const service = `the service ${result.serviceStillListsDevice ? `still lists the device${pending}` : "no longer lists the device"}`;
+  if (result.removal?.deviceEnrolled) {
+    return labelled(`after ${result.removal.action}`, [`${service}; the device has not reset yet: it does at its next check-in`]);
+  }
+  return labelled("after reset", [service]);
 }
 
 /** One policy's state on the device as the admin reads it: each setting's state, value and reason. */

@@ -65,8 +65,18 @@ export interface ScenarioResult {
   configurationStates: GraphPolicyState[] | null;
   /** The device's compliance policy states at the end (AOSP reports none: state unknown). */
   complianceStates: GraphPolicyState[] | null;
-  /** After a wipe or delete: whether the service still lists the device. */
+  /**
+   * After a reset, or a wipe or delete the service took: whether the service still lists the
+   * device at the end (the admin's wipe leaves it listed until the device confirms it; a delete
+   * removes it at once).
+   */
   serviceStillListsDevice: boolean | null;
+  /**
+   * The last wipe or delete the admin sent that the service took, and whether the device is still
+   * enrolled at the end: until its next check-in it has not heard of it (a deleted device is then
+   * enrolled, though the service no longer lists it).
+   */
+  removal: { action: "wipe" | "delete"; deviceEnrolled: boolean } | null;
   simulatedMs: number;
   wallMs: number;
   passed: boolean;
@@ -131,6 +141,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     // A wipe erases what the device knew: keep the enrolled life's figures as it goes.
     let lastApps: DeviceReport["apps"] = [];
     const life = { deviceId: null as string | null, checkIns: 0, missedCheckIns: 0, incidentIds: [] as string[] };
+    // The admin's last wipe or delete the service took, and the device's resets then: whether
+    // the device has reset since, and why the service may no longer list it.
+    let removal: { action: RemovalAction; resets: number } | null = null;
     d.onChange(() => {
       if (d.state === "off") return;
       const c = d.context;
@@ -156,7 +169,15 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       let refused: InputError | null = null;
       for (const [index, step] of (scenario.steps ?? []).entries()) {
         const delay = parseDuration(step.after) ?? 0;
-        const target = () => ({ profile, deviceId: d.context.enrollment?.deviceId ?? null, userPrincipalName: user.userPrincipalName });
+        // The service's id as the run kept it: a device that reset itself (failed unlocks) has
+        // forgotten it, but the service still lists that record, and the admin acts on the list.
+        const target = (): StepTarget => ({
+          profile,
+          deviceId: life.deviceId,
+          userPrincipalName: user.userPrincipalName,
+          goneBecause: removal?.action === "delete" ? "the admin deleted it" : removal !== null && d.context.resets > removal.resets ? "the device confirmed its wipe" : null,
+          took: (action) => (removal = { action, resets: d.context.resets }),
+        });
         const refuse = (error: unknown) => (refused ??= refusedPart(error, `/steps/${index}`)) !== null;
         clock.setTimeout(() => void call(perform(d, admin, step, target, clock, refuse)), delay);
       }
@@ -178,18 +199,16 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       interruptedAt === null ? await d.report() : { ...(await d.report()), finalState: interruptedAt.split(".")[0]!, finalStatePath: interruptedAt, interrupted: true };
     options.transcript?.(await endRecord(d, report, interrupted === undefined ? {} : { interrupted }));
     // Stopped part-way, the run asks the service nothing more: the stop is meant to be quick.
-    const listed = interrupted === undefined && life.deviceId !== null && d.context.resets === 0 && d.context.enrollment !== null;
-    const configurationStates = listed ? await call(admin.deviceConfigurationStates(life.deviceId!)) : null;
-    const complianceStates = listed ? await call(admin.deviceCompliancePolicyStates(life.deviceId!)) : null;
-    let serviceStillListsDevice: boolean | null = null;
-    if (interrupted === undefined && life.deviceId && d.context.resets > 0) {
-      serviceStillListsDevice = await call(
-        admin.getManagedDevice(life.deviceId).then(
-          () => true,
-          () => false,
-        ),
-      );
-    }
+    // What the device believes is not what the service lists: a delete removes the record at
+    // once, while the device stays enrolled until its next check-in, so the service is asked.
+    const keptId = interrupted === undefined ? life.deviceId : null;
+    const listed = keptId !== null && (await call(unlessGone(admin.getManagedDevice(keptId)))) !== null;
+    const enrolledNow = d.context.resets === 0 && d.context.enrollment !== null;
+    const configurationStates = listed && enrolledNow ? await call(unlessGone(admin.deviceConfigurationStates(keptId))) : null;
+    const complianceStates = listed && enrolledNow ? await call(unlessGone(admin.deviceCompliancePolicyStates(keptId))) : null;
+    const lastRemoval = removal as { action: RemovalAction; resets: number } | null; // set in a step: TypeScript cannot see it
+    const removalAtEnd = lastRemoval === null ? null : { action: lastRemoval.action, deviceEnrolled: d.context.resets === lastRemoval.resets && d.snapshot.hasTag("enrolled") };
+    const serviceStillListsDevice = keptId !== null && (d.context.resets > 0 || removalAtEnd !== null) ? listed : null;
     const expectation = expectationOf(scenario);
     return {
       name: scenario.name ?? "scenario",
@@ -205,6 +224,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       configurationStates,
       complianceStates,
       serviceStillListsDevice,
+      removal: interrupted === undefined ? removalAtEnd : null,
       simulatedMs: clock.now() - startAt,
       wallMs: performance.now() - started,
       passed: interrupted === undefined && meets(scenario, report),
@@ -266,13 +286,13 @@ async function adminStep(admin: AdminClient, step: AdminStep, target: StepTarget
       return `The admin publishes ${step.packageName} ${published.versionName} (versionCode ${published.versionCode})`;
     }
     case "wipe":
-      if (!deviceId) return "wipe skipped: the device has not enrolled";
-      await admin.wipe(deviceId);
-      return "The admin wipes the device";
-    case "delete":
-      if (!deviceId) return "delete skipped: the device has not enrolled";
-      await admin.deleteManagedDevice(deviceId);
-      return "The admin deletes the device";
+    case "delete": {
+      if (!deviceId) return `${step.do} skipped: the device has not enrolled`;
+      const sent = await unlessGone((step.do === "wipe" ? admin.wipe(deviceId) : admin.deleteManagedDevice(deviceId)).then(() => true));
+      if (sent === null) return `${step.do} skipped: the service no longer lists the device (${target.goneBecause ?? `it has no device with the id ${deviceId}`})`;
+      target.took?.(step.do);
+      return step.do === "wipe" ? "The admin wipes the device" : "The admin deletes the device";
+    }
     case "revokeToken":
       await admin.revokeToken(profile.id);
       return `The admin revokes the token of "${profile.displayName}"`;
@@ -365,10 +385,29 @@ function refusedPart(error: unknown, part: string): InputError | null {
   });
 }
 
+/** What the admin's steps act on; a device's record is known only once it enrolled. */
 interface StepTarget {
   profile: GraphProfile;
+  /** The service's id for the device, kept after the device forgets it (a reset). */
   deviceId: string | null;
   userPrincipalName: string;
+  /** Why the service may no longer list the device (an earlier step removed it), if the run knows. */
+  goneBecause?: string | null;
+  /** Told of each wipe or delete the service took. */
+  took?: (action: RemovalAction) => void;
+}
+
+/** The admin actions that take a device off the service's list, at once or once it confirms. */
+type RemovalAction = "wipe" | "delete";
+
+/** The service's answer, or null when it answers 404: the device's record is no longer listed. */
+async function unlessGone<T>(work: Promise<T>): Promise<T | null> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AdminApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 /** Plays one step; `refuse` takes an admin step's error and says whether it ends the run (the service refused the step). */
@@ -397,10 +436,23 @@ async function perform(device: Device, admin: AdminClient, step: Step, target: (
     case "powerLoss":
       device.powerOff(parseDuration(step.for ?? "30s") ?? 30_000);
       return;
-    case "failUnlock":
+    case "failUnlock": {
       // Someone who does not know the device password tries it at the lock screen.
-      for (let i = 0; i < (step.times ?? 1) && device.state.startsWith("enrolled"); i++) device.unlock("0000-wrong");
+      const times = step.times ?? 1;
+      const tries = times === 1 ? "A wrong password" : `${times} wrong passwords`;
+      if (!device.state.startsWith("enrolled")) {
+        device.note(`failUnlock skipped: the device is ${device.state === "off" ? "off" : `at ${device.state}, not at its lock screen`}`);
+        return;
+      }
+      // No password policy has reached the device yet (it comes with a check-in, the first 3
+      // minutes after enrolling), or none asks for one: nothing locks the screen, so nothing counts.
+      if (device.devicePassword === null) {
+        device.note(`${tries} at the lock screen: the device has no screen lock (no password set), so the attempt${times === 1 ? " does" : "s do"} not count`);
+        return;
+      }
+      for (let i = 0; i < times && device.state.startsWith("enrolled"); i++) device.unlock("0000-wrong");
       return;
+    }
     default:
       try {
         device.note(await adminStep(admin, step, target()));

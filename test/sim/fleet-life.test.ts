@@ -71,6 +71,18 @@ describe("a fleet's --life", () => {
     }
   });
 
+  it("lets a device that is off when its first check-in is due check in once back, and live its life", async () => {
+    // Power cut for 25 h as the first check-in starts. Before: off past the fleet's 24 h wait for
+    // the first check-in, each device failed as noFirstCheckIn and lived none of its week (0 check-ins).
+    const { summary } = await runFleet({ devices: 2, seed: 5, lifeMs: 7 * 86_400_000, embedded: "inline", faults: ["power-loss=25h@enrolled.checkingIn=100%"] });
+    expect(summary).toMatchObject({ enrolled: 2, failed: 0 });
+    // A week at 3 a day, after the first check-in's cadence: some 22 each.
+    expect(summary.checkIns).toBeGreaterThanOrEqual(2 * 20);
+    // Without a life, off for 3 days: it enrolls once back and checked in.
+    const { summary: noLife } = await runFleet({ devices: 2, seed: 5, embedded: "inline", faults: ["power-loss=3d@enrolled.checkingIn=100%"] });
+    expect(noLife).toMatchObject({ enrolled: 2, failed: 0 });
+  });
+
   it("counts check-ins the devices recover from, without failing them", async () => {
     // Each device's check-in requests 5 to 14 refused: a brief outage, longer than one check-in's
     // retries (a check-in is one attempt however many requests its retries make).

@@ -13,7 +13,11 @@ import { fleetIdentity } from "./plan.js";
 import { LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type DeviceStory } from "./summary.js";
 import type { TimelineNeeds } from "./timeline-needs.js";
 
-/** Longest a device may take (simulated) to reach its first check-in: far beyond any retry policy. */
+/**
+ * Longest a powered device may take (simulated) to finish its first check-in: far beyond any
+ * retry policy (a check-in whose retries all fail ends, failed, within minutes), a guard against
+ * one that never ends. Time the device is off does not count (see firstCheckIn).
+ */
 const FIRST_CHECK_IN_LIMIT_MS = 24 * 3_600_000;
 const TIMELINE_LINES = 12;
 /**
@@ -132,9 +136,7 @@ export async function driveDevice(
     const report = await d.enroll();
     let reason = report.failure?.code ?? (report.finalState === "enrolled" ? null : `stoppedAt:${report.finalStatePath}`);
     if (reason === null) {
-      await d.runUntil(() => tracker.firstCheckInDone || d.context.failure !== null || !d.state.startsWith("enrolled"), {
-        limitMs: FIRST_CHECK_IN_LIMIT_MS,
-      });
+      await firstCheckIn(d, tracker);
       if (!tracker.firstCheckInDone) reason = d.context.failure?.code ?? "noFirstCheckIn";
     }
     finishedAt = performance.now();
@@ -180,6 +182,18 @@ export async function driveDevice(
   } finally {
     device?.dispose();
   }
+}
+
+/**
+ * Runs the device until its first check-in is done (or it fails, or leaves enrolled), for at most
+ * FIRST_CHECK_IN_LIMIT_MS of it being powered: a device that is off when the limit comes (power
+ * lost as its check-in was due) checks in when it is back, however long it was off, as a real one
+ * does, and has the limit again from then.
+ */
+async function firstCheckIn(d: Device, tracker: PhaseTracker): Promise<void> {
+  const over = () => tracker.firstCheckInDone || d.context.failure !== null || !d.state.startsWith("enrolled");
+  // A device's runUntil is not done while it is off with its power-on pending: `() => true` waits for that.
+  while ((await d.runUntil(over, { limitMs: FIRST_CHECK_IN_LIMIT_MS })) === "limit" && d.state === "off") await d.runUntil(() => true);
 }
 
 function finished(startedAt: number, finishedAt: number): Pick<DeviceOutcome, "finishedAt" | "ranMs"> {
