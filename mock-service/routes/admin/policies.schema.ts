@@ -53,7 +53,8 @@ function settingProperty(spec: SettingSpec): PropertyDef {
     case "integer":
       return { type: "int", filter: RANGE_OPS };
     case "string":
-      return { type: "string", filter: EXACT_OPS };
+      // An enum setting is declared with Graph's enum type (passwordRequiredType's).
+      return spec.enum && spec.edm ? { type: "enum", edm: spec.edm, members: spec.enum, filter: EXACT_OPS } : { type: "string", filter: EXACT_OPS };
   }
 }
 

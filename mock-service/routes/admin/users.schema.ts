@@ -44,7 +44,7 @@ export const ORGANIZATION: CollectionDef = {
     mobileDeviceManagementAuthority: {
       type: "enum",
       edm: "microsoft.graph.mdmAuthority",
-      members: ["unknown", "intune", "sccm", "office365", "unknownFutureValue"],
+      members: ["unknown", "intune", "sccm", "office365"],
       filter: EXACT_OPS,
     },
     createdDateTime: { type: "dateTime", filter: RANGE_OPS },
