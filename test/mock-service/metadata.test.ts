@@ -165,6 +165,8 @@ describe("$metadata", () => {
       ["GET", `${CONFIGURATIONS}/${ids.configuration}`],
       ["PATCH", `${CONFIGURATIONS}/${ids.configuration}`, { bluetoothBlocked: true }],
       ["GET", `${CONFIGURATIONS}/${ids.configuration}/assignments`],
+      ["POST", `${CONFIGURATIONS}/${ids.configuration}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }],
+      ["GET", `${CONFIGURATIONS}/${ids.configuration}/assignments/${ids.configuration}_allDevicesAssignmentTarget`],
       ["GET", COMPLIANCE],
       ["POST", COMPLIANCE, {
         "@odata.type": "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
@@ -174,6 +176,8 @@ describe("$metadata", () => {
       ["GET", `${COMPLIANCE}/${ids.compliance}`],
       ["PATCH", `${COMPLIANCE}/${ids.compliance}`, { passwordRequired: false }],
       ["GET", `${COMPLIANCE}/${ids.compliance}/assignments`],
+      ["POST", `${COMPLIANCE}/${ids.compliance}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }],
+      ["GET", `${COMPLIANCE}/${ids.compliance}/assignments/${ids.compliance}_allDevicesAssignmentTarget`],
       ["GET", `${COMPLIANCE}/${ids.compliance}/scheduledActionsForRule`],
       ["GET", `${DEVICES}/${ids.device}/deviceConfigurationStates`],
       ["GET", TERMS],
