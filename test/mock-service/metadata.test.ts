@@ -189,6 +189,7 @@ describe("$metadata", () => {
       ["GET", `${TERMS}/${ids.terms}/acceptanceStatuses`],
       ["GET", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
       ["GET", "/beta/deviceManagement"],
+      ["GET", "/beta/deviceManagement?$select=settings,subscriptionState"],
       ["PATCH", "/beta/deviceManagement", { settings: { secureByDefault: true } }],
       ["GET", "/beta/directoryObjects"],
       ["GET", `/beta/directoryObjects/${ids.user}`],
