@@ -508,6 +508,37 @@ describe("$metadata against CSDL's rules and Graph's schema", () => {
     expect(membersOf(schema, "settingSourceType")).toEqual({ deviceConfiguration: 0, deviceIntent: 1 });
   });
 
+  // Before: these were nullable in $metadata though Graph declares them Nullable="false" and the
+  // mock always fills them, so strongly typed generators made them optional.
+  it("declares Nullable=\"false\" where Graph does on what the mock always answers, and answers no null there", async () => {
+    const t = service();
+    const schema = await load(t);
+    const notNullable: Record<string, string[]> = {
+      managedDevice: [
+        "complianceState", "managementState", "deviceEnrollmentType", "managementAgent", "managedDeviceOwnerType", "ownerType",
+        "deviceRegistrationState", "enrolledDateTime", "lastSyncDateTime", "complianceGracePeriodExpirationDateTime", "isEncrypted",
+      ],
+      deviceActionResult: ["actionState", "startDateTime", "lastUpdatedDateTime"],
+      detectedApp: ["sizeInByte", "deviceCount", "platform"],
+      deviceConfigurationSettingState: ["state", "errorCode"],
+      deviceCompliancePolicySettingState: ["state", "errorCode"],
+      organization: ["mobileDeviceManagementAuthority"],
+      deviceComplianceActionItem: ["actionType", "gracePeriodHours"],
+      deviceConfigurationAssignment: ["intent", "source"],
+      deviceCompliancePolicyAssignment: ["source"],
+      deviceAndAppManagementAssignmentTarget: ["deviceAndAppManagementAssignmentFilterType"],
+      settingSource: ["sourceType"],
+    };
+    const nullable = Object.entries(notNullable).flatMap(([type, names]) => names.filter((name) => member(schema, type, name).$Nullable === true).map((name) => `${type}.${name}`));
+    expect(nullable).toEqual([]);
+    const { device } = await enrolledDevice(t);
+    const answered = (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body as Record<string, unknown>;
+    for (const name of notNullable["managedDevice"]!) expect(answered[name], name).not.toBeNull();
+    const apps = (await t.admin("GET", `${DEVICES}/${device.deviceId}/detectedApps`)).body.value as Record<string, unknown>[];
+    expect(apps.length).toBeGreaterThan(0);
+    for (const app of apps) for (const name of notNullable["detectedApp"]!) expect(app[name], name).not.toBeNull();
+  });
+
   // Before: both were contained, so a member's canonical URL would have been under the group.
   it("declares a group's members and a device's detectedApps as references, not contained", async () => {
     const schema = await load(service());

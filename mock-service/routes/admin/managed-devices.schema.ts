@@ -111,13 +111,13 @@ export const DETECTED_APPS: CollectionDef = {
     id: { type: "string", filter: EXACT_OPS },
     displayName: text(),
     version: text(),
-    sizeInByte: { type: "int", edm: "Edm.Int64", filter: RANGE_OPS, orderBy: true },
-    deviceCount: { type: "int", filter: RANGE_OPS, orderBy: true },
+    sizeInByte: { type: "int", edm: "Edm.Int64", filter: RANGE_OPS, orderBy: true, nullable: false },
+    deviceCount: { type: "int", filter: RANGE_OPS, orderBy: true, nullable: false },
     publisher: text(),
-    platform: enumOf("microsoft.graph.detectedAppPlatformType", [
+    platform: notNull(enumOf("microsoft.graph.detectedAppPlatformType", [
       "unknown", "windows", "windowsMobile", "windowsHolographic", "ios", "macOS", "chromeOS", "androidOSP",
       "androidDeviceAdministrator", "androidWorkProfile", "androidDedicatedAndFullyManaged", "unknownFutureValue",
-    ]),
+    ])),
   },
 };
 

@@ -123,8 +123,8 @@ export const ADMIN_MODEL: CsdlModel = {
       properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN },
       notNullable: ["actionState", "startDateTime", "lastUpdatedDateTime"],
     },
-    deviceConfigurationSettingState: { properties: settingState },
-    deviceCompliancePolicySettingState: { properties: settingState },
+    deviceConfigurationSettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
+    deviceCompliancePolicySettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
     // The tenant's compliance policy settings the mock models (PATCH /beta/deviceManagement).
     deviceManagementSettings: {
       properties: { deviceComplianceCheckinThresholdDays: INT, secureByDefault: BOOLEAN },

@@ -46,6 +46,7 @@ export const ORGANIZATION: CollectionDef = {
       edm: "microsoft.graph.mdmAuthority",
       members: ["unknown", "intune", "sccm", "office365"],
       filter: EXACT_OPS,
+      nullable: false,
     },
     createdDateTime: { type: "dateTime", filter: RANGE_OPS },
   },
