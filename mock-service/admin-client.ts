@@ -103,8 +103,14 @@ export interface GraphManagedDevice {
   /** unknown (no compliance policy evaluated), compliant, noncompliant or inGracePeriod. */
   complianceState: string;
   azureADDeviceId: string;
+  /** When the block action's grace period ends; 9999-12-31T23:59:59Z when none runs. */
+  complianceGracePeriodExpirationDateTime: string;
   enrolledDateTime: string;
   lastSyncDateTime: string;
+  /** What the device's compliance reports said: YYYY-MM-DD, or null when none did. */
+  androidSecurityPatchLevel: string | null;
+  isEncrypted: boolean;
+  jailBroken: "True" | "False" | "Unknown";
   /** The actions asked of the device (wipe, delete) and how far each has gone. */
   deviceActionResults: { actionName: string; actionState: string; startDateTime: string; lastUpdatedDateTime: string }[];
 }
@@ -756,6 +762,24 @@ export class AdminClient {
 
   assignCompliancePolicy(id: string, targets: AssignmentTarget[]): Promise<AssignResult> {
     return this.request("POST", `${COMPLIANCE}/${encodeURIComponent(id)}/assign`, { assignments: targets.map((target) => ({ target })) });
+  }
+
+  /** Adds one assignment to a configuration (the assign action replaces them all). */
+  addConfigurationAssignment(id: string, target: AssignmentTarget): Promise<PolicyAssignment> {
+    return this.request("POST", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments`, { target });
+  }
+
+  getConfigurationAssignment(id: string, assignmentId: string): Promise<PolicyAssignment> {
+    return this.request("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
+  }
+
+  /** Adds one assignment to a compliance policy (the assign action replaces them all). */
+  addCompliancePolicyAssignment(id: string, target: AssignmentTarget): Promise<PolicyAssignment> {
+    return this.request("POST", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments`, { target });
+  }
+
+  getCompliancePolicyAssignment(id: string, assignmentId: string): Promise<PolicyAssignment> {
+    return this.request("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
   async deviceConfigurationStates(deviceId: string): Promise<GraphPolicyState[]> {

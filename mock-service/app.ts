@@ -21,6 +21,7 @@ import { routeFamilyOf } from "./http/route-family.js";
 import { refuseWhileStopping, ShutdownGate, trackHandlers } from "./http/shutdown.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
 import { RouteTemplates } from "./http/unknown-routes.js";
+import { nameOperations } from "./http/operation-ids.js";
 import { batchRoutes } from "./routes/admin/batch.js";
 import { groupRoutes } from "./routes/admin/groups.js";
 import { managedDeviceRoutes } from "./routes/admin/managed-devices.js";
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       error: { code: "notFound", message, ...(path?.startsWith("/device/") ? {} : { innerError: innerError(request) }) },
     });
   });
+  app.addHook("onRoute", nameOperations);
   // Every route of the APIs may answer 429 (throttling) and 5xx (with --chaos): say so in OpenAPI.
   app.addHook("onRoute", (route) => {
     const response = route.schema?.response as Record<string, unknown> | undefined;

@@ -18,7 +18,7 @@ import type { PolicyKind } from "../store/policies.js";
 export type SettingSpec =
   | { type: "boolean"; label: string }
   | { type: "integer"; label: string; minimum: number; maximum: number }
-  | { type: "string"; label: string; enum?: readonly string[]; pattern?: string; format?: "date"; maxLength: number };
+  | { type: "string"; label: string; enum?: readonly string[]; edm?: string; pattern?: string; format?: "date"; maxLength: number };
 
 /**
  * The properties a Graph type adds to its base type: the settings tables below must name exactly
@@ -41,7 +41,14 @@ export interface PolicyType {
 
 const INT32_MAX = 2_147_483_647;
 const boolean = (label: string): SettingSpec => ({ type: "boolean", label });
-const passwordType: SettingSpec = { type: "string", label: "Required password type", enum: PASSWORD_REQUIRED_TYPES, maxLength: 40 };
+// Graph's enum type of the setting: its members in Graph's order, valued 0 to 8.
+const passwordType: SettingSpec = {
+  type: "string",
+  label: "Required password type",
+  enum: PASSWORD_REQUIRED_TYPES,
+  edm: "microsoft.graph.androidDeviceOwnerRequiredPasswordType",
+  maxLength: 40,
+};
 const passwordLength: SettingSpec = { type: "integer", label: "Minimum password length", minimum: 4, maximum: 16 };
 const version = (label: string): SettingSpec => ({ type: "string", label, maxLength: 32, pattern: "^[0-9]+(\\.[0-9]+){0,3}$" });
 

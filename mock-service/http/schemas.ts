@@ -29,6 +29,14 @@ export function errors(...statuses: number[]): Record<string, typeof errorRef> {
   return Object.fromEntries(statuses.map((status) => [String(status), errorRef]));
 }
 
+/**
+ * A 200 that is a file, not JSON (a PNG, a package archive): OpenAPI's binary body of that media
+ * type, so a generated client has a success type. The answer is bytes, which the serializer leaves alone.
+ */
+export function binaryFile(mediaType: string, description: string) {
+  return { description, content: { [mediaType]: { schema: { type: "string", format: "binary" } } } } as const;
+}
+
 export const dateTime = { type: "string", format: "date-time" } as const;
 
 /** Graph clients send @odata.type in create bodies; it is accepted and ignored. */

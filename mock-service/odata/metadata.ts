@@ -44,8 +44,11 @@ export interface CsdlModel {
   enumTypes?: Record<string, readonly string[] | Readonly<Record<string, number>>>;
   complexTypes: Record<string, StructuredTypeDef>;
   entityTypes: Record<string, StructuredTypeDef>;
-  /** Contained collection-valued navigation properties: the owner's and target's qualified types. */
-  navigation: { of: string; name: string; type: string }[];
+  /**
+   * Collection-valued navigation properties: the owner's and target's qualified types; contained
+   * unless `contained` is false (a reference to entities that live elsewhere).
+   */
+  navigation: { of: string; name: string; type: string; contained?: false }[];
   entitySets: Record<string, string>;
   actions: ActionDef[];
 }
@@ -74,17 +77,23 @@ function edmType(property: PropertyDef): string {
 
 const shortName = (qualified: string) => qualified.slice(qualified.lastIndexOf(".") + 1);
 
+/** The open entity type the document declares itself; CSDL requires a type derived from it to be open too. */
+const OPEN_TYPES: ReadonlySet<string> = new Set([`${NS}.directoryObject`]);
+
+/** A navigation property: its name, target type and whether the target is contained. */
+type Navigation = [name: string, target: string, contained: boolean];
+
 export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = NO_MODEL): string {
   const enums = new Map<string, readonly string[] | Readonly<Record<string, number>>>();
-  const entityTypes = new Map<string, { base: string; properties: [string, string, boolean?][]; navigation: [string, string][] }>();
+  const entityTypes = new Map<string, { base: string; properties: [string, string, boolean?][]; navigation: Navigation[] }>();
   const entitySets: [string, string][] = [];
-  const navigationOf = new Map<string, [string, string][]>();
+  const navigationOf = new Map<string, Navigation[]>();
 
   for (const def of defs) {
     const navigation = "navigationOf" in def.container ? def.container : undefined;
     if (navigation) {
       const list = navigationOf.get(navigation.navigationOf) ?? [];
-      list.push([navigation.name, def.entityType]);
+      list.push([navigation.name, def.entityType, navigation.contained !== false]);
       navigationOf.set(navigation.navigationOf, list);
     } else if ("entitySet" in def.container) {
       entitySets.push([def.container.entitySet, def.entityType]);
@@ -93,7 +102,7 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
     const properties: [string, string, boolean?][] = [];
     for (const [name, property] of Object.entries(def.properties)) {
       if (name === "id") continue; // declared once, on microsoft.graph.entity (the key)
-      if (property.type === "enum" && property.edm && property.members) enums.set(property.edm, property.members);
+      if (property.type === "enum" && property.edm && property.members) enums.set(property.edm, property.values ?? property.members);
       properties.push([name, edmType(property), property.nullable]);
     }
     entityTypes.set(def.entityType, { base: def.baseType ?? `${NS}.entity`, properties, navigation: [] });
@@ -106,7 +115,7 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
       navigation: [],
     });
   }
-  for (const { of, name, type } of model.navigation) navigationOf.set(of, [...(navigationOf.get(of) ?? []), [name, type]]);
+  for (const { of, name, type, contained } of model.navigation) navigationOf.set(of, [...(navigationOf.get(of) ?? []), [name, type, contained !== false]]);
   entitySets.push(...Object.entries(model.entitySets));
   for (const [owner, navigation] of navigationOf) {
     const type = entityTypes.get(owner) ?? { base: `${NS}.entity`, properties: [], navigation: [] };
@@ -143,13 +152,15 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
     '        <Property Name="deletedDateTime" Type="Edm.DateTimeOffset" />',
     "      </EntityType>",
   );
+  // OData CSDL 4.01 §6.3: "An entity type derived from an open entity type MUST indicate that it is also open."
+  const isOpen = (name: string | undefined): boolean => name !== undefined && (OPEN_TYPES.has(name) || isOpen(entityTypes.get(name)?.base));
   for (const [name, type] of entityTypes) {
-    lines.push(`      <EntityType Name="${shortName(name)}" BaseType="${type.base}">`);
+    lines.push(`      <EntityType Name="${shortName(name)}" BaseType="${type.base}"${isOpen(type.base) ? ' OpenType="true"' : ""}>`);
     for (const [property, edm, nullable] of type.properties) {
       lines.push(`        <Property Name="${property}" Type="${edm}"${nullable === false ? ' Nullable="false"' : ""} />`);
     }
-    for (const [property, target] of type.navigation) {
-      lines.push(`        <NavigationProperty Name="${property}" Type="Collection(${target})" ContainsTarget="true" />`);
+    for (const [property, target, contained] of type.navigation) {
+      lines.push(`        <NavigationProperty Name="${property}" Type="Collection(${target})"${contained ? ' ContainsTarget="true"' : ""} />`);
     }
     lines.push("      </EntityType>");
   }

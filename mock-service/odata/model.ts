@@ -13,6 +13,8 @@ export interface PropertyDef {
   edm?: string;
   /** An enum's members (the values `$filter` accepts for it). */
   members?: readonly string[];
+  /** Graph's value of each member, where they are not 0, 1, 2... in order (`$metadata` declares them). */
+  values?: Readonly<Record<string, number>>;
   /** The `$filter` operators the property takes; none when left out. */
   filter?: readonly FilterOperator[];
   /** Whether `$orderby` takes the property. */
@@ -42,10 +44,11 @@ export interface CollectionDef {
   /** The property holding each item's creation time: where paging resumes when the last item seen was deleted. */
   createdProperty?: string;
   /**
-   * Where `$metadata` puts the collection: an entity set of the container, or a contained
-   * navigation property of another type (deviceManagement's managedDevices).
+   * Where `$metadata` puts the collection: an entity set of the container, or a navigation
+   * property of another type, contained (deviceManagement's managedDevices) unless `contained` is
+   * false (a group's members, which live in directoryObjects).
    */
-  container: { entitySet: string } | { navigationOf: string; name: string };
+  container: { entitySet: string } | { navigationOf: string; name: string; contained?: false };
   /** The entity type's base type in `$metadata` (default microsoft.graph.entity). */
   baseType?: string;
   /**

@@ -161,6 +161,24 @@ export class PolicyService {
     return this.ctx.store.assignments.of(id);
   }
 
+  /** POST .../assignments: one more target (the assign action replaces them all), and what AOSP will not honour. */
+  addAssignment(kind: PolicyKind, id: string, input: AssignmentInput): { assignment: AssignmentRecord; warnings: string[] } {
+    const policy = this.get(kind, id);
+    const [record] = this.assignments.build(kind, id, [input], POLICY_TARGETS);
+    if (this.ctx.store.assignments.of(id).some((a) => a.id === record!.id)) {
+      throw badRequest(`this ${POLICY_TYPES[kind].noun} is already assigned to that target; GET .../assignments lists its assignments`);
+    }
+    this.ctx.store.assignments.insert(record!);
+    return { assignment: record!, warnings: limitations(policy) };
+  }
+
+  /** One assignment of the policy, by its id (ids ignore case, as in a path). */
+  assignment(kind: PolicyKind, id: string, assignmentId: string): AssignmentRecord {
+    const found = this.assignmentsOf(kind, id).find((a) => a.id.toLowerCase() === assignmentId.toLowerCase());
+    if (!found) throw itemNotFound(POLICY_TYPES[kind].assignmentType, assignmentId);
+    return found;
+  }
+
   /** What an admin is told about a policy that is assigned: the settings AOSP will not honour. */
   warningsFor(policy: PolicyRecord): string[] {
     return this.ctx.store.assignments.of(policy.id).length === 0 ? [] : limitations(policy);

@@ -68,6 +68,8 @@ const METHODS: Record<string, keyof AdminClient> = {
   "DELETE /beta/deviceManagement/deviceConfigurations/{id}": "deleteConfiguration",
   "POST /beta/deviceManagement/deviceConfigurations/{id}/assign": "assignConfiguration",
   "GET /beta/deviceManagement/deviceConfigurations/{id}/assignments": "configurationAssignments",
+  "POST /beta/deviceManagement/deviceConfigurations/{id}/assignments": "addConfigurationAssignment",
+  "GET /beta/deviceManagement/deviceConfigurations/{id}/assignments/{assignmentId}": "getConfigurationAssignment",
   "POST /beta/deviceManagement/deviceCompliancePolicies": "createCompliancePolicy",
   "GET /beta/deviceManagement/deviceCompliancePolicies": "listCompliancePolicies",
   "GET /beta/deviceManagement/deviceCompliancePolicies/{id}": "getCompliancePolicy",
@@ -75,6 +77,8 @@ const METHODS: Record<string, keyof AdminClient> = {
   "DELETE /beta/deviceManagement/deviceCompliancePolicies/{id}": "deleteCompliancePolicy",
   "POST /beta/deviceManagement/deviceCompliancePolicies/{id}/assign": "assignCompliancePolicy",
   "GET /beta/deviceManagement/deviceCompliancePolicies/{id}/assignments": "compliancePolicyAssignments",
+  "POST /beta/deviceManagement/deviceCompliancePolicies/{id}/assignments": "addCompliancePolicyAssignment",
+  "GET /beta/deviceManagement/deviceCompliancePolicies/{id}/assignments/{assignmentId}": "getCompliancePolicyAssignment",
   "GET /beta/deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule": "complianceScheduledActions",
   "POST /beta/deviceManagement/termsAndConditions": "createTerms",
   "GET /beta/deviceManagement/termsAndConditions": "listTerms",
@@ -193,6 +197,8 @@ describe("AdminClient", () => {
     expect(changed).toMatchObject({ cameraBlocked: false });
     await admin.assignConfiguration(configuration.id, [target]);
     expect((await admin.configurationAssignments(configuration.id)).map((a) => a.target)).toEqual([expect.objectContaining(target)]);
+    const allDevices = await admin.addConfigurationAssignment(configuration.id, { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" });
+    expect(await admin.getConfigurationAssignment(configuration.id, allDevices.id)).toEqual(allDevices);
     await admin.deleteConfiguration(configuration.id);
     await expect(admin.getConfiguration(configuration.id)).rejects.toBeInstanceOf(AdminApiError);
 
@@ -205,6 +211,8 @@ describe("AdminClient", () => {
     ]);
     await admin.assignCompliancePolicy(compliance.id, [target]);
     expect(await admin.compliancePolicyAssignments(compliance.id)).toEqual([expect.objectContaining({ sourceId: compliance.id })]);
+    const added = await admin.addCompliancePolicyAssignment(compliance.id, { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" });
+    expect(await admin.getCompliancePolicyAssignment(compliance.id, added.id)).toMatchObject({ id: added.id, sourceId: compliance.id });
     await admin.deleteCompliancePolicy(compliance.id);
     expect((await admin.listCompliancePolicies()).map((p) => p.id)).not.toContain(compliance.id);
   });

@@ -51,6 +51,27 @@ describe("the tenant's compliance policy settings", () => {
   });
 });
 
+describe("GET /beta/deviceManagement with $select", () => {
+  // Before: 400 "it takes no query options", though Graph's Get deviceManagement takes them
+  // (Graph PowerShell's -Property sends $select).
+  it("answers the selected properties only, with the singleton's context naming them; an unknown one is 400 naming the properties", async () => {
+    const t = service();
+    const reply = await t.admin("GET", `${DEVICE_MANAGEMENT}?$select=settings,SubscriptionState`);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body).toEqual({
+      "@odata.context": `${t.url}/beta/$metadata#deviceManagement(settings,subscriptionState)`,
+      "@odata.type": "#microsoft.graph.deviceManagement",
+      settings: { "@odata.type": "#microsoft.graph.deviceManagementSettings", secureByDefault: false, deviceComplianceCheckinThresholdDays: 30 },
+      subscriptionState: "active",
+    });
+    const unknown = await t.admin("GET", `${DEVICE_MANAGEMENT}?$select=managedDevices`);
+    expect(errorOf(unknown)).toMatchObject({
+      status: 400,
+      message: "$select: could not find a property named 'managedDevices' on type 'microsoft.graph.deviceManagement'; its properties are id, intuneAccountId, subscriptionState, settings",
+    });
+  });
+});
+
 describe("a device with no compliance policy assigned", () => {
   // Before, it stayed "unknown" whatever the tenant's setting (which the mock did not have).
   it("is compliant once it checks in, noncompliant when the tenant marks such devices not compliant", async () => {

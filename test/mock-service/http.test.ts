@@ -378,3 +378,34 @@ describe("the OpenAPI document", () => {
     expect(JSON.stringify(doc)).toContain("ErrorBody");
   });
 });
+
+describe("the OpenAPI document for client generators", () => {
+  // Before: no operation had an operationId (generators invented method names), and the QR PNG
+  // and package downloads listed no 200, so a generated client had no success type for them.
+  it("names every operation with a unique operationId and types the file downloads' 200 as binary", async () => {
+    const t = service();
+    const doc = await openApi(t.url);
+    const ids: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect((operation as { operationId?: string }).operationId, `${method.toUpperCase()} ${path}`).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        ids.push((operation as { operationId: string }).operationId);
+      }
+    }
+    expect(ids.length).toBeGreaterThan(50);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect((doc.paths["/beta/deviceManagement/managedDevices/{id}"]!["get"] as { operationId?: string }).operationId).toBe("getBetaDeviceManagementManagedDevicesById");
+    for (const [path, mediaType] of [
+      ["/sim/v1/enrollmentProfiles/{id}/qrCode.png", "image/png"],
+      ["/device/v1/packages/{packageName}/{versionCode}", "application/vnd.android.package-archive"],
+    ] as const) {
+      const ok = (doc.paths[path]!["get"] as { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }).responses["200"];
+      expect(ok?.content?.[mediaType]?.schema, path).toEqual({ type: "string", format: "binary" });
+    }
+    // The PNG is still served as bytes.
+    const profile = await createProfile(t);
+    const png = await http(`${t.url}/sim/v1/enrollmentProfiles/${profile.id}/qrCode.png`, { bearer: t.service.adminToken });
+    expect(png.status).toBe(200);
+    expect(png.headers.get("content-type")).toBe("image/png");
+  });
+});

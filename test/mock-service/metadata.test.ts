@@ -166,6 +166,8 @@ describe("$metadata", () => {
       ["GET", `${CONFIGURATIONS}/${ids.configuration}`],
       ["PATCH", `${CONFIGURATIONS}/${ids.configuration}`, { bluetoothBlocked: true }],
       ["GET", `${CONFIGURATIONS}/${ids.configuration}/assignments`],
+      ["POST", `${CONFIGURATIONS}/${ids.configuration}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }],
+      ["GET", `${CONFIGURATIONS}/${ids.configuration}/assignments/${ids.configuration}_allDevicesAssignmentTarget`],
       ["GET", COMPLIANCE],
       ["POST", COMPLIANCE, {
         "@odata.type": "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
@@ -175,6 +177,8 @@ describe("$metadata", () => {
       ["GET", `${COMPLIANCE}/${ids.compliance}`],
       ["PATCH", `${COMPLIANCE}/${ids.compliance}`, { passwordRequired: false }],
       ["GET", `${COMPLIANCE}/${ids.compliance}/assignments`],
+      ["POST", `${COMPLIANCE}/${ids.compliance}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }],
+      ["GET", `${COMPLIANCE}/${ids.compliance}/assignments/${ids.compliance}_allDevicesAssignmentTarget`],
       ["GET", `${COMPLIANCE}/${ids.compliance}/scheduledActionsForRule`],
       ["GET", `${DEVICES}/${ids.device}/deviceConfigurationStates`],
       ["GET", TERMS],
@@ -186,6 +190,7 @@ describe("$metadata", () => {
       ["GET", `${TERMS}/${ids.terms}/acceptanceStatuses`],
       ["GET", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
       ["GET", "/beta/deviceManagement"],
+      ["GET", "/beta/deviceManagement?$select=settings,subscriptionState"],
       ["PATCH", "/beta/deviceManagement", { settings: { secureByDefault: true } }],
       ["GET", "/beta/directoryObjects"],
       ["GET", `/beta/directoryObjects/${ids.user}`],
@@ -428,5 +433,119 @@ describe("dates in $metadata and /openapi.json", () => {
       const [name] = Object.keys(body);
       expect({ status: reply.status, message: reply.body?.error?.message }, path).toEqual({ status: 400, message: expect.stringContaining(name!) });
     }
+  });
+});
+
+describe("$metadata against CSDL's rules and Graph's schema", () => {
+  const load = async (t: TestService) => (xml2json((await t.admin("GET", "/beta/$metadata")).text) as Record<string, Schema>)["microsoft.graph"]!;
+  const membersOf = (schema: Schema, type: string) => Object.fromEntries(Object.entries(schema[type]!).filter(([name]) => !name.startsWith("$")));
+
+  // Before: user, group, organization and device derived from the open directoryObject but were
+  // closed, which CSDL validators refuse (the whole document with them).
+  it("declares every entity type derived from an open type open (OData CSDL 4.01 §6.3)", async () => {
+    const schema = await load(service());
+    const derived: string[] = [];
+    const problems: string[] = [];
+    for (const [name, declaration] of Object.entries(schema)) {
+      if (declaration?.$Kind !== "EntityType") continue;
+      const bases = lineage(schema, name).slice(1);
+      if (!bases.some((base) => schema[base].$OpenType === true)) continue;
+      derived.push(name);
+      if (declaration.$OpenType !== true) problems.push(`${name} derives from an open type but is not open`);
+    }
+    expect(derived.sort()).toEqual(["device", "group", "organization", "user"]);
+    expect(problems).toEqual([]);
+  });
+
+  // Before: every enum was valued by position (inGracePeriod 5, androidAOSPUserlessDeviceEnrollment
+  // 18, which is Graph's user-owned value) and two enums had an unknownFutureValue Graph lacks.
+  it("values enum members as Graph does", async () => {
+    const schema = await load(service());
+    expect(membersOf(schema, "deviceEnrollmentType")).toMatchObject({
+      appleUserEnrollmentWithServiceAccount: 12, azureAdJoinUsingAzureVmExtension: 14,
+      androidAOSPUserOwnedDeviceEnrollment: 18, androidAOSPUserlessDeviceEnrollment: 19, appleAccountDrivenUserEnrollment: 25, unknownFutureValue: 26,
+    });
+    expect(membersOf(schema, "complianceState")).toEqual({ unknown: 0, compliant: 1, noncompliant: 2, conflict: 3, error: 4, inGracePeriod: 254, configManager: 255 });
+    expect(membersOf(schema, "managementAgentType")).toMatchObject({ eas: 1, unknown: 16, msSense: 1024, intuneAosp: 2048, google: 8192, unknownFutureValue: 8193 });
+    expect(membersOf(schema, "deviceRegistrationState")).toMatchObject({ notRegistered: 0, registered: 2, unknown: 8 });
+    expect(membersOf(schema, "obliterationBehavior")).toEqual({ default: 0, doNotObliterate: 1, obliterateWithWarning: 2, always: 3, unknownFutureValue: 999 });
+    expect(membersOf(schema, "mdmAuthority")).toEqual({ unknown: 0, intune: 1, sccm: 2, office365: 3 });
+    expect(Object.keys(membersOf(schema, "androidDeviceOwnerEnrollmentMode"))).not.toContain("unknownFutureValue");
+    // Graph declares none of these as flags.
+    for (const [name, declaration] of Object.entries(schema)) {
+      if (declaration?.$Kind === "EnumType") expect(declaration.$IsFlags, name).toBeUndefined();
+    }
+  });
+
+  // Before: scheduledActionsForRule borrowed the settings-catalog policies' types
+  // (deviceManagementComplianceScheduledActionForRule) and actionType was a string.
+  it("types a compliance policy's scheduled actions as Graph's deviceComplianceScheduledActionForRule and deviceComplianceActionItem", async () => {
+    const schema = await load(service());
+    const rules = member(schema, "deviceCompliancePolicy", "scheduledActionsForRule");
+    expect({ type: local(rules.$Type), contained: rules.$ContainsTarget }).toEqual({ type: "deviceComplianceScheduledActionForRule", contained: true });
+    const items = member(schema, "deviceComplianceScheduledActionForRule", "scheduledActionConfigurations");
+    expect(local(items.$Type)).toBe("deviceComplianceActionItem");
+    expect(local(member(schema, "deviceComplianceActionItem", "actionType").$Type)).toBe("deviceComplianceActionType");
+    expect(membersOf(schema, "deviceComplianceActionType")).toEqual({
+      noAction: 0, notification: 1, block: 2, retire: 3, wipe: 4, removeResourceAccessProfiles: 5, pushNotification: 9, remoteLock: 10,
+    });
+    expect(Object.keys(schema).filter((name) => name.startsWith("deviceManagementCompliance"))).toEqual([]);
+  });
+
+  // Before: these were Edm.String though the routes take only the enum's members.
+  it("types the properties the routes take as enums with Graph's enum types", async () => {
+    const schema = await load(service());
+    const typeOf = (type: string, name: string) => local(member(schema, type, name).$Type);
+    expect(typeOf("deviceConfiguration", "passwordRequiredType")).toBe("androidDeviceOwnerRequiredPasswordType");
+    expect(typeOf("deviceCompliancePolicy", "passwordRequiredType")).toBe("androidDeviceOwnerRequiredPasswordType");
+    expect(Object.keys(membersOf(schema, "androidDeviceOwnerRequiredPasswordType"))).toEqual([
+      "deviceDefault", "required", "numeric", "numericComplex", "alphabetic", "alphanumeric", "alphanumericWithSymbols", "lowSecurityBiometric", "customPassword",
+    ]);
+    expect(typeOf("deviceConfigurationAssignment", "intent")).toBe("deviceConfigAssignmentIntent");
+    expect(typeOf("deviceConfigurationAssignment", "source")).toBe("deviceAndAppManagementAssignmentSource");
+    expect(typeOf("deviceCompliancePolicyAssignment", "source")).toBe("deviceAndAppManagementAssignmentSource");
+    expect(typeOf("deviceAndAppManagementAssignmentTarget", "deviceAndAppManagementAssignmentFilterType")).toBe("deviceAndAppManagementAssignmentFilterType");
+    expect(typeOf("settingSource", "sourceType")).toBe("settingSourceType");
+    expect(membersOf(schema, "settingSourceType")).toEqual({ deviceConfiguration: 0, deviceIntent: 1 });
+  });
+
+  // Before: these were nullable in $metadata though Graph declares them Nullable="false" and the
+  // mock always fills them, so strongly typed generators made them optional.
+  it("declares Nullable=\"false\" where Graph does on what the mock always answers, and answers no null there", async () => {
+    const t = service();
+    const schema = await load(t);
+    const notNullable: Record<string, string[]> = {
+      managedDevice: [
+        "complianceState", "managementState", "deviceEnrollmentType", "managementAgent", "managedDeviceOwnerType", "ownerType",
+        "deviceRegistrationState", "enrolledDateTime", "lastSyncDateTime", "complianceGracePeriodExpirationDateTime", "isEncrypted",
+      ],
+      deviceActionResult: ["actionState", "startDateTime", "lastUpdatedDateTime"],
+      detectedApp: ["sizeInByte", "deviceCount", "platform"],
+      deviceConfigurationSettingState: ["state", "errorCode"],
+      deviceCompliancePolicySettingState: ["state", "errorCode"],
+      organization: ["mobileDeviceManagementAuthority"],
+      deviceComplianceActionItem: ["actionType", "gracePeriodHours"],
+      deviceConfigurationAssignment: ["intent", "source"],
+      deviceCompliancePolicyAssignment: ["source"],
+      deviceAndAppManagementAssignmentTarget: ["deviceAndAppManagementAssignmentFilterType"],
+      settingSource: ["sourceType"],
+    };
+    const nullable = Object.entries(notNullable).flatMap(([type, names]) => names.filter((name) => member(schema, type, name).$Nullable === true).map((name) => `${type}.${name}`));
+    expect(nullable).toEqual([]);
+    const { device } = await enrolledDevice(t);
+    const answered = (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body as Record<string, unknown>;
+    for (const name of notNullable["managedDevice"]!) expect(answered[name], name).not.toBeNull();
+    const apps = (await t.admin("GET", `${DEVICES}/${device.deviceId}/detectedApps`)).body.value as Record<string, unknown>[];
+    expect(apps.length).toBeGreaterThan(0);
+    for (const app of apps) for (const name of notNullable["detectedApp"]!) expect(app[name], name).not.toBeNull();
+  });
+
+  // Before: both were contained, so a member's canonical URL would have been under the group.
+  it("declares a group's members and a device's detectedApps as references, not contained", async () => {
+    const schema = await load(service());
+    expect(member(schema, "group", "members")).toMatchObject({ $Kind: "NavigationProperty", $Collection: true });
+    expect(member(schema, "group", "members").$ContainsTarget).toBeUndefined();
+    expect(member(schema, "managedDevice", "detectedApps").$ContainsTarget).toBeUndefined();
+    expect(member(schema, "deviceManagement", "managedDevices").$ContainsTarget).toBe(true);
   });
 });

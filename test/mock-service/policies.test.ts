@@ -209,6 +209,42 @@ describe("device configurations", () => {
   });
 });
 
+describe("a policy's assignments, one at a time", () => {
+  // Before: POST .../assignments was 405 and GET .../assignments/{assignmentId} 400 "Resource not
+  // found for the segment 'deviceConfigurations'", though Graph documents both.
+  it("are created with POST .../assignments (201, Location) and read by id, for configurations and compliance policies", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const compliance = (
+      await t.admin("POST", COMPLIANCE, {
+        "@odata.type": COMPLIANCE_TYPE,
+        displayName: "Factory compliance",
+        scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+      })
+    ).body;
+    const configurationId = (await configuration(t, { cameraBlocked: true })).id;
+    for (const [path, type] of [
+      [`${CONFIGURATIONS}/${configurationId}`, "deviceConfigurationAssignment"],
+      [`${COMPLIANCE}/${compliance.id}`, "deviceCompliancePolicyAssignment"],
+    ] as const) {
+      const created = await t.admin("POST", `${path}/assignments`, groupTarget(group.id));
+      expect(created.status, created.text).toBe(201);
+      expect(created.body).toMatchObject({ "@odata.type": `#microsoft.graph.${type}`, source: "direct", target: { groupId: group.id } });
+      expect(created.body["@odata.context"]).toMatch(/\/assignments\/\$entity$/);
+      expect(created.headers.get("location")).toBe(`${t.url}${path}/assignments/${created.body.id}`);
+      const read = await t.admin("GET", `${path}/assignments/${String(created.body.id).toUpperCase()}`);
+      expect(read.status, read.text).toBe(200);
+      expect(read.body).toEqual(created.body);
+      // A second target adds to the first (the assign action replaces them all).
+      await t.admin("POST", `${path}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } });
+      expect((await t.admin("GET", `${path}/assignments`)).body.value).toHaveLength(2);
+      const again = await t.admin("POST", `${path}/assignments`, groupTarget(group.id));
+      expect(errorOf(again)).toMatchObject({ status: 400, message: expect.stringContaining("already assigned to that target") });
+      expect(errorOf(await t.admin("GET", `${path}/assignments/nope`))).toMatchObject({ status: 404 });
+    }
+  });
+});
+
 describe("compliance policies", () => {
   const policyBody = {
     "@odata.type": COMPLIANCE_TYPE,

@@ -52,6 +52,18 @@ export const assignmentSchema = {
   },
 } as const;
 
+/** One assignment as its create and its GET answer it: its schema with the answer's context. */
+export function withContext<T extends { properties: object }>(schema: T) {
+  return { ...schema, properties: { "@odata.context": { type: "string" }, ...schema.properties } } as const;
+}
+
+/** The path parameters of one assignment: its owner's id and its own. */
+export const assignmentParams = {
+  type: "object",
+  required: ["id", "assignmentId"],
+  properties: { id: { type: "string", maxLength: 200 }, assignmentId: { type: "string", maxLength: 500 } },
+} as const;
+
 /** The simulator's warnings on a Graph answer (an OData instance annotation). */
 export const WARNINGS_ANNOTATION = "@aospSim.warnings";
 export const warningsProperty = {

@@ -10,6 +10,8 @@
 import type { FastifyPluginAsync } from "fastify";
 import { badRequest } from "../../http/errors.js";
 import { adminSecurity, errors, routeFamily } from "../../http/schemas.js";
+import { entityQuerystring, selectedProperties } from "../../odata/collection.js";
+import type { CollectionDef } from "../../odata/model.js";
 import type { Services } from "../../services/index.js";
 import { refuseTypeChange } from "../../services/odata-type.js";
 import type { ComplianceSettings } from "../../store/tenant.js";
@@ -65,10 +67,30 @@ const deviceManagementBody = {
   },
 } as const;
 
-/** The singleton's answer (no query options: it has a handful of properties). */
+/**
+ * The singleton's properties, for `$select` only (Graph's *Get deviceManagement* "supports the
+ * OData Query Parameters"): `$metadata` declares the type from ADMIN_MODEL, and a singleton is
+ * no collection, so the paging fields are unused.
+ */
+const DEVICE_MANAGEMENT: CollectionDef = {
+  contextPath: "deviceManagement",
+  entityType: "microsoft.graph.deviceManagement",
+  container: { entitySet: "deviceManagement" },
+  pageSize: 1,
+  maxTop: 1,
+  properties: {
+    id: { type: "string" },
+    intuneAccountId: { type: "guid" },
+    subscriptionState: { type: "enum", members: SUBSCRIPTION_STATES },
+    settings: { type: "complex" },
+  },
+};
+
+/** The singleton's answer ($select). */
 const deviceManagementSchema = route({
-  summary: "The tenant's Intune account: intuneAccountId, subscriptionState and its compliance policy settings",
-  response: { 200: deviceManagementBody, ...errors(401) },
+  summary: "The tenant's Intune account: intuneAccountId, subscriptionState and its compliance policy settings ($select)",
+  querystring: entityQuerystring,
+  response: { 200: deviceManagementBody, ...errors(400, 401) },
 });
 
 /**
@@ -121,7 +143,18 @@ export function deviceManagementRoutes(services: Services): FastifyPluginAsync {
     };
   };
   return async (app) => {
-    app.get("/beta/deviceManagement", { schema: deviceManagementSchema }, async () => answer());
+    app.get("/beta/deviceManagement", { schema: deviceManagementSchema }, async (request) => {
+      const select = selectedProperties(DEVICE_MANAGEMENT, request);
+      const whole = answer();
+      if (!select) return whole;
+      // A singleton's context names the selected properties after its name, with no /$entity.
+      const selected = [...select];
+      return {
+        "@odata.context": `${whole["@odata.context"]}(${selected.join(",")})`,
+        "@odata.type": whole["@odata.type"],
+        ...Object.fromEntries(selected.map((name) => [name, whole[name as keyof typeof whole]])),
+      };
+    });
 
     app.patch<{ Body: DeviceManagementPatch }>("/beta/deviceManagement", { schema: updateDeviceManagementSchema }, async (request) => {
       const body = request.body;

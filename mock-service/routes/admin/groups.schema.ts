@@ -36,7 +36,8 @@ export const GROUPS: CollectionDef = {
 export const GROUP_MEMBERS: CollectionDef = {
   contextPath: "directoryObjects",
   entityType: "microsoft.graph.directoryObject",
-  container: { navigationOf: "microsoft.graph.group", name: "members" },
+  // Not contained: members live in directoryObjects (their @odata.id points there).
+  container: { navigationOf: "microsoft.graph.group", name: "members", contained: false },
   declaresType: false,
   directory: true,
   pageSize: 100,

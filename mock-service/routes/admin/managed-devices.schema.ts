@@ -4,8 +4,14 @@ import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 
 const text = (filter = TEXT_OPS): PropertyDef => ({ type: "string", filter, orderBy: true });
-const enumOf = (edm: string, members: readonly string[]): PropertyDef => ({ type: "enum", edm, members, filter: EXACT_OPS, orderBy: true });
+/** An enum property: its members in order (valued 0, 1, ...), or each with Graph's value where Graph skips some. */
+const enumOf = (edm: string, members: readonly string[] | Readonly<Record<string, number>>): PropertyDef =>
+  Array.isArray(members)
+    ? { type: "enum", edm, members, filter: EXACT_OPS, orderBy: true }
+    : { type: "enum", edm, members: Object.keys(members), values: members as Readonly<Record<string, number>>, filter: EXACT_OPS, orderBy: true };
 const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true };
+/** A property Graph declares Nullable="false" (the mock always fills it). */
+const notNull = (property: PropertyDef): PropertyDef => ({ ...property, nullable: false });
 
 /** Graph beta's managementState values. */
 export const MANAGEMENT_STATES = [
@@ -16,20 +22,37 @@ export const MANAGEMENT_STATES = [
 /** Graph's actionState values, the state of a deviceActionResult. */
 export const ACTION_STATE_VALUES = ["none", "pending", "canceled", "active", "done", "failed", "notSupported"] as const;
 
-const DEVICE_ENROLLMENT_TYPES = [
-  "unknown", "userEnrollment", "deviceEnrollmentManager", "appleBulkWithUser", "appleBulkWithoutUser",
-  "windowsAzureADJoin", "windowsBulkUserless", "windowsAutoEnrollment", "windowsBulkAzureDomainJoin",
-  "windowsCoManagement", "windowsAzureADJoinUsingDeviceAuth", "appleUserEnrollment",
-  "appleUserEnrollmentWithServiceAccount", "azureAdJoinUsingAzureVmExtension", "androidEnterpriseDedicatedDevice",
-  "androidEnterpriseFullyManaged", "androidEnterpriseCorporateWorkProfile", "androidAOSPUserOwnedDeviceEnrollment",
-  "androidAOSPUserlessDeviceEnrollment", "appleAccountDrivenUserEnrollment", "unknownFutureValue",
-] as const;
+/**
+ * Graph beta's deviceEnrollmentType with its values (13 and 20 to 24 are unused)
+ * (https://learn.microsoft.com/graph/api/resources/intune-devices-deviceenrollmenttype?view=graph-rest-beta).
+ */
+const DEVICE_ENROLLMENT_TYPES = {
+  unknown: 0, userEnrollment: 1, deviceEnrollmentManager: 2, appleBulkWithUser: 3, appleBulkWithoutUser: 4,
+  windowsAzureADJoin: 5, windowsBulkUserless: 6, windowsAutoEnrollment: 7, windowsBulkAzureDomainJoin: 8,
+  windowsCoManagement: 9, windowsAzureADJoinUsingDeviceAuth: 10, appleUserEnrollment: 11,
+  appleUserEnrollmentWithServiceAccount: 12, azureAdJoinUsingAzureVmExtension: 14, androidEnterpriseDedicatedDevice: 15,
+  androidEnterpriseFullyManaged: 16, androidEnterpriseCorporateWorkProfile: 17, androidAOSPUserOwnedDeviceEnrollment: 18,
+  androidAOSPUserlessDeviceEnrollment: 19, appleAccountDrivenUserEnrollment: 25, unknownFutureValue: 26,
+} as const;
 
-const MANAGEMENT_AGENTS = [
-  "eas", "mdm", "easMdm", "intuneClient", "easIntuneClient", "configurationManagerClient",
-  "configurationManagerClientMdm", "configurationManagerClientMdmEas", "unknown", "jamf",
-  "googleCloudDevicePolicyController", "microsoft365ManagedMdm", "msSense", "intuneAosp", "google", "unknownFutureValue",
-] as const;
+/**
+ * Graph beta's managementAgentType with its values
+ * (https://learn.microsoft.com/graph/api/resources/intune-devices-managementagenttype?view=graph-rest-beta).
+ */
+const MANAGEMENT_AGENTS = {
+  eas: 1, mdm: 2, easMdm: 3, intuneClient: 4, easIntuneClient: 5, configurationManagerClient: 8,
+  configurationManagerClientMdm: 10, configurationManagerClientMdmEas: 11, unknown: 16, jamf: 32,
+  googleCloudDevicePolicyController: 64, microsoft365ManagedMdm: 258, msSense: 1024, intuneAosp: 2048, google: 8192, unknownFutureValue: 8193,
+} as const;
+
+/** Graph's complianceState with its values (inGracePeriod is 254, configManager 255). */
+const COMPLIANCE_STATES = { unknown: 0, compliant: 1, noncompliant: 2, conflict: 3, error: 4, inGracePeriod: 254, configManager: 255 } as const;
+
+/** Graph's deviceRegistrationState with its values (1 is unused). */
+const DEVICE_REGISTRATION_STATES = {
+  notRegistered: 0, registered: 2, revoked: 3, keyConflict: 4, approvalPending: 5, certificateReset: 6,
+  notRegisteredPendingEnrollment: 7, unknown: 8,
+} as const;
 
 /**
  * managedDevices as Intune serves them: pages of 1,000 (Intune's page size for device lists;
@@ -56,22 +79,21 @@ export const MANAGED_DEVICES: CollectionDef = {
     userDisplayName: text(),
     emailAddress: text(),
     enrollmentProfileName: text(),
-    deviceEnrollmentType: enumOf("microsoft.graph.deviceEnrollmentType", DEVICE_ENROLLMENT_TYPES),
-    managementAgent: enumOf("microsoft.graph.managementAgentType", MANAGEMENT_AGENTS),
-    managementState: enumOf("microsoft.graph.managementState", MANAGEMENT_STATES),
-    managedDeviceOwnerType: enumOf("microsoft.graph.managedDeviceOwnerType", ["unknown", "company", "personal"]),
-    ownerType: enumOf("microsoft.graph.ownerType", ["unknown", "company", "personal"]),
-    complianceState: enumOf("microsoft.graph.complianceState", [
-      "unknown", "compliant", "noncompliant", "conflict", "error", "inGracePeriod", "configManager",
-    ]),
+    deviceEnrollmentType: notNull(enumOf("microsoft.graph.deviceEnrollmentType", DEVICE_ENROLLMENT_TYPES)),
+    managementAgent: notNull(enumOf("microsoft.graph.managementAgentType", MANAGEMENT_AGENTS)),
+    managementState: notNull(enumOf("microsoft.graph.managementState", MANAGEMENT_STATES)),
+    managedDeviceOwnerType: notNull(enumOf("microsoft.graph.managedDeviceOwnerType", ["unknown", "company", "personal"])),
+    ownerType: notNull(enumOf("microsoft.graph.ownerType", ["unknown", "company", "personal"])),
+    complianceState: notNull(enumOf("microsoft.graph.complianceState", COMPLIANCE_STATES)),
+    complianceGracePeriodExpirationDateTime: notNull(when),
     azureADDeviceId: text(EXACT_OPS),
     azureADRegistered: { type: "boolean", filter: ["eq", "ne"] },
-    deviceRegistrationState: enumOf("microsoft.graph.deviceRegistrationState", [
-      "notRegistered", "registered", "revoked", "keyConflict", "approvalPending", "certificateReset",
-      "notRegisteredPendingEnrollment", "unknown",
-    ]),
-    enrolledDateTime: when,
-    lastSyncDateTime: when,
+    deviceRegistrationState: notNull(enumOf("microsoft.graph.deviceRegistrationState", DEVICE_REGISTRATION_STATES)),
+    enrolledDateTime: notNull(when),
+    lastSyncDateTime: notNull(when),
+    androidSecurityPatchLevel: text(),
+    isEncrypted: { type: "boolean", filter: ["eq", "ne"], nullable: false },
+    jailBroken: text(EXACT_OPS),
     // $select takes it; $filter and $orderby do not (a collection of a complex type).
     deviceActionResults: { type: "complex", edm: "Collection(microsoft.graph.deviceActionResult)" },
   },
@@ -81,20 +103,21 @@ export const MANAGED_DEVICES: CollectionDef = {
 export const DETECTED_APPS: CollectionDef = {
   contextPath: "deviceManagement/detectedApps",
   entityType: "microsoft.graph.detectedApp",
-  container: { navigationOf: "microsoft.graph.managedDevice", name: "detectedApps" },
+  // Not contained: Graph keeps detected apps in deviceManagement/detectedApps and refers to them.
+  container: { navigationOf: "microsoft.graph.managedDevice", name: "detectedApps", contained: false },
   pageSize: 1000,
   maxTop: 1000,
   properties: {
     id: { type: "string", filter: EXACT_OPS },
     displayName: text(),
     version: text(),
-    sizeInByte: { type: "int", edm: "Edm.Int64", filter: RANGE_OPS, orderBy: true },
-    deviceCount: { type: "int", filter: RANGE_OPS, orderBy: true },
+    sizeInByte: { type: "int", edm: "Edm.Int64", filter: RANGE_OPS, orderBy: true, nullable: false },
+    deviceCount: { type: "int", filter: RANGE_OPS, orderBy: true, nullable: false },
     publisher: text(),
-    platform: enumOf("microsoft.graph.detectedAppPlatformType", [
+    platform: notNull(enumOf("microsoft.graph.detectedAppPlatformType", [
       "unknown", "windows", "windowsMobile", "windowsHolographic", "ios", "macOS", "chromeOS", "androidOSP",
       "androidDeviceAdministrator", "androidWorkProfile", "androidDedicatedAndFullyManaged", "unknownFutureValue",
-    ]),
+    ])),
   },
 };
 
@@ -122,11 +145,15 @@ export const managedDeviceSchema = {
     managedDeviceOwnerType: { type: "string" },
     ownerType: { type: "string" },
     complianceState: { type: "string" },
+    complianceGracePeriodExpirationDateTime: dateTime,
     azureADDeviceId: { type: "string" },
     azureADRegistered: { type: "boolean" },
     deviceRegistrationState: { type: "string" },
     enrolledDateTime: dateTime,
     lastSyncDateTime: dateTime,
+    androidSecurityPatchLevel: { type: ["string", "null"] },
+    isEncrypted: { type: "boolean" },
+    jailBroken: { type: "string", enum: ["True", "False", "Unknown"] },
     deviceActionResults: {
       type: "array",
       items: {
@@ -155,8 +182,8 @@ export const detectedAppSchema = {
   },
 } as const;
 
-/** Graph's obliterationBehavior members (a wipe parameter of Macs; accepted and ignored here). */
-export const OBLITERATION_BEHAVIORS = ["default", "doNotObliterate", "obliterateWithWarning", "always", "unknownFutureValue"] as const;
+/** Graph's obliterationBehavior members with their values (a wipe parameter of Macs; accepted and ignored here). */
+export const OBLITERATION_BEHAVIORS = { default: 0, doNotObliterate: 1, obliterateWithWarning: 2, always: 3, unknownFutureValue: 999 } as const;
 
 const route = routeFamily("admin: managed devices", adminSecurity);
 
@@ -184,7 +211,7 @@ export const wipeDeviceSchema = route({
       keepEnrollmentData: { type: ["boolean", "null"] },
       keepUserData: { type: ["boolean", "null"] },
       macOsUnlockCode: { type: ["string", "null"], maxLength: 64 },
-      obliterationBehavior: { type: ["string", "null"], enum: [...OBLITERATION_BEHAVIORS, null] },
+      obliterationBehavior: { type: ["string", "null"], enum: [...Object.keys(OBLITERATION_BEHAVIORS), null] },
       persistEsimDataPlan: { type: ["boolean", "null"] },
       useProtectedWipe: { type: ["boolean", "null"] },
     },

@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { complianceStateOf } from "../../domain/aosp-policies.js";
+import { reportedFacts, type ReportedSettings } from "../../domain/reported-facts.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { requiredEquality } from "../../odata/filter-eval.js";
@@ -67,9 +68,22 @@ function deviceActionResult(action: ActionRecord): Record<string, unknown> {
   };
 }
 
-/** A device as Graph's managedDevice, with the results of the actions asked of it. */
-export function graphManagedDevice(device: DeviceView, actions: readonly ActionRecord[], compliance: ComplianceSettings, now: number): Record<string, unknown> {
+/** What Intune answers for complianceGracePeriodExpirationDateTime when no grace period runs. */
+const NO_GRACE_PERIOD = "9999-12-31T23:59:59Z";
+
+/**
+ * A device as Graph's managedDevice, with the results of the actions asked of it and what its
+ * compliance reports say about it.
+ */
+export function graphManagedDevice(
+  device: DeviceView,
+  actions: readonly ActionRecord[],
+  compliance: ComplianceSettings,
+  now: number,
+  reports: readonly ReportedSettings[],
+): Record<string, unknown> {
   const upn = device.userPrincipalName ?? "";
+  const graceEnds = device.compliance?.state === "noncompliant" ? device.compliance.graceEnds : null;
   return {
     "@odata.type": "#microsoft.graph.managedDevice",
     id: device.id,
@@ -92,11 +106,13 @@ export function graphManagedDevice(device: DeviceView, actions: readonly ActionR
     managedDeviceOwnerType: "company",
     ownerType: "company",
     complianceState: complianceStateOf(device, compliance, now),
+    complianceGracePeriodExpirationDateTime: graceEnds === null ? NO_GRACE_PERIOD : iso(graceEnds),
     azureADDeviceId: device.azureADDeviceId,
     azureADRegistered: true,
     deviceRegistrationState: "registered",
     enrolledDateTime: iso(device.enrolled),
     lastSyncDateTime: iso(device.lastSync),
+    ...reportedFacts(reports),
     deviceActionResults: actions.map(deviceActionResult),
   };
 }
@@ -153,7 +169,8 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
   const graphing = () => {
     const compliance = ctx.store.tenant.complianceSettings();
     const now = ctx.now();
-    return (device: DeviceView) => graphManagedDevice(device, ctx.store.devices.actionsOf(device.id), compliance, now);
+    return (device: DeviceView) =>
+      graphManagedDevice(device, ctx.store.devices.actionsOf(device.id), compliance, now, [...ctx.store.policies.statesOfDevice(device.id).values()]);
   };
 
   return async (app) => {

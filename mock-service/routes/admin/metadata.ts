@@ -75,7 +75,15 @@ const policyState = (settings: string) => ({
   userId: STRING,
   userPrincipalName: STRING,
 });
-const assignment = { source: STRING, sourceId: STRING, target: g("deviceAndAppManagementAssignmentTarget") };
+const assignment = { source: g("deviceAndAppManagementAssignmentSource"), sourceId: STRING, target: g("deviceAndAppManagementAssignmentTarget") };
+
+/**
+ * Graph's deviceComplianceActionType, the type of a compliance action's `actionType`, with Graph's
+ * values (https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecomplianceactiontype?view=graph-rest-beta).
+ */
+const COMPLIANCE_ACTION_TYPES = {
+  noAction: 0, notification: 1, block: 2, retire: 3, wipe: 4, removeResourceAccessProfiles: 5, pushNotification: 9, remoteLock: 10,
+} as const;
 
 /**
  * The rest of what the admin API's answers and routes refer to (only the properties the mock
@@ -91,6 +99,11 @@ export const ADMIN_MODEL: CsdlModel = {
     complianceStatus: COMPLIANCE_STATUSES,
     policyPlatformType: POLICY_PLATFORM_TYPES,
     actionState: ACTION_STATE_VALUES,
+    deviceComplianceActionType: COMPLIANCE_ACTION_TYPES,
+    deviceConfigAssignmentIntent: ["apply", "remove"],
+    deviceAndAppManagementAssignmentSource: ["direct", "policySets"],
+    deviceAndAppManagementAssignmentFilterType: ["none", "include", "exclude"],
+    settingSourceType: ["deviceConfiguration", "deviceIntent"],
   },
   complexTypes: {
     mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
@@ -98,16 +111,20 @@ export const ADMIN_MODEL: CsdlModel = {
     servicePlanInfo: { properties: { servicePlanId: "Edm.Guid", servicePlanName: STRING, provisioningStatus: STRING, appliesTo: STRING } },
     deviceAndAppManagementAssignmentTarget: {
       abstract: true,
-      properties: { deviceAndAppManagementAssignmentFilterId: STRING, deviceAndAppManagementAssignmentFilterType: STRING },
+      properties: { deviceAndAppManagementAssignmentFilterId: STRING, deviceAndAppManagementAssignmentFilterType: g("deviceAndAppManagementAssignmentFilterType") },
+      notNullable: ["deviceAndAppManagementAssignmentFilterType"],
     },
     groupAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget"), properties: { groupId: STRING } },
     exclusionGroupAssignmentTarget: { base: g("groupAssignmentTarget") },
     allDevicesAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
     allLicensedUsersAssignmentTarget: { base: g("deviceAndAppManagementAssignmentTarget") },
-    settingSource: { properties: { id: STRING, displayName: STRING, sourceType: STRING } },
-    deviceActionResult: { properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN } },
-    deviceConfigurationSettingState: { properties: settingState },
-    deviceCompliancePolicySettingState: { properties: settingState },
+    settingSource: { properties: { id: STRING, displayName: STRING, sourceType: g("settingSourceType") }, notNullable: ["sourceType"] },
+    deviceActionResult: {
+      properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN },
+      notNullable: ["actionState", "startDateTime", "lastUpdatedDateTime"],
+    },
+    deviceConfigurationSettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
+    deviceCompliancePolicySettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
     // The tenant's compliance policy settings the mock models (PATCH /beta/deviceManagement).
     deviceManagementSettings: {
       properties: { deviceComplianceCheckinThresholdDays: INT, secureByDefault: BOOLEAN },
@@ -121,11 +138,12 @@ export const ADMIN_MODEL: CsdlModel = {
     },
     aospDeviceOwnerDeviceConfiguration: { base: g("deviceConfiguration") },
     aospDeviceOwnerCompliancePolicy: { base: g("deviceCompliancePolicy") },
-    deviceConfigurationAssignment: { properties: { intent: STRING, ...assignment } },
-    deviceCompliancePolicyAssignment: { properties: assignment },
-    deviceManagementComplianceScheduledActionForRule: { properties: { ruleName: STRING } },
-    deviceManagementComplianceActionItem: {
-      properties: { actionType: STRING, gracePeriodHours: INT, notificationTemplateId: STRING, notificationMessageCCList: many(STRING) },
+    deviceConfigurationAssignment: { properties: { intent: g("deviceConfigAssignmentIntent"), ...assignment }, notNullable: ["intent", "source"] },
+    deviceCompliancePolicyAssignment: { properties: assignment, notNullable: ["source"] },
+    deviceComplianceScheduledActionForRule: { properties: { ruleName: STRING } },
+    deviceComplianceActionItem: {
+      properties: { actionType: g("deviceComplianceActionType"), gracePeriodHours: INT, notificationTemplateId: STRING, notificationMessageCCList: many(STRING) },
+      notNullable: ["actionType", "gracePeriodHours"],
     },
     deviceConfigurationState: { properties: policyState("deviceConfigurationSettingState") },
     deviceCompliancePolicyState: { properties: policyState("deviceCompliancePolicySettingState") },
@@ -141,12 +159,8 @@ export const ADMIN_MODEL: CsdlModel = {
   navigation: [
     { of: g("deviceConfiguration"), name: "assignments", type: g("deviceConfigurationAssignment") },
     { of: g("deviceCompliancePolicy"), name: "assignments", type: g("deviceCompliancePolicyAssignment") },
-    { of: g("deviceCompliancePolicy"), name: "scheduledActionsForRule", type: g("deviceManagementComplianceScheduledActionForRule") },
-    {
-      of: g("deviceManagementComplianceScheduledActionForRule"),
-      name: "scheduledActionConfigurations",
-      type: g("deviceManagementComplianceActionItem"),
-    },
+    { of: g("deviceCompliancePolicy"), name: "scheduledActionsForRule", type: g("deviceComplianceScheduledActionForRule") },
+    { of: g("deviceComplianceScheduledActionForRule"), name: "scheduledActionConfigurations", type: g("deviceComplianceActionItem") },
     { of: g("managedDevice"), name: "deviceConfigurationStates", type: g("deviceConfigurationState") },
     { of: g("managedDevice"), name: "deviceCompliancePolicyStates", type: g("deviceCompliancePolicyState") },
     { of: g("termsAndConditions"), name: "assignments", type: g("termsAndConditionsAssignment") },

@@ -8,7 +8,7 @@ import type { ReadOnlyProperties } from "../../http/odata.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { BOOLEAN_OPS, EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
-import { assignmentInputSchema, assignmentSchema, warningsProperty } from "./assignments.schema.js";
+import { assignmentInputSchema, assignmentParams, assignmentSchema, warningsProperty, withContext } from "./assignments.schema.js";
 
 function settingsSchemas(type: PolicyType): Record<string, object> {
   return Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, settingSchema(spec)]));
@@ -53,7 +53,8 @@ function settingProperty(spec: SettingSpec): PropertyDef {
     case "integer":
       return { type: "int", filter: RANGE_OPS };
     case "string":
-      return { type: "string", filter: EXACT_OPS };
+      // An enum setting is declared with Graph's enum type (passwordRequiredType's).
+      return spec.enum && spec.edm ? { type: "enum", edm: spec.edm, members: spec.enum, filter: EXACT_OPS } : { type: "string", filter: EXACT_OPS };
   }
 }
 
@@ -191,6 +192,17 @@ export function policySchemas(type: PolicyType) {
       summary: "The policy's assignments",
       params: idParams,
       response: { 200: listOf(assignmentSchema), ...errors(401, 404) },
+    }),
+    createAssignment: route({
+      summary: "Add one assignment (201, Location of the new assignment); a target already assigned is refused",
+      params: idParams,
+      body: assignmentInputSchema,
+      response: { 201: withContext({ ...assignmentSchema, properties: { ...assignmentSchema.properties, ...warningsProperty } }), ...errors(400, 401, 404) },
+    }),
+    getAssignment: route({
+      summary: "One of the policy's assignments",
+      params: assignmentParams,
+      response: { 200: withContext(assignmentSchema), ...errors(401, 404) },
     }),
     ...(type.kind === "compliance"
       ? {

@@ -27,6 +27,7 @@ import {
 import { addWarningHeaders } from "./warning-header.js";
 
 type IdParams = { Params: { id: string } };
+type AssignmentParams = { Params: { id: string; assignmentId: string } };
 
 /** Graph's shape of a policy: its common properties, then every setting of its type (null when not set). */
 function graphPolicy(type: PolicyType, policy: PolicyRecord): Record<string, unknown> {
@@ -117,6 +118,20 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
         policies.assignmentsOf(type.kind, request.params.id).map((a) => graphAssignment(type, a)),
       ),
     );
+
+    // Graph's Create and Get deviceConfigurationAssignment (and deviceCompliancePolicyAssignment);
+    // before, the POST was 405 and the GET 400 "Resource not found for the segment".
+    const assignmentsPath = (id: string) => `${entitySet}('${id}')/assignments`;
+    app.post<IdParams & { Body: AssignmentInput }>(`${path}/:id/assignments`, { schema: schemas.createAssignment }, async (request, reply) => {
+      const { assignment, warnings } = policies.addAssignment(type.kind, request.params.id, request.body);
+      reply.code(201).header("Location", `${ctx.baseUrl()}${path}/${assignment.ownerId}/assignments/${assignment.id}`);
+      return withWarnings(reply, entityEnvelope(ctx.baseUrl(), assignmentsPath(assignment.ownerId), graphAssignment(type, assignment)), warnings);
+    });
+
+    app.get<AssignmentParams>(`${path}/:id/assignments/:assignmentId`, { schema: schemas.getAssignment }, async (request) => {
+      const assignment = policies.assignment(type.kind, request.params.id, request.params.assignmentId);
+      return entityEnvelope(ctx.baseUrl(), assignmentsPath(assignment.ownerId), graphAssignment(type, assignment));
+    });
 
     if (schemas.scheduledActions) {
       app.get<IdParams>(`${path}/:id/scheduledActionsForRule`, { schema: schemas.scheduledActions }, async (request) =>

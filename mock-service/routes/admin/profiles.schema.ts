@@ -119,7 +119,7 @@ export const ENROLLMENT_PROFILES: CollectionDef = {
       edm: "microsoft.graph.androidDeviceOwnerEnrollmentMode",
       members: [
         "corporateOwnedDedicatedDevice", "corporateOwnedFullyManaged", "corporateOwnedWorkProfile",
-        "corporateOwnedAOSPUserlessDevice", "corporateOwnedAOSPUserAssociatedDevice", "unknownFutureValue",
+        "corporateOwnedAOSPUserlessDevice", "corporateOwnedAOSPUserAssociatedDevice",
       ],
       filter: EXACT_OPS,
       orderBy: true,

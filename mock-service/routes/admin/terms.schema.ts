@@ -3,7 +3,7 @@ import type { ReadOnlyProperties } from "../../http/odata.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
-import { assignmentInputSchema, targetSchema } from "./assignments.schema.js";
+import { assignmentInputSchema, assignmentParams, targetSchema, withContext } from "./assignments.schema.js";
 
 // Never null (refused in a write, as a required text); description is the one nullable text.
 const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false };
@@ -135,7 +135,7 @@ export const createTermsAssignmentSchema = route({
   params: idParams,
   body: assignmentInputSchema,
   // The one assignment made, with its context (before, the schema dropped it: the only answer without one).
-  response: { 201: { ...assignmentSchema, properties: { "@odata.context": { type: "string" }, ...assignmentSchema.properties } }, ...errors(400, 401, 404) },
+  response: { 201: withContext(assignmentSchema), ...errors(400, 401, 404) },
 });
 
 export const listTermsAssignmentsSchema = route({
@@ -144,16 +144,10 @@ export const listTermsAssignmentsSchema = route({
   response: { 200: listOf(assignmentSchema), ...errors(401, 404) },
 });
 
-const assignmentParams = {
-  type: "object",
-  required: ["id", "assignmentId"],
-  properties: { id: { type: "string", maxLength: 200 }, assignmentId: { type: "string", maxLength: 500 } },
-} as const;
-
 export const getTermsAssignmentSchema = route({
   summary: "One of the terms' assignments",
   params: assignmentParams,
-  response: { 200: { ...assignmentSchema, properties: { "@odata.context": { type: "string" }, ...assignmentSchema.properties } }, ...errors(401, 404) },
+  response: { 200: withContext(assignmentSchema), ...errors(401, 404) },
 });
 
 export const deleteTermsAssignmentSchema = route({

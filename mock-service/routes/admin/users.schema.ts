@@ -44,8 +44,9 @@ export const ORGANIZATION: CollectionDef = {
     mobileDeviceManagementAuthority: {
       type: "enum",
       edm: "microsoft.graph.mdmAuthority",
-      members: ["unknown", "intune", "sccm", "office365", "unknownFutureValue"],
+      members: ["unknown", "intune", "sccm", "office365"],
       filter: EXACT_OPS,
+      nullable: false,
     },
     createdDateTime: { type: "dateTime", filter: RANGE_OPS },
   },

@@ -1,5 +1,6 @@
 /** Schemas of the device API under /device/v1 (agent/protocol/device-api.ts is the contract). */
-import { dateTime, deviceSecurity, errors, noContent, routeFamily } from "../../http/schemas.js";
+import { PACKAGE_MIME_TYPE } from "../../../agent/protocol/package-archive.js";
+import { binaryFile, dateTime, deviceSecurity, errors, noContent, routeFamily } from "../../http/schemas.js";
 import { ENROLLMENT_MODES } from "../../store/profiles.js";
 
 const TAG = "device API";
@@ -277,5 +278,5 @@ export const packageSchema = route({
       versionCode: { type: "string", pattern: "^[0-9]{1,10}$" },
     },
   },
-  response: { ...errors(400, 401, 404) },
+  response: { 200: binaryFile(PACKAGE_MIME_TYPE, "The package archive"), ...errors(400, 401, 404) },
 });

@@ -1,6 +1,6 @@
 /** Schemas of /sim/v1: the simulator's own admin extensions, for what Graph has no shape for. */
 import { SIGNERS } from "../../packages/catalog.js";
-import { adminSecurity, dateTime, errors, idParams, routeFamily } from "../../http/schemas.js";
+import { adminSecurity, binaryFile, dateTime, errors, idParams, routeFamily } from "../../http/schemas.js";
 
 const packageVersionSchema = {
   type: "object",
@@ -57,7 +57,7 @@ export const exportProfileSchema = route({
 export const profileQrSchema = route({
   summary: "The profile's QR code as a PNG file",
   params: idParams,
-  response: { ...errors(401, 404) },
+  response: { 200: binaryFile("image/png", "The QR code image"), ...errors(401, 404) },
 });
 
 export const incidentSchema = route({
