@@ -73,7 +73,7 @@ A scenario (JSON; every key optional):
    "steps": [{"after": "20m", "do": "publishPackage", "packageName": "...", "versionName": "24.11.0"},
              {"after": "30m", "do": "failUnlock", "times": 3}, {"after": "40m", "do": "wipe"}],
    "until": "welcome" | "enrolled" | "<duration>",
-   "expect": {"finalState": "welcome"} | {"failure": "tokenRevoked"}}
+   "expect": {"finalState": "welcome" | "off" | "<state path>"} | {"failure": "tokenRevoked"}}
 "tenant": "new" has no MDM authority until tenantSetup's setMdmAuthority; tenantSetup runs before
 the profile is made. Before enrollment: revokeToken, replaceToken, deleteProfile, removeLicense,
 wait (the device scans the QR code made before them). Step actions: publishPackage, wipe, delete,
@@ -196,8 +196,10 @@ function summaryLines(result: ScenarioResult): string[] {
   );
   if (result.incidentIds.length > 0) lines.push(`  logs shared     incident ${result.incidentIds.join(", ")}`);
   lines.push(...afterRemovalLines(result));
-  lines.push(`  final state     ${r.finalStatePath}`);
-  lines.push(`  time            ${formatDuration(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(1)} s`);
+  // Off is where the device is, not what it holds: switched off while enrolled, it still is.
+  lines.push(`  final state     ${r.finalStatePath}${result.power === "off" && result.deviceEnrolled ? " (still enrolled: its storage and the service's record are kept)" : ""}`);
+  const afterEnrolling = result.enrolledAt === null ? "" : ` (ended ${formatDuration(result.endedAt - result.enrolledAt)} after enrolling)`;
+  lines.push(`  time            ${formatDuration(result.simulatedMs)} simulated in ${(result.wallMs / 1000).toFixed(1)} s${afterEnrolling}`);
   lines.push(result.passed ? out.green(`  result          passed: ${result.expectation}`) : out.red(`  result          failed: expected it ${result.expectation}`));
   return lines;
 }

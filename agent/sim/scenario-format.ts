@@ -13,7 +13,7 @@
  *   "steps": [ { "after": "20m", "do": "publishPackage", "packageName": "...", "versionName": "24.11.0" },
  *              { "after": "40m", "do": "wipe" } ],
  *   "until": "welcome",                                                   ("welcome", "enrolled" or a duration)
- *   "expect": { "finalState": "welcome" }                                 (or { "failure": "tokenRevoked" })
+ *   "expect": { "finalState": "welcome" }                                 (or "off", or { "failure": "tokenRevoked" })
  * }
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -251,6 +251,9 @@ const SCHEMA = {
   },
 } as const;
 
+/** The final state of a device switched off at the end (a report's finalState): no state of the machine, which is not running then. */
+const POWERED_OFF = "off";
+
 /** The longest a scenario runs: every simulated check-in is a real HTTP exchange (a year takes seconds, a century hours). */
 const MAX_RUN_MS = 366 * 86_400_000;
 
@@ -303,8 +306,8 @@ export function checkScenario(value: unknown, where = "scenario"): Scenario {
     });
   }
   const finalState = scenario.expect?.finalState;
-  if (finalState !== undefined && !statePaths(deviceMachine).includes(finalState)) {
-    const topLevel = Object.keys(deviceMachine.root.states);
+  if (finalState !== undefined && finalState !== POWERED_OFF && !statePaths(deviceMachine).includes(finalState)) {
+    const topLevel = [...Object.keys(deviceMachine.root.states), POWERED_OFF];
     throw new InputError(`there is no state "${finalState}"`, {
       where: at("/expect/finalState"),
       hint: `give a state the device can end in: ${topLevel.join(", ")}, or a full path such as enrolled.idle (all of them: \`aosp-sim diagram --format json\`)`,

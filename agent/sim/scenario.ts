@@ -52,6 +52,8 @@ export interface ScenarioResult {
   serviceUrl: string;
   report: DeviceReport;
   enrolledAt: number | null;
+  /** The simulated clock when the scenario ended: with a duration "until", that long after enrolling (or after a failed enrollment stopped). */
+  endedAt: number;
   /** The service's id for the device while it was enrolled. */
   deviceId: string | null;
   checkIns: number;
@@ -77,6 +79,13 @@ export interface ScenarioResult {
    * enrolled, though the service no longer lists it).
    */
   removal: { action: "wipe" | "delete"; deviceEnrolled: boolean } | null;
+  /** Whether the device is on at the end ("off": its report's finalState is "off"). */
+  power: "on" | "off";
+  /**
+   * Whether the device holds an enrollment at the end, on or off: one switched off while enrolled
+   * still is (its storage and its record are kept; it checks in once it is on again).
+   */
+  deviceEnrolled: boolean;
   simulatedMs: number;
   wallMs: number;
   passed: boolean;
@@ -164,10 +173,15 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     const appsAtEnrollment = enrolledReport.apps;
     if (lastApps.length === 0) lastApps = appsAtEnrollment;
 
-    if (enrolled && interruptedAt === null && scenario.until !== "enrolled") {
+    const until = untilOf(scenario);
+    const horizon = parseDuration(until);
+    // After enrollment the scenario's life; a device that did not enroll waits where it stopped
+    // (an error screen, the sign-in) for as long as the scenario's own duration says.
+    const lives = interruptedAt === null && until !== "enrolled" && (enrolled || (horizon !== null && scenario.until !== undefined));
+    if (lives) {
       // A step the service refuses (a version that is none) is the scenario's mistake: the run stops, exit 2.
       let refused: InputError | null = null;
-      for (const [index, step] of (scenario.steps ?? []).entries()) {
+      for (const [index, step] of (enrolled ? scenario.steps ?? [] : []).entries()) {
         const delay = parseDuration(step.after) ?? 0;
         // The service's id as the run kept it: a device that reset itself (failed unlocks) has
         // forgotten it, but the service still lists that record, and the admin acts on the list.
@@ -181,12 +195,15 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
         const refuse = (error: unknown) => (refused ??= refusedPart(error, `/steps/${index}`)) !== null;
         clock.setTimeout(() => void call(perform(d, admin, step, target, clock, refuse)), delay);
       }
-      const until = untilOf(scenario);
-      const horizon = parseDuration(until);
       const limitMs = horizon ?? options.limitMs ?? 30 * 86_400_000;
       const stopLife = stopDeviceOnAbort(d, stop?.signal);
+      const lifeStart = clock.now();
       try {
-        await d.runUntil((dev) => stopLife.stoppedAt() !== null || refused !== null || (until === "welcome" && dev.state === "welcome" && dev.context.resets > 0), { limitMs });
+        const outcome = await d.runUntil((dev) => stopLife.stoppedAt() !== null || refused !== null || (until === "welcome" && dev.state === "welcome" && dev.context.resets > 0), { limitMs });
+        // "idle": nothing is scheduled any more (a device back at the welcome screen after a wipe,
+        // one on an error screen), and the clock stood where the last thing happened. The device
+        // waits there, and the scenario lasts until its "until" all the same.
+        if (outcome === "idle" && horizon !== null && stopLife.stoppedAt() === null && refused === null) await clock.advance(lifeStart + horizon - clock.now());
       } finally {
         stopLife.dispose();
       }
@@ -194,6 +211,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       if (refused && interruptedAt === null) throw refused;
     }
 
+    const endedAt = clock.now();
     const interrupted = interruptedAt === null ? undefined : stop?.caught() ?? "SIGINT";
     const report: DeviceReport =
       interruptedAt === null ? await d.report() : { ...(await d.report()), finalState: interruptedAt.split(".")[0]!, finalStatePath: interruptedAt, interrupted: true };
@@ -209,12 +227,17 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
     const lastRemoval = removal as { action: RemovalAction; resets: number } | null; // set in a step: TypeScript cannot see it
     const removalAtEnd = lastRemoval === null ? null : { action: lastRemoval.action, deviceEnrolled: d.context.resets === lastRemoval.resets && d.snapshot.hasTag("enrolled") };
     const serviceStillListsDevice = keptId !== null && (d.context.resets > 0 || removalAtEnd !== null) ? listed : null;
+    // Switched off, the device keeps its enrollment (its storage, and the service's record): the
+    // state it was in when the power went is what it holds.
+    const deviceEnrolled = interrupted === undefined && d.context.enrollment !== null && d.snapshot.hasTag("enrolled");
+    const power = report.finalState === "off" ? "off" : "on";
     const expectation = expectationOf(scenario);
     return {
       name: scenario.name ?? "scenario",
       serviceUrl: service.url,
       report,
       enrolledAt,
+      endedAt,
       deviceId: life.deviceId,
       checkIns: life.checkIns,
       missedCheckIns: life.missedCheckIns,
@@ -227,7 +250,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
       removal: interrupted === undefined ? removalAtEnd : null,
       simulatedMs: clock.now() - startAt,
       wallMs: performance.now() - started,
-      passed: interrupted === undefined && meets(scenario, report),
+      power,
+      deviceEnrolled,
+      passed: interrupted === undefined && meets(scenario, report, deviceEnrolled),
       expectation,
       ...(interrupted === undefined ? {} : { interrupted }),
     };
@@ -478,10 +503,14 @@ function expectationOf(scenario: Scenario): string {
   return untilOf(scenario) === "welcome" ? "returns to the welcome screen" : "stays enrolled";
 }
 
-function meets(scenario: Scenario, report: DeviceReport): boolean {
+/**
+ * Whether the run ended as the scenario expects. "finalState" is where the device is ("off" when
+ * switched off); the default, "stays enrolled", is whether it holds its enrollment, on or off.
+ */
+function meets(scenario: Scenario, report: DeviceReport, deviceEnrolled: boolean): boolean {
   const e = scenario.expect;
   if (e?.failure) return report.failure?.code === e.failure;
   if (e?.finalState) return isWithin(report.finalStatePath, e.finalState);
   if (untilOf(scenario) === "welcome") return report.finalState === "welcome";
-  return report.finalState === "enrolled";
+  return report.finalState === "enrolled" || (report.finalState === "off" && deviceEnrolled);
 }
