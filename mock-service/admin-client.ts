@@ -158,6 +158,19 @@ export interface GroupMember {
   deviceId?: string;
 }
 
+/** A device object of the directory (GET /beta/devices/{id}). */
+export interface GraphDirectoryDevice {
+  /** Its own object id: neither the managed device's id nor its azureADDeviceId. */
+  id: string;
+  /** The managed device's azureADDeviceId. */
+  deviceId: string;
+  displayName: string;
+  operatingSystem: string;
+  operatingSystemVersion: string;
+  model: string;
+  manufacturer: string;
+}
+
 /** GET /beta/deviceManagement. */
 export interface GraphDeviceManagement {
   id: string;
@@ -672,6 +685,21 @@ export class AdminClient {
   /** The user, group or device with this id, with its @odata.type. */
   getDirectoryObject(id: string): Promise<GroupMember> {
     return this.request("GET", `/beta/directoryObjects/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * The directory's device objects (GET /beta/devices); with `deviceId`, the one whose deviceId
+   * is this azureADDeviceId of a managed device (none when no listed device has it).
+   */
+  async listDirectoryDevices(filter?: { deviceId?: string }): Promise<GraphDirectoryDevice[]> {
+    const query =
+      filter?.deviceId === undefined ? "" : `?$filter=${encodeURIComponent(`deviceId eq '${filter.deviceId.replaceAll("'", "''")}'`)}`;
+    return this.listAll<GraphDirectoryDevice>(`/beta/devices${query}`);
+  }
+
+  /** The device object with this object id (GET /beta/devices/{id}). */
+  getDirectoryDevice(id: string): Promise<GraphDirectoryDevice> {
+    return this.request("GET", `/beta/devices/${encodeURIComponent(id)}`);
   }
 
   /**

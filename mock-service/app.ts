@@ -32,6 +32,7 @@ import { profileRoutes } from "./routes/admin/profiles.js";
 import { termsRoutes } from "./routes/admin/terms.js";
 import { deviceManagementRoutes } from "./routes/admin/device-management.js";
 import { directoryObjectRoutes } from "./routes/admin/directory-objects.js";
+import { directoryDeviceRoutes } from "./routes/admin/devices.js";
 import { userRoutes } from "./routes/admin/users.js";
 import { deviceRoutes } from "./routes/device/device.js";
 import { packageRoutes } from "./routes/device/packages.js";
@@ -188,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await admin.register(termsRoutes(services));
     await admin.register(deviceManagementRoutes(services));
     await admin.register(directoryObjectRoutes(services));
+    await admin.register(directoryDeviceRoutes(services));
     await admin.register(batchRoutes());
   });
   await app.register(deviceRoutes(services));

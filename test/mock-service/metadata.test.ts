@@ -196,6 +196,8 @@ describe("$metadata", () => {
       ["GET", `/beta/directoryObjects/${ids.user}`],
       ["GET", `/beta/directoryObjects/${ids.group}`],
       ["GET", `/beta/directoryObjects/${ids.deviceObject}`],
+      ["GET", "/beta/devices"],
+      ["GET", `/beta/devices/${ids.deviceObject}`],
       ["DELETE", `/beta/groups/${ids.group}/members/${ids.user}/$ref`],
       ["DELETE", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
       ["POST", `${DEVICES}/${ids.device}/wipe`, {}],
