@@ -801,6 +801,11 @@ export class AdminClient {
     return this.request("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
+  /** Removes one assignment of a device configuration; devices it reached drop the policy at their next check-in. */
+  deleteConfigurationAssignment(id: string, assignmentId: string): Promise<void> {
+    return this.request("DELETE", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
+  }
+
   /** Adds one assignment to a compliance policy (the assign action replaces them all). */
   addCompliancePolicyAssignment(id: string, target: AssignmentTarget): Promise<PolicyAssignment> {
     return this.request("POST", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments`, { target });
@@ -808,6 +813,11 @@ export class AdminClient {
 
   getCompliancePolicyAssignment(id: string, assignmentId: string): Promise<PolicyAssignment> {
     return this.request("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
+  }
+
+  /** Removes one assignment of a compliance policy; devices it reached drop the policy at their next check-in. */
+  deleteCompliancePolicyAssignment(id: string, assignmentId: string): Promise<void> {
+    return this.request("DELETE", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
   async deviceConfigurationStates(deviceId: string): Promise<GraphPolicyState[]> {

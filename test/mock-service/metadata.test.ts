@@ -200,6 +200,8 @@ describe("$metadata", () => {
       ["GET", `/beta/devices/${ids.deviceObject}`],
       ["DELETE", `/beta/groups/${ids.group}/members/${ids.user}/$ref`],
       ["DELETE", `${TERMS}/${ids.terms}/assignments/${ids.termsAssignment}`],
+      ["DELETE", `${CONFIGURATIONS}/${ids.configuration}/assignments/${ids.configuration}_allDevicesAssignmentTarget`],
+      ["DELETE", `${COMPLIANCE}/${ids.compliance}/assignments/${ids.compliance}_allDevicesAssignmentTarget`],
       ["POST", `${DEVICES}/${ids.device}/wipe`, {}],
       ["DELETE", `${DEVICES}/${ids.device}`],
       ["DELETE", `${CONFIGURATIONS}/${ids.configuration}`],
