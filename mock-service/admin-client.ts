@@ -158,6 +158,19 @@ export interface GroupMember {
   deviceId?: string;
 }
 
+/** A device object of the directory (GET /beta/devices/{id}). */
+export interface GraphDirectoryDevice {
+  /** Its own object id: neither the managed device's id nor its azureADDeviceId. */
+  id: string;
+  /** The managed device's azureADDeviceId. */
+  deviceId: string;
+  displayName: string;
+  operatingSystem: string;
+  operatingSystemVersion: string;
+  model: string;
+  manufacturer: string;
+}
+
 /** GET /beta/deviceManagement. */
 export interface GraphDeviceManagement {
   id: string;
@@ -675,6 +688,21 @@ export class AdminClient {
   }
 
   /**
+   * The directory's device objects (GET /beta/devices); with `deviceId`, the one whose deviceId
+   * is this azureADDeviceId of a managed device (none when no listed device has it).
+   */
+  async listDirectoryDevices(filter?: { deviceId?: string }): Promise<GraphDirectoryDevice[]> {
+    const query =
+      filter?.deviceId === undefined ? "" : `?$filter=${encodeURIComponent(`deviceId eq '${filter.deviceId.replaceAll("'", "''")}'`)}`;
+    return this.listAll<GraphDirectoryDevice>(`/beta/devices${query}`);
+  }
+
+  /** The device object with this object id (GET /beta/devices/{id}). */
+  getDirectoryDevice(id: string): Promise<GraphDirectoryDevice> {
+    return this.request("GET", `/beta/devices/${encodeURIComponent(id)}`);
+  }
+
+  /**
    * Sends up to 20 requests in one (POST /beta/$batch) and returns their answers in the order
    * given. A request's failure is its answer's status, not an error thrown: only a batch the
    * service refuses as a whole throws. A body without a Content-Type header is sent as JSON.
@@ -773,6 +801,11 @@ export class AdminClient {
     return this.request("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
+  /** Removes one assignment of a device configuration; devices it reached drop the policy at their next check-in. */
+  deleteConfigurationAssignment(id: string, assignmentId: string): Promise<void> {
+    return this.request("DELETE", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
+  }
+
   /** Adds one assignment to a compliance policy (the assign action replaces them all). */
   addCompliancePolicyAssignment(id: string, target: AssignmentTarget): Promise<PolicyAssignment> {
     return this.request("POST", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments`, { target });
@@ -780,6 +813,11 @@ export class AdminClient {
 
   getCompliancePolicyAssignment(id: string, assignmentId: string): Promise<PolicyAssignment> {
     return this.request("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
+  }
+
+  /** Removes one assignment of a compliance policy; devices it reached drop the policy at their next check-in. */
+  deleteCompliancePolicyAssignment(id: string, assignmentId: string): Promise<void> {
+    return this.request("DELETE", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
 
   async deviceConfigurationStates(deviceId: string): Promise<GraphPolicyState[]> {

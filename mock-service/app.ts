@@ -20,7 +20,7 @@ import { injectedAnswersHook, type AnswerInjector } from "./http/injected-answer
 import { routeFamilyOf } from "./http/route-family.js";
 import { refuseWhileStopping, ShutdownGate, trackHandlers } from "./http/shutdown.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
-import { RouteTemplates } from "./http/unknown-routes.js";
+import { RouteTemplates, v1PathMessage } from "./http/unknown-routes.js";
 import { nameOperations } from "./http/operation-ids.js";
 import { batchRoutes } from "./routes/admin/batch.js";
 import { groupRoutes } from "./routes/admin/groups.js";
@@ -32,6 +32,7 @@ import { profileRoutes } from "./routes/admin/profiles.js";
 import { termsRoutes } from "./routes/admin/terms.js";
 import { deviceManagementRoutes } from "./routes/admin/device-management.js";
 import { directoryObjectRoutes } from "./routes/admin/directory-objects.js";
+import { directoryDeviceRoutes } from "./routes/admin/devices.js";
 import { userRoutes } from "./routes/admin/users.js";
 import { deviceRoutes } from "./routes/device/device.js";
 import { packageRoutes } from "./routes/device/packages.js";
@@ -118,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await authenticateAdmin(request);
       throw betaRoutes.error(request.method, path);
     }
-    const message = `there is no route ${request.method} ${path}; see /openapi.json for the routes`;
+    const message = v1PathMessage(request.method, path ?? "") ?? `there is no route ${request.method} ${path}; see /openapi.json for the routes`;
     reply.code(404).send({
       error: { code: "notFound", message, ...(path?.startsWith("/device/") ? {} : { innerError: innerError(request) }) },
     });
@@ -188,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await admin.register(termsRoutes(services));
     await admin.register(deviceManagementRoutes(services));
     await admin.register(directoryObjectRoutes(services));
+    await admin.register(directoryDeviceRoutes(services));
     await admin.register(batchRoutes());
   });
   await app.register(deviceRoutes(services));

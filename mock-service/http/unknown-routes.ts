@@ -56,3 +56,19 @@ export class RouteTemplates {
     return new ApiError(400, "BadRequest", `Resource not found for the segment '${found.segment}'. (The routes are listed at /openapi.json.)`);
   }
 }
+
+/**
+ * What a request to Graph's v1.0 endpoint is told (the mock serves beta only, and the Graph SDKs
+ * default to v1.0): where the same path is under /beta and how to point a client there.
+ * Undefined for any other path.
+ */
+export function v1PathMessage(method: string, path: string): string | undefined {
+  const match = /^\/v1\.0(?=\/|$)/i.exec(path);
+  if (!match) return undefined;
+  const beta = `/beta${path.slice(match[0].length)}`;
+  return (
+    `the mock serves Microsoft Graph's beta endpoint only, not v1.0: ask ${method} ${beta === "/beta" ? "/beta/..." : beta} instead. ` +
+    'A Graph SDK defaults to v1.0: give @microsoft/microsoft-graph-client defaultVersion: "beta", or use a beta SDK (msgraph-beta-sdk-*) ' +
+    "with the service's URL followed by /beta as its base URL; /openapi.json lists the routes"
+  );
+}

@@ -254,6 +254,18 @@ export class DeviceService {
     return device;
   }
 
+  /**
+   * The enrolled device whose directory object (Entra ID's `device`) has this object id: the id
+   * /beta/devices/{id} and directoryObjects/{id} take, neither the managed device's id nor its
+   * azureADDeviceId. Undefined when no listed device has it.
+   */
+  byDirectoryId(objectId: string): DeviceView | undefined {
+    const { devices } = this.ctx.store;
+    const id = devices.idOfDirectoryObject(objectId);
+    const device = id === undefined ? undefined : devices.view(id);
+    return device && isEnrolled(device) ? device : undefined;
+  }
+
   /** wipe: pending until the device acknowledges its factory reset. Asking twice changes nothing. */
   wipe(id: string): void {
     const device = this.visible(id);

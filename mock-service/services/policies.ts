@@ -179,6 +179,15 @@ export class PolicyService {
     return found;
   }
 
+  /**
+   * DELETE .../assignments/{assignmentId}: the target no longer gets the policy; a device it
+   * reached is sent the policies it still gets at its next check-in, as after an assign action.
+   */
+  removeAssignment(kind: PolicyKind, id: string, assignmentId: string): void {
+    const found = this.assignment(kind, id, assignmentId);
+    this.ctx.store.assignments.delete(id, found.id);
+  }
+
   /** What an admin is told about a policy that is assigned: the settings AOSP will not honour. */
   warningsFor(policy: PolicyRecord): string[] {
     return this.ctx.store.assignments.of(policy.id).length === 0 ? [] : limitations(policy);

@@ -70,6 +70,64 @@ describe("a device's directory object", () => {
   });
 });
 
+describe("/beta/devices", () => {
+  const filtered = (filter: string, extra = "") => `/beta/devices?$filter=${encodeURIComponent(filter)}${extra}`;
+
+  it("finds a managed device's directory object by deviceId, and reads it by its object id", async () => {
+    const t = service();
+    const { device, profile } = await enrolledDevice(t);
+    await enroll(t, profile.tokenValue);
+    const managed = (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body;
+    const objectId = await directoryIdOf(t, device.deviceId);
+
+    const all = await t.admin("GET", "/beta/devices");
+    expect(all.status, all.text).toBe(200);
+    expect(all.body["@odata.context"]).toBe(`${t.url}/beta/$metadata#devices`);
+    expect(all.body.value).toHaveLength(2);
+
+    // The script's way from a managed device to its Entra object, in whatever case the GUID is written.
+    const found = await t.admin("GET", filtered(`deviceId eq '${managed.azureADDeviceId.toUpperCase()}'`));
+    expect(found.status, found.text).toBe(200);
+    expect(found.body.value).toEqual([
+      { id: objectId, deviceId: managed.azureADDeviceId, displayName: managed.deviceName, operatingSystem: managed.operatingSystem, operatingSystemVersion: managed.osVersion, model: managed.model, manufacturer: managed.manufacturer },
+    ]);
+    expect((await t.admin("GET", filtered("deviceId eq '00000000-0000-4000-8000-000000000000'"))).body.value).toEqual([]);
+    expect((await t.admin("GET", filtered(`startswith(displayName,'${managed.deviceName}')`, "&$select=id"))).body.value).toContainEqual({ id: objectId });
+
+    const one = await t.admin("GET", `/beta/devices/${objectId.toUpperCase()}?$select=id,deviceId`);
+    expect(one.status, one.text).toBe(200);
+    expect(one.body).toEqual({ "@odata.context": `${t.url}/beta/$metadata#devices(id,deviceId)/$entity`, id: objectId, deviceId: managed.azureADDeviceId });
+    // Neither the managed device's id nor its azureADDeviceId names the object: Entra ID's 404.
+    for (const id of [managed.id, managed.azureADDeviceId]) {
+      expect(errorOf(await t.admin("GET", `/beta/devices/${id}`))).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
+    }
+  });
+
+  it("pages, counts as an advanced query, and refuses what Graph refuses", async () => {
+    const t = service();
+    const { profile } = await enrolledDevice(t);
+    await enroll(t, profile.tokenValue);
+    const first = await t.admin("GET", "/beta/devices?$top=1");
+    expect(first.body.value).toHaveLength(1);
+    const second = await http(first.body["@odata.nextLink"], { bearer: t.service.adminToken });
+    expect(second.body.value).toHaveLength(1);
+    expect(second.body.value[0].id).not.toBe(first.body.value[0].id);
+
+    expect(errorOf(await t.admin("GET", "/beta/devices?$count=true"))).toMatchObject({ status: 400, code: "Request_BadRequest" });
+    const counted = await http(`${t.url}/beta/devices?$count=true`, { bearer: t.service.adminToken, headers: { ConsistencyLevel: "eventual" } });
+    expect(counted.body["@odata.count"]).toBe(2);
+    // Graph's device takes no $filter on model, nor endswith on deviceId.
+    expect(errorOf(await t.admin("GET", filtered("model eq 'x'")))).toMatchObject({ status: 400, code: "Request_BadRequest" });
+    expect(errorOf(await t.admin("GET", filtered("endswith(deviceId,'x')")))).toMatchObject({ status: 400 });
+  });
+
+  it("is declared in $metadata as the devices entity set", async () => {
+    const t = service();
+    const metadata = await t.admin("GET", "/beta/$metadata");
+    expect(metadata.text).toContain('<EntitySet Name="devices" EntityType="microsoft.graph.device" />');
+  });
+});
+
 describe("a --db file from before directory object ids", () => {
   const dir = mkdtempSync(join(tmpdir(), "aosp-sim-directory-ids-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

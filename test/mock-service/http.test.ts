@@ -187,6 +187,25 @@ describe("bad input", () => {
     }
   });
 
+  // Before: "there is no route GET /v1.0/users", which did not say that /beta serves it.
+  it("answers a /v1.0 path with a 404 that names its /beta twin and how to point a Graph client there", async () => {
+    const t = service();
+    for (const [method, path, beta] of [
+      ["GET", "/v1.0/users?$top=1", "GET /beta/users instead"],
+      ["POST", "/v1.0/deviceManagement/deviceConfigurations", "POST /beta/deviceManagement/deviceConfigurations instead"],
+      ["GET", "/V1.0", "GET /beta/... instead"],
+    ]) {
+      const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
+      const error = errorOf(reply);
+      expect(error, `${method} ${path}`).toMatchObject({ status: 404, code: "notFound" });
+      expect(error.message).toContain("serves Microsoft Graph's beta endpoint only, not v1.0");
+      expect(error.message).toContain(beta);
+      expect(error.message).toContain('defaultVersion: "beta"');
+    }
+    // Only the version segment: a path that merely starts alike is an unknown route as before.
+    expect(errorOf(await http(`${t.url}/v1.0x/users`)).message).toBe("there is no route GET /v1.0x/users; see /openapi.json for the routes");
+  });
+
   it("answers an unknown segment under /beta as Graph does, naming the segment", async () => {
     const t = service();
     const device = "6f1c1f7e-0c55-4b7e-9a39-1d8f0a1c2b3d";

@@ -19,6 +19,18 @@ async function configuration(t: TestService, settings: Record<string, unknown>) 
   return reply.body as { id: string; version: number };
 }
 
+/** A compliance policy that blocks at once (Graph requires a scheduled action). */
+async function compliancePolicy(t: TestService, settings: Record<string, unknown>) {
+  const reply = await t.admin("POST", COMPLIANCE, {
+    "@odata.type": COMPLIANCE_TYPE,
+    displayName: "Factory compliance",
+    ...settings,
+    scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+  });
+  if (reply.status !== 201) throw new Error(`${reply.status} ${reply.text}`);
+  return reply.body as { id: string };
+}
+
 const groupTarget = (groupId: string) => ({ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId } });
 
 async function checkIn(t: TestService, device: { deviceId: string; deviceCredential: string }) {
@@ -215,13 +227,7 @@ describe("a policy's assignments, one at a time", () => {
   it("are created with POST .../assignments (201, Location) and read by id, for configurations and compliance policies", async () => {
     const t = service();
     const group = await factoryGroup(t);
-    const compliance = (
-      await t.admin("POST", COMPLIANCE, {
-        "@odata.type": COMPLIANCE_TYPE,
-        displayName: "Factory compliance",
-        scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
-      })
-    ).body;
+    const compliance = await compliancePolicy(t, {});
     const configurationId = (await configuration(t, { cameraBlocked: true })).id;
     for (const [path, type] of [
       [`${CONFIGURATIONS}/${configurationId}`, "deviceConfigurationAssignment"],
@@ -242,6 +248,47 @@ describe("a policy's assignments, one at a time", () => {
       expect(errorOf(again)).toMatchObject({ status: 400, message: expect.stringContaining("already assigned to that target") });
       expect(errorOf(await t.admin("GET", `${path}/assignments/nope`))).toMatchObject({ status: 404 });
     }
+  });
+});
+
+describe("a policy's assignment, deleted", () => {
+  // Before: DELETE .../assignments/{assignmentId} was 405, though Graph documents it (204).
+  it("is gone (204, then 404), and the device no longer gets the policy at its next check-in", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const compliance = await compliancePolicy(t, { passwordRequired: true });
+    const configurationId = (await configuration(t, { cameraBlocked: true })).id;
+    const { device } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
+    const received = async () => {
+      const answer = await checkIn(t, device);
+      return {
+        configurations: (answer.configurations ?? []).map((p: { id: string }) => p.id),
+        compliancePolicies: (answer.compliancePolicies ?? []).map((p: { id: string }) => p.id),
+      };
+    };
+    const allDevices = { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } };
+    for (const [path, id, type, answerKey] of [
+      [`${CONFIGURATIONS}/${configurationId}`, configurationId, "deviceConfigurationAssignment", "configurations"],
+      [`${COMPLIANCE}/${compliance.id}`, compliance.id, "deviceCompliancePolicyAssignment", "compliancePolicies"],
+    ] as const) {
+      const byGroup = (await t.admin("POST", `${path}/assignments`, groupTarget(group.id))).body.id as string;
+      const toAll = (await t.admin("POST", `${path}/assignments`, allDevices)).body.id as string;
+      expect((await received())[answerKey]).toEqual([id]);
+
+      // One of two targets removed: the other still reaches the device.
+      const deleted = await t.admin("DELETE", `${path}/assignments/${byGroup.toUpperCase()}`);
+      expect(deleted.status, deleted.text).toBe(204);
+      expect(deleted.text).toBe("");
+      expect((await t.admin("GET", `${path}/assignments`)).body.value.map((a: { id: string }) => a.id)).toEqual([toAll]);
+      expect(errorOf(await t.admin("GET", `${path}/assignments/${byGroup}`))).toMatchObject({ status: 404, code: "itemNotFound" });
+      expect(errorOf(await t.admin("DELETE", `${path}/assignments/${byGroup}`))).toMatchObject({ status: 404, code: "itemNotFound", message: expect.stringContaining(type) });
+      expect((await received())[answerKey]).toEqual([id]);
+
+      // The last one removed: the device is sent the policies it still gets, without this one.
+      expect((await t.admin("DELETE", `${path}/assignments/${toAll}`)).status).toBe(204);
+      expect((await received())[answerKey]).toEqual([]);
+    }
+    expect(errorOf(await t.admin("DELETE", `${CONFIGURATIONS}/00000000-0000-4000-8000-000000000000/assignments/x`))).toMatchObject({ status: 404, code: "itemNotFound" });
   });
 });
 

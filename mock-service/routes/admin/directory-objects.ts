@@ -4,7 +4,6 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { itemNotFound } from "../../http/errors.js";
-import { isEnrolled, type DeviceView } from "../../store/devices.js";
 import type { GroupRecord } from "../../store/groups.js";
 import { START, type Cursor } from "../../store/keyset.js";
 import type { UserRecord } from "../../store/users.js";
@@ -12,6 +11,7 @@ import { keysetSegment } from "../../odata/source.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import type { Services } from "../../services/index.js";
 import { DIRECTORY_OBJECTS, getDirectoryObjectSchema, listDirectoryObjectsSchema } from "./directory-objects.schema.js";
+import { directoryDeviceSegment } from "./devices.js";
 import { graphDirectoryDevice, graphGroup } from "./groups.js";
 import { graphUser } from "./users.js";
 
@@ -27,9 +27,8 @@ export function directoryObjectRoutes(services: Services): FastifyPluginAsync {
     if (asUser) return user(asUser);
     const asGroup = ctx.store.groups.get(id);
     if (asGroup) return group(asGroup);
-    const deviceId = ctx.store.devices.idOfDirectoryObject(id);
-    const device = deviceId === undefined ? undefined : ctx.store.devices.view(deviceId);
-    if (device && isEnrolled(device)) return graphDirectoryDevice(device);
+    const device = services.devices.byDirectoryId(id);
+    if (device) return graphDirectoryDevice(device);
     throw itemNotFound("directoryObject", id);
   }
 
@@ -40,15 +39,7 @@ export function directoryObjectRoutes(services: Services): FastifyPluginAsync {
       const segments = [
         keysetSegment<UserRecord, Cursor>({ at: (id) => users.at(id), from: (cursor, limit) => users.from(cursor ?? START, limit), item: user }),
         keysetSegment<GroupRecord, Cursor>({ at: (id) => groups.at(id), from: (cursor, limit) => groups.from(cursor ?? START, limit), item: group }),
-        keysetSegment<DeviceView, Cursor>({
-          // A skiptoken names a device by its directory object's id.
-          at: (id) => {
-            const deviceId = devices.idOfDirectoryObject(id);
-            return deviceId === undefined ? undefined : devices.visibleAt(deviceId);
-          },
-          from: (cursor, limit) => devices.visibleFrom(cursor ?? START, limit),
-          item: graphDirectoryDevice,
-        }),
+        directoryDeviceSegment(devices),
       ];
       return odataList(DIRECTORY_OBJECTS, request, ctx.baseUrl(), [], {
         source: { segments, count: () => users.count() + groups.count() + devices.countVisible() },

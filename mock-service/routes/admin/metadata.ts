@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from "fastify";
 import type { CollectionDef } from "../../odata/model.js";
 import { csdlDocument, type CsdlModel } from "../../odata/metadata.js";
 import { SUBSCRIPTION_STATES } from "./device-management.js";
+import { DIRECTORY_DEVICES } from "./devices.schema.js";
 import { DIRECTORY_OBJECTS } from "./directory-objects.schema.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
 import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
@@ -21,6 +22,7 @@ export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
   GROUPS,
   GROUP_MEMBERS,
   DIRECTORY_OBJECTS,
+  DIRECTORY_DEVICES,
   ORGANIZATION,
   SUBSCRIBED_SKUS,
   MANAGED_DEVICES,

@@ -204,6 +204,11 @@ export function policySchemas(type: PolicyType) {
       params: assignmentParams,
       response: { 200: withContext(assignmentSchema), ...errors(401, 404) },
     }),
+    deleteAssignment: route({
+      summary: "Remove one of the policy's assignments (204); devices it reached no longer get the policy at their next check-in",
+      params: assignmentParams,
+      response: { ...noContent, ...errors(401, 404) },
+    }),
     ...(type.kind === "compliance"
       ? {
           scheduledActions: route({

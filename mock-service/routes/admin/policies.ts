@@ -133,6 +133,11 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
       return entityEnvelope(ctx.baseUrl(), assignmentsPath(assignment.ownerId), graphAssignment(type, assignment));
     });
 
+    app.delete<AssignmentParams>(`${path}/:id/assignments/:assignmentId`, { schema: schemas.deleteAssignment }, async (request, reply) => {
+      policies.removeAssignment(type.kind, request.params.id, request.params.assignmentId);
+      return reply.code(204).send();
+    });
+
     if (schemas.scheduledActions) {
       app.get<IdParams>(`${path}/:id/scheduledActionsForRule`, { schema: schemas.scheduledActions }, async (request) =>
         listEnvelope(
