@@ -21,7 +21,7 @@ import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { modulePixels, readQrImageFile, readQrImageStream } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { refuseTerminalStdin } from "./input.js";
+import { refuseEmptyFileArguments, refuseTerminalStdin } from "./input.js";
 import {
   EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
 } from "./output.js";
@@ -92,6 +92,7 @@ export function registerDecode(program: Command): void {
     )
     .action(
       action(async (images: string[], options: { json?: boolean }) => {
+        refuseEmptyFileArguments("decode", images, "each image", "aosp-sim decode code.png");
         if (images.filter((f) => f === "-").length > 1) {
           throw new InputError("stdin (-) can be given only once", { where: "-", hint: "pass - at most once" });
         }

@@ -19,7 +19,7 @@ import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.j
 import {
   EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine, readerGone,
 } from "./output.js";
-import { readInput } from "./input.js";
+import { readInput, refuseEmptyFileArguments } from "./input.js";
 import { compactJsonBytes } from "../payload/json-text.js";
 import { addConventionsOption, conventionsOption } from "./conventions-option.js";
 import { formatFindings, parseRuleSet, readTextPayload, SOURCE_NAMES, summaryLine, type ValidateReport } from "./validate.js";
@@ -196,6 +196,7 @@ export function registerQr(program: Command): void {
     .option("--json", "print one JSON document describing the result")
     .action(
       action(async (path: string, flags: QrFlags) => {
+        refuseEmptyFileArguments("qr", [path], "the payload", "aosp-sim qr payload.json -o qr.png");
         const ecLevel = checkEcLevel(flags.ec, flagName("--ec"));
         const toStdout = flags.output === "-";
         checkOutputFile({ option: "-o", path: flags.output, what: "PNG", example: "qr.png", stdout: true }, [{ path, what: "payload" }]);
