@@ -22,6 +22,7 @@ import { InputError } from "../protocol/errors.js";
 import { modulePixels, readQrImageFile, readQrImageStream } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { refuseEmptyFileArguments, refuseTerminalStdin } from "./input.js";
+import { isUnexpandedPattern } from "./validate-batch.js";
 import {
   EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
 } from "./output.js";
@@ -46,6 +47,13 @@ export function codeToJson(file: string, code: DecodedCode) {
 }
 
 async function decodeInput(file: string): Promise<DecodeImageResult> {
+  if (file !== "-" && (await isUnexpandedPattern(file))) {
+    // Read as a file name, a quoted `dir/*.png` was only "no such file"; validate expands it, decode does not.
+    throw new InputError("is a pattern the shell did not expand (it was quoted), and decode does not expand patterns itself", {
+      where: file,
+      hint: `leave the pattern unquoted so the shell expands it (aosp-sim decode ${file}), or run aosp-sim validate "${file}", which expands patterns itself`,
+    });
+  }
   if (file !== "-") return readQrImageFile(file);
   refuseTerminalStdin({ noun: "image", pipe: "an image", example: "aosp-sim decode - < code.png" });
   return readQrImageStream(process.stdin, STDIN_LABEL);

@@ -38,6 +38,14 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * A glob pattern the shell left as it is (quoted, or matching nothing in a shell that passes
+ * such a pattern on): it names no file of its own. `validate` expands it; `decode` says so.
+ */
+export async function isUnexpandedPattern(arg: string): Promise<boolean> {
+  return isDynamicPattern(arg) && !(await exists(arg));
+}
+
 /** The same file however it is named (a link, another spelling); a missing one by its path. */
 async function identity(file: string): Promise<string> {
   if (file === "-") return file;
@@ -82,7 +90,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
       files.push(...found.files);
       // A folder given twice (or inside another given) lists what it skips once.
       skipped.push(...found.skipped.filter((entry) => !skipped.some((s) => s.path === entry.path)));
-    } else if (isDynamicPattern(arg) && !(await exists(arg))) {
+    } else if (await isUnexpandedPattern(arg)) {
       expanded = true;
       const found = (await glob(arg, { onlyFiles: true, absolute: isAbsolute(arg) })).sort();
       if (found.length === 0) throw new InputError("matches no files", { where: arg, hint: "check the pattern and the current directory" });
