@@ -271,7 +271,7 @@ async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptio
   // A file's byte-order mark marks its encoding and is no part of the payload: validate drops it too.
   const text = Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "");
   const form = payloadSource(text);
-  if ("problem" in form) throw unusableProfile(form.problem, label);
+  if ("problem" in form) throw unusableProfile(form, label);
   if ("image" in form) return { image: new Uint8Array(form.image), label };
   if ("text" in form) return { payload: form.text, label };
   // Text meant as JSON, however broken (a trailing comma), is what the code would hold: the device

@@ -138,7 +138,7 @@ export function readTextPayload(input: InputBytes, options: ValidateOptions = {}
     return { source, check, text: check.text, bytes: check.bytes };
   }
   const unwrapped = { ...source, kind: form.kind, field: form.field };
-  if ("problem" in form) throw unusableProfile(form.problem, inputLabel(input.file));
+  if ("problem" in form) throw unusableProfile(form, inputLabel(input.file));
   if ("image" in form) return { source: unwrapped, image: form.image };
   return { source: unwrapped, check: checkPayloadText(form.text, options), text: form.text, bytes: Buffer.from(form.text, "utf8") };
 }
