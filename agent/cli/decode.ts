@@ -21,7 +21,10 @@ import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { modulePixels, readQrImageFile, readQrImageStream } from "../qr/index.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
-import { refuseTerminalStdin } from "./input.js";
+import { refuseEmptyFileArguments, refuseTerminalStdin } from "./input.js";
+import { isUnexpandedPattern } from "./validate-batch.js";
+import { textIsConverted } from "./code-bytes.js";
+import { firstInvalidUtf8 } from "../payload/check.js";
 import {
   EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
 } from "./output.js";
@@ -46,6 +49,13 @@ export function codeToJson(file: string, code: DecodedCode) {
 }
 
 async function decodeInput(file: string): Promise<DecodeImageResult> {
+  if (file !== "-" && (await isUnexpandedPattern(file))) {
+    // Read as a file name, a quoted `dir/*.png` was only "no such file"; validate expands it, decode does not.
+    throw new InputError("is a pattern the shell did not expand (it was quoted), and decode does not expand patterns itself", {
+      where: file,
+      hint: `leave the pattern unquoted so the shell expands it (aosp-sim decode ${file}), or run aosp-sim validate "${file}", which expands patterns itself`,
+    });
+  }
   if (file !== "-") return readQrImageFile(file);
   refuseTerminalStdin({ noun: "image", pipe: "an image", example: "aosp-sim decode - < code.png" });
   return readQrImageStream(process.stdin, STDIN_LABEL);
@@ -61,18 +71,41 @@ export function disagreementWarning(file: string, code: DecodedCode): string | n
   );
 }
 
+/**
+ * The stderr warning for a code whose bytes are meant to be UTF-8 and are not; null for the
+ * others. Its text would be a converted reading that validates clean, so the bytes are printed
+ * (`--json` can hold only the converted text, and says so).
+ */
+export function convertedTextWarning(file: string, code: DecodedCode, json: boolean): string | null {
+  if (!textIsConverted(code)) return null;
+  const shown = json
+    ? "its \"text\" in --json is a converted reading (replacement characters), not what the device is given; decode it without --json for the bytes"
+    : "its bytes are printed unchanged, as the device is given them";
+  return (
+    `${err.yellow("aosp-sim: warning:")} ${file}: the code's bytes are not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(code.bytes)}): ` +
+    `${shown}; aosp-sim validate reports such a code (text-encoding).`
+  );
+}
+
+/** What stdout gets for one code: its text, or its bytes unchanged when the text is a conversion of them. */
+function codeOutput(code: DecodedCode): string | Uint8Array {
+  return textIsConverted(code) ? code.bytes : code.text;
+}
+
 function printHuman(results: DecodeImageResult[], inputs: number): void {
   const total = results.reduce((n, r) => n + r.codes.length, 0);
   if (total === 1 && inputs === 1) {
-    const text = results[0]!.codes[0]!.text;
-    process.stdout.write(process.stdout.isTTY ? `${text}\n` : text);
+    process.stdout.write(codeOutput(results[0]!.codes[0]!));
+    if (process.stdout.isTTY) process.stdout.write("\n");
     return;
   }
   let first = true;
   for (const result of results) {
     result.codes.forEach((code, i) => {
       const which = result.codes.length > 1 ? ` [${i + 1}/${result.codes.length}]` : "";
-      process.stdout.write(`${first ? "" : "\n"}==> ${result.file}${which} <==\n${code.text}\n`);
+      process.stdout.write(`${first ? "" : "\n"}==> ${result.file}${which} <==\n`);
+      process.stdout.write(codeOutput(code));
+      process.stdout.write("\n");
       first = false;
     });
   }
@@ -92,6 +125,7 @@ export function registerDecode(program: Command): void {
     )
     .action(
       action(async (images: string[], options: { json?: boolean }) => {
+        refuseEmptyFileArguments("decode", images, "each image", "aosp-sim decode code.png");
         if (images.filter((f) => f === "-").length > 1) {
           throw new InputError("stdin (-) can be given only once", { where: "-", hint: "pass - at most once" });
         }
@@ -114,8 +148,9 @@ export function registerDecode(program: Command): void {
             exit = Math.max(exit, EXIT_FAILED);
           }
           for (const code of result.codes) {
-            const warning = disagreementWarning(result.file, code);
-            if (warning) printError(warning);
+            for (const warning of [disagreementWarning(result.file, code), convertedTextWarning(result.file, code, options.json === true)]) {
+              if (warning) printError(warning);
+            }
           }
           results.push(result);
         }

@@ -23,7 +23,7 @@ import { deviceJson, followTimeline, identityLine, outcomeLines } from "../repor
 import { TranscriptFile } from "../report/transcript.js";
 import { action, err, errorDocument, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
-import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
+import { readInput, refuseEmptyFileArguments, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, checkDeviceDir, collect, parseSeed, untilState } from "./device-options.js";
 import { interruptedNotice } from "./interrupted-notice.js";
 import { gracefulStop } from "./graceful-stop.js";
@@ -93,6 +93,7 @@ Exit: 0 enrolled, 1 stopped elsewhere (state and reason printed), 2 usage or unr
 130/143 interrupted by Ctrl-C/SIGTERM (the device stops where it is; --device-dir keeps it to resume).`;
 
 async function enroll(input: string, options: EnrollOptions): Promise<number> {
+  refuseEmptyFileArguments("enroll", [input], "the payload or QR code image", "aosp-sim enroll payload.json");
   const faults = parseFaults(options.fault);
   // Ambient, the variable is read only for a --user: without one the device stops at sign-in as asked.
   if (options.user !== undefined) options.password = secretOption(options.password, PASSWORD_ENV)?.value;
@@ -270,7 +271,7 @@ async function readQrInput(input: string): Promise<NonNullable<CreateDeviceOptio
   // A file's byte-order mark marks its encoding and is no part of the payload: validate drops it too.
   const text = Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "");
   const form = payloadSource(text);
-  if ("problem" in form) throw unusableProfile(form.problem, label);
+  if ("problem" in form) throw unusableProfile(form, label);
   if ("image" in form) return { image: new Uint8Array(form.image), label };
   if ("text" in form) return { payload: form.text, label };
   // Text meant as JSON, however broken (a trailing comma), is what the code would hold: the device

@@ -121,3 +121,17 @@ export async function readInput(path: string, stdinUse: StdinUse = STDIN_PAYLOAD
   }
   return input;
 }
+
+/**
+ * Refuses an empty file name among a command's arguments (`aosp-sim validate "$PAYLOAD"` with the
+ * variable unset), naming the command and the argument's position: reading "" said only "no such
+ * file", naming nothing. The fix says to give `what` by its path, as `example` does.
+ */
+export function refuseEmptyFileArguments(command: string, files: readonly (string | undefined)[], what: string, example: string): void {
+  const empty = files.findIndex((file) => file === "");
+  if (empty < 0) return;
+  throw new InputError("the file name is empty", {
+    where: `${command} argument ${empty + 1}`,
+    hint: `give ${what} by its path (a shell variable left unset gives an empty name), e.g. ${example}`,
+  });
+}

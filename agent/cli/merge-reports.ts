@@ -12,6 +12,7 @@ import { mergedJunitXml } from "../sim/fleet/report-junit.js";
 import { RANGES_LISTED } from "../sim/fleet/summary.js";
 import { parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
+import { refuseEmptyFileArguments } from "./input.js";
 import { action, formatInputError, printError } from "./output.js";
 
 interface MergeOptions {
@@ -39,8 +40,7 @@ export function registerMergeReports(program: Command): void {
 
 async function mergeReports(files: string[], options: MergeOptions): Promise<number> {
   // Before, `merge-reports ''` said "no such file", naming nothing.
-  const empty = files.findIndex((file) => file === "");
-  if (empty >= 0) throw new InputError("the file name is empty", { where: `merge-reports argument ${empty + 1}`, hint: "give each shard's --json output by its path, e.g. aosp-sim merge-reports shard-0.json shard-1.json" });
+  refuseEmptyFileArguments("merge-reports", files, "each shard's --json output", "aosp-sim merge-reports shard-0.json shard-1.json");
   const thresholds = options.threshold.map(parseThresholdOption);
   checkReportPaths({ junit: options.junit, report: options.report, inputs: { files, what: "summary" } });
   // A shard whose run failed before it had a summary left its error document instead, or, killed,

@@ -19,7 +19,7 @@ import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.j
 import {
   EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine, readerGone,
 } from "./output.js";
-import { readInput } from "./input.js";
+import { readInput, refuseEmptyFileArguments } from "./input.js";
 import { compactJsonBytes } from "../payload/json-text.js";
 import { addConventionsOption, conventionsOption } from "./conventions-option.js";
 import { formatFindings, parseRuleSet, readTextPayload, SOURCE_NAMES, summaryLine, type ValidateReport } from "./validate.js";
@@ -67,6 +67,18 @@ function sourceLine(source: ValidateReport["source"]): string | null {
  */
 const PHONE_DISTANCE_MM = 300;
 const DISTANCE_PER_WIDTH = 10;
+/**
+ * The nearest a phone camera can be to a print and still see all of it, per mm of its width: a
+ * main camera of 26 mm focal length (35 mm-equivalent, the usual phone main camera) sees 24 mm
+ * of frame across its short side, so at distance d it sees d x 24/26 (an assumption about the
+ * camera, stated in the README). A print wider than that at 30 cm is too large to read there.
+ */
+const FIT_DISTANCE_PER_WIDTH = 26 / 24;
+
+/** A distance for a person: centimetres under a metre, metres with one decimal above. */
+function distanceText(mm: number): string {
+  return mm < 1000 ? `${Math.round(mm / 10)} cm` : `${(mm / 1000).toFixed(1)} m`;
+}
 
 export interface PrintAdvice {
   /** The printed width of the whole image (quiet zone included), as given; null when not given. */
@@ -77,8 +89,15 @@ export interface PrintAdvice {
   codeWidthMm: number | null;
   /** The smallest print width (whole image) a phone reads at 30 cm, by the 10:1 rule. */
   minWidthMm: number;
-  /** Whether the print width reaches minWidthMm; null when no width was given. */
+  /** The widest print (whole image) a phone camera still sees whole at 30 cm. */
+  maxWidthMm: number;
+  /** Whether a phone camera reads the print at 30 cm (neither too small nor too large); null when no width was given. */
   readableAt30cm: boolean | null;
+  /**
+   * From how near (the print fills the camera's view) to how far (the 10:1 rule) a phone camera
+   * reads the print; null when no width was given.
+   */
+  readingDistanceMm: { from: number; to: number } | null;
   advice: string;
 }
 
@@ -87,21 +106,28 @@ export function printAdvice(rendered: Pick<RenderedQr, "moduleCount" | "margin">
   const minCodeMm = PHONE_DISTANCE_MM / DISTANCE_PER_WIDTH;
   const minWidthMm = Math.ceil((minCodeMm * modules) / rendered.moduleCount);
   const minModule = minCodeMm / rendered.moduleCount;
+  const maxWidthMm = Math.floor(PHONE_DISTANCE_MM / FIT_DISTANCE_PER_WIDTH);
   if (widthMm === null) {
     return {
-      widthMm: null, moduleMm: null, codeWidthMm: null, minWidthMm, readableAt30cm: null,
+      widthMm: null, moduleMm: null, codeWidthMm: null, minWidthMm, maxWidthMm, readableAt30cm: null, readingDistanceMm: null,
       advice: `for a phone camera at 25-30 cm, print it at least ${minWidthMm} mm wide (modules of ${minModule.toFixed(2)} mm or more)`,
     };
   }
   const moduleMm = widthMm / modules;
   const codeWidthMm = moduleMm * rendered.moduleCount;
-  const readable = codeWidthMm >= minCodeMm;
+  const from = widthMm * FIT_DISTANCE_PER_WIDTH;
+  const to = codeWidthMm * DISTANCE_PER_WIDTH;
+  const tooLarge = widthMm > maxWidthMm;
+  const readable = codeWidthMm >= minCodeMm && !tooLarge;
   const at = `at ${widthMm} mm wide, a module is ${moduleMm.toFixed(2)} mm and the code ${codeWidthMm.toFixed(0)} mm`;
   return {
-    widthMm, moduleMm: round2(moduleMm), codeWidthMm: round2(codeWidthMm), minWidthMm, readableAt30cm: readable,
+    widthMm, moduleMm: round2(moduleMm), codeWidthMm: round2(codeWidthMm), minWidthMm, maxWidthMm, readableAt30cm: readable,
+    readingDistanceMm: { from: Math.round(from), to: Math.round(to) },
     advice: readable
       ? `${at}: a phone camera reads it at 25-30 cm`
-      : `${at}: too small for a phone camera at 25-30 cm; print it at least ${minWidthMm} mm wide, or lower --ec to need fewer modules`,
+      : tooLarge
+        ? `${at}: too large for a phone camera at 25-30 cm (it sees all of it from about ${distanceText(from)}, and reads it up to about ${distanceText(to)}); for 25-30 cm print it at most ${maxWidthMm} mm wide`
+        : `${at}: too small for a phone camera at 25-30 cm; print it at least ${minWidthMm} mm wide, or lower --ec to need fewer modules`,
   };
 }
 
@@ -196,6 +222,7 @@ export function registerQr(program: Command): void {
     .option("--json", "print one JSON document describing the result")
     .action(
       action(async (path: string, flags: QrFlags) => {
+        refuseEmptyFileArguments("qr", [path], "the payload", "aosp-sim qr payload.json -o qr.png");
         const ecLevel = checkEcLevel(flags.ec, flagName("--ec"));
         const toStdout = flags.output === "-";
         checkOutputFile({ option: "-o", path: flags.output, what: "PNG", example: "qr.png", stdout: true }, [{ path, what: "payload" }]);

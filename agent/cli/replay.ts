@@ -12,6 +12,7 @@ import type { EndRecord } from "../report/transcript.js";
 import type { ReplayResult } from "../sim/replay.js";
 import { checkDeviceDir } from "./device-options.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+import { refuseEmptyFileArguments } from "./input.js";
 
 interface ReplayCliOptions {
   service?: string;
@@ -36,6 +37,7 @@ export function registerReplay(program: Command): void {
 }
 
 async function replay(file: string, options: ReplayCliOptions): Promise<number> {
+  refuseEmptyFileArguments("replay", [file], "the transcript", "aosp-sim replay enrollment.jsonl");
   if (options.deviceDir !== undefined) checkDeviceDir(options.deviceDir);
   const service = options.service === undefined ? undefined : httpBaseUrl(options.service, "--service");
   const transcript = readTranscript(file);

@@ -25,6 +25,7 @@ import { ADMIN_TOKEN_ENV, secretOption } from "./secret-env.js";
 import { checkRunningService } from "../sim/service-check.js";
 import { gracefulStop, signalExitCode, type GracefulStop } from "./graceful-stop.js";
 import { runInterruptedNotice } from "./interrupted-notice.js";
+import { refuseEmptyFileArguments } from "./input.js";
 
 interface RunOptions {
   service?: string;
@@ -83,6 +84,7 @@ Exit: 0 the expectation holds, 1 it does not, 2 usage or an unreadable scenario,
 130/143 interrupted by Ctrl-C/SIGTERM (the device stops where it is; the transcript ends there).`;
 
 async function run(file: string | undefined, options: RunOptions): Promise<number> {
+  refuseEmptyFileArguments("run", [file], "the scenario", "aosp-sim run scenario.json (or leave it out for the built-in scenario)");
   if (options.transcript !== undefined) {
     checkOutputFile({ option: "--transcript", path: options.transcript, what: "transcript", example: "run.jsonl" }, file === undefined ? [] : [{ path: file, what: "scenario" }]);
   }

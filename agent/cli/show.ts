@@ -19,6 +19,7 @@ import { injectedBy } from "../report/transcript.js";
 import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
 import { routeOf } from "../sim/replay-compare.js";
 import { action, err, EXIT_OK, formatInputError, out, printError, printLine } from "./output.js";
+import { refuseEmptyFileArguments } from "./input.js";
 
 export function registerShow(program: Command): void {
   program
@@ -30,6 +31,7 @@ export function registerShow(program: Command): void {
 }
 
 async function show(file: string, options: { html?: string }): Promise<number> {
+  refuseEmptyFileArguments("show", [file], "the transcript", "aosp-sim show enrollment.jsonl");
   if (options.html !== undefined) checkOutputFile({ option: "--html", path: options.html, what: "HTML page", example: "transcript.html" }, [{ path: file, what: "transcript" }]);
   const transcript = readRecordedPart(file);
   if (transcript.cutOff !== null) {

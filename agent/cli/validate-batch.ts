@@ -38,6 +38,14 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * A glob pattern the shell left as it is (quoted, or matching nothing in a shell that passes
+ * such a pattern on): it names no file of its own. `validate` expands it; `decode` says so.
+ */
+export async function isUnexpandedPattern(arg: string): Promise<boolean> {
+  return isDynamicPattern(arg) && !(await exists(arg));
+}
+
 /** The same file however it is named (a link, another spelling); a missing one by its path. */
 async function identity(file: string): Promise<string> {
   if (file === "-") return file;
@@ -82,7 +90,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
       files.push(...found.files);
       // A folder given twice (or inside another given) lists what it skips once.
       skipped.push(...found.skipped.filter((entry) => !skipped.some((s) => s.path === entry.path)));
-    } else if (isDynamicPattern(arg) && !(await exists(arg))) {
+    } else if (await isUnexpandedPattern(arg)) {
       expanded = true;
       const found = (await glob(arg, { onlyFiles: true, absolute: isAbsolute(arg) })).sort();
       if (found.length === 0) throw new InputError("matches no files", { where: arg, hint: "check the pattern and the current directory" });
@@ -157,13 +165,31 @@ function firstProblem(entry: BatchEntry): string {
   return first ? first.rule : "";
 }
 
+/** The widest file column of the table; a longer name gets a line of its own above its row. */
+const MAX_NAME_WIDTH = 60;
+
+/** Characters as a terminal counts them (code points, not UTF-16 units), for padding. */
+function displayLength(text: string): number {
+  return [...text].length;
+}
+
+/**
+ * The file cell of a row, padded to the column: a name too long for it is printed on a line of
+ * its own first and the row's cell left blank, so the other columns stay aligned.
+ */
+function nameCell(name: string, width: number): string {
+  if (displayLength(name) <= width) return name + " ".repeat(width - displayLength(name));
+  printLine(name);
+  return " ".repeat(width);
+}
+
 /** The summary table, then the failing findings of each invalid input, then one summary line. */
 export function printBatch(entries: readonly BatchEntry[], ruleSet: RuleSetName, strict: boolean): void {
   const names = entries.map((e) => inputLabel(e.file));
-  const width = Math.min(60, Math.max(4, ...names.map((n) => n.length)));
+  const width = Math.min(MAX_NAME_WIDTH, Math.max(4, ...names.map(displayLength)));
   printLine(out.bold(`${"file".padEnd(width)}  ${"result".padEnd(10)}  errors  warnings  info  first problem`));
   entries.forEach((entry, i) => {
-    const name = names[i]!.padEnd(width);
+    const name = nameCell(names[i]!, width);
     if (entry.error) {
       printLine(`${name}  ${out.red("unreadable".padEnd(10))}  ${"-".padStart(6)}  ${"-".padStart(8)}  ${"-".padStart(4)}  ${firstProblem(entry)}`);
       return;

@@ -10,7 +10,7 @@
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { addConventionsOption, conventionsOption } from "./conventions-option.js";
-import { readInput, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
+import { readInput, refuseEmptyFileArguments, STDIN_PAYLOAD_OR_IMAGE } from "./input.js";
 import { counted } from "../protocol/counted.js";
 import { EXIT_FAILED, EXIT_OK, action, err, formatInputError, printError, printJson } from "./output.js";
 import { parseRuleSet, printReport, validateInput, type ValidateOptions } from "./validate.js";
@@ -58,6 +58,7 @@ async function validate(inputs: string[], flags: ValidateFlags): Promise<number>
 }
 
 async function validateRun(inputs: string[], flags: ValidateFlags): Promise<number> {
+  refuseEmptyFileArguments("validate", inputs, "each payload, image or folder", "aosp-sim validate payload.json");
   const ruleSet = parseRuleSet(flags.rules);
   const format = parseFormat(flags);
   const strict = flags.strict ?? false;

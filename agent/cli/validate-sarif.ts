@@ -9,6 +9,9 @@
  * file's byte-order mark is not counted (SARIF: regions do not depend on one); a second U+FEFF is
  * text, and is (agent/payload/json-locations.ts).
  */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { RULES, ruleInfo, type Finding } from "../payload/index.js";
 import { discardedOccurrences, findingPosition } from "../payload/json-locations.js";
 import { packageVersion } from "../protocol/version.js";
@@ -17,14 +20,58 @@ import type { BatchEntry } from "./validate-batch.js";
 
 const LEVELS = { error: "error", warning: "warning", info: "note" } as const;
 
+/** The base id relative artifact URIs are given against, as code-scanning tools name the source root. */
+const SOURCE_ROOT_ID = "%SRCROOT%";
+
+/** Whether `dir` holds a git work tree's `.git`: a folder with HEAD, or a worktree's `gitdir:` file. */
+function holdsGitDir(dir: string): boolean {
+  const git = join(dir, ".git");
+  try {
+    if (statSync(git).isDirectory()) return existsSync(join(git, "HEAD"));
+    return readFileSync(git, "utf8").startsWith("gitdir:");
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A file as SARIF's artifactLocation.uri takes it: a URI reference (RFC 3986), each path segment
- * percent-encoded. Written as typed, a name with a space, "%" or a letter outside ASCII failed the
- * SARIF schema, one with "#" lost the rest of its name to a fragment, and "a:b.json" read as a
- * scheme. Relative paths stay relative (code scanning resolves them against the repository); an
- * absolute path, POSIX or a Windows drive, becomes a file: URI, the absolute URI GitHub code
- * scanning converts to one relative to the checkout ("Specifying the root for source files"),
- * where "/home/runner/..." alone would be read as relative to the repository's root.
+ * The folder relative URIs are written against: the top of the git work tree `cwd` is in (the
+ * repository's root, which GitHub code scanning resolves relative URIs against), else `cwd`.
+ * Found by looking for `.git` upwards, as git does, without running git.
+ */
+function sourceRoot(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (holdsGitDir(dir)) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
+/** A file's artifactLocation: relative to the source root with its base id, or an absolute URI. */
+interface ArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+}
+
+/**
+ * Where a file is, as SARIF's artifactLocation takes it. A relative path is resolved against the
+ * folder validate runs in and written relative to the source root (sourceRoot), with the base id
+ * the run declares: written as typed, `cd payloads && validate a.json` put the alert on a.json at
+ * the repository's root. A path outside the source root, like an absolute one, is an absolute URI.
+ */
+function artifactLocation(file: string, root: string): ArtifactLocation {
+  if (file === "-" || isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file)) return { uri: artifactUri(file) };
+  const inRoot = relative(root, resolve(file));
+  if (inRoot === ".." || inRoot.startsWith(`..${sep}`) || isAbsolute(inRoot)) return { uri: artifactUri(resolve(file)) };
+  return { uri: artifactUri(inRoot), uriBaseId: SOURCE_ROOT_ID };
+}
+
+/**
+ * A path as a URI reference (RFC 3986), each path segment percent-encoded. Written as typed, a
+ * name with a space, "%" or a letter outside ASCII failed the SARIF schema, one with "#" lost the
+ * rest of its name to a fragment, and "a:b.json" read as a scheme. An absolute path, POSIX or a
+ * Windows drive, becomes a file: URI, the absolute URI GitHub code scanning converts to one
+ * relative to the checkout ("Specifying the root for source files"), where "/home/runner/..."
+ * alone would be read as relative to the repository's root.
  */
 function artifactUri(file: string): string {
   if (file === "-") return "stdin";
@@ -35,7 +82,7 @@ function artifactUri(file: string): string {
   return drive + root + segments.map((segment) => encodeURIComponent(segment)).join("/");
 }
 
-function result(entry: BatchEntry, f: Finding): object {
+function result(entry: BatchEntry, f: Finding, root: string): object {
   const report = entry.report!;
   const text = report.source.kind === "json" && report.payload ? report.payload.text : null;
   const region = text === null ? null : findingPosition(text, f);
@@ -48,7 +95,7 @@ function result(entry: BatchEntry, f: Finding): object {
     message: { text: f.hint === "" ? f.message : `${f.message}\nfix: ${f.hint}` },
     locations: [{
       physicalLocation: {
-        artifactLocation: { uri: artifactUri(entry.file) },
+        artifactLocation: artifactLocation(entry.file, root),
         ...(region ? { region: { startLine: region.line, startColumn: region.column } } : {}),
       },
       ...(f.path === "" ? {} : { logicalLocations: [{ fullyQualifiedName: f.path, kind: "member" }] }),
@@ -56,7 +103,7 @@ function result(entry: BatchEntry, f: Finding): object {
     ...(discarded.length === 0 ? {} : {
       relatedLocations: discarded.map((p, i) => ({
         id: i + 1,
-        physicalLocation: { artifactLocation: { uri: artifactUri(entry.file) }, region: { startLine: p.line, startColumn: p.column } },
+        physicalLocation: { artifactLocation: artifactLocation(entry.file, root), region: { startLine: p.line, startColumn: p.column } },
         message: { text: "an earlier occurrence of the key, whose value is discarded" },
       })),
     }),
@@ -69,12 +116,12 @@ function result(entry: BatchEntry, f: Finding): object {
  * no rule was checked. An input's carries its file as the location; the run's names its `where`
  * (a glob, a folder, an option) in the text, as the stderr line does.
  */
-function notification(error: ErrorDocument["error"], file: string | null): object {
+function notification(error: ErrorDocument["error"], file: string | null, root: string): object {
   const where = file === null && error.where !== null ? `${error.where}: ` : "";
   return {
     level: "error",
     message: { text: `${where}${error.message}${error.fix ? `\nfix: ${error.fix}` : ""}` },
-    ...(file === null ? {} : { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(file) } } }] }),
+    ...(file === null ? {} : { locations: [{ physicalLocation: { artifactLocation: artifactLocation(file, root) } }] }),
     properties: { kind: error.kind },
   };
 }
@@ -90,9 +137,10 @@ export function sarifFailureLog(error: unknown, kind?: "usage"): object {
 
 /** The log of a run: every input's results, unreadable inputs (and `runErrors`) as notifications. */
 export function sarifLog(entries: readonly BatchEntry[], runErrors: readonly ErrorDocument["error"][] = []): object {
+  const root = sourceRoot(process.cwd());
   const notifications = [
-    ...entries.flatMap((e) => (e.error ? [notification(e.error, e.file)] : [])),
-    ...runErrors.map((error) => notification(error, null)),
+    ...entries.flatMap((e) => (e.error ? [notification(e.error, e.file, root)] : [])),
+    ...runErrors.map((error) => notification(error, null, root)),
   ];
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -113,8 +161,10 @@ export function sarifLog(entries: readonly BatchEntry[], runErrors: readonly Err
           })),
         },
       },
-      artifacts: entries.map((e) => ({ location: { uri: artifactUri(e.file) } })),
-      results: entries.flatMap((e) => (e.report ? e.report.findings.map((f) => result(e, f)) : [])),
+      // The folder relative URIs are relative to (SARIF 3.14.14): the repository's root in a git work tree.
+      originalUriBaseIds: { [SOURCE_ROOT_ID]: { uri: `${pathToFileURL(root).href.replace(/\/?$/, "/")}` } },
+      artifacts: entries.map((e) => ({ location: artifactLocation(e.file, root) })),
+      results: entries.flatMap((e) => (e.report ? e.report.findings.map((f) => result(e, f, root)) : [])),
       invocations: [{
         executionSuccessful: notifications.length === 0,
         toolExecutionNotifications: notifications,

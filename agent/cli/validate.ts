@@ -34,7 +34,8 @@ import type { IntuneConventions } from "../protocol/intune-conventions.js";
 import { printable } from "../protocol/printable.js";
 import { payloadSource, unusableProfile } from "../payload/payload-source.js";
 import { HIGH_VERSION } from "../payload/rules/size.js";
-import { decodeQrImage, ECI_UTF8, modulePixels } from "../qr/index.js";
+import { decodeQrImage, modulePixels } from "../qr/index.js";
+import { meantAsUtf8 } from "./code-bytes.js";
 import type { InputBytes } from "./input.js";
 import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
 import { inputLabel, out, printLine, type Styles } from "./output.js";
@@ -137,7 +138,7 @@ export function readTextPayload(input: InputBytes, options: ValidateOptions = {}
     return { source, check, text: check.text, bytes: check.bytes };
   }
   const unwrapped = { ...source, kind: form.kind, field: form.field };
-  if ("problem" in form) throw unusableProfile(form.problem, inputLabel(input.file));
+  if ("problem" in form) throw unusableProfile(form, inputLabel(input.file));
   if ("image" in form) return { source: unwrapped, image: form.image };
   return { source: unwrapped, check: checkPayloadText(form.text, options), text: form.text, bytes: Buffer.from(form.text, "utf8") };
 }
@@ -158,10 +159,7 @@ export async function validateInput(input: InputBytes, options: ValidateOptions 
  * bytes only tell whether that text was UTF-8 to begin with.
  */
 function payloadFindings(code: DecodedCode, check: PayloadCheck): Finding[] {
-  // Byte segments (alone or mixed with numeric/alphanumeric ones, whose bytes are ASCII) are
-  // meant to hold UTF-8 unless an ECI marker names another character set.
-  const byteSegments = code.mode === "byte" || code.mode === "mixed";
-  const encoding = byteSegments && (code.eci === null || code.eci === ECI_UTF8) ? utf8Finding(code.bytes) : null;
+  const encoding = meantAsUtf8(code) ? utf8Finding(code.bytes) : null;
   // The code's actual version, when high, supersedes the payload-size estimate of the same rule.
   const fromPayload = code.version !== null && code.version > HIGH_VERSION
     ? check.findings.filter((f) => f.rule !== "qr-high-version")

@@ -6,7 +6,10 @@
  *   `GET .../androidDeviceOwnerEnrollmentProfiles/{id}` returns it): its `qrCodeContent` is the
  *   payload JSON in standard base64, its `qrCodeImage.value` the QR code as a base64 PNG;
  * - a bare base64 payload (a copied `qrCodeContent`);
- * - a bare base64 image (a copied `qrCodeImage.value`: the QR code as a PNG).
+ * - a bare base64 image (a copied `qrCodeImage.value`: the QR code as a PNG);
+ * - a Graph list of profiles (`{"@odata.context": ..., "value": [...]}`, as
+ *   `GET .../androidDeviceOwnerEnrollmentProfiles` returns it): its one profile, read as above;
+ *   a list of several (or none) is refused naming what it is, never checked as one big payload.
  * Anything else is left as it is, for the payload rules to judge.
  */
 import { InputError } from "../protocol/errors.js";
@@ -21,8 +24,11 @@ export type PayloadSource =
   /** A Graph profile without qrCodeContent: decode the QR image in `qrCodeImage.value`; or such an image alone, in base64. */
   | { kind: "graph-profile"; field: "qrCodeImage"; image: Uint8Array }
   | { kind: "base64"; field: null; image: Uint8Array }
-  /** A Graph profile whose payload cannot be recovered: why, and where. */
-  | { kind: "graph-profile"; field: "qrCodeContent" | "qrCodeImage" | null; problem: string };
+  /** A Graph profile whose payload cannot be recovered: why, and where; `listOf` the profiles of a list that is not one profile. */
+  | { kind: "graph-profile"; field: "qrCodeContent" | "qrCodeImage" | null; problem: string; listOf?: number };
+
+/** The Graph collection a saved list of enrollment profiles comes from, as its `@odata.context` names it. */
+const PROFILE_COLLECTION = "androidDeviceOwnerEnrollmentProfiles";
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
@@ -76,6 +82,25 @@ function fromGraphProfile(profile: Record<string, unknown>): PayloadSource {
   };
 }
 
+/**
+ * Whether `json` is a Graph list answer of enrollment profiles: a `value` array, no provisioning
+ * keys, and either an `@odata.context` naming the profiles' collection or only profiles in it.
+ */
+function isGraphProfileList(json: Record<string, unknown>): json is { value: unknown[] } {
+  const value = json["value"];
+  if (!Array.isArray(value) || Object.keys(json).some((key) => key.startsWith(KEY_PREFIX))) return false;
+  const context = json["@odata.context"];
+  if (typeof context === "string" && context.includes(PROFILE_COLLECTION)) return true;
+  return value.length > 0 && value.every((item) => isObject(item) && isGraphProfile(item));
+}
+
+/** A Graph list: its one profile's payload, or why a list of another length is not one profile. */
+function fromGraphProfileList(list: { value: unknown[] }): PayloadSource {
+  const [only] = list.value;
+  if (list.value.length === 1 && isObject(only)) return fromGraphProfile(only);
+  return { kind: "graph-profile", field: null, problem: "a list holds no single payload", listOf: list.value.length };
+}
+
 /** Which form `text` is in, and the payload it holds. */
 export function payloadSource(text: string): PayloadSource {
   const body = text.replace(/^\uFEFF/, "").trim();
@@ -86,7 +111,9 @@ export function payloadSource(text: string): PayloadSource {
     } catch {
       return { kind: "json" }; // the rules say what is wrong with it
     }
-    return isObject(json) && isGraphProfile(json) ? fromGraphProfile(json) : { kind: "json" };
+    if (!isObject(json)) return { kind: "json" };
+    if (isGraphProfileList(json)) return fromGraphProfileList(json);
+    return isGraphProfile(json) ? fromGraphProfile(json) : { kind: "json" };
   }
   const decoded = decodeBase64Payload(body);
   if (decoded !== null) return { kind: "base64", field: null, text: decoded };
@@ -94,9 +121,15 @@ export function payloadSource(text: string): PayloadSource {
   return bytes !== null && isImageBytes(bytes) ? { kind: "base64", field: null, image: bytes } : { kind: "json" };
 }
 
-/** A Graph profile whose payload cannot be recovered (payloadSource's `problem`), as the input error it is. */
-export function unusableProfile(problem: string, where: string): InputError {
-  return new InputError(`is a Graph enrollment profile, but ${problem}`, {
+/** A Graph profile whose payload cannot be recovered (payloadSource's `problem`), or a list of several, as the input error it is. */
+export function unusableProfile(form: { problem: string; listOf?: number }, where: string): InputError {
+  if (form.listOf !== undefined) {
+    return new InputError(
+      `is a Graph list of ${form.listOf} enrollment profiles (as GET .../${PROFILE_COLLECTION} returns it), not one profile's payload`,
+      { where, hint: `save one profile (GET .../${PROFILE_COLLECTION}/{id}) and give that file, or pass its qrCodeContent` },
+    );
+  }
+  return new InputError(`is a Graph enrollment profile, but ${form.problem}`, {
     where,
     hint: "save the profile as GET .../androidDeviceOwnerEnrollmentProfiles/{id} returns it, or pass its qrCodeContent",
   });
