@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { InputError } from "../agent/protocol/errors.js";
 import { givenValue } from "../agent/protocol/given-value.js";
 import { httpBaseUrl } from "../agent/protocol/http-url.js";
+import { optionNames, refuseUnknownOptions } from "../agent/protocol/known-options.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
 import { ShutdownGate } from "./http/shutdown.js";
@@ -133,6 +134,12 @@ export interface OptionNames {
   written(option: keyof MockServiceOptions): string;
 }
 
+/** Every option startMockService takes (a misspelled one is refused, not ignored). */
+const SERVICE_OPTIONS = optionNames<MockServiceOptions>({
+  port: true, host: true, dbFile: true, adminToken: true, now: true, publicUrl: true, tenant: true, cloud: true, log: true,
+  logRequests: true, passwordHashCost: true, lockoutThreshold: true, throttle: true, chaos: true, injectAnswers: true, socketPath: true,
+});
+
 /** A library caller's names: the call and the option's own name. */
 const LIBRARY_NAMES: OptionNames = { where: (option) => `startMockService ${option}`, written: (option) => option };
 
@@ -141,6 +148,8 @@ export async function startNamedService(options: MockServiceOptions, names: Opti
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new TypeError(`startMockService takes its options as an object, e.g. { port: 0 } (got ${givenValue(options)})`);
   }
+  // A misspelled dbFile (`db`) ran the service in memory, and its state was lost at close unsaid.
+  refuseUnknownOptions("startMockService", options, SERVICE_OPTIONS);
   const adminToken = options.adminToken ?? newAdminToken();
   checkAdminToken(adminToken, names);
   if (options.lockoutThreshold !== undefined && (!Number.isInteger(options.lockoutThreshold) || options.lockoutThreshold < 1)) {
@@ -161,7 +170,7 @@ export async function startNamedService(options: MockServiceOptions, names: Opti
   }
   const throttle = options.throttle === undefined ? undefined : checkThrottleBudget(options.throttle, names.where("throttle"));
   const chaos = options.chaos === undefined ? undefined : checkChaosOptions(options.chaos, names.where("chaos"));
-  const store = openStore(options.dbFile ?? MEMORY_DB);
+  const store = openStore(options.dbFile ?? MEMORY_DB, names.written("dbFile"));
   let baseUrl = publicUrl ?? "http://127.0.0.1";
   const clock = options.now ?? (() => new Date());
   const ctx: ServiceContext = {

@@ -102,7 +102,8 @@ function usageFix(error: CommanderError, program: Command, command: Command | un
   const usage = command ? `usage: ${name} ${command.usage()}` : "";
   switch (error.code) {
     case "commander.unknownCommand":
-      return `run \`${program.name()} --help\` for the commands (${program.commands.map((c) => c.name()).join(", ")})`;
+      // The commands of the one that was given the unknown name (`emulator bogus`: emulator's own).
+      return commandsFix(command ?? program);
     case "commander.help":
       return `name one: \`${name} --help\` says what each does`;
     case "commander.unknownOption":
@@ -115,6 +116,22 @@ function usageFix(error: CommanderError, program: Command, command: Command | un
     default:
       return `\`${name} --help\` shows how to use it`;
   }
+}
+
+/** Where to find the commands `command` takes, listing them. */
+function commandsFix(command: Command): string {
+  return `run \`${commandPath(command)} --help\` for the commands (${command.commands.map((c) => c.name()).join(", ")})`;
+}
+
+/**
+ * The name `help NAME` was given when `command` has no command of that name (`aosp-sim help
+ * bogus`): Commander then shows the help as for no name at all, which said "no command given".
+ */
+function unknownHelpTopic(argv: string[], command: Command): string | undefined {
+  const args = optionArgs(argv).slice(2);
+  const at = args.indexOf("help");
+  const topic = at === -1 ? undefined : args[at + 1];
+  return topic !== undefined && !command.commands.some((c) => c.name() === topic || c.aliases().includes(topic)) ? topic : undefined;
 }
 
 /** The usage error for a command run without one of its subcommands. */
@@ -190,8 +207,10 @@ export async function main(argv: string[], loaded: () => void = () => {}): Promi
         process.exitCode = 0;
         return;
       }
-      const message = error.code === "commander.help" ? missingCommand(failedCommand ?? program!) : error.message.replace(/^error: /, "");
-      const usage = new InputError(message, { hint: usageFix(error, program!, failedCommand) });
+      const topic = error.code === "commander.help" ? unknownHelpTopic(argv, failedCommand ?? program!) : undefined;
+      const message =
+        topic !== undefined ? `unknown command '${topic}'` : error.code === "commander.help" ? missingCommand(failedCommand ?? program!) : error.message.replace(/^error: /, "");
+      const usage = new InputError(message, { hint: topic !== undefined ? commandsFix(failedCommand ?? program!) : usageFix(error, program!, failedCommand) });
       if (sarifRequested(argv)) printJson((await import("./validate-sarif.js")).sarifFailureLog(usage, "usage"));
       reportError(usage, { json: jsonRequested(argv), kind: "usage" });
       process.exitCode = EXIT_USAGE;

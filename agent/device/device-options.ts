@@ -8,8 +8,17 @@
 import { givenValue } from "../protocol/given-value.js";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
+import { optionNames, refuseUnknownOptions } from "../protocol/known-options.js";
 import { isSecurityPatchLevel } from "./compliance.js";
 import type { CreateDeviceOptions } from "./create-device.js";
+
+/** Every option createDevice takes (a misspelled one is refused, not ignored). */
+const DEVICE_OPTIONS = optionNames<CreateDeviceOptions>({
+  qr: true, seed: true, identity: true, securityPatchLevel: true, clock: true, faults: true, user: true, serviceUrl: true, storage: true,
+  transcript: true, transcriptSecrets: true, environment: true, mobileData: true, resetProtection: true, settings: true, latency: true,
+  httpTimeoutMs: true, preinstalled: true, ports: true, persistEveryStep: true, keepStepData: true, timelineWindow: true, sharedTime: true,
+  dispatcher: true,
+});
 
 /** The longest request timeout undici's timers hold (Node's setTimeout: about 24.8 days). */
 const MAX_HTTP_TIMEOUT_MS = 2 ** 31 - 1;
@@ -26,6 +35,7 @@ export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new TypeError(`createDevice takes its options as an object, at least { qr: { image } } or { qr: { payload } } (got ${givenValue(options)})`);
   }
+  refuseUnknownOptions("createDevice", options, DEVICE_OPTIONS);
   // As --seed: a seed is 32 bits (a negative one, or one past them, was folded into that range).
   if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed <= 2 ** 32 - 1)) {
     throw new RangeError(`createDevice: seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${typeof options.seed === "number" ? options.seed : JSON.stringify(options.seed)})`);

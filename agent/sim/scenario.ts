@@ -6,7 +6,7 @@
  * delete, sharing logs, revoking the token... The device's timeline is the record.
  */
 import { InputError } from "../protocol/errors.js";
-import { AdminClient, startMockService, type GraphProfile, type GraphUser, type MockService } from "../../mock-service/index.js";
+import { AdminClient, startMockService, type GraphProfile, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
 import { endRecord, type InterruptSignal, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { byAppOrder } from "../report/describe.js";
@@ -14,6 +14,7 @@ import { SimulatedClock } from "../device/clock.js";
 import { createDevice, reportedApps, type Device, type DeviceReport } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { isWithin } from "../machine/state-paths.js";
+import { setUpScenarioUser } from "./scenario-user.js";
 import { DEFAULT_PROFILE, DEFAULT_USER, untilOf, type AdminStep, type Scenario, type Step, type TenantStep } from "./scenario-format.js";
 import type { GraphPolicyState } from "../../mock-service/admin-client.js";
 
@@ -106,11 +107,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions =
   let device: Device | null = null;
   try {
     const user = { ...DEFAULT_USER, ...scenario.user };
-    // A running service may know the user from an earlier run: use it as it is.
-    const existing = await call(admin.request<GraphUser>("GET", `/beta/users/${encodeURIComponent(user.userPrincipalName)}`).catch(() => null));
-    const created = existing ??
-      (await setUp(call(admin.createUser({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, password: user.password })), "/user"));
-    if (user.licensed && created.assignedLicenses.length === 0) await setUp(call(admin.assignLicense(created.id)), "/user");
+    // A running service may know the user from an earlier run (reused) or from someone else (refused).
+    await setUp(call(setUpScenarioUser(admin, user)), "/user");
     const setup: string[] = [];
     const groups = new Map<string, string>();
     for (const [index, step] of (scenario.tenantSetup ?? []).entries()) {

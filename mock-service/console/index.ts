@@ -23,6 +23,7 @@ import { groupPages } from "./pages/groups.js";
 import { homePages } from "./pages/home.js";
 import { policyPages } from "./pages/policies.js";
 import { tenantPages } from "./pages/tenant.js";
+import { consoleErrorHandler } from "./store-failure.js";
 import { termsPages } from "./pages/terms.js";
 import type { ConsoleDeps } from "./route-helpers.js";
 import { clearedSessionCookie, csrfTokenMatches, refuse, sameOrigin, sessionCookie, Sessions } from "./session.js";
@@ -66,6 +67,8 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
       route.schema = { ...route.schema, hide: true };
     });
     parseForms(app);
+    // A store failure (a full disk) is a console page here, not the admin API's JSON error.
+    app.setErrorHandler(consoleErrorHandler(deps.services.ctx.log));
     app.decorateRequest("consoleSession", null);
     app.addHook("onSend", async (_request, reply, payload) => {
       reply.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);

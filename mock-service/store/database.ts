@@ -51,11 +51,11 @@ function specialKind(file: string): string | null {
  * (exclusive locking mode, taken with a first write), which the OS drops when the process ends,
  * even by kill -9, so no stale lock can block the next start.
  */
-export function openDatabase(file: string = MEMORY_DB): Db {
+export function openDatabase(file: string = MEMORY_DB, option = "--db"): Db {
   const memory = file === MEMORY_DB;
   const special = memory ? null : specialKind(file);
   if (special !== null) {
-    throw new InputError(`cannot open the database: this is ${special}, not a file`, { where: file, hint: "give --db a regular file, or a new file's path, e.g. ./state.db" });
+    throw new InputError(`cannot open the database: this is ${special}, not a file`, { where: file, hint: `give ${option} a regular file, or a new file's path, e.g. ./state.db` });
   }
   // The -wal and -shm files this open makes are removed again if it fails: left behind (with the
   // read-only file's mode), they made the next start fail after the file itself was fixed.
@@ -68,10 +68,10 @@ export function openDatabase(file: string = MEMORY_DB): Db {
     for (const side of made) rmSync(side, { force: true });
     // SQLite says only "unable to open database file": a folder given as the file, or a folder
     // that does not exist, is said in words.
-    const unwritable = memory ? null : (unwritableReason(file, "state.db") ?? readOnlyReason(file));
+    const unwritable = memory ? null : (unwritableReason(file, "state.db") ?? readOnlyReason(file, option));
     throw new InputError(`cannot open the database: ${unwritable?.problem ?? messageOf(error)}`, {
       where: file,
-      hint: unwritable?.hint ?? "give --db a path in an existing, writable folder",
+      hint: unwritable?.hint ?? `give ${option} a path in an existing, writable folder`,
       cause: error,
     });
   }
@@ -83,8 +83,8 @@ export function openDatabase(file: string = MEMORY_DB): Db {
       // Before the first read: the lock is taken with it, and WAL then keeps its index in memory (no -shm).
       db.pragma("locking_mode = EXCLUSIVE");
       // Both only read: another program's database is refused before anything is written to it.
-      checkIntegrity(db, file);
-      refuseForeign(db, file);
+      checkIntegrity(db, file, option);
+      refuseForeign(db, file, option);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
     }
@@ -93,18 +93,18 @@ export function openDatabase(file: string = MEMORY_DB): Db {
     if (!memory) {
       // A first write: holds the lock from now on, and finds a file that cannot be written now, not at the first request.
       db.exec("BEGIN IMMEDIATE; COMMIT");
-      checkColumns(db, file);
+      checkColumns(db, file, option);
     }
   } catch (error) {
     db.close();
     for (const side of made) rmSync(side, { force: true });
-    throw databaseError(error, file);
+    throw databaseError(error, file, option);
   }
   return db;
 }
 
 /**
- * Makes a new --db file, empty (SQLite takes an empty file as a new database), readable by its
+ * Makes a new database file, empty (SQLite takes an empty file as a new database), readable by its
  * owner alone: it holds enrollment tokens, Wi-Fi keys and password hashes, and SQLite gives the
  * -wal and -shm files it makes beside it the same mode (its unix VFS copies the database file's).
  * True when it made the file; an existing file, or one that cannot be made, is left to SQLite.
@@ -118,35 +118,40 @@ function createOwnerOnly(file: string): boolean {
   }
 }
 
-/** What openDatabase throws when SQLite refuses the file: read-only, in use or damaged, said as such, with the fix. */
-export function databaseError(error: unknown, file: string): InputError {
+/**
+ * What openDatabase throws when SQLite refuses the file: read-only, in use or damaged, said as
+ * such, with the fix; `option` is how the caller named the file (`--db`, or `dbFile` in a library call).
+ */
+export function databaseError(error: unknown, file: string, option: string): InputError {
   if (error instanceof InputError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
-    return new InputError("is in use by another process (another aosp-sim serve?): one service owns a --db file at a time", {
+    return new InputError("is in use by another process (another aosp-sim serve?): one service owns a database file at a time", {
       where: file,
-      hint: "stop the other service, or give this one another --db file",
+      hint: `stop the other service, or give this one another file as ${option}`,
       cause: error,
     });
   }
   if (typeof code === "string" && code.startsWith("SQLITE_CORRUPT")) {
-    return new InputError(`is damaged: SQLite says: ${messageOf(error)}`, { where: file, hint: DAMAGED_HINT, cause: error });
+    return new InputError(`is damaged: SQLite says: ${messageOf(error)}`, { where: file, hint: damagedHint(option), cause: error });
   }
   // A read-only file is met as READONLY, as CANTOPEN (a -wal it cannot make) or, in exclusive
   // locking mode, as IOERR_LOCK (a write lock on a file opened for reading).
   const readOnly = typeof code === "string" && /^SQLITE_(READONLY|CANTOPEN|IOERR)/.test(code);
-  const reason = readOnly ? readOnlyReason(file) : null;
+  const reason = readOnly ? readOnlyReason(file, option) : null;
   return new InputError(`cannot use the database: ${reason?.problem ?? messageOf(error)}`, {
     where: file,
     hint:
       reason?.hint ??
-      (readOnly ? "make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)" : "--db must name an aosp-sim database or a new file"),
+      (readOnly ? "make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)" : `${option} must name an aosp-sim database or a new file`),
     cause: error,
   });
 }
 
 /** What to do with a damaged file. */
-const DAMAGED_HINT = "restore the file from a backup, or start with a new --db file";
+function damagedHint(option: string): string {
+  return `restore the file from a backup, or give ${option} a new file to start again`;
+}
 
 /** Tables every aosp-sim database has had since its first migration. */
 const FIRST_TABLES = ["tenant", "users", "profiles", "tokens", "devices"];
@@ -158,9 +163,9 @@ const FIRST_TABLES = ["tenant", "users", "profiles", "tokens", "devices"];
  * aosp-sim's first tables is one, unless a newer build wrote it. Anything else (another program's
  * tables or views, or a schema version with none of aosp-sim's tables) is refused.
  */
-function refuseForeign(db: Db, file: string): void {
+function refuseForeign(db: Db, file: string, option: string): void {
   const version = db.pragma("user_version", { simple: true }) as number;
-  refuseNewer(version, file);
+  refuseNewer(version, file, option);
   const objects = db
     .prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name")
     .all() as { type: string; name: string }[];
@@ -173,7 +178,7 @@ function refuseForeign(db: Db, file: string): void {
   if (version >= 1 && missing.length <= 2) {
     throw new InputError(`is an aosp-sim database (schema version ${version}) with tables missing: ${missing.join(", ")}; it was left as it is`, {
       where: file,
-      hint: "restore it from a copy, or give --db a new file to start again",
+      hint: `restore it from a copy, or give ${option} a new file to start again`,
     });
   }
   const own = objects.filter((o) => o.type === "table" || o.type === "view");
@@ -182,15 +187,15 @@ function refuseForeign(db: Db, file: string): void {
     own.length === 0
       ? `is not an aosp-sim database: it has schema version ${version} but none of aosp-sim's tables; it was left as it is`
       : `is not an aosp-sim database: it holds other tables or views (${shown}) and ${version === 0 ? "no aosp-sim schema version" : `schema version ${version} without aosp-sim's tables`}; it was left as it is`;
-  throw new InputError(problem, { where: file, hint: "give --db an aosp-sim database, or a new file to start one" });
+  throw new InputError(problem, { where: file, hint: `give ${option} an aosp-sim database, or a new file to start one` });
 }
 
 /** A database a newer build wrote (its schema version past this build's migrations) is refused as such. */
-function refuseNewer(version: number, file: string): void {
+function refuseNewer(version: number, file: string, option: string): void {
   if (version > MIGRATIONS.length) {
     throw new InputError(`the database has schema version ${version}, newer than this build knows (${MIGRATIONS.length})`, {
       where: file,
-      hint: "use the aosp-sim version that wrote it, or a new --db file",
+      hint: `use the aosp-sim version that wrote it, or give ${option} a new file`,
     });
   }
 }
@@ -200,13 +205,13 @@ function refuseNewer(version: number, file: string): void {
  * damaged page. quick_check reads every page (O(size), without checking that indexes match their
  * tables); the first problem it reports is named.
  */
-function checkIntegrity(db: Db, file: string): void {
+function checkIntegrity(db: Db, file: string, option: string): void {
   const rows = db.pragma("quick_check(1)") as { quick_check: string }[];
   const verdict = rows[0]?.quick_check ?? "no answer";
   if (verdict !== "ok") {
     throw new InputError(`is damaged: SQLite's integrity check (quick_check) says: ${firstProblem(verdict)}`, {
       where: file,
-      hint: DAMAGED_HINT,
+      hint: damagedHint(option),
     });
   }
 }
@@ -236,7 +241,7 @@ export function isStorageFullError(error: unknown): boolean {
  * tool): said at start, naming the table and columns, rather than as an internal error when the
  * first statement that needs one is prepared.
  */
-function checkColumns(db: Db, file: string): void {
+function checkColumns(db: Db, file: string, option: string): void {
   for (const [table, columns] of expectedColumns()) {
     const held = new Set((db.pragma(`table_info(${JSON.stringify(table)})`) as { name: string }[]).map((c) => c.name));
     const missing = columns.filter((c) => !held.has(c));
@@ -246,7 +251,7 @@ function checkColumns(db: Db, file: string): void {
       held.size === 0
         ? `is an aosp-sim database (schema version ${version}) without its table ${table}; it was left as it is`
         : `is an aosp-sim database (schema version ${version}) whose table ${table} lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; it was changed outside aosp-sim and was left as it is`;
-    throw new InputError(problem, { where: file, hint: "restore it from a backup, or give --db a new file to start again" });
+    throw new InputError(problem, { where: file, hint: `restore it from a backup, or give ${option} a new file to start again` });
   }
 }
 

@@ -28,8 +28,9 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file?: string): Store {
-  const db = openDatabase(file);
+/** Opens the store on `file` (in memory by default); `option` is how its refusals name the file (`--db`, or a library's `dbFile`). */
+export function openStore(file?: string, option?: string): Store {
+  const db = openDatabase(file, option);
   const transaction = transactionRunner(db);
   return {
     transaction,

@@ -1,5 +1,5 @@
 /**
- * Why SQLite cannot write a --db file, said so that the fix is plain: the file, its folder (where
+ * Why SQLite cannot write the service's database file, said so that the fix is plain: the file, its folder (where
  * SQLite makes its -wal and -shm files) or a -wal/-shm file an earlier run left, or the file
  * system itself. SQLite says only "attempt to write a readonly database" or "unable to open
  * database file" for all of them.
@@ -18,8 +18,11 @@ export function sideFiles(file: string): string[] {
   return [`${file}-wal`, `${file}-shm`];
 }
 
-/** The first of the file, its folder and its side files that cannot be written, and why; null when all can. */
-export function readOnlyReason(file: string): ReadOnlyReason | null {
+/**
+ * The first of the file, its folder and its side files that cannot be written, and why; null
+ * when all can. The fix names the file as its caller gave it: `option` (`--db`, or `dbFile`).
+ */
+export function readOnlyReason(file: string, option: string): ReadOnlyReason | null {
   const folder = dirname(resolve(file));
   const candidates: { path: string; what: string }[] = [
     { path: file, what: "the file" },
@@ -31,12 +34,12 @@ export function readOnlyReason(file: string): ReadOnlyReason | null {
   for (const { path, what } of candidates) {
     const code = writeRefusal(path);
     if (code === "EROFS") {
-      return { problem: "it is on a read-only file system", hint: "give --db a path on a writable file system, or remount this one read-write" };
+      return { problem: "it is on a read-only file system", hint: `give ${option} a path on a writable file system, or remount this one read-write` };
     }
     if (code !== null) {
       return {
         problem: `${what} is not writable`,
-        hint: path === file ? "make it writable (chmod u+w), or copy it to a writable folder and give --db that path" : `make ${path} writable, or give --db a path in a writable folder`,
+        hint: path === file ? `make it writable (chmod u+w), or copy it to a writable folder and give ${option} that path` : `make ${path} writable, or give ${option} a path in a writable folder`,
       };
     }
   }

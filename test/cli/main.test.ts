@@ -43,6 +43,22 @@ describe("aosp-sim", () => {
     expect(result.stderr).toMatch(/Did you mean validate\?/);
   });
 
+  // Before: `emulator bogus` was sent to `aosp-sim --help` and its list (emulator among them), and
+  // `help bogus` said "no command given".
+  it("names the commands of the one given an unknown name, and calls `help bogus` an unknown command", async () => {
+    for (const args of [["emulator", "bogus"], ["emulator", ""]]) {
+      const result = await aospSim(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toContain(
+        `aosp-sim: unknown command '${args[1]}'\n  fix: run \`aosp-sim emulator --help\` for the commands (start, provision, verify, reset, snapshot, set-owner)\n`,
+      );
+    }
+    const help = await aospSim(["help", "bogus"]);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toMatch(/aosp-sim: unknown command 'bogus'\n {2}fix: run `aosp-sim --help` for the commands \(decode, validate, .*emulator\)\n$/);
+    expect(help.stderr).not.toContain("no command given");
+  });
+
   // Before, Commander's help for a missing command was taken for `--help`: `aosp-sim emulator $STEP`
   // with an empty STEP ran nothing and exited 0, so a CI step passed.
   it("exits 2 when a command that takes a subcommand is given none, and 0 for help asked for", async () => {

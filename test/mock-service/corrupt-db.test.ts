@@ -43,7 +43,7 @@ describe("a damaged database file", () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(new RegExp(`^aosp-sim: ${file.replace(/[.]/g, "\\.")}: is damaged: `));
-    expect(result.stderr).toMatch(/\n {2}fix: restore the file from a backup, or start with a new --db file\n$/);
+    expect(result.stderr).toMatch(/\n {2}fix: restore the file from a backup, or give --db a new file to start again\n$/);
   });
 
   it("answers damage found while serving with 503 (serviceNotAvailable on Graph, serviceUnavailable on the device API)", async () => {

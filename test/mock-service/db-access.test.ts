@@ -53,7 +53,7 @@ describe("a --db file", () => {
       expect(second.code).toBe(2);
       expect(second.stdout).toBe("");
       expect(second.stderr).toBe(
-        `aosp-sim: ${file}: is in use by another process (another aosp-sim serve?): one service owns a --db file at a time\n  fix: stop the other service, or give this one another --db file\n`,
+        `aosp-sim: ${file}: is in use by another process (another aosp-sim serve?): one service owns a database file at a time\n  fix: stop the other service, or give this one another file as --db\n`,
       );
     } finally {
       expect(await stop(first, "SIGKILL")).toBe("SIGKILL");
@@ -92,7 +92,7 @@ describe("a --db file", () => {
     const error = refusal(file);
     expect(error.where).toBe(file);
     expect(error.problem).toBe("is damaged: SQLite says: database disk image is malformed");
-    expect(error.hint).toBe("restore the file from a backup, or start with a new --db file");
+    expect(error.hint).toBe("restore the file from a backup, or give --db a new file to start again");
   });
 
   // Before: "internal error: table users has no column named user_principal_name".

@@ -123,10 +123,10 @@ describe("an aosp-sim --db file with a table dropped by hand", () => {
 describe("a read-only --db file", () => {
   it("is told to make the file and its folder writable", () => {
     const readOnly = Object.assign(new Error("attempt to write a readonly database"), { code: "SQLITE_READONLY" });
-    const error = databaseError(readOnly, "state.db");
+    const error = databaseError(readOnly, "state.db", "--db");
     expect(error.problem).toBe("cannot use the database: attempt to write a readonly database");
     expect(error.hint).toBe("make the file writable, and its folder (SQLite writes its -wal and -shm files beside it)");
-    expect(databaseError(Object.assign(new Error("file is not a database"), { code: "SQLITE_NOTADB" }), "x.db").hint).toBe(
+    expect(databaseError(Object.assign(new Error("file is not a database"), { code: "SQLITE_NOTADB" }), "x.db", "--db").hint).toBe(
       "--db must name an aosp-sim database or a new file",
     );
   });

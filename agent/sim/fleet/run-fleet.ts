@@ -26,6 +26,7 @@ import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUp
 import { FLEET_USER, fleetPassword, setUpTenant } from "./tenant.js";
 import { fleetRerunCommand } from "./rerun.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
+import { optionNames, refuseUnknownOptions } from "../../protocol/known-options.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
 export interface FleetOptions {
@@ -103,11 +104,19 @@ export const MAX_SEED = 2 ** 32 - 1;
 type SettledOptions = Omit<FleetOptions, "faults"> &
   Required<Pick<FleetOptions, "concurrency" | "rampMs" | "seed" | "shard" | "lifeMs" | "serviceTimeoutMs" | "rerunCommand">> & { faults: FaultRate[] };
 
+/** Every option runFleet takes (a misspelled one is refused, not ignored). */
+const FLEET_OPTIONS = optionNames<FleetOptions>({
+  devices: true, concurrency: true, rampMs: true, seed: true, shard: true, only: true, faults: true, lifeMs: true, service: true,
+  serviceTimeoutMs: true, embedded: true, threads: true, signal: true, onProgress: true, rerunCommand: true,
+});
+
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
   if (typeof given !== "object" || given === null || Array.isArray(given)) {
     throw new TypeError(`runFleet takes its options as an object, at least { devices: N } (got ${givenValue(given)})`);
   }
+  // A misspelled seed (`sead`) ran the fleet on the default seed, unsaid.
+  refuseUnknownOptions("runFleet", given, FLEET_OPTIONS);
   const whole = (value: number, name: string, min: number) => {
     if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${givenValue(value)})`);
     return value;

@@ -1,0 +1,59 @@
+/**
+ * The console's own page for a request its database cannot serve (the disk full, the file
+ * damaged): a form posted then used to get the admin API's Graph JSON error in the browser's
+ * place, with no way back but the Back button. The page says what happened, that nothing was
+ * saved, and what to do, with a link back to the form, at the status the API gives (503).
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { isCorruptionError, isStorageFullError } from "../store/database.js";
+import { html } from "./html.js";
+import { errorSummary, page } from "./layout.js";
+import { sendPage } from "./route-helpers.js";
+
+/** What happened and what to do, for a store failure; null for any other error. */
+function storeProblem(error: unknown): { what: string; todo: string } | null {
+  if (isStorageFullError(error)) {
+    return {
+      what: "The disk holding the service's database is full, so this change could not be saved. Nothing was saved.",
+      todo: "Free space on that disk (the service log names the failed request), then go back and submit the form again.",
+    };
+  }
+  if (isCorruptionError(error)) {
+    return {
+      what: "The service's database file is damaged, so this request could not be served. Nothing was saved.",
+      todo: "Restore the database file from a backup and restart the service (the service log has the details).",
+    };
+  }
+  return null;
+}
+
+/** The console page to go back to: the same-origin page the form was on (its Referer), else the home page. */
+function backTo(request: FastifyRequest): string {
+  const referer = request.headers.referer;
+  if (typeof referer !== "string") return "/";
+  try {
+    const url = new URL(referer);
+    // Origins compared as URLs: a Host of localhost:80 is the origin http://localhost.
+    return url.origin === new URL(`${request.protocol}://${request.headers.host}`).origin ? `${url.pathname}${url.search}` : "/";
+  } catch {
+    return "/";
+  }
+}
+
+/**
+ * The console's error handler: a store failure is the page above (and one log line, as the API's
+ * handler writes); any other error is thrown on to the service's handler.
+ */
+export function consoleErrorHandler(log: (line: string) => void) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const problem = storeProblem(error);
+    const session = request.consoleSession;
+    if (problem === null || session === null) throw error;
+    log(`${isStorageFullError(error) ? "disk full" : "damaged database"} on console ${request.method} ${request.url}: ${error.message}`);
+    const body = html`<h1>Not saved</h1>
+${errorSummary(problem.what)}
+<p>${problem.todo}</p>
+<p><a href="${backTo(request)}">Go back</a></p>`;
+    return sendPage(reply.header("Retry-After", "60"), page({ title: "Not saved", section: "home", session, body }), 503);
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The library's options objects as a JavaScript caller mistypes them: an option name the call
+ * does not know is refused with a TypeError naming it, the closest known name and the known ones
+ * (the CLI refuses an unknown flag alike), instead of the default taken silently: a service that
+ * keeps nothing for `db`, a random fleet for `sead`. And a refusal of the database file names it
+ * as the caller did (`dbFile`), not as the CLI's `--db`.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDevice, InputError, runFleet, startMockService } from "../../agent/index.js";
+import { ROOT } from "../payload/support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "aosp-sim-option-names-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What `call` rejects with for options of any shape (a JavaScript caller's). */
+async function rejection(call: (options: never) => Promise<unknown>, options: object): Promise<Error> {
+  const error = await call(options as never).then(
+    () => new Error(`accepted ${JSON.stringify(options)}`),
+    (e: unknown) => e as Error,
+  );
+  return error;
+}
+
+describe("an option name the call does not know", () => {
+  it("is refused by startMockService, with the closest known name", async () => {
+    // Before: started in memory, and nothing was ever written to x.db.
+    const error = await rejection(startMockService, { db: join(dir, "x.db") });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/^startMockService: unknown option "db" \(did you mean dbFile\?\); it takes port, host, dbFile, adminToken, /);
+    expect((await rejection(startMockService, { adminTokn: "abc" })).message).toMatch(/^startMockService: unknown option "adminTokn" \(did you mean adminToken\?\)/);
+  });
+
+  it("is refused by runFleet before any device runs", async () => {
+    // Before: ran on seed 1, the default, with the caller's seed ignored.
+    const error = await rejection(runFleet, { devices: 1, sead: 3 });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/^runFleet: unknown option "sead" \(did you mean seed\?\); it takes devices, concurrency, rampMs, seed, /);
+  });
+
+  it("is refused by createDevice, and one far from any known name is listed with them", async () => {
+    const error = await rejection(createDevice, { qr: { payload: "{}" }, sede: 1 });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/^createDevice: unknown option "sede" \(did you mean seed\?\)/);
+    expect((await rejection(createDevice, { qr: { payload: "{}" }, colour: "red" })).message).toMatch(/^createDevice: unknown option "colour"; it takes qr, seed, /);
+  });
+});
+
+describe("startMockService's refusal of its dbFile", () => {
+  it("names dbFile, not the CLI's --db, for a file another service holds", async () => {
+    const dbFile = join(dir, "held.db");
+    const first = await startMockService({ dbFile });
+    try {
+      const error = await rejection(startMockService, { dbFile });
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).hint).toBe("stop the other service, or give this one another file as dbFile");
+    } finally {
+      await first.close();
+    }
+  });
+
+  it("names dbFile for a file it may not write", () => {
+    // Run as nobody: root may write any file. Before: "... and give --db that path".
+    const dbFile = join(dir, "read-only.db");
+    spawnSync(process.execPath, ["-e", `import(${JSON.stringify(join(ROOT, "dist/agent/index.js"))}).then(async (m) => (await m.startMockService({ dbFile: ${JSON.stringify(dbFile)} })).close())`]);
+    chmodSync(dir, 0o755);
+    chownSync(dbFile, 65534, 65534);
+    chmodSync(dbFile, 0o444);
+    const script = `import(${JSON.stringify(join(ROOT, "dist/agent/index.js"))}).then((m) => m.startMockService({ dbFile: ${JSON.stringify(dbFile)} })).then(() => process.exit(0), (e) => { console.log(JSON.stringify({ where: e.where, hint: e.hint })); process.exit(3); })`;
+    const result = spawnSync(process.execPath, ["-e", script], { uid: 65534, gid: 65534, encoding: "utf8", timeout: 15_000 });
+    expect(result.status, result.stderr).toBe(3);
+    expect(JSON.parse(result.stdout)).toEqual({ where: dbFile, hint: "make it writable (chmod u+w), or copy it to a writable folder and give dbFile that path" });
+  });
+});
