@@ -72,7 +72,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services, adminToken } = options;
   const { ctx } = services;
-  const handleError = makeErrorHandler(ctx.log);
+  const handleError = makeErrorHandler(ctx.log, ctx.store.fileOption);
   const schemas = lazySchemas();
   const shutdown = options.shutdown ?? new ShutdownGate();
   const app = Fastify({

@@ -5,6 +5,8 @@
  * renders them (a DeviceLog, rendered when read).
  */
 import { deviceMachine } from "../machine/device-machine.js";
+import { givenValue } from "../protocol/given-value.js";
+import { optionNames, refuseUnknownOptions } from "../protocol/known-options.js";
 import { isPastEnrollment, isWithin, requireStatePath } from "../machine/state-paths.js";
 import type { DeviceContext, DeviceIdentity, Failure, InstalledApp, SystemSettings } from "../machine/types.js";
 import type { DeviceLog } from "../report/device-log.js";
@@ -41,6 +43,9 @@ export interface DeviceEnrollOptions {
   until?: string;
   signal?: AbortSignal;
 }
+
+/** Every option enroll() takes (a misspelled one is refused, not ignored). */
+const ENROLL_OPTIONS = optionNames<DeviceEnrollOptions>({ limitMs: true, until: true, signal: true });
 
 export interface Device {
   readonly identity: DeviceIdentity;
@@ -196,6 +201,11 @@ export class DeviceFacade implements Device {
   }
 
   async enroll(options: DeviceEnrollOptions = {}): Promise<DeviceReport> {
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+      throw new TypeError(`device.enroll takes its options as an object, e.g. { until: "enrolled" } (got ${givenValue(options)})`);
+    }
+    // A misspelled `untill` ran the device to the end of enrollment, read as stopping where asked.
+    refuseUnknownOptions("device.enroll", options, ENROLL_OPTIONS);
     this.refuseIfDisposed("enroll()", options.limitMs, "device.enroll: limitMs");
     const { until: written, signal, ...given } = options;
     // A name that is no state would never be reached: the device would run on to the end and

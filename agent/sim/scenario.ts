@@ -6,6 +6,8 @@
  * delete, sharing logs, revoking the token... The device's timeline is the record.
  */
 import { InputError } from "../protocol/errors.js";
+import { givenValue } from "../protocol/given-value.js";
+import { optionNames, refuseUnknownOptions } from "../protocol/known-options.js";
 import { AdminClient, startMockService, type GraphProfile, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
 import { endRecord, type InterruptSignal, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
@@ -95,7 +97,17 @@ export interface ScenarioResult {
   interrupted?: InterruptSignal;
 }
 
+/** Every option runScenario takes (a misspelled one is refused, not ignored). */
+const SCENARIO_OPTIONS = optionNames<ScenarioOptions>({
+  service: true, clock: true, transcript: true, transcriptSecrets: true, onProgress: true, limitMs: true, stop: true,
+});
+
 export async function runScenario(scenario: Scenario, options: ScenarioOptions = {}): Promise<ScenarioResult> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`runScenario takes its options as an object, e.g. { limitMs: 86400000 } (got ${givenValue(options)})`);
+  }
+  // A misspelled limit (`limit`) ran the scenario for the default 30 days, unsaid; `servce` started the embedded service.
+  refuseUnknownOptions("runScenario", options, SCENARIO_OPTIONS);
   const started = performance.now();
   const clock = options.clock ?? new SimulatedClock(Date.now());
   const startAt = clock.now();

@@ -114,8 +114,10 @@ export function isDeviceApi(request: FastifyRequest): boolean {
 /**
  * Turns any error into the documented body. `log` receives unexpected errors (with stack); a
  * fault --chaos injected is no failure of the service's (the request line says it, with --log).
+ * `fileOption` names the database file in a full disk's log line as the service's starter named
+ * it (`--db`, or startMockService's `dbFile`), as the store's refusals at start do.
  */
-export function makeErrorHandler(log: (line: string) => void) {
+export function makeErrorHandler(log: (line: string) => void, fileOption: string) {
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
     // The route's own body limit (the log upload raises it); routing errors have no route yet.
@@ -126,7 +128,7 @@ export function makeErrorHandler(log: (line: string) => void) {
     // trace each. A refusal the service means to give (an ApiError: a stopping service's 503) is
     // no failure of its own.
     if (isStorageFullError(error)) {
-      log(`disk full on ${request.method} ${request.url}: the disk holding the --db file is full (${error.message}); free space there`);
+      log(`disk full on ${request.method} ${request.url}: the disk holding the file given as ${fileOption} is full (${error.message}); free space there`);
     } else if (status >= 500 && !request.faultInjected && !(error instanceof ApiError)) {
       log(`internal error on ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     }

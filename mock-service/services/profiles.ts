@@ -262,7 +262,7 @@ export class ProfileService {
       this.qrCacheFull = false;
     } catch (error) {
       if (!isStorageFullError(error)) throw error;
-      if (!this.qrCacheFull) this.ctx.log(`disk full: QR code images are served without being stored until the disk holding the --db file has space (${(error as Error).message})`);
+      if (!this.qrCacheFull) this.ctx.log(`disk full: QR code images are served without being stored until the disk holding the file given as ${this.ctx.store.fileOption} has space (${(error as Error).message})`);
       this.qrCacheFull = true;
     }
   }

@@ -25,11 +25,13 @@ export interface Store {
   terms: TermsStore;
   /** The console's numbered pages of long lists. */
   consoleLists: ConsoleLists;
+  /** How the service's starter named the database file (`--db`, or a library's `dbFile`): its log lines say it as they did. */
+  fileOption: string;
   close(): void;
 }
 
 /** Opens the store on `file` (in memory by default); `option` is how its refusals name the file (`--db`, or a library's `dbFile`). */
-export function openStore(file?: string, option?: string): Store {
+export function openStore(file?: string, option = "--db"): Store {
   const db = openDatabase(file, option);
   const transaction = transactionRunner(db);
   return {
@@ -44,6 +46,7 @@ export function openStore(file?: string, option?: string): Store {
     assignments: new AssignmentStore(db),
     terms: new TermsStore(db),
     consoleLists: new ConsoleLists(db),
+    fileOption: option,
     close: () => {
       if (db.open) db.close();
     },

@@ -51,9 +51,10 @@ export async function startServiceApp(options: { adminToken?: string; now?: () =
  * it, without HTTP: for buildApp in tests and benchmarks.
  */
 export function memoryServices(
-  options: { now?: () => number; baseUrl?: () => string; log?: (line: string) => void } = {},
+  options: { now?: () => number; baseUrl?: () => string; log?: (line: string) => void; fileOption?: string } = {},
 ): { services: Services; store: Store } {
-  const store = openStore(MEMORY_DB);
+  // fileOption: how the database file was named, `dbFile` as startMockService names it (the CLI's --db by default).
+  const store = openStore(MEMORY_DB, options.fileOption);
   const ctx: ServiceContext = {
     store,
     tenantId: "",

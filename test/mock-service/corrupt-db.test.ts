@@ -49,7 +49,7 @@ describe("a damaged database file", () => {
   it("answers damage found while serving with 503 (serviceNotAvailable on Graph, serviceUnavailable on the device API)", async () => {
     const logged: string[] = [];
     const app = Fastify();
-    app.setErrorHandler(makeErrorHandler((line) => logged.push(line)));
+    app.setErrorHandler(makeErrorHandler((line) => logged.push(line), "--db"));
     const corrupt = () => Object.assign(new Error("database disk image is malformed"), { code: "SQLITE_CORRUPT" });
     app.get("/beta/users", async () => {
       throw corrupt();

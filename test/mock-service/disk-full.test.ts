@@ -28,8 +28,8 @@ afterEach(async () => {
 });
 
 /** A service whose store's `write` (a method of store.profiles) fails as a full disk makes it fail. */
-async function serviceFailing(write: "saveQrImage" | "create"): Promise<FastifyInstance> {
-  const built = memoryServices({ log: (line) => logged.push(line) });
+async function serviceFailing(write: "saveQrImage" | "create", fileOption?: string): Promise<FastifyInstance> {
+  const built = memoryServices({ log: (line) => logged.push(line), ...(fileOption === undefined ? {} : { fileOption }) });
   store = built.store;
   store.profiles[write] = () => {
     throw diskFull();
@@ -68,7 +68,21 @@ describe("a full disk", () => {
     expect(refused.json().error.innerError["request-id"]).toBeTypeOf("string");
     expect((await send(app, "GET", PROFILES)).json().value).toEqual([]);
     expect(logged).toEqual([
-      `disk full on POST ${PROFILES}: the disk holding the --db file is full (database or disk is full); free space there`,
+      `disk full on POST ${PROFILES}: the disk holding the file given as --db is full (database or disk is full); free space there`,
     ]);
+  });
+
+  // Before: "the --db file" also to a library caller, who gave no --db but startMockService's
+  // dbFile (the store's refusals at start already named dbFile).
+  it("names the file as the service's starter named it: dbFile for startMockService", async () => {
+    const app = await serviceFailing("create", "dbFile");
+    expect((await send(app, "POST", PROFILES, PROFILE)).statusCode).toBe(503);
+    expect(logged).toEqual([`disk full on POST ${PROFILES}: the disk holding the file given as dbFile is full (database or disk is full); free space there`]);
+    logged.length = 0;
+    await app.close();
+    store?.close();
+    const cached = await serviceFailing("saveQrImage", "dbFile");
+    expect((await send(cached, "POST", PROFILES, PROFILE)).statusCode).toBe(201);
+    expect(logged).toEqual([expect.stringMatching(/until the disk holding the file given as dbFile has space \(database or disk is full\)$/)]);
   });
 });

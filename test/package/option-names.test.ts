@@ -10,7 +10,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDevice, InputError, runFleet, startMockService } from "../../agent/index.js";
+import { createDevice, InputError, renderQrPng, runFleet, runScenario, startMockService, type Scenario } from "../../agent/index.js";
 import { ROOT } from "../payload/support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aosp-sim-option-names-"));
@@ -46,6 +46,41 @@ describe("an option name the call does not know", () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toMatch(/^createDevice: unknown option "sede" \(did you mean seed\?\)/);
     expect((await rejection(createDevice, { qr: { payload: "{}" }, colour: "red" })).message).toMatch(/^createDevice: unknown option "colour"; it takes qr, seed, /);
+  });
+});
+
+describe("an option name a call on its way does not know", () => {
+  it("is refused by runScenario before its service starts", async () => {
+    // Before: ran for the default 30 days, the caller's limit ignored.
+    const error = await rejection((options) => runScenario({} as Scenario, options), { limit: 60_000 });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('runScenario: unknown option "limit" (did you mean limitMs?); it takes service, clock, transcript, transcriptSecrets, onProgress, limitMs, stop');
+    expect((await rejection((options) => runScenario({} as Scenario, options), { servce: { url: "http://127.0.0.1:1", adminToken: "x" } })).message).toMatch(
+      /^runScenario: unknown option "servce" \(did you mean service\?\)/,
+    );
+    await expect(runScenario({} as Scenario, null as never)).rejects.toThrow(new TypeError("runScenario takes its options as an object, e.g. { limitMs: 86400000 } (got null)"));
+  });
+
+  it("is refused by a device's enroll, which leaves the device off", async () => {
+    const device = await createDevice({ qr: { payload: "{}" }, seed: 1 });
+    try {
+      // Before: ran on to the end of enrollment, read as having stopped where asked.
+      const error = await rejection((options) => device.enroll(options), { untill: "welcome" });
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toBe('device.enroll: unknown option "untill" (did you mean until?); it takes limitMs, until, signal');
+      await expect(device.enroll("welcome" as never)).rejects.toThrow(new TypeError('device.enroll takes its options as an object, e.g. { until: "enrolled" } (got the string "welcome")'));
+      expect(device.state).toBe("off");
+    } finally {
+      device.dispose();
+    }
+  });
+
+  it("is refused by renderQrPng", async () => {
+    // Before: rendered at level M, the default, for a caller who asked for H.
+    const error = await rejection((options) => renderQrPng("payload", options), { ecLevl: "H" });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('renderQrPng: unknown option "ecLevl" (did you mean ecLevel?); it takes ecLevel, scale, margin, eci');
+    expect((await rejection((options) => renderQrPng("payload", options), { size: 4 })).message).toBe('renderQrPng: unknown option "size"; it takes ecLevel, scale, margin, eci');
   });
 });
 
