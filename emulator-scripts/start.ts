@@ -22,6 +22,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { unwritableReason } from "../agent/protocol/output-path.js";
+import { removeAtExit } from "../agent/protocol/leftovers.js";
 import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
 import { parseDevices } from "../agent/device/adb/parse.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
@@ -131,6 +132,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
     hung?.discard();
     throw error;
   }
+  hung?.keep();
   child.unref();
   return { serial, pid: child.pid!, log, poster, posterVia };
 }
@@ -243,11 +245,12 @@ function posterSource(path: string): PosterSource {
  * The copy outlives this command: the emulator records the poster's path at launch (and so does
  * the console's `virtualscene-image`) but reads the file only when its virtual scene camera opens,
  * which is when the setup wizard's QR reader starts, long after the boot. So it is removed only
- * when the start fails and the emulator is stopped (`discard`); after a start it stays with the
- * emulator, one small image in aosp-sim-poster-XXXXXX under the temporary folder.
+ * when the start fails and the emulator is stopped (`discard`), or as the process ends before the
+ * start succeeded; after a start it stays with the emulator (`keep`), one small image in
+ * aosp-sim-poster-XXXXXX under the temporary folder.
  */
-function posterForEmulator(source: PosterSource): { path: string; copied: boolean; discard(): void } {
-  if (!/\s/.test(source.path)) return { path: source.path, copied: false, discard: () => {} };
+function posterForEmulator(source: PosterSource): PosterForEmulator {
+  if (!/\s/.test(source.path)) return { path: source.path, copied: false, discard: () => {}, keep: () => {} };
   let folder: string;
   const temp = posterCopyParent();
   try {
@@ -256,14 +259,39 @@ function posterForEmulator(source: PosterSource): { path: string; copied: boolea
     throw posterCopyError(source.path, `no folder can be made in the temporary folder ${temp} (${errorCode(error)})`);
   }
   const copy = join(folder, `qr.${source.format === "png" ? "png" : "jpg"}`);
-  const discard = () => rmSync(folder, { recursive: true, force: true });
+  // Removed at exit too, synchronously, until the start succeeds: a second Ctrl-C ends the CLI at
+  // once (graceful-stop.ts removes what removeAtExit holds before the signal ends it), before the
+  // interrupted start's own discard has run.
+  let kept = false;
+  const discard = removeAtExit(() => {
+    if (!kept) rmSync(folder, { recursive: true, force: true });
+  });
   try {
     copyFileSync(source.path, copy);
   } catch (error) {
     discard();
     throw posterCopyError(source.path, `it cannot be copied to ${copy} (${errorCode(error)})`);
   }
-  return { path: copy, copied: true, discard };
+  return {
+    path: copy,
+    copied: true,
+    discard,
+    keep: () => {
+      kept = true;
+      discard();
+    },
+  };
+}
+
+/** The poster as the emulator is given it (posterForEmulator). */
+interface PosterForEmulator {
+  path: string;
+  /** Whether `path` is a copy in a folder of its own under the temporary folder. */
+  copied: boolean;
+  /** Removes the copy now (a failed start). */
+  discard(): void;
+  /** Keeps the copy after this command ends (a start that succeeded: the emulator reads it later). */
+  keep(): void;
 }
 
 function posterCopyError(path: string, problem: string): InputError {

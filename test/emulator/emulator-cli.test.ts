@@ -144,42 +144,83 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
 });
 
 describe("aosp-sim emulator start stopped by a signal while the emulator boots", { timeout: 120_000 }, () => {
-  // Before, the CLI ended by Node's default, saying nothing (exit 130 from the signal itself): the
-  // emulator, in its own process group out of the terminal's Ctrl-C, kept booting headless, and the
-  // poster's copy stayed in the temporary folder.
-  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s stops the emulator it launched, removes the poster's copy and says so on one line (exit %i)", async (name, code) => {
-    const temp = path(`tmp-${name}`);
+  /**
+   * A start with a --qr whose path has spaces (so it is copied into TMPDIR, a folder of its own per
+   * test) against an AVD the fake emulator boots with `rules`: the start's arguments and TMPDIR.
+   */
+  const posterStart = (tag: string, rules: Rule[]): { temp: string; args: string[] } => {
+    const temp = path(`tmp-${tag}`);
     mkdirSync(temp);
-    mkdirSync(path(`qr dir ${name}`));
-    copyFileSync(path("qr.png"), path(`qr dir ${name}/qr.png`));
+    mkdirSync(path(`qr dir ${tag}`));
+    copyFileSync(path("qr.png"), path(`qr dir ${tag}/qr.png`));
     android.scenario([
       { tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] },
       { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n")] },
       { tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stdoutFile: "emulator-log.txt", holdMs: 60_000 }] },
       adb("wait-for-device", text("")),
-      shell("getprop sys.boot_completed", text("\n")),
+      ...rules,
     ]);
+    return { temp, args: ["emulator", "start", "--avd", "Pixel_6_API_34", "--qr", path(`qr dir ${tag}/qr.png`), "--output", android.dir, "--boot-timeout", "1m"] };
+  };
+  const neverBoots = [shell("getprop sys.boot_completed", text("\n"))];
+  /** Runs the start with TMPDIR, sending `signals` (in that order, at once) when it waits for the boot. */
+  const startSignalled = (start: { temp: string; args: string[] }, ...signals: NodeJS.Signals[]) => {
     let sent = false;
+    return aospSim(start.args, {
+      env: { TMPDIR: start.temp },
+      killAfterMs: 60_000,
+      onStderr: (stderr, signal) => {
+        if (sent || !stderr.includes("waiting for the boot to complete")) return;
+        sent = true;
+        for (const name of signals) signal(name);
+      },
+    });
+  };
+  // Before, the CLI ended by Node's default, saying nothing (exit 130 from the signal itself): the
+  // emulator, in its own process group out of the terminal's Ctrl-C, kept booting headless, and the
+  // poster's copy stayed in the temporary folder.
+  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s stops the emulator it launched, removes the poster's copy and says so on one line (exit %i)", async (name, code) => {
+    const start = posterStart(name, neverBoots);
     try {
-      const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--qr", path(`qr dir ${name}/qr.png`), "--output", android.dir, "--boot-timeout", "1m"], {
-        env: { TMPDIR: temp },
-        killAfterMs: 60_000,
-        onStderr: (stderr, signal) => {
-          if (!sent && stderr.includes("waiting for the boot to complete")) {
-            sent = true;
-            signal(name);
-          }
-        },
-      });
+      const result = await startSignalled(start, name);
       expect(result.signal).toBeUndefined();
       expect(result.code).toBe(code);
       expect(result.stderr.trim().split("\n").at(-1)).toMatch(
         new RegExp(`^aosp-sim emulator start: interrupted \\(${name}\\) while emulator-5554 was starting: stopped the emulator it launched \\(pid \\d+\\) and removed the poster's copy$`),
       );
       expect(fakeEmulatorsRunning()).toEqual([]);
-      expect(readdirSync(temp)).toEqual([]);
+      expect(readdirSync(start.temp)).toEqual([]);
     } finally {
       // Stop by process id what a failed run left.
+      for (const pid of fakeEmulatorsRunning()) process.kill(pid, "SIGKILL");
+    }
+  });
+
+  // Before, a second signal ended the CLI while the first was still stopping the emulator, before
+  // the poster's copy was removed: the copy stayed in the temporary folder.
+  it("a second signal, right after the first, ends the CLI at once and still leaves no poster's copy", async () => {
+    const start = posterStart("second-signal", neverBoots);
+    try {
+      // Two different signals, so that the kernel cannot merge them into one.
+      const result = await startSignalled(start, "SIGINT", "SIGTERM");
+      // Ended by the second signal itself, as a second Ctrl-C ends the CLI (which of the two comes
+      // second is the kernel's choice: any of the process's threads may take a signal).
+      expect(["SIGINT", "SIGTERM"]).toContain(result.signal);
+      expect(readdirSync(start.temp)).toEqual([]);
+    } finally {
+      for (const pid of fakeEmulatorsRunning()) process.kill(pid, "SIGKILL");
+    }
+  });
+
+  // The copy's removal at exit is dropped once the start succeeds: the emulator reads the poster
+  // only when its camera opens, long after the CLI has ended.
+  it("keeps the poster's copy after a start that succeeded", async () => {
+    const { temp, args } = posterStart("kept", [{ tool: "adb", prefix: "-s emulator-5554 emu virtualscene-image wall ", replies: [text("OK\r\n")] }, ...bootedDevice()]);
+    try {
+      const result = await aospSim(args, { env: { TMPDIR: temp }, killAfterMs: 60_000 });
+      expect(result.code).toBe(0);
+      expect(readdirSync(temp)).toEqual([expect.stringMatching(/^aosp-sim-poster-/)]);
+    } finally {
       for (const pid of fakeEmulatorsRunning()) process.kill(pid, "SIGKILL");
     }
   });

@@ -21,6 +21,8 @@ import { adb, bootedDevice, fakeEmulatorsRunning, file, FIXTURES, offlineDevice,
 vi.setConfig({ testTimeout: 60_000 });
 
 const android = useFakeAndroid();
+/** The file `snapshot load` writes on the device before a load, to confirm it by its absence. */
+const MARKER = "/data/local/tmp/aosp-sim-snapshot-load-marker";
 const QR = join(FIXTURES, "..", "..", "..", "fixtures", "images", "intune-valid.png");
 const started: number[] = [];
 const progress: string[] = [];
@@ -549,11 +551,60 @@ describe("emulator reset, snapshot and set-owner", () => {
       adb("emu avd snapshot save welcome", text("OK\r\n")),
       adb("emu avd snapshot load welcome", text("OK\r\n")),
       adb("emu avd snapshot load nowhere", text("KO: snapshot 'nowhere' does not exist\r\n")),
+      shell(`touch ${MARKER}`, text("")),
+      shell(`ls ${MARKER}`, { stderr: "No such file or directory\n", exit: 1 }),
+      shell(`rm -f ${MARKER}`, text("")),
     ]);
     expect(await snapshot({ serial: "emulator-5554", action: "save", name: "welcome", timeoutMs: 5_000 }, scriptIo())).toBe('saved snapshot "welcome" on emulator-5554');
     expect(await snapshot({ serial: "emulator-5554", action: "load", name: "welcome", timeoutMs: 5_000, pollMs: 50 }, scriptIo())).toBe('loaded snapshot "welcome" on emulator-5554');
     const error = await failure(snapshot({ serial: "emulator-5554", action: "load", name: "nowhere", timeoutMs: 5_000 }, scriptIo()));
     expect(error.message).toBe("the emulator console refused `avd snapshot load nowhere`: snapshot 'nowhere' does not exist");
+    expect(android.lines()).toContain(`adb -s emulator-5554 shell rm -f ${MARKER}`);
+  });
+
+  // Before, a save or load adb 36 printed no answer to (where a refusal is lost too) was said to be done.
+  describe("when adb prints no console answer (adb 36)", () => {
+    const save = () => snapshot({ serial: "emulator-5554", action: "save", name: "welcome", timeoutMs: 5_000 }, scriptIo());
+    const load = () => snapshot({ serial: "emulator-5554", action: "load", name: "welcome", timeoutMs: 5_000, pollMs: 50 }, scriptIo());
+    const LIST = "List of snapshots present on all disks:\r\nID        TAG               VM SIZE                DATE       VM CLOCK\r\n--        %s              294M 2026-12-01 10:00:00   00:01:02.000\r\nOK\r\n";
+    const lost = (extra: Rule[]): Rule[] => [...bootedDevice(), adb("emu avd snapshot save welcome", text("")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), ...extra];
+    const onDevice: Rule[] = [
+      sets(["marker"], shell(`touch ${MARKER}`, text(""))),
+      when(["marker"], shell(`ls ${MARKER}`, text(`${MARKER}\n`))),
+      shell(`ls ${MARKER}`, { stderr: `ls: ${MARKER}: No such file or directory\n`, exit: 1 }),
+      shell(`rm -f ${MARKER}`, text("")),
+    ];
+
+    it("confirms a save by the console's snapshot list", async () => {
+      android.scenario(lost([adb("emu avd snapshot list", text(LIST.replace("%s", "welcome")))]));
+      expect(await save()).toBe('saved snapshot "welcome" on emulator-5554 (adb printed no console answer, not even OK (adb 36 loses the console\'s answer when the console asks no authentication); confirmed: the console\'s snapshot list has it)');
+    });
+
+    it("fails a save the snapshot list does not have", async () => {
+      android.scenario(lost([adb("emu avd snapshot list", text(LIST.replace("%s", "default_boot")))]));
+      const error = await failure(save());
+      expect(error.message).toMatch(/^emulator-5554 did not save snapshot "welcome": adb printed no console answer.*, and the console's `avd snapshot list` does not have it/);
+    });
+
+    it("says a save is unconfirmed when the list is lost too, and where to look", async () => {
+      android.scenario(lost([adb("emu avd snapshot list", text(""))]));
+      const error = await failure(save());
+      expect(error.message).toMatch(/^could not confirm that emulator-5554 saved snapshot "welcome": adb printed no console answer.* to `avd snapshot save welcome`, nor to `avd snapshot list`$/);
+      expect(error.hint).toBe("look for the folder welcome in ~/.android/avd/Pixel_6_API_34.avd/snapshots (under $ANDROID_AVD_HOME when it is set): it is there when the save was done");
+    });
+
+    it("confirms a load by a file written just before it being gone", async () => {
+      android.scenario([...bootedDevice(), ...onDevice, { ...adb("emu avd snapshot load welcome", text("")), clears: ["marker"] }]);
+      expect(await load()).toMatch(/^loaded snapshot "welcome" on emulator-5554 \(adb printed no console answer.*; confirmed: a file written on the device just before the load is gone/);
+    });
+
+    it("fails a load that left the device as it was, and removes the file", async () => {
+      android.scenario([...bootedDevice(), ...onDevice, adb("emu avd snapshot load welcome", text("")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n"))]);
+      const error = await failure(load());
+      expect(error.message).toMatch(/^emulator-5554 did not load snapshot "welcome": adb printed no console answer.*, and a file written on the device just before the load is still there/);
+      expect(error.hint).toBe("check the name with `aosp-sim emulator snapshot list --serial emulator-5554` (or the folders in ~/.android/avd/Pixel_6_API_34.avd/snapshots (under $ANDROID_AVD_HOME when it is set))");
+      expect(android.lines()).toContain(`adb -s emulator-5554 shell rm -f ${MARKER}`);
+    });
   });
 
   const apk = join(FIXTURES, "install-success.txt"); // any file stands for the APK: the fake installs anything
