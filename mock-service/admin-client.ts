@@ -797,6 +797,7 @@ export class AdminClient {
     return this.request("POST", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments`, { target });
   }
 
+  /** One assignment of a device configuration, by its id. */
   getConfigurationAssignment(id: string, assignmentId: string): Promise<PolicyAssignment> {
     return this.request("GET", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }
@@ -811,6 +812,7 @@ export class AdminClient {
     return this.request("POST", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments`, { target });
   }
 
+  /** One assignment of a compliance policy, by its id. */
   getCompliancePolicyAssignment(id: string, assignmentId: string): Promise<PolicyAssignment> {
     return this.request("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/assignments/${encodeURIComponent(assignmentId)}`);
   }

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { InputError } from "../agent/protocol/errors.js";
 import { givenValue } from "../agent/protocol/given-value.js";
 import { httpBaseUrl } from "../agent/protocol/http-url.js";
-import { optionNames, refuseUnknownOptions } from "../agent/protocol/known-options.js";
+import { checkOptions, optionNames } from "../agent/protocol/known-options.js";
 import { AdminClient } from "./admin-client.js";
 import { buildApp } from "./app.js";
 import { ShutdownGate } from "./http/shutdown.js";
@@ -145,11 +145,8 @@ const LIBRARY_NAMES: OptionNames = { where: (option) => `startMockService ${opti
 
 /** startMockService, its refusals naming options as `names` says (the CLI's flags, for `aosp-sim serve`). */
 export async function startNamedService(options: MockServiceOptions, names: OptionNames): Promise<MockService> {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`startMockService takes its options as an object, e.g. { port: 0 } (got ${givenValue(options)})`);
-  }
   // A misspelled dbFile (`db`) ran the service in memory, and its state was lost at close unsaid.
-  refuseUnknownOptions("startMockService", options, SERVICE_OPTIONS);
+  checkOptions("startMockService", options, SERVICE_OPTIONS, "e.g. { port: 0 }");
   const adminToken = options.adminToken ?? newAdminToken();
   checkAdminToken(adminToken, names);
   if (options.lockoutThreshold !== undefined && (!Number.isInteger(options.lockoutThreshold) || options.lockoutThreshold < 1)) {

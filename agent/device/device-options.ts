@@ -8,7 +8,7 @@
 import { givenValue } from "../protocol/given-value.js";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
-import { optionNames, refuseUnknownOptions } from "../protocol/known-options.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { isSecurityPatchLevel } from "./compliance.js";
 import type { CreateDeviceOptions } from "./create-device.js";
 
@@ -32,10 +32,7 @@ const CLOCK_METHODS = ["now", "setTimeout", "clearTimeout", "sleep", "track"] as
  * URL as `--service` reads it (WHATWG's spelling, no trailing slash).
  */
 export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl: string | undefined } {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`createDevice takes its options as an object, at least { qr: { image } } or { qr: { payload } } (got ${givenValue(options)})`);
-  }
-  refuseUnknownOptions("createDevice", options, DEVICE_OPTIONS);
+  checkOptions("createDevice", options, DEVICE_OPTIONS, "at least { qr: { image } } or { qr: { payload } }");
   // As --seed: a seed is 32 bits (a negative one, or one past them, was folded into that range).
   if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed <= 2 ** 32 - 1)) {
     throw new RangeError(`createDevice: seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${typeof options.seed === "number" ? options.seed : JSON.stringify(options.seed)})`);

@@ -5,8 +5,7 @@
  * renders them (a DeviceLog, rendered when read).
  */
 import { deviceMachine } from "../machine/device-machine.js";
-import { givenValue } from "../protocol/given-value.js";
-import { optionNames, refuseUnknownOptions } from "../protocol/known-options.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { isPastEnrollment, isWithin, requireStatePath } from "../machine/state-paths.js";
 import type { DeviceContext, DeviceIdentity, Failure, InstalledApp, SystemSettings } from "../machine/types.js";
 import type { DeviceLog } from "../report/device-log.js";
@@ -201,11 +200,8 @@ export class DeviceFacade implements Device {
   }
 
   async enroll(options: DeviceEnrollOptions = {}): Promise<DeviceReport> {
-    if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      throw new TypeError(`device.enroll takes its options as an object, e.g. { until: "enrolled" } (got ${givenValue(options)})`);
-    }
     // A misspelled `untill` ran the device to the end of enrollment, read as stopping where asked.
-    refuseUnknownOptions("device.enroll", options, ENROLL_OPTIONS);
+    checkOptions("device.enroll", options, ENROLL_OPTIONS, 'e.g. { until: "enrolled" }');
     this.refuseIfDisposed("enroll()", options.limitMs, "device.enroll: limitMs");
     const { until: written, signal, ...given } = options;
     // A name that is no state would never be reached: the device would run on to the end and

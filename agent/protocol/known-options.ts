@@ -5,6 +5,7 @@
  * never does with an unknown flag.
  */
 import { closestName } from "./closest-name.js";
+import { givenValue } from "./given-value.js";
 
 /**
  * The option names of an options type, written as `{ name: true, ... }`: the compiler then holds
@@ -20,12 +21,24 @@ export function optionNames<T extends object>(names: Record<keyof Required<T>, t
  * the closest known name and the known ones: `startMockService: unknown option "db" (did you
  * mean dbFile?); it takes port, host, dbFile, ...`.
  */
-export function refuseUnknownOptions(call: string, options: object, known: readonly string[]): void {
+function refuseUnknownOptions(call: string, options: object, known: readonly string[]): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     const near = nearestOption(name, known);
     throw new TypeError(`${call}: unknown option ${JSON.stringify(name)}${near === null ? "" : ` (did you mean ${near}?)`}; it takes ${known.join(", ")}`);
   }
+}
+
+/**
+ * Refuses what a library call cannot take as its options: anything but a plain object (a
+ * TypeError saying what it takes, `hint` an example such as `e.g. { port: 0 }`), then any option
+ * name it does not know (refuseUnknownOptions).
+ */
+export function checkOptions(call: string, options: unknown, known: readonly string[], hint: string): asserts options is object {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`${call} takes its options as an object, ${hint} (got ${givenValue(options)})`);
+  }
+  refuseUnknownOptions(call, options, known);
 }
 
 /**

@@ -12,8 +12,7 @@ import { createRequire } from "node:module";
 import QRCode from "qrcode";
 import { InputError } from "../protocol/errors.js";
 import { counted } from "../protocol/counted.js";
-import { givenValue } from "../protocol/given-value.js";
-import { optionNames, refuseUnknownOptions } from "../protocol/known-options.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { ECI_UTF8 } from "./charset.js";
 import { MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
 import {
@@ -213,11 +212,8 @@ export function checkImagePixels(moduleCount: number, scale: number, margin: num
  * PayloadTooLargeError.
  */
 export async function renderQrPng(payload: string | Uint8Array, options: RenderOptions = {}): Promise<RenderedQr> {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`renderQrPng takes its options as an object, e.g. { scale: 8 } (got ${givenValue(options)})`);
-  }
   // A misspelled `ecLevl` rendered at level M, the default, unsaid.
-  refuseUnknownOptions("renderQrPng", options, RENDER_OPTIONS);
+  checkOptions("renderQrPng", options, RENDER_OPTIONS, "e.g. { scale: 8 }");
   const ecLevel = checkEcLevel(options.ecLevel ?? DEFAULT_EC_LEVEL, renderOptionName("ecLevel"));
   const scale = checkWholeOption("scale", options.scale ?? WHOLE_RENDER_OPTIONS.scale.default, renderOptionName("scale"));
   const margin = checkWholeOption("margin", options.margin ?? WHOLE_RENDER_OPTIONS.margin.default, renderOptionName("margin"));

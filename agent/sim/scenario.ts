@@ -6,8 +6,7 @@
  * delete, sharing logs, revoking the token... The device's timeline is the record.
  */
 import { InputError } from "../protocol/errors.js";
-import { givenValue } from "../protocol/given-value.js";
-import { optionNames, refuseUnknownOptions } from "../protocol/known-options.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { AdminClient, startMockService, type GraphProfile, type MockService } from "../../mock-service/index.js";
 import { AdminApiError, INTUNE_SKU_ID, type AssignmentTarget } from "../../mock-service/admin-client.js";
 import { endRecord, type InterruptSignal, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
@@ -103,11 +102,8 @@ const SCENARIO_OPTIONS = optionNames<ScenarioOptions>({
 });
 
 export async function runScenario(scenario: Scenario, options: ScenarioOptions = {}): Promise<ScenarioResult> {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`runScenario takes its options as an object, e.g. { limitMs: 86400000 } (got ${givenValue(options)})`);
-  }
   // A misspelled limit (`limit`) ran the scenario for the default 30 days, unsaid; `servce` started the embedded service.
-  refuseUnknownOptions("runScenario", options, SCENARIO_OPTIONS);
+  checkOptions("runScenario", options, SCENARIO_OPTIONS, "e.g. { limitMs: 86400000 }");
   const started = performance.now();
   const clock = options.clock ?? new SimulatedClock(Date.now());
   const startAt = clock.now();

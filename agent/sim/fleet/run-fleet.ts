@@ -26,7 +26,7 @@ import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUp
 import { FLEET_USER, fleetPassword, setUpTenant } from "./tenant.js";
 import { fleetRerunCommand } from "./rerun.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
-import { optionNames, refuseUnknownOptions } from "../../protocol/known-options.js";
+import { checkOptions, optionNames } from "../../protocol/known-options.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
 export interface FleetOptions {
@@ -112,11 +112,8 @@ const FLEET_OPTIONS = optionNames<FleetOptions>({
 
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
 function settle(given: FleetOptions): SettledOptions {
-  if (typeof given !== "object" || given === null || Array.isArray(given)) {
-    throw new TypeError(`runFleet takes its options as an object, at least { devices: N } (got ${givenValue(given)})`);
-  }
   // A misspelled seed (`sead`) ran the fleet on the default seed, unsaid.
-  refuseUnknownOptions("runFleet", given, FLEET_OPTIONS);
+  checkOptions("runFleet", given, FLEET_OPTIONS, "at least { devices: N }");
   const whole = (value: number, name: string, min: number) => {
     if (!Number.isInteger(value) || value < min) throw new RangeError(`runFleet: ${name} must be a whole number of at least ${min} (got ${givenValue(value)})`);
     return value;
