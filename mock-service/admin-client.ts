@@ -46,6 +46,8 @@ export interface NewUserRequest {
 export interface UserPatchRequest {
   displayName?: string;
   accountEnabled?: boolean;
+  /** The mail alias: at most 64 ASCII characters, none of @ ( ) \ [ ] " ; : < > , or a space. */
+  mailNickname?: string;
   password?: string;
 }
 

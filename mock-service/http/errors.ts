@@ -77,6 +77,8 @@ export function itemNotFound(kind: string, id: string): NotFoundError {
 export const ENTRA_CODES = {
   badRequest: "Request_BadRequest",
   notFound: "Request_ResourceNotFound",
+  /** A query option the directory cannot answer (an unsortable property, an unfilterable clause, $search without ConsistencyLevel). */
+  unsupportedQuery: "Request_UnsupportedQuery",
 } as const;
 
 /** The first segments after /beta of the entity sets Entra ID serves. */

@@ -10,6 +10,10 @@
  *     names are custom query options and stay as they are.
  *   - A key in parentheses is a key segment: `managedDevices('{id}')/detectedApps` is
  *     `managedDevices/{id}/detectedApps` (URL Conventions §4.3), the syntax `@odata.context` uses.
+ *   - An alternate key the entity type declares (CSDL `Org.OData.Core.V1.AlternateKeys`) is a
+ *     segment `<alias>=<key>`: `devices(deviceId='{deviceId}')` is `devices/deviceId={deviceId}`,
+ *     which the set's `{id}` route reads (routes/admin/devices.ts). Only the declared ones: another
+ *     `name(alias='key')` is left as sent and refused as an unknown segment.
  *   - A trailing slash is dropped: `.../managedDevices/` is the collection.
  *
  * A name written twice in two spellings (`filter=a&$filter=b`) becomes the same name twice, which
@@ -31,6 +35,13 @@ const GRAPH_PREFIX = "/beta/";
 const KEYED_SEGMENT = /^([A-Za-z_][A-Za-z0-9_.]*)\((.+)\)$/s;
 /** A key literal in quotes (`''` for a quote inside), as OData writes a string key. */
 const QUOTED_KEY = /^'((?:[^']|'')*)'$/s;
+/**
+ * The alternate keys Graph's beta CSDL declares on the sets the mock serves, by set name: a
+ * device's `deviceId` (msgraph-metadata, schemas/beta-*.csdl, EntityType `device`).
+ */
+const ALTERNATE_KEYS: ReadonlyMap<string, readonly string[]> = new Map([["devices", ["deviceId"]]]);
+/** `alias=literal`: a key named by its alias, as an alternate key is written. */
+const NAMED_KEY = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/s;
 /** A GUID key, which OData writes without quotes. */
 const GUID_KEY = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -96,11 +107,22 @@ function keySegment(segment: string): string | undefined {
   const match = KEYED_SEGMENT.exec(safeDecode(segment));
   if (!match) return undefined;
   const [, name, literal] = match as unknown as [string, string, string];
+  const named = NAMED_KEY.exec(literal);
+  if (named) {
+    const [, alias, value] = named as unknown as [string, string, string];
+    const key = keyOf(value);
+    if (!ALTERNATE_KEYS.get(name)?.includes(alias) || key === undefined) return undefined;
+    return `${name}/${alias}=${encodeURIComponent(key)}`;
+  }
+  const key = keyOf(literal);
+  return key === undefined ? undefined : `${name}/${encodeURIComponent(key)}`;
+}
+
+/** A key literal's value (`'a''b'` is `a'b`, a GUID as written); undefined for an empty or unreadable one, which names no entity. */
+function keyOf(literal: string): string | undefined {
   const quoted = QUOTED_KEY.exec(literal);
   const key = quoted ? quoted[1]!.replaceAll("''", "'") : GUID_KEY.test(literal) ? literal : undefined;
-  // An empty key names no entity: the segment is left as sent, and refused as an unknown one.
-  if (key === undefined || key === "") return undefined;
-  return `${name}/${encodeURIComponent(key)}`;
+  return key === "" ? undefined : key;
 }
 
 /** The query with each system option under its canonical name, every value as sent. */

@@ -3,7 +3,7 @@
  * not declare. Query options themselves (lists, paging, $select) live in ../odata/.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { badRequest } from "./errors.js";
+import { ApiError, badRequest, ENTRA_CODES, isDirectoryRequest } from "./errors.js";
 import { spellingsOf } from "./graph-url.js";
 import { canonicalIds } from "./ids.js";
 
@@ -39,11 +39,30 @@ export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Pr
       throw badRequest(`the query option ${name} is given more than once (${value.length} times${as}); give it at most once`);
     }
     if (!supported.includes(name)) {
+      if (name === "$search" && isDirectoryRequest(request.url) && !consistencyEventual(request)) throw searchNeedsConsistency();
       throw badRequest(
         `the query option ${name} is not supported on this route; ${supported.length > 0 ? `it supports ${supported.join(", ")}` : "it takes no query options"}`,
       );
     }
   }
+}
+
+/** The header Entra ID's advanced queries ($search, $count, ne/not/endswith) need. */
+export function consistencyEventual(request: FastifyRequest): boolean {
+  return String(request.headers["consistencylevel"] ?? "").toLowerCase() === "eventual";
+}
+
+/**
+ * Entra ID's refusal of `$search` sent without `ConsistencyLevel: eventual`, in its own words
+ * (docs/graph-directory-facts.md), before the mock's own: it does not serve `$search` at all.
+ */
+function searchNeedsConsistency(): ApiError {
+  return new ApiError(
+    400,
+    ENTRA_CODES.unsupportedQuery,
+    "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual' " +
+      "(this mock does not serve $search even then: use $filter, e.g. $filter=startswith(displayName,'abc'))",
+  );
 }
 
 /**

@@ -11,8 +11,9 @@
  * Every refusal is Graph's 400 shape with a message naming the option and how to fix it.
  */
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
-import { ApiError, badRequest } from "../http/errors.js";
-import { advancedOperatorsIn, compileFilter, FilterMeaningError, type Item, type Predicate } from "./filter-eval.js";
+import { ApiError, badRequest, ENTRA_CODES } from "../http/errors.js";
+import { consistencyEventual } from "../http/odata.js";
+import { advancedOperatorsIn, compileFilter, FilterMeaningError, FilterUnsupportedError, type Item, type Predicate } from "./filter-eval.js";
 import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from "./filter.js";
 import { findProperty, type CollectionDef } from "./model.js";
 import { makeToken, queryDigest, resumeIndex, resumeKey, resumePoint, SkipTokenError, sortItems, type SortKey } from "./paging.js";
@@ -289,7 +290,10 @@ function parseOrderBy(def: CollectionDef, text: string | undefined): SortKey[] {
     if (!match) throw badRequest(`$orderby: '${part.trim()}' is not '<property> [asc|desc]'; e.g. $orderby=displayName desc`);
     const found = findProperty(def, match[1]!);
     if (!found || !found[1].orderBy) {
-      throw badRequest(`$orderby: '${match[1]}' cannot be sorted on here; sortable properties: ${sortable()}`);
+      const hint = `$orderby: '${match[1]}' cannot be sorted on here; sortable properties: ${sortable()}`;
+      // Entra ID's own refusal of a property it cannot sort (users, groups, devices, directoryObjects).
+      if (def.directory) throw unsupportedQuery(`Unsupported sort property '${match[1]}' for '${resourceName(def)}'. (${hint})`);
+      throw badRequest(hint);
     }
     return { property: found[0], def: found[1], descending: match[2]?.toLowerCase() === "desc" };
   });
@@ -304,9 +308,6 @@ function isAdvancedQuery(request: FastifyRequest): boolean {
   return consistencyEventual(request) && counted;
 }
 
-function consistencyEventual(request: FastifyRequest): boolean {
-  return String(request.headers["consistencylevel"] ?? "").toLowerCase() === "eventual";
-}
 
 function parseCount(def: CollectionDef, text: string | undefined, request: FastifyRequest): boolean {
   if (text === undefined || text === "false") return false;
@@ -325,7 +326,7 @@ function requireRawCountConsistency(def: CollectionDef, request: FastifyRequest)
   if (def.directory && !consistencyEventual(request)) {
     throw new ApiError(
       400,
-      "Request_UnsupportedQuery",
+      ENTRA_CODES.unsupportedQuery,
       "Raw count (/$count) is not supported because the 'ConsistencyLevel: eventual' header is missing; " +
         "counting directory objects is an advanced query: send the header ConsistencyLevel: eventual",
     );
@@ -341,7 +342,7 @@ function parseFilterOption(def: CollectionDef, text: string, advanced: boolean):
       if (needs.length > 0) {
         throw new ApiError(
           400,
-          "Request_UnsupportedQuery",
+          ENTRA_CODES.unsupportedQuery,
           `$filter: operator '${needs[0]}' is not supported because the required parameters might be missing; ` +
             "add the $count=true query parameter and the ConsistencyLevel: eventual header (an advanced query)",
         );
@@ -349,11 +350,32 @@ function parseFilterOption(def: CollectionDef, text: string, advanced: boolean):
     }
     return { tree, keep: compileFilter(def, tree) };
   } catch (error) {
+    if (def.directory && error instanceof FilterUnsupportedError) {
+      throw unsupportedQuery(
+        `Unsupported or invalid query filter clause specified for property '${error.property}' of resource '${resourceName(def)}'. ` +
+          `($filter: ${error.message})`,
+      );
+    }
     if (error instanceof FilterSyntaxError || error instanceof FilterMeaningError) {
       throw badRequest(`$filter: ${error.message} (at character ${error.at + 1} of '${text}')`);
     }
     throw error;
   }
+}
+
+/**
+ * Entra ID's refusal of a query it cannot answer: code `Request_UnsupportedQuery`, status 400, as
+ * the directory answers an unsortable `$orderby` or an unfilterable `$filter` clause
+ * (docs/graph-directory-facts.md cites the answers).
+ */
+function unsupportedQuery(message: string): ApiError {
+  return new ApiError(400, ENTRA_CODES.unsupportedQuery, message);
+}
+
+/** The resource name Entra ID's messages use: the entity type's name, capitalised (`User`, `Device`). */
+function resourceName(def: CollectionDef): string {
+  const name = def.entityType.slice(def.entityType.lastIndexOf(".") + 1);
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 /**

@@ -19,6 +19,20 @@ export class FilterMeaningError extends Error {
   }
 }
 
+/**
+ * A comparison the property does not take (no `$filter` at all, or not this operator): the
+ * directory answers it with its own code (Request_UnsupportedQuery), naming the property.
+ */
+export class FilterUnsupportedError extends FilterMeaningError {
+  constructor(
+    at: number,
+    readonly property: string,
+    message: string,
+  ) {
+    super(at, message);
+  }
+}
+
 /** Operators that need Entra ID's advanced-query parameters (the caller decides whether they were sent). */
 export function advancedOperatorsIn(node: FilterNode): string[] {
   switch (node.kind) {
@@ -97,8 +111,9 @@ function compileComparison(def: CollectionDef, node: Extract<FilterNode, { kind:
   const [name, property] = found;
   if (!property.filter?.includes(node.operator)) {
     const allowed = property.filter ?? [];
-    throw new FilterMeaningError(
+    throw new FilterUnsupportedError(
       node.at,
+      name,
       allowed.length === 0
         ? `'${name}' does not support filtering; properties you can filter on: ${filterableList(def)}`
         : `'${name}' does not support the operator '${node.operator}'; it supports ${allowed.join(", ")}`,

@@ -63,7 +63,7 @@ export class UserStore {
     );
     this.removeLicense = db.prepare("DELETE FROM user_licenses WHERE user_id = ? AND sku_id = ?");
     this.update = db.prepare(
-      `UPDATE users SET display_name = @displayName, account_enabled = @accountEnabled,
+      `UPDATE users SET display_name = @displayName, mail_nickname = @mailNickname, account_enabled = @accountEnabled,
        password_hash = @passwordHash WHERE id = @id`,
     );
   }

@@ -117,8 +117,34 @@ describe("/beta/devices", () => {
     const counted = await http(`${t.url}/beta/devices?$count=true`, { bearer: t.service.adminToken, headers: { ConsistencyLevel: "eventual" } });
     expect(counted.body["@odata.count"]).toBe(2);
     // Graph's device takes no $filter on model, nor endswith on deviceId.
-    expect(errorOf(await t.admin("GET", filtered("model eq 'x'")))).toMatchObject({ status: 400, code: "Request_BadRequest" });
+    expect(errorOf(await t.admin("GET", filtered("model eq 'x'")))).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
     expect(errorOf(await t.admin("GET", filtered("endswith(deviceId,'x')")))).toMatchObject({ status: 400 });
+  });
+
+  it("reads a device object by the alternate key devices(deviceId='{deviceId}'), as Graph documents it", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    const managed = (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body;
+    const objectId = await directoryIdOf(t, device.deviceId);
+    for (const key of [`'${managed.azureADDeviceId}'`, `'${managed.azureADDeviceId.toUpperCase()}'`, managed.azureADDeviceId]) {
+      const one = await t.admin("GET", `/beta/devices(deviceId=${key})?$select=id,deviceId`);
+      expect(one.status, `${key}: ${one.text}`).toBe(200);
+      expect(one.body).toEqual({ "@odata.context": `${t.url}/beta/$metadata#devices(id,deviceId)/$entity`, id: objectId, deviceId: managed.azureADDeviceId });
+    }
+    // Percent-encoded as a client library writes it.
+    expect((await t.admin("GET", `/beta/devices${encodeURIComponent(`(deviceId='${managed.azureADDeviceId}')`)}`)).body.id).toBe(objectId);
+    // No device has that deviceId (the object id is not one): Entra ID's 404 naming the key asked for.
+    for (const missing of [objectId, "00000000-0000-4000-8000-000000000000"]) {
+      const reply = await t.admin("GET", `/beta/devices(deviceId='${missing}')`);
+      expect(errorOf(reply)).toEqual({
+        status: 404,
+        code: "Request_ResourceNotFound",
+        message: `Resource '${missing}' does not exist or one of its queried reference-property objects are not present.`,
+      });
+    }
+    // Only the alternate key the CSDL declares: another name is an unknown segment, as before.
+    expect(errorOf(await t.admin("GET", `/beta/devices(displayName='x')`))).toMatchObject({ status: 400, code: "BadRequest" });
+    expect(errorOf(await t.admin("GET", `/beta/users(deviceId='x')`))).toMatchObject({ status: 400, code: "BadRequest" });
   });
 
   it("is declared in $metadata as the devices entity set", async () => {

@@ -49,7 +49,7 @@ export const listDirectoryDevicesSchema = route({
 });
 
 export const getDirectoryDeviceSchema = route({
-  summary: "A device object by its object id (not the deviceId, nor the managed device's id) ($select)",
+  summary: "A device object by its object id (not the managed device's id), or as devices(deviceId='{deviceId}') by its deviceId ($select)",
   params: idParams,
   querystring: entityQuerystring,
   response: { 200: { ...deviceSchema, properties: { "@odata.context": { type: "string" }, ...deviceSchema.properties } }, ...errors(400, 401, 404) },

@@ -14,6 +14,9 @@ import { START, type Cursor } from "../../store/keyset.js";
 import { DIRECTORY_DEVICES, getDirectoryDeviceSchema, listDirectoryDevicesSchema } from "./devices.schema.js";
 import { graphDirectoryDevice } from "./groups.js";
 
+/** How graph-url.ts writes the alternate key `devices(deviceId='{deviceId}')` as the `{id}` segment. */
+const DEVICE_ID_KEY = "deviceId=";
+
 /** The listed devices' directory objects in list order, a `$skiptoken` naming one by its object id. */
 export function directoryDeviceSegment(devices: DeviceStore, item: (device: DeviceView) => Record<string, unknown> = graphDirectoryDevice): Segment {
   return keysetSegment<DeviceView, Cursor>({
@@ -52,10 +55,19 @@ export function directoryDeviceRoutes(services: Services): FastifyPluginAsync {
       });
     });
 
-    app.get<{ Params: { id: string } }>("/beta/devices/:id", { schema: getDirectoryDeviceSchema }, async (request) => {
-      const device = deviceService.byDirectoryId(request.params.id);
-      if (!device) throw itemNotFound("device", request.params.id);
-      return odataEntity(DIRECTORY_DEVICES, request, ctx.baseUrl(), graphDevice(device));
-    });
+    /**
+     * The device object `/devices/{id}` names: by its object id, or, as `/devices(deviceId='{deviceId}')`
+     * (graph-url.ts brings it here as `deviceId={deviceId}`), by the alternate key Graph declares.
+     */
+    const deviceNamed = (key: string): DeviceView => {
+      const alternate = key.startsWith(DEVICE_ID_KEY) ? key.slice(DEVICE_ID_KEY.length) : undefined;
+      const device = alternate === undefined ? deviceService.byDirectoryId(key) : ctx.store.devices.visibleMatching("azureADDeviceId", [alternate])[0];
+      if (!device) throw itemNotFound("device", alternate ?? key);
+      return device;
+    };
+
+    app.get<{ Params: { id: string } }>("/beta/devices/:id", { schema: getDirectoryDeviceSchema }, async (request) =>
+      odataEntity(DIRECTORY_DEVICES, request, ctx.baseUrl(), graphDevice(deviceNamed(request.params.id))),
+    );
   };
 }

@@ -120,7 +120,8 @@ export const createUserSchema = route({
       accountEnabled: { type: "boolean" },
       displayName: { type: "string", minLength: 1, maxLength: 256 },
       userPrincipalName: { type: "string", minLength: 3, maxLength: 113 },
-      mailNickname: { type: "string", minLength: 1, maxLength: 64 },
+      // Checked against Entra ID's rule by the service (domain/mail-nickname.ts), which says why.
+      mailNickname: { type: "string" },
       passwordProfile,
       usageLocation: { type: "string", maxLength: 2 },
     },
@@ -142,7 +143,7 @@ export const getUserSchema = route({
 });
 
 export const patchUserSchema = route({
-  summary: "Update a user (displayName, accountEnabled, password)",
+  summary: "Update a user (displayName, accountEnabled, mailNickname, password)",
   params: userParams,
   body: {
     type: "object",
@@ -151,6 +152,8 @@ export const patchUserSchema = route({
       ...odataTypeProperty,
       accountEnabled: { type: "boolean" },
       displayName: { type: "string", minLength: 1, maxLength: 256 },
+      // Checked against Entra ID's rule by the service (domain/mail-nickname.ts), which says why.
+      mailNickname: { type: "string" },
       passwordProfile,
     },
   },
