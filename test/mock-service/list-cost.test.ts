@@ -240,6 +240,65 @@ describe("a page of managed devices reads its devices' actions and policy states
   });
 });
 
+describe("a filtered count is SQLite's own work", () => {
+  /** A service whose SQLite functions written in JavaScript (graph_fold, graph_text) count their calls. */
+  async function countingService(): Promise<{ mock: Awaited<ReturnType<typeof startMockService>>; calls: () => number }> {
+    let calls = 0;
+    const register = Database.prototype.function;
+    vi.spyOn(Database.prototype, "function").mockImplementation(function (this: Database.Database, name: string, ...rest: unknown[]) {
+      const fn = rest.pop() as (...args: unknown[]) => unknown;
+      const counted = (...args: unknown[]) => {
+        calls++;
+        return fn(...args);
+      };
+      // better-sqlite3 reads the function's number of arguments from its length.
+      Object.defineProperty(counted, "length", { value: fn.length });
+      return (register as (...args: unknown[]) => Database.Database).call(this, name, ...rest, counted);
+    });
+    const mock = await startMockService({ now: () => START_TIME });
+    return { mock, calls: () => calls };
+  }
+
+  it("counts text filters on ASCII values without calling JavaScript for each row", async () => {
+    const { mock, calls } = await countingService();
+    try {
+      const profile = await mock.admin.createProfile({ displayName: "Count", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+      for (let i = 0; i < 30; i++) await enroll({ url: mock.url } as TestService, profile.tokenValue!, { serialNumber: `SN${String(i).padStart(4, "0")}` });
+      const before = calls();
+      for (const [filter, expected] of [
+        ["startswith(serialNumber,'sn001')", 10],
+        ["endswith(serialNumber,'7') and model eq 'PIXEL 8'", 3],
+        ["contains(deviceName,'SN002') or manufacturer ne 'google'", 10],
+      ] as const) {
+        const reply = await http(`${mock.url}${DEVICES}/$count?$filter=${q(filter)}`, { bearer: mock.adminToken });
+        expect(reply.text, filter).toBe(String(expected));
+      }
+      // Each text comparison called graph_fold or graph_text once a row: 30 devices, four comparisons, over 100 calls.
+      expect(calls() - before).toBe(0);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("counts as Graph compares: any alphabet ignoring case, and LIKE's wildcards matched as typed", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    for (const serialNumber of ["ÄRGER-1", "ärger-2", "ARGER-3", "Kelvin-\u212A", "50%_off", "50x_off", "a\\b"]) await enroll(t, profile.tokenValue, { serialNumber });
+    const count = async (filter: string) => (await http(`${t.url}${DEVICES}/$count?$filter=${q(filter)}`, { bearer: t.service.adminToken })).text;
+    expect(await count("startswith(serialNumber,'ärg')")).toBe("2");
+    expect(await count("contains(serialNumber,'RGER-')")).toBe("3");
+    expect(await count("serialNumber eq 'arger-3'")).toBe("1");
+    expect(await count("serialNumber in ('ÄRGER-1', 'arger-3', 'x')")).toBe("2");
+    // JavaScript folds the Kelvin sign to k, as Graph's case-blind comparison does.
+    expect(await count("endswith(serialNumber,'-k')")).toBe("1");
+    expect(await count("contains(serialNumber,'%_')")).toBe("1");
+    expect(await count("startswith(serialNumber,'50_')")).toBe("0");
+    expect(await count("endswith(serialNumber,'\\b')")).toBe("1");
+    expect(await count("startswith(serialNumber,'')")).toBe("7");
+    expect(await count("not startswith(serialNumber,'a')")).toBe("5");
+  });
+});
+
 describe("look-ups through an index compare as Graph does", () => {
   it("finds devices by serial number, name, user and id ignoring case, in any alphabet, with eq and in", async () => {
     const t = service();
