@@ -67,6 +67,11 @@ export interface KeysetTable<R, C> {
   createdAfter?(ms: number): C;
   /** The record as the list shows it (undefined: not shown, e.g. a member whose device is gone). */
   item(record: R): Item | undefined;
+  /**
+   * `item` of each of a chunk's records, in order, when the table makes them all at once (what
+   * an item shows from other tables is then read once a chunk, not once a record).
+   */
+  items?(records: readonly R[]): (Item | undefined)[];
 }
 
 /** A segment over one keyed table. */
@@ -74,11 +79,8 @@ export function keysetSegment<R, C>(table: KeysetTable<R, C>): Segment {
   function* chunks(cursor: C | undefined, first: number, where: SqlFragment | undefined): Iterable<Item[]> {
     for (let size = Math.min(first, CHUNK); ; size = CHUNK) {
       const rows = table.from(cursor, size, where);
-      const items: Item[] = [];
-      for (const row of rows) {
-        const item = table.item(row.record);
-        if (item !== undefined) items.push(item);
-      }
+      const records = rows.map((row) => row.record);
+      const items = (table.items ? table.items(records) : records.map((record) => table.item(record))).filter((item) => item !== undefined);
       if (items.length > 0) yield items;
       if (rows.length < size) return;
       cursor = rows[rows.length - 1]!.cursor;

@@ -1,7 +1,8 @@
 /**
  * `$filter` and `$orderby` answered by the store in SQL, with exactly the results the service's
  * own filtering and sorting give: a filter becomes a WHERE condition (text compared through the
- * database's graph_fold and graph_text functions, which fold case as JavaScript does), a sort
+ * database's graph_fold and graph_text functions, which fold case as JavaScript does, where it
+ * holds a character beyond printable ASCII; by SQLite's lower() and LIKE otherwise), a sort
  * becomes ORDER BY its keys then id, read a chunk at a time after the last item seen (its key and
  * id, as the `$skiptoken` carries them). A collection says how each property reads in SQL; a
  * filter or sort it cannot answer this way (a property left out, a range on text, whose order
@@ -81,7 +82,7 @@ function comparisonSql(def: CollectionDef, node: Extract<FilterNode, { kind: "co
   if (column.kind === "constant") return { sql: compileFilter(def, node)({ [name!]: column.value }) ? "1" : "0", params: [] };
   const values = comparisonValues(def, node)?.values;
   if (!values || !values.every((value): value is SqlParam => typeof value !== "boolean")) return undefined;
-  const key = column.kind === "text" ? `graph_fold(${column.sql})` : column.sql;
+  const key = column.kind === "text" ? folded(column.sql) : column.sql;
   switch (node.operator) {
     case "eq":
       return { sql: `(${key} IS ?)`, params: values };
@@ -100,8 +101,42 @@ function comparisonSql(def: CollectionDef, node: Extract<FilterNode, { kind: "co
     case "endswith":
     case "contains":
       if (column.kind !== "text") return undefined;
-      return { sql: `graph_text('${node.operator}', ${column.sql}, ?)`, params: values };
+      return textTest(node.operator, column.sql, values[0]!);
   }
+}
+
+/**
+ * Whether a text holds a character besides printable ASCII (true for none; NULL for NULL). Only
+ * such text needs JavaScript's folding: SQLite's lower() and LIKE fold ASCII letters exactly as
+ * toLowerCase() does, so the rest is compared by SQLite alone, without a call into JavaScript for
+ * each row (a filtered count of 20,000 devices made 20,000 of them).
+ */
+const UNFOLDED = (text: string) => `${text} GLOB '*[^ -~]*'`;
+
+/** The text folded to lower case as JavaScript folds it (graph_fold), calling JavaScript only for text beyond printable ASCII. */
+function folded(text: string): string {
+  return `(CASE WHEN ${UNFOLDED(text)} THEN graph_fold(${text}) ELSE lower(${text}) END)`;
+}
+
+/** The LIKE pattern of each text test, the needle's `%`, `_` and `\` escaped so they match as typed. */
+const LIKE_PATTERNS = {
+  startswith: (needle: string) => `${needle}%`,
+  endswith: (needle: string) => `%${needle}`,
+  contains: (needle: string) => `%${needle}%`,
+} as const;
+
+/**
+ * startswith, endswith or contains as SQL that is 1 or 0 (0 for NULL): graph_text for text beyond
+ * printable ASCII, LIKE (which ignores the case of ASCII letters; the needle is already folded)
+ * for the rest.
+ */
+function textTest(test: keyof typeof LIKE_PATTERNS, text: string, needle: SqlParam): SqlFragment | undefined {
+  if (typeof needle !== "string") return undefined;
+  const pattern = LIKE_PATTERNS[test](needle.replace(/[\\%_]/g, (c) => `\\${c}`));
+  return {
+    sql: `(CASE WHEN ${UNFOLDED(text)} THEN graph_text('${test}', ${text}, ?) ELSE coalesce(${text} LIKE ? ESCAPE '\\', 0) END)`,
+    params: [needle, pattern],
+  };
 }
 
 /** SQL's operator for each range comparison. */

@@ -1,8 +1,8 @@
 /**
  * The console's numbered pages of long lists (LIMIT/OFFSET, as console/paging.ts shows them): a
  * group's members, and the Add members picker's users and devices, each of the two narrowed to
- * the start of a name through that name's index. A page reads its own rows, never the whole list;
- * rows carry only what the pages show.
+ * the start of a name through that name's index (a user's principal name or display name). A
+ * page reads its own rows, never the whole list; rows carry only what the pages show.
  */
 import type { Db } from "./database.js";
 import { LISTED } from "./devices.js";
@@ -49,8 +49,13 @@ export function startPattern(start: string): string {
  * index, not the table. Rows with a character beyond printable ASCII, which NOCASE does not fold
  * as Graph does, come in `@unfolded` (a JSON array), compared in JavaScript.
  */
-export const STARTING_ROWS = (table: string, column: string): string =>
-  `SELECT rowid FROM ${table} WHERE ${column} LIKE @pattern ESCAPE '\\' UNION SELECT value FROM json_each(@unfolded)`;
+export const STARTING_ROWS = (table: string, column: string): string => startingRows(table, [column]);
+
+/** STARTING_ROWS of rows where any of `columns` starts with `@pattern`: a range of each column's index. */
+function startingRows(table: string, columns: readonly string[]): string {
+  const ranges = columns.map((column) => `SELECT rowid FROM ${table} WHERE ${column} LIKE @pattern ESCAPE '\\'`);
+  return [...ranges, "SELECT value FROM json_each(@unfolded)"].join(" UNION ");
+}
 
 /** Members whose user or device still exists, as GroupStore.countMembers counts them, with their name. */
 const MEMBERS = `SELECT m.member_id, m.member_type, COALESCE(d.device_name, u.display_name) AS name
@@ -60,20 +65,27 @@ const MEMBERS = `SELECT m.member_id, m.member_type, COALESCE(d.device_name, u.di
   WHERE m.group_id = ? AND COALESCE(d.id, u.id) IS NOT NULL
   ORDER BY m.added, m.rowid LIMIT ? OFFSET ?`;
 
+/** A name a list is searched by: its column and the partial index of its values NOCASE does not fold. */
+interface SearchedName {
+  column: string;
+  unfoldedIndex: string;
+}
+
 /**
- * Rows of `table` (named `alias` in `select`, `order` and `where`) narrowed to where `column`
- * starts with a text, ignoring case, in list order. `select` is the columns to read, `order` the
- * list order, `unfoldedIndex` the partial index of the rows NOCASE does not fold, and `where` any
- * condition besides.
+ * Rows of `table` (named `alias` in `select`, `order` and `where`) narrowed to where one of
+ * `names` starts with a text, ignoring case, in list order. `select` is the columns to read,
+ * `order` the list order, and `where` any condition besides.
  */
 function startingWith<Row>(
   db: Db,
-  options: { table: string; alias: string; column: string; unfoldedIndex: string; select: string; order: string; where?: string },
+  options: { table: string; alias: string; names: readonly SearchedName[]; select: string; order: string; where?: string },
 ): StartingWith<Row> {
-  const { table, alias, column, unfoldedIndex, select, order } = options;
-  const where = `${options.where ? `${options.where} AND ` : ""}${alias}.rowid IN (${STARTING_ROWS(table, column)})`;
+  const { table, alias, names, select, order } = options;
+  const where = `${options.where ? `${options.where} AND ` : ""}${alias}.rowid IN (${startingRows(table, names.map((n) => n.column))})`;
   const unfolded = db.prepare<[], { row: number; name: string }>(
-    `SELECT rowid AS row, ${column} AS name FROM ${table} INDEXED BY ${unfoldedIndex} WHERE ${column} GLOB '*[^ -~]*'`,
+    names
+      .map(({ column, unfoldedIndex }) => `SELECT rowid AS row, ${column} AS name FROM ${table} INDEXED BY ${unfoldedIndex} WHERE ${column} GLOB '*[^ -~]*'`)
+      .join(" UNION ALL "),
   );
   const counted = db.prepare<[{ pattern: string; unfolded: string }], { n: number }>(`SELECT count(*) AS n FROM ${table} ${alias} WHERE ${where}`);
   const paged = db.prepare<[{ pattern: string; unfolded: string; limit: number; offset: number }], Row>(
@@ -81,8 +93,8 @@ function startingWith<Row>(
   );
   const bound = (start: string) => {
     const folded = start.toLowerCase();
-    const rows = unfolded.all().filter((r) => r.name.toLowerCase().startsWith(folded));
-    return { pattern: startPattern(start), unfolded: JSON.stringify(rows.map((r) => r.row)) };
+    const rows = new Set(unfolded.all().flatMap((r) => (r.name.toLowerCase().startsWith(folded) ? [r.row] : [])));
+    return { pattern: startPattern(start), unfolded: JSON.stringify([...rows]) };
   };
   return {
     count: (start) => counted.get(bound(start))?.n ?? 0,
@@ -96,7 +108,7 @@ export class ConsoleLists {
   private readonly usersAt;
   /** Listed devices whose name starts with a text. */
   readonly devicesNamed: StartingWith<DeviceChoice>;
-  /** Users whose user principal name starts with a text. */
+  /** Users whose user principal name or display name starts with a text. */
   readonly usersNamed: StartingWith<UserChoice>;
 
   constructor(db: Db) {
@@ -107,8 +119,7 @@ export class ConsoleLists {
     this.devicesNamed = startingWith<DeviceChoice>(db, {
       table: "devices",
       alias: "d",
-      column: "device_name",
-      unfoldedIndex: "devices_by_name_unfolded",
+      names: [{ column: "device_name", unfoldedIndex: "devices_by_name_unfolded" }],
       select: "d.id, d.device_name AS deviceName",
       order: "d.enrolled, d.rowid",
       where: LISTED,
@@ -116,8 +127,10 @@ export class ConsoleLists {
     this.usersNamed = startingWith<UserChoice>(db, {
       table: "users",
       alias: "u",
-      column: "user_principal_name",
-      unfoldedIndex: "users_by_upn_unfolded",
+      names: [
+        { column: "user_principal_name", unfoldedIndex: "users_by_upn_unfolded" },
+        { column: "display_name", unfoldedIndex: "users_by_display_name_unfolded" },
+      ],
       select: "u.id, u.display_name AS displayName, u.user_principal_name AS userPrincipalName",
       order: "u.created, u.rowid",
     });

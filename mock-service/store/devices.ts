@@ -220,6 +220,7 @@ export class DeviceStore {
   private readonly insertAction;
   private readonly openActions;
   private readonly allActions;
+  private readonly actionsOfMany;
   private readonly actionById;
   private readonly updateActionStmt;
 
@@ -274,6 +275,10 @@ export class DeviceStore {
       "SELECT * FROM actions WHERE device_id = ? AND status NOT IN ('completed', 'canceled') ORDER BY requested, rowid",
     );
     this.allActions = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE device_id = ? ORDER BY requested, rowid");
+    // The ids come as one JSON array: one statement whatever the page's size, read through actions_by_device.
+    this.actionsOfMany = db.prepare<[string], ActionRow>(
+      "SELECT * FROM actions WHERE device_id IN (SELECT value FROM json_each(?)) ORDER BY requested, rowid",
+    );
     this.actionById = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE id = ?");
     this.updateActionStmt = db.prepare("UPDATE actions SET status = ?, message = ?, updated = ? WHERE id = ?");
   }
@@ -462,6 +467,17 @@ export class DeviceStore {
   /** Every action asked of the device, done ones included, oldest first (Graph's deviceActionResults). */
   actionsOf(deviceId: string): ActionRecord[] {
     return this.allActions.all(deviceId).map(actionFromRow);
+  }
+
+  /**
+   * What `actionsOf` gives for each of the devices, read in one query (a list page's devices):
+   * every id is a key, with its actions oldest first.
+   */
+  actionsOfDevices(deviceIds: readonly string[]): Map<string, ActionRecord[]> {
+    const found = new Map<string, ActionRecord[]>(deviceIds.map((id) => [id, []]));
+    if (deviceIds.length === 0) return found;
+    for (const row of this.actionsOfMany.all(JSON.stringify(deviceIds))) found.get(row.device_id)?.push(actionFromRow(row));
+    return found;
   }
 
   getAction(id: string): ActionRecord | undefined {

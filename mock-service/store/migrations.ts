@@ -289,4 +289,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX devices_by_directory_id ON devices(directory_id);
   `,
+  // 11: the console's picker finds users by the start of their display name as by the start of
+  //     their user principal name: a range of a case-blind index (LIKE with a prefix), with the
+  //     names NOCASE does not fold kept in a partial index and compared by the service.
+  `
+  CREATE INDEX users_by_display_name ON users(display_name COLLATE NOCASE);
+  CREATE INDEX users_by_display_name_unfolded ON users(display_name) WHERE display_name GLOB '*[^ -~]*';
+  `,
 ];

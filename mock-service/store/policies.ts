@@ -56,6 +56,7 @@ export class PolicyStore {
   private readonly ofKind;
   private readonly upsertState;
   private readonly statesOf;
+  private readonly statesOfMany;
   private readonly deleteStatesOfPolicy;
 
   constructor(
@@ -77,8 +78,11 @@ export class PolicyStore {
       `INSERT OR REPLACE INTO policy_states (device_id, policy_id, version, setting_states, reported, noncompliant_since)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    this.statesOf = db.prepare<[string], { device_id: string; policy_id: string; version: number; setting_states: string; reported: number; noncompliant_since: number | null }>(
-      "SELECT * FROM policy_states WHERE device_id = ?",
+    // A device's states in the primary key's order (by policy id), as the one-device read gives them.
+    this.statesOf = db.prepare<[string], StateRow>("SELECT * FROM policy_states WHERE device_id = ? ORDER BY policy_id");
+    // The ids come as one JSON array: one statement whatever the page's size, read through the primary key.
+    this.statesOfMany = db.prepare<[string], StateRow>(
+      "SELECT * FROM policy_states WHERE device_id IN (SELECT value FROM json_each(?)) ORDER BY device_id, policy_id",
     );
     this.deleteStatesOfPolicy = db.prepare("DELETE FROM policy_states WHERE policy_id = ?");
   }
@@ -114,20 +118,39 @@ export class PolicyStore {
 
   /** What a device reported, by policy id. */
   statesOfDevice(deviceId: string): Map<string, PolicyStateRecord> {
-    return new Map(
-      this.statesOf.all(deviceId).map((row) => [
-        row.policy_id,
-        {
-          deviceId: row.device_id,
-          policyId: row.policy_id,
-          version: row.version,
-          settings: JSON.parse(row.setting_states) as SettingStateReport[],
-          reported: row.reported,
-          noncompliantSince: row.noncompliant_since,
-        },
-      ]),
-    );
+    return new Map(this.statesOf.all(deviceId).map((row) => [row.policy_id, stateFromRow(row)]));
   }
+
+  /**
+   * What `statesOfDevice` gives for each of the devices, read in one query (a list page's
+   * devices): every id is a key, its states in the same order.
+   */
+  statesOfDevices(deviceIds: readonly string[]): Map<string, Map<string, PolicyStateRecord>> {
+    const found = new Map<string, Map<string, PolicyStateRecord>>(deviceIds.map((id) => [id, new Map()]));
+    if (deviceIds.length === 0) return found;
+    for (const row of this.statesOfMany.all(JSON.stringify(deviceIds))) found.get(row.device_id)?.set(row.policy_id, stateFromRow(row));
+    return found;
+  }
+}
+
+interface StateRow {
+  device_id: string;
+  policy_id: string;
+  version: number;
+  setting_states: string;
+  reported: number;
+  noncompliant_since: number | null;
+}
+
+function stateFromRow(row: StateRow): PolicyStateRecord {
+  return {
+    deviceId: row.device_id,
+    policyId: row.policy_id,
+    version: row.version,
+    settings: JSON.parse(row.setting_states) as SettingStateReport[],
+    reported: row.reported,
+    noncompliantSince: row.noncompliant_since,
+  };
 }
 
 function toRow(p: PolicyRecord): Record<string, unknown> {

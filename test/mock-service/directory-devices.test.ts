@@ -165,10 +165,13 @@ describe("a --db file from before directory object ids", () => {
     const device = await enroll(t, (await createProfile(t)).tokenValue);
     const managed = (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body;
     await made.close();
-    // The file as the build before the object ids wrote it: schema version 8, no directory_id column.
+    // The file as the build before the object ids wrote it: the migrations before theirs, no
+    // directory_id column (nor the display-name indexes of the migration after it).
     const raw = new Database(file);
-    raw.exec("DROP INDEX devices_by_directory_id; ALTER TABLE devices DROP COLUMN directory_id");
-    raw.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    raw.exec(
+      "DROP INDEX devices_by_directory_id; ALTER TABLE devices DROP COLUMN directory_id; DROP INDEX users_by_display_name; DROP INDEX users_by_display_name_unfolded",
+    );
+    raw.pragma(`user_version = ${MIGRATIONS.findIndex((sql) => sql.includes("ADD COLUMN directory_id"))}`);
     raw.close();
     const idOnOpen = async () => {
       const reopened = await startMockService({ dbFile: file, adminToken: "t" });

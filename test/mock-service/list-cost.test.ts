@@ -5,12 +5,25 @@
  * an index, comparing as Graph does (ignoring case, any alphabet); a $batch serves other clients
  * between its requests. Costs are counted as the store's reads, so the tests are exact.
  */
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startMockService } from "../../mock-service/index.js";
 import { DeviceStore } from "../../mock-service/store/devices.js";
 import { GroupStore } from "../../mock-service/store/groups.js";
 import { UserStore } from "../../mock-service/store/users.js";
-import { createProfile, DEVICES, directoryIdOf, enroll, factoryGroup, http, licensedUser, START_TIME, useService, type TestService } from "./support/service.js";
+import {
+  createProfile,
+  DEVICES,
+  directoryIdOf,
+  enroll,
+  factoryGroup,
+  http,
+  licensedUser,
+  reportCompliance,
+  START_TIME,
+  useService,
+  type TestService,
+} from "./support/service.js";
 
 const service = useService();
 const q = (text: string) => encodeURIComponent(text);
@@ -106,10 +119,11 @@ describe("a sorted or filtered-and-counted page of devices reads its own rows on
   /** A walk of `path` with the devices made Graph-shaped on each page (the costly part of a row). */
   async function shapedPerPage(t: TestService, path: string): Promise<{ seen: string[]; perPage: number[] }> {
     const reads = watchReads();
-    const shaped = vi.spyOn(DeviceStore.prototype, "actionsOf");
+    // A page's devices are made Graph-shaped together: their actions are read for them all at once.
+    const shaped = vi.spyOn(DeviceStore.prototype, "actionsOfDevices");
     const perPage: number[] = [];
     const seen = await walk(t, path, () => {
-      perPage.push(shaped.mock.calls.length);
+      perPage.push(shaped.mock.calls.reduce((sum, [ids]) => sum + ids.length, 0));
       expect(reads.wholeTableReads()).toBe(0);
       shaped.mockClear();
       reads.clear();
@@ -154,6 +168,134 @@ describe("a sorted or filtered-and-counted page of devices reads its own rows on
       // Its 2 devices, the one after them and (unsorted) the one it resumes after: the 20 skipped are never made Graph-shaped.
       expect(Math.max(...perPage), sort).toBeLessThanOrEqual(4);
     }
+  });
+});
+
+/** Every SQL statement the service runs (all statements share better-sqlite3's Statement prototype). */
+function watchStatements(): { count(): number; clear(): void } {
+  const probe = new Database(":memory:");
+  const prototype = Object.getPrototypeOf(probe.prepare("SELECT 1")) as Record<"run" | "get" | "all" | "iterate", () => unknown>;
+  probe.close();
+  const spies = (["run", "get", "all", "iterate"] as const).map((method) => vi.spyOn(prototype, method));
+  return {
+    count: () => spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0),
+    clear: () => spies.forEach((spy) => spy.mockClear()),
+  };
+}
+
+describe("a page of managed devices reads its devices' actions and policy states once a page", () => {
+  it("runs as many statements for a page of 15 devices as for a page of 3, and answers as GET by id does", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const policy = (
+      await t.admin("POST", "/beta/deviceManagement/deviceCompliancePolicies", {
+        "@odata.type": "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
+        displayName: "Patched",
+        minAndroidSecurityPatchLevel: "2030-01-01",
+        storageRequireEncryption: true,
+        scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 72 }] }],
+      })
+    ).body;
+    await t.admin("POST", `/beta/deviceManagement/deviceCompliancePolicies/${policy.id}/assign`, {
+      assignments: [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: group.id } }],
+    });
+    const profile = await createProfile(t, { displayName: "Factory 1 devices" });
+    const enrolled: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const device = await enroll(t, profile.tokenValue, { serialNumber: `SN${String(i).padStart(4, "0")}` });
+      enrolled.push(device.deviceId);
+      if (i % 3 === 0) {
+        await reportCompliance(t, device, policy.id, [
+          { setting: "minAndroidSecurityPatchLevel", state: "nonCompliant", currentValue: `2020-09-${String(1 + (i % 28)).padStart(2, "0")}` },
+          { setting: "storageRequireEncryption", state: "compliant", currentValue: "encrypted" },
+        ]);
+      }
+      if (i % 4 === 1) expect((await t.admin("POST", `${DEVICES}/${device.deviceId}/wipe`)).status).toBe(204);
+    }
+    const statements = watchStatements();
+    const perPage = async (top: number): Promise<number[]> => {
+      const counts: number[] = [];
+      statements.clear();
+      const seen = await walk(t, `${DEVICES}?$top=${top}`, () => {
+        counts.push(statements.count());
+        statements.clear();
+      });
+      expect(seen).toEqual(enrolled);
+      return counts;
+    };
+    const small = await perPage(3);
+    const large = await perPage(15);
+    // Each device's actions and policy states were read with statements of their own: 2 a device, over 30 a page of 15.
+    expect(Math.max(...large)).toBeLessThanOrEqual(Math.max(...small));
+    expect(Math.max(...large)).toBeLessThanOrEqual(8);
+
+    // The page shows each device as GET by id does: its actions' results and what its reports say.
+    const page = (await t.admin("GET", `${DEVICES}?$top=12`)).body.value as { id: string }[];
+    for (const item of page) {
+      const { "@odata.context": _entity, ...alone } = (await t.admin("GET", `${DEVICES}/${item.id}`)).body;
+      expect(item).toEqual(alone);
+    }
+    expect(page.filter((item) => (item as { deviceActionResults?: unknown[] }).deviceActionResults?.length === 1)).toHaveLength(3);
+    expect(page.filter((item) => (item as { androidSecurityPatchLevel?: string | null }).androidSecurityPatchLevel !== null)).toHaveLength(4);
+  });
+});
+
+describe("a filtered count is SQLite's own work", () => {
+  /** A service whose SQLite functions written in JavaScript (graph_fold, graph_text) count their calls. */
+  async function countingService(): Promise<{ mock: Awaited<ReturnType<typeof startMockService>>; calls: () => number }> {
+    let calls = 0;
+    const register = Database.prototype.function;
+    vi.spyOn(Database.prototype, "function").mockImplementation(function (this: Database.Database, name: string, ...rest: unknown[]) {
+      const fn = rest.pop() as (...args: unknown[]) => unknown;
+      const counted = (...args: unknown[]) => {
+        calls++;
+        return fn(...args);
+      };
+      // better-sqlite3 reads the function's number of arguments from its length.
+      Object.defineProperty(counted, "length", { value: fn.length });
+      return (register as (...args: unknown[]) => Database.Database).call(this, name, ...rest, counted);
+    });
+    const mock = await startMockService({ now: () => START_TIME });
+    return { mock, calls: () => calls };
+  }
+
+  it("counts text filters on ASCII values without calling JavaScript for each row", async () => {
+    const { mock, calls } = await countingService();
+    try {
+      const profile = await mock.admin.createProfile({ displayName: "Count", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+      for (let i = 0; i < 30; i++) await enroll({ url: mock.url } as TestService, profile.tokenValue!, { serialNumber: `SN${String(i).padStart(4, "0")}` });
+      const before = calls();
+      for (const [filter, expected] of [
+        ["startswith(serialNumber,'sn001')", 10],
+        ["endswith(serialNumber,'7') and model eq 'PIXEL 8'", 3],
+        ["contains(deviceName,'SN002') or manufacturer ne 'google'", 10],
+      ] as const) {
+        const reply = await http(`${mock.url}${DEVICES}/$count?$filter=${q(filter)}`, { bearer: mock.adminToken });
+        expect(reply.text, filter).toBe(String(expected));
+      }
+      // Each text comparison called graph_fold or graph_text once a row: 30 devices, four comparisons, over 100 calls.
+      expect(calls() - before).toBe(0);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("counts as Graph compares: any alphabet ignoring case, and LIKE's wildcards matched as typed", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    for (const serialNumber of ["ÄRGER-1", "ärger-2", "ARGER-3", "Kelvin-\u212A", "50%_off", "50x_off", "a\\b"]) await enroll(t, profile.tokenValue, { serialNumber });
+    const count = async (filter: string) => (await http(`${t.url}${DEVICES}/$count?$filter=${q(filter)}`, { bearer: t.service.adminToken })).text;
+    expect(await count("startswith(serialNumber,'ärg')")).toBe("2");
+    expect(await count("contains(serialNumber,'RGER-')")).toBe("3");
+    expect(await count("serialNumber eq 'arger-3'")).toBe("1");
+    expect(await count("serialNumber in ('ÄRGER-1', 'arger-3', 'x')")).toBe("2");
+    // JavaScript folds the Kelvin sign to k, as Graph's case-blind comparison does.
+    expect(await count("endswith(serialNumber,'-k')")).toBe("1");
+    expect(await count("contains(serialNumber,'%_')")).toBe("1");
+    expect(await count("startswith(serialNumber,'50_')")).toBe("0");
+    expect(await count("endswith(serialNumber,'\\b')")).toBe("1");
+    expect(await count("startswith(serialNumber,'')")).toBe("7");
+    expect(await count("not startswith(serialNumber,'a')")).toBe("5");
   });
 });
 

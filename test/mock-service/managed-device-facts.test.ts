@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { xml2json } from "odata-csdl/lib/xml2json.js";
-import { deviceRoutes } from "../../agent/protocol/device-api.js";
-import { DEVICES, enrolledDevice, factoryGroup, http, useService } from "./support/service.js";
+import { DEVICES, enrolledDevice, factoryGroup, http, reportCompliance, useService } from "./support/service.js";
 
 const service = useService();
 const COMPLIANCE = "/beta/deviceManagement/deviceCompliancePolicies";
@@ -41,23 +40,11 @@ describe("managedDevice's compliance facts", () => {
       jailBroken: "Unknown",
     });
 
-    const checkIn = await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps: [] });
-    expect(checkIn.status, checkIn.text).toBe(200);
-    const reported = await t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
-      configurations: [],
-      compliancePolicies: [
-        {
-          id: policy.id,
-          version: 1,
-          settings: [
-            { setting: "minAndroidSecurityPatchLevel", state: "nonCompliant", currentValue: "2020-09-05", reason: "older" },
-            { setting: "storageRequireEncryption", state: "compliant", currentValue: "encrypted" },
-            { setting: "securityBlockJailbrokenDevices", state: "compliant", currentValue: "not rooted" },
-          ],
-        },
-      ],
-    });
-    expect(reported.status, reported.text).toBe(204);
+    await reportCompliance(t, device, policy.id, [
+      { setting: "minAndroidSecurityPatchLevel", state: "nonCompliant", currentValue: "2020-09-05", reason: "older" },
+      { setting: "storageRequireEncryption", state: "compliant", currentValue: "encrypted" },
+      { setting: "securityBlockJailbrokenDevices", state: "compliant", currentValue: "not rooted" },
+    ]);
     const graceEnds = new Date(t.clock.now.getTime() + 72 * 3_600_000).toISOString();
     expect(await facts()).toMatchObject({
       id: device.deviceId,

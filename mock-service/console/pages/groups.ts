@@ -256,9 +256,9 @@ ${postForm(
   `${GROUPS}/${group.id}/members`,
   html`${hidden("memberPage", view.memberPage)}${pageField("userPage", users.at)}${pageField("page", devices.at)}${carried.map((id) => hidden("memberId", id))}
 <div class="inline-form" role="search" aria-label="Members to add">
-  <div class="field"><label for="userSearch">User principal name</label>
+  <div class="field"><label for="userSearch">User principal name or display name</label>
   <input id="userSearch" name="user" type="search" value="${view.user}" aria-describedby="userSearch-hint">
-  <p class="hint" id="userSearch-hint">The start of the name, in any case.</p></div>
+  <p class="hint" id="userSearch-hint">The start of either name, in any case.</p></div>
   <div class="field"><label for="deviceName">Device name</label>
   <input id="deviceName" name="name" type="search" value="${view.name}" aria-describedby="deviceName-hint">
   <p class="hint" id="deviceName-hint">The start of the name, in any case.</p></div>
@@ -266,7 +266,7 @@ ${postForm(
 </div>
 ${carried.length > 0 ? html`<p class="hint">${carried.length} ticked on other pages: Add adds them with those ticked here. <a href="${groupHref(group, { ...view, picked: [] })}">Clear every tick</a></p>` : ""}
 <fieldset class="field"><legend>Users (${users.at.total})</legend>
-${users.rows.length === 0 ? html`<p>${view.user ? html`No user principal name starts with ${view.user}.` : "No users yet."}</p>` : users.rows.map((u) => choice("user", u.id, `${u.displayName} (${u.userPrincipalName})`))}
+${users.rows.length === 0 ? html`<p>${view.user ? html`No user principal name or display name starts with ${view.user}.` : "No users yet."}</p>` : users.rows.map((u) => choice("user", u.id, `${u.displayName} (${u.userPrincipalName})`))}
 ${formPager("Users to add pages", users.at, users.rows.length, "users")}
 </fieldset>
 <fieldset class="field"><legend>Devices (${devices.at.total})</legend>

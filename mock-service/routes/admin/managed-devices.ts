@@ -165,12 +165,23 @@ function sqlColumns(store: DeviceStore): SqlColumns {
 export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
   const { devices, ctx } = services;
 
-  // The tenant's compliance settings are read once a request: a list's devices all follow them.
+  /**
+   * Devices as Graph's managedDevice. The tenant's compliance settings are read once a request (a
+   * list's devices all follow them), and the actions and policy states of a page's devices in one
+   * query each, not one a device.
+   */
   const graphing = () => {
     const compliance = ctx.store.tenant.complianceSettings();
     const now = ctx.now();
-    return (device: DeviceView) =>
-      graphManagedDevice(device, ctx.store.devices.actionsOf(device.id), compliance, now, [...ctx.store.policies.statesOfDevice(device.id).values()]);
+    const many = (devices: readonly DeviceView[]): Record<string, unknown>[] => {
+      const ids = devices.map((device) => device.id);
+      const actions = ctx.store.devices.actionsOfDevices(ids);
+      const states = ctx.store.policies.statesOfDevices(ids);
+      return devices.map((device) =>
+        graphManagedDevice(device, actions.get(device.id) ?? [], compliance, now, [...(states.get(device.id)?.values() ?? [])]),
+      );
+    };
+    return { many, one: (device: DeviceView) => many([device])[0]! };
   };
 
   return async (app) => {
@@ -183,7 +194,8 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
         place: (id) => store.placeOf(id),
         from: (cursor, limit, where) => store.visibleFrom(cursor ?? START, limit, where),
         createdAfter,
-        item: graph,
+        item: graph.one,
+        items: graph.many,
       });
       return odataList(MANAGED_DEVICES, request, ctx.baseUrl(), [], {
         source: {
@@ -192,11 +204,11 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
           narrow: (filter) => {
             const term = requiredEquality(MANAGED_DEVICES, filter, Object.keys(LOOKUPS));
             if (!term || !term.values.every((value): value is string => typeof value === "string" && value !== "")) return undefined;
-            return store.visibleMatching(LOOKUPS[term.property]!, term.values).map(graph);
+            return graph.many(store.visibleMatching(LOOKUPS[term.property]!, term.values));
           },
           sql: {
             columns: () => sqlColumns(store),
-            read: (where, orderBy, limit) => store.visibleWhere(where, orderBy, limit).map(graph),
+            read: (where, orderBy, limit) => graph.many(store.visibleWhere(where, orderBy, limit)),
             count: async (where) => {
               let total = 0;
               for (let from = 1, last = store.lastRow(); from <= last; from += COUNT_SPAN) {
@@ -212,7 +224,7 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
     });
 
     app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
-      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphing()(devices.visible(request.params.id))),
+      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphing().one(devices.visible(request.params.id))),
     );
 
     app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {

@@ -287,7 +287,21 @@ describe("an assigned group's Add members picker, a page at a time", () => {
     expect(added.status).toBe(200);
     expect(await memberDevices(idOf(path))).toEqual([device, user].sort());
     expect(added.text).toContain("Members (2)");
-    expect((await get(`${path}?user=${encodeURIComponent("nobody%")}`)).text).toContain("No user principal name starts with nobody%.");
+    expect((await get(`${path}?user=${encodeURIComponent("nobody%")}`)).text).toContain("No user principal name or display name starts with nobody%.");
+    expect(everyUser).not.toHaveBeenCalled();
+  });
+
+  it("finds users by the start of their display name too, in any case, each once", async () => {
+    const path = await newGroup("Operators by name");
+    const everyUser = vi.spyOn(UserStore.prototype, "list");
+    const found = await get(`${path}?user=${encodeURIComponent("operator 01")}`);
+    expect(found.text).toContain("Users (10)");
+    expect(offered(found.text, "user").map(([, label]) => label)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Operator 01${i} (user01${i}@contoso.example)`),
+    );
+    // Every user's display name starts with "Operator" and none's principal name does: all of them, once each.
+    expect((await get(`${path}?user=OPERATOR`)).text).toContain(`Users (${USERS})`);
+    expect((await get(`${path}?user=${encodeURIComponent("Operator_")}`)).text).toContain("Users (0)");
     expect(everyUser).not.toHaveBeenCalled();
   });
 
@@ -311,7 +325,7 @@ describe("the picker's name searches", () => {
   it("read a range of the name's NOCASE index (LIKE with a prefix and an escape), not the table", () => {
     const db = openDatabase();
     try {
-      for (const [table, column] of [["devices", "device_name"], ["users", "user_principal_name"]] as const) {
+      for (const [table, column] of [["devices", "device_name"], ["users", "user_principal_name"], ["users", "display_name"]] as const) {
         const plan = db.prepare<[{ pattern: string; unfolded: string }], { detail: string }>(`EXPLAIN QUERY PLAN ${STARTING_ROWS(table, column)}`).all({ pattern: startPattern("Ab_%"), unfolded: "[]" });
         expect(plan.map((row) => row.detail)).toContainEqual(expect.stringMatching(new RegExp(`^SEARCH ${table} USING COVERING INDEX \\S+ \\(${column}>\\? AND ${column}<\\?\\)$`)));
       }
@@ -333,6 +347,15 @@ describe("the picker's name searches", () => {
       const group = await own.admin.createGroup({ displayName: "Umlauts", mailEnabled: false, mailNickname: "umlauts", securityEnabled: true });
       const reply = await own.app.inject({ method: "GET", url: `/groups/${group.id}?name=${encodeURIComponent("aosp_ärg")}`, headers: { cookie } });
       expect(offered(reply.body).map(([, name]) => name)).toEqual(["AOSP_ÄRGER-1", "AOSP_ärger-2"]);
+      const people = [["Ärger Anna", "anna"], ["ärger Ben", "arger.ben"], ["Arger Carl", "carl"], ["Arger Dan", "arger.dan"]] as const;
+      for (const [displayName, alias] of people) await own.admin.createUser({ displayName, userPrincipalName: `${alias}@contoso.example`, password: "Passw0rd!long" });
+      const usersFound = async (start: string) => {
+        const reply = await own.app.inject({ method: "GET", url: `/groups/${group.id}?user=${encodeURIComponent(start)}`, headers: { cookie } });
+        return offered(reply.body, "user").map(([, label]) => label.split(" (")[0]);
+      };
+      expect(await usersFound("ÄRG")).toEqual(["Ärger Anna", "ärger Ben"]);
+      // Ben by his principal name, Carl by his display name, Dan by both (offered once).
+      expect(await usersFound("arg")).toEqual(["ärger Ben", "Arger Carl", "Arger Dan"]);
     } finally {
       await own.close();
     }

@@ -3,7 +3,7 @@
  * a clock the test moves), plain HTTP helpers, and factories for the usual fixtures.
  */
 import { afterEach, beforeEach } from "vitest";
-import type { EnrollRequest, EnrollResponse } from "../../../agent/protocol/device-api.js";
+import type { EnrollRequest, EnrollResponse, SettingStateReport } from "../../../agent/protocol/device-api.js";
 import { deviceRoutes } from "../../../agent/protocol/device-api.js";
 import { startMockService, type MockService, type MockServiceOptions } from "../../../mock-service/index.js";
 import type { GraphProfile } from "../../../mock-service/admin-client.js";
@@ -147,7 +147,17 @@ export async function enrolledDevice(
   return { profile, device, user };
 }
 
-/** Decodes a profile's qrCodeContent to the provisioning JSON object. */
+/** The device checks in, then reports how it met one compliance policy's settings (a refusal throws). */
+export async function reportCompliance(t: TestService, device: EnrollResponse, policyId: string, settings: SettingStateReport[]): Promise<void> {
+  const checkIn = await t.device(device.deviceCredential, "POST", deviceRoutes.checkIn(device.deviceId), { agentVersion: "24.9.2", apps: [] });
+  if (checkIn.status !== 200) throw new Error(`check-in failed: ${checkIn.status} ${checkIn.text}`);
+  const reported = await t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
+    configurations: [],
+    compliancePolicies: [{ id: policyId, version: 1, settings }],
+  });
+  if (reported.status !== 204) throw new Error(`policy states refused: ${reported.status} ${reported.text}`);
+}
+
 /** The seed's dynamic device group: the devices enrolled with the profile "Factory 1 devices". */
 export async function factoryGroup(t: TestService): Promise<{ id: string; displayName: string }> {
   const reply = await t.admin("POST", "/beta/groups", {
