@@ -82,6 +82,9 @@ const passwordProfile = {
 
 export const userSchema = {
   type: "object",
+  // A $select of a property Graph declares and the mock does not simulate adds it (null, [] or
+  // Graph's default): the serializer writes such properties as they are.
+  additionalProperties: true,
   properties: {
     "@odata.context": { type: "string" },
     id: { type: "string" },
@@ -122,7 +125,8 @@ export const createUserSchema = route({
       userPrincipalName: { type: "string", minLength: 3, maxLength: 113 },
       mailNickname: { type: "string", minLength: 1, maxLength: 64 },
       passwordProfile,
-      usageLocation: { type: "string", maxLength: 2 },
+      // Nullable in Graph; accepted and not kept (the mock simulates no usage location).
+      usageLocation: { type: ["string", "null"], maxLength: 2 },
     },
   },
   response: { 201: userSchema, ...errors(400, 401, 413, 415) },
