@@ -1,13 +1,15 @@
 // Writes mock-service/odata/graph-declared.ts: the structural properties Graph beta's CSDL declares
 // on the entity types the mock serves (user, group, managedDevice), inherited ones included, each
-// with its CSDL type. The OData layer reads it to tell a property Graph has but the mock does not
-// simulate (answered as Graph answers it unset) from a name Graph does not know (Graph's 400).
+// with its CSDL type, and their navigation properties. The OData layer reads it to tell a property
+// Graph has but the mock does not simulate (answered as Graph answers it unset) from a name Graph
+// does not know (Graph's 400), and a navigation Graph has but the mock does not serve (501).
 //
 // Usage: tsx scripts/graph-declared.ts CSDL... [--names TYPE-MAPPINGS.json]
 //   CSDL         CSDL XML files (e.g. msgraph-metadata's schemas/beta-Prod.csdl); for each type, the
 //                first file that declares it gives its properties.
 //   --names      msgraph-metadata's schemas/type-mappings/beta-entity-types.json (generated from
-//                beta-Prod.csdl): names it lists that no CSDL file declared are added, type unknown.
+//                beta-Prod.csdl): names it lists that no CSDL file declared are added, type unknown,
+//                and its navigation properties.
 // Nothing is downloaded: pass files you fetched yourself.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -18,6 +20,7 @@ const TYPES = ["user", "group", "managedDevice"] as const;
 const NS = "microsoft.graph";
 
 type CsdlMember = { $Kind?: string; $Type?: string; $Collection?: boolean; $Nullable?: boolean };
+type Names = { properties?: string[]; navigationProperties?: string[] };
 type CsdlType = Record<string, CsdlMember | string | boolean> & { $Kind?: string; $BaseType?: string };
 
 function fail(message: string): never {
@@ -72,9 +75,19 @@ function properties(name: string): Record<string, string> {
   return { ...inherited, ...own };
 }
 
-const names = namesFile ? (JSON.parse(readFileSync(namesFile, "utf8")) as Record<string, Record<string, { properties?: string[] }>>)[NS] : undefined;
+/** The type's navigation properties, its base types' included. */
+function navigation(name: string): string[] {
+  const type = declaration(name);
+  if (!type) return [];
+  const own = Object.entries(type).filter(([p, m]) => !p.startsWith("$") && typeof m === "object" && m.$Kind === "NavigationProperty").map(([p]) => p);
+  return [...(type.$BaseType ? navigation(local(type.$BaseType)) : []), ...own];
+}
+
+const names = namesFile ? (JSON.parse(readFileSync(namesFile, "utf8")) as Record<string, Record<string, Names>>)[NS] : undefined;
 const out: Record<string, Record<string, string>> = {};
+const navigations: Record<string, string[]> = {};
 for (const name of TYPES) {
+  navigations[`${NS}.${name}`] = [...new Set([...navigation(name), ...(names?.[name]?.navigationProperties ?? [])])].sort((a, b) => a.localeCompare(b));
   const declared = properties(name);
   if (Object.keys(declared).length === 0) fail(`no CSDL file given declares the entity type ${NS}.${name}`);
   for (const extra of names?.[name]?.properties ?? []) declared[extra] ??= "?";
@@ -96,6 +109,11 @@ writeFileSync(
  */
 export const GRAPH_DECLARED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 ${body}
+};
+
+/** The navigation properties Graph beta declares on those types, inherited ones included. */
+export const GRAPH_NAVIGATION: Readonly<Record<string, readonly string[]>> = {
+${Object.entries(navigations).map(([type, list]) => `  ${JSON.stringify(type)}: ${JSON.stringify(list)},`).join("\n")}
 };
 `,
 );
