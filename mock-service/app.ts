@@ -21,6 +21,7 @@ import { routeFamilyOf } from "./http/route-family.js";
 import { refuseWhileStopping, ShutdownGate, trackHandlers } from "./http/shutdown.js";
 import { throttleHook, type ThrottleBudget } from "./http/throttle.js";
 import { RouteTemplates, v1PathMessage } from "./http/unknown-routes.js";
+import { unsimulatedRoute } from "./odata/unsimulated-routes.js";
 import { nameOperations } from "./http/operation-ids.js";
 import { batchRoutes } from "./routes/admin/batch.js";
 import { groupRoutes } from "./routes/admin/groups.js";
@@ -117,7 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const path = request.url.split("?")[0];
     if (path?.startsWith("/beta/")) {
       await authenticateAdmin(request);
-      throw betaRoutes.error(request.method, path);
+      // A Graph route the mock does not simulate says so (501); a path Graph lacks gets Graph's own refusal.
+      throw unsimulatedRoute(request.method, path, (item) => betaRoutes.servedUnder(item)) ?? betaRoutes.error(request.method, path);
     }
     const message = v1PathMessage(request.method, path ?? "") ?? `there is no route ${request.method} ${path}; see /openapi.json for the routes`;
     reply.code(404).send({

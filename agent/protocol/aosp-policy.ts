@@ -88,6 +88,15 @@ export function compareOsVersions(a: string, b: string): number | null {
   return 0;
 }
 
+/**
+ * Whether a policy's setting is configured, i.e. a setting the policy holds: in both AOSP policy
+ * types null (or absent) and a boolean false are *Not configured* (Intune "doesn't change or
+ * update this setting"), so the device neither applies nor reports them.
+ */
+export function isConfiguredSetting(value: unknown): boolean {
+  return value !== null && value !== undefined && value !== false;
+}
+
 /** The settings of an aospDeviceOwnerDeviceConfiguration the device applies (null or absent: not configured). */
 export interface AospConfigurationSettings {
   appsBlockInstallFromUnknownSources?: boolean | null;

@@ -23,6 +23,23 @@ export class RouteTemplates {
     this.templates.set(route.url, entry);
   };
 
+  /**
+   * The routes right under an item's path (`/beta/users/abc`), as `GET|PATCH /beta/users/{id}`,
+   * `POST /beta/users/{id}/assignLicense`: what a refusal there says the mock serves.
+   */
+  servedUnder(itemPath: string): string[] {
+    const item = itemPath.split("/").slice(1);
+    const served: string[] = [];
+    for (const [url, t] of this.templates) {
+      const depth = t.segments.length - item.length;
+      if (depth < 0 || depth > 1 || url.endsWith("/$count")) continue;
+      if (!item.every((segment, i) => t.segments[i]!.startsWith(":") || t.segments[i]!.toLowerCase() === segment.toLowerCase())) continue;
+      const methods = [...t.methods].filter((m) => m !== "HEAD").sort().join("|");
+      served.push(`${methods} ${url.replace(/:([A-Za-z]+)/g, "{$1}")}`);
+    }
+    return served.sort();
+  }
+
   /** Why `method path` has no route: its first unknown segment, or the methods its path takes. */
   explain(method: string, path: string): UnknownRoute {
     const segments = path.split("/").slice(1).map((segment) => safeDecode(segment));

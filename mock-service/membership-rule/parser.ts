@@ -336,10 +336,14 @@ export function parseMembershipRule(rule: string): RuleNode {
       );
     }
     if (object.text.toLowerCase() !== "device") {
+      // A rule of user properties alone is a dynamic user group, which Entra ID takes but the mock
+      // does not simulate; only a rule naming both kinds mixes users and devices.
       const hint =
-        object.text.toLowerCase() === "user"
-          ? "dynamic device groups use device properties only; a rule cannot mix users and devices"
-          : "properties start with device.";
+        object.text.toLowerCase() !== "user"
+          ? "properties start with device."
+          : /\bdevice\s*\./i.test(rule)
+            ? "dynamic device groups use device properties only; a rule cannot mix users and devices"
+            : "dynamic user groups are not simulated: the mock serves dynamic device groups (rules of device.* properties) only";
       fail(object.offset, "device.<property>", `${describe(object)} at ${where(rule, object.offset)}: ${hint}`);
     }
     const info = lookupProperty(name.text);

@@ -15,7 +15,7 @@ import { ApiError, badRequest, ENTRA_CODES } from "../http/errors.js";
 import { consistencyEventual } from "../http/odata.js";
 import { advancedOperatorsIn, compileFilter, FilterMeaningError, FilterUnsupportedError, type Item, type Predicate } from "./filter-eval.js";
 import { FilterSyntaxError, MAX_FILTER_LENGTH, parseFilter, type FilterNode } from "./filter.js";
-import { findProperty, type CollectionDef } from "./model.js";
+import { findProperty, notSimulated, unsetValue, unsimulatedProperty, type CollectionDef } from "./model.js";
 import { makeToken, queryDigest, resumeIndex, resumeKey, resumePoint, SkipTokenError, sortItems, type SortKey } from "./paging.js";
 import { kept, scan, type ListSource } from "./source.js";
 import { EVERY_ITEM, filterSql, orderSql, sortedChunks, type SqlColumns } from "./sql.js";
@@ -211,7 +211,7 @@ export async function odataList(
   }
   const rendered: Item[] = [];
   // One at a time: an item that is costly to render lets other requests in between.
-  for (const item of page) rendered.push(applySelect(render ? await render(item, select) : item, select));
+  for (const item of page) rendered.push(applySelect(def, render ? await render(item, select) : item, select));
 
   // Graph's order: the context, the count and the next page's link, then the items.
   return {
@@ -234,7 +234,7 @@ export function odataEntity(def: CollectionDef, request: FastifyRequest, baseUrl
   const select = parseSelect(def, (request.query as Query).$select);
   return {
     "@odata.context": context(baseUrl, `${selectedPath(def.contextPath, select)}/$entity`),
-    ...applySelect(entity, select),
+    ...applySelect(def, entity, select),
   };
 }
 
@@ -247,11 +247,19 @@ function selectedPath(path: string, select: ReadonlySet<string> | undefined): st
   return select ? `${path}(${[...select].join(",")})` : path;
 }
 
-function applySelect(item: Item, select: ReadonlySet<string> | undefined): Item {
+function applySelect(def: CollectionDef, item: Item, select: ReadonlySet<string> | undefined): Item {
   if (!select) return item;
   const out: Item = {};
   if (item["@odata.type"] !== undefined) out["@odata.type"] = item["@odata.type"];
-  for (const name of select) if (name in item) out[name] = item[name];
+  for (const name of select) {
+    if (name in item) {
+      out[name] = item[name];
+      continue;
+    }
+    // A property Graph declares that the mock does not simulate: what Graph answers when it is unset.
+    const unsimulated = unsimulatedProperty(def, name);
+    if (unsimulated) out[name] = unsetValue(unsimulated[1], { def, name });
+  }
   return out;
 }
 
@@ -262,7 +270,7 @@ function parseSelect(def: CollectionDef, text: string | undefined): ReadonlySet<
   const selected = new Set<string>();
   for (const name of names) {
     if (name === "") throw badRequest("$select: an empty property name; write names separated by commas, e.g. $select=id,displayName");
-    const found = findProperty(def, name);
+    const found = findProperty(def, name) ?? unsimulatedProperty(def, name);
     if (!found) {
       throw badRequest(
         `$select: could not find a property named '${name}' on type '${def.entityType}'; its properties are ${Object.keys(def.properties).join(", ")}`,
@@ -289,6 +297,8 @@ function parseOrderBy(def: CollectionDef, text: string | undefined): SortKey[] {
     const match = /^\s*([A-Za-z][A-Za-z0-9]*)(?:\s+(asc|desc))?\s*$/i.exec(part);
     if (!match) throw badRequest(`$orderby: '${part.trim()}' is not '<property> [asc|desc]'; e.g. $orderby=displayName desc`);
     const found = findProperty(def, match[1]!);
+    const unsimulated = unsimulatedProperty(def, match[1]!);
+    if (unsimulated) throw badRequest(`$orderby: ${notSimulated(def, unsimulated[0])}; sortable properties: ${sortable()}`);
     if (!found || !found[1].orderBy) {
       const hint = `$orderby: '${match[1]}' cannot be sorted on here; sortable properties: ${sortable()}`;
       // Entra ID's own refusal of a property it cannot sort (users, groups, devices, directoryObjects).

@@ -4,7 +4,7 @@
  * Text, enums and GUIDs compare ignoring case, as Graph does; dates compare as instants.
  */
 import type { FilterNode, Literal } from "./filter.js";
-import { ADVANCED_OPERATORS, findProperty, type CollectionDef, type PropertyDef } from "./model.js";
+import { ADVANCED_OPERATORS, findProperty, notSimulated, unsimulatedProperty, type CollectionDef, type PropertyDef } from "./model.js";
 
 export type Item = Record<string, unknown>;
 export type Predicate = (item: Item) => boolean;
@@ -102,6 +102,8 @@ function filterableList(def: CollectionDef): string {
 
 function compileComparison(def: CollectionDef, node: Extract<FilterNode, { kind: "compare" }>): Predicate {
   const found = findProperty(def, node.property);
+  const unsimulated = unsimulatedProperty(def, node.property);
+  if (unsimulated) throw new FilterMeaningError(node.at, `${notSimulated(def, unsimulated[0])}; properties you can filter on: ${filterableList(def)}`);
   if (!found) {
     throw new FilterMeaningError(
       node.at,

@@ -5,9 +5,12 @@
  * managedDevices, androidDeviceOwnerEnrollmentProfiles, policies and terms, and the users, groups, organization and
  * subscribedSkus entity sets. It is generated from the same collection definitions the query
  * options use, so a property that filters is a property the document declares, and from a
- * CsdlModel of the rest the answers refer to (types, navigation lists, actions).
+ * CsdlModel of the rest the answers refer to (types, navigation lists, actions). The properties
+ * Graph declares that the mock does not simulate (answered in a `$select` as Graph answers them
+ * unset) are declared too where their type is primitive or a complex type the model declares.
  */
-import type { CollectionDef, PropertyDef } from "./model.js";
+import { GRAPH_DECLARED } from "./graph-declared.js";
+import { findProperty, type CollectionDef, type PropertyDef } from "./model.js";
 
 const NS = "microsoft.graph";
 
@@ -83,6 +86,24 @@ const OPEN_TYPES: ReadonlySet<string> = new Set([`${NS}.directoryObject`]);
 /** A navigation property: its name, target type and whether the target is contained. */
 type Navigation = [name: string, target: string, contained: boolean];
 
+/**
+ * The properties Graph declares on the def's type that the mock does not simulate but answers in a
+ * `$select` (as Graph answers them unset), where their type is one the document can name: a
+ * primitive, or a complex type the model declares. Inherited ones are declared on their base.
+ */
+function unsimulatedDeclarations(def: CollectionDef, model: CsdlModel): [string, string, boolean?][] {
+  const inherited = new Set(["id", ...(def.baseType === `${NS}.directoryObject` ? ["deletedDateTime"] : [])]);
+  const declarations: [string, string, boolean?][] = [];
+  for (const [name, csdl] of Object.entries(GRAPH_DECLARED[def.entityType] ?? {})) {
+    if (inherited.has(name) || findProperty(def, name)) continue;
+    const type = csdl.replace(/!$/, "");
+    const inner = /^Collection\((.+)\)$/.exec(type)?.[1] ?? type;
+    const nameable = inner.startsWith("Edm.") || Object.hasOwn(model.complexTypes, shortName(inner));
+    if (nameable) declarations.push([name, type, csdl.endsWith("!") ? false : undefined]);
+  }
+  return declarations;
+}
+
 export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = NO_MODEL): string {
   const enums = new Map<string, readonly string[] | Readonly<Record<string, number>>>();
   const entityTypes = new Map<string, { base: string; properties: [string, string, boolean?][]; navigation: Navigation[] }>();
@@ -105,6 +126,7 @@ export function csdlDocument(defs: readonly CollectionDef[], model: CsdlModel = 
       if (property.type === "enum" && property.edm && property.members) enums.set(property.edm, property.values ?? property.members);
       properties.push([name, edmType(property), property.nullable]);
     }
+    properties.push(...unsimulatedDeclarations(def, model));
     entityTypes.set(def.entityType, { base: def.baseType ?? `${NS}.entity`, properties, navigation: [] });
   }
   for (const [name, members] of Object.entries(model.enumTypes ?? {})) enums.set(`${NS}.${name}`, members);

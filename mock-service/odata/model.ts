@@ -4,6 +4,7 @@
  * per collection drives the query options, the paging, the OpenAPI parameters and `$metadata`.
  */
 import type { FilterOperator } from "./filter.js";
+import { GRAPH_DECLARED } from "./graph-declared.js";
 
 export type PropertyType = "string" | "boolean" | "int" | "dateTime" | "guid" | "enum" | "complex";
 
@@ -56,6 +57,11 @@ export interface CollectionDef {
    * a collection of a type declared elsewhere (a group's members are directoryObjects).
    */
   declaresType?: boolean;
+  /**
+   * What Graph answers for a property it declares that the mock does not simulate, where a real
+   * answer shows it (Intune's "Unknown" device category); others get unsetValue's default.
+   */
+  unset?: Readonly<Record<string, unknown>>;
 }
 
 /** Operator sets, as Graph allows them per kind of property. */
@@ -79,3 +85,43 @@ export function findProperty(def: CollectionDef, name: string): [string, Propert
   return key === undefined ? undefined : [key, def.properties[key]!];
 }
 
+
+/**
+ * A property Graph beta declares on the collection's entity type that the mock does not simulate:
+ * its name as Graph spells it and its CSDL type (see graph-declared.ts). Undefined for a property
+ * the collection simulates, and for a name Graph does not declare either.
+ */
+export function unsimulatedProperty(def: CollectionDef, name: string): [string, string] | undefined {
+  if (findProperty(def, name)) return undefined;
+  const declared = GRAPH_DECLARED[def.entityType];
+  if (!declared) return undefined;
+  const key = Object.hasOwn(declared, name) ? name : Object.keys(declared).find((p) => p.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : [key, declared[key]!];
+}
+
+/**
+ * What Graph answers for a property nothing has set, by its CSDL type: an empty collection; for a
+ * single value Graph declares Nullable="false", its type's zero (false, 0, and for a date Intune's
+ * 0001-01-01T00:00:00Z); otherwise null (also for a non-nullable enum or complex value, whose
+ * default the mock does not know).
+ */
+export function unsetValue(csdlType: string, known?: { def: CollectionDef; name: string }): unknown {
+  if (known && known.def.unset && Object.hasOwn(known.def.unset, known.name)) return known.def.unset[known.name];
+  if (csdlType.startsWith("Collection(")) return [];
+  switch (csdlType) {
+    case "Edm.Boolean!":
+      return false;
+    case "Edm.Int32!":
+    case "Edm.Int64!":
+      return 0;
+    case "Edm.DateTimeOffset!":
+      return "0001-01-01T00:00:00Z";
+    default:
+      return null;
+  }
+}
+
+/** The refusal's words for a property Graph declares and the mock does not simulate. */
+export function notSimulated(def: CollectionDef, name: string): string {
+  return `'${name}' is a property of ${def.entityType} that the mock does not simulate (a $select of it answers Graph's value for an unset property)`;
+}

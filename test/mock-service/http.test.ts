@@ -212,9 +212,8 @@ describe("bad input", () => {
     for (const [method, path, segment] of [
       ["GET", "/beta/me", "me"],
       ["GET", "/beta/deviceManagement/somethingElse", "somethingElse"],
-      ["POST", `${DEVICES}/${device}/syncDevice`, "syncDevice"],
-      ["POST", `${DEVICES}/${device}/retire`, "retire"],
-      ["POST", `${DEVICES}/${device}/rebootNow`, "rebootNow"],
+      // Graph's own actions it does not simulate (syncDevice, retire) are 501: test/mock-service/unsimulated-routes.test.ts.
+      ["POST", `${DEVICES}/${device}/selfDestruct`, "selfDestruct"],
     ]) {
       const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
       expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 400, code: "BadRequest" });

@@ -156,10 +156,18 @@ describe("membership rules: malformed rules say where and what was expected", ()
     expect(error.message).toMatch(/unknown device property "colour" at column 8/);
   });
 
-  it("refuses user properties in a device rule", () => {
-    const error = parseError('user.department -eq "Sales"');
-    expect(error.offset).toBe(0);
-    expect(error.message).toMatch(/device properties only/);
+  it("refuses a rule of user properties alone as a dynamic user group, which the mock does not simulate", () => {
+    const error = parseError('(user.department -eq "Sales")');
+    expect(error.offset).toBe(1);
+    expect(error.message).toBe(
+      '"user" at column 2: dynamic user groups are not simulated: the mock serves dynamic device groups (rules of device.* properties) only',
+    );
+    expect(error.message).not.toMatch(/mix/);
+  });
+
+  it("refuses user properties in a device rule as a mix", () => {
+    const error = parseError('device.deviceOSType -eq "AndroidAOSP" and user.department -eq "Sales"');
+    expect(error.message).toMatch(/dynamic device groups use device properties only; a rule cannot mix users and devices/);
   });
 
   it("points at the opening quote of a string that is never closed", () => {

@@ -156,6 +156,16 @@ describe("device configurations", () => {
     expect((await t.admin("GET", `${CONFIGURATIONS}/${policy.id}/assignments`)).body.value).toHaveLength(1);
   });
 
+  it("counts in settingCount only the settings the policy holds: a restriction set to false is Not configured, as the device never reports it", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const policy = await configuration(t, { cameraBlocked: false, screenCaptureBlocked: true, passwordMinimumLength: 6, passwordRequiredType: "numericComplex" });
+    await t.admin("POST", `${CONFIGURATIONS}/${policy.id}/assign`, { assignments: [groupTarget(group.id)] });
+    const { device } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
+    const state = (await t.admin("GET", `${DEVICES}/${device.deviceId}/deviceConfigurationStates`)).body.value[0];
+    expect(state).toMatchObject({ id: policy.id, settingCount: 3 });
+  });
+
   it("show each device's reported setting states, and unknown until the device reports", async () => {
     const t = service();
     const group = await factoryGroup(t);

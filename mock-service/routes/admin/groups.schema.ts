@@ -56,6 +56,9 @@ export const GROUP_MEMBERS: CollectionDef = {
 
 export const groupSchema = {
   type: "object",
+  // A $select of a property Graph declares and the mock does not simulate adds it (null, [] or
+  // Graph's default): the serializer writes such properties as they are.
+  additionalProperties: true,
   properties: {
     "@odata.context": { type: "string" },
     id: { type: "string" },

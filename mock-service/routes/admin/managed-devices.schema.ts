@@ -65,6 +65,9 @@ export const MANAGED_DEVICES: CollectionDef = {
   pageSize: 1000,
   maxTop: 1000,
   createdProperty: "enrolledDateTime",
+  // Intune's answer for a device with no category and no Exchange ActiveSync, as a real list shows
+  // it (https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/2832).
+  unset: { deviceCategoryDisplayName: "Unknown", exchangeAccessState: "none", exchangeAccessStateReason: "none" },
   properties: {
     id: { type: "string", filter: EXACT_OPS, orderBy: true },
     userId: text(EXACT_OPS),
@@ -123,6 +126,9 @@ export const DETECTED_APPS: CollectionDef = {
 
 export const managedDeviceSchema = {
   type: "object",
+  // A $select of a property Graph declares and the mock does not simulate adds it (null, [] or
+  // Graph's default): the serializer writes such properties as they are.
+  additionalProperties: true,
   properties: {
     "@odata.context": { type: "string" },
     "@odata.type": { type: "string" },

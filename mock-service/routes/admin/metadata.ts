@@ -109,6 +109,8 @@ export const ADMIN_MODEL: CsdlModel = {
   },
   complexTypes: {
     mimeContent: { properties: { type: STRING, value: "Edm.Binary" } },
+    // managedDevice.usersLoggedOn, which the mock answers [] (https://learn.microsoft.com/graph/api/resources/intune-devices-loggedonuser?view=graph-rest-beta).
+    loggedOnUser: { properties: { userId: STRING, lastLogOnDateTime: WHEN } },
     assignedLicense: { properties: { disabledPlans: many("Edm.Guid"), skuId: "Edm.Guid" } },
     servicePlanInfo: { properties: { servicePlanId: "Edm.Guid", servicePlanName: STRING, provisioningStatus: STRING, appliesTo: STRING } },
     deviceAndAppManagementAssignmentTarget: {

@@ -4,6 +4,7 @@
  * managedDevices/{id}/deviceConfigurationStates and deviceCompliancePolicyStates.
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { isConfiguredSetting } from "../../../agent/protocol/aosp-policy.js";
 import { iso } from "../../context.js";
 import { policyStateOf, POLICY_TYPES, type PolicyType } from "../../domain/aosp-policies.js";
 import { entityEnvelope, listEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
@@ -175,7 +176,9 @@ function graphSettingState(
 
 function graphPolicyState(type: PolicyType, view: PolicyStateView, device: DeviceView): Record<string, unknown> {
   const { policy, state } = view;
-  const settingCount = Object.keys(policy.settings).length;
+  // The settings the policy holds: a Not configured one (null, or a restriction set to false) is
+  // none, and the device never reports it, so the count agrees with a complete settingStates.
+  const settingCount = Object.values(policy.settings).filter(isConfiguredSetting).length;
   let overall: string;
   let settingStates: Record<string, unknown>[];
   if (state === undefined) {

@@ -82,6 +82,9 @@ const passwordProfile = {
 
 export const userSchema = {
   type: "object",
+  // A $select of a property Graph declares and the mock does not simulate adds it (null, [] or
+  // Graph's default): the serializer writes such properties as they are.
+  additionalProperties: true,
   properties: {
     "@odata.context": { type: "string" },
     id: { type: "string" },
@@ -123,7 +126,8 @@ export const createUserSchema = route({
       // Checked against Entra ID's rule by the service (domain/mail-nickname.ts), which says why.
       mailNickname: { type: "string" },
       passwordProfile,
-      usageLocation: { type: "string", maxLength: 2 },
+      // Nullable in Graph; accepted and not kept (the mock simulates no usage location).
+      usageLocation: { type: ["string", "null"], maxLength: 2 },
     },
   },
   response: { 201: userSchema, ...errors(400, 401, 413, 415) },

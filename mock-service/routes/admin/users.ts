@@ -22,6 +22,7 @@ import {
   patchUserSchema,
   subscribedSkusSchema,
 } from "./users.schema.js";
+import { refuseUnsimulatedWrites } from "./unsimulated.js";
 
 type IdParams = { Params: { id: string } };
 
@@ -46,7 +47,7 @@ export function userRoutes(services: Services): FastifyPluginAsync {
   const entity = (user: UserRecord) => entityEnvelope(ctx.baseUrl(), "users", graphUser(user));
 
   return async (app) => {
-    app.post<{ Body: NewUser }>("/beta/users", { schema: createUserSchema }, async (request, reply) => {
+    app.post<{ Body: NewUser }>("/beta/users", { schema: createUserSchema, preValidation: refuseUnsimulatedWrites(USERS, createUserSchema.body) }, async (request, reply) => {
       // Before, any @odata.type was accepted and ignored.
       refuseOtherODataType(request.body, USER_ODATA_TYPE, "a user of users");
       const user = await users.create(request.body);
@@ -62,7 +63,7 @@ export function userRoutes(services: Services): FastifyPluginAsync {
       odataEntity(USERS, request, ctx.baseUrl(), graphUser(users.get(request.params.id))),
     );
 
-    app.patch<IdParams & { Body: UserPatch }>("/beta/users/:id", { schema: patchUserSchema }, async (request, reply) => {
+    app.patch<IdParams & { Body: UserPatch }>("/beta/users/:id", { schema: patchUserSchema, preValidation: refuseUnsimulatedWrites(USERS, patchUserSchema.body) }, async (request, reply) => {
       refuseTypeChange(request.body, USER_ODATA_TYPE, "this user");
       await users.update(request.params.id, request.body);
       return reply.code(204).send();
