@@ -46,7 +46,7 @@ import { virtualSecurityPatchLevel } from "./compliance.js";
 
 // The facade's types, for callers that build a device and drive it.
 export { isSettled, reportedApps } from "./device.js";
-export type { Device, DeviceEnrollOptions, DeviceReport } from "./device.js";
+export type { Device, DeviceEnrollOptions, DeviceReport, RunUntilOptions } from "./device.js";
 
 export interface CreateDeviceOptions {
   /**
