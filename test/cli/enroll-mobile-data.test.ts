@@ -52,6 +52,20 @@ describe("aosp-sim enroll with a payload that allows mobile data and sets the lo
     expect(JSON.parse(replayed.stdout)).toMatchObject({ identical: true });
   });
 
+  it("has no mobile data either under the network-absent fault, and replays identically", async () => {
+    // Before: the fault took the Wi-Fi only, and the device enrolled on over mobile data.
+    const transcript = temp.file("network-absent.jsonl");
+    const result = await aospSim(["enroll", payload, "--clock", "simulated", "--seed", "1", "--fault", "network-absent", "--json", "--transcript", transcript]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { finalState: string; failure: { code: string }; timeline: { state: string }[] };
+    expect(report.finalState).toBe("provisioningFailed");
+    expect(report.failure.code).toBe("mobileDataTimeout");
+    const replayed = await aospSim(["replay", transcript, "--json"]);
+    expect(replayed.code).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ identical: true });
+  });
+
   it("goes on over mobile data by default, to the missing admin app", async () => {
     const result = await aospSim(["enroll", payload, "--clock", "simulated", "--seed", "1", "--json"]);
     expect(result.stderr).toBe("");
