@@ -358,6 +358,14 @@ export class SkewedClock implements ClockPort {
   /** Sets the device's clock to read `ms` now (the payload's LOCAL_TIME, as AlarmManager.setTime does). */
   setTime(ms: number): void {
     this.offsetMs += ms - this.now();
+    this.timeSet?.();
+  }
+
+  private timeSet: (() => void) | undefined;
+
+  /** Calls `listener` after each setTime (a device keeps the time set on it: agent/device/clock-setting.ts). */
+  onSetTime(listener: () => void): void {
+    this.timeSet = listener;
   }
 
   now(): number {
