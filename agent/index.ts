@@ -25,7 +25,7 @@
 
 // The device
 export { createDevice, isSettled } from "./device/create-device.js";
-export type { CreateDeviceOptions, Device, DeviceEnrollOptions, DeviceReport } from "./device/create-device.js";
+export type { CreateDeviceOptions, Device, DeviceEnrollOptions, DeviceReport, RunUntilOptions } from "./device/create-device.js";
 export type { DeviceCommand, DeviceSnapshot, DeviceActor } from "./device/runtime.js";
 export type { DeviceRecord, StepRecord, PowerRecord, NoteRecord, Timed } from "./device/step-record.js";
 export { identityFromSeed, resolveIdentity } from "./device/identity.js";
@@ -117,7 +117,7 @@ export { TranscriptFile, TRANSCRIPT_FORMAT } from "./report/transcript.js";
 export { startMockService, AdminClient, AdminApiError, AdminAnswerError, ADMIN_ANSWER_LIMIT_BYTES, SHUTDOWN_GRACE_MS } from "../mock-service/index.js";
 // The `chaos` and `throttle` options as `--chaos` and `--throttle` write them (their errors name the call).
 export { parseChaosRule, parseThrottleBudget, ROUTE_FAMILIES } from "../mock-service/index.js";
-export type { MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
+export type { AdminClientOptions, MockService, MockServiceOptions, ChaosOptions, ChaosRule, RouteFamily, ThrottleBudget, TenantCloud, AnswerInjector, InjectedAnswer } from "../mock-service/index.js";
 // What the admin client takes and returns (Graph's shapes).
 export type {
   GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, GraphDeviceManagementSettings, BatchRequest, BatchAnswer, ProfileRequest, ProfilePatch, ProfileInput,

@@ -6,6 +6,7 @@
 import { InputError } from "../agent/protocol/errors.js";
 import { request, type Dispatcher } from "undici";
 import { httpDispatcher } from "../agent/protocol/http-dispatcher.js";
+import { checkOptions, optionNames } from "../agent/protocol/known-options.js";
 import { INTUNE_SKU_ID } from "./domain/licences.js";
 import { mailNicknameOf } from "./domain/mail-nickname.js";
 import type { Signer } from "./packages/catalog.js";
@@ -402,17 +403,29 @@ const COMPLIANCE = "/beta/deviceManagement/deviceCompliancePolicies";
 const TERMS = "/beta/deviceManagement/termsAndConditions";
 const DEVICES = "/beta/deviceManagement/managedDevices";
 
+/**
+ * What an AdminClient is built with. `dispatcher`: what its requests go through (default: the
+ * package's; a fleet run's counts them). `timeoutMs`: how long each request waits for the
+ * answer's headers, and between pieces of its body (default: undici's, 300 s). `signal`: aborts
+ * every request in flight.
+ */
+export interface AdminClientOptions {
+  dispatcher?: Dispatcher;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Every option AdminClient takes: a misspelled `timeout` would wait undici's 300 s. */
+const CLIENT_OPTIONS = optionNames<AdminClientOptions>({ dispatcher: true, timeoutMs: true, signal: true });
+
 export class AdminClient {
   constructor(
     readonly baseUrl: string,
     readonly adminToken: string,
-    /**
-     * `dispatcher`: what its requests go through (default: the package's; a fleet run's counts them).
-     * `timeoutMs`: how long each request waits for the answer's headers, and between pieces of its
-     * body (default: undici's, 300 s). `signal`: aborts every request in flight.
-     */
-    private readonly options: { dispatcher?: Dispatcher; timeoutMs?: number; signal?: AbortSignal } = {},
-  ) {}
+    private readonly options: AdminClientOptions = {},
+  ) {
+    checkOptions("new AdminClient", options, CLIENT_OPTIONS, "e.g. { timeoutMs: 10000 }");
+  }
 
   /** Any admin request; resolves with the parsed JSON body (undefined for 204). */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -80,7 +80,7 @@ export function registerEnroll(program: Command): void {
 const FAULT_HELP = `
 Faults (--fault NAME[=VALUE][@STATE], repeatable):
   wrong-wifi-key[=KEY]          the network's key is not the payload's
-  network-absent                the payload's network is not in range
+  network-absent                no network at all: no Wi-Fi in range, no mobile data
   wifi-timeout[=N|always]       the first N join attempts get no answer (default always)
   download-http-error[=STATUS]  the agent download answers STATUS (default 500)
   corrupt-download              the agent arrives altered (checksum error)

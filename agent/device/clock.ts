@@ -10,6 +10,7 @@
  * - SkewedClock: another clock seen through an offset (the clock-skew fault); it can jump.
  */
 import { givenValue } from "../protocol/given-value.js";
+import { checkOptions } from "../protocol/known-options.js";
 import { signalFor, TAKES_LIGHT_SIGNALS, type LightSignal } from "../protocol/light-abort.js";
 import type { ClockPort } from "./ports.js";
 
@@ -305,6 +306,8 @@ export class SimulatedClock implements ClockPort {
    * time has passed (then the clock stops exactly at the limit).
    */
   async runUntil(done: () => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
+    // A misspelled `limit` would run to the last timer (a device's check-ins: for ever).
+    checkOptions("SimulatedClock.runUntil", options, ["limitMs"], "e.g. { limitMs: 3600000 }");
     const limitAt = options.limitMs === undefined ? Number.POSITIVE_INFINITY : this.nowMs + timeSpan(options.limitMs, "SimulatedClock.runUntil: limitMs", NO_LIMIT);
     for (;;) {
       await this.settle();
@@ -355,6 +358,14 @@ export class SkewedClock implements ClockPort {
   /** Sets the device's clock to read `ms` now (the payload's LOCAL_TIME, as AlarmManager.setTime does). */
   setTime(ms: number): void {
     this.offsetMs += ms - this.now();
+    this.timeSet?.();
+  }
+
+  private timeSet: (() => void) | undefined;
+
+  /** Calls `listener` after each setTime (a device keeps the time set on it: agent/device/clock-setting.ts). */
+  onSetTime(listener: () => void): void {
+    this.timeSet = listener;
   }
 
   now(): number {

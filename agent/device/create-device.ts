@@ -26,6 +26,7 @@ import { DeviceLog } from "../report/device-log.js";
 import type { StepRecord } from "./step-record.js";
 import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock, SkewedClock } from "./clock.js";
+import { CLOCK_SETTING, keepClockSetting } from "./clock-setting.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { checkedDeviceOptions } from "./device-options.js";
 import { findFault, formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
@@ -46,7 +47,7 @@ import { virtualSecurityPatchLevel } from "./compliance.js";
 
 // The facade's types, for callers that build a device and drive it.
 export { isSettled, reportedApps } from "./device.js";
-export type { Device, DeviceEnrollOptions, DeviceReport } from "./device.js";
+export type { Device, DeviceEnrollOptions, DeviceReport, RunUntilOptions } from "./device.js";
 
 export interface CreateDeviceOptions {
   /**
@@ -187,7 +188,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   // A device found in its storage resumes as itself: its identity is the stored one.
   const stored = readStoredSnapshot(storage, storageLabel);
   // Every other file it keeps is checked now too, so a damaged one is named before anything runs.
-  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES, SEED_FILE]) readJson(storage, file);
+  for (const file of [...PACKAGE_FILES, ...WIFI_FILES, ...FAULT_FILES, SEED_FILE, CLOCK_SETTING]) readJson(storage, file);
   // Every new device has a seed (picked here when none is given) so its run can be repeated; a
   // stored one has the seed it was made from (null when stored by a version that did not keep it).
   const seed = options.seed ?? (stored ? readJson(storage, SEED_FILE) : randomSeed());
@@ -233,6 +234,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   // What the step actors' parts write is held back once the power is cut (PoweredStorage).
   const gate: MutablePowerGate = { powered: true };
   const flash = new PoweredStorage(storage, gate);
+  // A clock the device may set reads, resumed, the time it was set to (LOCAL_TIME), run on since.
+  const keepClock = clock instanceof SkewedClock && !given.clock ? keepClockSetting(clock, storage, flash) : () => {};
   const virtualPackages = given.packages ? null : new VirtualPackageManager(flash, await http(), clock, timings);
   if (given.packages && systemImage.length > 0) {
     throw new InputError("cannot be installed on a device whose package manager is given", {
@@ -257,8 +260,9 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
       resetProtection: options.resetProtection ?? false,
       resetMs: timings.resetMs,
       afterErase: () => {
-        // The seed is the hardware's, as the system image is: a factory reset keeps both.
+        // The seed is the hardware's, as the system image is: a factory reset keeps both, and the clock its time.
         keepSeed();
+        keepClock();
         virtualPackages?.installSystemImage(systemImage);
         virtualWifi?.forgetNetwork();
       },

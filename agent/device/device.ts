@@ -46,6 +46,14 @@ export interface DeviceEnrollOptions {
 /** Every option enroll() takes (a misspelled one is refused, not ignored). */
 const ENROLL_OPTIONS = optionNames<DeviceEnrollOptions>({ limitMs: true, until: true, signal: true });
 
+/** What runUntil() is asked: see Device.runUntil. */
+export interface RunUntilOptions {
+  limitMs?: number;
+}
+
+/** Every option runUntil() takes: a misspelled `limit` would wait with no limit at all. */
+const RUN_UNTIL_OPTIONS = optionNames<RunUntilOptions>({ limitMs: true });
+
 export interface Device {
   readonly identity: DeviceIdentity;
   /** The seed the identity was generated from (picked at random when none was given); null for a device resumed from storage without one. */
@@ -86,7 +94,7 @@ export interface Device {
    */
   enroll(options?: DeviceEnrollOptions): Promise<DeviceReport>;
   /** Runs until `done` holds, nothing is pending, or the limit passes. */
-  runUntil(done: (device: Device) => boolean, options?: { limitMs?: number }): Promise<RunOutcome>;
+  runUntil(done: (device: Device) => boolean, options?: RunUntilOptions): Promise<RunOutcome>;
   /** Lets time pass (simulated clock: instantly; real clock: really). */
   runFor(ms: number): Promise<void>;
   /** "Share logs": resolves to the incident ID, or rejects with the reason. */
@@ -303,7 +311,8 @@ export class DeviceFacade implements Device {
     }
   }
 
-  async runUntil(done: (device: Device) => boolean, options: { limitMs?: number } = {}): Promise<RunOutcome> {
+  async runUntil(done: (device: Device) => boolean, options: RunUntilOptions = {}): Promise<RunOutcome> {
+    checkOptions("device.runUntil", options, RUN_UNTIL_OPTIONS, "e.g. { limitMs: 3600000 }");
     this.refuseIfDisposed("runUntil()", options.limitMs, "device.runUntil: limitMs");
     const clock = baseClock(this.clock);
     if (clock instanceof SimulatedClock) {

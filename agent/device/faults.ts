@@ -4,7 +4,7 @@
  * the wiring (Wi-Fi environment, HTTP transport, power, clock), never inside the machine.
  *
  *   wrong-wifi-key[=KEY]         the network's real key differs from the payload's (KEY: what it is, as written)
- *   network-absent               the payload's network is not in range (or, with no SSID, no network at all)
+ *   network-absent               no network at all: the payload's Wi-Fi not in range, no other, no mobile data
  *   wifi-timeout[=N|always]      the first N join attempts get no answer at all (default: always)
  *   download-http-error[=STATUS] the agent download answers HTTP STATUS (default 500)
  *   corrupt-download             the agent download arrives altered (checksum mismatch)

@@ -9,7 +9,7 @@
  *   wifi-timeout             the WifiPort's joins get no answer from the radio
  *   wrong-wifi-key           the payload's network around the device has another key (a KEY
  *                            that is the payload's own is refused: refuseWrongKeyThatIsThePayloads)
- *   network-absent           the payload's network (and any existing one) is out of range
+ *   network-absent           no network at all: the payload's Wi-Fi, any existing one and mobile data
  *   service-5xx              device-API requests answer 503 (the service is not reached)
  *   service-timeout          device-API requests are never answered (the device's timeout fires)
  *   download-http-error      the agent download answers an HTTP error status
@@ -40,14 +40,17 @@ export function skewClock(base: ClockPort, faults: readonly Fault[]): ClockPort 
   return any ? new SkewedClock(base, fromStart?.offsetMs ?? 0) : base;
 }
 
-/** The surroundings with the Wi-Fi faults applied: the payload's network gets another key, or goes. */
+/** The surroundings with the network faults applied: the payload's network gets another key, or every network goes. */
 export function faultyEnvironment(environment: WifiEnvironment, faults: readonly Fault[]): WifiEnvironment {
   const changed: WifiEnvironment = { ...environment };
   const wrongKey = findFault(faults, "wrong-wifi-key");
   if (wrongKey) changed.payloadNetwork = { wrongKey: wrongKey.key ?? null };
   if (findFault(faults, "network-absent")) {
+    // "No network" is what the fault's user tests: a payload allowing USE_MOBILE_DATA must not
+    // enroll over the mobile network either.
     changed.payloadNetwork = "absent";
     changed.existingConnection = null;
+    changed.mobileData = false;
   }
   return changed;
 }

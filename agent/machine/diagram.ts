@@ -3,6 +3,7 @@
  * Mermaid stateDiagram-v2 for the README and docs, JSON for visualizers and tests.
  */
 import type { AnyStateMachine, StateNode, TransitionDefinition } from "xstate";
+import { checkOptions } from "../protocol/known-options.js";
 import { stateNodes } from "./state-paths.js";
 
 export interface DiagramTransition {
@@ -121,6 +122,7 @@ function commonParent(a: string, b: string): string {
  * `depth` keeps only states that many levels deep (1: the top-level flow), lifting transitions.
  */
 export function machineMermaid(machine: AnyStateMachine, options: { depth?: number } = {}): string {
+  checkOptions("machineMermaid", options, ["depth"], "e.g. { depth: 1 }");
   const depth = options.depth ?? Number.POSITIVE_INFINITY;
   const cut = (path: string) => path.split(".").slice(0, depth).join(".");
   const full = machineDiagram(machine);

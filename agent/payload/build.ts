@@ -8,6 +8,7 @@ import {
   EXTRA_ENROLLMENT_TOKEN,
   EXTRA_SERVICE_URL,
 } from "../protocol/intune-conventions.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { KEYS } from "./keys.js";
 
 /** Wi-Fi security as the Intune profile offers it (Graph `wifiSecurityType`). */
@@ -35,8 +36,15 @@ export interface IntunePayloadOptions {
   extra?: Record<string, unknown>;
 }
 
+/** Every option buildIntunePayload takes: a misspelled `agentPackageCheckSum` would leave the checksum out. */
+const PAYLOAD_OPTIONS = optionNames<IntunePayloadOptions>({
+  serviceUrl: true, enrollmentToken: true, agentDownloadUrl: true, agentPackageChecksum: true,
+  agentSignatureChecksum: true, downloadCookieHeader: true, wifi: true, extra: true,
+});
+
 /** The provisioning JSON object, keys in the order a reader expects them. */
 export function buildIntunePayload(options: IntunePayloadOptions): Record<string, unknown> {
+  checkOptions("buildIntunePayload", options, PAYLOAD_OPTIONS, "at least { serviceUrl, enrollmentToken, agentDownloadUrl }");
   const payload: Record<string, unknown> = {
     [KEYS.DEVICE_ADMIN_COMPONENT_NAME]: AGENT_ADMIN_COMPONENT,
     [KEYS.DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION]: options.agentDownloadUrl,

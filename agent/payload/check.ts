@@ -7,6 +7,7 @@ import { deviceParams } from "./device-params.js";
 import { isValid, sortFindings, type Finding } from "./findings.js";
 import { BYTE_ORDER_MARK, compactJsonText, MAX_JSON_DEPTH, parseJsonText } from "./json-text.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 import type { ProvisioningParams } from "./params.js";
 import { adminRules } from "./rules/admin.js";
 import { finding, type RuleSetName } from "./rules/catalog.js";
@@ -34,6 +35,9 @@ export interface CheckOptions {
    */
   conventions?: IntuneConventions;
 }
+
+/** Every option checkPayloadText takes: a misspelled `rule: "intune-aosp"` would check by the android rules alone. */
+const CHECK_OPTIONS = optionNames<CheckOptions>({ rules: true, strict: true, measure: true, conventions: true });
 
 export interface PayloadCheck {
   /** False iff there is an error finding (or a warning, under strict). */
@@ -94,6 +98,7 @@ export const MAX_CHECKED_TEXT_BYTES = 256 * 1024;
 
 /** Checks payload text (what a QR code holds) the way a device would read it. */
 export function checkPayloadText(text: string, options: CheckOptions = {}): PayloadCheck {
+  checkOptions("checkPayloadText", options, CHECK_OPTIONS, 'e.g. { rules: "intune-aosp" }');
   const ruleSet = options.rules ?? "android";
   const strict = options.strict ?? false;
   const textBytes = Buffer.byteLength(text, "utf8");
@@ -174,6 +179,9 @@ export interface BytesCheckOptions extends CheckOptions {
   source?: "file" | "qr";
 }
 
+/** Every option checkPayloadBytes takes. */
+const BYTES_CHECK_OPTIONS = optionNames<BytesCheckOptions>({ rules: true, strict: true, measure: true, conventions: true, source: true });
+
 /** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid UTF-8. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   try {
@@ -205,6 +213,7 @@ export interface BytesCheck extends PayloadCheck {
 
 /** Checks payload bytes: decodes them as UTF-8 first, reporting what does not decode. */
 export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions = {}): BytesCheck {
+  checkOptions("checkPayloadBytes", options, BYTES_CHECK_OPTIONS, 'e.g. { source: "file" }');
   const extra: Finding[] = [];
   let body = bytes;
   if (options.source === "file" && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
@@ -218,7 +227,8 @@ export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions 
   // Invalid bytes decode to U+FFFD; only then is a strict decode needed to tell them from a real U+FFFD.
   const encoding = text.includes("\uFFFD") ? utf8Finding(body) : null;
   if (encoding) extra.push(encoding);
-  const checked = checkPayloadText(text, options.source === "file" ? { measure: "compact-json", ...options } : options);
+  const { source, ...textOptions } = options;
+  const checked = checkPayloadText(text, source === "file" ? { measure: "compact-json", ...textOptions } : textOptions);
   const findings = sortFindings([...extra, ...checked.findings]);
   return { ...checked, findings, valid: isValid(findings, options.strict ?? false), text, bytes: body };
 }

@@ -52,6 +52,37 @@ describe("aosp-sim enroll with a payload that allows mobile data and sets the lo
     expect(JSON.parse(replayed.stdout)).toMatchObject({ identical: true });
   });
 
+  it("has no mobile data either under the network-absent fault, and replays identically", async () => {
+    // Before: the fault took the Wi-Fi only, and the device enrolled on over mobile data.
+    const transcript = temp.file("network-absent.jsonl");
+    const result = await aospSim(["enroll", payload, "--clock", "simulated", "--seed", "1", "--fault", "network-absent", "--json", "--transcript", transcript]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { finalState: string; failure: { code: string }; timeline: { state: string }[] };
+    expect(report.finalState).toBe("provisioningFailed");
+    expect(report.failure.code).toBe("mobileDataTimeout");
+    const replayed = await aospSim(["replay", transcript, "--json"]);
+    expect(replayed.code).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ identical: true });
+  });
+
+  it("keeps the clock LOCAL_TIME set when resumed with --device-dir in a new process", async () => {
+    // Before: the resumed device read the base clock's time again (today), not the time it was set to.
+    const dir = temp.file("resumed-device");
+    const first = await aospSim(["enroll", payload, "--clock", "simulated", "--seed", "1", "--device-dir", dir, "--until", "connectingMobileData", "--json"]);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const resumed = await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", dir, "--json"]);
+    expect(resumed.stderr).toBe("");
+    const report = JSON.parse(resumed.stdout) as { systemSettings: { clockSetTo: string }; timeline: { at: string }[] };
+    expect(report.systemSettings.clockSetTo).toBe(new Date(LOCAL_TIME).toISOString());
+    // Run on since it was set: a few seconds of the simulated attach, and the real time between the runs.
+    for (const entry of report.timeline) {
+      expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(LOCAL_TIME);
+      expect(Date.parse(entry.at)).toBeLessThan(LOCAL_TIME + 60 * 60_000);
+    }
+  });
+
   it("goes on over mobile data by default, to the missing admin app", async () => {
     const result = await aospSim(["enroll", payload, "--clock", "simulated", "--seed", "1", "--json"]);
     expect(result.stderr).toBe("");

@@ -10,7 +10,10 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDevice, InputError, renderQrPng, runFleet, runScenario, startMockService, type Scenario } from "../../agent/index.js";
+import {
+  AdminClient, buildIntunePayload, checkPayloadBytes, checkPayloadText, createDevice, deviceMachine, InputError, machineMermaid, renderQrPng,
+  runFleet, runScenario, SimulatedClock, startMockService, type Scenario,
+} from "../../agent/index.js";
 import { ROOT } from "../payload/support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "aosp-sim-option-names-"));
@@ -81,6 +84,47 @@ describe("an option name a call on its way does not know", () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toBe('renderQrPng: unknown option "ecLevl" (did you mean ecLevel?); it takes ecLevel, scale, margin, eci');
     expect((await rejection((options) => renderQrPng("payload", options), { size: 4 })).message).toBe('renderQrPng: unknown option "size"; it takes ecLevel, scale, margin, eci');
+  });
+});
+
+describe("an option name the remaining calls with options do not know", () => {
+  it("is refused by a device's runUntil, which would otherwise wait without a limit", async () => {
+    const device = await createDevice({ qr: { payload: "{}" }, seed: 1 });
+    try {
+      // Before: `limit` was ignored and the wait had no limit at all.
+      const error = await rejection((options) => device.runUntil(() => false, options), { limit: 60_000 });
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toBe('device.runUntil: unknown option "limit" (did you mean limitMs?); it takes limitMs');
+      await expect(device.runUntil(() => true, 5 as never)).rejects.toThrow(new TypeError("device.runUntil takes its options as an object, e.g. { limitMs: 3600000 } (got 5)"));
+    } finally {
+      device.dispose();
+    }
+  });
+
+  it("is refused by SimulatedClock.runUntil", async () => {
+    const error = await rejection((options) => new SimulatedClock(0).runUntil(() => true, options), { limtMs: 1 });
+    expect(error.message).toBe('SimulatedClock.runUntil: unknown option "limtMs" (did you mean limitMs?); it takes limitMs');
+  });
+
+  it("is refused by checkPayloadText and checkPayloadBytes, whose rules would otherwise be android's alone", () => {
+    // Before: `rule` was ignored and the payload checked by the android rules only.
+    expect(() => checkPayloadText("{}", { rule: "intune-aosp" } as never)).toThrow(
+      new TypeError('checkPayloadText: unknown option "rule" (did you mean rules?); it takes rules, strict, measure, conventions'),
+    );
+    expect(() => checkPayloadBytes(new Uint8Array([0x7b, 0x7d]), { sorce: "file" } as never)).toThrow(/^checkPayloadBytes: unknown option "sorce" \(did you mean source\?\)/);
+    // Its own `source` is no option of the text check it hands on to.
+    expect(checkPayloadBytes(new TextEncoder().encode("{}"), { source: "file", rules: "android" }).params).toBeNull();
+  });
+
+  it("is refused by buildIntunePayload, machineMermaid and new AdminClient", () => {
+    // Before: the payload was built without the checksum the caller gave.
+    expect(() => buildIntunePayload({ serviceUrl: "http://s", enrollmentToken: "t", agentDownloadUrl: "http://s/a.apk", agentPackageCheckSum: "x" } as never)).toThrow(
+      /^buildIntunePayload: unknown option "agentPackageCheckSum" \(did you mean agentPackageChecksum\?\)/,
+    );
+    expect(() => machineMermaid(deviceMachine, { dept: 1 } as never)).toThrow(new TypeError('machineMermaid: unknown option "dept" (did you mean depth?); it takes depth'));
+    expect(() => new AdminClient("http://127.0.0.1:1", "token", { timeout: 10 } as never)).toThrow(
+      new TypeError('new AdminClient: unknown option "timeout" (did you mean timeoutMs?); it takes dispatcher, timeoutMs, signal'),
+    );
   });
 });
 

@@ -240,9 +240,11 @@ describe("thresholds", () => {
     expect(message("failed<200%")).toBe('"200%" is more than all of them | give a share from 0% to 100%, e.g. failed<1%');
     expect(message("http.errors<100.5%")).toMatch(/^"100\.5%" is more than all of them/);
     expect(parseThreshold("failed<=100%").value).toBe(100);
-    expect(message("p95.total<3S")).toBe('"S" is not a unit of time | use ms, s, m or h, in lower case: e.g. p95.total<3s');
-    expect(message("p95.total<3Ms")).toMatch(/^"Ms" is not a unit of time \| use ms, s, m or h, in lower case: e\.g\. p95\.total<3ms$/);
-    expect(message("device.max.total<1H")).toMatch(/"H" is not a unit of time .*e\.g\. device\.max\.total<1h$/);
+    // Before: `"S" is not a unit of time`, the lower case said in the fix only.
+    expect(message("p95.total<3S")).toBe('"S" is not a unit of time: units are lower case: ms, s, m, h | write p95.total<3s');
+    expect(message("p95.enroll<500MS")).toBe('"MS" is not a unit of time: units are lower case: ms, s, m, h | write p95.enroll<500ms');
+    expect(message("p95.total<3Ms")).toBe('"Ms" is not a unit of time: units are lower case: ms, s, m, h | write p95.total<3ms');
+    expect(message("device.max.total<1H")).toMatch(/"H" is not a unit of time: units are lower case: ms, s, m, h \| write device\.max\.total<1h$/);
     expect(message("p95.total<1")).toBe('"1" has no unit | write the unit of time, ms, s, m or h: e.g. p95.total<1ms');
     expect(parseThreshold("p95.total<3s").value).toBe(3000);
     // Memory keeps its documented KB, MB, GB (in either case: no unit of memory reads as another).

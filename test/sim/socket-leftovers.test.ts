@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { localSocket } from "../../agent/sim/fleet/service-socket.js";
+import { sweepOldSocketFolders } from "../../agent/sim/fleet/socket-leftovers.js";
 
 let root: string;
 let temp: string;
@@ -107,8 +108,8 @@ describe("the socket folders fleets killed outright leave behind", () => {
     renameSync(target, linkedTo);
     symlinkSync(linkedTo, join(temp, `aosp-sim-${pid}-Link01`));
     keep(join(temp, `aosp-sim-${pid}-Link01`));
-    // Names of other forms: an earlier version's (no process id), adb's package folder, a longer or shorter tail.
-    for (const name of ["aosp-sim-Ab3dE9", "aosp-sim-apk-Ab3dE9", `aosp-sim-${pid}-Ab3dE9x`, `aosp-sim-${pid}-Ab3`, `aosp-sim-0${pid}-Ab3dE9`, `aosp-sim-${pid}-Ab-dE9`]) {
+    // Names of other forms: adb's package folder, a longer or shorter tail (an earlier version's: below).
+    for (const name of ["aosp-sim-apk-Ab3dE9", `aosp-sim-${pid}-Ab3dE9x`, `aosp-sim-${pid}-Ab3`, `aosp-sim-0${pid}-Ab3dE9`, `aosp-sim-${pid}-Ab-dE9`]) {
       const folder = join(temp, name);
       mkdirSync(folder);
       await leftSocket(join(folder, "service.sock"));
@@ -132,5 +133,46 @@ describe("the socket folders fleets killed outright leave behind", () => {
     socket?.remove();
     expect(socket).toBeUndefined();
     expect(existsSync(join(temp, "no-such-folder"))).toBe(false);
+  });
+});
+
+describe("the socket folders of earlier versions (aosp-sim-XXXXXX, no process id in the name)", () => {
+  /** What `temp` holds once `check` holds, or after two seconds. */
+  async function once(check: () => boolean): Promise<string[]> {
+    for (let waited = 0; waited < 2_000 && !check(); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    return readdirSync(temp).sort();
+  }
+
+  it("are removed when the next fleet makes its own, if nothing listens on their socket", async () => {
+    // Before: left in the temporary directory for good, whose process could not be told from the name.
+    const folder = join(temp, "aosp-sim-Old123");
+    mkdirSync(folder, { mode: 0o700 });
+    await leftSocket(join(folder, "service.sock"));
+    const socket = localSocket(temp);
+    try {
+      expect(await once(() => !existsSync(folder))).toEqual([socket!.path.slice(temp.length + 1, -"/service.sock".length)]);
+    } finally {
+      socket?.remove();
+    }
+  });
+
+  it("stay while a service listens on their socket, when empty, or when they hold more", async () => {
+    const live = join(temp, "aosp-sim-Live12");
+    mkdirSync(live, { mode: 0o700 });
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(live, "service.sock"), resolve));
+    try {
+      const empty = join(temp, "aosp-sim-Empty1");
+      mkdirSync(empty);
+      const more = join(temp, "aosp-sim-More12");
+      mkdirSync(more);
+      await leftSocket(join(more, "service.sock"));
+      writeFileSync(join(more, "notes.txt"), "mine");
+      await sweepOldSocketFolders(temp);
+      expect(readdirSync(temp).sort()).toEqual(["aosp-sim-Empty1", "aosp-sim-Live12", "aosp-sim-More12"]);
+      expect(readdirSync(live)).toEqual(["service.sock"]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

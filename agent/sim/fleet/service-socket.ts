@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { Agent, buildConnector } from "undici";
 import { removeAtExit } from "../../protocol/leftovers.js";
 import { socketPathFits } from "../../protocol/socket-path.js";
-import { SOCKET_FILE, socketFolderPrefix, sweepSocketLeftovers } from "./socket-leftovers.js";
+import { SOCKET_FILE, socketFolderPrefix, sweepOldSocketFolders, sweepSocketLeftovers } from "./socket-leftovers.js";
 
 /**
  * A fresh path for the service's socket: a named pipe on Windows, else a socket in a new private
@@ -24,8 +24,10 @@ import { SOCKET_FILE, socketFolderPrefix, sweepSocketLeftovers } from "./socket-
  */
 export function localSocket(temp: string = tmpdir()): { path: string; remove(): void } | undefined {
   if (process.platform === "win32") return { path: `\\\\.\\pipe\\aosp-sim-${randomUUID()}`, remove: () => {} };
-  // The folders of fleets killed outright first: nothing else removes them.
+  // The folders of fleets killed outright first: nothing else removes them. Those of earlier
+  // versions are asked over their sockets, meanwhile (a refused connect takes no time).
   sweepSocketLeftovers(temp);
+  void sweepOldSocketFolders(temp);
   let folder: string;
   try {
     folder = mkdtempSync(join(temp, socketFolderPrefix()));

@@ -6,6 +6,7 @@
  * that made it, so the next fleet on the machine can tell a leftover from a running fleet's.
  */
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 
 /** The socket's name in its folder. */
@@ -24,7 +25,8 @@ const SOCKET_FOLDER = /^aosp-sim-([1-9]\d*)-[A-Za-z0-9]{6}$/;
  * socket (or nothing: a process killed before its service listened). Anything else stays: a
  * folder of a process still running (or one this process may not signal), one holding anything
  * more, a file or a link of that name, another user's folder, a name of another form (the
- * `aosp-sim-XXXXXX` of earlier versions, whose process cannot be known). Best effort: one listing
+ * `aosp-sim-XXXXXX` of earlier versions, whose process cannot be known: sweepOldSocketFolders
+ * asks their sockets instead). Best effort: one listing
  * of `temp`, a look at the few names of that form, and whatever fails is left as it is; it never
  * fails a run.
  */
@@ -44,6 +46,61 @@ export function sweepSocketLeftovers(temp: string): void {
       // Gone meanwhile (another fleet swept it first), or not ours to remove: left as it is.
     }
   }
+}
+
+/** A socket folder's name as versions before the process id in it made it: aosp-sim-<6 of [A-Za-z0-9]>. */
+const OLD_SOCKET_FOLDER = /^aosp-sim-[A-Za-z0-9]{6}$/;
+
+/** How long a socket of an old folder may take to answer a connect: a service that is slow to accept is alive. */
+const ANSWER_WAIT_MS = 1_000;
+
+/**
+ * Removes, from `temp`, the socket folders of earlier versions (`aosp-sim-XXXXXX`) that hold
+ * nothing but a socket nobody listens on: its name does not say whose it was, but a connect to
+ * it that is refused (ECONNREFUSED) does say its service is gone, as no process binds a socket
+ * folder another made. Anything else stays, as sweepSocketLeftovers leaves it: an empty folder
+ * (one may be between its making and its service's listening), a socket that answers or is busy
+ * or slow, another user's folder, a folder holding more. Best effort, and never fails a run.
+ */
+export async function sweepOldSocketFolders(temp: string): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(temp).filter((name) => OLD_SOCKET_FOLDER.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const folder = join(temp, name);
+    try {
+      if (!holdsOnlyOwnSocket(folder) || !(await nobodyListens(join(folder, SOCKET_FILE)))) continue;
+      removeIfOnlySocket(folder);
+    } catch {
+      // Gone meanwhile, or not ours to remove: left as it is.
+    }
+  }
+}
+
+/** A folder of this user's holding nothing but its socket (service.sock, a socket file). */
+function holdsOnlyOwnSocket(folder: string): boolean {
+  const stat = lstatSync(folder);
+  if (!stat.isDirectory() || process.getuid === undefined || stat.uid !== process.getuid()) return false;
+  const inside = readdirSync(folder);
+  return inside.length === 1 && inside[0] === SOCKET_FILE && lstatSync(join(folder, SOCKET_FILE)).isSocket();
+}
+
+/** Whether a connect to the socket at `path` is refused: nothing listens there. Any other outcome says no. */
+function nobodyListens(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    const done = (refused: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(refused);
+    };
+    const timer = setTimeout(() => done(false), ANSWER_WAIT_MS);
+    socket.once("connect", () => done(false));
+    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED"));
+  });
 }
 
 /**

@@ -147,7 +147,8 @@ function refuseTimeUnit(number: string, unitText: string | undefined, { where, b
   }
   const lower = unitText.toLowerCase();
   if (lower !== unitText && ALLOWED_UNITS.time.includes(lower)) {
-    throw new InputError(`"${unitText}" is not a unit of time`, { where, hint: `use ms, s, m or h, in lower case: e.g. ${before}${number}${lower}` });
+    // As k6's and Go's durations (time.ParseDuration) spell them: no upper-case unit is one.
+    throw new InputError(`"${unitText}" is not a unit of time: units are lower case: ms, s, m, h`, { where, hint: `write ${before}${number}${lower}` });
   }
 }
 
