@@ -307,6 +307,23 @@ describe("thresholds", () => {
     expect(minTotal!.actual).toBe(s.phases.total!.p50);
   });
 
+  // Before, avg was HdrHistogram's mean, which counts each value at its bucket's middle: 3499 ms
+  // for devices that all took 3500, so avg.wifi>=3500ms failed while min.wifi>=3500ms passed.
+  it("puts avg between min and max, each value counted at its bucket's top as every other figure", () => {
+    const wall = new PhaseHistograms();
+    for (let i = 0; i < 60; i++) wall.record("wifi", 3500);
+    for (let i = 0; i < 3; i++) wall.record("apps", 5614);
+    wall.record("total", 700);
+    wall.record("total", 900);
+    const s = summaryWith({ phases: wall.percentiles(), histograms: { wall: wall.encode(), device: {} } });
+    const [avg, min, avgApps, avgTotal] = evaluateThresholds(s, ["avg.wifi>=3500ms", "min.wifi>=3500ms", "avg.apps>=5614ms", "avg.total<=800.5ms"].map(parseThreshold));
+    expect([avg!.actual, min!.actual, avgApps!.actual]).toEqual([3500, 3500, 5614]);
+    expect([avg!.passed, min!.passed, avgApps!.passed]).toEqual([true, true, true]);
+    // 700 and 900 sit in buckets 0.5 ms wide: their tops' mean, never below the values' own mean.
+    expect(avgTotal!.actual).toBeGreaterThanOrEqual(800);
+    expect(avgTotal!.passed).toBe(true);
+  });
+
   it("reads the devices' simulated clocks with device.", () => {
     const s = summaryOf1To1000();
     const [p99, p999, avg] = evaluateThresholds(s, ["device.p99.enroll<10s", "device.p99.9.enroll<10s", "device.avg.enroll<6s"].map(parseThreshold));
