@@ -428,6 +428,21 @@ describe("merging shard summaries", () => {
     summary: summaryWith({ shards, devices, enrolled: devices, failed: 0, failedByReason: {}, fleetDevices: 200 }),
   });
 
+  // Before, each shard's rate was rounded to a tenth and the merge added those: 0.3376, 0.3294 and
+  // 0.2853 devices/s (0.9523 in all) merged as 0.9, and `rate>=0.95/s` missed.
+  it("adds the shards' rates to a thousandth, and judges rate thresholds on that", () => {
+    const rates = [0.338, 0.329, 0.285];
+    const merged = mergeSummaries(
+      ["0/3", "1/3", "2/3"].map((part, i) => ({
+        file: `s${i}.json`,
+        summary: summaryWith({ shards: [part], devices: 3, enrolled: 2, failed: 1, failedByReason: { wifiTimeout: 1 }, fleetDevices: 9, devicesPerSecond: rates[i]! }),
+      })),
+    );
+    expect(merged.devicesPerSecond).toBe(0.952);
+    const [rate] = evaluateThresholds(merged, [parseThreshold("rate>=0.95/s")]);
+    expect(rate).toMatchObject({ passed: true, figure: "0.952/s" });
+  });
+
   it("refuses the same shard twice, and shards of different splits that share devices", () => {
     expect(() => mergeSummaries([shard(["0/2"], 100, "a.json"), shard(["0/2"], 100, "b.json")])).toThrow(/holds shard 0\/2, which a\.json holds too/);
     // The same file twice is named as that, not as two files that agree.

@@ -85,7 +85,8 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     enrolled: sum((s) => s.enrolled),
     failed: sum((s) => s.failed),
     failedByReason,
-    devicesPerSecond: round(sum((s) => s.devicesPerSecond)),
+    // Kept to the thousandth each shard keeps: thresholds on `rate` are judged on this sum.
+    devicesPerSecond: Math.round(sum((s) => s.devicesPerSecond) * 1000) / 1000,
     wallSeconds: Math.max(...parts.map((p) => p.summary.wallSeconds)),
     ...(parts.every((p) => p.summary.runSeconds !== undefined) ? { runSeconds: Math.max(...parts.map((p) => p.summary.runSeconds ?? 0)) } : {}),
     ...(parts.every((p) => p.summary.deviceThreads !== undefined) ? { deviceThreads: sum((s) => s.deviceThreads ?? 0) } : {}),
