@@ -294,7 +294,8 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
       expect(seconds.length - 1).toBeLessThanOrEqual(Math.floor(summary.phases.total!.max / 1000) + 1);
       expect(summary.runSeconds).toBeGreaterThanOrEqual(3);
       expect(summary.runSeconds).toBeLessThanOrEqual(summary.wallSeconds);
-      expect(summary.devicesPerSecond).toBeCloseTo(3 / summary.runSeconds!, 1);
+      // To a thousandth, not a tenth: a rate threshold is judged on it.
+      expect(summary.devicesPerSecond).toBeCloseTo(3 / summary.runSeconds!, 2);
     } finally {
       await service.close();
     }

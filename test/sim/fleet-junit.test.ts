@@ -68,6 +68,25 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     const xml = fleetJunitXml(summary, devices);
     expect(xml).toContain(`name="device ${failed.index} (${failed.serialNumber}): QR scan to first check-in" time="${Number((failed.ranMs! / 1000).toFixed(4))}"`);
   });
+  // Before, the XML writer dropped a control character from a fault's value (XML 1.0 cannot hold
+  // it), so the file named `wrong-wifi-key=abcdefgh`, a key that never ran; and a device whose
+  // --life failed after it enrolled was a failed "QR scan to first check-in", typed enrollment.
+  it("writes a fault's control characters as escapes, and a failed life as the life's failure", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: ["wrong-wifi-key=abc\x1bdefgh=1"], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const struck: DeviceRecord = { index: 0, serialNumber: "F4-0", reason: "wifiTimeout", totalMs: null, ranMs: 900, faults: ["wrong-wifi-key=abc\x1bdefgh"], rerun: "", timeline: ["wifi \x1b[2J"] };
+    const xml = fleetJunitXml(summary, [struck]);
+    expect(xml).toContain('<property name="faults" value="wrong-wifi-key=abc\\x1bdefgh=1"/>');
+    expect(xml).toContain('message="wifiTimeout (faults injected: wrong-wifi-key=abc\\x1bdefgh)" type="enrollment"');
+    expect(xml).toContain("wifi \\x1b[2J");
+    const lifeFailed: DeviceRecord = { index: 0, serialNumber: "F4-0", reason: "stoppedCheckingIn", totalMs: 72, ranMs: 6120.5, rerun: "", timeline: null };
+    const withLife = fleetJunitXml({ ...summary, lifeMs: 24 * 3_600_000 }, [lifeFailed, { ...struck, index: 1, serialNumber: "F4-1" }]);
+    expect(withLife).toMatch(/name="device 0 \(F4-0\): QR scan to first check-in, then 1d of --life" time="6.1205">\s*<failure message="stoppedCheckingIn" type="life"/);
+    expect(withLife).toMatch(/name="device 1 \(F4-1\): QR scan to first check-in, then 1d of --life"[^>]*>\s*<failure [^>]*type="enrollment"/);
+  });
+
   // The common JUnit schema (Jenkins xunit-plugin's junit-10.xsd) allows name, time, tests,
   // failures and errors on <testsuites>, and skipped only on <testsuite>: a CI step validating
   // against it refused every file before (junit-report-builder writes skipped on the root too).

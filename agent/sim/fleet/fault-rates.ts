@@ -126,11 +126,21 @@ export function refuseRepeatedFaults(
   );
 }
 
-/** The faults one device gets: each rate is an independent draw from the device's stream. */
+/**
+ * The faults one device gets: each rate is an independent draw from the device's stream, the draws
+ * taken in the order of the faults' specs, not the order given. Before, `--fault a --fault b` and
+ * `--fault b --fault a` struck other devices: a CI matrix that built the list in another order, or
+ * a re-run written by hand, ran another fleet. The faults struck keep the order given.
+ */
 export function faultsFor(rates: readonly FaultRate[], draw: () => number): Fault[] {
-  const faults: Fault[] = [];
-  for (const r of rates) {
-    if (draw() < r.rate) faults.push(r.fault);
+  const struck = new Set<FaultRate>();
+  for (const r of inDrawOrder(rates)) {
+    if (draw() < r.rate) struck.add(r);
   }
-  return faults;
+  return rates.filter((r) => struck.has(r)).map((r) => r.fault);
+}
+
+/** The faults in the order a device draws for them: by spec (a fault is given once, so specs differ). */
+export function inDrawOrder<T extends { spec: string }>(rates: readonly T[]): T[] {
+  return [...rates].sort((a, b) => (a.spec < b.spec ? -1 : a.spec > b.spec ? 1 : 0));
 }

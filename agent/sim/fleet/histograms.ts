@@ -117,9 +117,27 @@ function figure(h: hdr.Histogram, stat: LatencyStat, largestMs?: number): number
   // percentile with the top of its bucket: min and p0 were then below every value recorded (3498
   // ms for devices that all took 3500, so `min.wifi>=3500ms` failed). The smallest percentile
   // above 0 reaches the same first value and answers with its bucket's top, as the others do.
-  const us = percentile === null ? h.mean : h.getValueAtPercentile(percentile === 0 ? Number.MIN_VALUE : percentile);
+  const us = percentile === null ? meanOfBucketTops(h) : h.getValueAtPercentile(percentile === 0 ? Number.MIN_VALUE : percentile);
   const ms = tenths(Math.min(us, top) / 1000);
   return largestMs === undefined ? ms : Math.min(ms, largestMs);
+}
+
+/**
+ * The mean, each value counted at the top of its bucket as every other figure is. HdrHistogram's
+ * own `mean` counts each at its bucket's middle, so for devices that all took 3500 ms it said 3499,
+ * below `min` (3500): `avg.wifi>=3500ms` failed where `min.wifi>=3500ms` passed.
+ */
+function meanOfBucketTops(h: hdr.Histogram): number {
+  // build() and decodeFromCompressedBase64() make JsHistogram unless WebAssembly is asked for.
+  if (!(h instanceof hdr.JsHistogram) || h.totalCount === 0) return h.mean;
+  const values = h.recordedValuesIterator;
+  values.reset();
+  let total = 0;
+  while (values.hasNext()) {
+    const at = values.next();
+    total += h.highestEquivalentValue(at.valueIteratedTo) * at.countAtValueIteratedTo;
+  }
+  return total / h.totalCount;
 }
 
 /** A figure of one phase's histogram as the summary encodes it (`histograms.wall.enroll`), capped by the phase's `max` when given. */

@@ -6,6 +6,7 @@
 import { formatDuration } from "../../device/duration.js";
 import { counted } from "../../protocol/counted.js";
 import { InputError } from "../../protocol/errors.js";
+import { inDrawOrder } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, shardRange, summaryShard } from "./plan.js";
 import { fleetRerunCommand } from "./rerun.js";
@@ -85,7 +86,8 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     enrolled: sum((s) => s.enrolled),
     failed: sum((s) => s.failed),
     failedByReason,
-    devicesPerSecond: round(sum((s) => s.devicesPerSecond)),
+    // Kept to the thousandth each shard keeps: thresholds on `rate` are judged on this sum.
+    devicesPerSecond: Math.round(sum((s) => s.devicesPerSecond) * 1000) / 1000,
     wallSeconds: Math.max(...parts.map((p) => p.summary.wallSeconds)),
     ...(parts.every((p) => p.summary.runSeconds !== undefined) ? { runSeconds: Math.max(...parts.map((p) => p.summary.runSeconds ?? 0)) } : {}),
     ...(parts.every((p) => p.summary.deviceThreads !== undefined) ? { deviceThreads: sum((s) => s.deviceThreads ?? 0) } : {}),
@@ -336,9 +338,8 @@ function notCovered(blocks: readonly { first: number; end: number }[], total: nu
 
 /** How a shard ran its devices: its faults and its life, in words. */
 function runOf(s: FleetSummary): string {
-  // In the order given: each device draws its faults in that order, so another order strikes
-  // other devices (it is another fleet).
-  const faults = s.faults.map((f) => `${f.spec}=${f.rate}`);
+  // In the order devices draw for them: the same faults given in another order are the same fleet.
+  const faults = inDrawOrder(s.faults).map((f) => `${f.spec}=${f.rate}`);
   return `${faults.length > 0 ? `--fault ${faults.join(" --fault ")}` : "no faults"}, ${s.lifeMs > 0 ? `--life ${formatDuration(s.lifeMs)}` : "no --life"}`;
 }
 

@@ -11,6 +11,8 @@
  */
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
+import { formatDuration } from "../../device/duration.js";
+import { printable } from "../../protocol/printable.js";
 import { devicesRan, failureLine, interruptedNote, partNamed, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
@@ -26,20 +28,26 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices))
-    .property("faults", summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ") || "none");
+    // A fault's value comes from the user's options: its control characters written as escapes, as
+    // the text summary and the re-run line write them (XML 1.0 cannot hold them, and the writer
+    // dropped them: `wrong-wifi-key=abc\x1bdefgh` was said as `abcdefgh`, another key).
+    .property("faults", printable(summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ")) || "none");
+  // With --life each device's test is its enrollment and then its life: one whose life failed is
+  // not an enrollment failure (it reached its first check-in, and the phases count it).
+  const test = summary.lifeMs > 0 ? `QR scan to first check-in, then ${formatDuration(summary.lifeMs)} of --life` : "QR scan to first check-in";
   for (const d of devices) {
     const testCase = suite
       .testCase()
       .className("aosp-sim.fleet")
-      .name(`device ${d.index} (${d.serialNumber}): QR scan to first check-in`);
+      .name(`device ${d.index} (${d.serialNumber}): ${test}`);
     // A failed device's time is how long it ran until it failed (one that failed its --life had
     // also reached its first check-in: its total is not when it failed). Every test case and suite
     // has a time: some CI readers (dorny/test-reporter) add them up and show NaN for one without.
     testCase.time(seconds((d.reason === null ? (d.totalMs ?? d.ranMs) : (d.ranMs ?? d.totalMs)) ?? 0));
     if (d.reason !== null) {
       // The faults drawn for it said with the reason: an injected 404 is not the service's.
-      testCase.failure(failureLine(d), "enrollment");
-      const lines = d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"];
+      testCase.failure(printable(failureLine(d)), d.totalMs === null ? "enrollment" : "life");
+      const lines = (d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"]).map(printable);
       testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
     }
   }
