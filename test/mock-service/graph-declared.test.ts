@@ -70,7 +70,7 @@ describe("properties Graph declares that the mock does not simulate", () => {
     const patch = await t.admin("PATCH", `/beta/users/${user.id}`, { displayName: "Ann", jobTitle: "Technician" });
     expect(errorOf(patch)).toMatchObject({ status: 400 });
     expect(errorOf(patch).message).toBe(
-      '"jobTitle" is a property of microsoft.graph.user that the mock does not simulate, so it cannot be written here; this route writes accountEnabled, displayName, passwordProfile',
+      '"jobTitle" is a property of microsoft.graph.user that the mock does not simulate, so it cannot be written here; this route writes accountEnabled, displayName, mailNickname, passwordProfile',
     );
     const unknown = await t.admin("PATCH", `/beta/users/${user.id}`, { shoeSize: 9 });
     expect(errorOf(unknown).message).toBe('"shoeSize" is not a property this route accepts');
