@@ -17,6 +17,8 @@ import { isEnrolled, type DeviceRecord } from "../store/devices.js";
 import type { GroupRecord, MemberType } from "../store/groups.js";
 
 export const DYNAMIC = "DynamicMembership";
+/** A Microsoft 365 group's groupTypes value. */
+export const UNIFIED = "Unified";
 
 export interface GroupInput {
   displayName?: string;
@@ -110,19 +112,22 @@ export class GroupService {
 
   delete(id: string): void {
     if (!this.ctx.store.groups.delete(id)) throw itemNotFound("group", id);
+    // A nested group that is deleted leaves the groups it was a member of.
+    this.ctx.store.groups.removeFromAll(id);
     this.rules.delete(id);
   }
 
   /**
-   * The member a directory object id names, as the group stores it: a user by its id, a device by
-   * its directory object's id (stored by the managed device's id); a 404 naming the id when no
-   * user or device has it. members/$ref names members so; the console names them as stored.
+   * The member a directory object id names, as the group stores it: a user or a group by its id,
+   * a device by its directory object's id (stored by the managed device's id); a 404 naming the
+   * id when no user, group or device has it. members/$ref names members so; the console names
+   * them as stored.
    */
   directoryMember(objectId: string): string {
-    if (this.ctx.store.users.get(objectId)) return objectId;
+    if (this.ctx.store.users.get(objectId) || this.ctx.store.groups.get(objectId)) return objectId;
     const deviceId = this.ctx.store.devices.idOfDirectoryObject(objectId);
     const device = deviceId === undefined ? undefined : this.ctx.store.devices.get(deviceId);
-    if (!device || !isEnrolled(device)) throw itemNotFound("user or device", objectId);
+    if (!device || !isEnrolled(device)) throw itemNotFound("user, group or device", objectId);
     return device.id;
   }
 
@@ -131,7 +136,11 @@ export class GroupService {
     return this.ctx.store.devices.idOfDirectoryObject(objectId) ?? objectId;
   }
 
-  /** A user or a managed device (by the id the group stores) joins an assigned group. */
+  /**
+   * A user, a managed device or a security group (by the id the group stores) joins an assigned
+   * group. A nested group's members are the outer group's too where Intune reads membership
+   * (assignments: AssignmentService.reaches).
+   */
   addMember(groupId: string, memberId: string): void {
     const group = this.get(groupId);
     if (group.groupTypes.includes(DYNAMIC)) {
@@ -139,7 +148,8 @@ export class GroupService {
     }
     const type = this.memberType(memberId);
     // Graph answers a reference to no object 404, naming the id referred to.
-    if (!type) throw itemNotFound("user or device", memberId);
+    if (!type) throw itemNotFound("user, group or device", memberId);
+    if (type === "group") this.refuseNesting(group, this.get(memberId));
     if (this.ctx.store.groups.isMember(groupId, memberId)) {
       throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
     }
@@ -214,8 +224,27 @@ export class GroupService {
     this.ctx.store.groups.replaceMembers(group.id, members, this.ctx.now());
   }
 
+  /**
+   * Graph's *Add members* table: a security group can be a member of a security group; a
+   * Microsoft 365 group is a member of no group, and no group is a member of a Microsoft 365
+   * group. Cycles are not refused: Entra ID lets groups be members of each other
+   * (MicrosoftDocs/azure-docs#43313), and membership is read cycle-safe (GroupStore.isTransitiveMember).
+   */
+  private refuseNesting(outer: GroupRecord, inner: GroupRecord): void {
+    if (inner.groupTypes.includes(UNIFIED)) {
+      throw badRequest(`the group '${inner.id}' is a Microsoft 365 group (groupTypes "${UNIFIED}"): such a group cannot be a member of another group; add its members instead`);
+    }
+    if (outer.groupTypes.includes(UNIFIED)) {
+      throw badRequest(`the group '${outer.id}' is a Microsoft 365 group (groupTypes "${UNIFIED}"): its members are users only, not groups`);
+    }
+    if (!inner.securityEnabled) {
+      throw badRequest(`the group '${inner.id}' is not a security group (securityEnabled false): only security groups can be members of a group`);
+    }
+  }
+
   private memberType(id: string): MemberType | undefined {
     if (this.ctx.store.users.get(id)) return "user";
+    if (this.ctx.store.groups.get(id)) return "group";
     const device = this.ctx.store.devices.get(id);
     if (device && isEnrolled(device)) return "device";
     return undefined;

@@ -54,20 +54,25 @@ export const GROUP_MEMBERS: CollectionDef = {
   },
 };
 
+/** A group's properties beyond a directory object's id and displayName: a group answers them, and so does a nested group in a members list. */
+const groupOwnProperties = {
+  description: { type: ["string", "null"] },
+  mailEnabled: { type: "boolean" },
+  mailNickname: { type: "string" },
+  securityEnabled: { type: "boolean" },
+  groupTypes: { type: "array", items: { type: "string" } },
+  membershipRule: { type: ["string", "null"] },
+  membershipRuleProcessingState: { type: ["string", "null"] },
+  createdDateTime: dateTime,
+} as const;
+
 export const groupSchema = {
   type: "object",
   properties: {
     "@odata.context": { type: "string" },
     id: { type: "string" },
     displayName: { type: "string" },
-    description: { type: ["string", "null"] },
-    mailEnabled: { type: "boolean" },
-    mailNickname: { type: "string" },
-    securityEnabled: { type: "boolean" },
-    groupTypes: { type: "array", items: { type: "string" } },
-    membershipRule: { type: ["string", "null"] },
-    membershipRuleProcessingState: { type: ["string", "null"] },
-    createdDateTime: dateTime,
+    ...groupOwnProperties,
   },
 } as const;
 
@@ -104,6 +109,8 @@ const memberSchema = {
     operatingSystemVersion: { type: "string" },
     model: { type: "string" },
     manufacturer: { type: "string" },
+    // A nested group's.
+    ...groupOwnProperties,
   },
 } as const;
 
@@ -142,14 +149,14 @@ export const deleteGroupSchema = route({
 });
 
 export const listMembersSchema = route({
-  summary: "Members of a group (devices and users; OData options)",
+  summary: "Members of a group (devices, users and nested groups; OData options)",
   params: idParams,
   querystring: listQuerystring(GROUP_MEMBERS),
   response: { 200: listOf(memberSchema), ...errors(401, 404) },
 });
 
 export const addMemberSchema = route({
-  summary: "Add a user or device to an assigned group",
+  summary: "Add a user, device or security group to an assigned group",
   params: idParams,
   body: {
     type: "object",

@@ -11,7 +11,7 @@ import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
 import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { DeviceRecord } from "../../store/devices.js";
-import type { GroupRecord, MemberRecord } from "../../store/groups.js";
+import type { GroupRecord, MemberRecord, MemberType } from "../../store/groups.js";
 import { START, type Cursor, type Keyed } from "../../store/keyset.js";
 import { keysetSegment } from "../../odata/source.js";
 import {
@@ -69,7 +69,11 @@ export function graphDirectoryDevice(device: DeviceRecord): Record<string, unkno
 export function groupRoutes(services: Services): FastifyPluginAsync {
   const { groups, ctx } = services;
 
-  function member(memberId: string, type: "user" | "device"): Record<string, unknown> | undefined {
+  function member(memberId: string, type: MemberType): Record<string, unknown> | undefined {
+    if (type === "group") {
+      const group = ctx.store.groups.get(memberId);
+      return group && { "@odata.type": "#microsoft.graph.group", ...graphGroup(group) };
+    }
     if (type === "user") {
       const user = ctx.store.users.get(memberId);
       return user && {
