@@ -37,7 +37,8 @@ export class GroupService {
 
   constructor(private readonly ctx: ServiceContext) {}
 
-  create(input: GroupInput): GroupRecord {
+  /** A new group; `memberIds` (stored member ids, from members@odata.bind) join it at once. */
+  create(input: GroupInput, memberIds: readonly string[] = []): GroupRecord {
     const displayName = (input.displayName ?? "").trim();
     if (displayName === "") throw badRequest('"displayName" is required');
     const groupTypes = input.groupTypes ?? [];
@@ -62,8 +63,11 @@ export class GroupService {
       membershipRuleProcessingState: dynamic ? (input.membershipRuleProcessingState ?? "On") : null,
       created: this.ctx.now(),
     };
+    // Every member is checked before the group exists: a refused one leaves no group behind.
+    const members = this.checkNewMembers(group, memberIds);
     this.ctx.store.groups.insert(group);
     if (dynamic) this.recompute(group);
+    this.insertMembers(group.id, members);
     return group;
   }
 
@@ -77,7 +81,8 @@ export class GroupService {
     return this.ctx.store.groups.list();
   }
 
-  update(id: string, patch: GroupInput): GroupRecord {
+  /** Changes a group; `memberIds` (stored member ids, from members@odata.bind) join it. */
+  update(id: string, patch: GroupInput, memberIds: readonly string[] = []): GroupRecord {
     const group = this.get(id);
     const dynamic = group.groupTypes.includes(DYNAMIC);
     if (patch.groupTypes !== undefined && patch.groupTypes.includes(DYNAMIC) !== dynamic) {
@@ -105,8 +110,10 @@ export class GroupService {
           : (patch.membershipRuleProcessingState ?? group.membershipRuleProcessingState)
         : null,
     };
+    const members = this.checkNewMembers(group, memberIds);
     this.ctx.store.groups.save(updated);
     if (dynamic) this.recompute(updated);
+    this.insertMembers(group.id, members);
     return updated;
   }
 
@@ -142,18 +149,40 @@ export class GroupService {
    * (assignments: AssignmentService.reaches).
    */
   addMember(groupId: string, memberId: string): void {
+    this.addMembers(groupId, [memberId]);
+  }
+
+  /**
+   * Members added in one request (members/$ref, or members@odata.bind on a PATCH): each is
+   * checked before any joins, so a refusal adds none.
+   */
+  addMembers(groupId: string, memberIds: readonly string[]): void {
     const group = this.get(groupId);
-    if (group.groupTypes.includes(DYNAMIC)) {
+    this.insertMembers(group.id, this.checkNewMembers(group, memberIds));
+  }
+
+  private checkNewMembers(group: GroupRecord, memberIds: readonly string[]): { id: string; type: MemberType }[] {
+    if (memberIds.length > 0 && group.groupTypes.includes(DYNAMIC)) {
       throw badRequest("members of a dynamic group come from its membershipRule; they cannot be added by hand");
     }
-    const type = this.memberType(memberId);
-    // Graph answers a reference to no object 404, naming the id referred to.
-    if (!type) throw itemNotFound("user, group or device", memberId);
-    if (type === "group") this.refuseNesting(group, this.get(memberId));
-    if (this.ctx.store.groups.isMember(groupId, memberId)) {
-      throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
-    }
-    this.ctx.store.groups.addMember(groupId, memberId, type, this.ctx.now());
+    const seen = new Set<string>();
+    return memberIds.map((memberId) => {
+      const type = this.memberType(memberId);
+      // Graph answers a reference to no object 404, naming the id referred to.
+      if (!type) throw itemNotFound("user, group or device", memberId);
+      if (type === "group") this.refuseNesting(group, this.get(memberId));
+      // Entra ID's wording for an object named twice in one change.
+      if (seen.has(memberId)) throw badRequest(`Object '${memberId}' can only be present once as an add/remove change: it is named twice in members@odata.bind.`);
+      seen.add(memberId);
+      if (this.ctx.store.groups.isMember(group.id, memberId)) {
+        throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+      }
+      return { id: memberId, type };
+    });
+  }
+
+  private insertMembers(groupId: string, members: readonly { id: string; type: MemberType }[]): void {
+    for (const m of members) this.ctx.store.groups.addMember(groupId, m.id, m.type, this.ctx.now());
   }
 
   removeMember(groupId: string, memberId: string): void {

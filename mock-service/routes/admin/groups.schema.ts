@@ -95,6 +95,20 @@ const writable = {
   },
   // null: as a group created without it (On for a dynamic group; an assigned group has none).
   membershipRuleProcessingState: { type: ["string", "null"], enum: ["On", "Paused", null] },
+  // Graph's create-with-members and add-up-to-20-members-in-one-PATCH; the service counts them
+  // (a message that names the limit), the schema only stops absurd bodies.
+  "members@odata.bind": {
+    type: "array",
+    maxItems: 1000,
+    items: { type: "string", maxLength: 500 },
+    description: "Members to add, up to 20: https://graph.microsoft.com/beta/directoryObjects/{id} (or users/{id}, groups/{id}, devices/{id})",
+  },
+  "owners@odata.bind": {
+    type: "array",
+    maxItems: 1000,
+    items: { type: "string", maxLength: 500 },
+    description: "Owners (users), up to 20: checked, not kept (owners are not simulated; a Warning header says so)",
+  },
 } as const;
 
 const memberSchema = {
