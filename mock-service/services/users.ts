@@ -78,6 +78,16 @@ export class UserService {
     return user;
   }
 
+  /**
+   * Graph's *Delete a user*. The mock keeps no deleted items (Entra ID keeps a deleted user 30
+   * days, restorable): the user is gone at once. Its enrolled devices stay managed with no primary
+   * user (userId and userPrincipalName empty), and a sign-in as it fails as for any unknown user.
+   */
+  delete(idOrUpn: string): void {
+    const user = this.get(idOrUpn);
+    this.ctx.store.users.delete(user.id);
+  }
+
   list(): UserRecord[] {
     return this.ctx.store.users.list();
   }

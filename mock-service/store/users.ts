@@ -36,6 +36,7 @@ export class UserStore {
   private readonly userAt;
   private readonly usersFrom;
   private readonly userCount;
+  private readonly deleteStmts;
 
   constructor(
     db: Db,
@@ -66,6 +67,24 @@ export class UserStore {
       `UPDATE users SET display_name = @displayName, account_enabled = @accountEnabled,
        password_hash = @passwordHash WHERE id = @id`,
     );
+    // What a user's deletion takes with it, in one transaction: its devices lose their primary
+    // user (they stay enrolled), it leaves every group, its terms acceptances go; its licences
+    // go with the row (ON DELETE CASCADE).
+    this.deleteStmts = [
+      db.prepare("UPDATE devices SET user_id = NULL WHERE user_id = ?"),
+      db.prepare("DELETE FROM group_members WHERE member_id = ? AND member_type = 'user'"),
+      db.prepare("DELETE FROM terms_acceptances WHERE user_id = ?"),
+      db.prepare("DELETE FROM users WHERE id = ?"),
+    ];
+  }
+
+  /** Deletes a user and what hangs on it (above); false when no user has the id. */
+  delete(id: string): boolean {
+    return this.transaction(() => {
+      let changes = 0;
+      for (const stmt of this.deleteStmts) changes = stmt.run(id).changes;
+      return changes > 0;
+    });
   }
 
   insert(user: Omit<UserRecord, "licenses">): void {
