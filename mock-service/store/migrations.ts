@@ -289,4 +289,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX devices_by_directory_id ON devices(directory_id);
   `,
+  // 11: a user who must change the password at the next sign-in: the passwordProfile flag that
+  //     asks it (forceChangePasswordNextSignIn or forceChangePasswordNextSignInWithMfa), NULL when
+  //     neither is set. A device's sign-in as such a user is refused, naming the flag.
+  `
+  ALTER TABLE users ADD COLUMN password_change_required TEXT;
+  `,
 ];

@@ -3,6 +3,9 @@ import type { AssignedLicence } from "../domain/licences.js";
 import type { Db, Transaction } from "./database.js";
 import { cursorOf, type Cursor, type KeyColumns, type Keyed } from "./keyset.js";
 
+/** The passwordProfile flag that makes a user change the password at the next sign-in. */
+export type PasswordChangeFlag = "forceChangePasswordNextSignIn" | "forceChangePasswordNextSignInWithMfa";
+
 export interface UserRecord {
   id: string;
   userPrincipalName: string;
@@ -12,6 +15,8 @@ export interface UserRecord {
   passwordHash: string;
   created: number;
   licenses: AssignedLicence[];
+  /** Set: a device's sign-in is refused until an admin sets a password without the flag. */
+  passwordChangeRequired: PasswordChangeFlag | null;
 }
 
 interface UserRow {
@@ -22,6 +27,7 @@ interface UserRow {
   account_enabled: number;
   password_hash: string;
   created: number;
+  password_change_required: PasswordChangeFlag | null;
 }
 
 export class UserStore {
@@ -43,8 +49,8 @@ export class UserStore {
     private readonly transaction: Transaction,
   ) {
     this.insertUser = db.prepare(
-      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created)
-       VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created)`,
+      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created, password_change_required)
+       VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created, @passwordChangeRequired)`,
     );
     this.byId = db.prepare<[string], UserRow>("SELECT * FROM users WHERE id = ?");
     this.byUpn = db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_principal_name = ?");
@@ -65,7 +71,7 @@ export class UserStore {
     this.removeLicense = db.prepare("DELETE FROM user_licenses WHERE user_id = ? AND sku_id = ?");
     this.update = db.prepare(
       `UPDATE users SET display_name = @displayName, account_enabled = @accountEnabled,
-       password_hash = @passwordHash WHERE id = @id`,
+       password_hash = @passwordHash, password_change_required = @passwordChangeRequired WHERE id = @id`,
     );
     // What a user's deletion takes with it, in one transaction: its devices lose their primary
     // user (they stay enrolled), it leaves every group, its terms acceptances go; its licences
@@ -145,6 +151,7 @@ export class UserStore {
       accountEnabled: row.account_enabled === 1,
       passwordHash: row.password_hash,
       created: row.created,
+      passwordChangeRequired: row.password_change_required,
       licenses: this.licensesOf.all(row.id).map((l) => ({ skuId: l.sku_id, disabledPlans: JSON.parse(l.disabled_plans) as string[] })),
     };
   }
