@@ -159,14 +159,14 @@ export const patchGroupSchema = route({
 export const deleteGroupSchema = route({
   summary: "Delete a group",
   params: idParams,
-  response: { ...noContent, ...errors(401, 404) },
+  response: { ...noContent, ...errors(400, 401, 404) },
 });
 
 export const listMembersSchema = route({
   summary: "Members of a group (devices, users and nested groups; OData options)",
   params: idParams,
   querystring: listQuerystring(GROUP_MEMBERS),
-  response: { 200: listOf(memberSchema), ...errors(401, 404) },
+  response: { 200: listOf(memberSchema), ...errors(400, 401, 404) },
 });
 
 export const addMemberSchema = route({

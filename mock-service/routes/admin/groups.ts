@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { iso } from "../../context.js";
 import { badRequest, itemNotFound } from "../../http/errors.js";
-import { canonicalIds } from "../../http/ids.js";
+import { canonicalIds, refuseMalformedObjectId } from "../../http/ids.js";
 import { lastKeyOf } from "../../http/graph-url.js";
 import { entityEnvelope } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
@@ -118,6 +118,8 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
+    app.addHook("preHandler", refuseMalformedObjectId);
+
     /**
      * The members a body binds (stored member ids; 404 for an id no object has), and a warning
      * for the owners it names: each must be a user, but owners are not simulated.
