@@ -537,6 +537,11 @@ export class AdminClient {
     return this.request("GET", `/beta/users/${encodeURIComponent(userIdOrUpn)}`);
   }
 
+  /** Deletes a user (by id or user principal name): its devices stay enrolled with no primary user. */
+  deleteUser(userIdOrUpn: string): Promise<void> {
+    return this.request("DELETE", `/beta/users/${encodeURIComponent(userIdOrUpn)}`);
+  }
+
   updateUser(userIdOrUpn: string, patch: UserPatchRequest): Promise<void> {
     const { password, ...rest } = patch;
     return this.request("PATCH", `/beta/users/${encodeURIComponent(userIdOrUpn)}`, {

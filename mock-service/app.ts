@@ -178,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (options.throttle) admin.addHook("onRequest", throttleHook(options.throttle, ctx.now));
     admin.addHook("onRequest", refuseUnsupportedQueryOptions);
     admin.addHook("onRequest", canonicalPathIds);
+    admin.addHook("onRequest", betaRoutes.refuseLiteralAsParameter);
     // Every list route registered below gets its GET .../$count twin.
     admin.addHook("onRoute", rawCountRoutes);
     await admin.register(metadataRoutes());

@@ -37,6 +37,7 @@ export type DeviceApiErrorCode =
   | "accountLocked" // 429: too many failed sign-ins for this account name; Retry-After says when to try again
   | "accountDisabled" // 403: sign-in with a user whose account is disabled (accountEnabled false)
   | "userNotLicensed" // 403: the user has no Intune licence
+  | "passwordChangeRequired" // 403: the user must change the password first (passwordProfile.forceChangePasswordNextSignIn)
   | "userlessDevice" // 409: sign-in on a device enrolled with a userless profile
   | "agentVersionTooOld" // 426: check-in from an agent below MIN_SYNC_AGENT_VERSION; update first
   | "packageNotFound" // 404
@@ -64,6 +65,7 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   accountLocked: 429,
   accountDisabled: 403,
   userNotLicensed: 403,
+  passwordChangeRequired: 403,
   userlessDevice: 409,
   agentVersionTooOld: 426,
   packageNotFound: 404,

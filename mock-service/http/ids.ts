@@ -6,6 +6,7 @@
  * assignment's `{policyId}_allDevicesAssignmentTarget`, a user principal name) is kept as sent.
  */
 import type { FastifyRequest } from "fastify";
+import { badRequest } from "./errors.js";
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -20,4 +21,18 @@ export async function canonicalPathIds(request: FastifyRequest): Promise<void> {
   for (const [name, value] of Object.entries(params)) {
     if (typeof value === "string") params[name] = canonicalIds(value);
   }
+}
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * preHandler hook of the directory sets whose key is an object id (groups, directoryObjects):
+ * Entra ID checks the key's syntax before it looks the object up, so an `{id}` that is no GUID
+ * (a display name passed as an id) is 400 "Invalid object identifier '<id>'.", not a 404 a
+ * script would take for "already deleted". /users/{id} is not checked: a user principal name
+ * is a key there too.
+ */
+export async function refuseMalformedObjectId(request: FastifyRequest): Promise<void> {
+  const id = (request.params as { id?: unknown }).id;
+  if (typeof id === "string" && !OBJECT_ID.test(id)) throw badRequest(`Invalid object identifier '${id}'.`);
 }

@@ -6,7 +6,7 @@
  *     the directory's `Request_BadRequest` "Specified HTTP method is not allowed for the request target."
  * The routes are learnt as they are registered (an onRoute hook), so the answer follows the routes.
  */
-import type { RouteOptions } from "fastify";
+import type { FastifyRequest, RouteOptions } from "fastify";
 import { ApiError } from "./errors.js";
 import { safeDecode } from "./graph-url.js";
 
@@ -57,6 +57,18 @@ export class RouteTemplates {
     const allow = [...new Set(exact.filter((t) => literal(t) === best).flatMap((t) => [...t.methods]))].sort();
     return allow.includes(method) ? { kind: "segment", segment: segments.at(-1) ?? "" } : { kind: "method", allow };
   }
+
+  /**
+   * onRequest hook of the admin routes: a path parameter that is a literal segment of another
+   * route (`DELETE /users/$count` matched by `DELETE /users/{id}`) names that route's path, as
+   * `explain` reads it, so a method that path does not take is 405 there too, not a look-up of
+   * an object with the id "$count".
+   */
+  readonly refuseLiteralAsParameter = async (request: FastifyRequest): Promise<void> => {
+    if (!Object.values(request.params as Record<string, unknown>).some((v) => typeof v === "string" && v.startsWith("$"))) return;
+    const path = request.url.split("?")[0]!;
+    if (this.explain(request.method, path).kind === "method") throw this.error(request.method, path);
+  };
 
   /** The error Graph gives for it. */
   error(method: string, path: string): ApiError {

@@ -2,7 +2,8 @@
  * Assignments (Graph's deviceAndAppManagementAssignmentTarget) shared by configuration
  * policies, compliance policies and terms and conditions: checking what an admin sends, and
  * working out whether an assignment reaches a device or a user. A group target reaches the
- * group's devices and the devices of its users; an exclusion group wins over any inclusion.
+ * group's devices and the devices of its users, and those of the groups nested in it at any
+ * depth (Intune evaluates nested membership); an exclusion group wins over any inclusion.
  */
 import type { ServiceContext } from "../context.js";
 import { badRequest } from "../http/errors.js";
@@ -75,8 +76,8 @@ export class AssignmentService {
   reaches(assignments: readonly AssignmentRecord[], audience: Audience): boolean {
     const inGroup = (groupId: string | null) =>
       groupId !== null &&
-      ((audience.deviceId !== undefined && this.ctx.store.groups.isMember(groupId, audience.deviceId)) ||
-        (audience.userId !== null && this.ctx.store.groups.isMember(groupId, audience.userId)));
+      ((audience.deviceId !== undefined && this.ctx.store.groups.isTransitiveMember(groupId, audience.deviceId)) ||
+        (audience.userId !== null && this.ctx.store.groups.isTransitiveMember(groupId, audience.userId)));
     let included = false;
     for (const a of assignments) {
       switch (a.targetType) {

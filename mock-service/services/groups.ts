@@ -17,6 +17,8 @@ import { isEnrolled, type DeviceRecord } from "../store/devices.js";
 import type { GroupRecord, MemberType } from "../store/groups.js";
 
 export const DYNAMIC = "DynamicMembership";
+/** A Microsoft 365 group's groupTypes value. */
+export const UNIFIED = "Unified";
 
 export interface GroupInput {
   displayName?: string;
@@ -35,7 +37,8 @@ export class GroupService {
 
   constructor(private readonly ctx: ServiceContext) {}
 
-  create(input: GroupInput): GroupRecord {
+  /** A new group; `memberIds` (stored member ids, from members@odata.bind) join it at once. */
+  create(input: GroupInput, memberIds: readonly string[] = []): GroupRecord {
     const displayName = (input.displayName ?? "").trim();
     if (displayName === "") throw badRequest('"displayName" is required');
     const groupTypes = input.groupTypes ?? [];
@@ -60,8 +63,11 @@ export class GroupService {
       membershipRuleProcessingState: dynamic ? (input.membershipRuleProcessingState ?? "On") : null,
       created: this.ctx.now(),
     };
+    // Every member is checked before the group exists: a refused one leaves no group behind.
+    const members = this.checkNewMembers(group, memberIds);
     this.ctx.store.groups.insert(group);
     if (dynamic) this.recompute(group);
+    this.insertMembers(group.id, members);
     return group;
   }
 
@@ -75,7 +81,8 @@ export class GroupService {
     return this.ctx.store.groups.list();
   }
 
-  update(id: string, patch: GroupInput): GroupRecord {
+  /** Changes a group; `memberIds` (stored member ids, from members@odata.bind) join it. */
+  update(id: string, patch: GroupInput, memberIds: readonly string[] = []): GroupRecord {
     const group = this.get(id);
     const dynamic = group.groupTypes.includes(DYNAMIC);
     if (patch.groupTypes !== undefined && patch.groupTypes.includes(DYNAMIC) !== dynamic) {
@@ -103,26 +110,31 @@ export class GroupService {
           : (patch.membershipRuleProcessingState ?? group.membershipRuleProcessingState)
         : null,
     };
+    const members = this.checkNewMembers(group, memberIds);
     this.ctx.store.groups.save(updated);
     if (dynamic) this.recompute(updated);
+    this.insertMembers(group.id, members);
     return updated;
   }
 
   delete(id: string): void {
     if (!this.ctx.store.groups.delete(id)) throw itemNotFound("group", id);
+    // A nested group that is deleted leaves the groups it was a member of.
+    this.ctx.store.groups.removeFromAll(id);
     this.rules.delete(id);
   }
 
   /**
-   * The member a directory object id names, as the group stores it: a user by its id, a device by
-   * its directory object's id (stored by the managed device's id); a 404 naming the id when no
-   * user or device has it. members/$ref names members so; the console names them as stored.
+   * The member a directory object id names, as the group stores it: a user or a group by its id,
+   * a device by its directory object's id (stored by the managed device's id); a 404 naming the
+   * id when no user, group or device has it. members/$ref names members so; the console names
+   * them as stored.
    */
   directoryMember(objectId: string): string {
-    if (this.ctx.store.users.get(objectId)) return objectId;
+    if (this.ctx.store.users.get(objectId) || this.ctx.store.groups.get(objectId)) return objectId;
     const deviceId = this.ctx.store.devices.idOfDirectoryObject(objectId);
     const device = deviceId === undefined ? undefined : this.ctx.store.devices.get(deviceId);
-    if (!device || !isEnrolled(device)) throw itemNotFound("user or device", objectId);
+    if (!device || !isEnrolled(device)) throw itemNotFound("user, group or device", objectId);
     return device.id;
   }
 
@@ -131,19 +143,46 @@ export class GroupService {
     return this.ctx.store.devices.idOfDirectoryObject(objectId) ?? objectId;
   }
 
-  /** A user or a managed device (by the id the group stores) joins an assigned group. */
+  /**
+   * A user, a managed device or a security group (by the id the group stores) joins an assigned
+   * group. A nested group's members are the outer group's too where Intune reads membership
+   * (assignments: AssignmentService.reaches).
+   */
   addMember(groupId: string, memberId: string): void {
+    this.addMembers(groupId, [memberId]);
+  }
+
+  /**
+   * Members added in one request (members/$ref, or members@odata.bind on a PATCH): each is
+   * checked before any joins, so a refusal adds none.
+   */
+  addMembers(groupId: string, memberIds: readonly string[]): void {
     const group = this.get(groupId);
-    if (group.groupTypes.includes(DYNAMIC)) {
+    this.insertMembers(group.id, this.checkNewMembers(group, memberIds));
+  }
+
+  private checkNewMembers(group: GroupRecord, memberIds: readonly string[]): { id: string; type: MemberType }[] {
+    if (memberIds.length > 0 && group.groupTypes.includes(DYNAMIC)) {
       throw badRequest("members of a dynamic group come from its membershipRule; they cannot be added by hand");
     }
-    const type = this.memberType(memberId);
-    // Graph answers a reference to no object 404, naming the id referred to.
-    if (!type) throw itemNotFound("user or device", memberId);
-    if (this.ctx.store.groups.isMember(groupId, memberId)) {
-      throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
-    }
-    this.ctx.store.groups.addMember(groupId, memberId, type, this.ctx.now());
+    const seen = new Set<string>();
+    return memberIds.map((memberId) => {
+      const type = this.memberType(memberId);
+      // Graph answers a reference to no object 404, naming the id referred to.
+      if (!type) throw itemNotFound("user, group or device", memberId);
+      if (type === "group") this.refuseNesting(group, this.get(memberId));
+      // Entra ID's wording for an object named twice in one change.
+      if (seen.has(memberId)) throw badRequest(`Object '${memberId}' can only be present once as an add/remove change: it is named twice in members@odata.bind.`);
+      seen.add(memberId);
+      if (this.ctx.store.groups.isMember(group.id, memberId)) {
+        throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+      }
+      return { id: memberId, type };
+    });
+  }
+
+  private insertMembers(groupId: string, members: readonly { id: string; type: MemberType }[]): void {
+    for (const m of members) this.ctx.store.groups.addMember(groupId, m.id, m.type, this.ctx.now());
   }
 
   removeMember(groupId: string, memberId: string): void {
@@ -214,8 +253,27 @@ export class GroupService {
     this.ctx.store.groups.replaceMembers(group.id, members, this.ctx.now());
   }
 
+  /**
+   * Graph's *Add members* table: a security group can be a member of a security group; a
+   * Microsoft 365 group is a member of no group, and no group is a member of a Microsoft 365
+   * group. Cycles are not refused: Entra ID lets groups be members of each other
+   * (MicrosoftDocs/azure-docs#43313), and membership is read cycle-safe (GroupStore.isTransitiveMember).
+   */
+  private refuseNesting(outer: GroupRecord, inner: GroupRecord): void {
+    if (inner.groupTypes.includes(UNIFIED)) {
+      throw badRequest(`the group '${inner.id}' is a Microsoft 365 group (groupTypes "${UNIFIED}"): such a group cannot be a member of another group; add its members instead`);
+    }
+    if (outer.groupTypes.includes(UNIFIED)) {
+      throw badRequest(`the group '${outer.id}' is a Microsoft 365 group (groupTypes "${UNIFIED}"): its members are users only, not groups`);
+    }
+    if (!inner.securityEnabled) {
+      throw badRequest(`the group '${inner.id}' is not a security group (securityEnabled false): only security groups can be members of a group`);
+    }
+  }
+
   private memberType(id: string): MemberType | undefined {
     if (this.ctx.store.users.get(id)) return "user";
+    if (this.ctx.store.groups.get(id)) return "group";
     const device = this.ctx.store.devices.get(id);
     if (device && isEnrolled(device)) return "device";
     return undefined;

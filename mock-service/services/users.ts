@@ -6,7 +6,7 @@ import { findSku, hasIntuneLicence, INTUNE_PLAN, SKUS } from "../domain/licences
 import { hashPassword, verifyPassword } from "../domain/secrets.js";
 import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../domain/sign-in-lockout.js";
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
-import type { UserRecord } from "../store/users.js";
+import type { PasswordChangeFlag, UserRecord } from "../store/users.js";
 
 /** What creating a user takes: Graph's *Create user* requires every one of these (README cites it). */
 export interface NewUser {
@@ -14,14 +14,28 @@ export interface NewUser {
   displayName: string;
   userPrincipalName: string;
   mailNickname: string;
-  passwordProfile: { password: string; forceChangePasswordNextSignIn?: boolean };
+  passwordProfile: PasswordProfile;
 }
 
 export interface UserPatch {
   accountEnabled?: boolean;
   displayName?: string;
   mailNickname?: string;
-  passwordProfile?: { password: string; forceChangePasswordNextSignIn?: boolean };
+  passwordProfile?: PasswordProfile;
+}
+
+/** Graph's passwordProfile; a flag left out is taken as false. */
+export interface PasswordProfile {
+  password: string;
+  forceChangePasswordNextSignIn?: boolean;
+  forceChangePasswordNextSignInWithMfa?: boolean;
+}
+
+/** The flag of a passwordProfile that makes the user change the password at the next sign-in. */
+function passwordChangeFlag(profile: PasswordProfile): PasswordChangeFlag | null {
+  if (profile.forceChangePasswordNextSignInWithMfa === true) return "forceChangePasswordNextSignInWithMfa";
+  if (profile.forceChangePasswordNextSignIn === true) return "forceChangePasswordNextSignIn";
+  return null;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,6 +75,7 @@ export class UserService {
       passwordHash,
       created: this.ctx.now(),
       licenses: [],
+      passwordChangeRequired: passwordChangeFlag(input.passwordProfile),
     };
     this.ctx.store.users.insert(user);
     return user;
@@ -79,6 +94,16 @@ export class UserService {
     const user = this.ctx.store.users.find(idOrUpn);
     if (!user) throw itemNotFound("user", idOrUpn);
     return user;
+  }
+
+  /**
+   * Graph's *Delete a user*. The mock keeps no deleted items (Entra ID keeps a deleted user 30
+   * days, restorable): the user is gone at once. Its enrolled devices stay managed with no primary
+   * user (userId and userPrincipalName empty), and a sign-in as it fails as for any unknown user.
+   */
+  delete(idOrUpn: string): void {
+    const user = this.get(idOrUpn);
+    this.ctx.store.users.delete(user.id);
   }
 
   list(): UserRecord[] {
@@ -103,6 +128,8 @@ export class UserService {
       mailNickname: mailNickname ?? user.mailNickname,
       accountEnabled: patch.accountEnabled ?? user.accountEnabled,
       passwordHash: newHash ?? user.passwordHash,
+      // A new password is set with its flags: without them, the user need not change it.
+      passwordChangeRequired: patch.passwordProfile ? passwordChangeFlag(patch.passwordProfile) : user.passwordChangeRequired,
     };
     this.ctx.store.users.save(updated);
     return updated;
@@ -171,6 +198,15 @@ export class UserService {
     }
     if (!user.accountEnabled) {
       throw deviceError("accountDisabled", `the account ${user.userPrincipalName} is disabled; an admin must enable it`);
+    }
+    if (user.passwordChangeRequired !== null) {
+      // Entra ID stops such a sign-in at its "Update your password" page; the simulated device
+      // has no way to choose a new password, so the admin sets one without the flag.
+      throw deviceError(
+        "passwordChangeRequired",
+        `${user.userPrincipalName} must change the password at this sign-in (passwordProfile.${user.passwordChangeRequired} is true), which the simulated device cannot do; ` +
+          "set the password with PATCH /beta/users/{id} {\"passwordProfile\": {\"password\": \"...\", \"forceChangePasswordNextSignIn\": false}} and sign in with it",
+      );
     }
     if (!hasIntuneLicence(user.licenses)) {
       const disabled = user.licenses.some((licence) => licence.disabledPlans.includes(INTUNE_PLAN.servicePlanId));

@@ -57,12 +57,13 @@ function startingRows(table: string, columns: readonly string[]): string {
   return [...ranges, "SELECT value FROM json_each(@unfolded)"].join(" UNION ");
 }
 
-/** Members whose user or device still exists, as GroupStore.countMembers counts them, with their name. */
-const MEMBERS = `SELECT m.member_id, m.member_type, COALESCE(d.device_name, u.display_name) AS name
+/** Members whose user, device or group still exists, as GroupStore.countMembers counts them, with their name. */
+const MEMBERS = `SELECT m.member_id, m.member_type, COALESCE(d.device_name, u.display_name, g.display_name) AS name
   FROM group_members m
   LEFT JOIN devices d ON m.member_type = 'device' AND d.id = m.member_id
   LEFT JOIN users u ON m.member_type = 'user' AND u.id = m.member_id
-  WHERE m.group_id = ? AND COALESCE(d.id, u.id) IS NOT NULL
+  LEFT JOIN groups g ON m.member_type = 'group' AND g.id = m.member_id
+  WHERE m.group_id = ? AND COALESCE(d.id, u.id, g.id) IS NOT NULL
   ORDER BY m.added, m.rowid LIMIT ? OFFSET ?`;
 
 /** A name a list is searched by: its column and the partial index of its values NOCASE does not fold. */

@@ -2,7 +2,8 @@
 import type { Db, Transaction } from "./database.js";
 import { cursorOf, type Cursor, type KeyColumns, type Keyed } from "./keyset.js";
 
-export type MemberType = "user" | "device";
+/** A group's member: a user, an enrolled device, or a group nested in it. */
+export type MemberType = "user" | "device" | "group";
 
 export interface GroupRecord {
   id: string;
@@ -62,6 +63,7 @@ export class GroupStore {
   private readonly memberAtStmt;
   private readonly membersFromStmt;
   private readonly memberCount;
+  private readonly transitiveStmt;
 
   constructor(
     db: Db,
@@ -111,7 +113,16 @@ export class GroupStore {
     this.memberCount = db.prepare<[string], { n: number }>(
       `SELECT count(*) AS n FROM group_members m WHERE m.group_id = ? AND CASE m.member_type
          WHEN 'user' THEN EXISTS (SELECT 1 FROM users WHERE id = m.member_id)
+         WHEN 'group' THEN EXISTS (SELECT 1 FROM groups WHERE id = m.member_id)
          ELSE EXISTS (SELECT 1 FROM devices WHERE id = m.member_id) END`,
+    );
+    // The group and every group nested in it, at any depth. UNION (not UNION ALL) keeps each group
+    // once, so a cycle of nested groups (Entra ID allows them) ends the walk instead of looping.
+    this.transitiveStmt = db.prepare<[string, string], { n: number }>(
+      `WITH RECURSIVE nested(id) AS (
+         SELECT ? UNION SELECT m.member_id FROM group_members m JOIN nested ON m.group_id = nested.id WHERE m.member_type = 'group'
+       )
+       SELECT 1 AS n FROM group_members m JOIN nested ON m.group_id = nested.id WHERE m.member_id = ? LIMIT 1`,
     );
   }
 
@@ -179,6 +190,11 @@ export class GroupStore {
     return this.isMemberStmt.get(groupId, memberId) !== undefined;
   }
 
+  /** True when the member is in the group or in a group nested in it, at any depth. */
+  isTransitiveMember(groupId: string, memberId: string): boolean {
+    return this.transitiveStmt.get(groupId, memberId) !== undefined;
+  }
+
   addMember(groupId: string, memberId: string, type: MemberType, now: number): void {
     this.addMemberStmt.run(groupId, memberId, type, now);
   }
@@ -187,7 +203,7 @@ export class GroupStore {
     return this.removeMemberStmt.run(groupId, memberId).changes > 0;
   }
 
-  /** A device or user leaves: it leaves every group. */
+  /** A device, user or group leaves: it leaves every group. */
   removeFromAll(memberId: string): void {
     this.removeEverywhere.run(memberId);
   }

@@ -296,4 +296,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX users_by_display_name ON users(display_name COLLATE NOCASE);
   CREATE INDEX users_by_display_name_unfolded ON users(display_name) WHERE display_name GLOB '*[^ -~]*';
   `,
+  // 12: a user who must change the password at the next sign-in: the passwordProfile flag that
+  //     asks it (forceChangePasswordNextSignIn or forceChangePasswordNextSignInWithMfa), NULL when
+  //     neither is set. A device's sign-in as such a user is refused, naming the flag.
+  `
+  ALTER TABLE users ADD COLUMN password_change_required TEXT;
+  `,
 ];

@@ -3,6 +3,9 @@ import type { AssignedLicence } from "../domain/licences.js";
 import type { Db, Transaction } from "./database.js";
 import { cursorOf, type Cursor, type KeyColumns, type Keyed } from "./keyset.js";
 
+/** The passwordProfile flag that makes a user change the password at the next sign-in. */
+export type PasswordChangeFlag = "forceChangePasswordNextSignIn" | "forceChangePasswordNextSignInWithMfa";
+
 export interface UserRecord {
   id: string;
   userPrincipalName: string;
@@ -12,6 +15,8 @@ export interface UserRecord {
   passwordHash: string;
   created: number;
   licenses: AssignedLicence[];
+  /** Set: a device's sign-in is refused until an admin sets a password without the flag. */
+  passwordChangeRequired: PasswordChangeFlag | null;
 }
 
 interface UserRow {
@@ -22,6 +27,7 @@ interface UserRow {
   account_enabled: number;
   password_hash: string;
   created: number;
+  password_change_required: PasswordChangeFlag | null;
 }
 
 export class UserStore {
@@ -36,14 +42,15 @@ export class UserStore {
   private readonly userAt;
   private readonly usersFrom;
   private readonly userCount;
+  private readonly deleteStmts;
 
   constructor(
     db: Db,
     private readonly transaction: Transaction,
   ) {
     this.insertUser = db.prepare(
-      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created)
-       VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created)`,
+      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created, password_change_required)
+       VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created, @passwordChangeRequired)`,
     );
     this.byId = db.prepare<[string], UserRow>("SELECT * FROM users WHERE id = ?");
     this.byUpn = db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_principal_name = ?");
@@ -64,8 +71,26 @@ export class UserStore {
     this.removeLicense = db.prepare("DELETE FROM user_licenses WHERE user_id = ? AND sku_id = ?");
     this.update = db.prepare(
       `UPDATE users SET display_name = @displayName, mail_nickname = @mailNickname, account_enabled = @accountEnabled,
-       password_hash = @passwordHash WHERE id = @id`,
+       password_hash = @passwordHash, password_change_required = @passwordChangeRequired WHERE id = @id`,
     );
+    // What a user's deletion takes with it, in one transaction: its devices lose their primary
+    // user (they stay enrolled), it leaves every group, its terms acceptances go; its licences
+    // go with the row (ON DELETE CASCADE).
+    this.deleteStmts = [
+      db.prepare("UPDATE devices SET user_id = NULL WHERE user_id = ?"),
+      db.prepare("DELETE FROM group_members WHERE member_id = ? AND member_type = 'user'"),
+      db.prepare("DELETE FROM terms_acceptances WHERE user_id = ?"),
+      db.prepare("DELETE FROM users WHERE id = ?"),
+    ];
+  }
+
+  /** Deletes a user and what hangs on it (above); false when no user has the id. */
+  delete(id: string): boolean {
+    return this.transaction(() => {
+      let changes = 0;
+      for (const stmt of this.deleteStmts) changes = stmt.run(id).changes;
+      return changes > 0;
+    });
   }
 
   insert(user: Omit<UserRecord, "licenses">): void {
@@ -126,6 +151,7 @@ export class UserStore {
       accountEnabled: row.account_enabled === 1,
       passwordHash: row.password_hash,
       created: row.created,
+      passwordChangeRequired: row.password_change_required,
       licenses: this.licensesOf.all(row.id).map((l) => ({ skuId: l.sku_id, disabledPlans: JSON.parse(l.disabled_plans) as string[] })),
     };
   }

@@ -35,6 +35,7 @@ const METHODS: Record<string, keyof AdminClient> = {
   "GET /beta/users": "listUsers",
   "GET /beta/users/{id}": "getUser",
   "PATCH /beta/users/{id}": "updateUser",
+  "DELETE /beta/users/{id}": "deleteUser",
   "POST /beta/users/{id}/assignLicense": "assignLicense",
   "GET /beta/organization": "organization",
   "GET /beta/organization/{id}": "getOrganization",

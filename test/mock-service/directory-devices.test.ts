@@ -166,11 +166,13 @@ describe("a --db file from before directory object ids", () => {
     const managed = (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body;
     await made.close();
     // The file as the build before the object ids wrote it: the migrations before theirs, no
-    // directory_id column (nor the display-name indexes of the migration after it).
+    // directory_id column (nor what the migrations after it add: the display-name indexes, the
+    // password-change flag), so they all run again.
     const raw = new Database(file);
     raw.exec(
       "DROP INDEX devices_by_directory_id; ALTER TABLE devices DROP COLUMN directory_id; DROP INDEX users_by_display_name; DROP INDEX users_by_display_name_unfolded",
     );
+    raw.exec("ALTER TABLE users DROP COLUMN password_change_required");
     raw.pragma(`user_version = ${MIGRATIONS.findIndex((sql) => sql.includes("ADD COLUMN directory_id"))}`);
     raw.close();
     const idOnOpen = async () => {

@@ -27,6 +27,25 @@ describe("directory refusals", () => {
     expect(reply.body.error.innerError).toBeDefined();
   });
 
+  // Before, 404 "Resource 'Pilot group' does not exist": a script that takes 404 for "already
+  // deleted" swallowed its own bug (a display name passed as an id) on the mock, not on Graph.
+  it.each([
+    ["GET", "/beta/groups/not-a-guid"],
+    ["PATCH", "/beta/groups/not-a-guid", { description: "x" }],
+    ["DELETE", "/beta/groups/not-a-guid"],
+    ["GET", "/beta/groups/not-a-guid/members"],
+    ["POST", "/beta/groups/not-a-guid/members/$ref", { "@odata.id": `https://graph.microsoft.com/beta/directoryObjects/${MISSING}` }],
+    ["GET", "/beta/directoryObjects/not-a-guid"],
+  ])("%s %s with a malformed object id is 400 Request_BadRequest in Entra's words", async (method, path, body?: unknown) => {
+    const reply = await service().admin(method, path, body);
+    expect(errorOf(reply)).toEqual({ status: 400, code: "Request_BadRequest", message: "Invalid object identifier 'not-a-guid'." });
+  });
+
+  it("keeps a user principal name as a key of /users: an unknown one is 404", async () => {
+    const reply = await service().admin("GET", "/beta/users/not-a-guid");
+    expect(errorOf(reply)).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
+  });
+
   it("answers a member reference to no object 404 Request_ResourceNotFound naming it, and a non-member's removal too", async () => {
     const t = service();
     const group = (await t.admin("POST", "/beta/groups", { displayName: "Lab", mailEnabled: false, mailNickname: "lab", securityEnabled: true })).body;

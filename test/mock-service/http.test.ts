@@ -231,6 +231,7 @@ describe("bad input", () => {
       ["DELETE", "/beta/users", "GET, HEAD, POST"],
       ["PUT", PROFILES, "GET, HEAD, POST"],
       ["DELETE", "/beta/users/$count", "GET, HEAD"],
+      ["DELETE", "/beta/groups/$count", "GET, HEAD"],
     ]) {
       const reply = await http(`${t.url}${path}`, { method, bearer: t.service.adminToken });
       expect(errorOf(reply), `${method} ${path}`).toMatchObject({ status: 405, code: "Request_BadRequest" });

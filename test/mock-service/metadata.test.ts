@@ -213,6 +213,7 @@ describe("$metadata", () => {
       ["DELETE", `${TERMS}/${ids.terms}`],
       ["DELETE", `/beta/groups/${ids.group}`],
       ["DELETE", `${PROFILES}/${ids.profile}`],
+      ["DELETE", `/beta/users/${ids.user}`],
     ];
 
     // Every admin route of the OpenAPI document is asked.

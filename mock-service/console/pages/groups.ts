@@ -15,7 +15,7 @@ import type { FastifyInstance } from "fastify";
 import { DYNAMIC } from "../../services/groups.js";
 import { MembershipRuleError, parseMembershipRule } from "../../membership-rule/index.js";
 import type { NamedMember, StartingWith } from "../../store/console-lists.js";
-import type { GroupRecord } from "../../store/groups.js";
+import type { GroupRecord, MemberType } from "../../store/groups.js";
 import { html, when, type Html } from "../html.js";
 import { field, fields, type FormBody } from "../form.js";
 import { formPager, listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } from "../paging.js";
@@ -25,6 +25,7 @@ import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { attempt, commandBar, properties, queryList, queryText, table, type Column } from "./common.js";
 
 const GROUPS = "/groups";
+const MEMBER_TYPE_NAMES: Readonly<Record<MemberType, string>> = { user: "User", device: "Device", group: "Group" };
 
 /** The simple rule builder's choices: device properties an AOSP enrollment sets, and operators. */
 const RULE_PROPERTIES = ["enrollmentProfileName", "deviceModel", "deviceManufacturer", "deviceOSType", "deviceOSVersion", "displayName"];
@@ -284,7 +285,7 @@ ${formPager("Devices to add pages", devices.at, devices.rows.length, "devices")}
     const members = lists.members(group.id, at.offset, PAGE_SIZE);
     const columns: Column<NamedMember>[] = [
       { header: "Name", cell: (m) => m.name },
-      { header: "Type", cell: (m) => (m.memberType === "device" ? "Device" : "User") },
+      { header: "Type", cell: (m) => MEMBER_TYPE_NAMES[m.memberType] },
     ];
     if (!dynamic) {
       columns.push({

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { itemNotFound } from "../../http/errors.js";
+import { refuseMalformedObjectId } from "../../http/ids.js";
 import type { GroupRecord } from "../../store/groups.js";
 import { START, type Cursor } from "../../store/keyset.js";
 import type { UserRecord } from "../../store/users.js";
@@ -33,6 +34,8 @@ export function directoryObjectRoutes(services: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
+    app.addHook("preHandler", refuseMalformedObjectId);
+
     // Users, then groups, then devices, each in its own list order: a stable order to page in.
     app.get("/beta/directoryObjects", { schema: listDirectoryObjectsSchema }, async (request) => {
       const { users, groups, devices } = ctx.store;

@@ -54,6 +54,18 @@ export const GROUP_MEMBERS: CollectionDef = {
   },
 };
 
+/** A group's properties beyond a directory object's id and displayName: a group answers them, and so does a nested group in a members list. */
+const groupOwnProperties = {
+  description: { type: ["string", "null"] },
+  mailEnabled: { type: "boolean" },
+  mailNickname: { type: "string" },
+  securityEnabled: { type: "boolean" },
+  groupTypes: { type: "array", items: { type: "string" } },
+  membershipRule: { type: ["string", "null"] },
+  membershipRuleProcessingState: { type: ["string", "null"] },
+  createdDateTime: dateTime,
+} as const;
+
 export const groupSchema = {
   type: "object",
   // A $select of a property Graph declares and the mock does not simulate adds it (null, [] or
@@ -63,14 +75,7 @@ export const groupSchema = {
     "@odata.context": { type: "string" },
     id: { type: "string" },
     displayName: { type: "string" },
-    description: { type: ["string", "null"] },
-    mailEnabled: { type: "boolean" },
-    mailNickname: { type: "string" },
-    securityEnabled: { type: "boolean" },
-    groupTypes: { type: "array", items: { type: "string" } },
-    membershipRule: { type: ["string", "null"] },
-    membershipRuleProcessingState: { type: ["string", "null"] },
-    createdDateTime: dateTime,
+    ...groupOwnProperties,
   },
 } as const;
 
@@ -93,6 +98,20 @@ const writable = {
   },
   // null: as a group created without it (On for a dynamic group; an assigned group has none).
   membershipRuleProcessingState: { type: ["string", "null"], enum: ["On", "Paused", null] },
+  // Graph's create-with-members and add-up-to-20-members-in-one-PATCH; the service counts them
+  // (a message that names the limit), the schema only stops absurd bodies.
+  "members@odata.bind": {
+    type: "array",
+    maxItems: 1000,
+    items: { type: "string", maxLength: 500 },
+    description: "Members to add, up to 20: https://graph.microsoft.com/beta/directoryObjects/{id} (or users/{id}, groups/{id}, devices/{id})",
+  },
+  "owners@odata.bind": {
+    type: "array",
+    maxItems: 1000,
+    items: { type: "string", maxLength: 500 },
+    description: "Owners (users), up to 20: checked, not kept (owners are not simulated; a Warning header says so)",
+  },
 } as const;
 
 const memberSchema = {
@@ -107,6 +126,8 @@ const memberSchema = {
     operatingSystemVersion: { type: "string" },
     model: { type: "string" },
     manufacturer: { type: "string" },
+    // A nested group's.
+    ...groupOwnProperties,
   },
 } as const;
 
@@ -141,18 +162,18 @@ export const patchGroupSchema = route({
 export const deleteGroupSchema = route({
   summary: "Delete a group",
   params: idParams,
-  response: { ...noContent, ...errors(401, 404) },
+  response: { ...noContent, ...errors(400, 401, 404) },
 });
 
 export const listMembersSchema = route({
-  summary: "Members of a group (devices and users; OData options)",
+  summary: "Members of a group (devices, users and nested groups; OData options)",
   params: idParams,
   querystring: listQuerystring(GROUP_MEMBERS),
-  response: { 200: listOf(memberSchema), ...errors(401, 404) },
+  response: { 200: listOf(memberSchema), ...errors(400, 401, 404) },
 });
 
 export const addMemberSchema = route({
-  summary: "Add a user or device to an assigned group",
+  summary: "Add a user, device or security group to an assigned group",
   params: idParams,
   body: {
     type: "object",

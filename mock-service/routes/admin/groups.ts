@@ -1,8 +1,8 @@
 /** /beta/groups: assigned groups and dynamic device groups (Entra membership rules). */
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { iso } from "../../context.js";
-import { badRequest } from "../../http/errors.js";
-import { canonicalIds } from "../../http/ids.js";
+import { badRequest, itemNotFound } from "../../http/errors.js";
+import { canonicalIds, refuseMalformedObjectId } from "../../http/ids.js";
 import { lastKeyOf } from "../../http/graph-url.js";
 import { entityEnvelope } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
@@ -11,7 +11,7 @@ import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
 import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { DeviceRecord } from "../../store/devices.js";
-import type { GroupRecord, MemberRecord } from "../../store/groups.js";
+import type { GroupRecord, MemberRecord, MemberType } from "../../store/groups.js";
 import { START, type Cursor, type Keyed } from "../../store/keyset.js";
 import { keysetSegment } from "../../odata/source.js";
 import {
@@ -26,8 +26,38 @@ import {
   patchGroupSchema,
   removeMemberSchema,
 } from "./groups.schema.js";
+import { addWarningHeaders } from "./warning-header.js";
 
 type IdParams = { Params: { id: string } };
+
+/** A create's or PATCH's body: the group's properties, and members and owners named by URL. */
+type GroupBody = GroupInput & { "members@odata.bind"?: string[]; "owners@odata.bind"?: string[] };
+
+/** Graph's *Add members*: "you can add up to only 20 members" in one request; owners likewise. */
+const MAX_BOUND = 20;
+
+/**
+ * The id a reference names: the key its URL ends with, in any of Graph's forms
+ * (`https://graph.microsoft.com/v1.0/directoryObjects/{id}`, `.../beta/users/{id}`,
+ * `directoryObjects('{id}')`, or relative); `where` and `noun` word the refusal of one without an id.
+ */
+function referencedId(ref: string, where: string, noun: string): string {
+  // `.../directoryObjects('{id}')` names the member as `.../directoryObjects/{id}` does.
+  const id = canonicalIds(lastKeyOf(ref));
+  if (id === "" || id.includes("?")) {
+    throw badRequest(`${where} must end with the ${noun}'s id, e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}`);
+  }
+  return id;
+}
+
+/** The ids a `...@odata.bind` list names, at most MAX_BOUND of them. */
+function boundIds(body: GroupBody, name: "members@odata.bind" | "owners@odata.bind", noun: string): string[] {
+  const refs = body[name] ?? [];
+  if (refs.length > MAX_BOUND) {
+    throw badRequest(`${name} names ${refs.length} objects; Graph adds up to ${MAX_BOUND} in one request: send the rest in another PATCH /beta/groups/{id}`);
+  }
+  return refs.map((ref, i) => referencedId(ref, `${name}[${i}]`, noun));
+}
 
 /** The groups set's type: the only one a create or a PATCH may name. */
 const GROUP_ODATA_TYPE = "#microsoft.graph.group";
@@ -69,7 +99,11 @@ export function graphDirectoryDevice(device: DeviceRecord): Record<string, unkno
 export function groupRoutes(services: Services): FastifyPluginAsync {
   const { groups, ctx } = services;
 
-  function member(memberId: string, type: "user" | "device"): Record<string, unknown> | undefined {
+  function member(memberId: string, type: MemberType): Record<string, unknown> | undefined {
+    if (type === "group") {
+      const group = ctx.store.groups.get(memberId);
+      return group && { "@odata.type": "#microsoft.graph.group", ...graphGroup(group) };
+    }
     if (type === "user") {
       const user = ctx.store.users.get(memberId);
       return user && {
@@ -84,10 +118,26 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.post<{ Body: GroupInput }>("/beta/groups", { schema: createGroupSchema }, async (request, reply) => {
+    app.addHook("preHandler", refuseMalformedObjectId);
+
+    /**
+     * The members a body binds (stored member ids; 404 for an id no object has), and a warning
+     * for the owners it names: each must be a user, but owners are not simulated.
+     */
+    function bound(body: GroupBody, reply: FastifyReply): string[] {
+      const members = boundIds(body, "members@odata.bind", "member").map((id) => groups.directoryMember(id));
+      const owners = boundIds(body, "owners@odata.bind", "owner");
+      for (const id of owners) if (!ctx.store.users.get(id)) throw itemNotFound("user", id);
+      if (owners.length > 0) {
+        addWarningHeaders(reply, [`owners@odata.bind: the ${owners.length} owner(s) are users of the tenant, but owners are not simulated: they are not kept, and GET /beta/groups/{id}/owners is not served`]);
+      }
+      return members;
+    }
+
+    app.post<{ Body: GroupBody }>("/beta/groups", { schema: createGroupSchema }, async (request, reply) => {
       // Before, any @odata.type was accepted and ignored.
       refuseOtherODataType(request.body, GROUP_ODATA_TYPE, "a group of groups");
-      const group = groups.create(request.body);
+      const group = groups.create(request.body, bound(request.body, reply));
       reply.code(201).header("Location", `${ctx.baseUrl()}/beta/groups/${group.id}`);
       return entityEnvelope(ctx.baseUrl(), "groups", graphGroup(group));
     });
@@ -100,9 +150,10 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       odataEntity(GROUPS, request, ctx.baseUrl(), graphGroup(groups.get(request.params.id))),
     );
 
-    app.patch<IdParams & { Body: GroupInput }>("/beta/groups/:id", { schema: patchGroupSchema }, async (request, reply) => {
+    app.patch<IdParams & { Body: GroupBody }>("/beta/groups/:id", { schema: patchGroupSchema }, async (request, reply) => {
       refuseTypeChange(request.body, GROUP_ODATA_TYPE, "this group");
-      groups.update(request.params.id, request.body);
+      groups.get(request.params.id);
+      groups.update(request.params.id, request.body, bound(request.body, reply));
       return reply.code(204).send();
     });
 
@@ -130,12 +181,7 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
       "/beta/groups/:id/members/$ref",
       { schema: addMemberSchema },
       async (request, reply) => {
-        const ref = request.body["@odata.id"];
-        // `.../directoryObjects('{id}')` names the member as `.../directoryObjects/{id}` does.
-        const memberId = canonicalIds(lastKeyOf(ref));
-        if (memberId === "" || memberId.includes("?")) {
-          throw badRequest("@odata.id must end with the member's id, e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}");
-        }
+        const memberId = referencedId(request.body["@odata.id"], "@odata.id", "member");
         groups.addMember(request.params.id, groups.directoryMember(memberId));
         return reply.code(204).send();
       },

@@ -164,6 +164,12 @@ export const patchUserSchema = route({
   response: { ...noContent, ...errors(400, 401, 404) },
 });
 
+export const deleteUserSchema = route({
+  summary: "Delete a user: its licences, group memberships and terms acceptances go; its devices stay enrolled with no primary user",
+  params: userParams,
+  response: { ...noContent, ...errors(401, 404) },
+});
+
 export const assignLicenseSchema = route({
   summary: "Add and remove licences (a user needs one that includes Intune to sign in on a device)",
   params: userParams,

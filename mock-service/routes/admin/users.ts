@@ -15,6 +15,7 @@ import {
   USERS,
   assignLicenseSchema,
   createUserSchema,
+  deleteUserSchema,
   getOrganizationSchema,
   getUserSchema,
   listUsersSchema,
@@ -66,6 +67,11 @@ export function userRoutes(services: Services): FastifyPluginAsync {
     app.patch<IdParams & { Body: UserPatch }>("/beta/users/:id", { schema: patchUserSchema, preValidation: refuseUnsimulatedWrites(USERS, patchUserSchema.body) }, async (request, reply) => {
       refuseTypeChange(request.body, USER_ODATA_TYPE, "this user");
       await users.update(request.params.id, request.body);
+      return reply.code(204).send();
+    });
+
+    app.delete<IdParams>("/beta/users/:id", { schema: deleteUserSchema }, async (request, reply) => {
+      users.delete(request.params.id);
       return reply.code(204).send();
     });
 

@@ -219,7 +219,7 @@ describe("an assigned group's Add members picker, a page at a time", () => {
     const [[kept]] = offered(first.text) as [[string, string]];
     const refused = await post(`${path}/members`, [["memberId", "no-such-id"], ["memberId", kept]]);
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain("no user or device has the id &#39;no-such-id&#39;");
+    expect(refused.text).toContain("no user, group or device has the id &#39;no-such-id&#39;");
     expect(ticked(refused.text)).toEqual([kept]);
     expect(refused.text).not.toContain('value="no-such-id"');
     const moved = await press(path, refused.text, "devices:2");
