@@ -72,7 +72,7 @@ export function applySystemSettings(plan: ProvisioningPlan | null, clock: ClockP
     said.push(`clock set to ${new Date(localTime).toISOString()}`);
   }
   const locale = plan?.locale ?? null;
-  // An empty LOCALE is "no locale" to Android (the payload check says so).
+  // An empty LOCALE never gets here: Android refuses the payload (the locale-format rule).
   if (locale !== null && locale !== "") {
     const tag = languageTag(locale);
     const before = applied.locale ?? DEVICE_LOCALE;

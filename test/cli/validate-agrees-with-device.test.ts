@@ -92,3 +92,36 @@ describe("an empty WIFI_SSID", () => {
     expect(device.failure?.screen).toMatch(/^Can't set up device/);
   });
 });
+
+const BASE = {
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.example.dpc/.AdminReceiver",
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION": "https://mdm.example.com/dpc.apk",
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM": "wFNeS-K3n_2TKRMFQ2v4iTFOSj-uwF7P_Lt98xrZ5Ro",
+};
+
+/** A payload with a download (BASE) and the given keys, written to a file. */
+function downloadPayloadFile(name: string, more: Record<string, unknown>): string {
+  const file = temp.file(name);
+  writeFileSync(file, JSON.stringify({ ...BASE, ...more }));
+  return file;
+}
+
+describe("an empty LOCALE", () => {
+  // Before, an info ("the device keeps its current locale") and the device went on to download:
+  // Locale.Builder.setLanguageTag("") throws "Empty subtag", and ManagedProvisioning refuses the payload.
+  it.each([
+    ["alone", { "android.app.extra.PROVISIONING_LOCALE": "" }],
+    ["beside the short alias", { "android.app.extra.PROVISIONING_LOCALE": "", "a.a.e.PL": "de_DE" }],
+  ])("%s is refused by validate and by the device: Can't set up device", async (_case, keys) => {
+    const file = downloadPayloadFile("locale-empty.json", keys);
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "locale-format");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toMatch(/LOCALE is empty.*Android refuses the payload \("Invalid locale format!"\)/);
+    expect(checked.findings.map((f) => f.rule)).not.toContain("locale-shape");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("cantSetUpDevice");
+    expect(device.failure?.screen).toMatch(/^Can't set up device/);
+  });
+});

@@ -8,10 +8,11 @@ import { keyLabel, type Rule } from "./context.js";
 /**
  * Whether Android accepts a locale: ManagedProvisioning replaces "_" with "-" and builds a
  * java.util.Locale from the result as a BCP 47 language tag, refusing the payload when it is
- * ill-formed. Intl's own BCP 47 parser applies the same well-formedness rules.
+ * ill-formed. Intl's own BCP 47 parser applies the same well-formedness rules. An empty tag is
+ * ill-formed too: Locale.Builder's Javadoc says "" resets the builder, but its code (OpenJDK's,
+ * which Android 7+ carries) parses it and throws "Empty subtag" (docs/provisioning-facts.md §1).
  */
 export function isWellFormedLocale(text: string): boolean {
-  if (text === "") return true; // Locale.Builder treats an empty tag as "no locale"
   try {
     Intl.getCanonicalLocales(text.replace(/_/g, "-"));
     return true;
@@ -35,15 +36,17 @@ const locale: Rule = (ctx) => {
   if (!isWellFormedLocale(text)) {
     ctx.refuse();
     ctx.emit("locale-format", path,
-      `${keyLabel(value)} ${show(text)} is not a well-formed locale: Android refuses the payload ("Invalid locale format!") ` +
-        "and shows \"Can't set up device\".",
-      "write a language and country such as \"en_US\" or \"de-DE\"");
+      (text === ""
+        ? `${keyLabel(value)} is empty, which is not a locale (Android parses "" as a language tag and finds an empty subtag)`
+        : `${keyLabel(value)} ${show(text)} is not a well-formed locale`) +
+        ": Android refuses the payload (\"Invalid locale format!\") and shows \"Can't set up device\".",
+      text === ""
+        ? "remove the key to keep the device's locale, or write a language and country such as \"en_US\" or \"de-DE\""
+        : "write a language and country such as \"en_US\" or \"de-DE\"");
   } else if (!USUAL_LOCALE.test(text)) {
     ctx.emit("locale-shape", path,
-      text === ""
-        ? `${keyLabel(value)} is empty: the device keeps its current locale.`
-        : `${keyLabel(value)} ${show(text)} is a well-formed language tag, but not the usual language_COUNTRY shape; ` +
-          "the device accepts it, but the setup wizard may not offer that exact locale.",
+      `${keyLabel(value)} ${show(text)} is a well-formed language tag, but not the usual language_COUNTRY shape; ` +
+        "the device accepts it, but the setup wizard may not offer that exact locale.",
       "write a language and country such as \"en_US\" or \"de-DE\"");
   }
 };
