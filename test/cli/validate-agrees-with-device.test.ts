@@ -125,3 +125,21 @@ describe("an empty LOCALE", () => {
     expect(device.failure?.screen).toMatch(/^Can't set up device/);
   });
 });
+
+describe("a WPA key of 64 hex digits", () => {
+  // Before, an info ("some Android versions cannot join") and the device joined the network:
+  // ManagedProvisioning quotes it as a passphrase, and the Wi-Fi service's validatePsk refuses a
+  // quoted one over 65 characters, so addNetwork fails on every version.
+  it("is an error, and the device cannot add the network", async () => {
+    const file = payloadFile("wpa-64hex.json", { SSID: "Corp", SECURITY_TYPE: "WPA", PASSWORD: "0123456789abcdef".repeat(4) });
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-wpa-hex-key");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toMatch(/66 characters with the quotes.*at most 65.*Couldn't connect to Wi-Fi/);
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.code).toBe("wifiAddFailed");
+    expect(device.failure?.message).toMatch(/64 hex digits, which Android's provisioning passes quoted/);
+  });
+});

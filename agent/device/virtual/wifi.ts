@@ -121,7 +121,7 @@ export class VirtualWifi implements WifiPort {
     const ssidBytes = Buffer.byteLength(config.ssid, "utf8");
     const configured: ReturnType<typeof deriveWifiKey> = ssidBytes > MAX_SSID_BYTES
       ? { ok: false, problem: `the SSID is ${ssidBytes} bytes in UTF-8; an SSID is at most ${MAX_SSID_BYTES}` }
-      : deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod);
+      : deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod, "payload");
     if (!configured.ok) {
       // WifiManager.addNetwork returns -1 for an unusable key; AOSP retries, then gives up.
       let pause = ADD_NETWORK_FIRST_SLEEP_MS;

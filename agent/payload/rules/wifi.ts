@@ -12,7 +12,9 @@ import { isIPv6 } from "node:net";
 import { show } from "../findings.js";
 import type { EapMethod, WifiSecurityType } from "../params.js";
 import type { KeyName } from "../keys.js";
-import { isRawWpaKey, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems } from "../wifi-key-format.js";
+import {
+  isRawWpaKey, PROVISIONED_HEX_WPA_KEY_PROBLEM, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems,
+} from "../wifi-key-format.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -151,8 +153,7 @@ function checkPassword(ctx: RuleContext, security: WifiSecurityType): void {
 function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void {
   if (isRawWpaKey(text)) {
     ctx.emit("wifi-wpa-hex-key", path,
-      "WIFI_PASSWORD is 64 hex digits (a raw WPA key). ManagedProvisioning passes the password to Wi-Fi quoted, as a " +
-        "passphrase, and a passphrase is at most 63 characters, so some Android versions cannot join with it.",
+      `WIFI_PASSWORD is ${PROVISIONED_HEX_WPA_KEY_PROBLEM}, so the device can never add the network ("Couldn't connect to Wi-Fi").`,
       "use the network's passphrase (8 to 63 printable ASCII characters) instead of the raw key");
     return;
   }
@@ -161,7 +162,7 @@ function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void 
   ctx.emit("wifi-wpa-passphrase", path,
     `WIFI_PASSWORD is not a valid WPA passphrase: ${problems.join(" and ")}. The device cannot join the network ` +
       "(\"Couldn't connect to Wi-Fi\").",
-    "use the network's passphrase: 8 to 63 printable ASCII characters, or the 64-hex-digit key");
+    "use the network's passphrase: 8 to 63 printable ASCII characters");
 }
 
 function checkWepKey(ctx: RuleContext, text: string, path: string): void {
