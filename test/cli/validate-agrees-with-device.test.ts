@@ -143,3 +143,28 @@ describe("a WPA key of 64 hex digits", () => {
     expect(device.failure?.message).toMatch(/64 hex digits, which Android's provisioning passes quoted/);
   });
 });
+
+describe("an EAP certificate, as java.util.Base64's basic decoder reads it", () => {
+  const eap = (cert: string) => ({ SSID: "Corp", SECURITY_TYPE: "EAP", EAP_METHOD: "TLS", CA_CERTIFICATE: cert });
+
+  // Before, whitespace was stripped first, so a line-wrapped certificate passed clean and the device
+  // joined; Java's decoder throws on the line break, uncaught by ManagedProvisioning's Wi-Fi step.
+  it("with a line break is an error, and the device stops at the Wi-Fi step", async () => {
+    const file = payloadFile("eap-ca-linebreak.json", eap("MIIBszCCAVmg\nAwIBAgIUQQ=="));
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-eap-certificate");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain("a line break at character 13, which is not in the base64 alphabet");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.code).toBe("provisioningCrashed");
+    expect(device.failure?.message).toMatch(/WIFI_CA_CERTIFICATE cannot be decoded by java\.util\.Base64 \(a line break at character 13/);
+  });
+
+  // Before, a warning ("is not standard base64"): Java's basic decoder accepts missing padding.
+  it("without its padding passes", async () => {
+    const file = payloadFile("eap-ca-unpadded.json", eap("aGVsbG8gd29ybGQ"));
+    expect((await validate(file)).findings.map((f) => f.rule)).not.toContain("wifi-eap-certificate");
+  });
+});

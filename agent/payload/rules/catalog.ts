@@ -83,7 +83,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-eap-method", "warning", "EAP without a valid WIFI_EAP_METHOD (PEAP, TLS, TTLS, PWD, SIM, AKA, AKA_PRIME); the EAP settings are silently not applied."),
   rule("wifi-eap-phase2", "warning", "An unknown WIFI_PHASE2_AUTH; the EAP settings are silently not applied."),
   rule("wifi-eap-fields-ignored", "warning", "EAP settings (method, identity, certificates, ...) for a network whose security type is not EAP."),
-  rule("wifi-eap-certificate", "warning", "A Wi-Fi certificate that is not standard base64; the device cannot read it."),
+  failsAt("wifi", rule("wifi-eap-certificate", "error", "A Wi-Fi certificate java.util.Base64 cannot decode (line breaks, spaces, PEM headers, URL-safe characters); provisioning stops with an uncaught exception.")),
   rule("wifi-keys-without-ssid", "warning", "Wi-Fi settings (hidden, security, password, proxy, ...) without WIFI_SSID, or with one that is not a string, are ignored."),
   rule("wifi-credentials-in-qr", "info", "The QR code holds the Wi-Fi password in plain text; use a staging network with limited permissions."),
   // ExtrasProvisioningDataParser reads the port with getIntExtra (a default of 0) and WifiInfo checks only the SSID.

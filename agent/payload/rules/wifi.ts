@@ -15,6 +15,7 @@ import type { KeyName } from "../keys.js";
 import {
   isRawWpaKey, PROVISIONED_HEX_WPA_KEY_PROBLEM, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems,
 } from "../wifi-key-format.js";
+import { javaBase64Problem } from "../java-base64.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -198,15 +199,19 @@ function checkEap(ctx: RuleContext): void {
   for (const name of ["WIFI_CA_CERTIFICATE", "WIFI_USER_CERTIFICATE"] as const) {
     const cert = ctx.extras.resolve(name);
     if (!cert.typed || cert.raw === "") continue;
-    const text = (cert.raw as string).replace(/\s/g, "");
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) {
-      ctx.emit("wifi-eap-certificate", ctx.pathOf(cert),
-        `${keyLabel(cert)} is not standard base64: the device decodes it with java.util.Base64 and cannot read it, ` +
-          "so the EAP network cannot be verified.",
-        name === "WIFI_CA_CERTIFICATE"
-          ? "write the DER X.509 certificate as standard base64 (no PEM header lines)"
-          : "write the PKCS#12 key store as standard base64");
-    }
+    const text = cert.raw as string;
+    const problem = javaBase64Problem(text);
+    if (problem === null) continue;
+    const what = name === "WIFI_CA_CERTIFICATE" ? "the DER X.509 certificate" : "the PKCS#12 key store";
+    ctx.emit("wifi-eap-certificate", ctx.pathOf(cert),
+      `${keyLabel(cert)} cannot be decoded by java.util.Base64's basic decoder, which the device uses: ${problem}. ` +
+        "The IllegalArgumentException it throws is not one ManagedProvisioning's Wi-Fi step catches, so provisioning " +
+        "stops there with an uncaught exception.",
+      /^-----BEGIN/.test(text.trim())
+        ? `remove the PEM header and footer lines and the line breaks: write ${what} as one line of standard base64`
+        : /\s/.test(text)
+          ? `remove the line breaks and spaces: write ${what} as one line of standard base64`
+          : `write ${what} as standard base64 (A-Z, a-z, 0-9, + and /; the "=" padding may be left out)`);
   }
 }
 
