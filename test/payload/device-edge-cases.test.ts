@@ -193,3 +193,23 @@ describe("security types the device reads as an open network", () => {
     expect(f.message).toMatch(/empty/);
   });
 });
+
+describe("an admin component whose class has no package and no leading dot", () => {
+  // Before, "com.example.dpc/AdminReceiver" passed: unflattenFromString keeps the class as written,
+  // and the package parser names every receiver in full, so no receiver matches it.
+  it("is an admin-component-format error whose fix is the relative form", () => {
+    const payload = payloadWith({ [KEYS.DEVICE_ADMIN_COMPONENT_NAME]: "com.example.dpc/AdminReceiver" });
+    const finding = findingOf(payload, "admin-component-format");
+    expect(finding.severity).toBe("error");
+    expect(finding.message).toContain('the class "AdminReceiver" has no package and no leading "."');
+    expect(finding.hint).toMatch(/^write "com\.example\.dpc\/\.AdminReceiver"/);
+    // Android goes on to download the app, and fails when no receiver matches: not a refusal at parse.
+    expect(check(payload).params).not.toBeNull();
+  });
+
+  it.each(["com.example.dpc/.AdminReceiver", "com.example.dpc/com.example.dpc.AdminReceiver", "com.example.dpc/com.other.Admin$Inner"])(
+    "%s still passes", (component) => {
+      expect(rulesOf(payloadWith({ [KEYS.DEVICE_ADMIN_COMPONENT_NAME]: component }))).not.toContain("admin-component-format");
+    },
+  );
+});
