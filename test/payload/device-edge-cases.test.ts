@@ -213,3 +213,23 @@ describe("an admin component whose class has no package and no leading dot", () 
     },
   );
 });
+
+describe("a checksum that decodes to no bytes (only spaces)", () => {
+  // Before, "   " counted as a checksum: beside a good signature checksum it was a checksum-length
+  // error, and alone it was predicted to fail after the download with "checksum error".
+  it("beside a good signature checksum is no checksum at all: valid, as Android verifies the signature", () => {
+    const payload = payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: "   " });
+    expect(check(payload).valid).toBe(true);
+    expect(rulesOf(payload)).not.toContain("checksum-length");
+    expect(rulesOf(payload)).not.toContain("checksum-both");
+  });
+
+  it("alone is refused while parsing, as no checksum is (PackageDownloadInfo.validateFields)", () => {
+    const payload = payloadWith({ [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: " " });
+    const finding = findingOf(payload, "download-checksum-missing");
+    expect(finding.message).toContain('SIGNATURE_CHECKSUM " " decodes to no bytes');
+    expect(finding.message).toContain("Can't set up device");
+    expect(rulesOf(payload)).not.toContain("checksum-length");
+    expect(check(payload).params).toBeNull();
+  });
+});
