@@ -168,3 +168,17 @@ describe("an EAP certificate, as java.util.Base64's basic decoder reads it", () 
     expect((await validate(file)).findings.map((f) => f.rule)).not.toContain("wifi-eap-certificate");
   });
 });
+
+describe("a LOCALE Java's parser takes and Intl's does not", () => {
+  // Before, a locale-format error, and the device stopped at "Can't set up device"; Android's
+  // Locale.Builder takes "en-USA" (language en, extlang usa) and sets the locale "usa".
+  it("is valid, and the device goes on to the download", async () => {
+    const file = downloadPayloadFile("locale-en-USA.json", { "android.app.extra.PROVISIONING_LOCALE": "en-USA" });
+    const checked = await validate(file);
+    expect(checked.code).toBe(0);
+    expect(checked.findings.map((f) => f.rule)).not.toContain("locale-format");
+    const device = await enroll(file);
+    expect(device.finalState).not.toBe("cantSetUpDevice");
+    expect(device.failure?.code).not.toBe("invalidPayload");
+  });
+});

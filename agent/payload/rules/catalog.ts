@@ -93,8 +93,8 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-proxy-without-host", "warning", "WIFI_PROXY_PORT or WIFI_PROXY_BYPASS without WIFI_PROXY_HOST are ignored."),
   rule("wifi-pac-not-simulated", "info", "WIFI_PAC_URL without a proxy host: the device runs that PAC file; the simulator does not, and its device's traffic goes direct."),
   // Locale, time, modes
-  rule("locale-format", "error", "LOCALE is empty or not a well-formed language tag (xx_YY or xx-YY); the device refuses the payload."),
-  rule("locale-shape", "info", "LOCALE is well-formed but not the usual language_COUNTRY shape."),
+  rule("locale-format", "error", "LOCALE is empty or not a language tag Java's Locale.Builder parses (xx_YY or xx-YY); the device refuses the payload."),
+  rule("locale-shape", "info", "LOCALE is well-formed but not the usual language_COUNTRY shape, or Java reads another language from it (en-USA is the language usa)."),
   rule("time-zone", "warning", "TIME_ZONE is not an IANA time zone id (e.g. Europe/Berlin, UTC); the device will not apply it."),
   rule("local-time", "warning", "LOCAL_TIME is negative or looks like seconds; Android expects milliseconds since the epoch."),
   rule("supported-modes", "error", "SUPPORTED_MODES is not 1, 2, 3 or 4; the device refuses the payload."),

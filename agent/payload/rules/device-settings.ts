@@ -3,22 +3,19 @@
  * education screens.
  */
 import { show } from "../findings.js";
+import { parseJavaLanguageTag } from "../java-locale.js";
 import { keyLabel, type Rule } from "./context.js";
 
 /**
  * Whether Android accepts a locale: ManagedProvisioning replaces "_" with "-" and builds a
- * java.util.Locale from the result as a BCP 47 language tag, refusing the payload when it is
- * ill-formed. Intl's own BCP 47 parser applies the same well-formedness rules. An empty tag is
- * ill-formed too: Locale.Builder's Javadoc says "" resets the builder, but its code (OpenJDK's,
- * which Android 7+ carries) parses it and throws "Empty subtag" (docs/provisioning-facts.md §1).
+ * java.util.Locale from the result as a BCP 47 language tag, refusing the payload when Java's
+ * parser finds it ill-formed (java-locale.ts; Intl's parser refuses tags Java takes, such as
+ * "en-USA" or "i-klingon"). An empty tag is ill-formed too: Locale.Builder's Javadoc says ""
+ * resets the builder, but its code parses it and throws "Empty subtag"
+ * (docs/provisioning-facts.md §1).
  */
 export function isWellFormedLocale(text: string): boolean {
-  try {
-    Intl.getCanonicalLocales(text.replace(/_/g, "-"));
-    return true;
-  } catch {
-    return false;
-  }
+  return parseJavaLanguageTag(text.replace(/_/g, "-")).ok;
 }
 
 /**
@@ -33,6 +30,16 @@ const locale: Rule = (ctx) => {
   if (!value.typed) return;
   const text = value.raw as string;
   const path = ctx.pathOf(value);
+  const parsed = parseJavaLanguageTag(text.replace(/_/g, "-"));
+  const firstSubtag = text.split(/[-_]/)[0]!.toLowerCase();
+  if (parsed.ok && parsed.language !== firstSubtag && parsed.language !== "") {
+    // An extlang ("en-USA": "usa") or a grandfathered tag ("i-klingon": "tlh") replaces the language.
+    ctx.emit("locale-shape", path,
+      `${keyLabel(value)} ${show(text)} is a well-formed language tag, but Java reads it as the locale "${parsed.tag}", ` +
+        `language "${parsed.language}": the device accepts it and sets that locale, which is likely not the one meant.`,
+      "write a language and country such as \"en_US\" or \"de-DE\" (a country is 2 letters)");
+    return;
+  }
   if (!isWellFormedLocale(text)) {
     ctx.refuse();
     ctx.emit("locale-format", path,
