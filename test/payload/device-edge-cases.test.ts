@@ -233,3 +233,12 @@ describe("a checksum that decodes to no bytes (only spaces)", () => {
     expect(check(payload).params).toBeNull();
   });
 });
+
+describe("LOCAL_TIME 0", () => {
+  // Before, "looks like seconds ... would set its clock to 1970"; Android sets the time only when it is above 0.
+  it("is said to be ignored, as a negative time is", () => {
+    const finding = findingOf(payloadWith({ [KEYS.LOCAL_TIME]: 0 }), "local-time");
+    expect(finding.message).toContain("is 0: the device sets the clock only to a time above 0, so it ignores it and keeps its clock");
+    expect(finding.message).not.toContain("1970");
+  });
+});

@@ -100,9 +100,10 @@ const localTime: Rule = (ctx) => {
   if (!value.typed) return;
   const ms = value.raw as number;
   if (ms >= SECONDS_THRESHOLD) return;
+  // DeviceOwnerInitializeProvisioningTask sets the clock only for a time above 0 (docs/provisioning-facts.md §1).
   ctx.emit("local-time", ctx.pathOf(value),
-    ms < 0
-      ? `${keyLabel(value)} is negative: the device ignores it and keeps its clock.`
+    ms <= 0
+      ? `${keyLabel(value)} is ${ms < 0 ? "negative" : "0"}: the device sets the clock only to a time above 0, so it ignores it and keeps its clock.`
       : `${keyLabel(value)} ${ms} looks like seconds since the epoch, but Android expects milliseconds: the device would set ` +
         `its clock to ${new Date(ms).toISOString()}.`,
     ms <= 0 ? "remove it, or give milliseconds since the epoch" : `use ${ms * 1000} (milliseconds)`);
