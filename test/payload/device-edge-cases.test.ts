@@ -242,3 +242,13 @@ describe("LOCAL_TIME 0", () => {
     expect(finding.message).not.toContain("1970");
   });
 });
+
+describe("PROVISIONING_SHOULD_LAUNCH_RESULT_INTENT", () => {
+  // Before, unknown-key ("not a provisioning key Android knows ... check the spelling"), which --strict failed.
+  it("is a key Android 13 knows: ignored-for-qr, not unknown-key, and --strict passes", () => {
+    const payload = payloadWith({ "android.app.extra.PROVISIONING_SHOULD_LAUNCH_RESULT_INTENT": false });
+    expect(rulesOf(payload)).toContain("ignored-for-qr");
+    expect(rulesOf(payload)).not.toContain("unknown-key");
+    expect(check(payload, { strict: true }).valid).toBe(true);
+  });
+});
