@@ -252,3 +252,19 @@ describe("PROVISIONING_SHOULD_LAUNCH_RESULT_INTENT", () => {
     expect(check(payload, { strict: true }).valid).toBe(true);
   });
 });
+
+describe("WIFI_PROXY_BYPASS outside Android's exclusion-list grammar", () => {
+  const proxy = (bypass: string) => payloadWith({
+    [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", [KEYS.WIFI_PROXY_PORT]: 8080, [KEYS.WIFI_PROXY_BYPASS]: bypass,
+  });
+  // Before, any bypass list passed without a word.
+  it.each(["*.example.com;localhost", "*.example.com, localhost", "a.com|b.com", "10.0.0.0/8"])("%j gets wifi-proxy-bypass", (bypass) => {
+    const finding = findingOf(proxy(bypass), "wifi-proxy-bypass");
+    expect(finding.severity).toBe("warning");
+    expect(finding.hint).toContain('"*.example.com,localhost"');
+  });
+
+  it("a comma-separated list passes", () => {
+    expect(rulesOf(proxy("*.example.com,localhost"))).not.toContain("wifi-proxy-bypass");
+  });
+});

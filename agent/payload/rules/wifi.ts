@@ -276,11 +276,32 @@ function checkProxy(ctx: RuleContext): void {
         ", so the proxy cannot be reached.",
       ipv6 ? "give the proxy's host name, or its IPv4 address" : "write only the host (e.g. proxy.example.com) and put the port in WIFI_PROXY_PORT");
   }
+  checkProxyBypass(ctx);
   if (pac.typed && pac.raw !== "") {
     ctx.emit("wifi-proxy-pac-ignored", ctx.pathOf(pac),
       "Both WIFI_PROXY_HOST and WIFI_PAC_URL are given: the device uses the proxy host and ignores the PAC URL.",
       "keep only one of them");
   }
+}
+
+/**
+ * The exclusion list Android's proxy check takes (ProxyUtils' EXCLLIST_REGEXP, as android.net.Proxy
+ * had it): host names whose labels may hold "*", separated by "," alone (exclusionStringAsList
+ * splits on ","), or nothing (docs/provisioning-facts.md §1).
+ */
+const PROXY_EXCLUSION_HOST = "[a-zA-Z0-9*]+(-[a-zA-Z0-9*]+)*(\\.[a-zA-Z0-9*]+(-[a-zA-Z0-9*]+)*)*";
+export const PROXY_EXCLUSION_LIST = new RegExp(`^$|^${PROXY_EXCLUSION_HOST}(,${PROXY_EXCLUSION_HOST})*$`);
+
+function checkProxyBypass(ctx: RuleContext): void {
+  const bypass = ctx.extras.resolve("WIFI_PROXY_BYPASS");
+  if (!bypass.typed || PROXY_EXCLUSION_LIST.test(bypass.raw as string)) return;
+  const text = bypass.raw as string;
+  const separator = /[;|\s]/.exec(text)?.[0];
+  ctx.emit("wifi-proxy-bypass", ctx.pathOf(bypass),
+    `${keyLabel(bypass)} ${show(text)} is not a list Android's proxy check takes (host names, "*" allowed, separated by "," ` +
+      `alone${separator === undefined ? "" : `; this one holds ${show(separator)}`}): the proxy is invalid to that check, so the ` +
+      "bypass entries match nothing, and Wi-Fi modules that validate the proxy refuse to add the network.",
+    "write the hosts separated by commas without spaces, e.g. \"*.example.com,localhost\" (no address ranges)");
 }
 
 /**
