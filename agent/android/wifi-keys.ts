@@ -7,15 +7,19 @@
  *     raw 58-digit one included, cannot be added at all.
  *   - WPA: the password is the passphrase (8..63 printable ASCII), from which the pre-shared key
  *     is derived (PBKDF2-HMAC-SHA1 over the SSID, 4096 rounds, 32 bytes, as IEEE 802.11i
- *     specifies), or 64 hex digits that are the pre-shared key itself.
+ *     specifies). A network's own key may also be 64 hex digits, the pre-shared key itself; a
+ *     payload's may not: ManagedProvisioning quotes it as a passphrase, too long for the Wi-Fi
+ *     service to add (PROVISIONED_HEX_WPA_KEY_PROBLEM).
  *   - An unrecognised WIFI_SECURITY_TYPE has already become NONE in the parsed params, so the
  *     device tries an open network and never joins a secured one: it times out.
  * The virtual radio compares the key derived here with the one its network derives from its own
- * password, so a key written differently but equivalent (the hex PSK of a passphrase) joins.
+ * password, so a network keyed by the hex PSK of the payload's passphrase is joined.
  */
 import { pbkdf2Sync } from "node:crypto";
 import type { WifiSecurityType } from "../payload/params.js";
-import { isRawWpaKey, USABLE_WEP_KEYS, wepKeyBytes, wepKeyProblem, wpaPassphraseProblems } from "../payload/wifi-key-format.js";
+import {
+  isRawWpaKey, PROVISIONED_HEX_WPA_KEY_PROBLEM, USABLE_WEP_KEYS, wepKeyBytes, wepKeyProblem, wpaPassphraseProblems,
+} from "../payload/wifi-key-format.js";
 
 export type WifiKey =
   | { kind: "open" }
@@ -25,12 +29,19 @@ export type WifiKey =
 
 export type WifiKeyResult = { ok: true; key: WifiKey } | { ok: false; problem: string };
 
+/**
+ * Whose key it is: a network's own (an access point may be keyed by 64 hex digits), or one a
+ * provisioning payload gives the device, which ManagedProvisioning always passes as a passphrase.
+ */
+export type KeyHolder = "network" | "payload";
+
 /** The key material a device configures for this network, or why the network cannot be added. */
 export function deriveWifiKey(
   ssid: string,
   securityType: WifiSecurityType,
   password: string | null,
   eapMethod: string | null = null,
+  holder: KeyHolder = "network",
 ): WifiKeyResult {
   switch (securityType) {
     case "NONE":
@@ -40,7 +51,7 @@ export function deriveWifiKey(
     case "WEP":
       return wepKey(password ?? "");
     case "WPA":
-      return wpaKey(ssid, password ?? "");
+      return wpaKey(ssid, password ?? "", holder);
   }
 }
 
@@ -50,8 +61,9 @@ function wepKey(password: string): WifiKeyResult {
   return { ok: true, key: { kind: "wep", key: wepKeyBytes(password) } };
 }
 
-function wpaKey(ssid: string, password: string): WifiKeyResult {
+function wpaKey(ssid: string, password: string, holder: KeyHolder): WifiKeyResult {
   if (isRawWpaKey(password)) {
+    if (holder === "payload") return { ok: false, problem: `the WPA key is ${PROVISIONED_HEX_WPA_KEY_PROBLEM}` };
     return { ok: true, key: { kind: "psk", psk: new Uint8Array(Buffer.from(password, "hex")) } };
   }
   const problems = wpaPassphraseProblems(password);

@@ -12,6 +12,7 @@
  */
 import type { DeviceIdentity, ProvisioningPlan, SettingsOutput, SystemSettings } from "../machine/types.js";
 import { timeZoneProblem } from "../payload/index.js";
+import { parseJavaLanguageTag } from "../payload/java-locale.js";
 import type { ClockPort } from "./ports.js";
 
 /** The locale a virtual device starts in (the setup wizard's language): an assumption, said in the README. */
@@ -38,9 +39,10 @@ function isSettable(clock: ClockPort): clock is SettableClock {
   return typeof (clock as Partial<SettableClock>).setTime === "function";
 }
 
-/** A language tag as Android builds it from LOCALE ("de_DE" is de-DE). */
+/** A language tag as Android builds it from LOCALE ("de_DE" is de-DE, "en-USA" is usa). */
 function languageTag(locale: string): string {
-  return Intl.getCanonicalLocales(locale.replace(/_/g, "-"))[0] ?? locale;
+  const parsed = parseJavaLanguageTag(locale.replace(/_/g, "-"));
+  return parsed.ok ? parsed.tag : locale;
 }
 
 /**
@@ -72,7 +74,7 @@ export function applySystemSettings(plan: ProvisioningPlan | null, clock: ClockP
     said.push(`clock set to ${new Date(localTime).toISOString()}`);
   }
   const locale = plan?.locale ?? null;
-  // An empty LOCALE is "no locale" to Android (the payload check says so).
+  // An empty LOCALE never gets here: Android refuses the payload (the locale-format rule).
   if (locale !== null && locale !== "") {
     const tag = languageTag(locale);
     const before = applied.locale ?? DEVICE_LOCALE;

@@ -60,7 +60,7 @@ const SCREENS: Record<string, string> = {
  * `httpNNN` (agent/client/service-client.ts). A scenario's expect.failure is checked against them.
  */
 export const FAILURE_CODES: readonly string[] = [
-  ...new Set([...Object.keys(SCREENS), ...Object.keys(DEVICE_ERROR_STATUS), "cameraBlocked", "appNotInstalled", "mobileDataUnavailable", "internalError"]),
+  ...new Set([...Object.keys(SCREENS), ...Object.keys(DEVICE_ERROR_STATUS), "cameraBlocked", "appNotInstalled", "mobileDataUnavailable", "internalError", "provisioningCrashed"]),
 ];
 
 export function isFailureCode(code: string): boolean {

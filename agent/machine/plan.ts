@@ -6,7 +6,22 @@
 import { networkProxy } from "../android/proxy.js";
 import { toBase64Url } from "../payload/android-base64.js";
 import type { ProvisioningParams } from "../payload/params.js";
+import { javaBase64Problem } from "../payload/java-base64.js";
 import type { ProvisioningPlan } from "./types.js";
+
+/** The first EAP certificate java.util.Base64 cannot decode, said with its key (docs/provisioning-facts.md §1). */
+function certificateProblem(wifi: NonNullable<ProvisioningParams["wifi"]>): string | null {
+  if (wifi.securityType !== "EAP") return null;
+  for (const [name, text] of [["WIFI_CA_CERTIFICATE", wifi.caCertificate], ["WIFI_USER_CERTIFICATE", wifi.userCertificate]] as const) {
+    const problem = text === null || text === "" ? null : javaBase64Problem(text);
+    if (problem !== null) return `${name} cannot be decoded by java.util.Base64 (${problem})`;
+  }
+  return null;
+}
+
+function withCertificateProblem(problem: string | null): { certificateProblem?: string } {
+  return problem === null ? {} : { certificateProblem: problem };
+}
 
 function base64Url(bytes: Uint8Array | null): string | null {
   return bytes === null ? null : toBase64Url(bytes);
@@ -24,6 +39,7 @@ export function planFromParams(params: ProvisioningParams): ProvisioningPlan {
       minimumVersionCode: download.minimumVersionCode,
     },
     wifi: wifi === null ? null : {
+      ...withCertificateProblem(certificateProblem(wifi)),
       ssid: wifi.ssid,
       hidden: wifi.hidden,
       securityType: wifi.securityType,

@@ -95,6 +95,12 @@ export interface WifiNetworkConfig {
   securityTypeAsWritten: string | null;
   password: string | null;
   eapMethod: string | null;
+  /**
+   * For an EAP network, why a certificate the payload gives cannot be decoded by
+   * java.util.Base64: ManagedProvisioning does not catch that exception, so provisioning stops
+   * at the Wi-Fi step. Absent when there is no such certificate.
+   */
+  certificateProblem?: string;
   proxy: { host: string; port: number; bypass: string | null } | null;
   pacUrl: string | null;
 }

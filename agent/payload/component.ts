@@ -32,7 +32,25 @@ export function componentProblem(text: string): string | null {
   if (!CLASS_NAME.test(component.className)) {
     return `"${component.className}" is not a valid Java class name`;
   }
+  if (!component.className.includes(".")) return bareClassProblem(component.className);
   return null;
+}
+
+/**
+ * A class after the "/" with no "." is taken as written (unflattenFromString adds the package
+ * only before a leading "."), while the package parser expands a manifest name without a dot to
+ * "<package>.Name": no receiver is ever named bare "Name" (docs/provisioning-facts.md §1).
+ */
+function bareClassProblem(className: string): string {
+  return `the class "${className}" has no package and no leading ".", so Android reads it as written, and no ` +
+    `receiver is named that: an app's receivers are named in full ("<package>.${className}")`;
+}
+
+/** For "pkg/Class" (a class without a dot), the form that was most likely meant: "pkg/.Class". */
+export function relativeClassFix(text: string): string | null {
+  const component = unflattenComponent(text);
+  if (component === null || component.className.includes(".") || !CLASS_NAME.test(component.className)) return null;
+  return `${component.packageName}/.${component.className}`;
 }
 
 export function flattenComponent(component: AdminComponent): string {

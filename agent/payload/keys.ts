@@ -101,6 +101,9 @@ const IGNORED = [
   ["KEEP_ACCOUNT_ON_MIGRATION", "PKAOM", "boolean", "unused", "it only applies to managed-profile provisioning"],
   ["ACCOUNT_TO_MIGRATE", "PATM", "string", "unused", "it only applies to managed-profile provisioning"],
   ["EMAIL_ADDRESS", null, "string", "unused", "it was removed from Android (deprecated since Android 7)"],
+  // DevicePolicyManager since API 33 (Android 13), per the DevicePolicyManager reference [DPM].
+  ["SHOULD_LAUNCH_RESULT_INTENT", null, "boolean", "unused",
+    "it only says who launches an intent the device policy management role holder returns (Android 13+), which does not change what the QR code sets up"],
 ] as const satisfies readonly Row[];
 
 function spec(row: Row, qr: QrUse): KeySpec {

@@ -76,6 +76,16 @@ export function isRawWpaKey(text: string): boolean {
   return text.length === 64 && isHexDigits(text);
 }
 
+/**
+ * Why a provisioning payload's 64-hex-digit WPA key can never be added. ManagedProvisioning
+ * (WifiConfigurationProvider.updateForWPAConfiguration) always quotes the password, as a
+ * passphrase, with no hex branch; the Wi-Fi service (WifiConfigurationUtil.validatePsk) refuses a
+ * quoted key longer than 65 characters, 63 and the quotes (docs/provisioning-facts.md §1).
+ */
+export const PROVISIONED_HEX_WPA_KEY_PROBLEM =
+  "64 hex digits, which Android's provisioning passes quoted, as a passphrase: 66 characters with the quotes, and the " +
+  "Wi-Fi service adds a quoted passphrase of at most 65 (63 characters and the quotes)";
+
 /** Why a text is not a WPA passphrase (8 to 63 printable ASCII characters); empty when it is one. */
 export function wpaPassphraseProblems(text: string): string[] {
   const problems: string[] = [];

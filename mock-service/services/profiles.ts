@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { payloadText } from "../../agent/payload/build.js";
-import { USABLE_WEP_KEYS, wepKeyProblem } from "../../agent/payload/wifi-key-format.js";
+import { isRawWpaKey, PROVISIONED_HEX_WPA_KEY_PROBLEM, USABLE_WEP_KEYS, wepKeyProblem } from "../../agent/payload/wifi-key-format.js";
 import { AGENT_PACKAGE } from "../../agent/protocol/intune-conventions.js";
 import type { ServiceContext } from "../context.js";
 import { checkDeviceNameTemplate } from "../domain/device-name.js";
@@ -326,11 +326,13 @@ function checkWifi(profile: ProfileRecord): void {
     throw badRequest(`"wifiPassword" is required for wifiSecurityType ${profile.wifiSecurityType}: give the pre-shared key`);
   }
   if (profile.wifiSecurityType === "wpa") {
-    const passphrase = /^[\x20-\x7e]{8,63}$/.test(key);
-    const rawKey = /^[0-9a-fA-F]{64}$/.test(key);
-    if (!passphrase && !rawKey) {
+    // 64 hex digits too are refused: the rule the QR validator's wifi-wpa-hex-key error and the device apply.
+    if (isRawWpaKey(key)) {
+      throw badRequest(`wifiPassword: a WPA pre-shared key of ${PROVISIONED_HEX_WPA_KEY_PROBLEM}; give the network's passphrase instead`);
+    }
+    if (!/^[\x20-\x7e]{8,63}$/.test(key)) {
       throw badRequest(
-        "wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters or 64 hex digits; devices cannot join with this one",
+        "wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters (the passphrase); devices cannot join with this one",
       );
     }
   }

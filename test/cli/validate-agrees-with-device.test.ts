@@ -92,3 +92,93 @@ describe("an empty WIFI_SSID", () => {
     expect(device.failure?.screen).toMatch(/^Can't set up device/);
   });
 });
+
+const BASE = {
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.example.dpc/.AdminReceiver",
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION": "https://mdm.example.com/dpc.apk",
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM": "wFNeS-K3n_2TKRMFQ2v4iTFOSj-uwF7P_Lt98xrZ5Ro",
+};
+
+/** A payload with a download (BASE) and the given keys, written to a file. */
+function downloadPayloadFile(name: string, more: Record<string, unknown>): string {
+  const file = temp.file(name);
+  writeFileSync(file, JSON.stringify({ ...BASE, ...more }));
+  return file;
+}
+
+describe("an empty LOCALE", () => {
+  // Before, an info ("the device keeps its current locale") and the device went on to download:
+  // Locale.Builder.setLanguageTag("") throws "Empty subtag", and ManagedProvisioning refuses the payload.
+  it.each([
+    ["alone", { "android.app.extra.PROVISIONING_LOCALE": "" }],
+    ["beside the short alias", { "android.app.extra.PROVISIONING_LOCALE": "", "a.a.e.PL": "de_DE" }],
+  ])("%s is refused by validate and by the device: Can't set up device", async (_case, keys) => {
+    const file = downloadPayloadFile("locale-empty.json", keys);
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "locale-format");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toMatch(/LOCALE is empty.*Android refuses the payload \("Invalid locale format!"\)/);
+    expect(checked.findings.map((f) => f.rule)).not.toContain("locale-shape");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("cantSetUpDevice");
+    expect(device.failure?.screen).toMatch(/^Can't set up device/);
+  });
+});
+
+describe("a WPA key of 64 hex digits", () => {
+  // Before, an info ("some Android versions cannot join") and the device joined the network:
+  // ManagedProvisioning quotes it as a passphrase, and the Wi-Fi service's validatePsk refuses a
+  // quoted one over 65 characters, so addNetwork fails on every version.
+  it("is an error, and the device cannot add the network", async () => {
+    const file = payloadFile("wpa-64hex.json", { SSID: "Corp", SECURITY_TYPE: "WPA", PASSWORD: "0123456789abcdef".repeat(4) });
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-wpa-hex-key");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toMatch(/66 characters with the quotes.*at most 65.*Couldn't connect to Wi-Fi/);
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.code).toBe("wifiAddFailed");
+    expect(device.failure?.message).toMatch(/64 hex digits, which Android's provisioning passes quoted/);
+  });
+});
+
+describe("an EAP certificate, as java.util.Base64's basic decoder reads it", () => {
+  const eap = (cert: string) => ({ SSID: "Corp", SECURITY_TYPE: "EAP", EAP_METHOD: "TLS", CA_CERTIFICATE: cert });
+
+  // Before, whitespace was stripped first, so a line-wrapped certificate passed clean and the device
+  // joined; Java's decoder throws on the line break, uncaught by ManagedProvisioning's Wi-Fi step.
+  it("with a line break is an error, and the device stops at the Wi-Fi step", async () => {
+    const file = payloadFile("eap-ca-linebreak.json", eap("MIIBszCCAVmg\nAwIBAgIUQQ=="));
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-eap-certificate");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain("a line break at character 13, which is not in the base64 alphabet");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.code).toBe("provisioningCrashed");
+    expect(device.failure?.message).toMatch(/WIFI_CA_CERTIFICATE cannot be decoded by java\.util\.Base64 \(a line break at character 13/);
+  });
+
+  // Before, a warning ("is not standard base64"): Java's basic decoder accepts missing padding.
+  it("without its padding passes", async () => {
+    const file = payloadFile("eap-ca-unpadded.json", eap("aGVsbG8gd29ybGQ"));
+    expect((await validate(file)).findings.map((f) => f.rule)).not.toContain("wifi-eap-certificate");
+  });
+});
+
+describe("a LOCALE Java's parser takes and Intl's does not", () => {
+  // Before, a locale-format error, and the device stopped at "Can't set up device"; Android's
+  // Locale.Builder takes "en-USA" (language en, extlang usa) and sets the locale "usa".
+  it("is valid, and the device goes on to the download", async () => {
+    const file = downloadPayloadFile("locale-en-USA.json", { "android.app.extra.PROVISIONING_LOCALE": "en-USA" });
+    const checked = await validate(file);
+    expect(checked.code).toBe(0);
+    expect(checked.findings.map((f) => f.rule)).not.toContain("locale-format");
+    const device = await enroll(file);
+    expect(device.finalState).not.toBe("cantSetUpDevice");
+    expect(device.failure?.code).not.toBe("invalidPayload");
+  });
+});

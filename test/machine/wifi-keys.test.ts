@@ -52,9 +52,18 @@ describe("Wi-Fi key semantics", () => {
     expect(Buffer.from(wpaPsk("IEEE", "password")).toString("hex")).toBe("f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e");
   });
 
-  it("accepts 64 hex digits as the WPA pre-shared key itself", () => {
+  it("accepts 64 hex digits as a network's own WPA pre-shared key", () => {
     const psk = Buffer.from(wpaPsk("Lab", "lab-passphrase")).toString("hex");
     expect(keysMatch(key("Lab", "WPA", psk), key("Lab", "WPA", "lab-passphrase"))).toBe(true);
+  });
+
+  // Before, a payload's 64 hex digits were configured as the key itself; ManagedProvisioning quotes
+  // them as a passphrase, which the Wi-Fi service refuses (validatePsk: over 65 characters quoted).
+  it("refuses 64 hex digits given by a provisioning payload", () => {
+    const psk = Buffer.from(wpaPsk("Lab", "lab-passphrase")).toString("hex");
+    const result = deriveWifiKey("Lab", "WPA", psk, null, "payload");
+    expect(result).toEqual({ ok: false, problem: expect.stringMatching(/^the WPA key is 64 hex digits, .*at most 65/) as unknown });
+    expect(deriveWifiKey("Lab", "WPA", "lab-passphrase", null, "payload").ok).toBe(true);
   });
 
   it("refuses WPA passphrases shorter than 8 or longer than 63 characters", () => {

@@ -124,6 +124,8 @@ describe("profile validation answers 400 with a Graph error", () => {
     ["WPA without a pre-shared key", { displayName: "x", wifiSsid: "n", wifiSecurityType: "wpa" }, /wifiPassword.*required for wifiSecurityType wpa/],
     ["WEP without a pre-shared key", { displayName: "x", wifiSsid: "n", wifiSecurityType: "wep" }, /wifiPassword.*required for wifiSecurityType wep/],
     ["a WPA key devices cannot use", { displayName: "x", wifiSsid: "n", wifiSecurityType: "wpa", wifiPassword: "short" }, /8 to 63 printable ASCII/],
+    // Before, accepted: devices are given it quoted, as a passphrase, which Android's Wi-Fi service refuses.
+    ["a WPA key of 64 hex digits", { displayName: "x", wifiSsid: "n", wifiSecurityType: "wpa", wifiPassword: "ab".repeat(32) }, /WPA pre-shared key of 64 hex digits.*give the network's passphrase instead/],
     ["a WEP key of another length", { displayName: "x", wifiSsid: "n", wifiSecurityType: "wep", wifiPassword: "abc" }, /WEP key is text of 5 or 13 bytes in UTF-8 \(5 or 13 ASCII characters\), or 10 or 26 hex digits \(this one is 3 hex digits, not 10, 26 or 58 of them, so the device uses them as ASCII text: a 3-byte key\); devices cannot join with this one/],
     // Before, accepted: Android's Wi-Fi service adds only 5- and 13-byte WEP keys, and these are 29 bytes.
     ["a WEP key of 58 hex digits", { displayName: "x", wifiSsid: "n", wifiSecurityType: "wep", wifiPassword: "ab".repeat(29) }, /\(this one is 58 hex digits, which the device passes raw: a 29-byte \(232-bit\) key\); devices cannot join/],

@@ -193,3 +193,78 @@ describe("security types the device reads as an open network", () => {
     expect(f.message).toMatch(/empty/);
   });
 });
+
+describe("an admin component whose class has no package and no leading dot", () => {
+  // Before, "com.example.dpc/AdminReceiver" passed: unflattenFromString keeps the class as written,
+  // and the package parser names every receiver in full, so no receiver matches it.
+  it("is an admin-component-format error whose fix is the relative form", () => {
+    const payload = payloadWith({ [KEYS.DEVICE_ADMIN_COMPONENT_NAME]: "com.example.dpc/AdminReceiver" });
+    const finding = findingOf(payload, "admin-component-format");
+    expect(finding.severity).toBe("error");
+    expect(finding.message).toContain('the class "AdminReceiver" has no package and no leading "."');
+    expect(finding.hint).toMatch(/^write "com\.example\.dpc\/\.AdminReceiver"/);
+    // Android goes on to download the app, and fails when no receiver matches: not a refusal at parse.
+    expect(check(payload).params).not.toBeNull();
+  });
+
+  it.each(["com.example.dpc/.AdminReceiver", "com.example.dpc/com.example.dpc.AdminReceiver", "com.example.dpc/com.other.Admin$Inner"])(
+    "%s still passes", (component) => {
+      expect(rulesOf(payloadWith({ [KEYS.DEVICE_ADMIN_COMPONENT_NAME]: component }))).not.toContain("admin-component-format");
+    },
+  );
+});
+
+describe("a checksum that decodes to no bytes (only spaces)", () => {
+  // Before, "   " counted as a checksum: beside a good signature checksum it was a checksum-length
+  // error, and alone it was predicted to fail after the download with "checksum error".
+  it("beside a good signature checksum is no checksum at all: valid, as Android verifies the signature", () => {
+    const payload = payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: "   " });
+    expect(check(payload).valid).toBe(true);
+    expect(rulesOf(payload)).not.toContain("checksum-length");
+    expect(rulesOf(payload)).not.toContain("checksum-both");
+  });
+
+  it("alone is refused while parsing, as no checksum is (PackageDownloadInfo.validateFields)", () => {
+    const payload = payloadWith({ [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: " " });
+    const finding = findingOf(payload, "download-checksum-missing");
+    expect(finding.message).toContain('SIGNATURE_CHECKSUM " " decodes to no bytes');
+    expect(finding.message).toContain("Can't set up device");
+    expect(rulesOf(payload)).not.toContain("checksum-length");
+    expect(check(payload).params).toBeNull();
+  });
+});
+
+describe("LOCAL_TIME 0", () => {
+  // Before, "looks like seconds ... would set its clock to 1970"; Android sets the time only when it is above 0.
+  it("is said to be ignored, as a negative time is", () => {
+    const finding = findingOf(payloadWith({ [KEYS.LOCAL_TIME]: 0 }), "local-time");
+    expect(finding.message).toContain("is 0: the device sets the clock only to a time above 0, so it ignores it and keeps its clock");
+    expect(finding.message).not.toContain("1970");
+  });
+});
+
+describe("PROVISIONING_SHOULD_LAUNCH_RESULT_INTENT", () => {
+  // Before, unknown-key ("not a provisioning key Android knows ... check the spelling"), which --strict failed.
+  it("is a key Android 13 knows: ignored-for-qr, not unknown-key, and --strict passes", () => {
+    const payload = payloadWith({ "android.app.extra.PROVISIONING_SHOULD_LAUNCH_RESULT_INTENT": false });
+    expect(rulesOf(payload)).toContain("ignored-for-qr");
+    expect(rulesOf(payload)).not.toContain("unknown-key");
+    expect(check(payload, { strict: true }).valid).toBe(true);
+  });
+});
+
+describe("WIFI_PROXY_BYPASS outside Android's exclusion-list grammar", () => {
+  const proxy = (bypass: string) => payloadWith({
+    [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", [KEYS.WIFI_PROXY_PORT]: 8080, [KEYS.WIFI_PROXY_BYPASS]: bypass,
+  });
+  // Before, any bypass list passed without a word.
+  it.each(["*.example.com;localhost", "*.example.com, localhost", "a.com|b.com", "10.0.0.0/8"])("%j gets wifi-proxy-bypass", (bypass) => {
+    const finding = findingOf(proxy(bypass), "wifi-proxy-bypass");
+    expect(finding.severity).toBe("warning");
+    expect(finding.hint).toContain('"*.example.com,localhost"');
+  });
+
+  it("a comma-separated list passes", () => {
+    expect(rulesOf(proxy("*.example.com,localhost"))).not.toContain("wifi-proxy-bypass");
+  });
+});

@@ -90,7 +90,9 @@ const CASES: Case[] = [
   { rule: "wifi-proxy-without-host", triggers: payloadWith({ [KEYS.WIFI_PROXY_BYPASS]: "*.local" }), doesNot: payloadWith({}) },
   { rule: "wifi-pac-not-simulated", triggers: payloadWith({ [KEYS.WIFI_PAC_URL]: "http://wpad/wpad.dat" }),
     doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 3128 }) },
-  { rule: "locale-format", triggers: payloadWith({ [KEYS.LOCALE]: "en_USA" }), doesNot: payloadWith({ [KEYS.LOCALE]: "en_US" }) },
+  { rule: "wifi-proxy-bypass", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", [KEYS.WIFI_PROXY_PORT]: 8080, [KEYS.WIFI_PROXY_BYPASS]: "a.example.com;b" }),
+    doesNot: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", [KEYS.WIFI_PROXY_PORT]: 8080, [KEYS.WIFI_PROXY_BYPASS]: "*.example.com,localhost" }) },
+  { rule: "locale-format", triggers: payloadWith({ [KEYS.LOCALE]: "en_U" }), doesNot: payloadWith({ [KEYS.LOCALE]: "en_US" }) },
   { rule: "locale-shape", triggers: payloadWith({ [KEYS.LOCALE]: "zh-Hant-TW" }), doesNot: payloadWith({ [KEYS.LOCALE]: "es-419" }) },
   // A language alone is not the xx_YY shape either (before, "en" passed without a word).
   { rule: "locale-shape", triggers: payloadWith({ [KEYS.LOCALE]: "en" }), doesNot: payloadWith({ [KEYS.LOCALE]: "en_US" }) },

@@ -121,7 +121,13 @@ export class VirtualWifi implements WifiPort {
     const ssidBytes = Buffer.byteLength(config.ssid, "utf8");
     const configured: ReturnType<typeof deriveWifiKey> = ssidBytes > MAX_SSID_BYTES
       ? { ok: false, problem: `the SSID is ${ssidBytes} bytes in UTF-8; an SSID is at most ${MAX_SSID_BYTES}` }
-      : deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod);
+      : deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod, "payload");
+    if (config.certificateProblem !== undefined) {
+      // WifiConfigurationProvider decodes the certificates before the network is added, and its
+      // IllegalArgumentException escapes every catch (docs/provisioning-facts.md §1).
+      throw new StepError("provisioningCrashed",
+        `${config.ssid}: ${config.certificateProblem}; the IllegalArgumentException escapes ManagedProvisioning's Wi-Fi step, so provisioning stops with an uncaught exception`);
+    }
     if (!configured.ok) {
       // WifiManager.addNetwork returns -1 for an unusable key; AOSP retries, then gives up.
       let pause = ADD_NETWORK_FIRST_SLEEP_MS;

@@ -1,7 +1,7 @@
 /**
  * The device-admin component: the one key a QR payload cannot do without.
  */
-import { componentProblem, unflattenComponent } from "../component.js";
+import { componentProblem, relativeClassFix, unflattenComponent } from "../component.js";
 import { jsonPointer, show } from "../findings.js";
 import { describeJsonType } from "../json-text.js";
 import { KEYS } from "../keys.js";
@@ -34,12 +34,15 @@ const adminComponent: Rule = (ctx) => {
   const unflattened = unflattenComponent(component.raw);
   const unusable = unflattened === null || unflattened.packageName === "";
   if (unusable) ctx.refuse();
+  const relative = relativeClassFix(component.raw);
   ctx.emit("admin-component-format", path,
     `${keyLabel(component)} ${show(component.raw)} is not a valid "package/class": ${problem}. ` +
       (unusable
         ? "The device cannot read a component from it and shows \"Can't set up device\"."
         : "The device will not find that receiver in the downloaded app, and provisioning fails."),
-    "write \"<package>/<fully.qualified.ReceiverClass>\" or \"<package>/.ReceiverClass\", e.g. \"com.example.dpc/.AdminReceiver\"");
+    relative !== null
+      ? `write "${relative}" (a leading "." puts the class in the package), or the class's full name after the "/"`
+      : "write \"<package>/<fully.qualified.ReceiverClass>\" or \"<package>/.ReceiverClass\", e.g. \"com.example.dpc/.AdminReceiver\"");
 };
 
 const adminPackageName: Rule = (ctx) => {

@@ -3,21 +3,19 @@
  * education screens.
  */
 import { show } from "../findings.js";
+import { parseJavaLanguageTag } from "../java-locale.js";
 import { keyLabel, type Rule } from "./context.js";
 
 /**
  * Whether Android accepts a locale: ManagedProvisioning replaces "_" with "-" and builds a
- * java.util.Locale from the result as a BCP 47 language tag, refusing the payload when it is
- * ill-formed. Intl's own BCP 47 parser applies the same well-formedness rules.
+ * java.util.Locale from the result as a BCP 47 language tag, refusing the payload when Java's
+ * parser finds it ill-formed (java-locale.ts; Intl's parser refuses tags Java takes, such as
+ * "en-USA" or "i-klingon"). An empty tag is ill-formed too: Locale.Builder's Javadoc says ""
+ * resets the builder, but its code parses it and throws "Empty subtag"
+ * (docs/provisioning-facts.md §1).
  */
 export function isWellFormedLocale(text: string): boolean {
-  if (text === "") return true; // Locale.Builder treats an empty tag as "no locale"
-  try {
-    Intl.getCanonicalLocales(text.replace(/_/g, "-"));
-    return true;
-  } catch {
-    return false;
-  }
+  return parseJavaLanguageTag(text.replace(/_/g, "-")).ok;
 }
 
 /**
@@ -32,18 +30,30 @@ const locale: Rule = (ctx) => {
   if (!value.typed) return;
   const text = value.raw as string;
   const path = ctx.pathOf(value);
+  const parsed = parseJavaLanguageTag(text.replace(/_/g, "-"));
+  const firstSubtag = text.split(/[-_]/)[0]!.toLowerCase();
+  if (parsed.ok && parsed.language !== firstSubtag && parsed.language !== "") {
+    // An extlang ("en-USA": "usa") or a grandfathered tag ("i-klingon": "tlh") replaces the language.
+    ctx.emit("locale-shape", path,
+      `${keyLabel(value)} ${show(text)} is a well-formed language tag, but Java reads it as the locale "${parsed.tag}", ` +
+        `language "${parsed.language}": the device accepts it and sets that locale, which is likely not the one meant.`,
+      "write a language and country such as \"en_US\" or \"de-DE\" (a country is 2 letters)");
+    return;
+  }
   if (!isWellFormedLocale(text)) {
     ctx.refuse();
     ctx.emit("locale-format", path,
-      `${keyLabel(value)} ${show(text)} is not a well-formed locale: Android refuses the payload ("Invalid locale format!") ` +
-        "and shows \"Can't set up device\".",
-      "write a language and country such as \"en_US\" or \"de-DE\"");
+      (text === ""
+        ? `${keyLabel(value)} is empty, which is not a locale (Android parses "" as a language tag and finds an empty subtag)`
+        : `${keyLabel(value)} ${show(text)} is not a well-formed locale`) +
+        ": Android refuses the payload (\"Invalid locale format!\") and shows \"Can't set up device\".",
+      text === ""
+        ? "remove the key to keep the device's locale, or write a language and country such as \"en_US\" or \"de-DE\""
+        : "write a language and country such as \"en_US\" or \"de-DE\"");
   } else if (!USUAL_LOCALE.test(text)) {
     ctx.emit("locale-shape", path,
-      text === ""
-        ? `${keyLabel(value)} is empty: the device keeps its current locale.`
-        : `${keyLabel(value)} ${show(text)} is a well-formed language tag, but not the usual language_COUNTRY shape; ` +
-          "the device accepts it, but the setup wizard may not offer that exact locale.",
+      `${keyLabel(value)} ${show(text)} is a well-formed language tag, but not the usual language_COUNTRY shape; ` +
+        "the device accepts it, but the setup wizard may not offer that exact locale.",
       "write a language and country such as \"en_US\" or \"de-DE\"");
   }
 };
@@ -90,9 +100,10 @@ const localTime: Rule = (ctx) => {
   if (!value.typed) return;
   const ms = value.raw as number;
   if (ms >= SECONDS_THRESHOLD) return;
+  // DeviceOwnerInitializeProvisioningTask sets the clock only for a time above 0 (docs/provisioning-facts.md §1).
   ctx.emit("local-time", ctx.pathOf(value),
-    ms < 0
-      ? `${keyLabel(value)} is negative: the device ignores it and keeps its clock.`
+    ms <= 0
+      ? `${keyLabel(value)} is ${ms < 0 ? "negative" : "0"}: the device sets the clock only to a time above 0, so it ignores it and keeps its clock.`
       : `${keyLabel(value)} ${ms} looks like seconds since the epoch, but Android expects milliseconds: the device would set ` +
         `its clock to ${new Date(ms).toISOString()}.`,
     ms <= 0 ? "remove it, or give milliseconds since the epoch" : `use ${ms * 1000} (milliseconds)`);

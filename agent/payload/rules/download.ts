@@ -14,6 +14,12 @@ import { KEYS, type KeyName } from "../keys.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 const CHECKSUM_KEYS: KeyName[] = ["DEVICE_ADMIN_PACKAGE_CHECKSUM", "DEVICE_ADMIN_SIGNATURE_CHECKSUM"];
+
+/** Whether android.util.Base64 (URL_SAFE) reads the text as no bytes at all: "" or only skipped characters. */
+function decodesToNothing(text: string): boolean {
+  const decoded = decodeAndroidBase64UrlSafe(text);
+  return decoded.ok && decoded.bytes.length === 0;
+}
 const DOWNLOAD_ONLY_KEYS: KeyName[] = [
   ...CHECKSUM_KEYS,
   "DEVICE_ADMIN_PACKAGE_DOWNLOAD_COOKIE_HEADER",
@@ -98,13 +104,18 @@ const downloadLocation: Rule = (ctx) => {
   }
 
   const checksums = CHECKSUM_KEYS.map((name) => ctx.extras.resolve(name));
-  const given = checksums.filter((c) => c.typed && (c.raw as string) !== "");
+  // A checksum that decodes to no bytes ("", or only characters Android skips, such as spaces) is
+  // no checksum to PackageDownloadInfo.validateFields and VerifyPackageTask, which test the decoded
+  // length; one that does not decode at all is kept, and refused below.
+  const blank = checksums.filter((c) => c.typed && decodesToNothing(c.raw as string));
+  const given = checksums.filter((c) => c.typed && !decodesToNothing(c.raw as string));
   // Only a non-empty location asks for a checksum: an empty one is refused for itself above.
   if (given.length === 0 && text !== "") {
     ctx.refuse();
+    const blankSaid = blank.filter((c) => c.raw !== "").map((c) => `${keyLabel(c)} ${show(c.raw)} decodes to no bytes`);
     ctx.emit("download-checksum-missing", path,
-      "There is a download location but no checksum: Android refuses the payload (\"Package checksum or signature " +
-        "checksum must be provided\") and shows \"Can't set up device\".",
+      `There is a download location but no checksum${blankSaid.length > 0 ? ` (${blankSaid.join("; ")})` : ""}: ` +
+        "Android refuses the payload (\"Package checksum or signature checksum must be provided\") and shows \"Can't set up device\".",
       `add "${KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM}" (SHA-256 of the signing certificate) or ` +
         `"${KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM}" (SHA-256 of the file), URL-safe base64`);
   }

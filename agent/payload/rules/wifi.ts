@@ -12,7 +12,10 @@ import { isIPv6 } from "node:net";
 import { show } from "../findings.js";
 import type { EapMethod, WifiSecurityType } from "../params.js";
 import type { KeyName } from "../keys.js";
-import { isRawWpaKey, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems } from "../wifi-key-format.js";
+import {
+  isRawWpaKey, PROVISIONED_HEX_WPA_KEY_PROBLEM, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems,
+} from "../wifi-key-format.js";
+import { javaBase64Problem } from "../java-base64.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -151,8 +154,7 @@ function checkPassword(ctx: RuleContext, security: WifiSecurityType): void {
 function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void {
   if (isRawWpaKey(text)) {
     ctx.emit("wifi-wpa-hex-key", path,
-      "WIFI_PASSWORD is 64 hex digits (a raw WPA key). ManagedProvisioning passes the password to Wi-Fi quoted, as a " +
-        "passphrase, and a passphrase is at most 63 characters, so some Android versions cannot join with it.",
+      `WIFI_PASSWORD is ${PROVISIONED_HEX_WPA_KEY_PROBLEM}, so the device can never add the network ("Couldn't connect to Wi-Fi").`,
       "use the network's passphrase (8 to 63 printable ASCII characters) instead of the raw key");
     return;
   }
@@ -161,7 +163,7 @@ function checkWpaPassphrase(ctx: RuleContext, text: string, path: string): void 
   ctx.emit("wifi-wpa-passphrase", path,
     `WIFI_PASSWORD is not a valid WPA passphrase: ${problems.join(" and ")}. The device cannot join the network ` +
       "(\"Couldn't connect to Wi-Fi\").",
-    "use the network's passphrase: 8 to 63 printable ASCII characters, or the 64-hex-digit key");
+    "use the network's passphrase: 8 to 63 printable ASCII characters");
 }
 
 function checkWepKey(ctx: RuleContext, text: string, path: string): void {
@@ -197,15 +199,19 @@ function checkEap(ctx: RuleContext): void {
   for (const name of ["WIFI_CA_CERTIFICATE", "WIFI_USER_CERTIFICATE"] as const) {
     const cert = ctx.extras.resolve(name);
     if (!cert.typed || cert.raw === "") continue;
-    const text = (cert.raw as string).replace(/\s/g, "");
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) {
-      ctx.emit("wifi-eap-certificate", ctx.pathOf(cert),
-        `${keyLabel(cert)} is not standard base64: the device decodes it with java.util.Base64 and cannot read it, ` +
-          "so the EAP network cannot be verified.",
-        name === "WIFI_CA_CERTIFICATE"
-          ? "write the DER X.509 certificate as standard base64 (no PEM header lines)"
-          : "write the PKCS#12 key store as standard base64");
-    }
+    const text = cert.raw as string;
+    const problem = javaBase64Problem(text);
+    if (problem === null) continue;
+    const what = name === "WIFI_CA_CERTIFICATE" ? "the DER X.509 certificate" : "the PKCS#12 key store";
+    ctx.emit("wifi-eap-certificate", ctx.pathOf(cert),
+      `${keyLabel(cert)} cannot be decoded by java.util.Base64's basic decoder, which the device uses: ${problem}. ` +
+        "The IllegalArgumentException it throws is not one ManagedProvisioning's Wi-Fi step catches, so provisioning " +
+        "stops there with an uncaught exception.",
+      /^-----BEGIN/.test(text.trim())
+        ? `remove the PEM header and footer lines and the line breaks: write ${what} as one line of standard base64`
+        : /\s/.test(text)
+          ? `remove the line breaks and spaces: write ${what} as one line of standard base64`
+          : `write ${what} as standard base64 (A-Z, a-z, 0-9, + and /; the "=" padding may be left out)`);
   }
 }
 
@@ -270,11 +276,32 @@ function checkProxy(ctx: RuleContext): void {
         ", so the proxy cannot be reached.",
       ipv6 ? "give the proxy's host name, or its IPv4 address" : "write only the host (e.g. proxy.example.com) and put the port in WIFI_PROXY_PORT");
   }
+  checkProxyBypass(ctx);
   if (pac.typed && pac.raw !== "") {
     ctx.emit("wifi-proxy-pac-ignored", ctx.pathOf(pac),
       "Both WIFI_PROXY_HOST and WIFI_PAC_URL are given: the device uses the proxy host and ignores the PAC URL.",
       "keep only one of them");
   }
+}
+
+/**
+ * The exclusion list Android's proxy check takes (ProxyUtils' EXCLLIST_REGEXP, as android.net.Proxy
+ * had it): host names whose labels may hold "*", separated by "," alone (exclusionStringAsList
+ * splits on ","), or nothing (docs/provisioning-facts.md §1).
+ */
+const PROXY_EXCLUSION_HOST = "[a-zA-Z0-9*]+(-[a-zA-Z0-9*]+)*(\\.[a-zA-Z0-9*]+(-[a-zA-Z0-9*]+)*)*";
+export const PROXY_EXCLUSION_LIST = new RegExp(`^$|^${PROXY_EXCLUSION_HOST}(,${PROXY_EXCLUSION_HOST})*$`);
+
+function checkProxyBypass(ctx: RuleContext): void {
+  const bypass = ctx.extras.resolve("WIFI_PROXY_BYPASS");
+  if (!bypass.typed || PROXY_EXCLUSION_LIST.test(bypass.raw as string)) return;
+  const text = bypass.raw as string;
+  const separator = /[;|\s]/.exec(text)?.[0];
+  ctx.emit("wifi-proxy-bypass", ctx.pathOf(bypass),
+    `${keyLabel(bypass)} ${show(text)} is not a list Android's proxy check takes (host names, "*" allowed, separated by "," ` +
+      `alone${separator === undefined ? "" : `; this one holds ${show(separator)}`}): the proxy is invalid to that check, so the ` +
+      "bypass entries match nothing, and Wi-Fi modules that validate the proxy refuse to add the network.",
+    "write the hosts separated by commas without spaces, e.g. \"*.example.com,localhost\" (no address ranges)");
 }
 
 /**

@@ -156,7 +156,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await go("button[value=next]");
     // The service's own message, from the same check the admin API makes.
     const refusal = await text(".error-summary");
-    expect(refusal).toContain("wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters or 64 hex digits");
+    expect(refusal).toContain("wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters (the passphrase)");
     expect(await page.$eval("#wifiPassword", (el) => el.getAttribute("aria-invalid"))).toBe("true");
     await expectRefusalTiedTo("wifiPassword");
     expect(await text("#wifiPassword-error")).toContain("a WPA pre-shared key is 8 to 63");
