@@ -11,3 +11,38 @@ htmx.config.includeIndicatorStyles = false; // it would inject an inline <style>
 htmx.config.allowEval = false;
 htmx.config.allowScriptTags = false;
 htmx.config.selfRequestsOnly = true;
+
+/**
+ * Keeps keyboard focus across a live refresh. The device list replaces its whole table when a
+ * device changes (about once a second while a fleet runs); the focused link went with it and
+ * focus fell back to <body>, so a keyboard or screen reader user was sent to the top of the page
+ * every second. Before the swap we note what had focus (its id, else its link, else its name);
+ * after it, the element that stands for the same thing takes the focus again, without scrolling.
+ * If it is gone (that device left the list), the refreshed region itself takes it.
+ */
+let refocus = null;
+
+function focusSelector(element) {
+  if (element.id) return `#${CSS.escape(element.id)}`;
+  const href = element.getAttribute("href");
+  if (href) return `${element.localName}[href="${CSS.escape(href)}"]`;
+  const name = element.getAttribute("name");
+  if (name) return `${element.localName}[name="${CSS.escape(name)}"]`;
+  return null;
+}
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  const active = document.activeElement;
+  refocus = target && active && active !== document.body && target.contains(active) ? { target, selector: focusSelector(active) } : null;
+});
+
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (!refocus || refocus.target !== event.detail.target) return;
+  const { target, selector } = refocus;
+  refocus = null;
+  const again = selector ? target.querySelector(selector) : null;
+  if (again) return again.focus({ preventScroll: true });
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+});
