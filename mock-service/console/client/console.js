@@ -46,3 +46,55 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
   target.focus({ preventScroll: true });
 });
+
+/**
+ * Says on a live page when its live channel (GET /events) fails, in the region's status line, so
+ * an admin does not take what the page shows for current. An EventSource error does not tell why
+ * it failed, so the page asks /events once itself: no answer means the service is not answering
+ * (htmx retries by itself, and the line goes away when it reconnects); 401 means this session is
+ * gone (sessions live in the service's memory, so a restart ends them), and only signing in again
+ * brings the updates back.
+ */
+const probing = new WeakSet();
+
+async function channelState(url) {
+  const controller = new AbortController();
+  try {
+    const response = await fetch(url, { signal: controller.signal, cache: "no-store", headers: { accept: "text/event-stream" } });
+    controller.abort();
+    return response.status === 401 ? "signedOut" : response.ok ? "working" : "down";
+  } catch {
+    return "down";
+  }
+}
+
+function liveStatus(region) {
+  return region.querySelector(":scope > .live-status");
+}
+
+function say(status, words, linkText, href) {
+  const link = document.createElement("a");
+  link.href = href;
+  link.textContent = linkText;
+  status.replaceChildren(`${words} `, link, ".");
+}
+
+document.addEventListener("htmx:sseError", async (event) => {
+  const region = event.target;
+  const status = liveStatus(region);
+  if (!status || probing.has(region)) return;
+  probing.add(region);
+  const state = await channelState(region.getAttribute("sse-connect"));
+  probing.delete(region);
+  const here = `${location.pathname}${location.search}`;
+  if (state === "signedOut") {
+    say(status, "Not updating: you are signed out (the service may have restarted), so this page no longer shows changes.", "Sign in again", `/signin?next=${encodeURIComponent(here)}`);
+  } else if (state === "down") {
+    say(status, "Not updating: the service is not answering, so what this page shows may be out of date. It reconnects by itself when the service is back, or", "reload the page", here);
+  }
+});
+
+document.addEventListener("htmx:sseOpen", (event) => {
+  const status = liveStatus(event.target);
+  if (status) status.replaceChildren();
+});
