@@ -86,11 +86,19 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
       if (request.method === "GET" && !request.headers["hx-request"] && path !== "/events") {
         return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
       }
+      // A form a browser posted (not the page's own script, not the event stream) gets the
+      // sign-in page once its body is read (preHandler), so the page can show what was typed.
+      if (request.method === "POST" && !request.headers["hx-request"] && path !== "/events") return;
       return refuse(reply, 401, "this console page needs a signed-in session (sign in at /signin)");
     });
     // State changes: from this console's own pages (Origin) and with the session's CSRF token.
     app.addHook("preHandler", async (request, reply) => {
       if (request.method === "GET" || request.method === "HEAD") return;
+      if (!request.consoleSession && !PUBLIC_PATHS.has(request.url.split("?")[0]!)) {
+        const next = safeNext(refererPath(request.headers.referer, request.headers.host));
+        const page = signInPage({ next, ended: { typed: typedFields(request.body) } });
+        return reply.code(401).type("text/html; charset=utf-8").send(page);
+      }
       if (!sameOrigin(request)) return refuse(reply, 403, "the request's Origin is not this console");
       const session = request.consoleSession;
       if (session && !csrfTokenMatches(session, request.body)) {
@@ -137,6 +145,31 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
     tenantPages(app, deps);
     termsPages(app, deps);
   };
+}
+
+/** The path of a Referer of this console's own origin (the page a form was on), or "". */
+function refererPath(referer: string | undefined, host: string | undefined): string {
+  if (!referer || !host) return "";
+  try {
+    const url = new URL(referer);
+    return url.host === host ? `${url.pathname}${url.search}` : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Fields not shown back: secrets (the CSRF token, passwords, pre-shared keys, the admin token),
+ * and the wizard's step and button, which are no one's typing.
+ */
+const SECRET_FIELDS = /^(_csrf|token|password|wifiPassword|step|go)$/i;
+
+/** What a posted form held, as name and value, secrets left out (for the session-ended page). */
+function typedFields(body: unknown): [string, string][] {
+  if (body === null || typeof body !== "object") return [];
+  return Object.entries(body as FormBody)
+    .filter(([name]) => !SECRET_FIELDS.test(name))
+    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]));
 }
 
 /** Any fixed origin: safeNext resolves `next` against it to see whether the result stays on it. */

@@ -116,13 +116,20 @@ ${head(options.title)}
 }
 
 /** The sign-in page: the only page shown without a session. */
-export function signInPage(options: { next: string; error?: string }): string {
+/**
+ * The sign-in page. `ended` is given when a form was posted without a live session (the service
+ * restarted, 8 idle hours, signed out elsewhere): the page says the form was not saved, links back
+ * to the page it was on (`next`, where signing in returns), and shows what was typed in it, so
+ * nothing needs retyping from memory.
+ */
+export function signInPage(options: { next: string; error?: string; ended?: { typed: [string, string][] } }): string {
   return `<!doctype html>\n${html`<html lang="en">
 ${head("Sign in")}
 <body class="sign-in-page">
 <main id="main" class="sign-in-card">
   <h1>aosp-sim admin center</h1>
   <p>Sign in with the admin token that <code>aosp-sim serve</code> printed on its first line.</p>
+  ${options.ended ? sessionEnded(options.next, options.ended.typed) : ""}
   ${options.error ? html`<p class="error-summary" role="alert">${options.error}</p>` : ""}
   <form method="post" action="/signin">
     <input type="hidden" name="next" value="${options.next}">
@@ -136,6 +143,12 @@ ${head("Sign in")}
 </main>
 </body>
 </html>`}`;
+}
+
+function sessionEnded(next: string, typed: [string, string][]): Html {
+  return html`<div class="warning" role="alert"><p><strong>Your session has ended, so the form was not saved.</strong>
+Sign in again to go back to <a href="${next}">the page the form was on</a>, then send it again.</p>
+${typed.length === 0 ? "" : html`<p>What the form held (passwords and keys are not shown):</p><dl class="typed">${typed.map(([name, value]) => html`<dt>${name}</dt><dd>${value === "" ? "(empty)" : value}</dd>`)}</dl>`}</div>`;
 }
 
 export function csrfField(session: Session): Html {

@@ -105,6 +105,26 @@ describe("state-changing console requests", () => {
     expect(response.status).toBe(401);
   });
 
+  // Before, a form sent after the session ended (a restart, 8 idle hours) got a bare text/plain
+  // 401 with no link, and what was typed in it was gone.
+  it("get the console's sign-in page (401, HTML) when the session has ended, back to the form's page, showing what was typed", async () => {
+    const wizard = "/devices/enrollment/android/aosp/corporate-owned-user-associated/create";
+    const response = await fetch(`${service.url}${wizard}`, {
+      method: "POST",
+      headers: { "content-type": FORM, origin: service.url, referer: `${service.url}${wizard}`, cookie: "aospsim_console=ended" },
+      body: form({ _csrf: "stale", step: "basics", displayName: "Line 3 <tablets>", description: "Kiosk", wifiPassword: "hunter22", go: "next" }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain("Your session has ended, so the form was not saved.");
+    expect(page).toContain(`<a href="${wizard}">the page the form was on</a>`);
+    expect(page).toContain(`<input type="hidden" name="next" value="${wizard}">`);
+    expect(page).toContain("<dt>displayName</dt><dd>Line 3 &lt;tablets&gt;</dd>");
+    expect(page).toContain("<dt>description</dt><dd>Kiosk</dd>");
+    for (const secret of ["hunter22", "stale", "wifiPassword"]) expect(page).not.toContain(secret);
+  });
+
   it("are refused with a forged Origin, or with no Origin or Referer, even with the cookie and token (403)", async () => {
     const { cookie, csrf } = await signIn(service);
     const forged: Record<string, string>[] = [{ origin: "http://evil.example" }, { origin: "null" }, { referer: "http://evil.example/page" }, {}];
