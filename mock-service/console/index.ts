@@ -16,7 +16,7 @@ import { constantTimeEqual } from "../domain/secrets.js";
 import { Activity, streamEvents } from "./activity.js";
 import { loadAssets } from "./assets.js";
 import { field, parseForms, type FormBody } from "./form.js";
-import { ASSETS, signInPage } from "./layout.js";
+import { ASSETS, notFoundPage, signInPage } from "./layout.js";
 import { devicePages } from "./pages/devices.js";
 import { enrollmentPages } from "./pages/enrollment.js";
 import { groupPages } from "./pages/groups.js";
@@ -46,15 +46,43 @@ export const CONTENT_SECURITY_POLICY = [
 /** Paths served without a session. */
 const PUBLIC_PATHS = new Set(["/signin"]);
 
-export async function registerConsole(app: FastifyInstance, services: Services, adminToken: string): Promise<void> {
+/**
+ * Answers a request no route took, when it is a browser asking for a console page (a mistyped
+ * or trimmed address): the console's own 404 page with its navigation, or, signed out, the
+ * sign-in page first. Returns null for everything else, which keeps the APIs' JSON 404.
+ */
+export type ConsoleNotFound = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
+
+/** Paths of the APIs and their documents: their 404 stays JSON whatever the client accepts. */
+const API_PATHS = /^\/(beta|device|sim)(\/|$)|^\/openapi\.json$|^\/\$metadata$/;
+
+export async function registerConsole(app: FastifyInstance, services: Services, adminToken: string): Promise<ConsoleNotFound> {
   const activity = new Activity(services.ctx.now);
   app.addHook("onResponse", activity.observe);
-  await app.register(consolePlugin({ services, activity }, adminToken));
+  const sessions = new Sessions(services.ctx.now);
+  await app.register(consolePlugin({ services, activity }, adminToken, sessions));
+  return (request, reply) => {
+    const path = request.url.split("?")[0]!;
+    const html = /\btext\/html\b/.test(request.headers.accept ?? "");
+    if ((request.method !== "GET" && request.method !== "HEAD") || !html || API_PATHS.test(path)) return null;
+    setConsoleHeaders(reply);
+    const session = sessions.of(request);
+    if (!session) return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
+    return reply.code(404).type("text/html; charset=utf-8").send(notFoundPage(session, path));
+  };
 }
 
-function consolePlugin(deps: ConsoleDeps, adminToken: string) {
+/** The console's security headers, on each of its answers. */
+function setConsoleHeaders(reply: FastifyReply): void {
+  reply.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  reply.header("X-Content-Type-Options", "nosniff");
+  reply.header("Referrer-Policy", "same-origin");
+  reply.header("X-Frame-Options", "DENY");
+  if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
+}
+
+function consolePlugin(deps: ConsoleDeps, adminToken: string, sessions: Sessions) {
   return async (app: FastifyInstance): Promise<void> => {
-    const sessions = new Sessions(deps.services.ctx.now);
     const { assets, missing } = loadAssets();
     if (missing) deps.services.ctx.log(`console: ${missing}`);
     const streams = new Set<() => void>();
@@ -71,11 +99,7 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
     app.setErrorHandler(consoleErrorHandler(deps.services.ctx.log));
     app.decorateRequest("consoleSession", null);
     app.addHook("onSend", async (_request, reply, payload) => {
-      reply.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-      reply.header("X-Content-Type-Options", "nosniff");
-      reply.header("Referrer-Policy", "same-origin");
-      reply.header("X-Frame-Options", "DENY");
-      if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
+      setConsoleHeaders(reply);
       return payload;
     });
     app.addHook("onRequest", async (request, reply) => {

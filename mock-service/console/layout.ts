@@ -52,7 +52,8 @@ export interface Crumb {
 
 export interface PageOptions {
   title: string;
-  section: Section;
+  /** The left navigation's section the page is in; null for a page in none (Page not found). */
+  section: Section | null;
   /** The navigation's page under the section, when the page belongs to one. */
   subsection?: Subsection;
   crumbs?: Crumb[];
@@ -149,6 +150,28 @@ function sessionEnded(next: string, typed: [string, string][]): Html {
   return html`<div class="warning" role="alert"><p><strong>Your session has ended, so the form was not saved.</strong>
 Sign in again to go back to <a href="${next}">the page the form was on</a>, then send it again.</p>
 ${typed.length === 0 ? "" : html`<p>What the form held (passwords and keys are not shown):</p><dl class="typed">${typed.map(([name, value]) => html`<dt>${name}</dt><dd>${value === "" ? "(empty)" : value}</dd>`)}</dl>`}</div>`;
+}
+
+/**
+ * The page for a console address that leads nowhere (a mistyped or trimmed address): the
+ * console's layout and navigation, the address asked for, and the pages people most often mean.
+ */
+export function notFoundPage(session: Session, path: string): string {
+  return page({
+    title: "Page not found",
+    section: null,
+    session,
+    crumbs: [{ label: "Home", href: "/" }, { label: "Page not found" }],
+    body: html`<h1>Page not found</h1>
+<p>The console has no page at <code>${path}</code>. Check the address, or go to one of these:</p>
+<ul class="link-list">
+  <li><a href="/">Home</a>, the checklist of the seed's steps</li>
+  <li><a href="/devices">All devices</a></li>
+  <li><a href="/devices/enrollment">Enrollment</a>: Android, AOSP, Corporate-owned, user-associated devices</li>
+  <li><a href="/groups">Groups</a></li>
+  <li><a href="/users">Users</a></li>
+</ul>`,
+  });
 }
 
 export function csrfField(session: Session): Html {

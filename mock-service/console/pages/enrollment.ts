@@ -229,6 +229,12 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
     ),
   );
 
+  // The breadcrumbs' and addresses' middle segments have no page of their own in the admin
+  // center; an address trimmed to them goes to the Enrollment page, which lists both.
+  for (const parent of [`${ENROLLMENT}/android`, `${ENROLLMENT}/android/aosp`]) {
+    app.get(parent, async (_request, reply) => reply.redirect(ENROLLMENT, 303));
+  }
+
   app.get<{ Querystring: { page?: string } }>(AOSP_USER_ASSOCIATED, async (request, reply) => {
     // A page of profiles: only its profiles are looked up (token, enrolled devices) and rendered.
     const all = profiles.list().filter((p) => p.enrollmentMode === USER_ASSOCIATED);
