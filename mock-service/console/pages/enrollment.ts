@@ -5,10 +5,12 @@
  * token). Profiles are made and changed by the ProfileService, so the wizard refuses exactly
  * what the admin API refuses, with the same message.
  */
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { fileName } from "../../routes/sim/sim.js";
 import { addYears, DEFAULT_TOKEN_VALIDITY_MS, USER_ASSOCIATED, type ProfileInput } from "../../services/profiles.js";
 import type { ProfileRecord, TokenRecord, WifiSecurityType } from "../../store/profiles.js";
+import { BoundedMap } from "../bounded-map.js";
 import { dateInputValue, html, when, type Html, type Interpolation } from "../html.js";
 import { field, type FormBody } from "../form.js";
 import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
@@ -39,6 +41,12 @@ type Step = (typeof STEPS)[number]["id"];
 
 /** The wizard's fields, as the form carries them from step to step. */
 interface Draft {
+  /**
+   * The draft's own id, made when the wizard opens and carried by every step, so that its Create
+   * creates one profile however often the Review step is sent (a double submit, or Back and
+   * resubmit after Create): later sends go to the profile the first one created.
+   */
+  id: string;
   displayName: string;
   description: string;
   expiry: string;
@@ -48,6 +56,11 @@ interface Draft {
   wifiPassword: string;
   teams: boolean;
 }
+
+const CREATED_NOTICES: Record<string, string> = {
+  created: "Profile created. Select Token to show its QR code.",
+  alreadyCreated: "This profile was already created from that form, so no other was made. Select Token to show its QR code.",
+};
 
 const crumbsTo = (...more: Crumb[]): Crumb[] => [
   { label: "Home", href: "/" },
@@ -68,8 +81,13 @@ function pickedDateTime(date: string, now: number): string {
   return new Date(day + (now % DAY_MS)).toISOString();
 }
 
+/** A draft id as the wizard makes them (a UUID); anything else starts a new draft. */
+const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function draftOf(form: FormBody | undefined, now: number): Draft {
+  const id = field(form, "draft");
   return {
+    id: DRAFT_ID.test(id) ? id : randomUUID(),
     displayName: field(form, "displayName"),
     description: field(form, "description"),
     expiry: field(form, "expiry") || dateInputValue(now + DEFAULT_TOKEN_VALIDITY_MS),
@@ -169,6 +187,8 @@ function profileSubpage(session: Session, profile: ProfileRecord, label: string,
 
 export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps): void {
   const { profiles, ctx } = services;
+  /** The profile each wizard draft created (by draft id): the Review step's Create is one-shot. */
+  const createdDrafts = new BoundedMap<string, string>(1000);
   /** Whether a token can still enroll devices: the QR code and Export are offered only then. */
   const canEnroll = (token: TokenRecord) => token.state === "active" && token.expires > ctx.now();
 
@@ -354,7 +374,7 @@ ${errorSummary(refusal && refusalText(refusal))}
 ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/create`,
-  html`<input type="hidden" name="step" value="${step}">
+  html`<input type="hidden" name="step" value="${step}"><input type="hidden" name="draft" value="${draft.id}">
 ${content}
 <div class="wizard-buttons">
   ${index > 0 ? html`<button type="submit" name="go" value="previous" formnovalidate>Previous</button>` : ""}
@@ -383,10 +403,13 @@ ${content}
     const index = STEPS.findIndex((s) => s.id === step);
     if (go === "previous") return sendPage(reply, wizard(session, STEPS[Math.max(0, index - 1)]!.id, draft));
     if (go === "create") {
+      const already = createdDrafts.get(draft.id);
+      if (already !== undefined) return reply.redirect(`${AOSP_USER_ASSOCIATED}/${already}?done=alreadyCreated`, 303);
       const refused = wifiRefusal(draft);
       if (refused) return sendPage(reply, wizard(session, "basics", draft, refused), 400);
       const created = attempt(() => profiles.create(profileInput(draft, now)));
       if (!created.ok) return sendPage(reply, wizard(session, "basics", draft, created), 400);
+      createdDrafts.set(draft.id, created.value.id);
       return reply.redirect(`${AOSP_USER_ASSOCIATED}/${created.value.id}?done=created`, 303);
     }
     if (step === "basics") {
@@ -412,7 +435,7 @@ ${content}
         crumbs: crumbsTo(listCrumb, { label: profile.displayName }),
         body: html`<h1>${profile.displayName}</h1>
 <p class="subtitle">Android (AOSP) enrollment profile · Corporate-owned, user-associated devices</p>
-${notice(queryText(request.query.done) === "created" ? "Profile created. Select Token to show its QR code." : undefined)}
+${notice(CREATED_NOTICES[queryText(request.query.done)])}
 ${commandBar("Profile", html`<a class="button primary" href="${base}/token">Token</a>${exportButton(base, canEnroll(view.token))}`)}
 ${canEnroll(view.token) ? "" : html`<p class="warning" role="status">The token can no longer enroll devices, so the console offers no Export for it. Select Token, then Replace token, to issue a new one.</p>`}
 <h2>Overview</h2>

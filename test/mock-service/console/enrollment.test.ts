@@ -159,3 +159,27 @@ describe("a profile's token", () => {
     expect(qr.text).toContain("This token can no longer enroll devices");
   }
 });
+
+// Before, the Review step's form could be sent any number of times (a double submit on a slow
+// link, or Back and resubmit after Create), each time creating one more profile with its own
+// live enrollment token.
+describe("Create profile's Review + create", () => {
+  it("creates one profile however often its form is sent, and later sends lead to that profile", async () => {
+    const opened = await getPage(WIZARD);
+    const draft = /name="draft" value="([^"]+)"/.exec(opened.text)?.[1];
+    expect(draft).toMatch(/^[0-9a-f-]{36}$/);
+    const review = await post(WIZARD, basics({ displayName: "Sent three times", draft: draft!, step: "scope" }));
+    expect(await review.text()).toContain(`name="draft" value="${draft}"`);
+    const sends = await Promise.all([1, 2, 3].map(() => post(WIZARD, basics({ displayName: "Sent three times", draft: draft!, step: "review", go: "create" }))));
+    const locations = sends.map((r) => r.headers.get("location") ?? "");
+    expect(sends.map((r) => r.status)).toEqual([303, 303, 303]);
+    const ids = new Set(locations.map((l) => /\/([0-9a-f-]{36})\?/.exec(l)?.[1]));
+    expect(ids.size).toBe(1);
+    expect(locations.filter((l) => l.endsWith("?done=created"))).toHaveLength(1);
+    expect(locations.filter((l) => l.endsWith("?done=alreadyCreated"))).toHaveLength(2);
+    const named = (await service.admin.listProfiles()).filter((p) => p.displayName === "Sent three times");
+    expect(named).toHaveLength(1);
+    const again = await getPage(locations.find((l) => l.endsWith("alreadyCreated"))!);
+    expect(again.text).toContain("This profile was already created from that form, so no other was made.");
+  });
+});
