@@ -151,12 +151,12 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string, sessions: Sessions
           .send(signInPage({ next, error: "That is not this service's admin token. Copy it from the first line `aosp-sim serve` printed." }));
       }
       const session = sessions.create();
-      return reply.header("Set-Cookie", sessionCookie(session)).redirect(next, 303);
+      return reply.header("Set-Cookie", sessionCookie(request, session)).redirect(next, 303);
     });
 
     app.post("/signout", async (request, reply) => {
       if (request.consoleSession) sessions.end(request.consoleSession);
-      return reply.header("Set-Cookie", clearedSessionCookie()).redirect("/signin", 303);
+      return reply.header("Set-Cookie", clearedSessionCookie(request)).redirect("/signin", 303);
     });
 
     app.get("/events", async (request, reply) => streamEvents(deps.activity, request, reply, streams));

@@ -114,7 +114,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await go("button[type=submit]");
     expect(new URL(page.url()).pathname).toBe("/devices");
     const cookies = await page.cookies();
-    expect(cookies.find((c) => c.name === "aospsim_console")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+    expect(cookies.find((c) => c.name === `aospsim_console_${new URL(service.url).port}`)).toMatchObject({ httpOnly: true, sameSite: "Strict" });
     expect(page.url()).not.toContain(ADMIN_TOKEN);
     await scan();
     await go("nav.left-nav a::-p-text(Home)");

@@ -21,10 +21,33 @@ afterAll(() => service.close());
 describe("the console's sign-in", () => {
   it("keeps the session in an HttpOnly, SameSite=Strict cookie and never puts the token in a URL", async () => {
     const { setCookie, location, csrf } = await signIn(service);
-    expect(setCookie).toMatch(/^aospsim_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    const port = new URL(service.url).port;
+    expect(setCookie).toMatch(new RegExp(`^aospsim_console_${port}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict$`));
     expect(setCookie).not.toContain(TOKEN);
     expect(location).toBe("/devices");
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  // Before, every service named its cookie aospsim_console; cookies are not port-scoped, so
+  // signing in to a second service on the same host replaced the first one's, signing it out.
+  it("keeps a browser signed in to two services on one host, each with its own cookie", async () => {
+    const other = await startMockService({ adminToken: "other-service-token" });
+    try {
+      // A browser's cookie jar for the host 127.0.0.1: one value per cookie name, whatever the port.
+      const jar = new Map<string, string>();
+      for (const s of [service, other]) {
+        const [pair] = (await signIn(s)).setCookie.split(";");
+        const eq = pair!.indexOf("=");
+        jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+      }
+      const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+      for (const s of [service, other]) {
+        const response = await fetch(`${s.url}/devices`, { redirect: "manual", headers: { cookie } });
+        expect(response.status, s.url).toBe(200);
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it("refuses a wrong token with the sign-in page again (401), and sets no cookie", async () => {
