@@ -151,6 +151,18 @@ function refusalText(refusal: Refusal): Interpolation {
   return html`Microsoft Intune is not yet this tenant's mobile device management (MDM) authority. Go to <a href="${TENANT_ADMIN}">Tenant administration</a>, select <strong>Set Microsoft Intune as MDM authority</strong> (needed once), then create the profile.`;
 }
 
+/**
+ * Replace token's refusals in the form's words. The service names createToken's parameter
+ * (tokenValidityInSeconds, a number of seconds), which the form does not show: its one field is
+ * the Token expiration date, so the refusal names that and says which way to move the date.
+ */
+function replaceRefusalText(message: string): string {
+  const reason = message.replace(/^tokenValidityInSeconds:\s*/, "");
+  if (reason === message) return message;
+  const fix = /in the future/.test(reason) ? "pick a later date" : /at most/.test(reason) ? "pick an earlier date" : "pick another date";
+  return `Token expiration date: ${reason}; ${fix}.`;
+}
+
 /** Which Basics field a refusal of the service is about (it names the property). */
 function fieldOfMessage(message: string): keyof Draft | null {
   if (message.includes("displayName")) return "displayName";
@@ -550,10 +562,14 @@ ${postForm(
     const expiry = field(request.body, "expiry");
     const now = ctx.now();
     const at = Date.parse(pickedDateTime(expiry, now));
-    // createToken takes a validity in seconds; a date that is not one gets the service's own refusal.
-    const seconds = Number.isFinite(at) ? Math.round((at - now) / 1000) : Number.NaN;
+    if (expiry !== "" && !Number.isFinite(at)) {
+      return sendPage(reply, replaceForm(session, profile, expiry, `Token expiration date "${expiry}" is not a date: pick one, from tomorrow up to 65 years ahead.`), 400);
+    }
+    // createToken takes a validity in seconds. An empty date leaves it out, so the service's
+    // default applies (90 days), as it does for the wizard's empty date and for the admin API.
+    const seconds = expiry === "" ? undefined : Math.round((at - now) / 1000);
     const replaced = attempt(() => profiles.createToken(profile.id, seconds));
-    if (!replaced.ok) return sendPage(reply, replaceForm(session, profile, expiry, replaced.message), 400);
+    if (!replaced.ok) return sendPage(reply, replaceForm(session, profile, expiry, replaceRefusalText(replaced.message)), 400);
     return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=replaced`, 303);
   });
 

@@ -115,7 +115,29 @@ describe("a profile's token", () => {
     const page = await response.text();
     expect(describedBy(page, "expiry")).toEqual(["expiry-hint", "expiry-error"]);
     expect(tagOf(page, "expiry")).toContain('aria-invalid="true"');
-    expect(page).toMatch(/<p class="field-error" id="expiry-error">tokenValidityInSeconds: [^<]+<\/p>/);
+    expect(page).toMatch(/<p class="field-error" id="expiry-error">Token expiration date: the token may expire at most 65 years ahead [^<]+; pick an earlier date\.<\/p>/);
+  });
+
+  // Before, the refusals led with createToken's parameter (tokenValidityInSeconds, a number of
+  // seconds) which the form does not show, an empty date was "tokenValidityInSeconds must be an
+  // ISO 8601 date and time" while the wizard's empty date took the 90-day default.
+  it("words Replace token's refusals with the form's label and what to do, and takes an empty date as the wizard does", async () => {
+    const refusals = [
+      ["2025-02-01", /<p class="field-error" id="expiry-error">Token expiration date: the token must expire in the future [^<]+; pick a later date\.<\/p>/],
+      ["abc", /<p class="field-error" id="expiry-error">Token expiration date &quot;abc&quot; is not a date: pick one, from tomorrow up to 65 years ahead\.<\/p>/],
+    ] as const;
+    for (const [expiry, words] of refusals) {
+      const response = await post(`${base}/token/replace`, { expiry });
+      expect(response.status, expiry).toBe(400);
+      const page = await response.text();
+      expect(page).toMatch(words);
+      expect(page).not.toContain("tokenValidityInSeconds");
+    }
+    const replaced = await post(`${base}/token/replace`, { expiry: "" });
+    expect(replaced.status).toBe(303);
+    const id = base.split("/").pop()!;
+    const profile = (await service.admin.listProfiles()).find((p) => p.id === id)!;
+    expect(profile.tokenExpirationDateTime).toBe(new Date(now + 90 * 86_400_000).toISOString());
   });
 
   it("offers Export and the QR code while it can enroll devices", async () => {
