@@ -152,6 +152,23 @@ function refusalText(refusal: Refusal): Interpolation {
 }
 
 /**
+ * What to know before scanning a profile's QR code (the seed's notes, docs/provisioning-facts.md
+ * §2 and §3): how to open the scanner, RealWear's exception (no first-time setup: the code is all
+ * it needs), and, only when the code names a network, that a staging network is the one to
+ * enroll on, since with a key the code carries it in plain text.
+ */
+function qrCaption(profile: ProfileRecord): Html {
+  const scan = html`<p>Scan this code on the device's welcome screen: tap the screen six times to open the scanner. On a RealWear device, skip the first-time setup: its scanner opens when it starts, and this code is all it needs.</p>`;
+  if (!profile.configureWifi) return scan;
+  const keyed = profile.wifiSecurityType !== "none" && profile.wifiPassword !== "";
+  return html`${scan}<p>${
+    keyed
+      ? html`The code holds the pre-shared key of ${profile.wifiSsid} in plain text: anyone who can see the code can read the key.`
+      : html`Devices join ${profile.wifiSsid}, an open network, during setup.`
+  } Use a staging network with limited access for enrollment, not your production network.</p>`;
+}
+
+/**
  * Replace token's refusals in the form's words. The service names createToken's parameter
  * (tokenValidityInSeconds, a number of seconds), which the form does not show: its one field is
  * the Token expiration date, so the refusal names that and says which way to move the date.
@@ -494,7 +511,7 @@ ${properties([
 ${
   usable
     ? html`<figure class="qr"><img src="${base}/qr.png" alt="Enrollment token QR code for ${profile.displayName}" width="448" height="448">
-<figcaption>Scan this code on the device's welcome screen (tap six times to open the scanner). It holds the Wi-Fi key in plain text.</figcaption></figure>`
+<figcaption>${qrCaption(profile)}</figcaption></figure>`
     : html`<p class="warning" role="status">${NO_LONGER_ENROLLS}</p>`
 }`,
       ),

@@ -205,3 +205,30 @@ describe("Create profile's Review + create", () => {
     expect(again.text).toContain("This profile was already created from that form, so no other was made.");
   });
 });
+
+// Before, every Token page said "It holds the Wi-Fi key in plain text", even for a profile with
+// no Wi-Fi at all, and said nothing of RealWear devices or of a staging network.
+describe("the Token page's notes on the QR code", () => {
+  const tokenPage = async (fields: Record<string, string>) => {
+    const created = await post(WIZARD, basics({ step: "review", go: "create", ...fields }));
+    expect(created.status).toBe(303);
+    const caption = /<figcaption>([\s\S]*?)<\/figcaption>/.exec((await getPage(`${created.headers.get("location")!.split("?")[0]}/token`)).text)?.[1];
+    expect(caption).toBeDefined();
+    return caption!;
+  };
+
+  it("warns of the key in plain text only when the profile has one, and names a staging network only when it has Wi-Fi", async () => {
+    const keyed = await tokenPage({ displayName: "Keyed", wifiSsid: "Contoso-Staging", wifiType: "wpa", wifiPassword: "Staging-Key-2025" });
+    expect(keyed).toContain("The code holds the pre-shared key of Contoso-Staging in plain text");
+    expect(keyed).toContain("Use a staging network with limited access for enrollment");
+    const open = await tokenPage({ displayName: "Open Wi-Fi", wifiSsid: "Contoso-Guest", wifiType: "none" });
+    expect(open).toContain("Devices join Contoso-Guest, an open network, during setup.");
+    expect(open).not.toContain("plain text");
+    const none = await tokenPage({ displayName: "No Wi-Fi", wifiType: "none" });
+    expect(none).not.toMatch(/plain text|staging network/);
+    for (const caption of [keyed, open, none]) {
+      expect(caption).toContain("tap the screen six times to open the scanner");
+      expect(caption).toContain("On a RealWear device, skip the first-time setup");
+    }
+  });
+});
