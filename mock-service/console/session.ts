@@ -20,12 +20,14 @@ export const SESSION_COOKIE = "aospsim_console";
  * The session cookie's name for the service a request reached: the base name and the port the
  * service listens on. Cookies are not port-scoped (RFC 6265 section 8.5), so two services on one
  * host (a `--tenant new` one beside a ready one) would otherwise share one cookie, and signing in
- * to either would sign the browser out of the other. Without a socket port (in-process requests)
- * the base name alone.
+ * to either would sign the browser out of the other. Before the service listens (requests
+ * injected in process) the base name alone.
  */
 export function sessionCookieName(request: FastifyRequest): string {
-  const port = request.socket?.localPort;
-  return port ? `${SESSION_COOKIE}_${port}` : SESSION_COOKIE;
+  // The listening socket's port, not the request's: in-process requests (inject) reach the same
+  // service, and the Host header is the client's to write.
+  const address = request.server.server.address();
+  return address !== null && typeof address === "object" ? `${SESSION_COOKIE}_${address.port}` : SESSION_COOKIE;
 }
 export const CSRF_FIELD = "_csrf";
 /** A session ends after this long without a request. */
