@@ -15,6 +15,7 @@ import type { Services } from "../services/index.js";
 import { constantTimeEqual } from "../domain/secrets.js";
 import { Activity, streamEvents } from "./activity.js";
 import { loadAssets } from "./assets.js";
+import { html } from "./html.js";
 import { field, parseForms, type FormBody } from "./form.js";
 import { ASSETS, notFoundPage, signInPage } from "./layout.js";
 import { devicePages } from "./pages/devices.js";
@@ -148,7 +149,7 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string, sessions: Sessions
         return reply
           .code(401)
           .type("text/html; charset=utf-8")
-          .send(signInPage({ next, error: "That is not this service's admin token. Copy it from the first line `aosp-sim serve` printed." }));
+          .send(signInPage({ next, error: html`That is not this service's admin token. Copy it from the first line <code>aosp-sim serve</code> printed.` }));
       }
       const session = sessions.create();
       return reply.header("Set-Cookie", sessionCookie(request, session)).redirect(next, 303);

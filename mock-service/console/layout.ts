@@ -123,7 +123,7 @@ ${head(options.title)}
  * to the page it was on (`next`, where signing in returns), and shows what was typed in it, so
  * nothing needs retyping from memory.
  */
-export function signInPage(options: { next: string; error?: string; ended?: { typed: [string, string][] } }): string {
+export function signInPage(options: { next: string; error?: Interpolation; ended?: { typed: [string, string][] } }): string {
   return `<!doctype html>\n${html`<html lang="en">
 ${head("Sign in")}
 <body class="sign-in-page">
@@ -131,13 +131,13 @@ ${head("Sign in")}
   <h1>aosp-sim admin center</h1>
   <p>Sign in with the admin token that <code>aosp-sim serve</code> printed on its first line.</p>
   ${options.ended ? sessionEnded(options.next, options.ended.typed) : ""}
-  ${options.error ? html`<p class="error-summary" role="alert">${options.error}</p>` : ""}
+  ${options.error ? html`<p class="error-summary" role="alert" id="token-error">${options.error}</p>` : ""}
   <form method="post" action="/signin">
     <input type="hidden" name="next" value="${options.next}">
     <div class="field">
       <label for="token">Admin token</label>
       <input id="token" name="token" type="password" autocomplete="current-password" required autofocus
-        ${options.error ? html`aria-invalid="true"` : ""}>
+        ${options.error ? html`aria-invalid="true" aria-describedby="token-error"` : ""}>
     </div>
     <button type="submit" class="primary">Sign in</button>
   </form>

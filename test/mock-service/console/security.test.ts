@@ -59,7 +59,7 @@ describe("the console's sign-in", () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get("set-cookie")).toBeNull();
-    expect(await response.text()).toContain("not this service&#39;s admin token");
+    expect(await response.text()).toContain("not this service's admin token");
   });
 
   it("sends a visitor without the cookie to the sign-in page, and only to a path of its own", async () => {
