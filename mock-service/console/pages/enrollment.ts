@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { fileName } from "../../routes/sim/sim.js";
+import { contentDisposition } from "../../routes/sim/sim.js";
 import { addYears, DEFAULT_TOKEN_VALIDITY_MS, USER_ASSOCIATED, type ProfileInput } from "../../services/profiles.js";
 import type { ProfileRecord, TokenRecord, WifiSecurityType } from "../../store/profiles.js";
 import { BoundedMap } from "../bounded-map.js";
@@ -536,7 +536,7 @@ ${
     if (!canEnroll(view.token)) return sendPage(reply, noExport(session, profile), 409);
     return reply
       .type("application/json; charset=utf-8")
-      .header("Content-Disposition", `attachment; filename="${fileName(profile.displayName, "json")}"`)
+      .header("Content-Disposition", contentDisposition("attachment", profile.displayName, "json"))
       .send(JSON.stringify(view.payload, null, 2));
   });
 

@@ -228,7 +228,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
       const response = await fetch(url);
       return { disposition: response.headers.get("content-disposition"), body: (await response.json()) as Record<string, unknown> };
     }, href);
-    expect(exported.disposition).toBe(`attachment; filename="${PROFILE}.json"`);
+    expect(exported.disposition).toBe(`attachment; filename="${PROFILE}.json"; filename*=UTF-8''${encodeURIComponent(`${PROFILE}.json`)}`);
     const [profile] = await service.admin.listProfiles();
     expect(exported.body).toEqual(await service.admin.exportProfile(profile!.id));
   });

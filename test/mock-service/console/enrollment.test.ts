@@ -232,3 +232,14 @@ describe("the Token page's notes on the QR code", () => {
     }
   });
 });
+
+// Before, Export's file name kept ASCII letters only: a Japanese name became "__.json".
+describe("Export's file name", () => {
+  it("keeps a name in any script in filename*, beside the ASCII fallback", async () => {
+    const created = await post(WIZARD, basics({ step: "review", go: "create", displayName: "名前 ü/x" }));
+    expect(created.status).toBe(303);
+    const base = created.headers.get("location")!.split("?")[0]!;
+    const exported = await fetch(`${service.url}${base}/export`, { headers: { cookie: session.cookie } });
+    expect(exported.headers.get("content-disposition")).toBe(`attachment; filename="__ __x.json"; filename*=UTF-8''${encodeURIComponent("名前 ü_x.json")}`);
+  });
+});
