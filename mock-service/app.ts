@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
-import { registerConsole } from "./console/index.js";
+import { registerConsole, type ConsoleNotFound } from "./console/index.js";
 import { requireAdmin } from "./http/auth.js";
 import { canonicalPathIds } from "./http/ids.js";
 import { clientErrorHandler, innerError, makeErrorHandler, MAX_PATH_PARAMETER_LENGTH, setTraceHeaders } from "./http/errors.js";
@@ -114,7 +114,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const betaRoutes = new RouteTemplates();
   app.addHook("onRoute", betaRoutes.learn);
   const authenticateAdmin = requireAdmin(adminToken);
+  // Set once the console's routes are registered, below.
+  let consoleNotFound: ConsoleNotFound = () => null;
   app.setNotFoundHandler(async (request, reply) => {
+    const consolePage = consoleNotFound(request, reply);
+    if (consolePage) return consolePage;
     const path = request.url.split("?")[0];
     if (path?.startsWith("/beta/")) {
       await authenticateAdmin(request);
@@ -171,7 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         : document.swaggerObject,
   });
   app.addSchema(errorBodySchema);
-  await registerConsole(app, services, adminToken);
+  consoleNotFound = await registerConsole(app, services, adminToken);
 
   await app.register(async (admin) => {
     admin.addHook("onRequest", authenticateAdmin);

@@ -15,8 +15,9 @@ import type { Services } from "../services/index.js";
 import { constantTimeEqual } from "../domain/secrets.js";
 import { Activity, streamEvents } from "./activity.js";
 import { loadAssets } from "./assets.js";
+import { html } from "./html.js";
 import { field, parseForms, type FormBody } from "./form.js";
-import { ASSETS, signInPage } from "./layout.js";
+import { ASSETS, notFoundPage, signInPage } from "./layout.js";
 import { devicePages } from "./pages/devices.js";
 import { enrollmentPages } from "./pages/enrollment.js";
 import { groupPages } from "./pages/groups.js";
@@ -46,15 +47,43 @@ export const CONTENT_SECURITY_POLICY = [
 /** Paths served without a session. */
 const PUBLIC_PATHS = new Set(["/signin"]);
 
-export async function registerConsole(app: FastifyInstance, services: Services, adminToken: string): Promise<void> {
+/**
+ * Answers a request no route took, when it is a browser asking for a console page (a mistyped
+ * or trimmed address): the console's own 404 page with its navigation, or, signed out, the
+ * sign-in page first. Returns null for everything else, which keeps the APIs' JSON 404.
+ */
+export type ConsoleNotFound = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
+
+/** Paths of the APIs and their documents: their 404 stays JSON whatever the client accepts. */
+const API_PATHS = /^\/(beta|device|sim)(\/|$)|^\/openapi\.json$|^\/\$metadata$/;
+
+export async function registerConsole(app: FastifyInstance, services: Services, adminToken: string): Promise<ConsoleNotFound> {
   const activity = new Activity(services.ctx.now);
   app.addHook("onResponse", activity.observe);
-  await app.register(consolePlugin({ services, activity }, adminToken));
+  const sessions = new Sessions(services.ctx.now);
+  await app.register(consolePlugin({ services, activity }, adminToken, sessions));
+  return (request, reply) => {
+    const path = request.url.split("?")[0]!;
+    const html = /\btext\/html\b/.test(request.headers.accept ?? "");
+    if ((request.method !== "GET" && request.method !== "HEAD") || !html || API_PATHS.test(path)) return null;
+    setConsoleHeaders(reply);
+    const session = sessions.of(request);
+    if (!session) return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
+    return reply.code(404).type("text/html; charset=utf-8").send(notFoundPage(session, path));
+  };
 }
 
-function consolePlugin(deps: ConsoleDeps, adminToken: string) {
+/** The console's security headers, on each of its answers. */
+function setConsoleHeaders(reply: FastifyReply): void {
+  reply.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  reply.header("X-Content-Type-Options", "nosniff");
+  reply.header("Referrer-Policy", "same-origin");
+  reply.header("X-Frame-Options", "DENY");
+  if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
+}
+
+function consolePlugin(deps: ConsoleDeps, adminToken: string, sessions: Sessions) {
   return async (app: FastifyInstance): Promise<void> => {
-    const sessions = new Sessions(deps.services.ctx.now);
     const { assets, missing } = loadAssets();
     if (missing) deps.services.ctx.log(`console: ${missing}`);
     const streams = new Set<() => void>();
@@ -71,11 +100,7 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
     app.setErrorHandler(consoleErrorHandler(deps.services.ctx.log));
     app.decorateRequest("consoleSession", null);
     app.addHook("onSend", async (_request, reply, payload) => {
-      reply.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-      reply.header("X-Content-Type-Options", "nosniff");
-      reply.header("Referrer-Policy", "same-origin");
-      reply.header("X-Frame-Options", "DENY");
-      if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
+      setConsoleHeaders(reply);
       return payload;
     });
     app.addHook("onRequest", async (request, reply) => {
@@ -86,11 +111,19 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
       if (request.method === "GET" && !request.headers["hx-request"] && path !== "/events") {
         return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
       }
+      // A form a browser posted (not the page's own script, not the event stream) gets the
+      // sign-in page once its body is read (preHandler), so the page can show what was typed.
+      if (request.method === "POST" && !request.headers["hx-request"] && path !== "/events") return;
       return refuse(reply, 401, "this console page needs a signed-in session (sign in at /signin)");
     });
     // State changes: from this console's own pages (Origin) and with the session's CSRF token.
     app.addHook("preHandler", async (request, reply) => {
       if (request.method === "GET" || request.method === "HEAD") return;
+      if (!request.consoleSession && !PUBLIC_PATHS.has(request.url.split("?")[0]!)) {
+        const next = safeNext(refererPath(request.headers.referer, request.headers.host));
+        const page = signInPage({ next, ended: { typed: typedFields(request.body) } });
+        return reply.code(401).type("text/html; charset=utf-8").send(page);
+      }
       if (!sameOrigin(request)) return refuse(reply, 403, "the request's Origin is not this console");
       const session = request.consoleSession;
       if (session && !csrfTokenMatches(session, request.body)) {
@@ -116,15 +149,15 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
         return reply
           .code(401)
           .type("text/html; charset=utf-8")
-          .send(signInPage({ next, error: "That is not this service's admin token. Copy it from the first line `aosp-sim serve` printed." }));
+          .send(signInPage({ next, error: html`That is not this service's admin token. Copy it from the first line <code>aosp-sim serve</code> printed.` }));
       }
       const session = sessions.create();
-      return reply.header("Set-Cookie", sessionCookie(session)).redirect(next, 303);
+      return reply.header("Set-Cookie", sessionCookie(request, session)).redirect(next, 303);
     });
 
     app.post("/signout", async (request, reply) => {
       if (request.consoleSession) sessions.end(request.consoleSession);
-      return reply.header("Set-Cookie", clearedSessionCookie()).redirect("/signin", 303);
+      return reply.header("Set-Cookie", clearedSessionCookie(request)).redirect("/signin", 303);
     });
 
     app.get("/events", async (request, reply) => streamEvents(deps.activity, request, reply, streams));
@@ -137,6 +170,31 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string) {
     tenantPages(app, deps);
     termsPages(app, deps);
   };
+}
+
+/** The path of a Referer of this console's own origin (the page a form was on), or "". */
+function refererPath(referer: string | undefined, host: string | undefined): string {
+  if (!referer || !host) return "";
+  try {
+    const url = new URL(referer);
+    return url.host === host ? `${url.pathname}${url.search}` : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Fields not shown back: secrets (the CSRF token, passwords, pre-shared keys, the admin token),
+ * and the wizard's step and button, which are no one's typing.
+ */
+const SECRET_FIELDS = /^(_csrf|token|password|wifiPassword|step|go)$/i;
+
+/** What a posted form held, as name and value, secrets left out (for the session-ended page). */
+function typedFields(body: unknown): [string, string][] {
+  if (body === null || typeof body !== "object") return [];
+  return Object.entries(body as FormBody)
+    .filter(([name]) => !SECRET_FIELDS.test(name))
+    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]));
 }
 
 /** Any fixed origin: safeNext resolves `next` against it to see whether the result stays on it. */

@@ -52,7 +52,8 @@ export interface Crumb {
 
 export interface PageOptions {
   title: string;
-  section: Section;
+  /** The left navigation's section the page is in; null for a page in none (Page not found). */
+  section: Section | null;
   /** The navigation's page under the section, when the page belongs to one. */
   subsection?: Subsection;
   crumbs?: Crumb[];
@@ -116,26 +117,61 @@ ${head(options.title)}
 }
 
 /** The sign-in page: the only page shown without a session. */
-export function signInPage(options: { next: string; error?: string }): string {
+/**
+ * The sign-in page. `ended` is given when a form was posted without a live session (the service
+ * restarted, 8 idle hours, signed out elsewhere): the page says the form was not saved, links back
+ * to the page it was on (`next`, where signing in returns), and shows what was typed in it, so
+ * nothing needs retyping from memory.
+ */
+export function signInPage(options: { next: string; error?: Interpolation; ended?: { typed: [string, string][] } }): string {
   return `<!doctype html>\n${html`<html lang="en">
 ${head("Sign in")}
 <body class="sign-in-page">
 <main id="main" class="sign-in-card">
   <h1>aosp-sim admin center</h1>
   <p>Sign in with the admin token that <code>aosp-sim serve</code> printed on its first line.</p>
-  ${options.error ? html`<p class="error-summary" role="alert">${options.error}</p>` : ""}
+  ${options.ended ? sessionEnded(options.next, options.ended.typed) : ""}
+  ${options.error ? html`<p class="error-summary" role="alert" id="token-error">${options.error}</p>` : ""}
   <form method="post" action="/signin">
     <input type="hidden" name="next" value="${options.next}">
     <div class="field">
       <label for="token">Admin token</label>
       <input id="token" name="token" type="password" autocomplete="current-password" required autofocus
-        ${options.error ? html`aria-invalid="true"` : ""}>
+        ${options.error ? html`aria-invalid="true" aria-describedby="token-error"` : ""}>
     </div>
     <button type="submit" class="primary">Sign in</button>
   </form>
 </main>
 </body>
 </html>`}`;
+}
+
+function sessionEnded(next: string, typed: [string, string][]): Html {
+  return html`<div class="warning" role="alert"><p><strong>Your session has ended, so the form was not saved.</strong>
+Sign in again to go back to <a href="${next}">the page the form was on</a>, then send it again.</p>
+${typed.length === 0 ? "" : html`<p>What the form held (passwords and keys are not shown):</p><dl class="typed">${typed.map(([name, value]) => html`<dt>${name}</dt><dd>${value === "" ? "(empty)" : value}</dd>`)}</dl>`}</div>`;
+}
+
+/**
+ * The page for a console address that leads nowhere (a mistyped or trimmed address): the
+ * console's layout and navigation, the address asked for, and the pages people most often mean.
+ */
+export function notFoundPage(session: Session, path: string): string {
+  return page({
+    title: "Page not found",
+    section: null,
+    session,
+    crumbs: [{ label: "Home", href: "/" }, { label: "Page not found" }],
+    body: html`<h1>Page not found</h1>
+<p>The console has no page at <code>${path}</code>. Check the address, or go to one of these:</p>
+<ul class="link-list">
+  <li><a href="/">Home</a>, the checklist of the seed's steps</li>
+  <li><a href="/devices">All devices</a></li>
+  <li><a href="/devices/enrollment">Enrollment</a>: Android, AOSP, Corporate-owned, user-associated devices</li>
+  <li><a href="/groups">Groups</a></li>
+  <li><a href="/users">Users</a></li>
+</ul>`,
+  });
 }
 
 export function csrfField(session: Session): Html {

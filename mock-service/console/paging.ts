@@ -30,12 +30,12 @@ const counted = new Intl.NumberFormat("en-US");
  * page gives the last one: a link made before the list shrank (devices wiped, deleted) still
  * shows the rows at its end. Anything but a whole number from 1 gives page 1 and says why.
  */
-export function listPage(asked: string, total: number, size = PAGE_SIZE): ListPage {
+export function listPage(asked: string, total: number, size = PAGE_SIZE, parameter = "page"): ListPage {
   const pages = Math.max(1, Math.ceil(total / size));
   const at = (number: number): ListPage => ({ number, pages, offset: (number - 1) * size, total });
   if (asked === "") return at(1);
   if (!/^[1-9]\d{0,8}$/.test(asked)) {
-    return { ...at(1), refused: `Page "${asked}" is not a page number: give a whole number from 1 to ${counted.format(pages)} (page=2 for the second page), or leave it out for the first.` };
+    return { ...at(1), refused: `Page "${asked}" is not a page number: give a whole number from 1 to ${counted.format(pages)} (${parameter}=2 for the second page), or leave it out for the first.` };
   }
   return at(Math.min(Number(asked), pages));
 }

@@ -15,6 +15,20 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { constantTimeEqual } from "../domain/secrets.js";
 
 export const SESSION_COOKIE = "aospsim_console";
+
+/**
+ * The session cookie's name for the service a request reached: the base name and the port the
+ * service listens on. Cookies are not port-scoped (RFC 6265 section 8.5), so two services on one
+ * host (a `--tenant new` one beside a ready one) would otherwise share one cookie, and signing in
+ * to either would sign the browser out of the other. Before the service listens (requests
+ * injected in process) the base name alone.
+ */
+export function sessionCookieName(request: FastifyRequest): string {
+  // The listening socket's port, not the request's: in-process requests (inject) reach the same
+  // service, and the Host header is the client's to write.
+  const address = request.server.server.address();
+  return address !== null && typeof address === "object" ? `${SESSION_COOKIE}_${address.port}` : SESSION_COOKIE;
+}
 export const CSRF_FIELD = "_csrf";
 /** A session ends after this long without a request. */
 export const SESSION_IDLE_MS = 8 * 3600_000;
@@ -41,7 +55,7 @@ export class Sessions {
 
   /** The live session the request's cookie names, or null. */
   of(request: FastifyRequest): Session | null {
-    const id = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const id = readCookie(request.headers.cookie, sessionCookieName(request));
     if (id === null) return null;
     const session = this.byId.get(id);
     if (!session) return null;
@@ -62,12 +76,12 @@ function secret(): string {
   return randomBytes(32).toString("base64url");
 }
 
-export function sessionCookie(session: Session): string {
-  return `${SESSION_COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Strict`;
+export function sessionCookie(request: FastifyRequest, session: Session): string {
+  return `${sessionCookieName(request)}=${session.id}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
-export function clearedSessionCookie(): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+export function clearedSessionCookie(request: FastifyRequest): string {
+  return `${sessionCookieName(request)}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
 }
 
 /** The value of one cookie in a Cookie header, or null. */

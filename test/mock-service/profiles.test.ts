@@ -424,7 +424,7 @@ describe("the QR payload the profile issues", () => {
     const profile = await createProfile(t, { displayName: "Factory 1 devices" });
     const reply = await t.admin("GET", `/sim/v1/enrollmentProfiles/${profile.id}/export`);
     expect(reply.status).toBe(200);
-    expect(reply.headers.get("content-disposition")).toBe('attachment; filename="Factory 1 devices.json"');
+    expect(reply.headers.get("content-disposition")).toBe(`attachment; filename="Factory 1 devices.json"; filename*=UTF-8''Factory%201%20devices.json`);
     expect(reply.body).toEqual(payloadOf(profile));
   });
 });

@@ -101,8 +101,14 @@ function settingStates({ policy, state }: PolicyStateView): Html | string {
  * re-fetch belonged to the element just removed and htmx drops requests of removed elements, so
  * the page kept the first answer (a wiped device stayed "Pending" in an open list).
  */
+/**
+ * The region's first child, empty while the live channel works, says when it fails (the service
+ * not answering, or the session gone after a restart) so stale data is not taken for current:
+ * console.js fills it. It is in the page from the start, as a status region must be for screen
+ * readers to announce what is put in it.
+ */
 const liveRegion = (id: string, source: string, content: Html): Html =>
-  html`<div hx-ext="sse" sse-connect="/events"><div id="${id}" hx-get="${source}" hx-trigger="sse:devices" hx-swap="innerHTML" hx-sync="this:queue last">${content}</div></div>`;
+  html`<div hx-ext="sse" sse-connect="/events"><p class="warning live-status" role="status"></p><div id="${id}" hx-get="${source}" hx-trigger="sse:devices" hx-swap="innerHTML" hx-sync="this:queue last">${content}</div></div>`;
 
 export function devicePages(app: FastifyInstance, { services, activity }: ConsoleDeps): void {
   const { devices, policies, ctx } = services;

@@ -5,10 +5,12 @@
  * token). Profiles are made and changed by the ProfileService, so the wizard refuses exactly
  * what the admin API refuses, with the same message.
  */
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { fileName } from "../../routes/sim/sim.js";
+import { contentDisposition } from "../../routes/sim/sim.js";
 import { addYears, DEFAULT_TOKEN_VALIDITY_MS, USER_ASSOCIATED, type ProfileInput } from "../../services/profiles.js";
 import type { ProfileRecord, TokenRecord, WifiSecurityType } from "../../store/profiles.js";
+import { BoundedMap } from "../bounded-map.js";
 import { dateInputValue, html, when, type Html, type Interpolation } from "../html.js";
 import { field, type FormBody } from "../form.js";
 import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
@@ -39,6 +41,12 @@ type Step = (typeof STEPS)[number]["id"];
 
 /** The wizard's fields, as the form carries them from step to step. */
 interface Draft {
+  /**
+   * The draft's own id, made when the wizard opens and carried by every step, so that its Create
+   * creates one profile however often the Review step is sent (a double submit, or Back and
+   * resubmit after Create): later sends go to the profile the first one created.
+   */
+  id: string;
   displayName: string;
   description: string;
   expiry: string;
@@ -48,6 +56,11 @@ interface Draft {
   wifiPassword: string;
   teams: boolean;
 }
+
+const CREATED_NOTICES: Record<string, string> = {
+  created: "Profile created. Select Token to show its QR code.",
+  alreadyCreated: "This profile was already created from that form, so no other was made. Select Token to show its QR code.",
+};
 
 const crumbsTo = (...more: Crumb[]): Crumb[] => [
   { label: "Home", href: "/" },
@@ -68,8 +81,13 @@ function pickedDateTime(date: string, now: number): string {
   return new Date(day + (now % DAY_MS)).toISOString();
 }
 
+/** A draft id as the wizard makes them (a UUID); anything else starts a new draft. */
+const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function draftOf(form: FormBody | undefined, now: number): Draft {
+  const id = field(form, "draft");
   return {
+    id: DRAFT_ID.test(id) ? id : randomUUID(),
     displayName: field(form, "displayName"),
     description: field(form, "description"),
     expiry: field(form, "expiry") || dateInputValue(now + DEFAULT_TOKEN_VALIDITY_MS),
@@ -133,6 +151,35 @@ function refusalText(refusal: Refusal): Interpolation {
   return html`Microsoft Intune is not yet this tenant's mobile device management (MDM) authority. Go to <a href="${TENANT_ADMIN}">Tenant administration</a>, select <strong>Set Microsoft Intune as MDM authority</strong> (needed once), then create the profile.`;
 }
 
+/**
+ * What to know before scanning a profile's QR code (the seed's notes, docs/provisioning-facts.md
+ * §2 and §3): how to open the scanner, RealWear's exception (no first-time setup: the code is all
+ * it needs), and, only when the code names a network, that a staging network is the one to
+ * enroll on, since with a key the code carries it in plain text.
+ */
+function qrCaption(profile: ProfileRecord): Html {
+  const scan = html`<p>Scan this code on the device's welcome screen: tap the screen six times to open the scanner. On a RealWear device, skip the first-time setup: its scanner opens when it starts, and this code is all it needs.</p>`;
+  if (!profile.configureWifi) return scan;
+  const keyed = profile.wifiSecurityType !== "none" && profile.wifiPassword !== "";
+  return html`${scan}<p>${
+    keyed
+      ? html`The code holds the pre-shared key of ${profile.wifiSsid} in plain text: anyone who can see the code can read the key.`
+      : html`Devices join ${profile.wifiSsid}, an open network, during setup.`
+  } Use a staging network with limited access for enrollment, not your production network.</p>`;
+}
+
+/**
+ * Replace token's refusals in the form's words. The service names createToken's parameter
+ * (tokenValidityInSeconds, a number of seconds), which the form does not show: its one field is
+ * the Token expiration date, so the refusal names that and says which way to move the date.
+ */
+function replaceRefusalText(message: string): string {
+  const reason = message.replace(/^tokenValidityInSeconds:\s*/, "");
+  if (reason === message) return message;
+  const fix = /in the future/.test(reason) ? "pick a later date" : /at most/.test(reason) ? "pick an earlier date" : "pick another date";
+  return `Token expiration date: ${reason}; ${fix}.`;
+}
+
 /** Which Basics field a refusal of the service is about (it names the property). */
 function fieldOfMessage(message: string): keyof Draft | null {
   if (message.includes("displayName")) return "displayName";
@@ -169,6 +216,8 @@ function profileSubpage(session: Session, profile: ProfileRecord, label: string,
 
 export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps): void {
   const { profiles, ctx } = services;
+  /** The profile each wizard draft created (by draft id): the Review step's Create is one-shot. */
+  const createdDrafts = new BoundedMap<string, string>(1000);
   /** Whether a token can still enroll devices: the QR code and Export are offered only then. */
   const canEnroll = (token: TokenRecord) => token.state === "active" && token.expires > ctx.now();
 
@@ -228,6 +277,12 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
       }),
     ),
   );
+
+  // The breadcrumbs' and addresses' middle segments have no page of their own in the admin
+  // center; an address trimmed to them goes to the Enrollment page, which lists both.
+  for (const parent of [`${ENROLLMENT}/android`, `${ENROLLMENT}/android/aosp`]) {
+    app.get(parent, async (_request, reply) => reply.redirect(ENROLLMENT, 303));
+  }
 
   app.get<{ Querystring: { page?: string } }>(AOSP_USER_ASSOCIATED, async (request, reply) => {
     // A page of profiles: only its profiles are looked up (token, enrolled devices) and rendered.
@@ -348,7 +403,7 @@ ${errorSummary(refusal && refusalText(refusal))}
 ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/create`,
-  html`<input type="hidden" name="step" value="${step}">
+  html`<input type="hidden" name="step" value="${step}"><input type="hidden" name="draft" value="${draft.id}">
 ${content}
 <div class="wizard-buttons">
   ${index > 0 ? html`<button type="submit" name="go" value="previous" formnovalidate>Previous</button>` : ""}
@@ -377,10 +432,13 @@ ${content}
     const index = STEPS.findIndex((s) => s.id === step);
     if (go === "previous") return sendPage(reply, wizard(session, STEPS[Math.max(0, index - 1)]!.id, draft));
     if (go === "create") {
+      const already = createdDrafts.get(draft.id);
+      if (already !== undefined) return reply.redirect(`${AOSP_USER_ASSOCIATED}/${already}?done=alreadyCreated`, 303);
       const refused = wifiRefusal(draft);
       if (refused) return sendPage(reply, wizard(session, "basics", draft, refused), 400);
       const created = attempt(() => profiles.create(profileInput(draft, now)));
       if (!created.ok) return sendPage(reply, wizard(session, "basics", draft, created), 400);
+      createdDrafts.set(draft.id, created.value.id);
       return reply.redirect(`${AOSP_USER_ASSOCIATED}/${created.value.id}?done=created`, 303);
     }
     if (step === "basics") {
@@ -406,7 +464,7 @@ ${content}
         crumbs: crumbsTo(listCrumb, { label: profile.displayName }),
         body: html`<h1>${profile.displayName}</h1>
 <p class="subtitle">Android (AOSP) enrollment profile · Corporate-owned, user-associated devices</p>
-${notice(queryText(request.query.done) === "created" ? "Profile created. Select Token to show its QR code." : undefined)}
+${notice(CREATED_NOTICES[queryText(request.query.done)])}
 ${commandBar("Profile", html`<a class="button primary" href="${base}/token">Token</a>${exportButton(base, canEnroll(view.token))}`)}
 ${canEnroll(view.token) ? "" : html`<p class="warning" role="status">The token can no longer enroll devices, so the console offers no Export for it. Select Token, then Replace token, to issue a new one.</p>`}
 <h2>Overview</h2>
@@ -453,7 +511,7 @@ ${properties([
 ${
   usable
     ? html`<figure class="qr"><img src="${base}/qr.png" alt="Enrollment token QR code for ${profile.displayName}" width="448" height="448">
-<figcaption>Scan this code on the device's welcome screen (tap six times to open the scanner). It holds the Wi-Fi key in plain text.</figcaption></figure>`
+<figcaption>${qrCaption(profile)}</figcaption></figure>`
     : html`<p class="warning" role="status">${NO_LONGER_ENROLLS}</p>`
 }`,
       ),
@@ -478,7 +536,7 @@ ${
     if (!canEnroll(view.token)) return sendPage(reply, noExport(session, profile), 409);
     return reply
       .type("application/json; charset=utf-8")
-      .header("Content-Disposition", `attachment; filename="${fileName(profile.displayName, "json")}"`)
+      .header("Content-Disposition", contentDisposition("attachment", profile.displayName, "json"))
       .send(JSON.stringify(view.payload, null, 2));
   });
 
@@ -521,10 +579,14 @@ ${postForm(
     const expiry = field(request.body, "expiry");
     const now = ctx.now();
     const at = Date.parse(pickedDateTime(expiry, now));
-    // createToken takes a validity in seconds; a date that is not one gets the service's own refusal.
-    const seconds = Number.isFinite(at) ? Math.round((at - now) / 1000) : Number.NaN;
+    if (expiry !== "" && !Number.isFinite(at)) {
+      return sendPage(reply, replaceForm(session, profile, expiry, `Token expiration date "${expiry}" is not a date: pick one, from tomorrow up to 65 years ahead.`), 400);
+    }
+    // createToken takes a validity in seconds. An empty date leaves it out, so the service's
+    // default applies (90 days), as it does for the wizard's empty date and for the admin API.
+    const seconds = expiry === "" ? undefined : Math.round((at - now) / 1000);
     const replaced = attempt(() => profiles.createToken(profile.id, seconds));
-    if (!replaced.ok) return sendPage(reply, replaceForm(session, profile, expiry, replaced.message), 400);
+    if (!replaced.ok) return sendPage(reply, replaceForm(session, profile, expiry, replaceRefusalText(replaced.message)), 400);
     return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=replaced`, 303);
   });
 

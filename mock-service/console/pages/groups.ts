@@ -281,7 +281,7 @@ ${formPager("Devices to add pages", devices.at, devices.rows.length, "devices")}
 
   const groupPage = (session: Session, group: GroupRecord, done: string, view: GroupView, error?: string): string => {
     const dynamic = group.groupTypes.includes(DYNAMIC);
-    const at = listPage(view.memberPage, ctx.store.groups.countMembers(group.id));
+    const at = listPage(view.memberPage, ctx.store.groups.countMembers(group.id), PAGE_SIZE, "memberPage");
     const members = lists.members(group.id, at.offset, PAGE_SIZE);
     const columns: Column<NamedMember>[] = [
       { header: "Name", cell: (m) => m.name },
@@ -304,7 +304,7 @@ ${formPager("Devices to add pages", devices.at, devices.rows.length, "devices")}
       session,
       crumbs: crumbs({ label: group.displayName }),
       body: html`<h1>${group.displayName}</h1>
-${notice({ added: "Member added.", removed: "Member removed." }[done])}
+${notice({ added: "Member added.", addedMany: "Members added.", removed: "Member removed." }[done])}
 ${errorSummary(error)}
 ${properties([
   ["Group type", group.securityEnabled ? "Security" : "Microsoft 365"],
@@ -390,7 +390,7 @@ ${dynamic ? "" : picker(session, group, view)}`,
       // could not be unticked here): Add again adds the rest.
       if (!added.ok) return sendPage(reply, groupPage(session, group, "", { ...view, picked: view.picked.slice(i + 1) }, added.message), 400);
     }
-    return reply.redirect(groupHref(group, { ...view, picked: [] }, "added"), 303);
+    return reply.redirect(groupHref(group, { ...view, picked: [] }, view.picked.length > 1 ? "addedMany" : "added"), 303);
   });
 
   /** Removing a member from an assigned group; the page comes back at the members' page it was on. */

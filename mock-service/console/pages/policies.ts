@@ -38,6 +38,7 @@ const KINDS = {
     blade: "Configuration",
     policyType: "Device restrictions",
     settingsHeading: "Configuration settings",
+    notConfigured: "Settings left at Not configured are not changed on the device.",
     empty: "No configuration policies yet. Select Create policy to restrict settings on devices.",
   },
   compliance: {
@@ -45,6 +46,8 @@ const KINDS = {
     blade: "Compliance",
     policyType: "Compliance policy",
     settingsHeading: "Compliance settings",
+    // A compliance policy changes nothing on a device: it evaluates it.
+    notConfigured: "Settings left at Not configured are not evaluated.",
     empty: "No compliance policies yet. Select Create policy to make one.",
   },
 } as const satisfies Record<PolicyKind, unknown>;
@@ -65,8 +68,8 @@ const PASSWORD_TYPE_LABELS: Record<PasswordRequiredType, string> = {
 /** Hints for the text settings whose format is not obvious from their label. */
 const TEXT_HINTS: Record<string, string> = {
   minAndroidSecurityPatchLevel: "As YYYY-MM-DD, e.g. 2024-06-01.",
-  osMinimumVersion: "e.g. 10 or 12.1",
-  osMaximumVersion: "e.g. 14",
+  osMinimumVersion: "e.g. 10 or 12.1.",
+  osMaximumVersion: "e.g. 14.",
 };
 
 /** The compliance rule Graph requires at creation; the console offers its one action (the admin center's default). */
@@ -265,7 +268,7 @@ ${
 <div class="field"><label for="description">Description</label>
   <textarea id="description" name="description" rows="2" maxlength="1024">${draft.description}</textarea></div>
 <h2>${words.settingsHeading}</h2>
-<p class="hint">Settings left at Not configured are not changed on the device.${
+<p class="hint">${words.notConfigured}${
     kind === "configuration"
       ? " Password types marked as such cannot be enforced on AOSP devices: devices report them not applicable."
       : ""

@@ -15,7 +15,7 @@ import { field, fields, type FormBody } from "../form.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, attemptAsync, properties, queryText, table } from "./common.js";
+import { attempt, attemptAsync, fieldErrors, properties, queryText, table } from "./common.js";
 import { deviceColumns } from "./devices.js";
 
 const USERS = "/users";
@@ -29,6 +29,16 @@ const MDM_AUTHORITY_LABELS: Record<MdmAuthority, string> = {
   office365: "Office 365",
 };
 
+/**
+ * The New user field a UserService refusal is about. Its messages are Graph's, which name the
+ * property in quotes or after "property" (userPrincipalName, mailNickname), or, for the
+ * password, name none: "password complexity requirements".
+ */
+function userRefusedField(message: string): string | null {
+  if (/password complexity/.test(message)) return "password";
+  return ["userPrincipalName", "mailNickname"].find((name) => message.includes(`'${name}'`) || message.includes(`property ${name} `)) ?? null;
+}
+
 const home: Crumb = { label: "Home", href: "/" };
 
 /** The skuIds of the licences a user holds. */
@@ -40,8 +50,9 @@ const licenceNames = (user: UserRecord): string =>
 export function tenantPages(app: FastifyInstance, { services }: ConsoleDeps): void {
   const { users, ctx, tenant: tenantService } = services;
 
-  const usersPage = (session: Session, done: string | undefined, error?: string, form?: FormBody): string =>
-    page({
+  const usersPage = (session: Session, done: string | undefined, error?: string, form?: FormBody): string => {
+    const errors = fieldErrors(error === undefined ? undefined : { field: userRefusedField(error), message: error });
+    return page({
       title: "All users",
       section: "users",
       session,
@@ -68,21 +79,25 @@ ${postForm(
   html`<div class="field"><label for="userDisplayName">Display name</label>
   <input id="userDisplayName" name="displayName" value="${field(form, "displayName")}" required></div>
 <div class="field"><label for="upn">User principal name</label>
-  <input id="upn" name="userPrincipalName" value="${field(form, "userPrincipalName")}" required placeholder="alex@contoso.example"></div>
+  <input id="upn" name="userPrincipalName" value="${field(form, "userPrincipalName")}" required placeholder="alex@contoso.example"${errors.attributes("userPrincipalName")}>
+  ${errors.note("userPrincipalName")}</div>
 <div class="field"><label for="mailNickname">Mail nickname</label>
-  <input id="mailNickname" name="mailNickname" value="${field(form, "mailNickname")}" aria-describedby="mail-nickname-hint">
-  <p class="hint" id="mail-nickname-hint">Left empty: derived from the user principal name (alex for alex@contoso.example).</p></div>
+  <input id="mailNickname" name="mailNickname" value="${field(form, "mailNickname")}"${errors.attributes("mailNickname", true)}>
+  <p class="hint" id="mailNickname-hint">Left empty: derived from the user principal name (alex for alex@contoso.example).</p>
+  ${errors.note("mailNickname")}</div>
 <div class="field checkbox"><input id="accountEnabled" name="accountEnabled" type="checkbox" value="true"${form === undefined || field(form, "accountEnabled") === "true" ? html` checked` : ""}>
   <label for="accountEnabled">Account enabled</label></div>
 <div class="field"><label for="password">Password</label>
-  <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint">
-  <p class="hint" id="password-hint">8 to 256 characters with three of: lowercase, uppercase, digits, symbols.</p></div>
+  <input id="password" name="password" type="password" autocomplete="new-password" required${errors.attributes("password", true)}>
+  <p class="hint" id="password-hint">8 to 256 characters with three of: lowercase, uppercase, digits, symbols.</p>
+  ${errors.note("password")}</div>
 <div class="field checkbox"><input id="licensed" name="licence" type="checkbox" value="${SKUS[0]!.skuId}" checked>
   <label for="licensed">Assign ${SKUS[0]!.displayName} (${SKUS[0]!.skuPartNumber})</label></div>
 <button type="submit" class="primary">Create</button>`,
 )}
 </section>`,
     });
+  };
 
   app.get<{ Querystring: { done?: string } }>(USERS, async (request, reply) =>
     sendPage(reply, usersPage(sessionOf(request), queryText(request.query.done) === "created" ? "User created." : undefined)),

@@ -26,6 +26,18 @@ export function fileName(displayName: string, extension: string): string {
   return `${base}.${extension}`;
 }
 
+/**
+ * A Content-Disposition value naming the file after the profile: the ASCII `filename` above for
+ * old clients, and `filename*` (RFC 6266 section 4.3, RFC 8187 UTF-8 percent-encoding) keeping
+ * the name's other letters, which browsers prefer when both are given. Path separators and
+ * control characters are replaced there too.
+ */
+export function contentDisposition(type: "attachment" | "inline", displayName: string, extension: string): string {
+  const name = `${displayName.replace(/[\u0000-\u001f\u007f/\\]/gu, "_").trim() || "profile"}.${extension}`;
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${type}; filename="${fileName(displayName, extension)}"; filename*=UTF-8''${encoded}`;
+}
+
 export function simRoutes(services: Services): FastifyPluginAsync {
   const { packages, profiles, ctx } = services;
   const packageView = (p: PackageRecord) => ({
@@ -54,7 +66,7 @@ export function simRoutes(services: Services): FastifyPluginAsync {
     app.get<IdParams>(`${SIM_PREFIX}/enrollmentProfiles/:id/export`, { schema: exportProfileSchema }, async (request, reply) => {
       const profile = profiles.get(request.params.id);
       const view = profiles.view(profile);
-      reply.header("Content-Disposition", `attachment; filename="${fileName(profile.displayName, "json")}"`);
+      reply.header("Content-Disposition", contentDisposition("attachment", profile.displayName, "json"));
       return view.payload;
     });
 
@@ -63,7 +75,7 @@ export function simRoutes(services: Services): FastifyPluginAsync {
       const png = await profiles.qrPng(profiles.view(profile));
       return reply
         .type("image/png")
-        .header("Content-Disposition", `inline; filename="${fileName(profile.displayName, "png")}"`)
+        .header("Content-Disposition", contentDisposition("inline", profile.displayName, "png"))
         .send(png);
     });
 

@@ -114,7 +114,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await go("button[type=submit]");
     expect(new URL(page.url()).pathname).toBe("/devices");
     const cookies = await page.cookies();
-    expect(cookies.find((c) => c.name === "aospsim_console")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+    expect(cookies.find((c) => c.name === `aospsim_console_${new URL(service.url).port}`)).toMatchObject({ httpOnly: true, sameSite: "Strict" });
     expect(page.url()).not.toContain(ADMIN_TOKEN);
     await scan();
     await go("nav.left-nav a::-p-text(Home)");
@@ -228,7 +228,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
       const response = await fetch(url);
       return { disposition: response.headers.get("content-disposition"), body: (await response.json()) as Record<string, unknown> };
     }, href);
-    expect(exported.disposition).toBe(`attachment; filename="${PROFILE}.json"`);
+    expect(exported.disposition).toBe(`attachment; filename="${PROFILE}.json"; filename*=UTF-8''${encodeURIComponent(`${PROFILE}.json`)}`);
     const [profile] = await service.admin.listProfiles();
     expect(exported.body).toEqual(await service.admin.exportProfile(profile!.id));
   });
@@ -428,7 +428,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
       input.form.noValidate = true;
     }, tooFar);
     await go("button::-p-text(OK)");
-    expect(await text("#expiry-error")).toContain("tokenValidityInSeconds");
+    expect(await text("#expiry-error")).toContain("Token expiration date: the token may expire at most 65 years ahead");
     await expectRefusalTiedTo("expiry");
     await scan();
     await page.$eval("#expiry", (el, value) => ((el as unknown as El).value = value), nextYear);

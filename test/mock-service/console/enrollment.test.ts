@@ -115,7 +115,29 @@ describe("a profile's token", () => {
     const page = await response.text();
     expect(describedBy(page, "expiry")).toEqual(["expiry-hint", "expiry-error"]);
     expect(tagOf(page, "expiry")).toContain('aria-invalid="true"');
-    expect(page).toMatch(/<p class="field-error" id="expiry-error">tokenValidityInSeconds: [^<]+<\/p>/);
+    expect(page).toMatch(/<p class="field-error" id="expiry-error">Token expiration date: the token may expire at most 65 years ahead [^<]+; pick an earlier date\.<\/p>/);
+  });
+
+  // Before, the refusals led with createToken's parameter (tokenValidityInSeconds, a number of
+  // seconds) which the form does not show, an empty date was "tokenValidityInSeconds must be an
+  // ISO 8601 date and time" while the wizard's empty date took the 90-day default.
+  it("words Replace token's refusals with the form's label and what to do, and takes an empty date as the wizard does", async () => {
+    const refusals = [
+      ["2025-02-01", /<p class="field-error" id="expiry-error">Token expiration date: the token must expire in the future [^<]+; pick a later date\.<\/p>/],
+      ["abc", /<p class="field-error" id="expiry-error">Token expiration date &quot;abc&quot; is not a date: pick one, from tomorrow up to 65 years ahead\.<\/p>/],
+    ] as const;
+    for (const [expiry, words] of refusals) {
+      const response = await post(`${base}/token/replace`, { expiry });
+      expect(response.status, expiry).toBe(400);
+      const page = await response.text();
+      expect(page).toMatch(words);
+      expect(page).not.toContain("tokenValidityInSeconds");
+    }
+    const replaced = await post(`${base}/token/replace`, { expiry: "" });
+    expect(replaced.status).toBe(303);
+    const id = base.split("/").pop()!;
+    const profile = (await service.admin.listProfiles()).find((p) => p.id === id)!;
+    expect(profile.tokenExpirationDateTime).toBe(new Date(now + 90 * 86_400_000).toISOString());
   });
 
   it("offers Export and the QR code while it can enroll devices", async () => {
@@ -158,4 +180,66 @@ describe("a profile's token", () => {
     expect(qr.status).toBe(409);
     expect(qr.text).toContain("This token can no longer enroll devices");
   }
+});
+
+// Before, the Review step's form could be sent any number of times (a double submit on a slow
+// link, or Back and resubmit after Create), each time creating one more profile with its own
+// live enrollment token.
+describe("Create profile's Review + create", () => {
+  it("creates one profile however often its form is sent, and later sends lead to that profile", async () => {
+    const opened = await getPage(WIZARD);
+    const draft = /name="draft" value="([^"]+)"/.exec(opened.text)?.[1];
+    expect(draft).toMatch(/^[0-9a-f-]{36}$/);
+    const review = await post(WIZARD, basics({ displayName: "Sent three times", draft: draft!, step: "scope" }));
+    expect(await review.text()).toContain(`name="draft" value="${draft}"`);
+    const sends = await Promise.all([1, 2, 3].map(() => post(WIZARD, basics({ displayName: "Sent three times", draft: draft!, step: "review", go: "create" }))));
+    const locations = sends.map((r) => r.headers.get("location") ?? "");
+    expect(sends.map((r) => r.status)).toEqual([303, 303, 303]);
+    const ids = new Set(locations.map((l) => /\/([0-9a-f-]{36})\?/.exec(l)?.[1]));
+    expect(ids.size).toBe(1);
+    expect(locations.filter((l) => l.endsWith("?done=created"))).toHaveLength(1);
+    expect(locations.filter((l) => l.endsWith("?done=alreadyCreated"))).toHaveLength(2);
+    const named = (await service.admin.listProfiles()).filter((p) => p.displayName === "Sent three times");
+    expect(named).toHaveLength(1);
+    const again = await getPage(locations.find((l) => l.endsWith("alreadyCreated"))!);
+    expect(again.text).toContain("This profile was already created from that form, so no other was made.");
+  });
+});
+
+// Before, every Token page said "It holds the Wi-Fi key in plain text", even for a profile with
+// no Wi-Fi at all, and said nothing of RealWear devices or of a staging network.
+describe("the Token page's notes on the QR code", () => {
+  const tokenPage = async (fields: Record<string, string>) => {
+    const created = await post(WIZARD, basics({ step: "review", go: "create", ...fields }));
+    expect(created.status).toBe(303);
+    const caption = /<figcaption>([\s\S]*?)<\/figcaption>/.exec((await getPage(`${created.headers.get("location")!.split("?")[0]}/token`)).text)?.[1];
+    expect(caption).toBeDefined();
+    return caption!;
+  };
+
+  it("warns of the key in plain text only when the profile has one, and names a staging network only when it has Wi-Fi", async () => {
+    const keyed = await tokenPage({ displayName: "Keyed", wifiSsid: "Contoso-Staging", wifiType: "wpa", wifiPassword: "Staging-Key-2025" });
+    expect(keyed).toContain("The code holds the pre-shared key of Contoso-Staging in plain text");
+    expect(keyed).toContain("Use a staging network with limited access for enrollment");
+    const open = await tokenPage({ displayName: "Open Wi-Fi", wifiSsid: "Contoso-Guest", wifiType: "none" });
+    expect(open).toContain("Devices join Contoso-Guest, an open network, during setup.");
+    expect(open).not.toContain("plain text");
+    const none = await tokenPage({ displayName: "No Wi-Fi", wifiType: "none" });
+    expect(none).not.toMatch(/plain text|staging network/);
+    for (const caption of [keyed, open, none]) {
+      expect(caption).toContain("tap the screen six times to open the scanner");
+      expect(caption).toContain("On a RealWear device, skip the first-time setup");
+    }
+  });
+});
+
+// Before, Export's file name kept ASCII letters only: a Japanese name became "__.json".
+describe("Export's file name", () => {
+  it("keeps a name in any script in filename*, beside the ASCII fallback", async () => {
+    const created = await post(WIZARD, basics({ step: "review", go: "create", displayName: "名前 ü/x" }));
+    expect(created.status).toBe(303);
+    const base = created.headers.get("location")!.split("?")[0]!;
+    const exported = await fetch(`${service.url}${base}/export`, { headers: { cookie: session.cookie } });
+    expect(exported.headers.get("content-disposition")).toBe(`attachment; filename="__ __x.json"; filename*=UTF-8''${encodeURIComponent("名前 ü_x.json")}`);
+  });
 });

@@ -74,7 +74,7 @@ describe("an assigned group's Add members in a browser", () => {
     expect(await text()).toContain("3 ticked on other pages");
     await page.click("label::-p-text(AOSP_SN0115)");
     await go("button::-p-text(Add)");
-    expect(await text(".notice")).toBe("Member added.");
+    expect(await text(".notice")).toBe("Members added.");
     const members = await text("table");
     for (const name of ["Alex Wilber", "AOSP_SN0001", "AOSP_SN0002", "AOSP_SN0060", "AOSP_SN0115"]) expect(members).toContain(name);
     expect(await text("table caption")).toBe("Members (5)");

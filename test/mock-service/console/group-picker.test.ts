@@ -184,8 +184,8 @@ describe("an assigned group's Add members picker, a page at a time", () => {
     const again = await press(path, back.text, "devices:2");
     const added = await press(path, again.text, "add");
     expect(added.status).toBe(200);
-    expect(added.location).toBe(`${path}?done=added&page=2`);
-    expect(added.text).toContain("Member added.");
+    expect(added.location).toBe(`${path}?done=addedMany&page=2`);
+    expect(added.text).toContain("Members added.");
     expect(await memberDevices(idOf(path))).toEqual([...onFirst, ...onSecond].sort());
     expect(added.text).toContain(`<input type="checkbox" id="device-${onSecond[0]}" checked disabled>`);
     expect(added.text).not.toContain("ticked on other pages");
@@ -197,10 +197,10 @@ describe("an assigned group's Add members picker, a page at a time", () => {
     const [[a], [b]] = offered(second.text) as [[string, string], [string, string]];
     const added = await post(`${path}/members`, [["memberId", ""], ["memberId", a], ["memberId", b], ["page", "2"], ["name", ""]]);
     expect(added.status).toBe(303);
-    expect(added.location).toBe(`${path}?done=added&page=2`);
+    expect(added.location).toBe(`${path}?done=addedMany&page=2`);
     expect(await memberDevices(idOf(path))).toEqual([a, b].sort());
     const after = await get(added.location!);
-    expect(after.text).toContain("Member added.");
+    expect(after.text).toContain("Members added.");
     expect(after.text).toContain(`<input type="checkbox" id="device-${a}" checked disabled>`);
     expect(offered(after.text)).toHaveLength(48);
   });

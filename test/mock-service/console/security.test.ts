@@ -21,10 +21,33 @@ afterAll(() => service.close());
 describe("the console's sign-in", () => {
   it("keeps the session in an HttpOnly, SameSite=Strict cookie and never puts the token in a URL", async () => {
     const { setCookie, location, csrf } = await signIn(service);
-    expect(setCookie).toMatch(/^aospsim_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    const port = new URL(service.url).port;
+    expect(setCookie).toMatch(new RegExp(`^aospsim_console_${port}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict$`));
     expect(setCookie).not.toContain(TOKEN);
     expect(location).toBe("/devices");
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  // Before, every service named its cookie aospsim_console; cookies are not port-scoped, so
+  // signing in to a second service on the same host replaced the first one's, signing it out.
+  it("keeps a browser signed in to two services on one host, each with its own cookie", async () => {
+    const other = await startMockService({ adminToken: "other-service-token" });
+    try {
+      // A browser's cookie jar for the host 127.0.0.1: one value per cookie name, whatever the port.
+      const jar = new Map<string, string>();
+      for (const s of [service, other]) {
+        const [pair] = (await signIn(s)).setCookie.split(";");
+        const eq = pair!.indexOf("=");
+        jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+      }
+      const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+      for (const s of [service, other]) {
+        const response = await fetch(`${s.url}/devices`, { redirect: "manual", headers: { cookie } });
+        expect(response.status, s.url).toBe(200);
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it("refuses a wrong token with the sign-in page again (401), and sets no cookie", async () => {
@@ -36,7 +59,7 @@ describe("the console's sign-in", () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get("set-cookie")).toBeNull();
-    expect(await response.text()).toContain("not this service&#39;s admin token");
+    expect(await response.text()).toContain("not this service's admin token");
   });
 
   it("sends a visitor without the cookie to the sign-in page, and only to a path of its own", async () => {
@@ -103,6 +126,26 @@ describe("state-changing console requests", () => {
       body: form({ _csrf: "x" }),
     });
     expect(response.status).toBe(401);
+  });
+
+  // Before, a form sent after the session ended (a restart, 8 idle hours) got a bare text/plain
+  // 401 with no link, and what was typed in it was gone.
+  it("get the console's sign-in page (401, HTML) when the session has ended, back to the form's page, showing what was typed", async () => {
+    const wizard = "/devices/enrollment/android/aosp/corporate-owned-user-associated/create";
+    const response = await fetch(`${service.url}${wizard}`, {
+      method: "POST",
+      headers: { "content-type": FORM, origin: service.url, referer: `${service.url}${wizard}`, cookie: "aospsim_console=ended" },
+      body: form({ _csrf: "stale", step: "basics", displayName: "Line 3 <tablets>", description: "Kiosk", wifiPassword: "hunter22", go: "next" }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain("Your session has ended, so the form was not saved.");
+    expect(page).toContain(`<a href="${wizard}">the page the form was on</a>`);
+    expect(page).toContain(`<input type="hidden" name="next" value="${wizard}">`);
+    expect(page).toContain("<dt>displayName</dt><dd>Line 3 &lt;tablets&gt;</dd>");
+    expect(page).toContain("<dt>description</dt><dd>Kiosk</dd>");
+    for (const secret of ["hunter22", "stale", "wifiPassword"]) expect(page).not.toContain(secret);
   });
 
   it("are refused with a forged Origin, or with no Origin or Referer, even with the cookie and token (403)", async () => {

@@ -90,3 +90,23 @@ describe("the Users form", () => {
     expect(page).toMatch(/<input id="accountEnabled" name="accountEnabled" type="checkbox" value="true" checked>/);
   });
 });
+
+// Before, the New user form showed its refusals only in the summary at the top: no aria-invalid
+// and no error under the field, unlike the wizard's, the policies' and the terms' forms.
+describe("Users > New user's refusals", () => {
+  const newUser = (fields: Record<string, string>) =>
+    post("/users", { _csrf: session.csrf, displayName: "Ann", userPrincipalName: "ann@contoso.example", password: "Corr3ct-Horse", accountEnabled: "true", ...fields });
+
+  it.each([
+    ["userPrincipalName", "upn", { userPrincipalName: "ann" }, "write alias@domain", []],
+    ["password", "password", { password: "short" }, "password complexity requirements", ["password-hint"]],
+  ] as const)("are tied to their field: %s", async (name, id, fields, words, hints) => {
+    const response = await newUser(fields);
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    const tag = new RegExp(`<input\\b[^>]*\\bid="${id}"[^>]*>`).exec(page)?.[0] ?? "";
+    expect(tag).toContain('aria-invalid="true"');
+    expect(tag).toContain(`aria-describedby="${[...hints, `${name}-error`].join(" ")}"`);
+    expect(page).toMatch(new RegExp(`<p class="field-error" id="${name}-error">[^<]*${words}`));
+  });
+});
