@@ -87,6 +87,7 @@ function codeFindings(code: DecodedCode): Finding[] {
         ? "print in black on white (no grey, tinted or glossy stock), or photograph the code in even light"
         : "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
   }
+  findings.push(...orientationFindings(code));
   if (code.version !== null && code.version > HIGH_VERSION) {
     findings.push(finding("qr-high-version", "", highVersionMessage(code.version, "is"), highVersionHint(code.ecLevel)));
   }
@@ -101,6 +102,30 @@ function codeFindings(code: DecodedCode): Finding[] {
         "The text has non-ASCII characters, the code carries no ECI marker, and its bytes are not UTF-8: each scanner " +
           "guesses the character set, so a device may read other characters than the ones meant.",
         "encode the payload as UTF-8 (e.g. with aosp-sim qr), or keep names and passwords ASCII"));
+  }
+  return findings;
+}
+
+/**
+ * A light-on-dark or mirrored code. zxing-cpp reads both because it is asked to try them; the
+ * setup wizard's scanner is not open source, and ZXing (Java), which many Android camera
+ * scanners build on, tries inverted images only when the app passes DecodeHintType.ALSO_INVERTED,
+ * while its QR decoder retries a mirrored reading by itself (docs/provisioning-facts.md §2).
+ */
+function orientationFindings(code: DecodedCode): Finding[] {
+  const findings: Finding[] = [];
+  if (code.inverted === true) {
+    findings.push(finding("qr-inverted", "",
+      "The code is light on dark (inverted). This tool reads it because it also tries the inverted image, but ZXing, " +
+        "the decoder many Android camera scanners build on, reads light-on-dark codes only when the app asks for it, " +
+        "and the setup wizard's scanner is not open source: some scanners cannot read this code.",
+      "print the code dark on light (black modules on a white ground)"));
+  }
+  if (code.mirrored === true) {
+    findings.push(finding("qr-mirrored", "",
+      "The code is mirrored (printed reversed, or seen through the back of a transparency). ZXing retries a mirrored " +
+        "reading by itself, but other scanners do not, and the setup wizard's scanner is not open source.",
+      "print the code the right way round"));
   }
   return findings;
 }
