@@ -10,7 +10,7 @@
  *   with a newline, and blocks are separated by a blank line, as `head` does for several files.
  *   Use --json for exact texts in that case.
  * - `--json`: one JSON array on stdout, one element per code:
- *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement, inverted, mirrored}`.
+ *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement, quietZone, inverted, mirrored}`.
  * - Diagnostics on stderr: a file with no code, an unreadable file (one line each), and a warning
  *   when the decoders read different texts from one code (both readings named).
  *
@@ -46,6 +46,7 @@ export function codeToJson(file: string, code: DecodedCode) {
     corners: code.corners,
     disagreement: code.disagreement,
     // Whether zxing-cpp read it light on dark, or mirrored (null: only jsQR read it).
+    quietZone: code.quietZone ?? null,
     inverted: code.inverted ?? null,
     mirrored: code.mirrored ?? null,
   };

@@ -66,6 +66,11 @@ export interface DecodedCode {
    * absent when zxing-cpp did not read the code. Many scanners read only dark on light.
    */
   inverted?: boolean;
+  /**
+   * Modules of clear ground around the code in the image (0..4, to a tenth; quiet-zone.ts);
+   * absent when the code's size is unknown. ISO/IEC 18004 asks for 4.
+   */
+  quietZone?: number;
   /** Mirrored (rows and columns swapped, as seen through the back of a print), as zxing-cpp read it; absent when it did not. */
   mirrored?: boolean;
   /**
