@@ -10,7 +10,7 @@
  *   with a newline, and blocks are separated by a blank line, as `head` does for several files.
  *   Use --json for exact texts in that case.
  * - `--json`: one JSON array on stdout, one element per code:
- *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement}`.
+ *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement, quietZone, inverted, mirrored}`.
  * - Diagnostics on stderr: a file with no code, an unreadable file (one line each), and a warning
  *   when the decoders read different texts from one code (both readings named).
  *
@@ -45,6 +45,10 @@ export function codeToJson(file: string, code: DecodedCode) {
     modulePixels: modulePixels(code),
     corners: code.corners,
     disagreement: code.disagreement,
+    // Whether zxing-cpp read it light on dark, or mirrored (null: only jsQR read it).
+    quietZone: code.quietZone ?? null,
+    inverted: code.inverted ?? null,
+    mirrored: code.mirrored ?? null,
   };
 }
 

@@ -16,6 +16,7 @@ import type { Finding, PayloadCheck } from "../payload/index.js";
 import { firstInvalidUtf8 } from "../payload/check.js";
 import { checkImagePixels, minimumVersion, moduleCountOf, PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
 import { checkEcLevel, checkWholeOption, flagName } from "../qr/render-options.js";
+import { MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
 import {
   EXIT_FAILED, EXIT_OK, action, err, errorDocument, formatInputError, inputLabel, out, printError, printJson, printLine, readerGone,
 } from "./output.js";
@@ -144,9 +145,6 @@ function parsePrintWidth(value: string | undefined): number | null {
   return n;
 }
 
-/** The quiet zone ISO/IEC 18004 requires around a QR code, in modules. */
-const MIN_QUIET_ZONE = 4;
-
 /** Something about the rendering (not the payload) that may keep a camera from reading the code. */
 interface RenderWarning {
   where: string;
@@ -158,8 +156,7 @@ function renderWarnings(margin: number): RenderWarning[] {
   if (margin >= MIN_QUIET_ZONE) return [];
   return [{
     where: "--margin",
-    message: `a quiet zone of ${counted(margin, "module")} is less than the ${MIN_QUIET_ZONE} ISO/IEC 18004 requires: ` +
-      "cameras may not find the code, above all printed on or next to anything dark",
+    message: quietZoneMessage(margin),
     fix: `use --margin ${MIN_QUIET_ZONE} (the default) or more`,
   }];
 }

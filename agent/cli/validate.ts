@@ -213,8 +213,27 @@ export function formatFinding(f: Finding, style: Styles): string {
   return `${head}\n${body}${fix}`;
 }
 
+/**
+ * The human report lists at most this many findings of one rule (a payload with hundreds of
+ * unknown keys would fill screens); the rest are folded into one line saying how many. The
+ * summary line, --json and SARIF count and hold every finding.
+ */
+export const MAX_SHOWN_PER_RULE = 50;
+
 export function formatFindings(findings: readonly Finding[], style: Styles): string[] {
-  return findings.map((f) => formatFinding(f, style));
+  const seen = new Map<string, number>();
+  const shown: Finding[] = [];
+  for (const f of findings) {
+    const n = (seen.get(f.rule) ?? 0) + 1;
+    seen.set(f.rule, n);
+    if (n <= MAX_SHOWN_PER_RULE) shown.push(f);
+  }
+  const blocks = shown.map((f) => formatFinding(f, style));
+  for (const [rule, n] of seen) {
+    if (n <= MAX_SHOWN_PER_RULE) continue;
+    blocks.push(`${style.dim(`... and ${n - MAX_SHOWN_PER_RULE} more ${rule} findings (${n} in all) not listed here; --json and --format sarif list every one.`)}`);
+  }
+  return blocks;
 }
 
 

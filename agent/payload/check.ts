@@ -64,27 +64,10 @@ const PAYLOAD_RULES: Rule[] = [
   ...intuneRules,
 ];
 
-/** Findings of one rule beyond this many are summed up in one (a hostile payload may have thousands). */
-export const MAX_FINDINGS_PER_RULE = 50;
-
-function capPerRule(findings: Finding[]): Finding[] {
-  const seen = new Map<string, number>();
-  const kept: Finding[] = [];
-  for (const f of findings) {
-    const n = (seen.get(f.rule) ?? 0) + 1;
-    seen.set(f.rule, n);
-    if (n <= MAX_FINDINGS_PER_RULE) kept.push(f);
-  }
-  for (const [rule, n] of seen) {
-    if (n <= MAX_FINDINGS_PER_RULE) continue;
-    const first = kept.find((f) => f.rule === rule)!;
-    kept.push({ ...first, path: "", message: `${n - MAX_FINDINGS_PER_RULE} more ${rule} findings like the ones above are not listed.`, hint: first.hint });
-  }
-  return kept;
-}
-
 function result(findings: Finding[], params: ProvisioningParams | null, json: unknown, strict: boolean): PayloadCheck {
-  const sorted = sortFindings(capPerRule(findings));
+  // Every finding is kept (a payload holds at most a few thousand keys within the size bound);
+  // the human report folds long runs of one rule for display only (cli/validate.ts).
+  const sorted = sortFindings(findings);
   return { valid: isValid(sorted, strict), params, json, findings: sorted };
 }
 

@@ -7,6 +7,7 @@
  * finds first, so one broken code makes the image invalid. With several codes each finding
  * about a code says which ("Code 2 of 2: ..."), in the image's order.
  */
+import { MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
 import { isFragile, isNearlyUncorrectable, type DecodeImageResult, type DecodedCode } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
@@ -87,6 +88,14 @@ function codeFindings(code: DecodedCode): Finding[] {
         ? "print in black on white (no grey, tinted or glossy stock), or photograph the code in even light"
         : "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
   }
+  // The same check `qr` makes when it renders, measured here on the image (a tenth short of 4
+  // is rounding in the decoder's corners, not a narrower margin).
+  if (code.quietZone !== undefined && code.quietZone < MIN_QUIET_ZONE - 0.25) {
+    const modules = Math.round(code.quietZone);
+    findings.push(finding("qr-quiet-zone", "", `${capitalised(quietZoneMessage(modules))}.`,
+      `leave a light margin of ${MIN_QUIET_ZONE} modules on every side of the code (aosp-sim qr renders one by default)`));
+  }
+  findings.push(...orientationFindings(code));
   if (code.version !== null && code.version > HIGH_VERSION) {
     findings.push(finding("qr-high-version", "", highVersionMessage(code.version, "is"), highVersionHint(code.ecLevel)));
   }
@@ -103,4 +112,32 @@ function codeFindings(code: DecodedCode): Finding[] {
         "encode the payload as UTF-8 (e.g. with aosp-sim qr), or keep names and passwords ASCII"));
   }
   return findings;
+}
+
+/**
+ * A light-on-dark or mirrored code. zxing-cpp reads both because it is asked to try them; the
+ * setup wizard's scanner is not open source, and ZXing (Java), which many Android camera
+ * scanners build on, tries inverted images only when the app passes DecodeHintType.ALSO_INVERTED,
+ * while its QR decoder retries a mirrored reading by itself (docs/provisioning-facts.md §2).
+ */
+function orientationFindings(code: DecodedCode): Finding[] {
+  const findings: Finding[] = [];
+  if (code.inverted === true) {
+    findings.push(finding("qr-inverted", "",
+      "The code is light on dark (inverted). This tool reads it because it also tries the inverted image, but ZXing, " +
+        "the decoder many Android camera scanners build on, reads light-on-dark codes only when the app asks for it, " +
+        "and the setup wizard's scanner is not open source: some scanners cannot read this code.",
+      "print the code dark on light (black modules on a white ground)"));
+  }
+  if (code.mirrored === true) {
+    findings.push(finding("qr-mirrored", "",
+      "The code is mirrored (printed reversed, or seen through the back of a transparency). ZXing retries a mirrored " +
+        "reading by itself, but other scanners do not, and the setup wizard's scanner is not open source.",
+      "print the code the right way round"));
+  }
+  return findings;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

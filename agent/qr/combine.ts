@@ -100,6 +100,8 @@ function toCode(group: Reading[], options: CombineOptions): DecodedCode {
     mode = described?.mode ?? null;
     eci ??= described?.eci ?? null;
   }
+  const inverted = firstKnown(agreeing, (r) => r.inverted ?? null);
+  const mirrored = firstKnown(agreeing, (r) => r.mirrored ?? null);
   return {
     text: primary.text,
     bytes: primary.bytes,
@@ -113,6 +115,8 @@ function toCode(group: Reading[], options: CombineOptions): DecodedCode {
     eci,
     moduleCount: version === null ? null : moduleCountOf(version),
     corners: primary.corners.map((p) => ({ x: round(p.x), y: round(p.y) })),
+    ...(inverted === null ? {} : { inverted }),
+    ...(mirrored === null ? {} : { mirrored }),
     disagreement,
   };
 }

@@ -24,6 +24,7 @@ import { crop, fitToPixels, rotateQuarterTurns, type Bitmap, type Point } from "
 import { boxOf, combineReadings } from "./combine.js";
 import { readWithJsqr } from "./jsqr-reader.js";
 import type { Reading } from "./reading.js";
+import { measureQuietZone } from "./quiet-zone.js";
 import { describeModules } from "./symbol-metadata.js";
 import { symbolContrast } from "./symbol-contrast.js";
 import { isNearlyUncorrectable, type DecodedCode } from "./types.js";
@@ -292,7 +293,14 @@ export async function decodeBitmap(image: Bitmap, options: DecodeBitmapOptions =
   }
   return combineReadings(readings, { describe: describeModules })
     .slice(0, MAX_CODES)
-    .map((code) => ({ ...code, symbolContrast: code.corners ? symbolContrast(image, code.corners) : null }));
+    .map((code) => ({ ...code, symbolContrast: code.corners ? symbolContrast(image, code.corners) : null, ...quietZoneOf(image, code) }));
+}
+
+/** The code's quiet zone in the image, when its corners and size are known. */
+function quietZoneOf(image: Bitmap, code: DecodedCode): { quietZone?: number } {
+  if (code.corners === null || code.moduleCount === null) return {};
+  const zone = measureQuietZone(image, code.corners, code.moduleCount, code.inverted === true);
+  return zone === null ? {} : { quietZone: zone };
 }
 
 /** True when nothing was read yet. */

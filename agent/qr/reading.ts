@@ -22,6 +22,8 @@ export interface Reading {
   modules?: { data: Uint8ClampedArray; width: number; height: number; mirrored: boolean };
   /** Light modules on a dark ground, when the decoder says (zxing-cpp does). */
   inverted?: boolean;
+  /** Read mirrored (rows and columns swapped), when the decoder says (zxing-cpp does). */
+  mirrored?: boolean;
   /**
    * The share of the symbol's error correction left unused after this reading (ISO/IEC 15415
    * "unused error correction", 0..1; zxing-cpp reports it, jsQR does not).

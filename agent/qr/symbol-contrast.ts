@@ -12,6 +12,15 @@ const MAX_SAMPLES = 65_536;
 const TAIL = 0.05;
 
 export function symbolContrast(image: Bitmap, corners: readonly Point[]): number | null {
+  const levels = codeLevels(image, corners);
+  return levels === null ? null : Math.round(((levels.light - levels.dark) / 255) * 100) / 100;
+}
+
+/**
+ * The grey levels (0..255) of the code's dark and light modules: its bounding box's darkest and
+ * lightest 5 % of pixels; null when the box is empty. The quiet zone's measure uses them too.
+ */
+export function codeLevels(image: Bitmap, corners: readonly Point[]): { dark: number; light: number } | null {
   if (corners.length === 0) return null;
   const box = boxOf(corners);
   const x0 = Math.max(0, Math.floor(box.minX));
@@ -38,5 +47,5 @@ export function symbolContrast(image: Bitmap, corners: readonly Point[]): number
     }
     return 255;
   };
-  return Math.round(((percentile(1 - TAIL) - percentile(TAIL)) / 255) * 100) / 100;
+  return { dark: percentile(TAIL), light: percentile(1 - TAIL) };
 }

@@ -62,6 +62,18 @@ export interface DecodedCode {
   /** Corner points in image pixels, clockwise from top-left, when known. */
   corners: { x: number; y: number }[] | null;
   /**
+   * Light modules on a dark ground, as zxing-cpp read it (it tries the inverted image too);
+   * absent when zxing-cpp did not read the code. Many scanners read only dark on light.
+   */
+  inverted?: boolean;
+  /**
+   * Modules of clear ground around the code in the image (0..4, to a tenth; quiet-zone.ts);
+   * absent when the code's size is unknown. ISO/IEC 18004 asks for 4.
+   */
+  quietZone?: number;
+  /** Mirrored (rows and columns swapped, as seen through the back of a print), as zxing-cpp read it; absent when it did not. */
+  mirrored?: boolean;
+  /**
    * When the decoders read different texts from the same code: every reading, by decoder.
    * Never resolved silently; the CLI reports it and `validate` makes it an error.
    */

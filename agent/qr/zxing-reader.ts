@@ -84,6 +84,7 @@ function toReading(result: ReadResult): Reading {
           }
         : undefined,
     inverted: result.isInverted,
+    mirrored: result.isMirrored,
     ...unusedErrorCorrectionOf(result.extra),
   };
 }

@@ -5,6 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { checkPayloadBytes, checkPayloadText } from "../../agent/payload/index.js";
 import { basePayload, check, KEYS, payloadWith, rulesOf } from "./support/payloads.js";
+import { formatFindings, summaryLine } from "../../agent/cli/validate.js";
+import type { Styles } from "../../agent/cli/output.js";
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const baseBytes = (): Buffer => Buffer.from(JSON.stringify(basePayload()), "utf8");
@@ -129,10 +131,23 @@ describe("size", () => {
 });
 
 describe("many findings", () => {
-  it("lists at most 50 findings of one rule and sums up the rest", () => {
+  it("keeps every finding of one rule, so counts, --json and SARIF hold them all", () => {
     const keys = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, 0]));
     const findings = check(payloadWith(keys)).findings.filter((f) => f.rule === "unknown-key");
-    expect(findings).toHaveLength(51);
-    expect(findings[50]!.message).toBe("250 more unknown-key findings like the ones above are not listed.");
+    expect(findings).toHaveLength(300);
+    expect(findings.map((f) => f.path)).toContain("/k299");
+  });
+
+  it("folds findings of one rule past 50 in the human report only, saying how many", () => {
+    const keys = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`k${i}`, i]));
+    const findings = check(payloadWith(keys)).findings;
+    expect(findings.filter((f) => f.rule === "unknown-key")).toHaveLength(150);
+    const plain = { red: String, yellow: String, cyan: String, dim: String, green: String, bold: String } as unknown as Styles;
+    const blocks = formatFindings(findings, plain);
+    expect(blocks.filter((b) => b.includes("unknown-key"))).toHaveLength(51);
+    expect(blocks.at(-1)).toBe("... and 100 more unknown-key findings (150 in all) not listed here; --json and --format sarif list every one.");
+    const warnings = findings.filter((f) => f.severity === "warning").length;
+    expect(warnings).toBeGreaterThanOrEqual(150);
+    expect(summaryLine(false, findings, "android", false, plain)).toContain(`${warnings} warnings`);
   });
 });

@@ -104,6 +104,9 @@ export const RULES: readonly RuleInfo[] = [
   imageRule("qr-no-code", "error", "The image holds no QR code either decoder can read."),
   imageRule("qr-multiple-codes", "warning", "The image holds several QR codes; the device reads whichever its camera finds first, so every code is checked."),
   imageRule("qr-fragile", "warning", "Reading the code used more than half its error correction, its contrast fails, or only the fallback decoder reads it; the print is fragile."),
+  imageRule("qr-quiet-zone", "warning", "The light margin around the code is under the 4 modules ISO/IEC 18004 requires; cameras may not find the code."),
+  imageRule("qr-inverted", "warning", "The code is light on dark (inverted); ZXing, which many Android scanners build on, reads such codes only when asked to, so a device may not read it."),
+  imageRule("qr-mirrored", "info", "The code is mirrored (printed reversed, or seen through the back of a transparency); ZXing retries mirrored readings, other scanners may not."),
   imageRule("qr-decoder-disagreement", "error", "The decoders read different texts from the same code."),
   imageRule("qr-no-eci", "info", "Non-ASCII text without an ECI marker; most Android scanners guess UTF-8, a few read Latin-1."),
   // The simulator's Intune AOSP conventions (--rules intune-aosp)

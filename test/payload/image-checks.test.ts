@@ -1,0 +1,75 @@
+/**
+ * What `validate` says about a real image beyond its payload: a light-on-dark or mirrored
+ * code, a quiet zone under 4 modules, an animated GIF's frames. Images are drawn in memory
+ * (test/helpers/qr-images.ts) and checked through validateInput, as the CLI does.
+ */
+import { describe, expect, it } from "vitest";
+import { validateInput } from "../../agent/cli/validate.js";
+import { blank, drawQr, encode, place, qrPng } from "../helpers/qr-images.js";
+
+const PAYLOAD = JSON.stringify({
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.example.dpc/.AdminReceiver",
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION": "https://mdm.example.com/dpc.apk",
+  "android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM": "wFNeS-K3n_2TKRMFQ2v4iTFOSj-uwF7P_Lt98xrZ5Ro",
+  "android.app.extra.PROVISIONING_USE_MOBILE_DATA": true,
+});
+
+async function validateImage(bytes: Uint8Array, options: { strict?: boolean } = {}) {
+  return validateInput({ file: "code.png", bytes, kind: "image" }, options);
+}
+
+const rulesOf = (report: Awaited<ReturnType<typeof validateImage>>) => report.findings.map((f) => [f.severity, f.rule]);
+
+describe("validate: how the code is printed", () => {
+  it("has nothing to say about a dark-on-light code the right way round", async () => {
+    const report = await validateImage(await qrPng(PAYLOAD, { scale: 4 }));
+    expect(rulesOf(report)).toEqual([]);
+    expect(report.valid).toBe(true);
+  });
+
+  it("warns about a light-on-dark code, which some scanners cannot read, and fails it under --strict", async () => {
+    const bytes = await qrPng(PAYLOAD, { scale: 4, invert: true });
+    const report = await validateImage(bytes);
+    expect(rulesOf(report)).toEqual([["warning", "qr-inverted"]]);
+    expect(report.findings[0]!.message).toContain("light on dark");
+    expect(report.findings[0]!.hint).toContain("dark on light");
+    expect((await validateImage(bytes, { strict: true })).valid).toBe(false);
+  });
+
+  it("notes a mirrored code", async () => {
+    const report = await validateImage(await qrPng(PAYLOAD, { scale: 4, mirror: true }));
+    expect(rulesOf(report)).toEqual([["info", "qr-mirrored"]]);
+    expect(report.findings[0]!.hint).toContain("right way round");
+  });
+});
+
+describe("validate: the quiet zone", () => {
+  it("warns, as qr does when rendering, about a code with less than 4 modules of margin", async () => {
+    for (const margin of [0, 2]) {
+      const report = await validateImage(await qrPng(PAYLOAD, { scale: 4, margin }));
+      expect(rulesOf(report)).toEqual([["warning", "qr-quiet-zone"]]);
+      expect(report.findings[0]!.message).toBe(
+        `A quiet zone of ${margin} modules is less than the 4 ISO/IEC 18004 requires: cameras may not find the code, ` +
+          "above all printed on or next to anything dark.");
+    }
+  });
+
+  it("counts only clear ground: something dark printed 2 modules from the code narrows the zone", async () => {
+    const canvas = blank(520, 520);
+    const code = drawQr(PAYLOAD, { scale: 4, margin: 0 });
+    place(canvas, code, 100, 100);
+    // A mark (a label's text, say) 2 to 3 modules left of the code, beside its middle, clear of the finders.
+    place(canvas, blank(4, 24, 0), 88, 100 + code.height / 2 - 12);
+    const report = await validateImage(await encode(canvas));
+    expect(report.findings.map((f) => f.rule)).toEqual(["qr-quiet-zone"]);
+    expect(report.findings[0]!.message).toContain("A quiet zone of 2 modules");
+  });
+
+  it("measures a light-on-dark code's dark margin, and is content with 4 modules or more", async () => {
+    expect(rulesOf(await validateImage(await qrPng(PAYLOAD, { scale: 4, margin: 6 })))).toEqual([]);
+    expect(rulesOf(await validateImage(await qrPng(PAYLOAD, { scale: 4, margin: 4, invert: true })))).toEqual([["warning", "qr-inverted"]]);
+    expect(rulesOf(await validateImage(await qrPng(PAYLOAD, { scale: 4, margin: 1, invert: true })))).toEqual([
+      ["warning", "qr-quiet-zone"], ["warning", "qr-inverted"],
+    ]);
+  });
+});
