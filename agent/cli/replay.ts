@@ -63,6 +63,7 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
     printLine(out.red(`diverged at step ${d.step}`));
     printLine(`  expected: ${d.expected === null ? "(the recording ends here)" : printable(d.expected)}`);
     printLine(`  got:      ${d.got === null ? "(the replay ends here)" : printable(d.got)}`);
+    if (d.difference !== null) printLine(`  differs:  ${printable(d.difference)}`);
     // Why the replayed device stopped, in its words: a revoked, an expired and an unknown token all answer 401.
     if (result.failure !== null) printLine(`  ended:    in ${printable(result.finalStatePath)}, ${printable(`${result.failure.code}: ${result.failure.message}`)}`);
     printLine("recorded:");
