@@ -66,9 +66,26 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   // and an admin's actions, which it does not. Such a recording is replayed to the enrollment's end.
   const enrollment = enrollmentRecords(transcript.records);
   const goesOn = enrollment.length < transcript.records.length;
-  const recordedStop =
-    options.until !== undefined ? null : goesOn ? "enrolled" : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : end.interrupted !== undefined ? "interrupted" : null;
   const untilState = (written: string) => requireStatePath(deviceMachine, written, "--until");
+  const recorded = transcript.start;
+  const faults = recordedFaults(recorded, transcript.startLine, where);
+  // A recording stopped by its own --until at a state of the enrolled device's life is replayed
+  // to that stop, as an explicit --until would be, where only the device's own steps lead there.
+  const ownStopOffered = options.until === undefined && goesOn && end.until !== undefined ? offeredUpToOwnStop(transcript, enrollment, end.until, faults) : null;
+  const recordedStop =
+    options.until !== undefined
+      ? null
+      : ownStopOffered !== null
+        ? "until"
+        : goesOn
+          ? "enrolled"
+          : end.until !== undefined
+            ? "until"
+            : end.timedOut
+              ? "timedOut"
+              : end.interrupted !== undefined
+                ? "interrupted"
+                : null;
   // An interrupted recording stops after its recorded steps (stopAfterRecordedSteps), not at a state.
   const until =
     options.until !== undefined
@@ -103,14 +120,13 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     });
   }
   // The app versions the fresh service offers: those the compared part of the recording was offered.
-  const recorded = transcript.start;
-  const faults = recordedFaults(recorded, transcript.startLine, where);
   const offered =
-    options.until === undefined || !goesOn
+    ownStopOffered ??
+    (options.until === undefined || !goesOn
       ? recordedStop === "enrolled"
         ? enrollment
         : transcript.records
-      : offeredUpTo(transcript.records, enrollment, until!, recorded.seed, faultSteps(transcript.records, faults));
+      : offeredUpTo(transcript.records, enrollment, until!, recorded.seed, faultSteps(transcript.records, faults)));
   if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
@@ -390,6 +406,24 @@ function enrollmentRecords(records: readonly TranscriptRecord[]): readonly Trans
   if (enrolled < 0) return records;
   const next = records.findIndex((r, i) => i > enrolled && (r.type === "state" || r.type === "power" || r.type === "note"));
   return next < 0 ? records : records.slice(0, next);
+}
+
+/**
+ * The records whose app versions a replay to the recording's own --until stop offers, when that
+ * stop is a state of the enrolled device's life the device's own steps lead to (offeredUpTo);
+ * null when a scenario's or an admin's step comes first, or the end record names a state the
+ * recording never enters: that recording is replayed to the enrollment's end.
+ */
+function offeredUpToOwnStop(transcript: Transcript, enrollment: readonly TranscriptRecord[], written: string, faults: readonly Fault[]): readonly TranscriptRecord[] | null {
+  const records = transcript.records;
+  try {
+    const until = requireStatePath(deviceMachine, written, "--until");
+    if (!records.some((r) => r.type === "state" && isWithin(r.state, until))) return null;
+    return offeredUpTo(records, enrollment, until, transcript.start.seed, faultSteps(records, faults));
+  } catch (error) {
+    if (error instanceof InputError) return null;
+    throw error;
+  }
 }
 
 /**
