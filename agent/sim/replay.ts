@@ -43,6 +43,8 @@ export interface ReplayOptions {
   until?: string;
   /** Keep the device's storage here (to continue with `enroll --device-dir`). */
   deviceDir?: string;
+  /** Stops the replay where it is (Ctrl-C): the steps so far are compared, and `interrupted` says so. */
+  signal?: AbortSignal;
 }
 
 export interface ReplayResult extends Comparison {
@@ -55,6 +57,8 @@ export interface ReplayResult extends Comparison {
   until: string | null;
   /** Without --until: the recorded run stopped early, at its own --until, when its time ran out or when a signal interrupted it, and the replay stopped there too. */
   recordedStop: "until" | "timedOut" | "interrupted" | "enrolled" | null;
+  /** `signal` stopped the replay before it ended: only the steps it made were compared (`identical` says "so far"). */
+  interrupted: boolean;
 }
 
 export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
@@ -198,12 +202,17 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
     try {
       deviceRuns = true;
-      const report = await device.enroll(until !== null ? { until } : interrupted !== null ? { signal: interrupted.signal } : {});
+      const signals = [interrupted?.signal, options.signal].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+      const report = await device.enroll({ ...(until !== null ? { until } : {}), ...(signal === undefined ? {} : { signal }) });
+      // Stopped by the caller's signal (Ctrl-C) before the replay ended: compared as far as it got.
+      const stopped = options.signal?.aborted === true && report.interrupted === true;
       const expected = stepsOf(transcript.records);
-      // Stopped at --until, the exchange the stop cut short is not the service's doing.
-      const got = stepsOf(options.until === undefined ? records : withoutStopInterrupted(records));
-      const stoppedEarly = until !== null || interrupted !== null;
+      // Stopped at --until (or by the caller), the exchange the stop cut short is not the service's doing.
+      const got = stepsOf(options.until === undefined && !stopped ? records : withoutStopInterrupted(records));
+      const stoppedEarly = until !== null || interrupted !== null || stopped;
       let comparison = compareSteps(expected, got, stoppedEarly);
+      if (stopped) return { ...comparison, finalStatePath: report.finalStatePath, failure: report.failure, records, until: null, recordedStop, interrupted: true };
       // Where the replay ran as far as the recording, it ends as the end record says: run to its
       // end, to its own --until, or to the step a signal stopped it after. Not where it stops
       // short of the recording on purpose (--until, the enrollment's end), nor where the
@@ -211,7 +220,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       if (options.until === undefined && recordedStop !== "enrolled" && recordedStop !== "timedOut") {
         comparison = compareEnds(comparison, expected, got, endStep(end), endStep(report));
       }
-      return { ...comparison, finalStatePath: report.finalStatePath, failure: report.failure, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
+      return { ...comparison, finalStatePath: report.finalStatePath, failure: report.failure, records, until: interrupted === null ? until : end.finalStatePath, recordedStop, interrupted: false };
     } finally {
       interrupted?.dispose();
       device.dispose();
@@ -398,17 +407,6 @@ function offeredUpTo(
 }
 
 /**
- * The records of the enrollment: up to the step that first enters `enrolled`, with the exchanges
- * that step made; all of them when the recording ends there (or never gets there).
- */
-function enrollmentRecords(records: readonly TranscriptRecord[]): readonly TranscriptRecord[] {
-  const enrolled = records.findIndex((r) => r.type === "state" && isWithin(r.state, "enrolled"));
-  if (enrolled < 0) return records;
-  const next = records.findIndex((r, i) => i > enrolled && (r.type === "state" || r.type === "power" || r.type === "note"));
-  return next < 0 ? records : records.slice(0, next);
-}
-
-/**
  * The records whose app versions a replay to the recording's own --until stop offers, when that
  * stop is a state of the enrolled device's life the device's own steps lead to (offeredUpTo);
  * null when a scenario's or an admin's step comes first, or the end record names a state the
@@ -424,6 +422,17 @@ function offeredUpToOwnStop(transcript: Transcript, enrollment: readonly Transcr
     if (error instanceof InputError) return null;
     throw error;
   }
+}
+
+/**
+ * The records of the enrollment: up to the step that first enters `enrolled`, with the exchanges
+ * that step made; all of them when the recording ends there (or never gets there).
+ */
+function enrollmentRecords(records: readonly TranscriptRecord[]): readonly TranscriptRecord[] {
+  const enrolled = records.findIndex((r) => r.type === "state" && isWithin(r.state, "enrolled"));
+  if (enrolled < 0) return records;
+  const next = records.findIndex((r, i) => i > enrolled && (r.type === "state" || r.type === "power" || r.type === "note"));
+  return next < 0 ? records : records.slice(0, next);
 }
 
 /**
