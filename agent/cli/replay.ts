@@ -87,7 +87,7 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   if (result.identical) {
     const why = whyStopped(result, transcript.end);
     const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, ${why})`;
-    printLine(out.green(`replayed ${result.steps} steps, identical${stop}`));
+    printLine(out.green(`replayed ${counted(result.steps, "step")}, identical${stop}`));
   } else {
     printDivergence(result);
   }
