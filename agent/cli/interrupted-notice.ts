@@ -34,6 +34,20 @@ export function interruptedNotice(state: string | null, signal: InterruptSignal,
   return interruptedLine("enroll", state, signal, device);
 }
 
+/**
+ * `replay`'s line: how far it compared (`progress`: "after N steps, identical so far", or null
+ * before its device started) and what became of the device: with --device-dir it is left there,
+ * where `enroll --device-dir` continues it (and another replay into that folder is refused).
+ */
+export function replayInterruptedNotice(state: string | null, signal: InterruptSignal, progress: string | null, deviceDir?: string): string {
+  if (state === null) return interruptedLine("replay", null, signal, "nothing was compared: run the same command again");
+  const device =
+    deviceDir === undefined
+      ? "the replayed device is gone (no --device-dir)"
+      : `the replayed device is left in ${printable(deviceDir)} at ${state} (\`aosp-sim enroll --device-dir ${printable(deviceDir)}\` continues it; remove the folder to replay into it again)`;
+  return interruptedLine("replay", state, signal, `${progress ?? "nothing was compared"}; ${device}`);
+}
+
 /** `run`'s line: a scenario's device lives in memory, so an interrupted scenario starts over. */
 export function runInterruptedNotice(state: string | null, signal: InterruptSignal): string {
   return interruptedLine("run", state, signal, "the scenario did not finish and its expectation was not checked: run the command again to start over");

@@ -10,7 +10,7 @@
  * the package has run yet to handle it.)
  */
 import { releaseStopAtOnce, stopAtOnce, type StopSignal } from "./graceful-stop.js";
-import { fleetStoppedBeforeStart, interruptedNotice, loadingInterruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
+import { fleetStoppedBeforeStart, interruptedNotice, loadingInterruptedNotice, replayInterruptedNotice, runInterruptedNotice } from "./interrupted-notice.js";
 
 /**
  * The commands that stop gracefully once their device runs, and what they say when a signal comes
@@ -19,6 +19,7 @@ import { fleetStoppedBeforeStart, interruptedNotice, loadingInterruptedNotice, r
 const STOPPED_BEFORE_THE_DEVICE = new Map<string | undefined, (signal: StopSignal) => string>([
   ["enroll", (signal) => interruptedNotice(null, signal)],
   ["run", (signal) => runInterruptedNotice(null, signal)],
+  ["replay", (signal) => replayInterruptedNotice(null, signal, null)],
 ]);
 
 /** Installs the handler for the command on the command line, and says whether the command keeps it once loaded. */

@@ -11,7 +11,10 @@ import { readTranscript } from "../report/read-transcript.js";
 import type { EndRecord } from "../report/transcript.js";
 import type { ReplayResult } from "../sim/replay.js";
 import { checkDeviceDir } from "./device-options.js";
-import { action, EXIT_FAILED, EXIT_OK, out, printJson, printLine } from "./output.js";
+import { counted } from "../protocol/counted.js";
+import { gracefulStop } from "./graceful-stop.js";
+import { replayInterruptedNotice } from "./interrupted-notice.js";
+import { action, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { refuseEmptyFileArguments } from "./input.js";
 
 interface ReplayCliOptions {
@@ -46,31 +49,64 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
     await checkReachable(service, `--service ${service}`);
   }
   const { replayTranscript } = await import("../sim/replay.js");
-  const result = await replayTranscript(transcript, {
-    ...(service === undefined ? {} : { service }),
-    ...(options.until === undefined ? {} : { until: options.until }),
-    ...(options.deviceDir === undefined ? {} : { deviceDir: resolve(options.deviceDir) }),
-  });
+  // Ctrl-C or SIGTERM stops the replayed device where it is; the replay still says how far it
+  // compared and where the device is. A second signal ends the process at once.
+  const stop = gracefulStop(() => {});
+  let result: ReplayResult;
+  try {
+    result = await replayTranscript(transcript, {
+      ...(service === undefined ? {} : { service }),
+      ...(options.until === undefined ? {} : { until: options.until }),
+      ...(options.deviceDir === undefined ? {} : { deviceDir: resolve(options.deviceDir) }),
+      signal: stop.signal,
+    });
+  } finally {
+    stop.dispose();
+  }
+  const interrupted = result.interrupted ? stop.caught() : null;
   if (options.json) {
     const failure = result.failure === null ? null : { code: result.failure.code, message: result.failure.message, screen: result.failure.screen, step: result.failure.step };
-    printJson({ identical: result.identical, steps: result.steps, divergence: result.divergence, finalStatePath: result.finalStatePath, failure, until: result.until, recordedStop: result.recordedStop });
-  } else if (result.identical) {
+    printJson({
+      identical: result.identical,
+      steps: result.steps,
+      divergence: result.divergence,
+      finalStatePath: result.finalStatePath,
+      failure,
+      until: result.until,
+      recordedStop: result.recordedStop,
+      ...(interrupted === null ? {} : { interrupted }),
+    });
+  }
+  if (interrupted !== null) {
+    const progress = result.identical ? `after ${counted(result.steps, "step")}, identical so far` : `after ${counted(result.steps, "step")}, diverged at step ${result.divergence!.step}`;
+    if (!options.json && !result.identical) printDivergence(result);
+    printError(replayInterruptedNotice(result.finalStatePath, interrupted, progress, options.deviceDir));
+    return stop.exitCode()!;
+  }
+  if (options.json) return result.identical ? EXIT_OK : EXIT_FAILED;
+  if (result.identical) {
     const why = whyStopped(result, transcript.end);
     const stop = result.until === null ? "" : ` (stopped at ${result.finalStatePath}, ${why})`;
-    printLine(out.green(`replayed ${result.steps} steps, identical${stop}`));
+    printLine(out.green(`replayed ${counted(result.steps, "step")}, identical${stop}`));
   } else {
-    const d = result.divergence!;
-    printLine(out.red(`diverged at step ${d.step}`));
-    printLine(`  expected: ${d.expected === null ? "(the recording ends here)" : printable(d.expected)}`);
-    printLine(`  got:      ${d.got === null ? "(the replay ends here)" : printable(d.got)}`);
-    // Why the replayed device stopped, in its words: a revoked, an expired and an unknown token all answer 401.
-    if (result.failure !== null) printLine(`  ended:    in ${printable(result.finalStatePath)}, ${printable(`${result.failure.code}: ${result.failure.message}`)}`);
-    printLine("recorded:");
-    for (const line of d.expectedAround) printLine(`  ${line}`);
-    printLine("replayed:");
-    for (const line of d.gotAround) printLine(`  ${line}`);
+    printDivergence(result);
   }
   return result.identical ? EXIT_OK : EXIT_FAILED;
+}
+
+/** The first divergence: the two steps, where they differ, why the replayed device stopped, and the steps around it in each run. */
+function printDivergence(result: ReplayResult): void {
+  const d = result.divergence!;
+  printLine(out.red(`diverged at step ${d.step}`));
+  printLine(`  expected: ${d.expected === null ? "(the recording ends here)" : printable(d.expected)}`);
+  printLine(`  got:      ${d.got === null ? "(the replay ends here)" : printable(d.got)}`);
+  if (d.difference !== null) printLine(`  differs:  ${printable(d.difference)}`);
+  // Why the replayed device stopped, in its words: a revoked, an expired and an unknown token all answer 401.
+  if (result.failure !== null) printLine(`  ended:    in ${printable(result.finalStatePath)}, ${printable(`${result.failure.code}: ${result.failure.message}`)}`);
+  printLine("recorded:");
+  for (const line of d.expectedAround) printLine(`  ${line}`);
+  printLine("replayed:");
+  for (const line of d.gotAround) printLine(`  ${line}`);
 }
 
 /** Why an identical replay stopped early: where the recording itself stopped, or --until. */

@@ -222,7 +222,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   let transport: HttpTransport | null = null;
   const http = async () => (transport ??= new HttpTransport({
     clock,
-    middleware: faultMiddleware(faults),
+    middleware: faultMiddleware(faults, flash),
     ...(recordExchange ? { transcript: recordExchange, recordPasswords } : {}),
     ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
@@ -283,7 +283,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     clock,
     storage,
     gate,
-    onEnter: stateFaults(faults, clock),
+    onEnter: stateFaults(faults, clock, flash),
     storageLabel,
     persistEveryStep: options.persistEveryStep !== false || faults.some((f) => f.name === "power-loss"),
     ...(options.user ? { user: options.user } : {}),

@@ -21,7 +21,7 @@
 import type { HttpMiddleware, HttpResponse } from "../client/http.js";
 import { SkewedClock } from "./clock.js";
 import { formatDuration } from "./duration.js";
-import { findFault, Strikes, type Fault, type StrikeCount } from "./faults.js";
+import { findFault, formatFault, Strikes, type Fault, type StrikeCount } from "./faults.js";
 import type { ClockPort, StoragePort, WifiPort } from "./ports.js";
 import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
 import type { WifiEnvironment } from "./virtual/wifi.js";
@@ -100,12 +100,32 @@ const WIFI_TIMEOUT_STRIKES: StoredJson<number> = {
   is: (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0,
 };
 
+const SERVICE_5XX_STRIKES: StoredJson<number> = {
+  key: "system/fault-service-5xx-strikes.json",
+  holds: "how many device-API requests the service-5xx fault has answered 503 (a whole number from 0)",
+  is: (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0,
+};
+
+const SERVICE_TIMEOUT_STRIKES: StoredJson<number> = {
+  key: "system/fault-service-timeout-strikes.json",
+  holds: "how many device-API requests the service-timeout fault has left unanswered (a whole number from 0)",
+  is: (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0,
+};
+
+const POWER_CUTS_TAKEN: StoredJson<string[]> = {
+  key: "system/fault-power-cuts-taken.json",
+  holds: "the power-loss@STATE faults that have cut the power already (a list of faults as written, e.g. \"power-loss=30s@enrolling\")",
+  is: (value): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string"),
+};
+
 /** The JSON files the faults keep, for a check when the device boots. */
-export const FAULT_FILES: readonly StoredJson<unknown>[] = [WIFI_TIMEOUT_STRIKES];
+export const FAULT_FILES: readonly StoredJson<unknown>[] = [WIFI_TIMEOUT_STRIKES, SERVICE_5XX_STRIKES, SERVICE_TIMEOUT_STRIKES, POWER_CUTS_TAKEN];
 
 /**
  * A strike count kept with the device (its storage), so `wifi-timeout=N` silences the first N
- * joins of the stored device's life, across `--device-dir` reruns; a factory reset starts it over.
+ * joins of the stored device's life, and `service-5xx=N` / `service-timeout=N` strike its first N
+ * device-API requests, across `--device-dir` reruns (a resumed run reaches what the uninterrupted
+ * one reaches); a factory reset starts them over.
  */
 function storedCount(storage: StoragePort, file: StoredJson<number>): StrikeCount {
   return {
@@ -177,14 +197,22 @@ export interface StateFaultControls {
 /** Called with the states the device just entered. */
 export type StateHook = (entered: readonly string[], controls: StateFaultControls) => void;
 
-/** power-loss@STATE and clock-skew@STATE: each strikes once, when the device enters its state. */
-export function stateFaults(faults: readonly Fault[], clock: ClockPort): StateHook {
+/**
+ * power-loss@STATE and clock-skew@STATE: each strikes once, when the device enters its state. A
+ * power cut taken is kept with the device (its storage, written before the power goes), so a
+ * device resumed from `--device-dir` in STATE (killed while it was off) is not cut again.
+ */
+export function stateFaults(faults: readonly Fault[], clock: ClockPort, storage: StoragePort): StateHook {
   const fired = new Set<Fault>();
   return (entered, controls) => {
     for (const fault of faults) {
       if (fired.has(fault)) continue;
       if (fault.name === "power-loss" && entered.includes(fault.state)) {
         fired.add(fault);
+        const taken = readJson(storage, POWER_CUTS_TAKEN) ?? [];
+        const written = formatFault(fault);
+        if (taken.includes(written)) continue;
+        writeJson(storage, POWER_CUTS_TAKEN.key, [...taken, written]);
         controls.losePower(fault.offForMs);
       }
       if (fault.name === "clock-skew" && fault.state !== undefined && entered.includes(fault.state)) {
@@ -199,18 +227,18 @@ export function stateFaults(faults: readonly Fault[], clock: ClockPort): StateHo
 }
 
 /** The HTTP faults, as middleware of the device's transport. */
-export function faultMiddleware(faults: readonly Fault[]): HttpMiddleware[] {
+export function faultMiddleware(faults: readonly Fault[], storage: StoragePort): HttpMiddleware[] {
   const middleware: HttpMiddleware[] = [];
   const fiveHundreds = findFault(faults, "service-5xx");
   if (fiveHundreds) {
-    const strikes = new Strikes(fiveHundreds.times);
+    const strikes = new Strikes(fiveHundreds.times, storedCount(storage, SERVICE_5XX_STRIKES));
     middleware.push(async (req, signal, next) =>
       req.purpose === "device-api" && strikes.take() ? errorResponse(fiveHundreds.status, "serviceUnavailable", "fault service-5xx") : next(req, signal),
     );
   }
   const timeouts = findFault(faults, "service-timeout");
   if (timeouts) {
-    const strikes = new Strikes(timeouts.times);
+    const strikes = new Strikes(timeouts.times, storedCount(storage, SERVICE_TIMEOUT_STRIKES));
     middleware.push(async (req, signal, next) => {
       if (req.purpose !== "device-api" || !strikes.take()) return next(req, signal);
       // The request goes nowhere: only the device's timeout (or an abort) ends the wait.

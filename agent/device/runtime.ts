@@ -11,7 +11,8 @@
  * from its stored deadline.
  */
 import { createActor, type Actor, type AnyEventObject } from "xstate";
-import { activePaths, deepestPath, leafPath } from "../machine/state-paths.js";
+import { keptSnapshot } from "../machine/kept-snapshot.js";
+import { activePaths, deepestPath, isWithin, leafPath } from "../machine/state-paths.js";
 import type { HttpRecord } from "../client/http.js";
 import type { DeviceContext, DeviceEvent, DeviceInput } from "../machine/types.js";
 import { baseClock } from "./clock.js";
@@ -166,6 +167,9 @@ export class DeviceRuntime {
     if (!actor) return;
     const at = this.options.clock.now();
     const state = this.state;
+    // The sign-in being sent is lost with the password typed (kept-snapshot.ts): the device boots
+    // back to the sign-in screen, and the person holding it types their account again.
+    if (isWithin(state, "signingIn.verifying")) this.signedInOnce = false;
     this.options.gate.powered = false;
     if (this.options.persistEveryStep === false) this.persist();
     this.lastSnapshot = actor.getSnapshot();
@@ -320,7 +324,8 @@ export class DeviceRuntime {
 
   private persist(): void {
     if (!this.actor) return;
-    writeJson(this.options.storage, SNAPSHOT_KEY, this.actor.getPersistedSnapshot());
+    // Without the password typed at sign-in (agent/machine/kept-snapshot.ts).
+    writeJson(this.options.storage, SNAPSHOT_KEY, keptSnapshot(this.actor.getPersistedSnapshot()));
   }
 
   /** Faults that strike when the device enters a named state. */

@@ -426,7 +426,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
       };
     }),
 
-    installApp: step<InstallAppInput, Unstamped<InstallOutput>>(async ({ session, offer, remaining, agentVersion }, signal) => {
+    installApp: step<InstallAppInput, Unstamped<InstallOutput>>(async ({ session, offer, remaining, reportApps: report, agentVersion }, signal) => {
       const staged = await ports.packages.download({ url: offer.downloadUrl, headers: authorization(session), purpose: "app" }, signalFor(ports.packages, signal));
       const verdict = verifyPackage(await ports.packages.readStaged(staged.stagedId), {
         packageName: offer.packageName,
@@ -435,7 +435,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
       });
       if (!verdict.ok) throw new StepError(VERIFICATION_CODES[verdict.failure.code], `${offer.packageName} ${offer.versionName}: ${verdict.failure.message}`);
       const app = await ports.packages.install(staged.stagedId, signalFor(ports.packages, signal));
-      if (remaining === 0) await reportApps(session, agentVersion, signal);
+      if (report && remaining === 0) await reportApps(session, agentVersion, signal);
       return { app };
     }),
 

@@ -438,8 +438,14 @@ function nextAppInput({ context }: { context: DeviceContext }): InstallAppInput 
     session: sessionOf(context),
     offer: context.appQueue[0]!,
     remaining: context.appQueue.length - 1,
+    reportApps: true,
     agentVersion: agentVersionOf(context),
   };
+}
+
+/** Installing the update at the head of the queue: the check-in after the updates reports the apps. */
+function nextUpdateInput(args: { context: DeviceContext }): InstallAppInput {
+  return { ...nextAppInput(args), reportApps: false };
 }
 
 /**
@@ -901,7 +907,7 @@ export const deviceMachine = deviceSetup.createMachine({
                 {
                   id: "installAgentUpdate",
                   src: "installApp",
-                  input: nextAppInput,
+                  input: nextUpdateInput,
                   onDone: { target: "#device.enrolled.updating.relaunchingAgent", actions: "recordInstalledApp" },
                 },
                 { target: "#device.enrolled.updating.relaunchingAgent", actions: "skipApp" },
@@ -924,7 +930,7 @@ export const deviceMachine = deviceSetup.createMachine({
                 {
                   id: "installUpdate",
                   src: "installApp",
-                  input: nextAppInput,
+                  input: nextUpdateInput,
                   onDone: { target: "#device.enrolled.updating.next", actions: "recordInstalledApp" },
                 },
                 { target: "#device.enrolled.updating.next", actions: "skipApp" },

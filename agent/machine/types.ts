@@ -455,8 +455,14 @@ export interface AcceptTermsInput {
 export interface InstallAppInput {
   session: Session;
   offer: PackageOffer;
-  /** Apps still queued after this one: 0 for the last, after which the device reports its apps. */
+  /** Apps still queued after this one: 0 for the last. */
   remaining: number;
+  /**
+   * Whether the device reports its apps after the last one: at the end of the out-of-box flow
+   * (its first sync). Not after updates: the agent is closed while it updates itself, and the
+   * check-in that follows the updates (enrolled.checkingIn) reports them.
+   */
+  reportApps: boolean;
   agentVersion: string;
 }
 

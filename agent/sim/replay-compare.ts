@@ -6,6 +6,7 @@
  * ended (its final state path and failure code), as its end record says.
  */
 import { STEP_INTERRUPTED } from "../client/http.js";
+import { counted } from "../protocol/counted.js";
 import type { HttpRecord, TranscriptRecord } from "../report/transcript.js";
 
 export interface ReplayStep {
@@ -18,6 +19,8 @@ export interface ReplayStep {
    * compared: the message names times and addresses a fresh service has others of.
    */
   shown?: string;
+  /** An exchange's answer body, to name the key where two answers' shapes part (not compared itself). */
+  body?: unknown;
 }
 
 export interface Divergence {
@@ -28,6 +31,11 @@ export interface Divergence {
   /** A few steps either side, numbered, from each run. */
   expectedAround: string[];
   gotAround: string[];
+  /**
+   * Where two answers to the same request differ in shape, the first key that does
+   * (`compliancePolicies: in the recording's answer, not in the replay's`); null otherwise.
+   */
+  difference: string | null;
 }
 
 export interface Comparison {
@@ -53,7 +61,8 @@ export function stepsOf(records: readonly TranscriptRecord[]): ReplayStep[] {
       const outcome = r.response ? `${r.response.status} ${shapeOf(r.response.body)}` : "no answer";
       const text = `http ${r.method} ${routeOf(r.url)} -> ${outcome}`;
       const why = r.response ? answeredError(r.response.body) : r.error ?? null;
-      steps.push(why === null ? { kind: "http", text } : { kind: "http", text, shown: `${text} (${why})` });
+      const step: ReplayStep = why === null ? { kind: "http", text } : { kind: "http", text, shown: `${text} (${why})` };
+      steps.push(r.response?.body === undefined ? step : { ...step, body: r.response.body });
     }
   }
   return steps;
@@ -137,12 +146,13 @@ export function compareSteps(expected: readonly ReplayStep[], got: readonly Repl
         got: shownOf(got[i]),
         expectedAround: around(expected, i),
         gotAround: around(got, i),
+        difference: differenceOf(expected[i], got[i]),
       },
     };
   }
   if (prefix && got.length > expected.length) {
     const i = expected.length;
-    return { identical: false, steps: i, divergence: { step: i + 1, expected: null, got: shownOf(got[i]), expectedAround: around(expected, i), gotAround: around(got, i) } };
+    return { identical: false, steps: i, divergence: { step: i + 1, expected: null, got: shownOf(got[i]), expectedAround: around(expected, i), gotAround: around(got, i), difference: null } };
   }
   return { identical: true, steps: length, divergence: null };
 }
@@ -159,4 +169,38 @@ function around(steps: readonly ReplayStep[], index: number): string[] {
     lines.push(`${i === index ? ">" : " "} ${String(i + 1).padStart(3)}  ${shownOf(steps[i])}`);
   }
   return lines;
+}
+
+/**
+ * The first key where two answers to the same exchange (same request, same status) differ in
+ * shape, said in a few words: a long answer's two shapes may differ by one key in 200 characters.
+ */
+function differenceOf(expected: ReplayStep | undefined, got: ReplayStep | undefined): string | null {
+  if (expected?.kind !== "http" || got?.kind !== "http") return null;
+  const request = (text: string) => text.slice(0, text.indexOf(" -> ") + 8);
+  if (request(expected.text) !== request(got.text)) return null;
+  return shapeDifference(expected.body, got.body, "");
+}
+
+function shapeDifference(expected: unknown, got: unknown, path: string): string | null {
+  const name = path === "" ? "the body" : path;
+  if (shapeOf(expected) === shapeOf(got)) return null;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (isObject(expected) && isObject(got)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(got)])].sort((a, b) => a.localeCompare(b));
+    for (const key of keys) {
+      const at = path === "" ? key : `${path}.${key}`;
+      if (!(key in got)) return `${at}: in the recording's answer, not in the replay's`;
+      if (!(key in expected)) return `${at}: in the replay's answer, not in the recording's`;
+      const inner = shapeDifference(expected[key], got[key], at);
+      if (inner !== null) return inner;
+    }
+    return null;
+  }
+  if (Array.isArray(expected) && Array.isArray(got)) {
+    if (expected.length > 0 && got.length === 0) return `${name}: ${counted(expected.length, "entry", "entries")} in the recording's answer, none in the replay's`;
+    if (expected.length === 0 && got.length > 0) return `${name}: none in the recording's answer, ${counted(got.length, "entry", "entries")} in the replay's`;
+    return `${name}: its entries are ${shapeOf(expected)} in the recording's answer, ${shapeOf(got)} in the replay's`;
+  }
+  return `${name}: ${shapeOf(expected)} in the recording's answer, ${shapeOf(got)} in the replay's`;
 }

@@ -251,7 +251,8 @@ const OTHER_PASSWORD = "Other-Passw0rd!";
 
 /**
  * What the recorded tenant had assigned to the device's user, as its answers show: the terms and
- * conditions its sign-in offered, and the device configurations its check-ins carried. Each is
+ * conditions its sign-in offered, and the device configurations and compliance policies its
+ * check-ins carried. Each is
  * made on the fresh service with what the device was given (titles, texts, settings) and assigned
  * to all licensed users, so the device is offered the same (versions may differ: the comparison
  * reads shapes, not values).
@@ -260,6 +261,7 @@ async function recreateAssignments(service: MockService, records: readonly Trans
   const allUsers = { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" } as const;
   const terms = new Map<string, Record<string, unknown>>();
   const configurations = new Map<string, Record<string, unknown>>();
+  const compliance = new Map<string, Record<string, unknown>>();
   for (const r of records) {
     if (r.type !== "http" || typeof r.response?.body !== "object" || r.response.body === null) continue;
     const body = r.response.body as Record<string, unknown>;
@@ -269,6 +271,10 @@ async function recreateAssignments(service: MockService, records: readonly Trans
     if (r.url.endsWith("/checkIn") && Array.isArray(body["configurations"])) {
       for (const c of body["configurations"] as Record<string, unknown>[]) if (typeof c["id"] === "string" && !configurations.has(c["id"])) configurations.set(c["id"], c);
     }
+    // Compliance policies come with the same check-ins (README "Policies").
+    if (r.url.endsWith("/checkIn") && Array.isArray(body["compliancePolicies"])) {
+      for (const c of body["compliancePolicies"] as Record<string, unknown>[]) if (typeof c["id"] === "string" && !compliance.has(c["id"])) compliance.set(c["id"], c);
+    }
   }
   for (const t of terms.values()) {
     const title = String(t["title"] ?? "Terms");
@@ -276,10 +282,19 @@ async function recreateAssignments(service: MockService, records: readonly Trans
     await service.admin.assignTerms(created.id, allUsers);
   }
   for (const c of configurations.values()) {
-    const settings = typeof c["settings"] === "object" && c["settings"] !== null ? (c["settings"] as Record<string, unknown>) : {};
-    const created = await service.admin.createConfiguration(String(c["displayName"] ?? "Configuration"), settings);
+    const created = await service.admin.createConfiguration(String(c["displayName"] ?? "Configuration"), settingsOf(c));
     await service.admin.assignConfiguration(created.id, [allUsers]);
   }
+  for (const c of compliance.values()) {
+    const created = await service.admin.createCompliancePolicy(String(c["displayName"] ?? "Compliance policy"), settingsOf(c));
+    await service.admin.assignCompliancePolicy(created.id, [allUsers]);
+  }
+}
+
+/** A policy's settings as a check-in carried them (an object of Graph properties), or none. */
+function settingsOf(policy: Record<string, unknown>): Record<string, unknown> {
+  const settings = policy["settings"];
+  return typeof settings === "object" && settings !== null && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
 }
 
 /**

@@ -43,6 +43,8 @@ export interface ReplayOptions {
   until?: string;
   /** Keep the device's storage here (to continue with `enroll --device-dir`). */
   deviceDir?: string;
+  /** Stops the replay where it is (Ctrl-C): the steps so far are compared, and `interrupted` says so. */
+  signal?: AbortSignal;
 }
 
 export interface ReplayResult extends Comparison {
@@ -55,6 +57,8 @@ export interface ReplayResult extends Comparison {
   until: string | null;
   /** Without --until: the recorded run stopped early, at its own --until, when its time ran out or when a signal interrupted it, and the replay stopped there too. */
   recordedStop: "until" | "timedOut" | "interrupted" | "enrolled" | null;
+  /** `signal` stopped the replay before it ended: only the steps it made were compared (`identical` says "so far"). */
+  interrupted: boolean;
 }
 
 export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
@@ -66,9 +70,26 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   // and an admin's actions, which it does not. Such a recording is replayed to the enrollment's end.
   const enrollment = enrollmentRecords(transcript.records);
   const goesOn = enrollment.length < transcript.records.length;
-  const recordedStop =
-    options.until !== undefined ? null : goesOn ? "enrolled" : end.until !== undefined ? "until" : end.timedOut ? "timedOut" : end.interrupted !== undefined ? "interrupted" : null;
   const untilState = (written: string) => requireStatePath(deviceMachine, written, "--until");
+  const recorded = transcript.start;
+  const faults = recordedFaults(recorded, transcript.startLine, where);
+  // A recording stopped by its own --until at a state of the enrolled device's life is replayed
+  // to that stop, as an explicit --until would be, where only the device's own steps lead there.
+  const ownStopOffered = options.until === undefined && goesOn && end.until !== undefined ? offeredUpToOwnStop(transcript, enrollment, end.until, faults) : null;
+  const recordedStop =
+    options.until !== undefined
+      ? null
+      : ownStopOffered !== null
+        ? "until"
+        : goesOn
+          ? "enrolled"
+          : end.until !== undefined
+            ? "until"
+            : end.timedOut
+              ? "timedOut"
+              : end.interrupted !== undefined
+                ? "interrupted"
+                : null;
   // An interrupted recording stops after its recorded steps (stopAfterRecordedSteps), not at a state.
   const until =
     options.until !== undefined
@@ -103,14 +124,13 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     });
   }
   // The app versions the fresh service offers: those the compared part of the recording was offered.
-  const recorded = transcript.start;
-  const faults = recordedFaults(recorded, transcript.startLine, where);
   const offered =
-    options.until === undefined || !goesOn
+    ownStopOffered ??
+    (options.until === undefined || !goesOn
       ? recordedStop === "enrolled"
         ? enrollment
         : transcript.records
-      : offeredUpTo(transcript.records, enrollment, until!, recorded.seed, faultSteps(transcript.records, faults));
+      : offeredUpTo(transcript.records, enrollment, until!, recorded.seed, faultSteps(transcript.records, faults)));
   if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
@@ -182,12 +202,17 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     const interrupted = recordedStop === "interrupted" ? stopAfterRecordedSteps(device, transcript.records, records) : null;
     try {
       deviceRuns = true;
-      const report = await device.enroll(until !== null ? { until } : interrupted !== null ? { signal: interrupted.signal } : {});
+      const signals = [interrupted?.signal, options.signal].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+      const report = await device.enroll({ ...(until !== null ? { until } : {}), ...(signal === undefined ? {} : { signal }) });
+      // Stopped by the caller's signal (Ctrl-C) before the replay ended: compared as far as it got.
+      const stopped = options.signal?.aborted === true && report.interrupted === true;
       const expected = stepsOf(transcript.records);
-      // Stopped at --until, the exchange the stop cut short is not the service's doing.
-      const got = stepsOf(options.until === undefined ? records : withoutStopInterrupted(records));
-      const stoppedEarly = until !== null || interrupted !== null;
+      // Stopped at --until (or by the caller), the exchange the stop cut short is not the service's doing.
+      const got = stepsOf(options.until === undefined && !stopped ? records : withoutStopInterrupted(records));
+      const stoppedEarly = until !== null || interrupted !== null || stopped;
       let comparison = compareSteps(expected, got, stoppedEarly);
+      if (stopped) return { ...comparison, finalStatePath: report.finalStatePath, failure: report.failure, records, until: null, recordedStop, interrupted: true };
       // Where the replay ran as far as the recording, it ends as the end record says: run to its
       // end, to its own --until, or to the step a signal stopped it after. Not where it stops
       // short of the recording on purpose (--until, the enrollment's end), nor where the
@@ -195,7 +220,7 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       if (options.until === undefined && recordedStop !== "enrolled" && recordedStop !== "timedOut") {
         comparison = compareEnds(comparison, expected, got, endStep(end), endStep(report));
       }
-      return { ...comparison, finalStatePath: report.finalStatePath, failure: report.failure, records, until: interrupted === null ? until : end.finalStatePath, recordedStop };
+      return { ...comparison, finalStatePath: report.finalStatePath, failure: report.failure, records, until: interrupted === null ? until : end.finalStatePath, recordedStop, interrupted: false };
     } finally {
       interrupted?.dispose();
       device.dispose();
@@ -379,6 +404,24 @@ function offeredUpTo(
     where: "--until",
     hint: `give a state of the enrollment (up to enrolled.idle; \`aosp-sim show TRANSCRIPT\` lists them), or play the scenario again (\`aosp-sim run SCENARIO --seed ${seed ?? "N"}\`)`,
   });
+}
+
+/**
+ * The records whose app versions a replay to the recording's own --until stop offers, when that
+ * stop is a state of the enrolled device's life the device's own steps lead to (offeredUpTo);
+ * null when a scenario's or an admin's step comes first, or the end record names a state the
+ * recording never enters: that recording is replayed to the enrollment's end.
+ */
+function offeredUpToOwnStop(transcript: Transcript, enrollment: readonly TranscriptRecord[], written: string, faults: readonly Fault[]): readonly TranscriptRecord[] | null {
+  const records = transcript.records;
+  try {
+    const until = requireStatePath(deviceMachine, written, "--until");
+    if (!records.some((r) => r.type === "state" && isWithin(r.state, until))) return null;
+    return offeredUpTo(records, enrollment, until, transcript.start.seed, faultSteps(records, faults));
+  } catch (error) {
+    if (error instanceof InputError) return null;
+    throw error;
+  }
 }
 
 /**

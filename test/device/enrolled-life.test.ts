@@ -13,6 +13,7 @@ import type { Device } from "../../agent/device/create-device.js";
 import { RealClock } from "../../agent/device/clock.js";
 import { PAST_ENROLLMENT_LIMIT_MS } from "../../agent/device/device.js";
 import { InputError } from "../../agent/protocol/errors.js";
+import type { HttpRecord, TranscriptRecord } from "../../agent/report/transcript.js";
 import { setUpTenant, tearDownTenant, type Tenant } from "../helpers/device-tenant.js";
 
 let t: Tenant;
@@ -76,6 +77,25 @@ describe("an enrolled device", () => {
     const versions = Object.fromEntries((await device.installedApps()).map((a) => [a.packageName, a.versionName]));
     expect(versions).toEqual({ [AGENT_PACKAGE]: "24.11.0", [COMPANY_PORTAL_PACKAGE]: "5.0.6400.0", [AUTHENTICATOR_PACKAGE]: "6.2501.1000" });
     expect(device.context.agent?.versionName).toBe("24.11.0");
+  });
+
+  it("sends nothing while the Intune app is closed for its own update; the check-in after it reports the new version", async () => {
+    const records: TranscriptRecord[] = [];
+    const device = await t.device({ transcript: (r) => records.push(r) });
+    expect((await device.enroll()).finalState).toBe("enrolled");
+    const published = await t.service.admin.listPackages();
+    if (!published.some((p) => p.packageName === AGENT_PACKAGE && p.versionName === "24.11.0")) await t.service.admin.publishPackage({ packageName: AGENT_PACKAGE, versionName: "24.11.0" });
+    await device.runUntil((d) => d.context.agent?.versionName === "24.11.0" && d.state === "enrolled.idle");
+    const entered = (state: string) => records.findIndex((r) => r.type === "state" && r.state === state);
+    const closed = entered("enrolled.updating.closingAgent");
+    const reopened = entered("enrolled.updating.relaunchingAgent");
+    expect(closed).toBeGreaterThan(0);
+    expect(reopened).toBeGreaterThan(closed);
+    // Before: a check-in sent by installAgentUpdate, with agentVersion 24.9.2 and the app list saying 24.11.0.
+    const whileClosed = records.slice(closed, reopened).filter((r) => r.type === "http" && r.url.endsWith("/checkIn"));
+    expect(whileClosed).toEqual([]);
+    const checkIns = records.slice(reopened).filter((r): r is HttpRecord => r.type === "http" && r.url.endsWith("/checkIn"));
+    expect((checkIns[0]?.request.body as { agentVersion?: string } | undefined)?.agentVersion).toBe("24.11.0");
   });
 
   it("is refused sync below agent 24.7.0 until it updates itself", async () => {

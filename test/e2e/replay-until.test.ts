@@ -29,6 +29,15 @@ describe("replay --until a state whose entry sends a request", { timeout: 60_000
   }
 });
 
+describe("replay --until the first state", { timeout: 60_000 }, () => {
+  it("counts one step as one", async () => {
+    // Before: "replayed 1 steps, identical ...".
+    const result = await aospSim(["replay", run, "--until", "welcome"]);
+    expect(result.stdout).toMatch(/^replayed 1 step, identical \(stopped at welcome, as --until asked\)\n$/);
+    expect(result.code).toBe(0);
+  });
+});
+
 describe("replay --until in a run recording that goes on past its enrollment", { timeout: 60_000 }, () => {
   it("offers the versions the enrollment was offered: --until enrolled and the first check-in are identical", async () => {
     // Before: "diverged at step 22": the fresh service offered the versions the scenario published 20 minutes later.

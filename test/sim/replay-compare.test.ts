@@ -3,7 +3,7 @@
  * the boot on it), whichever order the recording wrote them in.
  */
 import { describe, expect, it } from "vitest";
-import { stepsOf } from "../../agent/sim/replay-compare.js";
+import { compareSteps, stepsOf } from "../../agent/sim/replay-compare.js";
 import type { TranscriptRecord } from "../../agent/report/transcript.js";
 
 const at = "2026-01-01T00:00:00.000Z";
@@ -16,5 +16,25 @@ describe("stepsOf", () => {
     const today = stepsOf([lost, restored, boot]);
     expect(today.map((s) => s.text)).toEqual(["power powerLost in downloadingAgent", "power powerRestored in downloadingAgent", "state off -> downloadingAgent on xstate.init"]);
     expect(stepsOf([lost, boot, restored])).toEqual(today);
+  });
+});
+
+describe("compareSteps", () => {
+  const checkIn = (body: unknown) =>
+    ({ type: "http", at, method: "POST", url: "http://127.0.0.1:1/device/v1/devices/0b6f7c1e-8a4d-4c7e-9d1b-2f3a4b5c6d7e/checkIn", request: { headers: {} }, response: { status: 200, headers: {}, body } }) as unknown as TranscriptRecord;
+
+  it("names the key where two answers to the same request differ in shape", () => {
+    const recorded = stepsOf([checkIn({ actions: [], compliancePolicies: [{ id: "a", displayName: "Min OS", settings: { osMinimumVersion: "10" }, version: 1 }], updates: [] })]);
+    const replayed = stepsOf([checkIn({ actions: [], updates: [] })]);
+    expect(compareSteps(recorded, replayed, false).divergence?.difference).toBe("compliancePolicies: in the recording's answer, not in the replay's");
+    const typed = stepsOf([checkIn({ actions: [], policy: { settings: { cameraBlocked: 1 } } })]);
+    const other = stepsOf([checkIn({ actions: [], policy: { settings: { cameraBlocked: true } } })]);
+    expect(compareSteps(typed, other, false).divergence?.difference).toBe("policy.settings.cameraBlocked: number in the recording's answer, boolean in the replay's");
+  });
+
+  it("names no key where the requests or statuses differ", () => {
+    const ok = stepsOf([checkIn({ actions: [] })]);
+    const failed = stepsOf([{ ...(checkIn({ error: { code: "x" } }) as object), response: { status: 500, headers: {}, body: { error: { code: "x" } } } } as TranscriptRecord]);
+    expect(compareSteps(ok, failed, false).divergence?.difference).toBeNull();
   });
 });
