@@ -5,6 +5,7 @@
 import { Extras } from "./extras.js";
 import { deviceParams } from "./device-params.js";
 import { isValid, sortFindings, type Finding } from "./findings.js";
+import { lenientJsonFeature } from "./lenient-json.js";
 import { BYTE_ORDER_MARK, compactJsonText, MAX_JSON_DEPTH, parseJsonText } from "./json-text.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 import { checkOptions, optionNames } from "../protocol/known-options.js";
@@ -130,12 +131,23 @@ export function checkPayloadText(text: string, options: CheckOptions = {}): Payl
         textLevel.emit("json-syntax", "", "The payload is empty: the device shows \"Can't set up device\".",
           "put the provisioning JSON object into the QR code");
         break;
-      case "syntax":
-        textLevel.emit("json-syntax", "",
-          `The payload is not JSON (${problem.detail}, line ${problem.line} column ${problem.column}): the device shows ` +
-            "\"Can't set up device\".",
-          "check quotes, commas and braces; the payload must be one JSON object");
+      case "syntax": {
+        const where = `line ${problem.line} column ${problem.column}`;
+        const lenient = lenientJsonFeature(body, problem.offset, problem.detail);
+        if (lenient === undefined) {
+          textLevel.emit("json-syntax", "",
+            `The payload is not JSON (${problem.detail}, ${where}): the device shows "Can't set up device".`,
+            "check quotes, commas and braces; the payload must be one JSON object");
+        } else {
+          // Android's own org.json reads this, so refusing it is the validator's choice, not the device's verdict.
+          textLevel.emit("json-syntax", "",
+            `The payload is not strict JSON: it holds ${lenient.what} at ${where}. Android's platform JSON parser ` +
+              "(org.json) accepts this, but the setup wizard that reads the code is closed source, so whether the " +
+              "device accepts it is not known; the validator refuses it, as strict JSON readers do.",
+            lenient.hint);
+        }
         break;
+      }
       case "too-deep":
         textLevel.emit("json-too-deep", "",
           `The JSON nests ${problem.depth > MAX_JSON_DEPTH ? `more than ${MAX_JSON_DEPTH}` : problem.depth} levels deep; ` +
