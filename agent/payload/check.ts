@@ -5,6 +5,7 @@
 import { Extras } from "./extras.js";
 import { deviceParams } from "./device-params.js";
 import { isValid, sortFindings, type Finding } from "./findings.js";
+import { givenValue } from "../protocol/given-value.js";
 import { lenientJsonFeature } from "./lenient-json.js";
 import { BYTE_ORDER_MARK, compactJsonText, MAX_JSON_DEPTH, parseJsonText } from "./json-text.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
@@ -99,6 +100,9 @@ export const MAX_CHECKED_TEXT_BYTES = 256 * 1024;
 
 /** Checks payload text (what a QR code holds) the way a device would read it. */
 export function checkPayloadText(text: string, options: CheckOptions = {}): PayloadCheck {
+  if (typeof text !== "string") {
+    throw new TypeError(`checkPayloadText: text must be the payload as a string (for bytes, use checkPayloadBytes) (got ${givenValue(text)})`);
+  }
   checkOptions("checkPayloadText", options, CHECK_OPTIONS, 'e.g. { rules: "intune-aosp" }');
   const ruleSet = options.rules ?? "android";
   const strict = options.strict ?? false;
@@ -225,6 +229,9 @@ export interface BytesCheck extends PayloadCheck {
 
 /** Checks payload bytes: decodes them as UTF-8 first, reporting what does not decode. */
 export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions = {}): BytesCheck {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`checkPayloadBytes: bytes must be a Uint8Array or Buffer, e.g. await readFile(path) (for text, use checkPayloadText) (got ${givenValue(bytes)})`);
+  }
   checkOptions("checkPayloadBytes", options, BYTES_CHECK_OPTIONS, 'e.g. { source: "file" }');
   const extra: Finding[] = [];
   let body = bytes;
