@@ -31,7 +31,7 @@ import {
   utf8Finding,
 } from "../payload/index.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
-import { printable } from "../protocol/printable.js";
+import { printable, revealInvisible } from "../protocol/printable.js";
 import { payloadSource, unusableProfile } from "../payload/payload-source.js";
 import { HIGH_VERSION } from "../payload/rules/size.js";
 import { decodeQrImage, modulePixels } from "../qr/index.js";
@@ -191,7 +191,9 @@ const INDENT = " ".repeat(8);
 function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/)) {
+  // ASCII spaces only: a no-break space inside a quoted value is part of the value, not a place to
+  // break the line (and joining the words again would turn it into an ordinary space).
+  for (const word of text.split(/[ \t\n\r]+/)) {
     if (line !== "" && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
@@ -207,7 +209,7 @@ function wrap(text: string, width: number, indent: string): string {
 export function formatFinding(f: Finding, style: Styles): string {
   const colour = f.severity === "error" ? style.red : f.severity === "warning" ? style.yellow : style.cyan;
   // Messages quote the payload, whose values may hold control characters (printable escapes them).
-  const head = `${colour(f.severity.padEnd(INDENT.length))}${f.path === "" ? "(payload)" : printable(f.path)}  ${style.dim(f.rule)}`;
+  const head = `${colour(f.severity.padEnd(INDENT.length))}${f.path === "" ? "(payload)" : printable(revealInvisible(f.path))}  ${style.dim(f.rule)}`;
   const body = `${INDENT}${wrap(printable(f.message), 100, INDENT)}`;
   const fix = f.hint === "" ? "" : `\n${INDENT}${style.dim("fix:")} ${wrap(printable(f.hint), 95, `${INDENT}     `)}`;
   return `${head}\n${body}${fix}`;

@@ -5,6 +5,8 @@
 import { Extras } from "./extras.js";
 import { deviceParams } from "./device-params.js";
 import { isValid, sortFindings, type Finding } from "./findings.js";
+import { givenValue } from "../protocol/given-value.js";
+import { lenientJsonFeature } from "./lenient-json.js";
 import { BYTE_ORDER_MARK, compactJsonText, MAX_JSON_DEPTH, parseJsonText } from "./json-text.js";
 import type { IntuneConventions } from "../protocol/intune-conventions.js";
 import { checkOptions, optionNames } from "../protocol/known-options.js";
@@ -81,6 +83,9 @@ export const MAX_CHECKED_TEXT_BYTES = 256 * 1024;
 
 /** Checks payload text (what a QR code holds) the way a device would read it. */
 export function checkPayloadText(text: string, options: CheckOptions = {}): PayloadCheck {
+  if (typeof text !== "string") {
+    throw new TypeError(`checkPayloadText: text must be the payload as a string (for bytes, use checkPayloadBytes) (got ${givenValue(text)})`);
+  }
   checkOptions("checkPayloadText", options, CHECK_OPTIONS, 'e.g. { rules: "intune-aosp" }');
   const ruleSet = options.rules ?? "android";
   const strict = options.strict ?? false;
@@ -113,12 +118,23 @@ export function checkPayloadText(text: string, options: CheckOptions = {}): Payl
         textLevel.emit("json-syntax", "", "The payload is empty: the device shows \"Can't set up device\".",
           "put the provisioning JSON object into the QR code");
         break;
-      case "syntax":
-        textLevel.emit("json-syntax", "",
-          `The payload is not JSON (${problem.detail}, line ${problem.line} column ${problem.column}): the device shows ` +
-            "\"Can't set up device\".",
-          "check quotes, commas and braces; the payload must be one JSON object");
+      case "syntax": {
+        const where = `line ${problem.line} column ${problem.column}`;
+        const lenient = lenientJsonFeature(body, problem.offset, problem.detail);
+        if (lenient === undefined) {
+          textLevel.emit("json-syntax", "",
+            `The payload is not JSON (${problem.detail}, ${where}): the device shows "Can't set up device".`,
+            "check quotes, commas and braces; the payload must be one JSON object");
+        } else {
+          // Android's own org.json reads this, so refusing it is the validator's choice, not the device's verdict.
+          textLevel.emit("json-syntax", "",
+            `The payload is not strict JSON: it holds ${lenient.what} at ${where}. Android's platform JSON parser ` +
+              "(org.json) accepts this, but the setup wizard that reads the code is closed source, so whether the " +
+              "device accepts it is not known; the validator refuses it, as strict JSON readers do.",
+            lenient.hint);
+        }
         break;
+      }
       case "too-deep":
         textLevel.emit("json-too-deep", "",
           `The JSON nests ${problem.depth > MAX_JSON_DEPTH ? `more than ${MAX_JSON_DEPTH}` : problem.depth} levels deep; ` +
@@ -196,6 +212,9 @@ export interface BytesCheck extends PayloadCheck {
 
 /** Checks payload bytes: decodes them as UTF-8 first, reporting what does not decode. */
 export function checkPayloadBytes(bytes: Uint8Array, options: BytesCheckOptions = {}): BytesCheck {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`checkPayloadBytes: bytes must be a Uint8Array or Buffer, e.g. await readFile(path) (for text, use checkPayloadText) (got ${givenValue(bytes)})`);
+  }
   checkOptions("checkPayloadBytes", options, BYTES_CHECK_OPTIONS, 'e.g. { source: "file" }');
   const extra: Finding[] = [];
   let body = bytes;

@@ -7,6 +7,8 @@
  * - info: worth knowing, nothing goes wrong.
  */
 
+import { revealInvisible } from "../protocol/printable.js";
+
 export type Severity = "error" | "warning" | "info";
 
 export interface Finding {
@@ -50,7 +52,9 @@ export function isValid(findings: readonly Finding[], strict: boolean): boolean 
 /**
  * Shows a value in a message the way it appears in JSON, shortened when long. `numberText`: a
  * number's text as the author wrote it, shown instead of the parsed number, which may have lost
- * digits (9223372036854775808 parses to 9223372036854776000).
+ * digits (9223372036854775808 parses to 9223372036854776000). Invisible and look-alike characters
+ * are written as escapes (revealInvisible), so the quoted value shows what differs from the text
+ * the author meant.
  */
 export function show(value: unknown, max = 60, numberText?: string): string {
   let text: string;
@@ -62,5 +66,6 @@ export function show(value: unknown, max = 60, numberText?: string): string {
   } catch {
     text = String(value);
   }
+  text = revealInvisible(text);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -4,6 +4,7 @@
  */
 import { readFileBounded, readStreamBounded, type BoundedBytes, type ReadLimit } from "../protocol/bounded-read.js";
 import { fileReadError, InputError } from "../protocol/errors.js";
+import { givenValue } from "../protocol/given-value.js";
 import { isImageBytes } from "./image-format.js";
 import { MAX_IMAGE_FILE_BYTES } from "./limits.js";
 import type { DecodeImageResult, DecodedCode } from "./types.js";
@@ -33,6 +34,10 @@ function loadDecoders() {
 
 /** Decodes every QR code in an image held in memory; `label` names it in results and errors. */
 export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<DecodeImageResult> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`decodeQrImage: bytes must be the image's bytes as a Uint8Array or Buffer; pass the bytes, not a path (e.g. await readFile(path)) (got ${givenValue(bytes)})`);
+  }
+  if (typeof label !== "string") throw new TypeError(`decodeQrImage: label must be a string naming the image in messages, e.g. its file name (got ${givenValue(label)})`);
   const [{ loadImage }, { decodeBitmap }] = await loadDecoders();
   const bitmap = await loadImage(bytes, label);
   const codes = await decodeBitmap(bitmap);

@@ -65,7 +65,41 @@ let canonicalZones: Set<string> | undefined;
  * canonical ids and the backward-compatible aliases (UTC, US/Eastern, Asia/Calcutta, ...) that
  * both Android's tzdata and ICU carry; ids are case-sensitive on the device.
  */
+/**
+ * Java's legacy three-letter ids (java.time.ZoneId.SHORT_IDS, minus EST, MST and HST, which tzdata
+ * has) with the zone Java reads each as. ICU resolves them too, but Android's tzdata (ZoneInfoDb)
+ * has none of them, and AlarmManager.setTimeZone throws "Timezone: PST is not an Olson ID" for an
+ * id ZoneInfoDb lacks (frameworks/base core/java/android/app/AlarmManager.java;
+ * docs/provisioning-facts.md §1). Several are ambiguous to people: `alsoMeant` names the zones
+ * authors often mean instead.
+ */
+const JAVA_ONLY_IDS: Record<string, { java: string; alsoMeant?: string[] }> = {
+  ACT: { java: "Australia/Darwin" }, AET: { java: "Australia/Sydney" },
+  AGT: { java: "America/Argentina/Buenos_Aires" }, ART: { java: "Africa/Cairo" },
+  AST: { java: "America/Anchorage", alsoMeant: ["America/Halifax"] }, BET: { java: "America/Sao_Paulo" },
+  BST: { java: "Asia/Dhaka", alsoMeant: ["Europe/London"] }, CAT: { java: "Africa/Harare" },
+  CNT: { java: "America/St_Johns" }, CST: { java: "America/Chicago", alsoMeant: ["Asia/Shanghai"] },
+  CTT: { java: "Asia/Shanghai" }, EAT: { java: "Africa/Addis_Ababa" }, ECT: { java: "Europe/Paris" },
+  IET: { java: "America/Indiana/Indianapolis" }, IST: { java: "Asia/Kolkata", alsoMeant: ["Europe/Dublin", "Asia/Jerusalem"] },
+  JST: { java: "Asia/Tokyo" }, MIT: { java: "Pacific/Apia" }, NET: { java: "Asia/Yerevan" },
+  NST: { java: "Pacific/Auckland" }, PLT: { java: "Asia/Karachi" }, PNT: { java: "America/Phoenix" },
+  PRT: { java: "America/Puerto_Rico" }, PST: { java: "America/Los_Angeles" },
+  SST: { java: "Pacific/Guadalcanal" }, VST: { java: "Asia/Ho_Chi_Minh" },
+};
+
+/** The Olson ids to suggest for a legacy three-letter id Android's tzdata lacks, or null. */
+export function javaOnlyZoneFix(text: string): string | null {
+  const entry = Object.hasOwn(JAVA_ONLY_IDS, text) ? JAVA_ONLY_IDS[text] : undefined;
+  if (entry === undefined) return null;
+  const ids = [entry.java, ...(entry.alsoMeant ?? [])].map((id) => `"${id}"`);
+  return ids.length === 1 ? `use the Olson id ${ids[0]}` : `use the Olson id ${ids.slice(0, -1).join(", ")} or ${ids.at(-1)}, whichever zone is meant`;
+}
+
 export function timeZoneProblem(text: string): string | null {
+  if (javaOnlyZoneFix(text) !== null) {
+    return "it is a legacy abbreviation that Android's time zone data does not hold: AlarmManager.setTimeZone " +
+      `refuses it ("Timezone: ${text} is not an Olson ID") and the device keeps its own time zone`;
+  }
   canonicalZones ??= new Set(Intl.supportedValuesOf("timeZone"));
   if (canonicalZones.has(text)) return null;
   let resolved: string;
@@ -89,7 +123,7 @@ const timeZone: Rule = (ctx) => {
   ctx.emit("time-zone", ctx.pathOf(value),
     `${keyLabel(value)} ${show(value.raw)} is not a time zone the device knows (${problem}): it will not set the time zone ` +
       "as intended.",
-    "use an IANA id such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"");
+    javaOnlyZoneFix(value.raw as string) ?? "use an IANA id such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"");
 };
 
 /** 1e11 ms is 1973; a seconds value for any date up to the year 5138 is below it. */
