@@ -74,9 +74,9 @@ ${pageRefusal(at)}
 ${table(
   `All users (${at.total})`,
   [
-    { header: "Display name", cell: (u: UserRecord) => html`<a href="${USERS}/${u.id}">${u.displayName}</a>` },
-    { header: "User principal name", cell: (u) => u.userPrincipalName },
-    { header: "Account enabled", cell: (u) => (u.accountEnabled ? "Yes" : "No") },
+    { kind: "text", header: "Display name", cell: (u: UserRecord) => html`<a href="${USERS}/${u.id}">${u.displayName}</a>` },
+    { kind: "text", header: "User principal name", cell: (u) => u.userPrincipalName },
+    { kind: "short", header: "Account enabled", cell: (u) => (u.accountEnabled ? "Yes" : "No") },
     { header: "Licences", cell: licenceNames },
   ],
   listed,

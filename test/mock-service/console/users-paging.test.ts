@@ -31,7 +31,7 @@ async function get(path: string): Promise<{ status: number; text: string }> {
   return { status: reply.statusCode, text: reply.body };
 }
 
-const upnsOf = (text: string): string[] => [...text.matchAll(/<td>([^<]+@contoso\.example)<\/td>/g)].map((m) => m[1]!);
+const upnsOf = (text: string): string[] => [...text.matchAll(/<td class="text">([^<]+@contoso\.example)<\/td>/g)].map((m) => m[1]!);
 const optionsOf = (text: string): string[] => [...text.matchAll(/<option value="[^"]+"[^>]*>[^<]*\(([^)]+)\)<\/option>/g)].map((m) => m[1]!);
 const nextOf = (text: string): string | undefined => /<a class="button" href="([^"]+)" rel="next">Next<\/a>/.exec(text)?.[1]?.replaceAll("&amp;", "&");
 
