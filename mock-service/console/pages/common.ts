@@ -30,6 +30,13 @@ export async function attemptAsync<T>(call: () => Promise<T>): Promise<Attempt<T
 }
 
 export interface Column<Row> {
+  /**
+   * How the column's cells wrap: "short" (dates, Yes/No) never wraps, so a long name in another
+   * column cannot squash it to a character a line; "text" (names, descriptions, user principal
+   * names) breaks anywhere, even inside a word, so one long word does not widen the table; other
+   * columns wrap between words only.
+   */
+  kind?: "short" | "text";
   header: string;
   cell: (row: Row) => Interpolation;
 }
@@ -42,7 +49,7 @@ export function table<Row>(caption: string, columns: Column<Row>[], rows: readon
 <tbody>${
     rows.length === 0
       ? html`<tr><td colspan="${columns.length}" class="empty">${empty}</td></tr>`
-      : rows.map((row) => html`<tr>${columns.map((c) => html`<td>${c.cell(row)}</td>`)}</tr>`)
+      : rows.map((row) => html`<tr>${columns.map((c) => (c.kind ? html`<td class="${c.kind}">${c.cell(row)}</td>` : html`<td>${c.cell(row)}</td>`))}</tr>`)
   }</tbody>
 </table></div>`;
 }

@@ -25,14 +25,14 @@ const managementStateLabel = (device: DeviceView): string =>
   device.managementState === "wipePending" ? "Pending (wipe)" : "Managed";
 
 export const deviceColumns: Column<DeviceView>[] = [
-  { header: "Device name", cell: (d) => html`<a href="${DEVICES}/${d.id}">${d.deviceName}</a>` },
+  { kind: "text", header: "Device name", cell: (d) => html`<a href="${DEVICES}/${d.id}">${d.deviceName}</a>` },
   { header: "Management state", cell: (d) => html`<span class="state ${d.managementState}">${managementStateLabel(d)}</span>` },
   { header: "OS", cell: () => "Android (AOSP)" },
   { header: "OS version", cell: (d) => d.osVersion },
   { header: "Serial number", cell: (d) => d.serialNumber },
-  { header: "Primary user UPN", cell: (d) => d.userPrincipalName ?? "—" },
-  { header: "Enrollment profile", cell: (d) => d.enrollmentProfileName },
-  { header: "Last check-in", cell: (d) => when(d.lastSync) },
+  { kind: "text", header: "Primary user UPN", cell: (d) => d.userPrincipalName ?? "—" },
+  { kind: "text", header: "Enrollment profile", cell: (d) => d.enrollmentProfileName },
+  { kind: "short", header: "Last check-in", cell: (d) => when(d.lastSync) },
 ];
 
 const ACTIONS = {
@@ -179,7 +179,7 @@ ${table(
   [
     { header: "Action", cell: (a) => ACTIONS[a.type].label },
     { header: "Status", cell: (a) => ACTION_STATUS_LABELS[a.status] },
-    { header: "Requested", cell: (a) => when(a.requested) },
+    { kind: "short", header: "Requested", cell: (a) => when(a.requested) },
   ],
   open,
   "No pending actions.",
@@ -224,8 +224,8 @@ ${recent(id)}`;
       [
         { header: "Action", cell: (a) => ACTIONS[a.type].label },
         { header: "Status", cell: (a) => ACTION_STATUS_LABELS[a.status] },
-        { header: "Requested", cell: (a) => when(a.requested) },
-        { header: "Last updated", cell: (a) => when(a.updated) },
+        { kind: "short", header: "Requested", cell: (a) => when(a.requested) },
+        { kind: "short", header: "Last updated", cell: (a) => when(a.updated) },
       ],
       actions,
       "",
@@ -236,7 +236,7 @@ ${recent(id)}`;
     html`<h2>Recent check-ins and actions</h2>${table(
       "Recent check-ins and actions, newest first (since the service started)",
       [
-        { header: "Time", cell: (e) => when(e.at) },
+        { kind: "short", header: "Time", cell: (e) => when(e.at) },
         { header: "Event", cell: (e) => e.what },
         { header: "Result", cell: (e) => (e.status < 400 ? "OK" : `Refused (HTTP ${e.status})`) },
       ],

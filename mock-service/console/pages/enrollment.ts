@@ -303,11 +303,11 @@ ${pageRefusal(at)}
 ${table(
   "Enrollment profiles",
   [
-    { header: "Name", cell: (v) => html`<a href="${AOSP_USER_ASSOCIATED}/${v.profile.id}">${v.profile.displayName}</a>` },
-    { header: "Description", cell: (v) => v.profile.description },
-    { header: "Token expiration date", cell: (v) => when(v.token.expires) },
+    { kind: "text", header: "Name", cell: (v) => html`<a href="${AOSP_USER_ASSOCIATED}/${v.profile.id}">${v.profile.displayName}</a>` },
+    { kind: "text", header: "Description", cell: (v) => v.profile.description },
+    { kind: "short", header: "Token expiration date", cell: (v) => when(v.token.expires) },
     { header: "Enrolled devices", cell: (v) => v.enrolledDeviceCount },
-    { header: "Created", cell: (v) => when(v.profile.created) },
+    { kind: "short", header: "Created", cell: (v) => when(v.profile.created) },
   ],
   list,
   "No profiles yet. Select Create profile to make one.",

@@ -113,11 +113,11 @@ ${commandBar("Groups", html`<a class="button primary" href="${GROUPS}/new">New g
 ${table(
   "All groups",
   [
-    { header: "Name", cell: (g: GroupRecord) => html`<a href="${GROUPS}/${g.id}">${g.displayName}</a>` },
+    { kind: "text", header: "Name", cell: (g: GroupRecord) => html`<a href="${GROUPS}/${g.id}">${g.displayName}</a>` },
     { header: "Group type", cell: (g) => (g.securityEnabled ? "Security" : "Microsoft 365") },
     { header: "Membership type", cell: (g) => (g.groupTypes.includes(DYNAMIC) ? "Dynamic device" : "Assigned") },
     { header: "Members", cell: (g) => ctx.store.groups.countMembers(g.id) },
-    { header: "Created", cell: (g) => when(g.created) },
+    { kind: "short", header: "Created", cell: (g) => when(g.created) },
   ],
   groups.list(),
   "No groups yet. Select New group to make one.",
@@ -284,7 +284,7 @@ ${formPager("Devices to add pages", devices.at, devices.rows.length, "devices")}
     const at = listPage(view.memberPage, ctx.store.groups.countMembers(group.id), PAGE_SIZE, "memberPage");
     const members = lists.members(group.id, at.offset, PAGE_SIZE);
     const columns: Column<NamedMember>[] = [
-      { header: "Name", cell: (m) => m.name },
+      { kind: "text", header: "Name", cell: (m) => m.name },
       { header: "Type", cell: (m) => MEMBER_TYPE_NAMES[m.memberType] },
     ];
     if (!dynamic) {

@@ -195,11 +195,11 @@ ${commandBar("Policies", html`<a class="button primary" href="${base}/create">Cr
 ${table(
   "Policies",
   [
-    { header: "Policy name", cell: (p: PolicyRecord) => html`<a href="${base}/${p.id}">${p.displayName}</a>` },
+    { kind: "text", header: "Policy name", cell: (p: PolicyRecord) => html`<a href="${base}/${p.id}">${p.displayName}</a>` },
     { header: "Platform", cell: () => "Android (AOSP)" },
     { header: "Policy type", cell: () => words.policyType },
     { header: "Assigned", cell: (p) => (policies.assignmentsOf(kind, p.id).length > 0 ? "Yes" : "No") },
-    { header: "Last modified", cell: (p) => when(p.modified) },
+    { kind: "short", header: "Last modified", cell: (p) => when(p.modified) },
   ],
   policies.list(kind),
   words.empty,

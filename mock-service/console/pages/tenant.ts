@@ -17,6 +17,7 @@ import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { attempt, attemptAsync, fieldErrors, properties, queryText, table } from "./common.js";
 import { deviceColumns } from "./devices.js";
+import { listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } from "../paging.js";
 
 const USERS = "/users";
 export const TENANT_ADMIN = "/tenant-admin";
@@ -50,7 +51,17 @@ const licenceNames = (user: UserRecord): string =>
 export function tenantPages(app: FastifyInstance, { services }: ConsoleDeps): void {
   const { users, ctx, tenant: tenantService } = services;
 
-  const usersPage = (session: Session, done: string | undefined, error?: string, form?: FormBody): string => {
+  /**
+   * A page of the users, in list order (created, then insertion), as full records for the
+   * Licences column: only the page's users are read, so the list costs the same at 60 users
+   * and at 6,000.
+   */
+  const usersAt = (at: ListPage): UserRecord[] =>
+    ctx.store.consoleLists.users(at.offset, PAGE_SIZE).map((choice) => users.get(choice.id));
+
+  const usersPage = (session: Session, asked: string, done: string | undefined, error?: string, form?: FormBody): string => {
+    const at = listPage(asked, ctx.store.users.count());
+    const listed = usersAt(at);
     const errors = fieldErrors(error === undefined ? undefined : { field: userRefusedField(error), message: error });
     return page({
       title: "All users",
@@ -59,17 +70,19 @@ export function tenantPages(app: FastifyInstance, { services }: ConsoleDeps): vo
       crumbs: [home, { label: "Users" }],
       body: html`<h1>Users | All users</h1>
 ${notice(done)}
+${pageRefusal(at)}
 ${table(
-  "All users",
+  `All users (${at.total})`,
   [
-    { header: "Display name", cell: (u: UserRecord) => html`<a href="${USERS}/${u.id}">${u.displayName}</a>` },
-    { header: "User principal name", cell: (u) => u.userPrincipalName },
-    { header: "Account enabled", cell: (u) => (u.accountEnabled ? "Yes" : "No") },
+    { kind: "text", header: "Display name", cell: (u: UserRecord) => html`<a href="${USERS}/${u.id}">${u.displayName}</a>` },
+    { kind: "text", header: "User principal name", cell: (u) => u.userPrincipalName },
+    { kind: "short", header: "Account enabled", cell: (u) => (u.accountEnabled ? "Yes" : "No") },
     { header: "Licences", cell: licenceNames },
   ],
-  users.list(),
+  listed,
   "No users yet. Device users sign in during enrollment: create them here.",
 )}
+${pager("All users pages", at, listed.length, (n) => `${USERS}?page=${n}`)}
 <section class="card" aria-labelledby="new-user">
 <h2 id="new-user">New user</h2>
 ${errorSummary(error)}
@@ -99,9 +112,11 @@ ${postForm(
     });
   };
 
-  app.get<{ Querystring: { done?: string } }>(USERS, async (request, reply) =>
-    sendPage(reply, usersPage(sessionOf(request), queryText(request.query.done) === "created" ? "User created." : undefined)),
-  );
+  app.get<{ Querystring: { done?: string; page?: string } }>(USERS, async (request, reply) => {
+    const asked = queryText(request.query.page);
+    const done = queryText(request.query.done) === "created" ? "User created." : undefined;
+    return sendPage(reply, usersPage(sessionOf(request), asked, done), listPage(asked, 0).refused === undefined ? 200 : 400);
+  });
 
   app.post<{ Body: FormBody }>(USERS, async (request, reply) => {
     const form = request.body;
@@ -117,7 +132,7 @@ ${postForm(
       const licences = fields(form, "licence");
       return licences.length > 0 ? users.assignLicense(user.id, licences.map((skuId) => ({ skuId })), []) : user;
     });
-    if (!created.ok) return sendPage(reply, usersPage(sessionOf(request), undefined, created.message, form), 400);
+    if (!created.ok) return sendPage(reply, usersPage(sessionOf(request), "", undefined, created.message, form), 400);
     return reply.redirect(`${USERS}?done=created`, 303);
   });
 
@@ -225,11 +240,46 @@ ${table(
     return reply.redirect(`${TENANT_ADMIN}?done=mdm-authority`, 303);
   });
 
-  app.get<{ Querystring: { user?: string } }>("/troubleshooting", async (request, reply) => {
-    const everyone = users.list();
-    const picked = everyone.find((u) => u.id === queryText(request.query.user));
+  /**
+   * Troubleshooting's user picker: the users whose user principal name or display name starts
+   * with `search` (every user when empty), a page at a time, as Add members' picker is, so a
+   * tenant of thousands of users is never one select of thousands of options.
+   */
+  const troubleshootingPicker = (search: string, asked: string, picked: UserRecord | undefined): { content: Html; refused: boolean } => {
+    const lists = ctx.store.consoleLists;
+    const at = listPage(asked, search === "" ? ctx.store.users.count() : lists.usersNamed.count(search), PAGE_SIZE, "userPage");
+    const choices = search === "" ? lists.users(at.offset, PAGE_SIZE) : lists.usersNamed.at(search, at.offset, PAGE_SIZE);
+    const href = (n: number): string => `/troubleshooting?${new URLSearchParams({ search, userPage: String(n) }).toString()}`;
+    const content = html`<form method="get" action="/troubleshooting" class="inline-form" role="search" aria-label="Users">
+  <div class="field"><label for="userSearch">User principal name or display name</label>
+  <input id="userSearch" name="search" type="search" value="${search}" aria-describedby="userSearch-hint">
+  <p class="hint" id="userSearch-hint">The start of either name, in any case.</p></div>
+  <button type="submit">Search</button>
+</form>
+${pageRefusal(at)}
+${
+  choices.length === 0
+    ? html`<p>${search ? html`No user principal name or display name starts with ${search}.` : "No users yet."}</p>`
+    : html`<form method="get" action="/troubleshooting" class="inline-form">
+  <input type="hidden" name="search" value="${search}"><input type="hidden" name="userPage" value="${at.number}">
+  <div class="field"><label for="user">User (${at.total})</label>
+  <select id="user" name="user" required><option value="">Select user</option>${choices.map(
+    (u) => html`<option value="${u.id}"${u.id === picked?.id ? html` selected` : ""}>${u.displayName} (${u.userPrincipalName})</option>`,
+  )}</select></div>
+  <button type="submit" class="primary">Show devices</button>
+</form>`
+}
+${pager("Users pages", at, choices.length, href)}`;
+    return { content, refused: at.refused !== undefined };
+  };
+
+  app.get<{ Querystring: { user?: string; search?: string; userPage?: string } }>("/troubleshooting", async (request, reply) => {
+    const asked = queryText(request.query.user);
+    const found = asked === "" ? undefined : attempt(() => users.get(asked));
+    const picked = found?.ok ? found.value : undefined;
     // Through the store's index on the user: the tenant's other devices are never read.
     const theirs = picked ? ctx.store.devices.visibleMatching("userId", [picked.id.toLowerCase()]).filter((d) => d.userId === picked.id) : [];
+    const { content, refused } = troubleshootingPicker(queryText(request.query.search).trim(), queryText(request.query.userPage), picked);
     return sendPage(
       reply,
       page({
@@ -238,13 +288,7 @@ ${table(
         session: sessionOf(request),
         crumbs: [home, { label: "Troubleshooting + support" }],
         body: html`<h1>Troubleshooting + support</h1>
-<form method="get" action="/troubleshooting" class="inline-form">
-  <div class="field"><label for="user">User</label>
-  <select id="user" name="user" required><option value="">Select user</option>${everyone.map(
-    (u) => html`<option value="${u.id}"${u.id === picked?.id ? html` selected` : ""}>${u.displayName} (${u.userPrincipalName})</option>`,
-  )}</select></div>
-  <button type="submit" class="primary">Show devices</button>
-</form>
+${content}
 ${
   picked
     ? html`<h2>Android (AOSP) devices of ${picked.displayName}</h2>
@@ -253,6 +297,7 @@ ${table(`Devices enrolled by ${picked.userPrincipalName}`, deviceColumns, theirs
     : ""
 }`,
       }),
+      refused ? 400 : 200,
     );
   });
 }

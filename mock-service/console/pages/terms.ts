@@ -69,11 +69,11 @@ ${commandBar("Terms and conditions", html`<a class="button primary" href="${TERM
 ${table(
   "Terms and conditions",
   [
-    { header: "Name", cell: (t: TermsRecord) => html`<a href="${TERMS}/${t.id}">${t.displayName}</a>` },
-    { header: "Title", cell: (t) => t.title },
+    { kind: "text", header: "Name", cell: (t: TermsRecord) => html`<a href="${TERMS}/${t.id}">${t.displayName}</a>` },
+    { kind: "text", header: "Title", cell: (t) => t.title },
     { header: "Version", cell: (t) => t.version },
     { header: "Assigned", cell: (t) => (terms.assignmentsOf(t.id).length > 0 ? "Yes" : "No") },
-    { header: "Last modified", cell: (t) => when(t.modified) },
+    { kind: "short", header: "Last modified", cell: (t) => when(t.modified) },
   ],
   terms.list(),
   "No terms and conditions yet. Select Create to write them.",
@@ -234,7 +234,7 @@ ${table(
   [
     { header: "User", cell: (a: AcceptanceRecord) => userName(a.userId) },
     { header: "Accepted version", cell: (a) => a.acceptedVersion },
-    { header: "Accepted", cell: (a) => when(a.accepted) },
+    { kind: "short", header: "Accepted", cell: (a) => when(a.accepted) },
   ],
   terms.acceptanceStatuses(record.id),
   "No user has accepted these terms yet.",

@@ -376,7 +376,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await scan();
     const userId = await page.$eval(`#user option::-p-text(${USER.upn})`, (el) => (el as unknown as El).value);
     await page.select("#user", userId);
-    await go("form.inline-form button");
+    await go("form.inline-form button::-p-text(Show devices)");
     const [managed] = await service.admin.listManagedDevices();
     expect(await text("table")).toContain(managed!.deviceName);
     await scan();

@@ -47,7 +47,7 @@ const checkIn = (device: { deviceId: string; deviceCredential: string }) =>
 async function actionRows(deviceId: string): Promise<{ status: number; rows: string[] }> {
   const reply = await t.app.inject({ method: "GET", url: `/devices/${deviceId}`, headers: { cookie } });
   const table = /<caption>Device actions<\/caption>[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(reply.body)?.[1] ?? "";
-  const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]).join(" | "));
+  const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td(?: class="\w+")?>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]).join(" | "));
   return { status: reply.statusCode, rows };
 }
 
