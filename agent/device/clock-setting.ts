@@ -13,11 +13,20 @@ import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
  * How far the device's clock is from its base clock because of what was set on it, in ms: the
  * clock's offset less the clock-skew fault's it started with, which each run applies anew.
  */
-export const CLOCK_SETTING: StoredJson<number> = {
+export const CLOCK_SETTING: StoredJson<KeptClockSetting | number> = {
   key: "system/clock-setting.json",
-  holds: "how many milliseconds the time set on the device moved its clock (a whole number)",
-  is: (value): value is number => Number.isSafeInteger(value),
+  holds: "how many milliseconds the time set on the device moved its clock, and the time it was set to ({\"offsetMs\": whole number, \"setTo\": whole number})",
+  // A bare number: the offset alone, as the first version kept it.
+  is: (value): value is KeptClockSetting | number =>
+    Number.isSafeInteger(value) ||
+    (typeof value === "object" && value !== null && Number.isSafeInteger((value as KeptClockSetting).offsetMs) && Number.isSafeInteger((value as KeptClockSetting).setTo)),
 };
+
+/** The clock's offset from its base because of the setting, and the time it was set to. */
+export interface KeptClockSetting {
+  offsetMs: number;
+  setTo: number;
+}
 
 /**
  * Moves `clock` by the setting `storage` holds, and keeps each later setting there (through
@@ -28,15 +37,23 @@ export const CLOCK_SETTING: StoredJson<number> = {
  */
 export function keepClockSetting(clock: SkewedClock, storage: StoragePort, flash: StoragePort): () => void {
   const started = clock.offset;
-  const kept = readJson(storage, CLOCK_SETTING);
-  if (kept !== null) clock.jump(kept);
-  let set = kept !== null;
-  const setting = () => Math.round(clock.offset - started);
+  const stored = readJson(storage, CLOCK_SETTING);
+  const kept = typeof stored === "number" ? { offsetMs: stored, setTo: Number.MIN_SAFE_INTEGER } : stored;
+  if (kept !== null) {
+    clock.jump(kept.offsetMs);
+    // A simulated base clock starts at each process's real time, which can be behind the simulated
+    // time the last run reached: the resumed clock read up to seconds before the time set on it.
+    // A clock that runs on never reads earlier than the time it was set to.
+    const behind = kept.setTo - clock.now();
+    if (behind > 0) clock.jump(behind);
+  }
+  let setTo = kept?.setTo ?? null;
+  const setting = (): KeptClockSetting => ({ offsetMs: Math.round(clock.offset - started), setTo: setTo ?? Math.round(clock.now()) });
   clock.onSetTime(() => {
-    set = true;
+    setTo = Math.round(clock.now());
     writeJson(flash, CLOCK_SETTING.key, setting());
   });
   return () => {
-    if (set) writeJson(storage, CLOCK_SETTING.key, setting());
+    if (setTo !== null) writeJson(storage, CLOCK_SETTING.key, setting());
   };
 }
