@@ -133,11 +133,20 @@ export function refuseRepeatedFaults(
  * a re-run written by hand, ran another fleet. The faults struck keep the order given.
  */
 export function faultsFor(rates: readonly FaultRate[], draw: () => number): Fault[] {
+  if (rates.length === 0) return [];
   const struck = new Set<FaultRate>();
-  for (const r of inDrawOrder(rates)) {
+  for (const r of drawOrderOf(rates)) {
     if (draw() < r.rate) struck.add(r);
   }
   return rates.filter((r) => struck.has(r)).map((r) => r.fault);
+}
+
+/** A fleet's faults in draw order, sorted once per list rather than once per device. */
+const drawOrders = new WeakMap<readonly FaultRate[], readonly FaultRate[]>();
+function drawOrderOf(rates: readonly FaultRate[]): readonly FaultRate[] {
+  let ordered = drawOrders.get(rates);
+  if (ordered === undefined) drawOrders.set(rates, (ordered = inDrawOrder(rates)));
+  return ordered;
 }
 
 /** The faults in the order a device draws for them: by spec (a fault is given once, so specs differ). */
