@@ -6,8 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { fleetJunitXml, mergedJunitXml } from "../../agent/sim/fleet/report-junit.js";
-import { runFleet } from "../../agent/sim/fleet/run-fleet.js";
+import { formatDuration } from "../../agent/device/duration.js";
+import { counted } from "../../agent/protocol/counted.js";
+import { MAX_LIFE_MS, runFleet } from "../../agent/sim/fleet/run-fleet.js";
 import type { DeviceRecord } from "../../agent/sim/fleet/summary.js";
+import { startMockService } from "../../mock-service/index.js";
+import { waitForManagedDevices } from "../helpers/managed-devices.js";
 import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
 
 describe("fleet JUnit XML", { timeout: 60_000 }, () => {
@@ -85,6 +89,31 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     const withLife = fleetJunitXml({ ...summary, lifeMs: 24 * 3_600_000 }, [lifeFailed, { ...struck, index: 1, serialNumber: "F4-1" }]);
     expect(withLife).toMatch(/name="device 0 \(F4-0\): QR scan to first check-in, then 1d of --life" time="6.1205">\s*<failure message="stoppedCheckingIn" type="life"/);
     expect(withLife).toMatch(/name="device 1 \(F4-1\): QR scan to first check-in, then 1d of --life"[^>]*>\s*<failure [^>]*type="enrollment"/);
+  });
+
+  // Before, a fleet stopped a few seconds into a ten-year --life passed every device's test case
+  // "QR scan to first check-in, then 3650d of --life", a life none of them had lived.
+  it("skips the test case of a device whose --life a stop cut short, saying how far it lived", async () => {
+    const service = await startMockService({ port: 0, passwordHashCost: 8 });
+    const stop = new AbortController();
+    const running = runFleet({
+      devices: 2, concurrency: 2, rampMs: 0, seed: 5, shard: { index: 0, count: 1 }, faults: [], lifeMs: MAX_LIFE_MS,
+      service: { url: service.url, adminToken: service.adminToken }, rerunCommand: (i) => `--only ${i}`, signal: stop.signal,
+    });
+    // Both devices have started: a stop before then would start none.
+    await waitForManagedDevices(service.url, service.adminToken, 2).finally(() => stop.abort());
+    const { summary, devices } = await running.finally(() => service.close());
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2, interrupted: true });
+    const xml = fleetJunitXml(summary, devices);
+    expect(xml).toMatch(/<testsuite name="aosp-sim fleet \(seed 5, shard 0\/1\)" time="[\d.]+" tests="3" failures="1" errors="0" skipped="2"/);
+    expect(devices.map((d) => d.lifeCut?.checkIns)).toEqual(devices.map(() => expect.any(Number)));
+    for (const d of devices) {
+      const lived = formatDuration(d.lifeCut!.livedMs);
+      expect(xml).toMatch(new RegExp(`name="device ${d.index} \\(${d.serialNumber}\\): QR scan to first check-in, then 3650d of --life" time="[\\d.]+">\\s*<skipped message="the fleet was stopped while it lived its --life: it lived ${lived} of 3650d on its clock \\(${counted(d.lifeCut!.checkIns, "check-in")}\\)"/>`));
+    }
+    // A life lived to its end is a pass, as before.
+    const lived: DeviceRecord = { index: 0, serialNumber: "F5-0", reason: null, totalMs: 72, rerun: "", timeline: null };
+    expect(fleetJunitXml({ ...summary, interrupted: undefined }, [lived])).toMatch(/name="device 0 \(F5-0\): QR scan to first check-in, then 3650d of --life" time="0.072"\/>/);
   });
 
   // The common JUnit schema (Jenkins xunit-plugin's junit-10.xsd) allows name, time, tests,

@@ -83,8 +83,11 @@ export interface DeviceOutcome {
   finishedAt: number;
   /** Wall milliseconds from the device's start to finishedAt. */
   ranMs: number;
-  /** Its --life ended early: the fleet was stopped (SIGINT, SIGTERM) while it lived. */
-  lifeCut?: true;
+  /**
+   * Its --life ended early: the fleet was stopped (SIGINT, SIGTERM) while it lived, after this
+   * many milliseconds of life on its clock (the JUnit report says how far it got).
+   */
+  lifeCut?: { livedMs: number };
 }
 
 /** Read between the device's steps: once set, a device living its --life stops at its next step. */
@@ -142,7 +145,7 @@ export async function driveDevice(
     finishedAt = performance.now();
     // "done" only when stopped; a life lived out ends at its limit (or idle, nothing scheduled).
     const life = new CheckInWatch();
-    let lifeCut = false;
+    let lifeCut: DeviceOutcome["lifeCut"];
     if (reason === null && settings.lifeMs > 0) {
       // A device living on words each step as it comes, so its records hold no step's context:
       // with --concurrency as large as the fleet, every device is alive at once for its whole
@@ -153,7 +156,8 @@ export async function driveDevice(
         void d.timeline;
         life.onState(d.state, d.context.checkIns);
       });
-      lifeCut = (await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done";
+      const lifeStart = clock.now();
+      if ((await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done") lifeCut = { livedMs: clock.now() - lifeStart };
       if (life.failingInARow >= LIFE_CHECK_INS_FAILING) {
         reason = STOPPED_CHECKING_IN;
         // It failed when its life ended, not when it enrolled: that is the second it is counted in.
@@ -168,7 +172,7 @@ export async function driveDevice(
       checkIns,
       checkInsFailed: life.failed,
       ...finished(startedAt, finishedAt),
-      ...(lifeCut ? { lifeCut: true as const } : {}),
+      ...(lifeCut ? { lifeCut } : {}),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

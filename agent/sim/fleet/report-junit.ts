@@ -12,6 +12,7 @@
 import { createRequire } from "node:module";
 import type { Builder } from "junit-report-builder";
 import { formatDuration } from "../../device/duration.js";
+import { counted } from "../../protocol/counted.js";
 import { printable } from "../../protocol/printable.js";
 import { devicesRan, failureLine, interruptedNote, partNamed, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
@@ -34,7 +35,10 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
     .property("faults", printable(summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ")) || "none");
   // With --life each device's test is its enrollment and then its life: one whose life failed is
   // not an enrollment failure (it reached its first check-in, and the phases count it).
-  const test = summary.lifeMs > 0 ? `QR scan to first check-in, then ${formatDuration(summary.lifeMs)} of --life` : "QR scan to first check-in";
+  const life = formatDuration(summary.lifeMs);
+  const test = summary.lifeMs > 0 ? `QR scan to first check-in, then ${life} of --life` : "QR scan to first check-in";
+  // What each test case cut short by a stop is told, in the order the builder writes them.
+  const cutShort: string[] = [];
   for (const d of devices) {
     const testCase = suite
       .testCase()
@@ -49,6 +53,12 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       testCase.failure(printable(failureLine(d)), d.totalMs === null ? "enrollment" : "life");
       const lines = (d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"]).map(printable);
       testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
+    } else if (d.lifeCut) {
+      // Its test names a life it did not live: not a pass (before, every device of a fleet stopped
+      // a month into a ten-year --life passed "then 3650d of --life"), and no failure of its own
+      // either (it enrolled, and its check-ins held): skipped, saying how far it got.
+      testCase.skipped();
+      cutShort.push(`the fleet was stopped while it lived its --life: it lived ${formatDuration(d.lifeCut.livedMs)} of ${life} on its clock (${counted(d.lifeCut.checkIns, "check-in")})`);
     }
   }
   // A stopped run is a failure the CI system shows, not a red job whose tests all passed. Named
@@ -64,7 +74,24 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
       .failure(`interrupted: ${devicesRan(summary)}; ${interruptedNote(summary)}`, "interrupted");
   }
   addThresholdSuite(builder, summary, thresholds, part);
-  return withRootTime(builder.build(), summary.wallSeconds);
+  return withRootTime(withSkipMessages(builder.build(), cutShort), summary.wallSeconds);
+}
+
+/**
+ * The builder's `<skipped/>` takes no message; each is given its own here, in document order
+ * (the order the test cases were added in). The messages are the fleet's own words, escaped for
+ * an attribute all the same.
+ */
+function withSkipMessages(xml: string, messages: readonly string[]): string {
+  let next = 0;
+  return xml.replace(/<skipped\/>/g, (tag) => {
+    const message = messages[next++];
+    return message === undefined ? tag : `<skipped message="${escapeAttribute(message)}"/>`;
+  });
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /**

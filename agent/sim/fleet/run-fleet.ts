@@ -411,6 +411,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
         ...(s.faults.length > 0 ? { faults: s.faults } : {}),
         rerun: s.rerun,
         timeline: null,
+        ...(outcome.lifeCut ? { lifeCut: { livedMs: outcome.lifeCut.livedMs, checkIns: outcome.checkIns } } : {}),
       };
       records.push(record);
       if (s.reason !== null) keepTimeline(record, s.timeline);

@@ -121,6 +121,11 @@ export interface DeviceRecord {
   faults?: string[];
   rerun: string;
   timeline: string[] | null;
+  /**
+   * The fleet was stopped while the device lived its --life: how long it had lived on its clock,
+   * and its check-ins then (its first included). Absent for a life lived to its end.
+   */
+  lifeCut?: { livedMs: number; checkIns: number };
 }
 
 /** What a failed device's reason says in a report: the reason, and the faults injected into it. */
