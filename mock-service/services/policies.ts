@@ -68,12 +68,7 @@ export class PolicyService {
     let scheduledActions: unknown[] | null = null;
     if (kind === "compliance") {
       // Graph: "a required property when creating any individual per-platform compliance policies".
-      if (!input.scheduledActionsForRule || input.scheduledActionsForRule.length === 0) {
-        throw badRequest(
-          '"scheduledActionsForRule" is required when creating a compliance policy, e.g. [{"ruleName": "PasswordRequired", "scheduledActionConfigurations": [{"actionType": "block", "gracePeriodHours": 0}]}]',
-        );
-      }
-      scheduledActions = input.scheduledActionsForRule.map((rule) => withIds(rule));
+      scheduledActions = scheduledActionsOf("scheduledActionsForRule", "when creating a compliance policy", input.scheduledActionsForRule);
     }
     const settings = settingsOf(type, input, {});
     refuseEmptyOsRange(settings);
@@ -114,7 +109,9 @@ export class PolicyService {
     const type = POLICY_TYPES[kind];
     refuseTypeChange(patch, type.odataType, "this policy");
     if (patch.scheduledActionsForRule !== undefined) {
-      throw badRequest("scheduledActionsForRule is set when the policy is created; change it through scheduleActionsForRules");
+      throw badRequest(
+        'scheduledActionsForRule is set when the policy is created; change it with POST .../deviceCompliancePolicies/{id}/scheduleActionsForRules {"deviceComplianceScheduledActionForRules": [...]}',
+      );
     }
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');
@@ -131,6 +128,24 @@ export class PolicyService {
       roleScopeTagIds,
       settings,
       version: settingsChanged ? current.version + 1 : current.version,
+      modified: this.ctx.now(),
+    };
+    this.ctx.store.policies.save(updated);
+    return updated;
+  }
+
+  /**
+   * Graph's scheduleActionsForRules action: the compliance policy's actions for noncompliance are
+   * replaced. The version goes up, as for a changed setting, so each device evaluates the policy
+   * again at its next check-in and its grace period is measured anew against the block action's
+   * gracePeriodHours, from the first report that found it noncompliant.
+   */
+  scheduleActions(id: string, rules: unknown[] | undefined): PolicyRecord {
+    const current = this.get("compliance", id);
+    const updated: PolicyRecord = {
+      ...current,
+      scheduledActions: scheduledActionsOf("deviceComplianceScheduledActionForRules", "", rules),
+      version: current.version + 1,
       modified: this.ctx.now(),
     };
     this.ctx.store.policies.save(updated);
@@ -339,6 +354,19 @@ function settingsOf(type: PolicyType, input: PolicyInput, base: PolicySettings):
 function sameSettings(a: PolicySettings, b: PolicySettings): boolean {
   const names = Object.keys(a);
   return names.length === Object.keys(b).length && names.every((name) => Object.hasOwn(b, name) && a[name] === b[name]);
+}
+
+/**
+ * A compliance policy's scheduled actions, each with its ids. Graph requires them, and Intune's
+ * *Mark device noncompliant* action cannot be removed, so an empty list is refused.
+ */
+function scheduledActionsOf(property: string, when: string, rules: unknown[] | undefined): unknown[] {
+  if (!rules || rules.length === 0) {
+    throw badRequest(
+      `"${property}" is required${when === "" ? "" : ` ${when}`}, e.g. [{"ruleName": "PasswordRequired", "scheduledActionConfigurations": [{"actionType": "block", "gracePeriodHours": 0}]}]`,
+    );
+  }
+  return rules.map((rule) => withIds(rule));
 }
 
 /** Graph gives every scheduled action and its configurations an id. */

@@ -139,6 +139,17 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
       return reply.code(204).send();
     });
 
+    if (schemas.scheduleActions) {
+      app.post<IdParams & { Body: { deviceComplianceScheduledActionForRules: unknown[] } }>(
+        `${path}/:id/scheduleActionsForRules`,
+        { schema: schemas.scheduleActions },
+        async (request, reply) => {
+          policies.scheduleActions(request.params.id, request.body.deviceComplianceScheduledActionForRules);
+          return reply.code(204).send();
+        },
+      );
+    }
+
     if (schemas.scheduledActions) {
       app.get<IdParams>(`${path}/:id/scheduledActionsForRule`, { schema: schemas.scheduledActions }, async (request) =>
         listEnvelope(
