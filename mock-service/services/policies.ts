@@ -312,15 +312,20 @@ function refuseUnassigned(property: string, entries: readonly { id: string }[], 
  */
 function graceHours(policy: PolicyRecord): number {
   let hours: number | null = null;
-  for (const rule of policy.scheduledActions ?? []) {
-    const configurations = (rule as { scheduledActionConfigurations?: unknown[] }).scheduledActionConfigurations ?? [];
-    for (const c of configurations as { actionType?: unknown; gracePeriodHours?: unknown }[]) {
-      if (c.actionType === "block" && typeof c.gracePeriodHours === "number" && c.gracePeriodHours > 0) {
-        hours = Math.min(hours ?? Infinity, c.gracePeriodHours);
-      }
+  for (const c of actionConfigurations(policy)) {
+    if (c.actionType === "block" && typeof c.gracePeriodHours === "number" && c.gracePeriodHours > 0) {
+      hours = Math.min(hours ?? Infinity, c.gracePeriodHours);
     }
   }
   return hours ?? 0;
+}
+
+/** Every scheduledActionConfigurations item of a compliance policy's rules. */
+function actionConfigurations(policy: PolicyRecord): { actionType?: unknown; gracePeriodHours?: unknown }[] {
+  return (policy.scheduledActions ?? []).flatMap((rule) => (rule as { scheduledActionConfigurations?: unknown[] }).scheduledActionConfigurations ?? []) as {
+    actionType?: unknown;
+    gracePeriodHours?: unknown;
+  }[];
 }
 
 /**
@@ -379,11 +384,42 @@ function withIds(rule: unknown): unknown {
   };
 }
 
-/** The seed's known limitations, as they affect this policy (configuration or compliance). */
+/**
+ * The seed's known limitations, as they affect this policy (configuration or compliance), and the
+ * actions for noncompliance that have no effect here.
+ */
 function limitations(policy: PolicyRecord): string[] {
+  const warnings: string[] = [];
   const type = policy.settings["passwordRequiredType"] as PasswordRequiredType | undefined;
   if (type !== undefined && !isEnforceablePasswordType(type)) {
-    return [`"${policy.displayName}": ${unenforceablePasswordReason(type)}. The setting will not take effect; devices report it not applicable`];
+    warnings.push(`"${policy.displayName}": ${unenforceablePasswordReason(type)}. The setting will not take effect; devices report it not applicable`);
   }
-  return [];
+  for (const action of actionTypesOf(policy)) {
+    const why = UNSIMULATED_ACTIONS[action];
+    if (why !== undefined) warnings.push(`"${policy.displayName}": the action for noncompliance ${action} ${why}`);
+  }
+  return warnings;
+}
+
+/**
+ * Actions for noncompliance the mock does not carry out, and why. Only block (*Mark device
+ * noncompliant*, with its grace period) has an effect: it gives the device its complianceState.
+ * Microsoft's actions-for-noncompliance page (MicrosoftDocs/memdocs,
+ * memdocs/intune/protect/actions-for-noncompliance.md) lists Android (AOSP) for remote lock and
+ * retire (preview), and not for the push notification.
+ */
+const ONLY_BLOCK = "only block (Mark device noncompliant, after its gracePeriodHours) has an effect";
+const NOT_SIMULATED = `is not simulated by the mock: it is never carried out; ${ONLY_BLOCK}`;
+const UNSIMULATED_ACTIONS: Readonly<Record<string, string>> = {
+  notification: `is not simulated by the mock: no email is sent; ${ONLY_BLOCK}`,
+  remoteLock: NOT_SIMULATED,
+  retire: NOT_SIMULATED,
+  wipe: NOT_SIMULATED,
+  removeResourceAccessProfiles: NOT_SIMULATED,
+  pushNotification: "is not available for Android (AOSP) devices (Intune sends it to Android Enterprise, Android device administrator and iOS devices) and is not simulated: nothing is sent",
+};
+
+/** The distinct actionTypes of a compliance policy's scheduled actions, in order. */
+function actionTypesOf(policy: PolicyRecord): string[] {
+  return [...new Set(actionConfigurations(policy).flatMap((c) => (typeof c.actionType === "string" ? [c.actionType] : [])))];
 }

@@ -372,6 +372,33 @@ describe("compliance policies", () => {
     expect((await t.admin("POST", `${COMPLIANCE}/${numeric.id}/assign`, { assignments: [groupTarget(group.id)] })).body["@aospSim.warnings"]).toBeUndefined();
   });
 
+  it("tell the admin at assignment that actions for noncompliance other than block have no effect, and that AOSP has no push notification", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const actions = ["notification", "remoteLock", "retire", "pushNotification"].map((actionType) => ({ actionType, gracePeriodHours: 24 }));
+    const body = { ...policyBody, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }, ...actions] }] };
+    const created = (await t.admin("POST", COMPLIANCE, body)).body;
+    const assigned = await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
+    const warnings = assigned.body["@aospSim.warnings"] as string[];
+    expect(warnings).toHaveLength(4);
+    for (const action of ["notification", "remoteLock", "retire"]) {
+      expect(warnings, action).toContainEqual(expect.stringContaining(`the action for noncompliance ${action} is not simulated by the mock`));
+    }
+    expect(warnings).toContainEqual(expect.stringContaining("the action for noncompliance pushNotification is not available for Android (AOSP) devices"));
+    expect(assigned.headers.get("warning")).toMatch(/^299 aosp-sim "/);
+
+    // Changing the actions of an assigned policy says so too (a 204: in Warning headers).
+    const rescheduled = await t.admin("POST", `${COMPLIANCE}/${created.id}/scheduleActionsForRules`, {
+      deviceComplianceScheduledActionForRules: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }, { actionType: "retire", gracePeriodHours: 72 }] }],
+    });
+    expect(rescheduled.status).toBe(204);
+    expect(rescheduled.headers.get("warning")).toContain("the action for noncompliance retire is not simulated by the mock");
+
+    // Block alone (and noAction) is what the mock carries out: no warning.
+    const plain = (await t.admin("POST", COMPLIANCE, { ...policyBody, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }, { actionType: "noAction" }] }] })).body;
+    expect((await t.admin("POST", `${COMPLIANCE}/${plain.id}/assign`, { assignments: [groupTarget(group.id)] })).body["@aospSim.warnings"]).toBeUndefined();
+  });
+
   it("reach assigned devices at check-in; the device's report gives its verdict, in grace period until the block action's grace period ends", async () => {
     const t = service();
     const group = await factoryGroup(t);

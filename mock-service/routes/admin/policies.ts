@@ -144,7 +144,9 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
         `${path}/:id/scheduleActionsForRules`,
         { schema: schemas.scheduleActions },
         async (request, reply) => {
-          policies.scheduleActions(request.params.id, request.body.deviceComplianceScheduledActionForRules);
+          const policy = policies.scheduleActions(request.params.id, request.body.deviceComplianceScheduledActionForRules);
+          // No body to annotate: what AOSP or the mock will not do goes in Warning headers only.
+          addWarningHeaders(reply, policies.warningsFor(policy));
           return reply.code(204).send();
         },
       );
