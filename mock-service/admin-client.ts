@@ -804,6 +804,14 @@ export class AdminClient {
     return (await this.request<GraphList<ScheduledActionsForRule>>("GET", `${COMPLIANCE}/${encodeURIComponent(id)}/scheduledActionsForRule`)).value;
   }
 
+  /**
+   * Replaces a compliance policy's actions for noncompliance (Graph's scheduleActionsForRules),
+   * e.g. the block action's grace period: [{ruleName: "PasswordRequired", scheduledActionConfigurations: [{actionType: "block", gracePeriodHours: 24}]}].
+   */
+  scheduleComplianceActions(id: string, rules: ScheduledActionsForRule[]): Promise<void> {
+    return this.request("POST", `${COMPLIANCE}/${encodeURIComponent(id)}/scheduleActionsForRules`, { deviceComplianceScheduledActionForRules: rules });
+  }
+
   assignConfiguration(id: string, targets: AssignmentTarget[]): Promise<AssignResult> {
     return this.request("POST", `${CONFIGURATIONS}/${encodeURIComponent(id)}/assign`, { assignments: targets.map((target) => ({ target })) });
   }

@@ -1,7 +1,9 @@
 /**
  * A path under /beta that Graph serves and the mock does not: a navigation Graph declares on a
  * user, a group or a managed device (`/users/{id}/memberOf`), an Intune device action
- * (`.../managedDevices/{id}/syncDevice`) or a type-cast segment (`/groups/{id}/members/microsoft.graph.user`).
+ * (`.../managedDevices/{id}/syncDevice`), Graph's bulk device action (`.../managedDevices/executeAction`),
+ * a compliance or configuration report (`.../deviceCompliancePolicies/{id}/deviceStatuses`) or a
+ * type-cast segment (`/groups/{id}/members/microsoft.graph.user`).
  * Graph's "Resource not found for the segment" would tell a script author that the SDK's URL is
  * wrong; the mock answers 501 `notImplemented`, naming the route and what it serves there.
  * A segment Graph itself lacks is left to Graph's own refusal (undefined here).
@@ -29,7 +31,44 @@ const ITEMS: readonly { pattern: RegExp; template: string; type: string }[] = [
   { pattern: /^\/beta\/users\/[^/]+$/i, template: "/beta/users/{id}", type: "microsoft.graph.user" },
   { pattern: /^\/beta\/groups\/[^/]+$/i, template: "/beta/groups/{id}", type: "microsoft.graph.group" },
   { pattern: /^\/beta\/deviceManagement\/managedDevices\/[^/]+$/i, template: "/beta/deviceManagement/managedDevices/{id}", type: "microsoft.graph.managedDevice" },
+  { pattern: /^\/beta\/deviceManagement\/deviceCompliancePolicies\/[^/]+$/i, template: "/beta/deviceManagement/deviceCompliancePolicies/{id}", type: "microsoft.graph.deviceCompliancePolicy" },
+  { pattern: /^\/beta\/deviceManagement\/deviceConfigurations\/[^/]+$/i, template: "/beta/deviceManagement/deviceConfigurations/{id}", type: "microsoft.graph.deviceConfiguration" },
+  { pattern: /^\/beta\/deviceManagement$/i, template: "/beta/deviceManagement", type: "microsoft.graph.deviceManagement" },
 ];
+
+/**
+ * Graph's bulk action on the managedDevices collection
+ * (https://learn.microsoft.com/graph/api/intune-devices-manageddevice-executeaction?view=graph-rest-beta).
+ * The seed (After enrollment, Manage devices remotely) has AOSP devices take their actions one
+ * device at a time, so the refusal says that and names the routes for one device.
+ */
+const BULK_ACTION = /^\/beta\/deviceManagement\/managedDevices\/executeAction$/i;
+
+const COMPLIANCE_VERDICTS =
+  "each device's verdict is its managedDevice complianceState (GET /beta/deviceManagement/managedDevices?$filter=complianceState eq 'noncompliant'), " +
+  "and each setting's state is under GET /beta/deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates";
+const CONFIGURATION_STATES = "each device's setting states are under GET /beta/deviceManagement/managedDevices/{id}/deviceConfigurationStates";
+
+/**
+ * The report navigations Graph declares (microsoftgraph/msgraph-metadata, schemas/v1.0-Prod.csdl:
+ * those of deviceCompliancePolicy, deviceConfiguration and deviceManagement), by entity type, with
+ * what the mock offers instead. Compliance reports name the seed's known limitation: "Device
+ * compliance reporting is not available for Android (AOSP)".
+ */
+const POLICY_REPORTS = ["deviceStatuses", "deviceStatusOverview", "userStatuses", "userStatusOverview", "deviceSettingStateSummaries"];
+const COMPLIANCE_REPORT = `in the seed, device compliance reporting is not available for Android (AOSP) (a known limitation), and the mock serves no compliance report; ${COMPLIANCE_VERDICTS}`;
+const REPORTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "microsoft.graph.deviceCompliancePolicy": Object.fromEntries(POLICY_REPORTS.map((name) => [name.toLowerCase(), COMPLIANCE_REPORT])),
+  "microsoft.graph.deviceConfiguration": Object.fromEntries(
+    POLICY_REPORTS.map((name) => [name.toLowerCase(), `the mock serves no configuration report; ${CONFIGURATION_STATES}`]),
+  ),
+  "microsoft.graph.deviceManagement": {
+    devicecompliancepolicydevicestatesummary: COMPLIANCE_REPORT,
+    devicecompliancepolicysettingstatesummaries: COMPLIANCE_REPORT,
+    deviceconfigurationdevicestatesummaries: `the mock serves no configuration report; ${CONFIGURATION_STATES}`,
+    reports: `the mock serves none of Intune's reports, and in the seed device compliance reporting is not available for Android (AOSP) (a known limitation); ${COMPLIANCE_VERDICTS}`,
+  },
+};
 
 const notImplemented = (message: string) => new ApiError(501, "notImplemented", message);
 
@@ -45,6 +84,12 @@ export function unsimulatedRoute(method: string, path: string, served: (itemPath
       `${method} ${path}: type-cast segments ('${segments[cast]}') are not simulated by the mock; ask ${segments.slice(0, cast).join("/")} and read each item's @odata.type`,
     );
   }
+  if (BULK_ACTION.test(path)) {
+    return notImplemented(
+      `${method} /beta/deviceManagement/managedDevices/executeAction: Graph's bulk device action is not simulated by the mock; in the seed, Android (AOSP) devices take remote actions one device at a time: ` +
+        "POST /beta/deviceManagement/managedDevices/{id}/wipe or DELETE /beta/deviceManagement/managedDevices/{id} for each device (POST /beta/$batch carries up to 20 such requests)",
+    );
+  }
   for (let end = segments.length - 1; end >= 3; end--) {
     const item = segments.slice(0, end).join("/");
     const found = ITEMS.find((i) => i.pattern.test(item));
@@ -57,6 +102,8 @@ export function unsimulatedRoute(method: string, path: string, served: (itemPath
         `${route}: the Intune action '${segment}' is not simulated by the mock; in the seed, Android (AOSP) devices take wipe and delete only (POST ${found.template}/wipe, DELETE ${found.template}); ${here}`,
       );
     }
+    const report = REPORTS[found.type]?.[segment.toLowerCase()];
+    if (report !== undefined) return notImplemented(`${route}: '${segment}' is one of Graph's report navigations on ${found.type}; ${report}`);
     if (GRAPH_NAVIGATION[found.type]?.some((name) => name.toLowerCase() === segment.toLowerCase())) {
       return notImplemented(`${route}: the ${found.type} navigation '${segment}' is a Graph route the mock does not simulate; under ${found.template} ${here}`);
     }

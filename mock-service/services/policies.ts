@@ -68,12 +68,7 @@ export class PolicyService {
     let scheduledActions: unknown[] | null = null;
     if (kind === "compliance") {
       // Graph: "a required property when creating any individual per-platform compliance policies".
-      if (!input.scheduledActionsForRule || input.scheduledActionsForRule.length === 0) {
-        throw badRequest(
-          '"scheduledActionsForRule" is required when creating a compliance policy, e.g. [{"ruleName": "PasswordRequired", "scheduledActionConfigurations": [{"actionType": "block", "gracePeriodHours": 0}]}]',
-        );
-      }
-      scheduledActions = input.scheduledActionsForRule.map((rule) => withIds(rule));
+      scheduledActions = scheduledActionsOf("scheduledActionsForRule", "when creating a compliance policy", input.scheduledActionsForRule);
     }
     const settings = settingsOf(type, input, {});
     refuseEmptyOsRange(settings);
@@ -114,7 +109,9 @@ export class PolicyService {
     const type = POLICY_TYPES[kind];
     refuseTypeChange(patch, type.odataType, "this policy");
     if (patch.scheduledActionsForRule !== undefined) {
-      throw badRequest("scheduledActionsForRule is set when the policy is created; change it through scheduleActionsForRules");
+      throw badRequest(
+        'scheduledActionsForRule is set when the policy is created; change it with POST .../deviceCompliancePolicies/{id}/scheduleActionsForRules {"deviceComplianceScheduledActionForRules": [...]}',
+      );
     }
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');
@@ -131,6 +128,24 @@ export class PolicyService {
       roleScopeTagIds,
       settings,
       version: settingsChanged ? current.version + 1 : current.version,
+      modified: this.ctx.now(),
+    };
+    this.ctx.store.policies.save(updated);
+    return updated;
+  }
+
+  /**
+   * Graph's scheduleActionsForRules action: the compliance policy's actions for noncompliance are
+   * replaced. The version goes up, as for a changed setting, so each device evaluates the policy
+   * again at its next check-in and its grace period is measured anew against the block action's
+   * gracePeriodHours, from the first report that found it noncompliant.
+   */
+  scheduleActions(id: string, rules: unknown[] | undefined): PolicyRecord {
+    const current = this.get("compliance", id);
+    const updated: PolicyRecord = {
+      ...current,
+      scheduledActions: scheduledActionsOf("deviceComplianceScheduledActionForRules", "", rules),
+      version: current.version + 1,
       modified: this.ctx.now(),
     };
     this.ctx.store.policies.save(updated);
@@ -297,15 +312,20 @@ function refuseUnassigned(property: string, entries: readonly { id: string }[], 
  */
 function graceHours(policy: PolicyRecord): number {
   let hours: number | null = null;
-  for (const rule of policy.scheduledActions ?? []) {
-    const configurations = (rule as { scheduledActionConfigurations?: unknown[] }).scheduledActionConfigurations ?? [];
-    for (const c of configurations as { actionType?: unknown; gracePeriodHours?: unknown }[]) {
-      if (c.actionType === "block" && typeof c.gracePeriodHours === "number" && c.gracePeriodHours > 0) {
-        hours = Math.min(hours ?? Infinity, c.gracePeriodHours);
-      }
+  for (const c of actionConfigurations(policy)) {
+    if (c.actionType === "block" && typeof c.gracePeriodHours === "number" && c.gracePeriodHours > 0) {
+      hours = Math.min(hours ?? Infinity, c.gracePeriodHours);
     }
   }
   return hours ?? 0;
+}
+
+/** Every scheduledActionConfigurations item of a compliance policy's rules. */
+function actionConfigurations(policy: PolicyRecord): { actionType?: unknown; gracePeriodHours?: unknown }[] {
+  return (policy.scheduledActions ?? []).flatMap((rule) => (rule as { scheduledActionConfigurations?: unknown[] }).scheduledActionConfigurations ?? []) as {
+    actionType?: unknown;
+    gracePeriodHours?: unknown;
+  }[];
 }
 
 /**
@@ -341,6 +361,19 @@ function sameSettings(a: PolicySettings, b: PolicySettings): boolean {
   return names.length === Object.keys(b).length && names.every((name) => Object.hasOwn(b, name) && a[name] === b[name]);
 }
 
+/**
+ * A compliance policy's scheduled actions, each with its ids. Graph requires them, and Intune's
+ * *Mark device noncompliant* action cannot be removed, so an empty list is refused.
+ */
+function scheduledActionsOf(property: string, when: string, rules: unknown[] | undefined): unknown[] {
+  if (!rules || rules.length === 0) {
+    throw badRequest(
+      `"${property}" is required${when === "" ? "" : ` ${when}`}, e.g. [{"ruleName": "PasswordRequired", "scheduledActionConfigurations": [{"actionType": "block", "gracePeriodHours": 0}]}]`,
+    );
+  }
+  return rules.map((rule) => withIds(rule));
+}
+
 /** Graph gives every scheduled action and its configurations an id. */
 function withIds(rule: unknown): unknown {
   const r = rule as { scheduledActionConfigurations?: unknown[] } & Record<string, unknown>;
@@ -351,11 +384,42 @@ function withIds(rule: unknown): unknown {
   };
 }
 
-/** The seed's known limitations, as they affect this policy (configuration or compliance). */
+/**
+ * The seed's known limitations, as they affect this policy (configuration or compliance), and the
+ * actions for noncompliance that have no effect here.
+ */
 function limitations(policy: PolicyRecord): string[] {
+  const warnings: string[] = [];
   const type = policy.settings["passwordRequiredType"] as PasswordRequiredType | undefined;
   if (type !== undefined && !isEnforceablePasswordType(type)) {
-    return [`"${policy.displayName}": ${unenforceablePasswordReason(type)}. The setting will not take effect; devices report it not applicable`];
+    warnings.push(`"${policy.displayName}": ${unenforceablePasswordReason(type)}. The setting will not take effect; devices report it not applicable`);
   }
-  return [];
+  for (const action of actionTypesOf(policy)) {
+    const why = UNSIMULATED_ACTIONS[action];
+    if (why !== undefined) warnings.push(`"${policy.displayName}": the action for noncompliance ${action} ${why}`);
+  }
+  return warnings;
+}
+
+/**
+ * Actions for noncompliance the mock does not carry out, and why. Only block (*Mark device
+ * noncompliant*, with its grace period) has an effect: it gives the device its complianceState.
+ * Microsoft's actions-for-noncompliance page (MicrosoftDocs/memdocs,
+ * memdocs/intune/protect/actions-for-noncompliance.md) lists Android (AOSP) for remote lock and
+ * retire (preview), and not for the push notification.
+ */
+const ONLY_BLOCK = "only block (Mark device noncompliant, after its gracePeriodHours) has an effect";
+const NOT_SIMULATED = `is not simulated by the mock: it is never carried out; ${ONLY_BLOCK}`;
+const UNSIMULATED_ACTIONS: Readonly<Record<string, string>> = {
+  notification: `is not simulated by the mock: no email is sent; ${ONLY_BLOCK}`,
+  remoteLock: NOT_SIMULATED,
+  retire: NOT_SIMULATED,
+  wipe: NOT_SIMULATED,
+  removeResourceAccessProfiles: NOT_SIMULATED,
+  pushNotification: "is not available for Android (AOSP) devices (Intune sends it to Android Enterprise, Android device administrator and iOS devices) and is not simulated: nothing is sent",
+};
+
+/** The distinct actionTypes of a compliance policy's scheduled actions, in order. */
+function actionTypesOf(policy: PolicyRecord): string[] {
+  return [...new Set(actionConfigurations(policy).flatMap((c) => (typeof c.actionType === "string" ? [c.actionType] : [])))];
 }

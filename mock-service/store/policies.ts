@@ -16,7 +16,7 @@ export interface PolicyRecord {
   displayName: string;
   description: string | null;
   settings: PolicySettings;
-  /** Compliance policies: Graph's scheduledActionsForRule as given on create. */
+  /** Compliance policies: Graph's scheduledActionsForRule as given on create or by scheduleActionsForRules. */
   scheduledActions: unknown[] | null;
   roleScopeTagIds: string[];
   version: number;
@@ -69,7 +69,7 @@ export class PolicyStore {
     );
     this.updateStmt = db.prepare(
       `UPDATE policies SET display_name = @displayName, description = @description, settings = @settings,
-         role_scope_tag_ids = @roleScopeTagIds, version = @version, modified = @modified WHERE id = @id`,
+         scheduled_actions = @scheduledActions, role_scope_tag_ids = @roleScopeTagIds, version = @version, modified = @modified WHERE id = @id`,
     );
     this.deleteStmt = db.prepare("DELETE FROM policies WHERE id = ?");
     this.byId = db.prepare<[string], PolicyRow>("SELECT * FROM policies WHERE id = ?");

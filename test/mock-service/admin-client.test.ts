@@ -84,6 +84,7 @@ const METHODS: Record<string, keyof AdminClient> = {
   "GET /beta/deviceManagement/deviceCompliancePolicies/{id}/assignments/{assignmentId}": "getCompliancePolicyAssignment",
   "DELETE /beta/deviceManagement/deviceCompliancePolicies/{id}/assignments/{assignmentId}": "deleteCompliancePolicyAssignment",
   "GET /beta/deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule": "complianceScheduledActions",
+  "POST /beta/deviceManagement/deviceCompliancePolicies/{id}/scheduleActionsForRules": "scheduleComplianceActions",
   "POST /beta/deviceManagement/termsAndConditions": "createTerms",
   "GET /beta/deviceManagement/termsAndConditions": "listTerms",
   "GET /beta/deviceManagement/termsAndConditions/{id}": "getTerms",
@@ -214,6 +215,10 @@ describe("AdminClient", () => {
     expect(await admin.updateCompliancePolicy(compliance.id, { displayName: "Password required" })).toMatchObject({ displayName: "Password required" });
     expect(await admin.complianceScheduledActions(compliance.id)).toEqual([
       expect.objectContaining({ ruleName: "PasswordRequired", scheduledActionConfigurations: [expect.objectContaining({ actionType: "block" })] }),
+    ]);
+    await admin.scheduleComplianceActions(compliance.id, [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 12 }] }]);
+    expect(await admin.complianceScheduledActions(compliance.id)).toEqual([
+      expect.objectContaining({ scheduledActionConfigurations: [expect.objectContaining({ actionType: "block", gracePeriodHours: 12 })] }),
     ]);
     await admin.assignCompliancePolicy(compliance.id, [target]);
     expect(await admin.compliancePolicyAssignments(compliance.id)).toEqual([expect.objectContaining({ sourceId: compliance.id })]);

@@ -184,6 +184,9 @@ describe("$metadata", () => {
       ["POST", `${COMPLIANCE}/${ids.compliance}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } }],
       ["GET", `${COMPLIANCE}/${ids.compliance}/assignments/${ids.compliance}_allDevicesAssignmentTarget`],
       ["GET", `${COMPLIANCE}/${ids.compliance}/scheduledActionsForRule`],
+      ["POST", `${COMPLIANCE}/${ids.compliance}/scheduleActionsForRules`, {
+        deviceComplianceScheduledActionForRules: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 24 }] }],
+      }],
       ["GET", `${DEVICES}/${ids.device}/deviceConfigurationStates`],
       ["GET", TERMS],
       ["POST", TERMS, { displayName: "More terms", title: "More", bodyText: "Be kinder.", acceptanceStatement: "I accept" }],

@@ -372,6 +372,33 @@ describe("compliance policies", () => {
     expect((await t.admin("POST", `${COMPLIANCE}/${numeric.id}/assign`, { assignments: [groupTarget(group.id)] })).body["@aospSim.warnings"]).toBeUndefined();
   });
 
+  it("tell the admin at assignment that actions for noncompliance other than block have no effect, and that AOSP has no push notification", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const actions = ["notification", "remoteLock", "retire", "pushNotification"].map((actionType) => ({ actionType, gracePeriodHours: 24 }));
+    const body = { ...policyBody, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }, ...actions] }] };
+    const created = (await t.admin("POST", COMPLIANCE, body)).body;
+    const assigned = await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
+    const warnings = assigned.body["@aospSim.warnings"] as string[];
+    expect(warnings).toHaveLength(4);
+    for (const action of ["notification", "remoteLock", "retire"]) {
+      expect(warnings, action).toContainEqual(expect.stringContaining(`the action for noncompliance ${action} is not simulated by the mock`));
+    }
+    expect(warnings).toContainEqual(expect.stringContaining("the action for noncompliance pushNotification is not available for Android (AOSP) devices"));
+    expect(assigned.headers.get("warning")).toMatch(/^299 aosp-sim "/);
+
+    // Changing the actions of an assigned policy says so too (a 204: in Warning headers).
+    const rescheduled = await t.admin("POST", `${COMPLIANCE}/${created.id}/scheduleActionsForRules`, {
+      deviceComplianceScheduledActionForRules: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }, { actionType: "retire", gracePeriodHours: 72 }] }],
+    });
+    expect(rescheduled.status).toBe(204);
+    expect(rescheduled.headers.get("warning")).toContain("the action for noncompliance retire is not simulated by the mock");
+
+    // Block alone (and noAction) is what the mock carries out: no warning.
+    const plain = (await t.admin("POST", COMPLIANCE, { ...policyBody, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }, { actionType: "noAction" }] }] })).body;
+    expect((await t.admin("POST", `${COMPLIANCE}/${plain.id}/assign`, { assignments: [groupTarget(group.id)] })).body["@aospSim.warnings"]).toBeUndefined();
+  });
+
   it("reach assigned devices at check-in; the device's report gives its verdict, in grace period until the block action's grace period ends", async () => {
     const t = service();
     const group = await factoryGroup(t);
@@ -404,6 +431,51 @@ describe("compliance policies", () => {
     expect(filtered.body.value.map((d: { id: string }) => d.id)).toEqual([device.deviceId]);
     await report("compliant");
     expect(await deviceState()).toBe("compliant");
+  });
+
+  it("take a new grace period with Graph's scheduleActionsForRules, as the PATCH refusal says; devices measure it anew at their next report", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const created = (await t.admin("POST", COMPLIANCE, policyBody)).body;
+    await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
+    const { device } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
+    const deviceState = async () => (await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body.complianceState;
+    const report = (version: number) =>
+      t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
+        configurations: [],
+        compliancePolicies: [{ id: created.id, version, settings: [{ setting: "passwordRequired", state: "nonCompliant", reason: "the device has no password to unlock it" }] }],
+      });
+    expect((await report(1)).status).toBe(204);
+    expect(await deviceState()).toBe("noncompliant");
+
+    // The PATCH refusal names the action; the action is served.
+    const patched = errorOf(await t.admin("PATCH", `${COMPLIANCE}/${created.id}`, { scheduledActionsForRule: [] }));
+    expect(patched.message).toContain("POST .../deviceCompliancePolicies/{id}/scheduleActionsForRules");
+    const rules = [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 48 }] }];
+    const scheduled = await t.admin("POST", `${COMPLIANCE}/${created.id}/scheduleActionsForRules`, { deviceComplianceScheduledActionForRules: rules });
+    expect(scheduled.status, scheduled.text).toBe(204);
+    expect((await t.admin("GET", `${COMPLIANCE}/${created.id}/scheduledActionsForRule`)).body.value).toEqual([
+      expect.objectContaining({ ruleName: "PasswordRequired", scheduledActionConfigurations: [expect.objectContaining({ actionType: "block", gracePeriodHours: 48 })] }),
+    ]);
+    // The version goes up, so the device evaluates the policy again at its next check-in...
+    const policy = (await t.admin("GET", `${COMPLIANCE}/${created.id}`)).body;
+    expect(policy.version).toBe(2);
+    expect((await checkIn(t, device)).compliancePolicies).toEqual([expect.objectContaining({ id: created.id, version: 2 })]);
+    // ... and its grace period runs from the first report that found it noncompliant, now 48 hours.
+    t.clock.advance(3_600_000);
+    await report(2);
+    expect(await deviceState()).toBe("inGracePeriod");
+    t.clock.advance(47 * 3_600_000);
+    expect(await deviceState()).toBe("noncompliant");
+
+    // Intune's Mark device noncompliant cannot be removed: an empty list is refused, naming the property.
+    const empty = errorOf(await t.admin("POST", `${COMPLIANCE}/${created.id}/scheduleActionsForRules`, { deviceComplianceScheduledActionForRules: [] }));
+    expect(empty).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(empty.message).toContain('"deviceComplianceScheduledActionForRules" is required');
+    expect(errorOf(await t.admin("POST", `${COMPLIANCE}/00000000-0000-4000-8000-000000000000/scheduleActionsForRules`, { deviceComplianceScheduledActionForRules: rules }))).toMatchObject({
+      status: 404,
+      code: "itemNotFound",
+    });
   });
 
   it("refuse a compliance report for a policy not assigned to the device", async () => {

@@ -43,6 +43,62 @@ describe("Graph routes the mock does not simulate", () => {
     expect(cast.message).toContain(`type-cast segments ('microsoft.graph.user') are not simulated by the mock; ask /beta/groups/${group}/members`);
   });
 
+  it("refuses Graph's bulk device action, saying that AOSP devices take actions one device at a time (the seed)", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await enroll(t, profile.tokenValue);
+    const device = (await t.admin("GET", `${DEVICES}?$select=id`)).body.value[0].id as string;
+
+    const bulk = errorOf(await t.admin("POST", `${DEVICES}/executeAction`, { actionName: "wipe", deviceIds: [device] }));
+    expect(bulk).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(bulk.message).toContain("POST /beta/deviceManagement/managedDevices/executeAction: Graph's bulk device action is not simulated by the mock");
+    expect(bulk.message).toContain("one device at a time");
+    expect(bulk.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe or DELETE /beta/deviceManagement/managedDevices/{id}");
+    // Nothing was wiped: the device is still managed.
+    expect((await t.admin("GET", `${DEVICES}/${device}?$select=managementState`)).body.managementState).toBe("managed");
+  });
+
+  it("answers Graph's compliance reports with the seed's limitation, and its configuration reports with what to read instead", async () => {
+    const t = service();
+    const compliance = (
+      await t.admin("POST", "/beta/deviceManagement/deviceCompliancePolicies", {
+        "@odata.type": "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
+        displayName: "Passwords",
+        passwordRequired: true,
+        scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+      })
+    ).body.id as string;
+    const configuration = (
+      await t.admin("POST", "/beta/deviceManagement/deviceConfigurations", {
+        "@odata.type": "#microsoft.graph.aospDeviceOwnerDeviceConfiguration",
+        displayName: "No camera",
+        cameraBlocked: true,
+      })
+    ).body.id as string;
+
+    for (const report of ["deviceStatuses", "deviceStatusOverview", "userStatuses", "userStatusOverview", "deviceSettingStateSummaries"]) {
+      const refusal = errorOf(await t.admin("GET", `/beta/deviceManagement/deviceCompliancePolicies/${compliance}/${report}`));
+      expect(refusal, report).toMatchObject({ status: 501, code: "notImplemented" });
+      expect(refusal.message, report).toContain(`GET /beta/deviceManagement/deviceCompliancePolicies/{id}/${report}`);
+      expect(refusal.message, report).toContain("device compliance reporting is not available for Android (AOSP)");
+      expect(refusal.message, report).toContain("/deviceCompliancePolicyStates");
+
+      const configurationRefusal = errorOf(await t.admin("GET", `/beta/deviceManagement/deviceConfigurations/${configuration}/${report}`));
+      expect(configurationRefusal, report).toMatchObject({ status: 501, code: "notImplemented" });
+      expect(configurationRefusal.message, report).toContain("/deviceConfigurationStates");
+      expect(configurationRefusal.message, report).not.toContain("compliance reporting");
+    }
+    for (const path of ["deviceCompliancePolicyDeviceStateSummary", "deviceCompliancePolicySettingStateSummaries", "reports/getDeviceNonComplianceReport"]) {
+      const method = path.startsWith("reports/") ? "POST" : "GET";
+      const refusal = errorOf(await t.admin(method, `/beta/deviceManagement/${path}`, method === "POST" ? {} : undefined));
+      expect(refusal, path).toMatchObject({ status: 501, code: "notImplemented" });
+      expect(refusal.message, path).toContain("device compliance reporting is not available for Android (AOSP)");
+    }
+    // A segment Graph does not declare there keeps Graph's refusal.
+    expect(errorOf(await t.admin("GET", `/beta/deviceManagement/deviceCompliancePolicies/${compliance}/shoes`))).toMatchObject({ status: 400, code: "BadRequest" });
+    expect(errorOf(await t.admin("GET", "/beta/deviceManagement/shoes"))).toMatchObject({ status: 400, code: "BadRequest" });
+  });
+
   it("keeps Graph's refusal for a segment Graph lacks", async () => {
     const t = service();
     const user = await licensedUser(t);

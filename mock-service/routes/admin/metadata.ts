@@ -205,6 +205,11 @@ export const ADMIN_MODEL: CsdlModel = {
       parameters: { assignments: many(g("deviceCompliancePolicyAssignment")) },
       returns: many(g("deviceCompliancePolicyAssignment")),
     },
+    {
+      name: "scheduleActionsForRules",
+      boundTo: g("deviceCompliancePolicy"),
+      parameters: { deviceComplianceScheduledActionForRules: many(g("deviceComplianceScheduledActionForRule")) },
+    },
   ],
 };
 

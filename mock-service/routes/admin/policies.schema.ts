@@ -216,6 +216,18 @@ export function policySchemas(type: PolicyType) {
             params: idParams,
             response: { 200: listOf(scheduledActionSchema), ...errors(401, 404) },
           }),
+          scheduleActions: route({
+            summary:
+              "Replace the policy's actions for noncompliance (204); the version goes up, and devices measure the block action's gracePeriodHours anew at their next check-in",
+            params: idParams,
+            body: {
+              type: "object",
+              required: ["deviceComplianceScheduledActionForRules"],
+              additionalProperties: false,
+              properties: { deviceComplianceScheduledActionForRules: { type: "array", maxItems: 20, items: scheduledActionSchema } },
+            },
+            response: { ...noContent, ...errors(400, 401, 404) },
+          }),
         }
       : {}),
   };

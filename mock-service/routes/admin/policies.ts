@@ -139,6 +139,19 @@ function policyFamily(services: Services, type: PolicyType): FastifyPluginAsync 
       return reply.code(204).send();
     });
 
+    if (schemas.scheduleActions) {
+      app.post<IdParams & { Body: { deviceComplianceScheduledActionForRules: unknown[] } }>(
+        `${path}/:id/scheduleActionsForRules`,
+        { schema: schemas.scheduleActions },
+        async (request, reply) => {
+          const policy = policies.scheduleActions(request.params.id, request.body.deviceComplianceScheduledActionForRules);
+          // No body to annotate: what AOSP or the mock will not do goes in Warning headers only.
+          addWarningHeaders(reply, policies.warningsFor(policy));
+          return reply.code(204).send();
+        },
+      );
+    }
+
     if (schemas.scheduledActions) {
       app.get<IdParams>(`${path}/:id/scheduledActionsForRule`, { schema: schemas.scheduledActions }, async (request) =>
         listEnvelope(
