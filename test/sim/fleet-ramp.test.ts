@@ -4,7 +4,7 @@
  * Node warn of a listener leak on stderr.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_RAMP_MS, runFleet } from "../../agent/sim/fleet/run-fleet.js";
+import { MAX_RAMP_MS, runFleet, type FleetProgress } from "../../agent/sim/fleet/run-fleet.js";
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error) => warnings.push(warning);
@@ -13,10 +13,10 @@ afterEach(() => {
   warnings.length = 0;
 });
 
-const fleet = (devices: number, rampMs: number, signal: AbortSignal) =>
+const fleet = (devices: number, rampMs: number, signal: AbortSignal, onProgress?: (p: FleetProgress) => void) =>
   runFleet({
     devices, concurrency: devices, rampMs, seed: 8, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
-    embedded: "inline", rerunCommand: (i) => `--only ${i}`, signal,
+    embedded: "inline", rerunCommand: (i) => `--only ${i}`, signal, ...(onProgress ? { onProgress } : {}),
   });
 
 describe("a fleet with a ramp", { timeout: 60_000 }, () => {
@@ -49,8 +49,11 @@ describe("a fleet with a ramp", { timeout: 60_000 }, () => {
     const stop = new AbortController();
     // The second device starts 3.5 days in. Before the cap, a ramp past setTimeout's 24.8-day limit
     // made Node warn (TimeoutOverflowWarning), fire the timer after 1 ms and start it at once.
-    const running = fleet(2, MAX_RAMP_MS, stop.signal);
-    setTimeout(() => stop.abort(), 1500);
+    // Stopped once the first device is done, not after a fixed time: on a loaded machine the
+    // service's start alone took longer, and no device had started when the stop came.
+    const running = fleet(2, MAX_RAMP_MS, stop.signal, (p) => {
+      if (p.done >= 1) stop.abort();
+    });
     const { summary } = await running;
     expect(summary.interrupted).toBe(true);
     expect(summary.devices).toBe(1);
