@@ -45,6 +45,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 let dummyHash: Promise<string> | undefined;
 const DUMMY_HASH = () => (dummyHash ??= hashPassword("not-a-real-password"));
 
+/** Graph's limit on a user's displayName (the admin API's schema, routes/admin/users.schema.ts). */
+const MAX_DISPLAY_NAME = 256;
+
 export class UserService {
   private readonly lockout: SignInLockout;
 
@@ -56,6 +59,10 @@ export class UserService {
   }
 
   async create(input: NewUser): Promise<UserRecord> {
+    // The admin API's schema refuses these before the service sees them; the console's New user
+    // form calls the service directly, and must not make a user the API would refuse.
+    if (input.displayName === "") throw badRequest('"displayName" must not be empty');
+    if (input.displayName.length > MAX_DISPLAY_NAME) throw badRequest(`"displayName" is longer than ${MAX_DISPLAY_NAME} characters`);
     const upn = input.userPrincipalName.trim();
     checkUserPrincipalName(upn);
     const mailNickname = input.mailNickname.trim();

@@ -78,12 +78,34 @@ export function queryList(value: unknown): string[] {
 /** A refusal tied to the form field it names (null: none of the form's fields). */
 export interface FieldRefusal {
   field: string | null;
-  message: string;
+  message: Interpolation;
 }
 
-/** Which of a form's fields a refusal names: the first of `names` the message quotes ("name") or starts with. */
-export function refusedField(message: string, names: readonly string[]): string | null {
-  return names.find((name) => message.includes(`"${name}"`) || message.startsWith(`${name}:`)) ?? null;
+/** What a form shows for a property a refusal may name: its label, and the form field, when its name differs. */
+export interface FieldWords {
+  label: string;
+  field?: string;
+}
+
+/**
+ * A refusal in the form's words, tied to its field. The domain services word their refusals for
+ * the admin API, naming Graph's properties ("displayName" is required, wifiPassword: ...,
+ * "osMinimumVersion" (14) is above ...); the person at the form reads labels (Name, Pre-shared
+ * key, Minimum OS version). Every property of `words` the message names becomes its label, and
+ * the refusal is tied to the field of the first one named. A property is named quoted, or as a
+ * bare word when it is camelCase (wifiSsid): a bare lowercase name ("title") is also an English
+ * word, which the message may use as one.
+ */
+export function inFormWords(message: string, words: Readonly<Record<string, FieldWords>>): FieldRefusal {
+  const mention = (name: string) => new RegExp(/[A-Z]/.test(name) ? `"${name}"|\\b${name}\\b` : `"${name}"`, "g");
+  const named = Object.keys(words)
+    .map((name) => ({ name, at: message.search(mention(name)) }))
+    .filter((n) => n.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  let text = message;
+  for (const { name } of named) text = text.replace(mention(name), words[name]!.label);
+  const first = named[0]?.name;
+  return { field: first === undefined ? null : (words[first]!.field ?? first), message: text };
 }
 
 /**

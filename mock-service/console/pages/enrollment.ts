@@ -17,7 +17,7 @@ import { confirmation, errorSummary, notice, page, postForm, type Crumb } from "
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
 import { listPage, PAGE_SIZE, pageRefusal, pager } from "../paging.js";
-import { attempt, commandBar, fieldErrors, properties, queryText, table } from "./common.js";
+import { attempt, commandBar, fieldErrors, inFormWords, properties, queryText, table, type FieldRefusal, type FieldWords } from "./common.js";
 import { TENANT_ADMIN } from "./tenant.js";
 
 export const ENROLLMENT = "/devices/enrollment";
@@ -117,9 +117,19 @@ function profileInput(draft: Draft, now: number): ProfileInput {
 
 /**
  * A refusal of the ProfileService (its message, and the admin API's error code) or of the
- * wizard's own check, which names its field; the service's name the property in the message.
+ * wizard's own check, which names its field (and may say it with a link, `shown`); the service's
+ * name the property in the message.
  */
-type Refusal = { message: string; code: string; field?: keyof Draft };
+type Refusal = { message: string; code: string; field?: keyof Draft; shown?: Html };
+
+/** The Basics labels of the properties the ProfileService's refusals name. */
+const FORM_WORDS: Record<string, FieldWords> = {
+  displayName: { label: "Name" },
+  tokenExpirationDateTime: { label: "Token expiration date", field: "expiry" },
+  wifiSsid: { label: "SSID" },
+  wifiPassword: { label: "Pre-shared key" },
+  wifiSecurityType: { label: "Wi-Fi type", field: "wifiType" },
+};
 
 /**
  * The wizard's own check of the Wi-Fi fields, after the service's. The admin API takes a Wi-Fi
@@ -142,13 +152,22 @@ function wifiRefusal(draft: Draft): Refusal | null {
 }
 
 /**
- * A refusal as the wizard shows it: the service's own message, except that a tenant without
- * Intune as its MDM authority is sent to the console's button for it (the message names the
- * admin API's action, which a person in the console does not need).
+ * A refusal as the wizard shows it, tied to its field: the service's message in the form's
+ * words (its labels for Graph's property names, the Wi-Fi type's label for its value), except
+ * that a tenant without Intune as its MDM authority is sent to the console's button for it (the
+ * message names the admin API's action, which a person in the console does not need).
  */
-function refusalText(refusal: Refusal): Interpolation {
-  if (refusal.code !== "mdmAuthorityNotSet") return refusal.message;
-  return html`Microsoft Intune is not yet this tenant's mobile device management (MDM) authority. Go to <a href="${TENANT_ADMIN}">Tenant administration</a>, select <strong>Set Microsoft Intune as MDM authority</strong> (needed once), then create the profile.`;
+function shownRefusal(refusal: Refusal): FieldRefusal {
+  if (refusal.code === "mdmAuthorityNotSet") {
+    return {
+      field: null,
+      message: html`Microsoft Intune is not yet this tenant's mobile device management (MDM) authority. Go to <a href="${TENANT_ADMIN}">Tenant administration</a>, select <strong>Set Microsoft Intune as MDM authority</strong> (needed once), then create the profile.`,
+    };
+  }
+  if (refusal.field) return { field: refusal.field, message: refusal.shown ?? refusal.message };
+  if (refusal.message.startsWith("tokenExpirationDateTime:")) return { field: "expiry", message: expiryRefusalText(refusal.message, "tokenExpirationDateTime") };
+  const valued = refusal.message.replace(/\bwifiSecurityType (\w+)/g, (_all, value: string) => `wifiSecurityType ${wifiTypeLabel(value)}`);
+  return inFormWords(valued, FORM_WORDS);
 }
 
 /**
@@ -169,25 +188,16 @@ function qrCaption(profile: ProfileRecord): Html {
 }
 
 /**
- * Replace token's refusals in the form's words. The service names createToken's parameter
- * (tokenValidityInSeconds, a number of seconds), which the form does not show: its one field is
- * the Token expiration date, so the refusal names that and says which way to move the date.
+ * A refusal of the token's expiry in the form's words. The service names the property
+ * (tokenExpirationDateTime in the wizard; createToken's tokenValidityInSeconds, a number of
+ * seconds, in Replace token), which the forms do not show: their field is the Token expiration
+ * date, so the refusal names that and says which way to move the date.
  */
-function replaceRefusalText(message: string): string {
-  const reason = message.replace(/^tokenValidityInSeconds:\s*/, "");
+function expiryRefusalText(message: string, property: string): string {
+  const reason = message.replace(new RegExp(`^${property}:\\s*`), "");
   if (reason === message) return message;
   const fix = /in the future/.test(reason) ? "pick a later date" : /at most/.test(reason) ? "pick an earlier date" : "pick another date";
   return `Token expiration date: ${reason}; ${fix}.`;
-}
-
-/** Which Basics field a refusal of the service is about (it names the property). */
-function fieldOfMessage(message: string): keyof Draft | null {
-  if (message.includes("displayName")) return "displayName";
-  if (message.includes("tokenExpirationDateTime")) return "expiry";
-  if (message.includes("wifiSsid")) return "wifiSsid";
-  if (message.includes("wifiPassword")) return "wifiPassword";
-  if (message.includes("Microsoft Teams")) return "teams";
-  return null;
 }
 
 /** Export, on a profile's page and its Token page, while its token can still enroll devices. */
@@ -253,6 +263,25 @@ export function enrollmentPages(app: FastifyInstance, { services }: ConsoleDeps)
       }
     });
     return result.ok ? null : result;
+  };
+
+  /**
+   * The service's one-Teams-profile rule, said in the wizard's words: the service names the other
+   * profile by its id, for the API; the console names it as its list does and links to it.
+   */
+  const teamsRefusal = (draft: Draft): Refusal | null => {
+    const otherId = draft.teams ? ctx.store.profiles.teamsProfileIds()[0] : undefined;
+    if (otherId === undefined) return null;
+    const other = attempt(() => profiles.get(otherId));
+    const name = other.ok ? other.value.displayName : otherId;
+    const lead = "For Microsoft Teams devices (preview): only one profile per tenant can be for Microsoft Teams devices, and";
+    const end = "already is. Select Disabled for this profile.";
+    return {
+      field: "teams",
+      code: "invalidRequest",
+      message: `${lead} the profile ${name} ${end}`,
+      shown: profileOr404(otherId) ? html`${lead} the profile <a href="${AOSP_USER_ASSOCIATED}/${otherId}">${name}</a> ${end}` : undefined,
+    };
   };
 
   app.get(ENROLLMENT, async (request, reply) =>
@@ -321,7 +350,8 @@ ${pager("Enrollment profiles pages", at, list.length, (n) => `${AOSP_USER_ASSOCI
   const wizard = (session: Session, step: Step, draft: Draft, refusal?: Refusal): string => {
     // One aria-describedby per control, naming its hint and its error: a browser keeps only the
     // first of two such attributes, which left the error unannounced.
-    const errors = fieldErrors(refusal && { field: refusal.field ?? fieldOfMessage(refusal.message), message: refusal.message });
+    const shown = refusal && shownRefusal(refusal);
+    const errors = fieldErrors(shown);
     const now = ctx.now();
     const carried = (names: (keyof Draft)[]): Html[] =>
       names.map((name) => {
@@ -399,7 +429,7 @@ ${carried(all)}`;
 <ol class="wizard-steps">${STEPS.map(
         (s, i) => html`<li class="${i < index ? "done" : ""}"${i === index ? html` aria-current="step"` : ""}>${s.label}</li>`,
       )}</ol>
-${errorSummary(refusal && refusalText(refusal))}
+${errorSummary(shown?.message)}
 ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/create`,
@@ -434,7 +464,7 @@ ${content}
     if (go === "create") {
       const already = createdDrafts.get(draft.id);
       if (already !== undefined) return reply.redirect(`${AOSP_USER_ASSOCIATED}/${already}?done=alreadyCreated`, 303);
-      const refused = wifiRefusal(draft);
+      const refused = wifiRefusal(draft) ?? teamsRefusal(draft);
       if (refused) return sendPage(reply, wizard(session, "basics", draft, refused), 400);
       const created = attempt(() => profiles.create(profileInput(draft, now)));
       if (!created.ok) return sendPage(reply, wizard(session, "basics", draft, created), 400);
@@ -442,7 +472,8 @@ ${content}
       return reply.redirect(`${AOSP_USER_ASSOCIATED}/${created.value.id}?done=created`, 303);
     }
     if (step === "basics") {
-      const refusal = check(profileInput(draft, now)) ?? wifiRefusal(draft);
+      // The Teams rule is checked last, by the wizard, which names the other profile as the list does.
+      const refusal = check(profileInput({ ...draft, teams: false }, now)) ?? wifiRefusal(draft) ?? teamsRefusal(draft);
       if (refusal) return sendPage(reply, wizard(session, "basics", draft, refusal), 400);
     }
     return sendPage(reply, wizard(session, STEPS[Math.min(STEPS.length - 1, index + 1)]!.id, draft));
@@ -586,7 +617,7 @@ ${postForm(
     // default applies (90 days), as it does for the wizard's empty date and for the admin API.
     const seconds = expiry === "" ? undefined : Math.round((at - now) / 1000);
     const replaced = attempt(() => profiles.createToken(profile.id, seconds));
-    if (!replaced.ok) return sendPage(reply, replaceForm(session, profile, expiry, replaceRefusalText(replaced.message)), 400);
+    if (!replaced.ok) return sendPage(reply, replaceForm(session, profile, expiry, expiryRefusalText(replaced.message, "tokenValidityInSeconds")), 400);
     return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=replaced`, 303);
   });
 

@@ -22,7 +22,7 @@ import { formPager, listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } fro
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, commandBar, properties, queryList, queryText, table, type Column } from "./common.js";
+import { attempt, commandBar, fieldErrors, inFormWords, properties, queryList, queryText, table, type Column, type FieldRefusal, type FieldWords } from "./common.js";
 
 const GROUPS = "/groups";
 const MEMBER_TYPE_NAMES: Readonly<Record<MemberType, string>> = { user: "User", device: "Device", group: "Group" };
@@ -83,6 +83,9 @@ const MAX_CARRIED = 200;
 /** The query parameters of a group's page, in the order its addresses write them. */
 const VIEW_PARAMS = ["memberPage", "user", "userPage", "name", "page"] as const;
 
+/** The New group form's labels of the properties the GroupService's refusals name. */
+const FORM_WORDS: Record<string, FieldWords> = { displayName: { label: "Group name" } };
+
 /** The parser's verdict on a rule, as the fragment shown under the rule box. */
 function ruleVerdict(rule: string): Html {
   if (rule.trim() === "") return html`<div id="rule-check" class="hint" role="status">Fill in the simple rule or write the rule syntax.</div>`;
@@ -126,23 +129,25 @@ ${table(
     ),
   );
 
-  const newGroupForm = (session: Session, draft: GroupDraft, error?: string): string => {
+  const newGroupForm = (session: Session, draft: GroupDraft, refusal?: FieldRefusal): string => {
     const rule = ruleOf(draft);
-    const isRuleError = error?.startsWith("Invalid membershipRule") ?? false;
+    // The rule box is tied to its own live verdict (rule-check), which says the same as the refusal.
+    const isRuleError = refusal?.field === "rule";
+    const errors = fieldErrors(refusal);
     return page({
       title: "New group",
       section: "groups",
       session,
       crumbs: crumbs({ label: "New group" }),
       body: html`<h1>New group</h1>
-${errorSummary(error)}
+${errorSummary(refusal?.message)}
 ${postForm(
   session,
   `${GROUPS}/new`,
   html`<div class="field"><label for="groupType">Group type</label>
   <select id="groupType" name="groupType"><option value="security" selected>Security</option></select></div>
 <div class="field"><label for="displayName">Group name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="256" placeholder="e.g. Factory 1 devices"></div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="256" placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Group description</label>
   <textarea id="description" name="description" rows="2">${draft.description}</textarea></div>
 <div class="field"><label for="membershipType">Membership type</label>
@@ -162,7 +167,7 @@ ${postForm(
           (o) => html`<option value="${o.value}"${o.value === draft.operator ? html` selected` : ""}>${o.label}</option>`,
         )}</select></div>
       <div class="field"><label for="value">Value</label>
-        <input id="value" name="value" value="${draft.value}" placeholder="the enrollment profile name"></div>
+        <input id="value" name="value" value="${draft.value}" placeholder="the enrollment profile name"${errors.attributes("value")}>${errors.note("value")}</div>
     </div>
   </fieldset>
   <div class="field"><label for="membershipRule">Rule syntax</label>
@@ -197,6 +202,11 @@ ${postForm(
     const session = sessionOf(request);
     const draft = draftOf(request.body);
     const dynamic = draft.membershipType === "dynamicDevice";
+    const refuse = (refusal: FieldRefusal) => sendPage(reply, newGroupForm(session, draft, refusal), 400);
+    // The service's "needs a membershipRule" names Graph's properties; the form has a Value box for it.
+    if (dynamic && draft.displayName.trim() !== "" && ruleOf(draft) === "") {
+      return refuse({ field: "value", message: "A Dynamic device group needs a rule: enter the Value of the simple rule (e.g. the enrollment profile name), or write the rule syntax." });
+    }
     const created = attempt(() =>
       groups.create({
         displayName: draft.displayName,
@@ -207,7 +217,11 @@ ${postForm(
         membershipRule: dynamic ? ruleOf(draft) : null,
       }),
     );
-    if (!created.ok) return sendPage(reply, newGroupForm(session, draft, created.message), 400);
+    if (!created.ok) {
+      // A rule's refusal speaks of the rule's own terms (device properties such as displayName): kept as it is.
+      const ruleRefused = created.message.startsWith("Invalid membershipRule");
+      return refuse(ruleRefused ? { field: "rule", message: created.message } : inFormWords(created.message, FORM_WORDS));
+    }
     return reply.redirect(`${GROUPS}/${created.value.id}`, 303);
   });
 

@@ -19,6 +19,8 @@ interface Step {
   done?: boolean;
   /** True for a step this tenant cannot do at all (AOSP profiles in the 21Vianet cloud). */
   unavailable?: boolean;
+  /** How far a step of many parts has come ("1 of 5 users have a licence ..."), shown beside its status. */
+  progress?: string;
 }
 
 /** Why a 21Vianet tenant cannot do the AOSP steps, in the words the profile wizard's refusal uses. */
@@ -28,7 +30,9 @@ const NOT_IN_21VIANET = "Not available in this tenant: Android (AOSP) device man
 function statusOf(step: Step): Html | string {
   if (step.unavailable) return html` <span class="step-status">Not available</span> <span class="hint">${NOT_IN_21VIANET}</span>`;
   if (step.done === undefined) return "";
-  return html` <span class="step-status${step.done ? " done" : ""}">${step.done ? "Done" : "To do"}</span>`;
+  return html` <span class="step-status${step.done ? " done" : ""}">${step.done ? "Done" : "To do"}</span>${
+    step.progress ? html` <span class="hint">${step.progress}</span>` : ""
+  }`;
 }
 
 export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void {
@@ -39,6 +43,12 @@ export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void
     // The service refuses AOSP profiles there (aospNotAvailableIn21Vianet), so the profile and
     // its token are not "to do": they cannot be done.
     const noAosp = tenant.get().cloud === "21vianet";
+    // The seed's prerequisite is a licence for every device user (a user without one is refused
+    // at sign-in, userNotLicensed), so the step is done when all of them hold one, not the first.
+    const users = ctx.store.users.list();
+    const licensed = users.filter((u) => u.licenses.some((l) => intuneSkus.has(l.skuId))).length;
+    // The policy and terms steps say "assigned to ...": one that reaches nobody is not done yet.
+    const assigned = (kind: "configuration" | "compliance") => policies.list(kind).some((p) => policies.assignmentsOf(kind, p.id).length > 0);
     return [
       {
         text: html`<a href="${TENANT_ADMIN}">Tenant administration</a>: Set Microsoft Intune as MDM authority (once, before anything else).`,
@@ -46,7 +56,8 @@ export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void
       },
       {
         text: html`<a href="/users">Users</a>: create the device users and assign each a licence that includes Intune.`,
-        done: ctx.store.users.list().some((u) => u.licenses.some((l) => intuneSkus.has(l.skuId))),
+        done: users.length > 0 && licensed === users.length,
+        ...(users.length > 0 ? { progress: `${licensed} of ${users.length} ${users.length === 1 ? "user has" : "users have"} such a licence.` } : {}),
       },
       {
         text: html`<a href="${AOSP_USER_ASSOCIATED}">Devices &gt; Enrollment &gt; Android &gt; Corporate-owned, user-associated devices</a>: Create profile.`,
@@ -61,7 +72,7 @@ export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void
       { text: html`<a href="/troubleshooting">Troubleshooting + support</a>: a user's AOSP devices.` },
       {
         text: html`Next: <a href="/devices/configuration">Devices &gt; Configuration</a>: Create policy, Android (AOSP), Device restrictions, assigned to the device group.`,
-        done: policies.list("configuration").length > 0,
+        done: assigned("configuration"),
       },
       {
         text: html`Next: <a href="/devices/compliance">Devices &gt; Compliance</a>: Create policy, Android (AOSP).`,
@@ -69,7 +80,7 @@ export function homePages(app: FastifyInstance, { services }: ConsoleDeps): void
       },
       {
         text: html`Next: <a href="${TERMS}">Tenant administration &gt; Terms and conditions</a>: Create, assigned to the users' group.`,
-        done: terms.list().length > 0,
+        done: terms.list().some((t) => terms.assignmentsOf(t.id).length > 0),
       },
     ];
   };

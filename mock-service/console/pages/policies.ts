@@ -29,7 +29,7 @@ import { field, fields, type FormBody } from "../form.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, commandBar, fieldErrors, properties, queryText, refusedField, table, type FieldRefusal } from "./common.js";
+import { attempt, commandBar, fieldErrors, inFormWords, properties, queryText, table, type FieldRefusal, type FieldWords } from "./common.js";
 
 /** What differs between the two kinds of policy, in the admin center's words. */
 const KINDS = {
@@ -130,11 +130,37 @@ function settingsValidator(type: PolicyType): ValidateFunction {
   return validate;
 }
 
-/** The admin API's refusal of these settings, in its words ("passwordMinimumLength" must be <= 16), or null. */
-function settingsRefusal(type: PolicyType, settings: Record<string, unknown>): string | null {
+/** The form's words for the properties a refusal may name: each setting's label, and the policy's Name. */
+function formWords(type: PolicyType): Record<string, FieldWords> {
+  return { displayName: { label: "Name" }, ...Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, { label: spec.label }])) };
+}
+
+/** What a text or number setting takes, said to the person who typed something else. */
+function settingRule(spec: SettingSpec): string | null {
+  if (spec.type === "integer") {
+    return spec.maximum >= 2_147_483_647 ? `is not a whole number of ${spec.minimum} or more` : `is not a whole number from ${spec.minimum} to ${spec.maximum}`;
+  }
+  if (spec.type !== "string") return null;
+  // The schema's pattern and format are for the API; a person gets the form they describe, with an example.
+  if (spec.pattern) return "is not a version: write up to four whole numbers separated by dots, e.g. 10 or 12.1";
+  if (spec.format === "date") return "is not a day the calendar has: write it as YYYY-MM-DD, e.g. 2024-06-01";
+  return null;
+}
+
+/**
+ * The admin API's check of these settings (the same schema), refused in the form's words: the
+ * setting's label, what was typed and what the setting takes ("Minimum OS version: abc is not a
+ * version: ..."), rather than the API's property names, ranges and regular expressions.
+ */
+function settingsRefusal(type: PolicyType, settings: Record<string, unknown>): FieldRefusal | null {
   const validate = settingsValidator(type);
   if (validate(settings)) return null;
-  return validationMessage({ validation: validate.errors, validationContext: "body" } as unknown as FastifyError);
+  const error = validate.errors![0]!;
+  const name = error.instancePath.replace(/^\//, "");
+  const spec = type.settings[name];
+  const rule = spec && error.keyword !== "maxLength" ? settingRule(spec) : null;
+  if (spec && rule) return { field: name, message: `${spec.label}: ${String(settings[name])} ${rule}.` };
+  return inFormWords(validationMessage({ validation: validate.errors, validationContext: "body" } as unknown as FastifyError), formWords(type));
 }
 
 /** Whom an assignment reaches, in the admin center's words. */
@@ -299,8 +325,7 @@ ${groupChoices(draft.groupIds, "Included groups", "Devices in these groups, and 
     app.post<{ Body: FormBody }>(`${base}/create`, async (request, reply) => {
       const session = sessionOf(request);
       const draft = draftOf(request.body);
-      const refuse = (message: string, named?: string) =>
-        sendPage(reply, createForm(session, draft, { message, field: named ?? refusedField(message, ["displayName", ...settingNames]) }), 400);
+      const refuse = (refusal: FieldRefusal) => sendPage(reply, createForm(session, draft, refusal), 400);
       const settings: Record<string, unknown> = {};
       for (const name of settingNames) {
         if (draft.settings[name] !== "") settings[name] = settingValue(type.settings[name]!, draft.settings[name]!);
@@ -309,7 +334,7 @@ ${groupChoices(draft.groupIds, "Included groups", "Devices in these groups, and 
       if (refusal) return refuse(refusal);
       const days = Number(draft.noncompliantAfterDays);
       if (kind === "compliance" && !(/^\d+$/.test(draft.noncompliantAfterDays) && days <= MAX_NONCOMPLIANCE_DAYS)) {
-        return refuse(`the days after noncompliance are a whole number from 0 to ${MAX_NONCOMPLIANCE_DAYS}`, "noncompliantAfterDays");
+        return refuse({ field: "noncompliantAfterDays", message: `the days after noncompliance are a whole number from 0 to ${MAX_NONCOMPLIANCE_DAYS}` });
       }
       const input: PolicyInput = {
         "@odata.type": type.odataType,
@@ -329,7 +354,7 @@ ${groupChoices(draft.groupIds, "Included groups", "Devices in these groups, and 
           return policy;
         }),
       );
-      if (!created.ok) return refuse(created.message);
+      if (!created.ok) return refuse(inFormWords(created.message, formWords(type)));
       return reply.redirect(`${base}/${created.value.id}?done=created`, 303);
     });
 

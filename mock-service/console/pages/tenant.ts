@@ -15,7 +15,7 @@ import { field, fields, type FormBody } from "../form.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, attemptAsync, fieldErrors, properties, queryText, table } from "./common.js";
+import { attempt, attemptAsync, fieldErrors, inFormWords, properties, queryText, table, type FieldRefusal } from "./common.js";
 import { deviceColumns } from "./devices.js";
 import { listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } from "../paging.js";
 
@@ -35,9 +35,13 @@ const MDM_AUTHORITY_LABELS: Record<MdmAuthority, string> = {
  * property in quotes or after "property" (userPrincipalName, mailNickname), or, for the
  * password, name none: "password complexity requirements".
  */
-function userRefusedField(message: string): string | null {
-  if (/password complexity/.test(message)) return "password";
-  return ["userPrincipalName", "mailNickname"].find((name) => message.includes(`'${name}'`) || message.includes(`property ${name} `)) ?? null;
+function userRefusal(message: string): FieldRefusal {
+  if (/password complexity/.test(message)) return { field: "password", message };
+  // Entra ID's own messages name the property as the form's labels do; the schema's rule on
+  // displayName is said with the form's label.
+  if (message.startsWith('"displayName"')) return inFormWords(message, { displayName: { label: "Display name" } });
+  const field = ["userPrincipalName", "mailNickname"].find((name) => message.includes(`'${name}'`) || message.includes(`property ${name} `)) ?? null;
+  return { field, message };
 }
 
 const home: Crumb = { label: "Home", href: "/" };
@@ -62,7 +66,8 @@ export function tenantPages(app: FastifyInstance, { services }: ConsoleDeps): vo
   const usersPage = (session: Session, asked: string, done: string | undefined, error?: string, form?: FormBody): string => {
     const at = listPage(asked, ctx.store.users.count());
     const listed = usersAt(at);
-    const errors = fieldErrors(error === undefined ? undefined : { field: userRefusedField(error), message: error });
+    const refusal = error === undefined ? undefined : userRefusal(error);
+    const errors = fieldErrors(refusal);
     return page({
       title: "All users",
       section: "users",
@@ -85,12 +90,12 @@ ${table(
 ${pager("All users pages", at, listed.length, (n) => `${USERS}?page=${n}`)}
 <section class="card" aria-labelledby="new-user">
 <h2 id="new-user">New user</h2>
-${errorSummary(error)}
+${errorSummary(refusal?.message)}
 ${postForm(
   session,
   USERS,
   html`<div class="field"><label for="userDisplayName">Display name</label>
-  <input id="userDisplayName" name="displayName" value="${field(form, "displayName")}" required></div>
+  <input id="userDisplayName" name="displayName" value="${field(form, "displayName")}" required maxlength="256"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
 <div class="field"><label for="upn">User principal name</label>
   <input id="upn" name="userPrincipalName" value="${field(form, "userPrincipalName")}" required placeholder="alex@contoso.example"${errors.attributes("userPrincipalName")}>
   ${errors.note("userPrincipalName")}</div>

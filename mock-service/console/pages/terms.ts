@@ -15,13 +15,19 @@ import { field, fields, type FormBody } from "../form.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
 import { sendPage, sessionOf, type ConsoleDeps } from "../route-helpers.js";
-import { attempt, commandBar, fieldErrors, properties, queryText, refusedField, table, type FieldRefusal } from "./common.js";
+import { attempt, commandBar, fieldErrors, inFormWords, properties, queryText, table, type FieldRefusal, type FieldWords } from "./common.js";
 
 export const TERMS = "/tenant-admin/terms-and-conditions";
 /** The value of the All users choice (Graph's allLicensedUsersAssignmentTarget: users with a licence). */
 const ALL_USERS = "allUsers";
 
-const TEXT_FIELDS = ["displayName", "title", "bodyText", "acceptanceStatement"] as const;
+/** The form's labels of the properties the TermsService's refusals name. */
+const FORM_WORDS: Record<string, FieldWords> = {
+  displayName: { label: "Name" },
+  title: { label: "Title" },
+  bodyText: { label: "Terms and Conditions" },
+  acceptanceStatement: { label: "Summary of Terms" },
+};
 
 interface TermsDraft {
   displayName: string;
@@ -157,8 +163,7 @@ ${targetChoices(draft.targets)}
       }),
     );
     if (!created.ok) {
-      const refusal = { message: created.message, field: refusedField(created.message, TEXT_FIELDS) };
-      return sendPage(reply, createForm(sessionOf(request), draft, refusal), 400);
+      return sendPage(reply, createForm(sessionOf(request), draft, inFormWords(created.message, FORM_WORDS)), 400);
     }
     return reply.redirect(`${TERMS}/${created.value.id}?done=created`, 303);
   });

@@ -154,9 +154,9 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await page.select("#wifiType", "wpa");
     await page.type("#wifiPassword", "short");
     await go("button[value=next]");
-    // The service's own message, from the same check the admin API makes.
+    // The service's own message, from the same check the admin API makes, naming the field's label.
     const refusal = await text(".error-summary");
-    expect(refusal).toContain("wifiPassword: a WPA pre-shared key is 8 to 63 printable ASCII characters (the passphrase)");
+    expect(refusal).toContain("Pre-shared key: a WPA pre-shared key is 8 to 63 printable ASCII characters (the passphrase)");
     expect(await page.$eval("#wifiPassword", (el) => el.getAttribute("aria-invalid"))).toBe("true");
     await expectRefusalTiedTo("wifiPassword");
     expect(await text("#wifiPassword-error")).toContain("a WPA pre-shared key is 8 to 63");
@@ -297,9 +297,9 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await page.type("#passwordMinimumLength", "20");
     await page.click("label::-p-text(Factory 1 devices group)");
     await go("form.policy-form button.primary");
-    // The admin API's own words, next to the field; what was typed stays.
-    expect(await text(".error-summary")).toContain('"passwordMinimumLength" must be <= 16');
-    expect(await text("#passwordMinimumLength-error")).toBe('"passwordMinimumLength" must be <= 16');
+    // The admin API's own check, said with the field's label next to the field; what was typed stays.
+    expect(await text(".error-summary")).toContain("Minimum password length: 20 is not a whole number from 4 to 16.");
+    expect(await text("#passwordMinimumLength-error")).toBe("Minimum password length: 20 is not a whole number from 4 to 16.");
     expect(await page.$eval("#passwordMinimumLength", (el) => el.getAttribute("aria-invalid"))).toBe("true");
     expect(await page.$eval("#cameraBlocked", (el) => (el as unknown as El).value)).toBe("true");
     await scan();
@@ -360,7 +360,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     // A title of spaces passes the browser's own check (required); the service refuses it, next to the field.
     await page.type("#title", "  ");
     await go("form.terms-form button.primary");
-    expect(await text("#title-error")).toContain('"title" is required');
+    expect(await text("#title-error")).toContain("Title is required");
     expect(await page.$eval("#title", (el) => el.getAttribute("aria-invalid"))).toBe("true");
     await scan();
     await page.$eval("#title", (el) => ((el as unknown as El).value = ""));

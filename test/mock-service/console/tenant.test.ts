@@ -100,6 +100,8 @@ describe("Users > New user's refusals", () => {
   it.each([
     ["userPrincipalName", "upn", { userPrincipalName: "ann" }, "write alias@domain", []],
     ["password", "password", { password: "short" }, "password complexity requirements", ["password-hint"]],
+    ["displayName", "userDisplayName", { displayName: "" }, "Display name must not be empty", []],
+    ["displayName", "userDisplayName", { displayName: "A".repeat(257) }, "Display name is longer than 256 characters", []],
   ] as const)("are tied to their field: %s", async (name, id, fields, words, hints) => {
     const response = await newUser(fields);
     expect(response.status).toBe(400);
@@ -108,5 +110,12 @@ describe("Users > New user's refusals", () => {
     expect(tag).toContain('aria-invalid="true"');
     expect(tag).toContain(`aria-describedby="${[...hints, `${name}-error`].join(" ")}"`);
     expect(page).toMatch(new RegExp(`<p class="field-error" id="${name}-error">[^<]*${words}`));
+  });
+
+  it("makes no user the admin API would refuse: an empty or over-long display name", async () => {
+    // Before, the form called the service, which took what the API's schema refuses: a user
+    // with no name, listed as a link with no text.
+    for (const displayName of ["", "A".repeat(257)]) expect((await newUser({ displayName, userPrincipalName: "nameless@contoso.example" })).status).toBe(400);
+    expect((await service.admin.listUsers()).map((u) => u.userPrincipalName)).not.toContain("nameless@contoso.example");
   });
 });
