@@ -27,12 +27,13 @@ import { readInput, refuseEmptyFileArguments, STDIN_PAYLOAD_OR_IMAGE } from "./i
 import { TRANSCRIPT_SECRETS_HELP, transcriptSecrets, checkDeviceDir, collect, parseSeed, untilState } from "./device-options.js";
 import { interruptedNotice } from "./interrupted-notice.js";
 import { gracefulStop } from "./graceful-stop.js";
-import { PASSWORD_ENV, secretOption } from "./secret-env.js";
+import { NEW_PASSWORD_ENV, PASSWORD_ENV, secretOption } from "./secret-env.js";
 
 interface EnrollOptions {
   service?: string;
   user?: string;
   password?: string;
+  newPassword?: string;
   json?: boolean;
   transcript?: string;
   transcriptSecrets?: string;
@@ -60,6 +61,10 @@ export function registerEnroll(program: Command): void {
     .option("--service <url>", "send the payload's service traffic to this base URL instead")
     .option("--user <upn>", "the work account typed on the sign-in screen")
     .option("--password <password>", `its password (with --user, ${PASSWORD_ENV} when left out, which other users cannot see in ps)`)
+    .option(
+      "--new-password <password>",
+      `with --user: the new password typed if the account must change its password at this sign-in (passwordProfile.forceChangePasswordNextSignIn); ${NEW_PASSWORD_ENV} when left out`,
+    )
     .option("--json", "print one JSON document: {deviceId, finalState, timeline, apps, ...}")
     .option("--transcript <file>", "write every state change and HTTP exchange as JSON lines")
     .option("--transcript-secrets <mode>", TRANSCRIPT_SECRETS_HELP)
@@ -100,6 +105,10 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   if ((options.user === undefined) !== (options.password === undefined)) {
     throw new InputError("--user and --password go together", { hint: `pass both (the password may be given in ${PASSWORD_ENV} instead), or neither to stop at the sign-in screen` });
   }
+  if (options.user !== undefined) options.newPassword = secretOption(options.newPassword, NEW_PASSWORD_ENV)?.value;
+  else if (options.newPassword !== undefined) {
+    throw new InputError("is the new password of the account --user signs in as", { where: "--new-password", hint: "pass --user UPN --password PW with it" });
+  }
   const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
   if (options.serial !== undefined) checkSerialNumber(options.serial, "--serial");
   if (options.clock !== "real" && options.clock !== "simulated") {
@@ -132,7 +141,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     ...(seed === undefined ? {} : { seed }),
     ...(options.serial === undefined ? {} : { identity: { serialNumber: options.serial } }),
     ...(options.user !== undefined && options.password !== undefined
-      ? { user: { userPrincipalName: options.user, password: options.password } }
+      ? { user: { userPrincipalName: options.user, password: options.password, ...(options.newPassword === undefined ? {} : { newPassword: options.newPassword }) } }
       : {}),
     ...(options.service === undefined ? {} : { serviceUrl: options.service }),
     ...(options.deviceDir === undefined ? {} : { storage: { dir: resolve(options.deviceDir) } }),

@@ -9,6 +9,8 @@ import { InputError } from "../protocol/errors.js";
 export const ADMIN_TOKEN_ENV = "AOSP_SIM_ADMIN_TOKEN";
 /** The password of `enroll --user`, when --password is left out. */
 export const PASSWORD_ENV = "AOSP_SIM_PASSWORD";
+/** The new password of `enroll --user` (for an account that must change its password), when --new-password is left out. */
+export const NEW_PASSWORD_ENV = "AOSP_SIM_NEW_PASSWORD";
 
 /** A secret and where it came from: the option's value, or the environment variable's. */
 export interface GivenSecret {

@@ -217,6 +217,10 @@ export class SimulatedClock implements ClockPort {
 
   /** @param start the clock's reading at creation (ms since the epoch); defaults to now. */
   constructor(start: number = Date.now()) {
+    // A string ("5") was kept as the time, and each advance then appended digits to it.
+    if (typeof start !== "number" || !Number.isFinite(start)) {
+      throw new TypeError(`new SimulatedClock: start must be a time in milliseconds since 1970, e.g. Date.UTC(2025, 0, 6, 9), or left out for now (got ${givenValue(start)})`);
+    }
     this.nowMs = start;
   }
 
@@ -344,7 +348,11 @@ export class SkewedClock implements ClockPort {
   constructor(
     readonly base: ClockPort,
     private offsetMs: number,
-  ) {}
+  ) {
+    if (typeof offsetMs !== "number" || !Number.isFinite(offsetMs)) {
+      throw new TypeError(`new SkewedClock: offsetMs must be a finite number of milliseconds, negative for a clock behind (got ${givenValue(offsetMs)})`);
+    }
+  }
 
   get offset(): number {
     return this.offsetMs;

@@ -70,10 +70,13 @@ export interface CreateDeviceOptions {
   /** Faults, as objects or CLI strings ("wrong-wifi-key", "power-loss@downloadingAgent"). */
   faults?: (Fault | string)[];
   /**
-   * The work account typed on the sign-in screen (without one, the device waits there), and
-   * whether the user accepts the terms and conditions shown after it (default: accepts).
+   * The work account typed on the sign-in screen (without one, the device waits there), whether
+   * the user accepts the terms and conditions shown after it (default: accepts), and the new
+   * password typed on Entra's "Update your password" page when the account must change its
+   * password at this sign-in (passwordProfile.forceChangePasswordNextSignIn); without one, such an
+   * account's sign-in fails (passwordChangeRequired). From then on the user's password is the new one.
    */
-  user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
+  user?: { userPrincipalName: string; password: string; newPassword?: string; acceptTerms?: boolean };
   /**
    * Sends the payload's service traffic (and its agent download) to this base URL instead: an
    * http(s) URL, checked as `--service` is (anything else is an InputError naming it).

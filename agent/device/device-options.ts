@@ -11,6 +11,8 @@ import { httpBaseUrl } from "../protocol/http-url.js";
 import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { isSecurityPatchLevel } from "./compliance.js";
 import type { CreateDeviceOptions } from "./create-device.js";
+import type { DeviceIdentity } from "../machine/types.js";
+import type { DevicePorts } from "./ports.js";
 
 /** Every option createDevice takes (a misspelled one is refused, not ignored). */
 const DEVICE_OPTIONS = optionNames<CreateDeviceOptions>({
@@ -19,6 +21,12 @@ const DEVICE_OPTIONS = optionNames<CreateDeviceOptions>({
   httpTimeoutMs: true, preinstalled: true, ports: true, persistEveryStep: true, keepStepData: true, timelineWindow: true, sharedTime: true,
   dispatcher: true,
 });
+
+/** What `user` holds (a misspelled field, `pasword`, would sign in with no password and blame it). */
+const USER_FIELDS = optionNames<NonNullable<CreateDeviceOptions["user"]>>({ userPrincipalName: true, password: true, newPassword: true, acceptTerms: true });
+/** The ports createDevice takes in place of the virtual ones (a misspelled one was replaced by a virtual one, silently). */
+const PORT_NAMES = optionNames<DevicePorts>({ wifi: true, packages: true, service: true, camera: true, clock: true, storage: true, power: true, policy: true });
+const IDENTITY_FIELDS = optionNames<DeviceIdentity>({ serialNumber: true, model: true, manufacturer: true, osVersion: true });
 
 /** The longest request timeout undici's timers hold (Node's setTimeout: about 24.8 days). */
 const MAX_HTTP_TIMEOUT_MS = 2 ** 31 - 1;
@@ -56,7 +64,42 @@ export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl
   if (options.transcript !== undefined && typeof options.transcript !== "function") {
     throw new TypeError(`createDevice: transcript must be a function that takes each record, such as new TranscriptFile(path).write (got ${givenValue(options.transcript)})`);
   }
+  checkUser(options.user);
+  checkQr(options.qr);
+  if (options.ports !== undefined) checkOptions("createDevice ports", options.ports, PORT_NAMES, "e.g. { ports: { camera } }");
+  if (options.identity !== undefined) checkOptions("createDevice identity", options.identity, IDENTITY_FIELDS, 'e.g. { identity: { serialNumber: "R58N12345" } }');
   return { serviceUrl: options.serviceUrl === undefined ? undefined : checkedServiceUrl(options.serviceUrl) };
+}
+
+/**
+ * The account typed at sign-in: its fields by name and kind. The passwords' values are never
+ * quoted back (an error message may be logged).
+ */
+function checkUser(user: unknown): void {
+  if (user === undefined) return;
+  checkOptions("createDevice user", user, USER_FIELDS, 'e.g. { userPrincipalName: "alex@contoso.example", password: "..." }');
+  const fields = user as Record<string, unknown>;
+  if (typeof fields["userPrincipalName"] !== "string" || fields["userPrincipalName"] === "") {
+    throw new TypeError(`createDevice user.userPrincipalName must be the account's name as a string, e.g. "alex@contoso.example" (got ${givenValue(fields["userPrincipalName"])})`);
+  }
+  for (const name of ["password", "newPassword"] as const) {
+    const value = fields[name];
+    if (value === undefined && name === "newPassword") continue;
+    if (typeof value !== "string") {
+      throw new TypeError(`createDevice user.${name} must be a string (got ${value === undefined ? "nothing" : value === null ? "null" : `a ${typeof value}`})${name === "password" ? "; leave out user for a device that waits at the sign-in screen" : ""}`);
+    }
+  }
+  if (fields["acceptTerms"] !== undefined && typeof fields["acceptTerms"] !== "boolean") {
+    throw new TypeError(`createDevice user.acceptTerms must be true (the user accepts the terms shown after sign-in) or false (declines them) (got ${givenValue(fields["acceptTerms"])})`);
+  }
+}
+
+/** `qr` holds an image or a payload (and a label), not both: which one the camera saw would be a guess. */
+function checkQr(qr: unknown): void {
+  if (typeof qr !== "object" || qr === null) return; // cameraView says what is missing
+  if ("image" in qr && "payload" in qr) throw new TypeError("createDevice qr: give { image } or { payload }, not both: the camera sees one QR code");
+  const known = "image" in qr ? ["image", "label"] : ["payload", "label"];
+  checkOptions("createDevice qr", qr, known, "{ image: <PNG or JPEG bytes> } or { payload: <the payload> }, with an optional label");
 }
 
 /** As --service: an http(s) base URL, or an InputError naming the option (runFleet's service.url is checked alike). */

@@ -47,8 +47,11 @@ export interface RuntimeOptions {
    * reading the storage mid-run; fleets skip the per-step cost (about a tenth of a device's CPU).
    */
   persistEveryStep?: boolean;
-  /** The work account the person holding the device types on the sign-in screen. */
-  user?: { userPrincipalName: string; password: string; acceptTerms?: boolean };
+  /**
+   * The work account the person holding the device types on the sign-in screen, and the new
+   * password they choose if the account asks for a change (from then on, their password).
+   */
+  user?: { userPrincipalName: string; password: string; newPassword?: string; acceptTerms?: boolean };
   /** Keep passwords in clear in the step records' event data and output (a transcript kept with its secrets); default "(redacted)". */
   recordPasswords?: boolean;
 }
@@ -81,6 +84,8 @@ export class DeviceRuntime {
   private exchanges: HttpRecord[] = [];
   private readonly recordListeners = new Set<(record: DeviceRecord) => void>();
   private signedInOnce = false;
+  /** Set once the account's required password change is done: the user's password is then the new one. */
+  private passwordChanged = false;
   private answeredTerms = false;
   private setupRequested = false;
   /** Set while an actor starts: its first step is the boot (out of the box, or from the stored snapshot). */
@@ -290,6 +295,10 @@ export class DeviceRuntime {
     this.booting = null;
     if (step.http !== NO_EXCHANGES) this.exchanges = [];
     this.emit(step);
+    // Only a user with a new password to give can change it; a fleet's users never do.
+    if (this.options.user?.newPassword !== undefined && cause.type === "xstate.done.actor.signIn" && (cause as { output?: { passwordChanged?: unknown } }).output?.passwordChanged === true) {
+      this.passwordChanged = true;
+    }
     const entered = paths.filter((p) => !this.lastPaths.includes(p));
     this.lastPaths = paths;
     this.applyStateFaults(entered);
@@ -366,7 +375,9 @@ export class DeviceRuntime {
     queueMicrotask(() => {
       if (this.actor && this.options.gate.powered && this.state === "signingIn.waitingForUser" && !this.signedInOnce) {
         this.signedInOnce = true;
-        this.send({ type: "SIGN_IN", userPrincipalName: user.userPrincipalName, password: user.password });
+        const password = this.passwordChanged && user.newPassword !== undefined ? user.newPassword : user.password;
+        const newPassword = this.passwordChanged ? undefined : user.newPassword;
+        this.send({ type: "SIGN_IN", userPrincipalName: user.userPrincipalName, password, ...(newPassword === undefined ? {} : { newPassword }) });
       }
     });
   }

@@ -16,7 +16,7 @@ import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
 import { InputError } from "../protocol/errors.js";
 import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
-import type { AssignedCompliancePolicy, AssignedConfiguration } from "../protocol/device-api.js";
+import type { AssignedCompliancePolicy, AssignedConfiguration, SignInResponse } from "../protocol/device-api.js";
 import { deepFreeze } from "../protocol/deep-freeze.js";
 import { LightAbort, signalFor, type LightSignal } from "../protocol/light-abort.js";
 import type {
@@ -410,8 +410,17 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
     ),
 
     signIn: step<SignInInput, Unstamped<SignInOutput>>(async (input, signal) => {
-      const response = await ports.service.signIn(input.session, { userPrincipalName: input.userPrincipalName, password: input.password }, signalFor(ports.service, signal));
+      const request = { userPrincipalName: input.userPrincipalName, password: input.password };
+      let response: SignInResponse;
+      try {
+        response = await ports.service.signIn(input.session, request, signalFor(ports.service, signal));
+      } catch (error) {
+        // Entra's "Update your password" page: the user types the current password and a new one.
+        if (input.newPassword === undefined || !(error instanceof StepError) || error.code !== "passwordChangeRequired") throw error;
+        response = await ports.service.signIn(input.session, { ...request, newPassword: input.newPassword }, signalFor(ports.service, signal));
+      }
       return {
+        ...(response.passwordChanged === true ? { passwordChanged: true } : {}),
         userId: response.userId,
         userPrincipalName: response.userPrincipalName,
         displayName: response.displayName,

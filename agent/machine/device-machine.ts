@@ -311,7 +311,7 @@ export const deviceSetup = setup({
     storeCredentials: assign({
       credentials: ({ event }) => {
         const e = event as Extract<DeviceEvent, { type: "SIGN_IN" }>;
-        return { userPrincipalName: e.userPrincipalName, password: e.password };
+        return { userPrincipalName: e.userPrincipalName, password: e.password, ...(e.newPassword === undefined ? {} : { newPassword: e.newPassword }) };
       },
       failure: null,
     }),
@@ -732,6 +732,7 @@ export const deviceMachine = deviceSetup.createMachine({
                 session: sessionOf(context),
                 userPrincipalName: context.credentials?.userPrincipalName ?? "",
                 password: context.credentials?.password ?? "",
+                ...(context.credentials?.newPassword === undefined ? {} : { newPassword: context.credentials.newPassword }),
               }),
               onDone: [
                 { guard: "termsToAccept", target: "#device.acceptingTerms", actions: ["recordUser", "forgetCredentials"] },

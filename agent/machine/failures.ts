@@ -46,8 +46,9 @@ const SCREENS: Record<string, string> = {
   accountLocked: "Your account is temporarily locked to prevent unauthorized use. Try again later.",
   userNotLicensed: "You don't have a license to use Intune. Contact your IT admin.",
   accountDisabled: "Your account is disabled. Contact your IT admin.",
-  // Entra's "Update your password" page, which the simulated device cannot fill in.
-  passwordChangeRequired: "You need to update your password because this is the first time you are signing in. Contact your IT admin for a password you can use here.",
+  // Entra's "Update your password" page, reached without a new password to type (enroll --new-password).
+  passwordChangeRequired: "You need to update your password because this is the first time you are signing in. Enter a new password, or contact your IT admin.",
+  newPasswordRefused: "Your new password doesn't meet your organization's password requirements, or it is your current password. Choose another one.",
   // Terms and conditions
   termsDeclined: "You need to accept your organization's terms and conditions to set up this device.",
   termsNotFound: "Couldn't record your acceptance of the terms. Contact your IT admin.",

@@ -217,7 +217,7 @@ export interface DeviceContext {
   systemSettings?: SystemSettings | null;
   enrollment: Enrollment | null;
   /** Held only while a sign-in is in flight (a resumed device must redo it). */
-  credentials: { userPrincipalName: string; password: string } | null;
+  credentials: { userPrincipalName: string; password: string; newPassword?: string } | null;
   user: SignedInUser | null;
   /** Terms and conditions still to accept, in order (shown after sign-in, before the apps install). */
   pendingTerms: TermsToShow[];
@@ -271,7 +271,7 @@ export type DeviceEvent =
   /** Back to the scanner after a code could not be read. */
   | { type: "RESCAN"; at: number }
   /** The user types their work account on the sign-in screen. */
-  | { type: "SIGN_IN"; userPrincipalName: string; password: string; at: number }
+  | { type: "SIGN_IN"; userPrincipalName: string; password: string; newPassword?: string; at: number }
   /** "Try again" on a screen that allows it (Wi-Fi, sign-in, a retryable enrollment failure). */
   | { type: "RETRY"; at: number }
   /** "Reset" on an error screen: factory reset, back to the welcome screen. */
@@ -435,6 +435,8 @@ export interface SignInInput {
   session: Session;
   userPrincipalName: string;
   password: string;
+  /** What the user types on Entra's "Update your password" page, if the account asks for a change. */
+  newPassword?: string;
 }
 
 export interface SignInOutput extends Stamped {
@@ -444,6 +446,8 @@ export interface SignInOutput extends Stamped {
   requiredApps: PackageOffer[];
   /** Terms the user has not accepted yet (absent: none). */
   termsAndConditions?: TermsToShow[];
+  /** True when the account asked for a new password at this sign-in and the user set it. */
+  passwordChanged?: boolean;
 }
 
 export interface AcceptTermsInput {

@@ -37,7 +37,8 @@ export type DeviceApiErrorCode =
   | "accountLocked" // 429: too many failed sign-ins for this account name; Retry-After says when to try again
   | "accountDisabled" // 403: sign-in with a user whose account is disabled (accountEnabled false)
   | "userNotLicensed" // 403: the user has no Intune licence
-  | "passwordChangeRequired" // 403: the user must change the password first (passwordProfile.forceChangePasswordNextSignIn)
+  | "passwordChangeRequired" // 403: the user must change the password first (passwordProfile.forceChangePasswordNextSignIn): sign in again with a newPassword
+  | "newPasswordRefused" // 400: the newPassword breaks the password policy or is the current password
   | "userlessDevice" // 409: sign-in on a device enrolled with a userless profile
   | "agentVersionTooOld" // 426: check-in from an agent below MIN_SYNC_AGENT_VERSION; update first
   | "packageNotFound" // 404
@@ -66,6 +67,7 @@ export const DEVICE_ERROR_STATUS: Record<DeviceApiErrorCode, number> = {
   accountDisabled: 403,
   userNotLicensed: 403,
   passwordChangeRequired: 403,
+  newPasswordRefused: 400,
   userlessDevice: 409,
   agentVersionTooOld: 426,
   packageNotFound: 404,
@@ -120,6 +122,11 @@ export interface EnrollResponse {
 export interface SignInRequest {
   userPrincipalName: string;
   password: string;
+  /**
+   * The new password, sent with the current one after a passwordChangeRequired refusal (Entra's
+   * "Update your password" page); ignored when no change is required.
+   */
+  newPassword?: string;
 }
 
 export interface SignInResponse {
@@ -133,6 +140,8 @@ export interface SignInResponse {
    * shown after sign-in, before the apps install. Absent or empty: nothing to accept.
    */
   termsAndConditions?: TermsToAccept[];
+  /** True when this sign-in changed the user's password (a change was required and newPassword given). */
+  passwordChanged?: boolean;
 }
 
 export interface TermsToAccept {

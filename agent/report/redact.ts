@@ -131,6 +131,7 @@ export class SecretRedactor {
     this.add("enrollment-token", fields["enrollmentToken"]);
     this.add("device-credential", fields["deviceCredential"]);
     this.add("password", fields["password"]);
+    this.add("password", fields["newPassword"]);
   }
 
   private replaceInJsonStrings(text: string): string {

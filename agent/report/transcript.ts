@@ -23,6 +23,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { openOwnerOnly } from "../protocol/owner-only.js";
 import { InputError } from "../protocol/errors.js";
+import { givenValue } from "../protocol/given-value.js";
 import { refuseUnwritable } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
 import { injectedByChaos } from "../protocol/chaos-words.js";
@@ -192,6 +193,10 @@ export class TranscriptFile {
 
   /** A path that cannot be written (a folder, a missing folder, no permission) is an InputError naming it. */
   constructor(readonly path: string, readonly secrets: TranscriptSecrets = "redact") {
+    // Anything else ("redacted", { secrets: "keep" }) was taken as "redact", in silence.
+    if (secrets !== "redact" && secrets !== "keep") {
+      throw new TypeError(`new TranscriptFile: secrets must be "redact" (the default: placeholders for the run's secrets) or "keep" (got ${givenValue(secrets)})`);
+    }
     // A folder given as the file, or a folder that does not exist, said in words rather than errno.
     refuseUnwritable(path, "enrollment.jsonl", "cannot be written");
     try {

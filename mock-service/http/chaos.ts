@@ -220,6 +220,12 @@ export function checkChaosOptions(chaos: unknown, where: string): ChaosOptions {
   if (typeof chaos !== "object" || chaos === null || Array.isArray(chaos)) {
     throw refuse("", `is ${givenValue(chaos)}, not { seed?, rules }`, "give e.g. { seed: 1, rules: { admin: { failureRate: 0.1, failureStatuses: [503] } } }, or parseChaosRule's rules");
   }
+  // A misspelled part (`sed` for seed) was ignored: the chaos then drew from the default seed.
+  const unknown = Object.keys(chaos).find((key) => key !== "seed" && key !== "rules");
+  if (unknown !== undefined) {
+    const near = closestName(unknown, ["seed", "rules"], 2);
+    throw refuse(`.${unknown}`, `is not a part of chaos${near === null ? "" : ` (did you mean ${near}?)`}`, "give { seed?, rules }, e.g. { seed: 1, rules: { admin: { failureRate: 0.1 } } }");
+  }
   const { seed, rules } = chaos as { seed?: unknown; rules?: unknown };
   if (seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 0xffffffff)) {
     throw refuse(".seed", `is ${givenValue(seed)}, not a seed`, "use a whole number from 0 to 4294967295, or leave it out for 1");

@@ -76,6 +76,9 @@ export function checkThrottleBudget(budget: unknown, where: string): ThrottleBud
   if (typeof budget !== "object" || budget === null || Array.isArray(budget)) {
     throw new InputError(`is ${givenValue(budget)}, not { requests, windowMs }`, { where, hint });
   }
+  // A misspelled part (`burst`, `window`) was ignored, and the budget ran on what was left.
+  const unknown = Object.keys(budget).find((key) => key !== "requests" && key !== "windowMs");
+  if (unknown !== undefined) throw new InputError("is not a part of a throttle budget", { where: `${where}.${unknown}`, hint });
   for (const key of ["requests", "windowMs"] as const) {
     const value = (budget as Record<string, unknown>)[key];
     if (!(Number.isInteger(value) && (value as number) >= 1)) {

@@ -123,12 +123,12 @@ export class DeviceService {
   }
 
   /** Signs the device's user in: wrong passwords, disabled and unlicensed users are refused. */
-  async signIn(device: DeviceRecord, userPrincipalName: string, password: string): Promise<SignInResponse> {
+  async signIn(device: DeviceRecord, userPrincipalName: string, password: string, newPassword?: string): Promise<SignInResponse> {
     this.requirePresent(device);
     if (device.enrollmentMode === USERLESS) {
       throw deviceError("userlessDevice", "this device enrolled with a userless profile; it has no user to sign in");
     }
-    const user = await this.users.authenticate(userPrincipalName, password);
+    const { user, passwordChanged } = await this.users.authenticate(userPrincipalName, password, newPassword);
     // The password check yields the event loop: the device may have been wiped or deleted meanwhile.
     device = this.ctx.store.devices.get(device.id) ?? device;
     this.requirePresent(device);
@@ -150,6 +150,7 @@ export class DeviceService {
       displayName: user.displayName,
       requiredApps: COMPANION_PACKAGES.map((name) => this.packages.offer(this.packages.latest(name))),
       termsAndConditions: this.terms.pendingFor(user.id),
+      ...(passwordChanged ? { passwordChanged: true as const } : {}),
     };
   }
 

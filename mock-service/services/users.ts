@@ -176,8 +176,11 @@ export class UserService {
     return this.get(user.id);
   }
 
-  /** The checks a device sign-in makes, in order; throws the device API error for each refusal. */
-  async authenticate(userPrincipalName: string, password: string): Promise<UserRecord> {
+  /**
+   * The checks a device sign-in makes, in order; throws the device API error for each refusal.
+   * `newPassword`: the user's answer to a required password change (used only when one is required).
+   */
+  async authenticate(userPrincipalName: string, password: string, newPassword?: string): Promise<{ user: UserRecord; passwordChanged: boolean }> {
     const refusal = await this.lockout.begin(userPrincipalName);
     if (refusal) {
       const seconds = Math.ceil(refusal.waitMs / 1000);
@@ -206,15 +209,8 @@ export class UserService {
     if (!user.accountEnabled) {
       throw deviceError("accountDisabled", `the account ${user.userPrincipalName} is disabled; an admin must enable it`);
     }
-    if (user.passwordChangeRequired !== null) {
-      // Entra ID stops such a sign-in at its "Update your password" page; the simulated device
-      // has no way to choose a new password, so the admin sets one without the flag.
-      throw deviceError(
-        "passwordChangeRequired",
-        `${user.userPrincipalName} must change the password at this sign-in (passwordProfile.${user.passwordChangeRequired} is true), which the simulated device cannot do; ` +
-          "set the password with PATCH /beta/users/{id} {\"passwordProfile\": {\"password\": \"...\", \"forceChangePasswordNextSignIn\": false}} and sign in with it",
-      );
-    }
+    const passwordChanged = user.passwordChangeRequired !== null;
+    if (passwordChanged) user = await this.changePassword(user, password, newPassword);
     if (!hasIntuneLicence(user.licenses)) {
       const disabled = user.licenses.some((licence) => licence.disabledPlans.includes(INTUNE_PLAN.servicePlanId));
       throw deviceError(
@@ -224,23 +220,69 @@ export class UserService {
           : `${user.userPrincipalName} has no licence that includes Intune; assign one (e.g. INTUNE_A) with assignLicense`,
       );
     }
-    return user;
+    return { user, passwordChanged };
+  }
+
+  /**
+   * Entra ID's "Update your password" page, for a user whose passwordProfile asks for a change at
+   * this sign-in (Entra docs, "Reset a user's password": "The user will be required to change the
+   * password during the next sign-in process"): the sign-in goes on with a new password that meets
+   * the password policy and is not the current one ("The last password can't be used again when the
+   * user changes a password", concept-sspr-policy), and the flag is cleared (Graph passwordProfile:
+   * "After a password change, this property will be automatically reset to false"). Without a new
+   * password the device is shown the page: 403 passwordChangeRequired.
+   */
+  private async changePassword(user: UserRecord, password: string, newPassword: string | undefined): Promise<UserRecord> {
+    const flag = user.passwordChangeRequired;
+    const setByAdmin =
+      'or have an admin set a password without the flag: PATCH /beta/users/{id} {"passwordProfile": {"password": "...", "forceChangePasswordNextSignIn": false}}';
+    if (flag === "forceChangePasswordNextSignInWithMfa") {
+      // Entra asks for multifactor authentication before the new password; the simulated user has no second factor.
+      throw deviceError(
+        "passwordChangeRequired",
+        `${user.userPrincipalName} must pass multifactor authentication and then change the password at this sign-in (passwordProfile.${flag} is true); ` +
+          `the simulated device has no second factor: set passwordProfile.forceChangePasswordNextSignIn instead to let it choose a new password, ${setByAdmin}`,
+      );
+    }
+    if (newPassword === undefined) {
+      throw deviceError(
+        "passwordChangeRequired",
+        `${user.userPrincipalName} must change the password at this sign-in (passwordProfile.${flag} is true): sign in again with the current password and a newPassword ` +
+          `(aosp-sim enroll --new-password, createDevice's user.newPassword), ${setByAdmin}`,
+      );
+    }
+    if (newPassword === password) {
+      throw deviceError("newPasswordRefused", "the new password is the current one; the last password can't be used again when the user changes a password: choose another");
+    }
+    const problem = passwordProblem(newPassword);
+    if (problem !== null) throw deviceError("newPasswordRefused", `the new password does not comply with password complexity requirements:${problem}`);
+    const passwordHash = await hashPassword(newPassword, this.ctx.passwordHashCost);
+    // Read after the hash, as update() does, so a change made meanwhile is not overwritten.
+    const current = this.ctx.store.users.find(user.id);
+    if (!current) throw deviceError("invalidCredentials", "the user name or password is incorrect");
+    const changed: UserRecord = { ...current, passwordHash, passwordChangeRequired: null };
+    this.ctx.store.users.save(changed);
+    return changed;
   }
 }
 
 /**
  * Entra ID's password policy: 8 to 256 characters of A-Z, a-z, 0-9, the ASCII symbols and the
  * space (no other Unicode character), with three of lowercase, uppercase, digits and symbols.
+ * The problem with `password` in those terms, or null when it complies.
  */
-function checkPassword(password: string): void {
+function passwordProblem(password: string): string | null {
   const outside = [...password].find((char) => !/^[\x20-\x7e]$/.test(char));
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (password.length < 8 || password.length > 256 || kinds < 3 || outside !== undefined) {
-    const character = outside === undefined ? "" : ` ${JSON.stringify(outside)} is not one of the characters a password may hold (A-Z, a-z, 0-9, ASCII symbols and the space);`;
-    throw badRequest(
-      `The specified password does not comply with password complexity requirements:${character} use 8 to 256 characters with three of lowercase letters, uppercase letters, digits and symbols.`,
-    );
-  }
+  if (password.length >= 8 && password.length <= 256 && kinds >= 3 && outside === undefined) return null;
+  const character = outside === undefined ? "" : ` ${JSON.stringify(outside)} is not one of the characters a password may hold (A-Z, a-z, 0-9, ASCII symbols and the space);`;
+  return `${character} use 8 to 256 characters with three of lowercase letters, uppercase letters, digits and symbols.`;
+}
+
+/** Graph's refusal of a password (create and PATCH) that breaks the policy, saying why. */
+function checkPassword(password: string): void {
+  const problem = passwordProblem(password);
+  if (problem !== null) throw badRequest(`The specified password does not comply with password complexity requirements:${problem}`);
 }
 
 /**

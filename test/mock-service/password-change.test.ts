@@ -60,3 +60,44 @@ describe("a password the user must change at the next sign-in", () => {
     expect((await t.device(second.deviceCredential, "POST", deviceRoutes.signIn(second.deviceId), { userPrincipalName: "ok@contoso.example", password: PASSWORD })).status).toBe(200);
   });
 });
+
+describe("a new password given at the sign-in that asks for one (Entra's Update your password page)", () => {
+  it("sets it, clears the flag and signs in; from then on the new password is the password", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await userWith(t, "temp@contoso.example", { forceChangePasswordNextSignIn: true });
+    const device = await enroll(t, profile.tokenValue);
+    const signIn = (body: Record<string, string>) => t.device(device.deviceCredential, "POST", deviceRoutes.signIn(device.deviceId), { userPrincipalName: "temp@contoso.example", ...body });
+    const changed = await signIn({ password: PASSWORD, newPassword: "N3w-Horse-Battery" });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.body).toMatchObject({ userPrincipalName: "temp@contoso.example", passwordChanged: true });
+    // The temporary password no longer works; the new one needs no change.
+    expect(errorOf(await signIn({ password: PASSWORD })).code).toBe("invalidCredentials");
+    const again = await signIn({ password: "N3w-Horse-Battery", newPassword: "An0ther-Horse" });
+    expect(again.status).toBe(200);
+    expect(again.body.passwordChanged).toBeUndefined();
+    expect((await signIn({ password: "N3w-Horse-Battery" })).status).toBe(200);
+  });
+
+  it("refuses a new password that is the current one or breaks the password policy (400 newPasswordRefused), and keeps the flag", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await userWith(t, "weak@contoso.example", { forceChangePasswordNextSignIn: true });
+    const device = await enroll(t, profile.tokenValue);
+    const signIn = (body: Record<string, string>) => t.device(device.deviceCredential, "POST", deviceRoutes.signIn(device.deviceId), { userPrincipalName: "weak@contoso.example", ...body });
+    expect(errorOf(await signIn({ password: PASSWORD, newPassword: PASSWORD }))).toMatchObject({ status: 400, code: "newPasswordRefused", message: expect.stringContaining("the new password is the current one") });
+    expect(errorOf(await signIn({ password: PASSWORD, newPassword: "short" }))).toMatchObject({ status: 400, code: "newPasswordRefused", message: expect.stringContaining("8 to 256 characters") });
+    expect(errorOf(await signIn({ password: PASSWORD }))).toMatchObject({ code: "passwordChangeRequired", message: expect.stringContaining("--new-password") });
+    // A wrong current password is a wrong password, new password or not.
+    expect(errorOf(await signIn({ password: "Wr0ng-Horse", newPassword: "N3w-Horse-Battery" })).code).toBe("invalidCredentials");
+  });
+
+  it("still refuses forceChangePasswordNextSignInWithMfa, whose multifactor step the simulated user cannot pass", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await userWith(t, "mfa2@contoso.example", { forceChangePasswordNextSignInWithMfa: true });
+    const device = await enroll(t, profile.tokenValue);
+    const refused = await t.device(device.deviceCredential, "POST", deviceRoutes.signIn(device.deviceId), { userPrincipalName: "mfa2@contoso.example", password: PASSWORD, newPassword: "N3w-Horse-Battery" });
+    expect(errorOf(refused)).toMatchObject({ status: 403, code: "passwordChangeRequired", message: expect.stringContaining("multifactor authentication") });
+  });
+});

@@ -214,6 +214,8 @@ function runningService(service: unknown): { url: string; adminToken: string } {
   if (typeof service !== "object" || service === null || Array.isArray(service)) {
     throw new RangeError(`runFleet: service must be { url, adminToken }, the URL and admin token \`aosp-sim serve\` printed (got ${givenValue(service)})`);
   }
+  const extra = Object.keys(service).find((key) => key !== "url" && key !== "adminToken");
+  if (extra !== undefined) throw new RangeError(`runFleet: service takes only url and adminToken (got ${JSON.stringify(extra)} too); a request's time limit is serviceTimeoutMs`);
   const { url, adminToken } = service as { url?: unknown; adminToken?: unknown };
   if (typeof url !== "string") throw new RangeError(`runFleet: service.url must be the service's base URL, e.g. "http://127.0.0.1:8080" (got ${givenValue(url)})`);
   if (typeof adminToken !== "string" || adminToken === "") {

@@ -67,6 +67,8 @@ export const signInSchema = route({
     properties: {
       userPrincipalName: { type: "string", minLength: 1, maxLength: 320 },
       password: { type: "string", maxLength: 256 },
+      // The answer to a required password change (Entra's "Update your password" page).
+      newPassword: { type: "string", maxLength: 256 },
     },
   },
   response: {
@@ -90,6 +92,7 @@ export const signInSchema = route({
             },
           },
         },
+        passwordChanged: { type: "boolean" },
       },
     },
     ...errors(400, 401, 403, 404, 409),

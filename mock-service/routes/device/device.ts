@@ -48,7 +48,7 @@ export function deviceRoutes(services: Services): FastifyPluginAsync {
     app.post<DeviceParams & { Body: SignInRequest }>(
       `${DEVICE_API_PREFIX}/devices/:deviceId/signIn`,
       { schema: signInSchema, onRequest: authenticated },
-      async (request) => devices.signIn(device(request), request.body.userPrincipalName, request.body.password),
+      async (request) => devices.signIn(device(request), request.body.userPrincipalName, request.body.password, request.body.newPassword),
     );
 
     app.post<DeviceParams & { Body: CheckInRequest }>(
