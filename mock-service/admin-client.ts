@@ -152,6 +152,9 @@ export interface GraphGroup {
 }
 
 /** A group member or a directory object: a user, group or device, told apart by its @odata.type. */
+/** A group in a memberOf list: a directoryObject of type group. */
+export type MemberOfGroup = GraphGroup & { "@odata.type": "#microsoft.graph.group" };
+
 export interface GroupMember {
   "@odata.type": string;
   /** The directory object's id (a device's own object id, not its managed device's id). */
@@ -653,6 +656,36 @@ export class AdminClient {
 
   async groupMembers(id: string): Promise<GroupMember[]> {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
+  }
+
+  /** A group's members and those of the groups nested in it, at any depth, each once (Graph's transitiveMembers). */
+  async groupTransitiveMembers(id: string): Promise<GroupMember[]> {
+    return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/transitiveMembers`);
+  }
+
+  /** The groups a group is nested in directly (Graph's memberOf of a group). */
+  async groupMemberOf(id: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/groups/${encodeURIComponent(id)}/memberOf`);
+  }
+
+  /** The groups a group is nested in, directly or through other groups (Graph's transitiveMemberOf). */
+  async groupTransitiveMemberOf(id: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/groups/${encodeURIComponent(id)}/transitiveMemberOf`);
+  }
+
+  /** The groups a user (id or user principal name) is a direct member of (Graph's memberOf). */
+  async userMemberOf(userIdOrUpn: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/users/${encodeURIComponent(userIdOrUpn)}/memberOf`);
+  }
+
+  /** The groups a user is a member of, directly or through nested groups (Graph's transitiveMemberOf). */
+  async userTransitiveMemberOf(userIdOrUpn: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/users/${encodeURIComponent(userIdOrUpn)}/transitiveMemberOf`);
+  }
+
+  /** The managed devices whose primary user the user is (Graph's /users/{id}/managedDevices). */
+  async userManagedDevices(userIdOrUpn: string): Promise<GraphManagedDevice[]> {
+    return this.listAll<GraphManagedDevice>(`/beta/users/${encodeURIComponent(userIdOrUpn)}/managedDevices`);
   }
 
   /** Adds a user (its id) or a device (its directory object's id, not its managed device's) to an assigned group. */

@@ -11,6 +11,7 @@ import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
 import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { DeviceRecord } from "../../store/devices.js";
+import type { Store } from "../../store/index.js";
 import type { GroupRecord, MemberRecord, MemberType } from "../../store/groups.js";
 import { START, type Cursor, type Keyed } from "../../store/keyset.js";
 import { keysetSegment } from "../../odata/source.js";
@@ -96,26 +97,31 @@ export function graphDirectoryDevice(device: DeviceRecord): Record<string, unkno
   };
 }
 
+/**
+ * A group's member as a members list shows it (stored member id and type), with its @odata.type;
+ * undefined when its user, group or device is gone.
+ */
+export function graphMember(store: Store, memberId: string, type: MemberType): Record<string, unknown> | undefined {
+  if (type === "group") {
+    const group = store.groups.get(memberId);
+    return group && { "@odata.type": "#microsoft.graph.group", ...graphGroup(group) };
+  }
+  if (type === "user") {
+    const user = store.users.get(memberId);
+    return user && {
+      "@odata.type": "#microsoft.graph.user",
+      id: user.id,
+      displayName: user.displayName,
+      userPrincipalName: user.userPrincipalName,
+    };
+  }
+  const device = store.devices.get(memberId);
+  return device && graphDirectoryDevice(device);
+}
+
 export function groupRoutes(services: Services): FastifyPluginAsync {
   const { groups, ctx } = services;
-
-  function member(memberId: string, type: MemberType): Record<string, unknown> | undefined {
-    if (type === "group") {
-      const group = ctx.store.groups.get(memberId);
-      return group && { "@odata.type": "#microsoft.graph.group", ...graphGroup(group) };
-    }
-    if (type === "user") {
-      const user = ctx.store.users.get(memberId);
-      return user && {
-        "@odata.type": "#microsoft.graph.user",
-        id: user.id,
-        displayName: user.displayName,
-        userPrincipalName: user.userPrincipalName,
-      };
-    }
-    const device = ctx.store.devices.get(memberId);
-    return device && graphDirectoryDevice(device);
-  }
+  const member = (memberId: string, type: MemberType) => graphMember(ctx.store, memberId, type);
 
   return async (app) => {
     app.addHook("preHandler", refuseMalformedObjectId);

@@ -105,7 +105,8 @@ export const userSchema = {
 } as const;
 
 const route = routeFamily("admin: users and tenant", adminSecurity);
-const userParams = {
+/** A user's key in a path: its object id or its user principal name. */
+export const userParams = {
   type: "object",
   required: ["id"],
   properties: { id: { type: "string", minLength: 1, maxLength: 320, description: "Object id or userPrincipalName" } },
