@@ -18,8 +18,11 @@ export interface PropertyDef {
   values?: Readonly<Record<string, number>>;
   /** The `$filter` operators the property takes; none when left out. */
   filter?: readonly FilterOperator[];
-  /** Whether `$orderby` takes the property. */
-  orderBy?: boolean;
+  /**
+   * Whether `$orderby` takes the property; "advanced" on a directory set: only in an advanced
+   * query (ConsistencyLevel: eventual and $count=true), as Entra ID sorts a user's createdDateTime.
+   */
+  orderBy?: boolean | "advanced";
   /**
    * false when the property never holds null and a write of null is refused: `$metadata` then
    * says `Nullable="false"` (CSDL makes a property nullable unless it says so).

@@ -10,10 +10,6 @@ import type { CollectionDef } from "../../odata/model.js";
 import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
 import { userParams } from "./users.schema.js";
 
-/** The groups' properties without `$orderby` on createdDateTime, which Entra ID sorts nowhere. */
-const groupProperties = Object.fromEntries(
-  Object.entries(GROUPS.properties).map(([name, property]) => [name, name === "createdDateTime" ? { ...property, orderBy: undefined } : property]),
-);
 
 /** Groups an object belongs to, as a navigation of `of` named `name`: directoryObjects (each a #microsoft.graph.group). */
 function membershipOf(of: "microsoft.graph.user" | "microsoft.graph.group", name: string): CollectionDef {
@@ -25,7 +21,7 @@ function membershipOf(of: "microsoft.graph.user" | "microsoft.graph.group", name
     directory: true,
     pageSize: 100,
     maxTop: 999,
-    properties: groupProperties,
+    properties: GROUPS.properties,
   };
 }
 

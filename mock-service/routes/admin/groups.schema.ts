@@ -25,7 +25,8 @@ export const GROUPS: CollectionDef = {
     groupTypes: { type: "complex", edm: "Collection(Edm.String)" },
     membershipRule: { type: "string", filter: DIRECTORY_TEXT_OPS },
     membershipRuleProcessingState: { type: "string", filter: EXACT_OPS },
-    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false },
+    // Entra ID sorts groups by displayName only (deletedDateTime among deleted items): not by createdDateTime.
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, nullable: false },
   },
 };
 

@@ -24,7 +24,8 @@ export const USERS: CollectionDef = {
     userPrincipalName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true, nullable: false },
     mail: { type: "string", filter: DIRECTORY_TEXT_OPS },
     mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS, nullable: false },
-    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false },
+    // Sorted only in an advanced query, as Entra ID's table of $orderby support says (docs/graph-directory-facts.md).
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: "advanced", nullable: false },
     assignedLicenses: { type: "complex", edm: "Collection(microsoft.graph.assignedLicense)" },
   },
 };
