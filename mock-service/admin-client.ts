@@ -151,10 +151,10 @@ export interface GraphGroup {
   createdDateTime: string;
 }
 
-/** A group member or a directory object: a user, group or device, told apart by its @odata.type. */
 /** A group in a memberOf list: a directoryObject of type group. */
 export type MemberOfGroup = GraphGroup & { "@odata.type": "#microsoft.graph.group" };
 
+/** A group member or a directory object: a user, group or device, told apart by its @odata.type. */
 export interface GroupMember {
   "@odata.type": string;
   /** The directory object's id (a device's own object id, not its managed device's id). */
