@@ -254,7 +254,10 @@ function selectedPath(path: string, select: ReadonlySet<string> | undefined): st
 }
 
 function applySelect(def: CollectionDef, item: Item, select: ReadonlySet<string> | undefined): Item {
-  if (!select) return item;
+  if (!select) {
+    if (!def.selectOnly) return item;
+    return Object.fromEntries(Object.entries(item).filter(([name]) => !def.selectOnly!.has(name)));
+  }
   const out: Item = {};
   if (item["@odata.type"] !== undefined) out["@odata.type"] = item["@odata.type"];
   for (const name of select) {

@@ -61,6 +61,11 @@ export interface CollectionDef {
    */
   declaresType?: boolean;
   /**
+   * Properties Graph answers only when `$select` names them ("Returned only on $select"): left out
+   * of an item answered without `$select`, though `$filter` reads them.
+   */
+  selectOnly?: ReadonlySet<string>;
+  /**
    * What Graph answers for a property it declares that the mock does not simulate, where a real
    * answer shows it (Intune's "Unknown" device category); others get unsetValue's default.
    */
