@@ -658,6 +658,18 @@ export class AdminClient {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
   }
 
+  /** A group's owners (users). */
+  async groupOwners(id: string): Promise<GroupMember[]> {
+    return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/owners`);
+  }
+
+  /** Adds a user (its id) as an owner of the group. */
+  addGroupOwner(groupId: string, userId: string): Promise<void> {
+    return this.request("POST", `/beta/groups/${encodeURIComponent(groupId)}/owners/$ref`, {
+      "@odata.id": `https://graph.microsoft.com/v1.0/users/${userId}`,
+    });
+  }
+
   /** A group's members and those of the groups nested in it, at any depth, each once (Graph's transitiveMembers). */
   async groupTransitiveMembers(id: string): Promise<GroupMember[]> {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/transitiveMembers`);

@@ -67,6 +67,9 @@ export class GroupStore {
   private readonly groupsOfStmt;
   private readonly transitiveGroupsOfStmt;
   private readonly transitiveMembersStmt;
+  private readonly addOwnerStmt;
+  private readonly ownersStmt;
+  private readonly isOwnerStmt;
 
   constructor(
     db: Db,
@@ -149,6 +152,23 @@ export class GroupStore {
        SELECT m.member_id, m.member_type, min(m.added) AS added FROM group_members m JOIN nested ON m.group_id = nested.id
        WHERE m.member_id <> ? GROUP BY m.member_id, m.member_type ORDER BY min(m.added), min(m.rowid)`,
     );
+    this.addOwnerStmt = db.prepare("INSERT OR IGNORE INTO group_owners (group_id, owner_id, added) VALUES (?, ?, ?)");
+    this.ownersStmt = db.prepare<[string], { owner_id: string }>("SELECT owner_id FROM group_owners WHERE group_id = ? ORDER BY added, rowid");
+    this.isOwnerStmt = db.prepare<[string, string], { n: number }>("SELECT 1 AS n FROM group_owners WHERE group_id = ? AND owner_id = ?");
+  }
+
+  /** A group's owners (users), kept as Graph's owners@odata.bind and owners/$ref set them. */
+  addOwner(groupId: string, ownerId: string, now: number): void {
+    this.addOwnerStmt.run(groupId, ownerId, now);
+  }
+
+  /** The group's owners' user ids, in the order they were added. */
+  owners(groupId: string): string[] {
+    return this.ownersStmt.all(groupId).map((row) => row.owner_id);
+  }
+
+  isOwner(groupId: string, ownerId: string): boolean {
+    return this.isOwnerStmt.get(groupId, ownerId) !== undefined;
   }
 
   insert(group: GroupRecord): void {

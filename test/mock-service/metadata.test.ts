@@ -164,6 +164,8 @@ describe("$metadata", () => {
       ["POST", `/beta/groups/${ids.group}/members/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${ids.user}` }],
       ["GET", `/beta/groups/${ids.group}/members`],
       ["GET", `/beta/groups/${ids.group}/transitiveMembers`],
+      ["POST", `/beta/groups/${ids.group}/owners/$ref`, { "@odata.id": `https://graph.microsoft.com/v1.0/users/${ids.user}` }],
+      ["GET", `/beta/groups/${ids.group}/owners`],
       ["GET", `/beta/groups/${ids.group}/memberOf`],
       ["GET", `/beta/groups/${ids.group}/transitiveMemberOf`],
       ["GET", `/beta/users/${ids.user}/memberOf`],
