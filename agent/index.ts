@@ -122,7 +122,7 @@ export type { AdminClientOptions, MockService, MockServiceOptions, ChaosOptions,
 export type {
   GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, GraphDeviceManagementSettings, BatchRequest, BatchAnswer, ProfileRequest, ProfilePatch, ProfileInput,
   EnrollmentMode, EnrollmentModeName, GraphWifiSecurityType, GraphProfile, GraphManagedDevice, GraphDetectedApp,
-  GroupRequest, GraphGroup, GroupMember, GraphDirectoryDevice, GraphPolicy, PolicyAssignment, AssignResult, AssignmentTarget, GraphPolicyState,
+  GroupRequest, GraphGroup, GroupMember, MemberOfGroup, GraphDirectoryDevice, GraphPolicy, PolicyAssignment, AssignResult, AssignmentTarget, GraphPolicyState,
   ScheduledActionsForRule, TermsRequest, GraphTerms, TermsAssignment, GraphAcceptanceStatus, PackageVersion,
   PublishPackageRequest, Signer, Incident,
 } from "../mock-service/index.js";

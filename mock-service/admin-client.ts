@@ -151,6 +151,9 @@ export interface GraphGroup {
   createdDateTime: string;
 }
 
+/** A group in a memberOf list: a directoryObject of type group. */
+export type MemberOfGroup = GraphGroup & { "@odata.type": "#microsoft.graph.group" };
+
 /** A group member or a directory object: a user, group or device, told apart by its @odata.type. */
 export interface GroupMember {
   "@odata.type": string;
@@ -653,6 +656,48 @@ export class AdminClient {
 
   async groupMembers(id: string): Promise<GroupMember[]> {
     return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/members`);
+  }
+
+  /** A group's owners (users). */
+  async groupOwners(id: string): Promise<GroupMember[]> {
+    return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/owners`);
+  }
+
+  /** Adds a user (its id) as an owner of the group. */
+  addGroupOwner(groupId: string, userId: string): Promise<void> {
+    return this.request("POST", `/beta/groups/${encodeURIComponent(groupId)}/owners/$ref`, {
+      "@odata.id": `https://graph.microsoft.com/v1.0/users/${userId}`,
+    });
+  }
+
+  /** A group's members and those of the groups nested in it, at any depth, each once (Graph's transitiveMembers). */
+  async groupTransitiveMembers(id: string): Promise<GroupMember[]> {
+    return this.listAll<GroupMember>(`/beta/groups/${encodeURIComponent(id)}/transitiveMembers`);
+  }
+
+  /** The groups a group is nested in directly (Graph's memberOf of a group). */
+  async groupMemberOf(id: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/groups/${encodeURIComponent(id)}/memberOf`);
+  }
+
+  /** The groups a group is nested in, directly or through other groups (Graph's transitiveMemberOf). */
+  async groupTransitiveMemberOf(id: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/groups/${encodeURIComponent(id)}/transitiveMemberOf`);
+  }
+
+  /** The groups a user (id or user principal name) is a direct member of (Graph's memberOf). */
+  async userMemberOf(userIdOrUpn: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/users/${encodeURIComponent(userIdOrUpn)}/memberOf`);
+  }
+
+  /** The groups a user is a member of, directly or through nested groups (Graph's transitiveMemberOf). */
+  async userTransitiveMemberOf(userIdOrUpn: string): Promise<MemberOfGroup[]> {
+    return this.listAll<MemberOfGroup>(`/beta/users/${encodeURIComponent(userIdOrUpn)}/transitiveMemberOf`);
+  }
+
+  /** The managed devices whose primary user the user is (Graph's /users/{id}/managedDevices). */
+  async userManagedDevices(userIdOrUpn: string): Promise<GraphManagedDevice[]> {
+    return this.listAll<GraphManagedDevice>(`/beta/users/${encodeURIComponent(userIdOrUpn)}/managedDevices`);
   }
 
   /** Adds a user (its id) or a device (its directory object's id, not its managed device's) to an assigned group. */

@@ -33,6 +33,7 @@ import { profileRoutes } from "./routes/admin/profiles.js";
 import { termsRoutes } from "./routes/admin/terms.js";
 import { deviceManagementRoutes } from "./routes/admin/device-management.js";
 import { directoryObjectRoutes } from "./routes/admin/directory-objects.js";
+import { directoryNavigationRoutes } from "./routes/admin/directory-navigation.js";
 import { directoryDeviceRoutes } from "./routes/admin/devices.js";
 import { userRoutes } from "./routes/admin/users.js";
 import { deviceRoutes } from "./routes/device/device.js";
@@ -196,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await admin.register(termsRoutes(services));
     await admin.register(deviceManagementRoutes(services));
     await admin.register(directoryObjectRoutes(services));
+    await admin.register(directoryNavigationRoutes(services));
     await admin.register(directoryDeviceRoutes(services));
     await admin.register(batchRoutes());
   });

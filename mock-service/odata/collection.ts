@@ -149,7 +149,7 @@ export async function odataList(
   const advanced = isAdvancedQuery(request);
   const count = rawCount ? requireRawCountConsistency(def, request) : parseCount(def, query.$count, request);
   const select = parseSelect(def, query.$select);
-  const keys = parseOrderBy(def, query.$orderby);
+  const keys = parseOrderBy(def, query.$orderby, advanced);
   const top = parseTop(def, query.$top);
   const digest = queryDigest(query.$filter, query.$orderby);
   const skipToken = <T>(read: () => T): T => {
@@ -161,6 +161,12 @@ export async function odataList(
     }
   };
   const filter = query.$filter === undefined ? undefined : parseFilterOption(def, query.$filter, advanced);
+  if (def.directory && !advanced && filter && keys.length > 0) {
+    // Entra ID's answer to $filter with $orderby outside an advanced query (docs/graph-directory-facts.md).
+    throw unsupportedQuery(
+      "Sorting not supported for current query. ($filter with $orderby on directory objects is an advanced query: add $count=true and the header ConsistencyLevel: eventual)",
+    );
+  }
   // The items that may match, when the whole list need not be read: an index's candidates.
   const candidates = filter && source?.narrow?.(filter.tree);
   // What the store answers in SQL: a filter (counted there) and a sort (paged there).
@@ -248,7 +254,10 @@ function selectedPath(path: string, select: ReadonlySet<string> | undefined): st
 }
 
 function applySelect(def: CollectionDef, item: Item, select: ReadonlySet<string> | undefined): Item {
-  if (!select) return item;
+  if (!select) {
+    if (!def.selectOnly) return item;
+    return Object.fromEntries(Object.entries(item).filter(([name]) => !def.selectOnly!.has(name)));
+  }
   const out: Item = {};
   if (item["@odata.type"] !== undefined) out["@odata.type"] = item["@odata.type"];
   for (const name of select) {
@@ -290,9 +299,13 @@ function parseTop(def: CollectionDef, text: string | undefined): number {
   return top;
 }
 
-function parseOrderBy(def: CollectionDef, text: string | undefined): SortKey[] {
+function parseOrderBy(def: CollectionDef, text: string | undefined, advanced: boolean): SortKey[] {
   if (text === undefined) return [];
-  const sortable = () => Object.entries(def.properties).filter(([, p]) => p.orderBy).map(([n]) => n).join(", ") || "none";
+  const sortable = () =>
+    Object.entries(def.properties)
+      .filter(([, p]) => p.orderBy)
+      .map(([n, p]) => (p.orderBy === "advanced" ? `${n} (in an advanced query)` : n))
+      .join(", ") || "none";
   return text.split(",").map((part) => {
     const match = /^\s*([A-Za-z][A-Za-z0-9]*)(?:\s+(asc|desc))?\s*$/i.exec(part);
     if (!match) throw badRequest(`$orderby: '${part.trim()}' is not '<property> [asc|desc]'; e.g. $orderby=displayName desc`);
@@ -304,6 +317,12 @@ function parseOrderBy(def: CollectionDef, text: string | undefined): SortKey[] {
       // Entra ID's own refusal of a property it cannot sort (users, groups, devices, directoryObjects).
       if (def.directory) throw unsupportedQuery(`Unsupported sort property '${match[1]}' for '${resourceName(def)}'. (${hint})`);
       throw badRequest(hint);
+    }
+    if (found[1].orderBy === "advanced" && !advanced) {
+      // Entra ID sorts by it only in an advanced query, and refuses it otherwise in the same words.
+      throw unsupportedQuery(
+        `Unsupported sort property '${found[0]}' for '${resourceName(def)}'. ($orderby: sorting by '${found[0]}' is an advanced query: add $count=true and the header ConsistencyLevel: eventual)`,
+      );
     }
     return { property: found[0], def: found[1], descending: match[2]?.toLowerCase() === "desc" };
   });

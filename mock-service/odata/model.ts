@@ -18,8 +18,11 @@ export interface PropertyDef {
   values?: Readonly<Record<string, number>>;
   /** The `$filter` operators the property takes; none when left out. */
   filter?: readonly FilterOperator[];
-  /** Whether `$orderby` takes the property. */
-  orderBy?: boolean;
+  /**
+   * Whether `$orderby` takes the property; "advanced" on a directory set: only in an advanced
+   * query (ConsistencyLevel: eventual and $count=true), as Entra ID sorts a user's createdDateTime.
+   */
+  orderBy?: boolean | "advanced";
   /**
    * false when the property never holds null and a write of null is refused: `$metadata` then
    * says `Nullable="false"` (CSDL makes a property nullable unless it says so).
@@ -57,6 +60,11 @@ export interface CollectionDef {
    * a collection of a type declared elsewhere (a group's members are directoryObjects).
    */
   declaresType?: boolean;
+  /**
+   * Properties Graph answers only when `$select` names them ("Returned only on $select"): left out
+   * of an item answered without `$select`, though `$filter` reads them.
+   */
+  selectOnly?: ReadonlySet<string>;
   /**
    * What Graph answers for a property it declares that the mock does not simulate, where a real
    * answer shows it (Intune's "Unknown" device category); others get unsetValue's default.

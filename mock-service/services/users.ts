@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceContext } from "../context.js";
 import { mailNicknameProblem } from "../domain/mail-nickname.js";
+import { changedProfile, type ProfileChanges } from "../domain/user-profile.js";
 import { findSku, hasIntuneLicence, INTUNE_PLAN, SKUS } from "../domain/licences.js";
 import { hashPassword, verifyPassword } from "../domain/secrets.js";
 import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../domain/sign-in-lockout.js";
@@ -9,7 +10,7 @@ import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import type { PasswordChangeFlag, UserRecord } from "../store/users.js";
 
 /** What creating a user takes: Graph's *Create user* requires every one of these (README cites it). */
-export interface NewUser {
+export interface NewUser extends ProfileChanges {
   accountEnabled: boolean;
   displayName: string;
   userPrincipalName: string;
@@ -17,7 +18,7 @@ export interface NewUser {
   passwordProfile: PasswordProfile;
 }
 
-export interface UserPatch {
+export interface UserPatch extends ProfileChanges {
   accountEnabled?: boolean;
   displayName?: string;
   mailNickname?: string;
@@ -83,6 +84,7 @@ export class UserService {
       created: this.ctx.now(),
       licenses: [],
       passwordChangeRequired: passwordChangeFlag(input.passwordProfile),
+      profile: changedProfile({}, input),
     };
     this.ctx.store.users.insert(user);
     return user;
@@ -137,6 +139,7 @@ export class UserService {
       passwordHash: newHash ?? user.passwordHash,
       // A new password is set with its flags: without them, the user need not change it.
       passwordChangeRequired: patch.passwordProfile ? passwordChangeFlag(patch.passwordProfile) : user.passwordChangeRequired,
+      profile: changedProfile(user.profile, patch),
     };
     this.ctx.store.users.save(updated);
     return updated;

@@ -64,6 +64,12 @@ export class GroupStore {
   private readonly membersFromStmt;
   private readonly memberCount;
   private readonly transitiveStmt;
+  private readonly groupsOfStmt;
+  private readonly transitiveGroupsOfStmt;
+  private readonly transitiveMembersStmt;
+  private readonly addOwnerStmt;
+  private readonly ownersStmt;
+  private readonly isOwnerStmt;
 
   constructor(
     db: Db,
@@ -124,6 +130,45 @@ export class GroupStore {
        )
        SELECT 1 AS n FROM group_members m JOIN nested ON m.group_id = nested.id WHERE m.member_id = ? LIMIT 1`,
     );
+    // The groups an object is a direct member of, in the order it joined them.
+    this.groupsOfStmt = db.prepare<[string], GroupRow>(
+      "SELECT g.* FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = ? ORDER BY m.added, m.rowid",
+    );
+    // The groups an object is a member of directly or through nested groups, each once (UNION ends
+    // a cycle), in list order of the groups.
+    this.transitiveGroupsOfStmt = db.prepare<[string], GroupRow>(
+      `WITH RECURSIVE outer_groups(id) AS (
+         SELECT group_id FROM group_members WHERE member_id = ?
+         UNION SELECT m.group_id FROM group_members m JOIN outer_groups ON m.member_id = outer_groups.id AND m.member_type = 'group'
+       )
+       SELECT g.* FROM groups g JOIN outer_groups ON g.id = outer_groups.id ORDER BY g.created, g.rowid`,
+    );
+    // The members of a group and of every group nested in it, each once, at its first joining;
+    // the group itself is not its own member even when a cycle leads back to it.
+    this.transitiveMembersStmt = db.prepare<[string, string], MemberRow>(
+      `WITH RECURSIVE nested(id) AS (
+         SELECT ? UNION SELECT m.member_id FROM group_members m JOIN nested ON m.group_id = nested.id WHERE m.member_type = 'group'
+       )
+       SELECT m.member_id, m.member_type, min(m.added) AS added FROM group_members m JOIN nested ON m.group_id = nested.id
+       WHERE m.member_id <> ? GROUP BY m.member_id, m.member_type ORDER BY min(m.added), min(m.rowid)`,
+    );
+    this.addOwnerStmt = db.prepare("INSERT OR IGNORE INTO group_owners (group_id, owner_id, added) VALUES (?, ?, ?)");
+    this.ownersStmt = db.prepare<[string], { owner_id: string }>("SELECT owner_id FROM group_owners WHERE group_id = ? ORDER BY added, rowid");
+    this.isOwnerStmt = db.prepare<[string, string], { n: number }>("SELECT 1 AS n FROM group_owners WHERE group_id = ? AND owner_id = ?");
+  }
+
+  /** A group's owners (users), kept as Graph's owners@odata.bind and owners/$ref set them. */
+  addOwner(groupId: string, ownerId: string, now: number): void {
+    this.addOwnerStmt.run(groupId, ownerId, now);
+  }
+
+  /** The group's owners' user ids, in the order they were added. */
+  owners(groupId: string): string[] {
+    return this.ownersStmt.all(groupId).map((row) => row.owner_id);
+  }
+
+  isOwner(groupId: string, ownerId: string): boolean {
+    return this.isOwnerStmt.get(groupId, ownerId) !== undefined;
   }
 
   insert(group: GroupRecord): void {
@@ -193,6 +238,21 @@ export class GroupStore {
   /** True when the member is in the group or in a group nested in it, at any depth. */
   isTransitiveMember(groupId: string, memberId: string): boolean {
     return this.transitiveStmt.get(groupId, memberId) !== undefined;
+  }
+
+  /** The groups the object (a user, a group, a managed device by its id) is a direct member of. */
+  groupsOf(memberId: string): GroupRecord[] {
+    return this.groupsOfStmt.all(memberId).map(fromRow);
+  }
+
+  /** The groups the object is a member of, directly or through groups nested in them. */
+  transitiveGroupsOf(memberId: string): GroupRecord[] {
+    return this.transitiveGroupsOfStmt.all(memberId).map(fromRow);
+  }
+
+  /** The members of the group and of the groups nested in it, at any depth, each once. */
+  transitiveMembers(groupId: string): MemberRecord[] {
+    return this.transitiveMembersStmt.all(groupId, groupId).map(memberFromRow);
   }
 
   addMember(groupId: string, memberId: string, type: MemberType, now: number): void {

@@ -302,4 +302,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN password_change_required TEXT;
   `,
+  // 13: a user's profile properties (jobTitle, department, businessPhones, ...), as a JSON object
+  //     of those set; and a group's owners (users), as Graph's owners@odata.bind and owners/$ref
+  //     set them. An owner leaves with its group (ON DELETE CASCADE) or its user.
+  `
+  ALTER TABLE users ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+  CREATE TABLE group_owners (
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    owner_id TEXT NOT NULL,
+    added INTEGER NOT NULL,
+    PRIMARY KEY (group_id, owner_id)
+  );
+  CREATE INDEX group_owners_by_owner ON group_owners(owner_id);
+  `,
 ];

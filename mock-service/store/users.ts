@@ -1,5 +1,6 @@
 /** Users of the tenant and their licences. */
 import type { AssignedLicence } from "../domain/licences.js";
+import type { UserProfile } from "../domain/user-profile.js";
 import type { Db, Transaction } from "./database.js";
 import { cursorOf, type Cursor, type KeyColumns, type Keyed } from "./keyset.js";
 
@@ -17,6 +18,8 @@ export interface UserRecord {
   licenses: AssignedLicence[];
   /** Set: a device's sign-in is refused until an admin sets a password without the flag. */
   passwordChangeRequired: PasswordChangeFlag | null;
+  /** The profile properties set (jobTitle, businessPhones, ...). */
+  profile: UserProfile;
 }
 
 interface UserRow {
@@ -28,6 +31,7 @@ interface UserRow {
   password_hash: string;
   created: number;
   password_change_required: PasswordChangeFlag | null;
+  profile: string;
 }
 
 export class UserStore {
@@ -49,8 +53,8 @@ export class UserStore {
     private readonly transaction: Transaction,
   ) {
     this.insertUser = db.prepare(
-      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created, password_change_required)
-       VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created, @passwordChangeRequired)`,
+      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, account_enabled, password_hash, created, password_change_required, profile)
+       VALUES (@id, @userPrincipalName, @displayName, @mailNickname, @accountEnabled, @passwordHash, @created, @passwordChangeRequired, @profile)`,
     );
     this.byId = db.prepare<[string], UserRow>("SELECT * FROM users WHERE id = ?");
     this.byUpn = db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_principal_name = ?");
@@ -71,7 +75,7 @@ export class UserStore {
     this.removeLicense = db.prepare("DELETE FROM user_licenses WHERE user_id = ? AND sku_id = ?");
     this.update = db.prepare(
       `UPDATE users SET display_name = @displayName, mail_nickname = @mailNickname, account_enabled = @accountEnabled,
-       password_hash = @passwordHash, password_change_required = @passwordChangeRequired WHERE id = @id`,
+       password_hash = @passwordHash, password_change_required = @passwordChangeRequired, profile = @profile WHERE id = @id`,
     );
     // What a user's deletion takes with it, in one transaction: its devices lose their primary
     // user (they stay enrolled), it leaves every group, its terms acceptances go; its licences
@@ -80,6 +84,7 @@ export class UserStore {
       db.prepare("UPDATE devices SET user_id = NULL WHERE user_id = ?"),
       db.prepare("DELETE FROM group_members WHERE member_id = ? AND member_type = 'user'"),
       db.prepare("DELETE FROM terms_acceptances WHERE user_id = ?"),
+      db.prepare("DELETE FROM group_owners WHERE owner_id = ?"),
       db.prepare("DELETE FROM users WHERE id = ?"),
     ];
   }
@@ -94,7 +99,7 @@ export class UserStore {
   }
 
   insert(user: Omit<UserRecord, "licenses">): void {
-    this.insertUser.run({ ...user, accountEnabled: user.accountEnabled ? 1 : 0 });
+    this.insertUser.run({ ...user, accountEnabled: user.accountEnabled ? 1 : 0, profile: JSON.stringify(user.profile) });
   }
 
   get(id: string): UserRecord | undefined {
@@ -131,7 +136,7 @@ export class UserStore {
   }
 
   save(user: UserRecord): void {
-    this.update.run({ ...user, accountEnabled: user.accountEnabled ? 1 : 0 });
+    this.update.run({ ...user, accountEnabled: user.accountEnabled ? 1 : 0, profile: JSON.stringify(user.profile) });
   }
 
   changeLicenses(userId: string, add: AssignedLicence[], remove: string[]): void {
@@ -152,6 +157,7 @@ export class UserStore {
       passwordHash: row.password_hash,
       created: row.created,
       passwordChangeRequired: row.password_change_required,
+      profile: JSON.parse(row.profile) as UserProfile,
       licenses: this.licensesOf.all(row.id).map((l) => ({ skuId: l.sku_id, disabledPlans: JSON.parse(l.disabled_plans) as string[] })),
     };
   }

@@ -56,3 +56,37 @@ describe("Entra ID's Request_UnsupportedQuery", () => {
     expect(errorOf(await t.admin("GET", "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles?$search=x"))).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 });
+
+describe("$orderby that Entra ID answers only in an advanced query", () => {
+  const eventual = (t: ReturnType<typeof service>, path: string) => http(`${t.url}${path}`, { bearer: t.service.adminToken, headers: { ConsistencyLevel: "eventual" } });
+
+  it("refuses users sorted by createdDateTime without ConsistencyLevel: eventual and $count=true, and sorts them with both", async () => {
+    const t = service();
+    for (const name of ["b", "a"]) await t.service.admin.createUser({ displayName: name, userPrincipalName: `${name}@contoso.example`, password: "P@ss-w0rd" });
+    for (const [path, headers] of [["/beta/users?$orderby=createdDateTime", false], ["/beta/users?$orderby=createdDateTime%20desc", true]] as const) {
+      const refused = headers ? await eventual(t, path) : await t.admin("GET", path);
+      expect(errorOf(refused), path).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
+      expect(refused.body.error.message, path).toMatch(/^Unsupported sort property 'createdDateTime' for 'User'\. \(\$orderby: sorting by 'createdDateTime' is an advanced query/);
+    }
+    const sorted = await eventual(t, "/beta/users?$orderby=createdDateTime%20desc&$count=true&$select=displayName");
+    expect(sorted.status).toBe(200);
+    expect(sorted.body.value.map((u: { displayName: string }) => u.displayName)).toEqual(["a", "b"]);
+    expect((await t.admin("GET", "/beta/users?$orderby=displayName")).status).toBe(200);
+  });
+
+  it("refuses groups sorted by createdDateTime, and devices by displayName outside an advanced query", async () => {
+    const t = service();
+    const groups = await eventual(t, "/beta/groups?$orderby=createdDateTime&$count=true");
+    expect(errorOf(groups)).toMatchObject({ status: 400, code: "Request_UnsupportedQuery", message: expect.stringMatching(/^Unsupported sort property 'createdDateTime' for 'Group'\./) });
+    expect(errorOf(await t.admin("GET", "/beta/devices?$orderby=displayName"))).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
+    expect((await eventual(t, "/beta/devices?$orderby=displayName&$count=true")).status).toBe(200);
+  });
+
+  it("refuses $filter with $orderby on a directory set outside an advanced query, in Entra ID's words", async () => {
+    const t = service();
+    const path = `/beta/users?$filter=${q("startswith(displayName,'a')")}&$orderby=displayName`;
+    const refused = await t.admin("GET", path);
+    expect(errorOf(refused)).toMatchObject({ status: 400, code: "Request_UnsupportedQuery", message: expect.stringMatching(/^Sorting not supported for current query\. /) });
+    expect((await eventual(t, `${path}&$count=true`)).status).toBe(200);
+  });
+});

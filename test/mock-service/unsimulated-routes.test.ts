@@ -24,15 +24,14 @@ describe("Graph routes the mock does not simulate", () => {
     expect(sync.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe");
     for (const action of ["retire", "rebootNow"]) expect(errorOf(await t.admin("POST", `${DEVICES}/${device}/${action}`)).status, action).toBe(501);
 
-    const memberOf = errorOf(await t.admin("GET", `/beta/users/${user.id}/memberOf`));
-    expect(memberOf).toMatchObject({ status: 501, code: "notImplemented" });
-    expect(memberOf.message).toContain("GET /beta/users/{id}/memberOf: the microsoft.graph.user navigation 'memberOf' is a Graph route the mock does not simulate");
-    expect(memberOf.message).toContain("POST /beta/users/{id}/assignLicense");
+    const registered = errorOf(await t.admin("GET", `/beta/users/${user.id}/registeredDevices`));
+    expect(registered).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(registered.message).toContain("GET /beta/users/{id}/registeredDevices: the microsoft.graph.user navigation 'registeredDevices' is a Graph route the mock does not simulate");
+    expect(registered.message).toContain("POST /beta/users/{id}/assignLicense");
+    expect(registered.message).toContain("GET /beta/users/{id}/memberOf");
     for (const path of [
-      `/beta/users/${user.id}/managedDevices`,
-      `/beta/users/${user.id}/registeredDevices`,
       `/beta/users/${user.upn}/licenseDetails`,
-      `/beta/groups/${group}/transitiveMembers`,
+      `/beta/groups/${group}/acceptedSenders`,
       `${DEVICES}/${device}/users`,
     ]) {
       expect(errorOf(await t.admin("GET", path)), path).toMatchObject({ status: 501, code: "notImplemented" });

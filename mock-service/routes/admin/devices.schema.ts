@@ -20,7 +20,8 @@ export const DIRECTORY_DEVICES: CollectionDef = {
   properties: {
     id: { type: "string", filter: ["eq", "ne", "in"] },
     deviceId: { type: "string", filter: ["eq", "ne", "startswith"] },
-    displayName: { type: "string", filter: ["eq", "ne", "ge", "le", "in", "startswith"], orderBy: true },
+    // Entra ID sorts devices by displayName only in an advanced query (docs/graph-directory-facts.md).
+    displayName: { type: "string", filter: ["eq", "ne", "ge", "le", "in", "startswith"], orderBy: "advanced" },
     operatingSystem: { type: "string", filter: ["eq", "ne", "ge", "le", "startswith"] },
     operatingSystemVersion: { type: "string", filter: ["eq", "ne", "ge", "le", "startswith"] },
     model: { type: "string" },

@@ -25,7 +25,8 @@ export const GROUPS: CollectionDef = {
     groupTypes: { type: "complex", edm: "Collection(Edm.String)" },
     membershipRule: { type: "string", filter: DIRECTORY_TEXT_OPS },
     membershipRuleProcessingState: { type: "string", filter: EXACT_OPS },
-    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false },
+    // Entra ID sorts groups by displayName only (deletedDateTime among deleted items): not by createdDateTime.
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, nullable: false },
   },
 };
 
@@ -52,6 +53,12 @@ export const GROUP_MEMBERS: CollectionDef = {
     model: { type: "string", filter: DIRECTORY_TEXT_OPS },
     manufacturer: { type: "string", filter: DIRECTORY_TEXT_OPS },
   },
+};
+
+/** A group's owners: users (directoryObjects of type user), as Graph's List group owners answers them. */
+export const GROUP_OWNERS: CollectionDef = {
+  ...GROUP_MEMBERS,
+  container: { navigationOf: "microsoft.graph.group", name: "owners", contained: false },
 };
 
 /** A group's properties beyond a directory object's id and displayName: a group answers them, and so does a nested group in a members list. */
@@ -110,7 +117,7 @@ const writable = {
     type: "array",
     maxItems: 1000,
     items: { type: "string", maxLength: 500 },
-    description: "Owners (users), up to 20: checked, not kept (owners are not simulated; a Warning header says so)",
+    description: "Owners (users), up to 20: https://graph.microsoft.com/beta/users/{id} (or directoryObjects/{id})",
   },
 } as const;
 
@@ -197,5 +204,19 @@ export const removeMemberSchema = route({
     required: ["id", "memberId"],
     properties: { id: { type: "string", maxLength: 200 }, memberId: { type: "string", maxLength: 200 } },
   },
+  response: { ...noContent, ...errors(400, 401, 404) },
+});
+
+export const listOwnersSchema = route({
+  summary: "The group's owners (users; OData options)",
+  params: idParams,
+  querystring: listQuerystring(GROUP_OWNERS),
+  response: { 200: listOf(memberSchema), ...errors(400, 401, 404) },
+});
+
+export const addOwnerSchema = route({
+  summary: "Add a user as an owner of the group",
+  params: idParams,
+  body: addMemberSchema.body,
   response: { ...noContent, ...errors(400, 401, 404) },
 });

@@ -1,5 +1,5 @@
 /** /beta/groups: assigned groups and dynamic device groups (Entra membership rules). */
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { badRequest, itemNotFound } from "../../http/errors.js";
 import { canonicalIds, refuseMalformedObjectId } from "../../http/ids.js";
@@ -11,13 +11,17 @@ import type { GroupInput } from "../../services/groups.js";
 import type { Services } from "../../services/index.js";
 import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { DeviceRecord } from "../../store/devices.js";
+import type { Store } from "../../store/index.js";
 import type { GroupRecord, MemberRecord, MemberType } from "../../store/groups.js";
 import { START, type Cursor, type Keyed } from "../../store/keyset.js";
 import { keysetSegment } from "../../odata/source.js";
 import {
   GROUP_MEMBERS,
+  GROUP_OWNERS,
   GROUPS,
   addMemberSchema,
+  addOwnerSchema,
+  listOwnersSchema,
   createGroupSchema,
   deleteGroupSchema,
   getGroupSchema,
@@ -26,7 +30,6 @@ import {
   patchGroupSchema,
   removeMemberSchema,
 } from "./groups.schema.js";
-import { addWarningHeaders } from "./warning-header.js";
 
 type IdParams = { Params: { id: string } };
 
@@ -96,48 +99,55 @@ export function graphDirectoryDevice(device: DeviceRecord): Record<string, unkno
   };
 }
 
+/**
+ * A group's member as a members list shows it (stored member id and type), with its @odata.type;
+ * undefined when its user, group or device is gone.
+ */
+export function graphMember(store: Store, memberId: string, type: MemberType): Record<string, unknown> | undefined {
+  if (type === "group") {
+    const group = store.groups.get(memberId);
+    return group && { "@odata.type": "#microsoft.graph.group", ...graphGroup(group) };
+  }
+  if (type === "user") {
+    const user = store.users.get(memberId);
+    return user && {
+      "@odata.type": "#microsoft.graph.user",
+      id: user.id,
+      displayName: user.displayName,
+      userPrincipalName: user.userPrincipalName,
+    };
+  }
+  const device = store.devices.get(memberId);
+  return device && graphDirectoryDevice(device);
+}
+
 export function groupRoutes(services: Services): FastifyPluginAsync {
   const { groups, ctx } = services;
-
-  function member(memberId: string, type: MemberType): Record<string, unknown> | undefined {
-    if (type === "group") {
-      const group = ctx.store.groups.get(memberId);
-      return group && { "@odata.type": "#microsoft.graph.group", ...graphGroup(group) };
-    }
-    if (type === "user") {
-      const user = ctx.store.users.get(memberId);
-      return user && {
-        "@odata.type": "#microsoft.graph.user",
-        id: user.id,
-        displayName: user.displayName,
-        userPrincipalName: user.userPrincipalName,
-      };
-    }
-    const device = ctx.store.devices.get(memberId);
-    return device && graphDirectoryDevice(device);
-  }
+  const member = (memberId: string, type: MemberType) => graphMember(ctx.store, memberId, type);
 
   return async (app) => {
     app.addHook("preHandler", refuseMalformedObjectId);
 
     /**
-     * The members a body binds (stored member ids; 404 for an id no object has), and a warning
-     * for the owners it names: each must be a user, but owners are not simulated.
+     * The members a body binds (stored member ids; 404 for an id no object has), and the owners
+     * it names: each must be a user (Graph's owners of a security group are users).
      */
-    function bound(body: GroupBody, reply: FastifyReply): string[] {
+    function bound(body: GroupBody): { members: string[]; owners: string[] } {
       const members = boundIds(body, "members@odata.bind", "member").map((id) => groups.directoryMember(id));
       const owners = boundIds(body, "owners@odata.bind", "owner");
       for (const id of owners) if (!ctx.store.users.get(id)) throw itemNotFound("user", id);
-      if (owners.length > 0) {
-        addWarningHeaders(reply, [`owners@odata.bind: the ${owners.length} owner(s) are users of the tenant, but owners are not simulated: they are not kept, and GET /beta/groups/{id}/owners is not served`]);
-      }
-      return members;
+      return { members, owners };
     }
+    const keepOwners = (groupId: string, owners: readonly string[]) => {
+      for (const id of owners) ctx.store.groups.addOwner(groupId, id, ctx.now());
+    };
 
     app.post<{ Body: GroupBody }>("/beta/groups", { schema: createGroupSchema }, async (request, reply) => {
       // Before, any @odata.type was accepted and ignored.
       refuseOtherODataType(request.body, GROUP_ODATA_TYPE, "a group of groups");
-      const group = groups.create(request.body, bound(request.body, reply));
+      const { members, owners } = bound(request.body);
+      const group = groups.create(request.body, members);
+      keepOwners(group.id, owners);
       reply.code(201).header("Location", `${ctx.baseUrl()}/beta/groups/${group.id}`);
       return entityEnvelope(ctx.baseUrl(), "groups", graphGroup(group));
     });
@@ -153,7 +163,9 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
     app.patch<IdParams & { Body: GroupBody }>("/beta/groups/:id", { schema: patchGroupSchema }, async (request, reply) => {
       refuseTypeChange(request.body, GROUP_ODATA_TYPE, "this group");
       groups.get(request.params.id);
-      groups.update(request.params.id, request.body, bound(request.body, reply));
+      const { members, owners } = bound(request.body);
+      groups.update(request.params.id, request.body, members);
+      keepOwners(request.params.id, owners);
       return reply.code(204).send();
     });
 
@@ -186,6 +198,27 @@ export function groupRoutes(services: Services): FastifyPluginAsync {
         return reply.code(204).send();
       },
     );
+
+    app.get<IdParams>("/beta/groups/:id/owners", { schema: listOwnersSchema }, async (request) => {
+      const groupId = groups.get(request.params.id).id;
+      return odataList(GROUP_OWNERS, request, ctx.baseUrl(), () =>
+        ctx.store.groups.owners(groupId).flatMap((id) => {
+          const owner = member(id, "user");
+          return owner ? [owner] : [];
+        }),
+      );
+    });
+
+    app.post<IdParams & { Body: { "@odata.id": string } }>("/beta/groups/:id/owners/$ref", { schema: addOwnerSchema }, async (request, reply) => {
+      const groupId = groups.get(request.params.id).id;
+      const ownerId = referencedId(request.body["@odata.id"], "@odata.id", "owner");
+      if (!ctx.store.users.get(ownerId)) throw itemNotFound("user", ownerId);
+      if (ctx.store.groups.isOwner(groupId, ownerId)) {
+        throw badRequest("One or more added object references already exist for the following modified properties: 'owners'.");
+      }
+      ctx.store.groups.addOwner(groupId, ownerId, ctx.now());
+      return reply.code(204).send();
+    });
 
     app.delete<{ Params: { id: string; memberId: string } }>(
       "/beta/groups/:id/members/:memberId/$ref",

@@ -1,6 +1,7 @@
 /** Schemas of /beta/deviceManagement/managedDevices (Graph beta names). */
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
+import { userParams } from "./users.schema.js";
 import { EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 
 const text = (filter = TEXT_OPS): PropertyDef => ({ type: "string", filter, orderBy: true });
@@ -102,6 +103,16 @@ export const MANAGED_DEVICES: CollectionDef = {
   },
 };
 
+/**
+ * A user's managed devices (Graph's `/users/{id}/managedDevices`, the user's navigation to the
+ * devices whose primary user they are): the same items and options as the tenant's list.
+ */
+export const USER_MANAGED_DEVICES: CollectionDef = {
+  ...MANAGED_DEVICES,
+  container: { navigationOf: "microsoft.graph.user", name: "managedDevices", contained: false },
+  declaresType: false,
+};
+
 /** A device's detectedApps (Discovered apps): small lists, Intune's page size. */
 export const DETECTED_APPS: CollectionDef = {
   contextPath: "deviceManagement/detectedApps",
@@ -197,6 +208,13 @@ export const listDevicesSchema = route({
   summary: "List managed devices, in pages of up to 1,000 (OData $filter, $select, $orderby, $top, $count)",
   querystring: listQuerystring(MANAGED_DEVICES),
   response: { 200: listOf(managedDeviceSchema), ...errors(400, 401) },
+});
+
+export const listUserDevicesSchema = route({
+  summary: "The managed devices whose primary user is this user (id or userPrincipalName), as the tenant's list shows them (OData options)",
+  params: userParams,
+  querystring: listQuerystring(USER_MANAGED_DEVICES),
+  response: { 200: listOf(managedDeviceSchema), ...errors(400, 401, 404) },
 });
 
 export const getDeviceSchema = route({

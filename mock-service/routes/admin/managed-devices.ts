@@ -24,6 +24,8 @@ import {
   detectedAppsSchema,
   getDeviceSchema,
   listDevicesSchema,
+  listUserDevicesSchema,
+  USER_MANAGED_DEVICES,
   wipeDeviceSchema,
 } from "./managed-devices.schema.js";
 
@@ -220,6 +222,14 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
             },
           },
         },
+      });
+    });
+
+    // A user's devices: those whose primary user the user is (a user's few devices, read through the userId index).
+    app.get<IdParams>("/beta/users/:id/managedDevices", { schema: listUserDevicesSchema }, async (request) => {
+      const user = services.users.get(request.params.id);
+      return odataList(USER_MANAGED_DEVICES, request, ctx.baseUrl(), () => graphing().many(ctx.store.devices.visibleMatching("userId", [user.id])), {
+        contextPath: `users('${user.id}')/managedDevices`,
       });
     });
 

@@ -10,10 +10,11 @@ import { csdlDocument, type CsdlModel } from "../../odata/metadata.js";
 import { SUBSCRIPTION_STATES } from "./device-management.js";
 import { DIRECTORY_DEVICES } from "./devices.schema.js";
 import { DIRECTORY_OBJECTS } from "./directory-objects.schema.js";
-import { GROUP_MEMBERS, GROUPS } from "./groups.schema.js";
+import { GROUP_MEMBER_OF, GROUP_TRANSITIVE_MEMBER_OF, GROUP_TRANSITIVE_MEMBERS, USER_MEMBER_OF, USER_TRANSITIVE_MEMBER_OF } from "./directory-navigation.schema.js";
+import { GROUP_MEMBERS, GROUP_OWNERS, GROUPS } from "./groups.schema.js";
 import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.schema.js";
 import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
-import { ACTION_STATE_VALUES, DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS } from "./managed-devices.schema.js";
+import { ACTION_STATE_VALUES, DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS, USER_MANAGED_DEVICES } from "./managed-devices.schema.js";
 import { ENROLLMENT_PROFILES } from "./profiles.schema.js";
 import { ORGANIZATION, SUBSCRIBED_SKUS, USERS } from "./users.schema.js";
 
@@ -21,7 +22,14 @@ export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
   USERS,
   GROUPS,
   GROUP_MEMBERS,
+  GROUP_OWNERS,
   DIRECTORY_OBJECTS,
+  USER_MEMBER_OF,
+  USER_TRANSITIVE_MEMBER_OF,
+  GROUP_MEMBER_OF,
+  GROUP_TRANSITIVE_MEMBER_OF,
+  GROUP_TRANSITIVE_MEMBERS,
+  USER_MANAGED_DEVICES,
   DIRECTORY_DEVICES,
   ORGANIZATION,
   SUBSCRIBED_SKUS,

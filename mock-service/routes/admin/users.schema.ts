@@ -1,7 +1,18 @@
 /** Schemas of /beta/users, /beta/organization and /beta/subscribedSkus (Graph beta names). */
 import { adminSecurity, dateTime, errors, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
-import { BOOLEAN_OPS, DIRECTORY_TEXT_OPS, EXACT_OPS, RANGE_OPS, type CollectionDef } from "../../odata/model.js";
+import { PROFILE_COLLECTIONS, PROFILE_TEXT, RETURNED_BY_DEFAULT } from "../../domain/user-profile.js";
+import { BOOLEAN_OPS, DIRECTORY_TEXT_OPS, EXACT_OPS, RANGE_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
+
+/**
+ * The profile properties the mock keeps (domain/user-profile.ts): text filtered with eq, ne, in
+ * and startswith (null too), as the user resource's table lists them; the string collections
+ * take no $filter here (Graph filters them with the any lambda, which the mock does not serve).
+ */
+const PROFILE_PROPERTIES: Record<string, PropertyDef> = Object.fromEntries([
+  ...PROFILE_TEXT.map((name) => [name, { type: "string", filter: ["eq", "ne", "in", "startswith"] } satisfies PropertyDef]),
+  ...PROFILE_COLLECTIONS.map((name) => [name, { type: "complex", edm: "Collection(Edm.String)" } satisfies PropertyDef]),
+]);
 
 /**
  * Users as Entra ID serves them: pages of 100, `$top` up to 999; `ne`, `not`, `endswith` and
@@ -24,9 +35,12 @@ export const USERS: CollectionDef = {
     userPrincipalName: { type: "string", filter: DIRECTORY_TEXT_OPS, orderBy: true, nullable: false },
     mail: { type: "string", filter: DIRECTORY_TEXT_OPS },
     mailNickname: { type: "string", filter: DIRECTORY_TEXT_OPS, nullable: false },
-    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false },
+    // Sorted only in an advanced query, as Entra ID's table of $orderby support says (docs/graph-directory-facts.md).
+    createdDateTime: { type: "dateTime", filter: RANGE_OPS, orderBy: "advanced", nullable: false },
     assignedLicenses: { type: "complex", edm: "Collection(microsoft.graph.assignedLicense)" },
+    ...PROFILE_PROPERTIES,
   },
+  selectOnly: new Set([...PROFILE_TEXT, ...PROFILE_COLLECTIONS].filter((name) => !RETURNED_BY_DEFAULT.has(name))),
 };
 
 /** The tenant: one organization. */
@@ -80,6 +94,26 @@ const passwordProfile = {
   },
 } as const;
 
+/**
+ * The profile properties in a create or a PATCH: null clears one (and an empty collection).
+ * The lengths only bound a body; Entra ID's own limits are not simulated.
+ */
+const profileWrites = Object.fromEntries([
+  ...PROFILE_TEXT.map((name) => [name, { type: ["string", "null"], maxLength: 1024 }]),
+  ...PROFILE_COLLECTIONS.map((name) => [
+    name,
+    name === "businessPhones"
+      ? { type: ["array", "null"], maxItems: 1, items: { type: "string", maxLength: 64 }, description: "One number at most, as in Graph" }
+      : { type: ["array", "null"], maxItems: 100, items: { type: "string", maxLength: 256 } },
+  ]),
+]);
+
+/** The profile properties in an answer. */
+const profileAnswers = Object.fromEntries([
+  ...PROFILE_TEXT.map((name) => [name, { type: ["string", "null"] }]),
+  ...PROFILE_COLLECTIONS.map((name) => [name, { type: "array", items: { type: "string" } }]),
+]);
+
 export const userSchema = {
   type: "object",
   // A $select of a property Graph declares and the mock does not simulate adds it (null, [] or
@@ -101,11 +135,13 @@ export const userSchema = {
         properties: { skuId: { type: "string" }, disabledPlans: { type: "array", items: { type: "string" } } },
       },
     },
+    ...profileAnswers,
   },
 } as const;
 
 const route = routeFamily("admin: users and tenant", adminSecurity);
-const userParams = {
+/** A user's key in a path: its object id or its user principal name. */
+export const userParams = {
   type: "object",
   required: ["id"],
   properties: { id: { type: "string", minLength: 1, maxLength: 320, description: "Object id or userPrincipalName" } },
@@ -126,8 +162,7 @@ export const createUserSchema = route({
       // Checked against Entra ID's rule by the service (domain/mail-nickname.ts), which says why.
       mailNickname: { type: "string" },
       passwordProfile,
-      // Nullable in Graph; accepted and not kept (the mock simulates no usage location).
-      usageLocation: { type: ["string", "null"], maxLength: 2 },
+      ...profileWrites,
     },
   },
   response: { 201: userSchema, ...errors(400, 401, 413, 415) },
@@ -147,7 +182,7 @@ export const getUserSchema = route({
 });
 
 export const patchUserSchema = route({
-  summary: "Update a user (displayName, accountEnabled, mailNickname, password)",
+  summary: "Update a user (displayName, accountEnabled, mailNickname, password, and profile properties: jobTitle, department, businessPhones, ...)",
   params: userParams,
   body: {
     type: "object",
@@ -159,6 +194,7 @@ export const patchUserSchema = route({
       // Checked against Entra ID's rule by the service (domain/mail-nickname.ts), which says why.
       mailNickname: { type: "string" },
       passwordProfile,
+      ...profileWrites,
     },
   },
   response: { ...noContent, ...errors(400, 401, 404) },

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { SKUS } from "../../domain/licences.js";
+import { graphProfile } from "../../domain/user-profile.js";
 import { itemNotFound } from "../../http/errors.js";
 import { entityEnvelope } from "../../http/odata.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
@@ -30,7 +31,15 @@ type IdParams = { Params: { id: string } };
 /** The users set's type: the only one a create or a PATCH may name. */
 const USER_ODATA_TYPE = "#microsoft.graph.user";
 
+/** A user as Graph answers it without `$select`: the profile properties Graph returns by default only. */
 export function graphUser(user: UserRecord): Record<string, unknown> {
+  const all = queryableUser(user);
+  for (const name of USERS.selectOnly ?? []) delete all[name];
+  return all;
+}
+
+/** A user with every property the mock keeps, for `$filter` and `$select` (USERS.selectOnly drops the rest from an answer without `$select`). */
+function queryableUser(user: UserRecord): Record<string, unknown> {
   return {
     id: user.id,
     accountEnabled: user.accountEnabled,
@@ -40,6 +49,7 @@ export function graphUser(user: UserRecord): Record<string, unknown> {
     mailNickname: user.mailNickname,
     createdDateTime: iso(user.created),
     assignedLicenses: user.licenses,
+    ...graphProfile(user.profile),
   };
 }
 
@@ -57,11 +67,11 @@ export function userRoutes(services: Services): FastifyPluginAsync {
     });
 
     app.get("/beta/users", { schema: listUsersSchema }, async (request) =>
-      odataList(USERS, request, ctx.baseUrl(), users.list().map(graphUser)),
+      odataList(USERS, request, ctx.baseUrl(), users.list().map(queryableUser)),
     );
 
     app.get<IdParams>("/beta/users/:id", { schema: getUserSchema }, async (request) =>
-      odataEntity(USERS, request, ctx.baseUrl(), graphUser(users.get(request.params.id))),
+      odataEntity(USERS, request, ctx.baseUrl(), queryableUser(users.get(request.params.id))),
     );
 
     app.patch<IdParams & { Body: UserPatch }>("/beta/users/:id", { schema: patchUserSchema, preValidation: refuseUnsimulatedWrites(USERS, patchUserSchema.body) }, async (request, reply) => {
