@@ -7,7 +7,8 @@
  * finds first, so one broken code makes the image invalid. With several codes each finding
  * about a code says which ("Code 2 of 2: ..."), in the image's order.
  */
-import { MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
+import { modulePixels } from "../qr/index.js";
+import { isQuietZoneShort, MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
 import { isFragile, isNearlyUncorrectable, type DecodeImageResult, type DecodedCode } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
@@ -88,11 +89,11 @@ function codeFindings(code: DecodedCode): Finding[] {
         ? "print in black on white (no grey, tinted or glossy stock), or photograph the code in even light"
         : "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
   }
-  // The same check `qr` makes when it renders, measured here on the image (a tenth short of 4
-  // is rounding in the decoder's corners, not a narrower margin).
-  if (code.quietZone !== undefined && code.quietZone < MIN_QUIET_ZONE - 0.25) {
-    const modules = Math.round(code.quietZone);
-    findings.push(finding("qr-quiet-zone", "", `${capitalised(quietZoneMessage(modules))}.`,
+  // The same check `qr` makes when it renders, measured here on the image (a little short of 4
+  // is the measure's own error, not a narrower margin: isQuietZoneShort). The message gives the
+  // zone as measured, to a tenth: rounded, 3.6 modules would be "4 modules, less than the 4".
+  if (code.quietZone !== undefined && isQuietZoneShort(code.quietZone, modulePixels(code))) {
+    findings.push(finding("qr-quiet-zone", "", `${capitalised(quietZoneMessage(code.quietZone))}.`,
       `leave a light margin of ${MIN_QUIET_ZONE} modules on every side of the code (aosp-sim qr renders one by default)`));
   }
   findings.push(...orientationFindings(code));

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { validateInput } from "../../agent/cli/validate.js";
-import { blank, drawQr, encode, place, qrPng } from "../helpers/qr-images.js";
+import { decodeQrImage } from "../../agent/qr/index.js";
+import { blank, drawQr, encode, place, qrPng, resize, rotate } from "../helpers/qr-images.js";
 
 const PAYLOAD = JSON.stringify({
   "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.example.dpc/.AdminReceiver",
@@ -16,6 +17,13 @@ const PAYLOAD = JSON.stringify({
 
 async function validateImage(bytes: Uint8Array, options: { strict?: boolean } = {}) {
   return validateInput({ file: "code.png", bytes, kind: "image" }, options);
+}
+
+/** The quiet zone `decode --json` gives for the image's one code. */
+async function quietZoneOf(bytes: Uint8Array): Promise<number | undefined> {
+  const { codes } = await decodeQrImage(bytes, "code.png");
+  expect(codes).toHaveLength(1);
+  return codes[0]!.quietZone;
 }
 
 const rulesOf = (report: Awaited<ReturnType<typeof validateImage>>) => report.findings.map((f) => [f.severity, f.rule]);
@@ -63,6 +71,34 @@ describe("validate: the quiet zone", () => {
     const report = await validateImage(await encode(canvas));
     expect(report.findings.map((f) => f.rule)).toEqual(["qr-quiet-zone"]);
     expect(report.findings[0]!.message).toContain("A quiet zone of 2 modules");
+  });
+
+  it("measures a code scaled to a module of a fractional number of pixels as printed: 4 modules, no warning", async () => {
+    // 4 px a module scaled by 1.41: 5.64 px a module; the margin's strips no longer fall on whole pixels.
+    const code = drawQr(PAYLOAD, { scale: 4, margin: 4 });
+    const bytes = await encode(resize(code, Math.round(code.width * 1.41), Math.round(code.height * 1.41)));
+    expect(rulesOf(await validateImage(bytes))).toEqual([]);
+    expect(await quietZoneOf(bytes)).toBeGreaterThanOrEqual(3.8);
+  });
+
+  it("measures a turned code's zone along its own sides, not outside its bounding box", async () => {
+    for (const [margin, expected] of [[4, []], [2, [["warning", "qr-quiet-zone"]]]] as const) {
+      const bytes = await encode(rotate(drawQr(PAYLOAD, { scale: 4, margin }), 45));
+      expect(rulesOf(await validateImage(bytes))).toEqual(expected);
+      expect(await quietZoneOf(bytes)).toBeCloseTo(margin, 0);
+    }
+  });
+
+  it("gives the zone as measured, to a tenth, never a rounded figure that is not less than 4", async () => {
+    const code = drawQr(PAYLOAD, { scale: 10, margin: 0 });
+    const canvas = blank(code.width + 200, code.height + 200);
+    place(canvas, code, 100, 100);
+    // A mark 3.5 modules left of the code (35 px at 10 px a module): a measured 3.5 must not read "4 modules".
+    place(canvas, blank(10, 60, 0), 55, 100 + code.height / 2 - 30);
+    const report = await validateImage(await encode(canvas));
+    expect(report.findings.map((f) => f.message)).toEqual([
+      "A quiet zone of 3.5 modules is less than the 4 ISO/IEC 18004 requires: cameras may not find the code, above all printed on or next to anything dark.",
+    ]);
   });
 
   it("measures a light-on-dark code's dark margin, and is content with 4 modules or more", async () => {
