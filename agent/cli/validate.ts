@@ -57,6 +57,14 @@ export interface QrReport {
   unusedErrorCorrection: number | null;
   /** Light against dark modules in the image (0..1); null when unknown. */
   symbolContrast: number | null;
+  /**
+   * As in `decode --json` (same names, same meaning): modules of clear ground around the code
+   * (0..4, to a tenth; null when its size is unknown), and whether zxing-cpp read it light on dark
+   * or mirrored (null when only jsQR read it).
+   */
+  quietZone: number | null;
+  inverted: boolean | null;
+  mirrored: boolean | null;
   /** Codes found in the image (every one is checked; this report describes the most robust). */
   codes: number;
   /** Which of them this report describes (1-based, in the image's order, as findings number them). */
@@ -90,6 +98,9 @@ function qrReport(image: DecodeImageResult, code: DecodedCode): QrReport {
     decoders: [...code.decoders],
     unusedErrorCorrection: code.unusedErrorCorrection,
     symbolContrast: code.symbolContrast,
+    quietZone: code.quietZone ?? null,
+    inverted: code.inverted ?? null,
+    mirrored: code.mirrored ?? null,
     codes: image.codes.length,
     code: image.codes.indexOf(code) + 1,
     width: image.width,
@@ -290,6 +301,9 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
     const quality = [
       q.unusedErrorCorrection === null ? null : `${Math.round(q.unusedErrorCorrection * 100)} % of its error correction unused`,
       q.symbolContrast === null ? null : `contrast ${Math.round(q.symbolContrast * 100)} %`,
+      q.quietZone === null ? null : `quiet zone ${q.quietZone} modules`,
+      q.inverted === true ? "light on dark" : null,
+      q.mirrored === true ? "mirrored" : null,
     ].filter((part) => part !== null);
     if (quality.length > 0) printLine(`  print:   ${quality.join(", ")}`);
   } else {
