@@ -65,6 +65,10 @@ export interface QrReport {
   quietZone: number | null;
   inverted: boolean | null;
   mirrored: boolean | null;
+  /** As in `decode --json`: in an animated GIF, the frames that show this code (null for a still image). */
+  frames: number[] | null;
+  /** Frames in the image, every one read: 1 for a still image. */
+  frameCount: number;
   /** Codes found in the image (every one is checked; this report describes the most robust). */
   codes: number;
   /** Which of them this report describes (1-based, in the image's order, as findings number them). */
@@ -101,6 +105,8 @@ function qrReport(image: DecodeImageResult, code: DecodedCode): QrReport {
     quietZone: code.quietZone ?? null,
     inverted: code.inverted ?? null,
     mirrored: code.mirrored ?? null,
+    frames: code.frames ?? null,
+    frameCount: image.frameCount ?? 1,
     codes: image.codes.length,
     code: image.codes.indexOf(code) + 1,
     width: image.width,
@@ -297,7 +303,8 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
     printLine(`${out.bold(where)}: ${q.width}x${q.height} image`);
     printLine(`  QR:      version ${q.version ?? "?"}, level ${q.ecLevel ?? "?"}, ${q.moduleCount ?? "?"}x${q.moduleCount ?? "?"} modules${px}, ` +
       `${q.payloadBytes} bytes (${q.mode ?? "?"} mode, ${q.eci === null ? "no ECI" : `ECI ${q.eci}`}), read by ${q.decoder}` +
-      (q.codes > 1 ? `; code ${q.code} of ${q.codes} in the image (every code is checked)` : ""));
+      (q.codes > 1 ? `; code ${q.code} of ${q.codes} in the image (every code is checked)` : "") +
+      (q.frameCount > 1 ? `; animated, ${q.frameCount} frames (every frame is read)` : ""));
     const quality = [
       q.unusedErrorCorrection === null ? null : `${Math.round(q.unusedErrorCorrection * 100)} % of its error correction unused`,
       q.symbolContrast === null ? null : `contrast ${Math.round(q.symbolContrast * 100)} %`,

@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { validateInput } from "../../agent/cli/validate.js";
 import { decodeQrImage } from "../../agent/qr/index.js";
+import { InputError } from "../../agent/protocol/errors.js";
+import { animatedGif } from "../../fixtures/animated-gif.js";
 import { blank, drawQr, encode, place, qrPng, resize, rotate } from "../helpers/qr-images.js";
 
 const PAYLOAD = JSON.stringify({
@@ -107,5 +109,47 @@ describe("validate: the quiet zone", () => {
     expect(rulesOf(await validateImage(await qrPng(PAYLOAD, { scale: 4, margin: 1, invert: true })))).toEqual([
       ["warning", "qr-quiet-zone"], ["warning", "qr-inverted"],
     ]);
+  });
+});
+
+describe("validate: an animated GIF, every frame of it", () => {
+  const code = drawQr(PAYLOAD, { scale: 4 });
+  const empty = blank(code.width, code.height);
+  const other = drawQr(JSON.stringify({ ...JSON.parse(PAYLOAD), "android.app.extra.PROVISIONING_WIFI_SSID": "" }), { scale: 4 });
+  const bigger = blank(Math.max(code.width, other.width), Math.max(code.height, other.height));
+  const framed = (image: typeof code) => place(blank(bigger.width, bigger.height), image, 0, 0);
+
+  it("reads a code a later frame shows, and says which frames show it and which none", async () => {
+    const gif = animatedGif([empty, code, code]);
+    const decoded = await decodeQrImage(gif, "anim.gif");
+    expect(decoded.frameCount).toBe(3);
+    expect(decoded.codes.map((c) => c.frames)).toEqual([[2, 3]]);
+    const report = await validateImage(gif);
+    expect(rulesOf(report)).toEqual([["warning", "qr-animated"]]);
+    expect(report.findings[0]!.message).toBe(
+      "An animated GIF of 3 frames, and a camera reads whichever frame is on screen: frames 2, 3 show the code; frame 1 shows no code.");
+    expect(report.qr).toMatchObject({ frames: [2, 3], frameCount: 3 });
+  });
+
+  it("checks the code of every frame: frames that show different payloads, one of them invalid, fail", async () => {
+    const report = await validateImage(animatedGif([framed(code), framed(other)]));
+    expect(report.valid).toBe(false);
+    expect(report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(["qr-animated", "wifi-ssid-empty"]));
+    expect(report.findings.map((f) => f.rule)).not.toContain("qr-multiple-codes");
+    expect(report.findings.find((f) => f.rule === "qr-animated")!.message).toContain(
+      "frame 1 shows code 1; frame 2 shows code 2: the frames show 2 different codes");
+  });
+
+  it("has nothing to say when every frame shows the same code", async () => {
+    const report = await validateImage(animatedGif([code, code, code]));
+    expect(rulesOf(report)).toEqual([]);
+    expect(report.qr).toMatchObject({ frames: [1, 2, 3], frameCount: 3 });
+  });
+
+  it("refuses, naming the limit and the fix, a GIF of more frames than it decodes", async () => {
+    const small = blank(8, 8);
+    const refusal = decodeQrImage(animatedGif(Array.from({ length: 65 }, () => small)), "long.gif");
+    await expect(refusal).rejects.toBeInstanceOf(InputError);
+    await expect(refusal).rejects.toThrow(/is an animated GIF of 65 frames, more than the 64 this tool decodes/);
   });
 });
