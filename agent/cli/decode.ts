@@ -10,7 +10,7 @@
  *   with a newline, and blocks are separated by a blank line, as `head` does for several files.
  *   Use --json for exact texts in that case.
  * - `--json`: one JSON array on stdout, one element per code:
- *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement, quietZone, inverted, mirrored}`.
+ *   `{file, text, decoder, version, ecLevel, mode, eci, moduleCount, modulePixels, corners, disagreement, quietZone, inverted, mirrored, frames}`.
  * - Diagnostics on stderr: a file with no code, an unreadable file (one line each), and a warning
  *   when the decoders read different texts from one code (both readings named).
  *
@@ -25,6 +25,7 @@ import { refuseEmptyFileArguments, refuseTerminalStdin } from "./input.js";
 import { isUnexpandedPattern } from "./validate-batch.js";
 import { textIsConverted } from "./code-bytes.js";
 import { firstInvalidUtf8 } from "../payload/check.js";
+import { framesStory } from "../payload/qr-findings.js";
 import {
   EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
 } from "./output.js";
@@ -49,6 +50,8 @@ export function codeToJson(file: string, code: DecodedCode) {
     quietZone: code.quietZone ?? null,
     inverted: code.inverted ?? null,
     mirrored: code.mirrored ?? null,
+    // In an animated GIF, the frames that show the code (null: a still image).
+    frames: code.frames ?? null,
   };
 }
 
@@ -89,6 +92,20 @@ export function convertedTextWarning(file: string, code: DecodedCode, json: bool
     `${err.yellow("aosp-sim: warning:")} ${file}: the code's bytes are not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(code.bytes)}): ` +
     `${shown}; aosp-sim validate reports such a code (text-encoding).`
   );
+}
+
+/** " (in any of its 4 frames)" for an animated image, else "". */
+function framesNote(result: DecodeImageResult): string {
+  return (result.frameCount ?? 1) > 1 ? ` (in any of its ${result.frameCount} frames)` : "";
+}
+
+/**
+ * The stderr warning for an animated GIF whose frames do not all show the same code: which
+ * frames show which code, and which none (a camera reads whichever frame is on screen); null otherwise.
+ */
+export function animationWarning(result: DecodeImageResult): string | null {
+  const story = framesStory(result);
+  return story === null ? null : `${err.yellow("aosp-sim: warning:")} ${result.file}: ${story}`;
 }
 
 /** What stdout gets for one code: its text, or its bytes unchanged when the text is a conversion of them. */
@@ -143,8 +160,10 @@ export function registerDecode(program: Command): void {
             exit = Math.max(exit, reportError(error));
             continue;
           }
+          const animation = animationWarning(result);
+          if (animation) printError(animation);
           if (result.codes.length === 0) {
-            const noCode = new InputError(`no QR code found in the ${result.width}x${result.height} image`, {
+            const noCode = new InputError(`no QR code found in the ${result.width}x${result.height} image${framesNote(result)}`, {
               where: result.file,
               hint: "make sure the whole code is in the picture with its quiet zone, sharp and evenly lit",
             });

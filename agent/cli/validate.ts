@@ -57,6 +57,18 @@ export interface QrReport {
   unusedErrorCorrection: number | null;
   /** Light against dark modules in the image (0..1); null when unknown. */
   symbolContrast: number | null;
+  /**
+   * As in `decode --json` (same names, same meaning): modules of clear ground around the code
+   * (0..4, to a tenth; null when its size is unknown), and whether zxing-cpp read it light on dark
+   * or mirrored (null when only jsQR read it).
+   */
+  quietZone: number | null;
+  inverted: boolean | null;
+  mirrored: boolean | null;
+  /** As in `decode --json`: in an animated GIF, the frames that show this code (null for a still image). */
+  frames: number[] | null;
+  /** Frames in the image, every one read: 1 for a still image. */
+  frameCount: number;
   /** Codes found in the image (every one is checked; this report describes the most robust). */
   codes: number;
   /** Which of them this report describes (1-based, in the image's order, as findings number them). */
@@ -90,6 +102,11 @@ function qrReport(image: DecodeImageResult, code: DecodedCode): QrReport {
     decoders: [...code.decoders],
     unusedErrorCorrection: code.unusedErrorCorrection,
     symbolContrast: code.symbolContrast,
+    quietZone: code.quietZone ?? null,
+    inverted: code.inverted ?? null,
+    mirrored: code.mirrored ?? null,
+    frames: code.frames ?? null,
+    frameCount: image.frameCount ?? 1,
     codes: image.codes.length,
     code: image.codes.indexOf(code) + 1,
     width: image.width,
@@ -286,10 +303,14 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
     printLine(`${out.bold(where)}: ${q.width}x${q.height} image`);
     printLine(`  QR:      version ${q.version ?? "?"}, level ${q.ecLevel ?? "?"}, ${q.moduleCount ?? "?"}x${q.moduleCount ?? "?"} modules${px}, ` +
       `${q.payloadBytes} bytes (${q.mode ?? "?"} mode, ${q.eci === null ? "no ECI" : `ECI ${q.eci}`}), read by ${q.decoder}` +
-      (q.codes > 1 ? `; code ${q.code} of ${q.codes} in the image (every code is checked)` : ""));
+      (q.codes > 1 ? `; code ${q.code} of ${q.codes} in the image (every code is checked)` : "") +
+      (q.frameCount > 1 ? `; animated, ${q.frameCount} frames (every frame is read)` : ""));
     const quality = [
       q.unusedErrorCorrection === null ? null : `${Math.round(q.unusedErrorCorrection * 100)} % of its error correction unused`,
       q.symbolContrast === null ? null : `contrast ${Math.round(q.symbolContrast * 100)} %`,
+      q.quietZone === null ? null : `quiet zone ${q.quietZone} modules`,
+      q.inverted === true ? "light on dark" : null,
+      q.mirrored === true ? "mirrored" : null,
     ].filter((part) => part !== null);
     if (quality.length > 0) printLine(`  print:   ${quality.join(", ")}`);
   } else {

@@ -7,7 +7,9 @@
  * finds first, so one broken code makes the image invalid. With several codes each finding
  * about a code says which ("Code 2 of 2: ..."), in the image's order.
  */
-import { MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
+import { modulePixels } from "../qr/index.js";
+import { isQuietZoneShort, MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
+import { frameList } from "../qr/frames.js";
 import { isFragile, isNearlyUncorrectable, type DecodeImageResult, type DecodedCode } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
@@ -23,12 +25,18 @@ export function imageFindings(image: DecodeImageResult, perCode: (code: DecodedC
   const findings: Finding[] = [];
   if (image.codes.length === 0) {
     findings.push(finding("qr-no-code", "",
-      `No QR code found in the ${image.width}x${image.height} image by either decoder: a device's camera would not ` +
+      `No QR code found in the ${image.width}x${image.height} image${(image.frameCount ?? 1) > 1 ? ` (in any of its ${image.frameCount} frames)` : ""} by either decoder: a device's camera would not ` +
         "start provisioning from it.",
       "check that the whole code is in the picture with its quiet zone (4 light modules), sharp, evenly lit and not mirrored"));
     return findings;
   }
-  if (image.codes.length > 1) {
+  const story = framesStory(image);
+  if (story !== null) {
+    findings.push(finding("qr-animated", "", `${capitalised(story)}.`,
+      "show one still image of one code: export a frame that shows it as a PNG (ImageMagick counts frames from 0: `magick 'anim.gif[1]' code.png` writes frame 2)"));
+  }
+  // In an animated image several codes may be one per frame (qr-animated says so); several in one frame are several in view.
+  if (image.codes.length > 1 && (story === null || someFrameShowsSeveral(image.codes))) {
     findings.push(finding("qr-multiple-codes", "",
       `The image holds ${image.codes.length} QR codes; a device's camera reads whichever it finds first, so every ` +
         "one is checked and any code that fails makes the image invalid.",
@@ -36,6 +44,36 @@ export function imageFindings(image: DecodeImageResult, perCode: (code: DecodedC
   }
   findings.push(...labelledByCode(image.codes.map((code) => [...codeFindings(code), ...perCode(code)])));
   return findings;
+}
+
+/** Whether one frame of an animated image shows more than one code. */
+function someFrameShowsSeveral(codes: readonly DecodedCode[]): boolean {
+  const seen = new Set<number>();
+  for (const frame of codes.flatMap((c) => c.frames ?? [])) {
+    if (seen.has(frame)) return true;
+    seen.add(frame);
+  }
+  return false;
+}
+
+/**
+ * For an animated image whose frames do not all show the same code(s): what a camera may see,
+ * frame by frame ("an animated GIF of 3 frames, and a camera reads whichever is on screen: frame 1
+ * shows no code, frames 2 and 3 code 1"); null for a still image or frames that all agree.
+ */
+export function framesStory(image: DecodeImageResult): string | null {
+  const count = image.frameCount ?? 1;
+  // No code in any frame is qr-no-code's to say.
+  if (count <= 1 || image.codes.length === 0) return null;
+  const all = Array.from({ length: count }, (_, i) => i + 1);
+  const withCode = new Set(image.codes.flatMap((c) => c.frames ?? []));
+  const none = all.filter((f) => !withCode.has(f));
+  if (none.length === 0 && image.codes.every((c) => (c.frames?.length ?? count) === count)) return null;
+  const parts = image.codes.map((c, i) =>
+    `${frameList(c.frames ?? all)} ${c.frames?.length === 1 ? "shows" : "show"} ${image.codes.length > 1 ? `code ${i + 1}` : "the code"}`);
+  if (none.length > 0) parts.push(`${frameList(none)} ${none.length === 1 ? "shows" : "show"} no code`);
+  const differ = image.codes.length > 1 ? `: the frames show ${image.codes.length} different codes, and a device provisions from whichever its camera reads` : "";
+  return `an animated GIF of ${count} frames, and a camera reads whichever frame is on screen: ${parts.join("; ")}${differ}`;
 }
 
 /**
@@ -88,11 +126,11 @@ function codeFindings(code: DecodedCode): Finding[] {
         ? "print in black on white (no grey, tinted or glossy stock), or photograph the code in even light"
         : "print the code larger and sharper, with a full quiet zone, or use a higher error-correction level"));
   }
-  // The same check `qr` makes when it renders, measured here on the image (a tenth short of 4
-  // is rounding in the decoder's corners, not a narrower margin).
-  if (code.quietZone !== undefined && code.quietZone < MIN_QUIET_ZONE - 0.25) {
-    const modules = Math.round(code.quietZone);
-    findings.push(finding("qr-quiet-zone", "", `${capitalised(quietZoneMessage(modules))}.`,
+  // The same check `qr` makes when it renders, measured here on the image (a little short of 4
+  // is the measure's own error, not a narrower margin: isQuietZoneShort). The message gives the
+  // zone as measured, to a tenth: rounded, 3.6 modules would be "4 modules, less than the 4".
+  if (code.quietZone !== undefined && isQuietZoneShort(code.quietZone, modulePixels(code))) {
+    findings.push(finding("qr-quiet-zone", "", `${capitalised(quietZoneMessage(code.quietZone))}.`,
       `leave a light margin of ${MIN_QUIET_ZONE} modules on every side of the code (aosp-sim qr renders one by default)`));
   }
   findings.push(...orientationFindings(code));

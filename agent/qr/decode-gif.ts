@@ -20,20 +20,48 @@ function capturingConsole<T>(work: () => T): { result: T; printed: string[] } {
   }
 }
 
-/** The first frame, as the screen shows it (jimp decodes only the first frame too). */
-export function decodeGif(bytes: Uint8Array): Bitmap {
-  const { result, printed } = capturingConsole(() => {
-    const reader = new omggif.GifReader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    const frame = reader.frameInfo(0);
-    checkLzwCodes(bytes, frame.data_offset, frame.width * frame.height);
-    const data = new Uint8ClampedArray(reader.width * reader.height * 4);
-    reader.decodeAndBlitFrameRGBA(0, data);
-    return { data, width: reader.width, height: reader.height };
-  });
-  if (printed.length > 0) {
-    throw new Error(printed[0]!.replace(/^Warning, /, "").replace(/\.$/, ""));
-  }
+/** Throws what omggif tried to print as the refusal (its words, without "Warning, " and the full stop). */
+function silently<T>(work: () => T): T {
+  const { result, printed } = capturingConsole(work);
+  if (printed.length > 0) throw new Error(printed[0]!.replace(/^Warning, /, "").replace(/\.$/, ""));
   return result;
+}
+
+/**
+ * Every frame as the screen shows it in turn (a camera pointed at an animated GIF sees whichever
+ * is on screen): each frame drawn over what the previous one left, as its predecessor's disposal
+ * method says (GIF89a: 2 clears that frame's rectangle, 3 restores what was under it). Every
+ * frame's LZW codes are checked before any pixel is decoded. The frames are yielded one at a
+ * time on one canvas, so memory stays that of two screens whatever the frame count: a frame
+ * yielded is valid until the next is asked for.
+ */
+export function decodeGifFrames(bytes: Uint8Array): { width: number; height: number; frameCount: number; frames: () => Generator<Bitmap> } {
+  const reader = silently(() => new omggif.GifReader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+  const frameCount = reader.numFrames();
+  silently(() => {
+    for (let i = 0; i < frameCount; i++) {
+      const frame = reader.frameInfo(i);
+      checkLzwCodes(bytes, frame.data_offset, frame.width * frame.height);
+    }
+  });
+  const { width, height } = reader;
+  function* frames(): Generator<Bitmap> {
+    const canvas = new Uint8ClampedArray(width * height * 4);
+    let before: Uint8ClampedArray | null = null;
+    for (let i = 0; i < frameCount; i++) {
+      const frame = reader.frameInfo(i);
+      if (frame.disposal === 3) before = canvas.slice();
+      silently(() => reader.decodeAndBlitFrameRGBA(i, canvas));
+      yield { data: canvas, width, height };
+      if (frame.disposal === 2) clearRect(canvas, width, frame);
+      else if (frame.disposal === 3 && before !== null) canvas.set(before);
+    }
+  }
+  return { width, height, frameCount, frames };
+}
+
+function clearRect(canvas: Uint8ClampedArray, width: number, r: { x: number; y: number; width: number; height: number }): void {
+  for (let y = r.y; y < r.y + r.height; y++) canvas.fill(0, (y * width + r.x) * 4, (y * width + r.x + r.width) * 4);
 }
 
 /** GIF's LZW codes are at most 12 bits: 4096 table entries. */

@@ -177,9 +177,9 @@ function tiffDimensions(b: Uint8Array): Dimensions | null {
  * 65535 x 65535 frame inside a 1 x 1 screen costs 4 billion pixels of work. A frame that does not
  * fit inside the screen is impossible (problem), and so is a stream cut off before its trailer.
  */
-function gifStructure(b: Uint8Array): { size: Dimensions | null; problem: string | null } {
+function gifStructure(b: Uint8Array): { size: Dimensions | null; problem: string | null; frames: number } {
   const size = gifDimensions(b);
-  if (!size) return { size, problem: null };
+  if (!size) return { size, problem: null, frames: 0 };
   const flags = b[10] ?? 0;
   let p = 13 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
   /** Skips data sub-blocks (a length byte, that many bytes) up to the 0 terminator; -1 if cut off. */
@@ -194,7 +194,7 @@ function gifStructure(b: Uint8Array): { size: Dimensions | null; problem: string
   let frames = 0;
   while (p < b.length) {
     const block = b[p]!;
-    if (block === 0x3b) return { size, problem: frames === 0 ? "it holds no image (no frame before its end)" : null };
+    if (block === 0x3b) return { size, problem: frames === 0 ? "it holds no image (no frame before its end)" : null, frames };
     if (block === 0x21) {
       p = p + 2 <= b.length ? skipSubBlocks(p + 2) : -1;
     } else if (block === 0x2c) {
@@ -204,6 +204,7 @@ function gifStructure(b: Uint8Array): { size: Dimensions | null; problem: string
         return {
           size,
           problem: `frame ${frames + 1} (${w}x${h} pixels at ${x},${y}) does not fit inside its ${size.width}x${size.height} screen`,
+          frames,
         };
       }
       frames += 1;
@@ -211,11 +212,16 @@ function gifStructure(b: Uint8Array): { size: Dimensions | null; problem: string
       p += 10 + (local & 0x80 ? 3 << ((local & 7) + 1) : 0);
       p = p + 1 <= b.length ? skipSubBlocks(p + 1) : -1; // LZW minimum code size, then the data
     } else {
-      return { size, problem: `it holds an unknown block (0x${block.toString(16)}) at byte ${p}` };
+      return { size, problem: `it holds an unknown block (0x${block.toString(16)}) at byte ${p}`, frames };
     }
     if (p < 0) break;
   }
-  return { size, problem: "its data stops before the end of the stream (the file is cut short)" };
+  return { size, problem: "its data stops before the end of the stream (the file is cut short)", frames };
+}
+
+/** The frames a GIF holds (image descriptors before its trailer, or before the damage that ends it). */
+export function gifFrameCount(bytes: Uint8Array): number {
+  return gifStructure(bytes).frames;
 }
 
 const BMP_BITS_PER_PIXEL = new Set([1, 4, 8, 16, 24, 32]);

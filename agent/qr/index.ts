@@ -21,11 +21,11 @@ export { FRAGILE_SYMBOL_CONTRAST, FRAGILE_UNUSED_ERROR_CORRECTION, isFragile } f
  * dynamic import() of a loaded module still costs a resolution on every call (under a loader
  * such as tsx, a round trip to its thread: 6 % of decoding a corpus image).
  */
-let decoders: Promise<[typeof import("./load-image.js"), typeof import("./decode-bitmap.js")]> | null = null;
+let decoders: Promise<[typeof import("./load-image.js"), typeof import("./decode-bitmap.js"), typeof import("./frames.js")]> | null = null;
 
 function loadDecoders() {
   if (!decoders) {
-    decoders = Promise.all([import("./load-image.js"), import("./decode-bitmap.js")]);
+    decoders = Promise.all([import("./load-image.js"), import("./decode-bitmap.js"), import("./frames.js")]);
     // A failed load (a missing native module) is reported, and tried again by the next call.
     decoders.catch(() => (decoders = null));
   }
@@ -38,10 +38,29 @@ export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<D
     throw new TypeError(`decodeQrImage: bytes must be the image's bytes as a Uint8Array or Buffer; pass the bytes, not a path (e.g. await readFile(path)) (got ${givenValue(bytes)})`);
   }
   if (typeof label !== "string") throw new TypeError(`decodeQrImage: label must be a string naming the image in messages, e.g. its file name (got ${givenValue(label)})`);
-  const [{ loadImage }, { decodeBitmap }] = await loadDecoders();
-  const bitmap = await loadImage(bytes, label);
-  const codes = await decodeBitmap(bitmap);
-  return { file: label, width: bitmap.width, height: bitmap.height, codes };
+  const [{ loadImageFrames }, { decodeBitmap, MAX_CODES }, { mergeFrames }] = await loadDecoders();
+  const image = await loadImageFrames(bytes, label);
+  const { width, height, frameCount } = image;
+  if (frameCount === 1) {
+    for (const bitmap of image.frames()) return { file: label, width, height, frameCount, codes: await decodeBitmap(bitmap) };
+  }
+  // An animated GIF: every frame, one at a time (a frame is valid until the next is decoded). A
+  // frame the same as the one before (a pause, a still stretch) holds the same codes.
+  const perFrame: Awaited<ReturnType<typeof decodeBitmap>>[] = [];
+  let previous: Uint8ClampedArray | null = null;
+  for (const bitmap of image.frames()) {
+    if (previous !== null && Buffer.compare(bytesOf(previous), bytesOf(bitmap.data)) === 0) {
+      perFrame.push(perFrame[perFrame.length - 1]!);
+      continue;
+    }
+    perFrame.push(await decodeBitmap(bitmap));
+    previous = bitmap.data.slice();
+  }
+  return { file: label, width, height, frameCount, codes: mergeFrames(perFrame, MAX_CODES) };
+}
+
+function bytesOf(data: Uint8ClampedArray): Buffer {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** The size of one module in image pixels, estimated from the code's corners; null when unknown. */

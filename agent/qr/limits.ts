@@ -13,3 +13,11 @@ export function pixelCount(pixels: number): string {
 
 /** Image files larger than this are refused unread (a 50 MP PNG is far smaller). */
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Frames of an animated GIF decoded at most. Every frame is decoded and searched (a camera sees
+ * whichever is on screen), so a GIF's cost is its frames times its screen: the frames' pixels
+ * count together against MAX_IMAGE_PIXELS, and past this many frames (a spinner, a video clip)
+ * the file is refused rather than decoded for seconds.
+ */
+export const MAX_GIF_FRAMES = 64;

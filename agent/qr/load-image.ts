@@ -11,16 +11,17 @@
 import sharp from "sharp";
 import { InputError } from "../protocol/errors.js";
 import type { Bitmap } from "./bitmap.js";
-import { decodeGif } from "./decode-gif.js";
+import { decodeGifFrames } from "./decode-gif.js";
 import {
   DECODABLE_FORMATS,
   findStructureProblem,
   FORMAT_NAMES,
+  gifFrameCount,
   readImageDimensions,
   sniffImageFormat,
   type ImageFormat,
 } from "./image-format.js";
-import { MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
+import { MAX_GIF_FRAMES, MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
 
 const SUPPORTED = "PNG, JPEG, GIF, BMP or TIFF";
 
@@ -58,6 +59,20 @@ function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; w
       where,
       hint: "export the QR code again; the image has no pixels",
     });
+  }
+  const frames = format === "gif" ? gifFrameCount(bytes) : 1;
+  if (frames > MAX_GIF_FRAMES) {
+    throw new InputError(`is an animated GIF of ${frames} frames, more than the ${MAX_GIF_FRAMES} this tool decodes (it reads every frame, as a camera sees whichever is on screen)`, {
+      where,
+      hint: "export the frame that shows the code as a PNG (e.g. `magick 'anim.gif[0]' code.png`), or shorten the animation",
+    });
+  }
+  if (frames > 1 && frames * size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw new InputError(
+      `is an animated GIF of ${frames} frames of ${size.width}x${size.height} pixels (${pixelCount(frames * size.width * size.height)} pixels in all), ` +
+        `more than the ${pixelCount(MAX_IMAGE_PIXELS)} (${MAX_IMAGE_PIXELS / 1e6} MP) this tool decodes (it reads every frame, as a camera sees whichever is on screen)`,
+      { where, hint: "scale the animation down, shorten it, or export the frame that shows the code as a PNG" },
+    );
   }
   if (size.pixels > MAX_IMAGE_PIXELS) {
     const total = Number.isFinite(size.pixels)
@@ -104,8 +119,6 @@ async function decodeWithJimp(bytes: Uint8Array): Promise<Pixels> {
 
 function decodePixels(bytes: Uint8Array, format: ImageFormat): Promise<Pixels> | Pixels {
   switch (format) {
-    case "gif":
-      return decodeGif(bytes); // not through jimp: it would print its warnings on stdout
     case "bmp":
       return decodeWithJimp(bytes);
     default:
@@ -126,22 +139,83 @@ function libvipsDamage(reason: string, header: { width: number; height: number }
   return null;
 }
 
-/** Decodes image bytes to RGBA pixels, or throws an InputError naming `where`. */
-export async function loadImage(bytes: Uint8Array, where: string): Promise<Bitmap> {
+/** An image's frames: one for a still image, every frame of an animated GIF. */
+export interface LoadedImage {
+  width: number;
+  height: number;
+  frameCount: number;
+  /**
+   * The frames in order, as the screen shows them. Decoded one at a time as asked for: a frame is
+   * valid until the next is asked for. A frame that cannot be decoded throws an InputError.
+   */
+  frames(): Generator<Bitmap>;
+}
+
+/** The InputError for a file its decoder refused. */
+function damaged(error: unknown, format: ImageFormat, header: { width: number; height: number }, where: string): InputError {
+  const name = FORMAT_NAMES[format];
+  const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+  const damage = format === "gif" || format === "bmp" ? null : libvipsDamage(reason, header);
+  return new InputError(`is a damaged or truncated ${name} file ${damage ?? `(the ${name} decoder said: ${reason})`}`, {
+    where,
+    hint: "the file is truncated or corrupt; re-export or re-download the image",
+    cause: error,
+  });
+}
+
+/**
+ * Decodes image bytes to their frames, or throws an InputError naming `where`. GIF goes to
+ * omggif directly (decode-gif.ts): through jimp it would print its warnings on stdout, and jimp
+ * decodes only the first frame.
+ */
+export async function loadImageFrames(bytes: Uint8Array, where: string): Promise<LoadedImage> {
   const header = checkHeader(bytes, where);
   const { format } = header;
+  if (format === "gif") {
+    let gif: ReturnType<typeof decodeGifFrames>;
+    try {
+      gif = decodeGifFrames(bytes);
+    } catch (error) {
+      throw damaged(error, format, header, where);
+    }
+    return {
+      width: gif.width,
+      height: gif.height,
+      frameCount: gif.frameCount,
+      *frames() {
+        const frames = gif.frames();
+        for (;;) {
+          let next: IteratorResult<Bitmap>;
+          try {
+            next = frames.next();
+          } catch (error) {
+            throw damaged(error, format, header, where);
+          }
+          if (next.done) return;
+          yield next.value;
+        }
+      },
+    };
+  }
+  const bitmap = await loadStill(bytes, format, header, where);
+  return { width: bitmap.width, height: bitmap.height, frameCount: 1, *frames() { yield bitmap; } };
+}
+
+/** Decodes image bytes to RGBA pixels (an animated GIF's first frame), or throws an InputError naming `where`. */
+export async function loadImage(bytes: Uint8Array, where: string): Promise<Bitmap> {
+  const image = await loadImageFrames(bytes, where);
+  const first = image.frames().next();
+  if (first.done) throw new InputError("holds no image", { where, hint: "re-export the image" });
+  return image.frameCount > 1 ? { ...first.value, data: first.value.data.slice() } : first.value;
+}
+
+async function loadStill(bytes: Uint8Array, format: ImageFormat, header: { width: number; height: number }, where: string): Promise<Bitmap> {
   const name = FORMAT_NAMES[format];
   let pixels: Pixels;
   try {
     pixels = await decodePixels(bytes, format);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    const damage = format === "gif" || format === "bmp" ? null : libvipsDamage(reason, header);
-    throw new InputError(`is a damaged or truncated ${name} file ${damage ?? `(the ${name} decoder said: ${reason})`}`, {
-      where,
-      hint: "the file is truncated or corrupt; re-export or re-download the image",
-      cause: error,
-    });
+    throw damaged(error, format, header, where);
   }
   const { data, width, height } = pixels;
   if (width === 0 || height === 0 || data.length < width * height * 4) {

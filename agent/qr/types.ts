@@ -71,6 +71,11 @@ export interface DecodedCode {
    * absent when the code's size is unknown. ISO/IEC 18004 asks for 4.
    */
   quietZone?: number;
+  /**
+   * In an animated image (a GIF of several frames): the frames that show this code, 1-based, in
+   * order; absent for a still image.
+   */
+  frames?: number[];
   /** Mirrored (rows and columns swapped, as seen through the back of a print), as zxing-cpp read it; absent when it did not. */
   mirrored?: boolean;
   /**
@@ -99,5 +104,7 @@ export interface DecodeImageResult {
   file: string;
   width: number;
   height: number;
+  /** Frames in the image, each one read: 1 (or absent) for a still image, more for an animated GIF. */
+  frameCount?: number;
   codes: DecodedCode[];
 }

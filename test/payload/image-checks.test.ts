@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { validateInput } from "../../agent/cli/validate.js";
-import { blank, drawQr, encode, place, qrPng } from "../helpers/qr-images.js";
+import { decodeQrImage } from "../../agent/qr/index.js";
+import { InputError } from "../../agent/protocol/errors.js";
+import { animatedGif } from "../../fixtures/animated-gif.js";
+import { blank, drawQr, encode, place, qrPng, resize, rotate } from "../helpers/qr-images.js";
 
 const PAYLOAD = JSON.stringify({
   "android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME": "com.example.dpc/.AdminReceiver",
@@ -16,6 +19,13 @@ const PAYLOAD = JSON.stringify({
 
 async function validateImage(bytes: Uint8Array, options: { strict?: boolean } = {}) {
   return validateInput({ file: "code.png", bytes, kind: "image" }, options);
+}
+
+/** The quiet zone `decode --json` gives for the image's one code. */
+async function quietZoneOf(bytes: Uint8Array): Promise<number | undefined> {
+  const { codes } = await decodeQrImage(bytes, "code.png");
+  expect(codes).toHaveLength(1);
+  return codes[0]!.quietZone;
 }
 
 const rulesOf = (report: Awaited<ReturnType<typeof validateImage>>) => report.findings.map((f) => [f.severity, f.rule]);
@@ -65,11 +75,81 @@ describe("validate: the quiet zone", () => {
     expect(report.findings[0]!.message).toContain("A quiet zone of 2 modules");
   });
 
+  it("measures a code scaled to a module of a fractional number of pixels as printed: 4 modules, no warning", async () => {
+    // 4 px a module scaled by 1.41: 5.64 px a module; the margin's strips no longer fall on whole pixels.
+    const code = drawQr(PAYLOAD, { scale: 4, margin: 4 });
+    const bytes = await encode(resize(code, Math.round(code.width * 1.41), Math.round(code.height * 1.41)));
+    expect(rulesOf(await validateImage(bytes))).toEqual([]);
+    expect(await quietZoneOf(bytes)).toBeGreaterThanOrEqual(3.8);
+  });
+
+  it("measures a turned code's zone along its own sides, not outside its bounding box", async () => {
+    for (const [margin, expected] of [[4, []], [2, [["warning", "qr-quiet-zone"]]]] as const) {
+      const bytes = await encode(rotate(drawQr(PAYLOAD, { scale: 4, margin }), 45));
+      expect(rulesOf(await validateImage(bytes))).toEqual(expected);
+      expect(await quietZoneOf(bytes)).toBeCloseTo(margin, 0);
+    }
+  });
+
+  it("gives the zone as measured, to a tenth, never a rounded figure that is not less than 4", async () => {
+    const code = drawQr(PAYLOAD, { scale: 10, margin: 0 });
+    const canvas = blank(code.width + 200, code.height + 200);
+    place(canvas, code, 100, 100);
+    // A mark 3.5 modules left of the code (35 px at 10 px a module): a measured 3.5 must not read "4 modules".
+    place(canvas, blank(10, 60, 0), 55, 100 + code.height / 2 - 30);
+    const report = await validateImage(await encode(canvas));
+    expect(report.findings.map((f) => f.message)).toEqual([
+      "A quiet zone of 3.5 modules is less than the 4 ISO/IEC 18004 requires: cameras may not find the code, above all printed on or next to anything dark.",
+    ]);
+  });
+
   it("measures a light-on-dark code's dark margin, and is content with 4 modules or more", async () => {
     expect(rulesOf(await validateImage(await qrPng(PAYLOAD, { scale: 4, margin: 6 })))).toEqual([]);
     expect(rulesOf(await validateImage(await qrPng(PAYLOAD, { scale: 4, margin: 4, invert: true })))).toEqual([["warning", "qr-inverted"]]);
     expect(rulesOf(await validateImage(await qrPng(PAYLOAD, { scale: 4, margin: 1, invert: true })))).toEqual([
       ["warning", "qr-quiet-zone"], ["warning", "qr-inverted"],
     ]);
+  });
+});
+
+describe("validate: an animated GIF, every frame of it", () => {
+  const code = drawQr(PAYLOAD, { scale: 4 });
+  const empty = blank(code.width, code.height);
+  const other = drawQr(JSON.stringify({ ...JSON.parse(PAYLOAD), "android.app.extra.PROVISIONING_WIFI_SSID": "" }), { scale: 4 });
+  const bigger = blank(Math.max(code.width, other.width), Math.max(code.height, other.height));
+  const framed = (image: typeof code) => place(blank(bigger.width, bigger.height), image, 0, 0);
+
+  it("reads a code a later frame shows, and says which frames show it and which none", async () => {
+    const gif = animatedGif([empty, code, code]);
+    const decoded = await decodeQrImage(gif, "anim.gif");
+    expect(decoded.frameCount).toBe(3);
+    expect(decoded.codes.map((c) => c.frames)).toEqual([[2, 3]]);
+    const report = await validateImage(gif);
+    expect(rulesOf(report)).toEqual([["warning", "qr-animated"]]);
+    expect(report.findings[0]!.message).toBe(
+      "An animated GIF of 3 frames, and a camera reads whichever frame is on screen: frames 2, 3 show the code; frame 1 shows no code.");
+    expect(report.qr).toMatchObject({ frames: [2, 3], frameCount: 3 });
+  });
+
+  it("checks the code of every frame: frames that show different payloads, one of them invalid, fail", async () => {
+    const report = await validateImage(animatedGif([framed(code), framed(other)]));
+    expect(report.valid).toBe(false);
+    expect(report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(["qr-animated", "wifi-ssid-empty"]));
+    expect(report.findings.map((f) => f.rule)).not.toContain("qr-multiple-codes");
+    expect(report.findings.find((f) => f.rule === "qr-animated")!.message).toContain(
+      "frame 1 shows code 1; frame 2 shows code 2: the frames show 2 different codes");
+  });
+
+  it("has nothing to say when every frame shows the same code", async () => {
+    const report = await validateImage(animatedGif([code, code, code]));
+    expect(rulesOf(report)).toEqual([]);
+    expect(report.qr).toMatchObject({ frames: [1, 2, 3], frameCount: 3 });
+  });
+
+  it("refuses, naming the limit and the fix, a GIF of more frames than it decodes", async () => {
+    const small = blank(8, 8);
+    const refusal = decodeQrImage(animatedGif(Array.from({ length: 65 }, () => small)), "long.gif");
+    await expect(refusal).rejects.toBeInstanceOf(InputError);
+    await expect(refusal).rejects.toThrow(/is an animated GIF of 65 frames, more than the 64 this tool decodes/);
   });
 });
