@@ -84,6 +84,7 @@ export async function verify(given: VerifyOptions, io: ScriptIo): Promise<Verify
       faults: [],
       // A real device has no seed: its identity is its own.
       seed: null,
+      faultsNotFired: [],
     };
     const ok = finalState === "enrolled" && failure === null;
     return { summary, screenshot: ok ? null : await saveScreenshot(adb, "verify", io), ssid: observed.ssid };

@@ -12,14 +12,15 @@ import { InputError, isNotFound } from "../protocol/errors.js";
 import { checkOutputFile } from "../protocol/output-path.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
-import type { CreateDeviceOptions, Device } from "../device/create-device.js";
+import type { CreateDeviceOptions, Device, DeviceReport } from "../device/create-device.js";
 import { parseDuration } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { payloadSource, unusableProfile } from "../payload/payload-source.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
 import { checkSerialNumber } from "../device/identity.js";
 import { isPastEnrollment, isWithin } from "../machine/state-paths.js";
-import { deviceJson, followTimeline, identityLine, outcomeLines } from "../report/device-output.js";
+import { deviceJson, faultsNotFired, faultsNotFiredLines, followTimeline, identityLine, outcomeLines, type FaultNotFired } from "../report/device-output.js";
+import { stateFaultsNotStruck } from "../device/faults-not-struck.js";
 import { TranscriptFile } from "../report/transcript.js";
 import { action, err, errorDocument, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { parseAdbDevice } from "../device/adb/parse.js";
@@ -167,9 +168,11 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }), signal: stop.signal });
     stopFollowing();
     const interrupted = report.interrupted ? stop.caught() : null;
+    const notFired = unfiredFaults(device, report);
     if (interrupted !== null) {
       await transcript?.finish(device, report, { interrupted });
-      if (options.json) printJson(deviceJson(report, device.identity, faults, device.seed, { interrupted }));
+      if (options.json) printJson(deviceJson(report, device.identity, faults, device.seed, { interrupted }, notFired));
+      else for (const line of faultsNotFiredLines(notFired, out)) printLine(line);
       printError(interruptedNotice(report.finalStatePath, interrupted, options.deviceDir));
       return stop.exitCode()!;
     }
@@ -182,12 +185,14 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     const gaveUp = !reached && !enrolled && !missedUntil && clock instanceof RealClock && !report.failure && report.finalStatePath !== "signingIn.waitingForUser";
     await transcript?.finish(device, report, reached ? { until } : ranPastEnrollment || gaveUp ? { timedOut: true } : {});
     if (options.json) {
-      printJson(deviceJson(report, device.identity, faults, device.seed));
+      printJson(deviceJson(report, device.identity, faults, device.seed, {}, notFired));
     } else {
       printLine();
       // At the sign-in screen as --until asked, the device is not waiting for an account (before, it said "pass --user UPN --password PW" though both were given).
       for (const line of outcomeLines(report, out, { stoppedAsAsked: reached })) printLine(line);
-      if (reached && report.finalState !== "enrolled") {
+      // Enrolled (--until enrolled, enrolled.idle, enrolled.checkingIn) is a stop as asked too:
+      // the device was not left to go on, and --device-dir continues it from there.
+      if (reached) {
         printLine(`  stopped there as --until asked${options.deviceDir === undefined ? "" : "; enroll --device-dir continues from there"}`);
       } else if (ranPastEnrollment) {
         const waited = clock instanceof RealClock ? `--timeout ${options.timeout}` : "a simulated day";
@@ -200,6 +205,7 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       } else if (gaveUp) {
         printLine(`  gave up after --timeout ${options.timeout}`);
       }
+      for (const line of faultsNotFiredLines(notFired, out)) printLine(line);
     }
     return enrolled || reached ? EXIT_OK : EXIT_FAILED;
   } finally {
@@ -207,6 +213,17 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     transcript?.close();
     stop.dispose();
   }
+}
+
+/**
+ * The faults at a state (power-loss@STATE, clock-skew=OFFSET@STATE) this run never reached, and
+ * why: said at the end, or the QA engineer reproducing a failure takes the fault for harmless.
+ */
+function unfiredFaults(device: Device, report: DeviceReport): FaultNotFired[] {
+  const notStruck = stateFaultsNotStruck(device.faults, device.records, device.storage);
+  if (notStruck.length === 0) return [];
+  const boot = device.records.find((r) => r.kind === "step" && r.boot === "resumed");
+  return faultsNotFired(notStruck, report, boot?.kind === "step" ? boot.to : null);
 }
 
 /**

@@ -201,6 +201,12 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   keepSeed();
   const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({ ...options, ...(seed === null ? {} : { seed }) });
   const base = given.clock ?? options.clock ?? new SimulatedClock();
+  // A simulated clock starts at this process's real time, which can be far behind the simulated
+  // time the stored device lived to (a run's day of check-ins takes a second): the device's clock
+  // runs on from there, as a real device's does, so its alarms (the next check-in) keep their time.
+  if (stored?.clockAt != null && !given.clock && base instanceof SimulatedClock && base.now() < stored.clockAt) {
+    await base.advance(stored.clockAt - base.now());
+  }
   // The device's clock can be set (the payload's LOCAL_TIME) unless it is a clock port given as
   // the device's own: then it keeps what its owner reads.
   const skewed = skewClock(base, faults);

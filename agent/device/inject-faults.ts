@@ -24,6 +24,7 @@ import { formatDuration } from "./duration.js";
 import { findFault, formatFault, Strikes, type Fault, type StrikeCount } from "./faults.js";
 import type { ClockPort, StoragePort, WifiPort } from "./ports.js";
 import { readJson, writeJson, type StoredJson } from "./virtual/storage.js";
+import { POWER_CUTS_TAKEN } from "./faults-not-struck.js";
 import type { WifiEnvironment } from "./virtual/wifi.js";
 import { utf8Text } from "../protocol/utf8.js";
 import { InputError } from "../protocol/errors.js";
@@ -112,11 +113,6 @@ const SERVICE_TIMEOUT_STRIKES: StoredJson<number> = {
   is: (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0,
 };
 
-const POWER_CUTS_TAKEN: StoredJson<string[]> = {
-  key: "system/fault-power-cuts-taken.json",
-  holds: "the power-loss@STATE faults that have cut the power already (a list of faults as written, e.g. \"power-loss=30s@enrolling\")",
-  is: (value): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string"),
-};
 
 /** The JSON files the faults keep, for a check when the device boots. */
 export const FAULT_FILES: readonly StoredJson<unknown>[] = [WIFI_TIMEOUT_STRIKES, SERVICE_5XX_STRIKES, SERVICE_TIMEOUT_STRIKES, POWER_CUTS_TAKEN];

@@ -21,7 +21,7 @@ import type { StateHook } from "./inject-faults.js";
 import type { ClockPort, StoragePort } from "./ports.js";
 import type { DeviceWiring, PowerGate, WiredDeviceMachine } from "./wiring.js";
 import { addStepData, type DeviceRecord, type StepRecord } from "./step-record.js";
-import { readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
+import { CLOCK_AT, readStoredSnapshot, SNAPSHOT_KEY } from "./stored-snapshot.js";
 import { writeJson } from "./virtual/storage.js";
 
 export { SNAPSHOT_KEY };
@@ -333,8 +333,9 @@ export class DeviceRuntime {
 
   private persist(): void {
     if (!this.actor) return;
-    // Without the password typed at sign-in (agent/machine/kept-snapshot.ts).
-    writeJson(this.options.storage, SNAPSHOT_KEY, keptSnapshot(this.actor.getPersistedSnapshot()));
+    // Without the password typed at sign-in (agent/machine/kept-snapshot.ts), and with the time
+    // it was taken (stored-snapshot.ts, clockAt).
+    writeJson(this.options.storage, SNAPSHOT_KEY, { ...keptSnapshot(this.actor.getPersistedSnapshot()), [CLOCK_AT]: Math.round(baseClock(this.options.clock).now()) });
   }
 
   /** Faults that strike when the device enters a named state. */

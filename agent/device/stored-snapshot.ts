@@ -16,11 +16,22 @@ import { utf8Text } from "../protocol/utf8.js";
 
 export const SNAPSHOT_KEY = "system/machine-snapshot.json";
 
+/**
+ * The field of the stored snapshot that holds the time it was taken: the device's base clock
+ * (its clock before any skew or time set on it), ms since the epoch. A simulated clock starts at
+ * each process's real time, and a device resumed in another process must not read a time before
+ * the one it had lived to (its check-in alarm was set on that clock): create-device.ts moves a
+ * simulated clock on to it.
+ */
+export const CLOCK_AT = "clockAt";
+
 export interface StoredDevice {
   /** What XState restores the device machine from. */
   snapshot: Snapshot<unknown>;
   /** Who the stored device is (its serial number is the hardware's, whatever the caller asked). */
   identity: DeviceIdentity;
+  /** The base clock's reading when the snapshot was taken (CLOCK_AT); null in a snapshot stored before it was kept. */
+  clockAt: number | null;
 }
 
 const HINT = "use an empty directory for a new device, or delete this one's contents to start over";
@@ -59,9 +70,11 @@ export function readStoredSnapshot(storage: StoragePort, where: string): StoredD
       if (!isObject(children[invoke.id])) throw problem(`is in "${path}" but lost its running step "${invoke.id}"`);
     }
   }
+  const { [CLOCK_AT]: clockAt, ...machineSnapshot } = value;
+  if (clockAt !== undefined && !Number.isSafeInteger(clockAt)) throw problem(`has a "${CLOCK_AT}" that is not a time in milliseconds (${JSON.stringify(clockAt)})`);
   // Fields a newer simulator added take their out-of-the-box values.
   const context = { ...initialContext({ identity }), ...value["context"] };
-  return { snapshot: { ...value, context } as unknown as Snapshot<unknown>, identity };
+  return { snapshot: { ...machineSnapshot, context } as unknown as Snapshot<unknown>, identity, clockAt: (clockAt as number | undefined) ?? null };
 }
 
 function stateNode(path: string): AnyStateNode {

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { fromCallback, type ActorSystem, type AnyActorLogic } from "xstate";
 import { decodeQrImage } from "../qr/index.js";
 import { checkPayloadText, ruleInfo, type PayloadCheck } from "../payload/index.js";
-import { checkInInterval } from "../machine/checkin-cadence.js";
+import { checkInDelay } from "../machine/checkin-cadence.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
@@ -518,9 +518,7 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
         const due = context.nextCheckInAt;
         const start = context.enrollment?.enrolledAt;
         if (due === null || start === null || start === undefined) return 0;
-        const now = clock.now();
-        // A clock set back must not postpone the next check-in by more than one interval.
-        return clamp(due - now, 0, checkInInterval(Math.max(0, now - start)));
+        return checkInDelay(start, due, clock.now());
       },
     },
   };

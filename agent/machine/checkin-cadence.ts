@@ -51,3 +51,12 @@ export function checkInSchedule(enrolledAt: number, horizon: number): number[] {
   }
   return times;
 }
+
+/**
+ * How long until the check-in due at `due` fires, read at `now` on the device's clock. A clock
+ * set back (a clock-skew jump) must not postpone it by more than one interval, as the device's
+ * alarm would otherwise wait out the time the clock lost; a deadline past fires at once (0).
+ */
+export function checkInDelay(enrolledAt: number, due: number, now: number): number {
+  return Math.min(checkInInterval(Math.max(0, now - enrolledAt)), Math.max(0, due - now));
+}

@@ -4,6 +4,7 @@
  * Wi-Fi: Contoso-Staging rejected the key", "Checked in (#3): next check-in in 3m".
  */
 import { formatDuration } from "../device/duration.js";
+import { checkInDelay } from "../machine/checkin-cadence.js";
 import { skipsSetupWizard } from "../device/identity.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE, EXTRA_SERVICE_URL, MIN_SYNC_AGENT_VERSION } from "../protocol/intune-conventions.js";
 import { deviceMachine } from "../machine/device-machine.js";
@@ -97,6 +98,32 @@ function offerLine(offer: PackageOffer | undefined): string {
   return offer ? `${appLabel(offer.packageName)} ${offer.versionName}` : "an app";
 }
 
+/**
+ * When the next check-in comes, as a device's scheduled alarm would fire it. A deadline already
+ * past (a device powered on after its check-in was due) fires at once: "in 0ms" read as a check-in
+ * about to happen on time, when it is overdue.
+ */
+function nextCheckInWords(due: number, now: number, enrolledAt: number | null): string {
+  const late = now - due;
+  if (late >= 1000) return `next check-in overdue by ${formatDuration(late)}: checking in now`;
+  if (late >= 0) return "next check-in due now";
+  // As the device's timer waits it: a clock set back waits no more than one interval.
+  return `next check-in in ${formatDuration(enrolledAt === null ? -late : checkInDelay(enrolledAt, due, now))}`;
+}
+
+/**
+ * When a waiting request is tried again. Entering the wait, after the backoff. Powered on in it
+ * (a device resumed after a power cut or a kill), what is left of the backoff, as the retry timer
+ * counts it from the failure (wiring.ts retryDelay): the full backoff said then read as a new
+ * wait, when the retry came at once.
+ */
+function retryWhen(retry: NonNullable<DeviceContext["retry"]>, event: { type: string }, now: number): string {
+  if (event.type !== "POWER_ON") return `trying again in ${formatDuration(retry.delayMs)}`;
+  const left = Math.min(retry.delayMs, retry.dueAt - now);
+  if (left >= 1000) return `trying again in ${formatDuration(left)}`;
+  return left > -1000 ? "trying again now" : `trying again now, ${formatDuration(-left)} after it was due`;
+}
+
 /** The detail line for the state the device is now in, given what it knows. */
 export function describeState(state: string, context: DeviceContext, event: { type: string }, now: number, options: DescribeOptions = {}): string {
   const failure = context.failure;
@@ -104,13 +131,12 @@ export function describeState(state: string, context: DeviceContext, event: { ty
   const wifi = plan?.wifi;
   const retry = context.retry;
   if (state.endsWith(".waitingToRetry") && retry) {
-    return `${retry.cause.message}; trying again in ${formatDuration(retry.delayMs)} (attempt ${retry.attempt + 1} of ${context.settings.retry.maxAttempts})`;
+    return `${retry.cause.message}; ${retryWhen(retry, event, now)} (attempt ${retry.attempt + 1} of ${context.settings.retry.maxAttempts})`;
   }
   if (isErrorScreen(state)) {
     return failure ? `${failure.screen} (${failure.code}: ${failure.message})` : "Something went wrong";
   }
-  const nextCheckIn = () =>
-    context.nextCheckInAt === null ? "" : `next check-in in ${formatDuration(Math.max(0, context.nextCheckInAt - now))}`;
+  const nextCheckIn = () => (context.nextCheckInAt === null ? "" : nextCheckInWords(context.nextCheckInAt, now, context.enrollment?.enrolledAt ?? null));
 
   switch (state) {
     case "welcome":

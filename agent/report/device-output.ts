@@ -5,6 +5,7 @@
  */
 import type { Device, DeviceReport } from "../device/create-device.js";
 import { formatFault, type Fault } from "../device/faults.js";
+import type { StateFault } from "../device/faults-not-struck.js";
 import type { Styles } from "../cli/output.js";
 import type { DeviceIdentity } from "../machine/types.js";
 import { printable } from "../protocol/printable.js";
@@ -44,10 +45,57 @@ export interface DeviceJson {
   interrupted?: InterruptSignal;
   /** The locale, time zone and clock reading (ISO 8601) the payload set (each null when not set); absent when it gave none of them. */
   systemSettings?: { locale: string | null; timeZone: string | null; clockSetTo: string | null };
+  /** The @STATE faults that never struck because the device never entered their state, and why (empty when every one struck). */
+  faultsNotFired: FaultNotFired[];
+}
+
+/** A power-loss@STATE or clock-skew=OFFSET@STATE fault the run never reached. */
+export interface FaultNotFired {
+  /** As `faults` writes it: "power-loss=30s@enrolling". */
+  fault: string;
+  /** The state it waited for. */
+  state: string;
+  /** Why the device never entered it: "the device stopped at wifiFailed (wifiAuthFailed) first". */
+  reason: string;
+}
+
+/**
+ * Each fault at a state the device never entered (inject-faults.ts stateFaultsNotStruck), with
+ * why, from how the run ended: the device failed, stopped or was stopped first, or went on to
+ * where it ended on a path without that state. `resumedIn`: the state a device resumed from its
+ * storage booted in (it may have passed the state in an earlier run), else null.
+ */
+export function faultsNotFired(
+  notStruck: readonly StateFault[],
+  report: Pick<DeviceReport, "finalStatePath" | "failure" | "interrupted">,
+  resumedIn: string | null,
+): FaultNotFired[] {
+  return notStruck.map((fault) => ({ fault: formatFault(fault), state: fault.state, reason: notFiredReason(fault.state, report, resumedIn) }));
+}
+
+function notFiredReason(state: string, report: Pick<DeviceReport, "finalStatePath" | "failure" | "interrupted">, resumedIn: string | null): string {
+  const end = report.finalStatePath;
+  if (report.interrupted) return `the run was interrupted at ${end} before the device entered ${state}`;
+  if (report.failure) return `the device stopped at ${end} (${report.failure.code}) before it entered ${state}`;
+  const resumed = resumedIn === null ? "" : `resumed in ${resumedIn} and `;
+  if (!end.startsWith("enrolled")) return `the device ${resumed}stopped at ${end} before it entered ${state}`;
+  return `the device ${resumed}went on to ${end} on a path that does not pass through ${state}`;
+}
+
+/** The closing lines that say which faults at a state never struck, and why. */
+export function faultsNotFiredLines(notFired: readonly FaultNotFired[], styles: Styles): string[] {
+  return notFired.map((f) => styles.yellow(`  fault ${f.fault} never struck: ${f.reason}`));
 }
 
 /** The `enroll --json` document (the README's contract plus identity, failure and faults; and the signal that interrupted it). */
-export function deviceJson(report: DeviceReport, identity: DeviceIdentity, faults: readonly Fault[], seed: number | null, stop: Pick<EndStop, "interrupted"> = {}): DeviceJson {
+export function deviceJson(
+  report: DeviceReport,
+  identity: DeviceIdentity,
+  faults: readonly Fault[],
+  seed: number | null,
+  stop: Pick<EndStop, "interrupted"> = {},
+  notFired: readonly FaultNotFired[] = [],
+): DeviceJson {
   return {
     deviceId: report.deviceId,
     finalState: report.finalState,
@@ -61,6 +109,7 @@ export function deviceJson(report: DeviceReport, identity: DeviceIdentity, fault
     seed,
     ...(stop.interrupted === undefined ? {} : { interrupted: stop.interrupted }),
     ...(report.systemSettings === undefined ? {} : { systemSettings: settingsJson(report.systemSettings) }),
+    faultsNotFired: [...notFired],
   };
 }
 

@@ -162,6 +162,11 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
     lineNumbers.push(index + 1);
   }
   const start = records[0];
+  if (start?.type === "start" && (start as { format?: unknown }).format === undefined) {
+    // A start record edited or cut: named by its line and field, as any other damaged record is
+    // (it was said to be no start record at all).
+    throw damagedRecord(start, 0, lineNumbers[0]!, '"format" is missing', where);
+  }
   if (start?.type !== "start" || typeof start.format !== "string" || !start.format.startsWith(FORMAT_PREFIX)) {
     throw new InputError("is not an aosp-sim transcript (its first line is not a start record)", {
       where,

@@ -36,3 +36,12 @@ describe("parseTranscript on a line that is not JSON", () => {
     expect(refusal(`${START}\n${STATE}\nnot json\n`).message).toMatch(/line 3 is not JSON: the transcript is damaged/);
   });
 });
+
+describe("parseTranscript on a start record without its format", () => {
+  // Before: "is not an aosp-sim transcript (its first line is not a start record)", though it was one.
+  it("names the line and the missing field, with the fix, as for any other damaged record", () => {
+    const { message, hint } = refusal(`\n${JSON.stringify({ type: "start", at: "2026-01-01T00:00:00.000Z" })}\n${STATE}\n`);
+    expect(message).toBe('t.jsonl: line 2 (the start record): "format" is missing');
+    expect(hint).toBe("record the run again, or put back the start record as it was written");
+  });
+});

@@ -46,6 +46,19 @@ describe("the human timeline", () => {
     };
     expect(describeState("enrolling.waitingToRetry", retrying, { type: "x" }, 0)).toBe("HTTP 503; trying again in 2s (attempt 2 of 5)");
   });
+
+  // Before, a device killed in the wait and resumed after its retry was due said "trying again in
+  // 2s", as if it waited anew, and tried again at once.
+  it("describes a retry a device is powered on in by what is left of its wait", () => {
+    const retrying = {
+      ...context,
+      retry: { step: "enroll", attempt: 1, delayMs: 8000, dueAt: 8000, cause: { code: "serviceUnavailable", message: "HTTP 503", retryable: true, at: 0 } },
+    };
+    const poweredOn = { type: "POWER_ON" };
+    expect(describeState("enrolling.waitingToRetry", retrying, poweredOn, 3000)).toBe("HTTP 503; trying again in 5s (attempt 2 of 5)");
+    expect(describeState("enrolling.waitingToRetry", retrying, poweredOn, 8000)).toBe("HTTP 503; trying again now (attempt 2 of 5)");
+    expect(describeState("enrolling.waitingToRetry", retrying, poweredOn, 20_000)).toBe("HTTP 503; trying again now, 12s after it was due (attempt 2 of 5)");
+  });
 });
 
 describe("transcripts", () => {
