@@ -5,6 +5,9 @@
  * port named `wfi` was replaced by a virtual one in silence; `acceptTerms: "no"` accepted the
  * terms; `chaos.sed` and `throttle.burst` were ignored.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDevice, InputError, runFleet, startMockService } from "../../agent/index.js";
 
@@ -63,6 +66,19 @@ describe("startMockService's throttle and chaos, runFleet's service", () => {
     expect(chaos.message).toMatch(/^startMockService chaos\.sed: is not a part of chaos \(did you mean seed\?\)/);
     const service = await rejection(runFleet, { devices: 1, service: { url: "http://127.0.0.1:9", adminToken: "t", timeout: 5 } });
     expect(service).toBeInstanceOf(RangeError);
-    expect(service.message).toBe('runFleet: service takes only url and adminToken (got "timeout" too); a request\'s time limit is serviceTimeoutMs');
+    expect(service.message).toBe('runFleet: service takes only url, adminToken and socketPath (got "timeout" too); a request\'s time limit is serviceTimeoutMs');
   });
+
+  it("takes the handle startMockService returns as it is, its devices reaching it over its local socket", async () => {
+    // The check above first refused this handle for its other fields (publicUrl, port, close, ...).
+    const folder = mkdtempSync(join(tmpdir(), "aosp-sim-handle-"));
+    const service = await startMockService({ port: 0, passwordHashCost: 8, socketPath: join(folder, "service.sock") });
+    try {
+      const { summary } = await runFleet({ devices: 2, seed: 3, threads: 1, service });
+      expect(summary.enrolled).toBe(2);
+    } finally {
+      await service.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

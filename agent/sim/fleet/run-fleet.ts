@@ -46,8 +46,11 @@ export interface FleetOptions {
   faults?: readonly (FaultRate | string)[];
   /** After enrolling, each device lives this long on its own clock (default 0; at most MAX_LIFE_MS). */
   lifeMs?: number;
-  /** A running service and its admin token; without one the embedded service is started. */
-  service?: { url: string; adminToken: string };
+  /**
+   * A running service and its admin token (and its local socket, which the devices then use);
+   * the handle startMockService returns can be given as it is. Without one the embedded service is started.
+   */
+  service?: { url: string; adminToken: string; socketPath?: string };
   /**
    * How long the service gets to answer each request of the check and the set-up (the fleet's
    * user and profile), in milliseconds (default SERVICE_ANSWER_TIMEOUT_MS, 10 s): a running
@@ -210,18 +213,25 @@ function settle(given: FleetOptions): SettledOptions {
 }
 
 /** `service` as runFleet takes it: `{ url, adminToken }`, the URL read as --service reads it. */
-function runningService(service: unknown): { url: string; adminToken: string } {
+function runningService(service: unknown): { url: string; adminToken: string; socketPath?: string } {
   if (typeof service !== "object" || service === null || Array.isArray(service)) {
     throw new RangeError(`runFleet: service must be { url, adminToken }, the URL and admin token \`aosp-sim serve\` printed (got ${givenValue(service)})`);
   }
-  const extra = Object.keys(service).find((key) => key !== "url" && key !== "adminToken");
-  if (extra !== undefined) throw new RangeError(`runFleet: service takes only url and adminToken (got ${JSON.stringify(extra)} too); a request's time limit is serviceTimeoutMs`);
-  const { url, adminToken } = service as { url?: unknown; adminToken?: unknown };
+  // The handle startMockService returns is taken whole (it has close, admin, port, ...), its local
+  // socket used as the embedded service's is; any other object names only these fields, so a
+  // misspelled or misplaced one (timeout) is said rather than ignored.
+  const handle = typeof (service as { close?: unknown }).close === "function";
+  const extra = handle ? undefined : Object.keys(service).find((key) => key !== "url" && key !== "adminToken" && key !== "socketPath");
+  if (extra !== undefined) throw new RangeError(`runFleet: service takes only url, adminToken and socketPath (got ${JSON.stringify(extra)} too); a request's time limit is serviceTimeoutMs`);
+  const { url, adminToken, socketPath } = service as { url?: unknown; adminToken?: unknown; socketPath?: unknown };
+  if (socketPath !== undefined && (typeof socketPath !== "string" || socketPath === "")) {
+    throw new RangeError(`runFleet: service.socketPath must be the path of the service's local socket, as startMockService returns it (got ${givenValue(socketPath)})`);
+  }
   if (typeof url !== "string") throw new RangeError(`runFleet: service.url must be the service's base URL, e.g. "http://127.0.0.1:8080" (got ${givenValue(url)})`);
   if (typeof adminToken !== "string" || adminToken === "") {
     throw new RangeError(`runFleet: service.adminToken must be the admin token \`aosp-sim serve\` printed on its first line (got ${givenValue(adminToken)})`);
   }
-  return { ...(service as { url: string; adminToken: string }), url: httpBaseUrl(url, "runFleet service.url") };
+  return { url: httpBaseUrl(url, "runFleet service.url"), adminToken, ...(typeof socketPath === "string" ? { socketPath } : {}) };
 }
 
 /** An AbortSignal, or one from another realm (a test runner's): what addEventListener and aborted make it. */
