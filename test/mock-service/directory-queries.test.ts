@@ -62,7 +62,11 @@ describe("$orderby that Entra ID answers only in an advanced query", () => {
 
   it("refuses users sorted by createdDateTime without ConsistencyLevel: eventual and $count=true, and sorts them with both", async () => {
     const t = service();
-    for (const name of ["b", "a"]) await t.service.admin.createUser({ displayName: name, userPrincipalName: `${name}@contoso.example`, password: "P@ss-w0rd" });
+    // A second apart on the service's clock: created in one millisecond, the two tie.
+    for (const name of ["b", "a"]) {
+      await t.service.admin.createUser({ displayName: name, userPrincipalName: `${name}@contoso.example`, password: "P@ss-w0rd" });
+      t.clock.now = new Date(t.clock.now.getTime() + 1000);
+    }
     for (const [path, headers] of [["/beta/users?$orderby=createdDateTime", false], ["/beta/users?$orderby=createdDateTime%20desc", true]] as const) {
       const refused = headers ? await eventual(t, path) : await t.admin("GET", path);
       expect(errorOf(refused), path).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });

@@ -163,6 +163,8 @@ export function validBodies(fixtures: Fixtures): Record<string, unknown> {
     "POST /beta/groups": { displayName: "Lab devices", mailEnabled: false, mailNickname: "lab", securityEnabled: true, groupTypes: ["DynamicMembership"], membershipRule: '(device.deviceModel -match "^Fuzz") -or (device.enrollmentProfileName -in ["Fuzz", "Lab"])', membershipRuleProcessingState: "On" },
     "PATCH /beta/groups/{id}": { membershipRule: '(device.deviceManufacturer -startsWith "Con")', membershipRuleProcessingState: "Paused" },
     "POST /beta/groups/{id}/members/$ref": { "@odata.id": `https://graph.microsoft.com/v1.0/directoryObjects/${fixtures.devices[0]!.id}` },
+    "POST /beta/groups/{id}/owners/$ref": { "@odata.id": `https://graph.microsoft.com/v1.0/users/${fixtures.userId}` },
+    [`POST ${K}/{id}/scheduleActionsForRules`]: { deviceComplianceScheduledActionForRules: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 24 }] }] },
     "POST /sim/v1/packages": { packageName: "com.microsoft.intune.aospagent", versionName: "25.1.0", versionCode: 2501000 },
     [`POST ${C}`]: { "@odata.type": "#microsoft.graph.aospDeviceOwnerDeviceConfiguration", displayName: "Lab configuration", cameraBlocked: true, passwordMinimumLength: 6, passwordRequiredType: "numeric" },
     [`PATCH ${C}/{id}`]: { "@odata.type": "#microsoft.graph.aospDeviceOwnerDeviceConfiguration", cameraBlocked: null, passwordMinimumLength: 8 },
