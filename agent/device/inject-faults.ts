@@ -113,7 +113,6 @@ const SERVICE_TIMEOUT_STRIKES: StoredJson<number> = {
   is: (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0,
 };
 
-
 /** The JSON files the faults keep, for a check when the device boots. */
 export const FAULT_FILES: readonly StoredJson<unknown>[] = [WIFI_TIMEOUT_STRIKES, SERVICE_5XX_STRIKES, SERVICE_TIMEOUT_STRIKES, POWER_CUTS_TAKEN];
 
