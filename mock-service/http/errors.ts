@@ -123,7 +123,7 @@ export function makeErrorHandler(log: (line: string) => void, fileOption: string
   return (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void => {
     const device = isDeviceApi(request);
     // The route's own body limit (the log upload raises it); routing errors have no route yet.
-    const described = describeError(error, device, request.routeOptions?.bodyLimit, request.routeOptions?.schema?.body);
+    const described = describeError(error, device, request.routeOptions?.bodyLimit, request.routeOptions?.schema?.body, request.body);
     const { status } = described;
     const body = !device && isDirectoryRequest(request.url) ? entraError(described.body, error) : described.body;
     // A full disk fails every write alike until space returns: one line a request, not a stack
@@ -234,6 +234,7 @@ function describeError(
   device: boolean,
   bodyLimit: number | undefined,
   bodySchema: unknown,
+  body: unknown,
 ): { status: number; body: ErrorContent } {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { code: error.code, message: error.message, ...error.extra } };
@@ -244,7 +245,7 @@ function describeError(
     return { status: 503, body: { code: device ? "serviceUnavailable" : GRAPH_CODES.unavailable, message: unavailable } };
   }
   const invalid = (message: string) => ({ status: 400, body: { code: "invalidRequest", message } });
-  if (error.validation) return invalid(validationMessage(error, bodySchema));
+  if (error.validation) return invalid(validationMessage(error, bodySchema, body));
   switch (error.code) {
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return invalid("the request body is empty; send a JSON object");
@@ -286,9 +287,12 @@ function describeError(
 
 /**
  * One sentence from ajv's first complaint, naming the field the way the caller wrote it. With the
- * route's body schema, a missing property that takes a fixed set of values lists them.
+ * route's body schema, a missing property that takes a fixed set of values lists them; with the
+ * body, a property sent in another case (`DisplayName`, as PowerShell hashtables are often
+ * written) is named with the spelling the route takes, since JSON property names in a Graph body
+ * are case-sensitive and "is required" alone hides the typo.
  */
-export function validationMessage(error: FastifyError, bodySchema?: unknown): string {
+export function validationMessage(error: FastifyError, bodySchema?: unknown, body?: unknown): string {
   const first = error.validation?.[0];
   if (!first) return "the request is invalid";
   const context = error.validationContext ?? "body";
@@ -304,10 +308,16 @@ export function validationMessage(error: FastifyError, bodySchema?: unknown): st
     case "required": {
       const missing = String(params["missingProperty"]);
       const values = context === "body" ? allowedValues(bodySchema, first.instancePath, missing) : undefined;
-      return `${where(join(missing))} is required${values ? `: one of ${values.join(", ")}` : ""}`;
+      const sent = context === "body" ? sameNameInOtherCase(Object.keys(objectAt(body, first.instancePath) ?? {}), missing) : undefined;
+      const hint = sent === undefined ? "" : ` (the body has "${join(sent)}": property names are case-sensitive; write "${missing}")`;
+      return `${where(join(missing))} is required${values ? `: one of ${values.join(", ")}` : ""}${hint}`;
     }
-    case "additionalProperties":
-      return `${where(join(params["additionalProperty"]))} is not a property this route accepts`;
+    case "additionalProperties": {
+      const extra = String(params["additionalProperty"]);
+      const declared = context === "body" ? sameNameInOtherCase(Object.keys(schemaAt(bodySchema, first.instancePath)?.properties ?? {}), extra) : undefined;
+      const hint = declared === undefined ? "" : `; property names are case-sensitive: write "${declared}"`;
+      return `${where(join(extra))} is not a property this route accepts${hint}`;
+    }
     case "enum":
       return `${where(pointer)} must be one of: ${(params["allowedValues"] as unknown[]).map((value) => (value === null ? "null" : String(value))).join(", ")}`;
     case "type":
@@ -333,12 +343,32 @@ const FORMATS: Record<string, string> = {
   "date-time": "a date and time written as ISO 8601, e.g. 2030-01-01T00:00:00Z",
 };
 
-/** The values the body schema allows for property `name` of the object at `instancePath`, if it lists them. */
-function allowedValues(bodySchema: unknown, instancePath: string, name: string): string[] | undefined {
+/** The object schema at a JSON pointer into the body (properties only, as the routes' bodies nest). */
+function schemaAt(bodySchema: unknown, instancePath: string): { properties?: Record<string, unknown> } | undefined {
   let schema = bodySchema as { properties?: Record<string, unknown> } | undefined;
   for (const segment of instancePath.split("/").slice(1)) {
     schema = schema?.properties?.[segment] as typeof schema;
   }
+  return schema;
+}
+
+/** The object at a JSON pointer into the body, or undefined. */
+function objectAt(body: unknown, instancePath: string): Record<string, unknown> | undefined {
+  let value = body;
+  for (const segment of instancePath.split("/").slice(1)) {
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  }
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The name among `names` that is `name` in another case, if any. */
+function sameNameInOtherCase(names: readonly string[], name: string): string | undefined {
+  return names.find((candidate) => candidate !== name && candidate.toLowerCase() === name.toLowerCase());
+}
+
+/** The values the body schema allows for property `name` of the object at `instancePath`, if it lists them. */
+function allowedValues(bodySchema: unknown, instancePath: string, name: string): string[] | undefined {
+  const schema = schemaAt(bodySchema, instancePath);
   const values = (schema?.properties?.[name] as { enum?: unknown[] } | undefined)?.enum;
   return values?.filter((value) => value !== null).map(String);
 }

@@ -73,6 +73,53 @@ const REPORTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 const notImplemented = (message: string) => new ApiError(501, "notImplemented", message);
 
 /**
+ * Graph operations on paths the mock serves with other methods: without this table such a request
+ * was 405 "Specified HTTP method is not allowed for the request target", which tells a script
+ * author that Graph has no such operation. Each is documented in Graph's reference (beta):
+ * Create and Update managedDevice (intune-devices-manageddevice-create, -update), Create, Update
+ * and Delete device (device-post-devices, device-update, device-delete).
+ */
+const UNSIMULATED_OPERATIONS: readonly { method: string; pattern: RegExp; route: string; operation: string; instead: string }[] = [
+  {
+    method: "POST",
+    pattern: /^\/beta\/deviceManagement\/managedDevices$/i,
+    route: "/beta/deviceManagement/managedDevices",
+    operation: "Create managedDevice",
+    instead: "a managed device appears when a device enrolls with an enrollment profile's token (aosp-sim enroll, or the device API's POST /device/v1/enroll)",
+  },
+  {
+    method: "PATCH",
+    pattern: /^\/beta\/deviceManagement\/managedDevices\/[^/]+$/i,
+    route: "/beta/deviceManagement/managedDevices/{id}",
+    operation: "Update managedDevice",
+    instead: "a managed device's properties come from what the device reports at enrollment and check-in",
+  },
+  {
+    method: "POST",
+    pattern: /^\/beta\/devices$/i,
+    route: "/beta/devices",
+    operation: "Create device",
+    instead: "a device's directory object is made when the device enrolls",
+  },
+  {
+    method: "PATCH",
+    pattern: /^\/beta\/devices\/[^/]+$/i,
+    route: "/beta/devices/{id}",
+    operation: "Update device",
+    instead: "a device's directory object follows its managed device",
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/beta\/devices\/[^/]+$/i,
+    route: "/beta/devices/{id}",
+    operation: "Delete device",
+    instead:
+      "an enrolled device's directory object goes with its managed device: DELETE /beta/deviceManagement/managedDevices/{id} removes both " +
+      "(find the managed device with GET /beta/deviceManagement/managedDevices?$filter=azureADDeviceId eq '{deviceId}')",
+  },
+];
+
+/**
  * The 501 for a Graph route the mock does not serve, or undefined. `served` lists the routes the
  * mock has right under the item (e.g. "GET|PATCH /beta/users/{id}", "POST /beta/users/{id}/assignLicense").
  */
@@ -90,11 +137,18 @@ export function unsimulatedRoute(method: string, path: string, served: (itemPath
         "POST /beta/deviceManagement/managedDevices/{id}/wipe or DELETE /beta/deviceManagement/managedDevices/{id} for each device (POST /beta/$batch carries up to 20 such requests)",
     );
   }
+  const operation = UNSIMULATED_OPERATIONS.find((o) => o.method === method && o.pattern.test(path));
+  if (operation) {
+    return notImplemented(`${method} ${operation.route}: Graph's ${operation.operation} is not simulated by the mock; ${operation.instead}`);
+  }
   for (let end = segments.length - 1; end >= 3; end--) {
     const item = segments.slice(0, end).join("/");
     const found = ITEMS.find((i) => i.pattern.test(item));
     if (!found) continue;
     const segment = segments[end]!;
+    // A route the mock serves there, asked with another method (GET .../wipe), is the caller's
+    // method to fix (405 with Allow), not a route the mock lacks.
+    if (end === segments.length - 1 && served(item).some((route) => route.split("/").at(-1)!.toLowerCase() === segment.toLowerCase())) return undefined;
     const route = `${method} ${found.template}/${segment}${segments.length > end + 1 ? "/..." : ""}`;
     const here = `it serves ${served(item).join(", ")} (all routes: /openapi.json)`;
     if (found.type === "microsoft.graph.managedDevice" && MANAGED_DEVICE_ACTIONS.has(segment.toLowerCase())) {

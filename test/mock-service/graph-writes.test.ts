@@ -286,3 +286,26 @@ describe("the deviceManagement singleton of a new tenant", () => {
     expect((await t.admin("GET", "/beta/deviceManagement")).body.subscriptionState).toBe("active");
   });
 });
+
+// Before: `{"DisplayName": ...}` on a create was "\"displayName\" is required", and on a PATCH
+// "\"DisplayName\" is not a property this route accepts", neither saying that only the case differed.
+describe("a property name written in another case", () => {
+  it("is named with the spelling the route takes, on a create, a nested object and a PATCH", async () => {
+    const t = service();
+    const create = errorOf(await t.admin("POST", PROFILES, { DisplayName: "Lab", enrollmentMode: USER_ASSOCIATED }));
+    expect(create).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(create.message).toBe('"displayName" is required (the body has "DisplayName": property names are case-sensitive; write "displayName")');
+    const user = errorOf(
+      await t.admin("POST", "/beta/users", {
+        accountEnabled: true, displayName: "Bob", mailNickname: "bob", userPrincipalName: "bob@contoso.example",
+        passwordProfile: { forceChangePasswordNextSignIn: false, Password: "Corr3ct-Horse" },
+      }),
+    );
+    expect(user.message).toBe('"passwordProfile.password" is required (the body has "passwordProfile.Password": property names are case-sensitive; write "password")');
+    const profile = await createProfile(t);
+    const patch = errorOf(await t.admin("PATCH", `${PROFILES}/${profile.id}`, { WifiSsid: "Staging" }));
+    expect(patch.message).toBe('"WifiSsid" is not a property this route accepts; property names are case-sensitive: write "wifiSsid"');
+    // A name the route has in no case keeps the plain refusal.
+    expect(errorOf(await t.admin("PATCH", `${PROFILES}/${profile.id}`, { shoe: 1 })).message).toBe('"shoe" is not a property this route accepts');
+  });
+});

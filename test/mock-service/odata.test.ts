@@ -154,7 +154,7 @@ describe("$filter, $select, $orderby, $count", () => {
     expect(errorOf(entity)).toMatchObject({ status: 400, code: "invalidRequest" });
   });
 
-  it("counts with $count=true; directory objects need ConsistencyLevel: eventual, and so do ne, not and endswith", async () => {
+  it("counts with $count=true; directory objects count only with ConsistencyLevel: eventual, and ne, not and endswith need both", async () => {
     const t = service();
     const profile = await createProfile(t);
     await devices(t, 3, profile.tokenValue);
@@ -163,8 +163,16 @@ describe("$filter, $select, $orderby, $count", () => {
     expect(counted.body.value).toHaveLength(1);
     await licensedUser(t, "ann@contoso.example");
     await licensedUser(t, "bob@fabrikam.example");
+    // Without the header Entra ID answers the page and leaves the count out (it fails silently).
     const plain = await t.admin("GET", "/beta/users?$count=true");
-    expect(errorOf(plain)).toMatchObject({ status: 400, code: "Request_BadRequest" });
+    expect(plain.status).toBe(200);
+    expect(plain.body).not.toHaveProperty("@odata.count");
+    expect(plain.body.value).toHaveLength(2);
+    const withHeader = await http(`${t.url}/beta/users?$count=true`, { bearer: t.service.adminToken, headers: { ConsistencyLevel: "eventual" } });
+    expect(withHeader.body["@odata.count"]).toBe(2);
+    // An advanced operator with $count=true but no header is still refused, as Graph refuses it.
+    const endsWithNoHeader = await t.admin("GET", `/beta/users?$filter=${q("endswith(userPrincipalName,'@fabrikam.example')")}&$count=true`);
+    expect(errorOf(endsWithNoHeader)).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
     const endsWith = `/beta/users?$filter=${q("endswith(userPrincipalName,'@fabrikam.example')")}`;
     expect(errorOf(await t.admin("GET", endsWith))).toMatchObject({ status: 400, code: "Request_UnsupportedQuery" });
     const advanced = await http(`${t.url}${endsWith}&$count=true`, { bearer: t.service.adminToken, headers: { ConsistencyLevel: "eventual" } });

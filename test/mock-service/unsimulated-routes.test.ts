@@ -42,6 +42,53 @@ describe("Graph routes the mock does not simulate", () => {
     expect(cast.message).toContain(`type-cast segments ('microsoft.graph.user') are not simulated by the mock; ask /beta/groups/${group}/members`);
   });
 
+  // Before: GET and DELETE of .../managedDevices/{id}/wipe were 501 "the Intune action 'wipe' is
+  // not simulated by the mock", though wipe is served; the method was what was wrong.
+  it("answers a served device action asked with another method 405 with Allow: POST, as createToken is", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await enroll(t, profile.tokenValue);
+    const device = (await t.admin("GET", `${DEVICES}?$select=id`)).body.value[0].id as string;
+    for (const method of ["GET", "DELETE", "PATCH"]) {
+      const reply = await t.admin(method, `${DEVICES}/${device}/wipe`);
+      expect(errorOf(reply), method).toMatchObject({ status: 405, code: "Request_BadRequest" });
+      expect(reply.headers.get("allow"), method).toBe("POST");
+      expect(reply.body.error.message, method).not.toContain("not simulated");
+    }
+    // The device was not wiped by any of them.
+    expect((await t.admin("GET", `${DEVICES}/${device}?$select=managementState`)).body.managementState).toBe("managed");
+  });
+
+  // Before: each was 405 "Specified HTTP method is not allowed for the request target", as if
+  // Graph had no such operation; Graph documents every one.
+  it("answers Graph's create, update and delete operations it does not simulate on served paths with 501, saying what to do instead", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    await enroll(t, profile.tokenValue);
+    const managed = (await t.admin("GET", `${DEVICES}?$select=id,azureADDeviceId`)).body.value[0] as { id: string; azureADDeviceId: string };
+    const object = (await t.admin("GET", "/beta/devices?$select=id")).body.value[0].id as string;
+
+    const deleted = errorOf(await t.admin("DELETE", `/beta/devices/${object}`));
+    expect(deleted).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(deleted.message).toContain("DELETE /beta/devices/{id}: Graph's Delete device is not simulated by the mock");
+    expect(deleted.message).toContain("DELETE /beta/deviceManagement/managedDevices/{id} removes both");
+    for (const [method, path, operation] of [
+      ["PATCH", `/beta/devices/${object}`, "Update device"],
+      ["POST", "/beta/devices", "Create device"],
+      ["PATCH", `${DEVICES}/${managed.id}`, "Update managedDevice"],
+      ["POST", DEVICES, "Create managedDevice"],
+    ]) {
+      const reply = errorOf(await t.admin(method!, path!, {}));
+      expect(reply, `${method} ${path}`).toMatchObject({ status: 501, code: "notImplemented" });
+      expect(reply.message, `${method} ${path}`).toContain(`Graph's ${operation} is not simulated by the mock`);
+    }
+    // Nothing was removed: the directory object and its managed device are still there.
+    expect((await t.admin("GET", `/beta/devices/${object}`)).status).toBe(200);
+    expect((await t.admin("GET", `${DEVICES}/${managed.id}`)).status).toBe(200);
+    // A method Graph has no operation for stays 405.
+    expect(errorOf(await t.admin("PUT", `/beta/devices/${object}`, {}))).toMatchObject({ status: 405 });
+  });
+
   it("refuses Graph's bulk device action, saying that AOSP devices take actions one device at a time (the seed)", async () => {
     const t = service();
     const profile = await createProfile(t);
