@@ -58,7 +58,7 @@ const APPLIED = [
   ["SKIP_EDUCATION_SCREENS", "PSES", "boolean", "false"],
   ["USE_MOBILE_DATA", "PUMD", "boolean", "false"],
   ["SENSORS_PERMISSION_GRANT_OPT_OUT", "PPSGOO", "boolean", "false"],
-  ["SUPPORTED_MODES", null, "int", "0 (as if the key were absent)"],
+  ["SUPPORTED_MODES", null, "int", "1 (organization-owned, as if the key were absent)"],
   ["SKIP_OWNERSHIP_DISCLAIMER", null, "boolean", "false"],
   ["RETURN_BEFORE_POLICY_COMPLIANCE", null, "boolean", "true"],
   ["KEEP_SCREEN_ON", null, "boolean", "false"],
