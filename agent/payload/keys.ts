@@ -83,6 +83,12 @@ const APPLIED = [
   ["WIFI_PROXY_PORT", "PWPRP", "int", "0"],
   ["WIFI_PROXY_BYPASS", "PWPB", "string", "no bypass list"],
   ["WIFI_PAC_URL", "PWPU", "string", "no PAC file"],
+  // Android 13+: the device policy management role holder's download, read for the QR flow
+  // (ExtrasProvisioningDataParser.parseRoleHolderDownloadInfoFromExtras); DevicePolicyManager
+  // system API extras without short aliases.
+  ["ROLE_HOLDER_PACKAGE_DOWNLOAD_LOCATION", null, "string", "no role holder download"],
+  ["ROLE_HOLDER_SIGNATURE_CHECKSUM", null, "string", "no role holder download"],
+  ["ROLE_HOLDER_PACKAGE_DOWNLOAD_COOKIE_HEADER", null, "string", "no Cookie header"],
 ] as const satisfies readonly Row[];
 
 const IGNORED = [
