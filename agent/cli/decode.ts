@@ -26,6 +26,7 @@ import { isUnexpandedPattern } from "./validate-batch.js";
 import { textIsConverted } from "./code-bytes.js";
 import { firstInvalidUtf8 } from "../payload/check.js";
 import { framesStory } from "../payload/qr-findings.js";
+import { noQrCodeStory } from "../qr/no-code.js";
 import {
   EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
 } from "./output.js";
@@ -163,10 +164,8 @@ export function registerDecode(program: Command): void {
           const animation = animationWarning(result);
           if (animation) printError(animation);
           if (result.codes.length === 0) {
-            const noCode = new InputError(`no QR code found in the ${result.width}x${result.height} image${framesNote(result)}`, {
-              where: result.file,
-              hint: "make sure the whole code is in the picture with its quiet zone, sharp and evenly lit",
-            });
+            const story = noQrCodeStory(result, framesNote(result), "make sure the whole code is in the picture with its quiet zone, sharp and evenly lit");
+            const noCode = new InputError(story.what, { where: result.file, hint: story.fix });
             printError(formatInputError(noCode));
             exit = Math.max(exit, EXIT_FAILED);
           }

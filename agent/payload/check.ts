@@ -18,6 +18,7 @@ import { deviceSettingsRules } from "./rules/device-settings.js";
 import { downloadRules } from "./rules/download.js";
 import { intuneRules } from "./rules/intune.js";
 import { keyRules } from "./rules/keys.js";
+import { roleHolderRules } from "./rules/role-holder.js";
 import { sizeRules } from "./rules/size.js";
 import { wifiRules } from "./rules/wifi.js";
 
@@ -61,6 +62,7 @@ const PAYLOAD_RULES: Rule[] = [
   ...keyRules,
   ...adminRules,
   ...downloadRules,
+  ...roleHolderRules,
   ...wifiRules,
   ...deviceSettingsRules,
   ...intuneRules,

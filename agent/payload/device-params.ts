@@ -79,7 +79,9 @@ export function deviceParams(extras: Extras): ProvisioningParams | null {
     // Android ignores SKIP_EDUCATION_SCREENS when provisioning starts from a QR code.
     skipEducationScreens: false,
     sensorsPermissionGrantOptOut: extras.boolean("SENSORS_PERMISSION_GRANT_OPT_OUT") ?? false,
-    supportedModes: extras.number("SUPPORTED_MODES") ?? 0,
+    // The QR flow reads it with FLAG_SUPPORTED_MODES_ORGANIZATION_OWNED (1) as the default
+    // (ExtrasProvisioningDataParser.getInitiatorRequestedProvisioningModes; docs/provisioning-facts.md §1).
+    supportedModes: extras.number("SUPPORTED_MODES") ?? 1,
     organizationName: extras.string("ORGANIZATION_NAME"),
     supportUrl: extras.string("SUPPORT_URL"),
     adminPackageLabel: null, // current Android versions no longer read DEVICE_ADMIN_PACKAGE_LABEL

@@ -58,7 +58,7 @@ const APPLIED = [
   ["SKIP_EDUCATION_SCREENS", "PSES", "boolean", "false"],
   ["USE_MOBILE_DATA", "PUMD", "boolean", "false"],
   ["SENSORS_PERMISSION_GRANT_OPT_OUT", "PPSGOO", "boolean", "false"],
-  ["SUPPORTED_MODES", null, "int", "0 (as if the key were absent)"],
+  ["SUPPORTED_MODES", null, "int", "1 (organization-owned, as if the key were absent)"],
   ["SKIP_OWNERSHIP_DISCLAIMER", null, "boolean", "false"],
   ["RETURN_BEFORE_POLICY_COMPLIANCE", null, "boolean", "true"],
   ["KEEP_SCREEN_ON", null, "boolean", "false"],
@@ -83,6 +83,12 @@ const APPLIED = [
   ["WIFI_PROXY_PORT", "PWPRP", "int", "0"],
   ["WIFI_PROXY_BYPASS", "PWPB", "string", "no bypass list"],
   ["WIFI_PAC_URL", "PWPU", "string", "no PAC file"],
+  // Android 13+: the device policy management role holder's download, read for the QR flow
+  // (ExtrasProvisioningDataParser.parseRoleHolderDownloadInfoFromExtras); DevicePolicyManager
+  // system API extras without short aliases.
+  ["ROLE_HOLDER_PACKAGE_DOWNLOAD_LOCATION", null, "string", "no role holder download"],
+  ["ROLE_HOLDER_SIGNATURE_CHECKSUM", null, "string", "no role holder download"],
+  ["ROLE_HOLDER_PACKAGE_DOWNLOAD_COOKIE_HEADER", null, "string", "no Cookie header"],
 ] as const satisfies readonly Row[];
 
 const IGNORED = [

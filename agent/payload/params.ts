@@ -79,7 +79,10 @@ export interface ProvisioningParams {
   useMobileData: boolean;
   skipEducationScreens: boolean;
   sensorsPermissionGrantOptOut: boolean;
-  /** SUPPORTED_MODES, 0 (Android's DEFAULT_EXTRA_PROVISIONING_SUPPORTED_MODES) when absent or mistyped. */
+  /**
+   * SUPPORTED_MODES; 1 (FLAG_SUPPORTED_MODES_ORGANIZATION_OWNED, the default the QR flow reads it with) when absent
+   * or mistyped. (DEFAULT_EXTRA_PROVISIONING_SUPPORTED_MODES, 0, is for the other provisioning actions only.)
+   */
   supportedModes: number;
   organizationName: string | null;
   supportUrl: string | null;

@@ -10,6 +10,7 @@
 import { modulePixels } from "../qr/index.js";
 import { isQuietZoneShort, MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
 import { frameList } from "../qr/frames.js";
+import { noQrCodeStory } from "../qr/no-code.js";
 import { isFragile, isNearlyUncorrectable, type DecodeImageResult, type DecodedCode } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
 import type { Finding } from "./findings.js";
@@ -24,10 +25,12 @@ import { HIGH_VERSION, highVersionHint, highVersionMessage } from "./rules/size.
 export function imageFindings(image: DecodeImageResult, perCode: (code: DecodedCode) => Finding[] = () => []): Finding[] {
   const findings: Finding[] = [];
   if (image.codes.length === 0) {
+    const frames = (image.frameCount ?? 1) > 1 ? ` (in any of its ${image.frameCount} frames)` : "";
+    const story = noQrCodeStory(image, ` by either decoder${frames}`,
+      "check that the whole code is in the picture with its quiet zone (4 light modules), sharp, evenly lit and not mirrored");
     findings.push(finding("qr-no-code", "",
-      `No QR code found in the ${image.width}x${image.height} image${(image.frameCount ?? 1) > 1 ? ` (in any of its ${image.frameCount} frames)` : ""} by either decoder: a device's camera would not ` +
-        "start provisioning from it.",
-      "check that the whole code is in the picture with its quiet zone (4 light modules), sharp, evenly lit and not mirrored"));
+      `${story.what.charAt(0).toUpperCase()}${story.what.slice(1)}. A device's camera would not start provisioning from it.`,
+      story.fix));
     return findings;
   }
   const story = framesStory(image);

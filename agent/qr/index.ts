@@ -38,11 +38,15 @@ export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<D
     throw new TypeError(`decodeQrImage: bytes must be the image's bytes as a Uint8Array or Buffer; pass the bytes, not a path (e.g. await readFile(path)) (got ${givenValue(bytes)})`);
   }
   if (typeof label !== "string") throw new TypeError(`decodeQrImage: label must be a string naming the image in messages, e.g. its file name (got ${givenValue(label)})`);
-  const [{ loadImageFrames }, { decodeBitmap, MAX_CODES }, { mergeFrames }] = await loadDecoders();
+  const [{ loadImageFrames }, { decodeBitmap, decodeStillBitmap, MAX_CODES }, { mergeFrames }] = await loadDecoders();
   const image = await loadImageFrames(bytes, label);
   const { width, height, frameCount } = image;
   if (frameCount === 1) {
-    for (const bitmap of image.frames()) return { file: label, width, height, frameCount, codes: await decodeBitmap(bitmap) };
+    for (const bitmap of image.frames()) {
+      // With no QR code, the other barcodes in view (a Data Matrix ...) are named, if any.
+      const { codes, otherSymbologies } = await decodeStillBitmap(bitmap);
+      return { file: label, width, height, frameCount, codes, ...(otherSymbologies.length > 0 ? { otherSymbologies } : {}) };
+    }
   }
   // An animated GIF: every frame, one at a time (a frame is valid until the next is decoded). A
   // frame the same as the one before (a pause, a still stretch) holds the same codes.

@@ -107,4 +107,9 @@ export interface DecodeImageResult {
   /** Frames in the image, each one read: 1 (or absent) for a still image, more for an animated GIF. */
   frameCount?: number;
   codes: DecodedCode[];
+  /**
+   * With no QR code: the other barcodes found instead ("Data Matrix", "Aztec", ...), which a
+   * provisioning scanner does not read. Absent when there are QR codes, or nothing else either.
+   */
+  otherSymbologies?: string[];
 }

@@ -48,10 +48,13 @@ describe("a WIFI_SSID of the wrong type", () => {
 });
 
 describe("wrong types, in the device's numbers", () => {
-  it("gives Android's default for a mistyped SUPPORTED_MODES: 0, as if the key were absent", () => {
-    const f = findingOf(payloadWith({ [KEYS.SUPPORTED_MODES]: "1" }), "wrong-type");
-    expect(f.message).toMatch(/uses 0\b/);
-    expect(check(payloadWith({ [KEYS.SUPPORTED_MODES]: "1" })).params?.supportedModes).toBe(0);
+  // The QR (trusted-source) flow reads SUPPORTED_MODES with FLAG_SUPPORTED_MODES_ORGANIZATION_OWNED as the
+  // default (AOSP ExtrasProvisioningDataParser.getInitiatorRequestedProvisioningModes); 0 is the other actions'.
+  it("gives Android's default for a mistyped or absent SUPPORTED_MODES: 1, organization-owned", () => {
+    const f = findingOf(payloadWith({ [KEYS.SUPPORTED_MODES]: "4" }), "wrong-type");
+    expect(f.message).toMatch(/uses 1 \(organization-owned/);
+    expect(check(payloadWith({ [KEYS.SUPPORTED_MODES]: "4" })).params?.supportedModes).toBe(1);
+    expect(check(payloadWith({})).params?.supportedModes).toBe(1);
   });
 
   it("calls a fractional proxy port a number that is not whole, not 'not a number'", () => {

@@ -56,6 +56,8 @@ const CASES: Case[] = [
     doesNot: payloadWith({ [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: `${HELLO_CHECKSUM}=` }) },
   { rule: "checksum-length", triggers: payloadWith({ [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: HELLO_CHECKSUM.slice(0, 40) }), doesNot: payloadWith({}) },
   { rule: "checksum-stray-characters", triggers: payloadWith({ [KEYS.DEVICE_ADMIN_SIGNATURE_CHECKSUM]: `${HELLO_CHECKSUM}\n` }), doesNot: payloadWith({}) },
+  { rule: "role-holder-download", triggers: payloadWith({ [KEYS.ROLE_HOLDER_PACKAGE_DOWNLOAD_LOCATION]: "", [KEYS.ROLE_HOLDER_SIGNATURE_CHECKSUM]: HELLO_CHECKSUM }),
+    doesNot: payloadWith({ [KEYS.ROLE_HOLDER_PACKAGE_DOWNLOAD_LOCATION]: "https://x.example/rh.apk", [KEYS.ROLE_HOLDER_SIGNATURE_CHECKSUM]: HELLO_CHECKSUM }) },
   { rule: "checksum-both", triggers: payloadWith({ [KEYS.DEVICE_ADMIN_PACKAGE_CHECKSUM]: HELLO_CHECKSUM }), doesNot: payloadWith({}) },
   { rule: "no-network", triggers: payloadWith(noWifi), doesNot: payloadWith({ ...noWifi, [KEYS.USE_MOBILE_DATA]: true }) },
   { rule: "wifi-ssid-empty", triggers: payloadWith({ [KEYS.WIFI_SSID]: "" }), doesNot: payloadWith({ [KEYS.WIFI_SSID]: " " }) },

@@ -70,6 +70,7 @@ export const RULES: readonly RuleInfo[] = [
   failsAt("verification", rule("checksum-length", "error", "A checksum that decodes to other than 32 bytes (SHA-256); the device fails with \"checksum error\".")),
   rule("checksum-stray-characters", "warning", "A checksum with characters the device skips (spaces, line breaks, ...); it still decodes, other tools may not."),
   rule("checksum-both", "info", "Both checksums are given; the device checks the package checksum and ignores the signature checksum."),
+  rule("role-holder-download", "error", "ROLE_HOLDER_PACKAGE_DOWNLOAD_LOCATION and ROLE_HOLDER_SIGNATURE_CHECKSUM with an empty location or a checksum that decodes to nothing; Android 13+ refuses the payload."),
   rule("no-network", "info", "A download is needed but the payload configures no Wi-Fi and no mobile data; the device must already be online, which a device without a setup wizard (RealWear) never is."),
   // Wi-Fi
   rule("wifi-ssid-empty", "error", "WIFI_SSID is empty; Android refuses the payload (\"Can't set up device\")."),
