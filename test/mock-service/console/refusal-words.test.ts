@@ -101,6 +101,14 @@ describe("Create policy says what a setting takes, with its label", () => {
     expect(page).not.toContain("must match pattern");
   });
 
+  // Before: "the days after noncompliance are a whole number from 0 to 365", without the label
+  // or what was typed, unlike every setting's refusal above.
+  it.each(["400", "1.5", "-1"])("compliance noncompliantAfterDays %s", async (value) => {
+    const { status, page } = await post("/devices/compliance/create", { displayName: "Words", noncompliantAfterDays: value });
+    expect(status).toBe(400);
+    expect(fieldError(page, "noncompliantAfterDays")).toBe(`Mark device noncompliant: days after noncompliance: ${value} is not a whole number from 0 to 365.`);
+  });
+
   it("words the service's own refusals with the labels too", async () => {
     const { page } = await post("/devices/compliance/create", { displayName: "Words", osMinimumVersion: "14", osMaximumVersion: "12", noncompliantAfterDays: "0" });
     expect(fieldError(page, "osMinimumVersion")).toBe(
