@@ -128,6 +128,14 @@ describe("Terms and New group refuse with their labels", () => {
     );
   });
 
+  // Before: "Name is required: users see the title, the text and the acceptance statement on
+  // their device", a reason that is not the name's: users never see it.
+  it("gives an empty Name its own reason", async () => {
+    const { status, page } = await post("/tenant-admin/terms-and-conditions/create", { displayName: " ", title: "Terms", bodyText: "Text", acceptanceStatement: "I accept" });
+    expect(status).toBe(400);
+    expect(fieldError(page, "displayName")).toBe("Name is required: give the terms and conditions a name");
+  });
+
   it("ties an empty group name and a dynamic group without a rule to their fields", async () => {
     const unnamed = await post("/groups/new", { displayName: "", membershipType: "assigned" });
     expect(fieldError(unnamed.page, "displayName")).toBe("Group name is required");
