@@ -109,6 +109,14 @@ describe("a profile's token", () => {
     base = created.headers.get("location")!.split("?")[0]!;
   });
 
+  // Before, Replace token's date was required (the input's `required`) but its label lacked the
+  // wizard's required mark.
+  it("marks Replace token's date as required, as the wizard marks it", async () => {
+    const mark = '<label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>';
+    expect((await getPage(WIZARD)).text).toContain(mark);
+    expect((await getPage(`${base}/token/replace`)).text).toContain(mark);
+  });
+
   it("refuses a replacement date next to the field, described by its hint and its error", async () => {
     const response = await post(`${base}/token/replace`, { expiry: "2092-06-01" });
     expect(response.status).toBe(400);
