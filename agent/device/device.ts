@@ -227,7 +227,10 @@ export class DeviceFacade implements Device {
     // A state of the enrolled device's life is reached on its check-in cadence, or never (a wipe no
     // admin sends): without a limit given, a day of the device's clock is waited for it at most.
     const limit = pastEnrollment && given.limitMs === undefined ? { limitMs: PAST_ENROLLMENT_LIMIT_MS } : given;
-    let leftIdle = false;
+    // A device resumed mid-check-in (stopped there by `until`, or by a power cut) has left idle
+    // already: that check-in is the one due, and the run ends once it is back idle, not after the
+    // next one (a whole check-in interval later: 3 minutes, 15, or 8 hours on a real clock).
+    let leftIdle = this.snapshot.hasTag("enrolled") && this.state !== IDLE;
     // The device passes through most states while a request is in flight, between two timers:
     // it is stopped on the very step that enters `until` (its snapshot, saved after every step,
     // stays in its storage, and a later run resumes it there).

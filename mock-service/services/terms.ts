@@ -39,7 +39,9 @@ export class TermsService {
   create(input: TermsInput): TermsRecord {
     const required = (name: "displayName" | "title" | "bodyText" | "acceptanceStatement") => {
       const value = (input[name] ?? "").trim();
-      if (value === "") throw badRequest(`"${name}" is required: users see the title, the text and the acceptance statement on their device`);
+      // The name is the admin's (the console's lists show it); the other three are what users read.
+      const why = name === "displayName" ? "give the terms and conditions a name" : "users see the title, the text and the acceptance statement on their device";
+      if (value === "") throw badRequest(`"${name}" is required: ${why}`);
       return value;
     };
     const now = this.ctx.now();

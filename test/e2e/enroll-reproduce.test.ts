@@ -79,6 +79,20 @@ describe("aosp-sim enroll, reproducing a failure", { timeout: 60_000 }, () => {
     expect(result.stdout).not.toMatch(/in 0ms/);
   });
 
+  // Before, a device stopped in the middle of a check-in (--until enrolled.checkingIn, as the
+  // README offers) and resumed took that check-in, then waited for the next one, a whole interval
+  // later (3 minutes of real time early on, 8 hours after two hours), before the run ended.
+  it("ends a run resumed in the middle of a check-in once that check-in is done, not after the next", async () => {
+    const dir = temp.file("mid-check-in");
+    const stopped = await enroll("--seed", "5", "--device-dir", dir, "--until", "enrolled.checkingIn");
+    expect(stopped.code).toBe(0);
+    const resumed = await aospSim(["enroll", qr, "--clock", "simulated", "--device-dir", dir]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/ 0:00\.0 {2}enrolled\.checkingIn +power on +Powered on; resuming: Checking for updates\.\.\.\n +0:00\.\d {2}enrolled\.idle +checkIn done +Checked in \(#1, /);
+    expect(resumed.stdout).not.toContain("check-in timer");
+    expect(resumed.stdout).not.toContain("Checked in (#2");
+  });
+
   // Before, a simulated-clock device that had lived a day resumed on the new process's clock, a
   // day behind its own: "next check-in in 1d 2h", and then it checked in after 3 minutes.
   it("resumes a simulated-clock device on its own clock: its next check-in keeps its time", async () => {

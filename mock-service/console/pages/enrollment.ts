@@ -174,11 +174,18 @@ function shownRefusal(refusal: Refusal): FieldRefusal {
  * What to know before scanning a profile's QR code (the seed's notes, docs/provisioning-facts.md
  * §2 and §3): how to open the scanner, RealWear's exception (no first-time setup: the code is all
  * it needs), and, only when the code names a network, that a staging network is the one to
- * enroll on, since with a key the code carries it in plain text.
+ * enroll on, since with a key the code carries it in plain text. A code that names no network is
+ * all a RealWear device needs only if it could get online without it, which it cannot: it has no
+ * first-time setup to join a network on (the seed: "Wi-Fi details are required if the device
+ * doesn't have a button or option that lets it automatically connect to a network"), so it stops
+ * at "Couldn't connect to Wi-Fi", and the page says so instead.
  */
 function qrCaption(profile: ProfileRecord): Html {
+  if (!profile.configureWifi) {
+    return html`<p>Scan this code on the device's welcome screen, once the device is on a network: tap the screen six times to open the scanner.</p>
+<p>The code names no Wi-Fi network, so a device must already be online when it scans it. A RealWear device skips the first-time setup and cannot join a network before it scans, so it cannot enroll with this code: it stops at "Couldn't connect to Wi-Fi". For RealWear devices, create a profile with the SSID (and Wi-Fi type and pre-shared key) of the network they should join.</p>`;
+  }
   const scan = html`<p>Scan this code on the device's welcome screen: tap the screen six times to open the scanner. On a RealWear device, skip the first-time setup: its scanner opens when it starts, and this code is all it needs.</p>`;
-  if (!profile.configureWifi) return scan;
   const keyed = profile.wifiSecurityType !== "none" && profile.wifiPassword !== "";
   return html`${scan}<p>${
     keyed
@@ -588,7 +595,7 @@ ${errorSummary(error)}
 ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/${profile.id}/token/replace`,
-  html`<div class="field"><label for="expiry">Token expiration date</label>
+  html`<div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
   <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required${errors.attributes("expiry", true)}>
   <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${errors.note("expiry")}</div>
 <div class="wizard-buttons"><button type="submit" class="primary">OK</button><a class="button" href="${AOSP_USER_ASSOCIATED}/${profile.id}/token">Cancel</a></div>`,

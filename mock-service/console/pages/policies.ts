@@ -334,7 +334,8 @@ ${groupChoices(draft.groupIds, "Included groups", "Devices in these groups, and 
       if (refusal) return refuse(refusal);
       const days = Number(draft.noncompliantAfterDays);
       if (kind === "compliance" && !(/^\d+$/.test(draft.noncompliantAfterDays) && days <= MAX_NONCOMPLIANCE_DAYS)) {
-        return refuse({ field: "noncompliantAfterDays", message: `the days after noncompliance are a whole number from 0 to ${MAX_NONCOMPLIANCE_DAYS}` });
+        // In the form's words, as the settings' refusals are: the label, what was typed, what it takes.
+        return refuse({ field: "noncompliantAfterDays", message: `Mark device noncompliant: days after noncompliance: ${draft.noncompliantAfterDays} is not a whole number from 0 to ${MAX_NONCOMPLIANCE_DAYS}.` });
       }
       const input: PolicyInput = {
         "@odata.type": type.odataType,

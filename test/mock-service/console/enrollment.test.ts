@@ -109,6 +109,14 @@ describe("a profile's token", () => {
     base = created.headers.get("location")!.split("?")[0]!;
   });
 
+  // Before, Replace token's date was required (the input's `required`) but its label lacked the
+  // wizard's required mark.
+  it("marks Replace token's date as required, as the wizard marks it", async () => {
+    const mark = '<label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>';
+    expect((await getPage(WIZARD)).text).toContain(mark);
+    expect((await getPage(`${base}/token/replace`)).text).toContain(mark);
+  });
+
   it("refuses a replacement date next to the field, described by its hint and its error", async () => {
     const response = await post(`${base}/token/replace`, { expiry: "2092-06-01" });
     expect(response.status).toBe(400);
@@ -226,10 +234,19 @@ describe("the Token page's notes on the QR code", () => {
     expect(open).not.toContain("plain text");
     const none = await tokenPage({ displayName: "No Wi-Fi", wifiType: "none" });
     expect(none).not.toMatch(/plain text|staging network/);
-    for (const caption of [keyed, open, none]) {
-      expect(caption).toContain("tap the screen six times to open the scanner");
-      expect(caption).toContain("On a RealWear device, skip the first-time setup");
-    }
+    for (const caption of [keyed, open, none]) expect(caption).toContain("tap the screen six times to open the scanner");
+    for (const caption of [keyed, open]) expect(caption).toContain("On a RealWear device, skip the first-time setup");
+  });
+
+  // Before, a profile with no Wi-Fi got the same note: "On a RealWear device, skip the first-time
+  // setup: ... this code is all it needs", and a RealWear device given that code stopped at
+  // "Couldn't connect to Wi-Fi" (noNetwork: it has no setup wizard to join a network on).
+  it("says a code that names no network cannot set up a RealWear device, and what to create instead", async () => {
+    const none = await tokenPage({ displayName: "No Wi-Fi for RealWear", wifiType: "none" });
+    expect(none).not.toContain("this code is all it needs");
+    expect(none).toContain("The code names no Wi-Fi network, so a device must already be online when it scans it.");
+    expect(none).toContain("A RealWear device skips the first-time setup and cannot join a network before it scans, so it cannot enroll with this code");
+    expect(none).toContain("For RealWear devices, create a profile with the SSID");
   });
 });
 

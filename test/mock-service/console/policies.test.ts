@@ -154,7 +154,7 @@ describe("Devices > Compliance", () => {
     expect(list.text).toContain("Compliance reports are not available for Android (AOSP) devices");
     const refused = await post("/devices/compliance/create", { displayName: "Factory compliance", passwordRequired: "true", noncompliantAfterDays: "400" });
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toMatch(/id="noncompliantAfterDays"[^>]*aria-invalid="true"[\s\S]*id="noncompliantAfterDays-error">the days after noncompliance are a whole number from 0 to 365/);
+    expect(await refused.text()).toMatch(/id="noncompliantAfterDays"[^>]*aria-invalid="true"[\s\S]*id="noncompliantAfterDays-error">Mark device noncompliant: days after noncompliance: 400 is not a whole number from 0 to 365\./);
     const badPatch = await post("/devices/compliance/create", { displayName: "Factory compliance", minAndroidSecurityPatchLevel: "June 2024" });
     expect(await badPatch.text()).toMatch(/id="minAndroidSecurityPatchLevel"[^>]*aria-invalid="true"[\s\S]*Minimum security patch level: June 2024 is not a day the calendar has: write it as YYYY-MM-DD/);
     const created = await post("/devices/compliance/create", {

@@ -101,6 +101,14 @@ describe("Create policy says what a setting takes, with its label", () => {
     expect(page).not.toContain("must match pattern");
   });
 
+  // Before: "the days after noncompliance are a whole number from 0 to 365", without the label
+  // or what was typed, unlike every setting's refusal above.
+  it.each(["400", "1.5", "-1"])("compliance noncompliantAfterDays %s", async (value) => {
+    const { status, page } = await post("/devices/compliance/create", { displayName: "Words", noncompliantAfterDays: value });
+    expect(status).toBe(400);
+    expect(fieldError(page, "noncompliantAfterDays")).toBe(`Mark device noncompliant: days after noncompliance: ${value} is not a whole number from 0 to 365.`);
+  });
+
   it("words the service's own refusals with the labels too", async () => {
     const { page } = await post("/devices/compliance/create", { displayName: "Words", osMinimumVersion: "14", osMaximumVersion: "12", noncompliantAfterDays: "0" });
     expect(fieldError(page, "osMinimumVersion")).toBe(
@@ -118,6 +126,14 @@ describe("Terms and New group refuse with their labels", () => {
     expect(fieldError(page, "acceptanceStatement")).toBe(
       "Summary of Terms is required: users see the title, the text and the acceptance statement on their device",
     );
+  });
+
+  // Before: "Name is required: users see the title, the text and the acceptance statement on
+  // their device", a reason that is not the name's: users never see it.
+  it("gives an empty Name its own reason", async () => {
+    const { status, page } = await post("/tenant-admin/terms-and-conditions/create", { displayName: " ", title: "Terms", bodyText: "Text", acceptanceStatement: "I accept" });
+    expect(status).toBe(400);
+    expect(fieldError(page, "displayName")).toBe("Name is required: give the terms and conditions a name");
   });
 
   it("ties an empty group name and a dynamic group without a rule to their fields", async () => {
