@@ -23,8 +23,7 @@ import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { unwritableReason } from "../agent/protocol/output-path.js";
 import { removeAtExit } from "../agent/protocol/leftovers.js";
-import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
-import { parseDevices } from "../agent/device/adb/parse.js";
+import { Adb, AdbError, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
 import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
 
@@ -94,7 +93,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
       hint: avds.length > 0 ? `use one of: ${avds.join(", ")}` : CREATE_AVD_HINT,
     });
   }
-  const attached = parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8"));
+  const attached = await listDevices();
   if (attached.has(serial)) {
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
   }

@@ -85,6 +85,34 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  // adb's own lines when its server will not start (adb/adb_client.cpp, adb_connect). Before, the
+  // five lines were the message (and again in the screenshot's line), with a fix, `adb devices`,
+  // that fails the same way; and `start` read the failed `adb devices` as no device attached.
+  const NO_SERVER: Rule[] = [
+    {
+      tool: "adb",
+      prefix: "",
+      replies: [{ stderr: "* daemon not running; starting now at tcp:5037\nADB server didn't ACK\nFull server startup log: /tmp/adb.1000.log\n* failed to start daemon\nadb: cannot connect to daemon\n", exit: 1 }],
+    },
+  ];
+
+  it("says adb's server would not start, on one line, and what to try (exit 1)", async () => {
+    android.scenario(NO_SERVER);
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: adb's server is not running and could not be started \(adb: cannot connect to daemon\)$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: run `adb kill-server`, then `adb start-server`, which says why it does not start/m);
+    expect(result.stderr).not.toMatch(/ADB server didn't ACK|daemon not running/);
+  });
+
+  it("start stops at a failed `adb devices` rather than launching the emulator (exit 1)", async () => {
+    android.scenario([{ tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] }, ...NO_SERVER]);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--boot-timeout", "5s", "--output", android.dir], { killAfterMs: 20_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: adb's server is not running and could not be started/m);
+    expect(android.lines().filter((line) => line.startsWith("emulator -avd"))).toEqual([]);
+  });
+
   it("says adb is not on PATH (exit 1)", async () => {
     const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554"], { env: { PATH: android.dir } });
     expect(result.code).toBe(1);
