@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
+import { deviceProblem } from "../../agent/device/adb/adb.js";
 import { aospSim } from "../helpers/device-cli.js";
 import { adb, bootedDevice, fakeEmulatorsRunning, file, offlineDevice, shell, text, useFakeAndroid, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
@@ -111,6 +112,18 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^aosp-sim emulator: adb's server is not running and could not be started/m);
     expect(android.lines().filter((line) => line.startsWith("emulator -avd"))).toEqual([]);
+  });
+
+  // Before, the fix was to accept the "Allow USB debugging?" prompt, which a headless emulator shows
+  // to no one; the emulator trusts the key of its first boot after a wipe.
+  it("says an unauthorised emulator needs a wipe, as no one sees a headless emulator's prompt (exit 1)", async () => {
+    android.scenario([adb("get-state", text("unauthorized\n"))]);
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: emulator-5554 has not authorised this computer for USB debugging$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: the emulator trusts the adb key it was given at its first boot after a wipe, .*`aosp-sim emulator start --avd NAME --wipe-data`$/m);
+    expect(result.stderr).not.toMatch(/Allow USB debugging/);
+    expect(deviceProblem("R58M123ABC", "adb: device unauthorized.\n")?.hint).toBe('accept the "Allow USB debugging?" prompt on the device');
   });
 
   it("says adb is not on PATH (exit 1)", async () => {

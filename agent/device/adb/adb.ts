@@ -144,7 +144,7 @@ export function deviceProblem(serial: string, stderr: string): AdbError | null {
     );
   }
   if (/\bdevice unauthorized\b/.test(stderr)) {
-    return new AdbError("unauthorized", `${serial} has not authorised this computer for USB debugging`, "accept the \"Allow USB debugging?\" prompt on the device");
+    return new AdbError("unauthorized", `${serial} has not authorised this computer for USB debugging`, unauthorizedFix(serial));
   }
   if (/device '.*' not found|no devices\/emulators found|device not found/.test(stderr)) {
     return new AdbError("noDevice", `no device ${serial} is attached`, "start it (`aosp-sim emulator start`) and check `adb devices` lists it");
@@ -163,6 +163,18 @@ export async function listDevices(): Promise<Map<string, string>> {
     throw serverProblem(result.stderr) ?? new AdbError("failed", `\`adb devices\` failed (exit ${result.code}): ${said}`, "run `adb devices` by hand to see why");
   }
   return parseDevices(result.stdout.toString("utf8"));
+}
+
+/**
+ * The fix for an unauthorised device. A person accepts the prompt on a phone; an emulator started
+ * headless (-no-window) shows its prompt to no one, and it trusts the key it was given at its first
+ * boot after a wipe: the emulator hands the host's adb key to the system image as the property
+ * ro.boot.qemu.adb.pubkey, which the image copies to /data/misc/adb/adb_keys only when that file
+ * does not exist yet (device/generic/goldfish init/init.adb-setup.ranchu.sh). docs/emulator-facts.md §6.
+ */
+function unauthorizedFix(serial: string): string {
+  if (!/^emulator-\d+$/.test(serial)) return "accept the \"Allow USB debugging?\" prompt on the device";
+  return `the emulator trusts the adb key it was given at its first boot after a wipe, not this computer's now (~/.android/adbkey.pub): stop it (\`adb -s ${serial} emu kill\`) and start its AVD again with \`aosp-sim emulator start --avd NAME --wipe-data\``;
 }
 
 /** One device, addressed by serial: `adb -s SERIAL ...`. */
