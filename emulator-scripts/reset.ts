@@ -7,8 +7,7 @@
  * the welcome screen.
  */
 import { InputError } from "../agent/protocol/errors.js";
-import { Adb, runTool } from "../agent/device/adb/adb.js";
-import { parseDevices } from "../agent/device/adb/parse.js";
+import { Adb, listDevices } from "../agent/device/adb/adb.js";
 import { avdName, ScriptInterrupted, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 import { emulatorLogOption, posterOption, startEmulator, type StartResult } from "./start.js";
 
@@ -57,7 +56,7 @@ export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promis
     `${options.serial} to stop`,
     async () => {
       if (options.signal?.aborted) throw new ScriptInterrupted(stopped);
-      return parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8")).has(options.serial) ? undefined : true;
+      return (await listDevices()).has(options.serial) ? undefined : true;
     },
     { timeoutMs: options.stopTimeoutMs, intervalMs: options.pollMs ?? 1_000, hint: `stop it by hand (close the emulator, or kill its process) and run start with --wipe-data` },
   );

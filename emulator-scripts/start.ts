@@ -23,8 +23,7 @@ import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { unwritableReason } from "../agent/protocol/output-path.js";
 import { removeAtExit } from "../agent/protocol/leftovers.js";
-import { Adb, AdbError, formatSeconds, runTool } from "../agent/device/adb/adb.js";
-import { parseDevices } from "../agent/device/adb/parse.js";
+import { Adb, AdbError, deviceProblem, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
 import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
 
@@ -94,7 +93,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
       hint: avds.length > 0 ? `use one of: ${avds.join(", ")}` : CREATE_AVD_HINT,
     });
   }
-  const attached = parseDevices((await runTool("adb", ["devices"], { timeoutMs: 30_000 })).stdout.toString("utf8"));
+  const attached = await listDevices();
   if (attached.has(serial)) {
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
   }
@@ -423,9 +422,14 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
   exited.catch(() => stopWaiting.abort());
   const signal = options.signal === undefined ? stopWaiting.signal : AbortSignal.any([stopWaiting.signal, options.signal]);
   // wait-for-device spends the boot's budget, so running out there is the boot's timeout, said as such.
-  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal }).catch((error: unknown) => {
-    if (error instanceof AdbError && error.kind === "timeout") throw new ScriptFailure(`timed out after ${formatSeconds(options.bootTimeoutMs)} waiting for adb to see ${adb.serial}`, hint);
-    throw error;
+  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal }).catch(async (error: unknown) => {
+    if (!(error instanceof AdbError && error.kind === "timeout")) throw error;
+    // wait-for-device waits for the state "device" (adb's help: wait-for-STATE), so an emulator adb
+    // lists as unauthorized is waited for until the timeout: said as what it is, with its fix.
+    const state = (await listDevices().catch(() => new Map<string, string>())).get(adb.serial);
+    if (state === "unauthorized") throw deviceProblem(adb.serial, "device unauthorized") ?? error;
+    const listed = state === undefined ? "" : ` (adb lists it as "${state}")`;
+    throw new ScriptFailure(`timed out after ${formatSeconds(options.bootTimeoutMs)} waiting for adb to see ${adb.serial}${listed}`, hint);
   });
   attached.catch(() => {}); // when the emulator exits or a signal comes first, the race below has said so
   await Promise.race([...ended, attached]);

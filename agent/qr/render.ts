@@ -13,6 +13,7 @@ import QRCode from "qrcode";
 import { InputError } from "../protocol/errors.js";
 import { counted } from "../protocol/counted.js";
 import { checkOptions, optionNames } from "../protocol/known-options.js";
+import { givenValue } from "../protocol/given-value.js";
 import { ECI_UTF8 } from "./charset.js";
 import { MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
 import {
@@ -212,6 +213,11 @@ export function checkImagePixels(moduleCount: number, scale: number, margin: num
  * PayloadTooLargeError.
  */
 export async function renderQrPng(payload: string | Uint8Array, options: RenderOptions = {}): Promise<RenderedQr> {
+  // The payload object itself is the natural slip; Buffer.from would refuse it in Node's words,
+  // naming neither this call nor the argument.
+  if (typeof payload !== "string" && !(payload instanceof Uint8Array)) {
+    throw new TypeError(`renderQrPng: payload must be the payload's text as a string (JSON.stringify an object first) or its bytes as a Uint8Array (got ${givenValue(payload)})`);
+  }
   // A misspelled `ecLevl` rendered at level M, the default, unsaid.
   checkOptions("renderQrPng", options, RENDER_OPTIONS, "e.g. { scale: 8 }");
   const ecLevel = checkEcLevel(options.ecLevel ?? DEFAULT_EC_LEVEL, renderOptionName("ecLevel"));

@@ -16,7 +16,7 @@ import { createDevice, reportedApps, type Device, type DeviceReport } from "../d
 import { parseDuration } from "../device/duration.js";
 import { isWithin } from "../machine/state-paths.js";
 import { setUpScenarioUser } from "./scenario-user.js";
-import { DEFAULT_PROFILE, DEFAULT_USER, untilOf, type AdminStep, type Scenario, type Step, type TenantStep } from "./scenario-format.js";
+import { checkScenario, DEFAULT_PROFILE, DEFAULT_USER, untilOf, type AdminStep, type Scenario, type Step, type TenantStep } from "./scenario-format.js";
 import type { GraphPolicyState } from "../../mock-service/admin-client.js";
 
 export interface ScenarioOptions {
@@ -104,6 +104,9 @@ const SCENARIO_OPTIONS = optionNames<ScenarioOptions>({
 export async function runScenario(scenario: Scenario, options: ScenarioOptions = {}): Promise<ScenarioResult> {
   // A misspelled limit (`limit`) ran the scenario for the default 30 days, unsaid; `servce` started the embedded service.
   checkOptions("runScenario", options, SCENARIO_OPTIONS, "e.g. { limitMs: 86400000 }");
+  // Checked as `aosp-sim run` checks a scenario file (loadScenario): a scenario built in code, or
+  // parsed and cast, with an unknown key or a bad value ran the default enrollment and passed.
+  checkScenario(scenario, "runScenario scenario");
   const started = performance.now();
   const clock = options.clock ?? new SimulatedClock(Date.now());
   const startAt = clock.now();

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
+import { deviceProblem } from "../../agent/device/adb/adb.js";
 import { aospSim } from "../helpers/device-cli.js";
 import { adb, bootedDevice, fakeEmulatorsRunning, file, offlineDevice, shell, text, useFakeAndroid, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
@@ -83,6 +84,46 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     expect(result.stderr).toMatch(/fix: wait for it to finish booting/);
     expect(result.stderr).toMatch(/screenshot: none \(/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // adb's own lines when its server will not start (adb/adb_client.cpp, adb_connect). Before, the
+  // five lines were the message (and again in the screenshot's line), with a fix, `adb devices`,
+  // that fails the same way; and `start` read the failed `adb devices` as no device attached.
+  const NO_SERVER: Rule[] = [
+    {
+      tool: "adb",
+      prefix: "",
+      replies: [{ stderr: "* daemon not running; starting now at tcp:5037\nADB server didn't ACK\nFull server startup log: /tmp/adb.1000.log\n* failed to start daemon\nadb: cannot connect to daemon\n", exit: 1 }],
+    },
+  ];
+
+  it("says adb's server would not start, on one line, and what to try (exit 1)", async () => {
+    android.scenario(NO_SERVER);
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: adb's server is not running and could not be started \(adb: cannot connect to daemon\)$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: run `adb kill-server`, then `adb start-server`, which says why it does not start/m);
+    expect(result.stderr).not.toMatch(/ADB server didn't ACK|daemon not running/);
+  });
+
+  it("start stops at a failed `adb devices` rather than launching the emulator (exit 1)", async () => {
+    android.scenario([{ tool: "emulator", args: "-list-avds", replies: [file("list-avds.txt")] }, ...NO_SERVER]);
+    const result = await aospSim(["emulator", "start", "--avd", "Pixel_6_API_34", "--boot-timeout", "5s", "--output", android.dir], { killAfterMs: 20_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: adb's server is not running and could not be started/m);
+    expect(android.lines().filter((line) => line.startsWith("emulator -avd"))).toEqual([]);
+  });
+
+  // Before, the fix was to accept the "Allow USB debugging?" prompt, which a headless emulator shows
+  // to no one; the emulator trusts the key of its first boot after a wipe.
+  it("says an unauthorised emulator needs a wipe, as no one sees a headless emulator's prompt (exit 1)", async () => {
+    android.scenario([adb("get-state", text("unauthorized\n"))]);
+    const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", android.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aosp-sim emulator: emulator-5554 has not authorised this computer for USB debugging$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: the emulator trusts the adb key it was given at its first boot after a wipe, .*`aosp-sim emulator start --avd NAME --wipe-data`$/m);
+    expect(result.stderr).not.toMatch(/Allow USB debugging/);
+    expect(deviceProblem("R58M123ABC", "adb: device unauthorized.\n")?.hint).toBe('accept the "Allow USB debugging?" prompt on the device');
   });
 
   it("says adb is not on PATH (exit 1)", async () => {

@@ -286,6 +286,16 @@ describe("emulator start", () => {
     expect(error.hint).toMatch(/^allow longer with --boot-timeout/);
   });
 
+  // Before, "timed out ... waiting for adb to see emulator-5554" with a fix to allow longer, which
+  // never helps: wait-for-device waits for the state "device", and adb listed it as unauthorized.
+  it("says the emulator is unauthorised when wait-for-device times out on it, with the emulator's fix", async () => {
+    const unauthorized = text("List of devices attached\nemulator-5554\tunauthorized\n\n");
+    android.scenario([listAvds, { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n"), unauthorized] }, emulatorRuns("INFO    | booting\n"), adb("wait-for-device", { sleepMs: 20_000 }), adb("exec-out screencap -p", { stderr: "adb: device unauthorized.\n", exit: 1 })]);
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554 has not authorised this computer for USB debugging");
+    expect(error.hint).toMatch(/--wipe-data`$/);
+  });
+
   it("reports an emulator that exits before booting, with the end of its log", async () => {
     android.scenario([
       listAvds,

@@ -48,3 +48,17 @@ describe("renderQrPng's options", () => {
     expect(rendered.png.readUInt32BE(16)).toBe(rendered.sizePixels);
   });
 });
+
+// Before: Node's ERR_INVALID_ARG_TYPE from Buffer.from ("The first argument must be of type string
+// or an instance of Buffer ..."), naming neither renderQrPng nor its payload.
+describe("renderQrPng's payload", () => {
+  it("is refused as a TypeError naming the call when it is neither text nor bytes", async () => {
+    const refused = async (payload: unknown) => renderQrPng(payload as string).then(() => null, (e: unknown) => e as Error);
+    const object = await refused({ "android.app.extra.PROVISIONING_LEAVE_ALL_SYSTEM_APPS_ENABLED": true });
+    expect(object).toBeInstanceOf(TypeError);
+    expect(object?.message).toMatch(/^renderQrPng: payload must be the payload's text as a string \(JSON\.stringify an object first\) or its bytes as a Uint8Array \(got an object \{/);
+    expect((await refused(5))?.message).toMatch(/^renderQrPng: payload must be .*\(got 5\)$/);
+    expect((await refused(undefined))?.message).toMatch(/^renderQrPng: payload must be /);
+    expect((await renderQrPng(new TextEncoder().encode("{}"))).png.length).toBeGreaterThan(0);
+  });
+});

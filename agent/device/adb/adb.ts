@@ -8,6 +8,7 @@
  * type to reproduce what the simulator did.
  */
 import { spawn } from "node:child_process";
+import { parseDevices } from "./parse.js";
 
 export interface ToolResult {
   stdout: Buffer;
@@ -16,7 +17,7 @@ export interface ToolResult {
 }
 
 /** What went wrong, for callers that act on it (an offline device, a tool not installed). */
-export type AdbFailure = "notInstalled" | "offline" | "noDevice" | "unauthorized" | "timeout" | "failed";
+export type AdbFailure = "notInstalled" | "noServer" | "offline" | "noDevice" | "unauthorized" | "timeout" | "failed";
 
 export class AdbError extends Error {
   override readonly name = "AdbError";
@@ -114,10 +115,27 @@ export function formatSeconds(ms: number): string {
 }
 
 /**
+ * adb's words when its server is not running and could not be started: the client prints
+ * "* daemon not running; starting now at tcp:5037", then "* failed to start daemon", and fails with
+ * "cannot connect to daemon" (platform/system/core adb/adb_client.cpp, adb_connect; "adb:" or
+ * "error:" before it by version). Said on one line with what to try, rather than those lines.
+ */
+export function serverProblem(stderr: string): AdbError | null {
+  if (!/\bcannot connect to daemon\b|\bfailed to start daemon\b/.test(stderr)) return null;
+  return new AdbError(
+    "noServer",
+    "adb's server is not running and could not be started (adb: cannot connect to daemon)",
+    "run `adb kill-server`, then `adb start-server`, which says why it does not start (another adb version's server, or port 5037 taken by another program)",
+  );
+}
+
+/**
  * adb's own words for a device it cannot reach, as adb 34-36 print them ("adb: device offline",
  * "adb: device 'emulator-5556' not found"; older versions say "error:" instead of "adb:").
  */
 export function deviceProblem(serial: string, stderr: string): AdbError | null {
+  const server = serverProblem(stderr);
+  if (server) return server;
   if (/\bdevice offline\b/.test(stderr)) {
     return new AdbError(
       "offline",
@@ -126,12 +144,37 @@ export function deviceProblem(serial: string, stderr: string): AdbError | null {
     );
   }
   if (/\bdevice unauthorized\b/.test(stderr)) {
-    return new AdbError("unauthorized", `${serial} has not authorised this computer for USB debugging`, "accept the \"Allow USB debugging?\" prompt on the device");
+    return new AdbError("unauthorized", `${serial} has not authorised this computer for USB debugging`, unauthorizedFix(serial));
   }
   if (/device '.*' not found|no devices\/emulators found|device not found/.test(stderr)) {
     return new AdbError("noDevice", `no device ${serial} is attached`, "start it (`aosp-sim emulator start`) and check `adb devices` lists it");
   }
   return null;
+}
+
+/**
+ * `adb devices`: serial -> state. An AdbError when adb does not answer with a list (its server
+ * would not start): an empty list read from a failed call would say every device is gone.
+ */
+export async function listDevices(): Promise<Map<string, string>> {
+  const result = await runTool("adb", ["devices"], { timeoutMs: 30_000 });
+  if (result.code !== 0) {
+    const said = result.stderr.trim().split("\n").pop() ?? "";
+    throw serverProblem(result.stderr) ?? new AdbError("failed", `\`adb devices\` failed (exit ${result.code}): ${said}`, "run `adb devices` by hand to see why");
+  }
+  return parseDevices(result.stdout.toString("utf8"));
+}
+
+/**
+ * The fix for an unauthorised device. A person accepts the prompt on a phone; an emulator started
+ * headless (-no-window) shows its prompt to no one, and it trusts the key it was given at its first
+ * boot after a wipe: the emulator hands the host's adb key to the system image as the property
+ * ro.boot.qemu.adb.pubkey, which the image copies to /data/misc/adb/adb_keys only when that file
+ * does not exist yet (device/generic/goldfish init/init.adb-setup.ranchu.sh). docs/emulator-facts.md §6.
+ */
+function unauthorizedFix(serial: string): string {
+  if (!/^emulator-\d+$/.test(serial)) return "accept the \"Allow USB debugging?\" prompt on the device";
+  return `the emulator trusts the adb key it was given at its first boot after a wipe, not this computer's now (~/.android/adbkey.pub): stop it (\`adb -s ${serial} emu kill\`) and start its AVD again with \`aosp-sim emulator start --avd NAME --wipe-data\``;
 }
 
 /** One device, addressed by serial: `adb -s SERIAL ...`. */
