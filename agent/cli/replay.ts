@@ -80,7 +80,7 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   if (interrupted !== null) {
     const progress = result.identical ? `after ${counted(result.steps, "step")}, identical so far` : `after ${counted(result.steps, "step")}, diverged at step ${result.divergence!.step}`;
     if (!options.json && !result.identical) printDivergence(result);
-    printError(replayInterruptedNotice(result.finalStatePath, interrupted, progress, options.deviceDir));
+    printError(replayInterruptedNotice(result.finalStatePath, interrupted, progress, options.deviceDir, service !== undefined));
     return stop.exitCode()!;
   }
   if (options.json) return result.identical ? EXIT_OK : EXIT_FAILED;
