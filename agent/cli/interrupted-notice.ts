@@ -36,15 +36,21 @@ export function interruptedNotice(state: string | null, signal: InterruptSignal,
 
 /**
  * `replay`'s line: how far it compared (`progress`: "after N steps, identical so far", or null
- * before its device started) and what became of the device: with --device-dir it is left there,
- * where `enroll --device-dir` continues it (and another replay into that folder is refused).
+ * before its device started) and what became of the device: with --device-dir it is left there
+ * (and another replay into that folder is refused). A device replayed against a live service
+ * (`live`) goes on with `enroll --device-dir`; one replayed offline holds the token its replay's
+ * embedded service issued, and that service ended with the replay: continued, it would be refused
+ * (`tokenUnknown`) or reach no service, so the line says how to get a device that can go on.
  */
-export function replayInterruptedNotice(state: string | null, signal: InterruptSignal, progress: string | null, deviceDir?: string): string {
+export function replayInterruptedNotice(state: string | null, signal: InterruptSignal, progress: string | null, deviceDir?: string, live = false): string {
   if (state === null) return interruptedLine("replay", null, signal, "nothing was compared: run the same command again");
+  const dir = deviceDir === undefined ? "" : printable(deviceDir);
   const device =
     deviceDir === undefined
       ? "the replayed device is gone (no --device-dir)"
-      : `the replayed device is left in ${printable(deviceDir)} at ${state} (\`aosp-sim enroll --device-dir ${printable(deviceDir)}\` continues it; remove the folder to replay into it again)`;
+      : live
+        ? `the replayed device is left in ${dir} at ${state} (\`aosp-sim enroll --device-dir ${dir}\` continues it; remove the folder to replay into it again)`
+        : `the replayed device is left in ${dir} at ${state}, holding the token of the replay's own service, which ended with it: \`enroll --device-dir\` cannot continue it (to continue a replayed device, replay a transcript recorded with --transcript-secrets keep against a live service, --service URL); remove the folder to replay into it again`;
   return interruptedLine("replay", state, signal, `${progress ?? "nothing was compared"}; ${device}`);
 }
 

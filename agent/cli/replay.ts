@@ -80,7 +80,7 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   if (interrupted !== null) {
     const progress = result.identical ? `after ${counted(result.steps, "step")}, identical so far` : `after ${counted(result.steps, "step")}, diverged at step ${result.divergence!.step}`;
     if (!options.json && !result.identical) printDivergence(result);
-    printError(replayInterruptedNotice(result.finalStatePath, interrupted, progress, options.deviceDir));
+    printError(replayInterruptedNotice(result.finalStatePath, interrupted, progress, options.deviceDir, service !== undefined));
     return stop.exitCode()!;
   }
   if (options.json) return result.identical ? EXIT_OK : EXIT_FAILED;
@@ -90,6 +90,8 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
     printLine(out.green(`replayed ${counted(result.steps, "step")}, identical${stop}`));
   } else {
     printDivergence(result);
+    const hint = unsaidStopHint(result, transcript.end, options.until);
+    if (hint !== null) printLine(`  ${hint}`);
   }
   return result.identical ? EXIT_OK : EXIT_FAILED;
 }
@@ -123,4 +125,18 @@ function whyStopped(result: ReplayResult, end: EndRecord): string {
     case null:
       return "as --until asked";
   }
+}
+
+/**
+ * A recording made with `enroll --until STATE` before end records kept `until` (they say only the
+ * state it ended in) is replayed on past that state, and diverges where the recording ends. When
+ * that is the divergence (every recorded step matched, the recording ran out), the recorded run
+ * neither failed nor said why it stopped, and the replay was given no --until, this names the
+ * --until that replays it.
+ */
+function unsaidStopHint(result: ReplayResult, end: EndRecord, until: string | undefined): string | null {
+  const d = result.divergence;
+  if (d === null || d.expected !== null || until !== undefined || result.recordedStop !== null) return null;
+  if (end.failure !== null || end.until !== undefined || end.timedOut || end.interrupted !== undefined) return null;
+  return `hint:     the recording ends in ${printable(end.finalStatePath)} without saying why; one made with --until before transcripts kept it stops so: replay it with --until ${printable(end.finalStatePath)}`;
 }

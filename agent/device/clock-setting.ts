@@ -34,23 +34,26 @@ export interface KeptClockSetting {
  * step runs again at the next boot and sets it again). The whole offset is written, not the
  * change, so a setting made twice is kept once. Returns what writes the setting again after a
  * factory reset, which erases the storage but not the clock: a device's clock keeps its time.
+ *
+ * A resumed simulated clock is not held at or after `setTo` here: the stored snapshot's `clockAt`
+ * (stored-snapshot.ts) already runs the base clock on from the time the device lived to, with or
+ * without a time set on it. A second floor at the time set would swallow a clock-skew fault the
+ * resumed run is given (`--fault clock-skew=-1h` read the time set, not an hour before it).
+ * `setTo` is still written, so a device folder stays readable by a version that reads it.
  */
 export function keepClockSetting(clock: SkewedClock, storage: StoragePort, flash: StoragePort): () => void {
-  const started = clock.offset;
+  // The clock-skew fault this run started with, which the kept setting leaves out (each run
+  // applies its own anew). Setting the time replaces whatever skew the clock had: from then on
+  // the whole offset is the setting's.
+  let started = clock.offset;
   const stored = readJson(storage, CLOCK_SETTING);
   const kept = typeof stored === "number" ? { offsetMs: stored, setTo: Number.MIN_SAFE_INTEGER } : stored;
-  if (kept !== null) {
-    clock.jump(kept.offsetMs);
-    // A simulated base clock starts at each process's real time, which can be behind the simulated
-    // time the last run reached: the resumed clock read up to seconds before the time set on it.
-    // A clock that runs on never reads earlier than the time it was set to.
-    const behind = kept.setTo - clock.now();
-    if (behind > 0) clock.jump(behind);
-  }
+  if (kept !== null) clock.jump(kept.offsetMs);
   let setTo = kept?.setTo ?? null;
   const setting = (): KeptClockSetting => ({ offsetMs: Math.round(clock.offset - started), setTo: setTo ?? Math.round(clock.now()) });
   clock.onSetTime(() => {
     setTo = Math.round(clock.now());
+    started = 0;
     writeJson(flash, CLOCK_SETTING.key, setting());
   });
   return () => {

@@ -153,7 +153,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
         if (options.cutOff === "refuse") throw new InputError(`is truncated: ${cutOff}`, { where, hint: "record the run again and let it finish" });
         break;
       }
-      throw unreadableLine(index, records, where);
+      throw unreadableLine(index, records, where, line);
     }
     if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
       throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: TRANSCRIPT_HINT });
@@ -281,13 +281,21 @@ function damagedRecord(record: TranscriptRecord, index: number, line: number, pr
 /**
  * A line that is not JSON, and not a cut-off last line: in a transcript (after its start record)
  * it is damaged; in any other file (a text file, a pretty-printed JSON summary) the file is not a
- * transcript.
+ * transcript. A first line that opens as a run writes its start record (`{"type":"start","format":
+ * "aosp-sim-transcript/...`) is that record damaged, by a hand edit say, not another kind of file.
  */
-function unreadableLine(index: number, before: readonly TranscriptRecord[], where: string): InputError {
+function unreadableLine(index: number, before: readonly TranscriptRecord[], where: string, text: string): InputError {
+  const line = index + 1;
+  if (before.length === 0 && STARTS_AS_START_RECORD.test(text)) {
+    return new InputError(`line ${line} (the start record) is not JSON: the transcript is damaged`, { where, hint: "record the run again, or put back the start record as it was written" });
+  }
   const transcript = before[0]?.type === "start";
-  if (transcript) return new InputError(`line ${index + 1} is not JSON: the transcript is damaged`, { where, hint: "record the run again" });
-  return new InputError(`line ${index + 1} is not JSON: not a transcript`, { where, hint: TRANSCRIPT_HINT });
+  if (transcript) return new InputError(`line ${line} is not JSON: the transcript is damaged`, { where, hint: `record the run again, or put back line ${line} as it was written` });
+  return new InputError(`line ${line} is not JSON: not a transcript`, { where, hint: TRANSCRIPT_HINT });
 }
+
+/** How a run writes its start record's first two fields (agent/report/transcript.ts). */
+const STARTS_AS_START_RECORD = /^\s*\{\s*"type"\s*:\s*"start"\s*,\s*"format"\s*:\s*"aosp-sim-transcript\//;
 
 /** The timeline as `enroll` printed it, rebuilt from the transcript's state, power and note records. */
 export function timelineOf(records: readonly TranscriptRecord[]): TimelineEntry[] {

@@ -45,11 +45,13 @@ export function transcriptHtml(transcript: RecordedPart, diagram: MachineDiagram
 /* The diagram's boxes are scoped to #diagram: the timeline's rows are <tr class="state"> too. */
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-align:top}
-tr.power td{color:#a66a00}tr.note td{color:#0a6a7a}
-#diagram .state{border:1px solid #bbb;border-radius:4px;margin:3px;padding:2px 6px;display:inline-block;vertical-align:top;color:#888}
+tr.power td{color:#946000}tr.note td{color:#0a6a7a}
+/* Every text colour is 4.5:1 or more on its background (WCAG AA): the states not taken are grey on
+   white and on the path's blue, a failure state the device ended in darker red on its pink. */
+#diagram .state{border:1px solid #bbb;border-radius:4px;margin:3px;padding:2px 6px;display:inline-block;vertical-align:top;color:#666}
 #diagram .state.compound,#diagram .state.parallel{display:block}
 #diagram .state.visited{border:2px solid #1f6feb;background:#e7f0ff;color:#000;font-weight:600}
-#diagram .state.failure{border-color:#c0392b;color:#c0392b}#diagram .state.failure.visited{background:#fde2e1}
+#diagram .state.failure{border-color:#c0392b;color:#c0392b}#diagram .state.failure.visited{background:#fde2e1;color:#a93226}
 details{margin:4px 0}summary{cursor:pointer;font-family:monospace}pre{background:#f6f6f6;padding:6px;overflow:auto}
 </style></head><body>
 <h1>Device ${esc(id.manufacturer)} ${esc(id.model)}, Android ${esc(id.osVersion)}, serial ${esc(id.serialNumber)}</h1>

@@ -10,19 +10,29 @@ import { MemoryStorage } from "../../agent/device/virtual/storage.js";
 const SET_TO = Date.UTC(2025, 5, 1, 8, 0, 0);
 
 describe("the time set on a device, kept with it", () => {
-  // Before, the kept offset alone was applied to the new base: a first run whose simulated clock
-  // had run 5 s before the setting, resumed 1 s of real time later, read 4 s before the time set.
-  it("never reads earlier, resumed, than the time it was set to", async () => {
+  // A resumed device's base clock is moved on to the time it had lived to by create-device.ts
+  // (the stored snapshot's clockAt, test/e2e/enroll-resumed-clock.test.ts); the setting itself
+  // puts no floor under the clock, which would swallow a clock-skew fault of the resumed run.
+  it("takes the resumed run's clock-skew fault on top of the time set", () => {
     const storage = new MemoryStorage();
     const first = new SkewedClock(new SimulatedClock(1_000_000), 0);
     keepClockSetting(first, storage, storage);
-    await (first.base as SimulatedClock).advance(5_000);
     first.setTime(SET_TO);
-    // The next process: its simulated base starts at the real time, 1 s after the first began.
-    const resumed = new SkewedClock(new SimulatedClock(1_001_000), 0);
+    const resumed = new SkewedClock(new SimulatedClock(1_000_000), -3_600_000);
     keepClockSetting(resumed, storage, storage);
-    expect(resumed.now()).toBeGreaterThanOrEqual(SET_TO);
-    expect(resumed.now()).toBeLessThan(SET_TO + 1_000);
+    expect(resumed.now()).toBe(SET_TO - 3_600_000);
+  });
+
+  // Before, the offset kept left out the skew the first run started with, though the time set
+  // had replaced it: resumed without the fault, the clock read two hours before the time set.
+  it("keeps the time set, not the skew it replaced", () => {
+    const storage = new MemoryStorage();
+    const first = new SkewedClock(new SimulatedClock(1_000_000), 2 * 3_600_000);
+    keepClockSetting(first, storage, storage);
+    first.setTime(SET_TO);
+    const resumed = new SkewedClock(new SimulatedClock(1_005_000), 0);
+    keepClockSetting(resumed, storage, storage);
+    expect(resumed.now()).toBe(SET_TO + 5_000);
   });
 
   it("runs on from the time set when the new base is later, and reads a setting kept as a bare offset", () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 import { freePort } from "../helpers/free-port.js";
-import { launchBrowser, openPage } from "../helpers/browser.js";
+import { axeViolations, launchBrowser, openPage } from "../helpers/browser.js";
 import { pathToFileURL } from "node:url";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
@@ -279,6 +279,33 @@ describe("aosp-sim show", { timeout: 120_000 }, () => {
         expect(cells.map((c: Box) => c.left)).toEqual(layout.header.map((h: Box) => h.left));
         expect(cells[0]!.top).toBeGreaterThan(layout.header[0]!.top);
       }
+      // Readable by everyone: before, the states the device did not take were #888 on white and
+      // on the path's blue (3.5:1 and 3.1:1, under WCAG's 4.5:1), axe's color-contrast.
+      expect(await axeViolations(tab)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("aosp-sim show --html of a failed run with a power cut", { timeout: 120_000 }, () => {
+  // Before: the failure state the device ended in was #c0392b on its pink (4.43:1) and a power
+  // line #a66a00 on white (4.48:1), both under WCAG's 4.5:1 (axe's color-contrast).
+  it("draws the failure state and the power lines readably, opened in a real browser", async () => {
+    const failed = temp.file("wifi-failed.jsonl");
+    // Wi-Fi fails before the device reaches any service: the closed one is not needed.
+    const run = await aospSim(["enroll", qr, "--clock", "simulated", "--seed", "3", "--fault", "wrong-wifi-key", "--fault", "power-loss@connectingWifi", "--transcript", failed]);
+    expect(run.code, run.stderr).toBe(1);
+    const html = temp.file("wifi-failed.html");
+    expect((await aospSim(["show", failed, "--html", html])).code).toBe(0);
+    const browser = await launchBrowser();
+    try {
+      const { page: tab, errors } = await openPage(browser);
+      await tab.goto(pathToFileURL(html).href);
+      expect(await tab.$$eval("#diagram .failure.visited", (els) => els.map((el) => el.getAttribute("data-path")))).toEqual(["wifiFailed"]);
+      expect(await tab.$$eval("#timeline tr.power", (els) => els.length)).toBeGreaterThan(0);
+      expect(await axeViolations(tab)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

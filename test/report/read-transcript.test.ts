@@ -31,6 +31,16 @@ describe("parseTranscript on a line that is not JSON", () => {
     expect(hint).toMatch(/record the run again and let it finish/);
   });
 
+  // Before: "line 1 is not JSON: not a transcript", fix "give a file written by aosp-sim enroll
+  // --transcript FILE", for a start record a stray comma had damaged.
+  it("says a start record that is not JSON is the transcript's, damaged, with the fix to put it back", () => {
+    const damaged = `${START.slice(0, -1)},}`;
+    const { message, hint } = refusal(`${damaged}\n${STATE}\n`);
+    expect(message).toBe("t.jsonl: line 1 (the start record) is not JSON: the transcript is damaged");
+    expect(hint).toBe("record the run again, or put back the start record as it was written");
+    expect(refusal(`${START}\nnot json\n${STATE}\n`).hint).toBe("record the run again, or put back line 2 as it was written");
+  });
+
   it("says a transcript with a line that is not JSON, before its end, is damaged", () => {
     expect(refusal(`${START}\nnot json\n${STATE}\n`).message).toMatch(/line 2 is not JSON: the transcript is damaged/);
     expect(refusal(`${START}\n${STATE}\nnot json\n`).message).toMatch(/line 3 is not JSON: the transcript is damaged/);
