@@ -8,6 +8,7 @@ import { SimulatedClock } from "../../device/clock.js";
 import { createDevice, type Device } from "../../device/create-device.js";
 import { formatFault, type Fault } from "../../device/faults.js";
 import { formatElapsed } from "../../report/timeline.js";
+import { StateFaultWatch, type FaultsStruck } from "./faults-struck.js";
 import { PhaseTracker } from "./phases.js";
 import { fleetIdentity } from "./plan.js";
 import { LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type DeviceStory } from "./summary.js";
@@ -135,7 +136,9 @@ export async function driveDevice(
       ...(dispatcher ? { dispatcher } : {}),
     });
     const d = device;
+    const stateFaults = new StateFaultWatch(faults);
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
+    if (stateFaults.watching) d.onChange(() => stateFaults.onState(d.state));
     const report = await d.enroll();
     let reason = report.failure?.code ?? (report.finalState === "enrolled" ? null : `stoppedAt:${report.finalStatePath}`);
     if (reason === null) {
@@ -167,7 +170,7 @@ export async function driveDevice(
     // Off at the end (power lost during its life), it keeps the count it had: its last snapshot's.
     const checkIns = d.context.checkIns;
     return {
-      story: story(d, job, reason, tracker, needs),
+      story: story(d, job, reason, tracker, needs, stateFaults),
       times: tracker.times,
       checkIns,
       checkInsFailed: life.failed,
@@ -204,7 +207,7 @@ function finished(startedAt: number, finishedAt: number): Pick<DeviceOutcome, "f
   return { finishedAt: performance.timeOrigin + finishedAt, ranMs: Math.round((finishedAt - startedAt) * 10) / 10 };
 }
 
-function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker, needs: TimelineNeeds | undefined): DeviceStory {
+function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker, needs: TimelineNeeds | undefined, stateFaults: StateFaultWatch): DeviceStory {
   const total = tracker.times.wallMs.total;
   const totalMs = total === undefined ? null : Math.round(total * 10) / 10;
   const worded = needs === undefined || needs.wants(job.index, reason, totalMs);
@@ -214,8 +217,13 @@ function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseT
     reason,
     finalState: d.state,
     totalMs,
-    faults: job.faults.map(formatFault),
+    ...faultsOf(stateFaults.split(d.storage)),
     rerun: job.rerun,
     timeline: worded ? d.timeline.slice(-TIMELINE_LINES).map((e) => `${formatElapsed(e.elapsedMs).padStart(11)}  ${e.state}  ${e.event}  ${e.detail}`) : [],
   };
+}
+
+/** A story's faults: those that struck, and those at a state it never entered, only when there are any. */
+function faultsOf({ struck, notStruck }: FaultsStruck): Pick<DeviceStory, "faults" | "faultsNotStruck"> {
+  return { faults: struck, ...(notStruck.length > 0 ? { faultsNotStruck: notStruck } : {}) };
 }

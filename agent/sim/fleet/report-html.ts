@@ -239,7 +239,7 @@ ${rows}
 
 function stories(list: readonly DeviceStory[]): string {
   return list
-    .map((s) => `<h3>device ${s.index} (${esc(s.serialNumber)}): ${s.reason === null ? `${s.totalMs} ms` : `<span class="bad">${esc(s.reason)}</span>`}${s.faults.length ? `, faults ${esc(s.faults.join(", "))}` : ""}</h3>
+    .map((s) => `<h3>device ${s.index} (${esc(s.serialNumber)}): ${s.reason === null ? `${s.totalMs} ms` : `<span class="bad">${esc(s.reason)}</span>`}${s.faults.length ? `, faults ${esc(s.faults.join(", "))}` : ""}${s.faultsNotStruck ? `, never struck (state not reached): ${esc(s.faultsNotStruck.join(", "))}` : ""}</h3>
 <pre>${esc(s.timeline.join("\n"))}\n\nre-run alone: ${esc(s.rerun)}</pre>`)
     .join("\n");
 }

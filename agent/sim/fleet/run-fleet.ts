@@ -421,6 +421,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
         totalMs: s.totalMs,
         ranMs: outcome.ranMs,
         ...(s.faults.length > 0 ? { faults: s.faults } : {}),
+        ...(s.faultsNotStruck ? { faultsNotStruck: s.faultsNotStruck } : {}),
         rerun: s.rerun,
         timeline: null,
         ...(outcome.lifeCut ? { lifeCut: { livedMs: outcome.lifeCut.livedMs, checkIns: outcome.checkIns } } : {}),
