@@ -101,7 +101,8 @@ export interface LifeStop {
  * a device whose timeline no report shows is never worded. `lifeStop`, once aborted, ends the
  * device's life at its next step: a stopped fleet must not wait out a simulated year of check-ins.
  * `dispatcher` carries its HTTP: the fleet run's counting one, over the service's socket when it
- * has one (settings.serviceSocket); default the package's.
+ * has one (settings.serviceSocket); default the package's. `onLiving` is called as the device,
+ * enrolled, starts its --life.
  */
 export async function driveDevice(
   png: Uint8Array,
@@ -110,6 +111,7 @@ export async function driveDevice(
   needs?: TimelineNeeds,
   lifeStop?: LifeStop,
   dispatcher?: Dispatcher,
+  onLiving?: (index: number) => void,
 ): Promise<DeviceOutcome> {
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
@@ -159,6 +161,9 @@ export async function driveDevice(
         void d.timeline;
         life.onState(d.state, d.context.checkIns);
       });
+      // Said as its life starts: a long --life shows no device done for minutes, and progress
+      // would otherwise not tell an enrolled fleet living its life from one stuck enrolling.
+      onLiving?.(index);
       const lifeStart = clock.now();
       if ((await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done") lifeCut = { livedMs: clock.now() - lifeStart };
       if (life.failingInARow >= LIFE_CHECK_INS_FAILING) {
