@@ -65,13 +65,7 @@ export function refuseUnmeetable(thresholds: readonly Threshold[], total: number
   const unmeetable = thresholds.find((t) => missedFromStart(t, total));
   if (unmeetable === undefined) return;
   const example = unmeetable.metric === "failed" ? "failed<1%" : "enrolled>=99%";
-  // `failed==5.5`: the size of the run is not what is wrong, the figure is (no count is 5.5).
-  if (unmeetable.op === "==" && !unmeetable.share && !Number.isInteger(unmeetable.value)) {
-    throw new InputError(`cannot be met: it counts devices, and ${unmeetable.value} is not a whole number`, {
-      where: `--threshold ${unmeetable.text}`,
-      hint: `give a whole number of devices, e.g. ${unmeetable.metric}==${Math.floor(unmeetable.value)}, or a share of them, e.g. ${example}`,
-    });
-  }
+  // A count that is not whole (failed==5.5) is refused as the option is read (parseThresholdOption).
   throw new InputError(`cannot be met: ${whose} has ${counted(total, "device")}`, {
     where: `--threshold ${unmeetable.text}`,
     // A shard that holds no device (more shards than devices) is refused before this (emptyShardProblem).

@@ -41,8 +41,8 @@ function terminalBar(total: number, stream: Pick<NodeJS.WriteStream, "write" | "
   const barsize = Math.min(40, (stream.columns || 80) - TEXT_CELLS);
   const format =
     barsize >= 10
-      ? "fleet [{bar}] {value}/{total} devices | {failed} failed | {rate}/s | ETA {until}"
-      : "fleet {value}/{total} | {failed} failed | {rate}/s | ETA {until}";
+      ? "fleet [{bar}] {value}/{total} devices | {failed} failed{living} | {rate}/s | ETA {until}"
+      : "fleet {value}/{total} | {failed} failed{living} | {rate}/s | ETA {until}";
   const bars = new cliProgress.MultiBar(
     { stream: stream as NodeJS.WriteStream, format, barsize: Math.max(barsize, 10), hideCursor: true, linewrap: true, fps: 5 },
     cliProgress.Presets.shades_classic,
@@ -53,7 +53,7 @@ function terminalBar(total: number, stream: Pick<NodeJS.WriteStream, "write" | "
   let bar: cliProgress.SingleBar | null = null;
   const latest = latestProgress(total);
   const eta = etaFrom(total);
-  const payload = (p: FleetProgress) => ({ failed: p.failed, rate: rateOf(p), until: eta.text(p.done) });
+  const payload = (p: FleetProgress) => ({ failed: p.failed, living: p.living === undefined ? "" : ` | ${p.living} living`, rate: rateOf(p), until: eta.text(p.done) });
   // Between two devices done the rate still moves on (a long --ramp or --life): counted again here.
   const refresh = setInterval(() => bar?.update(payload(latest.now())), RATE_REFRESH_MS);
   refresh.unref();
@@ -118,7 +118,12 @@ function latestProgress(total: number) {
 
 /** "fleet: 1200/2000 devices, 3 failed, 412.5/s, 12 s elapsed" */
 export function statusLine(p: FleetProgress): string {
-  return `fleet: ${p.done}/${p.total} devices, ${p.failed} failed, ${rateOf(p)}/s, ${Math.round(p.elapsedMs / 1000)} s elapsed`;
+  return `fleet: ${p.done}/${p.total} devices, ${p.failed} failed${livingText(p)}, ${rateOf(p)}/s, ${Math.round(p.elapsedMs / 1000)} s elapsed`;
+}
+
+/** ", 4 living their --life": a device is done only when its life ends; these enrolled already. */
+function livingText(p: FleetProgress): string {
+  return p.living === undefined ? "" : `, ${p.living} living their --life`;
 }
 
 function rateOf(p: FleetProgress): string {

@@ -36,6 +36,17 @@ describe("fleet progress off a terminal", () => {
     expect(new Set(lines).size).toBe(lines.length);
   });
 
+  it("says how many devices are living their --life, which are not done until it ends", () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    const view = progressView(4, { isTTY: false, write: (text: string) => (lines.push(text), true) } as never);
+    view.update({ done: 0, failed: 0, total: 4, elapsedMs: 2000, living: 4 });
+    vi.advanceTimersByTime(STATUS_EVERY_MS);
+    view.stop();
+    // Before, "fleet: 0/4 devices, 0 failed, 0.0/s, 5 s elapsed" for as long as the lives lasted.
+    expect(lines).toEqual(["fleet: 0/4 devices, 0 failed, 4 living their --life, 0.0/s, 7 s elapsed\n"]);
+  });
+
   it("counts elapsed time from its start before any device is done", () => {
     vi.useFakeTimers();
     const lines: string[] = [];
@@ -69,6 +80,14 @@ describe("fleet progress on a terminal", () => {
     // 300 devices in a second: 2,699 to go is about 9 s; counted from the start-up, 19 s.
     expect(frames).toMatch(/301\/3000 devices \| 0 failed \| [\d.]+\/s \| ETA (9|10)s/);
     expect(frames).not.toMatch(/ETA (1[1-9]|[2-9]\d)s|ETA \d+m/);
+  });
+
+  it("shows the devices living their --life on the bar", () => {
+    const { written, view } = onTerminal(4, 200);
+    view.update({ done: 1, failed: 0, total: 4, elapsedMs: 4000, living: 3 });
+    vi.advanceTimersByTime(1000);
+    view.stop();
+    expect(written.join("")).toMatch(/1\/4 devices \| 0 failed \| 3 living \| 0\.\d\/s/);
   });
 
   it("counts its rate again while no device finishes", () => {

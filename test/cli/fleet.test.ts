@@ -70,7 +70,12 @@ describe("aosp-sim fleet: bad options", () => {
     // Before, run, and stopped at its first device: "(0 of 1 failed, 49 to go)".
     [["--devices", "100", "--shard", "0/2", "--threshold", "enrolled>=60", "--abort-on-fail"], /--threshold enrolled>=60: cannot be met: this run has 50 devices.*fix: give a figure 50 devices can meet, or a share of them, e\.g\. enrolled>=99%/s],
     // Before, "cannot be met: this run has 100 devices", as if the run's size were the problem.
-    [["--devices", "100", "--threshold", "failed==5.5"], /--threshold failed==5\.5: cannot be met: it counts devices, and 5\.5 is not a whole number.*fix: give a whole number of devices, e\.g\. failed==5, or a share of them, e\.g\. failed<1%/s],
+    [["--devices", "100", "--threshold", "failed==5.5"], /^aosp-sim: --threshold failed==5\.5: 5\.5 is not a whole number: failed counts devices, and a share of them is written with %\n\s+fix: write a share with %, e\.g\. failed==5\.5%, or a whole count, e\.g\. failed==5\n$/],
+    // Before, run and passed: "at least 0.99 devices" held when half the fleet failed, where a k6
+    // Rate threshold and --fault's own rates read 0.99 as 99%.
+    [["--devices", "10", "--threshold", "enrolled>=0.99"], /^aosp-sim: --threshold enrolled>=0\.99: 0\.99 is not a whole number: enrolled counts devices, and a share of them is written with %\n\s+fix: write a share with %, e\.g\. enrolled>=99%, or a whole count, e\.g\. enrolled>=1\n$/],
+    [["--devices", "10", "--threshold", "failed < 0.05"], /^aosp-sim: --threshold failed < 0\.05: 0\.05 is not a whole number: failed counts devices.*\n\s+fix: write a share with %, e\.g\. failed<5%, or a whole count, e\.g\. failed<1\n$/],
+    [["--devices", "10", "--threshold", "http.errors<0.01"], /^aosp-sim: --threshold http\.errors<0\.01: 0\.01 is not a whole number: http\.errors counts requests.*\n\s+fix: write a share with %, e\.g\. http\.errors<1%, or a whole count, e\.g\. http\.errors<1\n$/],
     // Before, the shard ran no device and exited 0 (failed==0 held on none of none); with a
     // threshold on a share, "cannot be met: this run has 0 devices".
     [["--devices", "5", "--shard", "0/6"], /^aosp-sim: --shard 0\/6: shard 0\/6 of a fleet of 5 devices holds none of them\n\s+fix: run fewer shards: at most 5, one device each \(0\/5 to 4\/5\)\n$/],
@@ -413,6 +418,11 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     const unmeetable = await aospSim(["merge-reports", ...parts, "--threshold", "enrolled>=7", "--junit", junit]);
     expect(unmeetable.code).toBe(2);
     expect(unmeetable.stderr).toMatch(/--threshold enrolled>=7: cannot be met: the fleet has 6 devices.*\n.*fix: give a figure 6 devices can meet/);
+    expect(readFileSync(junit, "utf8")).toBe(junitBefore);
+    // Before, merged and passed: enrolled>0.9 read as "more than 0.9 devices".
+    const fraction = await aospSim(["merge-reports", ...parts, "--threshold", "enrolled>0.9", "--junit", junit]);
+    expect(fraction.code).toBe(2);
+    expect(fraction.stderr).toMatch(/--threshold enrolled>0\.9: 0\.9 is not a whole number: enrolled counts devices.*\n.*fix: write a share with %, e\.g\. enrolled>90%, or a whole count, e\.g\. enrolled>0/);
     expect(readFileSync(junit, "utf8")).toBe(junitBefore);
   });
 

@@ -11,7 +11,7 @@ import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { runFleet, type FleetOptions } from "../../agent/sim/fleet/run-fleet.js";
 import type { FleetSummary } from "../../agent/sim/fleet/summary.js";
 import { evaluateThresholds, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
-import { launchBrowser, openPage, type Browser, type Page } from "../helpers/browser.js";
+import { axeViolations, launchBrowser, openPage, type Browser, type Page } from "../helpers/browser.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
 const temp = deviceTempDir("aosp-fleet-html-");
@@ -210,6 +210,9 @@ describe("the fleet HTML report", { timeout: 120_000 }, () => {
     // No heading without content under it (before, "Slowest devices" stood alone: none enrolled).
     expect((await sectionHeadings(page)).filter((s) => !s.content)).toEqual([]);
     expect(await page.$eval("#slowest", (el) => el.textContent)).toBe("No device enrolled.");
+    // The failed devices' timelines are wider than the page: before, axe's
+    // scrollable-region-focusable (serious), a keyboard could not scroll them.
+    expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -71,6 +71,18 @@ describe("a fleet's --life", () => {
     }
   });
 
+  it("tells its progress which devices are living their life, on the main thread and on device threads", async () => {
+    // Before, progress said nothing between the devices' enrollment and their lives' end.
+    const seen: { done: number; living?: number }[] = [];
+    await runFleet({ devices: 4, concurrency: 4, threads: 2, seed: 3, lifeMs: 2 * 86_400_000, embedded: "inline", onProgress: (p) => void seen.push({ done: p.done, ...(p.living === undefined ? {} : { living: p.living }) }) });
+    expect(Math.max(...seen.map((p) => p.living ?? 0))).toBeGreaterThan(0);
+    expect(seen.every((p) => p.living !== undefined && p.done + p.living <= 4)).toBe(true);
+    expect(seen.at(-1)).toEqual({ done: 4, living: 0 });
+    const without: { living?: number }[] = [];
+    await runFleet({ devices: 1, seed: 3, embedded: "inline", onProgress: (p) => void without.push(p) });
+    expect(without.every((p) => p.living === undefined)).toBe(true);
+  });
+
   it("lets a device that is off when its first check-in is due check in once back, and live its life", async () => {
     // Power cut for 25 h as the first check-in starts. Before: off past the fleet's 24 h wait for
     // the first check-in, each device failed as noFirstCheckIn and lived none of its week (0 check-ins).

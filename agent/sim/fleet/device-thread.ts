@@ -23,6 +23,7 @@ export type ToDeviceThread =
 
 export type FromDeviceThread =
   | { type: "want"; lane: number }
+  | { type: "living"; index: number }
   | { type: "outcome"; job: DeviceJob; outcome: DeviceOutcome }
   | { type: "finished"; http: HttpCounts };
 
@@ -48,13 +49,14 @@ async function runLanes(png: Uint8Array, settings: DeviceRunSettings, lanes: num
   const socket = settings.serviceSocket === undefined ? undefined : socketDispatcher(settings.serviceSocket);
   const dispatcher = http.dispatcher(socket);
   const needs = new TimelineNeeds();
+  const living = (index: number) => post({ type: "living", index });
   const next = (lane: number) =>
     new Promise<DeviceJob | null>((resolve) => {
       waiting.set(lane, resolve);
       post({ type: "want", lane });
     });
   const lane = async (id: number) => {
-    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs, lifeStop, dispatcher) });
+    for (let job = await next(id); job; job = await next(id)) post({ type: "outcome", job, outcome: await driveDevice(png, job, settings, needs, lifeStop, dispatcher, living) });
   };
   await Promise.all(Array.from({ length: lanes }, (_, id) => lane(id)));
   await socket?.close();

@@ -46,6 +46,7 @@ export interface DeviceThread {
     nextJob: () => Promise<DeviceJob | null>,
     onOutcome: (job: DeviceJob, outcome: DeviceOutcome) => void,
     stop?: AbortSignal,
+    onLiving?: (index: number) => void,
   ): Promise<HttpCounts>;
   /** Stops the thread (a fleet that ends before running it, or after it has finished). */
   stop(): Promise<void>;
@@ -61,7 +62,7 @@ export function startDeviceThread(): DeviceThread {
   worker.on("exit", noteExit);
   let stopping = false;
   return {
-    run(png, settings, lanes, nextJob, onOutcome, stop) {
+    run(png, settings, lanes, nextJob, onOutcome, stop, onLiving) {
       worker.off("error", noteEarly);
       worker.off("exit", noteExit);
       if (early) return Promise.reject(early);
@@ -76,6 +77,7 @@ export function startDeviceThread(): DeviceThread {
               (error: unknown) => reject(error),
             );
           } else if (message.type === "outcome") onOutcome(message.job, message.outcome);
+          else if (message.type === "living") onLiving?.(message.index);
           else {
             finished = true;
             stop?.removeEventListener("abort", endLives);

@@ -8,6 +8,7 @@ import { SimulatedClock } from "../../device/clock.js";
 import { createDevice, type Device } from "../../device/create-device.js";
 import { formatFault, type Fault } from "../../device/faults.js";
 import { formatElapsed } from "../../report/timeline.js";
+import { StateFaultWatch, type FaultsStruck } from "./faults-struck.js";
 import { PhaseTracker } from "./phases.js";
 import { fleetIdentity } from "./plan.js";
 import { LIFE_CHECK_INS_FAILING, STOPPED_CHECKING_IN, type DeviceStory } from "./summary.js";
@@ -100,7 +101,8 @@ export interface LifeStop {
  * a device whose timeline no report shows is never worded. `lifeStop`, once aborted, ends the
  * device's life at its next step: a stopped fleet must not wait out a simulated year of check-ins.
  * `dispatcher` carries its HTTP: the fleet run's counting one, over the service's socket when it
- * has one (settings.serviceSocket); default the package's.
+ * has one (settings.serviceSocket); default the package's. `onLiving` is called as the device,
+ * enrolled, starts its --life.
  */
 export async function driveDevice(
   png: Uint8Array,
@@ -109,6 +111,7 @@ export async function driveDevice(
   needs?: TimelineNeeds,
   lifeStop?: LifeStop,
   dispatcher?: Dispatcher,
+  onLiving?: (index: number) => void,
 ): Promise<DeviceOutcome> {
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
@@ -135,7 +138,9 @@ export async function driveDevice(
       ...(dispatcher ? { dispatcher } : {}),
     });
     const d = device;
+    const stateFaults = new StateFaultWatch(faults);
     d.onChange(() => tracker.onState(d.state, clock.now(), performance.now()));
+    if (stateFaults.watching) d.onChange(() => stateFaults.onState(d.state));
     const report = await d.enroll();
     let reason = report.failure?.code ?? (report.finalState === "enrolled" ? null : `stoppedAt:${report.finalStatePath}`);
     if (reason === null) {
@@ -156,6 +161,9 @@ export async function driveDevice(
         void d.timeline;
         life.onState(d.state, d.context.checkIns);
       });
+      // Said as its life starts: a long --life shows no device done for minutes, and progress
+      // would otherwise not tell an enrolled fleet living its life from one stuck enrolling.
+      onLiving?.(index);
       const lifeStart = clock.now();
       if ((await d.runUntil(() => lifeStop?.aborted === true, { limitMs: settings.lifeMs })) === "done") lifeCut = { livedMs: clock.now() - lifeStart };
       if (life.failingInARow >= LIFE_CHECK_INS_FAILING) {
@@ -167,7 +175,7 @@ export async function driveDevice(
     // Off at the end (power lost during its life), it keeps the count it had: its last snapshot's.
     const checkIns = d.context.checkIns;
     return {
-      story: story(d, job, reason, tracker, needs),
+      story: story(d, job, reason, tracker, needs, stateFaults),
       times: tracker.times,
       checkIns,
       checkInsFailed: life.failed,
@@ -204,7 +212,7 @@ function finished(startedAt: number, finishedAt: number): Pick<DeviceOutcome, "f
   return { finishedAt: performance.timeOrigin + finishedAt, ranMs: Math.round((finishedAt - startedAt) * 10) / 10 };
 }
 
-function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker, needs: TimelineNeeds | undefined): DeviceStory {
+function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseTracker, needs: TimelineNeeds | undefined, stateFaults: StateFaultWatch): DeviceStory {
   const total = tracker.times.wallMs.total;
   const totalMs = total === undefined ? null : Math.round(total * 10) / 10;
   const worded = needs === undefined || needs.wants(job.index, reason, totalMs);
@@ -214,8 +222,13 @@ function story(d: Device, job: DeviceJob, reason: string | null, tracker: PhaseT
     reason,
     finalState: d.state,
     totalMs,
-    faults: job.faults.map(formatFault),
+    ...faultsOf(stateFaults.split(d.storage)),
     rerun: job.rerun,
     timeline: worded ? d.timeline.slice(-TIMELINE_LINES).map((e) => `${formatElapsed(e.elapsedMs).padStart(11)}  ${e.state}  ${e.event}  ${e.detail}`) : [],
   };
+}
+
+/** A story's faults: those that struck, and those at a state it never entered, only when there are any. */
+function faultsOf({ struck, notStruck }: FaultsStruck): Pick<DeviceStory, "faults" | "faultsNotStruck"> {
+  return { faults: struck, ...(notStruck.length > 0 ? { faultsNotStruck: notStruck } : {}) };
 }

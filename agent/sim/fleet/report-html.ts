@@ -237,10 +237,11 @@ ${rows}
 </table>`;
 }
 
+/** Each device's story; its timeline scrolls sideways, so it takes the keyboard's focus (tabindex) to be scrolled without a mouse. */
 function stories(list: readonly DeviceStory[]): string {
   return list
-    .map((s) => `<h3>device ${s.index} (${esc(s.serialNumber)}): ${s.reason === null ? `${s.totalMs} ms` : `<span class="bad">${esc(s.reason)}</span>`}${s.faults.length ? `, faults ${esc(s.faults.join(", "))}` : ""}</h3>
-<pre>${esc(s.timeline.join("\n"))}\n\nre-run alone: ${esc(s.rerun)}</pre>`)
+    .map((s) => `<h3>device ${s.index} (${esc(s.serialNumber)}): ${s.reason === null ? `${s.totalMs} ms` : `<span class="bad">${esc(s.reason)}</span>`}${s.faults.length ? `, faults ${esc(s.faults.join(", "))}` : ""}${s.faultsNotStruck ? `, never struck (state not reached): ${esc(s.faultsNotStruck.join(", "))}` : ""}</h3>
+<pre tabindex="0" aria-label="device ${s.index}: timeline and re-run command">${esc(s.timeline.join("\n"))}\n\nre-run alone: ${esc(s.rerun)}</pre>`)
     .join("\n");
 }
 

@@ -270,6 +270,11 @@ export interface FleetProgress {
   failed: number;
   total: number;
   elapsedMs: number;
+  /**
+   * With --life: the devices that enrolled and are living their life now (a device is done only
+   * when its life ends, so a long life shows none done for a long time). Absent without --life.
+   */
+  living?: number;
 }
 
 export { FLEET_USER, fleetPassword };
@@ -408,6 +413,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       withTimeline.delete(dropped);
     };
 
+    // The devices living their --life now, by fleet index (a device leaves it as its outcome comes).
+    const living = new Set<number>();
     const recordOutcome = (job: DeviceJob, outcome: DeviceOutcome) => {
       const index = job.index;
       checkIns += outcome.checkIns;
@@ -421,6 +428,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
         totalMs: s.totalMs,
         ranMs: outcome.ranMs,
         ...(s.faults.length > 0 ? { faults: s.faults } : {}),
+        ...(s.faultsNotStruck ? { faultsNotStruck: s.faultsNotStruck } : {}),
         rerun: s.rerun,
         timeline: null,
         ...(outcome.lifeCut ? { lifeCut: { livedMs: outcome.lifeCut.livedMs, checkIns: outcome.checkIns } } : {}),
@@ -455,17 +463,27 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
           failures.length = Math.min(failures.length, STORIES_KEPT);
         }
       }
-      reportProgress({ done: enrolled + failed, failed, total: indexes.length, elapsedMs: performance.now() - started });
+      living.delete(index);
+      progressNow();
+    };
+    const progressNow = () =>
+      reportProgress({
+        done: enrolled + failed, failed, total: indexes.length, elapsedMs: performance.now() - started,
+        ...(options.lifeMs > 0 ? { living: living.size } : {}),
+      });
+    const startsLiving = (index: number) => {
+      living.add(index);
+      progressNow();
     };
 
     const needs = new TimelineNeeds();
     const lane = async () => {
-      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal, dispatcher));
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal, dispatcher, startsLiving));
     };
     // Lanes are shared out evenly; this thread takes its share too (and the remainder).
     const perThread = Math.floor(lanes / threads);
     const local = Array.from({ length: lanes - perThread * (threads - 1) }, () => lane());
-    const others = Promise.all(deviceThreads.map((thread) => thread.run(png, settings, perThread, nextJob, recordOutcome, halt.signal)));
+    const others = Promise.all(deviceThreads.map((thread) => thread.run(png, settings, perThread, nextJob, recordOutcome, halt.signal, startsLiving)));
     const [, threadCounts] = await Promise.all([Promise.all(local), others]);
     for (const counts of threadCounts) addCounts(http.counts, counts);
 

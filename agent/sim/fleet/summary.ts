@@ -18,7 +18,10 @@ export interface DeviceStory {
   finalState: string;
   /** QR scan to the end of the first check-in, wall clock (null when it never got there). */
   totalMs: number | null;
+  /** The faults that struck it, as `--fault` spells them. */
   faults: string[];
+  /** The faults at a state (power-loss@STATE, clock-skew@STATE) drawn for it whose state it never entered; absent when none. */
+  faultsNotStruck?: string[];
   /** Re-runs this device alone: same identity, same faults. */
   rerun: string;
   /** The last lines of its timeline. */
@@ -117,8 +120,10 @@ export interface DeviceRecord {
   totalMs: number | null;
   /** Wall milliseconds from its start until it enrolled or failed (absent from callers that built records before). */
   ranMs?: number;
-  /** The faults drawn for it, as `--fault` spells them; absent when none were. */
+  /** The faults that struck it, as `--fault` spells them; absent when none did. */
   faults?: string[];
+  /** As DeviceStory's: drawn for it, at a state it never entered. */
+  faultsNotStruck?: string[];
   rerun: string;
   timeline: string[] | null;
   /**
@@ -129,9 +134,15 @@ export interface DeviceRecord {
 }
 
 /** What a failed device's reason says in a report: the reason, and the faults injected into it. */
-export function failureLine(device: { reason: string | null; faults?: readonly string[] | undefined }): string {
+export function failureLine(device: { reason: string | null; faults?: readonly string[] | undefined; faultsNotStruck?: readonly string[] | undefined }): string {
   const faults = device.faults ?? [];
-  return `${device.reason ?? "enrolled"}${faults.length > 0 ? ` (faults injected: ${faults.join(", ")})` : ""}`;
+  const notStruck = device.faultsNotStruck ?? [];
+  const said = [
+    ...(faults.length > 0 ? [`faults injected: ${faults.join(", ")}`] : []),
+    // Drawn for it, and left in its re-run command: said, so the fault is not taken for the cause.
+    ...(notStruck.length > 0 ? [`never struck, its state not reached: ${notStruck.join(", ")}`] : []),
+  ];
+  return `${device.reason ?? "enrolled"}${said.length > 0 ? ` (${said.join("; ")})` : ""}`;
 }
 
 /** The statistics the reports show of each phase, on either clock (the DESIGN.md contract's four). */

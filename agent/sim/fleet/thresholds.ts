@@ -65,7 +65,29 @@ export function parseThreshold(text: string): Threshold {
 
 /** `--threshold EXPR` as the CLI reads it: its errors name the option as written ("--threshold bogus: ..."). */
 export function parseThresholdOption(text: string): Threshold {
-  return readThreshold(text, `--threshold ${text}`);
+  const where = `--threshold ${text}`;
+  const threshold = readThreshold(text, where);
+  refuseFractionalCount(threshold, where);
+  return threshold;
+}
+
+/**
+ * A count of devices or requests written as a fraction: `enrolled>=0.99` read as "at least 0.99
+ * devices" passed a fleet of which half enrolled, where the writer meant 99%, as a k6 Rate
+ * threshold (`rate<0.01`) and this command's own `--fault NAME=0.05` read a fraction. No count is
+ * a fraction, so it is refused, with the share it may have meant.
+ */
+function refuseFractionalCount(t: Threshold, where: string): void {
+  if (t.share || t.latency || metricKind(t.metric) !== "count" || Number.isInteger(t.value)) return;
+  const counts = t.metric === "http.errors" ? "requests" : "devices";
+  const op = t.text.slice(t.metric.length).trimStart().match(/^[<>=!]+/)![0];
+  const percent = t.value < 1 ? `${t.metric}${op}${Number((t.value * 100).toPrecision(12))}%` : `${t.metric}${op}${t.value}%`;
+  // The whole count that reads as the fraction did (failed<0.05 holds as failed<1 does).
+  const sameWholeCount = ({ op, value }: Threshold) => (op === "<" || op === ">=" ? Math.ceil(value) : Math.floor(value));
+  throw new InputError(`${t.value} is not a whole number: ${t.metric} counts ${counts}, and a share of them is written with %`, {
+    where,
+    hint: `write a share with %, e.g. ${percent}, or a whole count, e.g. ${t.metric}${op}${sameWholeCount(t)}`,
+  });
 }
 
 function readThreshold(text: string, where: string): Threshold {
