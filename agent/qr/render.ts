@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import QRCode from "qrcode";
 import { InputError } from "../protocol/errors.js";
 import { counted } from "../protocol/counted.js";
+import { givenValue } from "../protocol/given-value.js";
 import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { ECI_UTF8 } from "./charset.js";
 import { MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
@@ -213,6 +214,10 @@ export function checkImagePixels(moduleCount: number, scale: number, margin: num
  */
 export async function renderQrPng(payload: string | Uint8Array, options: RenderOptions = {}): Promise<RenderedQr> {
   // A misspelled `ecLevl` rendered at level M, the default, unsaid.
+  if (typeof payload !== "string" && !(payload instanceof Uint8Array)) {
+    // Buffer.from's own complaint ("The first argument must be of type string or an instance of Buffer, ...") named neither call nor argument.
+    throw new TypeError(`renderQrPng: payload must be the QR code's text as a string (JSON.stringify a payload object) or its bytes as a Uint8Array (got ${givenValue(payload)})`);
+  }
   checkOptions("renderQrPng", options, RENDER_OPTIONS, "e.g. { scale: 8 }");
   const ecLevel = checkEcLevel(options.ecLevel ?? DEFAULT_EC_LEVEL, renderOptionName("ecLevel"));
   const scale = checkWholeOption("scale", options.scale ?? WHOLE_RENDER_OPTIONS.scale.default, renderOptionName("scale"));
