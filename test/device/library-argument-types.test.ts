@@ -4,7 +4,7 @@
  * machineMermaid) nor, for new SkewedClock, a clock that fails only at the device's first reading.
  */
 import { describe, expect, it } from "vitest";
-import { deviceMachine, machineDiagram, machineMermaid, renderQrPng, SimulatedClock, SkewedClock } from "../../agent/index.js";
+import { deviceMachine, machineDiagram, machineMermaid, parseFault, parseFaults, renderQrPng, SimulatedClock, SkewedClock } from "../../agent/index.js";
 
 const loose = (f: unknown) => f as (...args: unknown[]) => unknown;
 
@@ -36,5 +36,21 @@ describe("library calls refuse arguments of the wrong kind, naming them", () => 
     expect(machineMermaid(deviceMachine, { depth: 1 })).toMatch(/^stateDiagram-v2\n/);
     const clock = new SimulatedClock(1000);
     expect(new SkewedClock(clock, 5).now()).toBe(1005);
+  });
+});
+
+describe("parseFault and parseFaults refuse what is no fault text", () => {
+  it.each([
+    ["parseFault(5)", () => loose(parseFault)(5), "parseFault takes a string such as \"service-5xx\" or \"power-loss@downloadingAgent\" (got 5)"],
+    ["parseFaults(\"service-5xx\")", () => loose(parseFaults)("service-5xx"), "parseFaults takes a list of strings such as [\"service-5xx\"] (got the string \"service-5xx\")"],
+  ])("%s is a TypeError naming the call, not an unknown --fault", async (_name, call, message) => {
+    const error = await thrown(call);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it("still read fault text", () => {
+    expect(parseFault("service-5xx").name).toBe("service-5xx");
+    expect(parseFaults(["service-5xx"])).toHaveLength(1);
   });
 });
