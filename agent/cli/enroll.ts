@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { readFileBoundedSync } from "../protocol/bounded-read.js";
+import { readFileBounded } from "../protocol/bounded-read.js";
 import { InputError, isNotFound } from "../protocol/errors.js";
 import { checkOutputFile } from "../protocol/output-path.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
@@ -131,7 +131,8 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
   }
   const secrets = transcriptSecrets(options, printError);
   const qr = await readQrInput(input);
-  const preinstalled = options.preinstall.map(readPackageFile);
+  const preinstalled: Uint8Array[] = [];
+  for (const path of options.preinstall) preinstalled.push(await readPackageFile(path));
   if ("image" in qr) await checkImageReadable(qr.image, qr.label ?? input);
   const transcript = options.transcript === undefined ? undefined : new TranscriptFile(options.transcript, secrets);
   const clock = options.clock === "simulated" ? new SimulatedClock() : new RealClock();
@@ -320,11 +321,15 @@ const MEANT_AS_JSON = /^\s*[{[]/;
 /** The most a --preinstall file is read: the device's own limit on a downloaded body. */
 const MAX_PACKAGE_FILE_BYTES = 64 * 1024 * 1024;
 
-/** A package archive for the system image (as served at /device/v1/packages/{name}/{versionCode}). */
-function readPackageFile(path: string): Uint8Array {
+/**
+ * A package archive for the system image (as served at /device/v1/packages/{name}/{versionCode}).
+ * Read off the main thread: a synchronous read of a FIFO or a stalled pipe held off Ctrl-C and
+ * SIGTERM, whose handlers are JavaScript, for ever.
+ */
+async function readPackageFile(path: string): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
-    const read = readFileBoundedSync(path, { limit: MAX_PACKAGE_FILE_BYTES });
+    const read = await readFileBounded(path, { limit: MAX_PACKAGE_FILE_BYTES });
     if (read.overLimit) {
       throw new InputError(`is more than ${MAX_PACKAGE_FILE_BYTES / 1024 / 1024} MB, larger than any package a device downloads`, {
         where: `--preinstall ${path}`,

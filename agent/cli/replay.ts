@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { printable } from "../protocol/printable.js";
-import { readTranscript } from "../report/read-transcript.js";
+import { readTranscriptFile } from "../report/read-transcript.js";
 import type { EndRecord } from "../report/transcript.js";
 import type { ReplayResult } from "../sim/replay.js";
 import { checkDeviceDir } from "./device-options.js";
@@ -43,7 +43,7 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   refuseEmptyFileArguments("replay", [file], "the transcript", "aosp-sim replay enrollment.jsonl");
   if (options.deviceDir !== undefined) checkDeviceDir(options.deviceDir);
   const service = options.service === undefined ? undefined : httpBaseUrl(options.service, "--service");
-  const transcript = readTranscript(file);
+  const transcript = await readTranscriptFile(file);
   if (service !== undefined) {
     const { checkReachable } = await import("../sim/service-check.js");
     await checkReachable(service, `--service ${service}`);

@@ -12,7 +12,7 @@ import { httpBaseUrl } from "../protocol/http-url.js";
 import { checkOutputFile } from "../protocol/output-path.js";
 import { SimulatedClock } from "../device/clock.js";
 import { formatDuration } from "../device/duration.js";
-import { DEFAULT_SCENARIO, loadScenario, type Scenario } from "../sim/scenario-format.js";
+import { DEFAULT_SCENARIO, loadScenarioFile, type Scenario } from "../sim/scenario-format.js";
 import type { ScenarioResult } from "../sim/scenario.js";
 import type { Device } from "../device/create-device.js";
 import { appLabel } from "../report/describe.js";
@@ -88,7 +88,7 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
   if (options.transcript !== undefined) {
     checkOutputFile({ option: "--transcript", path: options.transcript, what: "transcript", example: "run.jsonl" }, file === undefined ? [] : [{ path: file, what: "scenario" }]);
   }
-  const loaded = file === undefined ? DEFAULT_SCENARIO : loadScenario(file);
+  const loaded = file === undefined ? DEFAULT_SCENARIO : await loadScenarioFile(file);
   // An unnamed scenario is called by its file, in the header and the summary alike.
   const scenario = withDeviceOptions({ ...loaded, name: loaded.name ?? file }, options);
   const faults = parseFaults(scenario.device?.faults ?? []); // a bad fault is a usage error before anything starts

@@ -342,6 +342,16 @@ export class SimulatedClock implements ClockPort {
  * A device's view of a shared clock, off by an offset that can change (a clock set wrong, then
  * corrected or jumping). Timers are durations, so they are unaffected; `now()` is not.
  */
+/** The methods of a clock port: what createDevice and SkewedClock check a given clock has. */
+const CLOCK_METHODS = ["now", "setTimeout", "clearTimeout", "sleep", "track"] as const;
+
+/** A TypeError, `what` first ("createDevice: clock"), for a value that is no clock port. */
+export function checkClockPort(what: string, clock: unknown): asserts clock is ClockPort {
+  if (!CLOCK_METHODS.every((name) => typeof (clock as Record<string, unknown> | null)?.[name] === "function")) {
+    throw new TypeError(`${what} must be a clock port, such as new SimulatedClock() or new RealClock(), with ${CLOCK_METHODS.join(", ")} (got ${givenValue(clock)})`);
+  }
+}
+
 export class SkewedClock implements ClockPort {
   /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
   readonly [TAKES_LIGHT_SIGNALS] = true;
@@ -349,6 +359,8 @@ export class SkewedClock implements ClockPort {
     readonly base: ClockPort,
     private offsetMs: number,
   ) {
+    // A base that is none (null, a Date) failed only at the device's first reading of the time.
+    checkClockPort("new SkewedClock: base", base);
     if (typeof offsetMs !== "number" || !Number.isFinite(offsetMs)) {
       throw new TypeError(`new SkewedClock: offsetMs must be a finite number of milliseconds, negative for a clock behind (got ${givenValue(offsetMs)})`);
     }

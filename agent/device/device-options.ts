@@ -9,6 +9,7 @@ import { givenValue } from "../protocol/given-value.js";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { checkOptions, optionNames } from "../protocol/known-options.js";
+import { checkClockPort } from "./clock.js";
 import { isSecurityPatchLevel } from "./compliance.js";
 import type { CreateDeviceOptions } from "./create-device.js";
 import type { DeviceIdentity } from "../machine/types.js";
@@ -32,7 +33,6 @@ const IDENTITY_FIELDS = optionNames<DeviceIdentity>({ serialNumber: true, model:
 const MAX_HTTP_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** What a ClockPort has: a SimulatedClock, a RealClock, or a caller's own. */
-const CLOCK_METHODS = ["now", "setTimeout", "clearTimeout", "sleep", "track"] as const;
 
 /**
  * Refuses options createDevice cannot use (TypeError for the wrong kind of thing, RangeError for
@@ -51,9 +51,7 @@ export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl
     throw new RangeError(`createDevice: httpTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_HTTP_TIMEOUT_MS} (got ${givenValue(timeout)}); leave it out for 30 s`);
   }
   const clock = options.clock as unknown;
-  if (clock !== undefined && !CLOCK_METHODS.every((name) => typeof (clock as Record<string, unknown> | null)?.[name] === "function")) {
-    throw new TypeError(`createDevice: clock must be a clock port, such as new SimulatedClock() or new RealClock(), with ${CLOCK_METHODS.join(", ")} (got ${givenValue(clock)})`);
-  }
+  if (clock !== undefined) checkClockPort("createDevice: clock", clock);
   const patch = options.securityPatchLevel as unknown;
   if (patch !== undefined && patch !== null && !(typeof patch === "string" && isSecurityPatchLevel(patch))) {
     throw new TypeError(`createDevice: securityPatchLevel must be a date written YYYY-MM-DD, as Android's ro.build.version.security_patch (e.g. "2025-03-05"), or null when unknown (got ${givenValue(patch)})`);

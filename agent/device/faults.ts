@@ -13,6 +13,7 @@
  *   power-loss[=OFF]@STATE       power is cut on entering STATE (once); back after OFF (default 30s)
  *   clock-skew=OFFSET[@STATE]    the device's clock is OFFSET off (+2h, -90m); with @STATE it jumps by OFFSET then
  */
+import { givenValue } from "../protocol/given-value.js";
 import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { deviceMachine } from "../machine/device-machine.js";
@@ -96,6 +97,9 @@ export function spacesIn(written: string): string {
 
 /** Parses one `--fault` argument. Throws InputError (exit 2) naming what is wrong and the valid forms. */
 export function parseFault(text: string, spelling?: FaultSpelling): Fault {
+  // A number or an object (a fault object belongs to toFault) was read as the unknown fault "5", named as a --fault.
+  // Readers of files give their spelling and check the type themselves; a direct call is the library's.
+  if (typeof text !== "string" && spelling === undefined) throw new TypeError(`parseFault takes a string such as "service-5xx" or "power-loss@downloadingAgent" (got ${givenValue(text)})`);
   const where = spelling?.where ?? `--fault ${text}`;
   const ex = spelling?.example ?? ((spec: string) => spec);
   const grammar = spelling?.grammar ?? FAULT_GRAMMAR;
@@ -226,6 +230,7 @@ function emptyValueFix(name: FaultName, state: string | undefined, ex: (spec: st
 }
 
 export function parseFaults(texts: readonly string[]): Fault[] {
+  if (!Array.isArray(texts)) throw new TypeError(`parseFaults takes a list of strings such as ["service-5xx"] (got ${givenValue(texts)})`);
   const faults = texts.map((text) => parseFault(text));
   refuseClashingFaults(faults, texts);
   return faults;

@@ -3,6 +3,7 @@
  * Mermaid stateDiagram-v2 for the README and docs, JSON for visualizers and tests.
  */
 import type { AnyStateMachine, StateNode, TransitionDefinition } from "xstate";
+import { givenValue } from "../protocol/given-value.js";
 import { checkOptions } from "../protocol/known-options.js";
 import { stateNodes } from "./state-paths.js";
 
@@ -71,7 +72,19 @@ function transitionsOf(node: AnyNode): DiagramTransition[] {
   }));
 }
 
+/**
+ * A TypeError for a machine that is none (`machineMermaid()` with no argument, a device, a state
+ * name): xstate's own complaint was "Cannot read properties of undefined (reading 'states')".
+ */
+function checkMachine(call: string, machine: unknown): void {
+  const root = (machine as { root?: { states?: unknown } } | null)?.root;
+  if (typeof root?.states !== "object" || root.states === null) {
+    throw new TypeError(`${call}: machine must be an xstate machine, such as the package's deviceMachine (got ${givenValue(machine)})`);
+  }
+}
+
 export function machineDiagram(machine: AnyStateMachine): MachineDiagram {
+  checkMachine("machineDiagram", machine);
   const states = stateNodes(machine).map((node): DiagramState => ({
     path: pathOf(node),
     type: node.type,
@@ -122,6 +135,7 @@ function commonParent(a: string, b: string): string {
  * `depth` keeps only states that many levels deep (1: the top-level flow), lifting transitions.
  */
 export function machineMermaid(machine: AnyStateMachine, options: { depth?: number } = {}): string {
+  checkMachine("machineMermaid", machine);
   checkOptions("machineMermaid", options, ["depth"], "e.g. { depth: 1 }");
   const depth = options.depth ?? Number.POSITIVE_INFINITY;
   const cut = (path: string) => path.split(".").slice(0, depth).join(".");

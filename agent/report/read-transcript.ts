@@ -10,7 +10,7 @@
 import { parseFaultsAt, type Fault } from "../device/faults.js";
 import { identityProblem } from "../device/identity.js";
 import { InputError } from "../protocol/errors.js";
-import { checkedText, readTextFileSync, sizeWords, type TextFileKind } from "../protocol/text-file.js";
+import { checkedText, readTextFile, readTextFileSync, sizeWords, type TextFileKind } from "../protocol/text-file.js";
 import { shellQuote } from "../device/adb/shell-quote.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
 import { WRONG_WIFI_KEY_PLACEHOLDER } from "./redact.js";
@@ -69,6 +69,15 @@ export interface RecordedPart extends Omit<Transcript, "end"> {
 /** A whole transcript (replay): one cut off is refused as truncated. */
 export function readTranscript(path: string): Transcript {
   return whole(readRecordedPart(path, { cutOff: "refuse" }), path);
+}
+
+/**
+ * readTranscript, read off the main thread: for the CLI, whose Ctrl-C and SIGTERM handlers are
+ * JavaScript and so wait for the main thread. A synchronous read of a FIFO no one writes to, or of
+ * a pipe whose writer stalls, held it for ever, and the signals with it (only kill -9 ended replay).
+ */
+export async function readTranscriptFile(path: string): Promise<Transcript> {
+  return whole(parseRecordedPart(await readTextFile(path, TRANSCRIPT_FILE), path, { cutOff: "refuse" }), path);
 }
 
 export function parseTranscript(text: string, where: string): Transcript {

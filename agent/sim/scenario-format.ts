@@ -18,7 +18,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { InputError } from "../protocol/errors.js";
-import { readJsonFileSync } from "../protocol/text-file.js";
+import { readJsonFile, readJsonFileSync, type TextFileKind } from "../protocol/text-file.js";
 import { AGENT_PACKAGE, AUTHENTICATOR_PACKAGE, COMPANY_PORTAL_PACKAGE } from "../protocol/intune-conventions.js";
 import { parseDuration } from "../device/duration.js";
 import { parseFaultsAt } from "../device/faults.js";
@@ -263,16 +263,25 @@ let validateScenario: ValidateFunction | null = null;
 /** Scenario files are read no further than this (a FIFO or a device has no size to check first). */
 const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
 
+const SCENARIO_FILE: TextFileKind = {
+  noun: "a scenario",
+  expected: "a scenario JSON file",
+  maxBytes: MAX_SCENARIO_FILE_BYTES,
+  farMoreThan: "any scenario",
+  hint: "a scenario is a JSON object (see `aosp-sim run --help`)",
+};
+
 /** Reads and checks a scenario file; problems are InputError (exit 2) naming the key and the fix. */
 export function loadScenario(path: string): Scenario {
-  const value = readJsonFileSync(path, {
-    noun: "a scenario",
-    expected: "a scenario JSON file",
-    maxBytes: MAX_SCENARIO_FILE_BYTES,
-    farMoreThan: "any scenario",
-    hint: "a scenario is a JSON object (see `aosp-sim run --help`)",
-  });
-  return checkScenario(value, path);
+  return checkScenario(readJsonFileSync(path, SCENARIO_FILE), path);
+}
+
+/**
+ * loadScenario, read off the main thread (`aosp-sim run`): its Ctrl-C and SIGTERM handlers are
+ * JavaScript, and a synchronous read of a FIFO or a stalled pipe held them off for ever.
+ */
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  return checkScenario(await readJsonFile(path, SCENARIO_FILE), path);
 }
 
 export function checkScenario(value: unknown, where = "scenario"): Scenario {

@@ -7,6 +7,7 @@ import { formatDuration } from "../../device/duration.js";
 import { counted } from "../../protocol/counted.js";
 import { InputError } from "../../protocol/errors.js";
 import { inDrawOrder } from "./fault-rates.js";
+import { checkPartsArgument, checkSummaryArgument } from "./argument-checks.js";
 import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, shardRange, summaryShard } from "./plan.js";
 import { fleetRerunCommand } from "./rerun.js";
@@ -287,6 +288,7 @@ function sharedDevices(held: readonly HeldShard[]): InputError | undefined {
  * A library gate needs only this; `interruptedShards(parts)` names which shards were stopped.
  */
 export function missingFromFleet(s: FleetSummary): string | null {
+  checkSummaryArgument("missingFromFleet", s);
   return missingShards(s) ?? stoppedShort(s);
 }
 
@@ -354,6 +356,7 @@ function round(n: number): number {
  * (`mergedJunitXml(merged, results, missingFromFleet(merged), interruptedShards(parts))`).
  */
 export function interruptedShards(parts: readonly { file: string; summary: FleetSummary }[]): string | null {
+  checkPartsArgument("interruptedShards", parts);
   const stopped = parts.filter((p) => p.summary.interrupted).map((p) => `${partNamed(p.summary)} (${p.file}) was stopped part-way: ${counted(p.summary.devices, "device")} ran`);
   return stopped.length > 0 ? stopped.join("; ") : null;
 }

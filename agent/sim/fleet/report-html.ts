@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { formatDurationExactly } from "../../device/duration.js";
+import { checkNoteArgument, checkResultsArgument, checkSummaryArgument } from "./argument-checks.js";
 import { countsByTenthOfMs } from "./histograms.js";
 import { PHASES } from "./phases.js";
 import { interruptedNote, PHASE_STATS, routesFailingFirst, partNamed, shardsInWords, type DeviceStory, type FleetSummary } from "./summary.js";
@@ -81,6 +82,10 @@ function roundSteps(): number[] {
  * `interrupted` names the shards that were stopped part-way, as the merge's JUnit does.
  */
 export function fleetHtmlReport(summary: FleetSummary, thresholds: readonly ThresholdResult[] = [], incomplete: string | null = null, interrupted: string | null = null): string {
+  checkSummaryArgument("fleetHtmlReport", summary);
+  checkResultsArgument("fleetHtmlReport", thresholds);
+  checkNoteArgument("fleetHtmlReport", "incomplete", incomplete, "missingFromFleet's answer");
+  checkNoteArgument("fleetHtmlReport", "interrupted", interrupted, "interruptedShards' answer");
   // The UMD build sits beside the package's main file (its "exports" do not list it).
   const chartJs = readFileSync(join(dirname(require.resolve("chart.js")), "chart.umd.min.js"), "utf8");
   const data = reportData(summary);

@@ -14,6 +14,7 @@ import type { Builder } from "junit-report-builder";
 import { formatDuration } from "../../device/duration.js";
 import { counted } from "../../protocol/counted.js";
 import { printable } from "../../protocol/printable.js";
+import { checkListArgument, checkNoteArgument, checkResultsArgument, checkSummaryArgument } from "./argument-checks.js";
 import { devicesRan, failureLine, interruptedNote, partNamed, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
@@ -22,6 +23,9 @@ import type { ThresholdResult } from "./thresholds.js";
 const rootBuilder = createRequire(import.meta.url)("junit-report-builder") as Builder;
 
 export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRecord[], thresholds: readonly ThresholdResult[] = []): string {
+  checkSummaryArgument("fleetJunitXml", summary);
+  checkListArgument("fleetJunitXml", "devices", devices, "device records, as runFleet returns them");
+  checkResultsArgument("fleetJunitXml", thresholds);
   const builder = rootBuilder.newBuilder();
   const suite = builder
     .testSuite()
@@ -101,6 +105,10 @@ function escapeAttribute(text: string): string {
  * stopped part-way: `interrupted` says which, when given), and one per threshold.
  */
 export function mergedJunitXml(summary: FleetSummary, thresholds: readonly ThresholdResult[], incomplete: string | null, interrupted: string | null = null): string {
+  checkSummaryArgument("mergedJunitXml", summary);
+  checkResultsArgument("mergedJunitXml", thresholds);
+  checkNoteArgument("mergedJunitXml", "incomplete", incomplete, "missingFromFleet's answer");
+  checkNoteArgument("mergedJunitXml", "interrupted", interrupted, "interruptedShards' answer");
   const builder = rootBuilder.newBuilder();
   const suite = builder
     .testSuite()

@@ -16,6 +16,7 @@
  */
 import { formatDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
+import { checkCountArgument, checkSummaryArgument, checkThresholdArgument, checkThresholdsArgument } from "./argument-checks.js";
 import { figureOfEncoded, type LatencyStat } from "./histograms.js";
 import { PHASES, type Phase } from "./phases.js";
 import type { FleetSummary } from "./summary.js";
@@ -214,6 +215,8 @@ function latencyMetric(metric: string, where: string): LatencyMetric | null {
 }
 
 export function evaluateThresholds(summary: FleetSummary, thresholds: readonly Threshold[]): ThresholdResult[] {
+  checkSummaryArgument("evaluateThresholds", summary);
+  checkThresholdsArgument("evaluateThresholds", thresholds);
   return thresholds.map((t) => {
     const { actual, shown } = measure(summary, t);
     const passed = actual !== null && compare(actual, t.op, t.value);
@@ -278,6 +281,8 @@ export interface FleetCount {
  * flight finish, no more start). Other thresholds (latencies, rate, ...) are never missed early.
  */
 export function missedAlready(t: Threshold, count: FleetCount): boolean {
+  checkThresholdArgument("missedAlready", t);
+  checkCountArgument("missedAlready", count);
   if (!decidableEarly(t)) return false;
   const now = t.metric === "failed" ? count.failed : count.done - count.failed;
   // The most the count can reach: every device still to run counted in it.
