@@ -272,6 +272,18 @@ describe("thresholds", () => {
     expect(parseThreshold("rss<1gb").value).toBe(1024 ** 3);
   });
 
+  it("takes a latency written in two units, as --ramp and --life take a duration (1m30s)", () => {
+    // Before: `"1m30s" is not a number`, though the README says a latency's units are --ramp's.
+    expect(parseThreshold("p95.total<1m30s").value).toBe(90_000);
+    expect(parseThreshold("device.max.firstCheckIn<=1h15m").value).toBe(4_500_000);
+    expect(parseThreshold("p99.enroll<1s500ms").value).toBe(1_500);
+    const message = (text: string) => refusal(parseThreshold, text);
+    // The parts keep the rules a one-unit value has: lower case, and no unit other than ms, s, m, h.
+    expect(message("p95.total<1M30s")).toBe('"1M30s": units of time are lower case: ms, s, m, h | write p95.total<1m30s');
+    expect(message("p95.total<1d2h")).toMatch(/^"1d2h" is not a latency: .* ms, s, m and h/);
+    expect(message("rate>1m30s")).toMatch(/is not a number/);
+  });
+
   /** A summary whose enroll phase took 1..1000 ms on the wall clock and 10x that on the devices' clocks. */
   function summaryOf1To1000(): FleetSummary {
     const wall = new PhaseHistograms();

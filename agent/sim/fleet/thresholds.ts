@@ -5,7 +5,7 @@
  *   failed<1%          failed devices, as a share of devices (or a count: failed<5, failed==0)
  *   enrolled>=99%      enrolled devices, likewise
  *   rate>100/s         devices enrolled per second
- *   p95.enroll<500ms   a phase's wall-clock latency in ms, s, m or h (lower case, as --life takes them): p50, p95, p99, max, any
+ *   p95.enroll<500ms   a phase's wall-clock latency in ms, s, m or h (lower case, as --life takes them; in parts too: 1m30s): p50, p95, p99, max, any
  *                      percentile (p90, p99.9, or k6's p(99.9)), med, min or avg
  *   device.p95.apps<10m  the same on the devices' simulated clocks
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
@@ -14,7 +14,7 @@
  * Comparisons: < <= > >= == != (k6's; its `===` reads as `==`), with spaces around them or not, as
  * k6 takes them; the metric and the value are written as above, in their case and without spaces.
  */
-import { formatDuration } from "../../device/duration.js";
+import { formatDuration, parseDuration } from "../../device/duration.js";
 import { InputError } from "../../protocol/errors.js";
 import { checkCountArgument, checkSummaryArgument, checkThresholdArgument, checkThresholdsArgument } from "./argument-checks.js";
 import { figureOfEncoded, type LatencyStat } from "./histograms.js";
@@ -125,6 +125,10 @@ function readThreshold(text: string, where: string): Threshold {
   if (/\s/.test(valueText)) {
     throw new InputError(`"${valueText}" has a space in it`, { where, hint: `write the number and its unit together, as k6 reads a value: ${metricText}${opText}${valueText.replace(/\s+/g, "")}` });
   }
+  if (kind === "time") {
+    const ms = latencyInParts(valueText, { where, before: `${metricText}${opText}` });
+    if (ms !== undefined) return { text: expression, metric: named, op, value: ms, share: false, ...(latency ? { latency } : {}) };
+  }
   const match = /^([0-9]+(?:\.[0-9]+)?)([a-z%/]+)?$/i.exec(valueText);
   if (!match) {
     throw new InputError(`"${valueText}" is not a number${kind === "count" ? " or a share" : ""}`, { where, hint: `write a number from 0 up, with its unit: e.g. ${metricText}${opText}${example}` });
@@ -173,6 +177,24 @@ function refuseTimeUnit(number: string, unitText: string | undefined, { where, b
     // As k6's and Go's durations (time.ParseDuration) spell them: no upper-case unit is one.
     throw new InputError(`"${unitText}" is not a unit of time: units are lower case: ms, s, m, h`, { where, hint: `write ${before}${number}${lower}` });
   }
+}
+
+/** A value written as two or more numbers with units ("1m30s"), whatever its letters. */
+const IN_PARTS = /^(?:[0-9]+(?:\.[0-9]+)?[a-z]+){2,}$/i;
+const LATENCY_PARTS = /^(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+$/;
+
+/**
+ * A latency written in parts ("1m30s", "1h15m"), as --ramp and --life take a duration and Go's
+ * time.ParseDuration reads one: its milliseconds, or undefined for a value in one part (read by the
+ * caller). Each part keeps a one-part value's rules: ms, s, m or h, in lower case.
+ */
+function latencyInParts(valueText: string, { where, before }: { where: string; before: string }): number | undefined {
+  if (!IN_PARTS.test(valueText)) return undefined;
+  const lower = valueText.toLowerCase();
+  const ms = LATENCY_PARTS.test(lower) ? parseDuration(lower) : null;
+  if (ms === null) throw new InputError(`"${valueText}" is not a latency: its parts are numbers with ms, s, m and h`, { where, hint: `e.g. ${before}1m30s` });
+  if (lower !== valueText) throw new InputError(`"${valueText}": units of time are lower case: ms, s, m, h`, { where, hint: `write ${before}${lower}` });
+  return ms;
 }
 
 const EXAMPLES: Record<MetricKind, string> = { count: "1%", rate: "100/s", time: "500ms", bytes: "1GB" };
