@@ -338,10 +338,6 @@ export class SimulatedClock implements ClockPort {
   }
 }
 
-/**
- * A device's view of a shared clock, off by an offset that can change (a clock set wrong, then
- * corrected or jumping). Timers are durations, so they are unaffected; `now()` is not.
- */
 /** The methods of a clock port: what createDevice and SkewedClock check a given clock has. */
 const CLOCK_METHODS = ["now", "setTimeout", "clearTimeout", "sleep", "track"] as const;
 
@@ -352,6 +348,10 @@ export function checkClockPort(what: string, clock: unknown): asserts clock is C
   }
 }
 
+/**
+ * A device's view of a shared clock, off by an offset that can change (a clock set wrong, then
+ * corrected or jumping). Timers are durations, so they are unaffected; `now()` is not.
+ */
 export class SkewedClock implements ClockPort {
   /** Its signal parameters are typed LightSignal (agent/protocol/light-abort.ts). */
   readonly [TAKES_LIGHT_SIGNALS] = true;
