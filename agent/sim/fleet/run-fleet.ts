@@ -26,6 +26,7 @@ import { checkQrAddresses, checkRunningService, SERVICE_ANSWER_TIMEOUT_MS, setUp
 import { FLEET_USER, fleetPassword, setUpTenant } from "./tenant.js";
 import { fleetRerunCommand } from "./rerun.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
+import { samplePeakRss } from "./peak-rss.js";
 import { checkOptions, optionNames } from "../../protocol/known-options.js";
 import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
@@ -310,7 +311,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
   // This run's requests, and only these: its set-up and its devices send them through this
   // counter's dispatcher (a second fleet in this process, even against the same service, has its own).
   const http = new HttpCounter();
-  const rss = sampleRss();
+  const rss = samplePeakRss();
   let service: FleetService | undefined;
   // This thread's connection to the embedded service's socket, when it has one.
   let socket: Agent | undefined;
@@ -598,16 +599,3 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** The process's peak resident set size, sampled every 100 ms (and at the end). */
-function sampleRss() {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
-  timer.unref();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage.rss());
-      return peak;
-    },
-  };
-}
