@@ -52,7 +52,7 @@ describe("merge-reports: shards of one build and one load", { timeout: 90_000 },
     expect([json.concurrency, json.rampMs]).toEqual([3, 0]);
   });
 
-  it("names the build in the shard's JUnit properties and HTML report, and in the merge's", async () => {
+  it("names the build in the shard's JUnit properties and HTML report, and in the merge's, whose report names each shard's own embedded service", async () => {
     const named = `aosp-sim ${VERSION} (build ${readFleetSummary(first).tool!.build})`;
     expect(readFileSync(temp.file("shard-0.xml"), "utf8")).toContain(`<property name="tool" value="${named}"/>`);
     expect(readFileSync(temp.file("shard-0.html"), "utf8")).toContain(`<p id="tool">Run by ${named}, up to 3 devices at once (--concurrency), no --ramp.</p>`);
@@ -60,6 +60,9 @@ describe("merge-reports: shards of one build and one load", { timeout: 90_000 },
     expect(merged.code).toBe(0);
     expect(readFileSync(temp.file("merged.xml"), "utf8")).toContain(`<property name="tool" value="${named}"/>`);
     expect(readFileSync(temp.file("merged.html"), "utf8")).toContain(`<p id="tool">Run by ${named}, up to 3 devices at once (--concurrency), no --ramp.</p>`);
+    // Each shard ran its own embedded service: before, the merged report named shard 0's as the fleet's service.
+    expect(readFileSync(temp.file("merged.html"), "utf8")).toContain("of a fleet of 6; each shard's own embedded service (worker thread).</p>");
+    expect(readFileSync(temp.file("merged.html"), "utf8")).not.toContain(readFleetSummary(first).service.url);
   });
 
   it("refuses a shard written by another build, or by an earlier one that names none, naming the shard and both builds", async () => {

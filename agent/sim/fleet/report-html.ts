@@ -110,7 +110,7 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
 #thresholds td, #thresholds th { text-align: left; }
 </style></head><body>
 <h1>aosp-sim fleet report</h1>
-<p>Seed ${summary.seed}, ${esc(partNamed(summary))} of a fleet of ${summary.fleetDevices}; service ${esc(summary.service.url)} (${esc(summary.service.runs)}).</p>
+<p>Seed ${summary.seed}, ${esc(partNamed(summary))} of a fleet of ${summary.fleetDevices}; ${esc(serviceSaid(summary))}.</p>
 <p id="run-how">${runHow(summary)}</p>
 ${summary.tool ? `<p id="tool">${esc(toolHow(summary))}</p>` : ""}
 ${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: ${interrupted === null ? "" : `${esc(interrupted)}; `}${esc(interruptedNote(summary))} (${summary.devices} devices).</p>` : ""}
@@ -159,6 +159,16 @@ function runHow(s: FleetSummary): string {
   const life = s.lifeMs > 0 ? `each enrolled device lived ${s.interrupted ? "up to " : ""}${formatDurationExactly(s.lifeMs)} after enrolling (--life)` : "no --life";
   const failedThen = s.checkInsFailed ? `, <span id="check-ins-failed">${s.checkInsFailed}</span> failed during the lives` : "";
   return `${faults}; ${life}; <span id="check-ins">${s.checkIns}</span> ${s.checkIns === 1 ? "check-in" : "check-ins"}${failedThen}.`;
+}
+
+/**
+ * The service the devices talked to. Merged shards that each ran their own embedded service
+ * talked to as many services: the merged summary keeps one shard's URL, which the report named
+ * as the fleet's service (a port long closed, that served that shard alone).
+ */
+function serviceSaid(s: FleetSummary): string {
+  if (s.service.runs !== "external" && s.shards.length > 1) return `each shard's own embedded service (${s.service.runs})`;
+  return `service ${s.service.url} (${s.service.runs})`;
 }
 
 /** The build that ran the devices and the load they ran under (a merge of shards under other loads names none). */
