@@ -77,14 +77,14 @@ export { runFleet, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_M
 export { SERVICE_ANSWER_TIMEOUT_MS } from "./sim/service-check.js";
 export type { Shard } from "./sim/fleet/plan.js";
 export type { FleetOptions, FleetRun, FleetProgress } from "./sim/fleet/run-fleet.js";
-export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome, DeviceStory } from "./sim/fleet/summary.js";
+export type { FleetSummary, DeviceRecord as FleetDeviceRecord, ThresholdOutcome, DeviceStory, FleetTool } from "./sim/fleet/summary.js";
 export type { Percentiles, LatencyStat } from "./sim/fleet/histograms.js";
 export type { Phase } from "./sim/fleet/phases.js";
 export { parseFaultRate } from "./sim/fleet/fault-rates.js";
 export type { FaultRate } from "./sim/fleet/fault-rates.js";
 export { parseThreshold, evaluateThresholds, missedAlready } from "./sim/fleet/thresholds.js";
 export type { Threshold, ThresholdResult, FleetCount, LatencyMetric, Operator } from "./sim/fleet/thresholds.js";
-export { mergeSummaries, missingFromFleet, interruptedShards } from "./sim/fleet/merge.js";
+export { mergeSummaries, missingFromFleet, interruptedShards, differingLoads } from "./sim/fleet/merge.js";
 export { fleetJunitXml, mergedJunitXml } from "./sim/fleet/report-junit.js";
 export { fleetHtmlReport } from "./sim/fleet/report-html.js";
 export { readFleetSummary, fleetSummarySchema, FailedRunReport, EmptyReport, CutOffReport, ShardWithoutSummary } from "./sim/fleet/read-summary.js";

@@ -5,7 +5,7 @@
  * --junit for what only the whole fleet can answer (the devices' test cases are the shards').
  */
 import type { Command } from "commander";
-import { interruptedShards, mergeSummaries, missingShards } from "../sim/fleet/merge.js";
+import { differingLoads, interruptedShards, mergeSummaries, missingShards } from "../sim/fleet/merge.js";
 import { FailedRunReport, readFleetSummary, ShardWithoutSummary } from "../sim/fleet/read-summary.js";
 import { InputError } from "../protocol/errors.js";
 import { mergedJunitXml } from "../sim/fleet/report-junit.js";
@@ -13,7 +13,7 @@ import { RANGES_LISTED } from "../sim/fleet/summary.js";
 import { parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { refuseEmptyFileArguments } from "./input.js";
-import { action, formatInputError, printError } from "./output.js";
+import { action, err, formatInputError, printError } from "./output.js";
 
 interface MergeOptions {
   json?: boolean;
@@ -64,6 +64,8 @@ async function mergeReports(files: string[], options: MergeOptions): Promise<num
     throw new InputError(`none of these files holds a fleet summary: ${why}`, { where: files.join(", "), hint: `run the shards again (each file above says ${failed ? "why its run failed" : "what it holds"})` });
   }
   const merged = mergeSummaries(parts);
+  // One fleet, but measured under other loads: merged all the same, and said, so the mixed latencies are not taken for one load's.
+  for (const line of differingLoads(parts)) printError(`${err.yellow("aosp-sim: warning:")} merge-reports: ${line}: their latencies and rates were measured under different loads, and the merged figures mix them`);
   refuseUnmeetable(thresholds, merged.only?.length ?? merged.fleetDevices, merged.only ? "these re-runs" : "the fleet");
   const missing = missingShards(merged);
   // The files without a summary named too, as many as the missing ranges are (each is said above, on its own line).

@@ -142,7 +142,7 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     expect((unknown as InputError).where).toBe('runFleet faults[1] ("bogus=5%")');
     expect((unknown as InputError).hint).toMatch(/^valid faults: /);
     const rate = await runFleet({ devices: 5, faults: [{ ...parseFaultRate("network-absent=5%"), rate: 2 }] }).catch((error: unknown) => error);
-    expect((rate as InputError).message).toMatch(/^runFleet faults\[0\] \(\{"spec":"network-absent".*\): "2" is not a rate$/);
+    expect((rate as InputError).message).toMatch(/^runFleet faults\[0\] \(\{"spec":"network-absent".*\): "2" is not a rate: a rate is at most 1 \(every device\)$/);
     const twice = await runFleet({ devices: 5, faults: ["service-5xx=5%", "service-5xx=2=1%"] }).catch((error: unknown) => error);
     expect((twice as InputError).message).toBe('runFleet faults[1] ("service-5xx=2=1%"): gives service-5xx a second time (service-5xx=5% before it)');
     expect(JSON.stringify([unknown, rate, twice].map((e) => (e as InputError).where))).not.toContain("--fault");

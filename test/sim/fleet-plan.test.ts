@@ -79,7 +79,7 @@ describe("faults at rates", () => {
     expect(() => parseFaultRate("network-absent=NaN")).toThrow(/: "NaN" is not a rate$/);
     expect(() => parseFaultRate("wrong-wifi-key=0.5%%")).toThrow(/: "0\.5%%" is not a rate$/);
     expect(() => parseFaultRate("wrong-wifi-key=abc%")).toThrow(/: "abc%" is not a rate$/);
-    expect(() => parseFaultRate("network-absent=1.5")).toThrow(/: "1\.5" is not a rate$/);
+    expect(() => parseFaultRate("network-absent=1.5")).toThrow(/: "1\.5" is not a rate: a rate is at most 1 \(every device\)$/);
     // Before, a bare "%" ran the fault at 0 (switched off), "5 %" at 0.05, 1e-2% at 0.0001, and
     // 1e-2 or 0x1 "gave no rate".
     for (const rate of ["%", "5 %", "1e-2%", "1e-2", "0x1", "-0", "1.", "05%x"]) {
@@ -94,6 +94,16 @@ describe("faults at rates", () => {
     // A value with no rate after it still lacks its rate.
     expect(() => parseFaultRate("service-5xx=always")).toThrow(/gives no rate/);
     expect(() => parseFaultRate("power-loss=2m@downloadingAgent")).toThrow(/gives no rate/);
+  });
+
+  // Before, each was told only `"5" is not a rate`, fix "give a fraction from 0 to 1 (0.05) or a percentage (5%)".
+  it("says a rate above 1 is above it, with the percentage it may have meant, and the fault's value with a rate after it", () => {
+    expect(refusal(parseFaultRate, "network-absent=5")).toBe('"5" is not a rate: a rate is at most 1 (every device) | write network-absent=5% for 5 % of devices');
+    expect(refusal(parseFaultRate, "service-5xx=3")).toBe(
+      '"3" is not a rate: a rate is at most 1 (every device) | write service-5xx=3% for 3 % of devices, or service-5xx=3=10% for the fault service-5xx=3 on 10 % of devices',
+    );
+    expect(refusal(parseFaultRate, "network-absent=150%")).toBe('"150%" is not a rate: a share of devices is at most 100% | give a fraction from 0 to 1 (0.05) or a percentage (5%)');
+    expect(refusal(parseFaultRate, "network-absent=150")).toBe('"150" is not a rate: a rate is at most 1 (every device) | give a fraction from 0 to 1 (0.05) or a percentage (5%)');
   });
 
   // Before, " 0.5" and "0.5 " were "gives no rate" or taken as 0.5, "x=" and "x" gave the whole

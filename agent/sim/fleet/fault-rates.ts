@@ -93,7 +93,7 @@ function readFaultRate(text: string, where: string): FaultRate {
     const fix = Number.isNaN(rate) ? `write the rate without spaces: ${RATE_FIX}` : `write ${spec.trim()}=${squeezed}, without spaces`;
     throw new InputError(`"${written}" is not a rate: it ${spacesIn(written)}`, { where, hint: fix });
   }
-  if (Number.isNaN(rate)) throw new InputError(`"${written}" is not a rate`, { where, hint: RATE_FIX });
+  if (Number.isNaN(rate)) throw notARate(spec, written, where);
   if (/\s$/.test(spec)) {
     throw new InputError(`has a space before "=${written}"`, { where, hint: `write ${spec.trim()}=${written}, without spaces` });
   }
@@ -103,6 +103,23 @@ function readFaultRate(text: string, where: string): FaultRate {
   // refused here, before the run, not device by device as it strikes.
   if (fault.name === "wrong-wifi-key" && fault.key !== undefined) refuseWrongKeyOfNetwork(fault.key, FLEET_WIFI, { whose: "the fleet profile's", where });
   return { spec: formatFault(fault), fault, rate };
+}
+
+/**
+ * The refusal of a rate that is not one. A number above 1 (`wrong-wifi-key=5`) was told only
+ * `"5" is not a rate`: it is said to be above 1, with the percentage it may have meant
+ * (`wrong-wifi-key=5%`) and, where the fault takes a value, that value with a rate after it
+ * (`service-5xx=3` is the fault's value 3 without its rate).
+ */
+function notARate(spec: string, written: string, where: string): InputError {
+  const above = /^\d+(?:\.\d+)?%?$/.test(written) && Number(written.replace(/%$/, "")) > (written.endsWith("%") ? 100 : 1);
+  if (!above) return new InputError(`"${written}" is not a rate`, { where, hint: RATE_FIX });
+  if (written.endsWith("%")) return new InputError(`"${written}" is not a rate: a share of devices is at most 100%`, { where, hint: RATE_FIX });
+  const fixes = [
+    ...(Number(written) <= 100 ? [`write ${spec}=${written}% for ${written} % of devices`] : []),
+    ...(readsAsFault(`${spec}=${written}`) ? [`${spec}=${written}=10% for the fault ${spec}=${written} on 10 % of devices`] : []),
+  ];
+  return new InputError(`"${written}" is not a rate: a rate is at most 1 (every device)`, { where, hint: fixes.length > 0 ? fixes.join(", or ") : RATE_FIX });
 }
 
 /**

@@ -3,7 +3,7 @@
  * recomputed from the merged HdrHistograms, wall time is the longest shard's (shards run side by
  * side), devices per second and HTTP rates add up, peak RSS is the largest single process's.
  */
-import { formatDuration } from "../../device/duration.js";
+import { formatDuration, formatDurationExactly } from "../../device/duration.js";
 import { counted } from "../../protocol/counted.js";
 import { InputError } from "../../protocol/errors.js";
 import { inDrawOrder } from "./fault-rates.js";
@@ -11,7 +11,7 @@ import { checkPartsArgument, checkSummaryArgument } from "./argument-checks.js";
 import { PhaseHistograms } from "./histograms.js";
 import { byFleetOrder, shardRange, summaryShard } from "./plan.js";
 import { fleetRerunCommand } from "./rerun.js";
-import { FLEET_FORMAT, partNamed, rangesInWords, SLOWEST_KEPT, STORIES_KEPT, type FleetSummary } from "./summary.js";
+import { FLEET_FORMAT, partNamed, rangesInWords, SLOWEST_KEPT, STORIES_KEPT, toolNamed, type FleetSummary } from "./summary.js";
 
 /** What mergeSummaries takes, as its refusals say it. */
 const MERGE_INPUT = "mergeSummaries takes [{ file, summary }, ...]: each summary (runFleet's, or readFleetSummary(file)) with the name of the file it came from";
@@ -42,6 +42,7 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
       });
     }
   }
+  refuseOtherBuilds(parts);
   refuseOtherServices(parts);
   const reruns = refuseMixedReruns(parts);
   if (reruns) refuseRerunOverlaps(parts);
@@ -92,6 +93,11 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     wallSeconds: Math.max(...parts.map((p) => p.summary.wallSeconds)),
     ...(parts.every((p) => p.summary.runSeconds !== undefined) ? { runSeconds: Math.max(...parts.map((p) => p.summary.runSeconds ?? 0)) } : {}),
     ...(parts.every((p) => p.summary.deviceThreads !== undefined) ? { deviceThreads: sum((s) => s.deviceThreads ?? 0) } : {}),
+    // One build (refused above otherwise); summaries of earlier builds name none.
+    ...(first.summary.tool ? { tool: first.summary.tool } : {}),
+    // The load each shard ran under, when they all ran under the same (differingLoads says when not).
+    ...common(parts, "concurrency"),
+    ...common(parts, "rampMs"),
     phases: wall.percentiles(),
     phasesDeviceTime: device.percentiles(),
     http: {
@@ -120,6 +126,58 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     slowest: stories((s) => s.slowest).sort((a, b) => (b.totalMs ?? 0) - (a.totalMs ?? 0)).slice(0, SLOWEST_KEPT),
     histograms: { wall: wall.encode(), device: device.encode() },
   };
+}
+
+/** `{ [key]: value }` when every part's summary has the same value there, else `{}`. */
+function common<K extends "concurrency" | "rampMs">(parts: readonly { summary: FleetSummary }[], key: K): Partial<Pick<FleetSummary, K>> {
+  const values = new Set(parts.map((p) => p.summary[key]));
+  const [value] = values;
+  return values.size === 1 && value !== undefined ? ({ [key]: value } as Partial<Pick<FleetSummary, K>>) : {};
+}
+
+/**
+ * Shards written by different builds of aosp-sim are refused: their devices ran other code (a
+ * fix, a new fault, another service), so their figures are not one fleet's. The Kubernetes Job's
+ * pods run `aosp-sim:latest` as each node holds it, so a rebuilt image on one node and an old one
+ * on another ran one fleet's shards with two builds, and the merge said nothing. A summary of an
+ * earlier build names none, and is another build than one that does.
+ */
+function refuseOtherBuilds(parts: readonly { file: string; summary: FleetSummary }[]): void {
+  const [first] = parts;
+  const key = (s: FleetSummary) => (s.tool === undefined ? "" : `${s.tool.name} ${s.tool.version} ${s.tool.build}`);
+  const other = parts.find((p) => key(p.summary) !== key(first!.summary));
+  if (other === undefined) return;
+  throw new InputError(`was written by ${toolNamed(other.summary.tool)}, and ${first!.file} by ${toolNamed(first!.summary.tool)}: their devices ran different code`, {
+    where: other.file,
+    hint: "run every shard of a fleet with the same build of aosp-sim (the same image on every node: a pushed tag or digest, not a :latest each node holds its own of), then merge",
+  });
+}
+
+/**
+ * The load settings the shards differ in, each in words (`shard-1.json ran --concurrency 8, and
+ * shard-0.json --concurrency 64`), or none: such shards are one fleet (the same devices, faults
+ * and outcomes), but their latencies and rates were measured under other loads, so the merged
+ * percentiles mix them. merge-reports says each on stderr; the merged summary leaves the setting out.
+ */
+export function differingLoads(parts: readonly { file: string; summary: FleetSummary }[]): string[] {
+  checkPartsArgument("differingLoads", parts);
+  const settings: { said: (s: FleetSummary) => string | undefined }[] = [
+    { said: (s) => (s.concurrency === undefined ? undefined : `--concurrency ${s.concurrency}`) },
+    { said: (s) => (s.rampMs === undefined ? undefined : s.rampMs > 0 ? `--ramp ${formatDurationExactly(s.rampMs)}` : "no --ramp") },
+    // Where each shard's own embedded service ran (--embedded: "worker thread", "this thread"); a running one is compared by refuseOtherServices.
+    { said: (s) => (s.devices === 0 || s.service.runs === "external" ? undefined : `its embedded service on ${s.service.runs === "this thread" ? "the devices' thread (--embedded inline)" : `a ${s.service.runs}`}`) },
+  ];
+  const lines: string[] = [];
+  for (const { said } of settings) {
+    const known = parts.flatMap((p) => {
+      const text = said(p.summary);
+      return text === undefined ? [] : [{ file: p.file, text }];
+    });
+    const [first] = known;
+    const other = known.find((k) => k.text !== first!.text);
+    if (other !== undefined) lines.push(`${other.file} ran ${other.text}, and ${first!.file} ${first!.text}`);
+  }
+  return lines;
 }
 
 /** Refuses what is not a list of { file, summary } (summaries alone: before, "Cannot read properties of undefined (reading 'seed')"). */

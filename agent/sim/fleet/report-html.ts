@@ -14,7 +14,7 @@ import { formatDurationExactly } from "../../device/duration.js";
 import { checkNoteArgument, checkResultsArgument, checkSummaryArgument } from "./argument-checks.js";
 import { countsByTenthOfMs } from "./histograms.js";
 import { PHASES } from "./phases.js";
-import { interruptedNote, PHASE_STATS, routesFailingFirst, partNamed, shardsInWords, type DeviceStory, type FleetSummary } from "./summary.js";
+import { interruptedNote, PHASE_STATS, routesFailingFirst, partNamed, shardsInWords, toolNamed, type DeviceStory, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 const require = createRequire(import.meta.url);
@@ -110,8 +110,9 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
 #thresholds td, #thresholds th { text-align: left; }
 </style></head><body>
 <h1>aosp-sim fleet report</h1>
-<p>Seed ${summary.seed}, ${esc(partNamed(summary))} of a fleet of ${summary.fleetDevices}; service ${esc(summary.service.url)} (${esc(summary.service.runs)}).</p>
+<p>Seed ${summary.seed}, ${esc(partNamed(summary))} of a fleet of ${summary.fleetDevices}; ${esc(serviceSaid(summary))}.</p>
 <p id="run-how">${runHow(summary)}</p>
+${summary.tool ? `<p id="tool">${esc(toolHow(summary))}</p>` : ""}
 ${summary.interrupted ? `<p id="interrupted" class="bad">Interrupted: ${interrupted === null ? "" : `${esc(interrupted)}; `}${esc(interruptedNote(summary))} (${summary.devices} devices).</p>` : ""}
 ${incomplete !== null ? `<p id="incomplete" class="bad">Incomplete: ${esc(incomplete)}.</p>` : ""}
 <div class="figures">
@@ -160,6 +161,24 @@ function runHow(s: FleetSummary): string {
   return `${faults}; ${life}; <span id="check-ins">${s.checkIns}</span> ${s.checkIns === 1 ? "check-in" : "check-ins"}${failedThen}.`;
 }
 
+/**
+ * The service the devices talked to. Merged shards that each ran their own embedded service
+ * talked to as many services: the merged summary keeps one shard's URL, which the report named
+ * as the fleet's service (a port long closed, that served that shard alone).
+ */
+function serviceSaid(s: FleetSummary): string {
+  if (s.service.runs !== "external" && s.shards.length > 1) return `each shard's own embedded service (${s.service.runs})`;
+  return `service ${s.service.url} (${s.service.runs})`;
+}
+
+/** The build that ran the devices and the load they ran under (a merge of shards under other loads names none). */
+function toolHow(s: FleetSummary): string {
+  const load = [
+    ...(s.concurrency === undefined ? [] : [`up to ${s.concurrency} ${s.concurrency === 1 ? "device" : "devices"} at once (--concurrency)`]),
+    ...(s.rampMs === undefined ? [] : [s.rampMs > 0 ? `starts spread over ${formatDurationExactly(s.rampMs)} (--ramp)` : "no --ramp"]),
+  ];
+  return `Run by ${toolNamed(s.tool)}${load.length > 0 ? `, ${load.join(", ")}` : ""}.`;
+}
 
 /**
  * What thresholds met by part of the fleet were met by (a merge lacking a shard, a stopped run),

@@ -15,7 +15,7 @@ import { formatDuration } from "../../device/duration.js";
 import { counted } from "../../protocol/counted.js";
 import { printable } from "../../protocol/printable.js";
 import { checkListArgument, checkNoteArgument, checkResultsArgument, checkSummaryArgument } from "./argument-checks.js";
-import { devicesRan, failureLine, interruptedNote, partNamed, type DeviceRecord, type FleetSummary } from "./summary.js";
+import { devicesRan, failureLine, interruptedNote, partNamed, toolNamed, type DeviceRecord, type FleetSummary } from "./summary.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 // The package's module.exports is a builder, while its types declare a default export: required
@@ -37,6 +37,8 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
     // the text summary and the re-run line write them (XML 1.0 cannot hold them, and the writer
     // dropped them: `wrong-wifi-key=abc\x1bdefgh` was said as `abcdefgh`, another key).
     .property("faults", printable(summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ")) || "none");
+  // Which build ran the devices: a shard's test cases of another build are told apart in the CI system.
+  if (summary.tool) suite.property("tool", toolNamed(summary.tool));
   // With --life each device's test is its enrollment and then its life: one whose life failed is
   // not an enrollment failure (it reached its first check-in, and the phases count it).
   const life = formatDuration(summary.lifeMs);
@@ -116,6 +118,7 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices));
+  if (summary.tool) suite.property("tool", toolNamed(summary.tool));
   // A merge of --only re-runs is whole when every device re-run reported.
   const name = summary.only === undefined ? `every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})` : `every device re-run reported (${summary.devices} of ${summary.only.length})`;
   const whole = suite.testCase().className("aosp-sim.fleet.merge").name(name).time(0);

@@ -28,7 +28,7 @@ import { fleetRerunCommand } from "./rerun.js";
 import { keepLowest, TimelineNeeds } from "./timeline-needs.js";
 import { samplePeakRss } from "./peak-rss.js";
 import { checkOptions, optionNames } from "../../protocol/known-options.js";
-import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
+import { FLEET_FORMAT, SLOWEST_KEPT, STORIES_KEPT, thisTool, TIMELINES_KEPT, type DeviceRecord, type DeviceStory, type FleetSummary } from "./summary.js";
 
 export interface FleetOptions {
   /** The whole fleet's size. */
@@ -508,6 +508,9 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
       wallSeconds: round(wallSeconds, 3),
       runSeconds: round(runSeconds, 3),
       deviceThreads: threads,
+      tool: thisTool(),
+      concurrency: options.concurrency,
+      rampMs: options.rampMs,
       phases: wall.percentiles(),
       phasesDeviceTime: device.percentiles(),
       http: {

@@ -5,6 +5,7 @@
  * `histograms` carries both as HdrHistogram compressed base64, so shards merge exactly.
  */
 import { counted } from "../../protocol/counted.js";
+import { packageVersion, toolBuild } from "../../protocol/version.js";
 import type { Percentiles } from "./histograms.js";
 import type { Phase } from "./phases.js";
 
@@ -45,6 +46,19 @@ export interface FleetSummary {
   runSeconds?: number;
   /** Threads that ran devices, the main thread included (absent in summaries from before threads). */
   deviceThreads?: number;
+  /**
+   * The aosp-sim that ran the devices: its version and its build (a digest of its code, since the
+   * version is not bumped for every build). merge-reports merges only shards of one build; the
+   * merged summary carries theirs. Absent in summaries of earlier builds.
+   */
+  tool?: FleetTool;
+  /**
+   * Devices in flight at once in this run (--concurrency), and the wall time their starts were
+   * spread over (--ramp, ms): the load the latencies were measured under. A merge keeps them when
+   * every shard ran with the same (and warns when not). Absent in summaries of earlier builds.
+   */
+  concurrency?: number;
+  rampMs?: number;
   phases: Partial<Record<Phase, Percentiles>>;
   phasesDeviceTime: Partial<Record<Phase, Percentiles>>;
   http: {
@@ -100,6 +114,22 @@ export interface FleetSummary {
    * figure as the text summary says it. A merge checks its own thresholds, not the shards'.
    */
   thresholds?: ThresholdOutcome[];
+}
+
+export interface FleetTool {
+  name: "aosp-sim";
+  version: string;
+  build: string;
+}
+
+/** The aosp-sim that runs now, as a summary names it. */
+export function thisTool(): FleetTool {
+  return { name: "aosp-sim", version: packageVersion(), build: toolBuild() };
+}
+
+/** A summary's tool in words: "aosp-sim 0.1.0 (build 3f2a9c1d0b7e)", or what a summary of an earlier build says of it. */
+export function toolNamed(tool: FleetTool | undefined): string {
+  return tool === undefined ? "an earlier aosp-sim, whose summaries name no version" : `${tool.name} ${tool.version} (build ${tool.build})`;
 }
 
 export interface ThresholdOutcome {
