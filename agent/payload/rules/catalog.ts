@@ -104,7 +104,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("skip-education-screens-qr", "info", "SKIP_EDUCATION_SCREENS has no effect for QR provisioning."),
   // The QR image (validate <image> only)
   imageRule("qr-no-code", "error", "The image holds no QR code either decoder can read."),
-  imageRule("qr-animated", "warning", "An animated GIF whose frames do not all show the same code (some show none, or different codes); a camera reads whichever frame is on screen, so every frame is read and every code checked."),
+  imageRule("qr-animated", "warning", "An animated GIF or WebP, or a multi-page TIFF, whose frames or pages do not all show the same code (some show none, or different codes); a camera reads whichever is on screen or printed, so every frame and page is read and every code checked."),
   imageRule("qr-multiple-codes", "warning", "The image holds several QR codes; the device reads whichever its camera finds first, so every code is checked."),
   imageRule("qr-fragile", "warning", "Reading the code used more than half its error correction, its contrast fails, or only the fallback decoder reads it; the print is fragile."),
   imageRule("qr-quiet-zone", "warning", "The light margin around the code is under the 4 modules ISO/IEC 18004 requires; cameras may not find the code."),
