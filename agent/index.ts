@@ -129,7 +129,7 @@ export type {
 
 // The QR toolkit and the payload rules (what `decode`, `validate` and `qr` use)
 export { readQrImageFile, decodeQrImage, isImageBytes, isFragile } from "./qr/index.js";
-export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, QrMode } from "./qr/index.js";
+export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, FrameKind, QrMode } from "./qr/index.js";
 export { renderQrPng, PayloadTooLargeError } from "./qr/render.js";
 export type { RenderOptions, RenderedQr } from "./qr/render.js";
 export { checkPayloadText, checkPayloadBytes, buildIntunePayload, RULES } from "./payload/index.js";

@@ -26,6 +26,7 @@ import { isUnexpandedPattern } from "./validate-batch.js";
 import { textIsConverted } from "./code-bytes.js";
 import { firstInvalidUtf8 } from "../payload/check.js";
 import { framesStory } from "../payload/qr-findings.js";
+import { frameUnit } from "../qr/frames.js";
 import { noQrCodeStory } from "../qr/no-code.js";
 import {
   EXIT_FAILED, EXIT_OK, EXIT_USAGE, STDIN_LABEL, action, err, formatInputError, printError, printJson, reportError,
@@ -97,7 +98,7 @@ export function convertedTextWarning(file: string, code: DecodedCode, json: bool
 
 /** " (in any of its 4 frames)" for an animated image, else "". */
 function framesNote(result: DecodeImageResult): string {
-  return (result.frameCount ?? 1) > 1 ? ` (in any of its ${result.frameCount} frames)` : "";
+  return (result.frameCount ?? 1) > 1 ? ` (in any of its ${result.frameCount} ${frameUnit(result.frameKind)}s)` : "";
 }
 
 /**

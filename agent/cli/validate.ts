@@ -37,7 +37,7 @@ import { HIGH_VERSION } from "../payload/rules/size.js";
 import { decodeQrImage, modulePixels } from "../qr/index.js";
 import { meantAsUtf8 } from "./code-bytes.js";
 import type { InputBytes } from "./input.js";
-import type { DecodedCode, DecodeImageResult } from "../qr/types.js";
+import type { DecodedCode, DecodeImageResult, FrameKind } from "../qr/types.js";
 import { inputLabel, out, printLine, type Styles } from "./output.js";
 
 // ---- the report ------------------------------------------------------------------------------
@@ -69,6 +69,8 @@ export interface QrReport {
   frames: number[] | null;
   /** Frames in the image, every one read: 1 for a still image. */
   frameCount: number;
+  /** What the frames are ("animated GIF", "animated WebP", "multi-page TIFF"); null for a still image. */
+  frameKind: FrameKind | null;
   /** Codes found in the image (every one is checked; this report describes the most robust). */
   codes: number;
   /** Which of them this report describes (1-based, in the image's order, as findings number them). */
@@ -107,6 +109,7 @@ function qrReport(image: DecodeImageResult, code: DecodedCode): QrReport {
     mirrored: code.mirrored ?? null,
     frames: code.frames ?? null,
     frameCount: image.frameCount ?? 1,
+    frameKind: image.frameKind ?? null,
     codes: image.codes.length,
     code: image.codes.indexOf(code) + 1,
     width: image.width,
@@ -304,7 +307,9 @@ export function printReport(report: ValidateReport, ruleSet: RuleSetName, strict
     printLine(`  QR:      version ${q.version ?? "?"}, level ${q.ecLevel ?? "?"}, ${q.moduleCount ?? "?"}x${q.moduleCount ?? "?"} modules${px}, ` +
       `${q.payloadBytes} bytes (${q.mode ?? "?"} mode, ${q.eci === null ? "no ECI" : `ECI ${q.eci}`}), read by ${q.decoder}` +
       (q.codes > 1 ? `; code ${q.code} of ${q.codes} in the image (every code is checked)` : "") +
-      (q.frameCount > 1 ? `; animated, ${q.frameCount} frames (every frame is read)` : ""));
+      (q.frameCount > 1
+        ? q.frameKind === "multi-page TIFF" ? `; ${q.frameCount} pages (every page is read)` : `; animated, ${q.frameCount} frames (every frame is read)`
+        : ""));
     const quality = [
       q.unusedErrorCorrection === null ? null : `${Math.round(q.unusedErrorCorrection * 100)} % of its error correction unused`,
       q.symbolContrast === null ? null : `contrast ${Math.round(q.symbolContrast * 100)} %`,

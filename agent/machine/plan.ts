@@ -7,6 +7,7 @@ import { networkProxy } from "../android/proxy.js";
 import { toBase64Url } from "../payload/android-base64.js";
 import type { ProvisioningParams } from "../payload/params.js";
 import { javaBase64Problem } from "../payload/java-base64.js";
+import { unreadableCertificate } from "../payload/wifi-certificate.js";
 import type { ProvisioningPlan } from "./types.js";
 
 /** The first EAP certificate java.util.Base64 cannot decode, said with its key (docs/provisioning-facts.md §1). */
@@ -23,8 +24,25 @@ function withCertificateProblem(problem: string | null): { certificateProblem?: 
   return problem === null ? {} : { certificateProblem: problem };
 }
 
+/**
+ * Why ManagedProvisioning drops the EAP settings after decoding: a certificate it cannot parse
+ * (the exception is caught and logged), so the network is added without them and never joins
+ * (docs/provisioning-facts.md §1). Only when the certificates decode; otherwise certificateProblem.
+ */
+function eapSettingsDropped(wifi: NonNullable<ProvisioningParams["wifi"]>): { eapSettingsDropped?: string } {
+  if (wifi.securityType !== "EAP" || wifi.eapMethod === null) return {};
+  const unreadable = unreadableCertificate(wifi.caCertificate, wifi.userCertificate);
+  return unreadable === null ? {} : { eapSettingsDropped: `${unreadable.name} cannot be parsed: ${unreadable.problem}` };
+}
+
 function base64Url(bytes: Uint8Array | null): string | null {
   return bytes === null ? null : toBase64Url(bytes);
+}
+
+/** An undecodable certificate stops the Wi-Fi step; a decodable one that does not parse drops the EAP settings. */
+function certificateFacts(wifi: NonNullable<ProvisioningParams["wifi"]>): { certificateProblem?: string; eapSettingsDropped?: string } {
+  const problem = certificateProblem(wifi);
+  return problem === null ? eapSettingsDropped(wifi) : withCertificateProblem(problem);
 }
 
 export function planFromParams(params: ProvisioningParams): ProvisioningPlan {
@@ -39,7 +57,7 @@ export function planFromParams(params: ProvisioningParams): ProvisioningPlan {
       minimumVersionCode: download.minimumVersionCode,
     },
     wifi: wifi === null ? null : {
-      ...withCertificateProblem(certificateProblem(wifi)),
+      ...certificateFacts(wifi),
       ssid: wifi.ssid,
       hidden: wifi.hidden,
       securityType: wifi.securityType,

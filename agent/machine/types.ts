@@ -101,6 +101,12 @@ export interface WifiNetworkConfig {
    * at the Wi-Fi step. Absent when there is no such certificate.
    */
   certificateProblem?: string;
+  /**
+   * For an EAP network, why ManagedProvisioning drops its EAP settings although the certificates
+   * decode (one does not parse as a certificate or key store): the network is added without
+   * them and never joins. Absent when the settings apply.
+   */
+  eapSettingsDropped?: string;
   proxy: { host: string; port: number; bypass: string | null } | null;
   pacUrl: string | null;
 }

@@ -9,7 +9,7 @@
  */
 import { modulePixels } from "../qr/index.js";
 import { isQuietZoneShort, MIN_QUIET_ZONE, quietZoneMessage } from "../qr/quiet-zone.js";
-import { frameList } from "../qr/frames.js";
+import { frameList, frameUnit } from "../qr/frames.js";
 import { noQrCodeStory } from "../qr/no-code.js";
 import { isFragile, isNearlyUncorrectable, type DecodeImageResult, type DecodedCode } from "../qr/types.js";
 import { firstInvalidUtf8 } from "./check.js";
@@ -25,7 +25,7 @@ import { HIGH_VERSION, highVersionHint, highVersionMessage } from "./rules/size.
 export function imageFindings(image: DecodeImageResult, perCode: (code: DecodedCode) => Finding[] = () => []): Finding[] {
   const findings: Finding[] = [];
   if (image.codes.length === 0) {
-    const frames = (image.frameCount ?? 1) > 1 ? ` (in any of its ${image.frameCount} frames)` : "";
+    const frames = (image.frameCount ?? 1) > 1 ? ` (in any of its ${image.frameCount} ${frameUnit(image.frameKind)}s)` : "";
     const story = noQrCodeStory(image, ` by either decoder${frames}`,
       "check that the whole code is in the picture with its quiet zone (4 light modules), sharp, evenly lit and not mirrored");
     findings.push(finding("qr-no-code", "",
@@ -72,11 +72,16 @@ export function framesStory(image: DecodeImageResult): string | null {
   const withCode = new Set(image.codes.flatMap((c) => c.frames ?? []));
   const none = all.filter((f) => !withCode.has(f));
   if (none.length === 0 && image.codes.every((c) => (c.frames?.length ?? count) === count)) return null;
+  const unit = frameUnit(image.frameKind);
   const parts = image.codes.map((c, i) =>
-    `${frameList(c.frames ?? all)} ${c.frames?.length === 1 ? "shows" : "show"} ${image.codes.length > 1 ? `code ${i + 1}` : "the code"}`);
-  if (none.length > 0) parts.push(`${frameList(none)} ${none.length === 1 ? "shows" : "show"} no code`);
-  const differ = image.codes.length > 1 ? `: the frames show ${image.codes.length} different codes, and a device provisions from whichever its camera reads` : "";
-  return `an animated GIF of ${count} frames, and a camera reads whichever frame is on screen: ${parts.join("; ")}${differ}`;
+    `${frameList(c.frames ?? all, unit)} ${c.frames?.length === 1 ? "shows" : "show"} ${image.codes.length > 1 ? `code ${i + 1}` : "the code"}`);
+  if (none.length > 0) parts.push(`${frameList(none, unit)} ${none.length === 1 ? "shows" : "show"} no code`);
+  const differ = image.codes.length > 1 ? `: the ${unit}s show ${image.codes.length} different codes, and a device provisions from whichever its camera reads` : "";
+  const kind = image.frameKind ?? "animated GIF";
+  const seen = unit === "page"
+    ? "and a camera sees whichever page is printed or shown"
+    : "and a camera reads whichever frame is on screen";
+  return `${kind === "animated GIF" ? "an" : kind === "animated WebP" ? "an" : "a"} ${kind} of ${count} ${unit}s, ${seen}: ${parts.join("; ")}${differ}`;
 }
 
 /**

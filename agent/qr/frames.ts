@@ -3,7 +3,12 @@
  * animated GIF reads whichever frame is on screen), and a code is one code however many frames
  * show it, wherever in the frame. Pure: frames' codes in, the image's codes out.
  */
-import type { DecodedCode } from "./types.js";
+import type { DecodedCode, FrameKind } from "./types.js";
+
+/** What one of the frames is called: a TIFF has pages, an animation frames. */
+export function frameUnit(kind: FrameKind | null | undefined): "frame" | "page" {
+  return kind === "multi-page TIFF" ? "page" : "frame";
+}
 
 /** The same content: equal text and equal bytes. */
 function key(code: DecodedCode): string {
@@ -40,8 +45,8 @@ export function mergeFrames(perFrame: readonly (readonly DecodedCode[])[], maxCo
   return merged;
 }
 
-/** "frame 3", "frames 1 and 4", "frames 2 to 5", "frames 1, 3 and 5 to 7". */
-export function frameList(frames: readonly number[]): string {
+/** "frame 3", "frames 1 and 4", "frames 2 to 5", "frames 1, 3 and 5 to 7" ("page 3", ... for a TIFF). */
+export function frameList(frames: readonly number[], unit: "frame" | "page" = "frame"): string {
   const runs: string[] = [];
   for (let i = 0; i < frames.length; ) {
     let j = i;
@@ -50,5 +55,5 @@ export function frameList(frames: readonly number[]): string {
     i = j + 1;
   }
   const text = runs.length === 1 ? runs[0]! : `${runs.slice(0, -1).join(", ")} and ${runs[runs.length - 1]}`;
-  return `${frames.length === 1 ? "frame" : "frames"} ${text}`;
+  return `${frames.length === 1 ? unit : `${unit}s`} ${text}`;
 }

@@ -6,8 +6,8 @@
 
 export type ImageFormat = "png" | "jpeg" | "gif" | "bmp" | "tiff" | "webp" | "avif" | "heic" | "jxl" | "svg";
 
-/** Formats jimp v1 decodes; the others are recognised only to say so clearly. */
-export const DECODABLE_FORMATS: ReadonlySet<ImageFormat> = new Set(["png", "jpeg", "gif", "bmp", "tiff"]);
+/** Formats the loader decodes (sharp, omggif, jimp); the others are recognised only to say so clearly. */
+export const DECODABLE_FORMATS: ReadonlySet<ImageFormat> = new Set(["png", "jpeg", "gif", "bmp", "tiff", "webp"]);
 
 export const FORMAT_NAMES: Record<ImageFormat, string> = {
   png: "PNG",
@@ -128,6 +128,37 @@ function jpegDimensions(b: Uint8Array): Dimensions | null {
     i += 2 + length;
   }
   return null;
+}
+
+/** A RIFF chunk of a WebP file: its four-character code and where its data lies. */
+function* webpChunks(b: Uint8Array): Generator<{ fourcc: string; start: number; size: number }> {
+  for (let at = 12; at + 8 <= b.length; ) {
+    const size = i32le(b, at + 4) >>> 0;
+    yield { fourcc: ascii(b, at, at + 4), start: at + 8, size };
+    at += 8 + size + (size & 1);
+  }
+}
+
+/** WebP: the canvas (VP8X) or the single image's size (VP8L lossless, VP8 lossy). */
+function webpDimensions(b: Uint8Array): Dimensions | null {
+  const first = webpChunks(b).next();
+  if (first.done) return null;
+  const { fourcc, start } = first.value;
+  const u24 = (o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
+  if (fourcc === "VP8X" && start + 10 <= b.length) return dimensions(u24(start + 4) + 1, u24(start + 7) + 1);
+  if (fourcc === "VP8L" && start + 5 <= b.length && b[start] === 0x2f) {
+    const bits = i32le(b, start + 1) >>> 0;
+    return dimensions((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+  }
+  if (fourcc === "VP8 " && start + 10 <= b.length) return dimensions(u16le(b, start + 6) & 0x3fff, u16le(b, start + 8) & 0x3fff);
+  return null;
+}
+
+/** The frames of a WebP: its ANMF chunks when animated, else 1. */
+export function webpFrameCount(bytes: Uint8Array): number {
+  let frames = 0;
+  for (const chunk of webpChunks(bytes)) if (chunk.fourcc === "ANMF") frames += 1;
+  return Math.max(frames, 1);
 }
 
 /** TIFF pages walked at most: a file with more is refused rather than decoded page by page. */
@@ -332,7 +363,22 @@ export function readImageDimensions(bytes: Uint8Array, format: ImageFormat): Dim
       return bmpDimensions(bytes);
     case "tiff":
       return tiffDimensions(bytes);
+    case "webp":
+      return webpDimensions(bytes);
     default:
       return null;
   }
+}
+
+/** The pages of a TIFF (each IFD), at most MAX_TIFF_PAGES + 1: the loader reads each as a frame. */
+export function tiffPageCount(bytes: Uint8Array): number {
+  const size = tiffDimensions(bytes);
+  if (size === null) return 1;
+  if (!Number.isFinite(size.pixels)) return MAX_TIFF_PAGES + 1;
+  const little = bytes[0] === 0x49;
+  const u16 = (o: number) => (little ? u16le(bytes, o) : u16be(bytes, o));
+  const u32 = (o: number) => (little ? i32le(bytes, o) >>> 0 : u32be(bytes, o));
+  let pages = 0;
+  for (let ifd = u32(4); ifd !== 0 && pages <= MAX_TIFF_PAGES; pages++) ifd = u32(ifd + 2 + u16(ifd) * 12);
+  return pages;
 }

@@ -12,7 +12,7 @@ import type { DecodeImageResult, DecodedCode } from "./types.js";
 export { ECI_UTF8 } from "./charset.js";
 export { isImageBytes } from "./image-format.js";
 export { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from "./limits.js";
-export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, QrMode } from "./types.js";
+export type { DecodeImageResult, DecodedCode, DecoderName, EcLevel, FrameKind, QrMode } from "./types.js";
 export { FRAGILE_SYMBOL_CONTRAST, FRAGILE_UNUSED_ERROR_CORRECTION, isFragile } from "./types.js";
 
 /**
@@ -40,19 +40,19 @@ export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<D
   if (typeof label !== "string") throw new TypeError(`decodeQrImage: label must be a string naming the image in messages, e.g. its file name (got ${givenValue(label)})`);
   const [{ loadImageFrames }, { decodeBitmap, decodeStillBitmap, MAX_CODES }, { mergeFrames }] = await loadDecoders();
   const image = await loadImageFrames(bytes, label);
-  const { width, height, frameCount } = image;
+  const { width, height, frameCount, frameKind } = image;
   if (frameCount === 1) {
-    for (const bitmap of image.frames()) {
+    for await (const bitmap of image.frames()) {
       // With no QR code, the other barcodes in view (a Data Matrix ...) are named, if any.
       const { codes, otherSymbologies } = await decodeStillBitmap(bitmap);
       return { file: label, width, height, frameCount, codes, ...(otherSymbologies.length > 0 ? { otherSymbologies } : {}) };
     }
   }
-  // An animated GIF: every frame, one at a time (a frame is valid until the next is decoded). A
+  // An animation or a TIFF's pages: every frame, one at a time (a frame is valid until the next is decoded). A
   // frame the same as the one before (a pause, a still stretch) holds the same codes.
   const perFrame: Awaited<ReturnType<typeof decodeBitmap>>[] = [];
   let previous: Uint8ClampedArray | null = null;
-  for (const bitmap of image.frames()) {
+  for await (const bitmap of image.frames()) {
     if (previous !== null && Buffer.compare(bytesOf(previous), bytesOf(bitmap.data)) === 0) {
       perFrame.push(perFrame[perFrame.length - 1]!);
       continue;
@@ -60,7 +60,7 @@ export async function decodeQrImage(bytes: Uint8Array, label: string): Promise<D
     perFrame.push(await decodeBitmap(bitmap));
     previous = bitmap.data.slice();
   }
-  return { file: label, width, height, frameCount, codes: mergeFrames(perFrame, MAX_CODES) };
+  return { file: label, width, height, frameCount, ...(frameKind === null ? {} : { frameKind }), codes: mergeFrames(perFrame, MAX_CODES) };
 }
 
 function bytesOf(data: Uint8ClampedArray): Buffer {

@@ -19,14 +19,29 @@ import {
   gifFrameCount,
   readImageDimensions,
   sniffImageFormat,
+  tiffPageCount,
+  webpFrameCount,
   type ImageFormat,
 } from "./image-format.js";
+import type { FrameKind } from "./types.js";
 import { MAX_GIF_FRAMES, MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
 
-const SUPPORTED = "PNG, JPEG, GIF, BMP or TIFF";
+const SUPPORTED = "PNG, JPEG, GIF, BMP, TIFF or WebP";
+
+/**
+ * What an image of several frames is, as messages name it: the frames of an animation are shown
+ * in turn, a TIFF's pages are separate pictures (a scan of several sheets); each is read.
+ */
+function frameKind(format: ImageFormat): FrameKind | null {
+  return format === "gif" ? "animated GIF" : format === "webp" ? "animated WebP" : format === "tiff" ? "multi-page TIFF" : null;
+}
+
+function framesOf(bytes: Uint8Array, format: ImageFormat): number {
+  return format === "gif" ? gifFrameCount(bytes) : format === "webp" ? webpFrameCount(bytes) : format === "tiff" ? tiffPageCount(bytes) : 1;
+}
 
 /** Checks what the header promises, so that nothing big is allocated for a bad file. */
-function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; width: number; height: number } {
+function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; width: number; height: number; frames: number } {
   if (bytes.length === 0) {
     throw new InputError("is empty (0 bytes), not an image", {
       where,
@@ -42,7 +57,7 @@ function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; w
   }
   const name = FORMAT_NAMES[format];
   if (!DECODABLE_FORMATS.has(format)) {
-    throw new InputError(`is a ${name} image, a format this tool cannot decode`, {
+    throw new InputError(`is ${/^[AEIOS]/.test(name) ? "an" : "a"} ${name} image, a format this tool cannot decode`, {
       where,
       hint: `convert it to PNG or JPEG first (e.g. \`magick ${where} code.png\`)`,
     });
@@ -60,16 +75,18 @@ function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; w
       hint: "export the QR code again; the image has no pixels",
     });
   }
-  const frames = format === "gif" ? gifFrameCount(bytes) : 1;
-  if (frames > MAX_GIF_FRAMES) {
-    throw new InputError(`is an animated GIF of ${frames} frames, more than the ${MAX_GIF_FRAMES} this tool decodes (it reads every frame, as a camera sees whichever is on screen)`, {
+  const frames = framesOf(bytes, format);
+  // A TIFF's pages are counted in size.pixels (and past 64 pages as too many), below.
+  const animated = format === "tiff" ? null : frameKind(format);
+  if (animated !== null && frames > MAX_GIF_FRAMES) {
+    throw new InputError(`is an ${animated} of ${frames} frames, more than the ${MAX_GIF_FRAMES} this tool decodes (it reads every frame, as a camera sees whichever is on screen)`, {
       where,
       hint: "export the frame that shows the code as a PNG (e.g. `magick 'anim.gif[0]' code.png`), or shorten the animation",
     });
   }
-  if (frames > 1 && frames * size.width * size.height > MAX_IMAGE_PIXELS) {
+  if (animated !== null && frames > 1 && frames * size.width * size.height > MAX_IMAGE_PIXELS) {
     throw new InputError(
-      `is an animated GIF of ${frames} frames of ${size.width}x${size.height} pixels (${pixelCount(frames * size.width * size.height)} pixels in all), ` +
+      `is an ${animated} of ${frames} frames of ${size.width}x${size.height} pixels (${pixelCount(frames * size.width * size.height)} pixels in all), ` +
         `more than the ${pixelCount(MAX_IMAGE_PIXELS)} (${MAX_IMAGE_PIXELS / 1e6} MP) this tool decodes (it reads every frame, as a camera sees whichever is on screen)`,
       { where, hint: "scale the animation down, shorten it, or export the frame that shows the code as a PNG" },
     );
@@ -93,7 +110,7 @@ function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; w
       hint: "re-export or re-download the image; this file cannot be decoded as it is",
     });
   }
-  return { format, width: size.width, height: size.height };
+  return { format, width: size.width, height: size.height, frames };
 }
 
 type Pixels = { data: Uint8Array | Uint8ClampedArray; width: number; height: number };
@@ -102,9 +119,9 @@ type Pixels = { data: Uint8Array | Uint8ClampedArray; width: number; height: num
 // would only hold memory.
 sharp.cache(false);
 
-/** PNG, JPEG, TIFF: first page, turned upright by its EXIF orientation (as phones save photos). */
-async function decodeWithSharp(bytes: Uint8Array): Promise<Pixels> {
-  const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: "warning", autoOrient: true })
+/** PNG, JPEG, TIFF, WebP: one page (the first by default), turned upright by its EXIF orientation (as phones save photos). */
+async function decodeWithSharp(bytes: Uint8Array, page = 0): Promise<Pixels> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: "warning", autoOrient: true, page })
     .toColourspace("srgb")
     .ensureAlpha()
     .raw({ depth: "uchar" })
@@ -117,12 +134,12 @@ async function decodeWithJimp(bytes: Uint8Array): Promise<Pixels> {
   return (await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))).bitmap;
 }
 
-function decodePixels(bytes: Uint8Array, format: ImageFormat): Promise<Pixels> | Pixels {
+function decodePixels(bytes: Uint8Array, format: ImageFormat, page: number): Promise<Pixels> | Pixels {
   switch (format) {
     case "bmp":
       return decodeWithJimp(bytes);
     default:
-      return decodeWithSharp(bytes);
+      return decodeWithSharp(bytes, page);
   }
 }
 
@@ -139,16 +156,18 @@ function libvipsDamage(reason: string, header: { width: number; height: number }
   return null;
 }
 
-/** An image's frames: one for a still image, every frame of an animated GIF. */
+/** An image's frames: one for a still image, every frame of an animation, every page of a TIFF. */
 export interface LoadedImage {
   width: number;
   height: number;
   frameCount: number;
+  /** What the frames are, when there are several. */
+  frameKind: FrameKind | null;
   /**
    * The frames in order, as the screen shows them. Decoded one at a time as asked for: a frame is
    * valid until the next is asked for. A frame that cannot be decoded throws an InputError.
    */
-  frames(): Generator<Bitmap>;
+  frames(): AsyncGenerator<Bitmap>;
 }
 
 /** The InputError for a file its decoder refused. */
@@ -182,7 +201,8 @@ export async function loadImageFrames(bytes: Uint8Array, where: string): Promise
       width: gif.width,
       height: gif.height,
       frameCount: gif.frameCount,
-      *frames() {
+      frameKind: gif.frameCount > 1 ? "animated GIF" : null,
+      async *frames() {
         const frames = gif.frames();
         for (;;) {
           let next: IteratorResult<Bitmap>;
@@ -197,23 +217,35 @@ export async function loadImageFrames(bytes: Uint8Array, where: string): Promise
       },
     };
   }
+  if (header.frames > 1) {
+    // TIFF pages and WebP frames, one at a time as sharp decodes them (page i composited, for WebP).
+    return {
+      width: header.width,
+      height: header.height,
+      frameCount: header.frames,
+      frameKind: frameKind(format),
+      async *frames() {
+        for (let page = 0; page < header.frames; page++) yield await loadStill(bytes, format, header, where, page);
+      },
+    };
+  }
   const bitmap = await loadStill(bytes, format, header, where);
-  return { width: bitmap.width, height: bitmap.height, frameCount: 1, *frames() { yield bitmap; } };
+  return { width: bitmap.width, height: bitmap.height, frameCount: 1, frameKind: null, async *frames() { yield bitmap; } };
 }
 
 /** Decodes image bytes to RGBA pixels (an animated GIF's first frame), or throws an InputError naming `where`. */
 export async function loadImage(bytes: Uint8Array, where: string): Promise<Bitmap> {
   const image = await loadImageFrames(bytes, where);
-  const first = image.frames().next();
+  const first = await image.frames().next();
   if (first.done) throw new InputError("holds no image", { where, hint: "re-export the image" });
   return image.frameCount > 1 ? { ...first.value, data: first.value.data.slice() } : first.value;
 }
 
-async function loadStill(bytes: Uint8Array, format: ImageFormat, header: { width: number; height: number }, where: string): Promise<Bitmap> {
+async function loadStill(bytes: Uint8Array, format: ImageFormat, header: { width: number; height: number }, where: string, page = 0): Promise<Bitmap> {
   const name = FORMAT_NAMES[format];
   let pixels: Pixels;
   try {
-    pixels = await decodePixels(bytes, format);
+    pixels = await decodePixels(bytes, format, page);
   } catch (error) {
     throw damaged(error, format, header, where);
   }

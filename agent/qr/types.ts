@@ -99,13 +99,18 @@ export function isFragile(code: Pick<DecodedCode, "unusedErrorCorrection" | "sym
     (code.symbolContrast !== null && code.symbolContrast < FRAGILE_SYMBOL_CONTRAST);
 }
 
+/** An image of several frames: an animation's frames are shown in turn, a TIFF's pages are separate pictures. */
+export type FrameKind = "animated GIF" | "animated WebP" | "multi-page TIFF";
+
 export interface DecodeImageResult {
   /** The file name as given (or "<stdin>", or a caller-chosen label). */
   file: string;
   width: number;
   height: number;
-  /** Frames in the image, each one read: 1 (or absent) for a still image, more for an animated GIF. */
+  /** Frames in the image, each one read: 1 (or absent) for a still image, more for an animated GIF or WebP or a TIFF's pages. */
   frameCount?: number;
+  /** What the frames are, when there are several (absent for a still image). */
+  frameKind?: FrameKind;
   codes: DecodedCode[];
   /**
    * With no QR code: the other barcodes found instead ("Data Matrix", "Aztec", ...), which a

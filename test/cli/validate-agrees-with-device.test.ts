@@ -5,12 +5,14 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64 } from "../payload/support/eap-certificates.js";
 
 const temp = deviceTempDir("aosp-validate-device-");
 
 interface Finding {
   severity: string;
   rule: string;
+  path: string;
   message: string;
 }
 
@@ -166,6 +168,41 @@ describe("an EAP certificate, as java.util.Base64's basic decoder reads it", () 
   it("without its padding passes", async () => {
     const file = payloadFile("eap-ca-unpadded.json", eap("aGVsbG8gd29ybGQ"));
     expect((await validate(file)).findings.map((f) => f.rule)).not.toContain("wifi-eap-certificate");
+  });
+});
+
+describe("an EAP certificate that decodes but does not parse", () => {
+  const eap = (more: Record<string, string>) => ({ SSID: "Corp", SECURITY_TYPE: "EAP", EAP_METHOD: "TLS", IDENTITY: "d@example.com", ...more });
+
+  // Before, "ZmFrZQ==" (the text "fake") passed clean and the simulated device joined; Android's
+  // CertificateFactory throws, WifiConfigurationProvider catches and logs it, and the network is
+  // added without its EAP settings, so it never joins.
+  it("is an error, and the device never joins the network", async () => {
+    const file = payloadFile("eap-ca-fake.json", eap({ CA_CERTIFICATE: "ZmFrZQ==", USER_CERTIFICATE: USER_PKCS12_BASE64 }));
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-eap-certificate-unreadable");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain('decodes to 4 bytes of plain text ("fake"), not an X.509 certificate');
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.code).toBe("wifiTimeout");
+    expect(device.failure?.screen).toBe("Couldn't connect to Wi-Fi");
+    expect(device.failure?.message).toMatch(/WIFI_CA_CERTIFICATE cannot be parsed: .*added the network without its EAP settings/);
+  });
+
+  it("given as a certificate where a PKCS#12 key store belongs is an error that says the key is missing", async () => {
+    const file = payloadFile("eap-user-cert-only.json", eap({ CA_CERTIFICATE: CA_CERTIFICATE_BASE64, USER_CERTIFICATE: CA_CERTIFICATE_BASE64 }));
+    const finding = (await validate(file)).findings.find((f) => f.rule === "wifi-eap-certificate-unreadable");
+    expect(finding?.path).toBe("/android.app.extra.PROVISIONING_WIFI_USER_CERTIFICATE");
+    expect(finding?.message).toContain("an X.509 certificate alone, not a PKCS#12 key store holding the certificate and its private key");
+  });
+
+  it("a real CA certificate and PKCS#12 store pass, and the device joins", async () => {
+    const file = payloadFile("eap-real.json", eap({ CA_CERTIFICATE: CA_CERTIFICATE_BASE64, USER_CERTIFICATE: USER_PKCS12_BASE64 }));
+    expect((await validate(file)).findings.filter((f) => f.rule.startsWith("wifi-eap"))).toEqual([]);
+    const device = await enroll(file);
+    expect(device.finalState).not.toBe("wifiFailed");
   });
 });
 

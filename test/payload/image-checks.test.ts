@@ -153,3 +153,45 @@ describe("validate: an animated GIF, every frame of it", () => {
     await expect(refusal).rejects.toThrow(/is an animated GIF of 65 frames, more than the 64 this tool decodes/);
   });
 });
+
+/** Frames of equal size as one multi-page TIFF or one animated WebP, written by sharp (libvips). */
+async function joined(frames: readonly { data: Uint8ClampedArray; width: number; height: number }[], format: "tiff" | "webp"): Promise<Buffer> {
+  const { default: sharp } = await import("sharp");
+  const inputs = frames.map((f) => ({ raw: { width: f.width, height: f.height, channels: 4 as const } }));
+  const pages = frames.map((f, i) => sharp(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), inputs[i]).png().toBuffer());
+  const joinedImage = sharp(await Promise.all(pages), { join: { animated: true } });
+  return format === "tiff" ? joinedImage.tiff().toBuffer() : joinedImage.webp({ lossless: true }).toBuffer();
+}
+
+describe("validate: a multi-page TIFF or an animated WebP, every page or frame of it", () => {
+  const code = drawQr(PAYLOAD, { scale: 4 });
+  const empty = blank(code.width, code.height);
+
+  // Before, only page 1 was decoded: "no QR code found" for a code on page 2.
+  it("reads a code on a TIFF's second page, and says which page shows it", async () => {
+    const tiff = await joined([empty, code], "tiff");
+    const decoded = await decodeQrImage(tiff, "scan.tiff");
+    expect(decoded).toMatchObject({ frameCount: 2, frameKind: "multi-page TIFF" });
+    expect(decoded.codes.map((c) => c.frames)).toEqual([[2]]);
+    const report = await validateImage(tiff);
+    expect(rulesOf(report)).toEqual([["warning", "qr-animated"]]);
+    expect(report.findings[0]!.message).toBe(
+      "A multi-page TIFF of 2 pages, and a camera sees whichever page is printed or shown: page 2 shows the code; page 1 shows no code.");
+    expect(report.qr).toMatchObject({ frames: [2], frameCount: 2, frameKind: "multi-page TIFF" });
+  });
+
+  // Before, a WebP was refused as "a format this tool cannot decode", though sharp decodes it.
+  it("reads a WebP, and every frame of an animated one", async () => {
+    const still = await decodeQrImage(await encodeWebp(code), "code.webp");
+    expect(still.codes).toHaveLength(1);
+    // (libwebp merges equal frames that follow each other into one longer frame: these differ.)
+    const animated = await decodeQrImage(await joined([empty, code], "webp"), "anim.webp");
+    expect(animated).toMatchObject({ frameCount: 2, frameKind: "animated WebP" });
+    expect(animated.codes.map((c) => c.frames)).toEqual([[2]]);
+  });
+
+  async function encodeWebp(image: typeof code): Promise<Buffer> {
+    const { default: sharp } = await import("sharp");
+    return sharp(Buffer.from(image.data.buffer), { raw: { width: image.width, height: image.height, channels: 4 } }).webp({ lossless: true }).toBuffer();
+  }
+});

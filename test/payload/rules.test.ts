@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { RULES, ruleInfo, type RuleSetName } from "../../agent/payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../../agent/protocol/intune-conventions.js";
+import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64 } from "./support/eap-certificates.js";
 import { check, findingOf, HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
 
 const wpa = (password: string): Payload => ({ [KEYS.WIFI_SECURITY_TYPE]: "WPA", [KEYS.WIFI_PASSWORD]: password });
@@ -75,6 +76,11 @@ const CASES: Case[] = [
   { rule: "wifi-eap-fields-ignored", triggers: payloadWith({ [KEYS.WIFI_DOMAIN]: "example.com" }), doesNot: payloadWith(eap({ [KEYS.WIFI_DOMAIN]: "example.com" })) },
   { rule: "wifi-eap-certificate", triggers: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: "not base64!" })),
     doesNot: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: Buffer.from("fake DER bytes").toString("base64") })) },
+  // Before, base64 that decodes to anything passed; Android parses the bytes, fails, and drops the EAP settings.
+  { rule: "wifi-eap-certificate-unreadable", triggers: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: "ZmFrZQ==" })),
+    doesNot: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: CA_CERTIFICATE_BASE64 })) },
+  { rule: "wifi-eap-certificate-unreadable", triggers: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: CA_CERTIFICATE_BASE64 })),
+    doesNot: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_BASE64 })) },
   { rule: "wifi-keys-without-ssid", triggers: payloadWith({ ...noWifi, [KEYS.WIFI_PASSWORD]: "x" }), doesNot: payloadWith(noWifi) },
   { rule: "wifi-credentials-in-qr", triggers: payloadWith(wpa("correct horse")), doesNot: payloadWith({}) },
   { rule: "wifi-proxy-port", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 65536 }),

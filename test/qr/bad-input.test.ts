@@ -24,6 +24,8 @@ async function refusal(bytes: Uint8Array, label = "bad.png"): Promise<InputError
 
 /** A RIFF/WEBP container header with a lossy VP8 chunk: recognisable, not decodable by jimp. */
 const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([30, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(22)]);
+/** An ISO BMFF "ftyp" box of brand avif: recognisable, not decoded (the bundled libvips is not relied on for it). */
+const AVIF = Buffer.concat([Buffer.from([0, 0, 0, 0x1c]), Buffer.from("ftypavif"), Buffer.alloc(16)]);
 
 describe("recognising images by their bytes", () => {
   it("knows PNG, JPEG, GIF, BMP, TIFF, WebP and SVG by their magic bytes", async () => {
@@ -55,8 +57,8 @@ describe("refusing unusable images", () => {
   });
 
   it("names a recognised format it cannot decode and says to convert it", async () => {
-    const error = await refusal(WEBP, "code.webp");
-    expect(error.message).toMatch(/WebP image, a format this tool cannot decode/);
+    const error = await refusal(AVIF, "code.avif");
+    expect(error.message).toMatch(/is an AVIF image, a format this tool cannot decode/);
     expect(error.hint).toMatch(/PNG or JPEG/);
   });
 

@@ -121,7 +121,8 @@ export class VirtualWifi implements WifiPort {
     const ssidBytes = Buffer.byteLength(config.ssid, "utf8");
     const configured: ReturnType<typeof deriveWifiKey> = ssidBytes > MAX_SSID_BYTES
       ? { ok: false, problem: `the SSID is ${ssidBytes} bytes in UTF-8; an SSID is at most ${MAX_SSID_BYTES}` }
-      : deriveWifiKey(config.ssid, config.securityType, config.password, config.eapMethod, "payload");
+      // EAP settings ManagedProvisioning dropped (a certificate it could not parse): no method to authenticate with.
+      : deriveWifiKey(config.ssid, config.securityType, config.password, config.eapSettingsDropped === undefined ? config.eapMethod : null, "payload");
     if (config.certificateProblem !== undefined) {
       // WifiConfigurationProvider decodes the certificates before the network is added, and its
       // IllegalArgumentException escapes every catch (docs/provisioning-facts.md §1).
@@ -241,6 +242,15 @@ export class VirtualWifi implements WifiPort {
       };
     }
     if (!keysMatch(key, networkKey.key)) {
+      if (config.eapSettingsDropped !== undefined) {
+        return {
+          connected: false,
+          progress: {
+            status: "authenticationFailed",
+            detail: `${config.ssid} rejected the device: ${config.eapSettingsDropped}, so ManagedProvisioning logged "Error while reading certificate" and added the network without its EAP settings`,
+          },
+        };
+      }
       return {
         connected: false,
         progress: { status: "authenticationFailed", detail: `${config.ssid} rejected the key (${network.security === "WPA" ? "4-way handshake failed" : "authentication failed"})` },

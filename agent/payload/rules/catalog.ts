@@ -86,6 +86,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-proxy-bypass", "warning", "WIFI_PROXY_BYPASS is not a comma-separated list of host names (\";\", spaces, address ranges); Android's proxy check finds the proxy invalid."),
   rule("wifi-eap-fields-ignored", "warning", "EAP settings (method, identity, certificates, ...) for a network whose security type is not EAP."),
   failsAt("wifi", rule("wifi-eap-certificate", "error", "A Wi-Fi certificate java.util.Base64 cannot decode (line breaks, spaces, PEM headers, URL-safe characters); provisioning stops with an uncaught exception.")),
+  failsAt("wifi", rule("wifi-eap-certificate-unreadable", "error", "A Wi-Fi certificate that decodes but is not what Android parses (the CA one an X.509 certificate, the user one a PKCS#12 key store); the network is added without its EAP settings and never joins.")),
   rule("wifi-keys-without-ssid", "warning", "Wi-Fi settings (hidden, security, password, proxy, ...) without WIFI_SSID, or with one that is not a string, are ignored."),
   rule("wifi-credentials-in-qr", "info", "The QR code holds the Wi-Fi password in plain text; use a staging network with limited permissions."),
   // ExtrasProvisioningDataParser reads the port with getIntExtra (a default of 0) and WifiInfo checks only the SSID.
@@ -103,7 +104,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("skip-education-screens-qr", "info", "SKIP_EDUCATION_SCREENS has no effect for QR provisioning."),
   // The QR image (validate <image> only)
   imageRule("qr-no-code", "error", "The image holds no QR code either decoder can read."),
-  imageRule("qr-animated", "warning", "An animated GIF whose frames do not all show the same code (some show none, or different codes); a camera reads whichever frame is on screen, so every frame is read and every code checked."),
+  imageRule("qr-animated", "warning", "An animated GIF or WebP, or a multi-page TIFF, whose frames or pages do not all show the same code (some show none, or different codes); a camera reads whichever is on screen or printed, so every frame and page is read and every code checked."),
   imageRule("qr-multiple-codes", "warning", "The image holds several QR codes; the device reads whichever its camera finds first, so every code is checked."),
   imageRule("qr-fragile", "warning", "Reading the code used more than half its error correction, its contrast fails, or only the fallback decoder reads it; the print is fragile."),
   imageRule("qr-quiet-zone", "warning", "The light margin around the code is under the 4 modules ISO/IEC 18004 requires; cameras may not find the code."),

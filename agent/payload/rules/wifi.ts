@@ -12,10 +12,12 @@ import { isIPv6 } from "node:net";
 import { show } from "../findings.js";
 import type { EapMethod, WifiSecurityType } from "../params.js";
 import type { KeyName } from "../keys.js";
+import type { ResolvedValue } from "../extras.js";
 import {
   isRawWpaKey, PROVISIONED_HEX_WPA_KEY_PROBLEM, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems,
 } from "../wifi-key-format.js";
 import { javaBase64Problem } from "../java-base64.js";
+import { caCertificateProblem, userKeyStoreProblem } from "../wifi-certificate.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -201,8 +203,11 @@ function checkEap(ctx: RuleContext): void {
     if (!cert.typed || cert.raw === "") continue;
     const text = cert.raw as string;
     const problem = javaBase64Problem(text);
-    if (problem === null) continue;
     const what = name === "WIFI_CA_CERTIFICATE" ? "the DER X.509 certificate" : "the PKCS#12 key store";
+    if (problem === null) {
+      checkCertificateContent(ctx, cert, name, text);
+      continue;
+    }
     ctx.emit("wifi-eap-certificate", ctx.pathOf(cert),
       `${keyLabel(cert)} cannot be decoded by java.util.Base64's basic decoder, which the device uses: ${problem}. ` +
         "The IllegalArgumentException it throws is not one ManagedProvisioning's Wi-Fi step catches, so provisioning " +
@@ -213,6 +218,30 @@ function checkEap(ctx: RuleContext): void {
           ? `remove the line breaks and spaces: write ${what} as one line of standard base64`
           : `write ${what} as standard base64 (A-Z, a-z, 0-9, + and /; the "=" padding may be left out)`);
   }
+}
+
+/**
+ * Base64 that decodes but not to what Android parses: ManagedProvisioning catches the parser's
+ * exception, logs it and adds the network without any EAP settings (docs/provisioning-facts.md §1).
+ */
+function checkCertificateContent(
+  ctx: RuleContext,
+  cert: ResolvedValue,
+  name: "WIFI_CA_CERTIFICATE" | "WIFI_USER_CERTIFICATE",
+  text: string,
+): void {
+  const ca = name === "WIFI_CA_CERTIFICATE";
+  const problem = ca ? caCertificateProblem(text) : userKeyStoreProblem(text);
+  if (problem === null) return;
+  ctx.emit("wifi-eap-certificate-unreadable", ctx.pathOf(cert),
+    `${keyLabel(cert)} is valid base64, but ${problem}. ManagedProvisioning ` +
+      (ca ? "cannot parse it as a certificate" : "cannot load it as a key store") +
+      " (\"Error while reading certificate\" in its log) and adds the network with none of its EAP settings (method, " +
+      "identity, password, certificates), so the device never joins it (\"Couldn't connect to Wi-Fi\").",
+    ca
+      ? "give the CA certificate's DER bytes (a .cer/.der file) as one line of standard base64 (e.g. `base64 -w0 ca.der`)"
+      : "give a PKCS#12 file (.p12/.pfx) holding exactly one private key with its certificate chain, exported with an " +
+        "empty password, as one line of standard base64 (e.g. `base64 -w0 device.p12`)");
 }
 
 function ignoreEapKeys(ctx: RuleContext): void {

@@ -1,0 +1,103 @@
+/**
+ * What ManagedProvisioning makes of an EAP network's certificates once java.util.Base64 has
+ * decoded them (docs/provisioning-facts.md §1, "EAP certificates"):
+ * - WIFI_CA_CERTIFICATE goes to CertificateFactory.getInstance("X.509").generateCertificate
+ *   (WifiConfigurationProvider.buildCACertificate): an X.509 certificate, DER or PEM;
+ * - WIFI_USER_CERTIFICATE goes to KeyStore.getInstance("PKCS12").load(bytes, empty password)
+ *   (loadKeystoreFromCertificate): a PKCS#12 key store.
+ * Bytes they cannot parse throw a CertificateException or an IOException, which
+ * maybeUpdateForEAPConfiguration catches and only logs, after the network was set to EAP and
+ * before its EAP settings were attached: the network is added with none of them and never joins.
+ *
+ * The CA certificate is parsed here as Android does (node:crypto's X509Certificate takes DER and
+ * PEM). A PKCS#12 store is only checked for its outer shape (a DER SEQUENCE holding version 3):
+ * its password and its entries are not checked, since Node has no PKCS#12 reader.
+ */
+import { X509Certificate } from "node:crypto";
+
+/** The bytes java.util.Base64's basic decoder gives for a text it accepts (javaBase64Problem is null). */
+export function javaBase64Bytes(text: string): Buffer {
+  return Buffer.from(text, "base64");
+}
+
+function isX509(bytes: Buffer): boolean {
+  try {
+    new X509Certificate(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A DER element's tag, and where its content starts and ends; null when the header is cut short. */
+function derElement(bytes: Buffer, at: number): { tag: number; start: number; end: number } | null {
+  if (at + 2 > bytes.length) return null;
+  const tag = bytes[at]!;
+  const first = bytes[at + 1]!;
+  let length = first;
+  let start = at + 2;
+  if (first & 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 4 || start + count > bytes.length) return null;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[start + i]!;
+    start += count;
+  }
+  return { tag, start, end: start + length };
+}
+
+/** PKCS#12 (RFC 7292): PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData OPTIONAL }. */
+function looksLikePkcs12(bytes: Buffer): boolean {
+  const pfx = derElement(bytes, 0);
+  if (pfx === null || pfx.tag !== 0x30 || pfx.end > bytes.length) return false;
+  const version = derElement(bytes, pfx.start);
+  return version !== null && version.tag === 0x02 && version.end - version.start === 1 && bytes[version.start] === 3;
+}
+
+/** What the decoded bytes look like, for a message ("12 bytes of text", "a PKCS#12 key store"). */
+function describeBytes(bytes: Buffer): string {
+  if (looksLikePkcs12(bytes)) return "a PKCS#12 key store";
+  if (isX509(bytes)) return "an X.509 certificate";
+  const text = bytes.toString("latin1");
+  if (/^[\x20-\x7e\r\n\t]*$/.test(text)) return `${bytes.length} bytes of plain text (${JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}...` : text)})`;
+  return `${bytes.length} bytes that are neither DER nor PEM`;
+}
+
+/** Why CertificateFactory("X.509") refuses the decoded CA certificate, or null when it parses. */
+export function caCertificateProblem(text: string): string | null {
+  const bytes = javaBase64Bytes(text);
+  if (isX509(bytes)) return null;
+  const what = describeBytes(bytes);
+  return what === "a PKCS#12 key store"
+    ? "it decodes to a PKCS#12 key store, not an X.509 certificate (the user certificate's format)"
+    : `it decodes to ${what}, not an X.509 certificate`;
+}
+
+/** Why KeyStore("PKCS12").load refuses the decoded user certificate, or null when its shape is right. */
+export function userKeyStoreProblem(text: string): string | null {
+  const bytes = javaBase64Bytes(text);
+  if (looksLikePkcs12(bytes)) return null;
+  const what = describeBytes(bytes);
+  return what === "an X.509 certificate"
+    ? "it decodes to an X.509 certificate alone, not a PKCS#12 key store holding the certificate and its private key"
+    : `it decodes to ${what}, not a PKCS#12 key store`;
+}
+
+/**
+ * The first EAP certificate ManagedProvisioning cannot parse, said with its key, or null. The CA
+ * certificate is read first (updateWifiEnterpriseConfigFromWifiInfo), then the user's key store.
+ */
+export function unreadableCertificate(
+  caCertificate: string | null,
+  userCertificate: string | null,
+): { name: "WIFI_CA_CERTIFICATE" | "WIFI_USER_CERTIFICATE"; problem: string } | null {
+  if (caCertificate !== null && caCertificate !== "") {
+    const problem = caCertificateProblem(caCertificate);
+    if (problem !== null) return { name: "WIFI_CA_CERTIFICATE", problem };
+  }
+  if (userCertificate !== null && userCertificate !== "") {
+    const problem = userKeyStoreProblem(userCertificate);
+    if (problem !== null) return { name: "WIFI_USER_CERTIFICATE", problem };
+  }
+  return null;
+}
