@@ -59,6 +59,8 @@ const METHODS: Record<string, keyof AdminClient> = {
   "GET /beta/deviceManagement/managedDevices/{id}": "getManagedDevice",
   "DELETE /beta/deviceManagement/managedDevices/{id}": "deleteManagedDevice",
   "POST /beta/deviceManagement/managedDevices/{id}/wipe": "wipe",
+  "POST /beta/deviceManagement/managedDevices/{id}/rebootNow": "rebootNow",
+  "POST /beta/deviceManagement/managedDevices/{id}/resetPasscode": "resetPasscode",
   "GET /beta/deviceManagement/managedDevices/{id}/detectedApps": "detectedApps",
   "GET /beta/deviceManagement/managedDevices/{id}/deviceConfigurationStates": "deviceConfigurationStates",
   "GET /beta/deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates": "deviceCompliancePolicyStates",

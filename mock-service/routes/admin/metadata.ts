@@ -135,6 +135,8 @@ export const ADMIN_MODEL: CsdlModel = {
       properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN },
       notNullable: ["actionState", "startDateTime", "lastUpdatedDateTime"],
     },
+    // A passcode reset's result: the new passcode the admin hands the user.
+    resetPasscodeActionResult: { base: g("deviceActionResult"), properties: { passcode: STRING, errorCode: INT }, notNullable: ["errorCode"] },
     deviceConfigurationSettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
     deviceCompliancePolicySettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
     // The tenant's compliance policy settings the mock models (PATCH /beta/deviceManagement).
@@ -199,6 +201,8 @@ export const ADMIN_MODEL: CsdlModel = {
         obliterationBehavior: g("obliterationBehavior"),
       },
     },
+    { name: "rebootNow", boundTo: g("managedDevice") },
+    { name: "resetPasscode", boundTo: g("managedDevice") },
     { name: "createToken", boundTo: g("androidDeviceOwnerEnrollmentProfile"), parameters: { tokenValidityInSeconds: INT } },
     { name: "revokeToken", boundTo: g("androidDeviceOwnerEnrollmentProfile") },
     {
