@@ -118,6 +118,14 @@ export interface GraphManagedDevice {
   deviceActionResults: { actionName: string; actionState: string; startDateTime: string; lastUpdatedDateTime: string; passcode?: string | null }[];
 }
 
+/** An Intune scope tag (Graph's roleScopeTag). */
+export interface GraphRoleScopeTag {
+  id: string;
+  displayName: string;
+  description: string;
+  isBuiltIn: boolean;
+}
+
 export interface GraphDetectedApp {
   id: string;
   displayName: string;
@@ -618,6 +626,15 @@ export class AdminClient {
 
   wipe(id: string): Promise<void> {
     return this.request("POST", `${DEVICES}/${encodeURIComponent(id)}/wipe`, {});
+  }
+
+  /** The scope tags (the built-in Default tag, id "0"), whose ids roleScopeTagIds hold. */
+  async roleScopeTags(): Promise<GraphRoleScopeTag[]> {
+    return this.listAll<GraphRoleScopeTag>("/beta/deviceManagement/roleScopeTags");
+  }
+
+  roleScopeTag(id: string): Promise<GraphRoleScopeTag> {
+    return this.request("GET", `/beta/deviceManagement/roleScopeTags/${encodeURIComponent(id)}`);
   }
 
   /** Restart (Graph's rebootNow): the device restarts at its next check-in. */
