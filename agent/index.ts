@@ -121,7 +121,7 @@ export type { AdminClientOptions, MockService, MockServiceOptions, ChaosOptions,
 // What the admin client takes and returns (Graph's shapes).
 export type {
   GraphList, GraphUser, NewUserRequest, UserPatchRequest, GraphSubscribedSku, GraphOrganization, GraphDeviceManagement, GraphDeviceManagementSettings, BatchRequest, BatchAnswer, ProfileRequest, ProfilePatch, ProfileInput,
-  EnrollmentMode, EnrollmentModeName, GraphWifiSecurityType, GraphProfile, GraphManagedDevice, GraphDetectedApp,
+  EnrollmentMode, EnrollmentModeName, GraphWifiSecurityType, GraphProfile, GraphManagedDevice, GraphDetectedApp, GraphRoleScopeTag,
   GroupRequest, GraphGroup, GroupMember, MemberOfGroup, GraphDirectoryDevice, GraphPolicy, PolicyAssignment, AssignResult, AssignmentTarget, GraphPolicyState,
   ScheduledActionsForRule, TermsRequest, GraphTerms, TermsAssignment, GraphAcceptanceStatus, PackageVersion,
   PublishPackageRequest, Signer, Incident,

@@ -114,8 +114,16 @@ export interface GraphManagedDevice {
   androidSecurityPatchLevel: string | null;
   isEncrypted: boolean;
   jailBroken: "True" | "False" | "Unknown";
-  /** The actions asked of the device (wipe, delete) and how far each has gone. */
-  deviceActionResults: { actionName: string; actionState: string; startDateTime: string; lastUpdatedDateTime: string }[];
+  /** The actions asked of the device (wipe, rebootNow, resetPasscode) and how far each has gone; a passcode reset's carries the new passcode. */
+  deviceActionResults: { actionName: string; actionState: string; startDateTime: string; lastUpdatedDateTime: string; passcode?: string | null }[];
+}
+
+/** An Intune scope tag (Graph's roleScopeTag). */
+export interface GraphRoleScopeTag {
+  id: string;
+  displayName: string;
+  description: string;
+  isBuiltIn: boolean;
 }
 
 export interface GraphDetectedApp {
@@ -618,6 +626,25 @@ export class AdminClient {
 
   wipe(id: string): Promise<void> {
     return this.request("POST", `${DEVICES}/${encodeURIComponent(id)}/wipe`, {});
+  }
+
+  /** The scope tags (the built-in Default tag, id "0"), whose ids roleScopeTagIds hold. */
+  async roleScopeTags(): Promise<GraphRoleScopeTag[]> {
+    return this.listAll<GraphRoleScopeTag>("/beta/deviceManagement/roleScopeTags");
+  }
+
+  roleScopeTag(id: string): Promise<GraphRoleScopeTag> {
+    return this.request("GET", `/beta/deviceManagement/roleScopeTags/${encodeURIComponent(id)}`);
+  }
+
+  /** Restart (Graph's rebootNow): the device restarts at its next check-in. */
+  rebootNow(id: string): Promise<void> {
+    return this.request("POST", `${DEVICES}/${encodeURIComponent(id)}/rebootNow`, {});
+  }
+
+  /** Reset passcode: the new passcode is in the device's deviceActionResults (resetPasscode's `passcode`). */
+  resetPasscode(id: string): Promise<void> {
+    return this.request("POST", `${DEVICES}/${encodeURIComponent(id)}/resetPasscode`, {});
   }
 
   deleteManagedDevice(id: string): Promise<void> {

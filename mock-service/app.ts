@@ -30,6 +30,7 @@ import { metadataRoutes } from "./routes/admin/metadata.js";
 import { organizationRoutes } from "./routes/admin/organization.js";
 import { policyRoutes } from "./routes/admin/policies.js";
 import { profileRoutes } from "./routes/admin/profiles.js";
+import { roleScopeTagRoutes } from "./routes/admin/role-scope-tags.js";
 import { termsRoutes } from "./routes/admin/terms.js";
 import { deviceManagementRoutes } from "./routes/admin/device-management.js";
 import { directoryObjectRoutes } from "./routes/admin/directory-objects.js";
@@ -189,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await admin.register(metadataRoutes());
     await admin.register(userRoutes(services));
     await admin.register(profileRoutes(services));
+    await admin.register(roleScopeTagRoutes(services));
     await admin.register(managedDeviceRoutes(services));
     await admin.register(groupRoutes(services));
     await admin.register(simRoutes(services));

@@ -123,6 +123,12 @@ export interface DevicePolicyPort {
   isRestricted(restriction: Restriction): boolean;
   /** The device password the user set (null: none). */
   devicePassword(): string | null;
+  /**
+   * The admin's passcode reset: the device password becomes `password`
+   * (DevicePolicyManager.resetPasswordWithToken). Absent: the adapter cannot, and the device
+   * reports the reset failed.
+   */
+  resetPassword?(password: string): void;
   /** The screen timeout in force, in minutes (null: none; absent: the port does not know it). */
   screenTimeoutMinutes?(): number | null;
   /** Someone types `password` at the lock screen: wrong ones count toward the policy's limit. */
@@ -199,6 +205,11 @@ export interface PowerPort {
   factoryReset(signal: AbortSignal): Promise<void>;
   /** Factory reset protection: a Google account was left on the device before a reset. */
   resetProtectionActive(): Promise<boolean>;
+  /**
+   * Restarts the device, keeping its data and enrollment (DevicePolicyManager.reboot, the admin's
+   * Restart). Absent: the adapter cannot, and the device reports the restart failed.
+   */
+  restart?(signal: AbortSignal): Promise<void>;
 }
 
 /** Everything a device is made of. */

@@ -17,7 +17,8 @@ export function toOffer(offer: wire.PackageOffer): PackageOffer {
   };
 }
 
-export function toAction(action: wire.DeviceAction): DeviceAction {
+/** A wipe or a delete (the machine takes only those: agent/device/remote-actions.ts carries out the others). */
+export function toAction(action: wire.DeviceAction & { type: DeviceAction["type"] }): DeviceAction {
   return { id: action.id, type: action.type, requestedDateTime: action.requestedDateTime };
 }
 

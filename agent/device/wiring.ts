@@ -61,6 +61,7 @@ import { skipsSetupWizard } from "./identity.js";
 import { describePlan, planConfigurations } from "./policy-plan.js";
 import type { DevicePorts } from "./ports.js";
 import { logsToUpload } from "./log-upload.js";
+import { carryOutActions, isRemoval } from "./remote-actions.js";
 import { fromStep } from "./step-actor.js";
 import { applySystemSettings, setsSettingsAtStart } from "./system-settings.js";
 import { toAction, toApp, toOffer } from "./wire-records.js";
@@ -457,10 +458,12 @@ function implementDevice(ports: DevicePorts, gate: PowerGate, options: WiringOpt
           compliancePolicies === undefined
             ? undefined
             : await evaluatePolicies(ports, session, compliancePolicies, options.hardware?.() ?? UNKNOWN_HARDWARE, compliance, signal);
-        const said = [applied, evaluated].filter((words) => words !== undefined);
+        const carried = await carryOutActions(ports, session, response.actions, signal);
+        const said = [applied, evaluated, carried].filter((words) => words !== undefined);
         const policies = said.length === 0 ? undefined : said.join("; ");
         return {
-          actions: response.actions.map(toAction),
+          // The machine takes the actions that end management; the others were carried out above.
+          actions: response.actions.filter(isRemoval).map(toAction),
           updates: response.updates.map(toOffer),
           serverDateTime: response.serverDateTime,
           apps,

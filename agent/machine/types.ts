@@ -486,7 +486,7 @@ export interface CheckInOutput extends Stamped {
   updates: PackageOffer[];
   serverDateTime: string;
   apps: InstalledApp[];
-  /** What this check-in changed in the policies in force, in words; absent when nothing changed. */
+  /** What this check-in changed in the policies in force, and the restarts and passcode resets it carried out, in words; absent when nothing changed. */
   policies?: string;
 }
 

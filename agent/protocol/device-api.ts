@@ -183,12 +183,22 @@ export interface CheckInRequest {
  *   every route, so a delete needs no acknowledgement (one answers deviceNotFound too). The device
  *   resets to factory defaults. Every other route answers deviceNotFound as soon as the admin deletes.
  */
-export type DeviceActionType = "wipe" | "delete";
+export type DeviceActionType = "wipe" | "delete" | "rebootNow" | "resetPasscode";
 
+/**
+ * rebootNow: the admin asked for a restart (Intune's Restart). The device acknowledges it
+ *   "completed" once restarted; it is not offered again.
+ * resetPasscode: the admin asked for a new device passcode (Intune's Reset passcode); the action
+ *   carries it. The device sets it as its password and acknowledges "completed", or "failed"
+ *   with why (no passcode policy in force: Intune's reset "fails" then). Either ends it.
+ * A device that does not know an action's type leaves it unacknowledged (it stays pending).
+ */
 export interface DeviceAction {
   id: string;
   type: DeviceActionType;
   requestedDateTime: string;
+  /** resetPasscode only: the passcode to set. */
+  passcode?: string;
 }
 
 export interface CheckInResponse {

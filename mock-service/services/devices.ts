@@ -3,7 +3,7 @@
  * action acknowledgements and log uploads; and the admin's remote actions on devices (wipe,
  * delete). Every refusal is a device API error code (agent/protocol/device-api.ts).
  */
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type {
   AcknowledgeActionRequest,
   CheckInRequest,
@@ -26,7 +26,7 @@ import {
 import { iso, type ServiceContext } from "../context.js";
 import { renderDeviceName, usesUserMacros } from "../domain/device-name.js";
 import { newDeviceCredential, newIncidentId, secretHash } from "../domain/secrets.js";
-import { deviceError, itemNotFound } from "../http/errors.js";
+import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import { isEnrolled, type ActionRecord, type DeviceRecord, type DeviceView } from "../store/devices.js";
 import type { GroupService } from "./groups.js";
 import type { PackageService } from "./packages.js";
@@ -271,8 +271,13 @@ export class DeviceService {
   wipe(id: string): void {
     const device = this.visible(id);
     if (device.managementState === "wipePending") return;
+    const now = this.ctx.now();
     this.ctx.store.transaction(() => {
       this.ctx.store.devices.setManagementState(id, "wipePending");
+      // A wipe takes precedence over every other pending action: a restart or passcode reset not yet taken never will be.
+      for (const action of this.ctx.store.devices.openActionsOf(id)) {
+        if (action.status === "pending") this.ctx.store.devices.updateAction(action.id, "canceled", "the device was wiped first", now);
+      }
       this.ctx.store.devices.addAction(this.newAction(id, "wipe"));
     });
   }
@@ -287,9 +292,46 @@ export class DeviceService {
     });
   }
 
+  /**
+   * rebootNow (Intune's Restart; its page lists Android (AOSP)): the device restarts when it next
+   * checks in and acknowledges it. Asking again while one waits changes nothing.
+   */
+  rebootNow(id: string): void {
+    const device = this.removable(id);
+    if (this.ctx.store.devices.openActionsOf(device.id).some((a) => a.type === "rebootNow")) return;
+    this.ctx.store.devices.addAction(this.newAction(id, "rebootNow"));
+  }
+
+  /**
+   * resetPasscode (Intune's Reset passcode, a device-level reset on AOSP): a new passcode, shown
+   * to the admin in the device's deviceActionResults and set by the device at its next check-in.
+   * A newer request replaces one the device has not taken yet.
+   */
+  resetPasscode(id: string): void {
+    const device = this.removable(id);
+    const now = this.ctx.now();
+    this.ctx.store.transaction(() => {
+      for (const action of this.ctx.store.devices.openActionsOf(device.id)) {
+        if (action.type === "resetPasscode" && action.status === "pending") {
+          this.ctx.store.devices.updateAction(action.id, "canceled", "a newer passcode reset replaced it", now);
+        }
+      }
+      this.ctx.store.devices.addAction({ ...this.newAction(id, "resetPasscode"), passcode: newPasscode() });
+    });
+  }
+
+  /** A managed device an action other than wipe may be asked of: not one being wiped. */
+  private removable(id: string): DeviceView {
+    const device = this.visible(id);
+    if (device.managementState === "wipePending") {
+      throw badRequest(`the device ${id} is being wiped (managementState wipePending): it takes no other action until it has reset`);
+    }
+    return device;
+  }
+
   private newAction(deviceId: string, type: ActionRecord["type"]): ActionRecord {
     const now = this.ctx.now();
-    return { id: randomUUID(), deviceId, type, status: "pending", message: null, requested: now, updated: now };
+    return { id: randomUUID(), deviceId, type, status: "pending", message: null, requested: now, updated: now, passcode: null };
   }
 
   /** Removed and deleted devices answer deviceNotFound (a deleted one learns at check-in). */
@@ -301,5 +343,14 @@ export class DeviceService {
 }
 
 function toDeviceAction(action: ActionRecord): DeviceAction {
-  return { id: action.id, type: action.type, requestedDateTime: iso(action.requested) };
+  const wire: DeviceAction = { id: action.id, type: action.type, requestedDateTime: iso(action.requested) };
+  return action.passcode === null ? wire : { ...wire, passcode: action.passcode };
+}
+
+/** The length of a passcode resetPasscode makes: 8 digits, within every AOSP password policy's numeric bounds (4 to 16). */
+const PASSCODE_DIGITS = 8;
+
+/** A random numeric passcode (Intune shows the admin a new temporary passcode; its form is not documented). */
+function newPasscode(): string {
+  return Array.from({ length: PASSCODE_DIGITS }, () => String(randomInt(10))).join("");
 }

@@ -68,7 +68,11 @@ export interface AppRecord {
   versionCode: number;
 }
 
-export type ActionType = "wipe" | "delete";
+/**
+ * The remote actions a device takes: wipe and delete (the seed's), rebootNow and resetPasscode
+ * (Intune's Restart and Reset passcode pages list Android (AOSP) among their platforms).
+ */
+export type ActionType = "wipe" | "delete" | "rebootNow" | "resetPasscode";
 /** canceled: never carried out, a delete delivered first (Microsoft: wipe, retire and delete take precedence over every other pending action). */
 export type ActionStatus = "pending" | "started" | "completed" | "failed" | "canceled";
 
@@ -80,6 +84,8 @@ export interface ActionRecord {
   message: string | null;
   requested: number;
   updated: number;
+  /** The new passcode of a resetPasscode action (null for the others). */
+  passcode: string | null;
 }
 
 interface DeviceRow {
@@ -116,6 +122,7 @@ interface ActionRow {
   message: string | null;
   requested: number;
   updated: number;
+  passcode: string | null;
 }
 
 const VIEW = `SELECT d.*, u.user_principal_name AS user_principal_name, u.display_name AS user_display_name
@@ -268,11 +275,12 @@ export class DeviceStore {
       "INSERT OR REPLACE INTO device_apps (device_id, package_name, version_name, version_code) VALUES (?, ?, ?, ?)",
     );
     this.insertAction = db.prepare(
-      `INSERT INTO actions (id, device_id, type, status, message, requested, updated)
-       VALUES (@id, @deviceId, @type, @status, @message, @requested, @updated)`,
+      `INSERT INTO actions (id, device_id, type, status, message, requested, updated, passcode)
+       VALUES (@id, @deviceId, @type, @status, @message, @requested, @updated, @passcode)`,
     );
     this.openActions = db.prepare<[string], ActionRow>(
-      "SELECT * FROM actions WHERE device_id = ? AND status NOT IN ('completed', 'canceled') ORDER BY requested, rowid",
+      // A failed wipe is offered again; a restart or passcode reset the device reported failed is over.
+      "SELECT * FROM actions WHERE device_id = ? AND status NOT IN ('completed', 'canceled') AND NOT (status = 'failed' AND type IN ('rebootNow', 'resetPasscode')) ORDER BY requested, rowid",
     );
     this.allActions = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE device_id = ? ORDER BY requested, rowid");
     // The ids come as one JSON array: one statement whatever the page's size, read through actions_by_device.
@@ -459,7 +467,7 @@ export class DeviceStore {
     this.insertAction.run(action);
   }
 
-  /** Actions neither completed nor canceled (failed ones are offered again), oldest first. */
+  /** Actions neither completed nor canceled (a failed wipe is offered again), oldest first. */
   openActionsOf(deviceId: string): ActionRecord[] {
     return this.openActions.all(deviceId).map(actionFromRow);
   }
@@ -543,5 +551,6 @@ function actionFromRow(row: ActionRow): ActionRecord {
     message: row.message,
     requested: row.requested,
     updated: row.updated,
+    passcode: row.passcode ?? null,
   };
 }

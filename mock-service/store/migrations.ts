@@ -315,4 +315,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX group_owners_by_owner ON group_owners(owner_id);
   `,
+  // 14: the passcode a resetPasscode action carries: made when the admin asks, shown to the admin
+  //     in the device's deviceActionResults (Graph's resetPasscodeActionResult) and handed to the
+  //     device at its check-in; NULL for every other action.
+  `
+  ALTER TABLE actions ADD COLUMN passcode TEXT;
+  `,
 ];

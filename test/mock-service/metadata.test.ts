@@ -155,6 +155,11 @@ describe("$metadata", () => {
       ["GET", DEVICES],
       ["GET", `${DEVICES}/${ids.device}`],
       ["GET", `${DEVICES}/${ids.device}/detectedApps`],
+      ["POST", `${DEVICES}/${ids.device}/rebootNow`, {}],
+      ["POST", `${DEVICES}/${ids.device}/resetPasscode`, {}],
+      ["GET", `${DEVICES}/${ids.device}?$select=id,deviceActionResults`],
+      ["GET", "/beta/deviceManagement/roleScopeTags"],
+      ["GET", "/beta/deviceManagement/roleScopeTags/0"],
       ["GET", `${DEVICES}/${ids.device}/deviceConfigurationStates`],
       ["GET", `${DEVICES}/${ids.device}/deviceCompliancePolicyStates`],
       ["GET", "/beta/groups"],
@@ -230,7 +235,7 @@ describe("$metadata", () => {
     // Every admin route of the OpenAPI document is asked.
     const doc = (await http(`${t.url}/openapi.json`)).body as { paths: Record<string, Record<string, unknown>> };
     const template = (path: string) =>
-      path.split("?")[0]!.replace(/\/(members\/)[^/]+\/\$ref$/, "/$1{memberId}/$ref").replace(/\/assignments\/[^/]+$/, "/assignments/{assignmentId}").replace(/\/([0-9a-f]{8}-[0-9a-f-]{27})(?=\/|$)/g, "/{id}");
+      path.split("?")[0]!.replace(/\/(members\/)[^/]+\/\$ref$/, "/$1{memberId}/$ref").replace(/\/assignments\/[^/]+$/, "/assignments/{assignmentId}").replace(/\/roleScopeTags\/[^/]+$/, "/roleScopeTags/{id}").replace(/\/([0-9a-f]{8}-[0-9a-f-]{27})(?=\/|$)/g, "/{id}");
     const asked = new Set(requests.map(([method, path]) => `${method} ${template(path)}`));
     for (const [path, operations] of Object.entries(doc.paths)) {
       // A list's /$count twin answers a number, with no annotation to resolve (odata.test.ts asks

@@ -17,12 +17,12 @@ describe("Graph routes the mock does not simulate", () => {
     await enroll(t, profile.tokenValue);
     const device = (await t.admin("GET", `${DEVICES}?$select=id`)).body.value[0].id as string;
 
-    const sync = errorOf(await t.admin("POST", `${DEVICES}/${device}/syncDevice`));
-    expect(sync).toMatchObject({ status: 501, code: "notImplemented" });
-    expect(sync.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/syncDevice: the Intune action 'syncDevice' is not simulated by the mock");
-    expect(sync.message).toContain("Android (AOSP) devices take wipe and delete only");
-    expect(sync.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe");
-    for (const action of ["retire", "rebootNow"]) expect(errorOf(await t.admin("POST", `${DEVICES}/${device}/${action}`)).status, action).toBe(501);
+    const lock = errorOf(await t.admin("POST", `${DEVICES}/${device}/remoteLock`));
+    expect(lock).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(lock.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/remoteLock: the Intune action 'remoteLock' is not simulated by the mock");
+    expect(lock.message).toContain("wipe, rebootNow and resetPasscode");
+    expect(lock.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe");
+    for (const action of ["shutDown", "locateDevice"]) expect(errorOf(await t.admin("POST", `${DEVICES}/${device}/${action}`)).status, action).toBe(501);
 
     const registered = errorOf(await t.admin("GET", `/beta/users/${user.id}/registeredDevices`));
     expect(registered).toMatchObject({ status: 501, code: "notImplemented" });

@@ -53,6 +53,11 @@ export class VirtualDevicePolicy implements DevicePolicyPort {
     return this.state().password;
   }
 
+  /** The admin reset the passcode: the new one unlocks the device, and the failed-unlock count starts again. */
+  resetPassword(password: string): void {
+    this.save({ ...this.state(), password, failedUnlocks: 0 });
+  }
+
   /** The screen timeout the configurations in force set (null: none). */
   screenTimeoutMinutes(): number | null {
     return this.state().screenTimeoutMinutes;

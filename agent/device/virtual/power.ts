@@ -28,6 +28,11 @@ export class VirtualPower implements PowerPort {
     await this.clock.sleep(this.options.resetMs ?? 0, signalFor(this.clock, signal));
   }
 
+  /** A restart keeps storage as it is; it takes the reset's time, the boot being most of both. */
+  async restart(signal: LightSignal): Promise<void> {
+    await this.clock.sleep(this.options.resetMs ?? 0, signalFor(this.clock, signal));
+  }
+
   async resetProtectionActive(): Promise<boolean> {
     return this.options.resetProtection ?? false;
   }

@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { complianceStateOf, policyStateOf, POLICY_TYPES } from "../../domain/aosp-policies.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { PolicyStateView } from "../../services/policies.js";
-import type { ActionStatus, DeviceView } from "../../store/devices.js";
+import type { ActionStatus, ActionType, DeviceView } from "../../store/devices.js";
 import { html, when, type Html } from "../html.js";
 import { confirmation, notice, page, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
@@ -50,6 +50,9 @@ const ACTIONS = {
   },
 } as const;
 type ActionName = keyof typeof ACTIONS;
+
+/** The admin center's name of each action a device's list of actions may hold (Restart is Graph's rebootNow). */
+const ACTION_LABELS: Record<ActionType, string> = { wipe: "Wipe", delete: "Delete", rebootNow: "Restart", resetPasscode: "Reset passcode" };
 
 /** The admin center's words for an action's state (Graph's actionState: pending, active, done, failed). */
 const ACTION_STATUS_LABELS: Record<ActionStatus, string> = { pending: "Pending", started: "Active", completed: "Done", failed: "Failed", canceled: "Canceled" };
@@ -177,7 +180,7 @@ ${liveRegion("device-table", source, content)}`,
 ${table(
   "Pending device actions",
   [
-    { header: "Action", cell: (a) => ACTIONS[a.type].label },
+    { header: "Action", cell: (a) => ACTION_LABELS[a.type] },
     { header: "Status", cell: (a) => ACTION_STATUS_LABELS[a.status] },
     { kind: "short", header: "Requested", cell: (a) => when(a.requested) },
   ],
@@ -222,7 +225,7 @@ ${recent(id)}`;
     return html`<h2>Device actions status</h2>${table(
       "Device actions",
       [
-        { header: "Action", cell: (a) => ACTIONS[a.type].label },
+        { header: "Action", cell: (a) => ACTION_LABELS[a.type] },
         { header: "Status", cell: (a) => ACTION_STATUS_LABELS[a.status] },
         { kind: "short", header: "Requested", cell: (a) => when(a.requested) },
         { kind: "short", header: "Last updated", cell: (a) => when(a.updated) },

@@ -176,10 +176,13 @@ export const managedDeviceSchema = {
       items: {
         type: "object",
         properties: {
+          "@odata.type": { type: "string" },
           actionName: { type: "string" },
           actionState: { type: "string", enum: ACTION_STATE_VALUES },
           startDateTime: dateTime,
           lastUpdatedDateTime: dateTime,
+          passcode: { type: ["string", "null"] },
+          errorCode: { type: "integer" },
         },
       },
     },
@@ -241,6 +244,32 @@ export const wipeDeviceSchema = route({
     },
   },
   response: { ...noContent, ...errors(400, 401, 404) },
+});
+
+export const rebootNowSchema = route({
+  summary: "Restart (Intune's rebootNow): the device restarts at its next check-in; deviceActionResults shows the action until the device reports it done",
+  params: idParams,
+  response: { ...noContent, ...errors(400, 401, 404) },
+});
+
+export const resetPasscodeSchema = route({
+  summary:
+    "Reset passcode: a new device passcode, shown in deviceActionResults (resetPasscodeActionResult.passcode), set by the device at its next check-in; it fails on a device with no password policy in force",
+  params: idParams,
+  response: { ...noContent, ...errors(400, 401, 404) },
+});
+
+/**
+ * An Intune action AOSP devices do not take: a route only to answer Intune's refusal (after the
+ * device's 404), so it is left out of /openapi.json, which lists what the mock serves.
+ */
+export const unsupportedActionSchema = (action: string) => ({
+  ...route({
+    summary: `${action}: not supported on Android (AOSP) devices; answered 400 BadRequest as Intune answers an action the device's platform does not take`,
+    params: idParams,
+    response: { ...errors(400, 401, 404) },
+  }),
+  hide: true,
 });
 
 export const deleteDeviceSchema = route({

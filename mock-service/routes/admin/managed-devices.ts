@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
+import { ApiError } from "../../http/errors.js";
 import { complianceStateOf } from "../../domain/aosp-policies.js";
 import { reportedFacts, type ReportedSettings } from "../../domain/reported-facts.js";
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
@@ -25,6 +26,9 @@ import {
   getDeviceSchema,
   listDevicesSchema,
   listUserDevicesSchema,
+  rebootNowSchema,
+  resetPasscodeSchema,
+  unsupportedActionSchema,
   USER_MANAGED_DEVICES,
   wipeDeviceSchema,
 } from "./managed-devices.schema.js";
@@ -60,14 +64,52 @@ const ACTION_STATES: Record<ActionStatus, (typeof ACTION_STATE_VALUES)[number]> 
   canceled: "canceled",
 };
 
-/** A queued action as Graph's deviceActionResult: its name is the action's (wipe, delete). */
+/**
+ * A queued action as Graph's deviceActionResult: its name is the action's (wipe, rebootNow,
+ * resetPasscode). A passcode reset is Graph's resetPasscodeActionResult, with the new passcode
+ * the admin hands the user (Intune's Reset passcode page: "A new passcode is presented to the admin").
+ */
 function deviceActionResult(action: ActionRecord): Record<string, unknown> {
-  return {
+  const result = {
     actionName: action.type,
     actionState: ACTION_STATES[action.status],
     startDateTime: iso(action.requested),
     lastUpdatedDateTime: iso(action.updated),
   };
+  if (action.type !== "resetPasscode") return result;
+  return { "@odata.type": "#microsoft.graph.resetPasscodeActionResult", ...result, passcode: action.passcode, errorCode: 0 };
+}
+
+/**
+ * The Intune actions Graph binds to managedDevice that an Android (AOSP) device does not take,
+ * with the source that says so. Intune answers such a request 400 BadRequest whose message is its
+ * own error document serialized ("_version": 3, "Message": "An error has occurred - Operation ID
+ * ...", as reported in microsoftgraph/microsoft-graph-docs-contrib#4523 for remoteLock on a
+ * Windows device and #3433 for shutDown); the mock answers the same shape, with what it knows in
+ * CustomApiErrorPhrase (which Intune leaves empty).
+ */
+const UNSUPPORTED_ACTIONS: Readonly<Record<string, string>> = {
+  retire:
+    "Android (AOSP) enrollments do not support Retire: deleting an AOSP device makes Intune wipe it (Intune's Wipe page, Delete devices); " +
+    "the seed lists wipe and delete as the remote actions of AOSP devices",
+  syncDevice:
+    "Intune's Sync page lists Android device administrator and Android Enterprise, not Android (AOSP), and the seed lists wipe and delete only; " +
+    "an AOSP device checks in on its own schedule (every 3 minutes for 15 minutes, every 15 minutes for 2 hours, then about every 8 hours)",
+};
+
+/** Intune's refusal of an action the device's platform does not take (see UNSUPPORTED_ACTIONS). */
+function unsupportedAction(baseUrl: string, requestId: string, deviceId: string, action: string): ApiError {
+  const document = {
+    _version: 3,
+    Message:
+      "An error has occurred - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - " +
+      `Activity ID: ${requestId} - Url: ${baseUrl}${PATH}('${deviceId}')/${action}`,
+    CustomApiErrorPhrase: `${action} is not supported on Android (AOSP) devices: ${UNSUPPORTED_ACTIONS[action]}. They take wipe, rebootNow, resetPasscode and delete`,
+    RetryAfter: null,
+    ErrorSourceService: "",
+    HttpHeaders: "{}",
+  };
+  return new ApiError(400, "BadRequest", JSON.stringify(document, null, 2).replace(/\n/g, "\r\n"));
 }
 
 /** What Intune answers for complianceGracePeriodExpirationDateTime when no grace period runs. */
@@ -241,6 +283,23 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
       devices.wipe(request.params.id);
       return reply.code(204).send();
     });
+
+    app.post<IdParams>(`${PATH}/:id/rebootNow`, { schema: rebootNowSchema }, async (request, reply) => {
+      devices.rebootNow(request.params.id);
+      return reply.code(204).send();
+    });
+
+    app.post<IdParams>(`${PATH}/:id/resetPasscode`, { schema: resetPasscodeSchema }, async (request, reply) => {
+      devices.resetPasscode(request.params.id);
+      return reply.code(204).send();
+    });
+
+    for (const action of Object.keys(UNSUPPORTED_ACTIONS)) {
+      app.post<IdParams>(`${PATH}/:id/${action}`, { schema: unsupportedActionSchema(action) }, async (request) => {
+        const device = devices.visible(request.params.id);
+        throw unsupportedAction(ctx.baseUrl(), request.id, device.id, action);
+      });
+    }
 
     app.delete<IdParams>(`${PATH}/:id`, { schema: deleteDeviceSchema }, async (request, reply) => {
       devices.delete(request.params.id);

@@ -16,6 +16,7 @@ import { DEVICE_COMPLIANCE_POLICIES, DEVICE_CONFIGURATIONS } from "./policies.sc
 import { TERMS_AND_CONDITIONS } from "./terms.schema.js";
 import { ACTION_STATE_VALUES, DETECTED_APPS, MANAGED_DEVICES, OBLITERATION_BEHAVIORS, USER_MANAGED_DEVICES } from "./managed-devices.schema.js";
 import { ENROLLMENT_PROFILES } from "./profiles.schema.js";
+import { ROLE_SCOPE_TAGS } from "./role-scope-tags.schema.js";
 import { ORGANIZATION, SUBSCRIBED_SKUS, USERS } from "./users.schema.js";
 
 export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
@@ -36,6 +37,7 @@ export const ADMIN_COLLECTIONS: readonly CollectionDef[] = [
   MANAGED_DEVICES,
   DETECTED_APPS,
   ENROLLMENT_PROFILES,
+  ROLE_SCOPE_TAGS,
   DEVICE_CONFIGURATIONS,
   DEVICE_COMPLIANCE_POLICIES,
   TERMS_AND_CONDITIONS,
@@ -135,6 +137,8 @@ export const ADMIN_MODEL: CsdlModel = {
       properties: { actionName: STRING, actionState: g("actionState"), startDateTime: WHEN, lastUpdatedDateTime: WHEN },
       notNullable: ["actionState", "startDateTime", "lastUpdatedDateTime"],
     },
+    // A passcode reset's result: the new passcode the admin hands the user.
+    resetPasscodeActionResult: { base: g("deviceActionResult"), properties: { passcode: STRING, errorCode: INT }, notNullable: ["errorCode"] },
     deviceConfigurationSettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
     deviceCompliancePolicySettingState: { properties: settingState, notNullable: ["state", "errorCode"] },
     // The tenant's compliance policy settings the mock models (PATCH /beta/deviceManagement).
@@ -199,6 +203,8 @@ export const ADMIN_MODEL: CsdlModel = {
         obliterationBehavior: g("obliterationBehavior"),
       },
     },
+    { name: "rebootNow", boundTo: g("managedDevice") },
+    { name: "resetPasscode", boundTo: g("managedDevice") },
     { name: "createToken", boundTo: g("androidDeviceOwnerEnrollmentProfile"), parameters: { tokenValidityInSeconds: INT } },
     { name: "revokeToken", boundTo: g("androidDeviceOwnerEnrollmentProfile") },
     {

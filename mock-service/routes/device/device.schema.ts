@@ -150,7 +150,12 @@ export const checkInSchema = route({
           type: "array",
           items: {
             type: "object",
-            properties: { id: { type: "string" }, type: { type: "string" }, requestedDateTime: dateTime },
+            properties: {
+              id: { type: "string" },
+              type: { type: "string", enum: ["wipe", "delete", "rebootNow", "resetPasscode"] },
+              requestedDateTime: dateTime,
+              passcode: { type: "string", description: "resetPasscode only: the new device passcode to set" },
+            },
           },
         },
         updates: { type: "array", items: packageOffer },

@@ -89,3 +89,15 @@ describe("the console page of a device that left the list", () => {
     expect(page.rows).toEqual([]);
   });
 });
+
+describe("the console page of a managed device", () => {
+  it("lists a Restart and a Reset passcode the device has not taken yet as pending actions", async () => {
+    const device = await enroll();
+    await t.admin.rebootNow(device.deviceId);
+    await t.admin.resetPasscode(device.deviceId);
+    const reply = await t.app.inject({ method: "GET", url: `/devices/${device.deviceId}`, headers: { cookie } });
+    expect(reply.statusCode).toBe(200);
+    const table = /<caption>Pending device actions<\/caption>[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(reply.body)?.[1] ?? "";
+    expect(table).toMatch(/Restart[\s\S]*Pending[\s\S]*Reset passcode[\s\S]*Pending/);
+  });
+});
