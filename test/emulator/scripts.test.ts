@@ -39,6 +39,10 @@ afterEach(() => {
   }
 });
 
+/** A real wait, whatever timers a test fakes. */
+const realSetTimeout = globalThis.setTimeout;
+const realSleep = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
+
 async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
   const error = await promise.then(
     () => null,
@@ -451,9 +455,24 @@ describe("emulator verify", () => {
 
 describe("a command that never answers", () => {
   // Before, every timeout's fix said "allow longer with the command's timeout option": verify has none.
+  // Every adb call of verify has the same limit, so the call that answers (get-state) must not run
+  // out of time while the one that hangs does. Before, a real 0.5 s limit: on a loaded machine the
+  // fake adb's own start-up took longer, and get-state was named. Now the limit runs on fake timers,
+  // advanced only once the hanging call has begun: no call times out but the one meant to.
   it("is named, with a fix that names no option when its limit is fixed (verify has no timeout option)", async () => {
-    android.scenario([adb("get-state", text("device\n")), shell("getprop sys.boot_completed", { stdout: "1\n", sleepMs: 20_000 }), adb("exec-out screencap -p", file("screen-welcome.png"))]);
-    const error = await failure(verify({ serial: "emulator-5554", expectOwner: DEFAULT_ADMIN, commandTimeoutMs: 500 }, scriptIo()));
+    android.scenario([adb("get-state", text("device\n")), shell("getprop sys.boot_completed", { stdout: "1\n", sleepMs: 60_000 }), adb("exec-out screencap -p", file("screen-welcome.png"))]);
+    const hanging = "adb -s emulator-5554 shell getprop sys.boot_completed";
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let error: ScriptFailure;
+    try {
+      const verifying = failure(verify({ serial: "emulator-5554", expectOwner: DEFAULT_ADMIN, commandTimeoutMs: 500 }, scriptIo()));
+      // The call is logged once the fake adb runs, after runTool has set its timer.
+      while (!android.lines().includes(hanging)) await realSleep(20);
+      vi.advanceTimersByTime(500);
+      error = await verifying;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(error.message).toBe("`adb -s emulator-5554 shell getprop sys.boot_completed` gave no answer within 0.5 s");
     expect(error.hint).toBe('check that the device is running and answers (`adb devices` lists it as "device"); if adb itself hangs, restart its server (`adb kill-server`) and try again');
   });
