@@ -23,7 +23,7 @@ import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { unwritableReason } from "../agent/protocol/output-path.js";
 import { removeAtExit } from "../agent/protocol/leftovers.js";
-import { Adb, AdbError, deviceProblem, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
+import { Adb, AdbError, EMULATOR_TRUSTS, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
 import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
 
@@ -190,7 +190,7 @@ export function emulatorArgs(options: StartOptions, poster: string | null): stri
 }
 
 /** `emulator -list-avds`: the AVD names, one a line. */
-async function listAvds(): Promise<string[]> {
+export async function listAvds(): Promise<string[]> {
   const result = await runTool("emulator", ["-list-avds"], { timeoutMs: 30_000 });
   return result.stdout
     .toString("utf8")
@@ -427,7 +427,7 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
     // wait-for-device waits for the state "device" (adb's help: wait-for-STATE), so an emulator adb
     // lists as unauthorized is waited for until the timeout: said as what it is, with its fix.
     const state = (await listDevices().catch(() => new Map<string, string>())).get(adb.serial);
-    if (state === "unauthorized") throw deviceProblem(adb.serial, "device unauthorized") ?? error;
+    if (state === "unauthorized") throw unauthorizedAtStart(adb.serial, options);
     const listed = state === undefined ? "" : ` (adb lists it as "${state}")`;
     throw new ScriptFailure(`timed out after ${formatSeconds(options.bootTimeoutMs)} waiting for adb to see ${adb.serial}${listed}`, hint);
   });
@@ -452,6 +452,20 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
   );
   booted.catch(() => {});
   await Promise.race([...ended, booted]);
+}
+
+/**
+ * An emulator start launched that adb lists as unauthorised. It was launched by this start and is
+ * stopped as the start fails, so the fix is another start: with -wipe-data, which empties the keys
+ * it trusts; after a -wipe-data boot, the key it was handed (~/.android/adbkey.pub, which the
+ * emulator replaces with a key pair of its own when the file is missing) is not adb's.
+ * docs/emulator-facts.md §6.
+ */
+function unauthorizedAtStart(serial: string, options: StartOptions): AdbError {
+  const fix = options.wipeData
+    ? "it was started with -wipe-data, so it trusts the key in ~/.android/adbkey.pub when it booted: check that the file exists and is the key of the adb server you use (`adb kill-server` and `adb start-server` make one when it is missing), then start it again"
+    : `${EMULATOR_TRUSTS}: start it again with -wipe-data (\`aosp-sim emulator start --avd ${options.avd} --wipe-data\`)`;
+  return new AdbError("unauthorized", `${serial} has not authorised this computer for USB debugging`, fix);
 }
 
 function readLog(log: string): string {

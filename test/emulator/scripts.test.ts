@@ -3,8 +3,8 @@
  * they run, what they conclude, and how they fail (a message naming what is missing, a
  * screenshot saved, a timeout on every wait).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, delimiter, dirname, isAbsolute, join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
 import { InputError } from "../../agent/protocol/errors.js";
@@ -15,7 +15,7 @@ import { setOwner } from "../../emulator-scripts/set-owner.js";
 import { snapshot } from "../../emulator-scripts/snapshot.js";
 import { startEmulator } from "../../emulator-scripts/start.js";
 import { verify } from "../../emulator-scripts/verify.js";
-import { adb, bootedDevice, fakeEmulatorsRunning, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+import { adb, bootedDevice, FAKE_TOOLS, fakeEmulatorsRunning, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 // Every adb call starts a process (a node script): slow on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -297,7 +297,7 @@ describe("emulator start", () => {
     android.scenario([listAvds, { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n"), unauthorized] }, emulatorRuns("INFO    | booting\n"), adb("wait-for-device", { sleepMs: 20_000 }), adb("exec-out screencap -p", { stderr: "adb: device unauthorized.\n", exit: 1 })]);
     const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()));
     expect(error.message).toBe("emulator-5554 has not authorised this computer for USB debugging");
-    expect(error.hint).toMatch(/--wipe-data`$/);
+    expect(error.hint).toMatch(/: start it again with -wipe-data \(`aosp-sim emulator start --avd Pixel_6_API_34 --wipe-data`\)$/);
   });
 
   it("reports an emulator that exits before booting, with the end of its log", async () => {
@@ -539,6 +539,70 @@ describe("emulator reset, snapshot and set-owner", () => {
     expect(android.calls().filter((c) => c.args[0] === "-avd")).toEqual([]);
   });
 
+  // adb's own words for a device that has not authorised this computer (every `adb -s` command
+  // that reaches adbd); `adb emu` goes to the emulator's console over TCP and still answers.
+  const UNAUTHORIZED = { stderr: "adb: device unauthorized.\nThis adb server's $ADB_VENDOR_KEYS is not set\nTry 'adb kill-server' if that seems wrong.\nOtherwise check for a confirmation dialog on your device.\n", exit: 1 };
+  const unauthorizedEmulator = (): Rule[] => [
+    adb("get-state", UNAUTHORIZED),
+    shell("getprop ro.boot.qemu.avd_name", UNAUTHORIZED),
+    adb("exec-out screencap -p", UNAUTHORIZED),
+  ];
+
+  // Before, reset failed at once on an unauthorised emulator, its fix to stop it by hand and start
+  // its AVD (found how?) with --wipe-data: what reset itself does, through the console.
+  it("resets an unauthorised emulator, its AVD named by the console, which answers without adbd", async () => {
+    android.scenario([...unauthorizedEmulator(), adb("emu avd name", text("Pixel_6_API_34\r\nOK\r\n")), ...stopsAndBoots()]);
+    const result = await resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(android.calls().find((c) => c.args[0] === "-avd")!.args).toEqual(expect.arrayContaining(["-avd", "Pixel_6_API_34", "-wipe-data"]));
+    expect(android.lines()).not.toContain("adb -s emulator-5554 shell getprop ro.boot.qemu.avd_name");
+    expect(progress).toContain("emulator-5554 is unauthorised (it trusts an adb key of an earlier boot): the reset's -wipe-data empties the keys it trusts");
+  });
+
+  it("resets an unauthorised emulator whose console answer adb 36 loses, given --avd, and stops nothing without it", async () => {
+    android.scenario([...unauthorizedEmulator(), adb("emu avd name", text("")), ...stopsAndBoots()]);
+    const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554 did not name its AVD (it is unauthorised, so its system properties cannot be read, and the console's `avd name` answered nothing), so reset would not know what to start again");
+    expect(error.hint).toBe("name it: `aosp-sim emulator reset --serial emulator-5554 --avd NAME` (`emulator -list-avds` lists the names); nothing was stopped");
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+    android.scenario([...unauthorizedEmulator(), adb("emu avd name", text("")), ...stopsAndBoots()]);
+    const result = await resetEmulator({ serial: "emulator-5554", avd: "Pixel_6_API_34", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(android.calls().find((c) => c.args[0] === "-avd")!.args.slice(0, 2)).toEqual(["-avd", "Pixel_6_API_34"]);
+  });
+
+  it("refuses an --avd other than the one the emulator runs, before stopping it (exit 2)", async () => {
+    android.scenario([adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), ...stopsAndBoots()]);
+    const error = await resetEmulator({ serial: "emulator-5554", avd: "Pixel_7_API_35", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ where: "--avd", problem: 'emulator-5554 runs the AVD "Pixel_6_API_34", not "Pixel_7_API_35"' });
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+  });
+
+  // Before, the emulator was stopped first, then the start failed: `emulator` not found on PATH,
+  // or `--avd: no AVD named ...` (exit 2, naming an option reset did not have): the device was lost.
+  it("stops nothing when what it stops could not be started again: no `emulator` on PATH, or an AVD it does not list", async () => {
+    const naming = [adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), adb("exec-out screencap -p", file("screen-welcome.png"))];
+    android.scenario([...naming, { tool: "emulator", args: "-list-avds", replies: [text("Other_AVD\n")] }, ...stopsAndBoots()]);
+    const unlisted = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+    expect(unlisted.message).toBe('emulator-5554 runs the AVD "Pixel_6_API_34", which `emulator -list-avds` does not have (it lists Other_AVD), so it could be stopped but not started again; nothing was stopped');
+    expect(unlisted.hint).toMatch(/ANDROID_AVD_HOME of the shell that started the emulator/);
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+    android.scenario([...naming, ...stopsAndBoots()]);
+    const adbOnly = join(android.dir, "adb-only");
+    mkdirSync(adbOnly, { recursive: true });
+    if (!existsSync(join(adbOnly, "adb"))) symlinkSync(join(FAKE_TOOLS, "adb"), join(adbOnly, "adb"));
+    const path = process.env["PATH"];
+    process.env["PATH"] = [adbOnly, dirname(process.execPath)].join(delimiter);
+    try {
+      const missing = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+      expect(missing.message).toBe("`emulator` was not found on PATH");
+    } finally {
+      process.env["PATH"] = path;
+    }
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+  });
+
   it("says how to reset by hand when nothing names the AVD, and stops nothing", async () => {
     android.scenario([
       adb("get-state", text("device\n")),
@@ -548,8 +612,8 @@ describe("emulator reset, snapshot and set-owner", () => {
       adb("exec-out screencap -p", file("screen-welcome.png")),
     ]);
     const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
-    expect(error.message).toBe("emulator-5554 did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's `avd name` answered nothing)");
-    expect(error.hint).toBe("stop it by hand (`adb -s emulator-5554 emu kill`) and start its AVD again with `aosp-sim emulator start --avd NAME --wipe-data` (`emulator -list-avds` lists the names)");
+    expect(error.message).toBe("emulator-5554 did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's `avd name` answered nothing), so reset would not know what to start again");
+    expect(error.hint).toBe("name it: `aosp-sim emulator reset --serial emulator-5554 --avd NAME` (`emulator -list-avds` lists the names); nothing was stopped");
     expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
   });
 
