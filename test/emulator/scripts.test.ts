@@ -376,8 +376,12 @@ describe("emulator provision", () => {
 
   it("gives up when provisioning sets no device owner in time", async () => {
     android.scenario(welcome([file("window-qr-scanner.txt"), file("window-provisioning.txt")], [file("device-policy-none.txt")]));
-    const error = await failure(provision({ ...options, provisionTimeoutMs: 400 }, scriptIo()));
+    // On a clock that moves only when the wait sleeps: before, a real 0.4 s, and on a loaded machine
+    // the fake adb's last dumpsys ran a second past it, which the message then (rightly) said.
+    const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    const error = await failure(provision({ ...options, provisionTimeoutMs: 400, clock }, scriptIo()));
     expect(error.message).toBe("timed out after 0.4 s waiting for provisioning to set a device owner");
+    expect(clock.t).toBe(400);
     expect(error.hint).toMatch(/10\.0\.2\.2/);
   });
 
