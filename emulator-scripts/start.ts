@@ -25,7 +25,7 @@ import { unwritableReason } from "../agent/protocol/output-path.js";
 import { removeAtExit } from "../agent/protocol/leftovers.js";
 import { Adb, AdbError, EMULATOR_TRUSTS, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
-import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
+import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo, type WaitClock } from "./common.js";
 
 export interface StartOptions {
   avd: string;
@@ -39,6 +39,8 @@ export interface StartOptions {
   bootTimeoutMs: number;
   /** How often sys.boot_completed is asked. */
   pollMs?: number;
+  /** The time the boot's budget is read and slept on: the real one unless a test gives a fake one. */
+  clock?: WaitClock;
   /** Aborted by Ctrl-C or SIGTERM: the start stops what it launched and throws ScriptInterrupted. */
   signal?: AbortSignal;
 }
@@ -401,7 +403,8 @@ function launch(args: string[], log: string): ChildProcess {
 
 /** Waits for adb to see the device and for sys.boot_completed, failing early if the emulator exits. */
 async function bootWait(adb: Adb, child: ChildProcess, log: string, options: StartOptions, io: ScriptIo): Promise<void> {
-  const deadline = Date.now() + options.bootTimeoutMs;
+  const clock = options.clock ?? { now: () => Date.now(), sleep: (ms: number) => sleep(ms) };
+  const deadline = clock.now() + options.bootTimeoutMs;
   const exited = new Promise<never>((_, reject) => {
     const fail = (how: string) => reject(new ScriptFailure(`the emulator ${how} before it booted:\n${tail(log)}`, "read its log; on Linux the emulator needs /dev/kvm (hardware acceleration)"));
     child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`})`));
@@ -422,7 +425,7 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
   exited.catch(() => stopWaiting.abort());
   const signal = options.signal === undefined ? stopWaiting.signal : AbortSignal.any([stopWaiting.signal, options.signal]);
   // wait-for-device spends the boot's budget, so running out there is the boot's timeout, said as such.
-  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal }).catch(async (error: unknown) => {
+  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - clock.now()), signal }).catch(async (error: unknown) => {
     if (!(error instanceof AdbError && error.kind === "timeout")) throw error;
     // wait-for-device waits for the state "device" (adb's help: wait-for-STATE), so an emulator adb
     // lists as unauthorized is waited for until the timeout: said as what it is, with its fix.
@@ -448,7 +451,7 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
         throw error;
       }
     },
-    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint },
+    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint, clock },
   );
   booted.catch(() => {});
   await Promise.race([...ended, booted]);

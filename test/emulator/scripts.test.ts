@@ -272,11 +272,14 @@ describe("emulator start", () => {
       shell("getprop sys.boot_completed", text("\n")),
       adb("exec-out screencap -p", file("screen-welcome.png")),
     ]);
-    const began = Date.now();
-    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_500, pollMs: 200 }, scriptIo()));
-    // The deadline is exact (before, it could give up a poll interval early): at least the 1.5 s it says.
-    expect(Date.now() - began).toBeGreaterThanOrEqual(1_500);
-    expect(error.message).toMatch(/^timed out after 1\.5 s waiting for emulator-5554 to finish booting/);
+    // On a clock that moves only when the boot wait sleeps: before, a real 1.5 s, which on a loaded
+    // machine the fake `adb wait-for-device` could take to start, and the timeout was then its own.
+    const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 90_000, pollMs: 20_000, clock }, scriptIo()));
+    // The deadline is exact (before, it could give up a poll interval early): the last poll is on it.
+    expect(clock.t).toBe(90_000);
+    expect(android.lines().filter((line) => line.endsWith("getprop sys.boot_completed"))).toHaveLength(6);
+    expect(error.message).toMatch(/^timed out after 90 s waiting for emulator-5554 to finish booting/);
     expect(error.hint).toMatch(/--boot-timeout/);
     expect(error.screenshot).toBe(join(android.dir, "emulator-5554-start-failure.png"));
     expect(existsSync(error.screenshot!)).toBe(true);
