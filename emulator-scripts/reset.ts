@@ -12,7 +12,7 @@
  */
 import { InputError } from "../agent/protocol/errors.js";
 import { Adb, listDevices } from "../agent/device/adb/adb.js";
-import { ScriptFailure, ScriptInterrupted, statedAvdName, unnamedBecause, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { asFailure, ScriptFailure, ScriptInterrupted, statedAvdName, unnamedBecause, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 import { emulatorLogOption, listAvds, posterOption, startEmulator, type StartResult } from "./start.js";
 
 export interface ResetOptions {
@@ -82,7 +82,13 @@ export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promis
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     },
     io,
-  );
+  ).catch((caught: unknown) => {
+    // The start's failure alone reads as if the device were as it was: it was stopped, and is gone.
+    const error = asFailure(caught);
+    if (!(error instanceof ScriptFailure)) throw caught;
+    const gone = `${options.serial} was stopped for the reset and is not running now: \`aosp-sim emulator start --avd ${avd} --wipe-data\` starts it again`;
+    throw new ScriptFailure(error.message, error.hint === undefined ? gone : `${error.hint}; ${gone}`, error.screenshot);
+  });
 }
 
 /**

@@ -610,6 +610,15 @@ describe("emulator reset, snapshot and set-owner", () => {
     expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
   });
 
+  // Before, only the start's failure: nothing said the emulator had been stopped and was gone.
+  it("says the emulator was stopped and is gone when its new start fails", async () => {
+    const exits: Rule = { tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stderr: "ERROR   | x86_64 emulation currently requires hardware acceleration!\n", exit: 1 }] };
+    android.scenario([adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), exits, ...stopsAndBoots(), ...offlineDevice()]);
+    const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo()));
+    expect(error.message).toMatch(/^the emulator exited \(code 1\) before it booted/);
+    expect(error.hint).toMatch(/; emulator-5554 was stopped for the reset and is not running now: `aosp-sim emulator start --avd Pixel_6_API_34 --wipe-data` starts it again$/);
+  });
+
   it("says how to reset by hand when nothing names the AVD, and stops nothing", async () => {
     android.scenario([
       adb("get-state", text("device\n")),
