@@ -204,18 +204,39 @@ export async function saveScreenshot(adb: Adb, script: string, io: ScriptIo): Pr
  * `avd name`: with adb 36 that console command prints nothing and exits 0 (adb's console client
  * skips the answer's lines when the console asks no authentication), so it is the last resort.
  * See docs/emulator-facts.md §2.
+ *
+ * An unauthorised emulator refuses `adb shell`, so only its console is asked: `adb emu` reaches the
+ * console over TCP on the port in the serial, not through adbd (docs/emulator-facts.md §6).
  */
-export async function avdName(adb: Adb): Promise<string> {
+export async function avdName(adb: Adb, options: { unauthorized?: boolean } = {}): Promise<string> {
+  const name = await statedAvdName(adb, options);
+  if (name !== null) return name;
+  throw new ScriptFailure(`${adb.serial} did not name its AVD (${unnamedBecause(options)})`, `name it: \`aosp-sim emulator reset --serial ${adb.serial} --avd NAME\` (\`emulator -list-avds\` lists the names)`);
+}
+
+/** What avdName asked, for a message saying that nothing named the AVD. */
+export function unnamedBecause(options: { unauthorized?: boolean }): string {
+  return options.unauthorized
+    ? "it is unauthorised, so its system properties cannot be read, and the console's `avd name` answered nothing"
+    : "getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's `avd name` answered nothing";
+}
+
+/** avdName's answer, or null when nothing named the AVD. */
+export async function statedAvdName(adb: Adb, options: { unauthorized?: boolean } = {}): Promise<string | null> {
+  return (options.unauthorized ? null : await avdNameFromProperties(adb)) ?? (await avdNameFromConsole(adb));
+}
+
+async function avdNameFromProperties(adb: Adb): Promise<string | null> {
   for (const property of ["ro.boot.qemu.avd_name", "ro.kernel.qemu.avd_name"]) {
     const name = (await adb.shell(`getprop ${property}`)).trim();
     if (name !== "") return name;
   }
+  return null;
+}
+
+async function avdNameFromConsole(adb: Adb): Promise<string | null> {
   const said = (await adb.emu("avd name")).split("\n")[0]!.trim();
-  if (said !== "" && said !== "OK") return said;
-  throw new ScriptFailure(
-    `${adb.serial} did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's \`avd name\` answered nothing)`,
-    `stop it by hand (\`adb -s ${adb.serial} emu kill\`) and start its AVD again with \`aosp-sim emulator start --avd NAME --wipe-data\` (\`emulator -list-avds\` lists the names)`,
-  );
+  return said !== "" && said !== "OK" ? said : null;
 }
 
 /** Throws ScriptFailure unless the device is attached, online and booted. */

@@ -11,7 +11,7 @@
 import { Adb } from "../agent/device/adb/adb.js";
 import { formatComponent, parseDeviceOwner, parseFocusedActivity, parseWmSize, propValue, type ComponentName } from "../agent/device/adb/parse.js";
 import { AGENT_ADMIN_COMPONENT } from "../agent/protocol/intune-conventions.js";
-import { componentOption, requireBooted, ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
+import { componentOption, requireBooted, ScriptFailure, waitFor, withScreenshotOnFailure, type ScriptIo, type WaitClock } from "./common.js";
 
 export interface ProvisionOptions {
   serial: string;
@@ -24,6 +24,8 @@ export interface ProvisionOptions {
   /** What the QR reader's activity name matches (case-insensitive). */
   scannerPattern: string;
   pollMs?: number;
+  /** The time the waits read and sleep on: the real one unless a test gives a fake one (its limits then hold however slowly adb answers). */
+  clock?: WaitClock;
 }
 
 export interface ProvisionResult {
@@ -78,7 +80,7 @@ export async function provision(options: ProvisionOptions, io: ScriptIo): Promis
         note(screens, now);
         return now && scanner.test(now.className) ? now : undefined;
       },
-      { timeoutMs: options.scanTimeoutMs, intervalMs: options.pollMs ?? 1_000 },
+      { timeoutMs: options.scanTimeoutMs, intervalMs: options.pollMs ?? 1_000, ...(options.clock === undefined ? {} : { clock: options.clock }) },
     ).catch((error: unknown) => {
       if (error instanceof ScriptFailure) throw noQrReader(options.serial, null, screens);
       throw error;
@@ -93,6 +95,7 @@ export async function provision(options: ProvisionOptions, io: ScriptIo): Promis
       {
         timeoutMs: options.provisionTimeoutMs,
         intervalMs: options.pollMs ?? 2_000,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
         hint: "check the poster holds the code (aosp-sim validate qr.png), that the emulator reaches the service (http://10.0.2.2:PORT is the host), and allow longer with --provision-timeout",
       },
     );

@@ -23,9 +23,9 @@ import { InputError, fileReadError } from "../agent/protocol/errors.js";
 import { readFileBoundedSync } from "../agent/protocol/bounded-read.js";
 import { unwritableReason } from "../agent/protocol/output-path.js";
 import { removeAtExit } from "../agent/protocol/leftovers.js";
-import { Adb, AdbError, deviceProblem, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
+import { Adb, AdbError, EMULATOR_TRUSTS, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
-import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo } from "./common.js";
+import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo, type WaitClock } from "./common.js";
 
 export interface StartOptions {
   avd: string;
@@ -39,6 +39,8 @@ export interface StartOptions {
   bootTimeoutMs: number;
   /** How often sys.boot_completed is asked. */
   pollMs?: number;
+  /** The time the boot's budget is read and slept on: the real one unless a test gives a fake one. */
+  clock?: WaitClock;
   /** Aborted by Ctrl-C or SIGTERM: the start stops what it launched and throws ScriptInterrupted. */
   signal?: AbortSignal;
 }
@@ -190,7 +192,7 @@ export function emulatorArgs(options: StartOptions, poster: string | null): stri
 }
 
 /** `emulator -list-avds`: the AVD names, one a line. */
-async function listAvds(): Promise<string[]> {
+export async function listAvds(): Promise<string[]> {
   const result = await runTool("emulator", ["-list-avds"], { timeoutMs: 30_000 });
   return result.stdout
     .toString("utf8")
@@ -401,7 +403,8 @@ function launch(args: string[], log: string): ChildProcess {
 
 /** Waits for adb to see the device and for sys.boot_completed, failing early if the emulator exits. */
 async function bootWait(adb: Adb, child: ChildProcess, log: string, options: StartOptions, io: ScriptIo): Promise<void> {
-  const deadline = Date.now() + options.bootTimeoutMs;
+  const clock = options.clock ?? { now: () => Date.now(), sleep: (ms: number) => sleep(ms) };
+  const deadline = clock.now() + options.bootTimeoutMs;
   const exited = new Promise<never>((_, reject) => {
     const fail = (how: string) => reject(new ScriptFailure(`the emulator ${how} before it booted:\n${tail(log)}`, "read its log; on Linux the emulator needs /dev/kvm (hardware acceleration)"));
     child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`})`));
@@ -422,12 +425,12 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
   exited.catch(() => stopWaiting.abort());
   const signal = options.signal === undefined ? stopWaiting.signal : AbortSignal.any([stopWaiting.signal, options.signal]);
   // wait-for-device spends the boot's budget, so running out there is the boot's timeout, said as such.
-  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - Date.now()), signal }).catch(async (error: unknown) => {
+  const attached = adb.run(["wait-for-device"], { timeoutMs: Math.max(1, deadline - clock.now()), signal }).catch(async (error: unknown) => {
     if (!(error instanceof AdbError && error.kind === "timeout")) throw error;
     // wait-for-device waits for the state "device" (adb's help: wait-for-STATE), so an emulator adb
     // lists as unauthorized is waited for until the timeout: said as what it is, with its fix.
     const state = (await listDevices().catch(() => new Map<string, string>())).get(adb.serial);
-    if (state === "unauthorized") throw deviceProblem(adb.serial, "device unauthorized") ?? error;
+    if (state === "unauthorized") throw unauthorizedAtStart(adb.serial, options);
     const listed = state === undefined ? "" : ` (adb lists it as "${state}")`;
     throw new ScriptFailure(`timed out after ${formatSeconds(options.bootTimeoutMs)} waiting for adb to see ${adb.serial}${listed}`, hint);
   });
@@ -448,10 +451,24 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
         throw error;
       }
     },
-    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint },
+    { timeoutMs: options.bootTimeoutMs, deadline, intervalMs: options.pollMs ?? 2_000, hint, clock },
   );
   booted.catch(() => {});
   await Promise.race([...ended, booted]);
+}
+
+/**
+ * An emulator start launched that adb lists as unauthorised. It was launched by this start and is
+ * stopped as the start fails, so the fix is another start: with -wipe-data, which empties the keys
+ * it trusts; after a -wipe-data boot, the key it was handed (~/.android/adbkey.pub, which the
+ * emulator replaces with a key pair of its own when the file is missing) is not adb's.
+ * docs/emulator-facts.md §6.
+ */
+function unauthorizedAtStart(serial: string, options: StartOptions): AdbError {
+  const fix = options.wipeData
+    ? "it was started with -wipe-data, so it trusts the key in ~/.android/adbkey.pub when it booted: check that the file exists and is the key of the adb server you use (`adb kill-server` and `adb start-server` make one when it is missing), then start it again"
+    : `${EMULATOR_TRUSTS}: start it again with -wipe-data (\`aosp-sim emulator start --avd ${options.avd} --wipe-data\`)`;
+  return new AdbError("unauthorized", `${serial} has not authorised this computer for USB debugging`, fix);
 }
 
 function readLog(log: string): string {

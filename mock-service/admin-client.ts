@@ -6,6 +6,8 @@
 import { InputError } from "../agent/protocol/errors.js";
 import { request, type Dispatcher } from "undici";
 import { httpDispatcher } from "../agent/protocol/http-dispatcher.js";
+import { givenValue } from "../agent/protocol/given-value.js";
+import { httpBaseUrl } from "../agent/protocol/http-url.js";
 import { checkOptions, optionNames } from "../agent/protocol/known-options.js";
 import { INTUNE_SKU_ID } from "./domain/licences.js";
 import { mailNicknameOf } from "./domain/mail-nickname.js";
@@ -430,11 +432,17 @@ export interface AdminClientOptions {
 const CLIENT_OPTIONS = optionNames<AdminClientOptions>({ dispatcher: true, timeoutMs: true, signal: true });
 
 export class AdminClient {
+  readonly baseUrl: string;
+
   constructor(
-    readonly baseUrl: string,
+    baseUrl: string,
     readonly adminToken: string,
     private readonly options: AdminClientOptions = {},
   ) {
+    // Checked as --service is, here rather than at the first request: undici's own refusal there
+    // ("Invalid URL", "Invalid URL protocol") names neither the client nor the URL.
+    if (typeof baseUrl !== "string") throw new TypeError(`new AdminClient: baseUrl must be the service's URL as a string, e.g. "http://127.0.0.1:8080" (got ${givenValue(baseUrl)})`);
+    this.baseUrl = httpBaseUrl(baseUrl, "new AdminClient baseUrl");
     checkOptions("new AdminClient", options, CLIENT_OPTIONS, "e.g. { timeoutMs: 10000 }");
   }
 

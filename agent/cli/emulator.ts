@@ -197,15 +197,17 @@ export function registerEmulator(program: Command): void {
     .command("reset")
     .description("Factory reset: stop the emulator and start it again with -wipe-data")
     .requiredOption("--serial <serial>", "the emulator, e.g. emulator-5554")
+    .option("--avd <name>", "its AVD, for when the emulator does not name it (an unauthorised one with adb 36)")
     .option("--qr <image>", "hang this QR code again in the virtual scene")
     .option("--boot-timeout <duration>", "give up when the boot takes longer", "5m")
     .option("--stop-timeout <duration>", "give up when the old instance does not stop", "1m")
     .option(...outputOption("screenshots and log"))
     .addHelpText("after", RESET_HELP)
     .action(
-      script(async (options: Common & { serial: string; qr?: string; bootTimeout: string; stopTimeout: string }) => {
+      script(async (options: Common & { serial: string; avd?: string; qr?: string; bootTimeout: string; stopTimeout: string }) => {
         const reset = {
           serial: serialOption(options.serial),
+          ...(options.avd === undefined ? {} : { avd: avdOption(options.avd) }),
           bootTimeoutMs: durationOption(options.bootTimeout, "--boot-timeout"),
           stopTimeoutMs: durationOption(options.stopTimeout, "--stop-timeout"),
           ...(options.qr === undefined ? {} : { qr: options.qr }),
@@ -268,6 +270,12 @@ export function registerEmulator(program: Command): void {
         return EXIT_OK;
       }),
     );
+}
+
+/** An AVD name; an empty one is a slip (an unset variable). reset checks it against `emulator -list-avds`. */
+function avdOption(text: string): string {
+  if (text.trim() === "") throw new InputError("the AVD name is empty", { where: "--avd", hint: "use a name `emulator -list-avds` lists, e.g. Pixel_6_API_34, or leave --avd out" });
+  return text;
 }
 
 function patternOption(text: string): string {

@@ -166,7 +166,16 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
       if (faults.length > 0) printLine(out.yellow(`Faults: ${options.fault.join(", ")}`));
       stopFollowing = followTimeline(device, out, printLine);
     }
-    const report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }), signal: stop.signal });
+    let report: DeviceReport;
+    try {
+      report = await device.enroll({ ...(clock instanceof RealClock ? { limitMs: timeoutMs } : {}), ...(until === undefined ? {} : { until }), signal: stop.signal });
+    } catch (error) {
+      // A device over adb can go away mid-run (unplugged, its emulator stopped): adb's word on
+      // it, as when it could not be reached at the start, not an internal error.
+      stopFollowing();
+      if (adbSerial !== null && (await sayAdbError(adbSerial, error, options.json === true))) return EXIT_FAILED;
+      throw error;
+    }
     stopFollowing();
     const interrupted = report.interrupted ? stop.caught() : null;
     const notFired = unfiredFaults(device, report);
@@ -265,7 +274,6 @@ function deviceOption(options: EnrollOptions): string | null {
  */
 async function openAdbDevice(serial: string, options: CreateDeviceOptions, json: boolean): Promise<Device | null> {
   const { createAdbDevice } = await import("../device/adb/adb-device.js");
-  const { AdbError } = await import("../device/adb/adb.js");
   try {
     return await createAdbDevice({
       serial,
@@ -275,12 +283,22 @@ async function openAdbDevice(serial: string, options: CreateDeviceOptions, json:
       ...(options.transcript ? { transcript: options.transcript } : {}),
     });
   } catch (error) {
-    if (!(error instanceof AdbError)) throw error;
-    printError(`${err.red("aosp-sim:")} --device adb:${serial}: ${error.message}`);
-    printError(`  ${err.dim("fix:")} ${error.hint}`);
-    if (json) printJson(errorDocument(new InputError(error.message, { where: `--device adb:${serial}`, hint: error.hint })));
-    return null;
+    if (await sayAdbError(serial, error, json)) return null;
+    throw error;
   }
+}
+
+/**
+ * Says an adb failure (adb missing, the device offline or gone) as what it is, on stderr, and
+ * with `json` as the error document on stdout; false when `error` is not adb's.
+ */
+async function sayAdbError(serial: string, error: unknown, json: boolean): Promise<boolean> {
+  const { AdbError } = await import("../device/adb/adb.js");
+  if (!(error instanceof AdbError)) return false;
+  printError(`${err.red("aosp-sim:")} --device adb:${serial}: ${error.message}`);
+  printError(`  ${err.dim("fix:")} ${error.hint}`);
+  if (json) printJson(errorDocument(new InputError(error.message, { where: `--device adb:${serial}`, hint: error.hint })));
+  return true;
 }
 
 /**

@@ -121,7 +121,7 @@ describe("aosp-sim emulator and compare, as a user runs them", { timeout: 120_00
     const result = await aospSim(["emulator", "verify", "--serial", "emulator-5554", "--output", android.dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^aosp-sim emulator: emulator-5554 has not authorised this computer for USB debugging$/m);
-    expect(result.stderr).toMatch(/^ {2}fix: the emulator trusts the adb key it was given at its first boot after a wipe, .*`aosp-sim emulator start --avd NAME --wipe-data`$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: the emulator trusts the adb key it was given at its first boot after a wipe, .*: reset it \(`aosp-sim emulator reset --serial emulator-5554`\), which starts its AVD again with -wipe-data$/m);
     expect(result.stderr).not.toMatch(/Allow USB debugging/);
     expect(deviceProblem("R58M123ABC", "adb: device unauthorized.\n")?.hint).toBe('accept the "Allow USB debugging?" prompt on the device');
   });

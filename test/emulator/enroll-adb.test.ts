@@ -120,6 +120,22 @@ describe("aosp-sim enroll --device adb:SERIAL", { timeout: 180_000 }, () => {
     expect(doc.failure?.message).toMatch(/com\.azure\.authenticator .* came as a simulated package archive, not an APK/);
   });
 
+  // Before, "aosp-sim: internal error: no device emulator-5554 is attached", exit 2 (usage), from
+  // the report read after the failed step; --json printed no summary and no error document.
+  it("says the device went away mid-enrollment in adb's terms (exit 1), not as an internal error", async () => {
+    const gone = () => emulatorWithApps([when(["owner"], { tool: "adb", prefix: "-s emulator-5554 ", replies: [{ stderr: "adb: device 'emulator-5554' not found\n", exit: 1 }] })]);
+    android.scenario(gone());
+    const result = await aospSim(["enroll", qr, "--device", "adb:emulator-5554", "--user", USER.upn, "--password", USER.password]);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.stderr).toMatch(/^aosp-sim: --device adb:emulator-5554: no device emulator-5554 is attached$/m);
+    expect(result.stderr).toMatch(/^ {2}fix: start it/m);
+    expect(result.code).toBe(1);
+    android.scenario(gone());
+    const json = await aospSim(["enroll", qr, "--device", "adb:emulator-5554", "--user", USER.upn, "--password", USER.password, "--json"]);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { error: { where: string; message: string } }).error).toMatchObject({ where: "--device adb:emulator-5554", message: "no device emulator-5554 is attached" });
+  });
+
   it("says the device is offline (exit 1) and refuses options a real device cannot take (exit 2)", async () => {
     android.scenario(offlineDevice());
     const offline = await aospSim(["enroll", qr, "--device", "adb:emulator-5554"]);

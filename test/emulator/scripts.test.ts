@@ -3,8 +3,8 @@
  * they run, what they conclude, and how they fail (a message naming what is missing, a
  * screenshot saved, a timeout on every wait).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, delimiter, dirname, isAbsolute, join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
 import { InputError } from "../../agent/protocol/errors.js";
@@ -15,7 +15,7 @@ import { setOwner } from "../../emulator-scripts/set-owner.js";
 import { snapshot } from "../../emulator-scripts/snapshot.js";
 import { startEmulator } from "../../emulator-scripts/start.js";
 import { verify } from "../../emulator-scripts/verify.js";
-import { adb, bootedDevice, fakeEmulatorsRunning, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
+import { adb, bootedDevice, FAKE_TOOLS, fakeEmulatorsRunning, file, FIXTURES, offlineDevice, sets, shell, text, useFakeAndroid, when, type Rule, managedAppsInstalled } from "./support/fake-android.js";
 
 // Every adb call starts a process (a node script): slow on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -38,6 +38,10 @@ afterEach(() => {
     }
   }
 });
+
+/** A real wait, whatever timers a test fakes. */
+const realSetTimeout = globalThis.setTimeout;
+const realSleep = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
 
 async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
   const error = await promise.then(
@@ -268,11 +272,14 @@ describe("emulator start", () => {
       shell("getprop sys.boot_completed", text("\n")),
       adb("exec-out screencap -p", file("screen-welcome.png")),
     ]);
-    const began = Date.now();
-    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_500, pollMs: 200 }, scriptIo()));
-    // The deadline is exact (before, it could give up a poll interval early): at least the 1.5 s it says.
-    expect(Date.now() - began).toBeGreaterThanOrEqual(1_500);
-    expect(error.message).toMatch(/^timed out after 1\.5 s waiting for emulator-5554 to finish booting/);
+    // On a clock that moves only when the boot wait sleeps: before, a real 1.5 s, which on a loaded
+    // machine the fake `adb wait-for-device` could take to start, and the timeout was then its own.
+    const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 90_000, pollMs: 20_000, clock }, scriptIo()));
+    // The deadline is exact (before, it could give up a poll interval early): the last poll is on it.
+    expect(clock.t).toBe(90_000);
+    expect(android.lines().filter((line) => line.endsWith("getprop sys.boot_completed"))).toHaveLength(6);
+    expect(error.message).toMatch(/^timed out after 90 s waiting for emulator-5554 to finish booting/);
     expect(error.hint).toMatch(/--boot-timeout/);
     expect(error.screenshot).toBe(join(android.dir, "emulator-5554-start-failure.png"));
     expect(existsSync(error.screenshot!)).toBe(true);
@@ -293,7 +300,7 @@ describe("emulator start", () => {
     android.scenario([listAvds, { tool: "adb", args: "devices", replies: [text("List of devices attached\n\n"), unauthorized] }, emulatorRuns("INFO    | booting\n"), adb("wait-for-device", { sleepMs: 20_000 }), adb("exec-out screencap -p", { stderr: "adb: device unauthorized.\n", exit: 1 })]);
     const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()));
     expect(error.message).toBe("emulator-5554 has not authorised this computer for USB debugging");
-    expect(error.hint).toMatch(/--wipe-data`$/);
+    expect(error.hint).toMatch(/: start it again with -wipe-data \(`aosp-sim emulator start --avd Pixel_6_API_34 --wipe-data`\)$/);
   });
 
   it("reports an emulator that exits before booting, with the end of its log", async () => {
@@ -372,8 +379,12 @@ describe("emulator provision", () => {
 
   it("gives up when provisioning sets no device owner in time", async () => {
     android.scenario(welcome([file("window-qr-scanner.txt"), file("window-provisioning.txt")], [file("device-policy-none.txt")]));
-    const error = await failure(provision({ ...options, provisionTimeoutMs: 400 }, scriptIo()));
+    // On a clock that moves only when the wait sleeps: before, a real 0.4 s, and on a loaded machine
+    // the fake adb's last dumpsys ran a second past it, which the message then (rightly) said.
+    const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    const error = await failure(provision({ ...options, provisionTimeoutMs: 400, clock }, scriptIo()));
     expect(error.message).toBe("timed out after 0.4 s waiting for provisioning to set a device owner");
+    expect(clock.t).toBe(400);
     expect(error.hint).toMatch(/10\.0\.2\.2/);
   });
 
@@ -451,9 +462,24 @@ describe("emulator verify", () => {
 
 describe("a command that never answers", () => {
   // Before, every timeout's fix said "allow longer with the command's timeout option": verify has none.
+  // Every adb call of verify has the same limit, so the call that answers (get-state) must not run
+  // out of time while the one that hangs does. Before, a real 0.5 s limit: on a loaded machine the
+  // fake adb's own start-up took longer, and get-state was named. Now the limit runs on fake timers,
+  // advanced only once the hanging call has begun: no call times out but the one meant to.
   it("is named, with a fix that names no option when its limit is fixed (verify has no timeout option)", async () => {
-    android.scenario([adb("get-state", text("device\n")), shell("getprop sys.boot_completed", { stdout: "1\n", sleepMs: 20_000 }), adb("exec-out screencap -p", file("screen-welcome.png"))]);
-    const error = await failure(verify({ serial: "emulator-5554", expectOwner: DEFAULT_ADMIN, commandTimeoutMs: 500 }, scriptIo()));
+    android.scenario([adb("get-state", text("device\n")), shell("getprop sys.boot_completed", { stdout: "1\n", sleepMs: 60_000 }), adb("exec-out screencap -p", file("screen-welcome.png"))]);
+    const hanging = "adb -s emulator-5554 shell getprop sys.boot_completed";
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let error: ScriptFailure;
+    try {
+      const verifying = failure(verify({ serial: "emulator-5554", expectOwner: DEFAULT_ADMIN, commandTimeoutMs: 500 }, scriptIo()));
+      // The call is logged once the fake adb runs, after runTool has set its timer.
+      while (!android.lines().includes(hanging)) await realSleep(20);
+      vi.advanceTimersByTime(500);
+      error = await verifying;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(error.message).toBe("`adb -s emulator-5554 shell getprop sys.boot_completed` gave no answer within 0.5 s");
     expect(error.hint).toBe('check that the device is running and answers (`adb devices` lists it as "device"); if adb itself hangs, restart its server (`adb kill-server`) and try again');
   });
@@ -520,6 +546,79 @@ describe("emulator reset, snapshot and set-owner", () => {
     expect(android.calls().filter((c) => c.args[0] === "-avd")).toEqual([]);
   });
 
+  // adb's own words for a device that has not authorised this computer (every `adb -s` command
+  // that reaches adbd); `adb emu` goes to the emulator's console over TCP and still answers.
+  const UNAUTHORIZED = { stderr: "adb: device unauthorized.\nThis adb server's $ADB_VENDOR_KEYS is not set\nTry 'adb kill-server' if that seems wrong.\nOtherwise check for a confirmation dialog on your device.\n", exit: 1 };
+  const unauthorizedEmulator = (): Rule[] => [
+    adb("get-state", UNAUTHORIZED),
+    shell("getprop ro.boot.qemu.avd_name", UNAUTHORIZED),
+    adb("exec-out screencap -p", UNAUTHORIZED),
+  ];
+
+  // Before, reset failed at once on an unauthorised emulator, its fix to stop it by hand and start
+  // its AVD (found how?) with --wipe-data: what reset itself does, through the console.
+  it("resets an unauthorised emulator, its AVD named by the console, which answers without adbd", async () => {
+    android.scenario([...unauthorizedEmulator(), adb("emu avd name", text("Pixel_6_API_34\r\nOK\r\n")), ...stopsAndBoots()]);
+    const result = await resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(android.calls().find((c) => c.args[0] === "-avd")!.args).toEqual(expect.arrayContaining(["-avd", "Pixel_6_API_34", "-wipe-data"]));
+    expect(android.lines()).not.toContain("adb -s emulator-5554 shell getprop ro.boot.qemu.avd_name");
+    expect(progress).toContain("emulator-5554 is unauthorised (it trusts an adb key of an earlier boot): the reset's -wipe-data empties the keys it trusts");
+  });
+
+  it("resets an unauthorised emulator whose console answer adb 36 loses, given --avd, and stops nothing without it", async () => {
+    android.scenario([...unauthorizedEmulator(), adb("emu avd name", text("")), ...stopsAndBoots()]);
+    const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+    expect(error.message).toBe("emulator-5554 did not name its AVD (it is unauthorised, so its system properties cannot be read, and the console's `avd name` answered nothing), so reset would not know what to start again");
+    expect(error.hint).toBe("name it: `aosp-sim emulator reset --serial emulator-5554 --avd NAME` (`emulator -list-avds` lists the names); nothing was stopped");
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+    android.scenario([...unauthorizedEmulator(), adb("emu avd name", text("")), ...stopsAndBoots()]);
+    const result = await resetEmulator({ serial: "emulator-5554", avd: "Pixel_6_API_34", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo());
+    started.push(result.pid);
+    expect(android.calls().find((c) => c.args[0] === "-avd")!.args.slice(0, 2)).toEqual(["-avd", "Pixel_6_API_34"]);
+  });
+
+  it("refuses an --avd other than the one the emulator runs, before stopping it (exit 2)", async () => {
+    android.scenario([adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), ...stopsAndBoots()]);
+    const error = await resetEmulator({ serial: "emulator-5554", avd: "Pixel_7_API_35", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ where: "--avd", problem: 'emulator-5554 runs the AVD "Pixel_6_API_34", not "Pixel_7_API_35"' });
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+  });
+
+  // Before, the emulator was stopped first, then the start failed: `emulator` not found on PATH,
+  // or `--avd: no AVD named ...` (exit 2, naming an option reset did not have): the device was lost.
+  it("stops nothing when what it stops could not be started again: no `emulator` on PATH, or an AVD it does not list", async () => {
+    const naming = [adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), adb("exec-out screencap -p", file("screen-welcome.png"))];
+    android.scenario([...naming, { tool: "emulator", args: "-list-avds", replies: [text("Other_AVD\n")] }, ...stopsAndBoots()]);
+    const unlisted = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+    expect(unlisted.message).toBe('emulator-5554 runs the AVD "Pixel_6_API_34", which `emulator -list-avds` does not have (it lists Other_AVD), so it could be stopped but not started again; nothing was stopped');
+    expect(unlisted.hint).toMatch(/ANDROID_AVD_HOME of the shell that started the emulator/);
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+    android.scenario([...naming, ...stopsAndBoots()]);
+    const adbOnly = join(android.dir, "adb-only");
+    mkdirSync(adbOnly, { recursive: true });
+    if (!existsSync(join(adbOnly, "adb"))) symlinkSync(join(FAKE_TOOLS, "adb"), join(adbOnly, "adb"));
+    const path = process.env["PATH"];
+    process.env["PATH"] = [adbOnly, dirname(process.execPath)].join(delimiter);
+    try {
+      const missing = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
+      expect(missing.message).toBe("`emulator` was not found on PATH");
+    } finally {
+      process.env["PATH"] = path;
+    }
+    expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
+  });
+
+  // Before, only the start's failure: nothing said the emulator had been stopped and was gone.
+  it("says the emulator was stopped and is gone when its new start fails", async () => {
+    const exits: Rule = { tool: "emulator", prefix: "-avd Pixel_6_API_34", replies: [{ stderr: "ERROR   | x86_64 emulation currently requires hardware acceleration!\n", exit: 1 }] };
+    android.scenario([adb("get-state", text("device\n")), shell("getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")), exits, ...stopsAndBoots(), ...offlineDevice()]);
+    const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo()));
+    expect(error.message).toMatch(/^the emulator exited \(code 1\) before it booted/);
+    expect(error.hint).toMatch(/; emulator-5554 was stopped for the reset and is not running now: `aosp-sim emulator start --avd Pixel_6_API_34 --wipe-data` starts it again$/);
+  });
+
   it("says how to reset by hand when nothing names the AVD, and stops nothing", async () => {
     android.scenario([
       adb("get-state", text("device\n")),
@@ -529,8 +628,8 @@ describe("emulator reset, snapshot and set-owner", () => {
       adb("exec-out screencap -p", file("screen-welcome.png")),
     ]);
     const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 1_000, stopTimeoutMs: 1_000 }, scriptIo()));
-    expect(error.message).toBe("emulator-5554 did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's `avd name` answered nothing)");
-    expect(error.hint).toBe("stop it by hand (`adb -s emulator-5554 emu kill`) and start its AVD again with `aosp-sim emulator start --avd NAME --wipe-data` (`emulator -list-avds` lists the names)");
+    expect(error.message).toBe("emulator-5554 did not name its AVD (getprop ro.boot.qemu.avd_name and ro.kernel.qemu.avd_name are empty, and the console's `avd name` answered nothing), so reset would not know what to start again");
+    expect(error.hint).toBe("name it: `aosp-sim emulator reset --serial emulator-5554 --avd NAME` (`emulator -list-avds` lists the names); nothing was stopped");
     expect(android.lines()).not.toContain("adb -s emulator-5554 emu kill");
   });
 

@@ -116,6 +116,24 @@ describe("an option name the remaining calls with options do not know", () => {
     expect(checkPayloadBytes(new TextEncoder().encode("{}"), { source: "file", rules: "android" }).params).toBeNull();
   });
 
+  // Before, any baseUrl was taken, and the first request failed with undici's "Invalid URL" or
+  // "Invalid URL protocol", naming neither the client nor the URL.
+  it("new AdminClient checks its baseUrl as --service is checked: a TypeError for no string, an InputError naming it", () => {
+    expect(() => new AdminClient({ url: "http://127.0.0.1:1" } as never, "token")).toThrow(
+      new TypeError('new AdminClient: baseUrl must be the service\'s URL as a string, e.g. "http://127.0.0.1:8080" (got an object {"url":"http://127.0.0.1:1"})'),
+    );
+    const error = (() => {
+      try {
+        return new AdminClient("localhost:8080", "token");
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ where: "new AdminClient baseUrl", problem: '"localhost:8080" is not an http or https URL (its scheme is "localhost")' });
+    expect(new AdminClient("HTTP://127.0.0.1:8080/", "token").baseUrl).toBe("http://127.0.0.1:8080");
+  });
+
   it("is refused by buildIntunePayload, machineMermaid and new AdminClient", () => {
     // Before: the payload was built without the checksum the caller gave.
     expect(() => buildIntunePayload({ serviceUrl: "http://s", enrollmentToken: "t", agentDownloadUrl: "http://s/a.apk", agentPackageCheckSum: "x" } as never)).toThrow(

@@ -174,8 +174,11 @@ export async function listDevices(): Promise<Map<string, string>> {
  */
 function unauthorizedFix(serial: string): string {
   if (!/^emulator-\d+$/.test(serial)) return "accept the \"Allow USB debugging?\" prompt on the device";
-  return `the emulator trusts the adb key it was given at its first boot after a wipe, not this computer's now (~/.android/adbkey.pub): stop it (\`adb -s ${serial} emu kill\`) and start its AVD again with \`aosp-sim emulator start --avd NAME --wipe-data\``;
+  return `${EMULATOR_TRUSTS}: reset it (\`aosp-sim emulator reset --serial ${serial}\`), which starts its AVD again with -wipe-data`;
 }
+
+/** Why an emulator is unauthorised, for a fix that then says what to do (unauthorizedFix, start's own). */
+export const EMULATOR_TRUSTS = "the emulator trusts the adb key it was given at its first boot after a wipe, not this computer's now (~/.android/adbkey.pub)";
 
 /** One device, addressed by serial: `adb -s SERIAL ...`. */
 export class Adb {
@@ -251,13 +254,19 @@ export class Adb {
     throw new AdbError("failed", `adb get-state failed: ${result.stderr.trim()}`, "run `adb devices` to see what adb sees");
   }
 
-  /** Throws AdbError unless the device is attached and online. */
-  async requireOnline(): Promise<void> {
-    const state = await this.state();
-    if (state !== "device") {
-      throw deviceProblem(this.serial, `device ${state}`) ??
-        new AdbError("offline", `${this.serial} is in state "${state}", not ready`, "wait for it to boot, or restart it");
-    }
+  /**
+   * Throws AdbError unless the device is attached and online. With `allowUnauthorized`, an
+   * unauthorised device passes too, and the answer says which it is: an emulator's console still
+   * answers `adb emu` then (reset restarts such an emulator with -wipe-data).
+   */
+  async requireOnline(options: { allowUnauthorized?: boolean } = {}): Promise<"device" | "unauthorized"> {
+    const state = await this.state().catch((error: unknown) => {
+      if (options.allowUnauthorized && error instanceof AdbError && error.kind === "unauthorized") return "unauthorized";
+      throw error;
+    });
+    if (state === "device" || (state === "unauthorized" && options.allowUnauthorized)) return state;
+    throw deviceProblem(this.serial, `device ${state}`) ??
+      new AdbError("offline", `${this.serial} is in state "${state}", not ready`, "wait for it to boot, or restart it");
   }
 }
 
