@@ -154,7 +154,8 @@ ${typed.length === 0 ? "" : html`<p>What the form held (passwords and keys are n
 
 /**
  * The page for a console address that leads nowhere (a mistyped or trimmed address): the
- * console's layout and navigation, the address asked for, and the pages people most often mean.
+ * console's layout and navigation, the address asked for, and a link to every page the left
+ * navigation holds, in its order (the seed's steps, its next steps and Troubleshooting).
  */
 export function notFoundPage(session: Session, path: string): string {
   return page({
@@ -168,8 +169,13 @@ export function notFoundPage(session: Session, path: string): string {
   <li><a href="/">Home</a>, the checklist of the seed's steps</li>
   <li><a href="/devices">All devices</a></li>
   <li><a href="/devices/enrollment">Enrollment</a>: Android, AOSP, Corporate-owned, user-associated devices</li>
-  <li><a href="/groups">Groups</a></li>
+  <li><a href="/devices/configuration">Configuration</a>: Android (AOSP) device restrictions policies</li>
+  <li><a href="/devices/compliance">Compliance</a>: Android (AOSP) compliance policies</li>
   <li><a href="/users">Users</a></li>
+  <li><a href="/groups">Groups</a></li>
+  <li><a href="/tenant-admin">Tenant administration</a>: the MDM authority and subscriptions</li>
+  <li><a href="/tenant-admin/terms-and-conditions">Terms and conditions</a></li>
+  <li><a href="/troubleshooting">Troubleshooting + support</a>: a user's AOSP devices</li>
 </ul>`,
   });
 }
