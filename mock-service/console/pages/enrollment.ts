@@ -539,7 +539,7 @@ ${properties([
 ${notice(done)}
 ${commandBar(
   "Token",
-  html`<a class="button" href="${base}/token/replace">Replace token</a><a class="button" href="${base}/token/revoke">Revoke token</a>${exportButton(base, usable)}`,
+  html`<a class="button" href="${base}/token/replace">Replace token</a>${usable ? html`<a class="button" href="${base}/token/revoke">Revoke token</a>` : ""}${exportButton(base, usable)}`,
 )}
 ${properties([
   ["Token expiration date", when(token.expires)],
@@ -628,10 +628,26 @@ ${postForm(
     return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=replaced`, 303);
   });
 
+  /**
+   * Revoke token on a token that can no longer enroll devices (revoked already, or expired),
+   * reached by a link or a confirmation kept from before: nothing is left to revoke (revoking
+   * an expired token would only relabel it "Revoked"), so the page says so instead of asking.
+   */
+  const nothingToRevoke = (session: Session, profile: ProfileRecord, token: TokenRecord) => {
+    const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
+    const state = token.state === "revoked" ? `was revoked ${when(token.expires)}` : `expired ${when(token.expires)}`;
+    return profileSubpage(session, profile, "Revoke token", html`<h1>Revoke token</h1>
+<p class="warning" role="status">The token ${state} and can no longer enroll devices: there is nothing to revoke. Select Replace token to issue a new one.</p>
+<p><a href="${base}/token">Go to the token</a></p>`,
+    );
+  };
+
   app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/token/revoke`, async (request, reply) => {
     const session = sessionOf(request);
     const profile = profileOr404(request.params.id);
     if (!profile) return sendPage(reply, notFound(session), 404);
+    const { token } = profiles.view(profile);
+    if (!canEnroll(token)) return sendPage(reply, nothingToRevoke(session, profile, token), 409);
     const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
     return sendPage(
       reply,
@@ -651,6 +667,8 @@ ${confirmation(
     const session = sessionOf(request);
     const profile = profileOr404(request.params.id);
     if (!profile) return sendPage(reply, notFound(session), 404);
+    const { token } = profiles.view(profile);
+    if (!canEnroll(token)) return sendPage(reply, nothingToRevoke(session, profile, token), 409);
     profiles.revokeToken(profile.id);
     return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=revoked`, 303);
   });
