@@ -125,6 +125,7 @@ type Refusal = { message: string; code: string; field?: keyof Draft; shown?: Htm
 /** The Basics labels of the properties the ProfileService's refusals name. */
 const FORM_WORDS: Record<string, FieldWords> = {
   displayName: { label: "Name" },
+  description: { label: "Description" },
   tokenExpirationDateTime: { label: "Token expiration date", field: "expiry" },
   wifiSsid: { label: "SSID" },
   wifiPassword: { label: "Pre-shared key" },
@@ -381,15 +382,15 @@ ${pager("Enrollment profiles pages", at, list.length, (n) => `${AOSP_USER_ASSOCI
     if (step === "basics") {
       content = html`<h2>Basics</h2>
 <div class="field"><label for="displayName">Name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="200"${errors.attributes("displayName")}>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required${errors.attributes("displayName")}>
   <p class="hint">Note the name: the dynamic device group's rule uses it.</p>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Description</label>
-  <textarea id="description" name="description" rows="3" maxlength="1500">${draft.description}</textarea></div>
+  <textarea id="description" name="description" rows="3"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
   <input id="expiry" name="expiry" type="date" value="${draft.expiry}" min="${dateInputValue(now + DAY_MS)}" max="${dateInputValue(addYears(now, 65))}" required${errors.attributes("expiry", true)}>
   <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${errors.note("expiry")}</div>
 <div class="field"><label for="wifiSsid">SSID</label>
-  <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}" maxlength="64"${errors.attributes("wifiSsid", true)}>
+  <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}"${errors.attributes("wifiSsid", true)}>
   <p class="hint" id="wifiSsid-hint">The network devices join during setup. Needed when a device cannot join a network by itself.</p>${errors.note("wifiSsid")}</div>
 ${radios("wifiHidden", "Hidden network", "Disabled: the network broadcasts its SSID.")}
 <div class="field"><label for="wifiType">Wi-Fi type</label>
