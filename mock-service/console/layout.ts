@@ -206,13 +206,15 @@ export function notice(message: string | undefined): Html | string {
 
 /**
  * A confirmation ("Are you sure...?") with Yes, which posts to `action`, and No, which goes back
- * to `back`. A page of its own rather than a script dialog: it works without scripts and takes
- * focus like any page.
+ * to `back`. A page of its own rather than a script dialog: it works without scripts. It opens
+ * with the focus on No (autofocus), the choice that changes nothing, as a dialog that asks before
+ * an action that cannot be undone should (WAI-ARIA Authoring Practices, alertdialog): keyboard
+ * users were left at the top of the page, a dozen Tabs from either answer.
  */
 export function confirmation(session: Session, question: string, detail: string, action: string, back: string): Html {
   return html`<section class="confirm" role="alertdialog" aria-labelledby="confirm-question" aria-describedby="confirm-detail">
 <p id="confirm-question"><strong>${question}</strong></p>
 <p id="confirm-detail">${detail}</p>
-${postForm(session, action, html`<button type="submit" class="primary danger">Yes</button><a class="button" href="${back}">No</a>`, "confirm-buttons")}
+${postForm(session, action, html`<button type="submit" class="primary danger">Yes</button><a class="button" href="${back}" autofocus>No</a>`, "confirm-buttons")}
 </section>`;
 }
