@@ -154,7 +154,8 @@ ${typed.length === 0 ? "" : html`<p>What the form held (passwords and keys are n
 
 /**
  * The page for a console address that leads nowhere (a mistyped or trimmed address): the
- * console's layout and navigation, the address asked for, and the pages people most often mean.
+ * console's layout and navigation, the address asked for, and a link to every page the left
+ * navigation holds, in its order (the seed's steps, its next steps and Troubleshooting).
  */
 export function notFoundPage(session: Session, path: string): string {
   return page({
@@ -168,8 +169,13 @@ export function notFoundPage(session: Session, path: string): string {
   <li><a href="/">Home</a>, the checklist of the seed's steps</li>
   <li><a href="/devices">All devices</a></li>
   <li><a href="/devices/enrollment">Enrollment</a>: Android, AOSP, Corporate-owned, user-associated devices</li>
-  <li><a href="/groups">Groups</a></li>
+  <li><a href="/devices/configuration">Configuration</a>: Android (AOSP) device restrictions policies</li>
+  <li><a href="/devices/compliance">Compliance</a>: Android (AOSP) compliance policies</li>
   <li><a href="/users">Users</a></li>
+  <li><a href="/groups">Groups</a></li>
+  <li><a href="/tenant-admin">Tenant administration</a>: the MDM authority and subscriptions</li>
+  <li><a href="/tenant-admin/terms-and-conditions">Terms and conditions</a></li>
+  <li><a href="/troubleshooting">Troubleshooting + support</a>: a user's AOSP devices</li>
 </ul>`,
   });
 }
@@ -200,13 +206,15 @@ export function notice(message: string | undefined): Html | string {
 
 /**
  * A confirmation ("Are you sure...?") with Yes, which posts to `action`, and No, which goes back
- * to `back`. A page of its own rather than a script dialog: it works without scripts and takes
- * focus like any page.
+ * to `back`. A page of its own rather than a script dialog: it works without scripts. It opens
+ * with the focus on No (autofocus), the choice that changes nothing, as a dialog that asks before
+ * an action that cannot be undone should (WAI-ARIA Authoring Practices, alertdialog): keyboard
+ * users were left at the top of the page, a dozen Tabs from either answer.
  */
 export function confirmation(session: Session, question: string, detail: string, action: string, back: string): Html {
   return html`<section class="confirm" role="alertdialog" aria-labelledby="confirm-question" aria-describedby="confirm-detail">
 <p id="confirm-question"><strong>${question}</strong></p>
 <p id="confirm-detail">${detail}</p>
-${postForm(session, action, html`<button type="submit" class="primary danger">Yes</button><a class="button" href="${back}">No</a>`, "confirm-buttons")}
+${postForm(session, action, html`<button type="submit" class="primary danger">Yes</button><a class="button" href="${back}" autofocus>No</a>`, "confirm-buttons")}
 </section>`;
 }

@@ -14,6 +14,7 @@ import {
   type RuleNode,
 } from "../membership-rule/index.js";
 import { isEnrolled, type DeviceRecord } from "../store/devices.js";
+import { refuseLongText, TEXT_LIMITS } from "./text-limits.js";
 import type { GroupRecord, MemberType } from "../store/groups.js";
 
 export const DYNAMIC = "DynamicMembership";
@@ -41,6 +42,7 @@ export class GroupService {
   create(input: GroupInput, memberIds: readonly string[] = []): GroupRecord {
     const displayName = (input.displayName ?? "").trim();
     if (displayName === "") throw badRequest('"displayName" is required');
+    refuseLongText({ displayName, description: input.description }, TEXT_LIMITS.group);
     const groupTypes = input.groupTypes ?? [];
     const dynamic = groupTypes.includes(DYNAMIC);
     const rule = input.membershipRule ?? null;
@@ -84,6 +86,7 @@ export class GroupService {
   /** Changes a group; `memberIds` (stored member ids, from members@odata.bind) join it. */
   update(id: string, patch: GroupInput, memberIds: readonly string[] = []): GroupRecord {
     const group = this.get(id);
+    refuseLongText({ displayName: patch.displayName?.trim(), description: patch.description }, TEXT_LIMITS.group);
     const dynamic = group.groupTypes.includes(DYNAMIC);
     if (patch.groupTypes !== undefined && patch.groupTypes.includes(DYNAMIC) !== dynamic) {
       throw badRequest("groupTypes cannot switch between assigned and dynamic membership; create a new group");

@@ -24,6 +24,7 @@ import type { DeviceCompliance, DeviceRecord } from "../store/devices.js";
 import type { PolicyKind, PolicyRecord, PolicySettings, PolicyStateRecord } from "../store/policies.js";
 import type { AssignmentInput, AssignmentService } from "./assignments.js";
 import { namesODataType, refuseTypeChange } from "./odata-type.js";
+import { refuseLongText, TEXT_LIMITS } from "./text-limits.js";
 import { changesNothing, DEFAULT_SCOPE_TAGS } from "./writes.js";
 
 /** What an admin sends: the common properties, and the type's settings by their Graph names. */
@@ -65,6 +66,7 @@ export class PolicyService {
     }
     const displayName = (input.displayName ?? "").trim();
     if (displayName === "") throw badRequest('"displayName" is required: give the policy a name');
+    refuseLongText({ displayName, description: input.description }, TEXT_LIMITS.policy);
     let scheduledActions: unknown[] | null = null;
     if (kind === "compliance") {
       // Graph: "a required property when creating any individual per-platform compliance policies".
@@ -115,6 +117,7 @@ export class PolicyService {
     }
     const displayName = patch.displayName === undefined ? current.displayName : patch.displayName.trim();
     if (displayName === "") throw badRequest('"displayName" must not be empty');
+    refuseLongText({ displayName, description: patch.description }, TEXT_LIMITS.policy);
     const settings = settingsOf(type, patch, current.settings);
     refuseEmptyOsRange(settings);
     const description = patch.description === undefined ? current.description : patch.description;

@@ -16,6 +16,7 @@ import { checkDeviceNameTemplate } from "../domain/device-name.js";
 import { enrollmentPayload, qrCodeContent, renderQrPng } from "../domain/enrollment-payload.js";
 import { newCookieSecret, newEnrollmentToken, secretHash } from "../domain/secrets.js";
 import { badRequest, itemNotFound } from "../http/errors.js";
+import { refuseLongText, TEXT_LIMITS } from "./text-limits.js";
 import { isStorageFullError } from "../store/database.js";
 import { ENROLLMENT_MODES, type EnrollmentMode, type NewToken, type ProfileRecord, type TokenRecord, type WifiSecurityType } from "../store/profiles.js";
 import type { PackageService } from "./packages.js";
@@ -300,6 +301,7 @@ export class ProfileService {
   }
 
   private check(profile: ProfileRecord): void {
+    refuseLongText(profile, TEXT_LIMITS.profile);
     if (profile.configureWifi) checkWifi(profile);
     checkDeviceNameTemplate(profile.deviceNameTemplate);
     if (profile.isTeamsDeviceProfile) {

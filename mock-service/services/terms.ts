@@ -13,6 +13,7 @@ import type { AssignmentRecord, TargetType } from "../store/assignments.js";
 import type { AcceptanceRecord, TermsRecord } from "../store/terms.js";
 import type { AssignmentInput, AssignmentService } from "./assignments.js";
 import { DYNAMIC } from "./groups.js";
+import { refuseLongText, TEXT_LIMITS } from "./text-limits.js";
 import { changesNothing, DEFAULT_SCOPE_TAGS } from "./writes.js";
 
 export interface TermsInput {
@@ -44,6 +45,7 @@ export class TermsService {
       if (value === "") throw badRequest(`"${name}" is required: ${why}`);
       return value;
     };
+    refuseLongText(input, TEXT_LIMITS.terms);
     const now = this.ctx.now();
     const terms: TermsRecord = {
       id: randomUUID(),
@@ -74,6 +76,7 @@ export class TermsService {
   /** PATCH; one that changes nothing (`{}`, a round trip sent back as read) keeps lastModifiedDateTime too. */
   update(id: string, patch: TermsInput): TermsRecord {
     const current = this.get(id);
+    refuseLongText(patch, TEXT_LIMITS.terms);
     const text = (name: "displayName" | "title" | "bodyText" | "acceptanceStatement") => {
       if (patch[name] === undefined) return current[name];
       const value = patch[name]!.trim();

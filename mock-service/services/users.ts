@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from "../domain/secrets.js";
 import { DEFAULT_LOCKOUT_POLICY, SignInLockout, type LockoutPolicy } from "../domain/sign-in-lockout.js";
 import { badRequest, deviceError, itemNotFound } from "../http/errors.js";
 import type { PasswordChangeFlag, UserRecord } from "../store/users.js";
+import { refuseLongText, TEXT_LIMITS } from "./text-limits.js";
 
 /** What creating a user takes: Graph's *Create user* requires every one of these (README cites it). */
 export interface NewUser extends ProfileChanges {
@@ -46,9 +47,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 let dummyHash: Promise<string> | undefined;
 const DUMMY_HASH = () => (dummyHash ??= hashPassword("not-a-real-password"));
 
-/** Graph's limit on a user's displayName (the admin API's schema, routes/admin/users.schema.ts). */
-const MAX_DISPLAY_NAME = 256;
-
 export class UserService {
   private readonly lockout: SignInLockout;
 
@@ -63,7 +61,7 @@ export class UserService {
     // The admin API's schema refuses these before the service sees them; the console's New user
     // form calls the service directly, and must not make a user the API would refuse.
     if (input.displayName === "") throw badRequest('"displayName" must not be empty');
-    if (input.displayName.length > MAX_DISPLAY_NAME) throw badRequest(`"displayName" is longer than ${MAX_DISPLAY_NAME} characters`);
+    refuseLongText({ displayName: input.displayName }, TEXT_LIMITS.user);
     const upn = input.userPrincipalName.trim();
     checkUserPrincipalName(upn);
     const mailNickname = input.mailNickname.trim();

@@ -282,7 +282,7 @@ ${deviceNav(device.id, "overview")}
 ${notice(queryText(query.done) === "wipe" ? ACTIONS.wipe.done : undefined)}
 ${commandBar(
   "Device actions",
-  html`<a class="button" href="${DEVICES}/${device.id}/wipe">Wipe</a><a class="button" href="${DEVICES}/${device.id}/delete">Delete</a>`,
+  html`${device.managementState === "wipePending" ? "" : html`<a class="button" href="${DEVICES}/${device.id}/wipe">Wipe</a>`}<a class="button" href="${DEVICES}/${device.id}/delete">Delete</a>`,
 )}
 <h2>Essentials</h2>
 ${properties([
@@ -326,6 +326,15 @@ ${table(
     }),
   );
 
+  /**
+   * Wipe on a device whose wipe is pending, by a link or a confirmation kept from before: the
+   * wipe is already on its way (a second one would only be logged again as new), so the page
+   * says what happens next instead of asking.
+   */
+  const wipeAlreadyPending = (device: DeviceView): Html => html`<h1>Wipe</h1>
+<p class="warning" role="status">A wipe of ${device.deviceName} is already pending: the device resets to its factory settings at its next check-in, then leaves the device list. Delete removes it from the list at once.</p>
+<p><a href="${DEVICES}/${device.id}">Back to the device</a></p>`;
+
   for (const name of Object.keys(ACTIONS) as ActionName[]) {
     const action = ACTIONS[name];
     devicePage(`/${name}`, (device, session) =>
@@ -334,7 +343,7 @@ ${table(
         section: "devices",
         session,
         crumbs: crumbs({ label: device.deviceName, href: `${DEVICES}/${device.id}` }, { label: action.label }),
-        body: html`<h1>${action.label}</h1>
+        body: name === "wipe" && device.managementState === "wipePending" ? wipeAlreadyPending(device) : html`<h1>${action.label}</h1>
 ${confirmation(session, `${action.question} ${device.deviceName}?`, action.detail, `${DEVICES}/${device.id}/${name}`, `${DEVICES}/${device.id}`)}`,
       }),
     );
@@ -342,6 +351,10 @@ ${confirmation(session, `${action.question} ${device.deviceName}?`, action.detai
     app.post<{ Params: { id: string } }>(`${DEVICES}/:id/${name}`, async (request, reply) => {
       const session = sessionOf(request);
       const id = request.params.id;
+      const listed = attempt(() => devices.visible(id));
+      if (name === "wipe" && listed.ok && listed.value.managementState === "wipePending") {
+        return sendPage(reply, page({ title: `${action.label} - ${listed.value.deviceName}`, section: "devices", session, crumbs: crumbs({ label: listed.value.deviceName, href: `${DEVICES}/${id}` }, { label: action.label }), body: wipeAlreadyPending(listed.value) }), 409);
+      }
       const result = attempt(() => (name === "wipe" ? devices.wipe(id) : devices.delete(id)));
       if (!result.ok) return sendPage(reply, gone(session, id), 404);
       activity.record(id, `${action.label} requested`, 204);

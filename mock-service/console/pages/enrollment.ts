@@ -125,6 +125,7 @@ type Refusal = { message: string; code: string; field?: keyof Draft; shown?: Htm
 /** The Basics labels of the properties the ProfileService's refusals name. */
 const FORM_WORDS: Record<string, FieldWords> = {
   displayName: { label: "Name" },
+  description: { label: "Description" },
   tokenExpirationDateTime: { label: "Token expiration date", field: "expiry" },
   wifiSsid: { label: "SSID" },
   wifiPassword: { label: "Pre-shared key" },
@@ -381,15 +382,15 @@ ${pager("Enrollment profiles pages", at, list.length, (n) => `${AOSP_USER_ASSOCI
     if (step === "basics") {
       content = html`<h2>Basics</h2>
 <div class="field"><label for="displayName">Name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="200"${errors.attributes("displayName")}>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required${errors.attributes("displayName")}>
   <p class="hint">Note the name: the dynamic device group's rule uses it.</p>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Description</label>
-  <textarea id="description" name="description" rows="3" maxlength="1500">${draft.description}</textarea></div>
+  <textarea id="description" name="description" rows="3"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
   <input id="expiry" name="expiry" type="date" value="${draft.expiry}" min="${dateInputValue(now + DAY_MS)}" max="${dateInputValue(addYears(now, 65))}" required${errors.attributes("expiry", true)}>
   <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${errors.note("expiry")}</div>
 <div class="field"><label for="wifiSsid">SSID</label>
-  <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}" maxlength="64"${errors.attributes("wifiSsid", true)}>
+  <input id="wifiSsid" name="wifiSsid" value="${draft.wifiSsid}"${errors.attributes("wifiSsid", true)}>
   <p class="hint" id="wifiSsid-hint">The network devices join during setup. Needed when a device cannot join a network by itself.</p>${errors.note("wifiSsid")}</div>
 ${radios("wifiHidden", "Hidden network", "Disabled: the network broadcasts its SSID.")}
 <div class="field"><label for="wifiType">Wi-Fi type</label>
@@ -539,7 +540,7 @@ ${properties([
 ${notice(done)}
 ${commandBar(
   "Token",
-  html`<a class="button" href="${base}/token/replace">Replace token</a><a class="button" href="${base}/token/revoke">Revoke token</a>${exportButton(base, usable)}`,
+  html`<a class="button" href="${base}/token/replace">Replace token</a>${usable ? html`<a class="button" href="${base}/token/revoke">Revoke token</a>` : ""}${exportButton(base, usable)}`,
 )}
 ${properties([
   ["Token expiration date", when(token.expires)],
@@ -628,10 +629,26 @@ ${postForm(
     return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=replaced`, 303);
   });
 
+  /**
+   * Revoke token on a token that can no longer enroll devices (revoked already, or expired),
+   * reached by a link or a confirmation kept from before: nothing is left to revoke (revoking
+   * an expired token would only relabel it "Revoked"), so the page says so instead of asking.
+   */
+  const nothingToRevoke = (session: Session, profile: ProfileRecord, token: TokenRecord) => {
+    const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
+    const state = token.state === "revoked" ? `was revoked ${when(token.expires)}` : `expired ${when(token.expires)}`;
+    return profileSubpage(session, profile, "Revoke token", html`<h1>Revoke token</h1>
+<p class="warning" role="status">The token ${state} and can no longer enroll devices: there is nothing to revoke. Select Replace token to issue a new one.</p>
+<p><a href="${base}/token">Go to the token</a></p>`,
+    );
+  };
+
   app.get<{ Params: { id: string } }>(`${AOSP_USER_ASSOCIATED}/:id/token/revoke`, async (request, reply) => {
     const session = sessionOf(request);
     const profile = profileOr404(request.params.id);
     if (!profile) return sendPage(reply, notFound(session), 404);
+    const { token } = profiles.view(profile);
+    if (!canEnroll(token)) return sendPage(reply, nothingToRevoke(session, profile, token), 409);
     const base = `${AOSP_USER_ASSOCIATED}/${profile.id}`;
     return sendPage(
       reply,
@@ -651,6 +668,8 @@ ${confirmation(
     const session = sessionOf(request);
     const profile = profileOr404(request.params.id);
     if (!profile) return sendPage(reply, notFound(session), 404);
+    const { token } = profiles.view(profile);
+    if (!canEnroll(token)) return sendPage(reply, nothingToRevoke(session, profile, token), 409);
     profiles.revokeToken(profile.id);
     return reply.redirect(`${AOSP_USER_ASSOCIATED}/${profile.id}/token?done=revoked`, 303);
   });

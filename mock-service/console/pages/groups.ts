@@ -84,7 +84,7 @@ const MAX_CARRIED = 200;
 const VIEW_PARAMS = ["memberPage", "user", "userPage", "name", "page"] as const;
 
 /** The New group form's labels of the properties the GroupService's refusals name. */
-const FORM_WORDS: Record<string, FieldWords> = { displayName: { label: "Group name" } };
+const FORM_WORDS: Record<string, FieldWords> = { displayName: { label: "Group name" }, description: { label: "Group description" } };
 
 /** The parser's verdict on a rule, as the fragment shown under the rule box. */
 function ruleVerdict(rule: string): Html {
@@ -147,9 +147,9 @@ ${postForm(
   html`<div class="field"><label for="groupType">Group type</label>
   <select id="groupType" name="groupType"><option value="security" selected>Security</option></select></div>
 <div class="field"><label for="displayName">Group name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="256" placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Group description</label>
-  <textarea id="description" name="description" rows="2">${draft.description}</textarea></div>
+  <textarea id="description" name="description" rows="2"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <div class="field"><label for="membershipType">Membership type</label>
   <select id="membershipType" name="membershipType">
     <option value="assigned"${draft.membershipType === "assigned" ? html` selected` : ""}>Assigned</option>

@@ -132,7 +132,7 @@ function settingsValidator(type: PolicyType): ValidateFunction {
 
 /** The form's words for the properties a refusal may name: each setting's label, and the policy's Name. */
 function formWords(type: PolicyType): Record<string, FieldWords> {
-  return { displayName: { label: "Name" }, ...Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, { label: spec.label }])) };
+  return { displayName: { label: "Name" }, description: { label: "Description" }, ...Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, { label: spec.label }])) };
 }
 
 /** What a text or number setting takes, said to the person who typed something else. */
@@ -290,9 +290,9 @@ ${
 }
 <h2>Basics</h2>
 <div class="field"><label for="displayName">Name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required maxlength="256"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required${errors.attributes("displayName")}>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Description</label>
-  <textarea id="description" name="description" rows="2" maxlength="1024">${draft.description}</textarea></div>
+  <textarea id="description" name="description" rows="2"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <h2>${words.settingsHeading}</h2>
 <p class="hint">${words.notConfigured}${
     kind === "configuration"

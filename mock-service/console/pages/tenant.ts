@@ -95,7 +95,7 @@ ${postForm(
   session,
   USERS,
   html`<div class="field"><label for="userDisplayName">Display name</label>
-  <input id="userDisplayName" name="displayName" value="${field(form, "displayName")}" required maxlength="256"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
+  <input id="userDisplayName" name="displayName" value="${field(form, "displayName")}" required${errors.attributes("displayName")}>${errors.note("displayName")}</div>
 <div class="field"><label for="upn">User principal name</label>
   <input id="upn" name="userPrincipalName" value="${field(form, "userPrincipalName")}" required placeholder="alex@contoso.example"${errors.attributes("userPrincipalName")}>
   ${errors.note("userPrincipalName")}</div>

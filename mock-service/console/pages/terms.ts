@@ -24,6 +24,7 @@ const ALL_USERS = "allUsers";
 /** The form's labels of the properties the TermsService's refusals name. */
 const FORM_WORDS: Record<string, FieldWords> = {
   displayName: { label: "Name" },
+  description: { label: "Description" },
   title: { label: "Title" },
   bodyText: { label: "Terms and Conditions" },
   acceptanceStatement: { label: "Summary of Terms" },
@@ -102,9 +103,9 @@ ${userGroups().map((g) => box(g.id, `target-${g.id}`, g.displayName))}
 
   const createForm = (session: Session, draft: TermsDraft, refusal?: FieldRefusal): string => {
     const errors = fieldErrors(refusal);
-    const text = (name: "displayName" | "title", label: string, max: number) =>
+    const text = (name: "displayName" | "title", label: string) =>
       html`<div class="field"><label for="${name}">${label} <span class="required" aria-hidden="true">*</span></label>
-  <input id="${name}" name="${name}" value="${draft[name]}" required maxlength="${max}"${errors.attributes(name)}>${errors.note(name)}</div>`;
+  <input id="${name}" name="${name}" value="${draft[name]}" required${errors.attributes(name)}>${errors.note(name)}</div>`;
     return page({
       ...frame,
       title: "Create terms and conditions",
@@ -116,16 +117,16 @@ ${postForm(
   session,
   `${TERMS}/create`,
   html`<h2>Basics</h2>
-${text("displayName", "Name", 256)}
+${text("displayName", "Name")}
 <div class="field"><label for="description">Description</label>
-  <textarea id="description" name="description" rows="2" maxlength="1024">${draft.description}</textarea></div>
+  <textarea id="description" name="description" rows="2"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <h2>Terms</h2>
-${text("title", "Title", 256)}
+${text("title", "Title")}
 <div class="field"><label for="bodyText">Terms and Conditions <span class="required" aria-hidden="true">*</span></label>
   <textarea id="bodyText" name="bodyText" rows="8" required${errors.attributes("bodyText", true)}>${draft.bodyText}</textarea>
   <p class="hint" id="bodyText-hint">The terms users read on their device.</p>${errors.note("bodyText")}</div>
 <div class="field"><label for="acceptanceStatement">Summary of Terms <span class="required" aria-hidden="true">*</span></label>
-  <textarea id="acceptanceStatement" name="acceptanceStatement" rows="2" required maxlength="1024"${errors.attributes("acceptanceStatement", true)}>${draft.acceptanceStatement}</textarea>
+  <textarea id="acceptanceStatement" name="acceptanceStatement" rows="2" required${errors.attributes("acceptanceStatement", true)}>${draft.acceptanceStatement}</textarea>
   <p class="hint" id="acceptanceStatement-hint">What users agree to by accepting, e.g. "I accept the terms of use of my work device."</p>${errors.note("acceptanceStatement")}</div>
 <h2>Assignments</h2>
 ${targetChoices(draft.targets)}

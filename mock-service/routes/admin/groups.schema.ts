@@ -3,6 +3,7 @@ import { MAX_RULE_LENGTH } from "../../membership-rule/index.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { BOOLEAN_OPS, DIRECTORY_TEXT_OPS, EXACT_OPS, RANGE_OPS, type CollectionDef } from "../../odata/model.js";
+import { TEXT_LIMITS } from "../../services/text-limits.js";
 
 /** Groups as Entra ID serves them: pages of 100, `$top` up to 999, advanced queries as for users. */
 export const GROUPS: CollectionDef = {
@@ -92,8 +93,8 @@ export const groupSchema = {
  */
 const writable = {
   ...odataTypeProperty,
-  displayName: { type: "string", maxLength: 256 },
-  description: { type: ["string", "null"], maxLength: 1024 },
+  displayName: { type: "string", maxLength: TEXT_LIMITS.group.displayName },
+  description: { type: ["string", "null"], maxLength: TEXT_LIMITS.group.description },
   mailEnabled: { type: "boolean" },
   mailNickname: { type: "string", maxLength: 64 },
   securityEnabled: { type: "boolean" },

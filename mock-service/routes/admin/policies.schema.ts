@@ -9,6 +9,7 @@ import { adminSecurity, dateTime, errors, idParams, listOf, noContent, routeFami
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { BOOLEAN_OPS, EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 import { assignmentInputSchema, assignmentParams, assignmentSchema, warningsProperty, withContext } from "./assignments.schema.js";
+import { TEXT_LIMITS } from "../../services/text-limits.js";
 
 function settingsSchemas(type: PolicyType): Record<string, object> {
   return Object.fromEntries(Object.entries(type.settings).map(([name, spec]) => [name, settingSchema(spec)]));
@@ -130,8 +131,8 @@ export function policySchemas(type: PolicyType) {
     // A GET's answer sent back (the SDK's read-modify-write) carries its context: accepted, ignored.
     "@odata.context": { type: "string", maxLength: 2000 },
     "@odata.type": { type: "string", maxLength: 200, description: `${type.odataType} (required on create)` },
-    displayName: { type: "string", maxLength: 256 },
-    description: { type: ["string", "null"], maxLength: 1024 },
+    displayName: { type: "string", maxLength: TEXT_LIMITS.policy.displayName },
+    description: { type: ["string", "null"], maxLength: TEXT_LIMITS.policy.description },
     roleScopeTagIds: { type: ["array", "null"], maxItems: 50, items: { type: "string", maxLength: 40 } },
     // POLICY_READ_ONLY, accepted in a round trip.
     id: { type: "string", maxLength: 200 },

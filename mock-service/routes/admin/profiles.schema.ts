@@ -5,6 +5,7 @@ import type { ReadOnlyProperties } from "../../http/odata.js";
 import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataTypeProperty, routeFamily } from "../../http/schemas.js";
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { BOOLEAN_OPS, EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
+import { TEXT_LIMITS } from "../../services/text-limits.js";
 
 const enrollmentMode = {
   type: "string",
@@ -20,8 +21,8 @@ const wifiSecurityType = { type: "string", enum: ["none", "wpa", "wep"] } as con
  */
 const writable = {
   ...odataTypeProperty,
-  displayName: { type: "string", maxLength: 200 },
-  description: { type: ["string", "null"], maxLength: 1500 },
+  displayName: { type: "string", maxLength: TEXT_LIMITS.profile.displayName },
+  description: { type: ["string", "null"], maxLength: TEXT_LIMITS.profile.description },
   enrollmentMode: { ...enrollmentMode, description: `Required on create: ${ENROLLMENT_MODES.join(" or ")}. ${enrollmentMode.description}` },
   tokenExpirationDateTime: { ...dateTime, type: ["string", "null"], description: "Create only (null: 90 days); later, createToken sets a new expiry." },
   configureWifi: { type: "boolean" },

@@ -4,6 +4,7 @@ import { adminSecurity, dateTime, errors, idParams, listOf, noContent, odataType
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { EXACT_OPS, RANGE_OPS, TEXT_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
 import { assignmentInputSchema, assignmentParams, targetSchema, withContext } from "./assignments.schema.js";
+import { TEXT_LIMITS } from "../../services/text-limits.js";
 
 // Never null (refused in a write, as a required text); description is the one nullable text.
 const when: PropertyDef = { type: "dateTime", filter: RANGE_OPS, orderBy: true, nullable: false };
@@ -53,11 +54,11 @@ export const termsSchema = {
 
 const writable = {
   ...odataTypeProperty,
-  displayName: { type: "string", maxLength: 256 },
-  description: { type: ["string", "null"], maxLength: 1024 },
-  title: { type: "string", maxLength: 256 },
-  bodyText: { type: "string", maxLength: 64 * 1024 },
-  acceptanceStatement: { type: "string", maxLength: 1024 },
+  displayName: { type: "string", maxLength: TEXT_LIMITS.terms.displayName },
+  description: { type: ["string", "null"], maxLength: TEXT_LIMITS.terms.description },
+  title: { type: "string", maxLength: TEXT_LIMITS.terms.title },
+  bodyText: { type: "string", maxLength: TEXT_LIMITS.terms.bodyText },
+  acceptanceStatement: { type: "string", maxLength: TEXT_LIMITS.terms.acceptanceStatement },
   version: { type: "integer", minimum: 1, maximum: 2_147_483_647, description: "Raise it to have each user accept again at their next enrollment (terms are offered only at sign-in on the device while it enrolls)" },
   roleScopeTagIds: { type: ["array", "null"], maxItems: 50, items: { type: "string", maxLength: 40 } },
   // TERMS_READ_ONLY and the context, which a GET-modify-PATCH round trip sends back (before, the

@@ -3,6 +3,7 @@ import { adminSecurity, dateTime, errors, listOf, noContent, odataTypeProperty, 
 import { entityQuerystring, listQuerystring } from "../../odata/collection.js";
 import { PROFILE_COLLECTIONS, PROFILE_TEXT, RETURNED_BY_DEFAULT } from "../../domain/user-profile.js";
 import { BOOLEAN_OPS, DIRECTORY_TEXT_OPS, EXACT_OPS, RANGE_OPS, type CollectionDef, type PropertyDef } from "../../odata/model.js";
+import { TEXT_LIMITS } from "../../services/text-limits.js";
 
 /**
  * The profile properties the mock keeps (domain/user-profile.ts): text filtered with eq, ne, in
@@ -157,7 +158,7 @@ export const createUserSchema = route({
     properties: {
       ...odataTypeProperty,
       accountEnabled: { type: "boolean" },
-      displayName: { type: "string", minLength: 1, maxLength: 256 },
+      displayName: { type: "string", minLength: 1, maxLength: TEXT_LIMITS.user.displayName },
       userPrincipalName: { type: "string", minLength: 3, maxLength: 113 },
       // Checked against Entra ID's rule by the service (domain/mail-nickname.ts), which says why.
       mailNickname: { type: "string" },
@@ -190,7 +191,7 @@ export const patchUserSchema = route({
     properties: {
       ...odataTypeProperty,
       accountEnabled: { type: "boolean" },
-      displayName: { type: "string", minLength: 1, maxLength: 256 },
+      displayName: { type: "string", minLength: 1, maxLength: TEXT_LIMITS.user.displayName },
       // Checked against Entra ID's rule by the service (domain/mail-nickname.ts), which says why.
       mailNickname: { type: "string" },
       passwordProfile,

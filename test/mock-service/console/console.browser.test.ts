@@ -382,11 +382,22 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await scan();
   });
 
+  // Before, a confirmation opened with the focus at the top of the page, a dozen Tabs from Yes
+  // and No; it now starts on No, the answer that changes nothing.
+  async function expectFocusOnNo(): Promise<void> {
+    const focused = await page.evaluate(() => {
+      const element = (document as unknown as { activeElement: { textContent: string | null; closest(s: string): unknown } }).activeElement;
+      return { text: element.textContent, inDialog: element.closest("[role=alertdialog]") !== null };
+    });
+    expect(focused).toEqual({ text: "No", inDialog: true });
+  }
+
   it("wipes the device: Pending, then gone once the device checks in and resets", async () => {
     await go("nav.left-nav a::-p-text(Devices)");
     await go("#device-table tbody a");
     await go("a.button::-p-text(Wipe)");
     expect(await text("[role=alertdialog]")).toContain("Are you sure you want to wipe");
+    await expectFocusOnNo();
     await scan();
     await go("button::-p-text(Yes)");
     expect(await text()).toContain("Wipe requested");
@@ -462,6 +473,7 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     await tokenPage();
     await go("a.button::-p-text(Revoke token)");
     expect(await text("[role=alertdialog]")).toContain("Are you sure you want to revoke");
+    await expectFocusOnNo();
     await scan();
     await go("button::-p-text(Yes)");
     expect(await text()).toContain("Token revoked");

@@ -101,3 +101,30 @@ describe("the console page of a managed device", () => {
     expect(table).toMatch(/Restart[\s\S]*Pending[\s\S]*Reset passcode[\s\S]*Pending/);
   });
 });
+
+// Before, a device whose wipe was pending still offered Wipe: its page asked "Are you sure...?",
+// and Yes logged one more "Wipe requested" and said "Wipe requested" as if it were new.
+describe("Wipe on a device whose wipe is pending", () => {
+  it("is not offered; its address says the wipe is already pending, and Delete stays", async () => {
+    const { cookie: sessionCookie, csrf } = await signIn(t);
+    const device = await enroll();
+    const page = async () => (await t.app.inject({ method: "GET", url: `/devices/${device.deviceId}`, headers: { cookie: sessionCookie } })).body;
+    expect(await page()).toContain(`href="/devices/${device.deviceId}/wipe">Wipe</a>`);
+    await t.admin.wipe(device.deviceId);
+    expect(await page()).not.toContain(`/devices/${device.deviceId}/wipe"`);
+    expect(await page()).toContain(`href="/devices/${device.deviceId}/delete">Delete</a>`);
+    const words = /A wipe of \S+ is already pending: the device resets to its factory settings at its next check-in, then leaves the device list\./;
+    const asked = await t.app.inject({ method: "GET", url: `/devices/${device.deviceId}/wipe`, headers: { cookie: sessionCookie } });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toMatch(words);
+    expect(asked.body).not.toContain("Are you sure");
+    const sent = await fetch(`${t.url}/devices/${device.deviceId}/wipe`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: sessionCookie, origin: t.url, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+    });
+    expect(sent.status).toBe(409);
+    expect(await sent.text()).toMatch(words);
+  });
+});

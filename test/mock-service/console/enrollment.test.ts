@@ -171,6 +171,41 @@ describe("a profile's token", () => {
     await expectNoExport(expiring);
   });
 
+  // Before, Revoke token stayed on the Token page of a revoked (or expired) token, its page asked
+  // "Are you sure you want to revoke...", and Yes said "Token revoked" again; an expired token
+  // was relabelled "Revoked".
+  it("offers Revoke token only while the token can enroll devices, and says there is nothing to revoke after", async () => {
+    const created = await service.admin.createProfile({ displayName: "Revoke twice", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+    const profile = `${PROFILES}/${created.id}`;
+    expect((await getPage(`${profile}/token`)).text).toContain(`href="${profile}/token/revoke">Revoke token</a>`);
+    expect((await post(`${profile}/token/revoke`, {})).status).toBe(303);
+    const revoked = (await service.admin.listProfiles()).find((p) => p.id === created.id)!.tokenExpirationDateTime;
+    await expectNothingToRevoke(profile, /The token was revoked \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC and can no longer enroll devices: there is nothing to revoke\. Select Replace token to issue a new one\./);
+    expect((await service.admin.listProfiles()).find((p) => p.id === created.id)!.tokenExpirationDateTime).toBe(revoked);
+  });
+
+  it("offers no Revoke token for an expired token, and leaves it Expired", async () => {
+    const created = await service.admin.createProfile({ displayName: "Expires, then revoke", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice", tokenExpirationDateTime: new Date(now + 3600_000).toISOString() });
+    const profile = `${PROFILES}/${created.id}`;
+    now += 2 * 3600_000;
+    await expectNothingToRevoke(profile, /The token expired \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC and can no longer enroll devices: there is nothing to revoke\./);
+    expect((await getPage(`${profile}/token`)).text).toContain("<dt>Status</dt><dd>Expired</dd>");
+  });
+
+  async function expectNothingToRevoke(profile: string, words: RegExp): Promise<void> {
+    const token = await getPage(`${profile}/token`);
+    expect(token.text).not.toContain("/token/revoke");
+    expect(token.text).toContain(`href="${profile}/token/replace">Replace token</a>`);
+    // A link or a confirmation kept from before: the page says why, and revokes nothing.
+    const asked = await getPage(`${profile}/token/revoke`);
+    expect(asked.status).toBe(409);
+    expect(asked.text).toMatch(words);
+    expect(asked.text).not.toContain("Are you sure");
+    const sent = await post(`${profile}/token/revoke`, {});
+    expect(sent.status).toBe(409);
+    expect(await sent.text()).toMatch(words);
+  }
+
   async function expectNoExport(profile: string): Promise<void> {
     const token = await getPage(`${profile}/token`);
     expect(token.text).toContain("This token can no longer enroll devices, so the console shows no QR code and offers no Export for it. Select Replace token to issue a new one.");

@@ -1,6 +1,6 @@
 /**
  * Long names in the console's lists, in a real headless browser: a profile named with 200
- * characters (the wizard's maxlength) and described with 300 must not squash the other columns,
+ * characters (the limit of a profile's name) and described with 300 must not squash the other columns,
  * whose dates used to wrap a few characters a line ("202 / 7- / 03- / 06 ..."). The dates stay
  * on one line and the name breaks inside its own column. And no page is wider than the window,
  * from a phone's 390 pixels to 1920: a long name without spaces used to push the profile's page
@@ -42,12 +42,18 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A new page of the browser, signed in to the console. */
+async function signedInPage() {
+  const session = await signIn(t);
+  const opened = await openPage(browser);
+  const [name, value] = session.cookie.split("=") as [string, string];
+  await opened.page.setCookie({ name, value, url: t.url });
+  return opened;
+}
+
 describe("a list with a 200-character name", { timeout: 60_000 }, () => {
   it("keeps each date on one line and the row no wider than the page", async () => {
-    const session = await signIn(t);
-    const { page, errors } = await openPage(browser);
-    const [name, value] = session.cookie.split("=") as [string, string];
-    await page.setCookie({ name, value, url: t.url });
+    const { page, errors } = await signedInPage();
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(`${t.url}${AOSP}`);
     // Columns 3 and 5 are Token expiration date and Created; one line box each means no wrap.
@@ -76,10 +82,7 @@ describe("a list with a 200-character name", { timeout: 60_000 }, () => {
 
 describe("pages with long names, from 390 to 1920 pixels wide", { timeout: 120_000 }, () => {
   it("are never wider than the window: long names break inside their box", async () => {
-    const session = await signIn(t);
-    const { page, errors } = await openPage(browser);
-    const [name, value] = session.cookie.split("=") as [string, string];
-    await page.setCookie({ name, value, url: t.url });
+    const { page, errors } = await signedInPage();
     const paths = [
       `${AOSP}/${longProfileId}`,
       `${AOSP}/${longProfileId}/token`,
@@ -102,6 +105,41 @@ describe("pages with long names, from 390 to 1920 pixels wide", { timeout: 120_0
     }
     expect(wider).toEqual([]);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+// Before, every Name box had the limit as its `maxlength`, so a name pasted past it was cut to
+// 200 or 256 characters in silence: the profile's name was no longer the one the admin noted for
+// the dynamic group's rule (the seed: "Note the name down for later"). Intune's admin center
+// keeps what was typed and says the limit; so do the forms now, refused by the service.
+describe("a name pasted past its limit, in a real browser", { timeout: 120_000 }, () => {
+  it("is kept whole, and refused at its field with the limit and how long it is", async () => {
+    const { page, errors } = await signedInPage();
+    const forms = [
+      [`${AOSP}/create`, "Name", 200],
+      ["/groups/new", "Group name", 256],
+      ["/devices/configuration/create", "Name", 256],
+      ["/devices/compliance/create", "Name", 256],
+      ["/tenant-admin/terms-and-conditions/create", "Name", 256],
+    ] as const;
+    for (const [path, label, limit] of forms) {
+      await page.goto(`${t.url}${path}`);
+      // A group's rule is asked for first; an assigned group needs none.
+      if (path === "/groups/new") await page.select("#membershipType", "assigned");
+      // The terms' other required boxes, so the browser sends the form.
+      for (const id of ["title", "bodyText", "acceptanceStatement"]) if (await page.$(`#${id}`)) await page.type(`#${id}`, "Terms");
+      await page.focus("#displayName");
+      // sendCharacter inserts the text at once, as a paste does (typing it would stop at a maxlength too).
+      await page.keyboard.sendCharacter("P".repeat(300));
+      expect(await page.$eval("#displayName", (input) => (input as unknown as { value: string }).value.length), path).toBe(300);
+      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("form button.primary")]);
+      const shown = await page.$eval("#displayName-error", (note) => note.textContent);
+      expect(shown, path).toBe(`${label} is longer than ${limit} characters (it has 300): shorten it`);
+      expect(await page.$eval("#displayName", (input) => (input as unknown as { value: string }).value.length), path).toBe(300);
+    }
+    // Each refusal is a 400 page, which the browser reports as a failed load.
+    expect(errors.filter((e) => !/Failed to load resource: the server responded with a status of 400/.test(e))).toEqual([]);
     await page.close();
   });
 });

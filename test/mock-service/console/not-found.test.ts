@@ -43,6 +43,17 @@ describe("console addresses with no page", () => {
     expect(page).not.toContain('aria-current="page"');
   });
 
+  it("link, in its main part, to every page of the left navigation (the seed's next steps and Troubleshooting too)", async () => {
+    const page = await (await get("/devices/enrollment/nothing", { accept: HTML, cookie: session.cookie })).text();
+    const nav = /<nav class="left-nav"[\s\S]*?<\/nav>/.exec(page)![0];
+    const main = /<main[\s\S]*?<\/main>/.exec(page)![0];
+    const hrefs = (text: string) => [...text.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
+    const navHrefs = hrefs(nav);
+    expect(navHrefs).toEqual(expect.arrayContaining(["/devices/configuration", "/devices/compliance", "/tenant-admin", "/tenant-admin/terms-and-conditions", "/troubleshooting"]));
+    const linked = new Set(hrefs(main));
+    expect(navHrefs.filter((href) => !linked.has(href))).toEqual([]);
+  });
+
   it("send a browser that is not signed in to the sign-in page first", async () => {
     const response = await get("/devices/enrollment/android/aosp/corporate-owned-user-associated/x/qr", { accept: HTML });
     expect(response.status).toBe(303);
