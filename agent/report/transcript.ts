@@ -32,6 +32,7 @@ import { SecretRedactor } from "./redact.js";
 import { LogUploadRecorder } from "./transcript-logs.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 import type { Device, DeviceReport } from "../device/device.js";
+import { checkPathArgument } from "../protocol/path-argument.js";
 
 export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
@@ -201,6 +202,7 @@ export class TranscriptFile {
     if (secrets !== "redact" && secrets !== "keep") {
       throw new TypeError(`new TranscriptFile: secrets must be "redact" (the default: placeholders for the run's secrets) or "keep" (got ${givenValue(secrets)})`);
     }
+    checkPathArgument("new TranscriptFile", "path", path, "enrollment.jsonl");
     // A folder given as the file, or a folder that does not exist, said in words rather than errno.
     refuseUnwritable(path, "enrollment.jsonl", "cannot be written");
     try {
