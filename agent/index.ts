@@ -29,6 +29,7 @@ export type { CreateDeviceOptions, Device, DeviceEnrollOptions, DeviceReport, Ru
 export type { DeviceCommand, DeviceSnapshot, DeviceActor } from "./device/runtime.js";
 export type { DeviceRecord, StepRecord, PowerRecord, NoteRecord, Timed } from "./device/step-record.js";
 export { identityFromSeed, resolveIdentity } from "./device/identity.js";
+export type { IdentityOptions } from "./device/identity.js";
 export type { DeviceIdentity, Failure, DeviceContext, DeviceSettings } from "./machine/types.js";
 // The machine's vocabulary (its context's parts, its events, what each step takes and returns).
 export type {

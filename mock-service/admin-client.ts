@@ -6,9 +6,9 @@
 import { InputError } from "../agent/protocol/errors.js";
 import { request, type Dispatcher } from "undici";
 import { httpDispatcher } from "../agent/protocol/http-dispatcher.js";
+import { checkOptions, optionNames } from "../agent/protocol/known-options.js";
 import { givenValue } from "../agent/protocol/given-value.js";
 import { httpBaseUrl } from "../agent/protocol/http-url.js";
-import { checkOptions, optionNames } from "../agent/protocol/known-options.js";
 import { INTUNE_SKU_ID } from "./domain/licences.js";
 import { mailNicknameOf } from "./domain/mail-nickname.js";
 import type { Signer } from "./packages/catalog.js";
@@ -432,18 +432,29 @@ export interface AdminClientOptions {
 const CLIENT_OPTIONS = optionNames<AdminClientOptions>({ dispatcher: true, timeoutMs: true, signal: true });
 
 export class AdminClient {
+  /** The service's URL as WHATWG writes it, without trailing slashes (the paths are appended to it). */
   readonly baseUrl: string;
 
+  /**
+   * A baseUrl or adminToken of the wrong kind (`new AdminClient(5)`) was taken without a word and
+   * failed at the first request, as "Invalid URL" or a 401; both are checked here.
+   */
   constructor(
     baseUrl: string,
     readonly adminToken: string,
     private readonly options: AdminClientOptions = {},
   ) {
-    // Checked as --service is, here rather than at the first request: undici's own refusal there
-    // ("Invalid URL", "Invalid URL protocol") names neither the client nor the URL.
-    if (typeof baseUrl !== "string") throw new TypeError(`new AdminClient: baseUrl must be the service's URL as a string, e.g. "http://127.0.0.1:8080" (got ${givenValue(baseUrl)})`);
-    this.baseUrl = httpBaseUrl(baseUrl, "new AdminClient baseUrl");
+    if (typeof baseUrl !== "string") {
+      throw new TypeError(`new AdminClient: baseUrl must be the service's URL as a string, e.g. "http://127.0.0.1:8080" (a MockService's url, or what aosp-sim serve printed) (got ${givenValue(baseUrl)})`);
+    }
+    if (typeof adminToken !== "string" || adminToken === "") {
+      throw new TypeError(`new AdminClient: adminToken must be the service's admin token as a string (a MockService's adminToken, or what aosp-sim serve printed) (got ${givenValue(adminToken)})`);
+    }
     checkOptions("new AdminClient", options, CLIENT_OPTIONS, "e.g. { timeoutMs: 10000 }");
+    if (options.timeoutMs !== undefined && !(typeof options.timeoutMs === "number" && Number.isInteger(options.timeoutMs) && options.timeoutMs > 0)) {
+      throw new RangeError(`new AdminClient: timeoutMs must be a whole number of milliseconds above 0, e.g. 10000 (got ${givenValue(options.timeoutMs)})`);
+    }
+    this.baseUrl = httpBaseUrl(baseUrl, "new AdminClient baseUrl");
   }
 
   /** Any admin request; resolves with the parsed JSON body (undefined for 204). */

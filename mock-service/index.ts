@@ -167,6 +167,10 @@ export async function startNamedService(options: MockServiceOptions, names: Opti
   }
   const throttle = options.throttle === undefined ? undefined : checkThrottleBudget(options.throttle, names.where("throttle"));
   const chaos = options.chaos === undefined ? undefined : checkChaosOptions(options.chaos, names.where("chaos"));
+  if (options.dbFile !== undefined && typeof options.dbFile !== "string") {
+    // Node's own complaint, quoted with "[object Object]" as the file, was all a caller got.
+    throw new InputError(`is ${givenValue(options.dbFile)}, not a file path`, { where: names.where("dbFile"), hint: 'give the SQLite file\'s path as a string, e.g. "state.db", or leave it out to keep the state in memory' });
+  }
   const store = openStore(options.dbFile ?? MEMORY_DB, names.written("dbFile"));
   let baseUrl = publicUrl ?? "http://127.0.0.1";
   const clock = options.now ?? (() => new Date());

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
-import { refuseStdoutFile, refuseUnwritable, samePath, WRITABLE_HINT } from "../protocol/output-path.js";
+import { refuseStdoutFile, refuseUnwritable, samePath, writeFailed } from "../protocol/output-path.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
@@ -17,9 +17,8 @@ export function writeReportFile(path: string, text: string, what: string): void 
   try {
     writeFileSync(path, text);
   } catch (error) {
-    // A disk that filled during the run is not a path to change.
-    const full = (error as NodeJS.ErrnoException).code === "ENOSPC";
-    throw new InputError(`cannot write the ${what}: ${(error as Error).message}`, { where: path, hint: full ? "free some space on that disk, or give a path on another" : WRITABLE_HINT });
+    // A disk that filled during the run is not a path to change: writeFailed says so.
+    throw writeFailed(error, path, `cannot write the ${what}`);
   }
 }
 

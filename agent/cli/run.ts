@@ -130,6 +130,8 @@ async function run(file: string | undefined, options: RunOptions): Promise<numbe
       ...(transcript ? { transcript: transcript.write, transcriptSecrets: transcript.secrets } : {}),
     });
     stopFollowing();
+    // The disk filled under the transcript: the run went on, and ends here saying so (exit 2).
+    if (transcript?.writeFailure) throw transcript.writeFailure;
     if (result.interrupted !== undefined) {
       if (options.json) printJson(runJson(result, faults, scenario));
       printError(runInterruptedNotice(result.report.finalStatePath, result.interrupted));

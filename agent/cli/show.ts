@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
-import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
+import { checkOutputFile, refuseUnwritable, writeFailed } from "../protocol/output-path.js";
 import { printable } from "../protocol/printable.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
@@ -46,7 +46,7 @@ async function show(file: string, options: { html?: string }): Promise<number> {
     try {
       writeFileSync(options.html, transcriptHtml(transcript, machineDiagram(deviceMachine)));
     } catch (error) {
-      throw new InputError(`cannot be written: ${(error as Error).message}`, { where: options.html, hint: "check the folder exists and is writable" });
+      throw writeFailed(error, options.html, "cannot be written");
     }
     printLine(`wrote ${options.html}`);
     return EXIT_OK;

@@ -30,7 +30,7 @@ import { CLOCK_SETTING, keepClockSetting } from "./clock-setting.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { checkedDeviceOptions } from "./device-options.js";
 import { findFault, formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
-import { randomSeed, resolveIdentity, skipsSetupWizard } from "./identity.js";
+import { identityOf, randomSeed, skipsSetupWizard } from "./identity.js";
 import { FAULT_FILES, faultMiddleware, faultyEnvironment, refuseWrongKeyThatIsThePayloads, skewClock, stateFaults, withWifiTimeouts } from "./inject-faults.js";
 import type { CapturedImage, ClockPort, DevicePorts, StoragePort } from "./ports.js";
 import { DeviceRuntime, type MutablePowerGate } from "./runtime.js";
@@ -199,7 +199,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     if (seed !== null) writeJson(storage, SEED_FILE.key, seed);
   };
   keepSeed();
-  const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : resolveIdentity({ ...options, ...(seed === null ? {} : { seed }) });
+  const identity = stored ? storedIdentity(stored.identity, options, storageLabel) : identityOf({ ...options, ...(seed === null ? {} : { seed }) });
   const base = given.clock ?? options.clock ?? new SimulatedClock();
   // A simulated clock starts at this process's real time, which can be far behind the simulated
   // time the stored device lived to (a run's day of check-ins takes a second): the device's clock
@@ -381,7 +381,7 @@ function checkedSystemImage(archives: readonly Uint8Array[]): Uint8Array[] {
  */
 function storedIdentity(stored: DeviceIdentity, options: CreateDeviceOptions, where: string): DeviceIdentity {
   if (options.seed === undefined && options.identity === undefined) return stored;
-  const asked = resolveIdentity(options);
+  const asked = identityOf(options);
   const differs = (["serialNumber", "model", "manufacturer", "osVersion"] as const).filter(
     (k) => (options.identity?.[k] !== undefined || options.seed !== undefined) && asked[k] !== stored[k],
   );

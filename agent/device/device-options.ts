@@ -14,6 +14,7 @@ import { isSecurityPatchLevel } from "./compliance.js";
 import type { CreateDeviceOptions } from "./create-device.js";
 import type { DeviceIdentity } from "../machine/types.js";
 import type { DevicePorts } from "./ports.js";
+import { checkIdentityFields } from "./identity.js";
 
 /** Every option createDevice takes (a misspelled one is refused, not ignored). */
 const DEVICE_OPTIONS = optionNames<CreateDeviceOptions>({
@@ -66,6 +67,8 @@ export function checkedDeviceOptions(options: CreateDeviceOptions): { serviceUrl
   checkQr(options.qr);
   if (options.ports !== undefined) checkOptions("createDevice ports", options.ports, PORT_NAMES, "e.g. { ports: { camera } }");
   if (options.identity !== undefined) checkOptions("createDevice identity", options.identity, IDENTITY_FIELDS, 'e.g. { identity: { serialNumber: "R58N12345" } }');
+  // Its fields' kinds too: { serialNumber: 5 } enrolled a device whose serial was a number.
+  if (options.identity !== undefined) checkIdentityFields("createDevice identity", options.identity);
   return { serviceUrl: options.serviceUrl === undefined ? undefined : checkedServiceUrl(options.serviceUrl) };
 }
 

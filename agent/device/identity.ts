@@ -5,6 +5,8 @@
 import { randomInt } from "node:crypto";
 import type { DeviceIdentity } from "../machine/types.js";
 import { InputError } from "../protocol/errors.js";
+import { givenValue } from "../protocol/given-value.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 
 export type { DeviceIdentity };
 
@@ -35,6 +37,12 @@ export function seededRandom(seed: number): () => number {
 
 /** The device a seed stands for. */
 export function identityFromSeed(seed: number): DeviceIdentity {
+  // Any other value (a string, an object) gave one and the same device, as seed 0 does.
+  checkSeed("identityFromSeed: seed", seed);
+  return seededIdentity(seed);
+}
+
+function seededIdentity(seed: number): DeviceIdentity {
   const random = seededRandom(seed);
   const pick = MODELS[Math.floor(random() * MODELS.length)]!;
   let serial = "";
@@ -47,10 +55,51 @@ export function randomSeed(): number {
   return randomInt(0, 2 ** 31);
 }
 
-/** Identity from explicit fields, completed from a seed (random when none is given). */
-export function resolveIdentity(options: { seed?: number; identity?: Partial<DeviceIdentity> } = {}): DeviceIdentity {
-  const base = identityFromSeed(options.seed ?? randomSeed());
+/** What resolveIdentity takes. */
+export interface IdentityOptions {
+  seed?: number;
+  identity?: Partial<DeviceIdentity>;
+}
+
+const IDENTITY_OPTIONS = optionNames<IdentityOptions>({ seed: true, identity: true });
+const IDENTITY_NAMES = optionNames<DeviceIdentity>({ serialNumber: true, model: true, manufacturer: true, osVersion: true });
+
+/**
+ * Identity from explicit fields, completed from a seed (random when none is given). Its
+ * arguments are checked: `{ serial: "X" }` or `{ identity: { serialNumber: 5 } }` gave a random
+ * device, or one with a number for a serial, without a word.
+ */
+export function resolveIdentity(options: IdentityOptions = {}): DeviceIdentity {
+  checkOptions("resolveIdentity", options, IDENTITY_OPTIONS, 'e.g. { seed: 1 } or { identity: { serialNumber: "R58N12345" } }');
+  if (options.seed !== undefined) checkSeed("resolveIdentity: seed", options.seed);
+  if (options.identity !== undefined) checkIdentityFields("resolveIdentity identity", options.identity);
+  return identityOf(options);
+}
+
+/** resolveIdentity for callers that checked their options already (createDevice, whose options hold more than these). */
+export function identityOf(options: IdentityOptions): DeviceIdentity {
+  const base = seededIdentity(options.seed ?? randomSeed());
   return { ...base, ...definedOnly(options.identity ?? {}) };
+}
+
+/** A seed is 32 bits, as --seed takes it. */
+function checkSeed(what: string, seed: unknown): void {
+  if (typeof seed === "number" && Number.isInteger(seed) && seed >= 0 && seed <= 2 ** 32 - 1) return;
+  throw new (typeof seed === "number" ? RangeError : TypeError)(`${what} must be a whole number from 0 to ${2 ** 32 - 1} (got ${givenValue(seed)})`);
+}
+
+/**
+ * An identity's fields as a caller gives them (any of the four, by name): each a string, the
+ * serial number as --serial takes it. `call` names the argument (`createDevice identity`).
+ */
+export function checkIdentityFields(call: string, identity: unknown): void {
+  checkOptions(call, identity, IDENTITY_NAMES, 'e.g. { serialNumber: "R58N12345" }');
+  for (const [field, value] of Object.entries(identity as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if (typeof value !== "string") throw new TypeError(`${call}: ${field} must be a string, e.g. ${field === "serialNumber" ? '"R58N12345"' : field === "osVersion" ? '"13"' : '"Pixel 8"'} (got ${givenValue(value)})`);
+  }
+  const serial = (identity as Partial<DeviceIdentity>).serialNumber;
+  if (serial !== undefined) checkSerialNumber(serial, `${call}.serialNumber`);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -15,6 +15,18 @@ import { InputError, isNotFound } from "./errors.js";
 
 export const WRITABLE_HINT = "give a path in a folder that exists and is writable";
 
+/**
+ * The InputError for a write that failed once the file was open: a full disk (ENOSPC, or a quota,
+ * EDQUOT) is not a path to change, so its hint says to free space; anything else gets
+ * WRITABLE_HINT. `saying` starts the problem, e.g. "cannot write the JUnit report".
+ */
+export function writeFailed(error: unknown, path: string, saying: string): InputError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const full = code === "ENOSPC" || code === "EDQUOT";
+  const message = error instanceof Error ? error.message : String(error);
+  return new InputError(`${saying}: ${message}`, { where: path, hint: full ? "free some space on that disk, or give a path on another" : WRITABLE_HINT, cause: error });
+}
+
 export interface Unwritable {
   /** What is wrong, e.g. "this is a folder", "its folder /x does not exist". */
   problem: string;

@@ -8,6 +8,7 @@ import { givenValue } from "../protocol/given-value.js";
 import { isImageBytes } from "./image-format.js";
 import { MAX_IMAGE_FILE_BYTES } from "./limits.js";
 import type { DecodeImageResult, DecodedCode } from "./types.js";
+import { checkPathArgument } from "../protocol/path-argument.js";
 
 export { ECI_UTF8 } from "./charset.js";
 export { isImageBytes } from "./image-format.js";
@@ -102,6 +103,7 @@ export async function readQrImageStream(stream: NodeJS.ReadableStream & { destro
 
 /** Reads an image file (of any kind: pipes and devices too, read to a limit) and decodes every QR code in it. */
 export async function readQrImageFile(path: string): Promise<DecodeImageResult> {
+  checkPathArgument("readQrImageFile", "path", path, "qr.png");
   let read: BoundedBytes;
   try {
     read = await readFileBounded(path, IMAGE_READ_LIMIT);

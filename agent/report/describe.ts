@@ -11,6 +11,8 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { downloadProxy, stringExtra } from "../machine/plan.js";
 import { statesTagged } from "../machine/state-paths.js";
 import type { DeviceContext, PackageOffer } from "../machine/types.js";
+import { givenValue } from "../protocol/given-value.js";
+import { checkOptions, optionNames } from "../protocol/known-options.js";
 
 let errorScreens: ReadonlySet<string> | null = null;
 
@@ -85,6 +87,20 @@ export interface DescribeOptions {
    * so a comparison there says nothing about the device: it is left out.
    */
   sharedTime?: boolean;
+}
+
+const DESCRIBE_OPTIONS = optionNames<DescribeOptions>({ sharedTime: true });
+
+/**
+ * Refuses what is not DescribeOptions (`new TimelineRenderer(5)`, `{ bogus: 1 }`, a sharedTime
+ * of "no"), which the renderer took without a word and read as the defaults.
+ */
+export function checkDescribeOptions(call: string, options: unknown): asserts options is DescribeOptions {
+  checkOptions(call, options, DESCRIBE_OPTIONS, "e.g. { sharedTime: false }");
+  const sharedTime = (options as DescribeOptions).sharedTime;
+  if (sharedTime !== undefined && typeof sharedTime !== "boolean") {
+    throw new TypeError(`${call}: sharedTime must be true (the device and its service share one clock) or false (a fleet's simulated clocks) (got ${givenValue(sharedTime)})`);
+  }
 }
 
 /** Clock skew as the service's answers reveal it (more than 5 minutes is worth saying). */

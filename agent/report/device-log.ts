@@ -5,7 +5,8 @@
  * timeline, a log or a transcript is asked for: a device nobody prints costs no words.
  */
 import type { DeviceRecord, StepRecord } from "../device/step-record.js";
-import { describeState, eventLabel, type DescribeOptions } from "./describe.js";
+import { checkDescribeOptions, describeState, eventLabel, type DescribeOptions } from "./describe.js";
+import { givenValue } from "../protocol/given-value.js";
 import { powerLostDetail, type TimelineEntry } from "./timeline.js";
 import type { TranscriptRecord, TranscriptSink } from "./transcript.js";
 
@@ -18,7 +19,9 @@ import type { TranscriptRecord, TranscriptSink } from "./transcript.js";
 export class TimelineRenderer {
   private readonly wifiDetails = new Set<string>();
 
-  constructor(private readonly describing: DescribeOptions = {}) {}
+  constructor(private readonly describing: DescribeOptions = {}) {
+    checkDescribeOptions("new TimelineRenderer", describing);
+  }
 
   /** The record's timeline entry, or null when the timeline leaves it out. */
   entryFor(record: DeviceRecord): TimelineEntry | null {
@@ -116,6 +119,9 @@ export class DeviceLog {
     private readonly records: readonly DeviceRecord[],
     describing: DescribeOptions = {},
   ) {
+    // A number or an object for the records rendered nothing, and said nothing.
+    if (!Array.isArray(records)) throw new TypeError(`new DeviceLog: records must be a device's records, a list such as device.records (got ${givenValue(records)})`);
+    checkDescribeOptions("new DeviceLog", describing);
     this.renderer = new TimelineRenderer(describing);
   }
 

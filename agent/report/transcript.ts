@@ -24,7 +24,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { openOwnerOnly } from "../protocol/owner-only.js";
 import { InputError } from "../protocol/errors.js";
 import { givenValue } from "../protocol/given-value.js";
-import { refuseUnwritable } from "../protocol/output-path.js";
+import { refuseUnwritable, writeFailed } from "../protocol/output-path.js";
 import type { HttpRecord } from "../client/http.js";
 import { injectedByChaos } from "../protocol/chaos-words.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
@@ -32,6 +32,7 @@ import { SecretRedactor } from "./redact.js";
 import { LogUploadRecorder } from "./transcript-logs.js";
 import type { DeviceIdentity, Failure, InstalledApp } from "../machine/types.js";
 import type { Device, DeviceReport } from "../device/device.js";
+import { checkPathArgument } from "../protocol/path-argument.js";
 
 export type { HttpPurpose, HttpRecord } from "../client/http.js";
 
@@ -183,6 +184,9 @@ export type TranscriptSecrets = "redact" | "keep";
  *   const device = await createDevice({ ..., transcript: transcript.write });
  *   await device.enroll();
  *   await transcript.finish(device);    // without it, show and replay call the file truncated
+ *
+ * A write that fails (a full disk) stops the writing: the first record's failure is thrown by
+ * `write` (before the device runs), a later one by `finish()` (or read from `writeFailure`).
  */
 export class TranscriptFile {
   private fd: number | null;
@@ -190,6 +194,7 @@ export class TranscriptFile {
   private readonly logUploads = new LogUploadRecorder();
   /** Where the records written so far last put the device (a state path, or "off" after a power loss). */
   private lastState: string | null = null;
+  private failed: InputError | null = null;
 
   /** A path that cannot be written (a folder, a missing folder, no permission) is an InputError naming it. */
   constructor(readonly path: string, readonly secrets: TranscriptSecrets = "redact") {
@@ -197,6 +202,7 @@ export class TranscriptFile {
     if (secrets !== "redact" && secrets !== "keep") {
       throw new TypeError(`new TranscriptFile: secrets must be "redact" (the default: placeholders for the run's secrets) or "keep" (got ${givenValue(secrets)})`);
     }
+    checkPathArgument("new TranscriptFile", "path", path, "enrollment.jsonl");
     // A folder given as the file, or a folder that does not exist, said in words rather than errno.
     refuseUnwritable(path, "enrollment.jsonl", "cannot be written");
     try {
@@ -214,8 +220,23 @@ export class TranscriptFile {
     else if (record.type === "power") this.lastState = record.event === "powerLost" ? "off" : this.lastState;
     // Redacted first: a logs upload is then recorded by what is new in the text the file would hold.
     const written = this.logUploads.record(this.redactor ? this.redactor.redact(record) : record);
-    writeSync(this.fd, `${JSON.stringify(written)}\n`);
+    try {
+      writeSync(this.fd, `${JSON.stringify(written)}\n`);
+    } catch (error) {
+      // A full disk, a quota, an I/O error: the file keeps what was written, and nothing more is tried.
+      this.failed = writeFailed(error, this.path, "cannot be written");
+      this.close();
+      // The start record is written before the device runs: said at once. A later record is
+      // written from inside a step, whose failure the device would take for the step's own (a
+      // download "failed" with ENOSPC): the device goes on, and finish() says it.
+      if (record.type === "start") throw this.failed;
+    }
   };
+
+  /** The error that stopped the writing (a full disk), or null: finish() throws it; a caller that only close()s reads it here. */
+  get writeFailure(): InputError | null {
+    return this.failed;
+  }
 
   /**
    * Ends the transcript with the device's end record (the state it stopped in, its failure, its
@@ -230,6 +251,7 @@ export class TranscriptFile {
     report?: Pick<DeviceReport, "finalState" | "finalStatePath" | "failure">,
     stop: EndStop = {},
   ): Promise<void> {
+    if (this.failed !== null) throw this.failed;
     if (this.fd === null) throw new Error(`the transcript ${this.path} is closed already: finish it once, before close()`);
     const path = this.lastState ?? "off";
     const stopped = report ?? { finalState: path.split(".")[0]!, finalStatePath: path, failure: device.failure };

@@ -28,6 +28,7 @@ import { statePaths } from "../machine/state-paths.js";
 import { FAILURE_CODES, isFailureCode } from "../machine/failures.js";
 import { closestName } from "../protocol/closest-name.js";
 import { typeWords, valueAt } from "../protocol/schema-words.js";
+import { checkPathArgument } from "../protocol/path-argument.js";
 
 export type AdminStep =
   | { do: "publishPackage"; packageName: string; versionName: string; versionCode?: number }
@@ -273,6 +274,7 @@ const SCENARIO_FILE: TextFileKind = {
 
 /** Reads and checks a scenario file; problems are InputError (exit 2) naming the key and the fix. */
 export function loadScenario(path: string): Scenario {
+  checkPathArgument("loadScenario", "path", path, "scenario.json");
   return checkScenario(readJsonFileSync(path, SCENARIO_FILE), path);
 }
 

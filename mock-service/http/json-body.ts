@@ -5,7 +5,8 @@
  *     no body on actions such as revokeToken and wipe; those must not fail);
  *   - a compressed body (`Content-Encoding: gzip`) is 415 naming the encoding: only identity is read;
  *   - bytes that are not UTF-8 are 400 naming the byte (and the property, when the rest parses),
- *     never replaced by U+FFFD and stored;
+ *     never replaced by U+FFFD and stored; a body whose charset says UTF-16 is read as UTF-16, and
+ *     one whose charset names anything else is 415 naming it (bodyText);
  *   - a syntax error is 400 with its line and column;
  *   - a `__proto__` key, or a `constructor` key holding a `prototype` (what fastify's parser refuses
  *     too), and a string holding a lone UTF-16 surrogate (`"\ud800"`) are 400 naming the property.
@@ -38,8 +39,7 @@ function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
       `the body is sent with Content-Encoding: ${encoding.slice(0, 40)}; the service reads only uncompressed bodies (identity): send it without compressing it`,
     );
   }
-  if (!isUtf8(body)) throw notUtf8(body);
-  const text = body.toString("utf8");
+  const text = bodyText(body, request.headers["content-type"]);
   if (text.trim() === "") return undefined;
   let value: unknown;
   try {
@@ -50,6 +50,49 @@ function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   const problem = firstForbidden(value);
   if (problem) throw badRequest(problem);
   return value;
+}
+
+/**
+ * The body as text, by its Content-Type's charset. JSON is UTF-8 between systems (RFC 8259 §8.1),
+ * and UTF-8 is read whatever the charset when none or utf-8 (or its subset us-ascii) is named.
+ * A body declared UTF-16 is decoded as UTF-16 (a .NET client's `new StringContent(json,
+ * Encoding.Unicode, "application/json")` sends one), as ASP.NET Core's JSON input formatter does;
+ * any other charset is 415 naming it, as that formatter answers too, rather than bytes read as
+ * UTF-8 and refused as "not UTF-8" without a word about the charset that explains them.
+ */
+function bodyText(body: Buffer, contentType: string | undefined): string {
+  const charset = charsetOf(contentType);
+  if (charset === null || charset === "utf-8" || charset === "utf8" || charset === "us-ascii") {
+    if (!isUtf8(body)) throw notUtf8(body);
+    return body.toString("utf8");
+  }
+  if (charset === "utf-16" || charset === "utf-16le" || charset === "utf-16be") return utf16Text(body, charset);
+  throw new ApiError(
+    415,
+    "unsupportedMediaType",
+    `the body is sent with charset=${charset.slice(0, 40)}; the service reads JSON as UTF-8 (RFC 8259), or UTF-16 when the charset says so: send it encoded as UTF-8, with charset=utf-8 or no charset`,
+  );
+}
+
+/** The charset parameter of a Content-Type, lower case and unquoted; null when there is none. */
+function charsetOf(contentType: string | undefined): string | null {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
+  if (!match) return null;
+  return (match[1] ?? match[2] ?? "").trim().toLowerCase();
+}
+
+/**
+ * A UTF-16 body: utf-16le and utf-16be as named; plain utf-16 by its byte-order mark, else by
+ * where the zero bytes of its first (ASCII) character fall (RFC 4627 §3: `00 xx` big-endian,
+ * `xx 00` little-endian). A lone surrogate or an odd byte is 400, as bytes that are not UTF-8 are.
+ */
+function utf16Text(body: Buffer, charset: "utf-16" | "utf-16le" | "utf-16be"): string {
+  const bigEndian = charset === "utf-16be" || (charset === "utf-16" && (body[0] === 0xfe ? body[1] === 0xff : body[0] === 0x00 && body[1] !== 0x00));
+  try {
+    return new TextDecoder(bigEndian ? "utf-16be" : "utf-16le", { fatal: true }).decode(body);
+  } catch {
+    throw badRequest(`the request body is not valid UTF-16${bigEndian ? " (big-endian)" : " (little-endian)"}, as its charset=${charset} says; send the body encoded as UTF-8, with charset=utf-8 or no charset`);
+  }
 }
 
 /** Where the first byte that is not UTF-8 is: everything before it decodes and encodes back the same. */

@@ -11,6 +11,7 @@ import { OWNER_ONLY_FILE, OWNER_ONLY_FOLDER } from "../../protocol/owner-only.js
 import type { StoragePort } from "../ports.js";
 import { utf8Text } from "../../protocol/utf8.js";
 import { deepFreeze } from "../../protocol/deep-freeze.js";
+import { checkPathArgument } from "../../protocol/path-argument.js";
 
 export class MemoryStorage implements StoragePort {
   private readonly files = new Map<string, Uint8Array>();
@@ -54,6 +55,7 @@ export class MemoryStorage implements StoragePort {
 export class DirectoryStorage implements StoragePort {
   /** Creates the directory if needed; an unusable one is an InputError naming it. */
   constructor(readonly dir: string) {
+    checkPathArgument("new DirectoryStorage", "dir", dir, "device-1");
     makeDirectory(dir);
     try {
       accessSync(dir, constants.R_OK | constants.W_OK);

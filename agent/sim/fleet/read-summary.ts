@@ -11,6 +11,7 @@ import { parsedJson, readTextFileSync, type TextFileKind } from "../../protocol/
 import { encodingProblem } from "./histograms.js";
 import type { FleetSummary } from "./summary.js";
 import { emptyShardProblem, shardRange, summaryShard } from "./plan.js";
+import { checkPathArgument } from "../../protocol/path-argument.js";
 
 let validate: ValidateFunction | undefined;
 
@@ -107,6 +108,7 @@ function summaryJson(file: string): unknown {
 
 /** A shard's summary, checked; a file that holds none for a reason of its shard's run is a ShardWithoutSummary. */
 export function readFleetSummary(file: string): FleetSummary {
+  checkPathArgument("readFleetSummary", "file", file, "fleet.json");
   const json = summaryJson(file);
   const failedRun = failedRunMessage(json);
   if (failedRun !== null) throw new FailedRunReport(file, failedRun);
