@@ -120,7 +120,7 @@ describe("an option name the remaining calls with options do not know", () => {
   // "Invalid URL protocol", naming neither the client nor the URL.
   it("new AdminClient checks its baseUrl as --service is checked: a TypeError for no string, an InputError naming it", () => {
     expect(() => new AdminClient({ url: "http://127.0.0.1:1" } as never, "token")).toThrow(
-      new TypeError('new AdminClient: baseUrl must be the service\'s URL as a string, e.g. "http://127.0.0.1:8080" (got an object {"url":"http://127.0.0.1:1"})'),
+      new TypeError('new AdminClient: baseUrl must be the service\'s URL as a string, e.g. "http://127.0.0.1:8080" (a MockService\'s url, or what aosp-sim serve printed) (got an object {"url":"http://127.0.0.1:1"})'),
     );
     const error = (() => {
       try {
