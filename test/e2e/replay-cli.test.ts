@@ -86,7 +86,11 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(again.code).toBe(2);
     const serial = (lines()[0]!["identity"] as { serialNumber: string }).serialNumber;
     expect(again.stderr).toMatch(new RegExp(`^aosp-sim: ${dir}: holds a device already \\(\\S+ .+ serial ${serial}, in verifyingAgent\\): a replay starts the recorded device out of the box, in a folder of its own\n`));
-    expect(again.stderr).toContain(`fix: remove the folder (rm -r '${dir}') to replay into it again, or give another --device-dir; \`aosp-sim enroll --device-dir '${dir}'\` continues the device that is there\n`);
+    // Before: "`aosp-sim enroll --device-dir DIR` continues the device that is there", which as
+    // written lacks the QR code (exit 2) and, for this device of an offline replay, ends tokenUnknown.
+    expect(again.stderr).toContain(
+      `fix: remove the folder (rm -r '${dir}') to replay into it again, or give another --device-dir; \`aosp-sim enroll QR --device-dir '${dir}'\` (QR: the code it scanned) continues the device that is there if \`enroll\` or a replay against a live service (--service) left it, not one an offline replay left (it holds the token of that replay's own service, which ended with it)\n`,
+    );
     expect(again.stderr).not.toContain("--serial");
     expect(again.stdout).toBe("");
     // A folder with other files in it is no device's storage either.
@@ -462,6 +466,10 @@ describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 12
     const result = await aospSim(["replay", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/resumed\.jsonl: starts mid-way: the recorded device resumed from a --device-dir in verifyingAgent, so the recording cannot be replayed alone/);
-    expect(result.stderr).toMatch(/fix: replay the recording of the run that brought it there with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`, or record the whole enrollment in one transcript/);
+    // Before: "replay the recording ... with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`":
+    // an offline replay's device holds its dead service's token and cookie, and the command lacked the QR.
+    expect(result.stderr).toContain(
+      "fix: replay the recording of the run that brought it there against a live service (`aosp-sim replay FIRST.jsonl --service URL --device-dir DIR`, a recording made with --transcript-secrets keep), then continue it with `aosp-sim enroll QR --device-dir DIR` (QR: the code it scanned); or record the whole enrollment in one transcript",
+    );
   });
 });
