@@ -57,6 +57,8 @@ export interface Transcript {
   source?: string;
   /** The file's line the start record stands on (blank lines before it are skipped), for messages. */
   startLine: number;
+  /** The file's line each record stands on (records[i] on lines[i]), for messages. */
+  lines: readonly number[];
 }
 
 /** A transcript whose recording may stop short of its end record (a run stopped by Ctrl-C, a kill). */
@@ -203,7 +205,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
   const end = last?.type === "end" ? last : null;
   if (end === null) cutOff ??= "it has no end record";
   const scan = records.find((r) => r.type === "scan");
-  return { start, records, end, cutOff, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where, startLine };
+  return { start, records, end, cutOff, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where, startLine, lines: lineNumbers };
 }
 
 /**

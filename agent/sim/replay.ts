@@ -35,6 +35,7 @@ import type { Fault } from "../device/faults.js";
 import { printable } from "../protocol/printable.js";
 import { compareEnds, compareSteps, endStep, stepsOf, withoutStopInterrupted, type Comparison } from "./replay-compare.js";
 import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
+import { checkRecordedPath } from "./replay-recorded-path.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -63,6 +64,7 @@ export interface ReplayResult extends Comparison {
 
 export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
   const where = transcript.source ?? "transcript";
+  checkRecordedPath(transcript, where);
   const end = transcript.end;
   // A recording that stopped early is replayed up to where it stopped, as if --until were given.
   // The enrollment is what a replay re-runs: a recording that goes on past it (a scenario of `run`,

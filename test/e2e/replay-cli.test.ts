@@ -139,6 +139,39 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(result.stdout).toContain("got:      http POST /device/v1/enroll -> 503");
   });
 
+  // Before, each replayed as "diverged at step N" (exit 1), as a change in the product would: two
+  // state lines swapped, a state renamed as no state of this device is, one from another version.
+  it("names a recorded path no run can take (lines swapped or removed, a state this device lacks) as an unusable transcript (exit 2)", async () => {
+    const written = (name: string, records: Record<string, unknown>[]) => {
+      const file = temp.file(name);
+      writeFileSync(file, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      return file;
+    };
+    const records = lines();
+    const at = (state: string) => records.findIndex((r) => r["type"] === "state" && r["state"] === state);
+    const checking = at("checkingPayload");
+    const swapped = [...records];
+    [swapped[checking], swapped[checking + 1]] = [swapped[checking + 1]!, swapped[checking]!];
+    const moved = await aospSim(["replay", written("swapped.jsonl", swapped)]);
+    expect(moved.code).toBe(2);
+    expect(moved.stdout).toBe("");
+    expect(moved.stderr).toBe(
+      `aosp-sim: ${temp.file("swapped.jsonl")}: line ${checking + 1} (a state record): leaves checkingPayload, but the state record before it (line ${at("scanningQr") + 1}) enters scanningQr: lines moved, removed or edited\n` +
+        "  fix: put the lines back in the order the run wrote them, as they were written, or record the run again\n",
+    );
+    const wifi = at("connectingWifi");
+    const removed = await aospSim(["replay", written("removed.jsonl", records.filter((_, i) => i !== at("preparingAgent")))]);
+    expect(removed.code).toBe(2);
+    expect(removed.stderr).toMatch(/: line \d+ \(a state record\): leaves preparingAgent, but the state record before it \(line \d+\) enters connectingWifi: lines moved, removed or edited\n/);
+    const renamed = records.map((r, i) => (i === wifi ? { ...r, state: "connectingWiFi" } : r));
+    const other = await aospSim(["replay", written("renamed.jsonl", renamed)]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe(
+      `aosp-sim: ${temp.file("renamed.jsonl")}: line ${wifi + 1} (a state record): "state" is "connectingWiFi", a state this device does not have (recorded by another version of aosp-sim, or edited?)\n` +
+        `  fix: record the run again with this version, or put back line ${wifi + 1} as it was written\n`,
+    );
+  });
+
   it("compares how the run ended with the end record: an edited final state or failure diverges (exit 1)", async () => {
     // Before: "replayed N steps, identical", whatever the end record said.
     const withEnd = (name: string, change: Record<string, unknown>) => {
