@@ -49,7 +49,7 @@ export function replayInterruptedNotice(state: string | null, signal: InterruptS
     deviceDir === undefined
       ? "the replayed device is gone (no --device-dir)"
       : live
-        ? `the replayed device is left in ${dir} at ${state} (\`aosp-sim enroll --device-dir ${dir}\` continues it; remove the folder to replay into it again)`
+        ? `the replayed device is left in ${dir} at ${state} (\`aosp-sim enroll QR --device-dir ${dir}\` continues it, QR being the code the recording scanned; remove the folder to replay into it again)`
         : `the replayed device is left in ${dir} at ${state}, holding the token of the replay's own service, which ended with it: \`enroll --device-dir\` cannot continue it (to continue a replayed device, replay a transcript recorded with --transcript-secrets keep against a live service, --service URL); remove the folder to replay into it again`;
   return interruptedLine("replay", state, signal, `${progress ?? "nothing was compared"}; ${device}`);
 }

@@ -34,7 +34,7 @@ export function registerReplay(program: Command): void {
     .argument("<transcript>", "a transcript written by `enroll --transcript FILE` or `run --transcript FILE`")
     .option("--service <url>", "replay against this running service (needs a transcript kept with --transcript-secrets keep)")
     .option("--until <state>", "stop when the device reaches this state (compare up to there); one the recording never enters is refused")
-    .option("--device-dir <dir>", "keep the device's storage here (a new or empty folder), to continue with `enroll --device-dir`")
+    .option("--device-dir <dir>", "keep the device's storage here (a new or empty folder); after a replay against a live service (--service), `enroll QR --device-dir` continues it")
     .option("--json", "print one JSON document: {identical, steps, divergence, finalStatePath, failure, until, recordedStop}")
     .action(action(replay));
 }

@@ -29,6 +29,18 @@ export interface KeptClockSetting {
 }
 
 /**
+ * The base clock's reading when the time was set, from the setting `storage` holds, or null
+ * (no time set, or kept as a bare offset). For a device stored before its snapshot kept `clockAt`
+ * (by a build between the setting's `setTo` and `clockAt`, which held the resumed clock at or
+ * after `setTo`): its resumed base clock runs on from here, as from `clockAt`, so the clock reads
+ * no earlier than the time set, and a clock-skew fault of the resumed run still moves it.
+ */
+export function clockSetAt(storage: StoragePort): number | null {
+  const stored = readJson(storage, CLOCK_SETTING);
+  return stored === null || typeof stored === "number" ? null : stored.setTo - stored.offsetMs;
+}
+
+/**
  * Moves `clock` by the setting `storage` holds, and keeps each later setting there (through
  * `flash`, whose writes a power cut holds back as it holds back the step that set the time; the
  * step runs again at the next boot and sets it again). The whole offset is written, not the

@@ -26,7 +26,7 @@ import { DeviceLog } from "../report/device-log.js";
 import type { StepRecord } from "./step-record.js";
 import { preinstalledRecord, TRANSCRIPT_FORMAT, type TranscriptSecrets, type TranscriptSink } from "../report/transcript.js";
 import { RealClock, SimulatedClock, SkewedClock } from "./clock.js";
-import { CLOCK_SETTING, keepClockSetting } from "./clock-setting.js";
+import { CLOCK_SETTING, clockSetAt, keepClockSetting } from "./clock-setting.js";
 import { DeviceFacade, type Device } from "./device.js";
 import { checkedDeviceOptions } from "./device-options.js";
 import { findFault, formatFault, refuseClashingFaults, toFault, type Fault } from "./faults.js";
@@ -204,8 +204,10 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
   // A simulated clock starts at this process's real time, which can be far behind the simulated
   // time the stored device lived to (a run's day of check-ins takes a second): the device's clock
   // runs on from there, as a real device's does, so its alarms (the next check-in) keep their time.
-  if (stored?.clockAt != null && !given.clock && base instanceof SimulatedClock && base.now() < stored.clockAt) {
-    await base.advance(stored.clockAt - base.now());
+  // A snapshot stored before it kept its clock's reading has the time set on the device at least.
+  const livedTo = stored ? (stored.clockAt ?? clockSetAt(storage)) : null;
+  if (livedTo !== null && !given.clock && base instanceof SimulatedClock && base.now() < livedTo) {
+    await base.advance(livedTo - base.now());
   }
   // The device's clock can be set (the payload's LOCAL_TIME) unless it is a clock port given as
   // the device's own: then it keeps what its owner reads.

@@ -57,6 +57,8 @@ export interface Transcript {
   source?: string;
   /** The file's line the start record stands on (blank lines before it are skipped), for messages. */
   startLine: number;
+  /** The file's line each record stands on (records[i] on lines[i]), for messages. */
+  lines: readonly number[];
 }
 
 /** A transcript whose recording may stop short of its end record (a run stopped by Ctrl-C, a kill). */
@@ -162,7 +164,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
         if (options.cutOff === "refuse") throw new InputError(`is truncated: ${cutOff}`, { where, hint: "record the run again and let it finish" });
         break;
       }
-      throw unreadableLine(index, records, where, line);
+      throw unreadableLine(index, records, where, line, text);
     }
     if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
       throw new InputError(`line ${index + 1} is not a transcript record (no "type")`, { where, hint: TRANSCRIPT_HINT });
@@ -203,7 +205,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
   const end = last?.type === "end" ? last : null;
   if (end === null) cutOff ??= "it has no end record";
   const scan = records.find((r) => r.type === "scan");
-  return { start, records, end, cutOff, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where, startLine };
+  return { start, records, end, cutOff, payloadText: start.payloadText ?? (scan?.type === "scan" ? scan.text : null), source: where, startLine, lines: lineNumbers };
 }
 
 /**
@@ -293,14 +295,37 @@ function damagedRecord(record: TranscriptRecord, index: number, line: number, pr
  * transcript. A first line that opens as a run writes its start record (`{"type":"start","format":
  * "aosp-sim-transcript/...`) is that record damaged, by a hand edit say, not another kind of file.
  */
-function unreadableLine(index: number, before: readonly TranscriptRecord[], where: string, text: string): InputError {
+function unreadableLine(index: number, before: readonly TranscriptRecord[], where: string, text: string, file: string): InputError {
   const line = index + 1;
+  const reformatted = index === 0 ? reformattedAs(text, file, where) : null;
+  if (reformatted !== null) {
+    return new InputError(`holds a transcript's records ${reformatted.as}: a transcript has one record per line, as the run wrote it`, {
+      where,
+      hint: `put each record back on a line of its own (${reformatted.fix}), or record the run again`,
+    });
+  }
   if (before.length === 0 && STARTS_AS_START_RECORD.test(text)) {
     return new InputError(`line ${line} (the start record) is not JSON: the transcript is damaged`, { where, hint: "record the run again, or put back the start record as it was written" });
   }
   const transcript = before[0]?.type === "start";
   if (transcript) return new InputError(`line ${line} is not JSON: the transcript is damaged`, { where, hint: `record the run again, or put back line ${line} as it was written` });
   return new InputError(`line ${line} is not JSON: not a transcript`, { where, hint: TRANSCRIPT_HINT });
+}
+
+/**
+ * A transcript a JSON tool rewrote, for reading by eye (`jq .`) or as one document: its start
+ * record spread over several lines, or the records in a JSON array. Said so, with the way back,
+ * rather than as a file that is not a transcript; null for anything else.
+ */
+function reformattedAs(firstLine: string, file: string, where: string): { as: string; fix: string } | null {
+  const path = shellQuote(where);
+  if (/^\s*\[/.test(file) && STARTS_AS_START_RECORD.test(file.trimStart().slice(1))) {
+    return { as: "as one JSON array", fix: `with jq: jq -c '.[]' ${path} > fixed.jsonl` };
+  }
+  if (!STARTS_AS_START_RECORD.test(firstLine) && STARTS_AS_START_RECORD.test(file)) {
+    return { as: "spread over several lines (pretty-printed JSON)", fix: `with jq: jq -c . ${path} > fixed.jsonl` };
+  }
+  return null;
 }
 
 /** How a run writes its start record's first two fields (agent/report/transcript.ts). */

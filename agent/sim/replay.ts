@@ -35,6 +35,7 @@ import type { Fault } from "../device/faults.js";
 import { printable } from "../protocol/printable.js";
 import { compareEnds, compareSteps, endStep, stepsOf, withoutStopInterrupted, type Comparison } from "./replay-compare.js";
 import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
+import { checkRecordedPath } from "./replay-recorded-path.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -63,6 +64,7 @@ export interface ReplayResult extends Comparison {
 
 export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
   const where = transcript.source ?? "transcript";
+  checkRecordedPath(transcript, where);
   const end = transcript.end;
   // A recording that stopped early is replayed up to where it stopped, as if --until were given.
   // The enrollment is what a replay re-runs: a recording that goes on past it (a scenario of `run`,
@@ -104,7 +106,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
     // A device out of the box boots to the welcome screen; this one was taken from its storage.
     throw new InputError(`starts mid-way: the recorded device resumed from a --device-dir in ${boot.state}, so the recording cannot be replayed alone`, {
       where,
-      hint: "replay the recording of the run that brought it there with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`, or record the whole enrollment in one transcript",
+      // An offline replay's device holds the token and download cookie of the replay's own
+      // service, which ends with the replay: only one replayed against a live service goes on.
+      hint: `replay the recording of the run that brought it there against a live service (${CONTINUABLE_REPLAY}), then continue it with \`aosp-sim enroll QR --device-dir DIR\` (QR: the code it scanned); or record the whole enrollment in one transcript`,
     });
   }
   const payloadText = transcript.payloadText;
@@ -230,6 +234,9 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   }
 }
 
+/** The replay whose device `enroll --device-dir` can continue: one against a live service. */
+const CONTINUABLE_REPLAY = "`aosp-sim replay FIRST.jsonl --service URL --device-dir DIR`, a recording made with --transcript-secrets keep";
+
 /**
  * A replay starts the recorded device out of the box. A --device-dir that holds a device already
  * (an earlier replay's, left at its --until, or one `enroll` keeps) would be resumed instead, and
@@ -247,7 +254,9 @@ function refuseUsedDeviceDir(dir: string): void {
     where: dir,
     hint:
       `remove the folder (rm -r ${shellQuote(dir)}) to replay into it again, or give another --device-dir` +
-      (stored === null ? "" : `; \`aosp-sim enroll --device-dir ${shellQuote(dir)}\` continues the device that is there`),
+      (stored === null
+        ? ""
+        : `; \`aosp-sim enroll QR --device-dir ${shellQuote(dir)}\` (QR: the code it scanned) continues the device that is there if \`enroll\` or a replay against a live service (--service) left it, not one an offline replay left (it holds the token of that replay's own service, which ended with it)`),
   });
 }
 

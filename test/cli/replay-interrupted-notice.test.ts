@@ -9,7 +9,7 @@ import { replayInterruptedNotice } from "../../agent/cli/interrupted-notice.js";
 describe("replay's interrupted line", () => {
   it("offers enroll --device-dir for a device replayed against a live service", () => {
     const line = replayInterruptedNotice("enrolling.waitingToRetry", "SIGINT", "after 12 steps, identical so far", "dev", true);
-    expect(line).toContain("the replayed device is left in dev at enrolling.waitingToRetry (`aosp-sim enroll --device-dir dev` continues it; remove the folder to replay into it again)");
+    expect(line).toContain("the replayed device is left in dev at enrolling.waitingToRetry (`aosp-sim enroll QR --device-dir dev` continues it, QR being the code the recording scanned; remove the folder to replay into it again)");
   });
 
   it("says an offline replay's device cannot be continued, and how to get one that can", () => {

@@ -4,7 +4,8 @@
  * snapshot's clockAt), and a clock-skew fault given to the resumed run moves it as it moves any
  * device's clock. The built CLI in a child process against the mock service on a port the OS picked.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockService, type MockService } from "../../mock-service/index.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
@@ -60,6 +61,26 @@ describe("a simulated-clock device resumed after LOCAL_TIME set its clock", { ti
     const dir = temp.file("skew-before-set");
     await enroll("--seed", "5", "--device-dir", dir, "--fault", "clock-skew=+2h", "--until", "enrolling");
     const resumed = await enroll("--device-dir", dir, "--until", "signingIn");
+    expect(poweredOnAt(resumed)).toBeGreaterThanOrEqual(SET_TO);
+    expect(poweredOnAt(resumed)).toBeLessThan(SET_TO + 60_000);
+  });
+
+  // A folder as a build between the setting's setTo and the snapshot's clockAt wrote it: the
+  // snapshot without clockAt, the setting as {offsetMs, setTo}. That build held the resumed clock
+  // at or after the time set; since the floor at setTo went, such a device whose clock was set
+  // after two days off read two days before the time set.
+  it("reads a folder stored before the snapshot kept clockAt no earlier than the time set", async () => {
+    const dir = temp.file("before-clock-at");
+    // Off for two days before it scans: its base clock is two days ahead of this process's when the time is set.
+    await enroll("--seed", "5", "--device-dir", dir, "--fault", "power-loss=2d@scanningQr", "--until", "enrolling");
+    const snapshotFile = join(dir, "system__machine-snapshot.json");
+    const { clockAt, ...snapshot } = JSON.parse(readFileSync(snapshotFile, "utf8")) as Record<string, unknown>;
+    expect(clockAt).toEqual(expect.any(Number));
+    writeFileSync(snapshotFile, JSON.stringify(snapshot));
+    const setting = JSON.parse(readFileSync(join(dir, "system__clock-setting.json"), "utf8")) as { offsetMs: number; setTo: number };
+    expect(setting).toEqual({ offsetMs: expect.any(Number), setTo: SET_TO });
+    const resumed = await enroll("--device-dir", dir, "--until", "signingIn");
+    expect(resumed.timeline[0]!.event).toBe("power on");
     expect(poweredOnAt(resumed)).toBeGreaterThanOrEqual(SET_TO);
     expect(poweredOnAt(resumed)).toBeLessThan(SET_TO + 60_000);
   });

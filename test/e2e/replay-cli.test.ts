@@ -86,7 +86,11 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(again.code).toBe(2);
     const serial = (lines()[0]!["identity"] as { serialNumber: string }).serialNumber;
     expect(again.stderr).toMatch(new RegExp(`^aosp-sim: ${dir}: holds a device already \\(\\S+ .+ serial ${serial}, in verifyingAgent\\): a replay starts the recorded device out of the box, in a folder of its own\n`));
-    expect(again.stderr).toContain(`fix: remove the folder (rm -r '${dir}') to replay into it again, or give another --device-dir; \`aosp-sim enroll --device-dir '${dir}'\` continues the device that is there\n`);
+    // Before: "`aosp-sim enroll --device-dir DIR` continues the device that is there", which as
+    // written lacks the QR code (exit 2) and, for this device of an offline replay, ends tokenUnknown.
+    expect(again.stderr).toContain(
+      `fix: remove the folder (rm -r '${dir}') to replay into it again, or give another --device-dir; \`aosp-sim enroll QR --device-dir '${dir}'\` (QR: the code it scanned) continues the device that is there if \`enroll\` or a replay against a live service (--service) left it, not one an offline replay left (it holds the token of that replay's own service, which ended with it)\n`,
+    );
     expect(again.stderr).not.toContain("--serial");
     expect(again.stdout).toBe("");
     // A folder with other files in it is no device's storage either.
@@ -133,6 +137,39 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/diverged at step \d+/);
     expect(result.stdout).toContain("expected: http POST /device/v1/enroll -> 500");
     expect(result.stdout).toContain("got:      http POST /device/v1/enroll -> 503");
+  });
+
+  // Before, each replayed as "diverged at step N" (exit 1), as a change in the product would: two
+  // state lines swapped, a state renamed as no state of this device is, one from another version.
+  it("names a recorded path no run can take (lines swapped or removed, a state this device lacks) as an unusable transcript (exit 2)", async () => {
+    const written = (name: string, records: Record<string, unknown>[]) => {
+      const file = temp.file(name);
+      writeFileSync(file, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      return file;
+    };
+    const records = lines();
+    const at = (state: string) => records.findIndex((r) => r["type"] === "state" && r["state"] === state);
+    const checking = at("checkingPayload");
+    const swapped = [...records];
+    [swapped[checking], swapped[checking + 1]] = [swapped[checking + 1]!, swapped[checking]!];
+    const moved = await aospSim(["replay", written("swapped.jsonl", swapped)]);
+    expect(moved.code).toBe(2);
+    expect(moved.stdout).toBe("");
+    expect(moved.stderr).toBe(
+      `aosp-sim: ${temp.file("swapped.jsonl")}: line ${checking + 1} (a state record): leaves checkingPayload, but the state record before it (line ${at("scanningQr") + 1}) enters scanningQr: lines moved, removed or edited\n` +
+        "  fix: put the lines back in the order the run wrote them, as they were written, or record the run again\n",
+    );
+    const wifi = at("connectingWifi");
+    const removed = await aospSim(["replay", written("removed.jsonl", records.filter((_, i) => i !== at("preparingAgent")))]);
+    expect(removed.code).toBe(2);
+    expect(removed.stderr).toMatch(/: line \d+ \(a state record\): leaves preparingAgent, but the state record before it \(line \d+\) enters connectingWifi: lines moved, removed or edited\n/);
+    const renamed = records.map((r, i) => (i === wifi ? { ...r, state: "connectingWiFi" } : r));
+    const other = await aospSim(["replay", written("renamed.jsonl", renamed)]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe(
+      `aosp-sim: ${temp.file("renamed.jsonl")}: line ${wifi + 1} (a state record): "state" is "connectingWiFi", a state this device does not have (recorded by another version of aosp-sim, or edited?)\n` +
+        `  fix: record the run again with this version, or put back line ${wifi + 1} as it was written\n`,
+    );
   });
 
   it("compares how the run ended with the end record: an edited final state or failure diverges (exit 1)", async () => {
@@ -462,6 +499,10 @@ describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 12
     const result = await aospSim(["replay", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/resumed\.jsonl: starts mid-way: the recorded device resumed from a --device-dir in verifyingAgent, so the recording cannot be replayed alone/);
-    expect(result.stderr).toMatch(/fix: replay the recording of the run that brought it there with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`, or record the whole enrollment in one transcript/);
+    // Before: "replay the recording ... with --device-dir DIR, then `aosp-sim enroll --device-dir DIR`":
+    // an offline replay's device holds its dead service's token and cookie, and the command lacked the QR.
+    expect(result.stderr).toContain(
+      "fix: replay the recording of the run that brought it there against a live service (`aosp-sim replay FIRST.jsonl --service URL --device-dir DIR`, a recording made with --transcript-secrets keep), then continue it with `aosp-sim enroll QR --device-dir DIR` (QR: the code it scanned); or record the whole enrollment in one transcript",
+    );
   });
 });

@@ -25,6 +25,20 @@ describe("parseTranscript on a line that is not JSON", () => {
     }
   });
 
+  // Before: "line 1 is not JSON: not a transcript", with the fix to give a file `enroll --transcript`
+  // wrote, which this one was before a JSON tool reformatted it.
+  it("says a transcript pretty-printed (jq .) or put in a JSON array is one, with the way back", () => {
+    const records = [JSON.parse(START) as object, JSON.parse(STATE) as object];
+    const pretty = refusal(records.map((r) => JSON.stringify(r, null, 2)).join("\n") + "\n");
+    expect(pretty.message).toBe("t.jsonl: holds a transcript's records spread over several lines (pretty-printed JSON): a transcript has one record per line, as the run wrote it");
+    expect(pretty.hint).toBe("put each record back on a line of its own (with jq: jq -c . 't.jsonl' > fixed.jsonl), or record the run again");
+    for (const array of [`[${START},\n${STATE}]\n`, JSON.stringify(records, null, 2)]) {
+      const { message, hint } = refusal(array);
+      expect(message).toBe("t.jsonl: holds a transcript's records as one JSON array: a transcript has one record per line, as the run wrote it");
+      expect(hint).toBe("put each record back on a line of its own (with jq: jq -c '.[]' 't.jsonl' > fixed.jsonl), or record the run again");
+    }
+  });
+
   it("says a transcript whose unfinished last line has no newline was cut off", () => {
     const { message, hint } = refusal(`${START}\n${STATE}\n{"type":"sta`);
     expect(message).toMatch(/is truncated: its last line \(3\) is cut off/);
