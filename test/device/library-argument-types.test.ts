@@ -4,18 +4,9 @@
  * machineMermaid) nor, for new SkewedClock, a clock that fails only at the device's first reading.
  */
 import { describe, expect, it } from "vitest";
+import { loose, thrown } from "../helpers/thrown.js";
 import { deviceMachine, machineDiagram, machineMermaid, parseFault, parseFaults, renderQrPng, SimulatedClock, SkewedClock } from "../../agent/index.js";
 
-const loose = (f: unknown) => f as (...args: unknown[]) => unknown;
-
-async function thrown(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("nothing was thrown");
-}
 
 describe("library calls refuse arguments of the wrong kind, naming them", () => {
   it.each([

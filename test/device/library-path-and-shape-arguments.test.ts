@@ -8,6 +8,7 @@
  * rendering nothing, or giving a random device.
  */
 import { describe, expect, it } from "vitest";
+import { loose, thrown } from "../helpers/thrown.js";
 import {
   AdminClient,
   DeviceLog,
@@ -22,17 +23,7 @@ import {
   TranscriptFile,
 } from "../../agent/index.js";
 
-const loose = (f: unknown) => f as (...args: unknown[]) => unknown;
 const make = (c: unknown) => (...args: unknown[]) => new (c as new (...a: unknown[]) => unknown)(...args);
-
-async function thrown(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("nothing was thrown");
-}
 
 describe("a file path of the wrong kind is refused naming the call and the argument", () => {
   it.each([
