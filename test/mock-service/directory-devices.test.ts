@@ -169,13 +169,15 @@ describe("a --db file from before directory object ids", () => {
     await made.close();
     // The file as the build before the object ids wrote it: the migrations before theirs, no
     // directory_id column (nor what the migrations after it add: the display-name indexes, the
-    // password-change flag, the users' profiles and the groups' owners), so they all run again.
+    // password-change flag, the users' profiles, the groups' owners and the actions' passcode), so
+    // they all run again.
     const raw = new Database(file);
     raw.exec(
       "DROP INDEX devices_by_directory_id; ALTER TABLE devices DROP COLUMN directory_id; DROP INDEX users_by_display_name; DROP INDEX users_by_display_name_unfolded",
     );
     raw.exec("ALTER TABLE users DROP COLUMN password_change_required");
     raw.exec("ALTER TABLE users DROP COLUMN profile; DROP INDEX group_owners_by_owner; DROP TABLE group_owners");
+    raw.exec("ALTER TABLE actions DROP COLUMN passcode");
     raw.pragma(`user_version = ${MIGRATIONS.findIndex((sql) => sql.includes("ADD COLUMN directory_id"))}`);
     raw.close();
     const idOnOpen = async () => {
