@@ -14,8 +14,8 @@ import { GRAPH_NAVIGATION } from "./graph-declared.js";
 /**
  * The actions Graph beta binds to managedDevice, as its resource page lists them
  * (https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice?view=graph-rest-beta);
- * the mock serves wipe, rebootNow, resetPasscode (and DELETE of the device), the actions Android (AOSP)
- * devices take, and answers retire and syncDevice as Intune does (routes/admin/managed-devices.ts).
+ * the mock serves wipe, rebootNow, resetPasscode, remoteLock (and DELETE of the device), the actions
+ * Android (AOSP) devices take, and answers retire, syncDevice and shutDown as Intune does (routes/admin/managed-devices.ts).
  */
 const MANAGED_DEVICE_ACTIONS: ReadonlySet<string> = new Set(
   [
@@ -154,7 +154,7 @@ export function unsimulatedRoute(method: string, path: string, served: (itemPath
     const here = `it serves ${served(item).join(", ")} (all routes: /openapi.json)`;
     if (found.type === "microsoft.graph.managedDevice" && MANAGED_DEVICE_ACTIONS.has(segment.toLowerCase())) {
       return notImplemented(
-        `${route}: the Intune action '${segment}' is not simulated by the mock; it serves the remote actions of Android (AOSP) devices: wipe, rebootNow and resetPasscode (POST ${found.template}/{action}) and DELETE ${found.template}; ${here}`,
+        `${route}: the Intune action '${segment}' is not simulated by the mock; it serves the remote actions of Android (AOSP) devices: wipe, rebootNow, resetPasscode and remoteLock (POST ${found.template}/{action}) and DELETE ${found.template}; ${here}`,
       );
     }
     const report = REPORTS[found.type]?.[segment.toLowerCase()];

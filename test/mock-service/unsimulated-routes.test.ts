@@ -17,12 +17,12 @@ describe("Graph routes the mock does not simulate", () => {
     await enroll(t, profile.tokenValue);
     const device = (await t.admin("GET", `${DEVICES}?$select=id`)).body.value[0].id as string;
 
-    const lock = errorOf(await t.admin("POST", `${DEVICES}/${device}/remoteLock`));
-    expect(lock).toMatchObject({ status: 501, code: "notImplemented" });
-    expect(lock.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/remoteLock: the Intune action 'remoteLock' is not simulated by the mock");
-    expect(lock.message).toContain("wipe, rebootNow and resetPasscode");
-    expect(lock.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe");
-    for (const action of ["shutDown", "locateDevice"]) expect(errorOf(await t.admin("POST", `${DEVICES}/${device}/${action}`)).status, action).toBe(501);
+    const locate = errorOf(await t.admin("POST", `${DEVICES}/${device}/locateDevice`));
+    expect(locate).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(locate.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/locateDevice: the Intune action 'locateDevice' is not simulated by the mock");
+    expect(locate.message).toContain("wipe, rebootNow, resetPasscode and remoteLock");
+    expect(locate.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe");
+    for (const action of ["enableLostMode", "windowsDefenderScan"]) expect(errorOf(await t.admin("POST", `${DEVICES}/${device}/${action}`)).status, action).toBe(501);
 
     const registered = errorOf(await t.admin("GET", `/beta/users/${user.id}/registeredDevices`));
     expect(registered).toMatchObject({ status: 501, code: "notImplemented" });
