@@ -116,7 +116,7 @@ export interface GraphManagedDevice {
   androidSecurityPatchLevel: string | null;
   isEncrypted: boolean;
   jailBroken: "True" | "False" | "Unknown";
-  /** The actions asked of the device (wipe, rebootNow, resetPasscode) and how far each has gone; a passcode reset's carries the new passcode. */
+  /** The actions asked of the device (wipe, rebootNow, resetPasscode, remoteLock) and how far each has gone; a passcode reset's carries the new passcode. */
   deviceActionResults: { actionName: string; actionState: string; startDateTime: string; lastUpdatedDateTime: string; passcode?: string | null }[];
 }
 
@@ -659,6 +659,11 @@ export class AdminClient {
   /** Restart (Graph's rebootNow): the device restarts at its next check-in. */
   rebootNow(id: string): Promise<void> {
     return this.request("POST", `${DEVICES}/${encodeURIComponent(id)}/rebootNow`, {});
+  }
+
+  /** Remote lock: the device locks its screen at its next check-in. */
+  remoteLock(id: string): Promise<void> {
+    return this.request("POST", `${DEVICES}/${encodeURIComponent(id)}/remoteLock`, {});
   }
 
   /** Reset passcode: the new passcode is in the device's deviceActionResults (resetPasscode's `passcode`). */

@@ -129,6 +129,13 @@ export interface DevicePolicyPort {
    * reports the reset failed.
    */
   resetPassword?(password: string): void;
+  /**
+   * The admin's Remote lock (DevicePolicyManager.lockNow): the screen turns off and, when the
+   * device has a password, locks, so the password is needed to go on. Returns true when it
+   * locked, false when it only turned the screen off (no password). Absent: the adapter cannot,
+   * and the device reports the lock failed.
+   */
+  lockNow?(): boolean;
   /** The screen timeout in force, in minutes (null: none; absent: the port does not know it). */
   screenTimeoutMinutes?(): number | null;
   /** Someone types `password` at the lock screen: wrong ones count toward the policy's limit. */

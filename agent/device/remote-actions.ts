@@ -1,7 +1,8 @@
 /**
  * The remote actions an enrolled device carries out during a check-in, beside the wipe and the
- * delete that end its management (the machine's states): Restart (Graph's rebootNow) and Reset
- * passcode (resetPasscode), which Intune's own pages list for Android (AOSP). Each is acknowledged
+ * delete that end its management (the machine's states): Restart (Graph's rebootNow), Reset
+ * passcode (resetPasscode) and Remote lock (remoteLock), which Intune's own pages list for
+ * Android (AOSP). Each is acknowledged
  * once, "completed" or "failed" with why; an acknowledgement that cannot be delivered is left for
  * the service to offer the action again.
  */
@@ -17,7 +18,7 @@ export function isRemoval(action: DeviceAction): action is DeviceAction & { type
 type Outcome = { status: "completed"; words: string } | { status: "failed"; message: string };
 
 /**
- * Carries out the check-in's restarts and passcode resets, in order; the words say what happened
+ * Carries out the check-in's restarts, passcode resets and locks, in order; the words say what happened
  * (undefined when there were none). A wipe or delete in the same answer wins (Intune: they take
  * precedence over every other pending action), so nothing else is done then.
  */
@@ -60,6 +61,12 @@ async function carryOut(ports: DevicePorts, action: DeviceAction, signal: LightS
       if (!ports.policy.resetPassword) return { status: "failed", message: "this device cannot reset its passcode remotely" };
       ports.policy.resetPassword(passcode);
       return { status: "completed", words: "the device passcode was reset by the admin" };
+    }
+    case "remoteLock": {
+      if (!ports.policy.lockNow) return { status: "failed", message: "this device cannot be locked remotely" };
+      return ports.policy.lockNow()
+        ? { status: "completed", words: "the device locked (the admin's Remote lock): its passcode unlocks it" }
+        : { status: "completed", words: "the screen turned off (the admin's Remote lock) but the device has no passcode, so it is not locked" };
     }
     default:
       return undefined;

@@ -183,7 +183,7 @@ export interface CheckInRequest {
  *   every route, so a delete needs no acknowledgement (one answers deviceNotFound too). The device
  *   resets to factory defaults. Every other route answers deviceNotFound as soon as the admin deletes.
  */
-export type DeviceActionType = "wipe" | "delete" | "rebootNow" | "resetPasscode";
+export type DeviceActionType = "wipe" | "delete" | "rebootNow" | "resetPasscode" | "remoteLock";
 
 /**
  * rebootNow: the admin asked for a restart (Intune's Restart). The device acknowledges it
@@ -191,6 +191,9 @@ export type DeviceActionType = "wipe" | "delete" | "rebootNow" | "resetPasscode"
  * resetPasscode: the admin asked for a new device passcode (Intune's Reset passcode); the action
  *   carries it. The device sets it as its password and acknowledges "completed", or "failed"
  *   with why (no passcode policy in force: Intune's reset "fails" then). Either ends it.
+ * remoteLock: the admin asked for a lock (Intune's Remote lock): the device locks its screen now
+ *   (DevicePolicyManager.lockNow) and acknowledges "completed"; without a passcode the screen only
+ *   turns off, as Intune's page says, and that is still "completed". Either ends it.
  * A device that does not know an action's type leaves it unacknowledged (it stays pending).
  */
 export interface DeviceAction {

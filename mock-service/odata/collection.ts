@@ -4,7 +4,7 @@
  *     app.get(PATH, { schema: { querystring: listQuerystring(DEVICES), ... } }, async (request) =>
  *       odataList(DEVICES, request, baseUrl, items));
  *
- * `odataList` applies `$filter`, `$orderby`, `$count`, `$select`, `$top` and the collection's
+ * `odataList` applies `$filter`, `$orderby`, `$count`, `$select`, `$top` (and `$skip` where the list takes it) and the collection's
  * default page size (always: a client that asks for nothing still gets pages, with
  * `@odata.nextLink`), resuming at `$skiptoken`. `odataEntity` applies `$select` to one entity.
  * `rawCountRoutes` gives every list route its `/$count` twin (the number alone, as text).
@@ -55,6 +55,8 @@ export function listQuerystring(def: CollectionDef): object {
         description: `Adds @odata.count, the number of matching items${def.directory ? " (needs ConsistencyLevel: eventual)" : ""}`,
       },
       $skiptoken: { type: "string", maxLength: 8192, description: "Opaque; taken from @odata.nextLink" },
+      // Checked by parseSkip, whose refusal says what it takes.
+      ...(def.skip ? { $skip: { type: "string", description: "Items to leave out before the first page (a whole number); later pages follow @odata.nextLink" } } : {}),
     },
   };
 }
@@ -151,6 +153,8 @@ export async function odataList(
   const select = parseSelect(def, query.$select);
   const keys = parseOrderBy(def, query.$orderby, advanced);
   const top = parseTop(def, query.$top);
+  // $skip shapes the first page only: a $skiptoken already names where the next one starts.
+  const skip = query.$skiptoken === undefined ? parseSkip(query.$skip) : 0;
   const digest = queryDigest(query.$filter, query.$orderby);
   const skipToken = <T>(read: () => T): T => {
     try {
@@ -193,7 +197,7 @@ export async function odataList(
   let more: boolean;
   let total = 0;
   // Counting what a filter keeps without SQL reads the whole list anyway: it is read once, and the page cut from it.
-  const pagedByStore = source && !candidates && !(count && filter && !where);
+  const pagedByStore = source && !candidates && !(count && filter && !where) && skip === 0;
   if (pagedByStore && (keys.length === 0 || order)) {
     const after = order && query.$skiptoken !== undefined ? skipToken(() => resumeKey(query.$skiptoken!, digest)) : undefined;
     const chunks = order ? skipToken(() => sortedChunks(sql!, order, where ?? EVERY_ITEM, after, top + 1)) : undefined;
@@ -210,7 +214,7 @@ export async function odataList(
     if (count) total = await counted();
   } else {
     const chosen = await sortItems(await everything(), keys);
-    const start = query.$skiptoken === undefined ? 0 : skipToken(() => resumeIndex(def, chosen, query.$skiptoken!, digest, keys));
+    const start = query.$skiptoken === undefined ? skip : skipToken(() => resumeIndex(def, chosen, query.$skiptoken!, digest, keys));
     page = chosen.slice(start, start + top);
     more = start + top < chosen.length;
     total = chosen.length;
@@ -288,6 +292,14 @@ function parseSelect(def: CollectionDef, text: string | undefined): ReadonlySet<
     selected.add(found[0]);
   }
   return selected;
+}
+
+function parseSkip(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw badRequest(`$skip: invalid number of items '${text}'; use a whole number, 0 or more (e.g. $skip=20)`);
+  }
+  return Number(text);
 }
 
 function parseTop(def: CollectionDef, text: string | undefined): number {
@@ -408,12 +420,14 @@ function resourceName(def: CollectionDef): string {
 }
 
 /**
- * The request's own URL with `$skiptoken` set: every other option of the query carries over. It is
- * built on the address the client used (not the public URL devices are given), so it is reachable.
+ * The request's own URL with `$skiptoken` set: every other option of the query carries over but
+ * `$skip`, which the token already accounts for. It is built on the address the client used (not
+ * the public URL devices are given), so it is reachable.
  */
 function nextLink(request: FastifyRequest, token: string): string {
   const url = new URL(request.url, "http://placeholder");
   url.searchParams.delete("$skiptoken");
+  url.searchParams.delete("$skip");
   url.searchParams.set("$skiptoken", token);
   // Keep `$` readable as Graph's links do; URLSearchParams escapes it.
   return `${request.protocol}://${request.host}${url.pathname}${url.search.replaceAll("%24", "$")}`;

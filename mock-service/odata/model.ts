@@ -41,6 +41,11 @@ export interface CollectionDef {
   /** The largest `$top` Graph accepts here. */
   maxTop: number;
   /**
+   * Whether the list takes `$skip` (where Graph's documentation says so): the first page starts
+   * after that many items; the pages after it resume at their `$skiptoken`, as any other.
+   */
+  skip?: boolean;
+  /**
    * Entra ID directory objects (users, groups, members): `$count`, `ne`, `not` and `endswith`
    * are advanced queries there, answered only with `ConsistencyLevel: eventual` and `$count=true`.
    */

@@ -14,8 +14,8 @@ import { GRAPH_NAVIGATION } from "./graph-declared.js";
 /**
  * The actions Graph beta binds to managedDevice, as its resource page lists them
  * (https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice?view=graph-rest-beta);
- * the mock serves wipe, rebootNow, resetPasscode (and DELETE of the device), the actions Android (AOSP)
- * devices take, and answers retire and syncDevice as Intune does (routes/admin/managed-devices.ts).
+ * the mock serves wipe, rebootNow, resetPasscode, remoteLock (and DELETE of the device), the actions
+ * Android (AOSP) devices take, and answers retire, syncDevice and shutDown as Intune does (routes/admin/managed-devices.ts).
  */
 const MANAGED_DEVICE_ACTIONS: ReadonlySet<string> = new Set(
   [
@@ -27,11 +27,30 @@ const MANAGED_DEVICE_ACTIONS: ReadonlySet<string> = new Set(
   ].map((name) => name.toLowerCase()),
 );
 
+/**
+ * The actions Graph beta binds to androidDeviceOwnerEnrollmentProfile beside createToken and
+ * revokeToken, which the mock serves: its resource page's methods table
+ * (https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androiddeviceownerenrollmentprofile?view=graph-rest-beta).
+ */
+const PROFILE_ACTIONS: ReadonlySet<string> = new Set(
+  ["setEnrollmentTimeDeviceMembershipTarget", "retrieveEnrollmentTimeDeviceMembershipTarget", "clearEnrollmentTimeDeviceMembershipTarget"].map((name) =>
+    name.toLowerCase(),
+  ),
+);
+
+/** The same page's action bound to the collection (a Teams device's default profile), which the path of a profile would otherwise take. */
+const PROFILES_COLLECTION_ACTION = /^\/beta\/deviceManagement\/androidDeviceOwnerEnrollmentProfiles\/getDefaultTeamsDeviceNonGmsEnrollmentProfile$/i;
+
 /** The item paths whose next segment may be a Graph navigation, with the entity type they address. */
 const ITEMS: readonly { pattern: RegExp; template: string; type: string }[] = [
   { pattern: /^\/beta\/users\/[^/]+$/i, template: "/beta/users/{id}", type: "microsoft.graph.user" },
   { pattern: /^\/beta\/groups\/[^/]+$/i, template: "/beta/groups/{id}", type: "microsoft.graph.group" },
   { pattern: /^\/beta\/deviceManagement\/managedDevices\/[^/]+$/i, template: "/beta/deviceManagement/managedDevices/{id}", type: "microsoft.graph.managedDevice" },
+  {
+    pattern: /^\/beta\/deviceManagement\/androidDeviceOwnerEnrollmentProfiles\/[^/]+$/i,
+    template: "/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles/{id}",
+    type: "microsoft.graph.androidDeviceOwnerEnrollmentProfile",
+  },
   { pattern: /^\/beta\/deviceManagement\/deviceCompliancePolicies\/[^/]+$/i, template: "/beta/deviceManagement/deviceCompliancePolicies/{id}", type: "microsoft.graph.deviceCompliancePolicy" },
   { pattern: /^\/beta\/deviceManagement\/deviceConfigurations\/[^/]+$/i, template: "/beta/deviceManagement/deviceConfigurations/{id}", type: "microsoft.graph.deviceConfiguration" },
   { pattern: /^\/beta\/deviceManagement$/i, template: "/beta/deviceManagement", type: "microsoft.graph.deviceManagement" },
@@ -138,6 +157,12 @@ export function unsimulatedRoute(method: string, path: string, served: (itemPath
         "POST /beta/deviceManagement/managedDevices/{id}/wipe or DELETE /beta/deviceManagement/managedDevices/{id} for each device (POST /beta/$batch carries up to 20 such requests)",
     );
   }
+  if (PROFILES_COLLECTION_ACTION.test(path)) {
+    return notImplemented(
+      `${method} /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles/getDefaultTeamsDeviceNonGmsEnrollmentProfile: the Intune action is not simulated by the mock; ` +
+        "a Teams device profile is a profile with isTeamsDeviceProfile true: GET /beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles?$filter=isTeamsDeviceProfile eq true",
+    );
+  }
   const operation = UNSIMULATED_OPERATIONS.find((o) => o.method === method && o.pattern.test(path));
   if (operation) {
     return notImplemented(`${method} ${operation.route}: Graph's ${operation.operation} is not simulated by the mock; ${operation.instead}`);
@@ -154,7 +179,12 @@ export function unsimulatedRoute(method: string, path: string, served: (itemPath
     const here = `it serves ${served(item).join(", ")} (all routes: /openapi.json)`;
     if (found.type === "microsoft.graph.managedDevice" && MANAGED_DEVICE_ACTIONS.has(segment.toLowerCase())) {
       return notImplemented(
-        `${route}: the Intune action '${segment}' is not simulated by the mock; it serves the remote actions of Android (AOSP) devices: wipe, rebootNow and resetPasscode (POST ${found.template}/{action}) and DELETE ${found.template}; ${here}`,
+        `${route}: the Intune action '${segment}' is not simulated by the mock; it serves the remote actions of Android (AOSP) devices: wipe, rebootNow, resetPasscode and remoteLock (POST ${found.template}/{action}) and DELETE ${found.template}; ${here}`,
+      );
+    }
+    if (found.type === "microsoft.graph.androidDeviceOwnerEnrollmentProfile" && PROFILE_ACTIONS.has(segment.toLowerCase())) {
+      return notImplemented(
+        `${route}: the Intune action '${segment}' is not simulated by the mock; it serves a profile's createToken and revokeToken (POST ${found.template}/{action}); ${here}`,
       );
     }
     const report = REPORTS[found.type]?.[segment.toLowerCase()];

@@ -297,9 +297,22 @@ export class DeviceService {
    * checks in and acknowledges it. Asking again while one waits changes nothing.
    */
   rebootNow(id: string): void {
+    this.queueOnce(id, "rebootNow");
+  }
+
+  /**
+   * remoteLock (Intune's Remote lock; its page lists Android (AOSP)): the device locks its screen
+   * when it next checks in and acknowledges it. Asking again while one waits changes nothing.
+   */
+  remoteLock(id: string): void {
+    this.queueOnce(id, "remoteLock");
+  }
+
+  /** Queues an action for the device's next check-in, unless one of its type already waits there. */
+  private queueOnce(id: string, type: "rebootNow" | "remoteLock"): void {
     const device = this.removable(id);
-    if (this.ctx.store.devices.openActionsOf(device.id).some((a) => a.type === "rebootNow")) return;
-    this.ctx.store.devices.addAction(this.newAction(id, "rebootNow"));
+    if (this.ctx.store.devices.openActionsOf(device.id).some((a) => a.type === type)) return;
+    this.ctx.store.devices.addAction(this.newAction(id, type));
   }
 
   /**

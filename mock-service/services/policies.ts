@@ -272,6 +272,7 @@ export class PolicyService {
       const before = this.ctx.store.policies.statesOfDevice(device.id);
       const byId = new Map(assignedCompliance.map((p) => [p.id, p]));
       let verdict: DeviceCompliance = { state: compliance.length === 0 ? "noPolicy" : "compliant", graceEnds: null };
+      let locks: DueLocks | undefined;
       // Noncompliant with several policies: the earliest end of their grace periods.
       for (const c of compliance) {
         const noncompliant = policyStateOf(c.settings) === "nonCompliant";
@@ -281,9 +282,24 @@ export class PolicyService {
         if (since === null) continue;
         const graceEnds = since + graceHours(byId.get(c.id)!) * 3_600_000;
         verdict = { state: "noncompliant", graceEnds: Math.min(verdict.graceEnds ?? Infinity, graceEnds) };
+        locks = dueLocks(byId.get(c.id)!, since, now, locks);
       }
       this.ctx.store.devices.setCompliance(device.id, verdict);
+      if (locks !== undefined && device.managementState !== "wipePending") this.lockIfDue(device.id, locks, now);
     });
+  }
+
+  /**
+   * The compliance action *Remotely lock the noncompliant device*: one remote lock for each of
+   * its instances whose schedule has passed since the device was found noncompliant (Microsoft:
+   * "When you set multiple instances of an action in a policy, the action runs again at that
+   * later scheduled time if the device remains non-compliant"), queued as the admin's remoteLock
+   * is, one at a time.
+   */
+  private lockIfDue(deviceId: string, locks: DueLocks, now: number): void {
+    const sent = this.ctx.store.devices.actionsOf(deviceId).filter((a) => a.type === "remoteLock" && a.requested >= locks.since);
+    if (sent.length >= locks.due || sent.some((a) => a.status === "pending")) return;
+    this.ctx.store.devices.addAction({ id: randomUUID(), deviceId, type: "remoteLock", status: "pending", message: null, requested: now, updated: now, passcode: null });
   }
 
   /** Every policy of the kind assigned to the device, with what the device reported. */
@@ -321,6 +337,21 @@ function graceHours(policy: PolicyRecord): number {
     }
   }
   return hours ?? 0;
+}
+
+/** The remote locks a device's noncompliance has made due: how many, counted from when (the earliest policy's). */
+interface DueLocks {
+  since: number;
+  due: number;
+}
+
+/** Adds the policy's remoteLock instances whose schedule (gracePeriodHours after `since`) has passed; undefined while none has. */
+function dueLocks(policy: PolicyRecord, since: number, now: number, sum: DueLocks | undefined): DueLocks | undefined {
+  const due = actionConfigurations(policy).filter(
+    (c) => c.actionType === "remoteLock" && since + (typeof c.gracePeriodHours === "number" ? c.gracePeriodHours : 0) * 3_600_000 <= now,
+  ).length;
+  if (due === 0) return sum;
+  return sum === undefined ? { since, due } : { since: Math.min(sum.since, since), due: Math.max(sum.due, due) };
 }
 
 /** Every scheduledActionConfigurations item of a compliance policy's rules. */
@@ -405,17 +436,17 @@ function limitations(policy: PolicyRecord): string[] {
 }
 
 /**
- * Actions for noncompliance the mock does not carry out, and why. Only block (*Mark device
- * noncompliant*, with its grace period) has an effect: it gives the device its complianceState.
+ * Actions for noncompliance the mock does not carry out, and why. Block (*Mark device
+ * noncompliant*, with its grace period) gives the device its complianceState, and remoteLock
+ * (*Remotely lock the noncompliant device*) sends the device a remote lock (lockIfDue).
  * Microsoft's actions-for-noncompliance page (MicrosoftDocs/memdocs,
  * memdocs/intune/protect/actions-for-noncompliance.md) lists Android (AOSP) for remote lock and
  * retire (preview), and not for the push notification.
  */
-const ONLY_BLOCK = "only block (Mark device noncompliant, after its gracePeriodHours) has an effect";
+const ONLY_BLOCK = "only block (Mark device noncompliant, after its gracePeriodHours) and remoteLock (a remote lock, after its gracePeriodHours) have an effect";
 const NOT_SIMULATED = `is not simulated by the mock: it is never carried out; ${ONLY_BLOCK}`;
 const UNSIMULATED_ACTIONS: Readonly<Record<string, string>> = {
   notification: `is not simulated by the mock: no email is sent; ${ONLY_BLOCK}`,
-  remoteLock: NOT_SIMULATED,
   retire: NOT_SIMULATED,
   wipe: NOT_SIMULATED,
   removeResourceAccessProfiles: NOT_SIMULATED,

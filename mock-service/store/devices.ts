@@ -69,10 +69,11 @@ export interface AppRecord {
 }
 
 /**
- * The remote actions a device takes: wipe and delete (the seed's), rebootNow and resetPasscode
- * (Intune's Restart and Reset passcode pages list Android (AOSP) among their platforms).
+ * The remote actions a device takes: wipe and delete (the seed's), rebootNow, resetPasscode and
+ * remoteLock (Intune's Restart, Reset passcode and Remote lock pages list Android (AOSP) among
+ * their platforms).
  */
-export type ActionType = "wipe" | "delete" | "rebootNow" | "resetPasscode";
+export type ActionType = "wipe" | "delete" | "rebootNow" | "resetPasscode" | "remoteLock";
 /** canceled: never carried out, a delete delivered first (Microsoft: wipe, retire and delete take precedence over every other pending action). */
 export type ActionStatus = "pending" | "started" | "completed" | "failed" | "canceled";
 
@@ -279,8 +280,8 @@ export class DeviceStore {
        VALUES (@id, @deviceId, @type, @status, @message, @requested, @updated, @passcode)`,
     );
     this.openActions = db.prepare<[string], ActionRow>(
-      // A failed wipe is offered again; a restart or passcode reset the device reported failed is over.
-      "SELECT * FROM actions WHERE device_id = ? AND status NOT IN ('completed', 'canceled') AND NOT (status = 'failed' AND type IN ('rebootNow', 'resetPasscode')) ORDER BY requested, rowid",
+      // A failed wipe is offered again; a restart, passcode reset or lock the device reported failed is over.
+      "SELECT * FROM actions WHERE device_id = ? AND status NOT IN ('completed', 'canceled') AND NOT (status = 'failed' AND type IN ('rebootNow', 'resetPasscode', 'remoteLock')) ORDER BY requested, rowid",
     );
     this.allActions = db.prepare<[string], ActionRow>("SELECT * FROM actions WHERE device_id = ? ORDER BY requested, rowid");
     // The ids come as one JSON array: one statement whatever the page's size, read through actions_by_device.

@@ -1,5 +1,5 @@
 /**
- * The admin's Restart (rebootNow) and Reset passcode (resetPasscode) reach a simulated device at
+ * The admin's Restart (rebootNow), Reset passcode (resetPasscode) and Remote lock (remoteLock) reach a simulated device at
  * its next check-in, through the library against the mock service: the device restarts or sets
  * the new passcode, stays enrolled, and reports each done (or failed, with why) in Graph's
  * deviceActionResults, as it does for a wipe.
@@ -31,6 +31,17 @@ describe("remote actions beyond wipe and delete", { timeout: 90_000 }, () => {
     expect(device.timeline.some((e) => /the device restarted \(the admin's Restart\)/.test(e.detail))).toBe(true);
   });
 
+  it("locks at the next check-in when the admin asks (remoteLock); without a passcode the screen only turns off", async () => {
+    const device = await t.device({ seed: 34 });
+    expect((await device.enroll()).finalState).toBe("enrolled");
+    const id = device.context.enrollment!.deviceId;
+    await t.service.admin.remoteLock(id);
+    await device.runFor(4 * 60_000);
+    expect(await actionResults(id)).toMatchObject([{ actionName: "remoteLock", actionState: "done" }]);
+    expect(device.state.startsWith("enrolled")).toBe(true);
+    expect(device.timeline.some((e) => /the screen turned off \(the admin's Remote lock\) but the device has no passcode/.test(e.detail))).toBe(true);
+  });
+
   it("fails a passcode reset when no password policy is in force, as Intune's does", async () => {
     const device = await t.device({ seed: 32 });
     await device.enroll();
@@ -57,5 +68,10 @@ describe("remote actions beyond wipe and delete", { timeout: 90_000 }, () => {
     expect(device.devicePassword).toBe(shown);
     expect(device.unlock(shown)).toBe("unlocked");
     expect(await actionResults(id)).toMatchObject([{ actionName: "resetPasscode", actionState: "done", passcode: shown }]);
+    // With a passcode, a Remote lock locks the device.
+    await t.service.admin.remoteLock(id);
+    await device.runFor(20 * 60_000);
+    expect((await actionResults(id)).find((r) => r.actionName === "remoteLock")).toMatchObject({ actionState: "done" });
+    expect(device.timeline.some((e) => /the device locked \(the admin's Remote lock\): its passcode unlocks it/.test(e.detail))).toBe(true);
   });
 });

@@ -61,6 +61,7 @@ const METHODS: Record<string, keyof AdminClient> = {
   "DELETE /beta/deviceManagement/managedDevices/{id}": "deleteManagedDevice",
   "POST /beta/deviceManagement/managedDevices/{id}/wipe": "wipe",
   "POST /beta/deviceManagement/managedDevices/{id}/rebootNow": "rebootNow",
+  "POST /beta/deviceManagement/managedDevices/{id}/remoteLock": "remoteLock",
   "GET /beta/deviceManagement/roleScopeTags": "roleScopeTags",
   "GET /beta/deviceManagement/roleScopeTags/{id}": "roleScopeTag",
   "POST /beta/deviceManagement/managedDevices/{id}/resetPasscode": "resetPasscode",

@@ -96,9 +96,39 @@ describe("resetPasscode (Reset passcode)", () => {
   });
 });
 
+describe("remoteLock (Remote lock)", () => {
+  // Before: 501 "the Intune action 'remoteLock' is not simulated by the mock", though Intune's
+  // Remote lock page lists Android Open Source Project (AOSP) among its platforms.
+  it("is queued for the device's next check-in, once, and done once the device reports it", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    const asked = t.clock.now.toISOString();
+    expect((await t.admin("POST", `${DEVICES}/${device.deviceId}/remoteLock`)).status).toBe(204);
+    expect((await t.admin("POST", `${DEVICES}/${device.deviceId}/remoteLock`)).status).toBe(204);
+    expect(await results(t, device.deviceId)).toEqual([{ actionName: "remoteLock", actionState: "pending", startDateTime: asked, lastUpdatedDateTime: asked }]);
+    const [action, ...rest] = await checkIn(t, device);
+    expect(rest).toEqual([]);
+    expect(action).toMatchObject({ type: "remoteLock" });
+    expect((await t.device(device.deviceCredential, "POST", deviceRoutes.acknowledge(device.deviceId, action!.id), { status: "completed" })).status).toBe(204);
+    expect(await results(t, device.deviceId)).toMatchObject([{ actionName: "remoteLock", actionState: "done" }]);
+    expect(await checkIn(t, device)).toEqual([]);
+    expect(errorOf(await t.admin("POST", `${DEVICES}/00000000-0000-0000-0000-000000000000/remoteLock`))).toMatchObject({ status: 404, code: "itemNotFound" });
+  });
+
+  it("a wipe overtakes a lock the device has not taken, and a device being wiped refuses one", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    await t.admin("POST", `${DEVICES}/${device.deviceId}/remoteLock`);
+    await t.admin("POST", `${DEVICES}/${device.deviceId}/wipe`);
+    expect((await checkIn(t, device)).map((a) => a.type)).toEqual(["wipe"]);
+    expect(errorOf(await t.admin("POST", `${DEVICES}/${device.deviceId}/remoteLock`))).toMatchObject({ status: 400 });
+  });
+});
+
 describe("actions Android (AOSP) devices do not take", () => {
-  // Before: 501 notImplemented "not simulated by the mock", as if Intune would carry them out.
-  it.each(["retire", "syncDevice"])("answers %s 400 BadRequest with Intune's error document, saying why", async (action) => {
+  // Before: 501 notImplemented "not simulated by the mock", as if Intune would carry them out
+  // (shutDown too: Intune's Shut down page lists iOS/iPadOS and macOS only).
+  it.each(["retire", "syncDevice", "shutDown"])("answers %s 400 BadRequest with Intune's error document, saying why", async (action) => {
     const t = service();
     const { device } = await enrolledDevice(t);
     const reply = await t.admin("POST", `${DEVICES}/${device.deviceId}/${action}`);

@@ -157,6 +157,7 @@ describe("$metadata", () => {
       ["GET", `${DEVICES}/${ids.device}/detectedApps`],
       ["POST", `${DEVICES}/${ids.device}/rebootNow`, {}],
       ["POST", `${DEVICES}/${ids.device}/resetPasscode`, {}],
+      ["POST", `${DEVICES}/${ids.device}/remoteLock`, {}],
       ["GET", `${DEVICES}/${ids.device}?$select=id,deviceActionResults`],
       ["GET", "/beta/deviceManagement/roleScopeTags"],
       ["GET", "/beta/deviceManagement/roleScopeTags/0"],

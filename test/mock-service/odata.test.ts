@@ -96,6 +96,38 @@ describe("paging", () => {
     expect(replayed.body.error.message).toMatch(/\$skiptoken.*nextLink/);
     expect(errorOf(await t.admin("GET", `${DEVICES}?$skiptoken=garbage!`))).toMatchObject({ status: 400 });
   });
+
+  // Before: 400 "the query option $skip is not supported on this route". Graph's
+  // androidDeviceOwnerEnrollmentProfile page: "Supports: $select, $top, $skip".
+  it("takes $skip on enrollment profiles: the first page starts after that many, the next follow @odata.nextLink", async () => {
+    const t = service();
+    for (const name of ["A", "B", "C", "D", "E"]) await createProfile(t, { displayName: name });
+    const names = (reply: { body: { value: { displayName: string }[] } }) => reply.body.value.map((p) => p.displayName);
+    const first = await t.admin("GET", `${PROFILES}?$orderby=displayName&$skip=1&$top=2&$count=true&$select=displayName`);
+    expect(first.status, first.text).toBe(200);
+    expect(names(first)).toEqual(["B", "C"]);
+    expect(first.body["@odata.count"]).toBe(5);
+    const link = first.body["@odata.nextLink"] as string;
+    expect(new URL(link).searchParams.has("$skip")).toBe(false);
+    const second = await http(link, { bearer: t.service.adminToken });
+    expect(names(second)).toEqual(["D", "E"]);
+    expect(second.body["@odata.nextLink"]).toBeUndefined();
+    expect(names(await t.admin("GET", `${PROFILES}?$orderby=displayName&$skip=5`))).toEqual([]);
+    const bad = await t.admin("GET", `${PROFILES}?$skip=-1`);
+    expect(errorOf(bad)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(bad.body.error.message).toBe("$skip: invalid number of items '-1'; use a whole number, 0 or more (e.g. $skip=20)");
+  });
+
+  // Before: both were answered. Graph's page, of deviceNameTemplate: "$Search, $orderBy and $filter are not supported."
+  it("refuses $filter and $orderby on a profile's deviceNameTemplate, as Graph documents", async () => {
+    const t = service();
+    await createProfile(t, { deviceNameTemplate: "LAB-{{SERIAL}}" });
+    expect(errorOf(await t.admin("GET", `${PROFILES}?$filter=${q("deviceNameTemplate eq 'LAB-{{SERIAL}}'")}`))).toMatchObject({ status: 400 });
+    expect(errorOf(await t.admin("GET", `${PROFILES}?$orderby=deviceNameTemplate`))).toMatchObject({ status: 400 });
+    expect((await t.admin("GET", `${PROFILES}?$select=deviceNameTemplate`)).body.value).toEqual([
+      { "@odata.type": "#microsoft.graph.androidDeviceOwnerEnrollmentProfile", deviceNameTemplate: "LAB-{{SERIAL}}" },
+    ]);
+  });
 });
 
 describe("$filter, $select, $orderby, $count", () => {

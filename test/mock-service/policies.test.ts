@@ -380,8 +380,9 @@ describe("compliance policies", () => {
     const created = (await t.admin("POST", COMPLIANCE, body)).body;
     const assigned = await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
     const warnings = assigned.body["@aospSim.warnings"] as string[];
-    expect(warnings).toHaveLength(4);
-    for (const action of ["notification", "remoteLock", "retire"]) {
+    // remoteLock is carried out (a remote lock): no warning for it.
+    expect(warnings).toHaveLength(3);
+    for (const action of ["notification", "retire"]) {
       expect(warnings, action).toContainEqual(expect.stringContaining(`the action for noncompliance ${action} is not simulated by the mock`));
     }
     expect(warnings).toContainEqual(expect.stringContaining("the action for noncompliance pushNotification is not available for Android (AOSP) devices"));
@@ -431,6 +432,46 @@ describe("compliance policies", () => {
     expect(filtered.body.value.map((d: { id: string }) => d.id)).toEqual([device.deviceId]);
     await report("compliant");
     expect(await deviceState()).toBe("compliant");
+  });
+
+  // Before: the action was kept and never carried out (a warning said so at assignment), though
+  // Microsoft's actions-for-noncompliance page lists Android (AOSP) for it.
+  it("send a remote lock for each remoteLock action whose schedule has passed while the device stays noncompliant", async () => {
+    const t = service();
+    const group = await factoryGroup(t);
+    const lockAfter = (hours: number) => ({ actionType: "remoteLock", gracePeriodHours: hours });
+    const body = { ...policyBody, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }, lockAfter(24), lockAfter(72)] }] };
+    const created = (await t.admin("POST", COMPLIANCE, body)).body;
+    const assigned = await t.admin("POST", `${COMPLIANCE}/${created.id}/assign`, { assignments: [groupTarget(group.id)] });
+    expect(assigned.body["@aospSim.warnings"]).toBeUndefined();
+    const { device } = await enrolledDevice(t, { profile: { displayName: "Factory 1 devices" } });
+    await checkIn(t, device);
+    const report = () =>
+      t.device(device.deviceCredential, "POST", deviceRoutes.policyStates(device.deviceId), {
+        configurations: [],
+        compliancePolicies: [{ id: created.id, version: 1, settings: [{ setting: "passwordRequired", state: "nonCompliant" }] }],
+      });
+    const locks = async () =>
+      ((await t.admin("GET", `${DEVICES}/${device.deviceId}?$select=deviceActionResults`)).body.deviceActionResults as { actionName: string; actionState: string }[]).filter(
+        (r) => r.actionName === "remoteLock",
+      );
+    expect((await report()).status).toBe(204);
+    expect(await locks()).toEqual([]);
+    t.clock.advance(24 * 3_600_000);
+    await report();
+    expect(await locks()).toMatchObject([{ actionState: "pending" }]);
+    // Offered at the next check-in as the admin's remoteLock is; done once the device says so.
+    const [action] = (await checkIn(t, device)).actions;
+    expect(action).toMatchObject({ type: "remoteLock" });
+    await t.device(device.deviceCredential, "POST", deviceRoutes.acknowledge(device.deviceId, action.id), { status: "completed" });
+    await report();
+    expect(await locks()).toMatchObject([{ actionState: "done" }]);
+    // The second instance, 72 hours after the device was found noncompliant.
+    t.clock.advance(48 * 3_600_000);
+    await report();
+    expect((await locks()).map((l) => l.actionState)).toEqual(["done", "pending"]);
+    await report();
+    expect(await locks()).toHaveLength(2);
   });
 
   it("take a new grace period with Graph's scheduleActionsForRules, as the PATCH refusal says; devices measure it anew at their next report", async () => {

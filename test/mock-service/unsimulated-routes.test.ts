@@ -4,7 +4,7 @@
  * author looking for a typo in a generated call. A segment Graph lacks keeps Graph's refusal.
  */
 import { describe, expect, it } from "vitest";
-import { createProfile, DEVICES, enroll, errorOf, licensedUser, useService } from "./support/service.js";
+import { createProfile, DEVICES, enroll, errorOf, licensedUser, PROFILES, useService } from "./support/service.js";
 
 const service = useService();
 
@@ -17,12 +17,12 @@ describe("Graph routes the mock does not simulate", () => {
     await enroll(t, profile.tokenValue);
     const device = (await t.admin("GET", `${DEVICES}?$select=id`)).body.value[0].id as string;
 
-    const lock = errorOf(await t.admin("POST", `${DEVICES}/${device}/remoteLock`));
-    expect(lock).toMatchObject({ status: 501, code: "notImplemented" });
-    expect(lock.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/remoteLock: the Intune action 'remoteLock' is not simulated by the mock");
-    expect(lock.message).toContain("wipe, rebootNow and resetPasscode");
-    expect(lock.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe");
-    for (const action of ["shutDown", "locateDevice"]) expect(errorOf(await t.admin("POST", `${DEVICES}/${device}/${action}`)).status, action).toBe(501);
+    const locate = errorOf(await t.admin("POST", `${DEVICES}/${device}/locateDevice`));
+    expect(locate).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(locate.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/locateDevice: the Intune action 'locateDevice' is not simulated by the mock");
+    expect(locate.message).toContain("wipe, rebootNow, resetPasscode and remoteLock");
+    expect(locate.message).toContain("POST /beta/deviceManagement/managedDevices/{id}/wipe");
+    for (const action of ["enableLostMode", "windowsDefenderScan"]) expect(errorOf(await t.admin("POST", `${DEVICES}/${device}/${action}`)).status, action).toBe(501);
 
     const registered = errorOf(await t.admin("GET", `/beta/users/${user.id}/registeredDevices`));
     expect(registered).toMatchObject({ status: 501, code: "notImplemented" });
@@ -40,6 +40,23 @@ describe("Graph routes the mock does not simulate", () => {
     const cast = errorOf(await t.admin("GET", `/beta/groups/${group}/members/microsoft.graph.user`));
     expect(cast).toMatchObject({ status: 501, code: "notImplemented" });
     expect(cast.message).toContain(`type-cast segments ('microsoft.graph.user') are not simulated by the mock; ask /beta/groups/${group}/members`);
+  });
+
+  // Before: 400 "Resource not found for the segment 'setEnrollmentTimeDeviceMembershipTarget'", and
+  // 405 for the collection's action, though Graph's androidDeviceOwnerEnrollmentProfile page lists them.
+  it("answers the enrollment profile actions Graph declares that the mock does not serve 501, naming those it serves", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    for (const action of ["setEnrollmentTimeDeviceMembershipTarget", "retrieveEnrollmentTimeDeviceMembershipTarget", "clearEnrollmentTimeDeviceMembershipTarget"]) {
+      const refused = errorOf(await t.admin("POST", `${PROFILES}/${profile.id}/${action}`, {}));
+      expect(refused, action).toMatchObject({ status: 501, code: "notImplemented" });
+      expect(refused.message).toContain(`the Intune action '${action}' is not simulated by the mock; it serves a profile's createToken and revokeToken`);
+    }
+    const teams = errorOf(await t.admin("POST", `${PROFILES}/getDefaultTeamsDeviceNonGmsEnrollmentProfile`, {}));
+    expect(teams).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(teams.message).toContain("isTeamsDeviceProfile eq true");
+    // A segment Graph lacks keeps Graph's refusal.
+    expect(errorOf(await t.admin("POST", `${PROFILES}/${profile.id}/shoes`, {}))).toMatchObject({ status: 400, code: "BadRequest" });
   });
 
   // Before: GET and DELETE of .../managedDevices/{id}/wipe were 501 "the Intune action 'wipe' is

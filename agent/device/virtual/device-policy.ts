@@ -58,6 +58,15 @@ export class VirtualDevicePolicy implements DevicePolicyPort {
     this.save({ ...this.state(), password, failedUnlocks: 0 });
   }
 
+  /**
+   * The admin's Remote lock: the virtual device has no screen to turn off, so it tells whether
+   * the lock holds, which it does only with a password (without one, Intune's page says, "the
+   * screen may simply turn off and the user can still access the device").
+   */
+  lockNow(): boolean {
+    return this.state().password !== null;
+  }
+
   /** The screen timeout the configurations in force set (null: none). */
   screenTimeoutMinutes(): number | null {
     return this.state().screenTimeoutMinutes;

@@ -52,7 +52,7 @@ const ACTIONS = {
 type ActionName = keyof typeof ACTIONS;
 
 /** The admin center's name of each action a device's list of actions may hold (Restart is Graph's rebootNow). */
-const ACTION_LABELS: Record<ActionType, string> = { wipe: "Wipe", delete: "Delete", rebootNow: "Restart", resetPasscode: "Reset passcode" };
+const ACTION_LABELS: Record<ActionType, string> = { wipe: "Wipe", delete: "Delete", rebootNow: "Restart", resetPasscode: "Reset passcode", remoteLock: "Remote lock" };
 
 /** The admin center's words for an action's state (Graph's actionState: pending, active, done, failed). */
 const ACTION_STATUS_LABELS: Record<ActionStatus, string> = { pending: "Pending", started: "Active", completed: "Done", failed: "Failed", canceled: "Canceled" };

@@ -252,6 +252,13 @@ export const rebootNowSchema = route({
   response: { ...noContent, ...errors(400, 401, 404) },
 });
 
+export const remoteLockSchema = route({
+  summary:
+    "Remote lock: the device locks its screen at its next check-in (without a passcode the screen only turns off); deviceActionResults shows the action until the device reports it done",
+  params: idParams,
+  response: { ...noContent, ...errors(400, 401, 404) },
+});
+
 export const resetPasscodeSchema = route({
   summary:
     "Reset passcode: a new device passcode, shown in deviceActionResults (resetPasscodeActionResult.passcode), set by the device at its next check-in; it fails on a device with no password policy in force",

@@ -27,6 +27,7 @@ import {
   listDevicesSchema,
   listUserDevicesSchema,
   rebootNowSchema,
+  remoteLockSchema,
   resetPasscodeSchema,
   unsupportedActionSchema,
   USER_MANAGED_DEVICES,
@@ -66,7 +67,7 @@ const ACTION_STATES: Record<ActionStatus, (typeof ACTION_STATE_VALUES)[number]> 
 
 /**
  * A queued action as Graph's deviceActionResult: its name is the action's (wipe, rebootNow,
- * resetPasscode). A passcode reset is Graph's resetPasscodeActionResult, with the new passcode
+ * resetPasscode, remoteLock). A passcode reset is Graph's resetPasscodeActionResult, with the new passcode
  * the admin hands the user (Intune's Reset passcode page: "A new passcode is presented to the admin").
  */
 function deviceActionResult(action: ActionRecord): Record<string, unknown> {
@@ -95,6 +96,7 @@ const UNSUPPORTED_ACTIONS: Readonly<Record<string, string>> = {
   syncDevice:
     "Intune's Sync page lists Android device administrator and Android Enterprise, not Android (AOSP), and the seed lists wipe and delete only; " +
     "an AOSP device checks in on its own schedule (every 3 minutes for 15 minutes, every 15 minutes for 2 hours, then about every 8 hours)",
+  shutDown: "Intune's Shut down page lists iOS/iPadOS 10.3 and later and macOS 10.13 and later only; rebootNow restarts an AOSP device",
 };
 
 /** Intune's refusal of an action the device's platform does not take (see UNSUPPORTED_ACTIONS). */
@@ -104,7 +106,7 @@ function unsupportedAction(baseUrl: string, requestId: string, deviceId: string,
     Message:
       "An error has occurred - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - " +
       `Activity ID: ${requestId} - Url: ${baseUrl}${PATH}('${deviceId}')/${action}`,
-    CustomApiErrorPhrase: `${action} is not supported on Android (AOSP) devices: ${UNSUPPORTED_ACTIONS[action]}. They take wipe, rebootNow, resetPasscode and delete`,
+    CustomApiErrorPhrase: `${action} is not supported on Android (AOSP) devices: ${UNSUPPORTED_ACTIONS[action]}. They take wipe, rebootNow, resetPasscode, remoteLock and delete`,
     RetryAfter: null,
     ErrorSourceService: "",
     HttpHeaders: "{}",
@@ -286,6 +288,11 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
 
     app.post<IdParams>(`${PATH}/:id/rebootNow`, { schema: rebootNowSchema }, async (request, reply) => {
       devices.rebootNow(request.params.id);
+      return reply.code(204).send();
+    });
+
+    app.post<IdParams>(`${PATH}/:id/remoteLock`, { schema: remoteLockSchema }, async (request, reply) => {
+      devices.remoteLock(request.params.id);
       return reply.code(204).send();
     });
 

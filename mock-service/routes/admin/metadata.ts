@@ -205,6 +205,7 @@ export const ADMIN_MODEL: CsdlModel = {
     },
     { name: "rebootNow", boundTo: g("managedDevice") },
     { name: "resetPasscode", boundTo: g("managedDevice") },
+    { name: "remoteLock", boundTo: g("managedDevice") },
     { name: "createToken", boundTo: g("androidDeviceOwnerEnrollmentProfile"), parameters: { tokenValidityInSeconds: INT } },
     { name: "revokeToken", boundTo: g("androidDeviceOwnerEnrollmentProfile") },
     {

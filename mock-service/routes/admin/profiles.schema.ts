@@ -109,6 +109,8 @@ export const ENROLLMENT_PROFILES: CollectionDef = {
   container: { navigationOf: "microsoft.graph.deviceManagement", name: "androidDeviceOwnerEnrollmentProfiles" },
   pageSize: 1000,
   maxTop: 1000,
+  // Graph's resource page: "Supports: $select, $top, $skip" (androidDeviceOwnerEnrollmentProfile, deviceNameTemplate).
+  skip: true,
   createdProperty: "createdDateTime",
   properties: {
     id: { type: "string", filter: EXACT_OPS, orderBy: true },
@@ -154,7 +156,8 @@ export const ENROLLMENT_PROFILES: CollectionDef = {
     },
     wifiHidden: flag,
     isTeamsDeviceProfile: flag,
-    deviceNameTemplate: text,
+    // Graph's property table: "Supports: $select, $top, $skip. $Search, $orderBy and $filter are not supported."
+    deviceNameTemplate: { type: "string" },
     qrCodeContent: { type: "string", nullable: false },
     qrCodeImage: { type: "complex", edm: "microsoft.graph.mimeContent" },
   },

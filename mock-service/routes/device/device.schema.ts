@@ -152,7 +152,7 @@ export const checkInSchema = route({
             type: "object",
             properties: {
               id: { type: "string" },
-              type: { type: "string", enum: ["wipe", "delete", "rebootNow", "resetPasscode"] },
+              type: { type: "string", enum: ["wipe", "delete", "rebootNow", "resetPasscode", "remoteLock"] },
               requestedDateTime: dateTime,
               passcode: { type: "string", description: "resetPasscode only: the new device passcode to set" },
             },
