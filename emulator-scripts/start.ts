@@ -152,7 +152,7 @@ async function refuseTakenPorts(port: number, attached: { has(serial: string): b
   const instead = next === null ? "pick another --port" : `pick another --port (--port ${next} is free)`;
   throw new ScriptFailure(
     `${describeTaken(port, taken)} taken by another program, which adb does not list as emulator-${port}: the emulator would start without ${taken.length === 1 ? "it" : "them"} (its log says at most "bind: Address already in use") and adb would never reach it`,
-    `${instead}, or stop the program that holds ${taken[0]} (${whoHolds(taken[0]!)})`,
+    `${instead}, or stop the program that holds ${taken[0]}: ${whoHolds(taken[0]!)}`,
   );
 }
 

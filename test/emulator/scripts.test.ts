@@ -352,7 +352,7 @@ describe("emulator start", () => {
       expect(error.message).toBe(
         `emulator-${port}'s ${which} taken by another program, which adb does not list as emulator-${port}: the emulator would start without it (its log says at most "bind: Address already in use") and adb would never reach it`,
       );
-      expect(error.hint).toContain(`pick another --port, or stop the program that holds ${held} (\`lsof -nP -iTCP:${held} -sTCP:LISTEN\``);
+      expect(error.hint).toContain(`pick another --port, or stop the program that holds ${held}: \`lsof -nP -iTCP:${held} -sTCP:LISTEN\` (Linux, macOS) or`);
       expect(android.calls().some((c) => c.tool === "emulator" && c.args[0] === "-avd")).toBe(false);
     });
   });
