@@ -492,12 +492,12 @@ function unauthorizedAtStart(serial: string, options: StartOptions): AdbError {
 /**
  * The fix for an emulator that exited before it booted, by what its log says. It refuses an AVD
  * another emulator runs ("Running multiple emulators with the same AVD is an experimental
- * feature", when it cannot lock the AVD's hardware-qemu.ini: android-qemu2-glue/main.cpp), a lock
- * a crashed emulator leaves behind too; else the usual cause is no hardware acceleration.
+ * feature", when it cannot lock the AVD's hardware-qemu.ini: android-qemu2-glue/main.cpp), locks
+ * a crashed emulator leaves behind too (hardware-qemu.ini.lock, multiinstance.lock); else the usual cause is no hardware acceleration.
  */
 function exitFix(said: string, avd: string): string {
   if (/Running multiple emulators with the same AVD/.test(said)) {
-    return `another emulator runs the AVD ${avd} (\`adb devices\` lists it under its own port): stop it (\`adb -s emulator-PORT emu kill\`) or use it; when none runs it, an emulator that crashed left its lock: remove hardware-qemu.ini.lock from the AVD's folder (~/.android/avd/${avd}.avd, or ${avd}.avd under ANDROID_AVD_HOME)`;
+    return `another emulator runs the AVD ${avd} (\`adb devices\` lists it under its own port): stop it (\`adb -s emulator-PORT emu kill\`) or use it; when none runs it, an emulator that crashed left its locks: remove hardware-qemu.ini.lock and multiinstance.lock from the AVD's folder (~/.android/avd/${avd}.avd, or ${avd}.avd under ANDROID_AVD_HOME)`;
   }
   return "read its log; on Linux the emulator needs /dev/kvm (hardware acceleration)";
 }

@@ -368,7 +368,7 @@ describe("emulator start", () => {
     const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 10_000 }, scriptIo()));
     expect(error.message).toMatch(/^the emulator exited \(code 1\) before it booted:\n {4}ERROR {3}\| Running multiple emulators with the same AVD/);
     expect(error.hint).toMatch(/^another emulator runs the AVD Pixel_6_API_34 \(`adb devices` lists it under its own port\): stop it/);
-    expect(error.hint).toContain("remove hardware-qemu.ini.lock from the AVD's folder (~/.android/avd/Pixel_6_API_34.avd");
+    expect(error.hint).toContain("remove hardware-qemu.ini.lock and multiinstance.lock from the AVD's folder (~/.android/avd/Pixel_6_API_34.avd");
   });
 });
 
