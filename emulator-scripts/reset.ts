@@ -14,6 +14,7 @@ import { InputError } from "../agent/protocol/errors.js";
 import { Adb, listDevices } from "../agent/device/adb/adb.js";
 import { asFailure, ScriptFailure, ScriptInterrupted, statedAvdName, unnamedBecause, waitFor, withScreenshotOnFailure, type ScriptIo } from "./common.js";
 import { emulatorLogOption, listAvds, posterOption, startEmulator, type StartResult } from "./start.js";
+import { takenPorts, whoHolds } from "./ports.js";
 
 export interface ResetOptions {
   serial: string;
@@ -61,13 +62,16 @@ export async function resetEmulator(options: ResetOptions, io: ScriptIo): Promis
   });
   // From here the old instance is going: an interruption leaves the AVD stopped, and says so.
   const stopped = `after ${options.serial} was stopped: it was not started again (\`aosp-sim emulator start --avd ${avd} --wipe-data\` does it)`;
+  // Gone when adb no longer lists it and its ports are free: adb may drop it while the process
+  // still holds them (and the AVD's lock), and a start then would boot an emulator adb cannot reach.
   await waitFor(
-    `${options.serial} to stop`,
+    `${options.serial} to stop (adb no longer lists it, and ports ${port} and ${Number(port) + 1} are free)`,
     async () => {
       if (options.signal?.aborted) throw new ScriptInterrupted(stopped);
-      return (await listDevices()).has(options.serial) ? undefined : true;
+      if ((await listDevices()).has(options.serial)) return undefined;
+      return (await takenPorts(Number(port))).length === 0 ? true : undefined;
     },
-    { timeoutMs: options.stopTimeoutMs, intervalMs: options.pollMs ?? 1_000, hint: `stop it by hand (close the emulator, or kill its process) and run start with --wipe-data` },
+    { timeoutMs: options.stopTimeoutMs, intervalMs: options.pollMs ?? 1_000, hint: `stop it by hand (close the emulator, or kill its process: ${whoHolds(Number(port))}) and run start with --wipe-data` },
   );
   if (options.signal?.aborted) throw new ScriptInterrupted(stopped);
   io.progress(`starting ${avd} again with -wipe-data`);

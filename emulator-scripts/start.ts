@@ -25,6 +25,7 @@ import { unwritableReason } from "../agent/protocol/output-path.js";
 import { removeAtExit } from "../agent/protocol/leftovers.js";
 import { Adb, AdbError, EMULATOR_TRUSTS, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
+import { describeTaken, nextFreePort, takenPorts, whoHolds } from "./ports.js";
 import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo, type WaitClock } from "./common.js";
 
 export interface StartOptions {
@@ -99,6 +100,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   if (attached.has(serial)) {
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
   }
+  await refuseTakenPorts(options.port, attached);
   makeOutputDir(io.outputDir);
   // Stopped before anything was launched: nothing to put right.
   if (options.signal?.aborted) throw new ScriptInterrupted(`before ${serial} was launched: nothing was started`);
@@ -136,6 +138,22 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   hung?.keep();
   child.unref();
   return { serial, pid: child.pid!, log, poster, posterVia };
+}
+
+/**
+ * Refuses a --port whose console or adb port another program holds (one adb does not list as
+ * that emulator): the emulator would boot without them, unreachable, and the start would wait
+ * out --boot-timeout for adb to see it (ports.ts).
+ */
+async function refuseTakenPorts(port: number, attached: { has(serial: string): boolean }): Promise<void> {
+  const taken = await takenPorts(port);
+  if (taken.length === 0) return;
+  const next = await nextFreePort(port, attached);
+  const instead = next === null ? "pick another --port" : `pick another --port (--port ${next} is free)`;
+  throw new ScriptFailure(
+    `${describeTaken(port, taken)} taken by another program, which adb does not list as emulator-${port}: the emulator would start without ${taken.length === 1 ? "it" : "them"} (its log says at most "bind: Address already in use") and adb would never reach it`,
+    `${instead}, or stop the program that holds ${taken[0]}: ${whoHolds(taken[0]!)}`,
+  );
 }
 
 /**
@@ -406,7 +424,7 @@ async function bootWait(adb: Adb, child: ChildProcess, log: string, options: Sta
   const clock = options.clock ?? { now: () => Date.now(), sleep: (ms: number) => sleep(ms) };
   const deadline = clock.now() + options.bootTimeoutMs;
   const exited = new Promise<never>((_, reject) => {
-    const fail = (how: string) => reject(new ScriptFailure(`the emulator ${how} before it booted:\n${tail(log)}`, "read its log; on Linux the emulator needs /dev/kvm (hardware acceleration)"));
+    const fail = (how: string) => reject(new ScriptFailure(`the emulator ${how} before it booted:\n${tail(log)}`, exitFix(readLog(log), options.avd)));
     child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`})`));
     child.once("error", (error) => fail(`could not be started (${error.message})`));
   });
@@ -469,6 +487,19 @@ function unauthorizedAtStart(serial: string, options: StartOptions): AdbError {
     ? "it was started with -wipe-data, so it trusts the key in ~/.android/adbkey.pub when it booted: check that the file exists and is the key of the adb server you use (`adb kill-server` and `adb start-server` make one when it is missing), then start it again"
     : `${EMULATOR_TRUSTS}: start it again with -wipe-data (\`aosp-sim emulator start --avd ${options.avd} --wipe-data\`)`;
   return new AdbError("unauthorized", `${serial} has not authorised this computer for USB debugging`, fix);
+}
+
+/**
+ * The fix for an emulator that exited before it booted, by what its log says. It refuses an AVD
+ * another emulator runs ("Running multiple emulators with the same AVD is an experimental
+ * feature", when it cannot lock the AVD's hardware-qemu.ini: android-qemu2-glue/main.cpp), locks
+ * a crashed emulator leaves behind too (hardware-qemu.ini.lock, multiinstance.lock); else the usual cause is no hardware acceleration.
+ */
+function exitFix(said: string, avd: string): string {
+  if (/Running multiple emulators with the same AVD/.test(said)) {
+    return `another emulator runs the AVD ${avd} (\`adb devices\` lists it under its own port): stop it (\`adb -s emulator-PORT emu kill\`) or use it; when none runs it, an emulator that crashed left its locks: remove hardware-qemu.ini.lock and multiinstance.lock from the AVD's folder (~/.android/avd/${avd}.avd, or ${avd}.avd under ANDROID_AVD_HOME)`;
+  }
+  return "read its log; on Linux the emulator needs /dev/kvm (hardware acceleration)";
 }
 
 function readLog(log: string): string {

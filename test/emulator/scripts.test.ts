@@ -4,6 +4,7 @@
  * screenshot saved, a timeout on every wait).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { basename, delimiter, dirname, isAbsolute, join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AdbError } from "../../agent/device/adb/adb.js";
@@ -42,6 +43,17 @@ afterEach(() => {
 /** A real wait, whatever timers a test fakes. */
 const realSetTimeout = globalThis.setTimeout;
 const realSleep = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
+
+/** Runs `body` while a program listens on 127.0.0.1 on a port the OS chose (and gives that port). */
+async function withListener(body: (port: number) => Promise<void>): Promise<void> {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await body((server.address() as AddressInfo).port);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 async function failure(promise: Promise<unknown>): Promise<ScriptFailure> {
   const error = await promise.then(
@@ -325,6 +337,38 @@ describe("emulator start", () => {
     android.scenario([listAvds, { tool: "adb", args: "devices", replies: [file("devices.txt")] }]);
     const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 1_000 }, scriptIo()));
     expect(error.message).toBe("emulator-5554 is already running");
+  });
+
+  // Before, the emulator was launched: it boots without a port it cannot bind (-port becomes
+  // -android-ports, which ignores a failed bind), adb never saw it, and the start waited out
+  // --boot-timeout to say "timed out ... waiting for adb to see emulator-P", fix: allow longer.
+  it("refuses a port another program holds, which adb does not list, before launching anything", async () => {
+    await withListener(async (held) => {
+      // The pair is (P, P + 1): an even port held is the console's, an odd one the adb port's.
+      const port = held % 2 === 0 ? held : held - 1;
+      android.scenario([listAvds, noDevices]);
+      const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port, wipeData: false, bootTimeoutMs: 60_000 }, scriptIo()));
+      const which = held === port ? `console port ${held} is` : `adb port ${held} is`;
+      expect(error.message).toBe(
+        `emulator-${port}'s ${which} taken by another program, which adb does not list as emulator-${port}: the emulator would start without it (its log says at most "bind: Address already in use") and adb would never reach it`,
+      );
+      expect(error.hint).toContain(`pick another --port, or stop the program that holds ${held}: \`lsof -nP -iTCP:${held} -sTCP:LISTEN\` (Linux, macOS) or`);
+      expect(android.calls().some((c) => c.tool === "emulator" && c.args[0] === "-avd")).toBe(false);
+    });
+  });
+
+  // Before, "fix: read its log; on Linux the emulator needs /dev/kvm".
+  it("says another emulator runs the AVD when the emulator refuses it for that, with the fix", async () => {
+    const refuses: Rule = {
+      tool: "emulator",
+      prefix: "-avd Pixel_6_API_34",
+      replies: [{ stderr: "ERROR   | Running multiple emulators with the same AVD is an experimental feature.\nPlease use -read-only flag to enable this feature.\n", exit: 1 }],
+    };
+    android.scenario([listAvds, noDevices, refuses, adb("wait-for-device", { sleepMs: 10_000 }), ...offlineDevice()]);
+    const error = await failure(startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, bootTimeoutMs: 10_000 }, scriptIo()));
+    expect(error.message).toMatch(/^the emulator exited \(code 1\) before it booted:\n {4}ERROR {3}\| Running multiple emulators with the same AVD/);
+    expect(error.hint).toMatch(/^another emulator runs the AVD Pixel_6_API_34 \(`adb devices` lists it under its own port\): stop it/);
+    expect(error.hint).toContain("remove hardware-qemu.ini.lock and multiinstance.lock from the AVD's folder (~/.android/avd/Pixel_6_API_34.avd");
   });
 });
 
@@ -617,6 +661,31 @@ describe("emulator reset, snapshot and set-owner", () => {
     const error = await failure(resetEmulator({ serial: "emulator-5554", bootTimeoutMs: 10_000, stopTimeoutMs: 5_000, pollMs: 50 }, scriptIo()));
     expect(error.message).toMatch(/^the emulator exited \(code 1\) before it booted/);
     expect(error.hint).toMatch(/; emulator-5554 was stopped for the reset and is not running now: `aosp-sim emulator start --avd Pixel_6_API_34 --wipe-data` starts it again$/);
+  });
+
+  // Before, the new start followed as soon as adb no longer listed the old instance, while it
+  // could still hold its ports (and its AVD's lock): the new emulator then booted unreachable.
+  it("waits for the old instance to free its ports before starting the AVD again", async () => {
+    await withListener(async (held) => {
+      const serial = `emulator-${held % 2 === 0 ? held : held - 1}`;
+      const on = (args: string, ...replies: Rule["replies"]): Rule => ({ tool: "adb", args: `-s ${serial} ${args}`, replies });
+      android.scenario([
+        on("get-state", text("device\n")),
+        on("shell getprop ro.boot.qemu.avd_name", text("Pixel_6_API_34\n")),
+        listAvds,
+        sets(["killed"], on("emu kill", text("OK: killing emulator, bye bye\r\n"))),
+        when(["killed"], noDevices),
+        { tool: "adb", args: "devices", replies: [text(`List of devices attached\n${serial}\tdevice\n\n`)] },
+        emulatorRuns("INFO    | boot completed\n"),
+        on("wait-for-device", text("")),
+        on("shell getprop sys.boot_completed", text("1\n")),
+        on("exec-out screencap -p", file("screen-welcome.png")),
+      ]);
+      const error = await failure(resetEmulator({ serial, bootTimeoutMs: 10_000, stopTimeoutMs: 1_000, pollMs: 50 }, scriptIo()));
+      expect(error.message).toMatch(new RegExp(`^timed out after 1 s waiting for ${serial} to stop \\(adb no longer lists it, and ports \\d+ and \\d+ are free\\)`));
+      expect(error.hint).toContain(`lsof -nP -iTCP:${serial.slice("emulator-".length)} -sTCP:LISTEN`);
+      expect(android.calls().some((c) => c.tool === "emulator" && c.args[0] === "-avd")).toBe(false);
+    });
   });
 
   it("says how to reset by hand when nothing names the AVD, and stops nothing", async () => {
