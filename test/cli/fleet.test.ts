@@ -471,6 +471,24 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect((JSON.parse(result.stdout) as { seed: number }).seed).toEqual(expect.any(Number));
   });
 
+  // Before, each shard without --seed picked its own seed, said only in the status line (not at
+  // all with --no-progress), and the shards' merge was refused at the end: "is another fleet".
+  it("--shard without --seed warns that the other shards pick their own seeds, even with --no-progress", async () => {
+    const [result, other] = await Promise.all(["1/2", "0/2"].map((shard) => aospSim(["fleet", "--devices", "2", "--shard", shard, "--json", "--no-progress"])));
+    expect(result!.code, result!.stderr).toBe(0);
+    const { seed } = JSON.parse(result!.stdout) as { seed: number };
+    expect(result!.stderr).toBe(
+      `aosp-sim: warning: fleet: --shard 1/2 without --seed: this shard picked seed ${seed}, and each other shard picks its own, so their devices are other fleets' and merge-reports will refuse to merge them; give every shard the same --seed (e.g. --seed ${seed})\n`,
+    );
+    expect(other!.code, other!.stderr).toBe(0);
+    const [one, two] = [temp.file("unseeded-1.json"), temp.file("unseeded-0.json")];
+    writeFileSync(one, result!.stdout);
+    writeFileSync(two, other!.stdout);
+    const merged = await aospSim(["merge-reports", two, one]);
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toContain("fix: merge the shards of one run: the same --devices and --seed (a shard run without --seed picks its own: give every shard the same --seed)");
+  });
+
   // Before, "enrolled<10 can no longer be met (12 of 22 failed, 278 to go)": not the count it is about.
   it("--abort-on-fail says the figure the threshold is about", async () => {
     const result = await aospSim(["fleet", "--devices", "300", "--seed", "3", "--fault", "wrong-wifi-key=20%", "--threshold", "enrolled<10", "--abort-on-fail", "--json", "--no-progress"]);
