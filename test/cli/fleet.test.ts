@@ -58,6 +58,7 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "wrong-wifi-key=0.5 "], /--fault wrong-wifi-key=0\.5 : "0\.5 " is not a rate: it has a space after it\n\s+fix: write wrong-wifi-key=0\.5, without spaces$/m],
     // Before, run: each device it struck failed alone, as a simulator error.
     [["--devices", "10", "--fault", "wrong-wifi-key=fleet-passphrase=10%"], /^aosp-sim: --fault wrong-wifi-key=fleet-passphrase=10%: is the fleet profile's own key for the network "Contoso-Fleet", so the network would not have a wrong key\n\s+fix: give a different one, or leave out =KEY/],
+    [["--devices", "10", "--fault", "Service-5xx=10%"], /^aosp-sim: --fault Service-5xx=10%: the fault's name "Service-5xx" is written wrong: fault names are lower-case, with "-"\n\s+fix: write service-5xx=10%\n$/],
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     // Before, run as failed<2% and p95.enroll<500ms: k6 takes neither a space inside a value nor a name in another case.
