@@ -69,6 +69,6 @@ describe("the build a summary names", () => {
   it("names this repository's build as its own dist/ does, once built (npm run build)", () => {
     // The suite's build is of these sources (pretest builds): the built CLI's toolBuild reads dist/.
     const here = join(import.meta.dirname, "../..");
-    expect(buildAt(join(here, "dist"))).toBe(buildAt(here));
+    expect(buildAt(join(here, "dist")), "dist/ was built from other sources: run npm run build").toBe(buildAt(here));
   });
 });
