@@ -180,6 +180,14 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   // A status line: --no-progress promises none (the seed is in the summary all the same). Said
   // before the running service is checked, which may take up to SERVICE_ANSWER_TIMEOUT_MS.
   if (options.progress) printError(err.dim(`fleet: ${counted(total, "device")} (seed ${seed}, shard ${shard.index}/${shard.count})`));
+  // A seed picked here is this shard's alone: the other shards pick their own, so their devices
+  // (identities, fault draws) are of other fleets, and merge-reports refuses them at the end.
+  if (options.seed === undefined && shard.count > 1) {
+    printError(
+      `${err.yellow("aosp-sim: warning:")} fleet: --shard ${shard.index}/${shard.count} without --seed: this shard picked seed ${seed}, and each other shard picks its own, ` +
+        `so their devices are other fleets' and merge-reports will refuse to merge them; give every shard the same --seed (e.g. --seed ${seed})`,
+    );
+  }
   let progress: ReturnType<typeof progressView> | null = null;
   // Notes go above the bar on a terminal (printed over it they were cut off, and left its tail behind).
   const say = (line: string) => (progress ? progress.note(line) : printError(line));

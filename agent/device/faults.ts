@@ -105,7 +105,17 @@ export function parseFault(text: string, spelling?: FaultSpelling): Fault {
   const grammar = spelling?.grammar ?? FAULT_GRAMMAR;
   // NAME, the spaces around it (refused below, never trimmed), and what follows: =VALUE, @STATE.
   const head = /^(\s*)([a-z0-9-]+)(\s*)(?=[=@]|$)/.exec(text);
-  if (!head) throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${grammar}` });
+  if (!head) {
+    // A name in capitals or with underscores (Service-5xx, SERVICE_5XX): said as such, with the
+    // spelling meant (before: "cannot read the fault", and the whole grammar as the fix).
+    const [, lead = "", written = ""] = /^(\s*)([A-Za-z0-9_-]+)/.exec(text) ?? [];
+    const meant = written.toLowerCase().replaceAll("_", "-");
+    if ((FAULT_NAMES as readonly string[]).includes(meant)) {
+      const fixed = `${meant}${text.slice(lead.length + written.length)}`;
+      throw new InputError(`the fault's name "${written}" is written wrong: fault names are lower-case, with "-"`, { where, hint: readsAsFault(fixed) ? `write ${ex(fixed)}` : `write ${grammar}` });
+    }
+    throw new InputError(`cannot read the fault "${text}"`, { where, hint: `write ${grammar}` });
+  }
   const [whole, before, rawName, after] = head as unknown as [string, string, string, string];
   if (!(FAULT_NAMES as readonly string[]).includes(rawName)) {
     // A fleet's example carries the rate given (service-5xx=0.1); enroll's names the fault alone.

@@ -26,23 +26,49 @@ export function packageVersion(): string {
 }
 
 /**
- * The build that runs, as 12 hex digits: a SHA-256 of the package's own code (agent/ and
- * mock-service/, their .js and .ts files but type declarations, by path and content), read once
+ * What `npm run build` writes beside dist/agent and dist/mock-service (scripts/build-stamp.ts):
+ * the digest of the sources it compiled, and of the code it wrote from them.
+ */
+export const BUILD_STAMP = "build-stamp.json";
+
+/**
+ * The build that runs, as 12 hex digits: a SHA-256 of the package's own sources (agent/ and
+ * mock-service/, their .ts and .js files but type declarations, by path and content), read once
  * per process. package.json's version is not bumped for every build, so two images built from
  * different commits both say 0.1.0; their code tells them apart. Run from source (tsx, vitest)
- * it is the TypeScript's digest, so it differs from the built JavaScript's of the same commit.
+ * it is the digest of those sources; run from the build, it is the digest the build stamped of
+ * the sources it compiled, so a shard run under vitest and one run by the built CLI of the same
+ * commit name one build (before, the built JavaScript's own digest: merge-reports refused them).
+ * A build whose code is not what its stamp says it wrote (compiled again by tsc alone, edited)
+ * is named by the digest of its code, which matches no other build's.
  */
 export function toolBuild(): string {
-  if (cachedBuild !== undefined) return cachedBuild;
   // agent/protocol/ (source) or dist/agent/protocol/ (build): the code is two folders up.
-  const root = fileURLToPath(new URL("../../", import.meta.url));
+  return (cachedBuild ??= buildAt(fileURLToPath(new URL("../../", import.meta.url))));
+}
+
+/** The build of the code under `root` (a source tree or a build's dist/), as toolBuild says it. */
+export function buildAt(root: string): string {
+  const code = codeDigest(root);
+  let stamp: unknown;
+  try {
+    stamp = JSON.parse(readFileSync(join(root, BUILD_STAMP), "utf8"));
+  } catch {
+    return code;
+  }
+  const { source, code: stamped } = (typeof stamp === "object" && stamp !== null ? stamp : {}) as { source?: unknown; code?: unknown };
+  return stamped === code && typeof source === "string" && /^[0-9a-f]{12}$/.test(source) ? source : code;
+}
+
+/** 12 hex digits of a SHA-256 of the code files under `root`'s agent/ and mock-service/, by path and content. */
+export function codeDigest(root: string): string {
   const hash = createHash("sha256");
   const files = ["agent", "mock-service"].flatMap((top) => codeFiles(root, top));
   for (const file of files.sort()) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(join(root, file)));
   }
-  return (cachedBuild = hash.digest("hex").slice(0, 12));
+  return hash.digest("hex").slice(0, 12);
 }
 
 /** The code files under `folder` (relative to `root`), relative paths with "/"; none when it is not there. */

@@ -58,6 +58,7 @@ describe("aosp-sim fleet: bad options", () => {
     [["--devices", "10", "--fault", "wrong-wifi-key=0.5 "], /--fault wrong-wifi-key=0\.5 : "0\.5 " is not a rate: it has a space after it\n\s+fix: write wrong-wifi-key=0\.5, without spaces$/m],
     // Before, run: each device it struck failed alone, as a simulator error.
     [["--devices", "10", "--fault", "wrong-wifi-key=fleet-passphrase=10%"], /^aosp-sim: --fault wrong-wifi-key=fleet-passphrase=10%: is the fleet profile's own key for the network "Contoso-Fleet", so the network would not have a wrong key\n\s+fix: give a different one, or leave out =KEY/],
+    [["--devices", "10", "--fault", "Service-5xx=10%"], /^aosp-sim: --fault Service-5xx=10%: the fault's name "Service-5xx" is written wrong: fault names are lower-case, with "-"\n\s+fix: write service-5xx=10%\n$/],
     [["--devices", "10", "--fault", "!!=0.5"], /--fault !!=0\.5: cannot read the fault "!!".*fix: write NAME\[=VALUE\]\[@STATE\]=0\.5, NAME one of: /s],
     [["--devices", "10", "--threshold", "latency<5ms"], /unknown metric "latency".*fix: metrics: failed/s],
     // Before, run as failed<2% and p95.enroll<500ms: k6 takes neither a space inside a value nor a name in another case.
@@ -469,6 +470,24 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe("");
     expect((JSON.parse(result.stdout) as { seed: number }).seed).toEqual(expect.any(Number));
+  });
+
+  // Before, each shard without --seed picked its own seed, said only in the status line (not at
+  // all with --no-progress), and the shards' merge was refused at the end: "is another fleet".
+  it("--shard without --seed warns that the other shards pick their own seeds, even with --no-progress", async () => {
+    const [result, other] = await Promise.all(["1/2", "0/2"].map((shard) => aospSim(["fleet", "--devices", "2", "--shard", shard, "--json", "--no-progress"])));
+    expect(result!.code, result!.stderr).toBe(0);
+    const { seed } = JSON.parse(result!.stdout) as { seed: number };
+    expect(result!.stderr).toBe(
+      `aosp-sim: warning: fleet: --shard 1/2 without --seed: this shard picked seed ${seed}, and each other shard picks its own, so their devices are other fleets' and merge-reports will refuse to merge them; give every shard the same --seed (e.g. --seed ${seed})\n`,
+    );
+    expect(other!.code, other!.stderr).toBe(0);
+    const [one, two] = [temp.file("unseeded-1.json"), temp.file("unseeded-0.json")];
+    writeFileSync(one, result!.stdout);
+    writeFileSync(two, other!.stdout);
+    const merged = await aospSim(["merge-reports", two, one]);
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toContain("fix: merge the shards of one run: the same --devices and --seed (a shard run without --seed picks its own: give every shard the same --seed)");
   });
 
   // Before, "enrolled<10 can no longer be met (12 of 22 failed, 278 to go)": not the count it is about.

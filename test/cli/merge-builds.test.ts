@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runFleet } from "../../agent/index.js";
 import { readFleetSummary } from "../../agent/sim/fleet/read-summary.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
@@ -81,6 +82,19 @@ describe("merge-reports: shards of one build and one load", { timeout: 90_000 },
     const older = await aospSim(["merge-reports", earlier, first]);
     expect(older.code).toBe(2);
     expect(older.stderr).toContain(`${first}: was written by aosp-sim ${VERSION} (build ${build}), and ${earlier} by an earlier aosp-sim, whose summaries name no version`);
+  });
+
+  // Before, the build was the digest of the code that ran: the TypeScript here, the JavaScript in
+  // dist/, so the merge refused them ("their devices ran different code").
+  it("merges a shard run from source (runFleet under vitest) with the built CLI's shard of the same sources", async () => {
+    const { summary } = await runFleet({ devices: 6, seed: 3, shard: { index: 0, count: 2 }, concurrency: 3 });
+    expect(summary.tool).toEqual(readFleetSummary(second).tool);
+    const fromSource = temp.file("source-0.json");
+    writeFileSync(fromSource, JSON.stringify(summary));
+    const merged = await aospSim(["merge-reports", fromSource, second, "--json"]);
+    expect(merged.stderr).not.toContain("different code");
+    expect(merged.code).toBe(0);
+    expect((JSON.parse(merged.stdout) as { devices: number }).devices).toBe(6);
   });
 
   it("merges shards run under another --concurrency or --ramp, warning of each on stderr, and leaves the setting out", async () => {

@@ -47,6 +47,19 @@ describe("the fault grammar", () => {
     expect(() => parseFault("power-loss @ downloadingAgent")).toThrow(expect.objectContaining({ hint: "write power-loss@downloadingAgent, without spaces" }));
   });
 
+  // Before: 'cannot read the fault "Service-5xx"', with the whole grammar as the fix.
+  it("says a fault's name in capitals or with underscores is written wrong, with the name meant", () => {
+    expect(() => parseFault("Service-5xx=3")).toThrow(expect.objectContaining({ problem: 'the fault\'s name "Service-5xx" is written wrong: fault names are lower-case, with "-"', hint: "write service-5xx=3" }));
+    expect(() => parseFault("POWER_LOSS@downloadingAgent")).toThrow(expect.objectContaining({ hint: "write power-loss@downloadingAgent" }));
+    expect(() => parseFault("Wrong-Wifi-Key")).toThrow(expect.objectContaining({ hint: "write wrong-wifi-key" }));
+    // The fleet's spelling: the rate in the fix.
+    expect(() => parseFault("Service-5xx", { where: "--fault Service-5xx=10%", example: (spec) => `${spec}=10%`, grammar: "NAME[=VALUE][@STATE]=10%" })).toThrow(
+      expect.objectContaining({ where: "--fault Service-5xx=10%", hint: "write service-5xx=10%" }),
+    );
+    // Not a fault's name in any case: as before.
+    expect(() => parseFault("Bogus")).toThrow(/cannot read the fault "Bogus"/);
+  });
+
   it("suggests the state a mistyped one most likely meant, and lists the top-level states, not all 66", () => {
     const error = thrownBy(() => parseFault("power-loss@downloadAgent"));
     expect(error?.problem).toBe('there is no state "downloadAgent": did you mean "downloadingAgent"?');

@@ -37,5 +37,7 @@ describe("the packed package", () => {
     const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT });
     const [packed] = JSON.parse(stdout) as { files: { path: string }[] }[];
     expect(packed!.files.map((f) => f.path)).toContain("LICENSE");
+    // The build's stamp (scripts/build-stamp.ts), by which an installed CLI names its build as a run from source does.
+    expect(packed!.files.map((f) => f.path)).toContain("dist/build-stamp.json");
   });
 });

@@ -29,7 +29,8 @@ export function mergeSummaries(parts: readonly { file: string; summary: FleetSum
     if (summary.seed !== first.summary.seed || summary.fleetDevices !== first.summary.fleetDevices) {
       throw new InputError(`is another fleet (seed ${summary.seed}, ${summary.fleetDevices} devices) than ${first.file} (seed ${first.summary.seed}, ${first.summary.fleetDevices} devices)`, {
         where: file,
-        hint: "merge the shards of one run: the same --devices and --seed",
+        // A shard run without --seed picks a random one: the likeliest cause of two seeds.
+        hint: `merge the shards of one run: the same --devices and --seed${summary.seed !== first.summary.seed ? " (a shard run without --seed picks its own: give every shard the same --seed)" : ""}`,
       });
     }
     // The same devices with other faults or another life are another experiment: their figures do not add up.
