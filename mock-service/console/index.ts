@@ -16,7 +16,7 @@ import { constantTimeEqual } from "../domain/secrets.js";
 import { Activity, streamEvents } from "./activity.js";
 import { loadAssets } from "./assets.js";
 import { html } from "./html.js";
-import { field, parseForms, type FormBody } from "./form.js";
+import { field, FORM_BODY_LIMIT, parseForms, SIGN_IN_BODY_LIMIT, type FormBody } from "./form.js";
 import { ASSETS, notFoundPage, signInPage } from "./layout.js";
 import { devicePages } from "./pages/devices.js";
 import { enrollmentPages } from "./pages/enrollment.js";
@@ -91,9 +91,11 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string, sessions: Sessions
       for (const close of [...streams]) close();
     });
 
-    // The console's pages are not part of the APIs' OpenAPI document.
+    // The console's pages are not part of the APIs' OpenAPI document. Each route names its body
+    // limit, so that a form over it gets the console's page with the limit it was read with.
     app.addHook("onRoute", (route) => {
       route.schema = { ...route.schema, hide: true };
+      route.bodyLimit ??= route.url === "/signin" ? SIGN_IN_BODY_LIMIT : FORM_BODY_LIMIT;
     });
     parseForms(app);
     // A store failure (a full disk) is a console page here, not the admin API's JSON error.
