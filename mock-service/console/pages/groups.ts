@@ -147,7 +147,7 @@ ${postForm(
   html`<div class="field"><label for="groupType">Group type</label>
   <select id="groupType" name="groupType"><option value="security" selected>Security</option></select></div>
 <div class="field"><label for="displayName">Group name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}${errors.first()}>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Group description</label>
   <textarea id="description" name="description" rows="2"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <div class="field"><label for="membershipType">Membership type</label>
