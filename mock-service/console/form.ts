@@ -7,8 +7,17 @@ import type { FastifyInstance } from "fastify";
 
 export type FormBody = Record<string, string | string[]>;
 
-/** Console forms are small; the admin token and a rule of a few KB are the largest fields. */
-export const FORM_BODY_LIMIT = 64 * 1024;
+/**
+ * The largest form body the console reads. The largest form is Create terms and conditions:
+ * its texts may be as long as the admin API takes (TEXT_LIMITS.terms, 68,096 characters in all),
+ * and a browser sends each character as up to 12 bytes (a 4-byte UTF-8 character as four %XX
+ * escapes): about 800 KiB. The limit was 64 KiB, so terms of 7,000 Japanese characters, which the
+ * admin API takes, could not be sent from the console at all.
+ */
+export const FORM_BODY_LIMIT = 1024 * 1024;
+
+/** The sign-in form holds one token; it is read before anyone is signed in, so it stays small. */
+export const SIGN_IN_BODY_LIMIT = 64 * 1024;
 
 export function parseForms(app: FastifyInstance): void {
   app.addContentTypeParser(

@@ -16,8 +16,8 @@ import { constantTimeEqual } from "../domain/secrets.js";
 import { Activity, streamEvents } from "./activity.js";
 import { loadAssets } from "./assets.js";
 import { html } from "./html.js";
-import { field, parseForms, type FormBody } from "./form.js";
-import { ASSETS, notFoundPage, signInPage } from "./layout.js";
+import { field, FORM_BODY_LIMIT, parseForms, SIGN_IN_BODY_LIMIT, type FormBody } from "./form.js";
+import { ASSETS, notFoundPage, signInPage, staleFormPage } from "./layout.js";
 import { devicePages } from "./pages/devices.js";
 import { enrollmentPages } from "./pages/enrollment.js";
 import { groupPages } from "./pages/groups.js";
@@ -26,7 +26,7 @@ import { policyPages } from "./pages/policies.js";
 import { tenantPages } from "./pages/tenant.js";
 import { consoleErrorHandler } from "./store-failure.js";
 import { termsPages } from "./pages/terms.js";
-import type { ConsoleDeps } from "./route-helpers.js";
+import { backTo, sendPage, type ConsoleDeps } from "./route-helpers.js";
 import { clearedSessionCookie, csrfTokenMatches, refuse, sameOrigin, sessionCookie, Sessions } from "./session.js";
 
 /**
@@ -91,9 +91,11 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string, sessions: Sessions
       for (const close of [...streams]) close();
     });
 
-    // The console's pages are not part of the APIs' OpenAPI document.
+    // The console's pages are not part of the APIs' OpenAPI document. Each route names its body
+    // limit, so that a form over it gets the console's page with the limit it was read with.
     app.addHook("onRoute", (route) => {
       route.schema = { ...route.schema, hide: true };
+      route.bodyLimit ??= route.url === "/signin" ? SIGN_IN_BODY_LIMIT : FORM_BODY_LIMIT;
     });
     parseForms(app);
     // A store failure (a full disk) is a console page here, not the admin API's JSON error.
@@ -127,7 +129,9 @@ function consolePlugin(deps: ConsoleDeps, adminToken: string, sessions: Sessions
       if (!sameOrigin(request)) return refuse(reply, 403, "the request's Origin is not this console");
       const session = request.consoleSession;
       if (session && !csrfTokenMatches(session, request.body)) {
-        return refuse(reply, 403, "the form's CSRF token is missing or stale; reload the page and try again");
+        // A browser's form (not the page's own script) gets a page it can go back from.
+        if (request.headers["hx-request"]) return refuse(reply, 403, "the form's CSRF token is missing or stale; reload the page and try again");
+        return sendPage(reply, staleFormPage(session, backTo(request), typedFields(request.body)), 403);
       }
     });
 

@@ -149,7 +149,32 @@ ${head("Sign in")}
 function sessionEnded(next: string, typed: [string, string][]): Html {
   return html`<div class="warning" role="alert"><p><strong>Your session has ended, so the form was not saved.</strong>
 Sign in again to go back to <a href="${next}">the page the form was on</a>, then send it again.</p>
-${typed.length === 0 ? "" : html`<p>What the form held (passwords and keys are not shown):</p><dl class="typed">${typed.map(([name, value]) => html`<dt>${name}</dt><dd>${value === "" ? "(empty)" : value}</dd>`)}</dl>`}</div>`;
+${typedList(typed)}</div>`;
+}
+
+/** What a form that was not saved held, so nothing needs retyping from memory. */
+function typedList(typed: [string, string][]): Html | string {
+  return typed.length === 0
+    ? ""
+    : html`<p>What the form held (passwords and keys are not shown):</p><dl class="typed">${typed.map(([name, value]) => html`<dt>${name}</dt><dd>${value === "" ? "(empty)" : value}</dd>`)}</dl>`;
+}
+
+/**
+ * The page for a form whose CSRF token is not this session's: it was loaded in an earlier
+ * session (signed out and in again since, in another tab), so it cannot be told from a forgery
+ * and is not saved. The page says so, links back to the form's page (reloaded, it carries this
+ * session's token), and shows what the form held. It was a bare text/plain 403.
+ */
+export function staleFormPage(session: Session, back: string, typed: [string, string][]): string {
+  return page({
+    title: "Not saved",
+    section: "home",
+    session,
+    body: html`<h1>Not saved</h1>
+<div class="error-summary" role="alert" tabindex="-1" autofocus><strong>Something needs fixing:</strong> This form was opened before you last signed in, so it was not saved.</div>
+<p>Go back to <a href="${back}">the page the form was on</a> (it opens again for this sign-in), then fill it in and send it again.</p>
+${typedList(typed)}`,
+  });
 }
 
 /**

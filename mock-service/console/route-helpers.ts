@@ -27,3 +27,16 @@ export function sessionOf(request: FastifyRequest): Session {
 export function sendPage(reply: FastifyReply, body: string, status = 200): FastifyReply {
   return reply.code(status).type("text/html; charset=utf-8").send(body);
 }
+
+/** The console page to go back to: the same-origin page the form was on (its Referer), else the home page. */
+export function backTo(request: FastifyRequest): string {
+  const referer = request.headers.referer;
+  if (typeof referer !== "string") return "/";
+  try {
+    const url = new URL(referer);
+    // Origins compared as URLs: a Host of localhost:80 is the origin http://localhost.
+    return url.origin === new URL(`${request.protocol}://${request.headers.host}`).origin ? `${url.pathname}${url.search}` : "/";
+  } catch {
+    return "/";
+  }
+}

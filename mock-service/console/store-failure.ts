@@ -8,7 +8,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { isCorruptionError, isStorageFullError } from "../store/database.js";
 import { html } from "./html.js";
 import { errorSummary, page } from "./layout.js";
-import { sendPage } from "./route-helpers.js";
+import { backTo, sendPage } from "./route-helpers.js";
+import { isFormTooLarge, formTooLarge } from "./too-large.js";
 
 /** What happened and what to do, for a store failure; null for any other error. */
 function storeProblem(error: unknown): { what: string; todo: string } | null {
@@ -27,25 +28,14 @@ function storeProblem(error: unknown): { what: string; todo: string } | null {
   return null;
 }
 
-/** The console page to go back to: the same-origin page the form was on (its Referer), else the home page. */
-function backTo(request: FastifyRequest): string {
-  const referer = request.headers.referer;
-  if (typeof referer !== "string") return "/";
-  try {
-    const url = new URL(referer);
-    // Origins compared as URLs: a Host of localhost:80 is the origin http://localhost.
-    return url.origin === new URL(`${request.protocol}://${request.headers.host}`).origin ? `${url.pathname}${url.search}` : "/";
-  } catch {
-    return "/";
-  }
-}
-
 /**
  * The console's error handler: a store failure is the page above (and one log line, as the API's
- * handler writes); any other error is thrown on to the service's handler.
+ * handler writes), a form too large to read is too-large.ts's page; any other error is thrown on
+ * to the service's handler.
  */
 export function consoleErrorHandler(log: (line: string) => void) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    if (isFormTooLarge(error)) return formTooLarge(request, reply);
     const problem = storeProblem(error);
     const session = request.consoleSession;
     if (problem === null || session === null) throw error;

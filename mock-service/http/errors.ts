@@ -212,7 +212,7 @@ export interface ErrorContent {
 }
 
 /** A size as people write it: 256 KiB, 10 MiB, 1000 bytes. */
-function bytes(count: number): string {
+export function sizeText(count: number): string {
   if (count % (1024 * 1024) === 0) return `${count / (1024 * 1024)} MiB`;
   if (count % 1024 === 0) return `${count / 1024} KiB`;
   return `${count} bytes`;
@@ -260,7 +260,7 @@ function describeError(
         status: 413,
         body: {
           code: "payloadTooLarge",
-          message: `the request body is larger than the ${bodyLimit === undefined ? "size" : bytes(bodyLimit)} this route accepts; send a smaller one`,
+          message: `the request body is larger than the ${bodyLimit === undefined ? "size" : sizeText(bodyLimit)} this route accepts; send a smaller one`,
         },
       };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":

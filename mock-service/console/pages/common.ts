@@ -122,5 +122,12 @@ export function fieldErrors(refusal: FieldRefusal | undefined) {
     note(name: string): Interpolation {
       return refused(name) ? html`<p class="field-error" id="${name}-error">${refusal!.message}</p>` : "";
     },
+    /**
+     * On a form's first field: the focus as the form opens, so the admin types its name at once (a
+     * refused form opens on its error summary instead, which comes first and has autofocus).
+     */
+    first(): Interpolation {
+      return refusal === undefined ? html` autofocus` : "";
+    },
   };
 }

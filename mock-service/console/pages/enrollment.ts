@@ -382,8 +382,8 @@ ${pager("Enrollment profiles pages", at, list.length, (n) => `${AOSP_USER_ASSOCI
     if (step === "basics") {
       content = html`<h2>Basics</h2>
 <div class="field"><label for="displayName">Name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required${errors.attributes("displayName")}>
-  <p class="hint">Note the name: the dynamic device group's rule uses it.</p>${errors.note("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required${errors.attributes("displayName", true)}${errors.first()}>
+  <p class="hint" id="displayName-hint">Note the name: the dynamic device group's rule uses it.</p>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Description</label>
   <textarea id="description" name="description" rows="3"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>

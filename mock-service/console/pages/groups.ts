@@ -2,10 +2,11 @@
  * Groups > All groups > New group: a security group with assigned or dynamic device membership;
  * a group's page lists its members, and an assigned group's members are added (users, enrolled
  * devices) and removed there by the GroupService, as members/$ref does.
- * The dynamic query has the simple rule builder (property, operator, value: e.g.
- * enrollmentProfileName Equals "Factory 1 devices") and the rule syntax box; the rule is checked
- * by the service's own parser as it is typed (htmx, GET /groups/rule-check) and on Create, and
- * its errors are shown in place, with line and column.
+ * As the seed's steps go, New group's *Add dynamic query* opens the Dynamic membership rules page:
+ * the simple rule (Add devices where property, operator, value: e.g. enrollmentProfileName Equals
+ * "Factory 1 devices") and the rule syntax box, checked by the service's own parser as they are
+ * typed (htmx, GET /groups/rule-check) and at *Add query*, which takes the rule back to New group
+ * for *Create*; errors are shown in place, with line and column.
  * A group's members are listed 50 a page, as the device list is. Add members ticks users and
  * devices on pages of 50 (Previous, Next, the total), each list narrowed to the start of a name
  * through the store's index on it; ticks travel with the form from page to page until Add. The
@@ -86,17 +87,34 @@ const VIEW_PARAMS = ["memberPage", "user", "userPage", "name", "page"] as const;
 /** The New group form's labels of the properties the GroupService's refusals name. */
 const FORM_WORDS: Record<string, FieldWords> = { displayName: { label: "Group name" }, description: { label: "Group description" } };
 
-/** The parser's verdict on a rule, as the fragment shown under the rule box. */
+/** The parser's verdict on a rule (the simple rule's, or the syntax box's), as the fragment shown under the rule box. */
 function ruleVerdict(rule: string): Html {
   if (rule.trim() === "") return html`<div id="rule-check" class="hint" role="status">Fill in the simple rule or write the rule syntax.</div>`;
   try {
     parseMembershipRule(rule);
-    return html`<div id="rule-check" class="rule-ok" role="status">The rule syntax is valid.</div>`;
+    return html`<div id="rule-check" class="rule-ok" role="status">The rule is valid: <code class="rule">${rule}</code></div>`;
   } catch (error) {
     if (!(error instanceof MembershipRuleError)) throw error;
     return html`<div id="rule-check" class="field-error" role="status">Line ${error.line}, column ${error.column}: ${error.message}
 <span class="hint">Expected ${error.expected}.</span></div>`;
   }
+}
+
+/**
+ * Enter in a box submits a form with its first submit button, which on New group would be *Add
+ * dynamic query* (even hidden, for an Assigned group), not *Create*. This copy of Create comes
+ * first, out of sight and out of the tab order (the visible Create is the one to tab to).
+ */
+const DEFAULT_CREATE = html`<button type="submit" name="go" value="create" class="default-action" tabindex="-1" aria-hidden="true">Create</button>`;
+
+/** The query's fields as hidden inputs, named with `prefix` (the rules page keeps the query it had as `saved-`). */
+function queryFields(prefix: string, draft: GroupDraft): Html {
+  return html`${(["property", "operator", "value", "rule"] as const).map((name) => html`<input type="hidden" name="${prefix}${name}" value="${draft[name]}">`)}`;
+}
+
+/** The group's basics as hidden inputs, for the rules page to carry back to New group. */
+function groupFields(draft: GroupDraft): Html {
+  return html`${(["displayName", "description", "membershipType"] as const).map((name) => html`<input type="hidden" name="${name}" value="${draft[name]}">`)}`;
 }
 
 export function groupPages(app: FastifyInstance, { services }: ConsoleDeps): void {
@@ -129,10 +147,15 @@ ${table(
     ),
   );
 
+  const newGroupCrumb: Crumb = { label: "New group", href: `${GROUPS}/new` };
+
+  /**
+   * The New group blade (the seed's "Create a device group", steps 1 to 3 and 5): the group's
+   * basics, and its dynamic query as added on the Dynamic membership rules page (carried in
+   * hidden fields), with *Add dynamic query* (or *Edit dynamic query*) to open that page.
+   */
   const newGroupForm = (session: Session, draft: GroupDraft, refusal?: FieldRefusal): string => {
     const rule = ruleOf(draft);
-    // The rule box is tied to its own live verdict (rule-check), which says the same as the refusal.
-    const isRuleError = refusal?.field === "rule";
     const errors = fieldErrors(refusal);
     return page({
       title: "New group",
@@ -144,10 +167,10 @@ ${errorSummary(refusal?.message)}
 ${postForm(
   session,
   `${GROUPS}/new`,
-  html`<div class="field"><label for="groupType">Group type</label>
+  html`${DEFAULT_CREATE}<div class="field"><label for="groupType">Group type</label>
   <select id="groupType" name="groupType"><option value="security" selected>Security</option></select></div>
 <div class="field"><label for="displayName">Group name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}>${errors.note("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}${errors.first()}>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Group description</label>
   <textarea id="description" name="description" rows="2"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <div class="field"><label for="membershipType">Membership type</label>
@@ -155,10 +178,43 @@ ${postForm(
     <option value="assigned"${draft.membershipType === "assigned" ? html` selected` : ""}>Assigned</option>
     <option value="dynamicDevice"${draft.membershipType === "dynamicDevice" ? html` selected` : ""}>Dynamic device</option>
   </select></div>
-<fieldset class="dynamic-query">
-  <legend>Dynamic membership rules</legend>
-  <p class="hint">For a Dynamic device group. The rule syntax box, when filled, replaces the simple rule.</p>
-  <fieldset class="simple-rule"><legend>Simple rule: add devices where</legend>
+${queryFields("", draft)}
+<fieldset class="field dynamic-query"${errors.attributes("query", true)}>
+  <legend>Dynamic device members</legend>
+  <p class="hint" id="query-hint">The rule that decides the members of a Dynamic device group, such as enrollmentProfileName Equals the enrollment profile name.</p>
+  ${rule === "" ? html`<p>No dynamic query yet.</p>` : html`<p>Dynamic query: <code class="rule">${rule}</code></p>`}
+  <button type="submit" name="go" value="query" formnovalidate>${rule === "" ? "Add dynamic query" : "Edit dynamic query"}</button>
+  ${errors.note("query")}
+</fieldset>
+<div class="wizard-buttons"><button type="submit" name="go" value="create" class="primary">Create</button><a class="button" href="${GROUPS}">Cancel</a></div>`,
+  "group-form",
+)}`,
+    });
+  };
+
+  /**
+   * The Dynamic membership rules blade (the seed's step 4): the simple rule (Add devices where
+   * property, operator, value) and the rule syntax box, both checked by the service's rule parser
+   * as they are typed; *Add query* takes the rule back to New group, *Discard* goes back with the
+   * query it had. The group's basics and its query before this page travel in hidden fields.
+   */
+  const rulesForm = (session: Session, draft: GroupDraft, saved: GroupDraft, refusal?: FieldRefusal): string => {
+    const errors = fieldErrors(refusal);
+    return page({
+      title: "Dynamic membership rules",
+      section: "groups",
+      session,
+      crumbs: crumbs(newGroupCrumb, { label: "Dynamic membership rules" }),
+      body: html`<h1>Dynamic membership rules</h1>
+${errorSummary(refusal?.message)}
+${postForm(
+  session,
+  `${GROUPS}/new`,
+  html`<p>Group: <strong>${draft.displayName || "(no name yet)"}</strong>. Add dynamic membership rule: <strong>Simple rule</strong>, or write the rule syntax.</p>
+${groupFields(draft)}
+${queryFields("saved-", saved)}
+<div id="rule-fields" hx-get="${GROUPS}/rule-check" hx-include="#rule-fields" hx-trigger="input delay:300ms, change" hx-target="#rule-check" hx-swap="outerHTML">
+  <fieldset class="simple-rule"><legend>Add devices where</legend>
     <div class="rule-row">
       <div class="field"><label for="property">Property</label>
         <select id="property" name="property">${RULE_PROPERTIES.map((p) => html`<option${p === draft.property ? html` selected` : ""}>${p}</option>`)}</select></div>
@@ -167,45 +223,68 @@ ${postForm(
           (o) => html`<option value="${o.value}"${o.value === draft.operator ? html` selected` : ""}>${o.label}</option>`,
         )}</select></div>
       <div class="field"><label for="value">Value</label>
-        <input id="value" name="value" value="${draft.value}" placeholder="the enrollment profile name"${errors.attributes("value")}>${errors.note("value")}</div>
+        <input id="value" name="value" value="${draft.value}" placeholder="the enrollment profile name"${errors.attributes("value")}${errors.first()}>${errors.note("value")}</div>
     </div>
   </fieldset>
   <div class="field"><label for="membershipRule">Rule syntax</label>
-    <textarea id="membershipRule" name="rule" rows="4" spellcheck="false" class="code" aria-describedby="rule-check"
-      hx-get="${GROUPS}/rule-check" hx-trigger="input changed delay:300ms" hx-target="#rule-check" hx-swap="outerHTML"${isRuleError ? html` aria-invalid="true"` : ""}>${draft.rule}</textarea>
-    ${ruleVerdict(rule)}
+    <p class="hint" id="membershipRule-hint">When filled, it replaces the simple rule.</p>
+    <textarea id="membershipRule" name="rule" rows="4" spellcheck="false" class="code" aria-describedby="membershipRule-hint rule-check"${refusal?.field === "rule" ? html` aria-invalid="true"` : ""}>${draft.rule}</textarea>
   </div>
-</fieldset>
-<div class="wizard-buttons"><button type="submit" class="primary">Create</button><a class="button" href="${GROUPS}">Cancel</a></div>`,
-  "group-form",
+  ${ruleVerdict(ruleOf(draft))}
+</div>
+<div class="wizard-buttons"><button type="submit" name="go" value="add" class="primary">Add query</button><button type="submit" name="go" value="discard" formnovalidate>Discard</button></div>`,
+  "rules-form",
 )}`,
     });
   };
 
-  const draftOf = (form: FormBody | undefined): GroupDraft => ({
+  const draftOf = (form: FormBody | undefined, prefix = ""): GroupDraft => ({
     displayName: field(form, "displayName"),
     description: field(form, "description"),
     membershipType: field(form, "membershipType") === "assigned" ? "assigned" : "dynamicDevice",
-    property: RULE_PROPERTIES.includes(field(form, "property")) ? field(form, "property") : "enrollmentProfileName",
-    operator: RULE_OPERATORS.some((o) => o.value === field(form, "operator")) ? field(form, "operator") : "-eq",
-    value: field(form, "value"),
-    rule: field(form, "rule"),
+    property: RULE_PROPERTIES.includes(field(form, `${prefix}property`)) ? field(form, `${prefix}property`) : "enrollmentProfileName",
+    operator: RULE_OPERATORS.some((o) => o.value === field(form, `${prefix}operator`)) ? field(form, `${prefix}operator`) : "-eq",
+    value: field(form, `${prefix}value`),
+    rule: field(form, `${prefix}rule`),
   });
 
   app.get(`${GROUPS}/new`, async (request, reply) => sendPage(reply, newGroupForm(sessionOf(request), draftOf(undefined))));
 
-  app.get<{ Querystring: { rule?: string } }>(`${GROUPS}/rule-check`, async (request, reply) =>
-    reply.type("text/html; charset=utf-8").send(ruleVerdict(queryText(request.query.rule)).text),
-  );
+  app.get<{ Querystring: Record<string, unknown> }>(`${GROUPS}/rule-check`, async (request, reply) => {
+    const query = request.query;
+    const draft = draftOf({ property: queryText(query.property), operator: queryText(query.operator), value: queryText(query.value), rule: queryText(query.rule) });
+    return reply.type("text/html; charset=utf-8").send(ruleVerdict(ruleOf(draft)).text);
+  });
 
   app.post<{ Body: FormBody }>(`${GROUPS}/new`, async (request, reply) => {
     const session = sessionOf(request);
     const draft = draftOf(request.body);
+    const go = field(request.body, "go");
+    if (go === "query") return sendPage(reply, rulesForm(session, draft, draft));
+    if (go === "discard") return sendPage(reply, newGroupForm(session, { ...draftOf(request.body, "saved-"), membershipType: draft.membershipType }));
+    if (go === "add") {
+      const saved = draftOf(request.body, "saved-");
+      const refuseRule = (refusal: FieldRefusal) => sendPage(reply, rulesForm(session, draft, saved, refusal), 400);
+      const rule = ruleOf(draft);
+      if (rule === "") return refuseRule({ field: "value", message: "Enter the Value of the simple rule (e.g. the enrollment profile name), or write the rule syntax." });
+      try {
+        parseMembershipRule(rule);
+      } catch (error) {
+        if (!(error instanceof MembershipRuleError)) throw error;
+        const where = draft.rule.trim() === "" ? "value" : "rule";
+        return refuseRule({ field: where, message: `The rule cannot be read (line ${error.line}): ${error.message}` });
+      }
+      // The query is what makes the group dynamic (the blade offers it only for Dynamic device).
+      return sendPage(reply, newGroupForm(session, { ...draft, membershipType: "dynamicDevice" }));
+    }
     const dynamic = draft.membershipType === "dynamicDevice";
     const refuse = (refusal: FieldRefusal) => sendPage(reply, newGroupForm(session, draft, refusal), 400);
-    // The service's "needs a membershipRule" names Graph's properties; the form has a Value box for it.
+    // The service's "needs a membershipRule" names Graph's properties; the form has Add dynamic query for it.
     if (dynamic && draft.displayName.trim() !== "" && ruleOf(draft) === "") {
-      return refuse({ field: "value", message: "A Dynamic device group needs a rule: enter the Value of the simple rule (e.g. the enrollment profile name), or write the rule syntax." });
+      return refuse({
+        field: "query",
+        message: "A Dynamic device group needs a rule: choose Add dynamic query and fill in the simple rule (e.g. enrollmentProfileName Equals the enrollment profile name), or choose Membership type Assigned.",
+      });
     }
     const created = attempt(() =>
       groups.create({
@@ -220,7 +299,7 @@ ${postForm(
     if (!created.ok) {
       // A rule's refusal speaks of the rule's own terms (device properties such as displayName): kept as it is.
       const ruleRefused = created.message.startsWith("Invalid membershipRule");
-      return refuse(ruleRefused ? { field: "rule", message: created.message } : inFormWords(created.message, FORM_WORDS));
+      return refuse(ruleRefused ? { field: "query", message: created.message } : inFormWords(created.message, FORM_WORDS));
     }
     return reply.redirect(`${GROUPS}/${created.value.id}`, 303);
   });

@@ -290,7 +290,7 @@ ${
 }
 <h2>Basics</h2>
 <div class="field"><label for="displayName">Name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required${errors.attributes("displayName")}>${errors.note("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required${errors.attributes("displayName")}${errors.first()}>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Description</label>
   <textarea id="description" name="description" rows="2"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <h2>${words.settingsHeading}</h2>

@@ -105,7 +105,7 @@ ${userGroups().map((g) => box(g.id, `target-${g.id}`, g.displayName))}
     const errors = fieldErrors(refusal);
     const text = (name: "displayName" | "title", label: string) =>
       html`<div class="field"><label for="${name}">${label} <span class="required" aria-hidden="true">*</span></label>
-  <input id="${name}" name="${name}" value="${draft[name]}" required${errors.attributes(name)}>${errors.note(name)}</div>`;
+  <input id="${name}" name="${name}" value="${draft[name]}" required${errors.attributes(name)}${name === "displayName" ? errors.first() : ""}>${errors.note(name)}</div>`;
     return page({
       ...frame,
       title: "Create terms and conditions",

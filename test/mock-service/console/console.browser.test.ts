@@ -181,24 +181,37 @@ describe("the admin console, following the seed document", { timeout: 120_000 },
     expect(profile).toMatchObject({ displayName: PROFILE, wifiSsid: "Contoso-Staging", wifiSecurityType: "wpa", wifiPassword: "staging-passphrase" });
   });
 
-  it("refuses a dynamic rule the parser cannot read, in place, and creates the group with the simple rule", async () => {
+  it("Groups > New group > Add dynamic query: refuses a rule the parser cannot read, in place, and creates the group with the simple rule", async () => {
     await go("nav.left-nav a::-p-text(Groups)");
     await scan();
     await go("a::-p-text(New group)");
     await page.type("#displayName", "Factory 1 devices group");
     await page.select("#membershipType", "dynamicDevice");
+    // The seed: "Choose Add dynamic query", then the Dynamic membership rules blade.
+    await go("button::-p-text(Add dynamic query)");
+    expect(await text("h1")).toBe("Dynamic membership rules");
     await page.type("#membershipRule", "device.enrollmentProfileName -eq");
     // Checked as it is typed (htmx asks the service's parser).
     await page.waitForFunction(() => document.querySelector("#rule-check")?.textContent?.includes("Line 1, column"));
     expect(await text("#rule-check")).toMatch(/^Line 1, column 33: expected a value .*\n?Expected a value\.$/);
     await scan();
-    await go("form.group-form button.primary");
-    expect(await text(".error-summary")).toContain("Invalid membershipRule");
+    await go("button::-p-text(Add query)");
+    expect(await text(".error-summary")).toContain("The rule cannot be read (line 1): expected a value");
     await page.$eval("#membershipRule", (el) => ((el as unknown as El).value = ""));
+    // "Add devices where: enrollmentProfileName", "In the middle box, choose Equals", then the profile's name.
     await page.select("#property", "enrollmentProfileName");
     await page.select("#operator", "-eq");
     await page.type("#value", PROFILE);
-    await go("form.group-form button.primary");
+    await page.waitForFunction(() => document.querySelector("#rule-check")?.textContent?.includes("valid"));
+    expect(await text("#rule-check")).toBe(`The rule is valid: (device.enrollmentProfileName -eq "${PROFILE}")`);
+    await scan();
+    // "Choose Add query > Create."
+    await go("button::-p-text(Add query)");
+    expect(await text("h1")).toBe("New group");
+    expect(await text(".dynamic-query")).toContain(`Dynamic query: (device.enrollmentProfileName -eq "${PROFILE}")`);
+    expect(await page.$eval("#displayName", (el) => (el as unknown as El).value)).toBe("Factory 1 devices group");
+    await scan();
+    await go("form.group-form .wizard-buttons button.primary");
     expect(await text("dl")).toContain(`(device.enrollmentProfileName -eq "${PROFILE}")`);
     await scan();
   });

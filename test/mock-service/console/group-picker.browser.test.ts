@@ -84,8 +84,10 @@ describe("an assigned group's Add members in a browser", () => {
   it("pages the members table with its own pager", async () => {
     await page.goto(`${t.url}/groups/new`);
     await page.type("#displayName", "Every Line 3 device");
+    await go("button::-p-text(Add dynamic query)");
     await page.type("#membershipRule", '(device.enrollmentProfileName -eq "Line 3")');
-    await go("form.group-form button.primary");
+    await go("button::-p-text(Add query)");
+    await go("form.group-form .wizard-buttons button.primary");
     expect(await text("table caption")).toBe(`Members (${DEVICES})`);
     expect(await page.$$eval("table tbody tr", (rows) => rows.length)).toBe(50);
     await go("nav[aria-label='Members pages'] a::-p-text(Next)");

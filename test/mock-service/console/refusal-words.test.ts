@@ -141,8 +141,8 @@ describe("Terms and New group refuse with their labels", () => {
     expect(fieldError(unnamed.page, "displayName")).toBe("Group name is required");
     const ruleless = await post("/groups/new", { displayName: "Factory 1 devices", membershipType: "dynamicDevice", property: "enrollmentProfileName", operator: "-eq", value: "" });
     expect(ruleless.status).toBe(400);
-    const said = fieldError(ruleless.page, "value");
-    expect(said).toContain("A Dynamic device group needs a rule: enter the Value of the simple rule");
+    const said = fieldError(ruleless.page, "query");
+    expect(said).toContain("A Dynamic device group needs a rule: choose Add dynamic query and fill in the simple rule");
     expect(said).not.toContain("membershipRule");
     expect(await service.admin.listGroups()).toEqual([]);
   });

@@ -171,8 +171,29 @@ describe("state-changing console requests", () => {
         body,
       });
       expect(response.status).toBe(403);
-      expect(await response.text()).toContain("CSRF token");
+      expect(await response.text()).toContain("This form was opened before you last signed in, so it was not saved.");
     }
+  });
+
+  // Before: a bare text/plain 403, "Refused: the form's CSRF token is missing or stale", with no
+  // way back and what was typed gone; a form left open in a tab while the admin signed out and in
+  // again in another gets it.
+  it("answer a form from an earlier sign-in with a console page (403) back to the form, showing what was typed", async () => {
+    const earlier = await signIn(service);
+    const { cookie } = await signIn(service);
+    const response = await fetch(`${service.url}/groups/new`, {
+      method: "POST",
+      headers: { "content-type": FORM, cookie, origin: service.url, referer: `${service.url}/groups/new` },
+      body: form({ _csrf: earlier.csrf, displayName: "Factory 1 devices", membershipType: "assigned" }),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const page = await response.text();
+    expect(page).toContain("<title>Not saved - aosp-sim admin center</title>");
+    expect(page).toContain('<a href="/groups/new">the page the form was on</a>');
+    expect(page).toContain("<dt>displayName</dt><dd>Factory 1 devices</dd>");
+    expect(page).not.toContain(earlier.csrf);
+    expect(await service.admin.listGroups()).toEqual([]);
   });
 
   it("go through with the cookie, this Origin and the token", async () => {

@@ -1,0 +1,61 @@
+/**
+ * The create forms in a real headless browser, as the seed's steps open them: each opens with the
+ * keyboard focus in its first box, where the admin types the name (the seed: "Name: Give the
+ * profile a name"). Before, focus was on the page itself: typing at once went nowhere, and the
+ * profile wizard's Next was then stopped by the empty required Name. A refused form still opens
+ * on its error summary.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockService, type MockService } from "../../../mock-service/index.js";
+import { followLink, launchBrowser, openPage, type Browser, type Page } from "../../helpers/browser.js";
+import { signIn } from "./support.js";
+
+// Callbacks run inside the page; the project's typings have no DOM library.
+declare const document: { activeElement: { id: string; className: string } | null };
+
+let service: MockService;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  service = await startMockService();
+  browser = await launchBrowser();
+  ({ page, errors } = await openPage(browser));
+  const session = await signIn(service);
+  const [name, value] = session.cookie.split("=") as [string, string];
+  await page.setCookie({ name, value, url: service.url });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.className || "");
+
+describe("create forms open with the focus in their first box", { timeout: 60_000 }, () => {
+  it.each([
+    ["Create profile", "/devices/enrollment/android/aosp/corporate-owned-user-associated/create"],
+    ["New group", "/groups/new"],
+    ["Create policy (configuration)", "/devices/configuration/create"],
+    ["Create policy (compliance)", "/devices/compliance/create"],
+    ["Create terms and conditions", "/tenant-admin/terms-and-conditions/create"],
+  ])("%s: typing at once fills Name", async (_form, path) => {
+    await page.goto(`${service.url}${path}`);
+    expect(await focused()).toBe("displayName");
+    await page.keyboard.type("Factory 1 devices");
+    expect(await page.$eval("#displayName", (el) => (el as unknown as { value: string }).value)).toBe("Factory 1 devices");
+    expect(errors).toEqual([]);
+  });
+
+  it("the profile wizard's Name is described by its hint, and a refused Basics still opens on its summary", async () => {
+    await page.goto(`${service.url}/devices/enrollment/android/aosp/corporate-owned-user-associated/create`);
+    expect(await page.$eval("#displayName", (el) => el.getAttribute("aria-describedby"))).toBe("displayName-hint");
+    await page.keyboard.type("Factory 1 devices");
+    await page.select("#wifiType", "wpa");
+    await page.type("#wifiSsid", "Staging");
+    await followLink(page, "button[name=go][value=next]");
+    // The refusal's 400 is the one error the page reports.
+    expect(await focused()).toBe("error-summary");
+  });
+});
