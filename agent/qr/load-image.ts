@@ -11,6 +11,7 @@
 import sharp from "sharp";
 import { InputError } from "../protocol/errors.js";
 import type { Bitmap } from "./bitmap.js";
+import { apngFrameCount, apngFrames } from "./apng.js";
 import { decodeGifFrames } from "./decode-gif.js";
 import {
   DECODABLE_FORMATS,
@@ -33,10 +34,12 @@ const SUPPORTED = "PNG, JPEG, GIF, BMP, TIFF or WebP";
  * in turn, a TIFF's pages are separate pictures (a scan of several sheets); each is read.
  */
 function frameKind(format: ImageFormat): FrameKind | null {
-  return format === "gif" ? "animated GIF" : format === "webp" ? "animated WebP" : format === "tiff" ? "multi-page TIFF" : null;
+  const kinds: Partial<Record<ImageFormat, FrameKind>> = { gif: "animated GIF", webp: "animated WebP", png: "animated PNG", tiff: "multi-page TIFF" };
+  return kinds[format] ?? null;
 }
 
 function framesOf(bytes: Uint8Array, format: ImageFormat): number {
+  if (format === "png") return Math.max(apngFrameCount(bytes), 1);
   return format === "gif" ? gifFrameCount(bytes) : format === "webp" ? webpFrameCount(bytes) : format === "tiff" ? tiffPageCount(bytes) : 1;
 }
 
@@ -208,6 +211,28 @@ export async function loadImageFrames(bytes: Uint8Array, where: string): Promise
           let next: IteratorResult<Bitmap>;
           try {
             next = frames.next();
+          } catch (error) {
+            throw damaged(error, format, header, where);
+          }
+          if (next.done) return;
+          yield next.value;
+        }
+      },
+    };
+  }
+  if (format === "png" && header.frames > 1) {
+    // APNG frames, each cut out as a PNG for sharp (which reads only the default image) and composed.
+    return {
+      width: header.width,
+      height: header.height,
+      frameCount: header.frames,
+      frameKind: "animated PNG",
+      async *frames() {
+        const frames = apngFrames(bytes, header.width, header.height, (png) => decodeWithSharp(png));
+        for (;;) {
+          let next: IteratorResult<Bitmap>;
+          try {
+            next = await frames.next();
           } catch (error) {
             throw damaged(error, format, header, where);
           }
