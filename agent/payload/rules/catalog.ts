@@ -83,6 +83,7 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-password-ignored", "warning", "A password for an open network (NONE, absent or unrecognised security type); the device ignores it."),
   rule("wifi-eap-method", "warning", "EAP without a valid WIFI_EAP_METHOD (PEAP, TLS, TTLS, PWD, SIM, AKA, AKA_PRIME); the EAP settings are silently not applied."),
   rule("wifi-eap-phase2", "warning", "An unknown WIFI_PHASE2_AUTH; the EAP settings are silently not applied."),
+  rule("wifi-eap-tls-client-certificate", "warning", "EAP-TLS without WIFI_USER_CERTIFICATE: the device has no certificate to present, and the RADIUS server refuses it."),
   rule("wifi-proxy-bypass", "warning", "WIFI_PROXY_BYPASS is not a comma-separated list of host names (\";\", spaces, address ranges); Android's proxy check finds the proxy invalid."),
   rule("wifi-eap-fields-ignored", "warning", "EAP settings (method, identity, certificates, ...) for a network whose security type is not EAP."),
   failsAt("wifi", rule("wifi-eap-certificate", "error", "A Wi-Fi certificate java.util.Base64 cannot decode (line breaks, spaces, PEM headers, URL-safe characters); provisioning stops with an uncaught exception.")),
