@@ -137,7 +137,7 @@ function printHuman(results: DecodeImageResult[], inputs: number): void {
 export function registerDecode(program: Command): void {
   program
     .command("decode")
-    .description("Print the exact text of every QR code in the images (PNG, JPEG, GIF, BMP, TIFF; - for stdin)")
+    .description("Print the exact text of every QR code in the images (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF; - for stdin)")
     .argument("<images...>", "image files, or - to read one image from stdin")
     .option("--json", "print one JSON array on stdout, one element per code, with version, EC level, mode, ECI")
     .addHelpText(

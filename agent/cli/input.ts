@@ -94,7 +94,7 @@ function notTextError(bytes: Uint8Array, where: string): InputError | null {
   const utf16 = utf16Encoding(bytes);
   if (utf16 !== null) return new InputError(`is UTF-16 text (${utf16}), but a payload is UTF-8, as the QR code holds it`, { where, hint: RESAVE_AS_UTF8 });
   if (looksBinary(bytes)) {
-    return new InputError("is neither an image (PNG, JPEG, GIF, BMP, TIFF) nor payload text (it is binary data)", {
+    return new InputError("is neither an image (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF) nor payload text (it is binary data)", {
       where,
       hint: "pass a payload JSON file or an image of the QR code",
     });

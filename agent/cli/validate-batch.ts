@@ -82,7 +82,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
       const found = await folderContents(arg);
       if (found.files.length === 0) {
         const hidden = found.skipped.length === 0 ? "" : ` (only entries that are not checked: ${skippedList(found.skipped)})`;
-        throw new InputError(`holds no image (PNG, JPEG, GIF, BMP, TIFF) or payload (JSON, text, base64) files${hidden}`, {
+        throw new InputError(`holds no image (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF) or payload (JSON, text, base64) files${hidden}`, {
           where: arg,
           hint: "pass the folder of the print run's images or payloads, or name a hidden file itself",
         });

@@ -69,7 +69,7 @@ export interface QrReport {
   frames: number[] | null;
   /** Frames in the image, every one read: 1 for a still image. */
   frameCount: number;
-  /** What the frames are ("animated GIF", "animated WebP", "multi-page TIFF"); null for a still image. */
+  /** What the frames are ("animated GIF", "animated WebP", "animated PNG", "multi-page TIFF"); null for a still image. */
   frameKind: FrameKind | null;
   /** Codes found in the image (every one is checked; this report describes the most robust). */
   codes: number;

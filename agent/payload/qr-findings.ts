@@ -81,7 +81,7 @@ export function framesStory(image: DecodeImageResult): string | null {
   const seen = unit === "page"
     ? "and a camera sees whichever page is printed or shown"
     : "and a camera reads whichever frame is on screen";
-  return `${kind === "animated GIF" ? "an" : kind === "animated WebP" ? "an" : "a"} ${kind} of ${count} ${unit}s, ${seen}: ${parts.join("; ")}${differ}`;
+  return `${kind.startsWith("animated") ? "an" : "a"} ${kind} of ${count} ${unit}s, ${seen}: ${parts.join("; ")}${differ}`;
 }
 
 /**

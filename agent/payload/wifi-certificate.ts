@@ -10,10 +10,12 @@
  * before its EAP settings were attached: the network is added with none of them and never joins.
  *
  * The CA certificate is parsed here as Android does (node:crypto's X509Certificate takes DER and
- * PEM). A PKCS#12 store is only checked for its outer shape (a DER SEQUENCE holding version 3):
- * its password and its entries are not checked, since Node has no PKCS#12 reader.
+ * PEM). A PKCS#12 store is checked for its shape (a DER SEQUENCE holding version 3), for a MAC
+ * that verifies with the empty password Android gives it, and for a private key where one can be
+ * seen without decrypting (pkcs12.ts); Node has no PKCS#12 reader of its own.
  */
 import { X509Certificate } from "node:crypto";
+import { looksLikePkcs12, readPkcs12 } from "./pkcs12.js";
 
 /** The bytes java.util.Base64's basic decoder gives for a text it accepts (javaBase64Problem is null). */
 export function javaBase64Bytes(text: string): Buffer {
@@ -27,31 +29,6 @@ function isX509(bytes: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-/** A DER element's tag, and where its content starts and ends; null when the header is cut short. */
-function derElement(bytes: Buffer, at: number): { tag: number; start: number; end: number } | null {
-  if (at + 2 > bytes.length) return null;
-  const tag = bytes[at]!;
-  const first = bytes[at + 1]!;
-  let length = first;
-  let start = at + 2;
-  if (first & 0x80) {
-    const count = first & 0x7f;
-    if (count === 0 || count > 4 || start + count > bytes.length) return null;
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[start + i]!;
-    start += count;
-  }
-  return { tag, start, end: start + length };
-}
-
-/** PKCS#12 (RFC 7292): PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData OPTIONAL }. */
-function looksLikePkcs12(bytes: Buffer): boolean {
-  const pfx = derElement(bytes, 0);
-  if (pfx === null || pfx.tag !== 0x30 || pfx.end > bytes.length) return false;
-  const version = derElement(bytes, pfx.start);
-  return version !== null && version.tag === 0x02 && version.end - version.start === 1 && bytes[version.start] === 3;
 }
 
 /** What the decoded bytes look like, for a message ("12 bytes of text", "a PKCS#12 key store"). */
@@ -76,7 +53,13 @@ export function caCertificateProblem(text: string): string | null {
 /** Why KeyStore("PKCS12").load refuses the decoded user certificate, or null when its shape is right. */
 export function userKeyStoreProblem(text: string): string | null {
   const bytes = javaBase64Bytes(text);
-  if (looksLikePkcs12(bytes)) return null;
+  if (looksLikePkcs12(bytes)) {
+    const store = readPkcs12(bytes);
+    if (store.emptyPasswordOpens === false) {
+      return "it is a PKCS#12 key store protected by a password, and Android opens it with the empty password (its MAC does not verify with it: \"PKCS12 key store mac invalid - wrong password\")";
+    }
+    return null;
+  }
   const what = describeBytes(bytes);
   return what === "an X.509 certificate"
     ? "it decodes to an X.509 certificate alone, not a PKCS#12 key store holding the certificate and its private key"

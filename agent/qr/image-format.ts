@@ -6,8 +6,8 @@
 
 export type ImageFormat = "png" | "jpeg" | "gif" | "bmp" | "tiff" | "webp" | "avif" | "heic" | "jxl" | "svg";
 
-/** Formats the loader decodes (sharp, omggif, jimp); the others are recognised only to say so clearly. */
-export const DECODABLE_FORMATS: ReadonlySet<ImageFormat> = new Set(["png", "jpeg", "gif", "bmp", "tiff", "webp"]);
+/** Formats the loader decodes (sharp, omggif, jimp; sharp's prebuilt libvips reads AVIF since 0.27, not HEIC); the others are recognised only to say so clearly. */
+export const DECODABLE_FORMATS: ReadonlySet<ImageFormat> = new Set(["png", "jpeg", "gif", "bmp", "tiff", "webp", "avif"]);
 
 export const FORMAT_NAMES: Record<ImageFormat, string> = {
   png: "PNG",
@@ -152,6 +152,51 @@ function webpDimensions(b: Uint8Array): Dimensions | null {
   }
   if (fourcc === "VP8 " && start + 10 <= b.length) return dimensions(u16le(b, start + 6) & 0x3fff, u16le(b, start + 8) & 0x3fff);
   return null;
+}
+
+/** The boxes of an ISO BMFF byte range: each one's type and where its data lies. */
+function* isoBoxes(b: Uint8Array, from: number, to: number): Generator<{ type: string; start: number; end: number }> {
+  for (let at = from; at + 8 <= to; ) {
+    let size = u32be(b, at);
+    let header = 8;
+    if (size === 1) {
+      if (at + 16 > to || u32be(b, at + 8) !== 0) return; // a 64-bit size beyond 4 GB
+      size = u32be(b, at + 12);
+      header = 16;
+    } else if (size === 0) {
+      size = to - at;
+    }
+    if (size < header || at + size > to) return;
+    yield { type: ascii(b, at + 4, at + 8), start: at + header, end: at + size };
+    at += size;
+  }
+}
+
+/**
+ * AVIF (HEIF): the largest image spatial extent (ispe) among the item properties (meta > iprp >
+ * ipco), which covers the primary image whether it is one image or a grid of tiles.
+ */
+function avifDimensions(b: Uint8Array): Dimensions | null {
+  const child = (type: string, from: number, to: number) => {
+    for (const box of isoBoxes(b, from, to)) if (box.type === type) return box;
+    return null;
+  };
+  const meta = child("meta", 0, b.length);
+  const iprp = meta && child("iprp", meta.start + 4, meta.end); // meta is a FullBox: version and flags first
+  const ipco = iprp && child("ipco", iprp.start, iprp.end);
+  if (!ipco) return null;
+  let best: Dimensions | null = null;
+  for (const box of isoBoxes(b, ipco.start, ipco.end)) {
+    if (box.type !== "ispe" || box.start + 12 > box.end) continue;
+    const size = dimensions(u32be(b, box.start + 4), u32be(b, box.start + 8));
+    if (best === null || size.pixels > best.pixels) best = size;
+  }
+  return best;
+}
+
+/** True for an AVIF image sequence (brand avis): an animation, of which sharp reads only the primary image. */
+export function isAvifSequence(bytes: Uint8Array): boolean {
+  return ascii(bytes, 4, 8) === "ftyp" && ascii(bytes, 8, 12) === "avis";
 }
 
 /** The frames of a WebP: its ANMF chunks when animated, else 1. */
@@ -363,6 +408,8 @@ export function readImageDimensions(bytes: Uint8Array, format: ImageFormat): Dim
       return bmpDimensions(bytes);
     case "tiff":
       return tiffDimensions(bytes);
+    case "avif":
+      return avifDimensions(bytes);
     case "webp":
       return webpDimensions(bytes);
     default:

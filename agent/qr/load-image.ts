@@ -3,7 +3,7 @@
  * The header is checked before any pixel is decoded, so an empty, truncated, zero-size or
  * absurdly large image is refused at once and in bounded memory.
  *
- * PNG, JPEG and TIFF are decoded by sharp (libvips, prebuilt inside its npm package): on a
+ * PNG, JPEG, TIFF, WebP and AVIF are decoded by sharp (libvips, prebuilt inside its npm package): on a
  * camera photo it is about ten times faster than jimp's pure-JavaScript decoders, which were
  * most of a decode's time (README, "Benchmarks"). GIF goes to omggif (see decode-gif.ts) and
  * BMP, which sharp's libvips cannot read, to jimp, loaded only then.
@@ -11,12 +11,14 @@
 import sharp from "sharp";
 import { InputError } from "../protocol/errors.js";
 import type { Bitmap } from "./bitmap.js";
+import { apngFrameCount, apngFrames } from "./apng.js";
 import { decodeGifFrames } from "./decode-gif.js";
 import {
   DECODABLE_FORMATS,
   findStructureProblem,
   FORMAT_NAMES,
   gifFrameCount,
+  isAvifSequence,
   readImageDimensions,
   sniffImageFormat,
   tiffPageCount,
@@ -26,17 +28,19 @@ import {
 import type { FrameKind } from "./types.js";
 import { MAX_GIF_FRAMES, MAX_IMAGE_PIXELS, pixelCount } from "./limits.js";
 
-const SUPPORTED = "PNG, JPEG, GIF, BMP, TIFF or WebP";
+const SUPPORTED = "PNG, JPEG, GIF, BMP, TIFF, WebP or AVIF";
 
 /**
  * What an image of several frames is, as messages name it: the frames of an animation are shown
  * in turn, a TIFF's pages are separate pictures (a scan of several sheets); each is read.
  */
 function frameKind(format: ImageFormat): FrameKind | null {
-  return format === "gif" ? "animated GIF" : format === "webp" ? "animated WebP" : format === "tiff" ? "multi-page TIFF" : null;
+  const kinds: Partial<Record<ImageFormat, FrameKind>> = { gif: "animated GIF", webp: "animated WebP", png: "animated PNG", tiff: "multi-page TIFF" };
+  return kinds[format] ?? null;
 }
 
 function framesOf(bytes: Uint8Array, format: ImageFormat): number {
+  if (format === "png") return Math.max(apngFrameCount(bytes), 1);
   return format === "gif" ? gifFrameCount(bytes) : format === "webp" ? webpFrameCount(bytes) : format === "tiff" ? tiffPageCount(bytes) : 1;
 }
 
@@ -60,6 +64,13 @@ function checkHeader(bytes: Uint8Array, where: string): { format: ImageFormat; w
     throw new InputError(`is ${/^[AEIOS]/.test(name) ? "an" : "a"} ${name} image, a format this tool cannot decode`, {
       where,
       hint: `convert it to PNG or JPEG first (e.g. \`magick ${where} code.png\`)`,
+    });
+  }
+  if (format === "avif" && isAvifSequence(bytes)) {
+    // sharp reads only the primary image of a sequence; a code on another frame would go unseen.
+    throw new InputError("is an AVIF image sequence (an animation), which this tool does not read frame by frame", {
+      where,
+      hint: "export the frame that shows the code as a PNG or a still AVIF, or save the animation as an animated GIF, WebP or PNG",
     });
   }
   const size = readImageDimensions(bytes, format);
@@ -119,7 +130,7 @@ type Pixels = { data: Uint8Array | Uint8ClampedArray; width: number; height: num
 // would only hold memory.
 sharp.cache(false);
 
-/** PNG, JPEG, TIFF, WebP: one page (the first by default), turned upright by its EXIF orientation (as phones save photos). */
+/** PNG, JPEG, TIFF, WebP, AVIF: one page (the first by default), turned upright by its EXIF orientation (as phones save photos). */
 async function decodeWithSharp(bytes: Uint8Array, page = 0): Promise<Pixels> {
   const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: "warning", autoOrient: true, page })
     .toColourspace("srgb")
@@ -208,6 +219,28 @@ export async function loadImageFrames(bytes: Uint8Array, where: string): Promise
           let next: IteratorResult<Bitmap>;
           try {
             next = frames.next();
+          } catch (error) {
+            throw damaged(error, format, header, where);
+          }
+          if (next.done) return;
+          yield next.value;
+        }
+      },
+    };
+  }
+  if (format === "png" && header.frames > 1) {
+    // APNG frames, each cut out as a PNG for sharp (which reads only the default image) and composed.
+    return {
+      width: header.width,
+      height: header.height,
+      frameCount: header.frames,
+      frameKind: "animated PNG",
+      async *frames() {
+        const frames = apngFrames(bytes, header.width, header.height, (png) => decodeWithSharp(png));
+        for (;;) {
+          let next: IteratorResult<Bitmap>;
+          try {
+            next = await frames.next();
           } catch (error) {
             throw damaged(error, format, header, where);
           }

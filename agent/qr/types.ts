@@ -100,7 +100,7 @@ export function isFragile(code: Pick<DecodedCode, "unusedErrorCorrection" | "sym
 }
 
 /** An image of several frames: an animation's frames are shown in turn, a TIFF's pages are separate pictures. */
-export type FrameKind = "animated GIF" | "animated WebP" | "multi-page TIFF";
+export type FrameKind = "animated GIF" | "animated WebP" | "animated PNG" | "multi-page TIFF";
 
 export interface DecodeImageResult {
   /** The file name as given (or "<stdin>", or a caller-chosen label). */

@@ -102,7 +102,7 @@ describe.concurrent("aosp-sim decode", () => {
       ["missing.png", "no such file"],
       ["folder", "is a directory, not an image file"],
       ["empty.png", "is empty (0 bytes), not an image"],
-      ["notes.txt", "is not an image (no PNG, JPEG, GIF, BMP, TIFF or WebP signature)"],
+      ["notes.txt", "is not an image (no PNG, JPEG, GIF, BMP, TIFF, WebP or AVIF signature)"],
       ["huge.png", "is 50000x50000 pixels (2,500,000,000 pixels), more than the 25,000,000 (25 MP) this tool decodes"],
       ["truncated.png", "is a damaged or truncated PNG file"],
     ];

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
-import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64 } from "../payload/support/eap-certificates.js";
+import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64, USER_PKCS12_PASSWORD_BASE64 } from "../payload/support/eap-certificates.js";
 
 const temp = deviceTempDir("aosp-validate-device-");
 
@@ -196,6 +196,21 @@ describe("an EAP certificate that decodes but does not parse", () => {
     const finding = (await validate(file)).findings.find((f) => f.rule === "wifi-eap-certificate-unreadable");
     expect(finding?.path).toBe("/android.app.extra.PROVISIONING_WIFI_USER_CERTIFICATE");
     expect(finding?.message).toContain("an X.509 certificate alone, not a PKCS#12 key store holding the certificate and its private key");
+  });
+
+  // Before, a store exported with a password passed clean and the simulated device joined; Android
+  // loads it with the empty password, BouncyCastle's MAC check throws, and the EAP settings are dropped.
+  it("a PKCS#12 store exported with a password is an error, and the device never joins the network", async () => {
+    const file = payloadFile("eap-user-password.json", eap({ CA_CERTIFICATE: CA_CERTIFICATE_BASE64, USER_CERTIFICATE: USER_PKCS12_PASSWORD_BASE64 }));
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-eap-certificate-unreadable");
+    expect(finding?.path).toBe("/android.app.extra.PROVISIONING_WIFI_USER_CERTIFICATE");
+    expect(finding?.message).toContain("a PKCS#12 key store protected by a password, and Android opens it with the empty password");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.screen).toBe("Couldn't connect to Wi-Fi");
+    expect(device.failure?.message).toMatch(/WIFI_USER_CERTIFICATE cannot be parsed: .*protected by a password/);
   });
 
   it("a real CA certificate and PKCS#12 store pass, and the device joins", async () => {

@@ -23,15 +23,15 @@ describe("validate FOLDER", () => {
     await copyFile(CODE, `${run}/code-17`);
     await copyFile(CODE, `${run}/.code-18.png`);
     await sharp(CODE).webp().toFile(`${run}/c.webp`);
-    // An AVIF's header alone: recognised, and a format validate does not decode.
-    await writeFile(`${run}/e.avif`, Buffer.concat([Buffer.from([0, 0, 0, 0x1c]), Buffer.from("ftypavif"), Buffer.alloc(16)]));
+    // A HEIC's header alone: recognised, and a format validate does not decode.
+    await writeFile(`${run}/e.heic`, Buffer.concat([Buffer.from([0, 0, 0, 0x1c]), Buffer.from("ftypheic"), Buffer.alloc(16)]));
     execFileSync("mkfifo", [`${run}/pipe`]);
     const result = await runCli(["validate", run], { timeoutMs: 60_000 });
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/run\/code-17 +valid /);
     expect(result.stdout).toMatch(/run\/d\.jpe +valid /);
     expect(result.stdout).toMatch(/run\/c\.webp +valid /);
-    expect(result.stdout).toMatch(/run\/e\.avif +unreadable .*AVIF image/);
+    expect(result.stdout).toMatch(/run\/e\.heic +unreadable .*HEIC\/HEIF image/);
     expect(result.stdout).toMatch(/5 inputs: 4 valid, 0 invalid, 1 unreadable/);
     expect(result.stderr).toMatch(/warning: 2 entries of the folders given not checked: .*run\/\.code-18\.png \(hidden\), .*run\/pipe \(not a regular file\)\n +fix: /);
   });

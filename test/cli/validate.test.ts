@@ -204,7 +204,7 @@ describe("bad input", () => {
     // file is unusable input, as a directory was before folders were accepted.
     const empty = file("empty-dir");
     await mkdir(empty, { recursive: true });
-    expectInputError(await runCli(["validate", empty]), /holds no image \(PNG, JPEG, GIF, BMP, TIFF\) or payload/);
+    expectInputError(await runCli(["validate", empty]), /holds no image \(PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF\) or payload/);
   });
 
   it("an empty file and empty stdin: exit 2", async () => {

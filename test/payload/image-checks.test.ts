@@ -8,6 +8,7 @@ import { validateInput } from "../../agent/cli/validate.js";
 import { decodeQrImage } from "../../agent/qr/index.js";
 import { InputError } from "../../agent/protocol/errors.js";
 import { animatedGif } from "../../fixtures/animated-gif.js";
+import { animatedPng } from "../helpers/apng.js";
 import { blank, drawQr, encode, place, qrPng, resize, rotate } from "../helpers/qr-images.js";
 
 const PAYLOAD = JSON.stringify({
@@ -194,4 +195,35 @@ describe("validate: a multi-page TIFF or an animated WebP, every page or frame o
     const { default: sharp } = await import("sharp");
     return sharp(Buffer.from(image.data.buffer), { raw: { width: image.width, height: image.height, channels: 4 } }).webp({ lossless: true }).toBuffer();
   }
+});
+
+describe("validate: an animated PNG (APNG), every frame of it", () => {
+  // Before, only the default image (frame 1) was read, as libvips does: "No QR code found" for a
+  // code on a later frame, and nothing said the file was animated.
+  it("reads each frame where its fcTL puts it, disposes of it as told, and says which frame shows the code", async () => {
+    const code = drawQr(PAYLOAD, { scale: 4 });
+    const side = code.width + 40;
+    const clear = blank(1, 1);
+    clear.data[3] = 0;
+    const apng = await animatedPng(side, side, [
+      { image: blank(side, side) },
+      // Drawn at (20, 20) over frame 1, then put back as it was before (dispose "previous").
+      { image: code, x: 20, y: 20, blend: 1, dispose: 2 },
+      { image: clear, x: 0, y: 0, blend: 1 },
+    ]);
+    const decoded = await decodeQrImage(apng, "anim.png");
+    expect(decoded).toMatchObject({ frameCount: 3, frameKind: "animated PNG" });
+    expect(decoded.codes.map((c) => c.frames)).toEqual([[2]]);
+    const report = await validateImage(apng);
+    expect(rulesOf(report)).toEqual([["warning", "qr-animated"]]);
+    expect(report.findings[0]!.message).toBe(
+      "An animated PNG of 3 frames, and a camera reads whichever frame is on screen: frame 2 shows the code; frames 1 and 3 show no code.");
+    expect(report.qr).toMatchObject({ frames: [2], frameCount: 3, frameKind: "animated PNG" });
+  });
+
+  it("refuses a frame that does not fit inside the canvas as a damaged file", async () => {
+    const apng = await animatedPng(40, 40, [{ image: blank(40, 40) }, { image: blank(30, 30), x: 20, y: 0 }]);
+    await expect(decodeQrImage(apng, "anim.png")).rejects.toThrow(
+      /is a damaged or truncated PNG file \(the PNG decoder said: frame 2 \(30x30 pixels at 20,0\) does not fit inside its 40x40 canvas\)/);
+  });
 });

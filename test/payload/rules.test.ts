@@ -73,6 +73,9 @@ const CASES: Case[] = [
     doesNot: payloadWith({ [KEYS.WIFI_PASSWORD]: "" }) },
   { rule: "wifi-eap-method", triggers: payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "peap" })), doesNot: payloadWith(eap()) },
   { rule: "wifi-eap-phase2", triggers: payloadWith(eap({ [KEYS.WIFI_PHASE2_AUTH]: "EAP-GTC" })), doesNot: payloadWith(eap({ [KEYS.WIFI_PHASE2_AUTH]: "GTC" })) },
+  // Before, EAP-TLS without a user certificate passed clean; the device has no certificate to present.
+  { rule: "wifi-eap-tls-client-certificate", triggers: payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "TLS" })),
+    doesNot: payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "TLS", [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_BASE64 })) },
   { rule: "wifi-eap-fields-ignored", triggers: payloadWith({ [KEYS.WIFI_DOMAIN]: "example.com" }), doesNot: payloadWith(eap({ [KEYS.WIFI_DOMAIN]: "example.com" })) },
   { rule: "wifi-eap-certificate", triggers: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: "not base64!" })),
     doesNot: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: Buffer.from("fake DER bytes").toString("base64") })) },

@@ -24,8 +24,8 @@ async function refusal(bytes: Uint8Array, label = "bad.png"): Promise<InputError
 
 /** A RIFF/WEBP container header with a lossy VP8 chunk: recognisable, not decodable by jimp. */
 const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([30, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(22)]);
-/** An ISO BMFF "ftyp" box of brand avif: recognisable, not decoded (the bundled libvips is not relied on for it). */
-const AVIF = Buffer.concat([Buffer.from([0, 0, 0, 0x1c]), Buffer.from("ftypavif"), Buffer.alloc(16)]);
+/** An ISO BMFF "ftyp" box of brand heic: recognisable, not decoded (the bundled libvips has no HEVC decoder). */
+const HEIC = Buffer.concat([Buffer.from([0, 0, 0, 0x1c]), Buffer.from("ftypheic"), Buffer.alloc(16)]);
 
 describe("recognising images by their bytes", () => {
   it("knows PNG, JPEG, GIF, BMP, TIFF, WebP and SVG by their magic bytes", async () => {
@@ -57,9 +57,26 @@ describe("refusing unusable images", () => {
   });
 
   it("names a recognised format it cannot decode and says to convert it", async () => {
-    const error = await refusal(AVIF, "code.avif");
-    expect(error.message).toMatch(/is an AVIF image, a format this tool cannot decode/);
+    const error = await refusal(HEIC, "code.heic");
+    expect(error.message).toMatch(/is a HEIC\/HEIF image, a format this tool cannot decode/);
     expect(error.hint).toMatch(/PNG or JPEG/);
+  });
+
+  // Before, an AVIF was refused as "a format this tool cannot decode", though the bundled sharp decodes it.
+  it("decodes an AVIF, and refuses one whose header claims 50000 x 50000 pixels, or a sequence, before decoding", async () => {
+    const { default: sharp } = await import("sharp");
+    const qr = drawQr("avif", { scale: 4 });
+    const avif = await sharp(Buffer.from(qr.data.buffer), { raw: { width: qr.width, height: qr.height, channels: 4 } }).avif({ lossless: true }).toBuffer();
+    expect((await decodeQrImage(avif, "code.avif")).codes.map((c) => c.text)).toEqual(["avif"]);
+    const ispe = avif.indexOf("ispe");
+    const huge = Buffer.from(avif);
+    huge.writeUInt32BE(50_000, ispe + 8);
+    huge.writeUInt32BE(50_000, ispe + 12);
+    expect((await refusal(huge, "huge.avif")).problem).toBe("is 50000x50000 pixels (2,500,000,000 pixels), more than the 25,000,000 (25 MP) this tool decodes");
+    const sequence = Buffer.from(avif);
+    sequence.write("avis", 8, "latin1");
+    expect((await refusal(sequence, "anim.avif")).problem).toBe("is an AVIF image sequence (an animation), which this tool does not read frame by frame");
+    expect((await refusal(avif.subarray(0, 40), "cut.avif")).problem).toMatch(/is a truncated or corrupt AVIF file/);
   });
 
   it("refuses a PNG whose header claims 50000 x 50000 pixels, from the header alone", async () => {

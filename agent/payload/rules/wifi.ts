@@ -190,6 +190,7 @@ function checkEap(ctx: RuleContext): void {
         ": the device silently skips the EAP settings and cannot join the network.",
       suggestion ? `write "${suggestion}"` : `set WIFI_EAP_METHOD to one of ${EAP_METHODS.join(", ")}`);
   }
+  if (methodText === "TLS") checkTlsClientCertificate(ctx, method);
   const phase2 = ctx.extras.resolve("WIFI_PHASE2_AUTH");
   if (phase2.typed && !PHASE2_METHODS.includes(phase2.raw as string)) {
     const upper = (phase2.raw as string).toUpperCase();
@@ -218,6 +219,24 @@ function checkEap(ctx: RuleContext): void {
           ? `remove the line breaks and spaces: write ${what} as one line of standard base64`
           : `write ${what} as standard base64 (A-Z, a-z, 0-9, + and /; the "=" padding may be left out)`);
   }
+}
+
+/**
+ * EAP-TLS authenticates the device by its certificate (RFC 5216: the server asks for the peer's
+ * certificate), and ManagedProvisioning takes that certificate and its private key only from
+ * WIFI_USER_CERTIFICATE: without it, `maybeUpdateClientKeyForEAPConfiguration` returns having set
+ * no client key (docs/provisioning-facts.md §1), the network is added, and the RADIUS server refuses
+ * a device that presents no certificate. A warning: the server, not Android, decides.
+ */
+function checkTlsClientCertificate(ctx: RuleContext, method: ResolvedValue): void {
+  const user = ctx.extras.resolve("WIFI_USER_CERTIFICATE");
+  if (user.typed && user.raw !== "") return;
+  ctx.emit("wifi-eap-tls-client-certificate", ctx.pathOf(method),
+    "WIFI_EAP_METHOD is TLS but WIFI_USER_CERTIFICATE is " + (user.typed ? "empty" : "missing") + ": EAP-TLS authenticates the " +
+      "device by its own certificate, and the device then has none to present, so the network's RADIUS server refuses it " +
+      "(\"Couldn't connect to Wi-Fi\").",
+    "add WIFI_USER_CERTIFICATE: a PKCS#12 file holding the device's private key and certificate, exported with an empty " +
+      "password, as one line of standard base64 (e.g. `base64 -w0 device.p12`); or use PEAP or TTLS with an identity and password");
 }
 
 /**
