@@ -486,6 +486,31 @@ describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 12
     expect(result.code).toBe(0);
   });
 
+  it("replays the recording of a device resumed at the welcome screen as one out of the box", async () => {
+    const dir = temp.file("welcome-device");
+    expect((await aospSim(["enroll", payload, "--clock", "simulated", "--seed", "6", "--until", "welcome", "--device-dir", dir])).code).toBe(0);
+    const file = temp.file("resumed-at-welcome.jsonl");
+    expect((await enrollLive("--clock", "simulated", "--device-dir", dir, "--fault", "service-5xx", "--transcript", file)).code).toBe(0);
+    // The resumed device's power comes back before its boot.
+    expect(readFileSync(file, "utf8").split("\n")[1]).toContain('"powerRestored"');
+    // Before: "diverged at step 1 / expected: power powerRestored in welcome / got: state off -> welcome on xstate.init", exit 1.
+    const result = await aospSim(["replay", file]);
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(result.code).toBe(0);
+    // A device back at the welcome screen after an admin's wipe (its reset erased its storage) is one too.
+    const wiped = temp.file("wiped-device");
+    const enrolled = await enrollLive("--clock", "simulated", "--device-dir", wiped, "--json");
+    expect(enrolled.code).toBe(0);
+    await live.admin.wipe((JSON.parse(enrolled.stdout) as { deviceId: string }).deviceId);
+    expect((await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", wiped, "--until", "factoryResetting"])).code).toBe(0);
+    expect((await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", wiped, "--until", "welcome"])).code).toBe(0);
+    const again = temp.file("after-wipe.jsonl");
+    expect((await enrollLive("--clock", "simulated", "--device-dir", wiped, "--transcript", again)).code).toBe(0);
+    const replayed = await aospSim(["replay", again]);
+    expect(replayed.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(replayed.code).toBe(0);
+  });
+
   it("records the seed of a device resumed from --device-dir, and says its recording cannot be replayed alone", async () => {
     const dir = temp.file("resumed-device");
     expect((await enrollLive("--clock", "simulated", "--seed", "5", "--until", "verifyingAgent", "--device-dir", dir)).code).toBe(0);
