@@ -171,11 +171,8 @@ export async function replayTranscript(given: Transcript, options: ReplayOptions
       });
       text = tenant.payloadText;
       if (tenant.tokenExpiresAt !== null) serviceAheadMs = tenant.tokenExpiresAt - clock.now() + 1000;
-    } else if (payloadText.includes(REDACTED) || (signIn && password === null)) {
-      throw new InputError("has its secrets redacted: it cannot replay against a live service", {
-        where,
-        hint: "replay it against the embedded service (leave out --service), or record it with --transcript-secrets keep",
-      });
+    } else {
+      refuseRedactedForLiveService(transcript);
     }
 
     // The system image: as the start record holds it, or (recorded before it did) the agent the
@@ -225,6 +222,21 @@ export async function replayTranscript(given: Transcript, options: ReplayOptions
   } finally {
     await service?.close();
   }
+}
+
+/**
+ * A recording whose secrets were redacted (the default) cannot replay against a live service: its
+ * payload lacks the token and download cookie, its sign-in the password. Asked before the service
+ * is reached (the CLI): no service can make up for it.
+ */
+export function refuseRedactedForLiveService(transcript: Transcript): void {
+  const payloadText = transcript.payloadText ?? "";
+  const signIn = recordedSignIn(transcript.records);
+  if (!payloadText.includes(REDACTED) && (signIn === null || signIn.password !== null)) return;
+  throw new InputError("has its secrets redacted: it cannot replay against a live service", {
+    where: transcript.source ?? "transcript",
+    hint: "replay it against the embedded service (leave out --service), or record it with --transcript-secrets keep",
+  });
 }
 
 /**

@@ -121,9 +121,20 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
   // Before: "diverged at step 12 ... -> no answer", exit 1, nothing said of the service.
   it("says a --service it cannot reach is unreachable, before replaying (exit 2)", async () => {
     const port = await freePort();
-    const result = await aospSim(["replay", transcript, "--service", `http://127.0.0.1:${port}`]);
+    // As a recording kept with --transcript-secrets keep holds them: secrets in place of the placeholders.
+    const kept = temp.file("kept.jsonl");
+    writeFileSync(kept, readFileSync(transcript, "utf8").replace(/REDACTED-[A-Z-]+/g, "kept-secret"));
+    const result = await aospSim(["replay", kept, "--service", `http://127.0.0.1:${port}`]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^aosp-sim: --service http://127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\)\\n\\s+fix: start it with \`aosp-sim serve\`, or check the URL`));
+  });
+
+  it("says a redacted transcript cannot replay against a live service before it tries the service (exit 2)", async () => {
+    const port = await freePort();
+    // Before: "cannot reach the service (ECONNREFUSED)", and once it was reachable, "has its secrets redacted".
+    const result = await aospSim(["replay", transcript, "--service", `http://127.0.0.1:${port}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^aosp-sim: \S*t\.jsonl: has its secrets redacted: it cannot replay against a live service\n\s+fix: replay it against the embedded service \(leave out --service\), or record it with --transcript-secrets keep\n$/);
   });
 
   it("names the step where an edited HTTP status diverges (exit 1)", async () => {
