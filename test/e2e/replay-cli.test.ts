@@ -330,6 +330,13 @@ describe("aosp-sim show", { timeout: 120_000 }, () => {
       // Readable by everyone: before, the states the device did not take were #888 on white and
       // on the path's blue (3.5:1 and 3.1:1, under WCAG's 4.5:1), axe's color-contrast.
       expect(await axeViolations(tab)).toEqual([]);
+      // Its content in a main landmark, which a screen reader's "skip to main" goes to. Before:
+      // none, axe's landmark-one-main and region (moderate, so not among the violations above).
+      const landmarks = await tab.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string }[] }> } }).axe;
+        return (await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: ["landmark-one-main", "region"] })).violations.map((v) => v.id);
+      });
+      expect(landmarks).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
