@@ -44,11 +44,13 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   if (options.deviceDir !== undefined) checkDeviceDir(options.deviceDir);
   const service = options.service === undefined ? undefined : httpBaseUrl(options.service, "--service");
   const transcript = await readTranscriptFile(file);
+  const { refuseRedactedForLiveService, replayTranscript } = await import("../sim/replay.js");
   if (service !== undefined) {
+    // What the transcript lacks first: a service that answers would not make up for it.
+    refuseRedactedForLiveService(transcript);
     const { checkReachable } = await import("../sim/service-check.js");
     await checkReachable(service, `--service ${service}`);
   }
-  const { replayTranscript } = await import("../sim/replay.js");
   // Ctrl-C or SIGTERM stops the replayed device where it is; the replay still says how far it
   // compared and where the device is. A second signal ends the process at once.
   const stop = gracefulStop(() => {});

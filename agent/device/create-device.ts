@@ -294,7 +294,8 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Device
     clock,
     storage,
     gate,
-    onEnter: stateFaults(faults, clock, flash),
+    // The flash itself: a power cut is kept as the power goes, which PoweredStorage would hold back.
+    onEnter: stateFaults(faults, clock, storage),
     storageLabel,
     persistEveryStep: options.persistEveryStep !== false || faults.some((f) => f.name === "power-loss"),
     ...(options.user ? { user: options.user } : {}),

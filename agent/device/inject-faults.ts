@@ -183,8 +183,12 @@ export function withWifiTimeouts(wifi: WifiPort, faults: readonly Fault[], stora
 
 /** What a state hook may do to the running device. */
 export interface StateFaultControls {
-  /** Pulls the battery now (the step just started is lost); back after `offForMs`. */
-  losePower(offForMs: number): void;
+  /**
+   * Pulls the battery now (the step just started is lost); back after `offForMs`. `cut` is called
+   * as the power goes: not when the device is stopped on this very step first (an --until at the
+   * state), whose cut is still to come when it resumes there.
+   */
+  losePower(offForMs: number, cut: () => void): void;
   /** A line in the timeline. */
   note(state: string, event: string, detail: string): void;
 }
@@ -194,8 +198,10 @@ export type StateHook = (entered: readonly string[], controls: StateFaultControl
 
 /**
  * power-loss@STATE and clock-skew@STATE: each strikes once, when the device enters its state. A
- * power cut taken is kept with the device (its storage, written before the power goes), so a
- * device resumed from `--device-dir` in STATE (killed while it was off) is not cut again.
+ * power cut taken is kept with the device (its storage, written as the power goes: `storage` is
+ * the flash itself, which a cut does not hold back), so a device resumed from `--device-dir` in
+ * STATE (killed while it was off) is not cut again, and one stopped there by --until before the
+ * cut is cut as it resumes.
  */
 export function stateFaults(faults: readonly Fault[], clock: ClockPort, storage: StoragePort): StateHook {
   const fired = new Set<Fault>();
@@ -207,8 +213,7 @@ export function stateFaults(faults: readonly Fault[], clock: ClockPort, storage:
         const taken = readJson(storage, POWER_CUTS_TAKEN) ?? [];
         const written = formatFault(fault);
         if (taken.includes(written)) continue;
-        writeJson(storage, POWER_CUTS_TAKEN.key, [...taken, written]);
-        controls.losePower(fault.offForMs);
+        controls.losePower(fault.offForMs, () => writeJson(storage, POWER_CUTS_TAKEN.key, [...(readJson(storage, POWER_CUTS_TAKEN) ?? []), written]));
       }
       if (fault.name === "clock-skew" && fault.state !== undefined && entered.includes(fault.state)) {
         fired.add(fault);

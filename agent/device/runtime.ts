@@ -341,11 +341,16 @@ export class DeviceRuntime {
   /** Faults that strike when the device enters a named state. */
   private applyStateFaults(entered: string[]): void {
     this.options.onEnter?.(entered, {
-      losePower: (offForMs) => {
+      losePower: (offForMs, cut) => {
         // Results of the step just started are held from now on; the actor stops right after
         // this step's processing (it cannot be stopped from inside its own inspection).
         this.options.gate.powered = false;
-        queueMicrotask(() => this.powerOff(offForMs));
+        queueMicrotask(() => {
+          // Stopped on this very step (an --until at the state disposed it): the power never went.
+          if (!this.actor) return;
+          cut();
+          this.powerOff(offForMs);
+        });
       },
       note: (state, event, detail) => this.note(state, event, detail),
     });

@@ -53,7 +53,7 @@ tr.power td{color:#946000}tr.note td{color:#0a6a7a}
 #diagram .state.visited{border:2px solid #1f6feb;background:#e7f0ff;color:#000;font-weight:600}
 #diagram .state.failure{border-color:#c0392b;color:#c0392b}#diagram .state.failure.visited{background:#fde2e1;color:#a93226}
 details{margin:4px 0}summary{cursor:pointer;font-family:monospace}pre{background:#f6f6f6;padding:6px;overflow:auto}
-</style></head><body>
+</style></head><body><main>
 <h1>Device ${esc(id.manufacturer)} ${esc(id.model)}, Android ${esc(id.osVersion)}, serial ${esc(id.serialNumber)}</h1>
 <p>Seed ${start.seed ?? "none recorded"}; faults: ${esc(start.faults.join(", ") || "none")}; clock: ${start.clock}; ${endingHtml(transcript)}.</p>
 <h2>Timeline</h2>
@@ -67,7 +67,7 @@ ${timeline}
 <div id="exchanges">
 ${exchanges}
 </div>
-</body></html>
+</main></body></html>
 `;
 }
 

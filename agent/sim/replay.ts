@@ -36,6 +36,7 @@ import { printable } from "../protocol/printable.js";
 import { compareEnds, compareSteps, endStep, stepsOf, withoutStopInterrupted, type Comparison } from "./replay-compare.js";
 import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 import { checkRecordedPath } from "./replay-recorded-path.js";
+import { startedOutOfTheBox } from "./replay-boot.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -62,9 +63,11 @@ export interface ReplayResult extends Comparison {
   interrupted: boolean;
 }
 
-export async function replayTranscript(transcript: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const where = transcript.source ?? "transcript";
-  checkRecordedPath(transcript, where);
+export async function replayTranscript(given: Transcript, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const where = given.source ?? "transcript";
+  checkRecordedPath(given, where);
+  // Compared as a device out of the box records it: a device resumed at the welcome screen is one.
+  const transcript = startedOutOfTheBox(given, where);
   const end = transcript.end;
   // A recording that stopped early is replayed up to where it stopped, as if --until were given.
   // The enrollment is what a replay re-runs: a recording that goes on past it (a scenario of `run`,
@@ -101,16 +104,6 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
         : recordedStop === "enrolled"
           ? "enrolled"
           : untilState(end.until ?? end.finalStatePath);
-  const boot = transcript.records.find((r): r is StateRecord => r.type === "state");
-  if (boot?.from === "off" && boot.state !== "welcome") {
-    // A device out of the box boots to the welcome screen; this one was taken from its storage.
-    throw new InputError(`starts mid-way: the recorded device resumed from a --device-dir in ${boot.state}, so the recording cannot be replayed alone`, {
-      where,
-      // An offline replay's device holds the token and download cookie of the replay's own
-      // service, which ends with the replay: only one replayed against a live service goes on.
-      hint: `replay the recording of the run that brought it there against a live service (${CONTINUABLE_REPLAY}), then continue it with \`aosp-sim enroll QR --device-dir DIR\` (QR: the code it scanned); or record the whole enrollment in one transcript`,
-    });
-  }
   const payloadText = transcript.payloadText;
   if (payloadText === null) {
     throw new InputError("holds no scanned payload: the recorded device never read a QR code, so there is nothing to replay", {
@@ -178,11 +171,8 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
       });
       text = tenant.payloadText;
       if (tenant.tokenExpiresAt !== null) serviceAheadMs = tenant.tokenExpiresAt - clock.now() + 1000;
-    } else if (payloadText.includes(REDACTED) || (signIn && password === null)) {
-      throw new InputError("has its secrets redacted: it cannot replay against a live service", {
-        where,
-        hint: "replay it against the embedded service (leave out --service), or record it with --transcript-secrets keep",
-      });
+    } else {
+      refuseRedactedForLiveService(transcript);
     }
 
     // The system image: as the start record holds it, or (recorded before it did) the agent the
@@ -234,8 +224,20 @@ export async function replayTranscript(transcript: Transcript, options: ReplayOp
   }
 }
 
-/** The replay whose device `enroll --device-dir` can continue: one against a live service. */
-const CONTINUABLE_REPLAY = "`aosp-sim replay FIRST.jsonl --service URL --device-dir DIR`, a recording made with --transcript-secrets keep";
+/**
+ * A recording whose secrets were redacted (the default) cannot replay against a live service: its
+ * payload lacks the token and download cookie, its sign-in the password. Asked before the service
+ * is reached (the CLI): no service can make up for it.
+ */
+export function refuseRedactedForLiveService(transcript: Transcript): void {
+  const payloadText = transcript.payloadText ?? "";
+  const signIn = recordedSignIn(transcript.records);
+  if (!payloadText.includes(REDACTED) && (signIn === null || signIn.password !== null)) return;
+  throw new InputError("has its secrets redacted: it cannot replay against a live service", {
+    where: transcript.source ?? "transcript",
+    hint: "replay it against the embedded service (leave out --service), or record it with --transcript-secrets keep",
+  });
+}
 
 /**
  * A replay starts the recorded device out of the box. A --device-dir that holds a device already

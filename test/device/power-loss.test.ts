@@ -96,6 +96,22 @@ describe("power loss", () => {
     }
   });
 
+  it("stopped by until on entering the fault's state, takes the cut when it resumes there", async () => {
+    const storage = new MemoryStorage();
+    const faults = ["power-loss@downloadingAgent"];
+    const first = await t.device({ storage, faults });
+    expect((await first.enroll({ until: "downloadingAgent" })).finalStatePath).toBe("downloadingAgent");
+    // The stop came first: the power never went.
+    expect(first.timeline.some((e) => e.kind === "power")).toBe(false);
+    first.dispose();
+    // Before: the cut was kept as taken, and the resumed device was never cut (as `enroll
+    // --until downloadingAgent --device-dir D` and then `enroll --device-dir D` with the fault).
+    const again = await t.device({ storage, faults });
+    const report = await again.enroll();
+    expect(report.timeline.filter((e) => e.event === "power lost").map((e) => e.state)).toEqual(["downloadingAgent"]);
+    expect(report.finalState).toBe("enrolled");
+  });
+
   it("records the power coming back before the device boots on it", async () => {
     const device = await t.device({ faults: ["power-loss@downloadingAgent"] });
     await device.enroll();

@@ -121,9 +121,20 @@ describe("aosp-sim replay", { timeout: 120_000 }, () => {
   // Before: "diverged at step 12 ... -> no answer", exit 1, nothing said of the service.
   it("says a --service it cannot reach is unreachable, before replaying (exit 2)", async () => {
     const port = await freePort();
-    const result = await aospSim(["replay", transcript, "--service", `http://127.0.0.1:${port}`]);
+    // As a recording kept with --transcript-secrets keep holds them: secrets in place of the placeholders.
+    const kept = temp.file("kept.jsonl");
+    writeFileSync(kept, readFileSync(transcript, "utf8").replace(/REDACTED-[A-Z-]+/g, "kept-secret"));
+    const result = await aospSim(["replay", kept, "--service", `http://127.0.0.1:${port}`]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^aosp-sim: --service http://127\\.0\\.0\\.1:${port}: cannot reach the service \\(ECONNREFUSED\\)\\n\\s+fix: start it with \`aosp-sim serve\`, or check the URL`));
+  });
+
+  it("says a redacted transcript cannot replay against a live service before it tries the service (exit 2)", async () => {
+    const port = await freePort();
+    // Before: "cannot reach the service (ECONNREFUSED)", and once it was reachable, "has its secrets redacted".
+    const result = await aospSim(["replay", transcript, "--service", `http://127.0.0.1:${port}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^aosp-sim: \S*t\.jsonl: has its secrets redacted: it cannot replay against a live service\n\s+fix: replay it against the embedded service \(leave out --service\), or record it with --transcript-secrets keep\n$/);
   });
 
   it("names the step where an edited HTTP status diverges (exit 1)", async () => {
@@ -319,6 +330,13 @@ describe("aosp-sim show", { timeout: 120_000 }, () => {
       // Readable by everyone: before, the states the device did not take were #888 on white and
       // on the path's blue (3.5:1 and 3.1:1, under WCAG's 4.5:1), axe's color-contrast.
       expect(await axeViolations(tab)).toEqual([]);
+      // Its content in a main landmark, which a screen reader's "skip to main" goes to. Before:
+      // none, axe's landmark-one-main and region (moderate, so not among the violations above).
+      const landmarks = await tab.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string }[] }> } }).axe;
+        return (await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: ["landmark-one-main", "region"] })).violations.map((v) => v.id);
+      });
+      expect(landmarks).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
@@ -484,6 +502,31 @@ describe("aosp-sim replay of a run that stopped early or resumed", { timeout: 12
     const result = await aospSim(["replay", file]);
     expect(result.stdout).toMatch(/^replayed \d+ steps, identical \(stopped at connectingWifi\S*, where the recording timed out\)\n$/);
     expect(result.code).toBe(0);
+  });
+
+  it("replays the recording of a device resumed at the welcome screen as one out of the box", async () => {
+    const dir = temp.file("welcome-device");
+    expect((await aospSim(["enroll", payload, "--clock", "simulated", "--seed", "6", "--until", "welcome", "--device-dir", dir])).code).toBe(0);
+    const file = temp.file("resumed-at-welcome.jsonl");
+    expect((await enrollLive("--clock", "simulated", "--device-dir", dir, "--fault", "service-5xx", "--transcript", file)).code).toBe(0);
+    // The resumed device's power comes back before its boot.
+    expect(readFileSync(file, "utf8").split("\n")[1]).toContain('"powerRestored"');
+    // Before: "diverged at step 1 / expected: power powerRestored in welcome / got: state off -> welcome on xstate.init", exit 1.
+    const result = await aospSim(["replay", file]);
+    expect(result.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(result.code).toBe(0);
+    // A device back at the welcome screen after an admin's wipe (its reset erased its storage) is one too.
+    const wiped = temp.file("wiped-device");
+    const enrolled = await enrollLive("--clock", "simulated", "--device-dir", wiped, "--json");
+    expect(enrolled.code).toBe(0);
+    await live.admin.wipe((JSON.parse(enrolled.stdout) as { deviceId: string }).deviceId);
+    expect((await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", wiped, "--until", "factoryResetting"])).code).toBe(0);
+    expect((await aospSim(["enroll", payload, "--clock", "simulated", "--device-dir", wiped, "--until", "welcome"])).code).toBe(0);
+    const again = temp.file("after-wipe.jsonl");
+    expect((await enrollLive("--clock", "simulated", "--device-dir", wiped, "--transcript", again)).code).toBe(0);
+    const replayed = await aospSim(["replay", again]);
+    expect(replayed.stdout).toMatch(/^replayed \d+ steps, identical\n$/);
+    expect(replayed.code).toBe(0);
   });
 
   it("records the seed of a device resumed from --device-dir, and says its recording cannot be replayed alone", async () => {
