@@ -5,6 +5,7 @@
  * renders them (a DeviceLog, rendered when read).
  */
 import { deviceMachine } from "../machine/device-machine.js";
+import { givenValue } from "../protocol/given-value.js";
 import { checkOptions, optionNames } from "../protocol/known-options.js";
 import { isPastEnrollment, isWithin, requireStatePath } from "../machine/state-paths.js";
 import type { DeviceContext, DeviceIdentity, Failure, InstalledApp, SystemSettings } from "../machine/types.js";
@@ -116,6 +117,7 @@ export interface Device {
 
 /** True in states where the device waits for nothing but a person or stays put. */
 export function isSettled(device: Device): boolean {
+  if (device === null || typeof device !== "object") throw new TypeError(`isSettled: device must be a device, as createDevice returns it (got ${givenValue(device)})`);
   if (!device.snapshot) return false;
   const s = device.snapshot;
   return s.hasTag("enrolled") || s.hasTag("failure") || (s.hasTag("needsUser") && device.state !== "welcome");

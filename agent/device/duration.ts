@@ -2,12 +2,16 @@
  * Durations as people write them: "90s", "15m", "2h", "1d", "500ms", combined ("1h30m"),
  * optionally signed ("+2h", "-90m"). Used by the fault grammar and by scenarios.
  */
+import { givenValue } from "../protocol/given-value.js";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
 /** Milliseconds, or null when the text is not a duration. */
 export function parseDuration(text: string, options: { signed?: boolean } = {}): number | null {
+  // A number or nothing failed with "text.trim is not a function", naming no call.
+  if (typeof text !== "string") throw new TypeError(`parseDuration: text must be a duration as a string, such as "90s" or "1h30m" (got ${givenValue(text)})`);
+  if (options === null || typeof options !== "object") throw new TypeError(`parseDuration: options must be an object such as { signed: true } (got ${givenValue(options)})`);
   let rest = text.trim();
   let sign = 1;
   if (options.signed && (rest.startsWith("+") || rest.startsWith("-"))) {

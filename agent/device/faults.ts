@@ -307,6 +307,9 @@ export function refuseClashingFaults(faults: readonly Fault[], written: readonly
  * flag the caller never used.
  */
 export function toFault(fault: Fault | string, item?: string): Fault {
+  if (typeof fault !== "string" && (fault === null || typeof fault !== "object")) {
+    throw new TypeError(`${item ?? "toFault"}: a fault must be its text, such as "service-5xx", or a fault object as parseFault returns it (got ${givenValue(fault)})`);
+  }
   if (typeof fault !== "string") return validateFault(fault, item);
   return parseFault(fault, item === undefined ? undefined : { where: `${item} (${JSON.stringify(fault)})`, example: (spec) => spec, grammar: FAULT_GRAMMAR });
 }
@@ -385,6 +388,9 @@ function checkState(written: string, where: string): string {
 
 /** The CLI spelling of a fault (for reports and transcripts). */
 export function formatFault(fault: Fault): string {
+  if (fault === null || typeof fault !== "object" || !(FAULT_NAMES as readonly unknown[]).includes(fault.name)) {
+    throw new TypeError(`formatFault: fault must be a fault object as parseFault returns it, e.g. parseFault("service-5xx") (got ${givenValue(fault)})`);
+  }
   switch (fault.name) {
     case "wrong-wifi-key":
       return fault.key === undefined ? fault.name : `${fault.name}=${fault.key}`;

@@ -15,6 +15,7 @@ import { deviceMachine } from "../machine/device-machine.js";
 import { planFromParams } from "../machine/plan.js";
 import { StepError } from "../machine/step-error.js";
 import { InputError } from "../protocol/errors.js";
+import { givenValue } from "../protocol/given-value.js";
 import { verifyPackage, type VerificationFailureCode } from "../android/verify-package.js";
 import type { AssignedCompliancePolicy, AssignedConfiguration, SignInResponse } from "../protocol/device-api.js";
 import { deepFreeze } from "../protocol/deep-freeze.js";
@@ -146,6 +147,14 @@ const VERIFICATION_CODES: Record<VerificationFailureCode, string> = {
 
 /** The device's machine with its actors and delays implemented on `ports`. */
 export function wireDevice(ports: DevicePorts, gate: PowerGate, options: WiringOptions = {}) {
+  // Each is read only when the machine runs: a missing one failed late, naming no call.
+  for (const [name, value, example] of [
+    ["ports", ports, "{ wifi, packages, service, camera, clock, storage, power, policy }"],
+    ["gate", gate, "{ powered: true }"],
+    ["options", options, "{} or { collectLogs }"],
+  ] as const) {
+    if (value === null || typeof value !== "object") throw new TypeError(`wireDevice: ${name} must be an object, ${example} (got ${givenValue(value)})`);
+  }
   return deviceMachine.provide(implementDevice(ports, gate, options));
 }
 

@@ -3,9 +3,8 @@
  * Mermaid stateDiagram-v2 for the README and docs, JSON for visualizers and tests.
  */
 import type { AnyStateMachine, StateNode, TransitionDefinition } from "xstate";
-import { givenValue } from "../protocol/given-value.js";
 import { checkOptions } from "../protocol/known-options.js";
-import { stateNodes } from "./state-paths.js";
+import { checkMachine, stateNodes } from "./state-paths.js";
 
 export interface DiagramTransition {
   /** The event as written in the machine ("TAP", "done: enroll", "after: retryDelay", "always"). */
@@ -70,17 +69,6 @@ function transitionsOf(node: AnyNode): DiagramTransition[] {
     targets: (t.target ?? []).map((target) => pathOf(target as AnyNode)),
     guard: guardName(t),
   }));
-}
-
-/**
- * A TypeError for a machine that is none (`machineMermaid()` with no argument, a device, a state
- * name): xstate's own complaint was "Cannot read properties of undefined (reading 'states')".
- */
-function checkMachine(call: string, machine: unknown): void {
-  const root = (machine as { root?: { states?: unknown } } | null)?.root;
-  if (typeof root?.states !== "object" || root.states === null) {
-    throw new TypeError(`${call}: machine must be an xstate machine, such as the package's deviceMachine (got ${givenValue(machine)})`);
-  }
 }
 
 export function machineDiagram(machine: AnyStateMachine): MachineDiagram {

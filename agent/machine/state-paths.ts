@@ -4,6 +4,7 @@
  */
 import { closestName } from "../protocol/closest-name.js";
 import { InputError } from "../protocol/errors.js";
+import { givenValue } from "../protocol/given-value.js";
 import type { AnyStateMachine, StateNode } from "xstate";
 
 /** Whether the state path `path` is `state` or a state inside it ("enrolled.idle" is within "enrolled"). */
@@ -33,8 +34,20 @@ export function stateNodes(machine: AnyStateMachine): StateNode<any, any>[] {
   return nodes;
 }
 
+/**
+ * A TypeError for a machine that is none (`machineMermaid()` with no argument, a device, a state
+ * name): xstate's own complaint was "Cannot read properties of undefined (reading 'states')".
+ */
+export function checkMachine(call: string, machine: unknown): void {
+  const root = (machine as { root?: { states?: unknown } } | null)?.root;
+  if (typeof root?.states !== "object" || root.states === null) {
+    throw new TypeError(`${call}: machine must be an xstate machine, such as the package's deviceMachine (got ${givenValue(machine)})`);
+  }
+}
+
 /** Every state's dotted path, parents before children. */
 export function statePaths(machine: AnyStateMachine): string[] {
+  checkMachine("statePaths", machine);
   return stateNodes(machine).map((node) => node.path.join("."));
 }
 
@@ -67,6 +80,10 @@ export type ResolvedState = { ok: true; path: string } | { ok: false; problem: s
 
 /** Resolves a written state name to its full path. */
 export function resolveStatePath(machine: AnyStateMachine, written: string): ResolvedState {
+  checkMachine("resolveStatePath", machine);
+  if (typeof written !== "string") {
+    throw new TypeError(`resolveStatePath: written must be a state's name or dotted path as a string, such as "enrolled.checkingIn" (got ${givenValue(written)})`);
+  }
   const paths = statePaths(machine);
   if (paths.includes(written)) return { ok: true, path: written };
   const bySuffix = paths.filter((p) => p.endsWith(`.${written}`));

@@ -34,6 +34,16 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /**
+ * A path that is a symbolic link leading back to itself, through other links or not (ELOOP):
+ * Node's own words ("ELOOP: too many symbolic links encountered, open 'x'") name a system call,
+ * and "check that the file exists" sends the user to look for a file that is there.
+ */
+export const SYMLINK_LOOP = {
+  problem: "it is a symbolic link that leads round in a loop (back to itself, through other links or not)",
+  hint: "point the link at a real file (`ls -l` shows where each link leads), or give the file's own path",
+} as const;
+
+/**
  * The InputError for a file that cannot be opened or read: missing, a directory, no permission,
  * or another I/O error. `expected` names what the path should be ("an image file"), for the
  * directory case; every command that reads a file says these the same way.
@@ -45,6 +55,7 @@ export function fileReadError(error: unknown, path: string, expected: string, di
   if (code === "EACCES" || code === "EPERM") {
     return new InputError("cannot be read (permission denied)", { where: path, hint: "check the file's permissions" });
   }
+  if (code === "ELOOP") return new InputError(`cannot be read: ${SYMLINK_LOOP.problem}`, { where: path, hint: SYMLINK_LOOP.hint });
   const message = error instanceof Error ? error.message : String(error);
   return new InputError(`cannot be read: ${message}`, { where: path, hint: "check that the file exists and is readable" });
 }

@@ -11,7 +11,7 @@
  */
 import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, unlinkSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { InputError, isNotFound } from "./errors.js";
+import { InputError, isNotFound, SYMLINK_LOOP } from "./errors.js";
 
 export const WRITABLE_HINT = "give a path in a folder that exists and is writable";
 
@@ -40,6 +40,7 @@ export function unwritableReason(path: string, exampleName: string): Unwritable 
   try {
     isFolder = statSync(path).isDirectory();
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") return { ...SYMLINK_LOOP };
     if (!isNotFound(error)) return { problem: (error as Error).message, hint: WRITABLE_HINT };
     exists = false;
   }

@@ -4,6 +4,8 @@
  * whose header claims, say, 50000 x 50000 pixels before allocating 10 GB for it.
  */
 
+import { givenValue } from "../protocol/given-value.js";
+
 export type ImageFormat = "png" | "jpeg" | "gif" | "bmp" | "tiff" | "webp" | "avif" | "heic" | "jxl" | "svg";
 
 /** Formats the loader decodes (sharp, omggif, jimp; sharp's prebuilt libvips reads AVIF since 0.27, not HEIC); the others are recognised only to say so clearly. */
@@ -55,6 +57,9 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
 
 /** True when the bytes are an image (of any format recognised above), e.g. to tell images from JSON. */
 export function isImageBytes(bytes: Uint8Array): boolean {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`isImageBytes: bytes must be the file's bytes as a Uint8Array or Buffer; pass the bytes, not a path (e.g. await readFile(path)) (got ${givenValue(bytes)})`);
+  }
   return sniffImageFormat(bytes) !== null;
 }
 

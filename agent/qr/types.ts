@@ -4,6 +4,7 @@
  * (CLI contract, README "decode": file, text, decoder, version, ecLevel, mode, eci), and `validate` reports
  * the QR metadata of an image input from the same object.
  */
+import { givenValue } from "../protocol/given-value.js";
 
 export type DecoderName = "zxing" | "jsqr";
 
@@ -95,6 +96,9 @@ export function isNearlyUncorrectable(code: Pick<DecodedCode, "unusedErrorCorrec
  * contrast fails, or only jsQR, the fallback decoder, reads it.
  */
 export function isFragile(code: Pick<DecodedCode, "unusedErrorCorrection" | "symbolContrast">): boolean {
+  if (code === null || typeof code !== "object") {
+    throw new TypeError(`isFragile: code must be a decoded code, one of decodeQrImage's codes (got ${givenValue(code)})`);
+  }
   return code.unusedErrorCorrection === null || isNearlyUncorrectable(code) ||
     (code.symbolContrast !== null && code.symbolContrast < FRAGILE_SYMBOL_CONTRAST);
 }

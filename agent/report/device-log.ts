@@ -25,6 +25,7 @@ export class TimelineRenderer {
 
   /** The record's timeline entry, or null when the timeline leaves it out. */
   entryFor(record: DeviceRecord): TimelineEntry | null {
+    checkRecord("TimelineRenderer.entryFor", record);
     switch (record.kind) {
       case "note":
         return entry(record, "note", record.state, record.event, record.text);
@@ -58,6 +59,22 @@ export class TimelineRenderer {
   }
 }
 
+/** The kinds of record a device makes (agent/device/step-record.ts). */
+const RECORD_KINDS: ReadonlySet<unknown> = new Set(["step", "power", "note"]);
+/** The farthest a Date reaches from 1970, in milliseconds (ECMA-262 time values). */
+const MAX_TIME_VALUE = 8.64e15;
+
+/**
+ * A record of the wrong kind is a TypeError naming the call: `transcriptLines(5)` was a
+ * RangeError "Invalid time value" from deep inside, and one of an unknown kind rendered nothing.
+ */
+function checkRecord(call: string, record: unknown): void {
+  const r = record as { kind?: unknown; at?: unknown } | null;
+  if (r === null || typeof r !== "object" || !RECORD_KINDS.has(r.kind) || typeof r.at !== "number" || !(Math.abs(r.at) <= MAX_TIME_VALUE)) {
+    throw new TypeError(`${call}: record must be one of a device's records, such as device.records[0] (a step, power or note record with its time in milliseconds) (got ${givenValue(record)})`);
+  }
+}
+
 function entry(record: DeviceRecord, kind: TimelineEntry["kind"], state: string, event: string, detail: string): TimelineEntry {
   return { at: new Date(record.at).toISOString(), elapsedMs: record.elapsedMs, state, event, detail, kind };
 }
@@ -68,6 +85,10 @@ function entry(record: DeviceRecord, kind: TimelineEntry["kind"], state: string,
  * transport's own, written as each exchange completes.
  */
 export function transcriptLines(record: DeviceRecord, entry: TimelineEntry | null): TranscriptRecord[] {
+  checkRecord("transcriptLines", record);
+  if (entry !== null && (typeof entry !== "object" || typeof entry.at !== "string")) {
+    throw new TypeError(`transcriptLines: entry must be the record's timeline entry (new TimelineRenderer().entryFor(record)) or null (got ${givenValue(entry)})`);
+  }
   const at = entry?.at ?? new Date(record.at).toISOString();
   switch (record.kind) {
     case "note":

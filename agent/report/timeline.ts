@@ -4,6 +4,7 @@
  */
 import type { Styles } from "../cli/output.js";
 import { formatDuration } from "../device/duration.js";
+import { givenValue } from "../protocol/given-value.js";
 import { printable } from "../protocol/printable.js";
 import { isErrorScreen } from "./describe.js";
 
@@ -54,8 +55,29 @@ export function timelineState(state: string): string {
   return state.replace(/\.requesting$/, "");
 }
 
+/** The styles formatTimelineEntry paints with. */
+const STYLE_NAMES = ["red", "yellow", "green", "cyan", "dim"] as const;
+
+/**
+ * Arguments of the wrong kind are a TypeError naming the call: they failed deep inside with
+ * "Cannot read properties of undefined (reading 'replace')".
+ */
+function checkEntryArguments(entry: unknown, styles: unknown): void {
+  const e = entry as Partial<Record<keyof TimelineEntry, unknown>> | null;
+  if (e === null || typeof e !== "object" || typeof e.elapsedMs !== "number" || typeof e.state !== "string" || typeof e.event !== "string" || typeof e.detail !== "string") {
+    throw new TypeError(`formatTimelineEntry: entry must be a timeline entry, one of device.timeline (got ${givenValue(entry)})`);
+  }
+  const s = styles as Record<string, unknown> | null;
+  if (s === null || typeof s !== "object" || STYLE_NAMES.some((name) => typeof s[name] !== "function")) {
+    throw new TypeError(
+      `formatTimelineEntry: styles must be an object of functions from text to text named ${STYLE_NAMES.join(", ")} and bold (each (text) => text for no colour) (got ${givenValue(styles)})`,
+    );
+  }
+}
+
 /** One aligned line: elapsed, state, event, detail (error screens in red, enrolled in green). */
 export function formatTimelineEntry(entry: TimelineEntry, styles: Styles): string {
+  checkEntryArguments(entry, styles);
   const elapsed = formatElapsed(entry.elapsedMs).padStart(11);
   // A transcript's entries (aosp-sim show) come from a file: their state and event are escaped too.
   const shown = printable(timelineState(entry.state));

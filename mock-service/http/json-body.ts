@@ -18,6 +18,7 @@ import { lineColumnAt } from "../../agent/protocol/json-text.js";
 import { isUtf8 } from "node:buffer";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError, badRequest } from "./errors.js";
+import { firstNonUtf8Byte } from "./utf8.js";
 
 export function parseJsonBodiesOnly(app: FastifyInstance): void {
   app.removeContentTypeParser(["application/json", "text/plain"]);
@@ -95,12 +96,10 @@ function utf16Text(body: Buffer, charset: "utf-16" | "utf-16le" | "utf-16be"): s
   }
 }
 
-/** Where the first byte that is not UTF-8 is: everything before it decodes and encodes back the same. */
+/** The 400 for a body that is not UTF-8, naming the first byte that is not and the property holding it. */
 function notUtf8(body: Buffer): ApiError {
   const lossy = body.toString("utf8");
-  const again = Buffer.from(lossy, "utf8");
-  let at = 0;
-  while (at < body.length && body[at] === again[at]) at++;
+  const at = firstNonUtf8Byte(body);
   const property = propertyHolding(lossy, "\ufffd");
   return badRequest(
     // Counted from 1, as the syntax errors' lines and columns are.

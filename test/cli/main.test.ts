@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { outputErrorHandler } from "../../agent/cli/output.js";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
 
@@ -231,6 +231,27 @@ describe("aosp-sim", () => {
       expect(result.code, command).toBe(2);
       // Before: "line 1 is not JSON: not a transcript".
       expect(result.stderr).toContain("photo.jsonl: is not an aosp-sim transcript: it is binary data, not JSON lines");
+    }
+  });
+
+  it("names a symbolic link that loops, read or written, with a fix (exit 2)", async () => {
+    // Before: "cannot be read: ELOOP: too many symbolic links encountered, open '...'" and
+    // "check that the file exists and is readable", for a link that is there.
+    const loop = temp.file("loop-a");
+    symlinkSync(temp.file("loop-b"), loop);
+    symlinkSync(loop, temp.file("loop-b"));
+    const payload = temp.file("loop-payload.json");
+    writeFileSync(payload, "{}");
+    for (const [args, saying] of [
+      [["validate", loop], "cannot be read"],
+      [["run", loop], "cannot be read"],
+      [["qr", payload, "-o", loop, "--force"], "cannot write the PNG"],
+    ] as const) {
+      const result = await aospSim([...args]);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toContain(`${loop}: ${saying}: it is a symbolic link that leads round in a loop`);
+      expect(result.stderr, args.join(" ")).toContain("fix: point the link at a real file (`ls -l` shows where each link leads), or give the file's own path");
+      expect(result.stderr, args.join(" ")).not.toContain("ELOOP");
     }
   });
 
