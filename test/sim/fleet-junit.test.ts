@@ -170,6 +170,18 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     // One shard is one.
     expect(fleetJunitXml(summary, [], evaluateThresholds(summary, [parseThreshold("failed==0")]))).toContain('<testsuite name="aosp-sim fleet thresholds (seed 4, shard 0/1)"');
   });
+  // The README says the merge's suite carries the run's faults as each shard's does; before, it had none.
+  it("names the run's faults in the merge's suite, as in each shard's", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const faulted = { ...summary, faults: [{ spec: "wrong-wifi-key", rate: 0.1, devices: 0 }, { spec: "service-5xx=2", rate: 0.05, devices: 0 }] };
+    const property = '<property name="faults" value="wrong-wifi-key=0.1 service-5xx=2=0.05"/>';
+    expect(fleetJunitXml(faulted, [])).toContain(property);
+    expect(mergedJunitXml(mergeSummaries([{ file: "a.json", summary: faulted }]), [], null)).toContain(property);
+    expect(mergedJunitXml(mergeSummaries([{ file: "a.json", summary }]), [], null)).toContain('<property name="faults" value="none"/>');
+  });
   // Before, every shard's file had `aosp-sim.fleet.run` "the run was not interrupted" and
   // `aosp-sim.fleet.thresholds` "failed==0", as had the merge's thresholds: a CI system that takes
   // the files as one test run (by class and name) showed one test case for them all.

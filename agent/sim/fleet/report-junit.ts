@@ -33,10 +33,7 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices))
-    // A fault's value comes from the user's options: its control characters written as escapes, as
-    // the text summary and the re-run line write them (XML 1.0 cannot hold them, and the writer
-    // dropped them: `wrong-wifi-key=abc\x1bdefgh` was said as `abcdefgh`, another key).
-    .property("faults", printable(summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ")) || "none");
+    .property("faults", faultsNamed(summary));
   // Which build ran the devices: a shard's test cases of another build are told apart in the CI system.
   if (summary.tool) suite.property("tool", toolNamed(summary.tool));
   // With --life each device's test is its enrollment and then its life: one whose life failed is
@@ -121,7 +118,9 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
     .name(`aosp-sim fleet, merged (seed ${summary.seed}, ${partNamed(summary)})`)
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
-    .property("fleetDevices", String(summary.fleetDevices));
+    .property("fleetDevices", String(summary.fleetDevices))
+    // As each shard's suite names them (before, the merge's had none, though its shards agree on them).
+    .property("faults", faultsNamed(summary));
   if (summary.tool) suite.property("tool", toolNamed(summary.tool));
   // A merge of --only re-runs is whole when every device re-run reported.
   const name = summary.only === undefined ? `every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})` : `every device re-run reported (${summary.devices} of ${summary.only.length})`;
@@ -158,6 +157,16 @@ type TestCase = ReturnType<ReturnType<Builder["testSuite"]>["testCase"]>;
  */
 function failWith(testCase: TestCase, message: string, type: string, details: readonly string[] = []): void {
   testCase.failure(message, type).stacktrace([message, ...(details.length > 0 ? ["", ...details] : [])].join("\n"));
+}
+
+/**
+ * The run's faults as a property: `wrong-wifi-key=0.1 service-5xx=2=0.05`, or `none`. A fault's
+ * value comes from the user's options: its control characters written as escapes, as the text
+ * summary and the re-run line write them (XML 1.0 cannot hold them, and the writer dropped them:
+ * `wrong-wifi-key=abc\x1bdefgh` was said as `abcdefgh`, another key).
+ */
+function faultsNamed(summary: FleetSummary): string {
+  return printable(summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ")) || "none";
 }
 
 /**
