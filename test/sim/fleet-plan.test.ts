@@ -261,6 +261,7 @@ describe("thresholds", () => {
     const message = (text: string) => refusal(parseThresholdOption, text);
     expect(message("p95.enroll<500ms,p99.enroll<1s")).toBe("holds 2 thresholds: a --threshold is one | give each its own, every one must hold: --threshold 'p95.enroll<500ms' --threshold 'p99.enroll<1s'");
     expect(message("failed<1% && rate>5/s; p95.total<9s")).toMatch(/^holds 3 thresholds: .* --threshold 'failed<1%' --threshold 'rate>5\/s' --threshold 'p95\.total<9s'$/);
+    expect(refusal(parseThreshold, "failed<1%,rate>5/s")).toBe('holds 2 thresholds: a threshold is one comparison | parse each on its own: parseThreshold("failed<1%"), parseThreshold("rate>5/s")');
   });
 
   // Before: `"=" is not a comparison`, fix listing them all; `.5%` was "not a number or a share".

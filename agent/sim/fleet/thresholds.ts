@@ -253,9 +253,13 @@ const OFFERED_NAMES: Record<Operator, string> = { "<": "less than", "<=": "at mo
 function refuseSeveral(expression: string, where: string): void {
   const parts = expression.split(/\s*(?:,|;|&&|\|\||\s+and\s+)\s*/);
   if (parts.length < 2 || !parts.every((part) => /[<>=!]/.test(part))) return;
-  throw new InputError(`holds ${parts.length} thresholds: a --threshold is one`, {
+  // A library caller parses each on its own; the CLI takes each as its own option.
+  const option = where.startsWith("--threshold");
+  throw new InputError(`holds ${parts.length} thresholds: ${option ? "a --threshold is one" : "a threshold is one comparison"}`, {
     where,
-    hint: `give each its own, every one must hold: ${parts.map((part) => `--threshold '${part}'`).join(" ")}`,
+    hint: option
+      ? `give each its own, every one must hold: ${parts.map((part) => `--threshold '${part}'`).join(" ")}`
+      : `parse each on its own: ${parts.map((part) => `parseThreshold(${JSON.stringify(part)})`).join(", ")}`,
   });
 }
 
