@@ -355,7 +355,7 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/✗ failed<1%: \d+(\.\d+)?% \(\d+ of 12\)/);
     expect(result.stdout).toMatch(/✓ enrolled>=1: \d+ of 12/);
     const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1% \(shard 0\/1\)" time="0">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"\/>/);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1% \(shard 0\/1\)" time="0">\s*<failure message="threshold missed: failed&lt;1%: \d+(\.\d+)?% \(\d+ of 12\)" type="threshold"><!\[CDATA\[threshold missed: failed<1%: /);
     expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="enrolled>=1 (shard 0/1)" time="0"/>');
     const failure = /<testcase classname="aosp-sim.fleet" name="device (\d+) [^"]*" time="[\d.]+">\s*<failure message="([^"]+)" type="enrollment"><!\[CDATA\[([\s\S]*?)\]\]>/.exec(xml);
     expect(failure).not.toBeNull();
@@ -546,7 +546,7 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     // In the CI system's view: the missing shard is the failed test, the threshold passed.
     const xml = readFileSync(junit, "utf8");
     expect(xml).toMatch(/<testsuites time="[\d.]+" tests="2" failures="1"/);
-    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 4\)" time="0">\s*<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*" type="merge"\/>/);
+    expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 4\)" time="0">\s*<failure message="incomplete: these reports hold 2 of the fleet's 4 devices: no report of shard 1\/2[^"]*" type="merge"><!\[CDATA\[incomplete: these reports hold 2 of the fleet's 4 devices/);
     expect(xml).toContain('<testcase classname="aosp-sim.fleet.thresholds" name="failed&lt;1%" time="0"/>');
   });
 
@@ -682,7 +682,7 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
     expect(xml.match(/<testcase classname="aosp-sim.fleet" /g) ?? []).toHaveLength(summary.devices);
     // The stop is a failed test case the CI system shows (before, every test case passed).
     expect(xml).toMatch(
-      new RegExp(`<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted \\(shard 0\\/1\\)" time="0">\\s*<failure message="interrupted: ${summary.devices} devices ran; no more devices were started[^"]*" type="interrupted"/>`),
+      new RegExp(`<testcase classname="aosp-sim.fleet.run" name="the run was not interrupted \\(shard 0\\/1\\)" time="0">\\s*<failure message="interrupted: ${summary.devices} devices ran; no more devices were started[^"]*" type="interrupted"><!\\[CDATA\\[interrupted: ${summary.devices} devices ran`),
     );
     // Merged, a stopped shard keeps the fleet from passing: not every device ran.
     const part = temp.file(`stopped-${name}.json`);

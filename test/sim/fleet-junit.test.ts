@@ -44,7 +44,7 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     expect(xml).toMatch(/<testsuite name="aosp-sim fleet thresholds \(seed 4, shard 0\/1\)" time="0" tests="2" failures="1"/);
     expect(xml).toMatch(/<testcase classname="aosp-sim.fleet.thresholds" name="failed==0 \(shard 0\/1\)" time="0"\/>/);
     expect(xml).toContain(`<testcase classname="aosp-sim.fleet.thresholds" name="p99.total&lt;0.001ms (shard 0/1)" time="0">`);
-    expect(xml).toContain(`<failure message="threshold missed: p99.total&lt;0.001ms: ${thresholds[1]!.figure}" type="threshold"/>`);
+    expect(xml).toContain(`<failure message="threshold missed: p99.total&lt;0.001ms: ${thresholds[1]!.figure}" type="threshold"><![CDATA[threshold missed: p99.total<0.001ms: ${thresholds[1]!.figure}]]></failure>`);
     // Without thresholds, the devices' suite alone, as before.
     expect(fleetJunitXml(summary, devices)).toMatch(/<testsuites time="[\d.]+" tests="2" failures="0"/);
     expect(fleetJunitXml(summary, devices)).not.toContain("thresholds");
@@ -91,6 +91,30 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     expect(withLife).toMatch(/name="device 1 \(F4-1\): QR scan to first check-in, then 1d of --life"[^>]*>\s*<failure [^>]*type="enrollment"/);
   });
 
+  // GitLab shows a failed test case's text (its parser takes the <failure> element's content as the
+  // test's output), not its message attribute; so does CircleCI. Before, a missed threshold, a stop
+  // and an incomplete merge had no text at all, so GitLab showed no reason for the one failure a
+  // pipeline gates on, and a failed device showed its timeline without its reason.
+  it("writes each failure's reason as the first line of its text too, as GitLab shows the text", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const failed: DeviceRecord = { index: 0, serialNumber: "F4-0", reason: "wifiTimeout", totalMs: null, ranMs: 900, faults: ["wrong-wifi-key"], rerun: "aosp-sim fleet --only 0", timeline: ["wifi <rejected>"] };
+    const cut: DeviceRecord = { index: 1, serialNumber: "F4-1", reason: null, totalMs: 72, rerun: "", timeline: null, lifeCut: { livedMs: 3_600_000, checkIns: 2 } };
+    const stopped = { ...summary, interrupted: true as const, lifeMs: 24 * 3_600_000 };
+    const thresholds = evaluateThresholds(stopped, [parseThreshold("p99.total<0.001ms")]);
+    const merge = mergeSummaries([{ file: "a.json", summary: { ...summary, fleetDevices: 2, shards: ["0/2"] } }]);
+    const xmls = [fleetJunitXml(stopped, [failed, cut], thresholds), mergedJunitXml(merge, thresholds, missingFromFleet(merge))];
+    const shown = xmls.flatMap((xml) => [...xml.matchAll(/<(failure|skipped) message="([^"]*)"[^>]*?(?:\/>|>([\s\S]*?)<\/\1>)/g)].map(([, tag, message, text]) => ({ tag, message: unescape(message!), text: unescape((text ?? "").replace(/^<!\[CDATA\[|\]\]>$/g, "")) })));
+    // The device, the stop and the threshold of the shard; the skipped life; the merge's incomplete fleet and its threshold.
+    expect(shown.map((s) => s.tag)).toEqual(["failure", "skipped", "failure", "failure", "failure", "failure"]);
+    for (const { message, text } of shown) expect(text.split("\n")[0]).toBe(message);
+    expect(shown[0]!.text).toBe("wifiTimeout (faults injected: wrong-wifi-key)\n\nwifi <rejected>\n\nre-run alone: aosp-sim fleet --only 0");
+    expect(shown[3]!.text).toBe(`threshold missed: p99.total<0.001ms: ${thresholds[0]!.figure}`);
+    expect(shown[4]!.text).toMatch(/^incomplete: these reports hold 1 of the fleet's 2 devices: no report of shard 1\/2/);
+  });
+
   // Before, a fleet stopped a few seconds into a ten-year --life passed every device's test case
   // "QR scan to first check-in, then 3650d of --life", a life none of them had lived.
   it("skips the test case of a device whose --life a stop cut short, saying how far it lived", async () => {
@@ -109,7 +133,7 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     expect(devices.map((d) => d.lifeCut?.checkIns)).toEqual(devices.map(() => expect.any(Number)));
     for (const d of devices) {
       const lived = formatDuration(d.lifeCut!.livedMs);
-      expect(xml).toMatch(new RegExp(`name="device ${d.index} \\(${d.serialNumber}\\): QR scan to first check-in, then 3650d of --life" time="[\\d.]+">\\s*<skipped message="the fleet was stopped while it lived its --life: it lived ${lived} of 3650d on its clock \\(${counted(d.lifeCut!.checkIns, "check-in")}\\)"/>`));
+      expect(xml).toMatch(new RegExp(`name="device ${d.index} \\(${d.serialNumber}\\): QR scan to first check-in, then 3650d of --life" time="[\\d.]+">\\s*<skipped message="the fleet was stopped while it lived its --life: it lived ${lived} of 3650d on its clock \\(${counted(d.lifeCut!.checkIns, "check-in")}\\)">the fleet was stopped`));
     }
     // A life lived to its end is a pass, as before.
     const lived: DeviceRecord = { index: 0, serialNumber: "F5-0", reason: null, totalMs: 72, rerun: "", timeline: null };
@@ -146,6 +170,18 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     // One shard is one.
     expect(fleetJunitXml(summary, [], evaluateThresholds(summary, [parseThreshold("failed==0")]))).toContain('<testsuite name="aosp-sim fleet thresholds (seed 4, shard 0/1)"');
   });
+  // The README says the merge's suite carries the run's faults as each shard's does; before, it had none.
+  it("names the run's faults in the merge's suite, as in each shard's", async () => {
+    const { summary } = await runFleet({
+      devices: 1, concurrency: 1, rampMs: 0, seed: 4, shard: { index: 0, count: 1 }, faults: [], lifeMs: 0,
+      embedded: "inline", rerunCommand: (i) => `--only ${i}`,
+    });
+    const faulted = { ...summary, faults: [{ spec: "wrong-wifi-key", rate: 0.1, devices: 0 }, { spec: "service-5xx=2", rate: 0.05, devices: 0 }] };
+    const property = '<property name="faults" value="wrong-wifi-key=0.1 service-5xx=2=0.05"/>';
+    expect(fleetJunitXml(faulted, [])).toContain(property);
+    expect(mergedJunitXml(mergeSummaries([{ file: "a.json", summary: faulted }]), [], null)).toContain(property);
+    expect(mergedJunitXml(mergeSummaries([{ file: "a.json", summary }]), [], null)).toContain('<property name="faults" value="none"/>');
+  });
   // Before, every shard's file had `aosp-sim.fleet.run` "the run was not interrupted" and
   // `aosp-sim.fleet.thresholds` "failed==0", as had the merge's thresholds: a CI system that takes
   // the files as one test run (by class and name) showed one test case for them all.
@@ -172,3 +208,8 @@ describe("fleet JUnit XML", { timeout: 60_000 }, () => {
     expect(xmls[2]).toMatch(/<testcase classname="aosp-sim.fleet.merge" name="every device of the fleet reported \(2 of 2\)" time="0">\s*<failure message="interrupted: /);
   });
 });
+
+/** XML text as a reader sees it. */
+function unescape(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+}

@@ -6,7 +6,7 @@ import { faultsFor, parseFaultRate } from "../../agent/sim/fleet/fault-rates.js"
 import { PhaseHistograms } from "../../agent/sim/fleet/histograms.js";
 import { deviceDraws, fleetIdentity, parseShard, shardRange } from "../../agent/sim/fleet/plan.js";
 import { partNamed, type FleetSummary } from "../../agent/sim/fleet/summary.js";
-import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold } from "../../agent/sim/fleet/thresholds.js";
+import { decidableEarly, evaluateThresholds, missableEarly, missedAlready, missedFromStart, parseThreshold, parseThresholdOption } from "../../agent/sim/fleet/thresholds.js";
 import { interruptedShards, mergeSummaries, missingFromFleet } from "../../agent/sim/fleet/merge.js";
 import { InputError } from "../../agent/protocol/errors.js";
 import { pbkdf2Sync } from "node:crypto";
@@ -227,11 +227,51 @@ describe("thresholds", () => {
   // Before, rate>1/S was taken (time units are lower case everywhere else) and rss<1000 read as 1000 bytes.
   it("takes a rate's /s in lower case and needs memory's unit, in either case", () => {
     const message = (text: string) => refusal(parseThreshold, text);
-    expect(message("rate>1/S")).toBe('"/S" does not fit rate | use /s, e.g. rate>100/s');
+    expect(message("rate>1/S")).toBe('"/S" is not a unit of rate: units are lower case: /s | write rate>1/s');
     expect(message("rss<1000")).toBe('"1000" has no unit | use KB or MB or GB (either case), e.g. rss<1GB');
     expect(parseThreshold("rss<1gb").value).toBe(1024 ** 3);
     expect(parseThreshold("rss<512MB").value).toBe(512 * 1024 ** 2);
     expect(parseThreshold("rate>1/s").value).toBe(1);
+  });
+
+  // Before, `"/m" does not fit rate`, fix `use /s, e.g. rate>100/s`: neither what /m is nor what 30/m is per second.
+  it("refuses a rate per minute or hour with the figure per second it stands for", () => {
+    const message = (text: string) => refusal(parseThresholdOption, text);
+    expect(message("rate>30/m")).toBe('"/m" is per minute: rate is devices enrolled per second (/s) | write the rate per second: 30/m is 0.5/s, rate>0.5/s');
+    expect(message("rate>=100/min")).toBe('"/min" is per minute: rate is devices enrolled per second (/s) | write the rate per second: 100/min is about 1.667/s, rate>=1.667/s');
+    expect(message("rate > 7200/h")).toMatch(/^"\/h" is per hour: .* \| write the rate per second: 7200\/h is 2\/s, rate>2\/s$/);
+    expect(message("rate>0.5/ms")).toMatch(/^"\/ms" is per millisecond: .*: 0\.5\/ms is 500\/s, rate>500\/s$/);
+    // The figure offered is taken as it reads.
+    expect(parseThresholdOption("rate>0.5/s").value).toBe(0.5);
+    expect(message("rate>5ms")).toBe('"ms" does not fit rate | use /s, e.g. rate>100/s');
+  });
+
+  // k6 writes a statistic alone under its metric (http_req_duration: ['p(95)<500']). Before: `unknown
+  // metric "p(95)"` and the whole list of metrics; now the phase is asked for, the value in ms.
+  it("asks a statistic written without its phase, as k6 writes one, for its phase", () => {
+    const message = (text: string) => refusal(parseThresholdOption, text);
+    expect(message("p(95)<500")).toBe('"p(95)" names no phase: a latency is STAT.PHASE | write p(95).PHASE with PHASE one of wifi, download, verify, enroll, signIn, apps, firstCheckIn, total: e.g. p(95).total<500ms');
+    expect(message("avg<2s")).toMatch(/\| write avg\.PHASE .*: e\.g\. avg\.total<2s$/);
+    expect(message("device.max <= 1h")).toMatch(/^"device\.max" names no phase: .*: e\.g\. device\.max\.total<=1h$/);
+    expect(message("latency<5")).toMatch(/^unknown metric "latency"/);
+  });
+
+  // Before: `"500ms,p99.enroll<1s" is not a number`, and for `... && ...` a fix that was refused again.
+  it("refuses several thresholds in one option, giving each its own", () => {
+    const message = (text: string) => refusal(parseThresholdOption, text);
+    expect(message("p95.enroll<500ms,p99.enroll<1s")).toBe("holds 2 thresholds: a --threshold is one | give each its own, every one must hold: --threshold 'p95.enroll<500ms' --threshold 'p99.enroll<1s'");
+    expect(message("failed<1% && rate>5/s; p95.total<9s")).toMatch(/^holds 3 thresholds: .* --threshold 'failed<1%' --threshold 'rate>5\/s' --threshold 'p95\.total<9s'$/);
+    expect(refusal(parseThreshold, "failed<1%,rate>5/s")).toBe('holds 2 thresholds: a threshold is one comparison | parse each on its own: parseThreshold("failed<1%"), parseThreshold("rate>5/s")');
+  });
+
+  // Before: `"=" is not a comparison`, fix listing them all; `.5%` was "not a number or a share".
+  it("names the comparison meant by =, => and =<, and a value written without a 0 before its point", () => {
+    const message = (text: string) => refusal(parseThresholdOption, text);
+    expect(message("enrolled=100%")).toBe('"=" is not a comparison | write == (equal to): enrolled==100%');
+    expect(message("failed => 2")).toBe('"=>" is not a comparison | write >= (at least): failed>=2');
+    expect(message("failed=<2")).toMatch(/\| write <= \(at most\): failed<=2$/);
+    expect(message("failed<<1")).toBe('"<<" is not a comparison | use one of < <= > >= == !=');
+    expect(message("failed<.5%")).toBe('".5%" has no digit before its point | write failed<0.5%');
   });
 
   it("names the part of a threshold that is wrong", () => {

@@ -49,6 +49,27 @@ describe("a summary whose counts cannot be a fleet's", () => {
   // Before, each merged: a shard 1/100000000000 of a 40-device fleet (none of its devices) stood
   // in for a missing 1/4 and the merge said nothing was missing; devices: 1e300 and failures by
   // reason that add up to more than failed were taken as written.
+  // A glob over the reports folder (merge-reports /reports/shard-*) takes each shard's JUnit file
+  // too; before, it was said to be "not JSON: Unexpected token '<' at line 1 column 1".
+  it("names a shard's JUnit XML or HTML report given as its summary", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aosp-summary-"));
+    try {
+      const xml = join(dir, "shard-0.xml");
+      writeFileSync(xml, '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites time="1" tests="1" failures="0" errors="0">\n</testsuites>\n');
+      const html = join(dir, "fleet.html");
+      writeFileSync(html, "<!doctype html>\n<html lang=\"en\"><head></head></html>\n");
+      expect(refusal(xml).problem).toBe("is JUnit XML (--junit), not a fleet summary");
+      expect(refusal(xml).hint).toMatch(/^give the shards' --json summaries only \(e\.g\. shard-\*\.json, not shard-\*\)/);
+      expect(refusal(html).problem).toBe("is an HTML report (--report), not a fleet summary");
+      // Other text that is not JSON is said as before.
+      const text = join(dir, "notes.json");
+      writeFileSync(text, "<not a report>");
+      expect(refusal(text).problem).toMatch(/^is not JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a shard that holds no device, more devices than its shards hold, failures by reason that do not add up, and a fleet past MAX_DEVICES", async () => {
     const { summary } = await runFleet({ devices: 4, seed: 2, shard: { index: 1, count: 2 }, embedded: "inline" });
     const dir = mkdtempSync(join(tmpdir(), "aosp-summary-"));

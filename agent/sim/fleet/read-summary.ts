@@ -102,8 +102,24 @@ function summaryJson(file: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     if (isCutOffJsonObject(text, error)) throw new CutOffReport(file, Buffer.byteLength(text));
+    refuseFleetReport(text, file);
     return parsedJson(text, file, SUMMARY_FILE);
   }
+}
+
+/**
+ * A shard's other report given as its summary: a glob over the reports folder (`shard-*`, as the
+ * Kubernetes job writes shard-N.json beside shard-N.xml) takes its JUnit XML and HTML too, which
+ * were said to be "not JSON: Unexpected token '<'".
+ */
+function refuseFleetReport(text: string, file: string): void {
+  const start = text.replace(/^\uFEFF/, "").trimStart().slice(0, 512);
+  const kind = /^(?:<\?xml[^>]*>\s*)?<testsuites?[\s>]/.test(start) ? "JUnit XML (--junit)" : /^<!doctype html|^<html[\s>]/i.test(start) ? "an HTML report (--report)" : null;
+  if (kind === null) return;
+  throw new InputError(`is ${kind}, not a fleet summary`, {
+    where: file,
+    hint: "give the shards' --json summaries only (e.g. shard-*.json, not shard-*), and hand the JUnit files to the CI system's test report step",
+  });
 }
 
 /** A shard's summary, checked; a file that holds none for a reason of its shard's run is a ShardWithoutSummary. */

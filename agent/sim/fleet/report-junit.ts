@@ -2,7 +2,7 @@
  * A fleet run as JUnit XML (junit-report-builder), for CI systems that render test results: one
  * test suite per run, one test case per device named by its fleet index and serial number. A
  * device that did not reach its first check-in is a failure whose message is the reason and whose
- * body holds the device's last timeline lines and the command that re-runs it alone. With
+ * text holds the reason again, the device's last timeline lines and the command that re-runs it alone. With
  * thresholds, a second suite holds one test case per threshold (as k6's JUnit output does), a
  * missed one a failure with its figure: a run that fails on a threshold alone (every device
  * enrolled, but too slowly) shows in the CI system as that failure, not as a red job whose tests
@@ -33,10 +33,7 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
     .property("fleetDevices", String(summary.fleetDevices))
-    // A fault's value comes from the user's options: its control characters written as escapes, as
-    // the text summary and the re-run line write them (XML 1.0 cannot hold them, and the writer
-    // dropped them: `wrong-wifi-key=abc\x1bdefgh` was said as `abcdefgh`, another key).
-    .property("faults", printable(summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ")) || "none");
+    .property("faults", faultsNamed(summary));
   // Which build ran the devices: a shard's test cases of another build are told apart in the CI system.
   if (summary.tool) suite.property("tool", toolNamed(summary.tool));
   // With --life each device's test is its enrollment and then its life: one whose life failed is
@@ -56,9 +53,8 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
     testCase.time(seconds((d.reason === null ? (d.totalMs ?? d.ranMs) : (d.ranMs ?? d.totalMs)) ?? 0));
     if (d.reason !== null) {
       // The faults drawn for it said with the reason: an injected 404 is not the service's.
-      testCase.failure(printable(failureLine(d)), d.totalMs === null ? "enrollment" : "life");
       const lines = (d.timeline ?? ["(timeline not kept: only the first failed devices keep theirs)"]).map(printable);
-      testCase.stacktrace([...lines, "", `re-run alone: ${d.rerun}`].join("\n"));
+      failWith(testCase, printable(failureLine(d)), d.totalMs === null ? "enrollment" : "life", [...lines, "", `re-run alone: ${d.rerun}`]);
     } else if (d.lifeCut) {
       // Its test names a life it did not live: not a pass (before, every device of a fleet stopped
       // a month into a ten-year --life passed "then 3650d of --life"), and no failure of its own
@@ -72,12 +68,12 @@ export function fleetJunitXml(summary: FleetSummary, devices: readonly DeviceRec
   // run (and the merge's) tells test cases apart by class and name, and showed one for all shards.
   const part = ` (${partNamed(summary)})`;
   if (summary.interrupted) {
-    suite
+    const stopped = suite
       .testCase()
       .className("aosp-sim.fleet.run")
       .name(`the run was not interrupted${part}`)
-      .time(0)
-      .failure(`interrupted: ${devicesRan(summary)}; ${interruptedNote(summary)}`, "interrupted");
+      .time(0);
+    failWith(stopped, `interrupted: ${devicesRan(summary)}; ${interruptedNote(summary)}`, "interrupted");
   }
   addThresholdSuite(builder, summary, thresholds, part);
   return withRootTime(withSkipMessages(builder.build(), cutShort), summary.wallSeconds);
@@ -92,12 +88,17 @@ function withSkipMessages(xml: string, messages: readonly string[]): string {
   let next = 0;
   return xml.replace(/<skipped\/>/g, (tag) => {
     const message = messages[next++];
-    return message === undefined ? tag : `<skipped message="${escapeAttribute(message)}"/>`;
+    // The message as the element's text too: GitLab shows a skipped test's text, not its attributes.
+    return message === undefined ? tag : `<skipped message="${escapeAttribute(message)}">${escapeText(message)}</skipped>`;
   });
 }
 
 function escapeAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return escapeText(text).replace(/"/g, "&quot;");
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -117,13 +118,15 @@ export function mergedJunitXml(summary: FleetSummary, thresholds: readonly Thres
     .name(`aosp-sim fleet, merged (seed ${summary.seed}, ${partNamed(summary)})`)
     .time(summary.wallSeconds)
     .property("seed", String(summary.seed))
-    .property("fleetDevices", String(summary.fleetDevices));
+    .property("fleetDevices", String(summary.fleetDevices))
+    // As each shard's suite names them (before, the merge's had none, though its shards agree on them).
+    .property("faults", faultsNamed(summary));
   if (summary.tool) suite.property("tool", toolNamed(summary.tool));
   // A merge of --only re-runs is whole when every device re-run reported.
   const name = summary.only === undefined ? `every device of the fleet reported (${summary.devices} of ${summary.fleetDevices})` : `every device re-run reported (${summary.devices} of ${summary.only.length})`;
   const whole = suite.testCase().className("aosp-sim.fleet.merge").name(name).time(0);
   const problems = [...(incomplete ? [`incomplete: ${incomplete}`] : []), ...(summary.interrupted ? [`interrupted: ${devicesRan(summary, interrupted)}`] : [])];
-  if (problems.length > 0) whole.failure(problems.join("; "), "merge");
+  if (problems.length > 0) failWith(whole, problems.join("; "), "merge");
   addThresholdSuite(builder, summary, thresholds);
   return withRootTime(builder.build(), summary.wallSeconds);
 }
@@ -138,8 +141,32 @@ function addThresholdSuite(builder: Builder, summary: FleetSummary, thresholds: 
   const checks = builder.testSuite().name(`aosp-sim fleet thresholds (seed ${summary.seed}, ${partNamed(summary)})`).time(0);
   for (const t of thresholds) {
     const testCase = checks.testCase().className("aosp-sim.fleet.thresholds").name(`${t.threshold.text}${part}`).time(0);
-    if (!t.passed) testCase.failure(`threshold missed: ${t.line}`, "threshold");
+    if (!t.passed) failWith(testCase, `threshold missed: ${t.line}`, "threshold");
   }
+}
+
+type TestCase = ReturnType<ReturnType<Builder["testSuite"]>["testCase"]>;
+
+/**
+ * A failure whose reason is both its `message` and the first line of its text, the details (a
+ * device's timeline and re-run command) after it. GitLab shows a failed test's text and not its
+ * attributes (its parser takes the <failure> element's content as the test's output), and so does
+ * CircleCI: with the reason in the attribute alone, a missed threshold, a stop and an incomplete
+ * merge showed no reason there, and a device only its timeline. Java's JUnit writes the message as
+ * the first line of the text too (printStackTrace), so readers that show both see it at the top.
+ */
+function failWith(testCase: TestCase, message: string, type: string, details: readonly string[] = []): void {
+  testCase.failure(message, type).stacktrace([message, ...(details.length > 0 ? ["", ...details] : [])].join("\n"));
+}
+
+/**
+ * The run's faults as a property: `wrong-wifi-key=0.1 service-5xx=2=0.05`, or `none`. A fault's
+ * value comes from the user's options: its control characters written as escapes, as the text
+ * summary and the re-run line write them (XML 1.0 cannot hold them, and the writer dropped them:
+ * `wrong-wifi-key=abc\x1bdefgh` was said as `abcdefgh`, another key).
+ */
+function faultsNamed(summary: FleetSummary): string {
+  return printable(summary.faults.map((f) => `${f.spec}=${f.rate}`).join(" ")) || "none";
 }
 
 /**

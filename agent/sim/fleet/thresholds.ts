@@ -95,6 +95,7 @@ function readThreshold(text: string, where: string): Threshold {
   if (typeof text !== "string") throw new TypeError(`parseThreshold takes a string such as "failed<1%" (got ${text === null ? "null" : typeof text})`);
   const expression = text.trim();
   if (expression === "") throw new InputError("is empty", { where, hint: `write ${THRESHOLD_GRAMMAR}` });
+  refuseSeveral(expression, where);
   const at = expression.search(/[<>=!]/);
   if (at < 0) {
     throw new InputError(`"${expression}" has no comparison`, { where, hint: `put one of ${OFFERED} between the metric and the value, e.g. failed<1%` });
@@ -104,7 +105,11 @@ function readThreshold(text: string, where: string): Threshold {
   const opText = OPERATORS.find((o) => rest.startsWith(o));
   if (opText === undefined || /^[<>=!]/.test(rest.slice(opText.length))) {
     const written = /^[<>=!]+/.exec(rest)![0];
-    throw new InputError(`"${written}" is not a comparison`, { where, hint: `use one of ${OFFERED}` });
+    const meant = MEANT[written];
+    throw new InputError(`"${written}" is not a comparison`, {
+      where,
+      hint: meant ? `write ${meant} (${OFFERED_NAMES[meant]}): ${expression.slice(0, at).trim()}${meant}${rest.slice(written.length).trim()}` : `use one of ${OFFERED}`,
+    });
   }
   const op: Operator = opText === "===" ? "==" : opText;
   if (metricText === "") throw new InputError(`no metric before "${opText}"`, { where, hint: `write ${THRESHOLD_GRAMMAR}` });
@@ -113,7 +118,10 @@ function readThreshold(text: string, where: string): Threshold {
   const metric = metricText.replace(/\s+/g, "").toLowerCase();
   const latency = latencyMetric(metric, where);
   const kind = latency ? "time" : metricKind(metric);
-  if (kind === null) throw new InputError(`unknown metric "${metricText}"`, { where, hint: METRICS_HINT });
+  if (kind === null) {
+    refuseStatWithoutPhase(metricText, opText, rest.slice(opText.length).trim(), where);
+    throw new InputError(`unknown metric "${metricText}"`, { where, hint: METRICS_HINT });
+  }
   const named = latency ? metric.replace(/[a-z]+$/, latency.phase) : metric;
   const valueText = rest.slice(opText.length).trim();
   if (named !== metricText) {
@@ -129,6 +137,10 @@ function readThreshold(text: string, where: string): Threshold {
     const ms = latencyInParts(valueText, { where, before: `${metricText}${opText}` });
     if (ms !== undefined) return { text: expression, metric: named, op, value: ms, share: false, ...(latency ? { latency } : {}) };
   }
+  if (/^\.[0-9]/.test(valueText)) {
+    // k6 reads ".5" (Go's ParseFloat); said rather than read, as the figures and --fault write a 0 before the point.
+    throw new InputError(`"${valueText}" has no digit before its point`, { where, hint: `write ${metricText}${opText}0${valueText}` });
+  }
   const match = /^([0-9]+(?:\.[0-9]+)?)([a-z%/]+)?$/i.exec(valueText);
   if (!match) {
     throw new InputError(`"${valueText}" is not a number${kind === "count" ? " or a share" : ""}`, { where, hint: `write a number from 0 up, with its unit: e.g. ${metricText}${opText}${example}` });
@@ -138,6 +150,7 @@ function readThreshold(text: string, where: string): Threshold {
   // Units of time as --life and --ramp take them, in lower case ("3M" could be months), a rate's
   // "/s" too; memory's in either case (the README writes 1GB).
   const unit = kind === "bytes" ? unitText?.toLowerCase() : unitText;
+  if (kind === "rate" && unitText !== undefined && unit !== "/s") refuseRateUnit(number, unitText, { where, before: `${metricText}${opText}` });
   if (!ALLOWED_UNITS[kind].includes(unit)) {
     const units = ALLOWED_UNITS[kind].filter(Boolean).map((u) => (kind === "bytes" ? u!.toUpperCase() : u));
     throw new InputError(unitText === undefined ? `"${valueText}" has no unit` : `"${unitText}" does not fit ${metricText}`, {
@@ -177,6 +190,77 @@ function refuseTimeUnit(number: string, unitText: string | undefined, { where, b
     // As k6's and Go's durations (time.ParseDuration) spell them: no upper-case unit is one.
     throw new InputError(`"${unitText}" is not a unit of time: units are lower case: ms, s, m, h`, { where, hint: `write ${before}${number}${lower}` });
   }
+}
+
+/** Per unit of time a rate may be written in, the seconds it holds. */
+const PER: Record<string, { seconds: number; name: string }> = {
+  "/ms": { seconds: 0.001, name: "millisecond" },
+  "/sec": { seconds: 1, name: "second, written /s" },
+  "/m": { seconds: 60, name: "minute" },
+  "/min": { seconds: 60, name: "minute" },
+  "/h": { seconds: 3600, name: "hour" },
+  "/hr": { seconds: 3600, name: "hour" },
+  "/d": { seconds: 86_400, name: "day" },
+};
+
+/**
+ * A rate per another unit of time (`rate>30/m`): `rate` is devices per second (the summary's
+ * devicesPerSecond), so it is refused with the figure per second it stands for (30/m is 0.5/s),
+ * to a thousandth as devicesPerSecond is kept. `/S` is told that units are lower case.
+ */
+function refuseRateUnit(number: string, unitText: string, { where, before }: { where: string; before: string }): void {
+  const lower = unitText.toLowerCase();
+  if (lower !== unitText && lower === "/s") {
+    throw new InputError(`"${unitText}" is not a unit of rate: units are lower case: /s`, { where, hint: `write ${before}${number}/s` });
+  }
+  const per = PER[lower];
+  if (per === undefined) return;
+  const perSecond = Number(number) / per.seconds;
+  const shown = Number(perSecond.toFixed(3));
+  const about = shown === perSecond ? "" : "about ";
+  throw new InputError(`"${unitText}" is per ${per.name}: rate is devices enrolled per second (/s)`, {
+    where,
+    hint: `write the rate per second: ${number}${unitText} is ${about}${shown}/s, ${before}${shown}/s`,
+  });
+}
+
+/** A statistic as k6 writes one on its own (`p(95)<500` under http_req_duration): here it needs a phase. */
+const BARE_STAT = /^(?:device\.)?(?:p\([0-9]+(?:\.[0-9]+)?\)|p[0-9]+(?:\.[0-9]+)?|med|min|max|avg)$/;
+
+/**
+ * `p95<500ms`, `avg<200`: k6 writes a statistic alone under the metric it belongs to; here the
+ * phase is part of the metric, so it is asked for, with the value in ms when it has no unit (k6's
+ * durations are milliseconds).
+ */
+function refuseStatWithoutPhase(metricText: string, opText: string, valueText: string, where: string): void {
+  if (!BARE_STAT.test(metricText)) return;
+  const value = /^[0-9]+(?:\.[0-9]+)?$/.test(valueText) ? `${valueText}ms` : valueText || "500ms";
+  throw new InputError(`"${metricText}" names no phase: a latency is STAT.PHASE`, {
+    where,
+    hint: `write ${metricText}.PHASE with PHASE one of ${PHASES.join(", ")}: e.g. ${metricText}.total${opText}${value}`,
+  });
+}
+
+/** The comparisons written another way (`=`, `=>`): the one meant. */
+const MEANT: Record<string, Operator> = { "=": "==", "=>": ">=", "=<": "<=", "<>": "!=", "!==": "!=" };
+const OFFERED_NAMES: Record<Operator, string> = { "<": "less than", "<=": "at most", ">": "more than", ">=": "at least", "==": "equal to", "!=": "not equal to" };
+
+/**
+ * Several thresholds in one option (`p95.enroll<500ms,p99.enroll<1s`, `failed<1% && rate>5/s`)
+ * were read as one whose value was not a number. Each is its own --threshold (as each is its own
+ * string in k6's list), and every one must hold.
+ */
+function refuseSeveral(expression: string, where: string): void {
+  const parts = expression.split(/\s*(?:,|;|&&|\|\||\s+and\s+)\s*/);
+  if (parts.length < 2 || !parts.every((part) => /[<>=!]/.test(part))) return;
+  // A library caller parses each on its own; the CLI takes each as its own option.
+  const option = where.startsWith("--threshold");
+  throw new InputError(`holds ${parts.length} thresholds: ${option ? "a --threshold is one" : "a threshold is one comparison"}`, {
+    where,
+    hint: option
+      ? `give each its own, every one must hold: ${parts.map((part) => `--threshold '${part}'`).join(" ")}`
+      : `parse each on its own: ${parts.map((part) => `parseThreshold(${JSON.stringify(part)})`).join(", ")}`,
+  });
 }
 
 /** A value written as two or more numbers with units ("1m30s"), whatever its letters. */
