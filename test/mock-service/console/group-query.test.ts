@@ -82,6 +82,24 @@ describe("New group > Add dynamic query > Add query > Create", () => {
     expect(discarded.page).toContain(`Dynamic query: <code class="rule">${RULE.replace(/"/g, "&quot;")}</code>`);
   });
 
+  it("after Add query, puts the focus on Create (or on Group name while it is empty), and back from Discard on the query's button", async () => {
+    /** The control that opens with the focus: the one element with autofocus. */
+    const focused = (page: string) => {
+      const all = [...page.matchAll(/<(input|button|select|textarea)\b([^>]*) autofocus[^>]*>([^<]*)/g)];
+      expect(all).toHaveLength(1);
+      const [, tag, attributes, text] = all[0]!;
+      return tag === "button" ? `button ${text}` : `${tag} ${/id="([^"]+)"/.exec(attributes!)?.[1]}`;
+    };
+    expect(focused(await (await fetch(`${signedIn.service.url}/groups/new`, { headers: { cookie: signedIn.session.cookie } })).text())).toBe("input displayName");
+    const named = await post({ go: "add", displayName: "Factory 1 devices", membershipType: "dynamicDevice", value: "Factory 1 devices" });
+    expect(focused(named.page)).toBe("button Create");
+    const unnamed = await post({ go: "add", displayName: " ", membershipType: "dynamicDevice", value: "Factory 1 devices" });
+    expect(focused(unnamed.page)).toBe("input displayName");
+    const rules = await post({ go: "query", displayName: "G", membershipType: "dynamicDevice", rule: RULE });
+    const discarded = await post({ ...fieldsOf(rules.page), go: "discard" });
+    expect(focused(discarded.page)).toBe("button Edit dynamic query");
+  });
+
   it("checks the simple rule as it is typed, not only the syntax box", async () => {
     const query = new URLSearchParams({ property: "enrollmentProfileName", operator: "-eq", value: "Factory 1 devices", rule: "" });
     const verdict = await (await fetch(`${signedIn.service.url}/groups/rule-check?${query}`, { headers: { cookie: signedIn.session.cookie, "hx-request": "true" } })).text();
