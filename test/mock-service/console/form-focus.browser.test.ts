@@ -75,6 +75,21 @@ describe("create forms open with the focus in their first box", { timeout: 60_00
     expect(errors).toEqual([]);
   });
 
+  it("Create profile by the keyboard alone: Scope tags opens on Next, Review + create on Create (the seed: Next, Next, Create)", async () => {
+    await page.goto(`${service.url}/devices/enrollment/android/aosp/corporate-owned-user-associated/create`);
+    expect(await focused()).toBe("displayName");
+    await page.keyboard.type("Keyboard devices");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    expect(await page.title()).toBe("Create profile - Scope tags - aosp-sim admin center");
+    expect(await focused()).toBe("primary");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    expect(await page.title()).toBe("Create profile - Review + create - aosp-sim admin center");
+    expect(await focused()).toBe("primary");
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    expect((await service.admin.listProfiles()).map((p) => p.displayName)).toContain("Keyboard devices");
+    expect(errors).toEqual([]);
+  });
+
   it("the profile wizard's Name is described by its hint, and a refused Basics still opens on its summary", async () => {
     await page.goto(`${service.url}/devices/enrollment/android/aosp/corporate-owned-user-associated/create`);
     expect(await page.$eval("#displayName", (el) => el.getAttribute("aria-describedby"))).toBe("displayName-hint");
