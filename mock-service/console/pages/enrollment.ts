@@ -602,7 +602,7 @@ ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/${profile.id}/token/replace`,
   html`<div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
-  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required${errors.attributes("expiry", true)}>
+  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required${errors.attributes("expiry", true)}${errors.first()}>
   <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${errors.note("expiry")}</div>
 <div class="wizard-buttons"><button type="submit" class="primary">OK</button><a class="button" href="${AOSP_USER_ASSOCIATED}/${profile.id}/token">Cancel</a></div>`,
 )}`,

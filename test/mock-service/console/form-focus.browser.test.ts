@@ -90,6 +90,13 @@ describe("create forms open with the focus in their first box", { timeout: 60_00
     expect(errors).toEqual([]);
   });
 
+  it("Replace token opens in its Token expiration date box (the seed: Replace token, enter the new date, OK)", async () => {
+    const profile = await service.admin.createProfile({ displayName: "Replace me", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+    await page.goto(`${service.url}/devices/enrollment/android/aosp/corporate-owned-user-associated/${profile.id}/token/replace`);
+    expect(await focused()).toBe("expiry");
+    expect(errors).toEqual([]);
+  });
+
   it("the profile wizard's Name is described by its hint, and a refused Basics still opens on its summary", async () => {
     await page.goto(`${service.url}/devices/enrollment/android/aosp/corporate-owned-user-associated/create`);
     expect(await page.$eval("#displayName", (el) => el.getAttribute("aria-describedby"))).toBe("displayName-hint");
