@@ -40,6 +40,11 @@ async function focused(): Promise<string> {
   return page.evaluate(() => document.activeElement?.id || document.activeElement?.className || "");
 }
 
+/** Presses Enter where the focus is (a button, or a box whose form's first button it presses), and waits for the page it loads. */
+async function pressEnter(): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+}
+
 describe("create forms open with the focus in their first box", { timeout: 60_000 }, () => {
   it.each([
     ["Create profile", "/devices/enrollment/android/aosp/corporate-owned-user-associated/create"],
@@ -64,10 +69,10 @@ describe("create forms open with the focus in their first box", { timeout: 60_00
     expect(await focused()).toBe("value");
     await page.keyboard.type("Factory 2 devices");
     // Enter in Value presses the rules form's first button, Add query.
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    await pressEnter();
     expect(await page.title()).toBe("New group - aosp-sim admin center");
     expect(await focused()).toBe("primary");
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    await pressEnter();
     expect((await service.admin.listGroups()).map((g) => [g.displayName, g.membershipRule])).toContainEqual([
       "Factory 2 devices",
       '(device.enrollmentProfileName -eq "Factory 2 devices")',
@@ -79,13 +84,13 @@ describe("create forms open with the focus in their first box", { timeout: 60_00
     await page.goto(`${service.url}/devices/enrollment/android/aosp/corporate-owned-user-associated/create`);
     expect(await focused()).toBe("displayName");
     await page.keyboard.type("Keyboard devices");
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    await pressEnter();
     expect(await page.title()).toBe("Create profile - Scope tags - aosp-sim admin center");
     expect(await focused()).toBe("primary");
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    await pressEnter();
     expect(await page.title()).toBe("Create profile - Review + create - aosp-sim admin center");
     expect(await focused()).toBe("primary");
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+    await pressEnter();
     expect((await service.admin.listProfiles()).map((p) => p.displayName)).toContain("Keyboard devices");
     expect(errors).toEqual([]);
   });
