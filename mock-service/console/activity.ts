@@ -17,6 +17,8 @@ export interface ActivityEntry {
   what: string;
   /** The HTTP status the service answered. */
   status: number;
+  /** A refusal's error code (`userNotLicensed`), so the page says why, not only that. */
+  code?: string;
 }
 
 /** Entries kept per device, and devices remembered (the oldest forgotten beyond that). */
@@ -25,10 +27,14 @@ const MAX_DEVICES = 10_000;
 
 const MANAGED_DEVICES = "/beta/deviceManagement/managedDevices";
 
+/** The event of a user's sign-in on a device (its result says whether it was refused). */
+export const SIGN_IN = "Sign-in";
+
 /** The admin's words for each route that changes a device, by method and route pattern. */
 const ROUTES: Record<string, string> = {
   [`POST ${DEVICE_API_PREFIX}/enroll`]: "Enrolled",
-  [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/signIn`]: "User signed in",
+  // Not "User signed in": the same row says when the sign-in was refused (userNotLicensed).
+  [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/signIn`]: SIGN_IN,
   [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/checkIn`]: "Check-in",
   // After a check-in that carried configurations: the device page's configuration states change.
   [`POST ${DEVICE_API_PREFIX}/devices/:deviceId/policyStates`]: "Device configuration reported",
@@ -47,8 +53,11 @@ export class Activity {
     this.events.setMaxListeners(0);
   }
 
+  /** The error code of each refused request, from the error hook to the response hook. */
+  private readonly refusals = new WeakMap<FastifyRequest, string>();
+
   /** Records a device event and tells the open pages. `deviceId` null: a device enrolled. */
-  record(deviceId: string | null, what: string, status: number): void {
+  record(deviceId: string | null, what: string, status: number, code?: string): void {
     if (deviceId !== null) {
       let entries = this.recent.get(deviceId);
       if (!entries) {
@@ -56,7 +65,7 @@ export class Activity {
         entries = [];
         this.recent.set(deviceId, entries);
       }
-      entries.unshift({ at: this.now(), what, status });
+      entries.unshift(code === undefined ? { at: this.now(), what, status } : { at: this.now(), what, status, code });
       entries.length = Math.min(entries.length, PER_DEVICE);
     }
     this.events.emit("devices", deviceId ?? "");
@@ -80,7 +89,17 @@ export class Activity {
     if (reply.statusCode === 401 || reply.statusCode === 404) return;
     const params = (request.params ?? {}) as { deviceId?: string; id?: string };
     const deviceId = params.deviceId ?? params.id ?? null;
-    this.record(deviceId, what, reply.statusCode);
+    this.record(deviceId, what, reply.statusCode, this.refusals.get(request));
+  };
+
+  /**
+   * onError hook for the whole service: keeps a refused request's error code for `observe` (the
+   * response hook sees only the status). Errors are the rare path: a device's usual traffic never
+   * comes here.
+   */
+  noteError = async (request: FastifyRequest, _reply: FastifyReply, error: Error): Promise<void> => {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && /^[a-z][A-Za-z]*$/.test(code)) this.refusals.set(request, code);
   };
 }
 

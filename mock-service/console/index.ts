@@ -59,6 +59,7 @@ const API_PATHS = /^\/(beta|device|sim)(\/|$)|^\/openapi\.json$|^\/\$metadata$/;
 
 export async function registerConsole(app: FastifyInstance, services: Services, adminToken: string): Promise<ConsoleNotFound> {
   const activity = new Activity(services.ctx.now);
+  app.addHook("onError", activity.noteError);
   app.addHook("onResponse", activity.observe);
   const sessions = new Sessions(services.ctx.now);
   await app.register(consolePlugin({ services, activity }, adminToken, sessions));

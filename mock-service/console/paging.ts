@@ -46,11 +46,13 @@ type Step = (to: number, text: string, rel: string) => Html;
 /**
  * The line under a list's table: which rows are shown of how many, and the previous and next
  * pages' controls (`step`). At either end the missing control is plain text, so keyboard and
- * screen-reader users never land on a control that does nothing.
+ * screen-reader users never land on a control that does nothing. An empty list has none: its own
+ * line for no rows says so and how to fill it, and "Showing 0 to 0 of 0 records" would count rows
+ * that are not there.
  */
-function pagerOf(label: string, page: ListPage, shown: number, step: Step): Html {
-  const first = page.total === 0 ? 0 : page.offset + 1;
-  const range = html`<p class="pager-range">Showing ${counted.format(first)} to ${counted.format(page.offset + shown)} of ${counted.format(page.total)} records</p>`;
+function pagerOf(label: string, page: ListPage, shown: number, step: Step): Html | string {
+  if (page.total === 0) return "";
+  const range = html`<p class="pager-range">Showing ${counted.format(page.offset + 1)} to ${counted.format(page.offset + shown)} of ${counted.format(page.total)} records</p>`;
   if (page.pages === 1) return html`<div class="pager">${range}</div>`;
   const control = (to: number, text: string, rel: string): Html =>
     to >= 1 && to <= page.pages ? step(to, text, rel) : html`<span class="button disabled">${text}</span>`;
@@ -62,7 +64,7 @@ function pagerOf(label: string, page: ListPage, shown: number, step: Step): Html
 }
 
 /** A list's pager of links: `href(n)` is page n's address. */
-export function pager(label: string, page: ListPage, shown: number, href: (n: number) => string): Html {
+export function pager(label: string, page: ListPage, shown: number, href: (n: number) => string): Html | string {
   return pagerOf(label, page, shown, (to, text, rel) => html`<a class="button" href="${href(to)}" rel="${rel}">${text}</a>`);
 }
 
@@ -70,7 +72,7 @@ export function pager(label: string, page: ListPage, shown: number, href: (n: nu
  * The pager of a list inside a form: Previous and Next submit the form, as `go` = `list:n`
  * (list's page n), so what is ticked on the page shown travels with them.
  */
-export function formPager(label: string, page: ListPage, shown: number, list: string): Html {
+export function formPager(label: string, page: ListPage, shown: number, list: string): Html | string {
   return pagerOf(label, page, shown, (to, text) => html`<button type="submit" name="go" value="${list}:${to}">${text}</button>`);
 }
 

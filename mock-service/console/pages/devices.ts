@@ -12,6 +12,7 @@ import { complianceStateOf, policyStateOf, POLICY_TYPES } from "../../domain/aos
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { PolicyStateView } from "../../services/policies.js";
 import type { ActionStatus, ActionType, DeviceView } from "../../store/devices.js";
+import { SIGN_IN } from "../activity.js";
 import { html, when, type Html } from "../html.js";
 import { confirmation, notice, page, type Crumb } from "../layout.js";
 import type { Session } from "../session.js";
@@ -235,13 +236,27 @@ ${recent(id)}`;
     )}`;
   };
 
+  /**
+   * The device's primary user; when it has none, and the last sign-in on it was refused (a user
+   * without a licence that includes Intune: userNotLicensed), why, and what to do. Such a device
+   * enrolled with the profile's token, so it is listed (Graph's managementState is managed: it
+   * has no state for a device waiting for its user), but no user is associated with it yet.
+   */
+  const primaryUser = (device: DeviceView): Html | string => {
+    if (device.userPrincipalName) return device.userPrincipalName;
+    const signIn = activity.of(device.id).find((e) => e.what === SIGN_IN);
+    if (!signIn || signIn.status < 400) return "None";
+    const fix = signIn.code === "userNotLicensed" ? html` Assign the user a licence that includes Intune in <a href="/users">Users</a>, then sign in again on the device.` : "";
+    return html`None: the last sign-in on the device was refused (${signIn.code ?? `HTTP ${signIn.status}`}).${fix}`;
+  };
+
   const recent = (id: string): Html =>
     html`<h2>Recent check-ins and actions</h2>${table(
       "Recent check-ins and actions, newest first (since the service started)",
       [
         { kind: "short", header: "Time", cell: (e) => when(e.at) },
         { header: "Event", cell: (e) => e.what },
-        { header: "Result", cell: (e) => (e.status < 400 ? "OK" : `Refused (HTTP ${e.status})`) },
+        { header: "Result", cell: (e) => (e.status < 400 ? "OK" : e.code ? `Refused: ${e.code} (HTTP ${e.status})` : `Refused (HTTP ${e.status})`) },
       ],
       activity.of(id),
       "Nothing seen yet since the service started.",
@@ -287,7 +302,7 @@ ${commandBar(
 <h2>Essentials</h2>
 ${properties([
   ["Device name", device.deviceName],
-  ["Primary user", device.userPrincipalName ?? "—"],
+  ["Primary user", primaryUser(device)],
   ["Ownership", "Corporate"],
   ["Operating system", "Android (AOSP)"],
   ["OS version", device.osVersion],

@@ -426,6 +426,11 @@ ${properties([["Scope tags", "Default"]])}
 ${carried(all)}`;
     }
     const index = STEPS.findIndex((s) => s.id === step);
+    // Basics opens in its Name box; the later steps have nothing the admin must fill (the seed:
+    // "Select Next and optionally, select scope tags. Select Next. Review ... select Create"),
+    // so they open on the button the seed goes on with, not at the top of the page, a dozen Tabs
+    // away. A refused step opens on its error summary instead.
+    const nextFocus = step !== "basics" && shown === undefined ? html` autofocus` : "";
     return page({
       title: `Create profile - ${STEPS[index]!.label}`,
       section: "devices",
@@ -447,8 +452,8 @@ ${content}
   ${index > 0 ? html`<button type="submit" name="go" value="previous" formnovalidate>Previous</button>` : ""}
   ${
     step === "review"
-      ? html`<button type="submit" name="go" value="create" class="primary">Create</button>`
-      : html`<button type="submit" name="go" value="next" class="primary">Next</button>`
+      ? html`<button type="submit" name="go" value="create" class="primary"${nextFocus}>Create</button>`
+      : html`<button type="submit" name="go" value="next" class="primary"${nextFocus}>Next</button>`
   }
   <a class="button" href="${AOSP_USER_ASSOCIATED}">Cancel</a>
 </div>`,
@@ -597,7 +602,7 @@ ${postForm(
   session,
   `${AOSP_USER_ASSOCIATED}/${profile.id}/token/replace`,
   html`<div class="field"><label for="expiry">Token expiration date <span class="required" aria-hidden="true">*</span></label>
-  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required${errors.attributes("expiry", true)}>
+  <input id="expiry" name="expiry" type="date" value="${expiry}" min="${dateInputValue(ctx.now() + DAY_MS)}" max="${dateInputValue(addYears(ctx.now(), 65))}" required${errors.attributes("expiry", true)}${errors.first()}>
   <p class="hint" id="expiry-hint">Up to 65 years in the future.</p>${errors.note("expiry")}</div>
 <div class="wizard-buttons"><button type="submit" class="primary">OK</button><a class="button" href="${AOSP_USER_ASSOCIATED}/${profile.id}/token">Cancel</a></div>`,
 )}`,

@@ -17,7 +17,7 @@ import { DYNAMIC } from "../../services/groups.js";
 import { MembershipRuleError, parseMembershipRule } from "../../membership-rule/index.js";
 import type { NamedMember, StartingWith } from "../../store/console-lists.js";
 import type { GroupRecord, MemberType } from "../../store/groups.js";
-import { html, when, type Html } from "../html.js";
+import { html, when, type Html, type Interpolation } from "../html.js";
 import { field, fields, type FormBody } from "../form.js";
 import { formPager, listPage, PAGE_SIZE, pageRefusal, pager, type ListPage } from "../paging.js";
 import { errorSummary, notice, page, postForm, type Crumb } from "../layout.js";
@@ -46,6 +46,12 @@ interface GroupDraft {
   value: string;
   rule: string;
 }
+
+/**
+ * Where New group puts the keyboard focus as it opens: Group name (the first box), Create (after
+ * Add query, the seed's "Add query > Create"), or Add/Edit dynamic query (back from Discard).
+ */
+type NewGroupFocus = "name" | "create" | "query";
 
 /** A double-quoted rule string: a backtick escapes a quote or a backtick inside it. */
 function quoted(value: string): string {
@@ -154,9 +160,11 @@ ${table(
    * basics, and its dynamic query as added on the Dynamic membership rules page (carried in
    * hidden fields), with *Add dynamic query* (or *Edit dynamic query*) to open that page.
    */
-  const newGroupForm = (session: Session, draft: GroupDraft, refusal?: FieldRefusal): string => {
+  const newGroupForm = (session: Session, draft: GroupDraft, refusal?: FieldRefusal, focus: NewGroupFocus = "name"): string => {
     const rule = ruleOf(draft);
     const errors = fieldErrors(refusal);
+    // A refused form opens on its error summary (which has its own autofocus); else on `focus`.
+    const autofocus = (at: NewGroupFocus): Interpolation => (refusal === undefined && focus === at ? html` autofocus` : "");
     return page({
       title: "New group",
       section: "groups",
@@ -170,7 +178,7 @@ ${postForm(
   html`${DEFAULT_CREATE}<div class="field"><label for="groupType">Group type</label>
   <select id="groupType" name="groupType"><option value="security" selected>Security</option></select></div>
 <div class="field"><label for="displayName">Group name <span class="required" aria-hidden="true">*</span></label>
-  <input id="displayName" name="displayName" value="${draft.displayName}" required placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}${errors.first()}>${errors.note("displayName")}</div>
+  <input id="displayName" name="displayName" value="${draft.displayName}" required placeholder="e.g. Factory 1 devices"${errors.attributes("displayName")}${autofocus("name")}>${errors.note("displayName")}</div>
 <div class="field"><label for="description">Group description</label>
   <textarea id="description" name="description" rows="2"${errors.attributes("description")}>${draft.description}</textarea>${errors.note("description")}</div>
 <div class="field"><label for="membershipType">Membership type</label>
@@ -183,10 +191,10 @@ ${queryFields("", draft)}
   <legend>Dynamic device members</legend>
   <p class="hint" id="query-hint">The rule that decides the members of a Dynamic device group, such as enrollmentProfileName Equals the enrollment profile name.</p>
   ${rule === "" ? html`<p>No dynamic query yet.</p>` : html`<p>Dynamic query: <code class="rule">${rule}</code></p>`}
-  <button type="submit" name="go" value="query" formnovalidate>${rule === "" ? "Add dynamic query" : "Edit dynamic query"}</button>
+  <button type="submit" name="go" value="query" formnovalidate${autofocus("query")}>${rule === "" ? "Add dynamic query" : "Edit dynamic query"}</button>
   ${errors.note("query")}
 </fieldset>
-<div class="wizard-buttons"><button type="submit" name="go" value="create" class="primary">Create</button><a class="button" href="${GROUPS}">Cancel</a></div>`,
+<div class="wizard-buttons"><button type="submit" name="go" value="create" class="primary"${autofocus("create")}>Create</button><a class="button" href="${GROUPS}">Cancel</a></div>`,
   "group-form",
 )}`,
     });
@@ -261,7 +269,8 @@ ${queryFields("saved-", saved)}
     const draft = draftOf(request.body);
     const go = field(request.body, "go");
     if (go === "query") return sendPage(reply, rulesForm(session, draft, draft));
-    if (go === "discard") return sendPage(reply, newGroupForm(session, { ...draftOf(request.body, "saved-"), membershipType: draft.membershipType }));
+    // Back from the rules page, the focus is on the button that opened it, as a dialog returns it.
+    if (go === "discard") return sendPage(reply, newGroupForm(session, { ...draftOf(request.body, "saved-"), membershipType: draft.membershipType }, undefined, "query"));
     if (go === "add") {
       const saved = draftOf(request.body, "saved-");
       const refuseRule = (refusal: FieldRefusal) => sendPage(reply, rulesForm(session, draft, saved, refusal), 400);
@@ -275,7 +284,9 @@ ${queryFields("saved-", saved)}
         return refuseRule({ field: where, message: `The rule cannot be read (line ${error.line}): ${error.message}` });
       }
       // The query is what makes the group dynamic (the blade offers it only for Dynamic device).
-      return sendPage(reply, newGroupForm(session, { ...draft, membershipType: "dynamicDevice" }));
+      // The seed goes on "Add query > Create": the focus is on Create, or on Group name while it is empty.
+      const next = draft.displayName.trim() === "" ? "name" : "create";
+      return sendPage(reply, newGroupForm(session, { ...draft, membershipType: "dynamicDevice" }, undefined, next));
     }
     const dynamic = draft.membershipType === "dynamicDevice";
     const refuse = (refusal: FieldRefusal) => sendPage(reply, newGroupForm(session, draft, refusal), 400);

@@ -4,25 +4,17 @@
  * (whoever sent it), and one at once on connecting, so a page never misses a change made between
  * its rendering and its connection.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createDevice } from "../../../agent/device/create-device.js";
 import { DEVICE_API_PREFIX } from "../../../agent/protocol/device-api.js";
 import { EVENT_INTERVAL_MS } from "../../../mock-service/console/activity.js";
-import { startMockService, type MockService } from "../../../mock-service/index.js";
 import { startServiceApp, type ServiceApp } from "../../helpers/service-app.js";
-import { signIn, type ConsoleSession } from "./support.js";
+import { signIn, signedInService } from "./support.js";
 
-let service: MockService;
-let session: ConsoleSession;
-
-beforeAll(async () => {
-  service = await startMockService();
-  session = await signIn(service);
-});
-afterAll(() => service.close());
+const signedIn = signedInService();
 
 /** Opens the stream and returns a reader of its events (name and data), one at a time. */
-async function openEvents(url = service.url, cookie = session.cookie): Promise<{ next(): Promise<{ event: string; data: string }>; close(): void }> {
+async function openEvents(url = signedIn.service.url, cookie = signedIn.session.cookie): Promise<{ next(): Promise<{ event: string; data: string }>; close(): void }> {
   const controller = new AbortController();
   const response = await fetch(`${url}/events`, { headers: { cookie }, signal: controller.signal });
   expect(response.status).toBe(200);
@@ -61,8 +53,8 @@ describe("the console's live event stream", () => {
     const events = await openEvents();
     await events.next();
     const user = { userPrincipalName: "alex@contoso.example", password: "Enroll-Me-2025!" };
-    await service.admin.createLicensedUser({ displayName: "Alex Wilber", ...user });
-    const profile = await service.admin.createProfile({ displayName: "Events", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+    await signedIn.service.admin.createLicensedUser({ displayName: "Alex Wilber", ...user });
+    const profile = await signedIn.service.admin.createProfile({ displayName: "Events", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
     const device = await createDevice({ qr: { image: Buffer.from(profile.qrCodeImage.value, "base64") }, user, seed: 3 });
     const report = await device.enroll();
     device.dispose();
@@ -76,7 +68,7 @@ describe("the console's live event stream", () => {
     // A page opened now (after the device's own requests) hears of the admin API's wipe.
     const later = await openEvents();
     await later.next();
-    await service.admin.wipe(report.deviceId!);
+    await signedIn.service.admin.wipe(report.deviceId!);
     expect(await later.next()).toEqual({ event: "devices", data: report.deviceId });
     later.close();
   });

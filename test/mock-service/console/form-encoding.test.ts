@@ -5,33 +5,25 @@
  * the property). Now it is a console page that says what could not be read (the field's name),
  * that nothing was saved, and what to do. (A form too large to read: form-size.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { FORM, signIn, type ConsoleSession } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { FORM, signedInService } from "./support.js";
 
-let service: MockService;
-let session: ConsoleSession;
+const signedIn = signedInService();
 
-beforeAll(async () => {
-  service = await startMockService();
-  session = await signIn(service);
-});
-afterAll(() => service.close());
-
-function post(path: string, body: Buffer, cookie: string | null = session.cookie): Promise<Response> {
-  return fetch(`${service.url}${path}`, {
+function post(path: string, body: Buffer, cookie: string | null = signedIn.session.cookie): Promise<Response> {
+  return fetch(`${signedIn.service.url}${path}`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": FORM, ...(cookie ? { cookie } : {}), origin: service.url, referer: `${service.url}/groups/new` },
+    headers: { "content-type": FORM, ...(cookie ? { cookie } : {}), origin: signedIn.service.url, referer: `${signedIn.service.url}/groups/new` },
     body,
   });
 }
 
 /** A New group form, `displayName` given as raw bytes (already escaped as the test wants). */
 const newGroup = (displayName: Buffer | string) =>
-  Buffer.concat([Buffer.from(`_csrf=${session.csrf}&groupType=security&membershipType=assigned&displayName=`), Buffer.from(displayName)]);
+  Buffer.concat([Buffer.from(`_csrf=${signedIn.session.csrf}&groupType=security&membershipType=assigned&displayName=`), Buffer.from(displayName)]);
 
-const groupNames = async () => (await service.admin.listGroups()).map((g) => g.displayName);
+const groupNames = async () => (await signedIn.service.admin.listGroups()).map((g) => g.displayName);
 
 /** The page's text, tags and entities aside, on one line. */
 const text = async (response: Response) =>
@@ -57,7 +49,7 @@ describe("a console form whose bytes are not UTF-8", () => {
   });
 
   it("names a field name that is not UTF-8 as such", async () => {
-    const response = await post("/groups/new", Buffer.from(`_csrf=${session.csrf}&displayName=ok&n%FFme=v`));
+    const response = await post("/groups/new", Buffer.from(`_csrf=${signedIn.session.csrf}&displayName=ok&n%FFme=v`));
     expect(response.status).toBe(400);
     expect(await text(response)).toContain("the form holds a field name that is not valid UTF-8 (byte 0xff");
   });

@@ -8,29 +8,21 @@
  * API's limits allow is read, and one past the console's limit gets a console page (413) that
  * says nothing was saved and links back to the form.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockService, type MockService } from "../../../mock-service/index.js";
+import { describe, expect, it } from "vitest";
 import { FORM_BODY_LIMIT } from "../../../mock-service/console/form.js";
 import { TEXT_LIMITS } from "../../../mock-service/services/text-limits.js";
-import { FORM, signIn, type ConsoleSession } from "./support.js";
+import { FORM, signedInService } from "./support.js";
 
 const TERMS = "/tenant-admin/terms-and-conditions";
 
-let service: MockService;
-let session: ConsoleSession;
+const signedIn = signedInService();
 
-beforeAll(async () => {
-  service = await startMockService();
-  session = await signIn(service);
-});
-afterAll(() => service.close());
-
-function post(path: string, fields: Record<string, string>, cookie = session.cookie): Promise<Response> {
-  return fetch(`${service.url}${path}`, {
+function post(path: string, fields: Record<string, string>, cookie = signedIn.session.cookie): Promise<Response> {
+  return fetch(`${signedIn.service.url}${path}`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": FORM, cookie, origin: service.url, referer: `${service.url}${path}` },
-    body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
+    headers: { "content-type": FORM, cookie, origin: signedIn.service.url, referer: `${signedIn.service.url}${path}` },
+    body: new URLSearchParams({ _csrf: signedIn.session.csrf, ...fields }).toString(),
   });
 }
 
@@ -42,7 +34,7 @@ describe("console form sizes", () => {
     const bodyText = "📜".repeat(TEXT_LIMITS.terms.bodyText);
     const created = await post(`${TERMS}/create`, { displayName: "Long terms", title: "Terms", bodyText, acceptanceStatement: "I accept" });
     expect(created.status).toBe(303);
-    const [made] = await service.admin.listTerms();
+    const [made] = await signedIn.service.admin.listTerms();
     expect([...made!.bodyText]).toHaveLength(TEXT_LIMITS.terms.bodyText);
   });
 
@@ -61,7 +53,7 @@ describe("console form sizes", () => {
     expect(page).toContain("<title>Not sent - aosp-sim admin center</title>");
     expect(page).toContain("The form is larger than the 1 MiB the console reads, so it was not read and nothing was saved.");
     expect(page).toContain('<a href="/groups/new">Go back</a>');
-    expect(await service.admin.listGroups()).toEqual([]);
+    expect(await signedIn.service.admin.listGroups()).toEqual([]);
   });
 
   it("answers such a form sent after the session ended with the sign-in page, saying it was not saved", async () => {
@@ -73,9 +65,9 @@ describe("console form sizes", () => {
   });
 
   it("answers an over-long sign-in form with the sign-in page", async () => {
-    const refused = await fetch(`${service.url}/signin`, {
+    const refused = await fetch(`${signedIn.service.url}/signin`, {
       method: "POST",
-      headers: { "content-type": FORM, origin: service.url },
+      headers: { "content-type": FORM, origin: signedIn.service.url },
       body: new URLSearchParams({ token: "x".repeat(70_000), next: "/" }).toString(),
     });
     expect(refused.status).toBe(413);

@@ -6,25 +6,17 @@
  * the verdict under it read "Fill in the simple rule or write the rule syntax." while the simple
  * rule was filled in.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { form, FORM, signIn, type ConsoleSession } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { form, FORM, signedInService } from "./support.js";
 
-let service: MockService;
-let session: ConsoleSession;
-
-beforeAll(async () => {
-  service = await startMockService();
-  session = await signIn(service);
-});
-afterAll(() => service.close());
+const signedIn = signedInService();
 
 async function post(fields: Record<string, string>): Promise<{ status: number; page: string; location: string | null }> {
-  const response = await fetch(`${service.url}/groups/new`, {
+  const response = await fetch(`${signedIn.service.url}/groups/new`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": FORM, cookie: session.cookie, origin: service.url },
-    body: form({ _csrf: session.csrf, ...fields }),
+    headers: { "content-type": FORM, cookie: signedIn.session.cookie, origin: signedIn.service.url },
+    body: form({ _csrf: signedIn.session.csrf, ...fields }),
   });
   return { status: response.status, page: await response.text(), location: response.headers.get("location") };
 }
@@ -43,7 +35,7 @@ const RULE = '(device.enrollmentProfileName -eq "Factory 1 devices")';
 
 describe("New group > Add dynamic query > Add query > Create", () => {
   it("offers Add dynamic query on New group, not the rule builder, and Enter creates", async () => {
-    const page = await (await fetch(`${service.url}/groups/new`, { headers: { cookie: session.cookie } })).text();
+    const page = await (await fetch(`${signedIn.service.url}/groups/new`, { headers: { cookie: signedIn.session.cookie } })).text();
     expect(page).toContain('<button type="submit" name="go" value="query" formnovalidate>Add dynamic query</button>');
     expect(page).not.toContain('id="value"');
     // Enter in a box presses the form's first submit button: a Create, not Add dynamic query.
@@ -67,7 +59,7 @@ describe("New group > Add dynamic query > Add query > Create", () => {
 
     const created = await post({ ...fieldsOf(back.page), groupType: "security", displayName: "Factory 1 devices", description: "Line 1", membershipType: "dynamicDevice", go: "create" });
     expect(created.status).toBe(303);
-    const [group] = await service.admin.listGroups();
+    const [group] = await signedIn.service.admin.listGroups();
     expect(group).toMatchObject({ displayName: "Factory 1 devices", description: "Line 1", membershipRule: RULE, groupTypes: ["DynamicMembership"] });
   });
 
@@ -90,9 +82,27 @@ describe("New group > Add dynamic query > Add query > Create", () => {
     expect(discarded.page).toContain(`Dynamic query: <code class="rule">${RULE.replace(/"/g, "&quot;")}</code>`);
   });
 
+  it("after Add query, puts the focus on Create (or on Group name while it is empty), and back from Discard on the query's button", async () => {
+    /** The control that opens with the focus: the one element with autofocus. */
+    const focused = (page: string) => {
+      const all = [...page.matchAll(/<(input|button|select|textarea)\b([^>]*) autofocus[^>]*>([^<]*)/g)];
+      expect(all).toHaveLength(1);
+      const [, tag, attributes, text] = all[0]!;
+      return tag === "button" ? `button ${text}` : `${tag} ${/id="([^"]+)"/.exec(attributes!)?.[1]}`;
+    };
+    expect(focused(await (await fetch(`${signedIn.service.url}/groups/new`, { headers: { cookie: signedIn.session.cookie } })).text())).toBe("input displayName");
+    const named = await post({ go: "add", displayName: "Factory 1 devices", membershipType: "dynamicDevice", value: "Factory 1 devices" });
+    expect(focused(named.page)).toBe("button Create");
+    const unnamed = await post({ go: "add", displayName: " ", membershipType: "dynamicDevice", value: "Factory 1 devices" });
+    expect(focused(unnamed.page)).toBe("input displayName");
+    const rules = await post({ go: "query", displayName: "G", membershipType: "dynamicDevice", rule: RULE });
+    const discarded = await post({ ...fieldsOf(rules.page), go: "discard" });
+    expect(focused(discarded.page)).toBe("button Edit dynamic query");
+  });
+
   it("checks the simple rule as it is typed, not only the syntax box", async () => {
     const query = new URLSearchParams({ property: "enrollmentProfileName", operator: "-eq", value: "Factory 1 devices", rule: "" });
-    const verdict = await (await fetch(`${service.url}/groups/rule-check?${query}`, { headers: { cookie: session.cookie, "hx-request": "true" } })).text();
+    const verdict = await (await fetch(`${signedIn.service.url}/groups/rule-check?${query}`, { headers: { cookie: signedIn.session.cookie, "hx-request": "true" } })).text();
     expect(verdict).toContain(`The rule is valid: <code class="rule">${RULE.replace(/"/g, "&quot;")}</code>`);
   });
 });

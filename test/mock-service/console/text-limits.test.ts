@@ -9,31 +9,23 @@
  * creates nothing.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { FORM, signIn, type ConsoleSession } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { FORM, signedInService } from "./support.js";
 
 const PROFILES = "/devices/enrollment/android/aosp/corporate-owned-user-associated";
 
-let service: MockService;
-let session: ConsoleSession;
-
-beforeAll(async () => {
-  service = await startMockService();
-  session = await signIn(service);
-});
-afterAll(() => service.close());
+const signedIn = signedInService();
 
 /** A wizard draft id to replace with a new one at each post (Create is one-shot per draft). */
 const NEW_DRAFT = "new";
 
 function post(path: string, fields: Record<string, string>): Promise<Response> {
   if (fields.draft === NEW_DRAFT) fields = { ...fields, draft: randomUUID() };
-  return fetch(`${service.url}${path}`, {
+  return fetch(`${signedIn.service.url}${path}`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": FORM, cookie: session.cookie, origin: service.url },
-    body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
+    headers: { "content-type": FORM, cookie: signedIn.session.cookie, origin: signedIn.service.url },
+    body: new URLSearchParams({ _csrf: signedIn.session.csrf, ...fields }).toString(),
   });
 }
 
@@ -44,7 +36,7 @@ const wizard = (form: string, step: string, go: string) => ({
   fields: { step, go, expiry: "", wifiType: "none", draft: NEW_DRAFT },
   name: { label: "Name", limit: 200 },
   description: { field: "description", label: "Description", limit: 1500 },
-  list: async () => (await service.admin.listProfiles()).map((p) => p.displayName),
+  list: async () => (await signedIn.service.admin.listProfiles()).map((p) => p.displayName),
 });
 
 /** Each console form that names something, the fields it needs besides the one tested, and how to list what it made. */
@@ -57,7 +49,7 @@ const FORMS = [
     fields: { groupType: "security", membershipType: "assigned" },
     name: { label: "Group name", limit: 256 },
     description: { field: "description", label: "Group description", limit: 1024 },
-    list: async () => (await service.admin.listGroups()).map((g) => g.displayName),
+    list: async () => (await signedIn.service.admin.listGroups()).map((g) => g.displayName),
   },
   {
     form: "Create policy (configuration)",
@@ -65,7 +57,7 @@ const FORMS = [
     fields: {},
     name: { label: "Name", limit: 256 },
     description: { field: "description", label: "Description", limit: 1024 },
-    list: async () => (await service.admin.listConfigurations()).map((p) => p.displayName),
+    list: async () => (await signedIn.service.admin.listConfigurations()).map((p) => p.displayName),
   },
   {
     form: "Create policy (compliance)",
@@ -73,7 +65,7 @@ const FORMS = [
     fields: { noncompliantAfterDays: "0" },
     name: { label: "Name", limit: 256 },
     description: { field: "description", label: "Description", limit: 1024 },
-    list: async () => (await service.admin.listCompliancePolicies()).map((p) => p.displayName),
+    list: async () => (await signedIn.service.admin.listCompliancePolicies()).map((p) => p.displayName),
   },
   {
     form: "Create terms and conditions",
@@ -81,7 +73,7 @@ const FORMS = [
     fields: { title: "Terms", bodyText: "Use it for work.", acceptanceStatement: "I accept." },
     name: { label: "Name", limit: 256 },
     description: { field: "description", label: "Description", limit: 1024 },
-    list: async () => (await service.admin.listTerms()).map((t) => t.displayName),
+    list: async () => (await signedIn.service.admin.listTerms()).map((t) => t.displayName),
   },
 ] as const;
 
@@ -117,9 +109,9 @@ describe("the limits count characters as the admin API does", () => {
     // 200 emoji are 400 UTF-16 units: the API's schema (code points) takes the name, so must the form.
     const response = await post(`${PROFILES}/create`, { ...FORMS[0].fields, displayName: "📱".repeat(200) });
     expect(response.status).toBe(200);
-    const api = await fetch(`${service.url}/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles`, {
+    const api = await fetch(`${signedIn.service.url}/beta/deviceManagement/androidDeviceOwnerEnrollmentProfiles`, {
       method: "POST",
-      headers: { authorization: `Bearer ${service.adminToken}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${signedIn.service.adminToken}`, "content-type": "application/json" },
       body: JSON.stringify({ displayName: "📱".repeat(200), enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" }),
     });
     expect(api.status).toBe(201);

@@ -5,25 +5,17 @@
  * a hint lacked its full stop, a group's bad `memberPage` was explained with `page=2`, and adding
  * two members said "Member added."
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockService, type MockService } from "../../../mock-service/index.js";
-import { form, FORM, signIn, type ConsoleSession } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { form, FORM, signedInService } from "./support.js";
 
-let service: MockService;
-let session: ConsoleSession;
+const signedIn = signedInService();
 
-beforeAll(async () => {
-  service = await startMockService();
-  session = await signIn(service);
-});
-afterAll(() => service.close());
-
-const getPage = async (path: string) => (await fetch(`${service.url}${path}`, { headers: { cookie: session.cookie } })).text();
-const post = (path: string, fields: Record<string, string> | URLSearchParams, cookie = session.cookie) =>
-  fetch(`${service.url}${path}`, {
+const getPage = async (path: string) => (await fetch(`${signedIn.service.url}${path}`, { headers: { cookie: signedIn.session.cookie } })).text();
+const post = (path: string, fields: Record<string, string> | URLSearchParams, cookie = signedIn.session.cookie) =>
+  fetch(`${signedIn.service.url}${path}`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": FORM, cookie, origin: service.url },
+    headers: { "content-type": FORM, cookie, origin: signedIn.service.url },
     body: fields instanceof URLSearchParams ? fields.toString() : form(fields),
   });
 
@@ -45,13 +37,13 @@ describe("the console's wording", () => {
   });
 
   it("names memberPage when a group's member page is not a number, and counts the members added", async () => {
-    const group = await service.admin.createGroup({ displayName: "Words", mailEnabled: false, mailNickname: "words", securityEnabled: true });
+    const group = await signedIn.service.admin.createGroup({ displayName: "Words", mailEnabled: false, mailNickname: "words", securityEnabled: true });
     expect(await getPage(`/groups/${group.id}?memberPage=x`)).toContain("(memberPage=2 for the second page)");
     const users = [];
     for (const name of ["ann", "bob"]) {
-      users.push(await service.admin.createUser({ displayName: name, userPrincipalName: `${name}@contoso.example`, password: "Corr3ct-Horse" }));
+      users.push(await signedIn.service.admin.createUser({ displayName: name, userPrincipalName: `${name}@contoso.example`, password: "Corr3ct-Horse" }));
     }
-    const fields = new URLSearchParams({ _csrf: session.csrf, go: "add" });
+    const fields = new URLSearchParams({ _csrf: signedIn.session.csrf, go: "add" });
     for (const user of users) fields.append("memberId", user.id);
     const added = await post(`/groups/${group.id}/members`, fields);
     expect(added.status).toBe(303);
