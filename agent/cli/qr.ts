@@ -11,7 +11,7 @@ import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeOwnerOnly } from "../protocol/owner-only.js";
 import { InputError } from "../protocol/errors.js";
-import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
+import { checkOutputFile, refuseUnwritable, writeFailed } from "../protocol/output-path.js";
 import type { Finding, PayloadCheck } from "../payload/index.js";
 import { firstInvalidUtf8 } from "../payload/check.js";
 import { checkImagePixels, minimumVersion, moduleCountOf, PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
@@ -287,11 +287,8 @@ export function registerQr(program: Command): void {
           // The image holds the payload's enrollment token and Wi-Fi key: its owner's alone.
           else writeOwnerOnly(flags.output, rendered.png);
         } catch (error) {
-          const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
-          throw new InputError(`cannot write the PNG (${code || (error instanceof Error ? error.message : String(error))})`, {
-            where: flags.output,
-            hint: "check that the directory exists and is writable",
-          });
+          // A full disk says to free space; the folder was found writable just before.
+          throw writeFailed(error, flags.output, "cannot write the PNG");
         }
         const print = printAdvice(rendered, printWidth);
         const warnings = renderWarnings(rendered.margin);

@@ -130,6 +130,14 @@ describe("aosp-sim qr", () => {
     expect(intoFolder.stderr).toContain(`fix: name a file in it, e.g. ${folder}/qr.png`);
   });
 
+  // Before: "cannot write the PNG (ENOSPC)" and "check that the directory exists and is writable",
+  // of a folder that exists and is writable; /dev/full answers every write as a full disk does.
+  it("says a full disk is full, with the fix to free space (exit 2)", async () => {
+    const result = await runCli(["qr", await writeJson("full.json", basePayload()), "-o", "/dev/full"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("aosp-sim: /dev/full: cannot write the PNG: ENOSPC: no space left on device, write\n  fix: free some space on that disk, or give a path on another\n");
+  });
+
   it("gives every bad --scale and --margin a fix, in the human and --json output alike", async () => {
     const input = await writeJson("options.json", basePayload());
     for (const [flag, value] of [["--scale", "0"], ["--scale", "100"], ["--scale", "2.5"], ["--margin", "-1"], ["--margin", ""]] as const) {
