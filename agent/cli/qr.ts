@@ -10,6 +10,7 @@
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeOwnerOnly } from "../protocol/owner-only.js";
+import { printable } from "../protocol/printable.js";
 import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable, writeFailed } from "../protocol/output-path.js";
 import type { Finding, PayloadCheck } from "../payload/index.js";
@@ -303,7 +304,7 @@ export function registerQr(program: Command): void {
           const style = toStdout ? err : out;
           if (readFrom !== null) say(`${readFrom}\n`);
           for (const block of formatFindings(shown, style)) say(`${block}\n`);
-          say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : flags.output)}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
+          say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : printable(flags.output))}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
             `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, ${charsetOf(bytes)}, ` +
             `${rendered.eci === null ? "no ECI" : `ECI ${rendered.eci}`}), ${rendered.scale} px per module, ${rendered.sizePixels}x${rendered.sizePixels} px`);
           say(`print:  ${print.advice}`);

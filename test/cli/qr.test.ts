@@ -203,6 +203,16 @@ describe("aosp-sim qr for print runs", () => {
     expect(JSON.parse(checked.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain("qr-no-eci");
   }, 120_000);
 
+  // Before, "wrote a" and "b.png: QR version ..." on two lines, and an escape sequence in a name
+  // recoloured the terminal: the name is written with its control characters escaped.
+  it("names an output file holding a newline or an escape sequence on one line, the file written as named", async () => {
+    const name = join(temp.dir(), "a\nb\u001b[31m.png");
+    const result = await runCli(["qr", await writeJson("newline.json", basePayload()), "-o", name]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(/^wrote \S+a\\x0ab\\x1b\[31m\.png: QR version \d+/);
+    expect((await stat(name)).isFile()).toBe(true);
+  });
+
   it("writes the PNG to stdout with -o -, the summary to stderr, and no file named -", async () => {
     const input = await writeJson("stdout.json", basePayload());
     const child = spawn(process.execPath, [CLI, "qr", input, "-o", "-"], { cwd: temp.dir(), env: { ...process.env, NO_COLOR: "1" } });
