@@ -10,8 +10,9 @@
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
 import { writeOwnerOnly } from "../protocol/owner-only.js";
+import { printable } from "../protocol/printable.js";
 import { InputError } from "../protocol/errors.js";
-import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
+import { checkOutputFile, refuseUnwritable, writeFailed } from "../protocol/output-path.js";
 import type { Finding, PayloadCheck } from "../payload/index.js";
 import { firstInvalidUtf8 } from "../payload/check.js";
 import { checkImagePixels, minimumVersion, moduleCountOf, PayloadTooLargeError, renderQrPng, type RenderedQr } from "../qr/render.js";
@@ -287,11 +288,8 @@ export function registerQr(program: Command): void {
           // The image holds the payload's enrollment token and Wi-Fi key: its owner's alone.
           else writeOwnerOnly(flags.output, rendered.png);
         } catch (error) {
-          const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
-          throw new InputError(`cannot write the PNG (${code || (error instanceof Error ? error.message : String(error))})`, {
-            where: flags.output,
-            hint: "check that the directory exists and is writable",
-          });
+          // A full disk says to free space; the folder was found writable just before.
+          throw writeFailed(error, flags.output, "cannot write the PNG");
         }
         const print = printAdvice(rendered, printWidth);
         const warnings = renderWarnings(rendered.margin);
@@ -306,7 +304,7 @@ export function registerQr(program: Command): void {
           const style = toStdout ? err : out;
           if (readFrom !== null) say(`${readFrom}\n`);
           for (const block of formatFindings(shown, style)) say(`${block}\n`);
-          say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : flags.output)}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
+          say(`wrote ${style.bold(toStdout ? "the PNG to stdout" : printable(flags.output))}: QR version ${rendered.version}, level ${rendered.ecLevel}, ` +
             `${rendered.moduleCount}x${rendered.moduleCount} modules, ${rendered.payloadBytes} bytes (byte mode, ${charsetOf(bytes)}, ` +
             `${rendered.eci === null ? "no ECI" : `ECI ${rendered.eci}`}), ${rendered.scale} px per module, ${rendered.sizePixels}x${rendered.sizePixels} px`);
           say(`print:  ${print.advice}`);

@@ -13,7 +13,7 @@ import { InputError } from "../protocol/errors.js";
 import { refuseEmptyName } from "../protocol/output-path.js";
 import { parseChaosOption, parseThrottleBudget, startNamedService, type ChaosOptions, type OptionNames } from "../../mock-service/index.js";
 import { action, err, formatInputError, printError, printLine } from "./output.js";
-import { ADMIN_TOKEN_ENV, secretOption } from "./secret-env.js";
+import { ADMIN_TOKEN_ENV, secretOption, type GivenSecret } from "./secret-env.js";
 
 interface ServeOptions {
   port: string;
@@ -41,7 +41,7 @@ export function registerServe(program: Command): void {
     .option("--port <port>", "TCP port; 0 picks a free one", "8080")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--db <file>", "SQLite file that keeps the state across restarts (default: in memory)")
-    .option("--admin-token <token>", `admin bearer token (default: ${ADMIN_TOKEN_ENV} when set, not printed then; else a random one, printed on the first line)`)
+    .option("--admin-token <token>", `admin bearer token, 8 characters or more (default: ${ADMIN_TOKEN_ENV} when set, not printed then; else a random one, printed on the first line)`)
     .option(
       "--public-url <url>",
       "base URL devices are given in QR payloads and download URLs, when they reach the service " +
@@ -94,6 +94,7 @@ async function serve(options: ServeOptions): Promise<number> {
     printError(formatInputError(new InputError("seeds nothing: no --chaos is given", { where: `--chaos-seed ${options.chaosSeed}`, hint: "add a --chaos rule, or drop --chaos-seed" }), err.yellow("aosp-sim: warning:")));
   }
   const adminToken = secretOption(options.adminToken, ADMIN_TOKEN_ENV);
+  if (adminToken !== undefined) refuseShortToken(adminToken);
   const service = await startNamedService({
     port,
     tenant,
@@ -132,6 +133,24 @@ async function serve(options: ServeOptions): Promise<number> {
   printError(err.dim(`aosp-sim: ${signal} received, stopping the mock service`));
   await service.close();
   return 0;
+}
+
+/**
+ * Fewest characters of an admin token `serve` takes. The token grants every right over the admin
+ * API and the console, and nothing limits wrong guesses: a one-character token falls to at most
+ * 94 requests. Eight printable characters is past guessing over HTTP, yet takes the README's own
+ * `lab-token`. The library's startMockService keeps taking any token: a test suite's in-process
+ * service is reached by that suite alone.
+ */
+const MIN_ADMIN_TOKEN_LENGTH = 8;
+
+function refuseShortToken(token: GivenSecret): void {
+  if (token.value.length >= MIN_ADMIN_TOKEN_LENGTH) return;
+  const characters = `${token.value.length} character${token.value.length === 1 ? "" : "s"}`;
+  throw new InputError(`the admin token is ${characters}; serve needs at least ${MIN_ADMIN_TOKEN_LENGTH}, as anyone who reaches the port could guess a shorter one`, {
+    where: token.from === "environment" ? ADMIN_TOKEN_ENV : "--admin-token",
+    hint: `leave it out to get a random one, or give a longer one, e.g. ${token.from === "environment" ? `${ADMIN_TOKEN_ENV}=` : "--admin-token "}"$(openssl rand -hex 16)"`,
+  });
 }
 
 /** --host as given: an empty one listened on whatever "" resolves to (::1), in silence. */

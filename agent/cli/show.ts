@@ -48,7 +48,7 @@ async function show(file: string, options: { html?: string }): Promise<number> {
     } catch (error) {
       throw writeFailed(error, options.html, "cannot be written");
     }
-    printLine(`wrote ${options.html}`);
+    printLine(`wrote ${printable(options.html)}`);
     return EXIT_OK;
   }
   const { start } = transcript;

@@ -9,7 +9,9 @@
  *     one whose charset names anything else is 415 naming it (bodyText);
  *   - a syntax error is 400 with its line and column;
  *   - a `__proto__` key, or a `constructor` key holding a `prototype` (what fastify's parser refuses
- *     too), and a string holding a lone UTF-16 surrogate (`"\ud800"`) are 400 naming the property.
+ *     too), and a string holding a lone UTF-16 surrogate (`"\ud800"`) are 400 naming the property;
+ *   - a key given twice in one object is 400 naming it, as Graph answers (duplicate-keys.ts),
+ *     rather than the last value kept and the others lost.
  * Fastify's text/plain parser is removed too: a body sent as text would otherwise reach the routes
  * as a string and be refused as "not a JSON object" when it is one, sent with the wrong type; it
  * now gets 415 like every other type.
@@ -17,6 +19,7 @@
 import { lineColumnAt } from "../../agent/protocol/json-text.js";
 import { isUtf8 } from "node:buffer";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { firstDuplicateKey } from "./duplicate-keys.js";
 import { ApiError, badRequest } from "./errors.js";
 import { firstNonUtf8Byte } from "./utf8.js";
 
@@ -50,6 +53,13 @@ function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   }
   const problem = firstForbidden(value);
   if (problem) throw badRequest(problem);
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) {
+    throw badRequest(
+      `the request body gives the property "${duplicate.key.slice(0, 80)}" twice in one object, at "${duplicate.path.slice(0, 200)}": ` +
+        "only one value would be kept (Graph refuses duplicate property names); send each property once",
+    );
+  }
   return value;
 }
 

@@ -14,20 +14,20 @@ describe("a running service on a port fetch blocks", { timeout: 60_000 }, () => 
   let service: ServeProcess;
   beforeAll(async () => {
     const port = await freeFetchBlockedPort();
-    service = await startServe(["--port", String(port), "--password-hash-cost", "8", "--admin-token", "tok"]);
+    service = await startServe(["--port", String(port), "--password-hash-cost", "8", "--admin-token", "tok-en-42"]);
   });
   afterAll(async () => {
     await stop(service, "SIGTERM");
   });
 
   it("fleet --service runs its devices against it", async () => {
-    const result = await aospSim(["fleet", "--devices", "3", "--seed", "5", "--service", service.url, "--admin-token", "tok", "--json", "--no-progress"]);
+    const result = await aospSim(["fleet", "--devices", "3", "--seed", "5", "--service", service.url, "--admin-token", "tok-en-42", "--json", "--no-progress"]);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ devices: 3, enrolled: 3 });
   });
 
   it("run --service runs its scenario against it", async () => {
-    const result = await aospSim(["run", "--service", service.url, "--admin-token", "tok"]);
+    const result = await aospSim(["run", "--service", service.url, "--admin-token", "tok-en-42"]);
     expect(result.code, result.stderr).toBe(0);
   });
 });

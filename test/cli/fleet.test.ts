@@ -300,9 +300,9 @@ describe("aosp-sim fleet and merge-reports: a report that cannot be written at t
 // The devices go where the service's QR code sends them (its --public-url), not to --service.
 describe("aosp-sim fleet: a --service whose public URL is another address", { timeout: 60_000 }, () => {
   it("one that cannot be reached from here is said before any device runs, with the fix, exit 2", async () => {
-    const service = await startServe(["--port", "0", "--public-url", "http://aosp-sim-service.invalid:8080", "--admin-token", "tok"]);
+    const service = await startServe(["--port", "0", "--public-url", "http://aosp-sim-service.invalid:8080", "--admin-token", "tok-en-42"]);
     try {
-      const result = await aospSim(["fleet", "--devices", "10", "--service", service.url, "--admin-token", "tok", "--no-progress"]);
+      const result = await aospSim(["fleet", "--devices", "10", "--service", service.url, "--admin-token", "tok-en-42", "--no-progress"]);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe("");
       expect(result.stderr).toMatch(
@@ -315,9 +315,9 @@ describe("aosp-sim fleet: a --service whose public URL is another address", { ti
 
   it("one that answers (another name for the same service) runs the fleet", async () => {
     const port = await freePort();
-    const service = await startServe(["--port", String(port), "--public-url", `http://localhost:${port}`, "--admin-token", "tok"]);
+    const service = await startServe(["--port", String(port), "--public-url", `http://localhost:${port}`, "--admin-token", "tok-en-42"]);
     try {
-      const result = await aospSim(["fleet", "--devices", "4", "--service", service.url, "--admin-token", "tok", "--json"]);
+      const result = await aospSim(["fleet", "--devices", "4", "--service", service.url, "--admin-token", "tok-en-42", "--json"]);
       expect(result.code, result.stderr).toBe(0);
       expect((JSON.parse(result.stdout) as { enrolled: number }).enrolled).toBe(4);
     } finally {
@@ -761,15 +761,15 @@ describe("aosp-sim fleet: stopped part-way (Ctrl-C, a CI job cancelled)", { time
   // Before, the devices in flight lived out their --life first: ten years of check-ins each
   // after a SIGTERM (and with a longer life, no end at all, until a second signal or SIGKILL).
   it("SIGTERM while devices live their --life: their lives end at their next step, exit 143", async () => {
-    const service = await startServe(["--port", "0", "--password-hash-cost", "8", "--admin-token", "tok"]);
+    const service = await startServe(["--port", "0", "--password-hash-cost", "8", "--admin-token", "tok-en-42"]);
     try {
       let signal: ((name: NodeJS.Signals) => void) | undefined;
-      const running = aospSim(["fleet", "--devices", "3", "--life", "3650d", "--threads", "2", "--seed", "4", "--service", service.url, "--admin-token", "tok", "--json"], {
+      const running = aospSim(["fleet", "--devices", "3", "--life", "3650d", "--threads", "2", "--seed", "4", "--service", service.url, "--admin-token", "tok-en-42", "--json"], {
         onStderr: (_, send) => (signal ??= send),
       });
       // Every device has started (a stop before then starts none), and ten years of check-ins
       // (some 10,960 a device, seconds of work) are under way.
-      await waitForManagedDevices(service.url, "tok", 3);
+      await waitForManagedDevices(service.url, "tok-en-42", 3);
       const signalled = performance.now();
       signal!("SIGTERM");
       const result = await running;

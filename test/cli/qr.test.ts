@@ -130,6 +130,14 @@ describe("aosp-sim qr", () => {
     expect(intoFolder.stderr).toContain(`fix: name a file in it, e.g. ${folder}/qr.png`);
   });
 
+  // Before: "cannot write the PNG (ENOSPC)" and "check that the directory exists and is writable",
+  // of a folder that exists and is writable; /dev/full answers every write as a full disk does.
+  it("says a full disk is full, with the fix to free space (exit 2)", async () => {
+    const result = await runCli(["qr", await writeJson("full.json", basePayload()), "-o", "/dev/full"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("aosp-sim: /dev/full: cannot write the PNG: ENOSPC: no space left on device, write\n  fix: free some space on that disk, or give a path on another\n");
+  });
+
   it("gives every bad --scale and --margin a fix, in the human and --json output alike", async () => {
     const input = await writeJson("options.json", basePayload());
     for (const [flag, value] of [["--scale", "0"], ["--scale", "100"], ["--scale", "2.5"], ["--margin", "-1"], ["--margin", ""]] as const) {
@@ -194,6 +202,16 @@ describe("aosp-sim qr for print runs", () => {
     const checked = await runCli(["validate", out, "--json"], { timeoutMs: 60_000 });
     expect(JSON.parse(checked.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain("qr-no-eci");
   }, 120_000);
+
+  // Before, "wrote a" and "b.png: QR version ..." on two lines, and an escape sequence in a name
+  // recoloured the terminal: the name is written with its control characters escaped.
+  it("names an output file holding a newline or an escape sequence on one line, the file written as named", async () => {
+    const name = join(temp.dir(), "a\nb\u001b[31m.png");
+    const result = await runCli(["qr", await writeJson("newline.json", basePayload()), "-o", name]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(/^wrote \S+a\\x0ab\\x1b\[31m\.png: QR version \d+/);
+    expect((await stat(name)).isFile()).toBe(true);
+  });
 
   it("writes the PNG to stdout with -o -, the summary to stderr, and no file named -", async () => {
     const input = await writeJson("stdout.json", basePayload());

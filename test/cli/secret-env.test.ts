@@ -33,6 +33,15 @@ describe("secrets in the environment", { timeout: 60_000 }, () => {
     expect(given.stdout.split("\n")[0]).toMatch(/ admin token on-the-line$/);
   });
 
+  // Before, served with it: a token of a few characters is guessed by anyone who reaches the port.
+  it("serve refuses an AOSP_SIM_ADMIN_TOKEN under 8 characters, naming the variable, exit 2", async () => {
+    const short = await serveFirstLine([], { AOSP_SIM_ADMIN_TOKEN: "abc" });
+    expect(short.code).toBe(2);
+    expect(short.stdout).toBe("");
+    expect(short.stderr).toMatch(/^aosp-sim: AOSP_SIM_ADMIN_TOKEN: the admin token is 3 characters; serve needs at least 8.*\n\s+fix: .*AOSP_SIM_ADMIN_TOKEN="\$\(openssl rand -hex 16\)"\n$/);
+    expect(short.stderr).not.toContain("abc");
+  });
+
   it("refuses an empty AOSP_SIM_ADMIN_TOKEN, or one the service refuses, naming the variable, exit 2", async () => {
     const empty = await serveFirstLine([], { AOSP_SIM_ADMIN_TOKEN: "" });
     expect(empty.code).toBe(2);

@@ -142,6 +142,9 @@ describe("aosp-sim serve", () => {
     // Before, "disk I/O error" of a device (and of a named pipe), with a fix about writable folders.
     [["--port", "0", "--db", "/dev/null"], /^aosp-sim: \/dev\/null: cannot open the database: this is a device, not a file\n\s+fix: give --db a regular file/],
     [["--port", "0", "--admin-token", "two words"], /--admin-token: the admin token must be/],
+    // Before, served the whole admin API behind a token guessed in at most 94 requests.
+    [["--port", "0", "--admin-token", "x"], /^aosp-sim: --admin-token: the admin token is 1 character; serve needs at least 8, as anyone who reaches the port could guess a shorter one\n\s+fix: leave it out to get a random one, or give a longer one, e\.g\. --admin-token "\$\(openssl rand -hex 16\)"\n$/],
+    [["--port", "0", "--admin-token", "1234567"], /--admin-token: the admin token is 7 characters; serve needs at least 8/],
     [["--port", "0", "--public-url", "ftp://x"], /--public-url: "ftp:\/\/x" is not an http or https URL/],
     // Before, accepted: the QR payloads' download locations became http://x:8080/?q=1/device/v1/...
     [["--port", "0", "--public-url", "http://x:8080?q=1"], /--public-url: "http:\/\/x:8080\/\?q=1" cannot be a base URL: it has a query \("\?q=1"\).*\n\s+fix: remove it, e\.g\. http:\/\/10\.0\.2\.2:8080/],

@@ -116,6 +116,33 @@ describe("bad input", () => {
     }
   });
 
+  // Before, 201 with the last value: "a" was lost in silence. Graph's OData reader refuses such a body.
+  it("refuses a property given twice in one object, naming it and where it is, and keeps nothing", async () => {
+    const t = service();
+    for (const [raw, message] of [
+      ['{"displayName": "a", "displayName": "b", "enrollmentMode": "corporateOwnedAOSPUserAssociatedDevice"}', 'the request body gives the property "displayName" twice in one object, at "displayName": only one value would be kept'],
+      // Spelt differently, the same key once decoded.
+      ['{"displayName": "a", "enrollmentMode": "corporateOwnedAOSPUserAssociatedDevice", "display\\u004eame": "b"}', 'the property "displayName" twice in one object, at "displayName"'],
+      ['{"displayName": "a", "roleScopeTagIds": ["0"], "extra": [{"k": "\\"", "k": 1}]}', 'the property "k" twice in one object, at "extra.0.k"'],
+    ]) {
+      const reply = await http(`${t.url}${PROFILES}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+      expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message).toContain(message);
+    }
+    expect((await t.admin("GET", PROFILES)).body.value).toEqual([]);
+    // A key's name inside a string is no duplicate.
+    const fine = await http(`${t.url}${PROFILES}`, {
+      method: "POST",
+      raw: '{"displayName": "displayName\\",\\"displayName", "description": "{\\"a\\": 1, \\"a\\": 2}", "enrollmentMode": "corporateOwnedAOSPUserAssociatedDevice", "roleScopeTagIds": ["0"]}',
+      bearer: t.service.adminToken,
+      headers: { "content-type": "application/json" },
+    });
+    expect(fine.status, fine.text).toBe(201);
+    const device = await http(`${t.url}${deviceRoutes.enroll()}`, { method: "POST", raw: '{"enrollmentToken": "x", "enrollmentToken": "y"}', headers: { "content-type": "application/json" } });
+    expect(errorOf(device)).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(device.body.error.message).toContain('the property "enrollmentToken" twice in one object');
+  });
+
   it("refuses a body that is not UTF-8, or holds a lone surrogate, naming the property, rather than storing U+FFFD", async () => {
     const t = service();
     const raw = Buffer.concat([Buffer.from('{"displayName": "ab'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
