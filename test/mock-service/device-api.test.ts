@@ -298,6 +298,16 @@ describe("check-in", () => {
     expect(errorOf(await t.admin("GET", `${DEVICES}?$expand=detectedApps`)).status).toBe(400);
   });
 
+  // Before, the list's refusal named the options it takes and nothing more.
+  it("refuses $expand on the device list, naming the one-device GET that takes it", async () => {
+    const t = service();
+    const refused = errorOf(await t.admin("GET", `${DEVICES}?$expand=detectedApps`));
+    expect(refused).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(refused.message).toMatch(
+      /^the query option \$expand is not supported on this route; it supports .*; a device's detected apps come with one device: GET \/beta\/deviceManagement\/managedDevices\/\{id\}\?\$expand=detectedApps$/,
+    );
+  });
+
   it("keeps the apps of the latest check-in: the same list again, then one updated and one removed", async () => {
     const t = service();
     const { device } = await enrolledDevice(t);

@@ -247,7 +247,9 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get(PATH, { schema: listDevicesSchema }, async (request) => {
+    // Graph refuses $expand=detectedApps on the list too; one device's GET takes it.
+    const listHints = { $expand: `a device's detected apps come with one device: GET ${PATH}/{id}?$expand=detectedApps` };
+    app.get(PATH, { schema: listDevicesSchema, config: { refusedOptionHints: listHints } }, async (request) => {
       const graph = graphing();
       const { devices: store } = ctx.store;
       const segment = keysetSegment<DeviceView, Cursor>({
