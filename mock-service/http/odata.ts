@@ -21,6 +21,13 @@ export function entityEnvelope<T extends object>(baseUrl: string, entitySet: str
   return { "@odata.context": `${baseUrl}/beta/$metadata#${entitySet}/$entity`, ...entity };
 }
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** What to ask instead of a query option the route refuses, by option (`$expand` on a list the entity takes it on). */
+    refusedOptionHints?: Readonly<Record<string, string>>;
+  }
+}
+
 /**
  * onRequest hook of the admin routes: refuses the `$` query options a route does not declare in
  * its querystring schema (the one place a route says what it supports), so a script relying on
@@ -40,8 +47,9 @@ export async function refuseUnsupportedQueryOptions(request: FastifyRequest): Pr
     }
     if (!supported.includes(name)) {
       if (name === "$search" && isDirectoryRequest(request.url) && !consistencyEventual(request)) throw searchNeedsConsistency();
+      const instead = request.routeOptions.config.refusedOptionHints?.[name];
       throw badRequest(
-        `the query option ${name} is not supported on this route; ${supported.length > 0 ? `it supports ${supported.join(", ")}` : "it takes no query options"}`,
+        `the query option ${name} is not supported on this route; ${supported.length > 0 ? `it supports ${supported.join(", ")}` : "it takes no query options"}${instead === undefined ? "" : `; ${instead}`}`,
       );
     }
   }

@@ -240,11 +240,12 @@ async function collect(items: AsyncIterable<Item>): Promise<Item[]> {
 }
 
 /** One entity with `$select` applied, its @odata.context first. */
-export function odataEntity(def: CollectionDef, request: FastifyRequest, baseUrl: string, entity: Item): Item {
+export function odataEntity(def: CollectionDef, request: FastifyRequest, baseUrl: string, entity: Item, expanded: Item = {}): Item {
   const select = parseSelect(def, (request.query as Query).$select);
   return {
-    "@odata.context": context(baseUrl, `${selectedPath(def.contextPath, select)}/$entity`),
+    "@odata.context": context(baseUrl, `${selectedPath(def.contextPath, select, Object.keys(expanded))}/$entity`),
     ...applySelect(def, entity, select),
+    ...expanded,
   };
 }
 
@@ -253,8 +254,13 @@ export function selectedProperties(def: CollectionDef, request: FastifyRequest):
   return parseSelect(def, (request.query as Query).$select);
 }
 
-function selectedPath(path: string, select: ReadonlySet<string> | undefined): string {
-  return select ? `${path}(${[...select].join(",")})` : path;
+/**
+ * The context URL's select list: the properties `$select` names, then each expanded navigation
+ * property with empty parentheses, as Graph writes it (`androidManagedAppProtections(apps())/$entity`).
+ */
+function selectedPath(path: string, select: ReadonlySet<string> | undefined, expanded: readonly string[] = []): string {
+  const list = [...(select ?? []), ...expanded.map((name) => `${name}()`)];
+  return list.length > 0 ? `${path}(${list.join(",")})` : path;
 }
 
 function applySelect(def: CollectionDef, item: Item, select: ReadonlySet<string> | undefined): Item {

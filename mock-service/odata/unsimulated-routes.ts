@@ -1,6 +1,7 @@
 /**
  * A path under /beta that Graph serves and the mock does not: a navigation Graph declares on a
- * user, a group or a managed device (`/users/{id}/memberOf`), an Intune device action
+ * user, a group, a managed device or deviceManagement (`/users/{id}/memberOf`,
+ * `/deviceManagement/detectedApps`), an Intune device action
  * (`.../managedDevices/{id}/syncDevice`), Graph's bulk device action (`.../managedDevices/executeAction`),
  * a compliance or configuration report (`.../deviceCompliancePolicies/{id}/deviceStatuses`) or a
  * type-cast segment (`/groups/{id}/members/microsoft.graph.user`).
@@ -10,6 +11,21 @@
  */
 import { ApiError } from "../http/errors.js";
 import { GRAPH_NAVIGATION } from "./graph-declared.js";
+import { DEVICE_MANAGEMENT_NAVIGATION } from "./graph-device-management.js";
+
+/** Graph's navigations by entity type: those of user, group and managedDevice, and the deviceManagement singleton's. */
+const NAVIGATION: Readonly<Record<string, readonly string[]>> = {
+  ...GRAPH_NAVIGATION,
+  "microsoft.graph.deviceManagement": DEVICE_MANAGEMENT_NAVIGATION,
+};
+
+/** What the mock serves in place of a navigation it does not, by entity type and lower-case name. */
+const INSTEAD: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "microsoft.graph.deviceManagement": {
+    detectedapps:
+      "the mock keeps each device's apps: GET /beta/deviceManagement/managedDevices/{id}/detectedApps, or inline with GET /beta/deviceManagement/managedDevices/{id}?$expand=detectedApps",
+  },
+};
 
 /**
  * The actions Graph beta binds to managedDevice, as its resource page lists them
@@ -189,8 +205,11 @@ export function unsimulatedRoute(method: string, path: string, served: (itemPath
     }
     const report = REPORTS[found.type]?.[segment.toLowerCase()];
     if (report !== undefined) return notImplemented(`${route}: '${segment}' is one of Graph's report navigations on ${found.type}; ${report}`);
-    if (GRAPH_NAVIGATION[found.type]?.some((name) => name.toLowerCase() === segment.toLowerCase())) {
-      return notImplemented(`${route}: the ${found.type} navigation '${segment}' is a Graph route the mock does not simulate; under ${found.template} ${here}`);
+    if (NAVIGATION[found.type]?.some((name) => name.toLowerCase() === segment.toLowerCase())) {
+      const instead = INSTEAD[found.type]?.[segment.toLowerCase()];
+      return notImplemented(
+        `${route}: the ${found.type} navigation '${segment}' is a Graph route the mock does not simulate; ${instead === undefined ? "" : `${instead}; `}under ${found.template} ${here}`,
+      );
     }
     return undefined;
   }

@@ -105,7 +105,9 @@ export class ProfileService {
       displayName,
       description: input.description ?? CLEARED.description,
       enrollmentMode,
-      // Graph's default is false; a profile that names a network clearly means to configure it.
+      // Left out, it follows the SSID: Graph's text says both "Default value is TRUE" and that false
+      // or undefined ignores the Wi-Fi properties, and the admin center has no such switch, only the
+      // SSID (docs/provisioning-facts.md §3). A PATCH keeps it; the route warns of settings it leaves out.
       configureWifi: input.configureWifi ?? wifiSsid !== "",
       wifiSsid,
       wifiHidden: input.wifiHidden ?? false,

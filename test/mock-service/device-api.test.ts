@@ -267,6 +267,47 @@ describe("check-in", () => {
     ]);
   });
 
+  // Before, 400 "the query option $expand is not supported on this route": inventory scripts read a
+  // device's apps with it (managedDevices('{id}')?$expand=detectedApps, then .detectedApps).
+  it("puts a device's detected apps inline with $expand=detectedApps, as Graph answers one device", async () => {
+    const t = service();
+    const { device } = await enrolledDevice(t);
+    const list = (await t.admin("GET", `${DEVICES}/${device.deviceId}/detectedApps`)).body.value;
+    const one = await t.admin("GET", `${DEVICES}('${device.deviceId}')?$expand=detectedApps`);
+    expect(one.status).toBe(200);
+    expect(one.body["@odata.context"]).toBe(`${t.url}/beta/$metadata#deviceManagement/managedDevices(detectedApps())/$entity`);
+    expect(one.body).toMatchObject({ id: device.deviceId, operatingSystem: "AndroidAOSP" });
+    expect(one.body.detectedApps).toEqual(list);
+    expect(list.length).toBeGreaterThan(0);
+    // With $select (and spelt as a PowerShell batch spells it): the properties named, then the apps.
+    const selected = await t.admin("GET", `${DEVICES}/${device.deviceId}?$select=id,devicename&$expand=DetectedApps`);
+    expect(Object.keys(selected.body)).toEqual(["@odata.context", "@odata.type", "id", "deviceName", "detectedApps"]);
+    expect(selected.body["@odata.context"]).toContain("managedDevices(id,deviceName,detectedApps())/$entity");
+    // Without it, no apps; what the mock cannot expand is refused by name, not ignored.
+    expect((await t.admin("GET", `${DEVICES}/${device.deviceId}`)).body.detectedApps).toBeUndefined();
+    const refusals: [string, RegExp][] = [
+      ["users", /\$expand: 'users' is not a navigation property of 'microsoft.graph.managedDevice' that the mock expands; it expands detectedApps/],
+      ["*", /'\*' is not a navigation property/],
+      ["detectedApps($select=version)", /options inside the parentheses of 'detectedApps\(\$select=version\)' are not supported.*write \$expand=detectedApps/],
+    ];
+    for (const [expand, message] of refusals) {
+      const error = errorOf(await t.admin("GET", `${DEVICES}/${device.deviceId}?$expand=${encodeURIComponent(expand)}`));
+      expect(error, expand).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(error.message, expand).toMatch(message);
+    }
+    expect(errorOf(await t.admin("GET", `${DEVICES}?$expand=detectedApps`)).status).toBe(400);
+  });
+
+  // Before, the list's refusal named the options it takes and nothing more.
+  it("refuses $expand on the device list, naming the one-device GET that takes it", async () => {
+    const t = service();
+    const refused = errorOf(await t.admin("GET", `${DEVICES}?$expand=detectedApps`));
+    expect(refused).toMatchObject({ status: 400, code: "invalidRequest" });
+    expect(refused.message).toMatch(
+      /^the query option \$expand is not supported on this route; it supports .*; a device's detected apps come with one device: GET \/beta\/deviceManagement\/managedDevices\/\{id\}\?\$expand=detectedApps$/,
+    );
+  });
+
   it("keeps the apps of the latest check-in: the same list again, then one updated and one removed", async () => {
     const t = service();
     const { device } = await enrolledDevice(t);

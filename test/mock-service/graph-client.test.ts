@@ -170,6 +170,9 @@ describe("the official Graph client against the mock service", () => {
       "Company Portal 5.0.6235.0",
       "Intune 24.9.2",
     ]);
+    // The same apps inline, as inventory scripts read them: the client's expand() sends $expand.
+    const inline = await graph.api(`/deviceManagement/managedDevices/${device.deviceId}`).select(["id", "deviceName"]).expand("detectedApps").get();
+    expect(inline.detectedApps).toEqual(detected.value);
 
     // Wipe (pending until the device acknowledges), then delete.
     await graph.api(`/deviceManagement/managedDevices/${device.deviceId}/wipe`).post({ keepEnrollmentData: false, keepUserData: false });

@@ -73,10 +73,13 @@ function resolve(schema: Schema, fragment: string, { action = false } = {}): str
         throw new Error(`${fragment}: ${type} has no navigation property '${name}'`);
       }
     }
-    // A $select list (unquoted names), not a key.
+    // A $select list (unquoted names), not a key; `name()` is a navigation property $expand put inline.
     if (args !== undefined && !args.includes("'") && !action) {
       for (const property of args.split(",")) {
-        if (member(schema, type!, property) === undefined) throw new Error(`${fragment}: ${type} has no property '${property}'`);
+        const expanded = /^(\w+)\(\)$/.exec(property)?.[1];
+        if (expanded !== undefined) {
+          if (member(schema, type!, expanded)?.$Kind !== "NavigationProperty") throw new Error(`${fragment}: ${type} has no navigation property '${expanded}'`);
+        } else if (member(schema, type!, property) === undefined) throw new Error(`${fragment}: ${type} has no property '${property}'`);
       }
     }
   });
@@ -155,6 +158,7 @@ describe("$metadata", () => {
       ["GET", DEVICES],
       ["GET", `${DEVICES}/${ids.device}`],
       ["GET", `${DEVICES}/${ids.device}/detectedApps`],
+      ["GET", `${DEVICES}/${ids.device}?$select=id,deviceName&$expand=detectedApps`],
       ["POST", `${DEVICES}/${ids.device}/rebootNow`, {}],
       ["POST", `${DEVICES}/${ids.device}/resetPasscode`, {}],
       ["POST", `${DEVICES}/${ids.device}/remoteLock`, {}],

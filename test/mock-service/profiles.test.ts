@@ -246,6 +246,40 @@ describe("reading, changing and deleting profiles", () => {
     expect(payload[`${P}WIFI_PASSWORD`]).toBe("0123456789");
   });
 
+  // Before, a PATCH that gave a profile without Wi-Fi its network answered 200 with no word that the
+  // QR code leaves it out (configureWifi stays false, as a PATCH keeps what it does not send).
+  it("warns when Wi-Fi settings are sent that configureWifi false leaves out of the QR code, and how to use them", async () => {
+    const t = service();
+    const profile = await createProfile(t);
+    const wifi = { wifiSsid: "Lab", wifiSecurityType: "wpa", wifiPassword: "password123" };
+    const left = await t.admin("PATCH", `${PROFILES}/${profile.id}`, wifi);
+    expect(left.status).toBe(200);
+    expect(left.body.configureWifi).toBe(false);
+    expect(payloadOf(left.body)[`${P}WIFI_SSID`]).toBeUndefined();
+    expect(left.headers.get("warning")).toMatch(
+      /^299 aosp-sim "configureWifi is false on this profile, so the QR code leaves out wifiSsid, wifiSecurityType, wifiPassword .*send 'configureWifi': true to use them"$/,
+    );
+    // Decided either way, nothing is said; sent back as read, nothing is either.
+    const off = await t.admin("PATCH", `${PROFILES}/${profile.id}`, { ...wifi, configureWifi: false });
+    expect(off.headers.get("warning")).toBeNull();
+    const on = await t.admin("PATCH", `${PROFILES}/${profile.id}`, { ...wifi, configureWifi: true });
+    expect(on.headers.get("warning")).toBeNull();
+    expect(payloadOf(on.body)[`${P}WIFI_SSID`]).toBe("Lab");
+    const { qrCodeImage: _image, ...read } = on.body;
+    expect((await t.admin("PATCH", `${PROFILES}/${profile.id}`, read)).headers.get("warning")).toBeNull();
+    // A create with a key and no network: the SSID is what is missing.
+    const keyOnly = await t.admin("POST", PROFILES, {
+      displayName: "Key only",
+      enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice",
+      wifiSecurityType: "wpa",
+      wifiPassword: "password123",
+    });
+    expect(keyOnly.status).toBe(201);
+    expect(keyOnly.headers.get("warning")).toMatch(/no network \(no wifiSsid\), so configureWifi is false and the QR code leaves out wifiSecurityType, wifiPassword: give wifiSsid/);
+    const plain = await t.admin("POST", PROFILES, { displayName: "Plain", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+    expect(plain.headers.get("warning")).toBeNull();
+  });
+
   it("accepts a GET-modify-PATCH round trip; a new token expiry is ignored with a warning naming createToken; the mode cannot change", async () => {
     const t = service();
     const profile = await createProfile(t);

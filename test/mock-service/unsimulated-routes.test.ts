@@ -162,6 +162,26 @@ describe("Graph routes the mock does not simulate", () => {
     expect(errorOf(await t.admin("GET", "/beta/deviceManagement/shoes"))).toMatchObject({ status: 400, code: "BadRequest" });
   });
 
+  // Before, 400 "Resource not found for the segment 'detectedApps'": the navigations of the
+  // deviceManagement singleton were not known, so Graph's tenant-wide lists read as typos.
+  it("answers the deviceManagement navigations Graph declares that the mock does not serve 501, detectedApps naming the per-device routes", async () => {
+    const t = service();
+    const apps = errorOf(await t.admin("GET", "/beta/deviceManagement/detectedApps"));
+    expect(apps).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(apps.message).toContain("GET /beta/deviceManagement/detectedApps: the microsoft.graph.deviceManagement navigation 'detectedApps' is a Graph route the mock does not simulate");
+    expect(apps.message).toContain("GET /beta/deviceManagement/managedDevices/{id}/detectedApps, or inline with GET /beta/deviceManagement/managedDevices/{id}?$expand=detectedApps");
+    expect(apps.message).toContain("GET /beta/deviceManagement/managedDevices");
+    const deeper = errorOf(await t.admin("GET", "/beta/deviceManagement/detectedApps/abc/managedDevices"));
+    expect(deeper).toMatchObject({ status: 501, code: "notImplemented" });
+    expect(deeper.message).toContain("GET /beta/deviceManagement/detectedApps/...");
+    for (const path of ["/beta/deviceManagement/managedDeviceOverview", "/beta/deviceManagement/deviceCategories", "/beta/deviceManagement/auditEvents"]) {
+      expect(errorOf(await t.admin("GET", path)), path).toMatchObject({ status: 501, code: "notImplemented" });
+    }
+    // Those it serves are served; one Graph lacks keeps Graph's refusal.
+    expect((await t.admin("GET", "/beta/deviceManagement/roleScopeTags")).status).toBe(200);
+    expect(errorOf(await t.admin("GET", "/beta/deviceManagement/shoes"))).toMatchObject({ status: 400, code: "BadRequest" });
+  });
+
   it("keeps Graph's refusal for a segment Graph lacks", async () => {
     const t = service();
     const user = await licensedUser(t);

@@ -220,11 +220,23 @@ export const listUserDevicesSchema = route({
   response: { 200: listOf(managedDeviceSchema), ...errors(400, 401, 404) },
 });
 
+/** What one device's GET may put inline with `$expand`. */
+export const DEVICE_EXPANDABLE = ["detectedApps"] as const;
+
 export const getDeviceSchema = route({
-  summary: "Get a managed device ($select)",
+  summary: "Get a managed device ($select; $expand=detectedApps puts its detected apps inline)",
   params: idParams,
-  querystring: entityQuerystring,
-  response: { 200: managedDeviceSchema, ...errors(400, 401, 404) },
+  querystring: {
+    ...entityQuerystring,
+    properties: {
+      ...entityQuerystring.properties,
+      $expand: { type: "string", maxLength: 200, description: "detectedApps: the apps the device reported, as an array in the answer" },
+    },
+  },
+  response: {
+    200: { ...managedDeviceSchema, properties: { ...managedDeviceSchema.properties, detectedApps: { type: "array", items: detectedAppSchema } } },
+    ...errors(400, 401, 404),
+  },
 });
 
 export const wipeDeviceSchema = route({

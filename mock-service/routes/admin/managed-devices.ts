@@ -9,6 +9,7 @@ import { reportedFacts, type ReportedSettings } from "../../domain/reported-fact
 import { AOSP_DEVICE_OS_TYPE } from "../../membership-rule/index.js";
 import { odataEntity, odataList } from "../../odata/collection.js";
 import { requiredEquality } from "../../odata/filter-eval.js";
+import { parseExpand } from "../../odata/expand.js";
 import { keysetSegment } from "../../odata/source.js";
 import { isManagedPackage, PACKAGE_LABELS } from "../../packages/catalog.js";
 import type { Services } from "../../services/index.js";
@@ -22,6 +23,7 @@ import {
   DETECTED_APPS,
   MANAGED_DEVICES,
   deleteDeviceSchema,
+  DEVICE_EXPANDABLE,
   detectedAppsSchema,
   getDeviceSchema,
   listDevicesSchema,
@@ -230,8 +232,24 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
     return { many, one: (device: DeviceView) => many([device])[0]! };
   };
 
+  /** The apps a device reported, as Graph's detectedApps (its own list, or inline with $expand). */
+  function detectedApps(deviceId: string): Record<string, unknown>[] {
+    return ctx.store.devices.apps(deviceId).map((app) => ({
+      // Graph's detectedApp id identifies the app and version across devices.
+      id: createHash("sha256").update(`${app.packageName}@${app.versionName}`).digest("hex").slice(0, 44),
+      displayName: isManagedPackage(app.packageName) ? PACKAGE_LABELS[app.packageName] : app.packageName,
+      version: app.versionName,
+      sizeInByte: 0,
+      deviceCount: 1,
+      publisher: isManagedPackage(app.packageName) ? "Microsoft Corporation" : null,
+      platform: "androidOSP",
+    }));
+  }
+
   return async (app) => {
-    app.get(PATH, { schema: listDevicesSchema }, async (request) => {
+    // Graph refuses $expand=detectedApps on the list too; one device's GET takes it.
+    const listHints = { $expand: `a device's detected apps come with one device: GET ${PATH}/{id}?$expand=detectedApps` };
+    app.get(PATH, { schema: listDevicesSchema, config: { refusedOptionHints: listHints } }, async (request) => {
       const graph = graphing();
       const { devices: store } = ctx.store;
       const segment = keysetSegment<DeviceView, Cursor>({
@@ -277,9 +295,12 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
       });
     });
 
-    app.get<IdParams>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) =>
-      odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphing().one(devices.visible(request.params.id))),
-    );
+    app.get<IdParams & { Querystring: { $expand?: string } }>(`${PATH}/:id`, { schema: getDeviceSchema }, async (request) => {
+      const expand = parseExpand(request.query.$expand, MANAGED_DEVICES.entityType, DEVICE_EXPANDABLE);
+      const device = devices.visible(request.params.id);
+      const expanded = expand.includes("detectedApps") ? { detectedApps: detectedApps(device.id) } : {};
+      return odataEntity(MANAGED_DEVICES, request, ctx.baseUrl(), graphing().one(device), expanded);
+    });
 
     app.post<IdParams>(`${PATH}/:id/wipe`, { schema: wipeDeviceSchema }, async (request, reply) => {
       devices.wipe(request.params.id);
@@ -315,17 +336,7 @@ export function managedDeviceRoutes(services: Services): FastifyPluginAsync {
 
     app.get<IdParams>(`${PATH}/:id/detectedApps`, { schema: detectedAppsSchema }, async (request) => {
       const device = devices.visible(request.params.id);
-      const apps = ctx.store.devices.apps(device.id).map((app) => ({
-        // Graph's detectedApp id identifies the app and version across devices.
-        id: createHash("sha256").update(`${app.packageName}@${app.versionName}`).digest("hex").slice(0, 44),
-        displayName: isManagedPackage(app.packageName) ? PACKAGE_LABELS[app.packageName] : app.packageName,
-        version: app.versionName,
-        sizeInByte: 0,
-        deviceCount: 1,
-        publisher: isManagedPackage(app.packageName) ? "Microsoft Corporation" : null,
-        platform: "androidOSP",
-      }));
-      return odataList(DETECTED_APPS, request, ctx.baseUrl(), apps, {
+      return odataList(DETECTED_APPS, request, ctx.baseUrl(), detectedApps(device.id), {
         contextPath: `${MANAGED_DEVICES.contextPath}('${device.id}')/detectedApps`,
       });
     });

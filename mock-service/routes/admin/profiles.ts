@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { iso } from "../../context.js";
 import { entityEnvelope, refuseReadOnlyChanges } from "../../http/odata.js";
 import { odataEntity, odataList, selectedProperties } from "../../odata/collection.js";
+import { wifiLeftOut } from "../../domain/wifi-left-out.js";
 import type { Services } from "../../services/index.js";
 import { refuseOtherODataType, refuseTypeChange } from "../../services/odata-type.js";
 import type { ProfileView, ProfileWrite } from "../../services/profiles.js";
@@ -28,6 +29,10 @@ type IdParams = { Params: { id: string } };
 
 /** The entity set's type: the only one a create or a PATCH may name. */
 const PROFILE_ODATA_TYPE = "#microsoft.graph.androidDeviceOwnerEnrollmentProfile";
+
+function warnings(warning: string | null): string[] {
+  return warning === null ? [] : [warning];
+}
 
 export function profileRoutes(services: Services): FastifyPluginAsync {
   const { profiles, ctx } = services;
@@ -79,6 +84,7 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
       // Another type named is another entity, never a profile (before, created as a profile anyway).
       refuseOtherODataType(request.body, PROFILE_ODATA_TYPE, "a profile of androidDeviceOwnerEnrollmentProfiles");
       const profile = profiles.create(request.body);
+      addWarningHeaders(reply, warnings(wifiLeftOut(request.body, profile)));
       reply.code(201).header("Location", `${ctx.baseUrl()}${PROFILES_PATH}/${profile.id}`);
       return entity(profile.id);
     });
@@ -106,8 +112,8 @@ export function profileRoutes(services: Services): FastifyPluginAsync {
         const ignored = refuseReadOnlyChanges(request.body, current, PROFILE_READ_ONLY);
         // Another type named is another entity, not this one changed (before, accepted and ignored).
         refuseTypeChange(request.body, PROFILE_ODATA_TYPE, "this profile");
-        profiles.update(request.params.id, request.body);
-        addWarningHeaders(reply, ignored);
+        const updated = profiles.update(request.params.id, request.body);
+        addWarningHeaders(reply, [...ignored, ...warnings(wifiLeftOut(request.body, updated))]);
         return entity(request.params.id);
       },
     );
