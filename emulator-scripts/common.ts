@@ -99,8 +99,12 @@ function outputDirError(dir: string, problem: FolderProblem): InputError {
  * the emulator's -snapshot takes the name as a file name in the AVD's snapshots folder.
  */
 export function snapshotNameOption(name: string, where: string): string {
-  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
-    throw new InputError(`"${name}" is not a snapshot name`, { where, hint: 'use letters, digits, ".", "_" and "-", e.g. welcome' });
+  const hint = 'use letters, digits, ".", "_" and "-", e.g. welcome';
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) throw new InputError(`"${name}" is not a snapshot name`, { where, hint });
+  // The emulator keeps a snapshot in snapshots/NAME and, when a save fails, deletes that folder
+  // (Snapshotter::deleteSnapshot, path_delete_dir): "." is every snapshot, ".." the AVD itself.
+  if (name === "." || name === "..") {
+    throw new InputError(`"${name}" is not a snapshot name: it names a folder, not a snapshot of its own, in the AVD's snapshots folder`, { where, hint });
   }
   return name;
 }

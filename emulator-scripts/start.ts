@@ -26,6 +26,7 @@ import { removeAtExit } from "../agent/protocol/leftovers.js";
 import { Adb, AdbError, EMULATOR_TRUSTS, formatSeconds, listDevices, runTool } from "../agent/device/adb/adb.js";
 import { sniffImageFormat } from "../agent/qr/image-format.js";
 import { describeTaken, nextFreePort, takenPorts, whoHolds } from "./ports.js";
+import { avdFolder, snapshotsOf } from "./avd-folder.js";
 import { asFailure, makeOutputDir, saveScreenshot, ScriptFailure, ScriptInterrupted, snapshotNameOption, waitFor, type ScriptIo, type WaitClock } from "./common.js";
 
 export interface StartOptions {
@@ -96,6 +97,7 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
       hint: avds.length > 0 ? `use one of: ${avds.join(", ")}` : CREATE_AVD_HINT,
     });
   }
+  if (options.snapshot !== undefined) refuseMissingSnapshot(options.avd, options.snapshot, options.port, io);
   const attached = await listDevices();
   if (attached.has(serial)) {
     throw new ScriptFailure(`${serial} is already running`, `stop it (\`adb -s ${serial} emu kill\`) or pick another --port`);
@@ -138,6 +140,27 @@ export async function startEmulator(options: StartOptions, io: ScriptIo): Promis
   hung?.keep();
   child.unref();
   return { serial, pid: child.pid!, log, poster, posterVia };
+}
+
+/**
+ * Refuses a --snapshot the AVD does not have: the emulator would not refuse it, but say "Cold
+ * boot: missing snapshot files" in a window -no-window does not show and boot cold, and the start
+ * would report a device booted from a snapshot it never loaded (avd-folder.ts). When the AVD's
+ * folder cannot be found, the emulator is left to it, and the progress says so.
+ */
+function refuseMissingSnapshot(avd: string, snapshot: string, port: number, io: ScriptIo): void {
+  const folder = avdFolder(avd);
+  if (folder === null) {
+    io.progress(`cannot check that the AVD ${avd} has the snapshot "${snapshot}" (its folder is not under $ANDROID_AVD_HOME or ~/.android/avd): an emulator given a snapshot its AVD lacks boots cold`);
+    return;
+  }
+  const snapshots = snapshotsOf(folder);
+  if (snapshots.includes(snapshot)) return;
+  const has = snapshots.length > 0 ? `use one of: ${snapshots.join(", ")}` : `it has none yet: start it without --snapshot, bring it to the state to keep, and save it with \`aosp-sim emulator snapshot save ${snapshot} --serial emulator-${port}\``;
+  throw new InputError(`the AVD ${avd} has no snapshot "${snapshot}" (no ${join(folder, "snapshots", snapshot, "snapshot.pb")}): the emulator would boot cold instead`, {
+    where: "--snapshot",
+    hint: `${has}; or leave --snapshot out for a cold boot`,
+  });
 }
 
 /**

@@ -340,6 +340,20 @@ describe("aosp-sim emulator refuses other bad options at once (exit 2)", { timeo
     expectBadOption(result, /^aosp-sim: snapshot NAME: "my snap" is not a snapshot name$/m, /fix: use letters, digits, "\.", "_" and "-", e\.g\. welcome/);
   });
 
+  // Before, "." and ".." went to the console and the emulator: it keeps a snapshot in
+  // snapshots/NAME and deletes that folder when a save fails, which for ".." is the AVD's own folder.
+  it.each([
+    [["snapshot", "save", ".."], "snapshot NAME"],
+    [["snapshot", "load", "."], "snapshot NAME"],
+    [["start", "--avd", "Pixel_6_API_34", "--snapshot", ".."], "--snapshot"],
+  ])("a snapshot name that is no folder of its own: %j", async (args, where) => {
+    android.scenario(bootedDevice());
+    const name = args.includes("--snapshot") ? args.at(-1)! : args[2]!;
+    const result = await aospSim(["emulator", ...args, ...(args[0] === "start" ? ["--output", android.dir] : serial)], { killAfterMs: 20_000 });
+    expectBadOption(result, new RegExp(`^aosp-sim: ${where}: "${name.replace(/\./g, "\\.")}" is not a snapshot name: it names a folder, not a snapshot of its own, in the AVD's snapshots folder$`, "m"), /fix: use letters, digits, "\.", "_" and "-", e\.g\. welcome/);
+    expect(android.lines()).toEqual([]);
+  });
+
   // Before, provision failed (exit 1, after reading the device) and verify took it as the owner to expect.
   it.each([
     ["provision", "--admin"],

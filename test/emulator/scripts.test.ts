@@ -116,6 +116,72 @@ describe("emulator start", () => {
     expect(progress.at(-1)).toBe(`the emulator console refused \`virtualscene-image wall ${QR}\`: unknown command, try 'help': keeping the poster given at launch (-virtualscene-poster), which the emulator took without complaint`);
   });
 
+  // Before, a --snapshot the AVD lacked was passed to the emulator, which boots cold then (saying
+  // so only in the window -no-window does not have), and the start said the device booted.
+  describe("with --snapshot, checked against the AVD's snapshots on this computer", () => {
+    /** An ANDROID_AVD_HOME holding Pixel_6_API_34.ini, whose `path` names a folder elsewhere with these snapshots. */
+    function avdHome(name: string, snapshots: string[], extra: (folder: string) => void = () => {}): string {
+      const home = join(android.dir, `avd-home-${name}`);
+      const folder = join(android.dir, `elsewhere-${name}`, "Pixel_6_API_34.avd");
+      mkdirSync(home, { recursive: true });
+      mkdirSync(join(folder, "snapshots"), { recursive: true });
+      writeFileSync(join(home, "Pixel_6_API_34.ini"), `avd.ini.encoding=UTF-8\npath=${folder}\npath.rel=avd/Pixel_6_API_34.avd\ntarget=android-34\n`);
+      for (const snapshot of snapshots) {
+        mkdirSync(join(folder, "snapshots", snapshot));
+        writeFileSync(join(folder, "snapshots", snapshot, "snapshot.pb"), "");
+      }
+      extra(folder);
+      vi.stubEnv("ANDROID_AVD_HOME", home);
+      return folder;
+    }
+    afterEach(() => vi.unstubAllEnvs());
+    const start = (snapshot: string) => startEmulator({ avd: "Pixel_6_API_34", port: 5554, wipeData: false, snapshot, bootTimeoutMs: 20_000, pollMs: 50 }, scriptIo());
+    const refusal = async (promise: Promise<unknown>): Promise<InputError> => {
+      const error = await promise.then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      return error as InputError;
+    };
+
+    it("refuses one the AVD lacks before anything is launched, naming those it has", async () => {
+      // A folder without snapshot.pb is no snapshot: the emulator's load opens that file first.
+      const folder = avdHome("typo", ["welcome", "default_boot"], (f) => mkdirSync(join(f, "snapshots", "half-saved")));
+      android.scenario(booting(EMULATOR_LOG));
+      const error = await refusal(start("welcom"));
+      expect(error.where).toBe("--snapshot");
+      expect(error.problem).toBe(`the AVD Pixel_6_API_34 has no snapshot "welcom" (no ${join(folder, "snapshots", "welcom", "snapshot.pb")}): the emulator would boot cold instead`);
+      expect(error.hint).toBe("use one of: default_boot, welcome; or leave --snapshot out for a cold boot");
+      expect(android.calls().filter((c) => c.tool === "emulator" && c.args[0] === "-avd")).toEqual([]);
+      expect(await refusal(start("half-saved"))).toMatchObject({ where: "--snapshot" });
+    });
+
+    it("says how to make one when the AVD has none", async () => {
+      avdHome("none", []);
+      android.scenario(booting(EMULATOR_LOG));
+      const error = await refusal(start("welcome"));
+      expect(error.hint).toBe("it has none yet: start it without --snapshot, bring it to the state to keep, and save it with `aosp-sim emulator snapshot save welcome --serial emulator-5554`; or leave --snapshot out for a cold boot");
+    });
+
+    it("boots from one the AVD has", async () => {
+      avdHome("has", ["welcome"]);
+      android.scenario(booting(EMULATOR_LOG));
+      progress.length = 0;
+      const result = await start("welcome");
+      started.push(result.pid);
+      expect(android.calls().find((c) => c.args[0] === "-avd")!.args.slice(-2)).toEqual(["-snapshot", "welcome"]);
+      expect(progress.filter((line) => line.startsWith("cannot check"))).toEqual([]);
+    });
+
+    it("leaves it to the emulator, saying so, when the AVD's folder cannot be found", async () => {
+      vi.stubEnv("ANDROID_AVD_HOME", "");
+      vi.stubEnv("ANDROID_SDK_HOME", join(android.dir, "sdk-home"));
+      android.scenario(booting(EMULATOR_LOG));
+      progress.length = 0;
+      const result = await start("welcome");
+      started.push(result.pid);
+      expect(progress).toContain('cannot check that the AVD Pixel_6_API_34 has the snapshot "welcome" (its folder is not under $ANDROID_AVD_HOME or ~/.android/avd): an emulator given a snapshot its AVD lacks boots cold');
+    });
+  });
+
   describe("with a --qr whose path has spaces (the emulator's option cannot hold them)", () => {
     /** The QR code at a path with a space, and a temporary folder (TMPDIR) of the test's own. */
     function spacedQr(name: string): { qr: string; temp: string } {
