@@ -6,17 +6,20 @@
  * as no bytes, or as two zero bytes when only that "wrong zero" form verified the MAC; PBES2
  * (RFC 8018, PBKDF2 then a block cipher) takes it as no bytes.
  *
- * Only ciphers node:crypto carries under OpenSSL 3's default provider are decrypted: triple DES
- * and AES. RC2 and RC4 (OpenSSL 1.1's default for certificates, `openssl pkcs12 -legacy`) need
- * OpenSSL's legacy provider, so such content is left unjudged (null).
+ * Triple DES and AES run on node:crypto; RC2 (OpenSSL 1.1's default for certificates, `openssl
+ * pkcs12 -legacy`), which Node's OpenSSL 3 keeps in its unloaded legacy provider, on
+ * pkcs12-rc2.ts. RC4 schemes are left unjudged (null).
  */
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import { children, hex, type DerElement, integerValue, pkcs12Kdf } from "./pkcs12-der.js";
+import { rc2CbcDecrypt } from "./pkcs12-rc2.js";
 
-/** PKCS#12 PBE OIDs (1.2.840.113549.1.12.1.x) node can run: cipher name and key size. */
+/** PKCS#12 PBE OIDs (1.2.840.113549.1.12.1.x) read here: cipher name and key size. */
 const PKCS12_PBE: Readonly<Record<string, { cipher: string; keySize: number }>> = {
   "2a864886f70d010c0103": { cipher: "des-ede3-cbc", keySize: 24 }, // pbeWithSHAAnd3-KeyTripleDES-CBC
   "2a864886f70d010c0104": { cipher: "des-ede-cbc", keySize: 16 }, // pbeWithSHAAnd2-KeyTripleDES-CBC
+  "2a864886f70d010c0105": { cipher: "rc2-cbc", keySize: 16 }, // pbeWithSHAAnd128BitRC2-CBC
+  "2a864886f70d010c0106": { cipher: "rc2-cbc", keySize: 5 }, // pbeWithSHAAnd40BitRC2-CBC
 };
 
 /** PBES2 encryption schemes: cipher name and key size. */
@@ -43,6 +46,7 @@ const PBKDF2 = "2a864886f70d01050c";
 export const MAX_ITERATIONS = 1_000_000;
 
 function decipher(cipher: string, key: Buffer, iv: Buffer, data: Uint8Array): Buffer | null {
+  if (cipher === "rc2-cbc") return rc2CbcDecrypt(key, iv, data);
   try {
     const d = createDecipheriv(cipher, key, iv);
     return Buffer.concat([d.update(data), d.final()]);

@@ -5,7 +5,9 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
-import { USER_PKCS12_TWO_ENTRIES_3DES_BASE64, USER_PKCS12_TWO_ENTRIES_BASE64 } from "../../fixtures/eap-stores.js";
+import {
+  USER_PKCS12_TWO_ENTRIES_3DES_BASE64, USER_PKCS12_TWO_ENTRIES_BASE64, USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64,
+} from "../../fixtures/eap-stores.js";
 import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64, USER_PKCS12_PASSWORD_BASE64 } from "../payload/support/eap-certificates.js";
 
 const temp = deviceTempDir("aosp-validate-device-");
@@ -220,6 +222,7 @@ describe("an EAP certificate that decodes but does not parse", () => {
   it.each([
     ["OpenSSL 3's AES", USER_PKCS12_TWO_ENTRIES_BASE64],
     ["triple DES", USER_PKCS12_TWO_ENTRIES_3DES_BASE64],
+    ["RC2, OpenSSL 1.1's default", USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64],
   ])("a PKCS#12 store of two entries (%s) is an error, and the device never joins the network", async (_how, store) => {
     const file = payloadFile("eap-user-two-entries.json", eap({ CA_CERTIFICATE: CA_CERTIFICATE_BASE64, USER_CERTIFICATE: store }));
     const checked = await validate(file);

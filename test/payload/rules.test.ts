@@ -7,6 +7,7 @@ import { RULES, ruleInfo, type RuleSetName } from "../../agent/payload/index.js"
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../../agent/protocol/intune-conventions.js";
 import {
   USER_PKCS12_CERTIFICATE_ONLY_BASE64, USER_PKCS12_LEGACY_RC2_BASE64, USER_PKCS12_TWO_ENTRIES_BASE64,
+  USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64,
 } from "../../fixtures/eap-stores.js";
 import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64 } from "./support/eap-certificates.js";
 import { check, findingOf, HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
@@ -93,6 +94,9 @@ const CASES: Case[] = [
     doesNot: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_BASE64 })) },
   // Before, a store of two entries passed; findAliasFromKeystore refuses it and the EAP settings are dropped.
   { rule: "wifi-eap-certificate-unreadable", triggers: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_TWO_ENTRIES_BASE64 })),
+    doesNot: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_LEGACY_RC2_BASE64 })) },
+  // Before, a store whose certificates are under RC2 (OpenSSL 1.1's default) was left unjudged; node cannot run RC2.
+  { rule: "wifi-eap-certificate-unreadable", triggers: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64 })),
     doesNot: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_LEGACY_RC2_BASE64 })) },
   { rule: "wifi-keys-without-ssid", triggers: payloadWith({ ...noWifi, [KEYS.WIFI_PASSWORD]: "x" }), doesNot: payloadWith(noWifi) },
   { rule: "wifi-credentials-in-qr", triggers: payloadWith(wpa("correct horse")), doesNot: payloadWith({}) },
