@@ -13,7 +13,7 @@
  * earlier one), their union does not. `engineIsKeyEntry` asks the key table.
  */
 import { children, derElement, type DerElement, hex } from "./pkcs12-der.js";
-import { decryptWithEmptyPassword } from "./pkcs12-cipher.js";
+import { decryptWithEmptyPassword, type IterationBudget, MAX_ITERATIONS } from "./pkcs12-cipher.js";
 
 const OID = {
   data: "2a864886f70d010701",
@@ -95,7 +95,9 @@ function readSafeContents(bytes: Uint8Array): Bag[] | null {
 }
 
 /** The content of one ContentInfo of the AuthenticatedSafe: its bags, [] for a type Android skips, null when unreadable. */
-function contentInfoBags(bytes: Uint8Array, info: DerElement, wrongZero: boolean): { bags: Bag[]; encrypted: boolean } | null {
+function contentInfoBags(
+  bytes: Uint8Array, info: DerElement, wrongZero: boolean, budget: IterationBudget,
+): { bags: Bag[]; encrypted: boolean } | null {
   const [type, explicit] = (info.tag === 0x30 ? children(bytes, info) : null) ?? [];
   if (type?.tag !== 0x06 || explicit?.tag !== 0xa0) return null;
   const inner = derElement(bytes, explicit.start);
@@ -110,7 +112,7 @@ function contentInfoBags(bytes: Uint8Array, info: DerElement, wrongZero: boolean
   const [, encryptedContentInfo] = (inner.tag === 0x30 ? children(bytes, inner) : null) ?? [];
   const [, algorithm, content] = (encryptedContentInfo?.tag === 0x30 ? children(bytes, encryptedContentInfo) : null) ?? [];
   if (algorithm === undefined || content?.tag !== 0x80) return null;
-  const plain = decryptWithEmptyPassword(bytes, algorithm, bytes.subarray(content.start, content.end), wrongZero);
+  const plain = decryptWithEmptyPassword(bytes, algorithm, bytes.subarray(content.start, content.end), wrongZero, budget);
   const bags = plain && readSafeContents(plain);
   return bags && { bags, encrypted: true };
 }
@@ -125,8 +127,10 @@ export function pkcs12Entries(authenticatedSafe: Uint8Array, wrongZero: boolean)
   const keys = new IgnoresCase();
   const certificates: Bag[] = [];
   let unmarked = false;
+  // Real stores hold one or two encrypted contents; all of them together get one count's worth.
+  const budget: IterationBudget = { iterations: MAX_ITERATIONS };
   for (const info of children(authenticatedSafe, safe) ?? [null]) {
-    const content = info === null ? null : contentInfoBags(authenticatedSafe, info, wrongZero);
+    const content = info === null ? null : contentInfoBags(authenticatedSafe, info, wrongZero, budget);
     if (content === null) return null;
     for (const bag of content.bags) {
       if (bag.type === OID.certBag) {

@@ -45,6 +45,21 @@ const PBKDF2 = "2a864886f70d01050c";
 /** A count beyond any exporter's (2048 to 100000 are usual) is left unjudged rather than hashed for seconds. */
 export const MAX_ITERATIONS = 1_000_000;
 
+/**
+ * Key-derivation iterations left for one store: every encrypted content costs its own derivation,
+ * so without a shared allowance a store of many contents would keep a check busy for a minute.
+ */
+export interface IterationBudget {
+  iterations: number;
+}
+
+/** Takes `cost` iterations from the budget; false (and nothing taken) when they are not there. */
+function spend(budget: IterationBudget, cost: number): boolean {
+  if (cost > budget.iterations) return false;
+  budget.iterations -= cost;
+  return true;
+}
+
 function decipher(cipher: string, key: Buffer, iv: Buffer, data: Uint8Array): Buffer | null {
   if (cipher === "rc2-cbc") return rc2CbcDecrypt(key, iv, data);
   try {
@@ -59,7 +74,9 @@ function decipher(cipher: string, key: Buffer, iv: Buffer, data: Uint8Array): Bu
  * The plaintext of `data` encrypted under the AlgorithmIdentifier `algorithm`, or null when the
  * scheme is not one read here or the content does not decrypt.
  */
-export function decryptWithEmptyPassword(bytes: Uint8Array, algorithm: DerElement, data: Uint8Array, wrongZero: boolean): Buffer | null {
+export function decryptWithEmptyPassword(
+  bytes: Uint8Array, algorithm: DerElement, data: Uint8Array, wrongZero: boolean, budget: IterationBudget,
+): Buffer | null {
   const [oid, params] = (algorithm.tag === 0x30 ? children(bytes, algorithm) : null) ?? [];
   if (oid?.tag !== 0x06 || params?.tag !== 0x30) return null;
   const scheme = hex(bytes, oid);
@@ -67,7 +84,7 @@ export function decryptWithEmptyPassword(bytes: Uint8Array, algorithm: DerElemen
   if (pbe) {
     const [salt, count] = children(bytes, params) ?? [];
     const iterations = count ? integerValue(bytes, count) : null;
-    if (salt?.tag !== 0x04 || iterations === null || iterations < 1 || iterations > MAX_ITERATIONS) return null;
+    if (salt?.tag !== 0x04 || iterations === null || iterations < 1 || !spend(budget, 2 * iterations)) return null; // key, then IV
     const password = wrongZero ? Buffer.alloc(2) : Buffer.alloc(0);
     const saltBytes = Buffer.from(bytes.subarray(salt.start, salt.end));
     const sha1 = { name: "sha1", block: 64 };
@@ -81,14 +98,14 @@ export function decryptWithEmptyPassword(bytes: Uint8Array, algorithm: DerElemen
   if (kdfOid?.tag !== 0x06 || hex(bytes, kdfOid) !== PBKDF2 || kdfParams?.tag !== 0x30) return null;
   const [salt, count, ...rest] = children(bytes, kdfParams) ?? [];
   const iterations = count ? integerValue(bytes, count) : null;
-  if (salt?.tag !== 0x04 || iterations === null || iterations < 1 || iterations > MAX_ITERATIONS) return null;
+  if (salt?.tag !== 0x04 || iterations === null || iterations < 1) return null;
   // keyLength INTEGER OPTIONAL, then prf AlgorithmIdentifier DEFAULT hmacWithSHA1
   const prfElement = rest.find((e) => e.tag === 0x30);
   const prfOid = prfElement ? children(bytes, prfElement)?.[0] : undefined;
   const prf = prfOid === undefined ? "sha1" : prfOid.tag === 0x06 ? PBKDF2_PRFS[hex(bytes, prfOid)] : undefined;
   const [encOid, ivElement] = (encryption?.tag === 0x30 ? children(bytes, encryption) : null) ?? [];
   const cipher = encOid?.tag === 0x06 ? PBES2_CIPHERS[hex(bytes, encOid)] : undefined;
-  if (prf === undefined || cipher === undefined || ivElement?.tag !== 0x04) return null;
+  if (prf === undefined || cipher === undefined || ivElement?.tag !== 0x04 || !spend(budget, iterations)) return null;
   const key = pbkdf2Sync(Buffer.alloc(0), Buffer.from(bytes.subarray(salt.start, salt.end)), iterations, cipher.keySize, prf);
   return decipher(cipher.cipher, key, Buffer.from(bytes.subarray(ivElement.start, ivElement.end)), data);
 }
