@@ -9,12 +9,18 @@
  * maybeUpdateForEAPConfiguration catches and only logs, after the network was set to EAP and
  * before its EAP settings were attached: the network is added with none of them and never joins.
  *
+ * A store that loads is then asked for its one alias (findAliasFromKeystore): more than one
+ * throws a CertificateException ("Configuration must contain only one certificate"), caught the
+ * same way; none, or one that is not a key entry, leaves the network without a client key.
+ *
  * The CA certificate is parsed here as Android does (node:crypto's X509Certificate takes DER and
  * PEM). A PKCS#12 store is checked for its shape (a DER SEQUENCE holding version 3), for a MAC
- * that verifies with the empty password Android gives it, and for a private key where one can be
- * seen without decrypting (pkcs12.ts); Node has no PKCS#12 reader of its own.
+ * that verifies with the empty password Android gives it, and for its entries, read with that
+ * password as Android's BouncyCastle lists them (pkcs12.ts, pkcs12-aliases.ts); Node has no
+ * PKCS#12 reader of its own.
  */
 import { X509Certificate } from "node:crypto";
+import { javaBase64Problem } from "./java-base64.js";
 import { looksLikePkcs12, readPkcs12 } from "./pkcs12.js";
 
 /** The bytes java.util.Base64's basic decoder gives for a text it accepts (javaBase64Problem is null). */
@@ -58,12 +64,31 @@ export function userKeyStoreProblem(text: string): string | null {
     if (store.emptyPasswordOpens === false) {
       return "it is a PKCS#12 key store protected by a password, and Android opens it with the empty password (its MAC does not verify with it: \"PKCS12 key store mac invalid - wrong password\")";
     }
+    if (store.entries !== null && store.entries.length > 1) {
+      const names = store.entries.map((e) => `${JSON.stringify(e.alias)} (${e.key ? "a private key" : "a certificate"})`);
+      return `it is a PKCS#12 key store of ${store.entries.length} entries, ${names.join(", ")}, and Android takes a store of ` +
+        "exactly one (findAliasFromKeystore throws \"Configuration must contain only one certificate\"); a certificate " +
+        "becomes an entry of its own when it has a friendly name";
+    }
     return null;
   }
   const what = describeBytes(bytes);
   return what === "an X.509 certificate"
     ? "it decodes to an X.509 certificate alone, not a PKCS#12 key store holding the certificate and its private key"
     : `it decodes to ${what}, not a PKCS#12 key store`;
+}
+
+/**
+ * True when the user certificate is a key store Android loads whose one entry (or none) holds no
+ * private key: maybeUpdateClientKeyForEAPConfiguration then sets no client key and the network is
+ * added without one. False when it holds one, or when that could not be told.
+ */
+export function userKeyStoreLacksKey(text: string): boolean {
+  if (javaBase64Problem(text) !== null) return false;
+  const bytes = javaBase64Bytes(text);
+  if (!looksLikePkcs12(bytes)) return false;
+  const entries = readPkcs12(bytes).entries;
+  return entries !== null && entries.length <= 1 && !entries.some((e) => e.key);
 }
 
 /**

@@ -5,6 +5,9 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { aospSim, deviceTempDir } from "../helpers/device-cli.js";
+import {
+  USER_PKCS12_TWO_ENTRIES_3DES_BASE64, USER_PKCS12_TWO_ENTRIES_BASE64, USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64,
+} from "../../fixtures/eap-stores.js";
 import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64, USER_PKCS12_PASSWORD_BASE64 } from "../payload/support/eap-certificates.js";
 
 const temp = deviceTempDir("aosp-validate-device-");
@@ -211,6 +214,27 @@ describe("an EAP certificate that decodes but does not parse", () => {
     expect(device.finalState).toBe("wifiFailed");
     expect(device.failure?.screen).toBe("Couldn't connect to Wi-Fi");
     expect(device.failure?.message).toMatch(/WIFI_USER_CERTIFICATE cannot be parsed: .*protected by a password/);
+  });
+
+  // Before, a store of two entries (a CA certificate exported with a friendly name beside the key)
+  // passed clean and the simulated device joined; ManagedProvisioning's findAliasFromKeystore throws
+  // "Configuration must contain only one certificate" and the EAP settings are dropped.
+  it.each([
+    ["OpenSSL 3's AES", USER_PKCS12_TWO_ENTRIES_BASE64],
+    ["triple DES", USER_PKCS12_TWO_ENTRIES_3DES_BASE64],
+    ["RC2, OpenSSL 1.1's default", USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64],
+  ])("a PKCS#12 store of two entries (%s) is an error, and the device never joins the network", async (_how, store) => {
+    const file = payloadFile("eap-user-two-entries.json", eap({ CA_CERTIFICATE: CA_CERTIFICATE_BASE64, USER_CERTIFICATE: store }));
+    const checked = await validate(file);
+    expect(checked.code).toBe(1);
+    const finding = checked.findings.find((f) => f.rule === "wifi-eap-certificate-unreadable");
+    expect(finding?.path).toBe("/android.app.extra.PROVISIONING_WIFI_USER_CERTIFICATE");
+    expect(finding?.message).toContain('a PKCS#12 key store of 2 entries, "device" (a private key), "Test CA" (a certificate)');
+    expect(finding?.message).toContain("Configuration must contain only one certificate");
+    const device = await enroll(file);
+    expect(device.finalState).toBe("wifiFailed");
+    expect(device.failure?.screen).toBe("Couldn't connect to Wi-Fi");
+    expect(device.failure?.message).toMatch(/WIFI_USER_CERTIFICATE cannot be parsed: .*2 entries/);
   });
 
   it("a real CA certificate and PKCS#12 store pass, and the device joins", async () => {

@@ -5,6 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { RULES, ruleInfo, type RuleSetName } from "../../agent/payload/index.js";
 import { EXTRA_ENROLLMENT_TOKEN, EXTRA_SERVICE_URL } from "../../agent/protocol/intune-conventions.js";
+import {
+  USER_PKCS12_CERTIFICATE_ONLY_BASE64, USER_PKCS12_LEGACY_RC2_BASE64, USER_PKCS12_TWO_ENTRIES_BASE64,
+  USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64,
+} from "../../fixtures/eap-stores.js";
 import { CA_CERTIFICATE_BASE64, USER_PKCS12_BASE64 } from "./support/eap-certificates.js";
 import { check, findingOf, HELLO_CHECKSUM, HELLO_SHA256, KEYS, payloadWith, rulesOf, type Payload } from "./support/payloads.js";
 
@@ -76,6 +80,10 @@ const CASES: Case[] = [
   // Before, EAP-TLS without a user certificate passed clean; the device has no certificate to present.
   { rule: "wifi-eap-tls-client-certificate", triggers: payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "TLS" })),
     doesNot: payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "TLS", [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_BASE64 })) },
+  // Before, a store of certificates alone passed clean with TLS; Android finds no key entry and sets no client key.
+  { rule: "wifi-eap-tls-client-certificate",
+    triggers: payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "TLS", [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_CERTIFICATE_ONLY_BASE64 })),
+    doesNot: payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "PEAP", [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_CERTIFICATE_ONLY_BASE64 })) },
   { rule: "wifi-eap-fields-ignored", triggers: payloadWith({ [KEYS.WIFI_DOMAIN]: "example.com" }), doesNot: payloadWith(eap({ [KEYS.WIFI_DOMAIN]: "example.com" })) },
   { rule: "wifi-eap-certificate", triggers: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: "not base64!" })),
     doesNot: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: Buffer.from("fake DER bytes").toString("base64") })) },
@@ -84,6 +92,12 @@ const CASES: Case[] = [
     doesNot: payloadWith(eap({ [KEYS.WIFI_CA_CERTIFICATE]: CA_CERTIFICATE_BASE64 })) },
   { rule: "wifi-eap-certificate-unreadable", triggers: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: CA_CERTIFICATE_BASE64 })),
     doesNot: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_BASE64 })) },
+  // Before, a store of two entries passed; findAliasFromKeystore refuses it and the EAP settings are dropped.
+  { rule: "wifi-eap-certificate-unreadable", triggers: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_TWO_ENTRIES_BASE64 })),
+    doesNot: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_LEGACY_RC2_BASE64 })) },
+  // Before, a store whose certificates are under RC2 (OpenSSL 1.1's default) was left unjudged; node cannot run RC2.
+  { rule: "wifi-eap-certificate-unreadable", triggers: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_TWO_ENTRIES_LEGACY_RC2_BASE64 })),
+    doesNot: payloadWith(eap({ [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_LEGACY_RC2_BASE64 })) },
   { rule: "wifi-keys-without-ssid", triggers: payloadWith({ ...noWifi, [KEYS.WIFI_PASSWORD]: "x" }), doesNot: payloadWith(noWifi) },
   { rule: "wifi-credentials-in-qr", triggers: payloadWith(wpa("correct horse")), doesNot: payloadWith({}) },
   { rule: "wifi-proxy-port", triggers: payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy", [KEYS.WIFI_PROXY_PORT]: 65536 }),
@@ -166,6 +180,17 @@ describe("a proxy port Android reads as 0 or cannot use", () => {
   it("says how to write a quoted port", () => {
     const f = check(payloadWith({ [KEYS.WIFI_PROXY_HOST]: "proxy.example.com", [KEYS.WIFI_PROXY_PORT]: "3128" })).findings.find((x) => x.rule === "wifi-proxy-port");
     expect(f?.hint).toBe("write 3128 without quotes");
+  });
+});
+
+describe("an EAP-TLS user key store of certificates only", () => {
+  it("is a warning at the user certificate that says to export the private key with it", () => {
+    const f = findingOf(payloadWith(eap({ [KEYS.WIFI_EAP_METHOD]: "TLS", [KEYS.WIFI_USER_CERTIFICATE]: USER_PKCS12_CERTIFICATE_ONLY_BASE64 })),
+      "wifi-eap-tls-client-certificate");
+    expect(f.severity).toBe("warning");
+    expect(f.path).toBe(`/${KEYS.WIFI_USER_CERTIFICATE}`);
+    expect(f.message).toMatch(/^WIFI_EAP_METHOD is TLS but WIFI_USER_CERTIFICATE holds no private key \(a PKCS#12 key store of certificates only\)/);
+    expect(f.hint).toContain("without -nokeys");
   });
 });
 

@@ -83,11 +83,11 @@ export const RULES: readonly RuleInfo[] = [
   rule("wifi-password-ignored", "warning", "A password for an open network (NONE, absent or unrecognised security type); the device ignores it."),
   rule("wifi-eap-method", "warning", "EAP without a valid WIFI_EAP_METHOD (PEAP, TLS, TTLS, PWD, SIM, AKA, AKA_PRIME); the EAP settings are silently not applied."),
   rule("wifi-eap-phase2", "warning", "An unknown WIFI_PHASE2_AUTH; the EAP settings are silently not applied."),
-  rule("wifi-eap-tls-client-certificate", "warning", "EAP-TLS without WIFI_USER_CERTIFICATE: the device has no certificate to present, and the RADIUS server refuses it."),
+  rule("wifi-eap-tls-client-certificate", "warning", "EAP-TLS without WIFI_USER_CERTIFICATE, or with a PKCS#12 store of certificates only (no private key): the device has no certificate to present, and the RADIUS server refuses it."),
   rule("wifi-proxy-bypass", "warning", "WIFI_PROXY_BYPASS is not a comma-separated list of host names (\";\", spaces, address ranges); Android's proxy check finds the proxy invalid."),
   rule("wifi-eap-fields-ignored", "warning", "EAP settings (method, identity, certificates, ...) for a network whose security type is not EAP."),
   failsAt("wifi", rule("wifi-eap-certificate", "error", "A Wi-Fi certificate java.util.Base64 cannot decode (line breaks, spaces, PEM headers, URL-safe characters); provisioning stops with an uncaught exception.")),
-  failsAt("wifi", rule("wifi-eap-certificate-unreadable", "error", "A Wi-Fi certificate that decodes but is not what Android parses (the CA one an X.509 certificate, the user one a PKCS#12 key store that opens with the empty password); the network is added without its EAP settings and never joins.")),
+  failsAt("wifi", rule("wifi-eap-certificate-unreadable", "error", "A Wi-Fi certificate that decodes but is not what Android parses (the CA one an X.509 certificate, the user one a PKCS#12 key store that opens with the empty password and holds exactly one entry: a CA certificate exported with a friendly name is a second one); the network is added without its EAP settings and never joins.")),
   rule("wifi-keys-without-ssid", "warning", "Wi-Fi settings (hidden, security, password, proxy, ...) without WIFI_SSID, or with one that is not a string, are ignored."),
   rule("wifi-credentials-in-qr", "info", "The QR code holds the Wi-Fi password in plain text; use a staging network with limited permissions."),
   // ExtrasProvisioningDataParser reads the port with getIntExtra (a default of 0) and WifiInfo checks only the SSID.

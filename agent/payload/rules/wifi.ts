@@ -17,7 +17,7 @@ import {
   isRawWpaKey, PROVISIONED_HEX_WPA_KEY_PROBLEM, USABLE_WEP_KEYS, wepKeyProblem, wpaPassphraseProblems,
 } from "../wifi-key-format.js";
 import { javaBase64Problem } from "../java-base64.js";
-import { caCertificateProblem, userKeyStoreProblem } from "../wifi-certificate.js";
+import { caCertificateProblem, userKeyStoreLacksKey, userKeyStoreProblem } from "../wifi-certificate.js";
 import { keyLabel, type Rule, type RuleContext } from "./context.js";
 
 export const SECURITY_TYPES: readonly WifiSecurityType[] = ["NONE", "WPA", "WEP", "EAP"];
@@ -230,7 +230,17 @@ function checkEap(ctx: RuleContext): void {
  */
 function checkTlsClientCertificate(ctx: RuleContext, method: ResolvedValue): void {
   const user = ctx.extras.resolve("WIFI_USER_CERTIFICATE");
-  if (user.typed && user.raw !== "") return;
+  if (user.typed && user.raw !== "") {
+    // A store of certificates alone: the one alias is not a key entry, so no client key is set (lines 196-198).
+    if (!userKeyStoreLacksKey(user.raw as string)) return;
+    ctx.emit("wifi-eap-tls-client-certificate", ctx.pathOf(user),
+      `WIFI_EAP_METHOD is TLS but ${keyLabel(user)} holds no private key (a PKCS#12 key store of certificates only): ` +
+        "the device sets no client key from it, so it has no certificate to present and the network's RADIUS server " +
+        "refuses it (\"Couldn't connect to Wi-Fi\").",
+      "export the device's private key together with its certificate (e.g. `openssl pkcs12 -export -inkey device.key " +
+        "-in device.pem -passout pass:`, without -nokeys), as one line of standard base64");
+    return;
+  }
   ctx.emit("wifi-eap-tls-client-certificate", ctx.pathOf(method),
     "WIFI_EAP_METHOD is TLS but WIFI_USER_CERTIFICATE is " + (user.typed ? "empty" : "missing") + ": EAP-TLS authenticates the " +
       "device by its own certificate, and the device then has none to present, so the network's RADIUS server refuses it " +
@@ -254,7 +264,7 @@ function checkCertificateContent(
   if (problem === null) return;
   ctx.emit("wifi-eap-certificate-unreadable", ctx.pathOf(cert),
     `${keyLabel(cert)} is valid base64, but ${problem}. ManagedProvisioning ` +
-      (ca ? "cannot parse it as a certificate" : "cannot load it as a key store") +
+      (ca ? "cannot parse it as a certificate" : "cannot take a key store from it") +
       " (\"Error while reading certificate\" in its log) and adds the network with none of its EAP settings (method, " +
       "identity, password, certificates), so the device never joins it (\"Couldn't connect to Wi-Fi\").",
     ca
