@@ -36,7 +36,7 @@ import { printable } from "../protocol/printable.js";
 import { compareEnds, compareSteps, endStep, stepsOf, withoutStopInterrupted, type Comparison } from "./replay-compare.js";
 import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 import { checkRecordedPath } from "./replay-recorded-path.js";
-import { startedOutOfTheBox } from "./replay-boot.js";
+import { faultsToReplay, startedOutOfTheBox } from "./replay-boot.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -77,7 +77,8 @@ export async function replayTranscript(given: Transcript, options: ReplayOptions
   const goesOn = enrollment.length < transcript.records.length;
   const untilState = (written: string) => requireStatePath(deviceMachine, written, "--until");
   const recorded = transcript.start;
-  const faults = recordedFaults(recorded, transcript.startLine, where);
+  // A power-loss@welcome cut taken before a resumed recording began is not taken again.
+  const faults = faultsToReplay(given, recordedFaults(recorded, transcript.startLine, where));
   // A recording stopped by its own --until at a state of the enrolled device's life is replayed
   // to that stop, as an explicit --until would be, where only the device's own steps lead there.
   const ownStopOffered = options.until === undefined && goesOn && end.until !== undefined ? offeredUpToOwnStop(transcript, enrollment, end.until, faults) : null;
