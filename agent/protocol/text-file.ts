@@ -12,7 +12,7 @@
  *
  * Payloads are read apart (agent/cli/input.ts): a payload is the QR code's UTF-8 bytes.
  */
-import { readFileBounded, readFileBoundedSync, textReadLimit, type BoundedBytes } from "./bounded-read.js";
+import { readFileBounded, readFileBoundedSync, readStreamBounded, textReadLimit, type BoundedBytes } from "./bounded-read.js";
 import { fileReadError, InputError } from "./errors.js";
 import { bomlessUtf16, notJsonProblem, RESAVE_AS_UTF8, textLooksBinary, utf16ByteOrder, utf16Encoding } from "./json-text.js";
 
@@ -44,6 +44,17 @@ export async function readTextFile(path: string, kind: TextFileKind): Promise<st
     throw fileReadError(error, path, kind.expected);
   }
   return fileText(read, path, kind);
+}
+
+/** A stream (standard input, for "-") read as readTextFile reads a file of `kind`; `where` names it in errors. */
+export async function readTextStream(stream: NodeJS.ReadableStream & { destroy(): void }, where: string, kind: TextFileKind): Promise<string> {
+  let read: BoundedBytes;
+  try {
+    read = await readStreamBounded(stream, textReadLimit(kind.maxBytes));
+  } catch (error) {
+    throw fileReadError(error, where, kind.expected);
+  }
+  return fileText(read, where, kind);
 }
 
 /** The synchronous twin of readTextFile, for readers that are synchronous. */

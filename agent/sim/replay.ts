@@ -118,7 +118,7 @@ export async function replayTranscript(given: Transcript, options: ReplayOptions
     const last = [...transcript.records].reverse().find((r) => r.type === "state");
     throw new InputError(`the recording never enters ${until}${last?.type === "state" ? ` (its last state is ${last.state})` : ""}`, {
       where: "--until",
-      hint: "give a state the recorded device passed through (`aosp-sim show TRANSCRIPT` lists them), or leave out --until",
+      hint: `give a state the recorded device passed through (${showCommand(given.source)} lists them), or leave out --until`,
     });
   }
   // The app versions the fresh service offers: those the compared part of the recording was offered.
@@ -476,4 +476,12 @@ function faultSteps(records: readonly TranscriptRecord[], faults: readonly Fault
     if (back?.type === "power" && back.event === "powerRestored") steps.add(back);
   }
   return steps;
+}
+
+/**
+ * The command that lists a recording's states, naming its file so that it can be pasted (before,
+ * `aosp-sim show TRANSCRIPT`); a transcript read from stdin keeps the placeholder.
+ */
+function showCommand(source: string | undefined): string {
+  return source === undefined || source === "<stdin>" ? "`aosp-sim show TRANSCRIPT`" : `\`aosp-sim show ${/^[\w./@%+,:=-]+$/.test(source) ? source : shellQuote(source)}\``;
 }
