@@ -18,6 +18,7 @@ import { emptyShardProblem, parseShard, shardRange } from "../sim/fleet/plan.js"
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_DEVICES, MAX_LIFE_MS, MAX_RAMP_MS, MAX_SEED, runFleet } from "../sim/fleet/run-fleet.js";
 import { fleetLeavesBehind } from "../sim/fleet/tenant.js";
 import { missableEarly, missedAlready, parseThresholdOption, THRESHOLD_GRAMMAR } from "../sim/fleet/thresholds.js";
+import { checkOutputFile, refuseUnwritable } from "../protocol/output-path.js";
 import { checkReportPaths, finishFleet, htmlReportFile, junitReportFile, refuseUnmeetable, type ReportFile } from "./fleet-output.js";
 import { progressView } from "./fleet-progress.js";
 import { ADMIN_TOKEN_ENV, secretOption } from "./secret-env.js";
@@ -48,6 +49,7 @@ interface FleetCliOptions {
   threshold: string[];
   abortOnFail?: boolean;
   progress: boolean;
+  transcript?: string;
 }
 
 export function registerFleet(program: Command): void {
@@ -65,6 +67,7 @@ export function registerFleet(program: Command): void {
     .option("--seed <n>", "fleet seed: device identities and fault draws follow from it (default: random; kept in the summary, and said as the run starts unless --no-progress)")
     .option("--shard <i/n>", "run shard i of n (0-based) of the fleet: devices floor(N*i/n) .. floor(N*(i+1)/n)-1", "0/1")
     .option("--only <index>", "run only this device of the fleet (repeatable): re-runs a failed device", collect, [])
+    .option("--transcript <file>", "with one --only INDEX: record that device's run as a transcript (secrets redacted) for `aosp-sim show` and `aosp-sim replay`; a failed device's re-run command has both")
     .option("--fault <fault=rate>", `faults at rates (repeatable): ${FAULT_RATE_GRAMMAR}`, collect, [])
     .option("--life <duration>", "after enrolling, each device lives this long on its clock (check-ins, updates), e.g. 24h")
     .option("--service <url>", "drive a running service instead of the embedded one (needs --admin-token)")
@@ -117,6 +120,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
     return index;
   });
   const only = [...new Set(onlyGiven)];
+  if (options.transcript !== undefined) checkTranscriptOption(options.transcript, only);
   // Checked now, before the service starts; runFleet reads them again as written.
   refuseRepeatedFaults(options.fault.map(parseFaultRateOption), options.fault);
   const lifeMs = options.life === undefined ? 0 : duration(options.life, "--life", "--life 24h", { max: MAX_LIFE_MS, limit: "ten years", of: "a fleet device may live", shorter: "--life 30d" });
@@ -146,7 +150,11 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   if (embedded !== "worker" && embedded !== "inline") {
     throw new InputError(`unknown place "${embedded}"`, { where: "--embedded", hint: "use worker or inline" });
   }
-  checkReportPaths({ junit: options.junit, report: options.report });
+  checkReportPaths({
+    junit: options.junit,
+    report: options.report,
+    ...(options.transcript === undefined ? {} : { inputs: { files: [options.transcript], what: "--transcript file" } }),
+  });
   let service: { url: string; adminToken: string } | undefined;
   // Where a refused token came from, as the refusal names it.
   let tokenWhere = "--admin-token";
@@ -234,6 +242,7 @@ async function fleet(options: FleetCliOptions): Promise<number> {
       seed,
       shard,
       ...(only.length > 0 ? { only } : {}),
+      ...(options.transcript === undefined ? {} : { transcript: options.transcript }),
       // As written: a failed device's re-run command (runFleet's) repeats them so.
       faults: options.fault,
       lifeMs,
@@ -275,6 +284,19 @@ async function fleet(options: FleetCliOptions): Promise<number> {
   return stop.exitCode() ?? code;
 }
 
+/**
+ * --transcript records one device, the one --only names (a fleet at large records none: writing
+ * every device's records would cost the fleet's hot path). A failed device's re-run command has both.
+ */
+function checkTranscriptOption(path: string, only: readonly number[]): void {
+  checkOutputFile({ option: "--transcript", path, what: "transcript", example: "fleet-device-41.jsonl" });
+  refuseUnwritable(path, "fleet-device-41.jsonl", "cannot be written");
+  if (only.length === 1) return;
+  throw new InputError(only.length === 0 ? "records one device re-run alone, and no --only names it" : `records one device re-run alone, and --only names ${only.length}`, {
+    where: `--transcript ${path}`,
+    hint: "give it with one --only INDEX, as a failed device's re-run command does (e.g. --only 41 --transcript fleet-device-41.jsonl), and run it once for each device to record",
+  });
+}
 
 function wholeNumber(text: string, where: string, min: number, max: number, hint: string): number {
   const n = decimalNumber(text);

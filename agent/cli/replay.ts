@@ -7,7 +7,6 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { printable } from "../protocol/printable.js";
-import { readTranscriptFile } from "../report/read-transcript.js";
 import type { EndRecord } from "../report/transcript.js";
 import type { ReplayResult } from "../sim/replay.js";
 import { checkDeviceDir } from "./device-options.js";
@@ -16,6 +15,7 @@ import { gracefulStop } from "./graceful-stop.js";
 import { replayInterruptedNotice } from "./interrupted-notice.js";
 import { action, EXIT_FAILED, EXIT_OK, out, printError, printJson, printLine } from "./output.js";
 import { refuseEmptyFileArguments } from "./input.js";
+import { transcriptToReplay } from "./transcript-input.js";
 
 interface ReplayCliOptions {
   service?: string;
@@ -31,7 +31,7 @@ export function registerReplay(program: Command): void {
       "Re-run a recorded enrollment (same identity, seed, faults, clock kind and scanned payload) against a fresh " +
         "embedded service, or --service, and compare it step by step. Exit 0 identical, 1 diverged, 2 unusable transcript.",
     )
-    .argument("<transcript>", "a transcript written by `enroll --transcript FILE` or `run --transcript FILE`")
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE` or `run --transcript FILE` (- reads it from stdin)")
     .option("--service <url>", "replay against this running service (needs a transcript kept with --transcript-secrets keep)")
     .option("--until <state>", "stop when the device reaches this state (compare up to there); one the recording never enters is refused")
     .option("--device-dir <dir>", "keep the device's storage here (a new or empty folder); after a replay against a live service (--service), `enroll QR --device-dir` continues it")
@@ -43,7 +43,7 @@ async function replay(file: string, options: ReplayCliOptions): Promise<number> 
   refuseEmptyFileArguments("replay", [file], "the transcript", "aosp-sim replay enrollment.jsonl");
   if (options.deviceDir !== undefined) checkDeviceDir(options.deviceDir);
   const service = options.service === undefined ? undefined : httpBaseUrl(options.service, "--service");
-  const transcript = await readTranscriptFile(file);
+  const transcript = await transcriptToReplay(file);
   const { refuseRedactedForLiveService, replayTranscript } = await import("../sim/replay.js");
   if (service !== undefined) {
     // What the transcript lacks first: a service that answers would not make up for it.

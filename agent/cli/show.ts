@@ -13,19 +13,20 @@ import { printable } from "../protocol/printable.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { identityLine } from "../report/device-output.js";
-import { endingLine, readRecordedPart, timelineOf } from "../report/read-transcript.js";
+import { endingLine, timelineOf } from "../report/read-transcript.js";
 import { transcriptHtml } from "../report/transcript-html.js";
 import { injectedBy } from "../report/transcript.js";
 import { formatTimelineEntry, timelineHeader } from "../report/timeline.js";
 import { routeOf } from "../sim/replay-compare.js";
-import { action, err, EXIT_OK, formatInputError, out, printError, printLine } from "./output.js";
+import { action, err, EXIT_OK, formatInputError, inputLabel, out, printError, printLine } from "./output.js";
 import { refuseEmptyFileArguments } from "./input.js";
+import { transcriptToShow } from "./transcript-input.js";
 
 export function registerShow(program: Command): void {
   program
     .command("show")
     .description("Print a transcript's timeline (as enroll printed it) and its HTTP exchanges; --html writes one self-contained page.")
-    .argument("<transcript>", "a transcript written by `enroll --transcript FILE` or `run --transcript FILE`; one cut off before its end record (a killed run) is shown as far as it goes, said on stderr, exit 0")
+    .argument("<transcript>", "a transcript written by `enroll --transcript FILE` or `run --transcript FILE` (- reads it from stdin); one cut off before its end record (a killed run) is shown as far as it goes, said on stderr, exit 0")
     .option("--html <file>", "write a page with the timeline, the state diagram with this device's path, and each HTTP exchange")
     .action(action(show));
 }
@@ -33,10 +34,10 @@ export function registerShow(program: Command): void {
 async function show(file: string, options: { html?: string }): Promise<number> {
   refuseEmptyFileArguments("show", [file], "the transcript", "aosp-sim show enrollment.jsonl");
   if (options.html !== undefined) checkOutputFile({ option: "--html", path: options.html, what: "HTML page", example: "transcript.html" }, [{ path: file, what: "transcript" }]);
-  const transcript = readRecordedPart(file);
+  const transcript = await transcriptToShow(file);
   if (transcript.cutOff !== null) {
     const warning = new InputError(`the recording was cut off (${transcript.cutOff}): shown as far as it goes`, {
-      where: file,
+      where: inputLabel(file),
       hint: "record the run again and let it finish to replay it",
     });
     printError(formatInputError(warning, err.yellow("aosp-sim: warning:")));

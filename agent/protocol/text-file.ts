@@ -12,7 +12,7 @@
  *
  * Payloads are read apart (agent/cli/input.ts): a payload is the QR code's UTF-8 bytes.
  */
-import { readFileBounded, readFileBoundedSync, textReadLimit, type BoundedBytes } from "./bounded-read.js";
+import { readFileBounded, readFileBoundedSync, readStreamBounded, textReadLimit, type BoundedBytes } from "./bounded-read.js";
 import { fileReadError, InputError } from "./errors.js";
 import { bomlessUtf16, notJsonProblem, RESAVE_AS_UTF8, textLooksBinary, utf16ByteOrder, utf16Encoding } from "./json-text.js";
 
@@ -37,13 +37,23 @@ export interface TextFileKind {
 
 /** A text file of `kind` (pipes and devices too), read no further than its bound; an InputError says what it is instead. */
 export async function readTextFile(path: string, kind: TextFileKind): Promise<string> {
-  let read: BoundedBytes;
+  return boundedText(() => readFileBounded(path, textReadLimit(kind.maxBytes)), path, kind);
+}
+
+/** A stream (standard input, for "-") read as readTextFile reads a file of `kind`; `where` names it in errors. */
+export async function readTextStream(stream: NodeJS.ReadableStream & { destroy(): void }, where: string, kind: TextFileKind): Promise<string> {
+  return boundedText(() => readStreamBounded(stream, textReadLimit(kind.maxBytes)), where, kind);
+}
+
+/** What `read` reads, as text of `kind`; a failure to read is said as fileReadError says it. */
+async function boundedText(read: () => Promise<BoundedBytes>, where: string, kind: TextFileKind): Promise<string> {
+  let bytes: BoundedBytes;
   try {
-    read = await readFileBounded(path, textReadLimit(kind.maxBytes));
+    bytes = await read();
   } catch (error) {
-    throw fileReadError(error, path, kind.expected);
+    throw fileReadError(error, where, kind.expected);
   }
-  return fileText(read, path, kind);
+  return fileText(bytes, where, kind);
 }
 
 /** The synchronous twin of readTextFile, for readers that are synchronous. */

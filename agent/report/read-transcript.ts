@@ -10,7 +10,7 @@
 import { parseFaultsAt, type Fault } from "../device/faults.js";
 import { identityProblem } from "../device/identity.js";
 import { InputError } from "../protocol/errors.js";
-import { checkedText, readTextFile, readTextFileSync, sizeWords, type TextFileKind } from "../protocol/text-file.js";
+import { checkedText, readTextFile, readTextFileSync, readTextStream, sizeWords, type TextFileKind } from "../protocol/text-file.js";
 import { shellQuote } from "../device/adb/shell-quote.js";
 import { TRANSCRIPT_FORMAT, type EndRecord, type StartRecord, type StateRecord, type TranscriptRecord } from "./transcript.js";
 import { WRONG_WIFI_KEY_PLACEHOLDER } from "./redact.js";
@@ -80,6 +80,14 @@ export function readTranscript(path: string): Transcript {
  */
 export async function readTranscriptFile(path: string): Promise<Transcript> {
   return whole(parseRecordedPart(await readTextFile(path, TRANSCRIPT_FILE), path, { cutOff: "refuse" }), path);
+}
+
+/**
+ * A transcript piped in (`aosp-sim show -`, `replay -`: an attachment fetched with curl), read as
+ * a file is; `where` names it in errors (`<stdin>`). Its text, for parseTranscript or parseRecordedPart.
+ */
+export async function readTranscriptStream(stream: NodeJS.ReadableStream & { destroy(): void }, where: string): Promise<string> {
+  return readTextStream(stream, where, TRANSCRIPT_FILE);
 }
 
 export function parseTranscript(text: string, where: string): Transcript {
@@ -195,7 +203,7 @@ export function parseRecordedPart(given: string, where: string, options: PartOpt
   if (version > CURRENT_VERSION) {
     throw new InputError(`was recorded by a newer version of aosp-sim (${start.format}; this one reads ${TRANSCRIPT_FORMAT})`, {
       where,
-      hint: "upgrade aosp-sim to replay it",
+      hint: "upgrade aosp-sim to show or replay it",
     });
   }
   const startLine = lineNumbers[0]!;

@@ -36,7 +36,7 @@ import { printable } from "../protocol/printable.js";
 import { compareEnds, compareSteps, endStep, stepsOf, withoutStopInterrupted, type Comparison } from "./replay-compare.js";
 import { preinstalledAgent, recordedServiceAnswers, recreateRecordedTenant, REPLAY_PASSWORD } from "./replay-tenant.js";
 import { checkRecordedPath } from "./replay-recorded-path.js";
-import { startedOutOfTheBox } from "./replay-boot.js";
+import { faultsToReplay, startedOutOfTheBox } from "./replay-boot.js";
 
 export interface ReplayOptions {
   /** A live service's base URL (default: a fresh embedded service). */
@@ -77,7 +77,8 @@ export async function replayTranscript(given: Transcript, options: ReplayOptions
   const goesOn = enrollment.length < transcript.records.length;
   const untilState = (written: string) => requireStatePath(deviceMachine, written, "--until");
   const recorded = transcript.start;
-  const faults = recordedFaults(recorded, transcript.startLine, where);
+  // A power-loss@welcome cut taken before a resumed recording began is not taken again.
+  const faults = faultsToReplay(given, recordedFaults(recorded, transcript.startLine, where));
   // A recording stopped by its own --until at a state of the enrolled device's life is replayed
   // to that stop, as an explicit --until would be, where only the device's own steps lead there.
   const ownStopOffered = options.until === undefined && goesOn && end.until !== undefined ? offeredUpToOwnStop(transcript, enrollment, end.until, faults) : null;
@@ -117,7 +118,7 @@ export async function replayTranscript(given: Transcript, options: ReplayOptions
     const last = [...transcript.records].reverse().find((r) => r.type === "state");
     throw new InputError(`the recording never enters ${until}${last?.type === "state" ? ` (its last state is ${last.state})` : ""}`, {
       where: "--until",
-      hint: "give a state the recorded device passed through (`aosp-sim show TRANSCRIPT` lists them), or leave out --until",
+      hint: `give a state the recorded device passed through (${showCommand(given.source)} lists them), or leave out --until`,
     });
   }
   // The app versions the fresh service offers: those the compared part of the recording was offered.
@@ -475,4 +476,12 @@ function faultSteps(records: readonly TranscriptRecord[], faults: readonly Fault
     if (back?.type === "power" && back.event === "powerRestored") steps.add(back);
   }
   return steps;
+}
+
+/**
+ * The command that lists a recording's states, naming its file so that it can be pasted (before,
+ * `aosp-sim show TRANSCRIPT`); a transcript read from stdin keeps the placeholder.
+ */
+function showCommand(source: string | undefined): string {
+  return source === undefined || source === "<stdin>" ? "`aosp-sim show TRANSCRIPT`" : `\`aosp-sim show ${/^[\w./@%+,:=-]+$/.test(source) ? source : shellQuote(source)}\``;
 }

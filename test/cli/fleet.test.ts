@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createServer } from "node:http";
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { Ajv } from "ajv";
@@ -368,7 +368,9 @@ describe("aosp-sim fleet: a run CI gates on", { timeout: 120_000 }, () => {
     expect(rerun).toContain(`--only ${index}`);
     // The index given once more (a copy-paste of two re-run lines) is still one device; before, the
     // same identity ran twice, and the run counted 2 devices.
-    const again = await aospSim([...rerun.replace(/'/g, "").split(" "), "--only", index!, "--json"]);
+    // Run in a folder of the test's own: the command records the device there (--transcript).
+    const again = await aospSim([...rerun.replace(/'/g, "").split(" "), "--only", index!, "--json"], { cwd: dirname(junit) });
+    expect(existsSync(join(dirname(junit), `fleet-9-device-${index}.jsonl`))).toBe(true);
     expect(again.code).toBe(1);
     const summary = JSON.parse(again.stdout) as { devices: number; failures: { index: number; reason: string }[] };
     expect(summary.devices).toBe(1);

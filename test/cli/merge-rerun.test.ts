@@ -26,7 +26,7 @@ describe("merge-reports: a failed device's re-run command", { timeout: 60_000 },
     const outputs = [text.stdout, text.stderr, readFileSync(report, "utf8"), json.stdout];
     for (const output of outputs) expect(output).not.toContain("evil.example");
     const merged = JSON.parse(json.stdout) as { failures: { index: number; rerun: string }[] };
-    expect(merged.failures.map((f) => f.rerun)).toEqual(merged.failures.map((f) => `aosp-sim fleet --devices 4 --seed 9 --only ${f.index} --fault 'wrong-wifi-key=1'`));
-    expect(text.stdout).toContain("aosp-sim fleet --devices 4 --seed 9 --only 0 --fault 'wrong-wifi-key=1'");
+    expect(merged.failures.map((f) => f.rerun)).toEqual(merged.failures.map((f) => `aosp-sim fleet --devices 4 --seed 9 --only ${f.index} --transcript fleet-9-device-${f.index}.jsonl --fault 'wrong-wifi-key=1'`));
+    expect(text.stdout).toContain("aosp-sim fleet --devices 4 --seed 9 --only 0 --transcript fleet-9-device-0.jsonl --fault 'wrong-wifi-key=1'");
   });
 });

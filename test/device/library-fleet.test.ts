@@ -42,7 +42,7 @@ describe("runFleet from the library", { timeout: 60_000 }, () => {
     expect(fleetHtmlReport(summary)).toMatch(/^<!doctype html>/);
     const failed = devices.find((d) => d.reason !== null)!;
     // The CLI's spelling of the fleet: its faults as NAME[=VALUE]=RATE, which the CLI reads back the same.
-    expect(failed.rerun).toBe(`aosp-sim fleet --devices 8 --seed 1 --only ${failed.index} --fault 'wrong-wifi-key=0.5' --fault 'service-5xx=2=0.25'`);
+    expect(failed.rerun).toBe(`aosp-sim fleet --devices 8 --seed 1 --only ${failed.index} --transcript fleet-1-device-${failed.index}.jsonl --fault 'wrong-wifi-key=0.5' --fault 'service-5xx=2=0.25'`);
     for (const written of ["wrong-wifi-key=0.5", "service-5xx=2=0.25"]) {
       const { spec, rate } = parseFaultRate(written);
       expect(summary.faults).toContainEqual(expect.objectContaining({ spec, rate }));

@@ -8,6 +8,7 @@ import { SimulatedClock } from "../../device/clock.js";
 import { createDevice, type Device } from "../../device/create-device.js";
 import { formatFault, type Fault } from "../../device/faults.js";
 import { formatElapsed } from "../../report/timeline.js";
+import type { TranscriptFile } from "../../report/transcript.js";
 import { StateFaultWatch, type FaultsStruck } from "./faults-struck.js";
 import { PhaseTracker } from "./phases.js";
 import { fleetIdentity } from "./plan.js";
@@ -91,6 +92,13 @@ export interface DeviceOutcome {
   lifeCut?: { livedMs: number };
 }
 
+/**
+ * Where a device re-run alone (`fleet --only INDEX --transcript FILE`) records its run: as it goes,
+ * then its end record once it is done. Never given to a fleet's devices at large: writing every
+ * device's records would cost the fleet's hot path.
+ */
+export type DeviceRecording = Pick<TranscriptFile, "write" | "finish" | "close" | "writeFailure">;
+
 /** Read between the device's steps: once set, a device living its --life stops at its next step. */
 export interface LifeStop {
   readonly aborted: boolean;
@@ -112,6 +120,7 @@ export async function driveDevice(
   lifeStop?: LifeStop,
   dispatcher?: Dispatcher,
   onLiving?: (index: number) => void,
+  recording?: DeviceRecording,
 ): Promise<DeviceOutcome> {
   const { index, faults } = job;
   const clock = new SimulatedClock(Date.now());
@@ -136,6 +145,7 @@ export async function driveDevice(
       // The device's simulated clock runs ahead of the service's real one: no clock notes.
       sharedTime: false,
       ...(dispatcher ? { dispatcher } : {}),
+      ...(recording ? { transcript: recording.write } : {}),
     });
     const d = device;
     const stateFaults = new StateFaultWatch(faults);
@@ -174,6 +184,8 @@ export async function driveDevice(
     }
     // Off at the end (power lost during its life), it keeps the count it had: its last snapshot's.
     const checkIns = d.context.checkIns;
+    // Ended where the device is now (past its enrollment's report: the first check-in, its life).
+    await recording?.finish(d);
     return {
       story: story(d, job, reason, tracker, needs, stateFaults),
       times: tracker.times,
@@ -183,6 +195,10 @@ export async function driveDevice(
       ...(lifeCut ? { lifeCut } : {}),
     };
   } catch (error) {
+    // The transcript could not be written (a full disk): said as such, as `enroll --transcript` says it.
+    if (recording?.writeFailure) throw recording.writeFailure;
+    // Left without an end record: `show` says it was cut off where the simulator failed.
+    recording?.close();
     const message = error instanceof Error ? error.message : String(error);
     return {
       ...finished(startedAt, performance.now()),

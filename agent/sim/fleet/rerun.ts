@@ -17,15 +17,24 @@ export interface RerunFleet {
   serviceUrl?: string;
 }
 
-/** `aosp-sim fleet ... --only INDEX`, each value quoted for the shell it is pasted into. */
+/**
+ * `aosp-sim fleet ... --only INDEX --transcript FILE`, each value quoted for the shell it is pasted
+ * into: the device re-run alone records its run, so that one copy-paste gives a recording that
+ * `aosp-sim show` and `aosp-sim replay` read (a fleet records no device's transcript itself).
+ */
 export function fleetRerunCommand(fleet: RerunFleet, index: number): string {
   return [
-    `aosp-sim fleet --devices ${fleet.devices} --seed ${fleet.seed} --only ${index}`,
+    `aosp-sim fleet --devices ${fleet.devices} --seed ${fleet.seed} --only ${index} --transcript ${rerunTranscriptFile(fleet.seed, index)}`,
     ...fleet.faults.map((f) => `--fault ${commandQuote(f)}`),
     ...(fleet.lifeMs > 0 ? [`--life ${exactDuration(fleet.lifeMs)}`] : []),
     // A base URL as httpBaseUrl writes it needs no quotes; anything else (a hand-edited file) gets them.
     ...(fleet.serviceUrl === undefined ? [] : [`--service ${/^https?:\/\/[\w.:[\]%@/-]+$/.test(fleet.serviceUrl) ? fleet.serviceUrl : commandQuote(fleet.serviceUrl)} --admin-token ...`]),
   ].join(" ");
+}
+
+/** The file a device's re-run command records it to, named for the fleet's seed and the device. */
+export function rerunTranscriptFile(seed: number, index: number): string {
+  return `fleet-${seed}-device-${index}.jsonl`;
 }
 
 /**

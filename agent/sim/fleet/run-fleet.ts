@@ -10,7 +10,8 @@ import { AdminClient } from "../../../mock-service/admin-client.js";
 import { setLongTimeout } from "../../device/clock.js";
 import { formatFault } from "../../device/faults.js";
 import { defaultDeviceThreads, maxDeviceThreads, startDeviceThread, THREADS_AVAILABLE, type DeviceThread } from "./device-threads.js";
-import type { DeviceJob, DeviceOutcome, DeviceRunSettings } from "./drive-device.js";
+import type { DeviceJob, DeviceOutcome, DeviceRecording, DeviceRunSettings } from "./drive-device.js";
+import { TranscriptFile } from "../../report/transcript.js";
 import { faultsFor, parseFaultRate, refuseRepeatedFaults, type FaultRate } from "./fault-rates.js";
 import { PhaseHistograms } from "./histograms.js";
 import { addCounts, HttpCounter, WithdrawnByFleet } from "./http-counts.js";
@@ -75,8 +76,14 @@ export interface FleetOptions {
    * abort does, and runFleet rejects with its error once the devices in flight are done.
    */
   onProgress?: (progress: FleetProgress) => void;
-  /** How a failed device's re-run is printed (default: the `aosp-sim fleet ... --only INDEX` command). */
+  /** How a failed device's re-run is printed (default: the `aosp-sim fleet ... --only INDEX --transcript FILE` command). */
   rerunCommand?: (index: number) => string;
+  /**
+   * With one device in `only` (a failed device re-run alone): its run written to this file as a
+   * transcript, secrets redacted, for `aosp-sim show` and `aosp-sim replay`. A fleet at large
+   * records none (it would cost every device).
+   */
+  transcript?: string;
 }
 
 /** `aosp-sim fleet`'s default. */
@@ -111,7 +118,7 @@ type SettledOptions = Omit<FleetOptions, "faults"> &
 /** Every option runFleet takes (a misspelled one is refused, not ignored). */
 const FLEET_OPTIONS = optionNames<FleetOptions>({
   devices: true, concurrency: true, rampMs: true, seed: true, shard: true, only: true, faults: true, lifeMs: true, service: true,
-  serviceTimeoutMs: true, embedded: true, threads: true, signal: true, onProgress: true, rerunCommand: true,
+  serviceTimeoutMs: true, embedded: true, threads: true, signal: true, onProgress: true, rerunCommand: true, transcript: true,
 });
 
 /** The options with their defaults, checked: a library caller gets a clear error, not an empty run. */
@@ -160,6 +167,14 @@ function settle(given: FleetOptions): SettledOptions {
   const elsewhere = (given.only ?? []).find((index) => index < first || index >= end);
   if (elsewhere !== undefined) {
     throw new RangeError(`runFleet: only holds ${elsewhere}, which is not in shard ${shard.index}/${shard.count} (devices ${first} to ${end - 1}); to re-run any device of the fleet, leave out shard`);
+  }
+  if (given.transcript !== undefined) {
+    if (typeof given.transcript !== "string" || given.transcript === "") {
+      throw new RangeError(`runFleet: transcript must be the path of the file to write, e.g. "fleet-device-3.jsonl" (got ${givenValue(given.transcript)})`);
+    }
+    if (new Set(given.only ?? []).size !== 1) {
+      throw new RangeError(`runFleet: transcript records one device: give it with only: [INDEX], one device of the fleet (got ${given.only === undefined ? "no only" : `only: ${givenValue(given.only)}`})`);
+    }
   }
   if (given.signal !== undefined && !isAbortSignal(given.signal)) throw new RangeError(`runFleet: signal must be an AbortSignal (an AbortController's signal) (got ${givenValue(given.signal)})`);
   for (const name of ["onProgress", "rerunCommand"] as const) {
@@ -341,9 +356,12 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     }
   };
   const ramp = rampWaits(halt.signal);
+  // Opened before any device runs (a path that cannot be written is said then); one device writes it.
+  let recording: DeviceRecording | undefined;
   // Before the devices allocate anything: V8 would otherwise pretenure their state.
   const restoreHeapSettings = withFleetHeapSettings();
   try {
+    if (options.transcript !== undefined) recording = new TranscriptFile(options.transcript);
     const { driveDevice } = await import("./drive-device.js");
     service = await starting;
     if (service.socketPath) socket = socketDispatcher(service.socketPath);
@@ -479,7 +497,7 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
 
     const needs = new TimelineNeeds();
     const lane = async () => {
-      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal, dispatcher, startsLiving));
+      for (let job = await nextJob(); job; job = await nextJob()) recordOutcome(job, await driveDevice(png, job, settings, needs, halt.signal, dispatcher, startsLiving, recording));
     };
     // Lanes are shared out evenly; this thread takes its share too (and the remainder).
     const perThread = Math.floor(lanes / threads);
@@ -541,6 +559,8 @@ export async function runFleet(given: FleetOptions): Promise<FleetRun> {
     return { summary, devices: records };
   } finally {
     options.signal?.removeEventListener("abort", onCallerAbort);
+    // Finished by its device; closed here when no device ran (the fleet stopped as it was set up).
+    recording?.close();
     restoreHeapSettings();
     ramp.close();
     rss.stop();
