@@ -2,9 +2,9 @@
  * What fleet and merge-reports share after a summary exists: the reports written to files, the
  * thresholds checked, the summary printed (JSON, or text), and the exit code.
  */
-import { writeFileSync } from "node:fs";
 import { InputError } from "../protocol/errors.js";
 import { refuseStdoutFile, refuseUnwritable, samePath, writeFailed } from "../protocol/output-path.js";
+import { replaceFile } from "../protocol/replace-file.js";
 import { fleetHtmlReport } from "../sim/fleet/report-html.js";
 import { fleetHints, fleetSpeedHints, fleetSummaryLines } from "../sim/fleet/report-text.js";
 import { devicesRan, type FleetSummary, type ThresholdOutcome } from "../sim/fleet/summary.js";
@@ -15,7 +15,8 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatInputError, out, printError, pr
 
 export function writeReportFile(path: string, text: string, what: string): void {
   try {
-    writeFileSync(path, text);
+    // Whole or not at all: a disk filling half-way leaves the last run's report as it was.
+    replaceFile(path, text);
   } catch (error) {
     // A disk that filled during the run is not a path to change: writeFailed says so.
     throw writeFailed(error, path, `cannot write the ${what}`);

@@ -9,7 +9,7 @@
  */
 import { counted } from "../protocol/counted.js";
 import type { Command } from "commander";
-import { writeOwnerOnly } from "../protocol/owner-only.js";
+import { replaceFile } from "../protocol/replace-file.js";
 import { printable } from "../protocol/printable.js";
 import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable, writeFailed } from "../protocol/output-path.js";
@@ -285,8 +285,9 @@ export function registerQr(program: Command): void {
         }
         try {
           if (toStdout) await writeStdout(rendered.png);
-          // The image holds the payload's enrollment token and Wi-Fi key: its owner's alone.
-          else writeOwnerOnly(flags.output, rendered.png);
+          // The image holds the payload's enrollment token and Wi-Fi key: its owner's alone. Written
+          // whole or not at all: a disk filling half-way leaves the last code as it was.
+          else replaceFile(flags.output, rendered.png, { ownerOnly: true });
         } catch (error) {
           // A full disk says to free space; the folder was found writable just before.
           throw writeFailed(error, flags.output, "cannot write the PNG");

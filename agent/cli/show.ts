@@ -5,11 +5,11 @@
  * said to be cut off (exit 0: what it holds is shown; `replay` refuses it). One a signal
  * interrupted ends with its end record, which says so: shown as interrupted, no warning.
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../protocol/errors.js";
 import { checkOutputFile, refuseUnwritable, writeFailed } from "../protocol/output-path.js";
 import { printable } from "../protocol/printable.js";
+import { replaceFile } from "../protocol/replace-file.js";
 import { machineDiagram } from "../machine/diagram.js";
 import { deviceMachine } from "../machine/device-machine.js";
 import { identityLine } from "../report/device-output.js";
@@ -45,7 +45,8 @@ async function show(file: string, options: { html?: string }): Promise<number> {
   if (options.html !== undefined) {
     refuseUnwritable(options.html, "transcript.html", "cannot be written");
     try {
-      writeFileSync(options.html, transcriptHtml(transcript, machineDiagram(deviceMachine)));
+      // Whole or not at all: a disk filling half-way leaves the page written before as it was.
+      replaceFile(options.html, transcriptHtml(transcript, machineDiagram(deviceMachine)));
     } catch (error) {
       throw writeFailed(error, options.html, "cannot be written");
     }

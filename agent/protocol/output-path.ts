@@ -14,17 +14,20 @@ import { basename, dirname, join, resolve } from "node:path";
 import { InputError, isNotFound, SYMLINK_LOOP } from "./errors.js";
 
 export const WRITABLE_HINT = "give a path in a folder that exists and is writable";
+const FILE_SIZE_LIMIT_HINT = "the file is larger than this process may write: raise the file-size limit (ulimit -f), or give a path on a file system that takes larger files";
 
 /**
  * The InputError for a write that failed once the file was open: a full disk (ENOSPC, or a quota,
- * EDQUOT) is not a path to change, so its hint says to free space; anything else gets
- * WRITABLE_HINT. `saying` starts the problem, e.g. "cannot write the JUnit report".
+ * EDQUOT) is not a path to change, so its hint says to free space, and a file-size limit (EFBIG)
+ * says so; anything else gets WRITABLE_HINT. `saying` starts the problem, e.g. "cannot write the JUnit report".
  */
 export function writeFailed(error: unknown, path: string, saying: string): InputError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const full = code === "ENOSPC" || code === "EDQUOT";
   const message = error instanceof Error ? error.message : String(error);
-  return new InputError(`${saying}: ${message}`, { where: path, hint: full ? "free some space on that disk, or give a path on another" : WRITABLE_HINT, cause: error });
+  // EFBIG: larger than the process may write (a shell's `ulimit -f`, or the file system's own limit).
+  const hint = full ? "free some space on that disk, or give a path on another" : code === "EFBIG" ? FILE_SIZE_LIMIT_HINT : WRITABLE_HINT;
+  return new InputError(`${saying}: ${message}`, { where: path, hint, cause: error });
 }
 
 export interface Unwritable {

@@ -4,7 +4,7 @@
  * machine another account must not read them. The modes pass through the umask, which can only
  * narrow them further.
  */
-import { closeSync, fchmodSync, fstatSync, openSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fstatSync, openSync } from "node:fs";
 
 /** rw------- : a file of secrets. SQLite gives a database's -wal and -shm files its mode. */
 export const OWNER_ONLY_FILE = 0o600;
@@ -28,16 +28,4 @@ export function openOwnerOnly(path: string): number {
     }
   }
   return fd;
-}
-
-/** Writes `bytes` to `path` as a file only its owner can read (openOwnerOnly). */
-export function writeOwnerOnly(path: string, bytes: Uint8Array | string): void {
-  const data = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
-  const fd = openOwnerOnly(path);
-  try {
-    // writeSync may write less than asked (a full pipe); the rest follows.
-    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
-  } finally {
-    closeSync(fd);
-  }
 }
