@@ -9,7 +9,8 @@
  *     one whose charset names anything else is 415 naming it (bodyText);
  *   - a syntax error is 400 with its line and column;
  *   - a `__proto__` key, or a `constructor` key holding a `prototype` (what fastify's parser refuses
- *     too), and a string holding a lone UTF-16 surrogate (`"\ud800"`) are 400 naming the property;
+ *     too), a string holding a lone UTF-16 surrogate (`"\ud800"`) and a number no double holds
+ *     (`1e400`, which JSON.parse makes Infinity) are 400 naming the property;
  *   - a key given twice in one object is 400 naming it, as Graph answers (duplicate-keys.ts),
  *     rather than the last value kept and the others lost.
  * Fastify's text/plain parser is removed too: a body sent as text would otherwise reach the routes
@@ -172,15 +173,18 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** The first forbidden key or ill-formed string, said with its place, or undefined. */
 function firstForbidden(body: unknown): string | undefined {
-  type Problem = "lone surrogate" | "__proto__" | "constructor";
+  type Problem = "lone surrogate" | "__proto__" | "constructor" | "out of range";
   const problem = firstFound<Problem>(body, (text, item) => {
     if (item === undefined) return LONE_SURROGATE.test(text) ? "lone surrogate" : undefined;
     if (text === "__proto__") return "__proto__";
+    // JSON.parse reads 1e400 as Infinity, which the schema then called "not an integer".
+    if (typeof item === "number" && !Number.isFinite(item)) return "out of range";
     if (text === "constructor" && item !== null && typeof item === "object" && Object.hasOwn(item, "prototype")) return "constructor";
     return LONE_SURROGATE.test(text) ? "lone surrogate" : undefined;
   });
   if (!problem) return undefined;
   const place = problem.path === "" ? "the request body" : `"${problem.path}"`;
+  if (problem.found === "out of range") return `${place} holds a number out of range (beyond ±1.8e308, which no number type holds); send a number within the property's range`;
   return problem.found === "lone surrogate"
     ? `${place} holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair), which is no character; send text as valid Unicode`
     : `the request body holds a forbidden "${problem.found}" key at ${place} (it could alter objects' prototypes); remove it`;

@@ -158,6 +158,21 @@ describe("bad input", () => {
     expect((await t.admin("GET", PROFILES)).body.value.map((p: { displayName: string }) => p.displayName)).toEqual(["\u{1F600}"]);
   });
 
+  // Before, 1e400 (which JSON.parse reads as Infinity) was "must be an integer or null", though
+  // 99999999999999999999999 was "must be <= 2147483647": the number is there, only too large.
+  it("refuses a number no double holds as out of range, naming the property", async () => {
+    const t = service();
+    const profile = await t.admin("POST", PROFILES, { displayName: "Kiosks", enrollmentMode: "corporateOwnedAOSPUserAssociatedDevice" });
+    const tokenRoute = `${PROFILES}/${profile.body.id as string}/createToken`;
+    for (const raw of ['{"tokenValidityInSeconds": 1e400}', '{"tokenValidityInSeconds": -1e999}']) {
+      const reply = await http(`${t.url}${tokenRoute}`, { method: "POST", raw, bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+      expect(errorOf(reply)).toMatchObject({ status: 400, code: "invalidRequest" });
+      expect(reply.body.error.message).toMatch(/^"tokenValidityInSeconds" holds a number out of range \(beyond ±1\.8e308/);
+    }
+    const nested = await http(`${t.url}${PROFILES}`, { method: "POST", raw: '{"displayName": "x", "roleScopeTagIds": [1e309]}', bearer: t.service.adminToken, headers: { "content-type": "application/json" } });
+    expect(nested.body.error.message).toMatch(/^"roleScopeTagIds\.0" holds a number out of range/);
+  });
+
   it("answers a compressed body with 415 naming its encoding", async () => {
     const t = service();
     const reply = await http(`${t.url}${PROFILES}`, {
