@@ -128,7 +128,7 @@ export async function replayTranscript(given: Transcript, options: ReplayOptions
       ? recordedStop === "enrolled"
         ? enrollment
         : transcript.records
-      : offeredUpTo(transcript.records, enrollment, until!, recorded.seed, faultSteps(transcript.records, faults)));
+      : offeredUpTo(transcript.records, enrollment, until!, recorded.seed, faultSteps(transcript.records, faults), given.source));
   if (options.deviceDir !== undefined) refuseUsedDeviceDir(options.deviceDir);
   const clock = recorded.clock === "simulated" ? new SimulatedClock(Date.parse(recorded.at)) : new RealClock();
   const signIn = recordedSignIn(transcript.records);
@@ -406,6 +406,7 @@ function offeredUpTo(
   until: string,
   seed: number | null,
   faulted: ReadonlySet<TranscriptRecord>,
+  source?: string,
 ): readonly TranscriptRecord[] {
   const entry = records.findIndex((r) => r.type === "state" && isWithin(r.state, until));
   if (entry < enrollment.length) return enrollment;
@@ -414,7 +415,7 @@ function offeredUpTo(
   const what = step.type === "note" ? `"${printable(step.text)}"` : `a power ${step.event === "powerLost" ? "cut" : "change"} in ${printable(step.state)}`;
   throw new InputError(`the recording enters ${until} only after its enrollment, past a scenario's or an admin's step (${what}), which a replay does not re-run`, {
     where: "--until",
-    hint: `give a state of the enrollment (up to enrolled.idle; \`aosp-sim show TRANSCRIPT\` lists them), or play the scenario again (\`aosp-sim run SCENARIO --seed ${seed ?? "N"}\`)`,
+    hint: `give a state of the enrollment (up to enrolled.idle; ${showCommand(source)} lists them), or play the scenario again (\`aosp-sim run SCENARIO --seed ${seed ?? "N"}\`)`,
   });
 }
 

@@ -56,7 +56,8 @@ describe("replay --until in a run recording that goes on past its enrollment", {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^aosp-sim: --until: the recording enters factoryResetting only after its enrollment, past a scenario's or an admin's step \("The admin publishes [^"]+"\), which a replay does not re-run\n/);
-    expect(result.stderr).toContain("fix: give a state of the enrollment (up to enrolled.idle; `aosp-sim show TRANSCRIPT` lists them), or play the scenario again (`aosp-sim run SCENARIO --seed 3`)");
+    // Before, `aosp-sim show TRANSCRIPT`: the recording's own file, so that it can be pasted.
+    expect(result.stderr).toContain(`fix: give a state of the enrollment (up to enrolled.idle; \`aosp-sim show ${run}\` lists them), or play the scenario again (\`aosp-sim run SCENARIO --seed 3\`)`);
   });
 
   it("names a scenario's power cut as the step a replay does not re-run", async () => {
