@@ -125,7 +125,9 @@ function checkStepsAsData({ start, records }: RecordedPart, where: string): void
 /** How a recording without its end record stops: in the last state it recorded. */
 export function cutOffLine(part: RecordedPart): string {
   const last = part.records.findLast((r) => r.type === "state");
-  return `Cut off in ${last?.type === "state" ? last.state : "no state yet"}: ${part.cutOff ?? "it has no end record"}; the run was stopped before it finished`;
+  // Before, "Cut off in no state yet" for a recording of its start record alone.
+  const where = last?.type === "state" ? `in ${last.state}` : "before the device's first state";
+  return `Cut off ${where}: ${part.cutOff ?? "it has no end record"}; the run was stopped before it finished`;
 }
 
 /**
