@@ -13,7 +13,7 @@ import { checkOutputFile } from "../protocol/output-path.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { RealClock, SimulatedClock } from "../device/clock.js";
 import type { CreateDeviceOptions, Device, DeviceReport } from "../device/create-device.js";
-import { parseDuration } from "../device/duration.js";
+import { parseDuration, unitLeftOut } from "../device/duration.js";
 import { parsePackageArchive } from "../protocol/package-archive.js";
 import { payloadSource, unusableProfile } from "../payload/payload-source.js";
 import { FAULT_GRAMMAR, parseFaults } from "../device/faults.js";
@@ -116,6 +116,10 @@ async function enroll(input: string, options: EnrollOptions): Promise<number> {
     throw new InputError(`unknown clock "${options.clock}"`, { where: "--clock", hint: "use real or simulated" });
   }
   const timeoutMs = parseDuration(options.timeout);
+  const leftOut = timeoutMs === null ? unitLeftOut(options.timeout) : null;
+  if (leftOut) {
+    throw new InputError(`"${options.timeout}" is not a duration: its last number, ${leftOut.number}, has no unit`, { where: "--timeout", hint: `write each number with its unit, e.g. --timeout ${leftOut.written} (ms, s, m, h or d)` });
+  }
   if (timeoutMs === null || timeoutMs <= 0) {
     throw new InputError(`"${options.timeout}" is not a duration`, { where: "--timeout", hint: "e.g. 90s, 10m" });
   }

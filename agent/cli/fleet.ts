@@ -10,7 +10,7 @@ import { decimalNumber } from "../protocol/decimal.js";
 import { InputError } from "../protocol/errors.js";
 import { httpBaseUrl } from "../protocol/http-url.js";
 import { randomSeed } from "../device/identity.js";
-import { parseDuration } from "../device/duration.js";
+import { parseDuration, unitLeftOut } from "../device/duration.js";
 import { spacesIn } from "../device/faults.js";
 import { fleetJunitXml } from "../sim/fleet/report-junit.js";
 import { FAULT_RATE_GRAMMAR, parseFaultRateOption, refuseRepeatedFaults } from "../sim/fleet/fault-rates.js";
@@ -328,6 +328,10 @@ function duration(text: string, where: string, example: string, cap: DurationCap
     throw new InputError(`"${text}" is not a duration: it ${spacesIn(text)}`, { where: `${where} ${text}`, hint: `write ${where} ${text.trim()}, without spaces` });
   }
   const ms = parseDuration(text);
+  const leftOut = ms === null ? unitLeftOut(text) : null;
+  if (leftOut) {
+    throw new InputError(`"${text}" is not a duration: its last number, ${leftOut.number}, has no unit`, { where: `${where} ${text}`, hint: `write each number with its unit, e.g. ${where} ${leftOut.written} (ms, s, m, h or d)` });
+  }
   if (ms === null || ms < 0) throw new InputError(`"${text}" is not a duration`, { where: `${where} ${text}`, hint: `write a number and a unit, ms, s, m, h or d in lower case, e.g. ${example}` });
   if (ms > cap.max) {
     throw new InputError(`"${text}" is longer than the ${cap.max / 86_400_000} days (${cap.limit}) ${cap.of}`, {

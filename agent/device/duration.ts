@@ -30,6 +30,21 @@ export function parseDuration(text: string, options: { signed?: boolean } = {}):
   return sign * Math.round(total);
 }
 
+/**
+ * A duration whose last number has no unit after a whole part that has one ("1m30", "1h30"), with
+ * the unit it most likely lacks (the next smaller than the one before it: 1m30 is 1m30s, 1h30 is
+ * 1h30m), or null. Said in refusals, which otherwise called "1m30" no duration at all.
+ */
+export function unitLeftOut(text: string): { number: string; written: string } | null {
+  if (typeof text !== "string") return null;
+  const match = /^(.*\D)(\d+(?:\.\d+)?)$/.exec(text.trim());
+  if (!match || parseDuration(match[1]!.replace(/^[+-]/, "")) === null) return null;
+  const before = /(ms|s|m|h|d)$/.exec(match[1]!)![1]!;
+  const next: Record<string, string> = { d: "h", h: "m", m: "s", s: "ms" };
+  if (next[before] === undefined) return null;
+  return { number: match[2]!, written: `${text.trim()}${next[before]}` };
+}
+
 /** "2h 15m", "3m", "45s", "1d 8h": compact, for timelines and summaries. */
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? "-" : "";

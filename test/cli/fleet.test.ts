@@ -88,6 +88,9 @@ describe("aosp-sim fleet: bad options", () => {
     // Before, "is not a duration" with an example only: which units, and that they are lower case, unsaid.
     [["--devices", "10", "--life", "24H"], /--life 24H: "24H" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --life 24h/s],
     [["--devices", "10", "--ramp", "1"], /--ramp 1: "1" is not a duration.*fix: write a number and a unit, ms, s, m, h or d in lower case, e\.g\. --ramp 30s/s],
+    // Before, "is not a duration" and the units, not which number lacked one.
+    [["--devices", "10", "--ramp", "1m30"], /^aosp-sim: --ramp 1m30: "1m30" is not a duration: its last number, 30, has no unit\n\s+fix: write each number with its unit, e\.g\. --ramp 1m30s \(ms, s, m, h or d\)\n$/],
+    [["--devices", "10", "--life", "1h30"], /"1h30" is not a duration: its last number, 30, has no unit\n\s+fix: write each number with its unit, e\.g\. --life 1h30m /],
     // Before, read as 1s and 0/2, while --devices ' 5' was refused.
     [["--devices", "10", "--ramp", " 1s"], /^aosp-sim: --ramp  1s: " 1s" is not a duration: it has a space before it\n\s+fix: write --ramp 1s, without spaces\n$/],
     [["--devices", "10", "--shard", "0/2 "], /^aosp-sim: --shard 0\/2 : "0\/2 " is not a shard: it has a space after it\n\s+fix: write --shard 0\/2, without spaces\n$/],
