@@ -230,6 +230,11 @@ describe("thresholds", () => {
     expect(message("rate>1/S")).toBe('"/S" is not a unit of rate: units are lower case: /s | write rate>1/s');
     expect(message("rss<1000")).toBe('"1000" has no unit | use KB or MB or GB (either case), e.g. rss<1GB');
     expect(parseThreshold("rss<1gb").value).toBe(1024 ** 3);
+    // Before, "GiB" does not fit rss, though GB was already counted in 1024s.
+    expect(parseThreshold("rss<1GiB").value).toBe(1024 ** 3);
+    expect(parseThreshold("rss<512MiB").value).toBe(512 * 1024 ** 2);
+    expect(parseThreshold("rss<64kib").value).toBe(64 * 1024);
+    expect(message("rss<1TiB")).toBe('"TiB" does not fit rss | use KB or MB or GB (either case), e.g. rss<1GB');
     expect(parseThreshold("rss<512MB").value).toBe(512 * 1024 ** 2);
     expect(parseThreshold("rate>1/s").value).toBe(1);
   });

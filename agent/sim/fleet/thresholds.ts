@@ -9,7 +9,7 @@
  *                      percentile (p90, p99.9, or k6's p(99.9)), med, min or avg
  *   device.p95.apps<10m  the same on the devices' simulated clocks
  *   http.errors<1%     HTTP errors, as a share of requests (or a count)
- *   rss<1GB            peak resident memory (KB, MB, GB)
+ *   rss<1GB            peak resident memory (KB, MB, GB, 1024-based; KiB, MiB, GiB the same)
  *
  * Comparisons: < <= > >= == != (k6's; its `===` reads as `==`), with spaces around them or not, as
  * k6 takes them; the metric and the value are written as above, in their case and without spaces.
@@ -148,8 +148,9 @@ function readThreshold(text: string, where: string): Threshold {
   const [, number, unitText] = match as unknown as [string, string, string | undefined];
   if (kind === "time") refuseTimeUnit(number, unitText, { where, before: `${metricText}${opText}` });
   // Units of time as --life and --ramp take them, in lower case ("3M" could be months), a rate's
-  // "/s" too; memory's in either case (the README writes 1GB).
-  const unit = kind === "bytes" ? unitText?.toLowerCase() : unitText;
+  // "/s" too; memory's in either case (the README writes 1GB), and KiB, MiB and GiB, which are what
+  // KB, MB and GB already count here (1024-based: ps, top and the summary's figure count so).
+  const unit = kind === "bytes" ? unitText?.toLowerCase().replace(/^([kmg])ib$/, "$1b") : unitText;
   if (kind === "rate" && unitText !== undefined && unit !== "/s") refuseRateUnit(number, unitText, { where, before: `${metricText}${opText}` });
   if (!ALLOWED_UNITS[kind].includes(unit)) {
     const units = ALLOWED_UNITS[kind].filter(Boolean).map((u) => (kind === "bytes" ? u!.toUpperCase() : u));
