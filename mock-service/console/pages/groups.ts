@@ -127,8 +127,9 @@ export function groupPages(app: FastifyInstance, { services }: ConsoleDeps): voi
   const { groups, ctx } = services;
   const crumbs = (...more: Crumb[]): Crumb[] => [{ label: "Home", href: "/" }, { label: "Groups", href: GROUPS }, ...more];
 
-  app.get(GROUPS, async (request, reply) =>
-    sendPage(
+  app.get(GROUPS, async (request, reply) => {
+    const listed = groups.list();
+    return sendPage(
       reply,
       page({
         title: "All groups",
@@ -138,7 +139,8 @@ export function groupPages(app: FastifyInstance, { services }: ConsoleDeps): voi
         body: html`<h1>Groups | All groups</h1>
 ${commandBar("Groups", html`<a class="button primary" href="${GROUPS}/new">New group</a>`)}
 ${table(
-  "All groups",
+  // Counted, as All devices (n) and All users (n) are.
+  `All groups (${listed.length})`,
   [
     { kind: "text", header: "Name", cell: (g: GroupRecord) => html`<a href="${GROUPS}/${g.id}">${g.displayName}</a>` },
     { header: "Group type", cell: (g) => (g.securityEnabled ? "Security" : "Microsoft 365") },
@@ -146,12 +148,12 @@ ${table(
     { header: "Members", cell: (g) => ctx.store.groups.countMembers(g.id) },
     { kind: "short", header: "Created", cell: (g) => when(g.created) },
   ],
-  groups.list(),
+  listed,
   "No groups yet. Select New group to make one.",
 )}`,
       }),
-    ),
-  );
+    );
+  });
 
   const newGroupCrumb: Crumb = { label: "New group", href: `${GROUPS}/new` };
 

@@ -28,6 +28,13 @@ describe("an empty list in the console", () => {
     expect(page).not.toContain('class="pager');
   });
 
+  // Before, "All groups" alone, where All devices and All users give their count.
+  it("All groups counts its groups in its caption, as All devices and All users do", async () => {
+    expect(await getPage("/groups")).toContain("<caption>All groups (0)</caption>");
+    await signedIn.service.admin.createGroup({ displayName: "Kiosks", mailEnabled: false, mailNickname: "kiosks", securityEnabled: true });
+    expect(await getPage("/groups")).toContain("<caption>All groups (1)</caption>");
+  });
+
   it("a search that finds nothing says so, with no count; a list with rows still counts them", async () => {
     await signedIn.service.admin.createUser({ displayName: "Ann", userPrincipalName: "ann@contoso.example", password: "Corr3ct-Horse" });
     const none = await getPage("/troubleshooting?search=zz");
